@@ -1,0 +1,28 @@
+/**
+ * TCP sequence-number arithmetic, modulo 2^32 (RFC 1982 style serial comparison).
+ * All inputs are unsigned 32-bit integers as numbers (0 .. 2^32-1).
+ */
+
+const MOD = 0x1_0000_0000;
+
+/** `(a + n) mod 2^32`, for any integer n (may be negative). */
+export function seqAdd(a: number, n: number): number {
+  return (((a + n) % MOD) + MOD) % MOD;
+}
+
+/**
+ * Signed distance from `a` to `b` in the range [-2^31, 2^31): positive when `b` is after `a`.
+ */
+export function seqDiff(b: number, a: number): number {
+  return ((b - a) | 0);
+}
+
+/** True when `a` comes strictly before `b` in sequence space. */
+export function seqLt(a: number, b: number): boolean {
+  return seqDiff(b, a) > 0;
+}
+
+/** True when `a` comes before or equals `b` in sequence space. */
+export function seqLe(a: number, b: number): boolean {
+  return seqDiff(b, a) >= 0;
+}

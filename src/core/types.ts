@@ -1,0 +1,117 @@
+/**
+ * The flow model shared by both engines (capture and proxy) and every view.
+ * See ../../../shared/DESIGN.md. Nothing here knows which engine produced a flow.
+ */
+
+/** Which way bytes travel: client to server, or server to client. */
+export type Direction = 'c2s' | 's2c';
+
+/** One side of a TCP connection. `addr` is a dotted IPv4 or RFC 5952 IPv6 string. */
+export interface Endpoint {
+  readonly addr: string;
+  readonly port: number;
+}
+
+/**
+ * Identifies a conversation. `client` is the side that sent the SYN; without a handshake
+ * it is a guess (and the `flow-start` event says `sawHandshake: false`).
+ * `vlan` is the innermost 802.1Q tag when the packets carried one.
+ */
+export interface FlowKey {
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  readonly vlan?: number;
+}
+
+/** Why a flow ended. */
+export type FlowEndReason = 'fin' | 'rst' | 'timeout' | 'error' | 'evicted';
+
+/** Which engine produced a flow. */
+export type FlowOrigin = 'capture' | 'proxy';
+
+/**
+ * Time in microseconds since the Unix epoch (may carry a fraction for nanosecond captures).
+ * Always passed in by the source: the capture's timestamps or the proxy's clock.
+ */
+export type Micros = number;
+
+/** A new conversation. Emitted once per flow, before any other event of that flow. */
+export interface FlowStartEvent {
+  readonly type: 'flow-start';
+  readonly flowId: number;
+  readonly key: FlowKey;
+  readonly ts: Micros;
+  readonly origin: FlowOrigin;
+  readonly sawHandshake: boolean;
+}
+
+/**
+ * Bytes of one direction at stream offset `offset` (0 = first byte after the SYN, or the
+ * first byte seen when the capture started mid-stream). Offsets of a direction only grow,
+ * and data and gap events of one direction tile the stream without overlap.
+ *
+ * `bytes` is valid only during the call: a consumer copies what it keeps.
+ * `fileOffset`, when present, is the position of `bytes[0]` in the capture file the bytes
+ * were read from, so a store may keep a reference instead of a copy.
+ */
+export interface DataEvent {
+  readonly type: 'data';
+  readonly flowId: number;
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  readonly ts: Micros;
+  readonly fileOffset?: number;
+}
+
+/** `length` bytes of one direction starting at `offset` were never seen (lost or not captured). */
+export interface GapEvent {
+  readonly type: 'gap';
+  readonly flowId: number;
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly length: number;
+  readonly ts: Micros;
+}
+
+/** The sender of direction `dir` finished sending (FIN seen, or shutdown on the proxy). */
+export interface HalfCloseEvent {
+  readonly type: 'half-close';
+  readonly flowId: number;
+  readonly dir: Direction;
+  readonly ts: Micros;
+}
+
+/** Something a user should see about the flow, e.g. data sent after the peer's FIN. */
+export interface NoteEvent {
+  readonly type: 'note';
+  readonly flowId: number;
+  readonly ts: Micros;
+  readonly text: string;
+}
+
+/** The flow is over. Emitted exactly once per flow, last. */
+export interface FlowEndEvent {
+  readonly type: 'flow-end';
+  readonly flowId: number;
+  readonly ts: Micros;
+  readonly reason: FlowEndReason;
+  readonly detail?: string;
+}
+
+/** Everything an engine tells the model. */
+export type FlowEvent =
+  | FlowStartEvent
+  | DataEvent
+  | GapEvent
+  | HalfCloseEvent
+  | NoteEvent
+  | FlowEndEvent;
+
+/** Receives events synchronously, in order. Must not keep `DataEvent.bytes` past the call. */
+export type FlowEventSink = (event: FlowEvent) => void;
+
+/** The opposite direction. */
+export function otherDirection(dir: Direction): Direction {
+  return dir === 'c2s' ? 's2c' : 'c2s';
+}
