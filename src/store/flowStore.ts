@@ -1,0 +1,324 @@
+/**
+ * The flow model: the flow table plus, per flow, a compact index of chunks
+ * (direction, time, stream offset, length, where the bytes are). Payload bytes are kept by a
+ * {@link PayloadStore} (RAM budget, then spill file) or referenced in the source capture file,
+ * so memory grows with the number of chunks and flows, never with the bytes seen.
+ * Both counts are capped: past a cap the oldest closed flows are evicted (the oldest open
+ * ones when none is closed).
+ */
+import type { Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, Micros } from '../core/types.js';
+import { PayloadStore, SourceFile, type PayloadStoreOptions } from './payloadStore.js';
+
+/** Kinds of chunk in the index. */
+export type ChunkKind = 'data' | 'gap';
+
+/** One entry of a flow's chunk index, as views read it. */
+export interface Chunk {
+  readonly dir: Direction;
+  readonly kind: ChunkKind;
+  readonly ts: Micros;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** What the store knows of one flow (no payload). Views must treat it as read-only. */
+export interface FlowRecord {
+  readonly id: number;
+  readonly key: FlowKey;
+  readonly origin: FlowOrigin;
+  readonly sawHandshake: boolean;
+  readonly startTs: Micros;
+  lastTs: Micros;
+  /** Payload bytes seen per direction (data events only). */
+  bytesC2s: number;
+  bytesS2c: number;
+  gaps: number;
+  gapBytes: number;
+  closedC2s: boolean;
+  closedS2c: boolean;
+  /** Set once the flow ended. */
+  end?: { ts: Micros; reason: FlowEndReason; detail?: string };
+  /** Notes in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
+  readonly notes: { ts: Micros; text: string }[];
+  /** Number of chunks in the index. */
+  chunkCount: number;
+}
+
+/** Change notifications for views. */
+export type StoreChange = { type: 'add' | 'update' | 'remove'; flowId: number };
+
+/** Tuning for a {@link FlowStore}. */
+export interface FlowStoreOptions extends PayloadStoreOptions {
+  /** Most flows kept (default 100 000). */
+  maxFlows?: number;
+  /** Most chunks kept over all flows (default 4 000 000). */
+  maxChunks?: number;
+  /** A seekable capture file: data events carrying `fileOffset` are referenced, not copied. */
+  sourceFile?: string;
+}
+
+/** Most notes kept per flow; later ones are counted, not kept. */
+export const MAX_NOTES_PER_FLOW = 100;
+
+const KIND_LOG = 0;
+const KIND_FILE = 1;
+const KIND_GAP = 2;
+
+/** Growable parallel typed arrays: the chunk index of one flow. */
+class ChunkIndex {
+  count = 0;
+  dirs = new Uint8Array(8);
+  kinds = new Uint8Array(8);
+  ts = new Float64Array(8);
+  offsets = new Float64Array(8);
+  lengths = new Uint32Array(8);
+  where = new Float64Array(8);
+
+  push(dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
+    if (this.count === this.dirs.length) this.grow();
+    const i = this.count++;
+    this.dirs[i] = dir;
+    this.kinds[i] = kind;
+    this.ts[i] = ts;
+    this.offsets[i] = offset;
+    this.lengths[i] = length;
+    this.where[i] = where;
+  }
+
+  private grow(): void {
+    const n = this.dirs.length * 2;
+    const g = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(n);
+      b.set(a);
+      return b;
+    };
+    this.dirs = g(this.dirs, Uint8Array);
+    this.kinds = g(this.kinds, Uint8Array);
+    this.ts = g(this.ts, Float64Array);
+    this.offsets = g(this.offsets, Float64Array);
+    this.lengths = g(this.lengths, Uint32Array);
+    this.where = g(this.where, Float64Array);
+  }
+}
+
+interface FlowEntry {
+  record: FlowRecord;
+  chunks: ChunkIndex;
+}
+
+/** Largest single chunk length; longer data is split (lengths are 32-bit). */
+const MAX_CHUNK = 0xffff_ffff;
+/** Contiguous data of one direction arriving within this many microseconds joins the last chunk. */
+const MERGE_WINDOW_MICROS = 1000;
+
+/** The flow table and chunk index. Apply every engine event with {@link apply}. */
+export class FlowStore {
+  private readonly flows = new Map<number, FlowEntry>();
+  private readonly payload: PayloadStore;
+  private readonly source: SourceFile | undefined;
+  private readonly maxFlows: number;
+  private readonly maxChunks: number;
+  private totalChunks = 0;
+  private readonly listeners: ((change: StoreChange) => void)[] = [];
+  /** Flows evicted so far to respect the caps. */
+  evictedFlows = 0;
+
+  constructor(options: FlowStoreOptions = {}) {
+    this.payload = new PayloadStore(options);
+    this.source = options.sourceFile ? new SourceFile(options.sourceFile) : undefined;
+    this.maxFlows = options.maxFlows ?? 100_000;
+    this.maxChunks = options.maxChunks ?? 4_000_000;
+  }
+
+  /** Number of flows held. */
+  get size(): number {
+    return this.flows.size;
+  }
+
+  /** Chunks held over all flows. */
+  get chunkCount(): number {
+    return this.totalChunks;
+  }
+
+  /** Bytes of payload copied into the store (RAM and spill), not counting file references. */
+  get copiedBytes(): number {
+    return this.payload.size;
+  }
+
+  /** Registers a listener for add/update/remove; returns a function that unregisters it. */
+  subscribe(listener: (change: StoreChange) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Records one engine event. `data` bytes are copied (or referenced in the source file). */
+  apply(event: FlowEvent): void {
+    if (event.type === 'flow-start') {
+      this.makeRoomForFlow();
+      const record: FlowRecord = {
+        id: event.flowId,
+        key: event.key,
+        origin: event.origin,
+        sawHandshake: event.sawHandshake,
+        startTs: event.ts,
+        lastTs: event.ts,
+        bytesC2s: 0,
+        bytesS2c: 0,
+        gaps: 0,
+        gapBytes: 0,
+        closedC2s: false,
+        closedS2c: false,
+        notes: [],
+        chunkCount: 0,
+      };
+      this.flows.set(event.flowId, { record, chunks: new ChunkIndex() });
+      this.notify('add', event.flowId);
+      return;
+    }
+    const entry = this.flows.get(event.flowId);
+    if (!entry) return; // evicted, or an engine bug; nothing to attach to
+    const record = entry.record;
+    record.lastTs = event.ts;
+    switch (event.type) {
+      case 'data': {
+        if (event.dir === 'c2s') record.bytesC2s += event.bytes.length;
+        else record.bytesS2c += event.bytes.length;
+        this.addData(entry, event.dir, event.ts, event.offset, event.bytes, event.fileOffset);
+        break;
+      }
+      case 'gap':
+        record.gaps++;
+        record.gapBytes += event.length;
+        this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, 0);
+        break;
+      case 'half-close':
+        if (event.dir === 'c2s') record.closedC2s = true;
+        else record.closedS2c = true;
+        break;
+      case 'note':
+        if (record.notes.length < MAX_NOTES_PER_FLOW) record.notes.push({ ts: event.ts, text: event.text });
+        break;
+      case 'flow-end':
+        record.end = { ts: event.ts, reason: event.reason, ...(event.detail ? { detail: event.detail } : {}) };
+        break;
+    }
+    this.notify('update', event.flowId);
+  }
+
+  /** The flow with this id, if held. */
+  getFlow(flowId: number): FlowRecord | undefined {
+    return this.flows.get(flowId)?.record;
+  }
+
+  /** All flows held, in the order they started. */
+  listFlows(): FlowRecord[] {
+    return [...this.flows.values()].map((e) => e.record);
+  }
+
+  /** Chunk `index` (0-based, in arrival order) of a flow. */
+  getChunk(flowId: number, index: number): Chunk | undefined {
+    const entry = this.flows.get(flowId);
+    if (!entry || index < 0 || index >= entry.chunks.count) return undefined;
+    const c = entry.chunks;
+    return {
+      dir: c.dirs[index] === 0 ? 'c2s' : 's2c',
+      kind: c.kinds[index] === KIND_GAP ? 'gap' : 'data',
+      ts: c.ts[index],
+      offset: c.offsets[index],
+      length: c.lengths[index],
+    };
+  }
+
+  /** The bytes of data chunk `index` of a flow (a fresh copy); empty for a gap chunk. */
+  readChunk(flowId: number, index: number): Uint8Array {
+    const entry = this.flows.get(flowId);
+    if (!entry || index < 0 || index >= entry.chunks.count) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
+    const c = entry.chunks;
+    const kind = c.kinds[index];
+    if (kind === KIND_GAP) return new Uint8Array(0);
+    if (kind === KIND_FILE) return this.source!.read(c.where[index], c.lengths[index]);
+    return this.payload.read(c.where[index], c.lengths[index]);
+  }
+
+  /** Releases the spill files and the source file handle. */
+  dispose(): void {
+    this.payload.dispose();
+    this.source?.close();
+  }
+
+  private addData(entry: FlowEntry, dir: Direction, ts: number, offset: number, bytes: Uint8Array, fileOffset: number | undefined): void {
+    if (bytes.length === 0) return;
+    const d = dir === 'c2s' ? 0 : 1;
+    if (fileOffset !== undefined && fileOffset >= 0 && this.source) {
+      if (!this.extendLast(entry, d, KIND_FILE, ts, offset, bytes.length, fileOffset)) {
+        this.addChunk(entry, d, KIND_FILE, ts, offset, bytes.length, fileOffset);
+      }
+      return;
+    }
+    for (let done = 0; done < bytes.length; done += MAX_CHUNK) {
+      const part = bytes.subarray(done, Math.min(bytes.length, done + MAX_CHUNK));
+      const where = this.payload.append(part);
+      if (!this.extendLast(entry, d, KIND_LOG, ts, offset + done, part.length, where)) {
+        this.addChunk(entry, d, KIND_LOG, ts, offset + done, part.length, where);
+      }
+    }
+  }
+
+  /** Grows the flow's last chunk when the new bytes continue it in stream and storage. */
+  private extendLast(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): boolean {
+    const c = entry.chunks;
+    const i = c.count - 1;
+    if (i < 0 || c.dirs[i] !== dir || c.kinds[i] !== kind) return false;
+    if (ts - c.ts[i] > MERGE_WINDOW_MICROS) return false;
+    if (c.offsets[i] + c.lengths[i] !== offset || c.where[i] + c.lengths[i] !== where) return false;
+    if (c.lengths[i] + length > MAX_CHUNK) return false;
+    c.lengths[i] += length;
+    return true;
+  }
+
+  private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
+    if (this.totalChunks >= this.maxChunks) this.evictOne(entry.record.id);
+    entry.chunks.push(dir, kind, ts, offset, length, where);
+    entry.record.chunkCount = entry.chunks.count;
+    this.totalChunks++;
+  }
+
+  private makeRoomForFlow(): void {
+    while (this.flows.size >= this.maxFlows) {
+      if (!this.evictOne(-1)) break;
+    }
+  }
+
+  /** Evicts the oldest closed flow (else the oldest flow other than `keepId`). */
+  private evictOne(keepId: number): boolean {
+    let victim: number | undefined;
+    for (const [id, e] of this.flows) {
+      if (e.record.end && id !== keepId) {
+        victim = id;
+        break;
+      }
+    }
+    if (victim === undefined) {
+      for (const id of this.flows.keys()) {
+        if (id !== keepId) {
+          victim = id;
+          break;
+        }
+      }
+    }
+    if (victim === undefined) return false;
+    const entry = this.flows.get(victim)!;
+    this.totalChunks -= entry.chunks.count;
+    this.flows.delete(victim);
+    this.evictedFlows++;
+    this.notify('remove', victim);
+    return true;
+  }
+
+  private notify(type: StoreChange['type'], flowId: number): void {
+    for (const l of this.listeners) l({ type, flowId });
+  }
+}

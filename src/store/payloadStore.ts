@@ -1,0 +1,156 @@
+/**
+ * Where recorded payload bytes live, so that memory does not grow with the bytes seen.
+ *
+ * Bytes are appended to one logical, append-only log. The log is cut into fixed-size blocks;
+ * the newest blocks stay in RAM up to a budget, older ones are written once to an append-only
+ * spill file in a private temp directory and read back on demand. A location is the byte
+ * position in the log. Bytes that already lie in a seekable capture file are not copied at
+ * all: see {@link SourceFile}.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Tuning for a {@link PayloadStore}. */
+export interface PayloadStoreOptions {
+  /** Bytes of payload kept in RAM before older blocks spill to disk (default 64 MiB). */
+  ramBudgetBytes?: number;
+  /** Size of one block of the log (default 1 MiB). */
+  blockBytes?: number;
+  /** Directory under which the spill directory is created (default: the OS temp dir). */
+  spillParent?: string;
+}
+
+/** An append-only payload log with a RAM budget and a spill file. */
+export class PayloadStore {
+  private readonly blockBytes: number;
+  private readonly maxRamBlocks: number;
+  private readonly spillParent: string;
+  /** RAM blocks by block index; only the newest ones are present. */
+  private readonly ramBlocks = new Map<number, Uint8Array>();
+  private current: Uint8Array;
+  private currentIndex = 0;
+  private currentFill = 0;
+  private spillDir: string | undefined;
+  private spillFd = -1;
+  /** Number of blocks already written to the spill file (block i lives at i * blockBytes). */
+  private spilledBlocks = 0;
+
+  constructor(options: PayloadStoreOptions = {}) {
+    this.blockBytes = options.blockBytes ?? 1 << 20;
+    const budget = options.ramBudgetBytes ?? 64 << 20;
+    this.maxRamBlocks = Math.max(1, Math.floor(budget / this.blockBytes));
+    this.spillParent = options.spillParent ?? tmpdir();
+    this.current = new Uint8Array(this.blockBytes);
+    this.ramBlocks.set(0, this.current);
+  }
+
+  /** Total bytes appended so far (the next location). */
+  get size(): number {
+    return this.currentIndex * this.blockBytes + this.currentFill;
+  }
+
+  /** Bytes currently spilled to disk. */
+  get spilledBytes(): number {
+    return this.spilledBlocks * this.blockBytes;
+  }
+
+  /** Copies `bytes` into the log and returns its location (pass it to {@link read}). */
+  append(bytes: Uint8Array): number {
+    const location = this.size;
+    let done = 0;
+    while (done < bytes.length) {
+      if (this.currentFill === this.blockBytes) this.startNextBlock();
+      const n = Math.min(bytes.length - done, this.blockBytes - this.currentFill);
+      this.current.set(bytes.subarray(done, done + n), this.currentFill);
+      this.currentFill += n;
+      done += n;
+    }
+    return location;
+  }
+
+  /** Returns a copy of `length` bytes stored at `location`. */
+  read(location: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const pos = location + done;
+      const blockIndex = Math.floor(pos / this.blockBytes);
+      const within = pos - blockIndex * this.blockBytes;
+      const n = Math.min(length - done, this.blockBytes - within);
+      const block = this.ramBlocks.get(blockIndex);
+      if (block) {
+        out.set(block.subarray(within, within + n), done);
+      } else {
+        readFully(this.spillFd, out, done, n, pos);
+      }
+      done += n;
+    }
+    return out;
+  }
+
+  /** Deletes the spill directory. The store must not be used afterwards. */
+  dispose(): void {
+    if (this.spillFd >= 0) closeSync(this.spillFd);
+    this.spillFd = -1;
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
+    this.spillDir = undefined;
+    this.ramBlocks.clear();
+  }
+
+  private startNextBlock(): void {
+    this.currentIndex++;
+    this.currentFill = 0;
+    this.current = new Uint8Array(this.blockBytes);
+    this.ramBlocks.set(this.currentIndex, this.current);
+    while (this.ramBlocks.size > this.maxRamBlocks) this.spillOldest();
+  }
+
+  private spillOldest(): void {
+    const oldest = this.spilledBlocks;
+    const block = this.ramBlocks.get(oldest);
+    if (!block) throw new Error(`payload store: block ${oldest} missing`);
+    if (this.spillFd < 0) {
+      this.spillDir = mkdtempSync(join(this.spillParent, 'flowspy-'));
+      this.spillFd = openSync(join(this.spillDir, 'payload.spill'), 'w+');
+    }
+    let written = 0;
+    while (written < block.length) {
+      written += writeSync(this.spillFd, block, written, block.length - written, oldest * this.blockBytes + written);
+    }
+    this.ramBlocks.delete(oldest);
+    this.spilledBlocks++;
+  }
+}
+
+/** A seekable capture file whose bytes the store references instead of copying. */
+export class SourceFile {
+  private fd: number;
+
+  /** Opens `path` for reading; throws the fs error when it cannot. */
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'r');
+  }
+
+  /** Returns a copy of `length` bytes at `position` of the file. */
+  read(position: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    readFully(this.fd, out, 0, length, position);
+    return out;
+  }
+
+  /** Closes the file. */
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, at: number, length: number, position: number): void {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, into, at + done, length - done, position + done);
+    if (n === 0) throw new Error(`short read at ${position + done}`);
+    done += n;
+  }
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { compileCaptureFilter, runBpf } from '../../src/capture/filter.js';
+import type { CapturedPacket } from '../../src/core/packet.js';
+import { UserError } from '../../src/core/errors.js';
+
+/** Ethernet + IPv4 + TCP header, enough for port filters. */
+function tcpFrame(srcPort: number, dstPort: number): Uint8Array {
+  const f = new Uint8Array(14 + 20 + 20);
+  const v = new DataView(f.buffer);
+  v.setUint16(12, 0x0800);
+  f[14] = 0x45;
+  v.setUint16(16, 40);
+  f[23] = 6;
+  f.set([10, 0, 0, 1], 26);
+  f.set([10, 0, 0, 2], 30);
+  v.setUint16(34, srcPort);
+  v.setUint16(36, dstPort);
+  f[46] = 0x50;
+  return f;
+}
+const packet = (data: Uint8Array, linkType = 1): CapturedPacket => ({ ts: 0, linkType, interfaceId: 0, data, origLen: data.length, fileOffset: -1 });
+
+function libpcapPresent(): boolean {
+  try {
+    compileCaptureFilter('tcp');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const haveLibpcap = libpcapPresent();
+
+describe('runBpf', () => {
+  it('runs hand-written programs: accept, reject, loads past the end reject', () => {
+    // ldh [12]; jeq #0x800 jt 0 jf 1; ret #65535; ret #0
+    const prog = new Uint32Array([0x28, 0, 0, 12, 0x15, 0, 1, 0x800, 0x06, 0, 0, 65535, 0x06, 0, 0, 0]);
+    expect(runBpf(prog, tcpFrame(1, 2), 54)).toBe(65535);
+    const arp = tcpFrame(1, 2);
+    arp[12] = 0x08; arp[13] = 0x06;
+    expect(runBpf(prog, arp, 54)).toBe(0);
+    expect(runBpf(prog, new Uint8Array(5), 5)).toBe(0);
+  });
+});
+
+describe.skipIf(!haveLibpcap)('compileCaptureFilter (libpcap present)', () => {
+  it('matches tcpdump semantics for port filters', () => {
+    const p = compileCaptureFilter('tcp port 80');
+    expect(p(packet(tcpFrame(40000, 80)))).toBe(true);
+    expect(p(packet(tcpFrame(80, 40000)))).toBe(true);
+    expect(p(packet(tcpFrame(40000, 443)))).toBe(false);
+  });
+  it('compiles per link type (raw IP, link type 101)', () => {
+    const p = compileCaptureFilter('dst port 443');
+    expect(p(packet(tcpFrame(1, 443).subarray(14), 101))).toBe(true);
+    expect(p(packet(tcpFrame(443, 1).subarray(14), 101))).toBe(false);
+  });
+  it('reports a bad expression as one line', () => {
+    expect(() => compileCaptureFilter('tcp prt 80')).toThrow(UserError);
+    expect(() => compileCaptureFilter('tcp prt 80')).toThrow(/bad capture filter "tcp prt 80": .*syntax error/);
+  });
+});
+
+describe.skipIf(haveLibpcap)('compileCaptureFilter (libpcap missing)', () => {
+  it('says how to get libpcap', () => {
+    expect(() => compileCaptureFilter('tcp')).toThrow(/libpcap/);
+  });
+});

@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FlowEvent, FlowKey } from '../../src/core/types.js';
+import { FlowStore } from '../../src/store/flowStore.js';
+import { PayloadStore } from '../../src/store/payloadStore.js';
+
+const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
+const start = (flowId: number, ts = 0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
+const data = (flowId: number, dir: 'c2s' | 's2c', offset: number, text: string, ts = 0, fileOffset?: number): FlowEvent => ({
+  type: 'data', flowId, dir, offset, bytes: new TextEncoder().encode(text), ts, ...(fileOffset !== undefined ? { fileOffset } : {}),
+});
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+const stores: FlowStore[] = [];
+afterEach(() => stores.splice(0).forEach((s) => s.dispose()));
+function makeStore(options: ConstructorParameters<typeof FlowStore>[0] = {}): FlowStore {
+  const s = new FlowStore(options);
+  stores.push(s);
+  return s;
+}
+
+describe('PayloadStore', () => {
+  it('returns what was appended, across blocks and after spilling to disk', () => {
+    const p = new PayloadStore({ blockBytes: 16, ramBudgetBytes: 32 });
+    const pieces: [number, Uint8Array][] = [];
+    for (let i = 0; i < 50; i++) {
+      const bytes = new Uint8Array(7 + (i % 11)).map((_, j) => (i * 31 + j) & 0xff);
+      pieces.push([p.append(bytes), bytes]);
+    }
+    expect(p.spilledBytes).toBeGreaterThan(0);
+    for (const [loc, bytes] of pieces) expect(p.read(loc, bytes.length)).toEqual(bytes);
+    p.dispose();
+  });
+});
+
+describe('FlowStore', () => {
+  it('indexes chunks per direction, copies bytes and merges contiguous data', () => {
+    const s = makeStore();
+    s.apply(start(1));
+    s.apply(data(1, 'c2s', 0, 'GET / ', 10));
+    s.apply(data(1, 'c2s', 6, 'HTTP/1.1\r\n', 20));
+    s.apply(data(1, 's2c', 0, 'HTTP/1.1 200 OK\r\n', 5000));
+    s.apply({ type: 'gap', flowId: 1, dir: 's2c', offset: 17, length: 100, ts: 6000 });
+    s.apply({ type: 'note', flowId: 1, ts: 7000, text: 'hello' });
+    s.apply({ type: 'flow-end', flowId: 1, ts: 8000, reason: 'fin' });
+    const f = s.getFlow(1)!;
+    expect(f.bytesC2s).toBe(16);
+    expect(f.bytesS2c).toBe(17);
+    expect(f.gapBytes).toBe(100);
+    expect(f.chunkCount).toBe(3);
+    expect(decode(s.readChunk(1, 0))).toBe('GET / HTTP/1.1\r\n');
+    expect(s.getChunk(1, 1)).toMatchObject({ dir: 's2c', kind: 'data', offset: 0, length: 17 });
+    expect(s.getChunk(1, 2)).toMatchObject({ kind: 'gap', offset: 17, length: 100 });
+    expect(f.notes).toEqual([{ ts: 7000, text: 'hello' }]);
+    expect(f.end).toEqual({ ts: 8000, reason: 'fin' });
+  });
+
+  it('references bytes of a seekable source file instead of copying them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-test-'));
+    try {
+      const file = join(dir, 'src.bin');
+      writeFileSync(file, 'xxxxHELLOyyyyWORLD');
+      const s = makeStore({ sourceFile: file });
+      s.apply(start(1));
+      s.apply(data(1, 'c2s', 0, 'HELLO', 0, 4));
+      s.apply(data(1, 'c2s', 5, 'WORLD', 0, 13));
+      expect(s.copiedBytes).toBe(0);
+      expect(decode(s.readChunk(1, 0))).toBe('HELLO');
+      expect(decode(s.readChunk(1, 1))).toBe('WORLD');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('evicts the oldest closed flows at the flow cap and tells listeners', () => {
+    const s = makeStore({ maxFlows: 3 });
+    const removed: number[] = [];
+    s.subscribe((c) => c.type === 'remove' && removed.push(c.flowId));
+    s.apply(start(1));
+    s.apply(start(2));
+    s.apply({ type: 'flow-end', flowId: 2, ts: 1, reason: 'fin' });
+    s.apply(start(3));
+    s.apply(start(4));
+    expect(removed).toEqual([2]);
+    expect(s.size).toBe(3);
+    expect(s.getFlow(2)).toBeUndefined();
+    expect(s.evictedFlows).toBe(1);
+  });
+
+  it('keeps the total chunk count under its cap', () => {
+    const s = makeStore({ maxChunks: 10 });
+    for (let f = 1; f <= 5; f++) {
+      s.apply(start(f));
+      for (let i = 0; i < 4; i++) s.apply(data(f, i % 2 ? 's2c' : 'c2s', i * 10, 'abc', i * 1e6));
+      s.apply({ type: 'flow-end', flowId: f, ts: 1e7, reason: 'fin' });
+    }
+    expect(s.chunkCount).toBeLessThanOrEqual(10);
+    expect(s.getFlow(5)?.chunkCount).toBe(4);
+  });
+});
