@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/core/errors.js';
+import { parseForwardSpec } from '../../src/proxy/forwardSpec.js';
+
+describe('parseForwardSpec', () => {
+  const good: Array<[string, string, number, string, number]> = [
+    ['8080:example.com:80', '127.0.0.1', 8080, 'example.com', 80],
+    ['8080:10.0.0.1:80', '127.0.0.1', 8080, '10.0.0.1', 80],
+    ['127.0.0.1:8080:localhost:80', '127.0.0.1', 8080, 'localhost', 80],
+    ['localhost:8080:db:5432', 'localhost', 8080, 'db', 5432],
+    ['0.0.0.0:8080:db:5432', '0.0.0.0', 8080, 'db', 5432],
+    ['*:8080:db:5432', '0.0.0.0', 8080, 'db', 5432],
+    ['[::1]:8080:[::1]:80', '::1', 8080, '::1', 80],
+    ['[::]:8080:db:80', '::', 8080, 'db', 80],
+    ['8080:[2001:db8::1]:443', '127.0.0.1', 8080, '2001:db8::1', 443],
+    ['[fe80::1]:1:[::ffff:10.0.0.1]:65535', 'fe80::1', 1, '::ffff:10.0.0.1', 65535],
+    ['0:127.0.0.1:9', '127.0.0.1', 0, '127.0.0.1', 9],
+    ['65535:my_host.internal.:22', '127.0.0.1', 65535, 'my_host.internal.', 22],
+    ['08080:h:080', '127.0.0.1', 8080, 'h', 80],
+  ];
+  for (const [text, bindAddress, bindPort, targetHost, targetPort] of good) {
+    it(`parses ${text}`, () => {
+      expect(parseForwardSpec(text)).toEqual({ bindAddress, bindPort, targetHost, targetPort });
+    });
+  }
+
+  const bad: Array<[string, RegExp]> = [
+    ['80:x', /^bad -L "80:x": expected \[bind:\]port:host:hostport$/],
+    ['', /expected \[bind:\]port:host:hostport/],
+    ['80', /expected/],
+    ['a:b:c:d:e', /expected/],
+    ['8080:::1:80', /expected|bad target host/], // unbracketed IPv6
+    ['8080:2001:db8::1:443', /expected/],
+    ['x:example.com:80', /listen port "x"/],
+    ['65536:h:80', /listen port "65536"/],
+    ['-1:h:80', /listen port "-1"/],
+    ['8080:h:0', /target port "0" is not a number in 1\.\.65535/],
+    ['8080:h:70000', /target port "70000"/],
+    ['8080:h:', /target port ""/],
+    ['8080::80', /bad target host ""/],
+    [':8080:h:80', /bad bind address ""/],
+    ['8080:[::1:80', /unbalanced brackets/],
+    ['8080:::1]:80', /unbalanced brackets/],
+    ['8080:[[::1]]:80', /unbalanced brackets/],
+    ['8080:[example.com]:80', /bad target host "\[example.com\]"/],
+    ['8080:[1.2.3.4]:80', /bad target host/],
+    ['8080:999.1.1.1:80', /bad target host "999.1.1.1"/],
+    ['8080:bad host:80', /bad target host/],
+    ['8080:-h:80', /bad target host/],
+    ['8080:h:80 ', /target port "80 "/],
+    ['1.2.3.4.5:8080:h:80', /bad bind address/],
+    ['8080:h:1e3', /target port/],
+  ];
+  for (const [text, message] of bad) {
+    it(`rejects ${JSON.stringify(text)}`, () => {
+      let caught: unknown;
+      try {
+        parseForwardSpec(text);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(UserError);
+      const msg = (caught as UserError).message;
+      expect(msg).toMatch(message);
+      expect(msg.startsWith(`bad -L "${text}": `)).toBe(true);
+      expect(msg).not.toContain('\n');
+    });
+  }
+});
