@@ -1,0 +1,122 @@
+/**
+ * Command-line parsing: argv in, a plain {@link CliConfig} out, or a one-line {@link UserError}.
+ * No I/O here.
+ */
+import { UserError } from '../core/errors.js';
+
+/** Which text view goes to stdout, if any. */
+export type TextView = 'console' | 'log' | 'json';
+
+/** Everything the command line asked for. */
+export interface CliConfig {
+  /** `-r FILE` (`-` = stdin). */
+  readFile?: string;
+  /** `-L` forward specs, unparsed (the proxy module parses them). */
+  forwards: string[];
+  /** Trailing words: a capture filter in tcpdump syntax. */
+  filter?: string;
+  /** `-o DIR`: one file per direction, tcpflow names. */
+  outputDir?: string;
+  /** `-w FILE`: the proxied conversations as a pcap file. */
+  writePcap?: string;
+  /** The text view for stdout (`-c`, `--log`, `--json`). */
+  textView?: TextView;
+  /** `--hex`: hex dumps instead of text in `-c` and `--log`. */
+  hex: boolean;
+  /** `-t`: timestamps on `--log` lines. */
+  timestamps: boolean;
+  /** `--no-tui`: headless even on a terminal. */
+  noTui: boolean;
+  /** `-q`: no summary on stderr. */
+  quiet: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+/** The usage text printed by `--help`. */
+export const USAGE = `usage: flowspy -r FILE [options] [capture filter]
+       flowspy -L [bind:]port:host:hostport [-L ...] [options]
+
+Sources
+  -r FILE        read a pcap or pcapng capture ('-' reads standard input)
+  -L SPEC        proxy: listen on [bind:]port (bind defaults to 127.0.0.1) and relay
+                 every connection to host:hostport, recording both directions
+  FILTER...      words after the options: a capture filter in tcpdump syntax
+                 (needs libpcap), e.g. flowspy -r f.pcap tcp port 80
+
+Outputs (headless; several may be combined, one of -c/--log/--json at a time)
+  -o DIR         one file per direction, named as tcpflow names them
+  -c             console: each flow's reassembled data with timestamps
+  --log          sockspy dialogue: '=' events, '>' client lines, '<' server lines
+  --json         one JSON object per flow event (payload in base64)
+  -w FILE        proxy: write the relayed conversations as a pcap file
+  --hex          hex dump instead of text (with -c and --log)
+  -t             timestamps on --log lines
+  --no-tui       headless even when stdout is a terminal
+  -q             no summary on stderr
+  -h, --help     this text
+  --version      the version
+`;
+
+/** Parses argv (without node and script). Throws {@link UserError} (exit 2) on bad usage. */
+export function parseArgs(argv: readonly string[]): CliConfig {
+  const config: CliConfig = { forwards: [], hex: false, timestamps: false, noTui: false, quiet: false, help: false, version: false };
+  const filterWords: string[] = [];
+  const setText = (view: TextView) => {
+    if (config.textView && config.textView !== view) {
+      throw new UserError(`choose one text view: ${flagOf(config.textView)} and ${flagOf(view)} both write to stdout`);
+    }
+    config.textView = view;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UserError(`${arg} needs a value (see flowspy --help)`);
+      return v;
+    };
+    switch (arg) {
+      case '-r': config.readFile = value(); break;
+      case '-L': config.forwards.push(value()); break;
+      case '-o': config.outputDir = value(); break;
+      case '-w': config.writePcap = value(); break;
+      case '-c': setText('console'); break;
+      case '--log': setText('log'); break;
+      case '--json': setText('json'); break;
+      case '--hex': config.hex = true; break;
+      case '-t': config.timestamps = true; break;
+      case '--no-tui': config.noTui = true; break;
+      case '-q': config.quiet = true; break;
+      case '-h': case '--help': config.help = true; break;
+      case '--version': config.version = true; break;
+      case '--': filterWords.push(...argv.slice(i + 1)); i = argv.length; break;
+      default:
+        if (arg.startsWith('-') && arg !== '-' && filterWords.length === 0) {
+          throw new UserError(`unknown option ${arg} (see flowspy --help)`);
+        }
+        filterWords.push(arg);
+    }
+  }
+  if (filterWords.length > 0) config.filter = filterWords.join(' ');
+  if (config.help || config.version) return config;
+  if (config.readFile !== undefined && config.forwards.length > 0) {
+    throw new UserError('choose one source: -r reads a capture, -L runs the proxy');
+  }
+  if (config.readFile === undefined && config.forwards.length === 0) {
+    throw new UserError('nothing to inspect: give -r FILE or -L [bind:]port:host:hostport (see flowspy --help)');
+  }
+  if (config.filter !== undefined && config.readFile === undefined) {
+    throw new UserError(`a capture filter goes with -r; with -L, "${config.filter}" means nothing`);
+  }
+  if (config.writePcap !== undefined && config.readFile !== undefined) {
+    throw new UserError('-w writes proxied conversations; it goes with -L');
+  }
+  if (config.hex && config.textView === 'json') {
+    throw new UserError('--hex goes with -c or --log, not --json');
+  }
+  return config;
+}
+
+function flagOf(view: TextView): string {
+  return view === 'console' ? '-c' : `--${view}`;
+}

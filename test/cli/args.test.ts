@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args.js';
+import { UserError } from '../../src/core/errors.js';
+
+describe('parseArgs', () => {
+  it('reads a capture with a trailing tcpdump filter', () => {
+    const c = parseArgs(['-r', 'f.pcap', '-o', 'out', 'tcp', 'port', '80']);
+    expect(c).toMatchObject({ readFile: 'f.pcap', outputDir: 'out', filter: 'tcp port 80' });
+  });
+  it('takes stdin as -r -', () => {
+    expect(parseArgs(['-r', '-', '--log']).readFile).toBe('-');
+  });
+  it('collects several -L', () => {
+    expect(parseArgs(['-L', '8080:a:80', '-L', '8443:b:443', '--json']).forwards).toEqual(['8080:a:80', '8443:b:443']);
+  });
+  it.each([
+    [[], /nothing to inspect/],
+    [['-r'], /-r needs a value/],
+    [['-r', 'f', '--bogus'], /unknown option --bogus/],
+    [['-r', 'f', '-c', '--log'], /choose one text view/],
+    [['-r', 'f', '-L', '1:a:2'], /choose one source/],
+    [['-L', '1:a:2', 'tcp'], /capture filter goes with -r/],
+    [['-r', 'f', '-w', 'x.pcap'], /-w writes proxied/],
+    [['-r', 'f', '--json', '--hex'], /--hex goes with/],
+  ])('rejects %j with one line', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UserError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+  it('lets options stand after -- as filter words', () => {
+    expect(parseArgs(['-r', 'f', '--', 'not', 'port', '22']).filter).toBe('not port 22');
+  });
+});
