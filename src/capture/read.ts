@@ -1,0 +1,160 @@
+/**
+ * Streams a capture file (or stdin) through {@link CaptureParser} in bounded memory.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { PacketSink } from '../core/packet.js';
+import { UserError } from '../core/errors.js';
+import { CaptureParser, type CaptureFormat } from './parser.js';
+
+/** Default size of one read (and so of one batch of packets between event-loop turns). */
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+/** Options of {@link readCapture}. */
+export interface ReadCaptureOptions {
+  /** Receives every record synchronously; the packet and its `data` are valid only during the call. */
+  onPacket: PacketSink;
+  /**
+   * Called after each chunk with the bytes read so far and the file size (undefined for stdin or
+   * a pipe). Called at least once at the end with the final count.
+   */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  /** Bytes per read, default 1 MiB (values below 1 are raised to 1). */
+  chunkSize?: number;
+  /** Aborts between chunks: the promise then rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** The stream read when `source` is `-`; default `process.stdin`. For tests and embedding. */
+  stdin?: AsyncIterable<Uint8Array>;
+}
+
+/** What a complete read found. */
+export interface ReadCaptureResult {
+  format: CaptureFormat;
+  /** Records delivered to `onPacket`. */
+  packets: number;
+  /** Bytes read from the source. */
+  bytes: number;
+}
+
+/**
+ * Reads the capture at `source` (a path, or `-` for stdin) and hands every record to
+ * `options.onPacket`, in file order.
+ *
+ * - Streams in chunks (default 1 MiB) through two reused buffers: memory does not grow with the
+ *   file size. The event loop gets a turn between chunks.
+ * - `packet.fileOffset` is the file position of `data[0]` for a path, -1 for stdin.
+ * - A file that cannot be opened or read rejects with a one-line `UserError`
+ *   (`cannot read capture foo.pcap: no such file`).
+ * - A damaged, truncated or unrecognised capture rejects with `CaptureFormatError` after every
+ *   record before the damage was delivered.
+ */
+export async function readCapture(source: string, options: ReadCaptureOptions): Promise<ReadCaptureResult> {
+  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  if (source === '-') {
+    return readStream(options.stdin ?? (process.stdin as AsyncIterable<Uint8Array>), options);
+  }
+  return readFile(source, chunkSize, options);
+}
+
+async function readFile(path: string, chunkSize: number, options: ReadCaptureOptions): Promise<ReadCaptureResult> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  try {
+    let known: number | undefined;
+    try {
+      const stats = await handle.stat();
+      if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      known = stats.isFile() ? stats.size : undefined;
+    } catch (err) {
+      throw unreadable(path, err);
+    }
+    // Only a regular file read from byte 0 has stream positions that are file positions.
+    const seekable = known !== undefined;
+    const parser = new CaptureParser(options.onPacket, { seekable });
+    // Two buffers: the next read fills one while the parser works through the other. The parser
+    // keeps no reference to a chunk after push() returns, so each buffer is safely reused.
+    const bufferSize = seekable ? Math.min(chunkSize, Math.max(known ?? 0, 64 * 1024)) : chunkSize;
+    let reading = new Uint8Array(bufferSize);
+    let parsing = new Uint8Array(bufferSize);
+    let position = 0;
+    let pending = readInto(handle, reading, seekable ? position : null, path);
+    for (;;) {
+      const got = await pending;
+      if (got === 0) break;
+      options.signal?.throwIfAborted();
+      position += got;
+      const filled = reading;
+      reading = parsing;
+      parsing = filled;
+      pending = readInto(handle, reading, seekable ? position : null, path);
+      try {
+        parser.push(parsing.subarray(0, got));
+        options.onProgress?.(position, known);
+      } catch (err) {
+        await pending.catch(() => 0);
+        throw err;
+      }
+    }
+    parser.end();
+    options.onProgress?.(position, known);
+    return { format: parser.format as CaptureFormat, packets: parser.packetsDelivered, bytes: position };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function readInto(handle: FileHandle, buffer: Uint8Array, position: number | null, path: string): Promise<number> {
+  try {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    return bytesRead;
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
+async function readStream(
+  stream: AsyncIterable<Uint8Array>,
+  options: ReadCaptureOptions,
+): Promise<ReadCaptureResult> {
+  const parser = new CaptureParser(options.onPacket, { seekable: false });
+  let position = 0;
+  try {
+    for await (const chunk of stream) {
+      options.signal?.throwIfAborted();
+      position += chunk.length;
+      parser.push(chunk);
+      options.onProgress?.(position, undefined);
+      // A stream may hand over many buffered chunks without yielding: give the loop a turn.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (err) {
+    if (err instanceof UserError || options.signal?.aborted) throw err;
+    if (err instanceof Error && 'code' in err) throw unreadable('-', err);
+    throw err;
+  }
+  options.signal?.throwIfAborted();
+  parser.end();
+  options.onProgress?.(position, undefined);
+  return { format: parser.format as CaptureFormat, packets: parser.packetsDelivered, bytes: position };
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'no such file',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many symbolic links',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+};
+
+function unreadable(path: string, err: unknown): UserError {
+  const code = err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : undefined;
+  const reason = (code && REASONS[code]) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
+  const name = path === '-' ? 'stdin' : path;
+  return new UserError(`cannot read capture ${name}: ${reason}`);
+}
