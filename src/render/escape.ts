@@ -1,0 +1,180 @@
+/**
+ * Bytes from the network are hostile: this module turns them into strings that are safe to
+ * put on a terminal (or into a blessed widget once `escapeBlessedTags` is applied too).
+ *
+ * Policy (one escape alphabet, so any output stays unambiguous):
+ * - printable ASCII 0x20..0x7e is shown as is, except `\` which becomes `\\`;
+ * - tab → `\t`, CR → `\r`, LF → `\n`, every other C0 control and DEL → `\xNN`;
+ * - bytes >= 0x80: a well-formed UTF-8 sequence (shortest form, no surrogates, <= U+10FFFF)
+ *   of a *printable* code point is shown decoded; a well-formed sequence of a code point that
+ *   is not printable → `\u{hex}`; any byte that does not start a well-formed sequence
+ *   (stray continuation, overlong form, surrogate, truncated sequence, 0xf5..0xff) → `\xNN`,
+ *   and decoding resumes at the next byte.
+ * - "not printable" code points: general category C (Cc controls incl. the C1 range
+ *   U+0080..U+009F, Cf format characters incl. bidi embeddings/overrides/isolates
+ *   U+202A..U+202E, U+2066..U+2069, zero-width characters, BOM, tag characters; Cs; Co
+ *   private use; Cn unassigned), plus line and paragraph separators (Zl, Zp).
+ * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
+ * OSC, DCS, ...) survives: those are all C0/C1 controls.
+ */
+
+const HEX = '0123456789abcdef';
+
+/** `\xNN` for every byte value. */
+const BYTE_ESCAPE: readonly string[] = Array.from({ length: 256 }, (_, b) => `\\x${HEX[b >> 4]}${HEX[b & 15]}`);
+
+/** Escape for an ASCII byte that is not shown as is; `undefined` for printable ASCII (except `\`). */
+const ASCII_ESCAPE: readonly (string | undefined)[] = Array.from({ length: 128 }, (_, b) => {
+  if (b === 0x5c) return '\\\\';
+  if (b === 0x09) return '\\t';
+  if (b === 0x0d) return '\\r';
+  if (b === 0x0a) return '\\n';
+  if (b < 0x20 || b === 0x7f) return BYTE_ESCAPE[b];
+  return undefined;
+});
+
+const NOT_PRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+
+/** Cache for the BMP: 0 = not computed yet, 1 = printable, 2 = escape. */
+const bmpClass = new Uint8Array(0x10000);
+
+/**
+ * True when code point `cp` (>= U+0080) may be shown as the character itself. See the module
+ * policy: general category C, Zl and Zp are not printable.
+ */
+export function isPrintableCodePoint(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
+  if (cp < 0x10000) {
+    let c = bmpClass[cp];
+    if (c === 0) {
+      c = cp >= 0xd800 && cp <= 0xdfff ? 2 : NOT_PRINTABLE.test(String.fromCharCode(cp)) ? 2 : 1;
+      bmpClass[cp] = c;
+    }
+    return c === 1;
+  }
+  if (cp > 0x10ffff) return false;
+  return !NOT_PRINTABLE.test(String.fromCodePoint(cp));
+}
+
+/** `\u{hex}` escape of a code point. */
+export function codePointEscape(cp: number): string {
+  return `\\u{${cp.toString(16)}}`;
+}
+
+/** Length of the sequence decoded by the last successful `decodeUtf8At` call. */
+let decodedLength = 0;
+
+/**
+ * Decodes one strict UTF-8 sequence starting at `bytes[i]` (a byte >= 0x80), not reading at or
+ * past `end`. Returns the code point and sets `decodedLength`, or returns -1 when the bytes
+ * at `i` do not start a well-formed sequence (RFC 3629 table: no overlongs, no surrogates).
+ */
+function decodeUtf8At(bytes: Uint8Array, i: number, end: number): number {
+  const b0 = bytes[i];
+  if (b0 < 0xc2 || b0 > 0xf4) return -1;
+  if (b0 < 0xe0) {
+    if (i + 1 >= end) return -1;
+    const b1 = bytes[i + 1];
+    if ((b1 & 0xc0) !== 0x80) return -1;
+    decodedLength = 2;
+    return ((b0 & 0x1f) << 6) | (b1 & 0x3f);
+  }
+  if (b0 < 0xf0) {
+    if (i + 2 >= end) return -1;
+    const b1 = bytes[i + 1];
+    const b2 = bytes[i + 2];
+    const lo = b0 === 0xe0 ? 0xa0 : 0x80;
+    const hi = b0 === 0xed ? 0x9f : 0xbf;
+    if (b1 < lo || b1 > hi || (b2 & 0xc0) !== 0x80) return -1;
+    decodedLength = 3;
+    return ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+  }
+  if (i + 3 >= end) return -1;
+  const b1 = bytes[i + 1];
+  const b2 = bytes[i + 2];
+  const b3 = bytes[i + 3];
+  const lo = b0 === 0xf0 ? 0x90 : 0x80;
+  const hi = b0 === 0xf4 ? 0x8f : 0xbf;
+  if (b1 < lo || b1 > hi || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return -1;
+  decodedLength = 4;
+  return ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
+}
+
+/**
+ * Renders `bytes[start..end)` as one safe display string following the module policy.
+ * Meant for one line of data (LF, if present, shows as `\n`). Never throws; out-of-range
+ * `start`/`end` are clamped.
+ */
+export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end > bytes.length) end = bytes.length;
+  if (start < 0) start = 0;
+  let out = '';
+  let runStart = start;
+  let i = start;
+  while (i < end) {
+    const b = bytes[i];
+    if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
+      i++;
+      continue;
+    }
+    if (runStart < i) out += latin1(bytes, runStart, i);
+    if (b < 0x80) {
+      out += ASCII_ESCAPE[b];
+      i++;
+    } else {
+      const cp = decodeUtf8At(bytes, i, end);
+      if (cp < 0) {
+        out += BYTE_ESCAPE[b];
+        i++;
+      } else {
+        out += isPrintableCodePoint(cp) ? String.fromCodePoint(cp) : codePointEscape(cp);
+        i += decodedLength;
+      }
+    }
+    runStart = i;
+  }
+  if (runStart < end) out += latin1(bytes, runStart, end);
+  return out;
+}
+
+/** Printable ASCII run → string (all bytes are < 0x80 here, so latin1 is exact). */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 16) {
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+/**
+ * Applies the same policy to a JavaScript string (e.g. a note text, a host name, anything that
+ * may carry data from the network): controls, `\`, lone surrogates and non-printable code
+ * points become escapes; printable characters stay. Never throws.
+ */
+export function escapeText(text: string): string {
+  let out = '';
+  let runStart = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f && c !== 0x5c) {
+      i++;
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    if (c >= 0x80 && isPrintableCodePoint(cp)) {
+      i += width;
+      continue;
+    }
+    if (runStart < i) out += text.slice(runStart, i);
+    out += cp < 0x80 ? ASCII_ESCAPE[cp] : codePointEscape(cp);
+    i += width;
+    runStart = i;
+  }
+  if (runStart === 0) return text;
+  if (runStart < n) out += text.slice(runStart);
+  return out;
+}

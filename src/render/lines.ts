@@ -1,0 +1,159 @@
+/**
+ * Splitting a byte stream into safe display lines, chunk by chunk, with bounded memory.
+ */
+import { escapeLine } from './escape.js';
+
+/** Default cap on the bytes of one displayed line; longer lines are cut into pieces. */
+export const DEFAULT_MAX_LINE_BYTES = 4096;
+
+/**
+ * Appended by {@link displayText} to a line that was cut at the cap and continues on the next
+ * line. It cannot come from data: escaped data never has a `\` followed by `+`.
+ */
+export const LINE_CONTINUES_MARK = '\\+';
+
+/**
+ * How a line ended: `newline` (an LF; a CR right before it is dropped), `cap` (cut at the
+ * line cap; the next line continues it), `flush` (the partial last line, no LF seen yet).
+ */
+export type LineEnd = 'newline' | 'cap' | 'flush';
+
+/** One assembled line. */
+export interface TextLine {
+  /** The line's bytes, escaped by `escapeLine` (no terminator, no continuation mark). */
+  readonly text: string;
+  /** How the line ended. */
+  readonly end: LineEnd;
+  /** Stream bytes this line consumed, terminator (CR LF or LF) included. */
+  readonly byteLength: number;
+}
+
+/** The text to show for a line: its escaped text, plus `LINE_CONTINUES_MARK` when cut at the cap. */
+export function displayText(line: TextLine): string {
+  return line.end === 'cap' ? line.text + LINE_CONTINUES_MARK : line.text;
+}
+
+const EMPTY = new Uint8Array(0);
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Streaming line splitter for one direction of a stream. Feed chunks in stream order with
+ * `push`; it returns the lines completed by that chunk. `flush` returns the partial last
+ * line (if any) and starts afresh. Lines are split on LF, and a CR right before the LF is
+ * dropped. A line longer than `maxLineBytes` is cut into pieces of at most `maxLineBytes`
+ * bytes (ended `cap`), never inside a UTF-8 sequence when it can be helped; so memory stays
+ * below `maxLineBytes` per assembler whatever the input. Lines are escaped with `escapeLine`.
+ */
+export class LineAssembler {
+  private pending: Uint8Array = EMPTY;
+  private pendingLength = 0;
+  readonly maxLineBytes: number;
+
+  constructor(maxLineBytes: number = DEFAULT_MAX_LINE_BYTES) {
+    this.maxLineBytes = Math.max(4, Math.floor(maxLineBytes));
+  }
+
+  /** Bytes of the unfinished line held so far. */
+  get pendingBytes(): number {
+    return this.pendingLength;
+  }
+
+  /**
+   * Consumes `chunk` (not kept after the call) and returns the lines it completed, appended
+   * to `into` when given.
+   */
+  push(chunk: Uint8Array, into: TextLine[] = []): TextLine[] {
+    const n = chunk.length;
+    let i = 0;
+    while (i < n) {
+      const lf = chunk.indexOf(LF, i);
+      const segmentEnd = lf < 0 ? n : lf;
+      if (lf >= 0 && this.pendingLength === 0 && segmentEnd - i <= this.maxLineBytes) {
+        // Fast path: the whole line is inside this chunk.
+        const textEnd = segmentEnd > i && chunk[segmentEnd - 1] === CR ? segmentEnd - 1 : segmentEnd;
+        into.push({ text: escapeLine(chunk, i, textEnd), end: 'newline', byteLength: segmentEnd - i + 1 });
+        i = lf + 1;
+        continue;
+      }
+      this.append(chunk, i, segmentEnd, into);
+      if (lf < 0) break;
+      let length = this.pendingLength;
+      if (length > 0 && this.pending[length - 1] === CR) length--;
+      into.push({ text: escapeLine(this.pending, 0, length), end: 'newline', byteLength: this.pendingLength + 1 });
+      this.pendingLength = 0;
+      i = lf + 1;
+    }
+    return into;
+  }
+
+  /** Returns the partial last line (ended `flush`, a trailing CR kept as `\r`), or undefined if none. */
+  flush(): TextLine | undefined {
+    if (this.pendingLength === 0) return undefined;
+    const line: TextLine = { text: escapeLine(this.pending, 0, this.pendingLength), end: 'flush', byteLength: this.pendingLength };
+    this.pendingLength = 0;
+    return line;
+  }
+
+  /** Adds `chunk[start..end)` (no LF in it) to the pending line, emitting `cap` pieces as needed. */
+  private append(chunk: Uint8Array, start: number, end: number, into: TextLine[]): void {
+    const cap = this.maxLineBytes;
+    while (start < end) {
+      // A full pending line is cut only now that another non-LF byte is known to follow.
+      if (this.pendingLength === cap) this.emitCapPiece(into);
+      const take = Math.min(end - start, cap - this.pendingLength);
+      this.reserve(this.pendingLength + take);
+      this.pending.set(chunk.subarray(start, start + take), this.pendingLength);
+      this.pendingLength += take;
+      start += take;
+    }
+  }
+
+  private emitCapPiece(into: TextLine[]): void {
+    const cut = utf8SafeCut(this.pending, this.pendingLength);
+    into.push({ text: escapeLine(this.pending, 0, cut), end: 'cap', byteLength: cut });
+    this.pending.copyWithin(0, cut, this.pendingLength);
+    this.pendingLength -= cut;
+  }
+
+  /** Grows the pending buffer (doubling, at most to the cap) so idle assemblers stay small. */
+  private reserve(size: number): void {
+    if (size <= this.pending.length) return;
+    let capacity = Math.max(256, this.pending.length * 2);
+    while (capacity < size) capacity *= 2;
+    const grown = new Uint8Array(Math.min(capacity, this.maxLineBytes));
+    grown.set(this.pending.subarray(0, this.pendingLength));
+    this.pending = grown;
+  }
+}
+
+/**
+ * Where to cut `buf[0..length)` so that a UTF-8 sequence that starts in the last 3 bytes but is
+ * not complete stays whole for the next piece. Returns `length` when nothing needs to move
+ * (or when moving would leave an empty piece).
+ */
+function utf8SafeCut(buf: Uint8Array, length: number): number {
+  for (let k = 1; k <= 3 && k <= length; k++) {
+    const b = buf[length - k];
+    if ((b & 0xc0) === 0x80) continue;
+    if (b >= 0xc2 && b <= 0xf4) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      if (need > k && length - k > 0) return length - k;
+    }
+    break;
+  }
+  return length;
+}
+
+/**
+ * Renders a whole buffer as display lines (via a `LineAssembler`): one string per line,
+ * with `LINE_CONTINUES_MARK` on pieces cut at `maxLineBytes`. A final LF does not produce an
+ * extra empty line; bytes after the last LF form a last line.
+ */
+export function renderTextLines(bytes: Uint8Array, maxLineBytes: number = DEFAULT_MAX_LINE_BYTES): string[] {
+  const assembler = new LineAssembler(maxLineBytes);
+  const lines = assembler.push(bytes);
+  const last = assembler.flush();
+  if (last) lines.push(last);
+  return lines.map(displayText);
+}

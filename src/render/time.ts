@@ -1,0 +1,50 @@
+/**
+ * Timestamps for display, always in UTC so replaying a file gives the same text everywhere.
+ * Input is `Micros` (microseconds since the epoch, possibly with a fraction, which is dropped).
+ */
+import type { Micros } from '../core/types.js';
+
+function split(micros: Micros): { date: Date; fraction: string } | undefined {
+  if (!Number.isFinite(micros)) return undefined;
+  const whole = Math.floor(micros);
+  const seconds = Math.floor(whole / 1_000_000);
+  const fraction = String(whole - seconds * 1_000_000).padStart(6, '0');
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return { date, fraction };
+}
+
+function two(n: number): string {
+  return n < 10 ? '0' + n : String(n);
+}
+
+function clock(date: Date, fraction: string): string {
+  return `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.${fraction}`;
+}
+
+function day(date: Date): string {
+  const y = date.getUTCFullYear();
+  const year = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
+  return `${year}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}`;
+}
+
+/** `HH:MM:SS.uuuuuu` in UTC; `??:??:??.??????` for a non-finite or out-of-range time. */
+export function formatTimestamp(micros: Micros): string {
+  const parts = split(micros);
+  return parts ? clock(parts.date, parts.fraction) : '??:??:??.??????';
+}
+
+/** `YYYY-MM-DD HH:MM:SS.uuuuuu` in UTC; `????-??-?? ??:??:??.??????` when not representable. */
+export function formatDateTime(micros: Micros): string {
+  const parts = split(micros);
+  return parts ? `${day(parts.date)} ${clock(parts.date, parts.fraction)}` : '????-??-?? ??:??:??.??????';
+}
+
+/**
+ * ISO 8601 with microseconds, `YYYY-MM-DDTHH:MM:SS.uuuuuuZ` (for JSON); `null` when the time
+ * is not representable.
+ */
+export function formatIsoTimestamp(micros: Micros): string | null {
+  const parts = split(micros);
+  return parts ? `${day(parts.date)}T${clock(parts.date, parts.fraction)}Z` : null;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { escapeLine, escapeText, isPrintableCodePoint } from '../../src/render/escape.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const bytes = (...b: number[]) => Uint8Array.from(b);
+const esc = (s: string) => escapeLine(enc(s));
+
+/** Anything a terminal could act on: C0 (except none), DEL, C1, bidi, Cf, separators. */
+const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('escapeLine', () => {
+  it('keeps printable ASCII as is', () => {
+    expect(esc('GET / HTTP/1.1 {}[]~')).toBe('GET / HTTP/1.1 {}[]~');
+  });
+
+  it('escapes backslash, tab, CR, LF, other C0 and DEL', () => {
+    expect(esc('a\\b')).toBe('a\\\\b');
+    expect(esc('a\tb\rc\nd')).toBe('a\\tb\\rc\\nd');
+    expect(escapeLine(bytes(0x00, 0x01, 0x07, 0x08, 0x1f, 0x7f))).toBe('\\x00\\x01\\x07\\x08\\x1f\\x7f');
+  });
+
+  it('neutralises terminal escape sequences (CSI clear screen, OSC title, 8-bit CSI)', () => {
+    expect(esc('\x1b[2Jhi')).toBe('\\x1b[2Jhi');
+    expect(esc('\x1b]0;pwned\x07')).toBe('\\x1b]0;pwned\\x07');
+    expect(esc('\x1b]8;;http://x\x1b\\link')).toBe('\\x1b]8;;http://x\\x1b\\\\link');
+    // raw 8-bit CSI byte (invalid UTF-8 on its own)
+    expect(escapeLine(bytes(0x9b, 0x32, 0x4a))).toBe('\\x9b2J');
+    // CSI as a well-formed UTF-8 encoded C1 control U+009B
+    expect(escapeLine(bytes(0xc2, 0x9b, 0x32, 0x4a))).toBe('\\u{9b}2J');
+    expect(escapeLine(bytes(0xc2, 0x85))).toBe('\\u{85}');
+  });
+
+  it('decodes printable UTF-8', () => {
+    expect(esc('héllo wörld € 日本 😀')).toBe('héllo wörld € 日本 😀');
+  });
+
+  it('escapes bidi overrides/isolates, zero-width and other format characters, separators', () => {
+    expect(esc('a\u202eb')).toBe('a\\u{202e}b');
+    for (const cp of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) {
+      expect(esc(String.fromCodePoint(cp))).toBe(`\\u{${cp.toString(16)}}`);
+    }
+    expect(esc('\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad')).toBe('\\u{200b}\\u{200c}\\u{200d}\\u{200e}\\u{200f}\\u{2060}\\u{feff}\\u{ad}');
+    expect(esc('\u2028\u2029')).toBe('\\u{2028}\\u{2029}');
+    expect(esc('\u{e0041}')).toBe('\\u{e0041}'); // tag character (Cf)
+    expect(esc('\ue000')).toBe('\\u{e000}'); // private use
+  });
+
+  it('escapes invalid, overlong, surrogate and truncated sequences byte by byte', () => {
+    expect(escapeLine(bytes(0xc0, 0xaf))).toBe('\\xc0\\xaf'); // overlong '/'
+    expect(escapeLine(bytes(0xe0, 0x80, 0xaf))).toBe('\\xe0\\x80\\xaf'); // overlong 3-byte
+    expect(escapeLine(bytes(0xf0, 0x80, 0x80, 0xaf))).toBe('\\xf0\\x80\\x80\\xaf'); // overlong 4-byte
+    expect(escapeLine(bytes(0xed, 0xa0, 0x80))).toBe('\\xed\\xa0\\x80'); // surrogate U+D800
+    expect(escapeLine(bytes(0xf4, 0x90, 0x80, 0x80))).toBe('\\xf4\\x90\\x80\\x80'); // > U+10FFFF
+    expect(escapeLine(bytes(0xff, 0xfe, 0x80))).toBe('\\xff\\xfe\\x80');
+    expect(escapeLine(bytes(0x41, 0xe2, 0x82))).toBe('A\\xe2\\x82'); // truncated at the end
+    expect(escapeLine(bytes(0xe2, 0x82, 0x41))).toBe('\\xe2\\x82A'); // interrupted
+    expect(escapeLine(bytes(0xc3, 0xa9, 0xc3))).toBe('é\\xc3');
+  });
+
+  it('honours start/end and does not read past end for UTF-8', () => {
+    const b = enc('xx€yy');
+    expect(escapeLine(b, 2, 5)).toBe('€');
+    expect(escapeLine(b, 2, 4)).toBe('\\xe2\\x82');
+    expect(escapeLine(b, 0, 0)).toBe('');
+  });
+
+  it('handles long runs (Buffer path)', () => {
+    const s = 'abcdefghij'.repeat(100);
+    expect(esc(s + '\x1b' + s)).toBe(s + '\\x1b' + s);
+  });
+
+  it('fuzz: output never contains a dangerous character and is deterministic', () => {
+    const rand = mulberry32(1234);
+    for (let n = 0; n < 3000; n++) {
+      const len = Math.floor(rand() * 40);
+      const b = new Uint8Array(len);
+      for (let i = 0; i < len; i++) {
+        const r = rand();
+        // bias towards interesting bytes
+        b[i] = r < 0.3 ? 0x80 + Math.floor(rand() * 0x80) : r < 0.4 ? [0x1b, 0x9b, 0xc2, 0xe2, 0x80, 0xae][Math.floor(rand() * 6)] : Math.floor(rand() * 256);
+      }
+      const out = escapeLine(b);
+      expect(DANGEROUS.test(out)).toBe(false);
+      // no lone surrogates
+      expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(out)).toBe(false);
+      // every backslash starts one of the escapes of the alphabet
+      expect(/\\(?!\\|t|r|n|x[0-9a-f]{2}|u\{[0-9a-f]+\})/.test(out.replace(/\\\\/g, ''))).toBe(false);
+    }
+  });
+
+  it('round-trip property: valid printable UTF-8 text comes back unchanged', () => {
+    const rand = mulberry32(99);
+    const pool = ['a', 'Z', ' ', 'é', 'ß', 'Ж', '中', '€', '😀', '~', '{', '}'];
+    for (let n = 0; n < 300; n++) {
+      let s = '';
+      for (let i = 0; i < 20; i++) s += pool[Math.floor(rand() * pool.length)];
+      expect(esc(s)).toBe(s);
+    }
+  });
+});
+
+describe('escapeText', () => {
+  it('applies the same policy to JS strings', () => {
+    expect(escapeText('plain')).toBe('plain');
+    expect(escapeText('a\x1b[31mb\\\u202ec\u0085d\té')).toBe('a\\x1b[31mb\\\\\\u{202e}c\\u{85}d\\té');
+    expect(escapeText('x\ud800y')).toBe('x\\u{d800}y'); // lone surrogate
+    expect(escapeText('😀')).toBe('😀');
+  });
+});
+
+describe('isPrintableCodePoint', () => {
+  it('classifies', () => {
+    expect(isPrintableCodePoint(0x41)).toBe(true);
+    expect(isPrintableCodePoint(0x7f)).toBe(false);
+    expect(isPrintableCodePoint(0x9b)).toBe(false);
+    expect(isPrintableCodePoint(0xe9)).toBe(true);
+    expect(isPrintableCodePoint(0x202e)).toBe(false);
+    expect(isPrintableCodePoint(0x1f600)).toBe(true);
+    expect(isPrintableCodePoint(0x110000)).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { displayText, LINE_CONTINUES_MARK, LineAssembler, renderTextLines, type TextLine } from '../../src/render/lines.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Feeds `data` cut at `cuts`, returns all lines incl. the flushed one. */
+function assemble(data: Uint8Array, cuts: number[], cap?: number): TextLine[] {
+  const a = new LineAssembler(cap);
+  const out: TextLine[] = [];
+  let prev = 0;
+  for (const c of [...cuts, data.length]) {
+    a.push(data.subarray(prev, c), out);
+    prev = c;
+  }
+  const last = a.flush();
+  if (last) out.push(last);
+  return out;
+}
+
+describe('LineAssembler', () => {
+  it('splits on LF, drops the CR of CRLF, keeps a lone CR visible', () => {
+    const lines = assemble(enc('GET / HTTP/1.1\r\nHost: x\r\n\r\nbody\rmore\nlast'), []);
+    expect(lines.map((l) => [l.text, l.end, l.byteLength])).toEqual([
+      ['GET / HTTP/1.1', 'newline', 16],
+      ['Host: x', 'newline', 9],
+      ['', 'newline', 2],
+      ['body\\rmore', 'newline', 10],
+      ['last', 'flush', 4],
+    ]);
+  });
+
+  it('gives the same lines however the stream is chunked (CRLF and UTF-8 split across chunks)', () => {
+    const data = enc('héllo\r\nwörld 😀\r\n\r\nx\ny\r\n€€€\n\x1b[2J\ntail');
+    const whole = assemble(data, []);
+    const rand = mulberry32(7);
+    for (let n = 0; n < 200; n++) {
+      const cuts: number[] = [];
+      for (let i = 1; i < data.length; i++) if (rand() < 0.3) cuts.push(i);
+      expect(assemble(data, cuts)).toEqual(whole);
+    }
+    expect(whole.map((l) => l.text)).toEqual(['héllo', 'wörld 😀', '', 'x', 'y', '€€€', '\\x1b[2J', 'tail']);
+    expect(whole.reduce((s, l) => s + l.byteLength, 0)).toBe(data.length);
+  });
+
+  it('cuts long lines at the cap, marks them, and keeps memory bounded', () => {
+    const a = new LineAssembler(8);
+    const out = a.push(enc('0123456789abcdefXYZ'));
+    expect(out.map((l) => [l.text, l.end])).toEqual([
+      ['01234567', 'cap'],
+      ['89abcdef', 'cap'],
+    ]);
+    expect(a.pendingBytes).toBe(3);
+    expect(a.flush()).toEqual({ text: 'XYZ', end: 'flush', byteLength: 3 });
+    expect(a.flush()).toBeUndefined();
+  });
+
+  it('a line of exactly the cap followed by LF (or CRLF) is a normal line', () => {
+    expect(assemble(enc('01234567\n'), [], 8).map((l) => [l.text, l.end])).toEqual([['01234567', 'newline']]);
+    expect(assemble(enc('0123456\r\n'), [3], 8).map((l) => [l.text, l.end])).toEqual([['0123456', 'newline']]);
+    const chunked = assemble(enc('01234567\n89'), [8], 8);
+    expect(chunked.map((l) => [l.text, l.end])).toEqual([['01234567', 'newline'], ['89', 'flush']]);
+  });
+
+  it('does not cut inside a UTF-8 sequence at the cap', () => {
+    // 'abcdef' + '€' (3 bytes) = 9 bytes with cap 8: cut before the euro sign
+    const lines = assemble(enc('abcdef€gh\n'), [], 8);
+    expect(lines.map((l) => [l.text, l.end])).toEqual([
+      ['abcdef', 'cap'],
+      ['€gh', 'newline'],
+    ]);
+  });
+
+  it('handles a megabyte without newline in many chunks with bounded pending memory', () => {
+    const a = new LineAssembler(4096);
+    const chunk = new Uint8Array(1000).fill(0x41);
+    let count = 0;
+    for (let i = 0; i < 1000; i++) {
+      count += a.push(chunk).length;
+      expect(a.pendingBytes).toBeLessThanOrEqual(4096);
+    }
+    expect(count).toBe(Math.floor((1_000_000 - 1) / 4096));
+  });
+});
+
+describe('renderTextLines', () => {
+  it('renders a buffer, no extra line for a final LF, marks cap pieces', () => {
+    expect(renderTextLines(enc('a\r\nb\n'))).toEqual(['a', 'b']);
+    expect(renderTextLines(enc('a\n\nb'))).toEqual(['a', '', 'b']);
+    expect(renderTextLines(enc(''))).toEqual([]);
+    expect(renderTextLines(enc('abcdefghij'), 4)).toEqual(['abcd' + LINE_CONTINUES_MARK, 'efgh' + LINE_CONTINUES_MARK, 'ij']);
+    expect(renderTextLines(enc('{bold}\x1b[2J\u202e'))).toEqual(['{bold}\\x1b[2J\\u{202e}']);
+  });
+
+  it('displayText adds the mark only to cap pieces', () => {
+    expect(displayText({ text: 'x', end: 'cap', byteLength: 1 })).toBe('x\\+');
+    expect(displayText({ text: 'x', end: 'newline', byteLength: 2 })).toBe('x');
+  });
+});
