@@ -219,7 +219,7 @@ export function parseAll(bytes: Uint8Array, chunkSizes: number[] = [], seekable 
       while (at < bytes.length) {
         const size = Math.max(1, chunkSizes[i++ % chunkSizes.length]);
         // A fresh copy per chunk, later scribbled over: the parser must not keep references.
-        const chunk = bytes.slice(at, at + size);
+        const chunk = Uint8Array.prototype.slice.call(bytes, at, at + size);
         parser.push(chunk);
         chunk.fill(0xee);
         at += size;
