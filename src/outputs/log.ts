@@ -1,0 +1,190 @@
+/**
+ * `--log`: sockspy's dialogue format, one output line per line of data.
+ *
+ *   =connect from 10.0.0.1:20000 to 10.0.0.2:80
+ *   >GET / HTTP/1.1
+ *   >Host: x
+ *   >
+ *   <HTTP/1.1 200 OK
+ *   =gap: 1420 bytes missing from server at offset 8528
+ *   =server closed (FIN)
+ *   =client closed (FIN)
+ *   =connection closed
+ *
+ * `>` starts a client→server line, `<` a server→client line, `=` anything flowspy says.
+ * Data is split per direction by a `LineAssembler` (CR LF and LF end a line; lines longer than
+ * the cap are cut and marked `\+`) and escaped, so data cannot forge a `=` line. A partial
+ * line (no LF yet) is written when the other direction speaks, at a gap or FIN of its own
+ * direction, at a note, at the flow's end, or at `close()`, so the dialogue keeps its order.
+ *
+ * Several flows: while only one flow has ever been open at a time, lines carry no tag and the
+ * output is exactly sockspy's. The first time a second flow opens while another is open, every
+ * line from then on (sticky, for the rest of the run) starts with `#<flow id> `, and each flow
+ * already open is named once by `#<id> =still open: connection from A to B`, so every tag can
+ * be read back to its connection:
+ *
+ *   #1 =still open: connection from 10.0.0.1:20000 to 10.0.0.2:80
+ *   #2 =connect from 10.0.0.1:20001 to 10.0.0.2:80
+ *   #1 <HTTP/1.1 200 OK
+ *
+ * With `timestamps: true` every line starts with `HH:MM:SS.uuuuuu ` (UTC, before any tag):
+ * the time of the event that wrote it (for a partial line written later, the time of its
+ * direction's last data).
+ */
+import { otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
+import { escapeText } from '../render/escape.js';
+import { formatEndpoint } from '../render/endpoint.js';
+import { DEFAULT_MAX_LINE_BYTES, displayText, LineAssembler, type TextLine } from '../render/lines.js';
+import { formatTimestamp } from '../render/time.js';
+import type { FlowOutput, TextSink } from './types.js';
+
+/** Options of {@link LogOutput}. */
+export interface LogOutputOptions {
+  /** Start every line with the UTC time `HH:MM:SS.uuuuuu `. Default false. */
+  readonly timestamps?: boolean;
+  /** Cap on one line's bytes (longer lines are cut, marked `\+`). Default 4096. */
+  readonly maxLineBytes?: number;
+}
+
+interface LogFlow {
+  readonly key: FlowKey | undefined;
+  readonly lines: Record<Direction, LineAssembler>;
+  readonly lastDataTs: Record<Direction, Micros>;
+  lastDir: Direction | undefined;
+}
+
+const SIGN: Record<Direction, string> = { c2s: '>', s2c: '<' };
+const SIDE: Record<Direction, string> = { c2s: 'client', s2c: 'server' };
+
+const END_TEXT: Record<FlowEndReason, string> = {
+  fin: 'connection closed',
+  rst: 'connection reset (RST)',
+  timeout: 'connection timed out',
+  error: 'connection error',
+  evicted: 'connection evicted',
+};
+
+/** sockspy-style dialogue of every flow, written through `out` (one call per event at most). */
+export class LogOutput implements FlowOutput {
+  private readonly flows = new Map<number, LogFlow>();
+  private readonly timestamps: boolean;
+  private readonly maxLineBytes: number;
+  /** True once two flows were open at the same time: every line is tagged from then on. */
+  private tagging = false;
+  private text = '';
+  private readonly lineScratch: TextLine[] = [];
+
+  constructor(private readonly out: TextSink, options: LogOutputOptions = {}) {
+    this.timestamps = options.timestamps ?? false;
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
+  handle(event: FlowEvent): void {
+    const id = event.flowId;
+    switch (event.type) {
+      case 'flow-start': {
+        const old = this.flows.get(id);
+        if (old) this.flushBoth(id, old);
+        this.openFlow(id, event.key, event.ts);
+        const vlan = event.key.vlan !== undefined ? ` vlan ${event.key.vlan}` : '';
+        const guess = event.sawHandshake ? '' : ' (no handshake seen; direction guessed)';
+        this.line(id, event.ts, `=connect from ${formatEndpoint(event.key.client)} to ${formatEndpoint(event.key.server)}${vlan}${guess}`);
+        break;
+      }
+      case 'data': {
+        if (event.bytes.length === 0) return;
+        const flow = this.flowOf(id, event.ts);
+        const dir = event.dir;
+        if (flow.lastDir !== dir) this.flushPartial(id, flow, otherDirection(dir));
+        flow.lastDir = dir;
+        flow.lastDataTs[dir] = event.ts;
+        const lines = flow.lines[dir].push(event.bytes, this.lineScratch);
+        const sign = SIGN[dir];
+        for (let i = 0; i < lines.length; i++) this.line(id, event.ts, sign + displayText(lines[i]));
+        lines.length = 0;
+        break;
+      }
+      case 'gap': {
+        const flow = this.flowOf(id, event.ts);
+        this.flushPartial(id, flow, event.dir);
+        this.line(id, event.ts, `=gap: ${event.length} bytes missing from ${SIDE[event.dir]} at offset ${event.offset}`);
+        break;
+      }
+      case 'half-close': {
+        const flow = this.flowOf(id, event.ts);
+        this.flushPartial(id, flow, event.dir);
+        this.line(id, event.ts, `=${SIDE[event.dir]} closed (FIN)`);
+        break;
+      }
+      case 'note': {
+        const flow = this.flowOf(id, event.ts);
+        this.flushBoth(id, flow);
+        this.line(id, event.ts, `=note: ${escapeText(event.text)}`);
+        break;
+      }
+      case 'flow-end': {
+        const flow = this.flowOf(id, event.ts);
+        this.flushBoth(id, flow);
+        const detail = event.detail !== undefined ? `: ${escapeText(event.detail)}` : '';
+        this.line(id, event.ts, `=${END_TEXT[event.reason] ?? `connection ended (${escapeText(String(event.reason))})`}${detail}`);
+        this.flows.delete(id);
+        break;
+      }
+    }
+    this.emit();
+  }
+
+  /** Writes the partial lines still held (flows that never ended keep no other state to show). */
+  close(): void {
+    for (const [id, flow] of this.flows) this.flushBoth(id, flow);
+    this.flows.clear();
+    this.emit();
+  }
+
+  private openFlow(id: number, key: FlowKey | undefined, ts: Micros): LogFlow {
+    const flow: LogFlow = {
+      key,
+      lines: { c2s: new LineAssembler(this.maxLineBytes), s2c: new LineAssembler(this.maxLineBytes) },
+      lastDataTs: { c2s: ts, s2c: ts },
+      lastDir: undefined,
+    };
+    if (!this.tagging && this.flows.size >= 1 && !this.flows.has(id)) {
+      this.tagging = true;
+      for (const [otherId, other] of this.flows) {
+        const what = other.key ? `connection from ${formatEndpoint(other.key.client)} to ${formatEndpoint(other.key.server)}` : 'connection';
+        this.line(otherId, ts, `=still open: ${what}`);
+      }
+    }
+    this.flows.set(id, flow);
+    return flow;
+  }
+
+  /** The flow's state; a flow whose start was never seen is tracked from its first event. */
+  private flowOf(id: number, ts: Micros): LogFlow {
+    return this.flows.get(id) ?? this.openFlow(id, undefined, ts);
+  }
+
+  /** Writes both partial lines (at most one exists: a direction change flushes the other). */
+  private flushBoth(id: number, flow: LogFlow): void {
+    this.flushPartial(id, flow, 'c2s');
+    this.flushPartial(id, flow, 's2c');
+  }
+
+  private flushPartial(id: number, flow: LogFlow, dir: Direction): void {
+    const last = flow.lines[dir].flush();
+    if (last) this.line(id, flow.lastDataTs[dir], SIGN[dir] + displayText(last));
+  }
+
+  private line(id: number, ts: Micros, body: string): void {
+    let prefix = this.timestamps ? formatTimestamp(ts) + ' ' : '';
+    if (this.tagging) prefix += `#${id} `;
+    this.text += prefix + body + '\n';
+  }
+
+  private emit(): void {
+    if (this.text === '') return;
+    const text = this.text;
+    this.text = '';
+    this.out(text);
+  }
+}

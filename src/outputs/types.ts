@@ -1,0 +1,23 @@
+/**
+ * The contract every headless output (console, log, json, directory, pcap) implements.
+ * Outputs consume the flow model's events directly, synchronously and in order.
+ */
+import type { FlowEvent } from '../core/types.js';
+
+/**
+ * A consumer of flow events that renders them somewhere (stdout, files).
+ * `handle` is called for every event in order and must not keep `DataEvent.bytes` past the
+ * call. `close` is called once at the end: it writes whatever is still buffered (partial
+ * lines, file buffers) and releases resources; no `handle` call follows it.
+ * Errors a user must act on (cannot write a file) are thrown as `UserError`.
+ */
+export interface FlowOutput {
+  handle(event: FlowEvent): void;
+  close(): Promise<void> | void;
+}
+
+/**
+ * Where text outputs write. Called with complete lines, each ending in `\n` (several lines
+ * may come in one call). The CLI batches it to stdout.
+ */
+export type TextSink = (text: string) => void;

@@ -1,0 +1,187 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
+import { DirectoryOutput } from '../../src/outputs/dir.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const T0 = Date.UTC(2020, 0, 2, 3, 4, 5) * 1000;
+
+const KEY: FlowKey = { client: { addr: '10.0.0.1', port: 20000 }, server: { addr: '10.0.0.2', port: 80 } };
+const C2S = '010.000.000.001.20000-010.000.000.002.00080';
+const S2C = '010.000.000.002.00080-010.000.000.001.20000';
+
+const start = (flowId: number, key: FlowKey = KEY, ts = T0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
+const data = (flowId: number, dir: Direction, offset: number, bytes: Uint8Array | string, ts = T0): FlowEvent => ({
+  type: 'data', flowId, dir, offset, bytes: typeof bytes === 'string' ? enc(bytes) : bytes, ts,
+});
+const gap = (flowId: number, dir: Direction, offset: number, length: number): FlowEvent => ({ type: 'gap', flowId, dir, offset, length, ts: T0 });
+const end = (flowId: number): FlowEvent => ({ type: 'flow-end', flowId, ts: T0, reason: 'fin' });
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flowspy-dir-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('DirectoryOutput', () => {
+  it('writes each direction at its offsets, tcpflow names, no file for a silent direction', () => {
+    const out = new DirectoryOutput({ dir: join(dir, 'sub', 'out') });
+    for (const e of [start(1), data(1, 'c2s', 0, 'GET / HTTP/1.1\r\n'), data(1, 'c2s', 16, '\r\n'), end(1)]) out.handle(e);
+    out.close();
+    const outDir = join(dir, 'sub', 'out');
+    expect(readdirSync(outDir)).toEqual([C2S]);
+    expect(readFileSync(join(outDir, C2S), 'utf8')).toBe('GET / HTTP/1.1\r\n\r\n');
+    // file time = flow start, like tcpflow
+    expect(statSync(join(outDir, C2S)).mtimeMs).toBe(T0 / 1000);
+  });
+
+  it('leaves gaps as sparse holes that read as zeros, and extends the file over a trailing gap', () => {
+    const out = new DirectoryOutput({ dir });
+    const hole = 8 * 1024 * 1024;
+    out.handle(start(1));
+    out.handle(data(1, 'c2s', 0, 'hello'));
+    out.handle(gap(1, 'c2s', 5, hole));
+    out.handle(data(1, 'c2s', 5 + hole, 'world'));
+    out.handle(data(1, 's2c', 0, 'abc'));
+    out.handle(gap(1, 's2c', 3, 1000)); // trailing gap
+    out.handle(end(1));
+    out.close();
+    const c2s = readFileSync(join(dir, C2S));
+    expect(c2s.length).toBe(10 + hole);
+    expect(c2s.subarray(0, 5).toString()).toBe('hello');
+    expect(c2s.subarray(5 + hole).toString()).toBe('world');
+    expect(c2s.subarray(5, 5 + hole).every((b) => b === 0)).toBe(true);
+    // sparse: far fewer blocks allocated than the size (holes are not written)
+    const st = statSync(join(dir, C2S));
+    expect(st.blocks * 512).toBeLessThan(hole / 2);
+    const s2c = readFileSync(join(dir, S2C));
+    expect(s2c.length).toBe(1003);
+    expect(s2c.subarray(0, 3).toString()).toBe('abc');
+    expect(s2c.subarray(3).every((b) => b === 0)).toBe(true);
+  });
+
+  it('writes a file for a direction that only had a gap (data start missed)', () => {
+    const out = new DirectoryOutput({ dir });
+    out.handle(start(1));
+    out.handle(gap(1, 's2c', 0, 10));
+    out.handle(end(1));
+    out.close();
+    expect(readdirSync(dir)).toEqual([S2C]);
+    expect(readFileSync(join(dir, S2C))).toEqual(Buffer.alloc(10));
+  });
+
+  it('names a reused 4-tuple with c1, c2 (per direction, like tcpflow) and never overwrites', () => {
+    writeFileSync(join(dir, S2C + 'c1'), 'from an earlier run');
+    const out = new DirectoryOutput({ dir });
+    // flow 1 and 2 on the same tuple; flow 3 too but while flow 2 is still open; flow 4 differs by VLAN
+    out.handle(start(1));
+    out.handle(data(1, 'c2s', 0, 'one'));
+    out.handle(data(1, 's2c', 0, 'ONE'));
+    out.handle(end(1));
+    out.handle(start(2));
+    out.handle(data(2, 'c2s', 0, 'two'));
+    out.handle(data(2, 's2c', 0, 'TWO'));
+    out.handle(start(3));
+    out.handle(data(3, 'c2s', 0, 'three'));
+    out.handle(start(4, { ...KEY, vlan: 7 }));
+    out.handle(data(4, 'c2s', 0, 'vlan'));
+    out.handle(end(2));
+    out.close();
+    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+    expect(read(C2S)).toBe('one');
+    expect(read(S2C)).toBe('ONE');
+    expect(read(C2S + 'c1')).toBe('two');
+    expect(read(S2C + 'c1')).toBe('from an earlier run');
+    expect(read(S2C + 'c2')).toBe('TWO');
+    expect(read(C2S + 'c2')).toBe('three');
+    expect(read(C2S + '--7')).toBe('vlan');
+    expect(readdirSync(dir).length).toBe(7);
+  });
+
+  it('handles many interleaved flows beyond the descriptor cap with a small buffer pool', () => {
+    const flows = 60;
+    const out = new DirectoryOutput({ dir, maxOpenFiles: 7, bufferBytes: 64, maxBuffers: 3, setFileTimes: false });
+    const expected = new Map<string, Buffer[]>();
+    const offsets = new Map<string, number>();
+    const keyOf = (i: number): FlowKey => ({ client: { addr: `10.1.${i >> 8}.${i & 255}`, port: 1000 + i }, server: { addr: '192.168.0.1', port: 80 } });
+    for (let i = 1; i <= flows; i++) out.handle(start(i, keyOf(i)));
+    let seed = 1;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let round = 0; round < 40; round++) {
+      for (let i = 1; i <= flows; i++) {
+        if (rnd() < 0.3) continue;
+        const d: Direction = rnd() < 0.5 ? 'c2s' : 's2c';
+        const id = `${i}/${d}`;
+        const len = 1 + Math.floor(rnd() * 100); // some larger than half the buffer: direct writes
+        const bytes = Buffer.alloc(len, `${id}@${round};`);
+        const off = offsets.get(id) ?? 0;
+        out.handle(data(i, d, off, bytes));
+        offsets.set(id, off + len);
+        (expected.get(id) ?? expected.set(id, []).get(id)!).push(bytes);
+        expect(out.openFileCount).toBeLessThanOrEqual(7);
+      }
+      if (round === 20) for (let i = 1; i <= flows; i += 3) out.handle(end(i)); // end some flows midway
+    }
+    out.close();
+    expect(out.openFileCount).toBe(0);
+    let files = 0;
+    for (let i = 1; i <= flows; i++) {
+      const key = keyOf(i);
+      for (const d of ['c2s', 's2c'] as const) {
+        const chunks = expected.get(`${i}/${d}`);
+        if (!chunks) continue;
+        // flows ended at round 20 stop receiving file writes afterwards (events ignored)
+        const src = d === 'c2s' ? key.client : key.server;
+        const dst = d === 'c2s' ? key.server : key.client;
+        const pad = (a: string) => a.split('.').map((o) => o.padStart(3, '0')).join('.');
+        const name = `${pad(src.addr)}.${String(src.port).padStart(5, '0')}-${pad(dst.addr)}.${String(dst.port).padStart(5, '0')}`;
+        const content = readFileSync(join(dir, name));
+        const want = Buffer.concat(chunks);
+        if ((i - 1) % 3 === 0) expect(want.subarray(0, content.length)).toEqual(content);
+        else expect(content).toEqual(want);
+        files++;
+      }
+    }
+    expect(readdirSync(dir).length).toBe(files);
+    expect(out.fileCount).toBe(files);
+  });
+
+  it('coalesces contiguous writes and writes large chunks directly (content is what counts)', () => {
+    const out = new DirectoryOutput({ dir, bufferBytes: 1024, maxBuffers: 1 });
+    out.handle(start(1));
+    const big = Buffer.alloc(5000, 'x');
+    out.handle(data(1, 'c2s', 0, 'a'.repeat(100)));
+    out.handle(data(1, 'c2s', 100, big));
+    out.handle(data(1, 'c2s', 5100, 'b'.repeat(100)));
+    out.handle(data(1, 's2c', 0, 'c'.repeat(100))); // takes the only buffer from c2s
+    out.handle(data(1, 'c2s', 5200, 'd'.repeat(10)));
+    out.close(); // no flow-end: close() finishes the flow
+    expect(readFileSync(join(dir, C2S), 'utf8')).toBe('a'.repeat(100) + 'x'.repeat(5000) + 'b'.repeat(100) + 'd'.repeat(10));
+    expect(readFileSync(join(dir, S2C), 'utf8')).toBe('c'.repeat(100));
+  });
+
+  it('ignores events of flows it never saw start, and empty data', () => {
+    const out = new DirectoryOutput({ dir });
+    out.handle(data(9, 'c2s', 0, 'x'));
+    out.handle(start(1));
+    out.handle(data(1, 'c2s', 0, new Uint8Array(0)));
+    out.handle(end(1));
+    out.close();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('does not keep event bytes: the caller may reuse its buffer', () => {
+    const out = new DirectoryOutput({ dir });
+    out.handle(start(1));
+    const shared = Buffer.from('first');
+    out.handle(data(1, 'c2s', 0, shared));
+    shared.write('XXXXX');
+    out.handle(data(1, 'c2s', 5, Buffer.from('second')));
+    out.close();
+    expect(readFileSync(join(dir, C2S), 'utf8')).toBe('firstsecond');
+  });
+});

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
+import { ConsoleOutput } from '../../src/outputs/console.js';
+import { eventToJson, JsonOutput } from '../../src/outputs/json.js';
+import { LogOutput } from '../../src/outputs/log.js';
+import type { FlowOutput } from '../../src/outputs/types.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const T0 = Date.UTC(2020, 0, 2, 3, 4, 5) * 1000; // 03:04:05.000000
+
+const KEY: FlowKey = { client: { addr: '10.0.0.1', port: 20000 }, server: { addr: '10.0.0.2', port: 80 } };
+const KEY2: FlowKey = { client: { addr: '2001:db8::1', port: 40000 }, server: { addr: '2001:db8::2', port: 443 }, vlan: 42 };
+
+const start = (flowId: number, ts: number, key: FlowKey = KEY, sawHandshake = true): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake });
+const data = (flowId: number, ts: number, dir: Direction, offset: number, s: string | Uint8Array): FlowEvent => ({
+  type: 'data', flowId, dir, offset, bytes: typeof s === 'string' ? enc(s) : s, ts,
+});
+
+/** One HTTP exchange with a partial line, a gap, both FINs. */
+const HTTP: FlowEvent[] = [
+  start(1, T0),
+  data(1, T0 + 100, 'c2s', 0, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
+  data(1, T0 + 200, 's2c', 0, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel'),
+  data(1, T0 + 250, 's2c', 41, 'lo'),
+  { type: 'gap', flowId: 1, dir: 's2c', offset: 43, length: 100, ts: T0 + 300 },
+  { type: 'half-close', flowId: 1, dir: 's2c', ts: T0 + 400 },
+  { type: 'note', flowId: 1, ts: T0 + 450, text: 'data after peer FIN' },
+  { type: 'half-close', flowId: 1, dir: 'c2s', ts: T0 + 500 },
+  { type: 'flow-end', flowId: 1, ts: T0 + 600, reason: 'fin' },
+];
+
+async function run(make: (out: (s: string) => void) => FlowOutput, events: FlowEvent[]): Promise<string> {
+  let text = '';
+  const output = make((s) => {
+    text += s;
+  });
+  for (const e of events) output.handle(e);
+  await output.close();
+  return text;
+}
+
+describe('LogOutput (sockspy dialogue)', () => {
+  it('writes one flow exactly like sockspy', async () => {
+    expect(await run((out) => new LogOutput(out), HTTP)).toBe(
+      [
+        '=connect from 10.0.0.1:20000 to 10.0.0.2:80',
+        '>GET / HTTP/1.1',
+        '>Host: x',
+        '>',
+        '<HTTP/1.1 200 OK',
+        '<Content-Length: 5',
+        '<',
+        '<hello',
+        '=gap: 100 bytes missing from server at offset 43',
+        '=server closed (FIN)',
+        '=note: data after peer FIN',
+        '=client closed (FIN)',
+        '=connection closed',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('flushes a partial line when the other side speaks, keeps data from forging lines', async () => {
+    const events: FlowEvent[] = [
+      start(1, T0, KEY, false),
+      data(1, T0, 's2c', 0, '220 ready\r\nlogin: '),
+      data(1, T0, 'c2s', 0, 'evil\n=connect from x\n\x1b[2J\u202e{bold}\\'),
+      data(1, T0, 's2c', 18, Uint8Array.from([0xff, 0x0a])),
+      { type: 'flow-end', flowId: 1, ts: T0, reason: 'rst', detail: 'reset by client' },
+    ];
+    expect(await run((out) => new LogOutput(out), events)).toBe(
+      [
+        '=connect from 10.0.0.1:20000 to 10.0.0.2:80 (no handshake seen; direction guessed)',
+        '<220 ready',
+        '<login: ',
+        '>evil',
+        '>=connect from x',
+        '>\\x1b[2J\\u{202e}{bold}\\\\',
+        '<\\xff',
+        '=connection reset (RST): reset by client',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('tags lines with the flow id once two flows overlap (sticky), with optional timestamps', async () => {
+    const events: FlowEvent[] = [
+      start(1, T0),
+      data(1, T0 + 1, 'c2s', 0, 'one\npart'),
+      start(2, T0 + 2, KEY2),
+      data(2, T0 + 3, 'c2s', 0, 'two\n'),
+      data(1, T0 + 4, 's2c', 0, 'ONE\n'),
+      { type: 'flow-end', flowId: 1, ts: T0 + 5, reason: 'timeout' },
+      { type: 'flow-end', flowId: 2, ts: T0 + 6, reason: 'evicted', detail: 'flow table full' },
+      start(3, T0 + 7),
+      { type: 'flow-end', flowId: 3, ts: T0 + 8, reason: 'error' },
+    ];
+    expect(await run((out) => new LogOutput(out, { timestamps: true }), events)).toBe(
+      [
+        '03:04:05.000000 =connect from 10.0.0.1:20000 to 10.0.0.2:80',
+        '03:04:05.000001 >one',
+        '03:04:05.000002 #1 =still open: connection from 10.0.0.1:20000 to 10.0.0.2:80',
+        '03:04:05.000002 #2 =connect from [2001:db8::1]:40000 to [2001:db8::2]:443 vlan 42',
+        '03:04:05.000003 #2 >two',
+        '03:04:05.000001 #1 >part',
+        '03:04:05.000004 #1 <ONE',
+        '03:04:05.000005 #1 =connection timed out',
+        '03:04:05.000006 #2 =connection evicted: flow table full',
+        '03:04:05.000007 #3 =connect from 10.0.0.1:20000 to 10.0.0.2:80',
+        '03:04:05.000008 #3 =connection error',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('cuts very long lines at the cap with a continuation mark, and writes partial lines at close()', async () => {
+    const events: FlowEvent[] = [start(1, T0), data(1, T0, 'c2s', 0, 'abcdefghij\nxyz')];
+    expect(await run((out) => new LogOutput(out, { maxLineBytes: 4 }), events)).toBe(
+      ['=connect from 10.0.0.1:20000 to 10.0.0.2:80', '>abcd\\+', '>efgh\\+', '>ij', '>xyz', ''].join('\n'),
+    );
+  });
+
+  it('writes each event with one call to out', async () => {
+    const calls: string[] = [];
+    const log = new LogOutput((s) => calls.push(s));
+    for (const e of HTTP.slice(0, 3)) log.handle(e);
+    expect(calls.length).toBe(3);
+    expect(calls[1]).toBe('>GET / HTTP/1.1\n>Host: x\n>\n');
+  });
+});
+
+describe('ConsoleOutput', () => {
+  it('writes headers, indented safe text lines, and every other event', async () => {
+    const events: FlowEvent[] = [...HTTP.slice(0, 3), data(1, T0 + 210, 's2c', 41, '\x1b]0;x\x07\n'), ...HTTP.slice(4)];
+    expect(await run((out) => new ConsoleOutput(out), events)).toBe(
+      [
+        '03:04:05.000000 #1 start 10.0.0.1:20000 > 10.0.0.2:80 (capture)',
+        '03:04:05.000100 #1 010.000.000.001.20000-010.000.000.002.00080: 27 bytes at offset 0',
+        '  GET / HTTP/1.1',
+        '  Host: x',
+        '',
+        '03:04:05.000200 #1 010.000.000.002.00080-010.000.000.001.20000: 41 bytes at offset 0',
+        '  HTTP/1.1 200 OK',
+        '  Content-Length: 5',
+        '',
+        '  hel',
+        '03:04:05.000210 #1 010.000.000.002.00080-010.000.000.001.20000: 7 bytes at offset 41',
+        '  \\x1b]0;x\\x07',
+        '03:04:05.000300 #1 010.000.000.002.00080-010.000.000.001.20000: gap, 100 bytes missing at offset 43',
+        '03:04:05.000400 #1 010.000.000.002.00080-010.000.000.001.20000: FIN (server closed)',
+        '03:04:05.000450 #1 note: data after peer FIN',
+        '03:04:05.000500 #1 010.000.000.001.20000-010.000.000.002.00080: FIN (client closed)',
+        '03:04:05.000600 #1 end: fin',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows hex dump lines with stream offsets in hex mode, VLAN and guessed direction', async () => {
+    const events: FlowEvent[] = [
+      start(7, T0, KEY2, false),
+      data(7, T0, 's2c', 0x20, 'GET / HTTP/1.1\r\nHost'),
+      { type: 'flow-end', flowId: 7, ts: T0, reason: 'rst', detail: 'by server' },
+    ];
+    expect(await run((out) => new ConsoleOutput(out, { hex: true }), events)).toBe(
+      [
+        '03:04:05.000000 #7 start [2001:db8::1]:40000 > [2001:db8::2]:443 vlan 42 (capture, no handshake seen; direction guessed)',
+        '03:04:05.000000 #7 2001:db8::2.00443-2001:db8::1.40000--42: 20 bytes at offset 32',
+        '  00000020  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|',
+        '  00000030  48 6f 73 74                                       |Host|',
+        '03:04:05.000000 #7 end: rst (by server)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('JsonOutput', () => {
+  it('writes one JSON object per event per line', async () => {
+    const text = await run((out) => new JsonOutput(out), HTTP);
+    const lines = text.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.length).toBe(HTTP.length);
+    expect(lines[0]).toBe(
+      '{"type":"flow-start","flow":1,"ts":"2020-01-02T03:04:05.000000Z","tsMicros":' + T0 +
+        ',"client":{"addr":"10.0.0.1","port":20000},"server":{"addr":"10.0.0.2","port":80},"vlan":null,"origin":"capture","sawHandshake":true}',
+    );
+    expect(lines[1]).toBe(
+      '{"type":"data","flow":1,"ts":"2020-01-02T03:04:05.000100Z","tsMicros":' + (T0 + 100) +
+        ',"dir":"c2s","offset":0,"length":27,"data":"' + Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n').toString('base64') + '"}',
+    );
+    expect(JSON.parse(lines[4])).toEqual({ type: 'gap', flow: 1, ts: '2020-01-02T03:04:05.000300Z', tsMicros: T0 + 300, dir: 's2c', offset: 43, length: 100 });
+    expect(JSON.parse(lines[5])).toEqual({ type: 'half-close', flow: 1, ts: '2020-01-02T03:04:05.000400Z', tsMicros: T0 + 400, dir: 's2c' });
+    expect(JSON.parse(lines[6])).toEqual({ type: 'note', flow: 1, ts: '2020-01-02T03:04:05.000450Z', tsMicros: T0 + 450, text: 'data after peer FIN' });
+    expect(lines[8]).toBe('{"type":"flow-end","flow":1,"ts":"2020-01-02T03:04:05.000600Z","tsMicros":' + (T0 + 600) + ',"reason":"fin","detail":null}');
+  });
+
+  it('keeps lines pure ASCII (no raw controls, C1 or bidi characters) and round-trips', () => {
+    const hostile = 'x\x1b[2J\u0085\u202e\u2028é😀"\\';
+    const line = eventToJson({ type: 'note', flowId: 2, ts: T0, text: hostile });
+    expect(/^[\x20-\x7e]*$/.test(line)).toBe(true);
+    expect(JSON.parse(line).text).toBe(hostile);
+    const vlan = JSON.parse(eventToJson(start(3, T0, KEY2)));
+    expect(vlan.vlan).toBe(42);
+    expect(vlan.client).toEqual({ addr: '2001:db8::1', port: 40000 });
+    const bytes = Uint8Array.from([0, 255, 0x1b]).subarray(1);
+    expect(JSON.parse(eventToJson(data(3, T0, 's2c', 5, bytes))).data).toBe(Buffer.from([255, 0x1b]).toString('base64'));
+  });
+});
