@@ -1,0 +1,809 @@
+/**
+ * TCP reassembly: decoded {@link TcpSegment}s in, {@link FlowEvent}s out (see DESIGN.md).
+ * Pure: no timers, no I/O; time comes only from the `ts` passed in. Events go to a sink
+ * callback (instead of returning an array per packet), synchronously and in order.
+ *
+ * Contract kept for every flow: exactly one `flow-start` first and one `flow-end` last; the
+ * `data` and `gap` events of a direction tile its stream from offset 0, without overlap, in
+ * increasing offset order; gaps are explicit, never zero-filled data.
+ *
+ * Policies:
+ * - Flows are keyed by the 4-tuple plus VLAN id, both directions in one flow. The client is the
+ *   sender of a SYN without ACK; when a SYN-ACK is the first packet seen, its receiver is the
+ *   client. Both give `sawHandshake: true`. Otherwise (capture started mid-stream) the roles are
+ *   a stated guess, `sawHandshake: false`: if exactly one port is below 1024 or a well-known
+ *   service port (80, 443, 3306, 8080, ...; see ports.ts) that side is the server, else the
+ *   sender of the first packet is the client. Any segment may start a flow (see the late-packet
+ *   rule below for the exception).
+ * - Stream offset 0 is ISN+1 when the SYN (or, for the client, the SYN-ACK acknowledging it)
+ *   was seen; data in a SYN (TCP Fast Open) is data at offset 0. Without a handshake, offset 0
+ *   is the sequence number of the first segment of that direction carrying data or FIN (pure
+ *   ACKs never fix the base). We never rebase: data before offset 0 cannot be placed, it is
+ *   dropped and counted (`unplaceableBytes`). With a handshake nothing valid can precede the
+ *   base; mid-stream, only retransmissions of bytes sent before the capture started can.
+ * - Sequence numbers are compared modulo 2^32 relative to the next expected sequence number
+ *   (`seqDiff`), offsets are unwrapped JS numbers: streams longer than 4 GiB work. A segment
+ *   more than 1 GiB (the largest TCP window) ahead of the next expected byte is ignored
+ *   (`outOfWindowSegments`).
+ * - In-order data is delivered at once as a view of the segment payload (no copy), with
+ *   `fileOffset` when the segment had one. Out-of-order data waits in a per-direction buffer
+ *   (copied; each piece keeps its own `fileOffset`, it is still one file slice) and is delivered
+ *   when the hole before it fills. A data event carries the capture time of the segment that
+ *   carried its bytes (so `ts` of buffered data may be earlier than the event before it).
+ * - Overlaps: FIRST WRITER WINS. Delivered bytes are never changed, and buffered bytes win over
+ *   later copies. Overlapping bytes are counted (`duplicateBytes`). When a later copy differs
+ *   from buffered bytes, a note "retransmission at c2s offset N carries different bytes (first
+ *   copy kept)" is emitted (at most 5 per direction) and `overlapConflicts` counts every one.
+ *   Delivered bytes are not retained, so a retransmission of already delivered data is counted
+ *   as duplicate without comparison. Keep-alive probes (0 or 1 byte at next-1) are counted in
+ *   `keepAlives`, never as conflicts or duplicates, and produce no note.
+ * - Holes are declared lost (a `gap` event, then the buffered data after it) when:
+ *   (a) the peer acknowledged beyond the start of the hole (the capture missed bytes the receiver
+ *       got; the gap runs to the acknowledged offset or the next buffered byte, whichever is
+ *       first). Only holes before buffered data or before a seen FIN are closed this way; an ack
+ *       beyond the last byte seen alone never emits a gap while the flow is open;
+ *   (b) a buffer bound is hit: per flow (`maxBufferedBytesPerFlow`, default 2 MiB) or in total
+ *       (`maxBufferedBytesTotal`, default 64 MiB): the direction with most buffered bytes (of
+ *       this flow, or of the flow holding most) skips ahead to its earliest buffered piece,
+ *       repeatedly, until under the bound (`bufferLimitSkips`). Buffered bytes are accounted as
+ *       payload plus 64 bytes per piece;
+ *   (c) the flow ends (RST, idle, finish, or a new SYN reusing the ports): every buffered piece is
+ *       delivered with gaps before it, then a trailing gap up to the FIN when one was seen (acks
+ *       alone never produce gaps beyond the last byte seen: a bogus ack cannot invent a tail).
+ *   A truncated segment (payload.length < payloadLength) delivers what was captured and a gap for
+ *   the rest (`truncatedBytes`); out of order, the missing part waits in the buffer as a marker.
+ * - FIN: `half-close` for that direction once all data before the FIN is delivered or declared
+ *   lost. Both directions half-closed: `flow-end` reason 'fin'. Data beyond a side's own FIN is
+ *   dropped (`bytesAfterOwnFin`) with one note per direction ("c2s sent N bytes after its own
+ *   FIN (dropped)").
+ * - RST: the RST's payload, if any, is delivered as data with a note "RST carried N bytes";
+ *   buffers are flushed with gaps; `flow-end` reason 'rst', detail "reset by client|server".
+ * - Data sent after the peer closed: the peer's FIN (or RST) carries an ack, the peer's view of
+ *   this direction's stream. Bytes of this direction at or beyond that offset were sent after
+ *   (or crossed) the peer's close, judged by sequence number, not capture order (they may have
+ *   been captured before the FIN). One note per direction, at the first detection, with the
+ *   bytes known then: "c2s sent 38 bytes after the server closed (FIN at 12:00:01.200)" (UTC);
+ *   `bytesAfterPeerClose` counts all of them. This is how a client reusing a connection the
+ *   server already closed becomes visible. A RST ends the flow, so only bytes seen before it
+ *   can be reported for it ("... after the server reset the connection (RST at ...)").
+ * - After `flow-end`, the 4-tuple goes into a bounded table of recently closed flows
+ *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
+ *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
+ *   ignored quietly (`lateSegments`), except a SYN with a different ISN than the closed flow's,
+ *   which starts a new flow (port reuse). A SYN with a new ISN on an OPEN flow ends the old flow
+ *   (reason 'timeout', detail "ports reused by a new connection (new SYN)") and starts a new one.
+ * - `expireIdle(now)`: flows idle longer than `idleTimeoutMicros` (default 10 min) end with
+ *   reason 'timeout', detail 'idle' (buffers flushed first). O(open flows): call it now and then
+ *   (e.g. once per second of capture time). `finish(ts)`: ends every open flow, reason 'timeout',
+ *   detail 'capture ended'.
+ * - Memory: buffered bytes are capped per flow and in total; closed flows are forgotten (only the
+ *   bounded recently-closed table remains). Open flows are bounded only by the idle timeout.
+ */
+
+import { seqAdd, seqDiff } from '../core/seq.js';
+import type { Direction, FlowEndReason, FlowEvent, FlowEventSink, FlowKey, Micros } from '../core/types.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
+import { guessSenderIsClient } from './ports.js';
+import { SegmentBuffer, type BufferAccount, type InsertOutcome } from './segment-buffer.js';
+
+/** Options of a {@link Reassembler}. */
+export interface ReassemblerOptions {
+  /** Receives every event, synchronously, in order. `DataEvent.bytes` is valid only during the call. */
+  emit: FlowEventSink;
+  /** Cap on out-of-order bytes buffered by one flow (both directions). Default 2 MiB. */
+  maxBufferedBytesPerFlow?: number;
+  /** Cap on out-of-order bytes buffered by all flows together. Default 64 MiB. */
+  maxBufferedBytesTotal?: number;
+  /** A flow without packets for longer than this ends at the next `expireIdle`. Default 10 min. */
+  idleTimeoutMicros?: number;
+  /** Flow id generator. Default: a counter starting at 1. */
+  nextFlowId?: () => number;
+  /** How long late packets of a closed flow are ignored. Default 2 min. */
+  closedLingerMicros?: number;
+  /** Size of the recently-closed table. Default 16384. */
+  maxRecentlyClosed?: number;
+}
+
+/** Counters of a {@link Reassembler}; all count from 0 (only `openFlows` and `bufferedBytes` shrink). */
+export interface ReassemblyStats {
+  /** Flows started. */
+  readonly flows: number;
+  /** Flows started and not ended yet. */
+  readonly openFlows: number;
+  /** Segments fed. */
+  readonly segments: number;
+  /** Payload bytes delivered in data events. */
+  readonly payloadBytes: number;
+  /** Gap events emitted. */
+  readonly gaps: number;
+  /** Bytes covered by gap events. */
+  readonly gapBytes: number;
+  /** Bytes received again (retransmissions, overlaps) and ignored. */
+  readonly duplicateBytes: number;
+  /** Overlaps whose bytes differed from the first copy. */
+  readonly overlapConflicts: number;
+  /** Note events emitted. */
+  readonly notes: number;
+  /** TCP keep-alive probes seen. */
+  readonly keepAlives: number;
+  /** Bytes before a direction's offset 0 (cannot be placed), dropped. */
+  readonly unplaceableBytes: number;
+  /** Bytes announced by truncated segments but not captured (part of gapBytes). */
+  readonly truncatedBytes: number;
+  /** Segments more than 1 GiB ahead of the next expected byte, ignored. */
+  readonly outOfWindowSegments: number;
+  /** Segments of recently closed flows, ignored. */
+  readonly lateSegments: number;
+  /** Bytes a side sent after the peer's FIN or RST (by sequence). */
+  readonly bytesAfterPeerClose: number;
+  /** Bytes a side sent beyond its own FIN, dropped. */
+  readonly bytesAfterOwnFin: number;
+  /** Bytes buffered right now (payload + 64 per piece). */
+  readonly bufferedBytes: number;
+  /** Highest `bufferedBytes` ever. */
+  readonly peakBufferedBytes: number;
+  /** Times a buffer bound forced a skip ahead (a gap). */
+  readonly bufferLimitSkips: number;
+}
+
+type MutableStats = { -readonly [K in keyof ReassemblyStats]: number } & BufferAccount;
+
+const DEFAULT_MAX_PER_FLOW = 2 * 1024 * 1024;
+const DEFAULT_MAX_TOTAL = 64 * 1024 * 1024;
+const DEFAULT_IDLE_TIMEOUT = 10 * 60 * 1_000_000;
+const DEFAULT_CLOSED_LINGER = 2 * 60 * 1_000_000;
+const DEFAULT_MAX_RECENTLY_CLOSED = 16384;
+/** Largest TCP window (scale 14); data further ahead is not believed. */
+const MAX_AHEAD = 2 ** 30;
+const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
+
+/** Why the peer's side is considered closed, for the "data after close" note. */
+interface PeerClose {
+  readonly kind: 'FIN' | 'RST';
+  readonly ackSeq: number;
+  readonly hasAck: boolean;
+  readonly ts: Micros;
+}
+
+/** State of one direction of a flow. */
+class DirectionState {
+  /** True once offset 0 is fixed. */
+  started = false;
+  /** Next stream offset to deliver: everything before it was delivered or declared lost. */
+  nextOffset = 0;
+  /** Sequence number of `nextOffset` (mod 2^32). */
+  nextSeq = 0;
+  synSeen = false;
+  isn = 0;
+  emittedAny = false;
+  /** Highest stream end accepted (delivered or buffered). */
+  maxEnd = 0;
+  /** Stream offset of the FIN, or -1. */
+  finOffset = -1;
+  halfClosed = false;
+  /** Highest offset of this direction the peer acknowledged, or -1. */
+  peerAckOffset = -1;
+  peerClose: PeerClose | null = null;
+  /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
+  peerCloseOffset = -1;
+  /** Highest end already counted in bytesAfterPeerClose. */
+  afterPeerCloseCounted = 0;
+  notedAfterPeerClose = false;
+  afterOwnFinCounted = 0;
+  notedAfterOwnFin = false;
+  conflictNotes = 0;
+  readonly buffer: SegmentBuffer;
+
+  constructor(
+    readonly dir: Direction,
+    account: BufferAccount,
+  ) {
+    this.buffer = new SegmentBuffer(account);
+  }
+
+  /** Stream offset of sequence number `seq` (valid within 2^31 of the next expected one). */
+  offsetOf(seq: number): number {
+    return this.nextOffset + seqDiff(seq, this.nextSeq);
+  }
+
+  /** Fixes offset 0 at sequence number `seq`. */
+  start(seq: number): void {
+    this.started = true;
+    this.nextOffset = 0;
+    this.nextSeq = seq;
+  }
+}
+
+/** One open flow. */
+class Flow {
+  readonly c2s: DirectionState;
+  readonly s2c: DirectionState;
+  lastSeen: Micros;
+  ended = false;
+
+  constructor(
+    readonly id: number,
+    readonly key: FlowKey,
+    readonly mapKey: string,
+    readonly handshake: boolean,
+    ts: Micros,
+    account: BufferAccount,
+  ) {
+    this.c2s = new DirectionState('c2s', account);
+    this.s2c = new DirectionState('s2c', account);
+    this.lastSeen = ts;
+  }
+
+  /** Bytes buffered by both directions. */
+  get bufferedCost(): number {
+    return this.c2s.buffer.cost + this.s2c.buffer.cost;
+  }
+}
+
+/** What is remembered of a closed flow for the late-packet rule. */
+interface ClosedFlow {
+  readonly closedAt: Micros;
+  readonly clientAddr: string;
+  readonly clientPort: number;
+  /** ISN of the client and server, or -1 when not seen. */
+  readonly clientIsn: number;
+  readonly serverIsn: number;
+}
+
+/** Canonical flow-table key of a 4-tuple + VLAN, the same for both directions. */
+function flowMapKey(aAddr: string, aPort: number, bAddr: string, bPort: number, vlan: number | undefined): string {
+  const aFirst = aAddr < bAddr || (aAddr === bAddr && aPort <= bPort);
+  const v = vlan === undefined ? '' : String(vlan);
+  return aFirst ? `${v}|${aAddr}|${aPort}|${bAddr}|${bPort}` : `${v}|${bAddr}|${bPort}|${aAddr}|${aPort}`;
+}
+
+/** `HH:MM:SS.mmm` (UTC) of a capture timestamp, for notes. */
+export function formatClock(ts: Micros): string {
+  const date = new Date(Math.floor(ts / 1000));
+  return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString().slice(11, 23);
+}
+
+function roleName(dir: Direction): string {
+  return dir === 'c2s' ? 'client' : 'server';
+}
+
+/**
+ * Turns TCP segments into flow events. See the module comment for every policy.
+ *
+ * - `feed(segment, ts)`: one decoded segment with its capture time (the segment and its payload
+ *   are only read during the call; what must wait is copied).
+ * - `expireIdle(now)`: ends flows idle longer than the idle timeout (reason 'timeout').
+ * - `finish(ts)`: ends every open flow (reason 'timeout', detail 'capture ended').
+ * - `stats`: live counters.
+ */
+export class Reassembler {
+  private readonly sink: FlowEventSink;
+  private readonly maxPerFlow: number;
+  private readonly maxTotal: number;
+  private readonly idleTimeout: number;
+  private readonly closedLinger: number;
+  private readonly maxRecentlyClosed: number;
+  private readonly nextFlowId: () => number;
+  private readonly flows = new Map<string, Flow>();
+  private readonly recentlyClosed = new Map<string, ClosedFlow>();
+  private readonly bufferedFlows = new Set<Flow>();
+  private readonly insertOutcome: InsertOutcome = { duplicateBytes: 0, conflictOffset: -1 };
+  private lastFlow: Flow | null = null;
+  private readonly counters: MutableStats = {
+    flows: 0,
+    openFlows: 0,
+    segments: 0,
+    payloadBytes: 0,
+    gaps: 0,
+    gapBytes: 0,
+    duplicateBytes: 0,
+    overlapConflicts: 0,
+    notes: 0,
+    keepAlives: 0,
+    unplaceableBytes: 0,
+    truncatedBytes: 0,
+    outOfWindowSegments: 0,
+    lateSegments: 0,
+    bytesAfterPeerClose: 0,
+    bytesAfterOwnFin: 0,
+    bufferedBytes: 0,
+    peakBufferedBytes: 0,
+    bufferLimitSkips: 0,
+  };
+
+  constructor(options: ReassemblerOptions) {
+    this.sink = options.emit;
+    this.maxPerFlow = options.maxBufferedBytesPerFlow ?? DEFAULT_MAX_PER_FLOW;
+    this.maxTotal = options.maxBufferedBytesTotal ?? DEFAULT_MAX_TOTAL;
+    this.idleTimeout = options.idleTimeoutMicros ?? DEFAULT_IDLE_TIMEOUT;
+    this.closedLinger = options.closedLingerMicros ?? DEFAULT_CLOSED_LINGER;
+    this.maxRecentlyClosed = Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED);
+    let counter = 0;
+    this.nextFlowId = options.nextFlowId ?? (() => ++counter);
+  }
+
+  /** Live counters (the same object on every read; do not modify). */
+  get stats(): ReassemblyStats {
+    return this.counters;
+  }
+
+  /** Feeds one decoded TCP segment captured at `ts`. */
+  feed(segment: TcpSegment, ts: Micros): void {
+    this.counters.segments++;
+    let flow = this.lookup(segment);
+    const flags = segment.flags;
+    if (flow === null) {
+      const mapKey = flowMapKey(segment.srcAddr, segment.srcPort, segment.dstAddr, segment.dstPort, segment.vlan);
+      const closed = this.recentlyClosed.get(mapKey);
+      if (closed !== undefined) {
+        if (ts - closed.closedAt <= this.closedLinger && !this.isNewSynAfterClose(segment, closed)) {
+          this.counters.lateSegments++;
+          return;
+        }
+        this.recentlyClosed.delete(mapKey);
+      }
+      flow = this.startFlow(segment, mapKey, ts);
+    } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
+      this.endFlow(flow, ts, 'timeout', 'ports reused by a new connection (new SYN)');
+      this.recentlyClosed.delete(flow.mapKey);
+      flow = this.startFlow(segment, flow.mapKey, ts);
+    }
+    this.lastFlow = flow;
+    flow.lastSeen = ts;
+    this.process(flow, segment, ts);
+    if (!flow.ended) {
+      if (flow.bufferedCost > 0) this.enforceBounds(flow, ts);
+      this.endIfBothClosed(flow, ts);
+    }
+  }
+
+  /** Ends (reason 'timeout', detail 'idle') every flow without packets for longer than the idle timeout. */
+  expireIdle(now: Micros): void {
+    for (const flow of this.flows.values()) {
+      if (now - flow.lastSeen > this.idleTimeout) this.endFlow(flow, now, 'timeout', 'idle');
+    }
+    for (const [key, closed] of this.recentlyClosed) {
+      if (now - closed.closedAt <= this.closedLinger) break;
+      this.recentlyClosed.delete(key);
+    }
+  }
+
+  /** Ends every open flow (buffers flushed with gaps), reason 'timeout', detail 'capture ended'. */
+  finish(ts: Micros): void {
+    for (const flow of this.flows.values()) this.endFlow(flow, ts, 'timeout', 'capture ended');
+  }
+
+  // ---- flow table ----
+
+  private lookup(segment: TcpSegment): Flow | null {
+    const last = this.lastFlow;
+    if (last !== null && !last.ended && this.matches(last, segment)) return last;
+    const flow = this.flows.get(
+      flowMapKey(segment.srcAddr, segment.srcPort, segment.dstAddr, segment.dstPort, segment.vlan),
+    );
+    return flow === undefined ? null : flow;
+  }
+
+  private matches(flow: Flow, segment: TcpSegment): boolean {
+    const key = flow.key;
+    if (key.vlan !== segment.vlan) return false;
+    const c = key.client;
+    const s = key.server;
+    if (segment.srcPort === c.port && segment.dstPort === s.port && segment.srcAddr === c.addr && segment.dstAddr === s.addr) {
+      return true;
+    }
+    return segment.srcPort === s.port && segment.dstPort === c.port && segment.srcAddr === s.addr && segment.dstAddr === c.addr;
+  }
+
+  private isFromClient(flow: Flow, segment: TcpSegment): boolean {
+    // A self-connection (client endpoint == server endpoint) counts as client to server.
+    const c = flow.key.client;
+    return segment.srcPort === c.port && segment.srcAddr === c.addr;
+  }
+
+  private startFlow(segment: TcpSegment, mapKey: string, ts: Micros): Flow {
+    const flags = segment.flags;
+    const syn = (flags & TCP_SYN) !== 0;
+    const ack = (flags & TCP_ACK) !== 0;
+    const senderIsClient = syn ? !ack : guessSenderIsClient(segment.srcPort, segment.dstPort);
+    const src = { addr: segment.srcAddr, port: segment.srcPort };
+    const dst = { addr: segment.dstAddr, port: segment.dstPort };
+    const client = senderIsClient ? src : dst;
+    const server = senderIsClient ? dst : src;
+    const key: FlowKey =
+      segment.vlan === undefined ? { client, server } : { client, server, vlan: segment.vlan };
+    const flow = new Flow(this.nextFlowId(), key, mapKey, syn, ts, this.counters);
+    this.flows.set(mapKey, flow);
+    this.counters.flows++;
+    this.counters.openFlows++;
+    this.sink({ type: 'flow-start', flowId: flow.id, key, ts, origin: 'capture', sawHandshake: syn });
+    return flow;
+  }
+
+  /** A SYN on a closed 4-tuple starts a new flow unless it repeats the closed flow's ISN. */
+  private isNewSynAfterClose(segment: TcpSegment, closed: ClosedFlow): boolean {
+    if ((segment.flags & TCP_SYN) === 0) return false;
+    const fromClient = segment.srcAddr === closed.clientAddr && segment.srcPort === closed.clientPort;
+    const oldIsn = fromClient ? closed.clientIsn : closed.serverIsn;
+    return oldIsn !== segment.seq;
+  }
+
+  /** True when a SYN on an open flow belongs to a new connection reusing the ports. */
+  private synStartsNewConnection(flow: Flow, segment: TcpSegment): boolean {
+    const d = this.isFromClient(flow, segment) ? flow.c2s : flow.s2c;
+    if (d.synSeen) return d.isn !== segment.seq;
+    // The first SYN of this side on a flow that began with a handshake (a SYN seen after the
+    // SYN-ACK, or simultaneous open) belongs to it if it fits the base already fixed.
+    if (!flow.handshake || d.emittedAny || d.nextOffset !== 0) return true;
+    return d.started && d.offsetOf(seqAdd(segment.seq, 1)) !== 0;
+  }
+
+  // ---- per segment ----
+
+  private process(flow: Flow, segment: TcpSegment, ts: Micros): void {
+    const fromClient = this.isFromClient(flow, segment);
+    const d = fromClient ? flow.c2s : flow.s2c;
+    const o = fromClient ? flow.s2c : flow.c2s;
+    const flags = segment.flags;
+    const syn = (flags & TCP_SYN) !== 0;
+    const fin = (flags & TCP_FIN) !== 0;
+    const rst = (flags & TCP_RST) !== 0;
+    const hasAck = (flags & TCP_ACK) !== 0;
+
+    if (syn) {
+      if (!d.synSeen) {
+        d.synSeen = true;
+        d.isn = segment.seq;
+        if (!d.started) this.startDirection(d, seqAdd(segment.seq, 1));
+      }
+      if (hasAck && !o.started) this.startDirection(o, segment.ack);
+    }
+    const dataSeq = syn ? seqAdd(segment.seq, 1) : segment.seq;
+    const payload = segment.payload;
+    const length = Math.max(segment.payloadLength, payload.length);
+    if (!d.started && (length > 0 || fin)) this.startDirection(d, dataSeq);
+
+    if (length > 0) {
+      this.acceptData(flow, d, d.offsetOf(dataSeq), payload, length, segment.payloadFileOffset, ts);
+      if (rst) this.note(flow, ts, `RST carried ${length} bytes`);
+    } else if (d.started && !syn && !fin && !rst && d.offsetOf(dataSeq) === d.nextOffset - 1) {
+      this.counters.keepAlives++;
+    }
+
+    if (hasAck && o.started) {
+      const ackOffset = o.offsetOf(segment.ack);
+      if (ackOffset > o.peerAckOffset) {
+        o.peerAckOffset = ackOffset;
+        if (ackOffset > o.nextOffset) this.resolveByAck(flow, o, ts);
+      }
+    }
+
+    if (fin && d.started) {
+      this.setFin(flow, d, d.offsetOf(dataSeq) + length, ts);
+      this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+    }
+    if (rst) {
+      this.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
+      this.endFlow(flow, ts, 'rst', `reset by ${roleName(d.dir)}`);
+    }
+  }
+
+  private startDirection(d: DirectionState, seq: number): void {
+    d.start(seq);
+    const close = d.peerClose;
+    if (close !== null && d.peerCloseOffset < 0) {
+      d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : 0;
+      d.afterPeerCloseCounted = d.peerCloseOffset;
+    }
+  }
+
+  /** Places the bytes `[start, start + length)` of direction d; `payload` holds the captured prefix. */
+  private acceptData(
+    flow: Flow,
+    d: DirectionState,
+    start: number,
+    payload: Uint8Array,
+    length: number,
+    fileOffset: number,
+    ts: Micros,
+  ): void {
+    const counters = this.counters;
+    if (length <= 1 && start === d.nextOffset - 1) {
+      counters.keepAlives++;
+      return;
+    }
+    if (start - d.nextOffset > MAX_AHEAD) {
+      counters.outOfWindowSegments++;
+      return;
+    }
+    let end = start + length;
+    if (d.finOffset >= 0 && end > d.finOffset) {
+      this.reportAfterOwnFin(flow, d, Math.max(start, d.finOffset), end, ts);
+      end = d.finOffset;
+    }
+    if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
+      this.reportAfterPeerClose(flow, d, Math.max(start, d.peerCloseOffset), end);
+    }
+    if (end <= d.nextOffset) {
+      if (end > start) this.countDropped(start, end, d.nextOffset);
+      return;
+    }
+    if (end > d.maxEnd) d.maxEnd = end;
+    const capturedEnd = Math.min(end, start + payload.length);
+    if (capturedEnd > start) this.placePiece(flow, d, start, capturedEnd, payload, start, fileOffset, ts);
+    if (end > capturedEnd) {
+      const missingStart = Math.max(capturedEnd, start, d.nextOffset);
+      if (end > missingStart) counters.truncatedBytes += end - missingStart;
+      this.placePiece(flow, d, Math.max(capturedEnd, start), end, null, start, -1, ts);
+    }
+    this.drain(flow, d, ts);
+    if (!d.buffer.isEmpty) {
+      this.bufferedFlows.add(flow);
+      if (d.peerAckOffset > d.nextOffset) this.resolveByAck(flow, d, ts);
+    }
+  }
+
+  /** Counts `[start, end)` (all before `next`) as unplaceable (< 0) or duplicate. */
+  private countDropped(start: number, end: number, next: number): void {
+    const bound = Math.min(end, next);
+    if (start < 0) {
+      this.counters.unplaceableBytes += Math.min(bound, 0) - start;
+      if (bound > 0) this.counters.duplicateBytes += bound;
+    } else {
+      this.counters.duplicateBytes += bound - start;
+    }
+  }
+
+  /** Delivers or buffers `[start, end)`; `src` (null: known missing) holds offset `srcStart` onwards. */
+  private placePiece(
+    flow: Flow,
+    d: DirectionState,
+    start: number,
+    end: number,
+    src: Uint8Array | null,
+    srcStart: number,
+    fileOffset: number,
+    ts: Micros,
+  ): void {
+    if (start < d.nextOffset) {
+      this.countDropped(start, Math.min(end, d.nextOffset), d.nextOffset);
+      start = d.nextOffset;
+      if (start >= end) return;
+    }
+    if (start === d.nextOffset) {
+      const head = d.buffer.firstOffset();
+      if (end <= head) {
+        this.deliverDirect(flow, d, start, end, src, srcStart, fileOffset, ts);
+        return;
+      }
+      if (head > start) {
+        this.deliverDirect(flow, d, start, head, src, srcStart, fileOffset, ts);
+        start = head;
+      }
+    }
+    const outcome = this.insertOutcome;
+    d.buffer.insert(start, end, src, srcStart, ts, fileOffset, outcome);
+    this.counters.duplicateBytes += outcome.duplicateBytes;
+    if (outcome.conflictOffset >= 0) {
+      this.counters.overlapConflicts++;
+      if (d.conflictNotes < MAX_CONFLICT_NOTES_PER_DIRECTION) {
+        d.conflictNotes++;
+        const more =
+          d.conflictNotes === MAX_CONFLICT_NOTES_PER_DIRECTION
+            ? '; further conflicts in this direction are counted, not noted'
+            : '';
+        this.note(
+          flow,
+          ts,
+          `retransmission at ${d.dir} offset ${outcome.conflictOffset} carries different bytes (first copy kept)${more}`,
+        );
+      }
+    }
+  }
+
+  private deliverDirect(
+    flow: Flow,
+    d: DirectionState,
+    start: number,
+    end: number,
+    src: Uint8Array | null,
+    srcStart: number,
+    fileOffset: number,
+    ts: Micros,
+  ): void {
+    if (src === null) {
+      this.emitGap(flow, d, end - start, ts);
+      return;
+    }
+    const from = start - srcStart;
+    const to = end - srcStart;
+    const bytes = from === 0 && to === src.length ? src : src.subarray(from, to);
+    this.emitData(flow, d, bytes, ts, fileOffset >= 0 ? fileOffset + from : -1);
+  }
+
+  /** Delivers buffered pieces that now continue the stream, then checks the FIN. */
+  private drain(flow: Flow, d: DirectionState, ts: Micros): void {
+    const buffer = d.buffer;
+    while (!buffer.isEmpty && buffer.firstOffset() === d.nextOffset) {
+      const piece = buffer.shift()!;
+      if (piece.bytes === null) this.emitGap(flow, d, piece.end - piece.offset, piece.ts);
+      else this.emitData(flow, d, piece.bytes, piece.ts, piece.fileOffset);
+    }
+    if (d.finOffset >= 0 && !d.halfClosed && d.nextOffset >= d.finOffset) {
+      d.halfClosed = true;
+      this.sink({ type: 'half-close', flowId: flow.id, dir: d.dir, ts });
+    }
+  }
+
+  /** Rule (a): the peer acknowledged beyond the hole start, so the hole will not be filled. */
+  private resolveByAck(flow: Flow, d: DirectionState, ts: Micros): void {
+    while (d.peerAckOffset > d.nextOffset) {
+      let holeEnd = d.buffer.firstOffset();
+      if (holeEnd === Infinity) {
+        if (d.finOffset > d.nextOffset) holeEnd = d.finOffset;
+        else return;
+      }
+      this.emitGap(flow, d, Math.min(holeEnd, d.peerAckOffset) - d.nextOffset, ts);
+      this.drain(flow, d, ts);
+    }
+  }
+
+  /** Skips to the first buffered piece of d (gap), then delivers what follows. */
+  private skipAhead(flow: Flow, d: DirectionState, ts: Micros): void {
+    const head = d.buffer.firstOffset();
+    if (head === Infinity) return;
+    this.counters.bufferLimitSkips++;
+    if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
+    this.drain(flow, d, ts);
+  }
+
+  /** Rule (b): keeps the flow and the total under their buffer bounds. */
+  private enforceBounds(flow: Flow, ts: Micros): void {
+    while (flow.bufferedCost > this.maxPerFlow) {
+      this.skipAhead(flow, flow.c2s.buffer.cost >= flow.s2c.buffer.cost ? flow.c2s : flow.s2c, ts);
+    }
+    while (this.counters.bufferedBytes > this.maxTotal) {
+      let biggest: Flow | null = null;
+      for (const candidate of this.bufferedFlows) {
+        if (candidate.bufferedCost === 0) this.bufferedFlows.delete(candidate);
+        else if (biggest === null || candidate.bufferedCost > biggest.bufferedCost) biggest = candidate;
+      }
+      if (biggest === null) break;
+      this.skipAhead(biggest, biggest.c2s.buffer.cost >= biggest.s2c.buffer.cost ? biggest.c2s : biggest.s2c, ts);
+      if (biggest !== flow) this.endIfBothClosed(biggest, ts);
+    }
+    if (flow.bufferedCost === 0) this.bufferedFlows.delete(flow);
+  }
+
+  private setFin(flow: Flow, d: DirectionState, finOffset: number, ts: Micros): void {
+    if (d.finOffset >= 0 || finOffset < 0) return; // first FIN wins; a FIN before offset 0 is ignored
+    d.finOffset = finOffset;
+    if (d.maxEnd > finOffset) {
+      this.reportAfterOwnFin(flow, d, finOffset, d.maxEnd, ts);
+      d.buffer.truncateFrom(finOffset);
+      d.maxEnd = finOffset;
+    }
+    this.drain(flow, d, ts);
+    if (!d.halfClosed && d.peerAckOffset > d.nextOffset) this.resolveByAck(flow, d, ts);
+  }
+
+  /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
+  private setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
+    if (d.peerClose !== null) return;
+    d.peerClose = close;
+    if (!d.started) return; // computed when d starts
+    d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : d.maxEnd;
+    d.afterPeerCloseCounted = d.peerCloseOffset;
+    if (d.maxEnd > d.peerCloseOffset) this.reportAfterPeerClose(flow, d, d.peerCloseOffset, d.maxEnd);
+  }
+
+  private reportAfterPeerClose(flow: Flow, d: DirectionState, start: number, end: number): void {
+    const from = Math.max(start, d.afterPeerCloseCounted);
+    if (end <= from) return;
+    const count = end - from;
+    d.afterPeerCloseCounted = end;
+    this.counters.bytesAfterPeerClose += count;
+    if (d.notedAfterPeerClose) return;
+    d.notedAfterPeerClose = true;
+    const close = d.peerClose!;
+    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
+    const what = close.kind === 'FIN' ? 'closed' : 'reset the connection';
+    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
+  }
+
+  private reportAfterOwnFin(flow: Flow, d: DirectionState, start: number, end: number, ts: Micros): void {
+    const from = Math.max(start, d.afterOwnFinCounted);
+    if (end <= from) return;
+    const count = end - from;
+    d.afterOwnFinCounted = end;
+    this.counters.bytesAfterOwnFin += count;
+    if (d.notedAfterOwnFin) return;
+    d.notedAfterOwnFin = true;
+    this.note(flow, ts, `${d.dir} sent ${count} bytes after its own FIN (dropped)`);
+  }
+
+  // ---- ending ----
+
+  private endIfBothClosed(flow: Flow, ts: Micros): void {
+    if (!flow.ended && flow.c2s.halfClosed && flow.s2c.halfClosed) this.endFlow(flow, ts, 'fin');
+  }
+
+  /** Rule (c): flushes both directions with gaps, emits flow-end and forgets the flow. */
+  private endFlow(flow: Flow, ts: Micros, reason: FlowEndReason, detail?: string): void {
+    if (flow.ended) return;
+    flow.lastSeen = Math.max(flow.lastSeen, ts);
+    this.flush(flow, flow.c2s, ts);
+    this.flush(flow, flow.s2c, ts);
+    flow.ended = true;
+    this.sink(
+      detail === undefined
+        ? { type: 'flow-end', flowId: flow.id, ts, reason }
+        : { type: 'flow-end', flowId: flow.id, ts, reason, detail },
+    );
+    this.flows.delete(flow.mapKey);
+    this.bufferedFlows.delete(flow);
+    this.counters.openFlows--;
+    if (this.lastFlow === flow) this.lastFlow = null;
+    this.rememberClosed(flow, ts);
+  }
+
+  private flush(flow: Flow, d: DirectionState, ts: Micros): void {
+    while (!d.buffer.isEmpty) {
+      const head = d.buffer.firstOffset();
+      if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
+      this.drain(flow, d, ts);
+    }
+    if (!d.started) return;
+    if (d.finOffset > d.nextOffset) this.emitGap(flow, d, d.finOffset - d.nextOffset, ts);
+    this.drain(flow, d, ts);
+  }
+
+  private rememberClosed(flow: Flow, ts: Micros): void {
+    if (this.maxRecentlyClosed === 0) return;
+    const closed = this.recentlyClosed;
+    closed.delete(flow.mapKey);
+    closed.set(flow.mapKey, {
+      closedAt: ts,
+      clientAddr: flow.key.client.addr,
+      clientPort: flow.key.client.port,
+      clientIsn: flow.c2s.synSeen ? flow.c2s.isn : -1,
+      serverIsn: flow.s2c.synSeen ? flow.s2c.isn : -1,
+    });
+    while (closed.size > this.maxRecentlyClosed) {
+      const oldest = closed.keys().next().value as string;
+      closed.delete(oldest);
+    }
+  }
+
+  // ---- emitting ----
+
+  private emitData(flow: Flow, d: DirectionState, bytes: Uint8Array, ts: Micros, fileOffset: number): void {
+    const offset = d.nextOffset;
+    const n = bytes.length;
+    d.nextOffset = offset + n;
+    d.nextSeq = seqAdd(d.nextSeq, n);
+    d.emittedAny = true;
+    this.counters.payloadBytes += n;
+    const event: FlowEvent =
+      fileOffset >= 0
+        ? { type: 'data', flowId: flow.id, dir: d.dir, offset, bytes, ts, fileOffset }
+        : { type: 'data', flowId: flow.id, dir: d.dir, offset, bytes, ts };
+    this.sink(event);
+  }
+
+  private emitGap(flow: Flow, d: DirectionState, length: number, ts: Micros): void {
+    if (length <= 0) return;
+    const offset = d.nextOffset;
+    d.nextOffset = offset + length;
+    d.nextSeq = seqAdd(d.nextSeq, length);
+    d.emittedAny = true;
+    this.counters.gaps++;
+    this.counters.gapBytes += length;
+    this.sink({ type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts });
+  }
+
+  private note(flow: Flow, ts: Micros, text: string): void {
+    this.counters.notes++;
+    this.sink({ type: 'note', flowId: flow.id, ts, text });
+  }
+}

@@ -1,0 +1,295 @@
+/** Test helpers for reassembly: segment factory, conversation builder, event recorder, checks. */
+
+import { expect } from 'vitest';
+import type { Direction, FlowEvent } from '../../src/core/types.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../../src/decode/types.js';
+import { Reassembler, type ReassemblerOptions } from '../../src/reassembly/reassembler.js';
+
+export { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN };
+
+export interface Ep {
+  addr: string;
+  port: number;
+}
+
+export const CLIENT: Ep = { addr: '10.0.0.1', port: 40000 };
+export const SERVER: Ep = { addr: '10.0.0.2', port: 80 };
+
+export interface SegSpec {
+  src: Ep;
+  dst: Ep;
+  seq: number;
+  ack?: number;
+  flags?: number;
+  payload?: string | Uint8Array;
+  /** Announced length; defaults to the payload length. */
+  payloadLength?: number;
+  fileOffset?: number;
+  vlan?: number;
+}
+
+export function bytesOf(data: string | Uint8Array): Uint8Array {
+  return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+}
+
+/** Builds a TcpSegment the way the decoder would hand it over. */
+export function mkSeg(spec: SegSpec): TcpSegment {
+  const payload = bytesOf(spec.payload ?? new Uint8Array(0));
+  return {
+    srcAddr: spec.src.addr,
+    srcPort: spec.src.port,
+    dstAddr: spec.dst.addr,
+    dstPort: spec.dst.port,
+    vlan: spec.vlan,
+    seq: spec.seq >>> 0,
+    ack: (spec.ack ?? 0) >>> 0,
+    flags: spec.flags ?? TCP_ACK,
+    window: 65535,
+    payload,
+    payloadLength: spec.payloadLength ?? payload.length,
+    payloadFileOffset: spec.fileOffset ?? -1,
+  };
+}
+
+export interface SendOptions {
+  /** Stream offset of the first payload byte (default: where this side is). */
+  at?: number;
+  flags?: number;
+  /** Explicit ack number; default: the peer's current next sequence number. */
+  ack?: number;
+  payloadLength?: number;
+  fileOffset?: number;
+}
+
+/**
+ * A conversation between CLIENT and SERVER with chosen ISNs. `c(...)`/`s(...)` build segments
+ * at stream offsets (offset 0 = ISN + 1) and keep track of how far each side has sent.
+ */
+export class Conv {
+  cOff = 0;
+  sOff = 0;
+  constructor(
+    readonly clientIsn = 1000,
+    readonly serverIsn = 5000,
+    readonly client: Ep = CLIENT,
+    readonly server: Ep = SERVER,
+    readonly vlan?: number,
+  ) {}
+
+  cSeq(offset = this.cOff): number {
+    return (this.clientIsn + 1 + offset) >>> 0;
+  }
+  sSeq(offset = this.sOff): number {
+    return (this.serverIsn + 1 + offset) >>> 0;
+  }
+
+  syn(payload?: string): TcpSegment {
+    const seg = mkSeg({ src: this.client, dst: this.server, seq: this.clientIsn, flags: TCP_SYN, payload, vlan: this.vlan });
+    if (payload) this.cOff = Math.max(this.cOff, bytesOf(payload).length);
+    return seg;
+  }
+  synAck(): TcpSegment {
+    return mkSeg({ src: this.server, dst: this.client, seq: this.serverIsn, ack: this.cSeq(), flags: TCP_SYN | TCP_ACK, vlan: this.vlan });
+  }
+  handshake(): TcpSegment[] {
+    return [this.syn(), this.synAck(), this.c('')];
+  }
+
+  /** Client to server segment. */
+  c(data: string | Uint8Array, opts: SendOptions = {}): TcpSegment {
+    const bytes = bytesOf(data);
+    const at = opts.at ?? this.cOff;
+    const flags = opts.flags ?? TCP_ACK;
+    const seg = mkSeg({
+      src: this.client,
+      dst: this.server,
+      seq: this.cSeq(at),
+      ack: opts.ack ?? this.sSeq(),
+      flags,
+      payload: bytes,
+      payloadLength: opts.payloadLength,
+      fileOffset: opts.fileOffset,
+      vlan: this.vlan,
+    });
+    const len = opts.payloadLength ?? bytes.length;
+    this.cOff = Math.max(this.cOff, at + len + (flags & TCP_FIN ? 1 : 0));
+    return seg;
+  }
+
+  /** Server to client segment. */
+  s(data: string | Uint8Array, opts: SendOptions = {}): TcpSegment {
+    const bytes = bytesOf(data);
+    const at = opts.at ?? this.sOff;
+    const flags = opts.flags ?? TCP_ACK;
+    const seg = mkSeg({
+      src: this.server,
+      dst: this.client,
+      seq: this.sSeq(at),
+      ack: opts.ack ?? this.cSeq(),
+      flags,
+      payload: bytes,
+      payloadLength: opts.payloadLength,
+      fileOffset: opts.fileOffset,
+      vlan: this.vlan,
+    });
+    const len = opts.payloadLength ?? bytes.length;
+    this.sOff = Math.max(this.sOff, at + len + (flags & TCP_FIN ? 1 : 0));
+    return seg;
+  }
+}
+
+/** An event as recorded: data bytes copied (they are only valid during the call). */
+export type Recorded = FlowEvent;
+
+export interface Harness {
+  r: Reassembler;
+  events: Recorded[];
+  feed(segments: TcpSegment | TcpSegment[], ts?: number): void;
+}
+
+/** A reassembler whose events are recorded (data bytes copied). Default ts: 1000 s + a counter. */
+export function harness(options: Partial<ReassemblerOptions> = {}): Harness {
+  const events: Recorded[] = [];
+  const r = new Reassembler({
+    ...options,
+    emit: (event) => {
+      events.push(event.type === 'data' ? { ...event, bytes: event.bytes.slice() } : event);
+    },
+  });
+  let clock = 1_000_000_000;
+  return {
+    r,
+    events,
+    feed(segments, ts) {
+      for (const segment of Array.isArray(segments) ? segments : [segments]) {
+        clock = ts ?? clock + 1;
+        r.feed(segment, clock);
+      }
+    },
+  };
+}
+
+const decoder = new TextDecoder();
+
+/** Compact one-line form of an event, for table tests. */
+export function show(event: FlowEvent): string {
+  switch (event.type) {
+    case 'flow-start': {
+      const k = event.key;
+      const vlan = k.vlan === undefined ? '' : ` vlan ${k.vlan}`;
+      return `start ${event.flowId} ${k.client.addr}:${k.client.port}>${k.server.addr}:${k.server.port}${vlan} ${event.sawHandshake ? 'hs' : 'guess'}`;
+    }
+    case 'data':
+      return `data ${event.flowId} ${event.dir} ${event.offset} "${decoder.decode(event.bytes)}"`;
+    case 'gap':
+      return `gap ${event.flowId} ${event.dir} ${event.offset} ${event.length}`;
+    case 'half-close':
+      return `half ${event.flowId} ${event.dir}`;
+    case 'note':
+      return `note ${event.flowId} ${event.text}`;
+    case 'flow-end':
+      return `end ${event.flowId} ${event.reason}${event.detail === undefined ? '' : ` (${event.detail})`}`;
+  }
+}
+
+export function shown(events: FlowEvent[]): string[] {
+  return events.map(show);
+}
+
+export interface StreamView {
+  /** Delivered bytes at their offsets; gap bytes are absent. */
+  data: Map<number, Uint8Array>;
+  /** Total tiled length (data + gaps). */
+  length: number;
+  dataBytes: number;
+  gapBytes: number;
+  gaps: Array<[number, number]>;
+}
+
+/**
+ * Checks the event contract for every flow (start first, one end last, per direction data/gap
+ * tiling from offset 0 in increasing order, nothing after half-close) and returns the streams.
+ */
+export function checkContract(events: FlowEvent[]): Map<number, Record<Direction, StreamView>> {
+  const flows = new Map<number, Record<Direction, StreamView>>();
+  const ended = new Set<number>();
+  const halfClosed = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'flow-start') {
+      expect(flows.has(event.flowId), `flow ${event.flowId} started twice`).toBe(false);
+      flows.set(event.flowId, { c2s: emptyView(), s2c: emptyView() });
+      continue;
+    }
+    expect(flows.has(event.flowId), `event before flow-start: ${show(event)}`).toBe(true);
+    expect(ended.has(event.flowId), `event after flow-end: ${show(event)}`).toBe(false);
+    const views = flows.get(event.flowId)!;
+    if (event.type === 'flow-end') ended.add(event.flowId);
+    else if (event.type === 'half-close') {
+      const id = `${event.flowId}/${event.dir}`;
+      expect(halfClosed.has(id), `second half-close ${id}`).toBe(false);
+      halfClosed.add(id);
+    } else if (event.type === 'data' || event.type === 'gap') {
+      expect(halfClosed.has(`${event.flowId}/${event.dir}`), `data after half-close: ${show(event)}`).toBe(false);
+      const view = views[event.dir];
+      expect(event.offset, `tiling of flow ${event.flowId} ${event.dir}`).toBe(view.length);
+      if (event.type === 'data') {
+        expect(event.bytes.length).toBeGreaterThan(0);
+        view.data.set(event.offset, event.bytes);
+        view.length += event.bytes.length;
+        view.dataBytes += event.bytes.length;
+      } else {
+        expect(event.length).toBeGreaterThan(0);
+        view.gaps.push([event.offset, event.length]);
+        view.length += event.length;
+        view.gapBytes += event.length;
+      }
+    }
+  }
+  for (const id of flows.keys()) expect(ended.has(id), `flow ${id} never ended`).toBe(true);
+  return flows;
+}
+
+function emptyView(): StreamView {
+  return { data: new Map(), length: 0, dataBytes: 0, gapBytes: 0, gaps: [] };
+}
+
+/** Concatenation of the delivered bytes of a view (gaps skipped). */
+export function concatData(view: StreamView): Uint8Array {
+  const out = new Uint8Array(view.dataBytes);
+  let at = 0;
+  for (const bytes of view.data.values()) {
+    out.set(bytes, at);
+    at += bytes.length;
+  }
+  return out;
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randInt(rand: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(rand() * (hi - lo + 1));
+}
+
+export function shuffle<T>(rand: () => number, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+export function randomBytes(rand: () => number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256);
+  return out;
+}

@@ -1,0 +1,627 @@
+import { describe, expect, it } from 'vitest';
+import type { DataEvent, FlowEvent } from '../../src/core/types.js';
+import { Reassembler, formatClock } from '../../src/reassembly/reassembler.js';
+import {
+  CLIENT,
+  Conv,
+  SERVER,
+  TCP_ACK,
+  TCP_FIN,
+  TCP_RST,
+  TCP_SYN,
+  checkContract,
+  harness,
+  mkSeg,
+  shown,
+} from './helpers.js';
+
+const FIN_ACK = TCP_FIN | TCP_ACK;
+const RST_ACK = TCP_RST | TCP_ACK;
+
+describe('flows, roles and offsets', () => {
+  it('handshake, data both ways, FIN both ways', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('GET / HTTP/1.1\r\n\r\n'));
+    h.feed(c.s('HTTP/1.1 200 OK\r\n\r\nhi', { flags: TCP_ACK }));
+    h.feed(c.s('', { flags: FIN_ACK }));
+    h.feed(c.c('', { flags: FIN_ACK }));
+    h.feed(c.s('')); // final ACK: after flow-end, ignored quietly
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 1 c2s 0 "GET / HTTP/1.1\r\n\r\n"',
+      'data 1 s2c 0 "HTTP/1.1 200 OK\r\n\r\nhi"',
+      'half 1 s2c',
+      'half 1 c2s',
+      'end 1 fin',
+    ]);
+    expect(h.r.stats.flows).toBe(1);
+    expect(h.r.stats.openFlows).toBe(0);
+    expect(h.r.stats.lateSegments).toBe(1);
+    expect(h.r.stats.payloadBytes).toBe(18 + 21);
+    checkContract(h.events);
+  });
+
+  it('in-order data is a view of the payload with fileOffset passed through', () => {
+    const seen: Array<{ same: boolean; event: FlowEvent }> = [];
+    const c = new Conv();
+    let payload: Uint8Array | null = null;
+    const r = new Reassembler({
+      emit: (event) => seen.push({ same: event.type === 'data' && event.bytes === payload, event }),
+    });
+    for (const s of c.handshake()) r.feed(s, 1);
+    const seg = c.c('hello', { fileOffset: 4242 });
+    payload = seg.payload;
+    r.feed(seg, 2);
+    // Partial retransmission overlapping the delivered prefix: trimmed view, fileOffset adjusted.
+    const seg2 = c.c('lo world', { at: 3, fileOffset: 9000 });
+    payload = seg2.payload;
+    r.feed(seg2, 3);
+    const data = seen.filter((x) => x.event.type === 'data');
+    expect(data[0].same).toBe(true);
+    expect((data[0].event as DataEvent).fileOffset).toBe(4242);
+    expect((data[1].event as DataEvent).offset).toBe(5);
+    expect((data[1].event as DataEvent).fileOffset).toBe(9002);
+    expect((data[1].event as DataEvent).bytes.buffer).toBe(seg2.payload.buffer);
+    expect(r.stats.duplicateBytes).toBe(2);
+  });
+
+  it('omits fileOffset when the segment has none', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([...c.handshake(), c.c('abc')]);
+    const data = h.events.find((e) => e.type === 'data') as DataEvent;
+    expect('fileOffset' in data).toBe(false);
+  });
+
+  it('a SYN-ACK seen first makes its receiver the client; c2s offset 0 from its ack', () => {
+    const h = harness();
+    const c = new Conv(7000, 9000);
+    h.feed([c.synAck(), c.c('req'), c.s('resp')]);
+    h.r.finish(5);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 1 c2s 0 "req"',
+      'data 1 s2c 0 "resp"',
+      'end 1 timeout (capture ended)',
+    ]);
+  });
+
+  it('a late SYN after the SYN-ACK belongs to the same flow', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([c.synAck(), c.syn(), c.c('x')]);
+    h.r.finish(5);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 1 c2s 0 "x"',
+      'end 1 timeout (capture ended)',
+    ]);
+  });
+
+  it('without a handshake, the service port side is the server', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.s('mid-stream response')); // first packet from the server (port 80)
+    h.feed(c.c('next request'));
+    h.r.finish(9);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 guess',
+      'data 1 s2c 0 "mid-stream response"',
+      'data 1 c2s 0 "next request"',
+      'end 1 timeout (capture ended)',
+    ]);
+  });
+
+  it('without a handshake, a well-known high port (3306) marks the server', () => {
+    const h = harness();
+    const db = { addr: '10.0.0.9', port: 3306 };
+    const c = new Conv(1, 2, { addr: '10.0.0.1', port: 50000 }, db);
+    h.feed(c.s('greeting'));
+    h.r.finish(9);
+    expect(shown(h.events)[0]).toBe('start 1 10.0.0.1:50000>10.0.0.9:3306 guess');
+  });
+
+  it('without a handshake and no service port, the first sender is the client', () => {
+    const h = harness();
+    const a = { addr: '10.0.0.5', port: 50001 };
+    const b = { addr: '10.0.0.6', port: 50002 };
+    const c = new Conv(1, 2, b, a); // "client" b sends first
+    h.feed(c.c('x'));
+    h.r.finish(9);
+    expect(shown(h.events)[0]).toBe('start 1 10.0.0.6:50002>10.0.0.5:50001 guess');
+  });
+
+  it('data in the SYN (TCP Fast Open) is data at offset 0', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([c.syn('early'), c.synAck(), c.c('late')]);
+    h.r.finish(9);
+    expect(shown(h.events).slice(1, 3)).toEqual(['data 1 c2s 0 "early"', 'data 1 c2s 5 "late"']);
+  });
+
+  it('mid-stream: data before the first seen sequence number is dropped and counted', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.c('second', { at: 100 }));
+    h.feed(c.c('first', { at: 95 })); // 95..100 before base: cannot be placed; 100 duplicate
+    h.feed(c.c('xxxxx', { at: 90 }));
+    h.r.finish(9);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 guess',
+      'data 1 c2s 0 "second"',
+      'end 1 timeout (capture ended)',
+    ]);
+    expect(h.r.stats.unplaceableBytes).toBe(10);
+  });
+
+  it('VLAN ids separate flows and are part of the key', () => {
+    const h = harness();
+    const a = new Conv(1000, 5000, CLIENT, SERVER, 10);
+    const b = new Conv(1000, 5000, CLIENT, SERVER, 20);
+    h.feed([a.syn(), b.syn(), a.synAck(), b.synAck(), a.c('A'), b.c('B')]);
+    h.r.finish(9);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 vlan 10 hs',
+      'start 2 10.0.0.1:40000>10.0.0.2:80 vlan 20 hs',
+      'data 1 c2s 0 "A"',
+      'data 2 c2s 0 "B"',
+      'end 1 timeout (capture ended)',
+      'end 2 timeout (capture ended)',
+    ]);
+  });
+
+  it('sequence numbers wrap around 2^32', () => {
+    const h = harness();
+    const c = new Conv(0xfffffffa, 0xffffffff);
+    h.feed(c.handshake());
+    h.feed(c.c('abcd')); // seq fffffffb..fffffffe
+    h.feed(c.c('efgh')); // crosses 0
+    h.feed(c.c('ijkl'));
+    h.feed(c.s('reply')); // server ISN+1 = 0
+    h.r.finish(9);
+    expect(shown(h.events).slice(1, 5)).toEqual([
+      'data 1 c2s 0 "abcd"',
+      'data 1 c2s 4 "efgh"',
+      'data 1 c2s 8 "ijkl"',
+      'data 1 s2c 0 "reply"',
+    ]);
+  });
+
+  it('uses the nextFlowId option', () => {
+    let n = 100;
+    const h = harness({ nextFlowId: () => (n += 7) });
+    const c = new Conv();
+    h.feed(c.syn());
+    h.r.finish(2);
+    expect(shown(h.events)).toEqual(['start 107 10.0.0.1:40000>10.0.0.2:80 hs', 'end 107 timeout (capture ended)']);
+  });
+});
+
+describe('out of order, duplicates, overlaps', () => {
+  it('buffers out-of-order data (copied) and delivers it when the hole fills', () => {
+    const emitted: FlowEvent[] = [];
+    const r = new Reassembler({ emit: (e) => emitted.push(e) });
+    const c = new Conv();
+    for (const s of c.handshake()) r.feed(s, 1);
+    const first = c.c('hello ', { fileOffset: 100 });
+    const second = c.c('world', { fileOffset: 200 });
+    r.feed(second, 2);
+    expect(r.stats.bufferedBytes).toBeGreaterThanOrEqual(5);
+    second.payload.fill(0x21); // the decoder reuses its buffers: the buffered copy must not change
+    r.feed(first, 3);
+    const data = emitted.filter((e): e is DataEvent => e.type === 'data');
+    expect(data.map((d) => [d.offset, new TextDecoder().decode(d.bytes), d.fileOffset, d.ts])).toEqual([
+      [0, 'hello ', 100, 3],
+      [6, 'world', 200, 2],
+    ]);
+    expect(r.stats.bufferedBytes).toBe(0);
+  });
+
+  it('ignores retransmissions and counts duplicate bytes, no note', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    const seg = c.c('abcdef');
+    h.feed([seg, seg, c.c('abc', { at: 0 }), c.c('ghi')]);
+    h.r.finish(9);
+    expect(shown(h.events).filter((s) => !s.startsWith('start') && !s.startsWith('end'))).toEqual([
+      'data 1 c2s 0 "abcdef"',
+      'data 1 c2s 6 "ghi"',
+    ]);
+    expect(h.r.stats.duplicateBytes).toBe(9);
+    expect(h.r.stats.notes).toBe(0);
+  });
+
+  it('first writer wins among buffered bytes; a differing copy gives one note', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    const hole = c.c('0123');
+    h.feed(c.c('ABCDEFGH')); // offsets 4..12, buffered
+    h.feed(c.c('xBCDyFGHIJ', { at: 4 })); // differs at offset 4 first; adds IJ
+    h.feed(c.c('ABCD', { at: 4 })); // identical copy: no note
+    h.feed(hole);
+    h.r.finish(9);
+    expect(shown(h.events).slice(1, -1)).toEqual([
+      'note 1 retransmission at c2s offset 4 carries different bytes (first copy kept)',
+      'data 1 c2s 0 "0123"',
+      'data 1 c2s 4 "ABCDEFGH"',
+      'data 1 c2s 12 "IJ"',
+    ]);
+    expect(h.r.stats.overlapConflicts).toBe(1);
+    expect(h.r.stats.duplicateBytes).toBe(8 + 4);
+  });
+
+  it('an in-order segment overlapping buffered data delivers its prefix, buffered bytes win', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('WXYZ', { at: 4 }));
+    h.feed(c.c('0123wxyz89', { at: 0 }));
+    h.r.finish(9);
+    expect(shown(h.events).slice(1, -1)).toEqual([
+      'data 1 c2s 0 "0123"',
+      'note 1 retransmission at c2s offset 4 carries different bytes (first copy kept)',
+      'data 1 c2s 4 "WXYZ"',
+      'data 1 c2s 8 "89"',
+    ]);
+  });
+
+  it('keep-alive probes (0 or 1 byte at next-1) are not conflicts', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('abc'));
+    h.feed(c.c('\0', { at: 2 }));
+    h.feed(c.c('', { at: 2 }));
+    h.feed(c.c('d', { at: 3 }));
+    h.r.finish(9);
+    expect(shown(h.events).slice(1, -1)).toEqual(['data 1 c2s 0 "abc"', 'data 1 c2s 3 "d"']);
+    expect(h.r.stats.keepAlives).toBe(2);
+    expect(h.r.stats.notes).toBe(0);
+    expect(h.r.stats.duplicateBytes).toBe(0);
+  });
+});
+
+describe('gaps', () => {
+  it('(a) a hole the peer acknowledged is lost: gap, then the buffered data', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('aaaa'));
+    c.c('LOST'); // never captured
+    h.feed(c.c('cccc'));
+    expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0);
+    h.feed(c.s('', { ack: c.cSeq(8) })); // server got up to offset 8
+    expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "aaaa"', 'gap 1 c2s 4 4', 'data 1 c2s 8 "cccc"']);
+  });
+
+  it('(a) an ack short of the buffered data closes only the acknowledged part of the hole', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('aaaa'));
+    const late = c.c('bbbbbbbb');
+    h.feed(c.c('cccc'));
+    h.feed(c.s('', { ack: c.cSeq(6) }));
+    h.feed(late); // bytes 4..6 already declared lost, 6..12 still welcome
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "aaaa"',
+      'gap 1 c2s 4 2',
+      'data 1 c2s 6 "bbbbbb"',
+      'data 1 c2s 12 "cccc"',
+    ]);
+  });
+
+  it('(a) an earlier ack is applied when later data is buffered', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('aaaa'));
+    c.c('LOST');
+    h.feed(c.s('', { ack: c.cSeq(8) })); // ack beyond anything seen: no gap yet
+    expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0);
+    h.feed(c.c('cccc'));
+    expect(shown(h.events).slice(2)).toEqual(['gap 1 c2s 4 4', 'data 1 c2s 8 "cccc"']);
+  });
+
+  it('(b) per-flow buffer bound: skip ahead to the earliest buffered piece', () => {
+    const h = harness({ maxBufferedBytesPerFlow: 400 }); // a piece costs its bytes + 64
+    const c = new Conv();
+    h.feed(c.handshake());
+    c.c('x'.repeat(10)); // lost
+    h.feed(c.c('a'.repeat(100)));
+    h.feed(c.c('b'.repeat(100), { at: 120 }));
+    expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0);
+    h.feed(c.c('c'.repeat(100), { at: 300 })); // 3 * 164 > 400
+    expect(shown(h.events).slice(1).map((s) => s.slice(0, 20))).toEqual(['gap 1 c2s 0 10', 'data 1 c2s 10 "aaaaa']);
+    expect(h.r.stats.bufferLimitSkips).toBe(1);
+    expect(h.r.stats.bufferedBytes).toBe(2 * 164);
+  });
+
+  it('(b) total buffer bound across flows', () => {
+    const h = harness({ maxBufferedBytesTotal: 600 });
+    const a = new Conv(1000, 5000, { addr: '10.0.0.1', port: 1111 });
+    const b = new Conv(1000, 5000, { addr: '10.0.0.1', port: 2222 });
+    h.feed([...a.handshake(), ...b.handshake()]);
+    h.feed(a.c('A'.repeat(300), { at: 10 }));
+    h.feed(b.c('B'.repeat(100), { at: 10 }));
+    expect(h.r.stats.bufferLimitSkips).toBe(0);
+    h.feed(b.c('C'.repeat(100), { at: 200 })); // 364 + 2 * 164 > 600: flow a (largest) skips
+    expect(shown(h.events).filter((s) => s.startsWith('gap'))).toEqual(['gap 1 c2s 0 10']);
+    expect(h.r.stats.bufferLimitSkips).toBe(1);
+    expect(h.r.stats.bufferedBytes).toBe(2 * 164);
+  });
+
+  it('(c) RST flushes buffered data with gaps', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('tail', { at: 10 }));
+    h.feed(c.s('', { flags: TCP_RST, ack: c.cSeq(0) }));
+    expect(shown(h.events).slice(1)).toEqual(['gap 1 c2s 0 10', 'data 1 c2s 10 "tail"', 'end 1 rst (reset by server)']);
+  });
+
+  it('(c) idle expiry flushes and ends with timeout', () => {
+    const h = harness({ idleTimeoutMicros: 1000 });
+    const c = new Conv();
+    h.feed(c.handshake(), 10);
+    h.feed(c.c('later', { at: 3 }), 20);
+    h.r.expireIdle(500); // not idle yet
+    expect(h.r.stats.openFlows).toBe(1);
+    h.r.expireIdle(1021);
+    expect(shown(h.events).slice(1)).toEqual(['gap 1 c2s 0 3', 'data 1 c2s 3 "later"', 'end 1 timeout (idle)']);
+    expect(h.r.stats.openFlows).toBe(0);
+  });
+
+  it('(c) a FIN after a hole: half-close waits; finish declares the hole lost', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    c.c('missing');
+    h.feed(c.c('', { flags: FIN_ACK }));
+    expect(shown(h.events).slice(1)).toEqual([]);
+    h.r.finish(99);
+    expect(shown(h.events).slice(1)).toEqual(['gap 1 c2s 0 7', 'half 1 c2s', 'end 1 timeout (capture ended)']);
+  });
+
+  it('a FIN before reordered data: data first, then half-close', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    const data = c.c('body');
+    h.feed(c.c('', { flags: FIN_ACK }));
+    h.feed(data);
+    expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "body"', 'half 1 c2s']);
+  });
+
+  it('the peer acking the FIN closes the hole before it', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    c.c('missing');
+    h.feed(c.c('', { flags: FIN_ACK }));
+    h.feed(c.s('', { flags: FIN_ACK, ack: c.cSeq() }));
+    // The FIN-ACK's ack is applied before its FIN.
+    expect(shown(h.events).slice(1)).toEqual(['gap 1 c2s 0 7', 'half 1 c2s', 'half 1 s2c', 'end 1 fin']);
+  });
+
+  it('a truncated segment delivers what was captured and a gap for the rest', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('abc', { payloadLength: 10 }));
+    h.feed(c.c('k'));
+    expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "abc"', 'gap 1 c2s 3 7', 'data 1 c2s 10 "k"']);
+    expect(h.r.stats.truncatedBytes).toBe(7);
+  });
+
+  it('an out-of-order truncated segment keeps its missing part as a buffered gap', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    const first = c.c('0123');
+    h.feed(c.c('abc', { payloadLength: 6 }));
+    h.feed(c.c('z'));
+    h.feed(first);
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "0123"',
+      'data 1 c2s 4 "abc"',
+      'gap 1 c2s 7 3',
+      'data 1 c2s 10 "z"',
+    ]);
+  });
+});
+
+describe('closing', () => {
+  it('RST with payload: data plus a note, then flow-end rst', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('bye!', { flags: RST_ACK }));
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "bye!"',
+      'note 1 RST carried 4 bytes',
+      'end 1 rst (reset by client)',
+    ]);
+  });
+
+  it('late packets after the close are ignored; a new SYN with another ISN starts a new flow', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('', { flags: FIN_ACK }));
+    h.feed(c.s('', { flags: FIN_ACK }));
+    h.feed(c.c('')); // final ACK
+    h.feed(c.s('', { flags: FIN_ACK })); // retransmitted FIN
+    h.feed(c.syn()); // old SYN again (same ISN): ignored
+    expect(h.r.stats.flows).toBe(1);
+    expect(h.r.stats.lateSegments).toBe(3);
+    const d = new Conv(77777, 88888);
+    h.feed([...d.handshake(), d.c('again')]);
+    h.r.finish(1e12);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'half 1 c2s',
+      'half 1 s2c',
+      'end 1 fin',
+      'start 2 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 2 c2s 0 "again"',
+      'end 2 timeout (capture ended)',
+    ]);
+  });
+
+  it('after the linger time a bare packet starts a new (guessed) flow', () => {
+    const h = harness({ closedLingerMicros: 100 });
+    const c = new Conv();
+    h.feed(c.handshake(), 1);
+    h.feed(c.c('', { flags: RST_ACK }), 2);
+    h.feed(c.c('x'), 50);
+    expect(h.r.stats.flows).toBe(1);
+    h.feed(c.c('y'), 500);
+    expect(h.r.stats.flows).toBe(2);
+    h.r.finish(600);
+    checkContract(h.events);
+  });
+
+  it('the recently-closed table is bounded', () => {
+    const h = harness({ maxRecentlyClosed: 2 });
+    for (let port = 1; port <= 3; port++) {
+      const c = new Conv(1000, 5000, { addr: '10.0.0.1', port: 40000 + port });
+      h.feed([c.syn(), c.s('', { flags: RST_ACK })]);
+    }
+    // Port 40001 was forgotten: its late ACK starts a flow; port 40003 is still remembered.
+    h.feed(mkSeg({ src: { addr: '10.0.0.1', port: 40001 }, dst: SERVER, seq: 1001, ack: 5001 }));
+    h.feed(mkSeg({ src: { addr: '10.0.0.1', port: 40003 }, dst: SERVER, seq: 1001, ack: 5001 }));
+    expect(h.r.stats.flows).toBe(4);
+  });
+
+  it('a new SYN on an open flow ends it and starts a new one (port reuse)', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([...c.handshake(), c.c('one')]);
+    h.feed(c.syn()); // retransmitted SYN, same ISN: same flow
+    const d = new Conv(123456, 654321);
+    h.feed([...d.handshake(), d.c('two')]);
+    h.r.finish(1e12);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 1 c2s 0 "one"',
+      'end 1 timeout (ports reused by a new connection (new SYN))',
+      'start 2 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 2 c2s 0 "two"',
+      'end 2 timeout (capture ended)',
+    ]);
+  });
+
+  it('data sent after the peer FIN is noted (capture order FIN first)', () => {
+    const h = harness();
+    const c = new Conv();
+    const t0 = Date.UTC(2024, 0, 1, 12, 0, 1, 200) * 1000;
+    h.feed(c.handshake(), t0 - 10);
+    h.feed(c.c('GET /1\r\n\r\n'), t0 - 9);
+    h.feed(c.s('200 OK'), t0 - 8);
+    h.feed(c.s('', { flags: FIN_ACK }), t0);
+    h.feed(c.c('GET /2 HTTP/1.1\r\nHost: example.org\r\n\r\n'), t0 + 5);
+    h.feed(c.c('more'), t0 + 6);
+    h.feed(c.s('', { flags: TCP_RST }), t0 + 7);
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "GET /1\r\n\r\n"',
+      'data 1 s2c 0 "200 OK"',
+      'half 1 s2c',
+      'note 1 c2s sent 38 bytes after the server closed (FIN at 12:00:01.200)',
+      'data 1 c2s 10 "GET /2 HTTP/1.1\r\nHost: example.org\r\n\r\n"',
+      'data 1 c2s 48 "more"',
+      'end 1 rst (reset by server)',
+    ]);
+    expect(h.r.stats.bytesAfterPeerClose).toBe(42);
+    expect(h.r.stats.notes).toBe(1);
+  });
+
+  it('data sent after the peer FIN is noted by sequence even when captured before the FIN', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('first'));
+    const fin = c.s('', { flags: FIN_ACK, ack: c.cSeq() }); // server had seen 5 bytes
+    h.feed(c.c('second')); // captured before the FIN (capture near the client)
+    h.feed(fin, Date.UTC(2024, 0, 1, 23, 59, 59, 5) * 1000);
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "first"',
+      'data 1 c2s 5 "second"',
+      'half 1 s2c',
+      'note 1 c2s sent 6 bytes after the server closed (FIN at 23:59:59.005)',
+    ]);
+  });
+
+  it('server data after a client half-close is noted too (s2c)', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([...c.handshake(), c.c('q'), c.c('', { flags: FIN_ACK }), c.s('answer')]);
+    expect(shown(h.events).filter((s) => s.startsWith('note'))).toEqual([
+      expect.stringMatching(/^note 1 s2c sent 6 bytes after the client closed \(FIN at /),
+    ]);
+  });
+
+  it('data beyond its own FIN is noted and dropped', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('done', { flags: FIN_ACK }));
+    h.feed(c.c('zombie', { at: 5 }));
+    h.feed(c.c('zombie2', { at: 11 }));
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "done"',
+      'half 1 c2s',
+      'note 1 c2s sent 6 bytes after its own FIN (dropped)',
+    ]);
+    expect(h.r.stats.bytesAfterOwnFin).toBe(6 + 7); // offsets 5..18
+  });
+
+  it('data in a RST-ended flow: bytes in flight beyond the RST ack are noted', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('upload'));
+    const rst = c.s('', { flags: RST_ACK, ack: c.cSeq(2) });
+    h.feed(rst, Date.UTC(2024, 0, 1, 0, 0, 0, 0) * 1000);
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "upload"',
+      'note 1 c2s sent 4 bytes after the server reset the connection (RST at 00:00:00.000)',
+      'end 1 rst (reset by server)',
+    ]);
+  });
+
+  it('finish ends every open flow with detail capture ended', () => {
+    const h = harness();
+    const a = new Conv(1, 2, { addr: '10.0.0.1', port: 1 });
+    const b = new Conv(1, 2, { addr: '10.0.0.1', port: 2 });
+    h.feed([a.syn(), b.syn()]);
+    h.r.finish(5);
+    expect(shown(h.events).filter((s) => s.startsWith('end'))).toEqual([
+      'end 1 timeout (capture ended)',
+      'end 2 timeout (capture ended)',
+    ]);
+    h.r.finish(6); // idempotent
+    expect(h.events).toHaveLength(4);
+  });
+});
+
+describe('formatClock', () => {
+  it('formats UTC HH:MM:SS.mmm', () => {
+    expect(formatClock(Date.UTC(2020, 5, 1, 1, 2, 3, 456) * 1000 + 789)).toBe('01:02:03.456');
+  });
+});
+
+describe('SYN flags', () => {
+  it('a SYN-ACK on a fresh tuple is not confused with a new flow after its SYN', () => {
+    const h = harness();
+    h.feed(mkSeg({ src: CLIENT, dst: SERVER, seq: 10, flags: TCP_SYN }));
+    h.feed(mkSeg({ src: SERVER, dst: CLIENT, seq: 20, ack: 11, flags: TCP_SYN | TCP_ACK }));
+    h.feed(mkSeg({ src: SERVER, dst: CLIENT, seq: 20, ack: 11, flags: TCP_SYN | TCP_ACK })); // retransmitted
+    h.r.finish(9);
+    expect(h.r.stats.flows).toBe(1);
+  });
+});
