@@ -21,7 +21,8 @@ describe('parseArgs', () => {
     [['-r', 'f', '-L', '1:a:2'], /choose one source/],
     [['-L', '1:a:2', 'tcp'], /capture filter goes with -r/],
     [['-r', 'f', '-w', 'x.pcap'], /-w writes proxied/],
-    [['-r', 'f', '--json', '--hex'], /--hex goes with/],
+    [['-r', 'f', '--json', '--hex'], /--hex goes with -c/],
+    [['-r', 'f', '--log', '--hex'], /--hex goes with -c/],
   ])('rejects %j with one line', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UserError);
     expect(() => parseArgs(argv)).toThrow(message);

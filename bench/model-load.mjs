@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Model-only load (what the TUI does): read a capture into the FlowStore with no outputs.
+// Prints one JSON line: {seconds, packets, bytes, flows, chunks, copiedBytes, peakRssBytes}.
+// Usage: node bench/model-load.mjs FILE   (needs a build: npm run build)
+import { runCapture } from '../dist/cli/captureRun.js';
+import { FlowStore } from '../dist/store/flowStore.js';
+
+const file = process.argv[2];
+if (!file) {
+  process.stderr.write('usage: node bench/model-load.mjs FILE\n');
+  process.exit(2);
+}
+const started = process.hrtime.bigint();
+const store = new FlowStore({ sourceFile: file });
+const summary = await runCapture({ source: file, sinks: [(event) => store.apply(event)] });
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+process.stdout.write(JSON.stringify({
+  seconds,
+  packets: summary.packets,
+  bytes: summary.bytesRead,
+  flows: store.size,
+  chunks: store.chunkCount,
+  copiedBytes: store.copiedBytes,
+  peakRssBytes: process.resourceUsage().maxRSS * 1024,
+}) + '\n');
+store.dispose();

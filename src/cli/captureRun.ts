@@ -1,0 +1,116 @@
+/**
+ * Wires a capture file (or stdin) through decode and reassembly to event sinks:
+ * reader → optional BPF filter → PacketDecoder → Reassembler → sinks (store, outputs).
+ * A damaged file keeps everything before the damage: the flows are finished and the error
+ * is returned in the summary for the caller to report.
+ */
+import { readCapture } from '../capture/read.js';
+import { compileCaptureFilter, type PacketPredicate } from '../capture/filter.js';
+import { CaptureFormatError } from '../capture/errors.js';
+import type { CapturedPacket } from '../core/packet.js';
+import type { FlowEvent, FlowEventSink, Micros } from '../core/types.js';
+import { PacketDecoder } from '../decode/decoder.js';
+import type { DecodeStats } from '../decode/types.js';
+import { Reassembler } from '../reassembly/reassembler.js';
+
+/** What to read and where the events go. */
+export interface CaptureRunOptions {
+  /** A path, or `-` for stdin. */
+  source: string;
+  /** A capture filter in tcpdump syntax. */
+  filter?: string;
+  /** Every event goes to each sink, in order. */
+  sinks: FlowEventSink[];
+  /** Called between batches with the bytes read so far. */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  /** Aborting stops reading; flows seen so far are finished normally. */
+  signal?: AbortSignal;
+}
+
+/** Counters of one run, for the summary line. */
+export interface CaptureRunSummary {
+  packets: number;
+  filteredOut: number;
+  bytesRead: number;
+  flows: number;
+  payloadBytes: number;
+  gaps: number;
+  gapBytes: number;
+  notes: number;
+  decode: DecodeStats;
+  /** The damage that stopped reading early, if any (everything before it was processed). */
+  error?: CaptureFormatError;
+}
+
+/** How often (in packets) idle flows are checked for expiry. */
+const EXPIRY_EVERY_PACKETS = 8192;
+
+/** Reads the whole source and returns its counters. Throws only {@link UserError}s for unusable input. */
+export async function runCapture(options: CaptureRunOptions): Promise<CaptureRunSummary> {
+  const predicate: PacketPredicate | undefined = options.filter ? compileCaptureFilter(options.filter) : undefined;
+  const sinks = options.sinks;
+  let flows = 0;
+  let payloadBytes = 0;
+  let gaps = 0;
+  let gapBytes = 0;
+  let notes = 0;
+  const emit = (event: FlowEvent): void => {
+    switch (event.type) {
+      case 'flow-start': flows++; break;
+      case 'data': payloadBytes += event.bytes.length; break;
+      case 'gap': gaps++; gapBytes += event.length; break;
+      case 'note': notes++; break;
+    }
+    for (let i = 0; i < sinks.length; i++) sinks[i](event);
+  };
+  const reassembler = new Reassembler({ emit });
+  const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
+  let packets = 0;
+  let filteredOut = 0;
+  let lastTs: Micros = 0;
+  let bytesRead = 0;
+  const onPacket = (packet: CapturedPacket): void => {
+    packets++;
+    if (packet.ts > lastTs) lastTs = packet.ts;
+    if (predicate && !predicate(packet)) {
+      filteredOut++;
+      return;
+    }
+    decoder.decode(packet);
+    if (packets % EXPIRY_EVERY_PACKETS === 0) reassembler.expireIdle(lastTs);
+  };
+  let error: CaptureFormatError | undefined;
+  try {
+    const result = await readCapture(options.source, {
+      onPacket,
+      onProgress: (read, total) => {
+        bytesRead = read;
+        options.onProgress?.(read, total);
+      },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    bytesRead = result.bytes;
+  } catch (err) {
+    if (!(err instanceof CaptureFormatError) || packets === 0 && err.kind === 'not-a-capture') throw err;
+    error = err;
+  }
+  reassembler.finish(lastTs);
+  return { packets, filteredOut, bytesRead, flows, payloadBytes, gaps, gapBytes, notes, decode: decoder.stats, ...(error ? { error } : {}) };
+}
+
+/** The one-line summary printed on stderr at the end of a capture run. */
+export function formatCaptureSummary(s: CaptureRunSummary): string {
+  const parts = [
+    `${s.flows} flows`,
+    `${s.packets} packets`,
+    `${s.payloadBytes} payload bytes`,
+    `${s.gaps} gaps (${s.gapBytes} bytes)`,
+    `${s.decode.truncated} truncated`,
+    `${s.decode.malformed} malformed`,
+  ];
+  if (s.filteredOut) parts.push(`${s.filteredOut} filtered out`);
+  if (s.decode.nonTcp) parts.push(`${s.decode.nonTcp} not TCP`);
+  if (s.decode.unsupportedLinkType) parts.push(`${s.decode.unsupportedLinkType} of unsupported link types`);
+  if (s.notes) parts.push(`${s.notes} notes`);
+  return `flowspy: ${parts.join(', ')}`;
+}

@@ -1,0 +1,116 @@
+/**
+ * The flowspy command: parses flags, wires one source (capture file or proxy) to the chosen
+ * views, prints a summary on stderr. The only place that picks. Errors a user can act on are
+ * one line on stderr and a non-zero exit; never a stack trace (unless FLOWSPY_DEBUG is set).
+ */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../core/errors.js';
+import type { FlowEvent, FlowEventSink } from '../core/types.js';
+import type { FlowOutput } from '../outputs/types.js';
+import { parseArgs, USAGE, type CliConfig } from './args.js';
+import { formatCaptureSummary, runCapture } from './captureRun.js';
+import { buildOutputs } from './outputs.js';
+import { runProxy } from './proxyRun.js';
+import { OutputClosedError, TextWriter } from './textWriter.js';
+
+/** Exit code for a damaged capture (everything before the damage was shown). */
+const EXIT_DAMAGED = 2;
+
+async function main(argv: string[]): Promise<number> {
+  const config = parseArgs(argv);
+  if (config.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (config.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`flowspy ${pkg.version}\n`);
+    return 0;
+  }
+  const stdout = new TextWriter(1);
+  const outputs = await buildOutputs(withDefaultView(config), stdout.write);
+  const sink = fanOut(outputs);
+  try {
+    if (config.readFile !== undefined) return await runCaptureCommand(config, sink, outputs, stdout);
+    return await runProxy(config, sink, async () => {
+      await closeAll(outputs);
+      stdout.flush();
+    });
+  } catch (err) {
+    await closeAll(outputs).catch(() => undefined);
+    try {
+      stdout.flush();
+    } catch {
+      // the reader is gone; nothing more to say there
+    }
+    throw err;
+  }
+}
+
+/** Without a TUI (not built yet), a terminal gets the sockspy-style log by default. */
+function withDefaultView(config: CliConfig): CliConfig {
+  if (config.textView || config.outputDir || config.writePcap) return config;
+  return { ...config, textView: 'log' };
+}
+
+async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const summary = await runCapture({
+      source: config.readFile!,
+      ...(config.filter ? { filter: config.filter } : {}),
+      sinks: [sink],
+      signal: abort.signal,
+      onProgress: () => stdout.flush(),
+    });
+    await closeAll(outputs);
+    stdout.flush();
+    if (!config.quiet) process.stderr.write(formatCaptureSummary(summary) + '\n');
+    if (summary.error) {
+      process.stderr.write(`flowspy: ${summary.error.message}\n`);
+      return EXIT_DAMAGED;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function fanOut(outputs: FlowOutput[]): FlowEventSink {
+  if (outputs.length === 1) {
+    const only = outputs[0];
+    return (event: FlowEvent) => only.handle(event);
+  }
+  return (event: FlowEvent) => {
+    for (let i = 0; i < outputs.length; i++) outputs[i].handle(event);
+  };
+}
+
+async function closeAll(outputs: FlowOutput[]): Promise<void> {
+  for (const output of outputs) await output.close();
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof OutputClosedError) {
+      process.exitCode = 0;
+      return;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`flowspy: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`flowspy: internal error: ${message.split('\n')[0]} (set FLOWSPY_DEBUG=1 for details)\n`);
+    if (process.env.FLOWSPY_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    process.exitCode = 70;
+  },
+);

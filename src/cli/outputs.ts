@@ -1,0 +1,31 @@
+/**
+ * Builds the headless outputs the command line asked for. The one place that picks them.
+ */
+import { UserError } from '../core/errors.js';
+import { ConsoleOutput } from '../outputs/console.js';
+import { DirectoryOutput } from '../outputs/dir.js';
+import { JsonOutput } from '../outputs/json.js';
+import { LogOutput } from '../outputs/log.js';
+import type { FlowOutput, TextSink } from '../outputs/types.js';
+import type { CliConfig } from './args.js';
+
+/** The outputs for `config`, text ones writing to `out`. */
+export async function buildOutputs(config: CliConfig, out: TextSink): Promise<FlowOutput[]> {
+  const outputs: FlowOutput[] = [];
+  if (config.outputDir !== undefined) {
+    try {
+      outputs.push(new DirectoryOutput({ dir: config.outputDir }));
+    } catch (err) {
+      throw new UserError(`cannot write to ${config.outputDir}: ${(err as Error).message}`);
+    }
+  }
+  if (config.writePcap !== undefined) {
+    throw new UserError('-w is not available yet');
+  }
+  switch (config.textView) {
+    case 'console': outputs.push(new ConsoleOutput(out, { hex: config.hex })); break;
+    case 'log': outputs.push(new LogOutput(out, { timestamps: config.timestamps })); break;
+    case 'json': outputs.push(new JsonOutput(out)); break;
+  }
+  return outputs;
+}
