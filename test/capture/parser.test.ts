@@ -538,6 +538,29 @@ function errorCases(): ErrorCase[] {
       delivered: 1,
       message: /section header block has no byte-order magic/,
     },
+    ...(
+      [
+        ['interface description block', 1, 16, 20],
+        ['simple packet block', 3, 12, 16],
+        ['enhanced packet block', 6, 28, 32],
+        ['packet block', 2, 24, 32],
+      ] as const
+    ).map(([label, type, size, min]) => ({
+      name: `pcapng ${label} shorter than its fixed fields`,
+      bytes: concat(ngGood, block(true, type, new Uint8Array(size - 12))),
+      kind: 'damaged' as const,
+      offset: ngGood.length,
+      delivered: 1,
+      message: `damaged capture at byte ${ngGood.length}: ${label} of ${size} bytes is shorter than ${min}`,
+    })),
+    {
+      name: 'pcapng section header block shorter than 28',
+      bytes: concat(ngGood, block(true, 0x0a0d0d0a, Uint8Array.of(0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0))),
+      kind: 'damaged',
+      offset: ngGood.length,
+      delivered: 1,
+      message: `damaged capture at byte ${ngGood.length}: section header block of 20 bytes is shorter than 28`,
+    },
     {
       name: 'pcapng version 2',
       bytes: shb(true, [], 2),
