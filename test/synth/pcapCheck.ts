@@ -200,13 +200,15 @@ export function hasTool(name: string): boolean {
 /**
  * Runs tshark over a capture with checksum validation on and returns a description of every
  * frame that is malformed, carries an error-level expert item, or has a TCP/IPv4 checksum that
- * is not "good". Empty array = clean.
+ * is not "good". Empty array = clean. `disabledProtocols` are not dissected (e.g. 'http', whose
+ * dissector misreads bodies of reordered streams as headers).
  */
-export function tsharkProblems(path: string): string[] {
+export function tsharkProblems(path: string, disabledProtocols: string[] = []): string[] {
   const result = spawnSync(
     'tshark',
     [
       '-r', path,
+      ...disabledProtocols.flatMap((p) => ['--disable-protocol', p]),
       '-o', 'tcp.check_checksum:TRUE',
       '-o', 'ip.check_checksum:TRUE',
       '-T', 'fields',
