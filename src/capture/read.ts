@@ -18,7 +18,7 @@ export interface ReadCaptureOptions {
    * a pipe). Called at least once at the end with the final count.
    */
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
-  /** Bytes per read, default 1 MiB (values below 1 are raised to 1). */
+  /** Bytes per read from a path, default 1 MiB (values below 1 are raised to 1); stdin chunks are the stream's. */
   chunkSize?: number;
   /** Aborts between chunks: the promise then rejects with `signal.reason`. */
   signal?: AbortSignal;
@@ -41,7 +41,8 @@ export interface ReadCaptureResult {
  *
  * - Streams in chunks (default 1 MiB) through two reused buffers: memory does not grow with the
  *   file size. The event loop gets a turn between chunks.
- * - `packet.fileOffset` is the file position of `data[0]` for a path, -1 for stdin.
+ * - `packet.fileOffset` is the file position of `data[0]` for a regular file, -1 for stdin and for
+ *   paths that are not regular files (named pipes, devices).
  * - A file that cannot be opened or read rejects with a one-line `UserError`
  *   (`cannot read capture foo.pcap: no such file`).
  * - A damaged, truncated or unrecognised capture rejects with `CaptureFormatError` after every
