@@ -4,6 +4,15 @@
  */
 
 const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+/** Byte as hex without leading zero ('0'..'ff') and with it ('00'..'ff'). */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16));
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of the 16-bit group at `bytes[off..off+2)`, without leading zeros. */
+function hexGroup(bytes: Uint8Array, off: number): string {
+  const hi = bytes[off];
+  return hi === 0 ? HEX[bytes[off + 1]] : HEX[hi] + HEX2[bytes[off + 1]];
+}
 
 /**
  * Dotted-decimal text of the 4 bytes at `bytes[off..off+4)`.
@@ -52,8 +61,8 @@ export function formatIPv6(bytes: Uint8Array, off: number): string {
       g += bestLen - 1;
       continue;
     }
-    if (out.length > 0 && !out.endsWith(':')) out += ':';
-    out += ((bytes[off + 2 * g] << 8) | bytes[off + 2 * g + 1]).toString(16);
+    if (g > 0 && g !== bestStart + bestLen) out += ':';
+    out += hexGroup(bytes, off + 2 * g);
   }
   return out;
 }

@@ -101,7 +101,7 @@ function frameFor(linkType: number, ip: Uint8Array, rnd: () => number): Uint8Arr
 }
 
 function mutate(frame: Uint8Array, rnd: () => number): Uint8Array {
-  let f = frame.slice();
+  let f: Uint8Array = frame.slice();
   const kind = rnd();
   if (kind < 0.4) {
     const flips = 1 + ((rnd() * 4) | 0);
@@ -132,7 +132,7 @@ function checkSegment(s: TcpSegment, frame: Uint8Array): void {
 describe('fuzz: decode() never throws', () => {
   it.each(LINK_TYPES)('link type %i: 3000 mutated and random frames', (linkType) => {
     const rnd = mulberry32(0x5eed + linkType);
-    let current = new Uint8Array(0);
+    let current: Uint8Array = new Uint8Array(0);
     const decoder = new PacketDecoder((s) => checkSegment(s, current), { maxFragmentBytes: 16_384, fragmentTimeoutMicros: 300_000 });
     let ts = 1_000_000;
     for (let i = 0; i < 3000; i++) {
