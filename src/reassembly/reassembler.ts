@@ -40,22 +40,26 @@
  * - Holes are declared lost (a `gap` event, then the buffered data after it) when:
  *   (a) the peer acknowledged beyond the start of the hole (the capture missed bytes the receiver
  *       got; the gap runs to the acknowledged offset or the next buffered byte, whichever is
- *       first). Only holes before buffered data or before a seen FIN are closed this way; an ack
- *       beyond the last byte seen alone never emits a gap while the flow is open;
+ *       first). Only holes before buffered data or before a seen FIN are closed this way: an ack
+ *       beyond the last byte seen alone never emits a gap (the data may still be on its way in
+ *       capture order); it is remembered and applied once later data is buffered;
  *   (b) a buffer bound is hit: per flow (`maxBufferedBytesPerFlow`, default 2 MiB) or in total
  *       (`maxBufferedBytesTotal`, default 64 MiB): the direction with most buffered bytes (of
  *       this flow, or of the flow holding most) skips ahead to its earliest buffered piece,
  *       repeatedly, until under the bound (`bufferLimitSkips`). Buffered bytes are accounted as
- *       payload plus 64 bytes per piece;
+ *       payload plus 64 bytes per piece; the bounds hold between calls (within one call the
+ *       total may pass them by the one segment being placed);
  *   (c) the flow ends (RST, idle, finish, or a new SYN reusing the ports): every buffered piece is
  *       delivered with gaps before it, then a trailing gap up to the FIN when one was seen (acks
  *       alone never produce gaps beyond the last byte seen: a bogus ack cannot invent a tail).
  *   A truncated segment (payload.length < payloadLength) delivers what was captured and a gap for
  *   the rest (`truncatedBytes`); out of order, the missing part waits in the buffer as a marker.
  * - FIN: `half-close` for that direction once all data before the FIN is delivered or declared
- *   lost. Both directions half-closed: `flow-end` reason 'fin'. Data beyond a side's own FIN is
- *   dropped (`bytesAfterOwnFin`) with one note per direction ("c2s sent N bytes after its own
- *   FIN (dropped)").
+ *   lost. Both directions half-closed: `flow-end` reason 'fin'. Bytes beyond a side's own FIN are
+ *   anomalous: one note per direction ("c2s sent N bytes after its own FIN (FIN at offset F)"),
+ *   counted in `bytesAfterOwnFin`. Those arriving after the FIN (or buffered) are dropped; those
+ *   already delivered when a FIN with an earlier sequence number arrives stay delivered (and the
+ *   half-close follows at once).
  * - RST: the RST's payload, if any, is delivered as data with a note "RST carried N bytes";
  *   buffers are flushed with gaps; `flow-end` reason 'rst', detail "reset by client|server".
  * - Data sent after the peer closed: the peer's FIN (or RST) carries an ack, the peer's view of
@@ -138,9 +142,9 @@ export interface ReassemblyStats {
   readonly bytesAfterPeerClose: number;
   /** Bytes a side sent beyond its own FIN, dropped. */
   readonly bytesAfterOwnFin: number;
-  /** Bytes buffered right now (payload + 64 per piece). */
+  /** Bytes buffered right now (payload + 64 per piece). Never above the total cap between calls. */
   readonly bufferedBytes: number;
-  /** Highest `bufferedBytes` ever. */
+  /** Highest `bufferedBytes` seen between calls (within a call the total may pass the cap by one segment). */
   readonly peakBufferedBytes: number;
   /** Times a buffer bound forced a skip ahead (a gap). */
   readonly bufferLimitSkips: number;
@@ -178,6 +182,8 @@ class DirectionState {
   emittedAny = false;
   /** Highest stream end accepted (delivered or buffered). */
   maxEnd = 0;
+  /** End of the last gap emitted (0 before any). */
+  lastGapEnd = 0;
   /** Stream offset of the FIN, or -1. */
   finOffset = -1;
   halfClosed = false;
@@ -355,6 +361,8 @@ export class Reassembler {
       if (flow.bufferedCost > 0) this.enforceBounds(flow, ts);
       this.endIfBothClosed(flow, ts);
     }
+    const counters = this.counters;
+    if (counters.bufferedBytes > counters.peakBufferedBytes) counters.peakBufferedBytes = counters.bufferedBytes;
   }
 
   /** Ends (reason 'timeout', detail 'idle') every flow without packets for longer than the idle timeout. */
@@ -518,11 +526,13 @@ export class Reassembler {
     }
     let end = start + length;
     if (d.finOffset >= 0 && end > d.finOffset) {
-      this.reportAfterOwnFin(flow, d, Math.max(start, d.finOffset), end, ts);
+      const from = Math.max(start, d.finOffset, d.afterOwnFinCounted);
+      if (end > from) this.reportAfterOwnFin(flow, d, end - from, end, ts);
       end = d.finOffset;
     }
     if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
-      this.reportAfterPeerClose(flow, d, Math.max(start, d.peerCloseOffset), end);
+      const from = Math.max(start, d.peerCloseOffset, d.afterPeerCloseCounted);
+      if (end > from) this.reportAfterPeerClose(flow, d, end - from, end);
     }
     if (end <= d.nextOffset) {
       if (end > start) this.countDropped(start, end, d.nextOffset);
@@ -679,7 +689,7 @@ export class Reassembler {
     if (d.finOffset >= 0 || finOffset < 0) return; // first FIN wins; a FIN before offset 0 is ignored
     d.finOffset = finOffset;
     if (d.maxEnd > finOffset) {
-      this.reportAfterOwnFin(flow, d, finOffset, d.maxEnd, ts);
+      this.reportAfterOwnFin(flow, d, this.bytesSeenFrom(d, finOffset), d.maxEnd, ts);
       d.buffer.truncateFrom(finOffset);
       d.maxEnd = finOffset;
     }
@@ -692,16 +702,27 @@ export class Reassembler {
     if (d.peerClose !== null) return;
     d.peerClose = close;
     if (!d.started) return; // computed when d starts
-    d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : d.maxEnd;
+    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
+    // An ack before offset 0 is implausible here: count only what comes from now on.
+    d.peerCloseOffset = acked >= 0 ? acked : d.maxEnd;
     d.afterPeerCloseCounted = d.peerCloseOffset;
-    if (d.maxEnd > d.peerCloseOffset) this.reportAfterPeerClose(flow, d, d.peerCloseOffset, d.maxEnd);
+    if (d.maxEnd > d.peerCloseOffset) {
+      this.reportAfterPeerClose(flow, d, this.bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd);
+    }
   }
 
-  private reportAfterPeerClose(flow: Flow, d: DirectionState, start: number, end: number): void {
-    const from = Math.max(start, d.afterPeerCloseCounted);
-    if (end <= from) return;
-    const count = end - from;
-    d.afterPeerCloseCounted = end;
+  /**
+   * Bytes of d seen at or after `offset`: buffered ones, plus delivered ones after the last gap
+   * (an undercount when a gap lies beyond `offset`, never an overcount).
+   */
+  private bytesSeenFrom(d: DirectionState, offset: number): number {
+    return d.buffer.bytesFrom(offset) + Math.max(0, d.nextOffset - Math.max(offset, d.lastGapEnd));
+  }
+
+  /** Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes the first. */
+  private reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number): void {
+    d.afterPeerCloseCounted = Math.max(d.afterPeerCloseCounted, countedEnd);
+    if (count <= 0) return;
     this.counters.bytesAfterPeerClose += count;
     if (d.notedAfterPeerClose) return;
     d.notedAfterPeerClose = true;
@@ -711,15 +732,14 @@ export class Reassembler {
     this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
   }
 
-  private reportAfterOwnFin(flow: Flow, d: DirectionState, start: number, end: number, ts: Micros): void {
-    const from = Math.max(start, d.afterOwnFinCounted);
-    if (end <= from) return;
-    const count = end - from;
-    d.afterOwnFinCounted = end;
+  /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
+  private reportAfterOwnFin(flow: Flow, d: DirectionState, count: number, countedEnd: number, ts: Micros): void {
+    d.afterOwnFinCounted = Math.max(d.afterOwnFinCounted, countedEnd);
+    if (count <= 0) return;
     this.counters.bytesAfterOwnFin += count;
     if (d.notedAfterOwnFin) return;
     d.notedAfterOwnFin = true;
-    this.note(flow, ts, `${d.dir} sent ${count} bytes after its own FIN (dropped)`);
+    this.note(flow, ts, `${d.dir} sent ${count} bytes after its own FIN (FIN at offset ${d.finOffset})`);
   }
 
   // ---- ending ----
@@ -795,6 +815,7 @@ export class Reassembler {
     if (length <= 0) return;
     const offset = d.nextOffset;
     d.nextOffset = offset + length;
+    d.lastGapEnd = d.nextOffset;
     d.nextSeq = seqAdd(d.nextSeq, length);
     d.emittedAny = true;
     this.counters.gaps++;

@@ -35,8 +35,6 @@ export interface BufferedPiece {
 export interface BufferAccount {
   /** Bytes currently buffered (payload + per-piece overhead). */
   bufferedBytes: number;
-  /** Highest value `bufferedBytes` ever reached. */
-  peakBufferedBytes: number;
 }
 
 /** What an insert found; reused between calls by the caller. */
@@ -78,6 +76,17 @@ export class SegmentBuffer {
   /** End of the last buffered piece, or -Infinity when empty. */
   lastEnd(): number {
     return this.head < this.pieces.length ? this.pieces[this.pieces.length - 1].end : -Infinity;
+  }
+
+  /** Buffered payload bytes (markers excluded) at or after stream offset `offset`. */
+  bytesFrom(offset: number): number {
+    let total = 0;
+    for (let i = this.pieces.length - 1; i >= this.head; i--) {
+      const piece = this.pieces[i];
+      if (piece.end <= offset) break;
+      if (piece.bytes !== null) total += piece.end - Math.max(piece.offset, offset);
+    }
+    return total;
   }
 
   /** Removes and returns the first piece, or undefined when empty. */
@@ -221,9 +230,7 @@ export class SegmentBuffer {
 
   private charge(delta: number): void {
     this.costBytes += delta;
-    const account = this.account;
-    account.bufferedBytes += delta;
-    if (account.bufferedBytes > account.peakBufferedBytes) account.peakBufferedBytes = account.bufferedBytes;
+    this.account.bufferedBytes += delta;
   }
 }
 

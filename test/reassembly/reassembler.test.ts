@@ -575,9 +575,22 @@ describe('closing', () => {
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "done"',
       'half 1 c2s',
-      'note 1 c2s sent 6 bytes after its own FIN (dropped)',
+      'note 1 c2s sent 6 bytes after its own FIN (FIN at offset 4)',
     ]);
     expect(h.r.stats.bytesAfterOwnFin).toBe(6 + 7); // offsets 5..18
+  });
+
+  it('a FIN whose sequence number lies inside delivered data: note the bytes beyond it, half-close now', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('abcdef'));
+    h.feed(c.c('', { at: 3, flags: FIN_ACK }));
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "abcdef"',
+      'note 1 c2s sent 3 bytes after its own FIN (FIN at offset 3)',
+      'half 1 c2s',
+    ]);
   });
 
   it('data in a RST-ended flow: bytes in flight beyond the RST ack are noted', () => {
