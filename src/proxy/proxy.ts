@@ -1,0 +1,412 @@
+/**
+ * The recording TCP proxy: listens on one local address, forwards each accepted connection to
+ * the current upstream host:port, and reports everything that passes as `FlowEvent`s
+ * (origin 'proxy'). The socket code is thin: bytes are relayed unchanged, with backpressure both
+ * ways, half-close forwarded as half-close and reset forwarded as reset.
+ */
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { UserError } from '../core/errors.js';
+import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
+import type { ForwardSpec } from './forwardSpec.js';
+
+/** Options of a {@link RecordingProxy}. */
+export interface RecordingProxyOptions {
+  /** Where to listen and the initial upstream target. */
+  readonly spec: ForwardSpec;
+  /**
+   * Receives every event synchronously, in order per flow. It must be quick and must not throw:
+   * it runs inside the socket handlers (an exception surfaces as an uncaught exception).
+   * `DataEvent.bytes` is the very chunk being forwarded: copy what you keep, never modify it.
+   */
+  readonly emit: FlowEventSink;
+  /** Allocates the id of a new flow (called once per accepted connection). */
+  readonly nextFlowId: () => number;
+  /** Microseconds since the epoch; default {@link defaultProxyClock}. */
+  readonly clock?: () => Micros;
+  /** Give up connecting to the upstream after this long (ms); default 10 000. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** Counters of a proxy, a snapshot taken when `stats` is read. */
+export interface ProxyStats {
+  /** Connections accepted so far (= flows started). */
+  readonly accepted: number;
+  /** Flows not yet ended. */
+  readonly active: number;
+  /** Upstream connects that failed (refused, unreachable, unresolvable, timed out). */
+  readonly connectFailures: number;
+  /** Flows that ended with a reset forwarded. */
+  readonly resets: number;
+  /** Bytes relayed client → upstream. */
+  readonly bytesC2S: number;
+  /** Bytes relayed upstream → client. */
+  readonly bytesS2C: number;
+  /**
+   * Bytes currently held inside the proxy (sum over live connections of the sockets'
+   * `writableLength + readableLength`). Bounded per connection by backpressure.
+   */
+  readonly bufferedBytes: number;
+}
+
+/** Default clock: microseconds since the epoch, monotonic within the process. */
+export function defaultProxyClock(): Micros {
+  return performance.timeOrigin * 1000 + performance.now() * 1000;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** The mutable counters a proxy shares with its connections. */
+interface Counters {
+  accepted: number;
+  connectFailures: number;
+  resets: number;
+  bytesC2S: number;
+  bytesS2C: number;
+}
+
+/**
+ * A recording TCP proxy (like `ssh -L`, or sockspy).
+ *
+ * Each accepted client is one flow:
+ * - the client is held (not read) until the upstream connection is established, then
+ *   `flow-start` is emitted with key client = the client's address:port and server = the
+ *   upstream's actual remote address:port (the configured host:port if the connect failed),
+ *   `sawHandshake: true`, origin 'proxy', ts = the time the client was accepted;
+ * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
+ *   written on; nothing ever waits for recording;
+ * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
+ *   `end()`; the other direction keeps flowing; when both sockets have closed cleanly the flow
+ *   ends with reason 'fin';
+ * - a reset (ECONNRESET or EPIPE) on one side resets the other (`resetAndDestroy`) and the flow
+ *   ends with 'rst'; any other socket error also resets the other side and ends with 'error';
+ * - when the upstream connect fails (refused, unreachable, name not resolving, connect timeout),
+ *   the client's connection is reset at once, a `note` gives the reason and the flow ends with
+ *   'error' and `detail` (e.g. `connect ECONNREFUSED 127.0.0.1:9`); the proxy keeps serving.
+ * There is no idle timeout. Name resolution happens per connect (by `net.connect`).
+ */
+export class RecordingProxy {
+  private readonly emit: FlowEventSink;
+  private readonly nextFlowId: () => number;
+  private readonly clock: () => Micros;
+  private readonly connectTimeoutMs: number;
+  private readonly spec: ForwardSpec;
+  private upstreamHost: string;
+  private upstreamPort: number;
+  private server: net.Server | undefined;
+  private readonly live = new Set<ProxiedConnection>();
+  private readonly counters: Counters = { accepted: 0, connectFailures: 0, resets: 0, bytesC2S: 0, bytesS2C: 0 };
+
+  constructor(options: RecordingProxyOptions) {
+    this.spec = options.spec;
+    this.emit = options.emit;
+    this.nextFlowId = options.nextFlowId;
+    this.clock = options.clock ?? defaultProxyClock;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.upstreamHost = options.spec.targetHost;
+    this.upstreamPort = options.spec.targetPort;
+  }
+
+  /**
+   * Starts listening on the spec's bind address and port. Resolves with the actual address and
+   * port (useful with bind port 0).
+   * @throws UserError `cannot listen on 127.0.0.1:8080: address already in use` (or another
+   *   one-line reason) when the socket cannot be bound; Error when called twice.
+   */
+  listen(): Promise<{ address: string; port: number }> {
+    if (this.server !== undefined) return Promise.reject(new Error('RecordingProxy.listen called twice'));
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    this.server = server;
+    server.on('connection', (client) => this.accept(client));
+    const { bindAddress, bindPort } = this.spec;
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        this.server = undefined;
+        reject(new UserError(`cannot listen on ${formatHostPort(bindAddress, bindPort)}: ${describeListenError(err)}`));
+      };
+      server.once('error', onError);
+      server.listen({ host: bindAddress, port: bindPort, exclusive: true }, () => {
+        server.off('error', onError);
+        // Errors after listening (e.g. EMFILE on accept) are not fatal: keep serving.
+        server.on('error', () => undefined);
+        const bound = server.address() as net.AddressInfo;
+        resolve({ address: bound.address, port: bound.port });
+      });
+    });
+  }
+
+  /** The upstream new connections go to. */
+  get upstream(): { host: string; port: number } {
+    return { host: this.upstreamHost, port: this.upstreamPort };
+  }
+
+  /**
+   * Changes the upstream for connections accepted from now on; existing connections keep theirs.
+   * @throws UserError when host is empty or port is not in 1..65535.
+   */
+  setUpstream(host: string, port: number): void {
+    if (host.length === 0) throw new UserError('upstream host must not be empty');
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new UserError(`upstream port ${port} is not in 1..65535`);
+    }
+    this.upstreamHost = host;
+    this.upstreamPort = port;
+  }
+
+  /**
+   * Stops accepting. Connections still open are given `graceMs` (default 0) to finish on their
+   * own; the ones left after that are reset (both sockets, RST) and their flows
+   * end with reason 'error', detail 'proxy closed'. Resolves when the listening socket is closed
+   * and every flow has emitted its `flow-end`. Safe to call more than once.
+   */
+  async close(options: { graceMs?: number } = {}): Promise<void> {
+    const server = this.server;
+    const closed = server === undefined || !server.listening
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => server.close(() => resolve()));
+    const graceMs = options.graceMs ?? 0;
+    if (graceMs > 0 && this.live.size > 0) {
+      const deadline = Date.now() + graceMs;
+      while (this.live.size > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(20, graceMs)));
+      }
+    }
+    const ending = [...this.live].map((conn) => conn.abort('proxy closed'));
+    await Promise.all(ending);
+    await closed;
+  }
+
+  /** Counters and the bytes currently buffered in the proxy. */
+  get stats(): ProxyStats {
+    let bufferedBytes = 0;
+    for (const conn of this.live) bufferedBytes += conn.bufferedBytes();
+    return { ...this.counters, active: this.live.size, bufferedBytes };
+  }
+
+  private accept(client: net.Socket): void {
+    this.counters.accepted++;
+    const conn = new ProxiedConnection(
+      this.nextFlowId(), client, this.upstreamHost, this.upstreamPort,
+      this.emit, this.clock, this.connectTimeoutMs, this.counters,
+      () => this.live.delete(conn),
+    );
+    this.live.add(conn);
+    conn.start();
+  }
+}
+
+/** One accepted client and its upstream socket: the relay of one flow. */
+class ProxiedConnection {
+  private readonly upstream: net.Socket;
+  private readonly acceptedAt: Micros;
+  private started = false;
+  private connected = false;
+  private ended = false;
+  private endReason: FlowEndReason | undefined;
+  private endDetail: string | undefined;
+  private openSockets = 2;
+  private offsetC2S = 0;
+  private offsetS2C = 0;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private readonly whenEnded: Promise<void>;
+  private resolveEnded!: () => void;
+
+  constructor(
+    private readonly flowId: number,
+    private readonly client: net.Socket,
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+    private readonly emit: FlowEventSink,
+    private readonly clock: () => Micros,
+    private readonly connectTimeoutMs: number,
+    private readonly counters: Counters,
+    private readonly onEnded: () => void,
+  ) {
+    this.acceptedAt = clock();
+    this.whenEnded = new Promise((resolve) => { this.resolveEnded = resolve; });
+    this.upstream = new net.Socket({ allowHalfOpen: true });
+  }
+
+  start(): void {
+    const { client, upstream } = this;
+    client.setNoDelay(true);
+    client.on('error', (err) => this.onSocketError('client', err));
+    upstream.on('error', (err) => this.onSocketError('server', err));
+    client.on('close', () => this.onSocketClose());
+    upstream.on('close', () => this.onSocketClose());
+    upstream.once('connect', () => this.onConnected());
+    this.connectTimer = setTimeout(() => {
+      upstream.destroy(Object.assign(
+        new Error(`connect timed out after ${this.connectTimeoutMs} ms to ${formatHostPort(this.targetHost, this.targetPort)}`),
+        { code: 'ETIMEDOUT' },
+      ));
+    }, this.connectTimeoutMs);
+    upstream.connect({ host: this.targetHost, port: this.targetPort });
+  }
+
+  /** Bytes held in this connection's socket buffers. */
+  bufferedBytes(): number {
+    const { client, upstream } = this;
+    return client.writableLength + client.readableLength + upstream.writableLength + upstream.readableLength;
+  }
+
+  /** Ends the flow abruptly (proxy shutdown); resolves once `flow-end` was emitted. */
+  abort(detail: string): Promise<void> {
+    if (!this.ended) {
+      this.setEnd('error', detail);
+      // Reset rather than FIN: the peers must not mistake a cut conversation for a complete one.
+      resetSocket(this.client);
+      resetSocket(this.upstream);
+    }
+    return this.whenEnded;
+  }
+
+  private onConnected(): void {
+    clearTimeout(this.connectTimer);
+    this.connected = true;
+    const { client, upstream } = this;
+    upstream.setNoDelay(true);
+    const remoteAddr = upstream.remoteAddress;
+    const remotePort = upstream.remotePort;
+    this.emitStart(remoteAddr !== undefined && remotePort !== undefined
+      ? { addr: normalizeAddress(remoteAddr), port: remotePort }
+      : { addr: this.targetHost, port: this.targetPort });
+    if (client.destroyed) { // the client went away while we were connecting
+      upstream.destroy();
+      return;
+    }
+    this.relay(client, upstream, 'c2s');
+    this.relay(upstream, client, 's2c');
+    client.resume();
+  }
+
+  /** Forwards src → dst with backpressure, recording each chunk and the half-close. */
+  private relay(src: net.Socket, dst: net.Socket, dir: Direction): void {
+    const counters = this.counters;
+    src.on('data', (chunk: Buffer) => {
+      const length = chunk.length;
+      let offset: number;
+      if (dir === 'c2s') {
+        offset = this.offsetC2S;
+        this.offsetC2S = offset + length;
+        counters.bytesC2S += length;
+      } else {
+        offset = this.offsetS2C;
+        this.offsetS2C = offset + length;
+        counters.bytesS2C += length;
+      }
+      this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, ts: this.clock() });
+      if (dst.destroyed) return;
+      if (!dst.write(chunk)) src.pause();
+    });
+    dst.on('drain', () => src.resume());
+    src.on('end', () => {
+      this.emit({ type: 'half-close', flowId: this.flowId, dir, ts: this.clock() });
+      if (!dst.destroyed) dst.end();
+    });
+  }
+
+  private onSocketError(side: 'client' | 'server', err: NodeJS.ErrnoException): void {
+    const other = side === 'client' ? this.upstream : this.client;
+    if (!this.connected && side === 'server') {
+      // The upstream connect failed: refused, unreachable, unresolvable or timed out.
+      clearTimeout(this.connectTimer);
+      this.counters.connectFailures++;
+      const detail = describeError(err);
+      this.emitStart({ addr: this.targetHost, port: this.targetPort });
+      this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `upstream connect failed: ${detail}` });
+      this.setEnd('error', detail);
+      resetSocket(other);
+      return;
+    }
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
+      if (this.setEnd('rst', `${side} reset the connection`)) this.counters.resets++;
+    } else {
+      this.setEnd('error', `${side}: ${describeError(err)}`);
+    }
+    resetSocket(other);
+  }
+
+  private onSocketClose(): void {
+    this.openSockets--;
+    if (this.openSockets > 0) {
+      // A socket can close without an error while the other still waits for its peer, e.g. the
+      // client vanished while we were connecting: nothing can reach it any more, so stop too.
+      if (!this.connected) {
+        clearTimeout(this.connectTimer);
+        this.setEnd('error', 'closed before the upstream connected');
+        this.upstream.destroy();
+        this.client.destroy();
+      }
+      return;
+    }
+    clearTimeout(this.connectTimer);
+    if (!this.started) this.emitStart({ addr: this.targetHost, port: this.targetPort });
+    this.ended = true;
+    const reason = this.endReason ?? 'fin';
+    this.emit(this.endDetail === undefined
+      ? { type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason }
+      : { type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason, detail: this.endDetail });
+    this.onEnded();
+    this.resolveEnded();
+  }
+
+  /** Records the first abnormal end; returns whether this call set it. */
+  private setEnd(reason: FlowEndReason, detail: string): boolean {
+    if (this.endReason !== undefined) return false;
+    this.endReason = reason;
+    this.endDetail = detail;
+    return true;
+  }
+
+  private emitStart(server: Endpoint): void {
+    if (this.started) return;
+    this.started = true;
+    const addr = this.client.remoteAddress;
+    const port = this.client.remotePort;
+    this.emit({
+      type: 'flow-start',
+      flowId: this.flowId,
+      key: { client: { addr: addr === undefined ? '' : normalizeAddress(addr), port: port ?? 0 }, server },
+      ts: this.acceptedAt,
+      origin: 'proxy',
+      sawHandshake: true,
+    });
+  }
+}
+
+/** Resets a socket (RST, not FIN) unless it is already gone; plain destroy while connecting. */
+function resetSocket(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  if (socket.connecting || socket.pending) socket.destroy();
+  else socket.resetAndDestroy();
+}
+
+/** `::ffff:1.2.3.4` → `1.2.3.4` (a dual-stack socket reports IPv4 peers mapped). */
+function normalizeAddress(addr: string): string {
+  return addr.startsWith('::ffff:') && net.isIPv4(addr.slice(7)) ? addr.slice(7) : addr;
+}
+
+/** `host:port`, with brackets around an IPv6 literal. */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** One line for a socket error, also for Node's AggregateError (happy eyeballs) whose message is empty. */
+function describeError(err: Error & { code?: string; errors?: unknown[] }): string {
+  if (err.message) return err.message;
+  if (Array.isArray(err.errors) && err.errors.length > 0) {
+    return err.errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
+  }
+  return err.code ?? err.name;
+}
+
+function describeListenError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'EADDRINUSE': return 'address already in use';
+    case 'EACCES': return 'permission denied';
+    case 'EADDRNOTAVAIL': return 'address not available on this host';
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'bind address does not resolve';
+    default: return describeError(err);
+  }
+}
