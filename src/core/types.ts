@@ -15,7 +15,7 @@ export interface Endpoint {
 /**
  * Identifies a conversation. `client` is the side that sent the SYN; without a handshake
  * it is a guess (and the `flow-start` event says `sawHandshake: false`).
- * `vlan` is the innermost 802.1Q tag when the packets carried one.
+ * `vlan` is the outermost 802.1Q tag (as tcpflow keys and names flows) when the packets carried one.
  */
 export interface FlowKey {
   readonly client: Endpoint;

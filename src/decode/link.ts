@@ -1,6 +1,6 @@
 /**
  * Link layers: find where the IP header starts in a captured frame, which IP version it is,
- * and the innermost VLAN id. One function per framing; no allocation.
+ * and the outermost VLAN id. One function per framing; no allocation.
  */
 import { DecodeError } from '../core/errors.js';
 
@@ -111,7 +111,8 @@ function etherType(data: Uint8Array, off: number, type: number, out: LinkResult)
     type === ETHERTYPE_QINQ_OLD2
   ) {
     if (data.length < off + 4) cut('802.1Q');
-    out.vlan = ((data[off] << 8) | data[off + 1]) & 0x0fff;
+    // The outermost tag names the flow, as tcpflow does (its file names carry that one).
+    if (out.vlan === undefined) out.vlan = ((data[off] << 8) | data[off + 1]) & 0x0fff;
     type = (data[off + 2] << 8) | data[off + 3];
     off += 4;
   }

@@ -17,7 +17,7 @@ export interface TcpSegment {
   srcPort: number;
   dstAddr: string;
   dstPort: number;
-  /** Innermost 802.1Q VLAN id, or undefined when the frame carried no tag. */
+  /** Outermost 802.1Q VLAN id (the one tcpflow names files with), or undefined when untagged. */
   vlan: number | undefined;
   /** Unsigned 32-bit sequence number. */
   seq: number;

@@ -111,17 +111,17 @@ describe.skipIf(corpusMissing)('corpus: segment counts and payload sums match ts
     }
   });
 
-  it('QinQ + PPPoE: innermost VLAN id and the inner IPv4 addresses', () => {
+  it('QinQ + PPPoE: outermost VLAN id and the inner IPv4 addresses', () => {
     const r = decodeFile('pcapplusplus__one_http_stream_rst.pcap');
-    expect(new Set(r.segments.map((s) => s.vlan))).toEqual(new Set([744]));
+    expect(new Set(r.segments.map((s) => s.vlan))).toEqual(new Set([939]));
     expect(new Set(r.segments.map((s) => `${s.srcAddr}:${s.srcPort}`))).toEqual(
       new Set(['10.3.65.35:5068', '185.8.212.46:80']),
     );
   });
 
-  it('triple VLAN tags: innermost id 10', () => {
+  it('triple VLAN tags: outermost id 30 (as tcpflow names the files)', () => {
     const r = decodeFile('zeek__vlan-qinqinq.pcap');
-    expect(new Set(r.segments.map((s) => s.vlan))).toEqual(new Set([10]));
+    expect(new Set(r.segments.map((s) => s.vlan))).toEqual(new Set([30]));
   });
 
   it('NULL with AF 30 decodes IPv6 ::1', () => {
