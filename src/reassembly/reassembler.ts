@@ -23,8 +23,9 @@
  *   base; mid-stream, only retransmissions of bytes sent before the capture started can.
  * - Sequence numbers are compared modulo 2^32 relative to the next expected sequence number
  *   (`seqDiff`), offsets are unwrapped JS numbers: streams longer than 4 GiB work. A segment
- *   more than 1 GiB (the largest TCP window) ahead of the next expected byte is ignored
- *   (`outOfWindowSegments`).
+ *   more than 1 GiB (the largest TCP window) ahead of both the next expected byte and the
+ *   highest offset the peer acknowledged is ignored (`outOfWindowSegments`): sparse captures may
+ *   jump further, but then the receiver's acks vouch for the new position.
  * - In-order data is delivered at once as a view of the segment payload (no copy), with
  *   `fileOffset` when the segment had one. Out-of-order data waits in a per-direction buffer
  *   (copied; each piece keeps its own `fileOffset`, it is still one file slice) and is delivered
@@ -39,10 +40,13 @@
  *   `keepAlives`, never as conflicts or duplicates, and produce no note.
  * - Holes are declared lost (a `gap` event, then the buffered data after it) when:
  *   (a) the peer acknowledged beyond the start of the hole (the capture missed bytes the receiver
- *       got; the gap runs to the acknowledged offset or the next buffered byte, whichever is
- *       first). Only holes before buffered data or before a seen FIN are closed this way: an ack
- *       beyond the last byte seen alone never emits a gap (the data may still be on its way in
- *       capture order); it is remembered and applied once later data is buffered;
+ *       got; the gap runs to the highest acknowledged offset or the next buffered byte, whichever
+ *       is first). Only holes before buffered data or before a seen FIN are closed this way, only by
+ *       an ack captured AFTER that data or FIN, and only once one more segment of the flow has
+ *       been processed after that ack without filling the hole (grace for slightly reordered
+ *       captures: multi-queue NICs, IP fragments completed late, crafted traces). An ack that
+ *       precedes the data in capture order proves nothing, and an ack beyond the last byte seen
+ *       never invents a gap by itself;
  *   (b) a buffer bound is hit: per flow (`maxBufferedBytesPerFlow`, default 2 MiB) or in total
  *       (`maxBufferedBytesTotal`, default 64 MiB): the direction with most buffered bytes (of
  *       this flow, or of the flow holding most) skips ahead to its earliest buffered piece,
@@ -184,6 +188,8 @@ class DirectionState {
   maxEnd = 0;
   /** End of the last gap emitted (0 before any). */
   lastGapEnd = 0;
+  /** Flow segment count when an ack beyond the hole start was seen (rule (a) pending), or -1. */
+  ackLossArmedAt = -1;
   /** Stream offset of the FIN, or -1. */
   finOffset = -1;
   halfClosed = false;
@@ -226,6 +232,8 @@ class Flow {
   readonly s2c: DirectionState;
   lastSeen: Micros;
   ended = false;
+  /** Segments of this flow fed so far. */
+  segments = 0;
 
   constructor(
     readonly id: number,
@@ -356,8 +364,11 @@ export class Reassembler {
     }
     this.lastFlow = flow;
     flow.lastSeen = ts;
+    flow.segments++;
     this.process(flow, segment, ts);
     if (!flow.ended) {
+      if (flow.c2s.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.c2s, ts);
+      if (flow.s2c.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.s2c, ts);
       if (flow.bufferedCost > 0) this.enforceBounds(flow, ts);
       this.endIfBothClosed(flow, ts);
     }
@@ -440,10 +451,11 @@ export class Reassembler {
   private synStartsNewConnection(flow: Flow, segment: TcpSegment): boolean {
     const d = this.isFromClient(flow, segment) ? flow.c2s : flow.s2c;
     if (d.synSeen) return d.isn !== segment.seq;
-    // The first SYN of this side on a flow that began with a handshake (a SYN seen after the
-    // SYN-ACK, or simultaneous open) belongs to it if it fits the base already fixed.
-    if (!flow.handshake || d.emittedAny || d.nextOffset !== 0) return true;
-    return d.started && d.offsetOf(seqAdd(segment.seq, 1)) !== 0;
+    // A first SYN of this side whose ISN+1 is exactly this direction's offset 0 belongs to the
+    // flow (a SYN captured after the SYN-ACK or after the first data).
+    if (d.started) return d.offsetOf(seqAdd(segment.seq, 1)) !== 0;
+    // Simultaneous open: the peer's SYN started the flow and this side has sent nothing yet.
+    return !flow.handshake;
   }
 
   // ---- per segment ----
@@ -480,9 +492,10 @@ export class Reassembler {
 
     if (hasAck && o.started) {
       const ackOffset = o.offsetOf(segment.ack);
-      if (ackOffset > o.peerAckOffset) {
-        o.peerAckOffset = ackOffset;
-        if (ackOffset > o.nextOffset) this.resolveByAck(flow, o, ts);
+      if (ackOffset > o.peerAckOffset) o.peerAckOffset = ackOffset;
+      // Rule (a) is applied after the NEXT segment of the flow (see resolvePendingAcks).
+      if (ackOffset > o.nextOffset && o.ackLossArmedAt < 0 && (!o.buffer.isEmpty || o.finOffset > o.nextOffset)) {
+        o.ackLossArmedAt = flow.segments;
       }
     }
 
@@ -520,7 +533,7 @@ export class Reassembler {
       counters.keepAlives++;
       return;
     }
-    if (start - d.nextOffset > MAX_AHEAD) {
+    if (start - Math.max(d.nextOffset, d.peerAckOffset) > MAX_AHEAD) {
       counters.outOfWindowSegments++;
       return;
     }
@@ -547,10 +560,7 @@ export class Reassembler {
       this.placePiece(flow, d, Math.max(capturedEnd, start), end, null, start, -1, ts);
     }
     this.drain(flow, d, ts);
-    if (!d.buffer.isEmpty) {
-      this.bufferedFlows.add(flow);
-      if (d.peerAckOffset > d.nextOffset) this.resolveByAck(flow, d, ts);
-    }
+    if (!d.buffer.isEmpty) this.bufferedFlows.add(flow);
   }
 
   /** Counts `[start, end)` (all before `next`) as unplaceable (< 0) or duplicate. */
@@ -645,7 +655,22 @@ export class Reassembler {
     }
   }
 
-  /** Rule (a): the peer acknowledged beyond the hole start, so the hole will not be filled. */
+  /**
+   * Rule (a), one segment of grace: an ack beyond the hole start was seen in an earlier segment of
+   * this flow, and the segment just processed did not fill the hole either. (Captures reorder a
+   * little: multi-queue NICs, IP fragments completed late; the grace lets the missing bytes arrive
+   * right after the ack.)
+   */
+  private resolvePendingAck(flow: Flow, d: DirectionState, ts: Micros): void {
+    if (flow.segments <= d.ackLossArmedAt) return;
+    d.ackLossArmedAt = -1;
+    if (d.peerAckOffset > d.nextOffset) this.resolveByAck(flow, d, ts);
+  }
+
+  /**
+   * Rule (a): a segment just captured acknowledges beyond the hole start, so the hole will not be
+   * filled: gap up to the highest ack or the next buffered byte (or the FIN), then deliver.
+   */
   private resolveByAck(flow: Flow, d: DirectionState, ts: Micros): void {
     while (d.peerAckOffset > d.nextOffset) {
       let holeEnd = d.buffer.firstOffset();
@@ -694,7 +719,6 @@ export class Reassembler {
       d.maxEnd = finOffset;
     }
     this.drain(flow, d, ts);
-    if (!d.halfClosed && d.peerAckOffset > d.nextOffset) this.resolveByAck(flow, d, ts);
   }
 
   /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */

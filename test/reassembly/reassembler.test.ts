@@ -189,6 +189,34 @@ describe('flows, roles and offsets', () => {
     ]);
   });
 
+  it('a late SYN whose ISN+1 is offset 0 of the data already seen belongs to the flow', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([c.synAck(), c.c('data first'), c.syn(), c.s('reply')]);
+    h.r.finish(9);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 1 c2s 0 "data first"',
+      'data 1 s2c 0 "reply"',
+      'end 1 timeout (capture ended)',
+    ]);
+  });
+
+  it('ignores data more than 1 GiB ahead unless the peer acknowledged near it', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([...c.handshake(), c.c('a')]);
+    h.feed(c.c('far', { at: 2 ** 30 + 100 }));
+    expect(h.r.stats.outOfWindowSegments).toBe(1);
+    // A sparse capture: the receiver's ack vouches for the new position (1.5 GiB ahead).
+    h.feed(c.s('', { ack: c.cSeq(1.5 * 2 ** 30) }));
+    h.feed(c.c('jump', { at: 1.5 * 2 ** 30 }));
+    h.feed(c.s('', { ack: c.cSeq(1.5 * 2 ** 30 + 4) }));
+    h.feed(c.s('', { ack: c.cSeq(1.5 * 2 ** 30 + 4) }));
+    expect(shown(h.events).slice(2)).toEqual([`gap 1 c2s 1 ${1.5 * 2 ** 30 - 1}`, `data 1 c2s ${1.5 * 2 ** 30} "jump"`]);
+    expect(h.r.stats.outOfWindowSegments).toBe(1);
+  });
+
   it('uses the nextFlowId option', () => {
     let n = 100;
     const h = harness({ nextFlowId: () => (n += 7) });
@@ -295,6 +323,8 @@ describe('gaps', () => {
     h.feed(c.c('cccc'));
     expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0);
     h.feed(c.s('', { ack: c.cSeq(8) })); // server got up to offset 8
+    expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0); // one segment of grace
+    h.feed(c.s('', { ack: c.cSeq(8) })); // the next segment did not fill the hole
     expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "aaaa"', 'gap 1 c2s 4 4', 'data 1 c2s 8 "cccc"']);
   });
 
@@ -306,6 +336,7 @@ describe('gaps', () => {
     const late = c.c('bbbbbbbb');
     h.feed(c.c('cccc'));
     h.feed(c.s('', { ack: c.cSeq(6) }));
+    h.feed(c.s('', { ack: c.cSeq(6) }));
     h.feed(late); // bytes 4..6 already declared lost, 6..12 still welcome
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "aaaa"',
@@ -315,16 +346,37 @@ describe('gaps', () => {
     ]);
   });
 
-  it('(a) an earlier ack is applied when later data is buffered', () => {
+  it('(a) grace: the missing bytes may arrive right after the ack', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    const late = c.c('bbbb');
+    h.feed(c.c('cccc'));
+    h.feed(c.s('', { ack: c.cSeq() }));
+    h.feed(late);
+    expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "bbbb"', 'data 1 c2s 4 "cccc"']);
+  });
+
+  it('(a) an ack captured before the data after the hole does not close it; the next ack does', () => {
     const h = harness();
     const c = new Conv();
     h.feed(c.handshake());
     h.feed(c.c('aaaa'));
-    c.c('LOST');
-    h.feed(c.s('', { ack: c.cSeq(8) })); // ack beyond anything seen: no gap yet
-    expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0);
+    const late = c.c('bbbb');
+    h.feed(c.s('', { ack: c.cSeq(8) })); // ack beyond anything seen (reordered capture)
     h.feed(c.c('cccc'));
-    expect(shown(h.events).slice(2)).toEqual(['gap 1 c2s 4 4', 'data 1 c2s 8 "cccc"']);
+    expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0);
+    h.feed(late); // the bytes do arrive
+    expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "aaaa"', 'data 1 c2s 4 "bbbb"', 'data 1 c2s 8 "cccc"']);
+    const d = new Conv(1, 2, { addr: '10.0.0.1', port: 2 });
+    h.feed(d.handshake());
+    h.feed(d.c('aaaa'));
+    d.c('LOST');
+    h.feed(d.s('', { ack: d.cSeq(8) }));
+    h.feed(d.c('cccc'));
+    h.feed(d.s('', { ack: d.cSeq(12) })); // captured after the buffered data: the hole is lost
+    h.feed(d.s('', { ack: d.cSeq(12) })); // ... once the next segment did not fill it
+    expect(shown(h.events).slice(-3)).toEqual(['data 2 c2s 0 "aaaa"', 'gap 2 c2s 4 4', 'data 2 c2s 8 "cccc"']);
   });
 
   it('(b) per-flow buffer bound: skip ahead to the earliest buffered piece', () => {
@@ -404,8 +456,9 @@ describe('gaps', () => {
     c.c('missing');
     h.feed(c.c('', { flags: FIN_ACK }));
     h.feed(c.s('', { flags: FIN_ACK, ack: c.cSeq() }));
-    // The FIN-ACK's ack is applied before its FIN.
-    expect(shown(h.events).slice(1)).toEqual(['gap 1 c2s 0 7', 'half 1 c2s', 'half 1 s2c', 'end 1 fin']);
+    expect(shown(h.events).slice(1)).toEqual(['half 1 s2c']);
+    h.feed(c.c('')); // the client's last ACK: the hole is still there, so it is lost
+    expect(shown(h.events).slice(1)).toEqual(['half 1 s2c', 'gap 1 c2s 0 7', 'half 1 c2s', 'end 1 fin']);
   });
 
   it('a truncated segment delivers what was captured and a gap for the rest', () => {
