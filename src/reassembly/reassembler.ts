@@ -78,8 +78,10 @@
  *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
  *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
  *   ignored quietly (`lateSegments`), except a SYN with a different ISN than the closed flow's,
- *   which starts a new flow (port reuse). A SYN with a new ISN on an OPEN flow ends the old flow
- *   (reason 'timeout', detail "ports reused by a new connection (new SYN)") and starts a new one.
+ *   which starts a new flow (port reuse). On an OPEN flow, a SYN joins the flow when it repeats the
+ *   ISN seen, when its ISN+1 is exactly that direction's offset 0 (a SYN captured late), or for a
+ *   simultaneous open; any other SYN ends the old flow (reason 'timeout', detail "ports reused by
+ *   a new connection (new SYN)") and starts a new one.
  * - `expireIdle(now)`: flows idle longer than `idleTimeoutMicros` (default 10 min) end with
  *   reason 'timeout', detail 'idle' (buffers flushed first). O(open flows): call it now and then
  *   (e.g. once per second of capture time). `finish(ts)`: ends every open flow, reason 'timeout',
