@@ -64,16 +64,28 @@
  *   counted in `bytesAfterOwnFin`. Those arriving after the FIN (or buffered) are dropped; those
  *   already delivered when a FIN with an earlier sequence number arrives stay delivered (and the
  *   half-close follows at once).
- * - RST: the RST's payload, if any, is delivered as data with a note "RST carried N bytes";
- *   buffers are flushed with gaps; `flow-end` reason 'rst', detail "reset by client|server".
+ * - RST: the RST's payload, if any, is delivered as data with a note "RST carried N bytes".
+ *   The flow then LINGERS for `rstLingerMicros` of capture time (default 1 s): bytes the peer
+ *   had already sent cross the RST on the wire and are real data (a TLS alert, the end of a
+ *   response), so segments of both sides are still processed as usual (a retransmission may
+ *   even fill a hole). The flow ends, reason 'rst', detail "reset by client|server" (the first
+ *   side that reset), buffers flushed with gaps, at its last packet's time, as soon as:
+ *   the side that did not reset has half-closed (nothing more can come from it; also when it
+ *   had already half-closed before the RST: no linger then), or it resets too, or a new SYN
+ *   reuses the ports, or otherwise when the linger time is over: checked on every `feed` (a
+ *   queue of lingering flows in deadline order, so the check costs one comparison), by
+ *   `expireIdle(now)` and by `finish`. A FIN seen after the RST is not used for the "data after
+ *   the peer closed" rule below (the connection was already gone). `rstLingerMicros: 0` ends the
+ *   flow at the RST.
  * - Data sent after the peer closed: the peer's FIN (or RST) carries an ack, the peer's view of
  *   this direction's stream. Bytes of this direction at or beyond that offset were sent after
  *   (or crossed) the peer's close, judged by sequence number, not capture order (they may have
  *   been captured before the FIN). One note per direction, at the first detection, with the
  *   bytes known then: "c2s sent 38 bytes after the server closed (FIN at 12:00:01.200)" (UTC);
  *   `bytesAfterPeerClose` counts all of them. This is how a client reusing a connection the
- *   server already closed becomes visible. A RST ends the flow, so only bytes seen before it
- *   can be reported for it ("... after the server reset the connection (RST at ...)").
+ *   server already closed becomes visible. For a RST, the bytes seen before it
+ *   and in its linger time can be reported for it ("s2c sent 27 bytes after the client reset the
+ *   connection (RST at ...)"): typically the peer's reply that crossed the RST.
  * - After `flow-end`, the 4-tuple goes into a bounded table of recently closed flows
  *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
  *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
@@ -112,6 +124,11 @@ export interface ReassemblerOptions {
   closedLingerMicros?: number;
   /** Size of the recently-closed table. Default 16384. */
   maxRecentlyClosed?: number;
+  /**
+   * How long (capture time) a flow stays open after a RST so that the peer's data already in
+   * flight is still delivered. Default 1 s; 0 ends the flow at the RST.
+   */
+  rstLingerMicros?: number;
 }
 
 /** Counters of a {@link Reassembler}; all count from 0 (only `openFlows` and `bufferedBytes` shrink). */
@@ -163,6 +180,7 @@ const DEFAULT_MAX_TOTAL = 64 * 1024 * 1024;
 const DEFAULT_IDLE_TIMEOUT = 10 * 60 * 1_000_000;
 const DEFAULT_CLOSED_LINGER = 2 * 60 * 1_000_000;
 const DEFAULT_MAX_RECENTLY_CLOSED = 16384;
+const DEFAULT_RST_LINGER = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
 const MAX_AHEAD = 2 ** 30;
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
@@ -203,6 +221,11 @@ class DirectionState {
   /** Highest end already counted in bytesAfterPeerClose. */
   afterPeerCloseCounted = 0;
   notedAfterPeerClose = false;
+  /** The peer's RST when its FIN came first (else the RST is `peerClose`), for its own note. */
+  peerReset: PeerClose | null = null;
+  /** Offset from which bytes count as sent after that RST, or -1 (none, or unknown yet). */
+  peerResetOffset = -1;
+  notedAfterPeerReset = false;
   afterOwnFinCounted = 0;
   notedAfterOwnFin = false;
   conflictNotes = 0;
@@ -236,6 +259,12 @@ class Flow {
   ended = false;
   /** Segments of this flow fed so far. */
   segments = 0;
+  /** The direction whose sender reset the flow first, or null (no RST yet). */
+  resetBy: DirectionState | null = null;
+  /** Capture time of that first RST. */
+  resetTs: Micros = 0;
+  /** Capture time (reassembler clock) after which a reset flow ends, if still open. */
+  lingerDeadline: Micros = 0;
 
   constructor(
     readonly id: number,
@@ -300,6 +329,12 @@ export class Reassembler {
   private readonly closedLinger: number;
   private readonly maxRecentlyClosed: number;
   private readonly nextFlowId: () => number;
+  private readonly rstLinger: number;
+  /** Highest capture time fed so far (capture timestamps may step back a little). */
+  private clock: Micros = Number.NEGATIVE_INFINITY;
+  /** Reset flows waiting for their linger deadline, in deadline order (ended ones are skipped). */
+  private lingering: Flow[] = [];
+  private lingeringHead = 0;
   private readonly flows = new Map<string, Flow>();
   private readonly recentlyClosed = new Map<string, ClosedFlow>();
   private readonly bufferedFlows = new Set<Flow>();
@@ -334,6 +369,7 @@ export class Reassembler {
     this.idleTimeout = options.idleTimeoutMicros ?? DEFAULT_IDLE_TIMEOUT;
     this.closedLinger = options.closedLingerMicros ?? DEFAULT_CLOSED_LINGER;
     this.maxRecentlyClosed = Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED);
+    this.rstLinger = Math.max(0, options.rstLingerMicros ?? DEFAULT_RST_LINGER);
     let counter = 0;
     this.nextFlowId = options.nextFlowId ?? (() => ++counter);
   }
@@ -346,6 +382,11 @@ export class Reassembler {
   /** Feeds one decoded TCP segment captured at `ts`. */
   feed(segment: TcpSegment, ts: Micros): void {
     this.counters.segments++;
+    if (ts > this.clock) this.clock = ts;
+    const lingering = this.lingering;
+    if (this.lingeringHead < lingering.length && lingering[this.lingeringHead].lingerDeadline < this.clock) {
+      this.endLingering(this.clock);
+    }
     let flow = this.lookup(segment);
     const flags = segment.flags;
     if (flow === null) {
@@ -360,7 +401,8 @@ export class Reassembler {
       }
       flow = this.startFlow(segment, mapKey, ts);
     } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
-      this.endFlow(flow, ts, 'timeout', 'ports reused by a new connection (new SYN)');
+      if (flow.resetBy !== null) this.endReset(flow);
+      else this.endFlow(flow, ts, 'timeout', 'ports reused by a new connection (new SYN)');
       this.recentlyClosed.delete(flow.mapKey);
       flow = this.startFlow(segment, flow.mapKey, ts);
     }
@@ -372,14 +414,18 @@ export class Reassembler {
       if (flow.c2s.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.c2s, ts);
       if (flow.s2c.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.s2c, ts);
       if (flow.bufferedCost > 0) this.enforceBounds(flow, ts);
-      this.endIfBothClosed(flow, ts);
+      this.endIfClosed(flow, ts);
     }
     const counters = this.counters;
     if (counters.bufferedBytes > counters.peakBufferedBytes) counters.peakBufferedBytes = counters.bufferedBytes;
   }
 
-  /** Ends (reason 'timeout', detail 'idle') every flow without packets for longer than the idle timeout. */
+  /**
+   * Ends the reset flows whose linger time is over at `now` (reason 'rst'), then (reason
+   * 'timeout', detail 'idle') every flow without packets for longer than the idle timeout.
+   */
   expireIdle(now: Micros): void {
+    this.endLingering(now);
     for (const flow of this.flows.values()) {
       if (now - flow.lastSeen > this.idleTimeout) this.endFlow(flow, now, 'timeout', 'idle');
     }
@@ -389,9 +435,45 @@ export class Reassembler {
     }
   }
 
-  /** Ends every open flow (buffers flushed with gaps), reason 'timeout', detail 'capture ended'. */
+  /**
+   * Ends every open flow (buffers flushed with gaps): reason 'rst' for flows lingering after a
+   * RST, else reason 'timeout', detail 'capture ended'.
+   */
   finish(ts: Micros): void {
-    for (const flow of this.flows.values()) this.endFlow(flow, ts, 'timeout', 'capture ended');
+    for (const flow of this.flows.values()) {
+      if (flow.resetBy !== null) this.endReset(flow);
+      else this.endFlow(flow, ts, 'timeout', 'capture ended');
+    }
+    this.lingering = [];
+    this.lingeringHead = 0;
+  }
+
+  /** Ends the reset flows whose linger deadline is before `now`, oldest first. */
+  private endLingering(now: Micros): void {
+    const queue = this.lingering;
+    let head = this.lingeringHead;
+    while (head < queue.length) {
+      const flow = queue[head];
+      if (!flow.ended) {
+        if (flow.lingerDeadline >= now) break;
+        this.endReset(flow);
+      }
+      head++;
+    }
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    this.lingeringHead = head;
+  }
+
+  /** Ends a flow that was reset: reason 'rst', at its last packet. */
+  private endReset(flow: Flow): void {
+    const resetBy = flow.resetBy!;
+    this.endFlow(flow, Math.max(flow.resetTs, flow.lastSeen), 'rst', `reset by ${roleName(resetBy.dir)}`);
   }
 
   // ---- flow table ----
@@ -503,11 +585,31 @@ export class Reassembler {
 
     if (fin && d.started) {
       this.setFin(flow, d, d.offsetOf(dataSeq) + length, ts);
-      this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+      // After a RST, a FIN says nothing about when the other side's bytes were sent.
+      if (flow.resetBy === null) this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
     }
-    if (rst) {
+    if (rst) this.onReset(flow, d, o, segment, ts);
+  }
+
+  /**
+   * A RST from the sender of d: the first one starts the linger time (the peer's bytes already in
+   * flight still count), unless the peer has finished sending already; a RST from the peer during
+   * the linger ends the flow at once. Repeated RSTs of the same side change nothing.
+   */
+  private onReset(flow: Flow, d: DirectionState, o: DirectionState, segment: TcpSegment, ts: Micros): void {
+    if (flow.resetBy === null) {
+      const hasAck = (segment.flags & TCP_ACK) !== 0;
       this.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
-      this.endFlow(flow, ts, 'rst', `reset by ${roleName(d.dir)}`);
+      flow.resetBy = d;
+      flow.resetTs = ts;
+      if (this.rstLinger === 0 || o.halfClosed) {
+        this.endReset(flow);
+      } else {
+        flow.lingerDeadline = this.clock + this.rstLinger;
+        this.lingering.push(flow);
+      }
+    } else if (flow.resetBy !== d) {
+      this.endReset(flow);
     }
   }
 
@@ -517,6 +619,10 @@ export class Reassembler {
     if (close !== null && d.peerCloseOffset < 0) {
       d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : 0;
       d.afterPeerCloseCounted = d.peerCloseOffset;
+    }
+    const reset = d.peerReset;
+    if (reset !== null && d.peerResetOffset < 0) {
+      d.peerResetOffset = reset.hasAck ? Math.max(0, d.offsetOf(reset.ackSeq)) : 0;
     }
   }
 
@@ -548,6 +654,9 @@ export class Reassembler {
     if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
       const from = Math.max(start, d.peerCloseOffset, d.afterPeerCloseCounted);
       if (end > from) this.reportAfterPeerClose(flow, d, end - from, end);
+      if (d.peerResetOffset >= 0 && end > d.peerResetOffset && !d.notedAfterPeerReset) {
+        this.noteAfterPeerReset(flow, d, end - Math.max(start, d.peerResetOffset));
+      }
     }
     if (end <= d.nextOffset) {
       if (end > start) this.countDropped(start, end, d.nextOffset);
@@ -707,7 +816,7 @@ export class Reassembler {
       }
       if (biggest === null) break;
       this.skipAhead(biggest, biggest.c2s.buffer.cost >= biggest.s2c.buffer.cost ? biggest.c2s : biggest.s2c, ts);
-      if (biggest !== flow) this.endIfBothClosed(biggest, ts);
+      if (biggest !== flow) this.endIfClosed(biggest, ts);
     }
     if (flow.bufferedCost === 0) this.bufferedFlows.delete(flow);
   }
@@ -725,7 +834,10 @@ export class Reassembler {
 
   /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
   private setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
-    if (d.peerClose !== null) return;
+    if (d.peerClose !== null) {
+      if (close.kind === 'RST' && d.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
+      return;
+    }
     d.peerClose = close;
     if (!d.started) return; // computed when d starts
     const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
@@ -735,6 +847,26 @@ export class Reassembler {
     if (d.maxEnd > d.peerCloseOffset) {
       this.reportAfterPeerClose(flow, d, this.bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd);
     }
+  }
+
+  /**
+   * Records the peer's RST after its FIN: bytes of d beyond the RST's ack crossed the reset (they
+   * are already counted as sent after the FIN, but the user should see they met a reset).
+   */
+  private setPeerReset(flow: Flow, d: DirectionState, close: PeerClose): void {
+    d.peerReset = close;
+    if (!d.started) return; // computed when d starts
+    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
+    d.peerResetOffset = acked >= 0 ? acked : d.maxEnd;
+    if (d.maxEnd > d.peerResetOffset) this.noteAfterPeerReset(flow, d, this.bytesSeenFrom(d, d.peerResetOffset));
+  }
+
+  /** Notes (once per direction) `count` bytes of d sent after the peer's RST that followed its FIN. */
+  private noteAfterPeerReset(flow: Flow, d: DirectionState, count: number): void {
+    if (count <= 0 || d.notedAfterPeerReset) return;
+    d.notedAfterPeerReset = true;
+    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
+    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(d.peerReset!.ts)})`);
   }
 
   /**
@@ -770,8 +902,18 @@ export class Reassembler {
 
   // ---- ending ----
 
-  private endIfBothClosed(flow: Flow, ts: Micros): void {
-    if (!flow.ended && flow.c2s.halfClosed && flow.s2c.halfClosed) this.endFlow(flow, ts, 'fin');
+  /**
+   * Ends the flow when nothing more can come: both directions half-closed (reason 'fin'), or,
+   * after a RST, the side that did not reset has half-closed (reason 'rst').
+   */
+  private endIfClosed(flow: Flow, ts: Micros): void {
+    if (flow.ended) return;
+    const resetBy = flow.resetBy;
+    if (resetBy !== null) {
+      if ((resetBy === flow.c2s ? flow.s2c : flow.c2s).halfClosed) this.endReset(flow);
+    } else if (flow.c2s.halfClosed && flow.s2c.halfClosed) {
+      this.endFlow(flow, ts, 'fin');
+    }
   }
 
   /** Rule (c): flushes both directions with gaps, emits flow-end and forgets the flow. */

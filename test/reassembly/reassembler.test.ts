@@ -407,13 +407,33 @@ describe('gaps', () => {
     expect(h.r.stats.bufferedBytes).toBe(2 * 164);
   });
 
-  it('(c) RST flushes buffered data with gaps', () => {
+  it('(c) a RST flushes buffered data with gaps when its linger time is over', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake(), 10);
+    h.feed(c.c('tail', { at: 10 }), 11);
+    h.feed(c.s('', { flags: TCP_RST, ack: c.cSeq(0) }), 12);
+    expect(shown(h.events).slice(1)).toEqual([]);
+    h.r.expireIdle(12 + 1_000_000); // not over yet (over when the deadline is passed)
+    expect(shown(h.events).slice(1)).toEqual([]);
+    h.r.expireIdle(12 + 1_000_001);
+    expect(shown(h.events).slice(1)).toEqual(['gap 1 c2s 0 10', 'data 1 c2s 10 "tail"', 'end 1 rst (reset by server)']);
+  });
+
+  it('(c) a retransmission in the linger time after a RST still fills the hole', () => {
     const h = harness();
     const c = new Conv();
     h.feed(c.handshake());
-    h.feed(c.c('tail', { at: 10 }));
-    h.feed(c.s('', { flags: TCP_RST, ack: c.cSeq(0) }));
-    expect(shown(h.events).slice(1)).toEqual(['gap 1 c2s 0 10', 'data 1 c2s 10 "tail"', 'end 1 rst (reset by server)']);
+    const lost = c.c('0123456789');
+    h.feed(c.c('tail'));
+    h.feed(c.s('', { flags: TCP_RST })); // no ack: nothing said about the client's bytes
+    h.feed(lost);
+    h.r.finish(1e12);
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "0123456789"',
+      'data 1 c2s 10 "tail"',
+      'end 1 rst (reset by server)',
+    ]);
   });
 
   it('(c) idle expiry flushes and ends with timeout', () => {
@@ -494,6 +514,7 @@ describe('closing', () => {
     const c = new Conv();
     h.feed(c.handshake());
     h.feed(c.c('bye!', { flags: RST_ACK }));
+    h.r.finish(1e12);
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "bye!"',
       'note 1 RST carried 4 bytes',
@@ -527,11 +548,11 @@ describe('closing', () => {
   });
 
   it('after the linger time a bare packet starts a new (guessed) flow', () => {
-    const h = harness({ closedLingerMicros: 100 });
+    const h = harness({ closedLingerMicros: 100, rstLingerMicros: 10 });
     const c = new Conv();
     h.feed(c.handshake(), 1);
     h.feed(c.c('', { flags: RST_ACK }), 2);
-    h.feed(c.c('x'), 50);
+    h.feed(c.c('x'), 50); // past the RST linger: the flow ends, then this is a late packet
     expect(h.r.stats.flows).toBe(1);
     h.feed(c.c('y'), 500);
     expect(h.r.stats.flows).toBe(2);
@@ -540,7 +561,7 @@ describe('closing', () => {
   });
 
   it('the recently-closed table is bounded', () => {
-    const h = harness({ maxRecentlyClosed: 2 });
+    const h = harness({ maxRecentlyClosed: 2, rstLingerMicros: 0 });
     for (let port = 1; port <= 3; port++) {
       const c = new Conv(1000, 5000, { addr: '10.0.0.1', port: 40000 + port });
       h.feed([c.syn(), c.s('', { flags: RST_ACK })]);
@@ -580,6 +601,7 @@ describe('closing', () => {
     h.feed(c.c('GET /2 HTTP/1.1\r\nHost: example.org\r\n\r\n'), t0 + 5);
     h.feed(c.c('more'), t0 + 6);
     h.feed(c.s('', { flags: TCP_RST }), t0 + 7);
+    h.r.finish(t0 + 8);
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "GET /1\r\n\r\n"',
       'data 1 s2c 0 "200 OK"',
@@ -653,6 +675,7 @@ describe('closing', () => {
     h.feed(c.c('upload'));
     const rst = c.s('', { flags: RST_ACK, ack: c.cSeq(2) });
     h.feed(rst, Date.UTC(2024, 0, 1, 0, 0, 0, 0) * 1000);
+    h.r.finish(1e18);
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "upload"',
       'note 1 c2s sent 4 bytes after the server reset the connection (RST at 00:00:00.000)',
@@ -672,6 +695,163 @@ describe('closing', () => {
     ]);
     h.r.finish(6); // idempotent
     expect(h.events).toHaveLength(4);
+  });
+});
+
+describe('RST linger', () => {
+  const T0 = Date.UTC(2024, 0, 1, 12, 0, 0, 0) * 1000;
+
+  it('the peer data crossing a client RST is delivered with a note; the peer FIN ends the flow (rst)', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake(), T0);
+    h.feed(c.c('request'), T0 + 1);
+    h.feed(c.c('', { flags: FIN_ACK }), T0 + 2);
+    h.feed(c.s('late reply', { ack: c.cSeq(7) }), T0 + 3); // after the client FIN
+    h.feed(c.c('', { flags: RST_ACK, ack: c.sSeq() }), T0 + 4000);
+    h.feed(c.s('alert', { ack: c.cSeq(7) }), T0 + 5000);
+    h.feed(c.s('', { flags: FIN_ACK, ack: c.cSeq(0) }), T0 + 6000); // acks nothing: no note for c2s
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "request"',
+      'half 1 c2s',
+      'note 1 s2c sent 10 bytes after the client closed (FIN at 12:00:00.000)',
+      'data 1 s2c 0 "late reply"',
+      'note 1 s2c sent 5 bytes after the client reset the connection (RST at 12:00:00.004)',
+      'data 1 s2c 10 "alert"',
+      'half 1 s2c',
+      'end 1 rst (reset by client)',
+    ]);
+    const end = h.events[h.events.length - 1];
+    expect(end.ts).toBe(T0 + 6000);
+    expect(h.r.stats.bytesAfterPeerClose).toBe(15);
+    expect(h.r.stats.openFlows).toBe(0);
+  });
+
+  it('without a FIN before it, the RST is the close the note names', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake(), T0);
+    h.feed(c.c('GET'), T0 + 1);
+    h.feed(c.c('', { flags: RST_ACK }), T0 + 2);
+    h.feed(c.s('response'), T0 + 3);
+    h.r.finish(T0 + 10);
+    expect(shown(h.events).slice(1)).toEqual([
+      'data 1 c2s 0 "GET"',
+      'note 1 s2c sent 8 bytes after the client reset the connection (RST at 12:00:00.000)',
+      'data 1 s2c 0 "response"',
+      'end 1 rst (reset by client)',
+    ]);
+    expect(h.events[h.events.length - 1].ts).toBe(T0 + 3); // the flow's last packet, not finish's ts
+  });
+
+  it('a later feed past the deadline ends the lingering flow first, at its last packet', () => {
+    const h = harness({ rstLingerMicros: 100 });
+    const a = new Conv(1000, 5000, { addr: '10.0.0.1', port: 1111 });
+    const b = new Conv(2000, 6000, { addr: '10.0.0.1', port: 2222 });
+    h.feed(a.handshake(), 10);
+    h.feed(a.c('', { flags: RST_ACK }), 20);
+    h.feed(a.s('in flight'), 60);
+    h.feed(b.syn(), 120); // 120 - 20 = 100: not past the deadline yet
+    expect(h.r.stats.openFlows).toBe(2);
+    h.feed(b.synAck(), 121);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:1111>10.0.0.2:80 hs',
+      expect.stringMatching(/^note 1 s2c sent 9 bytes after the client reset/),
+      'data 1 s2c 0 "in flight"',
+      'start 2 10.0.0.1:2222>10.0.0.2:80 hs',
+      'end 1 rst (reset by client)',
+    ]);
+    expect(h.events[4].ts).toBe(60);
+    h.feed(a.s('too late'), 130); // recently closed: ignored
+    expect(h.r.stats.lateSegments).toBe(1);
+    h.r.finish(200);
+    checkContract(h.events);
+  });
+
+  it('expireIdle ends lingering flows whose deadline passed, even when no packet comes', () => {
+    const h = harness({ rstLingerMicros: 100 });
+    const c = new Conv();
+    h.feed(c.handshake(), 10);
+    h.feed(c.s('', { flags: RST_ACK }), 20);
+    h.r.expireIdle(120);
+    expect(h.r.stats.openFlows).toBe(1);
+    h.r.expireIdle(121);
+    expect(shown(h.events).slice(1)).toEqual(['end 1 rst (reset by server)']);
+  });
+
+  it('a RST from the other side ends the lingering flow at once; repeated RSTs of the same side do not', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('', { flags: RST_ACK }));
+    h.feed(c.c('', { flags: RST_ACK })); // the same side again
+    expect(h.r.stats.openFlows).toBe(1);
+    h.feed(c.s('', { flags: TCP_RST }));
+    expect(shown(h.events).slice(1)).toEqual(['end 1 rst (reset by client)']);
+  });
+
+  it('no linger when the other side had already finished sending, or with rstLingerMicros 0', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.s('bye', { flags: FIN_ACK }));
+    h.feed(c.c('', { flags: RST_ACK }));
+    expect(shown(h.events).slice(1)).toEqual(['data 1 s2c 0 "bye"', 'half 1 s2c', 'end 1 rst (reset by client)']);
+
+    const z = harness({ rstLingerMicros: 0 });
+    const d = new Conv();
+    z.feed(d.handshake());
+    z.feed(d.c('', { flags: RST_ACK }));
+    z.feed(d.s('lost'));
+    expect(shown(z.events).slice(1)).toEqual(['end 1 rst (reset by client)']);
+    expect(z.r.stats.lateSegments).toBe(1);
+  });
+
+  it('a new SYN in the linger time ends the reset flow (rst) and starts a new one', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([...c.handshake(), c.c('one'), c.s('', { flags: RST_ACK })]);
+    const d = new Conv(424242, 535353);
+    h.feed([...d.handshake(), d.c('two')]);
+    h.r.finish(1e12);
+    expect(shown(h.events)).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 1 c2s 0 "one"',
+      'end 1 rst (reset by server)',
+      'start 2 10.0.0.1:40000>10.0.0.2:80 hs',
+      'data 2 c2s 0 "two"',
+      'end 2 timeout (capture ended)',
+    ]);
+  });
+
+  it('many lingering flows: each ends once, at its deadline, in order (queue compaction)', () => {
+    const ends: Array<[number, number]> = [];
+    const r = new Reassembler({
+      rstLingerMicros: 1_000_000,
+      emit: (e) => {
+        if (e.type === 'flow-end') ends.push([e.flowId, e.ts]);
+      },
+    });
+    const n = 5000;
+    for (let i = 0; i < n; i++) {
+      const c = new Conv(1000, 5000, { addr: `10.1.${i >> 8}.${i & 255}`, port: 40000 });
+      const ts = i * 1000; // one RST per ms: about 1000 flows linger at any time
+      r.feed(c.syn(), ts);
+      r.feed(c.s('', { flags: RST_ACK }), ts);
+      if (i % 3 === 0) r.feed(c.c('', { flags: TCP_RST }), ts); // ends at once
+    }
+    // Still lingering at the last ts (4999 ms): RSTs at 3999..4999 ms (deadline not passed), minus every third.
+    let lingering = 0;
+    for (let i = 3999; i < n; i++) if (i % 3 !== 0) lingering++;
+    expect(r.stats.openFlows).toBe(lingering);
+    r.expireIdle(n * 1000 + 1_000_000);
+    expect(ends).toHaveLength(n);
+    expect(new Set(ends.map(([id]) => id)).size).toBe(n);
+    for (const [id, ts] of ends) expect(ts).toBe((id - 1) * 1000);
+    // Deferred ends come in RST order.
+    const deferred = ends.filter(([id]) => (id - 1) % 3 !== 0).map(([id]) => id);
+    expect(deferred).toEqual([...deferred].sort((x, y) => x - y));
+    expect(r.stats.openFlows).toBe(0);
   });
 });
 
