@@ -12,11 +12,14 @@ import type { FlowOutput } from './types.js';
 export interface DirectoryOutputOptions {
   /** Output directory; created (with parents) if missing. */
   readonly dir: string;
-  /** Most files kept open at once (least recently used ones are closed and reopened). Default 200. */
+  /**
+   * Most files kept open at once (least recently used ones are closed and reopened).
+   * Default: the process's open-file limit less a reserve, at most 4096 (200 where unknown).
+   */
   readonly maxOpenFiles?: number;
-  /** Size of one coalescing write buffer. Default 256 KiB. */
+  /** Size of one coalescing write buffer. Default 64 KiB. */
   readonly bufferBytes?: number;
-  /** Most write buffers in existence (bounds memory at maxBuffers × bufferBytes). Default 32. */
+  /** Most write buffers in existence (bounds memory at maxBuffers × bufferBytes). Default 512 (32 MiB). */
   readonly maxBuffers?: number;
   /** Set each file's access and modification time to its flow's start, as tcpflow does. Default true. */
   readonly setFileTimes?: boolean;
@@ -75,9 +78,9 @@ export class DirectoryOutput implements FlowOutput {
 
   constructor(options: DirectoryOutputOptions) {
     this.dir = options.dir;
-    this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? 200);
-    this.bufferBytes = Math.max(1, options.bufferBytes ?? 256 * 1024);
-    this.maxBuffers = Math.max(1, options.maxBuffers ?? 32);
+    this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? defaultMaxOpenFiles());
+    this.bufferBytes = Math.max(1, options.bufferBytes ?? 64 * 1024);
+    this.maxBuffers = Math.max(1, options.maxBuffers ?? 512);
     this.setFileTimes = options.setFileTimes ?? true;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
@@ -117,7 +120,7 @@ export class DirectoryOutput implements FlowOutput {
         const flow = this.flows.get(event.flowId);
         if (!flow || event.length <= 0) return;
         const file = flow[event.dir];
-        this.ensureOpen(file);
+        if (file.path === undefined) this.ensureOpen(file);
         file.streamEnd = Math.max(file.streamEnd, event.offset + event.length);
         return;
       }
@@ -141,7 +144,8 @@ export class DirectoryOutput implements FlowOutput {
 
   private write(file: DirectionFile, offset: number, bytes: Uint8Array): void {
     const length = bytes.length;
-    this.ensureOpen(file);
+    // Create the file (claiming its name) on first use; later writes open it only to flush.
+    if (file.path === undefined) this.ensureOpen(file);
     const end = offset + length;
     if (end > file.streamEnd) file.streamEnd = end;
     if (end > file.dataEnd) file.dataEnd = end;
@@ -279,6 +283,18 @@ export class DirectoryOutput implements FlowOutput {
     }
     file.path = undefined;
   }
+}
+
+/** The soft open-file limit (Linux /proc), less a reserve for everything else; 200 when unknown. */
+function defaultMaxOpenFiles(): number {
+  try {
+    const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+    const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+    if (Number.isFinite(soft) && soft > 300) return Math.min(4096, soft - 128);
+  } catch {
+    // not Linux, or no /proc
+  }
+  return 200;
 }
 
 function errorText(err: unknown): string {
