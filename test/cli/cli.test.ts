@@ -1,0 +1,133 @@
+/**
+ * The real command, as a user runs it: `bin/flowspy` in a child process (dist/ is built by the
+ * suite's global setup). Exit codes, one-line errors, outputs on the bundled demo capture.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { corpusDir, corpusPath, repoRoot } from '../corpus/references.js';
+
+const bin = join(repoRoot, 'bin', 'flowspy');
+const demo = join(repoRoot, 'demo', 'demo.pcap');
+const work = mkdtempSync(join(tmpdir(), 'flowspy-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function flowspy(args: string[], input?: Buffer) {
+  const r = spawnSync(process.execPath, [bin, ...args], { input, maxBuffer: 1 << 26 });
+  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), raw: r.stdout };
+}
+
+/** No byte that starts a terminal control sequence, and no other C0 control but newline. */
+function assertTerminalSafe(raw: Buffer): void {
+  for (const byte of raw) {
+    if (byte === 0x0a) continue;
+    expect(byte < 0x20 || byte === 0x7f, `control byte 0x${byte.toString(16)} reached stdout`).toBe(false);
+  }
+  expect(raw.toString('utf8')).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+}
+
+describe('flowspy command', () => {
+  it('--help and --version', () => {
+    const help = flowspy(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/usage: flowspy -r FILE/);
+    const version = flowspy(['--version']);
+    expect(version.stdout).toMatch(/^flowspy \d+\.\d+\.\d+\n$/);
+  });
+
+  it('shows the demo as a sockspy dialogue by default, escaping hostile bytes', () => {
+    const r = flowspy(['-r', demo]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/=connect from 192\.168\.1\.23:51000 to 198\.51\.100\.10:80/);
+    expect(r.stdout).toMatch(/>GET \/style\.css HTTP\/1\.1/);
+    expect(r.stdout).toMatch(/<250 2\.1\.0 Ok/);
+    expect(r.stdout).toMatch(/after the server closed/);
+    expect(r.stdout).toMatch(/\\x1b\[2J/);
+    assertTerminalSafe(r.raw);
+    expect(r.stderr).toMatch(/^flowspy: 5 flows, \d+ packets, \d+ payload bytes, \d+ gaps \(\d+ bytes\), 0 truncated, 0 malformed/m);
+  });
+
+  it('-c and -c --hex are reassembled and terminal-safe', () => {
+    const text = flowspy(['-r', demo, '-c', '-q']);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{6} #1 /m);
+    assertTerminalSafe(text.raw);
+    const hex = flowspy(['-r', demo, '-c', '--hex', '-q']);
+    expect(hex.stdout).toMatch(/00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  \|GET \/ HTTP\/1\.1\.\.\|/);
+    assertTerminalSafe(hex.raw);
+  });
+
+  it('--json gives one parseable object per event, payload in base64', () => {
+    const r = flowspy(['-r', demo, '--json', '-q']);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === 'flow-start')).toHaveLength(5);
+    expect(events.filter((e) => e.type === 'flow-end')).toHaveLength(5);
+    const first = events.find((e) => e.type === 'data');
+    expect(Buffer.from(first.data, 'base64').toString().startsWith('GET / HTTP/1.1')).toBe(true);
+  });
+
+  it('-o DIR writes one file per direction with tcpflow names', () => {
+    const dir = join(work, 'out');
+    const r = flowspy(['-r', demo, '-o', dir, '-q']);
+    expect(r.code).toBe(0);
+    const names = readdirSync(dir).sort();
+    expect(names).toContain('192.168.001.023.51000-198.051.100.010.00080');
+    expect(names).toContain('198.051.100.010.00080-192.168.001.023.51000');
+    expect(readFileSync(join(dir, '192.168.001.023.51000-198.051.100.010.00080'), 'latin1')).toMatch(/^GET \/ HTTP\/1\.1\r\n[\s\S]*GET \/style\.css/);
+  });
+
+  it('reads stdin with -r -', () => {
+    const r = flowspy(['-r', '-', '--log', '-q'], readFileSync(demo));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/=connect from 192\.168\.1\.23:51000/);
+  });
+
+  it('applies a trailing capture filter', () => {
+    const r = flowspy(['-r', demo, '--log', 'tcp', 'port', '25']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/EHLO/);
+    expect(r.stdout).not.toMatch(/GET \//);
+    expect(r.stderr).toMatch(/filtered out/);
+  });
+
+  it.each([
+    [['-r', '/nonexistent.pcap'], /^flowspy: cannot read capture \/nonexistent\.pcap: no such file\n$/],
+    [['-r', 'README.md'], /^flowspy: not a pcap or pcapng capture \(first bytes: [0-9a-f ]+\)\n$/],
+    [['-r', 'demo/demo.pcap', 'tcp', 'prt', '80'], /^flowspy: bad capture filter "tcp prt 80": .*\n$/],
+    [['--frobnicate'], /^flowspy: unknown option --frobnicate \(see flowspy --help\)\n$/],
+    [['-L', '80:x'], /^flowspy: bad -L "80:x".*\n$/],
+  ])('bad input %j: one line on stderr, exit 2', (args, message) => {
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot });
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toMatch(message);
+  });
+
+  it('a capture cut short: everything before is shown, then one line with the offset, exit 2', () => {
+    const whole = readFileSync(demo);
+    const cut = join(work, 'cut.pcap');
+    writeFileSync(cut, whole.subarray(0, whole.length - 100));
+    const r = flowspy(['-r', cut, '--log']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/=connect from 192\.168\.1\.23:51000/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^flowspy: capture cut short at byte ${whole.length - 100}: `));
+  });
+
+  it.skipIf(!corpusDir)('a damaged real capture: 8 packets kept, error names byte 874, exit 2', () => {
+    const r = flowspy(['-r', corpusPath('peafowl__imap_CORRUPT.cap'), '--log']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/=connect from/);
+    expect(r.stderr).toMatch(/8 packets/);
+    expect(r.stderr).toMatch(/flowspy: damaged capture at byte 874: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('stops quietly when the reader of stdout goes away', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" -r "${demo}" -c --hex | head -n 3`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString().split('\n')).toHaveLength(4);
+    expect(r.stderr.toString()).not.toMatch(/Error|EPIPE/);
+  });
+});
