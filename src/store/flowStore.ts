@@ -87,17 +87,24 @@ class ChunkIndex {
 
   private grow(): void {
     const n = this.dirs.length * 2;
-    const g = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, make: new (n: number) => T): T => {
-      const b = new make(n);
-      b.set(a);
-      return b;
-    };
-    this.dirs = g(this.dirs, Uint8Array);
-    this.kinds = g(this.kinds, Uint8Array);
-    this.ts = g(this.ts, Float64Array);
-    this.offsets = g(this.offsets, Float64Array);
-    this.lengths = g(this.lengths, Uint32Array);
-    this.where = g(this.where, Float64Array);
+    const dirs = new Uint8Array(n);
+    dirs.set(this.dirs);
+    this.dirs = dirs;
+    const kinds = new Uint8Array(n);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    const ts = new Float64Array(n);
+    ts.set(this.ts);
+    this.ts = ts;
+    const offsets = new Float64Array(n);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const lengths = new Uint32Array(n);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const where = new Float64Array(n);
+    where.set(this.where);
+    this.where = where;
   }
 }
 
@@ -319,6 +326,8 @@ export class FlowStore {
   }
 
   private notify(type: StoreChange['type'], flowId: number): void {
-    for (const l of this.listeners) l({ type, flowId });
+    if (this.listeners.length === 0) return;
+    const change: StoreChange = { type, flowId };
+    for (const l of this.listeners) l(change);
   }
 }
