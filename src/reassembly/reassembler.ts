@@ -95,9 +95,16 @@
  *   simultaneous open; any other SYN ends the old flow (reason 'timeout', detail "ports reused by
  *   a new connection (new SYN)") and starts a new one.
  * - `expireIdle(now)`: flows idle longer than `idleTimeoutMicros` (default 10 min) end with
- *   reason 'timeout', detail 'idle' (buffers flushed first). O(open flows): call it now and then
- *   (e.g. once per second of capture time). `finish(ts)`: ends every open flow, reason 'timeout',
- *   detail 'capture ended'.
+ *   reason 'timeout', detail 'idle' (buffers flushed first). Idleness is measured on the
+ *   reassembler's clock (the highest capture time fed), so timestamps stepping back never age a
+ *   flow. Open flows sit in an ACTIVITY LIST ordered by the time they were last moved to its
+ *   newest end; a packet moves its flow only when `activityStep` (idle timeout / 8, at most 1 s)
+ *   has passed since the flow's last move, so the list is ordered by last activity to within
+ *   one step and the hot path almost never touches it. expireIdle walks it from the oldest end
+ *   and stops at the first flow moved after the cutoff: O(flows ended + flows moved within one
+ *   step before the cutoff); and it scans at most once per quarter step of `now` (a flow may end
+ *   up to 250 ms late), so calling it every few thousand packets or every second is cheap.
+ *   `finish(ts)`: ends every open flow, reason 'timeout', detail 'capture ended'.
  * - Memory: buffered bytes are capped per flow and in total; closed flows are forgotten (only the
  *   bounded recently-closed table remains). Open flows are bounded only by the idle timeout.
  */
@@ -181,6 +188,8 @@ const DEFAULT_IDLE_TIMEOUT = 10 * 60 * 1_000_000;
 const DEFAULT_CLOSED_LINGER = 2 * 60 * 1_000_000;
 const DEFAULT_MAX_RECENTLY_CLOSED = 16384;
 const DEFAULT_RST_LINGER = 1_000_000;
+/** Upper bound of the activity-list granularity (capture time); smaller for short idle timeouts. */
+const MAX_ACTIVITY_STEP = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
 const MAX_AHEAD = 2 ** 30;
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
@@ -265,6 +274,16 @@ class Flow {
   resetTs: Micros = 0;
   /** Capture time (reassembler clock) after which a reset flow ends, if still open. */
   lingerDeadline: Micros = 0;
+  /** Reassembler clock at the last packet of the flow. */
+  lastActive: Micros;
+  /**
+   * Reassembler clock when the flow last moved to the newest end of the activity list:
+   * `touchedAt <= lastActive < touchedAt + activityStep`, and non-decreasing along the list.
+   */
+  touchedAt: Micros;
+  /** Neighbours in the activity list (oldest first), or null at its ends. */
+  older: Flow | null = null;
+  newer: Flow | null = null;
 
   constructor(
     readonly id: number,
@@ -272,11 +291,14 @@ class Flow {
     readonly mapKey: string,
     readonly handshake: boolean,
     ts: Micros,
+    clock: Micros,
     account: BufferAccount,
   ) {
     this.c2s = new DirectionState('c2s', account);
     this.s2c = new DirectionState('s2c', account);
     this.lastSeen = ts;
+    this.lastActive = clock;
+    this.touchedAt = clock;
   }
 
   /** Bytes buffered by both directions. */
@@ -335,6 +357,17 @@ export class Reassembler {
   /** Reset flows waiting for their linger deadline, in deadline order (ended ones are skipped). */
   private lingering: Flow[] = [];
   private lingeringHead = 0;
+  /**
+   * Open flows in order of `touchedAt` (oldest first). A flow moves to the newest end only when
+   * its packet comes `activityStep` or more after its last move, so the hot path rarely touches
+   * the list, and the order is the order of last activity to within `activityStep`.
+   */
+  private oldest: Flow | null = null;
+  private newest: Flow | null = null;
+  private readonly activityStep: number;
+  /** `now` of the last idle scan, and the least advance of `now` that makes another scan worth it. */
+  private lastIdleScan: Micros = Number.NEGATIVE_INFINITY;
+  private readonly idleScanStep: number;
   private readonly flows = new Map<string, Flow>();
   private readonly recentlyClosed = new Map<string, ClosedFlow>();
   private readonly bufferedFlows = new Set<Flow>();
@@ -370,6 +403,8 @@ export class Reassembler {
     this.closedLinger = options.closedLingerMicros ?? DEFAULT_CLOSED_LINGER;
     this.maxRecentlyClosed = Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED);
     this.rstLinger = Math.max(0, options.rstLingerMicros ?? DEFAULT_RST_LINGER);
+    this.activityStep = Math.max(1, Math.min(MAX_ACTIVITY_STEP, this.idleTimeout / 8));
+    this.idleScanStep = this.activityStep / 4;
     let counter = 0;
     this.nextFlowId = options.nextFlowId ?? (() => ++counter);
   }
@@ -401,13 +436,15 @@ export class Reassembler {
       }
       flow = this.startFlow(segment, mapKey, ts);
     } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
-      if (flow.resetBy !== null) this.endReset(flow);
-      else this.endFlow(flow, ts, 'timeout', 'ports reused by a new connection (new SYN)');
+      this.endOpenFlow(flow, ts, 'timeout', 'ports reused by a new connection (new SYN)');
       this.recentlyClosed.delete(flow.mapKey);
       flow = this.startFlow(segment, flow.mapKey, ts);
     }
     this.lastFlow = flow;
     flow.lastSeen = ts;
+    const clock = this.clock;
+    flow.lastActive = clock;
+    if (clock - flow.touchedAt >= this.activityStep) this.touch(flow, clock);
     flow.segments++;
     this.process(flow, segment, ts);
     if (!flow.ended) {
@@ -422,12 +459,24 @@ export class Reassembler {
 
   /**
    * Ends the reset flows whose linger time is over at `now` (reason 'rst'), then (reason
-   * 'timeout', detail 'idle') every flow without packets for longer than the idle timeout.
+   * 'timeout', detail 'idle') every flow without packets for longer than the idle timeout
+   * (measured on the highest capture time fed, so timestamps stepping back do not age flows).
+   * Cost: O(flows ended + flows touched within one `activityStep` of the cutoff), and the idle
+   * scan runs only when `now` advanced by a quarter step (at most 250 ms) since the last one, so
+   * a flow may end up to that much after its timeout. Call it as often as convenient.
    */
   expireIdle(now: Micros): void {
     this.endLingering(now);
-    for (const flow of this.flows.values()) {
-      if (now - flow.lastSeen > this.idleTimeout) this.endFlow(flow, now, 'timeout', 'idle');
+    if (!(now >= this.lastIdleScan && now - this.lastIdleScan < this.idleScanStep)) {
+      this.lastIdleScan = now;
+      const cutoff = now - this.idleTimeout;
+      // touchedAt <= lastActive: nothing after the first flow touched at or after the cutoff is idle.
+      let flow = this.oldest;
+      while (flow !== null && flow.touchedAt < cutoff) {
+        const newer = flow.newer;
+        if (flow.lastActive < cutoff) this.endOpenFlow(flow, now, 'timeout', 'idle');
+        flow = newer;
+      }
     }
     for (const [key, closed] of this.recentlyClosed) {
       if (now - closed.closedAt <= this.closedLinger) break;
@@ -440,12 +489,52 @@ export class Reassembler {
    * RST, else reason 'timeout', detail 'capture ended'.
    */
   finish(ts: Micros): void {
-    for (const flow of this.flows.values()) {
-      if (flow.resetBy !== null) this.endReset(flow);
-      else this.endFlow(flow, ts, 'timeout', 'capture ended');
+    let flow = this.oldest;
+    while (flow !== null) {
+      const newer = flow.newer;
+      this.endOpenFlow(flow, ts, 'timeout', 'capture ended');
+      flow = newer;
     }
     this.lingering = [];
     this.lingeringHead = 0;
+  }
+
+  /** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */
+  private endOpenFlow(flow: Flow, ts: Micros, reason: FlowEndReason, detail: string): void {
+    if (flow.resetBy !== null) this.endReset(flow);
+    else this.endFlow(flow, ts, reason, detail);
+  }
+
+  // ---- activity list ----
+
+  /** Appends a new flow at the newest end of the activity list. */
+  private appendActive(flow: Flow): void {
+    const newest = this.newest;
+    flow.older = newest;
+    flow.newer = null;
+    if (newest === null) this.oldest = flow;
+    else newest.newer = flow;
+    this.newest = flow;
+  }
+
+  /** Takes a flow out of the activity list. */
+  private unlinkActive(flow: Flow): void {
+    const older = flow.older;
+    const newer = flow.newer;
+    if (older === null) this.oldest = newer;
+    else older.newer = newer;
+    if (newer === null) this.newest = older;
+    else newer.older = older;
+    flow.older = null;
+    flow.newer = null;
+  }
+
+  /** Moves a flow to the newest end of the activity list (clock: the highest time fed). */
+  private touch(flow: Flow, clock: Micros): void {
+    flow.touchedAt = clock;
+    if (this.newest === flow) return;
+    this.unlinkActive(flow);
+    this.appendActive(flow);
   }
 
   /** Ends the reset flows whose linger deadline is before `now`, oldest first. */
@@ -515,8 +604,9 @@ export class Reassembler {
     const server = senderIsClient ? dst : src;
     const key: FlowKey =
       segment.vlan === undefined ? { client, server } : { client, server, vlan: segment.vlan };
-    const flow = new Flow(this.nextFlowId(), key, mapKey, syn, ts, this.counters);
+    const flow = new Flow(this.nextFlowId(), key, mapKey, syn, ts, this.clock, this.counters);
     this.flows.set(mapKey, flow);
+    this.appendActive(flow);
     this.counters.flows++;
     this.counters.openFlows++;
     this.sink({ type: 'flow-start', flowId: flow.id, key, ts, origin: 'capture', sawHandshake: syn });
@@ -929,6 +1019,7 @@ export class Reassembler {
         : { type: 'flow-end', flowId: flow.id, ts, reason, detail },
     );
     this.flows.delete(flow.mapKey);
+    this.unlinkActive(flow);
     this.bufferedFlows.delete(flow);
     this.counters.openFlows--;
     if (this.lastFlow === flow) this.lastFlow = null;

@@ -12,6 +12,7 @@ import {
   checkContract,
   harness,
   mkSeg,
+  mulberry32,
   shown,
 } from './helpers.js';
 
@@ -851,6 +852,77 @@ describe('RST linger', () => {
     // Deferred ends come in RST order.
     const deferred = ends.filter(([id]) => (id - 1) % 3 !== 0).map(([id]) => id);
     expect(deferred).toEqual([...deferred].sort((x, y) => x - y));
+    expect(r.stats.openFlows).toBe(0);
+  });
+});
+
+describe('idle expiry', () => {
+  /** A one-packet flow from a distinct client address. */
+  function ping(i: number): ReturnType<typeof mkSeg> {
+    return mkSeg({ src: { addr: `10.2.${(i >> 8) & 255}.${i & 255}`, port: 30000 + (i >> 16) }, dst: SERVER, seq: 1, ack: 1, payload: 'x' });
+  }
+
+  it('ends a flow at the first scan past its timeout, at most a quarter step late, never early', () => {
+    const T = 8000; // activity step 1000, scan step 250
+    const rand = mulberry32(7);
+    const endAt = new Map<number, number>();
+    let now = 0;
+    const r = new Reassembler({
+      idleTimeoutMicros: T,
+      closedLingerMicros: 0, // a packet after the end starts a new flow
+      emit: (e) => {
+        if (e.type === 'flow-end') endAt.set(e.flowId, now);
+      },
+    });
+    const ids = new Map<number, number>(); // flow index -> id
+    const lastActive = new Map<number, number>();
+    const calls: number[] = [];
+    for (let step = 0; step < 4000; step++) {
+      now += Math.floor(rand() * 60);
+      const i = Math.floor(rand() * 300);
+      const before = r.stats.flows;
+      r.feed(ping(i), now);
+      if (r.stats.flows !== before) ids.set(i, r.stats.flows);
+      const id = ids.get(i)!;
+      if (!endAt.has(id)) lastActive.set(id, now); // else a late packet of the ended flow, ignored
+      if (rand() < 0.2) {
+        r.expireIdle(now);
+        calls.push(now);
+      }
+    }
+    for (const [id, last] of lastActive) {
+      const ended = endAt.get(id);
+      if (ended !== undefined) expect(ended - last, `flow ${id}`).toBeGreaterThan(T);
+      // No call more than a quarter step past the timeout before the end (or at all, if still open).
+      const tooLate = calls.find((c) => c - last > T + 250);
+      if (tooLate !== undefined) expect(ended, `flow ${id}`).toBeDefined();
+      if (tooLate !== undefined) expect(ended!).toBeLessThanOrEqual(tooLate);
+    }
+    expect(endAt.size).toBeGreaterThan(100);
+    expect(r.stats.openFlows).toBeGreaterThan(0);
+  });
+
+  it('timestamps stepping back do not age a flow (the clock is the highest time fed)', () => {
+    const h = harness({ idleTimeoutMicros: 1000 });
+    const c = new Conv();
+    h.feed(c.handshake(), 5000);
+    h.feed(c.c('late stamp'), 100); // captured later, stamped earlier
+    h.r.expireIdle(5900);
+    expect(h.r.stats.openFlows).toBe(1);
+    h.r.expireIdle(6001);
+    expect(h.r.stats.openFlows).toBe(0);
+  });
+
+  it('calling it often with many open flows costs next to nothing (no scan of every flow)', () => {
+    const r = new Reassembler({ emit: () => {} });
+    const n = 50_000;
+    for (let i = 0; i < n; i++) r.feed(ping(i), i);
+    const start = performance.now();
+    for (let k = 0; k < 20_000; k++) r.expireIdle(n + k * 25_000); // 20 000 calls over 500 s: none idle for 10 min
+    const ms = performance.now() - start;
+    expect(r.stats.openFlows).toBe(n); // a scan of every flow per call would take seconds
+    expect(ms).toBeLessThan(250);
+    r.expireIdle(n + 10 * 60 * 1_000_000);
     expect(r.stats.openFlows).toBe(0);
   });
 });
