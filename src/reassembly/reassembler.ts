@@ -106,7 +106,12 @@
  *   up to 250 ms late), so calling it every few thousand packets or every second is cheap.
  *   `finish(ts)`: ends every open flow, reason 'timeout', detail 'capture ended'.
  * - Memory: buffered bytes are capped per flow and in total; closed flows are forgotten (only the
- *   bounded recently-closed table remains). Open flows are bounded only by the idle timeout.
+ *   bounded recently-closed table remains). Open flows are capped (`maxOpenFlows`, default
+ *   500 000): a flow that would exceed the cap first ends the oldest flow of the activity list
+ *   (the least recently active to within one activity step), reason 'evicted', buffers flushed
+ *   with gaps (a flow lingering after a RST ends with reason 'rst' instead); an evicted flow is
+ *   NOT put in the recently-closed table, so if it was still alive its next packets start a new
+ *   (guessed) flow rather than being ignored. `evictedFlows` counts them.
  */
 
 import { seqAdd, seqDiff } from '../core/seq.js';
@@ -136,6 +141,11 @@ export interface ReassemblerOptions {
    * flight is still delivered. Default 1 s; 0 ends the flow at the RST.
    */
   rstLingerMicros?: number;
+  /**
+   * Cap on open flows. A new flow that would exceed it first ends the least recently active open
+   * flow (to within the activity step), reason 'evicted'. Default 500 000.
+   */
+  maxOpenFlows?: number;
 }
 
 /** Counters of a {@link Reassembler}; all count from 0 (only `openFlows` and `bufferedBytes` shrink). */
@@ -178,6 +188,8 @@ export interface ReassemblyStats {
   readonly peakBufferedBytes: number;
   /** Times a buffer bound forced a skip ahead (a gap). */
   readonly bufferLimitSkips: number;
+  /** Flows ended because `maxOpenFlows` was reached (reason 'evicted', or 'rst' when lingering). */
+  readonly evictedFlows: number;
 }
 
 type MutableStats = { -readonly [K in keyof ReassemblyStats]: number } & BufferAccount;
@@ -188,6 +200,7 @@ const DEFAULT_IDLE_TIMEOUT = 10 * 60 * 1_000_000;
 const DEFAULT_CLOSED_LINGER = 2 * 60 * 1_000_000;
 const DEFAULT_MAX_RECENTLY_CLOSED = 16384;
 const DEFAULT_RST_LINGER = 1_000_000;
+const DEFAULT_MAX_OPEN_FLOWS = 500_000;
 /** Upper bound of the activity-list granularity (capture time); smaller for short idle timeouts. */
 const MAX_ACTIVITY_STEP = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
@@ -352,6 +365,7 @@ export class Reassembler {
   private readonly maxRecentlyClosed: number;
   private readonly nextFlowId: () => number;
   private readonly rstLinger: number;
+  private readonly maxOpenFlows: number;
   /** Highest capture time fed so far (capture timestamps may step back a little). */
   private clock: Micros = Number.NEGATIVE_INFINITY;
   /** Reset flows waiting for their linger deadline, in deadline order (ended ones are skipped). */
@@ -393,6 +407,7 @@ export class Reassembler {
     bufferedBytes: 0,
     peakBufferedBytes: 0,
     bufferLimitSkips: 0,
+    evictedFlows: 0,
   };
 
   constructor(options: ReassemblerOptions) {
@@ -403,6 +418,7 @@ export class Reassembler {
     this.closedLinger = options.closedLingerMicros ?? DEFAULT_CLOSED_LINGER;
     this.maxRecentlyClosed = Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED);
     this.rstLinger = Math.max(0, options.rstLingerMicros ?? DEFAULT_RST_LINGER);
+    this.maxOpenFlows = Math.max(1, options.maxOpenFlows ?? DEFAULT_MAX_OPEN_FLOWS);
     this.activityStep = Math.max(1, Math.min(MAX_ACTIVITY_STEP, this.idleTimeout / 8));
     this.idleScanStep = this.activityStep / 4;
     let counter = 0;
@@ -505,6 +521,19 @@ export class Reassembler {
     else this.endFlow(flow, ts, reason, detail);
   }
 
+  /**
+   * Ends the oldest flow of the activity list (the least recently active to within one activity
+   * step), buffers flushed with gaps; it is not remembered as recently closed, so later packets
+   * of it start a new (guessed) flow instead of being ignored.
+   */
+  private evictLeastActive(ts: Micros): void {
+    const victim = this.oldest;
+    if (victim === null) return;
+    this.counters.evictedFlows++;
+    this.endOpenFlow(victim, ts, 'evicted', `more than ${this.maxOpenFlows} open flows: the least recently active one ends`);
+    this.recentlyClosed.delete(victim.mapKey);
+  }
+
   // ---- activity list ----
 
   /** Appends a new flow at the newest end of the activity list. */
@@ -604,6 +633,7 @@ export class Reassembler {
     const server = senderIsClient ? dst : src;
     const key: FlowKey =
       segment.vlan === undefined ? { client, server } : { client, server, vlan: segment.vlan };
+    if (this.counters.openFlows >= this.maxOpenFlows) this.evictLeastActive(ts);
     const flow = new Flow(this.nextFlowId(), key, mapKey, syn, ts, this.clock, this.counters);
     this.flows.set(mapKey, flow);
     this.appendActive(flow);

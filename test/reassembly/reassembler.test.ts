@@ -927,6 +927,91 @@ describe('idle expiry', () => {
   });
 });
 
+describe('open-flow cap (maxOpenFlows)', () => {
+  const conv = (port: number): Conv => new Conv(1000, 5000, { addr: '10.0.0.1', port });
+
+  it('a new flow beyond the cap ends the least recently active one (buffers flushed as gaps)', () => {
+    const h = harness({ maxOpenFlows: 3, idleTimeoutMicros: 8000 }); // activity step 1000
+    const [a, b, c, d] = [conv(1), conv(2), conv(3), conv(4)];
+    h.feed(a.handshake(), 0);
+    h.feed(b.handshake(), 10);
+    h.feed(b.c('later', { at: 4 }), 11); // out of order: waits in the buffer
+    h.feed(c.handshake(), 20);
+    h.feed(a.c('a'), 2000); // a is active again
+    h.feed(c.c('c'), 2500);
+    h.events.length = 0;
+    h.feed(d.syn(), 3000);
+    expect(shown(h.events)).toEqual([
+      'gap 2 c2s 0 4',
+      'data 2 c2s 4 "later"',
+      'end 2 evicted (more than 3 open flows: the least recently active one ends)',
+      'start 4 10.0.0.1:4>10.0.0.2:80 hs',
+    ]);
+    expect(h.r.stats.evictedFlows).toBe(1);
+    expect(h.r.stats.openFlows).toBe(3);
+    expect(h.r.stats.bufferedBytes).toBe(0);
+    // The evicted flow is not remembered as closed: its next packet starts a new (guessed) flow.
+    h.feed(b.c('more'), 3100);
+    expect(shown(h.events).slice(-3)).toEqual([
+      'end 1 evicted (more than 3 open flows: the least recently active one ends)',
+      'start 5 10.0.0.1:2>10.0.0.2:80 guess',
+      'data 5 c2s 0 "more"',
+    ]);
+    expect(h.r.stats.lateSegments).toBe(0);
+  });
+
+  it('a flow lingering after a RST that is evicted ends with reason rst', () => {
+    const h = harness({ maxOpenFlows: 1 });
+    const [a, b] = [conv(1), conv(2)];
+    h.feed([...a.handshake(), a.c('', { flags: RST_ACK })]);
+    h.feed(b.syn());
+    expect(shown(h.events).slice(1)).toEqual(['end 1 rst (reset by client)', 'start 2 10.0.0.1:2>10.0.0.2:80 hs']);
+    expect(h.r.stats.evictedFlows).toBe(1);
+  });
+
+  it('random traffic: never above the cap, the evicted flow is within one step of the least recently active', () => {
+    const cap = 50;
+    const step = 1000; // idle timeout 8000 / 8
+    const rand = mulberry32(99);
+    const events: FlowEvent[] = [];
+    const lastActive = new Map<number, number>(); // open flow id -> time of its last packet
+    const idOfPort = new Map<number, number>();
+    let now = 0;
+    let checked = 0;
+    const r = new Reassembler({
+      maxOpenFlows: cap,
+      idleTimeoutMicros: 8000,
+      emit: (e) => {
+        events.push(e.type === 'data' ? { ...e, bytes: e.bytes.slice() } : e);
+        if (e.type === 'flow-end' && e.reason === 'evicted') {
+          const oldest = Math.min(...lastActive.values());
+          expect(lastActive.get(e.flowId)!).toBeLessThan(oldest + step);
+          checked++;
+        }
+        if (e.type === 'flow-end') lastActive.delete(e.flowId);
+        if (e.type === 'flow-start') {
+          lastActive.set(e.flowId, now);
+          idOfPort.set(e.key.client.port, e.flowId);
+        }
+      },
+    });
+    for (let k = 0; k < 20_000; k++) {
+      now += Math.floor(rand() * 20);
+      // A few hot ports, many cold ones.
+      const port = 1 + (rand() < 0.5 ? Math.floor(rand() * 20) : Math.floor(rand() * 2000));
+      const at = Math.floor(rand() * 3) * 10; // sometimes out of order: buffers to flush
+      r.feed(mkSeg({ src: { addr: '10.0.0.1', port }, dst: SERVER, seq: 100 + at, ack: 1, payload: 'x'.repeat(10) }), now);
+      const id = idOfPort.get(port);
+      if (id !== undefined && lastActive.has(id)) lastActive.set(id, now);
+      expect(r.stats.openFlows).toBeLessThanOrEqual(cap);
+    }
+    r.finish(now + 1);
+    checkContract(events);
+    expect(checked).toBeGreaterThan(1000);
+    expect(r.stats.evictedFlows).toBe(checked);
+  });
+});
+
 describe('formatClock', () => {
   it('formats UTC HH:MM:SS.mmm', () => {
     expect(formatClock(Date.UTC(2020, 5, 1, 1, 2, 3, 456) * 1000 + 789)).toBe('01:02:03.456');
