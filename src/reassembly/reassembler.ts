@@ -8,7 +8,9 @@
  * increasing offset order; gaps are explicit, never zero-filled data.
  *
  * Policies:
- * - Flows are keyed by the 4-tuple plus VLAN id, both directions in one flow. The client is the
+ * - Flows are keyed by the 4-tuple plus VLAN id, both directions in one flow (table: a Map from a
+ *   numeric, direction-independent hash of the tuple to a chain of flows, so a packet costs no
+ *   string building; the last flow looked up is checked first). The client is the
  *   sender of a SYN without ACK; when a SYN-ACK is the first packet seen, its receiver is the
  *   client. Both give `sawHandshake: true`. Otherwise (capture started mid-stream) the roles are
  *   a stated guess, `sawHandshake: false`: if exactly one port is below 1024 or a well-known
@@ -146,6 +148,11 @@ export interface ReassemblerOptions {
    * flow (to within the activity step), reason 'evicted'. Default 500 000.
    */
   maxOpenFlows?: number;
+  /**
+   * Bits of the flow-table hash (1..30, default 30). Only speed depends on it, never the
+   * events: tests use a few bits to force long hash chains.
+   */
+  flowHashBits?: number;
 }
 
 /** Counters of a {@link Reassembler}; all count from 0 (only `openFlows` and `bufferedBytes` shrink). */
@@ -297,11 +304,14 @@ class Flow {
   /** Neighbours in the activity list (oldest first), or null at its ends. */
   older: Flow | null = null;
   newer: Flow | null = null;
+  /** Next flow with the same {@link flowHash} in the flow table, or null. */
+  hashNext: Flow | null = null;
 
   constructor(
     readonly id: number,
     readonly key: FlowKey,
     readonly mapKey: string,
+    readonly hash: number,
     readonly handshake: boolean,
     ts: Micros,
     clock: Micros,
@@ -330,7 +340,33 @@ interface ClosedFlow {
   readonly serverIsn: number;
 }
 
-/** Canonical flow-table key of a 4-tuple + VLAN, the same for both directions. */
+/**
+ * Hash of one endpoint: address text and port (FNV-1a over the characters, then a murmur3
+ * finalizer), seeded per reassembler so a crafted capture cannot aim at one chain.
+ */
+function endpointHash(seed: number, addr: string, port: number): number {
+  let h = seed ^ port;
+  for (let i = 0; i < addr.length; i++) h = Math.imul(h ^ addr.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Flow-table hash of a segment's 4-tuple + VLAN: the same for both directions (the endpoint
+ * hashes are added), a small non-negative integer (a fast Map key). Equal tuples give equal
+ * hashes; different ones may collide (the table chains them).
+ */
+function flowHash(seed: number, mask: number, segment: TcpSegment): number {
+  let h = (endpointHash(seed, segment.srcAddr, segment.srcPort) + endpointHash(seed, segment.dstAddr, segment.dstPort)) | 0;
+  const vlan = segment.vlan;
+  if (vlan !== undefined) h = Math.imul(h ^ (vlan + 1), 0x9e3779b1);
+  return h & mask;
+}
+
+/** Canonical text key of a 4-tuple + VLAN, the same for both directions (recently-closed table). */
 function flowMapKey(aAddr: string, aPort: number, bAddr: string, bPort: number, vlan: number | undefined): string {
   const aFirst = aAddr < bAddr || (aAddr === bAddr && aPort <= bPort);
   const v = vlan === undefined ? '' : String(vlan);
@@ -382,7 +418,15 @@ export class Reassembler {
   /** `now` of the last idle scan, and the least advance of `now` that makes another scan worth it. */
   private lastIdleScan: Micros = Number.NEGATIVE_INFINITY;
   private readonly idleScanStep: number;
-  private readonly flows = new Map<string, Flow>();
+  /**
+   * Open flows by {@link flowHash}: the head of a chain linked by `Flow.hashNext` (a number key
+   * per packet instead of building and hashing a text key).
+   */
+  private readonly flows = new Map<number, Flow>();
+  private readonly hashSeed = (Math.random() * 0x1_0000_0000) | 0;
+  private readonly hashMask: number;
+  /** flowHash of the segment of the last lookup that missed (for startFlow). */
+  private lookupHash = 0;
   private readonly recentlyClosed = new Map<string, ClosedFlow>();
   private readonly bufferedFlows = new Set<Flow>();
   private readonly insertOutcome: InsertOutcome = { duplicateBytes: 0, conflictOffset: -1 };
@@ -421,6 +465,7 @@ export class Reassembler {
     this.maxOpenFlows = Math.max(1, options.maxOpenFlows ?? DEFAULT_MAX_OPEN_FLOWS);
     this.activityStep = Math.max(1, Math.min(MAX_ACTIVITY_STEP, this.idleTimeout / 8));
     this.idleScanStep = this.activityStep / 4;
+    this.hashMask = 2 ** Math.max(1, Math.min(30, Math.floor(options.flowHashBits ?? 30))) - 1;
     let counter = 0;
     this.nextFlowId = options.nextFlowId ?? (() => ++counter);
   }
@@ -450,11 +495,11 @@ export class Reassembler {
         }
         this.recentlyClosed.delete(mapKey);
       }
-      flow = this.startFlow(segment, mapKey, ts);
+      flow = this.startFlow(segment, mapKey, this.lookupHash, ts);
     } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
       this.endOpenFlow(flow, ts, 'timeout', 'ports reused by a new connection (new SYN)');
       this.recentlyClosed.delete(flow.mapKey);
-      flow = this.startFlow(segment, flow.mapKey, ts);
+      flow = this.startFlow(segment, flow.mapKey, flow.hash, ts);
     }
     this.lastFlow = flow;
     flow.lastSeen = ts;
@@ -534,6 +579,20 @@ export class Reassembler {
     this.recentlyClosed.delete(victim.mapKey);
   }
 
+  /** Takes an ending flow out of the flow table (its hash chain). */
+  private removeFromTable(flow: Flow): void {
+    const head = this.flows.get(flow.hash);
+    if (head === flow) {
+      if (flow.hashNext === null) this.flows.delete(flow.hash);
+      else this.flows.set(flow.hash, flow.hashNext);
+    } else {
+      let before = head ?? null;
+      while (before !== null && before.hashNext !== flow) before = before.hashNext;
+      if (before !== null) before.hashNext = flow.hashNext;
+    }
+    flow.hashNext = null;
+  }
+
   // ---- activity list ----
 
   /** Appends a new flow at the newest end of the activity list. */
@@ -599,10 +658,12 @@ export class Reassembler {
   private lookup(segment: TcpSegment): Flow | null {
     const last = this.lastFlow;
     if (last !== null && !last.ended && this.matches(last, segment)) return last;
-    const flow = this.flows.get(
-      flowMapKey(segment.srcAddr, segment.srcPort, segment.dstAddr, segment.dstPort, segment.vlan),
-    );
-    return flow === undefined ? null : flow;
+    const hash = flowHash(this.hashSeed, this.hashMask, segment);
+    let flow = this.flows.get(hash);
+    while (flow !== undefined && !this.matches(flow, segment)) flow = flow.hashNext ?? undefined;
+    if (flow !== undefined) return flow;
+    this.lookupHash = hash;
+    return null;
   }
 
   private matches(flow: Flow, segment: TcpSegment): boolean {
@@ -622,7 +683,7 @@ export class Reassembler {
     return segment.srcPort === c.port && segment.srcAddr === c.addr;
   }
 
-  private startFlow(segment: TcpSegment, mapKey: string, ts: Micros): Flow {
+  private startFlow(segment: TcpSegment, mapKey: string, hash: number, ts: Micros): Flow {
     const flags = segment.flags;
     const syn = (flags & TCP_SYN) !== 0;
     const ack = (flags & TCP_ACK) !== 0;
@@ -634,8 +695,9 @@ export class Reassembler {
     const key: FlowKey =
       segment.vlan === undefined ? { client, server } : { client, server, vlan: segment.vlan };
     if (this.counters.openFlows >= this.maxOpenFlows) this.evictLeastActive(ts);
-    const flow = new Flow(this.nextFlowId(), key, mapKey, syn, ts, this.clock, this.counters);
-    this.flows.set(mapKey, flow);
+    const flow = new Flow(this.nextFlowId(), key, mapKey, hash, syn, ts, this.clock, this.counters);
+    flow.hashNext = this.flows.get(hash) ?? null;
+    this.flows.set(hash, flow);
     this.appendActive(flow);
     this.counters.flows++;
     this.counters.openFlows++;
@@ -1048,7 +1110,7 @@ export class Reassembler {
         ? { type: 'flow-end', flowId: flow.id, ts, reason }
         : { type: 'flow-end', flowId: flow.id, ts, reason, detail },
     );
-    this.flows.delete(flow.mapKey);
+    this.removeFromTable(flow);
     this.unlinkActive(flow);
     this.bufferedFlows.delete(flow);
     this.counters.openFlows--;

@@ -19,6 +19,7 @@ import {
   mulberry32,
   randInt,
   randomBytes,
+  show,
   shuffle,
   type Ep,
   type StreamView,
@@ -366,5 +367,50 @@ describe('reassembly properties', () => {
     }
     // The random input does reach the interesting paths.
     for (const value of Object.values(totals)) expect(value).toBeGreaterThan(0);
+  });
+
+  it('many flows with a cap, RSTs and expiry: the same events whatever the flow-table hash width', () => {
+    const peers: Ep[] = [];
+    for (let i = 0; i < 30; i++) peers.push({ addr: `10.9.0.${i % 7}`, port: 1000 + (i % 5) * 7000 + i });
+    for (let i = 0; i < 10; i++) peers.push({ addr: `2001:db8::${(i % 3).toString(16)}`, port: i < 5 ? 443 : 40000 + i });
+    const rand = mulberry32(4242);
+    const segments: Array<[TcpSegment, number]> = [];
+    let ts = 0;
+    for (let n = 0; n < 6000; n++) {
+      const a = peers[randInt(rand, 0, peers.length - 1)];
+      const b = peers[randInt(rand, 0, peers.length - 1)]; // sometimes a self-connection
+      let flags = TCP_ACK;
+      for (const bit of [TCP_SYN, TCP_FIN, TCP_RST]) if (rand() < 0.04) flags |= bit;
+      ts += randInt(rand, 0, 300);
+      const seg = mkSeg({
+        src: a,
+        dst: b,
+        seq: randInt(rand, 0, 4000),
+        ack: randInt(rand, 0, 4000),
+        flags,
+        payload: randomBytes(rand, rand() < 0.4 ? 0 : randInt(rand, 1, 200)),
+        vlan: rand() < 0.2 ? randInt(rand, 1, 3) : undefined,
+      });
+      segments.push([seg, ts]);
+    }
+    const runWith = (flowHashBits: number): string[] => {
+      const h = harness({ flowHashBits, maxOpenFlows: 25, idleTimeoutMicros: 3000, rstLingerMicros: 1000, closedLingerMicros: 5000 });
+      for (const [seg, at] of segments) {
+        h.feed(seg, at);
+        expect(h.r.stats.openFlows).toBeLessThanOrEqual(25);
+        if (at % 7 === 0) h.r.expireIdle(at);
+      }
+      h.r.finish(ts + 1);
+      checkContract(h.events);
+      expect(h.r.stats.evictedFlows).toBeGreaterThan(50);
+      expect(h.r.stats.flows).toBeGreaterThan(300);
+      return h.events.map(show);
+    };
+    const wide = runWith(30);
+    expect(runWith(1)).toEqual(wide); // two chains: every lookup walks a chain
+    expect(runWith(3)).toEqual(wide);
+    expect(wide.filter((e) => e.startsWith('end') && e.includes('rst'))).not.toHaveLength(0);
+    expect(wide.filter((e) => e.includes('idle'))).not.toHaveLength(0);
+    expect(wide.filter((e) => e.includes('evicted'))).not.toHaveLength(0);
   });
 });

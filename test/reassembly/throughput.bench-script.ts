@@ -54,4 +54,5 @@ function run(label: string, flows: number, segmentsTotal: number, mss: number): 
 for (let round = 0; round < 2; round++) {
   run('1 flow        ', 1, 3_000_000, 1448);
   run('1000 flows r-r', 1000, 3_000_000, 1448);
+  run('100k flows r-r', 100_000, 3_000_000, 1448);
 }
