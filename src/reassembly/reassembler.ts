@@ -85,9 +85,11 @@
  *   been captured before the FIN). One note per direction, at the first detection, with the
  *   bytes known then: "c2s sent 38 bytes after the server closed (FIN at 12:00:01.200)" (UTC);
  *   `bytesAfterPeerClose` counts all of them. This is how a client reusing a connection the
- *   server already closed becomes visible. For a RST, the bytes seen before it
- *   and in its linger time can be reported for it ("s2c sent 27 bytes after the client reset the
- *   connection (RST at ...)"): typically the peer's reply that crossed the RST.
+ *   server already closed becomes visible. For a RST, the bytes seen before it and in its linger
+ *   time are reported ("s2c sent 27 bytes after the client reset the connection (RST at ...)"):
+ *   typically the peer's reply that crossed the RST. When the resetting side had sent a FIN
+ *   first, the RST gets its own note (once per direction, bytes beyond the RST's ack); those
+ *   bytes are counted once in `bytesAfterPeerClose` (from the FIN).
  * - After `flow-end`, the 4-tuple goes into a bounded table of recently closed flows
  *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
  *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
@@ -106,7 +108,8 @@
  *   and stops at the first flow moved after the cutoff: O(flows ended + flows moved within one
  *   step before the cutoff); and it scans at most once per quarter step of `now` (a flow may end
  *   up to 250 ms late), so calling it every few thousand packets or every second is cheap.
- *   `finish(ts)`: ends every open flow, reason 'timeout', detail 'capture ended'.
+ *   `finish(ts)`: ends every open flow, reason 'timeout', detail 'capture ended' (or 'rst' for a
+ *   flow lingering after a RST), in activity-list order.
  * - Memory: buffered bytes are capped per flow and in total; closed flows are forgotten (only the
  *   bounded recently-closed table remains). Open flows are capped (`maxOpenFlows`, default
  *   500 000): a flow that would exceed the cap first ends the oldest flow of the activity list
@@ -388,8 +391,10 @@ function roleName(dir: Direction): string {
  *
  * - `feed(segment, ts)`: one decoded segment with its capture time (the segment and its payload
  *   are only read during the call; what must wait is copied).
- * - `expireIdle(now)`: ends flows idle longer than the idle timeout (reason 'timeout').
- * - `finish(ts)`: ends every open flow (reason 'timeout', detail 'capture ended').
+ * - `expireIdle(now)`: ends reset flows whose linger time is over (reason 'rst') and flows idle
+ *   longer than the idle timeout (reason 'timeout'); cheap enough to call often.
+ * - `finish(ts)`: ends every open flow (reason 'timeout', detail 'capture ended'; 'rst' for a flow
+ *   lingering after a RST).
  * - `stats`: live counters.
  */
 export class Reassembler {
