@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/errors.js';
 import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
 import type { ForwardSpec } from './forwardSpec.js';
+import { resetSocket } from './resetSocket.js';
 
 /** Options of a {@link RecordingProxy}. */
 export interface RecordingProxyOptions {
@@ -373,13 +374,6 @@ class ProxiedConnection {
       sawHandshake: true,
     });
   }
-}
-
-/** Resets a socket (RST, not FIN) unless it is already gone; plain destroy while connecting. */
-function resetSocket(socket: net.Socket): void {
-  if (socket.destroyed) return;
-  if (socket.connecting || socket.pending) socket.destroy();
-  else socket.resetAndDestroy();
 }
 
 /** `::ffff:1.2.3.4` → `1.2.3.4` (a dual-stack socket reports IPv4 peers mapped). */

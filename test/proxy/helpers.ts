@@ -111,22 +111,28 @@ export async function startProxy(
   return { proxy, port };
 }
 
+const openSockets = new WeakMap<net.Server, Set<net.Socket>>();
+
 /** Starts a TCP server on 127.0.0.1:0; resolves with the server and its port. */
 export async function startServer(
   onConnection: (socket: net.Socket) => void,
   options: net.ServerOpts = { allowHalfOpen: true },
 ): Promise<{ server: net.Server; port: number }> {
+  const sockets = new Set<net.Socket>();
   const server = net.createServer(options, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => undefined); // tests that care attach their own listener
     onConnection(socket);
   });
+  openSockets.set(server, sockets);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as net.AddressInfo).port };
 }
 
 /** Closes a server, destroying its remaining connections. */
 export async function stopServer(server: net.Server): Promise<void> {
-  server.closeAllConnections?.();
+  for (const socket of openSockets.get(server) ?? []) socket.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 

@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// Proxy benchmark. Prints figures; it is not a timed test.
+//
+// Throughput of a bulk transfer over loopback (client -> server, default 1 GiB):
+//   direct; through the RecordingProxy with a recording sink that copies every chunk into a
+//   bounded ring buffer; through the RecordingProxy with a no-op sink; through socat (when
+//   installed; default 8 KiB buffer and with -b 131072).
+// Round-trip latency of a small request/response (64 bytes each way, default 5000 round trips):
+//   direct, through the recording proxy, through socat: p50, p99, max.
+// Each proxy runs in its own process (like socat), the load generator in this one.
+// Targets: recording proxy throughput >= socat; p99 added latency <= 1 ms.
+//
+// Usage: node bench/proxy.mjs [--bytes N] [--round-trips N] [--repeat N]
+// Needs a build: npx tsc -p .   (imports ../dist/proxy/proxy.js)
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const RING_BYTES = 64 * 1024 * 1024;
+const REQUEST = Buffer.alloc(64, 0x71);
+const REPLY = Buffer.alloc(64, 0x72);
+
+// ---- child mode: run one RecordingProxy, print its port ------------------------------------
+if (process.argv[2] === '--child-proxy') {
+  const { RecordingProxy } = await import('../dist/proxy/proxy.js');
+  const targetPort = Number(process.argv[3]);
+  const recording = process.argv[4] === 'record';
+  const ring = new Uint8Array(RING_BYTES);
+  let ringPos = 0;
+  let events = 0;
+  // Simulates a store: every data chunk is copied into a bounded ring buffer.
+  const recordingSink = (event) => {
+    events++;
+    if (event.type !== 'data') return;
+    const bytes = event.bytes;
+    let from = 0;
+    while (from < bytes.length) {
+      const n = Math.min(bytes.length - from, RING_BYTES - ringPos);
+      ring.set(from === 0 && n === bytes.length ? bytes : bytes.subarray(from, from + n), ringPos);
+      ringPos = (ringPos + n) % RING_BYTES;
+      from += n;
+    }
+  };
+  let nextId = 1;
+  const proxy = new RecordingProxy({
+    spec: { bindAddress: '127.0.0.1', bindPort: 0, targetHost: '127.0.0.1', targetPort },
+    emit: recording ? recordingSink : () => { events++; },
+    nextFlowId: () => nextId++,
+  });
+  const { port } = await proxy.listen();
+  process.stdout.write(`${port}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', async () => {
+    await proxy.close();
+    process.stderr.write(`proxy child: ${events} events, ${JSON.stringify(proxy.stats)}\n`);
+    process.exit(0);
+  });
+} else {
+  await main();
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const totalBytes = args['--bytes'] ?? 1024 * 1024 * 1024;
+  const roundTrips = args['--round-trips'] ?? 5000;
+  const repeat = args['--repeat'] ?? 3;
+  const hasSocat = spawnSync('socat', ['-V']).status === 0;
+
+  const sink = await startSinkServer();
+  const echo = await startEchoServer();
+
+  console.log(`proxy bench: ${fmtBytes(totalBytes)} bulk (best of ${repeat}), ${roundTrips} round trips of 64 B; node ${process.version}`);
+  const via = [];
+  via.push({ name: 'direct', bulkPort: sink.port, echoPort: echo.port, stop: async () => {} });
+  via.push({ name: 'recording proxy', ...(await twoProxies(() => startChildProxy, 'record', sink.port, echo.port)) });
+  via.push({ name: 'proxy, no-op sink', ...(await twoProxies(() => startChildProxy, 'noop', sink.port, echo.port)) });
+  if (hasSocat) {
+    via.push({ name: 'socat', ...(await twoProxies(() => startSocat, [], sink.port, echo.port)) });
+    via.push({ name: 'socat -b 131072', ...(await twoProxies(() => startSocat, ['-b', '131072'], sink.port, echo.port)) });
+  } else {
+    console.log('socat not installed: skipping the socat comparison');
+  }
+
+  const results = {};
+  console.log('\nthroughput (client -> server, bulk)');
+  for (const v of via) {
+    let best = 0;
+    for (let i = 0; i < repeat; i++) best = Math.max(best, await bulk(v.bulkPort, totalBytes, sink));
+    results[v.name] = { mbps: best };
+    console.log(`  ${v.name.padEnd(20)} ${(best / 1e6).toFixed(0).padStart(6)} MB/s`);
+  }
+  console.log('\nround-trip latency (64 B request, 64 B reply)');
+  for (const v of via) {
+    if (v.name === 'proxy, no-op sink' || v.name === 'socat -b 131072') continue;
+    const lat = await latency(v.echoPort, roundTrips);
+    results[v.name].lat = lat;
+    console.log(`  ${v.name.padEnd(20)} p50 ${fmtUs(lat.p50)}  p99 ${fmtUs(lat.p99)}  max ${fmtUs(lat.max)}`);
+  }
+  for (const v of via) await v.stop();
+  sink.server.close();
+  echo.server.close();
+
+  console.log('\ntargets');
+  const rec = results['recording proxy'];
+  if (results.socat) {
+    const ratio = rec.mbps / results.socat.mbps;
+    console.log(`  recording proxy >= socat throughput: ${(rec.mbps / 1e6).toFixed(0)} vs ${(results.socat.mbps / 1e6).toFixed(0)} MB/s (x${ratio.toFixed(2)}) ${ratio >= 1 ? 'MET' : 'NOT MET'}`);
+  }
+  const added = rec.lat.p99 - results.direct.lat.p99;
+  console.log(`  p99 added latency <= 1 ms: ${fmtUs(added)} ${added <= 1000 ? 'MET' : 'NOT MET'}`);
+}
+
+// ---- load generators ---------------------------------------------------------------------
+/** A server that counts and discards what it receives; `waitFor(n)` resolves when n more bytes arrived. */
+async function startSinkServer() {
+  let received = 0;
+  let waiter;
+  const server = net.createServer((s) => {
+    s.on('data', (c) => {
+      received += c.length;
+      if (waiter && received >= waiter.target) { const w = waiter; waiter = undefined; w.resolve(); }
+    });
+    s.on('error', () => {});
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    server,
+    port: server.address().port,
+    waitFor(n) { return new Promise((resolve) => { waiter = { target: received + n, resolve }; }); },
+  };
+}
+
+/** A server that answers every 64-byte message with 64 bytes. */
+async function startEchoServer() {
+  const server = net.createServer((s) => {
+    s.setNoDelay(true);
+    let pending = 0;
+    s.on('data', (c) => {
+      pending += c.length;
+      while (pending >= 64) { pending -= 64; s.write(REPLY); }
+    });
+    s.on('error', () => {});
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: server.address().port };
+}
+
+/** Sends `total` bytes to port; resolves with bytes/second measured until the sink got them all. */
+async function bulk(port, total, sink) {
+  const socket = await connectTo(port);
+  const block = Buffer.alloc(1024 * 1024, 0x5a);
+  const arrived = sink.waitFor(total);
+  const started = process.hrtime.bigint();
+  let sent = 0;
+  while (sent < total) {
+    const n = Math.min(block.length, total - sent);
+    sent += n;
+    if (!socket.write(n === block.length ? block : block.subarray(0, n))) {
+      await new Promise((r) => socket.once('drain', r));
+    }
+  }
+  await arrived;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  socket.destroy();
+  return total / seconds;
+}
+
+/** Ping-pong of 64-byte messages; resolves with p50/p99/max in microseconds. */
+async function latency(port, count) {
+  const socket = await connectTo(port);
+  socket.setNoDelay(true);
+  const samples = new Float64Array(count);
+  let pending = 0;
+  let resolveReply;
+  socket.on('data', (c) => {
+    pending += c.length;
+    if (pending >= 64 && resolveReply) { pending -= 64; const r = resolveReply; resolveReply = undefined; r(); }
+  });
+  for (let i = -200; i < count; i++) { // 200 warm-up round trips
+    const t0 = process.hrtime.bigint();
+    const reply = new Promise((r) => { resolveReply = r; });
+    socket.write(REQUEST);
+    await reply;
+    if (i >= 0) samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  socket.destroy();
+  samples.sort();
+  return { p50: samples[Math.floor(count * 0.5)], p99: samples[Math.floor(count * 0.99)], max: samples[count - 1] };
+}
+
+function connectTo(port) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => { s.off('error', reject); resolve(s); });
+    s.once('error', reject);
+  });
+}
+
+// ---- proxies under test ------------------------------------------------------------------
+async function twoProxies(getStarter, option, bulkTarget, echoTarget) {
+  const start = getStarter();
+  const a = await start(option, bulkTarget);
+  const b = await start(option, echoTarget);
+  return { bulkPort: a.port, echoPort: b.port, stop: async () => { await a.stop(); await b.stop(); } };
+}
+
+async function startChildProxy(mode, targetPort) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child-proxy', String(targetPort), mode], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`proxy child exited with ${code} (is dist/ built? npx tsc -p .)`)));
+    child.stdout.once('data', (c) => resolve(Number(c.toString().trim())));
+  });
+  child.removeAllListeners('exit');
+  return {
+    port,
+    stop: () => new Promise((resolve) => {
+      const killer = setTimeout(() => { process.stderr.write('proxy child did not exit, killing it\n'); child.kill('SIGKILL'); }, 5000);
+      child.once('exit', () => { clearTimeout(killer); resolve(); });
+      child.stdin.end();
+    }),
+  };
+}
+
+async function startSocat(extraArgs, targetPort) {
+  const port = await freePort();
+  const child = spawn('socat', [...extraArgs, `TCP-LISTEN:${port},reuseaddr,fork,bind=127.0.0.1`, `TCP:127.0.0.1:${targetPort}`], {
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100; i++) { // wait until it listens
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { port, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
+}
+
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+// ---- formatting --------------------------------------------------------------------------
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (!['--bytes', '--round-trips', '--repeat'].includes(argv[i])) {
+      process.stderr.write(`bench/proxy: unknown argument ${argv[i]} (see the header)\n`);
+      process.exit(2);
+    }
+    const v = Number(argv[++i]);
+    if (!Number.isFinite(v) || v <= 0) { process.stderr.write(`bench/proxy: ${argv[i - 1]} needs a positive number\n`); process.exit(2); }
+    out[argv[i - 1]] = v;
+  }
+  return out;
+}
+function fmtBytes(n) { return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : `${(n / (1 << 20)).toFixed(0)} MiB`; }
+function fmtUs(us) { return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(0)} µs`; }
