@@ -1,0 +1,251 @@
+/**
+ * `FlowEvent`s → a capture file that Wireshark/tshark reassemble: for each flow, synthesized
+ * Ethernet/IPv4-or-IPv6/TCP frames with a handshake, MSS-sized data segments with consistent
+ * sequence and acknowledgement numbers, FIN and RST, and the events' real timestamps.
+ * Meant for proxied flows (which have no packets of their own); works for any event stream.
+ */
+import { UserError } from '../core/errors.js';
+import type { Direction, FlowEvent, Micros } from '../core/types.js';
+import { buildTcpFrame, type TcpFrameSpec } from '../synth/frames.js';
+import { PcapFileWriter, type PacketWriter } from '../synth/pcapWriter.js';
+import type { FlowOutput } from './types.js';
+
+/** TCP flag bits. */
+const FIN = 0x01;
+const SYN = 0x02;
+const RST = 0x04;
+const PSH = 0x08;
+const ACK = 0x10;
+
+/** Options of a {@link PcapOutput}. */
+export interface PcapOutputOptions {
+  /** Largest payload per segment for IPv4 flows; default 1460. */
+  readonly mssIpv4?: number;
+  /** Largest payload per segment for IPv6 flows; default 1440. */
+  readonly mssIpv6?: number;
+}
+
+/** Per-flow synthesis state. Sequence numbers are derived from stream offsets, never counted. */
+interface FlowState {
+  readonly clientAddr: string;
+  readonly serverAddr: string;
+  readonly clientPort: number;
+  readonly serverPort: number;
+  readonly vlan: number | undefined;
+  readonly mss: number;
+  /** Initial sequence numbers. */
+  readonly isnC: number;
+  readonly isnS: number;
+  /** Stream length so far per direction (next offset), gaps included. */
+  endC: number;
+  endS: number;
+  finC: boolean;
+  finS: boolean;
+  ipIdC: number;
+  ipIdS: number;
+}
+
+/**
+ * A {@link FlowOutput} writing synthesized TCP packets to a {@link PacketWriter}.
+ *
+ * - `flow-start`: SYN (with MSS option), SYN-ACK, ACK when `sawHandshake`; nothing otherwise.
+ * - `data`: the bytes cut into MSS-sized PSH-ACK segments at seq = ISN + 1 + offset (so a
+ *   `gap` simply leaves a hole in sequence space, which Wireshark shows as not captured),
+ *   then one ACK from the peer.
+ * - `half-close`: FIN-ACK from the sender of that direction, ACKed by the peer.
+ * - `flow-end`: reason 'fin' adds nothing (FINs come from half-close events; missing ones are
+ *   added); any other reason sends RST-ACK, from the client when `detail` starts with
+ *   "client", else from the server.
+ * - `note`, `gap`: no packets of their own.
+ *
+ * Addresses: when client and server are of different families (a proxy accepting IPv4 and
+ * connecting over IPv6), the IPv4 side is written IPv4-mapped (`::ffff:a.b.c.d`); an address
+ * that is not an IP literal (the target name of a failed connect, or an unknown peer) is
+ * written as 0.0.0.0 (or :: for IPv6 flows). Initial sequence numbers derive from the flow id.
+ * Timestamps are the events' own; frames of one flow are written in event order.
+ */
+export class PcapOutput implements FlowOutput {
+  private readonly flows = new Map<number, FlowState>();
+  private readonly frame: Uint8Array;
+  private readonly spec: TcpFrameSpec = { srcAddr: '', dstAddr: '', srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 65535 };
+  private readonly mssIpv4: number;
+  private readonly mssIpv6: number;
+  private closed = false;
+
+  /**
+   * @param writer where frames go (copied during each call).
+   * @param onClose called once by `close()`, e.g. to flush and close the file.
+   */
+  constructor(
+    private readonly writer: PacketWriter,
+    options: PcapOutputOptions = {},
+    private readonly onClose: () => void = () => undefined,
+  ) {
+    this.mssIpv4 = options.mssIpv4 ?? 1460;
+    this.mssIpv6 = options.mssIpv6 ?? 1440;
+    // Largest frame: Ethernet + VLAN tag + IPv6 + TCP + MSS option + one segment.
+    this.frame = new Uint8Array(14 + 4 + 40 + 20 + 4 + Math.max(this.mssIpv4, this.mssIpv6));
+  }
+
+  /** Writes the packets of one event (see the class comment). */
+  handle(event: FlowEvent): void {
+    if (event.type === 'flow-start') {
+      this.start(event.flowId, event.ts, event.key.client, event.key.server, event.key.vlan, event.sawHandshake);
+      return;
+    }
+    const flow = this.flows.get(event.flowId);
+    if (flow === undefined) return; // events of a flow that started before this output
+    switch (event.type) {
+      case 'data': this.data(flow, event.ts, event.dir, event.offset, event.bytes); break;
+      case 'gap': this.advance(flow, event.dir, event.offset + event.length); break;
+      case 'half-close': this.fin(flow, event.ts, event.dir); break;
+      case 'note': break;
+      case 'flow-end':
+        if (event.reason === 'fin') {
+          this.fin(flow, event.ts, 'c2s');
+          this.fin(flow, event.ts, 's2c');
+        } else {
+          const fromClient = event.detail !== undefined && event.detail.startsWith('client');
+          this.segment(flow, event.ts, fromClient ? 'c2s' : 's2c', RST | ACK, undefined);
+        }
+        this.flows.delete(event.flowId);
+        break;
+    }
+  }
+
+  /** Calls the `onClose` given to the constructor (once). Open flows just stop. */
+  close(): void {
+    this.flows.clear();
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+  }
+
+  private start(
+    flowId: number, ts: Micros,
+    client: { addr: string; port: number }, server: { addr: string; port: number },
+    vlan: number | undefined, sawHandshake: boolean,
+  ): void {
+    const [clientAddr, serverAddr] = frameAddresses(client.addr, server.addr);
+    const v6 = clientAddr.includes(':');
+    const isnC = mix32(flowId * 2 + 1);
+    const isnS = mix32(flowId * 2 + 2);
+    const flow: FlowState = {
+      clientAddr, serverAddr, clientPort: client.port, serverPort: server.port, vlan,
+      mss: v6 ? this.mssIpv6 : this.mssIpv4, isnC, isnS,
+      endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1,
+    };
+    this.flows.set(flowId, flow);
+    if (!sawHandshake) return;
+    this.raw(flow, ts, 'c2s', isnC, 0, SYN, undefined, flow.mss);
+    this.raw(flow, ts, 's2c', isnS, isnC + 1, SYN | ACK, undefined, flow.mss);
+    this.raw(flow, ts, 'c2s', isnC + 1, isnS + 1, ACK, undefined, undefined);
+  }
+
+  private data(flow: FlowState, ts: Micros, dir: Direction, offset: number, bytes: Uint8Array): void {
+    const mss = flow.mss;
+    for (let at = 0; at < bytes.length; at += mss) {
+      const piece = bytes.subarray(at, Math.min(at + mss, bytes.length));
+      this.segmentAt(flow, ts, dir, offset + at, PSH | ACK, piece);
+    }
+    this.advance(flow, dir, offset + bytes.length);
+    this.segment(flow, ts, dir === 'c2s' ? 's2c' : 'c2s', ACK, undefined); // the peer's ACK
+  }
+
+  private fin(flow: FlowState, ts: Micros, dir: Direction): void {
+    if (dir === 'c2s' ? flow.finC : flow.finS) return;
+    this.segment(flow, ts, dir, FIN | ACK, undefined);
+    if (dir === 'c2s') flow.finC = true;
+    else flow.finS = true;
+    this.segment(flow, ts, dir === 'c2s' ? 's2c' : 'c2s', ACK, undefined);
+  }
+
+  private advance(flow: FlowState, dir: Direction, end: number): void {
+    if (dir === 'c2s') flow.endC = Math.max(flow.endC, end);
+    else flow.endS = Math.max(flow.endS, end);
+  }
+
+  /** A segment from `dir`'s sender at its current stream end. */
+  private segment(flow: FlowState, ts: Micros, dir: Direction, flags: number, payload: Uint8Array | undefined): void {
+    this.segmentAt(flow, ts, dir, dir === 'c2s' ? flow.endC : flow.endS, flags, payload);
+  }
+
+  /** A segment from `dir`'s sender at stream offset `offset`, acknowledging everything the peer sent. */
+  private segmentAt(
+    flow: FlowState, ts: Micros, dir: Direction, offset: number, flags: number, payload: Uint8Array | undefined,
+  ): void {
+    // A FIN takes one sequence number after the data: count it in seq (own) and ack (peer's).
+    const c2s = dir === 'c2s';
+    const ownFinDone = c2s ? flow.finC : flow.finS;
+    const peerEnd = c2s ? flow.endS + (flow.finS ? 1 : 0) : flow.endC + (flow.finC ? 1 : 0);
+    const seq = (c2s ? flow.isnC : flow.isnS) + 1 + offset + (ownFinDone && offset >= (c2s ? flow.endC : flow.endS) ? 1 : 0);
+    const ack = (c2s ? flow.isnS : flow.isnC) + 1 + peerEnd;
+    this.raw(flow, ts, dir, seq, ack, flags, payload, undefined);
+  }
+
+  private raw(
+    flow: FlowState, ts: Micros, dir: Direction, seq: number, ack: number, flags: number,
+    payload: Uint8Array | undefined, mss: number | undefined,
+  ): void {
+    const spec = this.spec;
+    const c2s = dir === 'c2s';
+    spec.srcAddr = c2s ? flow.clientAddr : flow.serverAddr;
+    spec.dstAddr = c2s ? flow.serverAddr : flow.clientAddr;
+    spec.srcPort = c2s ? flow.clientPort : flow.serverPort;
+    spec.dstPort = c2s ? flow.serverPort : flow.clientPort;
+    spec.seq = seq >>> 0;
+    spec.ack = (flags & ACK) !== 0 ? ack >>> 0 : 0;
+    spec.flags = flags;
+    spec.payload = payload;
+    spec.mss = mss;
+    spec.vlan = flow.vlan;
+    spec.ipId = c2s ? flow.ipIdC++ & 0xffff : flow.ipIdS++ & 0xffff;
+    this.writer.writePacket(ts, buildTcpFrame(spec, this.frame));
+  }
+}
+
+/**
+ * Opens `path` (created or truncated) and returns a {@link PcapOutput} writing classic pcap
+ * (microsecond timestamps, Ethernet) to it; `close()` flushes and closes the file.
+ * Records are buffered (4 MiB) and written when the buffer fills, and at close.
+ * @throws UserError `cannot write PATH: reason` when the file cannot be created.
+ */
+export function openPcapFileOutput(path: string, options: PcapOutputOptions = {}): PcapOutput {
+  let file: PcapFileWriter;
+  try {
+    file = new PcapFileWriter(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UserError(`cannot write ${path}: ${e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+  }
+  return new PcapOutput(file, options, () => file.close());
+}
+
+/** The two addresses as frame addresses of one family (see {@link PcapOutput}). */
+function frameAddresses(client: string, server: string): [string, string] {
+  const c = ipKind(client);
+  const s = ipKind(server);
+  const v6 = c === 6 || s === 6;
+  const fix = (addr: string, kind: 0 | 4 | 6): string => {
+    if (kind === 0) return v6 ? '::' : '0.0.0.0';
+    if (kind === 4 && v6) return `::ffff:${addr}`;
+    return addr;
+  };
+  return [fix(client, c), fix(server, s)];
+}
+
+/** 4 for a dotted IPv4 literal, 6 for an IPv6 literal (no zone id), 0 for anything else. */
+function ipKind(addr: string): 0 | 4 | 6 {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr) && addr.split('.').every((p) => Number(p) <= 255)) return 4;
+  if (addr.includes(':') && /^[0-9A-Fa-f:.]+$/.test(addr)) return 6;
+  return 0;
+}
+
+/** A well-spread 32-bit value from a small integer (for initial sequence numbers). */
+function mix32(n: number): number {
+  let x = Math.imul((n >>> 0) ^ 0x9e3779b9, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}

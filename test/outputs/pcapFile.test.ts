@@ -1,0 +1,184 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCapture } from '../../src/cli/captureRun.js';
+import type { Direction, FlowEvent } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
+import { openPcapFileOutput } from '../../src/outputs/pcapFile.js';
+import { RecordingProxy } from '../../src/proxy/proxy.js';
+import { Recorder, connect, pseudoRandomBytes, readAll, startServer, stopServer } from '../proxy/helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flowspy-pcapout-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const hasTshark = spawnSync('tshark', ['--version']).status === 0;
+
+/** Runs `events` through a PcapOutput into a file; returns its path. */
+function writeEvents(name: string, events: FlowEvent[]): string {
+  const path = join(dir, name);
+  const out = openPcapFileOutput(path);
+  for (const e of events) out.handle(e);
+  out.close();
+  return path;
+}
+
+/** What flowspy's own capture engine reassembles from a file: bytes per flow and direction. */
+async function reassemble(path: string) {
+  const flows = new Map<number, { start?: FlowEvent; c2s: Buffer[]; s2c: Buffer[]; end?: FlowEvent; gaps: number }>();
+  await runCapture({
+    source: path,
+    sinks: [(e) => {
+      let f = flows.get(e.flowId);
+      if (!f) { f = { c2s: [], s2c: [], gaps: 0 }; flows.set(e.flowId, f); }
+      if (e.type === 'flow-start') f.start = e;
+      if (e.type === 'data') f[e.dir].push(Buffer.from(e.bytes));
+      if (e.type === 'gap') f.gaps++;
+      if (e.type === 'flow-end') f.end = e;
+    }],
+  });
+  return flows;
+}
+
+/** `tshark -qz follow,tcp,raw,N`: node-0 → node-1 bytes, node-1 → node-0 bytes, and node 0. */
+function tsharkFollow(path: string, stream: number): { node0: string; fromNode0: Buffer; fromNode1: Buffer } {
+  const run = spawnSync('tshark', ['-r', path, '-qz', `follow,tcp,raw,${stream}`], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  expect(run.status).toBe(0);
+  const lines = run.stdout.split('\n');
+  const node0 = (lines.find((l) => l.startsWith('Node 0: ')) ?? '').slice(8);
+  const nodeLine = lines.findIndex((l) => l.startsWith('Node 1: '));
+  const a: string[] = [];
+  const b: string[] = [];
+  for (const line of lines.slice(nodeLine + 1)) {
+    if (line.startsWith('====')) break;
+    if (line.startsWith('\t')) b.push(line.trim());
+    else if (line.length > 0) a.push(line.trim());
+  }
+  return { node0, fromNode0: Buffer.from(a.join(''), 'hex'), fromNode1: Buffer.from(b.join(''), 'hex') };
+}
+
+const key = (client: string, cport: number, server: string, sport: number) =>
+  ({ client: { addr: client, port: cport }, server: { addr: server, port: sport } });
+
+describe('PcapOutput', () => {
+  const big = pseudoRandomBytes(10_000, 5);
+  const reply = pseudoRandomBytes(3_001, 6);
+  const events: FlowEvent[] = [
+    { type: 'flow-start', flowId: 1, key: key('10.0.0.1', 40000, '10.0.0.2', 80), ts: 1_700_000_000_000_000, origin: 'proxy', sawHandshake: true },
+    { type: 'data', flowId: 1, dir: 'c2s', offset: 0, bytes: big, ts: 1_700_000_000_000_100 },
+    { type: 'data', flowId: 1, dir: 's2c', offset: 0, bytes: reply, ts: 1_700_000_000_000_200 },
+    { type: 'half-close', flowId: 1, dir: 'c2s', ts: 1_700_000_000_000_300 },
+    { type: 'data', flowId: 1, dir: 's2c', offset: 3_001, bytes: big.subarray(0, 5), ts: 1_700_000_000_000_400 },
+    { type: 'half-close', flowId: 1, dir: 's2c', ts: 1_700_000_000_000_500 },
+    { type: 'flow-end', flowId: 1, ts: 1_700_000_000_000_600, reason: 'fin' },
+    // IPv6 flow ended by a reset from the client.
+    { type: 'flow-start', flowId: 2, key: key('2001:db8::1', 50000, '2001:db8::2', 443), ts: 1_700_000_000_001_000, origin: 'proxy', sawHandshake: true },
+    { type: 'data', flowId: 2, dir: 'c2s', offset: 0, bytes: Buffer.from('hello over v6'), ts: 1_700_000_000_001_100 },
+    { type: 'flow-end', flowId: 2, ts: 1_700_000_000_001_200, reason: 'rst', detail: 'client reset the connection' },
+    // Mixed families (IPv4 client, IPv6 upstream), and a failed connect to a name.
+    { type: 'flow-start', flowId: 3, key: key('127.0.0.1', 40001, '::1', 8080), ts: 1_700_000_000_002_000, origin: 'proxy', sawHandshake: true },
+    { type: 'data', flowId: 3, dir: 's2c', offset: 0, bytes: Buffer.from('mixed'), ts: 1_700_000_000_002_100 },
+    { type: 'flow-end', flowId: 3, ts: 1_700_000_000_002_200, reason: 'fin' },
+    { type: 'flow-start', flowId: 4, key: key('127.0.0.1', 40002, 'no-such-host.invalid', 80), ts: 1_700_000_000_003_000, origin: 'proxy', sawHandshake: true },
+    { type: 'note', flowId: 4, ts: 1_700_000_000_003_000, text: 'upstream connect failed' },
+    { type: 'flow-end', flowId: 4, ts: 1_700_000_000_003_100, reason: 'error', detail: 'getaddrinfo ENOTFOUND' },
+  ];
+
+  it('writes flows that flowspy\'s own capture engine reassembles to the same bytes', async () => {
+    const path = writeEvents('synthetic.pcap', events);
+    const flows = await reassemble(path);
+    const byClientPort = (port: number) => [...flows.values()].find((f) => f.start?.type === 'flow-start' && f.start.key.client.port === port)!;
+    const f1 = byClientPort(40000);
+    expect(f1.start).toMatchObject({ sawHandshake: true, key: key('10.0.0.1', 40000, '10.0.0.2', 80) });
+    expect(f1.start?.ts).toBe(1_700_000_000_000_000);
+    expect(Buffer.concat(f1.c2s).equals(big)).toBe(true);
+    expect(Buffer.concat(f1.s2c).equals(Buffer.concat([reply, big.subarray(0, 5)]))).toBe(true);
+    expect(f1.end).toMatchObject({ reason: 'fin' });
+    expect(f1.gaps).toBe(0);
+    const f2 = byClientPort(50000);
+    expect(f2.start).toMatchObject({ key: key('2001:db8::1', 50000, '2001:db8::2', 443) });
+    expect(Buffer.concat(f2.c2s).toString()).toBe('hello over v6');
+    expect(f2.end).toMatchObject({ reason: 'rst' });
+    const f3 = byClientPort(40001);
+    expect(f3.start).toMatchObject({ key: key('::ffff:127.0.0.1', 40001, '::1', 8080) });
+    expect(Buffer.concat(f3.s2c).toString()).toBe('mixed');
+    const f4 = byClientPort(40002);
+    expect(f4.start).toMatchObject({ key: key('127.0.0.1', 40002, '0.0.0.0', 80) });
+    expect(f4.end).toMatchObject({ reason: 'rst' });
+    expect(flows.size).toBe(4);
+  });
+
+  it('cuts data into MSS-sized segments', async () => {
+    const path = writeEvents('mss.pcap', events.slice(0, 7));
+    const run = spawnSync('tcpdump', ['-nn', '-r', path], { encoding: 'utf8' });
+    if (run.status !== 0) return expect.fail(`tcpdump failed: ${run.stderr}`);
+    const lengths = [...run.stdout.matchAll(/length (\d+)/g)].map((m) => Number(m[1]));
+    expect(Math.max(...lengths)).toBe(1460);
+    expect(lengths.filter((l) => l > 0).reduce((a, b) => a + b, 0)).toBe(big.length + reply.length + 5);
+  });
+
+  it('reports an unwritable path as a UserError', () => {
+    expect(() => openPcapFileOutput(join(dir, 'missing', 'x.pcap'))).toThrow(UserError);
+  });
+
+  it.skipIf(!hasTshark)('records real proxied flows that tshark follows back to exactly the relayed bytes', async () => {
+    const { server, port: serverPort } = await startServer((s) => {
+      const parts: Buffer[] = [];
+      s.on('data', (c: Buffer) => {
+        parts.push(c);
+        if (c.includes('RESET')) s.resetAndDestroy();
+      });
+      s.on('end', () => s.end(Buffer.concat([Buffer.from('echo:'), ...parts])));
+    });
+    const recorder = new Recorder();
+    const path = join(dir, 'proxied.pcap');
+    const output = openPcapFileOutput(path);
+    let nextId = 1;
+    const proxy = new RecordingProxy({
+      spec: { bindAddress: '127.0.0.1', bindPort: 0, targetHost: '127.0.0.1', targetPort: serverPort },
+      emit: (e) => { recorder.sink(e); output.handle(e); },
+      nextFlowId: () => nextId++,
+    });
+    const { port } = await proxy.listen();
+    try {
+      const clientPorts: number[] = [];
+      for (const size of [5, 4_000, 300_000]) {
+        const client = await connect(port);
+        clientPorts.push(client.localPort!);
+        const got = readAll(client);
+        client.end(pseudoRandomBytes(size, size));
+        await got;
+      }
+      const resetClient = await connect(port);
+      clientPorts.push(resetClient.localPort!);
+      resetClient.on('error', () => undefined);
+      resetClient.write('RESET please');
+      await new Promise<void>((resolve) => resetClient.once('close', () => resolve()));
+      await recorder.waitForEnded(4);
+    } finally {
+      await proxy.close();
+      await stopServer(server);
+      output.close();
+    }
+    expect(recorder.violations).toEqual([]);
+    for (let stream = 0; stream < 4; stream++) {
+      const follow = tsharkFollow(path, stream);
+      const clientPort = Number(follow.node0.split(':').pop());
+      const [flowId, flow] = recorder.flowByClientPort(clientPort);
+      const expected = (dir: Direction) => recorder.bytesOf(flowId, dir);
+      expect(follow.fromNode0.equals(expected('c2s'))).toBe(true);
+      expect(follow.fromNode1.equals(expected('s2c'))).toBe(true);
+      expect(flow.bytes.c2s).toBeGreaterThan(0);
+    }
+    const summary = spawnSync('tshark', ['-r', path, '-qz', 'conv,tcp'], { encoding: 'utf8' });
+    expect(summary.stdout.match(/127\.0\.0\.1:\d+\s+<->\s+127\.0\.0\.1:\d+/g)?.length).toBe(4);
+    // No analysis complaints: no lost segments, no bad checksums.
+    const expert = spawnSync('tshark', [
+      '-r', path, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE',
+      '-Y', 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment || tcp.analysis.retransmission || tcp.analysis.out_of_order || tcp.checksum.status == 0 || ip.checksum.status == 0',
+    ], { encoding: 'utf8' });
+    expect(expert.status).toBe(0);
+    expect(expert.stdout.trim()).toBe('');
+  });
+});
+
