@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stdout = new TextWriter(1);
-  const outputs = await buildOutputs(withDefaultView(config), stdout.write);
+  const outputs = buildOutputs(withDefaultView(config), stdout.write);
   const sink = fanOut(outputs);
   try {
     if (config.readFile !== undefined) return await runCaptureCommand(config, sink, outputs, stdout);

@@ -6,11 +6,12 @@ import { ConsoleOutput } from '../outputs/console.js';
 import { DirectoryOutput } from '../outputs/dir.js';
 import { JsonOutput } from '../outputs/json.js';
 import { LogOutput } from '../outputs/log.js';
+import { openPcapFileOutput } from '../outputs/pcapFile.js';
 import type { FlowOutput, TextSink } from '../outputs/types.js';
 import type { CliConfig } from './args.js';
 
 /** The outputs for `config`, text ones writing to `out`. */
-export async function buildOutputs(config: CliConfig, out: TextSink): Promise<FlowOutput[]> {
+export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   const outputs: FlowOutput[] = [];
   if (config.outputDir !== undefined) {
     try {
@@ -20,7 +21,7 @@ export async function buildOutputs(config: CliConfig, out: TextSink): Promise<Fl
     }
   }
   if (config.writePcap !== undefined) {
-    throw new UserError('-w is not available yet');
+    outputs.push(openPcapFileOutput(config.writePcap));
   }
   switch (config.textView) {
     case 'console': outputs.push(new ConsoleOutput(out, { hex: config.hex })); break;
