@@ -8,7 +8,7 @@
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
 // Usage: node bench/run.mjs [--seed N] [--target-bytes N] [--min-flows N] [--concurrency N]
-//                           [--regenerate] [--keep-outputs]
+//                           [--regenerate] [--keep-outputs] [--rounds N (default 3)]
 // Needs a build (`npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,6 +32,7 @@ const numericFlags = { '--seed': 'seed', '--target-bytes': 'targetBytes', '--min
 const overrides = {};
 let regenerate = false;
 let keepOutputs = false;
+let rounds = 3;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
@@ -41,6 +42,10 @@ for (let i = 0; i < argv.length; i++) {
     overrides[numericFlags[arg]] = value;
   } else if (arg === '--regenerate') regenerate = true;
   else if (arg === '--keep-outputs') keepOutputs = true;
+  else if (arg === '--rounds') {
+    rounds = Number(argv[++i]);
+    if (!Number.isInteger(rounds) || rounds < 1) fail('--rounds needs a whole number >= 1');
+  }
   else fail(`unknown argument ${arg} (see the header of bench/run.mjs)`);
 }
 
@@ -239,40 +244,53 @@ const figures = (m) =>
   `${fmt(stats.packets / m.seconds / 1000, 0)} kpackets/s, peak RSS ${mib(m.peakRssBytes)}`;
 
 // ---- 2. measurements -------------------------------------------------------------------------
-rmSync(flowspyOut, { recursive: true, force: true });
-const flowspy = await measure(join(root, 'bin', 'flowspy'), ['-r', capture, '-o', flowspyOut]);
-const flowspyOk = flowspy.code === 0;
-if (flowspyOk) process.stdout.write(`flowspy -o DIR     : ${figures(flowspy)}\n`);
-else process.stdout.write(`flowspy -o DIR     : failed (exit ${flowspy.code}): ${firstLine(flowspy.stderr || flowspy.stdout) || 'no message'}\n`);
-
-let model;
-if (!existsSync(join(here, 'model-load.mjs'))) {
-  process.stdout.write('model-only load: not available yet\n');
-} else {
-  const run = await measure(process.execPath, [join(here, 'model-load.mjs'), capture]);
-  try {
-    if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
-    const reported = JSON.parse(run.stdout.trim().split('\n').pop());
-    model = { seconds: reported.seconds, peakRssBytes: reported.peakRssBytes ?? run.peakRssBytes, reported };
-    const extra = reported.flows !== undefined ? ` (${reported.flows} flows, ${reported.packets} packets)` : '';
-    process.stdout.write(`model-only load    : ${figures(model)}${extra}\n`);
-  } catch (error) {
-    process.stdout.write(`model-only load    : failed: ${error.message}\n`);
+// Each tool runs `rounds` times, interleaved, so that load from elsewhere hits all alike; the
+// median of each is reported (the spread is printed beside it).
+/** Flushes the previous run's file writes and deletions, so they do not land on the next one's clock. */
+const settle = () => spawnSync('sync');
+const median = (runs) => [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+const spread = (runs) => runs.length > 1 ? ` [${runs.map((r) => fmt(r.seconds, 2)).sort().join(' ')}]` : '';
+const flowspyRuns = [];
+const modelRuns = [];
+const tcpflowRuns = [];
+let flowspyFailure;
+let modelFailure = existsSync(join(here, 'model-load.mjs')) ? undefined : 'not available yet';
+let tcpflowFailure = have('tcpflow') ? undefined : 'tcpflow is not installed, skipped';
+for (let round = 0; round < rounds; round++) {
+  if (!flowspyFailure) {
+    rmSync(flowspyOut, { recursive: true, force: true });
+    settle();
+    const run = await measure(join(root, 'bin', 'flowspy'), ['-r', capture, '-o', flowspyOut]);
+    if (run.code === 0) flowspyRuns.push(run);
+    else flowspyFailure = `failed (exit ${run.code}): ${firstLine(run.stderr || run.stdout) || 'no message'}`;
+  }
+  if (!modelFailure) {
+    settle();
+    const run = await measure(process.execPath, [join(here, 'model-load.mjs'), capture]);
+    try {
+      if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
+      const reported = JSON.parse(run.stdout.trim().split('\n').pop());
+      modelRuns.push({ seconds: reported.seconds, peakRssBytes: reported.peakRssBytes ?? run.peakRssBytes, reported });
+    } catch (error) {
+      modelFailure = `failed: ${error.message}`;
+    }
+  }
+  if (!tcpflowFailure) {
+    rmSync(tcpflowOut, { recursive: true, force: true });
+    settle();
+    const run = await measure('tcpflow', ['-r', capture, '-o', tcpflowOut]);
+    if (run.code === 0) tcpflowRuns.push(run);
+    else tcpflowFailure = `failed (exit ${run.code}): ${firstLine(run.stderr)}`;
   }
 }
-
-let tcpflow;
-if (!have('tcpflow')) {
-  process.stdout.write('tcpflow -o DIR     : tcpflow is not installed, skipped\n');
-} else {
-  rmSync(tcpflowOut, { recursive: true, force: true });
-  tcpflow = await measure('tcpflow', ['-r', capture, '-o', tcpflowOut]);
-  if (tcpflow.code === 0) process.stdout.write(`tcpflow -o DIR     : ${figures(tcpflow)}\n`);
-  else {
-    process.stdout.write(`tcpflow -o DIR     : failed (exit ${tcpflow.code}): ${firstLine(tcpflow.stderr)}\n`);
-    tcpflow = undefined;
-  }
-}
+const flowspy = flowspyRuns.length ? median(flowspyRuns) : undefined;
+const flowspyOk = !!flowspy && !flowspyFailure;
+const model = modelRuns.length && !modelFailure ? median(modelRuns) : undefined;
+const tcpflow = tcpflowRuns.length && !tcpflowFailure ? median(tcpflowRuns) : undefined;
+process.stdout.write(`median of ${rounds} interleaved runs each [all runs, seconds]\n`);
+process.stdout.write(`flowspy -o DIR     : ${flowspyOk ? figures(flowspy) + spread(flowspyRuns) : flowspyFailure}\n`);
+process.stdout.write(`model-only load    : ${model ? `${figures(model)}${spread(modelRuns)} (${model.reported.flows} flows, ${model.reported.packets} packets)` : modelFailure}\n`);
+process.stdout.write(`tcpflow -o DIR     : ${tcpflow ? figures(tcpflow) + spread(tcpflowRuns) : tcpflowFailure}\n`);
 
 // ---- 3. targets --------------------------------------------------------------------------------
 process.stdout.write('\ntargets\n');
