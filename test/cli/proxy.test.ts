@@ -3,7 +3,7 @@
  * client and server, SIGINT to stop. Every server, client and child stops by itself.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +130,44 @@ describe('flowspy -L (proxy mode)', () => {
       expect(fs.stdout().match(/^=connect from/gm)?.length ?? 0).toBe(2);
     } finally {
       fs.child.kill('SIGKILL');
+    }
+  });
+
+  it('serves several -L at once, each flow in -o DIR with tcpflow names', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    const dir = join(work, 'two');
+    const child = spawn(process.execPath, [bin, '-L', `0:127.0.0.1:${a.port}`, '-L', `0:127.0.0.1:${b.port}`, '-o', dir]);
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not listening: ${err}`)), 10_000);
+        child.stderr.on('data', () => {
+          if ((err.match(/listening on/g) ?? []).length === 2) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const ports = [...err.matchAll(/listening on 127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+      expect((await converse(ports[0], ['to A\n'])).reply).toBe('got:to A\n');
+      expect((await converse(ports[1], ['to B\n'])).reply).toBe('got:to B\n');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill('SIGINT');
+      expect(await exit).toBe(0);
+      const pad = (port: number) => String(port).padStart(5, '0');
+      const files = readdirSync(dir);
+      const toA = files.find((f) => f.endsWith(`-127.000.000.001.${pad(a.port)}`))!;
+      const toB = files.find((f) => f.endsWith(`-127.000.000.001.${pad(b.port)}`))!;
+      expect(readFileSync(join(dir, toA), 'utf8')).toBe('to A\n');
+      expect(readFileSync(join(dir, toB), 'utf8')).toBe('to B\n');
+      expect(files).toContain(toA.split('-').reverse().join('-'));
+    } finally {
+      child.kill('SIGKILL');
+      await a.close();
+      await b.close();
     }
   });
 
