@@ -11,6 +11,10 @@ export type TextView = 'console' | 'log' | 'json';
 export interface CliConfig {
   /** `-r FILE` (`-` = stdin). */
   readFile?: string;
+  /** `-i IFACE`: live capture from a network interface (libpcap). */
+  interface?: string;
+  /** `-D`: list the interfaces live capture can use, then exit. */
+  listInterfaces?: boolean;
   /** `-L` forward specs, unparsed (the proxy module parses them). */
   forwards: string[];
   /** Trailing words: a capture filter in tcpdump syntax. */
@@ -35,14 +39,19 @@ export interface CliConfig {
 
 /** The usage text printed by `--help`. */
 export const USAGE = `usage: flowspy -r FILE [options] [capture filter]
+       flowspy -i IFACE [options] [capture filter]
        flowspy -L [bind:]port:host:hostport [-L ...] [options]
 
 Sources
   -r FILE        read a pcap or pcapng capture ('-' reads standard input)
+  -i IFACE       live capture on a network interface until Ctrl-C (needs root or
+                 CAP_NET_RAW, and the pcap module built against libpcap)
+  -D             list the interfaces -i can use
   -L SPEC        proxy: listen on [bind:]port (bind defaults to 127.0.0.1) and relay
                  every connection to host:hostport, recording both directions
   FILTER...      words after the options: a capture filter in tcpdump syntax
-                 (needs libpcap), e.g. flowspy -r f.pcap tcp port 80
+                 (needs libpcap), e.g. flowspy -r f.pcap tcp port 80; with -i the
+                 kernel applies it
 
 Outputs (headless; several may be combined, one of -c/--log/--json at a time)
   -o DIR         one file per direction, named as tcpflow names them
@@ -77,6 +86,8 @@ export function parseArgs(argv: readonly string[]): CliConfig {
     };
     switch (arg) {
       case '-r': config.readFile = value(); break;
+      case '-i': config.interface = value(); break;
+      case '-D': config.listInterfaces = true; break;
       case '-L': config.forwards.push(value()); break;
       case '-o': config.outputDir = value(); break;
       case '-w': config.writePcap = value(); break;
@@ -99,16 +110,25 @@ export function parseArgs(argv: readonly string[]): CliConfig {
   }
   if (filterWords.length > 0) config.filter = filterWords.join(' ');
   if (config.help || config.version) return config;
-  if (config.readFile !== undefined && config.forwards.length > 0) {
-    throw new UserError('choose one source: -r reads a capture, -L runs the proxy');
+  const sources = [
+    config.readFile !== undefined ? '-r' : '',
+    config.interface !== undefined ? '-i' : '',
+    config.forwards.length > 0 ? '-L' : '',
+  ].filter((flag) => flag !== '');
+  if (config.listInterfaces) {
+    if (sources.length > 0 || config.filter !== undefined) throw new UserError('-D lists the interfaces and exits; give it without a source or filter');
+    return config;
   }
-  if (config.readFile === undefined && config.forwards.length === 0) {
-    throw new UserError('nothing to inspect: give -r FILE or -L [bind:]port:host:hostport (see flowspy --help)');
+  if (sources.length > 1) {
+    throw new UserError(`choose one source: -r reads a capture, -i captures live, -L runs the proxy (got ${sources.join(' and ')})`);
   }
-  if (config.filter !== undefined && config.readFile === undefined) {
-    throw new UserError(`a capture filter goes with -r; with -L, "${config.filter}" means nothing`);
+  if (sources.length === 0) {
+    throw new UserError('nothing to inspect: give -r FILE, -i IFACE or -L [bind:]port:host:hostport (see flowspy --help)');
   }
-  if (config.writePcap !== undefined && config.readFile !== undefined) {
+  if (config.filter !== undefined && config.readFile === undefined && config.interface === undefined) {
+    throw new UserError(`a capture filter goes with -r or -i; with -L, "${config.filter}" means nothing`);
+  }
+  if (config.writePcap !== undefined && config.forwards.length === 0) {
     throw new UserError('-w writes proxied conversations; it goes with -L');
   }
   if (config.hex && config.textView !== 'console') {

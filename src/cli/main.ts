@@ -1,5 +1,5 @@
 /**
- * The flowspy command: parses flags, wires one source (capture file or proxy) to the chosen
+ * The flowspy command: parses flags, wires one source (capture file, live interface or proxy) to the chosen
  * views, prints a summary on stderr. The only place that picks. Errors a user can act on are
  * one line on stderr and a non-zero exit; never a stack trace (unless FLOWSPY_DEBUG is set).
  */
@@ -9,6 +9,8 @@ import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import type { FlowOutput } from '../outputs/types.js';
 import { parseArgs, USAGE, type CliConfig } from './args.js';
 import { formatCaptureSummary, runCapture } from './captureRun.js';
+import { formatLiveSummary, runLive } from './liveRun.js';
+import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
 import { runProxy } from './proxyRun.js';
 import { OutputClosedError, TextWriter } from './textWriter.js';
@@ -27,11 +29,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`flowspy ${pkg.version}\n`);
     return 0;
   }
+  if (config.listInterfaces) {
+    process.stdout.write(formatInterfaces());
+    return 0;
+  }
   const stdout = new TextWriter(1);
   const outputs = buildOutputs(withDefaultView(config), stdout.write);
   const sink = fanOut(outputs);
   try {
     if (config.readFile !== undefined) return await runCaptureCommand(config, sink, outputs, stdout);
+    if (config.interface !== undefined) return await runLiveCommand(config, config.interface, sink, outputs, stdout);
     return await runProxy(config, sink, async () => {
       await closeAll(outputs);
       stdout.flush();
@@ -78,6 +85,43 @@ async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** `-i IFACE`: captures until SIGINT/SIGTERM, then finishes the flows and prints the summary. */
+async function runLiveCommand(config: CliConfig, device: string, sink: FlowEventSink, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const summary = await runLive({
+      device,
+      ...(config.filter ? { filter: config.filter } : {}),
+      sinks: [sink],
+      signal: abort.signal,
+      onStart: (linkType) => {
+        if (!config.quiet) process.stderr.write(`flowspy: listening on ${device} (link type ${linkType}), Ctrl-C to stop\n`);
+      },
+      onProgress: () => stdout.flush(),
+    });
+    await closeAll(outputs);
+    stdout.flush();
+    if (!config.quiet) process.stderr.write(formatLiveSummary(summary) + '\n');
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** `-D`: one interface per line, numbered as tcpdump -D numbers them. */
+function formatInterfaces(): string {
+  return listInterfaces()
+    .map((dev, i) => {
+      const notes = [dev.loopback ? 'loopback' : '', dev.description ?? '', dev.addresses.join(' ')].filter((n) => n !== '');
+      return `${i + 1}.${dev.name}${notes.length ? ` (${notes.join(', ')})` : ''}\n`;
+    })
+    .join('');
 }
 
 function fanOut(outputs: FlowOutput[]): FlowEventSink {

@@ -10,6 +10,15 @@ describe('parseArgs', () => {
   it('takes stdin as -r -', () => {
     expect(parseArgs(['-r', '-', '--log']).readFile).toBe('-');
   });
+  it('captures live with -i and a trailing filter', () => {
+    const c = parseArgs(['-i', 'eth0', '--log', 'tcp', 'port', '80']);
+    expect(c).toMatchObject({ interface: 'eth0', filter: 'tcp port 80', textView: 'log' });
+    expect(c.readFile).toBeUndefined();
+    expect(parseArgs(['-i', 'lo']).filter).toBeUndefined();
+  });
+  it('-D lists interfaces without a source', () => {
+    expect(parseArgs(['-D']).listInterfaces).toBe(true);
+  });
   it('collects several -L', () => {
     expect(parseArgs(['-L', '8080:a:80', '-L', '8443:b:443', '--json']).forwards).toEqual(['8080:a:80', '8443:b:443']);
   });
@@ -19,7 +28,13 @@ describe('parseArgs', () => {
     [['-r', 'f', '--bogus'], /unknown option --bogus/],
     [['-r', 'f', '-c', '--log'], /choose one text view/],
     [['-r', 'f', '-L', '1:a:2'], /choose one source/],
-    [['-L', '1:a:2', 'tcp'], /capture filter goes with -r/],
+    [['-L', '1:a:2', 'tcp'], /capture filter goes with -r or -i/],
+    [['-i'], /-i needs a value/],
+    [['-i', 'lo', '-r', 'f'], /choose one source: .* \(got -r and -i\)/],
+    [['-i', 'lo', '-L', '1:a:2'], /choose one source: .* \(got -i and -L\)/],
+    [['-i', 'lo', '-w', 'x.pcap'], /-w writes proxied/],
+    [['-D', '-i', 'lo'], /-D lists the interfaces and exits/],
+    [['-D', 'tcp'], /-D lists the interfaces and exits/],
     [['-r', 'f', '-w', 'x.pcap'], /-w writes proxied/],
     [['-r', 'f', '--json', '--hex'], /--hex goes with -c/],
     [['-r', 'f', '--log', '--hex'], /--hex goes with -c/],

@@ -1,0 +1,129 @@
+/**
+ * Wires a live capture (`-i IFACE`) through decode and reassembly to event sinks:
+ * libpcap (kernel filter) → PacketDecoder → Reassembler → sinks, as {@link runCapture} does
+ * for files. Idle flows are expired once a second on the wall clock. Runs until the signal
+ * aborts (SIGINT/SIGTERM in the CLI): then the capture stops, every open flow is finished and
+ * the counters are returned, with libpcap's drop counters.
+ */
+import { openLiveCapture, type LiveCaptureStats } from '../capture/live.js';
+import type { CapturedPacket } from '../core/packet.js';
+import type { FlowEvent, FlowEventSink, Micros } from '../core/types.js';
+import { PacketDecoder } from '../decode/decoder.js';
+import { Reassembler } from '../reassembly/reassembler.js';
+import { formatCaptureSummary, type CaptureRunSummary } from './captureRun.js';
+
+/** What to capture and where the events go. */
+export interface LiveRunOptions {
+  /** Interface name. */
+  device: string;
+  /** A capture filter in tcpdump syntax (compiled by libpcap, run in the kernel). */
+  filter?: string;
+  /** Every event goes to each sink, in order. */
+  sinks: FlowEventSink[];
+  /** Aborting stops the capture; open flows are finished (reason 'timeout', 'capture ended'). */
+  signal: AbortSignal;
+  /** Called once the interface is open (e.g. to say so on stderr). */
+  onStart?: (linkType: number) => void;
+  /** Called after each batch of packets and each second (e.g. to flush stdout). May throw to stop. */
+  onProgress?: () => void;
+}
+
+/** Counters of a live run: those of a file run (bytesRead = captured bytes) plus libpcap's. */
+export interface LiveRunSummary extends CaptureRunSummary {
+  /** libpcap's counters at the stop, when it could tell. */
+  pcap?: LiveCaptureStats;
+}
+
+/** How often idle flows are expired and output flushed, in milliseconds. */
+const TICK_MS = 1000;
+
+/**
+ * Captures until `options.signal` aborts, then returns the counters. Throws a one-line
+ * `UserError` when the interface cannot be opened; rejects with the error of a sink (or of
+ * `onProgress`) that threw, after finishing the flows it could.
+ */
+export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> {
+  const sinks = options.sinks;
+  let flows = 0;
+  let payloadBytes = 0;
+  let gaps = 0;
+  let gapBytes = 0;
+  let notes = 0;
+  const emit = (event: FlowEvent): void => {
+    switch (event.type) {
+      case 'flow-start': flows++; break;
+      case 'data': payloadBytes += event.bytes.length; break;
+      case 'gap': gaps++; gapBytes += event.length; break;
+      case 'note': notes++; break;
+    }
+    for (let i = 0; i < sinks.length; i++) sinks[i](event);
+  };
+  const reassembler = new Reassembler({ emit });
+  const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
+  let packets = 0;
+  let bytesRead = 0;
+  let lastTs: Micros = 0;
+  const onPacket = (packet: CapturedPacket): void => {
+    packets++;
+    bytesRead += packet.data.length;
+    if (packet.ts > lastTs) lastTs = packet.ts;
+    decoder.decode(packet);
+  };
+  /** Wall clock in microseconds, never behind the newest packet (expiry and finish use it). */
+  const now = (): Micros => Math.max(Date.now() * 1000, lastTs);
+
+  let failed: { err: unknown } | undefined;
+  let wake: () => void = () => undefined;
+  const capture = openLiveCapture({
+    device: options.device,
+    ...(options.filter ? { filter: options.filter } : {}),
+    onPacket,
+    ...(options.onProgress ? { onBatchEnd: options.onProgress } : {}),
+    onError: (err) => {
+      failed = { err };
+      wake();
+    },
+  });
+  options.onStart?.(capture.linkType);
+  const tick = setInterval(() => {
+    try {
+      reassembler.expireIdle(now());
+      options.onProgress?.();
+    } catch (err) {
+      failed ??= { err };
+      wake();
+    }
+  }, TICK_MS);
+  try {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      if (options.signal.aborted || failed) resolve();
+      options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    clearInterval(tick);
+    capture.stop();
+  }
+  if (failed) {
+    try {
+      reassembler.finish(now());
+    } catch {
+      // the sink that failed may fail again; its first error is the one to report
+    }
+    throw failed.err;
+  }
+  reassembler.finish(now());
+  const pcap = capture.stats();
+  return {
+    packets, filteredOut: 0, bytesRead, flows, payloadBytes, gaps, gapBytes, notes, decode: decoder.stats,
+    ...(pcap ? { pcap } : {}),
+  };
+}
+
+/** The one-line summary of a live run: the file run's, plus libpcap's counters. */
+export function formatLiveSummary(s: LiveRunSummary): string {
+  const line = formatCaptureSummary(s);
+  if (!s.pcap) return line;
+  const ifDrops = s.pcap.ifDropped ? `, ${s.pcap.ifDropped} dropped by interface` : '';
+  return `${line}, ${s.pcap.received} received by filter, ${s.pcap.dropped} dropped by kernel${ifDrops}`;
+}
