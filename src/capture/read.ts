@@ -15,9 +15,10 @@ export interface ReadCaptureOptions {
   onPacket: PacketSink;
   /**
    * Called after each chunk with the bytes read so far and the file size (undefined for stdin or
-   * a pipe). Called at least once at the end with the final count.
+   * a pipe). Called at least once at the end with the final count. When it returns a promise,
+   * the next chunk is parsed only after it settles (backpressure from slow consumers).
    */
-  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => Promise<void> | void;
   /** Bytes per read from a path, default 1 MiB (values below 1 are raised to 1); stdin chunks are the stream's. */
   chunkSize?: number;
   /** Aborts between chunks: the promise then rejects with `signal.reason`. */
@@ -93,14 +94,15 @@ async function readFile(path: string, chunkSize: number, options: ReadCaptureOpt
       pending = readInto(handle, reading, seekable ? position : null, path);
       try {
         parser.push(parsing.subarray(0, got));
-        options.onProgress?.(position, known);
+        const wait = options.onProgress?.(position, known);
+        if (wait) await wait;
       } catch (err) {
         await pending.catch(() => 0);
         throw err;
       }
     }
     parser.end();
-    options.onProgress?.(position, known);
+    await options.onProgress?.(position, known);
     return { format: parser.format as CaptureFormat, packets: parser.packetsDelivered, bytes: position };
   } finally {
     await handle.close().catch(() => undefined);
@@ -127,7 +129,8 @@ async function readStream(
       options.signal?.throwIfAborted();
       position += chunk.length;
       parser.push(chunk);
-      options.onProgress?.(position, undefined);
+      const wait = options.onProgress?.(position, undefined);
+      if (wait) await wait;
       // A stream may hand over many buffered chunks without yielding: give the loop a turn.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -138,7 +141,7 @@ async function readStream(
   }
   options.signal?.throwIfAborted();
   parser.end();
-  options.onProgress?.(position, undefined);
+  await options.onProgress?.(position, undefined);
   return { format: parser.format as CaptureFormat, packets: parser.packetsDelivered, bytes: position };
 }
 

@@ -21,8 +21,8 @@ export interface CaptureRunOptions {
   filter?: string;
   /** Every event goes to each sink, in order. */
   sinks: FlowEventSink[];
-  /** Called between batches with the bytes read so far. */
-  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  /** Called between batches with the bytes read so far; a returned promise holds the next batch back until it settles. */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => Promise<void> | void;
   /** Aborting stops reading; flows seen so far are finished normally. */
   signal?: AbortSignal;
 }
@@ -85,7 +85,7 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
       onPacket,
       onProgress: (read, total) => {
         bytesRead = read;
-        options.onProgress?.(read, total);
+        return options.onProgress?.(read, total);
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });

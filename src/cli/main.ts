@@ -71,7 +71,10 @@ async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs
       ...(config.filter ? { filter: config.filter } : {}),
       sinks: [sink],
       signal: abort.signal,
-      onProgress: () => stdout.flush(),
+      onProgress: () => {
+        stdout.flush();
+        return backlogOf(outputs);
+      },
     });
     await closeAll(outputs);
     stdout.flush();
@@ -132,6 +135,16 @@ function fanOut(outputs: FlowOutput[]): FlowEventSink {
   return (event: FlowEvent) => {
     for (let i = 0; i < outputs.length; i++) outputs[i].handle(event);
   };
+}
+
+/** Resolves when every output that asked the producer to wait has caught up; undefined if none did. */
+function backlogOf(outputs: FlowOutput[]): Promise<void> | undefined {
+  let waits: Promise<void>[] | undefined;
+  for (const output of outputs) {
+    const wait = output.backlog?.();
+    if (wait) (waits ??= []).push(wait);
+  }
+  return waits && Promise.all(waits).then(() => undefined);
 }
 
 async function closeAll(outputs: FlowOutput[]): Promise<void> {

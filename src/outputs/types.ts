@@ -14,6 +14,12 @@ import type { FlowEvent } from '../core/types.js';
 export interface FlowOutput {
   handle(event: FlowEvent): void;
   close(): Promise<void> | void;
+  /**
+   * Optional backpressure: undefined when the output keeps up, else a promise that resolves
+   * when the producer may go on. Producers that can wait (file reading) await it between
+   * batches; live sources do not, and the output then buffers.
+   */
+  backlog?(): Promise<void> | undefined;
 }
 
 /**

@@ -64,47 +64,55 @@ const KIND_LOG = 0;
 const KIND_FILE = 1;
 const KIND_GAP = 2;
 
-/** Growable parallel typed arrays: the chunk index of one flow. */
+/** Numbers per chunk in a {@link ChunkIndex}: dir and kind packed, ts, offset, length, where. */
+const STRIDE = 5;
+
+/**
+ * The chunk index of one flow: one growable Float64Array, {@link STRIDE} numbers per chunk
+ * (one allocation per doubling instead of one per field).
+ */
 class ChunkIndex {
   count = 0;
-  dirs = new Uint8Array(8);
-  kinds = new Uint8Array(8);
-  ts = new Float64Array(8);
-  offsets = new Float64Array(8);
-  lengths = new Uint32Array(8);
-  where = new Float64Array(8);
+  cells = new Float64Array(16 * STRIDE);
 
   push(dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
-    if (this.count === this.dirs.length) this.grow();
-    const i = this.count++;
-    this.dirs[i] = dir;
-    this.kinds[i] = kind;
-    this.ts[i] = ts;
-    this.offsets[i] = offset;
-    this.lengths[i] = length;
-    this.where[i] = where;
+    let cells = this.cells;
+    const base = this.count * STRIDE;
+    if (base === cells.length) {
+      const grown = new Float64Array(cells.length * 2);
+      grown.set(cells);
+      this.cells = cells = grown;
+    }
+    this.count++;
+    cells[base] = dir * 4 + kind;
+    cells[base + 1] = ts;
+    cells[base + 2] = offset;
+    cells[base + 3] = length;
+    cells[base + 4] = where;
   }
 
-  private grow(): void {
-    const n = this.dirs.length * 2;
-    const dirs = new Uint8Array(n);
-    dirs.set(this.dirs);
-    this.dirs = dirs;
-    const kinds = new Uint8Array(n);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    const ts = new Float64Array(n);
-    ts.set(this.ts);
-    this.ts = ts;
-    const offsets = new Float64Array(n);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-    const lengths = new Uint32Array(n);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-    const where = new Float64Array(n);
-    where.set(this.where);
-    this.where = where;
+  dir(i: number): number {
+    return this.cells[i * STRIDE] >> 2;
+  }
+
+  kind(i: number): number {
+    return this.cells[i * STRIDE] & 3;
+  }
+
+  ts(i: number): number {
+    return this.cells[i * STRIDE + 1];
+  }
+
+  offset(i: number): number {
+    return this.cells[i * STRIDE + 2];
+  }
+
+  length(i: number): number {
+    return this.cells[i * STRIDE + 3];
+  }
+
+  where(i: number): number {
+    return this.cells[i * STRIDE + 4];
   }
 }
 
@@ -231,11 +239,11 @@ export class FlowStore {
     if (!entry || index < 0 || index >= entry.chunks.count) return undefined;
     const c = entry.chunks;
     return {
-      dir: c.dirs[index] === 0 ? 'c2s' : 's2c',
-      kind: c.kinds[index] === KIND_GAP ? 'gap' : 'data',
-      ts: c.ts[index],
-      offset: c.offsets[index],
-      length: c.lengths[index],
+      dir: c.dir(index) === 0 ? 'c2s' : 's2c',
+      kind: c.kind(index) === KIND_GAP ? 'gap' : 'data',
+      ts: c.ts(index),
+      offset: c.offset(index),
+      length: c.length(index),
     };
   }
 
@@ -244,10 +252,10 @@ export class FlowStore {
     const entry = this.flows.get(flowId);
     if (!entry || index < 0 || index >= entry.chunks.count) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
     const c = entry.chunks;
-    const kind = c.kinds[index];
+    const kind = c.kind(index);
     if (kind === KIND_GAP) return new Uint8Array(0);
-    if (kind === KIND_FILE) return this.source!.read(c.where[index], c.lengths[index]);
-    return this.payload.read(c.where[index], c.lengths[index]);
+    if (kind === KIND_FILE) return this.source!.read(c.where(index), c.length(index));
+    return this.payload.read(c.where(index), c.length(index));
   }
 
   /** Releases the spill files and the source file handle. */
@@ -277,12 +285,14 @@ export class FlowStore {
   /** Grows the flow's last chunk when the new bytes continue it in stream and storage. */
   private extendLast(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): boolean {
     const c = entry.chunks;
-    const i = c.count - 1;
-    if (i < 0 || c.dirs[i] !== dir || c.kinds[i] !== kind) return false;
-    if (ts - c.ts[i] > MERGE_WINDOW_MICROS) return false;
-    if (c.offsets[i] + c.lengths[i] !== offset || c.where[i] + c.lengths[i] !== where) return false;
-    if (c.lengths[i] + length > MAX_CHUNK) return false;
-    c.lengths[i] += length;
+    if (c.count === 0) return false;
+    const cells = c.cells;
+    const base = (c.count - 1) * STRIDE;
+    if (cells[base] !== dir * 4 + kind || ts - cells[base + 1] > MERGE_WINDOW_MICROS) return false;
+    const lastLength = cells[base + 3];
+    if (cells[base + 2] + lastLength !== offset || cells[base + 4] + lastLength !== where) return false;
+    if (lastLength + length > MAX_CHUNK) return false;
+    cells[base + 3] = lastLength + length;
     return true;
   }
 

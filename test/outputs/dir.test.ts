@@ -27,11 +27,11 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('DirectoryOutput', () => {
-  it('writes each direction at its offsets, tcpflow names, no file for a silent direction', () => {
+describe('DirectoryOutput', async () => {
+  it('writes each direction at its offsets, tcpflow names, no file for a silent direction', async () => {
     const out = new DirectoryOutput({ dir: join(dir, 'sub', 'out') });
     for (const e of [start(1), data(1, 'c2s', 0, 'GET / HTTP/1.1\r\n'), data(1, 'c2s', 16, '\r\n'), end(1)]) out.handle(e);
-    out.close();
+    await out.close();
     const outDir = join(dir, 'sub', 'out');
     expect(readdirSync(outDir)).toEqual([C2S]);
     expect(readFileSync(join(outDir, C2S), 'utf8')).toBe('GET / HTTP/1.1\r\n\r\n');
@@ -39,7 +39,7 @@ describe('DirectoryOutput', () => {
     expect(statSync(join(outDir, C2S)).mtimeMs).toBe(T0 / 1000);
   });
 
-  it('leaves gaps as sparse holes that read as zeros, and extends the file over a trailing gap', () => {
+  it('leaves gaps as sparse holes that read as zeros, and extends the file over a trailing gap', async () => {
     const out = new DirectoryOutput({ dir });
     const hole = 8 * 1024 * 1024;
     out.handle(start(1));
@@ -49,7 +49,7 @@ describe('DirectoryOutput', () => {
     out.handle(data(1, 's2c', 0, 'abc'));
     out.handle(gap(1, 's2c', 3, 1000)); // trailing gap
     out.handle(end(1));
-    out.close();
+    await out.close();
     const c2s = readFileSync(join(dir, C2S));
     expect(c2s.length).toBe(10 + hole);
     expect(c2s.subarray(0, 5).toString()).toBe('hello');
@@ -64,17 +64,17 @@ describe('DirectoryOutput', () => {
     expect(s2c.subarray(3).every((b) => b === 0)).toBe(true);
   });
 
-  it('writes a file for a direction that only had a gap (data start missed)', () => {
+  it('writes a file for a direction that only had a gap (data start missed)', async () => {
     const out = new DirectoryOutput({ dir });
     out.handle(start(1));
     out.handle(gap(1, 's2c', 0, 10));
     out.handle(end(1));
-    out.close();
+    await out.close();
     expect(readdirSync(dir)).toEqual([S2C]);
     expect(readFileSync(join(dir, S2C))).toEqual(Buffer.alloc(10));
   });
 
-  it('names a reused 4-tuple with c1, c2 (per direction, like tcpflow) and never overwrites', () => {
+  it('names a reused 4-tuple with c1, c2 (per direction, like tcpflow) and never overwrites', async () => {
     writeFileSync(join(dir, S2C + 'c1'), 'from an earlier run');
     const out = new DirectoryOutput({ dir });
     // flow 1 and 2 on the same tuple; flow 3 too but while flow 2 is still open; flow 4 differs by VLAN
@@ -90,7 +90,7 @@ describe('DirectoryOutput', () => {
     out.handle(start(4, { ...KEY, vlan: 7 }));
     out.handle(data(4, 'c2s', 0, 'vlan'));
     out.handle(end(2));
-    out.close();
+    await out.close();
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
     expect(read(C2S)).toBe('one');
     expect(read(S2C)).toBe('ONE');
@@ -102,7 +102,7 @@ describe('DirectoryOutput', () => {
     expect(readdirSync(dir).length).toBe(7);
   });
 
-  it('handles many interleaved flows beyond the descriptor cap with a small buffer pool', () => {
+  it('handles many interleaved flows beyond the descriptor cap with a small buffer pool', async () => {
     const flows = 60;
     const out = new DirectoryOutput({ dir, maxOpenFiles: 7, bufferBytes: 64, maxBuffers: 3, setFileTimes: false });
     const expected = new Map<string, Buffer[]>();
@@ -126,7 +126,7 @@ describe('DirectoryOutput', () => {
       }
       if (round === 20) for (let i = 1; i <= flows; i += 3) out.handle(end(i)); // end some flows midway
     }
-    out.close();
+    await out.close();
     expect(out.openFileCount).toBe(0);
     let files = 0;
     for (let i = 1; i <= flows; i++) {
@@ -150,7 +150,7 @@ describe('DirectoryOutput', () => {
     expect(out.fileCount).toBe(files);
   });
 
-  it('coalesces contiguous writes and writes large chunks directly (content is what counts)', () => {
+  it('coalesces contiguous writes and writes large chunks directly (content is what counts)', async () => {
     const out = new DirectoryOutput({ dir, bufferBytes: 1024, maxBuffers: 1 });
     out.handle(start(1));
     const big = Buffer.alloc(5000, 'x');
@@ -159,29 +159,57 @@ describe('DirectoryOutput', () => {
     out.handle(data(1, 'c2s', 5100, 'b'.repeat(100)));
     out.handle(data(1, 's2c', 0, 'c'.repeat(100))); // takes the only buffer from c2s
     out.handle(data(1, 'c2s', 5200, 'd'.repeat(10)));
-    out.close(); // no flow-end: close() finishes the flow
+    await out.close(); // no flow-end: close() finishes the flow
     expect(readFileSync(join(dir, C2S), 'utf8')).toBe('a'.repeat(100) + 'x'.repeat(5000) + 'b'.repeat(100) + 'd'.repeat(10));
     expect(readFileSync(join(dir, S2C), 'utf8')).toBe('c'.repeat(100));
   });
 
-  it('ignores events of flows it never saw start, and empty data', () => {
+  it('ignores events of flows it never saw start, and empty data', async () => {
     const out = new DirectoryOutput({ dir });
     out.handle(data(9, 'c2s', 0, 'x'));
     out.handle(start(1));
     out.handle(data(1, 'c2s', 0, new Uint8Array(0)));
     out.handle(end(1));
-    out.close();
+    await out.close();
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('does not keep event bytes: the caller may reuse its buffer', () => {
+  it('does not keep event bytes: the caller may reuse its buffer', async () => {
     const out = new DirectoryOutput({ dir });
     out.handle(start(1));
     const shared = Buffer.from('first');
     out.handle(data(1, 'c2s', 0, shared));
     shared.write('XXXXX');
     out.handle(data(1, 'c2s', 5, Buffer.from('second')));
-    out.close();
+    await out.close();
     expect(readFileSync(join(dir, C2S), 'utf8')).toBe('firstsecond');
+  });
+});
+
+describe('DirectoryOutput off the event loop', () => {
+  it('asks the producer to wait while too many bytes are queued, then lets it go on', async () => {
+    const out = new DirectoryOutput({ dir, maxPendingBytes: 1000, bufferBytes: 64 });
+    out.handle(start(1));
+    expect(out.backlog()).toBeUndefined();
+    out.handle(data(1, 'c2s', 0, Buffer.alloc(5000, 'a'))); // large: queued at once
+    expect(out.pendingWriteBytes).toBe(5000);
+    const wait = out.backlog();
+    expect(wait).toBeInstanceOf(Promise);
+    await wait;
+    expect(out.pendingWriteBytes).toBeLessThanOrEqual(500);
+    out.handle(end(1));
+    await out.close();
+    expect(out.pendingWriteBytes).toBe(0);
+    expect(readFileSync(join(dir, C2S)).length).toBe(5000);
+  });
+
+  it('reports a file-system failure as one UserError from close(), and from handle() after it', async () => {
+    const gone = join(dir, 'gone');
+    const out = new DirectoryOutput({ dir: gone });
+    rmSync(gone, { recursive: true });
+    out.handle(start(1));
+    out.handle(data(1, 'c2s', 0, 'x'));
+    await expect(out.close()).rejects.toThrow(/^cannot create .*gone.*no such file or directory/);
+    expect(() => out.handle(start(2))).toThrow(/^cannot create /);
   });
 });
