@@ -59,7 +59,7 @@ Outputs (headless; several may be combined, one of -c/--log/--json at a time)
   --log          sockspy dialogue: '=' events, '>' client lines, '<' server lines
   --json         one JSON object per flow event (payload in base64)
   -w FILE        proxy: write the relayed conversations as a pcap file
-  --hex          hex dump instead of text (with -c)
+  --hex          hex dumps instead of text lines (with -c or --log)
   -t             timestamps on --log lines
   --no-tui       headless even when stdout is a terminal
   -q             no summary on stderr
@@ -131,8 +131,8 @@ export function parseArgs(argv: readonly string[]): CliConfig {
   if (config.writePcap !== undefined && config.forwards.length === 0) {
     throw new UserError('-w writes proxied conversations; it goes with -L');
   }
-  if (config.hex && config.textView !== 'console') {
-    throw new UserError('--hex goes with -c');
+  if (config.hex && config.textView !== 'console' && config.textView !== 'log') {
+    throw new UserError('--hex goes with -c or --log');
   }
   return config;
 }

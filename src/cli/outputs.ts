@@ -25,7 +25,7 @@ export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   }
   switch (config.textView) {
     case 'console': outputs.push(new ConsoleOutput(out, { hex: config.hex })); break;
-    case 'log': outputs.push(new LogOutput(out, { timestamps: config.timestamps })); break;
+    case 'log': outputs.push(new LogOutput(out, { timestamps: config.timestamps, hex: config.hex })); break;
     case 'json': outputs.push(new JsonOutput(out)); break;
   }
   return outputs;

@@ -30,10 +30,22 @@
  * With `timestamps: true` every line starts with `HH:MM:SS.uuuuuu ` (UTC, before any tag):
  * the time of the event that wrote it (for a partial line written later, the time of its
  * direction's last data).
+ *
+ * With `hex: true` (sockspy's hex display) the `=` lines are the same, and each data chunk is
+ * written when it arrives as hex dump lines of `render/hex.ts` (`hexDumpLines`), each after
+ * the direction's sign, labelled with the stream offset of that direction:
+ *
+ *   >00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|
+ *   <00000000  48 54 54 50 2f 31 2e 31  20 32 30 30 20 4f 4b 0d  |HTTP/1.1 200 OK.|
+ *
+ * No line is held back in hex mode (nothing is partial), so the dialogue keeps its order by
+ * construction; the ASCII column shows every byte outside 0x20..0x7e as `.`, so no raw control
+ * byte reaches the output. Tags and timestamps are added exactly as in text mode.
  */
 import { otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
+import { hexDumpLines } from '../render/hex.js';
 import { DEFAULT_MAX_LINE_BYTES, displayText, LineAssembler, type TextLine } from '../render/lines.js';
 import { formatTimestamp } from '../render/time.js';
 import type { FlowOutput, TextSink } from './types.js';
@@ -42,8 +54,13 @@ import type { FlowOutput, TextSink } from './types.js';
 export interface LogOutputOptions {
   /** Start every line with the UTC time `HH:MM:SS.uuuuuu `. Default false. */
   readonly timestamps?: boolean;
-  /** Cap on one line's bytes (longer lines are cut, marked `\+`). Default 4096. */
+  /** Cap on one line's bytes (longer lines are cut, marked `\+`). Default 4096. Unused in hex mode. */
   readonly maxLineBytes?: number;
+  /**
+   * Show data as hex dump lines (`>`/`<` + `hexDumpLines` at the chunk's stream offset, written
+   * when the chunk arrives) instead of text lines. Default false.
+   */
+  readonly hex?: boolean;
 }
 
 interface LogFlow {
@@ -69,6 +86,7 @@ export class LogOutput implements FlowOutput {
   private readonly flows = new Map<number, LogFlow>();
   private readonly timestamps: boolean;
   private readonly maxLineBytes: number;
+  private readonly hex: boolean;
   /** True once two flows were open at the same time: every line is tagged from then on. */
   private tagging = false;
   private text = '';
@@ -77,6 +95,7 @@ export class LogOutput implements FlowOutput {
   constructor(private readonly out: TextSink, options: LogOutputOptions = {}) {
     this.timestamps = options.timestamps ?? false;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.hex = options.hex ?? false;
   }
 
   handle(event: FlowEvent): void {
@@ -98,8 +117,12 @@ export class LogOutput implements FlowOutput {
         if (flow.lastDir !== dir) this.flushPartial(id, flow, otherDirection(dir));
         flow.lastDir = dir;
         flow.lastDataTs[dir] = event.ts;
-        const lines = flow.lines[dir].push(event.bytes, this.lineScratch);
         const sign = SIGN[dir];
+        if (this.hex) {
+          for (const hexLine of hexDumpLines(event.bytes, event.offset)) this.line(id, event.ts, sign + hexLine);
+          break;
+        }
+        const lines = flow.lines[dir].push(event.bytes, this.lineScratch);
         for (let i = 0; i < lines.length; i++) this.line(id, event.ts, sign + displayText(lines[i]));
         lines.length = 0;
         break;

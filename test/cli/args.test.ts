@@ -36,11 +36,17 @@ describe('parseArgs', () => {
     [['-D', '-i', 'lo'], /-D lists the interfaces and exits/],
     [['-D', 'tcp'], /-D lists the interfaces and exits/],
     [['-r', 'f', '-w', 'x.pcap'], /-w writes proxied/],
-    [['-r', 'f', '--json', '--hex'], /--hex goes with -c/],
-    [['-r', 'f', '--log', '--hex'], /--hex goes with -c/],
+    [['-r', 'f', '--json', '--hex'], /--hex goes with -c or --log/],
+    [['-r', 'f', '--hex'], /--hex goes with -c or --log/],
+    [['-L', '1:a:2', '-o', 'out', '--hex'], /--hex goes with -c or --log/],
   ])('rejects %j with one line', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UserError);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+  it('takes --hex with -c or --log', () => {
+    expect(parseArgs(['-r', 'f', '-c', '--hex'])).toMatchObject({ textView: 'console', hex: true });
+    expect(parseArgs(['-r', 'f', '--hex', '--log', '-t'])).toMatchObject({ textView: 'log', hex: true, timestamps: true });
+    expect(parseArgs(['-r', 'f', '--log']).hex).toBe(false);
   });
   it('lets options stand after -- as filter words', () => {
     expect(parseArgs(['-r', 'f', '--', 'not', 'port', '22']).filter).toBe('not port 22');

@@ -60,6 +60,47 @@ describe('flowspy command', () => {
     assertTerminalSafe(hex.raw);
   });
 
+  it('--log --hex: the same = lines, data as >/< hex dump lines in dialogue order, terminal-safe', () => {
+    const r = flowspy(['-r', demo, '--log', '--hex', '-q']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    assertTerminalSafe(r.raw);
+    const lines = r.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.slice(0, 2)).toEqual([
+      '=connect from 192.168.1.23:51000 to 198.51.100.10:80',
+      '>00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|',
+    ]);
+    // The binary protocol flow of the demo, whole: every chunk at its stream offset, in order.
+    const binary = lines.filter((l) => l.startsWith('#4 '));
+    expect(binary).toEqual([
+      '#4 =connect from [2001:db8:1::23]:50100 to [2001:db8:2::7]:7777',
+      '#4 >00000000  00 00 00 0e 01 00 07 73  65 73 73 69 6f 6e 00 ff  |.......session..|',
+      '#4 >00000010  10 00                                             |..|',
+      '#4 <00000000  00 00 00 65 81 00 00 00  60 3a ab ac 26 af 23 1a  |...e....`:..&.#.|',
+      '#4 <00000010  71 6c 91 5d 31 18 3e bc  d2 ef 51 22 9d 72 4f db  |ql.]1.>...Q".rO.|',
+      '#4 <00000020  d9 6f 39 6e ae 2b c8 22  2f 0c e3 ed 8c 68 7b a2  |.o9n.+."/....h{.|',
+      '#4 <00000030  89 99 d6 39 a7 9f f2 55  fe 91 15 b8 20 aa 7a 94  |...9...U.... .z.|',
+      '#4 <00000040  8a a0 4d c0 9d fe 49 4c  dc 8e e0 b9 06 b2 30 29  |..M...IL......0)|',
+      '#4 <00000050  4a 60 1c df 3c b7 62 cf  42 05 19 0c 4b b3 df e1  |J`..<.b.B...K...|',
+      '#4 <00000060  7c 45 fb 50 51 67 70 78  c9                       ||E.PQgpx.|',
+      '#4 >00000012  00 00 00 0b 02 00 04 70  69 6e 67 1b 7f 80 fe     |.......ping....|',
+      '#4 <00000069  00 00 00 09 82 00 00 00  04 70 6f 6e 67           |.........pong|',
+      '#4 =client closed (FIN)',
+      '#4 =server closed (FIN)',
+      '#4 =connection closed',
+    ]);
+    // Every line is an event line or a hex dump line; the event lines are exactly the text log's.
+    const isEvent = (l: string) => /^(#\d+ )?=/.test(l);
+    for (const l of lines.filter((l) => !isEvent(l))) {
+      expect(l).toMatch(/^(#\d+ )?[<>][0-9a-f]{8} ( [0-9a-f]{2}| {3}){8} ( [0-9a-f]{2}| {3}){8}  \|[\x20-\x7e]{1,16}\|$/);
+    }
+    const text = flowspy(['-r', demo, '--log', '-q']);
+    expect(lines.filter(isEvent)).toEqual(text.stdout.split('\n').filter(isEvent));
+    const timed = flowspy(['-r', demo, '--log', '--hex', '-t', '-q']);
+    expect(timed.stdout.split('\n')[1]).toBe('00:00:00.102450 ' + lines[1]);
+  });
+
   it('--json gives one parseable object per event, payload in base64', () => {
     const r = flowspy(['-r', demo, '--json', '-q']);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));

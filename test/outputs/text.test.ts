@@ -121,6 +121,54 @@ describe('LogOutput (sockspy dialogue)', () => {
     );
   });
 
+  it('hex mode: same = lines, each chunk as >/< hex dump lines at its stream offset (hexdump -C layout)', async () => {
+    // The expected hex lines are `hexdump -C` of the same bytes (offset of 'lo' moved to 0x29).
+    expect(await run((out) => new LogOutput(out, { hex: true }), HTTP)).toBe(
+      [
+        '=connect from 10.0.0.1:20000 to 10.0.0.2:80',
+        '>00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|',
+        '>00000010  48 6f 73 74 3a 20 78 0d  0a 0d 0a                 |Host: x....|',
+        '<00000000  48 54 54 50 2f 31 2e 31  20 32 30 30 20 4f 4b 0d  |HTTP/1.1 200 OK.|',
+        '<00000010  0a 43 6f 6e 74 65 6e 74  2d 4c 65 6e 67 74 68 3a  |.Content-Length:|',
+        '<00000020  20 35 0d 0a 0d 0a 68 65  6c                       | 5....hel|',
+        '<00000029  6c 6f                                             |lo|',
+        '=gap: 100 bytes missing from server at offset 43',
+        '=server closed (FIN)',
+        '=note: data after peer FIN',
+        '=client closed (FIN)',
+        '=connection closed',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('hex mode: writes a chunk when it arrives, tags and timestamps as in text mode, no raw control byte', async () => {
+    const hostile = Uint8Array.from([0x1b, 0x5b, 0x32, 0x4a, 0x07, 0x00, 0x0a, 0x0d, 0x7f, 0x80, 0x9b, 0xc2, 0x85, 0xe2, 0x80, 0xae, 0x7c, 0x3d, 0x7b, 0x7d]);
+    const events: FlowEvent[] = [
+      start(1, T0),
+      data(1, T0 + 1, 'c2s', 0, 'one\npart'),
+      start(2, T0 + 2, KEY2),
+      data(2, T0 + 3, 's2c', 0x1234, hostile),
+      data(1, T0 + 4, 's2c', 0, 'ONE\n'),
+      { type: 'flow-end', flowId: 1, ts: T0 + 5, reason: 'fin' },
+    ];
+    const text = await run((out) => new LogOutput(out, { hex: true, timestamps: true }), events);
+    expect(text).toBe(
+      [
+        '03:04:05.000000 =connect from 10.0.0.1:20000 to 10.0.0.2:80',
+        '03:04:05.000001 >00000000  6f 6e 65 0a 70 61 72 74                           |one.part|',
+        '03:04:05.000002 #1 =still open: connection from 10.0.0.1:20000 to 10.0.0.2:80',
+        '03:04:05.000002 #2 =connect from [2001:db8::1]:40000 to [2001:db8::2]:443 vlan 42',
+        '03:04:05.000003 #2 <00001234  1b 5b 32 4a 07 00 0a 0d  7f 80 9b c2 85 e2 80 ae  |.[2J............|',
+        '03:04:05.000003 #2 <00001244  7c 3d 7b 7d                                       ||={}|',
+        '03:04:05.000004 #1 <00000000  4f 4e 45 0a                                       |ONE.|',
+        '03:04:05.000005 #1 =connection closed',
+        '',
+      ].join('\n'),
+    );
+    expect(/^[\x20-\x7e\n]*$/.test(text)).toBe(true);
+  });
+
   it('writes each event with one call to out', async () => {
     const calls: string[] = [];
     const log = new LogOutput((s) => calls.push(s));
