@@ -2,9 +2,10 @@
  * `-o DIR`: tcpflow-style output, one file per direction of every flow.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
+import { DIR_WRITER_SOURCE, OP_CREATE, OP_FINISH, OP_WRITE, type WriterBatch, type WriterReport, type WriterSetup } from './dirWriterThread.js';
 import { tcpflowDirectionName } from './tcpflowNames.js';
 import type { FlowOutput } from './types.js';
 
@@ -19,50 +20,30 @@ export interface DirectoryOutputOptions {
   readonly maxOpenFiles?: number;
   /** Size of one coalescing write buffer. Default 64 KiB. */
   readonly bufferBytes?: number;
-  /** Most coalescing buffers filling at once (bounds them at maxBuffers × bufferBytes). Default 512 (32 MiB). */
+  /** Most coalescing slots filling at once (bounds them at maxBuffers × bufferBytes). Default 512 (32 MiB). */
   readonly maxBuffers?: number;
   /**
-   * Bytes handed to the file system and not yet written above which {@link DirectoryOutput.backlog}
-   * asks the producer to wait. Default 32 MiB.
+   * Bytes handed to the writer thread and not yet written above which
+   * {@link DirectoryOutput.backlog} asks the producer to wait. Default 32 MiB.
    */
   readonly maxPendingBytes?: number;
   /** Set each file's access and modification time to its flow's start, as tcpflow does. Default true. */
   readonly setFileTimes?: boolean;
 }
 
-/** A file-system operation of one file; calls `done` exactly once. */
-type FileOp = (done: (err?: Error | null) => void) => void;
-
-/** An operation in a file's queue, with the bytes it writes. */
-interface QueuedOp {
-  readonly run: FileOp;
-  readonly bytes: number;
-  /** Runs even after an earlier failure (closing a descriptor). */
-  readonly always: boolean;
-}
-
-/** One direction's file. */
+/** One direction's file, as the main thread sees it. */
 interface DirectionFile {
   readonly key: FlowKey;
   readonly dir: Direction;
-  /** The name's `cN` index, claimed on first use; -1 before. */
-  index: number;
-  /** Full path once claimed (the create may still be pending). */
-  path: string | undefined;
-  /** True from the moment an open is queued until its close is queued. */
-  opened: boolean;
-  /** The descriptor, once the queued open has completed (-1 otherwise). */
-  fd: number;
-  /** Operations waiting to run, in order; one runs at a time. */
-  readonly ops: QueuedOp[];
-  running: boolean;
-  /** Coalescing buffer holding bytes for positions [bufferPos, bufferPos + bufferLength). */
-  buffer: Buffer | undefined;
+  /** Writer-thread id, assigned on first use (-1 before: no file yet). */
+  id: number;
+  /** Slab slot coalescing bytes for positions [bufferPos, bufferPos + bufferLength), or -1. */
+  slot: number;
   bufferPos: number;
   bufferLength: number;
   /** End of the stream seen so far (data and gaps): the file's final size. */
   streamEnd: number;
-  /** End of the bytes actually written (or buffered). */
+  /** End of the bytes written (or buffered). */
   dataEnd: number;
 }
 
@@ -72,74 +53,108 @@ interface FlowFiles {
   readonly s2c: DirectionFile;
 }
 
+/** A batch is sent once it holds this many payload bytes (else at the end of the event-loop turn). */
+const BATCH_BYTES = 4 << 20;
+/** How long a producer out of slots waits for the writer before checking again (ms). */
+const SLOT_WAIT_MS = 50;
+
 /**
  * Writes each direction of each flow to its own file in `dir`, named as tcpflow 1.6.1 names it
  * (sender first, see `tcpflowFlowName`). Bytes go at their stream offsets; a gap leaves a hole
  * (sparse, reads as zeros), and a gap at the end still extends the file to the gap's end.
  * A name already taken (port reuse in this run, or a file left from an earlier run) gets
- * tcpflow's `c1`, `c2`, ... suffix: files are created exclusively and never overwritten; in a
- * fresh directory the suffixes follow the order in which the files were first used.
- * A direction without data or gaps gets no file. Each file's times are set to its flow's start
- * (tcpflow uses the direction's first packet, which the flow model does not carry; the flow
- * start is within a round trip of it). Events of flows never started are ignored.
+ * tcpflow's `c1`, `c2`, ... suffix: files are created exclusively and never overwritten, in the
+ * order of their first use. A direction without data or gaps gets no file. Each file's times are
+ * set to its flow's start (tcpflow uses the direction's first packet, which the flow model does
+ * not carry; the flow start is within a round trip of it). Events of flows never started are
+ * ignored.
  *
- * The file system work runs off the event loop (Node's thread pool), in order per file, so
- * reading and reassembly go on while files are created and written. `handle` never blocks:
- * contiguous bytes are coalesced into a bounded pool of buffers and full buffers are queued.
- * A producer that can wait should await {@link backlog} between batches; memory is then bounded
- * by `maxPendingBytes` plus one batch. At most `maxOpenFiles` descriptors are open at once.
- * The first file-system error is thrown (as a `UserError`) by the next `handle` or by `close`.
+ * The system calls run on a writer thread (see `dirWriterThread.ts`), so reading and
+ * reassembly go on while files are created and written. Contiguous bytes are coalesced into
+ * slots of one shared slab (`maxBuffers` filling, `maxPendingBytes` more with the writer:
+ * memory is fixed at construction); full slots and file commands are handed over in batches
+ * (at the end of each event-loop turn, or sooner when large). A producer that can wait awaits
+ * {@link backlog} between its batches; one that does not (a live source) blocks inside
+ * `handle` only when every slot is with the writer, i.e. when the disk cannot keep up.
+ * At most `maxOpenFiles` descriptors are open at once. The first file-system error is thrown
+ * (as a `UserError`) by the next `handle` or by `close`.
  */
 export class DirectoryOutput implements FlowOutput {
-  private readonly dir: string;
-  private readonly maxOpenFiles: number;
   private readonly bufferBytes: number;
   private readonly maxBuffers: number;
-  private readonly maxPendingBytes: number;
+  private readonly maxInflightSlots: number;
   private readonly setFileTimes: boolean;
   private readonly flows = new Map<number, FlowFiles>();
-  /** Files with an open (or opening) descriptor, least recently used first. */
-  private readonly open = new Map<DirectionFile, true>();
-  /** Files holding a coalescing buffer, least recently used first. */
+  /** Files holding a slot, least recently used first. */
   private readonly buffered = new Map<DirectionFile, true>();
-  /** Next `cN` index to try per base name (names this run claimed). */
-  private readonly nextIndex = new Map<string, number>();
-  private readonly freeBuffers: Buffer[] = [];
-  private filesCreated = 0;
-  private pendingOps = 0;
+  private readonly worker: Worker;
+  /** Shared payload slots (see WriterSetup). */
+  private readonly slab: Uint8Array;
+  /** Bytes handed over per slot, to count them back. */
+  private readonly slotLength: Int32Array;
+  private readonly ring: Int32Array;
+  private readonly freeSlots: number[] = [];
+  /** Slots given back by the writer that were collected into freeSlots. */
+  private collected = 0;
+  /** Slots handed to the writer (sent or in the batch) and not yet collected back. */
+  private inflightSlots = 0;
+  private nextFileId = 0;
+  // the batch being gathered
+  private ops: number[] = [];
+  private names: string[] = [];
+  private batchBytes = 0;
+  private sendScheduled = false;
+  /** Bytes handed over and not yet written. */
   private pendingBytes = 0;
+  private filesCreated = 0;
+  private peakOpen = 0;
   private error: UserError | undefined;
-  /** Producers waiting in {@link backlog}. */
+  private closing: Promise<void> | undefined;
   private backlogWaiters: (() => void)[] = [];
-  /** `close()` waiting for every operation to finish. */
-  private idleWaiters: (() => void)[] = [];
+  private resolveDone: (() => void) | undefined;
 
   constructor(options: DirectoryOutputOptions) {
-    this.dir = options.dir;
-    this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? defaultMaxOpenFiles());
     this.bufferBytes = Math.max(1, options.bufferBytes ?? 64 * 1024);
     this.maxBuffers = Math.max(1, options.maxBuffers ?? 512);
-    this.maxPendingBytes = Math.max(1, options.maxPendingBytes ?? 32 << 20);
+    this.maxInflightSlots = Math.max(2, Math.ceil((options.maxPendingBytes ?? 32 << 20) / this.bufferBytes));
     this.setFileTimes = options.setFileTimes ?? true;
+    const slots = this.maxBuffers + this.maxInflightSlots;
+    this.slab = new Uint8Array(new SharedArrayBuffer(slots * this.bufferBytes));
+    this.slotLength = new Int32Array(slots);
+    this.ring = new Int32Array(new SharedArrayBuffer((slots + 1) * 4));
+    for (let slot = slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
+      fs.mkdirSync(options.dir, { recursive: true });
     } catch (err) {
-      throw new UserError(`cannot create output directory ${this.dir}: ${errorText(err)}`);
+      throw new UserError(`cannot create output directory ${options.dir}: ${errorText(err)}`);
     }
+    const setup: WriterSetup = {
+      dir: options.dir,
+      maxOpenFiles: Math.max(1, options.maxOpenFiles ?? defaultMaxOpenFiles()),
+      slab: this.slab.buffer as SharedArrayBuffer,
+      slotBytes: this.bufferBytes,
+      ring: this.ring.buffer as SharedArrayBuffer,
+    };
+    this.worker = new Worker(DIR_WRITER_SOURCE, { eval: true, workerData: setup });
+    this.worker.on('message', (report: WriterReport) => this.onReport(report));
+    this.worker.on('error', (err) => this.onReport({
+      filesCreated: this.filesCreated, peakOpenFiles: this.peakOpen, error: `writer thread failed: ${errorText(err)}`, done: true,
+    }));
   }
 
-  /** Number of files created so far. */
+  /** Files created so far (as last reported by the writer thread; exact after `close`). */
   get fileCount(): number {
     return this.filesCreated;
   }
 
-  /** Number of descriptors open or being opened right now (at most `maxOpenFiles`). */
-  get openFileCount(): number {
-    return this.open.size;
+  /** Most descriptors the writer had open at once (at most `maxOpenFiles`; exact after `close`). */
+  get peakOpenFiles(): number {
+    return this.peakOpen;
   }
 
-  /** Bytes queued for writing and not yet written. */
+  /** Bytes handed to the writer thread (or gathered for it) and not yet written. */
   get pendingWriteBytes(): number {
+    this.collectFreed();
     return this.pendingBytes;
   }
 
@@ -150,8 +165,7 @@ export class DirectoryOutput implements FlowOutput {
         const old = this.flows.get(event.flowId);
         if (old) this.finishFlow(old);
         const file = (dir: Direction): DirectionFile => ({
-          key: event.key, dir, index: -1, path: undefined, opened: false, fd: -1, ops: [], running: false,
-          buffer: undefined, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0,
+          key: event.key, dir, id: -1, slot: -1, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0,
         });
         this.flows.set(event.flowId, { startTs: event.ts, c2s: file('c2s'), s2c: file('s2c') });
         return;
@@ -166,7 +180,7 @@ export class DirectoryOutput implements FlowOutput {
         const flow = this.flows.get(event.flowId);
         if (!flow || event.length <= 0) return;
         const file = flow[event.dir];
-        if (file.path === undefined) this.ensureOpen(file);
+        if (file.id < 0) this.create(file);
         file.streamEnd = Math.max(file.streamEnd, event.offset + event.length);
         return;
       }
@@ -183,163 +197,127 @@ export class DirectoryOutput implements FlowOutput {
   }
 
   /**
-   * Undefined while the queued writes are within `maxPendingBytes`; otherwise a promise that
-   * resolves once they are down to half of it (or a write failed: the next `handle` throws).
+   * Undefined while the bytes not yet written are within `maxPendingBytes`; otherwise a promise
+   * that resolves once they are down to half of it (or writing failed: the next `handle` throws).
    */
   backlog(): Promise<void> | undefined {
-    if (this.pendingBytes <= this.maxPendingBytes || this.error) return undefined;
+    this.send();
+    this.collectFreed();
+    if (this.inflightSlots <= this.maxInflightSlots || this.error) return undefined;
     return new Promise((resolve) => this.backlogWaiters.push(resolve));
   }
 
   /**
-   * Finishes every flow (buffered bytes written, sizes and times set, descriptors closed) and
-   * resolves when all of it is on the file system; rejects with the first error.
+   * Finishes every flow (buffered bytes written, sizes and times set, descriptors closed), waits
+   * until the writer thread is done and resolves; rejects with the first error. Idempotent.
    */
-  async close(): Promise<void> {
-    for (const flow of this.flows.values()) this.finishFlow(flow);
-    this.flows.clear();
-    if (this.pendingOps > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    if (this.error) throw this.error;
+  close(): Promise<void> {
+    if (!this.closing) {
+      for (const flow of this.flows.values()) this.finishFlow(flow);
+      this.flows.clear();
+      const done = new Promise<void>((resolve) => { this.resolveDone = resolve; });
+      this.send(true);
+      this.closing = done.then(async () => {
+        await this.worker.terminate();
+        if (this.error) throw this.error;
+      });
+    }
+    return this.closing;
+  }
+
+  private create(file: DirectionFile): void {
+    file.id = this.nextFileId++;
+    this.names.push(tcpflowDirectionName(file.key, file.dir, 0));
+    this.ops.push(OP_CREATE, file.id, this.names.length - 1);
+    this.scheduleSend();
   }
 
   private write(file: DirectionFile, offset: number, bytes: Uint8Array): void {
     const length = bytes.length;
-    // Create the file (claiming its name) on first use; later writes open it only to flush.
-    if (file.path === undefined) this.ensureOpen(file);
+    if (file.id < 0) this.create(file);
     const end = offset + length;
     if (end > file.streamEnd) file.streamEnd = end;
     if (end > file.dataEnd) file.dataEnd = end;
-    if (file.buffer && file.bufferPos + file.bufferLength === offset && file.bufferLength + length <= this.bufferBytes) {
-      file.buffer.set(bytes, file.bufferLength);
+    if (file.slot >= 0 && file.bufferPos + file.bufferLength === offset && file.bufferLength + length <= this.bufferBytes) {
+      this.slab.set(bytes, file.slot * this.bufferBytes + file.bufferLength);
       file.bufferLength += length;
-      this.touch(this.buffered, file);
+      // LRU order matters only when the pool is full
+      if (this.buffered.size >= this.maxBuffers) {
+        this.buffered.delete(file);
+        this.buffered.set(file, true);
+      }
       return;
     }
     this.flushBuffer(file);
     if (length * 2 >= this.bufferBytes) {
-      const copy = Buffer.allocUnsafe(length);
-      copy.set(bytes);
-      this.queueWrite(file, copy, length, offset, false);
+      // large: straight into slots of its own, handed over at once
+      for (let done = 0; done < length; done += this.bufferBytes) {
+        const n = Math.min(this.bufferBytes, length - done);
+        const slot = this.takeSlot(file);
+        this.slab.set(n === length ? bytes : bytes.subarray(done, done + n), slot * this.bufferBytes);
+        this.queueWrite(file, slot, n, offset + done);
+      }
       return;
     }
-    const buffer = this.takeBuffer(file);
-    file.buffer = buffer;
-    buffer.set(bytes, 0);
+    const slot = this.takeSlot(file);
+    this.slab.set(bytes, slot * this.bufferBytes);
+    file.slot = slot;
     file.bufferPos = offset;
     file.bufferLength = length;
-    this.touch(this.buffered, file);
+    this.buffered.set(file, true);
   }
 
-  /** Queues the create (first use) or a reopen unless a descriptor is open or opening; marks the file most recently used. */
-  private ensureOpen(file: DirectionFile): void {
-    if (file.opened) {
-      this.touch(this.open, file);
-      return;
-    }
-    while (this.open.size >= this.maxOpenFiles) {
-      const oldest = this.open.keys().next().value as DirectionFile;
-      this.queueClose(oldest);
-    }
-    file.opened = true;
-    this.open.set(file, true);
-    if (file.path === undefined) {
-      const base = tcpflowDirectionName(file.key, file.dir, 0);
-      this.claimName(file, base);
-      this.enqueue(file, (done) => this.create(file, base, done), 0);
-    } else {
-      const reopenPath = file.path;
-      this.enqueue(file, (done) => fs.open(reopenPath, 'r+', (err, fd) => {
-        if (err) return done(new UserError(`cannot reopen ${reopenPath}: ${errorText(err)}`));
-        file.fd = fd;
-        done();
-      }), 0);
-    }
-  }
-
-  /** Gives `file` the next free `cN` index of `base` in this run. */
-  private claimName(file: DirectionFile, base: string): void {
-    const index = this.nextIndex.get(base) ?? 0;
-    this.nextIndex.set(base, index + 1);
-    file.index = index;
-    file.path = path.join(this.dir, tcpflowDirectionName(file.key, file.dir, index));
-  }
-
-  /** Creates the claimed name exclusively; a name taken by an earlier run moves on to the next free index. */
-  private create(file: DirectionFile, base: string, done: (err?: Error | null) => void): void {
-    fs.open(file.path!, 'wx', 0o666, (err, fd) => {
-      if (err) {
-        if (err.code !== 'EEXIST') return done(new UserError(`cannot create ${file.path}: ${errorText(err)}`));
-        this.claimName(file, base);
-        this.create(file, base, done);
-        return;
-      }
-      file.fd = fd;
-      this.filesCreated++;
-      done();
-    });
-  }
-
-  private touch(lru: Map<DirectionFile, true>, file: DirectionFile): void {
-    lru.delete(file);
-    lru.set(file, true);
-  }
-
-  /** A buffer from the pool; when `maxBuffers` are filling, the least recently used holder queues its own. */
-  private takeBuffer(forFile: DirectionFile): Buffer {
+  /**
+   * A free slot. When `maxBuffers` are filling, the least recently used holder hands its own
+   * over first; when every slot is with the writer, waits (blocking) until it gives some back.
+   */
+  private takeSlot(forFile: DirectionFile): number {
     if (this.buffered.size >= this.maxBuffers) {
       const holder = this.buffered.keys().next().value as DirectionFile;
-      if (holder === forFile) throw new Error('DirectoryOutput: buffer pool invariant broken');
+      if (holder === forFile) throw new Error('DirectoryOutput: slot pool invariant broken');
       this.flushBuffer(holder);
     }
-    return this.freeBuffers.pop() ?? Buffer.allocUnsafe(this.bufferBytes);
+    if (this.freeSlots.length === 0) this.collectFreed();
+    while (this.freeSlots.length === 0) {
+      this.send();
+      Atomics.wait(this.ring, 0, this.collected, SLOT_WAIT_MS);
+      this.collectFreed();
+    }
+    return this.freeSlots.pop()!;
   }
 
-  /** Queues the file's buffered bytes; the buffer returns to the pool once written. */
+  /** Takes back the slots the writer has given back since the last call. */
+  private collectFreed(): void {
+    const given = Atomics.load(this.ring, 0);
+    const ringSize = this.ring.length - 1;
+    while (this.collected < given) {
+      const slot = this.ring[1 + (this.collected % ringSize)];
+      this.collected++;
+      this.pendingBytes -= this.slotLength[slot];
+      this.inflightSlots--;
+      this.freeSlots.push(slot);
+    }
+  }
+
+  /** Hands the file's buffered bytes to the writer. */
   private flushBuffer(file: DirectionFile): void {
-    const buffer = file.buffer;
-    if (!buffer) return;
-    file.buffer = undefined;
+    const slot = file.slot;
+    if (slot < 0) return;
+    file.slot = -1;
     this.buffered.delete(file);
-    this.queueWrite(file, buffer, file.bufferLength, file.bufferPos, true);
+    this.queueWrite(file, slot, file.bufferLength, file.bufferPos);
     file.bufferLength = 0;
   }
 
-  /** Queues a positioned write of `bytes[0, length)`; a pooled buffer is given back afterwards. */
-  private queueWrite(file: DirectionFile, bytes: Buffer, length: number, position: number, pooled: boolean): void {
-    this.ensureOpen(file);
-    this.enqueue(file, (done) => {
-      const step = (written: number): void => {
-        if (written === length) {
-          if (pooled) this.releaseBuffer(bytes);
-          done();
-          return;
-        }
-        fs.write(file.fd, bytes, written, length - written, position + written, (err, n) => {
-          if (err) return done(new UserError(`cannot write ${file.path}: ${errorText(err)}`));
-          step(written + n);
-        });
-      };
-      step(0);
-    }, length);
-  }
-
-  /** A written pooled buffer goes back to the pool (kept up to `maxBuffers`; written buffers beyond that are dropped). */
-  private releaseBuffer(buffer: Buffer): void {
-    if (this.freeBuffers.length < this.maxBuffers) this.freeBuffers.push(buffer);
-  }
-
-  /** Queues the close of the file's descriptor (after its buffered bytes). */
-  private queueClose(file: DirectionFile): void {
-    this.flushBuffer(file);
-    this.open.delete(file);
-    if (!file.opened) return;
-    file.opened = false;
-    this.enqueue(file, (done) => {
-      const fd = file.fd;
-      file.fd = -1;
-      if (fd < 0) return done(); // its open failed
-      fs.close(fd, (err) => done(err ? new UserError(`cannot close ${file.path}: ${errorText(err)}`) : null));
-    }, 0, true);
+  /** Adds a write of the slot's first `length` bytes at `position` to the batch; the slot is the writer's until given back. */
+  private queueWrite(file: DirectionFile, slot: number, length: number, position: number): void {
+    this.ops.push(OP_WRITE, file.id, position, slot, length);
+    this.slotLength[slot] = length;
+    this.pendingBytes += length;
+    this.inflightSlots++;
+    this.batchBytes += length;
+    if (this.batchBytes >= BATCH_BYTES) this.send();
+    else this.scheduleSend();
   }
 
   private finishFlow(flow: FlowFiles): void {
@@ -349,69 +327,45 @@ export class DirectoryOutput implements FlowOutput {
 
   /** Queues the final size (a trailing gap extends the file), the times and the close. */
   private finishFile(file: DirectionFile, startTs: Micros): void {
-    if (file.path === undefined) return;
+    if (file.id < 0) return;
     this.flushBuffer(file);
     const size = file.streamEnd > file.dataEnd ? file.streamEnd : -1;
-    const seconds = this.setFileTimes && Number.isFinite(startTs) ? startTs / 1_000_000 : undefined;
-    if (size >= 0 || seconds !== undefined) {
-      this.ensureOpen(file);
-      this.enqueue(file, (done) => {
-        const setTimes = (): void => {
-          if (seconds === undefined) return done();
-          // times are a courtesy: a failure does not lose data
-          fs.futimes(file.fd, seconds, seconds, () => done());
-        };
-        if (size < 0) return setTimes();
-        fs.ftruncate(file.fd, size, (err) => {
-          if (err) return done(new UserError(`cannot extend ${file.path}: ${errorText(err)}`));
-          setTimes();
-        });
-      }, 0);
-    }
+    const seconds = this.setFileTimes && Number.isFinite(startTs) ? startTs / 1_000_000 : Number.NaN;
     file.dataEnd = file.streamEnd;
-    this.queueClose(file);
+    this.ops.push(OP_FINISH, file.id, size, seconds);
+    this.scheduleSend();
   }
 
-  /**
-   * Appends an operation to the file's queue and starts it when the file is idle. After a
-   * failure only operations marked `always` (closing descriptors) still run.
-   */
-  private enqueue(file: DirectionFile, run: FileOp, bytes: number, always = false): void {
-    this.pendingOps++;
-    this.pendingBytes += bytes;
-    file.ops.push({ run, bytes, always });
-    if (!file.running) this.runNext(file);
+  private scheduleSend(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(() => {
+      this.sendScheduled = false;
+      if (this.closing === undefined) this.send();
+    });
   }
 
-  private runNext(file: DirectionFile): void {
-    const op = file.ops.shift();
-    if (op === undefined) {
-      file.running = false;
-      return;
-    }
-    file.running = true;
-    const settle = (err?: Error | null): void => {
-      this.pendingOps--;
-      this.pendingBytes -= op.bytes;
-      if (err && !this.error) this.error = err instanceof UserError ? err : new UserError(errorText(err));
-      this.wakeWaiters();
-      this.runNext(file);
-    };
-    if (this.error && !op.always) settle();
-    else op.run(settle);
+  /** Hands the gathered batch to the writer (`end`: and tells it to finish). */
+  private send(end = false): void {
+    if (this.ops.length === 0 && !end) return;
+    const batch: WriterBatch = { ops: this.ops, names: this.names, end };
+    this.worker.postMessage(batch);
+    this.ops = [];
+    this.names = [];
+    this.batchBytes = 0;
   }
 
-  private wakeWaiters(): void {
-    if (this.backlogWaiters.length > 0 && (this.pendingBytes <= this.maxPendingBytes / 2 || this.error)) {
+  private onReport(report: WriterReport): void {
+    this.collectFreed();
+    this.filesCreated = report.filesCreated;
+    this.peakOpen = Math.max(this.peakOpen, report.peakOpenFiles);
+    if (report.error !== undefined && !this.error) this.error = new UserError(report.error);
+    if (this.backlogWaiters.length > 0 && (this.inflightSlots <= this.maxInflightSlots / 2 || this.error)) {
       const waiters = this.backlogWaiters;
       this.backlogWaiters = [];
       for (const wake of waiters) wake();
     }
-    if (this.idleWaiters.length > 0 && this.pendingOps === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const wake of waiters) wake();
-    }
+    if (report.done) this.resolveDone?.();
   }
 }
 
