@@ -8,7 +8,13 @@
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
 // Usage: node bench/run.mjs [--seed N] [--target-bytes N] [--min-flows N] [--concurrency N]
-//                           [--regenerate] [--keep-outputs] [--rounds N (default 3)]
+//                           [--regenerate] [--keep-outputs] [--rounds N (default 5)]
+//                           [--runs-dir DIR (where the -o outputs go; default bench/out/runs,
+//                            e.g. /dev/shm/runs to take the disk out of the comparison)]
+//
+// Fairness: every run writes into a fresh directory and the outputs are deleted only after the
+// last measurement (on ext4 here, creating files right after deleting thousands costs both tools
+// seconds of system time). Times are whole-process wall times, node's start-up included.
 // Needs a build (`npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,8 +28,7 @@ const root = resolve(here, '..');
 const outDir = join(here, 'out');
 const capture = join(outDir, 'big.pcap');
 const paramsFile = join(outDir, 'big.json');
-const flowspyOut = join(outDir, 'flowspy-o');
-const tcpflowOut = join(outDir, 'tcpflow-o');
+let runsDir = join(outDir, 'runs');
 
 const TARGET_RSS_BYTES = 200 * 1024 * 1024;
 
@@ -32,7 +37,7 @@ const numericFlags = { '--seed': 'seed', '--target-bytes': 'targetBytes', '--min
 const overrides = {};
 let regenerate = false;
 let keepOutputs = false;
-let rounds = 3;
+let rounds = 5;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
@@ -42,6 +47,7 @@ for (let i = 0; i < argv.length; i++) {
     overrides[numericFlags[arg]] = value;
   } else if (arg === '--regenerate') regenerate = true;
   else if (arg === '--keep-outputs') keepOutputs = true;
+  else if (arg === '--runs-dir') runsDir = resolve(argv[++i] ?? fail('--runs-dir needs a directory'));
   else if (arg === '--rounds') {
     rounds = Number(argv[++i]);
     if (!Number.isInteger(rounds) || rounds < 1) fail('--rounds needs a whole number >= 1');
@@ -253,41 +259,52 @@ const spread = (runs) => runs.length > 1 ? ` [${runs.map((r) => fmt(r.seconds, 2
 const flowspyRuns = [];
 const modelRuns = [];
 const tcpflowRuns = [];
+rmSync(runsDir, { recursive: true, force: true });
+mkdirSync(runsDir, { recursive: true });
+settle();
+let flowspyOut;
+let tcpflowOut;
 let flowspyFailure;
 let modelFailure = existsSync(join(here, 'model-load.mjs')) ? undefined : 'not available yet';
 let tcpflowFailure = have('tcpflow') ? undefined : 'tcpflow is not installed, skipped';
+const runFlowspy = async (round) => {
+  if (flowspyFailure) return;
+  flowspyOut = join(runsDir, `flowspy-${round}`);
+  settle();
+  const run = await measure(join(root, 'bin', 'flowspy'), ['-r', capture, '-o', flowspyOut]);
+  if (run.code === 0) flowspyRuns.push(run);
+  else flowspyFailure = `failed (exit ${run.code}): ${firstLine(run.stderr || run.stdout) || 'no message'}`;
+};
+const runModel = async () => {
+  if (modelFailure) return;
+  settle();
+  const run = await measure(process.execPath, [join(here, 'model-load.mjs'), capture]);
+  try {
+    if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
+    const reported = JSON.parse(run.stdout.trim().split('\n').pop());
+    modelRuns.push({ seconds: run.seconds, peakRssBytes: run.peakRssBytes || reported.peakRssBytes, reported });
+  } catch (error) {
+    modelFailure = `failed: ${error.message}`;
+  }
+};
+const runTcpflow = async (round) => {
+  if (tcpflowFailure) return;
+  tcpflowOut = join(runsDir, `tcpflow-${round}`);
+  settle();
+  const run = await measure('tcpflow', ['-r', capture, '-o', tcpflowOut]);
+  if (run.code === 0) tcpflowRuns.push(run);
+  else tcpflowFailure = `failed (exit ${run.code}): ${firstLine(run.stderr)}`;
+};
+// The order rotates each round, so that no tool always runs first (or always right after another).
+const tools = [runFlowspy, runModel, runTcpflow];
 for (let round = 0; round < rounds; round++) {
-  if (!flowspyFailure) {
-    rmSync(flowspyOut, { recursive: true, force: true });
-    settle();
-    const run = await measure(join(root, 'bin', 'flowspy'), ['-r', capture, '-o', flowspyOut]);
-    if (run.code === 0) flowspyRuns.push(run);
-    else flowspyFailure = `failed (exit ${run.code}): ${firstLine(run.stderr || run.stdout) || 'no message'}`;
-  }
-  if (!modelFailure) {
-    settle();
-    const run = await measure(process.execPath, [join(here, 'model-load.mjs'), capture]);
-    try {
-      if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
-      const reported = JSON.parse(run.stdout.trim().split('\n').pop());
-      modelRuns.push({ seconds: reported.seconds, peakRssBytes: reported.peakRssBytes ?? run.peakRssBytes, reported });
-    } catch (error) {
-      modelFailure = `failed: ${error.message}`;
-    }
-  }
-  if (!tcpflowFailure) {
-    rmSync(tcpflowOut, { recursive: true, force: true });
-    settle();
-    const run = await measure('tcpflow', ['-r', capture, '-o', tcpflowOut]);
-    if (run.code === 0) tcpflowRuns.push(run);
-    else tcpflowFailure = `failed (exit ${run.code}): ${firstLine(run.stderr)}`;
-  }
+  for (let i = 0; i < tools.length; i++) await tools[(round + i) % tools.length](round);
 }
 const flowspy = flowspyRuns.length ? median(flowspyRuns) : undefined;
 const flowspyOk = !!flowspy && !flowspyFailure;
 const model = modelRuns.length && !modelFailure ? median(modelRuns) : undefined;
 const tcpflow = tcpflowRuns.length && !tcpflowFailure ? median(tcpflowRuns) : undefined;
-process.stdout.write(`median of ${rounds} interleaved runs each [all runs, seconds]\n`);
+process.stdout.write(`median of ${rounds} interleaved runs each, whole-process wall time [all runs, seconds]; outputs in ${runsDir}\n`);
 process.stdout.write(`flowspy -o DIR     : ${flowspyOk ? figures(flowspy) + spread(flowspyRuns) : flowspyFailure}\n`);
 process.stdout.write(`model-only load    : ${model ? `${figures(model)}${spread(modelRuns)} (${model.reported.flows} flows, ${model.reported.packets} packets)` : modelFailure}\n`);
 process.stdout.write(`tcpflow -o DIR     : ${tcpflow ? figures(tcpflow) + spread(tcpflowRuns) : tcpflowFailure}\n`);
@@ -318,7 +335,7 @@ if (model && tcpflow) {
 
 // ---- 4. output comparison ----------------------------------------------------------------------
 process.stdout.write('\noutputs\n');
-if (flowspyOk && tcpflow && existsSync(flowspyOut) && existsSync(tcpflowOut)) {
+if (flowspyOk && tcpflow && flowspyOut && tcpflowOut && existsSync(flowspyOut) && existsSync(tcpflowOut)) {
   const c = compareDirs(flowspyOut, tcpflowOut);
   const identical = c.onlyA.length === 0 && c.onlyB.length === 0 && c.differ.length === 0;
   process.stdout.write(
@@ -335,7 +352,4 @@ if (flowspyOk && tcpflow && existsSync(flowspyOut) && existsSync(tcpflowOut)) {
   process.stdout.write('  comparison skipped (needs both flowspy -o and tcpflow outputs)\n');
 }
 
-if (!keepOutputs) {
-  rmSync(flowspyOut, { recursive: true, force: true });
-  rmSync(tcpflowOut, { recursive: true, force: true });
-}
+if (!keepOutputs) rmSync(runsDir, { recursive: true, force: true });
