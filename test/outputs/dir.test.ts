@@ -213,3 +213,24 @@ describe('DirectoryOutput off the event loop', () => {
     expect(() => out.handle(start(2))).toThrow(/^cannot create /);
   });
 });
+
+describe('DirectoryOutput with every slot taken', () => {
+  it('waits for the writer inside handle() when a producer never awaits backlog(), and loses nothing', async () => {
+    // 1 filling slot + 2 with the writer, 64-byte slots: ~300 KB through it forces many waits
+    const out = new DirectoryOutput({ dir, bufferBytes: 64, maxBuffers: 1, maxPendingBytes: 128 });
+    out.handle(start(1));
+    const sent: Record<Direction, Buffer[]> = { c2s: [], s2c: [] };
+    const offsets: Record<Direction, number> = { c2s: 0, s2c: 0 };
+    for (let i = 0; i < 4000; i++) {
+      const d: Direction = i % 3 ? 'c2s' : 's2c';
+      const chunk = Buffer.alloc(1 + (i % 150), String.fromCharCode(97 + (i % 26)));
+      out.handle(data(1, d, offsets[d], chunk));
+      offsets[d] += chunk.length;
+      sent[d].push(chunk);
+    }
+    out.handle(end(1));
+    await out.close();
+    expect(readFileSync(join(dir, C2S))).toEqual(Buffer.concat(sent.c2s));
+    expect(readFileSync(join(dir, S2C))).toEqual(Buffer.concat(sent.s2c));
+  });
+});
