@@ -13,13 +13,7 @@ import type { CliConfig } from './args.js';
 /** The outputs for `config`, text ones writing to `out`. */
 export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   const outputs: FlowOutput[] = [];
-  if (config.outputDir !== undefined) {
-    try {
-      outputs.push(new DirectoryOutput({ dir: config.outputDir }));
-    } catch (err) {
-      throw new UserError(`cannot write to ${config.outputDir}: ${(err as Error).message}`);
-    }
-  }
+  if (config.outputDir !== undefined) outputs.push(new DirectoryOutput({ dir: config.outputDir }));
   if (config.writePcap !== undefined) {
     outputs.push(openPcapFileOutput(config.writePcap));
   }

@@ -2,6 +2,7 @@
  * `-o DIR`: tcpflow-style output, one file per direction of every flow.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
@@ -124,9 +125,11 @@ export class DirectoryOutput implements FlowOutput {
     this.ring = new Int32Array(new SharedArrayBuffer((slots + 1) * 4));
     for (let slot = slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
     try {
-      fs.mkdirSync(options.dir, { recursive: true });
+      makeDirectory(options.dir);
     } catch (err) {
-      throw new UserError(`cannot create output directory ${options.dir}: ${errorText(err)}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : errorText(err);
+      throw new UserError(`cannot create output directory ${options.dir}: ${reason}`);
     }
     const setup: WriterSetup = {
       dir: options.dir,
@@ -366,6 +369,23 @@ export class DirectoryOutput implements FlowOutput {
       for (const wake of waiters) wake();
     }
     if (report.done) this.resolveDone?.();
+  }
+}
+
+/**
+ * `mkdir -p`, without Node 20's recursive mkdir, which loops forever where a parent exists but
+ * refuses the child with ENOENT (e.g. under /proc).
+ */
+function makeDirectory(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && fs.statSync(dir).isDirectory()) return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || fs.existsSync(parent)) throw err;
+    makeDirectory(parent);
+    fs.mkdirSync(dir);
   }
 }
 

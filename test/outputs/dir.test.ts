@@ -234,3 +234,14 @@ describe('DirectoryOutput with every slot taken', () => {
     expect(readFileSync(join(dir, S2C))).toEqual(Buffer.concat(sent.s2c));
   });
 });
+
+describe('DirectoryOutput output directory', () => {
+  it('says in one line when a file is in the way, and creates missing parents', async () => {
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => new DirectoryOutput({ dir: join(dir, 'file') })).toThrow(/^cannot create output directory .*file: a file is in the way$/);
+    expect(() => new DirectoryOutput({ dir: join(dir, 'file', 'sub') })).toThrow(/: a file is in the way$/);
+    const out = new DirectoryOutput({ dir: join(dir, 'a', 'b', 'c') });
+    await out.close();
+    expect(statSync(join(dir, 'a', 'b', 'c')).isDirectory()).toBe(true);
+  });
+});
