@@ -13,10 +13,19 @@ import { formatLiveSummary, runLive } from './liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
 import { runProxy } from './proxyRun.js';
-import { OutputClosedError, TextWriter } from './textWriter.js';
+import { OutputClosedError, SpoolingTextWriter, stdoutSink, TextWriter } from './textWriter.js';
 
 /** Exit code for a damaged capture (everything before the damage was shown). */
 const EXIT_DAMAGED = 2;
+
+/**
+ * Proxy mode, at shutdown: give up writing the spooled stdout text when its reader took nothing
+ * for this long (a pager nobody scrolls). A second Ctrl-C gives up at once.
+ */
+const STDOUT_STALL_MS = 10_000;
+
+/** Set when the process must exit without waiting for the event loop (a stdout write left pending). */
+let exitWhenDone = false;
 
 async function main(argv: string[]): Promise<number> {
   const config = parseArgs(argv);
@@ -33,16 +42,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatInterfaces());
     return 0;
   }
+  if (config.readFile === undefined && config.interface === undefined) return runProxyCommand(config);
+  // A capture source can wait for the reader of stdout: blocking batched writes keep memory bounded.
   const stdout = new TextWriter(1);
   const outputs = buildOutputs(withDefaultView(config), stdout.write);
   const sink = fanOut(outputs);
   try {
     if (config.readFile !== undefined) return await runCaptureCommand(config, sink, outputs, stdout);
-    if (config.interface !== undefined) return await runLiveCommand(config, config.interface, sink, outputs, stdout);
-    return await runProxy(config, sink, async () => {
-      await closeAll(outputs);
-      stdout.flush();
-    });
+    return await runLiveCommand(config, config.interface!, sink, outputs, stdout);
   } catch (err) {
     await closeAll(outputs).catch(() => undefined);
     try {
@@ -51,6 +58,69 @@ async function main(argv: string[]): Promise<number> {
       // the reader is gone; nothing more to say there
     }
     throw err;
+  }
+}
+
+/**
+ * `-L`: the proxy must never wait for the reader of stdout (that would stall every relayed
+ * connection), so text goes through a {@link SpoolingTextWriter}: RAM up to a budget, then a
+ * spill file, written out asynchronously in order. At SIGINT/SIGTERM the proxies close, the
+ * outputs flush, and the spooled text is written out; that wait ends when the reader took
+ * nothing for {@link STDOUT_STALL_MS} or at a second signal, with one line on stderr saying how
+ * many bytes were not written (exit code still 0, the process exits at once). When the reader
+ * goes away (EPIPE) the proxy stops and the command exits 0 quietly, as in capture mode.
+ */
+async function runProxyCommand(config: CliConfig): Promise<number> {
+  let failure: NodeJS.ErrnoException | undefined;
+  const outputGone = new AbortController();
+  const stdout = new SpoolingTextWriter({
+    sink: stdoutSink(),
+    onClosed: (err) => {
+      failure = err;
+      outputGone.abort();
+    },
+  });
+  // The first signal stops the proxy (runProxy listens for it); a second one stops the wait for stdout.
+  const giveUp = new AbortController();
+  let signals = 0;
+  const onSignal = (): void => {
+    if (++signals >= 2) giveUp.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let outputs: FlowOutput[] = [];
+  let finishing = false;
+  const drainStdout = async (): Promise<void> => {
+    const unwritten = await stdout.end({ stallTimeoutMs: STDOUT_STALL_MS, signal: giveUp.signal });
+    if (unwritten > 0) {
+      exitWhenDone = true;
+      const why = giveUp.signal.aborted ? 'stopped waiting for the reader of stdout' : `the reader of stdout took nothing for ${STDOUT_STALL_MS / 1000} s`;
+      process.stderr.write(`flowspy: ${why}; ${unwritten} bytes of output not written\n`);
+    }
+    if (failure) {
+      if (failure.code === 'EPIPE' || failure.code === 'ECONNRESET') throw new OutputClosedError();
+      throw new UserError(`cannot write to standard output: ${failure.message}`);
+    }
+  };
+  try {
+    outputs = buildOutputs(withDefaultView(config), stdout.write);
+    return await runProxy(config, fanOut(outputs), async () => {
+      finishing = true;
+      try {
+        await closeAll(outputs);
+      } finally {
+        await drainStdout();
+      }
+    }, outputGone.signal);
+  } catch (err) {
+    if (!finishing) {
+      await closeAll(outputs).catch(() => undefined);
+      await drainStdout().catch(() => undefined);
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -170,4 +240,6 @@ main(process.argv.slice(2)).then(
     if (process.env.FLOWSPY_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exitCode = 70;
   },
-);
+).then(() => {
+  if (exitWhenDone) process.exit();
+});

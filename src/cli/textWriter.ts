@@ -1,10 +1,22 @@
 /**
- * Batched synchronous text output to a file descriptor (stdout for the headless views).
- * Text is gathered up to a batch size and written with blocking writes, so memory stays
- * bounded however fast events come; a full pipe (EAGAIN) is waited out, a closed one
- * (EPIPE, e.g. `| head`) raises {@link OutputClosedError} once.
+ * Text output of the headless views (`--log`, `-c`, `--json`) to standard output. Two writers
+ * with the same shape ({@link TextOut}); the CLI picks one per mode:
+ *
+ * - {@link TextWriter} (capture file, live capture): batched blocking writes. Waiting for the
+ *   reader is right when the source can wait too, and it keeps memory bounded.
+ * - {@link SpoolingTextWriter} (proxy): never blocks. Text waits in RAM up to a budget, then in
+ *   a spill file, and is written out asynchronously, in order, whenever stdout takes more, so a
+ *   reader that stops reading (`flowspy -L ... | less`, a slow terminal) never stalls forwarding.
+ *
+ * Both end a closed reader (EPIPE, e.g. `| head`) quietly: {@link OutputClosedError} semantics.
  */
-import { writeSync } from 'node:fs';
+import {
+  closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, write as fsWrite, writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 
 /** The reader of our output went away (EPIPE). */
 export class OutputClosedError extends Error {
@@ -14,17 +26,33 @@ export class OutputClosedError extends Error {
   }
 }
 
+/**
+ * What the text outputs write through: `write` takes complete lines (it is passed around as a
+ * plain function, so it is a bound property), `flush` hands on whatever was gathered.
+ */
+export interface TextOut {
+  /** Appends text to the output, in call order. */
+  readonly write: (text: string) => void;
+  /** Hands on everything gathered so far (whether it waits for the reader depends on the writer). */
+  flush(): void;
+}
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Collects text and writes it to `fd` in batches of about `batchBytes`. */
-export class TextWriter {
+/**
+ * Collects text and writes it to `fd` in batches of about `batchBytes`, with blocking writes:
+ * a full pipe (EAGAIN) is waited out (the event loop waits too), a closed one (EPIPE) raises
+ * {@link OutputClosedError} once and later text is dropped. Other write errors are thrown.
+ * For sources that can wait for the reader; never for the proxy (see {@link SpoolingTextWriter}).
+ */
+export class TextWriter implements TextOut {
   private parts: string[] = [];
   private pending = 0;
   private closed = false;
 
   constructor(private readonly fd: number, private readonly batchBytes = 1 << 16) {}
 
-  /** Appends text; writes a batch when enough has gathered. */
+  /** Appends text; writes a batch (blocking) when enough has gathered. */
   readonly write = (text: string): void => {
     if (this.closed) return;
     this.parts.push(text);
@@ -32,7 +60,7 @@ export class TextWriter {
     if (this.pending >= this.batchBytes) this.flush();
   };
 
-  /** Writes everything gathered. */
+  /** Writes everything gathered; returns once it is all written. @throws OutputClosedError on EPIPE. */
   flush(): void {
     if (this.pending === 0 || this.closed) return;
     const buf = Buffer.from(this.parts.join(''), 'utf8');
@@ -55,5 +83,484 @@ export class TextWriter {
         throw err;
       }
     }
+  }
+}
+
+/**
+ * An asynchronous byte destination with one write in flight at a time.
+ * `write(chunk, done)` writes all of `chunk` and then calls `done()` once, or `done(err)` once
+ * if the destination failed (after a failure every later write fails too). The caller issues
+ * no other write before `done` and does not modify `chunk` meanwhile; the sink does not keep
+ * `chunk` after `done`. `done` is never called synchronously from `write`.
+ */
+export interface ByteSink {
+  write(chunk: Buffer, done: (err?: Error | null) => void): void;
+}
+
+/**
+ * A {@link ByteSink} over a writable stream (a pipe or socket `net.Socket`, a non-blocking
+ * `tty.WriteStream`). `done` comes from the stream's write callback, i.e. once libuv handed the
+ * chunk to the kernel, so the stream itself never buffers more than the chunk in flight.
+ * Registers an `error` listener on the stream (a failed write must not become an uncaught error).
+ */
+export function streamSink(stream: Writable): ByteSink {
+  let failed: Error | undefined;
+  let pending: ((err?: Error | null) => void) | undefined;
+  stream.on('error', (err: Error) => {
+    failed ??= err;
+    pending?.(err);
+  });
+  return {
+    write(chunk, done) {
+      if (failed) {
+        const err = failed;
+        process.nextTick(() => done(err));
+        return;
+      }
+      let called = false;
+      const once = (err?: Error | null): void => {
+        if (called) return;
+        called = true;
+        pending = undefined;
+        if (err) failed ??= err;
+        done(err ?? null);
+      };
+      pending = once;
+      stream.write(chunk, (err) => once(err ?? failed));
+    },
+  };
+}
+
+/**
+ * A {@link ByteSink} writing to a file descriptor with `fs.write` (libuv thread pool), at the
+ * descriptor's current position. Meant for regular files and devices that are always writable
+ * (`/dev/null`); an EAGAIN (a non-blocking descriptor that is full) is retried every 10 ms.
+ * Never use it for a pipe in blocking mode: the write would hold a pool thread until the reader reads.
+ */
+export function fdSink(fd: number): ByteSink {
+  return {
+    write(chunk, done) {
+      let offset = 0;
+      const step = (): void => {
+        fsWrite(fd, chunk, offset, chunk.length - offset, null, (err, written) => {
+          if (err) {
+            if (err.code === 'EAGAIN') {
+              setTimeout(step, 10);
+              return;
+            }
+            done(err);
+            return;
+          }
+          offset += written;
+          if (offset < chunk.length) step();
+          else done(null);
+        });
+      };
+      step();
+    },
+  };
+}
+
+/**
+ * The {@link ByteSink} for this process's standard output (fd 1), chosen by what fd 1 is, so
+ * that no write ever blocks the event loop:
+ * - a pipe or a socket: `process.stdout`, a `net.Socket` whose writes are asynchronous in Node
+ *   (libuv sets the pipe non-blocking and polls for writability);
+ * - a terminal: `process.stdout`, a `tty.WriteStream`, switched to non-blocking writes (Node
+ *   makes TTY writes blocking; this uses the handle's `setBlocking(false)`, an internal of
+ *   Node; libuv reopened the terminal for this process, so the shell's descriptor is not
+ *   affected, and Node restores the terminal's flags at exit). If that internal is missing,
+ *   terminal writes stay blocking;
+ * - anything else (a regular file, `/dev/null`): {@link fdSink}; a file is always writable.
+ * Uses `process.stdout` for pipes and terminals, so nothing else may open a second handle on fd 1.
+ */
+export function stdoutSink(): ByteSink {
+  const fd = 1;
+  if (isatty(fd)) {
+    const handle = (process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => number } })._handle;
+    handle?.setBlocking?.(false);
+    return streamSink(process.stdout);
+  }
+  let kind: 'stream' | 'fd' = 'fd';
+  try {
+    const st = fstatSync(fd);
+    if (st.isFIFO() || st.isSocket()) kind = 'stream';
+  } catch {
+    // fd 1 is closed: the first write reports EBADF
+  }
+  return kind === 'stream' ? streamSink(process.stdout) : fdSink(fd);
+}
+
+/** Options of a {@link SpoolingTextWriter}. */
+export interface SpoolingTextWriterOptions {
+  /** Where the bytes go ({@link stdoutSink} for stdout). */
+  readonly sink: ByteSink;
+  /** Bytes of text queued in RAM before later text goes to the spill file. Default 8 MiB. */
+  readonly ramBudgetBytes?: number;
+  /**
+   * Size of the pieces text is gathered into before it is queued (and the most read back from
+   * the spill file per write). Default 64 KiB.
+   */
+  readonly chunkBytes?: number;
+  /** Directory under which the private spill directory is made. Default `os.tmpdir()`. */
+  readonly spillParent?: string;
+  /**
+   * Called once (asynchronously, never inside `write`) when the sink fails: `err.code` is
+   * `EPIPE` (or `ECONNRESET`) when the reader went away. Text queued or written later is dropped.
+   */
+  readonly onClosed?: (err: NodeJS.ErrnoException) => void;
+  /** One line of warning (spill file unusable); default: `flowspy: ...` on stderr. */
+  readonly warn?: (line: string) => void;
+}
+
+/** A snapshot of a {@link SpoolingTextWriter}'s counters. */
+export interface SpoolStats {
+  /** Bytes the sink confirmed written. */
+  readonly writtenBytes: number;
+  /** Bytes queued in RAM now (the chunk being written not included). Never above the budget. */
+  readonly ramBytes: number;
+  /** Highest total of text held in RAM at once: queued + gathered + the chunk being written. */
+  readonly peakRamBytes: number;
+  /** Bytes in the spill file not yet written out. */
+  readonly spillBytes: number;
+  /** Bytes that ever went through the spill file. */
+  readonly spilledTotalBytes: number;
+  /** Path of the spill file once it was created (removed by `end`). */
+  readonly spillPath: string | undefined;
+  /** Bytes dropped because the spill file could not be written (a warning said so). */
+  readonly droppedBytes: number;
+}
+
+/** Options of {@link SpoolingTextWriter.end}. */
+export interface SpoolEndOptions {
+  /** Give up when the sink made no progress for this long (ms). Default 10 000. */
+  readonly stallTimeoutMs?: number;
+  /** Give up at once when this aborts (e.g. a second Ctrl-C). */
+  readonly signal?: AbortSignal;
+}
+
+const DEFAULT_RAM_BUDGET = 8 << 20;
+const DEFAULT_CHUNK = 64 << 10;
+
+/**
+ * A non-blocking text writer for sources that must never wait for the reader (the proxy).
+ *
+ * Contract:
+ * - `write(text)` never blocks and never throws. Text is gathered into chunks of about
+ *   `chunkBytes` and queued in RAM while the queue stays within `ramBudgetBytes`; once a chunk
+ *   does not fit, it and all text after it are appended to a spill file (in a private directory
+ *   made with `mkdtemp` under `spillParent`, created on first need), until the spill file is
+ *   drained; then text queues in RAM again.
+ * - The sink is fed one chunk at a time, in order: the RAM queue first, then the spill file
+ *   (read back from where it was drained to), then what queued in RAM since. The bytes that
+ *   reach the sink are exactly the text written, in order. A fully drained spill file is
+ *   truncated and reused. Text gathered in one event-loop turn is handed on in the next.
+ * - Memory is bounded whatever the reader does: queued RAM ≤ `ramBudgetBytes`, plus the chunk
+ *   in flight and the text being gathered (about `chunkBytes` each).
+ * - When the sink fails (EPIPE: the reader went away) everything queued is dropped, `onClosed`
+ *   is called once and later writes are ignored.
+ * - The spill file and its directory are removed by `end()` (and, failing that, when the
+ *   process exits). The spill file is written and read with synchronous calls: a local temp
+ *   file, like the payload store's spill.
+ */
+export class SpoolingTextWriter implements TextOut {
+  private readonly sink: ByteSink;
+  private readonly ramBudget: number;
+  private readonly chunkBytes: number;
+  private readonly spillParent: string;
+  private readonly onClosed: ((err: NodeJS.ErrnoException) => void) | undefined;
+  private readonly warn: (line: string) => void;
+
+  private parts: string[] = [];
+  private partChars = 0;
+  private readonly ram: Buffer[] = [];
+  private ramHead = 0;
+  private ramBytes = 0;
+  private inFlight: Buffer | undefined;
+  private scheduled = false;
+
+  private spillDir: string | undefined;
+  private spillPath: string | undefined;
+  private spillFd = -1;
+  private spillRead = 0;
+  private spillWrite = 0;
+  private spillBroken = false;
+  private spilledTotal = 0;
+  private dropped = 0;
+
+  private written = 0;
+  private peakRam = 0;
+  private lastProgress = Date.now();
+  private closedError: NodeJS.ErrnoException | undefined;
+  private disposed = false;
+  private idleWaiter: (() => void) | undefined;
+  private readonly exitCleanup = (): void => this.removeSpill();
+
+  constructor(options: SpoolingTextWriterOptions) {
+    this.sink = options.sink;
+    this.ramBudget = options.ramBudgetBytes ?? DEFAULT_RAM_BUDGET;
+    this.chunkBytes = Math.max(1, options.chunkBytes ?? DEFAULT_CHUNK);
+    this.spillParent = options.spillParent ?? tmpdir();
+    this.onClosed = options.onClosed;
+    this.warn = options.warn ?? ((line) => process.stderr.write(`flowspy: ${line}\n`));
+  }
+
+  /** Appends text (never blocks, never throws); ignored once the sink failed or after `end`. */
+  readonly write = (text: string): void => {
+    if (this.closedError || this.disposed || text.length === 0) return;
+    this.parts.push(text);
+    this.partChars += text.length;
+    if (this.partChars >= this.chunkBytes) this.seal();
+    this.notePeak();
+    if (this.inFlight === undefined && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.tick);
+    }
+  };
+
+  /** Queues the text gathered so far and starts writing if the sink is idle; does not wait. */
+  flush(): void {
+    if (this.closedError || this.disposed) return;
+    this.seal();
+    this.pump();
+  }
+
+  /** The sink's failure (EPIPE when the reader went away), once it failed. */
+  get closedBy(): NodeJS.ErrnoException | undefined {
+    return this.closedError;
+  }
+
+  /** Bytes accepted but not yet written (gathered, queued, spilled, in flight). */
+  get pendingBytes(): number {
+    return this.partChars + this.ramBytes + (this.spillWrite - this.spillRead) + (this.inFlight?.length ?? 0);
+  }
+
+  /** Counters, for tests and diagnostics. */
+  get stats(): SpoolStats {
+    return {
+      writtenBytes: this.written,
+      ramBytes: this.ramBytes,
+      peakRamBytes: this.peakRam,
+      spillBytes: this.spillWrite - this.spillRead,
+      spilledTotalBytes: this.spilledTotal,
+      spillPath: this.spillPath,
+      droppedBytes: this.dropped,
+    };
+  }
+
+  /**
+   * Writes out everything accepted, then releases the spill file and its directory. Resolves
+   * with the number of bytes NOT written: 0 when all went out (or when the sink had failed:
+   * see `closedBy`). The wait is bounded: it gives up when the sink made no progress for
+   * `stallTimeoutMs` (a reader that is alive but never reads again) or when `signal` aborts;
+   * then the rest is dropped and a write may still be pending on the sink (the caller should
+   * exit the process rather than wait for the event loop to empty). Later writes are ignored.
+   */
+  async end(options: SpoolEndOptions = {}): Promise<number> {
+    if (this.disposed) return 0;
+    const stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
+    this.seal();
+    this.pump();
+    this.lastProgress = Date.now();
+    if (!this.closedError && this.pendingBytes > 0 && !options.signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (Date.now() - this.lastProgress >= stallTimeoutMs) finish();
+        }, Math.max(1, Math.min(250, stallTimeoutMs / 4)));
+        const finish = (): void => {
+          clearInterval(timer);
+          options.signal?.removeEventListener('abort', finish);
+          this.idleWaiter = undefined;
+          resolve();
+        };
+        options.signal?.addEventListener('abort', finish, { once: true });
+        this.idleWaiter = finish;
+      });
+    }
+    const unwritten = this.closedError ? 0 : this.pendingBytes;
+    this.dispose();
+    return unwritten;
+  }
+
+  private readonly tick = (): void => {
+    this.scheduled = false;
+    if (this.closedError || this.disposed) return;
+    this.seal();
+    this.pump();
+  };
+
+  /** Turns the gathered text into one chunk, queued in RAM or appended to the spill. */
+  private seal(): void {
+    if (this.partChars === 0) return;
+    const chunk = Buffer.from(this.parts.length === 1 ? this.parts[0] : this.parts.join(''), 'utf8');
+    this.parts = [];
+    this.partChars = 0;
+    if (this.spillWrite > this.spillRead || this.ramBytes + chunk.length > this.ramBudget) {
+      this.appendSpill(chunk);
+    } else {
+      this.ram.push(chunk);
+      this.ramBytes += chunk.length;
+    }
+  }
+
+  /** Starts writing the next chunk in order, if the sink is idle and anything is waiting. */
+  private pump(): void {
+    if (this.inFlight !== undefined || this.closedError || this.disposed) return;
+    for (;;) {
+      let chunk: Buffer | undefined;
+      if (this.ramHead < this.ram.length) {
+        chunk = this.ram[this.ramHead];
+        this.ram[this.ramHead++] = undefined as unknown as Buffer; // let it be collected once written
+        this.ramBytes -= chunk.length;
+        if (this.ramHead === this.ram.length) {
+          this.ram.length = 0;
+          this.ramHead = 0;
+        }
+      } else if (this.spillWrite > this.spillRead) {
+        chunk = this.readSpill(); // undefined if the spill file failed (then it is empty)
+      } else if (this.partChars > 0) {
+        this.seal();
+        continue;
+      } else {
+        break;
+      }
+      if (chunk !== undefined) {
+        this.inFlight = chunk;
+        this.notePeak();
+        this.sink.write(chunk, this.onWritten);
+        return;
+      }
+    }
+    this.idleWaiter?.();
+  }
+
+  private readonly onWritten = (err?: Error | null): void => {
+    const chunk = this.inFlight;
+    this.inFlight = undefined;
+    if (this.disposed) return;
+    if (err) {
+      this.fail(err as NodeJS.ErrnoException);
+      return;
+    }
+    this.written += chunk?.length ?? 0;
+    this.lastProgress = Date.now();
+    this.pump();
+  };
+
+  private fail(err: NodeJS.ErrnoException): void {
+    if (this.closedError) return;
+    this.closedError = err;
+    this.parts = [];
+    this.partChars = 0;
+    this.ram.length = 0;
+    this.ramHead = 0;
+    this.ramBytes = 0;
+    this.removeSpill();
+    this.spillRead = this.spillWrite = 0;
+    this.idleWaiter?.();
+    this.onClosed?.(err);
+  }
+
+  private appendSpill(chunk: Buffer): void {
+    if (!this.openSpill()) {
+      this.dropped += chunk.length;
+      return;
+    }
+    try {
+      let done = 0;
+      while (done < chunk.length) {
+        done += writeSync(this.spillFd, chunk, done, chunk.length - done, this.spillWrite + done);
+      }
+      this.spillWrite += chunk.length;
+      this.spilledTotal += chunk.length;
+    } catch (err) {
+      this.dropped += chunk.length;
+      this.spillBroke(err as Error);
+    }
+  }
+
+  /** Reads the next piece of the spill file; truncates the file once it is all read. */
+  private readSpill(): Buffer | undefined {
+    const length = Math.min(this.chunkBytes, this.spillWrite - this.spillRead);
+    const chunk = Buffer.allocUnsafe(length);
+    try {
+      let done = 0;
+      while (done < length) {
+        const n = readSync(this.spillFd, chunk, done, length - done, this.spillRead + done);
+        if (n === 0) throw new Error('spill file shorter than written');
+        done += n;
+      }
+    } catch (err) {
+      this.spillBroke(err as Error);
+      return undefined;
+    }
+    this.spillRead += length;
+    if (this.spillRead === this.spillWrite) {
+      this.spillRead = this.spillWrite = 0;
+      try {
+        ftruncateSync(this.spillFd, 0);
+      } catch {
+        // positions restart at 0 anyway: old bytes are overwritten before they are read
+      }
+    }
+    return chunk;
+  }
+
+  private openSpill(): boolean {
+    if (this.spillFd >= 0) return true;
+    if (this.spillBroken) return false;
+    try {
+      this.spillDir = mkdtempSync(join(this.spillParent, 'flowspy-stdout-'));
+      process.once('exit', this.exitCleanup);
+      this.spillPath = join(this.spillDir, 'spool');
+      this.spillFd = openSync(this.spillPath, 'w+', 0o600);
+      return true;
+    } catch (err) {
+      this.spillBroke(err as Error);
+      return false;
+    }
+  }
+
+  /** The spill file failed: what it held is lost (counted), later overflow is dropped. */
+  private spillBroke(err: Error): void {
+    this.dropped += this.spillWrite - this.spillRead;
+    this.spillRead = this.spillWrite = 0;
+    if (!this.spillBroken) {
+      this.warn(`cannot spill standard output to ${this.spillDir ?? this.spillParent} (${err.message}); output the reader does not take in time is dropped`);
+    }
+    this.spillBroken = true;
+    this.removeSpill();
+  }
+
+  private removeSpill(): void {
+    if (this.spillFd >= 0) {
+      try {
+        closeSync(this.spillFd);
+      } catch {
+        // already closed
+      }
+      this.spillFd = -1;
+    }
+    if (this.spillDir !== undefined) {
+      rmSync(this.spillDir, { recursive: true, force: true });
+      this.spillDir = undefined;
+      process.off('exit', this.exitCleanup);
+    }
+  }
+
+  private notePeak(): void {
+    const held = this.ramBytes + this.partChars + (this.inFlight?.length ?? 0);
+    if (held > this.peakRam) this.peakRam = held;
+  }
+
+  private dispose(): void {
+    this.disposed = true;
+    this.parts = [];
+    this.partChars = 0;
+    this.ram.length = 0;
+    this.ramHead = 0;
+    this.ramBytes = 0;
+    this.removeSpill();
+    this.spillRead = this.spillWrite = 0;
   }
 }
