@@ -8,6 +8,8 @@ import { CaptureParser, type CaptureFormat } from './parser.js';
 
 /** Default size of one read (and so of one batch of packets between event-loop turns). */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+/** Reads in flight ahead of the parser for a regular file. */
+const READ_AHEAD = 3;
 
 /** Options of {@link readCapture}. */
 export interface ReadCaptureOptions {
@@ -76,30 +78,53 @@ async function readFile(path: string, chunkSize: number, options: ReadCaptureOpt
     // Only a regular file read from byte 0 has stream positions that are file positions.
     const seekable = known !== undefined;
     const parser = new CaptureParser(options.onPacket, { seekable });
-    // Two buffers: the next read fills one while the parser works through the other. The parser
-    // keeps no reference to a chunk after push() returns, so each buffer is safely reused.
+    // Reads run ahead of the parser: a regular file has READ_AHEAD reads in flight at known
+    // positions (so a thread-pool hiccup does not leave the parser idle), anything else one.
+    // The parser keeps no reference to a chunk after push() returns, so buffers are reused.
     const bufferSize = seekable ? Math.min(chunkSize, Math.max(known ?? 0, 64 * 1024)) : chunkSize;
-    let reading = new Uint8Array(bufferSize);
-    let parsing = new Uint8Array(bufferSize);
+    const depth = seekable ? READ_AHEAD : 1;
+    const spare: Uint8Array[] = [];
+    const inFlight: { buffer: Uint8Array; at: number; read: Promise<number> }[] = [];
     let position = 0;
-    let pending = readInto(handle, reading, seekable ? position : null, path);
-    for (;;) {
-      const got = await pending;
-      if (got === 0) break;
-      options.signal?.throwIfAborted();
-      position += got;
-      const filled = reading;
-      reading = parsing;
-      parsing = filled;
-      pending = readInto(handle, reading, seekable ? position : null, path);
-      try {
-        parser.push(parsing.subarray(0, got));
+    let nextRead = 0;
+    let ended = false;
+    const issue = (): void => {
+      while (!ended && inFlight.length < depth) {
+        const buffer = spare.pop() ?? new Uint8Array(bufferSize);
+        const at = nextRead;
+        inFlight.push({ buffer, at, read: readInto(handle, buffer, seekable ? at : null, path) });
+        nextRead += bufferSize;
+        if (seekable && known !== undefined && nextRead >= known) ended = true;
+      }
+    };
+    try {
+      for (;;) {
+        issue();
+        const next = inFlight.shift();
+        if (next === undefined) break;
+        const got = await next.read;
+        if (got === 0) break;
+        if (seekable && next.at !== position) {
+          // an earlier read came back short: start again from where the data ends
+          spare.push(next.buffer);
+          for (const stale of inFlight.splice(0)) spare.push(stale.buffer), await stale.read.catch(() => 0);
+          nextRead = position;
+          ended = false;
+          continue;
+        }
+        options.signal?.throwIfAborted();
+        position += got;
+        if (seekable && got < bufferSize && known !== undefined && position < known) {
+          nextRead = Math.min(nextRead, position);
+        }
+        issue();
+        parser.push(next.buffer.subarray(0, got));
+        spare.push(next.buffer);
         const wait = options.onProgress?.(position, known);
         if (wait) await wait;
-      } catch (err) {
-        await pending.catch(() => 0);
-        throw err;
       }
+    } finally {
+      await Promise.all(inFlight.map((r) => r.read.catch(() => 0)));
     }
     parser.end();
     await options.onProgress?.(position, known);
