@@ -149,9 +149,22 @@ async function readStream(
 ): Promise<ReadCaptureResult> {
   const parser = new CaptureParser(options.onPacket, { seekable: false });
   let position = 0;
+  const signal = options.signal;
+  // A stream that sends nothing must not hold up an abort: each wait races the signal.
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal === undefined) return;
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  const iterator = stream[Symbol.asyncIterator]();
   try {
-    for await (const chunk of stream) {
-      options.signal?.throwIfAborted();
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) break;
+      const chunk = next.value;
+      signal?.throwIfAborted();
       position += chunk.length;
       parser.push(chunk);
       const wait = options.onProgress?.(position, undefined);
@@ -160,7 +173,12 @@ async function readStream(
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } catch (err) {
-    if (err instanceof UserError || options.signal?.aborted) throw err;
+    if (signal?.aborted) {
+      // let go of the stream, so that an open stdin does not keep the process alive
+      void iterator.return?.().catch(() => undefined);
+      (stream as { destroy?: () => void }).destroy?.();
+    }
+    if (err instanceof UserError || signal?.aborted) throw err;
     if (err instanceof Error && 'code' in err) throw unreadable('-', err);
     throw err;
   }

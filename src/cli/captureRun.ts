@@ -40,6 +40,8 @@ export interface CaptureRunSummary {
   decode: DecodeStats;
   /** The damage that stopped reading early, if any (everything before it was processed). */
   error?: CaptureFormatError;
+  /** True when `signal` stopped reading before the end (the flows seen were finished). */
+  interrupted?: boolean;
 }
 
 /** How often (in packets) idle flows are checked for expiry. */
@@ -80,6 +82,7 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
     if (packets % EXPIRY_EVERY_PACKETS === 0) reassembler.expireIdle(lastTs);
   };
   let error: CaptureFormatError | undefined;
+  let interrupted = false;
   try {
     const result = await readCapture(options.source, {
       onPacket,
@@ -91,11 +94,19 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
     });
     bytesRead = result.bytes;
   } catch (err) {
-    if (!(err instanceof CaptureFormatError) || packets === 0 && err.kind === 'not-a-capture') throw err;
-    error = err;
+    if (options.signal?.aborted && !(err instanceof CaptureFormatError)) {
+      interrupted = true;
+    } else {
+      if (!(err instanceof CaptureFormatError) || packets === 0 && err.kind === 'not-a-capture') throw err;
+      error = err;
+    }
   }
   reassembler.finish(lastTs);
-  return { packets, filteredOut, bytesRead, flows, payloadBytes, gaps, gapBytes, notes, decode: decoder.stats, ...(error ? { error } : {}) };
+  return {
+    packets, filteredOut, bytesRead, flows, payloadBytes, gaps, gapBytes, notes, decode: decoder.stats,
+    ...(error ? { error } : {}),
+    ...(interrupted ? { interrupted } : {}),
+  };
 }
 
 /** The one-line summary printed on stderr at the end of a capture run. */
@@ -112,5 +123,6 @@ export function formatCaptureSummary(s: CaptureRunSummary): string {
   if (s.decode.nonTcp) parts.push(`${s.decode.nonTcp} not TCP`);
   if (s.decode.unsupportedLinkType) parts.push(`${s.decode.unsupportedLinkType} of unsupported link types`);
   if (s.notes) parts.push(`${s.notes} notes`);
+  if (s.interrupted) parts.push(`interrupted after ${s.bytesRead} bytes`);
   return `flowspy: ${parts.join(', ')}`;
 }

@@ -17,6 +17,8 @@ import { OutputClosedError, SpoolingTextWriter, stdoutSink, TextWriter } from '.
 
 /** Exit code for a damaged capture (everything before the damage was shown). */
 const EXIT_DAMAGED = 2;
+/** Exit code when Ctrl-C (or SIGTERM) stopped reading a capture early; what was read is written out. */
+const EXIT_INTERRUPTED = 130;
 
 /**
  * Proxy mode, at shutdown: give up writing the spooled stdout text when its reader took nothing
@@ -153,7 +155,7 @@ async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs
       process.stderr.write(`flowspy: ${summary.error.message}\n`);
       return EXIT_DAMAGED;
     }
-    return 0;
+    return summary.interrupted ? EXIT_INTERRUPTED : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

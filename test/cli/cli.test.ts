@@ -172,3 +172,24 @@ describe('flowspy command', () => {
     expect(r.stderr.toString()).not.toMatch(/Error|EPIPE/);
   });
 });
+
+describe('flowspy -r interrupted', () => {
+  it('Ctrl-C while stdin is silent: flows so far are written out, summary says interrupted, exit 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(work, 'interrupted');
+    const child = spawn(process.execPath, [bin, '-r', '-', '-o', out, '--log'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const capture = readFileSync(demo);
+    child.stdin.write(capture.subarray(0, 4000)); // header and the first packets; stdin stays open
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/^flowspy: \d+ flows, .*interrupted after 4000 bytes$/m);
+    expect(stdout).toMatch(/^=connect from 192\.168\.1\.23:51000 to 198\.51\.100\.10:80$/m);
+    expect(readdirSync(out)).toContain('192.168.001.023.51000-198.051.100.010.00080');
+  });
+});
