@@ -450,13 +450,7 @@ export class SpoolingTextWriter implements TextOut {
   private fail(err: NodeJS.ErrnoException): void {
     if (this.closedError) return;
     this.closedError = err;
-    this.parts = [];
-    this.partChars = 0;
-    this.ram.length = 0;
-    this.ramHead = 0;
-    this.ramBytes = 0;
-    this.removeSpill();
-    this.spillRead = this.spillWrite = 0;
+    this.dropEverything();
     this.idleWaiter?.();
     this.onClosed?.(err);
   }
@@ -555,6 +549,11 @@ export class SpoolingTextWriter implements TextOut {
 
   private dispose(): void {
     this.disposed = true;
+    this.dropEverything();
+  }
+
+  /** Forgets all text not yet written, in RAM and in the spill file. */
+  private dropEverything(): void {
     this.parts = [];
     this.partChars = 0;
     this.ram.length = 0;
