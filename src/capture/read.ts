@@ -1,7 +1,9 @@
 /**
  * Streams a capture file (or stdin) through {@link CaptureParser} in bounded memory.
  */
+import { fstatSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import type { PacketSink } from '../core/packet.js';
 import { UserError } from '../core/errors.js';
 import { CaptureParser, type CaptureFormat } from './parser.js';
@@ -54,17 +56,109 @@ export interface ReadCaptureResult {
 export async function readCapture(source: string, options: ReadCaptureOptions): Promise<ReadCaptureResult> {
   const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
   if (source === '-') {
-    return readStream(options.stdin ?? (process.stdin as AsyncIterable<Uint8Array>), options);
+    if (options.stdin) return readStream(options.stdin, options);
+    const kind = stdinKind();
+    if (kind === 'file') return readFile('/dev/stdin', chunkSize, options, '-');
+    if (kind === 'pipe') return readStream(pipeChunks(0, chunkSize), options);
+    return readStream(process.stdin as AsyncIterable<Uint8Array>, options);
   }
   return readFile(source, chunkSize, options);
 }
 
-async function readFile(path: string, chunkSize: number, options: ReadCaptureOptions): Promise<ReadCaptureResult> {
+/** What standard input is: a regular file (`< f.pcap`), a pipe or socket, or something else (a terminal). */
+function stdinKind(): 'file' | 'pipe' | 'other' {
+  try {
+    const stats = fstatSync(0);
+    if (stats.isFile()) return 'file';
+    if (stats.isFIFO() || stats.isSocket()) return 'pipe';
+  } catch {
+    // no stdin at all
+  }
+  return 'other';
+}
+
+/**
+ * The bytes of a pipe or socket `fd`, read through a static buffer into two reused ones: each
+ * chunk yielded is valid until the next one is asked for (the socket is paused in between).
+ * Node's own stdin stream allocates a buffer per read, and on a fast pipe hundreds of MB of them
+ * waited for a garbage collection; here memory stays at two buffers (a few MiB at most: the
+ * socket may read a few times more before a pause takes effect, and those bytes are kept).
+ * `return()` (or an abort) closes the socket.
+ */
+function pipeChunks(fd: number, bufferBytes: number): AsyncIterableIterator<Uint8Array> {
+  const readBuffer = Buffer.allocUnsafe(64 * 1024);
+  let filling = new Uint8Array(bufferBytes);
+  let spare = new Uint8Array(bufferBytes);
+  let filled = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const signal = (): void => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  const options = {
+    fd,
+    readable: true,
+    writable: false,
+    onread: {
+      buffer: readBuffer,
+      callback: (n: number): boolean => {
+        if (filled + n > filling.length) {
+          const grown = new Uint8Array(Math.max(filling.length * 2, filled + n));
+          grown.set(filling.subarray(0, filled));
+          filling = grown;
+        }
+        filling.set(readBuffer.subarray(0, n), filled);
+        filled += n;
+        signal();
+        return filled < bufferBytes; // pause once a chunk's worth is waiting
+      },
+    },
+  };
+  const socket = new Socket(options as unknown as ConstructorParameters<typeof Socket>[0]);
+  socket.on('end', () => {
+    ended = true;
+    signal();
+  });
+  socket.on('error', (err) => {
+    failure = err;
+    signal();
+  });
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    async next(): Promise<IteratorResult<Uint8Array>> {
+      if (filled === 0 && !ended && failure === undefined) {
+        socket.resume();
+        await new Promise<void>((resolve) => { wake = resolve; });
+      }
+      if (filled > 0) {
+        const chunk = filling.subarray(0, filled);
+        [filling, spare] = [spare, filling];
+        filled = 0;
+        if (!ended && failure === undefined) socket.resume();
+        return { done: false, value: chunk };
+      }
+      if (failure !== undefined) throw failure;
+      return { done: true, value: undefined };
+    },
+    async return(): Promise<IteratorResult<Uint8Array>> {
+      socket.destroy();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+async function readFile(path: string, chunkSize: number, options: ReadCaptureOptions, name = path): Promise<ReadCaptureResult> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (err) {
-    throw unreadable(path, err);
+    throw unreadable(name, err);
   }
   try {
     let known: number | undefined;
@@ -73,7 +167,7 @@ async function readFile(path: string, chunkSize: number, options: ReadCaptureOpt
       if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       known = stats.isFile() ? stats.size : undefined;
     } catch (err) {
-      throw unreadable(path, err);
+      throw unreadable(name, err);
     }
     // Only a regular file read from byte 0 has stream positions that are file positions.
     const seekable = known !== undefined;
@@ -92,7 +186,7 @@ async function readFile(path: string, chunkSize: number, options: ReadCaptureOpt
       while (!ended && inFlight.length < depth) {
         const buffer = spare.pop() ?? new Uint8Array(bufferSize);
         const at = nextRead;
-        inFlight.push({ buffer, at, read: readInto(handle, buffer, seekable ? at : null, path) });
+        inFlight.push({ buffer, at, read: readInto(handle, buffer, seekable ? at : null, name) });
         nextRead += bufferSize;
         if (seekable && known !== undefined && nextRead >= known) ended = true;
       }

@@ -120,10 +120,29 @@ describe('flowspy command', () => {
     expect(readFileSync(join(dir, '192.168.001.023.51000-198.051.100.010.00080'), 'latin1')).toMatch(/^GET \/ HTTP\/1\.1\r\n[\s\S]*GET \/style\.css/);
   });
 
-  it('reads stdin with -r -', () => {
-    const r = flowspy(['-r', '-', '--log', '-q'], readFileSync(demo));
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/=connect from 192\.168\.1\.23:51000/);
+  it('reads stdin with -r -: a pipe (slow writer, small writes) and a redirected file give what the path gives', async () => {
+    const { spawn } = await import('node:child_process');
+    const { openSync, closeSync } = await import('node:fs');
+    const byPath = flowspy(['-r', demo, '--json', '-q']);
+    expect(byPath.code).toBe(0);
+    // a pipe fed in odd-sized pieces with pauses: records straddle the reads
+    const child = spawn(process.execPath, [bin, '-r', '-', '--json', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let piped = '';
+    child.stdout.on('data', (c) => (piped += c));
+    const capture = readFileSync(demo);
+    for (let at = 0; at < capture.length; at += 777) {
+      child.stdin.write(capture.subarray(at, at + 777));
+      if (at % (777 * 8) === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    child.stdin.end();
+    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+    expect(piped).toBe(byPath.stdout);
+    // stdin redirected from the file itself
+    const fd = openSync(demo, 'r');
+    const redirected = spawnSync(process.execPath, [bin, '-r', '-', '--json', '-q'], { stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    expect(redirected.status).toBe(0);
+    expect(redirected.stdout.toString()).toBe(byPath.stdout);
   });
 
   it('applies a trailing capture filter', () => {
