@@ -523,7 +523,7 @@ describe('closing', () => {
     ]);
   });
 
-  it('late packets after the close are ignored; a new SYN with another ISN starts a new flow', () => {
+  it('late packets after the close are ignored; a new SYN starts a new flow, even with the old ISN', () => {
     const h = harness();
     const c = new Conv();
     h.feed(c.handshake());
@@ -531,9 +531,8 @@ describe('closing', () => {
     h.feed(c.s('', { flags: FIN_ACK }));
     h.feed(c.c('')); // final ACK
     h.feed(c.s('', { flags: FIN_ACK })); // retransmitted FIN
-    h.feed(c.syn()); // old SYN again (same ISN): ignored
     expect(h.r.stats.flows).toBe(1);
-    expect(h.r.stats.lateSegments).toBe(3);
+    expect(h.r.stats.lateSegments).toBe(2);
     const d = new Conv(77777, 88888);
     h.feed([...d.handshake(), d.c('again')]);
     h.r.finish(1e12);
@@ -546,6 +545,38 @@ describe('closing', () => {
       'data 2 c2s 0 "again"',
       'end 2 timeout (capture ended)',
     ]);
+  });
+
+  it('three connections one after another on the same 4-tuple and the same ISNs are three flows', () => {
+    const h = harness();
+    for (const text of ['one', 'two', 'three']) {
+      const c = new Conv();
+      h.feed([...c.handshake(), c.c(text), c.s(text.toUpperCase())]);
+      h.feed(c.c('', { flags: FIN_ACK }));
+      h.feed(c.s('', { flags: FIN_ACK }));
+      h.feed(c.c(''));
+    }
+    h.r.finish(1e12);
+    const data = shown(h.events).filter((line) => line.startsWith('data') || line.startsWith('end'));
+    expect(data).toEqual([
+      'data 1 c2s 0 "one"', 'data 1 s2c 0 "ONE"', 'end 1 fin',
+      'data 2 c2s 0 "two"', 'data 2 s2c 0 "TWO"', 'end 2 fin',
+      'data 3 c2s 0 "three"', 'data 3 s2c 0 "THREE"', 'end 3 fin',
+    ]);
+  });
+
+  it('a late SYN-ACK with the old ISN after the close is ignored', () => {
+    const h = harness();
+    const c = new Conv();
+    const [syn, synAck, ack] = c.handshake();
+    h.feed([syn, synAck, ack]);
+    h.feed(c.c('', { flags: FIN_ACK }));
+    h.feed(c.s('', { flags: FIN_ACK }));
+    h.feed(c.c(''));
+    h.feed(synAck); // a duplicate from the start, arriving late
+    h.r.finish(1e12);
+    expect(h.r.stats.flows).toBe(1);
+    expect(h.r.stats.lateSegments).toBe(2); // the final ACK and the SYN-ACK
   });
 
   it('after the linger time a bare packet starts a new (guessed) flow', () => {
