@@ -122,6 +122,7 @@ export function formatCaptureSummary(s: CaptureRunSummary): string {
   if (s.filteredOut) parts.push(`${s.filteredOut} filtered out`);
   if (s.decode.nonTcp) parts.push(`${s.decode.nonTcp} not TCP`);
   if (s.decode.unsupportedLinkType) parts.push(`${s.decode.unsupportedLinkType} of unsupported link types`);
+  if (s.decode.lengthBeyondFrame) parts.push(`${s.decode.lengthBeyondFrame} with an IP length beyond the frame`);
   if (s.notes) parts.push(`${s.notes} notes`);
   if (s.interrupted) parts.push(`interrupted after ${s.bytesRead} bytes`);
   return `flowspy: ${parts.join(', ')}`;

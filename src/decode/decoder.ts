@@ -61,6 +61,7 @@ export class PacketDecoder {
     fragments: 0,
     reassembledDatagrams: 0,
     fragmentsDropped: 0,
+    lengthBeyondFrame: 0,
   };
 
   private readonly segment: TcpSegment = {
@@ -143,9 +144,8 @@ export class PacketDecoder {
     const data = packet.data;
     const ip = this.ipv4;
     readIPv4(data, off, packet.origLen, ip);
-    const end = off + ip.totalLength;
+    const end = this.ipEnd(packet, off + ip.totalLength);
     const capturedEnd = end <= data.length ? end : data.length;
-    if (end > data.length) this.markTruncated();
     const payloadStart = off + ip.headerLength;
 
     if (ip.moreFragments || ip.fragmentOffset !== 0) {
@@ -190,9 +190,8 @@ export class PacketDecoder {
   private decodeIPv6(packet: CapturedPacket, off: number): boolean {
     const data = packet.data;
     const payloadLength = readIPv6PayloadLength(data, off, packet.origLen);
-    const end = off + IPV6_HEADER_LENGTH + payloadLength;
+    const end = this.ipEnd(packet, off + IPV6_HEADER_LENGTH + payloadLength);
     const capturedEnd = end <= data.length ? end : data.length;
-    if (end > data.length) this.markTruncated();
 
     let next = data[off + 6];
     let pos = off + IPV6_HEADER_LENGTH;
@@ -272,6 +271,22 @@ export class PacketDecoder {
     seg.srcAddr = src;
     seg.dstAddr = dst;
     seg.vlan = vlan;
+  }
+
+  /**
+   * The end of the IP datagram the header announces, where it lies beyond the captured frame:
+   * kept when the capture cut the frame (truncated: the rest existed on the wire), cut back to
+   * the frame when the frame is whole (the header lies: there is nothing more to miss).
+   */
+  private ipEnd(packet: CapturedPacket, announcedEnd: number): number {
+    const frameLength = packet.data.length;
+    if (announcedEnd <= frameLength) return announcedEnd;
+    if (packet.origLen > frameLength) {
+      this.markTruncated();
+      return announcedEnd;
+    }
+    this.stats.lengthBeyondFrame++;
+    return frameLength;
   }
 
   private markTruncated(): void {

@@ -60,4 +60,6 @@ export interface DecodeStats {
   reassembledDatagrams: number;
   /** Fragments dropped (timeout, bounds, overlap conflicts, never completed). */
   fragmentsDropped: number;
+  /** Whole frames (not cut by the capture) whose IP header announces more bytes than they hold: used as far as they go. */
+  lengthBeyondFrame: number;
 }

@@ -64,15 +64,17 @@ describe('IPv4', () => {
     expect(segments[0].payloadFileOffset).toBe(54);
   });
 
-  it('frame shorter than the IP total length without a snap cut still counts as truncated, once', () => {
+  it('a whole frame shorter than its IP total length: the header lies, the bytes are used as far as they go', () => {
     const full = eth4(ipv4({}, tcp({}, text('0123456789'))));
     const cut = full.subarray(0, full.length - 3);
     const { segments, decoder } = decodeOne(packet(1, cut));
-    expect(decoder.stats).toMatchObject({ truncated: 1, tcpSegments: 1, malformed: 0 });
+    expect(decoder.stats).toMatchObject({ truncated: 0, lengthBeyondFrame: 1, tcpSegments: 1, malformed: 0 });
     expect(segments[0].payload.length).toBe(7);
-    expect(segments[0].payloadLength).toBe(10);
+    expect(segments[0].payloadLength).toBe(7);
+    // the same bytes cut by the capture's snap length: truncated, the announced length stands
     const again = decodeOne(packet(1, cut, { origLen: full.length }));
-    expect(again.decoder.stats.truncated).toBe(1);
+    expect(again.decoder.stats).toMatchObject({ truncated: 1, lengthBeyondFrame: 0 });
+    expect(again.segments[0].payloadLength).toBe(10);
   });
 
   it('truncated frame whose TCP options are cut: delivered with an empty payload', () => {
