@@ -308,6 +308,13 @@ process.stdout.write(`median of ${rounds} interleaved runs each, whole-process w
 process.stdout.write(`flowspy -o DIR     : ${flowspyOk ? figures(flowspy) + spread(flowspyRuns) : flowspyFailure}\n`);
 process.stdout.write(`model-only load    : ${model ? `${figures(model)}${spread(modelRuns)} (${model.reported.flows} flows, ${model.reported.packets} packets)` : modelFailure}\n`);
 process.stdout.write(`tcpflow -o DIR     : ${tcpflow ? figures(tcpflow) + spread(tcpflowRuns) : tcpflowFailure}\n`);
+// Streaming from a pipe (`tcpdump -w - | flowspy -r -`): memory must not grow with the input either.
+{
+  settle();
+  const pipeOut = join(runsDir, 'flowspy-stdin');
+  const run = await measure('sh', ['-c', `cat "$0" | "$1" -q -r - -o "$2"`, capture, join(root, 'bin', 'flowspy'), pipeOut]);
+  process.stdout.write(`flowspy -r - -o DIR: ${run.code === 0 ? `${figures(run)} (from a pipe; one run)` : `failed (exit ${run.code}): ${firstLine(run.stderr)}`}\n`);
+}
 
 // ---- 3. targets --------------------------------------------------------------------------------
 process.stdout.write('\ntargets\n');
