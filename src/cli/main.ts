@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
+import { escapeText } from '../render/escape.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import type { FlowOutput } from '../outputs/types.js';
 import { parseArgs, USAGE, type CliConfig } from './args.js';
@@ -152,7 +153,7 @@ async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs
     stdout.flush();
     if (!config.quiet) process.stderr.write(formatCaptureSummary(summary) + '\n');
     if (summary.error) {
-      process.stderr.write(`flowspy: ${summary.error.message}\n`);
+      process.stderr.write(`flowspy: ${escapeText(summary.error.message)}\n`);
       return EXIT_DAMAGED;
     }
     return summary.interrupted ? EXIT_INTERRUPTED : 0;
@@ -233,12 +234,13 @@ main(process.argv.slice(2)).then(
       return;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`flowspy: ${err.message}\n`);
+      // messages may quote a file name, a filter or a host name: never raw to the terminal
+      process.stderr.write(`flowspy: ${escapeText(err.message)}\n`);
       process.exitCode = err.exitCode;
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`flowspy: internal error: ${message.split('\n')[0]} (set FLOWSPY_DEBUG=1 for details)\n`);
+    process.stderr.write(`flowspy: internal error: ${escapeText(message.split('\n')[0])} (set FLOWSPY_DEBUG=1 for details)\n`);
     if (process.env.FLOWSPY_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exitCode = 70;
   },

@@ -5,14 +5,15 @@
  */
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec } from '../proxy/forwardSpec.js';
-import { RecordingProxy } from '../proxy/proxy.js';
+import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import type { CliConfig } from './args.js';
 
 /**
  * Starts the proxies and serves until SIGINT/SIGTERM or until `stop` aborts (e.g. the reader of
  * stdout went away). Then closes the proxies (every flow gets its `flow-end`), awaits `finish`
  * (which flushes and closes the outputs; an error it throws propagates, and the summary line is
- * not printed), prints `N connections relayed` on stderr unless quiet, and resolves with 0.
+ * not printed), prints a summary on stderr unless quiet (see {@link formatProxySummary}), and
+ * resolves with 0.
  * @throws UserError when a listening socket cannot be bound (the proxies already bound are closed).
  */
 export async function runProxy(config: CliConfig, sink: FlowEventSink, finish: () => Promise<void>, stop?: AbortSignal): Promise<number> {
@@ -46,8 +47,23 @@ export async function runProxy(config: CliConfig, sink: FlowEventSink, finish: (
   });
   await Promise.all(proxies.map((p) => p.close()));
   await finish();
-  if (!config.quiet) process.stderr.write(`flowspy: ${nextId - 1} connections relayed\n`);
+  if (!config.quiet) process.stderr.write(formatProxySummary(proxies.map((p) => p.stats)) + '\n');
   return 0;
+}
+
+/**
+ * The summary line of a proxy run, e.g.
+ * `flowspy: 12 connections, 2 of them could not reach the upstream, 1 reset; 5210 bytes client→server, 88412 bytes server→client`.
+ */
+export function formatProxySummary(stats: readonly ProxyStats[]): string {
+  const sum = (pick: (s: ProxyStats) => number): number => stats.reduce((total, s) => total + pick(s), 0);
+  const accepted = sum((s) => s.accepted);
+  const failed = sum((s) => s.connectFailures);
+  const resets = sum((s) => s.resets);
+  const parts = [`${accepted} connection${accepted === 1 ? '' : 's'}`];
+  if (failed) parts.push(`${failed} of them could not reach the upstream`);
+  if (resets) parts.push(`${resets} reset`);
+  return `flowspy: ${parts.join(', ')}; ${sum((s) => s.bytesC2S)} bytes client→server, ${sum((s) => s.bytesS2C)} bytes server→client`;
 }
 
 function formatHostPort(host: string, port: number): string {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { isatty } from 'node:tty';
+import { UserError } from '../core/errors.js';
 
 /** The reader of our output went away (EPIPE). */
 export class OutputClosedError extends Error {
@@ -80,7 +81,8 @@ export class TextWriter implements TextOut {
           this.closed = true;
           throw new OutputClosedError();
         }
-        throw err;
+        this.closed = true;
+        throw new UserError(`cannot write to standard output: ${(err as Error).message}`);
       }
     }
   }

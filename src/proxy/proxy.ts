@@ -50,9 +50,9 @@ export interface ProxyStats {
   readonly bufferedBytes: number;
 }
 
-/** Default clock: microseconds since the epoch, monotonic within the process. */
+/** Default clock: whole microseconds since the epoch, monotonic within the process. */
 export function defaultProxyClock(): Micros {
-  return performance.timeOrigin * 1000 + performance.now() * 1000;
+  return Math.round(performance.timeOrigin * 1000 + performance.now() * 1000);
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
