@@ -54,6 +54,7 @@ export function parseForwardSpec(text: string): ForwardSpec {
   let bindAddress = DEFAULT_BIND_ADDRESS;
   if (bindText !== undefined) {
     if (bindText === '*') bindAddress = '0.0.0.0';
+    else if (bindText === '') return fail('empty bind address: give 0.0.0.0 (or *) to listen on all interfaces, or leave it out for 127.0.0.1');
     else {
       const bind = parseHost(bindText);
       if (bind === undefined) return fail(`bad bind address "${bindText}", ${EXPECTED}`);

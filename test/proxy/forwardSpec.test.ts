@@ -38,7 +38,7 @@ describe('parseForwardSpec', () => {
     ['8080:h:70000', /target port "70000"/],
     ['8080:h:', /target port ""/],
     ['8080::80', /bad target host ""/],
-    [':8080:h:80', /bad bind address ""/],
+    [':8080:h:80', /empty bind address: give 0\.0\.0\.0 \(or \*\) to listen on all interfaces/],
     ['8080:[::1:80', /unbalanced brackets/],
     ['8080:::1]:80', /unbalanced brackets/],
     ['8080:[[::1]]:80', /unbalanced brackets/],
