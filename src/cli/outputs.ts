@@ -1,7 +1,6 @@
 /**
  * Builds the headless outputs the command line asked for. The one place that picks them.
  */
-import { UserError } from '../core/errors.js';
 import { ConsoleOutput } from '../outputs/console.js';
 import { DirectoryOutput } from '../outputs/dir.js';
 import { JsonOutput } from '../outputs/json.js';
