@@ -245,3 +245,13 @@ describe('DirectoryOutput output directory', () => {
     expect(statSync(join(dir, 'a', 'b', 'c')).isDirectory()).toBe(true);
   });
 });
+
+describe('dirWriterThread', () => {
+  it('its body (which cannot import) uses the same command codes the main thread sends', async () => {
+    const { DIR_WRITER_SOURCE, OP_CREATE, OP_WRITE, OP_FINISH } = await import('../../src/outputs/dirWriterThread.js');
+    expect(DIR_WRITER_SOURCE).toContain(`CREATE = ${OP_CREATE};`);
+    expect(DIR_WRITER_SOURCE).toContain(`WRITE = ${OP_WRITE};`);
+    // anything not CREATE or WRITE is a FINISH
+    expect(new Set([OP_CREATE, OP_WRITE, OP_FINISH]).size).toBe(3);
+  });
+});
