@@ -980,7 +980,7 @@ export class Reassembler {
         if (d.finOffset > d.nextOffset) holeEnd = d.finOffset;
         else return;
       }
-      this.emitGap(flow, d, Math.min(holeEnd, d.peerAckOffset) - d.nextOffset, ts);
+      this.emitGap(flow, d, Math.min(holeEnd, d.peerAckOffset) - d.nextOffset, Math.min(ts, d.buffer.firstTs()));
       this.drain(flow, d, ts);
     }
   }
@@ -990,7 +990,7 @@ export class Reassembler {
     const head = d.buffer.firstOffset();
     if (head === Infinity) return;
     this.counters.bufferLimitSkips++;
-    if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
+    if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, Math.min(ts, d.buffer.firstTs()));
     this.drain(flow, d, ts);
   }
 
@@ -1130,7 +1130,7 @@ export class Reassembler {
   private flush(flow: Flow, d: DirectionState, ts: Micros): void {
     while (!d.buffer.isEmpty) {
       const head = d.buffer.firstOffset();
-      if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
+      if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, Math.min(ts, d.buffer.firstTs()));
       this.drain(flow, d, ts);
     }
     if (!d.started) return;

@@ -73,6 +73,11 @@ export class SegmentBuffer {
     return this.head < this.pieces.length ? this.pieces[this.head].offset : Infinity;
   }
 
+  /** Capture time of the first buffered piece, or +Infinity when empty. */
+  firstTs(): number {
+    return this.head < this.pieces.length ? this.pieces[this.head].ts : Infinity;
+  }
+
   /** End of the last buffered piece, or -Infinity when empty. */
   lastEnd(): number {
     return this.head < this.pieces.length ? this.pieces[this.pieces.length - 1].end : -Infinity;

@@ -1059,3 +1059,17 @@ describe('SYN flags', () => {
     expect(h.r.stats.flows).toBe(1);
   });
 });
+
+describe('gap timestamps', () => {
+  it('a gap found later is stamped with the arrival of the bytes after the hole, so a flow\'s times never run backwards', () => {
+    const h = harness({ maxBufferedBytesPerFlow: 64 });
+    const c = new Conv();
+    h.feed(c.handshake(), 1_000);
+    h.feed(c.c('a'.repeat(10)), 2_000);
+    // 10 bytes lost; what follows waits in the buffer until the bound forces a skip
+    h.feed(c.c('b'.repeat(40), { at: 20 }), 3_000);
+    h.feed(c.c('c'.repeat(40), { at: 60 }), 9_000);
+    const stamps = h.events.filter((e) => e.type === 'data' || e.type === 'gap').map((e) => `${e.type}@${e.ts}`);
+    expect(stamps).toEqual(['data@2000', 'gap@3000', 'data@3000', 'data@9000']);
+  });
+});
