@@ -409,7 +409,10 @@ export class CaptureParser {
         else if (byteOrder === BYTE_ORDER_MAGIC_SWAPPED) this.littleEndian = false;
         else if (at === 0) {
           const first = new Uint8Array(view.buffer, view.byteOffset + pos, 4);
-          throw this.fail(new CaptureFormatError('not-a-capture', 0, `first bytes: ${hexBytes(first, 4)}`));
+          throw this.fail(new CaptureFormatError(
+            'not-a-capture', 0,
+            `first bytes: ${hexBytes(first, 4)} as in pcapng, but no byte-order magic follows`,
+          ));
         } else {
           throw this.damaged(at, `section header block has no byte-order magic (0x${hex32(byteOrder)})`);
         }

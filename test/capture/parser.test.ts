@@ -575,7 +575,7 @@ function errorCases(): ErrorCase[] {
       kind: 'not-a-capture',
       offset: 0,
       delivered: 0,
-      message: 'not a pcap or pcapng capture (first bytes: 0a 0d 0d 0a)',
+      message: 'not a pcap or pcapng capture (first bytes: 0a 0d 0d 0a as in pcapng, but no byte-order magic follows)',
     },
   ];
   return cases;
