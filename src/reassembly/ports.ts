@@ -34,19 +34,31 @@ const WELL_KNOWN_HIGH_PORTS: ReadonlySet<number> = new Set([
   27017, // mongodb
 ]);
 
-/** True when `port` is below 1024 or a well-known service port (80, 443, 3306, 8080, ...). */
+/** X11 displays :0 to :63. */
+const X11_FIRST = 6000;
+const X11_LAST = 6063;
+
+/** Where the ephemeral (client) ports of common systems begin (Linux 32768, IANA 49152). */
+const EPHEMERAL_FIRST = 32768;
+
+/** True when `port` is below 1024 or a well-known service port (80, 443, 3306, 8080, X11 6000-6063, ...). */
 export function isServicePort(port: number): boolean {
-  return port < 1024 || WELL_KNOWN_HIGH_PORTS.has(port);
+  return port < 1024 || WELL_KNOWN_HIGH_PORTS.has(port) || (port >= X11_FIRST && port <= X11_LAST);
 }
 
 /**
  * Guess whether the sender of the first packet seen (without SYN) is the client.
- * If exactly one of the two ports is a service port, that side is the server;
- * otherwise the sender of the first packet is taken to be the client.
+ * If exactly one of the two ports is a service port, that side is the server; else, if exactly
+ * one is in the ephemeral range (>= 32768), that side is the client; otherwise the sender of
+ * the first packet is taken to be the client.
  */
 export function guessSenderIsClient(srcPort: number, dstPort: number): boolean {
   const srcIsService = isServicePort(srcPort);
   const dstIsService = isServicePort(dstPort);
   if (srcIsService !== dstIsService) return dstIsService;
+  if (!srcIsService) {
+    const srcIsEphemeral = srcPort >= EPHEMERAL_FIRST;
+    if (srcIsEphemeral !== dstPort >= EPHEMERAL_FIRST) return srcIsEphemeral;
+  }
   return true;
 }
