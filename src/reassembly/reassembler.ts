@@ -93,8 +93,8 @@
  * - After `flow-end`, the 4-tuple goes into a bounded table of recently closed flows
  *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
  *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
- *   ignored quietly (`lateSegments`), except a SYN (without ACK), or a SYN-ACK with a different
- *   ISN than the closed flow's, which starts a new flow (port reuse). On an OPEN flow, a SYN joins the flow when it repeats the
+ *   ignored quietly (`lateSegments`), except a SYN (without ACK) stamped at or after the close,
+ *   or a SYN-ACK with a different ISN than the closed flow's, which starts a new flow (port reuse). On an OPEN flow, a SYN joins the flow when it repeats the
  *   ISN seen, when its ISN+1 is exactly that direction's offset 0 (a SYN captured late), or for a
  *   simultaneous open; any other SYN ends the old flow (reason 'timeout', detail "ports reused by
  *   a new connection (new SYN)") and starts a new one.
@@ -494,7 +494,7 @@ export class Reassembler {
       const mapKey = flowMapKey(segment.srcAddr, segment.srcPort, segment.dstAddr, segment.dstPort, segment.vlan);
       const closed = this.recentlyClosed.get(mapKey);
       if (closed !== undefined) {
-        if (ts - closed.closedAt <= this.closedLinger && !this.isNewSynAfterClose(segment, closed)) {
+        if (ts - closed.closedAt <= this.closedLinger && !this.isNewSynAfterClose(segment, closed, ts)) {
           this.counters.lateSegments++;
           return;
         }
@@ -711,12 +711,13 @@ export class Reassembler {
   }
 
   /** A SYN on a closed 4-tuple starts a new flow unless it repeats the closed flow's ISN. */
-  private isNewSynAfterClose(segment: TcpSegment, closed: ClosedFlow): boolean {
+  private isNewSynAfterClose(segment: TcpSegment, closed: ClosedFlow, ts: Micros): boolean {
     const flags = segment.flags;
     if ((flags & TCP_SYN) === 0) return false;
-    // A plain SYN after the close opens a new connection even with the old ISN (stacks that
-    // reuse it, crafted captures): dropping it would lose the whole connection without a word.
-    if ((flags & TCP_ACK) === 0) return true;
+    // A plain SYN sent after the close opens a new connection even with the old ISN (stacks
+    // that reuse it, crafted captures): dropping it would lose a whole connection without a
+    // word. One stamped before the close is the old connection's, late in a reordered file.
+    if ((flags & TCP_ACK) === 0) return ts >= closed.closedAt;
     const fromClient = segment.srcAddr === closed.clientAddr && segment.srcPort === closed.clientPort;
     const oldIsn = fromClient ? closed.clientIsn : closed.serverIsn;
     return oldIsn !== segment.seq;

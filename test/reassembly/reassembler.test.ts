@@ -565,6 +565,19 @@ describe('closing', () => {
     ]);
   });
 
+  it('a SYN stamped before the close (a reordered file) is the old connection\'s, ignored', () => {
+    const h = harness();
+    const c = new Conv();
+    const [syn, synAck, ack] = c.handshake();
+    h.feed([synAck, ack], 2_000);
+    h.feed(c.c('hi'), 3_000);
+    h.feed(c.c('', { flags: FIN_ACK }), 4_000);
+    h.feed(c.s('', { flags: FIN_ACK }), 5_000);
+    h.feed(syn, 1_000); // the first packet on the wire, last in the file
+    h.r.finish(1e12);
+    expect(h.r.stats.flows).toBe(1);
+  });
+
   it('a late SYN-ACK with the old ISN after the close is ignored', () => {
     const h = harness();
     const c = new Conv();
