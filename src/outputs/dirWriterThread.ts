@@ -180,24 +180,43 @@ export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModul
 
   port.on('message', (batch: WriterBatch) => {
     const { ops, names } = batch;
-    for (let i = 0; i < ops.length;) {
-      const op = ops[i];
-      const id = ops[i + 1];
-      if (op === CREATE) {
-        if (error === undefined) create(id, names[ops[i + 2]]);
-        i += 3;
-      } else if (op === WRITE) {
-        const slot = ops[i + 3];
-        if (error === undefined) write(id, ops[i + 2], slot * slotBytes, ops[i + 4]);
-        ring[1 + (given % ringSize)] = slot;
-        given++;
-        i += 5;
-      } else {
-        finish(id, ops[i + 2], ops[i + 3]);
-        i += 4;
+    let i = 0;
+    try {
+      while (i < ops.length) {
+        const op = ops[i];
+        const id = ops[i + 1];
+        if (op === CREATE) {
+          if (error === undefined) create(id, names[ops[i + 2]]);
+          i += 3;
+        } else if (op === WRITE) {
+          const slot = ops[i + 3];
+          i += 5; // past this command before writing: a throw must not give its slot back twice
+          try {
+            if (error === undefined) write(id, ops[i - 3], slot * slotBytes, ops[i - 1]);
+          } finally {
+            ring[1 + (given % ringSize)] = slot;
+            given++;
+          }
+        } else {
+          finish(id, ops[i + 2], ops[i + 3]);
+          i += 4;
+        }
+      }
+      if (batch.end) for (const id of [...files.keys()]) finish(id, -1, Number.NaN);
+    } catch (err) {
+      // a bug, not a file-system error: report it, and still give every slot of the batch back,
+      // or the main thread would wait for them forever
+      if (error === undefined) error = `writer thread failed: ${text(err)}`;
+      while (i < ops.length) {
+        if (ops[i] === WRITE) {
+          ring[1 + (given % ringSize)] = ops[i + 3];
+          given++;
+          i += 5;
+        } else {
+          i += ops[i] === CREATE ? 3 : 4;
+        }
       }
     }
-    if (batch.end) for (const id of [...files.keys()]) finish(id, -1, Number.NaN);
     Atomics.store(ring, 0, given);
     Atomics.notify(ring, 0);
     const report: WriterReport = {
