@@ -267,13 +267,18 @@ let tcpflowOut;
 let flowspyFailure;
 let modelFailure = existsSync(join(here, 'model-load.mjs')) ? undefined : 'not available yet';
 let tcpflowFailure = have('tcpflow') ? undefined : 'tcpflow is not installed, skipped';
+/** One `-o DIR` run into a fresh directory: pushes the measurement, returns the failure text if it failed. */
+const runWritingTool = async (command, args, dir, runs) => {
+  settle();
+  const run = await measure(command, [...args, '-o', dir]);
+  if (run.code !== 0) return `failed (exit ${run.code}): ${firstLine(run.stderr || run.stdout) || 'no message'}`;
+  runs.push(run);
+  return undefined;
+};
 const runFlowspy = async (round) => {
   if (flowspyFailure) return;
   flowspyOut = join(runsDir, `flowspy-${round}`);
-  settle();
-  const run = await measure(join(root, 'bin', 'flowspy'), ['-r', capture, '-o', flowspyOut]);
-  if (run.code === 0) flowspyRuns.push(run);
-  else flowspyFailure = `failed (exit ${run.code}): ${firstLine(run.stderr || run.stdout) || 'no message'}`;
+  flowspyFailure = await runWritingTool(join(root, 'bin', 'flowspy'), ['-r', capture], flowspyOut, flowspyRuns);
 };
 const runModel = async () => {
   if (modelFailure) return;
@@ -290,10 +295,7 @@ const runModel = async () => {
 const runTcpflow = async (round) => {
   if (tcpflowFailure) return;
   tcpflowOut = join(runsDir, `tcpflow-${round}`);
-  settle();
-  const run = await measure('tcpflow', ['-r', capture, '-o', tcpflowOut]);
-  if (run.code === 0) tcpflowRuns.push(run);
-  else tcpflowFailure = `failed (exit ${run.code}): ${firstLine(run.stderr)}`;
+  tcpflowFailure = await runWritingTool('tcpflow', ['-r', capture], tcpflowOut, tcpflowRuns);
 };
 // The order rotates each round, so that no tool always runs first (or always right after another).
 const tools = [runFlowspy, runModel, runTcpflow];
@@ -309,6 +311,7 @@ process.stdout.write(`flowspy -o DIR     : ${flowspyOk ? figures(flowspy) + spre
 process.stdout.write(`model-only load    : ${model ? `${figures(model)}${spread(modelRuns)} (${model.reported.flows} flows, ${model.reported.packets} packets)` : modelFailure}\n`);
 process.stdout.write(`tcpflow -o DIR     : ${tcpflow ? figures(tcpflow) + spread(tcpflowRuns) : tcpflowFailure}\n`);
 // Streaming from a pipe (`tcpdump -w - | flowspy -r -`): memory must not grow with the input either.
+// (The peak RSS is GNU time's for the shell, i.e. the largest of its children: flowspy.)
 {
   settle();
   const pipeOut = join(runsDir, 'flowspy-stdin');

@@ -172,44 +172,41 @@ async function readFile(path: string, chunkSize: number, options: ReadCaptureOpt
     // Only a regular file read from byte 0 has stream positions that are file positions.
     const seekable = known !== undefined;
     const parser = new CaptureParser(options.onPacket, { seekable });
-    // Reads run ahead of the parser: a regular file has READ_AHEAD reads in flight at known
+    // Reads run ahead of the parser: a regular file has READ_AHEAD reads in flight at the next
     // positions (so a thread-pool hiccup does not leave the parser idle), anything else one.
-    // The parser keeps no reference to a chunk after push() returns, so buffers are reused.
+    // A short read (the end of the file, or a file system that returns less) drops the reads
+    // ahead, which assumed full ones; reading goes on from where the data ends until a read
+    // returns nothing. The parser keeps no reference to a chunk after push(), so buffers are reused.
     const bufferSize = seekable ? Math.min(chunkSize, Math.max(known ?? 0, 64 * 1024)) : chunkSize;
     const depth = seekable ? READ_AHEAD : 1;
     const spare: Uint8Array[] = [];
-    const inFlight: { buffer: Uint8Array; at: number; read: Promise<number> }[] = [];
+    const inFlight: { buffer: Uint8Array; read: Promise<number> }[] = [];
     let position = 0;
     let nextRead = 0;
-    let ended = false;
     const issue = (): void => {
-      while (!ended && inFlight.length < depth) {
+      while (inFlight.length < depth) {
         const buffer = spare.pop() ?? new Uint8Array(bufferSize);
-        const at = nextRead;
-        inFlight.push({ buffer, at, read: readInto(handle, buffer, seekable ? at : null, name) });
+        inFlight.push({ buffer, read: readInto(handle, buffer, seekable ? nextRead : null, name) });
         nextRead += bufferSize;
-        if (seekable && known !== undefined && nextRead >= known) ended = true;
+      }
+    };
+    const dropReadsAhead = async (): Promise<void> => {
+      for (const ahead of inFlight.splice(0)) {
+        await ahead.read.catch(() => 0);
+        spare.push(ahead.buffer);
       }
     };
     try {
       for (;;) {
         issue();
-        const next = inFlight.shift();
-        if (next === undefined) break;
+        const next = inFlight.shift()!;
         const got = await next.read;
         if (got === 0) break;
-        if (seekable && next.at !== position) {
-          // an earlier read came back short: start again from where the data ends
-          spare.push(next.buffer);
-          for (const stale of inFlight.splice(0)) spare.push(stale.buffer), await stale.read.catch(() => 0);
-          nextRead = position;
-          ended = false;
-          continue;
-        }
         options.signal?.throwIfAborted();
         position += got;
-        if (seekable && got < bufferSize && known !== undefined && position < known) {
-          nextRead = Math.min(nextRead, position);
+        if (got < bufferSize) {
+          await dropReadsAhead();
+          nextRead = position;
         }
         issue();
         parser.push(next.buffer.subarray(0, got));
@@ -218,7 +215,7 @@ async function readFile(path: string, chunkSize: number, options: ReadCaptureOpt
         if (wait) await wait;
       }
     } finally {
-      await Promise.all(inFlight.map((r) => r.read.catch(() => 0)));
+      await dropReadsAhead();
     }
     parser.end();
     await options.onProgress?.(position, known);

@@ -14,7 +14,7 @@ import { formatLiveSummary, runLive } from './liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
 import { runProxy } from './proxyRun.js';
-import { OutputClosedError, SpoolingTextWriter, stdoutSink, TextWriter } from './textWriter.js';
+import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from './textWriter.js';
 
 /** Exit code for a damaged capture (everything before the damage was shown). */
 const EXIT_DAMAGED = 2;
@@ -100,10 +100,7 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
       const why = giveUp.signal.aborted ? 'stopped waiting for the reader of stdout' : `the reader of stdout took nothing for ${STDOUT_STALL_MS / 1000} s`;
       process.stderr.write(`flowspy: ${why}; ${unwritten} bytes of output not written\n`);
     }
-    if (failure) {
-      if (failure.code === 'EPIPE' || failure.code === 'ECONNRESET') throw new OutputClosedError();
-      throw new UserError(`cannot write to standard output: ${failure.message}`);
-    }
+    if (failure) throw stdoutWriteError(failure);
   };
   try {
     outputs = buildOutputs(withDefaultView(config), stdout.write);
@@ -153,7 +150,7 @@ async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs
     stdout.flush();
     if (!config.quiet) process.stderr.write(formatCaptureSummary(summary) + '\n');
     if (summary.error) {
-      process.stderr.write(`flowspy: ${escapeText(summary.error.message)}\n`);
+      reportError(summary.error.message);
       return EXIT_DAMAGED;
     }
     return summary.interrupted ? EXIT_INTERRUPTED : 0;
@@ -220,6 +217,11 @@ function backlogOf(outputs: FlowOutput[]): Promise<void> | undefined {
   return waits && Promise.all(waits).then(() => undefined);
 }
 
+/** One error line on stderr. Messages may quote a file name, a filter or a host name: escaped, never raw. */
+function reportError(message: string): void {
+  process.stderr.write(`flowspy: ${escapeText(message)}\n`);
+}
+
 async function closeAll(outputs: FlowOutput[]): Promise<void> {
   for (const output of outputs) await output.close();
 }
@@ -234,13 +236,12 @@ main(process.argv.slice(2)).then(
       return;
     }
     if (err instanceof UserError) {
-      // messages may quote a file name, a filter or a host name: never raw to the terminal
-      process.stderr.write(`flowspy: ${escapeText(err.message)}\n`);
+      reportError(err.message);
       process.exitCode = err.exitCode;
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`flowspy: internal error: ${escapeText(message.split('\n')[0])} (set FLOWSPY_DEBUG=1 for details)\n`);
+    reportError(`internal error: ${message.split('\n')[0]} (set FLOWSPY_DEBUG=1 for details)`);
     if (process.env.FLOWSPY_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exitCode = 70;
   },

@@ -38,6 +38,15 @@ export interface TextOut {
   flush(): void;
 }
 
+/**
+ * What a failed write to standard output ends the command with: {@link OutputClosedError} (a
+ * quiet exit 0) when the reader went away (EPIPE, ECONNRESET), else a one-line `UserError`.
+ */
+export function stdoutWriteError(err: NodeJS.ErrnoException): Error {
+  if (err.code === 'EPIPE' || err.code === 'ECONNRESET') return new OutputClosedError();
+  return new UserError(`cannot write to standard output: ${err.message}`);
+}
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
@@ -77,12 +86,8 @@ export class TextWriter implements TextOut {
           Atomics.wait(sleeper, 0, 0, 2);
           continue;
         }
-        if (code === 'EPIPE') {
-          this.closed = true;
-          throw new OutputClosedError();
-        }
         this.closed = true;
-        throw new UserError(`cannot write to standard output: ${(err as Error).message}`);
+        throw stdoutWriteError(err as NodeJS.ErrnoException);
       }
     }
   }

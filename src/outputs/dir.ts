@@ -256,13 +256,13 @@ export class DirectoryOutput implements FlowOutput {
       // large: straight into slots of its own, handed over at once
       for (let done = 0; done < length; done += this.bufferBytes) {
         const n = Math.min(this.bufferBytes, length - done);
-        const slot = this.takeSlot(file);
+        const slot = this.takeSlot();
         this.slab.set(n === length ? bytes : bytes.subarray(done, done + n), slot * this.bufferBytes);
         this.queueWrite(file, slot, n, offset + done);
       }
       return;
     }
-    const slot = this.takeSlot(file);
+    const slot = this.takeSlot();
     this.slab.set(bytes, slot * this.bufferBytes);
     file.slot = slot;
     file.bufferPos = offset;
@@ -274,12 +274,9 @@ export class DirectoryOutput implements FlowOutput {
    * A free slot. When `maxBuffers` are filling, the least recently used holder hands its own
    * over first; when every slot is with the writer, waits (blocking) until it gives some back.
    */
-  private takeSlot(forFile: DirectionFile): number {
-    if (this.buffered.size >= this.maxBuffers) {
-      const holder = this.buffered.keys().next().value as DirectionFile;
-      if (holder === forFile) throw new Error('DirectoryOutput: slot pool invariant broken');
-      this.flushBuffer(holder);
-    }
+  private takeSlot(): number {
+    // (the caller flushed its own slot first, so the holder is always another file)
+    if (this.buffered.size >= this.maxBuffers) this.flushBuffer(this.buffered.keys().next().value as DirectionFile);
     if (this.freeSlots.length === 0) this.collectFreed();
     while (this.freeSlots.length === 0) {
       this.send();
@@ -361,7 +358,7 @@ export class DirectoryOutput implements FlowOutput {
   private onReport(report: WriterReport): void {
     this.collectFreed();
     this.filesCreated = report.filesCreated;
-    this.peakOpen = Math.max(this.peakOpen, report.peakOpenFiles);
+    this.peakOpen = report.peakOpenFiles;
     if (report.error !== undefined && !this.error) this.error = new UserError(report.error);
     if (this.backlogWaiters.length > 0 && (this.inflightSlots <= this.maxInflightSlots / 2 || this.error)) {
       const waiters = this.backlogWaiters;

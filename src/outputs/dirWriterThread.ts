@@ -189,10 +189,12 @@ export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModul
           if (error === undefined) create(id, names[ops[i + 2]]);
           i += 3;
         } else if (op === WRITE) {
+          const position = ops[i + 2];
           const slot = ops[i + 3];
+          const length = ops[i + 4];
           i += 5; // past this command before writing: a throw must not give its slot back twice
           try {
-            if (error === undefined) write(id, ops[i - 3], slot * slotBytes, ops[i - 1]);
+            if (error === undefined) write(id, position, slot * slotBytes, length);
           } finally {
             ring[1 + (given % ringSize)] = slot;
             given++;

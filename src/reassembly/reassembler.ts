@@ -981,7 +981,7 @@ export class Reassembler {
         if (d.finOffset > d.nextOffset) holeEnd = d.finOffset;
         else return;
       }
-      this.emitGap(flow, d, Math.min(holeEnd, d.peerAckOffset) - d.nextOffset, Math.min(ts, d.buffer.firstTs()));
+      this.emitGap(flow, d, Math.min(holeEnd, d.peerAckOffset) - d.nextOffset, ts);
       this.drain(flow, d, ts);
     }
   }
@@ -991,7 +991,7 @@ export class Reassembler {
     const head = d.buffer.firstOffset();
     if (head === Infinity) return;
     this.counters.bufferLimitSkips++;
-    if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, Math.min(ts, d.buffer.firstTs()));
+    if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
     this.drain(flow, d, ts);
   }
 
@@ -1131,7 +1131,7 @@ export class Reassembler {
   private flush(flow: Flow, d: DirectionState, ts: Micros): void {
     while (!d.buffer.isEmpty) {
       const head = d.buffer.firstOffset();
-      if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, Math.min(ts, d.buffer.firstTs()));
+      if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
       this.drain(flow, d, ts);
     }
     if (!d.started) return;
@@ -1172,8 +1172,14 @@ export class Reassembler {
     this.sink(event);
   }
 
-  private emitGap(flow: Flow, d: DirectionState, length: number, ts: Micros): void {
+  /**
+   * Declares `length` bytes lost at d's next offset. The gap is stamped no later than the
+   * arrival of the first bytes still buffered after it (a gap found late, at a buffer bound, an
+   * ack or the end, must not carry a time after the data it precedes).
+   */
+  private emitGap(flow: Flow, d: DirectionState, length: number, declaredAt: Micros): void {
     if (length <= 0) return;
+    const ts = Math.min(declaredAt, d.buffer.firstTs());
     const offset = d.nextOffset;
     d.nextOffset = offset + length;
     d.lastGapEnd = d.nextOffset;
