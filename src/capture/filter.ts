@@ -100,7 +100,7 @@ export function compileCaptureFilter(expression: string): PacketPredicate {
       program = lib.compile(packet.linkType, expression);
       programs.set(packet.linkType, program);
     }
-    return runBpf(program, packet.data, packet.origLen) !== 0;
+    return runBpf(program, packet.buffer, packet.start, packet.end, packet.origLen) !== 0;
   };
 }
 
@@ -108,15 +108,16 @@ const BPF_MEMWORDS = 16;
 const scratch = new Int32Array(BPF_MEMWORDS);
 
 /**
- * Runs a classic BPF program over a packet (`wireLength` is the on-wire length) and returns
- * the program's verdict (0 = reject). Loads past the captured bytes reject, as in libpcap.
+ * Runs a classic BPF program over the captured frame `data[start, end)` (`wireLength` is its
+ * on-wire length) and returns the program's verdict (0 = reject). Loads past the captured bytes
+ * reject, as in libpcap.
  */
-export function runBpf(program: BpfProgram, data: Uint8Array, wireLength: number): number {
+export function runBpf(program: BpfProgram, data: Uint8Array, start: number, end: number, wireLength: number): number {
   let a = 0;
   let x = 0;
   let pc = 0;
   const n = program.length / 4;
-  const len = data.length;
+  const len = end - start;
   scratch.fill(0);
   while (pc < n) {
     const i = pc * 4;
@@ -127,19 +128,19 @@ export function runBpf(program: BpfProgram, data: Uint8Array, wireLength: number
       case 0x06: return k; // RET K
       case 0x16: return a >>> 0; // RET A
       case 0x0e: return x >>> 0; // RET X
-      case 0x20: { if (k + 4 > len) return 0; a = ((data[k] << 24) | (data[k + 1] << 16) | (data[k + 2] << 8) | data[k + 3]) >>> 0; break; } // LD W ABS
-      case 0x28: { if (k + 2 > len) return 0; a = (data[k] << 8) | data[k + 1]; break; } // LD H ABS
-      case 0x30: { if (k >= len) return 0; a = data[k]; break; } // LD B ABS
-      case 0x40: { const o = (x + k) >>> 0; if (o + 4 > len) return 0; a = ((data[o] << 24) | (data[o + 1] << 16) | (data[o + 2] << 8) | data[o + 3]) >>> 0; break; }
-      case 0x48: { const o = (x + k) >>> 0; if (o + 2 > len) return 0; a = (data[o] << 8) | data[o + 1]; break; }
-      case 0x50: { const o = (x + k) >>> 0; if (o >= len) return 0; a = data[o]; break; }
+      case 0x20: { if (k + 4 > len) return 0; a = ((data[start + k] << 24) | (data[start + k + 1] << 16) | (data[start + k + 2] << 8) | data[start + k + 3]) >>> 0; break; } // LD W ABS
+      case 0x28: { if (k + 2 > len) return 0; a = (data[start + k] << 8) | data[start + k + 1]; break; } // LD H ABS
+      case 0x30: { if (k >= len) return 0; a = data[start + k]; break; } // LD B ABS
+      case 0x40: { const o = (x + k) >>> 0; if (o + 4 > len) return 0; a = ((data[start + o] << 24) | (data[start + o + 1] << 16) | (data[start + o + 2] << 8) | data[start + o + 3]) >>> 0; break; }
+      case 0x48: { const o = (x + k) >>> 0; if (o + 2 > len) return 0; a = (data[start + o] << 8) | data[start + o + 1]; break; }
+      case 0x50: { const o = (x + k) >>> 0; if (o >= len) return 0; a = data[start + o]; break; }
       case 0x80: a = wireLength; break; // LD W LEN
       case 0x81: x = wireLength; break; // LDX W LEN
       case 0x00: a = k; break; // LD IMM
       case 0x01: x = k; break; // LDX IMM
       case 0x60: a = scratch[k & 15] >>> 0; break; // LD MEM
       case 0x61: x = scratch[k & 15] >>> 0; break; // LDX MEM
-      case 0xb1: { if (k >= len) return 0; x = (data[k] & 0x0f) << 2; break; } // LDX MSH
+      case 0xb1: { if (k >= len) return 0; x = (data[start + k] & 0x0f) << 2; break; } // LDX MSH
       case 0x02: scratch[k & 15] = a; break; // ST
       case 0x03: scratch[k & 15] = x; break; // STX
       case 0x05: pc += k; break; // JA

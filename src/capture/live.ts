@@ -35,8 +35,8 @@ export interface LiveCaptureOptions {
    */
   pollIntervalMs?: number;
   /**
-   * Receives every captured frame, synchronously. The packet object and `data` (a view of the
-   * binding's buffer) are reused for the next frame: copy what you keep. `fileOffset` is -1 and
+   * Receives every captured frame, synchronously. The packet object and its `buffer` (the
+   * binding's) are reused for the next frame: copy what you keep. `fileOffset` is -1 and
    * `interfaceId` 0. If it throws, the capture stops and `onError` gets the error.
    */
   onPacket: PacketSink;
@@ -210,7 +210,7 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const buffer = Buffer.alloc(snaplen);
   const header = Buffer.alloc(16);
   const littleEndian = endianness() === 'LE';
-  const packet: CapturedPacket = { ts: 0, linkType: 0, interfaceId: 0, data: buffer.subarray(0, 0), origLen: 0, fileOffset: -1 };
+  const packet: CapturedPacket = { ts: 0, linkType: 0, interfaceId: 0, buffer, start: 0, end: 0, origLen: 0, fileOffset: -1 };
   let stopped = false;
   /** The native handle was freed (dispatch returned -2); it must never be dispatched again. */
   let freed = false;
@@ -228,8 +228,7 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
     const caplen = littleEndian ? header.readUInt32LE(8) : header.readUInt32BE(8);
     packet.ts = sec * 1_000_000 + usec;
     packet.origLen = littleEndian ? header.readUInt32LE(12) : header.readUInt32BE(12);
-    const length = caplen < snaplen ? caplen : snaplen;
-    if (packet.data.length !== length) packet.data = buffer.subarray(0, length); // same view when the length repeats
+    packet.end = caplen < snaplen ? caplen : snaplen;
     delivered++;
     try {
       onPacket(packet);

@@ -79,8 +79,9 @@ const EMPTY = new Uint8Array(0);
  *
  * Contract:
  * - `push(chunk)` parses as far as the bytes go and calls `sink(packet)` synchronously for each
- *   complete record. The packet object is reused and `packet.data` is a view valid only during the
- *   sink call; the parser does not keep `chunk` after `push` returns (partial records are copied),
+ *   complete record. The packet object is reused and `packet.buffer` (the chunk, or a copy of a
+ *   record that straddled chunks) is valid only during the sink call; the parser does not keep
+ *   `chunk` after `push` returns (partial records are copied),
  *   so the caller may overwrite the chunk's memory then.
  * - `end()` says the stream is over; it throws `CaptureFormatError` ('truncated', or
  *   'not-a-capture' for an empty or unrecognised input) when bytes of an unfinished record remain.
@@ -98,7 +99,9 @@ export class CaptureParser {
     ts: 0,
     linkType: 0,
     interfaceId: 0,
-    data: EMPTY,
+    buffer: EMPTY,
+    start: 0,
+    end: 0,
     origLen: 0,
     fileOffset: -1,
   };
@@ -379,7 +382,9 @@ export class CaptureParser {
       const origLen = view.getUint32(pos + 12, le);
       const dataStart = pos + header;
       packet.ts = nanos ? seconds * 1e6 + fraction / 1000 : seconds * 1e6 + fraction;
-      packet.data = buf.subarray(dataStart, dataStart + capLen);
+      packet.buffer = buf;
+      packet.start = dataStart;
+      packet.end = dataStart + capLen;
       packet.origLen = origLen < capLen ? capLen : origLen;
       packet.fileOffset = seekable ? base + dataStart : -1;
       pos += total;
@@ -559,7 +564,9 @@ export class CaptureParser {
     packet.ts = ts;
     packet.linkType = this.ifLinkType[interfaceId];
     packet.interfaceId = interfaceId;
-    packet.data = buf.subarray(dataStart, dataStart + capLen);
+    packet.buffer = buf;
+    packet.start = dataStart;
+    packet.end = dataStart + capLen;
     packet.origLen = origLen < capLen ? capLen : origLen;
     packet.fileOffset = this.seekable ? base + dataStart : -1;
     this.lastTs = ts;

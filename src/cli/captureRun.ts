@@ -44,6 +44,23 @@ export interface CaptureRunSummary {
   interrupted?: boolean;
 }
 
+/**
+ * One sink that hands each event to every sink of `sinks`, in order (the sink itself when
+ * there is only one, so the hot path has no extra call).
+ */
+export function fanOut(sinks: readonly FlowEventSink[]): FlowEventSink {
+  if (sinks.length === 1) return sinks[0];
+  return (event: FlowEvent): void => {
+    for (let i = 0; i < sinks.length; i++) sinks[i](event);
+  };
+}
+
+/** The summary's event counts, read off the reassembler's counters. */
+export function eventCounts(reassembler: Reassembler): Pick<CaptureRunSummary, 'flows' | 'payloadBytes' | 'gaps' | 'gapBytes' | 'notes'> {
+  const { flows, payloadBytes, gaps, gapBytes, notes } = reassembler.stats;
+  return { flows, payloadBytes, gaps, gapBytes, notes };
+}
+
 /** How often (in packets) idle flows are checked for expiry. */
 const EXPIRY_EVERY_PACKETS = 8192;
 
@@ -51,20 +68,7 @@ const EXPIRY_EVERY_PACKETS = 8192;
 export async function runCapture(options: CaptureRunOptions): Promise<CaptureRunSummary> {
   const predicate: PacketPredicate | undefined = options.filter ? compileCaptureFilter(options.filter) : undefined;
   const sinks = options.sinks;
-  let flows = 0;
-  let payloadBytes = 0;
-  let gaps = 0;
-  let gapBytes = 0;
-  let notes = 0;
-  const emit = (event: FlowEvent): void => {
-    switch (event.type) {
-      case 'flow-start': flows++; break;
-      case 'data': payloadBytes += event.bytes.length; break;
-      case 'gap': gaps++; gapBytes += event.length; break;
-      case 'note': notes++; break;
-    }
-    for (let i = 0; i < sinks.length; i++) sinks[i](event);
-  };
+  const emit = fanOut(sinks);
   const reassembler = new Reassembler({ emit });
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
   let packets = 0;
@@ -103,7 +107,7 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
   }
   reassembler.finish(lastTs);
   return {
-    packets, filteredOut, bytesRead, flows, payloadBytes, gaps, gapBytes, notes, decode: decoder.stats,
+    packets, filteredOut, bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
     ...(error ? { error } : {}),
     ...(interrupted ? { interrupted } : {}),
   };

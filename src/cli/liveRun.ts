@@ -10,7 +10,7 @@ import type { CapturedPacket } from '../core/packet.js';
 import type { FlowEvent, FlowEventSink, Micros } from '../core/types.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { Reassembler } from '../reassembly/reassembler.js';
-import { formatCaptureSummary, type CaptureRunSummary } from './captureRun.js';
+import { eventCounts, fanOut, formatCaptureSummary, type CaptureRunSummary } from './captureRun.js';
 
 /** What to capture and where the events go. */
 export interface LiveRunOptions {
@@ -44,20 +44,7 @@ const TICK_MS = 1000;
  */
 export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> {
   const sinks = options.sinks;
-  let flows = 0;
-  let payloadBytes = 0;
-  let gaps = 0;
-  let gapBytes = 0;
-  let notes = 0;
-  const emit = (event: FlowEvent): void => {
-    switch (event.type) {
-      case 'flow-start': flows++; break;
-      case 'data': payloadBytes += event.bytes.length; break;
-      case 'gap': gaps++; gapBytes += event.length; break;
-      case 'note': notes++; break;
-    }
-    for (let i = 0; i < sinks.length; i++) sinks[i](event);
-  };
+  const emit = fanOut(sinks);
   const reassembler = new Reassembler({ emit });
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
   let packets = 0;
@@ -65,7 +52,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
   let lastTs: Micros = 0;
   const onPacket = (packet: CapturedPacket): void => {
     packets++;
-    bytesRead += packet.data.length;
+    bytesRead += packet.end - packet.start;
     if (packet.ts > lastTs) lastTs = packet.ts;
     decoder.decode(packet);
   };
@@ -115,7 +102,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
   reassembler.finish(now());
   const pcap = capture.stats();
   return {
-    packets, filteredOut: 0, bytesRead, flows, payloadBytes, gaps, gapBytes, notes, decode: decoder.stats,
+    packets, filteredOut: 0, bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
     ...(pcap ? { pcap } : {}),
   };
 }

@@ -1,9 +1,10 @@
 import type { Micros } from './types.js';
 
 /**
- * One captured frame as a capture source delivers it (file reader or live capture).
- * The object and `data` are valid only during the call that receives them: sources
- * reuse both for the next packet, so a consumer copies what it keeps.
+ * One captured frame as a capture source delivers it (file reader or live capture): the bytes
+ * `buffer[start, end)`. The frame is a range of a larger buffer (a file reader's read chunk), so
+ * delivering a packet allocates nothing. The object and `buffer` are valid only during the call
+ * that receives them: sources reuse both for the next packet, so a consumer copies what it keeps.
  */
 export interface CapturedPacket {
   /** Capture timestamp, microseconds since the epoch. */
@@ -12,13 +13,22 @@ export interface CapturedPacket {
   linkType: number;
   /** Interface index in the file (pcapng IDB order; 0 for classic pcap and live capture). */
   interfaceId: number;
-  /** The captured bytes (possibly cut short by the snap length). */
-  data: Uint8Array;
-  /** Length of the frame on the wire; `origLen > data.length` means the capture truncated it. */
+  /** Holds the captured bytes (possibly cut short by the snap length) at `[start, end)`. */
+  buffer: Uint8Array;
+  /** Index in `buffer` of the frame's first byte. */
+  start: number;
+  /** Index in `buffer` just past the frame's last captured byte. */
+  end: number;
+  /** Length of the frame on the wire; `origLen > end - start` means the capture truncated it. */
   origLen: number;
-  /** Position of `data[0]` in the source file, or -1 when the source is not a seekable file. */
+  /** Position of `buffer[start]` in the source file, or -1 when the source is not a seekable file. */
   fileOffset: number;
 }
 
 /** Receives packets synchronously, in file order. */
 export type PacketSink = (packet: CapturedPacket) => void;
+
+/** The captured bytes of `packet` as one view (allocates a view: not for per-packet hot paths). */
+export function frameBytes(packet: CapturedPacket): Uint8Array {
+  return packet.buffer.subarray(packet.start, packet.end);
+}

@@ -3,11 +3,12 @@
  * All inputs are unsigned 32-bit integers as numbers (0 .. 2^32-1).
  */
 
-const MOD = 0x1_0000_0000;
-
-/** `(a + n) mod 2^32`, for any integer n (may be negative). */
+/**
+ * `(a + n) mod 2^32`, for any integer n (may be negative) with |a + n| < 2^53.
+ * (ToUint32 is exactly that modulo; `%` on numbers past 2^31 is a slow floating-point call.)
+ */
 export function seqAdd(a: number, n: number): number {
-  return (((a + n) % MOD) + MOD) % MOD;
+  return (a + n) >>> 0;
 }
 
 /**

@@ -33,6 +33,17 @@ export const DEFAULT_FRAGMENT_TIMEOUT_MICROS = 30_000_000;
 
 const EMPTY = new Uint8Array(0);
 
+/** Index in `packet.buffer` where the frame ends on the wire (past the captured end when truncated). */
+function wireEnd(packet: CapturedPacket): number {
+  const captured = packet.end - packet.start;
+  return packet.start + (packet.origLen > captured ? packet.origLen : captured);
+}
+
+/** File position of `packet.buffer[0]`, or -1 when the packet has none. */
+function fileBase(packet: CapturedPacket): number {
+  return packet.fileOffset >= 0 ? packet.fileOffset - packet.start : -1;
+}
+
 /**
  * Decodes captured frames into TCP segments.
  *
@@ -104,7 +115,7 @@ export class PacketDecoder {
     const stats = this.stats;
     stats.packets++;
     this.truncatedCounted = false;
-    if (packet.origLen > packet.data.length) this.markTruncated();
+    if (packet.origLen > packet.end - packet.start) this.markTruncated();
     if (this.fragments.pendingDatagrams > 0) this.fragments.expire(packet.ts);
     let delivered: boolean;
     try {
@@ -132,7 +143,7 @@ export class PacketDecoder {
 
   /** Returns true when `this.segment` holds a segment to deliver. */
   private decodeFrame(packet: CapturedPacket): boolean {
-    const kind = parseLink(packet.data, packet.linkType, this.link);
+    const kind = parseLink(packet.buffer, packet.start, packet.end, packet.linkType, this.link);
     if (kind === NET_IPV4) return this.decodeIPv4(packet, this.link.offset);
     if (kind === NET_IPV6) return this.decodeIPv6(packet, this.link.offset);
     if (kind === NET_UNSUPPORTED) this.stats.unsupportedLinkType++;
@@ -141,11 +152,12 @@ export class PacketDecoder {
   }
 
   private decodeIPv4(packet: CapturedPacket, off: number): boolean {
-    const data = packet.data;
+    const data = packet.buffer;
+    const frameEnd = packet.end;
     const ip = this.ipv4;
-    readIPv4(data, off, packet.origLen, ip);
+    readIPv4(data, off, frameEnd, wireEnd(packet), ip);
     const end = this.ipEnd(packet, off + ip.totalLength);
-    const capturedEnd = end <= data.length ? end : data.length;
+    const capturedEnd = end <= frameEnd ? end : frameEnd;
     const payloadStart = off + ip.headerLength;
 
     if (ip.moreFragments || ip.fragmentOffset !== 0) {
@@ -154,7 +166,7 @@ export class PacketDecoder {
         this.stats.nonTcp++;
         return false;
       }
-      if (end > data.length) {
+      if (end > frameEnd) {
         this.stats.fragmentsDropped++; // cannot rebuild from a cut fragment
         return false;
       }
@@ -183,15 +195,16 @@ export class PacketDecoder {
       return false;
     }
     this.setEndpoints(this.addresses.ipv4(data, off + 12), this.addresses.ipv4(data, off + 16), this.link.vlan);
-    readTcp(this.segment, data, payloadStart, capturedEnd, end - payloadStart, packet.fileOffset);
+    readTcp(this.segment, data, payloadStart, capturedEnd, end - payloadStart, fileBase(packet));
     return true;
   }
 
   private decodeIPv6(packet: CapturedPacket, off: number): boolean {
-    const data = packet.data;
-    const payloadLength = readIPv6PayloadLength(data, off, packet.origLen);
+    const data = packet.buffer;
+    const frameEnd = packet.end;
+    const payloadLength = readIPv6PayloadLength(data, off, frameEnd, wireEnd(packet));
     const end = this.ipEnd(packet, off + IPV6_HEADER_LENGTH + payloadLength);
-    const capturedEnd = end <= data.length ? end : data.length;
+    const capturedEnd = end <= frameEnd ? end : frameEnd;
 
     let next = data[off + 6];
     let pos = off + IPV6_HEADER_LENGTH;
@@ -211,14 +224,14 @@ export class PacketDecoder {
       pos += 8;
       if (fragmentOffset === 0 && !more) {
         // Atomic fragment: a whole datagram behind a fragment header.
-        return this.ipv6Upper(packet, data, off, pos, capturedEnd, end, fragmentNext, packet.fileOffset, false);
+        return this.ipv6Upper(packet, data, off, pos, capturedEnd, end, fragmentNext, fileBase(packet), false);
       }
       this.stats.fragments++;
       if (fragmentNext !== IPPROTO_TCP && !isSkippableExtension(fragmentNext)) {
         this.stats.nonTcp++;
         return false;
       }
-      if (end > data.length) {
+      if (end > frameEnd) {
         this.stats.fragmentsDropped++;
         return false;
       }
@@ -231,13 +244,14 @@ export class PacketDecoder {
       const first = this.fragments.completedMeta;
       return this.ipv6Upper(packet, datagram, off, 0, datagram.length, datagram.length, first, -1, true);
     }
-    return this.ipv6Upper(packet, data, off, pos, capturedEnd, end, next, packet.fileOffset, false);
+    return this.ipv6Upper(packet, data, off, pos, capturedEnd, end, next, fileBase(packet), false);
   }
 
   /**
    * Continues an IPv6 datagram at `buf[pos]` with header type `next` (after the fixed header,
    * or in a rebuilt fragmentable part): skips extension headers, then reads TCP.
-   * Addresses come from the fixed header at `packet.data[ipOff]`.
+   * Addresses come from the fixed header at `packet.buffer[ipOff]`; `fileBase` is the file
+   * position of `buf[0]`, or -1.
    */
   private ipv6Upper(
     packet: CapturedPacket,
@@ -260,7 +274,7 @@ export class PacketDecoder {
       this.stats.nonTcp++;
       return false;
     }
-    const data = packet.data;
+    const data = packet.buffer;
     this.setEndpoints(this.addresses.ipv6(data, ipOff + 8), this.addresses.ipv6(data, ipOff + 24), this.link.vlan);
     readTcp(this.segment, buf, pos, capturedEnd, end - pos, fileBase);
     return true;
@@ -279,14 +293,14 @@ export class PacketDecoder {
    * the frame when the frame is whole (the header lies: there is nothing more to miss).
    */
   private ipEnd(packet: CapturedPacket, announcedEnd: number): number {
-    const frameLength = packet.data.length;
-    if (announcedEnd <= frameLength) return announcedEnd;
-    if (packet.origLen > frameLength) {
+    const frameEnd = packet.end;
+    if (announcedEnd <= frameEnd) return announcedEnd;
+    if (packet.origLen > frameEnd - packet.start) {
       this.markTruncated();
       return announcedEnd;
     }
     this.stats.lengthBeyondFrame++;
-    return frameLength;
+    return frameEnd;
   }
 
   private markTruncated(): void {

@@ -21,21 +21,22 @@ export function newIpv4Header(): Ipv4Header {
 }
 
 /**
- * Reads the IPv4 header at `data[off]` into `out`. The checksum is not verified (captures of
+ * Reads the IPv4 header at `data[off]` into `out`; the captured frame ends at `data[end]` and
+ * the frame on the wire at `wireEnd` (>= end). The checksum is not verified (captures of
  * checksum-offloading hosts carry wrong ones). A total length of 0 is taken as "the rest of
- * the frame on the wire" (`wireLength - off`), as captures of TSO senders show it.
+ * the frame on the wire" (`wireEnd - off`), as captures of TSO senders show it.
  * Throws DecodeError when the header is cut short, the version is not 4, IHL < 5, or the
  * total length is smaller than the header. The total length may exceed the captured bytes.
  */
-export function readIPv4(data: Uint8Array, off: number, wireLength: number, out: Ipv4Header): void {
-  if (data.length - off < 20) throw new DecodeError('IPv4 header cut short');
+export function readIPv4(data: Uint8Array, off: number, end: number, wireEnd: number, out: Ipv4Header): void {
+  if (end - off < 20) throw new DecodeError('IPv4 header cut short');
   const vihl = data[off];
   if (vihl >> 4 !== 4) throw new DecodeError('IPv4 header with another version');
   const headerLength = (vihl & 0x0f) << 2;
   if (headerLength < 20) throw new DecodeError('IPv4 IHL below 5');
-  if (data.length - off < headerLength) throw new DecodeError('IPv4 options cut short');
+  if (end - off < headerLength) throw new DecodeError('IPv4 options cut short');
   let totalLength = (data[off + 2] << 8) | data[off + 3];
-  if (totalLength === 0) totalLength = Math.max(wireLength, data.length) - off;
+  if (totalLength === 0) totalLength = wireEnd - off;
   if (totalLength < headerLength) throw new DecodeError('IPv4 total length below header length');
   const flagsFragment = (data[off + 6] << 8) | data[off + 7];
   out.headerLength = headerLength;

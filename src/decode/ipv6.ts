@@ -15,14 +15,14 @@ export const IPV6_HEADER_LENGTH = 40;
 
 /**
  * Reads the fixed IPv6 header at `data[off]` and returns the payload length (bytes after the
- * 40-byte header). A payload length of 0 (jumbogram or a TSO capture) is taken as the rest of
- * the frame on the wire. Throws DecodeError when the header is cut short or the version is not 6.
+ * 40-byte header); the captured frame ends at `data[end]`, the frame on the wire at `wireEnd`.
+ * A payload length of 0 (jumbogram or a TSO capture) is taken as the rest of the frame on the wire. Throws DecodeError when the header is cut short or the version is not 6.
  */
-export function readIPv6PayloadLength(data: Uint8Array, off: number, wireLength: number): number {
-  if (data.length - off < IPV6_HEADER_LENGTH) throw new DecodeError('IPv6 header cut short');
+export function readIPv6PayloadLength(data: Uint8Array, off: number, end: number, wireEnd: number): number {
+  if (end - off < IPV6_HEADER_LENGTH) throw new DecodeError('IPv6 header cut short');
   if (data[off] >> 4 !== 6) throw new DecodeError('IPv6 header with another version');
   const length = (data[off + 4] << 8) | data[off + 5];
-  if (length === 0) return Math.max(0, Math.max(wireLength, data.length) - off - IPV6_HEADER_LENGTH);
+  if (length === 0) return Math.max(0, wireEnd - off - IPV6_HEADER_LENGTH);
   return length;
 }
 

@@ -55,62 +55,63 @@ function cut(what: string): never {
 }
 
 /**
- * Locates the network layer of `data` captured with link type `linkType`.
- * Returns the kind of network layer; for IPv4/IPv6, `out.offset` and `out.vlan` are set.
- * Throws DecodeError when a link header is cut short or inconsistent.
+ * Locates the network layer of the frame `data[start, end)` captured with link type `linkType`.
+ * Returns the kind of network layer; for IPv4/IPv6, `out.offset` (an index into `data`) and
+ * `out.vlan` are set. Throws DecodeError when a link header is cut short or inconsistent.
  */
-export function parseLink(data: Uint8Array, linkType: number, out: LinkResult): NetKind {
+export function parseLink(data: Uint8Array, start: number, end: number, linkType: number, out: LinkResult): NetKind {
   out.vlan = undefined;
+  const length = end - start;
   switch (linkType) {
     case LINKTYPE_ETHERNET:
-      if (data.length < 14) cut('Ethernet');
-      return etherType(data, 14, (data[12] << 8) | data[13], out);
+      if (length < 14) cut('Ethernet');
+      return etherType(data, start + 14, end, (data[start + 12] << 8) | data[start + 13], out);
     case LINKTYPE_LINUX_SLL:
-      if (data.length < 16) cut('Linux SLL');
-      return etherType(data, 16, (data[14] << 8) | data[15], out);
+      if (length < 16) cut('Linux SLL');
+      return etherType(data, start + 16, end, (data[start + 14] << 8) | data[start + 15], out);
     case LINKTYPE_LINUX_SLL2:
-      if (data.length < 20) cut('Linux SLL2');
-      return etherType(data, 20, (data[0] << 8) | data[1], out);
+      if (length < 20) cut('Linux SLL2');
+      return etherType(data, start + 20, end, (data[start] << 8) | data[start + 1], out);
     case LINKTYPE_NULL: {
-      if (data.length < 4) cut('BSD loopback');
+      if (length < 4) cut('BSD loopback');
       // Host byte order of the capturing machine: the small value is the right reading.
-      let af = data[0] | (data[1] << 8) | (data[2] << 16) | (data[3] << 24);
-      if ((af & 0xffff0000) !== 0 || af === 0) af = ((data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3]) >>> 0;
-      return addressFamily(af, 4, out);
+      let af = data[start] | (data[start + 1] << 8) | (data[start + 2] << 16) | (data[start + 3] << 24);
+      if ((af & 0xffff0000) !== 0 || af === 0) af = ((data[start] << 24) | (data[start + 1] << 16) | (data[start + 2] << 8) | data[start + 3]) >>> 0;
+      return addressFamily(af, start + 4, out);
     }
     case LINKTYPE_LOOP:
-      if (data.length < 4) cut('OpenBSD loopback');
-      return addressFamily(((data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3]) >>> 0, 4, out);
+      if (length < 4) cut('OpenBSD loopback');
+      return addressFamily(((data[start] << 24) | (data[start + 1] << 16) | (data[start + 2] << 8) | data[start + 3]) >>> 0, start + 4, out);
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_12:
     case LINKTYPE_RAW_14:
-      return rawIp(data, 0, out);
+      return rawIp(data, start, end, out);
     case LINKTYPE_IPV4:
-      out.offset = 0;
+      out.offset = start;
       return NET_IPV4;
     case LINKTYPE_IPV6:
-      out.offset = 0;
+      out.offset = start;
       return NET_IPV6;
     case LINKTYPE_PPP:
     case LINKTYPE_PPP_HDLC:
-      return ppp(data, 0, out);
+      return ppp(data, start, end, out);
     case LINKTYPE_C_HDLC:
-      if (data.length < 4) cut('Cisco HDLC');
-      return etherType(data, 4, (data[2] << 8) | data[3], out);
+      if (length < 4) cut('Cisco HDLC');
+      return etherType(data, start + 4, end, (data[start + 2] << 8) | data[start + 3], out);
     default:
       return NET_UNSUPPORTED;
   }
 }
 
 /** Dispatches on an EtherType found at `off - 2`, following VLAN tags and PPPoE sessions. */
-function etherType(data: Uint8Array, off: number, type: number, out: LinkResult): NetKind {
+function etherType(data: Uint8Array, off: number, end: number, type: number, out: LinkResult): NetKind {
   while (
     type === ETHERTYPE_VLAN ||
     type === ETHERTYPE_QINQ ||
     type === ETHERTYPE_QINQ_OLD1 ||
     type === ETHERTYPE_QINQ_OLD2
   ) {
-    if (data.length < off + 4) cut('802.1Q');
+    if (end < off + 4) cut('802.1Q');
     // The outermost tag names the flow, as tcpflow does (its file names carry that one).
     if (out.vlan === undefined) out.vlan = ((data[off] << 8) | data[off + 1]) & 0x0fff;
     type = (data[off + 2] << 8) | data[off + 3];
@@ -125,9 +126,9 @@ function etherType(data: Uint8Array, off: number, type: number, out: LinkResult)
       return NET_IPV6;
     case ETHERTYPE_PPPOE_SESSION: {
       // ver/type, code, session id, length; then the PPP protocol field.
-      if (data.length < off + 8) cut('PPPoE');
+      if (end < off + 8) cut('PPPoE');
       if (data[off] !== 0x11 || data[off + 1] !== 0x00) return NET_OTHER;
-      return pppProtocol(data, off + 6, out);
+      return pppProtocol(data, off + 6, end, out);
     }
     default:
       // Includes 802.3 length fields (< 0x0600, i.e. LLC frames), ARP, MPLS, ...
@@ -136,21 +137,21 @@ function etherType(data: Uint8Array, off: number, type: number, out: LinkResult)
 }
 
 /** PPP (RFC 1661), optionally preceded by the HDLC address/control bytes 0xFF 0x03 (RFC 1662). */
-function ppp(data: Uint8Array, off: number, out: LinkResult): NetKind {
-  if (data.length < off + 2) cut('PPP');
+function ppp(data: Uint8Array, off: number, end: number, out: LinkResult): NetKind {
+  if (end < off + 2) cut('PPP');
   if (data[off] === 0xff && data[off + 1] === 0x03) off += 2;
-  return pppProtocol(data, off, out);
+  return pppProtocol(data, off, end, out);
 }
 
 /** The PPP protocol field at `off`: one byte when compressed (odd first byte), else two. */
-function pppProtocol(data: Uint8Array, off: number, out: LinkResult): NetKind {
-  if (data.length < off + 1) cut('PPP');
+function pppProtocol(data: Uint8Array, off: number, end: number, out: LinkResult): NetKind {
+  if (end < off + 1) cut('PPP');
   let proto: number;
   if ((data[off] & 1) === 1) {
     proto = data[off];
     off += 1;
   } else {
-    if (data.length < off + 2) cut('PPP');
+    if (end < off + 2) cut('PPP');
     proto = (data[off] << 8) | data[off + 1];
     off += 2;
   }
@@ -179,8 +180,8 @@ function addressFamily(af: number, off: number, out: LinkResult): NetKind {
 }
 
 /** Raw IP: the version nibble of the first byte picks IPv4 or IPv6. */
-function rawIp(data: Uint8Array, off: number, out: LinkResult): NetKind {
-  if (data.length < off + 1) cut('raw IP');
+function rawIp(data: Uint8Array, off: number, end: number, out: LinkResult): NetKind {
+  if (end < off + 1) cut('raw IP');
   const version = data[off] >> 4;
   out.offset = off;
   if (version === 4) return NET_IPV4;

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { frameBytes } from '../../src/core/packet.js';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/read.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
@@ -119,8 +120,9 @@ describe.skipIf(!CORPUS)('corpus captures (../shared/corpus; skipped if missing)
       onPacket: (p) => {
         count++;
         linkTypes.add(p.linkType);
-        expect(p.data.length).toBeLessThanOrEqual(p.origLen);
-        if (hex(bytes.subarray(p.fileOffset, p.fileOffset + p.data.length)) === hex(p.data)) offsetsOk++;
+        const frame = frameBytes(p);
+        expect(frame.length).toBeLessThanOrEqual(p.origLen);
+        if (hex(bytes.subarray(p.fileOffset, p.fileOffset + frame.length)) === hex(frame)) offsetsOk++;
       },
     });
     const damage = DAMAGED[file];

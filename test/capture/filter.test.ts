@@ -18,7 +18,7 @@ function tcpFrame(srcPort: number, dstPort: number): Uint8Array {
   f[46] = 0x50;
   return f;
 }
-const packet = (data: Uint8Array, linkType = 1): CapturedPacket => ({ ts: 0, linkType, interfaceId: 0, data, origLen: data.length, fileOffset: -1 });
+const packet = (data: Uint8Array, linkType = 1): CapturedPacket => ({ ts: 0, linkType, interfaceId: 0, buffer: data, start: 0, end: data.length, origLen: data.length, fileOffset: -1 });
 
 function libpcapPresent(): boolean {
   try {
@@ -34,11 +34,16 @@ describe('runBpf', () => {
   it('runs hand-written programs: accept, reject, loads past the end reject', () => {
     // ldh [12]; jeq #0x800 jt 0 jf 1; ret #65535; ret #0
     const prog = new Uint32Array([0x28, 0, 0, 12, 0x15, 0, 1, 0x800, 0x06, 0, 0, 65535, 0x06, 0, 0, 0]);
-    expect(runBpf(prog, tcpFrame(1, 2), 54)).toBe(65535);
+    expect(runBpf(prog, tcpFrame(1, 2), 0, 54, 54)).toBe(65535);
     const arp = tcpFrame(1, 2);
     arp[12] = 0x08; arp[13] = 0x06;
-    expect(runBpf(prog, arp, 54)).toBe(0);
-    expect(runBpf(prog, new Uint8Array(5), 5)).toBe(0);
+    expect(runBpf(prog, arp, 0, 54, 54)).toBe(0);
+    expect(runBpf(prog, new Uint8Array(5), 0, 5, 5)).toBe(0);
+    // A frame inside a larger buffer: loads are relative to its start, bounded by its end.
+    const inside = new Uint8Array(100);
+    inside.set(tcpFrame(1, 2), 30);
+    expect(runBpf(prog, inside, 30, 84, 54)).toBe(65535);
+    expect(runBpf(prog, inside, 30, 42, 54)).toBe(0);
   });
 });
 

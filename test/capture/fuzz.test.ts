@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { frameBytes } from '../../src/core/packet.js';
 import { describe, expect, it } from 'vitest';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
@@ -23,14 +24,15 @@ function fuzzParse(bytes: Uint8Array, chunks: number[]): Outcome {
   const parser = new CaptureParser(
     (p) => {
       packets++;
-      if (p.data.length > p.origLen) throw new Error(`captured ${p.data.length} > origLen ${p.origLen}`);
-      if (p.fileOffset < 0 || p.fileOffset + p.data.length > bytes.length) throw new Error(`bad fileOffset ${p.fileOffset}`);
+      const data = frameBytes(p);
+      if (data.length > p.origLen) throw new Error(`captured ${data.length} > origLen ${p.origLen}`);
+      if (p.fileOffset < 0 || p.fileOffset + data.length > bytes.length) throw new Error(`bad fileOffset ${p.fileOffset}`);
       if (!Number.isFinite(p.ts)) throw new Error(`timestamp ${p.ts}`);
-      const n = p.data.length;
-      if (n > 0 && (p.data[0] !== bytes[p.fileOffset] || p.data[n - 1] !== bytes[p.fileOffset + n - 1])) {
+      const n = data.length;
+      if (n > 0 && (data[0] !== bytes[p.fileOffset] || data[n - 1] !== bytes[p.fileOffset + n - 1])) {
         throw new Error('data differs from the bytes at fileOffset');
       }
-      checksum = (checksum * 31 + n + p.linkType * 7 + p.interfaceId + (n > 0 ? p.data[n >> 1] : 0)) % 1_000_000_007;
+      checksum = (checksum * 31 + n + p.linkType * 7 + p.interfaceId + (n > 0 ? data[n >> 1] : 0)) % 1_000_000_007;
     },
     { seekable: true },
   );

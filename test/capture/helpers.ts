@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CapturedPacket } from '../../src/core/packet.js';
+import { frameBytes, type CapturedPacket } from '../../src/core/packet.js';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
 
@@ -191,7 +191,7 @@ export function snapshot(p: CapturedPacket): SeenPacket {
     ts: p.ts,
     linkType: p.linkType,
     interfaceId: p.interfaceId,
-    data: hex(p.data),
+    data: hex(frameBytes(p)),
     origLen: p.origLen,
     fileOffset: p.fileOffset,
   };

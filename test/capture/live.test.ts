@@ -147,7 +147,7 @@ describe.skipIf(skipReason !== undefined)(`live capture on lo${skipReason ? ` (s
       pollIntervalMs: 20,
       onPacket: (p) => {
         packets++;
-        if (p.fileOffset !== -1 || p.interfaceId !== 0 || p.data.length > p.origLen) offsetsOk = false;
+        if (p.fileOffset !== -1 || p.interfaceId !== 0 || p.end - p.start > p.origLen) offsetsOk = false;
         if (Math.abs(p.ts / 1000 - Date.now()) > 10_000) offsetsOk = false;
         decoder.decode(p);
       },

@@ -117,13 +117,15 @@ function mutate(frame: Uint8Array, rnd: () => number): Uint8Array {
   return f;
 }
 
-function checkSegment(s: TcpSegment, frame: Uint8Array): void {
+/** `frame`: the buffer the frame sits in at `[start, end)`, with `fileOffset` = `start`. */
+function checkSegment(s: TcpSegment, frame: Uint8Array, start = 0, end = frame.length): void {
   if (s.payload.length > s.payloadLength) throw new Error('payload longer than announced');
   if (s.payloadLength < 0 || s.srcPort > 65535 || s.dstPort > 65535 || s.seq < 0 || s.seq > 0xffffffff) {
     throw new Error('field out of range');
   }
   if (s.ack < 0 || s.ack > 0xffffffff || s.flags > 255 || s.window > 65535) throw new Error('field out of range');
   if (s.payloadFileOffset >= 0) {
+    if (s.payload.length > 0 && (s.payloadFileOffset < start || s.payloadFileOffset + s.payload.length > end)) throw new Error(`payload outside the frame: at ${s.payloadFileOffset} len ${s.payload.length} frame [${start}, ${end})`);
     const at = frame.subarray(s.payloadFileOffset, s.payloadFileOffset + s.payload.length);
     if (!Buffer.from(at).equals(Buffer.from(s.payload))) throw new Error('payloadFileOffset does not match');
   }
@@ -133,15 +135,27 @@ describe('fuzz: decode() never throws', () => {
   it.each(LINK_TYPES)('link type %i: 3000 mutated and random frames', (linkType) => {
     const rnd = mulberry32(0x5eed + linkType);
     let current: Uint8Array = new Uint8Array(0);
-    const decoder = new PacketDecoder((s) => checkSegment(s, current), { maxFragmentBytes: 16_384, fragmentTimeoutMicros: 300_000 });
+    let currentStart = 0;
+    let currentEnd = 0;
+    const decoder = new PacketDecoder((s) => checkSegment(s, current, currentStart, currentEnd), {
+      maxFragmentBytes: 16_384,
+      fragmentTimeoutMicros: 300_000,
+    });
     let ts = 1_000_000;
     for (let i = 0; i < 3000; i++) {
       const r = rnd();
       const frame = r < 0.15 ? randomBytes(rnd, (rnd() * 100) | 0) : mutate(frameFor(linkType, randomIp(rnd), rnd), rnd);
-      current = frame;
+      // The frame sits inside a larger buffer between random bytes, as in a read chunk: nothing
+      // outside [start, end) may be read as part of it.
+      currentStart = (rnd() * 40) | 0;
+      currentEnd = currentStart + frame.length;
+      current = randomBytes(rnd, currentEnd + ((rnd() * 40) | 0));
+      current.set(frame, currentStart);
       ts += rnd() < 0.05 ? -20_000 : (rnd() * 10_000) | 0; // sometimes back in time
       const origLen = rnd() < 0.2 ? frame.length + ((rnd() * 100) | 0) : frame.length;
-      decoder.decode({ ts, linkType, interfaceId: 0, data: frame, origLen, fileOffset: 0 });
+      decoder.decode({
+        ts, linkType, interfaceId: 0, buffer: current, start: currentStart, end: currentEnd, origLen, fileOffset: currentStart,
+      });
     }
     decoder.flush();
     const s = decoder.stats;
@@ -159,7 +173,7 @@ describe('fuzz: decode() never throws', () => {
     for (let i = 0; i < 5000; i++) {
       const linkType = rnd() < 0.5 ? LINK_TYPES[(rnd() * LINK_TYPES.length) | 0] : (rnd() * 400) | 0;
       const data = randomBytes(rnd, (rnd() * 120) | 0);
-      decoder.decode({ ts: i, linkType, interfaceId: 0, data, origLen: data.length, fileOffset: -1 });
+      decoder.decode({ ts: i, linkType, interfaceId: 0, buffer: data, start: 0, end: data.length, origLen: data.length, fileOffset: -1 });
     }
     expect(decoder.stats.packets).toBe(5000);
   });
@@ -170,7 +184,7 @@ describe('fuzz: decode() never throws', () => {
     for (let i = 0; i < 5000; i++) {
       const start = ((rnd() * 8000) | 0) * 8;
       const ip = ipv4({ id: (rnd() * 65536) | 0, mf: true, fragOffset: start }, randomBytes(rnd, 8 + ((rnd() * 4) | 0) * 8));
-      decoder.decode({ ts: i, linkType: 228, interfaceId: 0, data: ip, origLen: ip.length, fileOffset: -1 });
+      decoder.decode({ ts: i, linkType: 228, interfaceId: 0, buffer: ip, start: 0, end: ip.length, origLen: ip.length, fileOffset: -1 });
     }
     const held = (decoder as unknown as { fragments: { pendingBytes: number } }).fragments.pendingBytes;
     expect(held).toBeLessThanOrEqual(10_000);

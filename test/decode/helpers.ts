@@ -205,7 +205,9 @@ export function packet(
     ts: extra.ts ?? 1_000_000,
     linkType,
     interfaceId: 0,
-    data,
+    buffer: data,
+    start: 0,
+    end: data.length,
     origLen: extra.origLen ?? data.length,
     fileOffset: extra.fileOffset ?? -1,
   };
@@ -262,7 +264,9 @@ export function* readCapture(path: string): Generator<CapturedPacket> {
       ts: sec * 1e6 + frac * fracScale,
       linkType,
       interfaceId: 0,
-      data: bytes.subarray(off + 16, off + 16 + incl),
+      buffer: bytes,
+      start: off + 16,
+      end: off + 16 + incl,
       origLen: orig,
       fileOffset: off + 16,
     };
@@ -294,7 +298,9 @@ function* readPcapng(bytes: Uint8Array, view: DataView): Generator<CapturedPacke
         ts: hi * 4294967296 + lo, // assumes microsecond resolution (enough for these tests)
         linkType: links[iface] ?? -1,
         interfaceId: iface,
-        data: bytes.subarray(off + 28, off + 28 + incl),
+        buffer: bytes,
+        start: off + 28,
+        end: off + 28 + incl,
         origLen: orig,
         fileOffset: off + 28,
       };
@@ -305,7 +311,9 @@ function* readPcapng(bytes: Uint8Array, view: DataView): Generator<CapturedPacke
         ts: 0,
         linkType: links[0] ?? -1,
         interfaceId: 0,
-        data: bytes.subarray(off + 12, off + 12 + incl),
+        buffer: bytes,
+        start: off + 12,
+        end: off + 12 + incl,
         origLen: orig,
         fileOffset: off + 12,
       };
