@@ -3,7 +3,7 @@
 //
 // 1. Generates the big synthetic capture into bench/out/big.pcap (reused when present and made
 //    with the same parameters by the same generator build).
-// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`node bench/model-load.mjs F`)
+// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`)
 //    and, when installed, `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
@@ -283,7 +283,7 @@ const runFlowspy = async (round) => {
 const runModel = async () => {
   if (modelFailure) return;
   settle();
-  const run = await measure(process.execPath, [join(here, 'model-load.mjs'), capture]);
+  const run = await measure(join(here, 'model-load.mjs'), [capture]); // an executable, started as bin/flowspy is
   try {
     if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
     const reported = JSON.parse(run.stdout.trim().split('\n').pop());

@@ -359,6 +359,7 @@ export class CaptureParser {
     const seekable = this.seekable;
     packet.linkType = this.pcapLinkType;
     packet.interfaceId = 0;
+    packet.buffer = buf; // once per run, not per record (a pointer store costs a write barrier)
     let pos = start;
     for (;;) {
       const available = end - pos;
@@ -382,7 +383,6 @@ export class CaptureParser {
       const origLen = view.getUint32(pos + 12, le);
       const dataStart = pos + header;
       packet.ts = nanos ? seconds * 1e6 + fraction / 1000 : seconds * 1e6 + fraction;
-      packet.buffer = buf;
       packet.start = dataStart;
       packet.end = dataStart + capLen;
       packet.origLen = origLen < capLen ? capLen : origLen;

@@ -67,8 +67,11 @@ export function formatIPv6(bytes: Uint8Array, off: number): string {
   return out;
 }
 
-const V4_SLOTS = 512; // power of two
-const V6_SLOTS = 256; // power of two
+// Sized for thousands of hosts: a miss formats a new string, and flow lookup then compares
+// address text by content instead of by identity.
+const V4_BITS = 13;
+const V4_SLOTS = 1 << V4_BITS;
+const V6_SLOTS = 2048; // power of two
 
 /**
  * Direct-mapped cache of address strings keyed by the address bytes. A packet's addresses
@@ -84,7 +87,7 @@ export class AddressFormatter {
   /** Text of the IPv4 address at `bytes[off..off+4)` (bytes must exist). */
   ipv4(bytes: Uint8Array, off: number): string {
     const key = (bytes[off] << 24) | (bytes[off + 1] << 16) | (bytes[off + 2] << 8) | bytes[off + 3];
-    const slot = Math.imul(key, 0x9e3779b1) >>> 23; // top 9 bits: 0..511
+    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - V4_BITS); // top bits: 0..V4_SLOTS-1
     const cached = this.v4Text[slot];
     if (cached !== undefined && this.v4Keys[slot] === key) return cached;
     const text = formatIPv4(bytes, off);

@@ -6,7 +6,7 @@
  * Both counts are capped: past a cap the oldest closed flows are evicted (the oldest open
  * ones when none is closed).
  */
-import type { Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, Micros } from '../core/types.js';
+import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, Micros } from '../core/types.js';
 import { PayloadStore, SourceFile, type PayloadStoreOptions } from './payloadStore.js';
 
 /** Kinds of chunk in the index. */
@@ -171,6 +171,12 @@ export class FlowStore {
 
   /** Records one engine event. `data` bytes are copied (or referenced in the source file). */
   apply(event: FlowEvent): void {
+    // Data events are most of the traffic: their fields are read in a function of their own, so
+    // those reads see data events only (fast property access) rather than every event shape.
+    if (event.type === 'data') {
+      this.applyData(event);
+      return;
+    }
     if (event.type === 'flow-start') {
       this.makeRoomForFlow();
       const record: FlowRecord = {
@@ -198,12 +204,6 @@ export class FlowStore {
     const record = entry.record;
     record.lastTs = event.ts;
     switch (event.type) {
-      case 'data': {
-        if (event.dir === 'c2s') record.bytesC2s += event.bytes.length;
-        else record.bytesS2c += event.bytes.length;
-        this.addData(entry, event.dir, event.ts, event.offset, event.bytes, event.fileOffset);
-        break;
-      }
       case 'gap':
         record.gaps++;
         record.gapBytes += event.length;
@@ -220,6 +220,19 @@ export class FlowStore {
         record.end = { ts: event.ts, reason: event.reason, ...(event.detail ? { detail: event.detail } : {}) };
         break;
     }
+    this.notify('update', event.flowId);
+  }
+
+  private applyData(event: DataEvent): void {
+    const entry = this.flows.get(event.flowId);
+    if (!entry) return;
+    const record = entry.record;
+    const ts = event.ts;
+    const length = event.bytes.length;
+    record.lastTs = ts;
+    if (event.dir === 'c2s') record.bytesC2s += length;
+    else record.bytesS2c += length;
+    this.addData(entry, event.dir, ts, event.offset, event.bytes, event.fileOffset);
     this.notify('update', event.flowId);
   }
 
