@@ -10,7 +10,7 @@
  * Policies:
  * - Flows are keyed by the 4-tuple plus VLAN id, both directions in one flow (table: a Map from a
  *   numeric, direction-independent hash of the tuple to a chain of flows, so a packet costs no
- *   string building; the last flow looked up is checked first). The client is the
+ *   string building; a small cache indexed by the two ports is checked first). The client is the
  *   sender of a SYN without ACK; when a SYN-ACK is the first packet seen, its receiver is the
  *   client. Both give `sawHandshake: true`. Otherwise (capture started mid-stream) the roles are
  *   a stated guess, `sawHandshake: false`: if exactly one port is below 1024 or a well-known
@@ -216,6 +216,8 @@ const MAX_ACTIVITY_STEP = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
 const MAX_AHEAD = 2 ** 30;
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
+/** Slots of the port-indexed lookup cache (a power of two). */
+const PORT_CACHE_SIZE = 4096;
 
 /** Why the peer's side is considered closed, for the "data after close" note. */
 interface PeerClose {
@@ -435,7 +437,12 @@ export class Reassembler {
   private readonly recentlyClosed = new Map<string, ClosedFlow>();
   private readonly bufferedFlows = new Set<Flow>();
   private readonly insertOutcome: InsertOutcome = { duplicateBytes: 0, conflictOffset: -1 };
-  private lastFlow: Flow | null = null;
+  /**
+   * Open flows by the XOR of their two ports (direction-independent), most recently looked up
+   * last: a lookup that hits here (checked with {@link matches}) costs no hashing of address
+   * text. Never holds an ended flow.
+   */
+  private readonly byPorts: (Flow | null)[] = new Array<Flow | null>(PORT_CACHE_SIZE).fill(null);
   private readonly counters: MutableStats = {
     flows: 0,
     openFlows: 0,
@@ -506,7 +513,6 @@ export class Reassembler {
       this.recentlyClosed.delete(flow.mapKey);
       flow = this.startFlow(segment, flow.mapKey, flow.hash, ts);
     }
-    this.lastFlow = flow;
     flow.lastSeen = ts;
     const clock = this.clock;
     flow.lastActive = clock;
@@ -661,12 +667,16 @@ export class Reassembler {
   // ---- flow table ----
 
   private lookup(segment: TcpSegment): Flow | null {
-    const last = this.lastFlow;
-    if (last !== null && !last.ended && this.matches(last, segment)) return last;
+    const slot = (segment.srcPort ^ segment.dstPort) & (PORT_CACHE_SIZE - 1);
+    const recent = this.byPorts[slot];
+    if (recent !== null && this.matches(recent, segment)) return recent;
     const hash = flowHash(this.hashSeed, this.hashMask, segment);
     let flow = this.flows.get(hash);
     while (flow !== undefined && !this.matches(flow, segment)) flow = flow.hashNext ?? undefined;
-    if (flow !== undefined) return flow;
+    if (flow !== undefined) {
+      this.byPorts[slot] = flow;
+      return flow;
+    }
     this.lookupHash = hash;
     return null;
   }
@@ -704,6 +714,7 @@ export class Reassembler {
     flow.hashNext = this.flows.get(hash) ?? null;
     this.flows.set(hash, flow);
     this.appendActive(flow);
+    this.byPorts[(segment.srcPort ^ segment.dstPort) & (PORT_CACHE_SIZE - 1)] = flow;
     this.counters.flows++;
     this.counters.openFlows++;
     this.sink({ type: 'flow-start', flowId: flow.id, key, ts, origin: 'capture', sawHandshake: syn });
@@ -1124,7 +1135,8 @@ export class Reassembler {
     this.unlinkActive(flow);
     this.bufferedFlows.delete(flow);
     this.counters.openFlows--;
-    if (this.lastFlow === flow) this.lastFlow = null;
+    const slot = (flow.key.client.port ^ flow.key.server.port) & (PORT_CACHE_SIZE - 1);
+    if (this.byPorts[slot] === flow) this.byPorts[slot] = null;
     this.rememberClosed(flow, ts);
   }
 
