@@ -51,8 +51,9 @@ export interface FlowStartEvent {
  * and data and gap events of one direction tile the stream without overlap.
  *
  * `bytes` is valid only during the call: a consumer copies what it keeps.
- * `fileOffset`, when present, is the position of `bytes[0]` in the capture file the bytes
- * were read from, so a store may keep a reference instead of a copy.
+ * `fileOffset` is the position of `bytes[0]` in the capture file the bytes were read from, so a
+ * store may keep a reference instead of a copy; -1 when they are not in a file (a pipe, IP
+ * fragments put back together, the proxy).
  */
 export interface DataEvent {
   readonly type: 'data';
@@ -61,7 +62,7 @@ export interface DataEvent {
   readonly offset: number;
   readonly bytes: Uint8Array;
   readonly ts: Micros;
-  readonly fileOffset?: number;
+  readonly fileOffset: number;
 }
 
 /** `length` bytes of one direction starting at `offset` were never seen (lost or not captured). */

@@ -277,10 +277,10 @@ export class FlowStore {
     this.source?.close();
   }
 
-  private addData(entry: FlowEntry, dir: Direction, ts: number, offset: number, bytes: Uint8Array, fileOffset: number | undefined): void {
+  private addData(entry: FlowEntry, dir: Direction, ts: number, offset: number, bytes: Uint8Array, fileOffset: number): void {
     if (bytes.length === 0) return;
     const d = dir === 'c2s' ? 0 : 1;
-    if (fileOffset !== undefined && fileOffset >= 0 && this.source) {
+    if (fileOffset >= 0 && this.source) {
       if (!this.extendLast(entry, d, KIND_FILE, ts, offset, bytes.length, fileOffset)) {
         this.addChunk(entry, d, KIND_FILE, ts, offset, bytes.length, fileOffset);
       }

@@ -13,7 +13,7 @@ const KEY2: FlowKey = { client: { addr: '2001:db8::1', port: 40000 }, server: { 
 
 const start = (flowId: number, ts: number, key: FlowKey = KEY, sawHandshake = true): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake });
 const data = (flowId: number, ts: number, dir: Direction, offset: number, s: string | Uint8Array): FlowEvent => ({
-  type: 'data', flowId, dir, offset, bytes: typeof s === 'string' ? enc(s) : s, ts,
+  type: 'data', flowId, dir, offset, bytes: typeof s === 'string' ? enc(s) : s, ts, fileOffset: -1,
 });
 
 /** One HTTP exchange with a partial line, a gap, both FINs. */

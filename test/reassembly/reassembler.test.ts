@@ -68,12 +68,12 @@ describe('flows, roles and offsets', () => {
     expect(r.stats.duplicateBytes).toBe(2);
   });
 
-  it('omits fileOffset when the segment has none', () => {
+  it('gives fileOffset -1 when the segment has none', () => {
     const h = harness();
     const c = new Conv();
     h.feed([...c.handshake(), c.c('abc')]);
     const data = h.events.find((e) => e.type === 'data') as DataEvent;
-    expect('fileOffset' in data).toBe(false);
+    expect(data.fileOffset).toBe(-1);
   });
 
   it('a SYN-ACK seen first makes its receiver the client; c2s offset 0 from its ack', () => {

@@ -9,7 +9,7 @@ import { PayloadStore } from '../../src/store/payloadStore.js';
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
 const start = (flowId: number, ts = 0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
 const data = (flowId: number, dir: 'c2s' | 's2c', offset: number, text: string, ts = 0, fileOffset?: number): FlowEvent => ({
-  type: 'data', flowId, dir, offset, bytes: new TextEncoder().encode(text), ts, ...(fileOffset !== undefined ? { fileOffset } : {}),
+  type: 'data', flowId, dir, offset, bytes: new TextEncoder().encode(text), ts, fileOffset: fileOffset ?? -1,
 });
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
