@@ -73,17 +73,19 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
   let packets = 0;
   let filteredOut = 0;
-  let lastTs: Micros = 0;
+  // The highest packet time, in a typed array: a captured `let` holding a non-integer number
+  // would allocate a new heap number at every assignment, i.e. at almost every packet.
+  const highestTs = new Float64Array(1);
   let bytesRead = 0;
   const onPacket = (packet: CapturedPacket): void => {
     packets++;
-    if (packet.ts > lastTs) lastTs = packet.ts;
+    if (packet.ts > highestTs[0]) highestTs[0] = packet.ts;
     if (predicate && !predicate(packet)) {
       filteredOut++;
       return;
     }
     decoder.decode(packet);
-    if (packets % EXPIRY_EVERY_PACKETS === 0) reassembler.expireIdle(lastTs);
+    if (packets % EXPIRY_EVERY_PACKETS === 0) reassembler.expireIdle(highestTs[0]);
   };
   let error: CaptureFormatError | undefined;
   let interrupted = false;
@@ -105,7 +107,7 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
       error = err;
     }
   }
-  reassembler.finish(lastTs);
+  reassembler.finish(highestTs[0]);
   return {
     packets, filteredOut, bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
     ...(error ? { error } : {}),
