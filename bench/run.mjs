@@ -3,7 +3,8 @@
 //
 // 1. Generates the big synthetic capture into bench/out/big.pcap (reused when present and made
 //    with the same parameters by the same generator build).
-// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`)
+// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`, bundled like
+//    bin/flowspy's dist/flowspy.mjs)
 //    and, when installed, `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
@@ -18,7 +19,7 @@
 // Needs a build (`npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -265,7 +266,17 @@ settle();
 let flowspyOut;
 let tcpflowOut;
 let flowspyFailure;
-let modelFailure = existsSync(join(here, 'model-load.mjs')) ? undefined : 'not available yet';
+// The model-only load runs bundled, as bin/flowspy's dist/flowspy.mjs is (scripts/bundleOptions.mjs).
+const modelScript = join(outDir, 'model-load.bundle.mjs');
+let modelFailure;
+try {
+  const { build } = await import('esbuild');
+  const { bundleOptions } = await import('../scripts/bundleOptions.mjs');
+  await build({ ...bundleOptions, entryPoints: [join(here, 'model-load.mjs')], outfile: modelScript });
+  chmodSync(modelScript, 0o755);
+} catch (error) {
+  modelFailure = `cannot bundle bench/model-load.mjs: ${firstLine(String(error.message ?? error))}`;
+}
 let tcpflowFailure = have('tcpflow') ? undefined : 'tcpflow is not installed, skipped';
 /** One `-o DIR` run into a fresh directory: pushes the measurement, returns the failure text if it failed. */
 const runWritingTool = async (command, args, dir, runs) => {
@@ -283,7 +294,7 @@ const runFlowspy = async (round) => {
 const runModel = async () => {
   if (modelFailure) return;
   settle();
-  const run = await measure(join(here, 'model-load.mjs'), [capture]); // an executable, started as bin/flowspy is
+  const run = await measure(modelScript, [capture]); // an executable, started as bin/flowspy is
   try {
     if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
     const reported = JSON.parse(run.stdout.trim().split('\n').pop());

@@ -30,6 +30,19 @@ const STDOUT_STALL_MS = 10_000;
 /** Set when the process must exit without waiting for the event loop (a stdout write left pending). */
 let exitWhenDone = false;
 
+/** The version in flowspy's package.json: the one above this module (dist/flowspy.mjs or dist/cli/main.js). */
+function packageVersion(): string {
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'flowspy' && pkg.version) return pkg.version;
+    } catch {
+      // not there: try one level up
+    }
+  }
+  return 'unknown';
+}
+
 async function main(argv: string[]): Promise<number> {
   const config = parseArgs(argv);
   if (config.help) {
@@ -37,8 +50,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (config.version) {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`flowspy ${pkg.version}\n`);
+    process.stdout.write(`flowspy ${packageVersion()}\n`);
     return 0;
   }
   if (config.listInterfaces) {
