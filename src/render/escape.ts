@@ -14,6 +14,10 @@
  *   U+0080..U+009F, Cf format characters incl. bidi embeddings/overrides/isolates
  *   U+202A..U+202E, U+2066..U+2069, zero-width characters, BOM, tag characters; Cs; Co
  *   private use; Cn unassigned), plus line and paragraph separators (Zl, Zp).
+ * - combining marks (general category M) are shown only on a base character shown as itself,
+ *   at most {@link MAX_MARKS_PER_BASE} per base; otherwise → `\u{hex}`. A mark cannot then join
+ *   a prefix (`>`), an escape or the previous output, and a stack of hundreds ("Zalgo" text)
+ *   cannot spill over neighbouring lines.
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
  * OSC, DCS, ...) survives: those are all C0/C1 controls.
  */
@@ -34,26 +38,44 @@ const ASCII_ESCAPE: readonly (string | undefined)[] = Array.from({ length: 128 }
 });
 
 const NOT_PRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+const MARK = /\p{M}/u;
 
-/** Cache for the BMP: 0 = not computed yet, 1 = printable, 2 = escape. */
+/** Most combining marks shown on one base character (Vietnamese, Hebrew, Indic text need up to 3). */
+export const MAX_MARKS_PER_BASE = 3;
+
+const CLASS_BASE = 1;
+const CLASS_ESCAPE = 2;
+const CLASS_MARK = 3;
+
+/** Cache for the BMP: 0 = not computed yet, else one of the CLASS_ values. */
 const bmpClass = new Uint8Array(0x10000);
 
-/**
- * True when code point `cp` (>= U+0080) may be shown as the character itself. See the module
- * policy: general category C, Zl and Zp are not printable.
- */
-export function isPrintableCodePoint(cp: number): boolean {
-  if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
+function classify(text: string): number {
+  if (NOT_PRINTABLE.test(text)) return CLASS_ESCAPE;
+  return MARK.test(text) ? CLASS_MARK : CLASS_BASE;
+}
+
+/** CLASS_BASE, CLASS_ESCAPE or CLASS_MARK for a code point >= U+0080. */
+function codePointClass(cp: number): number {
   if (cp < 0x10000) {
     let c = bmpClass[cp];
     if (c === 0) {
-      c = cp >= 0xd800 && cp <= 0xdfff ? 2 : NOT_PRINTABLE.test(String.fromCharCode(cp)) ? 2 : 1;
+      c = cp >= 0xd800 && cp <= 0xdfff ? CLASS_ESCAPE : classify(String.fromCharCode(cp));
       bmpClass[cp] = c;
     }
-    return c === 1;
+    return c;
   }
-  if (cp > 0x10ffff) return false;
-  return !NOT_PRINTABLE.test(String.fromCodePoint(cp));
+  return cp > 0x10ffff ? CLASS_ESCAPE : classify(String.fromCodePoint(cp));
+}
+
+/**
+ * True when code point `cp` may be shown as the character itself, given a base character to
+ * carry it when it is a combining mark. See the module policy: general category C, Zl and Zp
+ * are not printable.
+ */
+export function isPrintableCodePoint(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
+  return codePointClass(cp) !== CLASS_ESCAPE;
 }
 
 /** `\u{hex}` escape of a code point. */
@@ -111,23 +133,40 @@ export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): st
   let out = '';
   let runStart = start;
   let i = start;
+  /** Marks the last character shown as itself can still carry (0 after an escape). */
+  let markRoom = 0;
   while (i < end) {
     const b = bytes[i];
     if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
       i++;
       continue;
     }
-    if (runStart < i) out += latin1(bytes, runStart, i);
+    if (runStart < i) {
+      out += latin1(bytes, runStart, i);
+      markRoom = MAX_MARKS_PER_BASE;
+    }
     if (b < 0x80) {
       out += ASCII_ESCAPE[b];
+      markRoom = 0;
       i++;
     } else {
       const cp = decodeUtf8At(bytes, i, end);
       if (cp < 0) {
         out += BYTE_ESCAPE[b];
+        markRoom = 0;
         i++;
       } else {
-        out += isPrintableCodePoint(cp) ? String.fromCodePoint(cp) : codePointEscape(cp);
+        const c = codePointClass(cp);
+        if (c === CLASS_BASE) {
+          out += String.fromCodePoint(cp);
+          markRoom = MAX_MARKS_PER_BASE;
+        } else if (c === CLASS_MARK && markRoom > 0) {
+          out += String.fromCodePoint(cp);
+          markRoom--;
+        } else {
+          out += codePointEscape(cp);
+          markRoom = 0;
+        }
         i += decodedLength;
       }
     }
@@ -157,20 +196,27 @@ export function escapeText(text: string): string {
   let runStart = 0;
   let i = 0;
   const n = text.length;
+  let markRoom = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f && c !== 0x5c) {
+      markRoom = MAX_MARKS_PER_BASE;
       i++;
       continue;
     }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    if (c >= 0x80 && isPrintableCodePoint(cp)) {
-      i += width;
-      continue;
+    if (c >= 0x80) {
+      const kind = codePointClass(cp);
+      if (kind === CLASS_BASE || (kind === CLASS_MARK && markRoom > 0)) {
+        markRoom = kind === CLASS_BASE ? MAX_MARKS_PER_BASE : markRoom - 1;
+        i += width;
+        continue;
+      }
     }
     if (runStart < i) out += text.slice(runStart, i);
     out += cp < 0x80 ? ASCII_ESCAPE[cp] : codePointEscape(cp);
+    markRoom = 0;
     i += width;
     runStart = i;
   }

@@ -88,12 +88,14 @@ describe('escapeLine', () => {
       for (let i = 0; i < len; i++) {
         const r = rand();
         // bias towards interesting bytes
-        b[i] = r < 0.3 ? 0x80 + Math.floor(rand() * 0x80) : r < 0.4 ? [0x1b, 0x9b, 0xc2, 0xe2, 0x80, 0xae][Math.floor(rand() * 6)] : Math.floor(rand() * 256);
+        b[i] = r < 0.3 ? 0x80 + Math.floor(rand() * 0x80) : r < 0.4 ? [0x1b, 0x9b, 0xc2, 0xe2, 0x80, 0xae, 0xcc, 0xcd][Math.floor(rand() * 8)] : Math.floor(rand() * 256);
       }
       const out = escapeLine(b);
       expect(DANGEROUS.test(out)).toBe(false);
       // no lone surrogates
       expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(out)).toBe(false);
+      // combining marks only on a character shown as itself, never more than three in a row
+      expect(/^\p{M}|\\(?:x[0-9a-f]{2}|u\{[0-9a-f]+\}|[trn\\])\p{M}|\p{M}{4}/u.test(out)).toBe(false);
       // every backslash starts one of the escapes of the alphabet
       expect(/\\(?!\\|t|r|n|x[0-9a-f]{2}|u\{[0-9a-f]+\})/.test(out.replace(/\\\\/g, ''))).toBe(false);
     }
@@ -107,6 +109,32 @@ describe('escapeLine', () => {
       for (let i = 0; i < 20; i++) s += pool[Math.floor(rand() * pool.length)];
       expect(esc(s)).toBe(s);
     }
+  });
+});
+
+describe('combining marks', () => {
+  it('shows marks on a base character shown as itself', () => {
+    expect(esc('e\u0301')).toBe('e\u0301'); // e + acute
+    expect(esc('\u1ec7')).toBe('\u1ec7'); // precomposed Vietnamese
+    expect(esc('e\u0323\u0302')).toBe('e\u0323\u0302'); // two marks, decomposed
+    expect(esc('\u0915\u094d\u0937')).toBe('\u0915\u094d\u0937'); // Devanagari conjunct
+  });
+
+  it('escapes a mark with nothing to sit on: at the start, after an escape', () => {
+    expect(esc('\u0301x')).toBe('\\u{301}x');
+    expect(esc('\x01\u0301')).toBe('\\x01\\u{301}');
+    expect(escapeLine(bytes(0xff, 0xcc, 0x81))).toBe('\\xff\\u{301}');
+  });
+
+  it('stops a stack ("Zalgo" text) after three marks on one base', () => {
+    const zalgo = 'a' + '\u0300\u0301\u0302\u0303\u0304';
+    expect(esc(zalgo)).toBe('a\u0300\u0301\u0302\\u{303}\\u{304}');
+    expect(escapeText(zalgo)).toBe('a\u0300\u0301\u0302\\u{303}\\u{304}');
+    expect(esc(zalgo + 'b\u0300')).toBe('a\u0300\u0301\u0302\\u{303}\\u{304}b\u0300');
+  });
+
+  it('escapeText: a mark at the start of a string is escaped', () => {
+    expect(escapeText('\u0301x')).toBe('\\u{301}x');
   });
 });
 
