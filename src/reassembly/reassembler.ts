@@ -219,6 +219,11 @@ const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
 /** Slots of the port-indexed lookup cache (a power of two). */
 const PORT_CACHE_SIZE = 4096;
 
+/** Slot of a flow in the port-indexed lookup cache: the same for both directions. */
+function portSlot(portA: number, portB: number): number {
+  return (portA ^ portB) & (PORT_CACHE_SIZE - 1);
+}
+
 /** Why the peer's side is considered closed, for the "data after close" note. */
 interface PeerClose {
   readonly kind: 'FIN' | 'RST';
@@ -438,9 +443,9 @@ export class Reassembler {
   private readonly bufferedFlows = new Set<Flow>();
   private readonly insertOutcome: InsertOutcome = { duplicateBytes: 0, conflictOffset: -1 };
   /**
-   * Open flows by the XOR of their two ports (direction-independent), most recently looked up
-   * last: a lookup that hits here (checked with {@link matches}) costs no hashing of address
-   * text. Never holds an ended flow.
+   * In each slot (see {@link portSlot}), the open flow last looked up or started there: a lookup
+   * that hits here (checked with {@link matches}) costs no hashing of address text. Never holds
+   * an ended flow.
    */
   private readonly byPorts: (Flow | null)[] = new Array<Flow | null>(PORT_CACHE_SIZE).fill(null);
   private readonly counters: MutableStats = {
@@ -667,7 +672,7 @@ export class Reassembler {
   // ---- flow table ----
 
   private lookup(segment: TcpSegment): Flow | null {
-    const slot = (segment.srcPort ^ segment.dstPort) & (PORT_CACHE_SIZE - 1);
+    const slot = portSlot(segment.srcPort, segment.dstPort);
     const recent = this.byPorts[slot];
     if (recent !== null && this.matches(recent, segment)) return recent;
     const hash = flowHash(this.hashSeed, this.hashMask, segment);
@@ -714,7 +719,7 @@ export class Reassembler {
     flow.hashNext = this.flows.get(hash) ?? null;
     this.flows.set(hash, flow);
     this.appendActive(flow);
-    this.byPorts[(segment.srcPort ^ segment.dstPort) & (PORT_CACHE_SIZE - 1)] = flow;
+    this.byPorts[portSlot(segment.srcPort, segment.dstPort)] = flow;
     this.counters.flows++;
     this.counters.openFlows++;
     this.sink({ type: 'flow-start', flowId: flow.id, key, ts, origin: 'capture', sawHandshake: syn });
@@ -1135,7 +1140,7 @@ export class Reassembler {
     this.unlinkActive(flow);
     this.bufferedFlows.delete(flow);
     this.counters.openFlows--;
-    const slot = (flow.key.client.port ^ flow.key.server.port) & (PORT_CACHE_SIZE - 1);
+    const slot = portSlot(flow.key.client.port, flow.key.server.port);
     if (this.byPorts[slot] === flow) this.byPorts[slot] = null;
     this.rememberClosed(flow, ts);
   }
