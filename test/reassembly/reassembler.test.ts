@@ -44,6 +44,28 @@ describe('flows, roles and offsets', () => {
     checkContract(h.events);
   });
 
+  it('flows whose ports share a lookup-cache slot are never confused (same ports, other hosts; equal XOR of ports)', () => {
+    const h = harness();
+    const a = new Conv(100, 200, { addr: '10.0.0.1', port: 40000 }, { addr: '10.0.0.2', port: 80 });
+    const b = new Conv(300, 400, { addr: '10.0.0.3', port: 40000 }, { addr: '10.0.0.4', port: 80 });
+    // 40001 ^ 81 === 40000 ^ 80: the same slot, other ports.
+    const c = new Conv(500, 600, { addr: '10.0.0.1', port: 40001 }, { addr: '10.0.0.2', port: 81 });
+    expect(40001 ^ 81).toBe(40000 ^ 80);
+    h.feed([...a.handshake(), ...b.handshake(), ...c.handshake()]);
+    h.feed([a.c('A1'), b.c('B1'), c.c('C1'), a.s('a1'), b.s('b1'), c.s('c1')]);
+    h.feed([a.c('', { flags: FIN_ACK }), a.s('', { flags: FIN_ACK })]); // flow A ends
+    h.feed([b.c('B2'), c.c('C2'), a.c('late')]); // a late segment of A is ignored
+    h.r.finish(2_000_000_000);
+    const data = h.events.filter((e): e is DataEvent => e.type === 'data');
+    const text = (flowId: number, dir: string): string =>
+      data.filter((e) => e.flowId === flowId && e.dir === dir).map((e) => new TextDecoder().decode(e.bytes)).join('');
+    expect([text(1, 'c2s'), text(1, 's2c'), text(2, 'c2s'), text(2, 's2c'), text(3, 'c2s'), text(3, 's2c')])
+      .toEqual(['A1', 'a1', 'B1B2', 'b1', 'C1C2', 'c1']);
+    expect(h.r.stats.flows).toBe(3);
+    expect(h.r.stats.lateSegments).toBe(1);
+    checkContract(h.events);
+  });
+
   it('in-order data is a view of the payload with fileOffset passed through', () => {
     const seen: Array<{ same: boolean; event: FlowEvent }> = [];
     const c = new Conv();
