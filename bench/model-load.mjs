@@ -1,5 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
-// Started like bin/flowspy (see its header: Node 20 would parse NODE_EXTRA_CA_CERTS at start-up).
+#!/usr/bin/env node
 // Model-only load (what the TUI does): read a capture into the FlowStore with no outputs.
 // Prints one JSON line: {seconds, packets, bytes, flows, chunks, copiedBytes, peakRssBytes}.
 // Usage: node bench/model-load.mjs FILE   (needs a build: npm run build)

@@ -19,7 +19,7 @@
 // Needs a build (`npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,13 +73,13 @@ const firstLine = (text) => (text.trim().split('\n').find((line) => line.trim() 
  * present, else by polling /proc/PID/status (VmHWM). Resolves { code, seconds, peakRssBytes,
  * stdout, stderr }.
  */
-function measure(command, args) {
+function measure(command, args, env = process.env) {
   const useTime = existsSync('/usr/bin/time');
   const timeFile = join(outDir, `.time-${process.pid}`);
   const started = performance.now();
   const child = useTime
-    ? spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], { cwd: root })
-    : spawn(command, args, { cwd: root });
+    ? spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], { cwd: root, env })
+    : spawn(command, args, { cwd: root, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
@@ -273,7 +273,6 @@ try {
   const { build } = await import('esbuild');
   const { bundleOptions } = await import('../scripts/bundleOptions.mjs');
   await build({ ...bundleOptions, entryPoints: [join(here, 'model-load.mjs')], outfile: modelScript });
-  chmodSync(modelScript, 0o755);
 } catch (error) {
   modelFailure = `cannot bundle bench/model-load.mjs: ${firstLine(String(error.message ?? error))}`;
 }
@@ -294,7 +293,9 @@ const runFlowspy = async (round) => {
 const runModel = async () => {
   if (modelFailure) return;
   settle();
-  const run = await measure(modelScript, [capture]); // an executable, started as bin/flowspy is
+  // Started as bin/flowspy starts the CLI: without NODE_EXTRA_CA_CERTS (see bin/flowspy).
+  const { NODE_EXTRA_CA_CERTS: _dropped, ...env } = process.env;
+  const run = await measure(process.execPath, [modelScript, capture], env);
   try {
     if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
     const reported = JSON.parse(run.stdout.trim().split('\n').pop());
