@@ -73,8 +73,9 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
   let packets = 0;
   let filteredOut = 0;
-  // The highest packet time, in a typed array: a captured `let` holding a non-integer number
-  // would allocate a new heap number at every assignment, i.e. at almost every packet.
+  // The highest packet time, in a typed array: a captured `let` holding a number beyond the
+  // small-integer range (microseconds since 1970 are) would allocate a new heap number at every
+  // assignment, i.e. at almost every packet.
   const highestTs = new Float64Array(1);
   let bytesRead = 0;
   const onPacket = (packet: CapturedPacket): void => {
