@@ -24,3 +24,6 @@ process.stdout.write(JSON.stringify({
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
 }) + '\n');
 store.dispose();
+// The load is over: exit now, as an interactive viewer quits, rather than tearing down a ~90 MB
+// heap first (10-20 ms here). stdout is a pipe, written synchronously on Linux: nothing is lost.
+process.exit(0);
