@@ -97,7 +97,8 @@
  *   or a SYN-ACK with a different ISN than the closed flow's, which starts a new flow (port reuse). On an OPEN flow, a SYN joins the flow when it repeats the
  *   ISN seen, when its ISN+1 is exactly that direction's offset 0 (a SYN captured late), or for a
  *   simultaneous open; any other SYN ends the old flow (reason 'timeout', detail "ports reused by
- *   a new connection (new SYN)") and starts a new one.
+ *   a new connection (new SYN)", or, for a guessed flow whose first packet is stamped after that
+ *   SYN, a detail saying the capture is out of time order) and starts a new one.
  * - `expireIdle(now)`: flows idle longer than `idleTimeoutMicros` (default 10 min) end with
  *   reason 'timeout', detail 'idle' (buffers flushed first). Idleness is measured on the
  *   reassembler's clock (the highest capture time fed), so timestamps stepping back never age a
@@ -216,6 +217,8 @@ const MAX_ACTIVITY_STEP = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
 const MAX_AHEAD = 2 ** 30;
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
+/** flow-end detail of a guessed flow whose handshake, stamped before it, comes later in the file. */
+const OUT_OF_TIME_ORDER = 'capture out of time order: the handshake of this connection, stamped earlier, comes later in the file and starts a new flow';
 /** Slots of the port-indexed lookup cache (a power of two). */
 const PORT_CACHE_SIZE = 4096;
 
@@ -294,6 +297,8 @@ class DirectionState {
 class Flow {
   readonly c2s: DirectionState;
   readonly s2c: DirectionState;
+  /** Capture time of the flow's first packet. */
+  readonly firstSeen: Micros;
   lastSeen: Micros;
   ended = false;
   /** Segments of this flow fed so far. */
@@ -329,6 +334,7 @@ class Flow {
   ) {
     this.c2s = new DirectionState('c2s', account);
     this.s2c = new DirectionState('s2c', account);
+    this.firstSeen = ts;
     this.lastSeen = ts;
     this.lastActive = clock;
     this.touchedAt = clock;
@@ -514,7 +520,10 @@ export class Reassembler {
       }
       flow = this.startFlow(segment, mapKey, this.lookupHash, ts);
     } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
-      this.endOpenFlow(flow, ts, 'timeout', 'ports reused by a new connection (new SYN)');
+      // A SYN stamped before a guessed flow's first packet is no later connection reusing the
+      // ports: the file is out of time order and this is the connection's own handshake, met late.
+      const detail = !flow.handshake && ts < flow.firstSeen ? OUT_OF_TIME_ORDER : 'ports reused by a new connection (new SYN)';
+      this.endOpenFlow(flow, ts, 'timeout', detail);
       this.recentlyClosed.delete(flow.mapKey);
       flow = this.startFlow(segment, flow.mapKey, flow.hash, ts);
     }

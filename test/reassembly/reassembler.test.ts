@@ -657,6 +657,24 @@ describe('closing', () => {
     ]);
   });
 
+  it('a handshake stamped before a guessed flow, met later in the file, says the capture is out of time order', () => {
+    const h = harness();
+    const c = new Conv();
+    // The server's FIN comes first in the file, stamped after the handshake that follows it.
+    h.feed(c.s('', { flags: FIN_ACK, at: 100 }), 5_000);
+    h.feed(c.syn(), 1_000);
+    h.r.finish(1e12);
+    const ends = shown(h.events).filter((e) => e.startsWith('end'));
+    expect(ends[0]).toBe(
+      'end 1 timeout (capture out of time order: the handshake of this connection, stamped earlier, comes later in the file and starts a new flow)',
+    );
+    // A SYN stamped after the guessed flow began is still a new connection reusing the ports.
+    const g = harness();
+    g.feed(c.s('', { flags: FIN_ACK, at: 100 }), 5_000);
+    g.feed(new Conv(7, 9).syn(), 6_000);
+    expect(shown(g.events).find((e) => e.startsWith('end'))).toBe('end 1 timeout (ports reused by a new connection (new SYN))');
+  });
+
   it('data sent after the peer FIN is noted (capture order FIN first)', () => {
     const h = harness();
     const c = new Conv();
