@@ -7,7 +7,7 @@
  */
 import { openLiveCapture, type LiveCaptureStats } from '../capture/live.js';
 import type { CapturedPacket } from '../core/packet.js';
-import type { FlowEvent, FlowEventSink, Micros } from '../core/types.js';
+import type { FlowEventSink, Micros } from '../core/types.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { Reassembler } from '../reassembly/reassembler.js';
 import { eventCounts, fanOut, formatCaptureSummary, type CaptureRunSummary } from './captureRun.js';

@@ -27,8 +27,3 @@ export interface CapturedPacket {
 
 /** Receives packets synchronously, in file order. */
 export type PacketSink = (packet: CapturedPacket) => void;
-
-/** The captured bytes of `packet` as one view (allocates a view: not for per-packet hot paths). */
-export function frameBytes(packet: CapturedPacket): Uint8Array {
-  return packet.buffer.subarray(packet.start, packet.end);
-}

@@ -94,11 +94,12 @@
  *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
  *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
  *   ignored quietly (`lateSegments`), except a SYN (without ACK) stamped at or after the close,
- *   or a SYN-ACK with a different ISN than the closed flow's, which starts a new flow (port reuse). On an OPEN flow, a SYN joins the flow when it repeats the
- *   ISN seen, when its ISN+1 is exactly that direction's offset 0 (a SYN captured late), or for a
- *   simultaneous open; any other SYN ends the old flow (reason 'timeout', detail "ports reused by
- *   a new connection (new SYN)", or, for a guessed flow whose first packet is stamped after that
- *   SYN, a detail saying the capture is out of time order) and starts a new one.
+ *   or a SYN-ACK with a different ISN than the closed flow's, which starts a new flow (port
+ *   reuse). On an OPEN flow, a SYN joins the flow when it repeats the ISN seen, when its ISN+1
+ *   is exactly that direction's offset 0 (a SYN captured late), or for a simultaneous open; any
+ *   other SYN ends the old flow (reason 'timeout', detail "ports reused by a new connection (new
+ *   SYN)", or, for a guessed flow whose first packet is stamped after that SYN, a detail saying
+ *   the capture is out of time order) and starts a new one.
  * - `expireIdle(now)`: flows idle longer than `idleTimeoutMicros` (default 10 min) end with
  *   reason 'timeout', detail 'idle' (buffers flushed first). Idleness is measured on the
  *   reassembler's clock (the highest capture time fed), so timestamps stepping back never age a
@@ -785,16 +786,7 @@ export class Reassembler {
     if (!d.started && (length > 0 || fin)) this.startDirection(d, dataSeq);
 
     if (length > 0) {
-      const start = d.offsetOf(dataSeq);
-      if (start === d.nextOffset && length === payload.length && d.buffer.isEmpty && d.finOffset < 0 && d.peerCloseOffset < 0) {
-        // The common case, in order and whole with nothing buffered or closed: what acceptData
-        // would do, without its checks (each one is false here).
-        const end = start + length;
-        if (end > d.maxEnd) d.maxEnd = end;
-        this.emitData(flow, d, payload, ts, segment.payloadFileOffset);
-      } else {
-        this.acceptData(flow, d, start, payload, length, segment.payloadFileOffset, ts);
-      }
+      this.acceptData(flow, d, d.offsetOf(dataSeq), payload, length, segment.payloadFileOffset, ts);
       if (rst) this.note(flow, ts, `RST carried ${length} bytes`);
     } else if (d.started && !syn && !fin && !rst && d.offsetOf(dataSeq) === d.nextOffset - 1) {
       this.counters.keepAlives++;
@@ -862,6 +854,13 @@ export class Reassembler {
     fileOffset: number,
     ts: Micros,
   ): void {
+    if (start === d.nextOffset && length === payload.length && d.buffer.isEmpty && d.finOffset < 0 && d.peerCloseOffset < 0) {
+      // The common case, in order and whole with nothing buffered or closed: what the general
+      // path below would do, without its checks (each one is false here).
+      if (start + length > d.maxEnd) d.maxEnd = start + length;
+      this.emitData(flow, d, payload, ts, fileOffset);
+      return;
+    }
     const counters = this.counters;
     if (length <= 1 && start === d.nextOffset - 1) {
       counters.keepAlives++;

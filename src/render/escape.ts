@@ -69,6 +69,15 @@ function codePointClass(cp: number): number {
 }
 
 /**
+ * The marks a character of class `cls` leaves room for after it, when `room` were left before
+ * it; -1 when it must be escaped (not printable, or a mark with no base left to carry it).
+ */
+function markRoomAfter(cls: number, room: number): number {
+  if (cls === CLASS_BASE) return MAX_MARKS_PER_BASE;
+  return cls === CLASS_MARK && room > 0 ? room - 1 : -1;
+}
+
+/**
  * True when code point `cp` may be shown as the character itself, given a base character to
  * carry it when it is a combining mark. See the module policy: general category C, Zl and Zp
  * are not printable.
@@ -156,17 +165,9 @@ export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): st
         markRoom = 0;
         i++;
       } else {
-        const c = codePointClass(cp);
-        if (c === CLASS_BASE) {
-          out += String.fromCodePoint(cp);
-          markRoom = MAX_MARKS_PER_BASE;
-        } else if (c === CLASS_MARK && markRoom > 0) {
-          out += String.fromCodePoint(cp);
-          markRoom--;
-        } else {
-          out += codePointEscape(cp);
-          markRoom = 0;
-        }
+        const room = markRoomAfter(codePointClass(cp), markRoom);
+        out += room < 0 ? codePointEscape(cp) : String.fromCodePoint(cp);
+        markRoom = room < 0 ? 0 : room;
         i += decodedLength;
       }
     }
@@ -207,9 +208,9 @@ export function escapeText(text: string): string {
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     if (c >= 0x80) {
-      const kind = codePointClass(cp);
-      if (kind === CLASS_BASE || (kind === CLASS_MARK && markRoom > 0)) {
-        markRoom = kind === CLASS_BASE ? MAX_MARKS_PER_BASE : markRoom - 1;
+      const room = markRoomAfter(codePointClass(cp), markRoom);
+      if (room >= 0) {
+        markRoom = room;
         i += width;
         continue;
       }

@@ -6,11 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { frameBytes } from '../../src/core/packet.js';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/read.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
-import { corpusDir, hex, parseAll } from './helpers.js';
+import { corpusDir, frameBytes, hex, parseAll } from './helpers.js';
 
 const CORPUS = corpusDir();
 

@@ -5,11 +5,10 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { frameBytes } from '../../src/core/packet.js';
 import { describe, expect, it } from 'vitest';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
-import { ascii, block, concat, corpusDir, epb, idb, mulberry32, opb, pcapFile, shb, spb, tsoffset, tsresol } from './helpers.js';
+import { ascii, block, concat, corpusDir, epb, frameBytes, idb, mulberry32, opb, pcapFile, shb, spb, tsoffset, tsresol } from './helpers.js';
 
 interface Outcome {
   packets: number;

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { frameBytes, type CapturedPacket } from '../../src/core/packet.js';
+import type { CapturedPacket } from '../../src/core/packet.js';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
 
@@ -180,6 +180,11 @@ export interface SeenPacket {
   data: string;
   origLen: number;
   fileOffset: number;
+}
+
+/** The captured bytes of `packet` as one view. */
+export function frameBytes(packet: CapturedPacket): Uint8Array {
+  return packet.buffer.subarray(packet.start, packet.end);
 }
 
 export function hex(bytes: Uint8Array): string {
