@@ -9,12 +9,19 @@ import { openPcapFileOutput } from '../outputs/pcapFile.js';
 import type { FlowOutput, TextSink } from '../outputs/types.js';
 import type { CliConfig } from './args.js';
 
-/** The outputs for `config`, text ones writing to `out`. */
+/**
+ * The outputs for `config`, text ones writing to `out`. When one cannot be opened, those already
+ * opened are closed (a directory output's writer thread would keep the process alive) and the
+ * error is thrown.
+ */
 export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   const outputs: FlowOutput[] = [];
-  if (config.outputDir !== undefined) outputs.push(new DirectoryOutput({ dir: config.outputDir }));
-  if (config.writePcap !== undefined) {
-    outputs.push(openPcapFileOutput(config.writePcap));
+  try {
+    if (config.outputDir !== undefined) outputs.push(new DirectoryOutput({ dir: config.outputDir }));
+    if (config.writePcap !== undefined) outputs.push(openPcapFileOutput(config.writePcap));
+  } catch (err) {
+    for (const output of outputs) void Promise.resolve(output.close()).catch(() => undefined);
+    throw err;
   }
   switch (config.textView) {
     case 'console': outputs.push(new ConsoleOutput(out, { hex: config.hex })); break;

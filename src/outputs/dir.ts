@@ -113,6 +113,8 @@ export class DirectoryOutput implements FlowOutput {
   private closing: Promise<void> | undefined;
   private backlogWaiters: (() => void)[] = [];
   private resolveDone: (() => void) | undefined;
+  /** Settles when the writer reported its end batch done, or when the thread is gone (it died). */
+  private readonly done: Promise<void>;
 
   constructor(options: DirectoryOutputOptions) {
     this.bufferBytes = Math.max(1, options.bufferBytes ?? 64 * 1024);
@@ -139,6 +141,10 @@ export class DirectoryOutput implements FlowOutput {
       ring: this.ring.buffer as SharedArrayBuffer,
     };
     this.worker = new Worker(DIR_WRITER_SOURCE, { eval: true, workerData: setup });
+    this.done = new Promise<void>((resolve) => {
+      this.resolveDone = resolve;
+      this.worker.once('exit', () => resolve());
+    });
     this.worker.on('message', (report: WriterReport) => this.onReport(report));
     this.worker.on('error', (err) => this.onReport({
       filesCreated: this.filesCreated, peakOpenFiles: this.peakOpen, error: `writer thread failed: ${errorText(err)}`, done: true,
@@ -218,9 +224,8 @@ export class DirectoryOutput implements FlowOutput {
     if (!this.closing) {
       for (const flow of this.flows.values()) this.finishFlow(flow);
       this.flows.clear();
-      const done = new Promise<void>((resolve) => { this.resolveDone = resolve; });
       this.send(true);
-      this.closing = done.then(async () => {
+      this.closing = this.done.then(async () => {
         await this.worker.terminate();
         if (this.error) throw this.error;
       });

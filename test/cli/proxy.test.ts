@@ -172,6 +172,15 @@ describe('flowspy -L (proxy mode)', () => {
     }
   });
 
+  it('-o DIR with an output that cannot be opened: one line, exit 2, the writer thread does not hold the process', () => {
+    const r = spawnSync(process.execPath, [bin, '-L', '0:127.0.0.1:9', '-o', join(work, 'unopened'), '-w', join(work, 'no', 'such', 'x.pcap')], {
+      timeout: 10_000,
+    });
+    expect(r.signal).toBeNull(); // not killed by the timeout
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toMatch(/^flowspy: cannot write .*x\.pcap: no such directory\n$/);
+  });
+
   it('a port already in use: one line, exit 2', async () => {
     const busy = await startServer();
     try {
