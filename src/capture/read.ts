@@ -264,11 +264,10 @@ async function readStream(
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } catch (err) {
-    if (signal?.aborted) {
-      // let go of the stream, so that an open stdin does not keep the process alive
-      void iterator.return?.().catch(() => undefined);
-      (stream as { destroy?: () => void }).destroy?.();
-    }
+    // Let go of the stream (damage, a failing consumer, an abort), so that a pipe still open
+    // does not keep the process reading and alive.
+    void iterator.return?.().catch(() => undefined);
+    (stream as { destroy?: () => void }).destroy?.();
     if (err instanceof UserError || signal?.aborted) throw err;
     if (err instanceof Error && 'code' in err) throw unreadable('-', err);
     throw err;

@@ -192,6 +192,23 @@ describe('flowspy command', () => {
   });
 });
 
+describe('flowspy -r damaged on a pipe', () => {
+  it('damage in a pipe that stays open: one line, exit 2 at once (the pipe is let go)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, '-r', '-', '-q', '--log'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const header = readFileSync(demo).subarray(0, 24);
+    const absurdRecord = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f]);
+    child.stdin.write(Buffer.concat([header, absurdRecord])); // stdin stays open
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running after 5 s'), 5000))]);
+    child.stdin.end();
+    expect(code).toBe(2);
+    expect(stderr).toBe('flowspy: damaged capture at byte 24: record announces 2147483647 captured bytes (more than 262144)\n');
+  });
+});
+
 describe('flowspy -r interrupted', () => {
   it('Ctrl-C while stdin is silent: flows so far are written out, summary says interrupted, exit 130', async () => {
     const { spawn } = await import('node:child_process');
