@@ -10,8 +10,8 @@
 //
 // Usage: node bench/run.mjs [--seed N] [--target-bytes N] [--min-flows N] [--concurrency N]
 //                           [--regenerate] [--keep-outputs] [--rounds N (default 5)]
-//                           [--runs-dir DIR (where the -o outputs go; default bench/out/runs,
-//                            e.g. /dev/shm/runs to take the disk out of the comparison)]
+//                           [--runs-dir DIR (a fresh directory for the -o outputs is made in it;
+//                            default bench/out; e.g. /dev/shm to take the disk out of the comparison)]
 //
 // Fairness: every run writes into a fresh directory and the outputs are deleted only after the
 // last measurement (on ext4 here, creating files right after deleting thousands costs both tools
@@ -19,7 +19,7 @@
 // Needs a build (`npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ const root = resolve(here, '..');
 const outDir = join(here, 'out');
 const capture = join(outDir, 'big.pcap');
 const paramsFile = join(outDir, 'big.json');
-let runsDir = join(outDir, 'runs');
+let runsParent = outDir;
 
 const TARGET_RSS_BYTES = 200 * 1024 * 1024;
 
@@ -48,7 +48,7 @@ for (let i = 0; i < argv.length; i++) {
     overrides[numericFlags[arg]] = value;
   } else if (arg === '--regenerate') regenerate = true;
   else if (arg === '--keep-outputs') keepOutputs = true;
-  else if (arg === '--runs-dir') runsDir = resolve(argv[++i] ?? fail('--runs-dir needs a directory'));
+  else if (arg === '--runs-dir') runsParent = resolve(argv[++i] ?? fail('--runs-dir needs a directory'));
   else if (arg === '--rounds') {
     rounds = Number(argv[++i]);
     if (!Number.isInteger(rounds) || rounds < 1) fail('--rounds needs a whole number >= 1');
@@ -260,8 +260,9 @@ const spread = (runs) => runs.length > 1 ? ` [${runs.map((r) => fmt(r.seconds, 2
 const flowspyRuns = [];
 const modelRuns = [];
 const tcpflowRuns = [];
-rmSync(runsDir, { recursive: true, force: true });
-mkdirSync(runsDir, { recursive: true });
+// A fresh directory of our own inside the one given: only it is deleted at the end.
+mkdirSync(runsParent, { recursive: true });
+const runsDir = mkdtempSync(join(runsParent, 'flowspy-bench-runs-'));
 settle();
 let flowspyOut;
 let tcpflowOut;
