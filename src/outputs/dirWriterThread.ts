@@ -57,12 +57,10 @@ export interface WriterSetup {
 
 /**
  * The writer thread's body. Self-contained: called in the worker with the `fs` and
- * `worker_threads` modules and nothing else.
+ * `worker_threads` modules and the command codes ({@link OP_CREATE}, {@link OP_WRITE}; any other
+ * is a finish), and nothing else.
  */
-export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModule): void {
-  // the command codes, repeated here: the body cannot see the module's constants
-  const CREATE = 1;
-  const WRITE = 2;
+export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModule, CREATE: number, WRITE: number): void {
   const port = wt.parentPort!;
   const setup = wt.workerData as WriterSetup;
   const dir = setup.dir.endsWith('/') ? setup.dir : `${setup.dir}/`;
@@ -76,6 +74,7 @@ export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModul
   const files = new Map<number, { path: string; fd: number }>();
   /** Open descriptors, least recently used first. */
   const open = new Map<number, { path: string; fd: number }>();
+  /** Base name → the next `cN` suffix to try, only for names already taken (reused 4-tuples). */
   const nextIndex = new Map<string, number>();
   let filesCreated = 0;
   let peakOpenFiles = 0;
@@ -131,7 +130,7 @@ export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModul
       const path = dir + (index > 0 ? `${base}c${index}` : base);
       try {
         const fd = fs.openSync(path, 'wx', 0o666);
-        nextIndex.set(base, index + 1);
+        if (index > 0) nextIndex.set(base, index + 1);
         const file = { path, fd };
         files.set(id, file);
         track(id, file);
@@ -157,7 +156,14 @@ export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModul
   const finish = (id: number, size: number, seconds: number): void => {
     const file = files.get(id);
     if (file === undefined) return;
-    if (error === undefined && (size >= 0 || !Number.isNaN(seconds))) {
+    if (error === undefined && size < 0 && file.fd < 0 && !Number.isNaN(seconds)) {
+      // only the times to set on a file closed to respect maxOpen: no need to reopen it
+      try {
+        fs.utimesSync(file.path, seconds, seconds);
+      } catch {
+        // times are a courtesy: the data is written
+      }
+    } else if (error === undefined && (size >= 0 || !Number.isNaN(seconds))) {
       const fd = fdOf(id);
       if (fd >= 0) {
         try {
@@ -233,4 +239,4 @@ export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModul
 }
 
 /** Source text that runs {@link dirWriterMain} in an `eval` worker. */
-export const DIR_WRITER_SOURCE = `(${dirWriterMain.toString()})(require('node:fs'), require('node:worker_threads'));`;
+export const DIR_WRITER_SOURCE = `(${dirWriterMain.toString()})(require('node:fs'), require('node:worker_threads'), ${OP_CREATE}, ${OP_WRITE});`;
