@@ -86,15 +86,8 @@ async function main(argv: string[]): Promise<number> {
  * goes away (EPIPE) the proxy stops and the command exits 0 quietly, as in capture mode.
  */
 async function runProxyCommand(config: CliConfig): Promise<number> {
-  let failure: NodeJS.ErrnoException | undefined;
   const outputGone = new AbortController();
-  const stdout = new SpoolingTextWriter({
-    sink: stdoutSink(),
-    onClosed: (err) => {
-      failure = err;
-      outputGone.abort();
-    },
-  });
+  const stdout = new SpoolingTextWriter({ sink: stdoutSink(), onClosed: () => outputGone.abort() });
   // The first signal stops the proxy (runProxy listens for it); a second one stops the wait for stdout.
   const giveUp = new AbortController();
   let signals = 0;
@@ -112,7 +105,7 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
       const why = giveUp.signal.aborted ? 'stopped waiting for the reader of stdout' : `the reader of stdout took nothing for ${STDOUT_STALL_MS / 1000} s`;
       process.stderr.write(`flowspy: ${why}; ${unwritten} bytes of output not written\n`);
     }
-    if (failure) throw stdoutWriteError(failure);
+    if (stdout.closedBy) throw stdoutWriteError(stdout.closedBy);
   };
   try {
     outputs = buildOutputs(withDefaultView(config), stdout.write);

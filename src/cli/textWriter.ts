@@ -1,6 +1,6 @@
 /**
- * Text output of the headless views (`--log`, `-c`, `--json`) to standard output. Two writers
- * with the same shape ({@link TextOut}); the CLI picks one per mode:
+ * Text output of the headless views (`--log`, `-c`, `--json`) to standard output. Two writers,
+ * each with a `write` the text outputs are given; the CLI picks one per mode:
  *
  * - {@link TextWriter} (capture file, live capture): batched blocking writes. Waiting for the
  *   reader is right when the source can wait too, and it keeps memory bounded.
@@ -28,17 +28,6 @@ export class OutputClosedError extends Error {
 }
 
 /**
- * What the text outputs write through: `write` takes complete lines (it is passed around as a
- * plain function, so it is a bound property), `flush` hands on whatever was gathered.
- */
-export interface TextOut {
-  /** Appends text to the output, in call order. */
-  readonly write: (text: string) => void;
-  /** Hands on everything gathered so far (whether it waits for the reader depends on the writer). */
-  flush(): void;
-}
-
-/**
  * What a failed write to standard output ends the command with: {@link OutputClosedError} (a
  * quiet exit 0) when the reader went away (EPIPE, ECONNRESET), else a one-line `UserError`.
  */
@@ -55,7 +44,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * {@link OutputClosedError} once and later text is dropped. Other write errors are thrown.
  * For sources that can wait for the reader; never for the proxy (see {@link SpoolingTextWriter}).
  */
-export class TextWriter implements TextOut {
+export class TextWriter {
   private parts: string[] = [];
   private pending = 0;
   private closed = false;
@@ -270,7 +259,7 @@ const DEFAULT_CHUNK = 64 << 10;
  *   process exits). The spill file is written and read with synchronous calls: a local temp
  *   file, like the payload store's spill.
  */
-export class SpoolingTextWriter implements TextOut {
+export class SpoolingTextWriter {
   private readonly sink: ByteSink;
   private readonly ramBudget: number;
   private readonly chunkBytes: number;
@@ -318,19 +307,11 @@ export class SpoolingTextWriter implements TextOut {
     this.parts.push(text);
     this.partChars += text.length;
     if (this.partChars >= this.chunkBytes) this.seal();
-    this.notePeak();
     if (this.inFlight === undefined && !this.scheduled) {
       this.scheduled = true;
       setImmediate(this.tick);
     }
   };
-
-  /** Queues the text gathered so far and starts writing if the sink is idle; does not wait. */
-  flush(): void {
-    if (this.closedError || this.disposed) return;
-    this.seal();
-    this.pump();
-  }
 
   /** The sink's failure (EPIPE when the reader went away), once it failed. */
   get closedBy(): NodeJS.ErrnoException | undefined {
@@ -399,6 +380,7 @@ export class SpoolingTextWriter implements TextOut {
   /** Turns the gathered text into one chunk, queued in RAM or appended to the spill. */
   private seal(): void {
     if (this.partChars === 0) return;
+    this.notePeak(); // text gathered is at its most now
     const chunk = Buffer.from(this.parts.length === 1 ? this.parts[0] : this.parts.join(''), 'utf8');
     this.parts = [];
     this.partChars = 0;

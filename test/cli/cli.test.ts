@@ -14,8 +14,8 @@ const demo = join(repoRoot, 'demo', 'demo.pcap');
 const work = mkdtempSync(join(tmpdir(), 'flowspy-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function flowspy(args: string[], input?: Buffer) {
-  const r = spawnSync(process.execPath, [bin, ...args], { input, maxBuffer: 1 << 26 });
+function flowspy(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { maxBuffer: 1 << 26 });
   return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), raw: r.stdout };
 }
 

@@ -181,12 +181,11 @@ describe('flowspy -L with a stdout reader that stops reading', () => {
         sockets.push(socket);
       }, 50);
       try {
-        expect(await within(15_000, 'flowspy stops after EPIPE', exit)).toBe(0);
+        await within(15_000, 'flowspy stops after EPIPE', exit); // (the status is head's)
       } finally {
         clearInterval(talk);
       }
       expect(out).toMatch(/^=connect from 127\.0\.0\.1:\d+ to 127\.0\.0\.1:\d+\n$/);
-      expect(err).toMatch(/flowspy exit 0\n$/);
       expect(err.split('\n').filter((l) => l !== '')).toEqual([
         expect.stringMatching(/^flowspy: listening on /),
         'flowspy exit 0',
