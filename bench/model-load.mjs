@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Model-only load (what the TUI does): read a capture into the FlowStore with no outputs.
-// Prints one JSON line: {seconds, packets, bytes, flows, chunks, copiedBytes, peakRssBytes}.
+// Prints one JSON line: {seconds, packets, bytes, flows, chunks, copiedBytes, peakRssBytes}
+// (`seconds`: the load alone, for standalone use; bench/run.mjs times the whole process).
 // Usage: node bench/model-load.mjs FILE   (needs a build: npm run build)
 import { runCapture } from '../dist/cli/captureRun.js';
 import { FlowStore } from '../dist/store/flowStore.js';

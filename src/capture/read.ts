@@ -15,7 +15,7 @@ const READ_AHEAD = 3;
 
 /** Options of {@link readCapture}. */
 export interface ReadCaptureOptions {
-  /** Receives every record synchronously; the packet and its `data` are valid only during the call. */
+  /** Receives every record synchronously; the packet and its `buffer` are valid only during the call. */
   onPacket: PacketSink;
   /**
    * Called after each chunk with the bytes read so far and the file size (undefined for stdin or
@@ -23,11 +23,14 @@ export interface ReadCaptureOptions {
    * the next chunk is parsed only after it settles (backpressure from slow consumers).
    */
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => Promise<void> | void;
-  /** Bytes per read from a path, default 1 MiB (values below 1 are raised to 1); stdin chunks are the stream's. */
+  /** Bytes per read, default 1 MiB (values below 1 are raised to 1); an injected `stdin` stream's chunks are its own. */
   chunkSize?: number;
   /** Aborts between chunks: the promise then rejects with `signal.reason`. */
   signal?: AbortSignal;
-  /** The stream read when `source` is `-`; default `process.stdin`. For tests and embedding. */
+  /**
+   * The stream read when `source` is `-`, for tests and embedding. Default: fd 0, read like a
+   * path when it is a regular file, through a socket when it is a pipe, else `process.stdin`.
+   */
   stdin?: AsyncIterable<Uint8Array>;
 }
 
@@ -44,10 +47,12 @@ export interface ReadCaptureResult {
  * Reads the capture at `source` (a path, or `-` for stdin) and hands every record to
  * `options.onPacket`, in file order.
  *
- * - Streams in chunks (default 1 MiB) through two reused buffers: memory does not grow with the
- *   file size. The event loop gets a turn between chunks.
- * - `packet.fileOffset` is the file position of `data[0]` for a regular file, -1 for stdin and for
- *   paths that are not regular files (named pipes, devices).
+ * - Streams in chunks (default 1 MiB) through a few reused buffers (a regular file has
+ *   {@link READ_AHEAD} reads in flight): memory does not grow with the file size. The event loop
+ *   gets a turn between chunks.
+ * - `packet.fileOffset` is the file position of `buffer[start]` for a regular file (also one
+ *   redirected to stdin), -1 for a pipe and for paths that are not regular files (named pipes,
+ *   devices).
  * - A file that cannot be opened or read rejects with a one-line `UserError`
  *   (`cannot read capture foo.pcap: no such file`).
  * - A damaged, truncated or unrecognised capture rejects with `CaptureFormatError` after every

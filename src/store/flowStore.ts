@@ -53,7 +53,7 @@ export interface FlowStoreOptions extends PayloadStoreOptions {
   maxFlows?: number;
   /** Most chunks kept over all flows (default 4 000 000). */
   maxChunks?: number;
-  /** A seekable capture file: data events carrying `fileOffset` are referenced, not copied. */
+  /** A seekable capture file: data events with `fileOffset >= 0` are referenced, not copied. */
   sourceFile?: string;
 }
 
@@ -63,6 +63,9 @@ export const MAX_NOTES_PER_FLOW = 100;
 const KIND_LOG = 0;
 const KIND_FILE = 1;
 const KIND_GAP = 2;
+
+/** Contiguous data of one direction arriving within this many microseconds joins the last chunk. */
+const MERGE_WINDOW_MICROS = 1000;
 
 /** Numbers per chunk in a {@link ChunkIndex}: dir and kind packed, ts, offset, length, where. */
 const STRIDE = 5;
@@ -89,6 +92,21 @@ class ChunkIndex {
     cells[base + 2] = offset;
     cells[base + 3] = length;
     cells[base + 4] = where;
+  }
+
+  /**
+   * Grows the last chunk by `length` when the new bytes continue it in stream and storage and
+   * arrive within {@link MERGE_WINDOW_MICROS} of it; false (nothing changed) otherwise.
+   */
+  extendLast(dir: number, kind: number, ts: number, offset: number, length: number, where: number): boolean {
+    if (this.count === 0) return false;
+    const cells = this.cells;
+    const base = (this.count - 1) * STRIDE;
+    if (cells[base] !== dir * 4 + kind || ts - cells[base + 1] > MERGE_WINDOW_MICROS) return false;
+    const lastLength = cells[base + 3];
+    if (cells[base + 2] + lastLength !== offset || cells[base + 4] + lastLength !== where) return false;
+    cells[base + 3] = lastLength + length;
+    return true;
   }
 
   dir(i: number): number {
@@ -121,10 +139,6 @@ interface FlowEntry {
   chunks: ChunkIndex;
 }
 
-/** Largest single chunk length; longer data is split (lengths are 32-bit). */
-const MAX_CHUNK = 0xffff_ffff;
-/** Contiguous data of one direction arriving within this many microseconds joins the last chunk. */
-const MERGE_WINDOW_MICROS = 1000;
 
 /** The flow table and chunk index. Apply every engine event with {@link apply}. */
 export class FlowStore {
@@ -280,33 +294,10 @@ export class FlowStore {
   private addData(entry: FlowEntry, dir: Direction, ts: number, offset: number, bytes: Uint8Array, fileOffset: number): void {
     if (bytes.length === 0) return;
     const d = dir === 'c2s' ? 0 : 1;
-    if (fileOffset >= 0 && this.source) {
-      if (!this.extendLast(entry, d, KIND_FILE, ts, offset, bytes.length, fileOffset)) {
-        this.addChunk(entry, d, KIND_FILE, ts, offset, bytes.length, fileOffset);
-      }
-      return;
-    }
-    for (let done = 0; done < bytes.length; done += MAX_CHUNK) {
-      const part = bytes.subarray(done, Math.min(bytes.length, done + MAX_CHUNK));
-      const where = this.payload.append(part);
-      if (!this.extendLast(entry, d, KIND_LOG, ts, offset + done, part.length, where)) {
-        this.addChunk(entry, d, KIND_LOG, ts, offset + done, part.length, where);
-      }
-    }
-  }
-
-  /** Grows the flow's last chunk when the new bytes continue it in stream and storage. */
-  private extendLast(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): boolean {
-    const c = entry.chunks;
-    if (c.count === 0) return false;
-    const cells = c.cells;
-    const base = (c.count - 1) * STRIDE;
-    if (cells[base] !== dir * 4 + kind || ts - cells[base + 1] > MERGE_WINDOW_MICROS) return false;
-    const lastLength = cells[base + 3];
-    if (cells[base + 2] + lastLength !== offset || cells[base + 4] + lastLength !== where) return false;
-    if (lastLength + length > MAX_CHUNK) return false;
-    cells[base + 3] = lastLength + length;
-    return true;
+    const inFile = fileOffset >= 0 && this.source !== undefined;
+    const kind = inFile ? KIND_FILE : KIND_LOG;
+    const where = inFile ? fileOffset : this.payload.append(bytes);
+    if (!entry.chunks.extendLast(d, kind, ts, offset, bytes.length, where)) this.addChunk(entry, d, kind, ts, offset, bytes.length, where);
   }
 
   private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileCaptureFilter, runBpf } from '../../src/capture/filter.js';
-import type { CapturedPacket } from '../../src/core/packet.js';
 import { UserError } from '../../src/core/errors.js';
+import { packet } from '../decode/helpers.js';
 
 /** Ethernet + IPv4 + TCP header, enough for port filters. */
 function tcpFrame(srcPort: number, dstPort: number): Uint8Array {
@@ -18,7 +18,6 @@ function tcpFrame(srcPort: number, dstPort: number): Uint8Array {
   f[46] = 0x50;
   return f;
 }
-const packet = (data: Uint8Array, linkType = 1): CapturedPacket => ({ ts: 0, linkType, interfaceId: 0, buffer: data, start: 0, end: data.length, origLen: data.length, fileOffset: -1 });
 
 function libpcapPresent(): boolean {
   try {
@@ -50,14 +49,14 @@ describe('runBpf', () => {
 describe.skipIf(!haveLibpcap)('compileCaptureFilter (libpcap present)', () => {
   it('matches tcpdump semantics for port filters', () => {
     const p = compileCaptureFilter('tcp port 80');
-    expect(p(packet(tcpFrame(40000, 80)))).toBe(true);
-    expect(p(packet(tcpFrame(80, 40000)))).toBe(true);
-    expect(p(packet(tcpFrame(40000, 443)))).toBe(false);
+    expect(p(packet(1, tcpFrame(40000, 80)))).toBe(true);
+    expect(p(packet(1, tcpFrame(80, 40000)))).toBe(true);
+    expect(p(packet(1, tcpFrame(40000, 443)))).toBe(false);
   });
   it('compiles per link type (raw IP, link type 101)', () => {
     const p = compileCaptureFilter('dst port 443');
-    expect(p(packet(tcpFrame(1, 443).subarray(14), 101))).toBe(true);
-    expect(p(packet(tcpFrame(443, 1).subarray(14), 101))).toBe(false);
+    expect(p(packet(101, tcpFrame(1, 443).subarray(14)))).toBe(true);
+    expect(p(packet(101, tcpFrame(443, 1).subarray(14)))).toBe(false);
   });
   it('reports a bad expression as one line', () => {
     expect(() => compileCaptureFilter('tcp prt 80')).toThrow(UserError);

@@ -36,6 +36,26 @@ describe('PayloadStore', () => {
 });
 
 describe('FlowStore', () => {
+  it('keeps every chunk of a flow whose index grows past its first capacity (40 chunks that do not merge)', () => {
+    const s = makeStore();
+    s.apply(start(1));
+    const next = { c2s: 0, s2c: 0 };
+    const offsets: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const dir = i % 2 === 0 ? 'c2s' : 's2c';
+      const text = `chunk ${i};`;
+      offsets.push(next[dir]);
+      // 2 ms apart: beyond the merge window, so each is a chunk of its own
+      s.apply(data(1, dir, next[dir], text, i * 2000));
+      next[dir] += text.length;
+    }
+    expect(s.getFlow(1)!.chunkCount).toBe(40);
+    for (let i = 0; i < 40; i++) {
+      expect(s.getChunk(1, i)).toEqual({ dir: i % 2 === 0 ? 'c2s' : 's2c', kind: 'data', ts: i * 2000, offset: offsets[i], length: `chunk ${i};`.length });
+      expect(decode(s.readChunk(1, i))).toBe(`chunk ${i};`);
+    }
+  });
+
   it('indexes chunks per direction, copies bytes and merges contiguous data', () => {
     const s = makeStore();
     s.apply(start(1));
