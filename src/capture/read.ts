@@ -5,7 +5,7 @@ import { fstatSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { PacketSink } from '../core/packet.js';
-import { UserError } from '../core/errors.js';
+import { fileErrorReason, UserError } from '../core/errors.js';
 import { CaptureParser, type CaptureFormat } from './parser.js';
 
 /** Default size of one read (and so of one batch of packets between event-loop turns). */
@@ -283,20 +283,8 @@ async function readStream(
   return { format: parser.format as CaptureFormat, packets: parser.packetsDelivered, bytes: position };
 }
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  ENOTDIR: 'no such file',
-  EISDIR: 'is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ELOOP: 'too many symbolic links',
-  EIO: 'input/output error',
-  EMFILE: 'too many open files',
-};
-
 function unreadable(path: string, err: unknown): UserError {
-  const code = err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : undefined;
-  const reason = (code && REASONS[code]) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
+  const reason = fileErrorReason(err, { ENOENT: 'no such file', ENOTDIR: 'no such file' });
   const name = path === '-' ? 'stdin' : path;
   return new UserError(`cannot read capture ${name}: ${reason}`);
 }

@@ -19,3 +19,24 @@ export class DecodeError extends Error {
     this.name = 'DecodeError';
   }
 }
+
+/** Why a file operation failed, for the codes that mean the same whatever the operation. */
+const FILE_ERROR_REASONS: Readonly<Record<string, string>> = {
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many symbolic links',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+};
+
+/**
+ * A few words on why a file operation failed: `reasons` names what this operation's own codes
+ * mean (ENOENT is "no such file" for a read, "no such directory" for a create), then the codes
+ * common to all; otherwise the first line of the error's message.
+ */
+export function fileErrorReason(err: unknown, reasons: Readonly<Record<string, string>> = {}): string {
+  const code = err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : undefined;
+  const known = code === undefined ? undefined : reasons[code] ?? FILE_ERROR_REASONS[code];
+  return known ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
+}

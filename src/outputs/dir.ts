@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../core/errors.js';
+import { fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
 import { DIR_WRITER_SOURCE, OP_CREATE, OP_FINISH, OP_WRITE, type WriterBatch, type WriterReport, type WriterSetup } from './dirWriterThread.js';
 import { tcpflowDirectionName } from './tcpflowNames.js';
@@ -129,8 +129,7 @@ export class DirectoryOutput implements FlowOutput {
     try {
       makeDirectory(options.dir);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : errorText(err);
+      const reason = fileErrorReason(err, { EEXIST: 'a file is in the way', ENOTDIR: 'a file is in the way' });
       throw new UserError(`cannot create output directory ${options.dir}: ${reason}`);
     }
     const setup: WriterSetup = {

@@ -4,7 +4,7 @@
  * sequence and acknowledgement numbers, FIN and RST, and the events' real timestamps.
  * Meant for proxied flows (which have no packets of their own); works for any event stream.
  */
-import { UserError } from '../core/errors.js';
+import { fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, Micros } from '../core/types.js';
 import { buildTcpFrame, type TcpFrameSpec } from '../synth/frames.js';
 import { PcapFileWriter, type PacketWriter } from '../synth/pcapWriter.js';
@@ -215,8 +215,7 @@ export function openPcapFileOutput(path: string, options: PcapOutputOptions = {}
   try {
     file = new PcapFileWriter(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UserError(`cannot write ${path}: ${e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+    throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { ENOENT: 'no such directory' })}`);
   }
   return new PcapOutput(file, options, () => file.close());
 }
