@@ -24,8 +24,9 @@ export interface DirectoryOutputOptions {
   /** Most coalescing slots filling at once (bounds them at maxBuffers × bufferBytes). Default 512 (32 MiB). */
   readonly maxBuffers?: number;
   /**
-   * Bytes handed to the writer thread and not yet written above which
-   * {@link DirectoryOutput.backlog} asks the producer to wait. Default 32 MiB.
+   * How much may wait for the writer thread before {@link DirectoryOutput.backlog} asks the
+   * producer to wait, counted in whole slots (`bufferBytes` each, however full) handed over and
+   * not yet written. Default 32 MiB (512 slots of 64 KiB).
    */
   readonly maxPendingBytes?: number;
   /** Set each file's access and modification time to its flow's start, as tcpflow does. Default true. */
@@ -205,8 +206,9 @@ export class DirectoryOutput implements FlowOutput {
   }
 
   /**
-   * Undefined while the bytes not yet written are within `maxPendingBytes`; otherwise a promise
-   * that resolves once they are down to half of it (or writing failed: the next `handle` throws).
+   * Undefined while the slots handed over and not yet written are within `maxPendingBytes`
+   * (see there); otherwise a promise that resolves once they are down to half of it (or writing
+   * failed: the next `handle` throws).
    */
   backlog(): Promise<void> | undefined {
     this.send();

@@ -204,7 +204,7 @@ describe('DirectoryOutput', async () => {
 });
 
 describe('DirectoryOutput off the event loop', () => {
-  it('asks the producer to wait while too many bytes are queued, then lets it go on', async () => {
+  it('asks the producer to wait while too many slots are queued, then lets it go on', async () => {
     const out = new DirectoryOutput({ dir, maxPendingBytes: 1000, bufferBytes: 64 });
     out.handle(start(1));
     expect(out.backlog()).toBeUndefined();
