@@ -86,13 +86,15 @@ async function main(argv: string[]): Promise<number> {
  * goes away (EPIPE) the proxy stops and the command exits 0 quietly, as in capture mode.
  */
 async function runProxyCommand(config: CliConfig): Promise<number> {
-  const outputGone = new AbortController();
-  const stdout = new SpoolingTextWriter({ sink: stdoutSink(), onClosed: () => outputGone.abort() });
-  // The first signal stops the proxy (runProxy listens for it); a second one stops the wait for stdout.
+  // The first signal, or the reader of stdout going away, stops the proxy; a second signal stops
+  // the wait for stdout.
+  const stop = new AbortController();
   const giveUp = new AbortController();
+  const stdout = new SpoolingTextWriter({ sink: stdoutSink(), onClosed: () => stop.abort() });
   let signals = 0;
   const onSignal = (): void => {
-    if (++signals >= 2) giveUp.abort();
+    if (++signals === 1) stop.abort();
+    else giveUp.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -116,7 +118,7 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
       } finally {
         await drainStdout();
       }
-    }, outputGone.signal);
+    }, stop.signal);
   } catch (err) {
     if (!finishing) {
       await closeAll(outputs).catch(() => undefined);

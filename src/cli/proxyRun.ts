@@ -1,7 +1,8 @@
 /**
  * Proxy mode: one {@link RecordingProxy} per `-L`, sharing one flow-id counter, all feeding the
- * same sink. Runs until SIGINT/SIGTERM (or until the caller's stop signal aborts): then stops
- * accepting, resets the connections still open, lets the outputs flush and resolves with exit code 0.
+ * same sink. Runs until the caller's stop signal aborts (SIGINT/SIGTERM, the reader of stdout
+ * gone): then stops accepting, resets the connections still open, lets the outputs flush and
+ * resolves with exit code 0.
  */
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec } from '../proxy/forwardSpec.js';
@@ -9,14 +10,13 @@ import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import type { CliConfig } from './args.js';
 
 /**
- * Starts the proxies and serves until SIGINT/SIGTERM or until `stop` aborts (e.g. the reader of
- * stdout went away). Then closes the proxies (every flow gets its `flow-end`), awaits `finish`
+ * Starts the proxies and serves until `stop` aborts. Then closes the proxies (every flow gets its `flow-end`), awaits `finish`
  * (which flushes and closes the outputs; an error it throws propagates, and the summary line is
  * not printed), prints a summary on stderr unless quiet (see {@link formatProxySummary}), and
  * resolves with 0.
  * @throws UserError when a listening socket cannot be bound (the proxies already bound are closed).
  */
-export async function runProxy(config: CliConfig, sink: FlowEventSink, finish: () => Promise<void>, stop?: AbortSignal): Promise<number> {
+export async function runProxy(config: CliConfig, sink: FlowEventSink, finish: () => Promise<void>, stop: AbortSignal): Promise<number> {
   const specs = config.forwards.map(parseForwardSpec);
   let nextId = 1;
   const nextFlowId = () => nextId++;
@@ -33,18 +33,7 @@ export async function runProxy(config: CliConfig, sink: FlowEventSink, finish: (
     await Promise.all(proxies.map((p) => p.close().catch(() => undefined)));
     throw err;
   }
-  await new Promise<void>((resolve) => {
-    const onStop = () => {
-      process.off('SIGINT', onStop);
-      process.off('SIGTERM', onStop);
-      stop?.removeEventListener('abort', onStop);
-      resolve();
-    };
-    process.on('SIGINT', onStop);
-    process.on('SIGTERM', onStop);
-    if (stop?.aborted) onStop();
-    else stop?.addEventListener('abort', onStop, { once: true });
-  });
+  if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
   await Promise.all(proxies.map((p) => p.close()));
   await finish();
   if (!config.quiet) process.stderr.write(formatProxySummary(proxies.map((p) => p.stats)) + '\n');
