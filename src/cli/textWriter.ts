@@ -11,13 +11,14 @@
  * Both end a closed reader (EPIPE, e.g. `| head`) quietly: {@link OutputClosedError} semantics.
  */
 import {
-  closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, write as fsWrite, writeSync,
+  closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, rmSync, write as fsWrite, writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { UserError } from '../core/errors.js';
+import { readFully, writeFully } from '../store/payloadStore.js';
 
 /** The reader of our output went away (EPIPE). */
 export class OutputClosedError extends Error {
@@ -450,10 +451,7 @@ export class SpoolingTextWriter {
       return;
     }
     try {
-      let done = 0;
-      while (done < chunk.length) {
-        done += writeSync(this.spillFd, chunk, done, chunk.length - done, this.spillWrite + done);
-      }
+      writeFully(this.spillFd, chunk, 0, chunk.length, this.spillWrite);
       this.spillWrite += chunk.length;
       this.spilledTotal += chunk.length;
     } catch (err) {
@@ -467,12 +465,7 @@ export class SpoolingTextWriter {
     const length = Math.min(this.chunkBytes, this.spillWrite - this.spillRead);
     const chunk = Buffer.allocUnsafe(length);
     try {
-      let done = 0;
-      while (done < length) {
-        const n = readSync(this.spillFd, chunk, done, length - done, this.spillRead + done);
-        if (n === 0) throw new Error('spill file shorter than written');
-        done += n;
-      }
+      readFully(this.spillFd, chunk, 0, length, this.spillRead);
     } catch (err) {
       this.spillBroke(err as Error);
       return undefined;

@@ -114,10 +114,7 @@ export class PayloadStore {
       this.spillDir = mkdtempSync(join(this.spillParent, 'flowspy-'));
       this.spillFd = openSync(join(this.spillDir, 'payload.spill'), 'w+');
     }
-    let written = 0;
-    while (written < block.length) {
-      written += writeSync(this.spillFd, block, written, block.length - written, oldest * this.blockBytes + written);
-    }
+    writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
     this.ramBlocks.delete(oldest);
     this.spilledBlocks++;
   }
@@ -146,11 +143,18 @@ export class SourceFile {
   }
 }
 
-function readFully(fd: number, into: Uint8Array, at: number, length: number, position: number): void {
+/** Reads `length` bytes at file `position` of `fd` into `into[at...]`; throws at a short read (end of file). */
+export function readFully(fd: number, into: Uint8Array, at: number, length: number, position: number): void {
   let done = 0;
   while (done < length) {
     const n = readSync(fd, into, at + done, length - done, position + done);
     if (n === 0) throw new Error(`short read at ${position + done}`);
     done += n;
   }
+}
+
+/** Writes `from[at, at + length)` at file `position` of `fd`, however many writes it takes. */
+export function writeFully(fd: number, from: Uint8Array, at: number, length: number, position: number): void {
+  let done = 0;
+  while (done < length) done += writeSync(fd, from, at + done, length - done, position + done);
 }
