@@ -287,7 +287,8 @@ export class SpoolingTextWriter {
 
   private written = 0;
   private peakRam = 0;
-  private lastProgress = Date.now();
+  /** While `end` waits: fires when the sink made no progress for the stall timeout (re-armed at each write done). */
+  private stallTimer: NodeJS.Timeout | undefined;
   private closedError: NodeJS.ErrnoException | undefined;
   private disposed = false;
   private idleWaiter: (() => void) | undefined;
@@ -350,20 +351,18 @@ export class SpoolingTextWriter {
     const stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
     this.seal();
     this.pump();
-    this.lastProgress = Date.now();
     if (!this.closedError && this.pendingBytes > 0 && !options.signal?.aborted) {
       await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (Date.now() - this.lastProgress >= stallTimeoutMs) finish();
-        }, Math.max(1, Math.min(250, stallTimeoutMs / 4)));
         const finish = (): void => {
-          clearInterval(timer);
+          clearTimeout(this.stallTimer);
+          this.stallTimer = undefined;
           options.signal?.removeEventListener('abort', finish);
           this.idleWaiter = undefined;
           resolve();
         };
         options.signal?.addEventListener('abort', finish, { once: true });
         this.idleWaiter = finish;
+        this.stallTimer = setTimeout(finish, stallTimeoutMs);
       });
     }
     const unwritten = this.closedError ? 0 : this.pendingBytes;
@@ -433,7 +432,7 @@ export class SpoolingTextWriter {
       return;
     }
     this.written += chunk?.length ?? 0;
-    this.lastProgress = Date.now();
+    this.stallTimer?.refresh();
     this.pump();
   };
 
