@@ -6,6 +6,7 @@
  * chunk (no copy); a record that straddles chunks is assembled in a carry buffer first. Memory
  * held between calls is bounded by the largest record (at most 64 MiB), never by the stream size.
  */
+import { DOUBLE_ZERO } from '../core/fields.js';
 import type { CapturedPacket, PacketSink } from '../core/packet.js';
 import { CaptureFormatError } from './errors.js';
 
@@ -96,7 +97,7 @@ export class CaptureParser {
   private readonly sink: PacketSink;
   private readonly seekable: boolean;
   private readonly packet: CapturedPacket = {
-    ts: 0,
+    ts: DOUBLE_ZERO,
     linkType: 0,
     interfaceId: 0,
     buffer: EMPTY,

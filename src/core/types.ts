@@ -61,6 +61,8 @@ export interface DataEvent {
   readonly dir: Direction;
   readonly offset: number;
   readonly bytes: Uint8Array;
+  /** `bytes.length`: readable without touching `bytes`, which an engine may make only when read. */
+  readonly length: number;
   readonly ts: Micros;
   readonly fileOffset: number;
 }

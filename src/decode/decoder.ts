@@ -3,6 +3,7 @@
  * segment, handed to a SegmentSink. Everything else is counted and skipped.
  */
 import { DecodeError } from '../core/errors.js';
+import { DOUBLE_ZERO } from '../core/fields.js';
 import type { CapturedPacket } from '../core/packet.js';
 import { AddressFormatter } from './addr.js';
 import { FragmentReassembler } from './fragments.js';
@@ -32,6 +33,29 @@ export const DEFAULT_MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_FRAGMENT_TIMEOUT_MICROS = 30_000_000;
 
 const EMPTY = new Uint8Array(0);
+
+/** The decoder's one reused segment: `payload` is a view made only when read. */
+class DecodedSegment implements TcpSegment {
+  srcAddr = '';
+  srcPort = 0;
+  dstAddr = '';
+  dstPort = 0;
+  vlan: number | undefined = undefined;
+  seq = DOUBLE_ZERO;
+  ack = DOUBLE_ZERO;
+  flags = 0;
+  window = 0;
+  payloadBuffer = EMPTY;
+  payloadStart = 0;
+  capturedLength = 0;
+  payloadLength = 0;
+  payloadFileOffset = -1;
+
+  get payload(): Uint8Array {
+    const buffer = this.payloadBuffer;
+    return new Uint8Array(buffer.buffer, buffer.byteOffset + this.payloadStart, this.capturedLength);
+  }
+}
 
 /** Index in `packet.buffer` where the frame ends on the wire (past the captured end when truncated). */
 function wireEnd(packet: CapturedPacket): number {
@@ -75,20 +99,7 @@ export class PacketDecoder {
     lengthBeyondFrame: 0,
   };
 
-  private readonly segment: TcpSegment = {
-    srcAddr: '',
-    srcPort: 0,
-    dstAddr: '',
-    dstPort: 0,
-    vlan: undefined,
-    seq: 0,
-    ack: 0,
-    flags: 0,
-    window: 0,
-    payload: EMPTY,
-    payloadLength: 0,
-    payloadFileOffset: -1,
-  };
+  private readonly segment = new DecodedSegment();
   private readonly link: LinkResult = { offset: 0, vlan: undefined };
   private readonly ipv4 = newIpv4Header();
   private readonly addresses = new AddressFormatter();

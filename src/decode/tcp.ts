@@ -5,8 +5,6 @@ import type { TcpSegment } from './types.js';
 /** IP protocol number of TCP. */
 export const IPPROTO_TCP = 6;
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * Reads the TCP header at `buf[start]` into `seg` (all fields but addresses and vlan).
  * `capturedEnd` is where the captured bytes of this IP payload end (<= the IP-announced end),
@@ -37,9 +35,9 @@ export function readTcp(
   seg.flags = buf[start + 13];
   seg.window = (buf[start + 14] << 8) | buf[start + 15];
   const payloadStart = start + headerLength;
-  // A view made with the constructor: V8 builds it inline, subarray() goes through a slow builtin.
-  seg.payload =
-    payloadStart < capturedEnd ? new Uint8Array(buf.buffer, buf.byteOffset + payloadStart, capturedEnd - payloadStart) : EMPTY;
+  seg.payloadBuffer = buf;
+  seg.payloadStart = payloadStart;
+  seg.capturedLength = payloadStart < capturedEnd ? capturedEnd - payloadStart : 0;
   seg.payloadLength = segmentLength - headerLength;
   seg.payloadFileOffset = fileBase >= 0 ? fileBase + payloadStart : -1;
 }

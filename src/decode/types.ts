@@ -28,9 +28,17 @@ export interface TcpSegment {
   window: number;
   /**
    * Captured payload bytes: exactly the TCP payload as bounded by the IP length (never link-layer
-   * padding or trailers), cut short when the capture truncated the frame.
+   * padding or trailers), cut short when the capture truncated the frame. The same bytes as
+   * `payloadBuffer[payloadStart, payloadStart + capturedLength)`; the decoder makes this view
+   * only when it is read (reassembly of in-order data never reads it).
    */
-  payload: Uint8Array;
+  readonly payload: Uint8Array;
+  /** The buffer the captured payload lies in, from `payloadStart` on. */
+  payloadBuffer: Uint8Array;
+  /** Index of the first payload byte in `payloadBuffer`. */
+  payloadStart: number;
+  /** Captured payload length (`payload.length`, readable without making the view). */
+  capturedLength: number;
   /** Payload length the IP header announces; `> payload.length` when the frame was truncated. */
   payloadLength: number;
   /** Position of `payload[0]` in the capture file, or -1 (not a file, or rebuilt from fragments). */

@@ -66,9 +66,10 @@ export class ConsoleOutput implements FlowOutput {
         return;
       }
       case 'data': {
-        if (event.bytes.length === 0) return;
-        const lines = this.hex ? hexDumpLines(event.bytes, event.offset) : renderTextLines(event.bytes, this.maxLineBytes);
-        let text = `${head} ${this.name(event.flowId, event.dir)}: ${event.bytes.length} bytes at offset ${event.offset}\n`;
+        if (event.length === 0) return;
+        const bytes = event.bytes;
+        const lines = this.hex ? hexDumpLines(bytes, event.offset) : renderTextLines(bytes, this.maxLineBytes);
+        let text = `${head} ${this.name(event.flowId, event.dir)}: ${event.length} bytes at offset ${event.offset}\n`;
         for (const line of lines) text += line === '' ? '\n' : DATA_INDENT + line + '\n';
         this.out(text);
         return;

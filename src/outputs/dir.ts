@@ -181,7 +181,7 @@ export class DirectoryOutput implements FlowOutput {
       }
       case 'data': {
         const flow = this.flows.get(event.flowId);
-        if (!flow || event.bytes.length === 0) return;
+        if (!flow || event.length === 0) return;
         this.write(flow[event.dir], event.offset, event.bytes);
         return;
       }

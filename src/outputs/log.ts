@@ -111,7 +111,7 @@ export class LogOutput implements FlowOutput {
         break;
       }
       case 'data': {
-        if (event.bytes.length === 0) return;
+        if (event.length === 0) return;
         const flow = this.flowOf(id, event.ts);
         const dir = event.dir;
         if (flow.lastDir !== dir) this.flushPartial(id, flow, otherDirection(dir));

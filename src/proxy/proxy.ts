@@ -296,7 +296,7 @@ class ProxiedConnection {
         this.offsetS2C = offset + length;
         counters.bytesS2C += length;
       }
-      this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, ts: this.clock(), fileOffset: -1 });
+      this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
       if (dst.destroyed) return;
       if (!dst.write(chunk)) src.pause();
     });

@@ -121,10 +121,12 @@
  *   (guessed) flow rather than being ignored. `evictedFlows` counts them.
  */
 
+import { DOUBLE_ZERO } from '../core/fields.js';
 import { seqAdd, seqDiff } from '../core/seq.js';
 import type { Direction, FlowEndReason, FlowEvent, FlowEventSink, FlowKey, Micros } from '../core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
 import { guessSenderIsClient } from './ports.js';
+import { CapturedDataEvent } from './dataEvent.js';
 import { SegmentBuffer, type BufferAccount, type InsertOutcome } from './segment-buffer.js';
 
 /** Options of a {@link Reassembler}. */
@@ -243,9 +245,9 @@ class DirectionState {
   /** Next stream offset to deliver: everything before it was delivered or declared lost. */
   nextOffset = 0;
   /** Sequence number of `nextOffset` (mod 2^32). */
-  nextSeq = 0;
+  nextSeq = DOUBLE_ZERO;
   synSeen = false;
-  isn = 0;
+  isn = DOUBLE_ZERO;
   emittedAny = false;
   /** Highest stream end accepted (delivered or buffered). */
   maxEnd = 0;
@@ -307,9 +309,9 @@ class Flow {
   /** The direction whose sender reset the flow first, or null (no RST yet). */
   resetBy: DirectionState | null = null;
   /** Capture time of that first RST. */
-  resetTs: Micros = 0;
+  resetTs: Micros = DOUBLE_ZERO;
   /** Capture time (reassembler clock) after which a reset flow ends, if still open. */
-  lingerDeadline: Micros = 0;
+  lingerDeadline: Micros = DOUBLE_ZERO;
   /** Reassembler clock at the last packet of the flow. */
   lastActive: Micros;
   /**
@@ -781,12 +783,11 @@ export class Reassembler {
       if (hasAck && !o.started) this.startDirection(o, segment.ack);
     }
     const dataSeq = syn ? seqAdd(segment.seq, 1) : segment.seq;
-    const payload = segment.payload;
-    const length = Math.max(segment.payloadLength, payload.length);
+    const length = Math.max(segment.payloadLength, segment.capturedLength);
     if (!d.started && (length > 0 || fin)) this.startDirection(d, dataSeq);
 
     if (length > 0) {
-      this.acceptData(flow, d, d.offsetOf(dataSeq), payload, length, segment.payloadFileOffset, ts);
+      this.acceptData(flow, d, d.offsetOf(dataSeq), segment, length, ts);
       if (rst) this.note(flow, ts, `RST carried ${length} bytes`);
     } else if (d.started && !syn && !fin && !rst && d.offsetOf(dataSeq) === d.nextOffset - 1) {
       this.counters.keepAlives++;
@@ -844,23 +845,21 @@ export class Reassembler {
     }
   }
 
-  /** Places the bytes `[start, start + length)` of direction d; `payload` holds the captured prefix. */
-  private acceptData(
-    flow: Flow,
-    d: DirectionState,
-    start: number,
-    payload: Uint8Array,
-    length: number,
-    fileOffset: number,
-    ts: Micros,
-  ): void {
-    if (start === d.nextOffset && length === payload.length && d.buffer.isEmpty && d.finOffset < 0 && d.peerCloseOffset < 0) {
+  /**
+   * Places the bytes `[start, start + length)` of direction d; the segment's payload holds the
+   * captured prefix.
+   */
+  private acceptData(flow: Flow, d: DirectionState, start: number, segment: TcpSegment, length: number, ts: Micros): void {
+    const fileOffset = segment.payloadFileOffset;
+    if (start === d.nextOffset && length === segment.capturedLength && d.buffer.isEmpty && d.finOffset < 0 && d.peerCloseOffset < 0) {
       // The common case, in order and whole with nothing buffered or closed: what the general
-      // path below would do, without its checks (each one is false here).
+      // path below would do, without its checks (each one is false here), and without making a
+      // view of the payload.
       if (start + length > d.maxEnd) d.maxEnd = start + length;
-      this.emitData(flow, d, payload, ts, fileOffset);
+      this.emitData(flow, d, segment.payloadBuffer, segment.payloadStart, length, ts, fileOffset);
       return;
     }
+    const payload = segment.payload;
     const counters = this.counters;
     if (length <= 1 && start === d.nextOffset - 1) {
       counters.keepAlives++;
@@ -972,9 +971,7 @@ export class Reassembler {
       return;
     }
     const from = start - srcStart;
-    const to = end - srcStart;
-    const bytes = from === 0 && to === src.length ? src : src.subarray(from, to);
-    this.emitData(flow, d, bytes, ts, fileOffset >= 0 ? fileOffset + from : -1);
+    this.emitData(flow, d, src, from, end - start, ts, fileOffset >= 0 ? fileOffset + from : -1);
   }
 
   /** Delivers buffered pieces that now continue the stream, then checks the FIN. */
@@ -983,7 +980,7 @@ export class Reassembler {
     while (!buffer.isEmpty && buffer.firstOffset() === d.nextOffset) {
       const piece = buffer.shift()!;
       if (piece.bytes === null) this.emitGap(flow, d, piece.end - piece.offset, piece.ts);
-      else this.emitData(flow, d, piece.bytes, piece.ts, piece.fileOffset);
+      else this.emitData(flow, d, piece.bytes, 0, piece.bytes.length, piece.ts, piece.fileOffset);
     }
     if (d.finOffset >= 0 && !d.halfClosed && d.nextOffset >= d.finOffset) {
       d.halfClosed = true;
@@ -1192,16 +1189,22 @@ export class Reassembler {
 
   // ---- emitting ----
 
-  private emitData(flow: Flow, d: DirectionState, bytes: Uint8Array, ts: Micros, fileOffset: number): void {
+  /** Delivers `source[start, start + length)` at d's next offset. */
+  private emitData(
+    flow: Flow,
+    d: DirectionState,
+    source: Uint8Array,
+    start: number,
+    length: number,
+    ts: Micros,
+    fileOffset: number,
+  ): void {
     const offset = d.nextOffset;
-    const n = bytes.length;
-    d.nextOffset = offset + n;
-    d.nextSeq = seqAdd(d.nextSeq, n);
+    d.nextOffset = offset + length;
+    d.nextSeq = seqAdd(d.nextSeq, length);
     d.emittedAny = true;
-    this.counters.payloadBytes += n;
-    // One object shape for every data event (fileOffset -1 when the bytes are not in the file):
-    // consumers' property reads stay monomorphic.
-    this.sink({ type: 'data', flowId: flow.id, dir: d.dir, offset, bytes, ts, fileOffset });
+    this.counters.payloadBytes += length;
+    this.sink(new CapturedDataEvent(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
   }
 
   /**

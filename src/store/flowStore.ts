@@ -242,11 +242,11 @@ export class FlowStore {
     if (!entry) return;
     const record = entry.record;
     const ts = event.ts;
-    const length = event.bytes.length;
+    const length = event.length;
     record.lastTs = ts;
     if (event.dir === 'c2s') record.bytesC2s += length;
     else record.bytesS2c += length;
-    this.addData(entry, event.dir, ts, event.offset, event.bytes, event.fileOffset);
+    this.addData(entry, event);
     this.notify('update', event.flowId);
   }
 
@@ -291,13 +291,17 @@ export class FlowStore {
     this.source?.close();
   }
 
-  private addData(entry: FlowEntry, dir: Direction, ts: number, offset: number, bytes: Uint8Array, fileOffset: number): void {
-    if (bytes.length === 0) return;
-    const d = dir === 'c2s' ? 0 : 1;
-    const inFile = fileOffset >= 0 && this.source !== undefined;
+  /** Indexes the event's bytes: a reference into the source file when they are in it (`bytes` is not read), else a copy. */
+  private addData(entry: FlowEntry, event: DataEvent): void {
+    const length = event.length;
+    if (length === 0) return;
+    const d = event.dir === 'c2s' ? 0 : 1;
+    const inFile = event.fileOffset >= 0 && this.source !== undefined;
     const kind = inFile ? KIND_FILE : KIND_LOG;
-    const where = inFile ? fileOffset : this.payload.append(bytes);
-    if (!entry.chunks.extendLast(d, kind, ts, offset, bytes.length, where)) this.addChunk(entry, d, kind, ts, offset, bytes.length, where);
+    const where = inFile ? event.fileOffset : this.payload.append(event.bytes);
+    const ts = event.ts;
+    const offset = event.offset;
+    if (!entry.chunks.extendLast(d, kind, ts, offset, length, where)) this.addChunk(entry, d, kind, ts, offset, length, where);
   }
 
   private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {

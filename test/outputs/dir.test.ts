@@ -13,9 +13,10 @@ const C2S = '010.000.000.001.20000-010.000.000.002.00080';
 const S2C = '010.000.000.002.00080-010.000.000.001.20000';
 
 const start = (flowId: number, key: FlowKey = KEY, ts = T0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
-const data = (flowId: number, dir: Direction, offset: number, bytes: Uint8Array | string, ts = T0): FlowEvent => ({
-  type: 'data', flowId, dir, offset, bytes: typeof bytes === 'string' ? enc(bytes) : bytes, ts, fileOffset: -1,
-});
+const data = (flowId: number, dir: Direction, offset: number, text: Uint8Array | string, ts = T0): FlowEvent => {
+  const bytes = typeof text === 'string' ? enc(text) : text;
+  return { type: 'data', flowId, dir, offset, bytes, length: bytes.length, ts, fileOffset: -1 };
+};
 const gap = (flowId: number, dir: Direction, offset: number, length: number): FlowEvent => ({ type: 'gap', flowId, dir, offset, length, ts: T0 });
 const end = (flowId: number): FlowEvent => ({ type: 'flow-end', flowId, ts: T0, reason: 'fin' });
 

@@ -12,9 +12,10 @@ const KEY: FlowKey = { client: { addr: '10.0.0.1', port: 20000 }, server: { addr
 const KEY2: FlowKey = { client: { addr: '2001:db8::1', port: 40000 }, server: { addr: '2001:db8::2', port: 443 }, vlan: 42 };
 
 const start = (flowId: number, ts: number, key: FlowKey = KEY, sawHandshake = true): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake });
-const data = (flowId: number, ts: number, dir: Direction, offset: number, s: string | Uint8Array): FlowEvent => ({
-  type: 'data', flowId, dir, offset, bytes: typeof s === 'string' ? enc(s) : s, ts, fileOffset: -1,
-});
+const data = (flowId: number, ts: number, dir: Direction, offset: number, s: string | Uint8Array): FlowEvent => {
+  const bytes = typeof s === 'string' ? enc(s) : s;
+  return { type: 'data', flowId, dir, offset, bytes, length: bytes.length, ts, fileOffset: -1 };
+};
 
 /** One HTTP exchange with a partial line, a gap, both FINs. */
 const HTTP: FlowEvent[] = [

@@ -46,6 +46,9 @@ export function mkSeg(spec: SegSpec): TcpSegment {
     flags: spec.flags ?? TCP_ACK,
     window: 65535,
     payload,
+    payloadBuffer: payload,
+    payloadStart: 0,
+    capturedLength: payload.length,
     payloadLength: spec.payloadLength ?? payload.length,
     payloadFileOffset: spec.fileOffset ?? -1,
   };

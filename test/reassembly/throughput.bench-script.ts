@@ -16,7 +16,8 @@ function run(label: string, flows: number, segmentsTotal: number, mss: number): 
   const seqs: number[] = [];
   const seg: TcpSegment = {
     srcAddr: '', srcPort: 0, dstAddr: '192.168.1.1', dstPort: 443, vlan: undefined,
-    seq: 0, ack: 1, flags: TCP_SYN, window: 65535, payload: new Uint8Array(0), payloadLength: 0, payloadFileOffset: -1,
+    seq: 0, ack: 1, flags: TCP_SYN, window: 65535, payload: new Uint8Array(0), payloadBuffer: new Uint8Array(0), payloadStart: 0,
+    capturedLength: 0, payloadLength: 0, payloadFileOffset: -1,
   };
   for (let f = 0; f < flows; f++) {
     seg.srcAddr = `10.0.${f >> 8}.${f & 255}`;
@@ -27,8 +28,7 @@ function run(label: string, flows: number, segmentsTotal: number, mss: number): 
     seqs.push((seg.seq + 1) >>> 0);
   }
   seg.flags = TCP_ACK;
-  seg.payload = payload;
-  seg.payloadLength = mss;
+  Object.assign(seg, { payload, payloadBuffer: payload, capturedLength: mss, payloadLength: mss });
   const addrs = Array.from({ length: flows }, (_, f) => `10.0.${f >> 8}.${f & 255}`);
   const start = process.hrtime.bigint();
   let fileOffset = 0;

@@ -8,9 +8,10 @@ import { PayloadStore } from '../../src/store/payloadStore.js';
 
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
 const start = (flowId: number, ts = 0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
-const data = (flowId: number, dir: 'c2s' | 's2c', offset: number, text: string, ts = 0, fileOffset?: number): FlowEvent => ({
-  type: 'data', flowId, dir, offset, bytes: new TextEncoder().encode(text), ts, fileOffset: fileOffset ?? -1,
-});
+const data = (flowId: number, dir: 'c2s' | 's2c', offset: number, text: string, ts = 0, fileOffset?: number): FlowEvent => {
+  const bytes = new TextEncoder().encode(text);
+  return { type: 'data', flowId, dir, offset, bytes, length: bytes.length, ts, fileOffset: fileOffset ?? -1 };
+};
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 const stores: FlowStore[] = [];
@@ -89,6 +90,11 @@ describe('FlowStore', () => {
       expect(s.copiedBytes).toBe(0);
       expect(decode(s.readChunk(1, 0))).toBe('HELLO');
       expect(decode(s.readChunk(1, 1))).toBe('WORLD');
+      // Bytes in the file are indexed from length and fileOffset alone: `bytes` is never read.
+      const unread = { ...data(1, 's2c', 0, 'yyyy', 0, 9), get bytes(): Uint8Array { throw new Error('bytes read'); } };
+      s.apply(unread as FlowEvent);
+      expect(s.getFlow(1)?.bytesS2c).toBe(4);
+      expect(decode(s.readChunk(1, 2))).toBe('yyyy');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
