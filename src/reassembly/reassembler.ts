@@ -503,6 +503,68 @@ export class Reassembler {
 
   /** Feeds one decoded TCP segment captured at `ts`. */
   feed(segment: TcpSegment, ts: Micros): void {
+    const cached = this.byPorts[portSlot(segment.srcPort, segment.dstPort)];
+    if (
+      cached === null ||
+      (segment.flags & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0 ||
+      !this.matches(cached, segment) ||
+      !this.continueEstablished(cached, segment, ts)
+    ) {
+      this.feedAny(segment, ts);
+    }
+  }
+
+  /**
+   * The common case, done whole or not at all (false: nothing was changed): a segment without
+   * SYN, FIN or RST of an open flow found in the port cache, carrying nothing or, whole, the
+   * bytes that continue its direction's stream; the flow has nothing buffered, no rule (a)
+   * pending, no close of this direction seen, and no touch of the activity list due; no
+   * lingering flow is due. What {@link feedAny} does for such a segment, without its general
+   * machinery: a small function, optimised early in a capture and rarely deoptimised.
+   */
+  private continueEstablished(flow: Flow, segment: TcpSegment, ts: Micros): boolean {
+    const clock = ts > this.clock ? ts : this.clock;
+    if (clock - flow.touchedAt >= this.activityStep) return false;
+    const lingering = this.lingering;
+    if (this.lingeringHead < lingering.length && lingering[this.lingeringHead].lingerDeadline < clock) return false;
+    const c2s = flow.c2s;
+    const s2c = flow.s2c;
+    if (c2s.ackLossArmedAt >= 0 || s2c.ackLossArmedAt >= 0 || !c2s.buffer.isEmpty || !s2c.buffer.isEmpty) return false;
+    const length = segment.payloadLength;
+    if (segment.capturedLength !== length) return false;
+    const fromClient = this.isFromClient(flow, segment);
+    const d = fromClient ? c2s : s2c;
+    const o = fromClient ? s2c : c2s;
+    let start = 0;
+    if (length > 0) {
+      if (!d.started || d.finOffset >= 0 || d.peerCloseOffset >= 0) return false;
+      start = d.offsetOf(segment.seq);
+      if (start !== d.nextOffset) return false;
+    }
+    const ackFor = (segment.flags & TCP_ACK) !== 0 && o.started ? o : null;
+    // An ack past the peer's hole before its FIN may arm rule (a): the general path decides.
+    if (ackFor !== null && o.finOffset > o.nextOffset) return false;
+
+    this.counters.segments++;
+    this.clock = clock;
+    flow.lastSeen = ts;
+    flow.lastActive = clock;
+    flow.segments++;
+    if (length > 0) {
+      if (start + length > d.maxEnd) d.maxEnd = start + length;
+      this.emitData(flow, d, segment.payloadBuffer, segment.payloadStart, length, ts, segment.payloadFileOffset);
+    } else if (d.started && d.offsetOf(segment.seq) === d.nextOffset - 1) {
+      this.counters.keepAlives++;
+    }
+    if (ackFor !== null) {
+      const ackOffset = ackFor.offsetOf(segment.ack);
+      if (ackOffset > ackFor.peerAckOffset) ackFor.peerAckOffset = ackOffset;
+    }
+    return true;
+  }
+
+  /** Any segment: the general path. */
+  private feedAny(segment: TcpSegment, ts: Micros): void {
     this.counters.segments++;
     if (ts > this.clock) this.clock = ts;
     const lingering = this.lingering;
@@ -851,14 +913,6 @@ export class Reassembler {
    */
   private acceptData(flow: Flow, d: DirectionState, start: number, segment: TcpSegment, length: number, ts: Micros): void {
     const fileOffset = segment.payloadFileOffset;
-    if (start === d.nextOffset && length === segment.capturedLength && d.buffer.isEmpty && d.finOffset < 0 && d.peerCloseOffset < 0) {
-      // The common case, in order and whole with nothing buffered or closed: what the general
-      // path below would do, without its checks (each one is false here), and without making a
-      // view of the payload.
-      if (start + length > d.maxEnd) d.maxEnd = start + length;
-      this.emitData(flow, d, segment.payloadBuffer, segment.payloadStart, length, ts, fileOffset);
-      return;
-    }
     const payload = segment.payload;
     const counters = this.counters;
     if (length <= 1 && start === d.nextOffset - 1) {
