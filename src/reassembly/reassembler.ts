@@ -428,6 +428,8 @@ export class Reassembler {
   /** Reset flows waiting for their linger deadline, in deadline order (ended ones are skipped). */
   private lingering: Flow[] = [];
   private lingeringHead = 0;
+  /** Linger deadline of `lingering[lingeringHead]`, +Infinity when the queue is empty. */
+  private nextLingerDeadline: Micros = Number.POSITIVE_INFINITY;
   /**
    * Open flows in order of `touchedAt` (oldest first). A flow moves to the newest end only when
    * its packet comes `activityStep` or more after its last move, so the hot path rarely touches
@@ -525,8 +527,7 @@ export class Reassembler {
   private continueEstablished(flow: Flow, segment: TcpSegment, ts: Micros): boolean {
     const clock = ts > this.clock ? ts : this.clock;
     if (clock - flow.touchedAt >= this.activityStep) return false;
-    const lingering = this.lingering;
-    if (this.lingeringHead < lingering.length && lingering[this.lingeringHead].lingerDeadline < clock) return false;
+    if (this.nextLingerDeadline < clock) return false;
     const c2s = flow.c2s;
     const s2c = flow.s2c;
     if (c2s.ackLossArmedAt >= 0 || s2c.ackLossArmedAt >= 0 || !c2s.buffer.isEmpty || !s2c.buffer.isEmpty) return false;
@@ -567,10 +568,7 @@ export class Reassembler {
   private feedAny(segment: TcpSegment, ts: Micros): void {
     this.counters.segments++;
     if (ts > this.clock) this.clock = ts;
-    const lingering = this.lingering;
-    if (this.lingeringHead < lingering.length && lingering[this.lingeringHead].lingerDeadline < this.clock) {
-      this.endLingering(this.clock);
-    }
+    if (this.nextLingerDeadline < this.clock) this.endLingering(this.clock);
     let flow = this.lookup(segment);
     const flags = segment.flags;
     if (flow === null) {
@@ -648,6 +646,7 @@ export class Reassembler {
     }
     this.lingering = [];
     this.lingeringHead = 0;
+    this.nextLingerDeadline = Number.POSITIVE_INFINITY;
   }
 
   /** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */
@@ -735,6 +734,7 @@ export class Reassembler {
       head = 0;
     }
     this.lingeringHead = head;
+    this.nextLingerDeadline = head < queue.length ? queue[head].lingerDeadline : Number.POSITIVE_INFINITY;
   }
 
   /** Ends a flow that was reset: reason 'rst', at its last packet. */
@@ -887,6 +887,7 @@ export class Reassembler {
         this.endReset(flow);
       } else {
         flow.lingerDeadline = this.clock + this.rstLinger;
+        if (this.lingeringHead === this.lingering.length) this.nextLingerDeadline = flow.lingerDeadline;
         this.lingering.push(flow);
       }
     } else if (flow.resetBy !== d) {
