@@ -214,7 +214,9 @@ async function readFile(path: string, chunkSize: number, options: ReadCaptureOpt
           nextRead = position;
         }
         issue();
-        parser.push(next.buffer.subarray(0, got));
+        // A full read passes the long-lived buffer itself: a fresh view per chunk would be a young
+        // object that every packet stores (as its payload's buffer) into old objects.
+        parser.push(got === next.buffer.length ? next.buffer : next.buffer.subarray(0, got));
         spare.push(next.buffer);
         const wait = options.onProgress?.(position, known);
         if (wait) await wait;
