@@ -276,11 +276,13 @@ class DirectionState {
   conflictNotes = 0;
   readonly buffer: SegmentBuffer;
 
+  /** `flow` is charged for what this direction buffers, as `account` is. */
   constructor(
     readonly dir: Direction,
     account: BufferAccount,
+    flow: BufferAccount,
   ) {
-    this.buffer = new SegmentBuffer(account);
+    this.buffer = new SegmentBuffer(account, flow);
   }
 
   /** Stream offset of sequence number `seq` (valid within 2^31 of the next expected one). */
@@ -296,9 +298,20 @@ class DirectionState {
   }
 }
 
-/** One open flow. */
-class Flow {
+/**
+ * One open flow. The fields read for every segment (the 4-tuple, the buffered total) are in the
+ * flow itself: objects reached through it are cache misses on a big capture.
+ */
+class Flow implements BufferAccount {
   readonly c2s: DirectionState;
+  /** The 4-tuple and VLAN of `key`, copied for matching segments. */
+  readonly clientAddr: string;
+  readonly clientPort: number;
+  readonly serverAddr: string;
+  readonly serverPort: number;
+  readonly vlan: number | undefined;
+  /** Bytes buffered by both directions (payload + per-piece overhead). */
+  bufferedBytes = 0;
   readonly s2c: DirectionState;
   /** Capture time of the flow's first packet. */
   readonly firstSeen: Micros;
@@ -335,17 +348,17 @@ class Flow {
     clock: Micros,
     account: BufferAccount,
   ) {
-    this.c2s = new DirectionState('c2s', account);
-    this.s2c = new DirectionState('s2c', account);
+    this.clientAddr = key.client.addr;
+    this.clientPort = key.client.port;
+    this.serverAddr = key.server.addr;
+    this.serverPort = key.server.port;
+    this.vlan = key.vlan;
+    this.c2s = new DirectionState('c2s', account, this);
+    this.s2c = new DirectionState('s2c', account, this);
     this.firstSeen = ts;
     this.lastSeen = ts;
     this.lastActive = clock;
     this.touchedAt = clock;
-  }
-
-  /** Bytes buffered by both directions. */
-  get bufferedCost(): number {
-    return this.c2s.buffer.cost + this.s2c.buffer.cost;
   }
 }
 
@@ -530,7 +543,7 @@ export class Reassembler {
     if (this.nextLingerDeadline < clock) return false;
     const c2s = flow.c2s;
     const s2c = flow.s2c;
-    if (c2s.ackLossArmedAt >= 0 || s2c.ackLossArmedAt >= 0 || !c2s.buffer.isEmpty || !s2c.buffer.isEmpty) return false;
+    if (flow.bufferedBytes !== 0 || c2s.ackLossArmedAt >= 0 || s2c.ackLossArmedAt >= 0) return false;
     const length = segment.payloadLength;
     if (segment.capturedLength !== length) return false;
     const fromClient = this.isFromClient(flow, segment);
@@ -599,7 +612,7 @@ export class Reassembler {
     if (!flow.ended) {
       if (flow.c2s.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.c2s, ts);
       if (flow.s2c.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.s2c, ts);
-      if (flow.bufferedCost > 0) this.enforceBounds(flow, ts);
+      if (flow.bufferedBytes > 0) this.enforceBounds(flow, ts);
       this.endIfClosed(flow, ts);
     }
     const counters = this.counters;
@@ -761,20 +774,18 @@ export class Reassembler {
   }
 
   private matches(flow: Flow, segment: TcpSegment): boolean {
-    const key = flow.key;
-    if (key.vlan !== segment.vlan) return false;
-    const c = key.client;
-    const s = key.server;
-    if (segment.srcPort === c.port && segment.dstPort === s.port && segment.srcAddr === c.addr && segment.dstAddr === s.addr) {
+    if (flow.vlan !== segment.vlan) return false;
+    const srcPort = segment.srcPort;
+    const dstPort = segment.dstPort;
+    if (srcPort === flow.clientPort && dstPort === flow.serverPort && segment.srcAddr === flow.clientAddr && segment.dstAddr === flow.serverAddr) {
       return true;
     }
-    return segment.srcPort === s.port && segment.dstPort === c.port && segment.srcAddr === s.addr && segment.dstAddr === c.addr;
+    return srcPort === flow.serverPort && dstPort === flow.clientPort && segment.srcAddr === flow.serverAddr && segment.dstAddr === flow.clientAddr;
   }
 
   private isFromClient(flow: Flow, segment: TcpSegment): boolean {
     // A self-connection (client endpoint == server endpoint) counts as client to server.
-    const c = flow.key.client;
-    return segment.srcPort === c.port && segment.srcAddr === c.addr;
+    return segment.srcPort === flow.clientPort && segment.srcAddr === flow.clientAddr;
   }
 
   private startFlow(segment: TcpSegment, mapKey: string, hash: number, ts: Micros): Flow {
@@ -1082,20 +1093,20 @@ export class Reassembler {
 
   /** Rule (b): keeps the flow and the total under their buffer bounds. */
   private enforceBounds(flow: Flow, ts: Micros): void {
-    while (flow.bufferedCost > this.maxPerFlow) {
+    while (flow.bufferedBytes > this.maxPerFlow) {
       this.skipAhead(flow, flow.c2s.buffer.cost >= flow.s2c.buffer.cost ? flow.c2s : flow.s2c, ts);
     }
     while (this.counters.bufferedBytes > this.maxTotal) {
       let biggest: Flow | null = null;
       for (const candidate of this.bufferedFlows) {
-        if (candidate.bufferedCost === 0) this.bufferedFlows.delete(candidate);
-        else if (biggest === null || candidate.bufferedCost > biggest.bufferedCost) biggest = candidate;
+        if (candidate.bufferedBytes === 0) this.bufferedFlows.delete(candidate);
+        else if (biggest === null || candidate.bufferedBytes > biggest.bufferedBytes) biggest = candidate;
       }
       if (biggest === null) break;
       this.skipAhead(biggest, biggest.c2s.buffer.cost >= biggest.s2c.buffer.cost ? biggest.c2s : biggest.s2c, ts);
       if (biggest !== flow) this.endIfClosed(biggest, ts);
     }
-    if (flow.bufferedCost === 0) this.bufferedFlows.delete(flow);
+    if (flow.bufferedBytes === 0) this.bufferedFlows.delete(flow);
   }
 
   private setFin(flow: Flow, d: DirectionState, finOffset: number, ts: Micros): void {

@@ -51,7 +51,11 @@ export class SegmentBuffer {
   private head = 0;
   private costBytes = 0;
 
-  constructor(private readonly account: BufferAccount) {}
+  /** Every change of this buffer's cost is also charged to `account` and to `owner`. */
+  constructor(
+    private readonly account: BufferAccount,
+    private readonly owner: BufferAccount,
+  ) {}
 
   /** True when nothing is buffered. */
   get isEmpty(): boolean {
@@ -236,6 +240,7 @@ export class SegmentBuffer {
   private charge(delta: number): void {
     this.costBytes += delta;
     this.account.bufferedBytes += delta;
+    this.owner.bufferedBytes += delta;
   }
 }
 
