@@ -7,6 +7,7 @@
  * ones when none is closed).
  */
 import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, Micros } from '../core/types.js';
+import { DOUBLE_ZERO } from '../core/fields.js';
 import { PayloadStore, SourceFile, type PayloadStoreOptions } from './payloadStore.js';
 
 /** Kinds of chunk in the index. */
@@ -77,6 +78,13 @@ const STRIDE = 5;
 class ChunkIndex {
   count = 0;
   cells = new Float64Array(16 * STRIDE);
+  // The last chunk's cells, repeated here: deciding whether new bytes extend it reads this object
+  // only, not the cells (on a big capture each is a cache miss per data event).
+  private lastCode = -1;
+  private lastTs = DOUBLE_ZERO;
+  private lastOffset = DOUBLE_ZERO;
+  private lastLength = 0;
+  private lastWhere = DOUBLE_ZERO;
 
   push(dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
     let cells = this.cells;
@@ -87,11 +95,17 @@ class ChunkIndex {
       this.cells = cells = grown;
     }
     this.count++;
-    cells[base] = dir * 4 + kind;
+    const code = dir * 4 + kind;
+    cells[base] = code;
     cells[base + 1] = ts;
     cells[base + 2] = offset;
     cells[base + 3] = length;
     cells[base + 4] = where;
+    this.lastCode = code;
+    this.lastTs = ts;
+    this.lastOffset = offset;
+    this.lastLength = length;
+    this.lastWhere = where;
   }
 
   /**
@@ -99,13 +113,17 @@ class ChunkIndex {
    * arrive within {@link MERGE_WINDOW_MICROS} of it; false (nothing changed) otherwise.
    */
   extendLast(dir: number, kind: number, ts: number, offset: number, length: number, where: number): boolean {
-    if (this.count === 0) return false;
-    const cells = this.cells;
-    const base = (this.count - 1) * STRIDE;
-    if (cells[base] !== dir * 4 + kind || ts - cells[base + 1] > MERGE_WINDOW_MICROS) return false;
-    const lastLength = cells[base + 3];
-    if (cells[base + 2] + lastLength !== offset || cells[base + 4] + lastLength !== where) return false;
-    cells[base + 3] = lastLength + length;
+    const lastLength = this.lastLength;
+    if (
+      this.lastCode !== dir * 4 + kind ||
+      ts - this.lastTs > MERGE_WINDOW_MICROS ||
+      this.lastOffset + lastLength !== offset ||
+      this.lastWhere + lastLength !== where
+    ) {
+      return false;
+    }
+    this.lastLength = lastLength + length;
+    this.cells[(this.count - 1) * STRIDE + 3] = lastLength + length;
     return true;
   }
 
@@ -134,9 +152,11 @@ class ChunkIndex {
   }
 }
 
-interface FlowEntry {
-  record: FlowRecord;
-  chunks: ChunkIndex;
+/** A flow held: its record and, inline (one object to reach per event), its chunk index. */
+class FlowEntry extends ChunkIndex {
+  constructor(readonly record: FlowRecord) {
+    super();
+  }
 }
 
 
@@ -208,8 +228,9 @@ export class FlowStore {
         closedS2c: false,
         notes: [],
         chunkCount: 0,
+        end: undefined, // present from the start: one object shape for open and ended flows
       };
-      this.flows.set(event.flowId, { record, chunks: new ChunkIndex() });
+      this.flows.set(event.flowId, new FlowEntry(record));
       this.notify('add', event.flowId);
       return;
     }
@@ -263,8 +284,8 @@ export class FlowStore {
   /** Chunk `index` (0-based, in arrival order) of a flow. */
   getChunk(flowId: number, index: number): Chunk | undefined {
     const entry = this.flows.get(flowId);
-    if (!entry || index < 0 || index >= entry.chunks.count) return undefined;
-    const c = entry.chunks;
+    if (!entry || index < 0 || index >= entry.count) return undefined;
+    const c = entry;
     return {
       dir: c.dir(index) === 0 ? 'c2s' : 's2c',
       kind: c.kind(index) === KIND_GAP ? 'gap' : 'data',
@@ -277,8 +298,8 @@ export class FlowStore {
   /** The bytes of data chunk `index` of a flow (a fresh copy); empty for a gap chunk. */
   readChunk(flowId: number, index: number): Uint8Array {
     const entry = this.flows.get(flowId);
-    if (!entry || index < 0 || index >= entry.chunks.count) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
-    const c = entry.chunks;
+    if (!entry || index < 0 || index >= entry.count) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
+    const c = entry;
     const kind = c.kind(index);
     if (kind === KIND_GAP) return new Uint8Array(0);
     if (kind === KIND_FILE) return this.source!.read(c.where(index), c.length(index));
@@ -301,13 +322,13 @@ export class FlowStore {
     const where = inFile ? event.fileOffset : this.payload.append(event.bytes);
     const ts = event.ts;
     const offset = event.offset;
-    if (!entry.chunks.extendLast(d, kind, ts, offset, length, where)) this.addChunk(entry, d, kind, ts, offset, length, where);
+    if (!entry.extendLast(d, kind, ts, offset, length, where)) this.addChunk(entry, d, kind, ts, offset, length, where);
   }
 
   private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
     if (this.totalChunks >= this.maxChunks) this.evictOne(entry.record.id);
-    entry.chunks.push(dir, kind, ts, offset, length, where);
-    entry.record.chunkCount = entry.chunks.count;
+    entry.push(dir, kind, ts, offset, length, where);
+    entry.record.chunkCount = entry.count;
     this.totalChunks++;
   }
 
@@ -336,7 +357,7 @@ export class FlowStore {
     }
     if (victim === undefined) return false;
     const entry = this.flows.get(victim)!;
-    this.totalChunks -= entry.chunks.count;
+    this.totalChunks -= entry.count;
     this.flows.delete(victim);
     this.evictedFlows++;
     this.notify('remove', victim);
