@@ -80,11 +80,13 @@ class ChunkIndex {
   cells = new Float64Array(16 * STRIDE);
   // The last chunk's cells, repeated here: deciding whether new bytes extend it reads this object
   // only, not the cells (on a big capture each is a cache miss per data event).
+  // Offsets start as small integers: a double field would put each in a box of its own (another
+  // cache line); past 2 GiB they become doubles.
   private lastCode = -1;
-  private lastTs = DOUBLE_ZERO;
-  private lastOffset = DOUBLE_ZERO;
+  private lastChunkTs = DOUBLE_ZERO;
+  private lastOffset = 0;
   private lastLength = 0;
-  private lastWhere = DOUBLE_ZERO;
+  private lastWhere = 0;
 
   push(dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
     let cells = this.cells;
@@ -102,7 +104,7 @@ class ChunkIndex {
     cells[base + 3] = length;
     cells[base + 4] = where;
     this.lastCode = code;
-    this.lastTs = ts;
+    this.lastChunkTs = ts;
     this.lastOffset = offset;
     this.lastLength = length;
     this.lastWhere = where;
@@ -116,7 +118,7 @@ class ChunkIndex {
     const lastLength = this.lastLength;
     if (
       this.lastCode !== dir * 4 + kind ||
-      ts - this.lastTs > MERGE_WINDOW_MICROS ||
+      ts - this.lastChunkTs > MERGE_WINDOW_MICROS ||
       this.lastOffset + lastLength !== offset ||
       this.lastWhere + lastLength !== where
     ) {
@@ -152,10 +154,35 @@ class ChunkIndex {
   }
 }
 
-/** A flow held: its record and, inline (one object to reach per event), its chunk index. */
-class FlowEntry extends ChunkIndex {
-  constructor(readonly record: FlowRecord) {
+/**
+ * A flow held: its record and its chunk index in one object (one object to reach per event);
+ * views get it as its {@link FlowRecord}.
+ */
+class FlowEntry extends ChunkIndex implements FlowRecord {
+  lastTs: Micros;
+  bytesC2s = 0;
+  bytesS2c = 0;
+  gaps = 0;
+  gapBytes = 0;
+  closedC2s = false;
+  closedS2c = false;
+  // Present from the start: open and ended flows have one object shape.
+  end: FlowRecord['end'] = undefined;
+  readonly notes: { ts: Micros; text: string }[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly key: FlowKey,
+    readonly origin: FlowOrigin,
+    readonly sawHandshake: boolean,
+    readonly startTs: Micros,
+  ) {
     super();
+    this.lastTs = startTs;
+  }
+
+  get chunkCount(): number {
+    return this.count;
   }
 }
 
@@ -213,46 +240,28 @@ export class FlowStore {
     }
     if (event.type === 'flow-start') {
       this.makeRoomForFlow();
-      const record: FlowRecord = {
-        id: event.flowId,
-        key: event.key,
-        origin: event.origin,
-        sawHandshake: event.sawHandshake,
-        startTs: event.ts,
-        lastTs: event.ts,
-        bytesC2s: 0,
-        bytesS2c: 0,
-        gaps: 0,
-        gapBytes: 0,
-        closedC2s: false,
-        closedS2c: false,
-        notes: [],
-        chunkCount: 0,
-        end: undefined, // present from the start: one object shape for open and ended flows
-      };
-      this.flows.set(event.flowId, new FlowEntry(record));
+      this.flows.set(event.flowId, new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.ts));
       this.notify('add', event.flowId);
       return;
     }
     const entry = this.flows.get(event.flowId);
     if (!entry) return; // evicted, or an engine bug; nothing to attach to
-    const record = entry.record;
-    record.lastTs = event.ts;
+    entry.lastTs = event.ts;
     switch (event.type) {
       case 'gap':
-        record.gaps++;
-        record.gapBytes += event.length;
+        entry.gaps++;
+        entry.gapBytes += event.length;
         this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, 0);
         break;
       case 'half-close':
-        if (event.dir === 'c2s') record.closedC2s = true;
-        else record.closedS2c = true;
+        if (event.dir === 'c2s') entry.closedC2s = true;
+        else entry.closedS2c = true;
         break;
       case 'note':
-        if (record.notes.length < MAX_NOTES_PER_FLOW) record.notes.push({ ts: event.ts, text: event.text });
+        if (entry.notes.length < MAX_NOTES_PER_FLOW) entry.notes.push({ ts: event.ts, text: event.text });
         break;
       case 'flow-end':
-        record.end = { ts: event.ts, reason: event.reason, ...(event.detail ? { detail: event.detail } : {}) };
+        entry.end = { ts: event.ts, reason: event.reason, ...(event.detail ? { detail: event.detail } : {}) };
         break;
     }
     this.notify('update', event.flowId);
@@ -261,24 +270,23 @@ export class FlowStore {
   private applyData(event: DataEvent): void {
     const entry = this.flows.get(event.flowId);
     if (!entry) return;
-    const record = entry.record;
     const ts = event.ts;
     const length = event.length;
-    record.lastTs = ts;
-    if (event.dir === 'c2s') record.bytesC2s += length;
-    else record.bytesS2c += length;
+    entry.lastTs = ts;
+    if (event.dir === 'c2s') entry.bytesC2s += length;
+    else entry.bytesS2c += length;
     this.addData(entry, event);
     this.notify('update', event.flowId);
   }
 
   /** The flow with this id, if held. */
   getFlow(flowId: number): FlowRecord | undefined {
-    return this.flows.get(flowId)?.record;
+    return this.flows.get(flowId);
   }
 
   /** All flows held, in the order they started. */
   listFlows(): FlowRecord[] {
-    return [...this.flows.values()].map((e) => e.record);
+    return [...this.flows.values()];
   }
 
   /** Chunk `index` (0-based, in arrival order) of a flow. */
@@ -326,9 +334,8 @@ export class FlowStore {
   }
 
   private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
-    if (this.totalChunks >= this.maxChunks) this.evictOne(entry.record.id);
+    if (this.totalChunks >= this.maxChunks) this.evictOne(entry.id);
     entry.push(dir, kind, ts, offset, length, where);
-    entry.record.chunkCount = entry.count;
     this.totalChunks++;
   }
 
@@ -342,7 +349,7 @@ export class FlowStore {
   private evictOne(keepId: number): boolean {
     let victim: number | undefined;
     for (const [id, e] of this.flows) {
-      if (e.record.end && id !== keepId) {
+      if (e.end && id !== keepId) {
         victim = id;
         break;
       }
