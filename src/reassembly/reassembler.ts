@@ -304,6 +304,7 @@ class DirectionState {
  */
 class Flow implements BufferAccount {
   readonly c2s: DirectionState;
+  readonly s2c: DirectionState;
   /** The 4-tuple and VLAN of `key`, copied for matching segments. */
   readonly clientAddr: string;
   readonly clientPort: number;
@@ -312,7 +313,6 @@ class Flow implements BufferAccount {
   readonly vlan: number | undefined;
   /** Bytes buffered by both directions (payload + per-piece overhead). */
   bufferedBytes = 0;
-  readonly s2c: DirectionState;
   /** Capture time of the flow's first packet. */
   readonly firstSeen: Micros;
   lastSeen: Micros;
