@@ -70,39 +70,86 @@ const MERGE_WINDOW_MICROS = 1000;
 
 /** Numbers per chunk in a {@link ChunkIndex}: dir and kind packed, ts, offset, length, where. */
 const STRIDE = 5;
+/** Chunks per block of the arena (a power of two). */
+const BLOCK_CHUNKS = 32;
+const BLOCK_SHIFT = 5;
+const BLOCK_CELLS = BLOCK_CHUNKS * STRIDE;
+/** Blocks per slab (a power of two): slabs of 320 KiB. */
+const SLAB_SHIFT = 8;
+const SLAB_BLOCKS = 1 << SLAB_SHIFT;
 
 /**
- * The chunk index of one flow: one growable Float64Array, {@link STRIDE} numbers per chunk
- * (one allocation per doubling instead of one per field).
+ * Cells for the chunk indexes of every flow: fixed blocks of {@link BLOCK_CHUNKS} chunks carved
+ * from large Float64Array slabs. An index grows by one block at a time, never by copying, and the
+ * blocks of an evicted flow are reused: memory touched follows the chunks held (a doubling array
+ * per flow allocated, zeroed and copied about twice that, and faulted in fresh pages for it).
+ */
+class ChunkArena {
+  private readonly slabs: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private blocksCarved = 0;
+
+  /** A block for one more run of chunks (its cells hold stale numbers until written). */
+  allocate(): number {
+    if (this.free.length > 0) return this.free.pop()!;
+    const block = this.blocksCarved++;
+    if ((block & (SLAB_BLOCKS - 1)) === 0) this.slabs.push(new Float64Array(SLAB_BLOCKS * BLOCK_CELLS));
+    return block;
+  }
+
+  /** Gives blocks back for reuse. */
+  release(blocks: readonly number[]): void {
+    for (let i = 0; i < blocks.length; i++) this.free.push(blocks[i]);
+  }
+
+  /** The slab holding `block`. */
+  slab(block: number): Float64Array {
+    return this.slabs[block >> SLAB_SHIFT];
+  }
+
+  /** Index in its slab of the first cell of `block`. */
+  base(block: number): number {
+    return (block & (SLAB_BLOCKS - 1)) * BLOCK_CELLS;
+  }
+}
+
+/**
+ * The chunk index of one flow: {@link STRIDE} numbers per chunk, in blocks of a shared
+ * {@link ChunkArena}.
  */
 class ChunkIndex {
   count = 0;
-  cells = new Float64Array(16 * STRIDE);
-  // The last chunk's cells, repeated here: deciding whether new bytes extend it reads this object
-  // only, not the cells (on a big capture each is a cache miss per data event).
+  /** Arena blocks holding chunks [32 k, 32 k + 32), in order. */
+  readonly blocks: number[] = [];
+  // The last chunk's cells, repeated here with where they are: deciding whether new bytes extend
+  // it reads this object only (on a big capture each other object is a cache miss per event).
   // Offsets start as small integers: a double field would put each in a box of its own (another
   // cache line); past 2 GiB they become doubles.
+  private lastSlab: Float64Array = EMPTY_CELLS;
+  private lastCell = 0;
   private lastCode = -1;
   private lastChunkTs = DOUBLE_ZERO;
   private lastOffset = 0;
   private lastLength = 0;
   private lastWhere = 0;
 
+  constructor(private readonly arena: ChunkArena) {}
+
   push(dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
-    let cells = this.cells;
-    const base = this.count * STRIDE;
-    if (base === cells.length) {
-      const grown = new Float64Array(cells.length * 2);
-      grown.set(cells);
-      this.cells = cells = grown;
-    }
-    this.count++;
+    const i = this.count;
+    if ((i & (BLOCK_CHUNKS - 1)) === 0) this.blocks.push(this.arena.allocate());
+    const block = this.blocks[i >> BLOCK_SHIFT];
+    const cells = this.arena.slab(block);
+    const cell = this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE;
+    this.count = i + 1;
     const code = dir * 4 + kind;
-    cells[base] = code;
-    cells[base + 1] = ts;
-    cells[base + 2] = offset;
-    cells[base + 3] = length;
-    cells[base + 4] = where;
+    cells[cell] = code;
+    cells[cell + 1] = ts;
+    cells[cell + 2] = offset;
+    cells[cell + 3] = length;
+    cells[cell + 4] = where;
+    this.lastSlab = cells;
+    this.lastCell = cell;
     this.lastCode = code;
     this.lastChunkTs = ts;
     this.lastOffset = offset;
@@ -125,34 +172,48 @@ class ChunkIndex {
       return false;
     }
     this.lastLength = lastLength + length;
-    this.cells[(this.count - 1) * STRIDE + 3] = lastLength + length;
+    this.lastSlab[this.lastCell + 3] = lastLength + length;
     return true;
   }
 
+  /** Gives this index's blocks back to the arena; the index must not be used afterwards. */
+  release(): void {
+    this.arena.release(this.blocks);
+    this.blocks.length = 0;
+    this.count = 0;
+  }
+
   dir(i: number): number {
-    return this.cells[i * STRIDE] >> 2;
+    return this.cell(i, 0) >> 2;
   }
 
   kind(i: number): number {
-    return this.cells[i * STRIDE] & 3;
+    return this.cell(i, 0) & 3;
   }
 
   ts(i: number): number {
-    return this.cells[i * STRIDE + 1];
+    return this.cell(i, 1);
   }
 
   offset(i: number): number {
-    return this.cells[i * STRIDE + 2];
+    return this.cell(i, 2);
   }
 
   length(i: number): number {
-    return this.cells[i * STRIDE + 3];
+    return this.cell(i, 3);
   }
 
   where(i: number): number {
-    return this.cells[i * STRIDE + 4];
+    return this.cell(i, 4);
+  }
+
+  private cell(i: number, field: number): number {
+    const block = this.blocks[i >> BLOCK_SHIFT];
+    return this.arena.slab(block)[this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE + field];
   }
 }
+
+const EMPTY_CELLS = new Float64Array(0);
 
 /**
  * A flow held: its record and its chunk index in one object (one object to reach per event);
@@ -176,8 +237,9 @@ class FlowEntry extends ChunkIndex implements FlowRecord {
     readonly origin: FlowOrigin,
     readonly sawHandshake: boolean,
     readonly startTs: Micros,
+    arena: ChunkArena,
   ) {
-    super();
+    super(arena);
     this.lastTs = startTs;
   }
 
@@ -190,6 +252,7 @@ class FlowEntry extends ChunkIndex implements FlowRecord {
 /** The flow table and chunk index. Apply every engine event with {@link apply}. */
 export class FlowStore {
   private readonly flows = new Map<number, FlowEntry>();
+  private readonly arena = new ChunkArena();
   private readonly payload: PayloadStore;
   private readonly source: SourceFile | undefined;
   private readonly maxFlows: number;
@@ -240,7 +303,7 @@ export class FlowStore {
     }
     if (event.type === 'flow-start') {
       this.makeRoomForFlow();
-      this.flows.set(event.flowId, new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.ts));
+      this.flows.set(event.flowId, new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.ts, this.arena));
       this.notify('add', event.flowId);
       return;
     }
@@ -365,6 +428,7 @@ export class FlowStore {
     if (victim === undefined) return false;
     const entry = this.flows.get(victim)!;
     this.totalChunks -= entry.count;
+    entry.release();
     this.flows.delete(victim);
     this.evictedFlows++;
     this.notify('remove', victim);

@@ -125,4 +125,41 @@ describe('FlowStore', () => {
     expect(s.chunkCount).toBeLessThanOrEqual(10);
     expect(s.getFlow(5)?.chunkCount).toBe(4);
   });
+
+  it('reads back every chunk of flows whose index storage was reused after evictions, and of a flow past 8192 chunks', () => {
+    // Chunks are stored in blocks of 32 carved from slabs of 8192: evicted flows give their
+    // blocks back and new flows get them with stale numbers in them.
+    const s = makeStore({ maxChunks: 100 });
+    const expected = new Map<number, { dir: string; ts: number; offset: number; length: number }[]>();
+    for (let f = 1; f <= 12; f++) {
+      s.apply(start(f));
+      const chunks: { dir: string; ts: number; offset: number; length: number }[] = [];
+      const next = { c2s: 0, s2c: 0 };
+      for (let i = 0; i < 5 + f * 3; i++) {
+        const dir = (i + f) % 3 === 0 ? 's2c' : 'c2s';
+        const text = `f${f}c${i}`.repeat(1 + (i % 3));
+        chunks.push({ dir, ts: f * 1e7 + i * 5000, offset: next[dir], length: text.length });
+        s.apply(data(f, dir, next[dir], text, f * 1e7 + i * 5000));
+        next[dir] += text.length;
+      }
+      expected.set(f, chunks);
+    }
+    expect(s.evictedFlows).toBeGreaterThan(0);
+    for (const [f, chunks] of expected) {
+      const flow = s.getFlow(f);
+      if (!flow) continue;
+      expect(flow.chunkCount).toBe(chunks.length);
+      chunks.forEach((c, i) => expect(s.getChunk(f, i)).toEqual({ ...c, kind: 'data' }));
+    }
+    expect(s.getFlow(12)?.chunkCount).toBe(41);
+
+    const big = makeStore();
+    big.apply(start(1));
+    const n = 8192 + 100;
+    for (let i = 0; i < n; i++) big.apply(data(1, 'c2s', i, 'x', i * 2000));
+    expect(big.getFlow(1)?.chunkCount).toBe(n);
+    for (const i of [0, 31, 32, 8191, 8192, n - 1]) {
+      expect(big.getChunk(1, i)).toEqual({ dir: 'c2s', kind: 'data', ts: i * 2000, offset: i, length: 1 });
+    }
+  });
 });
