@@ -290,8 +290,11 @@ export class CaptureParser {
     let pos = start;
     for (;;) {
       switch (this.stage) {
-        case STAGE_PCAP:
-          return this.parsePcapRecords(buf, view, pos, end, base);
+        case STAGE_PCAP: {
+          const stop = this.parsePcapRecords(buf, view, pos, end, base);
+          this.need = this.pcapNeed(view, stop, end);
+          return stop;
+        }
         case STAGE_PCAPNG:
           return this.parsePcapngBlocks(buf, view, pos, end, base);
         case STAGE_START: {
@@ -304,6 +307,12 @@ export class CaptureParser {
           return pos;
       }
     }
+  }
+
+  /** Bytes that the pcap record at `pos` needs to be parsed, `[pos, end)` holding less than it. */
+  private pcapNeed(view: DataView, pos: number, end: number): number {
+    const header = this.pcapRecordHeader;
+    return end - pos < header ? header : header + view.getUint32(pos + 8, this.littleEndian);
   }
 
   /** Recognises the format; consumes the pcap file header. Returns -1 when more bytes are needed. */
@@ -363,11 +372,11 @@ export class CaptureParser {
     packet.buffer = buf; // once per run, not per record (a pointer store costs a write barrier)
     let pos = start;
     for (;;) {
+      // The loop's exits only return: the caller works out what the unfinished record needs (a
+      // store here, first run at the end of the first chunk, would deoptimise this loop and all
+      // that is inlined into it just after its first optimisation).
       const available = end - pos;
-      if (available < header) {
-        this.need = header;
-        return pos;
-      }
+      if (available < header) return pos;
       const capLen = view.getUint32(pos + 8, le);
       if (capLen > limit) {
         throw this.fail(
@@ -375,10 +384,7 @@ export class CaptureParser {
         );
       }
       const total = header + capLen;
-      if (available < total) {
-        this.need = total;
-        return pos;
-      }
+      if (available < total) return pos;
       const seconds = view.getUint32(pos, le);
       const fraction = view.getUint32(pos + 4, le);
       const origLen = view.getUint32(pos + 12, le);
