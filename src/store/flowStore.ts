@@ -70,13 +70,14 @@ const MERGE_WINDOW_MICROS = 1000;
 
 /** Numbers per chunk in a {@link ChunkIndex}: dir and kind packed, ts, offset, length, where. */
 const STRIDE = 5;
-/** Chunks per block of the arena (a power of two). */
-const BLOCK_CHUNKS = 32;
+/** Chunks per block of the arena: 32. */
 const BLOCK_SHIFT = 5;
+const BLOCK_CHUNKS = 1 << BLOCK_SHIFT;
 const BLOCK_CELLS = BLOCK_CHUNKS * STRIDE;
 /** Blocks per slab (a power of two): slabs of 320 KiB. */
 const SLAB_SHIFT = 8;
 const SLAB_BLOCKS = 1 << SLAB_SHIFT;
+const EMPTY_CELLS = new Float64Array(0);
 
 /**
  * Cells for the chunk indexes of every flow: fixed blocks of {@link BLOCK_CHUNKS} chunks carved
@@ -212,8 +213,6 @@ class ChunkIndex {
     return this.arena.slab(block)[this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE + field];
   }
 }
-
-const EMPTY_CELLS = new Float64Array(0);
 
 /**
  * A flow held: its record and its chunk index in one object (one object to reach per event);
