@@ -402,6 +402,20 @@ describe('gaps', () => {
     expect(shown(h.events).slice(-3)).toEqual(['data 2 c2s 0 "aaaa"', 'gap 2 c2s 4 4', 'data 2 c2s 8 "cccc"']);
   });
 
+  it('(a) a hole before a FIN, nothing buffered: plain acks past it close it (gap, then the half-close)', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('GET'));
+    c.s('x'.repeat(100)); // the reply is lost
+    h.feed(c.s('', { flags: TCP_FIN | TCP_ACK }));
+    expect(h.events.filter((e) => e.type === 'gap')).toHaveLength(0);
+    // The client acks the reply and the FIN: pure acks of an established flow, the common case.
+    h.feed(c.c('', { ack: c.sSeq() }));
+    h.feed(c.c('', { ack: c.sSeq() }));
+    expect(shown(h.events).slice(-3)).toEqual(['data 1 c2s 0 "GET"', 'gap 1 s2c 0 100', 'half 1 s2c']);
+  });
+
   it('(b) per-flow buffer bound: skip ahead to the earliest buffered piece', () => {
     const h = harness({ maxBufferedBytesPerFlow: 400 }); // a piece costs its bytes + 64
     const c = new Conv();
