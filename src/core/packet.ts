@@ -25,5 +25,17 @@ export interface CapturedPacket {
   fileOffset: number;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The bytes `source[start, start + length)` as a view, no copy: `source` itself when that is all
+ * of it, an empty array when `length` is 0 (whatever `start`, which may then lie past the end).
+ */
+export function byteRange(source: Uint8Array, start: number, length: number): Uint8Array {
+  if (length === 0) return NO_BYTES;
+  if (start === 0 && length === source.length) return source;
+  return new Uint8Array(source.buffer, source.byteOffset + start, length);
+}
+
 /** Receives packets synchronously, in file order. */
 export type PacketSink = (packet: CapturedPacket) => void;

@@ -4,7 +4,7 @@
  */
 import { DecodeError } from '../core/errors.js';
 import { DOUBLE_ZERO } from '../core/fields.js';
-import type { CapturedPacket } from '../core/packet.js';
+import { byteRange, type CapturedPacket } from '../core/packet.js';
 import { AddressFormatter } from './addr.js';
 import { FragmentReassembler } from './fragments.js';
 import { newIpv4Header, readIPv4 } from './ipv4.js';
@@ -52,11 +52,8 @@ class DecodedSegment implements TcpSegment {
   payloadFileOffset = -1;
 
   get payload(): Uint8Array {
-    const length = this.capturedLength;
     // payloadStart may lie past the captured bytes (options cut by the snap length).
-    if (length === 0) return EMPTY;
-    const buffer = this.payloadBuffer;
-    return new Uint8Array(buffer.buffer, buffer.byteOffset + this.payloadStart, length);
+    return byteRange(this.payloadBuffer, this.payloadStart, this.capturedLength);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The data event the reassembler emits: `bytes` is made when read, not when emitted.
  */
+import { byteRange } from '../core/packet.js';
 import type { DataEvent, Direction, Micros } from '../core/types.js';
 
 /**
@@ -29,8 +30,6 @@ export class CapturedDataEvent implements DataEvent {
   }
 
   get bytes(): Uint8Array {
-    const source = this.#source;
-    if (this.#sourceStart === 0 && this.length === source.length) return source;
-    return new Uint8Array(source.buffer, source.byteOffset + this.#sourceStart, this.length);
+    return byteRange(this.#source, this.#sourceStart, this.length);
   }
 }
