@@ -542,14 +542,9 @@ export class Reassembler {
 
   /** Feeds one decoded TCP segment captured at `ts`. */
   feed(segment: TcpSegment, ts: Micros): void {
-    const cached = this.byPorts[portSlot(segment.srcPort, segment.dstPort)];
-    if (
-      cached === null ||
-      (segment.flags & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0 ||
-      !this.matches(cached, segment) ||
-      !this.continueEstablished(cached, segment, ts)
-    ) {
-      this.feedAny(segment, ts);
+    const cached = this.cachedFlow(segment);
+    if (cached === null || (segment.flags & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0 || !this.continueEstablished(cached, segment, ts)) {
+      this.feedAny(segment, ts, cached);
     }
   }
 
@@ -601,12 +596,16 @@ export class Reassembler {
     return true;
   }
 
-  /** Any segment: the general path. */
-  private feedAny(segment: TcpSegment, ts: Micros): void {
+  /** Any segment: the general path. `cached`: the segment's flow found in the port cache, or null. */
+  private feedAny(segment: TcpSegment, ts: Micros, cached: Flow | null): void {
     this.counters.segments++;
     if (ts > this.clock) this.clock = ts;
-    if (this.nextLingerDeadline < this.clock) this.endLingering(this.clock);
-    let flow = this.lookup(segment);
+    if (this.nextLingerDeadline < this.clock) {
+      this.endLingering(this.clock);
+      // The cached flow may just have ended; the cache never holds an ended flow.
+      cached = this.cachedFlow(segment);
+    }
+    let flow = cached ?? this.lookup(segment);
     const flags = segment.flags;
     if (flow === null) {
       const mapKey = flowMapKey(segment.srcAddr, segment.srcPort, segment.dstAddr, segment.dstPort, segment.vlan);
@@ -782,10 +781,15 @@ export class Reassembler {
 
   // ---- flow table ----
 
+  /** The segment's open flow when the port cache holds it, else null. */
+  private cachedFlow(segment: TcpSegment): Flow | null {
+    const recent = this.byPorts[portSlot(segment.srcPort, segment.dstPort)];
+    return recent !== null && this.matches(recent, segment) ? recent : null;
+  }
+
+  /** The segment's open flow from the hashed table (the port cache missed), or null; caches a hit. */
   private lookup(segment: TcpSegment): Flow | null {
     const slot = portSlot(segment.srcPort, segment.dstPort);
-    const recent = this.byPorts[slot];
-    if (recent !== null && this.matches(recent, segment)) return recent;
     const hash = flowHash(this.hashSeed, this.hashMask, segment);
     let flow = this.flows.get(hash);
     while (flow !== undefined && !this.matches(flow, segment)) flow = flow.hashNext ?? undefined;
@@ -1244,7 +1248,7 @@ export class Reassembler {
     this.unlinkActive(flow);
     this.bufferedFlows.delete(flow);
     this.counters.openFlows--;
-    const slot = portSlot(flow.key.client.port, flow.key.server.port);
+    const slot = portSlot(flow.clientPort, flow.serverPort);
     if (this.byPorts[slot] === flow) this.byPorts[slot] = null;
     this.rememberClosed(flow, ts);
   }
@@ -1266,8 +1270,8 @@ export class Reassembler {
     closed.delete(flow.mapKey);
     closed.set(flow.mapKey, {
       closedAt: ts,
-      clientAddr: flow.key.client.addr,
-      clientPort: flow.key.client.port,
+      clientAddr: flow.clientAddr,
+      clientPort: flow.clientPort,
       clientIsn: flow.c2s.synSeen ? flow.c2s.isn : -1,
       serverIsn: flow.s2c.synSeen ? flow.s2c.isn : -1,
     });
