@@ -308,7 +308,7 @@ class Flow implements BufferAccount {
   // Fields are laid out in the order the constructor assigns them: those read for every segment
   // first, so that they share the object's first cache lines.
   readonly id: number;
-  /** The 4-tuple and VLAN of `key`, copied for matching segments. */
+  /** The flow's 4-tuple and VLAN (its FlowKey went out in flow-start), for matching segments. */
   readonly clientAddr: string;
   readonly clientPort: number;
   readonly serverAddr: string;
@@ -330,7 +330,6 @@ class Flow implements BufferAccount {
   /** Segments of this flow fed so far. */
   segments: number;
   ended: boolean;
-  readonly key: FlowKey;
   readonly mapKey: string;
   readonly hash: number;
   readonly handshake: boolean;
@@ -372,7 +371,6 @@ class Flow implements BufferAccount {
     this.lastActive = clock;
     this.segments = 0;
     this.ended = false;
-    this.key = key;
     this.mapKey = mapKey;
     this.hash = hash;
     this.handshake = handshake;
@@ -602,8 +600,7 @@ export class Reassembler {
     if (ts > this.clock) this.clock = ts;
     if (this.nextLingerDeadline < this.clock) {
       this.endLingering(this.clock);
-      // The cached flow may just have ended; the cache never holds an ended flow.
-      cached = this.cachedFlow(segment);
+      if (cached !== null && cached.ended) cached = null;
     }
     let flow = cached ?? this.lookup(segment);
     const flags = segment.flags;

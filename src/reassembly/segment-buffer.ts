@@ -62,11 +62,6 @@ export class SegmentBuffer {
     return this.head === this.pieces.length;
   }
 
-  /** Number of buffered pieces. */
-  get pieceCount(): number {
-    return this.pieces.length - this.head;
-  }
-
   /** Accounted cost of this buffer (payload bytes + overhead per piece). */
   get cost(): number {
     return this.costBytes;
