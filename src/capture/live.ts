@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 import { UserError } from '../core/errors.js';
-import type { CapturedPacket, PacketSink } from '../core/packet.js';
+import { newCapturedPacket, type PacketSink } from '../core/packet.js';
 
 /** What {@link openLiveCapture} needs. */
 export interface LiveCaptureOptions {
@@ -210,7 +210,7 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const buffer = Buffer.alloc(snaplen);
   const header = Buffer.alloc(16);
   const littleEndian = endianness() === 'LE';
-  const packet: CapturedPacket = { ts: 0, linkType: 0, interfaceId: 0, buffer, start: 0, end: 0, origLen: 0, fileOffset: -1 };
+  const packet = newCapturedPacket(buffer);
   let stopped = false;
   /** The native handle was freed (dispatch returned -2); it must never be dispatched again. */
   let freed = false;

@@ -6,8 +6,7 @@
  * chunk (no copy); a record that straddles chunks is assembled in a carry buffer first. Memory
  * held between calls is bounded by the largest record (at most 64 MiB), never by the stream size.
  */
-import { DOUBLE_ZERO } from '../core/fields.js';
-import type { CapturedPacket, PacketSink } from '../core/packet.js';
+import { newCapturedPacket, type CapturedPacket, type PacketSink } from '../core/packet.js';
 import { CaptureFormatError } from './errors.js';
 
 /** Capture file formats the parser reads. */
@@ -96,16 +95,7 @@ const EMPTY = new Uint8Array(0);
 export class CaptureParser {
   private readonly sink: PacketSink;
   private readonly seekable: boolean;
-  private readonly packet: CapturedPacket = {
-    ts: DOUBLE_ZERO,
-    linkType: 0,
-    interfaceId: 0,
-    buffer: EMPTY,
-    start: 0,
-    end: 0,
-    origLen: 0,
-    fileOffset: -1,
-  };
+  private readonly packet: CapturedPacket = newCapturedPacket(EMPTY);
 
   private stage = STAGE_START;
   private detectedFormat: CaptureFormat | undefined;

@@ -1,3 +1,4 @@
+import { DOUBLE_ZERO } from './fields.js';
 import type { Micros } from './types.js';
 
 /**
@@ -35,6 +36,14 @@ export function byteRange(source: Uint8Array, start: number, length: number): Ui
   if (length === 0) return NO_BYTES;
   if (start === 0 && length === source.length) return source;
   return new Uint8Array(source.buffer, source.byteOffset + start, length);
+}
+
+/**
+ * A packet object for a source to fill and reuse, over `buffer`. Its timestamp starts as a double
+ * (see {@link DOUBLE_ZERO}): real ones are beyond small integers.
+ */
+export function newCapturedPacket(buffer: Uint8Array): CapturedPacket {
+  return { ts: DOUBLE_ZERO, linkType: 0, interfaceId: 0, buffer, start: 0, end: 0, origLen: 0, fileOffset: -1 };
 }
 
 /** Receives packets synchronously, in file order. */
