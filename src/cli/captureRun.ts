@@ -8,7 +8,7 @@ import { readCapture } from '../capture/read.js';
 import { compileCaptureFilter, type PacketPredicate } from '../capture/filter.js';
 import { CaptureFormatError } from '../capture/errors.js';
 import type { CapturedPacket } from '../core/packet.js';
-import type { FlowEvent, FlowEventSink, Micros } from '../core/types.js';
+import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import type { DecodeStats } from '../decode/types.js';
 import { Reassembler } from '../reassembly/reassembler.js';

@@ -9,7 +9,7 @@ import { escapeText } from '../render/escape.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import type { FlowOutput } from '../outputs/types.js';
 import { parseArgs, USAGE, type CliConfig } from './args.js';
-import { formatCaptureSummary, runCapture } from './captureRun.js';
+import { fanOut, formatCaptureSummary, runCapture } from './captureRun.js';
 import { formatLiveSummary, runLive } from './liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   // A capture source can wait for the reader of stdout: blocking batched writes keep memory bounded.
   const stdout = new TextWriter(1);
   const outputs = buildOutputs(withDefaultView(config), stdout.write);
-  const sink = fanOut(outputs);
+  const sink = outputsSink(outputs);
   try {
     if (config.readFile !== undefined) return await runCaptureCommand(config, sink, outputs, stdout);
     return await runLiveCommand(config, config.interface!, sink, outputs, stdout);
@@ -111,7 +111,7 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
   };
   try {
     outputs = buildOutputs(withDefaultView(config), stdout.write);
-    return await runProxy(config, fanOut(outputs), async () => {
+    return await runProxy(config, outputsSink(outputs), async () => {
       finishing = true;
       try {
         await closeAll(outputs);
@@ -204,14 +204,9 @@ function formatInterfaces(): string {
     .join('');
 }
 
-function fanOut(outputs: FlowOutput[]): FlowEventSink {
-  if (outputs.length === 1) {
-    const only = outputs[0];
-    return (event: FlowEvent) => only.handle(event);
-  }
-  return (event: FlowEvent) => {
-    for (let i = 0; i < outputs.length; i++) outputs[i].handle(event);
-  };
+/** One sink handing each event to every output, in order. */
+function outputsSink(outputs: FlowOutput[]): FlowEventSink {
+  return fanOut(outputs.map((output) => (event: FlowEvent) => output.handle(event)));
 }
 
 /** Resolves when every output that asked the producer to wait has caught up; undefined if none did. */
