@@ -186,42 +186,39 @@ export function dirWriterMain(fs: typeof FsModule, wt: typeof WorkerThreadsModul
 
   port.on('message', (batch: WriterBatch) => {
     const { ops, names } = batch;
-    let i = 0;
-    try {
-      while (i < ops.length) {
-        const op = ops[i];
-        const id = ops[i + 1];
+    // A throw here is a bug, not a file-system error (fail() reports those): it is reported, and
+    // the batch goes on, so that every slot is given back (the main thread waits for them) and
+    // every file is still closed.
+    const bug = (err: unknown): void => {
+      if (error === undefined) error = `writer thread failed: ${text(err)}`;
+    };
+    for (let i = 0; i < ops.length; ) {
+      const op = ops[i];
+      const id = ops[i + 1];
+      const width = op === CREATE ? 3 : op === WRITE ? 5 : 4;
+      try {
         if (op === CREATE) {
           if (error === undefined) create(id, names[ops[i + 2]]);
-          i += 3;
         } else if (op === WRITE) {
-          const position = ops[i + 2];
-          const slot = ops[i + 3];
-          const length = ops[i + 4];
-          i += 5; // past this command before writing: a throw must not give its slot back twice
-          try {
-            if (error === undefined) write(id, position, slot * slotBytes, length);
-          } finally {
-            ring[1 + (given % ringSize)] = slot;
-            given++;
-          }
+          if (error === undefined) write(id, ops[i + 2], ops[i + 3] * slotBytes, ops[i + 4]);
         } else {
           finish(id, ops[i + 2], ops[i + 3]);
-          i += 4;
         }
+      } catch (err) {
+        bug(err);
       }
-      if (batch.end) for (const id of [...files.keys()]) finish(id, -1, Number.NaN);
-    } catch (err) {
-      // a bug, not a file-system error: report it, and still give every slot of the batch back,
-      // or the main thread would wait for them forever
-      if (error === undefined) error = `writer thread failed: ${text(err)}`;
-      while (i < ops.length) {
-        if (ops[i] === WRITE) {
-          ring[1 + (given % ringSize)] = ops[i + 3];
-          given++;
-          i += 5;
-        } else {
-          i += ops[i] === CREATE ? 3 : 4;
+      if (op === WRITE) {
+        ring[1 + (given % ringSize)] = ops[i + 3];
+        given++;
+      }
+      i += width;
+    }
+    if (batch.end) {
+      for (const id of [...files.keys()]) {
+        try {
+          finish(id, -1, Number.NaN);
+        } catch (err) {
+          bug(err);
         }
       }
     }
