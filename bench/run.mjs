@@ -4,7 +4,7 @@
 // 1. Generates the big synthetic capture into bench/out/big.pcap (reused when present and made
 //    with the same parameters by the same generator build).
 // 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`, bundled like
-//    bin/flowspy's dist/flowspy.mjs)
+//    bin/flowspy's dist/flowspy.cjs)
 //    and, when installed, `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
@@ -267,8 +267,8 @@ settle();
 let flowspyOut;
 let tcpflowOut;
 let flowspyFailure;
-// The model-only load runs bundled, as bin/flowspy's dist/flowspy.mjs is (scripts/bundleOptions.mjs).
-const modelScript = join(outDir, 'model-load.bundle.mjs');
+// The model-only load runs bundled, as bin/flowspy's dist/flowspy.cjs is (scripts/bundleOptions.mjs).
+const modelScript = join(outDir, 'model-load.bundle.cjs');
 let modelFailure;
 try {
   const { build } = await import('esbuild');

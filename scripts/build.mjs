@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build` (also run by `npm install`'s prepare step and by the test suite's setup):
 // 1. tsc type-checks src/ and compiles it module by module into dist/ (the bench scripts import those);
-// 2. esbuild bundles the CLI into dist/flowspy.mjs, the one file bin/flowspy runs.
+// 2. esbuild bundles the CLI into dist/flowspy.cjs, the one file bin/flowspy runs.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -9,4 +9,4 @@ import { bundleOptions } from './bundleOptions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.json`], { stdio: 'inherit' });
-await build({ ...bundleOptions, entryPoints: [`${root}src/cli/main.ts`], outfile: `${root}dist/flowspy.mjs` });
+await build({ ...bundleOptions, entryPoints: [`${root}src/cli/main.ts`], outfile: `${root}dist/flowspy.cjs` });

@@ -30,7 +30,7 @@ const STDOUT_STALL_MS = 10_000;
 /** Set when the process must exit without waiting for the event loop (a stdout write left pending). */
 let exitWhenDone = false;
 
-/** The version in flowspy's package.json: the one above this module (dist/flowspy.mjs or dist/cli/main.js). */
+/** The version in flowspy's package.json: the one above this module (dist/flowspy.cjs or dist/cli/main.js). */
 function packageVersion(): string {
   for (const relative of ['../package.json', '../../package.json']) {
     try {
