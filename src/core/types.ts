@@ -99,6 +99,11 @@ export interface FlowEndEvent {
   readonly flowId: number;
   readonly ts: Micros;
   readonly reason: FlowEndReason;
+  /**
+   * What ended it, when there is more to say than `reason`. Engines always set the property
+   * (undefined when there is nothing to say), so that every flow-end event has one shape and the
+   * code consuming events stays monomorphic.
+   */
   readonly detail?: string;
 }
 

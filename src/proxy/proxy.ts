@@ -345,9 +345,7 @@ class ProxiedConnection {
     if (!this.started) this.emitStart({ addr: this.targetHost, port: this.targetPort });
     this.ended = true;
     const reason = this.endReason ?? 'fin';
-    this.emit(this.endDetail === undefined
-      ? { type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason }
-      : { type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason, detail: this.endDetail });
+    this.emit({ type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason, detail: this.endDetail });
     this.onEnded();
     this.resolveEnded();
   }

@@ -366,6 +366,10 @@ class Flow implements BufferAccount {
     this.bufferedBytes = 0;
     this.c2s = new DirectionState('c2s', account, this);
     this.s2c = new DirectionState('s2c', account, this);
+    // Written twice on purpose: V8 treats a field that no object has rewritten yet as a constant,
+    // and the first touch() (seconds into a capture) then deoptimised the functions that create
+    // flows and the per-segment fast path. Rewriting it here makes it a variable from the first flow.
+    this.touchedAt = DOUBLE_ZERO;
     this.touchedAt = clock;
     this.lastSeen = ts;
     this.lastActive = clock;
@@ -1236,11 +1240,7 @@ export class Reassembler {
     this.flush(flow, flow.c2s, ts);
     this.flush(flow, flow.s2c, ts);
     flow.ended = true;
-    this.sink(
-      detail === undefined
-        ? { type: 'flow-end', flowId: flow.id, ts, reason }
-        : { type: 'flow-end', flowId: flow.id, ts, reason, detail },
-    );
+    this.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail });
     this.removeFromTable(flow);
     this.unlinkActive(flow);
     this.bufferedFlows.delete(flow);

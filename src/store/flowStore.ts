@@ -323,7 +323,7 @@ export class FlowStore {
         if (entry.notes.length < MAX_NOTES_PER_FLOW) entry.notes.push({ ts: event.ts, text: event.text });
         break;
       case 'flow-end':
-        entry.end = { ts: event.ts, reason: event.reason, ...(event.detail ? { detail: event.detail } : {}) };
+        entry.end = { ts: event.ts, reason: event.reason, detail: event.detail };
         break;
     }
     this.notify('update', event.flowId);
