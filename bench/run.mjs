@@ -3,9 +3,8 @@
 //
 // 1. Generates the big synthetic capture into bench/out/big.pcap (reused when present and made
 //    with the same parameters by the same generator build).
-// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`, bundled like
-//    bin/flowspy's dist/flowspy.cjs)
-//    and, when installed, `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
+// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`, bundled and
+//    launched with a code cache as bin/flowspy's CLI is) and, when installed, `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
 // Usage: node bench/run.mjs [--seed N] [--target-bytes N] [--min-flows N] [--concurrency N]
@@ -267,13 +266,30 @@ settle();
 let flowspyOut;
 let tcpflowOut;
 let flowspyFailure;
-// The model-only load runs bundled, as bin/flowspy's dist/flowspy.cjs is (scripts/bundleOptions.mjs).
-const modelScript = join(outDir, 'model-load.bundle.cjs');
+// The model-only load starts as bin/flowspy starts the CLI: a CommonJS bundle
+// (scripts/bundleOptions.mjs) run by src/cli/launch.ts with a code cache made from a run on the
+// demo capture (as scripts/build.mjs makes the CLI's).
+const modelBundle = join(outDir, 'model-load.bundle.cjs');
+const modelScript = join(outDir, 'model-load.launch.cjs');
 let modelFailure;
 try {
   const { build } = await import('esbuild');
   const { bundleOptions } = await import('../scripts/bundleOptions.mjs');
-  await build({ ...bundleOptions, entryPoints: [join(here, 'model-load.mjs')], outfile: modelScript });
+  await build({ ...bundleOptions, entryPoints: [join(here, 'model-load.mjs')], outfile: modelBundle });
+  await build({
+    ...bundleOptions,
+    stdin: {
+      contents: `import { launch } from './src/cli/launch.ts';\nlaunch(${JSON.stringify(modelBundle)});\n`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile: modelScript,
+  });
+  const cacheRun = spawnSync(process.execPath, [modelScript, join(root, 'demo', 'demo.pcap')], {
+    env: { ...process.env, FLOWSPY_WRITE_CODE_CACHE: '1' },
+    encoding: 'utf8',
+  });
+  if (cacheRun.status !== 0) throw new Error(`code cache run failed: ${firstLine(cacheRun.stderr)}`);
 } catch (error) {
   modelFailure = `cannot bundle bench/model-load.mjs: ${firstLine(String(error.message ?? error))}`;
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm run build` (also run by `npm install`'s prepare step and by the test suite's setup):
 // 1. tsc type-checks src/ and compiles it module by module into dist/ (the bench scripts import those);
-// 2. esbuild bundles the CLI into dist/flowspy.cjs, the one file bin/flowspy runs.
+// 2. esbuild bundles the CLI into dist/flowspy.cjs, and its launcher (src/cli/launchCli.ts) into
+//    dist/launch.cjs, the file bin/flowspy runs;
+// 3. a run of the CLI on the demo capture writes the CLI's V8 code cache, dist/flowspy.cjs.codecache
+//    (see src/cli/launch.ts).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,3 +13,13 @@ import { bundleOptions } from './bundleOptions.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.json`], { stdio: 'inherit' });
 await build({ ...bundleOptions, entryPoints: [`${root}src/cli/main.ts`], outfile: `${root}dist/flowspy.cjs` });
+await build({ ...bundleOptions, entryPoints: [`${root}src/cli/launchCli.ts`], outfile: `${root}dist/launch.cjs` });
+try {
+  execFileSync(process.execPath, [`${root}dist/launch.cjs`, '-r', `${root}demo/demo.pcap`, '--json'], {
+    env: { ...process.env, FLOWSPY_WRITE_CODE_CACHE: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+} catch (error) {
+  process.stderr.write(`build: the CLI failed on the demo capture while writing its code cache:\n${error.stderr ?? error.message}\n`);
+  process.exit(1);
+}

@@ -3,7 +3,7 @@
  * suite's global setup). Exit codes, one-line errors, outputs on the bundled demo capture.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,16 @@ describe('flowspy command', () => {
     expect(help.stdout).toMatch(/usage: flowspy -r FILE/);
     const version = flowspy(['--version']);
     expect(version.stdout).toMatch(/^flowspy \d+\.\d+\.\d+\n$/);
+  });
+
+  it('runs as an executable file, also through a symlink as npm links it (the launcher path)', () => {
+    const link = join(work, 'flowspy-link');
+    symlinkSync(bin, link);
+    for (const command of [bin, link]) {
+      const r = spawnSync(command, ['-r', demo, '--json'], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout.split('\n')[0]).toMatch(/^\{"type":"flow-start","flow":1,/);
+    }
   });
 
   it('shows the demo as a sockspy dialogue by default, escaping hostile bytes', () => {
