@@ -116,7 +116,10 @@ export type FlowEvent =
   | NoteEvent
   | FlowEndEvent;
 
-/** Receives events synchronously, in order. Must not keep `DataEvent.bytes` past the call. */
+/**
+ * Receives events synchronously, in order. Must not keep a data event or its `bytes` past the call:
+ * an engine may pass the same DataEvent object again, with new contents, for its next data event.
+ */
 export type FlowEventSink = (event: FlowEvent) => void;
 
 /** The opposite direction. */

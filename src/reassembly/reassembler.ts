@@ -454,6 +454,8 @@ function roleName(dir: Direction): string {
  */
 export class Reassembler {
   private readonly sink: FlowEventSink;
+  /** The one object of every data event this reassembler emits (FlowEventSink: valid during the call). */
+  private readonly dataEvent = new CapturedDataEvent(0, 'c2s', 0, 0, DOUBLE_ZERO, -1, new Uint8Array(0), 0);
   private readonly maxPerFlow: number;
   private readonly maxTotal: number;
   private readonly idleTimeout: number;
@@ -1295,7 +1297,7 @@ export class Reassembler {
     d.nextSeq = seqAdd(d.nextSeq, length);
     d.emittedAny = true;
     this.counters.payloadBytes += length;
-    this.sink(new CapturedDataEvent(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
+    this.sink(this.dataEvent.refill(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
   }
 
   /**

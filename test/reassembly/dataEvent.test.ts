@@ -23,4 +23,13 @@ describe('CapturedDataEvent', () => {
     expect(e.bytes.byteOffset).toBe(2);
     expect(Object.keys(e).sort()).toEqual(['dir', 'fileOffset', 'flowId', 'length', 'offset', 'ts', 'type']);
   });
+
+  it('refill makes the event the constructor makes of the same arguments, in the same object', () => {
+    const e = new CapturedDataEvent(1, 'c2s', 0, 5, 0, -1, chunk, 0);
+    const again = e.refill(9, 's2c', 300, 5, 2_000_000, 77, chunk, 6);
+    expect(again).toBe(e);
+    const fresh = new CapturedDataEvent(9, 's2c', 300, 5, 2_000_000, 77, chunk, 6);
+    expect({ ...e }).toEqual({ ...fresh });
+    expect(new TextDecoder().decode(e.bytes)).toBe('world');
+  });
 });

@@ -67,11 +67,16 @@ describe('flows, roles and offsets', () => {
   });
 
   it('in-order data is a view of the payload with fileOffset passed through', () => {
-    const seen: Array<{ same: boolean; event: FlowEvent }> = [];
+    // What each data event held during its call (the event object is valid only then).
+    const seen: Array<{ same: boolean; offset: number; fileOffset: number; buffer: ArrayBufferLike }> = [];
     const c = new Conv();
     let payload: Uint8Array | null = null;
     const r = new Reassembler({
-      emit: (event) => seen.push({ same: event.type === 'data' && event.bytes === payload, event }),
+      emit: (event) => {
+        if (event.type !== 'data') return;
+        const bytes = event.bytes;
+        seen.push({ same: bytes === payload, offset: event.offset, fileOffset: event.fileOffset, buffer: bytes.buffer });
+      },
     });
     for (const s of c.handshake()) r.feed(s, 1);
     const seg = c.c('hello', { fileOffset: 4242 });
@@ -81,13 +86,25 @@ describe('flows, roles and offsets', () => {
     const seg2 = c.c('lo world', { at: 3, fileOffset: 9000 });
     payload = seg2.payload;
     r.feed(seg2, 3);
-    const data = seen.filter((x) => x.event.type === 'data');
-    expect(data[0].same).toBe(true);
-    expect((data[0].event as DataEvent).fileOffset).toBe(4242);
-    expect((data[1].event as DataEvent).offset).toBe(5);
-    expect((data[1].event as DataEvent).fileOffset).toBe(9002);
-    expect((data[1].event as DataEvent).bytes.buffer).toBe(seg2.payload.buffer);
+    expect(seen[0].same).toBe(true);
+    expect(seen[0].fileOffset).toBe(4242);
+    expect(seen[1].offset).toBe(5);
+    expect(seen[1].fileOffset).toBe(9002);
+    expect(seen[1].buffer).toBe(seg2.payload.buffer);
     expect(r.stats.duplicateBytes).toBe(2);
+  });
+
+  it('passes one event object for all its data events (no allocation per segment)', () => {
+    const objects = new Set<FlowEvent>();
+    const r = new Reassembler({ emit: (event) => event.type === 'data' && objects.add(event) });
+    const c = new Conv();
+    for (const s of c.handshake()) r.feed(s, 1);
+    r.feed(c.c('one'), 2);
+    r.feed(c.s('two'), 3);
+    r.feed(c.c('four', { at: 6 }), 4); // out of order: buffered, then delivered from the buffer
+    r.feed(c.c('tre', { at: 3 }), 5);
+    expect(r.stats.payloadBytes).toBe(13);
+    expect(objects.size).toBe(1);
   });
 
   it('gives fileOffset -1 when the segment has none', () => {
@@ -252,8 +269,12 @@ describe('flows, roles and offsets', () => {
 
 describe('out of order, duplicates, overlaps', () => {
   it('buffers out-of-order data (copied) and delivers it when the hole fills', () => {
-    const emitted: FlowEvent[] = [];
-    const r = new Reassembler({ emit: (e) => emitted.push(e) });
+    const data: Array<[number, string, number, number]> = [];
+    const r = new Reassembler({
+      emit: (e) => {
+        if (e.type === 'data') data.push([e.offset, new TextDecoder().decode(e.bytes), e.fileOffset, e.ts]);
+      },
+    });
     const c = new Conv();
     for (const s of c.handshake()) r.feed(s, 1);
     const first = c.c('hello ', { fileOffset: 100 });
@@ -262,8 +283,7 @@ describe('out of order, duplicates, overlaps', () => {
     expect(r.stats.bufferedBytes).toBeGreaterThanOrEqual(5);
     second.payload.fill(0x21); // the decoder reuses its buffers: the buffered copy must not change
     r.feed(first, 3);
-    const data = emitted.filter((e): e is DataEvent => e.type === 'data');
-    expect(data.map((d) => [d.offset, new TextDecoder().decode(d.bytes), d.fileOffset, d.ts])).toEqual([
+    expect(data).toEqual([
       [0, 'hello ', 100, 3],
       [6, 'world', 200, 2],
     ]);
