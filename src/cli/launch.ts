@@ -14,7 +14,7 @@
  * (another Node version, other V8 flags) only costs the compile time: the bundle compiles as usual.
  *
  * Bundled, with src/cli/launchCli.ts as the entry, into dist/launch.cjs (not into the bundles it
- * starts); the bench's model load imports it from there too.
+ * starts); bench/run.mjs bundles it into the starter of its model load.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -22,13 +22,13 @@ import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 
 /** Environment variable: when set (to anything), the launched run writes the bundle's code cache as it exits. */
-export const WRITE_CODE_CACHE_ENV = 'FLOWSPY_WRITE_CODE_CACHE';
+const WRITE_CODE_CACHE_ENV = 'FLOWSPY_WRITE_CODE_CACHE';
 
 /** Cache file header: the bundle file's size and mtimeMs, as two little-endian doubles. */
 const HEADER_BYTES = 16;
 
 /** The code cache file of a bundle. */
-export function codeCacheFile(bundleFile: string): string {
+function codeCacheFile(bundleFile: string): string {
   return `${bundleFile}.codecache`;
 }
 
@@ -39,9 +39,9 @@ export function codeCacheFile(bundleFile: string): string {
  * bundle or running it throws.
  */
 export function launch(bundleFile: string): void {
-  // A leading `#!` line is not JavaScript inside the module wrapper: blank it, keeping the length.
   const stats = statSync(bundleFile);
   const header = Buffer.from(new Float64Array([stats.size, stats.mtimeMs]).buffer);
+  // A leading `#!` line is not JavaScript inside the module wrapper: blank it, keeping the length.
   const source = readFileSync(bundleFile, 'utf8').replace(/^#!.*/, (line) => ' '.repeat(line.length));
   const writeCache = process.env[WRITE_CODE_CACHE_ENV] !== undefined;
   const script = new Script(Module.wrap(source), {
