@@ -3,8 +3,9 @@
 //
 // 1. Generates the big synthetic capture into bench/out/big.pcap (reused when present and made
 //    with the same parameters by the same generator build).
-// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`, bundled and
-//    launched with a code cache as bin/flowspy's CLI is) and, when installed, `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
+// 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`, bundled
+//    and launched with a code cache as bin/flowspy's CLI is) and, when installed,
+//    `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
 // Usage: node bench/run.mjs [--seed N] [--target-bytes N] [--min-flows N] [--concurrency N]
