@@ -3,7 +3,7 @@
  * suite's global setup). Exit codes, one-line errors, outputs on the bundled demo capture.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,11 +37,16 @@ describe('flowspy command', () => {
     expect(version.stdout).toMatch(/^flowspy \d+\.\d+\.\d+\n$/);
   });
 
-  it('runs as an executable file, also through a symlink as npm links it (the launcher path)', () => {
+  it('runs as an executable file, also through a symlink as npm links it, and without readlink -f', () => {
     const link = join(work, 'flowspy-link');
     symlinkSync(bin, link);
-    for (const command of [bin, link]) {
-      const r = spawnSync(command, ['-r', demo, '--json'], { encoding: 'utf8' });
+    // A readlink that fails: the shell line then runs bin/flowspy's JavaScript part with node.
+    const fakeBin = join(work, 'fakebin');
+    mkdirSync(fakeBin);
+    writeFileSync(join(fakeBin, 'readlink'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const noReadlink = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
+    for (const [command, env] of [[bin, process.env], [link, process.env], [link, noReadlink]] as const) {
+      const r = spawnSync(command, ['-r', demo, '--json'], { encoding: 'utf8', env });
       expect(r.status).toBe(0);
       expect(r.stdout.split('\n')[0]).toMatch(/^\{"type":"flow-start","flow":1,/);
     }
