@@ -50,7 +50,8 @@ export interface FlowStartEvent {
  * first byte seen when the capture started mid-stream). Offsets of a direction only grow,
  * and data and gap events of one direction tile the stream without overlap.
  *
- * `bytes` is valid only during the call: a consumer copies what it keeps.
+ * The event and its `bytes` are valid only during the call: a consumer copies what it keeps (an
+ * engine may pass the same object again for its next data event).
  * `fileOffset` is the position of `bytes[0]` in the capture file the bytes were read from, so a
  * store may keep a reference instead of a copy; -1 when they are not in a file (a pipe, IP
  * fragments put back together, the proxy).

@@ -131,7 +131,7 @@ import { SegmentBuffer, type BufferAccount, type InsertOutcome } from './segment
 
 /** Options of a {@link Reassembler}. */
 export interface ReassemblerOptions {
-  /** Receives every event, synchronously, in order. `DataEvent.bytes` is valid only during the call. */
+  /** Receives every event, synchronously, in order. A data event and its `bytes` are valid only during the call. */
   emit: FlowEventSink;
   /** Cap on out-of-order bytes buffered by one flow (both directions). Default 2 MiB. */
   maxBufferedBytesPerFlow?: number;
