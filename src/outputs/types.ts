@@ -6,8 +6,8 @@ import type { FlowEvent } from '../core/types.js';
 
 /**
  * A consumer of flow events that renders them somewhere (stdout, files).
- * `handle` is called for every event in order and must not keep `DataEvent.bytes` past the
- * call. `close` is called once at the end: it writes whatever is still buffered (partial
+ * `handle` is called for every event in order and must not keep a data event or its `bytes`
+ * past the call. `close` is called once at the end: it writes whatever is still buffered (partial
  * lines, file buffers) and releases resources; no `handle` call follows it.
  * Errors a user must act on (cannot write a file) are thrown as `UserError`.
  */
