@@ -37,6 +37,18 @@ describe('flowspy command', () => {
     expect(version.stdout).toMatch(/^flowspy \d+\.\d+\.\d+\n$/);
   });
 
+  it('the shell line starts the launcher itself, also through a symlink (not the JavaScript fallback)', () => {
+    const link = join(work, 'flowspy-fast-link');
+    symlinkSync(bin, link);
+    for (const command of [bin, link]) {
+      // sh -x traces the commands it runs: the exec of node on dist/launch.cjs.
+      const r = spawnSync('sh', ['-x', command, '--version'], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^flowspy \d/);
+      expect(r.stderr).toMatch(/exec node \S*\/bin\/\.\.\/dist\/launch\.cjs --version/);
+    }
+  });
+
   it('runs as an executable file, also through a symlink as npm links it, and without readlink -f', () => {
     const link = join(work, 'flowspy-link');
     symlinkSync(bin, link);
