@@ -61,10 +61,9 @@ async function main(argv: string[]): Promise<number> {
   // A capture source can wait for the reader of stdout: blocking batched writes keep memory bounded.
   const stdout = new TextWriter(1);
   const outputs = buildOutputs(withDefaultView(config), stdout.write);
-  const sink = outputsSink(outputs);
   try {
-    if (config.readFile !== undefined) return await runCaptureCommand(config, sink, outputs, stdout);
-    return await runLiveCommand(config, config.interface!, sink, outputs, stdout);
+    if (config.readFile !== undefined) return await runCaptureCommand(config, outputs, stdout);
+    return await runLiveCommand(config, config.interface!, outputs, stdout);
   } catch (err) {
     await closeAll(outputs).catch(() => undefined);
     try {
@@ -111,7 +110,7 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
   };
   try {
     outputs = buildOutputs(withDefaultView(config), stdout.write);
-    return await runProxy(config, outputsSink(outputs), async () => {
+    return await runProxy(config, fanOut(outputSinks(outputs)), async () => {
       finishing = true;
       try {
         await closeAll(outputs);
@@ -137,7 +136,7 @@ function withDefaultView(config: CliConfig): CliConfig {
   return { ...config, textView: 'log' };
 }
 
-async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
+async function runCaptureCommand(config: CliConfig, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
@@ -146,7 +145,7 @@ async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs
     const summary = await runCapture({
       source: config.readFile!,
       ...(config.filter ? { filter: config.filter } : {}),
-      sinks: [sink],
+      sinks: outputSinks(outputs),
       signal: abort.signal,
       onProgress: () => {
         stdout.flush();
@@ -168,7 +167,7 @@ async function runCaptureCommand(config: CliConfig, sink: FlowEventSink, outputs
 }
 
 /** `-i IFACE`: captures until SIGINT/SIGTERM, then finishes the flows and prints the summary. */
-async function runLiveCommand(config: CliConfig, device: string, sink: FlowEventSink, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
+async function runLiveCommand(config: CliConfig, device: string, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
@@ -177,7 +176,7 @@ async function runLiveCommand(config: CliConfig, device: string, sink: FlowEvent
     const summary = await runLive({
       device,
       ...(config.filter ? { filter: config.filter } : {}),
-      sinks: [sink],
+      sinks: outputSinks(outputs),
       signal: abort.signal,
       onStart: (linkType) => {
         if (!config.quiet) process.stderr.write(`flowspy: listening on ${device} (link type ${linkType}), Ctrl-C to stop\n`);
@@ -204,9 +203,9 @@ function formatInterfaces(): string {
     .join('');
 }
 
-/** One sink handing each event to every output, in order. */
-function outputsSink(outputs: FlowOutput[]): FlowEventSink {
-  return fanOut(outputs.map((output) => (event: FlowEvent) => output.handle(event)));
+/** One sink per output, in order (runCapture and runLive fan an event out to their sinks). */
+function outputSinks(outputs: FlowOutput[]): FlowEventSink[] {
+  return outputs.map((output) => (event: FlowEvent) => output.handle(event));
 }
 
 /** Resolves when every output that asked the producer to wait has caught up; undefined if none did. */
