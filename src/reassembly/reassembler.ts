@@ -258,7 +258,6 @@ class DirectionState {
   peerAckOffset = -1;
   /** Highest stream end accepted (delivered or buffered). */
   maxEnd = 0;
-  emittedAny = false;
   synSeen = false;
   isn = DOUBLE_ZERO;
   /** End of the last gap emitted (0 before any). */
@@ -1295,7 +1294,6 @@ export class Reassembler {
     const offset = d.nextOffset;
     d.nextOffset = offset + length;
     d.nextSeq = seqAdd(d.nextSeq, length);
-    d.emittedAny = true;
     this.counters.payloadBytes += length;
     this.sink(this.dataEvent.refill(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
   }
@@ -1312,7 +1310,6 @@ export class Reassembler {
     d.nextOffset = offset + length;
     d.lastGapEnd = d.nextOffset;
     d.nextSeq = seqAdd(d.nextSeq, length);
-    d.emittedAny = true;
     this.counters.gaps++;
     this.counters.gapBytes += length;
     this.sink({ type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts });
