@@ -14,21 +14,26 @@ import type { DataEvent, Direction, Micros } from '../core/types.js';
  */
 export class CapturedDataEvent implements DataEvent {
   readonly type = 'data';
-  #source: Uint8Array;
-  #sourceStart: number;
+  flowId!: number;
+  dir!: Direction;
+  offset!: number;
+  length!: number;
+  ts!: Micros;
+  fileOffset!: number;
+  #source!: Uint8Array;
+  #sourceStart!: number;
 
   constructor(
-    public flowId: number,
-    public dir: Direction,
-    public offset: number,
-    public length: number,
-    public ts: Micros,
-    public fileOffset: number,
+    flowId: number,
+    dir: Direction,
+    offset: number,
+    length: number,
+    ts: Micros,
+    fileOffset: number,
     source: Uint8Array,
     sourceStart: number,
   ) {
-    this.#source = source;
-    this.#sourceStart = sourceStart;
+    this.refill(flowId, dir, offset, length, ts, fileOffset, source, sourceStart);
   }
 
   /** Makes this the event the constructor would make of the same arguments, and returns it. */
