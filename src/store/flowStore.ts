@@ -329,16 +329,29 @@ export class FlowStore {
     this.notify('update', event.flowId);
   }
 
+  /**
+   * Counts the event's bytes and indexes them: a reference into the source file when they are in
+   * it (`bytes` is not read), else a copy.
+   */
   private applyData(event: DataEvent): void {
-    const entry = this.flows.get(event.flowId);
+    const flowId = event.flowId;
+    const entry = this.flows.get(flowId);
     if (!entry) return;
     const ts = event.ts;
     const length = event.length;
+    const d = event.dir === 'c2s' ? 0 : 1;
     entry.lastTs = ts;
-    if (event.dir === 'c2s') entry.bytesC2s += length;
+    if (d === 0) entry.bytesC2s += length;
     else entry.bytesS2c += length;
-    this.addData(entry, event);
-    this.notify('update', event.flowId);
+    if (length > 0) {
+      const fileOffset = event.fileOffset;
+      const inFile = fileOffset >= 0 && this.source !== undefined;
+      const kind = inFile ? KIND_FILE : KIND_LOG;
+      const where = inFile ? fileOffset : this.payload.append(event.bytes);
+      const offset = event.offset;
+      if (!entry.extendLast(d, kind, ts, offset, length, where)) this.addChunk(entry, d, kind, ts, offset, length, where);
+    }
+    this.notify('update', flowId);
   }
 
   /** The flow with this id, if held. */
@@ -355,13 +368,12 @@ export class FlowStore {
   getChunk(flowId: number, index: number): Chunk | undefined {
     const entry = this.flows.get(flowId);
     if (!entry || index < 0 || index >= entry.count) return undefined;
-    const c = entry;
     return {
-      dir: c.dir(index) === 0 ? 'c2s' : 's2c',
-      kind: c.kind(index) === KIND_GAP ? 'gap' : 'data',
-      ts: c.ts(index),
-      offset: c.offset(index),
-      length: c.length(index),
+      dir: entry.dir(index) === 0 ? 'c2s' : 's2c',
+      kind: entry.kind(index) === KIND_GAP ? 'gap' : 'data',
+      ts: entry.ts(index),
+      offset: entry.offset(index),
+      length: entry.length(index),
     };
   }
 
@@ -369,30 +381,16 @@ export class FlowStore {
   readChunk(flowId: number, index: number): Uint8Array {
     const entry = this.flows.get(flowId);
     if (!entry || index < 0 || index >= entry.count) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
-    const c = entry;
-    const kind = c.kind(index);
+    const kind = entry.kind(index);
     if (kind === KIND_GAP) return new Uint8Array(0);
-    if (kind === KIND_FILE) return this.source!.read(c.where(index), c.length(index));
-    return this.payload.read(c.where(index), c.length(index));
+    if (kind === KIND_FILE) return this.source!.read(entry.where(index), entry.length(index));
+    return this.payload.read(entry.where(index), entry.length(index));
   }
 
   /** Releases the spill files and the source file handle. */
   dispose(): void {
     this.payload.dispose();
     this.source?.close();
-  }
-
-  /** Indexes the event's bytes: a reference into the source file when they are in it (`bytes` is not read), else a copy. */
-  private addData(entry: FlowEntry, event: DataEvent): void {
-    const length = event.length;
-    if (length === 0) return;
-    const d = event.dir === 'c2s' ? 0 : 1;
-    const inFile = event.fileOffset >= 0 && this.source !== undefined;
-    const kind = inFile ? KIND_FILE : KIND_LOG;
-    const where = inFile ? event.fileOffset : this.payload.append(event.bytes);
-    const ts = event.ts;
-    const offset = event.offset;
-    if (!entry.extendLast(d, kind, ts, offset, length, where)) this.addChunk(entry, d, kind, ts, offset, length, where);
   }
 
   private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
