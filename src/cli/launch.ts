@@ -2,8 +2,8 @@
  * Starts a CommonJS bundle (the CLI's dist/flowspy.cjs, or the bench's model load) with V8's code
  * cache, so that the functions a run needs are not parsed and compiled again at every start.
  *
- * Without a cache, V8 compiles each function of the bundle the first time it runs: for a load of
- * the demo capture that took 13 ms of a 13 ms load; with the cache, 5 ms. On a big capture the
+ * Without a cache, V8 compiles each function of the bundle the first time it runs: the load of
+ * the demo capture took 13 ms without the cache and 5 ms with it. On a big capture the
  * compiling also competes with the optimising compiler's threads during the first packets.
  *
  * The cache is a file beside the bundle (`BUNDLE.codecache`), written by the build (see
@@ -19,14 +19,14 @@
  * Bundled, with src/cli/launchCli.ts as the entry, into dist/launch.cjs (not into the bundles it
  * starts); bench/run.mjs bundles it into the starter of its model load.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, writeFileSync, type Stats } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 import * as zlib from 'node:zlib';
 
 /** Environment variable: when set (to anything), the launched run writes the bundle's code cache as it exits. */
-const WRITE_CODE_CACHE_ENV = 'FLOWSPY_WRITE_CODE_CACHE';
+export const WRITE_CODE_CACHE_ENV = 'FLOWSPY_WRITE_CODE_CACHE';
 
 /** Cache file header: the bundle file's size and mtimeMs, and the data's CRC-32, as three little-endian doubles. */
 const HEADER_BYTES = 24;
@@ -47,13 +47,29 @@ function codeCacheFile(bundleFile: string): string {
 /**
  * Runs the CommonJS bundle at `bundleFile` (an absolute path) as Node runs a main module, with its
  * code cache when a valid one is there. With {@link WRITE_CODE_CACHE_ENV} set, writes the cache when
- * the process exits (it then holds the functions the run compiled). Throws only what reading the
- * bundle or running it throws.
+ * the process exits (it then holds the functions the run compiled). Returns false, running
+ * nothing, when there is no file at `bundleFile`; throws what else reading the bundle or running
+ * it throws.
  */
-export function launch(bundleFile: string): void {
-  const stats = statSync(bundleFile);
+export function launch(bundleFile: string): boolean {
+  // One open for the stats and the text, so that the cache header describes the source read.
+  let fd: number;
+  try {
+    fd = openSync(bundleFile, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  let stats: Stats;
+  let text: string;
+  try {
+    stats = fstatSync(fd);
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
   // A leading `#!` line is not JavaScript inside the module wrapper: blank it, keeping the length.
-  const source = readFileSync(bundleFile, 'utf8').replace(/^#!.*/, (line) => ' '.repeat(line.length));
+  const source = text.replace(/^#!.*/, (line) => ' '.repeat(line.length));
   const writeCache = process.env[WRITE_CODE_CACHE_ENV] !== undefined && crc32 !== undefined;
   delete process.env[WRITE_CODE_CACHE_ENV]; // not for processes the bundle starts
   const script = new Script(Module.wrap(source), {
@@ -77,6 +93,7 @@ export function launch(bundleFile: string): void {
   bundleModule.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(bundleFile));
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(bundleModule.exports, bundleModule.exports, createRequire(bundleFile), bundleModule, bundleFile, dirname(bundleFile));
+  return true;
 }
 
 /**
