@@ -286,13 +286,16 @@ try {
     },
     outfile: modelScript,
   });
-  const cacheRun = spawnSync(process.execPath, [modelScript, join(root, 'demo', 'demo.pcap')], {
-    env: { ...process.env, FLOWSPY_WRITE_CODE_CACHE: '1' },
-    encoding: 'utf8',
-  });
-  if (cacheRun.status !== 0) throw new Error(`code cache run failed: ${firstLine(cacheRun.stderr)}`);
 } catch (error) {
   modelFailure = `cannot bundle bench/model-load.mjs: ${firstLine(String(error.message ?? error))}`;
+}
+if (!modelFailure) {
+  try {
+    const { writeCodeCache } = await import('../scripts/codeCache.mjs');
+    writeCodeCache(modelScript, [join(root, 'demo', 'demo.pcap')]);
+  } catch (error) {
+    modelFailure = `cannot write the model load's code cache: ${firstLine(String(error.message ?? error))}`;
+  }
 }
 let tcpflowFailure = have('tcpflow') ? undefined : 'tcpflow is not installed, skipped';
 /** One `-o DIR` run into a fresh directory: pushes the measurement, returns the failure text if it failed. */

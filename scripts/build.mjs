@@ -14,12 +14,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.json`], { stdio: 'inherit' });
 await build({ ...bundleOptions, entryPoints: [`${root}src/cli/main.ts`], outfile: `${root}dist/flowspy.cjs` });
 await build({ ...bundleOptions, entryPoints: [`${root}src/cli/launchCli.ts`], outfile: `${root}dist/launch.cjs` });
+const { writeCodeCache } = await import('./codeCache.mjs'); // after tsc: it imports dist/cli/launch.js
 try {
-  execFileSync(process.execPath, [`${root}dist/launch.cjs`, '-r', `${root}demo/demo.pcap`, '--json'], {
-    env: { ...process.env, FLOWSPY_WRITE_CODE_CACHE: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  writeCodeCache(`${root}dist/launch.cjs`, ['-r', `${root}demo/demo.pcap`, '--json']);
 } catch (error) {
-  process.stderr.write(`build: the CLI failed on the demo capture while writing its code cache:\n${error.stderr ?? error.message}\n`);
+  process.stderr.write(`build: the CLI failed on the demo capture: ${error.message}\n`);
   process.exit(1);
 }

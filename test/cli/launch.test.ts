@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WRITE_CODE_CACHE_ENV } from '../../src/cli/launch.js';
 import { repoRoot } from '../corpus/references.js';
 
 const launcher = pathToFileURL(join(repoRoot, 'dist', 'cli', 'launch.js')).href;
@@ -45,7 +46,7 @@ describe('launch', () => {
   it('writes the code cache on request and runs from it', () => {
     const bundle = join(work, 'cached.cjs');
     writeFileSync(bundle, bundleSource('first'));
-    expect(JSON.parse(launch(bundle, { FLOWSPY_WRITE_CODE_CACHE: '1' }).stdout).answer).toBe('first');
+    expect(JSON.parse(launch(bundle, { [WRITE_CODE_CACHE_ENV]: '1' }).stdout).answer).toBe('first');
     const cache = readFileSync(`${bundle}.codecache`);
     const stats = statSync(bundle);
     // The header names the bundle file it was made for (size, modification time) and the CRC-32
@@ -64,7 +65,7 @@ describe('launch', () => {
   it('ignores a cache made for other source of the same length (V8 would run the old code)', () => {
     const bundle = join(work, 'changed.cjs');
     writeFileSync(bundle, bundleSource('old'));
-    launch(bundle, { FLOWSPY_WRITE_CODE_CACHE: '1' });
+    launch(bundle, { [WRITE_CODE_CACHE_ENV]: '1' });
     writeFileSync(bundle, bundleSource('new')); // same length
     const later = new Date(statSync(bundle).mtimeMs + 5000);
     utimesSync(bundle, later, later);
@@ -85,7 +86,7 @@ describe('launch', () => {
     const bundle = join(work, 'cli.cjs');
     copyFileSync(join(repoRoot, 'dist', 'flowspy.cjs'), bundle);
     const version = (env: Record<string, string> = {}) => launch(bundle, env, ['--version']);
-    expect(version({ FLOWSPY_WRITE_CODE_CACHE: '1' }).stdout).toMatch(/^flowspy /);
+    expect(version({ [WRITE_CODE_CACHE_ENV]: '1' }).stdout).toMatch(/^flowspy /);
     const cacheFile = `${bundle}.codecache`;
     const whole = readFileSync(cacheFile);
     expect(whole.length).toBeGreaterThan(60_100);
@@ -113,7 +114,7 @@ describe('launch', () => {
     const bundle = join(work, 'unwritable.cjs');
     writeFileSync(bundle, bundleSource('ok'));
     mkdirSync(`${bundle}.codecache`); // a directory where the cache file would go
-    const r = launch(bundle, { FLOWSPY_WRITE_CODE_CACHE: '1' });
+    const r = launch(bundle, { [WRITE_CODE_CACHE_ENV]: '1' });
     expect(JSON.parse(r.stdout).answer).toBe('ok');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^flowspy: cannot write the code cache .*unwritable\.cjs\.codecache: .+\n$/);
