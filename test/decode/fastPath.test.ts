@@ -64,8 +64,10 @@ describe('Ethernet/IPv4/TCP shortcut', () => {
       const cut = int(8) === 0 ? int(datagram.length + 1) : datagram.length;
       const trailer = int(6) === 0 ? Array.from({ length: int(20) }, () => int(256)) : [];
       const raw = Uint8Array.from([...datagram.subarray(0, cut), ...trailer]);
-      const untagged = ethernet(0x0800, raw);
-      const tagged = ethernet(0x0800, raw, [{ tpid: 0x8100, id: 42 }]);
+      // Now and then another EtherType, differing from IPv4's 0x0800 in its first or second byte.
+      const type = int(10) === 0 ? [0x0000, 0x8800, 0x0806, 0x0808][int(4)] : 0x0800;
+      const untagged = ethernet(type, raw);
+      const tagged = ethernet(type, raw, [{ tpid: 0x8100, id: 42 }]);
       const wireExtra = cut < datagram.length ? datagram.length - cut : 0;
       shortcut.mockClear();
       const viaShortcut = decode(untagged, untagged.length + wireExtra, 14);
@@ -79,7 +81,6 @@ describe('Ethernet/IPv4/TCP shortcut', () => {
     expect(delivered).toBeLessThan(2900);
     // Most delivered segments came through the shortcut; the rest (odd headers) fell back.
     expect(taken).toBeGreaterThan(1000);
-    expect(taken).toBeLessThanOrEqual(delivered);
     shortcut.mockRestore();
   });
 });
