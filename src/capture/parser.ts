@@ -396,6 +396,7 @@ export class CaptureParser {
   }
 
   private parsePcapngBlocks(buf: Uint8Array, view: DataView, start: number, end: number, base: number): number {
+    this.packet.buffer = buf; // once per run, not per packet (a pointer store costs a write barrier)
     let pos = start;
     for (;;) {
       const available = end - pos;
@@ -531,7 +532,7 @@ export class CaptureParser {
       this.ifUnitsPerSecond[interfaceId],
       this.ifOffsetMicros[interfaceId],
     );
-    this.deliver(buf, pos + 28, capLen, origLen, interfaceId, ts, base, pos + blockLen);
+    this.deliver(pos + 28, capLen, origLen, interfaceId, ts, base, pos + blockLen);
   }
 
   private deliverSimple(buf: Uint8Array, view: DataView, pos: number, blockLen: number, base: number): void {
@@ -544,11 +545,10 @@ export class CaptureParser {
     const snapLen = this.ifSnapLen[0];
     let capLen = Math.min(origLen, blockLen - 16);
     if (snapLen > 0 && snapLen < capLen) capLen = snapLen;
-    this.deliver(buf, pos + 12, capLen, origLen, 0, this.lastTs, base, pos + blockLen);
+    this.deliver(pos + 12, capLen, origLen, 0, this.lastTs, base, pos + blockLen);
   }
 
   private deliver(
-    buf: Uint8Array,
     dataStart: number,
     capLen: number,
     origLen: number,
@@ -561,7 +561,6 @@ export class CaptureParser {
     packet.ts = ts;
     packet.linkType = this.ifLinkType[interfaceId];
     packet.interfaceId = interfaceId;
-    packet.buffer = buf;
     packet.start = dataStart;
     packet.end = dataStart + capLen;
     packet.origLen = origLen < capLen ? capLen : origLen;
