@@ -101,11 +101,11 @@ export interface FlowEndEvent {
   readonly ts: Micros;
   readonly reason: FlowEndReason;
   /**
-   * What ended it, when there is more to say than `reason`. Engines always set the property
-   * (undefined when there is nothing to say), so that every flow-end event has one shape and the
-   * code consuming events stays monomorphic.
+   * What ended it, when there is more to say than `reason`; undefined when there is nothing to
+   * say. Always present, so that every flow-end event has one shape and the code consuming events
+   * stays monomorphic.
    */
-  readonly detail?: string;
+  readonly detail: string | undefined;
 }
 
 /** Everything an engine tells the model. */

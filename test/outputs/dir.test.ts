@@ -18,7 +18,7 @@ const data = (flowId: number, dir: Direction, offset: number, text: Uint8Array |
   return { type: 'data', flowId, dir, offset, bytes, length: bytes.length, ts, fileOffset: -1 };
 };
 const gap = (flowId: number, dir: Direction, offset: number, length: number): FlowEvent => ({ type: 'gap', flowId, dir, offset, length, ts: T0 });
-const end = (flowId: number): FlowEvent => ({ type: 'flow-end', flowId, ts: T0, reason: 'fin' });
+const end = (flowId: number): FlowEvent => ({ type: 'flow-end', flowId, ts: T0, reason: 'fin', detail: undefined });
 
 let dir: string;
 beforeEach(() => {

@@ -70,7 +70,7 @@ describe('PcapOutput', () => {
     { type: 'half-close', flowId: 1, dir: 'c2s', ts: 1_700_000_000_000_300 },
     { type: 'data', flowId: 1, dir: 's2c', offset: 3_001, bytes: big.subarray(0, 5), length: 5, ts: 1_700_000_000_000_400, fileOffset: -1 },
     { type: 'half-close', flowId: 1, dir: 's2c', ts: 1_700_000_000_000_500 },
-    { type: 'flow-end', flowId: 1, ts: 1_700_000_000_000_600, reason: 'fin' },
+    { type: 'flow-end', flowId: 1, ts: 1_700_000_000_000_600, reason: 'fin', detail: undefined },
     // IPv6 flow ended by a reset from the client.
     { type: 'flow-start', flowId: 2, key: key('2001:db8::1', 50000, '2001:db8::2', 443), ts: 1_700_000_000_001_000, origin: 'proxy', sawHandshake: true },
     { type: 'data', flowId: 2, dir: 'c2s', offset: 0, bytes: Buffer.from('hello over v6'), length: 13, ts: 1_700_000_000_001_100, fileOffset: -1 },
@@ -78,7 +78,7 @@ describe('PcapOutput', () => {
     // Mixed families (IPv4 client, IPv6 upstream), and a failed connect to a name.
     { type: 'flow-start', flowId: 3, key: key('127.0.0.1', 40001, '::1', 8080), ts: 1_700_000_000_002_000, origin: 'proxy', sawHandshake: true },
     { type: 'data', flowId: 3, dir: 's2c', offset: 0, bytes: Buffer.from('mixed'), length: 5, ts: 1_700_000_000_002_100, fileOffset: -1 },
-    { type: 'flow-end', flowId: 3, ts: 1_700_000_000_002_200, reason: 'fin' },
+    { type: 'flow-end', flowId: 3, ts: 1_700_000_000_002_200, reason: 'fin', detail: undefined },
     { type: 'flow-start', flowId: 4, key: key('127.0.0.1', 40002, 'no-such-host.invalid', 80), ts: 1_700_000_000_003_000, origin: 'proxy', sawHandshake: true },
     { type: 'note', flowId: 4, ts: 1_700_000_000_003_000, text: 'upstream connect failed' },
     { type: 'flow-end', flowId: 4, ts: 1_700_000_000_003_100, reason: 'error', detail: 'getaddrinfo ENOTFOUND' },

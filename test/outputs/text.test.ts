@@ -27,7 +27,7 @@ const HTTP: FlowEvent[] = [
   { type: 'half-close', flowId: 1, dir: 's2c', ts: T0 + 400 },
   { type: 'note', flowId: 1, ts: T0 + 450, text: 'data after peer FIN' },
   { type: 'half-close', flowId: 1, dir: 'c2s', ts: T0 + 500 },
-  { type: 'flow-end', flowId: 1, ts: T0 + 600, reason: 'fin' },
+  { type: 'flow-end', flowId: 1, ts: T0 + 600, reason: 'fin', detail: undefined },
 ];
 
 async function run(make: (out: (s: string) => void) => FlowOutput, events: FlowEvent[]): Promise<string> {
@@ -92,10 +92,10 @@ describe('LogOutput (sockspy dialogue)', () => {
       start(2, T0 + 2, KEY2),
       data(2, T0 + 3, 'c2s', 0, 'two\n'),
       data(1, T0 + 4, 's2c', 0, 'ONE\n'),
-      { type: 'flow-end', flowId: 1, ts: T0 + 5, reason: 'timeout' },
+      { type: 'flow-end', flowId: 1, ts: T0 + 5, reason: 'timeout', detail: undefined },
       { type: 'flow-end', flowId: 2, ts: T0 + 6, reason: 'evicted', detail: 'flow table full' },
       start(3, T0 + 7),
-      { type: 'flow-end', flowId: 3, ts: T0 + 8, reason: 'error' },
+      { type: 'flow-end', flowId: 3, ts: T0 + 8, reason: 'error', detail: undefined },
     ];
     expect(await run((out) => new LogOutput(out, { timestamps: true }), events)).toBe(
       [
@@ -151,7 +151,7 @@ describe('LogOutput (sockspy dialogue)', () => {
       start(2, T0 + 2, KEY2),
       data(2, T0 + 3, 's2c', 0x1234, hostile),
       data(1, T0 + 4, 's2c', 0, 'ONE\n'),
-      { type: 'flow-end', flowId: 1, ts: T0 + 5, reason: 'fin' },
+      { type: 'flow-end', flowId: 1, ts: T0 + 5, reason: 'fin', detail: undefined },
     ];
     const text = await run((out) => new LogOutput(out, { hex: true, timestamps: true }), events);
     expect(text).toBe(

@@ -65,7 +65,7 @@ describe('FlowStore', () => {
     s.apply(data(1, 's2c', 0, 'HTTP/1.1 200 OK\r\n', 5000));
     s.apply({ type: 'gap', flowId: 1, dir: 's2c', offset: 17, length: 100, ts: 6000 });
     s.apply({ type: 'note', flowId: 1, ts: 7000, text: 'hello' });
-    s.apply({ type: 'flow-end', flowId: 1, ts: 8000, reason: 'fin' });
+    s.apply({ type: 'flow-end', flowId: 1, ts: 8000, reason: 'fin', detail: undefined });
     const f = s.getFlow(1)!;
     expect(f.bytesC2s).toBe(16);
     expect(f.bytesS2c).toBe(17);
@@ -106,7 +106,7 @@ describe('FlowStore', () => {
     s.subscribe((c) => c.type === 'remove' && removed.push(c.flowId));
     s.apply(start(1));
     s.apply(start(2));
-    s.apply({ type: 'flow-end', flowId: 2, ts: 1, reason: 'fin' });
+    s.apply({ type: 'flow-end', flowId: 2, ts: 1, reason: 'fin', detail: undefined });
     s.apply(start(3));
     s.apply(start(4));
     expect(removed).toEqual([2]);
@@ -120,7 +120,7 @@ describe('FlowStore', () => {
     for (let f = 1; f <= 5; f++) {
       s.apply(start(f));
       for (let i = 0; i < 4; i++) s.apply(data(f, i % 2 ? 's2c' : 'c2s', i * 10, 'abc', i * 1e6));
-      s.apply({ type: 'flow-end', flowId: f, ts: 1e7, reason: 'fin' });
+      s.apply({ type: 'flow-end', flowId: f, ts: 1e7, reason: 'fin', detail: undefined });
     }
     expect(s.chunkCount).toBeLessThanOrEqual(10);
     expect(s.getFlow(5)?.chunkCount).toBe(4);
