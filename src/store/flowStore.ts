@@ -38,7 +38,7 @@ export interface FlowRecord {
   closedC2s: boolean;
   closedS2c: boolean;
   /** Set once the flow ended. */
-  end?: { ts: Micros; reason: FlowEndReason; detail?: string };
+  end?: { ts: Micros; reason: FlowEndReason; detail: string | undefined };
   /** Notes in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
   readonly notes: { ts: Micros; text: string }[];
   /** Number of chunks in the index. */
