@@ -103,6 +103,11 @@ class ChunkArena {
     for (let i = 0; i < blocks.length; i++) this.free.push(blocks[i]);
   }
 
+  /** Bytes of the slabs carved so far. */
+  get bytes(): number {
+    return this.slabs.length * SLAB_BLOCKS * BLOCK_CELLS * Float64Array.BYTES_PER_ELEMENT;
+  }
+
   /** The slab holding `block`. */
   slab(block: number): Float64Array {
     return this.slabs[block >> SLAB_SHIFT];
@@ -281,6 +286,14 @@ export class FlowStore {
   /** Bytes of payload copied into the store (RAM and spill), not counting file references. */
   get copiedBytes(): number {
     return this.payload.size;
+  }
+
+  /**
+   * Bytes allocated for the chunk index (slabs of 256 blocks of 32 chunks): they grow with the
+   * chunks held at one time, not with the chunks seen, as evicted flows give their blocks back.
+   */
+  get indexBytes(): number {
+    return this.arena.bytes;
   }
 
   /** Registers a listener for add/update/remove; returns a function that unregisters it. */

@@ -153,6 +153,17 @@ describe('FlowStore', () => {
     }
     expect(s.getFlow(12)?.chunkCount).toBe(41);
 
+    // Evicted flows give their blocks back: 600 flows of 2 chunks, at most 100 chunks held, stay
+    // within the first slab of 256 blocks (without the reuse, flow 257 would need a second one).
+    const churn = makeStore({ maxChunks: 100 });
+    for (let f = 1; f <= 600; f++) {
+      churn.apply(start(f));
+      churn.apply(data(f, 'c2s', 0, 'ab', f * 1e6));
+      churn.apply(data(f, 's2c', 0, 'cd', f * 1e6 + 1));
+    }
+    expect(churn.evictedFlows).toBeGreaterThan(400);
+    expect(churn.indexBytes).toBe(256 * 32 * 5 * 8);
+
     const big = makeStore();
     big.apply(start(1));
     const n = 8192 + 100;
