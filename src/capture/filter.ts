@@ -16,22 +16,25 @@ export type { BpfProgram } from './libpcap.js';
 export type PacketPredicate = (packet: CapturedPacket) => boolean;
 
 /**
- * Compiles `expression` with libpcap for each link type met, lazily, and returns a predicate.
+ * Compiles `expression` with libpcap for each link type and file byte order met, lazily, as
+ * `tcpdump -r` compiles it for a file of that link type and byte order, and returns a predicate.
  * Throws {@link UserError} at once when libpcap is missing or the expression does not parse
  * (checked against Ethernet); a link type for which the expression makes no sense rejects its
  * packets with the same one-line error.
  */
 export function compileCaptureFilter(expression: string): PacketPredicate {
   const programs = new Map<number, BpfProgram>();
-  programs.set(1, compileBpf(1, expression));
-  return (packet) => {
-    let program = programs.get(packet.linkType);
+  const programOf = (linkType: number, littleEndian: boolean): BpfProgram => {
+    const key = linkType * 2 + (littleEndian ? 1 : 0);
+    let program = programs.get(key);
     if (!program) {
-      program = compileBpf(packet.linkType, expression);
-      programs.set(packet.linkType, program);
+      program = compileBpf(linkType, littleEndian, expression);
+      programs.set(key, program);
     }
-    return runBpf(program, packet.buffer, packet.start, packet.end, packet.origLen) !== 0;
+    return program;
   };
+  programOf(1, true);
+  return (packet) => runBpf(programOf(packet.linkType, packet.littleEndian), packet.buffer, packet.start, packet.end, packet.origLen) !== 0;
 }
 
 const BPF_MEMWORDS = 16;
