@@ -4,7 +4,7 @@
 // 1. Generates the big synthetic capture into bench/out/big.pcap (reused when present and made
 //    with the same parameters by the same generator build).
 // 2. Measures `./bin/flowspy -r F -o DIR`, the model-only load (`bench/model-load.mjs F`, bundled
-//    and launched with a code cache as bin/flowspy's CLI is) and, when installed,
+//    as bin/flowspy's CLI is) and, when installed,
 //    `tcpflow -r F -o DIR2`: wall time, MB/s, packets/s, peak RSS.
 // 3. Compares flowspy's and tcpflow's output directories (same names, same bytes).
 //
@@ -73,13 +73,13 @@ const firstLine = (text) => (text.trim().split('\n').find((line) => line.trim() 
  * present, else by polling /proc/PID/status (VmHWM). Resolves { code, seconds, peakRssBytes,
  * stdout, stderr }.
  */
-function measure(command, args, env = process.env) {
+function measure(command, args) {
   const useTime = existsSync('/usr/bin/time');
   const timeFile = join(outDir, `.time-${process.pid}`);
   const started = performance.now();
   const child = useTime
-    ? spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], { cwd: root, env })
-    : spawn(command, args, { cwd: root, env });
+    ? spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], { cwd: root })
+    : spawn(command, args, { cwd: root });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
@@ -267,35 +267,15 @@ settle();
 let flowspyOut;
 let tcpflowOut;
 let flowspyFailure;
-// The model-only load starts as bin/flowspy starts the CLI: a CommonJS bundle
-// (scripts/bundleOptions.mjs) run by src/cli/launch.ts with a code cache made from a run on the
-// demo capture (as scripts/build.mjs makes the CLI's).
+// The model-only load runs as bin/flowspy's CLI does: a CommonJS bundle (scripts/bundleOptions.mjs).
 const modelBundle = join(outDir, 'model-load.bundle.cjs');
-const modelScript = join(outDir, 'model-load.launch.cjs');
 let modelFailure;
 try {
   const { build } = await import('esbuild');
   const { bundleOptions } = await import('../scripts/bundleOptions.mjs');
   await build({ ...bundleOptions, entryPoints: [join(here, 'model-load.mjs')], outfile: modelBundle });
-  await build({
-    ...bundleOptions,
-    stdin: {
-      contents: `import { launch } from './src/cli/launch.ts';\nlaunch(${JSON.stringify(modelBundle)});\n`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile: modelScript,
-  });
 } catch (error) {
   modelFailure = `cannot bundle bench/model-load.mjs: ${firstLine(String(error.message ?? error))}`;
-}
-if (!modelFailure) {
-  try {
-    const { writeCodeCache } = await import('../scripts/codeCache.mjs');
-    writeCodeCache(modelScript, [join(root, 'demo', 'demo.pcap')]);
-  } catch (error) {
-    modelFailure = `cannot write the model load's code cache: ${firstLine(String(error.message ?? error))}`;
-  }
 }
 let tcpflowFailure = have('tcpflow') ? undefined : 'tcpflow is not installed, skipped';
 /** One `-o DIR` run into a fresh directory: pushes the measurement, returns the failure text if it failed. */
@@ -314,9 +294,7 @@ const runFlowspy = async (round) => {
 const runModel = async () => {
   if (modelFailure) return;
   settle();
-  // Started as bin/flowspy starts the CLI: without NODE_EXTRA_CA_CERTS (see bin/flowspy).
-  const { NODE_EXTRA_CA_CERTS: _dropped, ...env } = process.env;
-  const run = await measure(process.execPath, [modelScript, capture], env);
+  const run = await measure(process.execPath, [modelBundle, capture]);
   try {
     if (run.code !== 0) throw new Error(`exit ${run.code}: ${firstLine(run.stderr || run.stdout) || 'no message'}`);
     const reported = JSON.parse(run.stdout.trim().split('\n').pop());

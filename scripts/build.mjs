@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 // `npm run build` (also run by `npm install`'s prepare step and by the test suite's setup):
 // 1. tsc type-checks src/ and compiles it module by module into dist/ (the bench scripts import those);
-// 2. esbuild bundles the CLI into dist/flowspy.cjs, and its launcher (src/cli/launchCli.ts) into
-//    dist/launch.cjs, the file bin/flowspy runs;
-// 3. a run of the CLI on the demo capture writes the CLI's V8 code cache, dist/flowspy.cjs.codecache
-//    (see src/cli/launch.ts).
+// 2. esbuild bundles the CLI into dist/flowspy.cjs, the file bin/flowspy runs.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,11 +10,3 @@ import { bundleOptions } from './bundleOptions.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.json`], { stdio: 'inherit' });
 await build({ ...bundleOptions, entryPoints: [`${root}src/cli/main.ts`], outfile: `${root}dist/flowspy.cjs` });
-await build({ ...bundleOptions, entryPoints: [`${root}src/cli/launchCli.ts`], outfile: `${root}dist/launch.cjs` });
-const { writeCodeCache } = await import('./codeCache.mjs'); // after tsc: it imports dist/cli/launch.js
-try {
-  writeCodeCache(`${root}dist/launch.cjs`, ['-r', `${root}demo/demo.pcap`, '--json']);
-} catch (error) {
-  process.stderr.write(`build: the CLI failed on the demo capture: ${error.message}\n`);
-  process.exit(1);
-}

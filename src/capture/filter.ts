@@ -1,107 +1,40 @@
 /**
- * Capture filters in tcpdump's syntax, compiled by libpcap (`pcap_compile` on a dead handle,
- * reached through the koffi FFI so that no native addon has to be built) and run here by a
+ * Capture filters in tcpdump's syntax, compiled by libpcap (see ./libpcap.ts) and run here by a
  * classic-BPF interpreter, once per link type. This works for files whose interfaces have
  * different link types, which libpcap's own offline reader refuses.
  *
  * libpcap is needed only when a filter is given; without it, {@link compileCaptureFilter}
  * throws a one-line {@link UserError} saying how to install it.
  */
-import { createRequire } from 'node:module';
-import { UserError } from '../core/errors.js';
+import type { UserError } from '../core/errors.js';
 import type { CapturedPacket } from '../core/packet.js';
+import { compileBpf, type BpfProgram } from './libpcap.js';
 
-/** A compiled classic-BPF program: 4 numbers per instruction (code, jt, jf, k). */
-export type BpfProgram = Uint32Array;
+export type { BpfProgram } from './libpcap.js';
 
 /** Decides whether a packet passes the filter. */
 export type PacketPredicate = (packet: CapturedPacket) => boolean;
 
-interface Libpcap {
-  compile(linkType: number, expression: string): BpfProgram;
-}
-
-const LIBPCAP_NAMES = ['libpcap.so.0.8', 'libpcap.so.1', 'libpcap.so', 'libpcap.dylib', 'libpcap.A.dylib'];
-let libpcap: Libpcap | undefined;
-
-function loadLibpcap(): Libpcap {
-  if (libpcap) return libpcap;
-  const require = createRequire(import.meta.url);
-  let koffi: any;
-  try {
-    koffi = require('koffi');
-  } catch {
-    throw new UserError('capture filters need the koffi package (run `npm install` in the flowspy checkout)');
-  }
-  let lib: any;
-  for (const name of LIBPCAP_NAMES) {
-    try {
-      lib = koffi.load(name);
-      break;
-    } catch {
-      // try the next name
-    }
-  }
-  if (!lib) {
-    throw new UserError('capture filters need libpcap, which was not found (Debian/Ubuntu: apt-get install libpcap0.8)');
-  }
-  koffi.struct('flowspy_bpf_insn', { code: 'uint16', jt: 'uint8', jf: 'uint8', k: 'uint32' });
-  koffi.struct('flowspy_bpf_program', { bf_len: 'uint', bf_insns: 'flowspy_bpf_insn *' });
-  const openDead = lib.func('void *pcap_open_dead(int, int)');
-  const compile = lib.func('int pcap_compile(void *, _Out_ flowspy_bpf_program *, const char *, int, uint32)');
-  const geterr = lib.func('const char *pcap_geterr(void *)');
-  const handles = new Map<number, unknown>();
-  libpcap = {
-    compile(linkType, expression) {
-      let handle = handles.get(linkType);
-      if (!handle) {
-        handle = openDead(dltOfLinkType(linkType), 262144);
-        if (!handle) throw new UserError(`libpcap cannot filter link type ${linkType}`);
-        handles.set(linkType, handle);
-      }
-      const out: { bf_len?: number; bf_insns?: unknown } = {};
-      if (compile(handle, out, expression, 1, 0xffffffff) !== 0) {
-        throw new UserError(`bad capture filter "${expression}": ${geterr(handle)}`);
-      }
-      const insns: { code: number; jt: number; jf: number; k: number }[] = koffi.decode(out.bf_insns, 'flowspy_bpf_insn', out.bf_len);
-      const program = new Uint32Array(insns.length * 4);
-      insns.forEach((insn, i) => program.set([insn.code, insn.jt, insn.jf, insn.k >>> 0], i * 4));
-      return program;
-    },
-  };
-  return libpcap;
-}
-
 /**
- * libpcap's pcap_open_dead takes a DLT_ value; pcap files carry LINKTYPE_ values. They are the
- * same number except for a few (LINKTYPE_RAW 101 and OpenBSD's raw 14 are DLT_RAW 12 on Linux).
- */
-function dltOfLinkType(linkType: number): number {
-  switch (linkType) {
-    case 101: case 14: return 12;
-    case 100: return 11;
-    default: return linkType;
-  }
-}
-
-/**
- * Compiles `expression` with libpcap for each link type met, lazily, and returns a predicate.
+ * Compiles `expression` with libpcap for each link type and file byte order met, lazily, as
+ * `tcpdump -r` compiles it for a file of that link type and byte order, and returns a predicate.
  * Throws {@link UserError} at once when libpcap is missing or the expression does not parse
  * (checked against Ethernet); a link type for which the expression makes no sense rejects its
  * packets with the same one-line error.
  */
 export function compileCaptureFilter(expression: string): PacketPredicate {
-  const lib = loadLibpcap();
   const programs = new Map<number, BpfProgram>();
-  programs.set(1, lib.compile(1, expression));
-  return (packet) => {
-    let program = programs.get(packet.linkType);
+  const programOf = (linkType: number, littleEndian: boolean): BpfProgram => {
+    const key = linkType * 2 + (littleEndian ? 1 : 0);
+    let program = programs.get(key);
     if (!program) {
-      program = lib.compile(packet.linkType, expression);
-      programs.set(packet.linkType, program);
+      program = compileBpf(linkType, littleEndian, expression);
+      programs.set(key, program);
     }
-    return runBpf(program, packet.buffer, packet.start, packet.end, packet.origLen) !== 0;
+    return program;
   };
+  programOf(1, true);
+  return (packet) => runBpf(programOf(packet.linkType, packet.littleEndian), packet.buffer, packet.start, packet.end, packet.origLen) !== 0;
 }
 
 const BPF_MEMWORDS = 16;

@@ -11,10 +11,10 @@
  * would keep the process alive until then. With a timer, {@link LiveCapture.stop} releases the
  * event loop at once (the libpcap handle itself is freed at the next matching packet, or at exit).
  */
-import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 import { UserError } from '../core/errors.js';
 import { newCapturedPacket, type PacketSink } from '../core/packet.js';
+import { loadPcapBinding, type PcapBinding } from './libpcap.js';
 
 /** What {@link openLiveCapture} needs. */
 export interface LiveCaptureOptions {
@@ -88,54 +88,23 @@ export const BUSY_POLL_MS = 2;
 /** How long after the last packet the ring counts as busy, in ms. */
 export const BUSY_WINDOW_MS = 250;
 
-/** The part of node_pcap's native binding used here (build/Release/pcap_binding.node). */
-interface PcapBinding {
-  PcapSession: new () => NativeSession;
-  findalldevs(): { name: string; description?: string; addresses?: { addr?: string }[]; flags?: string }[];
-  lib_version(): string;
-}
-
-interface NativeSession {
-  open_live(
-    device: string, filter: string, bufferSize: number, snaplen: number, dumpFile: string,
-    packetReady: () => void, monitor: boolean, bufferTimeoutMs: number, warn: (message: string) => void, promiscuous: boolean,
-  ): string;
-  /** Delivers every packet available now; returns 0, or -1 (error), or -2 (closed: handle freed). */
-  dispatch(buffer: Buffer, header: Buffer): number;
-  close(): void;
-  stats(): { ps_recv: number; ps_drop: number; ps_ifdrop: number };
-}
-
 /** How to fix a missing binding: one line. */
 export const BINDING_MISSING_HINT =
   'live capture needs the pcap module built against libpcap: apt-get install libpcap-dev, then npm rebuild pcap';
-
-let binding: PcapBinding | undefined;
-let bindingError: string | undefined;
-
-function loadBinding(): PcapBinding | undefined {
-  if (binding || bindingError !== undefined) return binding;
-  try {
-    const require = createRequire(import.meta.url);
-    binding = require('pcap/build/Release/pcap_binding.node') as PcapBinding;
-  } catch (err) {
-    bindingError = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  }
-  return binding;
-}
 
 /**
  * Why live capture cannot work in this installation (the binding did not load), or undefined
  * when it can (privileges are not checked here).
  */
 export function liveCaptureUnavailableReason(): string | undefined {
-  return loadBinding() ? undefined : `pcap binding not loadable: ${bindingError}`;
+  const { error } = loadPcapBinding();
+  return error === undefined ? undefined : `pcap binding not loadable: ${error}`;
 }
 
 function requireBinding(): PcapBinding {
-  const b = loadBinding();
-  if (!b) throw new UserError(BINDING_MISSING_HINT);
-  return b;
+  const { binding } = loadPcapBinding();
+  if (!binding) throw new UserError(BINDING_MISSING_HINT);
+  return binding;
 }
 
 /** The interfaces libpcap can capture on. Throws {@link UserError} when the binding is missing. */

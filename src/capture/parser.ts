@@ -358,6 +358,7 @@ export class CaptureParser {
     const packet = this.packet;
     const seekable = this.seekable;
     packet.linkType = this.pcapLinkType;
+    packet.littleEndian = le;
     packet.interfaceId = 0;
     packet.buffer = buf; // once per run, not per record (a pointer store costs a write barrier)
     let pos = start;
@@ -560,6 +561,7 @@ export class CaptureParser {
     const packet = this.packet;
     packet.ts = ts;
     packet.linkType = this.ifLinkType[interfaceId];
+    packet.littleEndian = this.littleEndian;
     packet.interfaceId = interfaceId;
     packet.start = dataStart;
     packet.end = dataStart + capLen;

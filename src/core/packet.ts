@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { DOUBLE_ZERO } from './fields.js';
 import type { Micros } from './types.js';
 
@@ -12,6 +13,12 @@ export interface CapturedPacket {
   ts: Micros;
   /** LINKTYPE_* value of the interface the frame was captured on (1 Ethernet, 113 SLL, ...). */
   linkType: number;
+  /**
+   * Byte order of the capture file (pcapng: of its section) the frame was read from; the host's
+   * for live capture. Capture filters need it: libpcap matches a BSD loopback frame's address
+   * family in the byte order of the file.
+   */
+  littleEndian: boolean;
   /** Interface index in the file (pcapng IDB order; 0 for classic pcap and live capture). */
   interfaceId: number;
   /** Holds the captured bytes (possibly cut short by the snap length) at `[start, end)`. */
@@ -28,6 +35,9 @@ export interface CapturedPacket {
 
 const NO_BYTES = new Uint8Array(0);
 
+/** True on a little-endian host. */
+const HOST_LITTLE_ENDIAN = endianness() === 'LE';
+
 /**
  * The bytes `source[start, start + length)` as a view, no copy: `source` itself when that is all
  * of it, an empty array when `length` is 0 (whatever `start`, which may then lie past the end).
@@ -39,11 +49,11 @@ export function byteRange(source: Uint8Array, start: number, length: number): Ui
 }
 
 /**
- * A packet object for a source to fill and reuse, over `buffer`. Its timestamp starts as a double
- * (see {@link DOUBLE_ZERO}): real ones are beyond small integers.
+ * A packet object for a source to fill and reuse, over `buffer`, in the host's byte order. Its
+ * timestamp starts as a double (see {@link DOUBLE_ZERO}): real ones are beyond small integers.
  */
 export function newCapturedPacket(buffer: Uint8Array): CapturedPacket {
-  return { ts: DOUBLE_ZERO, linkType: 0, interfaceId: 0, buffer, start: 0, end: 0, origLen: 0, fileOffset: -1 };
+  return { ts: DOUBLE_ZERO, linkType: 0, littleEndian: HOST_LITTLE_ENDIAN, interfaceId: 0, buffer, start: 0, end: 0, origLen: 0, fileOffset: -1 };
 }
 
 /** Receives packets synchronously, in file order. */

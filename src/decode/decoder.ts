@@ -15,7 +15,7 @@ import {
   isSkippableExtension,
   readIPv6PayloadLength,
 } from './ipv6.js';
-import { LINKTYPE_ETHERNET, NET_IPV4, NET_IPV6, NET_UNSUPPORTED, parseLink, type LinkResult } from './link.js';
+import { NET_IPV4, NET_IPV6, NET_UNSUPPORTED, parseLink, type LinkResult } from './link.js';
 import { IPPROTO_TCP, readTcp } from './tcp.js';
 import type { DecodeStats, SegmentSink, TcpSegment } from './types.js';
 
@@ -154,41 +154,12 @@ export class PacketDecoder {
 
   /** Returns true when `this.segment` holds a segment to deliver. */
   private decodeFrame(packet: CapturedPacket): boolean {
-    if (packet.linkType === LINKTYPE_ETHERNET && this.decodeEthernetIPv4Tcp(packet)) return true;
     const kind = parseLink(packet.buffer, packet.start, packet.end, packet.linkType, this.link);
     if (kind === NET_IPV4) return this.decodeIPv4(packet, this.link.offset);
     if (kind === NET_IPV6) return this.decodeIPv6(packet, this.link.offset);
     if (kind === NET_UNSUPPORTED) this.stats.unsupportedLinkType++;
     else this.stats.nonTcp++;
     return false;
-  }
-
-  /**
-   * The common frame, decoded whole or not at all (false: nothing was counted, the general path
-   * decides): untagged Ethernet carrying an unfragmented IPv4 datagram, captured whole, whose
-   * payload is TCP. The segment is what the general path makes of such a frame.
-   */
-  private decodeEthernetIPv4Tcp(packet: CapturedPacket): boolean {
-    const data = packet.buffer;
-    const ip = packet.start + 14;
-    if (packet.end - ip < 40 || data[ip - 2] !== 0x08 || data[ip - 1] !== 0x00) return false;
-    const vihl = data[ip];
-    const headerLength = (vihl & 0x0f) << 2;
-    const end = ip + ((data[ip + 2] << 8) | data[ip + 3]);
-    if (
-      vihl >> 4 !== 4 ||
-      headerLength < 20 ||
-      end - ip < headerLength + 20 ||
-      end > packet.end ||
-      (((data[ip + 6] << 8) | data[ip + 7]) & 0x3fff) !== 0 || // a fragment
-      data[ip + 9] !== IPPROTO_TCP
-    ) {
-      return false;
-    }
-    this.setEndpoints(this.addresses.ipv4(data, ip + 12), this.addresses.ipv4(data, ip + 16), undefined);
-    const payloadStart = ip + headerLength;
-    readTcp(this.segment, data, payloadStart, end, end - payloadStart, fileBase(packet));
-    return true;
   }
 
   private decodeIPv4(packet: CapturedPacket, off: number): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileCaptureFilter, runBpf } from '../../src/capture/filter.js';
 import { UserError } from '../../src/core/errors.js';
-import { packet } from '../decode/helpers.js';
+import { nullLink, packet } from '../decode/helpers.js';
 
 /** Ethernet + IPv4 + TCP header, enough for port filters. */
 function tcpFrame(srcPort: number, dstPort: number): Uint8Array {
@@ -57,6 +57,22 @@ describe.skipIf(!haveLibpcap)('compileCaptureFilter (libpcap present)', () => {
     const p = compileCaptureFilter('dst port 443');
     expect(p(packet(101, tcpFrame(1, 443).subarray(14)))).toBe(true);
     expect(p(packet(101, tcpFrame(443, 1).subarray(14)))).toBe(false);
+  });
+  it('BSD loopback (link type 0): as tcpdump -r, every BSD IPv6 address family, in the file byte order', () => {
+    const ip6 = compileCaptureFilter('ip6');
+    const ip = compileCaptureFilter('ip');
+    const frame = (af: number, littleEndian: boolean) => nullLink(af, littleEndian, new Uint8Array(40));
+    for (const littleEndian of [true, false]) {
+      for (const af of [24, 28, 30]) {
+        expect(ip6(packet(0, frame(af, littleEndian), { littleEndian }))).toBe(true);
+        expect(ip(packet(0, frame(af, littleEndian), { littleEndian }))).toBe(false);
+      }
+      expect(ip(packet(0, frame(2, littleEndian), { littleEndian }))).toBe(true);
+      expect(ip6(packet(0, frame(2, littleEndian), { littleEndian }))).toBe(false);
+      // Read in the file's byte order, not guessed from the frame; not this host's AF_INET6 (Linux: 10).
+      expect(ip6(packet(0, frame(30, !littleEndian), { littleEndian }))).toBe(false);
+      expect(ip6(packet(0, frame(10, littleEndian), { littleEndian }))).toBe(false);
+    }
   });
   it('reports a bad expression as one line', () => {
     expect(() => compileCaptureFilter('tcp prt 80')).toThrow(UserError);

@@ -154,7 +154,7 @@ describe('fuzz: decode() never throws', () => {
       ts += rnd() < 0.05 ? -20_000 : (rnd() * 10_000) | 0; // sometimes back in time
       const origLen = rnd() < 0.2 ? frame.length + ((rnd() * 100) | 0) : frame.length;
       decoder.decode({
-        ts, linkType, interfaceId: 0, buffer: current, start: currentStart, end: currentEnd, origLen, fileOffset: currentStart,
+        ts, linkType, littleEndian: true, interfaceId: 0, buffer: current, start: currentStart, end: currentEnd, origLen, fileOffset: currentStart,
       });
     }
     decoder.flush();
@@ -173,7 +173,7 @@ describe('fuzz: decode() never throws', () => {
     for (let i = 0; i < 5000; i++) {
       const linkType = rnd() < 0.5 ? LINK_TYPES[(rnd() * LINK_TYPES.length) | 0] : (rnd() * 400) | 0;
       const data = randomBytes(rnd, (rnd() * 120) | 0);
-      decoder.decode({ ts: i, linkType, interfaceId: 0, buffer: data, start: 0, end: data.length, origLen: data.length, fileOffset: -1 });
+      decoder.decode({ ts: i, linkType, littleEndian: true, interfaceId: 0, buffer: data, start: 0, end: data.length, origLen: data.length, fileOffset: -1 });
     }
     expect(decoder.stats.packets).toBe(5000);
   });
@@ -184,7 +184,7 @@ describe('fuzz: decode() never throws', () => {
     for (let i = 0; i < 5000; i++) {
       const start = ((rnd() * 8000) | 0) * 8;
       const ip = ipv4({ id: (rnd() * 65536) | 0, mf: true, fragOffset: start }, randomBytes(rnd, 8 + ((rnd() * 4) | 0) * 8));
-      decoder.decode({ ts: i, linkType: 228, interfaceId: 0, buffer: ip, start: 0, end: ip.length, origLen: ip.length, fileOffset: -1 });
+      decoder.decode({ ts: i, linkType: 228, littleEndian: true, interfaceId: 0, buffer: ip, start: 0, end: ip.length, origLen: ip.length, fileOffset: -1 });
     }
     const held = (decoder as unknown as { fragments: { pendingBytes: number } }).fragments.pendingBytes;
     expect(held).toBeLessThanOrEqual(10_000);

@@ -199,11 +199,12 @@ export function pppoe(pppProtocol: number, payload: Uint8Array | number[]): Uint
 export function packet(
   linkType: number,
   data: Uint8Array,
-  extra: { ts?: number; origLen?: number; fileOffset?: number } = {},
+  extra: { ts?: number; origLen?: number; fileOffset?: number; littleEndian?: boolean } = {},
 ): CapturedPacket {
   return {
     ts: extra.ts ?? 1_000_000,
     linkType,
+    littleEndian: extra.littleEndian ?? true,
     interfaceId: 0,
     buffer: data,
     start: 0,
@@ -263,6 +264,7 @@ export function* readCapture(path: string): Generator<CapturedPacket> {
     yield {
       ts: sec * 1e6 + frac * fracScale,
       linkType,
+      littleEndian: le,
       interfaceId: 0,
       buffer: bytes,
       start: off + 16,
@@ -297,6 +299,7 @@ function* readPcapng(bytes: Uint8Array, view: DataView): Generator<CapturedPacke
       yield {
         ts: hi * 4294967296 + lo, // assumes microsecond resolution (enough for these tests)
         linkType: links[iface] ?? -1,
+        littleEndian: le,
         interfaceId: iface,
         buffer: bytes,
         start: off + 28,
@@ -310,6 +313,7 @@ function* readPcapng(bytes: Uint8Array, view: DataView): Generator<CapturedPacke
       yield {
         ts: 0,
         linkType: links[0] ?? -1,
+        littleEndian: le,
         interfaceId: 0,
         buffer: bytes,
         start: off + 12,

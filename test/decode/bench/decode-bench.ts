@@ -32,7 +32,7 @@ for (const distinct of [8, 4096]) {
     const decoder = new PacketDecoder((s) => {
       bytes += s.payload.length;
     });
-    const pkt = { ts: 0, linkType: 1, interfaceId: 0, buffer: fs[0], start: 0, end: fs[0].length, origLen: 0, fileOffset: 0 };
+    const pkt = { ts: 0, linkType: 1, littleEndian: true, interfaceId: 0, buffer: fs[0], start: 0, end: fs[0].length, origLen: 0, fileOffset: 0 };
     let rate = 0;
     for (let round = 0; round < 2; round++) {
       const t0 = process.hrtime.bigint();
