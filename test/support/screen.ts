@@ -134,6 +134,11 @@ export class Screen {
     return this.term.rows;
   }
 
+  /** Process id of the program (the pseudo-terminal's session leader). */
+  get pid(): number {
+    return this.pty.pid;
+  }
+
   /** The last window title the program set (OSC 0/2). */
   get title(): string {
     return this.currentTitle;
