@@ -10,7 +10,8 @@
  * - keys: from stdin when it is a terminal, else from /dev/tty (`-r -`: the capture is on stdin).
  * - restore: `restore()` destroys the screen (alternate screen left, cursor shown, keypad and
  *   mouse modes off, raw mode off) and may then print one line. It is also run on an uncaught
- *   error, an unhandled rejection, SIGINT/SIGTERM/SIGHUP/SIGQUIT and process exit.
+ *   error or unhandled rejection (then one line, exit 1), on SIGINT/SIGTERM/SIGHUP/SIGQUIT
+ *   (then the caller's `onSignal`, or one line and exit 128+n) and at process exit.
  * blessed warnings are off: they would draw boxes over the screen.
  */
 import { openSync, closeSync } from 'node:fs';
@@ -60,6 +61,12 @@ export interface TerminalOptions {
   readonly errorOutput?: { write(text: string): unknown };
   /** Install the process guards (errors, signals, exit). Default true; tests in-process say false. */
   readonly guardProcess?: boolean;
+  /**
+   * Called on SIGINT/SIGTERM/SIGHUP/SIGQUIT after the terminal is restored, for a graceful stop
+   * (close recordings, print the summary, exit). Default: print `flowspy: stopped by SIGTERM`
+   * and exit with 128 + the signal's number.
+   */
+  readonly onSignal?: (signal: NodeJS.Signals) => void;
 }
 
 /** An open screen and what was chosen for it. Owned by the caller until `restore()`. */
@@ -122,6 +129,11 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
     process.exit(1);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (options.onSignal) {
+      restore();
+      options.onSignal(signal);
+      return;
+    }
     restore(`flowspy: stopped by ${signal}`);
     process.exit(128 + (osConstants.signals[signal] ?? 0));
   };

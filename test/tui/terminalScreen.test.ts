@@ -123,4 +123,13 @@ describe('terminal screen', () => {
     expectRestored(screen);
     expect(screen.text().filter((line) => line !== '')).toEqual(['flowspy: stopped by SIGTERM']);
   });
+
+  it('on a signal with a caller\'s onSignal restores the terminal first, then lets the caller finish', async () => {
+    const screen = startDemo({ DEMO_GRACEFUL: '1' });
+    await screen.waitFor('flowspy box demo');
+    process.kill(screen.pid, 'SIGINT');
+    expect((await screen.waitForExit()).exitCode).toBe(0);
+    expectRestored(screen);
+    expect(screen.text().filter((line) => line !== '')).toEqual(['demo: finished recordings after SIGINT']);
+  });
 });
