@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { localeIsUtf8, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
+import { localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
 import { noColorRequested, paletteFor } from '../../src/tui/color.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS, glyphsFor, type Glyphs } from '../../src/tui/glyphs.js';
 import { codePointColumns } from '../../src/tui/width.js';
@@ -66,5 +66,13 @@ describe('glyphs', () => {
     expect(Object.keys(ASCII_GLYPHS)).toEqual(Object.keys(UNICODE_GLYPHS));
     expect(glyphsFor(false)).toBe(ASCII_GLYPHS);
     expect(glyphsFor(true)).toBe(UNICODE_GLYPHS);
+  });
+});
+
+describe('openTerminal', () => {
+  it('refuses an output that is not a terminal, with a one-line error', () => {
+    const output = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
+    expect(() => openTerminal({ output, guardProcess: false })).toThrow(TerminalError);
+    expect(() => openTerminal({ output, guardProcess: false })).toThrow(/^the screen needs a terminal on stdout$/);
   });
 });
