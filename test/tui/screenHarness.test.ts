@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { spawnScreen } from '../support/screen.js';
+import { spawnScreen, type Screen } from '../support/screen.js';
 
 const fixture = fileURLToPath(new URL('../support/fixtures/keyEcho.mjs', import.meta.url));
 
@@ -60,5 +60,17 @@ describe('screen harness', () => {
     screen.kill();
     const status = await screen.waitForExit();
     expect(status.signal).toBe(9);
+  });
+
+  let leftRunning: Screen | undefined;
+  it('(setup of the next test) leaves a program running at the end of a test', async () => {
+    leftRunning = spawnScreen(process.execPath, [fixture]);
+    await leftRunning.waitFor('keys:');
+    expect(leftRunning.exitStatus).toBeUndefined();
+  });
+
+  it('killed the program the previous test left running', async () => {
+    expect(leftRunning).toBeDefined();
+    expect((await leftRunning!.waitForExit()).signal).toBe(9);
   });
 });
