@@ -63,8 +63,9 @@ export interface TerminalOptions {
   readonly guardProcess?: boolean;
   /**
    * Called on SIGINT/SIGTERM/SIGHUP/SIGQUIT after the terminal is restored, for a graceful stop
-   * (close recordings, print the summary, exit). Default: print `flowspy: stopped by SIGTERM`
-   * and exit with 128 + the signal's number.
+   * (close recordings, print the summary, exit). The guards are gone by then: a second signal
+   * goes to the caller's own listeners, or has Node's default effect. Default: print
+   * `flowspy: stopped by SIGTERM` and exit with 128 + the signal's number.
    */
   readonly onSignal?: (signal: NodeJS.Signals) => void;
 }
@@ -103,15 +104,21 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   const input = options.input ?? ownInput ?? process.stdin;
   const terminfo = terminfoFor(env);
   const unicode = localeIsUtf8(env);
-  const screen = blessed.screen({
-    input: input as never,
-    output: output as never,
-    terminal: terminfoPath(terminfo),
-    fullUnicode: unicode,
-    forceUnicode: unicode,
-    warnings: false,
-    smartCSR: true,
-  });
+  let screen: blessed.Widgets.Screen;
+  try {
+    screen = blessed.screen({
+      input: input as never,
+      output: output as never,
+      terminal: terminfoPath(terminfo),
+      fullUnicode: unicode,
+      forceUnicode: unicode,
+      warnings: false,
+      smartCSR: true,
+    });
+  } catch (error) {
+    ownInput?.destroy();
+    throw error;
+  }
 
   let restored = false;
   const restore = (line?: string): void => {
