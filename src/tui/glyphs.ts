@@ -1,0 +1,62 @@
+/**
+ * The characters the TUI draws itself (rules, arrows, markers, bars), in two sets: Unicode for
+ * a UTF-8 locale, plain ASCII otherwise. Every glyph is one terminal column wide, so layout
+ * code never measures them. Pure data; `terminal.ts` picks the set from the locale.
+ */
+
+/** One set of drawing characters; each string is exactly one column wide (`bars`: one per level). */
+export interface Glyphs {
+  /** Horizontal and vertical rules (pane separators). */
+  readonly hline: string;
+  readonly vline: string;
+  /** Arrow glyphs, for key labels (`↑`) and the flow direction (`client → server`). */
+  readonly up: string;
+  readonly down: string;
+  readonly left: string;
+  readonly right: string;
+  /** Marks the selected row. */
+  readonly selected: string;
+  /** Marks a flow with a note (data after the peer closed, a conflicting retransmission). */
+  readonly note: string;
+  /** Ends a cut string (an address shortened in the middle, a cut preview). */
+  readonly ellipsis: string;
+  /** Separates items on one row (status bar, hint row). */
+  readonly dot: string;
+  /** Sparkline levels, lowest first. */
+  readonly bars: readonly string[];
+}
+
+/** Glyphs for a UTF-8 locale. */
+export const UNICODE_GLYPHS: Glyphs = {
+  hline: '─',
+  vline: '│',
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  selected: '▶',
+  note: '•',
+  ellipsis: '…',
+  dot: '·',
+  bars: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
+};
+
+/** Glyphs for any other locale: 7-bit ASCII only. */
+export const ASCII_GLYPHS: Glyphs = {
+  hline: '-',
+  vline: '|',
+  up: '^',
+  down: 'v',
+  left: '<',
+  right: '>',
+  selected: '>',
+  note: '*',
+  ellipsis: '~',
+  dot: '|',
+  bars: ['_', '.', ',', '-', '=', '+', '*', '#'],
+};
+
+/** The glyph set for a locale: Unicode when it is UTF-8, ASCII otherwise. */
+export function glyphsFor(utf8: boolean): Glyphs {
+  return utf8 ? UNICODE_GLYPHS : ASCII_GLYPHS;
+}

@@ -1,0 +1,177 @@
+/**
+ * The TUI's one keymap: every key, per context, with its command and help text. The
+ * dispatcher, the help screen and the hint row are all generated from `KEYMAP`, so they cannot
+ * disagree. Key names are blessed's `key.full` names: `S-g` for G (a binding named `G` never
+ * fires), `enter` only (blessed reports `\r` as both `return` and `enter`), `C-f`, `pageup`,
+ * `escape`; a printable key without a name is its character (`/`, `?`).
+ * Pure data and functions: no blessed here.
+ */
+
+/**
+ * Where a key is read. `global` keys work in both panes (moves act on the focused pane);
+ * `flowList` and `conversation` keys only when that pane has focus and take precedence over
+ * `global`; `prompt` keys while a one-line prompt is open (no fall-back to `global` there, so
+ * typed letters stay text).
+ */
+export type KeyContext = 'global' | 'flowList' | 'conversation' | 'prompt';
+
+/** A command name; the app maps each to one action. */
+export type Command =
+  | 'move.down' | 'move.up' | 'page.down' | 'page.up' | 'halfPage.down' | 'halfPage.up'
+  | 'move.top' | 'move.bottom'
+  | 'focus.next' | 'flow.open' | 'back' | 'pane.zoom'
+  | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
+  | 'search.start' | 'search.next' | 'search.previous'
+  | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle'
+  | 'flow.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now'
+  | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear'
+  | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end';
+
+/** One row of the keymap: these keys, in this context, run this command. */
+export interface KeyBinding {
+  readonly context: KeyContext;
+  /** blessed key names; the first is the one shown in the hint row. */
+  readonly keys: readonly string[];
+  readonly command: Command;
+  /** One line for the help screen. */
+  readonly help: string;
+  /** A word or two for the hint row; bindings without it are left out of the hint row. */
+  readonly hint?: string;
+}
+
+/** Every key of the TUI. Order is the order of the help screen and of the hint row. */
+export const KEYMAP: readonly KeyBinding[] = [
+  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation', hint: 'open' },
+  { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address', hint: 'sort' },
+
+  { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
+  { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped', hint: 'mode' },
+  { context: 'conversation', keys: ['e'], command: 'encoding.cycle', help: 'cycle text encodings', hint: 'enc' },
+  { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },
+  { context: 'conversation', keys: ['t'], command: 'time.cycle', help: 'timestamps: absolute / relative / off', hint: 'time' },
+
+  { context: 'global', keys: ['j', 'down'], command: 'move.down', help: 'down one row' },
+  { context: 'global', keys: ['k', 'up'], command: 'move.up', help: 'up one row' },
+  { context: 'global', keys: ['pagedown', 'C-f'], command: 'page.down', help: 'down one page' },
+  { context: 'global', keys: ['pageup', 'C-b'], command: 'page.up', help: 'up one page' },
+  { context: 'global', keys: ['C-d'], command: 'halfPage.down', help: 'down half a page' },
+  { context: 'global', keys: ['C-u'], command: 'halfPage.up', help: 'up half a page' },
+  { context: 'global', keys: ['g', 'home'], command: 'move.top', help: 'go to the top' },
+  { context: 'global', keys: ['S-g', 'end'], command: 'move.bottom', help: 'go to the bottom' },
+  { context: 'global', keys: ['/'], command: 'search.start', help: 'search in the focused pane (hex mode: bytes like 0d0a)', hint: 'search' },
+  { context: 'global', keys: ['n'], command: 'search.next', help: 'next match' },
+  { context: 'global', keys: ['S-n'], command: 'search.previous', help: 'previous match' },
+  { context: 'global', keys: ['escape'], command: 'back', help: 'back (unzoom, leave the conversation, cancel a search)', hint: 'back' },
+  { context: 'global', keys: ['tab'], command: 'focus.next', help: 'move focus to the other pane', hint: 'focus' },
+  { context: 'global', keys: ['z'], command: 'pane.zoom', help: 'zoom the focused pane to the whole screen', hint: 'zoom' },
+  { context: 'global', keys: ['f'], command: 'filter.start', help: 'filter flows: address, :port, state, has:note, ~text', hint: 'filter' },
+  { context: 'global', keys: ['S-f'], command: 'follow.toggle', help: 'follow new flows and new bytes', hint: 'follow' },
+  { context: 'global', keys: ['p'], command: 'pause.toggle', help: 'pause / resume screen updates (capture goes on)' },
+  { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow: client and server bytes, its log', hint: 'save' },
+  { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file' },
+  { context: 'global', keys: ['r'], command: 'proxy.retarget', help: 'proxy: new upstream host:port for new connections' },
+  { context: 'global', keys: ['?'], command: 'help', help: 'this help', hint: 'help' },
+  { context: 'global', keys: ['q'], command: 'quit', help: 'quit (asks while a capture or the proxy runs)', hint: 'quit' },
+  { context: 'global', keys: ['C-c'], command: 'quit.now', help: 'quit at once' },
+
+  { context: 'prompt', keys: ['enter'], command: 'prompt.apply', help: 'apply', hint: 'apply' },
+  { context: 'prompt', keys: ['escape'], command: 'prompt.cancel', help: 'cancel', hint: 'cancel' },
+  { context: 'prompt', keys: ['backspace'], command: 'prompt.backspace', help: 'delete the character before the cursor' },
+  { context: 'prompt', keys: ['delete'], command: 'prompt.delete', help: 'delete the character under the cursor' },
+  { context: 'prompt', keys: ['C-u'], command: 'prompt.clear', help: 'clear the line', hint: 'clear' },
+  { context: 'prompt', keys: ['left'], command: 'prompt.left', help: 'cursor left' },
+  { context: 'prompt', keys: ['right'], command: 'prompt.right', help: 'cursor right' },
+  { context: 'prompt', keys: ['home', 'C-a'], command: 'prompt.home', help: 'cursor to the start' },
+  { context: 'prompt', keys: ['end', 'C-e'], command: 'prompt.end', help: 'cursor to the end' },
+  { context: 'prompt', keys: ['C-c'], command: 'quit.now', help: 'quit at once' },
+];
+
+const CONTEXTS: readonly KeyContext[] = ['global', 'flowList', 'conversation', 'prompt'];
+
+const HEADINGS: Record<KeyContext, string> = {
+  global: 'Any pane',
+  flowList: 'Flow list',
+  conversation: 'Conversation',
+  prompt: 'Prompt (filter, search, retarget)',
+};
+
+/** key name → command, per context; built once from `KEYMAP`. */
+const BY_CONTEXT = new Map<KeyContext, Map<string, Command>>(
+  CONTEXTS.map((context) => [
+    context,
+    new Map(KEYMAP.filter((b) => b.context === context).flatMap((b) => b.keys.map((key) => [key, b.command] as const))),
+  ]),
+);
+
+/**
+ * The command for blessed key name `key` (`key.full`) in `context`, or undefined when the key
+ * does nothing there. Pane contexts fall back to `global`; `prompt` does not.
+ */
+export function dispatch(context: KeyContext, key: string): Command | undefined {
+  const own = BY_CONTEXT.get(context)!.get(key);
+  if (own !== undefined || context === 'prompt' || context === 'global') return own;
+  return BY_CONTEXT.get('global')!.get(key);
+}
+
+const NAMED: Record<string, string> = {
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  enter: 'Enter',
+  escape: 'Esc',
+  tab: 'Tab',
+  backspace: 'Backspace',
+  delete: 'Del',
+  space: 'Space',
+};
+
+const ARROWS: Record<string, readonly [string, string]> = {
+  up: ['↑', 'Up'],
+  down: ['↓', 'Down'],
+  left: ['←', 'Left'],
+  right: ['→', 'Right'],
+};
+
+/** How a blessed key name is shown to the user: `S-g` → `G`, `C-f` → `ctrl-f`, `up` → `↑` (or `Up`). */
+export function keyLabel(key: string, unicode: boolean): string {
+  const arrow = ARROWS[key];
+  if (arrow) return unicode ? arrow[0] : arrow[1];
+  if (NAMED[key]) return NAMED[key];
+  if (/^S-[a-z]$/.test(key)) return key.slice(2).toUpperCase();
+  if (key.startsWith('C-')) return `ctrl-${key.slice(2)}`;
+  return key;
+}
+
+/** The help screen, one string per line: a heading per context, then `keys  help` rows. */
+export function helpLines(unicode: boolean): string[] {
+  const labels = KEYMAP.map((b) => b.keys.map((key) => keyLabel(key, unicode)).join(' '));
+  const width = Math.max(...labels.map((label) => label.length));
+  const lines: string[] = [];
+  for (const context of CONTEXTS) {
+    if (lines.length > 0) lines.push('');
+    lines.push(HEADINGS[context]);
+    KEYMAP.forEach((binding, i) => {
+      if (binding.context === context) lines.push(`  ${labels[i].padEnd(width)}  ${binding.help}`);
+    });
+  }
+  return lines;
+}
+
+/**
+ * The hint row for `context`: `key hint` items for the bindings that have a hint, the context's
+ * own first, then (for panes) the global ones, joined by `separator`, as many as fit in
+ * `width` columns (never cut inside an item). ASCII or Unicode key labels per `unicode`.
+ */
+export function hintLine(context: KeyContext, width: number, unicode: boolean, separator = '  '): string {
+  const own = KEYMAP.filter((b) => b.context === context && b.hint);
+  const shared = context === 'prompt' || context === 'global' ? [] : KEYMAP.filter((b) => b.context === 'global' && b.hint);
+  let line = '';
+  for (const binding of [...own, ...shared]) {
+    const item = `${keyLabel(binding.keys[0], unicode)} ${binding.hint}`;
+    const next = line === '' ? item : line + separator + item;
+    if ([...next].length > width) break;
+    line = next;
+  }
+  return line;
+}

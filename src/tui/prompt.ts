@@ -1,0 +1,125 @@
+/**
+ * A one-line prompt (filter, search, retarget) as a plain state machine: text, cursor, and
+ * what a key does to them. blessed's Textbox is not used (focus and duplicate-input bugs); the
+ * app feeds keys here and draws `render()` in the status row.
+ *
+ * Keys come from the keymap's `prompt` context (Enter applies, Esc cancels, Backspace, Del,
+ * ctrl-u clears, ←/→, Home/End); any other key that carries a character inserts it, except
+ * C0 controls and DEL. The text may hold anything else the user pasted (C1 controls, bidi
+ * overrides, `{|}`): `render()` shows it only through `escapeText`, so none of it reaches the
+ * terminal raw, and blessed tags must stay off in the widget that shows it.
+ */
+import { escapeText } from '../render/escape.js';
+import { dispatch } from './keymap.js';
+import { headFitting, stringColumns, tailFitting } from './width.js';
+
+/** What a key did: the caller applies or drops the prompt on 'apply'/'cancel', redraws on 'edit'. */
+export type PromptOutcome = 'apply' | 'cancel' | 'edit' | 'ignored' | 'quit';
+
+/** The prompt as drawn: `line` fits the width given to `render`; the cursor is at column `cursor`. */
+export interface PromptView {
+  readonly line: string;
+  readonly cursor: number;
+}
+
+/** One open prompt. Owned by the app while open; `text` is the answer after 'apply'. */
+export class Prompt {
+  /** Code points of the answer (so the cursor never splits a surrogate pair). */
+  private chars: string[];
+  /** Cursor position: the number of code points before it. */
+  private position: number;
+
+  /** `label` is shown before the text (e.g. `filter: `); `initial` is the text to edit. */
+  constructor(
+    readonly label: string,
+    initial = '',
+  ) {
+    this.chars = [...initial];
+    this.position = this.chars.length;
+  }
+
+  /** The text typed so far. */
+  get text(): string {
+    return this.chars.join('');
+  }
+
+  /** The cursor as a code point index into `text`. */
+  get cursor(): number {
+    return this.position;
+  }
+
+  /**
+   * Applies one key: `name` is blessed's `key.full`, `ch` the character it carries (if any).
+   * Returns what happened; never throws.
+   */
+  key(name: string, ch?: string): PromptOutcome {
+    switch (dispatch('prompt', name)) {
+      case 'prompt.apply':
+        return 'apply';
+      case 'prompt.cancel':
+        return 'cancel';
+      case 'quit.now':
+        return 'quit';
+      case 'prompt.backspace':
+        return this.removeAt(this.position - 1) ? (this.position--, 'edit') : 'ignored';
+      case 'prompt.delete':
+        return this.removeAt(this.position) ? 'edit' : 'ignored';
+      case 'prompt.clear':
+        if (this.chars.length === 0) return 'ignored';
+        this.chars = [];
+        this.position = 0;
+        return 'edit';
+      case 'prompt.left':
+        return this.moveTo(this.position - 1);
+      case 'prompt.right':
+        return this.moveTo(this.position + 1);
+      case 'prompt.home':
+        return this.moveTo(0);
+      case 'prompt.end':
+        return this.moveTo(this.chars.length);
+      default:
+        return ch !== undefined && this.insert(ch) ? 'edit' : 'ignored';
+    }
+  }
+
+  /**
+   * Inserts `text` at the cursor (a key's character, or a paste) and moves the cursor after
+   * it. C0 controls and DEL are dropped. Returns false when nothing was inserted.
+   */
+  insert(text: string): boolean {
+    const kept = [...text].filter((ch) => {
+      const cp = ch.codePointAt(0)!;
+      return cp >= 0x20 && cp !== 0x7f;
+    });
+    if (kept.length === 0) return false;
+    this.chars.splice(this.position, 0, ...kept);
+    this.position += kept.length;
+    return true;
+  }
+
+  /**
+   * The prompt for a row `width` columns wide: label, then the escaped text, scrolled so the
+   * cursor stays visible (the text before the cursor is cut from the left when too long).
+   */
+  render(width: number): PromptView {
+    const label = headFitting(escapeText(this.label), Math.max(0, width - 1));
+    const room = Math.max(0, width - stringColumns(label) - 1);
+    const before = tailFitting(escapeText(this.chars.slice(0, this.position).join('')), room);
+    const cursor = stringColumns(label) + stringColumns(before);
+    const after = headFitting(escapeText(this.chars.slice(this.position).join('')), width - cursor);
+    return { line: label + before + after, cursor };
+  }
+
+  private removeAt(index: number): boolean {
+    if (index < 0 || index >= this.chars.length) return false;
+    this.chars.splice(index, 1);
+    return true;
+  }
+
+  private moveTo(position: number): PromptOutcome {
+    const target = Math.max(0, Math.min(position, this.chars.length));
+    if (target === this.position) return 'ignored';
+    this.position = target;
+    return 'edit';
+  }
+}

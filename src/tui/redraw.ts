@@ -1,0 +1,94 @@
+/**
+ * The one place that decides when the screen is drawn: at once after a key (`now`), at most
+ * once per interval for engine updates (`soon`, coalesced), never when nobody asked (an idle
+ * TUI sets no timer). `pause()` holds engine updates back (the `p` key) while keys still draw.
+ * The draw function (update panes, `screen.render()`) is the caller's; it is never run
+ * re-entrantly from here and an exception from it propagates to the caller of `now`, or to the
+ * process (uncaught) from a timer.
+ */
+
+/** The clock the scheduler reads and the timers it sets; tests pass a fake one. */
+export interface RedrawClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const SYSTEM_CLOCK: RedrawClock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Engine updates draw at most this often (~30 frames a second). */
+export const MIN_REDRAW_INTERVAL_MS = 33;
+
+export class RedrawScheduler {
+  private timer: unknown = undefined;
+  private lastDraw = -Infinity;
+  private paused = false;
+  /** An update arrived while paused: draw it on resume. */
+  private heldBack = false;
+
+  constructor(
+    private readonly draw: () => void,
+    private readonly intervalMs = MIN_REDRAW_INTERVAL_MS,
+    private readonly clock: RedrawClock = SYSTEM_CLOCK,
+  ) {}
+
+  /** True while engine updates are held back. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Draws now (after a key): a pending update is drawn by this same draw. */
+  now(): void {
+    this.cancel();
+    this.heldBack = false;
+    this.lastDraw = this.clock.now();
+    this.draw();
+  }
+
+  /**
+   * An engine changed something: draws once the interval since the last draw has passed;
+   * calls until then are merged into that one draw. Held back while paused.
+   */
+  soon(): void {
+    if (this.paused) {
+      this.heldBack = true;
+      return;
+    }
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastDraw + this.intervalMs - this.clock.now());
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.lastDraw = this.clock.now();
+      this.draw();
+    }, wait);
+  }
+
+  /** Holds engine updates back until `resume()`; a pending update waits too. */
+  pause(): void {
+    this.paused = true;
+    if (this.timer !== undefined) {
+      this.cancel();
+      this.heldBack = true;
+    }
+  }
+
+  /** Lets engine updates through again; one held back is drawn (as `soon`). */
+  resume(): void {
+    this.paused = false;
+    if (this.heldBack) {
+      this.heldBack = false;
+      this.soon();
+    }
+  }
+
+  /** Drops a pending draw (before the screen is destroyed). */
+  cancel(): void {
+    if (this.timer === undefined) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

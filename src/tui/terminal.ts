@@ -1,0 +1,200 @@
+/**
+ * Opens the blessed screen the way this tool needs it, and gives it back to the terminal.
+ *
+ * - terminfo: blessed cannot read ncurses' newer terminfo format, so the description is one of
+ *   the three blessed ships (`usr/xterm-256color`, `usr/xterm`, `usr/linux`), chosen from TERM
+ *   (and $TMUX / COLORTERM), passed as a path: no parse of the system's files, no error text.
+ * - locale: UTF-8 (LC_ALL, else LC_CTYPE, else LANG) turns on blessed's full Unicode and the
+ *   Unicode glyphs; any other locale gets the ASCII glyphs.
+ * - colour: NO_COLOR gives a palette of empty strings (see `color.ts`).
+ * - keys: from stdin when it is a terminal, else from /dev/tty (`-r -`: the capture is on stdin).
+ * - restore: `restore()` destroys the screen (alternate screen left, cursor shown, keypad and
+ *   mouse modes off, raw mode off) and may then print one line. It is also run on an uncaught
+ *   error or unhandled rejection (then one line, exit 1), on SIGINT/SIGTERM/SIGHUP/SIGQUIT
+ *   (then the caller's `onSignal`, or one line and exit 128+n) and at process exit.
+ * blessed warnings are off: they would draw boxes over the screen.
+ */
+import { openSync, closeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
+import { ReadStream } from 'node:tty';
+import blessed from 'blessed';
+import { type Glyphs, glyphsFor } from './glyphs.js';
+import { type Palette, paletteFor } from './color.js';
+
+/** The terminfo descriptions blessed ships, by file name under `blessed/usr/`. */
+export type TerminfoName = 'xterm-256color' | 'xterm' | 'linux';
+
+/**
+ * The shipped terminfo for an environment: `linux` for the Linux console; `xterm-256color`
+ * when TERM says 256 colours, inside tmux (tmux always accepts 256 colours and adapts them to the
+ * outer terminal), or when COLORTERM announces true colour; `xterm` for everything else
+ * (xterm, screen, vt100, rxvt, unknown names).
+ */
+export function terminfoFor(env: NodeJS.ProcessEnv): TerminfoName {
+  const term = (env.TERM ?? '').toLowerCase();
+  if (term.startsWith('linux')) return 'linux';
+  if (term.includes('256color') || term.startsWith('tmux') || env.TMUX) return 'xterm-256color';
+  if (/^(truecolor|24bit)$/i.test(env.COLORTERM ?? '')) return 'xterm-256color';
+  return 'xterm';
+}
+
+/** The absolute path of a shipped terminfo file (blessed reads a path directly). */
+export function terminfoPath(name: TerminfoName): string {
+  return createRequire(import.meta.url).resolve(`blessed/usr/${name}`);
+}
+
+/** True when the character-type locale (LC_ALL, else LC_CTYPE, else LANG) is UTF-8. */
+export function localeIsUtf8(env: NodeJS.ProcessEnv): boolean {
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+  return /utf-?8/i.test(locale);
+}
+
+/** What `openTerminal` may be given; every field has the process's own as default. */
+export interface TerminalOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Key input; default stdin, or /dev/tty when stdin is not a terminal. */
+  readonly input?: NodeJS.ReadStream;
+  /** Must be a terminal. Default stdout. */
+  readonly output?: NodeJS.WriteStream;
+  /** Where `restore(line)` prints its line. Default stderr. */
+  readonly errorOutput?: { write(text: string): unknown };
+  /** Install the process guards (errors, signals, exit). Default true; tests in-process say false. */
+  readonly guardProcess?: boolean;
+  /**
+   * Called on SIGINT/SIGTERM/SIGHUP/SIGQUIT after the terminal is restored, for a graceful stop
+   * (close recordings, print the summary, exit). The guards are gone by then: a second signal
+   * goes to the caller's own listeners, or has Node's default effect. Default: print
+   * `flowspy: stopped by SIGTERM` and exit with 128 + the signal's number.
+   */
+  readonly onSignal?: (signal: NodeJS.Signals) => void;
+}
+
+/** An open screen and what was chosen for it. Owned by the caller until `restore()`. */
+export interface Terminal {
+  readonly screen: blessed.Widgets.Screen;
+  readonly terminfo: TerminfoName;
+  /** True when the locale is UTF-8 (full Unicode on, Unicode glyphs). */
+  readonly unicode: boolean;
+  readonly glyphs: Glyphs;
+  readonly palette: Palette;
+  /**
+   * Destroys the screen and gives the terminal back as it was, then writes `line` (plus a
+   * newline) to the error output when given. Idempotent: later calls only print their line.
+   * Never throws.
+   */
+  restore(line?: string): void;
+}
+
+/** Thrown (with a one-line message for the user) when there is no terminal to draw on or read from. */
+export class TerminalError extends Error {}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
+/**
+ * Opens the alternate screen. Throws `TerminalError` when the output is not a terminal or no
+ * terminal can be found for the keys. The caller draws, then calls `restore()` when done.
+ */
+export function openTerminal(options: TerminalOptions = {}): Terminal {
+  const env = options.env ?? process.env;
+  const output = options.output ?? process.stdout;
+  const errorOutput = options.errorOutput ?? process.stderr;
+  if (!output.isTTY) throw new TerminalError('the screen needs a terminal on stdout');
+  const ownInput = options.input ? undefined : keyInputFromTty();
+  const input = options.input ?? ownInput ?? process.stdin;
+  const terminfo = terminfoFor(env);
+  const unicode = localeIsUtf8(env);
+  let screen: blessed.Widgets.Screen;
+  try {
+    screen = blessed.screen({
+      input: input as never,
+      output: output as never,
+      terminal: terminfoPath(terminfo),
+      fullUnicode: unicode,
+      forceUnicode: unicode,
+      warnings: false,
+      smartCSR: true,
+    });
+  } catch (error) {
+    ownInput?.destroy();
+    throw error;
+  }
+
+  let restored = false;
+  const restore = (line?: string): void => {
+    if (!restored) {
+      restored = true;
+      removeGuards();
+      leaveScreen(screen, output);
+      if (ownInput) ownInput.destroy();
+    }
+    if (line !== undefined) errorOutput.write(`${line}\n`);
+  };
+
+  const onError = (error: unknown): void => {
+    restore(`flowspy: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (options.onSignal) {
+      restore();
+      options.onSignal(signal);
+      return;
+    }
+    restore(`flowspy: stopped by ${signal}`);
+    process.exit(128 + (osConstants.signals[signal] ?? 0));
+  };
+  const onExit = (): void => restore();
+  const removeGuards = (): void => {
+    process.removeListener('uncaughtException', onError);
+    process.removeListener('unhandledRejection', onError);
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+    process.removeListener('exit', onExit);
+  };
+  if (options.guardProcess !== false) {
+    // With a listener of ours present, blessed's own handlers stand aside (they act only alone).
+    process.on('uncaughtException', onError);
+    process.on('unhandledRejection', onError);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    process.on('exit', onExit);
+  }
+  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env), restore };
+}
+
+/** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
+function keyInputFromTty(): ReadStream | undefined {
+  if (process.stdin.isTTY) return undefined;
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new TerminalError(`no terminal to read keys from (/dev/tty: ${code})`);
+  }
+  try {
+    return new ReadStream(fd);
+  } catch {
+    closeSync(fd);
+    throw new TerminalError('no terminal to read keys from (/dev/tty is not a terminal)');
+  }
+}
+
+/**
+ * blessed's destroy leaves the alternate screen, shows the cursor, turns keypad and mouse modes
+ * and raw mode off. Should it throw, the same is written from the terminfo strings directly.
+ */
+function leaveScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): void {
+  try {
+    screen.destroy();
+  } catch {
+    const strings = (screen.program as unknown as { tput?: { strings?: Record<string, string | undefined> } }).tput?.strings ?? {};
+    const names = ['exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'];
+    try {
+      output.write(names.map((name) => strings[name] ?? '').join(''));
+      const input = screen.program.input as Partial<NodeJS.ReadStream>;
+      if (input.isTTY && input.setRawMode) input.setRawMode(false);
+    } catch {
+      // The terminal is gone: nothing left to restore.
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Terminal column widths of display strings (already escaped: no controls), for placing a
+ * cursor and cutting a line to a width. Combining marks take 0 columns, East Asian wide and
+ * fullwidth characters and most emoji 2, everything else 1. An approximation of wcwidth that
+ * agrees with it for the scripts and symbols flowspy shows.
+ */
+
+const MARK = /\p{M}/u;
+
+/** Inclusive code point ranges two columns wide. */
+const WIDE: readonly (readonly [number, number])[] = [
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f],
+  [0x1f900, 0x1f9ff],
+  [0x20000, 0x3fffd],
+];
+
+/** Columns taken by one code point: 0, 1 or 2. */
+export function codePointColumns(cp: number): number {
+  if (cp < 0x300) return 1;
+  for (const [low, high] of WIDE) if (cp >= low && cp <= high) return 2;
+  return MARK.test(String.fromCodePoint(cp)) ? 0 : 1;
+}
+
+/** Columns taken by a display string. */
+export function stringColumns(text: string): number {
+  let columns = 0;
+  for (const ch of text) columns += codePointColumns(ch.codePointAt(0)!);
+  return columns;
+}
+
+/** The longest suffix of `text` that fits in `columns` columns, without leading combining marks. */
+export function tailFitting(text: string, columns: number): string {
+  const chars = [...text];
+  let used = 0;
+  let start = chars.length;
+  while (start > 0) {
+    const w = codePointColumns(chars[start - 1].codePointAt(0)!);
+    if (used + w > columns) break;
+    used += w;
+    start--;
+  }
+  // A mark cut from its base would join whatever is drawn before the tail.
+  while (start < chars.length && codePointColumns(chars[start].codePointAt(0)!) === 0) start++;
+  return chars.slice(start).join('');
+}
+
+/** The longest prefix of `text` that fits in `columns` columns. */
+export function headFitting(text: string, columns: number): string {
+  let used = 0;
+  let out = '';
+  for (const ch of text) {
+    const w = codePointColumns(ch.codePointAt(0)!);
+    if (used + w > columns) break;
+    used += w;
+    out += ch;
+  }
+  return out;
+}

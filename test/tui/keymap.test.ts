@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { dispatch, helpLines, hintLine, KEYMAP, keyLabel, type KeyContext } from '../../src/tui/keymap.js';
+
+/** The keys of issue 12 ("Keys" section, plus `o` from "Flow list"), as blessed names, with where they must work. */
+const ISSUE_KEYS: readonly [KeyContext, string, string][] = [
+  ['flowList', 'j', 'move.down'], ['flowList', 'down', 'move.down'],
+  ['flowList', 'k', 'move.up'], ['flowList', 'up', 'move.up'],
+  ['conversation', 'pageup', 'page.up'], ['conversation', 'pagedown', 'page.down'],
+  ['conversation', 'C-b', 'page.up'], ['conversation', 'C-f', 'page.down'],
+  ['conversation', 'C-u', 'halfPage.up'], ['conversation', 'C-d', 'halfPage.down'],
+  ['flowList', 'g', 'move.top'], ['flowList', 'S-g', 'move.bottom'],
+  ['conversation', 'home', 'move.top'], ['conversation', 'end', 'move.bottom'],
+  ['flowList', 'tab', 'focus.next'], ['conversation', 'tab', 'focus.next'],
+  ['flowList', 'enter', 'flow.open'], ['conversation', 'escape', 'back'], ['flowList', 'z', 'pane.zoom'],
+  ['conversation', 'x', 'mode.toggleHex'], ['conversation', 'm', 'mode.cycle'], ['conversation', 'e', 'encoding.cycle'],
+  ['conversation', 'd', 'direction.cycle'], ['conversation', 't', 'time.cycle'],
+  ['flowList', '/', 'search.start'], ['conversation', '/', 'search.start'],
+  ['conversation', 'n', 'search.next'], ['conversation', 'S-n', 'search.previous'],
+  ['flowList', 'f', 'filter.start'], ['flowList', 'S-f', 'follow.toggle'], ['flowList', 'p', 'pause.toggle'],
+  ['flowList', 's', 'flow.save'], ['conversation', 's', 'flow.save'], ['flowList', 'w', 'pcap.write'],
+  ['flowList', 'r', 'proxy.retarget'], ['flowList', '?', 'help'], ['conversation', '?', 'help'],
+  ['flowList', 'q', 'quit'], ['flowList', 'C-c', 'quit.now'], ['prompt', 'C-c', 'quit.now'],
+  ['flowList', 'o', 'sort.cycle'],
+  ['prompt', 'enter', 'prompt.apply'], ['prompt', 'escape', 'prompt.cancel'],
+];
+
+describe('keymap', () => {
+  it.each(ISSUE_KEYS)('in %s, %s runs %s', (context, key, command) => {
+    expect(dispatch(context, key)).toBe(command);
+  });
+
+  it('has no key bound twice in one context', () => {
+    const seen = new Set<string>();
+    for (const binding of KEYMAP) {
+      for (const key of binding.keys) {
+        const id = `${binding.context} ${key}`;
+        expect(seen.has(id), id).toBe(false);
+        seen.add(id);
+      }
+    }
+  });
+
+  it('uses only key names blessed reports (no G, no return)', () => {
+    for (const key of KEYMAP.flatMap((b) => b.keys)) {
+      expect(key).not.toBe('return');
+      expect(key).not.toMatch(/^[A-Z]$/);
+      expect(key).toMatch(/^([a-z/?]|S-[a-z]|C-[a-z]|up|down|left|right|pageup|pagedown|home|end|enter|escape|tab|backspace|delete)$/);
+    }
+  });
+
+  it('keeps letters typed in a prompt out of the global commands', () => {
+    expect(dispatch('prompt', 'q')).toBeUndefined();
+    expect(dispatch('prompt', 'j')).toBeUndefined();
+    expect(dispatch('prompt', 'C-u')).toBe('prompt.clear');
+    expect(dispatch('flowList', 'C-u')).toBe('halfPage.up');
+  });
+
+  it('keeps pane keys in their pane', () => {
+    expect(dispatch('flowList', 'x')).toBeUndefined();
+    expect(dispatch('conversation', 'o')).toBeUndefined();
+    expect(dispatch('conversation', 'enter')).toBeUndefined();
+    expect(dispatch('flowList', 'return')).toBeUndefined();
+  });
+
+  it('labels keys the way users type them', () => {
+    expect(keyLabel('S-g', true)).toBe('G');
+    expect(keyLabel('C-f', true)).toBe('ctrl-f');
+    expect(keyLabel('pagedown', true)).toBe('PgDn');
+    expect(keyLabel('up', true)).toBe('↑');
+    expect(keyLabel('up', false)).toBe('Up');
+    expect(keyLabel('escape', false)).toBe('Esc');
+    expect(keyLabel('/', false)).toBe('/');
+  });
+});
+
+describe('help screen', () => {
+  it('lists every binding once under its context heading', () => {
+    const lines = helpLines(true);
+    for (const heading of ['Any pane', 'Flow list', 'Conversation']) expect(lines).toContain(heading);
+    for (const binding of KEYMAP) {
+      expect(lines.filter((line) => line.endsWith(`  ${binding.help}`)).length, binding.help).toBeGreaterThanOrEqual(1);
+    }
+    expect(lines).toContain(lines.find((line) => /^ {2}j ↓ +down one row$/.test(line)));
+    expect(lines.find((line) => line.includes('go to the bottom'))).toMatch(/^ {2}G End +go to the bottom$/);
+  });
+
+  it('aligns the help column and stays ASCII without a UTF-8 locale', () => {
+    const rows = helpLines(false).filter((line) => line.startsWith('  '));
+    const column = rows[0].search(/ {2}\S+( \S+)*$/);
+    expect(rows.length).toBe(KEYMAP.length);
+    expect(helpLines(false).join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
+    expect(rows.find((line) => line.includes('up one row'))).toMatch(/^ {2}k Up +up one row$/);
+    expect(column).toBeGreaterThan(2);
+  });
+});
+
+describe('hint row', () => {
+  it('puts the pane\'s own keys first, then shared ones, within the width', () => {
+    const line = hintLine('conversation', 80, true);
+    expect(line.startsWith('x hex  m mode  e enc  d dir  t time  / search  Esc back')).toBe(true);
+    expect(line).toContain('/ search');
+    expect([...line].length).toBeLessThanOrEqual(80);
+    expect(hintLine('flowList', 80, true).startsWith('Enter open  o sort')).toBe(true);
+  });
+
+  it('drops whole items that do not fit', () => {
+    expect(hintLine('flowList', 20, true)).toBe('Enter open  o sort');
+    expect(hintLine('flowList', 3, true)).toBe('');
+    expect(hintLine('prompt', 80, false, ' | ')).toBe('Enter apply | Esc cancel | ctrl-u clear');
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { RedrawScheduler, type RedrawClock } from '../../src/tui/redraw.js';
+
+/** A manual clock: time moves only in `advance`, which runs the timers that fall due. */
+function fakeClock(): RedrawClock & { advance(ms: number): void; pending(): number } {
+  let time = 1000;
+  let nextId = 0;
+  const timers = new Map<number, { due: number; callback: () => void }>();
+  return {
+    now: () => time,
+    setTimeout(callback, ms) {
+      timers.set(++nextId, { due: time + ms, callback });
+      return nextId;
+    },
+    clearTimeout: (handle) => void timers.delete(handle as number),
+    pending: () => timers.size,
+    advance(ms) {
+      const end = time + ms;
+      for (;;) {
+        const due = [...timers.entries()].filter(([, t]) => t.due <= end).sort((a, b) => a[1].due - b[1].due)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        time = due[1].due;
+        due[1].callback();
+      }
+      time = end;
+    },
+  };
+}
+
+function setup() {
+  const clock = fakeClock();
+  const draws: number[] = [];
+  const scheduler = new RedrawScheduler(() => draws.push(clock.now()), 33, clock);
+  return { clock, draws, scheduler };
+}
+
+describe('RedrawScheduler', () => {
+  it('draws at once for a key', () => {
+    const { draws, scheduler, clock } = setup();
+    scheduler.now();
+    scheduler.now();
+    expect(draws).toEqual([1000, 1000]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('merges engine updates into one draw per interval', () => {
+    const { draws, scheduler, clock } = setup();
+    for (let i = 0; i < 100; i++) scheduler.soon();
+    clock.advance(0);
+    expect(draws).toEqual([1000]);
+    for (let i = 0; i < 100; i++) {
+      scheduler.soon();
+      clock.advance(1);
+    }
+    // 100 updates over 100 ms after a draw at 1000: draws at 1033, 1066, 1099.
+    expect(draws).toEqual([1000, 1033, 1066, 1099]);
+    clock.advance(1000);
+    expect(draws).toHaveLength(5);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('sets no timer when nothing changes', () => {
+    const { draws, clock } = setup();
+    clock.advance(10_000);
+    expect(draws).toEqual([]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('lets a key draw take a pending update with it', () => {
+    const { draws, scheduler, clock } = setup();
+    scheduler.now();
+    scheduler.soon();
+    clock.advance(5);
+    scheduler.now();
+    clock.advance(100);
+    expect(draws).toEqual([1000, 1005]);
+  });
+
+  it('holds updates back while paused, draws one on resume, keys still draw', () => {
+    const { draws, scheduler, clock } = setup();
+    scheduler.soon();
+    scheduler.pause();
+    expect(scheduler.isPaused).toBe(true);
+    scheduler.soon();
+    clock.advance(500);
+    expect(draws).toEqual([]);
+    scheduler.now();
+    expect(draws).toEqual([1500]);
+    scheduler.soon();
+    scheduler.resume();
+    clock.advance(100);
+    expect(draws).toEqual([1500, 1533]);
+    scheduler.pause();
+    scheduler.resume();
+    clock.advance(100);
+    expect(draws).toHaveLength(2);
+  });
+
+  it('cancel drops a pending draw', () => {
+    const { draws, scheduler, clock } = setup();
+    scheduler.soon();
+    scheduler.cancel();
+    clock.advance(100);
+    expect(draws).toEqual([]);
+  });
+});
