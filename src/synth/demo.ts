@@ -15,7 +15,7 @@
  */
 
 import type { Direction } from '../core/types.js';
-import { TimelineBuffer, collectPcap } from './pcapWriter.js';
+import { TimelineBuffer, collectPcap } from '../capture/pcapWriter.js';
 import { TcpConversation, swapAdjacent } from './tcpScript.js';
 import { TCP_ACK, TCP_PSH } from '../decode/types.js';
 

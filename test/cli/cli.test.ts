@@ -174,7 +174,7 @@ describe('flowspy command', () => {
 
   it('reads a fast pipe of several megabytes (many reads between pauses) as it reads the file', async () => {
     const { spawn } = await import('node:child_process');
-    const { writeBigCaptureFile } = await import('../../src/synth/bigCapture.js');
+    const { writeBigCaptureFile } = await import('../support/bigCapture.js');
     const file = join(work, 'pipe-burst.pcap');
     const stats = writeBigCaptureFile(file, { targetBytes: 6_000_000, minFlows: 40, concurrency: 20, maxResponseBytes: 400_000 });
     expect(stats.bytes).toBeGreaterThan(5_000_000);

@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCapture, type CaptureRunSummary } from '../../src/cli/captureRun.js';
+import { runCapture, type CaptureRunSummary } from '../../src/engine/captureRun.js';
 import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
 import { DirectoryOutput } from '../../src/outputs/dir.js';
 import { tcpflowDirectionName } from '../../src/outputs/tcpflowNames.js';

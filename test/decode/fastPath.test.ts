@@ -7,7 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PacketDecoder } from '../../src/decode/decoder.js';
 import type { DecodeStats } from '../../src/decode/types.js';
-import { mulberry32 } from '../../src/synth/prng.js';
+import { mulberry32 } from '../support/prng.js';
 import { ethernet, ipv4, packet, tcp } from './helpers.js';
 
 interface Outcome {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCapture } from '../../src/cli/captureRun.js';
+import { runCapture } from '../../src/engine/captureRun.js';
 import type { Direction, FlowEvent } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import { openPcapFileOutput } from '../../src/outputs/pcapFile.js';

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TCP_FIN, TCP_RST } from '../../src/decode/types.js';
 import { DEMO_START_MICROS, buildDemoCapture } from '../../src/synth/demo.js';
-import { decodeTcpFrame, hasTool, readPcap, reassemble, tsharkProblems } from './pcapCheck.js';
-import type { DecodedTcp } from './pcapCheck.js';
+import { decodeTcpFrame, hasTool, readPcap, reassemble, tsharkProblems } from '../support/pcapCheck.js';
+import type { DecodedTcp } from '../support/pcapCheck.js';
 
 const committed = new URL('../../demo/demo.pcap', import.meta.url);
 const demo = buildDemoCapture();

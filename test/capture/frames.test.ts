@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN } from '../../src/decode/types.js';
-import { buildTcpFrame, parseAddress, tcpFrameLength } from '../../src/synth/frames.js';
-import type { TcpFrameSpec } from '../../src/synth/frames.js';
-import { collectPcap } from '../../src/synth/pcapWriter.js';
-import { mulberry32, randomInt } from '../../src/synth/prng.js';
-import { decodeTcpFrame, hasTool, tsharkProblems } from './pcapCheck.js';
+import { buildTcpFrame, parseAddress, tcpFrameLength } from '../../src/capture/frames.js';
+import type { TcpFrameSpec } from '../../src/capture/frames.js';
+import { collectPcap } from '../../src/capture/pcapWriter.js';
+import { mulberry32, randomInt } from '../support/prng.js';
+import { decodeTcpFrame, hasTool, tsharkProblems } from '../support/pcapCheck.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 

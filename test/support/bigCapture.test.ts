@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TCP_FIN, TCP_RST, TCP_SYN } from '../../src/decode/types.js';
-import { DEFAULT_BIG_CAPTURE, generateBigCapture, writeBigCaptureFile } from '../../src/synth/bigCapture.js';
-import type { BigCaptureOptions, BigCaptureStats } from '../../src/synth/bigCapture.js';
-import { collectPcap } from '../../src/synth/pcapWriter.js';
+import { DEFAULT_BIG_CAPTURE, generateBigCapture, writeBigCaptureFile } from './bigCapture.js';
+import type { BigCaptureOptions, BigCaptureStats } from './bigCapture.js';
+import { collectPcap } from '../../src/capture/pcapWriter.js';
 import { decodeTcpFrame, hasTool, readPcap, reassemble, tsharkProblems } from './pcapCheck.js';
 import type { DecodedTcp } from './pcapCheck.js';
 

@@ -7,7 +7,7 @@
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
-import type { CliConfig } from './args.js';
+import type { CliConfig } from '../cli/args.js';
 
 /**
  * Starts the proxies and serves until `stop` aborts. Then closes the proxies (every flow gets its `flow-end`), awaits `finish`

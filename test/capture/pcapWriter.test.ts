@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PcapFileWriter, PcapWriter, TimelineBuffer, collectPcap } from '../../src/synth/pcapWriter.js';
-import { readPcap } from './pcapCheck.js';
+import { PcapFileWriter, PcapWriter, TimelineBuffer, collectPcap } from '../../src/capture/pcapWriter.js';
+import { readPcap } from '../support/pcapCheck.js';
 
 const frame = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
 
