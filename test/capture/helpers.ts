@@ -1,5 +1,5 @@
 /**
- * Test-only builders of pcap / pcapng bytes, a packet recorder, a seeded PRNG and corpus lookup.
+ * Test-only builders of pcap / pcapng bytes, a packet recorder, the seeded PRNG and corpus lookup.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -238,17 +238,8 @@ export function parseAll(bytes: Uint8Array, chunkSizes: number[] = [], seekable 
   return { packets, error, parser };
 }
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' one seeded PRNG (test/support/prng.ts). */
+export { mulberry32 } from '../support/prng.js';
 
 /** The shared corpus folder beside the repository (`<repo>/../shared/corpus`), or undefined. */
 export function corpusDir(): string | undefined {
