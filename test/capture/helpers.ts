@@ -1,9 +1,6 @@
 /**
- * Test-only builders of pcap / pcapng bytes, a packet recorder, the seeded PRNG and corpus lookup.
+ * Test-only builders of pcap / pcapng bytes, a packet recorder and the seeded PRNG.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CapturedPacket } from '../../src/core/packet.js';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
@@ -240,10 +237,3 @@ export function parseAll(bytes: Uint8Array, chunkSizes: number[] = [], seekable 
 
 /** The tests' one seeded PRNG (test/support/prng.ts). */
 export { mulberry32 } from '../support/prng.js';
-
-/** The shared corpus folder beside the repository (`<repo>/../shared/corpus`), or undefined. */
-export function corpusDir(): string | undefined {
-  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const dir = resolve(repoRoot, '..', 'shared', 'corpus');
-  return existsSync(resolve(dir, 'manifest.tsv')) ? dir : undefined;
-}

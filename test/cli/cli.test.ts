@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusDir, corpusPath, repoRoot } from '../corpus/references.js';
+import { corpusMissingReason, corpusPath, repoRoot } from '../support/corpus.js';
+import { cannotRun } from '../support/requirements.js';
 
 const bin = join(repoRoot, 'bin', 'flowspy');
 const demo = join(repoRoot, 'demo', 'demo.pcap');
@@ -220,7 +221,7 @@ describe('flowspy command', () => {
     expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^flowspy: capture cut short at byte ${whole.length - 100}: `));
   });
 
-  it.skipIf(!corpusDir)('a damaged real capture: 8 packets kept, error names byte 874, exit 2', () => {
+  it.skipIf(cannotRun(corpusMissingReason, 'the CLI on a damaged corpus capture'))('a damaged real capture: 8 packets kept, error names byte 874, exit 2', () => {
     const r = flowspy(['-r', corpusPath('peafowl__imap_CORRUPT.cap'), '--log']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/=connect from/);
