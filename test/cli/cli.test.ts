@@ -266,7 +266,8 @@ describe('flowspy -r interrupted', () => {
     child.stderr.on('data', (c) => (stderr += c));
     const capture = readFileSync(demo);
     child.stdin.write(capture.subarray(0, 4000)); // header and the first packets; stdin stays open
-    await new Promise((r) => setTimeout(r, 700));
+    // Interrupt once those packets were read (their text is out), not after a guessed delay.
+    for (let i = 0; i < 2000 && !stdout.includes('=connect from'); i++) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(130);
