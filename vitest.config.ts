@@ -1,12 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three groups (vitest projects); `npm test` runs them all, as CI does.
+ * - system: needs dist/ (built once, by the global setup), sockets, child processes or root;
+ * - corpus: reads ../shared/corpus (located by test/support/corpus.ts) or compares with
+ *   tcpflow, tshark or tcpdump (files named *.differential.test.ts);
+ * - unit: the rest, the edit loop (`npm run test:unit`): no build, no sockets, no external tool.
+ * A new test file is a unit test unless it is listed here or named for the corpus group.
+ */
+const system = [
+  'test/cli/cli.test.ts',
+  'test/cli/launch.test.ts',
+  'test/cli/proxy.test.ts',
+  'test/cli/proxyStdout.test.ts',
+  'test/proxy/proxy.test.ts',
+  'test/proxy/load.test.ts',
+  'test/proxy/resetSocket.test.ts',
+  'test/capture/live.test.ts',
+  'test/outputs/textWriter.test.ts',
+  'test/outputs/pcapFile.test.ts',
+];
+const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Builds dist/ once, so the tests that run bin/flowspy see the current sources.
-    globalSetup: ['test/globalSetup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...system, ...corpus] } },
+      { extends: true, test: { name: 'system', include: system, globalSetup: ['test/globalSetup.ts'] } },
+      { extends: true, test: { name: 'corpus', include: corpus } },
+    ],
   },
 });

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Writes the big synthetic benchmark capture.
 // Usage: node bench/gen.mjs [OUT.pcap] [--seed N] [--target-bytes N] [--min-flows N] [--concurrency N]
-// Needs the compiled sources (`npm run build`). Prints the generator's statistics as JSON.
+// Prints the generator's statistics as JSON.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadGenerator } from './generator.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const flags = { '--seed': 'seed', '--target-bytes': 'targetBytes', '--min-flows': 'minFlows', '--concurrency': 'concurrency' };
@@ -30,9 +31,9 @@ for (let i = 0; i < args.length; i++) {
 
 let writeBigCaptureFile;
 try {
-  ({ writeBigCaptureFile } = await import('../dist/synth/bigCapture.js'));
+  ({ writeBigCaptureFile } = await loadGenerator());
 } catch (error) {
-  process.stderr.write(`gen: cannot load dist/synth/bigCapture.js (run \`npm run build\` first): ${error.message}\n`);
+  process.stderr.write(`gen: cannot bundle the capture generator (test/support/bigCapture.ts): ${error.message}\n`);
   process.exit(2);
 }
 mkdirSync(dirname(out), { recursive: true });

@@ -3,7 +3,7 @@
 // Prints one JSON line: {seconds, packets, bytes, flows, chunks, copiedBytes, peakRssBytes}
 // (`seconds`: the load alone, for standalone use; bench/run.mjs times the whole process).
 // Usage: node bench/model-load.mjs FILE   (needs a build: npm run build)
-import { runCapture } from '../dist/cli/captureRun.js';
+import { runCapture } from '../dist/engine/captureRun.js';
 import { FlowStore } from '../dist/store/flowStore.js';
 
 const file = process.argv[2];

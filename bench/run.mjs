@@ -18,11 +18,11 @@
 // seconds of system time). Times are whole-process wall times, node's start-up included.
 // Needs a build (`npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadGenerator } from './generator.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -121,15 +121,6 @@ function measure(command, args) {
   });
 }
 
-/** A hash of the compiled generator, so a changed generator regenerates the capture. */
-function generatorVersion() {
-  const hash = createHash('sha256');
-  for (const name of ['bigCapture.js', 'tcpScript.js', 'frames.js', 'pcapWriter.js', 'prng.js']) {
-    hash.update(readFileSync(join(root, 'dist', 'synth', name)));
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
 function listFiles(dir) {
   const out = new Map();
   const walk = (sub) => {
@@ -199,10 +190,11 @@ function newestMtime(dir, suffix) {
 
 // ---- 1. the capture --------------------------------------------------------------------------
 let DEFAULT_BIG_CAPTURE;
+let version;
 try {
-  ({ DEFAULT_BIG_CAPTURE } = await import('../dist/synth/bigCapture.js'));
+  ({ DEFAULT_BIG_CAPTURE, version } = await loadGenerator());
 } catch (error) {
-  fail(`cannot load dist/synth/bigCapture.js (run \`npm run build\` first): ${error.message}`);
+  fail(`cannot bundle the capture generator (test/support/bigCapture.ts): ${error.message}`);
 }
 mkdirSync(outDir, { recursive: true });
 if (newestMtime(join(root, 'src'), '.ts') > newestMtime(join(root, 'dist'), '.js')) {
@@ -210,7 +202,6 @@ if (newestMtime(join(root, 'src'), '.ts') > newestMtime(join(root, 'dist'), '.js
 }
 process.stdout.write(`load average ${loadavg().map((n) => n.toFixed(2)).join(' ')} (figures are noisy when the machine is busy)\n`);
 const options = { ...DEFAULT_BIG_CAPTURE, ...overrides };
-const version = generatorVersion();
 let stats;
 try {
   const previous = JSON.parse(readFileSync(paramsFile, 'utf8'));

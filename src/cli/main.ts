@@ -9,12 +9,12 @@ import { escapeText } from '../render/escape.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import type { FlowOutput } from '../outputs/types.js';
 import { parseArgs, USAGE, type CliConfig } from './args.js';
-import { fanOut, formatCaptureSummary, runCapture } from './captureRun.js';
-import { formatLiveSummary, runLive } from './liveRun.js';
+import { fanOut, formatCaptureSummary, runCapture } from '../engine/captureRun.js';
+import { formatLiveSummary, runLive } from '../engine/liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
-import { runProxy } from './proxyRun.js';
-import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from './textWriter.js';
+import { runProxy } from '../engine/proxyRun.js';
+import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
 
 /** Exit code for a damaged capture (everything before the damage was shown). */
 const EXIT_DAMAGED = 2;

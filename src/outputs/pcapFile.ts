@@ -6,8 +6,8 @@
  */
 import { fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, Micros } from '../core/types.js';
-import { buildTcpFrame, type TcpFrameSpec } from '../synth/frames.js';
-import { PcapFileWriter, type PacketWriter } from '../synth/pcapWriter.js';
+import { buildTcpFrame, type TcpFrameSpec } from '../capture/frames.js';
+import { PcapFileWriter, type PacketWriter } from '../capture/pcapWriter.js';
 import type { FlowOutput } from './types.js';
 
 /** TCP flag bits. */

@@ -7,9 +7,10 @@
  * position in the log. Bytes that already lie in a seekable capture file are not copied at
  * all: see {@link SourceFile}.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFully, writeFully } from '../io/files.js';
 
 /** Tuning for a {@link PayloadStore}. */
 export interface PayloadStoreOptions {
@@ -141,20 +142,4 @@ export class SourceFile {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
-}
-
-/** Reads `length` bytes at file `position` of `fd` into `into[at...]`; throws at a short read (end of file). */
-export function readFully(fd: number, into: Uint8Array, at: number, length: number, position: number): void {
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, into, at + done, length - done, position + done);
-    if (n === 0) throw new Error(`short read at ${position + done}`);
-    done += n;
-  }
-}
-
-/** Writes `from[at, at + length)` at file `position` of `fd`, however many writes it takes. */
-export function writeFully(fd: number, from: Uint8Array, at: number, length: number, position: number): void {
-  let done = 0;
-  while (done < length) done += writeSync(fd, from, at + done, length - done, position + done);
 }

@@ -15,7 +15,8 @@
  */
 
 import type { Direction } from '../core/types.js';
-import { TimelineBuffer, collectPcap } from './pcapWriter.js';
+import { collectPcap } from '../capture/pcapWriter.js';
+import { TimelineBuffer } from './timeline.js';
 import { TcpConversation, swapAdjacent } from './tcpScript.js';
 import { TCP_ACK, TCP_PSH } from '../decode/types.js';
 

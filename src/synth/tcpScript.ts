@@ -9,8 +9,8 @@
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../decode/types.js';
 import { seqAdd } from '../core/seq.js';
 import type { Direction, Endpoint } from '../core/types.js';
-import { buildTcpFrame } from './frames.js';
-import type { PacketWriter } from './pcapWriter.js';
+import { buildTcpFrame } from '../capture/frames.js';
+import type { PacketWriter } from '../capture/pcapWriter.js';
 
 /** How a conversation looks on the wire. */
 export interface ConversationOptions {

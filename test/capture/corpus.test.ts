@@ -1,7 +1,7 @@
 /**
  * Every capture of the shared corpus (../shared/corpus beside the repository) reads with the
  * packet count capinfos reports; the two damaged files fail at the right byte after the right
- * number of packets. Skipped, with the reason in the suite name, when the corpus is absent.
+ * number of packets. Skipped, with the reason printed, when the corpus is absent (never in CI).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/read.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
-import { corpusDir, frameBytes, hex, parseAll } from './helpers.js';
+import { corpusDir, corpusMissingReason } from '../support/corpus.js';
+import { cannotRun, missingTool } from '../support/requirements.js';
+import { frameBytes, hex, parseAll } from './helpers.js';
 
-const CORPUS = corpusDir();
+const CORPUS = corpusDir;
 
 interface ManifestRow {
   file: string;
@@ -85,16 +87,8 @@ function closeMicros(got: number, want: number): boolean {
   return Math.abs(got - want) <= Math.max(0.5, Math.abs(want) * 4.5e-16);
 }
 
-function hasTshark(): boolean {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-describe.skipIf(!CORPUS)('corpus captures (../shared/corpus; skipped if missing)', () => {
+describe.skipIf(cannotRun(corpusMissingReason, 'corpus captures'))('corpus captures', () => {
   const dir = CORPUS!;
   const rows = CORPUS ? manifest(dir) : [];
 
@@ -184,8 +178,7 @@ describe.skipIf(!CORPUS)('corpus captures (../shared/corpus; skipped if missing)
     }
   });
 
-  const tshark = hasTshark();
-  it.skipIf(!tshark)('every timestamp and length agrees with tshark (skipped when tshark is not installed)', () => {
+  it.skipIf(cannotRun(missingTool('tshark'), 'corpus timestamps against tshark'))('every timestamp and length agrees with tshark', () => {
     const files = [
       'pcapplusplus__nanosecs_big_endian.pcap',
       'zeek__http_get-to-ssh-server.pcap',

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
-import { ascii, block, concat, corpusDir, epb, frameBytes, idb, mulberry32, opb, pcapFile, shb, spb, tsoffset, tsresol } from './helpers.js';
+import { ascii, block, concat, epb, frameBytes, idb, mulberry32, opb, pcapFile, shb, spb, tsoffset, tsresol } from './helpers.js';
+import { corpusDir, corpusMissingReason } from '../support/corpus.js';
+import { cannotRun } from '../support/requirements.js';
 
 interface Outcome {
   packets: number;
@@ -92,8 +94,8 @@ function syntheticSeeds(): Uint8Array[] {
 }
 
 function corpusSeeds(): Uint8Array[] {
-  const dir = corpusDir();
-  if (!dir) return [];
+  const dir = corpusDir;
+  if (!dir || cannotRun(corpusMissingReason, 'the corpus seeds of the parser fuzzing')) return [];
   const pcaps = join(dir, 'pcaps');
   return readdirSync(pcaps)
     .filter((f) => statSync(join(pcaps, f)).size <= 12_000)
@@ -149,7 +151,7 @@ function reframeBlock(bytes: Uint8Array, random: () => number): Uint8Array {
 
 function mutate(seed: Uint8Array, random: () => number, others: Uint8Array[]): Uint8Array {
   const int = (n: number) => Math.floor(random() * n);
-  let bytes = seed.slice();
+  let bytes: Uint8Array = seed.slice();
   const rounds = 1 + int(4);
   if (seed[0] === 0x0a && random() < 0.6) return reframeBlock(bytes, random);
   for (let r = 0; r < rounds; r++) {

@@ -1,9 +1,6 @@
 /**
- * Test-only builders of pcap / pcapng bytes, a packet recorder, a seeded PRNG and corpus lookup.
+ * Test-only builders of pcap / pcapng bytes, a packet recorder and the seeded PRNG.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CapturedPacket } from '../../src/core/packet.js';
 import { CaptureParser } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
@@ -238,21 +235,5 @@ export function parseAll(bytes: Uint8Array, chunkSizes: number[] = [], seekable 
   return { packets, error, parser };
 }
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The shared corpus folder beside the repository (`<repo>/../shared/corpus`), or undefined. */
-export function corpusDir(): string | undefined {
-  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const dir = resolve(repoRoot, '..', 'shared', 'corpus');
-  return existsSync(resolve(dir, 'manifest.tsv')) ? dir : undefined;
-}
+/** The tests' one seeded PRNG (test/support/prng.ts). */
+export { mulberry32 } from '../support/prng.js';

@@ -7,7 +7,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusDir, corpusPath, repoRoot } from '../corpus/references.js';
+import { corpusMissingReason, corpusPath, repoRoot } from '../support/corpus.js';
+import { cannotRun } from '../support/requirements.js';
 
 const bin = join(repoRoot, 'bin', 'flowspy');
 const demo = join(repoRoot, 'demo', 'demo.pcap');
@@ -167,7 +168,7 @@ describe('flowspy command', () => {
 
   it('reads a fast pipe of several megabytes (many reads between pauses) as it reads the file', async () => {
     const { spawn } = await import('node:child_process');
-    const { writeBigCaptureFile } = await import('../../src/synth/bigCapture.js');
+    const { writeBigCaptureFile } = await import('../support/bigCapture.js');
     const file = join(work, 'pipe-burst.pcap');
     const stats = writeBigCaptureFile(file, { targetBytes: 6_000_000, minFlows: 40, concurrency: 20, maxResponseBytes: 400_000 });
     expect(stats.bytes).toBeGreaterThan(5_000_000);
@@ -213,7 +214,7 @@ describe('flowspy command', () => {
     expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^flowspy: capture cut short at byte ${whole.length - 100}: `));
   });
 
-  it.skipIf(!corpusDir)('a damaged real capture: 8 packets kept, error names byte 874, exit 2', () => {
+  it.skipIf(cannotRun(corpusMissingReason, 'the CLI on a damaged corpus capture'))('a damaged real capture: 8 packets kept, error names byte 874, exit 2', () => {
     const r = flowspy(['-r', corpusPath('peafowl__imap_CORRUPT.cap'), '--log']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/=connect from/);
@@ -258,7 +259,8 @@ describe('flowspy -r interrupted', () => {
     child.stderr.on('data', (c) => (stderr += c));
     const capture = readFileSync(demo);
     child.stdin.write(capture.subarray(0, 4000)); // header and the first packets; stdin stays open
-    await new Promise((r) => setTimeout(r, 700));
+    // Interrupt once those packets were read (their text is out), not after a guessed delay.
+    for (let i = 0; i < 2000 && !stdout.includes('=connect from'); i++) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(130);

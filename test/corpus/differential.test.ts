@@ -10,14 +10,15 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCapture, type CaptureRunSummary } from '../../src/cli/captureRun.js';
+import { runCapture, type CaptureRunSummary } from '../../src/engine/captureRun.js';
 import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
 import { DirectoryOutput } from '../../src/outputs/dir.js';
 import { tcpflowDirectionName } from '../../src/outputs/tcpflowNames.js';
 import {
-  capturedBytes, corpusDir, corpusFiles, corpusMissingReason, corpusPath, flatten, haveTcpflow, haveTshark, manifestRow,
+  capturedBytes, corpusFiles, corpusMissingReason, corpusPath, flatten, manifestRow,
   readFlowDir, runTcpflow, sameFile, sparseEqual, tsharkFollowAll, type FlowFile, type SparseStream,
 } from './references.js';
+import { cannotRun, missingTool } from '../support/requirements.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flowspy-corpus-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -167,9 +168,10 @@ function segmentsOf(name: string): { src: string; seq: number; payload: Buffer }
 }
 
 const files = corpusFiles();
+const haveTshark = missingTool('tshark') === undefined;
 const DAMAGED = new Set(['peafowl__imap_CORRUPT.cap', 'derived__zeek_http_get_TRUNCATED-mid-record.pcap']);
 
-describe.skipIf(!corpusDir)(`corpus: -o DIR against tcpflow and tshark${corpusDir ? '' : ` (skipped: ${corpusMissingReason})`}`, () => {
+describe.skipIf(cannotRun(corpusMissingReason, 'corpus differential'))('corpus: -o DIR against tcpflow and tshark', () => {
   const runs = new Map<string, FlowspyRun>();
   const flowspy = async (name: string) => {
     let run = runs.get(name);
@@ -193,7 +195,7 @@ describe.skipIf(!corpusDir)(`corpus: -o DIR against tcpflow and tshark${corpusDi
     expect(run.summary.flows).toBeGreaterThan(0);
   });
 
-  describe.skipIf(!haveTcpflow)(`against tcpflow 1.6.1${haveTcpflow ? '' : ' (skipped: tcpflow not installed)'}`, () => {
+  describe.skipIf(cannotRun(missingTool('tcpflow'), 'differential against tcpflow'))('against tcpflow 1.6.1', () => {
     it.each(files)('%s', async (name) => {
       const run = await flowspy(name);
       const theirs = runTcpflow(corpusPath(name), join(work, `${name}.tcpflow`));
@@ -234,7 +236,7 @@ describe.skipIf(!corpusDir)(`corpus: -o DIR against tcpflow and tshark${corpusDi
     });
   });
 
-  describe.skipIf(!haveTshark)(`against tshark follow,tcp,raw${haveTshark ? '' : ' (skipped: tshark not installed)'}`, () => {
+  describe.skipIf(cannotRun(missingTool('tshark'), 'differential against tshark'))('against tshark follow,tcp,raw', () => {
     it.each(files.filter((f) => !DAMAGED.has(f)))('%s', async (name) => {
       const run = await flowspy(name);
       const reference = tsharkByName(name);

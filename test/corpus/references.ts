@@ -1,34 +1,14 @@
 /**
- * Reference tools for the differential tests: the corpus location, tcpflow's `-o` output and
+ * Reference tools for the differential tests: the corpus manifest, tcpflow's `-o` output and
  * tshark's "Follow TCP Stream" (raw) per stream.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { corpusDir } from '../support/corpus.js';
 
-/** The repository root (this file is test/corpus/references.ts). */
-export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
-/** ../shared/corpus beside the checkout, or undefined when it is not there. */
-export const corpusDir: string | undefined = (() => {
-  const dir = resolve(repoRoot, '..', 'shared', 'corpus');
-  return existsSync(join(dir, 'pcaps')) ? dir : undefined;
-})();
-
-/** Why corpus tests skip when the corpus is missing. */
-export const corpusMissingReason = `corpus not found at ${resolve(repoRoot, '..', 'shared', 'corpus')} (it lives beside the checkout)`;
-
-/** The corpus capture files, sorted by name. */
-export function corpusFiles(): string[] {
-  if (!corpusDir) return [];
-  return readdirSync(join(corpusDir, 'pcaps')).filter((f) => /\.(pcap|pcapng|cap)$/.test(f)).sort();
-}
-
-/** Path of a corpus capture. */
-export function corpusPath(name: string): string {
-  return join(corpusDir!, 'pcaps', name);
-}
+/** The corpus location and the repository root: see test/support/corpus.ts. */
+export { corpusDir, corpusFiles, corpusMissingReason, corpusPath, repoRoot } from '../support/corpus.js';
 
 /** One row of manifest.tsv, by column name. */
 export function manifestRow(name: string): Record<string, string> | undefined {
@@ -38,15 +18,6 @@ export function manifestRow(name: string): Record<string, string> | undefined {
   const row = rows.map((r) => r.split('\t')).find((r) => r[0] === name);
   return row ? Object.fromEntries(cols.map((c, i) => [c, row[i]])) : undefined;
 }
-
-function installed(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-
-/** True when tcpflow is on the PATH. */
-export const haveTcpflow = installed('tcpflow');
-/** True when tshark is on the PATH. */
-export const haveTshark = installed('tshark');
 
 /** Files larger than this are not read whole (a sparse multi-GiB stream). */
 export const MAX_READ_WHOLE = 256 << 20;

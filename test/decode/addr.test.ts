@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AddressFormatter, formatIPv4, formatIPv6 } from '../../src/decode/addr.js';
+import { mulberry32 } from '../support/prng.js';
 import { v6 } from './helpers.js';
 
 const b = (n: number[]) => Uint8Array.from(n);
@@ -47,8 +48,7 @@ describe('formatIPv6 (RFC 5952)', () => {
 
 describe('formatIPv6 against the WHATWG URL serializer (same rules except IPv4-mapped)', () => {
   it('agrees on 5000 random addresses rich in zero groups', () => {
-    let seed = 12345;
-    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 16777216;
+    const rnd = mulberry32(12345);
     for (let i = 0; i < 5000; i++) {
       const bytes = new Uint8Array(16);
       for (let g = 0; g < 8; g++) {
@@ -68,8 +68,8 @@ describe('formatIPv6 against the WHATWG URL serializer (same rules except IPv4-m
 describe('AddressFormatter', () => {
   it('returns the same text as the plain functions, across cache collisions and reuse', () => {
     const f = new AddressFormatter();
-    let seed = 7;
-    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
+    const random = mulberry32(7);
+    const rnd = () => Math.floor(random() * 256);
     const pool: Uint8Array[] = [];
     for (let i = 0; i < 2000; i++) {
       const a = new Uint8Array(16);

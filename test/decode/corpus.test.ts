@@ -1,32 +1,21 @@
 /**
  * Corpus checks: decode every packet of the public captures in ../shared/corpus and compare
  * segment counts and payload byte sums with tshark. Skipped (with the reason printed) when the
- * corpus folder is missing.
+ * corpus folder is missing (never in CI).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { corpusMissingReason, corpusPath } from '../support/corpus.js';
+import { cannotRun, missingTool } from '../support/requirements.js';
 import { collector, readCapture } from './helpers.js';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const PCAPS = resolve(REPO_ROOT, '../shared/corpus/pcaps');
-const corpusMissing = !existsSync(PCAPS);
-if (corpusMissing) console.warn(`decode corpus tests skipped: ${PCAPS} (../shared/corpus from the repo root) is missing`);
+const corpusMissing = cannotRun(corpusMissingReason, 'decode corpus tests');
 
-function hasTshark(): boolean {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function decodeFile(name: string) {
   const c = collector();
-  for (const p of readCapture(join(PCAPS, name))) c.decoder.decode(p);
+  for (const p of readCapture(corpusPath(name))) c.decoder.decode(p);
   const bytes = c.segments.reduce((n, s) => n + s.payloadLength, 0);
   const captured = c.segments.reduce((n, s) => n + s.payload.length, 0);
   return { ...c, bytes, captured };
@@ -87,7 +76,7 @@ describe.skipIf(corpusMissing)('corpus: segment counts and payload sums match ts
 
   it('payloadFileOffset points at the payload bytes in the file (every non-fragmented segment)', () => {
     for (const { file } of EXPECTED) {
-      const raw = new Uint8Array(readFileSync(join(PCAPS, file)));
+      const raw = new Uint8Array(readFileSync(corpusPath(file)));
       const r = decodeFile(file);
       let checked = 0;
       for (const s of r.segments) {
@@ -147,7 +136,7 @@ describe.skipIf(corpusMissing)('corpus: segment counts and payload sums match ts
   });
 });
 
-describe.skipIf(corpusMissing || !hasTshark())('corpus: live comparison with the installed tshark', () => {
+describe.skipIf(corpusMissing || cannotRun(missingTool('tshark'), 'decode corpus against tshark'))('corpus: live comparison with the installed tshark', () => {
   const files = [
     'pcapplusplus__one_http_stream_rst.pcap',
     'zeek__tls_openjdk-25.0.2-zeek.org.pcap',
@@ -155,7 +144,7 @@ describe.skipIf(corpusMissing || !hasTshark())('corpus: live comparison with the
     'zeek__tcp-http-with-padding.pcap',
   ];
   it.each(files)('%s', (file) => {
-    const out = execFileSync('tshark', ['-r', join(PCAPS, file), '-Y', 'tcp && !icmp && !icmpv6', '-T', 'fields', '-e', 'tcp.len'], {
+    const out = execFileSync('tshark', ['-r', corpusPath(file), '-Y', 'tcp && !icmp && !icmpv6', '-T', 'fields', '-e', 'tcp.len'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
 import { DirectoryOutput } from '../../src/outputs/dir.js';
+import { mulberry32 } from '../support/prng.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const T0 = Date.UTC(2020, 0, 2, 3, 4, 5) * 1000;
@@ -127,8 +128,7 @@ describe('DirectoryOutput', async () => {
     const offsets = new Map<string, number>();
     const keyOf = (i: number): FlowKey => ({ client: { addr: `10.1.${i >> 8}.${i & 255}`, port: 1000 + i }, server: { addr: '192.168.0.1', port: 80 } });
     for (let i = 1; i <= flows; i++) out.handle(start(i, keyOf(i)));
-    let seed = 1;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = mulberry32(1);
     for (let round = 0; round < 40; round++) {
       for (let i = 1; i <= flows; i++) {
         if (rnd() < 0.3) continue;

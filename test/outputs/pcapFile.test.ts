@@ -3,16 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCapture } from '../../src/cli/captureRun.js';
+import { runCapture } from '../../src/engine/captureRun.js';
 import type { Direction, FlowEvent } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import { openPcapFileOutput } from '../../src/outputs/pcapFile.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
 import { Recorder, connect, pseudoRandomBytes, readAll, startServer, stopServer } from '../proxy/helpers.js';
+import { cannotRun, missingTool } from '../support/requirements.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowspy-pcapout-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const hasTshark = spawnSync('tshark', ['--version']).status === 0;
 
 /** Runs `events` through a PcapOutput into a file; returns its path. */
 function writeEvents(name: string, events: FlowEvent[]): string {
@@ -121,7 +121,7 @@ describe('PcapOutput', () => {
     expect(() => openPcapFileOutput(join(dir, 'missing', 'x.pcap'))).toThrow(UserError);
   });
 
-  it.skipIf(!hasTshark)('records real proxied flows that tshark follows back to exactly the relayed bytes', async () => {
+  it.skipIf(cannotRun(missingTool('tshark'), 'proxied flows in tshark'))('records real proxied flows that tshark follows back to exactly the relayed bytes', async () => {
     const { server, port: serverPort } = await startServer((s) => {
       const parts: Buffer[] = [];
       s.on('data', (c: Buffer) => {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { expect } from 'vitest';
 import type { Direction, FlowEndEvent, FlowEvent, FlowStartEvent } from '../../src/core/types.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
+import { mulberry32 } from '../support/prng.js';
 
 /** What the recorder learned about one flow. */
 export interface RecordedFlow {
@@ -173,16 +174,12 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Deterministic pseudo-random bytes (mulberry32), for payloads that never repeat by accident. */
+/** Deterministic pseudo-random bytes (the tests' PRNG), for payloads that never repeat by accident. */
 export function pseudoRandomBytes(length: number, seed: number): Buffer {
   const out = Buffer.allocUnsafe(length);
-  let a = seed >>> 0;
+  const random = mulberry32(seed);
   for (let i = 0; i < length; i += 4) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const v = (t ^ (t >>> 14)) >>> 0;
+    const v = random() * 4294967296; // the generator's 32-bit output
     for (let k = 0; k < 4 && i + k < length; k++) out[i + k] = (v >>> (8 * k)) & 0xff;
   }
   return out;

@@ -72,10 +72,11 @@ describe('resetSocket', () => {
     // The real race (end() issued, libuv shutdown waiting for POLLOUT on a full send buffer) is
     // timing-dependent; it made bench/proxy.mjs's child spin at exit about one run in five.
     const fake = (state: Partial<net.Socket>) => {
-      const socket = { destroyed: false, connecting: false, pending: false, writableEnded: false, writableFinished: false,
-        destroy: vi.fn(), resetAndDestroy: vi.fn(), ...state };
+      const destroy = vi.fn();
+      const resetAndDestroy = vi.fn();
+      const socket = { destroyed: false, connecting: false, pending: false, writableEnded: false, writableFinished: false, ...state, destroy, resetAndDestroy };
       resetSocket(socket as unknown as net.Socket);
-      return { destroy: socket.destroy.mock.calls.length, reset: socket.resetAndDestroy.mock.calls.length };
+      return { destroy: destroy.mock.calls.length, reset: resetAndDestroy.mock.calls.length };
     };
     expect(fake({ writableEnded: true, writableFinished: false })).toEqual({ destroy: 1, reset: 0 });
     expect(fake({ writableEnded: true, writableFinished: true })).toEqual({ destroy: 0, reset: 1 });

@@ -4,15 +4,14 @@
  * edge cases the corpus README describes come out as expected (figures checked by hand against
  * tshark; tcpflow agrees on the bytes except where it counts Ethernet padding as payload).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/read.js';
 import type { FlowEvent } from '../../src/core/types.js';
 import { PacketDecoder } from '../../src/decode/decoder.js';
 import { Reassembler } from '../../src/reassembly/reassembler.js';
+import { corpusFiles, corpusMissingReason, corpusPath } from '../support/corpus.js';
+import { cannotRun } from '../support/requirements.js';
 import { checkContract } from './helpers.js';
-
-const CORPUS = new URL('../../../shared/corpus/pcaps/', import.meta.url).pathname;
 
 interface Run {
   events: FlowEvent[];
@@ -31,7 +30,7 @@ async function run(name: string): Promise<Run> {
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
   let last = 0;
   try {
-    await readCapture(CORPUS + name, {
+    await readCapture(corpusPath(name), {
       onPacket: (packet) => {
         if (packet.ts > last) last = packet.ts;
         decoder.decode(packet);
@@ -54,9 +53,9 @@ async function run(name: string): Promise<Run> {
   return { events, reassembler, dataBytes, gapBytes, notes, ends };
 }
 
-describe.skipIf(!existsSync(CORPUS))('reassembly on the public corpus', () => {
+describe.skipIf(cannotRun(corpusMissingReason, 'reassembly corpus tests'))('reassembly on the public corpus', () => {
   it('keeps the event contract on every capture', async () => {
-    const files = readdirSync(CORPUS).filter((f) => /\.(pcap|pcapng|cap)$/.test(f));
+    const files = corpusFiles();
     expect(files.length).toBeGreaterThan(30);
     for (const file of files) {
       const result = await run(file);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeLine, escapeText, isPrintableCodePoint } from '../../src/render/escape.js';
+import { mulberry32 } from '../support/prng.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const bytes = (...b: number[]) => Uint8Array.from(b);
@@ -7,17 +8,6 @@ const esc = (s: string) => escapeLine(enc(s));
 
 /** Anything a terminal could act on: C0 (except none), DEL, C1, bidi, Cf, separators. */
 const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('escapeLine', () => {
   it('keeps printable ASCII as is', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { displayText, LINE_CONTINUES_MARK, LineAssembler, renderTextLines, type TextLine } from '../../src/render/lines.js';
+import { mulberry32 } from '../support/prng.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Feeds `data` cut at `cuts`, returns all lines incl. the flushed one. */
 function assemble(data: Uint8Array, cuts: number[], cap?: number): TextLine[] {

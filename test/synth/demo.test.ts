@@ -1,13 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TCP_FIN, TCP_RST } from '../../src/decode/types.js';
 import { DEMO_START_MICROS, buildDemoCapture } from '../../src/synth/demo.js';
-import { decodeTcpFrame, hasTool, readPcap, reassemble, tsharkProblems } from './pcapCheck.js';
-import type { DecodedTcp } from './pcapCheck.js';
+import { decodeTcpFrame, readPcap, reassemble } from '../support/pcapCheck.js';
+import type { DecodedTcp } from '../support/pcapCheck.js';
 
 const committed = new URL('../../demo/demo.pcap', import.meta.url);
 const demo = buildDemoCapture();
@@ -84,30 +80,5 @@ describe('demo capture', () => {
     expect(last.srcPort).toBe(8080);
     expect(last.flags & TCP_RST).toBe(TCP_RST);
     expect(stream(51010, false)).toMatch(/^HTTP\/1\.1 200 OK/);
-  });
-
-  const haveTshark = hasTool('tshark');
-  it.skipIf(!haveTshark)(`opens in tshark with no malformed packet${haveTshark ? '' : ' (skipped: tshark is not installed)'}`, () => {
-    expect(tsharkProblems(fileURLToPath(committed))).toEqual([]);
-  });
-
-  const haveTcpflow = hasTool('tcpflow');
-  it.skipIf(!haveTcpflow)(`is reconstructed by tcpflow${haveTcpflow ? '' : ' (skipped: tcpflow is not installed)'}`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowspy-demo-'));
-    try {
-      const input = join(dir, 'demo.pcap');
-      writeFileSync(input, demo);
-      const out = join(dir, 'out');
-      const result = spawnSync('tcpflow', ['-r', input, '-o', out], { encoding: 'utf8' });
-      expect(result.status).toBe(0);
-      const files = readdirSync(out).filter((f) => f !== 'report.xml');
-      expect(files.length).toBe(10); // five flows, both directions
-      const smtpClient = readFileSync(join(out, '192.168.001.050.40222-203.000.113.025.00025')).toString('latin1');
-      expect(smtpClient).toBe(stream(40222, true));
-      const html = readFileSync(join(out, '198.051.100.010.00080-192.168.001.023.51000')).toString('latin1');
-      expect(html).toBe(stream(51000, false));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../../src/decode/types.js';
 import { TcpConversation, dropSegment, retransmit, swapAdjacent } from '../../src/synth/tcpScript.js';
 import type { ConversationOptions } from '../../src/synth/tcpScript.js';
-import { decodeTcpFrame, reassemble } from './pcapCheck.js';
-import type { DecodedTcp } from './pcapCheck.js';
+import { decodeTcpFrame, reassemble } from '../support/pcapCheck.js';
+import type { DecodedTcp } from '../support/pcapCheck.js';
 
 interface Captured extends DecodedTcp {
   ts: number;

@@ -1,6 +1,6 @@
 /**
  * Test-only helpers: an independent classic-pcap reader and Ethernet/IP/TCP decoder with
- * checksum verification, written separately from src/synth so the tests do not check the
+ * checksum verification, written separately from the frame and pcap writers (src/capture/) so the tests do not check the
  * builder against itself.
  */
 

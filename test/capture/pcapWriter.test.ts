@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PcapFileWriter, PcapWriter, TimelineBuffer, collectPcap } from '../../src/synth/pcapWriter.js';
-import { readPcap } from './pcapCheck.js';
+import { PcapFileWriter, PcapWriter, collectPcap } from '../../src/capture/pcapWriter.js';
+import { readPcap } from '../support/pcapCheck.js';
 
 const frame = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
 
@@ -71,21 +71,5 @@ describe('PcapFileWriter', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('TimelineBuffer', () => {
-  it('replays copies sorted by time, stable for equal times', () => {
-    const t = new TimelineBuffer();
-    const reused = new Uint8Array(1);
-    for (const [ts, v] of [[30, 1], [10, 2], [20, 3], [10, 4]] as const) {
-      reused[0] = v;
-      t.writePacket(ts, reused);
-    }
-    expect(t.size).toBe(4);
-    const seen: [number, number][] = [];
-    t.drainTo({ writePacket: (ts, f) => seen.push([ts, f[0]]) });
-    expect(seen).toEqual([[10, 2], [10, 4], [20, 3], [30, 1]]);
-    expect(t.size).toBe(0);
   });
 });

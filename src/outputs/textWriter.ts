@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { UserError } from '../core/errors.js';
-import { readFully, writeFully } from '../store/payloadStore.js';
+import { readFully, writeFully } from '../io/files.js';
 
 /** The reader of our output went away (EPIPE). */
 export class OutputClosedError extends Error {

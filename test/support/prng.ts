@@ -1,4 +1,4 @@
-/** A tiny seeded pseudo-random generator (mulberry32) for deterministic synthetic data and fuzzing. */
+/** The one seeded pseudo-random generator (mulberry32) of the tests and the bench's capture generator. */
 
 /** Returns a function yielding uniformly distributed numbers in [0, 1), fully determined by `seed`. */
 export function mulberry32(seed: number): () => number {

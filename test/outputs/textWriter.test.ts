@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fdSink, SpoolingTextWriter, streamSink, type ByteSink } from '../../src/cli/textWriter.js';
+import { fdSink, SpoolingTextWriter, streamSink, type ByteSink } from '../../src/outputs/textWriter.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flowspy-textwriter-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -148,17 +148,16 @@ describe('SpoolingTextWriter', () => {
   it('a reader that went away (EPIPE): onClosed once, the rest dropped, end resolves at once', async () => {
     const parent = mkdtempSync(join(work, 'epipe-'));
     // The reader closes its end of the pipe but stays alive (like `head` after its lines).
-    const child = spawn(process.execPath, ['-e', 'require("fs").closeSync(0); setTimeout(() => {}, 30000)']);
+    const child = spawn(process.execPath, ['-e', 'require("fs").closeSync(0); process.stdout.write("closed"); setTimeout(() => {}, 30000)']);
     child.stdin.on('error', () => undefined);
-    await new Promise((resolve) => child.on('spawn', resolve));
-    await sleep(300);
+    await new Promise((resolve) => child.stdout.once('data', resolve));
     const closes: string[] = [];
     const spool = new SpoolingTextWriter({
       sink: streamSink(child.stdin), ramBudgetBytes: 1024, chunkBytes: 256, spillParent: parent,
       onClosed: (err) => closes.push(err.code ?? err.message),
     });
     for (let i = 0; i < 100; i++) spool.write(`${'y'.repeat(100)}\n`);
-    for (let i = 0; i < 50 && closes.length === 0; i++) await sleep(10);
+    for (let i = 0; i < 1000 && closes.length === 0; i++) await sleep(10);
     expect(closes).toEqual(['EPIPE']);
     expect(spool.closedBy?.code).toBe('EPIPE');
     spool.write('ignored\n');

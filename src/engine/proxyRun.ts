@@ -7,20 +7,29 @@
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
-import type { CliConfig } from './args.js';
+import { ProxyCounters, type SourceCounters } from './counters.js';
+
+/** What to relay: the `-L` specs, and whether to keep stderr quiet. */
+export interface ProxyRunConfig {
+  readonly forwards: readonly string[];
+  readonly quiet: boolean;
+}
 
 /**
  * Starts the proxies and serves until `stop` aborts. Then closes the proxies (every flow gets its `flow-end`), awaits `finish`
  * (which flushes and closes the outputs; an error it throws propagates, and the summary line is
  * not printed), prints a summary on stderr unless quiet (see {@link formatProxySummary}), and
- * resolves with 0.
+ * resolves with 0. `onCounters` gets the run's live counters once the proxies exist.
  * @throws UserError when a listening socket cannot be bound (the proxies already bound are closed).
  */
-export async function runProxy(config: CliConfig, sink: FlowEventSink, finish: () => Promise<void>, stop: AbortSignal): Promise<number> {
+export async function runProxy(
+  config: ProxyRunConfig, sink: FlowEventSink, finish: () => Promise<void>, stop: AbortSignal, onCounters?: (counters: SourceCounters) => void,
+): Promise<number> {
   const specs = config.forwards.map(parseForwardSpec);
   let nextId = 1;
   const nextFlowId = () => nextId++;
   const proxies = specs.map((spec) => new RecordingProxy({ spec, emit: sink, nextFlowId }));
+  onCounters?.(new ProxyCounters(proxies));
   try {
     for (const proxy of proxies) {
       const bound = await proxy.listen();

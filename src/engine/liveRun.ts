@@ -10,6 +10,7 @@ import type { CapturedPacket } from '../core/packet.js';
 import type { FlowEventSink, Micros } from '../core/types.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { Reassembler } from '../reassembly/reassembler.js';
+import { CaptureCounters, type SourceCounters } from './counters.js';
 import { eventCounts, fanOut, formatCaptureSummary, type CaptureRunSummary } from './captureRun.js';
 
 /** What to capture and where the events go. */
@@ -26,6 +27,8 @@ export interface LiveRunOptions {
   onStart?: (linkType: number) => void;
   /** Called after each batch of packets and each second (e.g. to flush stdout). May throw to stop. */
   onProgress?: () => void;
+  /** Called once before capturing with the run's live counters (e.g. for a status bar to poll). */
+  onCounters?: (counters: SourceCounters) => void;
 }
 
 /** Counters of a live run: those of a file run (bytesRead = captured bytes) plus libpcap's. */
@@ -47,12 +50,12 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
   const emit = fanOut(sinks);
   const reassembler = new Reassembler({ emit });
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
-  let packets = 0;
-  let bytesRead = 0;
+  const counters = new CaptureCounters(reassembler.stats, decoder.stats);
+  options.onCounters?.(counters);
   let lastTs: Micros = 0;
   const onPacket = (packet: CapturedPacket): void => {
-    packets++;
-    bytesRead += packet.end - packet.start;
+    counters.packets++;
+    counters.bytesRead += packet.end - packet.start;
     if (packet.ts > lastTs) lastTs = packet.ts;
     decoder.decode(packet);
   };
@@ -102,7 +105,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
   reassembler.finish(now());
   const pcap = capture.stats();
   return {
-    packets, filteredOut: 0, bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
+    packets: counters.packets, filteredOut: 0, bytesRead: counters.bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
     ...(pcap ? { pcap } : {}),
   };
 }

@@ -4,11 +4,11 @@
  * little reordering and duplication. Same options (seed included) = same bytes.
  */
 
-import type { Direction } from '../core/types.js';
+import type { Direction } from '../../src/core/types.js';
 import { mulberry32, randomInt } from './prng.js';
-import { PcapFileWriter, PCAP_GLOBAL_HEADER_LENGTH, PCAP_RECORD_HEADER_LENGTH } from './pcapWriter.js';
-import type { PacketWriter } from './pcapWriter.js';
-import { TcpConversation } from './tcpScript.js';
+import { PcapFileWriter, PCAP_GLOBAL_HEADER_LENGTH, PCAP_RECORD_HEADER_LENGTH } from '../../src/capture/pcapWriter.js';
+import type { PacketWriter } from '../../src/capture/pcapWriter.js';
+import { TcpConversation } from '../../src/synth/tcpScript.js';
 
 /** What to generate. Every field has a default (see `DEFAULT_BIG_CAPTURE`). */
 export interface BigCaptureOptions {

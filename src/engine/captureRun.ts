@@ -12,6 +12,7 @@ import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import type { DecodeStats } from '../decode/types.js';
 import { Reassembler } from '../reassembly/reassembler.js';
+import { CaptureCounters, type SourceCounters } from './counters.js';
 
 /** What to read and where the events go. */
 export interface CaptureRunOptions {
@@ -25,6 +26,8 @@ export interface CaptureRunOptions {
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => Promise<void> | void;
   /** Aborting stops reading; flows seen so far are finished normally. */
   signal?: AbortSignal;
+  /** Called once before reading with the run's live counters (e.g. for a status bar to poll). */
+  onCounters?: (counters: SourceCounters) => void;
 }
 
 /** Counters of one run, for the summary line. */
@@ -68,18 +71,17 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
   const emit = fanOut(sinks);
   const reassembler = new Reassembler({ emit });
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
-  let packets = 0;
-  let filteredOut = 0;
+  const counters = new CaptureCounters(reassembler.stats, decoder.stats);
+  options.onCounters?.(counters);
   // The highest packet time, in a typed array: a captured `let` holding a number beyond the
   // small-integer range (microseconds since 1970 are) would allocate a new heap number at every
   // assignment, i.e. at almost every packet.
   const highestTs = new Float64Array(1);
-  let bytesRead = 0;
   const onPacket = (packet: CapturedPacket): void => {
-    packets++;
+    counters.packets++;
     if (packet.ts > highestTs[0]) highestTs[0] = packet.ts;
     if (predicate && !predicate(packet)) {
-      filteredOut++;
+      counters.filtered++;
       return;
     }
     decoder.decode(packet);
@@ -90,25 +92,26 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
     const result = await readCapture(options.source, {
       onPacket,
       onProgress: (read, total) => {
-        bytesRead = read;
+        counters.bytesRead = read;
+        counters.totalBytes = total;
         // Idle flows are checked once per chunk read (about a thousand packets), off the per-packet path.
         reassembler.expireIdle(highestTs[0]);
         return options.onProgress?.(read, total);
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    bytesRead = result.bytes;
+    counters.bytesRead = result.bytes;
   } catch (err) {
     if (options.signal?.aborted && !(err instanceof CaptureFormatError)) {
       interrupted = true;
     } else {
-      if (!(err instanceof CaptureFormatError) || packets === 0 && err.kind === 'not-a-capture') throw err;
+      if (!(err instanceof CaptureFormatError) || counters.packets === 0 && err.kind === 'not-a-capture') throw err;
       error = err;
     }
   }
   reassembler.finish(highestTs[0]);
   return {
-    packets, filteredOut, bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
+    packets: counters.packets, filteredOut: counters.filtered, bytesRead: counters.bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
     ...(error ? { error } : {}),
     ...(interrupted ? { interrupted } : {}),
   };

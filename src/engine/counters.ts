@@ -1,0 +1,85 @@
+/**
+ * Live counters of a running source, for a status bar that reads them at any moment (they are
+ * updated where the engine already counts, never copied per event). Every count only grows.
+ */
+import type { DecodeStats } from '../decode/types.js';
+import type { ProxyStats } from '../proxy/proxy.js';
+import type { ReassemblyStats } from '../reassembly/reassembler.js';
+
+/** What a status bar shows of a running source; read-only for everyone but the engine. */
+export interface SourceCounters {
+  /** Packets read, before the capture filter (0 for the proxy). */
+  readonly packets: number;
+  /** Payload bytes delivered to the model (relayed bytes for the proxy). */
+  readonly payloadBytes: number;
+  /** Flows started. */
+  readonly flows: number;
+  /** Flows started and not ended yet. */
+  readonly openFlows: number;
+  /** Gap events (bytes missing from a stream). */
+  readonly gaps: number;
+  /** Frames cut short by the snap length. */
+  readonly truncated: number;
+  /** Frames with invalid headers, skipped. */
+  readonly malformed: number;
+  /** Packets the capture filter left out (a kernel filter's are not seen: 0). */
+  readonly filtered: number;
+  /** Packets the kernel dropped (live capture), undefined where no one tells. */
+  readonly kernelDrops: number | undefined;
+  /** Bytes read of the source: file position for a file (progress), bytes captured when live. */
+  readonly bytesRead: number;
+  /** Size of the file being read, when known (not stdin, not live, not the proxy). */
+  readonly totalBytes: number | undefined;
+}
+
+/**
+ * The counters of a capture source (file, stdin or live). The engine increments `packets` and
+ * `filtered` and sets the byte counts and `kernelDrops`; the rest are read through from the
+ * reassembler's and the decoder's own live counters.
+ */
+export class CaptureCounters implements SourceCounters {
+  packets: number;
+  filtered: number;
+  bytesRead: number;
+  totalBytes: number | undefined;
+  kernelDrops: number | undefined;
+
+  constructor(private readonly reassembly: ReassemblyStats, private readonly decode: DecodeStats) {
+    this.packets = 0;
+    this.filtered = 0;
+    this.bytesRead = 0;
+    this.totalBytes = undefined;
+    this.kernelDrops = undefined;
+  }
+
+  get payloadBytes(): number { return this.reassembly.payloadBytes; }
+  get flows(): number { return this.reassembly.flows; }
+  get openFlows(): number { return this.reassembly.openFlows; }
+  get gaps(): number { return this.reassembly.gaps; }
+  get truncated(): number { return this.decode.truncated; }
+  get malformed(): number { return this.decode.malformed; }
+}
+
+/** The counters of a proxy run: sums over its listeners' {@link ProxyStats}, taken when read. */
+export class ProxyCounters implements SourceCounters {
+  readonly packets = 0;
+  readonly gaps = 0;
+  readonly truncated = 0;
+  readonly malformed = 0;
+  readonly filtered = 0;
+  readonly kernelDrops = undefined;
+  readonly bytesRead = 0;
+  readonly totalBytes = undefined;
+
+  constructor(private readonly proxies: readonly { readonly stats: ProxyStats }[]) {}
+
+  get payloadBytes(): number { return this.sum((s) => s.bytesC2S + s.bytesS2C); }
+  get flows(): number { return this.sum((s) => s.accepted); }
+  get openFlows(): number { return this.sum((s) => s.active); }
+
+  private sum(pick: (stats: ProxyStats) => number): number {
+    let total = 0;
+    for (const proxy of this.proxies) total += pick(proxy.stats);
+    return total;
+  }
+}
