@@ -10,7 +10,6 @@ import { defineConfig } from 'vitest/config';
  */
 const system = [
   'test/cli/cli.test.ts',
-  'test/cli/launch.test.ts',
   'test/cli/proxy.test.ts',
   'test/cli/proxyStdout.test.ts',
   'test/proxy/proxy.test.ts',
@@ -19,6 +18,9 @@ const system = [
   'test/capture/live.test.ts',
   'test/outputs/textWriter.test.ts',
   'test/outputs/pcapFile.test.ts',
+  'test/tui/screenHarness.test.ts',
+  'test/tui/terminalScreen.test.ts',
+  'test/tui/terminalTmux.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 

@@ -35,7 +35,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const PACKAGE_FOLDERS: Record<string, readonly string[]> = { blessed: ['tui'], 'blessed-contrib': ['tui'] };
 
 /** The modules that may load libpcap (the `pcap` binding, or `koffi` for FFI), relative to src/. */
-const LIBPCAP_MODULES = new Set(['capture/libpcap.ts', 'capture/live.ts', 'capture/filter.ts']);
+const LIBPCAP_MODULES = new Set(['capture/libpcap.ts']);
 const LIBPCAP_PACKAGES = new Set(['pcap', 'koffi']);
 
 const srcRoot = join(repoRoot, 'src');
