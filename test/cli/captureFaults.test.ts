@@ -3,7 +3,7 @@
  * while `-r` waits on a FIFO, `-r FILE -o DIR` at `ulimit -n 32`, plain one-line messages.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,34 @@ async function exitAfter(c: Child, signal: NodeJS.Signals): Promise<number | nul
   return result;
 }
 
+/**
+ * Resolves once process `pid` waits on the FIFO at `path`: it has it open (/proc/PID/fd), or one
+ * of its threads is blocked opening it (wchan `wait_for_partner`); rejects after 15 s. Either way
+ * the command's signal handlers are set by then.
+ */
+async function waitOnFifo(pid: number, path: string): Promise<void> {
+  const state = (): string => {
+    const lines: string[] = [];
+    const each = (dir: string, read: (entry: string) => string): void => {
+      try {
+        for (const entry of readdirSync(dir)) {
+          try {
+            lines.push(read(entry));
+          } catch {
+            // gone meanwhile
+          }
+        }
+      } catch {
+        // the process is gone
+      }
+    };
+    each(`/proc/${pid}/fd`, (fd) => readlinkSync(`/proc/${pid}/fd/${fd}`));
+    each(`/proc/${pid}/task`, (task) => readFileSync(`/proc/${pid}/task/${task}/wchan`, 'utf8'));
+    return lines.join('\n');
+  };
+  await waitFor(state, new RegExp(`^(${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|wait_for_partner)$`, 'm'));
+}
+
 function fifo(name: string): string {
   const path = join(work, name);
   expect(spawnSync('mkfifo', [path]).status).toBe(0);
@@ -62,7 +90,7 @@ describe('Ctrl-C while -r waits on a FIFO', () => {
     it(`${signal} ends -r FIFO with no writer at once: exit 130`, async () => {
       const path = fifo(`empty-${signal}`);
       const c = start(process.execPath, [bin, '-r', path, '--json']);
-      await new Promise((resolve) => setTimeout(resolve, 500)); // flowspy is waiting for a writer now
+      await waitOnFifo(c.child.pid!, path);
       expect(await exitAfter(c, signal)).toBe(130);
       expect(c.stderr()).toMatch(/^flowspy: 0 flows, 0 packets, .*interrupted after 0 bytes$/m);
     });
