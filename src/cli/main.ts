@@ -10,7 +10,7 @@ import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import { FailSafeOutputs } from '../outputs/failSafe.js';
 import type { FlowOutput } from '../outputs/types.js';
 import { parseArgs, USAGE, type CliConfig } from './args.js';
-import { fanOut, formatCaptureSummary, runCapture } from './captureRun.js';
+import { formatCaptureSummary, runCapture } from './captureRun.js';
 import { formatLiveSummary, runLive } from './liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
