@@ -10,6 +10,8 @@ import { defineConfig } from 'vitest/config';
  */
 const system = [
   'test/cli/cli.test.ts',
+  'test/cli/captureFaults.test.ts',
+  'test/cli/outputFaults.test.ts',
   'test/cli/proxy.test.ts',
   'test/cli/proxyStdout.test.ts',
   'test/proxy/proxy.test.ts',
@@ -18,6 +20,7 @@ const system = [
   'test/capture/live.test.ts',
   'test/outputs/textWriter.test.ts',
   'test/outputs/pcapFile.test.ts',
+  'test/outputs/dir.test.ts',
   'test/tui/screenHarness.test.ts',
   'test/tui/terminalScreen.test.ts',
   'test/tui/terminalTmux.test.ts',

@@ -146,12 +146,13 @@ export function linkTypeNumber(name: string): number {
 }
 
 /**
- * A one-line message for an error libpcap raised while opening `device` with `filter`.
- * Open errors come first in libpcap's order (create, activate), the filter is compiled last,
- * so an error that names no known open failure is the filter's when one was given.
+ * A one-line message for an error libpcap raised while opening `device`. `badFilter` is the
+ * filter when it is known to be at fault (the device opened without it), else undefined: the
+ * message then speaks of the device, whatever libpcap said.
  */
-export function describeOpenError(device: string, filter: string | undefined, libpcapMessage: string): string {
+export function describeOpenError(device: string, badFilter: string | undefined, libpcapMessage: string): string {
   const m = libpcapMessage.trim();
+  if (badFilter !== undefined) return `bad capture filter "${badFilter}": ${m}`;
   if (/no such device|doesn't exist|no such interface/i.test(m)) {
     return `no such interface: ${device} (flowspy -D lists them)`;
   }
@@ -159,10 +160,20 @@ export function describeOpenError(device: string, filter: string | undefined, li
     return `live capture on ${device} needs root or CAP_NET_RAW`;
   }
   if (/not up|is down/i.test(m)) return `interface ${device} is down`;
-  if (/snaplen|buffer size|read timeout|immediate mode|promiscuous|rfmon|monitor mode|UV poll|dump/i.test(m) || !filter) {
-    return `cannot capture on ${device}: ${m}`;
+  return `cannot capture on ${device}: ${m}`;
+}
+
+/**
+ * Whether `device` opens without a filter (then a failure with the filter was the filter's).
+ * The probe's handle is left to the process's end: the caller is about to fail anyway.
+ */
+function opensWithoutFilter(pcap: PcapBinding, device: string, snaplen: number): boolean {
+  try {
+    new pcap.PcapSession().open_live(device, '', 1 << 20, snaplen, '', () => undefined, false, 1000, () => undefined, false);
+    return true;
+  } catch {
+    return false;
   }
-  return `bad capture filter "${filter}": ${m}`;
 }
 
 /**
@@ -212,7 +223,8 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
     linkName = session.open_live(device, options.filter ?? '', options.bufferBytes ?? 32 << 20, snaplen, '',
       packetReady, false, pollMs, () => undefined, options.promiscuous ?? true);
   } catch (err) {
-    throw new UserError(describeOpenError(device, options.filter, messageOf(err)));
+    const filterAtFault = options.filter ? opensWithoutFilter(pcap, device, snaplen) : false;
+    throw new UserError(describeOpenError(device, filterAtFault ? options.filter : undefined, messageOf(err)));
   }
   packet.linkType = linkTypeNumber(linkName);
 

@@ -176,12 +176,15 @@ export class PcapFileWriter implements PacketWriter {
     }
   }
 
-  /** Flushes and closes the file; further writes throw. Idempotent. */
+  /** Flushes and closes the file (also when the flush throws); further writes throw. Idempotent. */
   close(): void {
     if (this.closed) return;
-    this.flush();
-    closeSync(this.fd);
     this.closed = true;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 
   /** Packets written so far. */

@@ -1,7 +1,7 @@
 /**
  * Streams a capture file (or stdin) through {@link CaptureParser} in bounded memory.
  */
-import { fstatSync } from 'node:fs';
+import { constants, fstatSync, openSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { PacketSink } from '../core/packet.js';
@@ -53,6 +53,8 @@ export interface ReadCaptureResult {
  * - `packet.fileOffset` is the file position of `buffer[start]` for a regular file (also one
  *   redirected to stdin), -1 for a pipe and for paths that are not regular files (named pipes,
  *   devices).
+ * - A named pipe (`mkfifo`, `<(cmd)`) is read like a piped stdin, through a non-blocking
+ *   descriptor: an abort ends the wait for its writer or its data at once.
  * - A file that cannot be opened or read rejects with a one-line `UserError`
  *   (`cannot read capture foo.pcap: no such file`).
  * - A damaged, truncated or unrecognised capture rejects with `CaptureFormatError` after every
@@ -67,7 +69,28 @@ export async function readCapture(source: string, options: ReadCaptureOptions): 
     if (kind === 'pipe') return readStream(pipeChunks(0, chunkSize), options);
     return readStream(process.stdin as AsyncIterable<Uint8Array>, options);
   }
+  const fifo = openFifo(source);
+  if (fifo !== undefined) return readStream(pipeChunks(fifo, chunkSize), options);
   return readFile(source, chunkSize, options);
+}
+
+/**
+ * A descriptor for `path` when it is a named pipe (also `<(cmd)`'s /dev/fd/N), opened without
+ * blocking, so that waiting for a writer or for data never holds a thread-pool thread and an
+ * abort (Ctrl-C) ends the read at once; undefined for anything else (or a path that cannot be
+ * examined: the file reader then says why).
+ */
+function openFifo(path: string): number | undefined {
+  try {
+    if (!statSync(path).isFIFO()) return undefined;
+  } catch {
+    return undefined;
+  }
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
 }
 
 /** What standard input is: a regular file (`< f.pcap`), a pipe or socket, or something else (a terminal). */

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
+import { FailSafeOutputs } from '../outputs/failSafe.js';
 import type { FlowOutput } from '../outputs/types.js';
 import { parseArgs, USAGE, type CliConfig } from './args.js';
-import { fanOut, formatCaptureSummary, runCapture } from '../engine/captureRun.js';
+import { formatCaptureSummary, runCapture } from '../engine/captureRun.js';
 import { formatLiveSummary, runLive } from '../engine/liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
@@ -18,6 +19,8 @@ import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, Te
 
 /** Exit code for a damaged capture (everything before the damage was shown). */
 const EXIT_DAMAGED = 2;
+/** Exit code of a proxy run during which an output (`-o`, `-w`) failed; the proxy kept relaying. */
+const EXIT_OUTPUT_FAILED = 1;
 /** Exit code when Ctrl-C (or SIGTERM) stopped reading a capture early; what was read is written out. */
 const EXIT_INTERRUPTED = 130;
 
@@ -83,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
  * nothing for {@link STDOUT_STALL_MS} or at a second signal, with one line on stderr saying how
  * many bytes were not written (exit code still 0, the process exits at once). When the reader
  * goes away (EPIPE) the proxy stops and the command exits 0 quietly, as in capture mode.
+ * An output that fails while the proxy runs (a file error of `-o` or `-w`) is dropped with one
+ * line on stderr ({@link FailSafeOutputs}); the proxy keeps relaying and the exit code is 1.
  */
 async function runProxyCommand(config: CliConfig): Promise<number> {
   // The first signal, or the reader of stdout going away, stops the proxy; a second signal stops
@@ -110,14 +115,16 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
   };
   try {
     outputs = buildOutputs(withDefaultView(config), stdout.write);
-    return await runProxy(config, fanOut(outputSinks(outputs)), async () => {
+    const failSafe = new FailSafeOutputs(outputs, reportError);
+    const code = await runProxy(config, failSafe.sink, async () => {
       finishing = true;
       try {
-        await closeAll(outputs);
+        await failSafe.close();
       } finally {
         await drainStdout();
       }
     }, stop.signal);
+    return failSafe.failed ? EXIT_OUTPUT_FAILED : code;
   } catch (err) {
     if (!finishing) {
       await closeAll(outputs).catch(() => undefined);

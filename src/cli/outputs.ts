@@ -2,6 +2,7 @@
  * Builds the headless outputs the command line asked for. The one place that picks them.
  */
 import { ConsoleOutput } from '../outputs/console.js';
+import { outputFileBudget } from '../outputs/descriptorBudget.js';
 import { DirectoryOutput } from '../outputs/dir.js';
 import { JsonOutput } from '../outputs/json.js';
 import { LogOutput } from '../outputs/log.js';
@@ -12,12 +13,16 @@ import type { CliConfig } from './args.js';
 /**
  * The outputs for `config`, text ones writing to `out`. When one cannot be opened, those already
  * opened are closed (a directory output's writer thread would keep the process alive) and the
- * error is thrown.
+ * error is thrown. In proxy mode (no `-r`, no `-i`) the directory output keeps only a small share
+ * of the free descriptors open, leaving the rest for the proxy's sockets.
  */
 export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   const outputs: FlowOutput[] = [];
   try {
-    if (config.outputDir !== undefined) outputs.push(new DirectoryOutput({ dir: config.outputDir }));
+    if (config.outputDir !== undefined) {
+      const proxy = config.readFile === undefined && config.interface === undefined;
+      outputs.push(new DirectoryOutput({ dir: config.outputDir, maxOpenFiles: outputFileBudget(proxy ? 'proxy' : 'capture') }));
+    }
     if (config.writePcap !== undefined) outputs.push(openPcapFileOutput(config.writePcap));
   } catch (err) {
     for (const output of outputs) void Promise.resolve(output.close()).catch(() => undefined);

@@ -28,15 +28,23 @@ const FILE_ERROR_REASONS: Readonly<Record<string, string>> = {
   ELOOP: 'too many symbolic links',
   EIO: 'input/output error',
   EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EFBIG: 'file too large',
 };
 
 /**
  * A few words on why a file operation failed: `reasons` names what this operation's own codes
  * mean (ENOENT is "no such file" for a read, "no such directory" for a create), then the codes
- * common to all; otherwise the first line of the error's message.
+ * common to all; otherwise the system's text of Node's `CODE: text, syscall 'path'` message
+ * (or the first line of any other error's message).
  */
 export function fileErrorReason(err: unknown, reasons: Readonly<Record<string, string>> = {}): string {
   const code = err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : undefined;
   const known = code === undefined ? undefined : reasons[code] ?? FILE_ERROR_REASONS[code];
-  return known ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
+  if (known !== undefined) return known;
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return /^E[A-Z0-9]+: ([^,]+)/.exec(message)?.[1] ?? message;
 }

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
-import { DIR_WRITER_SOURCE, OP_CREATE, OP_FINISH, OP_WRITE, type WriterBatch, type WriterReport, type WriterSetup } from './dirWriterThread.js';
+import { BatchEncoder, type WriterReport, type WriterSetup } from './dirWriterCodec.js';
+import { outputFileBudget } from './descriptorBudget.js';
 import { tcpflowDirectionName } from './tcpflowNames.js';
 import type { FlowOutput } from './types.js';
 
@@ -15,8 +16,8 @@ export interface DirectoryOutputOptions {
   /** Output directory; created (with parents) if missing. */
   readonly dir: string;
   /**
-   * Most files kept open at once (least recently used ones are closed and reopened).
-   * Default: the process's open-file limit less a reserve, at most 4096 (200 where unknown).
+   * Most files kept open at once (least recently used ones are closed and reopened; the writer
+   * lowers it further when the system refuses a descriptor). Default: `outputFileBudget('capture')`.
    */
   readonly maxOpenFiles?: number;
   /** Size of one coalescing write buffer. Default 64 KiB. */
@@ -78,8 +79,9 @@ const SLOT_WAIT_MS = 50;
  * (at the end of each event-loop turn, or sooner when large). A producer that can wait awaits
  * {@link backlog} between its batches; one that does not (a live source) blocks inside
  * `handle` only when every slot is with the writer, i.e. when the disk cannot keep up.
- * At most `maxOpenFiles` descriptors are open at once. The first file-system error is thrown
- * (as a `UserError`) by the next `handle` or by `close`.
+ * At most `maxOpenFiles` descriptors are open at once. The first file-system error stops the
+ * writing: it is thrown (as a one-line `UserError`) by the next `handle` and by `close`, and
+ * passed to the {@link onFailure} listener as soon as the writer thread reports it.
  */
 export class DirectoryOutput implements FlowOutput {
   private readonly bufferBytes: number;
@@ -101,9 +103,8 @@ export class DirectoryOutput implements FlowOutput {
   /** Slots handed to the writer (sent or in the batch) and not yet collected back. */
   private inflightSlots = 0;
   private nextFileId = 0;
-  // the batch being gathered
-  private ops: number[] = [];
-  private names: string[] = [];
+  /** The batch being gathered. */
+  private readonly batch = new BatchEncoder();
   private batchBytes = 0;
   private sendScheduled = false;
   /** Bytes handed over and not yet written. */
@@ -113,6 +114,7 @@ export class DirectoryOutput implements FlowOutput {
   private error: UserError | undefined;
   private closing: Promise<void> | undefined;
   private backlogWaiters: (() => void)[] = [];
+  private failureListener: ((error: UserError) => void) | undefined;
   private resolveDone: (() => void) | undefined;
   /** Settles when the writer reported its end batch done, or when the thread is gone (it died). */
   private readonly done: Promise<void>;
@@ -135,12 +137,12 @@ export class DirectoryOutput implements FlowOutput {
     }
     const setup: WriterSetup = {
       dir: options.dir,
-      maxOpenFiles: Math.max(1, options.maxOpenFiles ?? defaultMaxOpenFiles()),
+      maxOpenFiles: Math.max(1, options.maxOpenFiles ?? outputFileBudget('capture')),
       slab: this.slab.buffer as SharedArrayBuffer,
       slotBytes: this.bufferBytes,
       ring: this.ring.buffer as SharedArrayBuffer,
     };
-    this.worker = new Worker(DIR_WRITER_SOURCE, { eval: true, workerData: setup });
+    this.worker = new Worker(writerEntry(), { workerData: setup });
     this.done = new Promise<void>((resolve) => {
       this.resolveDone = resolve;
       this.worker.once('exit', () => resolve());
@@ -217,6 +219,12 @@ export class DirectoryOutput implements FlowOutput {
     return new Promise((resolve) => this.backlogWaiters.push(resolve));
   }
 
+  /** Registers the one listener told of the first write failure, when the writer thread reports it. */
+  onFailure(listener: (error: UserError) => void): void {
+    this.failureListener = listener;
+    if (this.error) listener(this.error);
+  }
+
   /**
    * Finishes every flow (buffered bytes written, sizes and times set, descriptors closed), waits
    * until the writer thread is done and resolves; rejects with the first error. Idempotent.
@@ -236,8 +244,7 @@ export class DirectoryOutput implements FlowOutput {
 
   private create(file: DirectionFile): void {
     file.id = this.nextFileId++;
-    this.names.push(tcpflowDirectionName(file.key, file.dir, 0));
-    this.ops.push(OP_CREATE, file.id, this.names.length - 1);
+    this.batch.create(file.id, tcpflowDirectionName(file.key, file.dir, 0));
     this.scheduleSend();
   }
 
@@ -317,7 +324,7 @@ export class DirectoryOutput implements FlowOutput {
 
   /** Adds a write of the slot's first `length` bytes at `position` to the batch; the slot is the writer's until given back. */
   private queueWrite(file: DirectionFile, slot: number, length: number, position: number): void {
-    this.ops.push(OP_WRITE, file.id, position, slot, length);
+    this.batch.write(file.id, position, slot, length);
     this.slotLength[slot] = length;
     this.pendingBytes += length;
     this.inflightSlots++;
@@ -338,7 +345,7 @@ export class DirectoryOutput implements FlowOutput {
     const size = file.streamEnd > file.dataEnd ? file.streamEnd : -1;
     const seconds = this.setFileTimes && Number.isFinite(startTs) ? startTs / 1_000_000 : Number.NaN;
     file.dataEnd = file.streamEnd;
-    this.ops.push(OP_FINISH, file.id, size, seconds);
+    this.batch.finish(file.id, size, seconds);
     this.scheduleSend();
   }
 
@@ -353,11 +360,8 @@ export class DirectoryOutput implements FlowOutput {
 
   /** Hands the gathered batch to the writer (`end`: and tells it to finish). */
   private send(end = false): void {
-    if (this.ops.length === 0 && !end) return;
-    const batch: WriterBatch = { ops: this.ops, names: this.names, end };
-    this.worker.postMessage(batch);
-    this.ops = [];
-    this.names = [];
+    if (this.batch.empty && !end) return;
+    this.worker.postMessage(this.batch.take(end));
     this.batchBytes = 0;
   }
 
@@ -365,7 +369,10 @@ export class DirectoryOutput implements FlowOutput {
     this.collectFreed();
     this.filesCreated = report.filesCreated;
     this.peakOpen = report.peakOpenFiles;
-    if (report.error !== undefined && !this.error) this.error = new UserError(report.error);
+    if (report.error !== undefined && !this.error) {
+      this.error = new UserError(report.error);
+      this.failureListener?.(this.error);
+    }
     if (this.backlogWaiters.length > 0 && (this.inflightSlots <= this.maxInflightSlots / 2 || this.error)) {
       const waiters = this.backlogWaiters;
       this.backlogWaiters = [];
@@ -392,16 +399,13 @@ function makeDirectory(dir: string): void {
   }
 }
 
-/** The soft open-file limit (Linux /proc), less a reserve for everything else; 200 when unknown. */
-function defaultMaxOpenFiles(): number {
-  try {
-    const limits = fs.readFileSync('/proc/self/limits', 'utf8');
-    const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
-    if (Number.isFinite(soft) && soft > 300) return Math.min(4096, soft - 128);
-  } catch {
-    // not Linux, or no /proc
-  }
-  return 200;
+/**
+ * The writer thread's module: `dirWriter.cjs` beside the running bundle (`dist/flowspy.cjs`);
+ * from the compiled modules or the sources (tests), the build's `dist/dirWriter.cjs`.
+ */
+function writerEntry(): URL {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.cjs') ? './dirWriter.cjs' : '../../dist/dirWriter.cjs', here);
 }
 
 function errorText(err: unknown): string {

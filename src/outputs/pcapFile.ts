@@ -23,6 +23,14 @@ export interface PcapOutputOptions {
   readonly mssIpv4?: number;
   /** Largest payload per segment for IPv6 flows; default 1440. */
   readonly mssIpv6?: number;
+  /** Where the frames go, for the message of a write failure (`cannot write NAME: reason`). Default "the capture file". */
+  readonly name?: string;
+}
+
+/** A {@link PacketWriter} that may buffer: `flush` writes what it holds, `close` releases it. */
+export interface PacketFile extends PacketWriter {
+  flush?(): void;
+  close?(): void;
 }
 
 /** Per-flow synthesis state. Sequence numbers are derived from stream offsets, never counted. */
@@ -63,6 +71,11 @@ interface FlowState {
  * that is not an IP literal (the target name of a failed connect, or an unknown peer) is
  * written as 0.0.0.0 (or :: for IPv6 flows). Initial sequence numbers derive from the flow id.
  * Timestamps are the events' own; frames of one flow are written in event order.
+ *
+ * The writer is flushed once at construction (a file that cannot take even the header says so at
+ * once). The first write failure stops the output: it is thrown once by the `handle` that met it
+ * (or by `close`) as a one-line `UserError`, given to the {@link onFailure} listener, and every
+ * later event is ignored.
  */
 export class PcapOutput implements FlowOutput {
   private readonly flows = new Map<number, FlowState>();
@@ -70,25 +83,70 @@ export class PcapOutput implements FlowOutput {
   private readonly spec: TcpFrameSpec = { srcAddr: '', dstAddr: '', srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 65535 };
   private readonly mssIpv4: number;
   private readonly mssIpv6: number;
+  private readonly name: string;
   private closed = false;
+  private failure: UserError | undefined;
+  private failureListener: ((error: UserError) => void) | undefined;
 
-  /**
-   * @param writer where frames go (copied during each call).
-   * @param onClose called once by `close()`, e.g. to flush and close the file.
-   */
-  constructor(
-    private readonly writer: PacketWriter,
-    options: PcapOutputOptions = {},
-    private readonly onClose: () => void = () => undefined,
-  ) {
+  /** @param writer where frames go (copied during each call); flushed now, and closed by `close()`. */
+  constructor(private readonly writer: PacketFile, options: PcapOutputOptions = {}) {
     this.mssIpv4 = options.mssIpv4 ?? 1460;
     this.mssIpv6 = options.mssIpv6 ?? 1440;
+    this.name = options.name ?? 'the capture file';
     // Largest frame: Ethernet + VLAN tag + IPv6 + TCP + MSS option + one segment.
     this.frame = new Uint8Array(14 + 4 + 40 + 20 + 4 + Math.max(this.mssIpv4, this.mssIpv6));
+    try {
+      writer.flush?.();
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
   /** Writes the packets of one event (see the class comment). */
   handle(event: FlowEvent): void {
+    if (this.failure) return;
+    try {
+      this.write(event);
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** Registers the one listener told of the first write failure (at once if it already happened). */
+  onFailure(listener: (error: UserError) => void): void {
+    this.failureListener = listener;
+    if (this.failure) listener(this.failure);
+  }
+
+  /** Flushes and closes the writer (once), then throws the output's failure if it had one. Open flows just stop. */
+  close(): void {
+    this.flows.clear();
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.failure) {
+      try {
+        this.writer.flush?.();
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+    try {
+      this.writer.close?.();
+    } catch (err) {
+      this.fail(err);
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private fail(err: unknown): UserError {
+    if (!this.failure) {
+      this.failure = err instanceof UserError ? err : new UserError(`cannot write ${this.name}: ${fileErrorReason(err)}`);
+      this.failureListener?.(this.failure);
+    }
+    return this.failure;
+  }
+
+  private write(event: FlowEvent): void {
     if (event.type === 'flow-start') {
       this.start(event.flowId, event.ts, event.key.client, event.key.server, event.key.vlan, event.sawHandshake);
       return;
@@ -111,14 +169,6 @@ export class PcapOutput implements FlowOutput {
         this.flows.delete(event.flowId);
         break;
     }
-  }
-
-  /** Calls the `onClose` given to the constructor (once). Open flows just stop. */
-  close(): void {
-    this.flows.clear();
-    if (this.closed) return;
-    this.closed = true;
-    this.onClose();
   }
 
   private start(
@@ -207,7 +257,8 @@ export class PcapOutput implements FlowOutput {
 /**
  * Opens `path` (created or truncated) and returns a {@link PcapOutput} writing classic pcap
  * (microsecond timestamps, Ethernet) to it; `close()` flushes and closes the file.
- * Records are buffered (4 MiB) and written when the buffer fills, and at close.
+ * The header is written at once; records are buffered (4 MiB) and written when the buffer
+ * fills, and at close. A write failure is reported as the class says.
  * @throws UserError `cannot write PATH: reason` when the file cannot be created.
  */
 export function openPcapFileOutput(path: string, options: PcapOutputOptions = {}): PcapOutput {
@@ -217,7 +268,7 @@ export function openPcapFileOutput(path: string, options: PcapOutputOptions = {}
   } catch (err) {
     throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { ENOENT: 'no such directory' })}`);
   }
-  return new PcapOutput(file, options, () => file.close());
+  return new PcapOutput(file, { ...options, name: path });
 }
 
 /** The two addresses as frame addresses of one family (see {@link PcapOutput}). */

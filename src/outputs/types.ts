@@ -2,6 +2,7 @@
  * The contract every headless output (console, log, json, directory, pcap) implements.
  * Outputs consume the flow model's events directly, synchronously and in order.
  */
+import type { UserError } from '../core/errors.js';
 import type { FlowEvent } from '../core/types.js';
 
 /**
@@ -20,6 +21,12 @@ export interface FlowOutput {
    * batches; live sources do not, and the output then buffers.
    */
   backlog?(): Promise<void> | undefined;
+  /**
+   * Optional: registers the one listener told of a failure found outside a `handle` call (a
+   * writer thread's file error, a file found unwritable when opened), at once when it already
+   * happened. The output writes nothing more after a failure; `close` still releases it.
+   */
+  onFailure?(listener: (error: UserError) => void): void;
 }
 
 /**

@@ -36,13 +36,15 @@ describe('live capture helpers', () => {
 
   it('words libpcap open errors as one line a user can act on', () => {
     expect(describeOpenError('nosuchdev0', undefined, 'No such device exists')).toBe('no such interface: nosuchdev0 (flowspy -D lists them)');
-    expect(describeOpenError('eth0', 'tcp', "eth0: You don't have permission to capture on that device (socket: Operation not permitted)"))
+    expect(describeOpenError('eth0', undefined, "eth0: You don't have permission to capture on that device (socket: Operation not permitted)"))
       .toBe('live capture on eth0 needs root or CAP_NET_RAW');
     expect(describeOpenError('eth1', undefined, 'That device is not up')).toBe('interface eth1 is down');
     expect(describeOpenError('lo', 'tcp port and', "can't parse filter expression: syntax error"))
       .toBe('bad capture filter "tcp port and": can\'t parse filter expression: syntax error');
     expect(describeOpenError('lo', undefined, 'error setting buffer size')).toBe('cannot capture on lo: error setting buffer size');
-    expect(describeOpenError('lo', 'tcp', 'error setting buffer size')).toBe('cannot capture on lo: error setting buffer size');
+    // a device that cannot be opened, whatever libpcap says, when the filter is not at fault
+    expect(describeOpenError('bluetooth0', undefined, "Can't create raw socket: Address family not supported by protocol"))
+      .toBe("cannot capture on bluetooth0: Can't create raw socket: Address family not supported by protocol");
   });
 });
 
@@ -227,6 +229,26 @@ describe.skipIf(skipReason !== undefined)(`live capture on lo${skipReason ? ` (s
       .toThrow(new UserError('no such interface: nosuchdev0 (flowspy -D lists them)'));
     expect(() => openLiveCapture({ device: 'lo', filter: 'tcp port and', onPacket: noop, onError: noop }))
       .toThrow(/^bad capture filter "tcp port and": .*syntax error/);
+  });
+
+  // A listed device that libpcap cannot open, with a message flowspy has no words for (here:
+  // bluetooth and D-Bus devices on a host without them); none on some hosts.
+  const unopenable = listInterfaces().map((d) => d.name).find((name) => {
+    if (!/^(bluetooth|dbus)/.test(name)) return false;
+    try {
+      openLiveCapture({ device: name, onPacket: () => undefined, onError: () => undefined }).stop();
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  it.skipIf(unopenable === undefined)(`a device that cannot be opened is not called a bad filter when a good one is given${unopenable ? ` (${unopenable})` : ' (skipped: no such device here)'}`, () => {
+    const noop = () => undefined;
+    expect(() => openLiveCapture({ device: unopenable!, filter: 'tcp', onPacket: noop, onError: noop }))
+      .toThrow(new RegExp(`^cannot capture on ${unopenable}: `));
+    const r = spawnSync(process.execPath, [bin, '-i', unopenable!, 'tcp'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^flowspy: cannot capture on ${unopenable}: [^\n]+\n$`));
   });
 
   it('flowspy -i lo --log shows a live connection and exits 0 on SIGINT', async () => {

@@ -227,8 +227,22 @@ describe('DirectoryOutput off the event loop', () => {
     rmSync(gone, { recursive: true });
     out.handle(start(1));
     out.handle(data(1, 'c2s', 0, 'x'));
-    await expect(out.close()).rejects.toThrow(/^cannot create .*gone.*no such file or directory/);
+    await expect(out.close()).rejects.toThrow(/^cannot create .*gone.*: no such directory \(was it removed\?\)$/);
     expect(() => out.handle(start(2))).toThrow(/^cannot create /);
+  });
+
+  it('tells its failure listener as soon as the writer thread reports it, without another handle() or close()', async () => {
+    const gone = join(dir, 'gone');
+    const out = new DirectoryOutput({ dir: gone });
+    rmSync(gone, { recursive: true });
+    const failed = new Promise<Error>((resolve) => out.onFailure(resolve));
+    out.handle(start(1));
+    out.handle(data(1, 'c2s', 0, 'x'));
+    expect((await failed).message).toMatch(/^cannot create .*gone.*: no such directory/);
+    let late: Error | undefined;
+    out.onFailure((err) => (late = err));
+    expect(late?.message).toMatch(/^cannot create /);
+    await out.close().catch(() => undefined);
   });
 });
 

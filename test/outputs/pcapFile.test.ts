@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCapture } from '../../src/engine/captureRun.js';
 import type { Direction, FlowEvent } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
-import { openPcapFileOutput } from '../../src/outputs/pcapFile.js';
+import { openPcapFileOutput, PcapOutput } from '../../src/outputs/pcapFile.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
 import { Recorder, connect, pseudoRandomBytes, readAll, startServer, stopServer } from '../proxy/helpers.js';
 import { cannotRun, missingTool } from '../support/requirements.js';
@@ -119,6 +119,41 @@ describe('PcapOutput', () => {
 
   it('reports an unwritable path as a UserError', () => {
     expect(() => openPcapFileOutput(join(dir, 'missing', 'x.pcap'))).toThrow(UserError);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says at once that a full device takes nothing, in one plain line, then ignores events', () => {
+    const output = openPcapFileOutput('/dev/full');
+    const heard: Error[] = [];
+    output.onFailure((err) => heard.push(err));
+    expect(heard.map((e) => e.message)).toEqual(['cannot write /dev/full: no space left on device']);
+    expect(heard[0]).toBeInstanceOf(UserError);
+    for (const e of events) output.handle(e);
+    expect(() => output.close()).toThrow(/^cannot write \/dev\/full: no space left on device$/);
+    expect(heard.length).toBe(1);
+  });
+
+  it('stops at the first failed write: thrown once by that handle(), told to the listener, later events ignored', () => {
+    let writes = 0;
+    const failing = {
+      writePacket: () => {
+        if (++writes > 3) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+    const output = new PcapOutput(failing, { name: 'x.pcap' });
+    const heard: Error[] = [];
+    output.onFailure((err) => heard.push(err));
+    let thrown = 0;
+    for (const e of events) {
+      try {
+        output.handle(e);
+      } catch (err) {
+        thrown++;
+        expect((err as Error).message).toBe('cannot write x.pcap: no space left on device');
+      }
+    }
+    expect(thrown).toBe(1);
+    expect(writes).toBe(4);
+    expect(heard.map((e) => e.message)).toEqual(['cannot write x.pcap: no space left on device']);
   });
 
   it.skipIf(cannotRun(missingTool('tshark'), 'proxied flows in tshark'))('records real proxied flows that tshark follows back to exactly the relayed bytes', async () => {
