@@ -213,7 +213,7 @@ for (const [label, rate] of [['300 MB/s', RATE_PACED], ['full speed', 0]]) {
     const ok = all.filter((r) => r.figures);
     const failed = all.find((r) => r.error);
     if (ok.length === 0) {
-      process.stdout.write(`  ${tool.name.padEnd(28)} failed: ${failed?.error}\n`);
+      process.stdout.write(`  ${tool.name.padEnd(30)} failed: ${failed?.error}\n`);
       continue;
     }
     const shares = ok.map((r) => share(r.figures));
@@ -222,7 +222,7 @@ for (const [label, rate] of [['300 MB/s', RATE_PACED], ['full speed', 0]]) {
     const cpuPerGB = median(ok.map((r) => r.cpuSeconds / (r.sender.bytes / 1e9)));
     const f = ok.map((r) => r.figures);
     process.stdout.write(
-      `  ${tool.name.padEnd(28)} drops ${pct(median(shares)).padStart(6)} [${shares.map(pct).join(' ')}]` +
+      `  ${tool.name.padEnd(30)} drops ${pct(median(shares)).padStart(6)} [${shares.map(pct).join(' ')}]` +
         `  (kernel ${f.map((x) => x.kernelDrops + x.ifDrops).join('/')}, queue ${f.map((x) => x.queueDrops).join('/')} of ${f.map((x) => x.received).join('/')})` +
         `, sender ${sent.toFixed(0)} MB/s, capturer CPU ${cpuPerGB.toFixed(2)} s/GB${failed ? `; a run failed: ${failed.error}` : ''}\n`,
     );
