@@ -5,16 +5,22 @@
  * still works and only {@link openLiveCapture} / {@link listInterfaces} throw a one-line
  * {@link UserError} saying how to fix it.
  *
- * The capture filter is compiled by libpcap and applied in the kernel. Packets are read from
- * the kernel ring by timers (see `pollIntervalMs`), not by the binding's own poll handle:
+ * The capture filter is compiled by libpcap and applied in the kernel. Reading the kernel's
+ * capture ring never waits for processing: each read copies every frame the ring holds into a
+ * bounded {@link PacketQueue}, and frames are delivered from the queue in time slices between
+ * reads, so a burst (or a slow output) is absorbed by the queue instead of overflowing the
+ * ring. Frames that find the queue full are dropped and counted; {@link LiveCapture.counters}
+ * tells both the kernel's drops and the queue's.
+ *
+ * The ring is read by timers (see `pollIntervalMs`), not by the binding's own poll handle:
  * node_pcap frees a closed session only when one more packet arrives, and its poll handle
  * would keep the process alive until then. With a timer, {@link LiveCapture.stop} releases the
  * event loop at once (the libpcap handle itself is freed at the next matching packet, or at exit).
  */
-import { endianness } from 'node:os';
 import { UserError } from '../core/errors.js';
-import { newCapturedPacket, type PacketSink } from '../core/packet.js';
+import type { PacketSink } from '../core/packet.js';
 import { loadPcapBinding, type PcapBinding } from './libpcap.js';
+import { PacketQueue } from './packetQueue.js';
 
 /** What {@link openLiveCapture} needs. */
 export interface LiveCaptureOptions {
@@ -26,21 +32,23 @@ export interface LiveCaptureOptions {
   snaplen?: number;
   /** Put the interface in promiscuous mode. Default true (as tcpdump does). */
   promiscuous?: boolean;
-  /** Size of the kernel capture ring in bytes. Default 32 MiB (bursts of a fast link fit while JavaScript catches up). */
+  /** Size of the kernel capture ring in bytes (pcap_set_buffer_size, tcpdump's -B). Default {@link DEFAULT_RING_BYTES}. */
   bufferBytes?: number;
+  /** Bytes of frames the queue between the ring and `onPacket` holds at most. Default {@link DEFAULT_QUEUE_BYTES}. */
+  queueBytes?: number;
   /**
    * How often an idle ring is read, and how long the kernel may hold a partly filled block:
    * packets show up at most about twice this late. Default 20 ms. While packets flow the ring
-   * is read again at once after each batch, and every {@link BUSY_POLL_MS} in between.
+   * is read again after each slice of processing, and every {@link BUSY_POLL_MS} in between.
    */
   pollIntervalMs?: number;
   /**
-   * Receives every captured frame, synchronously. The packet object and its `buffer` (the
-   * binding's) are reused for the next frame: copy what you keep. `fileOffset` is -1 and
-   * `interfaceId` 0. If it throws, the capture stops and `onError` gets the error.
+   * Receives every captured frame, synchronously, in capture order. The packet object and its
+   * `buffer` (the queue's) are reused for the next frame: copy what you keep. `fileOffset` is -1
+   * and `interfaceId` 0. If it throws, the capture stops and `onError` gets the error.
    */
   onPacket: PacketSink;
-  /** Called after each read of the ring that delivered packets (e.g. to flush output). */
+  /** Called after each slice of frames delivered (e.g. to flush output). */
   onBatchEnd?: () => void;
   /**
    * Called at most once, when the capture stopped by itself: `onPacket` or `onBatchEnd` threw
@@ -50,14 +58,27 @@ export interface LiveCaptureOptions {
   onError: (err: unknown) => void;
 }
 
-/** libpcap's counters of a live capture (see pcap_stats(3PCAP): platform-dependent meaning). */
-export interface LiveCaptureStats {
-  /** Packets that passed the kernel filter (on Linux, including the dropped ones). */
+/**
+ * Counters of a live capture, in one object that a status bar may read at any time: the
+ * queue's figures are always current, the kernel's are read every {@link KERNEL_STATS_MS}
+ * (and afresh by {@link LiveCapture.counters}, and at the stop). Every frame the kernel filter passed is delivered, or counted in
+ * exactly one of the drop counters (or, until the stop, still waits in the kernel ring or the queue).
+ */
+export interface LiveCaptureCounters {
+  /** Frames delivered to `onPacket`. */
+  packets: number;
+  /** Frames that passed the kernel filter (libpcap's ps_recv; on Linux it includes the dropped ones, and on `lo` counts each frame twice). */
   received: number;
-  /** Packets dropped because the capture ring was full (we did not read fast enough). */
-  dropped: number;
-  /** Packets dropped by the interface or its driver (0 may mean "not known"). */
-  ifDropped: number;
+  /** Frames the kernel dropped because its capture ring was full (ps_drop). */
+  kernelDrops: number;
+  /** Frames dropped by the interface or its driver (ps_ifdrop; 0 may mean "not known"). */
+  ifDrops: number;
+  /** Frames read from the ring and dropped because the queue was full. */
+  queueDrops: number;
+  /** Frames waiting in the queue now. */
+  queuedPackets: number;
+  /** Bytes of frames waiting in the queue now. */
+  queuedBytes: number;
 }
 
 /** A running capture. */
@@ -66,12 +87,17 @@ export interface LiveCapture {
   /** LINKTYPE_* value of the interface (1 Ethernet, 113 Linux SLL, ...). */
   readonly linkType: number;
   /**
-   * Stops delivering packets, at once and for good (also when called from inside `onPacket`).
-   * Packets the kernel still holds are not delivered. Idempotent.
+   * Stops reading the interface, for good. Frames already in the queue are delivered first,
+   * synchronously (then `onBatchEnd`), unless the capture failed or `stop` is called from inside
+   * `onPacket`; frames still in the kernel ring are not read. Nothing is delivered after it
+   * returns. Idempotent.
    */
   stop(): void;
-  /** libpcap's counters; after `stop` the last snapshot taken. Undefined when libpcap cannot tell. */
-  stats(): LiveCaptureStats | undefined;
+  /**
+   * The counters, with libpcap's read afresh (one cheap system call) until the stop; the same
+   * object every time, final after `stop`.
+   */
+  readonly counters: Readonly<LiveCaptureCounters>;
 }
 
 /** One interface as libpcap lists it. */
@@ -87,6 +113,14 @@ export interface InterfaceInfo {
 export const BUSY_POLL_MS = 2;
 /** How long after the last packet the ring counts as busy, in ms. */
 export const BUSY_WINDOW_MS = 250;
+/** Default size of the kernel capture ring. */
+export const DEFAULT_RING_BYTES = 64 << 20;
+/** Default bound of the queue between the ring and the processing. */
+export const DEFAULT_QUEUE_BYTES = 128 << 20;
+/** Longest stretch of processing between two reads of the ring, in ms. */
+export const SLICE_MS = 4;
+/** How often the kernel's counters are read into {@link LiveCaptureCounters}, in ms. */
+export const KERNEL_STATS_MS = 250;
 
 /** How to fix a missing binding: one line. */
 export const BINDING_MISSING_HINT =
@@ -177,9 +211,9 @@ function opensWithoutFilter(pcap: PcapBinding, device: string, snaplen: number):
 }
 
 /**
- * Opens `options.device` and starts delivering its frames to `options.onPacket` (from a
- * timer: the call returns first). Throws a one-line {@link UserError} (exit 2) when the
- * binding is missing, the interface does not exist, privileges are missing, or the filter is bad.
+ * Opens `options.device` and starts delivering its frames to `options.onPacket` (from timers:
+ * the call returns first). Throws a one-line {@link UserError} (exit 2) when the binding is
+ * missing, the interface does not exist, privileges are missing, or the filter is bad.
  */
 export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const pcap = requireBinding();
@@ -188,70 +222,113 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const pollMs = Math.max(1, Math.floor(options.pollIntervalMs ?? 20));
   const session = new pcap.PcapSession();
   const buffer = Buffer.alloc(snaplen);
-  const header = Buffer.alloc(16);
-  const littleEndian = endianness() === 'LE';
-  const packet = newCapturedPacket(buffer);
+  // The binding copies the pcap header's four 32-bit fields here, in host byte order.
+  const header = new Uint32Array(4);
+  const headerBytes = Buffer.from(header.buffer);
+  const queue = new PacketQueue({ capacityBytes: Math.max(snaplen, options.queueBytes ?? DEFAULT_QUEUE_BYTES) });
+  const counters: LiveCaptureCounters = {
+    packets: 0, received: 0, kernelDrops: 0, ifDrops: 0, queueDrops: 0, queuedPackets: 0, queuedBytes: 0,
+  };
   let stopped = false;
   /** The native handle was freed (dispatch returned -2); it must never be dispatched again. */
   let freed = false;
+  let delivering = false;
   let failure: { err: unknown } | undefined;
-  let lastStats: LiveCaptureStats | undefined;
-  /** Frames delivered so far (tells whether a read of the ring brought any). */
-  let delivered = 0;
 
-  const onPacket = options.onPacket;
   const packetReady = (): void => {
-    // Runs inside the native dispatch: an exception here would be fatal, so none escapes.
+    // Runs inside the native dispatch, once per frame: only a copy into the queue, nothing that throws.
     if (stopped) return;
-    const sec = littleEndian ? header.readUInt32LE(0) : header.readUInt32BE(0);
-    const usec = littleEndian ? header.readUInt32LE(4) : header.readUInt32BE(4);
-    const caplen = littleEndian ? header.readUInt32LE(8) : header.readUInt32BE(8);
-    packet.ts = sec * 1_000_000 + usec;
-    packet.origLen = littleEndian ? header.readUInt32LE(12) : header.readUInt32BE(12);
-    packet.end = caplen < snaplen ? caplen : snaplen;
-    delivered++;
-    try {
-      onPacket(packet);
-    } catch (err) {
-      failure = { err };
-      halt();
-    }
+    const caplen = header[2];
+    queue.push(header[0] * 1_000_000 + header[1], buffer, caplen < snaplen ? caplen : snaplen, header[3]);
   };
 
   let linkName: string;
   try {
-    linkName = session.open_live(device, options.filter ?? '', options.bufferBytes ?? 32 << 20, snaplen, '',
+    linkName = session.open_live(device, options.filter ?? '', options.bufferBytes ?? DEFAULT_RING_BYTES, snaplen, '',
       packetReady, false, pollMs, () => undefined, options.promiscuous ?? true);
   } catch (err) {
     const filterAtFault = options.filter ? opensWithoutFilter(pcap, device, snaplen) : false;
     throw new UserError(describeOpenError(device, filterAtFault ? options.filter : undefined, messageOf(err)));
   }
-  packet.linkType = linkTypeNumber(linkName);
+  const linkType = linkTypeNumber(linkName);
+  queue.template.linkType = linkType;
 
-  const readStats = (): LiveCaptureStats | undefined => {
-    if (freed) return lastStats;
+  let kernelReadAt = 0;
+  const readKernelCounters = (): void => {
+    if (freed) return;
+    kernelReadAt = Date.now();
     try {
       const s = session.stats();
-      lastStats = { received: s.ps_recv, dropped: s.ps_drop, ifDropped: s.ps_ifdrop };
+      counters.received = s.ps_recv;
+      counters.kernelDrops = s.ps_drop;
+      counters.ifDrops = s.ps_ifdrop;
     } catch {
       // pcap_stats is not supported on every platform/handle: keep what we had
     }
-    return lastStats;
+  };
+  const updateQueueCounters = (): void => {
+    counters.queueDrops = queue.dropped;
+    counters.queuedPackets = queue.size;
+    counters.queuedBytes = queue.byteSize;
   };
 
-  /** Dispatches once, noting whether libpcap freed the handle. */
-  const dispatch = (): number => {
-    const n = session.dispatch(buffer, header);
-    if (n === -2) freed = true;
-    return n;
+  /** Copies every frame the kernel ring holds into the queue; returns how many it read. */
+  const readRing = (): number => {
+    const before = queue.queued + queue.dropped;
+    let n: number;
+    try {
+      n = session.dispatch(buffer, headerBytes);
+      if (n === -2) freed = true;
+    } catch (err) {
+      failure ??= { err: new UserError(`live capture on ${device} failed: ${messageOf(err)}`) };
+      return 0;
+    }
+    if (n === -1) {
+      failure ??= { err: new UserError(`live capture on ${device} stopped: libpcap reported a read error (did the interface go down?)`) };
+    }
+    updateQueueCounters();
+    return queue.queued + queue.dropped - before;
   };
 
-  /** Stops delivery: snapshot the counters, ask libpcap to break out, stop reading. */
+  /**
+   * Delivers queued frames until the queue is empty or `until` (a performance.now() time)
+   * passed, then calls `onBatchEnd` (unless `onPacket` stopped the capture).
+   */
+  const deliver = (until: number): number => {
+    const onPacket = options.onPacket;
+    const stoppedBefore = stopped;
+    let count = 0;
+    delivering = true;
+    try {
+      for (let packet = queue.shift(); packet !== undefined; packet = queue.shift()) {
+        count++;
+        onPacket(packet);
+        if ((count & 31) === 0 && performance.now() > until) break;
+      }
+    } catch (err) {
+      failure ??= { err };
+    } finally {
+      delivering = false;
+      counters.packets += count;
+      updateQueueCounters();
+    }
+    if (count > 0 && failure === undefined && stopped === stoppedBefore && options.onBatchEnd) {
+      try {
+        options.onBatchEnd();
+      } catch (err) {
+        failure = { err };
+      }
+    }
+    return count;
+  };
+
+  /** Stops reading: snapshot the counters, ask libpcap to break out, cancel the next read. */
   function halt(): void {
     if (stopped) return;
     stopped = true;
     clearTimeout(timer);
-    readStats();
+    clearImmediate(immediate);
+    readKernelCounters();
     session.close(); // pcap_breakloop: the next dispatch that sees a packet frees the handle
   }
 
@@ -259,73 +336,65 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const reap = (): void => {
     if (freed) return;
     const reaper = setInterval(() => {
-      if (freed || dispatch() !== 0) clearInterval(reaper);
+      if (freed) return clearInterval(reaper);
+      const n = session.dispatch(buffer, headerBytes);
+      if (n === -2) freed = true;
+      if (n !== 0) clearInterval(reaper);
     }, 1000);
     reaper.unref();
   };
 
-  /**
-   * Reads of the ring: a timer chain (every `pollMs`, or {@link BUSY_POLL_MS} while packets
-   * flow), and a read at once after each read that brought packets, so a busy link is drained
-   * continuously and an idle one costs a few wakeups a second.
-   */
-  let timer: NodeJS.Timeout | undefined;
-  let lastPacketAt = 0;
-  let repollQueued = false;
-  const repoll = (): void => {
-    repollQueued = false;
-    poll();
-  };
-  const tick = (): void => {
-    poll();
-    if (!stopped) timer = setTimeout(tick, Date.now() - lastPacketAt < BUSY_WINDOW_MS ? BUSY_POLL_MS : pollMs);
-  };
-  const poll = (): void => {
-    if (stopped) return;
-    const before = delivered;
-    let n: number;
-    try {
-      n = dispatch();
-    } catch (err) {
-      failure ??= { err: new UserError(`live capture on ${device} failed: ${messageOf(err)}`) };
-      n = -1;
-    }
-    if (failure === undefined && n === -1) {
-      failure = { err: new UserError(`live capture on ${device} stopped: libpcap reported a read error (did the interface go down?)`) };
-    }
-    if (failure === undefined && !stopped && delivered !== before && options.onBatchEnd) {
-      try {
-        options.onBatchEnd();
-      } catch (err) {
-        failure = { err };
-      }
-    }
-    if (failure !== undefined) {
-      const { err } = failure;
-      halt();
-      if (!freed && n !== -1) reap();
-      options.onError(err);
-    } else if (delivered !== before && !stopped) {
-      lastPacketAt = Date.now();
-      if (!repollQueued) {
-        repollQueued = true;
-        setImmediate(repoll);
-      }
-    }
+  const fail = (): void => {
+    const { err } = failure!;
+    queue.clear();
+    updateQueueCounters();
+    halt();
+    if (!freed) reap();
+    options.onError(err);
   };
 
-  timer = setTimeout(tick, 0);
+  /**
+   * One step: read the ring, deliver for at most {@link SLICE_MS}, then run again at once
+   * (after the event loop's other work) while frames wait or flow, else after a timer:
+   * {@link BUSY_POLL_MS} within {@link BUSY_WINDOW_MS} of the last frame, `pollMs` when idle.
+   */
+  let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  let lastFrameAt = 0;
+  const step = (): void => {
+    timer = undefined;
+    immediate = undefined;
+    if (stopped) return;
+    const read = readRing();
+    if (failure === undefined) deliver(performance.now() + SLICE_MS);
+    if (failure !== undefined) return fail();
+    if (stopped) return;
+    const now = Date.now();
+    if (read > 0) lastFrameAt = now;
+    if (now - kernelReadAt >= KERNEL_STATS_MS) readKernelCounters();
+    if (queue.size > 0 || read > 0) immediate = setImmediate(step);
+    else timer = setTimeout(step, now - lastFrameAt < BUSY_WINDOW_MS ? BUSY_POLL_MS : pollMs);
+  };
+  timer = setTimeout(step, 0);
 
   return {
     device,
-    linkType: packet.linkType,
+    linkType,
+    get counters(): Readonly<LiveCaptureCounters> {
+      if (!stopped) readKernelCounters();
+      return counters;
+    },
     stop(): void {
       if (stopped) return;
+      const flush = !delivering && failure === undefined;
+      if (!flush) queue.clear();
       halt();
+      if (flush) deliver(Infinity);
+      const failed = failure as { err: unknown } | undefined;
+      queue.clear();
+      updateQueueCounters();
       if (!freed) reap();
-    },
-    stats(): LiveCaptureStats | undefined {
-      return stopped ? lastStats : readStats();
+      if (flush && failed !== undefined) options.onError(failed.err);
     },
   };
 }

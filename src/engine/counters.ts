@@ -2,6 +2,7 @@
  * Live counters of a running source, for a status bar that reads them at any moment (they are
  * updated where the engine already counts, never copied per event). Every count only grows.
  */
+import type { LiveCaptureCounters } from '../capture/live.js';
 import type { DecodeStats } from '../decode/types.js';
 import type { ProxyStats } from '../proxy/proxy.js';
 import type { ReassemblyStats } from '../reassembly/reassembler.js';
@@ -24,8 +25,10 @@ export interface SourceCounters {
   readonly malformed: number;
   /** Packets the capture filter left out (a kernel filter's are not seen: 0). */
   readonly filtered: number;
-  /** Packets the kernel dropped (live capture), undefined where no one tells. */
+  /** Packets the kernel or the interface dropped (live capture), undefined where no one tells. */
   readonly kernelDrops: number | undefined;
+  /** Packets dropped because the queue behind the kernel ring was full (live capture), else undefined. */
+  readonly queueDrops: number | undefined;
   /** Bytes read of the source: file position for a file (progress), bytes captured when live. */
   readonly bytesRead: number;
   /** Size of the file being read, when known (not stdin, not live, not the proxy). */
@@ -34,22 +37,23 @@ export interface SourceCounters {
 
 /**
  * The counters of a capture source (file, stdin or live). The engine increments `packets` and
- * `filtered` and sets the byte counts and `kernelDrops`; the rest are read through from the
- * reassembler's and the decoder's own live counters.
+ * `filtered`, sets the byte counts and, for a live source, `liveCapture`; the rest are read
+ * through from the reassembler's, the decoder's and the live capture's own counters.
  */
 export class CaptureCounters implements SourceCounters {
   packets: number;
   filtered: number;
   bytesRead: number;
   totalBytes: number | undefined;
-  kernelDrops: number | undefined;
+  /** The live capture's counters (kernel and queue drops), once it is open. */
+  liveCapture: Readonly<LiveCaptureCounters> | undefined;
 
   constructor(private readonly reassembly: ReassemblyStats, private readonly decode: DecodeStats) {
     this.packets = 0;
     this.filtered = 0;
     this.bytesRead = 0;
     this.totalBytes = undefined;
-    this.kernelDrops = undefined;
+    this.liveCapture = undefined;
   }
 
   get payloadBytes(): number { return this.reassembly.payloadBytes; }
@@ -58,6 +62,10 @@ export class CaptureCounters implements SourceCounters {
   get gaps(): number { return this.reassembly.gaps; }
   get truncated(): number { return this.decode.truncated; }
   get malformed(): number { return this.decode.malformed; }
+  get kernelDrops(): number | undefined {
+    return this.liveCapture && this.liveCapture.kernelDrops + this.liveCapture.ifDrops;
+  }
+  get queueDrops(): number | undefined { return this.liveCapture?.queueDrops; }
 }
 
 /** The counters of a proxy run: sums over its listeners' {@link ProxyStats}, taken when read. */
@@ -68,6 +76,7 @@ export class ProxyCounters implements SourceCounters {
   readonly malformed = 0;
   readonly filtered = 0;
   readonly kernelDrops = undefined;
+  readonly queueDrops = undefined;
   readonly bytesRead = 0;
   readonly totalBytes = undefined;
 

@@ -2,10 +2,11 @@
  * Wires a live capture (`-i IFACE`) through decode and reassembly to event sinks:
  * libpcap (kernel filter) → PacketDecoder → Reassembler → sinks, as {@link runCapture} does
  * for files. Idle flows are expired once a second on the wall clock. Runs until the signal
- * aborts (SIGINT/SIGTERM in the CLI): then the capture stops, every open flow is finished and
- * the counters are returned, with libpcap's drop counters.
+ * aborts (SIGINT/SIGTERM in the CLI): then the capture stops (the frames already queued are
+ * processed), every open flow is finished and the counters are returned, with the drop counters
+ * of the kernel and of the capture queue.
  */
-import { openLiveCapture, type LiveCaptureStats } from '../capture/live.js';
+import { openLiveCapture, type LiveCaptureCounters } from '../capture/live.js';
 import type { CapturedPacket } from '../core/packet.js';
 import type { FlowEventSink, Micros } from '../core/types.js';
 import { PacketDecoder } from '../decode/decoder.js';
@@ -23,18 +24,21 @@ export interface LiveRunOptions {
   sinks: FlowEventSink[];
   /** Aborting stops the capture; open flows are finished (reason 'timeout', 'capture ended'). */
   signal: AbortSignal;
-  /** Called once the interface is open (e.g. to say so on stderr). */
-  onStart?: (linkType: number) => void;
+  /**
+   * Called once the interface is open (e.g. to say so on stderr), with the capture's live
+   * counters (kernel and queue drops), which a status bar may read at any time until the end.
+   */
+  onStart?: (linkType: number, counters: Readonly<LiveCaptureCounters>) => void;
   /** Called after each batch of packets and each second (e.g. to flush stdout). May throw to stop. */
   onProgress?: () => void;
   /** Called once before capturing with the run's live counters (e.g. for a status bar to poll). */
   onCounters?: (counters: SourceCounters) => void;
 }
 
-/** Counters of a live run: those of a file run (bytesRead = captured bytes) plus libpcap's. */
+/** Counters of a live run: those of a file run (bytesRead = captured bytes) plus the capture's. */
 export interface LiveRunSummary extends CaptureRunSummary {
-  /** libpcap's counters at the stop, when it could tell. */
-  pcap?: LiveCaptureStats;
+  /** The capture's counters at the stop: libpcap's (received, kernel and interface drops) and the queue's. */
+  capture: LiveCaptureCounters;
 }
 
 /** How often idle flows are expired and output flushed, in milliseconds. */
@@ -74,7 +78,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
       wake();
     },
   });
-  options.onStart?.(capture.linkType);
+  counters.liveCapture = capture.counters;
+  options.onStart?.(capture.linkType, capture.counters);
   const tick = setInterval(() => {
     try {
       reassembler.expireIdle(now());
@@ -103,17 +108,15 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
     throw failed.err;
   }
   reassembler.finish(now());
-  const pcap = capture.stats();
   return {
     packets: counters.packets, filteredOut: 0, bytesRead: counters.bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
-    ...(pcap ? { pcap } : {}),
+    capture: { ...capture.counters },
   };
 }
 
-/** The one-line summary of a live run: the file run's, plus libpcap's counters. */
+/** The one-line summary of a live run: the file run's, plus the capture's counters and drops. */
 export function formatLiveSummary(s: LiveRunSummary): string {
-  const line = formatCaptureSummary(s);
-  if (!s.pcap) return line;
-  const ifDrops = s.pcap.ifDropped ? `, ${s.pcap.ifDropped} dropped by interface` : '';
-  return `${line}, ${s.pcap.received} received by filter, ${s.pcap.dropped} dropped by kernel${ifDrops}`;
+  const c = s.capture;
+  const ifDrops = c.ifDrops ? `, ${c.ifDrops} dropped by interface` : '';
+  return `${formatCaptureSummary(s)}, ${c.received} received by filter, ${c.kernelDrops} dropped by kernel${ifDrops}, ${c.queueDrops} dropped by queue`;
 }
