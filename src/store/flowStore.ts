@@ -343,7 +343,7 @@ export class FlowStore {
   }
 
   private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
-    if (this.totalChunks >= this.maxChunks) this.evictOne(entry);
+    while (this.totalChunks >= this.maxChunks && this.evictOne(entry));
     entry.push(dir, kind, ts, offset, length, where);
     this.totalChunks++;
   }

@@ -44,6 +44,20 @@ describe('FlowStore eviction', () => {
     store.dispose();
   });
 
+  it('at the chunk cap, evicts until under it, past flows that hold no chunks', () => {
+    const store = new FlowStore({ maxChunks: 2 });
+    store.apply(start(1));
+    store.apply(start(2));
+    store.apply(start(3));
+    store.apply(byte(3, 0, 0));
+    store.apply(byte(3, 1, 10_000));
+    store.apply(start(4));
+    store.apply(byte(4, 0, 20_000)); // evicting 1 or 2 frees nothing: 3 goes too
+    expect(ids(store)).toEqual([4]);
+    expect(store.chunkCount).toBe(1);
+    store.dispose();
+  });
+
   it('a port scan of 200,000 open flows through a 1,000-flow store looks at one flow per eviction', () => {
     const store = new FlowStore({ maxFlows: 1000 });
     for (let id = 1; id <= 200_000; id++) store.apply(start(id));
@@ -75,6 +89,7 @@ describe('FlowStore eviction', () => {
     const held = ids(store);
     expect(held).toEqual([...held].sort((a, b) => a - b));
     expect(store.size).toBeLessThanOrEqual(1000);
+    expect(store.chunkCount).toBeLessThanOrEqual(300);
     store.dispose();
   });
 });
