@@ -51,8 +51,10 @@ export interface FlowRecord {
   readonly closedS2c: boolean;
   /** Set once the flow ended. */
   readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined } | undefined;
-  /** Notes in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
+  /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
   readonly notes: readonly { ts: Micros; text: string }[];
+  /** Notes received, those kept in {@link notes} and those past the cap. */
+  readonly noteCount: number;
   /** Number of chunks in the index. */
   readonly chunkCount: number;
 }
@@ -67,7 +69,7 @@ export interface FlowStoreOptions extends PayloadStoreOptions {
   sourceFile?: string;
 }
 
-/** Most notes kept per flow; later ones are counted, not kept. */
+/** Most notes kept per flow; later ones are only counted ({@link FlowRecord.noteCount}). */
 export const MAX_NOTES_PER_FLOW = 100;
 
 /**
@@ -85,6 +87,7 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
   // Present from the start: open and ended flows have one object shape.
   end: FlowRecord['end'] = undefined;
   readonly notes: { ts: Micros; text: string }[] = [];
+  noteCount = 0;
   prev: FlowEntry | undefined = undefined;
   next: FlowEntry | undefined = undefined;
   journalPos = -1;
@@ -195,6 +198,7 @@ export class FlowStore {
         break;
       case 'note':
         if (entry.notes.length < MAX_NOTES_PER_FLOW) entry.notes.push({ ts: event.ts, text: event.text });
+        entry.noteCount++;
         break;
       case 'flow-end':
         if (entry.end === undefined) {

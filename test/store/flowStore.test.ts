@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../src/core/types.js';
-import { FlowStore } from '../../src/store/flowStore.js';
+import { FlowStore, MAX_NOTES_PER_FLOW } from '../../src/store/flowStore.js';
 import { PayloadStore } from '../../src/store/payloadStore.js';
 
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
@@ -170,5 +170,18 @@ describe('FlowStore', () => {
     for (const i of [0, 31, 32, 8191, 8192, n - 1]) {
       expect(big.getChunk(1, i)).toEqual({ index: i, dir: 'c2s', kind: 'data', ts: i * 2000, offset: i, length: 1 });
     }
+  });
+});
+
+describe('FlowStore notes', () => {
+  it(`keeps the first ${MAX_NOTES_PER_FLOW} notes of a flow and counts them all`, () => {
+    const store = new FlowStore();
+    store.apply(start(1));
+    for (let i = 0; i < MAX_NOTES_PER_FLOW + 50; i++) store.apply({ type: 'note', flowId: 1, ts: i, text: `note ${i}` });
+    const flow = store.getFlow(1)!;
+    expect(flow.notes.length).toBe(MAX_NOTES_PER_FLOW);
+    expect(flow.notes[MAX_NOTES_PER_FLOW - 1].text).toBe(`note ${MAX_NOTES_PER_FLOW - 1}`);
+    expect(flow.noteCount).toBe(MAX_NOTES_PER_FLOW + 50);
+    store.dispose();
   });
 });
