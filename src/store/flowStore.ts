@@ -175,7 +175,11 @@ export class FlowStore {
     }
     if (event.type === 'flow-start') {
       const previous = this.byId.get(event.flowId);
-      if (previous) this.remove(previous); // an id used twice: the newer flow wins
+      if (previous) {
+        // An id used twice: the newer flow wins, and readers of changes see the id once.
+        this.remove(previous);
+        previous.journalPos = -2; // every record of the old entry is stale now
+      }
       this.makeRoomForFlow();
       const entry = new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.ts, this.arena);
       this.byId.set(event.flowId, entry);

@@ -47,6 +47,21 @@ describe('FlowStore.watchChanges()', () => {
     store.dispose();
   });
 
+  it('reports an id once when an engine starts a flow with an id already held (the newer flow wins)', () => {
+    const store = new FlowStore();
+    const cursor = store.watchChanges();
+    store.apply(start(1));
+    store.apply(byte(1, 0));
+    store.apply(start(1));
+    expect(cursor.take()).toEqual([1]);
+    expect(store.getFlow(1)!.bytesS2c).toBe(0);
+    expect(store.size).toBe(1);
+    store.apply(start(1));
+    expect(cursor.take()).toEqual([1]);
+    cursor.close();
+    store.dispose();
+  });
+
   it('calls onPending once per take, at the first change after it, and never after close', () => {
     const store = new FlowStore();
     let calls = 0;
