@@ -273,6 +273,8 @@ export class FlowStore {
   /**
    * The index of the chunk of direction `dir` holding stream offset `offset`, found in O(log n)
    * chunks of the flow; -1 when the direction's stream (data and gaps seen) ends at or before it.
+   * Stepping through one direction: the chunk after chunk c is `chunkAt(dir, c.offset + c.length)`,
+   * the one before it `chunkAt(dir, c.offset - 1)` (when c.offset > 0).
    * @throws RangeError when the flow is not held.
    */
   chunkAt(flowId: number, dir: Direction, offset: number): number {
