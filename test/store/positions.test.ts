@@ -116,6 +116,14 @@ describe('FlowStore: reading by stream position', () => {
             if (!holds || chunk.kind !== (ref[dir].gap[offset] ? 'gap' : 'data')) wrong.push(`seed ${seed} ${dir} offset ${offset}: chunk ${index}`);
           }
           expect(wrong).toEqual([]);
+          // Stepping through one direction by chunk ends visits exactly its chunks, in order.
+          const stepped: number[] = [];
+          for (let i = store.chunkAt(1, dir, 0); i >= 0; ) {
+            stepped.push(i);
+            const chunk = store.getChunk(1, i)!;
+            i = store.chunkAt(1, dir, chunk.offset + chunk.length);
+          }
+          expect(stepped).toEqual([...store.chunks(1)].filter((c) => c.dir === dir).map((c) => c.index));
           expect(store.chunkAt(1, dir, extent)).toBe(-1);
           expect(store.chunkAt(1, dir, extent + 1000)).toBe(-1);
         }
