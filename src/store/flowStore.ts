@@ -1,20 +1,29 @@
 /**
- * The flow model: the flow table plus, per flow, a compact index of chunks
- * (direction, time, stream offset, length, where the bytes are). Payload bytes are kept by a
- * {@link PayloadStore} (RAM budget, then spill file) or referenced in the source capture file,
- * so memory grows with the number of chunks and flows, never with the bytes seen.
- * Both counts are capped: past a cap the oldest closed flows are evicted (the oldest open
- * ones when none is closed).
+ * The flow model: the flow table plus, per flow, a compact index of chunks (direction, time,
+ * stream offset, length, where the bytes are). Payload bytes are kept by a {@link PayloadStore}
+ * (RAM budget, then spill file) or referenced in the source capture file, so memory grows with
+ * the number of chunks and flows, never with the bytes seen.
+ *
+ * Both counts are capped: past a cap one flow is evicted, in O(1): the flow that ended first of
+ * those ended, else the flow that started first of those open. Views read flows in arrival order
+ * ({@link FlowStore.flows}), learn what changed once per frame from a {@link ChangeCursor}, and
+ * read bytes by stream position ({@link FlowStore.chunkAt}, {@link FlowStore.read}).
  */
 import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, Micros } from '../core/types.js';
-import { DOUBLE_ZERO } from '../core/fields.js';
+import { ChangeJournal, type ChangeCursor, type JournalEntry } from './changeJournal.js';
+import { ChunkArena, ChunkIndex, KIND_FILE, KIND_GAP, KIND_LOG } from './chunkIndex.js';
+import { LinkedQueue, type Linked } from './linkedQueue.js';
 import { PayloadStore, SourceFile, type PayloadStoreOptions } from './payloadStore.js';
+
+export type { ChangeCursor } from './changeJournal.js';
 
 /** Kinds of chunk in the index. */
 export type ChunkKind = 'data' | 'gap';
 
-/** One entry of a flow's chunk index, as views read it. */
+/** One entry of a flow's chunk index, as views read it (a fresh object per call). */
 export interface Chunk {
+  /** Position in the flow's chunk index (0-based, arrival order). */
+  readonly index: number;
   readonly dir: Direction;
   readonly kind: ChunkKind;
   readonly ts: Micros;
@@ -29,24 +38,26 @@ export interface FlowRecord {
   readonly origin: FlowOrigin;
   readonly sawHandshake: boolean;
   readonly startTs: Micros;
-  lastTs: Micros;
+  readonly lastTs: Micros;
   /** Payload bytes seen per direction (data events only). */
-  bytesC2s: number;
-  bytesS2c: number;
-  gaps: number;
-  gapBytes: number;
-  closedC2s: boolean;
-  closedS2c: boolean;
+  readonly bytesC2s: number;
+  readonly bytesS2c: number;
+  readonly gaps: number;
+  readonly gapBytes: number;
+  /** Stream offset just past the last byte or gap seen, per direction. */
+  readonly extentC2s: number;
+  readonly extentS2c: number;
+  readonly closedC2s: boolean;
+  readonly closedS2c: boolean;
   /** Set once the flow ended. */
-  end?: { ts: Micros; reason: FlowEndReason; detail: string | undefined };
-  /** Notes in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
-  readonly notes: { ts: Micros; text: string }[];
+  readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined } | undefined;
+  /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
+  readonly notes: readonly { ts: Micros; text: string }[];
+  /** Notes received, those kept in {@link notes} and those past the cap. */
+  readonly noteCount: number;
   /** Number of chunks in the index. */
-  chunkCount: number;
+  readonly chunkCount: number;
 }
-
-/** Change notifications for views. */
-export type StoreChange = { type: 'add' | 'update' | 'remove'; flowId: number };
 
 /** Tuning for a {@link FlowStore}. */
 export interface FlowStoreOptions extends PayloadStoreOptions {
@@ -58,172 +69,14 @@ export interface FlowStoreOptions extends PayloadStoreOptions {
   sourceFile?: string;
 }
 
-/** Most notes kept per flow; later ones are counted, not kept. */
+/** Most notes kept per flow; later ones are only counted ({@link FlowRecord.noteCount}). */
 export const MAX_NOTES_PER_FLOW = 100;
 
-const KIND_LOG = 0;
-const KIND_FILE = 1;
-const KIND_GAP = 2;
-
-/** Contiguous data of one direction arriving within this many microseconds joins the last chunk. */
-const MERGE_WINDOW_MICROS = 1000;
-
-/** Numbers per chunk in a {@link ChunkIndex}: dir and kind packed, ts, offset, length, where. */
-const STRIDE = 5;
-/** Chunks per block of the arena: 32. */
-const BLOCK_SHIFT = 5;
-const BLOCK_CHUNKS = 1 << BLOCK_SHIFT;
-const BLOCK_CELLS = BLOCK_CHUNKS * STRIDE;
-/** Blocks per slab (a power of two): slabs of 320 KiB. */
-const SLAB_SHIFT = 8;
-const SLAB_BLOCKS = 1 << SLAB_SHIFT;
-const EMPTY_CELLS = new Float64Array(0);
-
 /**
- * Cells for the chunk indexes of every flow: fixed blocks of {@link BLOCK_CHUNKS} chunks carved
- * from large Float64Array slabs. An index grows by one block at a time, never by copying, and the
- * blocks of an evicted flow are reused: memory touched follows the chunks held (a doubling array
- * per flow allocated, zeroed and copied about twice that, and faulted in fresh pages for it).
+ * A flow held: its record, its chunk index, its place in the eviction queues and in the change
+ * journal, in one object (one object to reach per event); views get it as its {@link FlowRecord}.
  */
-class ChunkArena {
-  private readonly slabs: Float64Array[] = [];
-  private readonly free: number[] = [];
-  private blocksCarved = 0;
-
-  /** A block for one more run of chunks (its cells hold stale numbers until written). */
-  allocate(): number {
-    if (this.free.length > 0) return this.free.pop()!;
-    const block = this.blocksCarved++;
-    if ((block & (SLAB_BLOCKS - 1)) === 0) this.slabs.push(new Float64Array(SLAB_BLOCKS * BLOCK_CELLS));
-    return block;
-  }
-
-  /** Gives blocks back for reuse. */
-  release(blocks: readonly number[]): void {
-    for (let i = 0; i < blocks.length; i++) this.free.push(blocks[i]);
-  }
-
-  /** Bytes of the slabs carved so far. */
-  get bytes(): number {
-    return this.slabs.length * SLAB_BLOCKS * BLOCK_CELLS * Float64Array.BYTES_PER_ELEMENT;
-  }
-
-  /** The slab holding `block`. */
-  slab(block: number): Float64Array {
-    return this.slabs[block >> SLAB_SHIFT];
-  }
-
-  /** Index in its slab of the first cell of `block`. */
-  base(block: number): number {
-    return (block & (SLAB_BLOCKS - 1)) * BLOCK_CELLS;
-  }
-}
-
-/**
- * The chunk index of one flow: {@link STRIDE} numbers per chunk, in blocks of a shared
- * {@link ChunkArena}.
- */
-class ChunkIndex {
-  count = 0;
-  /** Arena blocks holding chunks [32 k, 32 k + 32), in order. */
-  readonly blocks: number[] = [];
-  // The last chunk's cells, repeated here with where they are: deciding whether new bytes extend
-  // it reads this object only (on a big capture each other object is a cache miss per event).
-  // Offsets start as small integers: a double field would put each in a box of its own (another
-  // cache line); past 2 GiB they become doubles.
-  private lastSlab: Float64Array = EMPTY_CELLS;
-  private lastCell = 0;
-  private lastCode = -1;
-  private lastChunkTs = DOUBLE_ZERO;
-  private lastOffset = 0;
-  private lastLength = 0;
-  private lastWhere = 0;
-
-  constructor(private readonly arena: ChunkArena) {}
-
-  push(dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
-    const i = this.count;
-    if ((i & (BLOCK_CHUNKS - 1)) === 0) this.blocks.push(this.arena.allocate());
-    const block = this.blocks[i >> BLOCK_SHIFT];
-    const cells = this.arena.slab(block);
-    const cell = this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE;
-    this.count = i + 1;
-    const code = dir * 4 + kind;
-    cells[cell] = code;
-    cells[cell + 1] = ts;
-    cells[cell + 2] = offset;
-    cells[cell + 3] = length;
-    cells[cell + 4] = where;
-    this.lastSlab = cells;
-    this.lastCell = cell;
-    this.lastCode = code;
-    this.lastChunkTs = ts;
-    this.lastOffset = offset;
-    this.lastLength = length;
-    this.lastWhere = where;
-  }
-
-  /**
-   * Grows the last chunk by `length` when the new bytes continue it in stream and storage and
-   * arrive within {@link MERGE_WINDOW_MICROS} of it; false (nothing changed) otherwise.
-   */
-  extendLast(dir: number, kind: number, ts: number, offset: number, length: number, where: number): boolean {
-    const lastLength = this.lastLength;
-    if (
-      this.lastCode !== dir * 4 + kind ||
-      ts - this.lastChunkTs > MERGE_WINDOW_MICROS ||
-      this.lastOffset + lastLength !== offset ||
-      this.lastWhere + lastLength !== where
-    ) {
-      return false;
-    }
-    this.lastLength = lastLength + length;
-    this.lastSlab[this.lastCell + 3] = lastLength + length;
-    return true;
-  }
-
-  /** Gives this index's blocks back to the arena; the index must not be used afterwards. */
-  release(): void {
-    this.arena.release(this.blocks);
-    this.blocks.length = 0;
-    this.count = 0;
-  }
-
-  dir(i: number): number {
-    return this.cell(i, 0) >> 2;
-  }
-
-  kind(i: number): number {
-    return this.cell(i, 0) & 3;
-  }
-
-  ts(i: number): number {
-    return this.cell(i, 1);
-  }
-
-  offset(i: number): number {
-    return this.cell(i, 2);
-  }
-
-  length(i: number): number {
-    return this.cell(i, 3);
-  }
-
-  where(i: number): number {
-    return this.cell(i, 4);
-  }
-
-  private cell(i: number, field: number): number {
-    const block = this.blocks[i >> BLOCK_SHIFT];
-    return this.arena.slab(block)[this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE + field];
-  }
-}
-
-/**
- * A flow held: its record and its chunk index in one object (one object to reach per event);
- * views get it as its {@link FlowRecord}.
- */
-class FlowEntry extends ChunkIndex implements FlowRecord {
+class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, JournalEntry {
   lastTs: Micros;
   bytesC2s = 0;
   bytesS2c = 0;
@@ -234,6 +87,10 @@ class FlowEntry extends ChunkIndex implements FlowRecord {
   // Present from the start: open and ended flows have one object shape.
   end: FlowRecord['end'] = undefined;
   readonly notes: { ts: Micros; text: string }[] = [];
+  noteCount = 0;
+  prev: FlowEntry | undefined = undefined;
+  next: FlowEntry | undefined = undefined;
+  journalPos = -1;
 
   constructor(
     readonly id: number,
@@ -252,19 +109,23 @@ class FlowEntry extends ChunkIndex implements FlowRecord {
   }
 }
 
-
 /** The flow table and chunk index. Apply every engine event with {@link apply}. */
 export class FlowStore {
-  private readonly flows = new Map<number, FlowEntry>();
+  private readonly byId = new Map<number, FlowEntry>();
+  /** Open flows in the order they started; ended flows in the order they ended. */
+  private readonly open = new LinkedQueue<FlowEntry>();
+  private readonly ended = new LinkedQueue<FlowEntry>();
+  private readonly journal = new ChangeJournal<FlowEntry>();
   private readonly arena = new ChunkArena();
   private readonly payload: PayloadStore;
   private readonly source: SourceFile | undefined;
   private readonly maxFlows: number;
   private readonly maxChunks: number;
   private totalChunks = 0;
-  private readonly listeners: ((change: StoreChange) => void)[] = [];
   /** Flows evicted so far to respect the caps. */
   evictedFlows = 0;
+  /** Flows looked at to choose what to evict (a few per eviction, whatever the number held). */
+  evictionVisits = 0;
 
   constructor(options: FlowStoreOptions = {}) {
     this.payload = new PayloadStore(options);
@@ -275,7 +136,7 @@ export class FlowStore {
 
   /** Number of flows held. */
   get size(): number {
-    return this.flows.size;
+    return this.byId.size;
   }
 
   /** Chunks held over all flows. */
@@ -296,13 +157,12 @@ export class FlowStore {
     return this.arena.bytes;
   }
 
-  /** Registers a listener for add/update/remove; returns a function that unregisters it. */
-  subscribe(listener: (change: StoreChange) => void): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+  /**
+   * A reader of changes for one view: see {@link ChangeCursor}. `onPending` is called once at the
+   * first change after the cursor's creation and after each of its takes (never during a take).
+   */
+  watchChanges(onPending?: () => void): ChangeCursor {
+    return this.journal.open(onPending);
   }
 
   /** Records one engine event. `data` bytes are copied (or referenced in the source file). */
@@ -314,19 +174,27 @@ export class FlowStore {
       return;
     }
     if (event.type === 'flow-start') {
+      const previous = this.byId.get(event.flowId);
+      if (previous) {
+        // An id used twice: the newer flow wins, and readers of changes see the id once.
+        this.remove(previous);
+        previous.journalPos = -2; // every record of the old entry is stale now
+      }
       this.makeRoomForFlow();
-      this.flows.set(event.flowId, new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.ts, this.arena));
-      this.notify('add', event.flowId);
+      const entry = new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.ts, this.arena);
+      this.byId.set(event.flowId, entry);
+      this.open.push(entry);
+      this.touch(entry);
       return;
     }
-    const entry = this.flows.get(event.flowId);
+    const entry = this.byId.get(event.flowId);
     if (!entry) return; // evicted, or an engine bug; nothing to attach to
     entry.lastTs = event.ts;
     switch (event.type) {
       case 'gap':
         entry.gaps++;
         entry.gapBytes += event.length;
-        this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, 0);
+        if (event.length > 0) this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, 0);
         break;
       case 'half-close':
         if (event.dir === 'c2s') entry.closedC2s = true;
@@ -334,12 +202,17 @@ export class FlowStore {
         break;
       case 'note':
         if (entry.notes.length < MAX_NOTES_PER_FLOW) entry.notes.push({ ts: event.ts, text: event.text });
+        entry.noteCount++;
         break;
       case 'flow-end':
+        if (entry.end === undefined) {
+          this.open.remove(entry);
+          this.ended.push(entry);
+        }
         entry.end = { ts: event.ts, reason: event.reason, detail: event.detail };
         break;
     }
-    this.notify('update', event.flowId);
+    this.touch(entry);
   }
 
   /**
@@ -347,8 +220,7 @@ export class FlowStore {
    * it (`bytes` is not read), else a copy.
    */
   private applyData(event: DataEvent): void {
-    const flowId = event.flowId;
-    const entry = this.flows.get(flowId);
+    const entry = this.byId.get(event.flowId);
     if (!entry) return;
     const ts = event.ts;
     const length = event.length;
@@ -364,40 +236,98 @@ export class FlowStore {
       const offset = event.offset;
       if (!entry.extendLast(d, kind, ts, offset, length, where)) this.addChunk(entry, d, kind, ts, offset, length, where);
     }
-    this.notify('update', flowId);
+    if (entry.journalPos < this.journal.fence) this.journal.record(entry);
   }
 
   /** The flow with this id, if held. */
   getFlow(flowId: number): FlowRecord | undefined {
-    return this.flows.get(flowId);
+    return this.byId.get(flowId);
   }
 
-  /** All flows held, in the order they started. */
-  listFlows(): FlowRecord[] {
-    return [...this.flows.values()];
+  /**
+   * The flows held, in the order they started, without copying them. Live: a flow started during
+   * the iteration is visited, one evicted before it is reached is not.
+   */
+  flows(): IterableIterator<FlowRecord> {
+    return this.byId.values();
   }
 
-  /** Chunk `index` (0-based, in arrival order) of a flow. */
+  /** Chunk `index` (0-based, in arrival order) of a flow; undefined when there is none. */
   getChunk(flowId: number, index: number): Chunk | undefined {
-    const entry = this.flows.get(flowId);
-    if (!entry || index < 0 || index >= entry.count) return undefined;
-    return {
-      dir: entry.dir(index) === 0 ? 'c2s' : 's2c',
-      kind: entry.kind(index) === KIND_GAP ? 'gap' : 'data',
-      ts: entry.ts(index),
-      offset: entry.offset(index),
-      length: entry.length(index),
-    };
+    const entry = this.byId.get(flowId);
+    if (!entry || !(index >= 0 && index < entry.count)) return undefined;
+    return chunkOf(entry, index);
+  }
+
+  /**
+   * A flow's chunks in arrival (time) order, both directions interleaved, from chunk `from` on;
+   * each chunk is read when the iteration reaches it (chunks added meanwhile are visited too).
+   * Empty when the flow is not held; ends early if the flow is evicted meanwhile.
+   */
+  *chunks(flowId: number, from = 0): IterableIterator<Chunk> {
+    const entry = this.byId.get(flowId);
+    if (!entry) return;
+    for (let i = Math.max(0, from); i < entry.count; i++) yield chunkOf(entry, i);
+  }
+
+  /**
+   * The index of the chunk of direction `dir` holding stream offset `offset`, found in O(log n)
+   * chunks of the flow; -1 when the direction's stream (data and gaps seen) ends at or before it.
+   * Stepping through one direction: the chunk after chunk c is `chunkAt(dir, c.offset + c.length)`,
+   * the one before it `chunkAt(dir, c.offset - 1)` (when c.offset > 0).
+   * @throws RangeError when the flow is not held.
+   */
+  chunkAt(flowId: number, dir: Direction, offset: number): number {
+    return this.entryOf(flowId).chunkAt(dir === 'c2s' ? 0 : 1, offset);
+  }
+
+  /**
+   * Copies direction `dir`'s bytes from stream offset `offset` into `into[at, at + length)`,
+   * stopping early at a gap or at the end of what was seen; returns the number of bytes copied
+   * (0 when `offset` lies in a gap: {@link chunkAt} tells which chunk). Costs O(log n) per chunk
+   * touched, plus the reads.
+   * @throws RangeError when the flow is not held or the range does not fit `into`; an Error when the
+   *   spill or source file cannot be read.
+   */
+  readInto(flowId: number, dir: Direction, offset: number, into: Uint8Array, at = 0, length = into.length - at): number {
+    const entry = this.entryOf(flowId);
+    if (!(offset >= 0 && at >= 0 && length >= 0 && at + length <= into.length)) {
+      throw new RangeError(`cannot read ${length} bytes at offset ${offset} into [${at}, ${at + length}) of ${into.length}`);
+    }
+    const d = dir === 'c2s' ? 0 : 1;
+    let done = 0;
+    while (done < length) {
+      const position = offset + done;
+      const i = entry.chunkAt(d, position);
+      if (i < 0) break;
+      const kind = entry.kind(i);
+      const start = entry.offset(i);
+      if (kind === KIND_GAP || start > position) break;
+      const n = Math.min(length - done, start + entry.length(i) - position);
+      this.copyOut(kind, entry.where(i) + (position - start), into, at + done, n);
+      done += n;
+    }
+    return done;
+  }
+
+  /**
+   * Direction `dir`'s bytes in [offset, offset + length), in a fresh array that is shorter when a
+   * gap or the end of what was seen comes first. Errors as {@link readInto}.
+   */
+  read(flowId: number, dir: Direction, offset: number, length: number): Uint8Array {
+    const out = new Uint8Array(Math.max(0, length));
+    const n = this.readInto(flowId, dir, offset, out, 0, length);
+    return n === out.length ? out : out.slice(0, n);
   }
 
   /** The bytes of data chunk `index` of a flow (a fresh copy); empty for a gap chunk. */
   readChunk(flowId: number, index: number): Uint8Array {
-    const entry = this.flows.get(flowId);
-    if (!entry || index < 0 || index >= entry.count) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
+    const entry = this.byId.get(flowId);
+    if (!entry || !(index >= 0 && index < entry.count)) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
     const kind = entry.kind(index);
-    if (kind === KIND_GAP) return new Uint8Array(0);
-    if (kind === KIND_FILE) return this.source!.read(entry.where(index), entry.length(index));
-    return this.payload.read(entry.where(index), entry.length(index));
+    const out = new Uint8Array(kind === KIND_GAP ? 0 : entry.length(index));
+    if (kind !== KIND_GAP) this.copyOut(kind, entry.where(index), out, 0, out.length);
+    return out;
   }
 
   /** Releases the spill files and the source file handle. */
@@ -406,48 +336,68 @@ export class FlowStore {
     this.source?.close();
   }
 
+  private entryOf(flowId: number): FlowEntry {
+    const entry = this.byId.get(flowId);
+    if (!entry) throw new RangeError(`no flow ${flowId}`);
+    return entry;
+  }
+
+  private copyOut(kind: number, where: number, into: Uint8Array, at: number, length: number): void {
+    if (kind === KIND_FILE) this.source!.readInto(where, into, at, length);
+    else if (kind === KIND_LOG) this.payload.readInto(where, into, at, length);
+  }
+
+  /** Tells the change journal that `entry` changed (nothing to do when every reader will see it). */
+  private touch(entry: FlowEntry): void {
+    if (entry.journalPos < this.journal.fence) this.journal.record(entry);
+  }
+
   private addChunk(entry: FlowEntry, dir: number, kind: number, ts: number, offset: number, length: number, where: number): void {
-    if (this.totalChunks >= this.maxChunks) this.evictOne(entry.id);
+    while (this.totalChunks >= this.maxChunks && this.evictOne(entry));
     entry.push(dir, kind, ts, offset, length, where);
     this.totalChunks++;
   }
 
   private makeRoomForFlow(): void {
-    while (this.flows.size >= this.maxFlows) {
-      if (!this.evictOne(-1)) break;
+    while (this.byId.size >= this.maxFlows) {
+      if (!this.evictOne(undefined)) break;
     }
   }
 
-  /** Evicts the oldest closed flow (else the oldest flow other than `keepId`). */
-  private evictOne(keepId: number): boolean {
-    let victim: number | undefined;
-    for (const [id, e] of this.flows) {
-      if (e.end && id !== keepId) {
-        victim = id;
-        break;
-      }
-    }
-    if (victim === undefined) {
-      for (const id of this.flows.keys()) {
-        if (id !== keepId) {
-          victim = id;
-          break;
-        }
-      }
-    }
+  /** Evicts the flow that ended first, else the open flow that started first; never `keep`. */
+  private evictOne(keep: FlowEntry | undefined): boolean {
+    const victim = this.firstOtherThan(this.ended.head, keep) ?? this.firstOtherThan(this.open.head, keep);
     if (victim === undefined) return false;
-    const entry = this.flows.get(victim)!;
-    this.totalChunks -= entry.count;
-    entry.release();
-    this.flows.delete(victim);
+    this.remove(victim);
     this.evictedFlows++;
-    this.notify('remove', victim);
     return true;
   }
 
-  private notify(type: StoreChange['type'], flowId: number): void {
-    if (this.listeners.length === 0) return;
-    const change: StoreChange = { type, flowId };
-    for (const l of this.listeners) l(change);
+  private firstOtherThan(head: FlowEntry | undefined, keep: FlowEntry | undefined): FlowEntry | undefined {
+    if (head === undefined) return undefined;
+    this.evictionVisits++;
+    if (head !== keep) return head;
+    const next = head.next;
+    if (next !== undefined) this.evictionVisits++;
+    return next;
   }
+
+  private remove(entry: FlowEntry): void {
+    (entry.end === undefined ? this.open : this.ended).remove(entry);
+    this.totalChunks -= entry.count;
+    entry.release();
+    this.byId.delete(entry.id);
+    this.touch(entry);
+  }
+}
+
+function chunkOf(entry: FlowEntry, index: number): Chunk {
+  return {
+    index,
+    dir: entry.dir(index) === 0 ? 'c2s' : 's2c',
+    kind: entry.kind(index) === KIND_GAP ? 'gap' : 'data',
+    ts: entry.ts(index),
+    offset: entry.offset(index),
+    length: entry.length(index),
+  };
 }

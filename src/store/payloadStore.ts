@@ -73,6 +73,12 @@ export class PayloadStore {
   /** Returns a copy of `length` bytes stored at `location`. */
   read(location: number, length: number): Uint8Array {
     const out = new Uint8Array(length);
+    this.readInto(location, out, 0, length);
+    return out;
+  }
+
+  /** Copies `length` bytes stored at `location` into `into[at...]`; throws on a spill file error. */
+  readInto(location: number, into: Uint8Array, at: number, length: number): void {
     let done = 0;
     while (done < length) {
       const pos = location + done;
@@ -81,13 +87,12 @@ export class PayloadStore {
       const n = Math.min(length - done, this.blockBytes - within);
       const block = this.ramBlocks.get(blockIndex);
       if (block) {
-        out.set(block.subarray(within, within + n), done);
+        into.set(block.subarray(within, within + n), at + done);
       } else {
-        readFully(this.spillFd, out, done, n, pos);
+        readFully(this.spillFd, into, at + done, n, pos);
       }
       done += n;
     }
-    return out;
   }
 
   /** Deletes the spill directory. The store must not be used afterwards. */
@@ -130,11 +135,9 @@ export class SourceFile {
     this.fd = openSync(path, 'r');
   }
 
-  /** Returns a copy of `length` bytes at `position` of the file. */
-  read(position: number, length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    readFully(this.fd, out, 0, length, position);
-    return out;
+  /** Copies `length` bytes at `position` of the file into `into[at...]`; throws at an I/O error or the file's end. */
+  readInto(position: number, into: Uint8Array, at: number, length: number): void {
+    readFully(this.fd, into, at, length, position);
   }
 
   /** Closes the file. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../src/core/types.js';
-import { FlowStore } from '../../src/store/flowStore.js';
+import { FlowStore, MAX_NOTES_PER_FLOW } from '../../src/store/flowStore.js';
 import { PayloadStore } from '../../src/store/payloadStore.js';
 
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
@@ -52,7 +52,7 @@ describe('FlowStore', () => {
     }
     expect(s.getFlow(1)!.chunkCount).toBe(40);
     for (let i = 0; i < 40; i++) {
-      expect(s.getChunk(1, i)).toEqual({ dir: i % 2 === 0 ? 'c2s' : 's2c', kind: 'data', ts: i * 2000, offset: offsets[i], length: `chunk ${i};`.length });
+      expect(s.getChunk(1, i)).toEqual({ index: i, dir: i % 2 === 0 ? 'c2s' : 's2c', kind: 'data', ts: i * 2000, offset: offsets[i], length: `chunk ${i};`.length });
       expect(decode(s.readChunk(1, i))).toBe(`chunk ${i};`);
     }
   });
@@ -100,16 +100,14 @@ describe('FlowStore', () => {
     }
   });
 
-  it('evicts the oldest closed flows at the flow cap and tells listeners', () => {
+  it('evicts the oldest closed flows at the flow cap', () => {
     const s = makeStore({ maxFlows: 3 });
-    const removed: number[] = [];
-    s.subscribe((c) => c.type === 'remove' && removed.push(c.flowId));
     s.apply(start(1));
     s.apply(start(2));
     s.apply({ type: 'flow-end', flowId: 2, ts: 1, reason: 'fin', detail: undefined });
     s.apply(start(3));
     s.apply(start(4));
-    expect(removed).toEqual([2]);
+    expect([...s.flows()].map((f) => f.id)).toEqual([1, 3, 4]);
     expect(s.size).toBe(3);
     expect(s.getFlow(2)).toBeUndefined();
     expect(s.evictedFlows).toBe(1);
@@ -149,7 +147,7 @@ describe('FlowStore', () => {
       const flow = s.getFlow(f);
       if (!flow) continue;
       expect(flow.chunkCount).toBe(chunks.length);
-      chunks.forEach((c, i) => expect(s.getChunk(f, i)).toEqual({ ...c, kind: 'data' }));
+      chunks.forEach((c, i) => expect(s.getChunk(f, i)).toEqual({ ...c, index: i, kind: 'data' }));
     }
     expect(s.getFlow(12)?.chunkCount).toBe(41);
 
@@ -162,7 +160,7 @@ describe('FlowStore', () => {
       churn.apply(data(f, 's2c', 0, 'cd', f * 1e6 + 1));
     }
     expect(churn.evictedFlows).toBeGreaterThan(400);
-    expect(churn.indexBytes).toBe(256 * 32 * 5 * 8);
+    expect(churn.indexBytes).toBe(256 * 32 * 6 * 8);
 
     const big = makeStore();
     big.apply(start(1));
@@ -170,7 +168,20 @@ describe('FlowStore', () => {
     for (let i = 0; i < n; i++) big.apply(data(1, 'c2s', i, 'x', i * 2000));
     expect(big.getFlow(1)?.chunkCount).toBe(n);
     for (const i of [0, 31, 32, 8191, 8192, n - 1]) {
-      expect(big.getChunk(1, i)).toEqual({ dir: 'c2s', kind: 'data', ts: i * 2000, offset: i, length: 1 });
+      expect(big.getChunk(1, i)).toEqual({ index: i, dir: 'c2s', kind: 'data', ts: i * 2000, offset: i, length: 1 });
     }
+  });
+});
+
+describe('FlowStore notes', () => {
+  it(`keeps the first ${MAX_NOTES_PER_FLOW} notes of a flow and counts them all`, () => {
+    const store = new FlowStore();
+    store.apply(start(1));
+    for (let i = 0; i < MAX_NOTES_PER_FLOW + 50; i++) store.apply({ type: 'note', flowId: 1, ts: i, text: `note ${i}` });
+    const flow = store.getFlow(1)!;
+    expect(flow.notes.length).toBe(MAX_NOTES_PER_FLOW);
+    expect(flow.notes[MAX_NOTES_PER_FLOW - 1].text).toBe(`note ${MAX_NOTES_PER_FLOW - 1}`);
+    expect(flow.noteCount).toBe(MAX_NOTES_PER_FLOW + 50);
+    store.dispose();
   });
 });
