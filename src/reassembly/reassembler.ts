@@ -238,6 +238,27 @@ interface PeerClose {
   readonly ts: Micros;
 }
 
+/**
+ * What one direction remembers for the notes on bytes sent after a close (its own FIN, the
+ * peer's FIN or RST). Most flows never need it: a direction makes it on first use.
+ */
+class CloseNotes {
+  peerClose: PeerClose | null = null;
+  /** Highest end already counted in bytesAfterPeerClose. */
+  afterPeerCloseCounted = 0;
+  notedAfterPeerClose = false;
+  /** The peer's RST when its FIN came first (else the RST is `peerClose`), for its own note. */
+  peerReset: PeerClose | null = null;
+  /** Offset from which bytes count as sent after that RST, or -1 (none, or unknown yet). */
+  peerResetOffset = -1;
+  notedAfterPeerReset = false;
+  afterOwnFinCounted = 0;
+  notedAfterOwnFin = false;
+}
+
+/** The one empty buffer every direction holds until it must buffer (never inserted into). */
+const EMPTY_BUFFER = new SegmentBuffer({ bufferedBytes: 0 }, { bufferedBytes: 0 });
+
 /** State of one direction of a flow. */
 class DirectionState {
   // Field initializers run in this order after `dir`: the fields read for every segment first,
@@ -259,31 +280,39 @@ class DirectionState {
   /** Highest stream end accepted (delivered or buffered). */
   maxEnd = 0;
   synSeen = false;
-  isn = DOUBLE_ZERO;
   /** End of the last gap emitted (0 before any). */
   lastGapEnd = 0;
   halfClosed = false;
-  peerClose: PeerClose | null = null;
-  /** Highest end already counted in bytesAfterPeerClose. */
-  afterPeerCloseCounted = 0;
-  notedAfterPeerClose = false;
-  /** The peer's RST when its FIN came first (else the RST is `peerClose`), for its own note. */
-  peerReset: PeerClose | null = null;
-  /** Offset from which bytes count as sent after that RST, or -1 (none, or unknown yet). */
-  peerResetOffset = -1;
-  notedAfterPeerReset = false;
-  afterOwnFinCounted = 0;
-  notedAfterOwnFin = false;
   conflictNotes = 0;
-  readonly buffer: SegmentBuffer;
+  /** Out-of-order pieces; the shared empty buffer until something must wait (see {@link bufferFor}). */
+  buffer: SegmentBuffer = EMPTY_BUFFER;
+  /** What the "data after close" rules track, made when the first close or stray byte is seen. */
+  close: CloseNotes | null = null;
 
-  /** `flow` is charged for what this direction buffers, as `account` is. */
-  constructor(
-    readonly dir: Direction,
-    account: BufferAccount,
-    flow: BufferAccount,
-  ) {
-    this.buffer = new SegmentBuffer(account, flow);
+  constructor(readonly dir: Direction) {}
+
+  /** This direction's close notes, made on first use. */
+  closeNotes(): CloseNotes {
+    return (this.close ??= new CloseNotes());
+  }
+
+  /** The buffer to insert into: a private one (charged to `account` and `flow`) instead of the shared empty one. */
+  bufferFor(account: BufferAccount, flow: BufferAccount): SegmentBuffer {
+    if (this.buffer === EMPTY_BUFFER) this.buffer = new SegmentBuffer(account, flow);
+    return this.buffer;
+  }
+
+  /** Drops an emptied private buffer (the direction holds the shared empty one again). */
+  releaseEmptyBuffer(): void {
+    this.buffer = EMPTY_BUFFER;
+  }
+
+  /**
+   * The SYN's sequence number, when `synSeen`: offset 0 is always ISN+1 then (a SYN whose ISN+1
+   * is not offset 0 of a started direction starts a new flow), so it is not stored.
+   */
+  get isn(): number {
+    return seqAdd(this.nextSeq, -this.nextOffset - 1);
   }
 
   /** Stream offset of sequence number `seq` (valid within 2^31 of the next expected one). */
@@ -329,17 +358,12 @@ class Flow implements BufferAccount {
   /** Segments of this flow fed so far. */
   segments: number;
   ended: boolean;
-  readonly mapKey: string;
   readonly hash: number;
   readonly handshake: boolean;
   /** Capture time of the flow's first packet. */
   readonly firstSeen: Micros;
-  /** The direction whose sender reset the flow first, or null (no RST yet). */
-  resetBy: DirectionState | null;
-  /** Capture time of that first RST. */
-  resetTs: Micros;
-  /** Capture time (reassembler clock) after which a reset flow ends, if still open. */
-  lingerDeadline: Micros;
+  /** The first RST of the flow, or null (no RST yet). */
+  reset: ResetState | null;
   /** Neighbours in the activity list (oldest first), or null at its ends. */
   older: Flow | null;
   newer: Flow | null;
@@ -349,12 +373,10 @@ class Flow implements BufferAccount {
   constructor(
     id: number,
     key: FlowKey,
-    mapKey: string,
     hash: number,
     handshake: boolean,
     ts: Micros,
     clock: Micros,
-    account: BufferAccount,
   ) {
     this.id = id;
     this.clientAddr = key.client.addr;
@@ -363,8 +385,8 @@ class Flow implements BufferAccount {
     this.serverPort = key.server.port;
     this.vlan = key.vlan;
     this.bufferedBytes = 0;
-    this.c2s = new DirectionState('c2s', account, this);
-    this.s2c = new DirectionState('s2c', account, this);
+    this.c2s = new DirectionState('c2s');
+    this.s2c = new DirectionState('s2c');
     // Written twice on purpose: V8 treats a field that no object has rewritten yet as a constant,
     // and the first touch() (seconds into a capture) then deoptimised the functions that create
     // flows and the per-segment fast path. Rewriting it here makes it a variable from the first flow.
@@ -374,17 +396,24 @@ class Flow implements BufferAccount {
     this.lastActive = clock;
     this.segments = 0;
     this.ended = false;
-    this.mapKey = mapKey;
     this.hash = hash;
     this.handshake = handshake;
     this.firstSeen = ts;
-    this.resetBy = null;
-    this.resetTs = DOUBLE_ZERO;
-    this.lingerDeadline = DOUBLE_ZERO;
+    this.reset = null;
     this.older = null;
     this.newer = null;
     this.hashNext = null;
   }
+}
+
+/** The first RST of a flow. */
+interface ResetState {
+  /** The direction whose sender reset the flow. */
+  readonly by: DirectionState;
+  /** Capture time of the RST. */
+  readonly ts: Micros;
+  /** Reassembler clock after which the flow ends, if still open. */
+  readonly lingerDeadline: Micros;
 }
 
 /** What is remembered of a closed flow for the late-packet rule. */
@@ -428,6 +457,11 @@ function flowMapKey(aAddr: string, aPort: number, bAddr: string, bPort: number, 
   const aFirst = aAddr < bAddr || (aAddr === bAddr && aPort <= bPort);
   const v = vlan === undefined ? '' : String(vlan);
   return aFirst ? `${v}|${aAddr}|${aPort}|${bAddr}|${bPort}` : `${v}|${bAddr}|${bPort}|${aAddr}|${aPort}`;
+}
+
+/** The recently-closed table's key of a flow. */
+function closedKey(flow: Flow): string {
+  return flowMapKey(flow.clientAddr, flow.clientPort, flow.serverAddr, flow.serverPort, flow.vlan);
 }
 
 /** `HH:MM:SS.mmm` (UTC) of a capture timestamp, for notes. */
@@ -619,14 +653,14 @@ export class Reassembler {
         }
         this.recentlyClosed.delete(mapKey);
       }
-      flow = this.startFlow(segment, mapKey, this.lookupHash, ts);
+      flow = this.startFlow(segment, this.lookupHash, ts);
     } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
       // A SYN stamped before a guessed flow's first packet is no later connection reusing the
       // ports: the file is out of time order and this is the connection's own handshake, met late.
       const detail = !flow.handshake && ts < flow.firstSeen ? OUT_OF_TIME_ORDER : 'ports reused by a new connection (new SYN)';
       this.endOpenFlow(flow, ts, 'timeout', detail);
-      this.recentlyClosed.delete(flow.mapKey);
-      flow = this.startFlow(segment, flow.mapKey, flow.hash, ts);
+      this.recentlyClosed.delete(closedKey(flow));
+      flow = this.startFlow(segment, flow.hash, ts);
     }
     flow.lastSeen = ts;
     const clock = this.clock;
@@ -689,7 +723,7 @@ export class Reassembler {
 
   /** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */
   private endOpenFlow(flow: Flow, ts: Micros, reason: FlowEndReason, detail: string): void {
-    if (flow.resetBy !== null) this.endReset(flow);
+    if (flow.reset !== null) this.endReset(flow);
     else this.endFlow(flow, ts, reason, detail);
   }
 
@@ -703,7 +737,7 @@ export class Reassembler {
     if (victim === null) return;
     this.counters.evictedFlows++;
     this.endOpenFlow(victim, ts, 'evicted', `more than ${this.maxOpenFlows} open flows: the least recently active one ends`);
-    this.recentlyClosed.delete(victim.mapKey);
+    this.recentlyClosed.delete(closedKey(victim));
   }
 
   /** Takes an ending flow out of the flow table (its hash chain). */
@@ -759,7 +793,7 @@ export class Reassembler {
     while (head < queue.length) {
       const flow = queue[head];
       if (!flow.ended) {
-        if (flow.lingerDeadline >= now) break;
+        if (flow.reset!.lingerDeadline >= now) break;
         this.endReset(flow);
       }
       head++;
@@ -772,13 +806,13 @@ export class Reassembler {
       head = 0;
     }
     this.lingeringHead = head;
-    this.nextLingerDeadline = head < queue.length ? queue[head].lingerDeadline : Number.POSITIVE_INFINITY;
+    this.nextLingerDeadline = head < queue.length ? queue[head].reset!.lingerDeadline : Number.POSITIVE_INFINITY;
   }
 
   /** Ends a flow that was reset: reason 'rst', at its last packet. */
   private endReset(flow: Flow): void {
-    const resetBy = flow.resetBy!;
-    this.endFlow(flow, Math.max(flow.resetTs, flow.lastSeen), 'rst', `reset by ${roleName(resetBy.dir)}`);
+    const reset = flow.reset!;
+    this.endFlow(flow, Math.max(reset.ts, flow.lastSeen), 'rst', `reset by ${roleName(reset.by.dir)}`);
   }
 
   // ---- flow table ----
@@ -818,7 +852,7 @@ export class Reassembler {
     return segment.srcPort === flow.clientPort && segment.srcAddr === flow.clientAddr;
   }
 
-  private startFlow(segment: TcpSegment, mapKey: string, hash: number, ts: Micros): Flow {
+  private startFlow(segment: TcpSegment, hash: number, ts: Micros): Flow {
     const flags = segment.flags;
     const syn = (flags & TCP_SYN) !== 0;
     const ack = (flags & TCP_ACK) !== 0;
@@ -830,7 +864,7 @@ export class Reassembler {
     const key: FlowKey =
       segment.vlan === undefined ? { client, server } : { client, server, vlan: segment.vlan };
     if (this.counters.openFlows >= this.maxOpenFlows) this.evictLeastActive(ts);
-    const flow = new Flow(this.nextFlowId(), key, mapKey, hash, syn, ts, this.clock, this.counters);
+    const flow = new Flow(this.nextFlowId(), key, hash, syn, ts, this.clock);
     flow.hashNext = this.flows.get(hash) ?? null;
     this.flows.set(hash, flow);
     this.appendActive(flow);
@@ -880,7 +914,6 @@ export class Reassembler {
     if (syn) {
       if (!d.synSeen) {
         d.synSeen = true;
-        d.isn = segment.seq;
         if (!d.started) this.startDirection(d, seqAdd(segment.seq, 1));
       }
       if (hasAck && !o.started) this.startDirection(o, segment.ack);
@@ -908,7 +941,7 @@ export class Reassembler {
     if (fin && d.started) {
       this.setFin(flow, d, d.offsetOf(dataSeq) + length, ts);
       // After a RST, a FIN says nothing about when the other side's bytes were sent.
-      if (flow.resetBy === null) this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+      if (flow.reset === null) this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
     }
     if (rst) this.onReset(flow, d, o, segment, ts);
   }
@@ -919,33 +952,34 @@ export class Reassembler {
    * the linger ends the flow at once. Repeated RSTs of the same side change nothing.
    */
   private onReset(flow: Flow, d: DirectionState, o: DirectionState, segment: TcpSegment, ts: Micros): void {
-    if (flow.resetBy === null) {
+    if (flow.reset === null) {
       const hasAck = (segment.flags & TCP_ACK) !== 0;
       this.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
-      flow.resetBy = d;
-      flow.resetTs = ts;
+      const lingerDeadline = this.clock + this.rstLinger;
+      flow.reset = { by: d, ts, lingerDeadline };
       if (this.rstLinger === 0 || o.halfClosed) {
         this.endReset(flow);
       } else {
-        flow.lingerDeadline = this.clock + this.rstLinger;
-        if (this.lingeringHead === this.lingering.length) this.nextLingerDeadline = flow.lingerDeadline;
+        if (this.lingeringHead === this.lingering.length) this.nextLingerDeadline = lingerDeadline;
         this.lingering.push(flow);
       }
-    } else if (flow.resetBy !== d) {
+    } else if (flow.reset.by !== d) {
       this.endReset(flow);
     }
   }
 
   private startDirection(d: DirectionState, seq: number): void {
     d.start(seq);
-    const close = d.peerClose;
+    const notes = d.close;
+    if (notes === null) return;
+    const close = notes.peerClose;
     if (close !== null && d.peerCloseOffset < 0) {
       d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : 0;
-      d.afterPeerCloseCounted = d.peerCloseOffset;
+      notes.afterPeerCloseCounted = d.peerCloseOffset;
     }
-    const reset = d.peerReset;
-    if (reset !== null && d.peerResetOffset < 0) {
-      d.peerResetOffset = reset.hasAck ? Math.max(0, d.offsetOf(reset.ackSeq)) : 0;
+    const reset = notes.peerReset;
+    if (reset !== null && notes.peerResetOffset < 0) {
+      notes.peerResetOffset = reset.hasAck ? Math.max(0, d.offsetOf(reset.ackSeq)) : 0;
     }
   }
 
@@ -967,15 +1001,16 @@ export class Reassembler {
     }
     let end = start + length;
     if (d.finOffset >= 0 && end > d.finOffset) {
-      const from = Math.max(start, d.finOffset, d.afterOwnFinCounted);
+      const from = Math.max(start, d.finOffset, d.close?.afterOwnFinCounted ?? 0);
       if (end > from) this.reportAfterOwnFin(flow, d, end - from, end, ts);
       end = d.finOffset;
     }
     if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
-      const from = Math.max(start, d.peerCloseOffset, d.afterPeerCloseCounted);
+      const notes = d.closeNotes();
+      const from = Math.max(start, d.peerCloseOffset, notes.afterPeerCloseCounted);
       if (end > from) this.reportAfterPeerClose(flow, d, end - from, end);
-      if (d.peerResetOffset >= 0 && end > d.peerResetOffset && !d.notedAfterPeerReset) {
-        this.noteAfterPeerReset(flow, d, end - Math.max(start, d.peerResetOffset));
+      if (notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset) {
+        this.noteAfterPeerReset(flow, d, end - Math.max(start, notes.peerResetOffset));
       }
     }
     if (end <= d.nextOffset) {
@@ -1033,7 +1068,7 @@ export class Reassembler {
       }
     }
     const outcome = this.insertOutcome;
-    d.buffer.insert(start, end, src, srcStart, ts, fileOffset, outcome);
+    d.bufferFor(this.counters, flow).insert(start, end, src, srcStart, ts, fileOffset, outcome);
     this.counters.duplicateBytes += outcome.duplicateBytes;
     if (outcome.conflictOffset >= 0) {
       this.counters.overlapConflicts++;
@@ -1078,6 +1113,7 @@ export class Reassembler {
       if (piece.bytes === null) this.emitGap(flow, d, piece.end - piece.offset, piece.ts);
       else this.emitData(flow, d, piece.bytes, 0, piece.bytes.length, piece.ts, piece.fileOffset);
     }
+    if (buffer.isEmpty) d.releaseEmptyBuffer();
     if (d.finOffset >= 0 && !d.halfClosed && d.nextOffset >= d.finOffset) {
       d.halfClosed = true;
       this.sink({ type: 'half-close', flowId: flow.id, dir: d.dir, ts });
@@ -1152,16 +1188,17 @@ export class Reassembler {
 
   /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
   private setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
-    if (d.peerClose !== null) {
-      if (close.kind === 'RST' && d.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
+    const notes = d.closeNotes();
+    if (notes.peerClose !== null) {
+      if (close.kind === 'RST' && notes.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
       return;
     }
-    d.peerClose = close;
+    notes.peerClose = close;
     if (!d.started) return; // computed when d starts
     const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
     // An ack before offset 0 is implausible here: count only what comes from now on.
     d.peerCloseOffset = acked >= 0 ? acked : d.maxEnd;
-    d.afterPeerCloseCounted = d.peerCloseOffset;
+    notes.afterPeerCloseCounted = d.peerCloseOffset;
     if (d.maxEnd > d.peerCloseOffset) {
       this.reportAfterPeerClose(flow, d, this.bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd);
     }
@@ -1172,19 +1209,21 @@ export class Reassembler {
    * are already counted as sent after the FIN, but the user should see they met a reset).
    */
   private setPeerReset(flow: Flow, d: DirectionState, close: PeerClose): void {
-    d.peerReset = close;
+    const notes = d.closeNotes();
+    notes.peerReset = close;
     if (!d.started) return; // computed when d starts
     const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
-    d.peerResetOffset = acked >= 0 ? acked : d.maxEnd;
-    if (d.maxEnd > d.peerResetOffset) this.noteAfterPeerReset(flow, d, this.bytesSeenFrom(d, d.peerResetOffset));
+    notes.peerResetOffset = acked >= 0 ? acked : d.maxEnd;
+    if (d.maxEnd > notes.peerResetOffset) this.noteAfterPeerReset(flow, d, this.bytesSeenFrom(d, notes.peerResetOffset));
   }
 
   /** Notes (once per direction) `count` bytes of d sent after the peer's RST that followed its FIN. */
   private noteAfterPeerReset(flow: Flow, d: DirectionState, count: number): void {
-    if (count <= 0 || d.notedAfterPeerReset) return;
-    d.notedAfterPeerReset = true;
+    const notes = d.closeNotes();
+    if (count <= 0 || notes.notedAfterPeerReset) return;
+    notes.notedAfterPeerReset = true;
     const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
-    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(d.peerReset!.ts)})`);
+    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(notes.peerReset!.ts)})`);
   }
 
   /**
@@ -1197,12 +1236,13 @@ export class Reassembler {
 
   /** Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes the first. */
   private reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number): void {
-    d.afterPeerCloseCounted = Math.max(d.afterPeerCloseCounted, countedEnd);
+    const notes = d.closeNotes();
+    notes.afterPeerCloseCounted = Math.max(notes.afterPeerCloseCounted, countedEnd);
     if (count <= 0) return;
     this.counters.bytesAfterPeerClose += count;
-    if (d.notedAfterPeerClose) return;
-    d.notedAfterPeerClose = true;
-    const close = d.peerClose!;
+    if (notes.notedAfterPeerClose) return;
+    notes.notedAfterPeerClose = true;
+    const close = notes.peerClose!;
     const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
     const what = close.kind === 'FIN' ? 'closed' : 'reset the connection';
     this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
@@ -1210,11 +1250,12 @@ export class Reassembler {
 
   /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
   private reportAfterOwnFin(flow: Flow, d: DirectionState, count: number, countedEnd: number, ts: Micros): void {
-    d.afterOwnFinCounted = Math.max(d.afterOwnFinCounted, countedEnd);
+    const notes = d.closeNotes();
+    notes.afterOwnFinCounted = Math.max(notes.afterOwnFinCounted, countedEnd);
     if (count <= 0) return;
     this.counters.bytesAfterOwnFin += count;
-    if (d.notedAfterOwnFin) return;
-    d.notedAfterOwnFin = true;
+    if (notes.notedAfterOwnFin) return;
+    notes.notedAfterOwnFin = true;
     this.note(flow, ts, `${d.dir} sent ${count} bytes after its own FIN (FIN at offset ${d.finOffset})`);
   }
 
@@ -1226,9 +1267,9 @@ export class Reassembler {
    */
   private endIfClosed(flow: Flow, ts: Micros): void {
     if (flow.ended) return;
-    const resetBy = flow.resetBy;
-    if (resetBy !== null) {
-      if ((resetBy === flow.c2s ? flow.s2c : flow.c2s).halfClosed) this.endReset(flow);
+    const reset = flow.reset;
+    if (reset !== null) {
+      if ((reset.by === flow.c2s ? flow.s2c : flow.c2s).halfClosed) this.endReset(flow);
     } else if (flow.c2s.halfClosed && flow.s2c.halfClosed) {
       this.endFlow(flow, ts, 'fin');
     }
@@ -1265,8 +1306,9 @@ export class Reassembler {
   private rememberClosed(flow: Flow, ts: Micros): void {
     if (this.maxRecentlyClosed === 0) return;
     const closed = this.recentlyClosed;
-    closed.delete(flow.mapKey);
-    closed.set(flow.mapKey, {
+    const key = closedKey(flow);
+    closed.delete(key);
+    closed.set(key, {
       closedAt: ts,
       clientAddr: flow.clientAddr,
       clientPort: flow.clientPort,

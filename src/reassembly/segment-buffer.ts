@@ -206,7 +206,7 @@ export class SegmentBuffer {
       }
       dropped += last.end - last.offset;
     }
-    if (pieces.length === this.head) {
+    if (this.head !== 0 && pieces.length === this.head) {
       this.pieces = [];
       this.head = 0;
     }
