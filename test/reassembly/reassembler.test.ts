@@ -1058,6 +1058,7 @@ describe('open-flow cap (maxOpenFlows)', () => {
     h.feed(a.c('a'), 2000); // a is active again
     h.feed(c.c('c'), 2500);
     h.events.length = 0;
+    h.slowEvents.length = 0;
     h.feed(d.syn(), 3000);
     expect(shown(h.events)).toEqual([
       'gap 2 c2s 0 4',
