@@ -227,6 +227,8 @@ const MAX_ACTIVITY_STEP = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
 const MAX_AHEAD = 2 ** 30;
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
+/** Segments of a flow during which a mid-stream direction's offset 0 may still move back (R3). */
+const REORDER_WINDOW_SEGMENTS = 8;
 /** flow-end detail of a guessed flow whose handshake, stamped before it, comes later in the file. */
 const OUT_OF_TIME_ORDER = 'capture out of time order: the handshake of this connection, stamped earlier, comes later in the file and starts a new flow';
 /** Slots of the port-indexed lookup cache (a power of two). */
@@ -261,6 +263,8 @@ class CloseNotes {
   notedAfterPeerReset = false;
   afterOwnFinCounted = 0;
   notedAfterOwnFin = false;
+  /** True once the note on bytes before offset 0 was emitted. */
+  notedBeforeStart = false;
 }
 
 /** The one empty buffer every direction holds until it must buffer (never inserted into). */
@@ -290,6 +294,12 @@ class DirectionState {
   /** End of the last gap emitted (0 before any). */
   lastGapEnd = 0;
   halfClosed = false;
+  /**
+   * While offset 0 is only the lowest sequence number seen so far (mid-stream start, R3): the
+   * flow's segment count at which the reorder window ends; -1 once the start is known.
+   * Nothing is delivered before that; an earlier segment moves offset 0 back.
+   */
+  tentativeUntil = -1;
   conflictNotes = 0;
   /** Out-of-order pieces; the shared empty buffer until something must wait (see {@link bufferFor}). */
   buffer: SegmentBuffer = EMPTY_BUFFER;
@@ -618,7 +628,7 @@ export class Reassembler {
     const o = fromClient ? s2c : c2s;
     let start = 0;
     if (length > 0) {
-      if (!d.started || d.finOffset >= 0 || d.peerCloseOffset >= 0) return false;
+      if (!d.started || d.finOffset >= 0 || d.peerCloseOffset >= 0 || d.tentativeUntil >= 0) return false;
       start = d.offsetOf(segment.seq);
       if (start !== d.nextOffset) return false;
     }
@@ -681,6 +691,8 @@ export class Reassembler {
     flow.segments++;
     this.process(flow, segment, ts);
     if (!flow.ended) {
+      if (flow.c2s.tentativeUntil >= 0 && flow.segments >= flow.c2s.tentativeUntil) this.confirmStart(flow, flow.c2s, ts);
+      if (flow.s2c.tentativeUntil >= 0 && flow.segments >= flow.s2c.tentativeUntil) this.confirmStart(flow, flow.s2c, ts);
       if (flow.c2s.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.c2s, ts);
       if (flow.s2c.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.s2c, ts);
       if (flow.bufferedBytes > 0) this.enforceBounds(flow, ts);
@@ -906,7 +918,12 @@ export class Reassembler {
     if (d.synSeen) return d.isn !== segment.seq;
     // A first SYN of this side whose ISN+1 is exactly this direction's offset 0 belongs to the
     // flow (a SYN captured after the SYN-ACK or after the first data).
-    if (d.started) return d.offsetOf(seqAdd(segment.seq, 1)) !== 0;
+    if (d.started) {
+      const offset = d.offsetOf(seqAdd(segment.seq, 1));
+      // A SYN captured after a mid-stream start whose offset 0 is still tentative: it moves it back.
+      if (d.tentativeUntil >= 0 && offset < 0 && offset >= -MAX_AHEAD) return false;
+      return offset !== 0;
+    }
     // Simultaneous open: the peer's SYN started the flow and this side has sent nothing yet.
     return !flow.handshake;
   }
@@ -927,12 +944,18 @@ export class Reassembler {
       if (!d.synSeen) {
         d.synSeen = true;
         if (!d.started) this.startDirection(d, seqAdd(segment.seq, 1));
+        else if (d.tentativeUntil >= 0) this.moveStartBack(d, seqAdd(segment.seq, 1));
+        this.confirmStart(flow, d, ts);
       }
       if (hasAck && !o.started) this.startDirection(o, segment.ack);
     }
     const dataSeq = syn ? seqAdd(segment.seq, 1) : segment.seq;
     const length = Math.max(segment.payloadLength, segment.capturedLength);
-    if (!d.started && (length > 0 || fin)) this.startDirection(d, dataSeq);
+    if (!d.started && (length > 0 || fin)) {
+      this.startDirection(d, dataSeq);
+      // R3: without a SYN, offset 0 is tentative while an earlier segment may still come.
+      if (d.close === null && flow.reset === null) d.tentativeUntil = flow.segments + REORDER_WINDOW_SEGMENTS;
+    }
 
     if (length > 0) {
       this.acceptData(flow, d, d.offsetOf(dataSeq), segment, length, ts);
@@ -942,6 +965,13 @@ export class Reassembler {
     }
 
     if (hasAck && o.started) {
+      if (o.tentativeUntil >= 0) {
+        // R3: the receiver's ack says where the stream stands: bytes before it were received
+        // (offset 0 stays), bytes from it on are still to come (offset 0 moves back to it).
+        const acked = o.offsetOf(segment.ack);
+        if (acked < 0 && acked >= -MAX_AHEAD) this.moveStartBack(o, segment.ack);
+        this.confirmStart(flow, o, ts);
+      }
       const ackOffset = o.offsetOf(segment.ack);
       if (ackOffset > o.peerAckOffset) o.peerAckOffset = ackOffset;
       // Rule (a) is applied after the NEXT segment of the flow (see resolvePendingAcks).
@@ -951,11 +981,35 @@ export class Reassembler {
     }
 
     if (fin && d.started) {
+      this.confirmStart(flow, d, ts);
       this.setFin(flow, d, d.offsetOf(dataSeq) + length, ts);
       // After a RST, a FIN says nothing about when the other side's bytes were sent.
       if (flow.reset === null) this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
     }
-    if (rst) this.onReset(flow, d, o, segment, ts);
+    if (rst) {
+      this.confirmStart(flow, d, ts);
+      this.confirmStart(flow, o, ts);
+      this.onReset(flow, d, o, segment, ts);
+    }
+  }
+
+  /**
+   * R3: moves a tentative offset 0 back to sequence number `seq` (before it). Nothing of the
+   * direction was delivered yet: the buffered pieces and the highest end move with it.
+   */
+  private moveStartBack(d: DirectionState, seq: number): void {
+    const delta = -d.offsetOf(seq);
+    d.nextSeq = seq;
+    d.maxEnd += delta;
+    d.buffer.moveOffsets(delta);
+  }
+
+  /** R3: the start of a tentative direction is known now: what waited is delivered. */
+  private confirmStart(flow: Flow, d: DirectionState, ts: Micros): void {
+    if (d.tentativeUntil < 0) return;
+    d.tentativeUntil = -1;
+    this.drain(flow, d, ts);
+    if (!d.buffer.isEmpty) this.bufferedFlows.add(flow);
   }
 
   /**
@@ -1006,6 +1060,14 @@ export class Reassembler {
     if (length <= 1 && start === d.nextOffset - 1) {
       counters.keepAlives++;
       return;
+    }
+    if (start < 0) {
+      if (d.tentativeUntil >= 0 && start >= -MAX_AHEAD) {
+        this.moveStartBack(d, segment.seq);
+        start = 0;
+      } else {
+        this.noteBeforeStart(flow, d, Math.min(-start, length), ts);
+      }
     }
     if (start - Math.max(d.nextOffset, d.peerAckOffset) > MAX_AHEAD) {
       counters.outOfWindowSegments++;
@@ -1068,7 +1130,7 @@ export class Reassembler {
       start = d.nextOffset;
       if (start >= end) return;
     }
-    if (start === d.nextOffset) {
+    if (start === d.nextOffset && d.tentativeUntil < 0) {
       const head = d.buffer.firstOffset();
       if (end <= head) {
         this.deliverDirect(flow, d, start, end, src, srcStart, fileOffset, ts);
@@ -1119,6 +1181,7 @@ export class Reassembler {
 
   /** Delivers buffered pieces that now continue the stream, then checks the FIN. */
   private drain(flow: Flow, d: DirectionState, ts: Micros): void {
+    if (d.tentativeUntil >= 0) return;
     const buffer = d.buffer;
     while (!buffer.isEmpty && buffer.firstOffset() === d.nextOffset) {
       const piece = buffer.shift()!;
@@ -1162,6 +1225,7 @@ export class Reassembler {
 
   /** Skips to the first buffered piece of d (gap), then delivers what follows. */
   private skipAhead(flow: Flow, d: DirectionState, ts: Micros): void {
+    this.confirmStart(flow, d, ts);
     const head = d.buffer.firstOffset();
     if (head === Infinity) return;
     this.counters.bufferLimitSkips++;
@@ -1200,6 +1264,7 @@ export class Reassembler {
 
   /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
   private setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
+    this.confirmStart(flow, d, close.ts);
     const notes = d.closeNotes();
     if (notes.peerClose !== null) {
       if (close.kind === 'RST' && notes.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
@@ -1260,6 +1325,15 @@ export class Reassembler {
     this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
   }
 
+  /** R3: notes (once per direction) that `count` bytes of d came before its offset 0 and are dropped. */
+  private noteBeforeStart(flow: Flow, d: DirectionState, count: number, ts: Micros): void {
+    const notes = d.closeNotes();
+    if (notes.notedBeforeStart) return;
+    notes.notedBeforeStart = true;
+    const why = d.synSeen ? 'before its SYN' : 'after its start was settled';
+    this.note(flow, ts, `${d.dir} sent ${count} bytes before its stream offset 0 (${why}): dropped`);
+  }
+
   /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
   private reportAfterOwnFin(flow: Flow, d: DirectionState, count: number, countedEnd: number, ts: Micros): void {
     const notes = d.closeNotes();
@@ -1305,6 +1379,7 @@ export class Reassembler {
   }
 
   private flush(flow: Flow, d: DirectionState, ts: Micros): void {
+    d.tentativeUntil = -1;
     while (!d.buffer.isEmpty) {
       const head = d.buffer.firstOffset();
       if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
