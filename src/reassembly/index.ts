@@ -1,3 +1,3 @@
-/** TCP reassembly: decoded segments in, flow events out. See reassembler.ts for the policies. */
+/** TCP reassembly: decoded segments in, flow events out. Rules: docs/reassembly.md. */
 export { Reassembler, formatClock, type ReassemblerOptions, type ReassemblyStats } from './reassembler.js';
 export { isServicePort, guessSenderIsClient } from './ports.js';

@@ -1,124 +1,13 @@
 /**
  * TCP reassembly: decoded {@link TcpSegment}s in, {@link FlowEvent}s out (see DESIGN.md).
  * Pure: no timers, no I/O; time comes only from the `ts` passed in. Events go to a sink
- * callback (instead of returning an array per packet), synchronously and in order.
+ * callback, synchronously and in order.
  *
  * Contract kept for every flow: exactly one `flow-start` first and one `flow-end` last; the
  * `data` and `gap` events of a direction tile its stream from offset 0, without overlap, in
- * increasing offset order; gaps are explicit, never zero-filled data.
- *
- * Policies:
- * - Flows are keyed by the 4-tuple plus VLAN id, both directions in one flow (table: a Map from a
- *   numeric, direction-independent hash of the tuple to a chain of flows, so a packet costs no
- *   string building; a small cache indexed by the two ports is checked first). The client is the
- *   sender of a SYN without ACK; when a SYN-ACK is the first packet seen, its receiver is the
- *   client. Both give `sawHandshake: true`. Otherwise (capture started mid-stream) the roles are
- *   a stated guess, `sawHandshake: false`: if exactly one port is below 1024 or a well-known
- *   service port (80, 443, 3306, 8080, ...; see ports.ts) that side is the server, else the
- *   sender of the first packet is the client. Any segment may start a flow (see the late-packet
- *   rule below for the exception).
- * - Stream offset 0 is ISN+1 when the SYN (or, for the client, the SYN-ACK acknowledging it)
- *   was seen; data in a SYN (TCP Fast Open) is data at offset 0. Without a handshake, offset 0
- *   is the sequence number of the first segment of that direction carrying data or FIN (pure
- *   ACKs never fix the base). We never rebase: data before offset 0 cannot be placed, it is
- *   dropped and counted (`unplaceableBytes`). With a handshake nothing valid can precede the
- *   base; mid-stream, only retransmissions of bytes sent before the capture started can.
- * - Sequence numbers are compared modulo 2^32 relative to the next expected sequence number
- *   (`seqDiff`), offsets are unwrapped JS numbers: streams longer than 4 GiB work. A segment
- *   more than 1 GiB (the largest TCP window) ahead of both the next expected byte and the
- *   highest offset the peer acknowledged is ignored (`outOfWindowSegments`): sparse captures may
- *   jump further, but then the receiver's acks vouch for the new position.
- * - In-order data is delivered at once as a view of the segment payload (no copy), with
- *   `fileOffset` when the segment had one. Out-of-order data waits in a per-direction buffer
- *   (copied; each piece keeps its own `fileOffset`, it is still one file slice) and is delivered
- *   when the hole before it fills. A data event carries the capture time of the segment that
- *   carried its bytes (so `ts` of buffered data may be earlier than the event before it).
- * - Overlaps: FIRST WRITER WINS. Delivered bytes are never changed, and buffered bytes win over
- *   later copies. Overlapping bytes are counted (`duplicateBytes`). When a later copy differs
- *   from buffered bytes, a note "retransmission at c2s offset N carries different bytes (first
- *   copy kept)" is emitted (at most 5 per direction) and `overlapConflicts` counts every one.
- *   Delivered bytes are not retained, so a retransmission of already delivered data is counted
- *   as duplicate without comparison. Keep-alive probes (0 or 1 byte at next-1) are counted in
- *   `keepAlives`, never as conflicts or duplicates, and produce no note.
- * - Holes are declared lost (a `gap` event, then the buffered data after it) when:
- *   (a) the peer acknowledged beyond the start of the hole (the capture missed bytes the receiver
- *       got; the gap runs to the highest acknowledged offset or the next buffered byte, whichever
- *       is first). Only holes before buffered data or before a seen FIN are closed this way, only by
- *       an ack captured AFTER that data or FIN, and only once one more segment of the flow has
- *       been processed after that ack without filling the hole (grace for slightly reordered
- *       captures: multi-queue NICs, IP fragments completed late, crafted traces). An ack that
- *       precedes the data in capture order proves nothing, and an ack beyond the last byte seen
- *       never invents a gap by itself;
- *   (b) a buffer bound is hit: per flow (`maxBufferedBytesPerFlow`, default 2 MiB) or in total
- *       (`maxBufferedBytesTotal`, default 64 MiB): the direction with most buffered bytes (of
- *       this flow, or of the flow holding most) skips ahead to its earliest buffered piece,
- *       repeatedly, until under the bound (`bufferLimitSkips`). Buffered bytes are accounted as
- *       payload plus 64 bytes per piece; the bounds hold between calls (within one call the
- *       total may pass them by the one segment being placed);
- *   (c) the flow ends (RST, idle, finish, or a new SYN reusing the ports): every buffered piece is
- *       delivered with gaps before it, then a trailing gap up to the FIN when one was seen (acks
- *       alone never produce gaps beyond the last byte seen: a bogus ack cannot invent a tail).
- *   A truncated segment (payload.length < payloadLength) delivers what was captured and a gap for
- *   the rest (`truncatedBytes`); out of order, the missing part waits in the buffer as a marker.
- * - FIN: `half-close` for that direction once all data before the FIN is delivered or declared
- *   lost. Both directions half-closed: `flow-end` reason 'fin'. Bytes beyond a side's own FIN are
- *   anomalous: one note per direction ("c2s sent N bytes after its own FIN (FIN at offset F)"),
- *   counted in `bytesAfterOwnFin`. Those arriving after the FIN (or buffered) are dropped; those
- *   already delivered when a FIN with an earlier sequence number arrives stay delivered (and the
- *   half-close follows at once).
- * - RST: the RST's payload, if any, is delivered as data with a note "RST carried N bytes".
- *   The flow then LINGERS for `rstLingerMicros` of capture time (default 1 s): bytes the peer
- *   had already sent cross the RST on the wire and are real data (a TLS alert, the end of a
- *   response), so segments of both sides are still processed as usual (a retransmission may
- *   even fill a hole). The flow ends, reason 'rst', detail "reset by client|server" (the first
- *   side that reset), buffers flushed with gaps, at its last packet's time, as soon as:
- *   the side that did not reset has half-closed (nothing more can come from it; also when it
- *   had already half-closed before the RST: no linger then), or it resets too, or a new SYN
- *   reuses the ports, or otherwise when the linger time is over: checked on every `feed` (a
- *   queue of lingering flows in deadline order, so the check costs one comparison), by
- *   `expireIdle(now)` and by `finish`. A FIN seen after the RST is not used for the "data after
- *   the peer closed" rule below (the connection was already gone). `rstLingerMicros: 0` ends the
- *   flow at the RST.
- * - Data sent after the peer closed: the peer's FIN (or RST) carries an ack, the peer's view of
- *   this direction's stream. Bytes of this direction at or beyond that offset were sent after
- *   (or crossed) the peer's close, judged by sequence number, not capture order (they may have
- *   been captured before the FIN). One note per direction, at the first detection, with the
- *   bytes known then: "c2s sent 38 bytes after the server closed (FIN at 12:00:01.200)" (UTC);
- *   `bytesAfterPeerClose` counts all of them. This is how a client reusing a connection the
- *   server already closed becomes visible. For a RST, the bytes seen before it and in its linger
- *   time are reported ("s2c sent 27 bytes after the client reset the connection (RST at ...)"):
- *   typically the peer's reply that crossed the RST. When the resetting side had sent a FIN
- *   first, the RST gets its own note (once per direction, bytes beyond the RST's ack); those
- *   bytes are counted once in `bytesAfterPeerClose` (from the FIN).
- * - After `flow-end`, the 4-tuple goes into a bounded table of recently closed flows
- *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
- *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
- *   ignored quietly (`lateSegments`), except a SYN (without ACK) stamped at or after the close,
- *   or a SYN-ACK with a different ISN than the closed flow's, which starts a new flow (port
- *   reuse). On an OPEN flow, a SYN joins the flow when it repeats the ISN seen, when its ISN+1
- *   is exactly that direction's offset 0 (a SYN captured late), or for a simultaneous open; any
- *   other SYN ends the old flow (reason 'timeout', detail "ports reused by a new connection (new
- *   SYN)", or, for a guessed flow whose first packet is stamped after that SYN, a detail saying
- *   the capture is out of time order) and starts a new one.
- * - `expireIdle(now)`: flows idle longer than `idleTimeoutMicros` (default 10 min) end with
- *   reason 'timeout', detail 'idle' (buffers flushed first). Idleness is measured on the
- *   reassembler's clock (the highest capture time fed), so timestamps stepping back never age a
- *   flow. Open flows sit in an ACTIVITY LIST ordered by the time they were last moved to its
- *   newest end; a packet moves its flow only when `activityStep` (idle timeout / 8, at most 1 s)
- *   has passed since the flow's last move, so the list is ordered by last activity to within
- *   one step and the hot path almost never touches it. expireIdle walks it from the oldest end
- *   and stops at the first flow moved after the cutoff: O(flows ended + flows moved within one
- *   step before the cutoff); and it scans at most once per quarter step of `now` (a flow may end
- *   up to 250 ms late), so calling it every few thousand packets or every second is cheap.
- *   `finish(ts)`: ends every open flow, reason 'timeout', detail 'capture ended' (or 'rst' for a
- *   flow lingering after a RST), in activity-list order.
- * - Memory: buffered bytes are capped per flow and in total; closed flows are forgotten (only the
- *   bounded recently-closed table remains). Open flows are capped (`maxOpenFlows`, default
- *   500 000): a flow that would exceed the cap first ends the oldest flow of the activity list
- *   (the least recently active to within one activity step), reason 'evicted', buffers flushed
- *   with gaps (a flow lingering after a RST ends with reason 'rst' instead); an evicted flow is
- *   NOT put in the recently-closed table, so if it was still alive its next packets start a new
- *   (guessed) flow rather than being ignored. `evictedFlows` counts them.
+ * increasing offset order; gaps are explicit, never zero-filled data; nothing is lost silently.
+ * The policies (roles, offset 0, overlaps, when a hole becomes a gap, closing, expiry, bounds)
+ * are the numbered rules of docs/reassembly.md; comments here cite them (R1..R20).
  */
 
 import { DOUBLE_ZERO } from '../core/fields.js';
@@ -284,7 +173,7 @@ class DirectionState {
   finOffset = -1;
   /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
   peerCloseOffset = -1;
-  /** Flow segment count when an ack beyond the hole start was seen (rule (a) pending), or -1. */
+  /** Flow segment count when an ack beyond the hole start was seen (R7 pending), or -1. */
   ackLossArmedAt = -1;
   /** Highest offset of this direction the peer acknowledged, or -1. */
   peerAckOffset = -1;
@@ -433,7 +322,7 @@ interface ResetState {
   readonly lingerDeadline: Micros;
 }
 
-/** What is remembered of a closed flow for the late-packet rule. */
+/** What is remembered of a closed flow for R14 (late packets). */
 interface ClosedFlow {
   readonly closedAt: Micros;
   readonly clientAddr: string;
@@ -492,7 +381,7 @@ function roleName(dir: Direction): string {
 }
 
 /**
- * Turns TCP segments into flow events. See the module comment for every policy.
+ * Turns TCP segments into flow events. Rules: docs/reassembly.md.
  *
  * - `feed(segment, ts)`: one decoded segment with its capture time (the segment and its payload
  *   are only read during the call; what must wait is copied).
@@ -609,7 +498,7 @@ export class Reassembler {
   /**
    * The common case, done whole or not at all (false: nothing was changed): a segment without
    * SYN, FIN or RST of an open flow found in the port cache, carrying nothing or, whole, the
-   * bytes that continue its direction's stream; the flow has nothing buffered, no rule (a)
+   * bytes that continue its direction's stream; the flow has nothing buffered, no R7
    * pending, no close of this direction seen, and no touch of the activity list due; no
    * lingering flow is due. What {@link feedAny} does for such a segment, without its general
    * machinery: a small function, optimised early in a capture and rarely deoptimised.
@@ -633,7 +522,7 @@ export class Reassembler {
       if (start !== d.nextOffset) return false;
     }
     const ackFor = (segment.flags & TCP_ACK) !== 0 && o.started ? o : null;
-    // An ack past the peer's hole before its FIN may arm rule (a): the general path decides.
+    // An ack past the peer's hole before its FIN may arm R7: the general path decides.
     if (ackFor !== null && o.finOffset > o.nextOffset) return false;
 
     this.counters.segments++;
@@ -974,7 +863,7 @@ export class Reassembler {
       }
       const ackOffset = o.offsetOf(segment.ack);
       if (ackOffset > o.peerAckOffset) o.peerAckOffset = ackOffset;
-      // Rule (a) is applied after the NEXT segment of the flow (see resolvePendingAcks).
+      // R7 is applied after the NEXT segment of the flow (see resolvePendingAcks).
       if (ackOffset > o.nextOffset && o.ackLossArmedAt < 0 && (!o.buffer.isEmpty || o.finOffset > o.nextOffset)) {
         o.ackLossArmedAt = flow.segments;
       }
@@ -1196,7 +1085,7 @@ export class Reassembler {
   }
 
   /**
-   * Rule (a), one segment of grace: an ack beyond the hole start was seen in an earlier segment of
+   * R7, one segment of grace: an ack beyond the hole start was seen in an earlier segment of
    * this flow, and the segment just processed did not fill the hole either. (Captures reorder a
    * little: multi-queue NICs, IP fragments completed late; the grace lets the missing bytes arrive
    * right after the ack.)
@@ -1208,7 +1097,7 @@ export class Reassembler {
   }
 
   /**
-   * Rule (a): a segment just captured acknowledges beyond the hole start, so the hole will not be
+   * R7: a segment just captured acknowledges beyond the hole start, so the hole will not be
    * filled: gap up to the highest ack or the next buffered byte (or the FIN), then deliver.
    */
   private resolveByAck(flow: Flow, d: DirectionState, ts: Micros): void {
@@ -1233,7 +1122,7 @@ export class Reassembler {
     this.drain(flow, d, ts);
   }
 
-  /** Rule (b): keeps the flow and the total under their buffer bounds. */
+  /** R8: keeps the flow and the total under their buffer bounds. */
   private enforceBounds(flow: Flow, ts: Micros): void {
     while (flow.bufferedBytes > this.maxPerFlow) {
       this.skipAhead(flow, flow.c2s.buffer.cost >= flow.s2c.buffer.cost ? flow.c2s : flow.s2c, ts);
@@ -1361,7 +1250,7 @@ export class Reassembler {
     }
   }
 
-  /** Rule (c): flushes both directions with gaps, emits flow-end and forgets the flow. */
+  /** R9: flushes both directions with gaps, emits flow-end and forgets the flow. */
   private endFlow(flow: Flow, ts: Micros, reason: FlowEndReason, detail?: string): void {
     if (flow.ended) return;
     flow.lastSeen = Math.max(flow.lastSeen, ts);
