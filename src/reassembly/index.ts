@@ -1,3 +1,4 @@
 /** TCP reassembly: decoded segments in, flow events out. Rules: docs/reassembly.md. */
-export { Reassembler, formatClock, type ReassemblerOptions, type ReassemblyStats } from './reassembler.js';
+export { Reassembler, type ReassemblerOptions, type ReassemblyStats } from './reassembler.js';
+export { formatClock } from './closeNotes.js';
 export { isServicePort, guessSenderIsClient } from './ports.js';

@@ -11,12 +11,16 @@
  */
 
 import { DOUBLE_ZERO } from '../core/fields.js';
-import { seqAdd, seqDiff } from '../core/seq.js';
-import type { Direction, FlowEndReason, FlowEvent, FlowEventSink, FlowKey, Micros } from '../core/types.js';
+import { seqAdd } from '../core/seq.js';
+import type { FlowEndReason, FlowEvent, FlowEventSink, FlowKey, Micros } from '../core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
+import { bytesSeenFrom, CloseNoteRules } from './closeNotes.js';
+import { FlowClock } from './clock.js';
+import { Flow, roleName, type DirectionState } from './flowState.js';
+import { closedKey, flowMapKey, FlowTable, isFromClient, type ClosedFlow } from './flowTable.js';
 import { guessSenderIsClient } from './ports.js';
 import { CapturedDataEvent } from './dataEvent.js';
-import { SegmentBuffer, type BufferAccount, type InsertOutcome } from './segment-buffer.js';
+import type { BufferAccount, InsertOutcome } from './segment-buffer.js';
 
 /** Options of a {@link Reassembler}. */
 export interface ReassemblerOptions {
@@ -111,8 +115,6 @@ const DEFAULT_CLOSED_LINGER = 2 * 60 * 1_000_000;
 const DEFAULT_MAX_RECENTLY_CLOSED = 16384;
 const DEFAULT_RST_LINGER = 1_000_000;
 const DEFAULT_MAX_OPEN_FLOWS = 500_000;
-/** Upper bound of the activity-list granularity (capture time); smaller for short idle timeouts. */
-const MAX_ACTIVITY_STEP = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
 const MAX_AHEAD = 2 ** 30;
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
@@ -120,266 +122,6 @@ const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
 const REORDER_WINDOW_SEGMENTS = 8;
 /** flow-end detail of a guessed flow whose handshake, stamped before it, comes later in the file. */
 const OUT_OF_TIME_ORDER = 'capture out of time order: the handshake of this connection, stamped earlier, comes later in the file and starts a new flow';
-/** Slots of the port-indexed lookup cache (a power of two). */
-const PORT_CACHE_SIZE = 4096;
-
-/** Slot of a flow in the port-indexed lookup cache: the same for both directions. */
-function portSlot(portA: number, portB: number): number {
-  return (portA ^ portB) & (PORT_CACHE_SIZE - 1);
-}
-
-/** Why the peer's side is considered closed, for the "data after close" note. */
-interface PeerClose {
-  readonly kind: 'FIN' | 'RST';
-  readonly ackSeq: number;
-  readonly hasAck: boolean;
-  readonly ts: Micros;
-}
-
-/**
- * What one direction remembers for the notes on bytes sent after a close (its own FIN, the
- * peer's FIN or RST). Most flows never need it: a direction makes it on first use.
- */
-class CloseNotes {
-  peerClose: PeerClose | null = null;
-  /** Highest end already counted in bytesAfterPeerClose. */
-  afterPeerCloseCounted = 0;
-  notedAfterPeerClose = false;
-  /** The peer's RST when its FIN came first (else the RST is `peerClose`), for its own note. */
-  peerReset: PeerClose | null = null;
-  /** Offset from which bytes count as sent after that RST, or -1 (none, or unknown yet). */
-  peerResetOffset = -1;
-  notedAfterPeerReset = false;
-  afterOwnFinCounted = 0;
-  notedAfterOwnFin = false;
-  /** True once the note on bytes before offset 0 was emitted. */
-  notedBeforeStart = false;
-}
-
-/** The one empty buffer every direction holds until it must buffer (never inserted into). */
-const EMPTY_BUFFER = new SegmentBuffer({ bufferedBytes: 0 }, { bufferedBytes: 0 });
-
-/** State of one direction of a flow. */
-class DirectionState {
-  // Field initializers run in this order after `dir`: the fields read for every segment first,
-  // so that they share the object's first cache lines.
-  /** Next stream offset to deliver: everything before it was delivered or declared lost. */
-  nextOffset = 0;
-  /** Sequence number of `nextOffset` (mod 2^32). */
-  nextSeq = DOUBLE_ZERO;
-  /** True once offset 0 is fixed. */
-  started = false;
-  /** Stream offset of the FIN, or -1. */
-  finOffset = -1;
-  /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
-  peerCloseOffset = -1;
-  /** Flow segment count when an ack beyond the hole start was seen (R7 pending), or -1. */
-  ackLossArmedAt = -1;
-  /** Highest offset of this direction the peer acknowledged, or -1. */
-  peerAckOffset = -1;
-  /** Highest stream end accepted (delivered or buffered). */
-  maxEnd = 0;
-  synSeen = false;
-  /** End of the last gap emitted (0 before any). */
-  lastGapEnd = 0;
-  halfClosed = false;
-  /**
-   * While offset 0 is only the lowest sequence number seen so far (mid-stream start, R3): the
-   * flow's segment count at which the reorder window ends; -1 once the start is known.
-   * Nothing is delivered before that; an earlier segment moves offset 0 back.
-   */
-  tentativeUntil = -1;
-  conflictNotes = 0;
-  /** Out-of-order pieces; the shared empty buffer until something must wait (see {@link bufferFor}). */
-  buffer: SegmentBuffer = EMPTY_BUFFER;
-  /** What the "data after close" rules track, made when the first close or stray byte is seen. */
-  close: CloseNotes | null = null;
-
-  constructor(readonly dir: Direction) {}
-
-  /** This direction's close notes, made on first use. */
-  closeNotes(): CloseNotes {
-    return (this.close ??= new CloseNotes());
-  }
-
-  /** The buffer to insert into: a private one (charged to `account` and `flow`) instead of the shared empty one. */
-  bufferFor(account: BufferAccount, flow: BufferAccount): SegmentBuffer {
-    if (this.buffer === EMPTY_BUFFER) this.buffer = new SegmentBuffer(account, flow);
-    return this.buffer;
-  }
-
-  /** Drops an emptied private buffer (the direction holds the shared empty one again). */
-  releaseEmptyBuffer(): void {
-    this.buffer = EMPTY_BUFFER;
-  }
-
-  /**
-   * The SYN's sequence number, when `synSeen`: offset 0 is always ISN+1 then (a SYN whose ISN+1
-   * is not offset 0 of a started direction starts a new flow), so it is not stored.
-   */
-  get isn(): number {
-    return seqAdd(this.nextSeq, -this.nextOffset - 1);
-  }
-
-  /** Stream offset of sequence number `seq` (valid within 2^31 of the next expected one). */
-  offsetOf(seq: number): number {
-    return this.nextOffset + seqDiff(seq, this.nextSeq);
-  }
-
-  /** Fixes offset 0 at sequence number `seq`. */
-  start(seq: number): void {
-    this.started = true;
-    this.nextOffset = 0;
-    this.nextSeq = seq;
-  }
-}
-
-/**
- * One open flow. The fields read for every segment (the 4-tuple, the buffered total) are in the
- * flow itself: objects reached through it are cache misses on a big capture.
- */
-class Flow implements BufferAccount {
-  // Fields are laid out in the order the constructor assigns them: those read for every segment
-  // first, so that they share the object's first cache lines.
-  readonly id: number;
-  /** The flow's 4-tuple and VLAN (its FlowKey went out in flow-start), for matching segments. */
-  readonly clientAddr: string;
-  readonly clientPort: number;
-  readonly serverAddr: string;
-  readonly serverPort: number;
-  readonly vlan: number | undefined;
-  /** Bytes buffered by both directions (payload + per-piece overhead). */
-  bufferedBytes: number;
-  readonly c2s: DirectionState;
-  readonly s2c: DirectionState;
-  /**
-   * Reassembler clock when the flow last moved to the newest end of the activity list:
-   * `touchedAt <= lastActive < touchedAt + activityStep`, and non-decreasing along the list.
-   */
-  touchedAt: Micros;
-  /** Capture time of the flow's last packet. */
-  lastSeen: Micros;
-  /** Reassembler clock at the last packet of the flow. */
-  lastActive: Micros;
-  /** Segments of this flow fed so far. */
-  segments: number;
-  ended: boolean;
-  readonly hash: number;
-  readonly handshake: boolean;
-  /** Capture time of the flow's first packet. */
-  readonly firstSeen: Micros;
-  /** The first RST of the flow, or null (no RST yet). */
-  reset: ResetState | null;
-  /** Neighbours in the activity list (oldest first), or null at its ends. */
-  older: Flow | null;
-  newer: Flow | null;
-  /** Next flow with the same {@link flowHash} in the flow table, or null. */
-  hashNext: Flow | null;
-
-  constructor(
-    id: number,
-    key: FlowKey,
-    hash: number,
-    handshake: boolean,
-    ts: Micros,
-    clock: Micros,
-  ) {
-    this.id = id;
-    this.clientAddr = key.client.addr;
-    this.clientPort = key.client.port;
-    this.serverAddr = key.server.addr;
-    this.serverPort = key.server.port;
-    this.vlan = key.vlan;
-    this.bufferedBytes = 0;
-    this.c2s = new DirectionState('c2s');
-    this.s2c = new DirectionState('s2c');
-    // Written twice on purpose: V8 treats a field that no object has rewritten yet as a constant,
-    // and the first touch() (seconds into a capture) then deoptimised the functions that create
-    // flows and the per-segment fast path. Rewriting it here makes it a variable from the first flow.
-    this.touchedAt = DOUBLE_ZERO;
-    this.touchedAt = clock;
-    this.lastSeen = ts;
-    this.lastActive = clock;
-    this.segments = 0;
-    this.ended = false;
-    this.hash = hash;
-    this.handshake = handshake;
-    this.firstSeen = ts;
-    this.reset = null;
-    this.older = null;
-    this.newer = null;
-    this.hashNext = null;
-  }
-}
-
-/** The first RST of a flow. */
-interface ResetState {
-  /** The direction whose sender reset the flow. */
-  readonly by: DirectionState;
-  /** Capture time of the RST. */
-  readonly ts: Micros;
-  /** Reassembler clock after which the flow ends, if still open. */
-  readonly lingerDeadline: Micros;
-}
-
-/** What is remembered of a closed flow for R14 (late packets). */
-interface ClosedFlow {
-  readonly closedAt: Micros;
-  readonly clientAddr: string;
-  readonly clientPort: number;
-  /** ISN of the client and server, or -1 when not seen. */
-  readonly clientIsn: number;
-  readonly serverIsn: number;
-}
-
-/**
- * Hash of one endpoint: address text and port (FNV-1a over the characters, then a murmur3
- * finalizer), seeded per reassembler so a crafted capture cannot aim at one chain.
- */
-function endpointHash(seed: number, addr: string, port: number): number {
-  let h = seed ^ port;
-  for (let i = 0; i < addr.length; i++) h = Math.imul(h ^ addr.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-/**
- * Flow-table hash of a segment's 4-tuple + VLAN: the same for both directions (the endpoint
- * hashes are added), a small non-negative integer (a fast Map key). Equal tuples give equal
- * hashes; different ones may collide (the table chains them).
- */
-function flowHash(seed: number, mask: number, segment: TcpSegment): number {
-  let h = (endpointHash(seed, segment.srcAddr, segment.srcPort) + endpointHash(seed, segment.dstAddr, segment.dstPort)) | 0;
-  const vlan = segment.vlan;
-  if (vlan !== undefined) h = Math.imul(h ^ (vlan + 1), 0x9e3779b1);
-  return h & mask;
-}
-
-/** Canonical text key of a 4-tuple + VLAN, the same for both directions (recently-closed table). */
-function flowMapKey(aAddr: string, aPort: number, bAddr: string, bPort: number, vlan: number | undefined): string {
-  const aFirst = aAddr < bAddr || (aAddr === bAddr && aPort <= bPort);
-  const v = vlan === undefined ? '' : String(vlan);
-  return aFirst ? `${v}|${aAddr}|${aPort}|${bAddr}|${bPort}` : `${v}|${bAddr}|${bPort}|${aAddr}|${aPort}`;
-}
-
-/** The recently-closed table's key of a flow. */
-function closedKey(flow: Flow): string {
-  return flowMapKey(flow.clientAddr, flow.clientPort, flow.serverAddr, flow.serverPort, flow.vlan);
-}
-
-/** `HH:MM:SS.mmm` (UTC) of a capture timestamp, for notes. */
-export function formatClock(ts: Micros): string {
-  const date = new Date(Math.floor(ts / 1000));
-  return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString().slice(11, 23);
-}
-
-function roleName(dir: Direction): string {
-  return dir === 'c2s' ? 'client' : 'server';
-}
-
 /**
  * Turns TCP segments into flow events. Rules: docs/reassembly.md.
  *
@@ -399,46 +141,16 @@ export class Reassembler {
   private readonly maxTotal: number;
   private readonly idleTimeout: number;
   private readonly closedLinger: number;
-  private readonly maxRecentlyClosed: number;
   private readonly nextFlowId: () => number;
   private readonly rstLinger: number;
   private readonly maxOpenFlows: number;
-  /** Highest capture time fed so far (capture timestamps may step back a little). */
-  private clock: Micros = Number.NEGATIVE_INFINITY;
-  /** Reset flows waiting for their linger deadline, in deadline order (ended ones are skipped). */
-  private lingering: Flow[] = [];
-  private lingeringHead = 0;
-  /** Linger deadline of `lingering[lingeringHead]`, +Infinity when the queue is empty. */
-  private nextLingerDeadline: Micros = Number.POSITIVE_INFINITY;
-  /**
-   * Open flows in order of `touchedAt` (oldest first). A flow moves to the newest end only when
-   * its packet comes `activityStep` or more after its last move, so the hot path rarely touches
-   * the list, and the order is the order of last activity to within `activityStep`.
-   */
-  private oldest: Flow | null = null;
-  private newest: Flow | null = null;
-  private readonly activityStep: number;
-  /** `now` of the last idle scan, and the least advance of `now` that makes another scan worth it. */
-  private lastIdleScan: Micros = Number.NEGATIVE_INFINITY;
-  private readonly idleScanStep: number;
-  /**
-   * Open flows by {@link flowHash}: the head of a chain linked by `Flow.hashNext` (a number key
-   * per packet instead of building and hashing a text key).
-   */
-  private readonly flows = new Map<number, Flow>();
-  private readonly hashSeed = (Math.random() * 0x1_0000_0000) | 0;
-  private readonly hashMask: number;
-  /** flowHash of the segment of the last lookup that missed (for startFlow). */
-  private lookupHash = 0;
-  private readonly recentlyClosed = new Map<string, ClosedFlow>();
+  /** Time, activity list and RST linger queue. */
+  private readonly time: FlowClock;
+  /** Open and recently closed flows. */
+  private readonly table: FlowTable;
+  private readonly closeNotes: CloseNoteRules;
   private readonly bufferedFlows = new Set<Flow>();
   private readonly insertOutcome: InsertOutcome = { duplicateBytes: 0, conflictOffset: -1 };
-  /**
-   * In each slot (see {@link portSlot}), the open flow last looked up or started there: a lookup
-   * that hits here (checked with {@link matches}) costs no hashing of address text. Never holds
-   * an ended flow.
-   */
-  private readonly byPorts: (Flow | null)[] = new Array<Flow | null>(PORT_CACHE_SIZE).fill(null);
   private readonly counters: MutableStats = {
     flows: 0,
     openFlows: 0,
@@ -469,16 +181,15 @@ export class Reassembler {
     this.maxTotal = options.maxBufferedBytesTotal ?? DEFAULT_MAX_TOTAL;
     this.idleTimeout = options.idleTimeoutMicros ?? DEFAULT_IDLE_TIMEOUT;
     this.closedLinger = options.closedLingerMicros ?? DEFAULT_CLOSED_LINGER;
-    this.maxRecentlyClosed = Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED);
     this.rstLinger = Math.max(0, options.rstLingerMicros ?? DEFAULT_RST_LINGER);
     this.maxOpenFlows = Math.max(1, options.maxOpenFlows ?? DEFAULT_MAX_OPEN_FLOWS);
-    this.activityStep = Math.max(1, Math.min(MAX_ACTIVITY_STEP, this.idleTimeout / 8));
-    this.idleScanStep = this.activityStep / 4;
-    this.hashMask = 2 ** Math.max(1, Math.min(30, Math.floor(options.flowHashBits ?? 30))) - 1;
+    this.time = new FlowClock(this.idleTimeout);
+    this.table = new FlowTable(options.flowHashBits ?? 30, Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED));
+    this.closeNotes = new CloseNoteRules(this.counters, (flow, ts, text) => this.note(flow, ts, text));
     let counter = 0;
     this.nextFlowId = options.nextFlowId ?? (() => ++counter);
     if (options.fastPath === false) {
-      this.feed = (segment: TcpSegment, ts: Micros): void => this.feedAny(segment, ts, this.cachedFlow(segment));
+      this.feed = (segment: TcpSegment, ts: Micros): void => this.feedAny(segment, ts, this.table.cached(segment));
     }
   }
 
@@ -489,7 +200,7 @@ export class Reassembler {
 
   /** Feeds one decoded TCP segment captured at `ts`. */
   feed(segment: TcpSegment, ts: Micros): void {
-    const cached = this.cachedFlow(segment);
+    const cached = this.table.cached(segment);
     if (cached === null || (segment.flags & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0 || !this.continueEstablished(cached, segment, ts)) {
       this.feedAny(segment, ts, cached);
     }
@@ -504,15 +215,16 @@ export class Reassembler {
    * machinery: a small function, optimised early in a capture and rarely deoptimised.
    */
   private continueEstablished(flow: Flow, segment: TcpSegment, ts: Micros): boolean {
-    const clock = ts > this.clock ? ts : this.clock;
-    if (clock - flow.touchedAt >= this.activityStep) return false;
-    if (this.nextLingerDeadline < clock) return false;
+    const time = this.time;
+    const clock = ts > time.now ? ts : time.now;
+    if (clock - flow.touchedAt >= time.activityStep) return false;
+    if (time.nextLingerDeadline < clock) return false;
     const c2s = flow.c2s;
     const s2c = flow.s2c;
     if (flow.bufferedBytes !== 0 || c2s.ackLossArmedAt >= 0 || s2c.ackLossArmedAt >= 0) return false;
     const length = segment.payloadLength;
     if (segment.capturedLength !== length) return false;
-    const fromClient = this.isFromClient(flow, segment);
+    const fromClient = isFromClient(flow, segment);
     const d = fromClient ? c2s : s2c;
     const o = fromClient ? s2c : c2s;
     let start = 0;
@@ -527,7 +239,7 @@ export class Reassembler {
 
     this.counters.segments++;
     this.counters.fastPathSegments++;
-    this.clock = clock;
+    time.now = clock;
     flow.lastSeen = ts;
     flow.lastActive = clock;
     flow.segments++;
@@ -547,36 +259,37 @@ export class Reassembler {
   /** Any segment: the general path. `cached`: the segment's flow found in the port cache, or null. */
   private feedAny(segment: TcpSegment, ts: Micros, cached: Flow | null): void {
     this.counters.segments++;
-    if (ts > this.clock) this.clock = ts;
-    if (this.nextLingerDeadline < this.clock) {
-      this.endLingering(this.clock);
+    const time = this.time;
+    if (ts > time.now) time.now = ts;
+    if (time.nextLingerDeadline < time.now) {
+      time.endLingering(time.now, this.endReset);
       if (cached !== null && cached.ended) cached = null;
     }
-    let flow = cached ?? this.lookup(segment);
+    let flow = cached ?? this.table.lookup(segment);
     const flags = segment.flags;
     if (flow === null) {
       const mapKey = flowMapKey(segment.srcAddr, segment.srcPort, segment.dstAddr, segment.dstPort, segment.vlan);
-      const closed = this.recentlyClosed.get(mapKey);
+      const closed = this.table.closed(mapKey);
       if (closed !== undefined) {
         if (ts - closed.closedAt <= this.closedLinger && !this.isNewSynAfterClose(segment, closed, ts)) {
           this.counters.lateSegments++;
           return;
         }
-        this.recentlyClosed.delete(mapKey);
+        this.table.forgetClosed(mapKey);
       }
-      flow = this.startFlow(segment, this.lookupHash, ts);
+      flow = this.startFlow(segment, this.table.missedHash, ts);
     } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
       // A SYN stamped before a guessed flow's first packet is no later connection reusing the
       // ports: the file is out of time order and this is the connection's own handshake, met late.
       const detail = !flow.handshake && ts < flow.firstSeen ? OUT_OF_TIME_ORDER : 'ports reused by a new connection (new SYN)';
       this.endOpenFlow(flow, ts, 'timeout', detail);
-      this.recentlyClosed.delete(closedKey(flow));
+      this.table.forgetClosed(closedKey(flow));
       flow = this.startFlow(segment, flow.hash, ts);
     }
     flow.lastSeen = ts;
-    const clock = this.clock;
+    const clock = time.now;
     flow.lastActive = clock;
-    if (clock - flow.touchedAt >= this.activityStep) this.touch(flow, clock);
+    if (clock - flow.touchedAt >= time.activityStep) time.touch(flow, clock);
     flow.segments++;
     this.process(flow, segment, ts);
     if (!flow.ended) {
@@ -600,22 +313,9 @@ export class Reassembler {
    * a flow may end up to that much after its timeout. Call it as often as convenient.
    */
   expireIdle(now: Micros): void {
-    this.endLingering(now);
-    if (!(now >= this.lastIdleScan && now - this.lastIdleScan < this.idleScanStep)) {
-      this.lastIdleScan = now;
-      const cutoff = now - this.idleTimeout;
-      // touchedAt <= lastActive: nothing after the first flow touched at or after the cutoff is idle.
-      let flow = this.oldest;
-      while (flow !== null && flow.touchedAt < cutoff) {
-        const newer = flow.newer;
-        if (flow.lastActive < cutoff) this.endOpenFlow(flow, now, 'timeout', 'idle');
-        flow = newer;
-      }
-    }
-    for (const [key, closed] of this.recentlyClosed) {
-      if (now - closed.closedAt <= this.closedLinger) break;
-      this.recentlyClosed.delete(key);
-    }
+    this.time.endLingering(now, this.endReset);
+    this.time.endIdle(now, (flow) => this.endOpenFlow(flow, now, 'timeout', 'idle'));
+    this.table.expireClosed(now, this.closedLinger);
   }
 
   /**
@@ -623,15 +323,7 @@ export class Reassembler {
    * RST, else reason 'timeout', detail 'capture ended'.
    */
   finish(ts: Micros): void {
-    let flow = this.oldest;
-    while (flow !== null) {
-      const newer = flow.newer;
-      this.endOpenFlow(flow, ts, 'timeout', 'capture ended');
-      flow = newer;
-    }
-    this.lingering = [];
-    this.lingeringHead = 0;
-    this.nextLingerDeadline = Number.POSITIVE_INFINITY;
+    this.time.endAll((flow) => this.endOpenFlow(flow, ts, 'timeout', 'capture ended'));
   }
 
   /** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */
@@ -646,124 +338,18 @@ export class Reassembler {
    * of it start a new (guessed) flow instead of being ignored.
    */
   private evictLeastActive(ts: Micros): void {
-    const victim = this.oldest;
+    const victim = this.time.oldest;
     if (victim === null) return;
     this.counters.evictedFlows++;
     this.endOpenFlow(victim, ts, 'evicted', `more than ${this.maxOpenFlows} open flows: the least recently active one ends`);
-    this.recentlyClosed.delete(closedKey(victim));
-  }
-
-  /** Takes an ending flow out of the flow table (its hash chain). */
-  private removeFromTable(flow: Flow): void {
-    const head = this.flows.get(flow.hash);
-    if (head === flow) {
-      if (flow.hashNext === null) this.flows.delete(flow.hash);
-      else this.flows.set(flow.hash, flow.hashNext);
-    } else {
-      let before = head ?? null;
-      while (before !== null && before.hashNext !== flow) before = before.hashNext;
-      if (before !== null) before.hashNext = flow.hashNext;
-    }
-    flow.hashNext = null;
-  }
-
-  // ---- activity list ----
-
-  /** Appends a new flow at the newest end of the activity list. */
-  private appendActive(flow: Flow): void {
-    const newest = this.newest;
-    flow.older = newest;
-    flow.newer = null;
-    if (newest === null) this.oldest = flow;
-    else newest.newer = flow;
-    this.newest = flow;
-  }
-
-  /** Takes a flow out of the activity list. */
-  private unlinkActive(flow: Flow): void {
-    const older = flow.older;
-    const newer = flow.newer;
-    if (older === null) this.oldest = newer;
-    else older.newer = newer;
-    if (newer === null) this.newest = older;
-    else newer.older = older;
-    flow.older = null;
-    flow.newer = null;
-  }
-
-  /** Moves a flow to the newest end of the activity list (clock: the highest time fed). */
-  private touch(flow: Flow, clock: Micros): void {
-    flow.touchedAt = clock;
-    if (this.newest === flow) return;
-    this.unlinkActive(flow);
-    this.appendActive(flow);
-  }
-
-  /** Ends the reset flows whose linger deadline is before `now`, oldest first. */
-  private endLingering(now: Micros): void {
-    const queue = this.lingering;
-    let head = this.lingeringHead;
-    while (head < queue.length) {
-      const flow = queue[head];
-      if (!flow.ended) {
-        if (flow.reset!.lingerDeadline >= now) break;
-        this.endReset(flow);
-      }
-      head++;
-    }
-    if (head === queue.length) {
-      queue.length = 0;
-      head = 0;
-    } else if (head >= 1024 && head * 2 >= queue.length) {
-      queue.splice(0, head);
-      head = 0;
-    }
-    this.lingeringHead = head;
-    this.nextLingerDeadline = head < queue.length ? queue[head].reset!.lingerDeadline : Number.POSITIVE_INFINITY;
+    this.table.forgetClosed(closedKey(victim));
   }
 
   /** Ends a flow that was reset: reason 'rst', at its last packet. */
-  private endReset(flow: Flow): void {
+  private readonly endReset = (flow: Flow): void => {
     const reset = flow.reset!;
     this.endFlow(flow, Math.max(reset.ts, flow.lastSeen), 'rst', `reset by ${roleName(reset.by.dir)}`);
-  }
-
-  // ---- flow table ----
-
-  /** The segment's open flow when the port cache holds it, else null. */
-  private cachedFlow(segment: TcpSegment): Flow | null {
-    const recent = this.byPorts[portSlot(segment.srcPort, segment.dstPort)];
-    return recent !== null && this.matches(recent, segment) ? recent : null;
-  }
-
-  /** The segment's open flow from the hashed table (the port cache missed), or null; caches a hit. */
-  private lookup(segment: TcpSegment): Flow | null {
-    const slot = portSlot(segment.srcPort, segment.dstPort);
-    const hash = flowHash(this.hashSeed, this.hashMask, segment);
-    let flow = this.flows.get(hash);
-    while (flow !== undefined && !this.matches(flow, segment)) flow = flow.hashNext ?? undefined;
-    if (flow !== undefined) {
-      this.byPorts[slot] = flow;
-      return flow;
-    }
-    this.lookupHash = hash;
-    return null;
-  }
-
-  private matches(flow: Flow, segment: TcpSegment): boolean {
-    if (flow.vlan !== segment.vlan) return false;
-    const srcPort = segment.srcPort;
-    const dstPort = segment.dstPort;
-    if (srcPort === flow.clientPort && dstPort === flow.serverPort && segment.srcAddr === flow.clientAddr && segment.dstAddr === flow.serverAddr) {
-      return true;
-    }
-    return srcPort === flow.serverPort && dstPort === flow.clientPort && segment.srcAddr === flow.serverAddr && segment.dstAddr === flow.clientAddr;
-  }
-
-  private isFromClient(flow: Flow, segment: TcpSegment): boolean {
-    // A self-connection (client endpoint == server endpoint) counts as client to server.
-    return segment.srcPort === flow.clientPort && segment.srcAddr === flow.clientAddr;
-  }
+  };
 
   private startFlow(segment: TcpSegment, hash: number, ts: Micros): Flow {
     const flags = segment.flags;
@@ -777,11 +363,9 @@ export class Reassembler {
     const key: FlowKey =
       segment.vlan === undefined ? { client, server } : { client, server, vlan: segment.vlan };
     if (this.counters.openFlows >= this.maxOpenFlows) this.evictLeastActive(ts);
-    const flow = new Flow(this.nextFlowId(), key, hash, syn, ts, this.clock);
-    flow.hashNext = this.flows.get(hash) ?? null;
-    this.flows.set(hash, flow);
-    this.appendActive(flow);
-    this.byPorts[portSlot(segment.srcPort, segment.dstPort)] = flow;
+    const flow = new Flow(this.nextFlowId(), key, hash, syn, ts, this.time.now);
+    this.table.add(flow);
+    this.time.append(flow);
     this.counters.flows++;
     this.counters.openFlows++;
     this.sink({ type: 'flow-start', flowId: flow.id, key, ts, origin: 'capture', sawHandshake: syn });
@@ -803,7 +387,7 @@ export class Reassembler {
 
   /** True when a SYN on an open flow belongs to a new connection reusing the ports. */
   private synStartsNewConnection(flow: Flow, segment: TcpSegment): boolean {
-    const d = this.isFromClient(flow, segment) ? flow.c2s : flow.s2c;
+    const d = isFromClient(flow, segment) ? flow.c2s : flow.s2c;
     if (d.synSeen) return d.isn !== segment.seq;
     // A first SYN of this side whose ISN+1 is exactly this direction's offset 0 belongs to the
     // flow (a SYN captured after the SYN-ACK or after the first data).
@@ -820,7 +404,7 @@ export class Reassembler {
   // ---- per segment ----
 
   private process(flow: Flow, segment: TcpSegment, ts: Micros): void {
-    const fromClient = this.isFromClient(flow, segment);
+    const fromClient = isFromClient(flow, segment);
     const d = fromClient ? flow.c2s : flow.s2c;
     const o = fromClient ? flow.s2c : flow.c2s;
     const flags = segment.flags;
@@ -873,7 +457,10 @@ export class Reassembler {
       this.confirmStart(flow, d, ts);
       this.setFin(flow, d, d.offsetOf(dataSeq) + length, ts);
       // After a RST, a FIN says nothing about when the other side's bytes were sent.
-      if (flow.reset === null) this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+      if (flow.reset === null) {
+        this.confirmStart(flow, o, ts);
+        this.closeNotes.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+      }
     }
     if (rst) {
       this.confirmStart(flow, d, ts);
@@ -909,15 +496,10 @@ export class Reassembler {
   private onReset(flow: Flow, d: DirectionState, o: DirectionState, segment: TcpSegment, ts: Micros): void {
     if (flow.reset === null) {
       const hasAck = (segment.flags & TCP_ACK) !== 0;
-      this.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
-      const lingerDeadline = this.clock + this.rstLinger;
-      flow.reset = { by: d, ts, lingerDeadline };
-      if (this.rstLinger === 0 || o.halfClosed) {
-        this.endReset(flow);
-      } else {
-        if (this.lingeringHead === this.lingering.length) this.nextLingerDeadline = lingerDeadline;
-        this.lingering.push(flow);
-      }
+      this.closeNotes.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
+      flow.reset = { by: d, ts, lingerDeadline: this.time.now + this.rstLinger };
+      if (this.rstLinger === 0 || o.halfClosed) this.endReset(flow);
+      else this.time.addLingering(flow);
     } else if (flow.reset.by !== d) {
       this.endReset(flow);
     }
@@ -925,17 +507,7 @@ export class Reassembler {
 
   private startDirection(d: DirectionState, seq: number): void {
     d.start(seq);
-    const notes = d.close;
-    if (notes === null) return;
-    const close = notes.peerClose;
-    if (close !== null && d.peerCloseOffset < 0) {
-      d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : 0;
-      notes.afterPeerCloseCounted = d.peerCloseOffset;
-    }
-    const reset = notes.peerReset;
-    if (reset !== null && notes.peerResetOffset < 0) {
-      notes.peerResetOffset = reset.hasAck ? Math.max(0, d.offsetOf(reset.ackSeq)) : 0;
-    }
+    if (d.close !== null) this.closeNotes.onDirectionStart(d);
   }
 
   /**
@@ -955,7 +527,7 @@ export class Reassembler {
         this.moveStartBack(d, segment.seq);
         start = 0;
       } else {
-        this.noteBeforeStart(flow, d, Math.min(-start, length), ts);
+        this.closeNotes.noteBeforeStart(flow, d, Math.min(-start, length), ts);
       }
     }
     if (start - Math.max(d.nextOffset, d.peerAckOffset) > MAX_AHEAD) {
@@ -963,18 +535,8 @@ export class Reassembler {
       return;
     }
     let end = start + length;
-    if (d.finOffset >= 0 && end > d.finOffset) {
-      const from = Math.max(start, d.finOffset, d.close?.afterOwnFinCounted ?? 0);
-      if (end > from) this.reportAfterOwnFin(flow, d, end - from, end, ts);
-      end = d.finOffset;
-    }
-    if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
-      const notes = d.closeNotes();
-      const from = Math.max(start, d.peerCloseOffset, notes.afterPeerCloseCounted);
-      if (end > from) this.reportAfterPeerClose(flow, d, end - from, end);
-      if (notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset) {
-        this.noteAfterPeerReset(flow, d, end - Math.max(start, notes.peerResetOffset));
-      }
+    if ((d.finOffset >= 0 && end > d.finOffset) || (d.peerCloseOffset >= 0 && end > d.peerCloseOffset)) {
+      end = this.closeNotes.clipAtCloses(flow, d, start, end, ts);
     }
     if (end <= d.nextOffset) {
       if (end > start) this.countDropped(start, end, d.nextOffset);
@@ -1144,94 +706,11 @@ export class Reassembler {
     if (d.finOffset >= 0 || finOffset < 0) return; // first FIN wins; a FIN before offset 0 is ignored
     d.finOffset = finOffset;
     if (d.maxEnd > finOffset) {
-      this.reportAfterOwnFin(flow, d, this.bytesSeenFrom(d, finOffset), d.maxEnd, ts);
+      this.closeNotes.reportAfterOwnFin(flow, d, bytesSeenFrom(d, finOffset), d.maxEnd, ts);
       d.buffer.truncateFrom(finOffset);
       d.maxEnd = finOffset;
     }
     this.drain(flow, d, ts);
-  }
-
-  /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
-  private setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
-    this.confirmStart(flow, d, close.ts);
-    const notes = d.closeNotes();
-    if (notes.peerClose !== null) {
-      if (close.kind === 'RST' && notes.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
-      return;
-    }
-    notes.peerClose = close;
-    if (!d.started) return; // computed when d starts
-    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
-    // An ack before offset 0 is implausible here: count only what comes from now on.
-    d.peerCloseOffset = acked >= 0 ? acked : d.maxEnd;
-    notes.afterPeerCloseCounted = d.peerCloseOffset;
-    if (d.maxEnd > d.peerCloseOffset) {
-      this.reportAfterPeerClose(flow, d, this.bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd);
-    }
-  }
-
-  /**
-   * Records the peer's RST after its FIN: bytes of d beyond the RST's ack crossed the reset (they
-   * are already counted as sent after the FIN, but the user should see they met a reset).
-   */
-  private setPeerReset(flow: Flow, d: DirectionState, close: PeerClose): void {
-    const notes = d.closeNotes();
-    notes.peerReset = close;
-    if (!d.started) return; // computed when d starts
-    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
-    notes.peerResetOffset = acked >= 0 ? acked : d.maxEnd;
-    if (d.maxEnd > notes.peerResetOffset) this.noteAfterPeerReset(flow, d, this.bytesSeenFrom(d, notes.peerResetOffset));
-  }
-
-  /** Notes (once per direction) `count` bytes of d sent after the peer's RST that followed its FIN. */
-  private noteAfterPeerReset(flow: Flow, d: DirectionState, count: number): void {
-    const notes = d.closeNotes();
-    if (count <= 0 || notes.notedAfterPeerReset) return;
-    notes.notedAfterPeerReset = true;
-    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
-    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(notes.peerReset!.ts)})`);
-  }
-
-  /**
-   * Bytes of d seen at or after `offset`: buffered ones, plus delivered ones after the last gap
-   * (an undercount when a gap lies beyond `offset`, never an overcount).
-   */
-  private bytesSeenFrom(d: DirectionState, offset: number): number {
-    return d.buffer.bytesFrom(offset) + Math.max(0, d.nextOffset - Math.max(offset, d.lastGapEnd));
-  }
-
-  /** Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes the first. */
-  private reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number): void {
-    const notes = d.closeNotes();
-    notes.afterPeerCloseCounted = Math.max(notes.afterPeerCloseCounted, countedEnd);
-    if (count <= 0) return;
-    this.counters.bytesAfterPeerClose += count;
-    if (notes.notedAfterPeerClose) return;
-    notes.notedAfterPeerClose = true;
-    const close = notes.peerClose!;
-    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
-    const what = close.kind === 'FIN' ? 'closed' : 'reset the connection';
-    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
-  }
-
-  /** R3: notes (once per direction) that `count` bytes of d came before its offset 0 and are dropped. */
-  private noteBeforeStart(flow: Flow, d: DirectionState, count: number, ts: Micros): void {
-    const notes = d.closeNotes();
-    if (notes.notedBeforeStart) return;
-    notes.notedBeforeStart = true;
-    const why = d.synSeen ? 'before its SYN' : 'after its start was settled';
-    this.note(flow, ts, `${d.dir} sent ${count} bytes before its stream offset 0 (${why}): dropped`);
-  }
-
-  /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
-  private reportAfterOwnFin(flow: Flow, d: DirectionState, count: number, countedEnd: number, ts: Micros): void {
-    const notes = d.closeNotes();
-    notes.afterOwnFinCounted = Math.max(notes.afterOwnFinCounted, countedEnd);
-    if (count <= 0) return;
-    this.counters.bytesAfterOwnFin += count;
-    if (notes.notedAfterOwnFin) return;
-    notes.notedAfterOwnFin = true;
-    this.note(flow, ts, `${d.dir} sent ${count} bytes after its own FIN (FIN at offset ${d.finOffset})`);
   }
 
   // ---- ending ----
@@ -1258,13 +737,11 @@ export class Reassembler {
     this.flush(flow, flow.s2c, ts);
     flow.ended = true;
     this.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail });
-    this.removeFromTable(flow);
-    this.unlinkActive(flow);
+    this.table.remove(flow);
+    this.time.unlink(flow);
     this.bufferedFlows.delete(flow);
     this.counters.openFlows--;
-    const slot = portSlot(flow.clientPort, flow.serverPort);
-    if (this.byPorts[slot] === flow) this.byPorts[slot] = null;
-    this.rememberClosed(flow, ts);
+    this.table.rememberClosed(flow, ts);
   }
 
   private flush(flow: Flow, d: DirectionState, ts: Micros): void {
@@ -1277,24 +754,6 @@ export class Reassembler {
     if (!d.started) return;
     if (d.finOffset > d.nextOffset) this.emitGap(flow, d, d.finOffset - d.nextOffset, ts);
     this.drain(flow, d, ts);
-  }
-
-  private rememberClosed(flow: Flow, ts: Micros): void {
-    if (this.maxRecentlyClosed === 0) return;
-    const closed = this.recentlyClosed;
-    const key = closedKey(flow);
-    closed.delete(key);
-    closed.set(key, {
-      closedAt: ts,
-      clientAddr: flow.clientAddr,
-      clientPort: flow.clientPort,
-      clientIsn: flow.c2s.synSeen ? flow.c2s.isn : -1,
-      serverIsn: flow.s2c.synSeen ? flow.s2c.isn : -1,
-    });
-    while (closed.size > this.maxRecentlyClosed) {
-      const oldest = closed.keys().next().value as string;
-      closed.delete(oldest);
-    }
   }
 
   // ---- emitting ----

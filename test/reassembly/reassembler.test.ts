@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataEvent, FlowEvent } from '../../src/core/types.js';
-import { Reassembler, formatClock } from '../../src/reassembly/reassembler.js';
+import { Reassembler } from '../../src/reassembly/reassembler.js';
+import { formatClock } from '../../src/reassembly/closeNotes.js';
 import {
   CLIENT,
   Conv,
