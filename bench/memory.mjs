@@ -49,17 +49,15 @@ function capture(flows) {
 
 /** Runs `command` under /usr/bin/time; { ok, seconds, peakKb, why }. */
 function measure(command, args) {
-  const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', command, ...args], {
+  // timeout(1) runs under time(1), so a run that is cut off is killed itself (killing time(1)
+  // would leave it running) and time(1) still reports.
+  const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', 'timeout', '-s', 'KILL', String(timeoutSeconds), command, ...args], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
-    timeout: timeoutSeconds * 1000,
-    killSignal: 'SIGKILL',
     maxBuffer: 1 << 24,
   });
-  if (result.error?.code === 'ETIMEDOUT' || result.signal === 'SIGKILL') {
-    return { ok: false, why: `did not finish in ${timeoutSeconds} s` };
-  }
+  if (result.status === 137 || result.status === 124) return { ok: false, why: `did not finish in ${timeoutSeconds} s` };
   const line = result.stderr.split('\n').reverse().find((l) => l.startsWith('TIME '));
   if (!line) return { ok: false, why: `no figures (exit ${result.status})` };
   const [, seconds, peakKb] = line.split(' ').map(Number);
