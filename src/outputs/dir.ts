@@ -50,10 +50,21 @@ interface DirectionFile {
   dataEnd: number;
 }
 
+/** A started flow; a direction's file state is made at its first data or gap (a scan's flows have none). */
 interface FlowFiles {
+  readonly key: FlowKey;
   readonly startTs: Micros;
-  readonly c2s: DirectionFile;
-  readonly s2c: DirectionFile;
+  c2s: DirectionFile | null;
+  s2c: DirectionFile | null;
+}
+
+/** The file state of one direction of `flow`, made on first use. */
+function directionFile(flow: FlowFiles, dir: Direction): DirectionFile {
+  const existing = flow[dir];
+  if (existing !== null) return existing;
+  const file: DirectionFile = { key: flow.key, dir, id: -1, slot: -1, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0 };
+  flow[dir] = file;
+  return file;
 }
 
 /** A batch is sent once it holds this many payload bytes (else at the end of the event-loop turn). */
@@ -175,22 +186,19 @@ export class DirectoryOutput implements FlowOutput {
       case 'flow-start': {
         const old = this.flows.get(event.flowId);
         if (old) this.finishFlow(old);
-        const file = (dir: Direction): DirectionFile => ({
-          key: event.key, dir, id: -1, slot: -1, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0,
-        });
-        this.flows.set(event.flowId, { startTs: event.ts, c2s: file('c2s'), s2c: file('s2c') });
+        this.flows.set(event.flowId, { key: event.key, startTs: event.ts, c2s: null, s2c: null });
         return;
       }
       case 'data': {
         const flow = this.flows.get(event.flowId);
         if (!flow || event.length === 0) return;
-        this.write(flow[event.dir], event.offset, event.bytes);
+        this.write(directionFile(flow, event.dir), event.offset, event.bytes);
         return;
       }
       case 'gap': {
         const flow = this.flows.get(event.flowId);
         if (!flow || event.length <= 0) return;
-        const file = flow[event.dir];
+        const file = directionFile(flow, event.dir);
         if (file.id < 0) this.create(file);
         file.streamEnd = Math.max(file.streamEnd, event.offset + event.length);
         return;
@@ -334,8 +342,8 @@ export class DirectoryOutput implements FlowOutput {
   }
 
   private finishFlow(flow: FlowFiles): void {
-    this.finishFile(flow.c2s, flow.startTs);
-    this.finishFile(flow.s2c, flow.startTs);
+    if (flow.c2s !== null) this.finishFile(flow.c2s, flow.startTs);
+    if (flow.s2c !== null) this.finishFile(flow.s2c, flow.startTs);
   }
 
   /** Queues the final size (a trailing gap extends the file), the times and the close. */

@@ -1,3 +1,4 @@
-/** TCP reassembly: decoded segments in, flow events out. See reassembler.ts for the policies. */
-export { Reassembler, formatClock, type ReassemblerOptions, type ReassemblyStats } from './reassembler.js';
+/** TCP reassembly: decoded segments in, flow events out. Rules: docs/reassembly.md. */
+export { Reassembler, type ReassemblerOptions, type ReassemblyStats } from './reassembler.js';
+export { formatClock } from './closeNotes.js';
 export { isServicePort, guessSenderIsClient } from './ports.js';

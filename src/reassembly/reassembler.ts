@@ -1,133 +1,26 @@
 /**
  * TCP reassembly: decoded {@link TcpSegment}s in, {@link FlowEvent}s out (see DESIGN.md).
  * Pure: no timers, no I/O; time comes only from the `ts` passed in. Events go to a sink
- * callback (instead of returning an array per packet), synchronously and in order.
+ * callback, synchronously and in order.
  *
  * Contract kept for every flow: exactly one `flow-start` first and one `flow-end` last; the
  * `data` and `gap` events of a direction tile its stream from offset 0, without overlap, in
- * increasing offset order; gaps are explicit, never zero-filled data.
- *
- * Policies:
- * - Flows are keyed by the 4-tuple plus VLAN id, both directions in one flow (table: a Map from a
- *   numeric, direction-independent hash of the tuple to a chain of flows, so a packet costs no
- *   string building; a small cache indexed by the two ports is checked first). The client is the
- *   sender of a SYN without ACK; when a SYN-ACK is the first packet seen, its receiver is the
- *   client. Both give `sawHandshake: true`. Otherwise (capture started mid-stream) the roles are
- *   a stated guess, `sawHandshake: false`: if exactly one port is below 1024 or a well-known
- *   service port (80, 443, 3306, 8080, ...; see ports.ts) that side is the server, else the
- *   sender of the first packet is the client. Any segment may start a flow (see the late-packet
- *   rule below for the exception).
- * - Stream offset 0 is ISN+1 when the SYN (or, for the client, the SYN-ACK acknowledging it)
- *   was seen; data in a SYN (TCP Fast Open) is data at offset 0. Without a handshake, offset 0
- *   is the sequence number of the first segment of that direction carrying data or FIN (pure
- *   ACKs never fix the base). We never rebase: data before offset 0 cannot be placed, it is
- *   dropped and counted (`unplaceableBytes`). With a handshake nothing valid can precede the
- *   base; mid-stream, only retransmissions of bytes sent before the capture started can.
- * - Sequence numbers are compared modulo 2^32 relative to the next expected sequence number
- *   (`seqDiff`), offsets are unwrapped JS numbers: streams longer than 4 GiB work. A segment
- *   more than 1 GiB (the largest TCP window) ahead of both the next expected byte and the
- *   highest offset the peer acknowledged is ignored (`outOfWindowSegments`): sparse captures may
- *   jump further, but then the receiver's acks vouch for the new position.
- * - In-order data is delivered at once as a view of the segment payload (no copy), with
- *   `fileOffset` when the segment had one. Out-of-order data waits in a per-direction buffer
- *   (copied; each piece keeps its own `fileOffset`, it is still one file slice) and is delivered
- *   when the hole before it fills. A data event carries the capture time of the segment that
- *   carried its bytes (so `ts` of buffered data may be earlier than the event before it).
- * - Overlaps: FIRST WRITER WINS. Delivered bytes are never changed, and buffered bytes win over
- *   later copies. Overlapping bytes are counted (`duplicateBytes`). When a later copy differs
- *   from buffered bytes, a note "retransmission at c2s offset N carries different bytes (first
- *   copy kept)" is emitted (at most 5 per direction) and `overlapConflicts` counts every one.
- *   Delivered bytes are not retained, so a retransmission of already delivered data is counted
- *   as duplicate without comparison. Keep-alive probes (0 or 1 byte at next-1) are counted in
- *   `keepAlives`, never as conflicts or duplicates, and produce no note.
- * - Holes are declared lost (a `gap` event, then the buffered data after it) when:
- *   (a) the peer acknowledged beyond the start of the hole (the capture missed bytes the receiver
- *       got; the gap runs to the highest acknowledged offset or the next buffered byte, whichever
- *       is first). Only holes before buffered data or before a seen FIN are closed this way, only by
- *       an ack captured AFTER that data or FIN, and only once one more segment of the flow has
- *       been processed after that ack without filling the hole (grace for slightly reordered
- *       captures: multi-queue NICs, IP fragments completed late, crafted traces). An ack that
- *       precedes the data in capture order proves nothing, and an ack beyond the last byte seen
- *       never invents a gap by itself;
- *   (b) a buffer bound is hit: per flow (`maxBufferedBytesPerFlow`, default 2 MiB) or in total
- *       (`maxBufferedBytesTotal`, default 64 MiB): the direction with most buffered bytes (of
- *       this flow, or of the flow holding most) skips ahead to its earliest buffered piece,
- *       repeatedly, until under the bound (`bufferLimitSkips`). Buffered bytes are accounted as
- *       payload plus 64 bytes per piece; the bounds hold between calls (within one call the
- *       total may pass them by the one segment being placed);
- *   (c) the flow ends (RST, idle, finish, or a new SYN reusing the ports): every buffered piece is
- *       delivered with gaps before it, then a trailing gap up to the FIN when one was seen (acks
- *       alone never produce gaps beyond the last byte seen: a bogus ack cannot invent a tail).
- *   A truncated segment (payload.length < payloadLength) delivers what was captured and a gap for
- *   the rest (`truncatedBytes`); out of order, the missing part waits in the buffer as a marker.
- * - FIN: `half-close` for that direction once all data before the FIN is delivered or declared
- *   lost. Both directions half-closed: `flow-end` reason 'fin'. Bytes beyond a side's own FIN are
- *   anomalous: one note per direction ("c2s sent N bytes after its own FIN (FIN at offset F)"),
- *   counted in `bytesAfterOwnFin`. Those arriving after the FIN (or buffered) are dropped; those
- *   already delivered when a FIN with an earlier sequence number arrives stay delivered (and the
- *   half-close follows at once).
- * - RST: the RST's payload, if any, is delivered as data with a note "RST carried N bytes".
- *   The flow then LINGERS for `rstLingerMicros` of capture time (default 1 s): bytes the peer
- *   had already sent cross the RST on the wire and are real data (a TLS alert, the end of a
- *   response), so segments of both sides are still processed as usual (a retransmission may
- *   even fill a hole). The flow ends, reason 'rst', detail "reset by client|server" (the first
- *   side that reset), buffers flushed with gaps, at its last packet's time, as soon as:
- *   the side that did not reset has half-closed (nothing more can come from it; also when it
- *   had already half-closed before the RST: no linger then), or it resets too, or a new SYN
- *   reuses the ports, or otherwise when the linger time is over: checked on every `feed` (a
- *   queue of lingering flows in deadline order, so the check costs one comparison), by
- *   `expireIdle(now)` and by `finish`. A FIN seen after the RST is not used for the "data after
- *   the peer closed" rule below (the connection was already gone). `rstLingerMicros: 0` ends the
- *   flow at the RST.
- * - Data sent after the peer closed: the peer's FIN (or RST) carries an ack, the peer's view of
- *   this direction's stream. Bytes of this direction at or beyond that offset were sent after
- *   (or crossed) the peer's close, judged by sequence number, not capture order (they may have
- *   been captured before the FIN). One note per direction, at the first detection, with the
- *   bytes known then: "c2s sent 38 bytes after the server closed (FIN at 12:00:01.200)" (UTC);
- *   `bytesAfterPeerClose` counts all of them. This is how a client reusing a connection the
- *   server already closed becomes visible. For a RST, the bytes seen before it and in its linger
- *   time are reported ("s2c sent 27 bytes after the client reset the connection (RST at ...)"):
- *   typically the peer's reply that crossed the RST. When the resetting side had sent a FIN
- *   first, the RST gets its own note (once per direction, bytes beyond the RST's ack); those
- *   bytes are counted once in `bytesAfterPeerClose` (from the FIN).
- * - After `flow-end`, the 4-tuple goes into a bounded table of recently closed flows
- *   (`maxRecentlyClosed`, default 16384, oldest forgotten first) for `closedLingerMicros`
- *   (default 2 min): late packets of it (retransmitted FIN/ACK, final ACKs, RSTs, data) are
- *   ignored quietly (`lateSegments`), except a SYN (without ACK) stamped at or after the close,
- *   or a SYN-ACK with a different ISN than the closed flow's, which starts a new flow (port
- *   reuse). On an OPEN flow, a SYN joins the flow when it repeats the ISN seen, when its ISN+1
- *   is exactly that direction's offset 0 (a SYN captured late), or for a simultaneous open; any
- *   other SYN ends the old flow (reason 'timeout', detail "ports reused by a new connection (new
- *   SYN)", or, for a guessed flow whose first packet is stamped after that SYN, a detail saying
- *   the capture is out of time order) and starts a new one.
- * - `expireIdle(now)`: flows idle longer than `idleTimeoutMicros` (default 10 min) end with
- *   reason 'timeout', detail 'idle' (buffers flushed first). Idleness is measured on the
- *   reassembler's clock (the highest capture time fed), so timestamps stepping back never age a
- *   flow. Open flows sit in an ACTIVITY LIST ordered by the time they were last moved to its
- *   newest end; a packet moves its flow only when `activityStep` (idle timeout / 8, at most 1 s)
- *   has passed since the flow's last move, so the list is ordered by last activity to within
- *   one step and the hot path almost never touches it. expireIdle walks it from the oldest end
- *   and stops at the first flow moved after the cutoff: O(flows ended + flows moved within one
- *   step before the cutoff); and it scans at most once per quarter step of `now` (a flow may end
- *   up to 250 ms late), so calling it every few thousand packets or every second is cheap.
- *   `finish(ts)`: ends every open flow, reason 'timeout', detail 'capture ended' (or 'rst' for a
- *   flow lingering after a RST), in activity-list order.
- * - Memory: buffered bytes are capped per flow and in total; closed flows are forgotten (only the
- *   bounded recently-closed table remains). Open flows are capped (`maxOpenFlows`, default
- *   500 000): a flow that would exceed the cap first ends the oldest flow of the activity list
- *   (the least recently active to within one activity step), reason 'evicted', buffers flushed
- *   with gaps (a flow lingering after a RST ends with reason 'rst' instead); an evicted flow is
- *   NOT put in the recently-closed table, so if it was still alive its next packets start a new
- *   (guessed) flow rather than being ignored. `evictedFlows` counts them.
+ * increasing offset order; gaps are explicit, never zero-filled data; nothing is lost silently.
+ * The policies (roles, offset 0, overlaps, when a hole becomes a gap, closing, expiry, bounds)
+ * are the numbered rules of docs/reassembly.md; comments here cite them (R1..R20).
  */
 
 import { DOUBLE_ZERO } from '../core/fields.js';
-import { seqAdd, seqDiff } from '../core/seq.js';
-import type { Direction, FlowEndReason, FlowEvent, FlowEventSink, FlowKey, Micros } from '../core/types.js';
+import { seqAdd } from '../core/seq.js';
+import type { FlowEndReason, FlowEvent, FlowEventSink, FlowKey, Micros } from '../core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
+import { bytesSeenFrom, CloseNoteRules } from './closeNotes.js';
+import { FlowClock } from './clock.js';
+import { Flow, roleName, type DirectionState } from './flowState.js';
+import { closedKey, flowMapKey, FlowTable, isFromClient, type ClosedFlow } from './flowTable.js';
 import { guessSenderIsClient } from './ports.js';
 import { CapturedDataEvent } from './dataEvent.js';
-import { SegmentBuffer, type BufferAccount, type InsertOutcome } from './segment-buffer.js';
+import type { BufferAccount, InsertOutcome } from './segment-buffer.js';
 
 /** Options of a {@link Reassembler}. */
 export interface ReassemblerOptions {
@@ -160,6 +53,11 @@ export interface ReassemblerOptions {
    * events: tests use a few bits to force long hash chains.
    */
   flowHashBits?: number;
+  /**
+   * False: every segment takes the general path (the events are the same; a differential test
+   * holds that). Default true: segments that only continue a stream take the short path.
+   */
+  fastPath?: boolean;
 }
 
 /** Counters of a {@link Reassembler}; all count from 0 (only `openFlows` and `bufferedBytes` shrink). */
@@ -204,6 +102,8 @@ export interface ReassemblyStats {
   readonly bufferLimitSkips: number;
   /** Flows ended because `maxOpenFlows` was reached (reason 'evicted', or 'rst' when lingering). */
   readonly evictedFlows: number;
+  /** Segments handled whole by the fast path (part of `segments`). */
+  readonly fastPathSegments: number;
 }
 
 type MutableStats = { -readonly [K in keyof ReassemblyStats]: number } & BufferAccount;
@@ -215,233 +115,15 @@ const DEFAULT_CLOSED_LINGER = 2 * 60 * 1_000_000;
 const DEFAULT_MAX_RECENTLY_CLOSED = 16384;
 const DEFAULT_RST_LINGER = 1_000_000;
 const DEFAULT_MAX_OPEN_FLOWS = 500_000;
-/** Upper bound of the activity-list granularity (capture time); smaller for short idle timeouts. */
-const MAX_ACTIVITY_STEP = 1_000_000;
 /** Largest TCP window (scale 14); data further ahead is not believed. */
 const MAX_AHEAD = 2 ** 30;
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
+/** Segments of a flow during which a mid-stream direction's offset 0 may still move back (R3). */
+const REORDER_WINDOW_SEGMENTS = 8;
 /** flow-end detail of a guessed flow whose handshake, stamped before it, comes later in the file. */
 const OUT_OF_TIME_ORDER = 'capture out of time order: the handshake of this connection, stamped earlier, comes later in the file and starts a new flow';
-/** Slots of the port-indexed lookup cache (a power of two). */
-const PORT_CACHE_SIZE = 4096;
-
-/** Slot of a flow in the port-indexed lookup cache: the same for both directions. */
-function portSlot(portA: number, portB: number): number {
-  return (portA ^ portB) & (PORT_CACHE_SIZE - 1);
-}
-
-/** Why the peer's side is considered closed, for the "data after close" note. */
-interface PeerClose {
-  readonly kind: 'FIN' | 'RST';
-  readonly ackSeq: number;
-  readonly hasAck: boolean;
-  readonly ts: Micros;
-}
-
-/** State of one direction of a flow. */
-class DirectionState {
-  // Field initializers run in this order after `dir`: the fields read for every segment first,
-  // so that they share the object's first cache lines.
-  /** Next stream offset to deliver: everything before it was delivered or declared lost. */
-  nextOffset = 0;
-  /** Sequence number of `nextOffset` (mod 2^32). */
-  nextSeq = DOUBLE_ZERO;
-  /** True once offset 0 is fixed. */
-  started = false;
-  /** Stream offset of the FIN, or -1. */
-  finOffset = -1;
-  /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
-  peerCloseOffset = -1;
-  /** Flow segment count when an ack beyond the hole start was seen (rule (a) pending), or -1. */
-  ackLossArmedAt = -1;
-  /** Highest offset of this direction the peer acknowledged, or -1. */
-  peerAckOffset = -1;
-  /** Highest stream end accepted (delivered or buffered). */
-  maxEnd = 0;
-  synSeen = false;
-  isn = DOUBLE_ZERO;
-  /** End of the last gap emitted (0 before any). */
-  lastGapEnd = 0;
-  halfClosed = false;
-  peerClose: PeerClose | null = null;
-  /** Highest end already counted in bytesAfterPeerClose. */
-  afterPeerCloseCounted = 0;
-  notedAfterPeerClose = false;
-  /** The peer's RST when its FIN came first (else the RST is `peerClose`), for its own note. */
-  peerReset: PeerClose | null = null;
-  /** Offset from which bytes count as sent after that RST, or -1 (none, or unknown yet). */
-  peerResetOffset = -1;
-  notedAfterPeerReset = false;
-  afterOwnFinCounted = 0;
-  notedAfterOwnFin = false;
-  conflictNotes = 0;
-  readonly buffer: SegmentBuffer;
-
-  /** `flow` is charged for what this direction buffers, as `account` is. */
-  constructor(
-    readonly dir: Direction,
-    account: BufferAccount,
-    flow: BufferAccount,
-  ) {
-    this.buffer = new SegmentBuffer(account, flow);
-  }
-
-  /** Stream offset of sequence number `seq` (valid within 2^31 of the next expected one). */
-  offsetOf(seq: number): number {
-    return this.nextOffset + seqDiff(seq, this.nextSeq);
-  }
-
-  /** Fixes offset 0 at sequence number `seq`. */
-  start(seq: number): void {
-    this.started = true;
-    this.nextOffset = 0;
-    this.nextSeq = seq;
-  }
-}
-
 /**
- * One open flow. The fields read for every segment (the 4-tuple, the buffered total) are in the
- * flow itself: objects reached through it are cache misses on a big capture.
- */
-class Flow implements BufferAccount {
-  // Fields are laid out in the order the constructor assigns them: those read for every segment
-  // first, so that they share the object's first cache lines.
-  readonly id: number;
-  /** The flow's 4-tuple and VLAN (its FlowKey went out in flow-start), for matching segments. */
-  readonly clientAddr: string;
-  readonly clientPort: number;
-  readonly serverAddr: string;
-  readonly serverPort: number;
-  readonly vlan: number | undefined;
-  /** Bytes buffered by both directions (payload + per-piece overhead). */
-  bufferedBytes: number;
-  readonly c2s: DirectionState;
-  readonly s2c: DirectionState;
-  /**
-   * Reassembler clock when the flow last moved to the newest end of the activity list:
-   * `touchedAt <= lastActive < touchedAt + activityStep`, and non-decreasing along the list.
-   */
-  touchedAt: Micros;
-  /** Capture time of the flow's last packet. */
-  lastSeen: Micros;
-  /** Reassembler clock at the last packet of the flow. */
-  lastActive: Micros;
-  /** Segments of this flow fed so far. */
-  segments: number;
-  ended: boolean;
-  readonly mapKey: string;
-  readonly hash: number;
-  readonly handshake: boolean;
-  /** Capture time of the flow's first packet. */
-  readonly firstSeen: Micros;
-  /** The direction whose sender reset the flow first, or null (no RST yet). */
-  resetBy: DirectionState | null;
-  /** Capture time of that first RST. */
-  resetTs: Micros;
-  /** Capture time (reassembler clock) after which a reset flow ends, if still open. */
-  lingerDeadline: Micros;
-  /** Neighbours in the activity list (oldest first), or null at its ends. */
-  older: Flow | null;
-  newer: Flow | null;
-  /** Next flow with the same {@link flowHash} in the flow table, or null. */
-  hashNext: Flow | null;
-
-  constructor(
-    id: number,
-    key: FlowKey,
-    mapKey: string,
-    hash: number,
-    handshake: boolean,
-    ts: Micros,
-    clock: Micros,
-    account: BufferAccount,
-  ) {
-    this.id = id;
-    this.clientAddr = key.client.addr;
-    this.clientPort = key.client.port;
-    this.serverAddr = key.server.addr;
-    this.serverPort = key.server.port;
-    this.vlan = key.vlan;
-    this.bufferedBytes = 0;
-    this.c2s = new DirectionState('c2s', account, this);
-    this.s2c = new DirectionState('s2c', account, this);
-    // Written twice on purpose: V8 treats a field that no object has rewritten yet as a constant,
-    // and the first touch() (seconds into a capture) then deoptimised the functions that create
-    // flows and the per-segment fast path. Rewriting it here makes it a variable from the first flow.
-    this.touchedAt = DOUBLE_ZERO;
-    this.touchedAt = clock;
-    this.lastSeen = ts;
-    this.lastActive = clock;
-    this.segments = 0;
-    this.ended = false;
-    this.mapKey = mapKey;
-    this.hash = hash;
-    this.handshake = handshake;
-    this.firstSeen = ts;
-    this.resetBy = null;
-    this.resetTs = DOUBLE_ZERO;
-    this.lingerDeadline = DOUBLE_ZERO;
-    this.older = null;
-    this.newer = null;
-    this.hashNext = null;
-  }
-}
-
-/** What is remembered of a closed flow for the late-packet rule. */
-interface ClosedFlow {
-  readonly closedAt: Micros;
-  readonly clientAddr: string;
-  readonly clientPort: number;
-  /** ISN of the client and server, or -1 when not seen. */
-  readonly clientIsn: number;
-  readonly serverIsn: number;
-}
-
-/**
- * Hash of one endpoint: address text and port (FNV-1a over the characters, then a murmur3
- * finalizer), seeded per reassembler so a crafted capture cannot aim at one chain.
- */
-function endpointHash(seed: number, addr: string, port: number): number {
-  let h = seed ^ port;
-  for (let i = 0; i < addr.length; i++) h = Math.imul(h ^ addr.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-/**
- * Flow-table hash of a segment's 4-tuple + VLAN: the same for both directions (the endpoint
- * hashes are added), a small non-negative integer (a fast Map key). Equal tuples give equal
- * hashes; different ones may collide (the table chains them).
- */
-function flowHash(seed: number, mask: number, segment: TcpSegment): number {
-  let h = (endpointHash(seed, segment.srcAddr, segment.srcPort) + endpointHash(seed, segment.dstAddr, segment.dstPort)) | 0;
-  const vlan = segment.vlan;
-  if (vlan !== undefined) h = Math.imul(h ^ (vlan + 1), 0x9e3779b1);
-  return h & mask;
-}
-
-/** Canonical text key of a 4-tuple + VLAN, the same for both directions (recently-closed table). */
-function flowMapKey(aAddr: string, aPort: number, bAddr: string, bPort: number, vlan: number | undefined): string {
-  const aFirst = aAddr < bAddr || (aAddr === bAddr && aPort <= bPort);
-  const v = vlan === undefined ? '' : String(vlan);
-  return aFirst ? `${v}|${aAddr}|${aPort}|${bAddr}|${bPort}` : `${v}|${bAddr}|${bPort}|${aAddr}|${aPort}`;
-}
-
-/** `HH:MM:SS.mmm` (UTC) of a capture timestamp, for notes. */
-export function formatClock(ts: Micros): string {
-  const date = new Date(Math.floor(ts / 1000));
-  return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString().slice(11, 23);
-}
-
-function roleName(dir: Direction): string {
-  return dir === 'c2s' ? 'client' : 'server';
-}
-
-/**
- * Turns TCP segments into flow events. See the module comment for every policy.
+ * Turns TCP segments into flow events. Rules: docs/reassembly.md.
  *
  * - `feed(segment, ts)`: one decoded segment with its capture time (the segment and its payload
  *   are only read during the call; what must wait is copied).
@@ -459,46 +141,16 @@ export class Reassembler {
   private readonly maxTotal: number;
   private readonly idleTimeout: number;
   private readonly closedLinger: number;
-  private readonly maxRecentlyClosed: number;
   private readonly nextFlowId: () => number;
   private readonly rstLinger: number;
   private readonly maxOpenFlows: number;
-  /** Highest capture time fed so far (capture timestamps may step back a little). */
-  private clock: Micros = Number.NEGATIVE_INFINITY;
-  /** Reset flows waiting for their linger deadline, in deadline order (ended ones are skipped). */
-  private lingering: Flow[] = [];
-  private lingeringHead = 0;
-  /** Linger deadline of `lingering[lingeringHead]`, +Infinity when the queue is empty. */
-  private nextLingerDeadline: Micros = Number.POSITIVE_INFINITY;
-  /**
-   * Open flows in order of `touchedAt` (oldest first). A flow moves to the newest end only when
-   * its packet comes `activityStep` or more after its last move, so the hot path rarely touches
-   * the list, and the order is the order of last activity to within `activityStep`.
-   */
-  private oldest: Flow | null = null;
-  private newest: Flow | null = null;
-  private readonly activityStep: number;
-  /** `now` of the last idle scan, and the least advance of `now` that makes another scan worth it. */
-  private lastIdleScan: Micros = Number.NEGATIVE_INFINITY;
-  private readonly idleScanStep: number;
-  /**
-   * Open flows by {@link flowHash}: the head of a chain linked by `Flow.hashNext` (a number key
-   * per packet instead of building and hashing a text key).
-   */
-  private readonly flows = new Map<number, Flow>();
-  private readonly hashSeed = (Math.random() * 0x1_0000_0000) | 0;
-  private readonly hashMask: number;
-  /** flowHash of the segment of the last lookup that missed (for startFlow). */
-  private lookupHash = 0;
-  private readonly recentlyClosed = new Map<string, ClosedFlow>();
+  /** Time, activity list and RST linger queue. */
+  private readonly time: FlowClock;
+  /** Open and recently closed flows. */
+  private readonly table: FlowTable;
+  private readonly closeNotes: CloseNoteRules;
   private readonly bufferedFlows = new Set<Flow>();
   private readonly insertOutcome: InsertOutcome = { duplicateBytes: 0, conflictOffset: -1 };
-  /**
-   * In each slot (see {@link portSlot}), the open flow last looked up or started there: a lookup
-   * that hits here (checked with {@link matches}) costs no hashing of address text. Never holds
-   * an ended flow.
-   */
-  private readonly byPorts: (Flow | null)[] = new Array<Flow | null>(PORT_CACHE_SIZE).fill(null);
   private readonly counters: MutableStats = {
     flows: 0,
     openFlows: 0,
@@ -520,6 +172,7 @@ export class Reassembler {
     peakBufferedBytes: 0,
     bufferLimitSkips: 0,
     evictedFlows: 0,
+    fastPathSegments: 0,
   };
 
   constructor(options: ReassemblerOptions) {
@@ -528,14 +181,16 @@ export class Reassembler {
     this.maxTotal = options.maxBufferedBytesTotal ?? DEFAULT_MAX_TOTAL;
     this.idleTimeout = options.idleTimeoutMicros ?? DEFAULT_IDLE_TIMEOUT;
     this.closedLinger = options.closedLingerMicros ?? DEFAULT_CLOSED_LINGER;
-    this.maxRecentlyClosed = Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED);
     this.rstLinger = Math.max(0, options.rstLingerMicros ?? DEFAULT_RST_LINGER);
     this.maxOpenFlows = Math.max(1, options.maxOpenFlows ?? DEFAULT_MAX_OPEN_FLOWS);
-    this.activityStep = Math.max(1, Math.min(MAX_ACTIVITY_STEP, this.idleTimeout / 8));
-    this.idleScanStep = this.activityStep / 4;
-    this.hashMask = 2 ** Math.max(1, Math.min(30, Math.floor(options.flowHashBits ?? 30))) - 1;
+    this.time = new FlowClock(this.idleTimeout);
+    this.table = new FlowTable(options.flowHashBits ?? 30, Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED));
+    this.closeNotes = new CloseNoteRules(this.counters, (flow, ts, text) => this.note(flow, ts, text));
     let counter = 0;
     this.nextFlowId = options.nextFlowId ?? (() => ++counter);
+    if (options.fastPath === false) {
+      this.feed = (segment: TcpSegment, ts: Micros): void => this.feedAny(segment, ts, this.table.cached(segment));
+    }
   }
 
   /** Live counters (the same object on every read; do not modify). */
@@ -545,7 +200,7 @@ export class Reassembler {
 
   /** Feeds one decoded TCP segment captured at `ts`. */
   feed(segment: TcpSegment, ts: Micros): void {
-    const cached = this.cachedFlow(segment);
+    const cached = this.table.cached(segment);
     if (cached === null || (segment.flags & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0 || !this.continueEstablished(cached, segment, ts)) {
       this.feedAny(segment, ts, cached);
     }
@@ -554,35 +209,37 @@ export class Reassembler {
   /**
    * The common case, done whole or not at all (false: nothing was changed): a segment without
    * SYN, FIN or RST of an open flow found in the port cache, carrying nothing or, whole, the
-   * bytes that continue its direction's stream; the flow has nothing buffered, no rule (a)
+   * bytes that continue its direction's stream; the flow has nothing buffered, no R7
    * pending, no close of this direction seen, and no touch of the activity list due; no
    * lingering flow is due. What {@link feedAny} does for such a segment, without its general
    * machinery: a small function, optimised early in a capture and rarely deoptimised.
    */
   private continueEstablished(flow: Flow, segment: TcpSegment, ts: Micros): boolean {
-    const clock = ts > this.clock ? ts : this.clock;
-    if (clock - flow.touchedAt >= this.activityStep) return false;
-    if (this.nextLingerDeadline < clock) return false;
+    const time = this.time;
+    const clock = ts > time.now ? ts : time.now;
+    if (clock - flow.touchedAt >= time.activityStep) return false;
+    if (time.nextLingerDeadline < clock) return false;
     const c2s = flow.c2s;
     const s2c = flow.s2c;
     if (flow.bufferedBytes !== 0 || c2s.ackLossArmedAt >= 0 || s2c.ackLossArmedAt >= 0) return false;
     const length = segment.payloadLength;
     if (segment.capturedLength !== length) return false;
-    const fromClient = this.isFromClient(flow, segment);
+    const fromClient = isFromClient(flow, segment);
     const d = fromClient ? c2s : s2c;
     const o = fromClient ? s2c : c2s;
     let start = 0;
     if (length > 0) {
-      if (!d.started || d.finOffset >= 0 || d.peerCloseOffset >= 0) return false;
+      if (!d.started || d.finOffset >= 0 || d.peerCloseOffset >= 0 || d.tentativeUntil >= 0) return false;
       start = d.offsetOf(segment.seq);
       if (start !== d.nextOffset) return false;
     }
     const ackFor = (segment.flags & TCP_ACK) !== 0 && o.started ? o : null;
-    // An ack past the peer's hole before its FIN may arm rule (a): the general path decides.
+    // An ack past the peer's hole before its FIN may arm R7: the general path decides.
     if (ackFor !== null && o.finOffset > o.nextOffset) return false;
 
     this.counters.segments++;
-    this.clock = clock;
+    this.counters.fastPathSegments++;
+    time.now = clock;
     flow.lastSeen = ts;
     flow.lastActive = clock;
     flow.segments++;
@@ -602,39 +259,42 @@ export class Reassembler {
   /** Any segment: the general path. `cached`: the segment's flow found in the port cache, or null. */
   private feedAny(segment: TcpSegment, ts: Micros, cached: Flow | null): void {
     this.counters.segments++;
-    if (ts > this.clock) this.clock = ts;
-    if (this.nextLingerDeadline < this.clock) {
-      this.endLingering(this.clock);
+    const time = this.time;
+    if (ts > time.now) time.now = ts;
+    if (time.nextLingerDeadline < time.now) {
+      time.endLingering(time.now, this.endReset);
       if (cached !== null && cached.ended) cached = null;
     }
-    let flow = cached ?? this.lookup(segment);
+    let flow = cached ?? this.table.lookup(segment);
     const flags = segment.flags;
     if (flow === null) {
       const mapKey = flowMapKey(segment.srcAddr, segment.srcPort, segment.dstAddr, segment.dstPort, segment.vlan);
-      const closed = this.recentlyClosed.get(mapKey);
+      const closed = this.table.closed(mapKey);
       if (closed !== undefined) {
         if (ts - closed.closedAt <= this.closedLinger && !this.isNewSynAfterClose(segment, closed, ts)) {
           this.counters.lateSegments++;
           return;
         }
-        this.recentlyClosed.delete(mapKey);
+        this.table.forgetClosed(mapKey);
       }
-      flow = this.startFlow(segment, mapKey, this.lookupHash, ts);
+      flow = this.startFlow(segment, this.table.missedHash, ts);
     } else if ((flags & TCP_SYN) !== 0 && this.synStartsNewConnection(flow, segment)) {
       // A SYN stamped before a guessed flow's first packet is no later connection reusing the
       // ports: the file is out of time order and this is the connection's own handshake, met late.
       const detail = !flow.handshake && ts < flow.firstSeen ? OUT_OF_TIME_ORDER : 'ports reused by a new connection (new SYN)';
       this.endOpenFlow(flow, ts, 'timeout', detail);
-      this.recentlyClosed.delete(flow.mapKey);
-      flow = this.startFlow(segment, flow.mapKey, flow.hash, ts);
+      this.table.forgetClosed(closedKey(flow));
+      flow = this.startFlow(segment, flow.hash, ts);
     }
     flow.lastSeen = ts;
-    const clock = this.clock;
+    const clock = time.now;
     flow.lastActive = clock;
-    if (clock - flow.touchedAt >= this.activityStep) this.touch(flow, clock);
+    if (clock - flow.touchedAt >= time.activityStep) time.touch(flow, clock);
     flow.segments++;
     this.process(flow, segment, ts);
     if (!flow.ended) {
+      if (flow.c2s.tentativeUntil >= 0 && flow.segments >= flow.c2s.tentativeUntil) this.confirmStart(flow, flow.c2s, ts);
+      if (flow.s2c.tentativeUntil >= 0 && flow.segments >= flow.s2c.tentativeUntil) this.confirmStart(flow, flow.s2c, ts);
       if (flow.c2s.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.c2s, ts);
       if (flow.s2c.ackLossArmedAt >= 0) this.resolvePendingAck(flow, flow.s2c, ts);
       if (flow.bufferedBytes > 0) this.enforceBounds(flow, ts);
@@ -653,22 +313,9 @@ export class Reassembler {
    * a flow may end up to that much after its timeout. Call it as often as convenient.
    */
   expireIdle(now: Micros): void {
-    this.endLingering(now);
-    if (!(now >= this.lastIdleScan && now - this.lastIdleScan < this.idleScanStep)) {
-      this.lastIdleScan = now;
-      const cutoff = now - this.idleTimeout;
-      // touchedAt <= lastActive: nothing after the first flow touched at or after the cutoff is idle.
-      let flow = this.oldest;
-      while (flow !== null && flow.touchedAt < cutoff) {
-        const newer = flow.newer;
-        if (flow.lastActive < cutoff) this.endOpenFlow(flow, now, 'timeout', 'idle');
-        flow = newer;
-      }
-    }
-    for (const [key, closed] of this.recentlyClosed) {
-      if (now - closed.closedAt <= this.closedLinger) break;
-      this.recentlyClosed.delete(key);
-    }
+    this.time.endLingering(now, this.endReset);
+    this.time.endIdle(now, (flow) => this.endOpenFlow(flow, now, 'timeout', 'idle'));
+    this.table.expireClosed(now, this.closedLinger);
   }
 
   /**
@@ -676,20 +323,12 @@ export class Reassembler {
    * RST, else reason 'timeout', detail 'capture ended'.
    */
   finish(ts: Micros): void {
-    let flow = this.oldest;
-    while (flow !== null) {
-      const newer = flow.newer;
-      this.endOpenFlow(flow, ts, 'timeout', 'capture ended');
-      flow = newer;
-    }
-    this.lingering = [];
-    this.lingeringHead = 0;
-    this.nextLingerDeadline = Number.POSITIVE_INFINITY;
+    this.time.endAll((flow) => this.endOpenFlow(flow, ts, 'timeout', 'capture ended'));
   }
 
   /** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */
   private endOpenFlow(flow: Flow, ts: Micros, reason: FlowEndReason, detail: string): void {
-    if (flow.resetBy !== null) this.endReset(flow);
+    if (flow.reset !== null) this.endReset(flow);
     else this.endFlow(flow, ts, reason, detail);
   }
 
@@ -699,126 +338,20 @@ export class Reassembler {
    * of it start a new (guessed) flow instead of being ignored.
    */
   private evictLeastActive(ts: Micros): void {
-    const victim = this.oldest;
+    const victim = this.time.oldest;
     if (victim === null) return;
     this.counters.evictedFlows++;
     this.endOpenFlow(victim, ts, 'evicted', `more than ${this.maxOpenFlows} open flows: the least recently active one ends`);
-    this.recentlyClosed.delete(victim.mapKey);
-  }
-
-  /** Takes an ending flow out of the flow table (its hash chain). */
-  private removeFromTable(flow: Flow): void {
-    const head = this.flows.get(flow.hash);
-    if (head === flow) {
-      if (flow.hashNext === null) this.flows.delete(flow.hash);
-      else this.flows.set(flow.hash, flow.hashNext);
-    } else {
-      let before = head ?? null;
-      while (before !== null && before.hashNext !== flow) before = before.hashNext;
-      if (before !== null) before.hashNext = flow.hashNext;
-    }
-    flow.hashNext = null;
-  }
-
-  // ---- activity list ----
-
-  /** Appends a new flow at the newest end of the activity list. */
-  private appendActive(flow: Flow): void {
-    const newest = this.newest;
-    flow.older = newest;
-    flow.newer = null;
-    if (newest === null) this.oldest = flow;
-    else newest.newer = flow;
-    this.newest = flow;
-  }
-
-  /** Takes a flow out of the activity list. */
-  private unlinkActive(flow: Flow): void {
-    const older = flow.older;
-    const newer = flow.newer;
-    if (older === null) this.oldest = newer;
-    else older.newer = newer;
-    if (newer === null) this.newest = older;
-    else newer.older = older;
-    flow.older = null;
-    flow.newer = null;
-  }
-
-  /** Moves a flow to the newest end of the activity list (clock: the highest time fed). */
-  private touch(flow: Flow, clock: Micros): void {
-    flow.touchedAt = clock;
-    if (this.newest === flow) return;
-    this.unlinkActive(flow);
-    this.appendActive(flow);
-  }
-
-  /** Ends the reset flows whose linger deadline is before `now`, oldest first. */
-  private endLingering(now: Micros): void {
-    const queue = this.lingering;
-    let head = this.lingeringHead;
-    while (head < queue.length) {
-      const flow = queue[head];
-      if (!flow.ended) {
-        if (flow.lingerDeadline >= now) break;
-        this.endReset(flow);
-      }
-      head++;
-    }
-    if (head === queue.length) {
-      queue.length = 0;
-      head = 0;
-    } else if (head >= 1024 && head * 2 >= queue.length) {
-      queue.splice(0, head);
-      head = 0;
-    }
-    this.lingeringHead = head;
-    this.nextLingerDeadline = head < queue.length ? queue[head].lingerDeadline : Number.POSITIVE_INFINITY;
+    this.table.forgetClosed(closedKey(victim));
   }
 
   /** Ends a flow that was reset: reason 'rst', at its last packet. */
-  private endReset(flow: Flow): void {
-    const resetBy = flow.resetBy!;
-    this.endFlow(flow, Math.max(flow.resetTs, flow.lastSeen), 'rst', `reset by ${roleName(resetBy.dir)}`);
-  }
+  private readonly endReset = (flow: Flow): void => {
+    const reset = flow.reset!;
+    this.endFlow(flow, Math.max(reset.ts, flow.lastSeen), 'rst', `reset by ${roleName(reset.by.dir)}`);
+  };
 
-  // ---- flow table ----
-
-  /** The segment's open flow when the port cache holds it, else null. */
-  private cachedFlow(segment: TcpSegment): Flow | null {
-    const recent = this.byPorts[portSlot(segment.srcPort, segment.dstPort)];
-    return recent !== null && this.matches(recent, segment) ? recent : null;
-  }
-
-  /** The segment's open flow from the hashed table (the port cache missed), or null; caches a hit. */
-  private lookup(segment: TcpSegment): Flow | null {
-    const slot = portSlot(segment.srcPort, segment.dstPort);
-    const hash = flowHash(this.hashSeed, this.hashMask, segment);
-    let flow = this.flows.get(hash);
-    while (flow !== undefined && !this.matches(flow, segment)) flow = flow.hashNext ?? undefined;
-    if (flow !== undefined) {
-      this.byPorts[slot] = flow;
-      return flow;
-    }
-    this.lookupHash = hash;
-    return null;
-  }
-
-  private matches(flow: Flow, segment: TcpSegment): boolean {
-    if (flow.vlan !== segment.vlan) return false;
-    const srcPort = segment.srcPort;
-    const dstPort = segment.dstPort;
-    if (srcPort === flow.clientPort && dstPort === flow.serverPort && segment.srcAddr === flow.clientAddr && segment.dstAddr === flow.serverAddr) {
-      return true;
-    }
-    return srcPort === flow.serverPort && dstPort === flow.clientPort && segment.srcAddr === flow.serverAddr && segment.dstAddr === flow.clientAddr;
-  }
-
-  private isFromClient(flow: Flow, segment: TcpSegment): boolean {
-    // A self-connection (client endpoint == server endpoint) counts as client to server.
-    return segment.srcPort === flow.clientPort && segment.srcAddr === flow.clientAddr;
-  }
-
-  private startFlow(segment: TcpSegment, mapKey: string, hash: number, ts: Micros): Flow {
+  private startFlow(segment: TcpSegment, hash: number, ts: Micros): Flow {
     const flags = segment.flags;
     const syn = (flags & TCP_SYN) !== 0;
     const ack = (flags & TCP_ACK) !== 0;
@@ -830,11 +363,9 @@ export class Reassembler {
     const key: FlowKey =
       segment.vlan === undefined ? { client, server } : { client, server, vlan: segment.vlan };
     if (this.counters.openFlows >= this.maxOpenFlows) this.evictLeastActive(ts);
-    const flow = new Flow(this.nextFlowId(), key, mapKey, hash, syn, ts, this.clock, this.counters);
-    flow.hashNext = this.flows.get(hash) ?? null;
-    this.flows.set(hash, flow);
-    this.appendActive(flow);
-    this.byPorts[portSlot(segment.srcPort, segment.dstPort)] = flow;
+    const flow = new Flow(this.nextFlowId(), key, hash, syn, ts, this.time.now);
+    this.table.add(flow);
+    this.time.append(flow);
     this.counters.flows++;
     this.counters.openFlows++;
     this.sink({ type: 'flow-start', flowId: flow.id, key, ts, origin: 'capture', sawHandshake: syn });
@@ -856,11 +387,16 @@ export class Reassembler {
 
   /** True when a SYN on an open flow belongs to a new connection reusing the ports. */
   private synStartsNewConnection(flow: Flow, segment: TcpSegment): boolean {
-    const d = this.isFromClient(flow, segment) ? flow.c2s : flow.s2c;
+    const d = isFromClient(flow, segment) ? flow.c2s : flow.s2c;
     if (d.synSeen) return d.isn !== segment.seq;
     // A first SYN of this side whose ISN+1 is exactly this direction's offset 0 belongs to the
     // flow (a SYN captured after the SYN-ACK or after the first data).
-    if (d.started) return d.offsetOf(seqAdd(segment.seq, 1)) !== 0;
+    if (d.started) {
+      const offset = d.offsetOf(seqAdd(segment.seq, 1));
+      // A SYN captured after a mid-stream start whose offset 0 is still tentative: it moves it back.
+      if (d.tentativeUntil >= 0 && offset < 0 && offset >= -MAX_AHEAD) return false;
+      return offset !== 0;
+    }
     // Simultaneous open: the peer's SYN started the flow and this side has sent nothing yet.
     return !flow.handshake;
   }
@@ -868,7 +404,7 @@ export class Reassembler {
   // ---- per segment ----
 
   private process(flow: Flow, segment: TcpSegment, ts: Micros): void {
-    const fromClient = this.isFromClient(flow, segment);
+    const fromClient = isFromClient(flow, segment);
     const d = fromClient ? flow.c2s : flow.s2c;
     const o = fromClient ? flow.s2c : flow.c2s;
     const flags = segment.flags;
@@ -880,14 +416,19 @@ export class Reassembler {
     if (syn) {
       if (!d.synSeen) {
         d.synSeen = true;
-        d.isn = segment.seq;
         if (!d.started) this.startDirection(d, seqAdd(segment.seq, 1));
+        else if (d.tentativeUntil >= 0) this.moveStartBack(d, seqAdd(segment.seq, 1));
+        this.confirmStart(flow, d, ts);
       }
       if (hasAck && !o.started) this.startDirection(o, segment.ack);
     }
     const dataSeq = syn ? seqAdd(segment.seq, 1) : segment.seq;
     const length = Math.max(segment.payloadLength, segment.capturedLength);
-    if (!d.started && (length > 0 || fin)) this.startDirection(d, dataSeq);
+    if (!d.started && (length > 0 || fin)) {
+      this.startDirection(d, dataSeq);
+      // R3: without a SYN, offset 0 is tentative while an earlier segment may still come.
+      if (d.close === null && flow.reset === null) d.tentativeUntil = flow.segments + REORDER_WINDOW_SEGMENTS;
+    }
 
     if (length > 0) {
       this.acceptData(flow, d, d.offsetOf(dataSeq), segment, length, ts);
@@ -897,20 +438,54 @@ export class Reassembler {
     }
 
     if (hasAck && o.started) {
+      if (o.tentativeUntil >= 0) {
+        // R3: the receiver's ack says where the stream stands: bytes before it were received
+        // (offset 0 stays), bytes from it on are still to come (offset 0 moves back to it).
+        const acked = o.offsetOf(segment.ack);
+        if (acked < 0 && acked >= -MAX_AHEAD) this.moveStartBack(o, segment.ack);
+        this.confirmStart(flow, o, ts);
+      }
       const ackOffset = o.offsetOf(segment.ack);
       if (ackOffset > o.peerAckOffset) o.peerAckOffset = ackOffset;
-      // Rule (a) is applied after the NEXT segment of the flow (see resolvePendingAcks).
+      // R7 is applied after the NEXT segment of the flow (see resolvePendingAcks).
       if (ackOffset > o.nextOffset && o.ackLossArmedAt < 0 && (!o.buffer.isEmpty || o.finOffset > o.nextOffset)) {
         o.ackLossArmedAt = flow.segments;
       }
     }
 
     if (fin && d.started) {
+      this.confirmStart(flow, d, ts);
       this.setFin(flow, d, d.offsetOf(dataSeq) + length, ts);
       // After a RST, a FIN says nothing about when the other side's bytes were sent.
-      if (flow.resetBy === null) this.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+      if (flow.reset === null) {
+        this.confirmStart(flow, o, ts);
+        this.closeNotes.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+      }
     }
-    if (rst) this.onReset(flow, d, o, segment, ts);
+    if (rst) {
+      this.confirmStart(flow, d, ts);
+      this.confirmStart(flow, o, ts);
+      this.onReset(flow, d, o, segment, ts);
+    }
+  }
+
+  /**
+   * R3: moves a tentative offset 0 back to sequence number `seq` (before it). Nothing of the
+   * direction was delivered yet: the buffered pieces and the highest end move with it.
+   */
+  private moveStartBack(d: DirectionState, seq: number): void {
+    const delta = -d.offsetOf(seq);
+    d.nextSeq = seq;
+    d.maxEnd += delta;
+    d.buffer.moveOffsets(delta);
+  }
+
+  /** R3: the start of a tentative direction is known now: what waited is delivered. */
+  private confirmStart(flow: Flow, d: DirectionState, ts: Micros): void {
+    if (d.tentativeUntil < 0) return;
+    d.tentativeUntil = -1;
+    this.drain(flow, d, ts);
+    if (!d.buffer.isEmpty) this.bufferedFlows.add(flow);
   }
 
   /**
@@ -919,34 +494,20 @@ export class Reassembler {
    * the linger ends the flow at once. Repeated RSTs of the same side change nothing.
    */
   private onReset(flow: Flow, d: DirectionState, o: DirectionState, segment: TcpSegment, ts: Micros): void {
-    if (flow.resetBy === null) {
+    if (flow.reset === null) {
       const hasAck = (segment.flags & TCP_ACK) !== 0;
-      this.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
-      flow.resetBy = d;
-      flow.resetTs = ts;
-      if (this.rstLinger === 0 || o.halfClosed) {
-        this.endReset(flow);
-      } else {
-        flow.lingerDeadline = this.clock + this.rstLinger;
-        if (this.lingeringHead === this.lingering.length) this.nextLingerDeadline = flow.lingerDeadline;
-        this.lingering.push(flow);
-      }
-    } else if (flow.resetBy !== d) {
+      this.closeNotes.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
+      flow.reset = { by: d, ts, lingerDeadline: this.time.now + this.rstLinger };
+      if (this.rstLinger === 0 || o.halfClosed) this.endReset(flow);
+      else this.time.addLingering(flow);
+    } else if (flow.reset.by !== d) {
       this.endReset(flow);
     }
   }
 
   private startDirection(d: DirectionState, seq: number): void {
     d.start(seq);
-    const close = d.peerClose;
-    if (close !== null && d.peerCloseOffset < 0) {
-      d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : 0;
-      d.afterPeerCloseCounted = d.peerCloseOffset;
-    }
-    const reset = d.peerReset;
-    if (reset !== null && d.peerResetOffset < 0) {
-      d.peerResetOffset = reset.hasAck ? Math.max(0, d.offsetOf(reset.ackSeq)) : 0;
-    }
+    if (d.close !== null) this.closeNotes.onDirectionStart(d);
   }
 
   /**
@@ -961,22 +522,21 @@ export class Reassembler {
       counters.keepAlives++;
       return;
     }
+    if (start < 0) {
+      if (d.tentativeUntil >= 0 && start >= -MAX_AHEAD) {
+        this.moveStartBack(d, segment.seq);
+        start = 0;
+      } else {
+        this.closeNotes.noteBeforeStart(flow, d, Math.min(-start, length), ts);
+      }
+    }
     if (start - Math.max(d.nextOffset, d.peerAckOffset) > MAX_AHEAD) {
       counters.outOfWindowSegments++;
       return;
     }
     let end = start + length;
-    if (d.finOffset >= 0 && end > d.finOffset) {
-      const from = Math.max(start, d.finOffset, d.afterOwnFinCounted);
-      if (end > from) this.reportAfterOwnFin(flow, d, end - from, end, ts);
-      end = d.finOffset;
-    }
-    if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
-      const from = Math.max(start, d.peerCloseOffset, d.afterPeerCloseCounted);
-      if (end > from) this.reportAfterPeerClose(flow, d, end - from, end);
-      if (d.peerResetOffset >= 0 && end > d.peerResetOffset && !d.notedAfterPeerReset) {
-        this.noteAfterPeerReset(flow, d, end - Math.max(start, d.peerResetOffset));
-      }
+    if ((d.finOffset >= 0 && end > d.finOffset) || (d.peerCloseOffset >= 0 && end > d.peerCloseOffset)) {
+      end = this.closeNotes.clipAtCloses(flow, d, start, end, ts);
     }
     if (end <= d.nextOffset) {
       if (end > start) this.countDropped(start, end, d.nextOffset);
@@ -1021,7 +581,7 @@ export class Reassembler {
       start = d.nextOffset;
       if (start >= end) return;
     }
-    if (start === d.nextOffset) {
+    if (start === d.nextOffset && d.tentativeUntil < 0) {
       const head = d.buffer.firstOffset();
       if (end <= head) {
         this.deliverDirect(flow, d, start, end, src, srcStart, fileOffset, ts);
@@ -1033,7 +593,7 @@ export class Reassembler {
       }
     }
     const outcome = this.insertOutcome;
-    d.buffer.insert(start, end, src, srcStart, ts, fileOffset, outcome);
+    d.bufferFor(this.counters, flow).insert(start, end, src, srcStart, ts, fileOffset, outcome);
     this.counters.duplicateBytes += outcome.duplicateBytes;
     if (outcome.conflictOffset >= 0) {
       this.counters.overlapConflicts++;
@@ -1072,12 +632,14 @@ export class Reassembler {
 
   /** Delivers buffered pieces that now continue the stream, then checks the FIN. */
   private drain(flow: Flow, d: DirectionState, ts: Micros): void {
+    if (d.tentativeUntil >= 0) return;
     const buffer = d.buffer;
     while (!buffer.isEmpty && buffer.firstOffset() === d.nextOffset) {
       const piece = buffer.shift()!;
       if (piece.bytes === null) this.emitGap(flow, d, piece.end - piece.offset, piece.ts);
       else this.emitData(flow, d, piece.bytes, 0, piece.bytes.length, piece.ts, piece.fileOffset);
     }
+    if (buffer.isEmpty) d.releaseEmptyBuffer();
     if (d.finOffset >= 0 && !d.halfClosed && d.nextOffset >= d.finOffset) {
       d.halfClosed = true;
       this.sink({ type: 'half-close', flowId: flow.id, dir: d.dir, ts });
@@ -1085,7 +647,7 @@ export class Reassembler {
   }
 
   /**
-   * Rule (a), one segment of grace: an ack beyond the hole start was seen in an earlier segment of
+   * R7, one segment of grace: an ack beyond the hole start was seen in an earlier segment of
    * this flow, and the segment just processed did not fill the hole either. (Captures reorder a
    * little: multi-queue NICs, IP fragments completed late; the grace lets the missing bytes arrive
    * right after the ack.)
@@ -1097,7 +659,7 @@ export class Reassembler {
   }
 
   /**
-   * Rule (a): a segment just captured acknowledges beyond the hole start, so the hole will not be
+   * R7: a segment just captured acknowledges beyond the hole start, so the hole will not be
    * filled: gap up to the highest ack or the next buffered byte (or the FIN), then deliver.
    */
   private resolveByAck(flow: Flow, d: DirectionState, ts: Micros): void {
@@ -1114,6 +676,7 @@ export class Reassembler {
 
   /** Skips to the first buffered piece of d (gap), then delivers what follows. */
   private skipAhead(flow: Flow, d: DirectionState, ts: Micros): void {
+    this.confirmStart(flow, d, ts);
     const head = d.buffer.firstOffset();
     if (head === Infinity) return;
     this.counters.bufferLimitSkips++;
@@ -1121,7 +684,7 @@ export class Reassembler {
     this.drain(flow, d, ts);
   }
 
-  /** Rule (b): keeps the flow and the total under their buffer bounds. */
+  /** R8: keeps the flow and the total under their buffer bounds. */
   private enforceBounds(flow: Flow, ts: Micros): void {
     while (flow.bufferedBytes > this.maxPerFlow) {
       this.skipAhead(flow, flow.c2s.buffer.cost >= flow.s2c.buffer.cost ? flow.c2s : flow.s2c, ts);
@@ -1143,79 +706,11 @@ export class Reassembler {
     if (d.finOffset >= 0 || finOffset < 0) return; // first FIN wins; a FIN before offset 0 is ignored
     d.finOffset = finOffset;
     if (d.maxEnd > finOffset) {
-      this.reportAfterOwnFin(flow, d, this.bytesSeenFrom(d, finOffset), d.maxEnd, ts);
+      this.closeNotes.reportAfterOwnFin(flow, d, bytesSeenFrom(d, finOffset), d.maxEnd, ts);
       d.buffer.truncateFrom(finOffset);
       d.maxEnd = finOffset;
     }
     this.drain(flow, d, ts);
-  }
-
-  /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
-  private setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
-    if (d.peerClose !== null) {
-      if (close.kind === 'RST' && d.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
-      return;
-    }
-    d.peerClose = close;
-    if (!d.started) return; // computed when d starts
-    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
-    // An ack before offset 0 is implausible here: count only what comes from now on.
-    d.peerCloseOffset = acked >= 0 ? acked : d.maxEnd;
-    d.afterPeerCloseCounted = d.peerCloseOffset;
-    if (d.maxEnd > d.peerCloseOffset) {
-      this.reportAfterPeerClose(flow, d, this.bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd);
-    }
-  }
-
-  /**
-   * Records the peer's RST after its FIN: bytes of d beyond the RST's ack crossed the reset (they
-   * are already counted as sent after the FIN, but the user should see they met a reset).
-   */
-  private setPeerReset(flow: Flow, d: DirectionState, close: PeerClose): void {
-    d.peerReset = close;
-    if (!d.started) return; // computed when d starts
-    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
-    d.peerResetOffset = acked >= 0 ? acked : d.maxEnd;
-    if (d.maxEnd > d.peerResetOffset) this.noteAfterPeerReset(flow, d, this.bytesSeenFrom(d, d.peerResetOffset));
-  }
-
-  /** Notes (once per direction) `count` bytes of d sent after the peer's RST that followed its FIN. */
-  private noteAfterPeerReset(flow: Flow, d: DirectionState, count: number): void {
-    if (count <= 0 || d.notedAfterPeerReset) return;
-    d.notedAfterPeerReset = true;
-    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
-    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(d.peerReset!.ts)})`);
-  }
-
-  /**
-   * Bytes of d seen at or after `offset`: buffered ones, plus delivered ones after the last gap
-   * (an undercount when a gap lies beyond `offset`, never an overcount).
-   */
-  private bytesSeenFrom(d: DirectionState, offset: number): number {
-    return d.buffer.bytesFrom(offset) + Math.max(0, d.nextOffset - Math.max(offset, d.lastGapEnd));
-  }
-
-  /** Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes the first. */
-  private reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number): void {
-    d.afterPeerCloseCounted = Math.max(d.afterPeerCloseCounted, countedEnd);
-    if (count <= 0) return;
-    this.counters.bytesAfterPeerClose += count;
-    if (d.notedAfterPeerClose) return;
-    d.notedAfterPeerClose = true;
-    const close = d.peerClose!;
-    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
-    const what = close.kind === 'FIN' ? 'closed' : 'reset the connection';
-    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
-  }
-
-  /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
-  private reportAfterOwnFin(flow: Flow, d: DirectionState, count: number, countedEnd: number, ts: Micros): void {
-    d.afterOwnFinCounted = Math.max(d.afterOwnFinCounted, countedEnd);
-    if (count <= 0) return;
-    this.counters.bytesAfterOwnFin += count;
-    if (d.notedAfterOwnFin) return;
-    d.notedAfterOwnFin = true;
-    this.note(flow, ts, `${d.dir} sent ${count} bytes after its own FIN (FIN at offset ${d.finOffset})`);
   }
 
   // ---- ending ----
@@ -1226,15 +721,15 @@ export class Reassembler {
    */
   private endIfClosed(flow: Flow, ts: Micros): void {
     if (flow.ended) return;
-    const resetBy = flow.resetBy;
-    if (resetBy !== null) {
-      if ((resetBy === flow.c2s ? flow.s2c : flow.c2s).halfClosed) this.endReset(flow);
+    const reset = flow.reset;
+    if (reset !== null) {
+      if ((reset.by === flow.c2s ? flow.s2c : flow.c2s).halfClosed) this.endReset(flow);
     } else if (flow.c2s.halfClosed && flow.s2c.halfClosed) {
       this.endFlow(flow, ts, 'fin');
     }
   }
 
-  /** Rule (c): flushes both directions with gaps, emits flow-end and forgets the flow. */
+  /** R9: flushes both directions with gaps, emits flow-end and forgets the flow. */
   private endFlow(flow: Flow, ts: Micros, reason: FlowEndReason, detail?: string): void {
     if (flow.ended) return;
     flow.lastSeen = Math.max(flow.lastSeen, ts);
@@ -1242,16 +737,15 @@ export class Reassembler {
     this.flush(flow, flow.s2c, ts);
     flow.ended = true;
     this.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail });
-    this.removeFromTable(flow);
-    this.unlinkActive(flow);
+    this.table.remove(flow);
+    this.time.unlink(flow);
     this.bufferedFlows.delete(flow);
     this.counters.openFlows--;
-    const slot = portSlot(flow.clientPort, flow.serverPort);
-    if (this.byPorts[slot] === flow) this.byPorts[slot] = null;
-    this.rememberClosed(flow, ts);
+    this.table.rememberClosed(flow, ts);
   }
 
   private flush(flow: Flow, d: DirectionState, ts: Micros): void {
+    d.tentativeUntil = -1;
     while (!d.buffer.isEmpty) {
       const head = d.buffer.firstOffset();
       if (head > d.nextOffset) this.emitGap(flow, d, head - d.nextOffset, ts);
@@ -1260,23 +754,6 @@ export class Reassembler {
     if (!d.started) return;
     if (d.finOffset > d.nextOffset) this.emitGap(flow, d, d.finOffset - d.nextOffset, ts);
     this.drain(flow, d, ts);
-  }
-
-  private rememberClosed(flow: Flow, ts: Micros): void {
-    if (this.maxRecentlyClosed === 0) return;
-    const closed = this.recentlyClosed;
-    closed.delete(flow.mapKey);
-    closed.set(flow.mapKey, {
-      closedAt: ts,
-      clientAddr: flow.clientAddr,
-      clientPort: flow.clientPort,
-      clientIsn: flow.c2s.synSeen ? flow.c2s.isn : -1,
-      serverIsn: flow.s2c.synSeen ? flow.s2c.isn : -1,
-    });
-    while (closed.size > this.maxRecentlyClosed) {
-      const oldest = closed.keys().next().value as string;
-      closed.delete(oldest);
-    }
   }
 
   // ---- emitting ----

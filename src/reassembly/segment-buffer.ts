@@ -93,6 +93,14 @@ export class SegmentBuffer {
     return total;
   }
 
+  /** Moves every buffered piece `delta` stream offsets later (the stream's offset 0 moved back). */
+  moveOffsets(delta: number): void {
+    for (let i = this.head; i < this.pieces.length; i++) {
+      const piece = this.pieces[i];
+      this.pieces[i] = { ...piece, offset: piece.offset + delta, end: piece.end + delta };
+    }
+  }
+
   /** Removes and returns the first piece, or undefined when empty. */
   shift(): BufferedPiece | undefined {
     if (this.head >= this.pieces.length) return undefined;
@@ -206,7 +214,7 @@ export class SegmentBuffer {
       }
       dropped += last.end - last.offset;
     }
-    if (pieces.length === this.head) {
+    if (this.head !== 0 && pieces.length === this.head) {
       this.pieces = [];
       this.head = 0;
     }

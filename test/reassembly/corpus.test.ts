@@ -8,14 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/read.js';
 import type { FlowEvent } from '../../src/core/types.js';
 import { PacketDecoder } from '../../src/decode/decoder.js';
-import { Reassembler } from '../../src/reassembly/reassembler.js';
 import { corpusFiles, corpusMissingReason, corpusPath } from '../support/corpus.js';
 import { cannotRun } from '../support/requirements.js';
-import { checkContract } from './helpers.js';
+import { checkContract, expectSameWithoutFastPath, harness, type Harness } from './helpers.js';
 
 interface Run {
   events: FlowEvent[];
-  reassembler: Reassembler;
+  reassembler: Harness['r'];
+  /** The run, with its twin without the fast path. */
+  harness: Harness;
   dataBytes: number;
   gapBytes: number;
   notes: string[];
@@ -23,10 +24,9 @@ interface Run {
 }
 
 async function run(name: string): Promise<Run> {
-  const events: FlowEvent[] = [];
-  const reassembler = new Reassembler({
-    emit: (e) => events.push(e.type === 'data' ? { ...e, bytes: e.bytes.slice() } : e),
-  });
+  const h = harness();
+  const events = h.events;
+  const reassembler = h.r;
   const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
   let last = 0;
   try {
@@ -50,7 +50,7 @@ async function run(name: string): Promise<Run> {
     else if (e.type === 'note') notes.push(e.text);
     else if (e.type === 'flow-end') ends.push(e.reason);
   }
-  return { events, reassembler, dataBytes, gapBytes, notes, ends };
+  return { events, reassembler, harness: h, dataBytes, gapBytes, notes, ends };
 }
 
 describe.skipIf(cannotRun(corpusMissingReason, 'reassembly corpus tests'))('reassembly on the public corpus', () => {
@@ -63,6 +63,18 @@ describe.skipIf(cannotRun(corpusMissingReason, 'reassembly corpus tests'))('reas
       expect(result.reassembler.stats.openFlows, file).toBe(0);
       expect(result.reassembler.stats.bufferedBytes, file).toBe(0);
     }
+  });
+
+  it('R20: the same events with the fast path switched off, on every capture (and the fast path ran)', async () => {
+    const files = corpusFiles();
+    let fastPathSegments = 0;
+    let segments = 0;
+    for (const file of files) {
+      const result = await run(file);
+      fastPathSegments += expectSameWithoutFastPath(result.harness);
+      segments += result.reassembler.stats.segments;
+    }
+    expect(fastPathSegments).toBeGreaterThan(segments / 10);
   });
 
   it('sequence wraparound with reordered segments: every byte, no gap', async () => {

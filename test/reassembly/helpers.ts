@@ -1,6 +1,6 @@
 /** Test helpers for reassembly: segment factory, conversation builder, event recorder, checks. */
 
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { Direction, FlowEvent } from '../../src/core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../../src/decode/types.js';
 import { Reassembler, type ReassemblerOptions } from '../../src/reassembly/reassembler.js';
@@ -145,24 +145,56 @@ export class Conv {
 export type Recorded = FlowEvent;
 
 export interface Harness {
-  r: Reassembler;
+  /** The reassembler under test (fast path on); `feed`, `expireIdle` and `finish` also drive `slow`. */
+  r: Pick<Reassembler, 'feed' | 'expireIdle' | 'finish' | 'stats'>;
   events: Recorded[];
+  /** The same reassembler with its fast path switched off, fed the same calls. */
+  slow: Reassembler;
+  /** The events of `slow`. */
+  slowEvents: Recorded[];
   feed(segments: TcpSegment | TcpSegment[], ts?: number): void;
 }
 
-/** A reassembler whose events are recorded (data bytes copied). Default ts: 1000 s + a counter. */
+/** An event sink that records into `events` (data bytes copied: they are valid only during the call). */
+export function recordInto(events: Recorded[]): (event: FlowEvent) => void {
+  return (event) => {
+    events.push(event.type === 'data' ? { ...event, bytes: event.bytes.slice() } : event);
+  };
+}
+
+/**
+ * A reassembler whose events are recorded (data bytes copied), with a twin whose fast path is
+ * switched off, driven by the same calls (see {@link expectSameWithoutFastPath}).
+ * Default ts: 1000 s + a counter.
+ */
 export function harness(options: Partial<ReassemblerOptions> = {}): Harness {
   const events: Recorded[] = [];
-  const r = new Reassembler({
-    ...options,
-    emit: (event) => {
-      events.push(event.type === 'data' ? { ...event, bytes: event.bytes.slice() } : event);
+  const slowEvents: Recorded[] = [];
+  const fast = new Reassembler({ ...options, emit: recordInto(events) });
+  const slow = new Reassembler({ ...options, fastPath: false, emit: recordInto(slowEvents) });
+  const r: Harness['r'] = {
+    feed: (segment, ts) => {
+      fast.feed(segment, ts);
+      slow.feed(segment, ts);
     },
-  });
+    expireIdle: (now) => {
+      fast.expireIdle(now);
+      slow.expireIdle(now);
+    },
+    finish: (ts) => {
+      fast.finish(ts);
+      slow.finish(ts);
+    },
+    get stats() {
+      return fast.stats;
+    },
+  };
   let clock = 1_000_000_000;
-  return {
+  const h: Harness = {
     r,
     events,
+    slow,
+    slowEvents,
     feed(segments, ts) {
       for (const segment of Array.isArray(segments) ? segments : [segments]) {
         clock = ts ?? clock + 1;
@@ -170,6 +202,53 @@ export function harness(options: Partial<ReassemblerOptions> = {}): Harness {
       }
     },
   };
+  // A shared id generator hands the twins different ids: only the fast one is checked then.
+  if (options.nextFlowId === undefined) unchecked.push(h);
+  return h;
+}
+
+/** Every field of an event as text (data bytes in base64), for quick exact comparison. */
+function eventText(event: FlowEvent): string {
+  if (event.type !== 'data') return JSON.stringify(event);
+  const { flowId, dir, offset, length, ts, fileOffset } = event;
+  return JSON.stringify({ flowId, dir, offset, length, ts, fileOffset, bytes: Buffer.from(event.bytes).toString('base64') });
+}
+
+/** Harnesses of the running test, checked against their twins after it (R20: the fast path changes nothing). */
+const unchecked: Harness[] = [];
+let fastPathTotal = 0;
+
+afterEach(() => {
+  for (const h of [...unchecked]) fastPathTotal += expectSameWithoutFastPath(h);
+  unchecked.length = 0;
+});
+
+/** Segments the fast path handled in the harnesses checked so far in this test file. */
+export function fastPathSegmentsChecked(): number {
+  return fastPathTotal;
+}
+
+/**
+ * The fast path's differential check: the events of `h` equal those of its twin without the
+ * fast path, and so do the counters (but for `fastPathSegments`). Returns the segments the fast
+ * path handled, so a caller can show it ran.
+ */
+export function expectSameWithoutFastPath(h: Harness): number {
+  const pending = unchecked.indexOf(h);
+  if (pending >= 0) unchecked.splice(pending, 1);
+  const fast = h.events.map(eventText);
+  const slow = h.slowEvents.map(eventText);
+  const differs = fast.findIndex((text, i) => text !== slow[i]);
+  if (differs >= 0 || fast.length !== slow.length) {
+    const at = differs >= 0 ? differs : Math.min(fast.length, slow.length);
+    expect({ at, fast: fast[at] }).toEqual({ at, fast: slow[at] });
+  }
+  expect(fast.length).toBe(slow.length);
+  const { fastPathSegments, ...fastStats } = h.r.stats;
+  const { fastPathSegments: slowFastPath, ...slowStats } = h.slow.stats;
+  expect(slowFastPath).toBe(0);
+  expect(fastStats).toEqual(slowStats);
+  return fastPathSegments;
 }
 
 const decoder = new TextDecoder();

@@ -1,0 +1,146 @@
+/**
+ * Close notes (R3, R11, R13): bytes a side sent beyond its own FIN, after its peer's FIN or RST,
+ * or before its stream's offset 0 are counted, and noted once per direction. Keeps its state in
+ * each direction's `CloseNotes` (made on first use); emits notes through the callback given.
+ */
+import type { Micros } from '../core/types.js';
+import { roleName, type DirectionState, type Flow, type PeerClose } from './flowState.js';
+
+/** Counters the close notes add to (the reassembler's stats). */
+export interface CloseNoteCounters {
+  bytesAfterPeerClose: number;
+  bytesAfterOwnFin: number;
+}
+
+/** `HH:MM:SS.mmm` (UTC) of a capture timestamp, for notes. */
+export function formatClock(ts: Micros): string {
+  const date = new Date(Math.floor(ts / 1000));
+  return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString().slice(11, 23);
+}
+
+/**
+ * Bytes of d seen at or after `offset`: buffered ones, plus delivered ones after the last gap
+ * (an undercount when a gap lies beyond `offset`, never an overcount).
+ */
+export function bytesSeenFrom(d: DirectionState, offset: number): number {
+  return d.buffer.bytesFrom(offset) + Math.max(0, d.nextOffset - Math.max(offset, d.lastGapEnd));
+}
+
+/** The rules on bytes sent after a close, for one reassembler. */
+export class CloseNoteRules {
+  constructor(
+    private readonly counters: CloseNoteCounters,
+    /** Emits a note event of `flow` (and counts it). */
+    private readonly note: (flow: Flow, ts: Micros, text: string) => void,
+  ) {}
+
+  /** Fixes the close offsets of d when it starts after its peer closed (R13). */
+  onDirectionStart(d: DirectionState): void {
+    const notes = d.close;
+    if (notes === null) return;
+    const close = notes.peerClose;
+    if (close !== null && d.peerCloseOffset < 0) {
+      d.peerCloseOffset = close.hasAck ? Math.max(0, d.offsetOf(close.ackSeq)) : 0;
+      notes.afterPeerCloseCounted = d.peerCloseOffset;
+    }
+    const reset = notes.peerReset;
+    if (reset !== null && notes.peerResetOffset < 0) {
+      notes.peerResetOffset = reset.hasAck ? Math.max(0, d.offsetOf(reset.ackSeq)) : 0;
+    }
+  }
+
+  /**
+   * Bytes `[start, end)` of d arrived: counts and notes those beyond its own FIN (R11) or sent
+   * after the peer closed (R13); returns the end of what may still be placed (the FIN).
+   */
+  clipAtCloses(flow: Flow, d: DirectionState, start: number, end: number, ts: Micros): number {
+    if (d.finOffset >= 0 && end > d.finOffset) {
+      const from = Math.max(start, d.finOffset, d.close?.afterOwnFinCounted ?? 0);
+      if (end > from) this.reportAfterOwnFin(flow, d, end - from, end, ts);
+      end = d.finOffset;
+    }
+    if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
+      const notes = d.closeNotes();
+      const from = Math.max(start, d.peerCloseOffset, notes.afterPeerCloseCounted);
+      if (end > from) this.reportAfterPeerClose(flow, d, end - from, end);
+      if (notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset) {
+        this.noteAfterPeerReset(flow, d, end - Math.max(start, notes.peerResetOffset));
+      }
+    }
+    return end;
+  }
+
+  /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
+  setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
+    const notes = d.closeNotes();
+    if (notes.peerClose !== null) {
+      if (close.kind === 'RST' && notes.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
+      return;
+    }
+    notes.peerClose = close;
+    if (!d.started) return; // computed when d starts
+    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
+    // An ack before offset 0 is implausible here: count only what comes from now on.
+    d.peerCloseOffset = acked >= 0 ? acked : d.maxEnd;
+    notes.afterPeerCloseCounted = d.peerCloseOffset;
+    if (d.maxEnd > d.peerCloseOffset) {
+      this.reportAfterPeerClose(flow, d, bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd);
+    }
+  }
+
+  /**
+   * Records the peer's RST after its FIN: bytes of d beyond the RST's ack crossed the reset (they
+   * are already counted as sent after the FIN, but the user should see they met a reset).
+   */
+  setPeerReset(flow: Flow, d: DirectionState, close: PeerClose): void {
+    const notes = d.closeNotes();
+    notes.peerReset = close;
+    if (!d.started) return; // computed when d starts
+    const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
+    notes.peerResetOffset = acked >= 0 ? acked : d.maxEnd;
+    if (d.maxEnd > notes.peerResetOffset) this.noteAfterPeerReset(flow, d, bytesSeenFrom(d, notes.peerResetOffset));
+  }
+
+  /** Notes (once per direction) `count` bytes of d sent after the peer's RST that followed its FIN. */
+  noteAfterPeerReset(flow: Flow, d: DirectionState, count: number): void {
+    const notes = d.closeNotes();
+    if (count <= 0 || notes.notedAfterPeerReset) return;
+    notes.notedAfterPeerReset = true;
+    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
+    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(notes.peerReset!.ts)})`);
+  }
+
+  /** Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes the first. */
+  reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number): void {
+    const notes = d.closeNotes();
+    notes.afterPeerCloseCounted = Math.max(notes.afterPeerCloseCounted, countedEnd);
+    if (count <= 0) return;
+    this.counters.bytesAfterPeerClose += count;
+    if (notes.notedAfterPeerClose) return;
+    notes.notedAfterPeerClose = true;
+    const close = notes.peerClose!;
+    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
+    const what = close.kind === 'FIN' ? 'closed' : 'reset the connection';
+    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
+  }
+
+  /** R3: notes (once per direction) that `count` bytes of d came before its offset 0 and are dropped. */
+  noteBeforeStart(flow: Flow, d: DirectionState, count: number, ts: Micros): void {
+    const notes = d.closeNotes();
+    if (notes.notedBeforeStart) return;
+    notes.notedBeforeStart = true;
+    const why = d.synSeen ? 'before its SYN' : 'after its start was settled';
+    this.note(flow, ts, `${d.dir} sent ${count} bytes before its stream offset 0 (${why}): dropped`);
+  }
+
+  /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
+  reportAfterOwnFin(flow: Flow, d: DirectionState, count: number, countedEnd: number, ts: Micros): void {
+    const notes = d.closeNotes();
+    notes.afterOwnFinCounted = Math.max(notes.afterOwnFinCounted, countedEnd);
+    if (count <= 0) return;
+    this.counters.bytesAfterOwnFin += count;
+    if (notes.notedAfterOwnFin) return;
+    notes.notedAfterOwnFin = true;
+    this.note(flow, ts, `${d.dir} sent ${count} bytes after its own FIN (FIN at offset ${d.finOffset})`);
+  }
+}

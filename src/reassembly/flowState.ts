@@ -1,0 +1,208 @@
+/**
+ * The state of one open flow and of its two directions (R19: only the hot state is made with
+ * the flow; buffers, close notes and the RST state are made when first needed). Plain data:
+ * the rules that change it live in reassembler.ts (core), closeNotes.ts, flowTable.ts, clock.ts.
+ */
+import { DOUBLE_ZERO } from '../core/fields.js';
+import { seqAdd, seqDiff } from '../core/seq.js';
+import type { Direction, FlowKey, Micros } from '../core/types.js';
+import { SegmentBuffer, type BufferAccount } from './segment-buffer.js';
+
+/** Why the peer's side is considered closed, for the "data after close" note. */
+export interface PeerClose {
+  readonly kind: 'FIN' | 'RST';
+  readonly ackSeq: number;
+  readonly hasAck: boolean;
+  readonly ts: Micros;
+}
+
+/**
+ * What one direction remembers for the notes on bytes sent after a close (its own FIN, the
+ * peer's FIN or RST). Most flows never need it: a direction makes it on first use.
+ */
+export class CloseNotes {
+  peerClose: PeerClose | null = null;
+  /** Highest end already counted in bytesAfterPeerClose. */
+  afterPeerCloseCounted = 0;
+  notedAfterPeerClose = false;
+  /** The peer's RST when its FIN came first (else the RST is `peerClose`), for its own note. */
+  peerReset: PeerClose | null = null;
+  /** Offset from which bytes count as sent after that RST, or -1 (none, or unknown yet). */
+  peerResetOffset = -1;
+  notedAfterPeerReset = false;
+  afterOwnFinCounted = 0;
+  notedAfterOwnFin = false;
+  /** True once the note on bytes before offset 0 was emitted. */
+  notedBeforeStart = false;
+}
+
+/** The one empty buffer every direction holds until it must buffer (never inserted into). */
+const EMPTY_BUFFER = new SegmentBuffer({ bufferedBytes: 0 }, { bufferedBytes: 0 });
+
+/** State of one direction of a flow. */
+export class DirectionState {
+  // Field initializers run in this order after `dir`: the fields read for every segment first,
+  // so that they share the object's first cache lines.
+  /** Next stream offset to deliver: everything before it was delivered or declared lost. */
+  nextOffset = 0;
+  /** Sequence number of `nextOffset` (mod 2^32). */
+  nextSeq = DOUBLE_ZERO;
+  /** True once offset 0 is fixed. */
+  started = false;
+  /** Stream offset of the FIN, or -1. */
+  finOffset = -1;
+  /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
+  peerCloseOffset = -1;
+  /** Flow segment count when an ack beyond the hole start was seen (R7 pending), or -1. */
+  ackLossArmedAt = -1;
+  /** Highest offset of this direction the peer acknowledged, or -1. */
+  peerAckOffset = -1;
+  /** Highest stream end accepted (delivered or buffered). */
+  maxEnd = 0;
+  synSeen = false;
+  /** End of the last gap emitted (0 before any). */
+  lastGapEnd = 0;
+  halfClosed = false;
+  /**
+   * While offset 0 is only the lowest sequence number seen so far (mid-stream start, R3): the
+   * flow's segment count at which the reorder window ends; -1 once the start is known.
+   * Nothing is delivered before that; an earlier segment moves offset 0 back.
+   */
+  tentativeUntil = -1;
+  conflictNotes = 0;
+  /** Out-of-order pieces; the shared empty buffer until something must wait (see {@link bufferFor}). */
+  buffer: SegmentBuffer = EMPTY_BUFFER;
+  /** What the "data after close" rules track, made when the first close or stray byte is seen. */
+  close: CloseNotes | null = null;
+
+  constructor(readonly dir: Direction) {}
+
+  /** This direction's close notes, made on first use. */
+  closeNotes(): CloseNotes {
+    return (this.close ??= new CloseNotes());
+  }
+
+  /** The buffer to insert into: a private one (charged to `account` and `flow`) instead of the shared empty one. */
+  bufferFor(account: BufferAccount, flow: BufferAccount): SegmentBuffer {
+    if (this.buffer === EMPTY_BUFFER) this.buffer = new SegmentBuffer(account, flow);
+    return this.buffer;
+  }
+
+  /** Drops an emptied private buffer (the direction holds the shared empty one again). */
+  releaseEmptyBuffer(): void {
+    this.buffer = EMPTY_BUFFER;
+  }
+
+  /**
+   * The SYN's sequence number, when `synSeen`: offset 0 is always ISN+1 then (a SYN whose ISN+1
+   * is not offset 0 of a started direction starts a new flow), so it is not stored.
+   */
+  get isn(): number {
+    return seqAdd(this.nextSeq, -this.nextOffset - 1);
+  }
+
+  /** Stream offset of sequence number `seq` (valid within 2^31 of the next expected one). */
+  offsetOf(seq: number): number {
+    return this.nextOffset + seqDiff(seq, this.nextSeq);
+  }
+
+  /** Fixes offset 0 at sequence number `seq`. */
+  start(seq: number): void {
+    this.started = true;
+    this.nextOffset = 0;
+    this.nextSeq = seq;
+  }
+}
+
+/**
+ * One open flow. The fields read for every segment (the 4-tuple, the buffered total) are in the
+ * flow itself: objects reached through it are cache misses on a big capture.
+ */
+export class Flow implements BufferAccount {
+  // Fields are laid out in the order the constructor assigns them: those read for every segment
+  // first, so that they share the object's first cache lines.
+  readonly id: number;
+  /** The flow's 4-tuple and VLAN (its FlowKey went out in flow-start), for matching segments. */
+  readonly clientAddr: string;
+  readonly clientPort: number;
+  readonly serverAddr: string;
+  readonly serverPort: number;
+  readonly vlan: number | undefined;
+  /** Bytes buffered by both directions (payload + per-piece overhead). */
+  bufferedBytes: number;
+  readonly c2s: DirectionState;
+  readonly s2c: DirectionState;
+  /**
+   * Reassembler clock when the flow last moved to the newest end of the activity list:
+   * `touchedAt <= lastActive < touchedAt + activityStep`, and non-decreasing along the list.
+   */
+  touchedAt: Micros;
+  /** Capture time of the flow's last packet. */
+  lastSeen: Micros;
+  /** Reassembler clock at the last packet of the flow. */
+  lastActive: Micros;
+  /** Segments of this flow fed so far. */
+  segments: number;
+  ended: boolean;
+  readonly hash: number;
+  readonly handshake: boolean;
+  /** Capture time of the flow's first packet. */
+  readonly firstSeen: Micros;
+  /** The first RST of the flow, or null (no RST yet). */
+  reset: ResetState | null;
+  /** Neighbours in the activity list (oldest first), or null at its ends. */
+  older: Flow | null;
+  newer: Flow | null;
+  /** Next flow with the same {@link flowHash} in the flow table, or null. */
+  hashNext: Flow | null;
+
+  constructor(
+    id: number,
+    key: FlowKey,
+    hash: number,
+    handshake: boolean,
+    ts: Micros,
+    clock: Micros,
+  ) {
+    this.id = id;
+    this.clientAddr = key.client.addr;
+    this.clientPort = key.client.port;
+    this.serverAddr = key.server.addr;
+    this.serverPort = key.server.port;
+    this.vlan = key.vlan;
+    this.bufferedBytes = 0;
+    this.c2s = new DirectionState('c2s');
+    this.s2c = new DirectionState('s2c');
+    // Written twice on purpose: V8 treats a field that no object has rewritten yet as a constant,
+    // and the first touch() (seconds into a capture) then deoptimised the functions that create
+    // flows and the per-segment fast path. Rewriting it here makes it a variable from the first flow.
+    this.touchedAt = DOUBLE_ZERO;
+    this.touchedAt = clock;
+    this.lastSeen = ts;
+    this.lastActive = clock;
+    this.segments = 0;
+    this.ended = false;
+    this.hash = hash;
+    this.handshake = handshake;
+    this.firstSeen = ts;
+    this.reset = null;
+    this.older = null;
+    this.newer = null;
+    this.hashNext = null;
+  }
+}
+
+/** The first RST of a flow. */
+export interface ResetState {
+  /** The direction whose sender reset the flow. */
+  readonly by: DirectionState;
+  /** Capture time of the RST. */
+  readonly ts: Micros;
+  /** Reassembler clock after which the flow ends, if still open. */
+  readonly lingerDeadline: Micros;
+}
+
+/** 'client' or 'server': the sender of direction `dir`. */
+export function roleName(dir: Direction): string {
+  return dir === 'c2s' ? 'client' : 'server';
+}

@@ -1,0 +1,182 @@
+/**
+ * The flow table (R1, R14): open flows by a seeded, direction-independent hash of the 4-tuple +
+ * VLAN (chains through `Flow.hashNext`), a port-indexed cache checked first, and the bounded
+ * table of recently closed flows. Owns no flow: the core adds a flow when it starts and removes
+ * it when it ends.
+ */
+import type { Micros } from '../core/types.js';
+import type { TcpSegment } from '../decode/types.js';
+import type { Flow } from './flowState.js';
+
+/** Slots of the port-indexed lookup cache (a power of two). */
+const PORT_CACHE_SIZE = 4096;
+
+/** Slot of a flow in the port-indexed lookup cache: the same for both directions. */
+function portSlot(portA: number, portB: number): number {
+  return (portA ^ portB) & (PORT_CACHE_SIZE - 1);
+}
+
+/** What is remembered of a closed flow for R14 (late packets). */
+export interface ClosedFlow {
+  readonly closedAt: Micros;
+  readonly clientAddr: string;
+  readonly clientPort: number;
+  /** ISN of the client and server, or -1 when not seen. */
+  readonly clientIsn: number;
+  readonly serverIsn: number;
+}
+
+/**
+ * Hash of one endpoint: address text and port (FNV-1a over the characters, then a murmur3
+ * finalizer), seeded per reassembler so a crafted capture cannot aim at one chain.
+ */
+function endpointHash(seed: number, addr: string, port: number): number {
+  let h = seed ^ port;
+  for (let i = 0; i < addr.length; i++) h = Math.imul(h ^ addr.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Flow-table hash of a segment's 4-tuple + VLAN: the same for both directions (the endpoint
+ * hashes are added), a small non-negative integer (a fast Map key). Equal tuples give equal
+ * hashes; different ones may collide (the table chains them).
+ */
+function flowHash(seed: number, mask: number, segment: TcpSegment): number {
+  let h = (endpointHash(seed, segment.srcAddr, segment.srcPort) + endpointHash(seed, segment.dstAddr, segment.dstPort)) | 0;
+  const vlan = segment.vlan;
+  if (vlan !== undefined) h = Math.imul(h ^ (vlan + 1), 0x9e3779b1);
+  return h & mask;
+}
+
+/** Canonical text key of a 4-tuple + VLAN, the same for both directions (recently-closed table). */
+export function flowMapKey(aAddr: string, aPort: number, bAddr: string, bPort: number, vlan: number | undefined): string {
+  const aFirst = aAddr < bAddr || (aAddr === bAddr && aPort <= bPort);
+  const v = vlan === undefined ? '' : String(vlan);
+  return aFirst ? `${v}|${aAddr}|${aPort}|${bAddr}|${bPort}` : `${v}|${bAddr}|${bPort}|${aAddr}|${aPort}`;
+}
+
+/** The recently-closed table's key of a flow. */
+export function closedKey(flow: Flow): string {
+  return flowMapKey(flow.clientAddr, flow.clientPort, flow.serverAddr, flow.serverPort, flow.vlan);
+}
+
+/** True when `segment` belongs to `flow` (either direction). */
+export function matches(flow: Flow, segment: TcpSegment): boolean {
+  if (flow.vlan !== segment.vlan) return false;
+  const srcPort = segment.srcPort;
+  const dstPort = segment.dstPort;
+  if (srcPort === flow.clientPort && dstPort === flow.serverPort && segment.srcAddr === flow.clientAddr && segment.dstAddr === flow.serverAddr) {
+    return true;
+  }
+  return srcPort === flow.serverPort && dstPort === flow.clientPort && segment.srcAddr === flow.serverAddr && segment.dstAddr === flow.clientAddr;
+}
+
+/** True when `segment` (of `flow`) goes from client to server; a self-connection counts as such. */
+export function isFromClient(flow: Flow, segment: TcpSegment): boolean {
+  return segment.srcPort === flow.clientPort && segment.srcAddr === flow.clientAddr;
+}
+
+/** Open flows and recently closed ones, found by a segment's 4-tuple + VLAN. */
+export class FlowTable {
+  /** Open flows by {@link flowHash}: the head of a chain linked by `Flow.hashNext`. */
+  private readonly flows = new Map<number, Flow>();
+  private readonly hashSeed = (Math.random() * 0x1_0000_0000) | 0;
+  private readonly hashMask: number;
+  /** flowHash of the segment of the last {@link lookup} that missed (for {@link add}). */
+  missedHash = 0;
+  /**
+   * In each slot (see {@link portSlot}), the open flow last looked up or started there: a lookup
+   * that hits here costs no hashing of address text. Never holds an ended flow.
+   */
+  private readonly byPorts: (Flow | null)[] = new Array<Flow | null>(PORT_CACHE_SIZE).fill(null);
+  /** Recently closed flows by {@link flowMapKey}, oldest first. */
+  private readonly recentlyClosed = new Map<string, ClosedFlow>();
+
+  /** `hashBits`: 1..30 (only speed depends on it); `maxRecentlyClosed`: size of the closed table. */
+  constructor(hashBits: number, private readonly maxRecentlyClosed: number) {
+    this.hashMask = 2 ** Math.max(1, Math.min(30, Math.floor(hashBits))) - 1;
+  }
+
+  /** The segment's open flow when the port cache holds it, else null. */
+  cached(segment: TcpSegment): Flow | null {
+    const recent = this.byPorts[portSlot(segment.srcPort, segment.dstPort)];
+    return recent !== null && matches(recent, segment) ? recent : null;
+  }
+
+  /** The segment's open flow from the hashed table, or null (then {@link missedHash} is its hash); caches a hit. */
+  lookup(segment: TcpSegment): Flow | null {
+    const hash = flowHash(this.hashSeed, this.hashMask, segment);
+    let flow = this.flows.get(hash);
+    while (flow !== undefined && !matches(flow, segment)) flow = flow.hashNext ?? undefined;
+    if (flow !== undefined) {
+      this.byPorts[portSlot(segment.srcPort, segment.dstPort)] = flow;
+      return flow;
+    }
+    this.missedHash = hash;
+    return null;
+  }
+
+  /** Adds a new open flow (its `hash` computed by {@link lookup}) and caches it. */
+  add(flow: Flow): void {
+    flow.hashNext = this.flows.get(flow.hash) ?? null;
+    this.flows.set(flow.hash, flow);
+    this.byPorts[portSlot(flow.clientPort, flow.serverPort)] = flow;
+  }
+
+  /** Takes an ending flow out of its hash chain and the port cache. */
+  remove(flow: Flow): void {
+    const head = this.flows.get(flow.hash);
+    if (head === flow) {
+      if (flow.hashNext === null) this.flows.delete(flow.hash);
+      else this.flows.set(flow.hash, flow.hashNext);
+    } else {
+      let before = head ?? null;
+      while (before !== null && before.hashNext !== flow) before = before.hashNext;
+      if (before !== null) before.hashNext = flow.hashNext;
+    }
+    flow.hashNext = null;
+    const slot = portSlot(flow.clientPort, flow.serverPort);
+    if (this.byPorts[slot] === flow) this.byPorts[slot] = null;
+  }
+
+  /** The closed flow remembered under `key` ({@link flowMapKey}), if any. */
+  closed(key: string): ClosedFlow | undefined {
+    return this.recentlyClosed.get(key);
+  }
+
+  /** Forgets the closed flow under `key`. */
+  forgetClosed(key: string): void {
+    this.recentlyClosed.delete(key);
+  }
+
+  /** Remembers an ended flow for R14 (the oldest entry goes when the table is full). */
+  rememberClosed(flow: Flow, ts: Micros): void {
+    if (this.maxRecentlyClosed === 0) return;
+    const closed = this.recentlyClosed;
+    const key = closedKey(flow);
+    closed.delete(key);
+    closed.set(key, {
+      closedAt: ts,
+      clientAddr: flow.clientAddr,
+      clientPort: flow.clientPort,
+      clientIsn: flow.c2s.synSeen ? flow.c2s.isn : -1,
+      serverIsn: flow.s2c.synSeen ? flow.s2c.isn : -1,
+    });
+    while (closed.size > this.maxRecentlyClosed) {
+      const oldest = closed.keys().next().value as string;
+      closed.delete(oldest);
+    }
+  }
+
+  /** Forgets closed flows closed more than `linger` before `now`. */
+  expireClosed(now: Micros, linger: Micros): void {
+    for (const [key, closed] of this.recentlyClosed) {
+      if (now - closed.closedAt <= linger) break;
+      this.recentlyClosed.delete(key);
+    }
+  }
+}
