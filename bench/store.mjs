@@ -16,7 +16,7 @@
 // Usage: node bench/store.mjs [--flows N] [--rounds N] [--chunks N] [--regenerate]
 // Needs a build (`npm run build`): it imports ../dist/.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,105 +66,11 @@ const have = (program) => spawnSync('sh', ['-c', `command -v ${program}`]).statu
 const firstLine = (text) => (text.trim().split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 200);
 
 // ---- the SYN-scan capture --------------------------------------------------------------------
-/** IPv4 header checksum of `buf[at, at + 20)`. */
-function ipChecksum(buf, at) {
-  let sum = 0;
-  for (let i = 0; i < 20; i += 2) sum += buf.readUInt16BE(at + i);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
-/** TCP checksum of a 20-byte header at `at` (no payload) between two IPv4 addresses. */
-function tcpChecksum(buf, at, src, dst) {
-  let sum = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + 6 + 20;
-  for (let i = 0; i < 20; i += 2) sum += buf.readUInt16BE(at + i);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
-const FRAME = 14 + 20 + 20;
-const RECORD = 16 + FRAME;
-const SCANNER = (10 << 24) | (9 << 16) | 1; // 10.9.0.1
-const SCANNER_PORT = 61_000;
-const PORTS_PER_TARGET = 50_000;
-
-/** Writes one Ethernet/IPv4/TCP record (no payload) at `at` of `buf`. */
-function writeRecord(buf, at, micros, src, dst, sport, dport, seq, ack, flags) {
-  buf.writeUInt32LE(Math.floor(micros / 1e6), at);
-  buf.writeUInt32LE(micros % 1e6, at + 4);
-  buf.writeUInt32LE(FRAME, at + 8);
-  buf.writeUInt32LE(FRAME, at + 12);
-  const eth = at + 16;
-  buf.fill(0x02, eth, eth + 12);
-  buf[eth + 5] = src === SCANNER ? 1 : 2;
-  buf.writeUInt16BE(0x0800, eth + 12);
-  const ip = eth + 14;
-  buf.writeUInt32BE(0x45000028, ip); // version 4, IHL 5, total length 40
-  buf.writeUInt32BE(0, ip + 4);
-  buf.writeUInt32BE(0x40060000, ip + 8); // TTL 64, TCP, checksum 0 for now
-  buf.writeUInt32BE(src >>> 0, ip + 12);
-  buf.writeUInt32BE(dst >>> 0, ip + 16);
-  buf.writeUInt16BE(ipChecksum(buf, ip), ip + 10);
-  const tcp = ip + 20;
-  buf.writeUInt16BE(sport, tcp);
-  buf.writeUInt16BE(dport, tcp + 2);
-  buf.writeUInt32BE(seq >>> 0, tcp + 4);
-  buf.writeUInt32BE(ack >>> 0, tcp + 8);
-  buf.writeUInt16BE(0x5000 | flags, tcp + 12);
-  buf.writeUInt16BE(64240, tcp + 14); // window
-  buf.writeUInt16BE(0, tcp + 16); // checksum, for now
-  buf.writeUInt16BE(0, tcp + 18);
-  buf.writeUInt16BE(tcpChecksum(buf, tcp, src, dst), tcp + 16);
-}
-
-/**
- * A SYN scan: the scanner sends a SYN to port p of target host h every 10 µs (50,000 ports per
- * host), each target answers with a SYN-ACK 2 ms later, and nothing follows. Returns the packet count.
- */
+/** Writes a SYN scan of `count` half-open connections with bench/synScan.mjs; returns its packet count. */
 function writeSynScan(path, count) {
-  const SYN = 0x02;
-  const SYN_ACK = 0x12;
-  const lag = 200; // SYNs sent before the first SYN-ACK comes back: 2 ms at 10 µs each
-  const fd = openSync(path, 'w');
-  try {
-    const header = Buffer.alloc(24);
-    header.writeUInt32LE(0xa1b2c3d4, 0);
-    header.writeUInt16LE(2, 4);
-    header.writeUInt16LE(4, 6);
-    header.writeUInt32LE(65535, 16);
-    header.writeUInt32LE(1, 20); // Ethernet
-    writeSync(fd, header);
-    const batch = Buffer.alloc(4096 * RECORD);
-    let fill = 0;
-    let packets = 0;
-    const flush = () => {
-      writeSync(fd, batch, 0, fill);
-      fill = 0;
-    };
-    const start = 1_700_000_000 * 1e6;
-    const target = (i) => (10 << 24) | (20 << 16) | (1 + Math.floor(i / PORTS_PER_TARGET));
-    const port = (i) => 1 + (i % PORTS_PER_TARGET);
-    const isn = (i) => Math.imul(i + 1, 2654435761);
-    for (let step = 0; step < count + lag; step++) {
-      if (step < count) {
-        const i = step;
-        writeRecord(batch, fill, start + i * 10, SCANNER, target(i), SCANNER_PORT, port(i), isn(i), 0, SYN);
-        fill += RECORD;
-        packets++;
-      }
-      const j = step - lag;
-      if (j >= 0) {
-        writeRecord(batch, fill, start + j * 10 + 2000, target(j), SCANNER, port(j), SCANNER_PORT, ~isn(j), isn(j) + 1, SYN_ACK);
-        fill += RECORD;
-        packets++;
-      }
-      if (fill + 2 * RECORD > batch.length) flush();
-    }
-    flush();
-    return packets;
-  } finally {
-    closeSync(fd);
-  }
+  const run = spawnSync(process.execPath, [join(here, 'synScan.mjs'), path, String(count)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (run.status !== 0) fail('bench/synScan.mjs failed');
+  return 2 * count;
 }
 
 // ---- timing a process ------------------------------------------------------------------------
