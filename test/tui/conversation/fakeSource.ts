@@ -52,6 +52,8 @@ export class FakeSource implements ConversationSource {
   private readonly streams: Record<Direction, Stream> = { c2s: new Stream(), s2c: new Stream() };
   private clock = 0;
   bytesRead = 0;
+  /** getChunk and chunkAt calls, to check that nothing walks the whole flow. */
+  lookups = 0;
   gone = false;
 
   constructor(key?: FlowKey) {
@@ -124,11 +126,13 @@ export class FakeSource implements ConversationSource {
   }
 
   getChunk(flowId: number, index: number): ConversationChunk | undefined {
+    this.lookups++;
     return flowId === FLOW_ID ? this.chunks[index] : undefined;
   }
 
   chunkAt(_flowId: number, dir: Direction, offset: number): number {
     if (this.gone) throw new RangeError('no flow');
+    this.lookups++;
     const list = this.byDir[dir];
     let low = 0;
     let high = list.length;
