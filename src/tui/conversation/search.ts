@@ -9,7 +9,7 @@ import type { Direction } from '../../core/types.js';
 import { encodeText } from '../../render/encoding.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
-import { extentOf } from './source.js';
+import { extentOf, readVia } from './source.js';
 import { UnitOrder } from './units.js';
 
 /** A match: the pattern's bytes at `offset` of direction `dir`, starting in chunk `chunk`. */
@@ -64,6 +64,7 @@ export class ConversationSearch {
   private readonly total: number;
   private scanned = 0;
   private finished: SearchStatus | undefined;
+  private readonly buffer: Uint8Array;
 
   constructor(
     private readonly source: ConversationSource,
@@ -74,6 +75,7 @@ export class ConversationSearch {
     directions: readonly Direction[],
   ) {
     this.pattern = Buffer.from(pattern);
+    this.buffer = new Uint8Array(SLICE + Math.max(0, pattern.length - 1));
     const flow = source.getFlow(flowId);
     let total = 0;
     for (const dir of directions) {
@@ -173,7 +175,7 @@ export class ConversationSearch {
   /** Scans one slice forward from the cursor; returns the bytes consumed. */
   private scanForward(cursor: Cursor): number {
     const want = SLICE + this.pattern.length - 1;
-    const bytes = this.source.read(this.flowId, cursor.dir, cursor.position, want);
+    const bytes = readVia(this.source, this.flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
       // A gap or hole: jump past it.
       const index = this.source.chunkAt(this.flowId, cursor.dir, cursor.position);
@@ -204,7 +206,7 @@ export class ConversationSearch {
   private scanBackward(cursor: Cursor): number {
     const end = cursor.position;
     let lower = Math.max(0, end - SLICE);
-    let bytes = this.source.read(this.flowId, cursor.dir, lower, end - lower + this.pattern.length - 1);
+    let bytes = readVia(this.source, this.flowId, cursor.dir, lower, end - lower + this.pattern.length - 1, this.buffer);
     if (bytes.length < end - lower) {
       // A gap lies between: scan only the data chunk just below the cursor.
       const index = this.source.chunkAt(this.flowId, cursor.dir, end - 1);
@@ -220,7 +222,7 @@ export class ConversationSearch {
         return 1;
       }
       lower = Math.max(chunk.offset, end - SLICE);
-      bytes = this.source.read(this.flowId, cursor.dir, lower, end - lower + this.pattern.length - 1);
+      bytes = readVia(this.source, this.flowId, cursor.dir, lower, end - lower + this.pattern.length - 1, this.buffer);
     }
     const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const at = end - lower - 1 >= 0 ? view.lastIndexOf(this.pattern, end - lower - 1) : -1;

@@ -42,6 +42,20 @@ export interface ConversationSource {
   getChunk(flowId: number, index: number): ConversationChunk | undefined;
   chunkAt(flowId: number, dir: Direction, offset: number): number;
   read(flowId: number, dir: Direction, offset: number, length: number): Uint8Array;
+  /**
+   * Optional: as `read`, into `into[at, at + length)`, returning the bytes copied. Search uses it
+   * to reuse one buffer instead of allocating a slice per read.
+   */
+  readInto?(flowId: number, dir: Direction, offset: number, into: Uint8Array, at: number, length: number): number;
+}
+
+/** Reads through `readInto` when the source has it (into `buffer`), else through `read`. */
+export function readVia(source: ConversationSource, flowId: number, dir: Direction, offset: number, length: number, buffer: Uint8Array): Uint8Array {
+  if (source.readInto && length <= buffer.length) {
+    const n = source.readInto(flowId, dir, offset, buffer, 0, length);
+    return buffer.subarray(0, n);
+  }
+  return source.read(flowId, dir, offset, length);
 }
 
 /** Stream extent of one direction. */

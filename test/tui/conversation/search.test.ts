@@ -115,3 +115,29 @@ describe('search', () => {
     expect(row.matches.map(([a, b]) => row.text.slice(a, b))).toEqual(['0d', '.', '0a', '.']);
   });
 });
+
+describe('search through readInto', () => {
+  /** The fake with the store's optional `readInto`, counting its calls. */
+  class IntoSource extends FakeSource {
+    intoCalls = 0;
+    readInto(flowId: number, dir: Direction, offset: number, into: Uint8Array, at: number, length: number): number {
+      this.intoCalls++;
+      const bytes = this.read(flowId, dir, offset, length);
+      into.set(bytes, at);
+      return bytes.length;
+    }
+  }
+
+  test('gives the same matches as read, reusing its buffer', () => {
+    const s = new IntoSource().data('c2s', 'GET /a HTTP/1.1\r\n').data('s2c', 'HTTP/1.1 200 OK\r\n').data('c2s', 'GET /b HT').gap('s2c', 10).data('c2s', 'TP/1.1\r\n');
+    const forward = all(s, 'HTTP/1.1').map((m) => [m.dir, m.offset]);
+    const backward = all(s, 'HTTP/1.1', true).map((m) => [m.dir, m.offset]);
+    expect(forward).toEqual([
+      ['c2s', 7],
+      ['s2c', 0],
+      ['c2s', 24],
+    ]);
+    expect(backward).toEqual([...forward].reverse());
+    expect(s.intoCalls).toBeGreaterThan(0);
+  });
+});
