@@ -7,10 +7,12 @@
  */
 import type { Direction } from '../../core/types.js';
 import { encodeText } from '../../render/encoding.js';
+import { escapeText } from '../../render/escape.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
 import { extentOf, readVia } from './source.js';
 import { UnitOrder } from './units.js';
+import type { Highlight } from './view.js';
 
 /** A match: the pattern's bytes at `offset` of direction `dir`, starting in chunk `chunk`. */
 export interface SearchMatch {
@@ -45,6 +47,15 @@ export function searchPattern(query: string, settings: ConversationSettings): Ui
     return new Uint8Array(Buffer.from(compact, 'hex'));
   }
   return encodeText(query, settings.encoding);
+}
+
+/**
+ * What the view should paint for a search: in hex mode the current match's bytes; otherwise
+ * every occurrence of the query as it is displayed (escaped like the data).
+ */
+export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined): Highlight | undefined {
+  if (settings.mode === 'hex') return match ? { bytes: { dir: match.dir, offset: match.offset, length: match.length } } : undefined;
+  return query.length > 0 ? { text: escapeText(query) } : undefined;
 }
 
 interface Cursor {

@@ -46,15 +46,18 @@ export function sameUnit(a: UnitKey, b: UnitKey): boolean {
 export class UnitOrder {
   /** For each note, the index of the first chunk that arrived after it (non-decreasing). */
   private readonly anchors: number[];
+  /** The flow's chunk and note counts when this order was made (it is valid while they hold). */
   readonly chunkCount: number;
+  readonly noteCount: number;
 
   constructor(
     private readonly source: ConversationSource,
     private readonly flowId: number,
-    private readonly flow: ConversationFlow,
-    private readonly filter: DirectionFilter,
+    readonly flow: ConversationFlow,
+    readonly filter: DirectionFilter,
   ) {
     this.chunkCount = flow.chunkCount;
+    this.noteCount = flow.notes.length;
     this.anchors = [];
     let previous = 0;
     for (const note of flow.notes) {

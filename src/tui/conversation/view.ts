@@ -55,6 +55,7 @@ export interface ConversationViewOptions {
 export class ConversationView {
   private cache: UnitCache;
   private cacheKey = '';
+  private order: UnitOrder | undefined = undefined;
   position: ConversationPosition = { unit: HEAD, row: 0 };
   /** Keep the end in view as data arrives (applied by `update()`). */
   follow = false;
@@ -253,7 +254,12 @@ export class ConversationView {
       this.cache.clear();
       this.cacheKey = key;
     }
-    return new UnitOrder(this.source, this.flowId, flow, this.settingsValue.filter);
+    // Placing notes costs a binary search each: reuse the order while the flow has not grown.
+    const order = this.order;
+    if (order && order.flow === flow && order.chunkCount === flow.chunkCount && order.noteCount === flow.notes.length && order.filter === this.settingsValue.filter) {
+      return order;
+    }
+    return (this.order = new UnitOrder(this.source, this.flowId, flow, this.settingsValue.filter));
   }
 
   /** True when at least `height` rows (`+1` with `beyond`) follow the position. */

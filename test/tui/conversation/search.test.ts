@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConversationSearch, searchPattern, type SearchMatch, type SearchStart } from '../../../src/tui/conversation/search.js';
+import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from '../../../src/tui/conversation/search.js';
 import { DEFAULT_SETTINGS } from '../../../src/tui/conversation/settings.js';
 import { ConversationView } from '../../../src/tui/conversation/view.js';
 import type { Direction } from '../../../src/core/types.js';
@@ -114,6 +114,13 @@ describe('search', () => {
     const row = view.lines()[1];
     expect(row.matches.map(([a, b]) => row.text.slice(a, b))).toEqual(['0d', '.', '0a', '.']);
   });
+});
+
+test('highlightFor: escaped text in text modes, the match bytes in hex', () => {
+  const match = { dir: 'c2s' as const, offset: 4, length: 2, chunk: 0 };
+  expect(highlightFor('a\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'a\\\\b' });
+  expect(highlightFor('0d0a', { ...DEFAULT_SETTINGS, mode: 'hex' }, match)).toEqual({ bytes: { dir: 'c2s', offset: 4, length: 2 } });
+  expect(highlightFor('', DEFAULT_SETTINGS, undefined)).toBeUndefined();
 });
 
 describe('search through readInto', () => {

@@ -122,6 +122,24 @@ describe('text mode', () => {
   });
 });
 
+test('every mode and encoding keeps hostile bytes inert', () => {
+  const payload = Buffer.concat([
+    Buffer.from('\x1b]0;t\x07\x1b[2J\u009b31m\u202e{bold}{|}{/escape}\r\n', 'utf8'),
+    Buffer.from([0x80, 0x9b, 0xc0, 0xaf, 0xff, 0x0a, 0x00, 0x27, 0x25, 0x15, 0x0d]),
+    Buffer.from('\u009b\u202e\u2066\n', 'utf16le'),
+  ]);
+  const s = new FakeSource().data('s2c', new Uint8Array(payload)).note('bad \x1b[31m note \u009b').finish('error', 'boom \x1b]0;x\x07');
+  for (const mode of ['text', 'hex', 'escaped'] as const) {
+    for (const encoding of ['utf-8', 'latin1', 'cp1252', 'utf-16le', 'shift_jis', 'cp037'] as const) {
+      for (const timestamps of ['absolute', 'off'] as const) {
+        const lines = view(s, { mode, encoding, timestamps }, 33).lines();
+        expect(lines.length).toBeGreaterThan(3);
+        assertSafe(lines);
+      }
+    }
+  }
+});
+
 describe('hex and escaped modes', () => {
   test('hex rows carry the stream offset per direction', () => {
     const s = new FakeSource().data('c2s', 'GET / HTTP/1.1\r\nHost: x\r\n').data('s2c', '\x1b[2J');
