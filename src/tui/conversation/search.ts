@@ -12,7 +12,7 @@ import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
 import { extentOf, readVia } from './source.js';
 import { UnitOrder } from './units.js';
-import type { Highlight } from './view.js';
+import type { Highlight } from './highlight.js';
 
 /** A match: the pattern's bytes at `offset` of direction `dir`, starting in chunk `chunk`. */
 export interface SearchMatch {

@@ -6,7 +6,9 @@
  * pane colours rows by `side`/`kind` and paints `matches`.
  */
 import type { Direction } from '../../core/types.js';
+import { escapeText } from '../../render/escape.js';
 import { markerOf, prefixColumns, timestampColumns, timestampText, wrapRanges, type LineKind, type LogicalLine, type Side } from './lineText.js';
+import { lineMatches, type Highlight } from './highlight.js';
 import { renderUnit } from './renderUnit.js';
 import { DEFAULT_SETTINGS, settingsKey, type ConversationSettings } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
@@ -36,12 +38,6 @@ export interface DisplayLine {
   readonly offset?: number;
 }
 
-/** What to highlight: occurrences of a display string, or a byte range of one direction (hex). */
-export interface Highlight {
-  readonly text?: string;
-  readonly bytes?: { readonly dir: Direction; readonly offset: number; readonly length: number };
-}
-
 /** Options of a view. */
 export interface ConversationViewOptions {
   /** Units kept rendered (default {@link DEFAULT_CACHE_UNITS}). */
@@ -52,6 +48,8 @@ export interface ConversationViewOptions {
  * One flow in a pane. The owner calls `update()` when the store changed, `resize()` on resize;
  * reads `lines()` to draw. Errors from the store (flow evicted) show as an event line.
  */
+export type { Highlight } from './highlight.js';
+
 export class ConversationView {
   private cache: UnitCache;
   private cacheKey = '';
@@ -118,13 +116,29 @@ export class ConversationView {
         row = 0;
       }
       return out;
-    } catch {
-      return [this.goneRow()];
+    } catch (error) {
+      return [this.errorRow(error)];
     }
   }
 
-  /** Moves the window by `rows` (negative: up), stopping at the start and at the last page. */
+  private guarded(action: () => void): void {
+    const before = this.position;
+    try {
+      action();
+    } catch {
+      this.position = before;
+    }
+  }
+
+  /**
+   * Moves the window by `rows` (negative: up), stopping at the start and at the last page. Like
+   * every move, a store error leaves the position as it was (`lines()` then shows the error).
+   */
   scrollBy(rows: number): void {
+    this.guarded(() => this.scrollUnguarded(rows));
+  }
+
+  private scrollUnguarded(rows: number): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow || rows === 0) return;
     const order = this.orderFor(flow);
@@ -185,6 +199,10 @@ export class ConversationView {
 
   /** To the last page: walks back from the tail only as far as one window. */
   end(): void {
+    this.guarded(() => this.endUnguarded());
+  }
+
+  private endUnguarded(): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow) return;
     const order = this.orderFor(flow);
@@ -210,6 +228,10 @@ export class ConversationView {
 
   /** Puts the line holding `offset` of direction `dir` (a search match) at the top. */
   showOffset(dir: Direction, offset: number): void {
+    this.guarded(() => this.showOffsetUnguarded(dir, offset));
+  }
+
+  private showOffsetUnguarded(dir: Direction, offset: number): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow) return;
     const order = this.orderFor(flow);
@@ -234,7 +256,7 @@ export class ConversationView {
 
   /** Index in `line.text` of the highlight nearest stream `offset` (0 when none). */
   private matchColumn(line: LogicalLine, offset: number): number {
-    const ranges = this.lineMatches(line);
+    const ranges = lineMatches(line, this.highlight, this.settingsValue.mode);
     if (this.highlight?.bytes) return ranges[0]?.[0] ?? 0;
     // Text modes: the occurrence nearest the line's share of the offset.
     const share = (offset - line.offset!) / Math.max(1, line.length ?? 1);
@@ -246,6 +268,12 @@ export class ConversationView {
 
   private goneRow(): DisplayLine {
     return { side: 'event', kind: 'event', text: '= flow no longer held', highlight: false, continued: false, matches: [] };
+  }
+
+  private errorRow(error: unknown): DisplayLine {
+    if (!this.source.getFlow(this.flowId)) return this.goneRow();
+    const message = escapeText(error instanceof Error ? error.message : String(error));
+    return { side: 'event', kind: 'alert', text: `= cannot read this flow: ${message}`, highlight: true, continued: false, matches: [] };
   }
 
   private orderFor(flow: ConversationFlow): UnitOrder {
@@ -318,7 +346,7 @@ export class ConversationView {
     const time = mode === 'off' ? '' : (continued ? ' '.repeat(timestampColumns(mode)) : timestampText(mode, line.ts, flow.startTs)) + ' ';
     const prefix = `${time}${markerOf(line.side)} `;
     const matches: [number, number][] = [];
-    for (const [start, end] of this.lineMatches(line)) {
+    for (const [start, end] of lineMatches(line, this.highlight, this.settingsValue.mode)) {
       const a = Math.max(start, from);
       const b = Math.min(end, to);
       if (a < b) matches.push([prefix.length + a - from, prefix.length + b - from]);
@@ -335,31 +363,6 @@ export class ConversationView {
     };
   }
 
-  /** Highlight ranges in a logical line's text. */
-  private lineMatches(line: LogicalLine): [number, number][] {
-    const highlight = this.highlight;
-    if (!highlight || line.kind !== 'data') return [];
-    const ranges: [number, number][] = [];
-    if (highlight.bytes && this.settingsValue.mode === 'hex') {
-      const { dir, offset, length } = highlight.bytes;
-      if (line.dir !== dir) return ranges;
-      const label = line.text.indexOf(' ');
-      for (let k = 0; k < 16; k++) {
-        const at = line.offset! + k;
-        if (at < offset || at >= offset + length || k >= (line.length ?? 0)) continue;
-        const hex = label + 1 + 3 * k + (k >= 8 ? 1 : 0) + 1;
-        ranges.push([hex, hex + 2]);
-        const ascii = label + 53 + k;
-        ranges.push([ascii, ascii + 1]);
-      }
-      return ranges;
-    }
-    const text = highlight.text;
-    if (!text) return ranges;
-    for (let at = line.text.indexOf(text); at >= 0; at = line.text.indexOf(text, at + text.length)) ranges.push([at, at + text.length]);
-    return ranges;
-  }
-
   /** The top row's data byte (or unit), to keep in place across a change of settings or width. */
   private topAnchor(): { unit: UnitKey; dir?: Direction; offset?: number } {
     const top = this.lines()[0];
@@ -367,6 +370,10 @@ export class ConversationView {
   }
 
   private relocate(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
+    this.guarded(() => this.relocateUnguarded(anchor));
+  }
+
+  private relocateUnguarded(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow) return;
     const order = this.orderFor(flow);

@@ -228,6 +228,24 @@ describe('position', () => {
     expect(texts(v.lines())).toEqual(['= flow no longer held']);
   });
 
+  test('a store read error shows as one alert line and leaves the position', () => {
+    const s = numbered(30);
+    const v = view(s, {}, 80, 5);
+    v.scrollBy(3);
+    const before = v.position;
+    const read = s.read.bind(s);
+    s.read = () => {
+      throw new Error('EIO reading spill \x1b[2J');
+    };
+    v.resize(60, 5);
+    v.scrollBy(10);
+    v.end();
+    expect(v.position).toEqual(before);
+    expect(v.lines()).toMatchObject([{ kind: 'alert', highlight: true, text: '= cannot read this flow: EIO reading spill \\x1b[2J' }]);
+    s.read = read;
+    expect(v.lines()[0].text).toBe('< line 2');
+  });
+
   test('highlights occurrences of the search text in rows', () => {
     const s = new FakeSource().data('c2s', 'abc needle def needle\n');
     const v = view(s, {}, 14);
