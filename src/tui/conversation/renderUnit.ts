@@ -12,7 +12,7 @@ import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { formatCount, type LogicalLine, type Side } from './lineText.js';
 import type { ConversationSettings } from './settings.js';
 import { extentOf, type ConversationChunk, type ConversationFlow, type ConversationSource } from './source.js';
-import { breaksAt, LINE_CAP, lineStartIn, linesIn, readSegments } from './streamLines.js';
+import { breaksAt, LINE_CAP, lineStartIfKnown, linesIn, readSegments, type Segment } from './streamLines.js';
 import { SPAN_BYTES, type UnitKey } from './units.js';
 
 /** Lines of a unit, and what their validity depends on. */
@@ -23,6 +23,9 @@ export interface UnitLines {
   /** Set when the last line depends on where the data seen so far ends: that extent. */
   readonly extent?: number;
 }
+
+/** Bytes read before a span first, to find where its first line starts. */
+const SHORT_READ_BACK = 256;
 
 /** Counts lines built, for tests and benchmarks that check nothing is built beyond need. */
 export const renderStats = { unitsRendered: 0, linesBuilt: 0 };
@@ -124,13 +127,20 @@ function chunkSpanLines(
     const bytes = source.read(flowId, dir, start, end - start);
     return { lines: [data(decodeEscaped(bytes, settings.encoding), start, bytes.length)], chunkLength: chunk.length };
   }
-  const segments = readSegments(source, flowId, dir, Math.max(0, start - 2 * LINE_CAP - 1), end);
-  const segment = segments.find((s) => s.offset <= start && start < s.offset + s.bytes.length);
-  if (!segment) return { lines: [], chunkLength: chunk.length };
+  // Most lines start close by: read a little before the span first, the whole rule's reach if needed.
+  let segment: Segment | undefined;
+  let lineStart: number | undefined;
+  for (const back of [SHORT_READ_BACK, 2 * LINE_CAP + 1]) {
+    const segments = readSegments(source, flowId, dir, Math.max(0, start - back), end);
+    segment = segments.find((s) => s.offset <= start && start < s.offset + s.bytes.length);
+    if (!segment) return { lines: [], chunkLength: chunk.length };
+    lineStart = lineStartIfKnown(segment, start, settings.encoding);
+    if (lineStart !== undefined) break;
+  }
+  if (!segment || lineStart === undefined) return { lines: [], chunkLength: chunk.length };
   const extent = extentOf(flow, dir);
   const partial = end >= extent;
   const limitBreaks = partial || breaksAt(source, flowId, dir, end);
-  const lineStart = lineStartIn(segment, start, settings.encoding);
   const base = segment.offset;
   const lines = linesIn(segment, lineStart, end, settings.encoding, limitBreaks, partial).map((line) => {
     const text = decodeEscaped(segment.bytes, settings.encoding, line.start - base, line.textEnd - base);

@@ -100,6 +100,17 @@ export function lineStartIn(segment: Segment, x: number, encoding: TextEncoding)
 }
 
 /**
+ * As {@link lineStartIn} when `segment` tells enough to decide (a terminator or a hole before `x`
+ * in it, or it starts `2 * LINE_CAP + 1` bytes before `x`); undefined when more bytes before it
+ * are needed. Lets a caller try a short read back first.
+ */
+export function lineStartIfKnown(segment: Segment, x: number, encoding: TextEncoding): number | undefined {
+  if (segment.holeBefore || segment.offset <= x - 2 * LINE_CAP - 1) return lineStartIn(segment, x, encoding);
+  const found = lastTerminatorEnd(segment.bytes, 0, x - segment.offset, encoding, segment.offset);
+  return found >= 0 ? lineStartIn(segment, x, encoding) : undefined;
+}
+
+/**
  * The lines of `segment` that start at `start` (a line start) and end at or before `limit`
  * (a stream offset inside or at the end of the segment). `limitBreaks` says whether a line may
  * end at `limit` without a terminator (the data seen so far ends there, or a gap follows);

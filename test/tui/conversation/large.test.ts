@@ -67,3 +67,20 @@ test('end, paging and search on a 200k-chunk flow build lines only for what is s
   expect(view.lines()[0].text).toContain(target);
   expect(renderStats.linesBuilt).toBeLessThan(200);
 });
+
+test('an interactive flow of one-byte chunks reads little per page', () => {
+  const s = new FakeSource();
+  for (let i = 0; i < 20_000; i++) {
+    const line = `$ command number ${i}\n`;
+    for (const ch of line) s.data('c2s', ch);
+    s.data('s2c', `ok ${i}\n`);
+  }
+  const view = new ConversationView(s, FLOW_ID, DEFAULT_SETTINGS, 80, 24);
+  view.scrollBy(100_000);
+  s.bytesRead = 0;
+  view.pageUp();
+  const rows = view.lines();
+  expect(rows.filter((r) => r.text.startsWith('> $ command number '))).not.toHaveLength(0);
+  // Each chunk shown needs the start of its line: a short read back, not the 8 KiB the rule allows.
+  expect(s.bytesRead).toBeLessThan(24 * 30 * 300);
+});

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ConversationView } from '../../../src/tui/conversation/view.js';
-import { LINE_CAP, lineStartIn, linesIn } from '../../../src/tui/conversation/streamLines.js';
+import { LINE_CAP, lineStartIfKnown, lineStartIn, linesIn } from '../../../src/tui/conversation/streamLines.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
 
 /** Deterministic pseudo-random numbers. */
@@ -32,6 +32,7 @@ describe('line rule', () => {
     const segment = { offset: 0, bytes, holeBefore: true };
     const lines = linesIn(segment, 0, bytes.length, 'utf-8', true, true);
     for (const line of lines) expect(line.end - line.start).toBeLessThan(2 * LINE_CAP);
+    let decidedLate = 0;
     for (let k = 0; k < 2000; k++) {
       const x = Math.floor(next() * bytes.length);
       const owner = lines.find((l) => l.start <= x && x < l.end)!;
@@ -39,7 +40,14 @@ describe('line rule', () => {
       const from = Math.max(0, x - 2 * LINE_CAP - 1);
       const window = { offset: from, bytes: bytes.subarray(from), holeBefore: from === 0 };
       expect(lineStartIn(window, x, 'utf-8')).toBe(owner.start);
+      // A short window decides only when it holds a terminator; then it agrees.
+      const near = Math.max(0, x - 256);
+      const short = { offset: near, bytes: bytes.subarray(near), holeBefore: near === 0 };
+      const known = lineStartIfKnown(short, x, 'utf-8');
+      if (known !== undefined) expect(known).toBe(owner.start);
+      else decidedLate++;
     }
+    expect(decidedLate).toBeGreaterThan(0);
   });
 
   test('any chunking of a stream shows the same lines, each once', () => {
