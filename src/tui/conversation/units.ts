@@ -20,6 +20,7 @@ export type UnitKey =
   | { readonly kind: 'chunk'; readonly chunk: number; readonly span: number }
   | { readonly kind: 'tail' };
 
+/** The flow-start unit (always first) and the tail unit (always last). */
 export const HEAD: UnitKey = { kind: 'head' };
 export const TAIL: UnitKey = { kind: 'tail' };
 

@@ -110,7 +110,7 @@ export class ConversationView {
       let unit: UnitKey | undefined = this.position.unit;
       let row = this.position.row;
       while (unit && out.length < this.heightValue) {
-        const wrapped = this.wrapped(order, flow, unit);
+        const wrapped = this.wrapped(flow, unit);
         for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(this.rowOf(flow, wrapped, i));
         unit = order.next(unit);
         row = 0;
@@ -166,7 +166,7 @@ export class ConversationView {
       return;
     }
     while (remaining > 0) {
-      const count = this.wrapped(order, flow, unit).rows.length;
+      const count = this.wrapped(flow, unit).rows.length;
       if (row + remaining < count) {
         row += remaining;
         break;
@@ -209,7 +209,7 @@ export class ConversationView {
     let need = this.heightValue;
     let unit: UnitKey | undefined = TAIL;
     while (unit) {
-      const count = this.wrapped(order, flow, unit).rows.length;
+      const count = this.wrapped(flow, unit).rows.length;
       if (count >= need) {
         this.position = { unit, row: count - need };
         return;
@@ -241,7 +241,7 @@ export class ConversationView {
     let unit: UnitKey | undefined = { kind: 'chunk', chunk: index, span: Math.floor(Math.max(0, offset - chunk.offset) / SPAN_BYTES) };
     // The line holding `offset` is shown where it ends: a few units on at most.
     for (let step = 0; unit && step < 64; step++, unit = order.next(unit)) {
-      const wrapped = this.wrapped(order, flow, unit);
+      const wrapped = this.wrapped(flow, unit);
       const lineIndex = wrapped.lines.findIndex((l) => l.dir === dir && l.offset! <= offset && offset < l.offset! + (l.length ?? 0));
       if (lineIndex < 0) continue;
       const line = wrapped.lines[lineIndex];
@@ -297,7 +297,7 @@ export class ConversationView {
     let unit: UnitKey | undefined = this.position.unit;
     let row = this.position.row;
     while (unit && have < want) {
-      have += Math.max(0, this.wrapped(order, flow, unit).rows.length - row);
+      have += Math.max(0, this.wrapped(flow, unit).rows.length - row);
       unit = order.next(unit);
       row = 0;
     }
@@ -306,14 +306,14 @@ export class ConversationView {
 
   private previousWithRows(order: UnitOrder, flow: ConversationFlow, unit: UnitKey): ConversationPosition | undefined {
     for (let previous = order.previous(unit); previous; previous = order.previous(previous)) {
-      const count = this.wrapped(order, flow, previous).rows.length;
+      const count = this.wrapped(flow, previous).rows.length;
       if (count > 0) return { unit: previous, row: count - 1 };
     }
     return undefined;
   }
 
   /** The unit's wrapped rows, from the cache when still valid. */
-  private wrapped(_order: UnitOrder, flow: ConversationFlow, unit: UnitKey): WrappedUnit {
+  private wrapped(flow: ConversationFlow, unit: UnitKey): WrappedUnit {
     const cacheable = unit.kind === 'chunk';
     const id = unitId(unit);
     if (cacheable) {
