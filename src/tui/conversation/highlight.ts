@@ -1,0 +1,38 @@
+/**
+ * Search highlights on logical lines: every occurrence of a display string (text modes), or the
+ * hex and ASCII cells of a byte range (hex mode, the `hexdump -C` layout of `render/hex`).
+ */
+import type { Direction } from '../../core/types.js';
+import type { LogicalLine } from './lineText.js';
+import type { DisplayMode } from './settings.js';
+
+/** What to highlight: occurrences of a display string, or a byte range of one direction (hex). */
+export interface Highlight {
+  readonly text?: string;
+  readonly bytes?: { readonly dir: Direction; readonly offset: number; readonly length: number };
+}
+
+/** Highlight ranges in a logical line's text, as `[from, to)` indexes into `line.text`. */
+export function lineMatches(line: LogicalLine, highlight: Highlight | undefined, mode: DisplayMode): [number, number][] {
+  if (!highlight || line.kind !== 'data') return [];
+  const ranges: [number, number][] = [];
+  if (highlight.bytes && mode === 'hex') {
+    const { dir, offset, length } = highlight.bytes;
+    if (line.dir !== dir) return ranges;
+    const label = line.text.indexOf(' ');
+    for (let k = 0; k < 16; k++) {
+      const at = line.offset! + k;
+      if (at < offset || at >= offset + length || k >= (line.length ?? 0)) continue;
+      const hex = label + 1 + 3 * k + (k >= 8 ? 1 : 0) + 1;
+      ranges.push([hex, hex + 2]);
+      const ascii = label + 53 + k;
+      ranges.push([ascii, ascii + 1]);
+    }
+    return ranges;
+  }
+  const text = highlight.text;
+  if (!text) return ranges;
+  for (let at = line.text.indexOf(text); at >= 0; at = line.text.indexOf(text, at + text.length)) ranges.push([at, at + text.length]);
+  return ranges;
+}
+

@@ -1,0 +1,95 @@
+/**
+ * Building display rows from logical lines: the prefix (timestamp, side marker) and wrapping to
+ * the pane width. Pure string work on text that is already escaped.
+ */
+import type { Direction, Micros } from '../../core/types.js';
+import { formatTimestamp } from '../../render/time.js';
+import { codePointColumns } from '../width.js';
+import type { TimestampMode } from './settings.js';
+
+/** Which side a line belongs to (the pane colours by it). */
+export type Side = 'client' | 'server' | 'event';
+
+/**
+ * What a line is: `data` bytes, a `gap`, a connection `event`, a `note`, or an `alert` (a note a
+ * user comes to find, e.g. data after the peer closed: the pane highlights it).
+ */
+export type LineKind = 'data' | 'gap' | 'event' | 'note' | 'alert';
+
+/** One logical line before wrapping; `text` is safe (escaped) and has no prefix. */
+export interface LogicalLine {
+  readonly side: Side;
+  readonly kind: LineKind;
+  readonly text: string;
+  /** Time shown in the prefix, when there is one. */
+  readonly ts: Micros | undefined;
+  /** For data lines: direction and stream offset of the first byte shown. */
+  readonly dir?: Direction;
+  readonly offset?: number;
+  /** Stream bytes the line covers (data lines). */
+  readonly length?: number;
+}
+
+/** Columns of the timestamp prefix (without its trailing space) for a mode. */
+export function timestampColumns(mode: TimestampMode): number {
+  return mode === 'absolute' ? 15 : mode === 'relative' ? 12 : 0;
+}
+
+/** The timestamp prefix text (without the separating space), padded to {@link timestampColumns}. */
+export function timestampText(mode: TimestampMode, ts: Micros | undefined, startTs: Micros): string {
+  const columns = timestampColumns(mode);
+  if (mode === 'off') return '';
+  if (ts === undefined || !Number.isFinite(ts)) return ' '.repeat(columns);
+  if (mode === 'absolute') return formatTimestamp(ts);
+  const seconds = (ts - startTs) / 1e6;
+  return `+${seconds.toFixed(6)}`.padStart(columns).slice(-columns);
+}
+
+/** `>` client to server, `<` server to client, `=` event. */
+export function markerOf(side: Side): string {
+  return side === 'client' ? '>' : side === 'server' ? '<' : '=';
+}
+
+/** Columns of the whole prefix: timestamp, a space, marker, a space. */
+export function prefixColumns(mode: TimestampMode): number {
+  const time = timestampColumns(mode);
+  return (time > 0 ? time + 1 : 0) + 2;
+}
+
+/**
+ * Cuts `text` into pieces of at most `columns` columns (at least one column each), as
+ * `[from, to)` index pairs; an empty text gives one empty piece. Combining marks stay with
+ * their base; a two-column character never straddles a cut.
+ */
+export function wrapRanges(text: string, columns: number): [number, number][] {
+  const width = Math.max(1, columns);
+  if (text.length <= width && isNarrowAscii(text)) return [[0, text.length]];
+  const ranges: [number, number][] = [];
+  let from = 0;
+  let used = 0;
+  let i = 0;
+  while (i < text.length) {
+    const cp = text.codePointAt(i)!;
+    const size = cp > 0xffff ? 2 : 1;
+    const w = codePointColumns(cp);
+    if (used + w > width && used > 0) {
+      ranges.push([from, i]);
+      from = i;
+      used = 0;
+    }
+    used += w;
+    i += size;
+  }
+  ranges.push([from, text.length]);
+  return ranges;
+}
+
+function isNarrowAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x300) return false;
+  return true;
+}
+
+/** Group digits by thousands: `1,448`. */
+export function formatCount(n: number): string {
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,0 +1,150 @@
+/**
+ * Builds the logical lines of one unit (see `units.ts`) for the current settings, reading only
+ * that unit's bytes (and, in text mode, at most `2 * LINE_CAP + 1` bytes before it to find where
+ * its first line starts; see `streamLines.ts`). Every text it returns is escaped.
+ */
+import type { Direction } from '../../core/types.js';
+import { decodeEscaped } from '../../render/encoding.js';
+import { formatEndpoint } from '../../render/endpoint.js';
+import { escapeText } from '../../render/escape.js';
+import { hexDumpLines } from '../../render/hex.js';
+import { LINE_CONTINUES_MARK } from '../../render/lines.js';
+import { formatCount, type LogicalLine, type Side } from './lineText.js';
+import type { ConversationSettings } from './settings.js';
+import { extentOf, type ConversationChunk, type ConversationFlow, type ConversationSource } from './source.js';
+import { breaksAt, LINE_CAP, lineStartIfKnown, linesIn, readSegments, type Segment } from './streamLines.js';
+import { SPAN_BYTES, type UnitKey } from './units.js';
+
+/** Lines of a unit, and what their validity depends on. */
+export interface UnitLines {
+  readonly lines: LogicalLine[];
+  /** For a chunk span: the chunk's length when rendered (the last chunk may still grow). */
+  readonly chunkLength?: number;
+  /** Set when the last line depends on where the data seen so far ends: that extent. */
+  readonly extent?: number;
+}
+
+/** Bytes read before a span first, to find where its first line starts. */
+const SHORT_READ_BACK = 256;
+
+/** Counts lines built, for tests and benchmarks that check nothing is built beyond need. */
+export const renderStats = { unitsRendered: 0, linesBuilt: 0 };
+
+/** Notes that point at the bug people come to find: data after the peer closed or reset. */
+const ALERT_NOTE = /\bafter (the )?(peer|client|server)\b/i;
+
+/** `client` or `server` for a direction. */
+export function sideOf(dir: Direction): Side {
+  return dir === 'c2s' ? 'client' : 'server';
+}
+
+/** The stream range `[start, end)` of span `span` of a chunk. */
+export function spanRange(chunk: ConversationChunk, span: number): [number, number] {
+  const start = chunk.offset + span * SPAN_BYTES;
+  return [start, Math.min(chunk.offset + chunk.length, start + SPAN_BYTES)];
+}
+
+/**
+ * The logical lines of `unit`. Errors: whatever the source throws (a flow no longer held).
+ */
+export function renderUnit(
+  source: ConversationSource,
+  flowId: number,
+  flow: ConversationFlow,
+  unit: UnitKey,
+  settings: ConversationSettings,
+): UnitLines {
+  renderStats.unitsRendered++;
+  const result = build(source, flowId, flow, unit, settings);
+  renderStats.linesBuilt += result.lines.length;
+  return result;
+}
+
+function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings): UnitLines {
+  switch (unit.kind) {
+    case 'head':
+      return { lines: [event('event', headText(flow), flow.startTs)] };
+    case 'note': {
+      const note = flow.notes[unit.note];
+      if (!note) return { lines: [] };
+      return { lines: [event(ALERT_NOTE.test(note.text) ? 'alert' : 'note', `note: ${escapeText(note.text)}`, note.ts)] };
+    }
+    case 'tail':
+      return { lines: tailLines(flow) };
+    case 'chunk': {
+      const chunk = source.getChunk(flowId, unit.chunk);
+      if (!chunk) return { lines: [] };
+      if (chunk.kind === 'gap') {
+        const text = `${formatCount(chunk.length)} bytes missing (${sideOf(chunk.dir)})`;
+        return { lines: [event('gap', text, chunk.ts)], chunkLength: chunk.length };
+      }
+      return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings);
+    }
+  }
+}
+
+function event(kind: LogicalLine['kind'], text: string, ts: number | undefined): LogicalLine {
+  return { side: 'event', kind, text, ts };
+}
+
+function headText(flow: ConversationFlow): string {
+  const ends = flow.key ? `${formatEndpoint(flow.key.client)} -> ${formatEndpoint(flow.key.server)} ` : '';
+  return flow.sawHandshake ? `${ends}connected (handshake seen)` : `${ends}joined mid-stream (client and server guessed)`;
+}
+
+function tailLines(flow: ConversationFlow): LogicalLine[] {
+  const lines: LogicalLine[] = [];
+  if (flow.closedC2s) lines.push(event('event', 'client closed its side (FIN)', undefined));
+  if (flow.closedS2c) lines.push(event('event', 'server closed its side (FIN)', undefined));
+  const end = flow.end;
+  if (end) {
+    const detail = end.detail ? `: ${escapeText(end.detail)}` : '';
+    const what =
+      end.reason === 'rst' ? 'connection reset (RST)' : end.reason === 'fin' ? 'connection closed' : end.reason === 'timeout' ? 'timed out' : end.reason;
+    lines.push(event('event', `end: ${what}${detail}`, end.ts));
+  }
+  return lines;
+}
+
+function chunkSpanLines(
+  source: ConversationSource,
+  flowId: number,
+  flow: ConversationFlow,
+  chunk: ConversationChunk,
+  span: number,
+  settings: ConversationSettings,
+): UnitLines {
+  const [start, end] = spanRange(chunk, span);
+  const dir = chunk.dir;
+  const side = sideOf(dir);
+  const data = (text: string, offset: number, length: number): LogicalLine => ({ side, kind: 'data', text, ts: chunk.ts, dir, offset, length });
+  if (settings.mode === 'hex') {
+    const bytes = source.read(flowId, dir, start, end - start);
+    const rows = hexDumpLines(bytes, start);
+    return { lines: rows.map((row, i) => data(row, start + i * 16, Math.min(16, bytes.length - i * 16))), chunkLength: chunk.length };
+  }
+  if (settings.mode === 'escaped') {
+    const bytes = source.read(flowId, dir, start, end - start);
+    return { lines: [data(decodeEscaped(bytes, settings.encoding), start, bytes.length)], chunkLength: chunk.length };
+  }
+  // Most lines start close by: read a little before the span first, the whole rule's reach if needed.
+  let segment: Segment | undefined;
+  let lineStart: number | undefined;
+  for (const back of [SHORT_READ_BACK, 2 * LINE_CAP + 1]) {
+    const segments = readSegments(source, flowId, dir, Math.max(0, start - back), end);
+    segment = segments.find((s) => s.offset <= start && start < s.offset + s.bytes.length);
+    if (!segment) return { lines: [], chunkLength: chunk.length };
+    lineStart = lineStartIfKnown(segment, start, settings.encoding);
+    if (lineStart !== undefined) break;
+  }
+  if (!segment || lineStart === undefined) return { lines: [], chunkLength: chunk.length };
+  const extent = extentOf(flow, dir);
+  const partial = end >= extent;
+  const limitBreaks = partial || breaksAt(source, flowId, dir, end);
+  const base = segment.offset;
+  const lines = linesIn(segment, lineStart, end, settings.encoding, limitBreaks, partial).map((line) => {
+    const text = decodeEscaped(segment.bytes, settings.encoding, line.start - base, line.textEnd - base);
+    return data(line.ending === 'soft' ? text + LINE_CONTINUES_MARK : text, line.start, line.end - line.start);
+  });
+  return { lines, chunkLength: chunk.length, extent: partial ? extent : undefined };
+}

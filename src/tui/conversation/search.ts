@@ -1,0 +1,249 @@
+/**
+ * Searching a whole flow for a byte pattern, incrementally: `step()` scans at most a budget of
+ * bytes and returns, so the UI stays responsive, shows `fraction` as progress and cancels by
+ * simply not calling `step()` again (or `cancel()`). Each direction's stream is read in large
+ * slices by stream offset; the directions are scanned in turn by the arrival index of the
+ * chunk reached, so the first match found in display order wins. Matches never span a gap.
+ */
+import type { Direction } from '../../core/types.js';
+import { encodeText } from '../../render/encoding.js';
+import { escapeText } from '../../render/escape.js';
+import type { ConversationSettings } from './settings.js';
+import type { ConversationSource } from './source.js';
+import { extentOf, readVia } from './source.js';
+import { UnitOrder } from './units.js';
+import type { Highlight } from './highlight.js';
+
+/** A match: the pattern's bytes at `offset` of direction `dir`, starting in chunk `chunk`. */
+export interface SearchMatch {
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly length: number;
+  readonly chunk: number;
+}
+
+/** Where a search starts: after (forward) or before (backward) a match, or from a chunk index. */
+export type SearchStart = { readonly match: SearchMatch } | { readonly chunk: number };
+
+/** State after a step. `match` is set when done and found. */
+export interface SearchStatus {
+  readonly done: boolean;
+  readonly match: SearchMatch | undefined;
+  /** Share of the bytes to scan that were scanned, 0..1. */
+  readonly fraction: number;
+}
+
+/** Bytes read per slice. */
+const SLICE = 1 << 20;
+
+/**
+ * The bytes to look for: in hex mode a string of hex digit pairs (spaces allowed: `0d0a`,
+ * `0d 0a`) is taken as bytes; otherwise the text in the current encoding. Undefined for an empty query.
+ */
+export function searchPattern(query: string, settings: ConversationSettings): Uint8Array | undefined {
+  if (query.length === 0) return undefined;
+  const compact = query.replace(/\s+/g, '');
+  if (settings.mode === 'hex' && compact.length > 0 && /^([0-9a-fA-F]{2})+$/.test(compact)) {
+    return new Uint8Array(Buffer.from(compact, 'hex'));
+  }
+  return encodeText(query, settings.encoding);
+}
+
+/**
+ * What the view should paint for a search: in hex mode the current match's bytes; otherwise
+ * every occurrence of the query as it is displayed (escaped like the data).
+ */
+export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined): Highlight | undefined {
+  if (settings.mode === 'hex') return match ? { bytes: { dir: match.dir, offset: match.offset, length: match.length } } : undefined;
+  return query.length > 0 ? { text: escapeText(query) } : undefined;
+}
+
+interface Cursor {
+  readonly dir: Direction;
+  /** Forward: next match start to try; backward: match starts must be below it. */
+  position: number;
+  /** Arrival index of the chunk at the cursor; Infinity (forward) / -1 (backward) when exhausted. */
+  frontier: number;
+  readonly begin: number;
+  found: SearchMatch | undefined;
+}
+
+/** One search over one flow. Owned by the pane; drop it to cancel. */
+export class ConversationSearch {
+  private readonly cursors: Cursor[] = [];
+  private readonly pattern: Buffer;
+  private readonly total: number;
+  private scanned = 0;
+  private finished: SearchStatus | undefined;
+  private readonly buffer: Uint8Array;
+
+  constructor(
+    private readonly source: ConversationSource,
+    private readonly flowId: number,
+    pattern: Uint8Array,
+    readonly backward: boolean,
+    start: SearchStart,
+    directions: readonly Direction[],
+  ) {
+    this.pattern = Buffer.from(pattern);
+    this.buffer = new Uint8Array(SLICE + Math.max(0, pattern.length - 1));
+    const flow = source.getFlow(flowId);
+    let total = 0;
+    for (const dir of directions) {
+      if (!flow) break;
+      const extent = extentOf(flow, dir);
+      const order = new UnitOrder(source, flowId, flow, dir);
+      let position: number;
+      if ('match' in start && start.match.dir === dir) {
+        position = backward ? start.match.offset : start.match.offset + 1;
+      } else {
+        const from = 'match' in start ? (backward ? start.match.chunk - 1 : start.match.chunk + 1) : start.chunk;
+        const index = backward ? order.previousVisibleChunk(from) : order.nextVisibleChunk(from);
+        const chunk = index < 0 ? undefined : source.getChunk(flowId, index);
+        position = chunk ? (backward ? chunk.offset + chunk.length : chunk.offset) : backward ? 0 : extent;
+      }
+      const cursor: Cursor = { dir, position, frontier: 0, begin: position, found: undefined };
+      this.updateFrontier(cursor);
+      total += backward ? position : extent - position;
+      this.cursors.push(cursor);
+    }
+    this.total = total;
+  }
+
+  /** Stops the search; later steps report done without a match. */
+  cancel(): void {
+    this.finished ??= { done: true, match: undefined, fraction: this.fraction() };
+  }
+
+  /**
+   * Scans up to about `budget` bytes. Errors: a store read error ends the search (not found).
+   */
+  step(budget = 4 * SLICE): SearchStatus {
+    if (this.finished) return this.finished;
+    try {
+      let spent = 0;
+      while (spent < budget) {
+        const decided = this.decided();
+        if (decided) return (this.finished = { done: true, match: decided.match, fraction: 1 });
+        const cursor = this.nextCursor();
+        if (!cursor) break;
+        spent += this.backward ? this.scanBackward(cursor) : this.scanForward(cursor);
+      }
+      const decided = this.decided();
+      if (decided) return (this.finished = { done: true, match: decided.match, fraction: 1 });
+      return { done: false, match: undefined, fraction: this.fraction() };
+    } catch {
+      return (this.finished = { done: true, match: undefined, fraction: this.fraction() });
+    }
+  }
+
+  private fraction(): number {
+    return this.total > 0 ? Math.min(1, this.scanned / this.total) : 1;
+  }
+
+  private exhausted(cursor: Cursor): boolean {
+    return cursor.found !== undefined || (this.backward ? cursor.frontier < 0 : cursor.frontier === Infinity);
+  }
+
+  /** The answer when no cursor can find a better match any more. */
+  private decided(): { match: SearchMatch | undefined } | undefined {
+    let best: SearchMatch | undefined;
+    for (const c of this.cursors) {
+      if (c.found && (!best || (this.backward ? c.found.chunk > best.chunk : c.found.chunk < best.chunk))) best = c.found;
+    }
+    for (const c of this.cursors) {
+      if (c.found || this.exhausted(c)) continue;
+      if (!best) return undefined;
+      if (this.backward ? c.frontier >= best.chunk : c.frontier <= best.chunk) return undefined;
+    }
+    return { match: best };
+  }
+
+  /** The live cursor whose reached chunk comes first in the search's direction. */
+  private nextCursor(): Cursor | undefined {
+    let chosen: Cursor | undefined;
+    for (const c of this.cursors) {
+      if (this.exhausted(c)) continue;
+      if (!chosen || (this.backward ? c.frontier > chosen.frontier : c.frontier < chosen.frontier)) chosen = c;
+    }
+    return chosen;
+  }
+
+  private updateFrontier(cursor: Cursor): void {
+    if (this.backward) {
+      cursor.frontier = cursor.position <= 0 ? -1 : this.source.chunkAt(this.flowId, cursor.dir, cursor.position - 1);
+      return;
+    }
+    const index = this.source.chunkAt(this.flowId, cursor.dir, cursor.position);
+    cursor.frontier = index < 0 ? Infinity : index;
+  }
+
+  private found(cursor: Cursor, offset: number): void {
+    const chunk = this.source.chunkAt(this.flowId, cursor.dir, offset);
+    cursor.found = { dir: cursor.dir, offset, length: this.pattern.length, chunk };
+  }
+
+  /** Scans one slice forward from the cursor; returns the bytes consumed. */
+  private scanForward(cursor: Cursor): number {
+    const want = SLICE + this.pattern.length - 1;
+    const bytes = readVia(this.source, this.flowId, cursor.dir, cursor.position, want, this.buffer);
+    if (bytes.length === 0) {
+      // A gap or hole: jump past it.
+      const index = this.source.chunkAt(this.flowId, cursor.dir, cursor.position);
+      const chunk = index < 0 ? undefined : this.source.getChunk(this.flowId, index);
+      const next = !chunk ? Infinity : chunk.offset > cursor.position ? chunk.offset : chunk.offset + chunk.length;
+      if (next === Infinity || next <= cursor.position) cursor.frontier = Infinity;
+      else {
+        this.scanned += next - cursor.position;
+        cursor.position = next;
+        this.updateFrontier(cursor);
+      }
+      return 1;
+    }
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const at = view.indexOf(this.pattern);
+    const advance = bytes.length < want ? bytes.length : SLICE;
+    if (at >= 0 && at < advance) {
+      this.found(cursor, cursor.position + at);
+      return at + 1;
+    }
+    cursor.position += advance;
+    this.scanned += advance;
+    this.updateFrontier(cursor);
+    return advance;
+  }
+
+  /** Scans one slice backward from the cursor; returns the bytes consumed. */
+  private scanBackward(cursor: Cursor): number {
+    const end = cursor.position;
+    let lower = Math.max(0, end - SLICE);
+    let bytes = readVia(this.source, this.flowId, cursor.dir, lower, end - lower + this.pattern.length - 1, this.buffer);
+    if (bytes.length < end - lower) {
+      // A gap lies between: scan only the data chunk just below the cursor.
+      const index = this.source.chunkAt(this.flowId, cursor.dir, end - 1);
+      const chunk = index < 0 ? undefined : this.source.getChunk(this.flowId, index);
+      if (!chunk || chunk.offset > end - 1) {
+        cursor.frontier = -1;
+        return 1;
+      }
+      if (chunk.kind === 'gap') {
+        this.scanned += end - chunk.offset;
+        cursor.position = chunk.offset;
+        this.updateFrontier(cursor);
+        return 1;
+      }
+      lower = Math.max(chunk.offset, end - SLICE);
+      bytes = readVia(this.source, this.flowId, cursor.dir, lower, end - lower + this.pattern.length - 1, this.buffer);
+    }
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const at = end - lower - 1 >= 0 ? view.lastIndexOf(this.pattern, end - lower - 1) : -1;
+    if (at >= 0) {
+      this.found(cursor, lower + at);
+      return end - lower - at;
+    }
+    this.scanned += end - lower;
+    cursor.position = lower;
+    this.updateFrontier(cursor);
+    return Math.max(1, end - lower);
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * The conversation pane's model: a flow shown from a position (unit, row in unit), like `less`
+ * keeps a byte offset. `lines()` builds only the rows in the window; scrolling, home, end and
+ * follow walk units (see `units.ts`) and render only those they pass; rendered units are kept in
+ * a bounded LRU. Memory does not grow with the flow's size. Pure: no terminal, no blessed; the
+ * pane colours rows by `side`/`kind` and paints `matches`.
+ */
+import type { Direction } from '../../core/types.js';
+import { escapeText } from '../../render/escape.js';
+import { markerOf, prefixColumns, timestampColumns, timestampText, wrapRanges, type LineKind, type LogicalLine, type Side } from './lineText.js';
+import { lineMatches, type Highlight } from './highlight.js';
+import { renderUnit } from './renderUnit.js';
+import { DEFAULT_SETTINGS, settingsKey, type ConversationSettings } from './settings.js';
+import type { ConversationFlow, ConversationSource } from './source.js';
+import { extentOf } from './source.js';
+import { DEFAULT_CACHE_UNITS, UnitCache, unitId, type WrappedUnit } from './unitCache.js';
+import { HEAD, SPAN_BYTES, TAIL, UnitOrder, sameUnit, type UnitKey } from './units.js';
+
+/** Where the window starts: a unit and a row of its wrapped rendering. */
+export interface ConversationPosition {
+  readonly unit: UnitKey;
+  readonly row: number;
+}
+
+/** One row of the pane: safe text (prefix included, at most `width` columns) and how to paint it. */
+export interface DisplayLine {
+  readonly side: Side;
+  readonly kind: LineKind;
+  readonly text: string;
+  /** True for an alert line (data after the peer closed): the pane highlights it. */
+  readonly highlight: boolean;
+  /** True for a row that continues the previous row's line (wrapped). */
+  readonly continued: boolean;
+  /** Search matches to paint, as `[from, to)` indexes into `text`. */
+  readonly matches: readonly (readonly [number, number])[];
+  /** For data rows: direction and stream offset of the line's first byte. */
+  readonly dir?: Direction;
+  readonly offset?: number;
+}
+
+/** Options of a view. */
+export interface ConversationViewOptions {
+  /** Units kept rendered (default {@link DEFAULT_CACHE_UNITS}). */
+  cacheUnits?: number;
+}
+
+/**
+ * One flow in a pane. The owner calls `update()` when the store changed, `resize()` on resize;
+ * reads `lines()` to draw. Errors from the store (flow evicted) show as an event line.
+ */
+export type { Highlight } from './highlight.js';
+
+export class ConversationView {
+  private cache: UnitCache;
+  private cacheKey = '';
+  private order: UnitOrder | undefined = undefined;
+  position: ConversationPosition = { unit: HEAD, row: 0 };
+  /** Keep the end in view as data arrives (applied by `update()`). */
+  follow = false;
+  highlight: Highlight | undefined = undefined;
+
+  constructor(
+    readonly source: ConversationSource,
+    readonly flowId: number,
+    private settingsValue: ConversationSettings = DEFAULT_SETTINGS,
+    private widthValue = 80,
+    private heightValue = 20,
+    options: ConversationViewOptions = {},
+  ) {
+    this.cache = new UnitCache(options.cacheUnits ?? DEFAULT_CACHE_UNITS);
+  }
+
+  get settings(): ConversationSettings {
+    return this.settingsValue;
+  }
+  get width(): number {
+    return this.widthValue;
+  }
+  get height(): number {
+    return this.heightValue;
+  }
+
+  /** Changes settings, keeping the first visible data byte (or unit) at the top. */
+  setSettings(change: Partial<ConversationSettings>): void {
+    const top = this.topAnchor();
+    this.settingsValue = { ...this.settingsValue, ...change };
+    this.relocate(top);
+  }
+
+  /** New pane size; keeps the top line. */
+  resize(width: number, height: number): void {
+    const top = this.topAnchor();
+    this.widthValue = Math.max(1, Math.floor(width));
+    this.heightValue = Math.max(1, Math.floor(height));
+    this.relocate(top);
+  }
+
+  /** The flow changed (new chunks, notes, end): follows the end when `follow` is on. */
+  update(): void {
+    if (this.follow) this.end();
+  }
+
+  /** The rows of the window, at most `height`. */
+  lines(): DisplayLine[] {
+    const flow = this.source.getFlow(this.flowId);
+    if (!flow) return [this.goneRow()];
+    try {
+      const order = this.orderFor(flow);
+      const out: DisplayLine[] = [];
+      let unit: UnitKey | undefined = this.position.unit;
+      let row = this.position.row;
+      while (unit && out.length < this.heightValue) {
+        const wrapped = this.wrapped(flow, unit);
+        for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(this.rowOf(flow, wrapped, i));
+        unit = order.next(unit);
+        row = 0;
+      }
+      return out;
+    } catch (error) {
+      return [this.errorRow(error)];
+    }
+  }
+
+  private guarded(action: () => void): void {
+    const before = this.position;
+    try {
+      action();
+    } catch {
+      this.position = before;
+    }
+  }
+
+  /**
+   * Moves the window by `rows` (negative: up), stopping at the start and at the last page. Like
+   * every move, a store error leaves the position as it was (`lines()` then shows the error).
+   */
+  scrollBy(rows: number): void {
+    this.guarded(() => this.scrollUnguarded(rows));
+  }
+
+  private scrollUnguarded(rows: number): void {
+    const flow = this.source.getFlow(this.flowId);
+    if (!flow || rows === 0) return;
+    const order = this.orderFor(flow);
+    let unit = this.position.unit;
+    let row = this.position.row;
+    let remaining = Math.abs(rows);
+    if (rows < 0) {
+      while (remaining > 0) {
+        if (row >= remaining) {
+          row -= remaining;
+          remaining = 0;
+          break;
+        }
+        remaining -= row;
+        const previous = this.previousWithRows(order, flow, unit);
+        if (!previous) {
+          row = 0;
+          break;
+        }
+        unit = previous.unit;
+        row = previous.row;
+        remaining--;
+      }
+      this.position = { unit, row };
+      return;
+    }
+    while (remaining > 0) {
+      const count = this.wrapped(flow, unit).rows.length;
+      if (row + remaining < count) {
+        row += remaining;
+        break;
+      }
+      remaining -= Math.max(0, count - row);
+      const next = order.next(unit);
+      if (!next) {
+        row = Math.max(0, count - 1);
+        break;
+      }
+      unit = next;
+      row = 0;
+    }
+    this.position = { unit, row };
+    if (!this.fillsWindow(order, flow)) this.end();
+  }
+
+  /** One page down / up (the window's height, less one row of context). */
+  pageDown(): void {
+    this.scrollBy(Math.max(1, this.heightValue - 1));
+  }
+  pageUp(): void {
+    this.scrollBy(-Math.max(1, this.heightValue - 1));
+  }
+
+  /** To the first row. */
+  home(): void {
+    this.position = { unit: HEAD, row: 0 };
+  }
+
+  /** To the last page: walks back from the tail only as far as one window. */
+  end(): void {
+    this.guarded(() => this.endUnguarded());
+  }
+
+  private endUnguarded(): void {
+    const flow = this.source.getFlow(this.flowId);
+    if (!flow) return;
+    const order = this.orderFor(flow);
+    let need = this.heightValue;
+    let unit: UnitKey | undefined = TAIL;
+    while (unit) {
+      const count = this.wrapped(flow, unit).rows.length;
+      if (count >= need) {
+        this.position = { unit, row: count - need };
+        return;
+      }
+      need -= count;
+      unit = order.previous(unit);
+    }
+    this.position = { unit: HEAD, row: 0 };
+  }
+
+  /** True when the last row of the conversation is in the window. */
+  atEnd(): boolean {
+    const flow = this.source.getFlow(this.flowId);
+    return !flow || !this.fillsWindow(this.orderFor(flow), flow, true);
+  }
+
+  /** Puts the line holding `offset` of direction `dir` (a search match) at the top. */
+  showOffset(dir: Direction, offset: number): void {
+    this.guarded(() => this.showOffsetUnguarded(dir, offset));
+  }
+
+  private showOffsetUnguarded(dir: Direction, offset: number): void {
+    const flow = this.source.getFlow(this.flowId);
+    if (!flow) return;
+    const order = this.orderFor(flow);
+    const index = this.source.chunkAt(this.flowId, dir, offset);
+    if (index < 0) return;
+    const chunk = this.source.getChunk(this.flowId, index)!;
+    let unit: UnitKey | undefined = { kind: 'chunk', chunk: index, span: Math.floor(Math.max(0, offset - chunk.offset) / SPAN_BYTES) };
+    // The line holding `offset` is shown where it ends: a few units on at most.
+    for (let step = 0; unit && step < 64; step++, unit = order.next(unit)) {
+      const wrapped = this.wrapped(flow, unit);
+      const lineIndex = wrapped.lines.findIndex((l) => l.dir === dir && l.offset! <= offset && offset < l.offset! + (l.length ?? 0));
+      if (lineIndex < 0) continue;
+      const line = wrapped.lines[lineIndex];
+      const column = this.matchColumn(line, offset);
+      let row = wrapped.rows.findIndex((r) => r[0] === lineIndex);
+      while (row + 1 < wrapped.rows.length && wrapped.rows[row + 1][0] === lineIndex && wrapped.rows[row + 1][1] <= column) row++;
+      this.position = { unit, row };
+      if (!this.fillsWindow(order, flow)) this.end();
+      return;
+    }
+  }
+
+  /** Index in `line.text` of the highlight nearest stream `offset` (0 when none). */
+  private matchColumn(line: LogicalLine, offset: number): number {
+    const ranges = lineMatches(line, this.highlight, this.settingsValue.mode);
+    if (this.highlight?.bytes) return ranges[0]?.[0] ?? 0;
+    // Text modes: the occurrence nearest the line's share of the offset.
+    const share = (offset - line.offset!) / Math.max(1, line.length ?? 1);
+    const guess = share * line.text.length;
+    let best = ranges[0]?.[0] ?? 0;
+    for (const [from] of ranges) if (Math.abs(from - guess) < Math.abs(best - guess)) best = from;
+    return best;
+  }
+
+  private goneRow(): DisplayLine {
+    return { side: 'event', kind: 'event', text: '= flow no longer held', highlight: false, continued: false, matches: [] };
+  }
+
+  private errorRow(error: unknown): DisplayLine {
+    if (!this.source.getFlow(this.flowId)) return this.goneRow();
+    const message = escapeText(error instanceof Error ? error.message : String(error));
+    return { side: 'event', kind: 'alert', text: `= cannot read this flow: ${message}`, highlight: true, continued: false, matches: [] };
+  }
+
+  private orderFor(flow: ConversationFlow): UnitOrder {
+    const key = settingsKey(this.settingsValue, this.widthValue);
+    if (key !== this.cacheKey) {
+      this.cache.clear();
+      this.cacheKey = key;
+    }
+    // Placing notes costs a binary search each: reuse the order while the flow has not grown.
+    const order = this.order;
+    if (order && order.flow === flow && order.chunkCount === flow.chunkCount && order.noteCount === flow.notes.length && order.filter === this.settingsValue.filter) {
+      return order;
+    }
+    return (this.order = new UnitOrder(this.source, this.flowId, flow, this.settingsValue.filter));
+  }
+
+  /** True when at least `height` rows (`+1` with `beyond`) follow the position. */
+  private fillsWindow(order: UnitOrder, flow: ConversationFlow, beyond = false): boolean {
+    const want = this.heightValue + (beyond ? 1 : 0);
+    let have = 0;
+    let unit: UnitKey | undefined = this.position.unit;
+    let row = this.position.row;
+    while (unit && have < want) {
+      have += Math.max(0, this.wrapped(flow, unit).rows.length - row);
+      unit = order.next(unit);
+      row = 0;
+    }
+    return have >= want;
+  }
+
+  private previousWithRows(order: UnitOrder, flow: ConversationFlow, unit: UnitKey): ConversationPosition | undefined {
+    for (let previous = order.previous(unit); previous; previous = order.previous(previous)) {
+      const count = this.wrapped(flow, previous).rows.length;
+      if (count > 0) return { unit: previous, row: count - 1 };
+    }
+    return undefined;
+  }
+
+  /** The unit's wrapped rows, from the cache when still valid. */
+  private wrapped(flow: ConversationFlow, unit: UnitKey): WrappedUnit {
+    const cacheable = unit.kind === 'chunk';
+    const id = unitId(unit);
+    if (cacheable) {
+      const hit = this.cache.get(id);
+      if (hit && this.stillValid(hit, flow, unit)) return hit;
+    }
+    const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settingsValue);
+    const text = Math.max(1, this.widthValue - prefixColumns(this.settingsValue.timestamps));
+    const rows: [number, number, number][] = [];
+    rendered.lines.forEach((line, index) => {
+      for (const [from, to] of wrapRanges(line.text, text)) rows.push([index, from, to]);
+    });
+    const wrapped: WrappedUnit = { ...rendered, rows };
+    if (cacheable) this.cache.set(id, wrapped);
+    return wrapped;
+  }
+
+  private stillValid(entry: WrappedUnit, flow: ConversationFlow, unit: UnitKey): boolean {
+    if (unit.kind !== 'chunk') return false;
+    const chunk = this.source.getChunk(this.flowId, unit.chunk);
+    if (!chunk || chunk.length !== entry.chunkLength) return false;
+    return entry.extent === undefined || extentOf(flow, chunk.dir) === entry.extent;
+  }
+
+  private rowOf(flow: ConversationFlow, wrapped: WrappedUnit, index: number): DisplayLine {
+    const [lineIndex, from, to] = wrapped.rows[index];
+    const line = wrapped.lines[lineIndex];
+    const continued = index > 0 && wrapped.rows[index - 1][0] === lineIndex;
+    const mode = this.settingsValue.timestamps;
+    const time = mode === 'off' ? '' : (continued ? ' '.repeat(timestampColumns(mode)) : timestampText(mode, line.ts, flow.startTs)) + ' ';
+    const prefix = `${time}${markerOf(line.side)} `;
+    const matches: [number, number][] = [];
+    for (const [start, end] of lineMatches(line, this.highlight, this.settingsValue.mode)) {
+      const a = Math.max(start, from);
+      const b = Math.min(end, to);
+      if (a < b) matches.push([prefix.length + a - from, prefix.length + b - from]);
+    }
+    return {
+      side: line.side,
+      kind: line.kind,
+      text: prefix + line.text.slice(from, to),
+      highlight: line.kind === 'alert',
+      continued,
+      matches,
+      dir: line.dir,
+      offset: line.offset,
+    };
+  }
+
+  /** The top row's data byte (or unit), to keep in place across a change of settings or width. */
+  private topAnchor(): { unit: UnitKey; dir?: Direction; offset?: number } {
+    const top = this.lines()[0];
+    return { unit: this.position.unit, dir: top?.dir, offset: top?.offset };
+  }
+
+  private relocate(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
+    this.guarded(() => this.relocateUnguarded(anchor));
+  }
+
+  private relocateUnguarded(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
+    const flow = this.source.getFlow(this.flowId);
+    if (!flow) return;
+    const order = this.orderFor(flow);
+    if (anchor.dir !== undefined && anchor.offset !== undefined) {
+      const visible = this.settingsValue.filter === 'both' || this.settingsValue.filter === anchor.dir;
+      if (visible) {
+        this.showOffset(anchor.dir, anchor.offset);
+        return;
+      }
+    }
+    let unit: UnitKey | undefined = anchor.unit;
+    if (unit.kind === 'chunk') {
+      const chunk = order.nextVisibleChunk(unit.chunk);
+      unit = chunk === unit.chunk ? { kind: 'chunk', chunk, span: 0 } : order.next(order.lastSpanOf(unit.chunk));
+    }
+    this.position = { unit: unit ?? TAIL, row: 0 };
+    if (sameUnit(this.position.unit, TAIL) || !this.fillsWindow(order, flow)) this.end();
+  }
+}

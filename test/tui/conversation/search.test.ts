@@ -1,0 +1,150 @@
+import { describe, expect, test } from 'vitest';
+import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from '../../../src/tui/conversation/search.js';
+import { DEFAULT_SETTINGS } from '../../../src/tui/conversation/settings.js';
+import { ConversationView } from '../../../src/tui/conversation/view.js';
+import type { Direction } from '../../../src/core/types.js';
+import { FakeSource, FLOW_ID } from './fakeSource.js';
+
+function run(source: FakeSource, query: string, start: SearchStart, backward = false, dirs: Direction[] = ['c2s', 's2c'], mode: 'text' | 'hex' = 'text') {
+  const pattern = searchPattern(query, { ...DEFAULT_SETTINGS, mode })!;
+  const search = new ConversationSearch(source, FLOW_ID, pattern, backward, start, dirs);
+  for (let i = 0; i < 10_000; i++) {
+    const status = search.step(64);
+    if (status.done) return status.match;
+  }
+  throw new Error('search did not finish');
+}
+
+/** Every match in display order, by repeated `n`. */
+function all(source: FakeSource, query: string, backward = false): SearchMatch[] {
+  const found: SearchMatch[] = [];
+  let start: SearchStart = { chunk: backward ? source.chunks.length : 0 };
+  for (let m = run(source, query, start, backward); m; m = run(source, query, start, backward)) {
+    found.push(m);
+    start = { match: m };
+  }
+  return found;
+}
+
+const conversation = () =>
+  new FakeSource()
+    .data('c2s', 'GET /a HTTP/1.1\r\n') // 0
+    .data('s2c', 'HTTP/1.1 200 OK\r\n') // 1
+    .data('c2s', 'GET /b HT') // 2
+    .gap('s2c', 10) // 3
+    .data('c2s', 'TP/1.1\r\n') // 4: "HTTP/1.1" spans chunks 2 and 4
+    .data('s2c', 'HTTP/1.1 404\r\n'); // 5
+
+describe('search', () => {
+  test('forward finds matches in display order, across chunk boundaries of one direction', () => {
+    const found = all(conversation(), 'HTTP/1.1').map((m) => [m.dir, m.offset, m.chunk]);
+    expect(found).toEqual([
+      ['c2s', 7, 0],
+      ['s2c', 0, 1],
+      ['c2s', 24, 2],
+      ['s2c', 27, 5],
+    ]);
+  });
+
+  test('backward gives the same matches in reverse', () => {
+    const found = all(conversation(), 'HTTP/1.1', true).map((m) => [m.dir, m.offset, m.chunk]);
+    expect(found).toEqual([
+      ['s2c', 27, 5],
+      ['c2s', 24, 2],
+      ['s2c', 0, 1],
+      ['c2s', 7, 0],
+    ]);
+  });
+
+  test('a match never spans a gap; not found gives undefined', () => {
+    const s = new FakeSource().data('c2s', 'ab').gap('c2s', 5).data('c2s', 'cd');
+    expect(run(s, 'abcd', { chunk: 0 })).toBeUndefined();
+    expect(run(s, 'cd', { chunk: 0 })).toMatchObject({ offset: 7, chunk: 2 });
+    expect(run(s, 'ab', { chunk: 3 }, true)).toMatchObject({ offset: 0, chunk: 0 });
+  });
+
+  test('hex mode searches bytes; text in another encoding is encoded first', () => {
+    const s = conversation();
+    expect(run(s, '0d 0a', { chunk: 1 }, false, ['c2s', 's2c'], 'hex')).toMatchObject({ dir: 's2c', offset: 15, length: 2 });
+    const utf16 = new FakeSource().data('s2c', new Uint8Array(Buffer.from('xx héllo', 'utf16le')));
+    const pattern = searchPattern('héllo', { ...DEFAULT_SETTINGS, encoding: 'utf-16le' })!;
+    const status = new ConversationSearch(utf16, FLOW_ID, pattern, false, { chunk: 0 }, ['s2c']).step();
+    expect(status.match).toMatchObject({ offset: 6, length: 10 });
+  });
+
+  test('direction filter: only the directions given are searched', () => {
+    expect(all(conversation(), 'HTTP', false).length).toBe(4);
+    const s = conversation();
+    expect(run(s, 'HTTP', { chunk: 0 }, false, ['s2c'])).toMatchObject({ dir: 's2c', chunk: 1 });
+  });
+
+  test('works in slices with progress, and cancel stops it', () => {
+    const s = new FakeSource();
+    for (let i = 0; i < 50; i++) s.data('s2c', 'x'.repeat(1 << 20));
+    s.data('s2c', 'needle');
+    const search = new ConversationSearch(s, FLOW_ID, searchPattern('needle', DEFAULT_SETTINGS)!, false, { chunk: 0 }, ['c2s', 's2c']);
+    const first = search.step(4 << 20);
+    expect(first.done).toBe(false);
+    expect(first.fraction).toBeGreaterThan(0);
+    expect(first.fraction).toBeLessThan(0.2);
+    const second = search.step(4 << 20);
+    expect(second.fraction).toBeGreaterThan(first.fraction);
+    search.cancel();
+    expect(search.step()).toMatchObject({ done: true, match: undefined });
+    const readBefore = s.bytesRead;
+    search.step();
+    expect(s.bytesRead).toBe(readBefore);
+  });
+
+  test('the view shows and highlights a match, even inside a line joined over chunks', () => {
+    const s = conversation();
+    const match = run(s, 'HTTP/1.1', { match: { dir: 's2c', offset: 0, length: 8, chunk: 1 } })!;
+    const view = new ConversationView(s, FLOW_ID, DEFAULT_SETTINGS, 80, 2);
+    view.highlight = { text: 'HTTP/1.1' };
+    view.showOffset(match.dir, match.offset);
+    const rows = view.lines();
+    expect(rows[0].text).toBe('> GET /b HTTP/1.1');
+    expect(rows[0].matches).toEqual([[9, 17]]);
+  });
+
+  test('hex highlight marks the matched bytes and their ASCII cells', () => {
+    const s = new FakeSource().data('c2s', 'abc\r\ndef');
+    const view = new ConversationView(s, FLOW_ID, { ...DEFAULT_SETTINGS, mode: 'hex' }, 100, 5);
+    view.highlight = { bytes: { dir: 'c2s', offset: 3, length: 2 } };
+    const row = view.lines()[1];
+    expect(row.matches.map(([a, b]) => row.text.slice(a, b))).toEqual(['0d', '.', '0a', '.']);
+  });
+});
+
+test('highlightFor: escaped text in text modes, the match bytes in hex', () => {
+  const match = { dir: 'c2s' as const, offset: 4, length: 2, chunk: 0 };
+  expect(highlightFor('a\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'a\\\\b' });
+  expect(highlightFor('0d0a', { ...DEFAULT_SETTINGS, mode: 'hex' }, match)).toEqual({ bytes: { dir: 'c2s', offset: 4, length: 2 } });
+  expect(highlightFor('', DEFAULT_SETTINGS, undefined)).toBeUndefined();
+});
+
+describe('search through readInto', () => {
+  /** The fake with the store's optional `readInto`, counting its calls. */
+  class IntoSource extends FakeSource {
+    intoCalls = 0;
+    readInto(flowId: number, dir: Direction, offset: number, into: Uint8Array, at: number, length: number): number {
+      this.intoCalls++;
+      const bytes = this.read(flowId, dir, offset, length);
+      into.set(bytes, at);
+      return bytes.length;
+    }
+  }
+
+  test('gives the same matches as read, reusing its buffer', () => {
+    const s = new IntoSource().data('c2s', 'GET /a HTTP/1.1\r\n').data('s2c', 'HTTP/1.1 200 OK\r\n').data('c2s', 'GET /b HT').gap('s2c', 10).data('c2s', 'TP/1.1\r\n');
+    const forward = all(s, 'HTTP/1.1').map((m) => [m.dir, m.offset]);
+    const backward = all(s, 'HTTP/1.1', true).map((m) => [m.dir, m.offset]);
+    expect(forward).toEqual([
+      ['c2s', 7],
+      ['s2c', 0],
+      ['c2s', 24],
+    ]);
+    expect(backward).toEqual([...forward].reverse());
+    expect(s.intoCalls).toBeGreaterThan(0);
+  });
+});

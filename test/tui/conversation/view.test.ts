@@ -1,0 +1,257 @@
+import { describe, expect, test } from 'vitest';
+import { ConversationView, type DisplayLine } from '../../../src/tui/conversation/view.js';
+import type { ConversationSettings } from '../../../src/tui/conversation/settings.js';
+import { FakeSource, FLOW_ID } from './fakeSource.js';
+
+const KEY = { client: { addr: '10.0.0.1', port: 5000 }, server: { addr: '10.0.0.2', port: 80 } };
+
+function view(source: FakeSource, settings: Partial<ConversationSettings> = {}, width = 80, height = 50): ConversationView {
+  const v = new ConversationView(source, FLOW_ID, undefined, width, height);
+  v.setSettings(settings);
+  return v;
+}
+
+const texts = (lines: DisplayLine[]) => lines.map((l) => l.text);
+const dataRows = (lines: DisplayLine[]) => lines.filter((l) => l.kind === 'data');
+
+/** Nothing a terminal would act on: no C0 (but none at all), DEL, C1, bidi controls. */
+function assertSafe(lines: DisplayLine[]): void {
+  for (const l of lines) expect(l.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+}
+
+describe('text mode', () => {
+  test('joins a line split over chunks of one direction, shown where it ends', () => {
+    const s = new FakeSource(KEY)
+      .data('c2s', 'GET / HT')
+      .data('s2c', 'HTTP/1.1 200 OK\r\n')
+      .data('c2s', 'TP/1.1\r\nHost: x\r\n');
+    expect(texts(view(s).lines())).toEqual([
+      '= 10.0.0.1:5000 -> 10.0.0.2:80 connected (handshake seen)',
+      '< HTTP/1.1 200 OK',
+      '> GET / HTTP/1.1',
+      '> Host: x',
+    ]);
+  });
+
+  test('the partial last line shows, and moves where it ends when more arrives', () => {
+    const s = new FakeSource().data('c2s', 'EHLO exa');
+    const v = view(s);
+    expect(texts(v.lines()).slice(1)).toEqual(['> EHLO exa']);
+    s.data('s2c', '250 ok\r\n').data('c2s', 'mple\r\n');
+    expect(texts(v.lines()).slice(1)).toEqual(['< 250 ok', '> EHLO example']);
+  });
+
+  test('hostile bytes become visible escapes', () => {
+    const hostile = Buffer.concat([
+      Buffer.from('a\x1b]0;pwned\x07b\x1b[31mred\x7f '),
+      Buffer.from('\u009b31m \u202eevil {bold}{|}{/escape} ', 'utf8'),
+      Buffer.from([0xc0, 0xaf, 0xff, 0x9b, 0x0a]),
+    ]);
+    const s = new FakeSource().data('s2c', new Uint8Array(hostile));
+    const lines = view(s, {}, 200).lines();
+    assertSafe(lines);
+    expect(lines[1].text).toBe('< a\\x1b]0;pwned\\x07b\\x1b[31mred\\x7f \\u{9b}31m \\u{202e}evil {bold}{|}{/escape} \\xc0\\xaf\\xff\\x9b');
+  });
+
+  test('a gap ends a line and shows as an event; notes by time; closes and end at the end', () => {
+    const s = new FakeSource().data('c2s', 'abc').gap('c2s', 1448).data('c2s', 'def\n');
+    s.note('c2s sent 4 bytes after the server closed (FIN at 00:00:00.000000)').note('conflicting retransmission');
+    s.data('s2c', 'bye\n').close('c2s').close('s2c').finish('fin');
+    const lines = view(s).lines();
+    expect(texts(lines).slice(1)).toEqual([
+      '> abc',
+      '= 1,448 bytes missing (client)',
+      '> def',
+      '= note: c2s sent 4 bytes after the server closed (FIN at 00:00:00.000000)',
+      '= note: conflicting retransmission',
+      '< bye',
+      '= client closed its side (FIN)',
+      '= server closed its side (FIN)',
+      '= end: connection closed',
+    ]);
+    expect(lines.map((l) => l.kind)).toEqual(['event', 'data', 'gap', 'data', 'alert', 'note', 'data', 'event', 'event', 'event']);
+    expect(lines.filter((l) => l.highlight).map((l) => l.kind)).toEqual(['alert']);
+    expect(lines[1].side).toBe('client');
+    expect(lines[6].side).toBe('server');
+  });
+
+  test('long lines wrap to the width, prefix repeated on continuation rows', () => {
+    const s = new FakeSource().data('c2s', 'x'.repeat(25) + '\n');
+    const lines = dataRows(view(s, {}, 12).lines());
+    expect(texts(lines)).toEqual(['> xxxxxxxxxx', '> xxxxxxxxxx', '> xxxxx']);
+    expect(lines.map((l) => l.continued)).toEqual([false, true, true]);
+    for (const l of lines) expect(l.text.length).toBeLessThanOrEqual(12);
+  });
+
+  test('wide characters never straddle the edge', () => {
+    const s = new FakeSource().data('s2c', new Uint8Array(Buffer.from('漢字漢字漢\n', 'utf8')));
+    expect(texts(dataRows(view(s, {}, 7).lines()))).toEqual(['< 漢字', '< 漢字', '< 漢']);
+  });
+
+  test('a line longer than the cap is cut at a multiple of 4096 and marked', () => {
+    const s = new FakeSource().data('c2s', 'ab\n' + 'y'.repeat(9000) + '\n');
+    const lines = view(s, {}, 10000).lines().slice(1);
+    expect(lines.map((l) => l.text.length)).toEqual([4, 2 + 8192 - 3 + 2, 2 + 9000 - (8192 - 3)]);
+    expect(lines[1].text.endsWith('\\+')).toBe(true);
+  });
+
+  test('direction filter shows one side, events stay', () => {
+    const s = new FakeSource().data('c2s', 'req\n').data('s2c', 'resp\n').data('c2s', 'req2\n').finish('rst');
+    expect(texts(view(s, { filter: 's2c' }).lines())).toEqual(['= connected (handshake seen)', '< resp', '= end: connection reset (RST)']);
+    expect(texts(view(s, { filter: 'c2s' }).lines()).slice(1, 3)).toEqual(['> req', '> req2']);
+  });
+
+  test('timestamps: absolute, relative, off', () => {
+    const s = new FakeSource().data('c2s', 'a\n', 1_500_000);
+    expect(view(s, { timestamps: 'absolute' }).lines()[1].text).toBe('22:13:21.500000 > a');
+    expect(view(s, { timestamps: 'relative' }).lines()[1].text).toBe('   +1.500000 > a');
+    expect(view(s, { timestamps: 'off' }).lines()[1].text).toBe('> a');
+  });
+
+  test('encodings: UTF-16LE lines split on the LF code unit, CP037 decoded, hostile C1 escaped', () => {
+    const utf16 = new FakeSource().data('c2s', new Uint8Array(Buffer.from('hi\r\n\u202ex\n', 'utf16le')));
+    expect(texts(view(utf16, { encoding: 'utf-16le' }).lines().slice(1))).toEqual(['> hi', '> \\u{202e}x']);
+    const ebcdic = new FakeSource().data('c2s', new Uint8Array([0xc8, 0x89, 0x25, 0x27, 0xc1, 0x15]));
+    expect(texts(view(ebcdic, { encoding: 'cp037' }).lines().slice(1))).toEqual(['> Hi', '> \\x1bA']);
+    const latin = new FakeSource().data('c2s', new Uint8Array([0x9b, 0x33, 0x31, 0x6d, 0xe9, 0x0a]));
+    const latinLines = view(latin, { encoding: 'latin1' }).lines();
+    assertSafe(latinLines);
+    expect(latinLines[1].text).toBe('> \\u{9b}31mé');
+    const sjis = new FakeSource().data('s2c', new Uint8Array([0x82, 0xa0, 0x0a, 0x81]));
+    expect(texts(view(sjis, { encoding: 'shift_jis' }).lines().slice(1))).toEqual(['< あ', '< \ufffd']);
+  });
+});
+
+test('every mode and encoding keeps hostile bytes inert', () => {
+  const payload = Buffer.concat([
+    Buffer.from('\x1b]0;t\x07\x1b[2J\u009b31m\u202e{bold}{|}{/escape}\r\n', 'utf8'),
+    Buffer.from([0x80, 0x9b, 0xc0, 0xaf, 0xff, 0x0a, 0x00, 0x27, 0x25, 0x15, 0x0d]),
+    Buffer.from('\u009b\u202e\u2066\n', 'utf16le'),
+  ]);
+  const s = new FakeSource().data('s2c', new Uint8Array(payload)).note('bad \x1b[31m note \u009b').finish('error', 'boom \x1b]0;x\x07');
+  for (const mode of ['text', 'hex', 'escaped'] as const) {
+    for (const encoding of ['utf-8', 'latin1', 'cp1252', 'utf-16le', 'shift_jis', 'cp037'] as const) {
+      for (const timestamps of ['absolute', 'off'] as const) {
+        const lines = view(s, { mode, encoding, timestamps }, 33).lines();
+        expect(lines.length).toBeGreaterThan(3);
+        assertSafe(lines);
+      }
+    }
+  }
+});
+
+describe('hex and escaped modes', () => {
+  test('hex rows carry the stream offset per direction', () => {
+    const s = new FakeSource().data('c2s', 'GET / HTTP/1.1\r\nHost: x\r\n').data('s2c', '\x1b[2J');
+    expect(texts(view(s, { mode: 'hex' }).lines().slice(1))).toEqual([
+      '> 00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|',
+      '> 00000010  48 6f 73 74 3a 20 78 0d  0a                       |Host: x..|',
+      '< 00000000  1b 5b 32 4a                                       |.[2J|',
+    ]);
+  });
+
+  test('escaped: one chunk per line, C-style', () => {
+    const s = new FakeSource().data('c2s', 'a\r\nb\x00\\').data('s2c', 'ok');
+    expect(texts(view(s, { mode: 'escaped' }).lines().slice(1))).toEqual(['> a\\r\\nb\\x00\\\\', '< ok']);
+  });
+
+  test('switching modes keeps the top data line', () => {
+    const s = new FakeSource();
+    for (let i = 0; i < 100; i++) s.data(i % 2 ? 's2c' : 'c2s', `line ${i}\n`);
+    const v = view(s, {}, 80, 5);
+    v.scrollBy(40);
+    const top = v.lines()[0];
+    v.setSettings({ mode: 'hex' });
+    expect(v.lines()[0]).toMatchObject({ dir: top.dir, offset: top.offset });
+    v.setSettings({ mode: 'text' });
+    expect(v.lines()[0].text).toBe(top.text);
+  });
+});
+
+describe('position', () => {
+  function numbered(n: number): FakeSource {
+    const s = new FakeSource();
+    for (let i = 0; i < n; i++) s.data(i % 3 === 2 ? 's2c' : 'c2s', `line ${i}\n`);
+    return s;
+  }
+
+  test('scroll by rows and pages, home and end', () => {
+    const v = view(numbered(100), {}, 80, 10);
+    v.scrollBy(1);
+    expect(v.lines()[0].text).toBe('> line 0');
+    v.pageDown();
+    expect(v.lines()[0].text).toBe('> line 9');
+    v.scrollBy(-3);
+    expect(v.lines()[0].text).toBe('> line 6');
+    v.end();
+    expect(v.lines().at(-1)!.text).toBe('> line 99');
+    expect(v.lines()).toHaveLength(10);
+    expect(v.atEnd()).toBe(true);
+    v.scrollBy(5);
+    expect(v.lines().at(-1)!.text).toBe('> line 99');
+    v.pageUp();
+    expect(v.lines().at(-1)!.text).toBe('> line 90');
+    v.home();
+    expect(v.lines()[0].kind).toBe('event');
+    v.scrollBy(-5);
+    expect(v.lines()[0].kind).toBe('event');
+  });
+
+  test('the position stays on the same line when chunks are appended', () => {
+    const s = numbered(50);
+    const v = view(s, {}, 80, 5);
+    v.scrollBy(20);
+    const before = texts(v.lines());
+    for (let i = 50; i < 80; i++) s.data('c2s', `line ${i}\n`);
+    s.note('late note').finish('timeout');
+    v.update();
+    expect(texts(v.lines())).toEqual(before);
+  });
+
+  test('follow keeps the end in view as chunks arrive', () => {
+    const s = numbered(20);
+    const v = view(s, {}, 80, 4);
+    v.follow = true;
+    v.update();
+    s.data('s2c', 'new\n');
+    v.update();
+    expect(v.lines().at(-1)!.text).toBe('< new');
+    s.extendLast('more\n');
+    v.update();
+    expect(texts(v.lines()).slice(-2)).toEqual(['< new', '< more']);
+  });
+
+  test('a flow evicted meanwhile shows one event line', () => {
+    const s = numbered(3);
+    const v = view(s);
+    s.gone = true;
+    expect(texts(v.lines())).toEqual(['= flow no longer held']);
+  });
+
+  test('a store read error shows as one alert line and leaves the position', () => {
+    const s = numbered(30);
+    const v = view(s, {}, 80, 5);
+    v.scrollBy(3);
+    const before = v.position;
+    const read = s.read.bind(s);
+    s.read = () => {
+      throw new Error('EIO reading spill \x1b[2J');
+    };
+    v.resize(60, 5);
+    v.scrollBy(10);
+    v.end();
+    expect(v.position).toEqual(before);
+    expect(v.lines()).toMatchObject([{ kind: 'alert', highlight: true, text: '= cannot read this flow: EIO reading spill \\x1b[2J' }]);
+    s.read = read;
+    expect(v.lines()[0].text).toBe('< line 2');
+  });
+
+  test('highlights occurrences of the search text in rows', () => {
+    const s = new FakeSource().data('c2s', 'abc needle def needle\n');
+    const v = view(s, {}, 14);
+    v.highlight = { text: 'needle' };
+    const rows = dataRows(v.lines());
+    expect(texts(rows)).toEqual(['> abc needle d', '> ef needle']);
+    expect(rows.map((r) => r.matches)).toEqual([[[6, 12]], [[5, 11]]]);
+  });
+});
