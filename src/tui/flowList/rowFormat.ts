@@ -8,11 +8,11 @@
  * Columns (space separated; preview takes the rest): number, client → server, state, bytes
  * each way, duration (or age, for an open flow), note mark, preview. Widths by terminal width
  * (number: digits of the biggest id, 3 to 10):
- * | width   | client | server | state        | bytes (each way) | duration | preview (6-digit ids) |
- * | 80-99   | 14     | 14     | 7 `closed?`  | 4 `1.2k`         | 5        | 15 at 80              |
- * | 100-159 | 21     | 17     | 7            | 5 `↑1.2k`        | 5        | 26 at 100             |
- * | 160-249 | 24     | 24     | 12 `timed out?` | 5             | 5        | 69 at 160             |
- * | 250-    | 41     | 41     | 12           | 5                | 5        | 125 at 250            |
+ * | width   | client | server | state           | bytes each way | duration | preview (6-digit ids) |
+ * | 80-99   | 14     | 14     | 7 `t/out?`      | 4 `1.2k`       | 5 `3m04` | 15 at 80              |
+ * | 100-159 | 21     | 17     | 7               | 5 `↑1.2k`      | 5        | 23 at 100             |
+ * | 160-249 | 24     | 24     | 12 `timed out?` | 5              | 5        | 68 at 160             |
+ * | 250-    | 41     | 41     | 12              | 5              | 5        | 124 at 250            |
  * Below 80 the endpoints shrink (to 9 each), then the preview; the row is cut at `width`.
  * A mid-stream flow (no handshake seen: client and server are a guess) has `?` after its state.
  */
