@@ -38,8 +38,11 @@ interface Entry {
 }
 
 function compare(a: Entry, b: Entry): number {
-  if (a.key < b.key) return -1;
-  if (a.key > b.key) return 1;
+  const x = a.key;
+  const y = b.key;
+  if (typeof x === 'number') return (x as number) - (y as number) || a.seq - b.seq;
+  if (x < y) return -1;
+  if (x > y) return 1;
   return a.seq - b.seq;
 }
 
@@ -58,6 +61,9 @@ export class FlowView {
   private readonly changes: FlowChanges;
   /** Previews (first lines), cached per flow. */
   readonly previews: PreviewCache;
+  private readonly previewOf = (flow: ListedFlow): string => this.previews.get(flow);
+  /** The latest timestamp of any flow seen: "now" for the age of open flows (capture time). */
+  latestTs = 0;
   /** The list follows new flows: the focus goes to the last row at each refresh. */
   follow = false;
 
@@ -139,6 +145,7 @@ export class FlowView {
         entry = this.newEntry(flow);
         this.entries.set(id, entry);
       }
+      if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
       this.queueSearch(flow);
       const key = mayMove ? sortKey(this.sortOrder, flow) : entry.key;
       const show = this.matches(flow);
@@ -148,7 +155,7 @@ export class FlowView {
       if (show) moved.push(entry);
     }
     if (!rowsChanged && moved.length === 0) return false;
-    if (!small) this.removeAll(leaving);
+    if (leaving.length > 0) this.removeAll(leaving);
     this.insertAll(moved, small);
     this.settle(oldFocus);
     return true;
@@ -265,16 +272,17 @@ export class FlowView {
   private queueSearch(flow: ListedFlow): void {
     const search = this.search;
     if (search === undefined || search.matches(flow.id)) return;
-    if (matchesWithoutBytes(this.activeFilter, flow, (f) => this.previews.get(f))) search.enqueue(flow.id);
+    if (matchesWithoutBytes(this.activeFilter, flow, this.previewOf)) search.enqueue(flow.id);
   }
 
   private newEntry(flow: ListedFlow): Entry {
+    if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
     return { id: flow.id, seq: this.nextSeq++, key: sortKey(this.sortOrder, flow), shown: false };
   }
 
   private matches(flow: ListedFlow): boolean {
     if (this.search !== undefined && !this.search.matches(flow.id)) return false;
-    return matchesWithoutBytes(this.activeFilter, flow, (f) => this.previews.get(f));
+    return matchesWithoutBytes(this.activeFilter, flow, this.previewOf);
   }
 
   /** Recomputes `order` from every entry (filter, then sort); queues a new search's flows. */

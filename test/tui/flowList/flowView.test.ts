@@ -239,3 +239,28 @@ describe('FlowView: window', () => {
     expect(view.top(200)).toBe(0);
   });
 });
+
+describe('FlowView: clock and address keys', () => {
+  it('latestTs is the latest timestamp seen, for the age of open flows', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    expect(view.latestTs).toBe(6e6);
+    store.update(1, { lastTs: 9e6 });
+    view.refresh();
+    expect(view.latestTs).toBe(9e6);
+  });
+
+  it('orders mixed families and odd address strings by client, then server', () => {
+    const store = new FakeStore();
+    store.add({ client: '10.0.0.1:5', server: '[::1]:80' });
+    store.add({ client: 'name.example:5', server: '10.0.0.1:80' });
+    store.add({ client: '10.0.0.1:5', server: '10.0.0.1:80' });
+    store.add({ client: '10.0.0.1:4', server: '10.0.0.2:80' });
+    store.add({ client: '255.255.255.255:1', server: '0.0.0.0:0' });
+    store.add({ client: '[::]:1', server: '0.0.0.0:0' });
+    store.add({ client: 'name.ex:5', server: '10.0.0.1:80' });
+    const view = new FlowView(store, store);
+    view.setSort('address');
+    expect(ids(view)).toEqual([4, 3, 1, 5, 6, 7, 2]);
+  });
+});
