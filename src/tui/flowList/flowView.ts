@@ -7,10 +7,11 @@
  * Structures and costs (n = flows shown, k = flows changed in a frame, h = rows shown):
  * - `order`: the shown flows' entries (id, arrival number, cached sort key), sorted by key then
  *   arrival; `entries`: id → entry for every flow held.
- * - refresh: O(k) to read the changes; a flow arriving after the last row (every new flow in
- *   arrival order) is appended in O(1); otherwise, up to {@link SMALL_BATCH} moves are spliced
- *   (O(log n) search + O(n) memmove each), a bigger batch is merged in one O(n + k log k) pass.
- *   Nothing is re-sorted in full.
+ * - refresh: O(k log n) to read the changes and find the rows that leave or move; a flow
+ *   arriving after the last row (every new flow in arrival order) is appended in O(1). In a
+ *   batch of up to {@link SMALL_BATCH} changes, each leaving or moving row is spliced (an O(n)
+ *   memmove); in a bigger batch the leaving rows are spliced out at once when contiguous (the
+ *   oldest flows evicted, in arrival order), else swept out in one in-place pass, and the moving rows merged in in one O(n + k log k) pass. Never a full sort.
  * - moves (`j`, PgDn, `g`, `G`): O(1) with the focus position cached, O(log n) after a change;
  *   no flow record is read. `rows(top, h)` reads h records.
  * - setFilter / setSort: O(n log n), reading every record once.
@@ -123,19 +124,27 @@ export class FlowView {
     if (!this.changes.pending) return false;
     const ids = this.changes.take();
     const oldFocus = this.focusIndex;
-    // A small batch is spliced at once, each removal found by its entry's key before the key
-    // changes; a big one is marked here and swept in one pass.
+    // Leaving rows are found by their current keys while `order` is still sorted by them (new
+    // keys are set after): spliced at once in a small batch, swept in one pass in a big one.
     const small = ids.length <= SMALL_BATCH;
-    const leaving: Entry[] = [];
-    const moved: Entry[] = [];
+    let sweepFrom = this.order.length;
+    let sweepLast = -1;
+    let leaving = 0;
     let rowsChanged = false;
+    const touched: Entry[] = [];
+    const keys: (number | string)[] = [];
+    const shows: boolean[] = [];
     const mayMove = keyMayChange(this.sortOrder);
     for (const id of ids) {
       const flow = this.source.getFlow(id);
       let entry = this.entries.get(id);
       if (flow === undefined) {
         if (entry === undefined) continue;
-        if (entry.shown) rowsChanged = this.takeOut(entry, small, leaving);
+        if (entry.shown) {
+          const at = this.takeOut(entry, small);
+          if (at < this.order.length) [sweepFrom, sweepLast, leaving] = [Math.min(sweepFrom, at), Math.max(sweepLast, at), leaving + 1];
+          rowsChanged = true;
+        }
         this.entries.delete(id);
         this.previews.forget(id);
         this.search?.forget(id);
@@ -149,13 +158,25 @@ export class FlowView {
       this.queueSearch(flow);
       const key = mayMove ? sortKey(this.sortOrder, flow) : entry.key;
       const show = this.matches(flow);
-      if (entry.shown && show && key === entry.key) continue;
-      if (entry.shown) rowsChanged = this.takeOut(entry, small, leaving);
-      entry.key = key;
-      if (show) moved.push(entry);
+      if (entry.shown) {
+        if (show && key === entry.key) continue;
+        const at = this.takeOut(entry, small);
+        if (at < this.order.length) [sweepFrom, sweepLast, leaving] = [Math.min(sweepFrom, at), Math.max(sweepLast, at), leaving + 1];
+        rowsChanged = true;
+      }
+      touched.push(entry);
+      keys.push(key);
+      shows.push(show);
+    }
+    // Contiguous leaving rows (the oldest flows evicted, in arrival order) go in one splice.
+    if (leaving > 0 && sweepLast - sweepFrom + 1 === leaving) this.order.splice(sweepFrom, leaving);
+    else if (leaving > 0) this.sweep(sweepFrom);
+    const moved: Entry[] = [];
+    for (let i = 0; i < touched.length; i++) {
+      touched[i].key = keys[i];
+      if (shows[i]) moved.push(touched[i]);
     }
     if (!rowsChanged && moved.length === 0) return false;
-    if (leaving.length > 0) this.removeAll(leaving);
     this.insertAll(moved, small);
     this.settle(oldFocus);
     return true;
@@ -320,21 +341,24 @@ export class FlowView {
     return low;
   }
 
-  /** Removes a shown entry now (small batch), or marks it for `removeAll`; returns true. */
-  private takeOut(entry: Entry, now: boolean, leaving: Entry[]): true {
-    if (now) {
-      const at = this.indexOf(entry);
-      if (at >= 0) this.order.splice(at, 1);
-      entry.shown = false;
-    } else {
-      leaving.push(entry);
-    }
-    return true;
+  /**
+   * Takes a shown entry out of the rows: spliced out now (returns `order.length`), or only
+   * marked (returns its position, where `sweep` must start).
+   */
+  private takeOut(entry: Entry, now: boolean): number {
+    const at = this.indexOf(entry);
+    entry.shown = false;
+    if (!now) return at;
+    this.order.splice(at, 1);
+    return this.order.length;
   }
 
-  private removeAll(leaving: readonly Entry[]): void {
-    for (const e of leaving) e.shown = false;
-    this.order = this.order.filter((e) => e.shown);
+  /** Drops the entries marked not shown from `order[from..]`, in place. */
+  private sweep(from: number): void {
+    const order = this.order;
+    let kept = from;
+    for (let i = from; i < order.length; i++) if (order[i].shown) order[kept++] = order[i];
+    order.length = kept;
   }
 
   /** Inserts entries not shown yet: appended, spliced one by one, or merged in one pass. */
