@@ -5,8 +5,9 @@
  * search is busy, then pulls the visible rows with {@link FlowView.rows}.
  *
  * Structures and costs (n = flows shown, k = flows changed in a frame, h = rows shown):
- * - `order`: the shown flows' entries (id, arrival number, cached sort key), sorted by key then
- *   arrival; `entries`: id → entry for every flow held.
+ * - `order`: the shown flows' entries (id, cached sort key), sorted by key then id (engines
+ *   number flows as they start: id order is arrival order); `entries`: id → entry for every
+ *   flow held.
  * - refresh: O(k log n) to read the changes and find the rows that leave or move; a flow
  *   arriving after the last row (every new flow in arrival order) is appended in O(1). In a
  *   batch of up to {@link SMALL_BATCH} changes, each leaving or moving row is spliced (an O(n)
@@ -30,9 +31,8 @@ export const SMALL_BATCH = 32;
 
 /** One flow as the view orders it. */
 interface Entry {
+  /** The flow's id: engines number flows in the order they start, so this is arrival order. */
   readonly id: number;
-  /** Arrival number (0, 1, 2... in the order the view first saw the flows). */
-  readonly seq: number;
   key: number | string;
   /** In `order`. */
   shown: boolean;
@@ -41,17 +41,16 @@ interface Entry {
 function compare(a: Entry, b: Entry): number {
   const x = a.key;
   const y = b.key;
-  if (typeof x === 'number') return (x as number) - (y as number) || a.seq - b.seq;
+  if (typeof x === 'number') return (x as number) - (y as number) || a.id - b.id;
   if (x < y) return -1;
   if (x > y) return 1;
-  return a.seq - b.seq;
+  return a.id - b.id;
 }
 
 /** The list model; owns its change cursor (call `dispose`). */
 export class FlowView {
   private readonly entries = new Map<number, Entry>();
   private order: Entry[] = [];
-  private nextSeq = 0;
   private sortOrder: SortOrder = 'arrival';
   private activeFilter: Filter = MATCH_ALL;
   private search: ContentSearch | undefined;
@@ -298,7 +297,7 @@ export class FlowView {
 
   private newEntry(flow: ListedFlow): Entry {
     if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
-    return { id: flow.id, seq: this.nextSeq++, key: sortKey(this.sortOrder, flow), shown: false };
+    return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
   }
 
   private matches(flow: ListedFlow): boolean {
@@ -318,7 +317,7 @@ export class FlowView {
       entry.shown = true;
       order.push(entry);
     }
-    if (this.sortOrder !== 'arrival') order.sort(compare);
+    order.sort(compare);
     this.order = order;
     this.focusPos = -1;
   }

@@ -1,6 +1,6 @@
 /**
  * The flow list's sort orders (`o` cycles them) and each flow's sort key. Keys are compared
- * ascending, then by arrival, so every order is total and stable: bytes and duration keys are
+ * ascending, then by flow id (arrival), so every order is total and stable: bytes and duration keys are
  * negated (biggest, longest first); addresses compare by family, then numerically
  * (client, then server).
  */
