@@ -27,6 +27,7 @@ export type FilterTerm =
 /** A parsed filter: `terms` all must match. `text` is the filter as typed (trimmed). */
 export interface Filter {
   readonly text: string;
+  /** Cheapest first: preview words (which may read the store) come last. */
   readonly terms: readonly FilterTerm[];
   /** The `~text` terms: they need a byte search (see `contentSearch.ts`). */
   readonly needles: readonly Uint8Array[];
@@ -50,6 +51,7 @@ export function parseFilter(input: string): FilterParse {
     if (typeof term === 'string') return { ok: false, error: term };
     terms.push(term);
   }
+  terms.sort((a, b) => Number(a.kind === 'text') - Number(b.kind === 'text'));
   const needles = terms.flatMap((t) => (t.kind === 'bytes' ? [t.needle] : []));
   return { ok: true, filter: { text: input.trim(), terms, needles } };
 }

@@ -104,3 +104,16 @@ describe('flow filter: parsing', () => {
     expect(filter.needles.map((n) => Buffer.from(n).toString())).toEqual(['a', 'b']);
   });
 });
+
+describe('flow filter: cost', () => {
+  it('reads a preview only for flows the other words keep', () => {
+    const { store } = sample();
+    const asked: number[] = [];
+    const filter = parsed('get :80 reset');
+    expect(filter.terms.map((t) => t.kind)).toEqual(['port', 'state', 'text']);
+    for (const flow of store.flows()) matchesWithoutBytes(filter, flow, (f) => (asked.push(f.id), ''));
+    expect(asked).toEqual([]);
+    for (const flow of store.flows()) matchesWithoutBytes(parsed('get :80'), flow, (f) => (asked.push(f.id), ''));
+    expect(asked).toEqual([1, 5]);
+  });
+});
