@@ -38,6 +38,9 @@ export type FilterParse = { readonly ok: true; readonly filter: Filter } | { rea
 
 const STATES: readonly FlowState[] = ['open', 'half-closed', 'closed', 'reset', 'timeout'];
 
+/** Most `~text` words in one filter (the byte search keeps one bit per word). */
+export const MAX_NEEDLES = 31;
+
 /** The filter that keeps every flow. */
 export const MATCH_ALL: Filter = { text: '', terms: [], needles: [] };
 
@@ -53,6 +56,7 @@ export function parseFilter(input: string): FilterParse {
   }
   terms.sort((a, b) => Number(a.kind === 'text') - Number(b.kind === 'text'));
   const needles = terms.flatMap((t) => (t.kind === 'bytes' ? [t.needle] : []));
+  if (needles.length > MAX_NEEDLES) return { ok: false, error: `too many ~ words: at most ${MAX_NEEDLES}` };
   return { ok: true, filter: { text: input.trim(), terms, needles } };
 }
 

@@ -181,7 +181,10 @@ export class FlowView {
     return true;
   }
 
-  /** Shows only the flows matching `filter`; a `~text` filter starts a byte search. */
+  /**
+   * Shows only the flows matching `filter`; a `~text` filter starts a byte search (see
+   * {@link searchStep}), and any new filter drops the running search (that is how it is cancelled).
+   */
   setFilter(filter: Filter): void {
     this.activeFilter = filter;
     this.search = filter.needles.length > 0 ? new ContentSearch(this.bytes, filter.needles) : undefined;

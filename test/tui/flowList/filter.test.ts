@@ -79,6 +79,7 @@ describe('flow filter: parsing', () => {
     ['~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
     ['~"unterminated', 'unterminated quote: add a closing "'],
     ['~bad\\q', 'bad escape in ~bad\\q: use \\r \\n \\t \\\\ \\" or \\xNN'],
+    [Array.from({ length: 32 }, (_, i) => `~w${i}`).join(' '), 'too many ~ words: at most 31'],
     ['~\\x4', 'bad escape in ~\\x4: use \\r \\n \\t \\\\ \\" or \\xNN'],
   ])('%j is refused with one line', (text, error) => {
     const result = parseFilter(text);
