@@ -154,18 +154,18 @@ function parseNeedle(source: string): FilterTerm | string {
   return { kind: 'bytes', needle: Uint8Array.from(bytes), source };
 }
 
+/** Addresses are compared as the model spells them: dotted IPv4, RFC 5952 (lower case) IPv6. */
 function addressMatches(addr: string, prefix: string): boolean {
-  const a = addr.toLowerCase();
-  if (!a.startsWith(prefix)) return false;
-  if (a.length === prefix.length) return true;
-  const last = prefix[prefix.length - 1];
-  if (last === '.' || last === ':') return true;
-  const next = a[prefix.length];
-  return next === '.' || next === ':';
+  if (!addr.startsWith(prefix)) return false;
+  if (addr.length === prefix.length) return true;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (last === 0x2e || last === 0x3a) return true;
+  const next = addr.charCodeAt(prefix.length);
+  return next === 0x2e || next === 0x3a;
 }
 
 function endpointIs(endpoint: Endpoint, addr: string, port: number): boolean {
-  return endpoint.port === port && endpoint.addr.toLowerCase() === addr;
+  return endpoint.port === port && endpoint.addr === addr;
 }
 
 /**

@@ -5,14 +5,12 @@
  * search is busy, then pulls the visible rows with {@link FlowView.rows}.
  *
  * Structures and costs (n = flows shown, k = flows changed in a frame, h = rows shown):
- * - `order`: the shown flows' entries (id, cached sort key), sorted by key then id (engines
- *   number flows as they start: id order is arrival order); `entries`: id → entry for every
- *   flow held.
+ * - `rows`: the shown flows in order ({@link SortedRows}: entries of id and cached sort key,
+ *   sorted by key then id); `entries`: id → entry for every flow held.
  * - refresh: O(k log n) to read the changes and find the rows that leave or move; a flow
- *   arriving after the last row (every new flow in arrival order) is appended in O(1). In a
- *   batch of up to {@link SMALL_BATCH} changes, each leaving or moving row is spliced (an O(n)
- *   memmove); in a bigger batch the leaving rows are spliced out at once when contiguous (the
- *   oldest flows evicted, in arrival order), else swept out in one in-place pass, and the moving rows merged in in one O(n + k log k) pass. Never a full sort.
+ *   arriving after the last row (every new flow in arrival order) is appended in O(1). Up to
+ *   {@link SMALL_BATCH} changes are spliced one by one (O(n) memmove each); a bigger batch is
+ *   removed in one pass and merged in in one O(n + k log k) pass. Never a full sort.
  * - moves (`j`, PgDn, `g`, `G`): O(1) with the focus position cached, O(log n) after a change;
  *   no flow record is read. `rows(top, h)` reads h records.
  * - setFilter / setSort: O(n log n), reading every record once.
@@ -24,38 +22,21 @@ import { matchesWithoutBytes, MATCH_ALL } from './filter.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
+import { SortedRows, type RowEntry } from './sortedRows.js';
 import type { ByteSource, FlowChanges, FlowSource, ListedFlow } from './source.js';
 
-/** Above this many moved rows in one frame, they are merged in one pass instead of spliced. */
+/** Above this many changes in one frame, rows are removed and inserted in one pass each. */
 export const SMALL_BATCH = 32;
-
-/** One flow as the view orders it. */
-interface Entry {
-  /** The flow's id: engines number flows in the order they start, so this is arrival order. */
-  readonly id: number;
-  key: number | string;
-  /** In `order`. */
-  shown: boolean;
-}
-
-function compare(a: Entry, b: Entry): number {
-  const x = a.key;
-  const y = b.key;
-  if (typeof x === 'number') return (x as number) - (y as number) || a.id - b.id;
-  if (x < y) return -1;
-  if (x > y) return 1;
-  return a.id - b.id;
-}
 
 /** The list model; owns its change cursor (call `dispose`). */
 export class FlowView {
-  private readonly entries = new Map<number, Entry>();
-  private order: Entry[] = [];
+  private readonly entries = new Map<number, RowEntry>();
+  private readonly order = new SortedRows();
   private sortOrder: SortOrder = 'arrival';
   private activeFilter: Filter = MATCH_ALL;
   private search: ContentSearch | undefined;
   private focusId: number | undefined;
-  /** Index of the focused entry in `order`, or -1 when it must be searched again. */
+  /** Index of the focused entry in the rows, or -1 when it must be searched again. */
   private focusPos = -1;
   private scrollTop = 0;
   private readonly changes: FlowChanges;
@@ -111,9 +92,9 @@ export class FlowView {
   /** The focused row's index in the view, -1 when nothing is shown. */
   get focusIndex(): number {
     if (this.focusId === undefined) return -1;
-    if (this.focusPos < 0 || this.order[this.focusPos]?.id !== this.focusId) {
+    if (this.focusPos < 0 || this.focusPos >= this.order.length || this.order.at(this.focusPos).id !== this.focusId) {
       const entry = this.entries.get(this.focusId);
-      this.focusPos = entry !== undefined && entry.shown ? this.indexOf(entry) : -1;
+      this.focusPos = entry !== undefined && entry.shown ? this.order.indexOf(entry) : -1;
     }
     return this.focusPos;
   }
@@ -123,14 +104,11 @@ export class FlowView {
     if (!this.changes.pending) return false;
     const ids = this.changes.take();
     const oldFocus = this.focusIndex;
-    // Leaving rows are found by their current keys while `order` is still sorted by them (new
-    // keys are set after): spliced at once in a small batch, swept in one pass in a big one.
+    // Leaving rows are found by their keys while the rows are still sorted by them: new keys
+    // are set after the batch's removals.
     const small = ids.length <= SMALL_BATCH;
-    let sweepFrom = this.order.length;
-    let sweepLast = -1;
-    let leaving = 0;
     let rowsChanged = false;
-    const touched: Entry[] = [];
+    const touched: RowEntry[] = [];
     const keys: (number | string)[] = [];
     const shows: boolean[] = [];
     const mayMove = keyMayChange(this.sortOrder);
@@ -140,8 +118,7 @@ export class FlowView {
       if (flow === undefined) {
         if (entry === undefined) continue;
         if (entry.shown) {
-          const at = this.takeOut(entry, small);
-          if (at < this.order.length) [sweepFrom, sweepLast, leaving] = [Math.min(sweepFrom, at), Math.max(sweepLast, at), leaving + 1];
+          this.order.remove(entry, small);
           rowsChanged = true;
         }
         this.entries.delete(id);
@@ -159,24 +136,21 @@ export class FlowView {
       const show = this.matches(flow);
       if (entry.shown) {
         if (show && key === entry.key) continue;
-        const at = this.takeOut(entry, small);
-        if (at < this.order.length) [sweepFrom, sweepLast, leaving] = [Math.min(sweepFrom, at), Math.max(sweepLast, at), leaving + 1];
+        this.order.remove(entry, small);
         rowsChanged = true;
       }
       touched.push(entry);
       keys.push(key);
       shows.push(show);
     }
-    // Contiguous leaving rows (the oldest flows evicted, in arrival order) go in one splice.
-    if (leaving > 0 && sweepLast - sweepFrom + 1 === leaving) this.order.splice(sweepFrom, leaving);
-    else if (leaving > 0) this.sweep(sweepFrom);
-    const moved: Entry[] = [];
+    this.order.removeMarked();
+    const moved: RowEntry[] = [];
     for (let i = 0; i < touched.length; i++) {
       touched[i].key = keys[i];
       if (shows[i]) moved.push(touched[i]);
     }
     if (!rowsChanged && moved.length === 0) return false;
-    this.insertAll(moved, small);
+    this.order.insertAll(moved, small);
     this.settle(oldFocus);
     return true;
   }
@@ -201,7 +175,7 @@ export class FlowView {
       const flow = this.source.getFlow(entry.id);
       if (flow !== undefined) entry.key = sortKey(order, flow);
     }
-    this.order.sort(compare);
+    this.order.resort();
     this.settle(-1);
   }
 
@@ -218,7 +192,7 @@ export class FlowView {
   searchStep(budget: number): boolean {
     if (this.search === undefined || !this.search.busy) return false;
     const found = this.search.step(budget);
-    const moved: Entry[] = [];
+    const moved: RowEntry[] = [];
     for (const id of found) {
       const entry = this.entries.get(id);
       const flow = this.source.getFlow(id);
@@ -228,7 +202,7 @@ export class FlowView {
     }
     if (moved.length === 0) return false;
     const oldFocus = this.focusIndex;
-    this.insertAll(moved, moved.length <= SMALL_BATCH);
+    this.order.insertAll(moved, moved.length <= SMALL_BATCH);
     this.settle(oldFocus);
     return true;
   }
@@ -244,7 +218,7 @@ export class FlowView {
   moveTo(index: number): void {
     if (this.order.length === 0) return;
     const at = Math.max(0, Math.min(this.order.length - 1, index));
-    this.focusId = this.order[at].id;
+    this.focusId = this.order.at(at).id;
     this.focusPos = at;
     if (at < this.order.length - 1) this.follow = false;
   }
@@ -280,7 +254,7 @@ export class FlowView {
     const out: ListedFlow[] = [];
     const end = Math.min(this.order.length, Math.max(0, top) + Math.max(0, height));
     for (let i = Math.max(0, top); i < end; i++) {
-      const flow = this.source.getFlow(this.order[i].id);
+      const flow = this.source.getFlow(this.order.at(i).id);
       if (flow !== undefined) out.push(flow);
     }
     return out;
@@ -298,7 +272,7 @@ export class FlowView {
     if (matchesWithoutBytes(this.activeFilter, flow, this.previewOf)) search.enqueue(flow.id);
   }
 
-  private newEntry(flow: ListedFlow): Entry {
+  private newEntry(flow: ListedFlow): RowEntry {
     if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
     return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
   }
@@ -308,85 +282,17 @@ export class FlowView {
     return matchesWithoutBytes(this.activeFilter, flow, this.previewOf);
   }
 
-  /** Recomputes `order` from every entry (filter, then sort); queues a new search's flows. */
+  /** Recomputes the rows from every entry (filter, then sort); queues a new search's flows. */
   private rebuild(): void {
-    for (const entry of this.order) entry.shown = false;
-    const order: Entry[] = [];
+    const shown: RowEntry[] = [];
     for (const entry of this.entries.values()) {
       const flow = this.source.getFlow(entry.id);
       if (flow === undefined) continue;
       this.queueSearch(flow);
-      if (!this.matches(flow)) continue;
-      entry.shown = true;
-      order.push(entry);
+      if (this.matches(flow)) shown.push(entry);
     }
-    order.sort(compare);
-    this.order = order;
+    this.order.replaceAll(shown);
     this.focusPos = -1;
-  }
-
-  /** Position of a shown entry, by binary search on its current key. */
-  private indexOf(entry: Entry): number {
-    const at = this.lowerBound(entry);
-    return this.order[at] === entry ? at : this.order.indexOf(entry);
-  }
-
-  /** First position whose entry is not before `entry`. */
-  private lowerBound(entry: Entry): number {
-    let low = 0;
-    let high = this.order.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compare(this.order[mid], entry) < 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
-  /**
-   * Takes a shown entry out of the rows: spliced out now (returns `order.length`), or only
-   * marked (returns its position, where `sweep` must start).
-   */
-  private takeOut(entry: Entry, now: boolean): number {
-    const at = this.indexOf(entry);
-    entry.shown = false;
-    if (!now) return at;
-    this.order.splice(at, 1);
-    return this.order.length;
-  }
-
-  /** Drops the entries marked not shown from `order[from..]`, in place. */
-  private sweep(from: number): void {
-    const order = this.order;
-    let kept = from;
-    for (let i = from; i < order.length; i++) if (order[i].shown) order[kept++] = order[i];
-    order.length = kept;
-  }
-
-  /** Inserts entries not shown yet: appended, spliced one by one, or merged in one pass. */
-  private insertAll(moved: Entry[], small: boolean): void {
-    for (const e of moved) e.shown = true;
-    const order = this.order;
-    if (small) {
-      for (const e of moved) {
-        if (order.length === 0 || compare(order[order.length - 1], e) < 0) order.push(e);
-        else order.splice(this.lowerBound(e), 0, e);
-      }
-      return;
-    }
-    moved.sort(compare);
-    if (order.length === 0 || compare(order[order.length - 1], moved[0]) < 0) {
-      for (const e of moved) order.push(e);
-      return;
-    }
-    const merged: Entry[] = new Array(order.length + moved.length);
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    while (i < order.length && j < moved.length) merged[k++] = compare(order[i], moved[j]) <= 0 ? order[i++] : moved[j++];
-    while (i < order.length) merged[k++] = order[i++];
-    while (j < moved.length) merged[k++] = moved[j++];
-    this.order = merged;
   }
 
   /**
@@ -398,11 +304,11 @@ export class FlowView {
     if (this.order.length === 0) {
       this.focusId = undefined;
     } else if (this.follow) {
-      this.focusId = this.order[this.order.length - 1].id;
+      this.focusId = this.order.at(this.order.length - 1).id;
     } else {
       const entry = this.focusId === undefined ? undefined : this.entries.get(this.focusId);
       if (entry === undefined || !entry.shown) {
-        this.focusId = this.order[Math.max(0, Math.min(oldFocus, this.order.length - 1))].id;
+        this.focusId = this.order.at(Math.max(0, Math.min(oldFocus, this.order.length - 1))).id;
       }
     }
   }
