@@ -45,7 +45,12 @@ export class FlowView {
   private readonly previewOf = (flow: ListedFlow): string => this.previews.get(flow);
   /** The latest timestamp of any flow seen: "now" for the age of open flows (capture time). */
   latestTs = 0;
-  /** The list follows new flows: the focus goes to the last row at each refresh. */
+  /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
+  largestId = 0;
+  /**
+   * The list follows new flows (`F`): the focus goes to the last row at each change; a move
+   * away from the last row turns it off. Set it with {@link setFollow}.
+   */
   follow = false;
 
   /** `onPending`: called when the store has changes for the next {@link refresh}. */
@@ -207,6 +212,12 @@ export class FlowView {
     return true;
   }
 
+  /** Turns following on (the focus goes to the last row now) or off. */
+  setFollow(on: boolean): void {
+    this.follow = on;
+    if (on && this.order.length > 0) this.moveTo(this.order.length - 1);
+  }
+
   /** Moves the focus by `delta` rows (negative: up), clamped to the list. */
   moveBy(delta: number): void {
     const at = this.focusIndex;
@@ -274,6 +285,7 @@ export class FlowView {
 
   private newEntry(flow: ListedFlow): RowEntry {
     if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
+    if (flow.id > this.largestId) this.largestId = flow.id;
     return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
   }
 

@@ -69,7 +69,10 @@ export interface RowOptions {
   readonly now: Micros;
   /** The flow's preview, escaped (`FlowView.previews.get`). */
   readonly preview: (flow: ListedFlow) => string;
-  /** Digits of the number column (default: the biggest id among the rows, at least 3). */
+  /**
+   * Digits of the number column (default: the biggest id among the rows, at least 3); pass
+   * `String(view.largestId).length` so the columns do not move while scrolling.
+   */
   readonly numberColumns?: number;
 }
 

@@ -132,7 +132,8 @@ describe('FlowView: focus survives changes', () => {
   it('follow keeps the focus on the last row until the user moves up', () => {
     const store = five();
     const view = new FlowView(store, store);
-    view.follow = true;
+    view.setFollow(true);
+    expect(view.focusedId).toBe(5);
     store.add();
     view.refresh();
     expect(view.focusedId).toBe(6);
@@ -245,6 +246,7 @@ describe('FlowView: clock and address keys', () => {
     const store = five();
     const view = new FlowView(store, store);
     expect(view.latestTs).toBe(6e6);
+    expect(view.largestId).toBe(5);
     store.update(1, { lastTs: 9e6 });
     view.refresh();
     expect(view.latestTs).toBe(9e6);
