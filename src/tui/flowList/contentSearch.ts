@@ -88,6 +88,7 @@ export class ContentSearch {
     return this.queue.size > 0;
   }
 
+  /** Figures so far (a fresh object). */
   get progress(): SearchProgress {
     return { flowsDone: this.flowsDone, flowsQueued: this.flowsQueued, bytesSearched: this.bytesSearched };
   }

@@ -76,10 +76,12 @@ export class FlowView {
     return this.source.size;
   }
 
+  /** The current sort order (arrival at first). */
   get sort(): SortOrder {
     return this.sortOrder;
   }
 
+  /** The current filter (`filter.text` for the status bar; MATCH_ALL at first). */
   get filter(): Filter {
     return this.activeFilter;
   }

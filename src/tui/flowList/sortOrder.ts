@@ -9,6 +9,7 @@ import type { ListedFlow } from './source.js';
 
 /** Orders of the flow list, in the order `o` cycles through them. */
 export const SORT_ORDERS = ['arrival', 'bytes', 'duration', 'address'] as const;
+/** One of {@link SORT_ORDERS}. */
 export type SortOrder = (typeof SORT_ORDERS)[number];
 
 /** The order after `order` in the `o` cycle. */
