@@ -9,9 +9,10 @@
  *   `\r`, `\n`, `\t`, `\\`, `\xNN` (and `\"`) stand for those bytes, as the conversation shows them;
  * - any other word: found, ignoring case, in the preview (the escaped first line).
  * `"two words"` is one word (also after `~`). `parseFilter` never throws: a mistake gives a
- * one-line message instead.
+ * one-line message instead, safe to show (what the user typed in it is escaped).
  */
 import type { Endpoint } from '../../core/types.js';
+import { escapeText } from '../../render/escape.js';
 import { flowState, type FlowState, type ListedFlow } from './source.js';
 
 /** One word of a parsed filter. */
@@ -104,17 +105,17 @@ function parseWord({ text, quoted }: { text: string; quoted: boolean }): FilterT
   if (quoted) return { kind: 'text', lower };
   if (lower.startsWith('has:')) {
     if (lower === 'has:note') return { kind: 'note' };
-    return `unknown ${text}: only has:note exists`;
+    return `unknown ${escapeText(text)}: only has:note exists`;
   }
   if (STATES.includes(lower as FlowState)) return { kind: 'state', state: lower as FlowState };
   if (text.startsWith(':')) {
     const port = parsePort(text.slice(1));
-    return port === undefined ? `bad port ${text}: a number 0-65535 after ':'` : { kind: 'port', port };
+    return port === undefined ? `bad port ${escapeText(text)}: a number 0-65535 after ':'` : { kind: 'port', port };
   }
   const endpoint = /^\[([0-9a-f:.]+)\]:(\d+)$/i.exec(text) ?? /^((?:\d{1,3}\.){3}\d{1,3}):(\d+)$/.exec(text);
   if (endpoint) {
     const port = parsePort(endpoint[2]);
-    if (port === undefined) return `bad port in ${text}: a number 0-65535`;
+    if (port === undefined) return `bad port in ${escapeText(text)}: a number 0-65535`;
     return { kind: 'endpoint', addr: endpoint[1].toLowerCase(), port };
   }
   if (ADDRESS_PART.test(text) && /[.:]/.test(text) && /[0-9a-f]/i.test(text)) return { kind: 'address', prefix: lower };
@@ -148,7 +149,7 @@ function parseNeedle(source: string): FilterTerm | string {
       bytes.push(parseInt(source.slice(i + 2, i + 4), 16));
       i += 3;
     } else {
-      return `bad escape in ~${source}: use \\r \\n \\t \\\\ \\" or \\xNN`;
+      return `bad escape in ~${escapeText(source)}: use \\r \\n \\t \\\\ \\" or \\xNN`;
     }
   }
   return { kind: 'bytes', needle: Uint8Array.from(bytes), source };

@@ -78,9 +78,12 @@ describe('flow filter: parsing', () => {
     ['has:notes', 'unknown has:notes: only has:note exists'],
     ['~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
     ['~"unterminated', 'unterminated quote: add a closing "'],
-    ['~bad\\q', 'bad escape in ~bad\\q: use \\r \\n \\t \\\\ \\" or \\xNN'],
+    ['~bad\\q', 'bad escape in ~bad\\\\q: use \\r \\n \\t \\\\ \\" or \\xNN'],
     [Array.from({ length: 32 }, (_, i) => `~w${i}`).join(' '), 'too many ~ words: at most 31'],
-    ['~\\x4', 'bad escape in ~\\x4: use \\r \\n \\t \\\\ \\" or \\xNN'],
+    [':\x1b[2J', 'bad port :\\x1b[2J: a number 0-65535 after \':\''],
+    ['has:\u009b31m', 'unknown has:\\u{9b}31m: only has:note exists'],
+    ['~\\q\u202e', 'bad escape in ~\\\\q\\u{202e}: use \\r \\n \\t \\\\ \\" or \\xNN'],
+    ['~\\x4', 'bad escape in ~\\\\x4: use \\r \\n \\t \\\\ \\" or \\xNN'],
   ])('%j is refused with one line', (text, error) => {
     const result = parseFilter(text);
     expect(result).toEqual({ ok: false, error });
