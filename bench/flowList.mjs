@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// Flow list model benchmark (`node bench/flowList.mjs`): a port scan of 200,000 flows in the
+// store, then the model's share of a keystroke (move + scroll + format the rows of a 24-line
+// screen) and of applying a filter, p50/p99 over many runs, per sort order. Prints figures; it
+// is not a timed test. References measured in the same run: one pass over the store's flows and
+// a sort of 200,000 numbers (what any filter or sort must at least cost).
+//
+// The store is the real FlowStore when it has the read API the list uses (flows, watchChanges,
+// read), else a Map-backed stand-in with the same interface (printed on the first line).
+// Usage: node bench/flowList.mjs [--flows N (default 200000)] [--runs N (default 200)]
+// Needs a build (`npm run build`).
+import { performance } from 'node:perf_hooks';
+import { FlowView } from '../dist/tui/flowList/flowView.js';
+import { parseFilter } from '../dist/tui/flowList/filter.js';
+import { formatRows } from '../dist/tui/flowList/rowFormat.js';
+import { UNICODE_GLYPHS } from '../dist/tui/glyphs.js';
+import * as storeModule from '../dist/store/flowStore.js';
+
+let flows = 200_000;
+let runs = 200;
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const value = Number(argv[i + 1]);
+  if (argv[i] === '--flows' && Number.isInteger(value) && value > 0) flows = value;
+  else if (argv[i] === '--runs' && Number.isInteger(value) && value > 0) runs = value;
+  else {
+    process.stderr.write(`bench: unknown or bad argument ${argv[i]} (see the header of bench/flowList.mjs)\n`);
+    process.exit(2);
+  }
+  i++;
+}
+
+const HEIGHT = 22;
+const WIDTH = 80;
+
+/** A Map-backed store with the list's read interface, for branches whose FlowStore lacks it. */
+class StandInStore {
+  byId = new Map();
+  changed = new Set();
+  get size() { return this.byId.size; }
+  flows() { return this.byId.values(); }
+  getFlow(id) { return this.byId.get(id); }
+  watchChanges() {
+    const changed = this.changed;
+    return { get pending() { return changed.size > 0; }, take() { const ids = [...changed]; changed.clear(); return ids; }, close() {} };
+  }
+  getChunk() { return undefined; }
+  read() { return new Uint8Array(0); }
+  apply(event) {
+    if (event.type === 'flow-start') {
+      this.byId.set(event.flowId, {
+        id: event.flowId, key: event.key, sawHandshake: event.sawHandshake, startTs: event.ts, lastTs: event.ts,
+        bytesC2s: 0, bytesS2c: 0, closedC2s: false, closedS2c: false, end: undefined, notes: [], chunkCount: 0,
+      });
+    } else if (event.type === 'flow-end') {
+      const flow = this.byId.get(event.flowId);
+      flow.end = { ts: event.ts, reason: event.reason, detail: event.detail };
+      flow.lastTs = event.ts;
+    }
+    this.changed.add(event.flowId);
+  }
+}
+
+const Real = storeModule.FlowStore;
+const realHasApi = typeof Real?.prototype?.watchChanges === 'function' && typeof Real.prototype.flows === 'function' && typeof Real.prototype.read === 'function';
+const store = realHasApi ? new Real({ maxFlows: flows + 1000 }) : new StandInStore();
+process.stdout.write(`store: ${realHasApi ? 'FlowStore' : 'stand-in (FlowStore here lacks flows/watchChanges/read)'}, ${flows} flows, ${runs} runs per figure\n`);
+
+/** The port scan: SYN to each port, RST back; a few ports answer with bytes. */
+function feed(from, to) {
+  for (let i = from; i < to; i++) {
+    const key = {
+      client: { addr: `10.0.${(i >> 8) & 255}.${i & 255}`, port: 40000 + (i % 20000) },
+      server: { addr: '10.9.0.1', port: 1 + (i % 65535) },
+    };
+    store.apply({ type: 'flow-start', flowId: i + 1, key, ts: 1e6 + i * 10, origin: 'capture', sawHandshake: true });
+    store.apply({ type: 'flow-end', flowId: i + 1, ts: 1e6 + i * 10 + (i % 13), reason: 'rst', detail: undefined });
+  }
+}
+
+function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return `p50 ${at(0.5).toFixed(3)} ms  p99 ${at(0.99).toFixed(3)} ms  max ${sorted[sorted.length - 1].toFixed(3)} ms`;
+}
+
+function time(action) {
+  const start = performance.now();
+  action();
+  return performance.now() - start;
+}
+
+feed(0, flows);
+
+// References.
+const passes = [];
+for (let r = 0; r < 10; r++) passes.push(time(() => { let n = 0; for (const f of store.flows()) n += f.bytesC2s; return n; }));
+const sorts = [];
+for (let r = 0; r < 5; r++) {
+  const numbers = Array.from({ length: flows }, (_, i) => (i * 7919) % flows);
+  sorts.push(time(() => numbers.sort((a, b) => a - b)));
+}
+process.stdout.write(`reference: one pass over the store's flows   ${percentiles(passes)}\n`);
+process.stdout.write(`reference: sort of ${flows} numbers           ${percentiles(sorts)}\n`);
+
+let view;
+const built = time(() => { view = new FlowView(store, store); });
+process.stdout.write(`view built over ${flows} flows: ${built.toFixed(1)} ms\n`);
+
+/** The model's part of a keystroke: move, scroll, read and format the rows shown. */
+function key(move) {
+  return time(() => {
+    move();
+    const top = view.top(HEIGHT);
+    formatRows(view.rows(top, HEIGHT), { width: WIDTH, glyphs: UNICODE_GLYPHS, focusedId: view.focusedId, now: 0, preview: (f) => view.previews.get(f) });
+  });
+}
+
+for (const order of ['arrival', 'bytes', 'duration', 'address']) {
+  const sorting = time(() => view.setSort(order));
+  view.moveTo(0);
+  const figures = { j: [], PgDn: [], G: [], g: [] };
+  for (let r = 0; r < runs; r++) {
+    figures.j.push(key(() => view.moveBy(1)));
+    figures.PgDn.push(key(() => view.moveBy(HEIGHT)));
+    figures.G.push(key(() => view.moveTo(view.length - 1)));
+    figures.g.push(key(() => view.moveTo(0)));
+  }
+  process.stdout.write(`sort ${order}: set in ${sorting.toFixed(1)} ms\n`);
+  for (const [name, samples] of Object.entries(figures)) process.stdout.write(`  ${name.padEnd(5)} ${percentiles(samples)}\n`);
+}
+
+for (const order of ['arrival', 'bytes']) {
+  view.setSort(order);
+  for (const text of [':443', 'reset 10.0.1', 'has:note', '']) {
+    const result = parseFilter(text);
+    const samples = [];
+    for (let r = 0; r < 10; r++) samples.push(time(() => view.setFilter(result.filter)));
+    process.stdout.write(`filter ${JSON.stringify(text).padEnd(15)} (${order}, ${String(view.length).padStart(6)} shown) ${percentiles(samples)}\n`);
+  }
+}
+
+// Live arrivals: 10,000 new flows in frames of 100, in arrival order and sorted by bytes.
+for (const order of ['arrival', 'bytes']) {
+  view.setSort(order);
+  let spent = 0;
+  const frames = [];
+  for (let frame = 0; frame < 100; frame++) {
+    const from = flows + frame * 100;
+    feed(from, from + 100);
+    const ms = time(() => view.refresh());
+    spent += ms;
+    frames.push(ms);
+  }
+  flows += 10_000;
+  process.stdout.write(`arrivals, ${order}: ${(spent * 1000 / 10_000).toFixed(2)} µs per flow, frames of 100: ${percentiles(frames)}\n`);
+}
+view.dispose();

@@ -1,0 +1,201 @@
+/**
+ * The byte search behind `~text` filter words: which flows' bytes contain every needle (in
+ * either direction, a needle may straddle two contiguous chunks but not a gap). It runs in
+ * slices (`step(budget)` reads about `budget` bytes and returns), so the TUI answers keys while
+ * it works; it can be stopped at any step (just stop calling it) and reports its progress.
+ *
+ * Per flow it remembers where it stopped (chunk, offset in chunk, the last needle-length bytes
+ * of each direction), so a flow that gets more bytes is searched only in its new bytes
+ * (`enqueue` it again). Memory: O(flows queued + flows found), plus one read slice.
+ */
+import type { Direction } from '../../core/types.js';
+import type { ByteSource, ListedChunk } from './source.js';
+
+/** Bytes read from the store at once. */
+const SLICE_BYTES = 64 * 1024;
+
+/** Where the search of one flow stands. */
+interface FlowScan {
+  /** Next chunk to look at, and the offset reached inside it. */
+  chunk: number;
+  within: number;
+  /** Needles found so far (a bit per needle). */
+  found: number;
+  /** Last bytes of each direction (needle length - 1), when contiguous with what comes next. */
+  tailC2s: Uint8Array;
+  tailS2c: Uint8Array;
+  /** Stream offset just past each tail (-1: no tail). */
+  endC2s: number;
+  endS2c: number;
+}
+
+/** Progress figures for the status bar. */
+export interface SearchProgress {
+  /** Flows whose bytes seen so far were all searched. */
+  readonly flowsDone: number;
+  /** Flows queued, searched or not (since the search started). */
+  readonly flowsQueued: number;
+  /** Bytes searched so far. */
+  readonly bytesSearched: number;
+}
+
+/** An incremental search of flows' bytes for all of a set of needles (at most 31). */
+export class ContentSearch {
+  private readonly scans = new Map<number, FlowScan>();
+  private readonly matched = new Set<number>();
+  /** Flows with bytes left to search, in the order queued (a Set keeps it and drops repeats). */
+  private readonly queue = new Set<number>();
+  private readonly allFound: number;
+  private readonly longest: number;
+  private flowsQueued = 0;
+  private flowsDone = 0;
+  private bytesSearched = 0;
+
+  /** `needles`: non-empty byte strings, all of which a flow must contain. */
+  constructor(
+    private readonly bytes: ByteSource,
+    private readonly needles: readonly Uint8Array[],
+  ) {
+    if (needles.length === 0 || needles.length > 31 || needles.some((n) => n.length === 0)) {
+      throw new RangeError('a content search needs 1 to 31 non-empty needles');
+    }
+    this.allFound = (1 << needles.length) - 1;
+    this.longest = Math.max(...needles.map((n) => n.length));
+  }
+
+  /** Queues a flow to search (a new flow, or one with new bytes). Cheap; a found flow stays found. */
+  enqueue(id: number): void {
+    if (this.matched.has(id) || this.queue.has(id)) return;
+    if (!this.scans.has(id)) this.flowsQueued++;
+    else this.flowsDone--;
+    this.queue.add(id);
+  }
+
+  /** Forgets a flow the store removed. */
+  forget(id: number): void {
+    if (this.queue.delete(id)) this.flowsDone++;
+    this.scans.delete(id);
+    this.matched.delete(id);
+  }
+
+  /** True when the flow's bytes searched so far contain every needle. */
+  matches(id: number): boolean {
+    return this.matched.has(id);
+  }
+
+  /** True while some queued flow has bytes left to search. */
+  get busy(): boolean {
+    return this.queue.size > 0;
+  }
+
+  /** Figures so far (a fresh object). */
+  get progress(): SearchProgress {
+    return { flowsDone: this.flowsDone, flowsQueued: this.flowsQueued, bytesSearched: this.bytesSearched };
+  }
+
+  /**
+   * Searches about `budget` bytes (at least one slice); returns the ids found to match in this
+   * step (each id once over the search's life). A flow gone from the store is dropped quietly.
+   */
+  step(budget: number): number[] {
+    const newlyMatched: number[] = [];
+    let spent = 0;
+    for (const id of this.queue) {
+      if (spent >= budget) break;
+      let scan = this.scans.get(id);
+      if (scan === undefined) {
+        scan = { chunk: 0, within: 0, found: 0, tailC2s: EMPTY, tailS2c: EMPTY, endC2s: -1, endS2c: -1 };
+        this.scans.set(id, scan);
+      }
+      spent += this.advance(id, scan, budget - spent);
+      if (scan.found === this.allFound) {
+        this.matched.add(id);
+        this.scans.delete(id);
+        newlyMatched.push(id);
+        this.finish(id);
+      } else if (this.atEnd(id, scan)) {
+        this.finish(id);
+      }
+    }
+    this.bytesSearched += spent;
+    return newlyMatched;
+  }
+
+  private finish(id: number): void {
+    this.queue.delete(id);
+    this.flowsDone++;
+  }
+
+  private atEnd(id: number, scan: FlowScan): boolean {
+    return this.chunkOf(id, scan.chunk) === undefined;
+  }
+
+  private chunkOf(id: number, index: number): ListedChunk | undefined {
+    try {
+      return this.bytes.getChunk(id, index);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Searches one flow from where it stopped, up to `budget` bytes or until all needles are found. */
+  private advance(id: number, scan: FlowScan, budget: number): number {
+    let spent = 0;
+    while (scan.found !== this.allFound && spent < budget) {
+      const chunk = this.chunkOf(id, scan.chunk);
+      if (chunk === undefined) break;
+      if (chunk.kind === 'gap' || scan.within >= chunk.length) {
+        if (chunk.kind === 'gap') this.setTail(scan, chunk.dir, EMPTY, -1);
+        scan.chunk++;
+        scan.within = 0;
+        continue;
+      }
+      const offset = chunk.offset + scan.within;
+      let slice: Uint8Array;
+      try {
+        slice = this.bytes.read(id, chunk.dir, offset, Math.min(SLICE_BYTES, chunk.length - scan.within));
+      } catch {
+        break;
+      }
+      if (slice.length === 0) {
+        scan.within = chunk.length;
+        continue;
+      }
+      this.searchSlice(scan, chunk.dir, offset, slice);
+      scan.within += slice.length;
+      spent += slice.length;
+    }
+    return spent;
+  }
+
+  private searchSlice(scan: FlowScan, dir: Direction, offset: number, slice: Uint8Array): void {
+    const tail = dir === 'c2s' ? scan.tailC2s : scan.tailS2c;
+    const tailEnd = dir === 'c2s' ? scan.endC2s : scan.endS2c;
+    const joined = tail.length > 0 && tailEnd === offset ? concat(tail, slice) : slice;
+    const haystack = Buffer.from(joined.buffer, joined.byteOffset, joined.length);
+    for (let n = 0; n < this.needles.length; n++) {
+      if ((scan.found & (1 << n)) === 0 && haystack.indexOf(this.needles[n]) >= 0) scan.found |= 1 << n;
+    }
+    const keep = Math.min(this.longest - 1, joined.length);
+    this.setTail(scan, dir, joined.slice(joined.length - keep), offset + slice.length);
+  }
+
+  private setTail(scan: FlowScan, dir: Direction, tail: Uint8Array, end: number): void {
+    if (dir === 'c2s') {
+      scan.tailC2s = tail;
+      scan.endC2s = end;
+    } else {
+      scan.tailS2c = tail;
+      scan.endS2c = end;
+    }
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

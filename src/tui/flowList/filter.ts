@@ -1,0 +1,201 @@
+/**
+ * The flow list's filter language (`f`). Words separated by spaces must all match (AND):
+ * - `10.0.0.2`, `10.0`, `2001:db8::1`: an address, or its leading part up to a `.`/`:`, of
+ *   either endpoint; `10.0.0.2:80` (or `[2001:db8::1]:80`): one endpoint exactly;
+ * - `:25`: either endpoint's port;
+ * - `open`, `half-closed`, `closed`, `reset`, `timeout`: the flow's state (see `flowState`);
+ * - `has:note`: flows with at least one note;
+ * - `~text`: flows whose bytes (either direction) contain `text`, byte for byte, case-sensitive;
+ *   `\r`, `\n`, `\t`, `\\`, `\xNN` (and `\"`) stand for those bytes, as the conversation shows them;
+ * - any other word: found, ignoring case, in the preview (the escaped first line).
+ * `"two words"` is one word (also after `~`). `parseFilter` never throws: a mistake gives a
+ * one-line message instead, safe to show (what the user typed in it is escaped).
+ */
+import type { Endpoint } from '../../core/types.js';
+import { escapeText } from '../../render/escape.js';
+import { flowState, type FlowState, type ListedFlow } from './source.js';
+
+/** One word of a parsed filter. */
+export type FilterTerm =
+  | { readonly kind: 'address'; readonly prefix: string }
+  | { readonly kind: 'endpoint'; readonly addr: string; readonly port: number }
+  | { readonly kind: 'port'; readonly port: number }
+  | { readonly kind: 'state'; readonly state: FlowState }
+  | { readonly kind: 'note' }
+  | { readonly kind: 'bytes'; readonly needle: Uint8Array; readonly source: string }
+  | { readonly kind: 'text'; readonly lower: string };
+
+/** A parsed filter: `terms` all must match. `text` is the filter as typed (trimmed). */
+export interface Filter {
+  readonly text: string;
+  /** Cheapest first: preview words (which may read the store) come last. */
+  readonly terms: readonly FilterTerm[];
+  /** The `~text` terms: they need a byte search (see `contentSearch.ts`). */
+  readonly needles: readonly Uint8Array[];
+}
+
+/** The result of `parseFilter`: a filter, or a one-line message saying what is wrong. */
+export type FilterParse = { readonly ok: true; readonly filter: Filter } | { readonly ok: false; readonly error: string };
+
+const STATES: readonly FlowState[] = ['open', 'half-closed', 'closed', 'reset', 'timeout'];
+
+/** Most `~text` words in one filter (the byte search keeps one bit per word). */
+export const MAX_NEEDLES = 31;
+
+/** The filter that keeps every flow. */
+export const MATCH_ALL: Filter = { text: '', terms: [], needles: [] };
+
+/** Parses a filter as typed in the prompt. An empty or blank text is {@link MATCH_ALL}. */
+export function parseFilter(input: string): FilterParse {
+  const words = splitWords(input);
+  if (typeof words === 'string') return { ok: false, error: words };
+  const terms: FilterTerm[] = [];
+  for (const word of words) {
+    const term = parseWord(word);
+    if (typeof term === 'string') return { ok: false, error: term };
+    terms.push(term);
+  }
+  terms.sort((a, b) => Number(a.kind === 'text') - Number(b.kind === 'text'));
+  const needles = terms.flatMap((t) => (t.kind === 'bytes' ? [t.needle] : []));
+  if (needles.length > MAX_NEEDLES) return { ok: false, error: `too many ~ words: at most ${MAX_NEEDLES}` };
+  return { ok: true, filter: { text: input.trim(), terms, needles } };
+}
+
+/** Splits on spaces, keeping `"quoted words"` (quotes removed, `\"` kept for `~`) together. */
+function splitWords(input: string): { text: string; quoted: boolean }[] | string {
+  const words: { text: string; quoted: boolean }[] = [];
+  let i = 0;
+  while (i < input.length) {
+    if (input[i] === ' ' || input[i] === '\t') {
+      i++;
+      continue;
+    }
+    let text = '';
+    let quoted = false;
+    while (i < input.length && input[i] !== ' ' && input[i] !== '\t') {
+      if (input[i] !== '"') {
+        text += input[i++];
+        continue;
+      }
+      quoted = true;
+      i++;
+      let closed = false;
+      while (i < input.length) {
+        if (input[i] === '\\' && input[i + 1] === '"') {
+          text += '\\"';
+          i += 2;
+        } else if (input[i] === '"') {
+          closed = true;
+          i++;
+          break;
+        } else text += input[i++];
+      }
+      if (!closed) return 'unterminated quote: add a closing "';
+    }
+    words.push({ text, quoted });
+  }
+  return words;
+}
+
+const ADDRESS_PART = /^(?:\d{1,3}\.){1,3}\d{0,3}$|^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){1,7}$/i;
+
+function parseWord({ text, quoted }: { text: string; quoted: boolean }): FilterTerm | string {
+  if (text.startsWith('~')) return parseNeedle(text.slice(1));
+  const lower = text.toLowerCase();
+  if (quoted) return { kind: 'text', lower };
+  if (lower.startsWith('has:')) {
+    if (lower === 'has:note') return { kind: 'note' };
+    return `unknown ${escapeText(text)}: only has:note exists`;
+  }
+  if (STATES.includes(lower as FlowState)) return { kind: 'state', state: lower as FlowState };
+  if (text.startsWith(':')) {
+    const port = parsePort(text.slice(1));
+    return port === undefined ? `bad port ${escapeText(text)}: a number 0-65535 after ':'` : { kind: 'port', port };
+  }
+  const endpoint = /^\[([0-9a-f:.]+)\]:(\d+)$/i.exec(text) ?? /^((?:\d{1,3}\.){3}\d{1,3}):(\d+)$/.exec(text);
+  if (endpoint) {
+    const port = parsePort(endpoint[2]);
+    if (port === undefined) return `bad port in ${escapeText(text)}: a number 0-65535`;
+    return { kind: 'endpoint', addr: endpoint[1].toLowerCase(), port };
+  }
+  if (ADDRESS_PART.test(text) && /[.:]/.test(text) && /[0-9a-f]/i.test(text)) return { kind: 'address', prefix: lower };
+  return { kind: 'text', lower };
+}
+
+function parsePort(digits: string): number | undefined {
+  if (!/^\d{1,5}$/.test(digits)) return undefined;
+  const port = Number(digits);
+  return port <= 65535 ? port : undefined;
+}
+
+/** `~` text → bytes: UTF-8, with `\r \n \t \\ \" \xNN` escapes. */
+function parseNeedle(source: string): FilterTerm | string {
+  if (source === '') return '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"';
+  const bytes: number[] = [];
+  const simple: Record<string, number> = { r: 0x0d, n: 0x0a, t: 0x09, '\\': 0x5c, '"': 0x22 };
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch !== '\\') {
+      const cp = source.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      bytes.push(...Buffer.from(String.fromCodePoint(cp), 'utf8'));
+      continue;
+    }
+    const next = source[i + 1];
+    if (next !== undefined && simple[next] !== undefined) {
+      bytes.push(simple[next]);
+      i++;
+    } else if (next === 'x' && /^[0-9a-f]{2}$/i.test(source.slice(i + 2, i + 4))) {
+      bytes.push(parseInt(source.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else {
+      return `bad escape in ~${escapeText(source)}: use \\r \\n \\t \\\\ \\" or \\xNN`;
+    }
+  }
+  return { kind: 'bytes', needle: Uint8Array.from(bytes), source };
+}
+
+/** Addresses are compared as the model spells them: dotted IPv4, RFC 5952 (lower case) IPv6. */
+function addressMatches(addr: string, prefix: string): boolean {
+  if (!addr.startsWith(prefix)) return false;
+  if (addr.length === prefix.length) return true;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (last === 0x2e || last === 0x3a) return true;
+  const next = addr.charCodeAt(prefix.length);
+  return next === 0x2e || next === 0x3a;
+}
+
+function endpointIs(endpoint: Endpoint, addr: string, port: number): boolean {
+  return endpoint.port === port && endpoint.addr === addr;
+}
+
+/**
+ * True when `flow` matches every term except the `~text` ones (the byte search answers those).
+ * `preview` is called only when a term needs the preview text.
+ */
+export function matchesWithoutBytes(filter: Filter, flow: ListedFlow, preview: (flow: ListedFlow) => string): boolean {
+  for (const term of filter.terms) {
+    if (!termMatches(term, flow, preview)) return false;
+  }
+  return true;
+}
+
+function termMatches(term: FilterTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string): boolean {
+  const { client, server } = flow.key;
+  switch (term.kind) {
+    case 'address':
+      return addressMatches(client.addr, term.prefix) || addressMatches(server.addr, term.prefix);
+    case 'endpoint':
+      return endpointIs(client, term.addr, term.port) || endpointIs(server, term.addr, term.port);
+    case 'port':
+      return client.port === term.port || server.port === term.port;
+    case 'state':
+      return flowState(flow) === term.state;
+    case 'note':
+      return flow.notes.length > 0;
+    case 'bytes':
+      return true;
+    case 'text':
+      return preview(flow).toLowerCase().includes(term.lower);
+  }
+}

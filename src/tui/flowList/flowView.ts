@@ -1,0 +1,329 @@
+/**
+ * The flow list's model: the flows shown (filter), their order (sort), the selected flow (focus)
+ * and the scroll position, over a live {@link FlowSource}. Pure: no blessed, no timers; the app
+ * calls {@link FlowView.refresh} once per frame and {@link FlowView.searchStep} while a `~text`
+ * search is busy, then pulls the visible rows with {@link FlowView.rows}.
+ *
+ * Structures and costs (n = flows shown, k = flows changed in a frame, h = rows shown):
+ * - `rows`: the shown flows in order ({@link SortedRows}: entries of id and cached sort key,
+ *   sorted by key then id); `entries`: id → entry for every flow held.
+ * - refresh: O(k log n) to read the changes and find the rows that leave or move; a flow
+ *   arriving after the last row (every new flow in arrival order) is appended in O(1). Up to
+ *   {@link SMALL_BATCH} changes are spliced one by one (O(n) memmove each); a bigger batch is
+ *   removed in one pass and merged in in one O(n + k log k) pass. Never a full sort.
+ * - moves (`j`, PgDn, `g`, `G`): O(1) with the focus position cached, O(log n) after a change;
+ *   no flow record is read. `rows(top, h)` reads h records.
+ * - setFilter / setSort: O(n log n), reading every record once.
+ * The focus is a flow id: it stays on its flow across updates, inserts, removals and re-sorts;
+ * when its flow leaves the view, the row that took its place (or the last) is selected.
+ */
+import type { Filter } from './filter.js';
+import { matchesWithoutBytes, MATCH_ALL } from './filter.js';
+import { ContentSearch, type SearchProgress } from './contentSearch.js';
+import { PreviewCache } from './preview.js';
+import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
+import { SortedRows, type RowEntry } from './sortedRows.js';
+import type { ByteSource, FlowChanges, FlowSource, ListedFlow } from './source.js';
+
+/** Above this many changes in one frame, rows are removed and inserted in one pass each. */
+export const SMALL_BATCH = 32;
+
+/** The list model; owns its change cursor (call `dispose`). */
+export class FlowView {
+  private readonly entries = new Map<number, RowEntry>();
+  private readonly order = new SortedRows();
+  private sortOrder: SortOrder = 'arrival';
+  private activeFilter: Filter = MATCH_ALL;
+  private search: ContentSearch | undefined;
+  private focusId: number | undefined;
+  /** Index of the focused entry in the rows, or -1 when it must be searched again. */
+  private focusPos = -1;
+  private scrollTop = 0;
+  private readonly changes: FlowChanges;
+  /** Previews (first lines), cached per flow. */
+  readonly previews: PreviewCache;
+  private readonly previewOf = (flow: ListedFlow): string => this.previews.get(flow);
+  /** The latest timestamp of any flow seen: "now" for the age of open flows (capture time). */
+  latestTs = 0;
+  /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
+  largestId = 0;
+  /**
+   * The list follows new flows (`F`): the focus goes to the last row at each change; a move
+   * away from the last row turns it off. Set it with {@link setFollow}.
+   */
+  follow = false;
+
+  /** `onPending`: called when the store has changes for the next {@link refresh}. */
+  constructor(
+    private readonly source: FlowSource,
+    private readonly bytes: ByteSource,
+    onPending?: () => void,
+  ) {
+    this.previews = new PreviewCache(bytes);
+    this.changes = source.watchChanges(onPending);
+    for (const flow of source.flows()) this.entries.set(flow.id, this.newEntry(flow));
+    this.rebuild();
+    this.settle(-1);
+  }
+
+  /** Flows shown (after the filter). */
+  get length(): number {
+    return this.order.length;
+  }
+
+  /** Flows held by the store. */
+  get total(): number {
+    return this.source.size;
+  }
+
+  /** The current sort order (arrival at first). */
+  get sort(): SortOrder {
+    return this.sortOrder;
+  }
+
+  /** The current filter (`filter.text` for the status bar; MATCH_ALL at first). */
+  get filter(): Filter {
+    return this.activeFilter;
+  }
+
+  /** The `~text` search's progress, or undefined when the filter has none. */
+  get searchProgress(): (SearchProgress & { readonly busy: boolean }) | undefined {
+    return this.search === undefined ? undefined : { ...this.search.progress, busy: this.search.busy };
+  }
+
+  /** The focused flow's id, undefined when nothing is shown. */
+  get focusedId(): number | undefined {
+    return this.focusId;
+  }
+
+  /** The focused row's index in the view, -1 when nothing is shown. */
+  get focusIndex(): number {
+    if (this.focusId === undefined) return -1;
+    if (this.focusPos < 0 || this.focusPos >= this.order.length || this.order.at(this.focusPos).id !== this.focusId) {
+      const entry = this.entries.get(this.focusId);
+      this.focusPos = entry !== undefined && entry.shown ? this.order.indexOf(entry) : -1;
+    }
+    return this.focusPos;
+  }
+
+  /** Applies the store's changes since the previous call. Returns true when the rows changed. */
+  refresh(): boolean {
+    if (!this.changes.pending) return false;
+    const ids = this.changes.take();
+    const oldFocus = this.focusIndex;
+    // Leaving rows are found by their keys while the rows are still sorted by them: new keys
+    // are set after the batch's removals.
+    const small = ids.length <= SMALL_BATCH;
+    let rowsChanged = false;
+    const touched: RowEntry[] = [];
+    const keys: (number | string)[] = [];
+    const shows: boolean[] = [];
+    const mayMove = keyMayChange(this.sortOrder);
+    for (const id of ids) {
+      const flow = this.source.getFlow(id);
+      let entry = this.entries.get(id);
+      if (flow === undefined) {
+        if (entry === undefined) continue;
+        if (entry.shown) {
+          this.order.remove(entry, small);
+          rowsChanged = true;
+        }
+        this.entries.delete(id);
+        this.previews.forget(id);
+        this.search?.forget(id);
+        continue;
+      }
+      if (entry === undefined) {
+        entry = this.newEntry(flow);
+        this.entries.set(id, entry);
+      }
+      if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
+      this.queueSearch(flow);
+      const key = mayMove ? sortKey(this.sortOrder, flow) : entry.key;
+      const show = this.matches(flow);
+      if (entry.shown) {
+        if (show && key === entry.key) continue;
+        this.order.remove(entry, small);
+        rowsChanged = true;
+      }
+      touched.push(entry);
+      keys.push(key);
+      shows.push(show);
+    }
+    this.order.removeMarked();
+    const moved: RowEntry[] = [];
+    for (let i = 0; i < touched.length; i++) {
+      touched[i].key = keys[i];
+      if (shows[i]) moved.push(touched[i]);
+    }
+    if (!rowsChanged && moved.length === 0) return false;
+    this.order.insertAll(moved, small);
+    this.settle(oldFocus);
+    return true;
+  }
+
+  /**
+   * Shows only the flows matching `filter`; a `~text` filter starts a byte search (see
+   * {@link searchStep}), and any new filter drops the running search (that is how it is cancelled).
+   */
+  setFilter(filter: Filter): void {
+    this.activeFilter = filter;
+    this.search = filter.needles.length > 0 ? new ContentSearch(this.bytes, filter.needles) : undefined;
+    const oldFocus = this.focusIndex;
+    this.rebuild();
+    this.settle(oldFocus);
+  }
+
+  /** Orders the flows by `order`; the focus stays on its flow. */
+  setSort(order: SortOrder): void {
+    if (order === this.sortOrder) return;
+    this.sortOrder = order;
+    for (const entry of this.entries.values()) {
+      const flow = this.source.getFlow(entry.id);
+      if (flow !== undefined) entry.key = sortKey(order, flow);
+    }
+    this.order.resort();
+    this.settle(-1);
+  }
+
+  /** Next sort order (`o`). */
+  cycleSort(): SortOrder {
+    this.setSort(nextSortOrder(this.sortOrder));
+    return this.sortOrder;
+  }
+
+  /**
+   * Searches about `budget` more bytes for a `~text` filter and shows the flows found. Returns
+   * true when rows were added; false when there is no search or it is done (`searchProgress.busy`).
+   */
+  searchStep(budget: number): boolean {
+    if (this.search === undefined || !this.search.busy) return false;
+    const found = this.search.step(budget);
+    const moved: RowEntry[] = [];
+    for (const id of found) {
+      const entry = this.entries.get(id);
+      const flow = this.source.getFlow(id);
+      if (entry === undefined || flow === undefined || entry.shown || !this.matches(flow)) continue;
+      entry.key = sortKey(this.sortOrder, flow);
+      moved.push(entry);
+    }
+    if (moved.length === 0) return false;
+    const oldFocus = this.focusIndex;
+    this.order.insertAll(moved, moved.length <= SMALL_BATCH);
+    this.settle(oldFocus);
+    return true;
+  }
+
+  /** Turns following on (the focus goes to the last row now) or off. */
+  setFollow(on: boolean): void {
+    this.follow = on;
+    if (on && this.order.length > 0) this.moveTo(this.order.length - 1);
+  }
+
+  /** Moves the focus by `delta` rows (negative: up), clamped to the list. */
+  moveBy(delta: number): void {
+    const at = this.focusIndex;
+    if (at < 0) return;
+    this.moveTo(at + delta);
+  }
+
+  /** Focuses row `index` (clamped): 0 is `g`, `length - 1` is `G`. */
+  moveTo(index: number): void {
+    if (this.order.length === 0) return;
+    const at = Math.max(0, Math.min(this.order.length - 1, index));
+    this.focusId = this.order.at(at).id;
+    this.focusPos = at;
+    if (at < this.order.length - 1) this.follow = false;
+  }
+
+  /** Focuses the flow with this id when it is shown; returns whether it is. */
+  focusFlow(id: number): boolean {
+    const entry = this.entries.get(id);
+    if (entry === undefined || !entry.shown) return false;
+    this.focusId = id;
+    this.focusPos = -1;
+    return true;
+  }
+
+  /**
+   * The first row to draw in a pane of `height` rows: the previous one, scrolled as little as
+   * needed to show the focus, and never past the end. O(1) with the focus position known.
+   */
+  top(height: number): number {
+    const rows = Math.max(1, height);
+    const at = this.focusIndex;
+    let top = this.scrollTop;
+    if (at >= 0) {
+      if (at < top) top = at;
+      else if (at >= top + rows) top = at - rows + 1;
+    }
+    top = Math.max(0, Math.min(top, this.order.length - rows));
+    this.scrollTop = top;
+    return top;
+  }
+
+  /** The records of rows [top, top + height), fewer at the end; reads only those records. */
+  rows(top: number, height: number): ListedFlow[] {
+    const out: ListedFlow[] = [];
+    const end = Math.min(this.order.length, Math.max(0, top) + Math.max(0, height));
+    for (let i = Math.max(0, top); i < end; i++) {
+      const flow = this.source.getFlow(this.order.at(i).id);
+      if (flow !== undefined) out.push(flow);
+    }
+    return out;
+  }
+
+  /** Stops reading the store's changes. */
+  dispose(): void {
+    this.changes.close();
+  }
+
+  /** Queues a flow for the `~text` search when the other words match it and it is not found yet. */
+  private queueSearch(flow: ListedFlow): void {
+    const search = this.search;
+    if (search === undefined || search.matches(flow.id)) return;
+    if (matchesWithoutBytes(this.activeFilter, flow, this.previewOf)) search.enqueue(flow.id);
+  }
+
+  private newEntry(flow: ListedFlow): RowEntry {
+    if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
+    if (flow.id > this.largestId) this.largestId = flow.id;
+    return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
+  }
+
+  private matches(flow: ListedFlow): boolean {
+    if (this.search !== undefined && !this.search.matches(flow.id)) return false;
+    return matchesWithoutBytes(this.activeFilter, flow, this.previewOf);
+  }
+
+  /** Recomputes the rows from every entry (filter, then sort); queues a new search's flows. */
+  private rebuild(): void {
+    const shown: RowEntry[] = [];
+    for (const entry of this.entries.values()) {
+      const flow = this.source.getFlow(entry.id);
+      if (flow === undefined) continue;
+      this.queueSearch(flow);
+      if (this.matches(flow)) shown.push(entry);
+    }
+    this.order.replaceAll(shown);
+    this.focusPos = -1;
+  }
+
+  /**
+   * After a change: keeps the focus on its flow, else puts it on row `oldFocus` (the row that
+   * took its place) or the last; under `follow`, on the last row.
+   */
+  private settle(oldFocus: number): void {
+    this.focusPos = -1;
+    if (this.order.length === 0) {
+      this.focusId = undefined;
+    } else if (this.follow) {
+      this.focusId = this.order.at(this.order.length - 1).id;
+    } else {
+      const entry = this.focusId === undefined ? undefined : this.entries.get(this.focusId);
+      if (entry === undefined || !entry.shown) {
+        this.focusId = this.order.at(Math.max(0, Math.min(oldFocus, this.order.length - 1))).id;
+      }
+    }
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Flow list rows as structured text: for each flow, spans of display text with a style hint,
+ * exactly `width` columns together. The pane paints the hints (after this module, nothing
+ * touches the text) and shows the row in a box with blessed tags off: captured bytes reach a
+ * row only through `render/escape` (preview, addresses), so no control character, escape
+ * sequence or bidi control is ever in it, and `{bold}` is just text.
+ *
+ * Columns (space separated; preview takes the rest): number, client → server, state, bytes
+ * each way, duration (or age, for an open flow), note mark, preview. Widths by terminal width
+ * (number: digits of the biggest id, 3 to 10):
+ * | width   | client | server | state           | bytes each way | duration | preview (6-digit ids) |
+ * | 80-99   | 14     | 14     | 7 `t/out?`      | 4 `1.2k`       | 5 `3m04` | 15 at 80              |
+ * | 100-159 | 21     | 17     | 7               | 5 `↑1.2k`      | 5        | 23 at 100             |
+ * | 160-249 | 24     | 24     | 12 `timed out?` | 5              | 5        | 68 at 160             |
+ * | 250-    | 41     | 41     | 12              | 5              | 5        | 124 at 250            |
+ * Below 80 the endpoints shrink (to 9 each), then the preview; the row is cut at `width`.
+ * A mid-stream flow (no handshake seen: client and server are a guess) has `?` after its state.
+ */
+import type { Micros } from '../../core/types.js';
+import { escapeText } from '../../render/escape.js';
+import type { Glyphs } from '../glyphs.js';
+import { headFitting, stringColumns } from '../width.js';
+import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
+import { fitEndpoint, humanBytes, humanDuration } from './units.js';
+
+/** What a span is, for the pane to colour it. */
+export type RowStyle =
+  | 'space' | 'number' | 'client' | 'arrow' | 'server' | 'bytesC2s' | 'bytesS2c' | 'duration' | 'note' | 'preview'
+  | 'header' | `state.${FlowState}`;
+
+/** A run of display text (escaped, no controls) and how to paint it. */
+export interface RowSpan {
+  readonly text: string;
+  readonly style: RowStyle;
+}
+
+/** One row of the list: its spans fill exactly the width asked for. */
+export interface FlowRow {
+  readonly id: number;
+  /** The focused flow's row (the pane shows it in inverse video, which NO_COLOR keeps). */
+  readonly selected: boolean;
+  readonly spans: readonly RowSpan[];
+  /** The spans' text joined. */
+  readonly text: string;
+}
+
+/** Column widths for one terminal width. */
+export interface ColumnLayout {
+  readonly number: number;
+  readonly client: number;
+  readonly server: number;
+  readonly state: number;
+  readonly bytes: number;
+  readonly duration: number;
+  readonly preview: number;
+  /** Bytes columns start with the ↑/↓ glyph. */
+  readonly arrows: boolean;
+  /** State labels in full (`half-closed`, `timed out`) rather than short (`half`, `t/out`). */
+  readonly longStates: boolean;
+}
+
+/** Options shared by the rows of one frame. */
+export interface RowOptions {
+  readonly width: number;
+  readonly glyphs: Glyphs;
+  /** The focused flow's id. */
+  readonly focusedId: number | undefined;
+  /** "Now" for the age of open flows: the latest timestamp seen (capture time, not the wall clock). */
+  readonly now: Micros;
+  /** The flow's preview, escaped (`FlowView.previews.get`). */
+  readonly preview: (flow: ListedFlow) => string;
+  /**
+   * Digits of the number column (default: the biggest id among the rows, at least 3); pass
+   * `String(view.largestId).length` so the columns do not move while scrolling.
+   */
+  readonly numberColumns?: number;
+}
+
+const SHORT_STATES: Record<FlowState, string> = {
+  open: 'open',
+  'half-closed': 'half',
+  closed: 'closed',
+  reset: 'reset',
+  timeout: 't/out',
+};
+
+const LONG_STATES: Record<FlowState, string> = {
+  open: 'open',
+  'half-closed': 'half-closed',
+  closed: 'closed',
+  reset: 'reset',
+  timeout: 'timed out',
+};
+
+/** Fixed columns between the number and the preview, spaces and arrow included (no endpoints). */
+function fixedColumns(state: number, bytes: number, duration: number): number {
+  // ' ' client ' → ' server ' ' state ' ' c2s ' ' s2c ' ' duration ' ' note ' '
+  return 1 + 3 + 1 + state + 1 + bytes + 1 + bytes + 1 + duration + 1 + 1 + 1;
+}
+
+/** The column widths for a row `width` columns wide, with `numberColumns`-digit flow numbers. */
+export function columnLayout(width: number, numberColumns: number): ColumnLayout {
+  const number = Math.max(3, Math.min(10, numberColumns));
+  let client = 41;
+  let server = 41;
+  let state = 12;
+  let bytes = 5;
+  if (width < 100) [client, server, state, bytes] = [14, 14, 7, 4];
+  else if (width < 160) [client, server, state] = [21, 17, 7];
+  else if (width < 250) [client, server] = [24, 24];
+  const duration = 5;
+  let preview = width - number - client - server - fixedColumns(state, bytes, duration);
+  while (preview < 0 && (client > 9 || server > 9)) {
+    if (client >= server) client--;
+    else server--;
+    preview++;
+  }
+  return { number, client, server, state, bytes, duration, preview: Math.max(0, preview), arrows: bytes === 5, longStates: state === 12 };
+}
+
+function pad(text: string, columns: number): string {
+  const fitted = headFitting(text, columns);
+  return fitted + ' '.repeat(columns - stringColumns(fitted));
+}
+
+function padLeft(text: string, columns: number): string {
+  const fitted = headFitting(text, columns);
+  return ' '.repeat(columns - stringColumns(fitted)) + fitted;
+}
+
+/** Escaped address, bracketed when it holds a `:` (IPv6), and its `:port`. */
+function endpointParts(endpoint: { addr: string; port: number }): [string, string] {
+  const addr = escapeText(endpoint.addr);
+  return [addr.includes(':') ? `[${addr}]` : addr, `:${endpoint.port}`];
+}
+
+/** The preview cut to `columns`, with an ellipsis when cut. */
+function fitPreview(text: string, columns: number, ellipsis: string): string {
+  if (stringColumns(text) <= columns) return pad(text, columns);
+  if (columns <= 0) return '';
+  return pad(headFitting(text, columns - 1) + ellipsis, columns);
+}
+
+/** Builds a row from spans, cut to `width` columns and padded to it. */
+function assemble(id: number, selected: boolean, spans: RowSpan[], width: number): FlowRow {
+  const out: RowSpan[] = [];
+  let used = 0;
+  for (const span of spans) {
+    if (used >= width) break;
+    const text = headFitting(span.text, width - used);
+    if (text === '') continue;
+    out.push({ text, style: span.style });
+    used += stringColumns(text);
+  }
+  if (used < width) out.push({ text: ' '.repeat(width - used), style: 'space' });
+  return { id, selected, spans: out, text: out.map((s) => s.text).join('') };
+}
+
+/** Rows for `flows` (the view's window), laid out for `options.width`. */
+export function formatRows(flows: readonly ListedFlow[], options: RowOptions): FlowRow[] {
+  const digits = options.numberColumns ?? Math.max(0, ...flows.map((f) => String(f.id).length));
+  const layout = columnLayout(options.width, digits);
+  return flows.map((flow) => formatRow(flow, layout, options));
+}
+
+/** One row (see {@link formatRows}). */
+export function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions): FlowRow {
+  const g = options.glyphs;
+  const state = flowState(flow);
+  const stateLabel = (layout.longStates ? LONG_STATES : SHORT_STATES)[state] + (flow.sawHandshake ? '' : '?');
+  const [clientAddr, clientPort] = endpointParts(flow.key.client);
+  const [serverAddr, serverPort] = endpointParts(flow.key.server);
+  const up = layout.arrows ? g.up : '';
+  const down = layout.arrows ? g.down : '';
+  const spans: RowSpan[] = [
+    { text: padLeft(String(flow.id), layout.number), style: 'number' },
+    { text: ' ', style: 'space' },
+    { text: pad(fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis), layout.client), style: 'client' },
+    { text: ` ${g.right} `, style: 'arrow' },
+    { text: pad(fitEndpoint(serverAddr, serverPort, layout.server, g.ellipsis), layout.server), style: 'server' },
+    { text: ' ', style: 'space' },
+    { text: pad(stateLabel, layout.state), style: `state.${state}` },
+    { text: ' ', style: 'space' },
+    { text: padLeft(up + humanBytes(flow.bytesC2s), layout.bytes), style: 'bytesC2s' },
+    { text: ' ', style: 'space' },
+    { text: padLeft(down + humanBytes(flow.bytesS2c), layout.bytes), style: 'bytesS2c' },
+    { text: ' ', style: 'space' },
+    { text: padLeft(humanDuration(flowDuration(flow, options.now)), layout.duration), style: 'duration' },
+    { text: ' ', style: 'space' },
+    { text: flow.notes.length > 0 ? g.note : ' ', style: 'note' },
+    { text: ' ', style: 'space' },
+    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis), style: 'preview' },
+  ];
+  return assemble(flow.id, flow.id === options.focusedId, spans, options.width);
+}
+
+/** The column titles for `layout`, as one row of style `header`. */
+export function headerRow(layout: ColumnLayout, width: number): FlowRow {
+  const text = [
+    padLeft('#', layout.number),
+    pad('client', layout.client),
+    '   ',
+    pad('server', layout.server),
+    ' ',
+    pad('state', layout.state),
+    ' ',
+    padLeft('sent', layout.bytes),
+    ' ',
+    padLeft('recv', layout.bytes),
+    ' ',
+    padLeft('time', layout.duration),
+    '   ',
+    'first line',
+  ];
+  const line = text[0] + ' ' + text.slice(1).join('');
+  return assemble(-1, false, [{ text: line, style: 'header' }], width);
+}

@@ -1,0 +1,82 @@
+/**
+ * What the flow list reads from the store: a narrow view of `FlowStore` (which satisfies these
+ * interfaces structurally), so the list model is tested with a fake and never imports the store.
+ * The list only reads: records are the store's own objects, never copied or changed here.
+ */
+import type { Direction, FlowEndReason, FlowKey, Micros } from '../../core/types.js';
+
+/** The fields of a flow record the list shows, sorts and filters on. */
+export interface ListedFlow {
+  readonly id: number;
+  readonly key: FlowKey;
+  readonly sawHandshake: boolean;
+  readonly startTs: Micros;
+  readonly lastTs: Micros;
+  readonly bytesC2s: number;
+  readonly bytesS2c: number;
+  readonly closedC2s: boolean;
+  readonly closedS2c: boolean;
+  readonly end: { readonly ts: Micros; readonly reason: FlowEndReason } | undefined;
+  readonly notes: readonly unknown[];
+  readonly chunkCount: number;
+}
+
+/** Which flows changed since the previous `take` (the store's `ChangeCursor`). */
+export interface FlowChanges {
+  readonly pending: boolean;
+  /** Ids added, updated or removed, each once; a removed id is no longer returned by `getFlow`. */
+  take(): number[];
+  close(): void;
+}
+
+/** The flow table, read live (the store's `flows`, `getFlow`, `size`, `watchChanges`). */
+export interface FlowSource {
+  /** Flows held, in arrival order, without copying. */
+  flows(): Iterable<ListedFlow>;
+  getFlow(id: number): ListedFlow | undefined;
+  readonly size: number;
+  /** A change reader that sees changes from now on; `onPending` is called when one is waiting. */
+  watchChanges(onPending?: () => void): FlowChanges;
+}
+
+/** One entry of a flow's chunk index, as much as the list needs of it. */
+export interface ListedChunk {
+  readonly dir: Direction;
+  readonly kind: 'data' | 'gap';
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** Reads a flow's bytes by position (the store's `getChunk` and `read`). */
+export interface ByteSource {
+  /** Chunk `index` (arrival order, both directions) or undefined past the end / for a gone flow. */
+  getChunk(flowId: number, index: number): ListedChunk | undefined;
+  /**
+   * Direction `dir`'s bytes from stream offset `offset`, at most `length`; shorter at a gap or
+   * the end of what was seen. May throw (flow gone, file unreadable): callers catch.
+   */
+  read(flowId: number, dir: Direction, offset: number, length: number): Uint8Array;
+}
+
+/** How a flow stands, as the list shows and filters it. */
+export type FlowState = 'open' | 'half-closed' | 'closed' | 'reset' | 'timeout';
+
+/**
+ * The state of a flow: `reset` (ended by RST), `timeout` (ended by the idle timeout or evicted
+ * while open), `closed` (ended by FIN or error), `half-closed` (one side sent FIN), else `open`.
+ */
+export function flowState(flow: ListedFlow): FlowState {
+  const end = flow.end;
+  if (end !== undefined) {
+    if (end.reason === 'rst') return 'reset';
+    if (end.reason === 'timeout' || end.reason === 'evicted') return 'timeout';
+    return 'closed';
+  }
+  return flow.closedC2s || flow.closedS2c ? 'half-closed' : 'open';
+}
+
+/** Duration of an ended flow, else its age at `now` (both never below 0), in microseconds. */
+export function flowDuration(flow: ListedFlow, now: Micros): Micros {
+  const until = flow.end !== undefined ? flow.end.ts : Math.max(now, flow.lastTs);
+  return Math.max(0, until - flow.startTs);
+}

@@ -1,0 +1,54 @@
+/**
+ * Short human forms for the flow list's columns: byte counts (`1.2k`, `34M`), durations
+ * (`850ms`, `1.5s`, `3m04`), and an endpoint cut in the middle to fit a width. Pure functions;
+ * inputs are numbers or already escaped display text.
+ */
+import type { Micros } from '../../core/types.js';
+import { headFitting, stringColumns, tailFitting } from '../width.js';
+
+const UNITS = ['k', 'M', 'G', 'T', 'P'];
+
+/** A byte count in at most 4 characters: `0`, `999`, `1.2k`, `12k`, `123k`, `1.2M`... (1k = 1000). */
+export function humanBytes(n: number): string {
+  if (!(n >= 0)) return '?';
+  if (n < 1000) return String(Math.floor(n));
+  let value = n;
+  let unit = -1;
+  while (unit < UNITS.length - 1 && value >= 999.5) {
+    value /= 1000;
+    unit++;
+  }
+  if (value < 9.95) return `${value.toFixed(1)}${UNITS[unit]}`;
+  return `${Math.round(value)}${UNITS[unit]}`;
+}
+
+/** A duration in at most 5 characters: `0ms`, `850ms`, `1.5s`, `42s`, `3m04`, `2h05`, `3d04`, `120d`. */
+export function humanDuration(micros: Micros): string {
+  if (!(micros >= 0)) return '?';
+  const ms = Math.floor(micros / 1000);
+  if (ms < 1000) return `${ms}ms`;
+  const tenths = Math.floor(ms / 100);
+  if (tenths < 100) return `${Math.floor(tenths / 10)}.${tenths % 10}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const pad = (v: number): string => String(v).padStart(2, '0');
+  if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}`;
+  const days = Math.floor(s / 86400);
+  return days < 100 ? `${days}d${pad(Math.floor(s / 3600) % 24)}` : `${days}d`;
+}
+
+/**
+ * `address` and `:port` (display text, `[v6]` bracketed) in at most `columns` columns: whole
+ * when it fits, else the address is cut in its middle (`192.1…8.7.200:54321`) and the port kept;
+ * when even that cannot fit, the text's tail. Never wider than `columns`.
+ */
+export function fitEndpoint(address: string, port: string, columns: number, ellipsis: string): string {
+  const whole = address + port;
+  if (stringColumns(whole) <= columns) return whole;
+  const room = columns - stringColumns(port) - stringColumns(ellipsis);
+  if (room < 2) return columns <= 1 ? headFitting(ellipsis, columns) : ellipsis + tailFitting(whole, columns - 1);
+  const head = headFitting(address, Math.ceil(room / 2));
+  const tail = tailFitting(address, room - stringColumns(head));
+  return head + ellipsis + tail + port;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ContentSearch } from '../../../src/tui/flowList/contentSearch.js';
+import { FakeStore } from './fakeStore.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** Runs a search to the end, `budget` bytes a step; returns the ids found and the steps taken. */
+function runAll(search: ContentSearch, budget: number): { found: number[]; steps: number } {
+  const found: number[] = [];
+  let steps = 0;
+  while (search.busy) {
+    found.push(...search.step(budget));
+    steps++;
+    if (steps > 10_000) throw new Error('search does not end');
+  }
+  return { found, steps };
+}
+
+describe('ContentSearch', () => {
+  it.each([
+    ['in one chunk', [['c2s', 'GET /needle HTTP/1.1']], true],
+    ['server side', [['c2s', 'GET /'], ['s2c', '200 needle']], true],
+    ['across two contiguous chunks', [['c2s', 'xxnee'], ['c2s', 'dlexx']], true],
+    ['across a direction change', [['c2s', 'nee'], ['s2c', 'zz'], ['c2s', 'dle']], true],
+    ['not across a gap', [['c2s', 'nee'], ['c2s', 'GAP'], ['c2s', 'dle']], false],
+    ['not split between directions', [['c2s', 'nee'], ['s2c', 'dle']], false],
+    ['absent', [['c2s', 'haystack']], false],
+  ])('%s', (_name, parts, expected) => {
+    const store = new FakeStore();
+    const flow = store.add();
+    for (const [dir, text] of parts) {
+      if (text === 'GAP') store.data(flow.id, 'c2s', new Uint8Array(5), true);
+      else store.data(flow.id, dir as 'c2s' | 's2c', text);
+    }
+    const search = new ContentSearch(store, [bytes('needle')]);
+    search.enqueue(flow.id);
+    runAll(search, 2);
+    expect(search.matches(flow.id)).toBe(expected);
+  });
+
+  it('needs every needle, in either direction', () => {
+    const store = new FakeStore();
+    store.add();
+    store.data(1, 'c2s', 'EHLO a');
+    store.data(1, 's2c', '250 ok');
+    store.add();
+    store.data(2, 'c2s', 'EHLO b');
+    const search = new ContentSearch(store, [bytes('EHLO'), bytes('250')]);
+    search.enqueue(1);
+    search.enqueue(2);
+    expect(runAll(search, 1 << 20).found).toEqual([1]);
+  });
+
+  it('works in slices of about the budget, with progress, and searches only new bytes later', () => {
+    const store = new FakeStore();
+    for (let i = 0; i < 10; i++) {
+      store.add();
+      store.data(i + 1, 'c2s', 'a'.repeat(1000));
+    }
+    store.data(7, 's2c', 'the needle');
+    const search = new ContentSearch(store, [bytes('needle')]);
+    for (let id = 1; id <= 10; id++) search.enqueue(id);
+    search.step(2500);
+    expect(search.progress).toEqual({ flowsDone: 2, flowsQueued: 10, bytesSearched: 3000 });
+    const { found, steps } = runAll(search, 2500);
+    expect(found).toEqual([7]);
+    expect(steps).toBeGreaterThan(2);
+    expect(search.progress).toEqual({ flowsDone: 10, flowsQueued: 10, bytesSearched: 10_010 });
+    store.data(3, 'c2s', 'needle');
+    const before = store.bytesRead;
+    search.enqueue(3);
+    expect(runAll(search, 1 << 20).found).toEqual([3]);
+    expect(store.bytesRead - before).toBe(6);
+  });
+
+  it('drops a flow that is gone, and refuses empty needles', () => {
+    const store = new FakeStore();
+    store.add();
+    store.data(1, 'c2s', 'abc');
+    const search = new ContentSearch(store, [bytes('b')]);
+    search.enqueue(1);
+    store.remove(1);
+    expect(runAll(search, 10).found).toEqual([]);
+    search.forget(1);
+    expect(() => new ContentSearch(store, [])).toThrow(RangeError);
+    expect(() => new ContentSearch(store, [new Uint8Array(0)])).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { matchesWithoutBytes, parseFilter, type Filter } from '../../../src/tui/flowList/filter.js';
+import { FakeStore } from './fakeStore.js';
+
+function parsed(text: string): Filter {
+  const result = parseFilter(text);
+  if (!result.ok) throw new Error(`unexpected parse error: ${result.error}`);
+  return result.filter;
+}
+
+/** Flows to filter, with their preview text. */
+function sample() {
+  const store = new FakeStore();
+  const previews = new Map<number, string>();
+  const add = (fields: Parameters<FakeStore['add']>[0], preview: string) => {
+    const flow = store.add(fields);
+    previews.set(flow.id, preview);
+    return flow;
+  };
+  add({ client: '10.0.0.2:40000', server: '192.168.1.10:80' }, 'GET /api/v2/chickens.json HTTP/1.1');
+  add({ client: '10.0.0.23:40001', server: '192.168.1.11:25', end: { ts: 2e6, reason: 'fin' } }, '220 mail.example ESMTP');
+  add({ client: '10.0.0.3:40002', server: '192.168.1.10:443', end: { ts: 2e6, reason: 'rst' }, notes: [{ ts: 1, text: 'x' }] }, '');
+  add({ client: '10.0.0.4:40003', server: '10.0.0.2:8080', closedC2s: true }, 'POST /form');
+  add({ client: '[2001:db8::1]:5000', server: '[2001:db8::2]:80', end: { ts: 3e6, reason: 'timeout' } }, 'get /v6');
+  add({ client: '10.1.0.5:25', server: '10.0.0.9:9', end: { ts: 3e6, reason: 'evicted' } }, 'hello');
+  return { store, previews };
+}
+
+describe('flow filter: which flows each word keeps', () => {
+  const { store, previews } = sample();
+  const flows = [...store.flows()];
+  const keep = (text: string) =>
+    flows.filter((f) => matchesWithoutBytes(parsed(text), f, (x) => previews.get(x.id)!)).map((f) => f.id);
+
+  it.each([
+    ['', [1, 2, 3, 4, 5, 6]],
+    ['10.0.0.2', [1, 4]],
+    ['10.0', [1, 2, 3, 4, 6]],
+    ['10.0.', [1, 2, 3, 4, 6]],
+    ['192.168.1.10', [1, 3]],
+    ['10.0.0.2:8080', [4]],
+    ['10.0.0.2:40000', [1]],
+    ['2001:db8::1', [5]],
+    ['2001:db8', [5]],
+    ['[2001:db8::2]:80', [5]],
+    [':25', [2, 6]],
+    [':80', [1, 5]],
+    ['open', [1]],
+    ['half-closed', [4]],
+    ['closed', [2]],
+    ['reset', [3]],
+    ['timeout', [5, 6]],
+    ['has:note', [3]],
+    ['get', [1, 5]],
+    ['GET', [1, 5]],
+    ['esmtp', [2]],
+    ['"mail.example esmtp"', [2]],
+    ['get :80 open', [1]],
+    ['10.0.0.2 half-closed', [4]],
+    ['nothing-matches-this', []],
+    ['  :443   reset  ', [3]],
+  ])('%j keeps %j', (text, ids) => {
+    expect(keep(text)).toEqual(ids);
+  });
+
+  it('a ~text word leaves the decision to the byte search', () => {
+    expect(keep('~anything')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(keep('~anything reset')).toEqual([3]);
+  });
+});
+
+describe('flow filter: parsing', () => {
+  it.each([
+    [':abc', 'bad port :abc: a number 0-65535 after \':\''],
+    [':70000', 'bad port :70000: a number 0-65535 after \':\''],
+    [':', 'bad port :: a number 0-65535 after \':\''],
+    ['10.0.0.1:99999', 'bad port in 10.0.0.1:99999: a number 0-65535'],
+    ['has:notes', 'unknown has:notes: only has:note exists'],
+    ['~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
+    ['~"unterminated', 'unterminated quote: add a closing "'],
+    ['~bad\\q', 'bad escape in ~bad\\\\q: use \\r \\n \\t \\\\ \\" or \\xNN'],
+    [Array.from({ length: 32 }, (_, i) => `~w${i}`).join(' '), 'too many ~ words: at most 31'],
+    [':\x1b[2J', 'bad port :\\x1b[2J: a number 0-65535 after \':\''],
+    ['has:\u009b31m', 'unknown has:\\u{9b}31m: only has:note exists'],
+    ['~\\q\u202e', 'bad escape in ~\\\\q\\u{202e}: use \\r \\n \\t \\\\ \\" or \\xNN'],
+    ['~\\x4', 'bad escape in ~\\\\x4: use \\r \\n \\t \\\\ \\" or \\xNN'],
+  ])('%j is refused with one line', (text, error) => {
+    const result = parseFilter(text);
+    expect(result).toEqual({ ok: false, error });
+    if (!result.ok) expect(result.error).not.toMatch(/\n/);
+  });
+
+  it.each([
+    ['~GET', [0x47, 0x45, 0x54]],
+    ['~\\r\\n', [0x0d, 0x0a]],
+    ['~\\x00\\xff\\\\', [0x00, 0xff, 0x5c]],
+    ['~"a b"', [0x61, 0x20, 0x62]],
+    ['~"say \\"hi\\""', [...Buffer.from('say "hi"')]],
+    ['~é', [0xc3, 0xa9]],
+    ['~😀', [0xf0, 0x9f, 0x98, 0x80]],
+  ])('%j searches bytes %j', (text, bytes) => {
+    expect([...parsed(text).needles[0]]).toEqual(bytes);
+  });
+
+  it('keeps the text as typed and every ~ word as a needle', () => {
+    const filter = parsed('  ~a :80 ~b ');
+    expect(filter.text).toBe('~a :80 ~b');
+    expect(filter.needles.map((n) => Buffer.from(n).toString())).toEqual(['a', 'b']);
+  });
+});
+
+describe('flow filter: cost', () => {
+  it('reads a preview only for flows the other words keep', () => {
+    const { store } = sample();
+    const asked: number[] = [];
+    const filter = parsed('get :80 reset');
+    expect(filter.terms.map((t) => t.kind)).toEqual(['port', 'state', 'text']);
+    for (const flow of store.flows()) matchesWithoutBytes(filter, flow, (f) => (asked.push(f.id), ''));
+    expect(asked).toEqual([]);
+    for (const flow of store.flows()) matchesWithoutBytes(parsed('get :80'), flow, (f) => (asked.push(f.id), ''));
+    expect(asked).toEqual([1, 5]);
+  });
+});

@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest';
+import { parseFilter, type Filter } from '../../../src/tui/flowList/filter.js';
+import { FlowView, SMALL_BATCH } from '../../../src/tui/flowList/flowView.js';
+import { FakeStore } from './fakeStore.js';
+
+function filter(text: string): Filter {
+  const result = parseFilter(text);
+  if (!result.ok) throw new Error(result.error);
+  return result.filter;
+}
+
+/** Ids of every row, top to bottom. */
+function ids(view: FlowView): number[] {
+  return view.rows(0, view.length).map((f) => f.id);
+}
+
+/** Five flows: bytes 30, 10, 50, 20, 40; durations 1, 5, 2, 4, 3 s; addresses shuffled. */
+function five() {
+  const store = new FakeStore();
+  const spec: [string, number, number][] = [
+    ['10.0.0.3:1000', 30, 1],
+    ['10.0.0.10:1000', 10, 5],
+    ['10.0.0.1:1000', 50, 2],
+    ['9.0.0.1:1000', 20, 4],
+    ['10.0.0.2:1000', 40, 3],
+  ];
+  for (const [client, bytes, seconds] of spec) store.add({ client, bytesC2s: bytes, lastTs: 1_000_000 + seconds * 1e6 });
+  return store;
+}
+
+describe('FlowView: sort orders', () => {
+  it.each([
+    ['arrival', [1, 2, 3, 4, 5]],
+    ['bytes', [3, 5, 1, 4, 2]],
+    ['duration', [2, 4, 5, 3, 1]],
+    ['address', [4, 3, 5, 1, 2]],
+  ] as const)('%s', (order, expected) => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.setSort(order);
+    expect(ids(view)).toEqual(expected);
+  });
+
+  it('o cycles arrival, bytes, duration, address', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    expect([view.cycleSort(), view.cycleSort(), view.cycleSort(), view.cycleSort()]).toEqual(['bytes', 'duration', 'address', 'arrival']);
+  });
+
+  it('IPv4 sorts before IPv6, numerically; equal keys keep arrival order', () => {
+    const store = new FakeStore();
+    store.add({ client: '[2001:db8::1]:1' });
+    store.add({ client: '10.0.0.1:2' });
+    store.add({ client: '[2001:db8::]:1' });
+    store.add({ client: '10.0.0.1:2' });
+    const view = new FlowView(store, store);
+    view.setSort('address');
+    expect(ids(view)).toEqual([2, 4, 3, 1]);
+  });
+
+  it('an updated flow moves to its new place in a bytes sort', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.setSort('bytes');
+    store.update(2, { bytesC2s: 45 });
+    expect(view.refresh()).toBe(true);
+    expect(ids(view)).toEqual([3, 2, 5, 1, 4]);
+  });
+});
+
+describe('FlowView: focus survives changes', () => {
+  it('stays on its flow across inserts, updates, removals and re-sorts', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    expect(view.focusedId).toBe(1);
+    view.moveBy(2);
+    expect(view.focusedId).toBe(3);
+    store.add({ client: '1.1.1.1:1', bytesC2s: 100 });
+    store.update(3, { bytesC2s: 5 });
+    store.remove(1);
+    view.refresh();
+    expect(view.focusedId).toBe(3);
+    expect(view.focusIndex).toBe(1);
+    for (const order of ['bytes', 'duration', 'address', 'arrival'] as const) {
+      view.setSort(order);
+      expect(view.focusedId).toBe(3);
+      expect(ids(view)[view.focusIndex]).toBe(3);
+    }
+  });
+
+  it('moves to the row that took its place when its flow is removed, or the last row', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.moveTo(2);
+    store.remove(3);
+    view.refresh();
+    expect(view.focusedId).toBe(4);
+    view.moveTo(3);
+    store.remove(5);
+    view.refresh();
+    expect(view.focusedId).toBe(4);
+    expect(view.focusIndex).toBe(2);
+  });
+
+  it('moves to a neighbour when a filter hides its flow', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.moveTo(1);
+    view.setFilter(filter('10.0.0.1'));
+    expect(ids(view)).toEqual([3]);
+    expect(view.focusedId).toBe(3);
+  });
+
+  it.each([4, SMALL_BATCH + 10])('holds in a batch of %i changes (spliced or merged)', (count) => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.setSort('bytes');
+    view.moveTo(1);
+    expect(view.focusedId).toBe(5);
+    for (let i = 0; i < count; i++) store.add({ client: `10.9.0.${i}:1`, bytesC2s: 35 + i });
+    store.update(1, { bytesC2s: 1000 });
+    store.remove(2);
+    view.refresh();
+    expect(view.focusedId).toBe(5);
+    const rows = view.rows(0, view.length);
+    expect(rows[view.focusIndex].id).toBe(5);
+    const bytes = rows.map((f) => f.bytesC2s);
+    expect(bytes).toEqual([...bytes].sort((a, b) => b - a));
+    expect(rows.length).toBe(4 + count);
+  });
+
+  it('follow keeps the focus on the last row until the user moves up', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.setFollow(true);
+    expect(view.focusedId).toBe(5);
+    store.add();
+    view.refresh();
+    expect(view.focusedId).toBe(6);
+    view.moveBy(-1);
+    expect(view.follow).toBe(false);
+    store.add();
+    view.refresh();
+    expect(view.focusedId).toBe(5);
+  });
+
+  it('an empty view has no focus; the first flow to come gets it', () => {
+    const store = new FakeStore();
+    const view = new FlowView(store, store);
+    expect([view.focusedId, view.focusIndex, view.length]).toEqual([undefined, -1, 0]);
+    view.moveBy(1);
+    expect(view.rows(0, 10)).toEqual([]);
+    store.add();
+    store.add();
+    view.refresh();
+    expect(view.focusedId).toBe(1);
+  });
+});
+
+describe('FlowView: filter updates', () => {
+  it('shows flows as they start or stop matching, and counts shown vs held', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.setFilter(filter('reset'));
+    expect(ids(view)).toEqual([]);
+    store.update(4, { end: { ts: 9e6, reason: 'rst' } });
+    store.add({ end: { ts: 9e6, reason: 'rst' } });
+    view.refresh();
+    expect(ids(view)).toEqual([4, 6]);
+    expect([view.length, view.total]).toEqual([2, 6]);
+    view.setFilter(filter(''));
+    expect(view.length).toBe(6);
+  });
+
+  it('an unchanged flow update in arrival order changes nothing', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    store.update(2, { lastTs: 9e6 });
+    expect(view.refresh()).toBe(false);
+    expect(view.refresh()).toBe(false);
+  });
+
+  it('a ~text filter shows flows as the byte search finds them', () => {
+    const store = five();
+    store.data(2, 'c2s', 'GET /secret HTTP/1.1\r\n');
+    store.data(4, 's2c', 'x'.repeat(100) + 'secret');
+    const view = new FlowView(store, store);
+    view.setFilter(filter('~secret'));
+    expect(view.length).toBe(0);
+    expect(view.searchProgress?.busy).toBe(true);
+    while (view.searchStep(1)) {
+      /* one flow per step */
+    }
+    while (view.searchProgress!.busy) view.searchStep(1);
+    expect(ids(view)).toEqual([2, 4]);
+    store.data(5, 'c2s', 'no');
+    store.data(5, 'c2s', ' secret');
+    view.refresh();
+    view.searchStep(1 << 20);
+    expect(ids(view)).toEqual([2, 4, 5]);
+  });
+});
+
+describe('FlowView: window', () => {
+  function hundred() {
+    const store = new FakeStore();
+    for (let i = 0; i < 100; i++) store.add();
+    return new FlowView(store, store);
+  }
+
+  it.each([
+    ['top', 0, 10, 1, 10],
+    ['middle', 45, 10, 46, 10],
+    ['last rows', 95, 10, 96, 5],
+    ['past the end', 100, 10, undefined, 0],
+    ['negative top', -3, 5, 1, 5],
+  ])('rows at the %s', (_name, top, height, first, count) => {
+    const rows = hundred().rows(top, height);
+    expect(rows[0]?.id).toBe(first);
+    expect(rows.length).toBe(count);
+  });
+
+  it('top() scrolls only as much as the focus needs and never past the end', () => {
+    const view = hundred();
+    expect(view.top(10)).toBe(0);
+    view.moveBy(9);
+    expect(view.top(10)).toBe(0);
+    view.moveBy(1);
+    expect(view.top(10)).toBe(1);
+    view.moveTo(99);
+    expect(view.top(10)).toBe(90);
+    view.moveBy(-5);
+    expect(view.top(10)).toBe(90);
+    view.moveTo(0);
+    expect(view.top(10)).toBe(0);
+    view.moveBy(-1);
+    expect(view.focusIndex).toBe(0);
+    view.moveTo(1000);
+    expect(view.focusIndex).toBe(99);
+    expect(view.top(200)).toBe(0);
+  });
+});
+
+describe('FlowView: clock and address keys', () => {
+  it('latestTs is the latest timestamp seen, for the age of open flows', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    expect(view.latestTs).toBe(6e6);
+    expect(view.largestId).toBe(5);
+    store.update(1, { lastTs: 9e6 });
+    view.refresh();
+    expect(view.latestTs).toBe(9e6);
+  });
+
+  it('orders mixed families and odd address strings by client, then server', () => {
+    const store = new FakeStore();
+    store.add({ client: '10.0.0.1:5', server: '[::1]:80' });
+    store.add({ client: 'name.example:5', server: '10.0.0.1:80' });
+    store.add({ client: '10.0.0.1:5', server: '10.0.0.1:80' });
+    store.add({ client: '10.0.0.1:4', server: '10.0.0.2:80' });
+    store.add({ client: '255.255.255.255:1', server: '0.0.0.0:0' });
+    store.add({ client: '[::]:1', server: '0.0.0.0:0' });
+    store.add({ client: 'name.ex:5', server: '10.0.0.1:80' });
+    const view = new FlowView(store, store);
+    view.setSort('address');
+    expect(ids(view)).toEqual([4, 3, 1, 5, 6, 7, 2]);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { PREVIEW_BYTES, PreviewCache } from '../../../src/tui/flowList/preview.js';
+import { FakeStore } from './fakeStore.js';
+
+describe('PreviewCache', () => {
+  it.each([
+    ['the client\'s first line', [['c2s', 'GET /api/v2/chickens.json HTTP/1.1\r\nHost: x\r\n'], ['s2c', 'HTTP/1.1 200 OK\r\n']], 'GET /api/v2/chickens.json HTTP/1.1'],
+    ['the server\'s when it spoke first', [['s2c', '220 mail.example ESMTP\r\n'], ['c2s', 'EHLO me\r\n']], '220 mail.example ESMTP'],
+    ['hostile bytes escaped', [['c2s', '\x1b]0;pwned\x07\x1b[31m{bold}\u009b31m\u202eevil\n']], '\\x1b]0;pwned\\x07\\x1b[31m{bold}\\u{9b}31m\\u{202e}evil'],
+    ['nothing yet', [], ''],
+  ])('shows %s', (_name, parts, expected) => {
+    const store = new FakeStore();
+    const flow = store.add();
+    for (const [dir, text] of parts) store.data(flow.id, dir as 'c2s' | 's2c', text);
+    expect(new PreviewCache(store).get(store.getFlow(flow.id)!)).toBe(expected);
+  });
+
+  it('starts after a leading gap and cuts a long first line', () => {
+    const store = new FakeStore();
+    store.add();
+    store.data(1, 'c2s', new Uint8Array(100), true);
+    store.data(1, 'c2s', 'x'.repeat(1000));
+    expect(new PreviewCache(store).get(store.getFlow(1)!)).toBe('x'.repeat(PREVIEW_BYTES));
+  });
+
+  it('reads again only while the line is incomplete and the flow got bytes', () => {
+    const store = new FakeStore();
+    store.add();
+    const cache = new PreviewCache(store);
+    store.data(1, 'c2s', 'GET /pa');
+    expect(cache.get(store.getFlow(1)!)).toBe('GET /pa');
+    expect(cache.get(store.getFlow(1)!)).toBe('GET /pa');
+    expect(cache.reads).toBe(1);
+    store.data(1, 'c2s', 'th HTTP/1.1\r\nHost');
+    expect(cache.get(store.getFlow(1)!)).toBe('GET /path HTTP/1.1');
+    store.data(1, 'c2s', ': more\r\n');
+    expect(cache.get(store.getFlow(1)!)).toBe('GET /path HTTP/1.1');
+    expect(cache.reads).toBe(2);
+  });
+
+  it('gives an empty preview when the store cannot read', () => {
+    const store = new FakeStore();
+    store.add();
+    store.data(1, 'c2s', 'abc');
+    const failing = { getChunk: store.getChunk.bind(store), read: () => { throw new Error('EIO'); } };
+    expect(new PreviewCache(failing).get(store.getFlow(1)!)).toBe('');
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { fitEndpoint, humanBytes, humanDuration } from '../../../src/tui/flowList/units.js';
+import { stringColumns } from '../../../src/tui/width.js';
+
+describe('humanBytes', () => {
+  it.each([
+    [0, '0'], [999, '999'], [1000, '1.0k'], [1234, '1.2k'], [9949, '9.9k'], [9950, '10k'], [123_456, '123k'],
+    [999_499, '999k'], [999_500, '1.0M'], [3_400_000, '3.4M'], [1.5e9, '1.5G'], [2e12, '2.0T'], [-1, '?'], [NaN, '?'],
+  ])('%d → %s', (n, text) => {
+    expect(humanBytes(n)).toBe(text);
+    expect(text.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('humanDuration', () => {
+  it.each([
+    [0, '0ms'], [850_000, '850ms'], [1_500_000, '1.5s'], [9_999_000, '9.9s'], [42e6, '42s'], [184e6, '3m04'],
+    [7500e6, '2h05'], [3 * 86400e6 + 4 * 3600e6, '3d04'], [150 * 86400e6, '150d'], [-5, '?'],
+  ])('%d µs → %s', (micros, text) => {
+    expect(humanDuration(micros)).toBe(text);
+    expect(text.length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('fitEndpoint', () => {
+  it.each([
+    ['10.0.0.2', ':80', 14, '10.0.0.2:80'],
+    ['192.168.100.200', ':54321', 14, '192.…200:54321'],
+    ['192.168.100.200', ':54321', 21, '192.168.100.200:54321'],
+    ['[2001:db8:85a3::8a2e:370:7334]', ':443', 20, '[2001:db…0:7334]:443'],
+    ['192.168.100.200', ':54321', 7, '…:54321'],
+    ['192.168.100.200', ':54321', 1, '…'],
+  ])('%s%s in %i → %s', (addr, port, columns, text) => {
+    const fitted = fitEndpoint(addr, port, columns, '…');
+    expect(fitted).toBe(text);
+    expect(stringColumns(fitted)).toBeLessThanOrEqual(columns);
+  });
+});
