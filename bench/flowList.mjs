@@ -5,8 +5,6 @@
 // is not a timed test. References measured in the same run: one pass over the store's flows and
 // a sort of 200,000 numbers (what any filter or sort must at least cost).
 //
-// The store is the real FlowStore when it has the read API the list uses (flows, watchChanges,
-// read), else a Map-backed stand-in with the same interface (printed on the first line).
 // Usage: node bench/flowList.mjs [--flows N (default 200000)] [--runs N (default 200)]
 // Needs a build (`npm run build`).
 import { performance } from 'node:perf_hooks';
@@ -14,7 +12,7 @@ import { FlowView } from '../dist/tui/flowList/flowView.js';
 import { parseFilter } from '../dist/tui/flowList/filter.js';
 import { formatRows } from '../dist/tui/flowList/rowFormat.js';
 import { UNICODE_GLYPHS } from '../dist/tui/glyphs.js';
-import * as storeModule from '../dist/store/flowStore.js';
+import { FlowStore } from '../dist/store/flowStore.js';
 
 let flows = 200_000;
 let runs = 200;
@@ -33,38 +31,8 @@ for (let i = 0; i < argv.length; i++) {
 const HEIGHT = 22;
 const WIDTH = 80;
 
-/** A Map-backed store with the list's read interface, for branches whose FlowStore lacks it. */
-class StandInStore {
-  byId = new Map();
-  changed = new Set();
-  get size() { return this.byId.size; }
-  flows() { return this.byId.values(); }
-  getFlow(id) { return this.byId.get(id); }
-  watchChanges() {
-    const changed = this.changed;
-    return { get pending() { return changed.size > 0; }, take() { const ids = [...changed]; changed.clear(); return ids; }, close() {} };
-  }
-  getChunk() { return undefined; }
-  read() { return new Uint8Array(0); }
-  apply(event) {
-    if (event.type === 'flow-start') {
-      this.byId.set(event.flowId, {
-        id: event.flowId, key: event.key, sawHandshake: event.sawHandshake, startTs: event.ts, lastTs: event.ts,
-        bytesC2s: 0, bytesS2c: 0, closedC2s: false, closedS2c: false, end: undefined, notes: [], chunkCount: 0,
-      });
-    } else if (event.type === 'flow-end') {
-      const flow = this.byId.get(event.flowId);
-      flow.end = { ts: event.ts, reason: event.reason, detail: event.detail };
-      flow.lastTs = event.ts;
-    }
-    this.changed.add(event.flowId);
-  }
-}
-
-const Real = storeModule.FlowStore;
-const realHasApi = typeof Real?.prototype?.watchChanges === 'function' && typeof Real.prototype.flows === 'function' && typeof Real.prototype.read === 'function';
-const store = realHasApi ? new Real({ maxFlows: flows + 1000 }) : new StandInStore();
-process.stdout.write(`store: ${realHasApi ? 'FlowStore' : 'stand-in (FlowStore here lacks flows/watchChanges/read)'}, ${flows} flows, ${runs} runs per figure\n`);
+const store = new FlowStore({ maxFlows: flows + 1000 });
+process.stdout.write(`${flows} flows in a FlowStore, ${runs} runs per figure\n`);
 
 /** The port scan: SYN to each port, RST back; a few ports answer with bytes. */
 function feed(from, to) {
