@@ -56,6 +56,7 @@ export function defaultProxyClock(): Micros {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const EMPTY = Buffer.alloc(0);
 
 /** The mutable counters a proxy shares with its connections. */
 interface Counters {
@@ -302,9 +303,19 @@ class ProxiedConnection {
     });
     dst.on('drain', () => src.resume());
     src.on('end', () => {
-      this.emit({ type: 'half-close', flowId: this.flowId, dir, ts: this.clock() });
-      if (!dst.destroyed) dst.end();
+      // libuv reports a reset that arrives with the last data as a plain end of stream (a hang-up
+      // after a partial read). An empty write asks the kernel which it was: it fails with
+      // ECONNRESET or EPIPE after a reset (the 'error' handler then forwards the reset) and
+      // succeeds after a FIN. It completes after the writes queued before it.
+      if (src.writable) src.write(EMPTY, (err) => { if (!err) this.forwardHalfClose(dst, dir); });
+      else this.forwardHalfClose(dst, dir);
     });
+  }
+
+  /** Records that `dir`'s sender finished and passes the FIN on to `dst`. */
+  private forwardHalfClose(dst: net.Socket, dir: Direction): void {
+    this.emit({ type: 'half-close', flowId: this.flowId, dir, ts: this.clock() });
+    if (!dst.destroyed) dst.end();
   }
 
   private onSocketError(side: 'client' | 'server', err: NodeJS.ErrnoException): void {
