@@ -73,8 +73,11 @@ interface Counters {
  * Each accepted client is one flow:
  * - the client is held (not read) until the upstream connection is established, then
  *   `flow-start` is emitted with key client = the client's address:port and server = the
- *   upstream's actual remote address:port (the configured host:port if the connect failed),
- *   `sawHandshake: true`, origin 'proxy', ts = the time the client was accepted;
+ *   upstream's actual remote address:port, `sawHandshake: true`, origin 'proxy', ts = the time
+ *   the client was accepted. Both ends are taken when the client is accepted (a client that
+ *   resets later keeps its address). When the upstream never answered (connect failed, or the
+ *   client left first), server = the address:port the client connected to (the proxy's own
+ *   end: the only handshake that happened), and a `note` names the upstream's failure;
  * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
@@ -186,9 +189,12 @@ export class RecordingProxy {
   }
 
   private accept(client: net.Socket): void {
+    // Read both ends now: after a reset the socket no longer knows its peer.
+    const clientEnd = endpointOf(client.remoteAddress, client.remotePort);
+    const proxyEnd = endpointOf(client.localAddress, client.localPort);
     this.counters.accepted++;
     const conn = new ProxiedConnection(
-      this.nextFlowId(), client, this.upstreamHost, this.upstreamPort,
+      this.nextFlowId(), client, clientEnd, proxyEnd, this.upstreamHost, this.upstreamPort,
       this.emit, this.clock, this.connectTimeoutMs, this.counters,
       () => this.live.delete(conn),
     );
@@ -216,6 +222,8 @@ class ProxiedConnection {
   constructor(
     private readonly flowId: number,
     private readonly client: net.Socket,
+    private readonly clientEnd: Endpoint,
+    private readonly proxyEnd: Endpoint,
     private readonly targetHost: string,
     private readonly targetPort: number,
     private readonly emit: FlowEventSink,
@@ -325,7 +333,7 @@ class ProxiedConnection {
       clearTimeout(this.connectTimer);
       this.counters.connectFailures++;
       const detail = describeError(err);
-      this.emitStart({ addr: this.targetHost, port: this.targetPort });
+      this.emitStart(this.proxyEnd);
       this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `upstream connect failed: ${detail}` });
       this.setEnd('error', detail);
       resetSocket(other);
@@ -353,7 +361,7 @@ class ProxiedConnection {
       return;
     }
     clearTimeout(this.connectTimer);
-    if (!this.started) this.emitStart({ addr: this.targetHost, port: this.targetPort });
+    if (!this.started) this.emitStart(this.proxyEnd);
     this.ended = true;
     const reason = this.endReason ?? 'fin';
     this.emit({ type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason, detail: this.endDetail });
@@ -372,17 +380,20 @@ class ProxiedConnection {
   private emitStart(server: Endpoint): void {
     if (this.started) return;
     this.started = true;
-    const addr = this.client.remoteAddress;
-    const port = this.client.remotePort;
     this.emit({
       type: 'flow-start',
       flowId: this.flowId,
-      key: { client: { addr: addr === undefined ? '' : normalizeAddress(addr), port: port ?? 0 }, server },
+      key: { client: this.clientEnd, server },
       ts: this.acceptedAt,
       origin: 'proxy',
       sawHandshake: true,
     });
   }
+}
+
+/** A socket's address and port as an Endpoint; '' and 0 when the socket cannot tell (reset before accept). */
+function endpointOf(addr: string | undefined, port: number | undefined): Endpoint {
+  return { addr: addr === undefined ? '' : normalizeAddress(addr), port: port ?? 0 };
 }
 
 /** `::ffff:1.2.3.4` → `1.2.3.4` (a dual-stack socket reports IPv4 peers mapped). */

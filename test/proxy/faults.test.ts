@@ -2,11 +2,20 @@
  * The proxy when things go wrong, on loopback: resets in flight, clients that vanish before the
  * upstream answers, a refused upstream in the `-w` capture.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openPcapFileOutput } from '../../src/outputs/pcapFile.js';
+import { RecordingProxy } from '../../src/proxy/proxy.js';
+import { decodeTcpFrame, readPcap } from '../synth/pcapCheck.js';
 import {
   Recorder, closedPort, connect, outcome, pseudoRandomBytes, startHangingListener, startProxy, startServer, stopServer,
 } from './helpers.js';
+
+const work = mkdtempSync(join(tmpdir(), 'flowspy-proxy-faults-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -109,5 +118,61 @@ describe('RecordingProxy: a reset in flight stays a reset', () => {
       expect(flow.bytes.c2s).toBe(4 * BURST.length);
     }
     expect(recorder.violations).toEqual([]);
+  });
+});
+
+describe('RecordingProxy: a connection whose upstream never answered', () => {
+  it('a client that resets before the upstream connects keeps its address in the flow', async () => {
+    const hanging = await startHangingListener();
+    const recorder = new Recorder();
+    const { proxy, port } = await startProxy(hanging.port, recorder, { connectTimeoutMs: 300 });
+    cleanups.push(() => hanging.close(), () => proxy.close());
+    const client = await connect(port);
+    const clientPort = client.localPort!;
+    client.on('error', () => undefined);
+    for (let i = 0; i < 1000 && proxy.stats.accepted === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(proxy.stats.accepted).toBe(1);
+    client.resetAndDestroy();
+    await recorder.waitForEnded(1);
+    const [, flow] = [...recorder.flows][0];
+    expect(flow.start?.key.client).toEqual({ addr: '127.0.0.1', port: clientPort });
+    expect(flow.end?.reason).toBe('error');
+    expect(recorder.violations).toEqual([]);
+  });
+
+  it('-w for a refused upstream: the client\'s handshake with flowspy, then the reset flowspy sent it', async () => {
+    const refused = await closedPort();
+    const recorder = new Recorder();
+    const path = join(work, 'refused.pcap');
+    const output = openPcapFileOutput(path);
+    let nextId = 1;
+    const proxy = new RecordingProxy({
+      spec: { bindAddress: '127.0.0.1', bindPort: 0, targetHost: '127.0.0.1', targetPort: refused },
+      emit: (e) => { recorder.sink(e); output.handle(e); },
+      nextFlowId: () => nextId++,
+    });
+    const { port } = await proxy.listen();
+    let clientPort: number;
+    try {
+      const client = await connect(port);
+      clientPort = client.localPort!;
+      expect(await outcome(client)).toBe('ECONNRESET');
+      await recorder.waitForEnded(1);
+    } finally {
+      await proxy.close();
+      output.close();
+    }
+    const [, flow] = recorder.flowByClientPort(clientPort);
+    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+    expect(flow.notes).toEqual([`upstream connect failed: connect ECONNREFUSED 127.0.0.1:${refused}`]);
+    const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
+    const FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, ACK: 0x10 };
+    const names = (flags: number) => Object.entries(FLAG).filter(([, bit]) => flags & bit).map(([name]) => name).join('|');
+    expect(frames.map((f) => `${f.src}:${f.srcPort} > ${f.dst}:${f.dstPort} ${names(f.flags)}`)).toEqual([
+      `127.0.0.1:${clientPort} > 127.0.0.1:${port} SYN`,
+      `127.0.0.1:${port} > 127.0.0.1:${clientPort} SYN|ACK`,
+      `127.0.0.1:${clientPort} > 127.0.0.1:${port} ACK`,
+      `127.0.0.1:${port} > 127.0.0.1:${clientPort} RST|ACK`,
+    ]);
   });
 });
