@@ -10,6 +10,7 @@ import { UserError } from '../core/errors.js';
 import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
 import type { ForwardSpec } from './forwardSpec.js';
 import { resetSocket } from './resetSocket.js';
+import { TurnBudget } from './turnBudget.js';
 
 /** Options of a {@link RecordingProxy}. */
 export interface RecordingProxyOptions {
@@ -57,6 +58,12 @@ export function defaultProxyClock(): Micros {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * One reading budget per process, shared by every proxy and connection: a loop turn relays for
+ * about 4 ms, then readers park, 16 of them resumed per turn.
+ */
+const readTurns = new TurnBudget({ budgetMs: 4, releasePerTurn: 16 });
 
 /** The mutable counters a proxy shares with its connections. */
 interface Counters {
@@ -290,9 +297,18 @@ class ProxiedConnection {
     client.resume();
   }
 
-  /** Forwards src → dst with backpressure, recording each chunk and the half-close. */
+  /**
+   * Forwards src → dst with backpressure, recording each chunk and the half-close. src reads
+   * only while dst has room and the loop turn has time left ({@link readTurns}).
+   */
   private relay(src: net.Socket, dst: net.Socket, dir: Direction): void {
     const counters = this.counters;
+    let waitingForDrain = false;
+    let parked = false;
+    const unpark = (): void => {
+      parked = false;
+      if (!waitingForDrain) src.resume();
+    };
     src.on('data', (chunk: Buffer) => {
       const length = chunk.length;
       let offset: number;
@@ -307,9 +323,26 @@ class ProxiedConnection {
       }
       this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
       if (dst.destroyed) return;
-      if (!dst.write(chunk)) src.pause();
+      if (!dst.write(chunk)) {
+        waitingForDrain = true;
+        src.pause();
+      }
+      if (!parked && readTurns.spend()) {
+        parked = true;
+        src.pause();
+        readTurns.park(unpark);
+      }
     });
-    dst.on('drain', () => src.resume());
+    dst.on('drain', () => {
+      waitingForDrain = false;
+      if (parked) return;
+      if (readTurns.exhausted) {
+        parked = true;
+        readTurns.park(unpark);
+      } else {
+        src.resume();
+      }
+    });
     src.on('end', () => {
       // libuv reports a reset that arrives with the last data as a plain end of stream (a hang-up
       // after a partial read). An empty write asks the kernel which it was: it fails with
