@@ -137,7 +137,7 @@ async function main() {
     const r = await acceptUnderLoad(start, probes);
     results[name].accept = r;
     const missed = r.missed ? `, ${r.missed} without an echo in 10 s` : '';
-    console.log(`  ${name.padEnd(20)} p50 ${fmtMs(r.p50).padStart(9)}  p99 ${fmtMs(r.p99).padStart(9)}  max ${fmtMs(r.max).padStart(9)}  (all ${BUSY_CONNECTIONS} relaying after ${fmtMs(r.rampMs)})${missed}`);
+    console.log(`  ${name.padEnd(20)} p50 ${fmtMs(r.p50).padStart(9)}  p99 ${fmtMs(r.p99).padStart(9)}  max ${fmtMs(r.max).padStart(9)}  (all ${BUSY_CONNECTIONS} relaying after ${Number.isFinite(r.rampMs) ? fmtMs(r.rampMs) : 'more than 30 s'})${missed}`);
   }
 
   console.log('\ntargets');
@@ -164,16 +164,16 @@ async function acceptUnderLoad(start, probes) {
   });
   let out = '';
   load.stdout.on('data', (c) => { out += c; });
-  const line = async (pattern) => {
-    while (!pattern.test(out)) await new Promise((r) => setTimeout(r, 10));
+  const line = async (pattern, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     return pattern.exec(out);
   };
   const echoPort = Number((await line(/^echo (\d+)$/m))[1]);
   const proxy = start ? await start(echoPort) : { port: echoPort, stop: async () => {} };
   load.stdin.write(`${proxy.port}\n`);
   const loadStarted = process.hrtime.bigint();
-  await line(/^flowing \d+$/m);
-  const rampMs = Number(process.hrtime.bigint() - loadStarted) / 1e6;
+  const rampMs = (await line(/^flowing \d+$/m)) ? Number(process.hrtime.bigint() - loadStarted) / 1e6 : Infinity;
   await new Promise((r) => setTimeout(r, 500));
   const samples = [];
   let missed = 0;
