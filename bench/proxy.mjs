@@ -12,11 +12,18 @@
 // warm-up round trips, then --round-trips measured ones (default 5000). Printed per variant:
 // the median over rounds of p50 and of p99, the spread of the round p99s (min-max), and the
 // worst single round trip.
+// Accept latency under load: bench/busyLoad.mjs (its own process) runs an echo server and 100
+// clients writing through the variant as fast as they can (the time until all of them got an echo
+// is printed); then --probes new connections,
+// one after the other, each send 4 bytes: connect -> first echo byte, p50/p99/max, and the
+// probes that got no echo within 10 s. Variants: direct (the echo server itself), the recording
+// proxy, socat (one process per connection).
 // Each proxy runs in its own process (like socat), the load generator in this one.
 // Targets: recording proxy throughput >= socat; p99 added latency <= 1 ms, where added latency
-// is the recording proxy's median p99 minus direct's median p99.
+// is the recording proxy's median p99 minus direct's median p99; accept latency p99 under load
+// < 100 ms.
 //
-// Usage: node bench/proxy.mjs [--bytes N] [--repeat N] [--rounds N] [--round-trips N]
+// Usage: node bench/proxy.mjs [--bytes N] [--repeat N] [--rounds N] [--round-trips N] [--probes N]
 //   --round-trips is per variant and round.
 // Needs a build: npx tsc -p .   (imports ../dist/proxy/proxy.js)
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,6 +34,7 @@ const RING_BYTES = 64 * 1024 * 1024;
 const REQUEST = Buffer.alloc(64, 0x71);
 const REPLY = Buffer.alloc(64, 0x72);
 const WARM_UP_ROUND_TRIPS = 500;
+const BUSY_CONNECTIONS = 100;
 
 // ---- child mode: run one RecordingProxy, print its port ------------------------------------
 if (process.argv[2] === '--child-proxy') {
@@ -73,6 +81,7 @@ async function main() {
   const roundTrips = args['--round-trips'] ?? 5000;
   const rounds = args['--rounds'] ?? 5;
   const repeat = args['--repeat'] ?? 3;
+  const probes = args['--probes'] ?? 50;
   const hasSocat = spawnSync('socat', ['-V']).status === 0;
 
   const sink = await startSinkServer();
@@ -121,6 +130,16 @@ async function main() {
   sink.server.close();
   echo.server.close();
 
+  console.log(`\naccept latency under load (${BUSY_CONNECTIONS} connections echoing at full speed; ${probes} new connections: connect -> first echo)`);
+  const acceptVia = [['direct', null], ['recording proxy', (port) => startChildProxy('record', port)]];
+  if (hasSocat) acceptVia.push(['socat', (port) => startSocat([], port)]);
+  for (const [name, start] of acceptVia) {
+    const r = await acceptUnderLoad(start, probes);
+    results[name].accept = r;
+    const missed = r.missed ? `, ${r.missed} without an echo in 10 s` : '';
+    console.log(`  ${name.padEnd(20)} p50 ${fmtMs(r.p50).padStart(9)}  p99 ${fmtMs(r.p99).padStart(9)}  max ${fmtMs(r.max).padStart(9)}  (all ${BUSY_CONNECTIONS} relaying after ${Number.isFinite(r.rampMs) ? fmtMs(r.rampMs) : 'more than 30 s'})${missed}`);
+  }
+
   console.log('\ntargets');
   const rec = results['recording proxy'];
   if (results.socat) {
@@ -129,6 +148,54 @@ async function main() {
   }
   const added = rec.lat.p99 - results.direct.lat.p99;
   console.log(`  p99 added latency <= 1 ms: ${fmtUs(added)} (median p99 ${fmtUs(rec.lat.p99)} - direct ${fmtUs(results.direct.lat.p99)}) ${added <= 1000 ? 'MET' : 'NOT MET'}`);
+  const acc = rec.accept;
+  console.log(`  accept latency p99 under load < 100 ms: ${fmtMs(acc.p99)}${acc.missed ? ` (${acc.missed} missed)` : ''} ${acc.p99 < 100 && !acc.missed ? 'MET' : 'NOT MET'}`);
+}
+
+
+/**
+ * Starts bench/busyLoad.mjs, puts `start(echoPort)` (a proxy; null: none) in front of its echo
+ * server, lets BUSY_CONNECTIONS clients run through it for a second, then times `probes` new
+ * connections one after the other (ms from connect to the first echo byte).
+ */
+async function acceptUnderLoad(start, probes) {
+  const load = spawn(process.execPath, [fileURLToPath(new URL('busyLoad.mjs', import.meta.url)), String(BUSY_CONNECTIONS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  load.stdout.on('data', (c) => { out += c; });
+  const line = async (pattern, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return pattern.exec(out);
+  };
+  const echoPort = Number((await line(/^echo (\d+)$/m))[1]);
+  const proxy = start ? await start(echoPort) : { port: echoPort, stop: async () => {} };
+  load.stdin.write(`${proxy.port}\n`);
+  const loadStarted = process.hrtime.bigint();
+  const rampMs = (await line(/^flowing \d+$/m)) ? Number(process.hrtime.bigint() - loadStarted) / 1e6 : Infinity;
+  await new Promise((r) => setTimeout(r, 500));
+  const samples = [];
+  let missed = 0;
+  for (let i = 0; i < probes; i++) {
+    const t0 = process.hrtime.bigint();
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(proxy.port, '127.0.0.1');
+      const timer = setTimeout(() => { s.destroy(); resolve(false); }, 10_000);
+      s.once('error', () => { clearTimeout(timer); resolve(false); });
+      s.once('connect', () => s.write('ping'));
+      s.once('data', () => { clearTimeout(timer); s.destroy(); resolve(true); });
+    });
+    if (ok) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    else missed++;
+  }
+  const exited = new Promise((r) => load.once('exit', r));
+  load.stdin.end();
+  await exited;
+  await proxy.stop();
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples.length === 0 ? Infinity : samples[Math.min(samples.length - 1, Math.floor(samples.length * q))];
+  return { rampMs, p50: at(0.5), p99: missed ? Infinity : at(0.99), max: missed ? Infinity : samples[samples.length - 1], missed };
 }
 
 // ---- load generators ---------------------------------------------------------------------
@@ -275,7 +342,7 @@ async function freePort() {
 function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i++) {
-    if (!['--bytes', '--round-trips', '--rounds', '--repeat'].includes(argv[i])) {
+    if (!['--bytes', '--round-trips', '--rounds', '--repeat', '--probes'].includes(argv[i])) {
       process.stderr.write(`bench/proxy: unknown argument ${argv[i]} (see the header)\n`);
       process.exit(2);
     }
@@ -292,4 +359,5 @@ function median(values) {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 function fmtBytes(n) { return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : `${(n / (1 << 20)).toFixed(0)} MiB`; }
+function fmtMs(ms) { return Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : '-'; }
 function fmtUs(us) { return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(0)} µs`; }

@@ -10,6 +10,7 @@ import { UserError } from '../core/errors.js';
 import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
 import type { ForwardSpec } from './forwardSpec.js';
 import { resetSocket } from './resetSocket.js';
+import { TurnBudget } from './turnBudget.js';
 
 /** Options of a {@link RecordingProxy}. */
 export interface RecordingProxyOptions {
@@ -56,6 +57,13 @@ export function defaultProxyClock(): Micros {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One reading budget per process, shared by every proxy and connection: a loop turn relays for
+ * about 4 ms, then readers park, 16 of them resumed per turn.
+ */
+const readTurns = new TurnBudget({ budgetMs: 4, releasePerTurn: 16 });
 
 /** The mutable counters a proxy shares with its connections. */
 interface Counters {
@@ -72,8 +80,11 @@ interface Counters {
  * Each accepted client is one flow:
  * - the client is held (not read) until the upstream connection is established, then
  *   `flow-start` is emitted with key client = the client's address:port and server = the
- *   upstream's actual remote address:port (the configured host:port if the connect failed),
- *   `sawHandshake: true`, origin 'proxy', ts = the time the client was accepted;
+ *   upstream's actual remote address:port, `sawHandshake: true`, origin 'proxy', ts = the time
+ *   the client was accepted. Both ends are taken when the client is accepted (a client that
+ *   resets later keeps its address). When the upstream never answered (connect failed, or the
+ *   client left first), server = the address:port the client connected to (the proxy's own
+ *   end: the only handshake that happened), and a `note` names the upstream's failure;
  * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
@@ -185,9 +196,12 @@ export class RecordingProxy {
   }
 
   private accept(client: net.Socket): void {
+    // Read both ends now: after a reset the socket no longer knows its peer.
+    const clientEnd = endpointOf(client.remoteAddress, client.remotePort);
+    const proxyEnd = endpointOf(client.localAddress, client.localPort);
     this.counters.accepted++;
     const conn = new ProxiedConnection(
-      this.nextFlowId(), client, this.upstreamHost, this.upstreamPort,
+      this.nextFlowId(), client, clientEnd, proxyEnd, this.upstreamHost, this.upstreamPort,
       this.emit, this.clock, this.connectTimeoutMs, this.counters,
       () => this.live.delete(conn),
     );
@@ -215,6 +229,8 @@ class ProxiedConnection {
   constructor(
     private readonly flowId: number,
     private readonly client: net.Socket,
+    private readonly clientEnd: Endpoint,
+    private readonly proxyEnd: Endpoint,
     private readonly targetHost: string,
     private readonly targetPort: number,
     private readonly emit: FlowEventSink,
@@ -281,9 +297,18 @@ class ProxiedConnection {
     client.resume();
   }
 
-  /** Forwards src → dst with backpressure, recording each chunk and the half-close. */
+  /**
+   * Forwards src → dst with backpressure, recording each chunk and the half-close. src reads
+   * only while dst has room and the loop turn has time left ({@link readTurns}).
+   */
   private relay(src: net.Socket, dst: net.Socket, dir: Direction): void {
     const counters = this.counters;
+    let waitingForDrain = false;
+    let parked = false;
+    const unpark = (): void => {
+      parked = false;
+      if (!waitingForDrain) src.resume();
+    };
     src.on('data', (chunk: Buffer) => {
       const length = chunk.length;
       let offset: number;
@@ -298,13 +323,40 @@ class ProxiedConnection {
       }
       this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
       if (dst.destroyed) return;
-      if (!dst.write(chunk)) src.pause();
+      if (!dst.write(chunk)) {
+        waitingForDrain = true;
+        src.pause();
+      }
+      if (!parked && readTurns.spend()) {
+        parked = true;
+        src.pause();
+        readTurns.park(unpark);
+      }
     });
-    dst.on('drain', () => src.resume());
+    dst.on('drain', () => {
+      waitingForDrain = false;
+      if (parked) return;
+      if (readTurns.exhausted) {
+        parked = true;
+        readTurns.park(unpark);
+      } else {
+        src.resume();
+      }
+    });
     src.on('end', () => {
-      this.emit({ type: 'half-close', flowId: this.flowId, dir, ts: this.clock() });
-      if (!dst.destroyed) dst.end();
+      // libuv reports a reset that arrives with the last data as a plain end of stream (a hang-up
+      // after a partial read). An empty write asks the kernel which it was: it fails with
+      // ECONNRESET or EPIPE after a reset (the 'error' handler then forwards the reset) and
+      // succeeds after a FIN. It completes after the writes queued before it.
+      if (src.writable) src.write(EMPTY, (err) => { if (!err) this.forwardHalfClose(dst, dir); });
+      else this.forwardHalfClose(dst, dir);
     });
+  }
+
+  /** Records that `dir`'s sender finished and passes the FIN on to `dst`. */
+  private forwardHalfClose(dst: net.Socket, dir: Direction): void {
+    this.emit({ type: 'half-close', flowId: this.flowId, dir, ts: this.clock() });
+    if (!dst.destroyed) dst.end();
   }
 
   private onSocketError(side: 'client' | 'server', err: NodeJS.ErrnoException): void {
@@ -314,7 +366,7 @@ class ProxiedConnection {
       clearTimeout(this.connectTimer);
       this.counters.connectFailures++;
       const detail = describeError(err);
-      this.emitStart({ addr: this.targetHost, port: this.targetPort });
+      this.emitStart(this.proxyEnd);
       this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `upstream connect failed: ${detail}` });
       this.setEnd('error', detail);
       resetSocket(other);
@@ -342,7 +394,7 @@ class ProxiedConnection {
       return;
     }
     clearTimeout(this.connectTimer);
-    if (!this.started) this.emitStart({ addr: this.targetHost, port: this.targetPort });
+    if (!this.started) this.emitStart(this.proxyEnd);
     this.ended = true;
     const reason = this.endReason ?? 'fin';
     this.emit({ type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason, detail: this.endDetail });
@@ -361,17 +413,20 @@ class ProxiedConnection {
   private emitStart(server: Endpoint): void {
     if (this.started) return;
     this.started = true;
-    const addr = this.client.remoteAddress;
-    const port = this.client.remotePort;
     this.emit({
       type: 'flow-start',
       flowId: this.flowId,
-      key: { client: { addr: addr === undefined ? '' : normalizeAddress(addr), port: port ?? 0 }, server },
+      key: { client: this.clientEnd, server },
       ts: this.acceptedAt,
       origin: 'proxy',
       sawHandshake: true,
     });
   }
+}
+
+/** A socket's address and port as an Endpoint; '' and 0 when the socket cannot tell (reset before accept). */
+function endpointOf(addr: string | undefined, port: number | undefined): Endpoint {
+  return { addr: addr === undefined ? '' : normalizeAddress(addr), port: port ?? 0 };
 }
 
 /** `::ffff:1.2.3.4` → `1.2.3.4` (a dual-stack socket reports IPv4 peers mapped). */

@@ -156,12 +156,23 @@ export function readAll(socket: net.Socket): Promise<Buffer> {
   });
 }
 
-/** How a socket finished: 'end' (FIN), or the error code it failed with; then waits for close. */
+/**
+ * How a socket finished: 'end' (FIN), or the error code it failed with; then waits for close.
+ * A reset that arrives together with the last data can reach Node as a plain end of stream (libuv
+ * reports a hang-up after a partial read as EOF), so at 'end' an empty write asks the kernel:
+ * it succeeds after a FIN and fails with ECONNRESET or EPIPE after a reset.
+ */
 export function outcome(socket: net.Socket): Promise<string> {
   return new Promise((resolve) => {
     let result: string | undefined;
     socket.on('data', () => undefined);
-    socket.once('end', () => { result ??= 'end'; socket.end(); });
+    socket.once('end', () => {
+      if (!socket.writable) { result ??= 'end'; return; }
+      socket.write(Buffer.alloc(0), (err) => {
+        result ??= err ? (err as NodeJS.ErrnoException).code ?? err.message : 'end';
+        if (!err) socket.end();
+      });
+    });
     socket.once('error', (err: NodeJS.ErrnoException) => { result ??= err.code ?? err.message; });
     socket.once('close', () => resolve(result ?? 'close'));
   });
@@ -225,4 +236,43 @@ export function hashAll(socket: net.Socket): Promise<{ bytes: number; sha256: st
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * A loopback listener whose connects hang: it listens with a backlog of 1 from a worker thread
+ * that then blocks, so nothing is ever accepted; once the accept queue is filled the kernel drops
+ * further SYNs and a connect to `port` neither succeeds nor fails. `close()` releases it.
+ */
+export async function startHangingListener(): Promise<{ port: number; close: () => Promise<void> }> {
+  const { Worker } = await import('node:worker_threads');
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const net = require('node:net');
+    const server = net.createServer();
+    server.listen({ host: '127.0.0.1', port: 0, backlog: 1 }, () => {
+      parentPort.postMessage(server.address().port);
+      Atomics.wait(workerData, 0, 0); // blocks the worker's loop: no accept ever runs
+    });
+  `, { eval: true, workerData: gate });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const fillers: net.Socket[] = [];
+  for (let i = 0; i < 3; i++) {
+    const filler = net.connect(port, '127.0.0.1');
+    filler.on('error', () => undefined);
+    fillers.push(filler);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    port,
+    close: async () => {
+      for (const filler of fillers) filler.destroy();
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await worker.terminate();
+    },
+  };
 }

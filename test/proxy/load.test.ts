@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FlowEvent } from '../../src/core/types.js';
+import { RecordingProxy } from '../../src/proxy/proxy.js';
 import {
   Recorder, connect, hashAll, pseudoRandomBytes, startProxy, startServer, stopServer, writeGenerated,
 } from './helpers.js';
@@ -141,5 +146,68 @@ describe('RecordingProxy under load', () => {
       expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: serverPort });
     }
     expect(proxy.stats).toMatchObject({ accepted: count, active: 0, connectFailures: 0 });
+  });
+
+  it('accepts, relays and records new connections promptly while 100 connections relay at full speed', async () => {
+    // Load and upstream live in another process (bench/busyLoad.mjs), so what delays a new connection is
+    // this process: the proxy. Before the proxy shared its loop turns, new connections here
+    // waited seconds behind the busy ones.
+    const busy = 100;
+    const probes = 20;
+    const boundMs = 2000; // generous: a fair proxy answers in tens of ms
+    const load = spawn(process.execPath, [fileURLToPath(new URL('../../bench/busyLoad.mjs', import.meta.url)), String(busy)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => load.once('exit', resolve));
+    cleanups.push(async () => { load.stdin.end(); await exited; });
+    let out = '';
+    const line = (pattern: RegExp) => new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = (): void => {
+        const match = pattern.exec(out);
+        if (match) { load.stdout.off('data', onData); resolve(match); }
+      };
+      const onData = (chunk: Buffer): void => { out += chunk.toString(); check(); };
+      load.stdout.on('data', onData);
+      load.once('exit', () => reject(new Error(`busyLoad exited: ${out}`)));
+      check();
+    });
+    const echoPort = Number((await line(/^echo (\d+)$/m))[1]);
+
+    const started = new Map<number, number>(); // client port -> flow id
+    let relayed = 0;
+    let nextId = 1;
+    const proxy = new RecordingProxy({
+      spec: { bindAddress: '127.0.0.1', bindPort: 0, targetHost: '127.0.0.1', targetPort: echoPort },
+      emit: (e: FlowEvent) => {
+        if (e.type === 'flow-start') started.set(e.key.client.port, e.flowId);
+        else if (e.type === 'data') relayed += e.length;
+      },
+      nextFlowId: () => nextId++,
+    });
+    const { port } = await proxy.listen();
+    cleanups.push(() => proxy.close());
+    load.stdin.write(`${port}\n`);
+    await line(/^flowing (\d+)$/m); // every busy client has its echo: all are relaying
+    expect(proxy.stats.accepted).toBe(busy);
+    const relayedBefore = relayed;
+
+    const late: string[] = [];
+    const unrecorded: number[] = [];
+    for (let i = 0; i < probes; i++) {
+      const socket = net.connect(port, '127.0.0.1');
+      const answered = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), boundMs);
+        socket.once('error', () => { clearTimeout(timer); resolve(false); });
+        socket.once('connect', () => socket.write('ping'));
+        socket.once('data', () => { clearTimeout(timer); resolve(true); });
+      });
+      if (!answered) late.push(`probe ${i}: no echo within ${boundMs} ms`);
+      if (socket.localPort === undefined || !started.has(socket.localPort)) unrecorded.push(i);
+      socket.destroy();
+    }
+    expect(relayed - relayedBefore).toBeGreaterThan(20 * 1024 * 1024); // the load really ran
+    expect(late).toEqual([]);
+    expect(unrecorded).toEqual([]);
+    expect(proxy.stats.accepted).toBe(busy + probes);
   });
 });

@@ -1,0 +1,178 @@
+/**
+ * The proxy when things go wrong, on loopback: resets in flight, clients that vanish before the
+ * upstream answers, a refused upstream in the `-w` capture.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openPcapFileOutput } from '../../src/outputs/pcapFile.js';
+import { RecordingProxy } from '../../src/proxy/proxy.js';
+import { decodeTcpFrame, readPcap } from '../synth/pcapCheck.js';
+import {
+  Recorder, closedPort, connect, outcome, pseudoRandomBytes, startHangingListener, startProxy, startServer, stopServer,
+} from './helpers.js';
+
+const work = mkdtempSync(join(tmpdir(), 'flowspy-proxy-faults-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+const TRIALS = 20;
+const BURST = pseudoRandomBytes(256 * 1024, 11);
+
+/** Writes `copies` bursts without waiting for them to leave. */
+function writeBursts(socket: net.Socket, copies: number): void {
+  for (let i = 0; i < copies; i++) socket.write(BURST);
+}
+
+/** Resolves once the flow of the client at `clientPort` has started (the upstream is connected). */
+async function started(recorder: Recorder, clientPort: number): Promise<void> {
+  const has = () => [...recorder.flows.values()].some((f) => f.start?.key.client.port === clientPort);
+  for (let i = 0; i < 1000 && !has(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(has()).toBe(true);
+}
+
+describe('RecordingProxy: a reset in flight stays a reset', () => {
+  it(`client writes fast and resets (${TRIALS} times): the upstream sees ECONNRESET, the flow ends rst`, async () => {
+    let serverSide: ((s: net.Socket) => void) | undefined;
+    const { server, port: serverPort } = await startServer((s) => serverSide?.(s));
+    const recorder = new Recorder(false);
+    const { proxy, port } = await startProxy(serverPort, recorder);
+    cleanups.push(() => stopServer(server), () => proxy.close());
+
+    const seen: string[] = [];
+    const recorded: string[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const upstream = new Promise<net.Socket>((resolve) => { serverSide = resolve; });
+      const client = await connect(port);
+      const clientPort = client.localPort!;
+      client.on('error', () => undefined);
+      const upstreamResult = outcome(await upstream);
+      await started(recorder, clientPort);
+      writeBursts(client, 4);
+      client.resetAndDestroy();
+      seen.push(await upstreamResult);
+      await recorder.waitForEnded(trial + 1);
+      const [, flow] = recorder.flowByClientPort(clientPort);
+      recorded.push(`${flow.end?.reason}: ${flow.end?.detail}`);
+    }
+    expect(seen).toEqual(Array(TRIALS).fill('ECONNRESET'));
+    expect(recorded).toEqual(Array(TRIALS).fill('rst: client reset the connection'));
+    expect(proxy.stats.resets).toBe(TRIALS);
+    expect(recorder.violations).toEqual([]);
+  });
+
+  it(`upstream writes fast and resets (${TRIALS} times): the client sees ECONNRESET, the flow ends rst`, async () => {
+    const { server, port: serverPort } = await startServer((s) => {
+      s.once('data', () => {
+        writeBursts(s, 4);
+        s.resetAndDestroy();
+      });
+    });
+    const recorder = new Recorder(false);
+    const { proxy, port } = await startProxy(serverPort, recorder);
+    cleanups.push(() => stopServer(server), () => proxy.close());
+
+    const seen: string[] = [];
+    const recorded: string[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const client = await connect(port);
+      const clientPort = client.localPort!;
+      const result = outcome(client);
+      client.write('go');
+      seen.push(await result);
+      await recorder.waitForEnded(trial + 1);
+      const [, flow] = recorder.flowByClientPort(clientPort);
+      recorded.push(`${flow.end?.reason}: ${flow.end?.detail}`);
+    }
+    expect(seen).toEqual(Array(TRIALS).fill('ECONNRESET'));
+    expect(recorded).toEqual(Array(TRIALS).fill('rst: server reset the connection'));
+    expect(proxy.stats.resets).toBe(TRIALS);
+    expect(recorder.violations).toEqual([]);
+  });
+
+  it('a clean close right after a burst is still recorded as fin, and forwarded as FIN', async () => {
+    let serverSide: ((s: net.Socket) => void) | undefined;
+    const { server, port: serverPort } = await startServer((s) => serverSide?.(s));
+    const recorder = new Recorder(false);
+    const { proxy, port } = await startProxy(serverPort, recorder);
+    cleanups.push(() => stopServer(server), () => proxy.close());
+    for (let trial = 0; trial < 5; trial++) {
+      const upstream = new Promise<net.Socket>((resolve) => { serverSide = resolve; });
+      const client = await connect(port);
+      const clientResult = outcome(client);
+      const upstreamResult = outcome(await upstream);
+      writeBursts(client, 4);
+      client.end();
+      expect(await upstreamResult).toBe('end');
+      expect(await clientResult).toBe('end');
+    }
+    await recorder.waitForEnded(5);
+    for (const flow of recorder.flows.values()) {
+      expect(flow.end?.reason).toBe('fin');
+      expect(flow.bytes.c2s).toBe(4 * BURST.length);
+    }
+    expect(recorder.violations).toEqual([]);
+  });
+});
+
+describe('RecordingProxy: a connection whose upstream never answered', () => {
+  it('a client that resets before the upstream connects keeps its address in the flow', async () => {
+    const hanging = await startHangingListener();
+    const recorder = new Recorder();
+    const { proxy, port } = await startProxy(hanging.port, recorder, { connectTimeoutMs: 300 });
+    cleanups.push(() => hanging.close(), () => proxy.close());
+    const client = await connect(port);
+    const clientPort = client.localPort!;
+    client.on('error', () => undefined);
+    for (let i = 0; i < 1000 && proxy.stats.accepted === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(proxy.stats.accepted).toBe(1);
+    client.resetAndDestroy();
+    await recorder.waitForEnded(1);
+    const [, flow] = [...recorder.flows][0];
+    expect(flow.start?.key.client).toEqual({ addr: '127.0.0.1', port: clientPort });
+    expect(flow.end?.reason).toBe('error');
+    expect(recorder.violations).toEqual([]);
+  });
+
+  it('-w for a refused upstream: the client\'s handshake with flowspy, then the reset flowspy sent it', async () => {
+    const refused = await closedPort();
+    const recorder = new Recorder();
+    const path = join(work, 'refused.pcap');
+    const output = openPcapFileOutput(path);
+    let nextId = 1;
+    const proxy = new RecordingProxy({
+      spec: { bindAddress: '127.0.0.1', bindPort: 0, targetHost: '127.0.0.1', targetPort: refused },
+      emit: (e) => { recorder.sink(e); output.handle(e); },
+      nextFlowId: () => nextId++,
+    });
+    const { port } = await proxy.listen();
+    let clientPort: number;
+    try {
+      const client = await connect(port);
+      clientPort = client.localPort!;
+      expect(await outcome(client)).toBe('ECONNRESET');
+      await recorder.waitForEnded(1);
+    } finally {
+      await proxy.close();
+      output.close();
+    }
+    const [, flow] = recorder.flowByClientPort(clientPort);
+    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+    expect(flow.notes).toEqual([`upstream connect failed: connect ECONNREFUSED 127.0.0.1:${refused}`]);
+    const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
+    const FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, ACK: 0x10 };
+    const names = (flags: number) => Object.entries(FLAG).filter(([, bit]) => flags & bit).map(([name]) => name).join('|');
+    expect(frames.map((f) => `${f.src}:${f.srcPort} > ${f.dst}:${f.dstPort} ${names(f.flags)}`)).toEqual([
+      `127.0.0.1:${clientPort} > 127.0.0.1:${port} SYN`,
+      `127.0.0.1:${port} > 127.0.0.1:${clientPort} SYN|ACK`,
+      `127.0.0.1:${clientPort} > 127.0.0.1:${port} ACK`,
+      `127.0.0.1:${port} > 127.0.0.1:${clientPort} RST|ACK`,
+    ]);
+  });
+});
