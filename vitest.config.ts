@@ -16,6 +16,7 @@ const system = [
   'test/cli/proxyStdout.test.ts',
   'test/proxy/proxy.test.ts',
   'test/proxy/load.test.ts',
+  'test/proxy/faults.test.ts',
   'test/proxy/resetSocket.test.ts',
   'test/capture/live.test.ts',
   'test/outputs/textWriter.test.ts',

@@ -68,8 +68,9 @@ interface FlowState {
  *
  * Addresses: when client and server are of different families (a proxy accepting IPv4 and
  * connecting over IPv6), the IPv4 side is written IPv4-mapped (`::ffff:a.b.c.d`); an address
- * that is not an IP literal (the target name of a failed connect, or an unknown peer) is
- * written as 0.0.0.0 (or :: for IPv6 flows). Initial sequence numbers derive from the flow id.
+ * that is not an IP literal is written as 0.0.0.0 (or :: for IPv6 flows). (The proxy takes both
+ * ends from its sockets; a flow whose upstream never answered has flowspy's own address as its
+ * server, so its handshake and reset are written as they happened.) Initial sequence numbers derive from the flow id.
  * Timestamps are the events' own; frames of one flow are written in event order.
  *
  * The writer is flushed once at construction (a file that cannot take even the header says so at

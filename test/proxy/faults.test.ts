@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openPcapFileOutput } from '../../src/outputs/pcapFile.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
-import { decodeTcpFrame, readPcap } from '../synth/pcapCheck.js';
+import { decodeTcpFrame, readPcap } from '../support/pcapCheck.js';
 import {
   Recorder, closedPort, connect, outcome, pseudoRandomBytes, startHangingListener, startProxy, startServer, stopServer,
 } from './helpers.js';
