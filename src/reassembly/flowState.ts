@@ -1,7 +1,7 @@
 /**
  * The state of one open flow and of its two directions (R19: only the hot state is made with
  * the flow; buffers, close notes and the RST state are made when first needed). Plain data:
- * the rules that change it live in reassembler.ts (core), closeNotes.ts, flowTable.ts, clock.ts.
+ * the rules that change it are the modules reassembler.ts lists (its header), and flowTable.ts.
  */
 import { DOUBLE_ZERO } from '../core/fields.js';
 import { seqAdd, seqDiff } from '../core/seq.js';

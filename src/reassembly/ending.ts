@@ -1,0 +1,95 @@
+/**
+ * Ending flows (R9, R11, R12, R18): when a flow is over (both FINs delivered, a RST and its
+ * linger, a peer's RST during it, the open-flow cap), and how it ends: both directions flushed
+ * with gaps, one `flow-end`, the flow forgotten by the table and the clock and remembered as
+ * recently closed (R14).
+ */
+import type { FlowEndReason, Micros } from '../core/types.js';
+import { TCP_ACK, type TcpSegment } from '../decode/types.js';
+import { drain, emitGap, type ReassemblyContext } from './context.js';
+import { roleName, type DirectionState, type Flow } from './flowState.js';
+import { closedKey } from './flowTable.js';
+
+/**
+ * Ends the flow when nothing more can come: both directions half-closed (reason 'fin'), or,
+ * after a RST, the side that did not reset has half-closed (reason 'rst').
+ */
+export function endIfClosed(ctx: ReassemblyContext, flow: Flow, ts: Micros): void {
+  if (flow.ended) return;
+  const reset = flow.reset;
+  if (reset !== null) {
+    if ((reset.by === flow.c2s ? flow.s2c : flow.c2s).halfClosed) endReset(ctx, flow);
+  } else if (flow.c2s.halfClosed && flow.s2c.halfClosed) {
+    endFlow(ctx, flow, ts, 'fin');
+  }
+}
+
+/**
+ * R12: a RST from the sender of d: the first one starts the linger time (the peer's bytes
+ * already in flight still count), unless the peer has finished sending already; a RST from the
+ * peer during the linger ends the flow at once. Repeated RSTs of the same side change nothing.
+ */
+export function onReset(ctx: ReassemblyContext, flow: Flow, d: DirectionState, o: DirectionState, segment: TcpSegment, ts: Micros): void {
+  if (flow.reset === null) {
+    const hasAck = (segment.flags & TCP_ACK) !== 0;
+    ctx.closeNotes.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
+    flow.reset = { by: d, ts, lingerDeadline: ctx.time.now + ctx.rstLinger };
+    if (ctx.rstLinger === 0 || o.halfClosed) endReset(ctx, flow);
+    else ctx.time.addLingering(flow);
+  } else if (flow.reset.by !== d) {
+    endReset(ctx, flow);
+  }
+}
+
+/** Ends a flow that was reset: reason 'rst', at its last packet. */
+export function endReset(ctx: ReassemblyContext, flow: Flow): void {
+  const reset = flow.reset!;
+  endFlow(ctx, flow, Math.max(reset.ts, flow.lastSeen), 'rst', `reset by ${roleName(reset.by.dir)}`);
+}
+
+/** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */
+export function endOpenFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEndReason, detail: string): void {
+  if (flow.reset !== null) endReset(ctx, flow);
+  else endFlow(ctx, flow, ts, reason, detail);
+}
+
+/**
+ * R18: ends the oldest flow of the activity list (the least recently active to within one
+ * activity step), buffers flushed with gaps; it is not remembered as recently closed, so later
+ * packets of it start a new (guessed) flow instead of being ignored.
+ */
+export function evictLeastActive(ctx: ReassemblyContext, ts: Micros): void {
+  const victim = ctx.time.oldest;
+  if (victim === null) return;
+  ctx.counters.evictedFlows++;
+  endOpenFlow(ctx, victim, ts, 'evicted', `more than ${ctx.maxOpenFlows} open flows: the least recently active one ends`);
+  ctx.table.forgetClosed(closedKey(victim));
+}
+
+/** R9: flushes both directions with gaps, emits flow-end and forgets the flow (no-op once ended). */
+export function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEndReason, detail?: string): void {
+  if (flow.ended) return;
+  flow.lastSeen = Math.max(flow.lastSeen, ts);
+  flush(ctx, flow, flow.c2s, ts);
+  flush(ctx, flow, flow.s2c, ts);
+  flow.ended = true;
+  ctx.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail });
+  ctx.table.remove(flow);
+  ctx.time.unlink(flow);
+  ctx.bufferedFlows.delete(flow);
+  ctx.counters.openFlows--;
+  ctx.table.rememberClosed(flow, ts);
+}
+
+/** R9: settles d's start, then delivers all it buffered with gaps over the holes, up to its FIN. */
+function flush(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts: Micros): void {
+  d.tentativeUntil = -1;
+  while (!d.buffer.isEmpty) {
+    const head = d.buffer.firstOffset();
+    if (head > d.nextOffset) emitGap(ctx, flow, d, head - d.nextOffset, ts);
+    drain(ctx, flow, d, ts);
+  }
+  if (!d.started) return;
+  if (d.finOffset > d.nextOffset) emitGap(ctx, flow, d, d.finOffset - d.nextOffset, ts);
+  drain(ctx, flow, d, ts);
+}
