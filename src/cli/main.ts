@@ -14,7 +14,7 @@ import { formatCaptureSummary, runCapture } from '../engine/captureRun.js';
 import { formatLiveSummary, runLive } from '../engine/liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
-import { runProxy } from '../engine/proxyRun.js';
+import { formatProxySummary, runProxy } from '../engine/proxyRun.js';
 import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
 
 /** Exit code for a damaged capture (everything before the damage was shown). */
@@ -116,7 +116,10 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
   try {
     outputs = buildOutputs(withDefaultView(config), stdout.write);
     const failSafe = new FailSafeOutputs(outputs, reportError);
-    const code = await runProxy(config, failSafe.sink, async () => {
+    const onListening = (listen: string, target: string): void => {
+      if (!config.quiet) process.stderr.write(`flowspy: listening on ${listen}, relaying to ${target}\n`);
+    };
+    const stats = await runProxy({ forwards: config.forwards, onListening }, failSafe.sink, async () => {
       finishing = true;
       try {
         await failSafe.close();
@@ -124,7 +127,8 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
         await drainStdout();
       }
     }, stop.signal);
-    return failSafe.failed ? EXIT_OUTPUT_FAILED : code;
+    if (!config.quiet) process.stderr.write(formatProxySummary(stats) + '\n');
+    return failSafe.failed ? EXIT_OUTPUT_FAILED : 0;
   } catch (err) {
     if (!finishing) {
       await closeAll(outputs).catch(() => undefined);

@@ -9,34 +9,33 @@ import { parseForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
 
-/** What to relay: the `-L` specs, and whether to keep stderr quiet. */
+/** What to relay (the `-L` specs) and whom to tell what happens. */
 export interface ProxyRunConfig {
   readonly forwards: readonly string[];
-  readonly quiet: boolean;
+  /** Called once per listener when it is bound, with `listen` and `target` as `host:port` text. */
+  readonly onListening?: (listen: string, target: string) => void;
+  /** Called once the proxies exist, with the run's live counters (for a status bar). */
+  readonly onCounters?: (counters: SourceCounters) => void;
 }
 
 /**
- * Starts the proxies and serves until `stop` aborts. Then closes the proxies (every flow gets its `flow-end`), awaits `finish`
- * (which flushes and closes the outputs; an error it throws propagates, and the summary line is
- * not printed), prints a summary on stderr unless quiet (see {@link formatProxySummary}), and
- * resolves with 0. `onCounters` gets the run's live counters once the proxies exist.
+ * Starts the proxies and serves until `stop` aborts. Then closes the proxies (every flow gets
+ * its `flow-end`), awaits `finish` (which flushes and closes the outputs; an error it throws
+ * propagates) and resolves with each listener's stats (see {@link formatProxySummary}).
  * @throws UserError when a listening socket cannot be bound (the proxies already bound are closed).
  */
 export async function runProxy(
-  config: ProxyRunConfig, sink: FlowEventSink, finish: () => Promise<void>, stop: AbortSignal, onCounters?: (counters: SourceCounters) => void,
-): Promise<number> {
+  config: ProxyRunConfig, sink: FlowEventSink, finish: () => Promise<void>, stop: AbortSignal,
+): Promise<readonly ProxyStats[]> {
   const specs = config.forwards.map(parseForwardSpec);
   let nextId = 1;
   const nextFlowId = () => nextId++;
   const proxies = specs.map((spec) => new RecordingProxy({ spec, emit: sink, nextFlowId }));
-  onCounters?.(new ProxyCounters(proxies));
+  config.onCounters?.(new ProxyCounters(proxies));
   try {
-    for (const proxy of proxies) {
+    for (const [i, proxy] of proxies.entries()) {
       const bound = await proxy.listen();
-      const spec = specs[proxies.indexOf(proxy)];
-      if (!config.quiet) {
-        process.stderr.write(`flowspy: listening on ${formatHostPort(bound.address, bound.port)}, relaying to ${formatHostPort(spec.targetHost, spec.targetPort)}\n`);
-      }
+      config.onListening?.(formatHostPort(bound.address, bound.port), formatHostPort(specs[i].targetHost, specs[i].targetPort));
     }
   } catch (err) {
     await Promise.all(proxies.map((p) => p.close().catch(() => undefined)));
@@ -45,8 +44,7 @@ export async function runProxy(
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
   await Promise.all(proxies.map((p) => p.close()));
   await finish();
-  if (!config.quiet) process.stderr.write(formatProxySummary(proxies.map((p) => p.stats)) + '\n');
-  return 0;
+  return proxies.map((p) => p.stats);
 }
 
 /**
