@@ -155,7 +155,11 @@ export class ContentSearch {
       try {
         slice = this.bytes.read(id, chunk.dir, offset, Math.min(SLICE_BYTES, chunk.length - scan.within));
       } catch {
-        break;
+        // Unreadable bytes (spill or source file gone) cannot match: skip the chunk like a gap.
+        this.setTail(scan, chunk.dir, EMPTY, -1);
+        scan.chunk++;
+        scan.within = 0;
+        continue;
       }
       if (slice.length === 0) {
         scan.within = chunk.length;

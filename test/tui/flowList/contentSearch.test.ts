@@ -38,6 +38,21 @@ describe('ContentSearch', () => {
     expect(search.matches(flow.id)).toBe(expected);
   });
 
+  it('ends when a flow\'s bytes cannot be read: the unreadable chunk does not match, later ones are searched', () => {
+    const store = new FakeStore();
+    store.add();
+    store.data(1, 'c2s', 'unreadable');
+    store.data(1, 's2c', 'the needle');
+    const read = store.read.bind(store);
+    store.read = (id, dir, offset, length) => {
+      if (dir === 'c2s') throw new Error('EIO: spill file gone');
+      return read(id, dir, offset, length);
+    };
+    const search = new ContentSearch(store, [bytes('needle')]);
+    search.enqueue(1);
+    expect(runAll(search, 4).found).toEqual([1]);
+  });
+
   it('needs every needle, in either direction', () => {
     const store = new FakeStore();
     store.add();
