@@ -2,7 +2,7 @@
  * Proxy mode: one {@link RecordingProxy} per `-L`, sharing one flow-id counter, all feeding the
  * same sink. Runs until the caller's stop signal aborts (SIGINT/SIGTERM, the reader of stdout
  * gone): then stops accepting, resets the connections still open, lets the outputs flush and
- * resolves with exit code 0.
+ * resolves with each listener's stats.
  */
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec } from '../proxy/forwardSpec.js';

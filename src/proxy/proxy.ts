@@ -347,8 +347,10 @@ class ProxiedConnection {
       // libuv reports a reset that arrives with the last data as a plain end of stream (a hang-up
       // after a partial read). An empty write asks the kernel which it was: it fails with
       // ECONNRESET or EPIPE after a reset (the 'error' handler then forwards the reset) and
-      // succeeds after a FIN. It completes after the writes queued before it.
-      if (src.writable) src.write(EMPTY, (err) => { if (!err) this.forwardHalfClose(dst, dir); });
+      // succeeds after a FIN. It completes only after the writes queued before it, so with
+      // bytes still queued for `src` the FIN goes on at once (a reset then shows as their error)
+      // rather than waiting for a slow reader to take the other direction's backlog.
+      if (src.writable && src.writableLength === 0) src.write(EMPTY, (err) => { if (!err) this.forwardHalfClose(dst, dir); });
       else this.forwardHalfClose(dst, dir);
     });
   }

@@ -121,6 +121,31 @@ describe('RecordingProxy: a reset in flight stays a reset', () => {
   });
 });
 
+describe('RecordingProxy: half-closes do not wait for the other direction', () => {
+  it('a client that half-closes while not reading a big reply: the upstream gets the FIN at once', async () => {
+    let serverSide: ((s: net.Socket) => void) | undefined;
+    const { server, port: serverPort } = await startServer((s) => serverSide?.(s));
+    const recorder = new Recorder(false);
+    const { proxy, port } = await startProxy(serverPort, recorder);
+    cleanups.push(() => stopServer(server), () => proxy.close());
+    const upstream = new Promise<net.Socket>((resolve) => { serverSide = resolve; });
+    const client = await connect(port);
+    client.pause(); // reads nothing: the reply backs up in the proxy's writes to the client
+    const up = await upstream;
+    writeBursts(up, 64); // 16 MiB, far more than the socket buffers hold
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const upstreamEnd = new Promise<string>((resolve) => {
+      up.on('data', () => undefined);
+      up.once('end', () => resolve('end'));
+      setTimeout(() => resolve('no FIN within 2 s'), 2000);
+    });
+    client.end();
+    expect(await upstreamEnd).toBe('end');
+    client.destroy();
+    up.destroy();
+  });
+});
+
 describe('RecordingProxy: a connection whose upstream never answered', () => {
   it('a client that resets before the upstream connects keeps its address in the flow', async () => {
     const hanging = await startHangingListener();
