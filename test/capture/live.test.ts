@@ -17,6 +17,7 @@ import type { FlowEvent } from '../../src/core/types.js';
 import { PacketDecoder } from '../../src/decode/decoder.js';
 import { Reassembler } from '../../src/reassembly/reassembler.js';
 import { repoRoot } from '../corpus/references.js';
+import { cannotRun } from '../support/requirements.js';
 
 const unavailable = liveCaptureUnavailableReason();
 const notRoot = typeof process.getuid === 'function' && process.getuid() !== 0;
@@ -118,7 +119,7 @@ async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
-describe.skipIf(skipReason !== undefined)(`live capture on lo${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describe.skipIf(cannotRun(skipReason, 'live capture on lo'))('live capture on lo', () => {
   it('lists interfaces, lo among them', () => {
     const lo = listInterfaces().find((i) => i.name === 'lo');
     expect(lo).toBeDefined();

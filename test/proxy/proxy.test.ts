@@ -7,6 +7,7 @@ import { RecordingProxy } from '../../src/proxy/proxy.js';
 import {
   Recorder, closedPort, connect, outcome, pseudoRandomBytes, readAll, startProxy, startServer, stopServer,
 } from './helpers.js';
+import { cannotRun } from '../support/requirements.js';
 
 /** The connect-timeout test needs a listener that never accepts (python3, see there). */
 const hasPython3 = spawnSync('python3', ['-c', 'pass']).status === 0;
@@ -240,7 +241,7 @@ describe('RecordingProxy relay', () => {
     expect(flow.notes[0]).toMatch(/^upstream connect failed: .*no-such-host\.invalid/);
   });
 
-  it.skipIf(!hasPython3)('times out a connect that hangs (listener with a full accept queue), resets the client', async () => {
+  it.skipIf(cannotRun(hasPython3 ? undefined : 'python3 is not installed', 'the hanging-connect test'))('times out a connect that hangs (listener with a full accept queue), resets the client', async () => {
     // A listener that never accepts, with backlog 0: once one connection is queued, further SYNs are
     // dropped by the kernel and a connect hangs. Node always accepts, so a tiny python3 helper listens.
     const helper = spawn('python3', ['-c', [
