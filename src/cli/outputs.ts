@@ -20,7 +20,7 @@ export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   const outputs: FlowOutput[] = [];
   try {
     if (config.outputDir !== undefined) {
-      const proxy = config.readFile === undefined && config.interface === undefined;
+      const proxy = config.forwards.length > 0;
       outputs.push(new DirectoryOutput({ dir: config.outputDir, maxOpenFiles: outputFileBudget(proxy ? 'proxy' : 'capture') }));
     }
     if (config.writePcap !== undefined) outputs.push(openPcapFileOutput(config.writePcap));

@@ -39,7 +39,10 @@ export interface SearchProgress {
   readonly bytesSearched: number;
 }
 
-/** An incremental search of flows' bytes for all of a set of needles (at most 31). */
+/** Most needles in one search (it keeps one bit per needle). */
+export const MAX_NEEDLES = 31;
+
+/** An incremental search of flows' bytes for all of a set of needles (at most {@link MAX_NEEDLES}). */
 export class ContentSearch {
   private readonly scans = new Map<number, FlowScan>();
   private readonly matched = new Set<number>();
@@ -56,8 +59,8 @@ export class ContentSearch {
     private readonly bytes: ByteSource,
     private readonly needles: readonly Uint8Array[],
   ) {
-    if (needles.length === 0 || needles.length > 31 || needles.some((n) => n.length === 0)) {
-      throw new RangeError('a content search needs 1 to 31 non-empty needles');
+    if (needles.length === 0 || needles.length > MAX_NEEDLES || needles.some((n) => n.length === 0)) {
+      throw new RangeError(`a content search needs 1 to ${MAX_NEEDLES} non-empty needles`);
     }
     this.allFound = (1 << needles.length) - 1;
     this.longest = Math.max(...needles.map((n) => n.length));

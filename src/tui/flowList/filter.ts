@@ -13,6 +13,7 @@
  */
 import type { Endpoint } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
+import { MAX_NEEDLES } from './contentSearch.js';
 import { flowState, type FlowState, type ListedFlow } from './source.js';
 
 /** One word of a parsed filter. */
@@ -39,8 +40,6 @@ export type FilterParse = { readonly ok: true; readonly filter: Filter } | { rea
 
 const STATES: readonly FlowState[] = ['open', 'half-closed', 'closed', 'reset', 'timeout'];
 
-/** Most `~text` words in one filter (the byte search keeps one bit per word). */
-export const MAX_NEEDLES = 31;
 
 /** The filter that keeps every flow. */
 export const MATCH_ALL: Filter = { text: '', terms: [], needles: [] };
