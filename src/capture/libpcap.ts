@@ -7,7 +7,7 @@
  * Both load lazily, on first use: without libpcap or the binding, everything else in flowspy works.
  */
 import { createRequire } from 'node:module';
-import { UserError } from '../core/errors.js';
+import { errorLine, UserError } from '../core/errors.js';
 
 /** A compiled classic-BPF program: 4 numbers per instruction (code, jt, jf, k). */
 export type BpfProgram = Uint32Array;
@@ -175,7 +175,7 @@ export function loadPcapBinding(): PcapBindingLoad {
     const require = createRequire(import.meta.url);
     bindingLoad = { binding: require('pcap/build/Release/pcap_binding.node') as PcapBinding };
   } catch (err) {
-    bindingLoad = { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+    bindingLoad = { error: errorLine(err) };
   }
   return bindingLoad;
 }

@@ -17,7 +17,7 @@
  * would keep the process alive until then. With a timer, {@link LiveCapture.stop} releases the
  * event loop at once (the libpcap handle itself is freed at the next matching packet, or at exit).
  */
-import { UserError } from '../core/errors.js';
+import { errorLine, UserError } from '../core/errors.js';
 import type { PacketSink } from '../core/packet.js';
 import { loadPcapBinding, type PcapBinding } from './libpcap.js';
 import { PacketQueue } from './packetQueue.js';
@@ -148,7 +148,7 @@ export function listInterfaces(): InterfaceInfo[] {
     devices = requireBinding().findalldevs();
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`cannot list interfaces: ${messageOf(err)}`);
+    throw new UserError(`cannot list interfaces: ${errorLine(err)}`);
   }
   return devices.map((d) => ({
     name: d.name,
@@ -248,7 +248,7 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
       packetReady, false, pollMs, () => undefined, options.promiscuous ?? true);
   } catch (err) {
     const filterAtFault = options.filter ? opensWithoutFilter(pcap, device, snaplen) : false;
-    throw new UserError(describeOpenError(device, filterAtFault ? options.filter : undefined, messageOf(err)));
+    throw new UserError(describeOpenError(device, filterAtFault ? options.filter : undefined, errorLine(err)));
   }
   const linkType = linkTypeNumber(linkName);
   queue.template.linkType = linkType;
@@ -280,7 +280,7 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
       n = session.dispatch(buffer, headerBytes);
       if (n === -2) freed = true;
     } catch (err) {
-      failure ??= { err: new UserError(`live capture on ${device} failed: ${messageOf(err)}`) };
+      failure ??= { err: new UserError(`live capture on ${device} failed: ${errorLine(err)}`) };
       return 0;
     }
     if (n === -1) {
@@ -399,6 +399,3 @@ export function openLiveCapture(options: LiveCaptureOptions): LiveCapture {
   };
 }
 
-function messageOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-}

@@ -4,7 +4,7 @@
  * one line on stderr and a non-zero exit; never a stack trace (unless FLOWSPY_DEBUG is set).
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
+import { errorLine, UserError } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import { FailSafeOutputs } from '../outputs/failSafe.js';
@@ -252,8 +252,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = err.exitCode;
       return;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    reportError(`internal error: ${message.split('\n')[0]} (set FLOWSPY_DEBUG=1 for details)`);
+    reportError(`internal error: ${errorLine(err)} (set FLOWSPY_DEBUG=1 for details)`);
     if (process.env.FLOWSPY_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exitCode = 70;
   },

@@ -45,6 +45,11 @@ export function fileErrorReason(err: unknown, reasons: Readonly<Record<string, s
   const code = err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : undefined;
   const known = code === undefined ? undefined : reasons[code] ?? FILE_ERROR_REASONS[code];
   if (known !== undefined) return known;
-  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const message = errorLine(err);
   return /^E[A-Z0-9]+: ([^,]+)/.exec(message)?.[1] ?? message;
+}
+
+/** The first line of an error's message (or of `String(err)`), for one-line reports. */
+export function errorLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }

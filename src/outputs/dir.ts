@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fileErrorReason, UserError } from '../core/errors.js';
+import { errorLine, fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
 import { BatchEncoder, type WriterReport, type WriterSetup } from './dirWriterCodec.js';
 import { outputFileBudget } from './descriptorBudget.js';
@@ -160,7 +160,7 @@ export class DirectoryOutput implements FlowOutput {
     });
     this.worker.on('message', (report: WriterReport) => this.onReport(report));
     this.worker.on('error', (err) => this.onReport({
-      filesCreated: this.filesCreated, peakOpenFiles: this.peakOpen, error: `writer thread failed: ${errorText(err)}`, done: true,
+      filesCreated: this.filesCreated, peakOpenFiles: this.peakOpen, error: `writer thread failed: ${errorLine(err)}`, done: true,
     }));
   }
 
@@ -414,8 +414,4 @@ function makeDirectory(dir: string): void {
 function writerEntry(): URL {
   const here = import.meta.url;
   return new URL(here.endsWith('.cjs') ? './dirWriter.cjs' : '../../dist/dirWriter.cjs', here);
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

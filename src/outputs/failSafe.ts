@@ -2,7 +2,7 @@
  * Outputs that must not stop a long-running source (the proxy): a failing output is dropped,
  * the others go on.
  */
-import { UserError } from '../core/errors.js';
+import { errorLine, UserError } from '../core/errors.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
 import type { FlowOutput } from './types.js';
 
@@ -72,7 +72,7 @@ export class FailSafeOutputs {
     if (this.failedOutputs.has(output)) return;
     this.failedOutputs.add(output);
     this.live = this.live.filter((o) => o !== output);
-    const reason = err instanceof UserError ? err.message : `internal error in an output: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    const reason = err instanceof UserError ? err.message : `internal error in an output: ${errorLine(err)}`;
     if (this.closing) {
       this.report(reason);
       return;

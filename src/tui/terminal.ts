@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { ReadStream } from 'node:tty';
 import blessed from 'blessed';
+import { errorLine } from '../core/errors.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 
@@ -132,7 +133,7 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   };
 
   const onError = (error: unknown): void => {
-    restore(`flowspy: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    restore(`flowspy: internal error: ${errorLine(error)}`);
     process.exit(1);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
