@@ -89,13 +89,15 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
       wake();
     }
   }, TICK_MS);
+  const onAbort = (): void => wake();
   try {
     await new Promise<void>((resolve) => {
       wake = resolve;
       if (options.signal.aborted || failed) resolve();
-      options.signal.addEventListener('abort', () => resolve(), { once: true });
+      options.signal.addEventListener('abort', onAbort, { once: true });
     });
   } finally {
+    options.signal.removeEventListener('abort', onAbort);
     clearInterval(tick);
     capture.stop();
   }

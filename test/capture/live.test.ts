@@ -5,7 +5,7 @@
  * names, error wording) are tested everywhere.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { describeOpenError, linkTypeNumber, liveCaptureUnavailableReason, listIn
 import { UserError } from '../../src/core/errors.js';
 import type { FlowEvent } from '../../src/core/types.js';
 import { PacketDecoder } from '../../src/decode/decoder.js';
+import { runLive } from '../../src/engine/liveRun.js';
 import { Reassembler } from '../../src/reassembly/reassembler.js';
 import { repoRoot } from '../corpus/references.js';
 import { cannotRun } from '../support/requirements.js';
@@ -290,6 +291,20 @@ describe.skipIf(cannotRun(skipReason, 'live capture on lo'))('live capture on lo
       expect(capture.counters.queuedPackets).toBe(0); // the frames behind the failing one were discarded
     } finally {
       capture.stop();
+      server.close();
+    }
+  });
+
+  it('runLive ended by a failing sink throws its error and leaves no listener on the caller\'s signal', async () => {
+    const { server, port } = await startServer(Buffer.from('pong'));
+    const boom = new Error('sink failed');
+    const stop = new AbortController();
+    try {
+      const run = runLive({ device: 'lo', filter: `tcp port ${port}`, signal: stop.signal, sinks: [() => { throw boom; }] });
+      await exchange(port, Buffer.from('ping'));
+      await expect(run).rejects.toBe(boom);
+      expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    } finally {
       server.close();
     }
   });
