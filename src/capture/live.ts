@@ -118,12 +118,12 @@ export const DEFAULT_RING_BYTES = 64 << 20;
 /** Default bound of the queue between the ring and the processing. */
 export const DEFAULT_QUEUE_BYTES = 128 << 20;
 /** Longest stretch of processing between two reads of the ring, in ms. */
-export const SLICE_MS = 4;
+const SLICE_MS = 4;
 /** How often the kernel's counters are read into {@link LiveCaptureCounters}, in ms. */
-export const KERNEL_STATS_MS = 250;
+const KERNEL_STATS_MS = 250;
 
 /** How to fix a missing binding: one line. */
-export const BINDING_MISSING_HINT =
+const BINDING_MISSING_HINT =
   'live capture needs the pcap module built against libpcap: apt-get install libpcap-dev, then npm rebuild pcap';
 
 /**

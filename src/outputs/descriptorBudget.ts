@@ -15,7 +15,7 @@ const MOST_FILES = 4096;
  * Descriptors this process may still open: the soft `RLIMIT_NOFILE` (`/proc/self/limits`) less
  * the descriptors open now (`/proc/self/fd`). Undefined where /proc cannot tell.
  */
-export function freeDescriptors(): number | undefined {
+function freeDescriptors(): number | undefined {
   try {
     const limits = readFileSync('/proc/self/limits', 'utf8');
     const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];

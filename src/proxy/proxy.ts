@@ -52,7 +52,7 @@ export interface ProxyStats {
 }
 
 /** Default clock: whole microseconds since the epoch, monotonic within the process. */
-export function defaultProxyClock(): Micros {
+function defaultProxyClock(): Micros {
   return Math.round(performance.timeOrigin * 1000 + performance.now() * 1000);
 }
 

@@ -67,7 +67,7 @@ export function evictLeastActive(ctx: ReassemblyContext, ts: Micros): void {
 }
 
 /** R9: flushes both directions with gaps, emits flow-end and forgets the flow (no-op once ended). */
-export function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEndReason, detail?: string): void {
+function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEndReason, detail?: string): void {
   if (flow.ended) return;
   flow.lastSeen = Math.max(flow.lastSeen, ts);
   flush(ctx, flow, flow.c2s, ts);

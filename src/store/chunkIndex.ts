@@ -29,7 +29,7 @@ const BLOCK_CELLS = BLOCK_CHUNKS * STRIDE;
 const SLAB_SHIFT = 8;
 const SLAB_BLOCKS = 1 << SLAB_SHIFT;
 /** Bytes of one slab of the arena. */
-export const SLAB_BYTES = SLAB_BLOCKS * BLOCK_CELLS * Float64Array.BYTES_PER_ELEMENT;
+const SLAB_BYTES = SLAB_BLOCKS * BLOCK_CELLS * Float64Array.BYTES_PER_ELEMENT;
 const EMPTY_CELLS = new Float64Array(0);
 
 /**

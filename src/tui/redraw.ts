@@ -21,7 +21,7 @@ const SYSTEM_CLOCK: RedrawClock = {
 };
 
 /** Engine updates draw at most this often (~30 frames a second). */
-export const MIN_REDRAW_INTERVAL_MS = 33;
+const MIN_REDRAW_INTERVAL_MS = 33;
 
 export class RedrawScheduler {
   private timer: unknown = undefined;

@@ -34,12 +34,12 @@ export const renderStats = { unitsRendered: 0, linesBuilt: 0 };
 const ALERT_NOTE = /\bafter (the )?(peer|client|server)\b/i;
 
 /** `client` or `server` for a direction. */
-export function sideOf(dir: Direction): Side {
+function sideOf(dir: Direction): Side {
   return dir === 'c2s' ? 'client' : 'server';
 }
 
 /** The stream range `[start, end)` of span `span` of a chunk. */
-export function spanRange(chunk: ConversationChunk, span: number): [number, number] {
+function spanRange(chunk: ConversationChunk, span: number): [number, number] {
   const start = chunk.offset + span * SPAN_BYTES;
   return [start, Math.min(chunk.offset + chunk.length, start + SPAN_BYTES)];
 }

@@ -28,7 +28,7 @@ export const TAIL: UnitKey = { kind: 'tail' };
 const LINEAR_PROBE = 32;
 
 /** Spans of a chunk of `length` bytes (a gap is one span). */
-export function spanCount(length: number, kind: 'data' | 'gap'): number {
+function spanCount(length: number, kind: 'data' | 'gap'): number {
   return kind === 'gap' ? 1 : Math.max(1, Math.ceil(length / SPAN_BYTES));
 }
 

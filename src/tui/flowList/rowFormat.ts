@@ -164,7 +164,7 @@ export function formatRows(flows: readonly ListedFlow[], options: RowOptions): F
 }
 
 /** One row (see {@link formatRows}). */
-export function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions): FlowRow {
+function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions): FlowRow {
   const g = options.glyphs;
   const state = flowState(flow);
   const stateLabel = (layout.longStates ? LONG_STATES : SHORT_STATES)[state] + (flow.sawHandshake ? '' : '?');

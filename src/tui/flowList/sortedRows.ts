@@ -20,7 +20,7 @@ export interface RowEntry {
 }
 
 /** Order of the rows: by key, then by id. */
-export function compareEntries(a: RowEntry, b: RowEntry): number {
+function compareEntries(a: RowEntry, b: RowEntry): number {
   const x = a.key;
   const y = b.key;
   if (typeof x === 'number') return (x as number) - (y as number) || a.id - b.id;
