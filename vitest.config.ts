@@ -33,6 +33,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/support/setup.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...system, ...corpus] } },
       { extends: true, test: { name: 'system', include: system, globalSetup: ['test/globalSetup.ts'] } },

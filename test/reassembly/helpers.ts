@@ -1,6 +1,6 @@
 /** Test helpers for reassembly: segment factory, conversation builder, event recorder, checks. */
 
-import { afterEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { Direction, FlowEvent } from '../../src/core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../../src/decode/types.js';
 import { Reassembler, type ReassemblerOptions } from '../../src/reassembly/reassembler.js';
@@ -218,12 +218,16 @@ function eventText(event: FlowEvent): string {
 const unchecked: Harness[] = [];
 let fastPathTotal = 0;
 
-afterEach(() => {
+/**
+ * Checks the harnesses the test just made against their twins. Run after every test by
+ * test/support/setup.ts (a setup file runs for each test file, also when workers are shared).
+ */
+export function checkHarnessesAgainstTwins(): void {
   for (const h of [...unchecked]) fastPathTotal += expectSameWithoutFastPath(h);
   unchecked.length = 0;
-});
+}
 
-/** Segments the fast path handled in the harnesses checked so far in this test file. */
+/** Segments the fast path handled in the harnesses checked so far in this worker. */
 export function fastPathSegmentsChecked(): number {
   return fastPathTotal;
 }

@@ -1,0 +1,9 @@
+/**
+ * Runs for every test file (vitest setupFiles), also when a worker runs several files: hooks
+ * that helpers need after each test are registered here, not at a helper's import (a module is
+ * imported once per worker).
+ */
+import { afterEach } from 'vitest';
+import { checkHarnessesAgainstTwins } from '../reassembly/helpers.js';
+
+afterEach(() => checkHarnessesAgainstTwins());
