@@ -4,7 +4,7 @@
  */
 import type { LiveCaptureCounters } from '../capture/live.js';
 import type { DecodeStats } from '../decode/types.js';
-import type { ProxyStats } from '../proxy/proxy.js';
+import type { ProxyTotals } from '../proxy/proxy.js';
 import type { ReassemblyStats } from '../reassembly/reassembler.js';
 
 /** What a status bar shows of a running source; read-only for everyone but the engine. */
@@ -68,7 +68,13 @@ export class CaptureCounters implements SourceCounters {
   get queueDrops(): number | undefined { return this.liveCapture?.queueDrops; }
 }
 
-/** The counters of a proxy run: sums over its listeners' {@link ProxyStats}, taken when read. */
+/** What {@link ProxyCounters} reads of each listener (a RecordingProxy). */
+interface ProxyTotalsSource {
+  readonly totals: Readonly<ProxyTotals>;
+  readonly activeConnections: number;
+}
+
+/** The counters of a proxy run: sums over its listeners' running totals, taken when read (no copy, no walk over connections). */
 export class ProxyCounters implements SourceCounters {
   readonly packets = 0;
   readonly gaps = 0;
@@ -80,15 +86,15 @@ export class ProxyCounters implements SourceCounters {
   readonly bytesRead = 0;
   readonly totalBytes = undefined;
 
-  constructor(private readonly proxies: readonly { readonly stats: ProxyStats }[]) {}
+  constructor(private readonly proxies: readonly ProxyTotalsSource[]) {}
 
-  get payloadBytes(): number { return this.sum((s) => s.bytesC2S + s.bytesS2C); }
-  get flows(): number { return this.sum((s) => s.accepted); }
-  get openFlows(): number { return this.sum((s) => s.active); }
+  get payloadBytes(): number { return this.sum((p) => p.totals.bytesC2S + p.totals.bytesS2C); }
+  get flows(): number { return this.sum((p) => p.totals.accepted); }
+  get openFlows(): number { return this.sum((p) => p.activeConnections); }
 
-  private sum(pick: (stats: ProxyStats) => number): number {
+  private sum(pick: (proxy: ProxyTotalsSource) => number): number {
     let total = 0;
-    for (const proxy of this.proxies) total += pick(proxy.stats);
+    for (const proxy of this.proxies) total += pick(proxy);
     return total;
   }
 }

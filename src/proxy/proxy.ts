@@ -66,7 +66,8 @@ const EMPTY = Buffer.alloc(0);
 const readTurns = new TurnBudget({ budgetMs: 4, releasePerTurn: 16 });
 
 /** The mutable counters a proxy shares with its connections. */
-interface Counters {
+/** The proxy's running totals (see {@link ProxyStats} for each field). */
+export interface ProxyTotals {
   accepted: number;
   connectFailures: number;
   resets: number;
@@ -107,7 +108,7 @@ export class RecordingProxy {
   private upstreamPort: number;
   private server: net.Server | undefined;
   private readonly live = new Set<ProxiedConnection>();
-  private readonly counters: Counters = { accepted: 0, connectFailures: 0, resets: 0, bytesC2S: 0, bytesS2C: 0 };
+  private readonly counters: ProxyTotals = { accepted: 0, connectFailures: 0, resets: 0, bytesC2S: 0, bytesS2C: 0 };
 
   constructor(options: RecordingProxyOptions) {
     this.spec = options.spec;
@@ -188,7 +189,17 @@ export class RecordingProxy {
     await closed;
   }
 
-  /** Counters and the bytes currently buffered in the proxy. */
+  /** The running totals themselves (not a copy; they keep changing), cheap enough for a status bar. */
+  get totals(): Readonly<ProxyTotals> {
+    return this.counters;
+  }
+
+  /** Connections open now. */
+  get activeConnections(): number {
+    return this.live.size;
+  }
+
+  /** Counters and the bytes currently buffered in the proxy (walks every live connection). */
   get stats(): ProxyStats {
     let bufferedBytes = 0;
     for (const conn of this.live) bufferedBytes += conn.bufferedBytes();
@@ -236,7 +247,7 @@ class ProxiedConnection {
     private readonly emit: FlowEventSink,
     private readonly clock: () => Micros,
     private readonly connectTimeoutMs: number,
-    private readonly counters: Counters,
+    private readonly counters: ProxyTotals,
     private readonly onEnded: () => void,
   ) {
     this.acceptedAt = clock();

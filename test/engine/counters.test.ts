@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCapture } from '../../src/engine/captureRun.js';
 import { ProxyCounters, type SourceCounters } from '../../src/engine/counters.js';
-import type { ProxyStats } from '../../src/proxy/proxy.js';
 
 const demo = fileURLToPath(new URL('../../demo/demo.pcap', import.meta.url));
 
@@ -39,15 +38,16 @@ describe('live counters of a running source', () => {
     expect(c.kernelDrops).toBeUndefined();
   });
 
-  it('proxy counters sum the listeners\' stats at each read', () => {
-    const stats = (accepted: number, active: number, c2s: number, s2c: number): ProxyStats => ({
-      accepted, active, connectFailures: 0, resets: 0, bytesC2S: c2s, bytesS2C: s2c, bufferedBytes: 0,
+  it('proxy counters sum the listeners\' running totals at each read', () => {
+    const listener = (accepted: number, active: number, c2s: number, s2c: number) => ({
+      totals: { accepted, connectFailures: 0, resets: 0, bytesC2S: c2s, bytesS2C: s2c },
+      activeConnections: active,
     });
-    const a = { stats: stats(2, 1, 10, 20) };
-    const b = { stats: stats(3, 0, 1, 2) };
+    const a = listener(2, 1, 10, 20);
+    const b = listener(3, 0, 1, 2);
     const counters = new ProxyCounters([a, b]);
     expect([counters.flows, counters.openFlows, counters.payloadBytes]).toEqual([5, 1, 33]);
-    a.stats = stats(4, 2, 100, 20);
+    Object.assign(a, listener(4, 2, 100, 20));
     expect([counters.flows, counters.openFlows, counters.payloadBytes]).toEqual([7, 2, 123]);
   });
 });

@@ -146,6 +146,9 @@ describe('RecordingProxy under load', () => {
       expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: serverPort });
     }
     expect(proxy.stats).toMatchObject({ accepted: count, active: 0, connectFailures: 0 });
+    // The status bar's view: the same totals, read in place.
+    const { accepted, bytesC2S, bytesS2C } = proxy.stats;
+    expect([proxy.totals.accepted, proxy.totals.bytesC2S, proxy.totals.bytesS2C, proxy.activeConnections]).toEqual([accepted, bytesC2S, bytesS2C, 0]);
   });
 
   it('accepts, relays and records new connections promptly while 100 connections relay at full speed', async () => {
