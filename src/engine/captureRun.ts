@@ -64,15 +64,26 @@ export function eventCounts(reassembler: Reassembler): Pick<CaptureRunSummary, '
   return { flows, payloadBytes, gaps, gapBytes, notes };
 }
 
+/** The decode → reassembly pipeline of a capture source, feeding `sinks`, and its live counters. */
+export interface CapturePipeline {
+  readonly decoder: PacketDecoder;
+  readonly reassembler: Reassembler;
+  readonly counters: CaptureCounters;
+}
+
+/** Builds the pipeline shared by file and live runs and hands its counters to `onCounters` at once. */
+export function startPipeline(sinks: readonly FlowEventSink[], onCounters?: (counters: SourceCounters) => void): CapturePipeline {
+  const reassembler = new Reassembler({ emit: fanOut(sinks) });
+  const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
+  const counters = new CaptureCounters(reassembler.stats, decoder.stats);
+  onCounters?.(counters);
+  return { decoder, reassembler, counters };
+}
+
 /** Reads the whole source and returns its counters. Throws only {@link UserError}s for unusable input. */
 export async function runCapture(options: CaptureRunOptions): Promise<CaptureRunSummary> {
   const predicate: PacketPredicate | undefined = options.filter ? compileCaptureFilter(options.filter) : undefined;
-  const sinks = options.sinks;
-  const emit = fanOut(sinks);
-  const reassembler = new Reassembler({ emit });
-  const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
-  const counters = new CaptureCounters(reassembler.stats, decoder.stats);
-  options.onCounters?.(counters);
+  const { decoder, reassembler, counters } = startPipeline(options.sinks, options.onCounters);
   // The highest packet time, in a typed array: a captured `let` holding a number beyond the
   // small-integer range (microseconds since 1970 are) would allocate a new heap number at every
   // assignment, i.e. at almost every packet.

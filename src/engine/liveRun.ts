@@ -9,10 +9,8 @@
 import { openLiveCapture, type LiveCaptureCounters } from '../capture/live.js';
 import type { CapturedPacket } from '../core/packet.js';
 import type { FlowEventSink, Micros } from '../core/types.js';
-import { PacketDecoder } from '../decode/decoder.js';
-import { Reassembler } from '../reassembly/reassembler.js';
-import { CaptureCounters, type SourceCounters } from './counters.js';
-import { eventCounts, fanOut, formatCaptureSummary, type CaptureRunSummary } from './captureRun.js';
+import type { SourceCounters } from './counters.js';
+import { eventCounts, formatCaptureSummary, startPipeline, type CaptureRunSummary } from './captureRun.js';
 
 /** What to capture and where the events go. */
 export interface LiveRunOptions {
@@ -50,12 +48,7 @@ const TICK_MS = 1000;
  * `onProgress`) that threw, after finishing the flows it could.
  */
 export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> {
-  const sinks = options.sinks;
-  const emit = fanOut(sinks);
-  const reassembler = new Reassembler({ emit });
-  const decoder = new PacketDecoder((segment, ts) => reassembler.feed(segment, ts));
-  const counters = new CaptureCounters(reassembler.stats, decoder.stats);
-  options.onCounters?.(counters);
+  const { decoder, reassembler, counters } = startPipeline(options.sinks, options.onCounters);
   let lastTs: Micros = 0;
   const onPacket = (packet: CapturedPacket): void => {
     counters.packets++;
