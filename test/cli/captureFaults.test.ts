@@ -2,12 +2,13 @@
  * Capture side of issue 10 (items 6, 7, 9), with the real command in a child process: Ctrl-C
  * while `-r` waits on a FIFO, `-r FILE -o DIR` at `ulimit -n 32`, plain one-line messages.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startChild, waitFor, type Child } from '../support/child.js';
 import { repoRoot } from '../support/corpus.js';
 import { writeBigCaptureFile } from '../support/bigCapture.js';
 
@@ -15,32 +16,6 @@ const bin = join(repoRoot, 'bin', 'flowspy');
 const demo = join(repoRoot, 'demo', 'demo.pcap');
 const work = mkdtempSync(join(tmpdir(), 'flowspy-capfaults-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-interface Child {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-function start(command: string, args: string[]): Child {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-/** Resolves when `read()` matches, or rejects after 15 s. */
-async function waitFor(read: () => string, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!pattern.test(read())) {
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in: ${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The child's exit code, or "still running" when it did not exit within 10 s of the signal. */
 async function exitAfter(c: Child, signal: NodeJS.Signals): Promise<number | null | string> {
@@ -89,7 +64,7 @@ describe('Ctrl-C while -r waits on a FIFO', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} ends -r FIFO with no writer at once: exit 130`, async () => {
       const path = fifo(`empty-${signal}`);
-      const c = start(process.execPath, [bin, '-r', path, '--json']);
+      const c = startChild(process.execPath, [bin, '-r', path, '--json']);
       await waitOnFifo(c.child.pid!, path);
       expect(await exitAfter(c, signal)).toBe(130);
       expect(c.stderr()).toMatch(/^flowspy: 0 flows, 0 packets, .*interrupted after 0 bytes$/m);
@@ -98,7 +73,7 @@ describe('Ctrl-C while -r waits on a FIFO', () => {
 
   it('SIGTERM ends -r FIFO whose writer stalls: what was read is written out, exit 130', async () => {
     const path = fifo('stalled');
-    const c = start(process.execPath, [bin, '-r', path, '--json']);
+    const c = startChild(process.execPath, [bin, '-r', path, '--json']);
     const writer = await open(path, 'w');
     try {
       await writer.write(readFileSync(demo));
@@ -114,7 +89,7 @@ describe('Ctrl-C while -r waits on a FIFO', () => {
 
   it('SIGINT ends -r <(cmd) whose command stalls: exit 130', async () => {
     // the inner `cat` copies this test's pipe to flowspy: it stalls until the test closes it
-    const c = start('bash', ['-c', `exec '${process.execPath}' '${bin}' -r <(cat '${demo}'; cat) --json`]);
+    const c = startChild('bash', ['-c', `exec '${process.execPath}' '${bin}' -r <(cat '${demo}'; cat) --json`]);
     try {
       await waitFor(c.stdout, /"type":"flow-start"/);
       expect(await exitAfter(c, 'SIGINT')).toBe(130);
@@ -130,7 +105,7 @@ describe('Ctrl-C while -r waits on a FIFO', () => {
     expect(substituted.status).toBe(0);
     expect(substituted.stdout).toBe(byFile.stdout);
     const path = fifo('whole');
-    const c = start(process.execPath, [bin, '-r', path, '--json', '-q']);
+    const c = startChild(process.execPath, [bin, '-r', path, '--json', '-q']);
     const writer = await open(path, 'w');
     await writer.write(readFileSync(demo));
     await writer.close();

@@ -4,12 +4,12 @@
  * child process (under `ulimit -n` where a limit matters), the upstream echo server in another,
  * clients in this process, all on loopback.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startNode, waitFor, type Child } from '../support/child.js';
 import { repoRoot } from '../support/corpus.js';
 
 const bin = join(repoRoot, 'bin', 'flowspy');
@@ -27,48 +27,15 @@ server.maxConnections = 5000;
 server.listen(0, '127.0.0.1', 2048, () => process.stdout.write(server.address().port + '\\n'));
 `;
 
-interface Child {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-/** Runs `sh -c 'ulimit -n LIMIT; exec node ARGS'` (no limit change when `limit` is undefined). */
-function startChild(args: string[], limit?: number): Child {
-  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const script = `${limit !== undefined ? `ulimit -n ${limit} && ` : ''}exec '${process.execPath}' ${quoted}`;
-  const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-/** Resolves once `read()` matches `pattern` (rejects after 15 s, or when the child exits first). */
-async function waitFor(c: Child, read: () => string, pattern: RegExp): Promise<RegExpExecArray> {
-  const deadline = Date.now() + 15_000;
-  let exited = false;
-  void c.exit.then(() => (exited = true));
-  for (;;) {
-    const m = pattern.exec(read());
-    if (m) return m;
-    if (exited || Date.now() > deadline) throw new Error(`no ${pattern} (exited: ${exited}); stderr: ${c.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function startEcho(): Promise<{ port: number; stop: () => void }> {
-  const echo = startChild(['-e', ECHO_SERVER]);
-  const port = Number((await waitFor(echo, echo.stdout, /^(\d+)\n/))[1]);
+  const echo = startNode(['-e', ECHO_SERVER]);
+  const port = Number((await waitFor(echo.stdout, /^(\d+)\n/, echo))[1]);
   return { port, stop: () => echo.child.kill('SIGKILL') };
 }
 
 async function startProxy(args: string[], limit?: number): Promise<Child & { port: number }> {
-  const proxy = startChild([bin, ...args], limit);
-  const port = Number((await waitFor(proxy, proxy.stderr, /listening on 127\.0\.0\.1:(\d+)/))[1]);
+  const proxy = startNode([bin, ...args], limit);
+  const port = Number((await waitFor(proxy.stderr, /listening on 127\.0\.0\.1:(\d+)/, proxy))[1]);
   return { ...proxy, port };
 }
 
@@ -206,7 +173,7 @@ describe('flowspy -L with an output that fails while it runs', () => {
       await spanning.reply(15);
       rmSync(dir, { recursive: true, force: true });
       for (let id = 3; id < 6; id++) expect(await converse(proxy.port, id)).toBe(expected(id));
-      await waitFor(proxy, proxy.stderr, /that output stopped/);
+      await waitFor(proxy.stderr, /that output stopped/, proxy);
       spanning.send('after removal\n');
       expect(await spanning.finish()).toBe('before removal\nafter removal\n');
       for (let id = 6; id < 9; id++) expect(await converse(proxy.port, id)).toBe(expected(id));
@@ -233,7 +200,7 @@ describe('flowspy -L with an output that fails while it runs', () => {
     const echo = await startEcho();
     const proxy = await startProxy(['-L', `0:127.0.0.1:${echo.port}`, '-w', '/dev/full'], undefined);
     try {
-      await waitFor(proxy, proxy.stderr, /cannot write \/dev\/full/);
+      await waitFor(proxy.stderr, /cannot write \/dev\/full/, proxy);
       for (let id = 0; id < 3; id++) expect(await converse(proxy.port, id)).toBe(expected(id));
       await new Promise((resolve) => setTimeout(resolve, 200));
       proxy.child.kill('SIGINT');
