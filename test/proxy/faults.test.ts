@@ -37,6 +37,21 @@ async function started(recorder: Recorder, clientPort: number): Promise<void> {
   expect(has()).toBe(true);
 }
 
+/** `reason: detail` of the flow of the client at `clientPort`, once `ended` flows have ended. */
+async function endOf(recorder: Recorder, ended: number, clientPort: number): Promise<string> {
+  await recorder.waitForEnded(ended);
+  const [, flow] = recorder.flowByClientPort(clientPort);
+  return `${flow.end?.reason}: ${flow.end?.detail}`;
+}
+
+/** Every trial: the peer saw ECONNRESET and the flow ended `rst`, reset by `who`. */
+function expectResetsEveryTrial(seen: string[], recorded: string[], who: 'client' | 'server', proxy: RecordingProxy, recorder: Recorder): void {
+  expect(seen).toEqual(Array(TRIALS).fill('ECONNRESET'));
+  expect(recorded).toEqual(Array(TRIALS).fill(`rst: ${who} reset the connection`));
+  expect(proxy.stats.resets).toBe(TRIALS);
+  expect(recorder.violations).toEqual([]);
+}
+
 describe('RecordingProxy: a reset in flight stays a reset', () => {
   it(`client writes fast and resets (${TRIALS} times): the upstream sees ECONNRESET, the flow ends rst`, async () => {
     let serverSide: ((s: net.Socket) => void) | undefined;
@@ -57,14 +72,9 @@ describe('RecordingProxy: a reset in flight stays a reset', () => {
       writeBursts(client, 4);
       client.resetAndDestroy();
       seen.push(await upstreamResult);
-      await recorder.waitForEnded(trial + 1);
-      const [, flow] = recorder.flowByClientPort(clientPort);
-      recorded.push(`${flow.end?.reason}: ${flow.end?.detail}`);
+      recorded.push(await endOf(recorder, trial + 1, clientPort));
     }
-    expect(seen).toEqual(Array(TRIALS).fill('ECONNRESET'));
-    expect(recorded).toEqual(Array(TRIALS).fill('rst: client reset the connection'));
-    expect(proxy.stats.resets).toBe(TRIALS);
-    expect(recorder.violations).toEqual([]);
+    expectResetsEveryTrial(seen, recorded, 'client', proxy, recorder);
   });
 
   it(`upstream writes fast and resets (${TRIALS} times): the client sees ECONNRESET, the flow ends rst`, async () => {
@@ -86,14 +96,9 @@ describe('RecordingProxy: a reset in flight stays a reset', () => {
       const result = outcome(client);
       client.write('go');
       seen.push(await result);
-      await recorder.waitForEnded(trial + 1);
-      const [, flow] = recorder.flowByClientPort(clientPort);
-      recorded.push(`${flow.end?.reason}: ${flow.end?.detail}`);
+      recorded.push(await endOf(recorder, trial + 1, clientPort));
     }
-    expect(seen).toEqual(Array(TRIALS).fill('ECONNRESET'));
-    expect(recorded).toEqual(Array(TRIALS).fill('rst: server reset the connection'));
-    expect(proxy.stats.resets).toBe(TRIALS);
-    expect(recorder.violations).toEqual([]);
+    expectResetsEveryTrial(seen, recorded, 'server', proxy, recorder);
   });
 
   it('a clean close right after a burst is still recorded as fin, and forwarded as FIN', async () => {
