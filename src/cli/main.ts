@@ -14,6 +14,7 @@ import { formatCaptureSummary, runCapture } from '../engine/captureRun.js';
 import { formatLiveSummary, runLive } from '../engine/liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
+import { runTuiCommand, wantsTui } from './tuiRun.js';
 import { formatProxySummary, runProxy } from '../engine/proxyRun.js';
 import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
 
@@ -60,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatInterfaces());
     return 0;
   }
+  if (wantsTui(config)) return runTuiCommand(config);
   if (config.readFile === undefined && config.interface === undefined) return runProxyCommand(config);
   // A capture source can wait for the reader of stdout: blocking batched writes keep memory bounded.
   const stdout = new TextWriter(1);

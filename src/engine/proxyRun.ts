@@ -4,6 +4,7 @@
  * gone): then stops accepting, resets the connections still open, lets the outputs flush and
  * resolves with each listener's stats.
  */
+import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
@@ -16,6 +17,20 @@ export interface ProxyRunConfig {
   readonly onListening?: (listen: string, target: string) => void;
   /** Called once the proxies exist, with the run's live counters (for a status bar). */
   readonly onCounters?: (counters: SourceCounters) => void;
+  /** Called once the proxies exist, with a handle to change their upstreams (the TUI's `r`). */
+  readonly onControl?: (control: ProxyControl) => void;
+}
+
+/** Changes where running proxies relay new connections; connections already open keep theirs. */
+export interface ProxyControl {
+  /** Number of listeners (`-L`), in command-line order. */
+  readonly listeners: number;
+  /**
+   * Relays listener `index`'s new connections to `target` (`host:port`, `[v6]:port`). Returns
+   * the target as `host:port` text.
+   * @throws UserError with one line when the target is malformed or the index out of range.
+   */
+  retarget(index: number, target: string): string;
 }
 
 /**
@@ -32,6 +47,16 @@ export async function runProxy(
   const nextFlowId = () => nextId++;
   const proxies = specs.map((spec) => new RecordingProxy({ spec, emit: sink, nextFlowId }));
   config.onCounters?.(new ProxyCounters(proxies));
+  config.onControl?.({
+    listeners: proxies.length,
+    retarget: (index, target) => {
+      const proxy = proxies[index];
+      if (proxy === undefined) throw new UserError(`no listener ${index + 1}: there are ${proxies.length}`);
+      const { host, port } = parseTarget(target);
+      proxy.setUpstream(host, port);
+      return formatHostPort(host, port);
+    },
+  });
   try {
     for (const [i, proxy] of proxies.entries()) {
       const bound = await proxy.listen();
@@ -62,6 +87,15 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
   return `flowspy: ${parts.join(', ')}; ${sum((s) => s.bytesC2S)} bytes client→server, ${sum((s) => s.bytesS2C)} bytes server→client`;
 }
 
-function formatHostPort(host: string, port: number): string {
+/** `host:port` or `[v6]:port` → host and port. @throws UserError */
+function parseTarget(text: string): { host: string; port: number } {
+  const match = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9_.-]+):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[2]) : 0;
+  if (!match || port < 1 || port > 65535) throw new UserError(`bad target "${text}": expected host:port`);
+  return { host: match[1], port };
+}
+
+/** `host:port`, with an IPv6 host in brackets. */
+export function formatHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -273,6 +273,13 @@ export class FlowView {
     return out;
   }
 
+  /** Ids of the flows shown, in the view's order (for `w`). O(n). */
+  shownIds(): number[] {
+    const ids: number[] = [];
+    for (let i = 0; i < this.order.length; i++) ids.push(this.order.at(i).id);
+    return ids;
+  }
+
   /** Stops reading the store's changes. */
   dispose(): void {
     this.changes.close();

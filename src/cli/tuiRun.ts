@@ -1,0 +1,201 @@
+/**
+ * The TUI command: one source (capture file, live interface or proxy) fills a `FlowStore` and
+ * the recordings (`-o`, `-w`) while the full-screen app shows the store. The source is started
+ * first and the screen opens only once it is known to work (a missing file, a bad filter or a
+ * port in use is one line on stderr, with no screen flash). At `q` (or a signal) the source
+ * stops, the terminal is restored, the recordings are finished, then the summary line goes to
+ * stderr.
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { UserError } from '../core/errors.js';
+import type { FlowEventSink } from '../core/types.js';
+import { fanOut, formatCaptureSummary, runCapture, type CaptureRunSummary } from '../engine/captureRun.js';
+import type { SourceCounters } from '../engine/counters.js';
+import { formatLiveSummary, runLive } from '../engine/liveRun.js';
+import { formatProxySummary, runProxy, type ProxyControl } from '../engine/proxyRun.js';
+import { FailSafeOutputs } from '../outputs/failSafe.js';
+import { escapeText } from '../render/escape.js';
+import { FlowStore } from '../store/flowStore.js';
+import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
+import { openTerminal } from '../tui/terminal.js';
+import type { CliConfig } from './args.js';
+import { buildOutputs } from './outputs.js';
+import { tuiActions } from './tuiActions.js';
+
+/** Exit codes, as for the headless runs. */
+const EXIT_DAMAGED = 2;
+const EXIT_OUTPUT_FAILED = 1;
+const EXIT_INTERRUPTED = 130;
+
+/** How long the screen waits for a source to prove it works before opening anyway (a FIFO with no writer yet). */
+const START_WAIT_MS = 300;
+
+/**
+ * True when the TUI should open: stdout is a terminal, keys can come from stdin (a terminal) or,
+ * for `-r -`, from /dev/tty, no text view was asked for and `--no-tui` was not given.
+ */
+export function wantsTui(config: CliConfig): boolean {
+  if (config.noTui || config.textView !== undefined || !process.stdout.isTTY) return false;
+  return Boolean(process.stdin.isTTY) || config.readFile === '-';
+}
+
+/** A source being run: its promise settles with the summary line and exit code when it ends. */
+interface RunningSource {
+  readonly ended: Promise<{ summary: string; code: number; problem?: string }>;
+  /** Resolves once the source works (file read, interface open, ports bound) or has ended. */
+  readonly started: Promise<void>;
+}
+
+/** Runs the TUI until the user quits; returns the exit code. Throws UserError before the screen opens. */
+export async function runTuiCommand(config: CliConfig): Promise<number> {
+  const stop = new AbortController();
+  const sourceFile = config.readFile !== undefined && isRegularFile(config.readFile) ? config.readFile : undefined;
+  const store = new FlowStore(sourceFile ? { sourceFile } : {});
+  let problem: string | undefined;
+  let app: TuiApp | undefined;
+  const failSafe = new FailSafeOutputs(buildOutputs({ ...config, textView: undefined }, () => undefined), (line) => {
+    problem = line;
+    app?.sourceChanged();
+  });
+  const sinks: FlowEventSink[] = [(event) => store.apply(event), failSafe.sink];
+  const state: { counters?: SourceCounters; running: boolean; labels: string[]; control?: ProxyControl } = { running: true, labels: [] };
+  const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
+  const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());
+  const ended = run.ended.then(
+    (result) => {
+      state.running = false;
+      if (result.problem) problem = result.problem;
+      app?.sourceChanged();
+      return result;
+    },
+    (error: unknown) => {
+      state.running = false;
+      throw error;
+    },
+  );
+  await Promise.race([run.started, ended.then(() => undefined), delay(START_WAIT_MS)]);
+  if (!state.running) {
+    // Ended before the screen opened: an error, or a source with nothing to show (an empty file is fine).
+    const result = await ended;
+    if (result.code === EXIT_DAMAGED && store.size === 0) {
+      await failSafe.close();
+      throw new UserError(result.problem ?? 'damaged capture');
+    }
+  }
+
+  let signalled = false;
+  let wake: () => void = () => undefined;
+  const onSignal = new Promise<void>((resolve) => (wake = resolve));
+  const terminal = openTerminal({
+    onSignal: () => {
+      signalled = true;
+      wake();
+    },
+  });
+  const source: TuiSource = {
+    kind,
+    label: () => sourceLabel(kind, config, state.labels),
+    counters: () => state.counters,
+    running: () => state.running,
+    problem: () => problem,
+    ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text) } : {}),
+  };
+  const actions: TuiActions = tuiActions(store, sourceFile);
+  app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file' });
+  await Promise.race([app.closed, onSignal]);
+  app.dispose();
+  terminal.restore();
+  stop.abort();
+  let result: Awaited<typeof ended>;
+  try {
+    result = await ended;
+  } finally {
+    await failSafe.close().catch(() => undefined);
+    store.dispose();
+  }
+  if (!config.quiet) process.stderr.write(result.summary + '\n');
+  if (result.problem && result.code !== 0) process.stderr.write(`flowspy: ${escapeText(result.problem)}\n`);
+  if (failSafe.failed) return EXIT_OUTPUT_FAILED;
+  if (signalled && result.code === 0) return EXIT_INTERRUPTED;
+  return result.code === EXIT_INTERRUPTED ? 0 : result.code;
+}
+
+/** Starts the source in the background. */
+function startSource(
+  kind: TuiSource['kind'],
+  config: CliConfig,
+  sinks: FlowEventSink[],
+  state: { counters?: SourceCounters; labels: string[]; control?: ProxyControl },
+  signal: AbortSignal,
+  finishOutputs: () => Promise<void>,
+): RunningSource {
+  let started: () => void = () => undefined;
+  const startedPromise = new Promise<void>((resolve) => (started = resolve));
+  const onCounters = (counters: SourceCounters): void => {
+    state.counters = counters;
+  };
+  const filter = config.filter ? { filter: config.filter } : {};
+  if (kind === 'file') {
+    const ended = runCapture({ source: config.readFile!, ...filter, sinks, signal, onCounters, onProgress: () => started() }).then((summary: CaptureRunSummary) => ({
+      summary: formatCaptureSummary(summary),
+      code: summary.error ? EXIT_DAMAGED : summary.interrupted ? EXIT_INTERRUPTED : 0,
+      ...(summary.error ? { problem: summary.error.message } : {}),
+    }));
+    return { ended, started: startedPromise };
+  }
+  if (kind === 'live') {
+    const device = config.interface!;
+    const ended = runLive({ device, ...filter, sinks, signal, onCounters, onStart: () => started() }).then((summary) => ({
+      summary: formatLiveSummary(summary),
+      code: 0,
+    }));
+    return { ended, started: startedPromise };
+  }
+  const ended = runProxy(
+    {
+      forwards: config.forwards,
+      onCounters,
+      onControl: (control) => (state.control = control),
+      onListening: (listen, target) => {
+        state.labels.push(`${listen} → ${target}`);
+        if (state.labels.length === config.forwards.length) started();
+      },
+    },
+    fanOut(sinks),
+    finishOutputs,
+    signal,
+  ).then((stats) => ({ summary: formatProxySummary(stats), code: 0 }));
+  return { ended, started: startedPromise };
+}
+
+/** `r`: `host:port` retargets the first listener, `N=host:port` listener N. */
+function retarget(state: { labels: string[]; control?: ProxyControl }, text: string): string {
+  if (!state.control) throw new Error('the proxy is not running');
+  const numbered = /^(\d+)=(.*)$/.exec(text);
+  const index = numbered ? Number(numbered[1]) - 1 : 0;
+  const target = state.control.retarget(index, numbered ? numbered[2] : text);
+  const label = state.labels[index];
+  if (label !== undefined) state.labels[index] = `${label.slice(0, label.indexOf(' → '))} → ${target}`;
+  return `new connections go to ${escapeText(target)}`;
+}
+
+function sourceLabel(kind: TuiSource['kind'], config: CliConfig, labels: readonly string[]): string {
+  const filter = config.filter ? ` ${config.filter}` : '';
+  if (kind === 'file') return (config.readFile === '-' ? 'stdin' : basename(config.readFile!)) + filter;
+  if (kind === 'live') return config.interface! + filter;
+  return labels.length > 0 ? labels.join(', ') : config.forwards.join(', ');
+}
+
+function isRegularFile(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

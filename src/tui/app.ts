@@ -1,0 +1,531 @@
+/**
+ * The full-screen app: flow list above, conversation below, status and hint rows, driven by the
+ * keymap. Owns the blessed boxes (plain boxes holding only the visible rows, tags off) and the
+ * pane models; reads the store the engine fills and redraws through one {@link RedrawScheduler}:
+ * at once after a key, coalesced for engine changes, never when nothing changed.
+ *
+ * Lifetime: the caller opens the terminal and the source, builds the app, and awaits `closed`
+ * (the user quit); then stops the source and calls `terminal.restore()`. The app never restores
+ * the terminal or exits the process itself.
+ */
+import blessed from 'blessed';
+import { escapeText } from '../render/escape.js';
+import type { FlowStore } from '../store/flowStore.js';
+import type { SourceCounters } from '../engine/counters.js';
+import { ConversationPane, type SearchOutcome } from './conversationPane.js';
+import { FlowView } from './flowList/flowView.js';
+import { flowState } from './flowList/source.js';
+import { parseFilter } from './flowList/filter.js';
+import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
+import { fitEndpoint } from './flowList/units.js';
+import { dispatch, helpLines, hintLine, type Command, type KeyContext } from './keymap.js';
+import { screenLayout, type Band, type Zoom } from './layout.js';
+import { paintRow, paintTitle } from './paint.js';
+import { PromptBar, type PromptPurpose } from './promptBar.js';
+import { RedrawScheduler } from './redraw.js';
+import { statusLine } from './statusBar.js';
+import type { Terminal } from './terminal.js';
+import { headFitting } from './width.js';
+import { findRow } from './flowList/findRow.js';
+
+/** The running source as the app sees it; the CLI builds it. */
+export interface TuiSource {
+  /** `file` loads once; `live` and `proxy` run until stopped (so `q` asks first). */
+  readonly kind: 'file' | 'live' | 'proxy';
+  /** For the status row: file name, `iface filter`, `listen → target` (raw: the app escapes it). */
+  label(): string;
+  counters(): SourceCounters | undefined;
+  /** True while the file is read, the capture runs or the proxy relays. */
+  running(): boolean;
+  /** A problem to show (a damaged capture, an output that failed), raw text, or undefined. */
+  problem(): string | undefined;
+  /** Proxy only: relays new connections to `target` (`host:port`); returns what to show; throws Error with a one-line message. */
+  retarget?(target: string): string;
+}
+
+/** What the app does for `s` and `w` (files are written by the CLI's choice of code). */
+export interface TuiActions {
+  /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
+  saveFlow(flowId: number): Promise<readonly string[]>;
+  /** Writes flows to a pcap file at `path`; resolves with the packets written. */
+  writePcap(flowIds: readonly number[], path: string): Promise<number>;
+}
+
+/** Everything the app needs. */
+export interface TuiOptions {
+  readonly terminal: Terminal;
+  readonly store: FlowStore;
+  readonly source: TuiSource;
+  readonly actions: TuiActions;
+  /** Follow new flows and bytes from the start (live sources). */
+  readonly follow: boolean;
+}
+
+type Focus = 'list' | 'conversation';
+
+/** How often running-source counters are looked at for the status row. */
+const COUNTER_POLL_MS = 250;
+/** Bytes of `~text` search per step between frames. */
+const CONTENT_SEARCH_STEP = 4 << 20;
+
+/** The app. Construct it once; `closed` resolves when the user quits. */
+export class TuiApp {
+  readonly closed: Promise<void>;
+  private close!: () => void;
+  private readonly screen: blessed.Widgets.Screen;
+  private readonly boxes: Record<'listHeader' | 'list' | 'conversationTitle' | 'conversation' | 'status' | 'hints' | 'help', blessed.Widgets.BoxElement>;
+  private readonly list: FlowView;
+  private readonly conversation: ConversationPane;
+  private readonly scheduler: RedrawScheduler;
+  private focus: Focus = 'list';
+  private zoom: Zoom = 'none';
+  /** The flow opened with Enter: the conversation stays on it while the list moves on. */
+  private openedId: number | undefined;
+  private prompt: PromptBar | undefined;
+  private helpTop: number | undefined;
+  private message = '';
+  private messageIsError = false;
+  private poll: NodeJS.Timeout | undefined;
+  private lastCounts = '';
+  private stepping = false;
+  private quitting = false;
+
+  constructor(private readonly options: TuiOptions) {
+    this.closed = new Promise((resolve) => (this.close = resolve));
+    this.screen = options.terminal.screen;
+    const box = (): blessed.Widgets.BoxElement =>
+      blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: 1, tags: false, wrap: false });
+    this.boxes = {
+      listHeader: box(),
+      list: box(),
+      conversationTitle: box(),
+      conversation: box(),
+      status: box(),
+      hints: box(),
+      help: box(),
+    };
+    this.boxes.help.hide();
+    this.scheduler = new RedrawScheduler(() => this.draw());
+    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon());
+    this.conversation = new ConversationPane(options.store);
+    if (options.follow) this.setFollow(true);
+    this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
+    this.screen.on('resize', () => this.scheduler.now());
+    this.poll = setInterval(() => this.pollSource(), COUNTER_POLL_MS);
+    this.scheduler.now();
+  }
+
+  /** The source changed state (loading finished, a problem): redraw soon. */
+  sourceChanged(): void {
+    this.scheduler.soon();
+  }
+
+  /** Stops timers and the list's change reader; the boxes go with the screen. */
+  dispose(): void {
+    this.scheduler.cancel();
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+    this.list.dispose();
+  }
+
+  private quit(): void {
+    if (this.quitting) return;
+    this.quitting = true;
+    this.dispose();
+    this.close();
+  }
+
+  /** Redraws when the running source's counters moved; stops polling once it stopped. */
+  private pollSource(): void {
+    const c = this.options.source.counters();
+    const counts = c ? `${c.packets}|${c.payloadBytes}|${c.flows}|${c.bytesRead}|${c.kernelDrops}|${c.queueDrops}` : '';
+    const running = this.options.source.running();
+    if (counts !== this.lastCounts || !running) {
+      this.lastCounts = counts;
+      this.scheduler.soon();
+    }
+    if (!running && this.poll) {
+      clearInterval(this.poll);
+      this.poll = undefined;
+    }
+  }
+
+  private context(): KeyContext {
+    if (this.prompt) return 'prompt';
+    return this.focus === 'list' ? 'flowList' : 'conversation';
+  }
+
+  private onKey(name: string, ch: string | undefined): void {
+    if (this.quitting) return;
+    if (this.prompt) {
+      this.onPromptKey(name, ch);
+      return;
+    }
+    if (this.helpTop !== undefined) {
+      this.onHelpKey(name);
+      return;
+    }
+    const command = dispatch(this.context(), name);
+    if (command === undefined) return;
+    if (command !== 'search.next' && command !== 'search.previous') this.say('');
+    this.run(command);
+    if (!this.quitting) this.scheduler.now();
+  }
+
+  private run(command: Command): void {
+    const inList = this.focus === 'list';
+    const pageRows = Math.max(1, (inList ? this.layout().list.height : this.layout().conversation.height) - 1);
+    switch (command) {
+      case 'move.down':
+        return inList ? this.list.moveBy(1) : this.conversation.scroll(1);
+      case 'move.up':
+        return inList ? this.list.moveBy(-1) : this.conversation.scroll(-1);
+      case 'page.down':
+        return inList ? this.list.moveBy(pageRows) : this.conversation.page(1);
+      case 'page.up':
+        return inList ? this.list.moveBy(-pageRows) : this.conversation.page(-1);
+      case 'halfPage.down':
+        return inList ? this.list.moveBy(Math.ceil(pageRows / 2)) : this.conversation.page(1, 0.5);
+      case 'halfPage.up':
+        return inList ? this.list.moveBy(-Math.ceil(pageRows / 2)) : this.conversation.page(-1, 0.5);
+      case 'move.top':
+        return inList ? this.list.moveTo(0) : this.conversation.top();
+      case 'move.bottom':
+        return inList ? this.list.moveTo(this.list.length - 1) : this.conversation.bottom();
+      case 'focus.next':
+        return this.setFocus(inList ? 'conversation' : 'list');
+      case 'flow.open':
+        return this.setFocus('conversation');
+      case 'back':
+        return this.back();
+      case 'pane.zoom':
+        this.zoom = this.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
+        return;
+      case 'mode.toggleHex':
+        return this.conversation.toggleHex();
+      case 'mode.cycle':
+        return this.conversation.cycleMode();
+      case 'encoding.cycle':
+        return this.conversation.cycleEncoding();
+      case 'direction.cycle':
+        return this.conversation.cycleDirections();
+      case 'time.cycle':
+        return this.conversation.cycleTimestamps();
+      case 'search.start':
+        this.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
+        return;
+      case 'search.next':
+      case 'search.previous':
+        return this.searchAgain(command === 'search.previous');
+      case 'filter.start':
+        this.prompt = new PromptBar('filter', 'filter: ', this.list.filter.text);
+        return;
+      case 'sort.cycle':
+        this.say(`sorted by ${this.list.cycleSort()}`);
+        return;
+      case 'follow.toggle':
+        return this.setFollow(!(this.list.follow || this.conversation.follow));
+      case 'pause.toggle':
+        if (this.scheduler.isPaused) this.scheduler.resume();
+        else this.scheduler.pause();
+        return;
+      case 'flow.save':
+        return this.saveFlow();
+      case 'pcap.write':
+        this.prompt = new PromptBar('write-pcap', 'write pcap: ', `flowspy-${this.list.length}-flows.pcap`);
+        return;
+      case 'proxy.retarget':
+        if (!this.options.source.retarget) return this.say('r: only in proxy mode (-L)');
+        this.prompt = new PromptBar('retarget', 'new upstream host:port: ');
+        return;
+      case 'help':
+        this.helpTop = 0;
+        return;
+      case 'quit':
+        if (this.options.source.kind !== 'file' && this.options.source.running()) {
+          this.prompt = new PromptBar('quit', `stop the ${this.options.source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
+          return;
+        }
+        return this.quit();
+      case 'quit.now':
+        return this.quit();
+      default:
+        return;
+    }
+  }
+
+  private setFocus(focus: Focus): void {
+    if (focus === 'conversation') this.openedId = this.list.focusedId;
+    this.focus = focus;
+    if (this.zoom !== 'none') this.zoom = focus;
+  }
+
+  /** Esc: cancel a search, else drop the highlight, else unzoom, else back to the list. */
+  private back(): void {
+    if (this.conversation.searching) {
+      this.conversation.cancelSearch();
+      this.say('search cancelled');
+    } else if (this.focus === 'conversation' && this.conversation.clearSearch()) {
+      return;
+    } else if (this.zoom !== 'none') {
+      this.zoom = 'none';
+    } else if (this.focus === 'conversation') {
+      this.focus = 'list';
+    }
+  }
+
+  private setFollow(on: boolean): void {
+    this.list.setFollow(on);
+    this.conversation.follow = on;
+    if (on) this.conversation.bottom();
+  }
+
+  private onHelpKey(name: string): void {
+    const command = dispatch('global', name);
+    const lines = helpLines(this.options.terminal.unicode).length;
+    const room = Math.max(1, this.layout().status.top - 1);
+    const top = this.helpTop ?? 0;
+    if (command === 'move.down') this.helpTop = Math.min(Math.max(0, lines - room), top + 1);
+    else if (command === 'move.up') this.helpTop = Math.max(0, top - 1);
+    else if (command === 'page.down') this.helpTop = Math.min(Math.max(0, lines - room), top + room);
+    else if (command === 'page.up') this.helpTop = Math.max(0, top - room);
+    else if (command === 'quit.now') return this.quit();
+    else this.helpTop = undefined;
+    this.scheduler.now();
+  }
+
+  private onPromptKey(name: string, ch: string | undefined): void {
+    const prompt = this.prompt!;
+    if (prompt.purpose === 'quit') {
+      this.prompt = undefined;
+      if (ch === 'y' || ch === 'Y' || name === 'C-c') return this.quit();
+      this.scheduler.now();
+      return;
+    }
+    const outcome = prompt.key(name, ch);
+    if (outcome === 'quit') return this.quit();
+    if (outcome === 'cancel') this.prompt = undefined;
+    if (outcome === 'apply') {
+      this.prompt = undefined;
+      this.apply(prompt.purpose, prompt.text);
+    }
+    this.scheduler.now();
+  }
+
+  private apply(purpose: PromptPurpose, text: string): void {
+    switch (purpose) {
+      case 'filter': {
+        const parsed = parseFilter(text);
+        if (!parsed.ok) return this.sayError(parsed.error);
+        this.list.setFilter(parsed.filter);
+        this.scheduleSteps();
+        return;
+      }
+      case 'search-conversation':
+        if (text === '') return;
+        if (this.focus !== 'conversation') this.setFocus('conversation');
+        if (!this.conversation.startSearch(text, false)) return this.say('nothing to search');
+        return this.scheduleSteps();
+      case 'search-list':
+        this.listQuery = text;
+        return this.findInList(false);
+      case 'write-pcap':
+        return this.writePcap(text.trim());
+      case 'retarget':
+        try {
+          this.say(this.options.source.retarget!(text.trim()));
+        } catch (error) {
+          this.sayError(error instanceof Error ? error.message : String(error));
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private listQuery = '';
+
+  private searchAgain(backward: boolean): void {
+    if (this.focus === 'list') return this.findInList(backward);
+    if (!this.conversation.startSearch(undefined, backward)) return this.say('no search yet: press /');
+    this.scheduleSteps();
+  }
+
+  private findInList(backward: boolean): void {
+    if (this.listQuery === '') return this.say('no search yet: press /');
+    const index = findRow(this.list, this.listQuery, backward);
+    if (index < 0) return this.say(`not found: ${escapeText(this.listQuery)}`);
+    this.list.moveTo(index);
+  }
+
+  /** Runs search steps (conversation `/`, list `~text`) between frames until both are done. */
+  private scheduleSteps(): void {
+    if (this.stepping) return;
+    this.stepping = true;
+    setImmediate(() => {
+      this.stepping = false;
+      if (this.quitting) return;
+      let more = false;
+      if (this.conversation.searching) {
+        const outcome = this.conversation.searchStep();
+        this.reportSearch(outcome);
+        more ||= outcome.kind === 'busy';
+        if (outcome.kind !== 'busy') this.scheduler.now();
+        else this.scheduler.soon();
+      }
+      if (this.list.searchProgress?.busy) {
+        if (this.list.searchStep(CONTENT_SEARCH_STEP)) this.scheduler.soon();
+        more ||= this.list.searchProgress?.busy === true;
+        if (!more) this.scheduler.soon();
+      }
+      if (more) this.scheduleSteps();
+    });
+  }
+
+  private reportSearch(outcome: SearchOutcome): void {
+    if (outcome.kind === 'busy') this.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
+    else if (outcome.kind === 'found') this.say('');
+    else this.say(`not found: ${outcome.query}`);
+  }
+
+  private saveFlow(): void {
+    const id = this.focus === 'conversation' ? this.conversation.flowId : this.list.focusedId;
+    if (id === undefined) return this.say('no flow selected');
+    this.say(`saving flow ${id}…`);
+    this.options.actions.saveFlow(id).then(
+      (paths) => this.say(`saved ${paths.map(escapeText).join(', ')}`),
+      (error: unknown) => this.sayError(error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  private writePcap(path: string): void {
+    if (path === '') return;
+    const ids = this.list.shownIds();
+    if (ids.length === 0) return this.say('no flows shown');
+    this.say(`writing ${ids.length} flows to ${escapeText(path)}…`);
+    this.options.actions.writePcap(ids, path).then(
+      (packets) => this.say(`wrote ${packets} packets of ${ids.length} flows to ${escapeText(path)}`),
+      (error: unknown) => this.sayError(error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /** Sets the status message (escaped text) and redraws soon. */
+  private say(text: string): void {
+    this.message = text;
+    this.messageIsError = false;
+    if (text !== '') this.scheduler.soon();
+  }
+
+  private sayError(raw: string): void {
+    this.message = escapeText(raw);
+    this.messageIsError = true;
+    this.scheduler.soon();
+  }
+
+  private layout(): ReturnType<typeof screenLayout> {
+    return screenLayout(Number(this.screen.height) || 24, this.zoom);
+  }
+
+  /** One frame: every box gets its content for the current size; then one render. */
+  private draw(): void {
+    if (this.quitting) return;
+    const width = Math.max(1, Number(this.screen.width) || 80);
+    const layout = this.layout();
+    const { palette, glyphs, unicode } = this.options.terminal;
+    if (!this.scheduler.isPaused) this.list.refresh();
+    const listFocused = this.focus === 'list' && !this.prompt;
+    const digits = Math.max(3, String(this.list.largestId).length);
+    place(this.boxes.listHeader, layout.listHeader, paintTitle(headerRow(columnLayout(width, digits), width).text, width, this.focus === 'list', palette));
+    const top = this.list.top(layout.list.height);
+    const rows = formatRows(this.list.rows(top, layout.list.height), {
+      width,
+      glyphs,
+      focusedId: this.list.focusedId,
+      now: this.list.latestTs,
+      preview: (flow) => this.list.previews.get(flow),
+      numberColumns: digits,
+    });
+    place(this.boxes.list, layout.list, rows.map((row) => paintRow(row, palette, listFocused)).join('\n') || this.emptyListText());
+
+    const shownId = this.focus === 'conversation' && this.openedId !== undefined ? this.openedId : this.list.focusedId;
+    this.conversation.show(shownId, width, Math.max(1, layout.conversation.height));
+    place(this.boxes.conversationTitle, layout.conversationTitle, paintTitle(this.conversationTitle(shownId, width), width, this.focus === 'conversation', palette));
+    place(this.boxes.conversation, layout.conversation, layout.conversation.height > 0 ? this.conversation.paint(palette) : '');
+
+    const problem = this.options.source.problem();
+    const message = this.message !== '' ? this.message : problem !== undefined ? escapeText(problem) : '';
+    const status = this.prompt
+      ? this.prompt.renderRow(width)
+      : statusLine(
+          {
+            source: escapeText(this.options.source.label()),
+            counters: this.options.source.counters(),
+            flows: this.list.total,
+            shown: this.list.length,
+            filter: escapeText(this.list.filter.text),
+            display: this.conversation.displayLabel,
+            follow: this.list.follow || this.conversation.follow,
+            paused: this.scheduler.isPaused,
+            loading: this.options.source.kind === 'file' && this.options.source.running(),
+            message: this.listSearchNote() ?? message,
+            messageIsError: this.messageIsError || (this.message === '' && problem !== undefined),
+          },
+          width,
+          glyphs,
+        );
+    place(this.boxes.status, layout.status, status);
+    place(this.boxes.hints, layout.hints, ' ' + hintLine(this.helpTop !== undefined ? 'global' : this.context(), width - 1, unicode));
+    this.drawHelp(layout.status);
+    this.screen.render();
+    if (this.list.searchProgress?.busy) this.scheduleSteps();
+  }
+
+  private listSearchNote(): string | undefined {
+    const progress = this.list.searchProgress;
+    if (!progress?.busy || this.message !== '') return undefined;
+    return `~ searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
+  }
+
+  private emptyListText(): string {
+    if (this.list.total > 0) return ' no flow matches the filter (f to change it)';
+    if (this.options.source.running()) return this.options.source.kind === 'proxy' ? ' waiting for connections…' : ' waiting for flows…';
+    return ' no TCP flows in this capture';
+  }
+
+  private conversationTitle(flowId: number | undefined, width: number): string {
+    const flow = flowId === undefined ? undefined : this.options.store.getFlow(flowId);
+    if (!flow) return ' conversation';
+    const { glyphs } = this.options.terminal;
+    const endpoint = (e: { addr: string; port: number }): string =>
+      fitEndpoint(escapeText(e.addr.includes(':') ? `[${e.addr}]` : e.addr), `:${e.port}`, 40, glyphs.ellipsis);
+    const guessed = flow.sawHandshake ? '' : ' (direction guessed)';
+    const text = ` #${flow.id} ${endpoint(flow.key.client)} ${glyphs.right} ${endpoint(flow.key.server)}  ${flowState(flow)}${guessed}  ${this.conversation.displayLabel}`;
+    return headFitting(text, width);
+  }
+
+  private drawHelp(status: Band): void {
+    const help = this.boxes.help;
+    if (this.helpTop === undefined) {
+      help.hide();
+      return;
+    }
+    const lines = [' flowspy keys (j/k scroll, any other key closes)', '', ...helpLines(this.options.terminal.unicode).map((l) => ' ' + l)];
+    help.top = 0;
+    help.height = Math.max(1, status.top);
+    help.setContent(lines.slice(this.helpTop, this.helpTop + status.top).join('\n'));
+    help.show();
+    help.setFront();
+  }
+}
+
+/** Puts a box on its band (hidden when the band is empty) with `content`. */
+function place(box: blessed.Widgets.BoxElement, band: Band, content: string): void {
+  if (band.height === 0) {
+    box.hide();
+    return;
+  }
+  box.top = band.top;
+  box.height = band.height;
+  box.setContent(content);
+  box.show();
+}

@@ -1,0 +1,89 @@
+/**
+ * Colours for the panes: turns already safe rows (flow list spans, conversation lines) into the
+ * strings set as box content, adding only our own SGR sequences. Input text comes from
+ * `render/escape` through the row and line models, so it holds no ESC or other control; the
+ * sequences added here are the only ones a pane ever carries. Meaning never rests on colour
+ * alone: the selected row and search matches are in inverse video, which NO_COLOR keeps.
+ */
+import type { Palette } from './color.js';
+import type { DisplayLine } from './conversation/view.js';
+import type { FlowRow, RowStyle } from './flowList/rowFormat.js';
+import { stringColumns } from './width.js';
+
+const INVERSE = '\x1b[7m';
+const NO_INVERSE = '\x1b[27m';
+const BOLD = '\x1b[1m';
+const NO_BOLD = '\x1b[22m';
+
+/** Foreground of each list span style; styles not listed keep the default colour. */
+function spanColor(style: RowStyle, palette: Palette): string {
+  switch (style) {
+    case 'client':
+      return palette.fg('green');
+    case 'server':
+      return palette.fg('cyan');
+    case 'note':
+      return palette.fg('red');
+    case 'state.reset':
+      return palette.fg('red');
+    case 'state.open':
+    case 'state.half-closed':
+      return palette.fg('yellow');
+    case 'state.timeout':
+      return palette.fg('magenta');
+    default:
+      return '';
+  }
+}
+
+/** One flow list row: coloured spans, the selected row in inverse video (bold when `focused`). */
+export function paintRow(row: FlowRow, palette: Palette, focused: boolean): string {
+  let out = '';
+  for (const span of row.spans) {
+    if (span.style === 'note' && span.text.trim() !== '') {
+      out += BOLD + spanColor(span.style, palette) + span.text + palette.reset + NO_BOLD;
+      continue;
+    }
+    const color = row.selected ? '' : spanColor(span.style, palette);
+    out += color === '' ? span.text : color + span.text + palette.reset;
+  }
+  if (!row.selected) return out;
+  return INVERSE + (focused ? BOLD : '') + out + (focused ? NO_BOLD : '') + NO_INVERSE;
+}
+
+/** A title row (list column titles, conversation title): `text` padded to `width`, inverse when focused. */
+export function paintTitle(text: string, width: number, focused: boolean, palette: Palette): string {
+  const padded = text + ' '.repeat(Math.max(0, width - stringColumns(text)));
+  if (focused) return INVERSE + BOLD + padded + NO_BOLD + NO_INVERSE;
+  return palette.enabled ? palette.bg(236) + padded + palette.reset : padded;
+}
+
+/** Colour of a conversation line by what it is. */
+function lineColor(line: DisplayLine, palette: Palette): string {
+  if (line.kind === 'gap') return palette.fg('magenta');
+  if (line.kind === 'note' || line.kind === 'event') return palette.fg('yellow');
+  return line.side === 'client' ? palette.fg('green') : line.side === 'server' ? palette.fg('cyan') : '';
+}
+
+/**
+ * One conversation row: coloured by side (client green, server cyan, events yellow, gaps
+ * magenta); an alert (data after the peer closed) in bold white on red, padded to `width` so it
+ * stands out as a bar; search matches in inverse video.
+ */
+export function paintLine(line: DisplayLine, width: number, palette: Palette): string {
+  const text = line.highlight ? line.text + ' '.repeat(Math.max(0, width - stringColumns(line.text))) : line.text;
+  let body = '';
+  let at = 0;
+  for (const [from, to] of line.matches) {
+    if (from < at || to <= from) continue;
+    body += text.slice(at, from) + INVERSE + text.slice(from, to) + NO_INVERSE;
+    at = to;
+  }
+  body += text.slice(at);
+  if (line.highlight) {
+    const alert = palette.enabled ? palette.bg('red') + palette.fg('white') : INVERSE;
+    return alert + BOLD + body + NO_BOLD + (palette.enabled ? palette.reset : NO_INVERSE);
+  }
+  const color = lineColor(line, palette);
+  return color === '' ? body : color + body + palette.reset;
+}

@@ -1,0 +1,79 @@
+/**
+ * The status row as text: the source, flow and traffic counts, the display settings, the
+ * FOLLOW / PAUSED flags, loading progress, the active filter, a message and `? help`, fitted
+ * to the width by dropping the least useful items first (never cutting `? help` or the
+ * message). Pure; every string in it is display-safe (`source`, `filter` and `message` must
+ * already be escaped by the caller: they may quote file names, hosts, typed text).
+ */
+import type { SourceCounters } from '../engine/counters.js';
+import type { Glyphs } from './glyphs.js';
+import { humanBytes } from './flowList/units.js';
+import { headFitting, stringColumns } from './width.js';
+
+/** What the status row shows. */
+export interface StatusInfo {
+  /** `demo.pcap`, `lo tcp port 80`, `:8080 → example.com:80` (escaped). */
+  readonly source: string;
+  readonly counters: SourceCounters | undefined;
+  /** Flows held, and shown after the filter. */
+  readonly flows: number;
+  readonly shown: number;
+  /** Active filter text (escaped), '' when none. */
+  readonly filter: string;
+  /** `text utf-8`, `hex`, … */
+  readonly display: string;
+  readonly follow: boolean;
+  readonly paused: boolean;
+  /** True while a file is still being read. */
+  readonly loading: boolean;
+  /** A message (escaped): saved file names, an error, search progress; '' when none. */
+  readonly message: string;
+  /** Messages that are errors are shown first and in full. */
+  readonly messageIsError: boolean;
+}
+
+interface Item {
+  readonly text: string;
+  /** Lower is dropped first. */
+  readonly keep: number;
+}
+
+/** The status row, exactly `width` columns (padded). */
+export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): string {
+  const c = info.counters;
+  const items: Item[] = [];
+  items.push({ text: info.source, keep: 6 });
+  items.push({ text: info.shown === info.flows ? `${info.flows} flows` : `${info.shown}/${info.flows} flows`, keep: 8 });
+  if (info.filter !== '') items.push({ text: `f:${info.filter}`, keep: 7 });
+  if (c && c.packets > 0) items.push({ text: `${humanBytes(c.packets)} pkts`, keep: 2 });
+  if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
+  if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 4 });
+  if (c && (c.malformed > 0 || c.truncated > 0)) items.push({ text: `${c.malformed + c.truncated} bad`, keep: 1 });
+  if (c && c.kernelDrops !== undefined) items.push({ text: `${c.kernelDrops} drop`, keep: 5 });
+  if (c && c.queueDrops) items.push({ text: `${c.queueDrops} qdrop`, keep: 5 });
+  if (info.loading) items.push({ text: loadingText(c), keep: 9 });
+  items.push({ text: info.display, keep: 5 });
+  if (info.follow) items.push({ text: 'FOLLOW', keep: 9 });
+  if (info.paused) items.push({ text: 'PAUSED', keep: 10 });
+  const help = '? help';
+  const message = info.message;
+  const separator = ` ${glyphs.dot} `;
+  // The message and `? help` always stay (the message cut if it must be).
+  const fixed = message === '' ? help : `${message}${separator}${help}`;
+  let kept = items;
+  const joined = (list: Item[]): string => [...list.map((i) => i.text), fixed].join(separator);
+  while (kept.length > 0 && stringColumns(joined(kept)) + 1 > width) {
+    let lowest = 0;
+    for (let i = 1; i < kept.length; i++) if (kept[i].keep < kept[lowest].keep) lowest = i;
+    kept = kept.filter((_, i) => i !== lowest);
+  }
+  let line = ' ' + joined(kept);
+  if (stringColumns(line) > width) line = ' ' + headFitting(message, Math.max(0, width - help.length - 4)) + separator + help;
+  line = headFitting(line, width);
+  return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
+}
+
+function loadingText(c: SourceCounters | undefined): string {
+  if (!c || !c.totalBytes) return 'loading';
+  return `loading ${Math.min(99, Math.floor((100 * c.bytesRead) / c.totalBytes))}%`;
+}
