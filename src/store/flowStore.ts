@@ -49,6 +49,9 @@ export interface FlowRecord {
   readonly extentS2c: number;
   readonly closedC2s: boolean;
   readonly closedS2c: boolean;
+  /** When each side's FIN (half-close) came; undefined while that side is open. */
+  readonly finTsC2s: Micros | undefined;
+  readonly finTsS2c: Micros | undefined;
   /** Set once the flow ended. */
   readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined } | undefined;
   /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
@@ -82,8 +85,8 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
   bytesS2c = 0;
   gaps = 0;
   gapBytes = 0;
-  closedC2s = false;
-  closedS2c = false;
+  finTsC2s: Micros | undefined = undefined;
+  finTsS2c: Micros | undefined = undefined;
   // Present from the start: open and ended flows have one object shape.
   end: FlowRecord['end'] = undefined;
   readonly notes: { ts: Micros; text: string }[] = [];
@@ -106,6 +109,14 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
 
   get chunkCount(): number {
     return this.count;
+  }
+
+  get closedC2s(): boolean {
+    return this.finTsC2s !== undefined;
+  }
+
+  get closedS2c(): boolean {
+    return this.finTsS2c !== undefined;
   }
 }
 
@@ -197,8 +208,8 @@ export class FlowStore {
         if (event.length > 0) this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, 0);
         break;
       case 'half-close':
-        if (event.dir === 'c2s') entry.closedC2s = true;
-        else entry.closedS2c = true;
+        if (event.dir === 'c2s') entry.finTsC2s ??= event.ts;
+        else entry.finTsS2c ??= event.ts;
         break;
       case 'note':
         if (entry.notes.length < MAX_NOTES_PER_FLOW) entry.notes.push({ ts: event.ts, text: event.text });

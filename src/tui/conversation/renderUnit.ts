@@ -10,6 +10,7 @@ import { escapeText } from '../../render/escape.js';
 import { hexDumpLines } from '../../render/hex.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { formatCount, type LogicalLine, type Side } from './lineText.js';
+import { flowMarks } from './marks.js';
 import type { ConversationSettings } from './settings.js';
 import { extentOf, type ConversationChunk, type ConversationFlow, type ConversationSource } from './source.js';
 import { breaksAt, LINE_CAP, lineStartIfKnown, linesIn, readSegments, type Segment } from './streamLines.js';
@@ -65,7 +66,9 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
     case 'head':
       return { lines: [event('event', headText(flow), flow.startTs)] };
     case 'note': {
-      const note = flow.notes[unit.note];
+      const mark = flowMarks(flow)[unit.note];
+      if (mark?.kind === 'fin') return { lines: [event('event', finText(mark.dir), mark.ts)] };
+      const note = mark && flow.notes[mark.index];
       if (!note) return { lines: [] };
       return { lines: [event(ALERT_NOTE.test(note.text) ? 'alert' : 'note', `note: ${escapeText(note.text)}`, note.ts)] };
     }
@@ -92,10 +95,15 @@ function headText(flow: ConversationFlow): string {
   return flow.sawHandshake ? `${ends}connected (handshake seen)` : `${ends}joined mid-stream (client and server guessed)`;
 }
 
+function finText(dir: Direction): string {
+  return `${sideOf(dir)} closed its side (FIN)`;
+}
+
 function tailLines(flow: ConversationFlow): LogicalLine[] {
   const lines: LogicalLine[] = [];
-  if (flow.closedC2s) lines.push(event('event', 'client closed its side (FIN)', undefined));
-  if (flow.closedS2c) lines.push(event('event', 'server closed its side (FIN)', undefined));
+  // FINs whose time is known are placed among the chunks (see marks.ts).
+  if (flow.closedC2s && flow.finTsC2s === undefined) lines.push(event('event', finText('c2s'), undefined));
+  if (flow.closedS2c && flow.finTsS2c === undefined) lines.push(event('event', finText('s2c'), undefined));
   const end = flow.end;
   if (end) {
     const detail = end.detail ? `: ${escapeText(end.detail)}` : '';

@@ -24,6 +24,9 @@ export interface ConversationFlow {
   readonly extentS2c: number;
   readonly closedC2s: boolean;
   readonly closedS2c: boolean;
+  /** When each side's FIN came, when known (placed between the chunks by time; else shown at the end). */
+  readonly finTsC2s?: Micros | undefined;
+  readonly finTsS2c?: Micros | undefined;
   readonly end: { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined;
   /** Notes in arrival order. */
   readonly notes: readonly { readonly ts: Micros; readonly text: string }[];

@@ -9,6 +9,7 @@ import type { Direction } from '../../core/types.js';
 import type { DirectionFilter } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
 import { extentOf } from './source.js';
+import { flowMarks } from './marks.js';
 
 /** Largest piece of a chunk rendered at once (a multiple of 16, so hex rows stay aligned). */
 export const SPAN_BYTES = 8192;
@@ -45,11 +46,11 @@ export function sameUnit(a: UnitKey, b: UnitKey): boolean {
  * flow record (cheap: notes are few); holds no per-chunk state.
  */
 export class UnitOrder {
-  /** For each note, the index of the first chunk that arrived after it (non-decreasing). */
+  /** For each mark (see `marks.ts`), the index of the first chunk shown after it (non-decreasing). */
   private readonly anchors: number[];
-  /** The flow's chunk and note counts when this order was made (it is valid while they hold). */
+  /** The flow's chunk and mark counts when this order was made (it is valid while they hold). */
   readonly chunkCount: number;
-  readonly noteCount: number;
+  readonly markCount: number;
 
   constructor(
     private readonly source: ConversationSource,
@@ -58,11 +59,12 @@ export class UnitOrder {
     readonly filter: DirectionFilter,
   ) {
     this.chunkCount = flow.chunkCount;
-    this.noteCount = flow.notes.length;
+    const marks = flowMarks(flow);
+    this.markCount = marks.length;
     this.anchors = [];
     let previous = 0;
-    for (const note of flow.notes) {
-      previous = Math.max(previous, this.firstChunkAfter(note.ts));
+    for (const mark of marks) {
+      previous = Math.max(previous, this.firstChunkAfter(mark.ts, mark.kind === 'note'));
       this.anchors.push(previous);
     }
   }
@@ -177,14 +179,14 @@ export class UnitOrder {
     return note;
   }
 
-  /** Index of the first chunk with a time after `ts` (chunk times grow with arrival). */
-  private firstChunkAfter(ts: number): number {
+  /** Index of the first chunk with a time after `ts` (or at it, with `orAt`); chunk times grow with arrival. */
+  private firstChunkAfter(ts: number, orAt: boolean): number {
     let low = 0;
     let high = this.chunkCount;
     while (low < high) {
       const mid = Math.floor((low + high) / 2);
       const chunk = this.source.getChunk(this.flowId, mid);
-      if (chunk && chunk.ts <= ts) low = mid + 1;
+      if (chunk && (chunk.ts < ts || (!orAt && chunk.ts === ts))) low = mid + 1;
       else high = mid;
     }
     return low;

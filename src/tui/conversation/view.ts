@@ -9,6 +9,7 @@ import type { Direction } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
 import { markerOf, prefixColumns, timestampColumns, timestampText, wrapRanges, type LineKind, type LogicalLine, type Side } from './lineText.js';
 import { lineMatches, type Highlight } from './highlight.js';
+import { markCount } from './marks.js';
 import { renderUnit } from './renderUnit.js';
 import { DEFAULT_SETTINGS, settingsKey, type ConversationSettings } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
@@ -284,7 +285,7 @@ export class ConversationView {
     }
     // Placing notes costs a binary search each: reuse the order while the flow has not grown.
     const order = this.order;
-    if (order && order.flow === flow && order.chunkCount === flow.chunkCount && order.noteCount === flow.notes.length && order.filter === this.settingsValue.filter) {
+    if (order && order.flow === flow && order.chunkCount === flow.chunkCount && order.markCount === markCount(flow) && order.filter === this.settingsValue.filter) {
       return order;
     }
     return (this.order = new UnitOrder(this.source, this.flowId, flow, this.settingsValue.filter));

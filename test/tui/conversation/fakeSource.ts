@@ -10,6 +10,8 @@ interface MutableFlow {
   extentS2c: number;
   closedC2s: boolean;
   closedS2c: boolean;
+  finTsC2s?: number;
+  finTsS2c?: number;
   end: { ts: number; reason: FlowEndReason; detail?: string } | undefined;
   notes: { ts: number; text: string }[];
   chunkCount: number;
@@ -93,9 +95,11 @@ export class FakeSource implements ConversationSource {
     return this;
   }
 
-  close(dir: Direction): this {
+  /** A FIN from `dir`; with `timed`, its time is known (as the store knows it) and it is placed by time. */
+  close(dir: Direction, timed = false): this {
     if (dir === 'c2s') this.flow.closedC2s = true;
     else this.flow.closedS2c = true;
+    if (timed) this.flow[dir === 'c2s' ? 'finTsC2s' : 'finTsS2c'] = this.nextTs();
     return this;
   }
 

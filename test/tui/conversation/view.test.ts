@@ -75,6 +75,19 @@ describe('text mode', () => {
     expect(lines[6].side).toBe('server');
   });
 
+  test('a timed FIN shows where it happened; a note about data after it comes before that data', () => {
+    const s = new FakeSource().data('c2s', 'GET / HTTP/1.1\n').data('s2c', 'HTTP/1.1 200 OK\n').close('s2c', true);
+    s.note('c2s sent 15 bytes after the server closed', 10_000_000).data('c2s', 'GET /2 HTTP/1.1\n', 10_000_000).finish('rst');
+    expect(texts(view(s).lines()).slice(1)).toEqual([
+      '> GET / HTTP/1.1',
+      '< HTTP/1.1 200 OK',
+      '= server closed its side (FIN)',
+      '= note: c2s sent 15 bytes after the server closed',
+      '> GET /2 HTTP/1.1',
+      '= end: connection reset (RST)',
+    ]);
+  });
+
   test('long lines wrap to the width, prefix repeated on continuation rows', () => {
     const s = new FakeSource().data('c2s', 'x'.repeat(25) + '\n');
     const lines = dataRows(view(s, {}, 12).lines());
