@@ -474,10 +474,16 @@ export class TuiApp {
           glyphs,
         );
     place(this.boxes.status, layout.status, status);
-    place(this.boxes.hints, layout.hints, ' ' + hintLine(this.helpTop !== undefined ? 'global' : this.context(), width - 1, unicode));
+    place(this.boxes.hints, layout.hints, ' ' + this.hints(width - 1, unicode));
     this.drawHelp(layout.status);
     this.screen.render();
     if (this.list.searchProgress?.busy) this.scheduleSteps();
+  }
+
+  private hints(width: number, unicode: boolean): string {
+    if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
+    if (this.helpTop !== undefined) return 'j/k scroll  any other key closes the help';
+    return hintLine(this.context(), width, unicode);
   }
 
   private listSearchNote(): string | undefined {

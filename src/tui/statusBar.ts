@@ -43,7 +43,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const c = info.counters;
   const items: Item[] = [];
   items.push({ text: info.source, keep: 6 });
-  items.push({ text: info.shown === info.flows ? `${info.flows} flows` : `${info.shown}/${info.flows} flows`, keep: 8 });
+  items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${info.flows} flow${info.flows === 1 ? '' : 's'}`, keep: 8 });
   if (info.filter !== '') items.push({ text: `f:${info.filter}`, keep: 7 });
   if (c && c.packets > 0) items.push({ text: `${humanBytes(c.packets)} pkts`, keep: 2 });
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
