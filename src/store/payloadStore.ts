@@ -3,14 +3,20 @@
  *
  * Bytes are appended to one logical, append-only log. The log is cut into fixed-size blocks;
  * the newest blocks stay in RAM up to a budget, older ones are written once to an append-only
- * spill file in a private temp directory and read back on demand. A location is the byte
+ * spill file in a private temp directory and read back on demand. Spill writes run in the
+ * background (libuv's thread pool), so appending never waits for the disk: a block stays in RAM,
+ * and is read from there, until its write is done; only when {@link MAX_PENDING_SPILLS} writes
+ * are already waiting does a spill write synchronously (backpressure). A location is the byte
  * position in the log. Bytes that already lie in a seekable capture file are not copied at
  * all: see {@link SourceFile}.
  */
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, write } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFully, writeFully } from '../io/files.js';
+
+/** Background spill writes allowed in flight before a spill waits for the disk. */
+export const MAX_PENDING_SPILLS = 32;
 
 /** Tuning for a {@link PayloadStore}. */
 export interface PayloadStoreOptions {
@@ -34,8 +40,12 @@ export class PayloadStore {
   private currentFill = 0;
   private spillDir: string | undefined;
   private spillFd = -1;
-  /** Number of blocks already written to the spill file (block i lives at i * blockBytes). */
+  /** Number of blocks sent to the spill file (block i lives at i * blockBytes). */
   private spilledBlocks = 0;
+  /** Background writes not finished yet; their blocks are still in `ramBlocks`. */
+  private pendingSpills = 0;
+  /** The first background write error: the next spill throws it. */
+  private spillError: Error | undefined;
 
   constructor(options: PayloadStoreOptions = {}) {
     this.blockBytes = options.blockBytes ?? 1 << 20;
@@ -51,7 +61,12 @@ export class PayloadStore {
     return this.currentIndex * this.blockBytes + this.currentFill;
   }
 
-  /** Bytes currently spilled to disk. */
+  /** Blocks held in RAM: those within the budget plus those whose spill write is not done. */
+  get ramBlockCount(): number {
+    return this.ramBlocks.size;
+  }
+
+  /** Bytes sent to the spill file (written or being written). */
   get spilledBytes(): number {
     return this.spilledBlocks * this.blockBytes;
   }
@@ -109,10 +124,12 @@ export class PayloadStore {
     this.currentFill = 0;
     this.current = new Uint8Array(this.blockBytes);
     this.ramBlocks.set(this.currentIndex, this.current);
-    while (this.ramBlocks.size > this.maxRamBlocks) this.spillOldest();
+    while (this.currentIndex + 1 - this.spilledBlocks > this.maxRamBlocks) this.spillOldest();
   }
 
+  /** Sends the oldest RAM block to the spill file; throws an earlier write's error, or this one's when written at once. */
   private spillOldest(): void {
+    if (this.spillError) throw this.spillError;
     const oldest = this.spilledBlocks;
     const block = this.ramBlocks.get(oldest);
     if (!block) throw new Error(`payload store: block ${oldest} missing`);
@@ -120,9 +137,32 @@ export class PayloadStore {
       this.spillDir = mkdtempSync(join(this.spillParent, 'flowspy-'));
       this.spillFd = openSync(join(this.spillDir, 'payload.spill'), 'w+');
     }
-    writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
-    this.ramBlocks.delete(oldest);
     this.spilledBlocks++;
+    if (this.pendingSpills >= MAX_PENDING_SPILLS) {
+      writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
+      this.ramBlocks.delete(oldest);
+      return;
+    }
+    this.pendingSpills++;
+    this.writeInBackground(this.spillFd, block, 0, oldest);
+  }
+
+  /** Writes `block[from...]` at its place; drops the RAM copy once all of it is on disk. */
+  private writeInBackground(fd: number, block: Uint8Array, from: number, index: number): void {
+    write(fd, block, from, block.length - from, index * this.blockBytes + from, (error, written) => {
+      if (fd !== this.spillFd) return; // disposed meanwhile
+      if (!error && written > 0 && from + written < block.length) {
+        this.writeInBackground(fd, block, from + written, index);
+        return;
+      }
+      this.pendingSpills--;
+      if (error || written <= 0) {
+        // The block stays in RAM (still readable); the next spill reports the error.
+        this.spillError ??= error ?? new Error('spill file: nothing written');
+        return;
+      }
+      this.ramBlocks.delete(index);
+    });
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../src/core/types.js';
 import { FlowStore, MAX_NOTES_PER_FLOW } from '../../src/store/flowStore.js';
-import { PayloadStore } from '../../src/store/payloadStore.js';
+import { MAX_PENDING_SPILLS, PayloadStore } from '../../src/store/payloadStore.js';
 
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
 const start = (flowId: number, ts = 0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
@@ -23,6 +23,19 @@ function makeStore(options: ConstructorParameters<typeof FlowStore>[0] = {}): Fl
 }
 
 describe('PayloadStore', () => {
+  it('spills in the background: reads are right before and after the writes land, RAM drops back to the budget', async () => {
+    const p = new PayloadStore({ blockBytes: 16, ramBudgetBytes: 32 });
+    const blocks = MAX_PENDING_SPILLS * 3;
+    const bytes = new Uint8Array(16 * blocks).map((_, i) => (i * 7) & 255);
+    for (let at = 0; at < bytes.length; at += 5) p.append(bytes.subarray(at, at + 5));
+    expect(p.read(0, bytes.length)).toEqual(bytes);
+    expect(p.ramBlockCount).toBeGreaterThan(2);
+    for (let i = 0; i < 200 && p.ramBlockCount > 3; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(p.ramBlockCount).toBeLessThanOrEqual(3);
+    expect(p.read(0, bytes.length)).toEqual(bytes);
+    p.dispose();
+  });
+
   it('returns what was appended, across blocks and after spilling to disk', () => {
     const p = new PayloadStore({ blockBytes: 16, ramBudgetBytes: 32 });
     const pieces: [number, Uint8Array][] = [];
