@@ -16,10 +16,19 @@
  * with its offset, length and time, the flow-end with its reason and detail.
  */
 import type { DataEvent, Direction, FlowEventSink } from '../../core/types.js';
-import type { FlowStore } from '../../store/flowStore.js';
+import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 
 /** What {@link replayFlow} reads of the store (the store satisfies it). */
 export type ReplaySource = Pick<FlowStore, 'getFlow' | 'getChunk' | 'readInto'>;
+
+/** What a replay covers of a flow: the record's state at one time (see {@link snapshotFlow}). */
+export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'closedC2s' | 'closedS2c' | 'end' | 'lastTs'>;
+
+/** A copy of the parts of `flow` that bound a replay, as they are now. */
+export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
+  const { chunkCount, extentC2s, extentS2c, closedC2s, closedS2c, end, lastTs } = flow;
+  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), closedC2s, closedS2c, end, lastTs };
+}
 
 /** Options of {@link replayFlow}. */
 export interface ReplayOptions {
@@ -32,6 +41,8 @@ export interface ReplayOptions {
    * what the sink gathered. Default: one turn of the event loop (`setImmediate`).
    */
   readonly pause?: () => Promise<void> | void;
+  /** Replay the flow as it was when this snapshot was taken (default: as it is when the replay starts). */
+  readonly asOf?: FlowSnapshot;
 }
 
 /** What a replay emitted. */
@@ -49,7 +60,7 @@ const DEFAULT_PAUSE_EVERY_BYTES = 1 << 20;
  * Emits flow `flowId` into `sink`: flow-start, its data and gap chunks in arrival order with the
  * notes placed by time, the half-close of each closed side, and the flow-end when it has ended
  * (see the module comment for what is approximated). The flow is replayed as it was when the call
- * started: chunks and bytes added meanwhile, by a live source, are left out. Data events are
+ * started (or at `options.asOf`): chunks and bytes added meanwhile, by a live source, are left out. Data events are
  * valid only during the sink call (one buffer is reused), and `fileOffset` is -1.
  *
  * The replay gives the event loop a turn (or awaits `options.pause`) every `pauseEveryBytes`, so a
@@ -64,12 +75,11 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
   const sliceBytes = Math.max(1, Math.floor(options.sliceBytes ?? DEFAULT_SLICE_BYTES));
   const pauseEvery = Math.max(1, options.pauseEveryBytes ?? DEFAULT_PAUSE_EVERY_BYTES);
   const pause = options.pause ?? nextTurn;
-  // The flow as it is now: later chunks, bytes, notes and closes are not replayed.
-  const chunkCount = flow.chunkCount;
-  const extent: Record<Direction, number> = { c2s: flow.extentC2s, s2c: flow.extentS2c };
-  const notes = flow.notes.slice();
-  const closed: Record<Direction, boolean> = { c2s: flow.closedC2s, s2c: flow.closedS2c };
-  const end = flow.end;
+  // Chunks, bytes, notes and closes that came after the snapshot are not replayed.
+  const state = options.asOf ?? snapshotFlow(flow);
+  const { chunkCount, notes, end } = state;
+  const extent: Record<Direction, number> = { c2s: state.extentC2s, s2c: state.extentS2c };
+  const closed: Record<Direction, boolean> = { c2s: state.closedC2s, s2c: state.closedS2c };
   const buffer = new Uint8Array(Math.min(sliceBytes, Math.max(1, flow.bytesC2s + flow.bytesS2c)));
   let events = 0;
   let bytes = 0;
@@ -112,7 +122,7 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
     }
   }
   while (note < notes.length) emit({ type: 'note', flowId, ts: notes[note].ts, text: notes[note++].text });
-  const closeTs = end?.ts ?? flow.lastTs;
+  const closeTs = end?.ts ?? state.lastTs;
   for (const dir of ['c2s', 's2c'] as const) if (closed[dir]) emit({ type: 'half-close', flowId, dir, ts: closeTs });
   if (end !== undefined) emit({ type: 'flow-end', flowId, ts: end.ts, reason: end.reason, detail: end.detail });
   await pause();
