@@ -34,7 +34,7 @@ export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
 export interface ReplayOptions {
   /** Most bytes of one data event (and of the one buffer the replay reads into). Default 64 KiB. */
   readonly sliceBytes?: number;
-  /** Bytes replayed between two calls of {@link pause}. Default 1 MiB. */
+  /** Bytes replayed between two calls of {@link pause}. Default 256 KiB. */
   readonly pauseEveryBytes?: number;
   /**
    * Awaited between batches of about `pauseEveryBytes` (and once at the end), e.g. to write out
@@ -54,7 +54,7 @@ export interface ReplaySummary {
 }
 
 const DEFAULT_SLICE_BYTES = 64 * 1024;
-const DEFAULT_PAUSE_EVERY_BYTES = 1 << 20;
+const DEFAULT_PAUSE_EVERY_BYTES = 256 * 1024;
 
 /**
  * Emits flow `flowId` into `sink`: flow-start, its data and gap chunks in arrival order with the
