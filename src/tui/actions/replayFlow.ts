@@ -55,16 +55,19 @@ export interface ReplaySummary {
 
 const DEFAULT_SLICE_BYTES = 64 * 1024;
 const DEFAULT_PAUSE_EVERY_BYTES = 256 * 1024;
+/** What one event weighs, in bytes, towards the next pause (so 1,024 events at most between two). */
+const EVENT_WORK_BYTES = 256;
 
 /**
  * Emits flow `flowId` into `sink`: flow-start, its data and gap chunks in arrival order with the
  * notes placed by time, the half-close of each closed side, and the flow-end when it has ended
  * (see the module comment for what is approximated). The flow is replayed as it was when the call
- * started (or at `options.asOf`): chunks and bytes added meanwhile, by a live source, are left out. Data events are
- * valid only during the sink call (one buffer is reused), and `fileOffset` is -1.
+ * started (or at `options.asOf`): chunks and bytes added meanwhile, by a live source, are left
+ * out. Data events are valid only during the sink call (one buffer is reused); `fileOffset` is -1.
  *
- * The replay gives the event loop a turn (or awaits `options.pause`) every `pauseEveryBytes`, so a
- * big flow neither blocks the loop nor sits in memory: at most `sliceBytes` of it are held.
+ * The replay gives the event loop a turn (or awaits `options.pause`) every `pauseEveryBytes` (an
+ * event counts as {@link EVENT_WORK_BYTES} more), so a big flow, or one of many small chunks,
+ * neither blocks the loop nor sits in memory: at most `sliceBytes` of it are held.
  * @throws Error (a rejection, one line) when the flow is not held, or is evicted before the replay
  *   ends: `flow 7 is no longer held (evicted)`; read errors of the store, and anything the sink
  *   throws, reject as they are.
@@ -86,9 +89,14 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
   let since = 0;
   const emit: FlowEventSink = (event) => {
     events++;
+    since += EVENT_WORK_BYTES;
     sink(event);
   };
-  const checkHeld = (): void => {
+  /** Pauses when enough was replayed since the last pause; the flow must still be held after it. */
+  const pauseIfDue = async (): Promise<void> => {
+    if (since < pauseEvery) return;
+    since = 0;
+    await pause();
     if (store.getFlow(flowId) !== flow) throw goneError(flowId);
   };
 
@@ -103,6 +111,7 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
     if (chunkEnd <= chunk.offset) continue;
     if (chunk.kind === 'gap') {
       emit({ type: 'gap', flowId, dir, offset: chunk.offset, length: chunkEnd - chunk.offset, ts: chunk.ts });
+      await pauseIfDue();
       continue;
     }
     for (let at = chunk.offset; at < chunkEnd;) {
@@ -114,11 +123,7 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
       at += got;
       bytes += got;
       since += got;
-      if (since >= pauseEvery) {
-        since = 0;
-        await pause();
-        checkHeld();
-      }
+      await pauseIfDue();
     }
   }
   while (note < notes.length) emit({ type: 'note', flowId, ts: notes[note].ts, text: notes[note++].text });

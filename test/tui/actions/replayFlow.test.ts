@@ -125,6 +125,18 @@ describe('replayFlow', () => {
     expect(out.map((e) => e.type).filter((t) => t !== 'data')).toEqual(['flow-start']); // open, nothing closed
   });
 
+  it('pauses after many small events too (each weighs as 256 bytes)', async () => {
+    const events: FlowEvent[] = [start];
+    for (let i = 0; i < 3000; i++) events.push(data(i % 2 === 0 ? 'c2s' : 's2c', i >> 1, 'x', 1_100_000 + i));
+    const store = storeOf(events);
+    expect(store.getFlow(1)!.chunkCount).toBe(3000);
+    let pauses = 0;
+    const out = await replayed(store, 1, { pause: () => { pauses++; } });
+    expect(out.length).toBe(3001);
+    // 3,001 events weigh about 770 KB: two pauses on the way (one per 256 KiB), one at the end.
+    expect(pauses).toBe(3);
+  });
+
   it('replays an open flow as it is: a closed side half-closes after the data, no flow-end', async () => {
     const store = storeOf([start, data('c2s', 0, 'hello\n', 1_100_000), { type: 'half-close', flowId: 1, dir: 'c2s', ts: 1_200_000 }, data('s2c', 0, 'hi\n', 1_300_000)]);
     const out = await replayed(store);
