@@ -12,7 +12,7 @@
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { fileErrorReason, UserError } from '../../core/errors.js';
+import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import type { Direction } from '../../core/types.js';
 import { LogOutput } from '../../outputs/log.js';
 import { tcpflowDirectionName } from '../../outputs/tcpflowNames.js';
@@ -50,7 +50,7 @@ interface OpenFile {
  * @throws UserError (a rejection) with one line a status bar can show, after removing the files
  *   this call created: `cannot write DIR/NAME: permission denied` (also no space, read-only file
  *   system, ...), `cannot create directory DIR: reason`, `cannot save flow 7: it is no longer held
- *   (evicted)`.
+ *   (evicted)`, `cannot save flow 7: REASON` when the store cannot read its bytes back.
  */
 export async function saveFlow(store: SaveSource, flowId: number, directory: string, options: SaveFlowOptions = {}): Promise<string[]> {
   const flow = store.getFlow(flowId);
@@ -87,6 +87,9 @@ export async function saveFlow(store: SaveSource, flowId: number, directory: str
     }));
     if (err instanceof UserError) throw err;
     if (store.getFlow(flowId) !== flow || /no longer held/.test(String(err))) throw evicted(flowId);
+    // A file error of ours has a code and is not a read; anything else came from reading the store.
+    const { code, syscall } = err as NodeJS.ErrnoException;
+    if (code === undefined || syscall === 'read') throw new UserError(`cannot save flow ${flowId}: ${errorLine(err)}`);
     throw new UserError(`cannot write ${current}: ${fileErrorReason(err)}`);
   }
 }

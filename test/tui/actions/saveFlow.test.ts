@@ -133,4 +133,16 @@ describe('saveFlow', () => {
     await expect(saveFlow(evicting, 1, dir)).rejects.toThrow(/^cannot save flow 1: it is no longer held \(evicted\)$/);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('says the store could not read the flow back (not that a file could not be written)', async () => {
+    const unreadable: SaveSource = {
+      getFlow: (id) => run.store.getFlow(id),
+      getChunk: (id, i) => run.store.getChunk(id, i),
+      readInto: () => { throw new Error('short read at 1234'); },
+      chunkAt: (...args) => run.store.chunkAt(...args),
+    };
+    const dir = freshDir();
+    await expect(saveFlow(unreadable, 2, dir)).rejects.toThrow(/^cannot save flow 2: short read at 1234$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });
