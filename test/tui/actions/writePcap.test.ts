@@ -153,6 +153,9 @@ describe('writeFlowsPcap', () => {
     }
     await expect(writeFlowsPcap(demo.store, [1], demoPcap, { kind: 'file', path: demoPcap })).rejects.toThrow(`cannot write ${demoPcap}: it is the capture being read`);
     await expect(writeFlowsPcap(demo.store, [77], out, { kind: 'synthesized' })).rejects.toThrow(`cannot write ${out}: none of these flows is held any more`);
+    const gone = join(tmp, 'gone.pcap');
+    await expect(writeFlowsPcap(demo.store, [1], out, { kind: 'file', path: gone })).rejects.toThrow(new RegExp(`^cannot read capture ${gone}: no such file$`));
+    expect(existsSync(out)).toBe(false);
   });
 });
 
