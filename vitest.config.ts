@@ -25,6 +25,8 @@ const system = [
   'test/tui/screenHarness.test.ts',
   'test/tui/terminalScreen.test.ts',
   'test/tui/terminalTmux.test.ts',
+  'test/tui/actions/writePcap.tshark.test.ts',
+  'test/tui/actions/saveFlow.dir.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 
