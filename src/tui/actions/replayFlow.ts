@@ -9,9 +9,8 @@
  * - Notes are placed by time: a note goes before the first chunk later than it (so a note and
  *   the data it is about, which share a timestamp, come note first, as the engine emits them).
  *   Only the notes the store kept are replayed (it keeps the first 100 of a flow).
- * - Half-closes: the store keeps only that a side closed, not when. They come after all data
- *   and notes, just before the flow-end (or at the end of the data of a flow still open), the
- *   client's first; their time is the flow's end time (its last time while it is open).
+ * - Half-closes are placed by their time, after the chunks of that time (data and FIN in one
+ *   segment: the data first).
  * Everything else is exact: the flow-start, the data bytes at their stream offsets, each gap
  * with its offset, length and time, the flow-end with its reason and detail.
  */
@@ -22,12 +21,12 @@ import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 export type ReplaySource = Pick<FlowStore, 'getFlow' | 'getChunk' | 'readInto'>;
 
 /** What a replay covers of a flow: the record's state at one time (see {@link snapshotFlow}). */
-export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'closedC2s' | 'closedS2c' | 'end' | 'lastTs'>;
+export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'end' | 'lastTs'>;
 
 /** A copy of the parts of `flow` that bound a replay, as they are now. */
 export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
-  const { chunkCount, extentC2s, extentS2c, closedC2s, closedS2c, end, lastTs } = flow;
-  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), closedC2s, closedS2c, end, lastTs };
+  const { chunkCount, extentC2s, extentS2c, finTsC2s, finTsS2c, end, lastTs } = flow;
+  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), finTsC2s, finTsS2c, end, lastTs };
 }
 
 /** Options of {@link replayFlow}. */
@@ -82,7 +81,25 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
   const state = options.asOf ?? snapshotFlow(flow);
   const { chunkCount, notes, end } = state;
   const extent: Record<Direction, number> = { c2s: state.extentC2s, s2c: state.extentS2c };
-  const closed: Record<Direction, boolean> = { c2s: state.closedC2s, s2c: state.closedS2c };
+  // Half-closes in time order; each goes after the chunks of its own time (a FIN after the data it came with).
+  const fins = (['c2s', 's2c'] as const)
+    .flatMap((dir) => {
+      const ts = dir === 'c2s' ? state.finTsC2s : state.finTsS2c;
+      return ts === undefined ? [] : [{ dir, ts }];
+    })
+    .sort((a, b) => a.ts - b.ts);
+  let fin = 0;
+  let note = 0;
+  /** Emits, in time order, the half-closes before `ts` and the notes at or before it. */
+  const emitMarksBefore = (ts: number): void => {
+    for (;;) {
+      const finDue = fin < fins.length && fins[fin].ts < ts;
+      const noteDue = note < notes.length && notes[note].ts <= ts;
+      if (finDue && (!noteDue || fins[fin].ts <= notes[note].ts)) emit({ type: 'half-close', flowId, dir: fins[fin].dir, ts: fins[fin++].ts });
+      else if (noteDue) emit({ type: 'note', flowId, ts: notes[note].ts, text: notes[note++].text });
+      else return;
+    }
+  };
   const buffer = new Uint8Array(Math.min(sliceBytes, Math.max(1, flow.bytesC2s + flow.bytesS2c)));
   let events = 0;
   let bytes = 0;
@@ -101,11 +118,10 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
   };
 
   emit({ type: 'flow-start', flowId, key: flow.key, ts: flow.startTs, origin: flow.origin, sawHandshake: flow.sawHandshake });
-  let note = 0;
   for (let i = 0; i < chunkCount; i++) {
     const chunk = store.getChunk(flowId, i);
     if (chunk === undefined || store.getFlow(flowId) !== flow) throw goneError(flowId);
-    while (note < notes.length && notes[note].ts <= chunk.ts) emit({ type: 'note', flowId, ts: notes[note].ts, text: notes[note++].text });
+    emitMarksBefore(chunk.ts);
     const dir = chunk.dir;
     const chunkEnd = Math.min(chunk.offset + chunk.length, extent[dir]);
     if (chunkEnd <= chunk.offset) continue;
@@ -126,9 +142,7 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
       await pauseIfDue();
     }
   }
-  while (note < notes.length) emit({ type: 'note', flowId, ts: notes[note].ts, text: notes[note++].text });
-  const closeTs = end?.ts ?? state.lastTs;
-  for (const dir of ['c2s', 's2c'] as const) if (closed[dir]) emit({ type: 'half-close', flowId, dir, ts: closeTs });
+  emitMarksBefore(Infinity);
   if (end !== undefined) emit({ type: 'flow-end', flowId, ts: end.ts, reason: end.reason, detail: end.detail });
   await pause();
   return { events, bytes, ended: end !== undefined };
