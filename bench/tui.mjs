@@ -15,7 +15,8 @@
 //              the headless model load of the file (time, RSS), a bare read + indexOf to the row.
 //   4. proxy   a 512 MiB upload through `-L` with the TUI open vs `--no-tui -q` (stdout to
 //              /dev/null; and with -o to /dev/shm), alternating: MB/s.
-//   5. idle    CPU (utime + stime from /proc) of TUIs on the loaded demo capture over 10 s.
+//   5. idle    CPU (utime + stime from /proc) of TUIs on the loaded demo capture, two 10 s windows;
+//              also under node --no-memory-reducer (V8's own timed GCs left out).
 // Usage: node bench/tui.mjs [--rounds N (default 3)] [--only big,scan,csv,proxy,idle]
 //                           [--proxy-bytes N (default 512 MiB)]        Needs a build (npm run build).
 import { spawn, spawnSync } from 'node:child_process';
@@ -84,8 +85,10 @@ const loaded = (lines) => / \d+(\/\d+)? flows /.test(status(lines)) && !status(l
 const titleId = (lines) => lines.map((l) => /^ #(\d+) /.exec(l)).find(Boolean)?.[1];
 const showing = (text) => (lines) => lines.some((l) => l.includes(text));
 
-function open(args) {
-  return new PtyScreen(flowspy, args, { cols: 80, rows: 24, cwd: root, env: ENV });
+/** bin/flowspy with `args` on an 80x24 screen; with `nodeFlags`, node runs the bundle with them. */
+function open(args, nodeFlags = []) {
+  const [command, commandArgs] = nodeFlags.length === 0 ? [flowspy, args] : [process.execPath, [...nodeFlags, join(root, 'dist', 'flowspy.cjs'), ...args]];
+  return new PtyScreen(command, commandArgs, { cols: 80, rows: 24, cwd: root, env: ENV });
 }
 
 /** Quits with `keys` and waits for the exit; kills the app if it does not exit in 5 s. */
@@ -141,7 +144,7 @@ function runProcess(command, args) {
 async function modelLoad(bundle, file) {
   const run = await runProcess(process.execPath, [bundle, file]);
   const report = JSON.parse(run.stdout.trim().split('\n').pop());
-  return { ms: run.ms, rssMb: report.peakRssBytes / 1048576 };
+  return { ms: run.ms, rssMb: report.peakRssBytes / 1048576, cpuMs: report.cpuMs };
 }
 
 /** Calls each of `runs` once per round, the starting one rotating from round to round. */
@@ -158,15 +161,21 @@ async function benchBig(bundle) {
   const first = [];
   const full = [];
   const model = [];
+  const cpu = { tui: [], model: [] };
   const keys = [];
   const loadRun = async () => {
     const started = performance.now();
     const screen = open(['-r', big.capture]);
     first.push((await screen.waitFor(hasFlowRow)) - started);
     full.push((await screen.waitFor(loaded, 60_000)) - started);
+    cpu.tui.push(cpuMs(screen.pid));
     await quit(screen, 'q');
   };
-  const modelRun = async () => model.push((await modelLoad(bundle, big.capture)).ms);
+  const modelRun = async () => {
+    const run = await modelLoad(bundle, big.capture);
+    model.push(run.ms);
+    cpu.model.push(run.cpuMs);
+  };
   const keysRun = async () => {
     const screen = open(['-r', big.capture]);
     await screen.waitFor(hasFlowRow);
@@ -184,6 +193,8 @@ async function benchBig(bundle) {
   line('fully loaded (TUI)', spread(full, 'ms'));
   line('reference: headless model load', spread(model, 'ms'));
   line('TUI / headless load', `${spread(ratios, 'x', 2).replace(' x ', ' ')}  target <= 1.30: ${verdict(median(ratios) <= 1.3)}`);
+  line('CPU to fully loaded (TUI)', spread(cpu.tui, 'ms'));
+  line('reference: CPU of the model load', spread(cpu.model, 'ms'));
   line('`j` while loading', latency(keys));
 }
 
@@ -419,17 +430,40 @@ function freePort() {
 }
 
 // ---- 5. idle CPU -----------------------------------------------------------------------------
+// Two windows back to back. V8's memory reducer runs garbage collections of its own on a timer
+// after the load stops allocating (up to 3, ~8 s apart), so the same app also runs under
+// `node --no-memory-reducer`: what is left there is the app's own (wake-ups: main-thread
+// voluntary context switches).
 async function benchIdle() {
   const seconds = 10;
-  process.stdout.write(`\n5. idle: ${rounds} TUIs on ${demo}, loaded, CPU over the same ${seconds} s\n`);
-  const screens = Array.from({ length: rounds }, () => open(['-r', demo]));
+  process.stdout.write(`\n5. idle: ${rounds} TUIs on ${demo}, loaded, each way; CPU (all threads) over two ${seconds} s windows\n`);
+  const plain = Array.from({ length: rounds }, () => open(['-r', demo]));
+  const noReducer = Array.from({ length: rounds }, () => open(['-r', demo], ['--no-memory-reducer']));
+  const screens = [...plain, ...noReducer];
   for (const screen of screens) await screen.waitFor(loaded);
   await sleep(1000);
-  const before = screens.map((screen) => cpuMs(screen.pid));
-  await sleep(seconds * 1000);
-  const used = screens.map((screen, i) => cpuMs(screen.pid) - before[i]);
+  const windows = [];
+  for (let w = 0; w < 2; w++) {
+    const before = screens.map((screen) => ({ cpu: cpuMs(screen.pid), wakeups: wakeups(screen.pid) }));
+    await sleep(seconds * 1000);
+    windows.push(screens.map((screen, i) => ({ cpu: cpuMs(screen.pid) - before[i].cpu, wakeups: wakeups(screen.pid) - before[i].wakeups })));
+  }
   for (const screen of screens) await quit(screen, 'q');
-  line(`CPU over ${seconds} s, idle`, `${spread(used, 'ms')} (${fmt(median(used) / seconds / 10, 2)}% of a core)  target ~0 (<= 20 ms): ${verdict(Math.max(...used) <= 20)}`);
+  const show = (label, runs, target) => {
+    const used = runs.map((r) => r.cpu);
+    line(label, `${spread(used, 'ms')}, wake-ups ${runs.map((r) => r.wakeups).join(' / ')}${target ? `  target ~0 (<= 20 ms, 0.2% of a core): ${verdict(Math.max(...used) <= 20)}` : ''}`);
+  };
+  windows.forEach((runs, w) => {
+    const when = `${w * seconds}-${(w + 1) * seconds} s after load`;
+    show(`CPU ${when}`, runs.slice(0, rounds), false);
+    show(`  same, --no-memory-reducer`, runs.slice(rounds), true);
+  });
+}
+
+/** Voluntary context switches of the main thread of `pid` so far (its sleeps, i.e. wake-ups). */
+function wakeups(pid) {
+  const match = /voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : NaN;
 }
 
 // ---- main ------------------------------------------------------------------------------------
