@@ -9,15 +9,16 @@
 //              whole process), alternating; `j` -> selection moved, while it loads.
 //   2. scan    a SYN scan of 200,000 flows (bench/synScan.mjs): keystroke -> screen updated for
 //              `j`, `PgDn`, `G`, `g`, and applying a filter (`:8080`) and clearing it; reference:
-//              `j`/`k` on the demo capture (the floor: pty, blessed, emulator).
+//              `j`/`k` on the demo capture (the floor: pty, blessed, emulator); load and RSS beside
+//              the headless model load's.
 //   3. csv     one flow of 1 GiB (bench/csvFlow.mjs, a CSV download): `Enter`, `G`, `/` search for
 //              a row ~4 MiB before the end, peak RSS (VmHWM) of the flowspy process; references:
 //              the headless model load of the file (time, RSS), a bare read + indexOf to the row.
-//   4. proxy   a 512 MiB upload through `-L` with the TUI open vs `--no-tui -q` (stdout to
-//              /dev/null; and with -o to /dev/shm), alternating: MB/s.
+//   4. proxy   a 512 MiB upload through `-L` with the TUI open (and paused with `p`: the screen's
+//              share) vs `--no-tui -q` (stdout to /dev/null; and with -o to /dev/shm): MB/s.
 //   5. idle    CPU (utime + stime from /proc) of TUIs on the loaded demo capture, two 10 s windows;
 //              also under node --no-memory-reducer (V8's own timed GCs left out).
-// Usage: node bench/tui.mjs [--rounds N (default 3)] [--only big,scan,csv,proxy,idle]
+// Usage: node bench/tui.mjs [--rounds N (default 5)] [--only big,scan,csv,proxy,idle]
 //                           [--proxy-bytes N (default 512 MiB)]        Needs a build (npm run build).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
@@ -39,7 +40,7 @@ delete ENV.NO_COLOR;
 
 // ---- arguments -------------------------------------------------------------------------------
 const SECTIONS = ['big', 'scan', 'csv', 'proxy', 'idle'];
-let rounds = 3;
+let rounds = 5;
 let only = SECTIONS;
 let proxyBytes = 512 << 20;
 const argv = process.argv.slice(2);
@@ -199,16 +200,19 @@ async function benchBig(bundle) {
 }
 
 // ---- 2. a port scan of 200,000 flows ---------------------------------------------------------
-async function benchScan() {
+async function benchScan(bundle) {
   const scan = ensureScanCapture(200_000);
   process.stdout.write(`\n2. ${scan}: SYN scan, 200,000 flows\n`);
   const loads = [];
+  const rss = [];
+  const model = { ms: [], rss: [] };
   const figures = { j: [], PgDn: [], G: [], g: [], filter: [], clear: [], demo: [] };
   let shown = '';
   const scanRun = async () => {
     const started = performance.now();
     const screen = open(['-r', scan]);
     loads.push((await screen.waitFor(loaded, 120_000)) - started);
+    rss.push(peakRssMb(screen.pid));
     shown = /(\d+) flows/.exec(status(screen.text()))[1];
     const run = { j: [], PgDn: [], G: [], g: [], filter: [], clear: [] };
     for (let i = 0; i < 30; i++) {
@@ -253,8 +257,16 @@ async function benchScan() {
     figures.demo.push(samples);
     await quit(screen, 'q');
   };
-  await interleave([scanRun, demoRun]);
-  line('loaded (TUI)', `${spread(loads, 'ms')}; the list holds ${shown} flows`);
+  const modelRun = async () => {
+    const run = await modelLoad(bundle, scan);
+    model.ms.push(run.ms);
+    model.rss.push(run.rssMb);
+  };
+  await interleave([scanRun, demoRun, modelRun]);
+  line('loaded (TUI)', `${spread(loads, 'ms')}; the list holds ${shown} flows (the store's cap)`);
+  line('reference: headless model load', spread(model.ms, 'ms'));
+  line('peak RSS at loaded (TUI)', spread(rss, 'MB'));
+  line('reference: headless model load', spread(model.rss, 'MB'));
   for (const name of ['j', 'PgDn', 'G', 'g']) {
     const p99 = percentile(figures[name].flat(), 0.99);
     line(`\`${name}\``, `${latency(figures[name])}  target p99 <= 50 ms: ${verdict(p99 <= 50)}`);
@@ -327,7 +339,7 @@ function scanTo(file, needle) {
 async function benchProxy() {
   process.stdout.write(`\n4. proxy: ${fmt(proxyBytes / 1048576)} MiB client -> server through -L on loopback\n`);
   const sink = await sinkServer();
-  const rates = { tui: [], log: [], dir: [] };
+  const rates = { tui: [], paused: [], log: [], dir: [] };
   const spec = (port) => ['-L', `127.0.0.1:${port}:127.0.0.1:${sink.port}`];
   const measure = async (name, start) => {
     const port = await freePort();
@@ -335,9 +347,13 @@ async function benchProxy() {
     rates[name].push(proxyBytes / 1e6 / (await upload(port, sink)));
     await stop();
   };
-  const tui = () => measure('tui', async (port) => {
+  const tui = (name, keys) => () => measure(name, async (port) => {
     const screen = open(spec(port));
     await screen.waitFor(showing('waiting for connections'));
+    if (keys) {
+      screen.press(keys);
+      await screen.waitFor(showing('PAUSED'));
+    }
     return () => quit(screen, 'q', 'y');
   });
   const headless = (name, extra) => () => measure(name, async (port) => {
@@ -350,9 +366,10 @@ async function benchProxy() {
       rmSync(dir, { recursive: true, force: true });
     };
   });
-  await interleave([tui, headless('log', () => []), headless('dir', (dir) => ['-o', join(dir, 'out')])]);
+  await interleave([tui('tui'), headless('log', () => []), tui('paused', 'p'), headless('dir', (dir) => ['-o', join(dir, 'out')])]);
   sink.server.close();
   line('TUI open', spread(rates.tui, 'MB/s'));
+  line('TUI open, screen paused (p)', spread(rates.paused, 'MB/s'));
   line('reference: --no-tui -q >/dev/null', spread(rates.log, 'MB/s'));
   line('reference: --no-tui -q -o /dev/shm', spread(rates.dir, 'MB/s'));
   for (const [name, reference] of [['--log', rates.log], ['-o', rates.dir]]) {
@@ -473,12 +490,18 @@ async function main() {
     process.stdout.write('warning: src/ has changes newer than dist/; run `npm run build` to measure the current code\n');
   }
   process.stdout.write(`TUI bench: ${rounds} rounds, 80x24, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')} (2 cores; figures are noisy when busy)\n`);
-  const bundle = only.includes('big') || only.includes('csv') ? await bundleModelLoad() : undefined;
-  if (only.includes('big')) await benchBig(bundle);
-  if (only.includes('scan')) await benchScan();
-  if (only.includes('csv')) await benchCsv(bundle);
-  if (only.includes('proxy')) await benchProxy();
-  if (only.includes('idle')) await benchIdle();
+  const bundle = only.some((name) => ['big', 'scan', 'csv'].includes(name)) ? await bundleModelLoad() : undefined;
+  const sections = { big: () => benchBig(bundle), scan: () => benchScan(bundle), csv: () => benchCsv(bundle), proxy: benchProxy, idle: benchIdle };
+  let failed = 0;
+  for (const name of only) {
+    try {
+      await sections[name]();
+    } catch (error) {
+      failed++;
+      process.stdout.write(`  ${name}: FAILED: ${error.message}\n`);
+    }
+  }
+  if (failed > 0) process.exitCode = 1;
 }
 
 /** True when a source file is newer than the bundle. */
@@ -488,7 +511,7 @@ function sourcesNewerThanBuild() {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error) => {
     process.stderr.write(`bench: ${error.message}\n`);
     process.exit(1);
