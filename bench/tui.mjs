@@ -21,12 +21,13 @@
 // Usage: node bench/tui.mjs [--rounds N (default 5)] [--only big,scan,csv,proxy,idle]
 //                           [--proxy-bytes N (default 512 MiB)]        Needs a build (npm run build).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleModelLoad, ensureBigCapture } from './benchFiles.mjs';
+import { freePort, sinkServer, upload } from './loopback.mjs';
+import { cpuMs, peakRssMb, runProcess, wakeups } from './processStats.mjs';
 import { PtyScreen } from './ptyScreen.mjs';
 import { ensureCsvCapture, ensureScanCapture } from './tuiCaptures.mjs';
 
@@ -112,38 +113,9 @@ async function timeMove(screen, key) {
   return timeKey(screen, key, (lines) => titleId(lines) !== undefined && titleId(lines) !== before);
 }
 
-function peakRssMb(pid) {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : NaN;
-}
-
-const CLOCK_TICKS_PER_S = 100;
-/** CPU time (user + system) of `pid` so far, in ms. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
-}
-
-/** Runs `command args` to its end; resolves { ms, stdout } (whole-process wall time). */
-function runProcess(command, args) {
-  return new Promise((resolveRun, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${command} exited ${code}: ${stderr.trim().split('\n')[0]}`));
-      else resolveRun({ ms: performance.now() - started, stdout });
-    });
-  });
-}
-
 /** Headless model load of `file`: whole-process ms and the peak RSS it reports. */
 async function modelLoad(bundle, file) {
-  const run = await runProcess(process.execPath, [bundle, file]);
+  const run = await runProcess(process.execPath, [bundle, file], root);
   const report = JSON.parse(run.stdout.trim().split('\n').pop());
   return { ms: run.ms, rssMb: report.peakRssBytes / 1048576, cpuMs: report.cpuMs };
 }
@@ -338,13 +310,13 @@ function scanTo(file, needle) {
 // records with -o into a fresh directory on /dev/shm (the TUI records into its store too).
 async function benchProxy() {
   process.stdout.write(`\n4. proxy: ${fmt(proxyBytes / 1048576)} MiB client -> server through -L on loopback\n`);
-  const sink = await sinkServer();
+  const sink = await sinkServer(proxyBytes);
   const rates = { tui: [], paused: [], log: [], dir: [] };
   const spec = (port) => ['-L', `127.0.0.1:${port}:127.0.0.1:${sink.port}`];
   const measure = async (name, start) => {
     const port = await freePort();
     const stop = await start(port);
-    rates[name].push(proxyBytes / 1e6 / (await upload(port, sink)));
+    rates[name].push(proxyBytes / 1e6 / (await upload(port, sink, proxyBytes)));
     await stop();
   };
   const tui = (name, keys) => () => measure(name, async (port) => {
@@ -378,74 +350,6 @@ async function benchProxy() {
   }
 }
 
-/** A server that counts what it receives; `expect(n)` resolves when the next connection delivered n bytes. */
-function sinkServer() {
-  const sink = { port: 0, server: undefined, done: undefined };
-  sink.server = net.createServer((socket) => {
-    let received = 0;
-    socket.on('data', (chunk) => {
-      received += chunk.length;
-      if (received >= proxyBytes) sink.done?.();
-    });
-    socket.on('error', () => undefined);
-  });
-  return new Promise((resolveSink) => sink.server.listen(0, '127.0.0.1', () => {
-    sink.port = sink.server.address().port;
-    resolveSink(sink);
-  }));
-}
-
-/** Sends `proxyBytes` to `port` (retrying the connect until the proxy listens); resolves with the seconds from connect to all delivered. */
-async function upload(port, sink) {
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    try {
-      return await uploadOnce(port, sink);
-    } catch (error) {
-      if (error.code !== 'ECONNREFUSED' || performance.now() > deadline) throw error;
-      await sleep(20);
-    }
-  }
-}
-
-function uploadOnce(port, sink) {
-  return new Promise((resolveUpload, reject) => {
-    const block = Buffer.alloc(1 << 20, 0x61);
-    let sent = 0;
-    let started;
-    const socket = net.connect(port, '127.0.0.1');
-    sink.done = () => {
-      sink.done = undefined;
-      socket.destroy();
-      resolveUpload((performance.now() - started) / 1000);
-    };
-    socket.on('error', reject);
-    const pump = () => {
-      while (sent < proxyBytes) {
-        const n = Math.min(block.length, proxyBytes - sent);
-        sent += n;
-        if (!socket.write(n === block.length ? block : block.subarray(0, n))) return;
-      }
-    };
-    socket.on('connect', () => {
-      started = performance.now();
-      pump();
-    });
-    socket.on('drain', pump);
-  });
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 // ---- 5. idle CPU -----------------------------------------------------------------------------
 // Two windows back to back. V8's memory reducer runs garbage collections of its own on a timer
 // after the load stops allocating (up to 3, ~8 s apart), so the same app also runs under
@@ -475,12 +379,6 @@ async function benchIdle() {
     show(`CPU ${when}`, runs.slice(0, rounds), false);
     show(`  same, --no-memory-reducer`, runs.slice(rounds), true);
   });
-}
-
-/** Voluntary context switches of the main thread of `pid` so far (its sleeps, i.e. wake-ups). */
-function wakeups(pid) {
-  const match = /voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : NaN;
 }
 
 // ---- main ------------------------------------------------------------------------------------
