@@ -1,6 +1,48 @@
 // Bulk transfers over loopback for the TUI bench's proxy section: a sink that counts what it
-// receives, and a client that uploads a given number of bytes to a port (through a proxy).
+// receives, and a client that uploads a given number of bytes to a port (through a proxy). They
+// run in a worker thread (`loadGenerator`), so that the terminal emulator parsing the TUI's
+// output on the bench's main thread does not hold the transfer back.
 import net from 'node:net';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * Starts the sink and the client in a worker. Resolves { sinkPort, upload(port): Promise<seconds>,
+ * close() }; `upload` sends `bytes` to `port` and rejects with the worker's error message.
+ */
+export function loadGenerator(bytes) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { bytes } });
+  const pending = [];
+  return new Promise((resolveStart, rejectStart) => {
+    worker.once('error', rejectStart);
+    worker.on('message', (message) => {
+      if (message.sinkPort !== undefined) {
+        resolveStart({
+          sinkPort: message.sinkPort,
+          upload: (port) => new Promise((resolveUpload, rejectUpload) => {
+            pending.push({ resolveUpload, rejectUpload });
+            worker.postMessage({ port });
+          }),
+          close: () => worker.terminate(),
+        });
+        return;
+      }
+      const waiter = pending.shift();
+      if (message.error !== undefined) waiter?.rejectUpload(new Error(message.error));
+      else waiter?.resolveUpload(message.seconds);
+    });
+  });
+}
+
+if (!isMainThread && workerData?.bytes !== undefined) {
+  const sink = await sinkServer(workerData.bytes);
+  parentPort.on('message', ({ port }) => {
+    upload(port, sink, workerData.bytes).then(
+      (seconds) => parentPort.postMessage({ seconds }),
+      (error) => parentPort.postMessage({ error: String(error.message ?? error) }),
+    );
+  });
+  parentPort.postMessage({ sinkPort: sink.port });
+}
 
 /**
  * Starts a sink on 127.0.0.1 (an ephemeral port). Resolves { port, server, done }: `done` (set

@@ -26,7 +26,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleModelLoad, ensureBigCapture } from './benchFiles.mjs';
-import { freePort, sinkServer, upload } from './loopback.mjs';
+import { freePort, loadGenerator } from './loopback.mjs';
 import { cpuMs, peakRssMb, runProcess, wakeups } from './processStats.mjs';
 import { PtyScreen } from './ptyScreen.mjs';
 import { ensureCsvCapture, ensureScanCapture } from './tuiCaptures.mjs';
@@ -310,13 +310,13 @@ function scanTo(file, needle) {
 // records with -o into a fresh directory on /dev/shm (the TUI records into its store too).
 async function benchProxy() {
   process.stdout.write(`\n4. proxy: ${fmt(proxyBytes / 1048576)} MiB client -> server through -L on loopback\n`);
-  const sink = await sinkServer(proxyBytes);
+  const load = await loadGenerator(proxyBytes);
   const rates = { tui: [], paused: [], log: [], dir: [] };
-  const spec = (port) => ['-L', `127.0.0.1:${port}:127.0.0.1:${sink.port}`];
+  const spec = (port) => ['-L', `127.0.0.1:${port}:127.0.0.1:${load.sinkPort}`];
   const measure = async (name, start) => {
     const port = await freePort();
     const stop = await start(port);
-    rates[name].push(proxyBytes / 1e6 / (await upload(port, sink, proxyBytes)));
+    rates[name].push(proxyBytes / 1e6 / (await load.upload(port)));
     await stop();
   };
   const tui = (name, keys) => () => measure(name, async (port) => {
@@ -339,7 +339,7 @@ async function benchProxy() {
     };
   });
   await interleave([tui('tui'), headless('log', () => []), tui('paused', 'p'), headless('dir', (dir) => ['-o', join(dir, 'out')])]);
-  sink.server.close();
+  await load.close();
   line('TUI open', spread(rates.tui, 'MB/s'));
   line('TUI open, screen paused (p)', spread(rates.paused, 'MB/s'));
   line('reference: --no-tui -q >/dev/null', spread(rates.log, 'MB/s'));
