@@ -62,6 +62,11 @@ export interface TuiOptions {
 
 type Focus = 'list' | 'conversation';
 
+/**
+ * Engine updates (new flows and bytes) redraw at most this often: 10 frames a second reads as
+ * live, and leaves the CPU to loading and relaying (keys still draw at once).
+ */
+const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
 /** Bytes of `~text` search per step between frames. */
@@ -93,7 +98,7 @@ export class TuiApp {
     this.closed = new Promise((resolve) => (this.close = resolve));
     this.screen = options.terminal.screen;
     this.boxes = new ScreenBoxes(this.screen);
-    this.scheduler = new RedrawScheduler(() => this.draw());
+    this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
     this.list = new FlowView(options.store, options.store, () => this.scheduler.soon());
     this.conversation = new ConversationPane(options.store);
     if (options.follow) this.setFollow(true);

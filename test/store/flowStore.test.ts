@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../src/core/types.js';
 import { FlowStore, MAX_NOTES_PER_FLOW } from '../../src/store/flowStore.js';
-import { MAX_PENDING_SPILLS, PayloadStore } from '../../src/store/payloadStore.js';
+import { MAX_PENDING_SPILLS, PayloadStore, SourceFile } from '../../src/store/payloadStore.js';
 
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
 const start = (flowId: number, ts = 0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
@@ -196,5 +196,27 @@ describe('FlowStore notes', () => {
     expect(flow.notes[MAX_NOTES_PER_FLOW - 1].text).toBe(`note ${MAX_NOTES_PER_FLOW - 1}`);
     expect(flow.noteCount).toBe(MAX_NOTES_PER_FLOW + 50);
     store.dispose();
+  });
+});
+
+describe('SourceFile', () => {
+  it('reads small and large ranges anywhere (read-ahead window or direct) and fails past the end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-source-'));
+    try {
+      const path = join(dir, 'capture.bin');
+      const bytes = new Uint8Array(700_000).map((_, i) => (i * 31 + (i >> 8)) & 255);
+      writeFileSync(path, bytes);
+      const file = new SourceFile(path);
+      const ranges: [number, number][] = [[0, 10], [5, 1448], [262_000, 5000], [100, 1], [699_990, 10], [300_000, 200_000], [1, 131_072], [400_000, 1448]];
+      for (const [position, length] of ranges) {
+        const into = new Uint8Array(length + 4);
+        file.readInto(position, into, 2, length);
+        expect(into.subarray(2, 2 + length), `${position}+${length}`).toEqual(bytes.subarray(position, position + length));
+      }
+      expect(() => file.readInto(699_995, new Uint8Array(10), 0, 10)).toThrow();
+      file.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
