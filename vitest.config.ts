@@ -25,6 +25,8 @@ const system = [
   'test/tui/screenHarness.test.ts',
   'test/tui/terminalScreen.test.ts',
   'test/tui/terminalTmux.test.ts',
+  'test/tui/app/flowList.screen.test.ts',
+  'test/tui/app/conversation.screen.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 
