@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Screen } from '../../support/screen.js';
 import type { EmulatedScreen } from '../../support/screenEmulator.js';
-import { conversationRows, hintRow, isInverse, openDemo, quit, rowWith, statusRow } from './support.js';
+import { conversationRows, hintRow, isInverse, lines, openDemo, quit, rowWith, statusRow } from './support.js';
 
 /** Opens the demo and focuses flow 1's conversation. */
 async function openFlow1(): Promise<Screen> {
@@ -44,19 +44,18 @@ describe('conversation pane', () => {
   it('x shows a hex dump, m cycles hex → escaped → text', async () => {
     const screen = await openFlow1();
     screen.press('x');
-    await screen.waitFor('00000000');
+    await screen.waitFor((s) => statusRow(s).includes('· hex ·'));
     expect(conversationRows(screen)[1]).toBe('> 00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|');
-    expect(screen.text()).toContain('> 00000010  48 6f 73 74 3a 20 73 68  6f 70 2e 65 78 61 6d 70  |Host: shop.examp|');
-    expect(statusRow(screen)).toContain('· hex ·');
+    expect(lines(screen)).toContain('> 00000010  48 6f 73 74 3a 20 73 68  6f 70 2e 65 78 61 6d 70  |Host: shop.examp|');
 
     screen.press('m');
-    await screen.waitFor('escaped UTF-8');
+    await screen.waitFor((s) => statusRow(s).includes('· escaped UTF-8 ·'));
     expect(conversationRows(screen)[1]).toBe('> GET / HTTP/1.1\\r\\nHost: shop.example\\r\\nUser-Agent: Mozilla/5.0 (X11; Linux x8');
     expect(rowWith(screen, '< HTTP/1.1 200 OK\\r\\nDate:')).toBeGreaterThan(0);
 
     screen.press('m');
-    await screen.waitFor((s) => conversationRows(s)[1] === '> GET / HTTP/1.1');
-    expect(statusRow(screen)).toContain('· text UTF-8 ·');
+    await screen.waitFor((s) => statusRow(s).includes('· text UTF-8 ·'));
+    expect(conversationRows(screen)[1]).toBe('> GET / HTTP/1.1');
   });
 
   it('t shows timestamps (absolute, relative, off); d shows one direction at a time', async () => {
@@ -65,19 +64,18 @@ describe('conversation pane', () => {
     await screen.waitFor('00:00:00.102450 > GET / HTTP/1.1');
     expect(conversationRows(screen)[0]).toMatch(/^00:00:00\.100000 = 192\.168\.1\.23:51000 -> /);
     screen.press('t');
-    await screen.waitFor((s) => !s.text().join('\n').includes('00:00:00.1'));
-    const relative = conversationRows(screen).find((row) => row.includes('> GET / HTTP/1.1'));
-    expect(relative).toBe('   +0.002450 > GET / HTTP/1.1');
+    await screen.waitFor('   +0.002450 > GET / HTTP/1.1');
+    expect(conversationRows(screen)[0]).toMatch(/^ {3}\+0\.000000 = 192\.168\.1\.23:51000 -> /);
     screen.press('t');
     await screen.waitFor((s) => conversationRows(s)[1] === '> GET / HTTP/1.1');
 
     screen.press('d');
-    await screen.waitFor('client only');
+    await screen.waitFor((s) => statusRow(s).includes('client only'));
     let rows = conversationRows(screen);
     expect(rows).toContain('> GET /style.css HTTP/1.1');
     expect(rows.filter((row) => row.startsWith('<'))).toEqual([]);
     screen.press('d');
-    await screen.waitFor('server only');
+    await screen.waitFor((s) => statusRow(s).includes('server only'));
     rows = conversationRows(screen);
     expect(rows).toContain('< HTTP/1.1 200 OK');
     expect(rows.filter((row) => row.startsWith('>'))).toEqual([]);
@@ -108,13 +106,12 @@ describe('conversation pane', () => {
     await screen.waitFor('< Content-Type: text/css');
     expect(screen.line(server(screen) + 1).trimEnd()).toBe('< Content-Type: text/css');
     expect(isInverse(screen, server(screen), 'Server:')).toBe(true);
-    expect(rowWith(screen, 'text/html')).toBe(-1);
   });
 
   it('/ in hex mode finds bytes written in hex, highlighted in the hex and ASCII columns', async () => {
     const screen = await openFlow1();
     screen.press('x');
-    await screen.waitFor('00000000');
+    await screen.waitFor((s) => statusRow(s).includes('· hex ·'));
     /** True when byte `k` of the hex row `y` is in inverse video in both columns. */
     const marked = (y: number, k: number): boolean => {
       const hex = 12 + 3 * k + (k >= 8 ? 1 : 0);
@@ -123,13 +120,13 @@ describe('conversation pane', () => {
     };
     const row = (offset: string): number => rowWith(screen, `> ${offset} `);
     screen.press('/', '0d0a', 'Enter');
-    await screen.waitFor(() => row('00000000') > 0 && marked(row('00000000'), 14));
+    await screen.waitFor(() => row('00000000') > 0 && marked(row('00000000'), 14) && marked(row('00000000'), 15));
     expect(screen.line(row('00000000'))).toMatch(/ 2e 31 0d 0a {2}\|GET \/ HTTP\/1\.1\.\.\|$/);
     expect([13, 14, 15].map((k) => marked(row('00000000'), k))).toEqual([false, true, true]);
     expect(marked(row('00000020'), 2)).toBe(false);
 
     screen.press('n');
-    await screen.waitFor(() => row('00000020') > 0 && marked(row('00000020'), 2));
+    await screen.waitFor(() => row('00000020') > 0 && marked(row('00000020'), 2) && marked(row('00000020'), 3));
     expect(screen.line(row('00000020'))).toContain('6c 65 0d 0a 55 73 65 72');
     expect([1, 2, 3, 4].map((k) => marked(row('00000020'), k))).toEqual([false, true, true, false]);
   });

@@ -85,7 +85,7 @@ describe('flow list', () => {
     expect(listRows(screen)[1]).toContain('192.….50:40222');
 
     screen.resize(120, 40);
-    await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && statusRow(s).startsWith(' demo.pcap'));
+    await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
     const wide = listRows(screen);
     expect(wide[1]).toMatch(/^ +2 192\.168\.1\.50:40222 +→ 203\.0\.113\.25:25 +closed .* 220 mail\.example\.org ESMTP Postfix/);
     expect(wide[4]).toContain('GET /reports/2025/annual.csv HTTP/1.1');

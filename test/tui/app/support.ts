@@ -36,7 +36,8 @@ export function openShell(script: string, options: FlowspyOptions = {}): Screen 
 /** Opens `flowspy -r FILE` and waits until the file is loaded and `flows` flows are listed. */
 export async function openCapture(file: string, flows: number, options: FlowspyOptions = {}): Promise<Screen> {
   const screen = openFlowspy(['-r', file], options);
-  await screen.waitFor((s) => statusRow(s).includes(`${flows} flows`) && !statusRow(s).includes('loading'));
+  // The hint row is the last one blessed writes: once it is there, the first frame is complete.
+  await screen.waitFor((s) => statusRow(s).includes(`${flows} flows`) && !statusRow(s).includes('loading') && (s.rows < 20 || hintRow(s) !== ''));
   return screen;
 }
 
@@ -55,6 +56,14 @@ export function hintRow(screen: EmulatedScreen): string {
   return screen.line(screen.rows - 1);
 }
 
+/**
+ * The visible rows with trailing blanks trimmed. (`Screen.text()` keeps blanks the program wrote
+ * explicitly, as blessed does when it clears the end of a row.)
+ */
+export function lines(screen: EmulatedScreen): string[] {
+  return screen.text().map((line) => line.trimEnd());
+}
+
 /** Index of the first visible row whose text contains `text`, or -1. */
 export function rowWith(screen: EmulatedScreen, text: string): number {
   return screen.text().findIndex((line) => line.includes(text));
@@ -62,17 +71,17 @@ export function rowWith(screen: EmulatedScreen, text: string): number {
 
 /** The flow list rows, trailing blanks trimmed (below the column titles, down to the conversation's title row `#N …`). */
 export function listRows(screen: EmulatedScreen): string[] {
-  const lines = screen.text().map((line) => line.trimEnd());
-  const end = lines.findIndex((line, y) => y > 0 && /^ #\d+ /.test(line));
-  return lines.slice(1, end < 0 ? undefined : end).filter((line) => line !== '');
+  const rows = lines(screen);
+  const end = rows.findIndex((line, y) => y > 0 && /^ #\d+ /.test(line));
+  return rows.slice(1, end < 0 ? undefined : end).filter((line) => line !== '');
 }
 
 /** The conversation rows, trailing blanks trimmed (below its `#N …` title row, above the status row). */
 export function conversationRows(screen: EmulatedScreen): string[] {
-  const lines = screen.text().map((line) => line.trimEnd());
-  const title = lines.findIndex((line) => /^ #\d+ /.test(line));
+  const rows = lines(screen);
+  const title = rows.findIndex((line) => /^ #\d+ /.test(line));
   const status = screen.rows >= 20 ? screen.rows - 2 : screen.rows - 1;
-  return lines.slice(title + 1, status);
+  return rows.slice(title + 1, status);
 }
 
 /** True when every cell of `text` at its first place on row `y` is in inverse video. */
