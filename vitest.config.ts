@@ -28,6 +28,7 @@ const system = [
   'test/tui/app/flowList.screen.test.ts',
   'test/tui/app/conversation.screen.test.ts',
   'test/tui/app/lifecycle.screen.test.ts',
+  'test/tui/app/hostile.screen.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 

@@ -69,17 +69,20 @@ export function rowWith(screen: EmulatedScreen, text: string): number {
   return screen.text().findIndex((line) => line.includes(text));
 }
 
-/** The flow list rows, trailing blanks trimmed (below the column titles, down to the conversation's title row `#N …`). */
+/** The conversation pane's title row: ` #N client → server …`, or ` conversation` when no flow is shown. */
+const CONVERSATION_TITLE = /^ (#\d+ |conversation$)/;
+
+/** The flow list rows, trailing blanks trimmed (below the column titles, down to the conversation's title row). */
 export function listRows(screen: EmulatedScreen): string[] {
   const rows = lines(screen);
-  const end = rows.findIndex((line, y) => y > 0 && /^ #\d+ /.test(line));
+  const end = rows.findIndex((line, y) => y > 0 && CONVERSATION_TITLE.test(line));
   return rows.slice(1, end < 0 ? undefined : end).filter((line) => line !== '');
 }
 
-/** The conversation rows, trailing blanks trimmed (below its `#N …` title row, above the status row). */
+/** The conversation rows, trailing blanks trimmed (below its title row, above the status row). */
 export function conversationRows(screen: EmulatedScreen): string[] {
   const rows = lines(screen);
-  const title = rows.findIndex((line) => /^ #\d+ /.test(line));
+  const title = rows.findIndex((line, y) => y > 0 && CONVERSATION_TITLE.test(line));
   const status = screen.rows >= 20 ? screen.rows - 2 : screen.rows - 1;
   return rows.slice(title + 1, status);
 }
