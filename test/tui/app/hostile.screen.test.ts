@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
 import type { Screen } from '../../support/screen.js';
-import { conversationRows, hintRow, lines, listRows, openCapture, quit, rowWith, statusRow } from './support.js';
+import type { EmulatedScreen } from '../../support/screenEmulator.js';
+import { conversationRows, hintRow, isInverse, lines, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
 
 const bytes = (...parts: (string | number[])[]): Uint8Array =>
   Uint8Array.from(parts.flatMap((part) => (typeof part === 'string' ? [...Buffer.from(part, 'utf8')] : part)));
@@ -114,6 +115,16 @@ describe('hostile payloads', () => {
     screen.press('C-u');
     screen.write('~\x1b]0;typed\x07');
     await screen.waitFor((s) => statusRow(s).trimEnd() === 'filter: ~0;typed');
+    expectUntouched(screen);
+  });
+
+  it('the demo mail\'s escape line (flow 2) shows escaped, found by /', async () => {
+    const screen = await openDemo();
+    screen.press('j', 'Enter');
+    await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #2 ') > 0);
+    screen.press('/', 'pwned', 'Enter');
+    const row = (s: EmulatedScreen): number => rowWith(s, '> \\x1b[2J\\x1b]0;you have been pwned\\x07\\x1b[1;31mThis line tries');
+    await screen.waitFor((s) => row(s) > 0 && isInverse(s, row(s), 'pwned'));
     expectUntouched(screen);
   });
 });
