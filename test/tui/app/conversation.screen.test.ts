@@ -41,6 +41,26 @@ describe('conversation pane', () => {
     await quit(screen);
   });
 
+  it('Tab moves focus, z zooms the focused pane, Esc unzooms then goes back to the list', async () => {
+    const screen = await openDemo();
+    screen.press('Tab');
+    await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
+    screen.press('PgDn');
+    await screen.waitFor((s) => conversationRows(s)[0] !== '= 192.168.1.23:51000 -> 198.51.100.10:80 connected (handshake seen)');
+    const scrolled = conversationRows(screen)[0];
+    screen.press('z');
+    await screen.waitFor((s) => lines(s)[0].startsWith(' #1 192.168.1.23:51000'));
+    expect(lines(screen)[1]).toBe(scrolled);
+    expect(rowWith(screen, 'first line')).toBe(-1);
+    expect(conversationRows(screen)).toHaveLength(21);
+    screen.press('Esc');
+    await screen.waitFor((s) => rowWith(s, 'first line') === 0);
+    expect(hintRow(screen)).toMatch(/^ x hex/);
+    screen.press('Esc');
+    await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
+    expect(conversationRows(screen)[0]).toBe(scrolled);
+  });
+
   it('x shows a hex dump, m cycles hex → escaped → text', async () => {
     const screen = await openFlow1();
     screen.press('x');

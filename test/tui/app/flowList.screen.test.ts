@@ -42,6 +42,28 @@ describe('flow list', () => {
     expect(isInverse(screen, 4, ':7777')).toBe(true);
   });
 
+  it('o cycles the sort order (bytes, duration, address, arrival); the selected flow stays selected', async () => {
+    const screen = await openDemo();
+    const order = (): string[] => listRows(screen).map((row) => row.trim().split(' ')[0]);
+    screen.press('G');
+    await screen.waitFor(' #5 ');
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by bytes'));
+    expect(order()).toEqual(['1', '2', '3', '5', '4']);
+    expect(isInverse(screen, 4, 'GET /reports')).toBe(true);
+    expect(rowWith(screen, ' #5 ')).toBe(8);
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by duration'));
+    expect(order()).toEqual(['1', '2', '3', '4', '5']);
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by address'));
+    expect(order()).toEqual(['1', '3', '5', '2', '4']);
+    expect(isInverse(screen, 3, 'GET /reports')).toBe(true);
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by arrival'));
+    expect(order()).toEqual(['1', '2', '3', '4', '5']);
+  });
+
   it('filters with f: a port, a state, has:note, ~text in the bytes; a bad filter is one message', async () => {
     const screen = await openDemo();
     const applyFilter = async (text: string, shown: string): Promise<void> => {

@@ -82,7 +82,7 @@ export function listRows(screen: EmulatedScreen): string[] {
 /** The conversation rows, trailing blanks trimmed (below its title row, above the status row). */
 export function conversationRows(screen: EmulatedScreen): string[] {
   const rows = lines(screen);
-  const title = rows.findIndex((line, y) => y > 0 && CONVERSATION_TITLE.test(line));
+  const title = rows.findIndex((line) => CONVERSATION_TITLE.test(line));
   const status = screen.rows >= 20 ? screen.rows - 2 : screen.rows - 1;
   return rows.slice(title + 1, status);
 }
