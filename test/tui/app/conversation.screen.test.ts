@@ -78,6 +78,35 @@ describe('conversation pane', () => {
     expect(conversationRows(screen)[1]).toBe('> GET / HTTP/1.1');
   });
 
+  it('e cycles the encodings; a redraw leaves the decoded text as it was', async () => {
+    const screen = await openFlow1();
+    /** Row `y` as the cells show it (a wide character once, its second cell skipped). */
+    const cells = (y: number): string => {
+      const line = screen.term.buffer.active.getLine(y)!;
+      let text = '';
+      for (let x = 0; x < screen.cols; x++) if (line.getCell(x)!.getWidth() > 0) text += line.getCell(x)!.getChars() || ' ';
+      return text.trimEnd();
+    };
+    for (const encoding of ['Latin-1', 'CP1252', 'UTF-16LE']) {
+      screen.press('e');
+      await screen.waitFor((s) => statusRow(s).includes(`· text ${encoding} ·`));
+    }
+    // ASCII read as UTF-16LE: CJK characters (two columns) and escapes of unassigned code points.
+    const before = [10, 11, 12].map(cells);
+    expect(before[0]).toMatch(/^> 䕇⁔\u202f呈偔ㄯㄮ\\u\{a0d\}潈瑳/);
+    expect(before[1]).toContain('〲〱\\u{3130}\\u{3130}');
+    screen.press('p');
+    await screen.waitFor((s) => statusRow(s).includes('PAUSED'));
+    screen.press('p');
+    await screen.waitFor((s) => !statusRow(s).includes('PAUSED'));
+    expect([10, 11, 12].map(cells)).toEqual(before);
+    for (const encoding of ['Shift_JIS', 'EBCDIC CP037', 'UTF-8']) {
+      screen.press('e');
+      await screen.waitFor((s) => statusRow(s).includes(`· text ${encoding} ·`));
+    }
+    expect(conversationRows(screen)[1]).toBe('> GET / HTTP/1.1');
+  });
+
   it('t shows timestamps (absolute, relative, off); d shows one direction at a time', async () => {
     const screen = await openFlow1();
     screen.press('t');
