@@ -61,6 +61,24 @@ describe('conversation pane', () => {
     expect(conversationRows(screen)[0]).toBe(scrolled);
   });
 
+  it('data after the peer closed is a highlighted note line; the reset is the end line', async () => {
+    const screen = await openDemo();
+    screen.press('j', 'j', 'Enter', 'G');
+    await screen.waitFor('= end: connection reset (RST): reset by server');
+    const note = rowWith(screen, '= note: c2s sent 297 bytes after the server closed (FIN at 00:00:01.221)');
+    expect(note).toBeGreaterThan(0);
+    expect(screen.cell(2, note)).toMatchObject({ fg: 7, bg: 1, bold: true });
+    expect(screen.cell(79, note)).toMatchObject({ bg: 1 });
+    expect(lines(screen)[note - 1]).toBe('>');
+    expect(lines(screen)[note + 1]).toBe('= server closed its side (FIN)');
+
+    const plain = await openDemo({ env: { NO_COLOR: '1' } });
+    plain.press('j', 'j', 'Enter', 'G');
+    await plain.waitFor('= end: connection reset (RST): reset by server');
+    const y = rowWith(plain, '= note: c2s sent 297 bytes');
+    expect(plain.cell(2, y)).toMatchObject({ fg: 'default', bg: 'default', bold: true, inverse: true });
+  });
+
   it('x shows a hex dump, m cycles hex → escaped → text', async () => {
     const screen = await openFlow1();
     screen.press('x');

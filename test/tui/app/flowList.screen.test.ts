@@ -2,8 +2,13 @@
  * The flow list of the real app on the demo capture, in an 80x24 pseudo-terminal: the rows,
  * the status and hint rows, the selection, the `f` filter, and the layout after resizes.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hintRow, isInverse, listRows, openDemo, quit, rowWith, statusRow } from './support.js';
+import { collectPcap } from '../../../src/capture/pcapWriter.js';
+import { TcpConversation } from '../../../src/synth/tcpScript.js';
+import { hintRow, isInverse, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
 
 describe('flow list', () => {
   it('lists the 5 demo flows with state and first line, the status and hint rows', async () => {
@@ -123,5 +128,23 @@ describe('flow list', () => {
     expect(narrow[1]).toMatch(/220 mail\.example\.…$/);
     expect(screen.text().every((line) => line.length <= 80)).toBe(true);
     await quit(screen);
+  });
+
+  it('marks a flow seen without its handshake as guessed, in its row and its title', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-midstream-'));
+    try {
+      const file = join(dir, 'midstream.pcap');
+      writeFileSync(file, collectPcap((writer) => {
+        const flow = new TcpConversation(writer, { client: { addr: '10.1.0.1', port: 50000 }, server: { addr: '10.1.0.2', port: 6379 } });
+        const t = flow.send('c2s', 'PING\r\n', 1_000_000);
+        flow.send('s2c', '+PONG\r\n', t + 1000);
+      }));
+      const screen = await openCapture(file, 1);
+      expect(listRows(screen)[0]).toMatch(/^ +1 10\.1\.0\.1:50000 → 10\.1\.0\.2:6379 +[a-z/]+\? .* PING$/);
+      expect(screen.line(rowWith(screen, ' #1 '))).toContain('(direction guessed)');
+      await quit(screen);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
