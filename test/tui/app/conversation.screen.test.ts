@@ -1,7 +1,8 @@
 /**
  * The conversation pane of the real app on the demo capture (flow 1: two HTTP requests on one
- * keep-alive connection), in an 80x24 pseudo-terminal: `>`/`<` lines and `=` events, the
- * display modes (`x`, `m`), timestamps (`t`), directions (`d`), and `/` search with `n`.
+ * keep-alive connection; flow 3: data after the server closed), in an 80x24 pseudo-terminal:
+ * `>`/`<` lines and `=` events, the note bar, focus and zoom (`Tab`, `z`, `Esc`), the display
+ * modes (`x`, `m`), encodings (`e`), timestamps (`t`), directions (`d`), `/` search with `n`.
  */
 import { describe, expect, it } from 'vitest';
 import type { Screen } from '../../support/screen.js';
