@@ -70,8 +70,9 @@ describe('conversation pane', () => {
     expect(note).toBeGreaterThan(0);
     expect(screen.cell(2, note)).toMatchObject({ fg: 7, bg: 1, bold: true });
     expect(screen.cell(79, note)).toMatchObject({ bg: 1 });
-    expect(lines(screen)[note - 1]).toBe('>');
-    expect(lines(screen)[note + 1]).toBe('= server closed its side (FIN)');
+    // The FIN where it happened, then the alert, then the request sent after it.
+    expect(lines(screen)[note - 1]).toBe('= server closed its side (FIN)');
+    expect(lines(screen)[note + 1]).toBe('> GET /api/status?again=1 HTTP/1.1');
 
     const plain = await openDemo({ env: { NO_COLOR: '1' } });
     plain.press('j', 'j', 'Enter', 'G');

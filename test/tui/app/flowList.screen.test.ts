@@ -79,11 +79,11 @@ describe('flow list', () => {
     };
 
     await applyFilter(':25', '1/5 flows');
-    expect(statusRow(screen)).toContain('f::25');
+    expect(statusRow(screen)).toContain('filter :25');
     expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 closed .* 220 mail\.example/)]);
 
     await applyFilter('reset', '2/5 flows');
-    expect(statusRow(screen)).toContain('f:reset');
+    expect(statusRow(screen)).toContain('filter reset');
     expect(listRows(screen).map((row) => row.trim().split(' ')[0])).toEqual(['3', '5']);
 
     await applyFilter('has:note', '1/5 flows');
@@ -91,7 +91,7 @@ describe('flow list', () => {
 
     // "Lunch" is only in the body of the mail (flow 2), not in any preview.
     await applyFilter('~Lunch', '1/5 flows');
-    expect(statusRow(screen)).toContain('f:~Lunch');
+    expect(statusRow(screen)).toContain('filter ~Lunch');
     expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* 220 mail\.example/)]);
 
     screen.press('f');
@@ -103,7 +103,7 @@ describe('flow list', () => {
 
     await applyFilter('', '5 flows');
     expect(listRows(screen)).toHaveLength(5);
-    expect(statusRow(screen)).not.toContain('f:');
+    expect(statusRow(screen)).not.toContain('filter ');
   });
 
   it('follows resizes: 80x24, 120x40 (wider columns, more rows), back to 80x24', async () => {

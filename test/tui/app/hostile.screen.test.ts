@@ -105,7 +105,7 @@ describe('hostile payloads', () => {
     await screen.waitFor((s) => statusRow(s).startsWith('filter: {bold}\\u{202e}\\u{9b}31m{|}'));
     screen.press('Enter');
     await screen.waitFor((s) => statusRow(s).includes('0/2 flows'));
-    expect(statusRow(screen)).toContain('f:{bold}\\u{202e}\\u{9b}31m{|}');
+    expect(statusRow(screen)).toContain('filter {bold}\\u{202e}\\u{9b}31m{|}');
     expect(listRows(screen)).toEqual([' no flow matches the filter (f to change it)']);
     expectUntouched(screen);
 

@@ -15,7 +15,7 @@ describe('help and exit', () => {
     const help = helpLines(true).map((line) => ` ${line}`.trimEnd());
     screen.press('?');
     await screen.waitFor((s) => lines(s)[21] === help[19]);
-    expect(lines(screen)[0]).toBe(' flowspy keys (j/k scroll, any other key closes)');
+    expect(lines(screen)[0]).toBe(' flowspy keys');
     expect(lines(screen).slice(2, 22)).toEqual(help.slice(0, 20));
     expect(lines(screen)).toContain('   /            search in the focused pane (hex mode: bytes like 0d0a)');
 

@@ -46,7 +46,7 @@ describe.skipIf(cannotRun(skipReason, 'the TUI capturing live on lo'))('live cap
     await screen.waitFor((s) => conversationRows(s).includes('= end: connection closed'));
     expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..* → 127\\..*:${port} +closed .* HELO live\\.example$`))]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining(['> HELO live.example', '> QUIT', '< 250 live reply']));
-    expect(statusRow(screen)).toMatch(/ · 1 flows · .*FOLLOW/);
+    expect(statusRow(screen)).toMatch(/ · 1 flow · .*FOLLOW/);
 
     screen.press('q');
     await screen.waitFor((s) => statusRow(s).startsWith('stop the capture and quit? (y/n)'));
