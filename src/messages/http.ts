@@ -1,0 +1,125 @@
+/**
+ * An HTTP/1.x conversation: both directions of one flow parsed incrementally (httpStream.ts),
+ * requests paired with responses in order (pipelining included), the interim 1xx responses kept
+ * with their request, and the exchanges that went wrong flagged. Never throws on input.
+ */
+import type { Direction, Micros } from '../core/types.js';
+import { otherDirection } from '../core/types.js';
+import { announcesClose, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
+import { HttpStreamParser } from './httpStream.js';
+import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
+
+/** Notes kept per conversation; later ones are only counted. */
+export const MAX_NOTES = 100;
+
+/**
+ * Feed it a flow's bytes as they arrive, per direction, with gaps and ends; read `exchanges`.
+ * `requestDir` is the direction carrying requests (c2s, unless the flow's direction was guessed
+ * wrong: detect.ts tells). The exchange objects are updated in place as their messages grow.
+ */
+export class HttpConversation {
+  /** Every exchange, in the order requests (or unrequested responses) appeared. */
+  readonly exchanges: HttpExchange[] = [];
+  /** Notes of both directions (gaps, resynchronisation, fallback to raw), at most {@link MAX_NOTES}. */
+  readonly notes: StreamNote[] = [];
+  /** Notes beyond {@link MAX_NOTES}, not kept. */
+  droppedNotes = 0;
+  requestCount = 0;
+  responseCount = 0;
+  private readonly parsers: Record<Direction, HttpStreamParser>;
+  /** Exchanges whose request has no final response yet, oldest first (from `pendingHead`). */
+  private readonly pending: HttpExchange[] = [];
+  private pendingHead = 0;
+  /** The server said it would close (Connection: close, HTTP/1.0) or sent its FIN. */
+  private serverClosing = false;
+  private finished = false;
+
+  constructor(readonly requestDir: Direction = 'c2s') {
+    const onNote = (note: StreamNote): void => this.note(note);
+    const onEnd = (): void => {};
+    const requests = new HttpStreamParser(requestDir, true, { onHead: (m) => this.onRequest(m), onEnd, onNote });
+    const responses = new HttpStreamParser(otherDirection(requestDir), false, { onHead: (m) => this.onResponse(m), onEnd, onNote });
+    this.parsers = requestDir === 'c2s' ? { c2s: requests, s2c: responses } : { c2s: responses, s2c: requests };
+  }
+
+  /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
+  feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
+    this.parsers[dir].feed(offset, bytes, ts);
+  }
+
+  /** `length` bytes of direction `dir` at `offset` were never seen. */
+  gap(dir: Direction, offset: number, length: number, ts: Micros): void {
+    this.parsers[dir].gap(offset, length, ts);
+  }
+
+  /** Direction `dir` finished sending (its FIN). After the server's, a new request cannot be answered. */
+  end(dir: Direction, ts: Micros): void {
+    if (dir !== this.requestDir) this.serverClosing = true;
+    this.parsers[dir].end(ts);
+  }
+
+  /** The flow is over: both directions end, and requests still without a response are flagged `unanswered`. */
+  finish(ts: Micros): void {
+    if (this.finished) return;
+    this.parsers.c2s.end(ts);
+    this.parsers.s2c.end(ts);
+    this.finished = true;
+    for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i].flags.push('unanswered');
+    this.pending.length = 0;
+    this.pendingHead = 0;
+  }
+
+  /** True when some exchange is flagged. */
+  get flagged(): boolean {
+    return this.exchanges.some((e) => e.flags.length > 0);
+  }
+
+  /** True once the direction stopped parsing (raw bytes: a tunnel, or something unparseable) or ended. */
+  isDone(dir: Direction): boolean {
+    return this.parsers[dir].done;
+  }
+
+  private onRequest(message: HttpMessage): BodyPlan {
+    const request = message as HttpRequest;
+    this.requestCount++;
+    const exchange: HttpExchange = { index: this.exchanges.length, request, response: undefined, interim: [], flags: [] };
+    if (this.serverClosing) exchange.flags.push('after-close');
+    this.exchanges.push(exchange);
+    this.pending.push(exchange);
+    return requestBodyPlan(request.headers);
+  }
+
+  private onResponse(message: HttpMessage): BodyPlan {
+    const response = message as HttpResponse;
+    this.responseCount++;
+    const waiting = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] : undefined;
+    if (response.status >= 100 && response.status < 200 && response.status !== 101) {
+      if (waiting) waiting.interim.push(response);
+      else this.exchanges.push({ index: this.exchanges.length, request: undefined, response, interim: [], flags: ['no-request'] });
+      return { kind: 'none' };
+    }
+    let exchange = waiting;
+    if (exchange) {
+      this.pendingHead++;
+      if (this.pendingHead > 64 && this.pendingHead * 2 > this.pending.length) {
+        this.pending.splice(0, this.pendingHead);
+        this.pendingHead = 0;
+      }
+      exchange.response = response;
+      const afterClose = exchange.flags.indexOf('after-close');
+      if (afterClose >= 0) exchange.flags.splice(afterClose, 1);
+    } else {
+      exchange = { index: this.exchanges.length, request: undefined, response, interim: [], flags: ['no-request'] };
+      this.exchanges.push(exchange);
+    }
+    if (announcesClose(response.version, response.headers)) this.serverClosing = true;
+    const plan = responseBodyPlan(response.status, response.headers, exchange.request?.method);
+    if (plan.kind === 'tunnel') this.parsers[this.requestDir].switchToRaw(plan.why);
+    return plan;
+  }
+
+  private note(note: StreamNote): void {
+    if (this.notes.length < MAX_NOTES) this.notes.push(note);
+    else this.droppedNotes++;
+  }
+}

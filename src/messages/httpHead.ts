@@ -1,0 +1,200 @@
+/**
+ * HTTP/1.x message heads: start lines, header fields, and the body framing they imply
+ * (RFC 9112 sections 3, 4, 5 and 6.3). Pure functions over bytes and strings; nothing throws.
+ */
+
+/** One header field as it appeared (name case kept, value trimmed, folded lines joined by a space). */
+export interface HttpHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** A parsed request line. */
+export interface RequestLine {
+  readonly method: string;
+  readonly target: string;
+  /** `1.0`, `1.1` (the digits after `HTTP/`). */
+  readonly version: string;
+}
+
+/** A parsed status line. */
+export interface StatusLine {
+  readonly version: string;
+  readonly status: number;
+  readonly reason: string;
+}
+
+/**
+ * How a message's body is delimited: `none` (no body), `length` (Content-Length bytes),
+ * `chunked`, `close` (until the sender closes), `tunnel` (no body, and the rest of the stream is
+ * another protocol), `invalid` (the framing headers cannot be trusted: the stream stops parsing).
+ */
+export type BodyPlan =
+  | { readonly kind: 'none' | 'chunked' | 'close' }
+  | { readonly kind: 'length'; readonly length: number }
+  | { readonly kind: 'tunnel'; readonly why: string }
+  | { readonly kind: 'invalid'; readonly why: string };
+
+const SP = 0x20;
+const HT = 0x09;
+const CR = 0x0d;
+
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+
+/** Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC 9110). */
+export function headText(bytes: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) { ascii = false; break; }
+  if (ascii) return latin1.decode(bytes);
+  const text = utf8.decode(bytes);
+  return text.includes('\ufffd') ? latin1.decode(bytes) : text;
+}
+
+const isUpperOrDigit = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f;
+const isVisible = (b: number): boolean => b > SP && b !== 0x7f;
+const HTTP_SLASH_1_DOT = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e];
+
+/**
+ * Whether `line[0, length)` (the bytes of a start line seen so far, without its LF) can still
+ * become a valid start line: a request line (`METHOD target HTTP/1.x`, the method in capitals)
+ * when `request`, else a status line (`HTTP/1.x NNN reason`). Cheap enough to call after every
+ * segment, so a stream of binary data is rejected after its first bytes.
+ */
+export function startLinePrefixValid(line: Uint8Array, length: number, request: boolean): boolean {
+  if (request) {
+    let i = 0;
+    while (i < length && isUpperOrDigit(line[i])) i++;
+    if (i === length) return length <= 24;
+    if (line[i] !== SP || i === 0 || i > 24) return false;
+    i++;
+    const targetStart = i;
+    while (i < length && isVisible(line[i])) i++;
+    if (i === length) return true;
+    if (line[i] !== SP || i === targetStart) return false;
+    return versionPrefixValid(line, i + 1, length, true);
+  }
+  return versionPrefixValid(line, 0, length, false);
+}
+
+function versionPrefixValid(line: Uint8Array, from: number, length: number, request: boolean): boolean {
+  for (let k = 0; k < 7; k++) {
+    if (from + k >= length) return true;
+    if (line[from + k] !== HTTP_SLASH_1_DOT[k]) return false;
+  }
+  const digit = from + 7;
+  if (digit >= length) return true;
+  if (line[digit] < 0x30 || line[digit] > 0x39) return false;
+  if (request) return digit + 1 === length || (line[digit + 1] === CR && digit + 2 === length);
+  for (let i = digit + 1; i < length; i++) {
+    const b = line[i];
+    const k = i - digit;
+    if (k === 1 && b !== SP) return false;
+    if (k >= 2 && k <= 4 && (b < 0x30 || b > 0x39)) return false;
+    if (k === 5 && b !== SP && b !== CR) return false;
+    if (k > 5 && b < SP && b !== HT && !(b === CR && i === length - 1)) return false;
+  }
+  return true;
+}
+
+/** The request line of `line` (no LF; a trailing CR is ignored), or undefined when it is not one. */
+export function parseRequestLine(line: string): RequestLine | undefined {
+  const m = /^([A-Z0-9_-]{1,24}) ([^\s]+) HTTP\/(1\.\d)\r?$/.exec(line);
+  return m ? { method: m[1], target: m[2], version: m[3] } : undefined;
+}
+
+/** The status line of `line` (no LF; a trailing CR is ignored), or undefined when it is not one. */
+export function parseStatusLine(line: string): StatusLine | undefined {
+  const m = /^HTTP\/(1\.\d) (\d{3})(?:[ \t]([^\r]*))?\r?$/.exec(line);
+  return m ? { version: m[1], status: Number(m[2]), reason: m[3] ?? '' } : undefined;
+}
+
+/**
+ * The header fields of `lines` (the lines after the start line, without terminators). A line
+ * starting with a space or tab continues the previous field (obsolete folding); a line without a
+ * colon is skipped and counted in `malformed`.
+ */
+export function parseHeaderLines(lines: readonly string[]): { headers: HttpHeader[]; malformed: number } {
+  const headers: { name: string; value: string }[] = [];
+  let malformed = 0;
+  for (const raw of lines) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    if ((line[0] === ' ' || line[0] === '\t') && headers.length > 0) {
+      const last = headers[headers.length - 1];
+      last.value = `${last.value} ${line.trim()}`.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      malformed++;
+      continue;
+    }
+    headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return { headers, malformed };
+}
+
+/** The value of the first header named `name` (case-insensitive), or undefined. */
+export function headerValue(headers: readonly HttpHeader[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const h of headers) if (h.name.toLowerCase() === lower) return h.value;
+  return undefined;
+}
+
+/** The comma-separated tokens of every header named `name`, lower-cased. */
+export function headerTokens(headers: readonly HttpHeader[], name: string): string[] {
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  for (const h of headers) {
+    if (h.name.toLowerCase() !== lower) continue;
+    for (const t of h.value.split(',')) {
+      const token = t.trim().toLowerCase();
+      if (token) out.push(token);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether the sender of a message with these headers will close the connection after it:
+ * `Connection: close`, or HTTP/1.0 without `Connection: keep-alive`.
+ */
+export function announcesClose(version: string, headers: readonly HttpHeader[]): boolean {
+  const tokens = headerTokens(headers, 'connection');
+  if (tokens.includes('close')) return true;
+  return version === '1.0' && !tokens.includes('keep-alive');
+}
+
+/** Framing from Transfer-Encoding and Content-Length, shared by requests and responses. */
+function framedBody(headers: readonly HttpHeader[], isRequest: boolean): BodyPlan | undefined {
+  const codings = headerTokens(headers, 'transfer-encoding');
+  if (codings.length > 0) {
+    if (codings[codings.length - 1] === 'chunked') return { kind: 'chunked' };
+    return isRequest ? { kind: 'invalid', why: `request with Transfer-Encoding ${codings.join(', ')} but not chunked last` } : { kind: 'close' };
+  }
+  const lengths = headers.filter((h) => h.name.toLowerCase() === 'content-length').flatMap((h) => h.value.split(','));
+  if (lengths.length === 0) return undefined;
+  const values = new Set(lengths.map((v) => v.trim()));
+  const [value] = values;
+  if (values.size !== 1 || !/^\d{1,15}$/.test(value)) return { kind: 'invalid', why: `bad Content-Length ${JSON.stringify([...values].join(', ').slice(0, 40))}` };
+  const length = Number(value);
+  return length === 0 ? { kind: 'none' } : { kind: 'length', length };
+}
+
+/** The body framing of a request (RFC 9112 6.3): chunked, Content-Length, else no body. */
+export function requestBodyPlan(headers: readonly HttpHeader[]): BodyPlan {
+  return framedBody(headers, true) ?? { kind: 'none' };
+}
+
+/**
+ * The body framing of a response to a request with method `requestMethod` (undefined when the
+ * request is unknown): none for HEAD, 1xx, 204 and 304; a tunnel after 101 and after a 2xx
+ * to CONNECT; else chunked, Content-Length, or until the server closes.
+ */
+export function responseBodyPlan(status: number, headers: readonly HttpHeader[], requestMethod: string | undefined): BodyPlan {
+  if (status === 101) return { kind: 'tunnel', why: `switched protocols (${headerValue(headers, 'upgrade') ?? 'Upgrade'})` };
+  if (requestMethod === 'CONNECT' && status >= 200 && status < 300) return { kind: 'tunnel', why: 'tunnel after CONNECT' };
+  if (requestMethod === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return { kind: 'none' };
+  return framedBody(headers, false) ?? { kind: 'close' };
+}
