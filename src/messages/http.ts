@@ -34,11 +34,23 @@ export class HttpConversation {
   private serverClosing = false;
   private finished = false;
 
-  constructor(readonly requestDir: Direction = 'c2s') {
+  /** The exchange of the message in progress in each direction. */
+  private readonly current: Record<Direction, HttpExchange | undefined> = { c2s: undefined, s2c: undefined };
+
+  /**
+   * `onMessageEnd`, when given, is told of every message once it is over (complete or cut), with
+   * its exchange. `midStream`: the capture missed the connection's start, so each direction may
+   * begin inside a message (bytes before the first start line are skipped).
+   */
+  constructor(readonly requestDir: Direction = 'c2s', private readonly onMessageEnd?: (message: HttpMessage, exchange: HttpExchange) => void, midStream = false) {
     const onNote = (note: StreamNote): void => this.note(note);
-    const onEnd = (): void => {};
-    const requests = new HttpStreamParser(requestDir, true, { onHead: (m) => this.onRequest(m), onEnd, onNote });
-    const responses = new HttpStreamParser(otherDirection(requestDir), false, { onHead: (m) => this.onResponse(m), onEnd, onNote });
+    const onEnd = (message: HttpMessage): void => {
+      const exchange = this.current[message.dir];
+      this.current[message.dir] = undefined;
+      if (exchange) this.onMessageEnd?.(message, exchange);
+    };
+    const requests = new HttpStreamParser(requestDir, true, { onHead: (m) => this.onRequest(m), onEnd, onNote, onLost: () => this.requestLost() }, midStream);
+    const responses = new HttpStreamParser(otherDirection(requestDir), false, { onHead: (m) => this.onResponse(m), onEnd, onNote, onLost: () => this.responseLost() }, midStream);
     this.parsers = requestDir === 'c2s' ? { c2s: requests, s2c: responses } : { c2s: responses, s2c: requests };
   }
 
@@ -86,6 +98,7 @@ export class HttpConversation {
     if (this.serverClosing) exchange.flags.push('after-close');
     this.exchanges.push(exchange);
     this.pending.push(exchange);
+    this.current[request.dir] = exchange;
     return requestBodyPlan(request.headers);
   }
 
@@ -94,8 +107,10 @@ export class HttpConversation {
     this.responseCount++;
     const waiting = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] : undefined;
     if (response.status >= 100 && response.status < 200 && response.status !== 101) {
-      if (waiting) waiting.interim.push(response);
-      else this.exchanges.push({ index: this.exchanges.length, request: undefined, response, interim: [], flags: ['no-request'] });
+      let exchange = waiting;
+      if (exchange) exchange.interim.push(response);
+      else this.exchanges.push(exchange = { index: this.exchanges.length, request: undefined, response, interim: [], flags: ['no-request'] });
+      this.current[response.dir] = exchange;
       return { kind: 'none' };
     }
     let exchange = waiting;
@@ -112,10 +127,24 @@ export class HttpConversation {
       exchange = { index: this.exchanges.length, request: undefined, response, interim: [], flags: ['no-request'] };
       this.exchanges.push(exchange);
     }
+    this.current[response.dir] = exchange;
     if (announcesClose(response.version, response.headers)) this.serverClosing = true;
     const plan = responseBodyPlan(response.status, response.headers, exchange.request?.method);
     if (plan.kind === 'tunnel') this.parsers[this.requestDir].switchToRaw(plan.why);
     return plan;
+  }
+
+  /** A request fell in a gap: an exchange without it takes its place, so the responses after it pair right. */
+  private requestLost(): void {
+    const exchange: HttpExchange = { index: this.exchanges.length, request: undefined, response: undefined, interim: [], flags: ['lost'] };
+    this.exchanges.push(exchange);
+    this.pending.push(exchange);
+  }
+
+  /** A response fell in a gap: the oldest waiting request will not see its response. */
+  private responseLost(): void {
+    if (this.pendingHead >= this.pending.length) return;
+    this.pending[this.pendingHead++].flags.push('lost');
   }
 
   private note(note: StreamNote): void {

@@ -18,6 +18,11 @@ export const MAX_LINE_BYTES = 8 * 1024;
 export interface HttpStreamHooks {
   /** A message head was parsed: returns how its body is delimited (for a response this depends on the request). */
   onHead(message: HttpMessage): BodyPlan;
+  /**
+   * At least one whole message start fell in a gap: the gap began between messages and the
+   * next message start came only after skipping bytes (the rest of a lost message).
+   */
+  onLost(offset: number): void;
   /** The message is over: complete, or cut (`message.incomplete` says where). */
   onEnd(message: HttpMessage): void;
   onNote(note: StreamNote): void;
@@ -27,6 +32,7 @@ const enum State { Head, BodyLength, ChunkSize, ChunkData, ChunkDataEnd, Trailer
 
 const LF = 0x0a;
 const CR = 0x0d;
+const HTTP_SLASH_1_DOT = new TextEncoder().encode('HTTP/1.');
 
 /** One direction's parser. `requests`: this direction carries requests (else responses). */
 export class HttpStreamParser {
@@ -40,6 +46,11 @@ export class HttpStreamParser {
   private firstLineDone = false;
   /** Looking for a message start after a gap: a line that is not one is skipped, not fatal. */
   private tentative = false;
+  /** Where the search for a message start began, and whether a message may have been lost there. */
+  private resyncFrom = 0;
+  private lostCandidate = false;
+  /** Bytes of `HTTP/1.` matched so far while skipping (responses). */
+  private matched = 0;
   private headOffset = 0;
   private headTs: Micros = 0;
   private message: HttpMessage | undefined = undefined;
@@ -47,7 +58,14 @@ export class HttpStreamParser {
   private crSeen = false;
   private rawAfterMessage: string | undefined = undefined;
 
-  constructor(readonly dir: Direction, readonly requests: boolean, private readonly hooks: HttpStreamHooks) {}
+  /**
+   * `requests`: this direction carries requests (else responses). `midStream`: the capture began
+   * after the connection did, so the stream may start inside a message: bytes up to the first
+   * start line are skipped rather than fatal.
+   */
+  constructor(readonly dir: Direction, readonly requests: boolean, private readonly hooks: HttpStreamHooks, midStream = false) {
+    if (midStream) this.resync(0, false);
+  }
 
   /** True once the direction is raw bytes (a tunnel, or after something unparseable) or ended. */
   get done(): boolean {
@@ -88,12 +106,7 @@ export class HttpStreamParser {
         case State.ChunkSize:
         case State.Trailers: i = this.chunkLine(bytes, i, offset, ts); break;
         case State.Close: this.extendBody(n - i, ts); i = n; break;
-        case State.SkipLine: {
-          const lf = bytes.indexOf(LF, i);
-          if (lf < 0) i = n;
-          else { i = lf + 1; this.state = State.Head; this.bufLength = 0; }
-          break;
-        }
+        case State.SkipLine: i = this.requests ? this.skipLine(bytes, i) : this.skipToStatusLine(bytes, i, offset, ts); break;
         default: i = n;
       }
     }
@@ -106,6 +119,8 @@ export class HttpStreamParser {
     const start = this.expected;
     this.expected = end;
     let rest = end - start;
+    /** The gap began between messages: a message may have started in it. */
+    let boundary = this.state === State.Head && this.bufLength === 0 && !this.tentative;
     switch (this.state) {
       case State.Head:
         if (this.bufLength > 0 && this.firstLineDone) this.emitPartialHead(start, 'gap in the header', ts);
@@ -121,6 +136,7 @@ export class HttpStreamParser {
         if (this.state === State.Close || this.remaining > 0) return;
         this.finish(this.message?.incomplete);
         if (rest === 0) return;
+        boundary = true;
         break;
       }
       case State.ChunkSize:
@@ -137,7 +153,7 @@ export class HttpStreamParser {
     }
     if (this.done) return;
     if (!this.tentative) this.note(start, `gap of ${end - start} bytes: looking for the next message start`);
-    this.resync();
+    this.resync(end, boundary || (this.tentative && this.lostCandidate));
   }
 
   /** The sender finished (FIN, or the flow ended): a message in progress is over. */
@@ -204,7 +220,10 @@ export class HttpStreamParser {
         this.rejectStartLine();
         return this.state === State.Raw ? n : end;
       }
-      if (this.tentative) this.note(this.headOffset, 'resumed at this message start');
+      if (this.tentative && this.headOffset > this.resyncFrom) {
+        this.note(this.headOffset, 'resumed at this message start');
+        if (this.lostCandidate && this.headOffset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
+      }
       this.firstLineDone = true;
       this.tentative = false;
       this.lineStart = this.bufLength;
@@ -218,6 +237,38 @@ export class HttpStreamParser {
     return end;
   }
 
+  /** Skips to the next line start. Returns the new index. */
+  private skipLine(bytes: Uint8Array, i: number): number {
+    const lf = bytes.indexOf(LF, i);
+    if (lf < 0) return bytes.length;
+    this.state = State.Head;
+    this.bufLength = 0;
+    return lf + 1;
+  }
+
+  /**
+   * Skips to the next `HTTP/1.`, at a line start or not (a response may follow a body whose end
+   * was lost), matching across segments. Returns the new index.
+   */
+  private skipToStatusLine(bytes: Uint8Array, i: number, offset: number, ts: Micros): number {
+    for (; i < bytes.length; i++) {
+      const b = bytes[i];
+      this.matched = b === HTTP_SLASH_1_DOT[this.matched] ? this.matched + 1 : b === HTTP_SLASH_1_DOT[0] ? 1 : 0;
+      if (this.matched === HTTP_SLASH_1_DOT.length) {
+        this.matched = 0;
+        this.state = State.Head;
+        this.bufLength = 0;
+        this.append(HTTP_SLASH_1_DOT, 0, HTTP_SLASH_1_DOT.length);
+        this.headOffset = offset + i + 1 - HTTP_SLASH_1_DOT.length;
+        this.headTs = ts;
+        this.lineStart = 0;
+        this.firstLineDone = false;
+        return i + 1;
+      }
+    }
+    return i;
+  }
+
   /** A start line that is not one: skipped while resynchronising, else the direction becomes raw. */
   private rejectStartLine(): void {
     if (!this.tentative) {
@@ -226,7 +277,8 @@ export class HttpStreamParser {
     }
     const lineEnded = this.buf[this.bufLength - 1] === LF;
     this.bufLength = 0;
-    this.state = lineEnded ? State.Head : State.SkipLine;
+    this.matched = 0;
+    this.state = lineEnded && this.requests ? State.Head : State.SkipLine;
   }
 
   /** The head in `buf` is over (or cut at `cut`): makes the message and enters its body. */
@@ -332,11 +384,14 @@ export class HttpStreamParser {
     this.completeHead(ts, { offset, why });
   }
 
-  /** Looks for the next message start: the next bytes, or the start of any later line. */
-  private resync(): void {
-    this.state = State.Head;
+  /** Looks for the next message start from `from`: the next bytes, or the start of any later line. */
+  private resync(from: number, lostCandidate: boolean): void {
+    this.state = this.requests ? State.Head : State.SkipLine;
+    this.matched = 0;
     this.bufLength = 0;
     this.tentative = true;
+    this.resyncFrom = from;
+    this.lostCandidate = lostCandidate;
   }
 
   /** Something unparseable at `offset`: the message in progress is cut there, and the direction is raw. */

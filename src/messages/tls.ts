@@ -100,10 +100,13 @@ export class TlsHellos {
     if (!side.done && side.length >= MAX_TLS_BUFFER) this.stop(dir, side, side.start, `no hello in the first ${MAX_TLS_BUFFER} bytes`);
   }
 
-  /** `length` bytes of `dir` at `offset` were never seen: a hello not read yet will not be. */
-  gap(dir: Direction, offset: number, length: number, ts: Micros): void {
-    const side = this.sides[dir] ?? (this.sides[dir] = { buf: new Uint8Array(0), length: 0, start: offset, ts, done: false });
-    if (!side.done && length > 0) this.stop(dir, side, offset, 'gap before the hello');
+  /**
+   * `length` bytes of `dir` at `offset` were never seen: a hello not read yet will not be. A gap
+   * before the first bytes fed is ignored (TLS starts after it).
+   */
+  gap(dir: Direction, offset: number, length: number, _ts: Micros): void {
+    const side = this.sides[dir];
+    if (side && !side.done && length > 0) this.stop(dir, side, offset, 'gap before the hello');
   }
 
   /** The direction ended. */
@@ -123,21 +126,25 @@ export class TlsHellos {
     const fragments: Uint8Array[] = [];
     let handshake = 0;
     let p = 0;
+    let other: string | undefined;
     while (p + 5 <= side.length) {
       const type = side.buf[p];
       const length = (side.buf[p + 3] << 8) | side.buf[p + 4];
       if (type !== 22 || side.buf[p + 1] !== 3 || length > 18432) {
-        return this.stop(dir, side, side.start + p, type === 22 ? 'not a TLS record' : `TLS record of type ${type} before the hello`);
+        other = type === 22 ? 'not a TLS record' : `TLS record of type ${type} before the hello`;
+        break;
       }
       if (p + 5 + length > side.length) break;
       fragments.push(side.buf.subarray(p + 5, p + 5 + length));
       handshake += length;
       p += 5 + length;
     }
-    if (handshake < 4) return;
     const messages = Buffer.concat(fragments, handshake);
-    const bodyLength = (messages[1] << 16) | (messages[2] << 8) | messages[3];
-    if (handshake < 4 + bodyLength) return;
+    const bodyLength = handshake >= 4 ? (messages[1] << 16) | (messages[2] << 8) | messages[3] : -1;
+    if (bodyLength < 0 || handshake < 4 + bodyLength) {
+      if (other !== undefined) this.stop(dir, side, side.start + p, other);
+      return;
+    }
     const expected = dir === this.clientDir ? 1 : 2;
     if (messages[0] !== expected) return this.stop(dir, side, side.start, `handshake message ${messages[0]} instead of a ${expected === 1 ? 'ClientHello' : 'ServerHello'}`);
     try {

@@ -84,9 +84,11 @@ export type HttpMessage = HttpRequest | HttpResponse;
  * What is wrong with an exchange: `after-close`, a request sent after the server announced it
  * would close (Connection: close, HTTP/1.0 without keep-alive) or after the server's FIN, and not
  * answered; `no-request`, a response without a request; `unanswered`, a request the server never
- * answered (known once the flow ended).
+ * answered (known once the flow ended); `lost`, the request or the response fell in a capture gap
+ * (the parser skipped the rest of a message it did not see start), so the other side is paired
+ * with this placeholder rather than with the wrong message.
  */
-export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered';
+export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost';
 
 /** A request and its response, paired in order. Either side may be missing (see `flags`). */
 export interface HttpExchange {

@@ -76,8 +76,24 @@ const CASES: Case[] = [
   {
     name: 'a gap running past the end of a body: the next response is found after it',
     steps: [c2s(get('/a') + get('/b') + get('/c')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'), gap('s2c', 40), s2c('garbage\r\n' + ok('3'))],
-    exchanges: ['GET /a → 200 length:10 (cut at 42: gap in the body)', 'GET /b → 200 length:1', 'GET /c → - !unanswered'],
+    exchanges: ['GET /a → 200 length:10 (cut at 42: gap in the body)', 'GET /b → - !lost', 'GET /c → 200 length:1'],
     notes: ['s2c@42: gap of 40 bytes: looking for the next message start', 's2c@91: resumed at this message start'],
+  },
+  {
+    name: 'a response lost in a gap: its request is flagged, the next responses pair right',
+    steps: [c2s(get('/1') + get('/2') + get('/3')), gap('s2c', 30), s2c('lo world' + ok('2') + ok('3'))],
+    exchanges: ['GET /1 → - !lost', 'GET /2 → 200 length:1', 'GET /3 → 200 length:1'],
+  },
+  {
+    name: 'a gap that ends right at a message start loses nothing',
+    steps: [c2s(get('/1') + get('/2')), s2c(ok('1')), gap('s2c', 39), s2c(ok('3'))],
+    exchanges: ['GET /1 → 200 length:1', 'GET /2 → 200 length:1'],
+    notes: ['s2c@39: gap of 39 bytes: looking for the next message start'],
+  },
+  {
+    name: 'a request lost in a gap: a placeholder takes its response',
+    steps: [gap('c2s', 20), c2s('ample.com\r\n\r\n' + get('/2')), s2c(ok('1') + ok('2'))],
+    exchanges: ['- → 200 length:1 !lost', 'GET /2 → 200 length:1'],
   },
   {
     name: 'a gap in a chunked body',
