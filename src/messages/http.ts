@@ -86,9 +86,13 @@ export class HttpConversation {
     return this.exchanges.some((e) => e.flags.length > 0);
   }
 
-  /** True once the direction stopped parsing (raw bytes: a tunnel, or something unparseable) or ended. */
-  isDone(dir: Direction): boolean {
-    return this.parsers[dir].done;
+  /**
+   * The stream offset from which direction `dir` is raw bytes (after an upgrade, a CONNECT tunnel,
+   * or something unparseable: a note at that offset says which), or undefined while it is HTTP.
+   * A view shows messages before it and the bytes themselves after it.
+   */
+  rawFrom(dir: Direction): number | undefined {
+    return this.parsers[dir].rawFrom;
   }
 
   private onRequest(message: HttpMessage): BodyPlan {

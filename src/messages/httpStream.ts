@@ -67,6 +67,9 @@ export class HttpStreamParser {
     if (midStream) this.resync(0, false);
   }
 
+  /** Stream offset from which the direction is raw bytes (a tunnel, or after something unparseable), if it is. */
+  rawFrom: number | undefined = undefined;
+
   /** True once the direction is raw bytes (a tunnel, or after something unparseable) or ended. */
   get done(): boolean {
     return this.state === State.Raw || this.state === State.Ended;
@@ -404,6 +407,7 @@ export class HttpStreamParser {
   }
 
   private toRaw(offset: number, why: string): void {
+    this.rawFrom = offset;
     this.note(offset, why);
     this.state = State.Raw;
     this.releaseBuffer();
