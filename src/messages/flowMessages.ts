@@ -4,8 +4,8 @@
  * goes to that protocol's parser. A line protocol that meets a TLS record (after STARTTLS) hands
  * that direction to a TLS reader. `summary()` is the flow list's one-line preview.
  */
-import type { Direction, FlowEvent, Micros } from '../core/types.js';
-import { DETECT_BYTES, detectProtocol, type Protocol } from './detect.js';
+import type { DataEvent, Direction, FlowEvent, Micros } from '../core/types.js';
+import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
 import { LineConversation, lineSummary } from './lines.js';
 import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
@@ -22,7 +22,10 @@ export interface MessageListener {
 /** Bytes held, both directions together, while undecided: past this the decision is forced. */
 const MAX_HELD_BYTES = 64 * 1024;
 
-type Held = { kind: 'data'; dir: Direction; offset: number; bytes: Uint8Array; ts: Micros } | { kind: 'gap'; dir: Direction; offset: number; length: number; ts: Micros } | { kind: 'end'; dir: Direction; ts: Micros };
+/** A data event's fields (its bytes read only when needed). */
+type Data = Pick<DataEvent, 'dir' | 'offset' | 'length' | 'ts' | 'bytes'>;
+
+type Held = ({ kind: 'data' } & Data) | { kind: 'gap'; dir: Direction; offset: number; length: number; ts: Micros } | { kind: 'end'; dir: Direction; ts: Micros };
 
 /** A flow's messages. Owned by whoever feeds it events; its parsers' objects are read-only to others. */
 export class FlowMessages {
@@ -54,12 +57,7 @@ export class FlowMessages {
         this.midStream = !event.sawHandshake;
         break;
       case 'data':
-        if (this.protocol !== 'undecided') this.data(event.dir, event.offset, event.bytes, event.ts);
-        else if (this.midStream && event.offset === 0 && event.length === 1) {
-          // A capture that missed the handshake often starts with a TCP keep-alive probe: one
-          // byte (the last one already acknowledged) that is not part of any message.
-          this.hold({ kind: 'gap', dir: event.dir, offset: 0, length: 1, ts: event.ts });
-        } else this.hold({ kind: 'data', dir: event.dir, offset: event.offset, bytes: event.bytes.slice(), ts: event.ts });
+        this.applyData(event);
         break;
       case 'gap':
         if (this.protocol === 'undecided') this.hold({ kind: 'gap', dir: event.dir, offset: event.offset, length: event.length, ts: event.ts });
@@ -79,6 +77,22 @@ export class FlowMessages {
         this.ended = true;
         break;
       default:
+    }
+  }
+
+  /** Applies a data event of this flow (what {@link apply} does with one, without looking at its type). */
+  applyData(event: DataEvent): void {
+    if (this.ended) return;
+    if (this.http !== undefined) this.http.feedData(event);
+    else if (this.protocol !== 'undecided') this.data(event);
+    else if (this.held.length === 0 && !this.midStream) this.first(event);
+    else if (this.midStream && event.offset === 0 && event.length === 1) {
+      // A capture that missed the handshake often starts with a TCP keep-alive probe: one
+      // byte (the last one already acknowledged) that is not part of any message.
+      this.hold({ kind: 'gap', dir: event.dir, offset: 0, length: 1, ts: event.ts });
+    } else {
+      const bytes = event.bytes.slice();
+      this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: bytes.length, bytes, ts: event.ts });
     }
   }
 
@@ -123,24 +137,42 @@ export class FlowMessages {
     this.decide(joined.length >= DETECT_BYTES || this.heldBytes > MAX_HELD_BYTES);
   }
 
+  /** The flow's first data, nothing held: decided at once when its bytes tell (the usual case), else held. */
+  private first(event: Data): void {
+    const bytes = event.bytes;
+    const detection = detectProtocol(bytes, event.dir, false);
+    if (!detection) {
+      const copy = bytes.slice();
+      this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: copy.length, bytes: copy, ts: event.ts });
+      return;
+    }
+    this.choose(detection);
+    this.data({ dir: event.dir, offset: event.offset, length: bytes.length, bytes, ts: event.ts });
+  }
+
   private decide(final: boolean): void {
     if (this.protocol !== 'undecided') return;
     const detection = this.firstDir ? detectProtocol(this.firstBytes, this.firstDir, final) : { protocol: 'raw' as const, clientDir: 'c2s' as const };
     if (!detection) return;
+    this.choose(detection);
+    const held = this.held;
+    this.held = [];
+    this.firstBytes = new Uint8Array(0);
+    for (const h of held) {
+      if (h.kind === 'data') this.data(h);
+      else if (h.kind === 'gap') this.gap(h.dir, h.offset, h.length, h.ts);
+      else this.end(h.dir, h.ts);
+    }
+  }
+
+  /** Sets the protocol and makes its parser. */
+  private choose(detection: Detection): void {
     this.protocol = detection.protocol;
     this.clientDir = detection.clientDir;
     const { onHttpMessage } = this.listener;
     if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
     else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir);
     else if (this.protocol === 'lines') this.lines = new LineConversation(this.clientDir, (dir, offset, tls) => { if (tls) this.startTls(dir, offset); });
-    const held = this.held;
-    this.held = [];
-    this.firstBytes = new Uint8Array(0);
-    for (const h of held) {
-      if (h.kind === 'data') this.data(h.dir, h.offset, h.bytes, h.ts);
-      else if (h.kind === 'gap') this.gap(h.dir, h.offset, h.length, h.ts);
-      else this.end(h.dir, h.ts);
-    }
   }
 
   private startTls(dir: Direction, offset: number): void {
@@ -148,14 +180,17 @@ export class FlowMessages {
     this.tlsFrom[dir] = offset;
   }
 
-  private data(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
-    if (this.http) return this.http.feed(dir, offset, bytes, ts);
+  private data(data: Data): void {
+    if (this.http) return this.http.feedData(data);
+    const { dir, offset, ts } = data;
+    let bytes: Uint8Array | undefined;
     if (this.lines && this.tlsFrom[dir] < 0) {
-      this.lines.feed(dir, offset, bytes, ts);
+      this.lines.feed(dir, offset, (bytes = data.bytes), ts);
       if (this.tlsFrom[dir] < 0) return;
     }
     const from = this.tlsFrom[dir];
-    if (this.tls && !this.tls.isDone(dir) && offset + bytes.length > from) {
+    if (this.tls && !this.tls.isDone(dir) && offset + data.length > from) {
+      bytes ??= data.bytes;
       const skip = Math.max(0, from - offset);
       this.tls.feed(dir, offset + skip, bytes.subarray(skip), ts);
       this.reportHello(dir);

@@ -3,7 +3,7 @@
  * requests paired with responses in order (pipelining included), the interim 1xx responses kept
  * with their request, and the exchanges that went wrong flagged. Never throws on input.
  */
-import type { Direction, Micros } from '../core/types.js';
+import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { announcesClose, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
 import { HttpStreamParser } from './httpStream.js';
@@ -57,6 +57,15 @@ export class HttpConversation {
   /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
   feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
     this.parsers[dir].feed(offset, bytes, ts);
+  }
+
+  /**
+   * A data event's bytes (or anything shaped like one), read only when the parser needs them:
+   * the bytes of a body are counted, not read.
+   */
+  feedData(data: Pick<DataEvent, 'dir' | 'offset' | 'length' | 'ts' | 'bytes'>): void {
+    const parser = data.dir === 'c2s' ? this.parsers.c2s : this.parsers.s2c;
+    if (!parser.skip(data.offset, data.length, data.ts)) parser.feed(data.offset, data.bytes, data.ts);
   }
 
   /** `length` bytes of direction `dir` at `offset` were never seen. */

@@ -110,14 +110,15 @@ export function parseStatusLine(line: string): StatusLine | undefined {
 }
 
 /**
- * The header fields of `lines` (the lines after the start line, without terminators). A line
+ * The header fields of `lines` from index `from` (the lines after the start line, without terminators). A line
  * starting with a space or tab continues the previous field (obsolete folding); a line without a
  * colon is skipped and counted in `malformed`.
  */
-export function parseHeaderLines(lines: readonly string[]): { headers: HttpHeader[]; malformed: number } {
+export function parseHeaderLines(lines: readonly string[], from = 0): { headers: HttpHeader[]; malformed: number } {
   const headers: { name: string; value: string }[] = [];
   let malformed = 0;
-  for (const raw of lines) {
+  for (let i = from; i < lines.length; i++) {
+    const raw = lines[i];
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line === '') continue;
     if ((line[0] === ' ' || line[0] === '\t') && headers.length > 0) {
@@ -135,10 +136,21 @@ export function parseHeaderLines(lines: readonly string[]): { headers: HttpHeade
   return { headers, malformed };
 }
 
+/** Whether header `h` is named `lower` (given in lower case), ignoring ASCII case. */
+function isNamed(h: HttpHeader, lower: string): boolean {
+  const name = h.name;
+  if (name.length !== lower.length) return false;
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** The value of the first header named `name` (case-insensitive), or undefined. */
 export function headerValue(headers: readonly HttpHeader[], name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const h of headers) if (h.name.toLowerCase() === lower) return h.value;
+  for (const h of headers) if (isNamed(h, lower)) return h.value;
   return undefined;
 }
 
@@ -147,7 +159,7 @@ export function headerTokens(headers: readonly HttpHeader[], name: string): stri
   const lower = name.toLowerCase();
   const out: string[] = [];
   for (const h of headers) {
-    if (h.name.toLowerCase() !== lower) continue;
+    if (!isNamed(h, lower)) continue;
     for (const t of h.value.split(',')) {
       const token = t.trim().toLowerCase();
       if (token) out.push(token);
@@ -166,25 +178,43 @@ export function announcesClose(version: string, headers: readonly HttpHeader[]):
   return version === '1.0' && !tokens.includes('keep-alive');
 }
 
-/** Framing from Transfer-Encoding and Content-Length, shared by requests and responses. */
+const NONE: BodyPlan = Object.freeze({ kind: 'none' });
+const CHUNKED: BodyPlan = Object.freeze({ kind: 'chunked' });
+const CLOSE: BodyPlan = Object.freeze({ kind: 'close' });
+
+/** Framing from Transfer-Encoding and Content-Length, shared by requests and responses (one pass over the headers). */
 function framedBody(headers: readonly HttpHeader[], isRequest: boolean): BodyPlan | undefined {
-  const codings = headerTokens(headers, 'transfer-encoding');
-  if (codings.length > 0) {
-    if (codings[codings.length - 1] === 'chunked') return { kind: 'chunked' };
-    return isRequest ? { kind: 'invalid', why: `request with Transfer-Encoding ${codings.join(', ')} but not chunked last` } : { kind: 'close' };
+  let codings: string | undefined;
+  let length: string | undefined;
+  let conflict = false;
+  for (const h of headers) {
+    if (isNamed(h, 'transfer-encoding')) codings = codings === undefined ? h.value : `${codings},${h.value}`;
+    else if (isNamed(h, 'content-length')) {
+      for (const part of h.value.includes(',') ? h.value.split(',') : [h.value]) {
+        const value = part.trim();
+        if (length === undefined) length = value;
+        else if (value !== length) conflict = true;
+      }
+    }
   }
-  const lengths = headers.filter((h) => h.name.toLowerCase() === 'content-length').flatMap((h) => h.value.split(','));
-  if (lengths.length === 0) return undefined;
-  const values = new Set(lengths.map((v) => v.trim()));
-  const [value] = values;
-  if (values.size !== 1 || !/^\d{1,15}$/.test(value)) return { kind: 'invalid', why: `bad Content-Length ${JSON.stringify([...values].join(', ').slice(0, 40))}` };
-  const length = Number(value);
-  return length === 0 ? { kind: 'none' } : { kind: 'length', length };
+  if (codings !== undefined && codings.trim() !== '') {
+    if (codings.slice(codings.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked') return CHUNKED;
+    return isRequest ? { kind: 'invalid', why: `request with Transfer-Encoding ${codings} but not chunked last` } : CLOSE;
+  }
+  if (length === undefined) return undefined;
+  if (conflict || !/^\d{1,15}$/.test(length)) return badContentLength(headers);
+  const n = Number(length);
+  return n === 0 ? NONE : { kind: 'length', length: n };
+}
+
+function badContentLength(headers: readonly HttpHeader[]): BodyPlan {
+  const values = headers.filter((h) => isNamed(h, 'content-length')).map((h) => h.value).join(', ');
+  return { kind: 'invalid', why: `bad Content-Length ${JSON.stringify(values.slice(0, 40))}` };
 }
 
 /** The body framing of a request (RFC 9112 6.3): chunked, Content-Length, else no body. */
 export function requestBodyPlan(headers: readonly HttpHeader[]): BodyPlan {
-  return framedBody(headers, true) ?? { kind: 'none' };
+  return framedBody(headers, true) ?? NONE;
 }
 
 /**
@@ -195,6 +225,6 @@ export function requestBodyPlan(headers: readonly HttpHeader[]): BodyPlan {
 export function responseBodyPlan(status: number, headers: readonly HttpHeader[], requestMethod: string | undefined): BodyPlan {
   if (status === 101) return { kind: 'tunnel', why: `switched protocols (${headerValue(headers, 'upgrade') ?? 'Upgrade'})` };
   if (requestMethod === 'CONNECT' && status >= 200 && status < 300) return { kind: 'tunnel', why: 'tunnel after CONNECT' };
-  if (requestMethod === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return { kind: 'none' };
-  return framedBody(headers, false) ?? { kind: 'close' };
+  if (requestMethod === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return NONE;
+  return framedBody(headers, false) ?? CLOSE;
 }

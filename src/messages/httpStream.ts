@@ -6,7 +6,8 @@
  * direction into raw bytes, with a note saying where and why.
  */
 import type { Direction, Micros } from '../core/types.js';
-import { headText, parseHeaderLines, parseRequestLine, parseStatusLine, startLinePrefixValid, type BodyPlan } from './httpHead.js';
+import { DOUBLE_ZERO } from '../core/fields.js';
+import { headText, parseHeaderLines, parseRequestLine, parseStatusLine, startLinePrefixValid, type BodyPlan, type RequestLine, type StatusLine } from './httpHead.js';
 import type { HttpBody, HttpMessage, StreamNote } from './types.js';
 
 /** Cap on a message head (start line, header fields) and on a chunked body's trailers. */
@@ -32,6 +33,7 @@ const enum State { Head, BodyLength, ChunkSize, ChunkData, ChunkDataEnd, Trailer
 
 const LF = 0x0a;
 const CR = 0x0d;
+const EMPTY = new Uint8Array(0);
 const HTTP_SLASH_1_DOT = new TextEncoder().encode('HTTP/1.');
 
 /** One direction's parser. `requests`: this direction carries requests (else responses). */
@@ -39,7 +41,7 @@ export class HttpStreamParser {
   private state = State.Head;
   /** The next stream offset expected. */
   private expected = 0;
-  private buf = new Uint8Array(256);
+  private buf = EMPTY;
   private bufLength = 0;
   /** Start of the current line in `buf`. */
   private lineStart = 0;
@@ -52,8 +54,10 @@ export class HttpStreamParser {
   /** Bytes of `HTTP/1.` matched so far while skipping (responses). */
   private matched = 0;
   private headOffset = 0;
-  private headTs: Micros = 0;
+  private headTs: Micros = DOUBLE_ZERO;
   private message: HttpMessage | undefined = undefined;
+  /** The start line of the head being read, once its line is whole. */
+  private startLine: RequestLine | StatusLine | undefined = undefined;
   private remaining = 0;
   private crSeen = false;
   private rawAfterMessage: string | undefined = undefined;
@@ -113,6 +117,24 @@ export class HttpStreamParser {
         default: i = n;
       }
     }
+  }
+
+  /**
+   * Takes `length` bytes at `offset` without reading them when the parser does not need them:
+   * inside a body of known length (short of its end), a body read until close, or raw bytes.
+   * Returns false when it must see them: then call {@link feed}. (A data event makes its bytes
+   * only when read; a model load of mostly body bytes then never makes them.)
+   */
+  skip(offset: number, length: number, ts: Micros): boolean {
+    if (this.state === State.Raw || this.state === State.Ended) return true;
+    if (offset !== this.expected) return false;
+    if (this.state === State.Close || ((this.state === State.BodyLength || this.state === State.ChunkData) && this.remaining > length)) {
+      this.extendBody(length, ts);
+      this.remaining -= length;
+      this.expected += length;
+      return true;
+    }
+    return false;
   }
 
   /** `length` bytes at `offset` were never seen. */
@@ -204,40 +226,69 @@ export class HttpStreamParser {
       this.lineStart = 0;
       this.firstLineDone = false;
     }
+    if (this.firstLineDone) return this.headerLines(bytes, i, ts);
     const lf = bytes.indexOf(LF, i);
     const end = lf < 0 ? n : lf + 1;
-    if (this.bufLength + (end - i) > MAX_HEAD_BYTES) {
-      this.fail(this.headOffset, `header section over ${MAX_HEAD_BYTES} bytes`);
-      return n;
+    if (this.bufLength + (end - i) > MAX_LINE_BYTES + 1) {
+      this.rejectStartLine();
+      return this.state === State.Raw ? n : end;
     }
     this.append(bytes, i, end);
-    if (!this.firstLineDone) {
-      const lineLength = lf < 0 ? this.bufLength : this.bufLength - 1;
-      if (!startLinePrefixValid(this.buf, lineLength, this.requests) || lineLength > MAX_LINE_BYTES) {
-        this.rejectStartLine();
-        return this.state === State.Raw ? n : end;
-      }
-      if (lf < 0) return n;
-      const line = headText(this.buf.subarray(0, lineLength));
-      if (!(this.requests ? parseRequestLine(line) : parseStatusLine(line))) {
-        this.rejectStartLine();
-        return this.state === State.Raw ? n : end;
-      }
-      if (this.tentative && this.headOffset > this.resyncFrom) {
-        this.note(this.headOffset, 'resumed at this message start');
-        if (this.lostCandidate && this.headOffset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
-      }
-      this.firstLineDone = true;
-      this.tentative = false;
-      this.lineStart = this.bufLength;
-      return end;
+    if (lf < 0) {
+      // An unfinished start line: rejected as soon as it cannot become one (binary data).
+      if (!startLinePrefixValid(this.buf, this.bufLength, this.requests)) this.rejectStartLine();
+      return this.state === State.Raw ? n : end;
     }
-    if (lf < 0) return n;
-    const lineLength = this.bufLength - 1 - this.lineStart;
-    const blank = lineLength === 0 || (lineLength === 1 && this.buf[this.lineStart] === CR);
+    const line = headText(this.buf.subarray(0, this.bufLength - 1));
+    this.startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
+    if (!this.startLine) {
+      this.rejectStartLine();
+      return this.state === State.Raw ? n : end;
+    }
+    if (this.tentative && this.headOffset > this.resyncFrom) {
+      this.note(this.headOffset, 'resumed at this message start');
+      if (this.lostCandidate && this.headOffset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
+    }
+    this.firstLineDone = true;
+    this.tentative = false;
     this.lineStart = this.bufLength;
-    if (blank) this.completeHead(ts, undefined);
     return end;
+  }
+
+  /**
+   * Header lines from `bytes[i]`: looks for the blank line that ends the head, copying the bytes
+   * into the head buffer once per segment. Returns the new index.
+   */
+  private headerLines(bytes: Uint8Array, i: number, ts: Micros): number {
+    const n = bytes.length;
+    // Head position k of bytes[p] is bufLength + (p - i) until the bytes are copied.
+    let p = i;
+    for (;;) {
+      const lf = bytes.indexOf(LF, p);
+      if (lf < 0) break;
+      const lineEnd = this.bufLength + (lf - i);
+      const length = lineEnd - this.lineStart;
+      const first = this.lineStart < this.bufLength ? this.buf[this.lineStart] : bytes[i + this.lineStart - this.bufLength];
+      this.lineStart = lineEnd + 1;
+      p = lf + 1;
+      if (length === 0 || (length === 1 && first === CR)) {
+        if (!this.appendHead(bytes, i, p)) return n;
+        this.completeHead(ts, undefined);
+        return p;
+      }
+    }
+    this.appendHead(bytes, i, n);
+    return n;
+  }
+
+  /** Appends head bytes, or fails the direction when the head would pass the cap. */
+  private appendHead(bytes: Uint8Array, from: number, to: number): boolean {
+    if (this.bufLength + (to - from) > MAX_HEAD_BYTES) {
+      this.fail(this.headOffset, `header section over ${MAX_HEAD_BYTES} bytes`);
+      return false;
+    }
+    this.append(bytes, from, to);
+    return true;
   }
 
   /** Skips to the next line start. Returns the new index. */
@@ -287,18 +338,25 @@ export class HttpStreamParser {
   /** The head in `buf` is over (or cut at `cut`): makes the message and enters its body. */
   private completeHead(ts: Micros, cut: { offset: number; why: string } | undefined): void {
     const lines = headText(this.buf.subarray(0, this.bufLength)).split('\n');
-    const { headers, malformed } = parseHeaderLines(lines.slice(1));
+    const { headers, malformed } = parseHeaderLines(lines, 1);
     const body: HttpBody = { framing: 'none', offset: this.headOffset + this.bufLength, length: 0, dataLength: 0, chunks: 0, trailers: [] };
-    const base = {
-      dir: this.dir, headers, offset: this.headOffset, headLength: this.bufLength, body, firstTs: this.headTs, lastTs: ts,
-      complete: false, incomplete: cut, malformedHeaderLines: malformed,
-    };
-    const first = lines[0];
-    const request = this.requests ? parseRequestLine(first) : undefined;
-    const status = this.requests ? undefined : parseStatusLine(first);
-    const message: HttpMessage = request
-      ? { ...base, kind: 'request', method: request.method, target: request.target, version: request.version }
-      : { ...base, kind: 'response', status: status?.status ?? 0, reason: status?.reason ?? '', version: status?.version ?? '' };
+    // One literal per kind, every field in the same order: messages keep one shape each, so
+    // updating a body as its bytes arrive stays cheap.
+    let message: HttpMessage;
+    if (this.requests) {
+      const line = this.startLine as RequestLine | undefined;
+      message = {
+        kind: 'request', dir: this.dir, version: line?.version ?? '', headers, offset: this.headOffset, headLength: this.bufLength, body,
+        firstTs: this.headTs, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, method: line?.method ?? '', target: line?.target ?? '',
+      };
+    } else {
+      const line = this.startLine as StatusLine | undefined;
+      message = {
+        kind: 'response', dir: this.dir, version: line?.version ?? '', headers, offset: this.headOffset, headLength: this.bufLength, body,
+        firstTs: this.headTs, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, status: line?.status ?? 0, reason: line?.reason ?? '',
+      };
+    }
+    this.startLine = undefined;
     this.releaseBuffer();
     this.message = message;
     const plan = this.hooks.onHead(message);
@@ -420,7 +478,7 @@ export class HttpStreamParser {
   private append(bytes: Uint8Array, from: number, to: number): void {
     const need = this.bufLength + (to - from);
     if (need > this.buf.length) {
-      const grown = new Uint8Array(Math.min(MAX_HEAD_BYTES, Math.max(need, this.buf.length * 2)));
+      const grown = new Uint8Array(Math.min(MAX_HEAD_BYTES, Math.max(need, this.buf.length * 2, 512)));
       grown.set(this.buf.subarray(0, this.bufLength));
       this.buf = grown;
     }
@@ -431,6 +489,6 @@ export class HttpStreamParser {
   /** Empties the buffer, giving back memory a large head took. */
   private releaseBuffer(): void {
     this.bufLength = 0;
-    if (this.buf.length > 4096) this.buf = new Uint8Array(256);
+    if (this.buf.length > 4096) this.buf = EMPTY;
   }
 }

@@ -58,7 +58,8 @@ function feedRandomly(random: Random, http: HttpConversation, streams: Record<Di
     const dir: Direction = at.c2s >= streams.c2s.length ? 's2c' : at.s2c >= streams.s2c.length ? 'c2s' : random() < 0.5 ? 'c2s' : 's2c';
     const n = Math.min(streams[dir].length - at[dir], randomInt(random, 1, 40));
     if (random() < 0.05) http.gap(dir, at[dir], n, ts++);
-    else http.feed(dir, at[dir], streams[dir].slice(at[dir], at[dir] + n), ts++);
+    else if (random() < 0.5) http.feed(dir, at[dir], streams[dir].slice(at[dir], at[dir] + n), ts++);
+    else http.feedData({ dir, offset: at[dir], length: n, bytes: streams[dir].slice(at[dir], at[dir] + n), ts: ts++ });
     at[dir] += n;
   }
   if (random() < 0.5) http.end('s2c', ts++);

@@ -30,8 +30,10 @@ export function play(steps: readonly Step[], cutsOf: (data: Uint8Array) => numbe
       let prev = 0;
       for (const cut of [...cutsOf(step.data), step.data.length]) {
         if (cut <= prev) continue;
-        // A fresh copy: the parser must not keep the caller's bytes.
-        http.feed(step.dir, offsets[step.dir] + prev, step.data.slice(prev, cut), ts++);
+        // A fresh copy: the parser must not keep the caller's bytes. Through feedData, which
+        // counts body bytes without reading them.
+        const bytes = step.data.slice(prev, cut);
+        http.feedData({ dir: step.dir, offset: offsets[step.dir] + prev, length: bytes.length, bytes, ts: ts++ });
         prev = cut;
       }
       offsets[step.dir] += step.data.length;
