@@ -6,14 +6,12 @@
  * direction into raw bytes, with a note saying where and why.
  */
 import type { Direction, Micros } from '../core/types.js';
-import { DOUBLE_ZERO } from '../core/fields.js';
-import { headText, parseHeaderLines, parseRequestLine, parseStatusLine, startLinePrefixValid, type BodyPlan, type RequestLine, type StatusLine } from './httpHead.js';
+import type { BodyPlan, RequestLine, StatusLine } from './httpHead.js';
+import { ChunkedReader, ChunkStep } from './httpChunked.js';
+import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
 import type { HttpBody, HttpMessage, StreamNote } from './types.js';
 
-/** Cap on a message head (start line, header fields) and on a chunked body's trailers. */
-export const MAX_HEAD_BYTES = 64 * 1024;
-/** Cap on a start line, and on a chunk-size line. */
-export const MAX_LINE_BYTES = 8 * 1024;
+export { MAX_HEAD_BYTES } from './httpHeadReader.js';
 
 /** What a direction's parser tells its conversation. */
 export interface HttpStreamHooks {
@@ -29,11 +27,10 @@ export interface HttpStreamHooks {
   onNote(note: StreamNote): void;
 }
 
-const enum State { Head, BodyLength, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Close, SkipLine, Raw, Ended }
+const enum State { Head, BodyLength, Chunked, Close, SkipLine, Raw, Ended }
 
 const LF = 0x0a;
 const CR = 0x0d;
-const EMPTY = new Uint8Array(0);
 const HTTP_SLASH_1_DOT = new TextEncoder().encode('HTTP/1.');
 
 /** One direction's parser. `requests`: this direction carries requests (else responses). */
@@ -41,11 +38,7 @@ export class HttpStreamParser {
   private state = State.Head;
   /** The next stream offset expected. */
   private expected = 0;
-  private buf = EMPTY;
-  private bufLength = 0;
-  /** Start of the current line in `buf`. */
-  private lineStart = 0;
-  private firstLineDone = false;
+  private readonly head: HeadReader;
   /** Looking for a message start after a gap: a line that is not one is skipped, not fatal. */
   private tentative = false;
   /** Where the search for a message start began, and whether a message may have been lost there. */
@@ -53,13 +46,9 @@ export class HttpStreamParser {
   private lostCandidate = false;
   /** Bytes of `HTTP/1.` matched so far while skipping (responses). */
   private matched = 0;
-  private headOffset = 0;
-  private headTs: Micros = DOUBLE_ZERO;
   private message: HttpMessage | undefined = undefined;
-  /** The start line of the head being read, once its line is whole. */
-  private startLine: RequestLine | StatusLine | undefined = undefined;
+  private chunked: ChunkedReader | undefined = undefined;
   private remaining = 0;
-  private crSeen = false;
   private rawAfterMessage: string | undefined = undefined;
 
   /**
@@ -68,6 +57,7 @@ export class HttpStreamParser {
    * start line are skipped rather than fatal.
    */
   constructor(readonly dir: Direction, readonly requests: boolean, private readonly hooks: HttpStreamHooks, midStream = false) {
+    this.head = new HeadReader(requests);
     if (midStream) this.resync(0, false);
   }
 
@@ -89,29 +79,16 @@ export class HttpStreamParser {
     this.expected = offset + n;
     while (i < n) {
       switch (this.state) {
-        case State.Head: i = this.head(bytes, i, offset, ts); break;
-        case State.BodyLength:
-        case State.ChunkData: {
+        case State.Head: i = this.readHead(bytes, i, offset, ts); break;
+        case State.BodyLength: {
           const take = Math.min(this.remaining, n - i);
           this.extendBody(take, ts);
           this.remaining -= take;
           i += take;
-          if (this.remaining === 0) {
-            if (this.state === State.BodyLength) this.finish(undefined);
-            else { this.state = State.ChunkDataEnd; this.crSeen = false; }
-          }
+          if (this.remaining === 0) this.finish(undefined);
           break;
         }
-        case State.ChunkDataEnd: {
-          const b = bytes[i++];
-          this.extendBody(0, ts, 1);
-          if (b === CR && !this.crSeen) this.crSeen = true;
-          else if (b === LF) { this.state = State.ChunkSize; this.bufLength = 0; }
-          else this.fail(offset + i - 1, 'no line end after chunk data');
-          break;
-        }
-        case State.ChunkSize:
-        case State.Trailers: i = this.chunkLine(bytes, i, offset, ts); break;
+        case State.Chunked: i = this.readChunked(bytes, i, offset, ts); break;
         case State.Close: this.extendBody(n - i, ts); i = n; break;
         case State.SkipLine: i = this.requests ? this.skipLine(bytes, i) : this.skipToStatusLine(bytes, i, offset, ts); break;
         default: i = n;
@@ -128,13 +105,16 @@ export class HttpStreamParser {
   skip(offset: number, length: number, ts: Micros): boolean {
     if (this.state === State.Raw || this.state === State.Ended) return true;
     if (offset !== this.expected) return false;
-    if (this.state === State.Close || ((this.state === State.BodyLength || this.state === State.ChunkData) && this.remaining > length)) {
+    if (this.state === State.Close || (this.state === State.BodyLength && this.remaining > length)) {
       this.extendBody(length, ts);
       this.remaining -= length;
-      this.expected += length;
-      return true;
+    } else if (this.state === State.Chunked && this.chunked!.skip(length)) {
+      if (this.message) this.message.lastTs = ts;
+    } else {
+      return false;
     }
-    return false;
+    this.expected += length;
+    return true;
   }
 
   /** `length` bytes at `offset` were never seen. */
@@ -145,11 +125,11 @@ export class HttpStreamParser {
     this.expected = end;
     let rest = end - start;
     /** The gap began between messages: a message may have started in it. */
-    let boundary = this.state === State.Head && this.bufLength === 0 && !this.tentative;
+    let boundary = this.state === State.Head && !this.head.started && !this.tentative;
     switch (this.state) {
       case State.Head:
-        if (this.bufLength > 0 && this.firstLineDone) this.emitPartialHead(start, 'gap in the header', ts);
-        else if (this.bufLength > 0 && !this.tentative) this.note(this.headOffset, `gap at ${start} inside a start line`);
+        if (this.head.hasStartLine) this.completeHead(ts, { offset: start, why: 'gap in the header' });
+        else if (this.head.started && !this.tentative) this.note(this.head.offset, `gap at ${start} inside a start line`);
         break;
       case State.BodyLength:
       case State.Close: {
@@ -164,10 +144,7 @@ export class HttpStreamParser {
         boundary = true;
         break;
       }
-      case State.ChunkSize:
-      case State.ChunkData:
-      case State.ChunkDataEnd:
-      case State.Trailers:
+      case State.Chunked:
         this.markIncomplete(start, 'gap in the chunked body');
         this.finish(this.message?.incomplete);
         break;
@@ -185,16 +162,13 @@ export class HttpStreamParser {
   end(ts: Micros): void {
     switch (this.state) {
       case State.Head:
-        if (this.bufLength > 0 && this.firstLineDone) this.emitPartialHead(this.expected, 'stream ended in the header', ts);
-        else if (this.bufLength > 0 && !this.tentative) this.note(this.headOffset, 'stream ended inside a start line');
+        if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' });
+        else if (this.head.started && !this.tentative) this.note(this.head.offset, 'stream ended inside a start line');
         break;
       case State.BodyLength:
         this.finish({ offset: this.expected, why: `stream ended ${this.remaining} bytes before the end of the body` });
         break;
-      case State.ChunkSize:
-      case State.ChunkData:
-      case State.ChunkDataEnd:
-      case State.Trailers:
+      case State.Chunked:
         this.finish({ offset: this.expected, why: 'stream ended inside the chunked body' });
         break;
       case State.Close:
@@ -211,84 +185,50 @@ export class HttpStreamParser {
    */
   switchToRaw(why: string): void {
     if (this.done) return;
-    if (this.state === State.Head || this.state === State.SkipLine) this.toRaw(this.bufLength > 0 ? this.headOffset : this.expected, why);
+    if (this.state === State.Head || this.state === State.SkipLine) this.toRaw(this.head.started ? this.head.offset : this.expected, why);
     else this.rawAfterMessage = why;
   }
 
-  /** Head bytes from `bytes[i]`: appends up to the next LF and handles a completed line. Returns the new index. */
-  private head(bytes: Uint8Array, i: number, offset: number, ts: Micros): number {
+  /** Head bytes from `bytes[i]`, through the head reader. Returns the new index. */
+  private readHead(bytes: Uint8Array, i: number, offset: number, ts: Micros): number {
     const n = bytes.length;
-    if (this.bufLength === 0) {
+    const head = this.head;
+    if (!head.started) {
       while (i < n && (bytes[i] === CR || bytes[i] === LF)) i++;
       if (i === n) return n;
-      this.headOffset = offset + i;
-      this.headTs = ts;
-      this.lineStart = 0;
-      this.firstLineDone = false;
+      head.begin(offset + i, ts);
     }
-    if (this.firstLineDone) return this.headerLines(bytes, i, ts);
-    const lf = bytes.indexOf(LF, i);
-    const end = lf < 0 ? n : lf + 1;
-    if (this.bufLength + (end - i) > MAX_LINE_BYTES + 1) {
-      this.rejectStartLine();
-      return this.state === State.Raw ? n : end;
-    }
-    this.append(bytes, i, end);
-    if (lf < 0) {
-      // An unfinished start line: rejected as soon as it cannot become one (binary data).
-      if (!startLinePrefixValid(this.buf, this.bufLength, this.requests)) this.rejectStartLine();
-      return this.state === State.Raw ? n : end;
-    }
-    const line = headText(this.buf.subarray(0, this.bufLength - 1));
-    this.startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
-    if (!this.startLine) {
-      this.rejectStartLine();
-      return this.state === State.Raw ? n : end;
-    }
-    if (this.tentative && this.headOffset > this.resyncFrom) {
-      this.note(this.headOffset, 'resumed at this message start');
-      if (this.lostCandidate && this.headOffset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
-    }
-    this.firstLineDone = true;
-    this.tentative = false;
-    this.lineStart = this.bufLength;
-    return end;
-  }
-
-  /**
-   * Header lines from `bytes[i]`: looks for the blank line that ends the head, copying the bytes
-   * into the head buffer once per segment. Returns the new index.
-   */
-  private headerLines(bytes: Uint8Array, i: number, ts: Micros): number {
-    const n = bytes.length;
-    // Head position k of bytes[p] is bufLength + (p - i) until the bytes are copied.
-    let p = i;
-    for (;;) {
-      const lf = bytes.indexOf(LF, p);
-      if (lf < 0) break;
-      const lineEnd = this.bufLength + (lf - i);
-      const length = lineEnd - this.lineStart;
-      const first = this.lineStart < this.bufLength ? this.buf[this.lineStart] : bytes[i + this.lineStart - this.bufLength];
-      this.lineStart = lineEnd + 1;
-      p = lf + 1;
-      if (length === 0 || (length === 1 && first === CR)) {
-        if (!this.appendHead(bytes, i, p)) return n;
+    const end = head.read(bytes, i);
+    switch (head.step) {
+      case HeadStep.StartLine:
+        if (this.tentative && head.offset > this.resyncFrom) {
+          this.note(head.offset, 'resumed at this message start');
+          if (this.lostCandidate && head.offset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
+        }
+        this.tentative = false;
+        return end;
+      case HeadStep.BadStartLine:
+        this.rejectStartLine(head.lineEnded);
+        return this.state === State.Raw ? n : end;
+      case HeadStep.TooLong:
+        this.fail(head.offset, `header section over ${MAX_HEAD_BYTES} bytes`);
+        return n;
+      case HeadStep.Done:
         this.completeHead(ts, undefined);
-        return p;
-      }
+        return end;
+      default:
+        return end;
     }
-    this.appendHead(bytes, i, n);
-    return n;
   }
 
-  /** Appends head bytes, or fails the direction when the head would pass the cap. */
-  private appendHead(bytes: Uint8Array, from: number, to: number): boolean {
-    if (this.bufLength + (to - from) > MAX_HEAD_BYTES) {
-      this.fail(this.headOffset, `header section over ${MAX_HEAD_BYTES} bytes`);
-      return false;
-    }
-    this.append(bytes, from, to);
-    return true;
+  /** Chunked body bytes from `bytes[i]`. Returns the new index. */
+  private readChunked(bytes: Uint8Array, i: number, offset: number, ts: Micros): number {
+    const reader = this.chunked!;
+    const end = reader.read(bytes, i, offset);
+    if (this.message && end > i) this.message.lastTs = ts;
+    if (reader.step === ChunkStep.Done) this.finish(undefined);
+    else if (reader.step === ChunkStep.Bad) this.fail(reader.badOffset, reader.why);
+    return end;
   }
 
   /** Skips to the next line start. Returns the new index. */
@@ -296,7 +236,7 @@ export class HttpStreamParser {
     const lf = bytes.indexOf(LF, i);
     if (lf < 0) return bytes.length;
     this.state = State.Head;
-    this.bufLength = 0;
+    this.head.clear();
     return lf + 1;
   }
 
@@ -311,53 +251,50 @@ export class HttpStreamParser {
       if (this.matched === HTTP_SLASH_1_DOT.length) {
         this.matched = 0;
         this.state = State.Head;
-        this.bufLength = 0;
-        this.append(HTTP_SLASH_1_DOT, 0, HTTP_SLASH_1_DOT.length);
-        this.headOffset = offset + i + 1 - HTTP_SLASH_1_DOT.length;
-        this.headTs = ts;
-        this.lineStart = 0;
-        this.firstLineDone = false;
+        this.head.begin(offset + i + 1 - HTTP_SLASH_1_DOT.length, ts, HTTP_SLASH_1_DOT);
         return i + 1;
       }
     }
     return i;
   }
 
-  /** A start line that is not one: skipped while resynchronising, else the direction becomes raw. */
-  private rejectStartLine(): void {
+  /**
+   * A start line that is not one: skipped while resynchronising (from the next line start when
+   * `lineEnded`), else the direction becomes raw.
+   */
+  private rejectStartLine(lineEnded: boolean): void {
     if (!this.tentative) {
-      this.fail(this.headOffset, this.requests ? 'not an HTTP request line' : 'not an HTTP status line');
+      this.fail(this.head.offset, this.requests ? 'not an HTTP request line' : 'not an HTTP status line');
       return;
     }
-    const lineEnded = this.buf[this.bufLength - 1] === LF;
-    this.bufLength = 0;
+    this.head.clear();
     this.matched = 0;
     this.state = lineEnded && this.requests ? State.Head : State.SkipLine;
   }
 
   /** The head in `buf` is over (or cut at `cut`): makes the message and enters its body. */
   private completeHead(ts: Micros, cut: { offset: number; why: string } | undefined): void {
-    const lines = headText(this.buf.subarray(0, this.bufLength)).split('\n');
-    const { headers, malformed } = parseHeaderLines(lines, 1);
-    const body: HttpBody = { framing: 'none', offset: this.headOffset + this.bufLength, length: 0, dataLength: 0, chunks: 0, trailers: [] };
+    const head = this.head;
+    const { headers, malformed } = head.parse();
+    const headLength = head.buf.length;
+    const body: HttpBody = { framing: 'none', offset: head.offset + headLength, length: 0, dataLength: 0, chunks: 0, trailers: [] };
     // One literal per kind, every field in the same order: messages keep one shape each, so
     // updating a body as its bytes arrive stays cheap.
     let message: HttpMessage;
     if (this.requests) {
-      const line = this.startLine as RequestLine | undefined;
+      const line = head.startLine as RequestLine | undefined;
       message = {
-        kind: 'request', dir: this.dir, version: line?.version ?? '', headers, offset: this.headOffset, headLength: this.bufLength, body,
-        firstTs: this.headTs, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, method: line?.method ?? '', target: line?.target ?? '',
+        kind: 'request', dir: this.dir, version: line?.version ?? '', headers, offset: head.offset, headLength, body,
+        firstTs: head.ts, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, method: line?.method ?? '', target: line?.target ?? '',
       };
     } else {
-      const line = this.startLine as StatusLine | undefined;
+      const line = head.startLine as StatusLine | undefined;
       message = {
-        kind: 'response', dir: this.dir, version: line?.version ?? '', headers, offset: this.headOffset, headLength: this.bufLength, body,
-        firstTs: this.headTs, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, status: line?.status ?? 0, reason: line?.reason ?? '',
+        kind: 'response', dir: this.dir, version: line?.version ?? '', headers, offset: head.offset, headLength, body,
+        firstTs: head.ts, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, status: line?.status ?? 0, reason: line?.reason ?? '',
       };
     }
-    this.startLine = undefined;
-    this.releaseBuffer();
+    head.clear();
     this.message = message;
     const plan = this.hooks.onHead(message);
     if (cut) {
@@ -367,49 +304,11 @@ export class HttpStreamParser {
     switch (plan.kind) {
       case 'none': this.finish(undefined); break;
       case 'length': body.framing = 'length'; this.remaining = plan.length; this.state = State.BodyLength; break;
-      case 'chunked': body.framing = 'chunked'; this.state = State.ChunkSize; break;
+      case 'chunked': body.framing = 'chunked'; this.chunked = new ChunkedReader(body); this.state = State.Chunked; break;
       case 'close': body.framing = 'close'; this.state = State.Close; break;
       case 'tunnel': this.finish(undefined); this.toRaw(body.offset, plan.why); break;
       case 'invalid': this.fail(body.offset, plan.why); break;
     }
-  }
-
-  /** A chunk-size line or a trailer line from `bytes[i]`. Returns the new index. */
-  private chunkLine(bytes: Uint8Array, i: number, offset: number, ts: Micros): number {
-    const n = bytes.length;
-    const lf = bytes.indexOf(LF, i);
-    const end = lf < 0 ? n : lf + 1;
-    const cap = this.state === State.ChunkSize ? MAX_LINE_BYTES : MAX_HEAD_BYTES;
-    if (this.bufLength + (end - i) > cap) {
-      this.fail(offset + i, this.state === State.ChunkSize ? 'chunk-size line too long' : 'trailer section too long');
-      return n;
-    }
-    this.append(bytes, i, end);
-    this.extendBody(0, ts, end - i);
-    if (lf < 0) return n;
-    if (this.state === State.ChunkSize) {
-      const line = headText(this.buf.subarray(0, this.bufLength - 1));
-      const m = /^([0-9a-fA-F]{1,13})[ \t]*(;[^\r]*)?\r?$/.exec(line);
-      const lineOffset = offset + end - this.bufLength;
-      this.bufLength = 0;
-      if (!m) {
-        this.fail(lineOffset, 'bad chunk-size line');
-        return n;
-      }
-      const size = parseInt(m[1], 16);
-      if (size === 0) { this.state = State.Trailers; this.lineStart = 0; }
-      else { this.state = State.ChunkData; this.remaining = size; if (this.message) this.message.body.chunks++; }
-      return end;
-    }
-    const lineLength = this.bufLength - 1 - this.lineStart;
-    const blank = lineLength === 0 || (lineLength === 1 && this.buf[this.lineStart] === CR);
-    this.lineStart = this.bufLength;
-    if (blank) {
-      if (this.message) this.message.body.trailers = parseHeaderLines(headText(this.buf.subarray(0, this.bufLength)).split('\n')).headers;
-      this.releaseBuffer();
-      this.finish(undefined);
-    }
-    return end;
   }
 
   /** Counts `length` wire bytes into the current body (`payload` of them body data). */
@@ -429,8 +328,9 @@ export class HttpStreamParser {
   private finish(cut: { offset: number; why: string } | undefined): void {
     const message = this.message;
     this.message = undefined;
+    this.chunked = undefined;
     this.state = State.Head;
-    this.bufLength = 0;
+    this.head.clear();
     this.tentative = false;
     if (message) {
       message.incomplete = cut ?? message.incomplete;
@@ -440,16 +340,11 @@ export class HttpStreamParser {
     if (this.rawAfterMessage !== undefined && message) this.toRaw(message.body.offset + message.body.length, this.rawAfterMessage);
   }
 
-  /** A head cut at `offset` (by a gap or the end) whose start line was whole: the message, marked incomplete. */
-  private emitPartialHead(offset: number, why: string, ts: Micros): void {
-    this.completeHead(ts, { offset, why });
-  }
-
   /** Looks for the next message start from `from`: the next bytes, or the start of any later line. */
   private resync(from: number, lostCandidate: boolean): void {
     this.state = this.requests ? State.Head : State.SkipLine;
     this.matched = 0;
-    this.bufLength = 0;
+    this.head.clear();
     this.tentative = true;
     this.resyncFrom = from;
     this.lostCandidate = lostCandidate;
@@ -468,27 +363,10 @@ export class HttpStreamParser {
     this.rawFrom = offset;
     this.note(offset, why);
     this.state = State.Raw;
-    this.releaseBuffer();
+    this.head.clear();
   }
 
   private note(offset: number, text: string): void {
     this.hooks.onNote({ dir: this.dir, offset, text });
-  }
-
-  private append(bytes: Uint8Array, from: number, to: number): void {
-    const need = this.bufLength + (to - from);
-    if (need > this.buf.length) {
-      const grown = new Uint8Array(Math.min(MAX_HEAD_BYTES, Math.max(need, this.buf.length * 2, 512)));
-      grown.set(this.buf.subarray(0, this.bufLength));
-      this.buf = grown;
-    }
-    this.buf.set(bytes.subarray(from, to), this.bufLength);
-    this.bufLength = need;
-  }
-
-  /** Empties the buffer, giving back memory a large head took. */
-  private releaseBuffer(): void {
-    this.bufLength = 0;
-    if (this.buf.length > 4096) this.buf = EMPTY;
   }
 }
