@@ -6,6 +6,7 @@
  * data turns the direction raw with a note (or hands it to TLS after a STARTTLS). Never throws.
  */
 import type { Direction, Micros } from '../core/types.js';
+import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
 import type { StreamNote } from './types.js';
 
@@ -49,9 +50,6 @@ interface Side {
 
 const LF = 0x0a;
 const CR = 0x0d;
-
-/** Bytes of text lines: printable ASCII, tab, CR, LF, ESC (terminal colours) and anything of 0x80 and above. */
-const isText = (b: number): boolean => (b >= 0x20 && b !== 0x7f) || b === 0x09 || b === CR || b === LF || b === 0x1b;
 
 /**
  * The lines of one flow. `onBinary(dir, offset, tls)` is called when a direction meets bytes
@@ -121,12 +119,12 @@ export class LineConversation {
 
   private lineBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, end: number, offset: number, ts: Micros): void {
     if (!side.current) {
-      if (!isText(bytes[from])) return this.toRaw(dir, side, offset + from, bytes[from] === 0x16 && (from + 1 >= bytes.length || bytes[from + 1] === 0x03));
+      if (!isTextByte(bytes[from])) return this.toRaw(dir, side, offset + from, bytes[from] === 0x16 && (from + 1 >= bytes.length || bytes[from + 1] === 0x03));
       side.current = this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false });
       side.bufLength = 0;
     }
     let text = from;
-    while (text < end && isText(bytes[text])) text++;
+    while (text < end && isTextByte(bytes[text])) text++;
     const binary = text < end;
     end = text;
     const keep = Math.min(end - from, MAX_LINE_TEXT - side.bufLength);
