@@ -9,7 +9,7 @@ import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './d
 import { HttpConversation } from './http.js';
 import { LineConversation, lineSummary } from './lines.js';
 import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
-import type { ExchangeFlag, HttpExchange, HttpMessage } from './types.js';
+import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
 /** What a flow's messages tell a listener (the --json output), as each message is over. */
 export interface MessageListener {
@@ -94,6 +94,12 @@ export class FlowMessages {
       const bytes = event.bytes.slice();
       this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: bytes.length, bytes, ts: event.ts });
     }
+  }
+
+  /** Every parser's notes (where a direction went raw, gaps, resynchronisation), by stream offset within each direction. */
+  notes(): StreamNote[] {
+    const all = [...(this.http?.notes ?? []), ...(this.lines?.notes ?? []), ...(this.tls?.notes ?? [])];
+    return all.sort((a, b) => (a.dir === b.dir ? a.offset - b.offset : a.dir === 'c2s' ? -1 : 1));
   }
 
   /** The flags of the flow's exchanges (each once), empty when nothing is wrong. */

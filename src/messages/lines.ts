@@ -62,6 +62,7 @@ export class LineConversation {
   readonly notes: StreamNote[] = [];
   /** Items beyond {@link MAX_LINE_ITEMS}, not kept. */
   droppedItems = 0;
+  private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
   private readonly sides: Record<Direction, Side>;
   private awaitingDataReply = false;
 
@@ -104,6 +105,14 @@ export class LineConversation {
     if (side.current) this.endLine(side, false);
     side.inBlock = false;
     side.raw = true;
+  }
+
+  /**
+   * The stream offset from which direction `dir` is not lines (binary data, or TLS after a
+   * STARTTLS: a note at that offset says which), or undefined while it is text.
+   */
+  rawFrom(dir: Direction): number | undefined {
+    return this.raw[dir];
   }
 
   /** The items paired as turns: each client item opens a turn, the server items after it are its replies. */
@@ -187,6 +196,7 @@ export class LineConversation {
   private toRaw(dir: Direction, side: Side, offset: number, tls: boolean): void {
     if (side.current) this.endLine(side, false);
     side.raw = true;
+    this.raw[dir] = offset;
     this.note(dir, offset, tls ? 'TLS from here' : 'binary data: raw bytes from here');
     this.onBinary?.(dir, offset, tls);
   }

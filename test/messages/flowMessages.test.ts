@@ -96,6 +96,7 @@ describe('FlowMessages', () => {
     const flow = run(new Script().data('s2c', '+OK ready\r\n').data('c2s', 'STLS\r\n').data('s2c', '+OK begin TLS\r\n').data('c2s', hello).end());
     expect(flow.summary()).toBe('POP3 STLS → +OK | TLS mail.example.com');
     expect(flow.tls?.client?.offset).toBe(6);
+    expect(flow.notes()).toEqual([{ dir: 'c2s', offset: 6, text: 'TLS from here' }]);
   });
 
   it('skips a keep-alive byte and bytes before the first message when the capture missed the handshake', () => {

@@ -98,6 +98,7 @@ describe('line protocols', () => {
     ], () => [], (dir, offset, tls) => seen.push(`${dir}@${offset} ${tls}`));
     expect(seen).toEqual(['c2s@10 true', 's2c@50 false']);
     expect(lines.notes.map((n) => `${n.dir}@${n.offset}: ${n.text}`)).toEqual(['c2s@10: TLS from here', 's2c@50: binary data: raw bytes from here']);
+    expect([lines.rawFrom('c2s'), lines.rawFrom('s2c')]).toEqual([10, 50]);
     expect(shape(lines).slice(-2)).toEqual(['s2c 42+4 ok', 's2c 46+4 then (cut)']);
   });
 
