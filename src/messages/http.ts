@@ -165,3 +165,24 @@ export class HttpConversation {
     else this.droppedNotes++;
   }
 }
+
+/** An exchange's phases in milliseconds, as HAR's `timings` wants them (-1: not known). */
+export interface ExchangeTimings {
+  /** From the request's first byte to its last. */
+  readonly send: number;
+  /** From the request's last byte to the response's first. */
+  readonly wait: number;
+  /** From the response's first byte to its last. */
+  readonly receive: number;
+}
+
+/** The timings of `exchange` from its messages' first and last byte times (-1 where a side is missing). */
+export function exchangeTimings(exchange: HttpExchange): ExchangeTimings {
+  const { request, response } = exchange;
+  const ms = (from: number, to: number): number => Math.max(0, (to - from) / 1000);
+  return {
+    send: request ? ms(request.firstTs, request.lastTs) : -1,
+    wait: request && response ? ms(request.lastTs, response.firstTs) : -1,
+    receive: response ? ms(response.firstTs, response.lastTs) : -1,
+  };
+}

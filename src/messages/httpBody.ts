@@ -142,3 +142,22 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
 function looksLikeZlib(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && (bytes[0] >> 4) <= 7 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
 }
+
+/**
+ * Reads `length` bytes of direction `dir` from stream offset `offset` (shorter at a gap or the
+ * end of what was seen): FlowStore's `read(flowId, dir, offset, length)` with the flow bound.
+ */
+export type StreamReader = (dir: HttpMessageBase['dir'], offset: number, length: number) => Uint8Array;
+
+/**
+ * The body of `message` for display, read from the store through `read`: at most
+ * `maxDecodedBytes` wire bytes are read (a longer body is cut there, and says so), then decoded
+ * as {@link decodeBody} does. Errors of `read` (a spill file that cannot be read) propagate.
+ */
+export function messageBody(read: StreamReader, message: HttpMessageBase, maxDecodedBytes = MAX_DECODED_BYTES): DecodedBody {
+  const wanted = Math.min(message.body.length, maxDecodedBytes);
+  const wire = wanted > 0 ? read(message.dir, message.body.offset, wanted) : new Uint8Array(0);
+  const decoded = decodeBody(message, wire, maxDecodedBytes);
+  if (wanted === message.body.length || wire.length < wanted) return decoded;
+  return { ...decoded, cut: true, notes: [...decoded.notes, `only the first ${wanted} of ${message.body.length} wire bytes read`] };
+}

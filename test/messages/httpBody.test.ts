@@ -1,6 +1,7 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeBody, dechunk } from '../../src/messages/httpBody.js';
+import { decodeBody, dechunk, messageBody } from '../../src/messages/httpBody.js';
+import { exchangeTimings } from '../../src/messages/http.js';
 import type { HttpResponse } from '../../src/messages/types.js';
 import { c2s, play, s2c } from './httpScript.js';
 
@@ -107,5 +108,29 @@ describe('dechunk', () => {
     const cut = dechunk(chunked(enc.encode('hello world'), 3).subarray(0, 20));
     expect(cut.complete).toBe(false);
     expect('hello world'.startsWith(text(cut.data))).toBe(true);
+  });
+});
+
+describe('messageBody', () => {
+  it('reads the body by its range through a store reader, at most the cap', () => {
+    const { response } = respond('Content-Length: 10\r\n', enc.encode('0123456789'));
+    const stream = enc.encode('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789');
+    const reads: string[] = [];
+    const read = (dir: string, offset: number, length: number): Uint8Array => {
+      reads.push(`${dir} ${offset}+${length}`);
+      return stream.subarray(offset, offset + length);
+    };
+    expect(text(messageBody(read, response).bytes)).toBe('0123456789');
+    const capped = messageBody(read, response, 4);
+    expect([text(capped.bytes), capped.cut, capped.notes.at(-1)]).toEqual(['0123', true, 'only the first 4 of 10 wire bytes read']);
+    expect(reads).toEqual([`s2c ${response.body.offset}+10`, `s2c ${response.body.offset}+4`]);
+  });
+});
+
+describe('exchangeTimings', () => {
+  it('gives send, wait and receive in milliseconds, -1 for a missing side', () => {
+    const http = play([c2s('GET / HTTP/1.1\r\n'), c2s('\r\n'), s2c('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\na'), s2c('b'), c2s('GET /x HTTP/1.1\r\n\r\n')]);
+    expect(exchangeTimings(http.exchanges[0])).toEqual({ send: 0.001, wait: 0.001, receive: 0.001 });
+    expect(exchangeTimings(http.exchanges[1])).toEqual({ send: 0, wait: -1, receive: -1 });
   });
 });
