@@ -11,6 +11,10 @@ import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote }
 
 /** Notes kept per conversation; later ones are only counted. */
 export const MAX_NOTES = 100;
+/** Exchanges kept per conversation (about a kilobyte each); later ones are parsed and counted, not kept. */
+export const MAX_EXCHANGES = 10_000;
+/** Requests waiting for a response, at most: a client this far ahead is not waiting for answers. */
+export const MAX_PENDING = 1_000;
 
 /**
  * Feed it a flow's bytes as they arrive, per direction, with gaps and ends; read `exchanges`.
@@ -18,7 +22,7 @@ export const MAX_NOTES = 100;
  * wrong: detect.ts tells). The exchange objects are updated in place as their messages grow.
  */
 export class HttpConversation {
-  /** Every exchange, in the order requests (or unrequested responses) appeared. */
+  /** The exchanges, in the order requests (or unrequested responses) appeared: the first {@link MAX_EXCHANGES}. */
   readonly exchanges: HttpExchange[] = [];
   /** Notes of both directions (gaps, resynchronisation, fallback to raw), at most {@link MAX_NOTES}. */
   readonly notes: StreamNote[] = [];
@@ -26,6 +30,8 @@ export class HttpConversation {
   droppedNotes = 0;
   requestCount = 0;
   responseCount = 0;
+  /** Exchanges seen (kept or not: see {@link MAX_EXCHANGES}). */
+  exchangeCount = 0;
   private readonly parsers: Record<Direction, HttpStreamParser>;
   /** Exchanges whose request has no final response yet, oldest first (from `pendingHead`). */
   private readonly pending: HttpExchange[] = [];
@@ -107,10 +113,9 @@ export class HttpConversation {
   private onRequest(message: HttpMessage): BodyPlan {
     const request = message as HttpRequest;
     this.requestCount++;
-    const exchange: HttpExchange = { index: this.exchanges.length, request, response: undefined, interim: [], flags: [] };
+    const exchange = this.keep({ index: this.exchangeCount, request, response: undefined, interim: [], flags: [] });
     if (this.serverClosing) exchange.flags.push('after-close');
-    this.exchanges.push(exchange);
-    this.pending.push(exchange);
+    this.wait(exchange);
     this.current[request.dir] = exchange;
     return requestBodyPlan(request.headers);
   }
@@ -122,23 +127,18 @@ export class HttpConversation {
     if (response.status >= 100 && response.status < 200 && response.status !== 101) {
       let exchange = waiting;
       if (exchange) exchange.interim.push(response);
-      else this.exchanges.push(exchange = { index: this.exchanges.length, request: undefined, response, interim: [], flags: ['no-request'] });
+      else exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
       this.current[response.dir] = exchange;
       return { kind: 'none' };
     }
     let exchange = waiting;
     if (exchange) {
-      this.pendingHead++;
-      if (this.pendingHead > 64 && this.pendingHead * 2 > this.pending.length) {
-        this.pending.splice(0, this.pendingHead);
-        this.pendingHead = 0;
-      }
+      this.advance();
       exchange.response = response;
       const afterClose = exchange.flags.indexOf('after-close');
       if (afterClose >= 0) exchange.flags.splice(afterClose, 1);
     } else {
-      exchange = { index: this.exchanges.length, request: undefined, response, interim: [], flags: ['no-request'] };
-      this.exchanges.push(exchange);
+      exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
     }
     this.current[response.dir] = exchange;
     if (announcesClose(response.version, response.headers)) this.serverClosing = true;
@@ -149,15 +149,39 @@ export class HttpConversation {
 
   /** A request fell in a gap: an exchange without it takes its place, so the responses after it pair right. */
   private requestLost(): void {
-    const exchange: HttpExchange = { index: this.exchanges.length, request: undefined, response: undefined, interim: [], flags: ['lost'] };
-    this.exchanges.push(exchange);
-    this.pending.push(exchange);
+    this.wait(this.keep({ index: this.exchangeCount, request: undefined, response: undefined, interim: [], flags: ['lost'] }));
   }
 
   /** A response fell in a gap: the oldest waiting request will not see its response. */
   private responseLost(): void {
     if (this.pendingHead >= this.pending.length) return;
-    this.pending[this.pendingHead++].flags.push('lost');
+    this.pending[this.pendingHead].flags.push('lost');
+    this.advance();
+  }
+
+  /** Counts a new exchange and keeps it while fewer than {@link MAX_EXCHANGES} are kept. */
+  private keep(exchange: HttpExchange): HttpExchange {
+    this.exchangeCount++;
+    if (this.exchanges.length < MAX_EXCHANGES) this.exchanges.push(exchange);
+    return exchange;
+  }
+
+  /** Queues an exchange for the next response; past {@link MAX_PENDING} waiting, the oldest is given up (unanswered). */
+  private wait(exchange: HttpExchange): void {
+    this.pending.push(exchange);
+    if (this.pending.length - this.pendingHead > MAX_PENDING) {
+      this.pending[this.pendingHead].flags.push('unanswered');
+      this.advance();
+    }
+  }
+
+  /** Drops the oldest waiting exchange from the queue (compacting the queue now and then). */
+  private advance(): void {
+    this.pendingHead++;
+    if (this.pendingHead > 64 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
   }
 
   private note(note: StreamNote): void {

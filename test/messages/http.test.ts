@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HttpConversation, MAX_EXCHANGES, MAX_PENDING } from '../../src/messages/http.js';
 import { headerValue } from '../../src/messages/httpHead.js';
 import { c2s, describeConversation, fin, gap, mulberry32, play, randomCuts, s2c, type Step } from './httpScript.js';
 
@@ -204,5 +205,20 @@ describe('HTTP/1.x parser: what a message holds', () => {
     const http = play([c2s(get('/a')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabc'), s2c('def')]);
     const { request, response } = http.exchanges[0];
     expect([request!.firstTs, request!.lastTs, response!.firstTs, response!.lastTs]).toEqual([1_000_000, 1_000_000, 1_000_001, 1_000_002]);
+  });
+});
+
+describe('HTTP/1.x parser: bounds', () => {
+  it('keeps at most MAX_EXCHANGES exchanges and MAX_PENDING waiting requests, counting the rest', () => {
+    const http = new HttpConversation();
+    const request = new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n');
+    const total = MAX_EXCHANGES + 5;
+    for (let i = 0; i < total; i++) http.feed('c2s', i * request.length, request, i);
+    http.feed('s2c', 0, new TextEncoder().encode('HTTP/1.1 204 No Content\r\n\r\n'), total);
+    expect([http.exchanges.length, http.exchangeCount, http.requestCount]).toEqual([MAX_EXCHANGES, total, total]);
+    // The oldest requests are given up once MAX_PENDING wait: the response pairs with the oldest still waiting.
+    expect(http.exchanges.filter((e) => e.flags.includes('unanswered')).length).toBe(total - MAX_PENDING);
+    expect(http.exchanges[total - MAX_PENDING].response?.status).toBe(204);
+    expect(http.exchanges[total - MAX_PENDING - 1].response).toBeUndefined();
   });
 });
