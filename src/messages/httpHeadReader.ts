@@ -43,13 +43,20 @@ export class HeadReader {
   private firstLineDone = false;
   /** Start of the current header line, as a position in the head. */
   private lineStart = 0;
+  /** A head read whole from one segment, in place (valid only during that call); else the head is in `buf`. */
+  private inPlace: Uint8Array | undefined = undefined;
 
   /** `requests`: heads start with a request line (else a status line). */
   constructor(readonly requests: boolean) {}
 
   /** True once some bytes of a head are held. */
   get started(): boolean {
-    return this.buf.length > 0;
+    return this.buf.length > 0 || this.inPlace !== undefined;
+  }
+
+  /** Bytes of the head held (all of it once `step` is Done). */
+  get length(): number {
+    return this.inPlace !== undefined ? this.inPlace.length : this.buf.length;
   }
 
   /** True once the start line was read. */
@@ -68,6 +75,7 @@ export class HeadReader {
   /** Forgets the head. */
   clear(): void {
     this.buf.clear();
+    this.inPlace = undefined;
     this.firstLineDone = false;
     this.startLine = undefined;
     this.lineStart = 0;
@@ -76,12 +84,45 @@ export class HeadReader {
 
   /** Reads head bytes from `bytes[i]` (at most up to the end of a line or of the head); sets `step`; returns the index reached. */
   read(bytes: Uint8Array, i: number): number {
-    return this.firstLineDone ? this.headerLines(bytes, i) : this.firstLine(bytes, i);
+    if (this.firstLineDone) return this.headerLines(bytes, i);
+    if (this.buf.length === 0) {
+      const end = this.whole(bytes, i);
+      if (end >= 0) return end;
+    }
+    return this.firstLine(bytes, i);
   }
 
-  /** The header fields of the head held (all of it, or the part seen), and their number of malformed lines. */
+  /**
+   * The header fields of the head held (all of it, or the part seen), and their number of
+   * malformed lines. A head read in place must be parsed during the call that read it.
+   */
   parse(): { headers: HttpHeader[]; malformed: number } {
-    return parseHeaderLines(headText(this.buf.bytes.subarray(0, this.buf.length)).split('\n'), 1);
+    const head = this.inPlace ?? this.buf.bytes.subarray(0, this.buf.length);
+    return parseHeaderLines(headText(head).split('\n'), 1);
+  }
+
+  /**
+   * The usual case, a whole head within one segment from `bytes[i]`: read in place, without
+   * copying. Returns the index after it (`step` Done), or -1 to take the general path.
+   */
+  private whole(bytes: Uint8Array, i: number): number {
+    const lf = bytes.indexOf(LF, i);
+    if (lf < 0 || lf - i > MAX_LINE_BYTES) return -1;
+    let p = lf + 1;
+    let end = -1;
+    while (end < 0) {
+      const next = bytes.indexOf(LF, p);
+      if (next < 0 || next - i >= MAX_HEAD_BYTES) return -1;
+      if (next === p || (next === p + 1 && bytes[p] === CR)) end = next + 1;
+      p = next + 1;
+    }
+    const line = headText(bytes.subarray(i, lf));
+    this.startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
+    if (!this.startLine) return -1;
+    this.inPlace = bytes.subarray(i, end);
+    this.firstLineDone = true;
+    this.step = HeadStep.Done;
+    return end;
   }
 
   private firstLine(bytes: Uint8Array, i: number): number {

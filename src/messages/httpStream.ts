@@ -199,13 +199,9 @@ export class HttpStreamParser {
       head.begin(offset + i, ts);
     }
     const end = head.read(bytes, i);
+    if ((head.step === HeadStep.StartLine || head.step === HeadStep.Done) && this.tentative) this.resumed(head.offset);
     switch (head.step) {
       case HeadStep.StartLine:
-        if (this.tentative && head.offset > this.resyncFrom) {
-          this.note(head.offset, 'resumed at this message start');
-          if (this.lostCandidate && head.offset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
-        }
-        this.tentative = false;
         return end;
       case HeadStep.BadStartLine:
         this.rejectStartLine(head.lineEnded);
@@ -219,6 +215,15 @@ export class HttpStreamParser {
       default:
         return end;
     }
+  }
+
+  /** A message start found while resynchronising, at `offset`: notes how far it was, and whether a message was lost. */
+  private resumed(offset: number): void {
+    if (offset > this.resyncFrom) {
+      this.note(offset, 'resumed at this message start');
+      if (this.lostCandidate && offset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
+    }
+    this.tentative = false;
   }
 
   /** Chunked body bytes from `bytes[i]`. Returns the new index. */
@@ -276,7 +281,7 @@ export class HttpStreamParser {
   private completeHead(ts: Micros, cut: { offset: number; why: string } | undefined): void {
     const head = this.head;
     const { headers, malformed } = head.parse();
-    const headLength = head.buf.length;
+    const headLength = head.length;
     const body: HttpBody = { framing: 'none', offset: head.offset + headLength, length: 0, dataLength: 0, chunks: 0, trailers: [] };
     // One literal per kind, every field in the same order: messages keep one shape each, so
     // updating a body as its bytes arrive stays cheap.
