@@ -5,7 +5,7 @@
  */
 import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
-import { announcesClose, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
+import { announcesClose, framingOf, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
 import { HttpStreamParser } from './httpStream.js';
 import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
 
@@ -117,7 +117,7 @@ export class HttpConversation {
     if (this.serverClosing) exchange.flags.push('after-close');
     this.wait(exchange);
     this.current[request.dir] = exchange;
-    return requestBodyPlan(request.headers);
+    return requestBodyPlan(framingOf(request.headers));
   }
 
   private onResponse(message: HttpMessage): BodyPlan {
@@ -141,8 +141,9 @@ export class HttpConversation {
       exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
     }
     this.current[response.dir] = exchange;
-    if (announcesClose(response.version, response.headers)) this.serverClosing = true;
-    const plan = responseBodyPlan(response.status, response.headers, exchange.request?.method);
+    const framing = framingOf(response.headers);
+    if (announcesClose(response.version, framing)) this.serverClosing = true;
+    const plan = responseBodyPlan(response.status, framing, exchange.request?.method);
     if (plan.kind === 'tunnel') this.parsers[this.requestDir].switchToRaw(plan.why);
     return plan;
   }

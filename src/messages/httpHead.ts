@@ -168,53 +168,78 @@ export function headerTokens(headers: readonly HttpHeader[], name: string): stri
   return out;
 }
 
+/** The header fields that frame a message and its connection, read in one pass over the headers. */
+export interface Framing {
+  /** Transfer-Encoding values, joined by commas (several fields), or undefined. */
+  readonly transferEncoding: string | undefined;
+  /** The Content-Length value, or undefined; `lengthConflict` when fields or list members differ. */
+  readonly contentLength: string | undefined;
+  readonly lengthConflict: boolean;
+  /** The Content-Length fields as sent, joined by `, ` (for a note when they are bad). */
+  readonly contentLengthFields: string | undefined;
+  /** Connection tokens, lower-cased. */
+  readonly connection: readonly string[];
+  readonly upgrade: string | undefined;
+}
+
+/** The framing fields of `headers` (see {@link Framing}). */
+export function framingOf(headers: readonly HttpHeader[]): Framing {
+  let transferEncoding: string | undefined;
+  let contentLength: string | undefined;
+  let lengthConflict = false;
+  let contentLengthFields: string | undefined;
+  let connection: string[] = NO_TOKENS;
+  let upgrade: string | undefined;
+  for (const h of headers) {
+    const n = h.name.length;
+    if (n === 17 && isNamed(h, 'transfer-encoding')) transferEncoding = transferEncoding === undefined ? h.value : `${transferEncoding},${h.value}`;
+    else if (n === 14 && isNamed(h, 'content-length')) {
+      contentLengthFields = contentLengthFields === undefined ? h.value : `${contentLengthFields}, ${h.value}`;
+      for (const part of h.value.includes(',') ? h.value.split(',') : [h.value]) {
+        const value = part.trim();
+        if (contentLength === undefined) contentLength = value;
+        else if (value !== contentLength) lengthConflict = true;
+      }
+    } else if (n === 10 && isNamed(h, 'connection')) {
+      if (connection === NO_TOKENS) connection = [];
+      for (const t of h.value.split(',')) connection.push(t.trim().toLowerCase());
+    } else if (n === 7 && upgrade === undefined && isNamed(h, 'upgrade')) upgrade = h.value;
+  }
+  return { transferEncoding, contentLength, lengthConflict, contentLengthFields, connection, upgrade };
+}
+
+const NO_TOKENS: string[] = [];
+
 /**
- * Whether the sender of a message with these headers will close the connection after it:
- * `Connection: close`, or HTTP/1.0 without `Connection: keep-alive`.
+ * Whether the sender of a message will close the connection after it: `Connection: close`, or
+ * HTTP/1.0 without `Connection: keep-alive`.
  */
-export function announcesClose(version: string, headers: readonly HttpHeader[]): boolean {
-  const tokens = headerTokens(headers, 'connection');
-  if (tokens.includes('close')) return true;
-  return version === '1.0' && !tokens.includes('keep-alive');
+export function announcesClose(version: string, framing: Framing): boolean {
+  if (framing.connection.includes('close')) return true;
+  return version === '1.0' && !framing.connection.includes('keep-alive');
 }
 
 const NONE: BodyPlan = Object.freeze({ kind: 'none' });
 const CHUNKED: BodyPlan = Object.freeze({ kind: 'chunked' });
 const CLOSE: BodyPlan = Object.freeze({ kind: 'close' });
 
-/** Framing from Transfer-Encoding and Content-Length, shared by requests and responses (one pass over the headers). */
-function framedBody(headers: readonly HttpHeader[], isRequest: boolean): BodyPlan | undefined {
-  let codings: string | undefined;
-  let length: string | undefined;
-  let conflict = false;
-  for (const h of headers) {
-    if (isNamed(h, 'transfer-encoding')) codings = codings === undefined ? h.value : `${codings},${h.value}`;
-    else if (isNamed(h, 'content-length')) {
-      for (const part of h.value.includes(',') ? h.value.split(',') : [h.value]) {
-        const value = part.trim();
-        if (length === undefined) length = value;
-        else if (value !== length) conflict = true;
-      }
-    }
-  }
+/** Framing from Transfer-Encoding and Content-Length, shared by requests and responses. */
+function framedBody(framing: Framing, isRequest: boolean): BodyPlan | undefined {
+  const codings = framing.transferEncoding;
   if (codings !== undefined && codings.trim() !== '') {
     if (codings.slice(codings.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked') return CHUNKED;
     return isRequest ? { kind: 'invalid', why: `request with Transfer-Encoding ${codings} but not chunked last` } : CLOSE;
   }
+  const length = framing.contentLength;
   if (length === undefined) return undefined;
-  if (conflict || !/^\d{1,15}$/.test(length)) return badContentLength(headers);
+  if (framing.lengthConflict || !/^\d{1,15}$/.test(length)) return { kind: 'invalid', why: `bad Content-Length ${JSON.stringify((framing.contentLengthFields ?? '').slice(0, 40))}` };
   const n = Number(length);
   return n === 0 ? NONE : { kind: 'length', length: n };
 }
 
-function badContentLength(headers: readonly HttpHeader[]): BodyPlan {
-  const values = headers.filter((h) => isNamed(h, 'content-length')).map((h) => h.value).join(', ');
-  return { kind: 'invalid', why: `bad Content-Length ${JSON.stringify(values.slice(0, 40))}` };
-}
-
 /** The body framing of a request (RFC 9112 6.3): chunked, Content-Length, else no body. */
-export function requestBodyPlan(headers: readonly HttpHeader[]): BodyPlan {
-  return framedBody(headers, true) ?? NONE;
+export function requestBodyPlan(framing: Framing): BodyPlan {
+  return framedBody(framing, true) ?? NONE;
 }
 
 /**
@@ -222,9 +247,9 @@ export function requestBodyPlan(headers: readonly HttpHeader[]): BodyPlan {
  * request is unknown): none for HEAD, 1xx, 204 and 304; a tunnel after 101 and after a 2xx
  * to CONNECT; else chunked, Content-Length, or until the server closes.
  */
-export function responseBodyPlan(status: number, headers: readonly HttpHeader[], requestMethod: string | undefined): BodyPlan {
-  if (status === 101) return { kind: 'tunnel', why: `switched protocols (${headerValue(headers, 'upgrade') ?? 'Upgrade'})` };
+export function responseBodyPlan(status: number, framing: Framing, requestMethod: string | undefined): BodyPlan {
+  if (status === 101) return { kind: 'tunnel', why: `switched protocols (${framing.upgrade ?? 'Upgrade'})` };
   if (requestMethod === 'CONNECT' && status >= 200 && status < 300) return { kind: 'tunnel', why: 'tunnel after CONNECT' };
   if (requestMethod === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return NONE;
-  return framedBody(headers, false) ?? CLOSE;
+  return framedBody(framing, false) ?? CLOSE;
 }
