@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Message-layer benchmark (`npm run bench:messages`): what parsing every stream into messages
+// (MessageTable: detection, HTTP/1.x, lines, TLS) adds to a model load (FlowStore only, as the
+// TUI loads a file). Prints figures; it is not a timed test.
+//
+// Each round runs both loads in fresh processes, alternating which goes first, and prints the
+// median and the spread of each and of their ratio. The reference (store only) is measured in
+// the same run.
+//
+// Usage: node bench/messages.mjs [FILE (default bench/out/big.pcap)] [--rounds N (default 5)]
+//        (needs a build: npm run build; makes the big capture with `node bench/run.mjs` first)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+
+async function loadOnce(file, withMessages) {
+  const { runCapture } = await import(join(root, 'dist/engine/captureRun.js'));
+  const { FlowStore } = await import(join(root, 'dist/store/flowStore.js'));
+  const { MessageTable } = await import(join(root, 'dist/messages/messageTable.js'));
+  const store = new FlowStore({ sourceFile: file });
+  const table = new MessageTable();
+  const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+  const sinks = withMessages ? [(e) => store.apply(e), (e) => table.apply(e)] : [(e) => store.apply(e)];
+  await runCapture({ source: file, sinks });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  let requests = 0;
+  let responses = 0;
+  const protocols = {};
+  for (const flow of table.values()) {
+    protocols[flow.protocol] = (protocols[flow.protocol] ?? 0) + 1;
+    requests += flow.http?.requestCount ?? 0;
+    responses += flow.http?.responseCount ?? 0;
+  }
+  process.stdout.write(JSON.stringify({ seconds, cpuSeconds, flows: store.size, requests, responses, protocols, peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
+  process.exit(0);
+}
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--one') {
+  await loadOnce(argv[1], argv[2] === 'messages');
+} else {
+  let rounds = 5;
+  let file = join(here, 'out', 'big.pcap');
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--rounds') rounds = Number(argv[++i]);
+    else file = resolve(argv[i]);
+  }
+  if (!Number.isInteger(rounds) || rounds < 1) fail('--rounds needs a whole number >= 1');
+  if (!existsSync(file)) fail(`no capture at ${file} (make it with node bench/run.mjs, or name one)`);
+  if (!existsSync(join(root, 'dist/messages/messageTable.js'))) fail('no build: run npm run build');
+  const run = (kind) => {
+    const started = performance.now();
+    const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', file, kind], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (out.status !== 0) fail(`${kind} load failed: ${out.stderr.trim().split('\n')[0]}`);
+    return { ...JSON.parse(out.stdout), processSeconds: (performance.now() - started) / 1000 };
+  };
+  const store = [];
+  const messages = [];
+  const storeCpu = [];
+  const messagesCpu = [];
+  const storeProcess = [];
+  const messagesProcess = [];
+  let last;
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 ? ['messages', 'store'] : ['store', 'messages'];
+    for (const kind of order) {
+      const result = run(kind);
+      (kind === 'store' ? store : messages).push(result.seconds);
+      (kind === 'store' ? storeCpu : messagesCpu).push(result.cpuSeconds);
+      (kind === 'store' ? storeProcess : messagesProcess).push(result.processSeconds);
+      if (kind === 'messages') last = result;
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)} s`;
+  const ratios = store.map((s, i) => messages[i] / s);
+  const cpuRatios = storeCpu.map((s, i) => messagesCpu[i] / s);
+  const processRatios = storeProcess.map((s, i) => messagesProcess[i] / s);
+  process.stdout.write(`capture: ${file} (${last.flows} flows; ${last.requests} requests, ${last.responses} responses; protocols ${JSON.stringify(last.protocols)})\n`);
+  process.stdout.write(`model load, store only:      median ${median(store).toFixed(2)} s (${spread(store)}) over ${rounds} rounds\n`);
+  process.stdout.write(`model load, store + messages: median ${median(messages).toFixed(2)} s (${spread(messages)}), peak RSS ${(last.peakRssBytes / 1048576).toFixed(0)} MiB\n`);
+  process.stdout.write(`CPU time (user + system, less disturbed by other load): store only median ${median(storeCpu).toFixed(2)} s (${spread(storeCpu)}), store + messages ${median(messagesCpu).toFixed(2)} s (${spread(messagesCpu)}); messages add ${((median(cpuRatios) - 1) * 100).toFixed(1)}%\n`);
+  process.stdout.write(`whole process (node's start-up included, as bench/run.mjs times the model load): store only median ${median(storeProcess).toFixed(2)} s (${spread(storeProcess)}), store + messages ${median(messagesProcess).toFixed(2)} s (${spread(messagesProcess)}); messages add ${((median(processRatios) - 1) * 100).toFixed(1)}%\n`);
+  process.stdout.write(`messages add (wall time of the load): median ${((median(ratios) - 1) * 100).toFixed(1)}% (per round ${ratios.map((x) => `${((x - 1) * 100).toFixed(1)}%`).join(', ')}); target <= 30%\n`);
+}

@@ -1,0 +1,237 @@
+/**
+ * The messages of one flow, from its FlowEvents: the protocol is chosen from the first bytes
+ * (detect.ts; until then at most {@link DETECT_BYTES} per direction are held), then every event
+ * goes to that protocol's parser. A line protocol that meets a TLS record (after STARTTLS) hands
+ * that direction to a TLS reader. `summary()` is the flow list's one-line preview.
+ */
+import type { DataEvent, Direction, FlowEvent, Micros } from '../core/types.js';
+import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
+import { HttpConversation } from './http.js';
+import { LineConversation, lineSummary } from './lines.js';
+import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
+import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
+
+/** What a flow's messages tell a listener (the --json output), as each message is over. */
+export interface MessageListener {
+  /** An HTTP request or response went by (complete, or cut: see `message.incomplete`). */
+  onHttpMessage?(flowId: number, message: HttpMessage, exchange: HttpExchange): void;
+  /** A TLS hello was read. */
+  onTlsHello?(flowId: number, hello: ClientHello | ServerHello, dir: Direction): void;
+}
+
+/** Bytes held, both directions together, while undecided: past this the decision is forced. */
+const MAX_HELD_BYTES = 64 * 1024;
+
+/** A data event's fields (its bytes read only when needed). */
+type Data = Pick<DataEvent, 'dir' | 'offset' | 'length' | 'ts' | 'bytes'>;
+
+type Held = ({ kind: 'data' } & Data) | { kind: 'gap'; dir: Direction; offset: number; length: number; ts: Micros } | { kind: 'end'; dir: Direction; ts: Micros };
+
+/** A flow's messages. Owned by whoever feeds it events; its parsers' objects are read-only to others. */
+export class FlowMessages {
+  /** `undecided` until the first bytes tell. */
+  protocol: Protocol | 'undecided' = 'undecided';
+  /** The direction playing the client for the chosen protocol. */
+  clientDir: Direction = 'c2s';
+  http: HttpConversation | undefined = undefined;
+  lines: LineConversation | undefined = undefined;
+  tls: TlsHellos | undefined = undefined;
+  /** Where a direction of a line protocol turned into TLS. */
+  private readonly tlsFrom: Record<Direction, number> = { c2s: -1, s2c: -1 };
+  private held: Held[] = [];
+  /** The flow started without a handshake (told by its flow-start): streams may begin inside a message. */
+  private midStream = false;
+  private firstDir: Direction | undefined = undefined;
+  private firstOffset = 0;
+  private firstBytes = new Uint8Array(0);
+  private heldBytes = 0;
+  private ended = false;
+
+  constructor(readonly flowId: number, private readonly listener: MessageListener = {}) {}
+
+  /** Applies one event of this flow (events of other flows are the caller's mistake and are ignored). */
+  apply(event: FlowEvent): void {
+    if (event.flowId !== this.flowId || this.ended) return;
+    switch (event.type) {
+      case 'flow-start':
+        this.midStream = !event.sawHandshake;
+        break;
+      case 'data':
+        this.applyData(event);
+        break;
+      case 'gap':
+        if (this.protocol === 'undecided') this.hold({ kind: 'gap', dir: event.dir, offset: event.offset, length: event.length, ts: event.ts });
+        else this.gap(event.dir, event.offset, event.length, event.ts);
+        break;
+      case 'half-close':
+        if (this.protocol === 'undecided') this.hold({ kind: 'end', dir: event.dir, ts: event.ts });
+        else this.end(event.dir, event.ts);
+        break;
+      case 'flow-end':
+        if (this.protocol === 'undecided') this.decide(true);
+        this.http?.finish(event.ts);
+        this.lines?.end('c2s');
+        this.lines?.end('s2c');
+        this.tls?.end('c2s');
+        this.tls?.end('s2c');
+        this.ended = true;
+        break;
+      default:
+    }
+  }
+
+  /** Applies a data event of this flow (what {@link apply} does with one, without looking at its type). */
+  applyData(event: DataEvent): void {
+    if (this.ended) return;
+    if (this.http !== undefined) this.http.feedData(event);
+    else if (this.protocol !== 'undecided') this.data(event);
+    else if (this.held.length === 0 && !this.midStream) this.first(event);
+    else if (this.midStream && event.offset === 0 && event.length === 1) {
+      // A capture that missed the handshake often starts with a TCP keep-alive probe: one
+      // byte (the last one already acknowledged) that is not part of any message.
+      this.hold({ kind: 'gap', dir: event.dir, offset: 0, length: 1, ts: event.ts });
+    } else {
+      const bytes = event.bytes.slice();
+      this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: bytes.length, bytes, ts: event.ts });
+    }
+  }
+
+  /** Every parser's notes (where a direction went raw, gaps, resynchronisation), by stream offset within each direction. */
+  notes(): StreamNote[] {
+    const all = [...(this.http?.notes ?? []), ...(this.lines?.notes ?? []), ...(this.tls?.notes ?? [])];
+    return all.sort((a, b) => (a.dir === b.dir ? a.offset - b.offset : a.dir === 'c2s' ? -1 : 1));
+  }
+
+  /** The flags of the flow's exchanges (each once), empty when nothing is wrong. */
+  get flags(): ExchangeFlag[] {
+    if (!this.http) return [];
+    const out = new Set<ExchangeFlag>();
+    for (const e of this.http.exchanges) for (const f of e.flags) out.add(f);
+    return [...out];
+  }
+
+  /**
+   * One line for the flow list: `GET /api/v2/chickens.json → 301 (3 req)`, `SMTP EHLO
+   * laptop.example.com → 250`, `TLS api.example.com h2`; `! ` before it when an exchange is
+   * flagged (see {@link flags}); '' while undecided or raw.
+   */
+  summary(): string {
+    let text = '';
+    if (this.http) text = httpSummary(this.http);
+    else if (this.lines) text = lineSummary(this.lines) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
+    else if (this.tls) text = tlsSummary(this.tls);
+    return this.flags.length > 0 ? `! ${text}` : text;
+  }
+
+  /** Holds an event until the protocol is known, deciding as soon as the first direction's bytes tell. */
+  private hold(item: Held): void {
+    this.held.push(item);
+    if (item.kind === 'data') this.heldBytes += item.bytes.length;
+    if (item.kind === 'data' && this.firstDir === undefined) {
+      this.firstDir = item.dir;
+      this.firstOffset = item.offset;
+    }
+    if (item.dir !== this.firstDir) {
+      if (this.heldBytes > MAX_HELD_BYTES) this.decide(true);
+      return;
+    }
+    if (item.kind !== 'data' || item.offset !== this.firstOffset + this.firstBytes.length) return this.decide(true);
+    const joined = new Uint8Array(Math.min(DETECT_BYTES, this.firstBytes.length + item.bytes.length));
+    joined.set(this.firstBytes);
+    joined.set(item.bytes.subarray(0, joined.length - this.firstBytes.length), this.firstBytes.length);
+    this.firstBytes = joined;
+    this.decide(joined.length >= DETECT_BYTES || this.heldBytes > MAX_HELD_BYTES);
+  }
+
+  /** The flow's first data, nothing held: decided at once when its bytes tell (the usual case), else held. */
+  private first(event: Data): void {
+    const bytes = event.bytes;
+    const detection = detectProtocol(bytes, event.dir, false);
+    if (!detection) {
+      const copy = bytes.slice();
+      this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: copy.length, bytes: copy, ts: event.ts });
+      return;
+    }
+    this.choose(detection);
+    this.data({ dir: event.dir, offset: event.offset, length: bytes.length, bytes, ts: event.ts });
+  }
+
+  private decide(final: boolean): void {
+    if (this.protocol !== 'undecided') return;
+    const detection = this.firstDir ? detectProtocol(this.firstBytes, this.firstDir, final) : { protocol: 'raw' as const, clientDir: 'c2s' as const };
+    if (!detection) return;
+    this.choose(detection);
+    const held = this.held;
+    this.held = [];
+    this.firstBytes = new Uint8Array(0);
+    for (const h of held) {
+      if (h.kind === 'data') this.data(h);
+      else if (h.kind === 'gap') this.gap(h.dir, h.offset, h.length, h.ts);
+      else this.end(h.dir, h.ts);
+    }
+  }
+
+  /** Sets the protocol and makes its parser. */
+  private choose(detection: Detection): void {
+    this.protocol = detection.protocol;
+    this.clientDir = detection.clientDir;
+    const { onHttpMessage } = this.listener;
+    if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
+    else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir);
+    else if (this.protocol === 'lines') this.lines = new LineConversation(this.clientDir, (dir, offset, tls) => { if (tls) this.startTls(dir, offset); });
+  }
+
+  private startTls(dir: Direction, offset: number): void {
+    this.tls ??= new TlsHellos(this.clientDir);
+    this.tlsFrom[dir] = offset;
+  }
+
+  private data(data: Data): void {
+    if (this.http) return this.http.feedData(data);
+    const { dir, offset, ts } = data;
+    let bytes: Uint8Array | undefined;
+    if (this.lines && this.tlsFrom[dir] < 0) {
+      this.lines.feed(dir, offset, (bytes = data.bytes), ts);
+      if (this.tlsFrom[dir] < 0) return;
+    }
+    const from = this.tlsFrom[dir];
+    if (this.tls && !this.tls.isDone(dir) && offset + data.length > from) {
+      bytes ??= data.bytes;
+      const skip = Math.max(0, from - offset);
+      this.tls.feed(dir, offset + skip, bytes.subarray(skip), ts);
+      this.reportHello(dir);
+    }
+  }
+
+  private reportHello(dir: Direction): void {
+    const tls = this.tls;
+    const onTlsHello = this.listener.onTlsHello;
+    if (!tls || !onTlsHello || !tls.isDone(dir)) return;
+    const hello = dir === tls.clientDir ? tls.client : tls.server;
+    if (hello) onTlsHello(this.flowId, hello, dir);
+  }
+
+  private gap(dir: Direction, offset: number, length: number, ts: Micros): void {
+    if (this.http) this.http.gap(dir, offset, length, ts);
+    else if (this.lines && this.tlsFrom[dir] < 0) this.lines.gap(dir, offset, length, ts);
+    else if (this.tls && !this.tls.isDone(dir) && (this.tlsFrom[dir] >= 0 || this.protocol === 'tls')) this.tls.gap(dir, offset, length, ts);
+  }
+
+  private end(dir: Direction, ts: Micros): void {
+    this.http?.end(dir, ts);
+    this.lines?.end(dir);
+    this.tls?.end(dir);
+  }
+}
+
+/** `GET /api/v2/chickens.json → 301 (3 req)`: the first exchange, and the number of requests when more than one. */
+export function httpSummary(http: HttpConversation): string {
+  const first = http.exchanges[0];
+  if (!first) return 'HTTP';
+  const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
+  const response = first.response
+    ? `${first.response.status}`
+    : first.flags.includes('lost') ? '(lost in a capture gap)' : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
+  const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
+  return `${request} → ${response}${count}`;
+}

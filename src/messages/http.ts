@@ -1,0 +1,213 @@
+/**
+ * An HTTP/1.x conversation: both directions of one flow parsed incrementally (httpStream.ts),
+ * requests paired with responses in order (pipelining included), the interim 1xx responses kept
+ * with their request, and the exchanges that went wrong flagged. Never throws on input.
+ */
+import type { DataEvent, Direction, Micros } from '../core/types.js';
+import { otherDirection } from '../core/types.js';
+import { announcesClose, framingOf, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
+import { HttpStreamParser } from './httpStream.js';
+import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
+
+/** Notes kept per conversation; later ones are only counted. */
+export const MAX_NOTES = 100;
+/** Exchanges kept per conversation (about a kilobyte each); later ones are parsed and counted, not kept. */
+export const MAX_EXCHANGES = 10_000;
+/** Requests waiting for a response, at most: a client this far ahead is not waiting for answers. */
+export const MAX_PENDING = 1_000;
+
+/**
+ * Feed it a flow's bytes as they arrive, per direction, with gaps and ends; read `exchanges`.
+ * `requestDir` is the direction carrying requests (c2s, unless the flow's direction was guessed
+ * wrong: detect.ts tells). The exchange objects are updated in place as their messages grow.
+ */
+export class HttpConversation {
+  /** The exchanges, in the order requests (or unrequested responses) appeared: the first {@link MAX_EXCHANGES}. */
+  readonly exchanges: HttpExchange[] = [];
+  /** Notes of both directions (gaps, resynchronisation, fallback to raw), at most {@link MAX_NOTES}. */
+  readonly notes: StreamNote[] = [];
+  /** Notes beyond {@link MAX_NOTES}, not kept. */
+  droppedNotes = 0;
+  requestCount = 0;
+  responseCount = 0;
+  /** Exchanges seen (kept or not: see {@link MAX_EXCHANGES}). */
+  exchangeCount = 0;
+  private readonly parsers: Record<Direction, HttpStreamParser>;
+  /** Exchanges whose request has no final response yet, oldest first (from `pendingHead`). */
+  private readonly pending: HttpExchange[] = [];
+  private pendingHead = 0;
+  /** The server said it would close (Connection: close, HTTP/1.0) or sent its FIN. */
+  private serverClosing = false;
+  private finished = false;
+
+  /** The exchange of the message in progress in each direction. */
+  private readonly current: Record<Direction, HttpExchange | undefined> = { c2s: undefined, s2c: undefined };
+
+  /**
+   * `onMessageEnd`, when given, is told of every message once it is over (complete or cut), with
+   * its exchange. `midStream`: the capture missed the connection's start, so each direction may
+   * begin inside a message (bytes before the first start line are skipped).
+   */
+  constructor(readonly requestDir: Direction = 'c2s', private readonly onMessageEnd?: (message: HttpMessage, exchange: HttpExchange) => void, midStream = false) {
+    const onNote = (note: StreamNote): void => this.note(note);
+    const onEnd = (message: HttpMessage): void => {
+      const exchange = this.current[message.dir];
+      this.current[message.dir] = undefined;
+      if (exchange) this.onMessageEnd?.(message, exchange);
+    };
+    const requests = new HttpStreamParser(requestDir, true, { onHead: (m) => this.onRequest(m), onEnd, onNote, onLost: () => this.requestLost() }, midStream);
+    const responses = new HttpStreamParser(otherDirection(requestDir), false, { onHead: (m) => this.onResponse(m), onEnd, onNote, onLost: () => this.responseLost() }, midStream);
+    this.parsers = requestDir === 'c2s' ? { c2s: requests, s2c: responses } : { c2s: responses, s2c: requests };
+  }
+
+  /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
+  feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
+    this.parsers[dir].feed(offset, bytes, ts);
+  }
+
+  /**
+   * A data event's bytes (or anything shaped like one), read only when the parser needs them:
+   * the bytes of a body are counted, not read.
+   */
+  feedData(data: Pick<DataEvent, 'dir' | 'offset' | 'length' | 'ts' | 'bytes'>): void {
+    const parser = data.dir === 'c2s' ? this.parsers.c2s : this.parsers.s2c;
+    if (!parser.skip(data.offset, data.length, data.ts)) parser.feed(data.offset, data.bytes, data.ts);
+  }
+
+  /** `length` bytes of direction `dir` at `offset` were never seen. */
+  gap(dir: Direction, offset: number, length: number, ts: Micros): void {
+    this.parsers[dir].gap(offset, length, ts);
+  }
+
+  /** Direction `dir` finished sending (its FIN). After the server's, a new request cannot be answered. */
+  end(dir: Direction, ts: Micros): void {
+    if (dir !== this.requestDir) this.serverClosing = true;
+    this.parsers[dir].end(ts);
+  }
+
+  /** The flow is over: both directions end, and requests still without a response are flagged `unanswered`. */
+  finish(ts: Micros): void {
+    if (this.finished) return;
+    this.parsers.c2s.end(ts);
+    this.parsers.s2c.end(ts);
+    this.finished = true;
+    for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i].flags.push('unanswered');
+    this.pending.length = 0;
+    this.pendingHead = 0;
+  }
+
+  /** True when some exchange is flagged. */
+  get flagged(): boolean {
+    return this.exchanges.some((e) => e.flags.length > 0);
+  }
+
+  /**
+   * The stream offset from which direction `dir` is raw bytes (after an upgrade, a CONNECT tunnel,
+   * or something unparseable: a note at that offset says which), or undefined while it is HTTP.
+   * A view shows messages before it and the bytes themselves after it.
+   */
+  rawFrom(dir: Direction): number | undefined {
+    return this.parsers[dir].rawFrom;
+  }
+
+  private onRequest(message: HttpMessage): BodyPlan {
+    const request = message as HttpRequest;
+    this.requestCount++;
+    const exchange = this.keep({ index: this.exchangeCount, request, response: undefined, interim: [], flags: [] });
+    if (this.serverClosing) exchange.flags.push('after-close');
+    this.wait(exchange);
+    this.current[request.dir] = exchange;
+    return requestBodyPlan(framingOf(request.headers));
+  }
+
+  private onResponse(message: HttpMessage): BodyPlan {
+    const response = message as HttpResponse;
+    this.responseCount++;
+    const waiting = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] : undefined;
+    if (response.status >= 100 && response.status < 200 && response.status !== 101) {
+      let exchange = waiting;
+      if (exchange) exchange.interim.push(response);
+      else exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
+      this.current[response.dir] = exchange;
+      return { kind: 'none' };
+    }
+    let exchange = waiting;
+    if (exchange) {
+      this.advance();
+      exchange.response = response;
+      const afterClose = exchange.flags.indexOf('after-close');
+      if (afterClose >= 0) exchange.flags.splice(afterClose, 1);
+    } else {
+      exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
+    }
+    this.current[response.dir] = exchange;
+    const framing = framingOf(response.headers);
+    if (announcesClose(response.version, framing)) this.serverClosing = true;
+    const plan = responseBodyPlan(response.status, framing, exchange.request?.method);
+    if (plan.kind === 'tunnel') this.parsers[this.requestDir].switchToRaw(plan.why);
+    return plan;
+  }
+
+  /** A request fell in a gap: an exchange without it takes its place, so the responses after it pair right. */
+  private requestLost(): void {
+    this.wait(this.keep({ index: this.exchangeCount, request: undefined, response: undefined, interim: [], flags: ['lost'] }));
+  }
+
+  /** A response fell in a gap: the oldest waiting request will not see its response. */
+  private responseLost(): void {
+    if (this.pendingHead >= this.pending.length) return;
+    this.pending[this.pendingHead].flags.push('lost');
+    this.advance();
+  }
+
+  /** Counts a new exchange and keeps it while fewer than {@link MAX_EXCHANGES} are kept. */
+  private keep(exchange: HttpExchange): HttpExchange {
+    this.exchangeCount++;
+    if (this.exchanges.length < MAX_EXCHANGES) this.exchanges.push(exchange);
+    return exchange;
+  }
+
+  /** Queues an exchange for the next response; past {@link MAX_PENDING} waiting, the oldest is given up (unanswered). */
+  private wait(exchange: HttpExchange): void {
+    this.pending.push(exchange);
+    if (this.pending.length - this.pendingHead > MAX_PENDING) {
+      this.pending[this.pendingHead].flags.push('unanswered');
+      this.advance();
+    }
+  }
+
+  /** Drops the oldest waiting exchange from the queue (compacting the queue now and then). */
+  private advance(): void {
+    this.pendingHead++;
+    if (this.pendingHead > 64 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  private note(note: StreamNote): void {
+    if (this.notes.length < MAX_NOTES) this.notes.push(note);
+    else this.droppedNotes++;
+  }
+}
+
+/** An exchange's phases in milliseconds, as HAR's `timings` wants them (-1: not known). */
+export interface ExchangeTimings {
+  /** From the request's first byte to its last. */
+  readonly send: number;
+  /** From the request's last byte to the response's first. */
+  readonly wait: number;
+  /** From the response's first byte to its last. */
+  readonly receive: number;
+}
+
+/** The timings of `exchange` from its messages' first and last byte times (-1 where a side is missing). */
+export function exchangeTimings(exchange: HttpExchange): ExchangeTimings {
+  const { request, response } = exchange;
+  const ms = (from: number, to: number): number => Math.max(0, (to - from) / 1000);
+  return {
+    send: request ? ms(request.firstTs, request.lastTs) : -1,
+    wait: request && response ? ms(request.lastTs, response.firstTs) : -1,
+    receive: response ? ms(response.firstTs, response.lastTs) : -1,
+  };
+}

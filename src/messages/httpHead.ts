@@ -1,0 +1,255 @@
+/**
+ * HTTP/1.x message heads: start lines, header fields, and the body framing they imply
+ * (RFC 9112 sections 3, 4, 5 and 6.3). Pure functions over bytes and strings; nothing throws.
+ */
+
+/** One header field as it appeared (name case kept, value trimmed, folded lines joined by a space). */
+export interface HttpHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** A parsed request line. */
+export interface RequestLine {
+  readonly method: string;
+  readonly target: string;
+  /** `1.0`, `1.1` (the digits after `HTTP/`). */
+  readonly version: string;
+}
+
+/** A parsed status line. */
+export interface StatusLine {
+  readonly version: string;
+  readonly status: number;
+  readonly reason: string;
+}
+
+/**
+ * How a message's body is delimited: `none` (no body), `length` (Content-Length bytes),
+ * `chunked`, `close` (until the sender closes), `tunnel` (no body, and the rest of the stream is
+ * another protocol), `invalid` (the framing headers cannot be trusted: the stream stops parsing).
+ */
+export type BodyPlan =
+  | { readonly kind: 'none' | 'chunked' | 'close' }
+  | { readonly kind: 'length'; readonly length: number }
+  | { readonly kind: 'tunnel'; readonly why: string }
+  | { readonly kind: 'invalid'; readonly why: string };
+
+const SP = 0x20;
+const HT = 0x09;
+const CR = 0x0d;
+
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+
+/** Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC 9110). */
+export function headText(bytes: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) { ascii = false; break; }
+  if (ascii) return latin1.decode(bytes);
+  const text = utf8.decode(bytes);
+  return text.includes('\ufffd') ? latin1.decode(bytes) : text;
+}
+
+const isUpperOrDigit = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f;
+const isVisible = (b: number): boolean => b > SP && b !== 0x7f;
+const HTTP_SLASH_1_DOT = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e];
+
+/**
+ * Whether `line[0, length)` (the bytes of a start line seen so far, without its LF) can still
+ * become a valid start line: a request line (`METHOD target HTTP/1.x`, the method in capitals)
+ * when `request`, else a status line (`HTTP/1.x NNN reason`). Cheap enough to call after every
+ * segment, so a stream of binary data is rejected after its first bytes.
+ */
+export function startLinePrefixValid(line: Uint8Array, length: number, request: boolean): boolean {
+  if (request) {
+    let i = 0;
+    while (i < length && isUpperOrDigit(line[i])) i++;
+    if (i === length) return length <= 24;
+    if (line[i] !== SP || i === 0 || i > 24) return false;
+    i++;
+    const targetStart = i;
+    while (i < length && isVisible(line[i])) i++;
+    if (i === length) return true;
+    if (line[i] !== SP || i === targetStart) return false;
+    return versionPrefixValid(line, i + 1, length, true);
+  }
+  return versionPrefixValid(line, 0, length, false);
+}
+
+function versionPrefixValid(line: Uint8Array, from: number, length: number, request: boolean): boolean {
+  for (let k = 0; k < 7; k++) {
+    if (from + k >= length) return true;
+    if (line[from + k] !== HTTP_SLASH_1_DOT[k]) return false;
+  }
+  const digit = from + 7;
+  if (digit >= length) return true;
+  if (line[digit] < 0x30 || line[digit] > 0x39) return false;
+  if (request) return digit + 1 === length || (line[digit + 1] === CR && digit + 2 === length);
+  for (let i = digit + 1; i < length; i++) {
+    const b = line[i];
+    const k = i - digit;
+    if (k === 1 && b !== SP) return false;
+    if (k >= 2 && k <= 4 && (b < 0x30 || b > 0x39)) return false;
+    if (k === 5 && b !== SP && b !== CR) return false;
+    if (k > 5 && b < SP && b !== HT && !(b === CR && i === length - 1)) return false;
+  }
+  return true;
+}
+
+/** The request line of `line` (no LF; a trailing CR is ignored), or undefined when it is not one. */
+export function parseRequestLine(line: string): RequestLine | undefined {
+  const m = /^([A-Z0-9_-]{1,24}) ([^\s]+) HTTP\/(1\.\d)\r?$/.exec(line);
+  return m ? { method: m[1], target: m[2], version: m[3] } : undefined;
+}
+
+/** The status line of `line` (no LF; a trailing CR is ignored), or undefined when it is not one. */
+export function parseStatusLine(line: string): StatusLine | undefined {
+  const m = /^HTTP\/(1\.\d) (\d{3})(?:[ \t]([^\r]*))?\r?$/.exec(line);
+  return m ? { version: m[1], status: Number(m[2]), reason: m[3] ?? '' } : undefined;
+}
+
+/**
+ * The header fields of `lines` from index `from` (the lines after the start line, without terminators). A line
+ * starting with a space or tab continues the previous field (obsolete folding); a line without a
+ * colon is skipped and counted in `malformed`.
+ */
+export function parseHeaderLines(lines: readonly string[], from = 0): { headers: HttpHeader[]; malformed: number } {
+  const headers: { name: string; value: string }[] = [];
+  let malformed = 0;
+  for (let i = from; i < lines.length; i++) {
+    const raw = lines[i];
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    if ((line[0] === ' ' || line[0] === '\t') && headers.length > 0) {
+      const last = headers[headers.length - 1];
+      last.value = `${last.value} ${line.trim()}`.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      malformed++;
+      continue;
+    }
+    headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return { headers, malformed };
+}
+
+/** Whether header `h` is named `lower` (given in lower case), ignoring ASCII case. */
+function isNamed(h: HttpHeader, lower: string): boolean {
+  const name = h.name;
+  if (name.length !== lower.length) return false;
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** The value of the first header named `name` (case-insensitive), or undefined. */
+export function headerValue(headers: readonly HttpHeader[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const h of headers) if (isNamed(h, lower)) return h.value;
+  return undefined;
+}
+
+/** The comma-separated tokens of every header named `name`, lower-cased. */
+export function headerTokens(headers: readonly HttpHeader[], name: string): string[] {
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  for (const h of headers) {
+    if (!isNamed(h, lower)) continue;
+    for (const t of h.value.split(',')) {
+      const token = t.trim().toLowerCase();
+      if (token) out.push(token);
+    }
+  }
+  return out;
+}
+
+/** The header fields that frame a message and its connection, read in one pass over the headers. */
+export interface Framing {
+  /** Transfer-Encoding values, joined by commas (several fields), or undefined. */
+  readonly transferEncoding: string | undefined;
+  /** The Content-Length value, or undefined; `lengthConflict` when fields or list members differ. */
+  readonly contentLength: string | undefined;
+  readonly lengthConflict: boolean;
+  /** The Content-Length fields as sent, joined by `, ` (for a note when they are bad). */
+  readonly contentLengthFields: string | undefined;
+  /** Connection tokens, lower-cased. */
+  readonly connection: readonly string[];
+  readonly upgrade: string | undefined;
+}
+
+/** The framing fields of `headers` (see {@link Framing}). */
+export function framingOf(headers: readonly HttpHeader[]): Framing {
+  let transferEncoding: string | undefined;
+  let contentLength: string | undefined;
+  let lengthConflict = false;
+  let contentLengthFields: string | undefined;
+  let connection: string[] = NO_TOKENS;
+  let upgrade: string | undefined;
+  for (const h of headers) {
+    const n = h.name.length;
+    if (n === 17 && isNamed(h, 'transfer-encoding')) transferEncoding = transferEncoding === undefined ? h.value : `${transferEncoding},${h.value}`;
+    else if (n === 14 && isNamed(h, 'content-length')) {
+      contentLengthFields = contentLengthFields === undefined ? h.value : `${contentLengthFields}, ${h.value}`;
+      for (const part of h.value.includes(',') ? h.value.split(',') : [h.value]) {
+        const value = part.trim();
+        if (contentLength === undefined) contentLength = value;
+        else if (value !== contentLength) lengthConflict = true;
+      }
+    } else if (n === 10 && isNamed(h, 'connection')) {
+      if (connection === NO_TOKENS) connection = [];
+      for (const t of h.value.split(',')) connection.push(t.trim().toLowerCase());
+    } else if (n === 7 && upgrade === undefined && isNamed(h, 'upgrade')) upgrade = h.value;
+  }
+  return { transferEncoding, contentLength, lengthConflict, contentLengthFields, connection, upgrade };
+}
+
+const NO_TOKENS: string[] = [];
+
+/**
+ * Whether the sender of a message will close the connection after it: `Connection: close`, or
+ * HTTP/1.0 without `Connection: keep-alive`.
+ */
+export function announcesClose(version: string, framing: Framing): boolean {
+  if (framing.connection.includes('close')) return true;
+  return version === '1.0' && !framing.connection.includes('keep-alive');
+}
+
+const NONE: BodyPlan = Object.freeze({ kind: 'none' });
+const CHUNKED: BodyPlan = Object.freeze({ kind: 'chunked' });
+const CLOSE: BodyPlan = Object.freeze({ kind: 'close' });
+
+/** Framing from Transfer-Encoding and Content-Length, shared by requests and responses. */
+function framedBody(framing: Framing, isRequest: boolean): BodyPlan | undefined {
+  const codings = framing.transferEncoding;
+  if (codings !== undefined && codings.trim() !== '') {
+    if (codings.slice(codings.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked') return CHUNKED;
+    return isRequest ? { kind: 'invalid', why: `request with Transfer-Encoding ${codings} but not chunked last` } : CLOSE;
+  }
+  const length = framing.contentLength;
+  if (length === undefined) return undefined;
+  if (framing.lengthConflict || !/^\d{1,15}$/.test(length)) return { kind: 'invalid', why: `bad Content-Length ${JSON.stringify((framing.contentLengthFields ?? '').slice(0, 40))}` };
+  const n = Number(length);
+  return n === 0 ? NONE : { kind: 'length', length: n };
+}
+
+/** The body framing of a request (RFC 9112 6.3): chunked, Content-Length, else no body. */
+export function requestBodyPlan(framing: Framing): BodyPlan {
+  return framedBody(framing, true) ?? NONE;
+}
+
+/**
+ * The body framing of a response to a request with method `requestMethod` (undefined when the
+ * request is unknown): none for HEAD, 1xx, 204 and 304; a tunnel after 101 and after a 2xx
+ * to CONNECT; else chunked, Content-Length, or until the server closes.
+ */
+export function responseBodyPlan(status: number, framing: Framing, requestMethod: string | undefined): BodyPlan {
+  if (status === 101) return { kind: 'tunnel', why: `switched protocols (${framing.upgrade ?? 'Upgrade'})` };
+  if (requestMethod === 'CONNECT' && status >= 200 && status < 300) return { kind: 'tunnel', why: 'tunnel after CONNECT' };
+  if (requestMethod === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return NONE;
+  return framedBody(framing, false) ?? CLOSE;
+}

@@ -1,0 +1,242 @@
+/**
+ * The TLS hellos of a flow, read without decryption: from the ClientHello the server name
+ * (SNI), the offered application protocols (ALPN) and versions; from the ServerHello the chosen
+ * version and cipher suite. Records may be split across segments; each direction buffers at most
+ * {@link MAX_TLS_BUFFER} bytes from where TLS starts, then stops. Never throws on input.
+ */
+import type { Direction, Micros } from '../core/types.js';
+import { cipherSuiteName, isGrease, tlsVersionName } from './tlsNames.js';
+import type { StreamNote } from './types.js';
+
+/** Bytes a direction may buffer while waiting for its hello. */
+export const MAX_TLS_BUFFER = 16 * 1024;
+
+/** What a ClientHello offers. Versions and suites have GREASE values removed. */
+export interface ClientHello {
+  /** Stream offset of the first record of the hello, and the time its first byte arrived. */
+  readonly offset: number;
+  readonly ts: Micros;
+  readonly sni: string | undefined;
+  readonly alpn: readonly string[];
+  /** supported_versions when present (TLS 1.3 clients), else the legacy version alone. */
+  readonly versions: readonly number[];
+  readonly cipherSuites: readonly number[];
+}
+
+/** What a ServerHello chose. */
+export interface ServerHello {
+  readonly offset: number;
+  readonly ts: Micros;
+  /** supported_versions when present (TLS 1.3), else the legacy version. */
+  readonly version: number;
+  readonly cipherSuite: number;
+  /** The chosen protocol when the server says it in clear (TLS 1.2 and older). */
+  readonly alpn: string | undefined;
+  /** A HelloRetryRequest (TLS 1.3): the client will send a second ClientHello. */
+  readonly helloRetry: boolean;
+}
+
+/** SHA-256 of "HelloRetryRequest", the random of a HelloRetryRequest (RFC 8446 4.1.3). */
+const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+
+interface Side {
+  buf: Uint8Array;
+  length: number;
+  start: number;
+  ts: Micros;
+  done: boolean;
+}
+
+/** Reads big-endian fields, throwing RangeError past the end (caught by the parser). */
+class Reader {
+  constructor(private readonly bytes: Uint8Array, public pos = 0, private readonly end = bytes.length) {}
+  get left(): number { return this.end - this.pos; }
+  u8(): number { this.need(1); return this.bytes[this.pos++]; }
+  u16(): number { this.need(2); const v = (this.bytes[this.pos] << 8) | this.bytes[this.pos + 1]; this.pos += 2; return v; }
+  bytesOf(n: number): Uint8Array { this.need(n); const v = this.bytes.subarray(this.pos, this.pos + n); this.pos += n; return v; }
+  /** A sub-reader over the next `n` bytes (skipped here). */
+  sub(n: number): Reader { this.need(n); const r = new Reader(this.bytes, this.pos, this.pos + n); this.pos += n; return r; }
+  private need(n: number): void { if (this.pos + n > this.end) throw new RangeError('short'); }
+}
+
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
+
+/**
+ * The TLS hellos of one flow. `clientDir` is the direction that sends the ClientHello. Feed each
+ * direction from where TLS starts (offset 0, or after a STARTTLS); the first offset fed is taken
+ * as the start of its TLS stream.
+ */
+export class TlsHellos {
+  client: ClientHello | undefined = undefined;
+  server: ServerHello | undefined = undefined;
+  readonly notes: StreamNote[] = [];
+  private readonly sides: Record<Direction, Side | undefined> = { c2s: undefined, s2c: undefined };
+
+  constructor(readonly clientDir: Direction = 'c2s') {}
+
+  /** True when the direction needs no more bytes (its hello was read, or it gave up). */
+  isDone(dir: Direction): boolean {
+    return this.sides[dir]?.done ?? false;
+  }
+
+  /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
+  feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
+    let side = this.sides[dir];
+    if (!side) side = this.sides[dir] = { buf: new Uint8Array(0), length: 0, start: offset, ts, done: false };
+    if (side.done) return;
+    const at = offset - side.start;
+    if (at > side.length) return this.stop(dir, side, side.start + side.length, 'gap before the hello');
+    const from = side.length - at;
+    if (from >= bytes.length) return;
+    const take = Math.min(bytes.length - from, MAX_TLS_BUFFER - side.length);
+    if (side.length + take > side.buf.length) {
+      const grown = new Uint8Array(Math.min(MAX_TLS_BUFFER, Math.max(side.length + take, side.buf.length * 2, 1024)));
+      grown.set(side.buf.subarray(0, side.length));
+      side.buf = grown;
+    }
+    side.buf.set(bytes.subarray(from, from + take), side.length);
+    side.length += take;
+    this.parse(dir, side);
+    if (!side.done && side.length >= MAX_TLS_BUFFER) this.stop(dir, side, side.start, `no hello in the first ${MAX_TLS_BUFFER} bytes`);
+  }
+
+  /**
+   * `length` bytes of `dir` at `offset` were never seen: a hello not read yet will not be. A gap
+   * before the first bytes fed is ignored (TLS starts after it).
+   */
+  gap(dir: Direction, offset: number, length: number, _ts: Micros): void {
+    const side = this.sides[dir];
+    if (side && !side.done && length > 0) this.stop(dir, side, offset, 'gap before the hello');
+  }
+
+  /** The direction ended. */
+  end(dir: Direction): void {
+    const side = this.sides[dir];
+    if (side && !side.done) this.stop(dir, side, side.start + side.length, 'stream ended before the hello');
+  }
+
+  private stop(dir: Direction, side: Side, offset: number, why: string): void {
+    side.done = true;
+    side.buf = new Uint8Array(0);
+    this.notes.push({ dir, offset, text: why });
+  }
+
+  /** Collects the handshake records buffered so far and reads the hello once it is whole. */
+  private parse(dir: Direction, side: Side): void {
+    const fragments: Uint8Array[] = [];
+    let handshake = 0;
+    let p = 0;
+    let other: string | undefined;
+    while (p + 5 <= side.length) {
+      const type = side.buf[p];
+      const length = (side.buf[p + 3] << 8) | side.buf[p + 4];
+      if (type !== 22 || side.buf[p + 1] !== 3 || length > 18432) {
+        other = type === 22 ? 'not a TLS record' : `TLS record of type ${type} before the hello`;
+        break;
+      }
+      if (p + 5 + length > side.length) break;
+      fragments.push(side.buf.subarray(p + 5, p + 5 + length));
+      handshake += length;
+      p += 5 + length;
+    }
+    const messages = Buffer.concat(fragments, handshake);
+    const bodyLength = handshake >= 4 ? (messages[1] << 16) | (messages[2] << 8) | messages[3] : -1;
+    if (bodyLength < 0 || handshake < 4 + bodyLength) {
+      if (other !== undefined) this.stop(dir, side, side.start + p, other);
+      return;
+    }
+    const expected = dir === this.clientDir ? 1 : 2;
+    if (messages[0] !== expected) return this.stop(dir, side, side.start, `handshake message ${messages[0]} instead of a ${expected === 1 ? 'ClientHello' : 'ServerHello'}`);
+    try {
+      const body = new Reader(messages, 4, 4 + bodyLength);
+      if (expected === 1) this.client = { offset: side.start, ts: side.ts, ...readClientHello(body) };
+      else this.server = { offset: side.start, ts: side.ts, ...readServerHello(body) };
+      side.done = true;
+      side.buf = new Uint8Array(0);
+    } catch {
+      this.stop(dir, side, side.start, `malformed ${expected === 1 ? 'ClientHello' : 'ServerHello'}`);
+    }
+  }
+}
+
+/** Calls `each(type, data)` for every extension left in `r` (none when the hello has no extensions). */
+function forExtensions(r: Reader, each: (type: number, data: Reader) => void): void {
+  if (r.left < 2) return;
+  const all = r.sub(r.u16());
+  while (all.left >= 4) {
+    const type = all.u16();
+    each(type, all.sub(all.u16()));
+  }
+}
+
+function readAlpn(data: Reader): string[] {
+  const list = data.sub(data.u16());
+  const out: string[] = [];
+  while (list.left > 0) out.push(latin1(list.bytesOf(list.u8())));
+  return out;
+}
+
+function readClientHello(r: Reader): Omit<ClientHello, 'offset' | 'ts'> {
+  const legacy = r.u16();
+  r.bytesOf(32);
+  r.bytesOf(r.u8());
+  const suites = r.sub(r.u16());
+  const cipherSuites: number[] = [];
+  while (suites.left >= 2) {
+    const suite = suites.u16();
+    if (!isGrease(suite)) cipherSuites.push(suite);
+  }
+  r.bytesOf(r.u8());
+  let sni: string | undefined;
+  let alpn: string[] = [];
+  let versions = [legacy];
+  forExtensions(r, (type, data) => {
+    if (type === 0 && data.left > 0) {
+      const names = data.sub(data.u16());
+      while (names.left > 0 && sni === undefined) {
+        const kind = names.u8();
+        const name = names.bytesOf(names.u16());
+        if (kind === 0) sni = latin1(name);
+      }
+    } else if (type === 16) {
+      alpn = readAlpn(data);
+    } else if (type === 43) {
+      const list = data.sub(data.u8());
+      versions = [];
+      while (list.left >= 2) {
+        const v = list.u16();
+        if (!isGrease(v)) versions.push(v);
+      }
+    }
+  });
+  return { sni, alpn, versions, cipherSuites };
+}
+
+function readServerHello(r: Reader): Omit<ServerHello, 'offset' | 'ts'> {
+  let version = r.u16();
+  const random = Buffer.from(r.bytesOf(32)).toString('hex');
+  r.bytesOf(r.u8());
+  const cipherSuite = r.u16();
+  r.u8();
+  let alpn: string | undefined;
+  forExtensions(r, (type, data) => {
+    if (type === 43) version = data.u16();
+    else if (type === 16) alpn = readAlpn(data)[0];
+  });
+  return { version, cipherSuite, alpn, helloRetry: random === HRR_RANDOM };
+}
+
+/** One line for a flow list or a header: `TLS api.example.com h2` (the chosen ALPN, else the offered ones). */
+export function tlsSummary(hellos: TlsHellos): string {
+  const client = hellos.client;
+  const parts = ['TLS'];
+  if (client?.sni) parts.push(client.sni);
+  const alpn = hellos.server?.alpn ?? client?.alpn.join(',');
+  if (alpn) parts.push(alpn);
+  return parts.join(' ');
+}
+
+/** One line describing the server's choice: `TLS 1.3 TLS_AES_128_GCM_SHA256`. */
+export function serverChoice(hello: ServerHello): string {
+  return `${tlsVersionName(hello.version)} ${cipherSuiteName(hello.cipherSuite)}${hello.helloRetry ? ' (HelloRetryRequest)' : ''}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * The messages of a flow, as the message layer hands them to views and outputs. Objects are
+ * owned and updated by the parser that made them (a message in progress grows as bytes arrive);
+ * readers must not modify them. Strings come from the network as they were: a view escapes them
+ * (render/) before showing them. Offsets are stream offsets of the message's direction, so the
+ * bytes themselves are read from the store by position.
+ */
+import type { Direction, Micros } from '../core/types.js';
+import type { HttpHeader } from './httpHead.js';
+
+export type { HttpHeader } from './httpHead.js';
+
+/** Something the parser of a direction wants a reader to know, at a stream offset. */
+export interface StreamNote {
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly text: string;
+}
+
+/** Where and why a message stopped being complete (a gap in it, or the stream ending inside it). */
+export interface Incompleteness {
+  readonly offset: number;
+  readonly why: string;
+}
+
+/** How a body is delimited on the wire (see httpHead.ts `BodyPlan`). */
+export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
+
+/** A message body as stream ranges: the bytes are not kept. */
+export interface HttpBody {
+  framing: BodyFraming;
+  /** Stream offset of the body's first byte on the wire (right after the head). */
+  offset: number;
+  /** Wire bytes of the body so far (chunk framing and trailers included, gaps included). */
+  length: number;
+  /** Payload bytes so far (chunk data only for chunked bodies; gaps included). */
+  dataLength: number;
+  /** Number of chunks (chunked bodies; the last, empty chunk not counted). */
+  chunks: number;
+  /** Trailer fields of a chunked body. */
+  trailers: HttpHeader[];
+}
+
+/** What requests and responses share. */
+export interface HttpMessageBase {
+  readonly dir: Direction;
+  /** HTTP version digits, `1.1`. */
+  readonly version: string;
+  readonly headers: readonly HttpHeader[];
+  /** Stream offset of the start line's first byte. */
+  readonly offset: number;
+  /** Bytes of the start line, header fields and blank line (as much as was seen when incomplete). */
+  headLength: number;
+  readonly body: HttpBody;
+  /** Time of the first and the last byte seen of the message. */
+  readonly firstTs: Micros;
+  lastTs: Micros;
+  /** True once the whole message went by (false while it is in progress or when it was cut). */
+  complete: boolean;
+  /** Set when a gap or the stream's end cut the message. */
+  incomplete: Incompleteness | undefined;
+  /** Header lines that were not `name: value` and were skipped. */
+  readonly malformedHeaderLines: number;
+}
+
+/** An HTTP request. */
+export interface HttpRequest extends HttpMessageBase {
+  readonly kind: 'request';
+  readonly method: string;
+  readonly target: string;
+}
+
+/** An HTTP response (final or interim 1xx). */
+export interface HttpResponse extends HttpMessageBase {
+  readonly kind: 'response';
+  readonly status: number;
+  readonly reason: string;
+}
+
+/** Either kind of HTTP message. */
+export type HttpMessage = HttpRequest | HttpResponse;
+
+/**
+ * What is wrong with an exchange: `after-close`, a request sent after the server announced it
+ * would close (Connection: close, HTTP/1.0 without keep-alive) or after the server's FIN, and not
+ * answered; `no-request`, a response without a request; `unanswered`, a request the server never
+ * answered (known once the flow ended); `lost`, the request or the response fell in a capture gap
+ * (the parser skipped the rest of a message it did not see start), so the other side is paired
+ * with this placeholder rather than with the wrong message.
+ */
+export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost';
+
+/** A request and its response, paired in order. Either side may be missing (see `flags`). */
+export interface HttpExchange {
+  /** Position in the flow's list of exchanges. */
+  readonly index: number;
+  request: HttpRequest | undefined;
+  /** The final response (not 1xx, except 101). */
+  response: HttpResponse | undefined;
+  /** Interim responses (100 Continue, 103 Early Hints...) before the final one. */
+  readonly interim: HttpResponse[];
+  readonly flags: ExchangeFlag[];
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Direction, FlowEvent } from '../../src/core/types.js';
+import { runCapture } from '../../src/engine/captureRun.js';
+import { detectProtocol } from '../../src/messages/detect.js';
+import { FlowMessages } from '../../src/messages/flowMessages.js';
+import { MessageTable } from '../../src/messages/messageTable.js';
+import { repoRoot } from '../support/corpus.js';
+import { clientHello, records, serverHello } from './tlsBuild.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe('detectProtocol', () => {
+  it.each([
+    ['GET / HTTP/1.1\r\n', 'c2s', 'http c2s'],
+    ['GET ', 'c2s', 'http c2s'],
+    ['BREW /pot HTTP/1.1\r\n', 'c2s', 'http c2s'],
+    ['HTTP/1.1 200 OK\r\n', 's2c', 'http c2s'],
+    ['HTTP/1.', 'c2s', 'http s2c'],
+    ['GET / HTTP/1.1\r\n', 's2c', 'http s2c'],
+    ['220 mail.example.com ESMTP\r\n', 's2c', 'lines c2s'],
+    ['PING\r\n', 'c2s', 'lines c2s'],
+    ['hello\n', 'c2s', 'lines c2s'],
+    ['\x00\x01binary\n', 'c2s', 'raw c2s'],
+    ['\r\n', 'c2s', 'lines c2s'],
+  ])('%j from %s: %s', (text, dir, expected) => {
+    const d = detectProtocol(enc(text), dir as Direction, false);
+    expect(d && `${d.protocol} ${d.clientDir}`).toBe(expected);
+  });
+
+  it('reads TLS from a handshake record, the ClientHello side as client', () => {
+    expect(detectProtocol(records(clientHello('a', [], [0x0304])), 'c2s', false)).toEqual({ protocol: 'tls', clientDir: 'c2s' });
+    expect(detectProtocol(records(serverHello(0x0304, 0x1301)), 'c2s', false)).toEqual({ protocol: 'tls', clientDir: 's2c' });
+  });
+
+  it('waits for more bytes while they could still be any protocol, and decides when told it is final', () => {
+    for (const text of ['G', 'PIN', 'HTT', 'FOO /upload', 'some text without a line end']) {
+      expect(detectProtocol(enc(text), 'c2s', false), text).toBeUndefined();
+      expect(detectProtocol(enc(text), 'c2s', true), text).toBeDefined();
+    }
+    expect(detectProtocol(new Uint8Array([0x16, 3]), 'c2s', false)).toBeUndefined();
+    expect(detectProtocol(enc('x'.repeat(2000)), 'c2s', false)).toEqual({ protocol: 'raw', clientDir: 'c2s' });
+  });
+});
+
+/** Events of one flow, built step by step with offsets and times. */
+class Script {
+  readonly events: FlowEvent[] = [];
+  private readonly offsets = { c2s: 0, s2c: 0 };
+  private ts = 1_000;
+  constructor(sawHandshake = true) {
+    this.events.push({ type: 'flow-start', flowId: 1, key: { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } }, ts: this.ts, origin: 'capture', sawHandshake });
+  }
+  data(dir: Direction, bytes: Uint8Array | string): this {
+    const b = typeof bytes === 'string' ? enc(bytes) : bytes;
+    this.events.push({ type: 'data', flowId: 1, dir, offset: this.offsets[dir], bytes: b, length: b.length, ts: ++this.ts, fileOffset: -1 });
+    this.offsets[dir] += b.length;
+    return this;
+  }
+  fin(dir: Direction): this {
+    this.events.push({ type: 'half-close', flowId: 1, dir, ts: ++this.ts });
+    return this;
+  }
+  end(): FlowEvent[] {
+    this.events.push({ type: 'flow-end', flowId: 1, ts: ++this.ts, reason: 'fin', detail: undefined });
+    return this.events;
+  }
+}
+
+function run(events: FlowEvent[], listener = {}): FlowMessages {
+  const table = new MessageTable(listener);
+  for (const e of events) table.apply(e);
+  return table.get(1)!;
+}
+
+describe('FlowMessages', () => {
+  it('sums up HTTP: the first exchange and the number of requests; flagged with !', () => {
+    const ok = 'HTTP/1.1 301 Moved\r\nLocation: /\r\nContent-Length: 0\r\n\r\n';
+    const flow = run(new Script().data('c2s', 'GET /api/v2/chickens.json HTTP/1.1\r\n\r\nGET /a HTTP/1.1\r\n\r\n').data('s2c', ok + ok).data('c2s', 'GET /b HTTP/1.1\r\n\r\n').data('s2c', ok).fin('c2s').fin('s2c').end());
+    expect(flow.summary()).toBe('GET /api/v2/chickens.json → 301 (3 req)');
+    expect(flow.flags).toEqual([]);
+    const closed = run(new Script().data('c2s', 'GET / HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n').fin('s2c').data('c2s', 'GET /again HTTP/1.1\r\n\r\n').end());
+    expect(closed.summary()).toBe('! GET / → 200 (2 req)');
+    expect(closed.flags).toEqual(['after-close', 'unanswered']);
+  });
+
+  it('sums up a line protocol and TLS', () => {
+    const smtp = run(new Script().data('s2c', '220 mx ESMTP\r\n').data('c2s', 'EHLO laptop.example.com\r\n').data('s2c', '250-mx\r\n250 OK\r\n').end());
+    expect([smtp.protocol, smtp.summary()]).toEqual(['lines', 'SMTP EHLO laptop.example.com → 250']);
+    const tls = run(new Script().data('c2s', records(clientHello('api.example.com', ['h2'], [0x0304]))).data('s2c', records(serverHello(0x0304, 0x1301))).end());
+    expect([tls.protocol, tls.summary(), tls.tls?.server?.cipherSuite]).toEqual(['tls', 'TLS api.example.com h2', 0x1301]);
+  });
+
+  it('hands a line protocol to TLS after STARTTLS', () => {
+    const hello = records(clientHello('mail.example.com', [], [0x0304]));
+    const flow = run(new Script().data('s2c', '+OK ready\r\n').data('c2s', 'STLS\r\n').data('s2c', '+OK begin TLS\r\n').data('c2s', hello).end());
+    expect(flow.summary()).toBe('POP3 STLS → +OK | TLS mail.example.com');
+    expect(flow.tls?.client?.offset).toBe(6);
+    expect(flow.notes()).toEqual([{ dir: 'c2s', offset: 6, text: 'TLS from here' }]);
+  });
+
+  it('skips a keep-alive byte and bytes before the first message when the capture missed the handshake', () => {
+    const flow = run(new Script(false).data('c2s', '\x00').data('c2s', 'GET /ping HTTP/1.1\r\n\r\n').data('s2c', 'end of an earlier body\r\nHTTP/1.1 204 No Content\r\n\r\n').end());
+    expect(flow.summary()).toBe('GET /ping → 204');
+  });
+
+  it('tells a listener of each HTTP message once it is over, and of TLS hellos', () => {
+    const seen: string[] = [];
+    const listener = {
+      onHttpMessage: (flowId: number, m: { kind: string; complete: boolean }, e: { index: number }) => seen.push(`${flowId} ${m.kind} #${e.index} ${m.complete}`),
+      onTlsHello: (flowId: number, h: { offset: number }, dir: Direction) => seen.push(`${flowId} hello ${dir}@${h.offset}`),
+    };
+    run(new Script().data('c2s', 'GET / HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab').end(), listener);
+    run(new Script().data('c2s', records(clientHello('a', [], [0x0303]))).data('s2c', records(serverHello(0x0303, 0xc02f))).end(), listener);
+    expect(seen).toEqual(['1 request #0 true', '1 response #0 false', '1 hello c2s@0', '1 hello s2c@0']);
+  });
+});
+
+describe('the demo capture as messages', () => {
+  it('shows each flow\'s protocol and summary, flagging the request sent after the server closed', async () => {
+    const table = new MessageTable();
+    await runCapture({ source: join(repoRoot, 'demo', 'demo.pcap'), sinks: [(e) => table.apply(e)] });
+    expect([...table.values()].map((f) => `${f.protocol}: ${f.summary()}`)).toEqual([
+      'http: GET / → 200 (2 req)',
+      'lines: SMTP EHLO laptop.example.com → 250',
+      'http: ! GET /api/status → 200 (2 req)',
+      'raw: ',
+      'http: GET /reports/2025/annual.csv → 200',
+    ]);
+    const flagged = table.get(3)!.http!.exchanges[1];
+    expect(flagged.request?.target).toBe('/api/status?again=1');
+    expect(flagged.flags).toEqual(['after-close', 'unanswered']);
+  });
+});

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { HttpConversation, MAX_EXCHANGES, MAX_PENDING } from '../../src/messages/http.js';
+import { headerValue } from '../../src/messages/httpHead.js';
+import { c2s, describeConversation, fin, gap, mulberry32, play, randomCuts, s2c, type Step } from './httpScript.js';
+
+interface Case {
+  name: string;
+  steps: Step[];
+  /** One line per exchange (see describeExchange). */
+  exchanges: string[];
+  /** The notes, when the case is about them. */
+  notes?: string[];
+}
+
+const get = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: example.com\r\n${extra}\r\n`;
+const ok = (body: string, extra = ''): string => `HTTP/1.1 200 OK\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`;
+const CHUNKED = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n7 ; x="y"\r\n, world\r\n0\r\nX-Checksum: 1234\r\nX-Other: 5\r\n\r\n';
+const BINARY = new Uint8Array([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00]);
+
+/** The spec: conversations and the exchanges they must give, however the bytes are cut. */
+const CASES: Case[] = [
+  { name: 'one GET with a Content-Length body', steps: [c2s(get('/a')), s2c(ok('hello'))], exchanges: ['GET /a → 200 length:5'] },
+  {
+    name: 'chunked body with chunk extensions and trailers',
+    steps: [c2s(get('/c')), s2c(CHUNKED), c2s(get('/d')), s2c(ok('x'))],
+    exchanges: ['GET /c → 200 chunked:12', 'GET /d → 200 length:1'],
+  },
+  {
+    name: 'chunked request body',
+    steps: [c2s('POST /up HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'), s2c(ok(''))],
+    exchanges: ['POST /up chunked:3 → 200'],
+  },
+  {
+    name: 'pipelined requests answered in order, HEAD without a body',
+    steps: [
+      c2s(get('/1') + get('/2') + 'HEAD /3 HTTP/1.1\r\nHost: example.com\r\n\r\n'),
+      s2c(ok('ab') + 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n' + 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n'),
+    ],
+    exchanges: ['GET /1 → 200 length:2', 'GET /2 → 200 chunked:3', 'HEAD /3 → 200'],
+  },
+  {
+    name: '100 Continue kept with its request; 204 and 304 have no body',
+    steps: [
+      c2s('POST /up HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n'),
+      s2c('HTTP/1.1 100 Continue\r\n\r\n'),
+      c2s('abcd'),
+      s2c('HTTP/1.1 204 No Content\r\n\r\n'),
+      c2s(get('/b')),
+      s2c('HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n'),
+      c2s(get('/c')),
+      s2c(ok('z')),
+    ],
+    exchanges: ['POST /up length:4 → [100] 204', 'GET /b → [103] 304', 'GET /c → 200 length:1'],
+  },
+  {
+    name: 'a response delimited by the close of the connection',
+    steps: [c2s('GET / HTTP/1.0\r\n\r\n'), s2c('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall the rest'), s2c(' and more'), fin('s2c'), fin('c2s')],
+    exchanges: ['GET / → 200 close:21'],
+  },
+  {
+    name: 'empty lines before a request line are skipped',
+    steps: [c2s(`\r\n\r\n${get('/a')}\r\n${get('/b')}`), s2c(ok('1') + ok('2'))],
+    exchanges: ['GET /a → 200 length:1', 'GET /b → 200 length:1'],
+  },
+  {
+    name: 'a gap in a header: the request is cut, the next one is found',
+    steps: [c2s('GET /a HTTP/1.1\r\nHost: exa'), gap('c2s', 10), c2s(`\r\nAccept: */*\r\n\r\n${get('/b')}`), s2c(ok('1') + ok('2'))],
+    exchanges: ['GET /a (cut at 26: gap in the header) → 200 length:1', 'GET /b → 200 length:1'],
+    notes: ['c2s@26: gap of 10 bytes: looking for the next message start', 'c2s@53: resumed at this message start'],
+  },
+  {
+    name: 'a gap in a Content-Length body keeps the framing',
+    steps: [c2s(get('/a') + get('/b')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'), gap('s2c', 4), s2c('def' + ok('2'))],
+    exchanges: ['GET /a → 200 length:10 (cut at 42: gap in the body)', 'GET /b → 200 length:1'],
+    notes: [],
+  },
+  {
+    name: 'a gap running past the end of a body: the next response is found after it',
+    steps: [c2s(get('/a') + get('/b') + get('/c')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'), gap('s2c', 40), s2c('garbage\r\n' + ok('3'))],
+    exchanges: ['GET /a → 200 length:10 (cut at 42: gap in the body)', 'GET /b → - !lost', 'GET /c → 200 length:1'],
+    notes: ['s2c@42: gap of 40 bytes: looking for the next message start', 's2c@91: resumed at this message start'],
+  },
+  {
+    name: 'a response lost in a gap: its request is flagged, the next responses pair right',
+    steps: [c2s(get('/1') + get('/2') + get('/3')), gap('s2c', 30), s2c('lo world' + ok('2') + ok('3'))],
+    exchanges: ['GET /1 → - !lost', 'GET /2 → 200 length:1', 'GET /3 → 200 length:1'],
+  },
+  {
+    name: 'a gap that ends right at a message start loses nothing',
+    steps: [c2s(get('/1') + get('/2')), s2c(ok('1')), gap('s2c', 39), s2c(ok('3'))],
+    exchanges: ['GET /1 → 200 length:1', 'GET /2 → 200 length:1'],
+    notes: ['s2c@39: gap of 39 bytes: looking for the next message start'],
+  },
+  {
+    name: 'a request lost in a gap: a placeholder takes its response',
+    steps: [gap('c2s', 20), c2s('ample.com\r\n\r\n' + get('/2')), s2c(ok('1') + ok('2'))],
+    exchanges: ['- → 200 length:1 !lost', 'GET /2 → 200 length:1'],
+  },
+  {
+    name: 'a gap in a chunked body',
+    steps: [c2s(get('/a') + get('/b')), s2c('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123'), gap('s2c', 30), s2c('456789abcdef\r\n0\r\n\r\n' + ok('2'))],
+    exchanges: ['GET /a → 200 chunked:4 (cut at 55: gap in the chunked body)', 'GET /b → 200 length:1'],
+  },
+  {
+    name: 'a body cut by the end of the stream',
+    steps: [c2s(get('/a')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabcd'), fin('s2c')],
+    exchanges: ['GET /a → 200 length:4 (cut at 43: stream ended 6 bytes before the end of the body)'],
+  },
+  {
+    name: 'garbage from the client: raw from the start',
+    steps: [c2s(BINARY), s2c('SSH-2.0-OpenSSH_9.6\r\n')],
+    exchanges: [],
+    notes: ['c2s@0: not an HTTP request line: raw bytes from here', 's2c@0: not an HTTP status line: raw bytes from here'],
+  },
+  {
+    name: 'garbage after a valid response: raw from there, the request stays unanswered',
+    steps: [c2s(get('/a') + get('/b')), s2c(ok('1') + 'HTTP/2 200\r\n\r\n')],
+    exchanges: ['GET /a → 200 length:1', 'GET /b → - !unanswered'],
+    notes: ['s2c@39: not an HTTP status line: raw bytes from here'],
+  },
+  {
+    name: 'a bad Content-Length stops the direction',
+    steps: [c2s('POST /x HTTP/1.1\r\nContent-Length: 5, 6\r\n\r\nhello'), s2c(ok('1'))],
+    exchanges: ['POST /x (cut at 42: bad Content-Length "5, 6") → 200 length:1'],
+  },
+  { name: 'a response without a request', steps: [s2c(ok('hi'))], exchanges: ['- → 200 length:2 !no-request'] },
+  { name: 'a request never answered', steps: [c2s(get('/a')), fin('c2s')], exchanges: ['GET /a → - !unanswered'] },
+  {
+    name: 'a request sent after Connection: close',
+    steps: [c2s(get('/a')), s2c(ok('hi', 'Connection: close\r\n')), c2s(get('/api/v2/chickens.json')), fin('s2c')],
+    exchanges: ['GET /a → 200 length:2', 'GET /api/v2/chickens.json → - !after-close,unanswered'],
+  },
+  {
+    name: 'a request sent after the server FIN',
+    steps: [c2s(get('/a')), s2c(ok('hi')), fin('s2c'), c2s(get('/b'))],
+    exchanges: ['GET /a → 200 length:2', 'GET /b → - !after-close,unanswered'],
+  },
+  {
+    name: 'a request pipelined before Connection: close is only unanswered',
+    steps: [c2s(get('/a') + get('/b')), s2c(ok('hi', 'Connection: close\r\n')), fin('s2c')],
+    exchanges: ['GET /a → 200 length:2', 'GET /b → - !unanswered'],
+  },
+  {
+    name: 'CONNECT: a 2xx makes both directions a tunnel',
+    steps: [c2s('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), s2c('HTTP/1.1 200 Connection established\r\n\r\n'), c2s(BINARY), s2c(BINARY)],
+    exchanges: ['CONNECT example.com:443 → 200'],
+    notes: ['c2s@59: tunnel after CONNECT', 's2c@39: tunnel after CONNECT'],
+  },
+  {
+    name: 'Upgrade: 101 Switching Protocols makes both directions raw',
+    steps: [
+      c2s('GET /chat HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
+      s2c('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
+      s2c(BINARY), c2s(BINARY),
+    ],
+    exchanges: ['GET /chat → 101'],
+    notes: ['c2s@63: switched protocols (websocket)', 's2c@77: switched protocols (websocket)'],
+  },
+];
+
+/** Cuts every data step at the same position `k`. */
+const cutAt = (k: number) => (data: Uint8Array): number[] => (k > 0 && k < data.length ? [k] : []);
+const everyByte = (data: Uint8Array): number[] => Array.from({ length: Math.max(0, data.length - 1) }, (_, i) => i + 1);
+
+describe('HTTP/1.x parser: the table of cases', () => {
+  for (const c of CASES) {
+    describe(c.name, () => {
+      const whole = describeConversation(play(c.steps));
+
+      it('gives the expected exchanges', () => {
+        expect(whole.exchanges).toEqual(c.exchanges);
+        if (c.notes) expect(whole.notes).toEqual(c.notes);
+      });
+
+      it('gives the same whatever the cut: at every byte boundary, byte by byte, and at random', () => {
+        const longest = Math.max(...c.steps.map((s) => ('data' in s ? s.data.length : 0)));
+        for (let k = 1; k < longest; k++) expect(describeConversation(play(c.steps, cutAt(k))), `cut at ${k}`).toEqual(whole);
+        expect(describeConversation(play(c.steps, everyByte))).toEqual(whole);
+        const random = mulberry32(13);
+        for (let round = 0; round < 50; round++) expect(describeConversation(play(c.steps, randomCuts(random))), `round ${round}`).toEqual(whole);
+      });
+    });
+  }
+});
+
+describe('HTTP/1.x parser: what a message holds', () => {
+  it('keeps the start line, headers (folded lines joined), sizes, ranges and times', () => {
+    const head = 'GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\nX-Long: one\r\n  two\r\nno colon here\r\n\r\n';
+    const http = play([c2s(head), s2c(CHUNKED)]);
+    const [exchange] = http.exchanges;
+    const request = exchange.request!;
+    expect(request).toMatchObject({ method: 'GET', target: '/a?b=1', version: '1.1', offset: 0, headLength: head.length, malformedHeaderLines: 1, complete: true });
+    expect(request.headers).toEqual([{ name: 'Host', value: 'example.com' }, { name: 'X-Long', value: 'one two' }]);
+    const response = exchange.response!;
+    const headLength = CHUNKED.indexOf('\r\n\r\n') + 4;
+    expect(response).toMatchObject({ status: 200, reason: 'OK', headLength });
+    expect(response.body).toMatchObject({ framing: 'chunked', offset: headLength, length: CHUNKED.length - headLength, dataLength: 12, chunks: 2 });
+    expect(response.body.trailers).toEqual([{ name: 'X-Checksum', value: '1234' }, { name: 'X-Other', value: '5' }]);
+    expect(headerValue(response.headers, 'transfer-encoding')).toBe('chunked');
+    expect(request.firstTs).toBeLessThanOrEqual(request.lastTs);
+    expect(request.lastTs).toBeLessThan(response.firstTs);
+  });
+
+  it('times a message from the event of its first byte to that of its last', () => {
+    const http = play([c2s(get('/a')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabc'), s2c('def')]);
+    const { request, response } = http.exchanges[0];
+    expect([request!.firstTs, request!.lastTs, response!.firstTs, response!.lastTs]).toEqual([1_000_000, 1_000_000, 1_000_001, 1_000_002]);
+  });
+});
+
+describe('HTTP/1.x parser: bounds', () => {
+  it('keeps at most MAX_EXCHANGES exchanges and MAX_PENDING waiting requests, counting the rest', () => {
+    const http = new HttpConversation();
+    const request = new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n');
+    const total = MAX_EXCHANGES + 5;
+    for (let i = 0; i < total; i++) http.feed('c2s', i * request.length, request, i);
+    http.feed('s2c', 0, new TextEncoder().encode('HTTP/1.1 204 No Content\r\n\r\n'), total);
+    expect([http.exchanges.length, http.exchangeCount, http.requestCount]).toEqual([MAX_EXCHANGES, total, total]);
+    // The oldest requests are given up once MAX_PENDING wait: the response pairs with the oldest still waiting.
+    expect(http.exchanges.filter((e) => e.flags.includes('unanswered')).length).toBe(total - MAX_PENDING);
+    expect(http.exchanges[total - MAX_PENDING].response?.status).toBe(204);
+    expect(http.exchanges[total - MAX_PENDING - 1].response).toBeUndefined();
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { Direction } from '../../src/core/types.js';
+import { LineConversation, lineProtocolName, lineSummary, MAX_LINE_TEXT } from '../../src/messages/lines.js';
+import { mulberry32, randomInt } from '../support/prng.js';
+
+type Step = [Direction, string];
+
+const SMTP: Step[] = [
+  ['s2c', '220 mail.example.com ESMTP Postfix\r\n'],
+  ['c2s', 'EHLO laptop.example.com\r\n'],
+  ['s2c', '250-mail.example.com\r\n250-PIPELINING\r\n250 8BITMIME\r\n'],
+  ['c2s', 'MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n'],
+  ['s2c', '250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n'],
+  ['c2s', 'Subject: hi\r\n\r\n.. a line starting with a dot\r\nbye\r\n.\r\n'],
+  ['s2c', '250 2.0.0 Ok: queued\r\n'],
+  ['c2s', 'QUIT\r\n'],
+  ['s2c', '221 2.0.0 Bye\r\n'],
+];
+
+/** Plays steps, each cut at `cuts(text)` positions; returns the conversation. */
+function play(steps: readonly Step[], cuts: (length: number) => number[] = () => [], onBinary?: (dir: Direction, offset: number, tls: boolean) => void): LineConversation {
+  const lines = new LineConversation('c2s', onBinary);
+  const offsets = { c2s: 0, s2c: 0 };
+  let ts = 1;
+  for (const [dir, text] of steps) {
+    const bytes = Buffer.from(text, 'latin1');
+    let prev = 0;
+    for (const cut of [...cuts(bytes.length), bytes.length]) {
+      if (cut <= prev) continue;
+      lines.feed(dir, offsets[dir] + prev, bytes.slice(prev, cut), ts++);
+      prev = cut;
+    }
+    offsets[dir] += bytes.length;
+  }
+  lines.end('c2s');
+  lines.end('s2c');
+  return lines;
+}
+
+const shape = (lines: LineConversation): string[] =>
+  lines.items.map((i) => `${i.dir} ${i.offset}+${i.length} ${i.kind === 'block' ? '[block]' : i.text}${i.complete ? '' : ' (cut)'}`);
+
+describe('line protocols', () => {
+  it('keeps SMTP commands and replies as lines, the DATA body as one block', () => {
+    const lines = play(SMTP);
+    const body = 'Subject: hi\r\n\r\n.. a line starting with a dot\r\nbye\r\n.\r\n';
+    expect(shape(lines)).toEqual([
+      's2c 0+36 220 mail.example.com ESMTP Postfix',
+      'c2s 0+25 EHLO laptop.example.com',
+      's2c 36+22 250-mail.example.com',
+      's2c 58+16 250-PIPELINING',
+      's2c 74+14 250 8BITMIME',
+      'c2s 25+27 MAIL FROM:<a@example.com>',
+      'c2s 52+25 RCPT TO:<b@example.com>',
+      'c2s 77+6 DATA',
+      's2c 88+14 250 2.1.0 Ok',
+      's2c 102+14 250 2.1.5 Ok',
+      's2c 116+37 354 End data with <CR><LF>.<CR><LF>',
+      `c2s 83+${body.length} [block]`,
+      's2c 153+22 250 2.0.0 Ok: queued',
+      `c2s ${83 + body.length}+6 QUIT`,
+      's2c 175+15 221 2.0.0 Bye',
+    ]);
+    expect(lineSummary(lines)).toBe('SMTP EHLO laptop.example.com → 250');
+    const turns = lines.turns();
+    expect(turns[0].command).toBeUndefined();
+    expect(turns[1].replies.map((r) => r.text)).toEqual(['250-mail.example.com', '250-PIPELINING', '250 8BITMIME']);
+  });
+
+  it('gives the same lines whatever the cut', () => {
+    const whole = shape(play(SMTP));
+    for (let k = 1; k < 60; k++) expect(shape(play(SMTP, (n) => (k < n ? [k] : []))), `cut at ${k}`).toEqual(whole);
+    expect(shape(play(SMTP, (n) => Array.from({ length: n - 1 }, (_, i) => i + 1)))).toEqual(whole);
+    const random = mulberry32(3);
+    for (let round = 0; round < 50; round++) {
+      const cuts = (n: number) => Array.from({ length: randomInt(random, 0, 5) }, () => randomInt(random, 1, n)).sort((a, b) => a - b);
+      expect(shape(play(SMTP, cuts))).toEqual(whole);
+    }
+  });
+
+  it.each([
+    ['POP3', [['s2c', '+OK POP3 server ready\r\n'], ['c2s', 'USER bob\r\n'], ['s2c', '+OK\r\n']], 'POP3 USER bob → +OK'],
+    ['IMAP', [['s2c', '* OK IMAP4rev1 ready\r\n'], ['c2s', 'a001 LOGIN bob secret\r\n'], ['s2c', '* CAPABILITY IMAP4rev1\r\na001 OK LOGIN completed\r\n']], 'IMAP a001 LOGIN bob secret → OK'],
+    ['FTP', [['s2c', '220 ProFTPD Server ready.\r\n'], ['c2s', 'USER anonymous\r\n'], ['s2c', '331 Password required\r\n']], 'FTP USER anonymous → 331'],
+    ['Redis', [['c2s', 'PING\r\n'], ['s2c', '+PONG\r\n']], 'Redis PING → +PONG'],
+    ['text', [['c2s', 'hello there\n'], ['s2c', 'hi\n']], 'text hello there → hi'],
+  ] as [string, Step[], string][])('names %s and sums it up', (name, steps, summary) => {
+    const lines = play(steps);
+    expect(lineProtocolName(lines)).toBe(name);
+    expect(lineSummary(lines)).toBe(summary);
+  });
+
+  it('hands a direction to TLS after STARTTLS, and turns binary data raw, with notes', () => {
+    const seen: string[] = [];
+    const lines = play([
+      ['s2c', '220 mail.example.com ESMTP\r\n'], ['c2s', 'STARTTLS\r\n'], ['s2c', '220 Go ahead\r\n'],
+      ['c2s', '\x16\x03\x01\x00\x05hello'], ['s2c', 'ok\r\nthen\x00binary'],
+    ], () => [], (dir, offset, tls) => seen.push(`${dir}@${offset} ${tls}`));
+    expect(seen).toEqual(['c2s@10 true', 's2c@50 false']);
+    expect(lines.notes.map((n) => `${n.dir}@${n.offset}: ${n.text}`)).toEqual(['c2s@10: TLS from here', 's2c@50: binary data: raw bytes from here']);
+    expect([lines.rawFrom('c2s'), lines.rawFrom('s2c')]).toEqual([10, 50]);
+    expect(shape(lines).slice(-2)).toEqual(['s2c 42+4 ok', 's2c 46+4 then (cut)']);
+  });
+
+  it('keeps at most MAX_LINE_TEXT bytes of a line, counting all of it, and cuts a line at a gap', () => {
+    const lines = new LineConversation();
+    const long = 'x'.repeat(MAX_LINE_TEXT * 3) + '\r\n';
+    lines.feed('c2s', 0, Buffer.from(long), 1);
+    lines.feed('c2s', long.length, Buffer.from('half'), 2);
+    lines.gap('c2s', long.length + 4, 10, 3);
+    lines.feed('c2s', long.length + 14, Buffer.from('next\n'), 4);
+    expect(lines.items.map((i) => [i.text.length, i.length, i.complete])).toEqual([[MAX_LINE_TEXT, long.length, true], [4, 4, false], [4, 5, true]]);
+    expect(lines.notes.map((n) => n.text)).toEqual(['gap of 10 bytes']);
+  });
+});
