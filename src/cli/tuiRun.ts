@@ -17,6 +17,7 @@ import { formatProxySummary, runProxy, type ProxyControl } from '../engine/proxy
 import { FailSafeOutputs } from '../outputs/failSafe.js';
 import { escapeText } from '../render/escape.js';
 import { FlowStore } from '../store/flowStore.js';
+import { MessageTable } from '../messages/messageTable.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
 import { openTerminal } from '../tui/terminal.js';
 import type { CliConfig } from './args.js';
@@ -33,6 +34,9 @@ const EXIT_INTERRUPTED = 130;
  * 200,000-connection scan, bounded so that a larger one does not take the machine.
  */
 const TUI_MAX_FLOWS = 300_000;
+
+/** Flows the message table may hold beyond the store's before it drops those the store let go. */
+const PRUNE_SLACK = 10_000;
 
 /** How long the screen waits for a source to prove it works before opening anyway (a FIFO with no writer yet). */
 const START_WAIT_MS = 300;
@@ -64,7 +68,8 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     problem = line;
     app?.sourceChanged();
   });
-  const sinks: FlowEventSink[] = [(event) => store.apply(event), failSafe.sink];
+  const messages = new MessageTable();
+  const sinks: FlowEventSink[] = [(event) => store.apply(event), keepMessagesOfHeldFlows(messages, store), failSafe.sink];
   const state: { counters?: SourceCounters; running: boolean; labels: string[]; control?: ProxyControl } = { running: true, labels: [] };
   const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
   const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());
@@ -108,7 +113,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text) } : {}),
   };
   const actions: TuiActions = tuiActions(store, sourceFile);
-  app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file' });
+  app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });
   await Promise.race([app.closed, onSignal]);
   app.dispose();
   terminal.restore();
@@ -173,6 +178,19 @@ function startSource(
     signal,
   ).then((stats) => ({ summary: formatProxySummary(stats), code: 0 }));
   return { ended, started: startedPromise };
+}
+
+/**
+ * The message table's sink, forgetting the messages of flows the store let go: whenever the
+ * table holds {@link PRUNE_SLACK} more flows than the store, one pass drops the gone ones
+ * (amortised O(1) per flow).
+ */
+function keepMessagesOfHeldFlows(messages: MessageTable, store: FlowStore): FlowEventSink {
+  return (event) => {
+    messages.apply(event);
+    if (event.type !== 'flow-start' || messages.size <= store.size + PRUNE_SLACK) return;
+    for (const flow of [...messages.values()]) if (store.getFlow(flow.flowId) === undefined) messages.delete(flow.flowId);
+  };
 }
 
 /** `r`: `host:port` retargets the first listener, `N=host:port` listener N. */

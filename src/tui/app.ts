@@ -14,7 +14,7 @@ import type { FlowStore } from '../store/flowStore.js';
 import type { SourceCounters } from '../engine/counters.js';
 import { ConversationPane, type SearchOutcome } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
-import { parseFilter } from './flowList/filter.js';
+import { parseFilter, type MessagesOf } from './flowList/filter.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
 import { dispatch, helpLines, hintLine, type Command, type KeyContext } from './keymap.js';
 import { screenLayout, type Zoom } from './layout.js';
@@ -58,6 +58,8 @@ export interface TuiOptions {
   readonly actions: TuiActions;
   /** Follow new flows and bytes from the start (live sources). */
   readonly follow: boolean;
+  /** The flows' parsed messages (summaries, message filter words), when kept. */
+  readonly messages?: MessagesOf;
 }
 
 type Focus = 'list' | 'conversation';
@@ -99,7 +101,7 @@ export class TuiApp {
     this.screen = options.terminal.screen;
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon());
+    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages);
     this.conversation = new ConversationPane(options.store);
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
@@ -435,7 +437,7 @@ export class TuiApp {
       glyphs,
       focusedId: this.list.focusedId,
       now: this.list.latestTs,
-      preview: (flow) => this.list.previews.get(flow),
+      preview: (flow) => (unicode ? this.list.describe(flow) : this.list.describe(flow).replaceAll('→', '->')),
       numberColumns: digits,
     });
     const listFocused = this.focus === 'list' && !this.prompt;

@@ -5,6 +5,8 @@
  * - `:25`: either endpoint's port;
  * - `open`, `half-closed`, `closed`, `reset`, `timeout`: the flow's state (see `flowState`);
  * - `has:note`: flows with at least one note;
+ * - `method:POST`, `status:5xx`, `host:example.com`, `path:/api`: the flow's messages (see
+ *   `messageFilter.ts`);
  * - `~text`: flows whose bytes (either direction) contain `text`, byte for byte, case-sensitive;
  *   `\r`, `\n`, `\t`, `\\`, `\xNN` (and `\"`) stand for those bytes, as the conversation shows them;
  * - any other word: found, ignoring case, in the preview (the escaped first line).
@@ -13,7 +15,9 @@
  */
 import type { Endpoint } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
+import type { FlowMessages } from '../../messages/flowMessages.js';
 import { MAX_NEEDLES } from './contentSearch.js';
+import { messageTermMatches, parseMessageWord, type MessageTerm } from './messageFilter.js';
 import { flowState, type FlowState, type ListedFlow } from './source.js';
 
 /** One word of a parsed filter. */
@@ -24,7 +28,8 @@ export type FilterTerm =
   | { readonly kind: 'state'; readonly state: FlowState }
   | { readonly kind: 'note' }
   | { readonly kind: 'bytes'; readonly needle: Uint8Array; readonly source: string }
-  | { readonly kind: 'text'; readonly lower: string };
+  | { readonly kind: 'text'; readonly lower: string }
+  | MessageTerm;
 
 /** A parsed filter: `terms` all must match. `text` is the filter as typed (trimmed). */
 export interface Filter {
@@ -102,6 +107,8 @@ function parseWord({ text, quoted }: { text: string; quoted: boolean }): FilterT
   if (text.startsWith('~')) return parseNeedle(text.slice(1));
   const lower = text.toLowerCase();
   if (quoted) return { kind: 'text', lower };
+  const message = parseMessageWord(text);
+  if (message !== undefined) return message;
   if (lower.startsWith('has:')) {
     if (lower === 'has:note') return { kind: 'note' };
     return `unknown ${escapeText(text)}: only has:note exists`;
@@ -168,18 +175,21 @@ function endpointIs(endpoint: Endpoint, addr: string, port: number): boolean {
   return endpoint.port === port && endpoint.addr === addr;
 }
 
+/** A flow's parsed messages, when the app keeps them. */
+export type MessagesOf = (flowId: number) => FlowMessages | undefined;
+
 /**
  * True when `flow` matches every term except the `~text` ones (the byte search answers those).
- * `preview` is called only when a term needs the preview text.
+ * `preview` is called only when a term needs the preview text; `messages` only for message words.
  */
-export function matchesWithoutBytes(filter: Filter, flow: ListedFlow, preview: (flow: ListedFlow) => string): boolean {
+export function matchesWithoutBytes(filter: Filter, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages?: MessagesOf): boolean {
   for (const term of filter.terms) {
-    if (!termMatches(term, flow, preview)) return false;
+    if (!termMatches(term, flow, preview, messages)) return false;
   }
   return true;
 }
 
-function termMatches(term: FilterTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string): boolean {
+function termMatches(term: FilterTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages: MessagesOf | undefined): boolean {
   const { client, server } = flow.key;
   switch (term.kind) {
     case 'address':
@@ -196,5 +206,7 @@ function termMatches(term: FilterTerm, flow: ListedFlow, preview: (flow: ListedF
       return true;
     case 'text':
       return preview(flow).toLowerCase().includes(term.lower);
+    case 'message':
+      return messageTermMatches(term, messages?.(flow.id));
   }
 }

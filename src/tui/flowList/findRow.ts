@@ -17,7 +17,7 @@ export function findRow(view: FlowView, query: string, backward: boolean): numbe
     const flow = view.rows(index, 1)[0];
     if (flow === undefined) continue;
     const { client, server } = flow.key;
-    const text = `${escapeText(client.addr)}:${client.port} ${escapeText(server.addr)}:${server.port} ${flowState(flow)} ${view.previews.get(flow)}`;
+    const text = `${escapeText(client.addr)}:${client.port} ${escapeText(server.addr)}:${server.port} ${flowState(flow)} ${view.describe(flow)}`;
     if (text.toLowerCase().includes(needle)) return index;
   }
   return -1;

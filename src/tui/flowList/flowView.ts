@@ -18,7 +18,8 @@
  * when its flow leaves the view, the row that took its place (or the last) is selected.
  */
 import type { Filter } from './filter.js';
-import { matchesWithoutBytes, MATCH_ALL } from './filter.js';
+import { matchesWithoutBytes, MATCH_ALL, type MessagesOf } from './filter.js';
+import { escapeText } from '../../render/escape.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
@@ -42,7 +43,7 @@ export class FlowView {
   private readonly changes: FlowChanges;
   /** Previews (first lines), cached per flow. */
   readonly previews: PreviewCache;
-  private readonly previewOf = (flow: ListedFlow): string => this.previews.get(flow);
+  private readonly previewOf = (flow: ListedFlow): string => this.describe(flow);
   /** The latest timestamp of any flow seen: "now" for the age of open flows (capture time). */
   latestTs = 0;
   /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
@@ -53,17 +54,30 @@ export class FlowView {
    */
   follow = false;
 
-  /** `onPending`: called when the store has changes for the next {@link refresh}. */
+  /**
+   * `onPending`: called when the store has changes for the next {@link refresh}. `messages`: the
+   * flows' parsed messages, when kept (summaries in the preview column, message filter words).
+   */
   constructor(
     private readonly source: FlowSource,
     private readonly bytes: ByteSource,
     onPending?: () => void,
+    private readonly messages?: MessagesOf,
   ) {
     this.previews = new PreviewCache(bytes);
     this.changes = source.watchChanges(onPending);
     for (const flow of source.flows()) this.entries.set(flow.id, this.newEntry(flow));
     this.rebuild();
     this.settle(-1);
+  }
+
+  /**
+   * What the preview column shows for `flow` (escaped): the summary of its messages when a
+   * protocol was recognised (`GET /a → 200 (3 req)`, `TLS example.com h2`), else its first line.
+   */
+  describe(flow: ListedFlow): string {
+    const summary = this.messages?.(flow.id)?.summary();
+    return summary ? escapeText(summary) : this.previews.get(flow);
   }
 
   /** Flows shown (after the filter). */
@@ -289,7 +303,7 @@ export class FlowView {
   private queueSearch(flow: ListedFlow): void {
     const search = this.search;
     if (search === undefined || search.matches(flow.id)) return;
-    if (matchesWithoutBytes(this.activeFilter, flow, this.previewOf)) search.enqueue(flow.id);
+    if (matchesWithoutBytes(this.activeFilter, flow, this.previewOf, this.messages)) search.enqueue(flow.id);
   }
 
   private newEntry(flow: ListedFlow): RowEntry {
@@ -300,7 +314,7 @@ export class FlowView {
 
   private matches(flow: ListedFlow): boolean {
     if (this.search !== undefined && !this.search.matches(flow.id)) return false;
-    return matchesWithoutBytes(this.activeFilter, flow, this.previewOf);
+    return matchesWithoutBytes(this.activeFilter, flow, this.previewOf, this.messages);
   }
 
   /** Recomputes the rows from every entry (filter, then sort); queues a new search's flows. */

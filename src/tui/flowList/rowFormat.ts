@@ -210,7 +210,7 @@ export function headerRow(layout: ColumnLayout, width: number): FlowRow {
     ' ',
     padLeft('time', layout.duration),
     '   ',
-    'first line',
+    'summary',
   ];
   const line = text[0] + ' ' + text.slice(1).join('');
   return assemble(-1, false, [{ text: line, style: 'header' }], width);

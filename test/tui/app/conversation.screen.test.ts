@@ -22,7 +22,7 @@ describe('conversation pane', () => {
     const screen = await openFlow1();
     const title = rowWith(screen, ' #1 ');
     expect(isInverse(screen, title, '#1 192.168.1.23:51000 → 198.51.100.10:80  closed  text UTF-8')).toBe(true);
-    expect(isInverse(screen, 0, 'first line')).toBe(false);
+    expect(isInverse(screen, 0, 'summary')).toBe(false);
     const rows = conversationRows(screen);
     expect(rows[0]).toBe('= 192.168.1.23:51000 -> 198.51.100.10:80 connected (handshake seen)');
     expect(rows[1]).toBe('> GET / HTTP/1.1');
@@ -52,10 +52,10 @@ describe('conversation pane', () => {
     screen.press('z');
     await screen.waitFor((s) => lines(s)[0].startsWith(' #1 192.168.1.23:51000'));
     expect(lines(screen)[1]).toBe(scrolled);
-    expect(rowWith(screen, 'first line')).toBe(-1);
+    expect(rowWith(screen, 'summary')).toBe(-1);
     expect(conversationRows(screen)).toHaveLength(21);
     screen.press('Esc');
-    await screen.waitFor((s) => rowWith(s, 'first line') === 0);
+    await screen.waitFor((s) => rowWith(s, 'summary') === 0);
     expect(hintRow(screen)).toMatch(/^ x hex/);
     screen.press('Esc');
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));

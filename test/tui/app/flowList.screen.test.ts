@@ -11,15 +11,15 @@ import { TcpConversation } from '../../../src/synth/tcpScript.js';
 import { hintRow, isInverse, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
 
 describe('flow list', () => {
-  it('lists the 5 demo flows with state and first line, the status and hint rows', async () => {
+  it('lists the 5 demo flows with state and summary, the status and hint rows', async () => {
     const screen = await openDemo();
-    expect(screen.line(0)).toMatch(/^ +# client +server +state +sent +recv +time +first line/);
+    expect(screen.line(0)).toMatch(/^ +# client +server +state +sent +recv +time +summary/);
     const rows = listRows(screen);
     expect(rows).toHaveLength(5);
     expect(rows.map((row) => /^ *(\d+) /.exec(row)?.[1])).toEqual(['1', '2', '3', '4', '5']);
-    expect(rows[0]).toMatch(/ closed .* GET \/ HTTP\/1\.1$/);
-    expect(rows[1]).toMatch(/:25 closed .* 220 mail\.example\./);
-    expect(rows[2]).toMatch(/ reset .* • GET \/api\/status/);
+    expect(rows[0]).toMatch(/ closed .* GET \/ → 200 \(2 re…$/);
+    expect(rows[1]).toMatch(/:25 closed .* SMTP EHLO laptop\./);
+    expect(rows[2]).toMatch(/ reset .* • ! GET \/api\/status/);
     expect(rows[3]).toMatch(/^ +4 \[200.*\]:50100 → \[200.*\]:7777 closed .*\\x00\\x00/);
     expect(rows[4]).toMatch(/:8080 reset .* GET \/reports\/2025/);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
@@ -32,13 +32,13 @@ describe('flow list', () => {
 
   it('shows the selected row in inverse video and moves it with j and k', async () => {
     const screen = await openDemo();
-    expect(isInverse(screen, 1, 'GET / HTTP/1.1')).toBe(true);
-    expect(isInverse(screen, 2, '220 mail')).toBe(false);
+    expect(isInverse(screen, 1, 'GET / → 200')).toBe(true);
+    expect(isInverse(screen, 2, 'SMTP EHLO')).toBe(false);
     expect(screen.line(rowWith(screen, ' #1 '))).toContain('#1 192.168.1.23:51000 → 198.51.100.10:80  closed');
     screen.press('j');
     await screen.waitFor(' #2 192.168.1.50:40222 → 203.0.113.25:25');
-    expect(isInverse(screen, 2, '220 mail')).toBe(true);
-    expect(isInverse(screen, 1, 'GET / HTTP/1.1')).toBe(false);
+    expect(isInverse(screen, 2, 'SMTP EHLO')).toBe(true);
+    expect(isInverse(screen, 1, 'GET / → 200')).toBe(false);
     screen.press('G');
     await screen.waitFor(' #5 ');
     expect(isInverse(screen, 5, 'GET /reports')).toBe(true);
@@ -80,19 +80,19 @@ describe('flow list', () => {
 
     await applyFilter(':25', '1/5 flows');
     expect(statusRow(screen)).toContain('filter :25');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 closed .* 220 mail\.example/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 closed .* SMTP EHLO laptop/)]);
 
     await applyFilter('reset', '2/5 flows');
     expect(statusRow(screen)).toContain('filter reset');
     expect(listRows(screen).map((row) => row.trim().split(' ')[0])).toEqual(['3', '5']);
 
     await applyFilter('has:note', '1/5 flows');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • GET \/api\/status/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! GET \/api\/status/)]);
 
     // "Lunch" is only in the body of the mail (flow 2), not in any preview.
     await applyFilter('~Lunch', '1/5 flows');
     expect(statusRow(screen)).toContain('filter ~Lunch');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* 220 mail\.example/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO laptop/)]);
 
     screen.press('f');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: ~Lunch'));
@@ -114,8 +114,8 @@ describe('flow list', () => {
     screen.resize(120, 40);
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
     const wide = listRows(screen);
-    expect(wide[1]).toMatch(/^ +2 192\.168\.1\.50:40222 +→ 203\.0\.113\.25:25 +closed .* 220 mail\.example\.org ESMTP Postfix/);
-    expect(wide[4]).toContain('GET /reports/2025/annual.csv HTTP/1.1');
+    expect(wide[1]).toMatch(/^ +2 192\.168\.1\.50:40222 +→ 203\.0\.113\.25:25 +closed .* SMTP EHLO laptop\.example\.com → 250/);
+    expect(wide[4]).toContain('GET /reports/2025/annual.csv → 200');
     expect(hintRow(screen)).toContain('? help  q quit');
     expect(screen.line(14)).toContain('connected (handshake seen)');
     expect(rowWith(screen, '< Content-Type: text/html; charset=utf-8')).toBeGreaterThan(14);
@@ -124,8 +124,8 @@ describe('flow list', () => {
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 8 && statusRow(s).startsWith(' demo.pcap'));
     const narrow = listRows(screen);
     expect(narrow).toHaveLength(5);
-    expect(narrow[0]).toMatch(/GET \/ HTTP\/1\.1$/);
-    expect(narrow[1]).toMatch(/220 mail\.example\.…$/);
+    expect(narrow[0]).toMatch(/GET \/ → 200 \(2 re…$/);
+    expect(narrow[1]).toMatch(/SMTP EHLO laptop\.…$/);
     expect(screen.text().every((line) => line.length <= 80)).toBe(true);
     await quit(screen);
   });
@@ -140,7 +140,7 @@ describe('flow list', () => {
         flow.send('s2c', '+PONG\r\n', t + 1000);
       }));
       const screen = await openCapture(file, 1);
-      expect(listRows(screen)[0]).toMatch(/^ +1 10\.1\.0\.1:50000 → 10\.1\.0\.2:6379 +[a-z/]+\? .* PING$/);
+      expect(listRows(screen)[0]).toMatch(/^ +1 10\.1\.0\.1:50000 → 10\.1\.0\.2:6379 +[a-z/]+\? .* Redis PING → \+PONG$/);
       expect(screen.line(rowWith(screen, ' #1 '))).toContain('(direction guessed)');
       await quit(screen);
     } finally {

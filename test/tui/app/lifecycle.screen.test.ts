@@ -44,7 +44,7 @@ describe('help and exit', () => {
   it('-r - reads the capture from stdin and the keys from the terminal', async () => {
     const screen = openShell(`cat demo/demo.pcap | exec "${process.execPath}" "${cli}" -r -`);
     await screen.waitFor((s) => statusRow(s).startsWith(' stdin · 5 flows'));
-    expect(listRows(screen)[1]).toMatch(/220 mail\.example\.…$/);
+    expect(listRows(screen)[1]).toMatch(/SMTP EHLO laptop\.…$/);
     screen.press('j', 'Enter');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
     expect(lines(screen)).toContain('< 220 mail.example.org ESMTP Postfix (Debian/GNU)');

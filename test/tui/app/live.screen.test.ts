@@ -37,14 +37,14 @@ describe.skipIf(cannotRun(skipReason, 'the TUI capturing live on lo'))('live cap
   });
   afterAll(() => server.close());
 
-  it('a loopback exchange appears as a flow with its first line; q asks, y exits 0', async () => {
+  it('a loopback exchange appears as a flow with its summary; q asks, y exits 0', async () => {
     const screen = openFlowspy(['-i', 'lo', `tcp port ${port}`]);
     await screen.waitFor((s) => statusRow(s).startsWith(` lo tcp port ${port} · 0 flows`));
     expect(listRows(screen)).toEqual([' waiting for flows…']);
 
     expect(await exchange(port, 'HELO live.example\r\nQUIT\r\n')).toBe('250 live reply\r\n');
     await screen.waitFor((s) => conversationRows(s).includes('= end: connection closed'));
-    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..* → 127\\..*:${port} +closed .* HELO live\\.example$`))]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..* → 127\\..*:${port} +closed .* SMTP HELO live\\.ex…$`))]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining(['> HELO live.example', '> QUIT', '< 250 live reply']));
     expect(statusRow(screen)).toMatch(/ · 1 flow · .*FOLLOW/);
 

@@ -50,7 +50,7 @@ describe('proxy mode', () => {
 
     expect(await get(listen)).toBe('from A\n');
     await screen.waitFor((s) => conversationRows(s).includes('= end: connection closed'));
-    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..*:\\d+ → 127\\..*:${a.port} +closed .* GET / HTTP/1\\.1$`))]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..*:\\d+ → 127\\..*:${a.port} +closed .* GET / → 200$`))]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining(['> GET / HTTP/1.1', '< HTTP/1.1 200 OK', '< from A']));
 
     screen.press('r');
@@ -60,7 +60,7 @@ describe('proxy mode', () => {
 
     expect(await get(listen)).toBe('from B\n');
     await screen.waitFor('< from B');
-    expect(listRows(screen)[1]).toMatch(new RegExp(`^ +2 127\\..* → 127\\..*:${b.port} .* GET / HTTP/1\\.1$`));
+    expect(listRows(screen)[1]).toMatch(new RegExp(`^ +2 127\\..* → 127\\..*:${b.port} .* GET / → 200$`));
 
     screen.press('q');
     await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));

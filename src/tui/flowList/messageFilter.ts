@@ -1,0 +1,83 @@
+/**
+ * Filter words about a flow's messages (issue 13): `method:POST`, `status:404` or `status:5xx`,
+ * `host:api.example.com` (the request's Host, or the TLS server name; a suffix after a dot
+ * matches too: `host:example.com` takes `api.example.com`), `path:/api` (the start of the
+ * request target's path). Case-insensitive except the path. A flow whose protocol is not known
+ * yet, or not HTTP/TLS, matches none of them. Pure.
+ */
+import type { FlowMessages } from '../../messages/flowMessages.js';
+import { headerValue } from '../../messages/httpHead.js';
+import { escapeText } from '../../render/escape.js';
+
+/** One message word. */
+export interface MessageTerm {
+  readonly kind: 'message';
+  readonly field: 'method' | 'status' | 'host' | 'path';
+  /** Lower case for method and host; the status as digits with `x` wildcards; the path as typed. */
+  readonly value: string;
+}
+
+const FIELDS = ['method', 'status', 'host', 'path'] as const;
+
+/** The term for `word` when it is a message word (`field:value`), a one-line error for a bad one, else undefined. */
+export function parseMessageWord(word: string): MessageTerm | string | undefined {
+  const colon = word.indexOf(':');
+  if (colon <= 0) return undefined;
+  const field = word.slice(0, colon).toLowerCase();
+  if (!(FIELDS as readonly string[]).includes(field)) return undefined;
+  const value = word.slice(colon + 1);
+  if (value === '') return `${escapeText(field)}: needs a value, e.g. method:POST status:5xx host:example.com path:/api`;
+  if (field === 'status' && !/^[1-5][0-9x]{2}$/i.test(value)) return `bad ${escapeText(word)}: a status like 404 or 5xx`;
+  const kept = field === 'path' ? value : value.toLowerCase();
+  return { kind: 'message', field: field as MessageTerm['field'], value: kept };
+}
+
+/** True when some exchange (or the TLS hello, for `host:`) of `messages` matches `term`. */
+export function messageTermMatches(term: MessageTerm, messages: FlowMessages | undefined): boolean {
+  if (messages === undefined) return false;
+  if (term.field === 'host') {
+    const sni = messages.tls?.client?.sni;
+    if (sni !== undefined && hostMatches(sni.toLowerCase(), term.value)) return true;
+  }
+  const http = messages.http;
+  if (!http) return false;
+  for (const exchange of http.exchanges) {
+    const request = exchange.request;
+    switch (term.field) {
+      case 'method':
+        if (request?.method.toLowerCase() === term.value) return true;
+        break;
+      case 'status': {
+        const status = exchange.response?.status;
+        if (status !== undefined && statusMatches(String(status), term.value)) return true;
+        break;
+      }
+      case 'host': {
+        const host = request && headerValue(request.headers, 'host');
+        if (host !== undefined && hostMatches(host.toLowerCase().replace(/:\d+$/, ''), term.value)) return true;
+        break;
+      }
+      case 'path':
+        if (request && pathOf(request.target).startsWith(term.value)) return true;
+        break;
+    }
+  }
+  return false;
+}
+
+function statusMatches(status: string, pattern: string): boolean {
+  for (let i = 0; i < 3; i++) if (pattern[i].toLowerCase() !== 'x' && pattern[i] !== status[i]) return false;
+  return true;
+}
+
+function hostMatches(host: string, wanted: string): boolean {
+  return host === wanted || host.endsWith(`.${wanted}`);
+}
+
+/** The path of a request target: `/a/b` of `/a/b?q`, of `http://host/a/b`. */
+function pathOf(target: string): string {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(target);
+  const path = absolute ? target.slice(absolute[0].length) || '/' : target;
+  const query = path.indexOf('?');
+  return query >= 0 ? path.slice(0, query) : path;
+}

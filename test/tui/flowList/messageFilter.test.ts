@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { runCapture } from '../../../src/engine/captureRun.js';
+import { MessageTable } from '../../../src/messages/messageTable.js';
+import { FlowStore } from '../../../src/store/flowStore.js';
+import { parseFilter } from '../../../src/tui/flowList/filter.js';
+import { FlowView } from '../../../src/tui/flowList/flowView.js';
+
+const DEMO = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
+let store: FlowStore;
+let messages: MessageTable;
+
+beforeAll(async () => {
+  store = new FlowStore({ sourceFile: DEMO });
+  messages = new MessageTable();
+  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event), (event) => messages.apply(event)] });
+  return () => store.dispose();
+});
+
+function shown(filter: string): number[] {
+  const view = new FlowView(store, store, undefined, (id) => messages.get(id));
+  const parsed = parseFilter(filter);
+  if (!parsed.ok) throw new Error(parsed.error);
+  view.setFilter(parsed.filter);
+  const ids = view.shownIds();
+  view.dispose();
+  return ids;
+}
+
+describe('message filter words on the demo', () => {
+  it('method:, status:, host:, path: match the flows\' exchanges', () => {
+    expect(shown('method:GET')).toEqual([1, 3, 5]);
+    expect(shown('method:get status:2xx')).toEqual([1, 3, 5]);
+    expect(shown('status:200')).toEqual([1, 3, 5]);
+    expect(shown('status:5xx')).toEqual([]);
+    expect(shown('host:shop.example')).toEqual([1, 3]);
+    expect(shown('host:example')).toEqual([1, 3, 5]);
+    expect(shown('host:reports.example')).toEqual([5]);
+    expect(shown('path:/api')).toEqual([3]);
+    expect(shown('path:/API')).toEqual([]);
+    expect(shown('method:POST')).toEqual([]);
+  });
+
+  it('a bad word is one line; other words still work beside them', () => {
+    expect(parseFilter('status:abc')).toEqual({ ok: false, error: 'bad status:abc: a status like 404 or 5xx' });
+    expect(parseFilter('host:').ok).toBe(false);
+    expect(shown(':80 path:/')).toEqual([1, 3]);
+  });
+
+  it('the preview column shows the summary when a protocol was recognised, else the first line', () => {
+    const view = new FlowView(store, store, undefined, (id) => messages.get(id));
+    expect(view.describe(store.getFlow(1)!)).toBe('GET / → 200 (2 req)');
+    expect(view.describe(store.getFlow(2)!)).toBe('SMTP EHLO laptop.example.com → 250');
+    expect(view.describe(store.getFlow(3)!)).toMatch(/^! GET \/api\/status → 200/);
+    const plain = new FlowView(store, store);
+    expect(plain.describe(store.getFlow(1)!)).toBe('GET / HTTP/1.1');
+    view.dispose();
+    plain.dispose();
+  });
+});
