@@ -35,6 +35,7 @@ const system = [
   'test/tui/app/proxy.screen.test.ts',
   'test/tui/app/live.screen.test.ts',
   'test/tui/app/unicode.screen.test.ts',
+  'test/tui/app/messages.screen.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 

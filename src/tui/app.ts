@@ -102,7 +102,7 @@ export class TuiApp {
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
     this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages);
-    this.conversation = new ConversationPane(options.store);
+    this.conversation = new ConversationPane(options.store, options.messages);
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
@@ -195,6 +195,9 @@ export class TuiApp {
         return this.back();
       case 'pane.zoom':
         this.zoom = this.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
+        return;
+      case 'body.expand':
+        if (!this.conversation.expandBody()) this.say('Enter shows a cut body in full (messages mode): none in view');
         return;
       case 'mode.toggleHex':
         return this.conversation.toggleHex();

@@ -13,6 +13,11 @@ import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, t
 import type { ConversationSource } from './conversation/source.js';
 import { ConversationView } from './conversation/view.js';
 import { paintLine } from './paint.js';
+import type { FlowMessages } from '../messages/flowMessages.js';
+import { MessageView } from './conversation/messageView.js';
+import type { MessageLine } from './conversation/messageLines.js';
+import { renderUnit } from './conversation/renderUnit.js';
+import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 
 /** Bytes scanned per search step (one step per event-loop turn). */
 const SEARCH_STEP_BYTES = 8 << 20;
@@ -26,14 +31,29 @@ export type SearchOutcome =
 /** The pane; owned by the app. */
 export class ConversationPane {
   private view: ConversationView | undefined;
+  /** The messages mode's view of the flow shown, when that flow's protocol was recognised. */
+  private messageView: MessageView | undefined;
+  /** Messages mode: undefined follows the flow (on when a protocol was recognised); `m`/`x` set it. */
+  private messagesWanted: boolean | undefined = undefined;
   private settingsValue: ConversationSettings = DEFAULT_SETTINGS;
   private query = '';
   private lastMatch: SearchMatch | undefined;
   private search: ConversationSearch | undefined;
+  /** A messages-mode search is answered at once; its outcome waits for the next step. */
+  private messageSearchPending = false;
+  private messageFound = false;
   /** Keep the end in view as bytes arrive (`F`). */
   follow = false;
 
-  constructor(private readonly source: ConversationSource) {}
+  constructor(
+    private readonly source: ConversationSource,
+    private readonly messagesOf?: (flowId: number) => FlowMessages | undefined,
+  ) {}
+
+  /** True when the flow shown is in the messages mode. */
+  get showingMessages(): boolean {
+    return this.messageView !== undefined;
+  }
 
   get settings(): ConversationSettings {
     return this.settingsValue;
@@ -46,11 +66,12 @@ export class ConversationPane {
 
   /** True while a search is scanning (call {@link searchStep}). */
   get searching(): boolean {
-    return this.search !== undefined;
+    return this.search !== undefined || this.messageSearchPending;
   }
 
   /** `text utf-8 both`: the settings for the status row. */
   get displayLabel(): string {
+    if (this.messageView) return 'messages';
     const s = this.settingsValue;
     const parts: string[] = [s.mode];
     if (s.mode !== 'hex') parts.push(encodingLabel(s.encoding));
@@ -62,9 +83,11 @@ export class ConversationPane {
   show(flowId: number | undefined, width: number, height: number): void {
     if (flowId === undefined) {
       this.view = undefined;
+      this.messageView = undefined;
       this.cancelSearch();
       return;
     }
+    this.showMessages(flowId, width, height);
     if (this.view?.flowId !== flowId) {
       this.cancelSearch();
       this.lastMatch = undefined;
@@ -80,6 +103,7 @@ export class ConversationPane {
 
   /** The painted rows of the window, joined with newlines ('' when no flow is shown). */
   paint(palette: Palette): string {
+    if (this.messageView) return this.messageView.lines().map((line) => paintLine(line, this.view?.width ?? 80, palette)).join('\n');
     if (!this.view) return '';
     const width = this.view.width;
     return this.view.lines().map((line) => paintLine(line, width, palette)).join('\n');
@@ -87,7 +111,8 @@ export class ConversationPane {
 
   /** Moves: rows (negative: up), pages, half pages, top, bottom. A move up stops following. */
   scroll(rows: number): void {
-    this.view?.scrollBy(rows);
+    if (this.messageView) this.messageView.scroll(rows);
+    else this.view?.scrollBy(rows);
     if (rows < 0) this.follow = false;
   }
   page(direction: 1 | -1, fraction = 1): void {
@@ -96,19 +121,40 @@ export class ConversationPane {
     this.scroll(direction * rows);
   }
   top(): void {
-    this.view?.home();
+    if (this.messageView) this.messageView.home();
+    else this.view?.home();
     this.follow = false;
   }
   bottom(): void {
-    this.view?.end();
+    if (this.messageView) this.messageView.end();
+    else this.view?.end();
+  }
+
+  /** Enter in messages mode: shows a cut body in full; false when there is none in the window. */
+  expandBody(): boolean {
+    return this.messageView?.expandInWindow() ?? false;
   }
 
   /** `x`, `m`, `e`, `d`, `t`: change a setting, keeping the top line in place. */
   toggleHex(): void {
-    this.change({ mode: toggleHex(this.settingsValue.mode) });
+    const fromMessages = this.messageView !== undefined;
+    this.messagesWanted = false;
+    this.change({ mode: fromMessages ? 'hex' : toggleHex(this.settingsValue.mode) });
   }
+  /** `m`: text → hex → escaped → messages (for a flow whose protocol was recognised) → text. */
   cycleMode(): void {
-    this.change({ mode: nextMode(this.settingsValue.mode) });
+    if (this.messageView) {
+      this.messagesWanted = false;
+      this.change({ mode: 'text' });
+      return;
+    }
+    const next = nextMode(this.settingsValue.mode);
+    if (next === 'text' && this.hasMessages(this.view?.flowId)) {
+      this.messagesWanted = true;
+      return;
+    }
+    this.messagesWanted = this.messagesWanted === true ? false : this.messagesWanted;
+    this.change({ mode: next });
   }
   cycleEncoding(): void {
     this.change({ encoding: nextEncoding(this.settingsValue.encoding) });
@@ -128,6 +174,13 @@ export class ConversationPane {
   startSearch(query: string | undefined, backward: boolean): boolean {
     const view = this.view;
     if (!view) return false;
+    if (this.messageView) {
+      if (query !== undefined) this.query = query;
+      if (this.query === '') return false;
+      this.messageFound = this.messageView.find(this.query, backward);
+      this.messageSearchPending = true;
+      return true;
+    }
     const again = query === undefined;
     if (!again) {
       this.query = query;
@@ -143,6 +196,10 @@ export class ConversationPane {
 
   /** Scans one step of the running search; on a match, scrolls to it and highlights it. */
   searchStep(): SearchOutcome {
+    if (this.messageSearchPending) {
+      this.messageSearchPending = false;
+      return this.messageFound ? { kind: 'found' } : { kind: 'not-found', query: escapeText(this.query) };
+    }
     const search = this.search;
     if (!search || !this.view) return { kind: 'not-found', query: escapeText(this.query) };
     const status = search.step(SEARCH_STEP_BYTES);
@@ -165,11 +222,39 @@ export class ConversationPane {
 
   /** Drops the highlight and the query (Esc with no search running). */
   clearSearch(): boolean {
+    this.messageView?.clearSearch();
     if (this.query === '') return false;
     this.query = '';
     this.lastMatch = undefined;
     if (this.view) this.view.highlight = undefined;
     return true;
+  }
+
+  private hasMessages(flowId: number | undefined): boolean {
+    const protocol = flowId === undefined ? undefined : this.messagesOf?.(flowId)?.protocol;
+    return protocol === 'http' || protocol === 'lines' || protocol === 'tls';
+  }
+
+  /** Keeps the messages view of `flowId` when its messages are to be shown, else drops it. */
+  private showMessages(flowId: number, width: number, height: number): void {
+    const messages = this.messagesOf?.(flowId);
+    if (messages === undefined || this.messagesWanted === false || !this.hasMessages(flowId)) {
+      this.messageView = undefined;
+      return;
+    }
+    if (this.messageView?.flowId !== flowId) {
+      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => this.source.read(flowId, dir, offset, length));
+      if (this.follow) this.messageView.follow = true;
+    }
+    const flow = this.source.getFlow(flowId);
+    const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}` : '';
+    this.messageView.follow = this.follow;
+    if (!flow) return this.messageView.update(width, height, stamp);
+    const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text }));
+    const fins: MessageLine[] = [];
+    if (flow.closedC2s && flow.finTsC2s !== undefined) fins.push({ side: 'event', kind: 'event', text: 'client closed its side (FIN)' });
+    if (flow.closedS2c && flow.finTsS2c !== undefined) fins.push({ side: 'event', kind: 'event', text: 'server closed its side (FIN)' });
+    this.messageView.update(width, height, stamp, events(HEAD), [...fins, ...events(TAIL)]);
   }
 
   private change(settings: Partial<ConversationSettings>): void {

@@ -7,13 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Screen } from '../../support/screen.js';
 import type { EmulatedScreen } from '../../support/screenEmulator.js';
-import { conversationRows, hintRow, isInverse, lines, openDemo, quit, rowWith, statusRow } from './support.js';
+import { conversationRows, hintRow, isInverse, lines, openDemo, quit, rowWith, statusRow, toRawText } from './support.js';
 
 /** Opens the demo and focuses flow 1's conversation. */
 async function openFlow1(): Promise<Screen> {
   const screen = await openDemo();
   screen.press('Enter');
-  await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
+  await toRawText(screen);
   return screen;
 }
 
@@ -64,7 +64,9 @@ describe('conversation pane', () => {
 
   it('data after the peer closed is a highlighted note line; the reset is the end line', async () => {
     const screen = await openDemo();
-    screen.press('j', 'j', 'Enter', 'G');
+    screen.press('j', 'j', 'Enter');
+    await toRawText(screen);
+    screen.press('G');
     await screen.waitFor('= end: connection reset (RST): reset by server');
     const note = rowWith(screen, '= note: c2s sent 297 bytes after the server closed (FIN at 00:00:01.221)');
     expect(note).toBeGreaterThan(0);
@@ -75,13 +77,15 @@ describe('conversation pane', () => {
     expect(lines(screen)[note + 1]).toBe('> GET /api/status?again=1 HTTP/1.1');
 
     const plain = await openDemo({ env: { NO_COLOR: '1' } });
-    plain.press('j', 'j', 'Enter', 'G');
+    plain.press('j', 'j', 'Enter');
+    await toRawText(plain);
+    plain.press('G');
     await plain.waitFor('= end: connection reset (RST): reset by server');
     const y = rowWith(plain, '= note: c2s sent 297 bytes');
     expect(plain.cell(2, y)).toMatchObject({ fg: 'default', bg: 'default', bold: true, inverse: true });
   });
 
-  it('x shows a hex dump, m cycles hex → escaped → text', async () => {
+  it('x shows a hex dump, m cycles hex → escaped → messages → text', async () => {
     const screen = await openFlow1();
     screen.press('x');
     await screen.waitFor((s) => statusRow(s).includes('· hex ·'));
@@ -92,6 +96,11 @@ describe('conversation pane', () => {
     await screen.waitFor((s) => statusRow(s).includes('· escaped UTF-8 ·'));
     expect(conversationRows(screen)[1]).toBe('> GET / HTTP/1.1\\r\\nHost: shop.example\\r\\nUser-Agent: Mozilla/5.0 (X11; Linux x8');
     expect(rowWith(screen, '< HTTP/1.1 200 OK\\r\\nDate:')).toBeGreaterThan(0);
+
+    screen.press('m');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·'));
+    expect(conversationRows(screen)[1]).toMatch(/^= #1 GET \/ -> 200 OK, 279 B \/ 1,122 B, /);
+    expect(conversationRows(screen)[2]).toBe('> GET / HTTP/1.1');
 
     screen.press('m');
     await screen.waitFor((s) => statusRow(s).includes('· text UTF-8 ·'));

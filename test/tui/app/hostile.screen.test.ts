@@ -13,7 +13,7 @@ import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
 import type { Screen } from '../../support/screen.js';
 import type { EmulatedScreen } from '../../support/screenEmulator.js';
-import { conversationRows, hintRow, isInverse, lines, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
+import { conversationRows, hintRow, isInverse, lines, listRows, openCapture, openDemo, quit, rowWith, statusRow, toRawText } from './support.js';
 
 const bytes = (...parts: (string | number[])[]): Uint8Array =>
   Uint8Array.from(parts.flatMap((part) => (typeof part === 'string' ? [...Buffer.from(part, 'utf8')] : part)));
@@ -72,7 +72,7 @@ describe('hostile payloads', () => {
     expectUntouched(screen);
 
     screen.press('Enter');
-    await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
+    await toRawText(screen);
     const text = conversationRows(screen);
     for (const [, shown] of CLIENT_LINES) expect(text).toContain(`> ${shown}`);
     expect(text).toContain('< 200 \\x1bc\\x1b]2;server title\\x07\\x1b[2J ok');
@@ -122,6 +122,7 @@ describe('hostile payloads', () => {
     const screen = await openDemo();
     screen.press('j', 'Enter');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #2 ') > 0);
+    await toRawText(screen);
     screen.press('/', 'pwned', 'Enter');
     const row = (s: EmulatedScreen): number => rowWith(s, '> \\x1b[2J\\x1b]0;you have been pwned\\x07\\x1b[1;31mThis line tries');
     await screen.waitFor((s) => row(s) > 0 && isInverse(s, row(s), 'pwned'));

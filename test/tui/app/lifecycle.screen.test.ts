@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { helpLines } from '../../../src/tui/keymap.js';
-import { cli, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow } from './support.js';
+import { cli, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow, toRawText } from './support.js';
 
 const SUMMARY = /^flowspy: 5 flows, 82 packets, 4084 payload bytes, 0 gaps/;
 
@@ -46,7 +46,7 @@ describe('help and exit', () => {
     await screen.waitFor((s) => statusRow(s).startsWith(' stdin · 5 flows'));
     expect(listRows(screen)[1]).toMatch(/SMTP EHLO laptop\.…$/);
     screen.press('j', 'Enter');
-    await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
+    await toRawText(screen);
     expect(lines(screen)).toContain('< 220 mail.example.org ESMTP Postfix (Debian/GNU)');
     screen.press('q');
     expect((await screen.waitForExit()).exitCode).toBe(0);

@@ -109,3 +109,14 @@ export async function quit(screen: Screen): Promise<void> {
   expect((await screen.waitForExit()).exitCode).toBe(0);
   expectRestored(screen);
 }
+
+/**
+ * The conversation in the raw text mode: a flow whose protocol was recognised opens in the
+ * messages mode, and `m` goes from there to text.
+ */
+export async function toRawText(screen: Screen): Promise<void> {
+  await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
+  if (!statusRow(screen).includes('· messages ·')) return;
+  screen.press('m');
+  await screen.waitFor((s) => statusRow(s).includes('· text '));
+}

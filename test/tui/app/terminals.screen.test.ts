@@ -49,7 +49,7 @@ describe('terminals', () => {
     expect(rows[1]).toMatch(/SMTP EHLO laptop\.~$/);
     expect(rows[2]).toMatch(/ \* ! GET \/api\/status~$/);
     expect(statusRow(screen)).toMatch(/^ demo\.pcap \| 5 flows \| .* \| \? help/);
-    expect(lines(screen)[rowWith(screen, ' #1 ')]).toBe(' #1 192.168.1.23:51000 > 198.51.100.10:80  closed  text UTF-8');
+    expect(lines(screen)[rowWith(screen, ' #1 ')]).toBe(' #1 192.168.1.23:51000 > 198.51.100.10:80  closed  messages');
     for (const line of lines(screen)) expect(line).toMatch(/^[\x20-\x7e]*$/);
     screen.press('?');
     await screen.waitFor('flowspy keys');

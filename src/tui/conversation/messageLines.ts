@@ -1,0 +1,191 @@
+/**
+ * The messages display mode's lines: a flow's parsed messages (see `messages/`) as blocks. HTTP:
+ * per exchange a timing line, the request (start line, headers, body), the response, and an
+ * alert line for a flagged exchange; bodies decoded (transfer and content codings), text in the
+ * charset its Content-Type names, JSON pretty-printed, binary as a hex excerpt with its size,
+ * cut after {@link BODY_LINES} lines unless expanded. Line protocols: command and reply lines,
+ * SMTP's DATA body as one line saying its size. TLS: the hellos. Every string from the network
+ * goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
+ */
+import type { Direction } from '../../core/types.js';
+import type { FlowMessages } from '../../messages/flowMessages.js';
+import { exchangeTimings } from '../../messages/http.js';
+import { messageBody } from '../../messages/httpBody.js';
+import { headerValue } from '../../messages/httpHead.js';
+import { serverChoice } from '../../messages/tls.js';
+import type { ExchangeFlag, HttpExchange, HttpMessage } from '../../messages/types.js';
+import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
+import { escapeText } from '../../render/escape.js';
+import { hexDumpLines } from '../../render/hex.js';
+import { formatCount, type LineKind, type Side } from './lineText.js';
+
+/** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
+export interface MessageLine {
+  readonly side: Side;
+  readonly kind: LineKind;
+  readonly text: string;
+  readonly expand?: string;
+}
+
+/** Body lines shown before "N more lines". */
+export const BODY_LINES = 20;
+/** Most body bytes read and decoded for display. */
+const BODY_READ_BYTES = 1 << 20;
+/** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
+export const MAX_MESSAGE_LINES = 50_000;
+
+/** Reads `length` bytes of direction `dir` at stream `offset` (the store's `read`). */
+export type BodyReader = (dir: Direction, offset: number, length: number) => Uint8Array;
+
+const FLAG_TEXT: Record<ExchangeFlag, string> = {
+  'after-close': 'sent after the server closed or said it would (Connection: close): no answer',
+  unanswered: 'request never answered',
+  'no-request': 'response without a request',
+  lost: 'lost in a capture gap',
+};
+
+/** A body made ready to show: its lines and what was done to it. */
+export interface ShownBody {
+  readonly lines: readonly string[];
+  readonly about: string;
+}
+
+/** Bodies already read and decoded, by message and size: owned by the view, dropped with it. */
+export type BodyCache = Map<string, ShownBody>;
+
+/**
+ * The lines for `messages`; bodies in `expanded` (by `expand` name) are shown whole. Bodies are
+ * read once per size seen and kept in `cache`.
+ */
+export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache = new Map()): MessageLine[] {
+  const out: MessageLine[] = [];
+  const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
+  if (messages.http) {
+    for (const exchange of messages.http.exchanges) {
+      if (out.length >= MAX_MESSAGE_LINES) break;
+      exchangeLines(exchange, side, read, expanded, cache, out);
+    }
+  } else if (messages.lines) {
+    for (const item of messages.lines.items) {
+      if (out.length >= MAX_MESSAGE_LINES) break;
+      const text = item.kind === 'block' ? `[DATA body: ${formatCount(item.length)} bytes]` : escapeText(item.text);
+      out.push({ side: side(item.dir), kind: item.kind === 'block' ? 'event' : 'data', text });
+    }
+  }
+  const tls = messages.tls;
+  if (tls?.client) {
+    const c = tls.client;
+    const parts = ['TLS ClientHello', c.sni ? `SNI ${escapeText(c.sni)}` : 'no SNI', c.alpn.length ? `ALPN ${c.alpn.map(escapeText).join(',')}` : ''];
+    out.push({ side: side(tls.clientDir), kind: 'data', text: parts.filter(Boolean).join('  ') });
+  }
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}` });
+  if (out.length >= MAX_MESSAGE_LINES) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
+  for (const note of messages.notes()) out.push({ side: 'event', kind: 'note', text: `note (${note.dir} at ${formatCount(note.offset)}): ${escapeText(note.text)}` });
+  return out;
+}
+
+function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[]): void {
+  const { request, response } = exchange;
+  const t = exchangeTimings(exchange);
+  const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : 'no response';
+  const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
+  const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
+  out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}` });
+  const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
+  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${FLAG_TEXT[flag]}` });
+  if (request) messageBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out);
+  exchange.interim.forEach((interim, i) => messageBlock(interim, side(interim.dir), read, expanded, cache, `${exchange.index}i${i}`, out));
+  if (response) messageBlock(response, side(response.dir), read, expanded, cache, `${exchange.index}r`, out);
+}
+
+function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
+  const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
+  out.push({ side, kind: 'data', text: escapeText(start) });
+  for (const header of message.headers) out.push({ side, kind: 'data', text: escapeText(`${header.name}: ${header.value}`) });
+  if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}` });
+  if (message.body.length === 0) return;
+  out.push({ side, kind: 'data', text: '' });
+  const cacheKey = `${key}|${message.body.length}|${message.complete}`;
+  let body = cache.get(cacheKey);
+  if (body === undefined) {
+    body = showBody(message, read);
+    cache.set(cacheKey, body);
+  }
+  const shown = expanded.has(key) ? body.lines : body.lines.slice(0, BODY_LINES);
+  for (const line of shown) out.push({ side, kind: 'data', text: line });
+  if (shown.length < body.lines.length) out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.lines.length - shown.length)} more lines (Enter shows them)` });
+  out.push({ side: 'event', kind: 'event', text: body.about });
+}
+
+/** Reads and decodes a message's body for display; a read error becomes its `about` line. */
+function showBody(message: HttpMessage, read: BodyReader): ShownBody {
+  try {
+    const body = messageBody(read, message, BODY_READ_BYTES);
+    const lines = bodyText(body.bytes, headerValue(message.headers, 'content-type') ?? '');
+    const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.decoded.map((c) => `${c} decoded to ${formatCount(body.bytes.length)}`), ...(body.cut ? ['cut'] : [])];
+    return { lines, about: `body: ${about.join(', ')}${body.notes.length ? ` (${body.notes.map(escapeText).join('; ')})` : ''}` };
+  } catch (error) {
+    return { lines: [], about: `body unreadable: ${escapeText(error instanceof Error ? error.message : String(error))}` };
+  }
+}
+
+/** Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex excerpt. */
+export function bodyText(bytes: Uint8Array, contentType: string): string[] {
+  const encoding = charsetOf(contentType);
+  if (!looksTextual(bytes, contentType, encoding)) {
+    const excerpt = hexDumpLines(bytes.subarray(0, 256));
+    return [`[binary, ${formatCount(bytes.length)} bytes]`, ...excerpt, ...(bytes.length > 256 ? ['...'] : [])];
+  }
+  if (/json/i.test(contentType) && encoding === 'utf-8') {
+    try {
+      const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2);
+      return pretty.split('\n').map((line) => escapeText(line));
+    } catch {
+      // Not valid JSON: shown as text.
+    }
+  }
+  return splitLines(bytes, encoding).map(([from, to]) => decodeEscaped(bytes, encoding, from, to));
+}
+
+const CHARSETS: Record<string, TextEncoding> = {
+  'utf-8': 'utf-8', utf8: 'utf-8', 'iso-8859-1': 'latin1', latin1: 'latin1', 'us-ascii': 'utf-8', 'windows-1252': 'cp1252', cp1252: 'cp1252',
+  'utf-16le': 'utf-16le', 'utf-16': 'utf-16le', shift_jis: 'shift_jis', sjis: 'shift_jis', 'x-sjis': 'shift_jis', ibm037: 'cp037', cp037: 'cp037',
+};
+
+/** The encoding a Content-Type's `charset=` names, UTF-8 when none or unknown. */
+export function charsetOf(contentType: string): TextEncoding {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
+  return (match && CHARSETS[match[1].toLowerCase()]) || 'utf-8';
+}
+
+function looksTextual(bytes: Uint8Array, contentType: string, encoding: TextEncoding): boolean {
+  if (/^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|.*\+(json|xml))/i.test(contentType)) return true;
+  if (encoding !== 'utf-8') return true;
+  const sample = bytes.subarray(0, 512);
+  let odd = 0;
+  for (const b of sample) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) odd++;
+  return sample.length > 0 && odd * 20 < sample.length;
+}
+
+/** `[from, to)` of each line (line end excluded), LF or CRLF, in `encoding` (UTF-16LE: two-byte units). */
+function splitLines(bytes: Uint8Array, encoding: TextEncoding): [number, number][] {
+  const unit = encoding === 'utf-16le' ? 2 : 1;
+  const lf = encoding === 'cp037' ? 0x25 : 0x0a;
+  const cr = 0x0d;
+  const ranges: [number, number][] = [];
+  let start = 0;
+  for (let i = 0; i + unit <= bytes.length; i += unit) {
+    if (bytes[i] !== lf || (unit === 2 && bytes[i + 1] !== 0)) continue;
+    let end = i;
+    if (end - unit >= start && bytes[end - unit] === cr && (unit === 1 || bytes[end - 1] === 0)) end -= unit;
+    ranges.push([start, end]);
+    start = i + unit;
+  }
+  if (start < bytes.length) ranges.push([start, bytes.length]);
+  return ranges;
+}
+
+function ms(value: number): string {
+  return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+}

@@ -1,0 +1,64 @@
+/**
+ * Issue 13 on the screen: the demo's HTTP flow opens in the messages mode with its two requests,
+ * the flow that sent a request on a closed connection is flagged in the list and in its
+ * messages, and a TLS flow shows its server name and ALPN.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collectPcap } from '../../../src/capture/pcapWriter.js';
+import { TcpConversation } from '../../../src/synth/tcpScript.js';
+import { clientHello, records, serverHello } from '../../messages/tlsBuild.js';
+import { conversationRows, hintRow, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
+
+describe('messages on the screen', () => {
+  it('the demo HTTP flow shows its two requests as messages; the flagged flow is marked', async () => {
+    const screen = await openDemo();
+    expect(listRows(screen)[0]).toMatch(/ GET \/ → 200 \(2 re…$/);
+    expect(listRows(screen)[2]).toMatch(/ • ! GET \/api\/status/);
+    screen.press('Enter', 'z');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, ' #1 192.168.1.23') === 0 && rowWith(s, '= #1 GET / -> 200 OK') > 0);
+    expect(conversationRows(screen)).toContain('> GET / HTTP/1.1');
+    screen.press('PgDn');
+    await screen.waitFor((s) => rowWith(s, '<   <title>Example Shop - Home</title>') > 0);
+    screen.press('PgDn');
+    await screen.waitFor((s) => rowWith(s, '= #2 GET /style.css -> 200 OK') > 0);
+    screen.press('G');
+    await screen.waitFor((s) => rowWith(s, '< body { font-family: sans-serif; margin: 0 auto; max-width: 48em; color: #222;') > 0);
+    screen.press('Esc');
+    await screen.waitFor((s) => rowWith(s, ' #1 192.168.1.23') > 0);
+    screen.press('Esc');
+    await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
+    screen.press('j', 'j', 'Enter');
+    await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #3 ') > 0);
+    screen.press('G');
+    await screen.waitFor((s) => rowWith(s, '= ! sent after the server closed or said it would (Connection: close): no answer') > 0);
+    const alert = rowWith(screen, '= ! sent after the server closed');
+    expect(screen.cell(2, alert)).toMatchObject({ bg: 1, bold: true });
+    await quit(screen);
+  });
+
+  it('a TLS flow shows its server name and ALPN in the list and its hellos as messages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-tls-'));
+    try {
+      const file = join(dir, 'tls.pcap');
+      writeFileSync(file, collectPcap((writer) => {
+        const flow = new TcpConversation(writer, { client: { addr: '10.3.0.1', port: 50443 }, server: { addr: '10.3.0.2', port: 443 } });
+        let t = flow.handshake(1_000_000);
+        t = flow.send('c2s', records(clientHello('api.example.com', ['h2', 'http/1.1'], [0x0304, 0x0303])), t + 1000);
+        t = flow.send('s2c', records(serverHello(0x0304, 0x1301)), t + 1000);
+        t = flow.fin('c2s', t + 1000);
+        flow.fin('s2c', t + 1000);
+      }));
+      const screen = await openCapture(file, 1, { cols: 100 });
+      expect(listRows(screen)[0], listRows(screen)[0]).toMatch(/ TLS api\.example\.com h2/);
+      screen.press('Enter');
+      await screen.waitFor((s) => rowWith(s, '> TLS ClientHello  SNI api.example.com  ALPN h2,http/1.1') > 0);
+      expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256')).toBeGreaterThan(0);
+      await quit(screen);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { runCapture } from '../../../src/engine/captureRun.js';
+import { MessageTable } from '../../../src/messages/messageTable.js';
+import { FlowStore } from '../../../src/store/flowStore.js';
+import { BODY_LINES, bodyText, charsetOf, messageLines } from '../../../src/tui/conversation/messageLines.js';
+import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import { ConversationPane } from '../../../src/tui/conversationPane.js';
+import { paletteFor } from '../../../src/tui/color.js';
+
+const DEMO = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
+let store: FlowStore;
+let messages: MessageTable;
+const reader = (id: number) => (dir: 'c2s' | 's2c', offset: number, length: number) => store.read(id, dir, offset, length);
+
+beforeAll(async () => {
+  store = new FlowStore({ sourceFile: DEMO });
+  messages = new MessageTable();
+  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event), (event) => messages.apply(event)] });
+  return () => store.dispose();
+});
+
+describe('message lines', () => {
+  it('an HTTP flow: a timing line per exchange, start lines, headers, bodies, sides', () => {
+    const lines = messageLines(messages.get(1)!, reader(1), new Set());
+    const texts = lines.map((l) => l.text);
+    expect(texts[0]).toMatch(/^#1 GET \/ -> 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
+    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1' });
+    expect(texts).toContain('HTTP/1.1 200 OK');
+    expect(lines.find((l) => l.text === 'HTTP/1.1 200 OK')!.side).toBe('server');
+    expect(texts.filter((t) => t.startsWith('#'))).toHaveLength(2);
+    expect(texts).toContain('body: 227 bytes');
+  });
+
+  it('the request sent after the server closed is one alert line', () => {
+    const lines = messageLines(messages.get(3)!, reader(3), new Set());
+    const alerts = lines.filter((l) => l.kind === 'alert');
+    expect(alerts.map((l) => l.text)).toEqual(['! sent after the server closed or said it would (Connection: close): no answer']);
+  });
+
+  it('an SMTP flow: commands and replies as lines, the DATA body as one line', () => {
+    const lines = messageLines(messages.get(2)!, reader(2), new Set());
+    expect(lines[0]).toMatchObject({ side: 'server', text: expect.stringMatching(/^220 mail\.example\.org ESMTP/) });
+    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com' });
+    expect(lines.some((l) => /^\[DATA body: [\d,]+ bytes\]$/.test(l.text))).toBe(true);
+  });
+
+  it('bodies: JSON pretty-printed, charset followed, binary as a hex excerpt, hostile text escaped', () => {
+    expect(bodyText(Buffer.from('{"a":[1,2],"b":"x"}'), 'application/json')).toEqual(['{', '  "a": [', '    1,', '    2', '  ],', '  "b": "x"', '}']);
+    expect(charsetOf('text/html; charset=ISO-8859-1')).toBe('latin1');
+    expect(charsetOf('text/plain; charset="windows-1252"')).toBe('cp1252');
+    expect(charsetOf('text/plain')).toBe('utf-8');
+    expect(bodyText(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a, 0x6f, 0x6b]), 'text/plain; charset=iso-8859-1')).toEqual(['café', 'ok']);
+    expect(bodyText(Buffer.from('h\0i\0\n\0', 'latin1'), 'text/plain; charset=utf-16le')).toEqual(['hi']);
+    const binary = bodyText(gzipSync(Buffer.alloc(1000, 7)), 'application/octet-stream');
+    expect(binary[0]).toMatch(/^\[binary, \d+ bytes\]$/);
+    expect(binary[1]).toMatch(/^00000000  1f 8b/);
+    expect(bodyText(Buffer.from('a\x1b]0;pwned\x07b'), 'text/plain')).toEqual(['a\\x1b]0;pwned\\x07b']);
+  });
+});
+
+describe('message view', () => {
+  it('a cut body says how many lines are left and Enter shows them; find moves to a line', () => {
+    const long = Array.from({ length: BODY_LINES + 5 }, (_, i) => `line ${i}`).join('\n');
+    expect(bodyText(Buffer.from(long), 'text/plain')).toHaveLength(BODY_LINES + 5);
+    const view = new MessageView(1, messages.get(1)!, reader(1));
+    view.update(80, 10, 'a');
+    expect(view.lines()[0].text).toMatch(/^= #1 GET \//);
+    expect(view.find('text/css', false)).toBe(true);
+    expect(view.lines()[0].text).toBe('< Content-Type: text/css');
+    expect(view.lines()[0].matches).toEqual([[16, 24]]);
+    expect(view.find('no such text', false)).toBe(false);
+    expect(view.expandInWindow()).toBe(false);
+    view.end();
+    expect(view.lines().at(-1)!.text).toBe('= body: 227 bytes');
+  });
+
+  it('the pane shows messages by default for a recognised flow; m and x go to the raw modes and back', () => {
+    const pane = new ConversationPane(store, (id) => messages.get(id));
+    pane.show(1, 80, 10);
+    expect(pane.displayLabel).toBe('messages');
+    pane.cycleMode();
+    pane.show(1, 80, 10);
+    expect(pane.displayLabel).toBe('text UTF-8');
+    pane.show(4, 80, 10);
+    expect(pane.displayLabel).toBe('text UTF-8');
+    pane.cycleMode(); // hex
+    pane.cycleMode(); // escaped
+    pane.cycleMode(); // messages again (flow 4 has none: text)
+    pane.show(4, 80, 10);
+    expect(pane.displayLabel).toBe('text UTF-8');
+    pane.show(1, 80, 10);
+    pane.cycleMode();
+    pane.cycleMode();
+    pane.cycleMode();
+    pane.show(1, 80, 10);
+    expect(pane.displayLabel).toBe('messages');
+    pane.toggleHex();
+    pane.show(1, 80, 10);
+    expect(pane.displayLabel).toBe('hex');
+    expect(pane.paint(paletteFor({ NO_COLOR: '1' }))).toContain('00000000  47 45 54 20');
+  });
+});
