@@ -23,6 +23,8 @@ import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { statusLine, type StatusInfo } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
+import { curlCommand } from './actions/curl.js';
+import { messageBody } from '../messages/httpBody.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
@@ -48,6 +50,8 @@ export interface TuiActions {
   saveFlow(flowId: number): Promise<readonly string[]>;
   /** Writes flows to a pcap file at `path`; resolves with the packets written. */
   writePcap(flowIds: readonly number[], path: string): Promise<number>;
+  /** Writes `text` to a new file named like `name` (a suffix when taken); resolves with its path. */
+  saveText(name: string, text: string): Promise<string>;
 }
 
 /** Everything the app needs. */
@@ -229,6 +233,8 @@ export class TuiApp {
         return;
       case 'flow.save':
         return this.saveFlow();
+      case 'request.copy':
+        return this.copyCurl();
       case 'pcap.write':
         this.prompt = new PromptBar('write-pcap', 'write pcap: ', `flowspy-${this.list.length}-flows.pcap`);
         return;
@@ -392,6 +398,28 @@ export class TuiApp {
     this.say(`saving flow ${id}…`);
     this.options.actions.saveFlow(id).then(
       (paths) => this.say(`saved ${paths.map(escapeText).join(', ')}`),
+      (error: unknown) => this.sayError(error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /** `y`: the HTTP request in view as a curl command, to the clipboard (OSC 52) and a file. */
+  private copyCurl(): void {
+    const flowId = this.focus === 'conversation' ? this.conversation.flowId : this.list.focusedId;
+    const http = flowId === undefined ? undefined : this.options.messages?.(flowId)?.http;
+    const index = this.conversation.exchangeInView() ?? 0;
+    const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
+    const request = exchange?.request;
+    if (flowId === undefined || !request) return this.say('y: no HTTP request in this flow');
+    let body: Uint8Array | undefined;
+    try {
+      body = request.body.length > 0 ? messageBody((dir, offset, length) => this.options.store.read(flowId, dir, offset, length), request).bytes : undefined;
+    } catch {
+      body = undefined;
+    }
+    const command = curlCommand(request, body);
+    this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
+    this.options.actions.saveText(`flowspy-${flowId}-${request === exchange.request ? exchange.index + 1 : 1}.curl`, command + '\n').then(
+      (path) => this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`),
       (error: unknown) => this.sayError(error instanceof Error ? error.message : String(error)),
     );
   }

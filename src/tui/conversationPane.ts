@@ -130,6 +130,11 @@ export class ConversationPane {
     else this.view?.end();
   }
 
+  /** The HTTP exchange in view in the messages mode (its index), if any. */
+  exchangeInView(): number | undefined {
+    return this.messageView?.exchangeInWindow();
+  }
+
   /** Enter in messages mode: shows a cut body in full; false when there is none in the window. */
   expandBody(): boolean {
     return this.messageView?.expandInWindow() ?? false;

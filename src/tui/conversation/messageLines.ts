@@ -25,6 +25,8 @@ export interface MessageLine {
   readonly kind: LineKind;
   readonly text: string;
   readonly expand?: string;
+  /** The HTTP exchange (its index) the line belongs to. */
+  readonly exchange?: number;
 }
 
 /** Body lines shown before "N more lines". */
@@ -63,7 +65,9 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
   if (messages.http) {
     for (const exchange of messages.http.exchanges) {
       if (out.length >= MAX_MESSAGE_LINES) break;
+      const from = out.length;
       exchangeLines(exchange, side, read, expanded, cache, out);
+      for (let i = from; i < out.length; i++) out[i] = { ...out[i], exchange: exchange.index };
     }
   } else if (messages.lines) {
     for (const item of messages.lines.items) {

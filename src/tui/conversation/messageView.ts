@@ -74,6 +74,12 @@ export class MessageView {
     this.top = this.lastTop();
   }
 
+  /** Index of the HTTP exchange of the first row in the window that belongs to one, if any. */
+  exchangeInWindow(): number | undefined {
+    for (const row of this.rows.slice(this.top, this.top + this.height)) if (row.line.exchange !== undefined) return row.line.exchange;
+    return undefined;
+  }
+
   /** Moves to the next row holding `query` (escaped as shown) after the top (before, `backward`); false when none. */
   find(query: string, backward: boolean): boolean {
     this.query = query;
