@@ -58,7 +58,8 @@ describe('keymap', () => {
   it('keeps pane keys in their pane', () => {
     expect(dispatch('flowList', 'x')).toBeUndefined();
     expect(dispatch('conversation', 'o')).toBeUndefined();
-    expect(dispatch('conversation', 'enter')).toBeUndefined();
+    expect(dispatch('conversation', 'enter')).toBe('body.expand');
+    expect(dispatch('flowList', 'enter')).toBe('flow.open');
     expect(dispatch('flowList', 'return')).toBeUndefined();
   });
 
@@ -97,7 +98,7 @@ describe('help screen', () => {
 describe('hint row', () => {
   it('puts the pane\'s own keys first, then shared ones, within the width', () => {
     const line = hintLine('conversation', 80, true);
-    expect(line.startsWith('x hex  m mode  e enc  d dir  t time  / search  Esc back')).toBe(true);
+    expect(line.startsWith('x hex  m mode  Enter more  e enc  d dir  t time  / search  Esc back')).toBe(true);
     expect(line).toContain('/ search');
     expect([...line].length).toBeLessThanOrEqual(80);
     expect(hintLine('flowList', 80, true).startsWith('Enter open  o sort')).toBe(true);
