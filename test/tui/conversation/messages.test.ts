@@ -26,7 +26,7 @@ describe('message lines', () => {
     const lines = messageLines(messages.get(1)!, reader(1), new Set());
     const texts = lines.map((l) => l.text);
     expect(texts[0]).toMatch(/^#1 GET \/ -> 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
-    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1' });
+    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0 });
     expect(texts).toContain('HTTP/1.1 200 OK');
     expect(lines.find((l) => l.text === 'HTTP/1.1 200 OK')!.side).toBe('server');
     expect(texts.filter((t) => t.startsWith('#'))).toHaveLength(2);
