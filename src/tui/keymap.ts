@@ -69,7 +69,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['S-f'], command: 'follow.toggle', help: 'follow new flows and new bytes', hint: 'follow' },
   { context: 'global', keys: ['p'], command: 'pause.toggle', help: 'pause / resume screen updates (capture goes on)' },
   { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow: client and server bytes, its log', hint: 'save' },
-  { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as a curl command (clipboard, and a file)', hint: 'curl' },
+  { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as curl (clipboard, a file)', hint: 'curl' },
   { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file' },
   { context: 'global', keys: ['r'], command: 'proxy.retarget', help: 'proxy: new upstream host:port for new connections' },
   { context: 'global', keys: ['?'], command: 'help', help: 'this help', hint: 'help' },
