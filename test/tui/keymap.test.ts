@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { helpLines, describe, expect, it } from 'vitest';
 import { dispatch, helpLines, hintLine, KEYMAP, keyLabel, type KeyContext } from '../../src/tui/keymap.js';
 
 /** The keys of issue 12 ("Keys" section, plus `o` from "Flow list"), as blessed names, with where they must work. */
@@ -102,6 +102,10 @@ describe('hint row', () => {
     expect(line).toContain('/ search');
     expect([...line].length).toBeLessThanOrEqual(80);
     expect(hintLine('flowList', 80, true).startsWith('Enter open  o sort')).toBe(true);
+  });
+
+  it('every help line fits an 80-column screen (with the help box margin)', () => {
+    for (const line of helpLines(true)) expect(line.length, line).toBeLessThanOrEqual(78);
   });
 
   it('drops whole items that do not fit', () => {
