@@ -1,4 +1,4 @@
-import { helpLines, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch, helpLines, hintLine, KEYMAP, keyLabel, type KeyContext } from '../../src/tui/keymap.js';
 
 /** The keys of issue 12 ("Keys" section, plus `o` from "Flow list"), as blessed names, with where they must work. */
