@@ -25,6 +25,16 @@ const system = [
   'test/tui/screenHarness.test.ts',
   'test/tui/terminalScreen.test.ts',
   'test/tui/terminalTmux.test.ts',
+  'test/tui/actions/writePcap.tshark.test.ts',
+  'test/tui/actions/saveFlow.dir.test.ts',
+  'test/tui/app/flowList.screen.test.ts',
+  'test/tui/app/conversation.screen.test.ts',
+  'test/tui/app/lifecycle.screen.test.ts',
+  'test/tui/app/hostile.screen.test.ts',
+  'test/tui/app/terminals.screen.test.ts',
+  'test/tui/app/proxy.screen.test.ts',
+  'test/tui/app/live.screen.test.ts',
+  'test/tui/app/unicode.screen.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Model-only load (what the TUI does): read a capture into the FlowStore with no outputs.
-// Prints one JSON line: {seconds, packets, bytes, flows, chunks, copiedBytes, peakRssBytes}
-// (`seconds`: the load alone, for standalone use; bench/run.mjs times the whole process).
+// Prints one JSON line: {seconds, packets, bytes, flows, chunks, copiedBytes, peakRssBytes, cpuMs}
+// (`seconds`: the load alone, for standalone use; bench/run.mjs times the whole process;
+// `cpuMs`: user + system CPU of the whole process, start-up included).
 // Usage: node bench/model-load.mjs FILE   (needs a build: npm run build)
 import { runCapture } from '../dist/engine/captureRun.js';
 import { FlowStore } from '../dist/store/flowStore.js';
@@ -25,6 +26,7 @@ async function main() {
     chunks: store.chunkCount,
     copiedBytes: store.copiedBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   }) + '\n');
   store.dispose();
   // The load is over: exit now, as an interactive viewer quits, rather than tearing down a ~90 MB

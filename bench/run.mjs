@@ -18,23 +18,22 @@
 // seconds of system time). Times are whole-process wall times, node's start-up included.
 // Needs a build (`npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadGenerator } from './generator.mjs';
+import { BIG_CAPTURE_FLAGS, bundleModelLoad, ensureBigCapture } from './benchFiles.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const outDir = join(here, 'out');
 const capture = join(outDir, 'big.pcap');
-const paramsFile = join(outDir, 'big.json');
 let runsParent = outDir;
 
 const TARGET_RSS_BYTES = 200 * 1024 * 1024;
 
 // ---- arguments -------------------------------------------------------------------------------
-const numericFlags = { '--seed': 'seed', '--target-bytes': 'targetBytes', '--min-flows': 'minFlows', '--concurrency': 'concurrency' };
+const numericFlags = BIG_CAPTURE_FLAGS;
 const overrides = {};
 let regenerate = false;
 let keepOutputs = false;
@@ -189,47 +188,19 @@ function newestMtime(dir, suffix) {
 }
 
 // ---- 1. the capture --------------------------------------------------------------------------
-let DEFAULT_BIG_CAPTURE;
-let version;
-try {
-  ({ DEFAULT_BIG_CAPTURE, version } = await loadGenerator());
-} catch (error) {
-  fail(`cannot bundle the capture generator (test/support/bigCapture.ts): ${error.message}`);
-}
 mkdirSync(outDir, { recursive: true });
 if (newestMtime(join(root, 'src'), '.ts') > newestMtime(join(root, 'dist'), '.js')) {
   process.stdout.write('warning: src/ has changes newer than dist/; run `npm run build` to measure the current code\n');
 }
 process.stdout.write(`load average ${loadavg().map((n) => n.toFixed(2)).join(' ')} (figures are noisy when the machine is busy)\n`);
-const options = { ...DEFAULT_BIG_CAPTURE, ...overrides };
+let options;
 let stats;
 try {
-  const previous = JSON.parse(readFileSync(paramsFile, 'utf8'));
-  if (
-    !regenerate &&
-    previous.version === version &&
-    JSON.stringify(previous.options) === JSON.stringify(options) &&
-    statSync(capture).size === previous.stats.bytes
-  ) {
-    stats = previous.stats;
-  }
-} catch {
-  // no usable previous capture
-}
-if (stats === undefined) {
-  process.stdout.write(`generating ${capture} ...\n`);
-  rmSync(paramsFile, { force: true });
-  const args = [join(here, 'gen.mjs'), capture];
-  for (const [flag, name] of Object.entries(numericFlags)) args.push(flag, String(options[name]));
-  const gen = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (gen.status !== 0) fail(`generator failed: ${firstLine(gen.stderr || gen.stdout)}`);
-  const result = JSON.parse(gen.stdout.trim().split('\n').pop());
-  const { file: _file, options: _options, seconds, mbPerSecond, ...rest } = result;
-  stats = rest;
-  writeFileSync(paramsFile, JSON.stringify({ version, options, stats }, null, 2) + '\n');
-  process.stdout.write(`generator: ${fmt(mb(stats.bytes))} MB in ${fmt(seconds, 2)} s (${fmt(mbPerSecond)} MB/s)\n`);
-} else {
-  process.stdout.write(`reusing ${capture} (same parameters)\n`);
+  const big = await ensureBigCapture({ overrides, regenerate, log: (line) => process.stdout.write(line + '\n') });
+  ({ options, stats } = big);
+  if (big.reused) process.stdout.write(`reusing ${capture} (same parameters)\n`);
+} catch (error) {
+  fail(error.message);
 }
 process.stdout.write(
   `capture: ${fmt(mb(stats.bytes))} MB, ${stats.packets.toLocaleString('en-US')} packets, ${stats.flows} flows ` +
@@ -259,14 +230,12 @@ let flowspyOut;
 let tcpflowOut;
 let flowspyFailure;
 // The model-only load runs as bin/flowspy's CLI does: a CommonJS bundle (scripts/bundleOptions.mjs).
-const modelBundle = join(outDir, 'model-load.bundle.cjs');
+let modelBundle;
 let modelFailure;
 try {
-  const { build } = await import('esbuild');
-  const { bundleOptions } = await import('../scripts/bundleOptions.mjs');
-  await build({ ...bundleOptions, entryPoints: [join(here, 'model-load.mjs')], outfile: modelBundle });
+  modelBundle = await bundleModelLoad();
 } catch (error) {
-  modelFailure = `cannot bundle bench/model-load.mjs: ${firstLine(String(error.message ?? error))}`;
+  modelFailure = error.message;
 }
 let tcpflowFailure = have('tcpflow') ? undefined : 'tcpflow is not installed, skipped';
 /** One `-o DIR` run into a fresh directory: pushes the measurement, returns the failure text if it failed. */

@@ -28,6 +28,12 @@ const EXIT_DAMAGED = 2;
 const EXIT_OUTPUT_FAILED = 1;
 const EXIT_INTERRUPTED = 130;
 
+/**
+ * Flows the TUI's store holds (the oldest ended ones are evicted beyond): enough for a
+ * 200,000-connection scan, bounded so that a larger one does not take the machine.
+ */
+const TUI_MAX_FLOWS = 300_000;
+
 /** How long the screen waits for a source to prove it works before opening anyway (a FIFO with no writer yet). */
 const START_WAIT_MS = 300;
 
@@ -51,7 +57,7 @@ interface RunningSource {
 export async function runTuiCommand(config: CliConfig): Promise<number> {
   const stop = new AbortController();
   const sourceFile = config.readFile !== undefined && isRegularFile(config.readFile) ? config.readFile : undefined;
-  const store = new FlowStore(sourceFile ? { sourceFile } : {});
+  const store = new FlowStore({ maxFlows: TUI_MAX_FLOWS, ...(sourceFile ? { sourceFile } : {}) });
   let problem: string | undefined;
   let app: TuiApp | undefined;
   const failSafe = new FailSafeOutputs(buildOutputs({ ...config, textView: undefined }, () => undefined), (line) => {

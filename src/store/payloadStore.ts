@@ -3,14 +3,20 @@
  *
  * Bytes are appended to one logical, append-only log. The log is cut into fixed-size blocks;
  * the newest blocks stay in RAM up to a budget, older ones are written once to an append-only
- * spill file in a private temp directory and read back on demand. A location is the byte
+ * spill file in a private temp directory and read back on demand. Spill writes run in the
+ * background (libuv's thread pool), so appending never waits for the disk: a block stays in RAM,
+ * and is read from there, until its write is done; only when {@link MAX_PENDING_SPILLS} writes
+ * are already waiting does a spill write synchronously (backpressure). A location is the byte
  * position in the log. Bytes that already lie in a seekable capture file are not copied at
  * all: see {@link SourceFile}.
  */
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, write } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFully, writeFully } from '../io/files.js';
+
+/** Background spill writes allowed in flight before a spill waits for the disk. */
+export const MAX_PENDING_SPILLS = 32;
 
 /** Tuning for a {@link PayloadStore}. */
 export interface PayloadStoreOptions {
@@ -34,8 +40,12 @@ export class PayloadStore {
   private currentFill = 0;
   private spillDir: string | undefined;
   private spillFd = -1;
-  /** Number of blocks already written to the spill file (block i lives at i * blockBytes). */
+  /** Number of blocks sent to the spill file (block i lives at i * blockBytes). */
   private spilledBlocks = 0;
+  /** Background writes not finished yet; their blocks are still in `ramBlocks`. */
+  private pendingSpills = 0;
+  /** The first background write error: the next spill throws it. */
+  private spillError: Error | undefined;
 
   constructor(options: PayloadStoreOptions = {}) {
     this.blockBytes = options.blockBytes ?? 1 << 20;
@@ -51,7 +61,12 @@ export class PayloadStore {
     return this.currentIndex * this.blockBytes + this.currentFill;
   }
 
-  /** Bytes currently spilled to disk. */
+  /** Blocks held in RAM: those within the budget plus those whose spill write is not done. */
+  get ramBlockCount(): number {
+    return this.ramBlocks.size;
+  }
+
+  /** Bytes sent to the spill file (written or being written). */
   get spilledBytes(): number {
     return this.spilledBlocks * this.blockBytes;
   }
@@ -109,10 +124,12 @@ export class PayloadStore {
     this.currentFill = 0;
     this.current = new Uint8Array(this.blockBytes);
     this.ramBlocks.set(this.currentIndex, this.current);
-    while (this.ramBlocks.size > this.maxRamBlocks) this.spillOldest();
+    while (this.currentIndex + 1 - this.spilledBlocks > this.maxRamBlocks) this.spillOldest();
   }
 
+  /** Sends the oldest RAM block to the spill file; throws an earlier write's error, or this one's when written at once. */
   private spillOldest(): void {
+    if (this.spillError) throw this.spillError;
     const oldest = this.spilledBlocks;
     const block = this.ramBlocks.get(oldest);
     if (!block) throw new Error(`payload store: block ${oldest} missing`);
@@ -120,15 +137,48 @@ export class PayloadStore {
       this.spillDir = mkdtempSync(join(this.spillParent, 'flowspy-'));
       this.spillFd = openSync(join(this.spillDir, 'payload.spill'), 'w+');
     }
-    writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
-    this.ramBlocks.delete(oldest);
     this.spilledBlocks++;
+    if (this.pendingSpills >= MAX_PENDING_SPILLS) {
+      writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
+      this.ramBlocks.delete(oldest);
+      return;
+    }
+    this.pendingSpills++;
+    this.writeInBackground(this.spillFd, block, 0, oldest);
+  }
+
+  /** Writes `block[from...]` at its place; drops the RAM copy once all of it is on disk. */
+  private writeInBackground(fd: number, block: Uint8Array, from: number, index: number): void {
+    write(fd, block, from, block.length - from, index * this.blockBytes + from, (error, written) => {
+      if (fd !== this.spillFd) return; // disposed meanwhile
+      if (!error && written > 0 && from + written < block.length) {
+        this.writeInBackground(fd, block, from + written, index);
+        return;
+      }
+      this.pendingSpills--;
+      if (error || written <= 0) {
+        // The block stays in RAM (still readable); the next spill reports the error.
+        this.spillError ??= error ?? new Error('spill file: nothing written');
+        return;
+      }
+      this.ramBlocks.delete(index);
+    });
   }
 }
 
-/** A seekable capture file whose bytes the store references instead of copying. */
+/** Bytes a {@link SourceFile} reads ahead for small reads (a packet's payload is ~1.5 KB). */
+const READ_AHEAD_BYTES = 256 * 1024;
+
+/**
+ * A seekable capture file whose bytes the store references instead of copying. Small reads are
+ * served from a window read ahead in one call (reading a flow packet by packet would otherwise
+ * cost one system call per packet); reads of half the window or more go to the file directly.
+ */
 export class SourceFile {
   private fd: number;
+  private readonly window = new Uint8Array(READ_AHEAD_BYTES);
+  private windowStart = 0;
+  private windowLength = 0;
 
   /** Opens `path` for reading; throws the fs error when it cannot. */
   constructor(readonly path: string) {
@@ -137,12 +187,28 @@ export class SourceFile {
 
   /** Copies `length` bytes at `position` of the file into `into[at...]`; throws at an I/O error or the file's end. */
   readInto(position: number, into: Uint8Array, at: number, length: number): void {
-    readFully(this.fd, into, at, length, position);
+    if (length >= READ_AHEAD_BYTES / 2) {
+      readFully(this.fd, into, at, length, position);
+      return;
+    }
+    const end = position + length;
+    if (position < this.windowStart || end > this.windowStart + this.windowLength) {
+      this.windowLength = 0;
+      this.windowStart = position;
+      this.windowLength = readSync(this.fd, this.window, 0, READ_AHEAD_BYTES, position);
+      if (end > this.windowStart + this.windowLength) {
+        // The file's end (or a short read): let readFully say so, or finish the read.
+        readFully(this.fd, into, at, length, position);
+        return;
+      }
+    }
+    into.set(this.window.subarray(position - this.windowStart, end - this.windowStart), at);
   }
 
   /** Closes the file. */
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.windowLength = 0;
   }
 }

@@ -8,24 +8,23 @@
  * (the user quit); then stops the source and calls `terminal.restore()`. The app never restores
  * the terminal or exits the process itself.
  */
-import blessed from 'blessed';
+import type blessed from 'blessed';
 import { escapeText } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
 import type { SourceCounters } from '../engine/counters.js';
 import { ConversationPane, type SearchOutcome } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
-import { flowState } from './flowList/source.js';
 import { parseFilter } from './flowList/filter.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
-import { fitEndpoint } from './flowList/units.js';
 import { dispatch, helpLines, hintLine, type Command, type KeyContext } from './keymap.js';
-import { screenLayout, type Band, type Zoom } from './layout.js';
+import { screenLayout, type Zoom } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
-import { statusLine } from './statusBar.js';
+import { statusLine, type StatusInfo } from './statusBar.js';
+import { ScreenBoxes } from './boxes.js';
+import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
-import { headFitting } from './width.js';
 import { findRow } from './flowList/findRow.js';
 
 /** The running source as the app sees it; the CLI builds it. */
@@ -63,6 +62,11 @@ export interface TuiOptions {
 
 type Focus = 'list' | 'conversation';
 
+/**
+ * Engine updates (new flows and bytes) redraw at most this often: 10 frames a second reads as
+ * live, and leaves the CPU to loading and relaying (keys still draw at once).
+ */
+const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
 /** Bytes of `~text` search per step between frames. */
@@ -73,7 +77,7 @@ export class TuiApp {
   readonly closed: Promise<void>;
   private close!: () => void;
   private readonly screen: blessed.Widgets.Screen;
-  private readonly boxes: Record<'listHeader' | 'list' | 'conversationTitle' | 'conversation' | 'status' | 'hints' | 'help', blessed.Widgets.BoxElement>;
+  private readonly boxes: ScreenBoxes;
   private readonly list: FlowView;
   private readonly conversation: ConversationPane;
   private readonly scheduler: RedrawScheduler;
@@ -93,19 +97,8 @@ export class TuiApp {
   constructor(private readonly options: TuiOptions) {
     this.closed = new Promise((resolve) => (this.close = resolve));
     this.screen = options.terminal.screen;
-    const box = (): blessed.Widgets.BoxElement =>
-      blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: 1, tags: false, wrap: false });
-    this.boxes = {
-      listHeader: box(),
-      list: box(),
-      conversationTitle: box(),
-      conversation: box(),
-      status: box(),
-      hints: box(),
-      help: box(),
-    };
-    this.boxes.help.hide();
-    this.scheduler = new RedrawScheduler(() => this.draw());
+    this.boxes = new ScreenBoxes(this.screen);
+    this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
     this.list = new FlowView(options.store, options.store, () => this.scheduler.soon());
     this.conversation = new ConversationPane(options.store);
     if (options.follow) this.setFollow(true);
@@ -432,12 +425,12 @@ export class TuiApp {
     const width = Math.max(1, Number(this.screen.width) || 80);
     const layout = this.layout();
     const { palette, glyphs, unicode } = this.options.terminal;
+    const source = this.options.source;
     if (!this.scheduler.isPaused) this.list.refresh();
-    const listFocused = this.focus === 'list' && !this.prompt;
     const digits = Math.max(3, String(this.list.largestId).length);
-    place(this.boxes.listHeader, layout.listHeader, paintTitle(headerRow(columnLayout(width, digits), width).text, width, this.focus === 'list', palette));
-    const top = this.list.top(layout.list.height);
-    const rows = formatRows(this.list.rows(top, layout.list.height), {
+    const listTitle = headerRow(columnLayout(width, digits), width).text;
+    this.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, this.focus === 'list', palette));
+    const rows = formatRows(this.list.rows(this.list.top(layout.list.height), layout.list.height), {
       width,
       glyphs,
       focusedId: this.list.focusedId,
@@ -445,39 +438,47 @@ export class TuiApp {
       preview: (flow) => this.list.previews.get(flow),
       numberColumns: digits,
     });
-    place(this.boxes.list, layout.list, rows.map((row) => paintRow(row, palette, listFocused)).join('\n') || this.emptyListText());
+    const listFocused = this.focus === 'list' && !this.prompt;
+    const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
+    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind));
 
     const shownId = this.focus === 'conversation' && this.openedId !== undefined ? this.openedId : this.list.focusedId;
     this.conversation.show(shownId, width, Math.max(1, layout.conversation.height));
-    place(this.boxes.conversationTitle, layout.conversationTitle, paintTitle(this.conversationTitle(shownId, width), width, this.focus === 'conversation', palette));
-    place(this.boxes.conversation, layout.conversation, layout.conversation.height > 0 ? this.conversation.paint(palette) : '');
+    const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
+    const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);
+    this.boxes.place('conversationTitle', layout.conversationTitle, paintTitle(title, width, this.focus === 'conversation', palette));
+    this.boxes.place('conversation', layout.conversation, this.conversation.paint(palette));
 
-    const problem = this.options.source.problem();
-    const message = this.message !== '' ? this.message : problem !== undefined ? escapeText(problem) : '';
-    const status = this.prompt
-      ? this.prompt.renderRow(width)
-      : statusLine(
-          {
-            source: escapeText(this.options.source.label()),
-            counters: this.options.source.counters(),
-            flows: this.list.total,
-            shown: this.list.length,
-            filter: escapeText(this.list.filter.text),
-            display: this.conversation.displayLabel,
-            follow: this.list.follow || this.conversation.follow,
-            paused: this.scheduler.isPaused,
-            loading: this.options.source.kind === 'file' && this.options.source.running(),
-            message: this.listSearchNote() ?? message,
-            messageIsError: this.messageIsError || (this.message === '' && problem !== undefined),
-          },
-          width,
-          glyphs,
-        );
-    place(this.boxes.status, layout.status, status);
-    place(this.boxes.hints, layout.hints, ' ' + this.hints(width - 1, unicode));
-    this.drawHelp(layout.status);
+    this.boxes.place('status', layout.status, this.prompt ? this.prompt.renderRow(width) : statusLine(this.statusInfo(), width, glyphs));
+    this.boxes.place('hints', layout.hints, ' ' + this.hints(width - 1, unicode));
+    const helpRows = layout.status.top;
+    const help = this.helpTop === undefined ? undefined : this.helpText().slice(this.helpTop, this.helpTop + helpRows).join('\n');
+    this.boxes.place('help', { top: 0, height: helpRows }, help);
     this.screen.render();
     if (this.list.searchProgress?.busy) this.scheduleSteps();
+  }
+
+  private statusInfo(): StatusInfo {
+    const source = this.options.source;
+    const problem = source.problem();
+    const message = this.message !== '' ? this.message : problem !== undefined ? escapeText(problem) : '';
+    return {
+      source: escapeText(source.label()),
+      counters: source.counters(),
+      flows: this.list.total,
+      shown: this.list.length,
+      filter: escapeText(this.list.filter.text),
+      display: this.conversation.displayLabel,
+      follow: this.list.follow || this.conversation.follow,
+      paused: this.scheduler.isPaused,
+      loading: source.kind === 'file' && source.running(),
+      message: this.listSearchNote() ?? message,
+      messageIsError: this.messageIsError || (this.message === '' && problem !== undefined),
+    };
+  }
+
+  private helpText(): string[] {
+    return [' flowspy keys', '', ...helpLines(this.options.terminal.unicode).map((line) => ' ' + line)];
   }
 
   private hints(width: number, unicode: boolean): string {
@@ -491,47 +492,4 @@ export class TuiApp {
     if (!progress?.busy || this.message !== '') return undefined;
     return `~ searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
   }
-
-  private emptyListText(): string {
-    if (this.list.total > 0) return ' no flow matches the filter (f to change it)';
-    if (this.options.source.running()) return this.options.source.kind === 'proxy' ? ' waiting for connections…' : ' waiting for flows…';
-    return ' no TCP flows in this capture';
-  }
-
-  private conversationTitle(flowId: number | undefined, width: number): string {
-    const flow = flowId === undefined ? undefined : this.options.store.getFlow(flowId);
-    if (!flow) return ' conversation';
-    const { glyphs } = this.options.terminal;
-    const endpoint = (e: { addr: string; port: number }): string =>
-      fitEndpoint(escapeText(e.addr.includes(':') ? `[${e.addr}]` : e.addr), `:${e.port}`, 40, glyphs.ellipsis);
-    const guessed = flow.sawHandshake ? '' : ' (direction guessed)';
-    const text = ` #${flow.id} ${endpoint(flow.key.client)} ${glyphs.right} ${endpoint(flow.key.server)}  ${flowState(flow)}${guessed}  ${this.conversation.displayLabel}`;
-    return headFitting(text, width);
-  }
-
-  private drawHelp(status: Band): void {
-    const help = this.boxes.help;
-    if (this.helpTop === undefined) {
-      help.hide();
-      return;
-    }
-    const lines = [' flowspy keys (j/k scroll, any other key closes)', '', ...helpLines(this.options.terminal.unicode).map((l) => ' ' + l)];
-    help.top = 0;
-    help.height = Math.max(1, status.top);
-    help.setContent(lines.slice(this.helpTop, this.helpTop + status.top).join('\n'));
-    help.show();
-    help.setFront();
-  }
-}
-
-/** Puts a box on its band (hidden when the band is empty) with `content`. */
-function place(box: blessed.Widgets.BoxElement, band: Band, content: string): void {
-  if (band.height === 0) {
-    box.hide();
-    return;
-  }
-  box.top = band.top;
-  box.height = band.height;
-  box.setContent(content);
-  box.show();
 }

@@ -74,7 +74,7 @@ export function paintLine(line: DisplayLine, width: number, palette: Palette): s
   const text = line.highlight ? line.text + ' '.repeat(Math.max(0, width - stringColumns(line.text))) : line.text;
   let body = '';
   let at = 0;
-  for (const [from, to] of line.matches) {
+  for (const [from, to] of [...line.matches].sort((a, b) => a[0] - b[0])) {
     if (from < at || to <= from) continue;
     body += text.slice(at, from) + INVERSE + text.slice(from, to) + NO_INVERSE;
     at = to;

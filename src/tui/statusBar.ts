@@ -44,7 +44,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const items: Item[] = [];
   items.push({ text: info.source, keep: 6 });
   items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${info.flows} flow${info.flows === 1 ? '' : 's'}`, keep: 8 });
-  if (info.filter !== '') items.push({ text: `f:${info.filter}`, keep: 7 });
+  if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7 });
   if (c && c.packets > 0) items.push({ text: `${humanBytes(c.packets)} pkts`, keep: 2 });
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
   if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 4 });

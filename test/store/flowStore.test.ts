@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../src/core/types.js';
 import { FlowStore, MAX_NOTES_PER_FLOW } from '../../src/store/flowStore.js';
-import { PayloadStore } from '../../src/store/payloadStore.js';
+import { MAX_PENDING_SPILLS, PayloadStore, SourceFile } from '../../src/store/payloadStore.js';
 
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
 const start = (flowId: number, ts = 0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
@@ -23,6 +23,19 @@ function makeStore(options: ConstructorParameters<typeof FlowStore>[0] = {}): Fl
 }
 
 describe('PayloadStore', () => {
+  it('spills in the background: reads are right before and after the writes land, RAM drops back to the budget', async () => {
+    const p = new PayloadStore({ blockBytes: 16, ramBudgetBytes: 32 });
+    const blocks = MAX_PENDING_SPILLS * 3;
+    const bytes = new Uint8Array(16 * blocks).map((_, i) => (i * 7) & 255);
+    for (let at = 0; at < bytes.length; at += 5) p.append(bytes.subarray(at, at + 5));
+    expect(p.read(0, bytes.length)).toEqual(bytes);
+    expect(p.ramBlockCount).toBeGreaterThan(2);
+    for (let i = 0; i < 200 && p.ramBlockCount > 3; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(p.ramBlockCount).toBeLessThanOrEqual(3);
+    expect(p.read(0, bytes.length)).toEqual(bytes);
+    p.dispose();
+  });
+
   it('returns what was appended, across blocks and after spilling to disk', () => {
     const p = new PayloadStore({ blockBytes: 16, ramBudgetBytes: 32 });
     const pieces: [number, Uint8Array][] = [];
@@ -183,5 +196,28 @@ describe('FlowStore notes', () => {
     expect(flow.notes[MAX_NOTES_PER_FLOW - 1].text).toBe(`note ${MAX_NOTES_PER_FLOW - 1}`);
     expect(flow.noteCount).toBe(MAX_NOTES_PER_FLOW + 50);
     store.dispose();
+  });
+});
+
+describe('SourceFile', () => {
+  it('reads small and large ranges anywhere (read-ahead window or direct) and fails past the end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-source-'));
+    try {
+      const path = join(dir, 'capture.bin');
+      const bytes = Buffer.alloc(700_000);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 8)) & 255;
+      writeFileSync(path, bytes);
+      const file = new SourceFile(path);
+      const ranges: [number, number][] = [[0, 10], [5, 1448], [262_000, 5000], [100, 1], [699_990, 10], [300_000, 200_000], [1, 131_072], [400_000, 1448]];
+      for (const [position, length] of ranges) {
+        const into = new Uint8Array(length + 4);
+        file.readInto(position, into, 2, length);
+        expect(Buffer.from(into.subarray(2, 2 + length)).equals(bytes.subarray(position, position + length)), `${position}+${length}`).toBe(true);
+      }
+      expect(() => file.readInto(699_995, new Uint8Array(10), 0, 10)).toThrow();
+      file.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * Replays one flow held by the store as the `FlowEvent`s an engine would have emitted, so any
+ * output (`LogOutput`, `PcapOutput`, ...) can render a flow after the fact.
+ *
+ * What the store keeps is less than what the engine said, so some things are approximated:
+ * - Data comes per stored chunk, cut into slices of at most `sliceBytes`: the store joins
+ *   contiguous bytes of one direction that arrived within a millisecond into one chunk, so a
+ *   replayed data event may cover several original ones and carries the first one's time.
+ * - Notes are placed by time: a note goes before the first chunk later than it (so a note and
+ *   the data it is about, which share a timestamp, come note first, as the engine emits them).
+ *   Only the notes the store kept are replayed (it keeps the first 100 of a flow).
+ * - Half-closes are placed by their time, after the chunks of that time (data and FIN in one
+ *   segment: the data first).
+ * Everything else is exact: the flow-start, the data bytes at their stream offsets, each gap
+ * with its offset, length and time, the flow-end with its reason and detail.
+ */
+import type { DataEvent, Direction, FlowEventSink } from '../../core/types.js';
+import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
+
+/** What {@link replayFlow} reads of the store (the store satisfies it). */
+export type ReplaySource = Pick<FlowStore, 'getFlow' | 'getChunk' | 'readInto'>;
+
+/** What a replay covers of a flow: the record's state at one time (see {@link snapshotFlow}). */
+export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'end' | 'lastTs'>;
+
+/** A copy of the parts of `flow` that bound a replay, as they are now. */
+export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
+  const { chunkCount, extentC2s, extentS2c, finTsC2s, finTsS2c, end, lastTs } = flow;
+  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), finTsC2s, finTsS2c, end, lastTs };
+}
+
+/** Options of {@link replayFlow}. */
+export interface ReplayOptions {
+  /** Most bytes of one data event (and of the one buffer the replay reads into). Default 64 KiB. */
+  readonly sliceBytes?: number;
+  /** Bytes replayed between two calls of {@link pause}. Default 256 KiB. */
+  readonly pauseEveryBytes?: number;
+  /**
+   * Awaited between batches of about `pauseEveryBytes` (and once at the end), e.g. to write out
+   * what the sink gathered. Default: one turn of the event loop (`setImmediate`).
+   */
+  readonly pause?: () => Promise<void> | void;
+  /** Replay the flow as it was when this snapshot was taken (default: as it is when the replay starts). */
+  readonly asOf?: FlowSnapshot;
+}
+
+/** What a replay emitted. */
+export interface ReplaySummary {
+  readonly events: number;
+  readonly bytes: number;
+  /** True when the flow-end was replayed (the flow had ended when the replay started). */
+  readonly ended: boolean;
+}
+
+const DEFAULT_SLICE_BYTES = 64 * 1024;
+const DEFAULT_PAUSE_EVERY_BYTES = 256 * 1024;
+/** What one event weighs, in bytes, towards the next pause (so 1,024 events at most between two). */
+const EVENT_WORK_BYTES = 256;
+
+/**
+ * Emits flow `flowId` into `sink`: flow-start, its data and gap chunks in arrival order with the
+ * notes placed by time, the half-close of each closed side, and the flow-end when it has ended
+ * (see the module comment for what is approximated). The flow is replayed as it was when the call
+ * started (or at `options.asOf`): chunks and bytes added meanwhile, by a live source, are left
+ * out. Data events are valid only during the sink call (one buffer is reused); `fileOffset` is -1.
+ *
+ * The replay gives the event loop a turn (or awaits `options.pause`) every `pauseEveryBytes` (an
+ * event counts as {@link EVENT_WORK_BYTES} more), so a big flow, or one of many small chunks,
+ * neither blocks the loop nor sits in memory: at most `sliceBytes` of it are held.
+ * @throws Error (a rejection, one line) when the flow is not held, or is evicted before the replay
+ *   ends: `flow 7 is no longer held (evicted)`; read errors of the store, and anything the sink
+ *   throws, reject as they are.
+ */
+export async function replayFlow(store: ReplaySource, flowId: number, sink: FlowEventSink, options: ReplayOptions = {}): Promise<ReplaySummary> {
+  const flow = store.getFlow(flowId);
+  if (flow === undefined) throw goneError(flowId);
+  const sliceBytes = Math.max(1, Math.floor(options.sliceBytes ?? DEFAULT_SLICE_BYTES));
+  const pauseEvery = Math.max(1, options.pauseEveryBytes ?? DEFAULT_PAUSE_EVERY_BYTES);
+  const pause = options.pause ?? nextTurn;
+  // Chunks, bytes, notes and closes that came after the snapshot are not replayed.
+  const state = options.asOf ?? snapshotFlow(flow);
+  const { chunkCount, notes, end } = state;
+  const extent: Record<Direction, number> = { c2s: state.extentC2s, s2c: state.extentS2c };
+  // Half-closes in time order; each goes after the chunks of its own time (a FIN after the data it came with).
+  const fins = (['c2s', 's2c'] as const)
+    .flatMap((dir) => {
+      const ts = dir === 'c2s' ? state.finTsC2s : state.finTsS2c;
+      return ts === undefined ? [] : [{ dir, ts }];
+    })
+    .sort((a, b) => a.ts - b.ts);
+  let fin = 0;
+  let note = 0;
+  /** Emits, in time order, the half-closes before `ts` and the notes at or before it. */
+  const emitMarksBefore = (ts: number): void => {
+    for (;;) {
+      const finDue = fin < fins.length && fins[fin].ts < ts;
+      const noteDue = note < notes.length && notes[note].ts <= ts;
+      if (finDue && (!noteDue || fins[fin].ts <= notes[note].ts)) emit({ type: 'half-close', flowId, dir: fins[fin].dir, ts: fins[fin++].ts });
+      else if (noteDue) emit({ type: 'note', flowId, ts: notes[note].ts, text: notes[note++].text });
+      else return;
+    }
+  };
+  const buffer = new Uint8Array(Math.min(sliceBytes, Math.max(1, flow.bytesC2s + flow.bytesS2c)));
+  let events = 0;
+  let bytes = 0;
+  let since = 0;
+  const emit: FlowEventSink = (event) => {
+    events++;
+    since += EVENT_WORK_BYTES;
+    sink(event);
+  };
+  /** Pauses when enough was replayed since the last pause; the flow must still be held after it. */
+  const pauseIfDue = async (): Promise<void> => {
+    if (since < pauseEvery) return;
+    since = 0;
+    await pause();
+    if (store.getFlow(flowId) !== flow) throw goneError(flowId);
+  };
+
+  emit({ type: 'flow-start', flowId, key: flow.key, ts: flow.startTs, origin: flow.origin, sawHandshake: flow.sawHandshake });
+  for (let i = 0; i < chunkCount; i++) {
+    const chunk = store.getChunk(flowId, i);
+    if (chunk === undefined || store.getFlow(flowId) !== flow) throw goneError(flowId);
+    emitMarksBefore(chunk.ts);
+    const dir = chunk.dir;
+    const chunkEnd = Math.min(chunk.offset + chunk.length, extent[dir]);
+    if (chunkEnd <= chunk.offset) continue;
+    if (chunk.kind === 'gap') {
+      emit({ type: 'gap', flowId, dir, offset: chunk.offset, length: chunkEnd - chunk.offset, ts: chunk.ts });
+      await pauseIfDue();
+      continue;
+    }
+    for (let at = chunk.offset; at < chunkEnd;) {
+      const want = Math.min(buffer.length, chunkEnd - at);
+      const got = store.readInto(flowId, dir, at, buffer, 0, want);
+      if (got !== want) throw goneError(flowId);
+      const event: DataEvent = { type: 'data', flowId, dir, offset: at, bytes: buffer.subarray(0, got), length: got, ts: chunk.ts, fileOffset: -1 };
+      emit(event);
+      at += got;
+      bytes += got;
+      since += got;
+      await pauseIfDue();
+    }
+  }
+  emitMarksBefore(Infinity);
+  if (end !== undefined) emit({ type: 'flow-end', flowId, ts: end.ts, reason: end.reason, detail: end.detail });
+  await pause();
+  return { events, bytes, ended: end !== undefined };
+}
+
+function goneError(flowId: number): Error {
+  return new Error(`flow ${flowId} is no longer held (evicted)`);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,26 @@
+/**
+ * Short texts of the screen that are not rows of a pane: the conversation's title and what the
+ * list says when it has no row. Pure; addresses are escaped here.
+ */
+import { escapeText } from '../render/escape.js';
+import type { Endpoint, FlowKey } from '../core/types.js';
+import { fitEndpoint } from './flowList/units.js';
+import { flowState, type ListedFlow } from './flowList/source.js';
+import type { Glyphs } from './glyphs.js';
+import { headFitting } from './width.js';
+
+/** ` #3 10.0.0.1:5555 → 10.0.0.2:80  closed  text UTF-8`, cut to `width`; ` conversation` without a flow. */
+export function conversationTitle(flow: (ListedFlow & { key: FlowKey }) | undefined, display: string, glyphs: Glyphs, width: number): string {
+  if (!flow) return ' conversation';
+  const endpoint = (e: Endpoint): string => fitEndpoint(escapeText(e.addr.includes(':') ? `[${e.addr}]` : e.addr), `:${e.port}`, 40, glyphs.ellipsis);
+  const guessed = flow.sawHandshake ? '' : ' (direction guessed)';
+  const text = ` #${flow.id} ${endpoint(flow.key.client)} ${glyphs.right} ${endpoint(flow.key.server)}  ${flowState(flow)}${guessed}  ${display}`;
+  return headFitting(text, width);
+}
+
+/** What the empty list says: why there is no row. */
+export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy'): string {
+  if (flowsHeld > 0) return ' no flow matches the filter (f to change it)';
+  if (running) return kind === 'proxy' ? ' waiting for connections…' : ' waiting for flows…';
+  return ' no TCP flows in this capture';
+}

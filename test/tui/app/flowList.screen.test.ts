@@ -1,0 +1,150 @@
+/**
+ * The flow list of the real app on the demo capture, in an 80x24 pseudo-terminal: the rows,
+ * the status and hint rows, the selection, the `f` filter, and the layout after resizes.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collectPcap } from '../../../src/capture/pcapWriter.js';
+import { TcpConversation } from '../../../src/synth/tcpScript.js';
+import { hintRow, isInverse, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
+
+describe('flow list', () => {
+  it('lists the 5 demo flows with state and first line, the status and hint rows', async () => {
+    const screen = await openDemo();
+    expect(screen.line(0)).toMatch(/^ +# client +server +state +sent +recv +time +first line/);
+    const rows = listRows(screen);
+    expect(rows).toHaveLength(5);
+    expect(rows.map((row) => /^ *(\d+) /.exec(row)?.[1])).toEqual(['1', '2', '3', '4', '5']);
+    expect(rows[0]).toMatch(/ closed .* GET \/ HTTP\/1\.1$/);
+    expect(rows[1]).toMatch(/:25 closed .* 220 mail\.example\./);
+    expect(rows[2]).toMatch(/ reset .* • GET \/api\/status/);
+    expect(rows[3]).toMatch(/^ +4 \[200.*\]:50100 → \[200.*\]:7777 closed .*\\x00\\x00/);
+    expect(rows[4]).toMatch(/:8080 reset .* GET \/reports\/2025/);
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
+
+    const status = statusRow(screen);
+    expect(status).toMatch(/^ demo\.pcap · 5 flows · .*· \? help/);
+    expect(hintRow(screen)).toMatch(/^ Enter open {2}o sort {2}\/ search .* f filter/);
+    await quit(screen);
+  });
+
+  it('shows the selected row in inverse video and moves it with j and k', async () => {
+    const screen = await openDemo();
+    expect(isInverse(screen, 1, 'GET / HTTP/1.1')).toBe(true);
+    expect(isInverse(screen, 2, '220 mail')).toBe(false);
+    expect(screen.line(rowWith(screen, ' #1 '))).toContain('#1 192.168.1.23:51000 → 198.51.100.10:80  closed');
+    screen.press('j');
+    await screen.waitFor(' #2 192.168.1.50:40222 → 203.0.113.25:25');
+    expect(isInverse(screen, 2, '220 mail')).toBe(true);
+    expect(isInverse(screen, 1, 'GET / HTTP/1.1')).toBe(false);
+    screen.press('G');
+    await screen.waitFor(' #5 ');
+    expect(isInverse(screen, 5, 'GET /reports')).toBe(true);
+    screen.press('k');
+    await screen.waitFor(' #4 ');
+    expect(isInverse(screen, 4, ':7777')).toBe(true);
+  });
+
+  it('o cycles the sort order (bytes, duration, address, arrival); the selected flow stays selected', async () => {
+    const screen = await openDemo();
+    const order = (): string[] => listRows(screen).map((row) => row.trim().split(' ')[0]);
+    screen.press('G');
+    await screen.waitFor(' #5 ');
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by bytes'));
+    expect(order()).toEqual(['1', '2', '3', '5', '4']);
+    expect(isInverse(screen, 4, 'GET /reports')).toBe(true);
+    expect(rowWith(screen, ' #5 ')).toBe(8);
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by duration'));
+    expect(order()).toEqual(['1', '2', '3', '4', '5']);
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by address'));
+    expect(order()).toEqual(['1', '3', '5', '2', '4']);
+    expect(isInverse(screen, 3, 'GET /reports')).toBe(true);
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by arrival'));
+    expect(order()).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('filters with f: a port, a state, has:note, ~text in the bytes; a bad filter is one message', async () => {
+    const screen = await openDemo();
+    const applyFilter = async (text: string, shown: string): Promise<void> => {
+      screen.press('f');
+      await screen.waitFor((s) => statusRow(s).startsWith('filter: '));
+      screen.press('C-u', text, 'Enter');
+      await screen.waitFor((s) => statusRow(s).includes(shown) && !statusRow(s).includes('searching'));
+    };
+
+    await applyFilter(':25', '1/5 flows');
+    expect(statusRow(screen)).toContain('filter :25');
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 closed .* 220 mail\.example/)]);
+
+    await applyFilter('reset', '2/5 flows');
+    expect(statusRow(screen)).toContain('filter reset');
+    expect(listRows(screen).map((row) => row.trim().split(' ')[0])).toEqual(['3', '5']);
+
+    await applyFilter('has:note', '1/5 flows');
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • GET \/api\/status/)]);
+
+    // "Lunch" is only in the body of the mail (flow 2), not in any preview.
+    await applyFilter('~Lunch', '1/5 flows');
+    expect(statusRow(screen)).toContain('filter ~Lunch');
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* 220 mail\.example/)]);
+
+    screen.press('f');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: ~Lunch'));
+    screen.press('C-u', 'has:bogus', 'Enter');
+    await screen.waitFor('unknown has:bogus');
+    expect(statusRow(screen)).toMatch(/^ .*unknown has:bogus: only has:note exists · \? help *$/);
+    expect(listRows(screen)).toHaveLength(1);
+
+    await applyFilter('', '5 flows');
+    expect(listRows(screen)).toHaveLength(5);
+    expect(statusRow(screen)).not.toContain('filter ');
+  });
+
+  it('follows resizes: 80x24, 120x40 (wider columns, more rows), back to 80x24', async () => {
+    const screen = await openDemo();
+    expect(rowWith(screen, ' #1 ')).toBe(8);
+    expect(listRows(screen)[1]).toContain('192.….50:40222');
+
+    screen.resize(120, 40);
+    await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
+    const wide = listRows(screen);
+    expect(wide[1]).toMatch(/^ +2 192\.168\.1\.50:40222 +→ 203\.0\.113\.25:25 +closed .* 220 mail\.example\.org ESMTP Postfix/);
+    expect(wide[4]).toContain('GET /reports/2025/annual.csv HTTP/1.1');
+    expect(hintRow(screen)).toContain('? help  q quit');
+    expect(screen.line(14)).toContain('connected (handshake seen)');
+    expect(rowWith(screen, '< Content-Type: text/html; charset=utf-8')).toBeGreaterThan(14);
+
+    screen.resize(80, 24);
+    await screen.waitFor((s) => rowWith(s, ' #1 ') === 8 && statusRow(s).startsWith(' demo.pcap'));
+    const narrow = listRows(screen);
+    expect(narrow).toHaveLength(5);
+    expect(narrow[0]).toMatch(/GET \/ HTTP\/1\.1$/);
+    expect(narrow[1]).toMatch(/220 mail\.example\.…$/);
+    expect(screen.text().every((line) => line.length <= 80)).toBe(true);
+    await quit(screen);
+  });
+
+  it('marks a flow seen without its handshake as guessed, in its row and its title', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-midstream-'));
+    try {
+      const file = join(dir, 'midstream.pcap');
+      writeFileSync(file, collectPcap((writer) => {
+        const flow = new TcpConversation(writer, { client: { addr: '10.1.0.1', port: 50000 }, server: { addr: '10.1.0.2', port: 6379 } });
+        const t = flow.send('c2s', 'PING\r\n', 1_000_000);
+        flow.send('s2c', '+PONG\r\n', t + 1000);
+      }));
+      const screen = await openCapture(file, 1);
+      expect(listRows(screen)[0]).toMatch(/^ +1 10\.1\.0\.1:50000 → 10\.1\.0\.2:6379 +[a-z/]+\? .* PING$/);
+      expect(screen.line(rowWith(screen, ' #1 '))).toContain('(direction guessed)');
+      await quit(screen);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

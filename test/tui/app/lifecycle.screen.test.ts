@@ -1,0 +1,56 @@
+/**
+ * The real app's help screen and its exit, in an 80x24 pseudo-terminal: `?` shows the help
+ * generated from the keymap, `q` restores the terminal and then prints the summary line, and a
+ * capture piped on stdin (`-r -`) opens the app with keys read from the terminal.
+ */
+import { describe, expect, it } from 'vitest';
+import { helpLines } from '../../../src/tui/keymap.js';
+import { cli, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow } from './support.js';
+
+const SUMMARY = /^flowspy: 5 flows, 82 packets, 4084 payload bytes, 0 gaps/;
+
+describe('help and exit', () => {
+  it('? shows the help generated from the keymap; j scrolls it; any other key closes it and does nothing else', async () => {
+    const screen = await openDemo();
+    const help = helpLines(true).map((line) => ` ${line}`.trimEnd());
+    screen.press('?');
+    await screen.waitFor((s) => lines(s)[21] === help[19]);
+    expect(lines(screen)[0]).toBe(' flowspy keys');
+    expect(lines(screen).slice(2, 22)).toEqual(help.slice(0, 20));
+    expect(lines(screen)).toContain('   /            search in the focused pane (hex mode: bytes like 0d0a)');
+
+    screen.press('j');
+    await screen.waitFor((s) => lines(s)[0] === '');
+    expect(lines(screen)[1]).toBe(help[0]);
+
+    screen.press('f');
+    await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
+    expect(listRows(screen)).toHaveLength(5);
+    expect(statusRow(screen)).toMatch(/^ demo\.pcap · 5 flows/);
+    await quit(screen);
+  });
+
+  it('q leaves the alternate screen, shows the cursor, then prints the summary line; exit 0', async () => {
+    const screen = await openDemo();
+    expect(screen.alternateScreen).toBe(true);
+    await quit(screen);
+    expect(screen.line(0)).toMatch(SUMMARY);
+    const left = screen.output.lastIndexOf('\x1b[?1049l');
+    expect(left).toBeGreaterThan(0);
+    expect(screen.output.indexOf('flowspy: 5 flows')).toBeGreaterThan(left);
+    expect(lines(screen).slice(2).join('')).toBe('');
+  });
+
+  it('-r - reads the capture from stdin and the keys from the terminal', async () => {
+    const screen = openShell(`cat demo/demo.pcap | exec "${process.execPath}" "${cli}" -r -`);
+    await screen.waitFor((s) => statusRow(s).startsWith(' stdin · 5 flows'));
+    expect(listRows(screen)[1]).toMatch(/220 mail\.example\.…$/);
+    screen.press('j', 'Enter');
+    await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
+    expect(lines(screen)).toContain('< 220 mail.example.org ESMTP Postfix (Debian/GNU)');
+    screen.press('q');
+    expect((await screen.waitForExit()).exitCode).toBe(0);
+    expectRestored(screen);
+    expect(screen.line(0)).toMatch(SUMMARY);
+  });
+});

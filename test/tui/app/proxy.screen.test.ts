@@ -1,0 +1,78 @@
+/**
+ * The real app in proxy mode (`-L 0:127.0.0.1:PORT`) with real HTTP servers and client on
+ * loopback: the flow appears live, `r` retargets new connections to a second server, and `q`
+ * asks before stopping the proxy.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversationRows, expectRestored, listRows, openFlowspy, statusRow } from './support.js';
+
+/** An HTTP server on loopback answering every request with `body`. */
+async function startServer(body: string): Promise<{ port: number; server: http.Server }> {
+  const server = http.createServer((_request, response) => response.end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** GET / on 127.0.0.1:`port` (a new connection); resolves with the response body. */
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
+let a: Awaited<ReturnType<typeof startServer>>;
+let b: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  a = await startServer('from A\n');
+  b = await startServer('from B\n');
+});
+afterAll(() => {
+  a.server.close();
+  b.server.close();
+});
+
+describe('proxy mode', () => {
+  it('shows a request live, r retargets the next connection, q asks before stopping', async () => {
+    const screen = openFlowspy(['-L', `0:127.0.0.1:${a.port}`]);
+    const label = new RegExp(`^ 127\\.0\\.0\\.1:(\\d+) → 127\\.0\\.0\\.1:${a.port} · 0 flows .*FOLLOW`);
+    await screen.waitFor((s) => label.test(statusRow(s)));
+    expect(listRows(screen)).toEqual([' waiting for connections…']);
+    const listen = Number(label.exec(statusRow(screen))![1]);
+
+    expect(await get(listen)).toBe('from A\n');
+    await screen.waitFor((s) => conversationRows(s).includes('= end: connection closed'));
+    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..*:\\d+ → 127\\..*:${a.port} +closed .* GET / HTTP/1\\.1$`))]);
+    expect(conversationRows(screen)).toEqual(expect.arrayContaining(['> GET / HTTP/1.1', '< HTTP/1.1 200 OK', '< from A']));
+
+    screen.press('r');
+    await screen.waitFor((s) => statusRow(s).startsWith('new upstream host:port: '));
+    screen.press(`127.0.0.1:${b.port}`, 'Enter');
+    await screen.waitFor((s) => statusRow(s).includes(`new connections go to 127.0.0.1:${b.port}`));
+
+    expect(await get(listen)).toBe('from B\n');
+    await screen.waitFor('< from B');
+    expect(listRows(screen)[1]).toMatch(new RegExp(`^ +2 127\\..* → 127\\..*:${b.port} .* GET / HTTP/1\\.1$`));
+
+    screen.press('q');
+    await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
+    screen.press('n');
+    await screen.waitFor((s) => statusRow(s).includes('2 flows'));
+    expect(statusRow(screen)).toMatch(new RegExp(`^ 127\\.0\\.0\\.1:${listen} → 127\\.0\\.0\\.1:${b.port} · 2 flows`));
+    expect(screen.exitStatus).toBeUndefined();
+    screen.press('q');
+    await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
+    screen.press('y');
+    expect((await screen.waitForExit()).exitCode).toBe(0);
+    expectRestored(screen);
+    expect(screen.line(0)).toMatch(/^flowspy: 2 connections; \d+ bytes client→server/);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { screenLayout, HINT_ROW_MIN_HEIGHT } from '../../src/tui/layout.js';
+import { statusLine, type StatusInfo } from '../../src/tui/statusBar.js';
+import { paintLine, paintRow, paintTitle } from '../../src/tui/paint.js';
+import { PromptBar } from '../../src/tui/promptBar.js';
+import { paletteFor } from '../../src/tui/color.js';
+import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/tui/glyphs.js';
+import { stringColumns } from '../../src/tui/width.js';
+import type { SourceCounters } from '../../src/engine/counters.js';
+import type { DisplayLine } from '../../src/tui/conversation/view.js';
+
+const COLOR = paletteFor({});
+const NO_COLOR = paletteFor({ NO_COLOR: '1' });
+
+describe('screen layout', () => {
+  it('80x24: column titles, list, conversation title, conversation, status, hints; every row used once', () => {
+    const l = screenLayout(24, 'none');
+    expect(l.listHeader).toEqual({ top: 0, height: 1 });
+    expect(l.list.top).toBe(1);
+    expect(l.conversationTitle.top).toBe(l.list.top + l.list.height);
+    expect(l.conversation.top).toBe(l.conversationTitle.top + 1);
+    expect(l.conversation.top + l.conversation.height).toBe(l.status.top);
+    expect(l.status).toEqual({ top: 22, height: 1 });
+    expect(l.hints).toEqual({ top: 23, height: 1 });
+    expect(l.list.height).toBeGreaterThanOrEqual(3);
+    expect(l.conversation.height).toBeGreaterThan(l.list.height);
+  });
+
+  it('zoom gives the focused pane every row but status and hints; small screens drop the hint row', () => {
+    const list = screenLayout(40, 'list');
+    expect(list.list).toEqual({ top: 1, height: 37 });
+    expect(list.conversation.height).toBe(0);
+    const conversation = screenLayout(40, 'conversation');
+    expect(conversation.conversation).toEqual({ top: 1, height: 37 });
+    expect(conversation.list.height).toBe(0);
+    expect(screenLayout(HINT_ROW_MIN_HEIGHT - 1, 'none').hints.height).toBe(0);
+    for (const rows of [1, 2, 3, 5, 10]) {
+      const l = screenLayout(rows, 'none');
+      for (const band of Object.values(l)) expect(band.height).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
+
+const COUNTERS: SourceCounters = {
+  packets: 82, payloadBytes: 4084, flows: 5, openFlows: 0, gaps: 2, truncated: 0, malformed: 0, filtered: 0,
+  kernelDrops: 3, queueDrops: 0, bytesRead: 500, totalBytes: 1000,
+};
+const INFO: StatusInfo = {
+  source: 'demo.pcap', counters: COUNTERS, flows: 5, shown: 5, filter: '', display: 'text UTF-8',
+  follow: false, paused: false, loading: false, message: '', messageIsError: false,
+};
+
+describe('status row', () => {
+  it('shows the source, counts, display, flags and help, exactly the width', () => {
+    const line = statusLine({ ...INFO, follow: true, paused: true, loading: true }, 160, UNICODE_GLYPHS);
+    expect(stringColumns(line)).toBe(160);
+    for (const part of ['demo.pcap', '5 flows', '82 pkts', '4.1kB', '2 gaps', '3 drop', 'text UTF-8', 'FOLLOW', 'PAUSED', 'loading 50%', '? help']) {
+      expect(line).toContain(part);
+    }
+  });
+
+  it('filtered: shown/total and the filter; one flow is singular', () => {
+    expect(statusLine({ ...INFO, shown: 1, filter: ':25' }, 100, UNICODE_GLYPHS)).toContain('1/5 flows · filter :25');
+    expect(statusLine({ ...INFO, flows: 1, shown: 1 }, 100, UNICODE_GLYPHS)).toContain(' 1 flow ');
+  });
+
+  it('narrow: drops the least useful items first, keeps the message and help', () => {
+    const line = statusLine({ ...INFO, message: 'saved a.client, a.server, a.log' }, 60, ASCII_GLYPHS);
+    expect(stringColumns(line)).toBe(60);
+    expect(line).toContain('saved a.client, a.server, a.log');
+    expect(line).toContain('? help');
+    expect(line).not.toContain('pkts');
+  });
+});
+
+describe('painting', () => {
+  const row = {
+    id: 3,
+    selected: false,
+    text: '',
+    spans: [
+      { text: '  3', style: 'number' as const },
+      { text: '10.0.0.1:5', style: 'client' as const },
+      { text: '•', style: 'note' as const },
+      { text: 'GET /', style: 'preview' as const },
+    ],
+  };
+
+  it('colours list spans; the selected row is inverse, also under NO_COLOR', () => {
+    expect(paintRow(row, COLOR, true)).toContain('\x1b[32m10.0.0.1:5\x1b[39;49m');
+    expect(paintRow(row, NO_COLOR, true)).toBe('  310.0.0.1:5\x1b[1m•\x1b[22mGET /');
+    const selected = paintRow({ ...row, selected: true }, NO_COLOR, true);
+    expect(selected.startsWith('\x1b[7m\x1b[1m')).toBe(true);
+    expect(selected.endsWith('\x1b[27m')).toBe(true);
+  });
+
+  it('conversation lines: colour by side, matches inverse, alerts as a full-width bar', () => {
+    const base: DisplayLine = { side: 'client', kind: 'data', text: '> GET / HTTP/1.1', highlight: false, continued: false, matches: [[2, 5]] };
+    expect(paintLine(base, 40, COLOR)).toBe('\x1b[32m> \x1b[7mGET\x1b[27m / HTTP/1.1\x1b[39;49m');
+    expect(paintLine(base, 40, NO_COLOR)).toBe('> \x1b[7mGET\x1b[27m / HTTP/1.1');
+    const alert: DisplayLine = { side: 'event', kind: 'alert', text: '= note: data after close', highlight: true, continued: false, matches: [] };
+    const painted = paintLine(alert, 30, COLOR);
+    expect(painted).toContain('\x1b[41m');
+    expect(painted).toContain('= note: data after close      ');
+    expect(paintLine(alert, 30, NO_COLOR).startsWith('\x1b[7m')).toBe(true);
+  });
+
+  it('titles fill the width; the focused one is inverse', () => {
+    expect(paintTitle(' #1', 6, true, NO_COLOR)).toBe('\x1b[7m\x1b[1m #1   \x1b[22m\x1b[27m');
+    expect(paintTitle(' #1', 6, false, NO_COLOR)).toBe(' #1   ');
+  });
+});
+
+describe('prompt row', () => {
+  it('draws the label, the escaped text and an inverse cursor cell, exactly the width', () => {
+    const prompt = new PromptBar('filter', 'filter: ', 'a\u009bb');
+    const row = prompt.renderRow(30);
+    expect(row).toBe('filter: a\\u{9b}b\x1b[7m \x1b[27m' + ' '.repeat(13));
+    prompt.key('home');
+    expect(prompt.renderRow(30).startsWith('filter: \x1b[7ma\x1b[27m')).toBe(true);
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { runCapture } from '../../src/engine/captureRun.js';
+import { FlowStore } from '../../src/store/flowStore.js';
+import { ConversationPane } from '../../src/tui/conversationPane.js';
+import { FlowView } from '../../src/tui/flowList/flowView.js';
+import { findRow } from '../../src/tui/flowList/findRow.js';
+import { paletteFor } from '../../src/tui/color.js';
+import { conversationTitle, emptyListText } from '../../src/tui/titles.js';
+import { UNICODE_GLYPHS } from '../../src/tui/glyphs.js';
+
+const DEMO = fileURLToPath(new URL('../../demo/demo.pcap', import.meta.url));
+const PLAIN = paletteFor({ NO_COLOR: '1' });
+let store: FlowStore;
+
+beforeAll(async () => {
+  store = new FlowStore({ sourceFile: DEMO });
+  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event)] });
+  return () => store.dispose();
+});
+
+function screenText(pane: ConversationPane): string[] {
+  // Drop our SGR (inverse for matches) to compare text.
+  return pane.paint(PLAIN).split('\n').map((line) => line.replace(/\x1b\[[0-9;]*m/g, ''));
+}
+
+function runSearch(pane: ConversationPane): string {
+  for (let i = 0; i < 100; i++) {
+    const outcome = pane.searchStep();
+    if (outcome.kind !== 'busy') return outcome.kind;
+  }
+  return 'busy';
+}
+
+describe('conversation pane on the demo', () => {
+  it('shows a flow, finds text from the window down, n goes on, Esc clears the highlight', () => {
+    const pane = new ConversationPane(store);
+    pane.show(1, 80, 6);
+    expect(screenText(pane)[1]).toBe('> GET / HTTP/1.1');
+    const window = (): string => (pane.show(1, 80, 6), screenText(pane).join('\n'));
+    expect(pane.startSearch('Server:', false)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(window()).toMatch(/^< Server: nginx[^]*text\/html/);
+    expect(pane.paint(PLAIN)).toContain('\x1b[7mServer:\x1b[27m');
+    expect(pane.startSearch(undefined, false)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(window()).toMatch(/^< Server: nginx[^]*text\/css/);
+    expect(pane.startSearch(undefined, false)).toBe(true);
+    expect(runSearch(pane)).toBe('not-found');
+    expect(pane.startSearch(undefined, true)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(window()).toMatch(/^< Server: nginx[^]*text\/html/);
+    expect(pane.clearSearch()).toBe(true);
+    pane.show(1, 80, 6);
+    expect(pane.paint(PLAIN)).not.toContain('\x1b[7m');
+  });
+
+  it('hex mode: a hex string searches bytes; modes, directions and timestamps change the rows', () => {
+    const pane = new ConversationPane(store);
+    pane.show(2, 80, 8);
+    pane.toggleHex();
+    pane.show(2, 80, 8);
+    expect(screenText(pane)[1]).toMatch(/^< 00000000  32 32 30 20/);
+    pane.startSearch('0d0a', false);
+    expect(runSearch(pane)).toBe('found');
+    pane.show(2, 80, 8);
+    expect(pane.paint(PLAIN)).toContain('\x1b[7m0d\x1b[27m');
+    pane.cycleMode();
+    pane.show(2, 80, 8);
+    expect(pane.displayLabel).toBe('escaped UTF-8');
+    expect(screenText(pane).join('\n')).toContain('\\r\\n');
+    pane.cycleMode();
+    pane.cycleDirections();
+    pane.show(2, 80, 30);
+    const rows = screenText(pane);
+    expect(rows.some((r) => r.startsWith('> '))).toBe(true);
+    expect(rows.some((r) => r.startsWith('< '))).toBe(false);
+    pane.cycleTimestamps();
+    pane.show(2, 80, 30);
+    expect(screenText(pane)[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{6} = /);
+  });
+});
+
+describe('flow list find and titles on the demo', () => {
+  it('/ finds the next row by address, port, state or first line, wrapping', () => {
+    const view = new FlowView(store, store);
+    view.moveTo(0);
+    expect(findRow(view, 'mail.example', false)).toBe(1);
+    expect(findRow(view, ':7777', false)).toBe(3);
+    expect(findRow(view, 'RESET', false)).toBe(2);
+    view.moveTo(3);
+    expect(findRow(view, 'GET /', false)).toBe(4);
+    expect(findRow(view, 'GET /', true)).toBe(2);
+    expect(findRow(view, 'no such thing', false)).toBe(-1);
+    view.dispose();
+  });
+
+  it('the conversation title names the flow and the display; the empty list says why', () => {
+    const title = conversationTitle(store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 80);
+    expect(title).toBe(' #3 192.168.1.23:51002 → 198.51.100.10:80  reset  text UTF-8');
+    expect(conversationTitle(undefined, 'hex', UNICODE_GLYPHS, 80)).toBe(' conversation');
+    expect(emptyListText(5, false, 'file')).toContain('no flow matches the filter');
+    expect(emptyListText(0, true, 'proxy')).toContain('waiting for connections');
+    expect(emptyListText(0, false, 'file')).toContain('no TCP flows');
+  });
+});
