@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/corpus.js';
 import { waitFor } from '../support/child.js';
 import { harProblems, readHar } from '../support/harCheck.js';
+import { demoPcap, hintRow, openFlowspy, quit, statusRow } from '../tui/app/support.js';
 
 const bin = join(repoRoot, 'bin', 'flowspy');
 const demo = join(repoRoot, 'demo', 'demo.pcap');
@@ -42,6 +43,15 @@ describe('flowspy --har and --json messages', () => {
       '0 http://shop.example/api/status?again=1',
       '200 http://reports.example:8080/reports/2025/annual.csv',
     ]);
+  });
+
+  it('the TUI records --har while it shows the capture, and writes the file at q', async () => {
+    const path = join(work, 'tui.har');
+    const screen = openFlowspy(['-r', demoPcap, '--har', path]);
+    await screen.waitFor((s) => statusRow(s).includes('5 flows') && !statusRow(s).includes('loading') && hintRow(s) !== '');
+    await quit(screen);
+    const reading = readHar(readFileSync(path, 'utf8'));
+    expect(reading.entries.map((e) => e.status)).toEqual([200, 200, 200, 0, 200]);
   });
 
   it('--har into a missing directory: one line, exit 2, before reading anything', () => {
