@@ -3,8 +3,9 @@
  * its own message layer over the events; the body bytes it needs are kept as they stream by
  * (harBodies.ts: at most {@link HarOptions.maxBodyBytes} wire bytes a body, all bodies within
  * {@link HarOptions.maxKeptBytes}), decoded when their message is over, and each exchange
- * becomes a serialised entry once both its messages are over (or its flow ended). Entries come
- * out in the order their requests started. Exchanges without a request (a response whose
+ * becomes a serialised entry once both its messages are over (or its flow ended), appended to a
+ * spill file (harSpill.ts) so that memory does not grow with the bodies written. At close the
+ * entries are copied into the HAR file in the order their requests started. Exchanges without a request (a response whose
  * request was not seen, or was lost in a capture gap) are left out and counted.
  */
 import { closeSync, openSync } from 'node:fs';
@@ -18,11 +19,12 @@ import { MessageTable } from '../messages/messageTable.js';
 import type { HttpExchange, HttpMessage } from '../messages/types.js';
 import { ByteBudget, StreamWindow } from './harBodies.js';
 import { harEntry, type HarBodies } from './harEntry.js';
+import { EntrySpill } from './harSpill.js';
 import type { FlowOutput } from './types.js';
 
 /** Default cap on the wire bytes kept of one body (a longer body is cut there). */
 export const HAR_MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** Default budget of body bytes held at once: wire bytes in flight and body text in entries. */
+/** Default budget of body wire bytes held at once, all flows together (bodies in flight). */
 export const HAR_MAX_KEPT_BYTES = 256 * 1024 * 1024;
 
 /** What `--har` needs. */
@@ -51,18 +53,11 @@ interface FlowState {
   readonly open: Map<HttpExchange, Pending>;
 }
 
-interface Written {
-  readonly ts: Micros;
-  readonly flowId: number;
-  readonly index: number;
-  readonly json: string;
-}
-
 /** Writes the HAR file at close. The file is created at construction (a `UserError` when it cannot be). */
 export class HarOutput implements FlowOutput {
   private readonly table: MessageTable;
   private readonly flows = new Map<number, FlowState>();
-  private readonly entries: Written[] = [];
+  private readonly spill: EntrySpill;
   private readonly budget: ByteBudget;
   private readonly maxBodyBytes: number;
   private fd: number | undefined;
@@ -77,6 +72,12 @@ export class HarOutput implements FlowOutput {
       this.fd = openSync(options.path, 'w');
     } catch (err) {
       throw new UserError(`cannot write ${options.path}: ${fileErrorReason(err, { ENOENT: 'no such directory' })}`);
+    }
+    try {
+      this.spill = new EntrySpill(options.path);
+    } catch (err) {
+      closeSync(this.fd);
+      throw new UserError(`cannot write ${options.path}: no room for its entries (${fileErrorReason(err)})`);
     }
   }
 
@@ -128,13 +129,14 @@ export class HarOutput implements FlowOutput {
       throw new UserError(`cannot write ${this.options.path}: ${fileErrorReason(err)}`);
     } finally {
       closeSync(fd);
+      this.spill.close();
     }
     if (this.omitted > 0) this.options.report?.(`--har: ${this.omitted} ${this.omitted === 1 ? 'response' : 'responses'} without a request left out of ${this.options.path}`);
   }
 
-  /** Entries written so far (for tests and the summary). */
+  /** Entries made so far. */
   get entryCount(): number {
-    return this.entries.length;
+    return this.spill.count;
   }
 
   /** Stops keeping bytes of a direction that is not HTTP (any more). */
@@ -186,34 +188,29 @@ export class HarOutput implements FlowOutput {
   }
 
   private emit(flowId: number, state: FlowState, exchange: HttpExchange, bodies: HarBodies): void {
-    const entry = harEntry({ flowId, server: state.server }, exchange, bodies, this.budget, (addr) => isIP(addr) !== 0);
+    const entry = harEntry({ flowId, server: state.server }, exchange, bodies, (addr) => isIP(addr) !== 0);
     if (!entry) return;
-    this.entries.push({ ts: exchange.request!.firstTs, flowId, index: exchange.index, json: JSON.stringify(entry) });
+    try {
+      this.spill.add(exchange.request!.firstTs, flowId, exchange.index, JSON.stringify(entry));
+    } catch (err) {
+      throw new UserError(`cannot write ${this.options.path}: ${fileErrorReason(err)}`);
+    }
   }
 
   private write(fd: number): void {
-    const entries = this.entries.sort((a, b) => a.ts - b.ts || a.flowId - b.flowId || a.index - b.index);
     const log = {
       version: '1.2',
       creator: { name: 'flowspy', version: this.options.creatorVersion },
       pages: [],
       ...(this.omitted > 0 ? { comment: `${this.omitted} responses without a request left out` } : {}),
     };
-    const head = JSON.stringify({ log }).slice(0, -2);
     let position = 0;
-    const flush = (text: string): void => {
-      const bytes = Buffer.from(text, 'utf8');
+    const put = (bytes: Uint8Array): void => {
       writeFully(fd, bytes, 0, bytes.length, position);
       position += bytes.length;
     };
-    let batch = `${head},"entries":[`;
-    entries.forEach((entry, i) => {
-      batch += (i === 0 ? '\n' : ',\n') + entry.json;
-      if (batch.length >= 1 << 20) {
-        flush(batch);
-        batch = '';
-      }
-    });
-    flush(batch + '\n]}}\n');
+    put(Buffer.from(`${JSON.stringify({ log }).slice(0, -2)},"entries":[${this.spill.count > 0 ? '\n' : ''}`));
+    this.spill.each(put);
+    put(Buffer.from('\n]}}\n'));
   }
 }

@@ -1,13 +1,11 @@
 /**
  * One HTTP exchange as a HAR 1.2 entry (http://www.softwareishard.com/blog/har-12-spec/), from
- * the message layer's exchange and the bodies decoded for it. Pure: the caller owns the bodies
- * and the budget their text is charged to.
+ * the message layer's exchange and the bodies decoded for it. Pure.
  */
 import type { Endpoint, Micros } from '../core/types.js';
 import { exchangeTimings } from '../messages/http.js';
 import type { DecodedBody } from '../messages/httpBody.js';
 import type { ExchangeFlag, HttpExchange, HttpMessageBase, HttpRequest, HttpResponse } from '../messages/types.js';
-import type { ByteBudget } from './harBodies.js';
 import { bodyText, formPairs, headerValues, queryString, requestCookies, requestUrl, responseCookies, type HarCookie, type HarNameValue } from './harFields.js';
 
 /** Where an exchange took place. */
@@ -94,7 +92,7 @@ const round = (ms: number): number => (ms < 0 ? -1 : Math.round(ms * 1000) / 100
  * request lost in a capture gap: a HAR entry needs a method and a URL). `isIp` tells whether
  * the server's address is an IP address (a proxy target may be a host name).
  */
-export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarBodies, textBudget: ByteBudget, isIp: (addr: string) => boolean): HarEntry | undefined {
+export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarBodies, isIp: (addr: string) => boolean): HarEntry | undefined {
   const { request, response } = exchange;
   if (!request) return undefined;
   const notes: string[] = [];
@@ -104,8 +102,8 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   const entry: HarEntry = {
     startedDateTime: harDate(request.firstTs),
     time: round([timings.send, timings.wait, timings.receive].filter((v) => v >= 0).reduce((a, b) => a + b, 0)),
-    request: harRequest(request, flow.server, bodies.request, textBudget, field, notes),
-    response: response ? harResponse(response, bodies.response, textBudget, field, notes) : noResponse(),
+    request: harRequest(request, flow.server, bodies.request, field, notes),
+    response: response ? harResponse(response, bodies.response, field, notes) : noResponse(),
     cache: {},
     timings,
     ...(isIp(flow.server.addr) ? { serverIPAddress: flow.server.addr } : {}),
@@ -119,7 +117,7 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   return entry;
 }
 
-function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | undefined, budget: ByteBudget, field: HarFlowspyField, notes: string[]): HarEntry['request'] {
+function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['request'] {
   const out: HarEntry['request'] = {
     method: request.method,
     url: requestUrl(request.method, request.target, request.headers, server),
@@ -132,7 +130,7 @@ function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | 
   };
   if (request.body.length > 0) {
     const mimeType = mimeTypeOf(request);
-    const content = bodyContent(request, body, mimeType, budget, field, notes, 'request');
+    const content = bodyContent(request, body, mimeType, field, notes, 'request');
     const postData: NonNullable<HarEntry['request']['postData']> = { mimeType, text: content.text ?? '' };
     if (content.encoding) postData._encoding = content.encoding;
     else if (/^application\/x-www-form-urlencoded/i.test(mimeType) && content.text !== undefined) postData.params = formPairs(content.text);
@@ -141,14 +139,14 @@ function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | 
   return out;
 }
 
-function harResponse(response: HttpResponse, body: DecodedBody | undefined, budget: ByteBudget, field: HarFlowspyField, notes: string[]): HarEntry['response'] {
+function harResponse(response: HttpResponse, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['response'] {
   return {
     status: response.status,
     statusText: response.reason,
     httpVersion: `HTTP/${response.version}`,
     cookies: responseCookies(response.headers, response.firstTs),
     headers: response.headers.map((h) => ({ name: h.name, value: h.value })),
-    content: bodyContent(response, body, mimeTypeOf(response), budget, field, notes, 'response'),
+    content: bodyContent(response, body, mimeTypeOf(response), field, notes, 'response'),
     redirectURL: headerValues(response.headers, 'location')[0] ?? '',
     headersSize: response.headLength,
     bodySize: response.body.length,
@@ -162,16 +160,11 @@ function noResponse(): HarEntry['response'] {
 
 /**
  * A message's body as HAR content: decoded size, bytes saved by the content coding, and the
- * text (or base64) when it was kept and the budget takes it; `field.truncated` when not whole.
+ * text (or base64) of what was kept; `field.truncated` when it is not whole.
  */
-function bodyContent(message: HttpMessageBase, body: DecodedBody | undefined, mimeType: string, budget: ByteBudget, field: HarFlowspyField, notes: string[], side: string): HarContent {
+function bodyContent(message: HttpMessageBase, body: DecodedBody | undefined, mimeType: string, field: HarFlowspyField, notes: string[], side: string): HarContent {
   const payload = message.body.dataLength;
-  if (payload === 0 && message.complete) return { size: 0, mimeType };
-  if (!body) {
-    field.truncated = true;
-    notes.push(`${side} body not kept (the body budget was spent)`);
-    return { size: payload, mimeType };
-  }
+  if (!body || payload === 0) return { size: payload, mimeType };
   const coded = body.decoded.length > 0;
   const content: HarContent = { size: coded ? body.bytes.length : payload, mimeType };
   if (coded && body.bytes.length >= payload) content.compression = body.bytes.length - payload;
@@ -179,13 +172,11 @@ function bodyContent(message: HttpMessageBase, body: DecodedBody | undefined, mi
     field.truncated = true;
     notes.push(...body.notes.filter((n) => !n.startsWith('decoded ')).map((n) => `${side} body: ${n}`));
   }
-  if (body.bytes.length === 0) return content;
-  const { text, encoding } = bodyText(body.bytes, mimeType);
-  if (!budget.take(text.length)) {
-    field.truncated = true;
-    notes.push(`${side} body text left out (the body budget was spent)`);
+  if (body.bytes.length === 0) {
+    notes.push(`${side} body not kept (the budget for bodies in flight was spent, or it began in a gap)`);
     return content;
   }
+  const { text, encoding } = bodyText(body.bytes, mimeType);
   content.text = text;
   if (encoding) content.encoding = encoding;
   return content;

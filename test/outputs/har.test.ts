@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -20,6 +20,8 @@ function harOf(events: FlowEvent[], options: Partial<HarOptions> = {}): Har {
   const path = join(dir, `t${files++}.har`);
   const output = new HarOutput({ path, creatorVersion: '9.9.9', ...options });
   for (const e of events) output.handle(e);
+  // The entries wait in a spill file beside the HAR file, unlinked from the start.
+  expect(readdirSync(dir).filter((name) => name.endsWith('.entries'))).toEqual([]);
   output.close();
   const har = JSON.parse(readFileSync(path, 'utf8')) as Har;
   expect(harProblems(har)).toEqual([]);
@@ -132,10 +134,14 @@ describe('HarOutput bodies', () => {
     expect(e.response.content.size).toBe(5000);
     expect(e.response.content.text).toBe('x'.repeat(1024));
     expect(e._flowspy.truncated).toBe(true);
-    // A budget too small for the body: the entry is written without its text.
-    const flow3 = new Flow(3).send('c2s', 'GET /big HTTP/1.1\r\nHost: x.example\r\n\r\n', 1).send('s2c', response, 2);
+    // A budget smaller than the body: what it held is written, the rest is missing and said so.
+    const flow3 = new Flow(3).send('c2s', 'GET /big HTTP/1.1\r\nHost: x.example\r\n\r\n', 1);
+    for (let at = 0; at < response.length; at += 700) flow3.send('s2c', response.subarray(at, at + 700), 2);
     const [f] = harOf(flow3.end(3), { maxKeptBytes: 4000 }).log.entries;
-    expect([f.response.content.size, f.response.content.text, f._flowspy.truncated]).toEqual([5000, undefined, true]);
+    expect([f.response.content.size, f._flowspy.truncated]).toEqual([5000, true]);
+    const kept = 3500 - (response.length - 5000); // five 700-byte pieces fit in 4000, the head among them
+    expect(f.response.content.text).toBe('x'.repeat(kept));
+    expect(f._flowspy.notes).toContain(`response body: ${5000 - kept} of 5000 wire bytes missing`);
   });
 
   it('keeps nothing of a direction that turned raw (a WebSocket upgrade)', () => {
