@@ -12,7 +12,7 @@ import { closeSync, openSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileErrorReason, UserError } from '../core/errors.js';
 import { writeFully } from '../io/files.js';
-import type { Direction, Endpoint, FlowEvent, Micros } from '../core/types.js';
+import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
 import { messageBody, type DecodedBody } from '../messages/httpBody.js';
 import { MAX_HEAD_BYTES } from '../messages/httpHeadReader.js';
 import { MessageTable } from '../messages/messageTable.js';
@@ -46,7 +46,8 @@ interface Pending {
 }
 
 interface FlowState {
-  readonly server: Endpoint;
+  /** The flow's key: its server is the client when the message layer found the requests going s2c. */
+  readonly key: FlowKey;
   /** Time of the flow's last event. */
   lastTs: Micros;
   readonly windows: Record<Direction, StreamWindow>;
@@ -87,7 +88,7 @@ export class HarOutput implements FlowOutput {
     switch (event.type) {
       case 'flow-start': {
         const window = () => new StreamWindow(this.budget, this.maxBodyBytes + MAX_HEAD_BYTES);
-        this.flows.set(event.flowId, { server: event.key.server, lastTs: event.ts, windows: { c2s: window(), s2c: window() }, open: new Map() });
+        this.flows.set(event.flowId, { key: event.key, lastTs: event.ts, windows: { c2s: window(), s2c: window() }, open: new Map() });
         this.table.apply(event);
         break;
       }
@@ -188,7 +189,9 @@ export class HarOutput implements FlowOutput {
   }
 
   private emit(flowId: number, state: FlowState, exchange: HttpExchange, bodies: HarBodies): void {
-    const entry = harEntry({ flowId, server: state.server }, exchange, bodies, (addr) => isIP(addr) !== 0);
+    const requestsGoS2c = this.table.get(flowId)?.http?.requestDir === 's2c';
+    const server = requestsGoS2c ? state.key.client : state.key.server;
+    const entry = harEntry({ flowId, server }, exchange, bodies, (addr) => isIP(addr) !== 0);
     if (!entry) return;
     try {
       this.spill.add(exchange.request!.firstTs, flowId, exchange.index, JSON.stringify(entry));

@@ -36,8 +36,8 @@ class Flow {
   readonly events: FlowEvent[] = [];
   private readonly offsets: Record<Direction, number> = { c2s: 0, s2c: 0 };
   private static readonly base = Date.UTC(2026, 0, 1) * 1000;
-  constructor(readonly id: number, ms = 0, server = { addr: '198.51.100.10', port: 80 }) {
-    this.events.push({ type: 'flow-start', flowId: id, key: { client: { addr: '192.0.2.1', port: 50000 + id }, server }, ts: Flow.base + ms * 1000, origin: 'capture', sawHandshake: true });
+  constructor(readonly id: number, ms = 0, server = { addr: '198.51.100.10', port: 80 }, sawHandshake = true) {
+    this.events.push({ type: 'flow-start', flowId: id, key: { client: { addr: '192.0.2.1', port: 50000 + id }, server }, ts: Flow.base + ms * 1000, origin: 'capture', sawHandshake });
   }
   send(dir: Direction, data: string | Uint8Array, ms: number): this {
     const bytes = typeof data === 'string' ? enc(data) : data;
@@ -168,6 +168,12 @@ describe('HarOutput exchanges', () => {
     expect(har.log.entries.map((e) => [e.request.url, e.serverIPAddress])).toEqual([['http://[2001:db8::7]:8080/', '2001:db8::7']]);
     expect(har.log.comment).toBe('1 responses without a request left out');
     expect(lines).toEqual([expect.stringMatching(/^--har: 1 response without a request left out of /)]);
+  });
+
+  it('takes the server from the requests\' direction when the flow\'s direction was guessed wrong', () => {
+    const flow = new Flow(1, 0, { addr: '192.0.2.99', port: 40000 }, false).send('s2c', 'GET /x HTTP/1.1\r\n\r\n', 1).send('c2s', ok('', 'y'), 2);
+    const [e] = harOf(flow.end(3)).log.entries;
+    expect([e.request.url, e.serverIPAddress, e.response.content.text]).toEqual(['http://192.0.2.1:50001/x', '192.0.2.1', 'y']);
   });
 
   it('orders entries by the time their request started, across flows', () => {
