@@ -48,15 +48,22 @@ export function uriSafe(text: string): string {
   return out;
 }
 
+/** A host name or address with an optional port, as a URL's authority may hold it. */
+const AUTHORITY = /^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
+
 /**
- * The request's URL: an absolute-form target as it is; otherwise `http://` + the Host header (or
- * the server's address and port when there is none) + the target (`CONNECT`'s authority alone).
- * Characters a URI cannot hold are percent-encoded.
+ * The request's URL: an absolute-form target as it is; otherwise `http://` + the Host header
+ * (the server's address and port when there is none, or when it is not a host name) + the
+ * target (`CONNECT`'s authority alone). Characters a URI cannot hold are percent-encoded.
  */
 export function requestUrl(method: string, target: string, headers: readonly HttpHeader[], server: Endpoint): string {
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) return uriSafe(target);
-  if (method === 'CONNECT') return uriSafe(`http://${target}`);
-  const host = headerValues(headers, 'host')[0]?.trim() || serverAuthority(server);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) {
+    const absolute = uriSafe(target);
+    if (URL.canParse(absolute)) return absolute;
+  }
+  if (method === 'CONNECT') return uriSafe(`http://${AUTHORITY.test(target) ? target : serverAuthority(server)}`);
+  const hostHeader = headerValues(headers, 'host')[0]?.trim() ?? '';
+  const host = AUTHORITY.test(hostHeader) ? hostHeader : serverAuthority(server);
   const path = target === '*' ? '/*' : target.startsWith('/') ? target : `/${target}`;
   return uriSafe(`http://${host}${path}`);
 }

@@ -8,6 +8,7 @@ import { runCapture } from '../../src/engine/captureRun.js';
 import { HarOutput, type HarOptions } from '../../src/outputs/har.js';
 import { repoRoot } from '../support/corpus.js';
 import { harProblems, readHar, schemaValidator } from '../support/harCheck.js';
+import { mulberry32, randomInt } from '../support/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowspy-har-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -187,6 +188,31 @@ describe('HarOutput exchanges', () => {
     const flow = new Flow(1).send('c2s', 'GET /a|b/\u00e9?q=<x> HTTP/1.1\r\nHost: h\r\n\r\n', 1);
     const har = harOf(flow.events);
     expect(har.log.entries.map((e) => [e.request.url, e.response.status])).toEqual([['http://h/a%7Cb/%C3%A9?q=%3Cx%3E', 0]]);
+    // A Host that is not a host name, and an absolute target that is not a URL: the server's address stands in.
+    const odd = new Flow(2).send('c2s', 'GET /p HTTP/1.1\r\nHost: a%b<c>\r\n\r\nGET http://a^b|c/x HTTP/1.1\r\n\r\nCONNECT not:a:port HTTP/1.1\r\n\r\n', 1);
+    expect(harOf(odd.end(2)).log.entries.map((e) => e.request.url)).toEqual(['http://198.51.100.10/p', 'http://198.51.100.10/http://a%5Eb%7Cc/x', 'http://198.51.100.10']);
+  });
+
+  it('fuzz: mutated conversations cut anywhere, with gaps, never throw and stay well-formed', () => {
+    const random = mulberry32(13);
+    const c2s = enc('GET /a?x=1 HTTP/1.1\r\nHost: h\r\nCookie: a=b\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\nGET /c HTTP/1.1\r\n\r\n');
+    const s2c = concat(ok('Content-Encoding: gzip\r\nSet-Cookie: s=1; Max-Age=9\r\n', gzipSync('zipped')), enc('HTTP/1.1 100 Continue\r\n\r\n'), ok('', '\x00\x01bin'), enc('HTTP/1.0 200 OK\r\n\r\nuntil close'));
+    for (let round = 0; round < 150; round++) {
+      const flow = new Flow(1, 0, undefined, random() < 0.8);
+      const streams = { c2s: Uint8Array.from(c2s), s2c: Uint8Array.from(s2c) };
+      for (const dir of ['c2s', 's2c'] as const) for (let k = randomInt(random, 0, 3); k > 0; k--) streams[dir][randomInt(random, 0, streams[dir].length - 1)] = randomInt(random, 0, 255);
+      const at = { c2s: 0, s2c: 0 };
+      let ms = 1;
+      while (at.c2s < c2s.length || at.s2c < s2c.length) {
+        const dir = at.c2s >= c2s.length ? 's2c' : at.s2c >= s2c.length ? 'c2s' : random() < 0.5 ? 'c2s' : 's2c';
+        const n = Math.min(randomInt(random, 1, 60), streams[dir].length - at[dir]);
+        if (random() < 0.05) flow.gap(dir, n, ms++);
+        else flow.send(dir, streams[dir].subarray(at[dir], at[dir] + n), ms++);
+        at[dir] += n;
+      }
+      const har = harOf(flow.end(ms), { maxBodyBytes: randomInt(random, 1, 64) });
+      for (const e of har.log.entries) expect((e.response.content.text ?? '').length).toBeLessThanOrEqual(4 * s2c.length);
+    }
   });
 
   it('fails at once, as one line, when the file cannot be created', () => {
