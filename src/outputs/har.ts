@@ -158,8 +158,9 @@ export class HarOutput implements FlowOutput {
     if (!state) return;
     if (message.kind === 'response' && message !== exchange.response) return; // an interim 1xx: no body
     const read = (dir: Direction, offset: number, length: number): Uint8Array => state.windows[dir].read(offset, length);
-    const body: DecodedBody | undefined = message.body.length > 0 ? messageBody(read, message, this.maxBodyBytes) : undefined;
+    const decoded = message.body.length > 0 ? messageBody(read, message, this.maxBodyBytes) : undefined;
     state.windows[message.dir].release(message.offset + message.headLength + message.body.length);
+    const body = decoded && this.hold(decoded);
     let pending = state.open.get(exchange);
     if (!pending) state.open.set(exchange, (pending = { bodies: {}, requestOver: false, responseOver: false }));
     if (message.kind === 'request') {
@@ -175,6 +176,12 @@ export class HarOutput implements FlowOutput {
     }
   }
 
+  /** A decoded body waiting for its entry, charged to the budget; without its bytes when the budget is spent. */
+  private hold(body: DecodedBody): DecodedBody {
+    if (this.budget.take(body.bytes.length)) return body;
+    return { ...body, bytes: new Uint8Array(0), cut: true, notes: [...body.notes, 'not kept: the budget for bodies in flight was spent'] };
+  }
+
   /** The flow is over: its exchanges still open become entries, and its state goes. */
   private finishFlow(flowId: number): void {
     const state = this.flows.get(flowId);
@@ -188,7 +195,9 @@ export class HarOutput implements FlowOutput {
     this.table.delete(flowId);
   }
 
+  /** Makes the entry of `exchange` (none without a request) and gives its bodies' budget back. */
   private emit(flowId: number, state: FlowState, exchange: HttpExchange, bodies: HarBodies): void {
+    this.budget.give((bodies.request?.bytes.length ?? 0) + (bodies.response?.bytes.length ?? 0));
     const requestsGoS2c = this.table.get(flowId)?.http?.requestDir === 's2c';
     const server = requestsGoS2c ? state.key.client : state.key.server;
     const entry = harEntry({ flowId, server }, exchange, bodies, (addr) => isIP(addr) !== 0);

@@ -145,6 +145,16 @@ describe('HarOutput bodies', () => {
     expect(f._flowspy.notes).toContain(`response body: ${5000 - kept} of 5000 wire bytes missing`);
   });
 
+  it('charges a body waiting for its partner to the budget, and gives it back with the entry', () => {
+    const upload = 'u'.repeat(3000);
+    const flow = new Flow(1).send('c2s', `POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 3000\r\n\r\n${upload}`, 1).send('s2c', ok('', 'd'.repeat(3000)), 2)
+      .send('c2s', 'GET /again HTTP/1.1\r\nHost: h\r\n\r\n', 3).send('s2c', ok('', 'e'.repeat(3000)), 4);
+    const [first, second] = harOf(flow.end(5), { maxKeptBytes: 4000 }).log.entries;
+    expect([first.request.postData.text, first.response.content.text, first._flowspy.truncated]).toEqual([upload, undefined, true]);
+    expect(first._flowspy.notes).toContain('response body: not kept: the budget for bodies in flight was spent');
+    expect([second.response.content.text, second._flowspy.truncated]).toEqual(['e'.repeat(3000), undefined]);
+  });
+
   it('keeps nothing of a direction that turned raw (a WebSocket upgrade)', () => {
     const path = join(dir, 'ws.har');
     const output = new HarOutput({ path, creatorVersion: '0' });
