@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
  */
 const system = [
   'test/cli/cli.test.ts',
+  'test/cli/har.test.ts',
   'test/cli/captureFaults.test.ts',
   'test/cli/outputFaults.test.ts',
   'test/cli/proxy.test.ts',

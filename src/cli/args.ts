@@ -23,6 +23,8 @@ export interface CliConfig {
   outputDir?: string;
   /** `-w FILE`: the proxied conversations as a pcap file. */
   writePcap?: string;
+  /** `--har FILE`: every HTTP exchange as a HAR 1.2 file, written when the run ends. */
+  har?: string;
   /** The text view for stdout (`-c`, `--log`, `--json`). */
   textView?: TextView;
   /** `--hex`: hex dumps instead of text in `-c` and `--log`. */
@@ -59,6 +61,7 @@ Outputs (headless; several may be combined, one of -c/--log/--json at a time)
   --log          sockspy dialogue: '=' events, '>' client lines, '<' server lines
   --json         one JSON object per flow event (payload in base64)
   -w FILE        proxy: write the relayed conversations as a pcap file
+  --har FILE     every HTTP exchange as a HAR 1.2 file, written when the run ends
   --hex          hex dumps instead of text lines (with -c or --log)
   -t             timestamps on --log lines
   --no-tui       headless even when stdout is a terminal
@@ -91,6 +94,7 @@ export function parseArgs(argv: readonly string[]): CliConfig {
       case '-L': config.forwards.push(value()); break;
       case '-o': config.outputDir = value(); break;
       case '-w': config.writePcap = value(); break;
+      case '--har': config.har = value(); break;
       case '-c': setText('console'); break;
       case '--log': setText('log'); break;
       case '--json': setText('json'); break;

@@ -3,7 +3,6 @@
  * views, prints a summary on stderr. The only place that picks. Errors a user can act on are
  * one line on stderr and a non-zero exit; never a stack trace (unless FLOWSPY_DEBUG is set).
  */
-import { readFileSync } from 'node:fs';
 import { errorLine, UserError } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
@@ -14,6 +13,7 @@ import { formatCaptureSummary, runCapture } from '../engine/captureRun.js';
 import { formatLiveSummary, runLive } from '../engine/liveRun.js';
 import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
+import { packageVersion } from './version.js';
 import { runTuiCommand, wantsTui } from './tuiRun.js';
 import { formatProxySummary, runProxy } from '../engine/proxyRun.js';
 import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
@@ -33,19 +33,6 @@ const STDOUT_STALL_MS = 10_000;
 
 /** Set when the process must exit without waiting for the event loop (a stdout write left pending). */
 let exitWhenDone = false;
-
-/** The version in flowspy's package.json: the one above this module (dist/flowspy.cjs or dist/cli/main.js). */
-function packageVersion(): string {
-  for (const relative of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'flowspy' && pkg.version) return pkg.version;
-    } catch {
-      // not there: try one level up
-    }
-  }
-  return 'unknown';
-}
 
 async function main(argv: string[]): Promise<number> {
   const config = parseArgs(argv);
@@ -143,9 +130,9 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
   }
 }
 
-/** Without a TUI (not built yet), a terminal gets the sockspy-style log by default. */
+/** Headless with no output asked for, stdout gets the sockspy-style log by default. */
 function withDefaultView(config: CliConfig): CliConfig {
-  if (config.textView || config.outputDir || config.writePcap) return config;
+  if (config.textView || config.outputDir || config.writePcap || config.har) return config;
   return { ...config, textView: 'log' };
 }
 

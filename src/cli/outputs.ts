@@ -4,17 +4,21 @@
 import { ConsoleOutput } from '../outputs/console.js';
 import { outputFileBudget } from '../outputs/descriptorBudget.js';
 import { DirectoryOutput } from '../outputs/dir.js';
+import { HarOutput } from '../outputs/har.js';
 import { JsonOutput } from '../outputs/json.js';
 import { LogOutput } from '../outputs/log.js';
 import { openPcapFileOutput } from '../outputs/pcapFile.js';
 import type { FlowOutput, TextSink } from '../outputs/types.js';
+import { escapeText } from '../render/escape.js';
 import type { CliConfig } from './args.js';
+import { packageVersion } from './version.js';
 
 /**
  * The outputs for `config`, text ones writing to `out`. When one cannot be opened, those already
  * opened are closed (a directory output's writer thread would keep the process alive) and the
  * error is thrown. In proxy mode (no `-r`, no `-i`) the directory output keeps only a small share
- * of the free descriptors open, leaving the rest for the proxy's sockets.
+ * of the free descriptors open, leaving the rest for the proxy's sockets. `--har` reports the
+ * exchanges it left out on stderr when it closes (unless `-q`).
  */
 export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   const outputs: FlowOutput[] = [];
@@ -24,6 +28,10 @@ export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
       outputs.push(new DirectoryOutput({ dir: config.outputDir, maxOpenFiles: outputFileBudget(proxy ? 'proxy' : 'capture') }));
     }
     if (config.writePcap !== undefined) outputs.push(openPcapFileOutput(config.writePcap));
+    if (config.har !== undefined) {
+      const report = config.quiet ? undefined : (line: string) => void process.stderr.write(`flowspy: ${escapeText(line)}\n`);
+      outputs.push(new HarOutput({ path: config.har, creatorVersion: packageVersion(), ...(report ? { report } : {}) }));
+    }
   } catch (err) {
     for (const output of outputs) void Promise.resolve(output.close()).catch(() => undefined);
     throw err;

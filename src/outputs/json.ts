@@ -10,19 +10,38 @@
  *   half-close  `dir`
  *   note        `text`
  *   flow-end    `reason`, `detail` (string or null)
- * Keys come in that order. Every character outside printable ASCII is written as a `\uXXXX`
+ * Beside them, one line per parsed message once it is over (jsonMessages.ts): `http-request`,
+ * `http-response`, `tls-hello`, after the byte event that ended it and before its flow's
+ * `flow-end`. Keys come in that order. Every character outside printable ASCII is written as a `\uXXXX`
  * escape, so a line is pure ASCII and safe on a terminal too.
  */
 import type { FlowEvent } from '../core/types.js';
+import { MessageTable } from '../messages/messageTable.js';
 import { formatIsoTimestamp } from '../render/time.js';
+import { asciiOnly, httpMessageToJson, tlsHelloToJson } from './jsonMessages.js';
 import type { FlowOutput, TextSink } from './types.js';
 
-/** Writes each event as one JSON line through `out`. */
+/** Writes each event as one JSON line through `out`, and each parsed message as it is over. */
 export class JsonOutput implements FlowOutput {
-  constructor(private readonly out: TextSink) {}
+  private readonly messages: MessageTable;
+
+  constructor(private readonly out: TextSink) {
+    this.messages = new MessageTable({
+      onHttpMessage: (flowId, message, exchange) => this.out(httpMessageToJson(flowId, message, exchange) + '\n'),
+      onTlsHello: (flowId, hello, dir) => this.out(tlsHelloToJson(flowId, hello, dir) + '\n'),
+    });
+  }
 
   handle(event: FlowEvent): void {
+    if (event.type === 'flow-end') {
+      // Messages the end of the flow finishes come before its flow-end line, the flow's last.
+      this.messages.apply(event);
+      this.messages.delete(event.flowId);
+      this.out(eventToJson(event) + '\n');
+      return;
+    }
     this.out(eventToJson(event) + '\n');
+    this.messages.apply(event);
   }
 
   /** Nothing is buffered. */
@@ -32,15 +51,6 @@ export class JsonOutput implements FlowOutput {
 /** The JSON text (one ASCII line, no newline) of one event, as `JsonOutput` writes it. */
 export function eventToJson(event: FlowEvent): string {
   return asciiOnly(eventToJsonText(event));
-}
-
-const NON_ASCII = /[^\x20-\x7e]/g;
-
-/** JSON text with every character outside 0x20..0x7e as `\uXXXX` (still the same JSON value). */
-function asciiOnly(json: string): string {
-  NON_ASCII.lastIndex = 0;
-  if (!NON_ASCII.test(json)) return json;
-  return json.replace(NON_ASCII, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 function eventToJsonText(event: FlowEvent): string {

@@ -16,6 +16,11 @@ describe('parseArgs', () => {
     expect(c.readFile).toBeUndefined();
     expect(parseArgs(['-i', 'lo']).filter).toBeUndefined();
   });
+  it('--har FILE goes with any source and any text view', () => {
+    expect(parseArgs(['-r', 'f.pcap', '--har', 'out.har'])).toMatchObject({ readFile: 'f.pcap', har: 'out.har' });
+    expect(parseArgs(['-L', '8080:a:80', '--har', 'p.har', '--json'])).toMatchObject({ har: 'p.har', textView: 'json' });
+    expect(() => parseArgs(['-r', 'f', '--har'])).toThrow(/--har needs a value/);
+  });
   it('-D lists interfaces without a source', () => {
     expect(parseArgs(['-D']).listInterfaces).toBe(true);
   });

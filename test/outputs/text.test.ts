@@ -226,10 +226,12 @@ describe('ConsoleOutput', () => {
 });
 
 describe('JsonOutput', () => {
-  it('writes one JSON object per event per line', async () => {
+  it('writes one JSON object per event per line, and one per HTTP message after the event that ends it', async () => {
     const text = await run((out) => new JsonOutput(out), HTTP);
-    const lines = text.split('\n');
-    expect(lines.pop()).toBe('');
+    const all = text.split('\n');
+    expect(all.pop()).toBe('');
+    expect(all.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['flow-start', 'data', 'http-request', 'data', 'data', 'http-response', 'gap', 'half-close', 'note', 'half-close', 'flow-end']);
+    const lines = all.filter((line) => !line.startsWith('{"type":"http-'));
     expect(lines.length).toBe(HTTP.length);
     expect(lines[0]).toBe(
       '{"type":"flow-start","flow":1,"ts":"2020-01-02T03:04:05.000000Z","tsMicros":' + T0 +

@@ -1,0 +1,183 @@
+/**
+ * One HTTP exchange as a HAR 1.2 entry (http://www.softwareishard.com/blog/har-12-spec/), from
+ * the message layer's exchange and the bodies decoded for it. Pure.
+ */
+import type { Endpoint, Micros } from '../core/types.js';
+import { exchangeTimings } from '../messages/http.js';
+import type { DecodedBody } from '../messages/httpBody.js';
+import type { ExchangeFlag, HttpExchange, HttpMessageBase, HttpRequest, HttpResponse } from '../messages/types.js';
+import { bodyText, formPairs, headerValues, queryString, requestCookies, requestUrl, responseCookies, type HarCookie, type HarNameValue } from './harFields.js';
+
+/** Where an exchange took place. */
+export interface HarFlowInfo {
+  readonly flowId: number;
+  readonly server: Endpoint;
+}
+
+/** The bodies of an exchange as decoded (undefined: a message without a body, or none kept). */
+export interface HarBodies {
+  request?: DecodedBody;
+  response?: DecodedBody;
+}
+
+/** HAR's content object (response bodies). */
+export interface HarContent {
+  size: number;
+  compression?: number;
+  mimeType: string;
+  text?: string;
+  encoding?: 'base64';
+}
+
+/** The flowspy part of an entry: which flow and exchange, what went wrong. */
+export interface HarFlowspyField {
+  flowId: number;
+  exchange: number;
+  flags: ExchangeFlag[];
+  /** A body is not whole in the entry (cut by a cap, the budget, a gap, or the end of the capture). */
+  truncated?: true;
+  /** Interim (1xx) statuses before the final response. */
+  interim?: number[];
+  notes?: string[];
+}
+
+/** A HAR entry as flowspy writes it (page-less). */
+export interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: HarCookie[];
+    headers: HarNameValue[];
+    queryString: HarNameValue[];
+    postData?: { mimeType: string; text: string; params?: HarNameValue[]; _encoding?: 'base64' };
+    headersSize: number;
+    bodySize: number;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: HarCookie[];
+    headers: HarNameValue[];
+    content: HarContent;
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+  };
+  cache: Record<string, never>;
+  timings: { blocked: number; dns: number; connect: number; send: number; wait: number; receive: number; ssl: number };
+  serverIPAddress?: string;
+  connection: string;
+  _flowspy: HarFlowspyField;
+}
+
+/** Content type of a message, `x-unknown` when it has none (as browsers write it). */
+function mimeTypeOf(message: HttpMessageBase): string {
+  return headerValues(message.headers, 'content-type')[0] ?? 'x-unknown';
+}
+
+/** ISO 8601 UTC with milliseconds, as browsers write `startedDateTime`. */
+export function harDate(micros: Micros): string {
+  const date = new Date(Math.floor(micros / 1000));
+  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
+}
+
+const round = (ms: number): number => (ms < 0 ? -1 : Math.round(ms * 1000) / 1000);
+
+/**
+ * The entry of `exchange`, or undefined when it has no request (a response without one, or a
+ * request lost in a capture gap: a HAR entry needs a method and a URL). `isIp` tells whether
+ * the server's address is an IP address (a proxy target may be a host name).
+ */
+export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarBodies, isIp: (addr: string) => boolean): HarEntry | undefined {
+  const { request, response } = exchange;
+  if (!request) return undefined;
+  const notes: string[] = [];
+  const field: HarFlowspyField = { flowId: flow.flowId, exchange: exchange.index, flags: [...exchange.flags] };
+  const t = exchangeTimings(exchange);
+  const timings = { blocked: -1, dns: -1, connect: -1, send: round(t.send), wait: round(t.wait), receive: round(t.receive), ssl: -1 };
+  const entry: HarEntry = {
+    startedDateTime: harDate(request.firstTs),
+    time: round([timings.send, timings.wait, timings.receive].filter((v) => v >= 0).reduce((a, b) => a + b, 0)),
+    request: harRequest(request, flow.server, bodies.request, field, notes),
+    response: response ? harResponse(response, bodies.response, field, notes) : noResponse(),
+    cache: {},
+    timings,
+    ...(isIp(flow.server.addr) ? { serverIPAddress: flow.server.addr } : {}),
+    connection: String(flow.flowId),
+    _flowspy: field,
+  };
+  if (exchange.interim.length > 0) field.interim = exchange.interim.map((r) => r.status);
+  if (request.incomplete) notes.push(`request cut at ${request.incomplete.offset}: ${request.incomplete.why}`);
+  if (response?.incomplete) notes.push(`response cut at ${response.incomplete.offset}: ${response.incomplete.why}`);
+  if (notes.length > 0) field.notes = notes;
+  return entry;
+}
+
+function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['request'] {
+  const out: HarEntry['request'] = {
+    method: request.method,
+    url: requestUrl(request.method, request.target, request.headers, server),
+    httpVersion: `HTTP/${request.version}`,
+    cookies: requestCookies(request.headers),
+    headers: request.headers.map((h) => ({ name: h.name, value: h.value })),
+    queryString: queryString(request.target),
+    headersSize: request.headLength,
+    bodySize: request.body.length,
+  };
+  if (request.body.length > 0) {
+    const mimeType = mimeTypeOf(request);
+    const content = bodyContent(request, body, mimeType, field, notes, 'request');
+    const postData: NonNullable<HarEntry['request']['postData']> = { mimeType, text: content.text ?? '' };
+    if (content.encoding) postData._encoding = content.encoding;
+    else if (/^application\/x-www-form-urlencoded/i.test(mimeType) && content.text !== undefined) postData.params = formPairs(content.text);
+    out.postData = postData;
+  }
+  return out;
+}
+
+function harResponse(response: HttpResponse, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['response'] {
+  return {
+    status: response.status,
+    statusText: response.reason,
+    httpVersion: `HTTP/${response.version}`,
+    cookies: responseCookies(response.headers, response.firstTs),
+    headers: response.headers.map((h) => ({ name: h.name, value: h.value })),
+    content: bodyContent(response, body, mimeTypeOf(response), field, notes, 'response'),
+    redirectURL: headerValues(response.headers, 'location')[0] ?? '',
+    headersSize: response.headLength,
+    bodySize: response.body.length,
+  };
+}
+
+/** The response of a request never answered: status 0, as HAR writers do. */
+function noResponse(): HarEntry['response'] {
+  return { status: 0, statusText: '', httpVersion: '', cookies: [], headers: [], content: { size: 0, mimeType: 'x-unknown' }, redirectURL: '', headersSize: -1, bodySize: -1 };
+}
+
+/**
+ * A message's body as HAR content: decoded size, bytes saved by the content coding, and the
+ * text (or base64) of what was kept; `field.truncated` when it is not whole.
+ */
+function bodyContent(message: HttpMessageBase, body: DecodedBody | undefined, mimeType: string, field: HarFlowspyField, notes: string[], side: string): HarContent {
+  const payload = message.body.dataLength;
+  if (!body || payload === 0) return { size: payload, mimeType };
+  const coded = body.decoded.length > 0;
+  const content: HarContent = { size: coded ? body.bytes.length : payload, mimeType };
+  if (coded && body.bytes.length >= payload) content.compression = body.bytes.length - payload;
+  if (body.cut) {
+    field.truncated = true;
+    notes.push(...body.notes.filter((n) => !n.startsWith('decoded ')).map((n) => `${side} body: ${n}`));
+  }
+  if (body.bytes.length === 0) {
+    notes.push(`${side} body not kept (the budget for bodies in flight was spent, or it began in a gap)`);
+    return content;
+  }
+  const { text, encoding } = bodyText(body.bytes, mimeType);
+  content.text = text;
+  if (encoding) content.encoding = encoding;
+  return content;
+}
