@@ -60,7 +60,7 @@ describe.skipIf(cannotRun(corpusMissingReason ?? missingTool('tshark'), 'HAR cor
       compared.push(file);
       const har = JSON.parse(text) as unknown;
       expect({ file, problems: harProblems(har) }).toEqual({ file, problems: [] });
-      if (validate) expect({ file, errors: validate(har) }).toEqual({ file, errors: [] });
+      expect({ file, errors: validate(har) }).toEqual({ file, errors: [] });
       const [tshark, ours] = MORE_THAN_TSHARK[file] ?? [theirs, theirs];
       expect({ file, tshark: theirs, entries: reading.entries.length }).toEqual({ file, tshark, entries: ours });
       const leftOut = LEFT_OUT[file] ?? 0;

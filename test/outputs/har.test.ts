@@ -230,8 +230,8 @@ describe('HarOutput exchanges', () => {
   });
 
   const validate = schemaValidator();
-  it.skipIf(!validate)('passes the HAR 1.2 JSON Schema (har-schema with ajv)', () => {
+  it('passes the HAR 1.2 JSON Schema (har-schema with ajv)', () => {
     const flow = new Flow(1).send('c2s', 'POST /f HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc', 1).send('s2c', ok('Set-Cookie: a=b; Expires=Wed, 21 Oct 2026 07:28:00 GMT\r\n', 'ok'), 2);
-    expect(validate!(harOf(flow.end(3)))).toEqual([]);
+    expect(validate(harOf(flow.end(3)))).toEqual([]);
   });
 });

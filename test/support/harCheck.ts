@@ -2,8 +2,8 @@
  * Test support for `--har`: a structural check of a HAR 1.2 log (the required fields and their
  * types, as the HAR 1.2 spec and the har-schema package's JSON Schema state them), and a tiny
  * HAR reader (what a HAR viewer does first: parse, walk the entries, match requests with their
- * responses). When the packages `ajv`, `ajv-formats` and `har-schema` are installed,
- * {@link schemaValidator} also gives the JSON Schema validator.
+ * responses), and {@link schemaValidator}: the JSON Schema validator (ajv, ajv-formats and
+ * har-schema, dev dependencies).
  */
 import { createRequire } from 'node:module';
 
@@ -92,22 +92,20 @@ export function readHar(text: string): HarReading {
 }
 
 /**
- * The HAR 1.2 JSON Schema validator (ajv + ajv-formats over har-schema's schemas), or undefined
- * when those packages are not installed. Returns the validator's error lines (empty: valid).
+ * The HAR 1.2 JSON Schema validator (ajv + ajv-formats over har-schema's schemas). Returns the
+ * validator's error lines (empty: valid).
  */
-export function schemaValidator(): ((har: unknown) => string[]) | undefined {
+export function schemaValidator(): (har: unknown) => string[] {
   const require = createRequire(import.meta.url);
   let Ajv: new (options: object) => { addSchema(s: object): void; compile(s: object): ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] } };
   let addFormats: (ajv: unknown) => void;
   let schemas: Record<string, object>;
-  try {
-    Ajv = (require('ajv') as { default: typeof Ajv }).default;
-    addFormats = (require('ajv-formats') as { default: typeof addFormats }).default;
-    schemas = require('har-schema') as Record<string, object>;
-  } catch {
-    return undefined;
-  }
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  Ajv = (require('ajv') as { default: typeof Ajv }).default;
+  addFormats = (require('ajv-formats') as { default: typeof addFormats }).default;
+  schemas = require('har-schema') as Record<string, object>;
+  const ajv = new Ajv({ allErrors: true, strict: false }) as InstanceType<typeof Ajv> & { addMetaSchema(s: object): void };
+  // har-schema's schemas are written against JSON Schema draft-06.
+  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as object);
   addFormats(ajv);
   for (const [name, schema] of Object.entries(schemas)) if (name !== 'har' && typeof schema === 'object' && schema !== null && '$id' in schema) ajv.addSchema(schema);
   const validate = ajv.compile(schemas.har);
