@@ -256,10 +256,8 @@ export class ConversationPane {
     this.messageView.follow = this.follow;
     if (!flow) return this.messageView.update(width, height, stamp);
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text }));
-    const fins: MessageLine[] = [];
-    if (flow.closedC2s && flow.finTsC2s !== undefined) fins.push({ side: 'event', kind: 'event', text: 'client closed its side (FIN)' });
-    if (flow.closedS2c && flow.finTsS2c !== undefined) fins.push({ side: 'event', kind: 'event', text: 'server closed its side (FIN)' });
-    this.messageView.update(width, height, stamp, events(HEAD), [...fins, ...events(TAIL)]);
+    // FINs are left out here: at the end they would read as if after the last message (raw modes place them).
+    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL).filter((line) => !line.text.includes('(FIN)')));
   }
 
   private change(settings: Partial<ConversationSettings>): void {
