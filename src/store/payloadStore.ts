@@ -18,6 +18,9 @@ import { readFully, writeFully } from '../io/files.js';
 /** Background spill writes allowed in flight before a spill waits for the disk. */
 export const MAX_PENDING_SPILLS = 32;
 
+/** Written blocks kept for reuse. */
+const MAX_FREE_BLOCKS = 8;
+
 /** Tuning for a {@link PayloadStore}. */
 export interface PayloadStoreOptions {
   /** Bytes of payload kept in RAM before older blocks spill to disk (default 64 MiB). */
@@ -46,6 +49,8 @@ export class PayloadStore {
   private pendingSpills = 0;
   /** The first background write error: the next spill throws it. */
   private spillError: Error | undefined;
+  /** Blocks whose bytes are on disk, kept to be filled again (no allocation, no page faults). */
+  private readonly freeBlocks: Uint8Array[] = [];
 
   constructor(options: PayloadStoreOptions = {}) {
     this.blockBytes = options.blockBytes ?? 1 << 20;
@@ -117,12 +122,13 @@ export class PayloadStore {
     if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
     this.spillDir = undefined;
     this.ramBlocks.clear();
+    this.freeBlocks.length = 0;
   }
 
   private startNextBlock(): void {
     this.currentIndex++;
     this.currentFill = 0;
-    this.current = new Uint8Array(this.blockBytes);
+    this.current = this.freeBlocks.pop() ?? new Uint8Array(this.blockBytes);
     this.ramBlocks.set(this.currentIndex, this.current);
     while (this.currentIndex + 1 - this.spilledBlocks > this.maxRamBlocks) this.spillOldest();
   }
@@ -140,7 +146,7 @@ export class PayloadStore {
     this.spilledBlocks++;
     if (this.pendingSpills >= MAX_PENDING_SPILLS) {
       writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
-      this.ramBlocks.delete(oldest);
+      this.release(oldest, block);
       return;
     }
     this.pendingSpills++;
@@ -161,8 +167,14 @@ export class PayloadStore {
         this.spillError ??= error ?? new Error('spill file: nothing written');
         return;
       }
-      this.ramBlocks.delete(index);
+      this.release(index, block);
     });
+  }
+
+  /** Block `index` is on disk: reads go there now, and its memory is kept for a new block. */
+  private release(index: number, block: Uint8Array): void {
+    this.ramBlocks.delete(index);
+    if (this.freeBlocks.length < MAX_FREE_BLOCKS) this.freeBlocks.push(block);
   }
 }
 
