@@ -18,6 +18,7 @@ import { FailSafeOutputs } from '../outputs/failSafe.js';
 import { escapeText } from '../render/escape.js';
 import { FlowStore } from '../store/flowStore.js';
 import { MessageTable } from '../messages/messageTable.js';
+import { MessageBackfill } from '../tui/messageBackfill.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
 import { openTerminal } from '../tui/terminal.js';
 import type { CliConfig } from './args.js';
@@ -60,6 +61,7 @@ interface RunningSource {
 /** Runs the TUI until the user quits; returns the exit code. Throws UserError before the screen opens. */
 export async function runTuiCommand(config: CliConfig): Promise<number> {
   const stop = new AbortController();
+  const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
   const sourceFile = config.readFile !== undefined && isRegularFile(config.readFile) ? config.readFile : undefined;
   const store = new FlowStore({ maxFlows: TUI_MAX_FLOWS, ...(sourceFile ? { sourceFile } : {}) });
   let problem: string | undefined;
@@ -69,9 +71,10 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     app?.sourceChanged();
   });
   const messages = new MessageTable();
-  const sinks: FlowEventSink[] = [(event) => store.apply(event), keepMessagesOfHeldFlows(messages, store), failSafe.sink];
+  // A capture file's messages are parsed from the store once it is loaded (MessageBackfill);
+  // live captures and the proxy parse as the events come.
+  const sinks: FlowEventSink[] = [(event) => store.apply(event), ...(kind === 'file' ? [] : [keepMessagesOfHeldFlows(messages, store)]), failSafe.sink];
   const state: { counters?: SourceCounters; running: boolean; labels: string[]; control?: ProxyControl } = { running: true, labels: [] };
-  const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
   const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());
   const ended = run.ended.then(
     (result) => {
@@ -95,6 +98,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     }
   }
 
+  let backfill: MessageBackfill | undefined;
   let signalled = false;
   let wake: () => void = () => undefined;
   const onSignal = new Promise<void>((resolve) => (wake = resolve));
@@ -110,11 +114,15 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,
+    activity: () => (backfill?.busy ? `parsing ${Math.floor((100 * backfill.done) / Math.max(1, backfill.total))}%` : undefined),
     ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text) } : {}),
   };
   const actions: TuiActions = tuiActions(store, sourceFile);
   app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });
+  backfill = new MessageBackfill(store, messages, () => app?.sourceChanged());
+  if (kind === 'file') void ended.then(() => backfill.run(), () => undefined);
   await Promise.race([app.closed, onSignal]);
+  backfill.stop();
   app.dispose();
   terminal.restore();
   stop.abort();

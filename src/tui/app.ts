@@ -40,6 +40,8 @@ export interface TuiSource {
   running(): boolean;
   /** A problem to show (a damaged capture, an output that failed), raw text, or undefined. */
   problem(): string | undefined;
+  /** Work going on in the background after the load (`messages 40%`), or undefined. */
+  activity?(): string | undefined;
   /** Proxy only: relays new connections to `target` (`host:port`); returns what to show; throws Error with a one-line message. */
   retarget?(target: string): string;
 }
@@ -505,6 +507,7 @@ export class TuiApp {
       follow: this.list.follow || this.conversation.follow,
       paused: this.scheduler.isPaused,
       loading: source.kind === 'file' && source.running(),
+      activity: source.activity?.() ?? '',
       message: this.listSearchNote() ?? message,
       messageIsError: this.messageIsError || (this.message === '' && problem !== undefined),
     };

@@ -26,6 +26,8 @@ export interface StatusInfo {
   readonly paused: boolean;
   /** True while a file is still being read. */
   readonly loading: boolean;
+  /** Background work after the load (`messages 40%`), '' when none. */
+  readonly activity?: string;
   /** A message (escaped): saved file names, an error, search progress; '' when none. */
   readonly message: string;
   /** Messages that are errors are shown first and in full. */
@@ -52,6 +54,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   if (c && c.kernelDrops !== undefined) items.push({ text: `${c.kernelDrops} drop`, keep: 5 });
   if (c && c.queueDrops) items.push({ text: `${c.queueDrops} qdrop`, keep: 5 });
   if (info.loading) items.push({ text: loadingText(c), keep: 9 });
+  if (info.activity) items.push({ text: info.activity, keep: 4 });
   items.push({ text: info.display, keep: 5 });
   if (info.follow) items.push({ text: 'FOLLOW', keep: 9 });
   if (info.paused) items.push({ text: 'PAUSED', keep: 10 });

@@ -37,7 +37,7 @@ export function openShell(script: string, options: FlowspyOptions = {}): Screen 
 export async function openCapture(file: string, flows: number, options: FlowspyOptions = {}): Promise<Screen> {
   const screen = openFlowspy(['-r', file], options);
   // The hint row is the last one blessed writes: once it is there, the first frame is complete.
-  await screen.waitFor((s) => statusRow(s).includes(`${flows} flow${flows === 1 ? '' : 's'}`) && !statusRow(s).includes('loading') && (s.rows < 20 || hintRow(s) !== ''));
+  await screen.waitFor((s) => statusRow(s).includes(`${flows} flow${flows === 1 ? '' : 's'}`) && !statusRow(s).includes('loading') && !statusRow(s).includes('parsing') && (s.rows < 20 || hintRow(s) !== ''));
   return screen;
 }
 

@@ -1,0 +1,50 @@
+/**
+ * Messages of a capture file's flows, parsed after the file is loaded rather than while it
+ * loads: the list shows every flow (with its first line) as soon as the bytes are in the store,
+ * and the summaries and the messages mode follow, flow after flow, from the store. Each flow is
+ * replayed through {@link replayFlow}, which gives the event loop a turn every 256 KiB, so keys
+ * are answered throughout. Owned by the TUI run; `stop()` ends it (at quit).
+ */
+import type { MessageTable } from '../messages/messageTable.js';
+import type { FlowStore } from '../store/flowStore.js';
+import { replayFlow } from './actions/replayFlow.js';
+
+/** Parses every flow held by `store` into `table`, in arrival order; `onProgress` after each flow. */
+export class MessageBackfill {
+  private stopped = false;
+  /** Flows parsed so far, and to parse in all. */
+  done = 0;
+  total = 0;
+
+  constructor(
+    private readonly store: FlowStore,
+    private readonly table: MessageTable,
+    private readonly onProgress: () => void,
+  ) {}
+
+  /** True while flows are left to parse. */
+  get busy(): boolean {
+    return !this.stopped && this.done < this.total;
+  }
+
+  /** Parses the flows; resolves when all are done or `stop()` was called. A flow evicted meanwhile is skipped. */
+  async run(): Promise<void> {
+    const ids = [...this.store.flows()].map((flow) => flow.id);
+    this.total = ids.length;
+    for (const id of ids) {
+      if (this.stopped) return;
+      try {
+        await replayFlow(this.store, id, (event) => this.table.apply(event));
+      } catch {
+        this.table.delete(id);
+      }
+      this.done++;
+      this.onProgress();
+    }
+  }
+
+  /** Stops after the flow being parsed. */
+  stop(): void {
+    this.stopped = true;
+  }
+}
