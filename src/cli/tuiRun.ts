@@ -71,6 +71,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     app?.sourceChanged();
   });
   const messages = new MessageTable();
+  const backfill = new MessageBackfill(store, messages, () => app?.sourceChanged());
   // A capture file's messages are parsed from the store once it is loaded (MessageBackfill);
   // live captures and the proxy parse as the events come.
   const sinks: FlowEventSink[] = [(event) => store.apply(event), ...(kind === 'file' ? [] : [keepMessagesOfHeldFlows(messages, store)]), failSafe.sink];
@@ -80,7 +81,8 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     (result) => {
       state.running = false;
       if (result.problem) problem = result.problem;
-      app?.sourceChanged();
+      if (kind === 'file') void backfill.run();
+      app?.sourceEnded();
       return result;
     },
     (error: unknown) => {
@@ -98,7 +100,6 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     }
   }
 
-  let backfill: MessageBackfill | undefined;
   let signalled = false;
   let wake: () => void = () => undefined;
   const onSignal = new Promise<void>((resolve) => (wake = resolve));
@@ -114,13 +115,11 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,
-    activity: () => (backfill?.busy ? `parsing ${Math.floor((100 * backfill.done) / Math.max(1, backfill.total))}%` : undefined),
+    activity: () => (backfill.busy ? `parsing ${Math.floor((100 * backfill.done) / Math.max(1, backfill.total))}%` : undefined),
     ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text) } : {}),
   };
   const actions: TuiActions = tuiActions(store, sourceFile);
   app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });
-  backfill = new MessageBackfill(store, messages, () => app?.sourceChanged());
-  if (kind === 'file') void ended.then(() => backfill.run(), () => undefined);
   await Promise.race([app.closed, onSignal]);
   backfill.stop();
   app.dispose();

@@ -116,9 +116,14 @@ export class TuiApp {
     this.scheduler.now();
   }
 
-  /** The source changed state (loading finished, a problem): redraw soon. */
+  /** The source changed state (loading finished, a problem, messages parsed): redraw soon. */
   sourceChanged(): void {
     this.scheduler.soon();
+  }
+
+  /** The source finished (a file loaded, a capture stopped): the status row says so at once. */
+  sourceEnded(): void {
+    if (!this.quitting) this.scheduler.now();
   }
 
   /** Stops timers and the list's change reader; the boxes go with the screen. */

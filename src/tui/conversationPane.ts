@@ -252,7 +252,9 @@ export class ConversationPane {
       if (this.follow) this.messageView.follow = true;
     }
     const flow = this.source.getFlow(flowId);
-    const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}` : '';
+    // The messages may grow without the flow changing (parsed after a file's load): both count.
+    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${messages.summary()}`;
+    const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
     this.messageView.follow = this.follow;
     if (!flow) return this.messageView.update(width, height, stamp);
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text }));

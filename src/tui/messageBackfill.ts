@@ -34,7 +34,7 @@ export class MessageBackfill {
     for (const id of ids) {
       if (this.stopped) return;
       try {
-        await replayFlow(this.store, id, (event) => this.table.apply(event));
+        await replayFlow(this.store, id, (event) => this.table.apply(event), { pauseEveryBytes: 4 << 20, sliceBytes: 256 << 10 });
       } catch {
         this.table.delete(id);
       }
