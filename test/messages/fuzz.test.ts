@@ -86,7 +86,7 @@ function checkMessages(http: HttpConversation, fed: Record<Direction, number>): 
 describe('fuzzing the message layer', () => {
   it('HTTP: random bytes never throw and give no message outside the bytes', () => {
     const random = mulberry32(101);
-    for (let round = 0; round < 1500; round++) {
+    for (let round = 0; round < 700; round++) {
       const streams = { c2s: randomBytes(random, randomInt(random, 0, 400)), s2c: randomBytes(random, randomInt(random, 0, 400)) };
       if (round % 3 === 0) streams.c2s.set(enc.encode('GET / HTTP/1.1\r\n').subarray(0, streams.c2s.length));
       const http = new HttpConversation('c2s', undefined, round % 5 === 0);
@@ -97,7 +97,7 @@ describe('fuzzing the message layer', () => {
   it('HTTP: mutated valid conversations never throw; what does not parse becomes a note', () => {
     const random = mulberry32(202);
     let withNotes = 0;
-    for (let round = 0; round < 3000; round++) {
+    for (let round = 0; round < 1500; round++) {
       const streams = { c2s: mutate(random, VALID_C2S), s2c: mutate(random, VALID_S2C) };
       const http = new HttpConversation();
       checkMessages(http, feedRandomly(random, http, streams));
@@ -113,7 +113,7 @@ describe('fuzzing the message layer', () => {
   it('flows: random events in any protocol never throw, and sum up as a string', () => {
     const random = mulberry32(303);
     const starts = [enc.encode('GET / HTTP/1.1\r\n'), enc.encode('HTTP/1.1 200 OK\r\n'), new Uint8Array([0x16, 3, 1, 0, 40, 1]), enc.encode('220 hi\r\nEHLO x\r\n'), new Uint8Array(0)];
-    for (let round = 0; round < 800; round++) {
+    for (let round = 0; round < 400; round++) {
       const table = new MessageTable();
       const events: FlowEvent[] = [{ type: 'flow-start', flowId: 7, key: { client: { addr: 'a', port: 1 }, server: { addr: 'b', port: 2 } }, ts: 0, origin: 'proxy', sawHandshake: random() < 0.7 }];
       const offsets = { c2s: 0, s2c: 0 };
@@ -141,7 +141,7 @@ describe('fuzzing the message layer', () => {
 
   it('lines: random bytes never throw; lines tile what was fed', () => {
     const random = mulberry32(404);
-    for (let round = 0; round < 800; round++) {
+    for (let round = 0; round < 400; round++) {
       const lines = new LineConversation();
       let offset = 0;
       for (let k = 0; k < 10; k++) {
@@ -156,7 +156,7 @@ describe('fuzzing the message layer', () => {
   it('decodeBody: random and mutated bodies under any coding never throw', () => {
     const random = mulberry32(505);
     const good = gzipSync(enc.encode('x'.repeat(5000)));
-    for (let round = 0; round < 600; round++) {
+    for (let round = 0; round < 300; round++) {
       const coding = ['gzip', 'deflate', 'br', 'gzip, br', 'identity', 'zstd'][round % 6];
       const wire = round % 2 ? mutate(random, good) : randomBytes(random, randomInt(random, 0, 200));
       const http = new HttpConversation();
