@@ -171,7 +171,8 @@ describe('flowspy -L with an output that fails while it runs', () => {
       const spanning = await open(proxy.port);
       spanning.send('before removal\n');
       await spanning.reply(15);
-      rmSync(dir, { recursive: true, force: true });
+      // The writer may create a file while the directory is being removed: retry (ENOTEMPTY).
+      rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 5 });
       for (let id = 3; id < 6; id++) expect(await converse(proxy.port, id)).toBe(expected(id));
       await waitFor(proxy.stderr, /that output stopped/, proxy);
       spanning.send('after removal\n');
