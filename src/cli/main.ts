@@ -15,15 +15,9 @@ import { listInterfaces } from '../capture/live.js';
 import { buildOutputs } from './outputs.js';
 import { packageVersion } from './version.js';
 import { runTuiCommand, wantsTui } from './tuiRun.js';
+import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { formatProxySummary, runProxy } from '../engine/proxyRun.js';
 import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
-
-/** Exit code for a damaged capture (everything before the damage was shown). */
-const EXIT_DAMAGED = 2;
-/** Exit code of a proxy run during which an output (`-o`, `-w`) failed; the proxy kept relaying. */
-const EXIT_OUTPUT_FAILED = 1;
-/** Exit code when Ctrl-C (or SIGTERM) stopped reading a capture early; what was read is written out. */
-const EXIT_INTERRUPTED = 130;
 
 /**
  * Proxy mode, at shutdown: give up writing the spooled stdout text when its reader took nothing

@@ -23,12 +23,8 @@ import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
 import { openTerminal } from '../tui/terminal.js';
 import type { CliConfig } from './args.js';
 import { buildOutputs } from './outputs.js';
+import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { tuiActions } from './tuiActions.js';
-
-/** Exit codes, as for the headless runs. */
-const EXIT_DAMAGED = 2;
-const EXIT_OUTPUT_FAILED = 1;
-const EXIT_INTERRUPTED = 130;
 
 /**
  * Flows the TUI's store holds (the oldest ended ones are evicted beyond): enough for a

@@ -96,7 +96,6 @@ export class TuiApp {
   private prompt: PromptBar | undefined;
   private helpTop: number | undefined;
   private message = '';
-  private messageIsError = false;
   private poll: NodeJS.Timeout | undefined;
   private lastCounts = '';
   private stepping = false;
@@ -445,13 +444,11 @@ export class TuiApp {
   /** Sets the status message (escaped text) and redraws soon. */
   private say(text: string): void {
     this.message = text;
-    this.messageIsError = false;
     if (text !== '') this.scheduler.soon();
   }
 
   private sayError(raw: string): void {
     this.message = escapeText(raw);
-    this.messageIsError = true;
     this.scheduler.soon();
   }
 
@@ -514,7 +511,6 @@ export class TuiApp {
       loading: source.kind === 'file' && source.running(),
       activity: source.activity?.() ?? '',
       message: this.listSearchNote() ?? message,
-      messageIsError: this.messageIsError || (this.message === '' && problem !== undefined),
     };
   }
 

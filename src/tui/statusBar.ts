@@ -30,8 +30,6 @@ export interface StatusInfo {
   readonly activity?: string;
   /** A message (escaped): saved file names, an error, search progress; '' when none. */
   readonly message: string;
-  /** Messages that are errors are shown first and in full. */
-  readonly messageIsError: boolean;
 }
 
 interface Item {

@@ -47,7 +47,7 @@ const COUNTERS: SourceCounters = {
 };
 const INFO: StatusInfo = {
   source: 'demo.pcap', counters: COUNTERS, flows: 5, shown: 5, filter: '', display: 'text UTF-8',
-  follow: false, paused: false, loading: false, message: '', messageIsError: false,
+  follow: false, paused: false, loading: false, message: '',
 };
 
 describe('status row', () => {

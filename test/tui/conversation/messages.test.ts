@@ -67,11 +67,20 @@ describe('message view', () => {
     const view = new MessageView(1, messages.get(1)!, reader(1));
     view.update(80, 10, 'a');
     expect(view.lines()[0].text).toMatch(/^= #1 GET \//);
+    // The first response's HTML body (27 lines) is cut after BODY_LINES.
+    expect(view.find('more lines (Enter shows them)', false)).toBe(true);
+    expect(view.lines()[0].text).toBe('= ... 7 more lines (Enter shows them)');
+    expect(view.expandInWindow()).toBe(true);
+    view.update(80, 10, 'a');
+    const rows = view.lines().map((l) => l.text);
+    expect(rows.some((t) => t.includes('more lines'))).toBe(false);
+    expect(rows).toContain('< </html>');
+    expect(view.expandInWindow()).toBe(false);
+    view.home();
     expect(view.find('text/css', false)).toBe(true);
     expect(view.lines()[0].text).toBe('< Content-Type: text/css');
     expect(view.lines()[0].matches).toEqual([[16, 24]]);
     expect(view.find('no such text', false)).toBe(false);
-    expect(view.expandInWindow()).toBe(false);
     view.end();
     expect(view.lines().at(-1)!.text).toBe('= body: 227 bytes');
   });
