@@ -178,19 +178,25 @@ export class PayloadStore {
   }
 }
 
-/** Bytes a {@link SourceFile} reads ahead for small reads (a packet's payload is ~1.5 KB). */
+/** Most bytes a {@link SourceFile} reads ahead for small reads (a packet's payload is ~1.5 KB). */
 const READ_AHEAD_BYTES = 256 * 1024;
+/** Bytes it reads for a small read that does not go on from the window (a message head here, another there). */
+const SMALL_WINDOW_BYTES = 8 * 1024;
 
 /**
  * A seekable capture file whose bytes the store references instead of copying. Small reads are
- * served from a window read ahead in one call (reading a flow packet by packet would otherwise
- * cost one system call per packet); reads of half the window or more go to the file directly.
+ * served from a window read in one call. The window starts at {@link SMALL_WINDOW_BYTES} and
+ * doubles, up to {@link READ_AHEAD_BYTES}, each time a read goes on just past it (reading a flow
+ * packet by packet would otherwise cost one system call per packet); a read elsewhere starts it
+ * small again. Reads of half the big window or more go to the file directly.
  */
 export class SourceFile {
   private fd: number;
   private readonly window = new Uint8Array(READ_AHEAD_BYTES);
   private windowStart = 0;
   private windowLength = 0;
+  /** Bytes the next window read asks for. */
+  private ahead = SMALL_WINDOW_BYTES;
 
   /** Opens `path` for reading; throws the fs error when it cannot. */
   constructor(readonly path: string) {
@@ -204,10 +210,13 @@ export class SourceFile {
       return;
     }
     const end = position + length;
-    if (position < this.windowStart || end > this.windowStart + this.windowLength) {
+    const windowEnd = this.windowStart + this.windowLength;
+    if (position < this.windowStart || end > windowEnd) {
+      const goesOn = position >= this.windowStart && position - windowEnd < this.ahead;
+      this.ahead = goesOn ? Math.min(2 * this.ahead, READ_AHEAD_BYTES) : SMALL_WINDOW_BYTES;
       this.windowLength = 0;
       this.windowStart = position;
-      this.windowLength = readSync(this.fd, this.window, 0, READ_AHEAD_BYTES, position);
+      this.windowLength = readSync(this.fd, this.window, 0, Math.max(length, this.ahead), position);
       if (end > this.windowStart + this.windowLength) {
         // The file's end (or a short read): let readFully say so, or finish the read.
         readFully(this.fd, into, at, length, position);

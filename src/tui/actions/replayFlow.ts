@@ -62,10 +62,12 @@ const EVENT_WORK_BYTES = 256;
  * notes placed by time, the half-close of each closed side, and the flow-end when it has ended
  * (see the module comment for what is approximated). The flow is replayed as it was when the call
  * started (or at `options.asOf`): chunks and bytes added meanwhile, by a live source, are left
- * out. Data events are valid only during the sink call (one buffer is reused); `fileOffset` is -1.
+ * out. Data events are valid only during the sink call; `fileOffset` is -1. Their `bytes` are read
+ * from the store when the sink reads them (into one reused buffer), so a sink that only counts
+ * them costs no read; read them once per event.
  *
- * The replay gives the event loop a turn (or awaits `options.pause`) every `pauseEveryBytes` (an
- * event counts as {@link EVENT_WORK_BYTES} more), so a big flow, or one of many small chunks,
+ * The replay gives the event loop a turn (or awaits `options.pause`) every `pauseEveryBytes` read
+ * (an event counts as {@link EVENT_WORK_BYTES} more), so a big flow, or one of many small chunks,
  * neither blocks the loop nor sits in memory: at most `sliceBytes` of it are held.
  * @throws Error (a rejection, one line) when the flow is not held, or is evicted before the replay
  *   ends: `flow 7 is no longer held (evicted)`; read errors of the store, and anything the sink
@@ -100,7 +102,6 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
       else return;
     }
   };
-  const buffer = new Uint8Array(Math.min(sliceBytes, Math.max(1, flow.bytesC2s + flow.bytesS2c)));
   let events = 0;
   let bytes = 0;
   let since = 0;
@@ -109,9 +110,9 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
     since += EVENT_WORK_BYTES;
     sink(event);
   };
-  /** Pauses when enough was replayed since the last pause; the flow must still be held after it. */
-  const pauseIfDue = async (): Promise<void> => {
-    if (since < pauseEvery) return;
+  const data = new StoredDataEvent(store, flowId, (n) => (since += n));
+  /** Pauses; the flow must still be held after it. */
+  const pauseNow = async (): Promise<void> => {
     since = 0;
     await pause();
     if (store.getFlow(flowId) !== flow) throw goneError(flowId);
@@ -127,25 +128,61 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
     if (chunkEnd <= chunk.offset) continue;
     if (chunk.kind === 'gap') {
       emit({ type: 'gap', flowId, dir, offset: chunk.offset, length: chunkEnd - chunk.offset, ts: chunk.ts });
-      await pauseIfDue();
-      continue;
+    } else {
+      for (let at = chunk.offset; at < chunkEnd; at += sliceBytes) {
+        const length = Math.min(sliceBytes, chunkEnd - at);
+        emit(data.refill(dir, at, length, chunk.ts));
+        bytes += length;
+        if (since >= pauseEvery) await pauseNow();
+      }
     }
-    for (let at = chunk.offset; at < chunkEnd;) {
-      const want = Math.min(buffer.length, chunkEnd - at);
-      const got = store.readInto(flowId, dir, at, buffer, 0, want);
-      if (got !== want) throw goneError(flowId);
-      const event: DataEvent = { type: 'data', flowId, dir, offset: at, bytes: buffer.subarray(0, got), length: got, ts: chunk.ts, fileOffset: -1 };
-      emit(event);
-      at += got;
-      bytes += got;
-      since += got;
-      await pauseIfDue();
-    }
+    if (since >= pauseEvery) await pauseNow();
   }
   emitMarksBefore(Infinity);
   if (end !== undefined) emit({ type: 'flow-end', flowId, ts: end.ts, reason: end.reason, detail: end.detail });
   await pause();
   return { events, bytes, ended: end !== undefined };
+}
+
+/**
+ * A replayed data event whose `bytes` are read from the store when read (into one buffer, grown
+ * to the longest read), so a sink that only counts them (a parser inside a body) costs no read.
+ * Read `bytes` once per event. `onRead` is told how many bytes each read copied.
+ */
+class StoredDataEvent implements DataEvent {
+  readonly type = 'data';
+  readonly fileOffset = -1;
+  dir: Direction = 'c2s';
+  offset = 0;
+  length = 0;
+  ts = 0;
+
+  readonly #store: ReplaySource;
+  #buffer = new Uint8Array(0);
+  readonly #onRead: (bytes: number) => void;
+
+  constructor(store: ReplaySource, readonly flowId: number, onRead: (bytes: number) => void) {
+    this.#store = store;
+    this.#onRead = onRead;
+  }
+
+  refill(dir: Direction, offset: number, length: number, ts: number): this {
+    this.dir = dir;
+    this.offset = offset;
+    this.length = length;
+    this.ts = ts;
+    return this;
+  }
+
+  /** @throws Error when the flow was evicted (or its bytes are gone), as the replay does. */
+  get bytes(): Uint8Array {
+    const store = this.#store;
+    if (this.#buffer.length < this.length) this.#buffer = new Uint8Array(Math.max(this.length, 2 * this.#buffer.length));
+    const got = store.getFlow(this.flowId) === undefined ? 0 : store.readInto(this.flowId, this.dir, this.offset, this.#buffer, 0, this.length);
+    if (got !== this.length) throw goneError(this.flowId);
+    this.#onRead(got);
+    return this.#buffer.subarray(0, got);
+  }
 }
 
 function goneError(flowId: number): Error {
