@@ -5,7 +5,7 @@
  */
 import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
-import { announcesClose, framingOf, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
+import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
 import { HttpStreamParser } from './httpStream.js';
 import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
 
@@ -55,8 +55,8 @@ export class HttpConversation {
       this.current[message.dir] = undefined;
       if (exchange) this.onMessageEnd?.(message, exchange);
     };
-    const requests = new HttpStreamParser(requestDir, true, { onHead: (m) => this.onRequest(m), onEnd, onNote, onLost: () => this.requestLost() }, midStream);
-    const responses = new HttpStreamParser(otherDirection(requestDir), false, { onHead: (m) => this.onResponse(m), onEnd, onNote, onLost: () => this.responseLost() }, midStream);
+    const requests = new HttpStreamParser(requestDir, true, { onHead: (m, text) => this.onRequest(m, text), onEnd, onNote, onLost: () => this.requestLost() }, midStream);
+    const responses = new HttpStreamParser(otherDirection(requestDir), false, { onHead: (m, text) => this.onResponse(m, text), onEnd, onNote, onLost: () => this.responseLost() }, midStream);
     this.parsers = requestDir === 'c2s' ? { c2s: requests, s2c: responses } : { c2s: responses, s2c: requests };
   }
 
@@ -110,17 +110,17 @@ export class HttpConversation {
     return this.parsers[dir].rawFrom;
   }
 
-  private onRequest(message: HttpMessage): BodyPlan {
+  private onRequest(message: HttpMessage, headText: string): BodyPlan {
     const request = message as HttpRequest;
     this.requestCount++;
     const exchange = this.keep({ index: this.exchangeCount, request, response: undefined, interim: [], flags: [] });
     if (this.serverClosing) exchange.flags.push('after-close');
     this.wait(exchange);
     this.current[request.dir] = exchange;
-    return requestBodyPlan(framingOf(request.headers));
+    return requestBodyPlan(framingOfHead(headText));
   }
 
-  private onResponse(message: HttpMessage): BodyPlan {
+  private onResponse(message: HttpMessage, headText: string): BodyPlan {
     const response = message as HttpResponse;
     this.responseCount++;
     const waiting = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] : undefined;
@@ -141,7 +141,7 @@ export class HttpConversation {
       exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
     }
     this.current[response.dir] = exchange;
-    const framing = framingOf(response.headers);
+    const framing = framingOfHead(headText);
     if (announcesClose(response.version, framing)) this.serverClosing = true;
     const plan = responseBodyPlan(response.status, framing, exchange.request?.method);
     if (plan.kind === 'tunnel') this.parsers[this.requestDir].switchToRaw(plan.why);

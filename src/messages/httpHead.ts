@@ -42,13 +42,14 @@ const CR = 0x0d;
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC 9110). */
 export function headText(bytes: Uint8Array): string {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) { ascii = false; break; }
-  if (ascii) return latin1.decode(bytes);
-  const text = utf8.decode(bytes);
-  return text.includes('\ufffd') ? latin1.decode(bytes) : text;
+  const text = latin1.decode(bytes);
+  if (!NON_ASCII.test(text)) return text;
+  const utf = utf8.decode(bytes);
+  return utf.includes('\ufffd') ? text : utf;
 }
 
 const isUpperOrDigit = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f;
@@ -209,6 +210,31 @@ export function framingOf(headers: readonly HttpHeader[]): Framing {
 }
 
 const NO_TOKENS: string[] = [];
+
+/** A line that continues the one before it (obsolete folding). */
+const FOLDED_LINE = /\n[ \t]/;
+
+/**
+ * The framing fields of a head's text (start line, header lines, as {@link headText} gives it),
+ * as {@link framingOf} reads them from the parsed fields, without parsing the other fields.
+ */
+export function framingOfHead(text: string): Framing {
+  const afterStartLine = text.indexOf('\n') + 1;
+  if (FOLDED_LINE.test(text)) return framingOf(parseHeaderLines(text.slice(afterStartLine).split('\n')).headers);
+  const fields: HttpHeader[] = [];
+  for (let start = afterStartLine; start > 0 && start < text.length;) {
+    const lf = text.indexOf('\n', start);
+    const end = lf < 0 ? text.length : lf;
+    // Only Content-Length, Connection, Transfer-Encoding and Upgrade frame a message.
+    const first = text.charCodeAt(start) | 0x20;
+    if (first === 0x63 || first === 0x74 || first === 0x75) {
+      const colon = text.indexOf(':', start);
+      if (colon > start && colon < end) fields.push({ name: text.slice(start, colon).trim(), value: text.slice(colon + 1, end).trim() });
+    }
+    start = end + 1;
+  }
+  return framingOf(fields);
+}
 
 /**
  * Whether the sender of a message will close the connection after it: `Connection: close`, or

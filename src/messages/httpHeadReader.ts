@@ -6,7 +6,7 @@
 import { DOUBLE_ZERO } from '../core/fields.js';
 import type { Micros } from '../core/types.js';
 import { ByteBuffer } from './byteBuffer.js';
-import { headText, parseHeaderLines, parseRequestLine, parseStatusLine, startLinePrefixValid, type HttpHeader, type RequestLine, type StatusLine } from './httpHead.js';
+import { headText, parseRequestLine, parseStatusLine, startLinePrefixValid, type RequestLine, type StatusLine } from './httpHead.js';
 
 /** Cap on a message head (start line and header fields). */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -43,20 +43,21 @@ export class HeadReader {
   private firstLineDone = false;
   /** Start of the current header line, as a position in the head. */
   private lineStart = 0;
-  /** A head read whole from one segment, in place (valid only during that call); else the head is in `buf`. */
-  private inPlace: Uint8Array | undefined = undefined;
+  /** The text of a head read whole from one segment; else the head is in `buf`. */
+  private inPlaceText: string | undefined = undefined;
+  private inPlaceLength = 0;
 
   /** `requests`: heads start with a request line (else a status line). */
   constructor(readonly requests: boolean) {}
 
   /** True once some bytes of a head are held. */
   get started(): boolean {
-    return this.buf.length > 0 || this.inPlace !== undefined;
+    return this.buf.length > 0 || this.inPlaceText !== undefined;
   }
 
   /** Bytes of the head held (all of it once `step` is Done). */
   get length(): number {
-    return this.inPlace !== undefined ? this.inPlace.length : this.buf.length;
+    return this.inPlaceText !== undefined ? this.inPlaceLength : this.buf.length;
   }
 
   /** True once the start line was read. */
@@ -75,7 +76,7 @@ export class HeadReader {
   /** Forgets the head. */
   clear(): void {
     this.buf.clear();
-    this.inPlace = undefined;
+    this.inPlaceText = undefined;
     this.firstLineDone = false;
     this.startLine = undefined;
     this.lineStart = 0;
@@ -92,18 +93,14 @@ export class HeadReader {
     return this.firstLine(bytes, i);
   }
 
-  /**
-   * The header fields of the head held (all of it, or the part seen), and their number of
-   * malformed lines. A head read in place must be parsed during the call that read it.
-   */
-  parse(): { headers: HttpHeader[]; malformed: number } {
-    const head = this.inPlace ?? this.buf.bytes.subarray(0, this.buf.length);
-    return parseHeaderLines(headText(head).split('\n'), 1);
+  /** The text of the head held (all of it, or the part seen), start line first. */
+  text(): string {
+    return this.inPlaceText ?? headText(this.buf.bytes.subarray(0, this.buf.length));
   }
 
   /**
-   * The usual case, a whole head within one segment from `bytes[i]`: read in place, without
-   * copying. Returns the index after it (`step` Done), or -1 to take the general path.
+   * The usual case, a whole head within one segment from `bytes[i]`: decoded at once, without
+   * copying the bytes. Returns the index after it (`step` Done), or -1 to take the general path.
    */
   private whole(bytes: Uint8Array, i: number): number {
     const lf = bytes.indexOf(LF, i);
@@ -116,10 +113,12 @@ export class HeadReader {
       if (next === p || (next === p + 1 && bytes[p] === CR)) end = next + 1;
       p = next + 1;
     }
-    const line = headText(bytes.subarray(i, lf));
+    const text = headText(bytes.subarray(i, end));
+    const line = text.slice(0, text.indexOf('\n'));
     this.startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
     if (!this.startLine) return -1;
-    this.inPlace = bytes.subarray(i, end);
+    this.inPlaceText = text;
+    this.inPlaceLength = end - i;
     this.firstLineDone = true;
     this.step = HeadStep.Done;
     return end;

@@ -9,14 +9,18 @@ import type { Direction, Micros } from '../core/types.js';
 import type { BodyPlan, RequestLine, StatusLine } from './httpHead.js';
 import { ChunkedReader, ChunkStep } from './httpChunked.js';
 import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
+import { RequestMessage, ResponseMessage } from './httpMessage.js';
 import type { HttpBody, HttpMessage, StreamNote } from './types.js';
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
 
 /** What a direction's parser tells its conversation. */
 export interface HttpStreamHooks {
-  /** A message head was parsed: returns how its body is delimited (for a response this depends on the request). */
-  onHead(message: HttpMessage): BodyPlan;
+  /**
+   * A message head was parsed (`headText`: its text, for framingOfHead): returns how its body is
+   * delimited (for a response this depends on the request).
+   */
+  onHead(message: HttpMessage, headText: string): BodyPlan;
   /**
    * At least one whole message start fell in a gap: the gap began between messages and the
    * next message start came only after skipping bytes (the rest of a lost message).
@@ -280,28 +284,20 @@ export class HttpStreamParser {
   /** The head in `buf` is over (or cut at `cut`): makes the message and enters its body. */
   private completeHead(ts: Micros, cut: { offset: number; why: string } | undefined): void {
     const head = this.head;
-    const { headers, malformed } = head.parse();
+    const text = head.text();
     const headLength = head.length;
     const body: HttpBody = { framing: 'none', offset: head.offset + headLength, length: 0, dataLength: 0, chunks: 0, trailers: [] };
-    // One literal per kind, every field in the same order: messages keep one shape each, so
-    // updating a body as its bytes arrive stays cheap.
     let message: HttpMessage;
     if (this.requests) {
       const line = head.startLine as RequestLine | undefined;
-      message = {
-        kind: 'request', dir: this.dir, version: line?.version ?? '', headers, offset: head.offset, headLength, body,
-        firstTs: head.ts, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, method: line?.method ?? '', target: line?.target ?? '',
-      };
+      message = new RequestMessage(this.dir, line?.method ?? '', line?.target ?? '', line?.version ?? '', text, head.offset, headLength, body, head.ts, ts, cut);
     } else {
       const line = head.startLine as StatusLine | undefined;
-      message = {
-        kind: 'response', dir: this.dir, version: line?.version ?? '', headers, offset: head.offset, headLength, body,
-        firstTs: head.ts, lastTs: ts, complete: false, incomplete: cut, malformedHeaderLines: malformed, status: line?.status ?? 0, reason: line?.reason ?? '',
-      };
+      message = new ResponseMessage(this.dir, line?.status ?? 0, line?.reason ?? '', line?.version ?? '', text, head.offset, headLength, body, head.ts, ts, cut);
     }
     head.clear();
     this.message = message;
-    const plan = this.hooks.onHead(message);
+    const plan = this.hooks.onHead(message, text);
     if (cut) {
       this.finish(cut);
       return;

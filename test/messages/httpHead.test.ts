@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { framingOf, framingOfHead, headText, parseHeaderLines } from '../../src/messages/httpHead.js';
+
+/** The framing of a head's text read the long way: every field parsed, then framingOf. */
+const framingByFields = (text: string) => framingOf(parseHeaderLines(text.split('\n'), 1).headers);
+
+const HEADS = [
+  'GET / HTTP/1.1\r\nHost: a\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\n',
+  'HTTP/1.1 200 OK\r\ncontent-length : 7 \r\nCONTENT-LENGTH:7\r\ntransfer-encoding:  gzip\r\nTransfer-Encoding: chunked\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nUpgrade: h2c\r\n\r\n',
+  'HTTP/1.0 200 OK\nContent-Length: 3\nCookie-ish line without colon\n\n',
+  'POST /x HTTP/1.1\r\nX-Folded: a\r\n Content-Length: 9\r\nContent-Length: 4\r\n\r\n',
+  'POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\tgzip\r\n\r\n',
+  'GET / HTTP/1.1\r\nconnection:\r\n: empty name\r\nC: short\r\nUpgrade\r\n\r\n',
+  'GET / HTTP/1.1',
+  'HTTP/1.1 204 No Content\r\nContent-Length: 1\r\nConnection: Close',
+];
+
+describe('framingOfHead', () => {
+  it('reads the framing fields of a head as parsing every field would (folding, case, blanks, lists)', () => {
+    for (const text of HEADS) expect(framingOfHead(text), JSON.stringify(text)).toEqual(framingByFields(text));
+  });
+});
+
+describe('headText', () => {
+  it('is Latin-1 for ASCII and for bytes that are not UTF-8, else UTF-8', () => {
+    expect(headText(new TextEncoder().encode('Host: a'))).toBe('Host: a');
+    expect(headText(new TextEncoder().encode('X: café'))).toBe('X: café');
+    expect(headText(Uint8Array.of(0x58, 0x3a, 0x20, 0xe9))).toBe('X: é');
+  });
+});
