@@ -17,6 +17,7 @@ import { formatProxySummary, runProxy, type ProxyControl } from '../engine/proxy
 import { FailSafeOutputs } from '../outputs/failSafe.js';
 import { escapeText } from '../render/escape.js';
 import { FlowStore } from '../store/flowStore.js';
+import { liveRamBudget } from '../store/payloadStore.js';
 import { MessageTable } from '../messages/messageTable.js';
 import { MessageBackfill } from '../tui/messageBackfill.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
@@ -59,7 +60,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   const stop = new AbortController();
   const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
   const sourceFile = config.readFile !== undefined && isRegularFile(config.readFile) ? config.readFile : undefined;
-  const store = new FlowStore({ maxFlows: TUI_MAX_FLOWS, ...(sourceFile ? { sourceFile } : {}) });
+  const store = new FlowStore({ maxFlows: TUI_MAX_FLOWS, ramBudgetBytes: liveRamBudget(), ...(sourceFile ? { sourceFile } : {}) });
   let problem: string | undefined;
   let app: TuiApp | undefined;
   const failSafe = new FailSafeOutputs(buildOutputs({ ...config, textView: undefined }, () => undefined), (line) => {

@@ -11,7 +11,7 @@
  * all: see {@link SourceFile}.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, write } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readFully, writeFully } from '../io/files.js';
 
@@ -20,6 +20,15 @@ export const MAX_PENDING_SPILLS = 32;
 
 /** Written blocks kept for reuse. */
 const MAX_FREE_BLOCKS = 8;
+
+/**
+ * A RAM budget for a store that copies live traffic: a sixteenth of the machine's memory, within
+ * 64 MiB and 1 GiB. A burst is then held in RAM rather than written to disk while it arrives (a
+ * disk that takes less than the traffic rate would hold up the capture, and the kernel drops).
+ */
+export function liveRamBudget(totalBytes = totalmem()): number {
+  return Math.min(1 << 30, Math.max(64 << 20, Math.floor(totalBytes / 16)));
+}
 
 /** Tuning for a {@link PayloadStore}. */
 export interface PayloadStoreOptions {

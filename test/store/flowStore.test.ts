@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../src/core/types.js';
 import { FlowStore, MAX_NOTES_PER_FLOW } from '../../src/store/flowStore.js';
-import { MAX_PENDING_SPILLS, PayloadStore, SourceFile } from '../../src/store/payloadStore.js';
+import { liveRamBudget, MAX_PENDING_SPILLS, PayloadStore, SourceFile } from '../../src/store/payloadStore.js';
 
 const key: FlowKey = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
 const start = (flowId: number, ts = 0): FlowEvent => ({ type: 'flow-start', flowId, key, ts, origin: 'capture', sawHandshake: true });
@@ -199,6 +199,14 @@ describe('FlowStore notes', () => {
   });
 });
 
+describe('liveRamBudget', () => {
+  it('is a sixteenth of the machine memory, within 64 MiB and 1 GiB', () => {
+    expect(liveRamBudget(512 << 20)).toBe(64 << 20);
+    expect(liveRamBudget(8 * 2 ** 30)).toBe(512 << 20);
+    expect(liveRamBudget(64 * 2 ** 30)).toBe(2 ** 30);
+  });
+});
+
 describe('SourceFile', () => {
   it('reads small and large ranges anywhere (read-ahead window or direct) and fails past the end', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowspy-source-'));
@@ -213,6 +221,13 @@ describe('SourceFile', () => {
         const into = new Uint8Array(length + 4);
         file.readInto(position, into, 2, length);
         expect(Buffer.from(into.subarray(2, 2 + length)).equals(bytes.subarray(position, position + length)), `${position}+${length}`).toBe(true);
+      }
+      // Packet after packet forward (the window grows), then scattered heads (it starts small again).
+      const steps = [...Array.from({ length: 400 }, (_, k) => k * 1500), 650_000, 20_000, 500_000, 3, 640_000];
+      for (const position of steps) {
+        const into = new Uint8Array(1448);
+        file.readInto(position, into, 0, 1448);
+        expect(Buffer.from(into).equals(bytes.subarray(position, position + 1448)), `${position}+1448`).toBe(true);
       }
       expect(() => file.readInto(699_995, new Uint8Array(10), 0, 10)).toThrow();
       file.close();
