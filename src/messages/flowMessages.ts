@@ -19,6 +19,8 @@ export interface MessageListener {
   onTlsHello?(flowId: number, hello: ClientHello | ServerHello, dir: Direction): void;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** Bytes held, both directions together, while undecided: past this the decision is forced. */
 const MAX_HELD_BYTES = 64 * 1024;
 
@@ -43,7 +45,7 @@ export class FlowMessages {
   private midStream = false;
   private firstDir: Direction | undefined = undefined;
   private firstOffset = 0;
-  private firstBytes = new Uint8Array(0);
+  private firstBytes = NO_BYTES;
   private heldBytes = 0;
   private ended = false;
 
@@ -163,7 +165,7 @@ export class FlowMessages {
     this.choose(detection);
     const held = this.held;
     this.held = [];
-    this.firstBytes = new Uint8Array(0);
+    this.firstBytes = NO_BYTES;
     for (const h of held) {
       if (h.kind === 'data') this.data(h);
       else if (h.kind === 'gap') this.gap(h.dir, h.offset, h.length, h.ts);

@@ -213,25 +213,21 @@ const NO_TOKENS: string[] = [];
 
 /** A line that continues the one before it (obsolete folding). */
 const FOLDED_LINE = /\n[ \t]/;
+/** The start of a header line that can frame a message, up to its colon. */
+const FRAMING_NAME = /\n(?:content-length|transfer-encoding|connection|upgrade)[ \t]*:/gi;
 
 /**
  * The framing fields of a head's text (start line, header lines, as {@link headText} gives it),
  * as {@link framingOf} reads them from the parsed fields, without parsing the other fields.
  */
 export function framingOfHead(text: string): Framing {
-  const afterStartLine = text.indexOf('\n') + 1;
-  if (FOLDED_LINE.test(text)) return framingOf(parseHeaderLines(text.slice(afterStartLine).split('\n')).headers);
+  if (FOLDED_LINE.test(text)) return framingOf(parseHeaderLines(text.split('\n'), 1).headers);
   const fields: HttpHeader[] = [];
-  for (let start = afterStartLine; start > 0 && start < text.length;) {
-    const lf = text.indexOf('\n', start);
-    const end = lf < 0 ? text.length : lf;
-    // Only Content-Length, Connection, Transfer-Encoding and Upgrade frame a message.
-    const first = text.charCodeAt(start) | 0x20;
-    if (first === 0x63 || first === 0x74 || first === 0x75) {
-      const colon = text.indexOf(':', start);
-      if (colon > start && colon < end) fields.push({ name: text.slice(start, colon).trim(), value: text.slice(colon + 1, end).trim() });
-    }
-    start = end + 1;
+  FRAMING_NAME.lastIndex = 0;
+  for (let m = FRAMING_NAME.exec(text); m !== null; m = FRAMING_NAME.exec(text)) {
+    const colon = FRAMING_NAME.lastIndex - 1;
+    const lf = text.indexOf('\n', colon);
+    fields.push({ name: text.slice(m.index + 1, colon).trim(), value: text.slice(colon + 1, lf < 0 ? text.length : lf).trim() });
   }
   return framingOf(fields);
 }
