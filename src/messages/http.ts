@@ -6,7 +6,7 @@
 import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
-import { HttpStreamParser } from './httpStream.js';
+import { HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
 import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
 
 /** Notes kept per conversation; later ones are only counted. */
@@ -21,7 +21,7 @@ export const MAX_PENDING = 1_000;
  * `requestDir` is the direction carrying requests (c2s, unless the flow's direction was guessed
  * wrong: detect.ts tells). The exchange objects are updated in place as their messages grow.
  */
-export class HttpConversation {
+export class HttpConversation implements HttpStreamHooks {
   /** The exchanges, in the order requests (or unrequested responses) appeared: the first {@link MAX_EXCHANGES}. */
   readonly exchanges: HttpExchange[] = [];
   /** Notes of both directions (gaps, resynchronisation, fallback to raw), at most {@link MAX_NOTES}. */
@@ -49,14 +49,8 @@ export class HttpConversation {
    * begin inside a message (bytes before the first start line are skipped).
    */
   constructor(readonly requestDir: Direction = 'c2s', private readonly onMessageEnd?: (message: HttpMessage, exchange: HttpExchange) => void, midStream = false) {
-    const onNote = (note: StreamNote): void => this.note(note);
-    const onEnd = (message: HttpMessage): void => {
-      const exchange = this.current[message.dir];
-      this.current[message.dir] = undefined;
-      if (exchange) this.onMessageEnd?.(message, exchange);
-    };
-    const requests = new HttpStreamParser(requestDir, true, { onHead: (m, text) => this.onRequest(m, text), onEnd, onNote, onLost: () => this.requestLost() }, midStream);
-    const responses = new HttpStreamParser(otherDirection(requestDir), false, { onHead: (m, text) => this.onResponse(m, text), onEnd, onNote, onLost: () => this.responseLost() }, midStream);
+    const requests = new HttpStreamParser(requestDir, true, this, midStream);
+    const responses = new HttpStreamParser(otherDirection(requestDir), false, this, midStream);
     this.parsers = requestDir === 'c2s' ? { c2s: requests, s2c: responses } : { c2s: responses, s2c: requests };
   }
 
@@ -108,6 +102,30 @@ export class HttpConversation {
    */
   rawFrom(dir: Direction): number | undefined {
     return this.parsers[dir].rawFrom;
+  }
+
+  /** The parsers' hook: a head was parsed; returns its body's framing. */
+  onHead(message: HttpMessage, headText: string): BodyPlan {
+    return message.kind === 'request' ? this.onRequest(message, headText) : this.onResponse(message, headText);
+  }
+
+  /** The parsers' hook: a message is over. */
+  onEnd(message: HttpMessage): void {
+    const exchange = this.current[message.dir];
+    this.current[message.dir] = undefined;
+    if (exchange) this.onMessageEnd?.(message, exchange);
+  }
+
+  /** The parsers' hook: a whole message fell in a gap. */
+  onLost(requests: boolean): void {
+    if (requests) this.requestLost();
+    else this.responseLost();
+  }
+
+  /** The parsers' hook: a note (kept up to {@link MAX_NOTES}). */
+  onNote(note: StreamNote): void {
+    if (this.notes.length < MAX_NOTES) this.notes.push(note);
+    else this.droppedNotes++;
   }
 
   private onRequest(message: HttpMessage, headText: string): BodyPlan {
@@ -185,10 +203,6 @@ export class HttpConversation {
     }
   }
 
-  private note(note: StreamNote): void {
-    if (this.notes.length < MAX_NOTES) this.notes.push(note);
-    else this.droppedNotes++;
-  }
 }
 
 /** An exchange's phases in milliseconds, as HAR's `timings` wants them (-1: not known). */

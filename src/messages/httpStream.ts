@@ -14,7 +14,7 @@ import type { HttpBody, HttpMessage, StreamNote } from './types.js';
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
 
-/** What a direction's parser tells its conversation. */
+/** What a direction's parser tells its conversation (the conversation itself, shared by its two parsers). */
 export interface HttpStreamHooks {
   /**
    * A message head was parsed (`headText`: its text, for framingOfHead): returns how its body is
@@ -22,10 +22,11 @@ export interface HttpStreamHooks {
    */
   onHead(message: HttpMessage, headText: string): BodyPlan;
   /**
-   * At least one whole message start fell in a gap: the gap began between messages and the
-   * next message start came only after skipping bytes (the rest of a lost message).
+   * At least one whole message start fell in a gap (`requests`: in the direction carrying
+   * requests): the gap began between messages and the next message start came only after
+   * skipping bytes (the rest of a lost message).
    */
-  onLost(offset: number): void;
+  onLost(requests: boolean): void;
   /** The message is over: complete, or cut (`message.incomplete` says where). */
   onEnd(message: HttpMessage): void;
   onNote(note: StreamNote): void;
@@ -225,7 +226,7 @@ export class HttpStreamParser {
   private resumed(offset: number): void {
     if (offset > this.resyncFrom) {
       this.note(offset, 'resumed at this message start');
-      if (this.lostCandidate && offset > this.resyncFrom + 2) this.hooks.onLost(this.resyncFrom);
+      if (this.lostCandidate && offset > this.resyncFrom + 2) this.hooks.onLost(this.requests);
     }
     this.tentative = false;
   }
