@@ -521,7 +521,7 @@ export class TuiApp {
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
     if (this.helpTop !== undefined) return 'j/k scroll  any other key closes the help';
-    return hintLine(this.context(), width, unicode);
+    return hintLine(this.context(), width, unicode, '  ', this.conversation.showingMessages ? [] : ['body.expand']);
   }
 
   private listSearchNote(): string | undefined {

@@ -164,9 +164,10 @@ export function helpLines(unicode: boolean): string[] {
  * The hint row for `context`: `key hint` items for the bindings that have a hint, the context's
  * own first, then (for panes) the global ones, joined by `separator`, as many as fit in
  * `width` columns (never cut inside an item). ASCII or Unicode key labels per `unicode`.
+ * Commands in `idle` (keys that would do nothing now) are left out.
  */
-export function hintLine(context: KeyContext, width: number, unicode: boolean, separator = '  '): string {
-  const own = KEYMAP.filter((b) => b.context === context && b.hint);
+export function hintLine(context: KeyContext, width: number, unicode: boolean, separator = '  ', idle: readonly Command[] = []): string {
+  const own = KEYMAP.filter((b) => b.context === context && b.hint && !idle.includes(b.command));
   const shared = context === 'prompt' || context === 'global' ? [] : KEYMAP.filter((b) => b.context === 'global' && b.hint);
   let line = '';
   for (const binding of [...own, ...shared]) {

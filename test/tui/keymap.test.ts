@@ -104,6 +104,10 @@ describe('hint row', () => {
     expect(hintLine('flowList', 80, true).startsWith('Enter open  o sort')).toBe(true);
   });
 
+  it('leaves out keys that would do nothing now (Enter outside the messages mode)', () => {
+    expect(hintLine('conversation', 80, true, '  ', ['body.expand']).startsWith('x hex  m mode  e enc  d dir')).toBe(true);
+  });
+
   it('every help line fits an 80-column screen (with the help box margin)', () => {
     for (const line of helpLines(true)) expect(line.length, line).toBeLessThanOrEqual(78);
   });
