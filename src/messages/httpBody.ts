@@ -94,11 +94,12 @@ function inflateCapped(coding: string, input: Uint8Array, cap: number): { out: U
 
 /**
  * The body of `message` for display, from `wire`: its body's bytes on the wire from
- * `message.body.offset` (shorter than `body.length` when the store stopped at a gap). Chunked
- * framing is removed, then each Content-Encoding (gzip, x-gzip, deflate raw or zlib, br) undone;
- * an unknown coding, or data that does not decode, is shown as it was with a note.
+ * `message.body.offset`, `asked` of them asked for (all by default; fewer were read when the store
+ * stopped at a gap, and that is noted). Chunked framing is removed, then each Content-Encoding
+ * (gzip, x-gzip, deflate raw or zlib, br) undone; an unknown coding, or data that does not
+ * decode, is shown as it was with a note.
  */
-export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecodedBytes = MAX_DECODED_BYTES): DecodedBody {
+export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecodedBytes = MAX_DECODED_BYTES, asked = message.body.length): DecodedBody {
   const notes: string[] = [];
   let cut = wire.length < message.body.length || !message.complete;
   let bytes = wire;
@@ -107,7 +108,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     bytes = data;
     if (!complete) cut = true;
   }
-  if (wire.length < message.body.length) notes.push(`${message.body.length - wire.length} of ${message.body.length} wire bytes missing`);
+  if (wire.length < asked) notes.push(`${asked - wire.length} of ${message.body.length} wire bytes missing`);
   const decoded: string[] = [];
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity');
   for (let k = codings.length - 1; k >= 0; k--) {
@@ -157,7 +158,7 @@ export type StreamReader = (dir: HttpMessageBase['dir'], offset: number, length:
 export function messageBody(read: StreamReader, message: HttpMessageBase, maxDecodedBytes = MAX_DECODED_BYTES): DecodedBody {
   const wanted = Math.min(message.body.length, maxDecodedBytes);
   const wire = wanted > 0 ? read(message.dir, message.body.offset, wanted) : new Uint8Array(0);
-  const decoded = decodeBody(message, wire, maxDecodedBytes);
+  const decoded = decodeBody(message, wire, maxDecodedBytes, wanted);
   if (wanted === message.body.length || wire.length < wanted) return decoded;
   return { ...decoded, cut: true, notes: [...decoded.notes, `only the first ${wanted} of ${message.body.length} wire bytes read`] };
 }

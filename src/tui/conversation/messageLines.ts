@@ -46,18 +46,28 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   lost: 'lost in a capture gap',
 };
 
-/** A body made ready to show: its lines and what was done to it. */
-export interface ShownBody {
+/** A body made ready to show: its lines, what was done to it, and the wire bytes it was made from. */
+interface ShownBody {
   readonly lines: readonly string[];
-  readonly about: string;
+  /** `gzip decoded to 4,096`, `cut`: what follows the size on the body's about line. */
+  readonly done: readonly string[];
+  /** Decoding notes, already escaped, or ''. */
+  readonly notes: string;
+  /** Why the body could not be read, escaped. */
+  readonly error: string | undefined;
+  readonly wireRead: number;
+  readonly complete: boolean;
 }
 
-/** Bodies already read and decoded, by message and size: owned by the view, dropped with it. */
+/**
+ * Bodies already read and decoded, one per message (made again only when more of it can be
+ * read, or it completed): owned by the view, dropped with it.
+ */
 export type BodyCache = Map<string, ShownBody>;
 
 /**
  * The lines for `messages`; bodies in `expanded` (by `expand` name) are shown whole. Bodies are
- * read once per size seen and kept in `cache`.
+ * kept in `cache`, one per message, made again only when more of one can be read.
  */
 export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache = new Map()): MessageLine[] {
   const out: MessageLine[] = [];
@@ -110,27 +120,29 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}` });
   if (message.body.length === 0) return;
   out.push({ side, kind: 'data', text: '' });
-  const cacheKey = `${key}|${message.body.length}|${message.complete}`;
-  let body = cache.get(cacheKey);
-  if (body === undefined) {
-    body = showBody(message, read);
-    cache.set(cacheKey, body);
+  const wireRead = Math.min(message.body.length, BODY_READ_BYTES);
+  let body = cache.get(key);
+  if (body === undefined || body.wireRead !== wireRead || body.complete !== message.complete) {
+    body = showBody(message, read, wireRead);
+    cache.set(key, body);
   }
   const shown = expanded.has(key) ? body.lines : body.lines.slice(0, BODY_LINES);
   for (const line of shown) out.push({ side, kind: 'data', text: line });
   if (shown.length < body.lines.length) out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.lines.length - shown.length)} more lines (Enter shows them)` });
-  out.push({ side: 'event', kind: 'event', text: body.about });
+  const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
+  out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${body.notes}` });
 }
 
-/** Reads and decodes a message's body for display; a read error becomes its `about` line. */
-function showBody(message: HttpMessage, read: BodyReader): ShownBody {
+/** Reads and decodes a message's body for display (`wireRead` of its wire bytes); a read error becomes its note. */
+function showBody(message: HttpMessage, read: BodyReader, wireRead: number): ShownBody {
+  const complete = message.complete;
   try {
     const body = messageBody(read, message, BODY_READ_BYTES);
     const lines = bodyText(body.bytes, headerValue(message.headers, 'content-type') ?? '');
-    const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.decoded.map((c) => `${c} decoded to ${formatCount(body.bytes.length)}`), ...(body.cut ? ['cut'] : [])];
-    return { lines, about: `body: ${about.join(', ')}${body.notes.length ? ` (${body.notes.map(escapeText).join('; ')})` : ''}` };
+    const done = [...body.decoded.map((c) => `${c} decoded to ${formatCount(body.bytes.length)}`), ...(body.cut ? ['cut'] : [])];
+    return { lines, done, notes: body.notes.length ? ` (${body.notes.map(escapeText).join('; ')})` : '', error: undefined, wireRead, complete };
   } catch (error) {
-    return { lines: [], about: `body unreadable: ${escapeText(error instanceof Error ? error.message : String(error))}` };
+    return { lines: [], done: [], notes: '', error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
   }
 }
 

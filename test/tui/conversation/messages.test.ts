@@ -60,6 +60,49 @@ describe('message lines', () => {
   });
 });
 
+describe('a body that grows (a live download)', () => {
+  it('is kept once per message, read again only while more of it can be read, its size current', () => {
+    const live = new FlowStore();
+    const table = new MessageTable();
+    const apply = (event: Parameters<FlowStore['apply']>[0]) => {
+      live.apply(event);
+      table.apply(event);
+    };
+    const key = { clientIp: '10.0.0.1', clientPort: 1000, serverIp: '10.0.0.2', serverPort: 80, ipVersion: 4 } as never;
+    apply({ type: 'flow-start', flowId: 1, key, ts: 1, origin: 'proxy', sawHandshake: true });
+    const bytes = (text: string | Uint8Array) => (typeof text === 'string' ? Buffer.from(text) : text);
+    const data = (dir: 'c2s' | 's2c', offset: number, text: string | Uint8Array, ts: number) => {
+      const b = bytes(text);
+      apply({ type: 'data', flowId: 1, dir, offset, bytes: b, length: b.length, ts, fileOffset: -1 });
+      return offset + b.length;
+    };
+    data('c2s', 0, 'GET /big HTTP/1.1\r\nHost: a\r\n\r\n', 2);
+    const total = (1 << 20) + 300_000;
+    let at = data('s2c', 0, `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${total}\r\n\r\n`, 3);
+    const bodyStart = at;
+    const cache = new Map();
+    let reads = 0;
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => {
+      reads++;
+      return live.read(1, dir, offset, length);
+    };
+    const aboutLine = () => messageLines(table.get(1)!, read, new Set(), cache).find((l) => l.text.startsWith('body: '))!.text;
+    const chunk = Buffer.alloc(100_000, 'abcdefghi\n');
+    const seen: string[] = [];
+    for (let step = 0; at - bodyStart < total; step++) {
+      at = data('s2c', at, chunk.subarray(0, Math.min(chunk.length, total - (at - bodyStart))), 10 + step);
+      seen.push(aboutLine());
+      seen.push(aboutLine());
+    }
+    live.dispose();
+    expect(cache.size).toBe(1);
+    // Each step grows the body: read once per step up to the 1 MiB read cap, then once when it completes.
+    expect(reads).toBe(Math.ceil((1 << 20) / chunk.length) + 1);
+    expect(seen[0]).toBe('body: 100,000 bytes, cut');
+    expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 1048576 of ${total} wire bytes read)`);
+  });
+});
+
 describe('message view', () => {
   it('a cut body says how many lines are left and Enter shows them; find moves to a line', () => {
     const long = Array.from({ length: BODY_LINES + 5 }, (_, i) => `line ${i}`).join('\n');
