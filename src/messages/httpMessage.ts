@@ -6,18 +6,31 @@
  */
 import type { Direction, Micros } from '../core/types.js';
 import { parseHeaderLines, type HttpHeader } from './httpHead.js';
-import type { HttpBody, HttpRequest, HttpResponse, Incompleteness } from './types.js';
+import type { HttpBody, HttpMessageBase, HttpRequest, HttpResponse, Incompleteness } from './types.js';
 
-/** The head of a message: its text (start line first, lines split by LF), and its fields once read. */
-abstract class ParsedHead {
+/** What requests and responses share; the header fields are parsed from the head text on first read. */
+abstract class ParsedMessage implements HttpMessageBase {
   #text: string;
   #fields: { headers: HttpHeader[]; malformed: number } | undefined = undefined;
+  complete = false;
+  incomplete: Incompleteness | undefined;
 
-  constructor(text: string) {
-    this.#text = text;
+  constructor(
+    readonly dir: Direction,
+    readonly version: string,
+    headText: string,
+    readonly offset: number,
+    public headLength: number,
+    readonly body: HttpBody,
+    readonly firstTs: Micros,
+    public lastTs: Micros,
+    cut: Incompleteness | undefined,
+  ) {
+    this.#text = headText;
+    this.incomplete = cut;
   }
 
-  /** The header fields, parsed from the head text on first read (folded lines joined). */
+  /** The header fields (folded lines joined), parsed from the head text on first read. */
   get headers(): readonly HttpHeader[] {
     return this.fields().headers;
   }
@@ -37,49 +50,19 @@ abstract class ParsedHead {
 }
 
 /** A request as the parser makes it. */
-export class RequestMessage extends ParsedHead implements HttpRequest {
+export class RequestMessage extends ParsedMessage implements HttpRequest {
   readonly kind = 'request';
-  incomplete: Incompleteness | undefined;
-  complete = false;
 
-  constructor(
-    readonly dir: Direction,
-    readonly method: string,
-    readonly target: string,
-    readonly version: string,
-    headText: string,
-    readonly offset: number,
-    public headLength: number,
-    readonly body: HttpBody,
-    readonly firstTs: Micros,
-    public lastTs: Micros,
-    cut: Incompleteness | undefined,
-  ) {
-    super(headText);
-    this.incomplete = cut;
+  constructor(readonly method: string, readonly target: string, ...common: ConstructorParameters<typeof ParsedMessage>) {
+    super(...common);
   }
 }
 
 /** A response (final or interim) as the parser makes it. */
-export class ResponseMessage extends ParsedHead implements HttpResponse {
+export class ResponseMessage extends ParsedMessage implements HttpResponse {
   readonly kind = 'response';
-  incomplete: Incompleteness | undefined;
-  complete = false;
 
-  constructor(
-    readonly dir: Direction,
-    readonly status: number,
-    readonly reason: string,
-    readonly version: string,
-    headText: string,
-    readonly offset: number,
-    public headLength: number,
-    readonly body: HttpBody,
-    readonly firstTs: Micros,
-    public lastTs: Micros,
-    cut: Incompleteness | undefined,
-  ) {
-    super(headText);
-    this.incomplete = cut;
+  constructor(readonly status: number, readonly reason: string, ...common: ConstructorParameters<typeof ParsedMessage>) {
+    super(...common);
   }
 }

@@ -291,10 +291,10 @@ export class HttpStreamParser {
     let message: HttpMessage;
     if (this.requests) {
       const line = head.startLine as RequestLine | undefined;
-      message = new RequestMessage(this.dir, line?.method ?? '', line?.target ?? '', line?.version ?? '', text, head.offset, headLength, body, head.ts, ts, cut);
+      message = new RequestMessage(line?.method ?? '', line?.target ?? '', this.dir, line?.version ?? '', text, head.offset, headLength, body, head.ts, ts, cut);
     } else {
       const line = head.startLine as StatusLine | undefined;
-      message = new ResponseMessage(this.dir, line?.status ?? 0, line?.reason ?? '', line?.version ?? '', text, head.offset, headLength, body, head.ts, ts, cut);
+      message = new ResponseMessage(line?.status ?? 0, line?.reason ?? '', this.dir, line?.version ?? '', text, head.offset, headLength, body, head.ts, ts, cut);
     }
     head.clear();
     this.message = message;
