@@ -59,25 +59,37 @@ interface ShownBody {
   readonly complete: boolean;
 }
 
-/**
- * Bodies already read and decoded, one per message (made again only when more of it can be
- * read, or it completed): owned by the view, dropped with it.
- */
-export type BodyCache = Map<string, ShownBody>;
+type BodyCache = Map<string, ShownBody>;
 
 /**
- * The lines for `messages`; bodies in `expanded` (by `expand` name) are shown whole. Bodies are
- * kept in `cache`, one per message, made again only when more of one can be read.
+ * What the messages mode made for one flow, kept from frame to frame (owned by the view, dropped
+ * with it): each body read and decoded, made again only when more of it can be read or it
+ * completed; each exchange's lines, made again only when the exchange changed.
  */
-export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache = new Map()): MessageLine[] {
+export class LineCache {
+  readonly bodies: BodyCache = new Map();
+  readonly exchanges = new Map<number, { readonly version: string; readonly lines: readonly MessageLine[] }>();
+}
+
+/**
+ * The lines for `messages`; bodies in `expanded` (by `expand` name) are shown whole. What can be
+ * is taken from `cache`; lines of an exchange that did not change are the same objects as before.
+ */
+export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, cache = new LineCache()): MessageLine[] {
   const out: MessageLine[] = [];
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   if (messages.http) {
     for (const exchange of messages.http.exchanges) {
       if (out.length >= MAX_MESSAGE_LINES) break;
-      const from = out.length;
-      exchangeLines(exchange, side, read, expanded, cache, out);
-      for (let i = from; i < out.length; i++) out[i] = { ...out[i], exchange: exchange.index };
+      const version = exchangeVersion(exchange, expanded);
+      let made = cache.exchanges.get(exchange.index);
+      if (made === undefined || made.version !== version) {
+        const lines: MessageLine[] = [];
+        exchangeLines(exchange, side, read, expanded, cache.bodies, lines);
+        made = { version, lines: lines.map((line) => ({ ...line, exchange: exchange.index })) };
+        cache.exchanges.set(exchange.index, made);
+      }
+      for (const line of made.lines) out.push(line);
     }
   } else if (messages.lines) {
     for (const item of messages.lines.items) {
@@ -96,6 +108,14 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
   if (out.length >= MAX_MESSAGE_LINES) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of messages.notes()) out.push({ side: 'event', kind: 'note', text: `note (${note.dir} at ${formatCount(note.offset)}): ${escapeText(note.text)}` });
   return out;
+}
+
+/** What an exchange's lines depend on: its messages' sizes and states, its flags, its bodies shown whole. */
+function exchangeVersion(exchange: HttpExchange, expanded: ReadonlySet<string>): string {
+  const state = (m: HttpMessage | undefined): string => (m ? `${m.headLength},${m.body.length},${m.complete},${m.incomplete?.offset ?? ''}` : '-');
+  const key = exchange.index;
+  const open = [`${key}q`, `${key}r`, ...exchange.interim.map((_, i) => `${key}i${i}`)].filter((name) => expanded.has(name));
+  return `${state(exchange.request)}|${state(exchange.response)}|${exchange.interim.map(state).join(';')}|${exchange.flags.join(',')}|${open.join(' ')}`;
 }
 
 function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[]): void {

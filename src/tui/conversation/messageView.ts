@@ -1,13 +1,13 @@
 /**
  * The messages mode's window: the lines of `messageLines.ts` wrapped to the pane's width, a top
  * row, follow, a text search over the shown lines, and cut bodies expanded on request. Lines are
- * rebuilt only when the flow changed (`stamp`), the width changed or a body was expanded; bodies
- * are read once per size. Pure: no terminal.
+ * gathered again only when the flow changed (`stamp`), the width changed or a body was expanded,
+ * and then only the exchanges that changed are made again (see `LineCache`). Pure: no terminal.
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
 import { markerOf, wrapRanges } from './lineText.js';
-import { messageLines, type BodyCache, type BodyReader, type MessageLine } from './messageLines.js';
+import { LineCache, messageLines, type BodyReader, type MessageLine } from './messageLines.js';
 import type { DisplayLine } from './view.js';
 
 interface Row {
@@ -21,7 +21,10 @@ export class MessageView {
   private rows: Row[] = [];
   private builtFor = '';
   private readonly expanded = new Set<string>();
-  private readonly bodies: BodyCache = new Map();
+  private readonly made = new LineCache();
+  /** Each line's rows at `wrappedWidth` (lines of unchanged exchanges are the same objects from frame to frame). */
+  private wrapped = new WeakMap<MessageLine, Row[]>();
+  private wrappedWidth = 0;
   private top = 0;
   private width = 80;
   private height = 20;
@@ -45,7 +48,7 @@ export class MessageView {
     const key = `${stamp}|${this.width}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
-      this.rows = this.wrap([...head, ...messageLines(this.messages, this.read, this.expanded, this.bodies), ...tail]);
+      this.rows = this.wrap([...head, ...messageLines(this.messages, this.read, this.expanded, this.made), ...tail]);
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
@@ -120,9 +123,18 @@ export class MessageView {
   }
 
   private wrap(lines: readonly MessageLine[]): Row[] {
+    if (this.wrappedWidth !== this.width) {
+      this.wrapped = new WeakMap();
+      this.wrappedWidth = this.width;
+    }
     const rows: Row[] = [];
     for (const line of lines) {
-      wrapRanges(line.text, this.width - 2).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0 }));
+      let lineRows = this.wrapped.get(line);
+      if (lineRows === undefined) {
+        lineRows = wrapRanges(line.text, this.width - 2).map(([from, to], i) => ({ line, text: line.text.slice(from, to), continued: i > 0 }));
+        this.wrapped.set(line, lineRows);
+      }
+      for (const row of lineRows) rows.push(row);
     }
     return rows;
   }
