@@ -271,17 +271,6 @@ export class FlowStore {
   }
 
   /**
-   * A flow's chunks in arrival (time) order, both directions interleaved, from chunk `from` on;
-   * each chunk is read when the iteration reaches it (chunks added meanwhile are visited too).
-   * Empty when the flow is not held; ends early if the flow is evicted meanwhile.
-   */
-  *chunks(flowId: number, from = 0): IterableIterator<Chunk> {
-    const entry = this.byId.get(flowId);
-    if (!entry) return;
-    for (let i = Math.max(0, from); i < entry.count; i++) yield chunkOf(entry, i);
-  }
-
-  /**
    * The index of the chunk of direction `dir` holding stream offset `offset`, found in O(log n)
    * chunks of the flow; -1 when the direction's stream (data and gaps seen) ends at or before it.
    * Stepping through one direction: the chunk after chunk c is `chunkAt(dir, c.offset + c.length)`,
@@ -329,16 +318,6 @@ export class FlowStore {
     const out = new Uint8Array(Math.max(0, length));
     const n = this.readInto(flowId, dir, offset, out, 0, length);
     return n === out.length ? out : out.slice(0, n);
-  }
-
-  /** The bytes of data chunk `index` of a flow (a fresh copy); empty for a gap chunk. */
-  readChunk(flowId: number, index: number): Uint8Array {
-    const entry = this.byId.get(flowId);
-    if (!entry || !(index >= 0 && index < entry.count)) throw new RangeError(`no chunk ${index} in flow ${flowId}`);
-    const kind = entry.kind(index);
-    const out = new Uint8Array(kind === KIND_GAP ? 0 : entry.length(index));
-    if (kind !== KIND_GAP) this.copyOut(kind, entry.where(index), out, 0, out.length);
-    return out;
   }
 
   /** Releases the spill files and the source file handle. */
