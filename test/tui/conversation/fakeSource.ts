@@ -21,15 +21,23 @@ class Stream {
   bytes = new Uint8Array(1024);
   length = 0;
   append(data: Uint8Array): void {
-    if (this.length + data.length > this.bytes.length) {
-      let size = this.bytes.length * 2;
-      while (size < this.length + data.length) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
+    this.reserve(data.length);
     this.bytes.set(data, this.length);
     this.length += data.length;
+  }
+  /** Appends the low byte of each character (latin1, as Buffer.from(text, 'latin1') encodes). */
+  appendLatin1(text: string): void {
+    this.reserve(text.length);
+    for (let i = 0; i < text.length; i++) this.bytes[this.length + i] = text.charCodeAt(i);
+    this.length += text.length;
+  }
+  private reserve(more: number): void {
+    if (this.length + more <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + more) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
   }
 }
 
@@ -68,9 +76,9 @@ export class FakeSource implements ConversationSource {
   }
 
   data(dir: Direction, payload: string | Uint8Array, ts?: number): this {
-    const bytes = typeof payload === 'string' ? new Uint8Array(Buffer.from(payload, 'latin1')) : payload;
-    this.push(dir, 'data', bytes.length, this.nextTs(ts));
-    this.streams[dir].append(bytes);
+    this.push(dir, 'data', payload.length, this.nextTs(ts));
+    if (typeof payload === 'string') this.streams[dir].appendLatin1(payload);
+    else this.streams[dir].append(payload);
     return this;
   }
 
