@@ -76,7 +76,7 @@ test('an interactive flow of one-byte chunks reads little per page', () => {
     s.data('s2c', `ok ${i}\n`);
   }
   const view = new ConversationView(s, FLOW_ID, DEFAULT_SETTINGS, 80, 24);
-  view.scrollBy(10_000);
+  view.end();
   s.bytesRead = 0;
   view.pageUp();
   const rows = view.lines();
