@@ -71,9 +71,12 @@ describe('PacketQueue', () => {
       const maxFrame = 1 + Math.floor(random() * 3000);
       const queue = new PacketQueue({ capacityBytes: capacity, capacityPackets: capacity });
       const waiting: { id: number; bytes: Buffer }[] = [];
+      let waitingBytes = 0;
       let nextId = 0;
       let dropped = 0;
       let delivered = 0;
+      /** Each departure from the rules, naming the frame. */
+      const wrong: string[] = [];
       for (let round = 0; round < 300; round++) {
         // A burst of up to 20 frames arrives, then up to 20 are processed (processing sometimes lags).
         const burst = Math.floor(random() * 21);
@@ -81,33 +84,39 @@ describe('PacketQueue', () => {
           const id = nextId++;
           const bytes = frame(id, Math.floor(random() * (maxFrame + 1)));
           const before = queue.byteSize;
-          if (queue.push(id, bytes, bytes.length, bytes.length + 1)) waiting.push({ id, bytes });
-          else {
+          if (queue.push(id, bytes, bytes.length, bytes.length + 1)) {
+            waiting.push({ id, bytes });
+            waitingBytes += bytes.length;
+          } else {
             dropped++;
             // Refused only when the free room (at most two pieces: after the newest frame and
             // before the oldest, less a tail too short for the frame that wrapped) could not hold it.
-            expect(capacity - before).toBeLessThan(2 * bytes.length + maxFrame + 1);
+            if (!(capacity - before < 2 * bytes.length + maxFrame + 1)) wrong.push(`frame ${id} (${bytes.length} bytes) refused with ${capacity - before} bytes free`);
           }
-          expect(queue.byteSize).toBe(waiting.reduce((sum, w) => sum + w.bytes.length, 0));
+          if (queue.byteSize !== waitingBytes) wrong.push(`after frame ${id}: byteSize ${queue.byteSize}, ${waitingBytes} bytes waiting`);
         }
         const drain = Math.floor(random() * 21);
         for (let i = 0; i < drain; i++) {
           const p = queue.shift();
           const expected = waiting.shift();
           if (!expected) {
-            expect(p).toBeUndefined();
+            if (p !== undefined) wrong.push(`frame ${p.ts} shifted from a queue that should be empty`);
             break;
           }
-          expect(p!.ts).toBe(expected.id);
-          expect(p!.origLen).toBe(expected.bytes.length + 1);
-          expect(Buffer.from(p!.buffer.subarray(p!.start, p!.end)).equals(expected.bytes)).toBe(true);
+          waitingBytes -= expected.bytes.length;
+          if (p === undefined) wrong.push(`frame ${expected.id} missing`);
+          else if (p.ts !== expected.id) wrong.push(`frame ${p.ts} shifted where ${expected.id} was due`);
+          else if (p.origLen !== expected.bytes.length + 1) wrong.push(`frame ${p.ts}: origLen ${p.origLen}`);
+          else if (!Buffer.from(p.buffer.subarray(p.start, p.end)).equals(expected.bytes)) wrong.push(`frame ${p.ts}: other bytes`);
           delivered++;
         }
       }
       for (let p = queue.shift(); p; p = queue.shift()) {
-        expect(p.ts).toBe(waiting.shift()!.id);
+        const expected = waiting.shift();
+        if (p.ts !== expected?.id) wrong.push(`frame ${p.ts} shifted at the end where ${expected?.id} was due`);
         delivered++;
       }
+      expect(wrong).toEqual([]);
       expect(queue.dropped).toBe(dropped);
       expect(delivered + dropped).toBe(nextId);
       expect(queue.queued).toBe(delivered);
