@@ -49,6 +49,8 @@ describe('formatIPv6 (RFC 5952)', () => {
 describe('formatIPv6 against the WHATWG URL serializer (same rules except IPv4-mapped)', () => {
   it('agrees on 5000 random addresses rich in zero groups', () => {
     const rnd = mulberry32(12345);
+    const ours: string[] = [];
+    const whatwg: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const bytes = new Uint8Array(16);
       for (let g = 0; g < 8; g++) {
@@ -59,9 +61,11 @@ describe('formatIPv6 against the WHATWG URL serializer (same rules except IPv4-m
       }
       if (bytes.subarray(0, 10).every((x) => x === 0) && bytes[10] === 0xff && bytes[11] === 0xff) continue;
       const hex = Array.from({ length: 8 }, (_, g) => ((bytes[2 * g] << 8) | bytes[2 * g + 1]).toString(16)).join(':');
-      const reference = new URL(`http://[${hex}]/`).hostname.slice(1, -1);
-      expect(formatIPv6(bytes, 0)).toBe(reference);
+      whatwg.push(new URL(`http://[${hex}]/`).hostname.slice(1, -1));
+      ours.push(formatIPv6(bytes, 0));
     }
+    expect(ours.length).toBeGreaterThan(4000);
+    expect(ours).toEqual(whatwg);
   });
 });
 
@@ -76,12 +80,9 @@ describe('AddressFormatter', () => {
       for (let j = 0; j < 16; j++) a[j] = rnd() < 128 ? 0 : rnd();
       pool.push(a);
     }
+    const plain = pool.map((a) => [formatIPv4(a, 0), formatIPv4(a, 12), formatIPv6(a, 0)]);
     for (let round = 0; round < 3; round++) {
-      for (const a of pool) {
-        expect(f.ipv4(a, 0)).toBe(formatIPv4(a, 0));
-        expect(f.ipv4(a, 12)).toBe(formatIPv4(a, 12));
-        expect(f.ipv6(a, 0)).toBe(formatIPv6(a, 0));
-      }
+      expect(pool.map((a) => [f.ipv4(a, 0), f.ipv4(a, 12), f.ipv6(a, 0)])).toEqual(plain);
     }
   });
 
