@@ -19,6 +19,8 @@ interface MutableFlow {
 
 class Stream {
   bytes = new Uint8Array(1024);
+  /** `bytes` as a Buffer (same memory), to write text into. */
+  private asBuffer = Buffer.from(this.bytes.buffer);
   length = 0;
   append(data: Uint8Array): void {
     this.reserve(data.length);
@@ -28,8 +30,7 @@ class Stream {
   /** Appends the low byte of each character (latin1, as Buffer.from(text, 'latin1') encodes). */
   appendLatin1(text: string): void {
     this.reserve(text.length);
-    for (let i = 0; i < text.length; i++) this.bytes[this.length + i] = text.charCodeAt(i);
-    this.length += text.length;
+    this.length += this.asBuffer.write(text, this.length, 'latin1');
   }
   private reserve(more: number): void {
     if (this.length + more <= this.bytes.length) return;
@@ -38,6 +39,7 @@ class Stream {
     const grown = new Uint8Array(size);
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
+    this.asBuffer = Buffer.from(grown.buffer);
   }
 }
 
