@@ -10,11 +10,10 @@ import type { TcpSegment } from '../../src/decode/types.js';
 // ---------------------------------------------------------------- bytes
 
 export function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  const arrays = parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p)));
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
+  const out = new Uint8Array(parts.reduce((n, a) => n + a.length, 0));
   let o = 0;
-  for (const a of arrays) {
-    out.set(a, o);
+  for (const a of parts) {
+    out.set(a, o); // numbers are stored as Uint8Array.from would (modulo 256)
     o += a.length;
   }
   return out;
@@ -36,8 +35,17 @@ export function v4(addr: string): number[] {
   return addr.split('.').map(Number);
 }
 
-/** Parses IPv6 text (with `::`, optionally a trailing dotted IPv4) into 16 bytes. */
+/** Bytes of the IPv6 texts parsed so far (frames are built from a few addresses, many times). */
+const v6Parsed = new Map<string, readonly number[]>();
+
+/** Parses IPv6 text (with `::`, optionally a trailing dotted IPv4) into 16 bytes (a new array). */
 export function v6(addr: string): number[] {
+  let bytes = v6Parsed.get(addr);
+  if (bytes === undefined) v6Parsed.set(addr, (bytes = parseV6(addr)));
+  return [...bytes];
+}
+
+function parseV6(addr: string): number[] {
   let groups: number[] = [];
   const parse = (part: string): number[] => {
     if (part === '') return [];
