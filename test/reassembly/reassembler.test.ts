@@ -1030,7 +1030,7 @@ describe('RST linger', () => {
     r.expireIdle(n * 1000 + 1_000_000);
     expect(ends).toHaveLength(n);
     expect(new Set(ends.map(([id]) => id)).size).toBe(n);
-    for (const [id, ts] of ends) expect(ts).toBe((id - 1) * 1000);
+    expect(ends.filter(([id, ts]) => ts !== (id - 1) * 1000)).toEqual([]); // each at its RST's time
     // Deferred ends come in RST order.
     const deferred = ends.filter(([id]) => (id - 1) % 3 !== 0).map(([id]) => id);
     expect(deferred).toEqual([...deferred].sort((x, y) => x - y));
