@@ -103,6 +103,8 @@ describe('FlowStore.watchChanges()', () => {
     const store = new FlowStore({ maxFlows: 300 });
     const readers = [0.9, 0.3, 0.02].map((rate) => ({ rate, cursor: store.watchChanges(), expected: new Set<number>() }));
     const extent = new Map<number, number>();
+    /** The keys of `extent` (the flows held), in the order they started. */
+    let held: number[] = [];
     let nextId = 1;
     const mismatches: string[] = [];
     for (let frame = 0; frame < 3000; frame++) {
@@ -111,18 +113,14 @@ describe('FlowStore.watchChanges()', () => {
         const changed: number[] = [];
         if (random() < 0.3 || extent.size === 0) {
           const id = nextId++;
-          const before = new Set(extent.keys());
           store.apply(start(id));
+          const evicted = held.filter((old) => !store.getFlow(old));
+          for (const old of evicted) extent.delete(old);
+          if (evicted.length > 0) held = held.filter((old) => extent.has(old));
           extent.set(id, 0);
-          changed.push(id);
-          for (const old of before) {
-            if (!store.getFlow(old)) {
-              extent.delete(old);
-              changed.push(old);
-            }
-          }
+          held.push(id);
+          changed.push(id, ...evicted);
         } else {
-          const held = [...extent.keys()];
           const id = held[Math.floor(random() * held.length)];
           store.apply(byte(id, extent.get(id)!));
           extent.set(id, extent.get(id)! + 1);
