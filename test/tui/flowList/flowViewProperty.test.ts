@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { matchesWithoutBytes, parseFilter } from '../../../src/tui/flowList/filter.js';
 import { FlowView } from '../../../src/tui/flowList/flowView.js';
 import { sortKey, SORT_ORDERS } from '../../../src/tui/flowList/sortOrder.js';
-import type { ListedFlow } from '../../../src/tui/flowList/source.js';
 import { FakeStore } from './fakeStore.js';
 
 /** xorshift32: the same draws on every run. */
@@ -21,10 +20,9 @@ function expectedRows(store: FakeStore, order: (typeof SORT_ORDERS)[number], fil
   const parsed = parseFilter(filterText);
   if (!parsed.ok) throw new Error(parsed.error);
   const flows = [...store.flows()].filter((f) => matchesWithoutBytes(parsed.filter, f, () => ''));
-  const keys = new Map(flows.map((f) => [f.id, sortKey(order, f)]));
-  const key = (f: ListedFlow) => keys.get(f.id)!;
   return flows
-    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : arrival.get(a.id)! - arrival.get(b.id)!))
+    .map((f) => ({ id: f.id, key: sortKey(order, f), arrived: arrival.get(f.id)! }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.arrived - b.arrived))
     .map((f) => f.id);
 }
 
@@ -58,14 +56,13 @@ describe('FlowView against a brute-force model, random batches', () => {
         const focused = view.focusedId;
         const changes = [3, 10, 45, 120][draw(4)];
         for (let c = 0; c < changes; c++) {
-          const ids = held;
           const op = draw(10);
-          if (op < 4 || ids.length === 0) add();
+          if (op < 4 || held.length === 0) add();
           else if (op < 8) {
-            const id = ids[draw(ids.length)];
+            const id = held[draw(held.length)];
             store.update(id, { bytesC2s: draw(80), lastTs: 1e6 + draw(20) * 1e5, end: draw(3) === 0 ? { ts: 3e6, reason: 'rst' } : undefined });
           } else {
-            const id = ids[draw(ids.length)];
+            const id = held[draw(held.length)];
             store.remove(id);
             held.splice(held.indexOf(id), 1);
           }
