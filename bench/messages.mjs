@@ -4,9 +4,9 @@
 // TUI loads a file), parsed during the load (as live sources and --har/--json do) and after it
 // from the store (as the TUI does a file: MessageBackfill). Prints figures; not a timed test.
 //
-// Each round runs both loads in fresh processes, alternating which goes first, and prints the
-// median and the spread of each and of their ratio. The reference (store only) is measured in
-// the same run.
+// Each round runs both loads in fresh processes, alternating which goes first, then a store-only
+// load followed by the parse from the store; it prints the median and the spread of each and of
+// their ratio. The reference (store only) is measured in the same run.
 //
 // Usage: node bench/messages.mjs [FILE (default bench/out/big.pcap)] [--rounds N (default 5)]
 //        (needs a build: npm run build; makes the big capture with `node bench/run.mjs` first)

@@ -202,7 +202,6 @@ export class HttpConversation implements HttpStreamHooks {
       this.pendingHead = 0;
     }
   }
-
 }
 
 /** An exchange's phases in milliseconds, as HAR's `timings` wants them (-1: not known). */

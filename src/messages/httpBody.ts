@@ -94,8 +94,8 @@ function inflateCapped(coding: string, input: Uint8Array, cap: number): { out: U
 
 /**
  * The body of `message` for display, from `wire`: its body's bytes on the wire from
- * `message.body.offset`, `asked` of them asked for (all by default; fewer were read when the store
- * stopped at a gap, and that is noted). Chunked framing is removed, then each Content-Encoding
+ * `message.body.offset`, the first `asked` of them asked for (all by default; fewer were read when
+ * the store stopped at a gap, and that is noted). Chunked framing is removed, then each Content-Encoding
  * (gzip, x-gzip, deflate raw or zlib, br) undone; an unknown coding, or data that does not
  * decode, is shown as it was with a note.
  */
@@ -108,12 +108,12 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     bytes = data;
     if (!complete) cut = true;
   }
-  if (wire.length < asked) notes.push(`${asked - wire.length} of ${message.body.length} wire bytes missing`);
+  if (wire.length < asked) notes.push(`${asked - wire.length} of ${asked} wire bytes missing`);
   const decoded: string[] = [];
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity');
   for (let k = codings.length - 1; k >= 0; k--) {
     const coding = codings[k] === 'x-gzip' ? 'gzip' : codings[k];
-    if (!INFLATE[coding]) {
+    if (!Object.hasOwn(INFLATE, coding)) {
       notes.push(`content coding ${codings[k]} not decoded`);
       break;
     }

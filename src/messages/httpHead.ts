@@ -211,8 +211,12 @@ export function framingOf(headers: readonly HttpHeader[]): Framing {
 
 const NO_TOKENS: string[] = [];
 
-/** A line that continues the one before it (obsolete folding). */
-const FOLDED_LINE = /\n[ \t]/;
+/**
+ * What makes the quick framing read differ from parsing every field: a folded line (obsolete
+ * folding), or a character other than SP and HT that `trim()` takes off a field name (a CR not
+ * before an LF, VT, FF, Unicode spaces, a BOM).
+ */
+const NEEDS_FULL_PARSE = /\n[ \t]|\r(?!\n)|[\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 /** The start of a header line that can frame a message, up to its colon. */
 const FRAMING_NAME = /\n(?:content-length|transfer-encoding|connection|upgrade)[ \t]*:/gi;
 
@@ -221,7 +225,7 @@ const FRAMING_NAME = /\n(?:content-length|transfer-encoding|connection|upgrade)[
  * as {@link framingOf} reads them from the parsed fields, without parsing the other fields.
  */
 export function framingOfHead(text: string): Framing {
-  if (FOLDED_LINE.test(text)) return framingOf(parseHeaderLines(text.split('\n'), 1).headers);
+  if (NEEDS_FULL_PARSE.test(text)) return framingOf(parseHeaderLines(text.split('\n'), 1).headers);
   const fields: HttpHeader[] = [];
   FRAMING_NAME.lastIndex = 0;
   for (let m = FRAMING_NAME.exec(text); m !== null; m = FRAMING_NAME.exec(text)) {

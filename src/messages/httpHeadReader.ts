@@ -99,12 +99,16 @@ export class HeadReader {
   }
 
   /**
-   * The usual case, a whole head within one segment from `bytes[i]`: decoded at once, without
-   * copying the bytes. Returns the index after it (`step` Done), or -1 to take the general path.
+   * The usual case, a whole head within one segment from `bytes[i]`: read without copying the
+   * bytes (the start line decoded on its own, as when the head comes in pieces). Returns the
+   * index after it (`step` Done), or -1 to take the general path.
    */
   private whole(bytes: Uint8Array, i: number): number {
     const lf = bytes.indexOf(LF, i);
     if (lf < 0 || lf - i > MAX_LINE_BYTES) return -1;
+    const line = headText(bytes.subarray(i, lf));
+    const startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
+    if (!startLine) return -1;
     let p = lf + 1;
     let end = -1;
     while (end < 0) {
@@ -113,11 +117,8 @@ export class HeadReader {
       if (next === p || (next === p + 1 && bytes[p] === CR)) end = next + 1;
       p = next + 1;
     }
-    const text = headText(bytes.subarray(i, end));
-    const line = text.slice(0, text.indexOf('\n'));
-    this.startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
-    if (!this.startLine) return -1;
-    this.inPlaceText = text;
+    this.startLine = startLine;
+    this.inPlaceText = headText(bytes.subarray(i, end));
     this.inPlaceLength = end - i;
     this.firstLineDone = true;
     this.step = HeadStep.Done;

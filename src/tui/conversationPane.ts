@@ -252,8 +252,11 @@ export class ConversationPane {
       if (this.follow) this.messageView.follow = true;
     }
     const flow = this.source.getFlow(flowId);
-    // The messages may grow without the flow changing (parsed after a file's load): both count.
-    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${messages.summary()}`;
+    // The messages may grow without the flow changing (parsed after a file's load): both count,
+    // and so does the last exchange's progress (a body that ends changes no count).
+    const last = messages.http?.exchanges.at(-1);
+    const progress = last ? `${last.request?.body.length}.${last.request?.complete}.${last.response?.body.length}.${last.response?.complete}` : '';
+    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${progress}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${messages.summary()}`;
     const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
     this.messageView.follow = this.follow;
     if (!flow) return this.messageView.update(width, height, stamp);

@@ -2,8 +2,8 @@
  * Messages of a capture file's flows, parsed after the file is loaded rather than while it
  * loads: the list shows every flow (with its first line) as soon as the bytes are in the store,
  * and the summaries and the messages mode follow, flow after flow, from the store. Each flow is
- * replayed through {@link replayFlow}, which gives the event loop a turn every 256 KiB, so keys
- * are answered throughout. Owned by the TUI run; `stop()` ends it (at quit).
+ * replayed through {@link replayFlow} (body bytes are counted, not read), with a turn of the event
+ * loop every 4 MiB read or 16,384 events, so keys are answered throughout. Owned by the TUI run; `stop()` ends it (at quit).
  */
 import type { MessageTable } from '../messages/messageTable.js';
 import type { FlowStore } from '../store/flowStore.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HttpConversation } from '../../src/messages/http.js';
 import { framingOf, framingOfHead, headText, parseHeaderLines } from '../../src/messages/httpHead.js';
 
 /** The framing of a head's text read the long way: every field parsed, then framingOf. */
@@ -15,11 +16,33 @@ const HEADS = [
   'GET / HTTP/1.1\r\nconnection:\r\n: empty name\r\nC: short\r\nUpgrade\r\n\r\n',
   'GET / HTTP/1.1',
   'HTTP/1.1 204 No Content\r\nContent-Length: 1\r\nConnection: Close',
+  // Blanks trim() takes off a name, other than SP and HT.
+  'POST / HTTP/1.1\r\nContent-Length\r: 5\r\n\r\n',
+  'POST / HTTP/1.1\r\nContent-Length\v: 5\r\n\r\n',
+  'POST / HTTP/1.1\r\n\fContent-Length: 5\r\n\r\n',
+  'POST / HTTP/1.1\r\n\u00a0Transfer-Encoding: chunked\r\n\r\n',
+  'POST / HTTP/1.1\r\nConnection\u2028: close\r\n\r\n',
 ];
 
 describe('framingOfHead', () => {
   it('reads the framing fields of a head as parsing every field would (folding, case, blanks, lists)', () => {
     for (const text of HEADS) expect(framingOfHead(text), JSON.stringify(text)).toEqual(framingByFields(text));
+  });
+});
+
+describe('a head read in one segment or in pieces', () => {
+  it('gives the same start line when a header is not UTF-8 (the start line is decoded on its own)', () => {
+    const head = Buffer.concat([Buffer.from('GET /caf\xc3\xa9 HTTP/1.1\r\nX-Name: Jos', 'latin1'), Buffer.from([0xe9]), Buffer.from('\r\n\r\n')]);
+    const targets = [[head], [head.subarray(0, 22), head.subarray(22)]].map((segments) => {
+      const http = new HttpConversation();
+      let offset = 0;
+      for (const s of segments) {
+        http.feed('c2s', offset, s, 1);
+        offset += s.length;
+      }
+      return http.exchanges[0]?.request?.target;
+    });
+    expect(targets).toEqual(['/café', '/café']);
   });
 });
 

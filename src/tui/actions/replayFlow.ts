@@ -33,7 +33,7 @@ export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
 export interface ReplayOptions {
   /** Most bytes of one data event (and of the one buffer the replay reads into). Default 64 KiB. */
   readonly sliceBytes?: number;
-  /** Bytes replayed between two calls of {@link pause}. Default 256 KiB. */
+  /** Bytes read between two calls of {@link pause} (each event weighs 256 bytes more). Default 256 KiB. */
   readonly pauseEveryBytes?: number;
   /**
    * Awaited between batches of about `pauseEveryBytes` (and once at the end), e.g. to write out

@@ -10,7 +10,7 @@
 import type { Direction } from '../../core/types.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { exchangeTimings } from '../../messages/http.js';
-import { messageBody } from '../../messages/httpBody.js';
+import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage } from '../../messages/types.js';
@@ -31,8 +31,10 @@ export interface MessageLine {
 
 /** Body lines shown before "N more lines". */
 export const BODY_LINES = 20;
-/** Most body bytes read and decoded for display. */
+/** Most body bytes read and decoded for a body shown whole (Enter). */
 const BODY_READ_BYTES = 1 << 20;
+/** Most body bytes read and decoded for a body's first lines. */
+const PREVIEW_READ_BYTES = 256 << 10;
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
 export const MAX_MESSAGE_LINES = 50_000;
 
@@ -46,13 +48,17 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   lost: 'lost in a capture gap',
 };
 
-/** A body made ready to show: its lines, what was done to it, and the wire bytes it was made from. */
+/** A body made ready to show: its lines, what was done to it, and what it was made from. */
 interface ShownBody {
+  /** Every line when `whole`, else the first {@link BODY_LINES}. */
   readonly lines: readonly string[];
+  /** Lines after those, in what was read. */
+  readonly more: number;
+  readonly whole: boolean;
   /** `gzip decoded to 4,096`, `cut`: what follows the size on the body's about line. */
   readonly done: readonly string[];
-  /** Decoding notes, already escaped, or ''. */
-  readonly notes: string;
+  /** Decoding notes, escaped. */
+  readonly notes: readonly string[];
   /** Why the body could not be read, escaped. */
   readonly error: string | undefined;
   readonly wireRead: number;
@@ -140,29 +146,38 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}` });
   if (message.body.length === 0) return;
   out.push({ side, kind: 'data', text: '' });
-  const wireRead = Math.min(message.body.length, BODY_READ_BYTES);
+  const whole = expanded.has(key);
+  const wireRead = Math.min(message.body.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
   let body = cache.get(key);
-  if (body === undefined || body.wireRead !== wireRead || body.complete !== message.complete) {
-    body = showBody(message, read, wireRead);
+  if (body === undefined || body.wireRead !== wireRead || body.complete !== message.complete || body.whole !== whole) {
+    body = showBody(message, read, wireRead, whole);
     cache.set(key, body);
   }
-  const shown = expanded.has(key) ? body.lines : body.lines.slice(0, BODY_LINES);
-  for (const line of shown) out.push({ side, kind: 'data', text: line });
-  if (shown.length < body.lines.length) out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.lines.length - shown.length)} more lines (Enter shows them)` });
+  for (const line of body.lines) out.push({ side, kind: 'data', text: line });
+  const unread = message.body.length > wireRead;
+  if (body.more > 0 || (unread && !whole)) {
+    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)` });
+  }
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
-  out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${body.notes}` });
+  const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];
+  out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}` });
 }
 
-/** Reads and decodes a message's body for display (`wireRead` of its wire bytes); a read error becomes its note. */
-function showBody(message: HttpMessage, read: BodyReader, wireRead: number): ShownBody {
+/**
+ * Reads `wireRead` of a message's wire bytes and decodes them for display, keeping every line
+ * when `whole`, else the first {@link BODY_LINES}; a read error becomes its note.
+ */
+function showBody(message: HttpMessage, read: BodyReader, wireRead: number, whole: boolean): ShownBody {
   const complete = message.complete;
   try {
-    const body = messageBody(read, message, BODY_READ_BYTES);
-    const lines = bodyText(body.bytes, headerValue(message.headers, 'content-type') ?? '');
+    const wire = read(message.dir, message.body.offset, wireRead);
+    const body = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, wireRead);
+    const all = bodyText(body.bytes, headerValue(message.headers, 'content-type') ?? '');
+    const lines = whole ? all : all.slice(0, BODY_LINES);
     const done = [...body.decoded.map((c) => `${c} decoded to ${formatCount(body.bytes.length)}`), ...(body.cut ? ['cut'] : [])];
-    return { lines, done, notes: body.notes.length ? ` (${body.notes.map(escapeText).join('; ')})` : '', error: undefined, wireRead, complete };
+    return { lines, more: all.length - lines.length, whole, done, notes: body.notes.map(escapeText), error: undefined, wireRead, complete };
   } catch (error) {
-    return { lines: [], done: [], notes: '', error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
   }
 }
 

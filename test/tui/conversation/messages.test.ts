@@ -108,10 +108,16 @@ describe('a body that grows (a live download)', () => {
     }
     live.dispose();
     expect(cache.bodies.size).toBe(1);
-    // Each step grows the body: read once per step up to the 1 MiB read cap, then once when it completes.
-    expect(reads).toBe(Math.ceil((1 << 20) / chunk.length) + 1);
+    // Each step grows the body: read once per step up to the 256 KiB preview, then once when it completes.
+    expect(reads).toBe(Math.ceil((256 << 10) / chunk.length) + 1);
     expect(seen[0]).toBe('body: 100,000 bytes, cut');
-    expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 1048576 of ${total} wire bytes read)`);
+    // The note follows the body as it grows past what is read.
+    expect(seen[6]).toBe('body: 400,000 bytes, cut (only the first 262,144 of 400,000 wire bytes read)');
+    expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 262,144 of ${total.toLocaleString('en-US')} wire bytes read)`);
+    // Only the lines shown are kept; the rest are counted: 262,144 bytes of 10-byte lines make
+    // 26,215 lines, and more exist past what was read ("+").
+    const lines = messageLines(table.get(1)!, read, new Set(), cache).map((l) => l.text);
+    expect(lines).toContain(`... ${(26_215 - BODY_LINES).toLocaleString('en-US')}+ more lines (Enter shows them)`);
   });
 });
 
