@@ -8,6 +8,7 @@
 // Classic pcap, Ethernet, IPv4; IP and TCP checksums correct. Standalone: needs no build.
 // Usage: node bench/csvFlow.mjs OUT.pcap BODY_BYTES   (prints one JSON line: the rows to look for)
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { FRAME_HEADERS, writePcapHeader, writeTcpRecord } from './pcapFrames.mjs';
 
 export const NEEDLE = '424242,the-golden-chicken,999,2026-12-02T09:00:00Z';
 export const LAST_ROW = '999999999,the-last-chicken,1,2026-12-02T10:00:00Z';
@@ -28,13 +29,7 @@ function main() {
     process.exit(2);
   }
   const fd = openSync(out, 'w');
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(65535, 16);
-  header.writeUInt32LE(1, 20);
-  writeSync(fd, header);
+  writePcapHeader(fd);
 
   const writer = new PacketWriter(fd);
   const cIsn = 0x11223344;
@@ -98,9 +93,7 @@ function* body(total) {
   yield last;
 }
 
-const FRAME_HEADERS = 14 + 20 + 20;
-
-/** Writes Ethernet/IPv4/TCP records, batched into large writes. */
+/** Writes the flow's Ethernet/IPv4/TCP records, batched into large writes. */
 class PacketWriter {
   constructor(fd) {
     this.fd = fd;
@@ -110,47 +103,12 @@ class PacketWriter {
   }
 
   packet(micros, fromClient, seq, ack, flags, payload) {
-    const frame = FRAME_HEADERS + payload.length;
-    if (this.at + 16 + frame > this.buffer.length) this.drain();
-    const b = this.buffer;
-    let p = this.at;
-    b.writeUInt32LE(Math.floor(micros / 1e6), p);
-    b.writeUInt32LE(micros % 1e6, p + 4);
-    b.writeUInt32LE(frame, p + 8);
-    b.writeUInt32LE(frame, p + 12);
-    p += 16;
-    b.fill(fromClient ? 0x02 : 0x04, p, p + 6);
-    b.fill(fromClient ? 0x04 : 0x02, p + 6, p + 12);
-    b.writeUInt16BE(0x0800, p + 12);
-    const ip = p + 14;
-    const [src, dst] = fromClient ? [CLIENT, SERVER] : [SERVER, CLIENT];
-    b[ip] = 0x45;
-    b[ip + 1] = 0;
-    b.writeUInt16BE(40 + payload.length, ip + 2);
-    b.writeUInt16BE(this.packets & 0xffff, ip + 4);
-    b.writeUInt16BE(0x4000, ip + 6);
-    b[ip + 8] = 64;
-    b[ip + 9] = 6;
-    b.writeUInt16BE(0, ip + 10);
-    for (let i = 0; i < 4; i++) {
-      b[ip + 12 + i] = src[i];
-      b[ip + 16 + i] = dst[i];
-    }
-    b.writeUInt16BE(fold(sum16(b, ip, 20, 0)), ip + 10);
-    const tcp = ip + 20;
-    b.writeUInt16BE(fromClient ? CLIENT_PORT : SERVER_PORT, tcp);
-    b.writeUInt16BE(fromClient ? SERVER_PORT : CLIENT_PORT, tcp + 2);
-    b.writeUInt32BE(seq >>> 0, tcp + 4);
-    b.writeUInt32BE(ack >>> 0, tcp + 8);
-    b[tcp + 12] = 5 << 4;
-    b[tcp + 13] = flags;
-    b.writeUInt16BE(65535, tcp + 14);
-    b.writeUInt32BE(0, tcp + 16);
-    payload.copy(b, tcp + 20);
-    let pseudo = 6 + 20 + payload.length;
-    for (let i = 0; i < 4; i += 2) pseudo += ((src[i] << 8) | src[i + 1]) + ((dst[i] << 8) | dst[i + 1]);
-    b.writeUInt16BE(fold(sum16(b, tcp, 20 + payload.length, pseudo)), tcp + 16);
-    this.at = tcp + 20 + payload.length;
+    if (this.at + 16 + FRAME_HEADERS + payload.length > this.buffer.length) this.drain();
+    this.at = writeTcpRecord(this.buffer, this.at, {
+      micros, fromFirst: fromClient, src: fromClient ? CLIENT : SERVER, dst: fromClient ? SERVER : CLIENT,
+      srcPort: fromClient ? CLIENT_PORT : SERVER_PORT, dstPort: fromClient ? SERVER_PORT : CLIENT_PORT,
+      seq, ack, flags, window: 65535, ipId: this.packets & 0xffff, payload,
+    });
     this.packets++;
   }
 
@@ -162,19 +120,6 @@ class PacketWriter {
   close() {
     this.drain();
   }
-}
-
-/** Sum of the big-endian 16-bit words of `length` bytes from `at` (odd tail padded), plus `sum`. */
-function sum16(b, at, length, sum) {
-  const end = at + (length & ~1);
-  for (let i = at; i < end; i += 2) sum += (b[i] << 8) | b[i + 1];
-  if (length & 1) sum += b[end] << 8;
-  return sum;
-}
-
-function fold(sum) {
-  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
-  return ~sum & 0xffff;
 }
 
 main();
