@@ -9,6 +9,7 @@
  * the terminal or exits the process itself.
  */
 import type blessed from 'blessed';
+import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
 import type { SourceCounters } from '../engine/counters.js';
@@ -40,13 +41,13 @@ export interface TuiSource {
   running(): boolean;
   /** A problem to show (a damaged capture, an output that failed), raw text, or undefined. */
   problem(): string | undefined;
-  /** Work going on in the background after the load (`messages 40%`), or undefined. */
+  /** Work going on in the background after the load (`parsing 40%`), or undefined. */
   activity?(): string | undefined;
   /** Proxy only: relays new connections to `target` (`host:port`); returns what to show; throws Error with a one-line message. */
   retarget?(target: string): string;
 }
 
-/** What the app does for `s` and `w` (files are written by the CLI's choice of code). */
+/** What the app does for `s`, `w` and `y` (files are written by the CLI's choice of code). */
 export interface TuiActions {
   /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
   saveFlow(flowId: number): Promise<readonly string[]>;
@@ -345,7 +346,7 @@ export class TuiApp {
         try {
           this.say(this.options.source.retarget!(text.trim()));
         } catch (error) {
-          this.sayError(error instanceof Error ? error.message : String(error));
+          this.sayError(error);
         }
         return;
       default:
@@ -404,7 +405,7 @@ export class TuiApp {
     this.say(`saving flow ${id}…`);
     this.options.actions.saveFlow(id).then(
       (paths) => this.say(`saved ${paths.map(escapeText).join(', ')}`),
-      (error: unknown) => this.sayError(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => this.sayError(error),
     );
   }
 
@@ -424,9 +425,9 @@ export class TuiApp {
     }
     const command = curlCommand(request, body);
     this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
-    this.options.actions.saveText(`flowspy-${flowId}-${request === exchange.request ? exchange.index + 1 : 1}.curl`, command + '\n').then(
+    this.options.actions.saveText(`flowspy-${flowId}-${exchange.index + 1}.curl`, command + '\n').then(
       (path) => this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`),
-      (error: unknown) => this.sayError(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => this.sayError(error),
     );
   }
 
@@ -437,7 +438,7 @@ export class TuiApp {
     this.say(`writing ${ids.length} flows to ${escapeText(path)}…`);
     this.options.actions.writePcap(ids, path).then(
       (packets) => this.say(`wrote ${packets} packets of ${ids.length} flows to ${escapeText(path)}`),
-      (error: unknown) => this.sayError(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => this.sayError(error),
     );
   }
 
@@ -447,8 +448,9 @@ export class TuiApp {
     if (text !== '') this.scheduler.soon();
   }
 
-  private sayError(raw: string): void {
-    this.message = escapeText(raw);
+  /** Sets the status message to the first line of `problem` (an error, or its text), escaped. */
+  private sayError(problem: unknown): void {
+    this.message = escapeText(errorLine(problem));
     this.scheduler.soon();
   }
 

@@ -1,8 +1,8 @@
 /**
  * The conversation pane's state: the flow shown (a {@link ConversationView} kept while the same
  * flow stays selected), the display settings (kept across flows), and the running search. Pure:
- * no blessed; the app asks for the title and the painted rows of a frame and runs search steps
- * between frames while {@link ConversationPane.searching}.
+ * no blessed; the app asks for the painted rows of a frame (and the display label of its title)
+ * and runs search steps between frames while {@link ConversationPane.searching}.
  */
 import type { Direction } from '../core/types.js';
 import { encodingLabel, nextEncoding } from '../render/encoding.js';
@@ -13,7 +13,7 @@ import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, t
 import type { ConversationSource } from './conversation/source.js';
 import { ConversationView } from './conversation/view.js';
 import { paintLine } from './paint.js';
-import type { FlowMessages } from '../messages/flowMessages.js';
+import type { MessagesOf } from './flowList/filter.js';
 import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
 import { renderUnit } from './conversation/renderUnit.js';
@@ -47,16 +47,12 @@ export class ConversationPane {
 
   constructor(
     private readonly source: ConversationSource,
-    private readonly messagesOf?: (flowId: number) => FlowMessages | undefined,
+    private readonly messagesOf?: MessagesOf,
   ) {}
 
   /** True when the flow shown is in the messages mode. */
   get showingMessages(): boolean {
     return this.messageView !== undefined;
-  }
-
-  get settings(): ConversationSettings {
-    return this.settingsValue;
   }
 
   /** The flow shown, if any. */

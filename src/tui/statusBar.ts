@@ -26,7 +26,7 @@ export interface StatusInfo {
   readonly paused: boolean;
   /** True while a file is still being read. */
   readonly loading: boolean;
-  /** Background work after the load (`messages 40%`), '' when none. */
+  /** Background work after the load (`parsing 40%`), '' when none. */
   readonly activity?: string;
   /** A message (escaped): saved file names, an error, search progress; '' when none. */
   readonly message: string;

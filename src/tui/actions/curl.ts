@@ -5,6 +5,7 @@
  * with `\xNN` escapes, so no control character (a pasted ESC, a newline) reaches the shell or
  * the terminal raw. Pure.
  */
+import { headerValue } from '../../messages/httpHead.js';
 import type { HttpRequest } from '../../messages/types.js';
 
 /** Most body bytes put on the command line; a longer body is left out and said so in a comment. */
@@ -12,7 +13,7 @@ export const MAX_INLINE_BODY = 64 * 1024;
 
 /** The command for `request` (body: its decoded bytes, if any). `scheme` for the URL: http unless known better. */
 export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, scheme = 'http'): string {
-  const host = request.headers.find((h) => h.name.toLowerCase() === 'host')?.value ?? '';
+  const host = headerValue(request.headers, 'host') ?? '';
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.target) ? request.target : `${scheme}://${host}${request.target.startsWith('/') ? '' : '/'}${request.target}`;
   const words = ['curl'];
   if (request.method !== 'GET' || (body && body.length > 0)) words.push('-X', quote(request.method));

@@ -6,7 +6,7 @@
  * - Data comes per stored chunk, cut into slices of at most `sliceBytes`: the store joins
  *   contiguous bytes of one direction that arrived within a millisecond into one chunk, so a
  *   replayed data event may cover several original ones and carries the first one's time.
- * - Notes are placed by time: a note goes before the first chunk later than it (so a note and
+ * - Notes are placed by time: a note goes before the first chunk at or after its time (so a note and
  *   the data it is about, which share a timestamp, come note first, as the engine emits them).
  *   Only the notes the store kept are replayed (it keeps the first 100 of a flow).
  * - Half-closes are placed by their time, after the chunks of that time (data and FIN in one
@@ -69,7 +69,7 @@ const EVENT_WORK_BYTES = 256;
  * The replay gives the event loop a turn (or awaits `options.pause`) every `pauseEveryBytes` read
  * (an event counts as {@link EVENT_WORK_BYTES} more), so a big flow, or one of many small chunks,
  * neither blocks the loop nor sits in memory: at most `sliceBytes` of it are held.
- * @throws Error (a rejection, one line) when the flow is not held, or is evicted before the replay
+ * @throws FlowGoneError (a rejection, one line) when the flow is not held, or is evicted before the replay
  *   ends: `flow 7 is no longer held (evicted)`; read errors of the store, and anything the sink
  *   throws, reject as they are.
  */
@@ -185,8 +185,15 @@ class StoredDataEvent implements DataEvent {
   }
 }
 
-function goneError(flowId: number): Error {
-  return new Error(`flow ${flowId} is no longer held (evicted)`);
+/** The flow a replay reads was evicted before the replay ended. */
+export class FlowGoneError extends Error {
+  constructor(readonly flowId: number) {
+    super(`flow ${flowId} is no longer held (evicted)`);
+  }
+}
+
+function goneError(flowId: number): FlowGoneError {
+  return new FlowGoneError(flowId);
 }
 
 function nextTurn(): Promise<void> {

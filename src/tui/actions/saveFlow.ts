@@ -17,7 +17,7 @@ import type { Direction } from '../../core/types.js';
 import { LogOutput } from '../../outputs/log.js';
 import { tcpflowDirectionName } from '../../outputs/tcpflowNames.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
-import { replayFlow, snapshotFlow, type FlowSnapshot, type ReplaySource } from './replayFlow.js';
+import { FlowGoneError, replayFlow, snapshotFlow, type FlowSnapshot, type ReplaySource } from './replayFlow.js';
 
 /** What {@link saveFlow} reads of the store (the store satisfies it). */
 export type SaveSource = ReplaySource & Pick<FlowStore, 'chunkAt'>;
@@ -81,17 +81,22 @@ export async function saveFlow(store: SaveSource, flowId: number, directory: str
     }
     return files.map((file) => file.path);
   } catch (err) {
-    await Promise.all(files.map(async (file) => {
-      await file.handle.close().catch(() => undefined);
-      await unlink(file.path).catch(() => undefined);
-    }));
+    await removeFiles(files);
     if (err instanceof UserError) throw err;
-    if (store.getFlow(flowId) !== flow || /no longer held/.test(String(err))) throw evicted(flowId);
+    if (store.getFlow(flowId) !== flow || err instanceof FlowGoneError) throw evicted(flowId);
     // A file error of ours has a code and is not a read; anything else came from reading the store.
     const { code, syscall } = err as NodeJS.ErrnoException;
     if (code === undefined || syscall === 'read') throw new UserError(`cannot save flow ${flowId}: ${errorLine(err)}`);
     throw new UserError(`cannot write ${current}: ${fileErrorReason(err)}`);
   }
+}
+
+/** Closes and deletes `files`, ignoring errors (a save that failed leaves nothing behind). */
+async function removeFiles(files: readonly OpenFile[]): Promise<void> {
+  await Promise.all(files.map(async (file) => {
+    await file.handle.close().catch(() => undefined);
+    await unlink(file.path).catch(() => undefined);
+  }));
 }
 
 /** Stream offset just past the last byte or gap of `dir`. */
@@ -114,10 +119,7 @@ async function createFiles(directory: string, flow: FlowRecord, sides: readonly 
       try {
         opened.push({ path, handle: await open(path, 'wx') });
       } catch (err) {
-        for (const file of opened) {
-          await file.handle.close().catch(() => undefined);
-          await unlink(file.path).catch(() => undefined);
-        }
+        await removeFiles(opened);
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { ENOENT: 'no such directory', ENOTDIR: 'no such directory' })}`);
         }

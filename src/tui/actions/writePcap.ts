@@ -17,7 +17,7 @@ import type { FlowKey, Micros } from '../../core/types.js';
 import { copyFlowPackets, type FlowPacketWindow } from '../../engine/flowPackets.js';
 import { PcapOutput } from '../../outputs/pcapFile.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
-import { replayFlow, type ReplaySource } from './replayFlow.js';
+import { FlowGoneError, replayFlow, type ReplaySource } from './replayFlow.js';
 
 /** Where the flows came from: a capture file to copy packets from, or a source without one. */
 export type PcapSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'synthesized' };
@@ -92,7 +92,7 @@ async function synthesize(store: PcapStore, flows: readonly FlowRecord[], path: 
       try {
         await replayFlow(store, flow.id, (event) => output.handle(event));
       } catch (err) {
-        if (!/no longer held/.test(String(err))) throw err;
+        if (!(err instanceof FlowGoneError)) throw err;
       }
     }
     output.close();
