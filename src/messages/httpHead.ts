@@ -39,14 +39,17 @@ const SP = 0x20;
 const HT = 0x09;
 const CR = 0x0d;
 
-const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC 9110). */
+/**
+ * Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC
+ * 9110; ISO-8859-1 through Buffer, as render/ does: TextDecoder's 'latin1' is windows-1252 on
+ * some Node versions).
+ */
 export function headText(bytes: Uint8Array): string {
-  const text = latin1.decode(bytes);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   if (!NON_ASCII.test(text)) return text;
   const utf = utf8.decode(bytes);
   return utf.includes('\ufffd') ? text : utf;

@@ -140,13 +140,17 @@ export class HarOutput implements FlowOutput {
     return this.spill.count;
   }
 
-  /** Stops keeping bytes of a direction that is not HTTP (any more). */
+  /**
+   * Stops keeping bytes of a direction that is not HTTP (any more); a flow that is not HTTP at
+   * all leaves the message table too (its later events are not parsed: they make no entry).
+   */
   private stopWhereNotHttp(flowId: number, state: FlowState, dir: Direction): void {
     const messages = this.table.get(flowId);
     if (!messages || messages.protocol === 'undecided') return;
     if (!messages.http) {
       state.windows.c2s.stop();
       state.windows.s2c.stop();
+      this.table.delete(flowId);
     } else if (messages.http.rawFrom(dir) !== undefined) {
       state.windows[dir].stop();
     }

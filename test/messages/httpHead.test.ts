@@ -51,5 +51,7 @@ describe('headText', () => {
     expect(headText(new TextEncoder().encode('Host: a'))).toBe('Host: a');
     expect(headText(new TextEncoder().encode('X: café'))).toBe('X: café');
     expect(headText(Uint8Array.of(0x58, 0x3a, 0x20, 0xe9))).toBe('X: é');
+    // ISO-8859-1, not windows-1252: 0x80 is U+0080 (escaped when shown), not '€'.
+    expect(headText(Uint8Array.of(0x80, 0xe9))).toBe('\u0080é');
   });
 });
