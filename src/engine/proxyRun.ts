@@ -6,8 +6,8 @@
  */
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
-import { parseForwardSpec } from '../proxy/forwardSpec.js';
-import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
+import { parseForwardSpec, parseHostPort } from '../proxy/forwardSpec.js';
+import { formatHostPort, RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
 
 /** What to relay (the `-L` specs) and whom to tell what happens. */
@@ -87,15 +87,9 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
   return `flowspy: ${parts.join(', ')}; ${sum((s) => s.bytesC2S)} bytes client→server, ${sum((s) => s.bytesS2C)} bytes server→client`;
 }
 
-/** `host:port` or `[v6]:port` → host and port. @throws UserError */
+/** `host:port` or `[v6]:port` → host and port, as an -L target. @throws UserError */
 function parseTarget(text: string): { host: string; port: number } {
-  const match = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9_.-]+):(\d{1,5})$/.exec(text);
-  const port = match ? Number(match[2]) : 0;
-  if (!match || port < 1 || port > 65535) throw new UserError(`bad target "${text}": expected host:port`);
-  return { host: match[1], port };
-}
-
-/** `host:port`, with an IPv6 host in brackets. */
-export function formatHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const target = parseHostPort(text);
+  if (target === undefined) throw new UserError(`bad target "${text}": expected host:port`);
+  return target;
 }

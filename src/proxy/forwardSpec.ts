@@ -66,6 +66,18 @@ export function parseForwardSpec(text: string): ForwardSpec {
   return { bindAddress, bindPort, targetHost, targetPort };
 }
 
+/**
+ * `host:port` or `[v6]:port` by the rules of an -L target (host and port as {@link
+ * parseForwardSpec} checks them, brackets removed); undefined when `text` is not one.
+ */
+export function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const parts = splitOutsideBrackets(text);
+  if (parts === undefined || parts.length !== 2) return undefined;
+  const host = parseHost(parts[0]);
+  const port = parsePort(parts[1], 1);
+  return host === undefined || port === undefined ? undefined : { host, port };
+}
+
 /** Splits on `:` outside `[...]`; undefined when brackets do not balance or nest. */
 function splitOutsideBrackets(text: string): string[] | undefined {
   const parts: string[] = [];

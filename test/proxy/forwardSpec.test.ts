@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { parseForwardSpec } from '../../src/proxy/forwardSpec.js';
+import { parseForwardSpec, parseHostPort } from '../../src/proxy/forwardSpec.js';
 
 describe('parseForwardSpec', () => {
   const good: Array<[string, string, number, string, number]> = [
@@ -66,4 +66,18 @@ describe('parseForwardSpec', () => {
       expect(msg).not.toContain('\n');
     });
   }
+});
+
+describe('parseHostPort (the r key\'s retarget)', () => {
+  it('takes what an -L target takes, brackets removed', () => {
+    expect(parseHostPort('example.com:443')).toEqual({ host: 'example.com', port: 443 });
+    expect(parseHostPort('[::1]:80')).toEqual({ host: '::1', port: 80 });
+    expect(parseHostPort('10.0.0.1:65535')).toEqual({ host: '10.0.0.1', port: 65535 });
+  });
+
+  it('refuses what an -L target refuses', () => {
+    for (const text of ['[abc]:80', '[:::]:80', '999.1.1.1:80', '-foo:80', 'host:0', 'host:70000', '::1:80', 'host', 'a:b:c']) {
+      expect(parseHostPort(text), text).toBeUndefined();
+    }
+  });
 });
