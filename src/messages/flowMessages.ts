@@ -227,7 +227,7 @@ export class FlowMessages {
 }
 
 /** `GET /api/v2/chickens.json → 301 (3 req)`: the first exchange, and the number of requests when more than one. */
-export function httpSummary(http: HttpConversation): string {
+function httpSummary(http: HttpConversation): string {
   const first = http.exchanges[0];
   if (!first) return 'HTTP';
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';

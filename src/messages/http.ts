@@ -26,8 +26,6 @@ export class HttpConversation implements HttpStreamHooks {
   readonly exchanges: HttpExchange[] = [];
   /** Notes of both directions (gaps, resynchronisation, fallback to raw), at most {@link MAX_NOTES}. */
   readonly notes: StreamNote[] = [];
-  /** Notes beyond {@link MAX_NOTES}, not kept. */
-  droppedNotes = 0;
   requestCount = 0;
   responseCount = 0;
   /** Exchanges seen (kept or not: see {@link MAX_EXCHANGES}). */
@@ -90,11 +88,6 @@ export class HttpConversation implements HttpStreamHooks {
     this.pendingHead = 0;
   }
 
-  /** True when some exchange is flagged. */
-  get flagged(): boolean {
-    return this.exchanges.some((e) => e.flags.length > 0);
-  }
-
   /**
    * The stream offset from which direction `dir` is raw bytes (after an upgrade, a CONNECT tunnel,
    * or something unparseable: a note at that offset says which), or undefined while it is HTTP.
@@ -125,7 +118,6 @@ export class HttpConversation implements HttpStreamHooks {
   /** The parsers' hook: a note (kept up to {@link MAX_NOTES}). */
   onNote(note: StreamNote): void {
     if (this.notes.length < MAX_NOTES) this.notes.push(note);
-    else this.droppedNotes++;
   }
 
   private onRequest(message: HttpMessage, headText: string): BodyPlan {

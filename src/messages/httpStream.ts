@@ -313,13 +313,13 @@ export class HttpStreamParser {
     }
   }
 
-  /** Counts `length` wire bytes into the current body (`payload` of them body data). */
-  private extendBody(payload: number, ts: Micros, framing = 0): void {
+  /** Counts `payload` body bytes, arrived at `ts`, into the current message. */
+  private extendBody(payload: number, ts: Micros): void {
     const message = this.message;
     if (!message) return;
-    message.body.length += payload + framing;
+    message.body.length += payload;
     message.body.dataLength += payload;
-    if (payload + framing > 0) message.lastTs = ts;
+    if (payload > 0) message.lastTs = ts;
   }
 
   private markIncomplete(offset: number, why: string): void {

@@ -60,8 +60,6 @@ export class LineConversation {
   /** Every line and block, in arrival order. */
   readonly items: LineItem[] = [];
   readonly notes: StreamNote[] = [];
-  /** Items beyond {@link MAX_LINE_ITEMS}, not kept. */
-  droppedItems = 0;
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
   private readonly sides: Record<Direction, Side>;
   private awaitingDataReply = false;
@@ -203,7 +201,6 @@ export class LineConversation {
 
   private push(item: LineItem): LineItem {
     if (this.items.length < MAX_LINE_ITEMS) this.items.push(item);
-    else this.droppedItems++;
     return item;
   }
 

@@ -135,11 +135,6 @@ export class HarOutput implements FlowOutput {
     if (this.omitted > 0) this.options.report?.(`--har: ${this.omitted} ${this.omitted === 1 ? 'response' : 'responses'} without a request left out of ${this.options.path}`);
   }
 
-  /** Entries made so far. */
-  get entryCount(): number {
-    return this.spill.count;
-  }
-
   /**
    * Stops keeping bytes of a direction that is not HTTP (any more); a flow that is not HTTP at
    * all leaves the message table too (its later events are not parsed: they make no entry).

@@ -9,17 +9,12 @@
 /** Bytes held against a limit, shared by every window (and by whatever else the owner charges). */
 export class ByteBudget {
   used = 0;
-  /** True once a request for bytes was refused. */
-  exhausted = false;
 
   constructor(readonly max: number) {}
 
-  /** Takes `n` bytes when they fit (true), else refuses and remembers it (false). */
+  /** Takes `n` bytes when they fit (true), else refuses (false). */
   take(n: number): boolean {
-    if (this.used + n > this.max) {
-      this.exhausted = true;
-      return false;
-    }
+    if (this.used + n > this.max) return false;
     this.used += n;
     return true;
   }
@@ -113,12 +108,5 @@ export class StreamWindow {
     this.stopped = true;
     for (const chunk of this.chunks) this.budget.give(chunk.charged);
     this.chunks = [];
-  }
-
-  /** Bytes held (for tests and figures). */
-  get heldBytes(): number {
-    let n = 0;
-    for (const chunk of this.chunks) n += chunk.bytes.length;
-    return n;
   }
 }

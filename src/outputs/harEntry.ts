@@ -80,7 +80,7 @@ function mimeTypeOf(message: HttpMessageBase): string {
 }
 
 /** ISO 8601 UTC with milliseconds, as browsers write `startedDateTime`. */
-export function harDate(micros: Micros): string {
+function harDate(micros: Micros): string {
   const date = new Date(Math.floor(micros / 1000));
   return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
 }

@@ -33,7 +33,7 @@ export function headerValues(headers: readonly HttpHeader[], name: string): stri
 const URI_SAFE = /[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]/;
 
 /** `text` with every character a URI may not hold percent-encoded (as UTF-8), so that it parses as one. */
-export function uriSafe(text: string): string {
+function uriSafe(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -74,7 +74,7 @@ function serverAuthority(server: Endpoint): string {
 }
 
 /** Percent-decoding of a query or form component (`+` as a space); the text as it is when it does not decode. */
-export function formDecode(text: string): string {
+function formDecode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
