@@ -45,6 +45,13 @@ interface Side {
   start: number;
   ts: Micros;
   done: boolean;
+  /** Where the next record starts in `buf` (those before it were read). */
+  walked: number;
+  /** The handshake bytes of the records read, as [start, end) pairs in `buf`, and their total. */
+  readonly fragments: number[];
+  handshake: number;
+  /** The first handshake message's body length, once its 4-byte header is in; else -1. */
+  bodyLength: number;
 }
 
 /** Reads big-endian fields, throwing RangeError past the end (caught by the parser). */
@@ -82,7 +89,7 @@ export class TlsHellos {
   /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
   feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
     let side = this.sides[dir];
-    if (!side) side = this.sides[dir] = { buf: new Uint8Array(0), length: 0, start: offset, ts, done: false };
+    if (!side) side = this.sides[dir] = { buf: new Uint8Array(0), length: 0, start: offset, ts, done: false, walked: 0, fragments: [], handshake: 0, bodyLength: -1 };
     if (side.done) return;
     const at = offset - side.start;
     if (at > side.length) return this.stop(dir, side, side.start + side.length, 'gap before the hello');
@@ -121,11 +128,12 @@ export class TlsHellos {
     this.notes.push({ dir, offset, text: why });
   }
 
-  /** Collects the handshake records buffered so far and reads the hello once it is whole. */
+  /**
+   * Reads the handshake records buffered since the last call and the hello once it is whole (the
+   * records are walked once, and joined only when the hello's header, then all of it, is in).
+   */
   private parse(dir: Direction, side: Side): void {
-    const fragments: Uint8Array[] = [];
-    let handshake = 0;
-    let p = 0;
+    let p = side.walked;
     let other: string | undefined;
     while (p + 5 <= side.length) {
       const type = side.buf[p];
@@ -135,16 +143,21 @@ export class TlsHellos {
         break;
       }
       if (p + 5 + length > side.length) break;
-      fragments.push(side.buf.subarray(p + 5, p + 5 + length));
-      handshake += length;
+      side.fragments.push(p + 5, p + 5 + length);
+      side.handshake += length;
       p += 5 + length;
     }
-    const messages = Buffer.concat(fragments, handshake);
-    const bodyLength = handshake >= 4 ? (messages[1] << 16) | (messages[2] << 8) | messages[3] : -1;
-    if (bodyLength < 0 || handshake < 4 + bodyLength) {
+    side.walked = p;
+    if (side.bodyLength < 0 && side.handshake >= 4) {
+      const header = joined(side);
+      side.bodyLength = (header[1] << 16) | (header[2] << 8) | header[3];
+    }
+    if (side.bodyLength < 0 || side.handshake < 4 + side.bodyLength) {
       if (other !== undefined) this.stop(dir, side, side.start + p, other);
       return;
     }
+    const messages = joined(side);
+    const bodyLength = side.bodyLength;
     const expected = dir === this.clientDir ? 1 : 2;
     if (messages[0] !== expected) return this.stop(dir, side, side.start, `handshake message ${messages[0]} instead of a ${expected === 1 ? 'ClientHello' : 'ServerHello'}`);
     try {
@@ -157,6 +170,13 @@ export class TlsHellos {
       this.stop(dir, side, side.start, `malformed ${expected === 1 ? 'ClientHello' : 'ServerHello'}`);
     }
   }
+}
+
+/** The handshake bytes of the records read so far, joined. */
+function joined(side: Side): Buffer {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < side.fragments.length; i += 2) parts.push(side.buf.subarray(side.fragments[i], side.fragments[i + 1]));
+  return Buffer.concat(parts, side.handshake);
 }
 
 /** Calls `each(type, data)` for every extension left in `r` (none when the hello has no extensions). */

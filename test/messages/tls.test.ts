@@ -27,6 +27,13 @@ describe('TLS hellos', () => {
     }
   });
 
+  it('reads a ClientHello sent as records of one byte each, fed byte by byte (the header spans four records)', () => {
+    const tiny = records(clientHello('api.example.com', ['h2'], [0x0304]), 1);
+    const hellos = new TlsHellos();
+    feedSplit(hellos, 'c2s', tiny, Array.from({ length: tiny.length - 1 }, (_, i) => i + 1));
+    expect(hellos.client).toMatchObject({ sni: 'api.example.com', alpn: ['h2'], versions: [0x0304] });
+  });
+
   it('reads the chosen version and cipher suite from a ServerHello', () => {
     const hellos = new TlsHellos();
     for (let k = 1; k < answer.length; k++) feedSplit(hellos, 's2c', answer, [k]);
