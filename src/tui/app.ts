@@ -107,7 +107,7 @@ export class TuiApp {
     this.screen = options.terminal.screen;
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages);
+    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs);
     this.conversation = new ConversationPane(options.store, options.messages);
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
@@ -474,7 +474,7 @@ export class TuiApp {
       glyphs,
       focusedId: this.list.focusedId,
       now: this.list.latestTs,
-      preview: (flow) => (unicode ? this.list.describe(flow) : this.list.describe(flow).replaceAll('→', '->')),
+      preview: (flow) => this.list.describe(flow),
       numberColumns: digits,
     });
     const listFocused = this.focus === 'list' && !this.prompt;

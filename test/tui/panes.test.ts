@@ -7,7 +7,7 @@ import { FlowView } from '../../src/tui/flowList/flowView.js';
 import { findRow } from '../../src/tui/flowList/findRow.js';
 import { paletteFor } from '../../src/tui/color.js';
 import { conversationTitle, emptyListText } from '../../src/tui/titles.js';
-import { UNICODE_GLYPHS } from '../../src/tui/glyphs.js';
+import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/tui/glyphs.js';
 
 const DEMO = fileURLToPath(new URL('../../demo/demo.pcap', import.meta.url));
 const PLAIN = paletteFor({ NO_COLOR: '1' });
@@ -93,6 +93,19 @@ describe('flow list find and titles on the demo', () => {
     expect(findRow(view, 'GET /', true)).toBe(2);
     expect(findRow(view, 'no such thing', false)).toBe(-1);
     view.dispose();
+  });
+
+  it('with ASCII glyphs the summaries show -> and ~, and / finds what is shown', () => {
+    const summaryOf = (): { summary(): string } => ({ summary: () => 'GET /a → …' });
+    const ascii = new FlowView(store, store, undefined, summaryOf as never, ASCII_GLYPHS);
+    const flow = store.getFlow(1)!;
+    expect(ascii.describe(flow)).toBe('GET /a -> ~');
+    ascii.moveTo(0);
+    expect(findRow(ascii, 'GET /a -> ~', false)).toBe(1);
+    ascii.dispose();
+    const unicode = new FlowView(store, store, undefined, summaryOf as never);
+    expect(unicode.describe(flow)).toBe('GET /a → …');
+    unicode.dispose();
   });
 
   it('the conversation title names the flow and the display; the empty list says why', () => {

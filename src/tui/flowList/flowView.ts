@@ -20,6 +20,7 @@
 import type { Filter } from './filter.js';
 import { matchesWithoutBytes, MATCH_ALL, type MessagesOf } from './filter.js';
 import { escapeText } from '../../render/escape.js';
+import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
@@ -57,12 +58,14 @@ export class FlowView {
   /**
    * `onPending`: called when the store has changes for the next {@link refresh}. `messages`: the
    * flows' parsed messages, when kept (summaries in the preview column, message filter words).
+   * `glyphs`: the terminal's, for the arrow and the ellipsis of the summaries.
    */
   constructor(
     private readonly source: FlowSource,
     private readonly bytes: ByteSource,
     onPending?: () => void,
     private readonly messages?: MessagesOf,
+    private readonly glyphs: Glyphs = UNICODE_GLYPHS,
   ) {
     this.previews = new PreviewCache(bytes);
     this.changes = source.watchChanges(onPending);
@@ -72,12 +75,15 @@ export class FlowView {
   }
 
   /**
-   * What the preview column shows for `flow` (escaped): the summary of its messages when a
-   * protocol was recognised (`GET /a → 200 (3 req)`, `TLS example.com h2`), else its first line.
+   * What the preview column shows for `flow` (escaped), and what filters and searches read: the
+   * summary of its messages when a protocol was recognised (`GET /a → 200 (3 req)`, `TLS
+   * example.com h2`; `->` and `~` with ASCII glyphs), else its first line.
    */
   describe(flow: ListedFlow): string {
     const summary = this.messages?.(flow.id)?.summary();
-    return summary ? escapeText(summary) : this.previews.get(flow);
+    if (!summary) return this.previews.get(flow);
+    const text = escapeText(summary);
+    return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', '->').replaceAll('…', this.glyphs.ellipsis);
   }
 
   /** Flows shown (after the filter). */
