@@ -257,8 +257,8 @@ export class ConversationPane {
     this.messageView.follow = this.follow;
     if (!flow) return this.messageView.update(width, height, stamp);
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text }));
-    // FINs are left out here: at the end they would read as if after the last message (raw modes place them).
-    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL).filter((line) => !line.text.includes('(FIN)')));
+    // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
+    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL));
   }
 
   private change(settings: Partial<ConversationSettings>): void {
