@@ -236,11 +236,22 @@ function replyStatus(reply: string, command: string): string {
 
 /** `SMTP EHLO laptop.example.com → 250`: the protocol, the first command and the status of its reply. */
 export function lineSummary(conversation: LineConversation): string {
-  const turn = conversation.turns().find((t) => t.command?.kind === 'line' && t.command.text.trim() !== '');
+  // The first turn (see `turns`) whose command is a line that is not blank; read in place, as
+  // the flow list asks for it at every frame.
+  const { items, clientDir } = conversation;
+  const at = items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
   const name = lineProtocolName(conversation);
-  if (!turn?.command) return conversation.items.length > 0 ? `${name} ${conversation.items[0].text.slice(0, 60)}` : name;
-  const command = turn.command.text.slice(0, 60);
+  if (at < 0) return items.length > 0 ? `${name} ${items[0].text.slice(0, 60)}` : name;
+  const command = items[at].text.slice(0, 60);
   const tag = /^\S+ /.exec(command)?.[0];
-  const reply = turn.replies.find((r) => r.kind === 'line' && (tag === undefined || !r.text.startsWith('* '))) ?? turn.replies[0];
+  let reply: LineItem | undefined;
+  for (let i = at + 1; i < items.length && items[i].dir !== clientDir; i++) {
+    const r = items[i];
+    if (r.kind === 'line' && (tag === undefined || !r.text.startsWith('* '))) {
+      reply = r;
+      break;
+    }
+  }
+  reply ??= at + 1 < items.length && items[at + 1].dir !== clientDir ? items[at + 1] : undefined;
   return reply ? `${name} ${command} → ${replyStatus(reply.text, command)}` : `${name} ${command}`;
 }
