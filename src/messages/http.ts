@@ -9,7 +9,7 @@ import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type 
 import { HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
 import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
 
-/** Notes kept per conversation; later ones are only counted. */
+/** Notes kept per conversation; later ones are dropped. */
 export const MAX_NOTES = 100;
 /** Exchanges kept per conversation (about a kilobyte each); later ones are parsed and counted, not kept. */
 export const MAX_EXCHANGES = 10_000;

@@ -12,7 +12,7 @@ import type { StreamNote } from './types.js';
 
 /** Text kept of one line; the rest is counted in its `length`. */
 export const MAX_LINE_TEXT = 2048;
-/** Items (lines and blocks) kept per flow; later ones are only counted. */
+/** Items (lines and blocks) kept per flow; later ones are parsed, not kept. */
 export const MAX_LINE_ITEMS = 20_000;
 
 /** A line (`kind: 'line'`, its text without the line end) or an SMTP DATA body (`kind: 'block'`). */
