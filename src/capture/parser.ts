@@ -38,6 +38,14 @@ const MAGIC_PCAP_US_SWAPPED = 0xd4c3b2a1;
 const MAGIC_PCAP_NS_SWAPPED = 0x4d3cb2a1;
 const MAGIC_PCAP_MODIFIED_SWAPPED = 0x34cdb2a1;
 
+/**
+ * True when `magic` (a file's first 4 bytes, read big-endian) opens a classic pcap with
+ * microsecond timestamps: the usual one or the "modified" (Kuznetzov) one, either byte order.
+ */
+export function isMicrosecondPcapMagic(magic: number): boolean {
+  return magic === MAGIC_PCAP_US || magic === MAGIC_PCAP_US_SWAPPED || magic === MAGIC_PCAP_MODIFIED || magic === MAGIC_PCAP_MODIFIED_SWAPPED;
+}
+
 const BLOCK_SHB = 0x0a0d0d0a;
 const BLOCK_IDB = 0x00000001;
 const BLOCK_OPB = 0x00000002;

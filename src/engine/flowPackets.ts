@@ -6,6 +6,7 @@
  */
 import { openSync, readSync, closeSync, statSync, unlinkSync } from 'node:fs';
 import { CaptureFormatError } from '../capture/errors.js';
+import { isMicrosecondPcapMagic } from '../capture/parser.js';
 import { PcapFileWriter } from '../capture/pcapWriter.js';
 import { readCapture } from '../capture/read.js';
 import { fileErrorReason, UserError } from '../core/errors.js';
@@ -161,6 +162,5 @@ function isMicrosecondPcap(path: string): boolean {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const word = (magic[0] << 24 | magic[1] << 16 | magic[2] << 8 | magic[3]) >>> 0;
-  return word === 0xa1b2c3d4 || word === 0xd4c3b2a1;
+  return isMicrosecondPcapMagic((magic[0] << 24 | magic[1] << 16 | magic[2] << 8 | magic[3]) >>> 0);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureParser, timestampMicros } from '../../src/capture/parser.js';
+import { CaptureParser, isMicrosecondPcapMagic, timestampMicros } from '../../src/capture/parser.js';
 import { CaptureFormatError } from '../../src/capture/errors.js';
 import { UserError } from '../../src/core/errors.js';
 import {
@@ -636,5 +636,12 @@ describe('timestampMicros', () => {
     expect(timestampMicros(0, 1_000_000, 1e6, 5e6)).toBe(6_000_000);
     expect(timestampMicros(0, 3, 1, 0)).toBe(3e6);
     expect(timestampMicros(0, 1 << 19, 2 ** 20, 0)).toBe(500_000);
+  });
+});
+
+describe('isMicrosecondPcapMagic', () => {
+  it('is true for classic and modified pcap in either byte order, false for nanosecond pcap and pcapng', () => {
+    expect([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b2cd34, 0x34cdb2a1].map(isMicrosecondPcapMagic)).toEqual([true, true, true, true]);
+    expect([0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a, 0].map(isMicrosecondPcapMagic)).toEqual([false, false, false, false]);
   });
 });
