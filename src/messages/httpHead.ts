@@ -158,6 +158,12 @@ export function headerValue(headers: readonly HttpHeader[], name: string): strin
   return undefined;
 }
 
+/** Every value of the headers named `name` (case-insensitive), in order. */
+export function headerValues(headers: readonly HttpHeader[], name: string): string[] {
+  const lower = name.toLowerCase();
+  return headers.filter((h) => isNamed(h, lower)).map((h) => h.value);
+}
+
 /** The comma-separated tokens of every header named `name`, lower-cased. */
 export function headerTokens(headers: readonly HttpHeader[], name: string): string[] {
   const lower = name.toLowerCase();

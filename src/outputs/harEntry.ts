@@ -6,7 +6,8 @@ import type { Endpoint, Micros } from '../core/types.js';
 import { exchangeTimings } from '../messages/http.js';
 import type { DecodedBody } from '../messages/httpBody.js';
 import type { ExchangeFlag, HttpExchange, HttpMessageBase, HttpRequest, HttpResponse } from '../messages/types.js';
-import { bodyText, formPairs, headerValues, queryString, requestCookies, requestUrl, responseCookies, type HarCookie, type HarNameValue } from './harFields.js';
+import { bodyText, formPairs, queryString, requestCookies, requestUrl, responseCookies, type HarCookie, type HarNameValue } from './harFields.js';
+import { headerValue } from '../messages/httpHead.js';
 
 /** Where an exchange took place. */
 export interface HarFlowInfo {
@@ -76,7 +77,7 @@ export interface HarEntry {
 
 /** Content type of a message, `x-unknown` when it has none (as browsers write it). */
 function mimeTypeOf(message: HttpMessageBase): string {
-  return headerValues(message.headers, 'content-type')[0] ?? 'x-unknown';
+  return headerValue(message.headers, 'content-type') ?? 'x-unknown';
 }
 
 /** ISO 8601 UTC with milliseconds, as browsers write `startedDateTime`. */
@@ -147,7 +148,7 @@ function harResponse(response: HttpResponse, body: DecodedBody | undefined, fiel
     cookies: responseCookies(response.headers, response.firstTs),
     headers: response.headers.map((h) => ({ name: h.name, value: h.value })),
     content: bodyContent(response, body, mimeTypeOf(response), field, notes, 'response'),
-    redirectURL: headerValues(response.headers, 'location')[0] ?? '',
+    redirectURL: headerValue(response.headers, 'location') ?? '',
     headersSize: response.headLength,
     bodySize: response.body.length,
   };

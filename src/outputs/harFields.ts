@@ -4,6 +4,7 @@
  * the network sent.
  */
 import type { Endpoint } from '../core/types.js';
+import { headerValue, headerValues } from '../messages/httpHead.js';
 import type { HttpHeader } from '../messages/types.js';
 
 /** A HAR name/value pair (header, query parameter, form parameter). */
@@ -21,12 +22,6 @@ export interface HarCookie {
   expires?: string;
   httpOnly?: boolean;
   secure?: boolean;
-}
-
-/** Every value of header `name` (case-insensitive), in order. */
-export function headerValues(headers: readonly HttpHeader[], name: string): string[] {
-  const lower = name.toLowerCase();
-  return headers.filter((h) => h.name.toLowerCase() === lower).map((h) => h.value);
 }
 
 /** Characters a URI may hold as they are (RFC 3986 reserved and unreserved, and `%` before two hex digits). */
@@ -62,7 +57,7 @@ export function requestUrl(method: string, target: string, headers: readonly Htt
     if (URL.canParse(absolute)) return absolute;
   }
   if (method === 'CONNECT') return uriSafe(`http://${AUTHORITY.test(target) ? target : serverAuthority(server)}`);
-  const hostHeader = headerValues(headers, 'host')[0]?.trim() ?? '';
+  const hostHeader = headerValue(headers, 'host')?.trim() ?? '';
   const host = AUTHORITY.test(hostHeader) ? hostHeader : serverAuthority(server);
   const path = target === '*' ? '/*' : target.startsWith('/') ? target : `/${target}`;
   return uriSafe(`http://${host}${path}`);

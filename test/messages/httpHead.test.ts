@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpConversation } from '../../src/messages/http.js';
-import { framingOf, framingOfHead, headText, parseHeaderLines } from '../../src/messages/httpHead.js';
+import { framingOf, framingOfHead, headerValues, headText, parseHeaderLines } from '../../src/messages/httpHead.js';
 
 /** The framing of a head's text read the long way: every field parsed, then framingOf. */
 const framingByFields = (text: string) => framingOf(parseHeaderLines(text.split('\n'), 1).headers);
@@ -43,6 +43,13 @@ describe('a head read in one segment or in pieces', () => {
       return http.exchanges[0]?.request?.target;
     });
     expect(targets).toEqual(['/café', '/café']);
+  });
+});
+
+describe('headerValues', () => {
+  it('gives every value of a name in order, ASCII case ignored (a Kelvin sign K is not a k)', () => {
+    const headers = [{ name: 'Set-Cookie', value: 'a=1' }, { name: 'X', value: 'y' }, { name: 'set-cookie', value: 'b=2' }, { name: 'Set-Coo\u212Aie', value: 'c=3' }];
+    expect(headerValues(headers, 'set-cookie')).toEqual(['a=1', 'b=2']);
   });
 });
 
