@@ -59,7 +59,8 @@ export function prefixColumns(mode: TimestampMode): number {
 /**
  * Cuts `text` into pieces of at most `columns` columns (at least one column each), as
  * `[from, to)` index pairs; an empty text gives one empty piece. Combining marks stay with
- * their base; a two-column character never straddles a cut.
+ * their base; a two-column character never straddles a cut; nor does an escape of
+ * render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a piece.
  */
 export function wrapRanges(text: string, columns: number): [number, number][] {
   const width = Math.max(1, columns);
@@ -70,8 +71,12 @@ export function wrapRanges(text: string, columns: number): [number, number][] {
   let i = 0;
   while (i < text.length) {
     const cp = text.codePointAt(i)!;
-    const size = cp > 0xffff ? 2 : 1;
-    const w = codePointColumns(cp);
+    let size = cp > 0xffff ? 2 : 1;
+    let w = codePointColumns(cp);
+    if (cp === BACKSLASH) {
+      const escape = escapeLength(text, i);
+      if (escape <= width) size = w = escape;
+    }
     if (used + w > width && used > 0) {
       ranges.push([from, i]);
       from = i;
@@ -82,6 +87,20 @@ export function wrapRanges(text: string, columns: number): [number, number][] {
   }
   ranges.push([from, text.length]);
   return ranges;
+}
+
+const BACKSLASH = 0x5c;
+const HEX_DIGIT = /^[0-9a-f]$/i;
+
+/** Length of the escape at `text[at]` (a backslash): `\xHH` 4, `\u{...}` up to its brace, else 2 (1 at the end). */
+function escapeLength(text: string, at: number): number {
+  const kind = text[at + 1];
+  if (kind === 'x' && HEX_DIGIT.test(text[at + 2] ?? '') && HEX_DIGIT.test(text[at + 3] ?? '')) return 4;
+  if (kind === 'u' && text[at + 2] === '{') {
+    const close = text.indexOf('}', at + 3);
+    if (close > 0 && close - at <= 10) return close - at + 1;
+  }
+  return kind === undefined ? 1 : 2;
 }
 
 function isNarrowAscii(text: string): boolean {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { wrapRanges } from '../../../src/tui/conversation/lineText.js';
+
+const pieces = (text: string, columns: number): string[] => wrapRanges(text, columns).map(([from, to]) => text.slice(from, to));
+
+describe('wrapRanges', () => {
+  it('cuts plain text at the width', () => {
+    expect(pieces('abcdefgh', 3)).toEqual(['abc', 'def', 'gh']);
+    expect(pieces('', 5)).toEqual(['']);
+  });
+
+  it('keeps an escape whole: it moves to the next piece rather than being cut', () => {
+    expect(pieces('ab\\x04ping', 4)).toEqual(['ab', '\\x04', 'ping']);
+    expect(pieces('\\x00\\x00\\x0e', 6)).toEqual(['\\x00', '\\x00', '\\x0e']);
+    expect(pieces('abc\\u{70e}z', 8)).toEqual(['abc', '\\u{70e}z']);
+    expect(pieces('a\\\\b\\rc', 2)).toEqual(['a', '\\\\', 'b', '\\r', 'c']);
+  });
+
+  it('cuts an escape wider than a piece, and a lone backslash at the end, by characters', () => {
+    expect(pieces('\\x04', 2)).toEqual(['\\x', '04']);
+    expect(pieces('ab\\', 2)).toEqual(['ab', '\\']);
+  });
+
+  it('never gives a piece wider than the width', () => {
+    const text = '\\x00\\x00\\x00\\x0e\\x01\\x00\\x07session\\x00\\xff\\x10\\u{70e}\\\\ok';
+    for (let width = 1; width <= 20; width++) {
+      const got = pieces(text, width);
+      expect(got.join('')).toBe(text);
+      for (const piece of got) expect(piece.length).toBeLessThanOrEqual(width);
+    }
+  });
+});
