@@ -4,7 +4,7 @@
  * alert line for a flagged exchange; bodies decoded (transfer and content codings), text in the
  * charset its Content-Type names, JSON pretty-printed, binary as a hex excerpt with its size,
  * cut after {@link BODY_LINES} lines unless expanded. Line protocols: command and reply lines,
- * SMTP's DATA body as one line saying its size. TLS: the hellos. Every string from the network
+ * SMTP's DATA body as its size and its first lines, all of them when expanded. TLS: the hellos. Every string from the network
  * goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
 import type { Direction } from '../../core/types.js';
@@ -12,6 +12,7 @@ import type { FlowMessages } from '../../messages/flowMessages.js';
 import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
+import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage } from '../../messages/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
@@ -98,10 +99,11 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
       for (const line of made.lines) out.push(line);
     }
   } else if (messages.lines) {
-    for (const item of messages.lines.items) {
-      if (out.length >= MAX_MESSAGE_LINES) break;
-      const text = item.kind === 'block' ? `[DATA body: ${formatCount(item.length)} bytes]` : escapeText(item.text);
-      out.push({ side: side(item.dir), kind: item.kind === 'block' ? 'event' : 'data', text });
+    const items = messages.lines.items;
+    for (let i = 0; i < items.length && out.length < MAX_MESSAGE_LINES; i++) {
+      const item = items[i];
+      if (item.kind === 'block') blockLines(item, side(item.dir), read, expanded, cache.bodies, `b${i}`, out);
+      else out.push({ side: side(item.dir), kind: 'data', text: escapeText(item.text) });
     }
   }
   const tls = messages.tls;
@@ -162,6 +164,45 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];
   out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}` });
 }
+
+/** An SMTP DATA body: its size, then its first lines (all when expanded), as a mail client would read them. */
+function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
+  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}` });
+  const whole = expanded.has(key);
+  const wireRead = Math.min(block.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
+  let body = cache.get(key);
+  if (body === undefined || body.wireRead !== wireRead || body.complete !== block.complete || body.whole !== whole) {
+    body = showBlock(block, read, wireRead, whole);
+    cache.set(key, body);
+  }
+  for (const line of body.lines) out.push({ side, kind: 'data', text: line });
+  const unread = block.length > wireRead;
+  if (body.more > 0 || (unread && !whole)) {
+    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)` });
+  }
+  if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}` });
+  else if (unread && whole) out.push({ side: 'event', kind: 'event', text: `only the first ${formatCount(wireRead)} of ${formatCount(block.length)} bytes read` });
+}
+
+/**
+ * Reads `wireRead` bytes of a DATA body and makes its lines (UTF-8, else Latin-1, escaped): the
+ * dot-stuffing undone (RFC 5321 4.5.2) and the final `.` line left out.
+ */
+function showBlock(block: LineItem, read: BodyReader, wireRead: number, whole: boolean): ShownBody {
+  const complete = block.complete;
+  try {
+    const bytes = read(block.dir, block.offset, wireRead);
+    const ranges = splitLines(bytes, 'utf-8');
+    if (complete && wireRead === block.length && ranges.length > 0) ranges.pop();
+    const all = ranges.map(([from, to]) => decodeEscaped(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to));
+    const lines = whole ? all : all.slice(0, BODY_LINES);
+    return { lines, more: all.length - lines.length, whole, done: [], notes: [], error: undefined, wireRead, complete };
+  } catch (error) {
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
+  }
+}
+
+const DOT = 0x2e;
 
 /**
  * Reads `wireRead` of a message's wire bytes and decodes them for display, keeping every line

@@ -51,11 +51,53 @@ describe('message lines', () => {
     expect(alerts.map((l) => l.text)).toEqual(['! sent after the server closed or said it would (Connection: close): no answer']);
   });
 
-  it('an SMTP flow: commands and replies as lines, the DATA body as one line', () => {
+  it('an SMTP flow: commands and replies as lines, the DATA body as its size and its lines', () => {
     const lines = messageLines(messages.get(2)!, reader(2), new Set());
     expect(lines[0]).toMatchObject({ side: 'server', text: expect.stringMatching(/^220 mail\.example\.org ESMTP/) });
     expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com' });
-    expect(lines.some((l) => /^\[DATA body: [\d,]+ bytes\]$/.test(l.text))).toBe(true);
+    const texts = lines.map((l) => l.text);
+    const at = texts.findIndex((t) => /^DATA body: [\d,]+ bytes$/.test(t));
+    expect(at).toBeGreaterThan(texts.indexOf('DATA'));
+    expect(texts.slice(at + 1, at + 4)).toEqual(['From: Alice <alice@example.com>', 'To: Bob <bob@example.org>', 'Subject: Lunch on Friday?']);
+    // The mail's hostile line is escaped; the final "." line is not shown; the reply follows.
+    expect(texts).toContain('\\x1b[2J\\x1b]0;you have been pwned\\x07\\x1b[1;31mThis line tries to clear your screen and retitle your terminal.\\x1b[0m');
+    expect(texts.slice(texts.indexOf('Alice'), texts.indexOf('Alice') + 2)).toEqual(['Alice', '250 2.0.0 Ok: queued as 4F2A81C0D3']);
+  });
+
+  it('a long DATA body: its first lines with dot-stuffing undone, the rest on Enter', () => {
+    const live = new FlowStore();
+    const table = new MessageTable();
+    const apply = (event: Parameters<FlowStore['apply']>[0]) => {
+      live.apply(event);
+      table.apply(event);
+    };
+    const key = { clientIp: '10.0.0.1', clientPort: 1000, serverIp: '10.0.0.2', serverPort: 25, ipVersion: 4 } as never;
+    apply({ type: 'flow-start', flowId: 1, key, ts: 1, origin: 'proxy', sawHandshake: true });
+    const offsets = { c2s: 0, s2c: 0 };
+    const send = (dir: 'c2s' | 's2c', text: string) => {
+      const b = Buffer.from(text);
+      apply({ type: 'data', flowId: 1, dir, offset: offsets[dir], bytes: b, length: b.length, ts: 2, fileOffset: -1 });
+      offsets[dir] += b.length;
+    };
+    send('s2c', '220 mx ESMTP\r\n');
+    send('c2s', 'EHLO me\r\n');
+    send('s2c', '250 mx\r\n');
+    send('c2s', 'DATA\r\n');
+    send('s2c', '354 go ahead\r\n');
+    const body = Array.from({ length: BODY_LINES + 10 }, (_, i) => (i === 1 ? '..a line that began with a dot' : `line ${i}`));
+    send('c2s', `${body.join('\r\n')}\r\n.\r\n`);
+    send('s2c', '250 queued\r\n');
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const cut = messageLines(table.get(1)!, read, new Set()).map((l) => l.text);
+    const size = Buffer.byteLength(`${body.join('\r\n')}\r\n.\r\n`);
+    const at = cut.indexOf(`DATA body: ${size} bytes`);
+    expect(cut.slice(at + 1, at + 3)).toEqual(['line 0', '.a line that began with a dot']);
+    expect(cut[at + BODY_LINES]).toBe(`line ${BODY_LINES - 1}`);
+    const more = messageLines(table.get(1)!, read, new Set()).find((l) => l.expand !== undefined)!;
+    expect(more.text).toBe('... 10 more lines (Enter shows them)');
+    const whole = messageLines(table.get(1)!, read, new Set([more.expand!])).map((l) => l.text);
+    expect(whole.slice(at + BODY_LINES + 1, at + BODY_LINES + 12)).toEqual([...body.slice(BODY_LINES).map((l) => l), '250 queued']);
+    live.dispose();
   });
 
   it('bodies: JSON pretty-printed, charset followed, binary as a hex excerpt, hostile text escaped', () => {
