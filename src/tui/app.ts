@@ -293,13 +293,15 @@ export class TuiApp {
 
   private onHelpKey(name: string): void {
     const command = dispatch('global', name);
-    const lines = helpLines(this.options.terminal.unicode).length;
-    const room = Math.max(1, this.layout().status.top - 1);
+    const lines = this.helpText().length;
+    const room = Math.max(1, this.layout().status.top);
     const top = this.helpTop ?? 0;
-    if (command === 'move.down') this.helpTop = Math.min(Math.max(0, lines - room), top + 1);
-    else if (command === 'move.up') this.helpTop = Math.max(0, top - 1);
-    else if (command === 'page.down') this.helpTop = Math.min(Math.max(0, lines - room), top + room);
-    else if (command === 'page.up') this.helpTop = Math.max(0, top - room);
+    const half = Math.max(1, Math.floor(room / 2));
+    const moves: Partial<Record<string, number>> = {
+      'move.down': 1, 'move.up': -1, 'page.down': room, 'page.up': -room, 'halfPage.down': half, 'halfPage.up': -half, 'move.top': -lines, 'move.bottom': lines,
+    };
+    const move = command === undefined ? undefined : moves[command];
+    if (move !== undefined) this.helpTop = Math.max(0, Math.min(lines - room, top + move));
     else if (command === 'quit.now') return this.quit();
     else this.helpTop = undefined;
     this.scheduler.now();
@@ -522,7 +524,7 @@ export class TuiApp {
 
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
-    if (this.helpTop !== undefined) return 'j/k scroll  any other key closes the help';
+    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
     return hintLine(this.context(), width, unicode, '  ', this.conversation.showingMessages ? [] : ['body.expand']);
   }
 

@@ -10,7 +10,7 @@ import { cli, expectRestored, hintRow, lines, listRows, openDemo, openShell, qui
 const SUMMARY = /^flowspy: 5 flows, 82 packets, 4084 payload bytes, 0 gaps/;
 
 describe('help and exit', () => {
-  it('? shows the help generated from the keymap; j scrolls it; any other key closes it and does nothing else', async () => {
+  it('? shows the help generated from the keymap; j, G, g scroll it; any other key closes it and does nothing else', async () => {
     const screen = await openDemo();
     const help = helpLines(true).map((line) => ` ${line}`.trimEnd());
     screen.press('?');
@@ -22,6 +22,11 @@ describe('help and exit', () => {
     screen.press('j');
     await screen.waitFor((s) => lines(s)[0] === '');
     expect(lines(screen)[1]).toBe(help[0]);
+    // The scroll keys of any pane work in the help too: G shows its end, g its start.
+    screen.press('G');
+    await screen.waitFor((s) => lines(s)[21] === help.at(-1));
+    screen.press('g');
+    await screen.waitFor((s) => lines(s)[0] === ' flowspy keys');
 
     screen.press('f');
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
