@@ -9,6 +9,7 @@
  * the terminal or exits the process itself.
  */
 import type blessed from 'blessed';
+import { basename, dirname, resolve } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
@@ -406,7 +407,7 @@ export class TuiApp {
     if (id === undefined) return this.say('no flow selected');
     this.say(`saving flow ${id}…`);
     this.options.actions.saveFlow(id).then(
-      (paths) => this.say(`saved ${paths.map(escapeText).join(', ')}`),
+      (paths) => this.say(savedMessage(paths)),
       (error: unknown) => this.sayError(error),
     );
   }
@@ -533,4 +534,12 @@ export class TuiApp {
     if (!progress?.busy || this.message !== '') return undefined;
     return `~ searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
   }
+}
+
+/** `saved 3 files in /tmp: a, b, a.log`: the count and the directory first, as the names are long. */
+export function savedMessage(paths: readonly string[]): string {
+  const dirs = new Set(paths.map((path) => dirname(resolve(path))));
+  const where = dirs.size === 1 ? ` in ${escapeText([...dirs][0])}` : '';
+  const names = paths.map((path) => escapeText(dirs.size === 1 ? basename(path) : path));
+  return `saved ${paths.length} file${paths.length === 1 ? '' : 's'}${where}: ${names.join(', ')}`;
 }
