@@ -216,11 +216,13 @@ export class TuiApp {
       case 'mode.cycle':
         return this.conversation.cycleMode();
       case 'encoding.cycle':
-        return this.conversation.cycleEncoding();
       case 'direction.cycle':
-        return this.conversation.cycleDirections();
       case 'time.cycle':
-        return this.conversation.cycleTimestamps();
+        if (command === 'encoding.cycle') this.conversation.cycleEncoding();
+        else if (command === 'direction.cycle') this.conversation.cycleDirections();
+        else this.conversation.cycleTimestamps();
+        if (this.conversation.showingMessages) this.say(`${command === 'encoding.cycle' ? 'e' : command === 'direction.cycle' ? 'd' : 't'} applies to the text and hex modes: m shows them`);
+        return;
       case 'search.start':
         this.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
         return;
@@ -526,7 +528,8 @@ export class TuiApp {
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
     if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
-    return hintLine(this.context(), width, unicode, '  ', this.conversation.showingMessages ? [] : ['body.expand']);
+    const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle', 'direction.cycle', 'time.cycle'] : ['body.expand'];
+    return hintLine(this.context(), width, unicode, '  ', idle);
   }
 
   private listSearchNote(): string | undefined {

@@ -32,6 +32,10 @@ describe('messages on the screen', () => {
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
     screen.press('j', 'j', 'Enter');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #3 ') > 0);
+    // e, d and t shape the text and hex modes: not offered here, and said so when pressed.
+    expect(hintRow(screen)).not.toMatch(/e enc|d dir|t time/);
+    screen.press('t');
+    await screen.waitFor((s) => statusRow(s).includes('t applies to the text and hex modes: m shows them'));
     screen.press('G');
     await screen.waitFor((s) => rowWith(s, '= ! sent after the server closed or said it would (Connection: close): no answer') > 0);
     const alert = rowWith(screen, '= ! sent after the server closed');
