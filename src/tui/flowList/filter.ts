@@ -9,7 +9,8 @@
  *   `messageFilter.ts`);
  * - `~text`: flows whose bytes (either direction) contain `text`, byte for byte, case-sensitive;
  *   `\r`, `\n`, `\t`, `\\`, `\xNN` (and `\"`) stand for those bytes, as the conversation shows them;
- * - any other word: found, ignoring case, in the preview (the escaped first line).
+ * - any other word: found, ignoring case, in the preview (the escaped first line); a word like
+ *   `name:value` with an unknown name is refused as a likely typo (quoted, it is found as text).
  * `"two words"` is one word (also after `~`). `parseFilter` never throws: a mistake gives a
  * one-line message instead, safe to show (what the user typed in it is escaped).
  */
@@ -112,6 +113,10 @@ function parseWord({ text, quoted }: { text: string; quoted: boolean }): FilterT
   if (lower.startsWith('has:')) {
     if (lower === 'has:note') return { kind: 'note' };
     return `unknown ${escapeText(text)}: only has:note exists`;
+  }
+  const unknownField = /^([a-z][a-z-]+):/i.exec(text);
+  if (unknownField && !ADDRESS_PART.test(text)) {
+    return `unknown ${escapeText(unknownField[1])}: filter words are method: status: host: path: has:note ("${escapeText(unknownField[1])}:…" in quotes finds the text)`;
   }
   if (STATES.includes(lower as FlowState)) return { kind: 'state', state: lower as FlowState };
   if (text.startsWith(':')) {

@@ -76,6 +76,8 @@ describe('flow filter: parsing', () => {
     [':', 'bad port :: a number 0-65535 after \':\''],
     ['10.0.0.1:99999', 'bad port in 10.0.0.1:99999: a number 0-65535'],
     ['has:notes', 'unknown has:notes: only has:note exists'],
+    ['metod:POST', 'unknown metod: filter words are method: status: host: path: has:note ("metod:…" in quotes finds the text)'],
+    ['cafe:x', 'unknown cafe: filter words are method: status: host: path: has:note ("cafe:…" in quotes finds the text)'],
     ['~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
     ['~"unterminated', 'unterminated quote: add a closing "'],
     ['~bad\\q', 'bad escape in ~bad\\\\q: use \\r \\n \\t \\\\ \\" or \\xNN'],
@@ -100,6 +102,16 @@ describe('flow filter: parsing', () => {
     ['~😀', [0xf0, 0x9f, 0x98, 0x80]],
   ])('%j searches bytes %j', (text, bytes) => {
     expect([...parsed(text).needles[0]]).toEqual(bytes);
+  });
+
+  it('an IPv6 address that starts with letters is an address; a quoted name:value is text', () => {
+    const parsed = (text: string) => {
+      const result = parseFilter(text);
+      return result.ok ? result.filter.terms : result.error;
+    };
+    expect(parsed('fe80::1')).toEqual([{ kind: 'address', prefix: 'fe80::1' }]);
+    expect(parsed('dead:beef::')).toEqual([{ kind: 'address', prefix: 'dead:beef::' }]);
+    expect(parsed('"metod:POST"')).toEqual([{ kind: 'text', lower: 'metod:post' }]);
   });
 
   it('keeps the text as typed and every ~ word as a needle', () => {
