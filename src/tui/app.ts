@@ -25,8 +25,7 @@ import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { statusLine, type StatusInfo } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
-import { curlCommand } from './actions/curl.js';
-import { messageBody } from '../messages/httpBody.js';
+import { curlCommand, requestPayload } from './actions/curl.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
@@ -424,7 +423,7 @@ export class TuiApp {
     if (flowId === undefined || !request) return this.say('y: no HTTP request in this flow');
     let body: Uint8Array | undefined;
     try {
-      body = request.body.length > 0 ? messageBody((dir, offset, length) => this.options.store.read(flowId, dir, offset, length), request).bytes : undefined;
+      body = requestPayload((dir, offset, length) => this.options.store.read(flowId, dir, offset, length), request);
     } catch {
       body = undefined;
     }

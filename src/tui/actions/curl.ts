@@ -1,17 +1,35 @@
 /**
  * `y`: an HTTP request as a `curl` command line a user can paste into a shell: method, URL from
- * the Host header and the target, every header but Host and Content-Length, and the body. Every
+ * the Host header and the target, every header but Host, Content-Length and Transfer-Encoding,
+ * and the body as sent (its Content-Encoding kept, as its header is). Every
  * word is shell-quoted; one holding anything but printable ASCII is written in `$'...'` quoting
  * with `\xNN` escapes, so no control character (a pasted ESC, a newline) reaches the shell or
- * the terminal raw. Pure.
+ * the terminal raw. Pure, apart from reading the body through the given reader.
  */
+import { dechunk, type StreamReader } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import type { HttpRequest } from '../../messages/types.js';
 
 /** Most body bytes put on the command line; a longer body is left out and said so in a comment. */
 export const MAX_INLINE_BODY = 64 * 1024;
 
-/** The command for `request` (body: its decoded bytes, if any). `scheme` for the URL: http unless known better. */
+/**
+ * The body to send again for `request`, as its client sent it: the chunked framing removed (curl
+ * frames it anew) and the Content-Encoding kept, as the command keeps that header. Undefined when
+ * there is none, or when it is longer than {@link MAX_INLINE_BODY} (then nothing is read).
+ * @throws what `read` throws (the flow was evicted).
+ */
+export function requestPayload(read: StreamReader, request: HttpRequest): Uint8Array | undefined {
+  const { body } = request;
+  if (body.dataLength === 0 || body.dataLength > MAX_INLINE_BODY) return undefined;
+  const wire = read(request.dir, body.offset, body.length);
+  return body.framing === 'chunked' ? dechunk(wire).data : wire;
+}
+
+/**
+ * The command for `request`; `body`: its payload ({@link requestPayload}), left out with a comment
+ * when the request's is longer than {@link MAX_INLINE_BODY}. `scheme` for the URL: http unless known better.
+ */
 export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, scheme = 'http'): string {
   const host = headerValue(request.headers, 'host') ?? '';
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.target) ? request.target : `${scheme}://${host}${request.target.startsWith('/') ? '' : '/'}${request.target}`;
@@ -23,8 +41,9 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
     if (name === 'host' || name === 'content-length' || name === 'transfer-encoding') continue;
     words.push('-H', quote(`${header.name}: ${header.value}`));
   }
+  const payloadLength = Math.max(request.body.dataLength, body?.length ?? 0);
   let comment = '';
-  if (body && body.length > MAX_INLINE_BODY) comment = `  # body of ${body.length} bytes left out`;
+  if (payloadLength > MAX_INLINE_BODY) comment = `  # body of ${payloadLength} bytes left out`;
   else if (body && body.length > 0) words.push('--data-binary', quoteBytes(body));
   return words.join(' ') + comment;
 }

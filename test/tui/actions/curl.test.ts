@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { curlCommand, quote, quoteBytes } from '../../../src/tui/actions/curl.js';
+import { gzipSync } from 'node:zlib';
+import { curlCommand, MAX_INLINE_BODY, quote, quoteBytes, requestPayload } from '../../../src/tui/actions/curl.js';
 import type { HttpRequest } from '../../../src/messages/types.js';
 
 function request(method: string, target: string, headers: [string, string][]): HttpRequest {
@@ -20,6 +21,33 @@ describe('curl command', () => {
     const post = request('POST', '/form', [['Host', 'h'], ['Content-Length', '7'], ['Content-Type', 'text/plain']]);
     expect(curlCommand(post, Buffer.from('a=1 b=2'))).toBe("curl -X POST http://h/form -H 'Content-Type: text/plain' --data-binary 'a=1 b=2'");
     expect(curlCommand(post, new Uint8Array(70_000))).toMatch(/^curl -X POST http:\/\/h\/form -H 'Content-Type: text\/plain'  # body of 70000 bytes left out$/);
+  });
+
+  it('the body is sent as the client sent it: chunk framing removed, its gzip kept with its header', () => {
+    const payload = gzipSync(Buffer.from('{"a":1}'));
+    const half = payload.length >> 1;
+    const wire = Buffer.concat([
+      Buffer.from(`${half.toString(16)};ext=1\r\n`), payload.subarray(0, half), Buffer.from(`\r\n${(payload.length - half).toString(16)}\r\n`),
+      payload.subarray(half), Buffer.from('\r\n0\r\nX-Trailer: t\r\n\r\n'),
+    ]);
+    const post = request('POST', '/up', [['Host', 'h'], ['Transfer-Encoding', 'chunked'], ['Content-Encoding', 'gzip']]);
+    Object.assign(post.body, { framing: 'chunked', offset: 100, length: wire.length, dataLength: payload.length, chunks: 2 });
+    const reads: [string, number, number][] = [];
+    const body = requestPayload((dir, offset, length) => {
+      reads.push([dir, offset, length]);
+      return wire.subarray(0, length);
+    }, post);
+    expect(reads).toEqual([['c2s', 100, wire.length]]);
+    expect(Buffer.from(body!)).toEqual(payload);
+    expect(curlCommand(post, body)).toMatch(/^curl -X POST http:\/\/h\/up -H 'Content-Encoding: gzip' --data-binary \$'\\x1f\\x8b/);
+  });
+
+  it('a body longer than what is inlined is not read at all', () => {
+    const post = request('POST', '/big', [['Host', 'h']]);
+    Object.assign(post.body, { framing: 'length', length: 10 << 20, dataLength: 10 << 20 });
+    expect(requestPayload(() => { throw new Error('read'); }, post)).toBeUndefined();
+    expect(curlCommand(post, undefined)).toBe(`curl -X POST http://h/big  # body of ${10 << 20} bytes left out`);
+    expect(MAX_INLINE_BODY).toBeLessThan(10 << 20);
   });
 
   it('hostile bytes never reach the shell raw: controls in $\'...\' escapes', () => {
