@@ -103,14 +103,14 @@ export class HttpStreamParser {
 
   /**
    * Takes `length` bytes at `offset` without reading them when the parser does not need them:
-   * inside a body of known length (short of its end), a body read until close, or raw bytes.
+   * inside a body of known length (up to its end), a body read until close, or raw bytes.
    * Returns false when it must see them: then call {@link feed}. (A data event makes its bytes
    * only when read; a model load of mostly body bytes then never makes them.)
    */
   skip(offset: number, length: number, ts: Micros): boolean {
     if (this.state === State.Raw || this.state === State.Ended) return true;
     if (offset !== this.expected) return false;
-    if (this.state === State.Close || (this.state === State.BodyLength && this.remaining > length)) {
+    if (this.state === State.Close || (this.state === State.BodyLength && this.remaining >= length)) {
       this.extendBody(length, ts);
       this.remaining -= length;
     } else if (this.state === State.Chunked && this.chunked!.skip(length)) {
@@ -119,6 +119,7 @@ export class HttpStreamParser {
       return false;
     }
     this.expected += length;
+    if (this.state === State.BodyLength && this.remaining === 0) this.finish(undefined);
     return true;
   }
 

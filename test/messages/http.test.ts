@@ -208,6 +208,29 @@ describe('HTTP/1.x parser: what a message holds', () => {
   });
 });
 
+describe('HTTP/1.x parser: body bytes are counted, not read', () => {
+  it('reads a data event only where a head starts, not for a body up to its last byte', () => {
+    const http = new HttpConversation();
+    const read: string[] = [];
+    const at = { c2s: 0, s2c: 0 };
+    const send = (dir: 'c2s' | 's2c', text: string): void => {
+      const bytes = Buffer.from(text);
+      const offset = at[dir];
+      at[dir] += bytes.length;
+      http.feedData({ dir, offset, length: bytes.length, ts: offset, get bytes() { read.push(text.slice(0, 12)); return bytes; } });
+    };
+    send('c2s', get('/a'));
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n');
+    send('s2c', 'hello');
+    send('s2c', 'world');
+    send('c2s', get('/b'));
+    send('s2c', ok('x'));
+    expect(read).toEqual(['GET /a HTTP/', 'HTTP/1.1 200', 'GET /b HTTP/', 'HTTP/1.1 200']);
+    expect(describeConversation(http).exchanges).toEqual(['GET /a → 200 length:10', 'GET /b → 200 length:1']);
+    expect(http.exchanges[0].response!.complete).toBe(true);
+  });
+});
+
 describe('HTTP/1.x parser: bounds', () => {
   it('keeps at most MAX_EXCHANGES exchanges and MAX_PENDING waiting requests, counting the rest', () => {
     const http = new HttpConversation();
