@@ -1,13 +1,14 @@
 /**
  * The messages mode's window: the lines of `messageLines.ts` wrapped to the pane's width, a top
- * row, follow, a text search over the shown lines, and cut bodies expanded on request. Lines are
- * gathered again only when the flow changed (`stamp`), the width changed or a body was expanded,
- * and then only the exchanges that changed are made again (see `LineCache`). Pure: no terminal.
+ * row, follow, a text search over the shown lines, and cut bodies expanded on request. Rows are
+ * made per unit (an HTTP exchange, a line protocol's item) and kept; when the flow changed
+ * (`stamp`), only the units from the first one that changed are made again, with the lines
+ * around them (see `update`). Pure: no terminal.
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
 import { markerOf, wrapRanges } from './lineText.js';
-import { LineCache, messageLines, type BodyReader, type MessageLine } from './messageLines.js';
+import { BodyCache, MAX_MESSAGE_LINES, messageUnits, trailerLines, type BodyReader, type MessageLine, type MessageUnits } from './messageLines.js';
 import type { DisplayLine } from './view.js';
 
 interface Row {
@@ -18,13 +19,22 @@ interface Row {
 
 /** One flow in messages mode. Owned by the conversation pane. */
 export class MessageView {
-  private rows: Row[] = [];
   private builtFor = '';
   private readonly expanded = new Set<string>();
-  private readonly made = new LineCache();
-  /** Each line's rows at `wrappedWidth` (lines of unchanged exchanges are the same objects from frame to frame). */
-  private wrapped = new WeakMap<MessageLine, Row[]>();
-  private wrappedWidth = 0;
+  private readonly bodies = new BodyCache();
+  /** The rows of the `head` lines, of the units shown, and of the lines after them (trailer and `tail`). */
+  private headRows: Row[] = [];
+  private readonly unitRows: Row[] = [];
+  private tailRows: Row[] = [];
+  /** Per unit shown: its first row in `unitRows` and its first line (the units' lines are capped). */
+  private readonly firstRow: number[] = [];
+  private readonly firstLine: number[] = [];
+  private lineCount = 0;
+  /** The units shown that may still change, in order, with the version their rows were made from. */
+  private unsettled: { readonly index: number; readonly version: string }[] = [];
+  /** The first unit whose rows are made again at the next build whatever its version (a body expanded, the width changed). */
+  private remakeFrom = 0;
+  private rowsWidth = 0;
   private top = 0;
   private width = 80;
   private height = 20;
@@ -41,6 +51,7 @@ export class MessageView {
   /**
    * Size and content for this frame: `stamp` changes whenever the flow did; `head` and `tail`
    * are the connection's event lines (handshake; FINs and end) shown around the messages.
+   * Rows are made again only when the stamp, the width or the expanded bodies changed.
    */
   update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = []): void {
     this.width = Math.max(4, width);
@@ -48,7 +59,14 @@ export class MessageView {
     const key = `${stamp}|${this.width}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
-      this.rows = this.wrap([...head, ...messageLines(this.messages, this.read, this.expanded, this.made), ...tail]);
+      if (this.rowsWidth !== this.width) {
+        this.rowsWidth = this.width;
+        this.remakeFrom = 0;
+      }
+      const units = messageUnits(this.messages, this.read, this.expanded, this.bodies);
+      this.remakeUnits(units);
+      this.headRows = this.wrap(head, []);
+      this.tailRows = this.wrap([...trailerLines(this.messages, this.firstRow.length < units.count), ...tail], []);
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
@@ -57,7 +75,7 @@ export class MessageView {
   /** The window's rows, prefixed with their side's marker; the search query highlighted. */
   lines(): DisplayLine[] {
     const needle = this.query === '' ? '' : escapeText(this.query);
-    return this.rows.slice(this.top, this.top + this.height).map((row) => {
+    return this.windowRows().map((row) => {
       const text = `${row.continued ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
       if (needle !== '') for (let at = text.indexOf(needle, 2); at >= 0; at = text.indexOf(needle, at + needle.length)) matches.push([at, at + needle.length]);
@@ -79,7 +97,7 @@ export class MessageView {
 
   /** Index of the HTTP exchange of the first row in the window that belongs to one, if any. */
   exchangeInWindow(): number | undefined {
-    for (const row of this.rows.slice(this.top, this.top + this.height)) if (row.line.exchange !== undefined) return row.line.exchange;
+    for (const row of this.windowRows()) if (row.line.exchange !== undefined) return row.line.exchange;
     return undefined;
   }
 
@@ -87,11 +105,11 @@ export class MessageView {
   find(query: string, backward: boolean): boolean {
     this.query = query;
     const needle = escapeText(query);
-    const count = this.rows.length;
+    const count = this.rowCount();
     for (let step = 1; step <= count; step++) {
       const index = backward ? this.top - step : this.top + step;
       if (index < 0 || index >= count) break;
-      if (this.rows[index].text.includes(needle)) {
+      if (this.row(index).text.includes(needle)) {
         this.top = index;
         this.follow = false;
         return true;
@@ -109,32 +127,69 @@ export class MessageView {
 
   /** Shows in full the first cut body whose "more lines" row is in the window; false when none. */
   expandInWindow(): boolean {
-    for (const row of this.rows.slice(this.top, this.top + this.height)) {
+    for (const row of this.windowRows()) {
       if (row.line.expand !== undefined && !this.expanded.has(row.line.expand)) {
         this.expanded.add(row.line.expand);
+        this.remakeFrom = Math.min(this.remakeFrom, row.line.exchange ?? 0);
         return true;
       }
     }
     return false;
   }
 
-  private lastTop(): number {
-    return Math.max(0, this.rows.length - this.height);
+  /**
+   * Makes the rows of the units from the first that must be made again: the first unit still
+   * unsettled whose version changed, {@link remakeFrom}, or the first unit not shown yet. The
+   * rows before it are kept; units are added while their lines stay under the cap.
+   */
+  private remakeUnits(units: MessageUnits): void {
+    let from = Math.min(this.remakeFrom, this.firstRow.length);
+    this.remakeFrom = Number.POSITIVE_INFINITY;
+    for (const { index, version } of this.unsettled) {
+      if (index >= from) break;
+      if (units.version(index) !== version) from = index;
+    }
+    if (from < this.firstRow.length) {
+      this.unitRows.length = this.firstRow[from];
+      this.lineCount = this.firstLine[from];
+      this.firstRow.length = from;
+      this.firstLine.length = from;
+      this.unsettled = this.unsettled.filter(({ index }) => index < from);
+    }
+    for (let index = from; index < units.count && this.lineCount < MAX_MESSAGE_LINES; index++) {
+      this.firstRow.push(this.unitRows.length);
+      this.firstLine.push(this.lineCount);
+      if (!units.settled(index)) this.unsettled.push({ index, version: units.version(index) });
+      const lines = units.lines(index);
+      this.lineCount += lines.length;
+      this.wrap(lines, this.unitRows);
+    }
   }
 
-  private wrap(lines: readonly MessageLine[]): Row[] {
-    if (this.wrappedWidth !== this.width) {
-      this.wrapped = new WeakMap();
-      this.wrappedWidth = this.width;
-    }
+  private rowCount(): number {
+    return this.headRows.length + this.unitRows.length + this.tailRows.length;
+  }
+
+  private row(index: number): Row {
+    if (index < this.headRows.length) return this.headRows[index];
+    index -= this.headRows.length;
+    return index < this.unitRows.length ? this.unitRows[index] : this.tailRows[index - this.unitRows.length];
+  }
+
+  private windowRows(): Row[] {
     const rows: Row[] = [];
+    for (let index = this.top; index < Math.min(this.rowCount(), this.top + this.height); index++) rows.push(this.row(index));
+    return rows;
+  }
+
+  private lastTop(): number {
+    return Math.max(0, this.rowCount() - this.height);
+  }
+
+  /** Appends the rows of `lines` at the current width to `rows`; returns `rows`. */
+  private wrap(lines: readonly MessageLine[], rows: Row[]): Row[] {
     for (const line of lines) {
-      let lineRows = this.wrapped.get(line);
-      if (lineRows === undefined) {
-        lineRows = wrapRanges(line.text, this.width - 2).map(([from, to], i) => ({ line, text: line.text.slice(from, to), continued: i > 0 }));
-        this.wrapped.set(line, lineRows);
-      }
-      for (const row of lineRows) rows.push(row);
+      wrapRanges(line.text, this.width - 2).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0 }));
     }
     return rows;
   }
