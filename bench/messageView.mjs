@@ -5,7 +5,9 @@
 // not a timed test. Per N, frames after:
 //   - append: one more exchange arrived (request and response);
 //   - grow:   1 KiB more of the last response's body arrived (a download in progress);
-//   - scroll: nothing changed, the window moved one row (the reference: no lines are made).
+//   - scroll: nothing changed, the window moved one row (the reference: no lines are made);
+//   - pane:   one more exchange, then the whole ConversationPane.show() (the stamp, the head and
+//             tail lines, then the view's update), as the TUI's frame calls it.
 // N counts the exchanges at the end of a round (10,000 is what a flow keeps: MAX_EXCHANGES).
 // The view follows (F), as a live view does. Exchanges are a poll and its `204 No Content` (four
 // lines each, so 10,000 stay under the view's line cap); bytes go through FlowStore and
@@ -15,6 +17,7 @@
 import { MessageTable } from '../dist/messages/messageTable.js';
 import { FlowStore } from '../dist/store/flowStore.js';
 import { MessageView } from '../dist/tui/conversation/messageView.js';
+import { ConversationPane } from '../dist/tui/conversationPane.js';
 
 const flag = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -99,6 +102,21 @@ function round(n, figures) {
   flow.store.dispose();
 }
 
+function paneRound(n, figures) {
+  const flow = liveFlow();
+  for (let i = 0; i < n - FRAMES - 1; i++) flow.poll();
+  const pane = new ConversationPane(flow.store, (id) => (id === FLOW ? flow.messages : undefined));
+  pane.show(FLOW, 80, 22);
+  if (pane.displayLabel !== 'messages') throw new Error(`the pane shows ${pane.displayLabel}`);
+  for (let frame = 0; frame < FRAMES; frame++) {
+    flow.poll();
+    const start = process.hrtime.bigint();
+    pane.show(FLOW, 80, 22);
+    figures.pane.push(elapsed(start));
+  }
+  flow.store.dispose();
+}
+
 const spread = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const f = (v) => v.toFixed(3);
@@ -107,11 +125,15 @@ const spread = (values) => {
 
 process.stdout.write(`MessageView frames on a live HTTP flow, 80x22, ${ROUNDS} rounds x ${FRAMES} frames\n`);
 for (const n of SIZES) {
-  const figures = { open: [], append: [], grow: [], scroll: [] };
-  for (let r = 0; r < ROUNDS; r++) round(n, figures);
+  const figures = { open: [], append: [], grow: [], scroll: [], pane: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    round(n, figures);
+    paneRound(n, figures);
+  }
   const label = `${n.toLocaleString('en-US')} exchanges`;
   process.stdout.write(`${label.padEnd(17)} open (first frame)       ${spread(figures.open)}\n`);
   process.stdout.write(`${''.padEnd(17)} append one exchange      ${spread(figures.append)}\n`);
   process.stdout.write(`${''.padEnd(17)} grow the last body 1 KiB ${spread(figures.grow)}\n`);
   process.stdout.write(`${''.padEnd(17)} scroll (nothing changed) ${spread(figures.scroll)}\n`);
+  process.stdout.write(`${''.padEnd(17)} pane: append, show()     ${spread(figures.pane)}\n`);
 }
