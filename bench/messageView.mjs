@@ -6,11 +6,13 @@
 //   - append: one more exchange arrived (request and response);
 //   - grow:   1 KiB more of the last response's body arrived (a download in progress);
 //   - scroll: nothing changed, the window moved one row (the reference: no lines are made);
+//   - expand: Enter on the first exchange's cut body (its "more lines" row at the window's top);
+//   - resize: the pane one column wider;
 //   - pane:   one more exchange, then the whole ConversationPane.show() (the stamp, the head and
 //             tail lines, then the view's update), as the TUI's frame calls it.
 // N counts the exchanges at the end of a round (10,000 is what a flow keeps: MAX_EXCHANGES).
-// The view follows (F), as a live view does. Exchanges are a poll and its `204 No Content` (four
-// lines each, so 10,000 stay under the view's line cap); bytes go through FlowStore and
+// The view follows (F), as a live view does. The first exchange has a body of 100 lines; the others
+// are a poll and its `204 No Content` (four lines each, so 10,000 stay under the view's line cap); bytes go through FlowStore and
 // MessageTable as in the TUI, but only the view's calls are timed.
 // Usage: node bench/messageView.mjs [--frames N (default 60)] [--rounds N (default 3)]
 //        (needs a build: npm run build)
@@ -47,6 +49,9 @@ function liveFlow() {
   const key = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } };
   apply({ type: 'flow-start', flowId: FLOW, key, ts, origin: 'proxy', sawHandshake: true });
   let polls = 0;
+  const body = Array.from({ length: 100 }, (_, i) => `chicken ${i}`).join('\n');
+  send('c2s', 'GET /chickens HTTP/1.1\r\nHost: farm.example\r\n\r\n');
+  send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
   return {
     store,
     messages: table.get(FLOW),
@@ -76,7 +81,7 @@ function frames(view, change) {
   for (let frame = 0; frame < FRAMES; frame++) {
     const stamp = change();
     const start = process.hrtime.bigint();
-    view.update(80, 22, stamp, head(), tail());
+    view.update(81, 22, stamp, head(), tail());
     if (view.lines().length === 0) throw new Error('empty window');
     times.push(elapsed(start));
   }
@@ -85,14 +90,24 @@ function frames(view, change) {
 
 function round(n, figures) {
   const flow = liveFlow();
-  for (let i = 0; i < n - FRAMES - 1; i++) flow.poll();
+  for (let i = 0; i < n - FRAMES - 2; i++) flow.poll();
   const view = new MessageView(FLOW, flow.messages, flow.read);
-  view.follow = true;
   let stamp = 0;
   const open = process.hrtime.bigint();
   view.update(80, 22, `${stamp}`, head(), tail());
   view.lines();
   figures.open.push(elapsed(open));
+  if (!view.find('more lines (Enter shows them)', false)) throw new Error('no cut body');
+  const expand = process.hrtime.bigint();
+  if (!view.expandInWindow()) throw new Error('nothing to expand');
+  view.update(80, 22, `${stamp}`, head(), tail());
+  view.lines();
+  figures.expand.push(elapsed(expand));
+  const resize = process.hrtime.bigint();
+  view.update(81, 22, `${stamp}`, head(), tail());
+  view.lines();
+  figures.resize.push(elapsed(resize));
+  view.follow = true;
   figures.append.push(...frames(view, () => { flow.poll(); return `${++stamp}`; }));
   flow.startDownload();
   figures.grow.push(...frames(view, () => { flow.download(); return `${++stamp}`; }));
@@ -104,7 +119,7 @@ function round(n, figures) {
 
 function paneRound(n, figures) {
   const flow = liveFlow();
-  for (let i = 0; i < n - FRAMES - 1; i++) flow.poll();
+  for (let i = 0; i < n - FRAMES - 2; i++) flow.poll();
   const pane = new ConversationPane(flow.store, (id) => (id === FLOW ? flow.messages : undefined));
   pane.show(FLOW, 80, 22);
   if (pane.displayLabel !== 'messages') throw new Error(`the pane shows ${pane.displayLabel}`);
@@ -125,13 +140,15 @@ const spread = (values) => {
 
 process.stdout.write(`MessageView frames on a live HTTP flow, 80x22, ${ROUNDS} rounds x ${FRAMES} frames\n`);
 for (const n of SIZES) {
-  const figures = { open: [], append: [], grow: [], scroll: [], pane: [] };
+  const figures = { open: [], expand: [], resize: [], append: [], grow: [], scroll: [], pane: [] };
   for (let r = 0; r < ROUNDS; r++) {
     round(n, figures);
     paneRound(n, figures);
   }
   const label = `${n.toLocaleString('en-US')} exchanges`;
   process.stdout.write(`${label.padEnd(17)} open (first frame)       ${spread(figures.open)}\n`);
+  process.stdout.write(`${''.padEnd(17)} expand the first body    ${spread(figures.expand)}\n`);
+  process.stdout.write(`${''.padEnd(17)} resize (one column more) ${spread(figures.resize)}\n`);
   process.stdout.write(`${''.padEnd(17)} append one exchange      ${spread(figures.append)}\n`);
   process.stdout.write(`${''.padEnd(17)} grow the last body 1 KiB ${spread(figures.grow)}\n`);
   process.stdout.write(`${''.padEnd(17)} scroll (nothing changed) ${spread(figures.scroll)}\n`);

@@ -24,7 +24,7 @@ export class MessageView {
   private readonly bodies = new BodyCache();
   /** The rows of the `head` lines, of the units shown, and of the lines after them (trailer and `tail`). */
   private headRows: Row[] = [];
-  private readonly unitRows: Row[] = [];
+  private unitRows: Row[] = [];
   private tailRows: Row[] = [];
   /** Per unit shown: its first row in `unitRows` and its first line (the units' lines are capped). */
   private readonly firstRow: number[] = [];
@@ -32,8 +32,7 @@ export class MessageView {
   private lineCount = 0;
   /** The units shown that may still change, in order, with the version their rows were made from. */
   private unsettled: { readonly index: number; readonly version: string }[] = [];
-  /** The first unit whose rows are made again at the next build whatever its version (a body expanded, the width changed). */
-  private remakeFrom = 0;
+  /** The width the rows were wrapped to. */
   private rowsWidth = 0;
   private top = 0;
   private width = 80;
@@ -59,11 +58,8 @@ export class MessageView {
     const key = `${stamp}|${this.width}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
-      if (this.rowsWidth !== this.width) {
-        this.rowsWidth = this.width;
-        this.remakeFrom = 0;
-      }
-      const units = messageUnits(this.messages, this.read, this.expanded, this.bodies);
+      if (this.rowsWidth !== this.width) this.rewrap();
+      const units = this.units();
       this.remakeUnits(units);
       this.headRows = this.wrap(head, []);
       this.tailRows = this.wrap([...trailerLines(this.messages, this.firstRow.length < units.count), ...tail], []);
@@ -130,32 +126,29 @@ export class MessageView {
     for (const row of this.windowRows()) {
       if (row.line.expand !== undefined && !this.expanded.has(row.line.expand)) {
         this.expanded.add(row.line.expand);
-        this.remakeFrom = Math.min(this.remakeFrom, row.line.exchange ?? 0);
+        if (row.line.exchange !== undefined) this.remakeUnit(row.line.exchange);
         return true;
       }
     }
     return false;
   }
 
+  private units(): MessageUnits {
+    return messageUnits(this.messages, this.read, this.expanded, this.bodies);
+  }
+
   /**
    * Makes the rows of the units from the first that must be made again: the first unit still
-   * unsettled whose version changed, {@link remakeFrom}, or the first unit not shown yet. The
-   * rows before it are kept; units are added while their lines stay under the cap.
+   * unsettled whose version changed, or the first unit not shown yet. The rows before it are
+   * kept; units are added while their lines stay under the cap.
    */
   private remakeUnits(units: MessageUnits): void {
-    let from = Math.min(this.remakeFrom, this.firstRow.length);
-    this.remakeFrom = Number.POSITIVE_INFINITY;
+    let from = this.firstRow.length;
     for (const { index, version } of this.unsettled) {
       if (index >= from) break;
       if (units.version(index) !== version) from = index;
     }
-    if (from < this.firstRow.length) {
-      this.unitRows.length = this.firstRow[from];
-      this.lineCount = this.firstLine[from];
-      this.firstRow.length = from;
-      this.firstLine.length = from;
-      this.unsettled = this.unsettled.filter(({ index }) => index < from);
-    }
+    this.dropUnits(from);
     for (let index = from; index < units.count && this.lineCount < MAX_MESSAGE_LINES; index++) {
       this.firstRow.push(this.unitRows.length);
       this.firstLine.push(this.lineCount);
@@ -164,6 +157,47 @@ export class MessageView {
       this.lineCount += lines.length;
       this.wrap(lines, this.unitRows);
     }
+  }
+
+  /** Makes unit `index`'s rows again in place (one of its bodies was expanded); units after it past the line cap go. */
+  private remakeUnit(index: number): void {
+    if (index >= this.firstRow.length) return;
+    const lines = this.units().lines(index);
+    const rows = this.wrap(lines, []);
+    const start = this.firstRow[index];
+    const end = this.firstRow[index + 1] ?? this.unitRows.length;
+    const lineDelta = lines.length - ((this.firstLine[index + 1] ?? this.lineCount) - this.firstLine[index]);
+    this.unitRows = this.unitRows.slice(0, start).concat(rows, this.unitRows.slice(end));
+    for (let after = index + 1; after < this.firstRow.length; after++) {
+      this.firstRow[after] += rows.length - (end - start);
+      this.firstLine[after] += lineDelta;
+    }
+    this.lineCount += lineDelta;
+    const overCap = this.firstLine.findIndex((line) => line >= MAX_MESSAGE_LINES);
+    if (overCap >= 0) this.dropUnits(overCap);
+  }
+
+  /** Drops the rows of units `from` on. */
+  private dropUnits(from: number): void {
+    if (from >= this.firstRow.length) return;
+    this.unitRows.length = this.firstRow[from];
+    this.lineCount = this.firstLine[from];
+    this.firstRow.length = from;
+    this.firstLine.length = from;
+    this.unsettled = this.unsettled.filter(({ index }) => index < from);
+  }
+
+  /** Wraps the units' lines (kept in their rows) again at the current width. */
+  private rewrap(): void {
+    const old = this.unitRows;
+    this.unitRows = [];
+    for (let unit = 0; unit < this.firstRow.length; unit++) {
+      const start = this.firstRow[unit];
+      const end = this.firstRow[unit + 1] ?? old.length;
+      this.firstRow[unit] = this.unitRows.length;
+      this.wrap(old.slice(start, end).filter((row) => !row.continued).map((row) => row.line), this.unitRows);
+    }
+    this.rowsWidth = this.width;
   }
 
   private rowCount(): number {

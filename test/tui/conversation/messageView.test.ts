@@ -3,7 +3,8 @@ import type { Direction, FlowEvent } from '../../../src/core/types.js';
 import type { FlowMessages } from '../../../src/messages/flowMessages.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { BODY_LINES, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
+import { markerOf, wrapRanges } from '../../../src/tui/conversation/lineText.js';
+import { BODY_LINES, MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
 
@@ -67,6 +68,13 @@ function rows(view: MessageView, flow: Flow, width: number, tail: MessageLine[] 
 /** The rows a new view shows for the flow as it is now (every row made at once). */
 function freshRows(flow: Flow, width: number, tail: MessageLine[] = []) {
   return rows(new MessageView(FLOW, flow.messages, flow.read), flow, width, tail);
+}
+
+/** The rows of every line of the flow made at once by `messageLines` (not by a view), bodies in `expanded` whole. */
+function linesRows(flow: Flow, expanded: string[], width: number) {
+  return [...HEAD, ...messageLines(flow.messages, flow.read, new Set(expanded))].flatMap((line) =>
+    wrapRanges(line.text, width - 2).map(([from, to], i) => ({ side: line.side, kind: line.kind, text: `${i > 0 ? ' ' : markerOf(line.side)} ${line.text.slice(from, to)}`, continued: i > 0 })),
+  );
 }
 
 /** A view kept over the flow's changes, updated as a frame would (a 20-row window, following). */
@@ -170,6 +178,29 @@ describe('message view: rows made again after a change equal a new view of the f
     const reference = new MessageView(FLOW, flow.messages, flow.read);
     expand(reference);
     expect(rows(view, flow, 60)).toEqual(rows(reference, flow, 60));
+    expect(rows(view, flow, 60)).toEqual(linesRows(flow, ['0r'], 60));
+  });
+
+  it('a body expanded near the top of a flow at the line cap: the exchanges past the cap go', () => {
+    const flow = liveFlow();
+    flow.send('c2s', request('/long'));
+    flow.send('s2c', response(lines(500, 'long')));
+    const perExchange = 25; // fewer lines than each exchange makes: the cap is reached
+    for (let i = 0; i * perExchange < MAX_MESSAGE_LINES; i++) {
+      flow.send('c2s', request(`/page/${i}`));
+      flow.send('s2c', response(lines(BODY_LINES + 5, `page ${i}`)));
+    }
+    const view = keptView(flow);
+    view.update(60, 20, flow.stamp, HEAD);
+    const before = rows(view, flow, 60);
+    expect(before).toEqual(linesRows(flow, [], 60));
+    expect(before.at(-1)!.text).toBe('= more messages than shown here: m shows the raw bytes');
+    view.home();
+    expect(view.find('more lines (Enter shows them)', false)).toBe(true);
+    expect(view.expandInWindow()).toBe(true);
+    const after = rows(view, flow, 60);
+    expect(after).toEqual(linesRows(flow, ['0r'], 60));
+    expect(after.filter((r) => r.text.startsWith('= #')).length).toBeLessThan(before.filter((r) => r.text.startsWith('= #')).length);
   });
 
   it('a new width makes every row again', () => {
