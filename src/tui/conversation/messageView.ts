@@ -1,9 +1,10 @@
 /**
  * The messages mode's window: the lines of `messageLines.ts` wrapped to the pane's width, a top
  * row, follow, a text search over the shown lines, and cut bodies expanded on request. Rows are
- * made per unit (an HTTP exchange, a line protocol's item) and kept; when the flow changed
- * (`stamp`), only the units from the first one that changed are made again, with the lines
- * around them (see `update`). Pure: no terminal.
+ * made per unit (an HTTP exchange, a line protocol's item) and kept: when the flow changed
+ * (`stamp`), the units from the first one that changed on are made again; the unit of an
+ * expanded body is made again in place; a new width wraps the kept lines again. The few lines
+ * around the units (head, trailer, tail) are made again at each change. Pure: no terminal.
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
