@@ -4,8 +4,8 @@
  * alert line for a flagged exchange; bodies decoded (transfer and content codings), text in the
  * charset its Content-Type names, JSON pretty-printed, binary as a hex excerpt with its size,
  * cut after {@link BODY_LINES} lines unless expanded. Line protocols: command and reply lines,
- * SMTP's DATA body as its size and its first lines, all of them when expanded. TLS: the hellos. Every string from the network
- * goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
+ * SMTP's DATA body as its size and its first lines (all of them when expanded). TLS: the
+ * hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
 import type { Direction } from '../../core/types.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
@@ -28,6 +28,8 @@ export interface MessageLine {
   readonly expand?: string;
   /** The HTTP exchange (its index) the line belongs to. */
   readonly exchange?: number;
+  /** The line protocol's item (its index: see {@link MessageUnits}) an SMTP DATA block's line belongs to. */
+  readonly item?: number;
 }
 
 /** Body lines shown before "N more lines". */
@@ -66,46 +68,63 @@ interface ShownBody {
   readonly complete: boolean;
 }
 
-type BodyCache = Map<string, ShownBody>;
+/**
+ * Bodies read and decoded for display, by `expand` name, kept from frame to frame (owned by the
+ * view, dropped with it): one is made again only when more of it can be read, it completed, or it
+ * was expanded.
+ */
+export class BodyCache extends Map<string, ShownBody> {}
 
 /**
- * What the messages mode made for one flow, kept from frame to frame (owned by the view, dropped
- * with it): each body read and decoded, made again only when more of it can be read or it
- * completed; each exchange's lines, made again only when the exchange changed.
+ * A flow's messages as units in order, each making its own lines: the HTTP exchanges, or the
+ * items of a line protocol (none for TLS alone). Units are only ever appended.
  */
-export class LineCache {
-  readonly bodies: BodyCache = new Map();
-  readonly exchanges = new Map<number, { readonly version: string; readonly lines: readonly MessageLine[] }>();
+export interface MessageUnits {
+  /** Units so far. */
+  readonly count: number;
+  /** What unit `index`'s lines depend on, expanded bodies aside: the same version, the same lines. */
+  version(index: number): string;
+  /** True once unit `index` can no longer change (then only expanding one of its bodies changes its lines). */
+  settled(index: number): boolean;
+  /** Unit `index`'s lines, new objects at each call. */
+  lines(index: number): MessageLine[];
 }
 
-/**
- * The lines for `messages`; bodies in `expanded` (by `expand` name) are shown whole. What can be
- * is taken from `cache`; lines of an exchange that did not change are the same objects as before.
- */
-export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, cache = new LineCache()): MessageLine[] {
+/** The units of `messages`; bodies in `expanded` (by `expand` name) are shown whole, taken from `bodies` when they can be. */
+export function messageUnits(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies: BodyCache): MessageUnits {
+  const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
+  const http = messages.http;
+  if (http) {
+    return {
+      count: http.exchanges.length,
+      version: (index) => exchangeVersion(http.exchanges[index]),
+      settled: (index) => exchangeSettled(http.exchanges[index]),
+      lines: (index) => {
+        const lines: MessageLine[] = [];
+        exchangeLines(http.exchanges[index], side, read, expanded, bodies, lines);
+        return lines.map((line) => ({ ...line, exchange: index }));
+      },
+    };
+  }
+  const items = messages.lines?.items ?? [];
+  return {
+    count: items.length,
+    version: (index) => `${items[index].length}|${items[index].complete}|${items[index].text.length}`,
+    settled: (index) => items[index].complete,
+    lines: (index) => {
+      const item = items[index];
+      if (item.kind !== 'block') return [{ side: side(item.dir), kind: 'data', text: escapeText(item.text) }];
+      const lines: MessageLine[] = [];
+      blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
+      return lines.map((line) => ({ ...line, item: index }));
+    },
+  };
+}
+
+/** The lines after the units: TLS hellos, a line saying units were left out (`cut`), the parsers' notes. */
+export function trailerLines(messages: FlowMessages, cut: boolean): MessageLine[] {
   const out: MessageLine[] = [];
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
-  if (messages.http) {
-    for (const exchange of messages.http.exchanges) {
-      if (out.length >= MAX_MESSAGE_LINES) break;
-      const version = exchangeVersion(exchange, expanded);
-      let made = cache.exchanges.get(exchange.index);
-      if (made === undefined || made.version !== version) {
-        const lines: MessageLine[] = [];
-        exchangeLines(exchange, side, read, expanded, cache.bodies, lines);
-        made = { version, lines: lines.map((line) => ({ ...line, exchange: exchange.index })) };
-        cache.exchanges.set(exchange.index, made);
-      }
-      for (const line of made.lines) out.push(line);
-    }
-  } else if (messages.lines) {
-    const items = messages.lines.items;
-    for (let i = 0; i < items.length && out.length < MAX_MESSAGE_LINES; i++) {
-      const item = items[i];
-      if (item.kind === 'block') blockLines(item, side(item.dir), read, expanded, cache.bodies, `b${i}`, out);
-      else out.push({ side: side(item.dir), kind: 'data', text: escapeText(item.text) });
-    }
-  }
   const tls = messages.tls;
   if (tls?.client) {
     const c = tls.client;
@@ -113,17 +132,38 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
     out.push({ side: side(tls.clientDir), kind: 'data', text: parts.filter(Boolean).join('  ') });
   }
   if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}` });
-  if (out.length >= MAX_MESSAGE_LINES) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
+  if (cut) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of messages.notes()) out.push({ side: 'event', kind: 'note', text: `note (${note.dir} at ${formatCount(note.offset)}): ${escapeText(note.text)}` });
   return out;
 }
 
-/** What an exchange's lines depend on: its messages' sizes and states, its flags, its bodies shown whole. */
-function exchangeVersion(exchange: HttpExchange, expanded: ReadonlySet<string>): string {
+/**
+ * Every line of `messages` at once: the units' lines, up to {@link MAX_MESSAGE_LINES}, then the
+ * trailer's (what the view shows between the connection's head and tail lines).
+ */
+export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies = new BodyCache()): MessageLine[] {
+  const units = messageUnits(messages, read, expanded, bodies);
+  const out: MessageLine[] = [];
+  let index = 0;
+  for (; index < units.count && out.length < MAX_MESSAGE_LINES; index++) for (const line of units.lines(index)) out.push(line);
+  return [...out, ...trailerLines(messages, index < units.count)];
+}
+
+/** What an exchange's lines depend on: its messages' sizes and states, its flags. */
+function exchangeVersion(exchange: HttpExchange): string {
   const state = (m: HttpMessage | undefined): string => (m ? `${m.headLength},${m.body.length},${m.complete},${m.incomplete?.offset ?? ''}` : '-');
-  const key = exchange.index;
-  const open = [`${key}q`, `${key}r`, ...exchange.interim.map((_, i) => `${key}i${i}`)].filter((name) => expanded.has(name));
-  return `${state(exchange.request)}|${state(exchange.response)}|${exchange.interim.map(state).join(';')}|${exchange.flags.join(',')}|${open.join(' ')}`;
+  return `${state(exchange.request)}|${state(exchange.response)}|${exchange.interim.map(state).join(';')}|${exchange.flags.join(',')}`;
+}
+
+/**
+ * An exchange can no longer change once it has its final response and its messages are complete:
+ * the parser changes an exchange only while it waits for its response (the response, interim
+ * responses, flags) and while one of its messages is in progress. (A message cut by a gap is
+ * never complete: its exchange is never settled.)
+ */
+function exchangeSettled(exchange: HttpExchange): boolean {
+  const { request, response } = exchange;
+  return response !== undefined && response.complete && (request === undefined || request.complete) && exchange.interim.every((m) => m.complete);
 }
 
 function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[]): void {

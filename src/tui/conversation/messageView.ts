@@ -1,13 +1,15 @@
 /**
  * The messages mode's window: the lines of `messageLines.ts` wrapped to the pane's width, a top
- * row, follow, a text search over the shown lines, and cut bodies expanded on request. Lines are
- * gathered again only when the flow changed (`stamp`), the width changed or a body was expanded,
- * and then only the exchanges that changed are made again (see `LineCache`). Pure: no terminal.
+ * row, follow, a text search over the shown lines, and cut bodies expanded on request. Rows are
+ * made per unit (an HTTP exchange, a line protocol's item) and kept: when the flow changed
+ * (`stamp`), the units from the first one that changed on are made again; the unit of an
+ * expanded body is made again in place; a new width wraps the kept lines again. The few lines
+ * around the units (head, trailer, tail) are made again at each change. Pure: no terminal.
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
 import { markerOf, wrapRanges } from './lineText.js';
-import { LineCache, messageLines, type BodyReader, type MessageLine } from './messageLines.js';
+import { BodyCache, MAX_MESSAGE_LINES, messageUnits, trailerLines, type BodyReader, type MessageLine, type MessageUnits } from './messageLines.js';
 import type { DisplayLine } from './view.js';
 
 interface Row {
@@ -18,13 +20,21 @@ interface Row {
 
 /** One flow in messages mode. Owned by the conversation pane. */
 export class MessageView {
-  private rows: Row[] = [];
   private builtFor = '';
   private readonly expanded = new Set<string>();
-  private readonly made = new LineCache();
-  /** Each line's rows at `wrappedWidth` (lines of unchanged exchanges are the same objects from frame to frame). */
-  private wrapped = new WeakMap<MessageLine, Row[]>();
-  private wrappedWidth = 0;
+  private readonly bodies = new BodyCache();
+  /** The rows of the `head` lines, of the units shown, and of the lines after them (trailer and `tail`). */
+  private headRows: Row[] = [];
+  private unitRows: Row[] = [];
+  private tailRows: Row[] = [];
+  /** Per unit shown: its first row in `unitRows` and its first line (the units' lines are capped). */
+  private readonly firstRow: number[] = [];
+  private readonly firstLine: number[] = [];
+  private lineCount = 0;
+  /** The units shown that may still change, in order, with the version their rows were made from. */
+  private unsettled: { readonly index: number; readonly version: string }[] = [];
+  /** The width the rows were wrapped to. */
+  private rowsWidth = 0;
   private top = 0;
   private width = 80;
   private height = 20;
@@ -41,6 +51,7 @@ export class MessageView {
   /**
    * Size and content for this frame: `stamp` changes whenever the flow did; `head` and `tail`
    * are the connection's event lines (handshake; FINs and end) shown around the messages.
+   * Rows are made again only when the stamp, the width or the expanded bodies changed.
    */
   update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = []): void {
     this.width = Math.max(4, width);
@@ -48,7 +59,11 @@ export class MessageView {
     const key = `${stamp}|${this.width}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
-      this.rows = this.wrap([...head, ...messageLines(this.messages, this.read, this.expanded, this.made), ...tail]);
+      if (this.rowsWidth !== this.width) this.rewrap();
+      const units = this.units();
+      this.remakeUnits(units);
+      this.headRows = this.wrap(head, []);
+      this.tailRows = this.wrap([...trailerLines(this.messages, this.firstRow.length < units.count), ...tail], []);
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
@@ -57,7 +72,7 @@ export class MessageView {
   /** The window's rows, prefixed with their side's marker; the search query highlighted. */
   lines(): DisplayLine[] {
     const needle = this.query === '' ? '' : escapeText(this.query);
-    return this.rows.slice(this.top, this.top + this.height).map((row) => {
+    return this.windowRows().map((row) => {
       const text = `${row.continued ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
       if (needle !== '') for (let at = text.indexOf(needle, 2); at >= 0; at = text.indexOf(needle, at + needle.length)) matches.push([at, at + needle.length]);
@@ -79,7 +94,7 @@ export class MessageView {
 
   /** Index of the HTTP exchange of the first row in the window that belongs to one, if any. */
   exchangeInWindow(): number | undefined {
-    for (const row of this.rows.slice(this.top, this.top + this.height)) if (row.line.exchange !== undefined) return row.line.exchange;
+    for (const row of this.windowRows()) if (row.line.exchange !== undefined) return row.line.exchange;
     return undefined;
   }
 
@@ -87,11 +102,11 @@ export class MessageView {
   find(query: string, backward: boolean): boolean {
     this.query = query;
     const needle = escapeText(query);
-    const count = this.rows.length;
+    const count = this.rowCount();
     for (let step = 1; step <= count; step++) {
       const index = backward ? this.top - step : this.top + step;
       if (index < 0 || index >= count) break;
-      if (this.rows[index].text.includes(needle)) {
+      if (this.row(index).text.includes(needle)) {
         this.top = index;
         this.follow = false;
         return true;
@@ -109,32 +124,108 @@ export class MessageView {
 
   /** Shows in full the first cut body whose "more lines" row is in the window; false when none. */
   expandInWindow(): boolean {
-    for (const row of this.rows.slice(this.top, this.top + this.height)) {
+    for (const row of this.windowRows()) {
       if (row.line.expand !== undefined && !this.expanded.has(row.line.expand)) {
         this.expanded.add(row.line.expand);
+        const unit = row.line.exchange ?? row.line.item;
+        if (unit !== undefined) this.remakeUnit(unit);
         return true;
       }
     }
     return false;
   }
 
-  private lastTop(): number {
-    return Math.max(0, this.rows.length - this.height);
+  private units(): MessageUnits {
+    return messageUnits(this.messages, this.read, this.expanded, this.bodies);
   }
 
-  private wrap(lines: readonly MessageLine[]): Row[] {
-    if (this.wrappedWidth !== this.width) {
-      this.wrapped = new WeakMap();
-      this.wrappedWidth = this.width;
+  /**
+   * Makes the rows of the units from the first that must be made again: the first unit still
+   * unsettled whose version changed, or the first unit not shown yet. The rows before it are
+   * kept; units are added while their lines stay under the cap.
+   */
+  private remakeUnits(units: MessageUnits): void {
+    let from = this.firstRow.length;
+    for (const { index, version } of this.unsettled) {
+      if (index >= from) break;
+      if (units.version(index) !== version) from = index;
     }
+    this.dropUnits(from);
+    for (let index = from; index < units.count && this.lineCount < MAX_MESSAGE_LINES; index++) {
+      this.firstRow.push(this.unitRows.length);
+      this.firstLine.push(this.lineCount);
+      if (!units.settled(index)) this.unsettled.push({ index, version: units.version(index) });
+      const lines = units.lines(index);
+      this.lineCount += lines.length;
+      this.wrap(lines, this.unitRows);
+    }
+  }
+
+  /** Makes unit `index`'s rows again in place (one of its bodies was expanded); units after it past the line cap go. */
+  private remakeUnit(index: number): void {
+    if (index >= this.firstRow.length) return;
+    const lines = this.units().lines(index);
+    const rows = this.wrap(lines, []);
+    const start = this.firstRow[index];
+    const end = this.firstRow[index + 1] ?? this.unitRows.length;
+    const lineDelta = lines.length - ((this.firstLine[index + 1] ?? this.lineCount) - this.firstLine[index]);
+    this.unitRows = this.unitRows.slice(0, start).concat(rows, this.unitRows.slice(end));
+    for (let after = index + 1; after < this.firstRow.length; after++) {
+      this.firstRow[after] += rows.length - (end - start);
+      this.firstLine[after] += lineDelta;
+    }
+    this.lineCount += lineDelta;
+    const overCap = this.firstLine.findIndex((line) => line >= MAX_MESSAGE_LINES);
+    if (overCap >= 0) this.dropUnits(overCap);
+  }
+
+  /** Drops the rows of units `from` on. */
+  private dropUnits(from: number): void {
+    if (from >= this.firstRow.length) return;
+    this.unitRows.length = this.firstRow[from];
+    this.lineCount = this.firstLine[from];
+    this.firstRow.length = from;
+    this.firstLine.length = from;
+    this.unsettled = this.unsettled.filter(({ index }) => index < from);
+  }
+
+  /** Wraps the units' lines (kept in their rows) again at the current width. */
+  private rewrap(): void {
+    const old = this.unitRows;
+    this.unitRows = [];
+    for (let unit = 0; unit < this.firstRow.length; unit++) {
+      const start = this.firstRow[unit];
+      const end = this.firstRow[unit + 1] ?? old.length;
+      this.firstRow[unit] = this.unitRows.length;
+      this.wrap(old.slice(start, end).filter((row) => !row.continued).map((row) => row.line), this.unitRows);
+    }
+    this.rowsWidth = this.width;
+  }
+
+  private rowCount(): number {
+    return this.headRows.length + this.unitRows.length + this.tailRows.length;
+  }
+
+  private row(index: number): Row {
+    if (index < this.headRows.length) return this.headRows[index];
+    index -= this.headRows.length;
+    return index < this.unitRows.length ? this.unitRows[index] : this.tailRows[index - this.unitRows.length];
+  }
+
+  private windowRows(): Row[] {
     const rows: Row[] = [];
+    for (let index = this.top; index < Math.min(this.rowCount(), this.top + this.height); index++) rows.push(this.row(index));
+    return rows;
+  }
+
+  private lastTop(): number {
+    return Math.max(0, this.rowCount() - this.height);
+  }
+
+  /** Appends the rows of `lines` at the current width to `rows`; returns `rows`. */
+  private wrap(lines: readonly MessageLine[], rows: Row[]): Row[] {
     for (const line of lines) {
-      let lineRows = this.wrapped.get(line);
-      if (lineRows === undefined) {
-        lineRows = wrapRanges(line.text, this.width - 2).map(([from, to], i) => ({ line, text: line.text.slice(from, to), continued: i > 0 }));
-        this.wrapped.set(line, lineRows);
-      }
-      for (const row of lineRows) rows.push(row);
+      wrapRanges(line.text, this.width - 2).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0 }));
     }
     return rows;
   }

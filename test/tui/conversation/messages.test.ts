@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { runCapture } from '../../../src/engine/captureRun.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { BODY_LINES, bodyText, charsetOf, LineCache, messageLines } from '../../../src/tui/conversation/messageLines.js';
+import { BODY_LINES, BodyCache, bodyText, charsetOf, messageLines } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { ConversationPane } from '../../../src/tui/conversationPane.js';
 import { paletteFor } from '../../../src/tui/color.js';
@@ -52,18 +52,6 @@ describe('message lines', () => {
     expect(texts).toContain('body: 227 bytes');
   });
 
-  it('keeps the lines of an exchange that did not change (the same objects), and makes a changed one again', () => {
-    const cache = new LineCache();
-    const first = messageLines(messages.get(1)!, reader(1), new Set(), cache);
-    const again = messageLines(messages.get(1)!, reader(1), new Set(), cache);
-    expect(again).toHaveLength(first.length);
-    expect(again.every((line, i) => line === first[i])).toBe(true);
-    const expanded = messageLines(messages.get(1)!, reader(1), new Set(['0r']), cache);
-    const firstOf = (lines: typeof first, exchange: number) => lines.find((l) => l.exchange === exchange);
-    expect(firstOf(expanded, 0)).not.toBe(firstOf(first, 0));
-    expect(firstOf(expanded, 1)).toBe(firstOf(first, 1));
-  });
-
   it('the request sent after the server closed is one alert line', () => {
     const lines = messageLines(messages.get(3)!, reader(3), new Set());
     const alerts = lines.filter((l) => l.kind === 'alert');
@@ -103,6 +91,14 @@ describe('message lines', () => {
     expect(more.text).toBe('... 10 more lines (Enter shows them)');
     const whole = messageLines(table.get(1)!, read, new Set([more.expand!])).map((l) => l.text);
     expect(whole.slice(at + BODY_LINES + 1, at + BODY_LINES + 12)).toEqual([...body.slice(BODY_LINES), '250 queued']);
+    // In the view, Enter on the "more lines" row shows the rest.
+    const view = new MessageView(1, table.get(1)!, read);
+    view.update(80, 10, 'a');
+    expect(view.find('more lines (Enter shows them)', false)).toBe(true);
+    expect(view.expandInWindow()).toBe(true);
+    view.update(80, 10, 'a');
+    expect(view.find(`line ${BODY_LINES + 9}`, false)).toBe(true);
+    expect(view.lines().map((l) => l.text)).toContain('< 250 queued');
     live.dispose();
   });
 
@@ -127,7 +123,7 @@ describe('a body that grows (a live download)', () => {
     const total = (1 << 20) + 300_000;
     let at = send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${total}\r\n\r\n`, 3);
     const bodyStart = at;
-    const cache = new LineCache();
+    const cache = new BodyCache();
     let reads = 0;
     const read = (dir: 'c2s' | 's2c', offset: number, length: number) => {
       reads++;
@@ -142,7 +138,7 @@ describe('a body that grows (a live download)', () => {
       seen.push(aboutLine());
     }
     live.dispose();
-    expect(cache.bodies.size).toBe(1);
+    expect(cache.size).toBe(1);
     // Each step grows the body: read once per step up to the 256 KiB preview, then once when it completes.
     expect(reads).toBe(Math.ceil((256 << 10) / chunk.length) + 1);
     expect(seen[0]).toBe('body: 100,000 bytes, cut');

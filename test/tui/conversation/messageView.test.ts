@@ -1,0 +1,310 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Direction, FlowEvent } from '../../../src/core/types.js';
+import type { FlowMessages } from '../../../src/messages/flowMessages.js';
+import { MessageTable } from '../../../src/messages/messageTable.js';
+import { FlowStore } from '../../../src/store/flowStore.js';
+import { markerOf, wrapRanges } from '../../../src/tui/conversation/lineText.js';
+import { BODY_LINES, MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
+import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import { clientHello, records } from '../../messages/tlsBuild.js';
+
+const FLOW = 1;
+const ALL = 100_000;
+const HEAD: MessageLine[] = [{ side: 'event', kind: 'event', text: '10.0.0.1:40000 -> 10.0.0.2:80 connected (handshake seen)' }];
+const stores: FlowStore[] = [];
+afterEach(() => stores.splice(0).forEach((store) => store.dispose()));
+
+/** A live flow fed through a store and a message table, as the TUI has them; `stamp` changes with every event. */
+function liveFlow() {
+  const store = new FlowStore();
+  stores.push(store);
+  const table = new MessageTable();
+  const at = { c2s: 0, s2c: 0 };
+  let ts = 1_000_000;
+  let events = 0;
+  const apply = (event: FlowEvent) => {
+    store.apply(event);
+    table.apply(event);
+    events++;
+  };
+  apply({ type: 'flow-start', flowId: FLOW, key: { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } }, ts, origin: 'proxy', sawHandshake: true });
+  return {
+    get messages(): FlowMessages {
+      return table.get(FLOW)!;
+    },
+    read: (dir: Direction, offset: number, length: number) => store.read(FLOW, dir, offset, length),
+    get stamp() {
+      return `${events}`;
+    },
+    send(dir: Direction, data: string | Uint8Array) {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+      ts += 1000;
+      apply({ type: 'data', flowId: FLOW, dir, offset: at[dir], bytes, length: bytes.length, ts, fileOffset: -1 });
+      at[dir] += bytes.length;
+    },
+    gap(dir: Direction, length: number) {
+      ts += 1000;
+      apply({ type: 'gap', flowId: FLOW, dir, offset: at[dir], length, ts });
+      at[dir] += length;
+    },
+    end() {
+      ts += 1000;
+      apply({ type: 'flow-end', flowId: FLOW, ts, reason: 'fin', detail: undefined });
+    },
+  };
+}
+type Flow = ReturnType<typeof liveFlow>;
+
+const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n\r\n`;
+const response = (body: string) => `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+const lines = (count: number, tag: string) => Array.from({ length: count }, (_, i) => `${tag} line ${i}`).join('\n');
+
+/** Every row of `view` (its window made as tall as the flow), leaving it where it was. */
+function rows(view: MessageView, flow: Flow, width: number, tail: MessageLine[] = []) {
+  view.update(width, ALL, flow.stamp, HEAD, tail);
+  return view.lines().map(({ side, kind, text, continued }) => ({ side, kind, text, continued }));
+}
+
+/** The rows a new view shows for the flow as it is now (every row made at once). */
+function freshRows(flow: Flow, width: number, tail: MessageLine[] = []) {
+  return rows(new MessageView(FLOW, flow.messages, flow.read), flow, width, tail);
+}
+
+/** The rows of every line of the flow made at once by `messageLines` (not by a view), bodies in `expanded` whole. */
+function linesRows(flow: Flow, expanded: string[], width: number) {
+  return [...HEAD, ...messageLines(flow.messages, flow.read, new Set(expanded))].flatMap((line) =>
+    wrapRanges(line.text, width - 2).map(([from, to], i) => ({ side: line.side, kind: line.kind, text: `${i > 0 ? ' ' : markerOf(line.side)} ${line.text.slice(from, to)}`, continued: i > 0 })),
+  );
+}
+
+/** A view kept over the flow's changes, updated as a frame would (a 20-row window, following). */
+function keptView(flow: Flow) {
+  const view = new MessageView(FLOW, flow.messages, flow.read);
+  view.follow = true;
+  return view;
+}
+
+describe('message view: rows made again after a change equal a new view of the flow', () => {
+  it('exchanges appended one by one, requests and responses in separate frames, a pipelined wait', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    const frame = () => view.update(60, 20, flow.stamp, HEAD);
+    for (let i = 0; i < 5; i++) {
+      flow.send('c2s', request(`/poll/${i}`));
+      frame();
+      flow.send('s2c', response(`answer ${i}`));
+      frame();
+    }
+    expect(rows(view, flow, 60)).toEqual(freshRows(flow, 60));
+    // Three requests sent ahead; their responses come one per frame, the oldest first.
+    for (let i = 5; i < 8; i++) flow.send('c2s', request(`/pipelined/${i}`));
+    frame();
+    for (let i = 5; i < 8; i++) {
+      flow.send('s2c', response(`late ${i}`));
+      frame();
+      expect(rows(view, flow, 60)).toEqual(freshRows(flow, 60));
+    }
+    expect(rows(view, flow, 60).filter((r) => r.text.startsWith('= #'))).toHaveLength(8);
+  });
+
+  it('a body that grows over frames (a download), then ends', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request('/first'));
+    flow.send('s2c', response('done'));
+    flow.send('c2s', request('/export.csv'));
+    const body = lines(BODY_LINES + 10, 'csv') + '\n';
+    flow.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: ${body.length}\r\n\r\n`);
+    view.update(60, 20, flow.stamp, HEAD);
+    for (let at = 0; at < body.length; at += 37) {
+      flow.send('s2c', body.slice(at, at + 37));
+      view.update(60, 20, flow.stamp, HEAD);
+      expect(rows(view, flow, 60)).toEqual(freshRows(flow, 60));
+    }
+    expect(rows(view, flow, 60).map((r) => r.text)).toContain(`= body: ${body.length} bytes`);
+  });
+
+  it('a note (a gap), an upgrade whose bytes go raw, the flow ending with its tail line', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf');
+    view.update(60, 20, flow.stamp, HEAD);
+    flow.gap('s2c', 96);
+    view.update(60, 20, flow.stamp, HEAD);
+    expect(rows(view, flow, 60)).toEqual(freshRows(flow, 60));
+    flow.send('c2s', 'GET /chat HTTP/1.1\r\nHost: farm.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    view.update(60, 20, flow.stamp, HEAD);
+    flow.send('s2c', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('c2s', '\x81\x05hello');
+    view.update(60, 20, flow.stamp, HEAD);
+    const now = rows(view, flow, 60);
+    expect(now).toEqual(freshRows(flow, 60));
+    expect(now.filter((r) => r.kind === 'note').map((r) => r.text)).toEqual([
+      '= message cut at 44: gap in the body',
+      '= note (c2s at 122): switched protocols (websocket)',
+      '= note (s2c at 217): switched protocols (websocket)',
+    ]);
+    flow.end();
+    const tail: MessageLine[] = [{ side: 'event', kind: 'event', text: 'end: FIN' }];
+    view.update(60, 20, flow.stamp, HEAD, tail);
+    expect(rows(view, flow, 60, tail)).toEqual(freshRows(flow, 60, tail));
+    expect(view.lines().at(-1)!.text).toBe('= end: FIN');
+  });
+
+  it('a body expanded (Enter) in an exchange above others, then more exchanges', () => {
+    const flow = liveFlow();
+    flow.send('c2s', request('/long'));
+    flow.send('s2c', response(lines(BODY_LINES + 7, 'long')));
+    for (let i = 0; i < 3; i++) {
+      flow.send('c2s', request(`/after/${i}`));
+      flow.send('s2c', response(`short ${i}`));
+    }
+    const expand = (view: MessageView) => {
+      view.update(60, 20, flow.stamp, HEAD);
+      view.home();
+      expect(view.find('more lines (Enter shows them)', false)).toBe(true);
+      expect(view.expandInWindow()).toBe(true);
+      view.update(60, 20, flow.stamp, HEAD);
+    };
+    const view = keptView(flow);
+    expand(view);
+    const expanded = rows(view, flow, 60);
+    expect(expanded.map((r) => r.text)).toContain(`< long line ${BODY_LINES + 6}`);
+    expect(expanded.some((r) => r.text.includes('more lines'))).toBe(false);
+    flow.send('c2s', request('/later'));
+    flow.send('s2c', response('later'));
+    view.update(60, 20, flow.stamp, HEAD);
+    const reference = new MessageView(FLOW, flow.messages, flow.read);
+    expand(reference);
+    expect(rows(view, flow, 60)).toEqual(rows(reference, flow, 60));
+    expect(rows(view, flow, 60)).toEqual(linesRows(flow, ['0r'], 60));
+  });
+
+  it('a body expanded near the top of a flow at the line cap: the exchanges past the cap go', () => {
+    const flow = liveFlow();
+    flow.send('c2s', request('/long'));
+    flow.send('s2c', response(lines(500, 'long')));
+    const perExchange = 25; // fewer lines than each exchange makes: the cap is reached
+    for (let i = 0; i * perExchange < MAX_MESSAGE_LINES; i++) {
+      flow.send('c2s', request(`/page/${i}`));
+      flow.send('s2c', response(lines(BODY_LINES + 5, `page ${i}`)));
+    }
+    const view = keptView(flow);
+    view.update(60, 20, flow.stamp, HEAD);
+    const before = rows(view, flow, 60);
+    expect(before).toEqual(linesRows(flow, [], 60));
+    expect(before.at(-1)!.text).toBe('= more messages than shown here: m shows the raw bytes');
+    view.home();
+    expect(view.find('more lines (Enter shows them)', false)).toBe(true);
+    expect(view.expandInWindow()).toBe(true);
+    const after = rows(view, flow, 60);
+    expect(after).toEqual(linesRows(flow, ['0r'], 60));
+    expect(after.filter((r) => r.text.startsWith('= #')).length).toBeLessThan(before.filter((r) => r.text.startsWith('= #')).length);
+  });
+
+  it('a new width makes every row again', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request(`/${'wide/'.repeat(20)}`));
+    flow.send('s2c', response(`${'x'.repeat(150)}\nshort`));
+    for (const width of [80, 30, 120, 30]) {
+      view.update(width, 20, flow.stamp, HEAD);
+      expect(rows(view, flow, width)).toEqual(freshRows(flow, width));
+    }
+    expect(rows(view, flow, 30).some((r) => r.continued)).toBe(true);
+  });
+
+  it('a line protocol: lines that arrive in pieces, an SMTP DATA block, STARTTLS', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    const steps: [Direction, string | Uint8Array][] = [
+      ['s2c', '220 mail.example.org ESMTP\r\n'], ['c2s', 'EHLO lap'], ['c2s', 'top.example.com\r\n'], ['s2c', '250 ok\r\n'],
+      ['c2s', 'DATA\r\n'], ['s2c', '354 go ahead\r\n'], ['c2s', 'Subject: hi\r\n\r\nbody'], ['c2s', ' text\r\n.\r\n'], ['s2c', '250 queued\r\n'],
+      ['c2s', 'STARTTLS\r\n'], ['s2c', '220 Go ahead\r\n'], ['c2s', records(clientHello('mail.example.org', [], [0x0303]))],
+    ];
+    for (const [dir, data] of steps) {
+      flow.send(dir, data);
+      view.update(60, 20, flow.stamp, HEAD);
+      expect(rows(view, flow, 60)).toEqual(freshRows(flow, 60));
+    }
+    expect(flow.messages.protocol).toBe('lines');
+    const texts = rows(view, flow, 60).map((r) => r.text);
+    expect(texts).toContain('> EHLO laptop.example.com');
+    expect(texts.some((t) => /^= DATA body: \d+ bytes$/.test(t))).toBe(true);
+    expect(texts).toContain('> body text');
+    expect(texts.some((t) => t.includes('TLS ClientHello  SNI mail.example.org'))).toBe(true);
+  });
+});
+
+describe('message view: following, and the window when rows are added', () => {
+  it('follow keeps the last rows in view; a window above stays on its rows as exchanges arrive below', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    for (let i = 0; i < 10; i++) {
+      flow.send('c2s', request(`/poll/${i}`));
+      flow.send('s2c', response(`answer ${i}`));
+      view.update(60, 8, flow.stamp, HEAD);
+    }
+    const last = freshRows(flow, 60).slice(-8).map((r) => r.text);
+    expect(view.lines().map((l) => l.text)).toEqual(last);
+    view.scroll(-30);
+    expect(view.follow).toBe(false);
+    const window = view.lines().map((l) => l.text);
+    flow.send('c2s', request('/poll/10'));
+    flow.send('s2c', response('answer 10'));
+    view.update(60, 8, flow.stamp, HEAD);
+    expect(view.lines().map((l) => l.text)).toEqual(window);
+    view.follow = true;
+    view.update(60, 8, flow.stamp, HEAD);
+    expect(view.lines().at(-1)!.text).toBe('= body: 9 bytes');
+  });
+
+  it('search finds rows made in an earlier frame and in the last one', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request('/needle-one'));
+    flow.send('s2c', response('a'));
+    view.update(60, 4, flow.stamp, HEAD);
+    flow.send('c2s', request('/needle-two'));
+    flow.send('s2c', response('b'));
+    view.update(60, 4, flow.stamp, HEAD);
+    view.home();
+    expect(view.find('/needle-two', false)).toBe(true);
+    expect(view.lines()[0].text).toMatch(/^= #2 GET \/needle-two/);
+    expect(view.find('/needle-one', true)).toBe(true);
+    expect(view.lines()[0].text).toBe('> GET /needle-one HTTP/1.1');
+  });
+});
+
+describe('message view: work per frame', () => {
+  it('one more exchange reads only the exchanges that may still change, not every one', () => {
+    const flow = liveFlow();
+    for (let i = 0; i < 300; i++) {
+      flow.send('c2s', request(`/poll/${i}`));
+      flow.send('s2c', response(`answer ${i}`));
+    }
+    const view = keptView(flow);
+    view.update(60, 20, flow.stamp, HEAD);
+    // Counts reads of the exchanges by index (what a view does to make or check an exchange's rows).
+    const http = flow.messages.http!;
+    let reads = 0;
+    const counted = new Proxy(http.exchanges, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    Object.defineProperty(http, 'exchanges', { value: counted });
+    for (let i = 300; i < 305; i++) {
+      flow.send('c2s', request(`/poll/${i}`));
+      flow.send('s2c', response(`answer ${i}`));
+      view.update(60, 20, flow.stamp, HEAD);
+    }
+    expect(http.exchanges).toHaveLength(305);
+    expect(reads).toBeGreaterThan(0);
+    expect(reads).toBeLessThan(5 * 20);
+    expect(rows(view, flow, 60)).toEqual(freshRows(flow, 60));
+  });
+});
+
