@@ -216,12 +216,12 @@ export class TuiApp {
         return this.conversation.cycleMode();
       case 'encoding.cycle':
       case 'direction.cycle':
-      case 'time.cycle':
         if (command === 'encoding.cycle') this.conversation.cycleEncoding();
-        else if (command === 'direction.cycle') this.conversation.cycleDirections();
-        else this.conversation.cycleTimestamps();
-        if (this.conversation.showingMessages) this.say(`${command === 'encoding.cycle' ? 'e' : command === 'direction.cycle' ? 'd' : 't'} applies to the text and hex modes: m shows them`);
+        else this.conversation.cycleDirections();
+        if (this.conversation.showingMessages) this.say(`${command === 'encoding.cycle' ? 'e' : 'd'} applies to the text and hex modes: m shows them`);
         return;
+      case 'time.cycle':
+        return this.conversation.cycleTimestamps();
       case 'search.start':
         this.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
         return;
@@ -527,7 +527,7 @@ export class TuiApp {
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
     if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
-    const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle', 'direction.cycle', 'time.cycle'] : ['body.expand'];
+    const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle', 'direction.cycle'] : ['body.expand'];
     return hintLine(this.context(), width, unicode, '  ', idle);
   }
 

@@ -256,9 +256,9 @@ export class ConversationPane {
     const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
     this.messageView.follow = this.follow;
     if (!flow) return this.messageView.update(width, height, stamp);
-    const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text }));
+    const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text, ts: l.ts }));
     // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
-    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL));
+    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL), { mode: this.settingsValue.timestamps, startTs: flow.startTs });
   }
 
   private change(settings: Partial<ConversationSettings>): void {

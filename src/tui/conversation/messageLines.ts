@@ -7,7 +7,7 @@
  * SMTP's DATA body as its size and its first lines (all of them when expanded). TLS: the
  * hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
-import type { Direction } from '../../core/types.js';
+import type { Direction, Micros } from '../../core/types.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
@@ -30,6 +30,8 @@ export interface MessageLine {
   readonly exchange?: number;
   /** The line protocol's item (its index: see {@link MessageUnits}) an SMTP DATA block's line belongs to. */
   readonly item?: number;
+  /** When what the line starts arrived (a message's first byte, a body's last), for the `t` prefix. */
+  readonly ts?: Micros;
 }
 
 /** Body lines shown before "N more lines". */
@@ -113,7 +115,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     settled: (index) => items[index].complete,
     lines: (index) => {
       const item = items[index];
-      if (item.kind !== 'block') return [{ side: side(item.dir), kind: 'data', text: escapeText(item.text) }];
+      if (item.kind !== 'block') return [{ side: side(item.dir), kind: 'data', text: escapeText(item.text), ts: item.firstTs }];
       const lines: MessageLine[] = [];
       blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       return lines.map((line) => ({ ...line, item: index }));
@@ -129,9 +131,9 @@ export function trailerLines(messages: FlowMessages, cut: boolean): MessageLine[
   if (tls?.client) {
     const c = tls.client;
     const parts = ['TLS ClientHello', c.sni ? `SNI ${escapeText(c.sni)}` : 'no SNI', c.alpn.length ? `ALPN ${c.alpn.map(escapeText).join(',')}` : ''];
-    out.push({ side: side(tls.clientDir), kind: 'data', text: parts.filter(Boolean).join('  ') });
+    out.push({ side: side(tls.clientDir), kind: 'data', text: parts.filter(Boolean).join('  '), ts: c.ts });
   }
-  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}` });
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}`, ts: tls.server.ts });
   if (cut) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of messages.notes()) out.push({ side: 'event', kind: 'note', text: `note (${note.dir} at ${formatCount(note.offset)}): ${escapeText(note.text)}` });
   return out;
@@ -173,7 +175,7 @@ function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, r
   const status = response ? `${response.status} ${escapeText(response.reason)}` : 'no response';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
-  out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}` });
+  out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
   for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${FLAG_TEXT[flag]}` });
   if (request) messageBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out);
@@ -183,7 +185,7 @@ function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, r
 
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
-  out.push({ side, kind: 'data', text: escapeText(start) });
+  out.push({ side, kind: 'data', text: escapeText(start), ts: message.firstTs });
   for (const header of message.headers) out.push({ side, kind: 'data', text: escapeText(`${header.name}: ${header.value}`) });
   if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}` });
   if (message.body.length === 0) return;
@@ -202,12 +204,12 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   }
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
   const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];
-  out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}` });
+  out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs });
 }
 
 /** An SMTP DATA body: its size, then its first lines (all when expanded), as a mail client would read them. */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}` });
+  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs });
   const whole = expanded.has(key);
   const wireRead = Math.min(block.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
   let body = cache.get(key);

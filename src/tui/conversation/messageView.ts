@@ -8,9 +8,19 @@
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
-import { markerOf, wrapRanges } from './lineText.js';
+import type { Micros } from '../../core/types.js';
+import { markerOf, timestampColumns, timestampText, wrapRanges } from './lineText.js';
 import { BodyCache, MAX_MESSAGE_LINES, messageUnits, trailerLines, type BodyReader, type MessageLine, type MessageUnits } from './messageLines.js';
+import type { TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
+
+/** The `t` prefix: the mode, and the flow's start for relative times. */
+export interface TimePrefix {
+  readonly mode: TimestampMode;
+  readonly startTs: Micros;
+}
+
+const NO_TIME: TimePrefix = { mode: 'off', startTs: 0 };
 
 interface Row {
   readonly line: MessageLine;
@@ -39,6 +49,7 @@ export class MessageView {
   private width = 80;
   private height = 20;
   private query = '';
+  private time = NO_TIME;
   /** Keep the last rows in view as messages arrive. */
   follow = false;
 
@@ -50,16 +61,18 @@ export class MessageView {
 
   /**
    * Size and content for this frame: `stamp` changes whenever the flow did; `head` and `tail`
-   * are the connection's event lines (handshake; FINs and end) shown around the messages.
-   * Rows are made again only when the stamp, the width or the expanded bodies changed.
+   * are the connection's event lines (handshake; FINs and end) shown around the messages; `time`
+   * the times before the lines that have one. Rows are made again only when the stamp, the width,
+   * the time prefix or the expanded bodies changed.
    */
-  update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = []): void {
+  update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = [], time = NO_TIME): void {
     this.width = Math.max(4, width);
     this.height = Math.max(1, height);
-    const key = `${stamp}|${this.width}|${this.expanded.size}`;
+    this.time = time;
+    const key = `${stamp}|${this.width}|${time.mode}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
-      if (this.rowsWidth !== this.width) this.rewrap();
+      if (this.rowsWidth !== this.textColumns()) this.rewrap();
       const units = this.units();
       this.remakeUnits(units);
       this.headRows = this.wrap(head, []);
@@ -69,13 +82,16 @@ export class MessageView {
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
   }
 
-  /** The window's rows, prefixed with their side's marker; the search query highlighted. */
+  /** The window's rows, prefixed with their time (`t`) and their side's marker; the search query highlighted. */
   lines(): DisplayLine[] {
     const needle = this.query === '' ? '' : escapeText(this.query);
+    const { mode, startTs } = this.time;
+    const blank = mode === 'off' ? '' : ' '.repeat(timestampColumns(mode) + 1);
     return this.windowRows().map((row) => {
-      const text = `${row.continued ? ' ' : markerOf(row.line.side)} ${row.text}`;
+      const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
+      const text = `${time}${row.continued ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
-      if (needle !== '') for (let at = text.indexOf(needle, 2); at >= 0; at = text.indexOf(needle, at + needle.length)) matches.push([at, at + needle.length]);
+      if (needle !== '') for (let at = text.indexOf(needle, time.length + 2); at >= 0; at = text.indexOf(needle, at + needle.length)) matches.push([at, at + needle.length]);
       return { side: row.line.side, kind: row.line.kind, text, highlight: row.line.kind === 'alert', continued: row.continued, matches };
     });
   }
@@ -199,7 +215,13 @@ export class MessageView {
       this.firstRow[unit] = this.unitRows.length;
       this.wrap(old.slice(start, end).filter((row) => !row.continued).map((row) => row.line), this.unitRows);
     }
-    this.rowsWidth = this.width;
+    this.rowsWidth = this.textColumns();
+  }
+
+  /** Columns left for a line's text after the time prefix and the marker. */
+  private textColumns(): number {
+    const time = this.time.mode === 'off' ? 0 : timestampColumns(this.time.mode) + 1;
+    return Math.max(1, this.width - 2 - time);
   }
 
   private rowCount(): number {
@@ -225,7 +247,7 @@ export class MessageView {
   /** Appends the rows of `lines` at the current width to `rows`; returns `rows`. */
   private wrap(lines: readonly MessageLine[], rows: Row[]): Row[] {
     for (const line of lines) {
-      wrapRanges(line.text, this.width - 2).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0 }));
+      wrapRanges(line.text, this.textColumns()).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0 }));
     }
     return rows;
   }

@@ -32,10 +32,18 @@ describe('messages on the screen', () => {
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
     screen.press('j', 'j', 'Enter');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #3 ') > 0);
-    // e, d and t shape the text and hex modes: not offered here, and said so when pressed.
-    expect(hintRow(screen)).not.toMatch(/e enc|d dir|t time/);
+    // e and d shape the text and hex modes: not offered here, and said so when pressed.
+    expect(hintRow(screen)).not.toMatch(/e enc|d dir/);
+    screen.press('d');
+    await screen.waitFor((s) => statusRow(s).includes('d applies to the text and hex modes: m shows them'));
+    // t puts the time before each message's first line, relative to the flow's start.
+    expect(hintRow(screen)).toMatch(/t time/);
+    screen.press('t', 't', 'g');
+    await screen.waitFor((s) => rowWith(s, '+0.002450 > GET /api/status HTTP/1.1') > 0);
+    expect(rowWith(screen, '+0.000000 = 192.168.1.23:51002 -> 198.51.100.10:80 connected')).toBeGreaterThan(0);
     screen.press('t');
-    await screen.waitFor((s) => statusRow(s).includes('t applies to the text and hex modes: m shows them'));
+    await screen.waitFor((s) => rowWith(s, '+0.') < 0);
+    expect(conversationRows(screen)).toContain('> GET /api/status HTTP/1.1');
     screen.press('G');
     await screen.waitFor((s) => rowWith(s, '= ! sent after the server closed or said it would (Connection: close): no answer') > 0);
     const alert = rowWith(screen, '= ! sent after the server closed');

@@ -45,7 +45,7 @@ describe('message lines', () => {
     const lines = messageLines(messages.get(1)!, reader(1), new Set());
     const texts = lines.map((l) => l.text);
     expect(texts[0]).toMatch(/^#1 GET \/ -> 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
-    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0 });
+    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0, ts: messages.get(1)!.http!.exchanges[0].request!.firstTs });
     expect(texts).toContain('HTTP/1.1 200 OK');
     expect(lines.find((l) => l.text === 'HTTP/1.1 200 OK')!.side).toBe('server');
     expect(texts.filter((t) => t.startsWith('#'))).toHaveLength(2);
@@ -61,7 +61,7 @@ describe('message lines', () => {
   it('an SMTP flow: commands and replies as lines, the DATA body as its size and its lines', () => {
     const lines = messageLines(messages.get(2)!, reader(2), new Set());
     expect(lines[0]).toMatchObject({ side: 'server', text: expect.stringMatching(/^220 mail\.example\.org ESMTP/) });
-    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com' });
+    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com', ts: messages.get(2)!.lines!.items[1].firstTs });
     const texts = lines.map((l) => l.text);
     const at = texts.findIndex((t) => /^DATA body: [\d,]+ bytes$/.test(t));
     expect(at).toBeGreaterThan(texts.indexOf('DATA'));
