@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Line-protocol parser (`npm run bench:lines`): LineConversation over synthetic ~44 MB line
 // flows fed in 1448-byte segments, as a capture delivers them. Prints MB/s per shape (median and
-// spread of the runs); it is not a timed test. Shapes:
+// spread of the runs), by wall time and by CPU time (user + system, GC threads included; less
+// disturbed by other load on a shared machine); it is not a timed test. Shapes:
 //   - short: a Redis inline bulk load (~30-byte commands, pipelined; `+OK` replies);
 //   - long: a log stream over TCP (lines of 2–4 KB);
 //   - smtp: an SMTP session whose DATA body is one 40 MB block (76-byte lines, dot-stuffed ones).
@@ -164,8 +165,10 @@ function digest(lines) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const timed = (f) => {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const result = f();
-  return { seconds: (performance.now() - started) / 1000, result };
+  const cpu = process.cpuUsage(cpuStarted);
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, result };
 };
 const rate = (bytes, xs) => {
   const mbs = xs.map((s) => bytes / 1e6 / s);
@@ -183,14 +186,16 @@ for (const [name, make] of [['short', redisShape], ['long', logShape], ['smtp', 
   for (const [label, LineConversation] of builds) {
     parse(LineConversation, steps.slice(0, 8).map(([dir, b]) => [dir, b.subarray(0, 1 << 18)])); // warm-up
     const runs = [];
+    const cpuRuns = [];
     const digests = new Set();
     for (let r = 0; r < rounds; r++) {
-      const { seconds, result } = timed(() => parse(LineConversation, steps));
+      const { seconds, cpuSeconds, result } = timed(() => parse(LineConversation, steps));
       runs.push(seconds);
+      cpuRuns.push(cpuSeconds);
       digests.add(digest(result));
       items = result.items.length;
     }
-    rows.push(`  ${label}: ${rate(bytes, runs)}, result ${[...digests].join(' ')}`);
+    rows.push(`  ${label}: ${rate(bytes, runs)}; by CPU time ${rate(bytes, cpuRuns)}; result ${[...digests].join(' ')}`);
   }
   process.stdout.write(`${name}: ${(bytes / 1e6).toFixed(1)} MB, ${items} items kept\n${rows.join('\n')}\n`);
 }
