@@ -127,15 +127,23 @@ function smtpShape() {
   return steps;
 }
 
-/** Feeds a flow's steps in segments; returns the conversation. */
-function parse(LineConversation, steps) {
-  const lines = new LineConversation('c2s');
+/** A flow's steps cut into SEGMENT-byte segments, done before timing (a capture delivers them so). */
+function segmentsOf(steps) {
+  const out = [];
   const offsets = { c2s: 0, s2c: 0 };
-  let ts = 1;
   for (const [dir, bytes] of steps) {
-    const base = offsets[dir];
-    for (let at = 0; at < bytes.length; at += SEGMENT) lines.feed(dir, base + at, bytes.subarray(at, at + SEGMENT), ts++);
+    for (let at = 0; at < bytes.length; at += SEGMENT) out.push({ dir, offset: offsets[dir] + at, bytes: bytes.subarray(at, at + SEGMENT) });
     offsets[dir] += bytes.length;
+  }
+  return out;
+}
+
+/** Feeds a flow's segments; returns the conversation. */
+function parse(LineConversation, segments) {
+  const lines = new LineConversation('c2s');
+  for (let k = 0; k < segments.length; k++) {
+    const { dir, offset, bytes } = segments[k];
+    lines.feed(dir, offset, bytes, k + 1);
   }
   lines.end('c2s');
   lines.end('s2c');
@@ -143,13 +151,10 @@ function parse(LineConversation, steps) {
 }
 
 /** The floor: the same segments, each scanned for its line ends. */
-function scanOnly(steps) {
+function scanOnly(segments) {
   let count = 0;
-  for (const [, bytes] of steps) {
-    for (let at = 0; at < bytes.length; at += SEGMENT) {
-      const segment = bytes.subarray(at, at + SEGMENT);
-      for (let lf = segment.indexOf(0x0a); lf >= 0; lf = segment.indexOf(0x0a, lf + 1)) count++;
-    }
+  for (const { bytes } of segments) {
+    for (let lf = bytes.indexOf(0x0a); lf >= 0; lf = bytes.indexOf(0x0a, lf + 1)) count++;
   }
   return count;
 }
@@ -179,17 +184,18 @@ process.stdout.write(`LineConversation, ${SEGMENT}-byte segments, median (min–
 for (const [name, make] of [['short', redisShape], ['long', logShape], ['smtp', smtpShape]]) {
   const steps = make();
   const bytes = steps.reduce((n, [, b]) => n + b.length, 0);
+  const segments = segmentsOf(steps);
   const scans = [];
-  for (let r = 0; r < rounds; r++) scans.push(timed(() => scanOnly(steps)).seconds);
+  for (let r = 0; r < rounds; r++) scans.push(timed(() => scanOnly(segments)).seconds);
   const rows = [`  reference (indexOf(LF) only): ${rate(bytes, scans)}`];
   let items = 0;
   for (const [label, LineConversation] of builds) {
-    parse(LineConversation, steps.slice(0, 8).map(([dir, b]) => [dir, b.subarray(0, 1 << 18)])); // warm-up
+    parse(LineConversation, segmentsOf(steps.slice(0, 8).map(([dir, b]) => [dir, b.subarray(0, 1 << 18)]))); // warm-up
     const runs = [];
     const cpuRuns = [];
     const digests = new Set();
     for (let r = 0; r < rounds; r++) {
-      const { seconds, cpuSeconds, result } = timed(() => parse(LineConversation, steps));
+      const { seconds, cpuSeconds, result } = timed(() => parse(LineConversation, segments));
       runs.push(seconds);
       cpuRuns.push(cpuSeconds);
       digests.add(digest(result));
