@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction } from '../../src/core/types.js';
-import { LineConversation, lineProtocolName, lineSummary, MAX_LINE_TEXT } from '../../src/messages/lines.js';
+import { LineConversation, lineProtocolName, lineSummary, MAX_LINE_ITEMS, MAX_LINE_TEXT } from '../../src/messages/lines.js';
 import { mulberry32, randomInt } from '../support/prng.js';
 
 type Step = [Direction, string];
@@ -79,15 +79,23 @@ function randomFlow(random: () => number): Move[] {
   return moves;
 }
 
+/** Lines that fill a conversation's items: the ones after them are parsed, not kept. */
+const FILLER = Buffer.from('NOOP\r\n'.repeat(MAX_LINE_ITEMS));
+
 /**
  * Feeds `moves` in segments of `size` bytes (whole when 0), each sent again from up to `resend`
- * bytes before it (as a retransmission overlaps); returns all a caller can see.
+ * bytes before it (as a retransmission overlaps); returns all a caller can see. With `filled`,
+ * {@link FILLER} comes first, whole.
  */
-function feedFlow(moves: readonly Move[], size: number, resend = 0) {
+function feedFlow(moves: readonly Move[], size: number, resend = 0, filled = false) {
   const binary: string[] = [];
   const lines = new LineConversation('c2s', (dir, offset, tls) => binary.push(`${dir}@${offset} ${tls}`));
   const offsets = { c2s: 0, s2c: 0 };
   let ts = 1;
+  if (filled) {
+    lines.feed('c2s', 0, FILLER, ts++);
+    offsets.c2s = FILLER.length;
+  }
   for (const move of moves) {
     const base = offsets[move.dir];
     if ('gap' in move) {
@@ -104,8 +112,9 @@ function feedFlow(moves: readonly Move[], size: number, resend = 0) {
   }
   lines.end('c2s');
   lines.end('s2c');
-  const items = lines.items.map(({ kind, dir, offset, length, text, complete }) => ({ kind, dir, offset, length, text, complete }));
-  return { items, notes: lines.notes, raw: [lines.rawFrom('c2s'), lines.rawFrom('s2c')], binary };
+  // Past the filler no item is kept: the count and the last item stand for the rest.
+  const items = (filled ? lines.items.slice(-1) : lines.items).map(({ kind, dir, offset, length, text, complete }) => ({ kind, dir, offset, length, text, complete }));
+  return { items, itemCount: lines.items.length, notes: lines.notes, raw: [lines.rawFrom('c2s'), lines.rawFrom('s2c')], binary };
 }
 
 describe('line protocols', () => {
@@ -164,6 +173,36 @@ describe('line protocols', () => {
     expect(reached.tls).toBeGreaterThan(5);
     expect(reached.blocks).toBeGreaterThan(10);
     expect(reached.cut).toBeGreaterThan(5);
+  });
+
+  it('gives the same result at every segment size past MAX_LINE_ITEMS, where lines are not kept', () => {
+    const random = mulberry32(12);
+    let raw = 0;
+    for (let flow = 0; flow < 20; flow++) {
+      const moves = randomFlow(random);
+      const whole = feedFlow(moves, 0, 0, true);
+      expect(whole.itemCount).toBe(MAX_LINE_ITEMS);
+      raw += whole.raw.filter((r) => r !== undefined).length;
+      for (const size of [1, 2, 5, 16, 1448]) expect(feedFlow(moves, size, size % 2 ? 0 : 3, true), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
+    }
+    expect(raw).toBeGreaterThan(5);
+  });
+
+  it('still takes a DATA body as a block once lines are not kept: its bytes do not turn the direction raw', () => {
+    const steps: Step[] = [
+      ['c2s', 'NOOP\r\n'.repeat(MAX_LINE_ITEMS)],
+      ['c2s', 'data\r\n'], ['s2c', '250 ok\r\n'], ['c2s', 'DATA \r\n'], ['s2c', '354 go\r\n'],
+      ['c2s', 'body\r\n\x00\x01 binary body\r\n.\r\nQUIT\r\n\x02'],
+    ];
+    for (const k of [0, 1, 3]) {
+      const lines = play(steps, (n) => (k > 0 ? Array.from({ length: Math.floor(n / k) }, (_, i) => (i + 1) * k) : []));
+      const tail = 6 * MAX_LINE_ITEMS + 6 + 7 + 'body\r\n\x00\x01 binary body\r\n.\r\nQUIT\r\n'.length;
+      expect(lines.rawFrom('c2s'), `cut every ${k}`).toBe(tail);
+      expect(lines.rawFrom('s2c')).toBeUndefined();
+      // A command between DATA and the 354 reply: no body follows.
+      const other = play([steps[0], ['c2s', 'DATA\r\nRSET\r\n'], ['s2c', '354 go\r\n'], ['c2s', 'x\r\n\x00']], (n) => (k > 0 ? Array.from({ length: Math.floor(n / k) }, (_, i) => (i + 1) * k) : []));
+      expect(other.rawFrom('c2s'), `cut every ${k}`).toBe(6 * MAX_LINE_ITEMS + 12 + 3);
+    }
   });
 
   it.each([
