@@ -7,10 +7,10 @@
 //   - long: a log stream over TCP (lines of 2–4 KB);
 //   - smtp: an SMTP session whose DATA body is one 40 MB block (76-byte lines, dot-stuffed ones).
 // Reference, measured in the same run: the same segments through a bare `indexOf(LF)` loop (the
-// floor any line parser pays). With `--against DIR` (another build's dist/, e.g. main's), that
-// build's LineConversation runs on the same data too. Each run prints a digest of its result
+// floor any line parser pays). With `--against DIR` (another build's dist/, e.g. main's; may be
+// repeated), that build's LineConversation runs on the same data too. Each run prints a digest of its result
 // (items and notes), so two builds can be checked to agree.
-// Usage: node bench/lines.mjs [--rounds N (default 5)] [--against DIST_DIR]   (needs npm run build)
+// Usage: node bench/lines.mjs [--rounds N (default 5)] [--against DIST_DIR]...   (needs npm run build)
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -28,10 +28,10 @@ function fail(message) {
 
 const argv = process.argv.slice(2);
 let rounds = 5;
-let against;
+const against = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--rounds') rounds = Number(argv[++i]);
-  else if (argv[i] === '--against') against = resolve(argv[++i] ?? '');
+  else if (argv[i] === '--against') against.push(resolve(argv[++i] ?? ''));
   else fail(`unknown argument ${argv[i]}`);
 }
 if (!Number.isInteger(rounds) || rounds < 1) fail('--rounds needs a whole number >= 1');
@@ -41,7 +41,7 @@ const load = async (dist) => {
   return (await import(pathToFileURL(file).href)).LineConversation;
 };
 const builds = [['this build', await load(join(root, 'dist'))]];
-if (against) builds.push([`--against ${against}`, await load(against)]);
+for (const dist of against) builds.push([`--against ${dist}`, await load(dist)]);
 
 /** mulberry32: the bench's data is the same at every run. */
 function prng(seed) {
