@@ -45,9 +45,12 @@ interface Side {
   unkept: UnkeptLine;
   /** Whether the text of `current` is needed: it is kept, or may be SMTP's `DATA` or `354`. */
   keepText: boolean;
-  /** The kept text of a line that began in an earlier segment. */
-  buf: Uint8Array;
-  bufLength: number;
+  /**
+   * The text of `current` so far when needed: its first {@link MAX_LINE_TEXT} bytes as Latin-1
+   * (line end included), and whether they are all ASCII.
+   */
+  text: string;
+  ascii: boolean;
   /** In an SMTP DATA body; `dotLine` tracks whether the current line so far is `.` or `.\r`. */
   inBlock: boolean;
   lineBytes: number;
@@ -114,11 +117,6 @@ function textEnd(bytes: Uint8Array, from: number): number {
   return from;
 }
 
-/** The text of a line's bytes, as {@link headText} gives it, without its look for non-ASCII bytes when there are none. */
-function lineText(bytes: Uint8Array): string {
-  return isAscii(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : headText(bytes);
-}
-
 /**
  * The lines of one flow. `onBinary(dir, offset, tls)` is called when a direction meets bytes
  * that are not text (`tls` when they start like a TLS record, e.g. after STARTTLS); the direction
@@ -133,7 +131,7 @@ export class LineConversation {
   private awaitingDataReply = false;
 
   constructor(readonly clientDir: Direction = 'c2s', private readonly onBinary?: (dir: Direction, offset: number, tls: boolean) => void) {
-    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, buf: new Uint8Array(64), bufLength: 0, inBlock: false, lineBytes: 0, dotLine: false, raw: false });
+    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
@@ -152,6 +150,10 @@ export class LineConversation {
         continue;
       }
       if (text < i) text = textEnd(bytes, i);
+      if (side.current === undefined && this.items.length >= MAX_LINE_ITEMS) {
+        i = this.skipUnkeptLines(dir, bytes, i, text);
+        if (i === bytes.length) break;
+      }
       i = this.lineBytes(dir, side, bytes, i, text, offset, ts);
     }
   }
@@ -195,13 +197,29 @@ export class LineConversation {
   }
 
   /**
+   * Whole text lines from `from` (`bytes[from, text)` are text) once no more lines are kept: they
+   * are only looked at for SMTP's `DATA` and `354`. Returns where the first line it cannot skip
+   * starts: one that may be `DATA` or `354`, one not ended in the segment, or one cut by binary.
+   */
+  private skipUnkeptLines(dir: Direction, bytes: Uint8Array, from: number, text: number): number {
+    const client = dir === this.clientDir;
+    while (from < text) {
+      const lf = bytes.indexOf(LF, from);
+      if (lf < 0 || lf >= text) break;
+      if (this.mayBeDataStep(dir, bytes[from]) && (client || this.awaitingDataReply)) break;
+      if (client) this.awaitingDataReply = false;
+      from = lf + 1;
+    }
+    return from;
+  }
+
+  /**
    * Bytes of a line from `from` (`bytes[from, text)` are text, `bytes[text]` is not): up to and
    * including its LF, or to the end of the segment, or to a byte that is not text (the direction
    * turns raw there). Returns where it stopped.
    */
   private lineBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, text: number, offset: number, ts: Micros): number {
     let line = side.current;
-    const fresh = line === undefined;
     if (line === undefined) {
       if (text === from) {
         this.toRaw(dir, side, offset + from, bytes[from] === 0x16 && (from + 1 >= bytes.length || bytes[from + 1] === 0x03));
@@ -216,55 +234,41 @@ export class LineConversation {
     const end = binary ? text : lf < 0 ? bytes.length : lf + 1;
     line.length += end - from;
     line.lastTs = ts;
-    if (fresh && !binary && lf >= 0) {
-      this.closeLine(side, line, bytes, from, Math.min(end, from + MAX_LINE_TEXT), true);
-      return end;
-    }
-    const keep = side.keepText ? Math.min(end - from, MAX_LINE_TEXT - side.bufLength) : 0;
+    const keep = side.keepText ? Math.min(end - from, MAX_LINE_TEXT - side.text.length) : 0;
     if (keep > 0) {
-      if (side.bufLength + keep > side.buf.length) {
-        const need = Math.max(side.bufLength + keep, side.buf.length * 2);
-        const grown = need > 256 ? Buffer.allocUnsafe(MAX_LINE_TEXT) : new Uint8Array(need);
-        grown.set(side.buf.subarray(0, side.bufLength));
-        side.buf = grown;
-      }
-      side.buf.set(bytes.subarray(from, from + keep), side.bufLength);
-      side.bufLength += keep;
+      const part = Buffer.from(bytes.buffer, bytes.byteOffset + from, keep);
+      side.ascii &&= isAscii(part);
+      side.text += part.toString('latin1');
     }
     if (binary) this.toRaw(dir, side, offset + end, false);
     else if (lf >= 0) this.endLine(side, true);
     return end;
   }
 
-  /** Ends the current line or block; a line's kept text is in `side.buf`. */
+  /**
+   * Ends the current line or block. A line's text is there (see {@link Side.keepText}) only when
+   * the line is kept, or when it may be SMTP's `DATA` or its `354` reply.
+   */
   private endLine(side: Side, complete: boolean): void {
     const line = side.current;
     if (!line) return;
-    if (line.kind === 'block') {
-      side.current = undefined;
-      line.complete = complete;
-      return;
-    }
-    this.closeLine(side, line, side.buf, 0, side.bufLength, complete);
-    side.bufLength = 0;
-    if (side.buf.length > 256) side.buf = new Uint8Array(64);
-  }
-
-  /**
-   * Ends `line`, whose kept text (line end included, if reached) is `kept[from, to)`. The text is
-   * decoded only when the line is kept, or when it may be SMTP's `DATA` or its `354` reply.
-   */
-  private closeLine(side: Side, line: LineItem, kept: Uint8Array, from: number, to: number, complete: boolean): void {
     side.current = undefined;
     line.complete = complete;
-    if (to > from && kept[to - 1] === LF) to--;
-    if (to > from && kept[to - 1] === CR) to--;
-    const client = line.dir === this.clientDir;
-    const mayMatter = complete && to > from && this.mayBeDataStep(line.dir, kept[from]) && (client || this.awaitingDataReply);
-    if (side.kept || mayMatter) line.text = lineText(kept.subarray(from, to));
+    if (line.kind === 'block') return;
+    let text = side.text;
+    let n = text.length;
+    if (n > 0 && text.charCodeAt(n - 1) === LF) n--;
+    if (n > 0 && text.charCodeAt(n - 1) === CR) n--;
+    if (n < text.length) text = text.slice(0, n);
+    if (!side.ascii) text = headText(Buffer.from(text, 'latin1'));
+    side.text = '';
+    side.ascii = true;
+    if (side.kept) line.text = text;
     if (!complete) return;
-    if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(line.text);
-    else if (mayMatter && line.text.startsWith('354')) {
+    const client = line.dir === this.clientDir;
+    const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
+    if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
+    else if (mayMatter && text.startsWith('354')) {
       this.awaitingDataReply = false;
       const clientSide = this.sides[this.clientDir];
       if (!clientSide.raw && !clientSide.current) { clientSide.inBlock = true; clientSide.lineBytes = 0; }
