@@ -83,6 +83,7 @@ class UnkeptLine implements LineItem {
 const LF = 0x0a;
 const CR = 0x0d;
 const DOT = 0x2e;
+const LF_DOT = Buffer.from('\n.', 'latin1');
 const DATA_COMMAND = /^DATA\s*$/i;
 
 /** 1 for the bytes of text lines ({@link isTextByte}), else 0. */
@@ -282,25 +283,28 @@ export class LineConversation {
 
   /**
    * Bytes of an SMTP DATA body from `from`: to the end of the segment, or through the line `.`
-   * (or `.\r`) that ends the body. Only a line starting with `.` is looked at byte by byte.
-   * Returns where it stopped.
+   * (or `.\r`) that ends the body. The body is searched for LF followed by '.'; only a line
+   * starting with '.' is looked at byte by byte. Returns where it stopped.
    */
   private blockBytes(side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
     const block = (side.current ??= this.push({ kind: 'block', dir: this.clientDir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }));
     const n = bytes.length;
+    const haystack = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, n);
     let k = from;
     let finished = false;
     while (k < n && !finished) {
       if (side.lineBytes === 0 ? bytes[k] !== DOT : !side.dotLine) {
-        const lf = bytes.indexOf(LF, k);
-        if (lf < 0) {
-          side.lineBytes += n - k;
-          side.dotLine = false;
-          k = n;
-        } else {
+        // To the next line that starts with '.', else to the end of the segment.
+        const at = haystack.indexOf(LF_DOT, k);
+        if (at >= 0) {
           side.lineBytes = 0;
-          k = lf + 1;
+          k = at + 1;
+          continue;
         }
+        const lf = haystack.lastIndexOf(LF);
+        side.lineBytes = lf === n - 1 ? 0 : lf >= k ? n - 1 - lf : side.lineBytes + n - k;
+        side.dotLine = false;
+        k = n;
         continue;
       }
       const b = bytes[k++];
