@@ -5,6 +5,7 @@
  * most {@link MAX_LINE_TEXT} bytes of text, a flow at most {@link MAX_LINE_ITEMS} items. Binary
  * data turns the direction raw with a note (or hands it to TLS after a STARTTLS). Never throws.
  */
+import { isAscii } from 'node:buffer';
 import type { Direction, Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
@@ -39,8 +40,17 @@ export interface LineTurn {
 interface Side {
   expected: number;
   current: LineItem | undefined;
-  buf: Uint8Array;
-  bufLength: number;
+  /** Whether `current` is in `items`; a line past {@link MAX_LINE_ITEMS} is parsed in `unkept`, reused. */
+  kept: boolean;
+  unkept: UnkeptLine;
+  /** Whether the text of `current` is needed: it is kept, or may be SMTP's `DATA` or `354`. */
+  keepText: boolean;
+  /**
+   * The text of `current` so far when needed: its first {@link MAX_LINE_TEXT} bytes as Latin-1
+   * (line end included), and whether they are all ASCII.
+   */
+  text: string;
+  ascii: boolean;
   /** In an SMTP DATA body; `dotLine` tracks whether the current line so far is `.` or `.\r`. */
   inBlock: boolean;
   lineBytes: number;
@@ -48,8 +58,65 @@ interface Side {
   raw: boolean;
 }
 
+/** The one line object a direction parses its lines in once no more are kept. */
+class UnkeptLine implements LineItem {
+  readonly kind = 'line';
+  offset = 0;
+  length = 0;
+  firstTs = 0;
+  lastTs = 0;
+  text = '';
+  complete = false;
+
+  constructor(readonly dir: Direction) {}
+
+  reset(offset: number, ts: Micros): this {
+    this.offset = offset;
+    this.length = 0;
+    this.firstTs = this.lastTs = ts;
+    this.text = '';
+    this.complete = false;
+    return this;
+  }
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
+const DOT = 0x2e;
+const LF_DOT = Buffer.from('\n.', 'latin1');
+const DATA_COMMAND = /^DATA\s*$/i;
+
+/** 1 for the bytes of text lines ({@link isTextByte}), else 0. */
+const TEXT_BYTES = Uint8Array.from({ length: 256 }, (_, b) => (isTextByte(b) ? 1 : 0));
+
+/**
+ * The position of the first byte of `bytes[from, ...)` that is not text, or `bytes.length`. Four
+ * bytes at a time: a word with no byte below 0x20 and none equal to 0x7f is text; only the
+ * others (holding a tab, CR, LF, ESC, or a byte that is not text) are looked at byte by byte.
+ */
+function textEnd(bytes: Uint8Array, from: number): number {
+  const n = bytes.length;
+  const base = bytes.byteOffset;
+  while (from < n && ((base + from) & 3) !== 0) {
+    if (TEXT_BYTES[bytes[from]] === 0) return from;
+    from++;
+  }
+  const words = (n - from) >> 2;
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, base + from, words);
+    for (let w = 0; w < words; w++) {
+      const x = view[w];
+      const y = x ^ 0x7f7f7f7f;
+      if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) {
+        const at = from + (w << 2);
+        for (let k = at; k < at + 4; k++) if (TEXT_BYTES[bytes[k]] === 0) return k;
+      }
+    }
+    from += words << 2;
+  }
+  while (from < n && TEXT_BYTES[bytes[from]] === 1) from++;
+  return from;
+}
 
 /**
  * The lines of one flow. `onBinary(dir, offset, tls)` is called when a direction meets bytes
@@ -65,8 +132,8 @@ export class LineConversation {
   private awaitingDataReply = false;
 
   constructor(readonly clientDir: Direction = 'c2s', private readonly onBinary?: (dir: Direction, offset: number, tls: boolean) => void) {
-    const side = (): Side => ({ expected: 0, current: undefined, buf: new Uint8Array(64), bufLength: 0, inBlock: false, lineBytes: 0, dotLine: false, raw: false });
-    this.sides = { c2s: side(), s2c: side() };
+    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false });
+    this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
   /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
@@ -77,12 +144,18 @@ export class LineConversation {
     let i = Math.max(0, side.expected - offset);
     if (i >= bytes.length) return;
     side.expected = offset + bytes.length;
+    let text = -1; // bytes[i, text) are text, once looked at
     while (i < bytes.length && !side.raw) {
-      const lf = bytes.indexOf(LF, i);
-      const end = lf < 0 ? bytes.length : lf + 1;
-      if (side.inBlock) this.blockBytes(side, bytes, i, end, offset, ts);
-      else this.lineBytes(dir, side, bytes, i, end, offset, ts);
-      i = end;
+      if (side.inBlock) {
+        i = this.blockBytes(side, bytes, i, offset, ts);
+        continue;
+      }
+      if (text < i) text = textEnd(bytes, i);
+      if (side.current === undefined && this.items.length >= MAX_LINE_ITEMS) {
+        i = this.skipUnkeptLines(dir, bytes, i, text);
+        if (i === bytes.length) break;
+      }
+      i = this.lineBytes(dir, side, bytes, i, text, offset, ts);
     }
   }
 
@@ -124,71 +197,132 @@ export class LineConversation {
     return out;
   }
 
-  private lineBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, end: number, offset: number, ts: Micros): void {
-    if (!side.current) {
-      if (!isTextByte(bytes[from])) return this.toRaw(dir, side, offset + from, bytes[from] === 0x16 && (from + 1 >= bytes.length || bytes[from + 1] === 0x03));
-      side.current = this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false });
-      side.bufLength = 0;
+  /**
+   * Whole text lines from `from` (`bytes[from, text)` are text) once no more lines are kept: they
+   * are only looked at for SMTP's `DATA` and `354`. Returns where the first line it cannot skip
+   * starts: one that may be `DATA` or `354`, one not ended in the segment, or one cut by binary.
+   */
+  private skipUnkeptLines(dir: Direction, bytes: Uint8Array, from: number, text: number): number {
+    const client = dir === this.clientDir;
+    while (from < text) {
+      const lf = bytes.indexOf(LF, from);
+      if (lf < 0 || lf >= text) break;
+      if (this.mayBeDataStep(dir, bytes[from]) && (client || this.awaitingDataReply)) break;
+      if (client) this.awaitingDataReply = false;
+      from = lf + 1;
     }
-    let text = from;
-    while (text < end && isTextByte(bytes[text])) text++;
-    const binary = text < end;
-    end = text;
-    const keep = Math.min(end - from, MAX_LINE_TEXT - side.bufLength);
-    if (keep > 0) {
-      if (side.bufLength + keep > side.buf.length) {
-        const grown = new Uint8Array(Math.min(MAX_LINE_TEXT, Math.max(side.bufLength + keep, side.buf.length * 2)));
-        grown.set(side.buf.subarray(0, side.bufLength));
-        side.buf = grown;
-      }
-      side.buf.set(bytes.subarray(from, from + keep), side.bufLength);
-      side.bufLength += keep;
-    }
-    side.current.length += end - from;
-    side.current.lastTs = ts;
-    if (binary) this.toRaw(dir, side, offset + end, false);
-    else if (bytes[end - 1] === LF) this.endLine(side, true);
+    return from;
   }
 
+  /**
+   * Bytes of a line from `from` (`bytes[from, text)` are text, `bytes[text]` is not): up to and
+   * including its LF, or to the end of the segment, or to a byte that is not text (the direction
+   * turns raw there). Returns where it stopped.
+   */
+  private lineBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, text: number, offset: number, ts: Micros): number {
+    let line = side.current;
+    if (line === undefined) {
+      if (text === from) {
+        this.toRaw(dir, side, offset + from, bytes[from] === 0x16 && (from + 1 >= bytes.length || bytes[from + 1] === 0x03));
+        return bytes.length;
+      }
+      side.kept = this.items.length < MAX_LINE_ITEMS;
+      side.keepText = side.kept || this.mayBeDataStep(dir, bytes[from]);
+      line = side.current = side.kept ? this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }) : side.unkept.reset(offset + from, ts);
+    }
+    const lf = bytes.indexOf(LF, from);
+    const binary = text <= lf || (lf < 0 && text < bytes.length);
+    const end = binary ? text : lf < 0 ? bytes.length : lf + 1;
+    line.length += end - from;
+    line.lastTs = ts;
+    const keep = side.keepText ? Math.min(end - from, MAX_LINE_TEXT - side.text.length) : 0;
+    if (keep > 0) {
+      const part = Buffer.from(bytes.buffer, bytes.byteOffset + from, keep);
+      side.ascii &&= isAscii(part);
+      side.text += part.toString('latin1');
+    }
+    if (binary) this.toRaw(dir, side, offset + end, false);
+    else if (lf >= 0) this.endLine(side, true);
+    return end;
+  }
+
+  /**
+   * Ends the current line or block. A line's text is there (see {@link Side.keepText}) only when
+   * the line is kept, or when it may be SMTP's `DATA` or its `354` reply.
+   */
   private endLine(side: Side, complete: boolean): void {
     const line = side.current;
     if (!line) return;
     side.current = undefined;
     line.complete = complete;
     if (line.kind === 'block') return;
-    let n = side.bufLength;
-    if (n > 0 && side.buf[n - 1] === LF) n--;
-    if (n > 0 && side.buf[n - 1] === CR) n--;
-    line.text = headText(side.buf.subarray(0, n));
-    side.bufLength = 0;
-    if (side.buf.length > 256) side.buf = new Uint8Array(64);
+    let text = side.text;
+    let n = text.length;
+    if (n > 0 && text.charCodeAt(n - 1) === LF) n--;
+    if (n > 0 && text.charCodeAt(n - 1) === CR) n--;
+    if (n < text.length) text = text.slice(0, n);
+    if (!side.ascii) text = headText(Buffer.from(text, 'latin1'));
+    side.text = '';
+    side.ascii = true;
+    if (side.kept) line.text = text;
     if (!complete) return;
-    if (line.dir === this.clientDir) this.awaitingDataReply = /^DATA\s*$/i.test(line.text);
-    else if (this.awaitingDataReply && /^354/.test(line.text)) {
+    const client = line.dir === this.clientDir;
+    const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
+    if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
+    else if (mayMatter && text.startsWith('354')) {
       this.awaitingDataReply = false;
-      const client = this.sides[this.clientDir];
-      if (!client.raw && !client.current) { client.inBlock = true; client.lineBytes = 0; }
+      const clientSide = this.sides[this.clientDir];
+      if (!clientSide.raw && !clientSide.current) { clientSide.inBlock = true; clientSide.lineBytes = 0; }
     }
   }
 
-  /** Bytes of an SMTP DATA body, up to and including one LF; the block ends with a line that is `.`. */
-  private blockBytes(side: Side, bytes: Uint8Array, from: number, end: number, offset: number, ts: Micros): void {
-    if (!side.current) side.current = this.push({ kind: 'block', dir: this.clientDir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false });
-    for (let k = from; k < end; k++) {
-      const b = bytes[k];
-      if (side.lineBytes === 0) side.dotLine = b === 0x2e;
+  /** Whether a line of `dir` starting with byte `first` may be SMTP's `DATA` command or its `354` reply. */
+  private mayBeDataStep(dir: Direction, first: number): boolean {
+    return dir === this.clientDir ? (first | 0x20) === 0x64 : first === 0x33;
+  }
+
+  /**
+   * Bytes of an SMTP DATA body from `from`: to the end of the segment, or through the line `.`
+   * (or `.\r`) that ends the body. The body is searched for LF followed by '.'; only a line
+   * starting with '.' is looked at byte by byte. Returns where it stopped.
+   */
+  private blockBytes(side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
+    const block = (side.current ??= this.push({ kind: 'block', dir: this.clientDir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }));
+    const n = bytes.length;
+    const haystack = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, n);
+    let k = from;
+    let finished = false;
+    while (k < n && !finished) {
+      if (side.lineBytes === 0 ? bytes[k] !== DOT : !side.dotLine) {
+        // To the next line that starts with '.', else to the end of the segment.
+        const at = haystack.indexOf(LF_DOT, k);
+        if (at >= 0) {
+          side.lineBytes = 0;
+          k = at + 1;
+          continue;
+        }
+        const lf = haystack.lastIndexOf(LF);
+        side.lineBytes = lf === n - 1 ? 0 : lf >= k ? n - 1 - lf : side.lineBytes + n - k;
+        side.dotLine = false;
+        k = n;
+        continue;
+      }
+      const b = bytes[k++];
+      if (side.lineBytes === 0) side.dotLine = true;
       else if (b !== LF && !(side.lineBytes === 1 && b === CR)) side.dotLine = false;
       side.lineBytes++;
+      if (b === LF) {
+        finished = side.dotLine && side.lineBytes <= 3;
+        side.lineBytes = 0;
+      }
     }
-    side.current.length += end - from;
-    side.current.lastTs = ts;
-    if (bytes[end - 1] !== LF) return;
-    const finished = side.dotLine && side.lineBytes <= 3;
-    side.lineBytes = 0;
+    block.length += k - from;
+    block.lastTs = ts;
     if (finished) {
       side.inBlock = false;
       this.endLine(side, true);
     }
+    return k;
   }
 
   private toRaw(dir: Direction, side: Side, offset: number, tls: boolean): void {

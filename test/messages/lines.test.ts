@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction } from '../../src/core/types.js';
-import { LineConversation, lineProtocolName, lineSummary, MAX_LINE_TEXT } from '../../src/messages/lines.js';
+import { LineConversation, lineProtocolName, lineSummary, MAX_LINE_ITEMS, MAX_LINE_TEXT } from '../../src/messages/lines.js';
 import { mulberry32, randomInt } from '../support/prng.js';
 
 type Step = [Direction, string];
@@ -40,6 +40,83 @@ function play(steps: readonly Step[], cuts: (length: number) => number[] = () =>
 const shape = (lines: LineConversation): string[] =>
   lines.items.map((i) => `${i.dir} ${i.offset}+${i.length} ${i.kind === 'block' ? '[block]' : i.text}${i.complete ? '' : ' (cut)'}`);
 
+/** A flow as moves: bytes of a direction, or a gap (told by a `gap` call, or only by the next offset). */
+type Move = { dir: Direction; bytes: Uint8Array } | { dir: Direction; gap: number; told: boolean };
+
+/** A random text-ish SMTP-like flow: lone CRs, bare LFs, UTF-8 and Latin-1, a few non-text bytes, long lines, DATA bodies, gaps. */
+function randomFlow(random: () => number): Move[] {
+  const pick = <T>(xs: readonly T[]): T => xs[randomInt(random, 0, xs.length - 1)];
+  const line = (): string => {
+    let text = '';
+    for (let n = randomInt(random, 0, 4); n > 0; n--) {
+      // Bytes 0x16 alone are left out: at a segment's end it reads as TLS, its next byte unknown.
+      if (random() < 0.04) text += pick(['\x00', '\x01', '\x08', '\x0b', '\x7f', '\x1f', '\x16\x03']);
+      text += pick(['MAIL', 'DATA', '.', '..', 'x', ' ', '\r', 'caf\xc3\xa9', 'caf\xe9', '354', '250 ok', '\t\x1b[1m']);
+      if (random() < 0.02) text += 'y'.repeat(MAX_LINE_TEXT + randomInt(random, -3, 3));
+    }
+    return text + pick(['\r\n', '\r\n', '\n', '\n\r', '']);
+  };
+  const lines = (n: number): string => Array.from({ length: n }, line).join('');
+  const moves: Move[] = [];
+  const say = (dir: Direction, text: string) => moves.push({ dir, bytes: Buffer.from(text, 'latin1') });
+  if (random() < 0.5) say('s2c', '220 mail ESMTP\r\n');
+  for (let round = randomInt(random, 1, 6); round > 0; round--) {
+    const r = random();
+    if (r < 0.3) say('c2s', lines(randomInt(random, 1, 4)));
+    else if (r < 0.5) say('s2c', lines(randomInt(random, 1, 3)));
+    else if (r < 0.55) {
+      say('c2s', 'STARTTLS\r\n');
+      say('s2c', '220 go ahead\r\n');
+      say('c2s', pick(['\x16\x03\x01\x00\x05hello', '\x16\x03', '\x01\x16\x03']));
+    } else if (r < 0.9) {
+      say('c2s', pick(['DATA\r\n', 'data \n', 'DATA\r\nQUIT\r\n']));
+      say('s2c', pick(['354 go\r\n', '354 go\n', '250 no\r\n']));
+      const body = Array.from({ length: randomInt(random, 0, 6) }, () => pick(['.\r', '. \r\n', '..\r\n', '.\r\r\n', '\r\n', '\n', 'x.\r\n', '.', '\x00\r\n']) + (random() < 0.5 ? line() : '')).join('');
+      say('c2s', body + pick(['\r\n.\r\n', '\n.\n', '.\r\n', '\r\n.\r\nQUIT\r\n', '']));
+      say('s2c', '250 queued\r\n');
+    } else moves.push({ dir: pick(['c2s', 's2c'] as const), gap: randomInt(random, 1, 9), told: random() < 0.5 });
+  }
+  return moves;
+}
+
+/** Lines that fill a conversation's items: the ones after them are parsed, not kept. */
+const FILLER = Buffer.from('NOOP\r\n'.repeat(MAX_LINE_ITEMS));
+
+/**
+ * Feeds `moves` in segments of `size` bytes (whole when 0), each sent again from up to `resend`
+ * bytes before it (as a retransmission overlaps); returns all a caller can see. With `filled`,
+ * {@link FILLER} comes first, whole.
+ */
+function feedFlow(moves: readonly Move[], size: number, resend = 0, filled = false) {
+  const binary: string[] = [];
+  const lines = new LineConversation('c2s', (dir, offset, tls) => binary.push(`${dir}@${offset} ${tls}`));
+  const offsets = { c2s: 0, s2c: 0 };
+  let ts = 1;
+  if (filled) {
+    lines.feed('c2s', 0, FILLER, ts++);
+    offsets.c2s = FILLER.length;
+  }
+  for (const move of moves) {
+    const base = offsets[move.dir];
+    if ('gap' in move) {
+      if (move.told) lines.gap(move.dir, base, move.gap, ts++);
+      offsets[move.dir] += move.gap;
+      continue;
+    }
+    const step = size || move.bytes.length;
+    for (let at = 0; at < move.bytes.length; at += step) {
+      const from = Math.max(0, at - resend);
+      lines.feed(move.dir, base + from, move.bytes.slice(from, at + step), ts++);
+    }
+    offsets[move.dir] += move.bytes.length;
+  }
+  lines.end('c2s');
+  lines.end('s2c');
+  // Past the filler no item is kept: the count and the last item stand for the rest.
+  const items = (filled ? lines.items.slice(-1) : lines.items).map(({ kind, dir, offset, length, text, complete }) => ({ kind, dir, offset, length, text, complete }));
+  return { items, itemCount: lines.items.length, notes: lines.notes, raw: [lines.rawFrom('c2s'), lines.rawFrom('s2c')], binary };
+}
+
 describe('line protocols', () => {
   it('keeps SMTP commands and replies as lines, the DATA body as one block', () => {
     const lines = play(SMTP);
@@ -75,6 +152,56 @@ describe('line protocols', () => {
     for (let round = 0; round < 50; round++) {
       const cuts = (n: number) => Array.from({ length: randomInt(random, 0, 5) }, () => randomInt(random, 1, n)).sort((a, b) => a - b);
       expect(shape(play(SMTP, cuts))).toEqual(whole);
+    }
+  });
+
+  it('gives the same result at every segment size, on random text-ish flows', () => {
+    const random = mulberry32(11);
+    const reached = { raw: 0, tls: 0, blocks: 0, cut: 0 };
+    for (let flow = 0; flow < 80; flow++) {
+      const moves = randomFlow(random);
+      const whole = feedFlow(moves, 0);
+      reached.raw += whole.raw.filter((r) => r !== undefined).length;
+      reached.tls += whole.binary.filter((b) => b.endsWith('true')).length;
+      reached.blocks += whole.items.filter((i) => i.kind === 'block' && i.complete).length;
+      reached.cut += whole.items.filter((i) => i.kind === 'line' && i.text.length === MAX_LINE_TEXT).length;
+      for (let size = 1; size <= 40; size++) expect(feedFlow(moves, size, size % 3 === 0 ? size : 0), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
+      for (const size of [61, 127, 1448, 2049]) expect(feedFlow(moves, size, 7), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
+    }
+    // The flows reach what they are meant to: raw directions, TLS, DATA bodies ended by their dot, long lines.
+    expect(reached.raw).toBeGreaterThan(10);
+    expect(reached.tls).toBeGreaterThan(5);
+    expect(reached.blocks).toBeGreaterThan(10);
+    expect(reached.cut).toBeGreaterThan(5);
+  });
+
+  it('gives the same result at every segment size past MAX_LINE_ITEMS, where lines are not kept', () => {
+    const random = mulberry32(12);
+    let raw = 0;
+    for (let flow = 0; flow < 20; flow++) {
+      const moves = randomFlow(random);
+      const whole = feedFlow(moves, 0, 0, true);
+      expect(whole.itemCount).toBe(MAX_LINE_ITEMS);
+      raw += whole.raw.filter((r) => r !== undefined).length;
+      for (const size of [1, 2, 5, 16, 1448]) expect(feedFlow(moves, size, size % 2 ? 0 : 3, true), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
+    }
+    expect(raw).toBeGreaterThan(5);
+  });
+
+  it('still takes a DATA body as a block once lines are not kept: its bytes do not turn the direction raw', () => {
+    const steps: Step[] = [
+      ['c2s', 'NOOP\r\n'.repeat(MAX_LINE_ITEMS)],
+      ['c2s', 'data\r\n'], ['s2c', '250 ok\r\n'], ['c2s', 'DATA \r\n'], ['s2c', '354 go\r\n'],
+      ['c2s', 'body\r\n\x00\x01 binary body\r\n.\r\nQUIT\r\n\x02'],
+    ];
+    for (const k of [0, 1, 3]) {
+      const lines = play(steps, (n) => (k > 0 ? Array.from({ length: Math.floor(n / k) }, (_, i) => (i + 1) * k) : []));
+      const tail = 6 * MAX_LINE_ITEMS + 6 + 7 + 'body\r\n\x00\x01 binary body\r\n.\r\nQUIT\r\n'.length;
+      expect(lines.rawFrom('c2s'), `cut every ${k}`).toBe(tail);
+      expect(lines.rawFrom('s2c')).toBeUndefined();
+      // A command between DATA and the 354 reply: no body follows.
+      const other = play([steps[0], ['c2s', 'DATA\r\nRSET\r\n'], ['s2c', '354 go\r\n'], ['c2s', 'x\r\n\x00']], (n) => (k > 0 ? Array.from({ length: Math.floor(n / k) }, (_, i) => (i + 1) * k) : []));
+      expect(other.rawFrom('c2s'), `cut every ${k}`).toBe(6 * MAX_LINE_ITEMS + 12 + 3);
     }
   });
 
