@@ -178,14 +178,14 @@ describe('line protocols', () => {
   it('gives the same result at every segment size past MAX_LINE_ITEMS, where lines are not kept', () => {
     const random = mulberry32(12);
     let raw = 0;
-    for (let flow = 0; flow < 20; flow++) {
+    for (let flow = 0; flow < 6; flow++) {
       const moves = randomFlow(random);
       const whole = feedFlow(moves, 0, 0, true);
       expect(whole.itemCount).toBe(MAX_LINE_ITEMS);
       raw += whole.raw.filter((r) => r !== undefined).length;
       for (const size of [1, 2, 5, 16, 1448]) expect(feedFlow(moves, size, size % 2 ? 0 : 3, true), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
     }
-    expect(raw).toBeGreaterThan(5);
+    expect(raw).toBeGreaterThan(1);
   });
 
   it('still takes a DATA body as a block once lines are not kept: its bytes do not turn the direction raw', () => {
