@@ -215,11 +215,11 @@ export class TuiApp {
       case 'mode.cycle':
         return this.conversation.cycleMode();
       case 'encoding.cycle':
-      case 'direction.cycle':
-        if (command === 'encoding.cycle') this.conversation.cycleEncoding();
-        else this.conversation.cycleDirections();
-        if (this.conversation.showingMessages) this.say(`${command === 'encoding.cycle' ? 'e' : 'd'} applies to the text and hex modes: m shows them`);
+        this.conversation.cycleEncoding();
+        if (this.conversation.showingMessages) this.say('e applies to the text and hex modes: m shows them');
         return;
+      case 'direction.cycle':
+        return this.conversation.cycleDirections();
       case 'time.cycle':
         return this.conversation.cycleTimestamps();
       case 'search.start':
@@ -527,7 +527,7 @@ export class TuiApp {
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
     if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
-    const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle', 'direction.cycle'] : ['body.expand'];
+    const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle'] : ['body.expand'];
     return hintLine(this.context(), width, unicode, '  ', idle);
   }
 

@@ -258,7 +258,7 @@ export class ConversationPane {
     if (!flow) return this.messageView.update(width, height, stamp);
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text, ts: l.ts }));
     // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
-    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL), { mode: this.settingsValue.timestamps, startTs: flow.startTs });
+    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL), { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
   }
 
   private change(settings: Partial<ConversationSettings>): void {

@@ -32,6 +32,8 @@ export interface MessageLine {
   readonly item?: number;
   /** When what the line starts arrived (a message's first byte, a body's last), for the `t` prefix. */
   readonly ts?: Micros;
+  /** For an event line about one side's message (its body's size, a cut): that side (`d` hides it with the message). */
+  readonly of?: Side;
 }
 
 /** Body lines shown before "N more lines". */
@@ -187,7 +189,7 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
   out.push({ side, kind: 'data', text: escapeText(start), ts: message.firstTs });
   for (const header of message.headers) out.push({ side, kind: 'data', text: escapeText(`${header.name}: ${header.value}`) });
-  if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}` });
+  if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side });
   if (message.body.length === 0) return;
   out.push({ side, kind: 'data', text: '' });
   const whole = expanded.has(key);
@@ -200,16 +202,16 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   for (const line of body.lines) out.push({ side, kind: 'data', text: line });
   const unread = message.body.length > wireRead;
   if (body.more > 0 || (unread && !whole)) {
-    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)` });
+    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`, of: side });
   }
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
   const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];
-  out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs });
+  out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs, of: side });
 }
 
 /** An SMTP DATA body: its size, then its first lines (all when expanded), as a mail client would read them. */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs });
+  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
   const whole = expanded.has(key);
   const wireRead = Math.min(block.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
   let body = cache.get(key);
@@ -220,10 +222,10 @@ function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: Rea
   for (const line of body.lines) out.push({ side, kind: 'data', text: line });
   const unread = block.length > wireRead;
   if (body.more > 0 || (unread && !whole)) {
-    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)` });
+    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`, of: side });
   }
-  if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}` });
-  else if (unread && whole) out.push({ side: 'event', kind: 'event', text: `only the first ${formatCount(wireRead)} of ${formatCount(block.length)} bytes read` });
+  if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });
+  else if (unread && whole) out.push({ side: 'event', kind: 'event', text: `only the first ${formatCount(wireRead)} of ${formatCount(block.length)} bytes read`, of: side });
 }
 
 /**

@@ -11,16 +11,18 @@ import { escapeText } from '../../render/escape.js';
 import type { Micros } from '../../core/types.js';
 import { markerOf, timestampColumns, timestampText, wrapRanges } from './lineText.js';
 import { BodyCache, MAX_MESSAGE_LINES, messageUnits, trailerLines, type BodyReader, type MessageLine, type MessageUnits } from './messageLines.js';
-import type { TimestampMode } from './settings.js';
+import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
 
-/** The `t` prefix: the mode, and the flow's start for relative times. */
-export interface TimePrefix {
+/** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
+export interface RowStyle {
   readonly mode: TimestampMode;
   readonly startTs: Micros;
+  /** `c2s`: the client's lines only, `s2c`: the server's (event lines stay either way). */
+  readonly filter: DirectionFilter;
 }
 
-const NO_TIME: TimePrefix = { mode: 'off', startTs: 0 };
+const PLAIN: RowStyle = { mode: 'off', startTs: 0, filter: 'both' };
 
 interface Row {
   readonly line: MessageLine;
@@ -49,7 +51,9 @@ export class MessageView {
   private width = 80;
   private height = 20;
   private query = '';
-  private time = NO_TIME;
+  private style = PLAIN;
+  /** The side filter the rows were made with. */
+  private rowsFilter: DirectionFilter = 'both';
   /** Keep the last rows in view as messages arrive. */
   follow = false;
 
@@ -61,17 +65,21 @@ export class MessageView {
 
   /**
    * Size and content for this frame: `stamp` changes whenever the flow did; `head` and `tail`
-   * are the connection's event lines (handshake; FINs and end) shown around the messages; `time`
-   * the times before the lines that have one. Rows are made again only when the stamp, the width,
-   * the time prefix or the expanded bodies changed.
+   * are the connection's event lines (handshake; FINs and end) shown around the messages; `style`
+   * the times before the lines that have one, and the sides shown. Rows are made again only when
+   * the stamp, the width, the style or the expanded bodies changed.
    */
-  update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = [], time = NO_TIME): void {
+  update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = [], style = PLAIN): void {
     this.width = Math.max(4, width);
     this.height = Math.max(1, height);
-    this.time = time;
-    const key = `${stamp}|${this.width}|${time.mode}|${this.expanded.size}`;
+    this.style = style;
+    const key = `${stamp}|${this.width}|${style.mode}|${style.filter}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
+      if (this.rowsFilter !== style.filter) {
+        this.rowsFilter = style.filter;
+        this.dropUnits(0);
+      }
       if (this.rowsWidth !== this.textColumns()) this.rewrap();
       const units = this.units();
       this.remakeUnits(units);
@@ -85,7 +93,7 @@ export class MessageView {
   /** The window's rows, prefixed with their time (`t`) and their side's marker; the search query highlighted. */
   lines(): DisplayLine[] {
     const needle = this.query === '' ? '' : escapeText(this.query);
-    const { mode, startTs } = this.time;
+    const { mode, startTs } = this.style;
     const blank = mode === 'off' ? '' : ' '.repeat(timestampColumns(mode) + 1);
     return this.windowRows().map((row) => {
       const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
@@ -220,7 +228,7 @@ export class MessageView {
 
   /** Columns left for a line's text after the time prefix and the marker. */
   private textColumns(): number {
-    const time = this.time.mode === 'off' ? 0 : timestampColumns(this.time.mode) + 1;
+    const time = this.style.mode === 'off' ? 0 : timestampColumns(this.style.mode) + 1;
     return Math.max(1, this.width - 2 - time);
   }
 
@@ -246,7 +254,9 @@ export class MessageView {
 
   /** Appends the rows of `lines` at the current width to `rows`; returns `rows`. */
   private wrap(lines: readonly MessageLine[], rows: Row[]): Row[] {
+    const hidden = this.rowsFilter === 'c2s' ? 'server' : this.rowsFilter === 's2c' ? 'client' : undefined;
     for (const line of lines) {
+      if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
       wrapRanges(line.text, this.textColumns()).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0 }));
     }
     return rows;

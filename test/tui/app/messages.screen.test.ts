@@ -32,10 +32,15 @@ describe('messages on the screen', () => {
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
     screen.press('j', 'j', 'Enter');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #3 ') > 0);
-    // e and d shape the text and hex modes: not offered here, and said so when pressed.
-    expect(hintRow(screen)).not.toMatch(/e enc|d dir/);
+    // e shapes the text and hex modes: not offered here, and said so when pressed.
+    expect(hintRow(screen)).not.toMatch(/e enc/);
+    screen.press('e');
+    await screen.waitFor((s) => statusRow(s).includes('e applies to the text and hex modes: m shows them'));
+    // d shows the client's lines only, then the server's, then both.
     screen.press('d');
-    await screen.waitFor((s) => statusRow(s).includes('d applies to the text and hex modes: m shows them'));
+    await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0 && rowWith(s, '< HTTP/1.1 200 OK') < 0);
+    screen.press('d', 'd');
+    await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0 && rowWith(s, '< HTTP/1.1 200 OK') > 0);
     // t puts the time before each message's first line, relative to the flow's start.
     expect(hintRow(screen)).toMatch(/t time/);
     screen.press('t', 't', 'g');

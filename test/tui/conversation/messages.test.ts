@@ -153,6 +153,23 @@ describe('a body that grows (a live download)', () => {
 });
 
 describe('message view', () => {
+  it('d keeps one side: the client lines or the server lines, with the event lines', () => {
+    const view = new MessageView(1, messages.get(1)!, reader(1));
+    const markers = (filter: 'both' | 'c2s' | 's2c') => {
+      view.update(80, 500, 'a', [], [], { mode: 'off', startTs: 0, filter });
+      return new Set(view.lines().map((line) => line.text[0]));
+    };
+    expect(markers('c2s')).toEqual(new Set(['=', '>', ' ']));
+    expect(markers('s2c')).toEqual(new Set(['=', '<', ' ']));
+    expect(markers('both')).toEqual(new Set(['=', '>', '<', ' ']));
+    expect(view.lines().map((line) => line.text)).toContain('> GET / HTTP/1.1');
+    // A body's size line goes with its message.
+    view.update(80, 500, 'a', [], [], { mode: 'off', startTs: 0, filter: 'c2s' });
+    expect(view.lines().map((line) => line.text)).not.toContain('= body: 936 bytes');
+    view.update(80, 500, 'a', [], [], { mode: 'off', startTs: 0, filter: 's2c' });
+    expect(view.lines().map((line) => line.text)).toContain('= body: 936 bytes');
+  });
+
   it('a cut body says how many lines are left and Enter shows them; find moves to a line', () => {
     const long = Array.from({ length: BODY_LINES + 5 }, (_, i) => `line ${i}`).join('\n');
     expect(bodyText(Buffer.from(long), 'text/plain')).toHaveLength(BODY_LINES + 5);
