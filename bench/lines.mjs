@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadGenerator } from './generator.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -40,20 +41,10 @@ const load = async (dist) => {
   if (!existsSync(file)) fail(`no build at ${dist} (run npm run build)`);
   return (await import(pathToFileURL(file).href)).LineConversation;
 };
+// The tests' seeded generator (mulberry32): the bench's data is the same at every run.
+const { mulberry32 } = await loadGenerator();
 const builds = [['this build', await load(join(root, 'dist'))]];
 for (const dist of against) builds.push([`--against ${dist}`, await load(dist)]);
-
-/** mulberry32: the bench's data is the same at every run. */
-function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lines from `next()` joined until `bytes` are reached, as one Buffer. */
 function textOf(bytes, next) {
@@ -69,7 +60,7 @@ function textOf(bytes, next) {
 
 /** A flow as steps: [dir, bytes]; each step is fed in SEGMENT-byte segments, in order. */
 function redisShape() {
-  const random = prng(1);
+  const random = mulberry32(1);
   const steps = [];
   let total = 0;
   for (let batch = 0; total < FLOW_BYTES; batch++) {
@@ -86,7 +77,7 @@ function redisShape() {
 }
 
 function logShape() {
-  const random = prng(2);
+  const random = mulberry32(2);
   const words = ['GET', 'chicken', 'coop', 'status=200', 'latency_ms=12', 'user=42', 'region=eu-west', 'feed', 'egg', 'trace'];
   const line = () => {
     const length = 2048 + Math.floor(random() * 2048);
@@ -98,7 +89,7 @@ function logShape() {
 }
 
 function smtpShape() {
-  const random = prng(3);
+  const random = mulberry32(3);
   const text = (s) => Buffer.from(s, 'latin1');
   const body = textOf(40 * 1000 * 1000, () => {
     const r = random();

@@ -6,6 +6,9 @@
 
 import type { Direction } from '../../src/core/types.js';
 import { mulberry32, randomInt } from './prng.js';
+
+/** The seeded generator, for bench scripts that load this module (bench/generator.mjs). */
+export { mulberry32 } from './prng.js';
 import { PcapFileWriter, PCAP_GLOBAL_HEADER_LENGTH, PCAP_RECORD_HEADER_LENGTH } from '../../src/capture/pcapWriter.js';
 import type { PacketWriter } from '../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../src/synth/tcpScript.js';
