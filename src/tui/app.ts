@@ -527,6 +527,10 @@ export class TuiApp {
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
     if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
+    if (this.prompt?.purpose === 'filter') {
+      const words = `${FILTER_WORDS}  `;
+      return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);
+    }
     const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle'] : ['body.expand'];
     return hintLine(this.context(), width, unicode, '  ', idle);
   }
@@ -537,6 +541,9 @@ export class TuiApp {
     return `~ searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
   }
 }
+
+/** The filter words, shown on the hint row while the filter is typed. */
+const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port reset has:note';
 
 /** `saved 3 files in /tmp: a, b, a.log`: the count and the directory first, as the names are long. */
 export function savedMessage(paths: readonly string[]): string {
