@@ -192,75 +192,76 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side });
   if (message.body.length === 0) return;
   out.push({ side, kind: 'data', text: '' });
-  const whole = expanded.has(key);
-  const wireRead = Math.min(message.body.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
-  let body = cache.get(key);
-  if (body === undefined || body.wireRead !== wireRead || body.complete !== message.complete || body.whole !== whole) {
-    body = showBody(message, read, wireRead, whole);
-    cache.set(key, body);
-  }
-  for (const line of body.lines) out.push({ side, kind: 'data', text: line });
-  const unread = message.body.length > wireRead;
-  if (body.more > 0 || (unread && !whole)) {
-    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`, of: side });
-  }
+  const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: message.complete };
+  const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
+    const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
+    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut ? ['cut'] : [])];
+    return { all: bodyText(decoded.bytes, headerValue(message.headers, 'content-type') ?? ''), done, notes: decoded.notes.map(escapeText) };
+  });
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
   const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];
   out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs, of: side });
 }
 
-/** An SMTP DATA body: its size, then its first lines (all when expanded), as a mail client would read them. */
+/**
+ * An SMTP DATA body: its size, then its first lines (all when expanded), as a mail client would
+ * read them: UTF-8, else Latin-1, escaped; the dot-stuffing undone (RFC 5321 4.5.2) and the final
+ * `.` line left out.
+ */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
-  const whole = expanded.has(key);
-  const wireRead = Math.min(block.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
-  let body = cache.get(key);
-  if (body === undefined || body.wireRead !== wireRead || body.complete !== block.complete || body.whole !== whole) {
-    body = showBlock(block, read, wireRead, whole);
-    cache.set(key, body);
-  }
-  for (const line of body.lines) out.push({ side, kind: 'data', text: line });
-  const unread = block.length > wireRead;
-  if (body.more > 0 || (unread && !whole)) {
-    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`, of: side });
-  }
-  if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });
-  else if (unread && whole) out.push({ side: 'event', kind: 'event', text: `only the first ${formatCount(wireRead)} of ${formatCount(block.length)} bytes read`, of: side });
-}
-
-/**
- * Reads `wireRead` bytes of a DATA body and makes its lines (UTF-8, else Latin-1, escaped): the
- * dot-stuffing undone (RFC 5321 4.5.2) and the final `.` line left out.
- */
-function showBlock(block: LineItem, read: BodyReader, wireRead: number, whole: boolean): ShownBody {
-  const complete = block.complete;
-  try {
-    const bytes = read(block.dir, block.offset, wireRead);
+  const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, _whole, asked) => {
     const ranges = splitLines(bytes, 'utf-8');
-    if (complete && wireRead === block.length && ranges.length > 0) ranges.pop();
-    const all = ranges.map(([from, to]) => decodeEscaped(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to));
-    const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length, whole, done: [], notes: [], error: undefined, wireRead, complete };
-  } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
-  }
+    if (block.complete && asked === block.length && ranges.length > 0) ranges.pop();
+    return { all: ranges.map(([from, to]) => decodeEscaped(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to)) };
+  });
+  if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });
+  else if (unread && body.whole) out.push({ side: 'event', kind: 'event', text: `only the first ${formatCount(wireRead)} of ${formatCount(block.length)} bytes read`, of: side });
 }
 
 const DOT = 0x2e;
 
+/** The wire bytes of a body: `length` bytes of direction `dir` from stream offset `offset`. */
+interface BodyPart {
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly length: number;
+  /** The body is over (no more of it can come). */
+  readonly complete: boolean;
+}
+
+/** What `decode` makes of a body's bytes read (`asked`: how many were asked for): every line, and for its about line what was done and noted. */
+type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; done?: readonly string[]; notes?: readonly string[] };
+
 /**
- * Reads `wireRead` of a message's wire bytes and decodes them for display, keeping every line
- * when `whole`, else the first {@link BODY_LINES}; a read error becomes its note.
+ * Pushes to `out` the lines of body `key`: its first {@link BODY_LINES} (all when expanded), then
+ * "N more lines" when some are not shown. At most {@link PREVIEW_READ_BYTES} are read
+ * ({@link BODY_READ_BYTES} when expanded) and decoded by `decode`; the result is kept in `cache` while it still holds (same bytes read,
+ * same state). A read or decode error becomes the body's `error`.
  */
-function showBody(message: HttpMessage, read: BodyReader, wireRead: number, whole: boolean): ShownBody {
-  const complete = message.complete;
+function pushBody(part: BodyPart, side: Side, key: string, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], decode: BodyDecoder): { body: ShownBody; unread: boolean; wireRead: number } {
+  const whole = expanded.has(key);
+  const wireRead = Math.min(part.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
+  let body = cache.get(key);
+  if (body === undefined || body.wireRead !== wireRead || body.complete !== part.complete || body.whole !== whole) {
+    body = showBody(part, read, wireRead, whole, decode);
+    cache.set(key, body);
+  }
+  for (const line of body.lines) out.push({ side, kind: 'data', text: line });
+  const unread = part.length > wireRead;
+  if (body.more > 0 || (unread && !whole)) {
+    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`, of: side });
+  }
+  return { body, unread, wireRead };
+}
+
+/** Reads `wireRead` bytes of a body and decodes them for display, keeping every line when `whole`, else the first {@link BODY_LINES}. */
+function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
+  const complete = part.complete;
   try {
-    const wire = read(message.dir, message.body.offset, wireRead);
-    const body = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, wireRead);
-    const all = bodyText(body.bytes, headerValue(message.headers, 'content-type') ?? '');
+    const { all, done = [], notes = [] } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
     const lines = whole ? all : all.slice(0, BODY_LINES);
-    const done = [...body.decoded.map((c) => `${c} decoded to ${formatCount(body.bytes.length)}`), ...(body.cut ? ['cut'] : [])];
-    return { lines, more: all.length - lines.length, whole, done, notes: body.notes.map(escapeText), error: undefined, wireRead, complete };
+    return { lines, more: all.length - lines.length, whole, done, notes, error: undefined, wireRead, complete };
   } catch (error) {
     return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
   }
