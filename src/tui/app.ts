@@ -16,7 +16,7 @@ import type { FlowStore } from '../store/flowStore.js';
 import type { SourceCounters } from '../engine/counters.js';
 import { ConversationPane, type SearchOutcome } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
-import { parseFilter, type MessagesOf } from './flowList/filter.js';
+import { FILTER_WORDS, parseFilter, type MessagesOf } from './flowList/filter.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
 import { dispatch, helpLines, hintLine, type Command, type KeyContext } from './keymap.js';
 import { screenLayout, type Zoom } from './layout.js';
@@ -541,9 +541,6 @@ export class TuiApp {
     return `~ searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
   }
 }
-
-/** The filter words, shown on the hint row while the filter is typed. */
-const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port reset has:note';
 
 /** `saved 3 files in /tmp: a, b, a.log`: the count and the directory first, as the names are long. */
 export function savedMessage(paths: readonly string[]): string {
