@@ -122,7 +122,8 @@ export class FlowMessages {
     if (this.http) text = httpSummary(this.http);
     else if (this.lines) text = lineSummary(this.lines) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     else if (this.tls) text = tlsSummary(this.tls);
-    return this.flags.length > 0 ? `! ${text}` : text;
+    // Per visible row and frame: a scan that stops at the first flag, not the set of them.
+    return this.http?.exchanges.some((e) => e.flags.length > 0) ? `! ${text}` : text;
   }
 
   /** Holds an event until the protocol is known, deciding as soon as the first direction's bytes tell. */
