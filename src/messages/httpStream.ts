@@ -87,14 +87,12 @@ export class HttpStreamParser {
         case State.Head: i = this.readHead(bytes, i, offset, ts); break;
         case State.BodyLength: {
           const take = Math.min(this.remaining, n - i);
-          this.extendBody(take, ts);
-          this.remaining -= take;
+          this.takeBody(take, ts);
           i += take;
-          if (this.remaining === 0) this.finish(undefined);
           break;
         }
         case State.Chunked: i = this.readChunked(bytes, i, offset, ts); break;
-        case State.Close: this.extendBody(n - i, ts); i = n; break;
+        case State.Close: this.takeBody(n - i, ts); i = n; break;
         case State.SkipLine: i = this.requests ? this.skipLine(bytes, i) : this.skipToStatusLine(bytes, i, offset, ts); break;
         default: i = n;
       }
@@ -111,15 +109,13 @@ export class HttpStreamParser {
     if (this.state === State.Raw || this.state === State.Ended) return true;
     if (offset !== this.expected) return false;
     if (this.state === State.Close || (this.state === State.BodyLength && this.remaining >= length)) {
-      this.extendBody(length, ts);
-      this.remaining -= length;
-    } else if (this.state === State.Chunked && this.chunked!.skip(length)) {
-      if (this.message) this.message.lastTs = ts;
-    } else {
-      return false;
+      this.expected += length;
+      this.takeBody(length, ts);
+      return true;
     }
+    if (this.state !== State.Chunked || !this.chunked!.skip(length)) return false;
+    if (this.message) this.message.lastTs = ts;
     this.expected += length;
-    if (this.state === State.BodyLength && this.remaining === 0) this.finish(undefined);
     return true;
   }
 
@@ -141,12 +137,8 @@ export class HttpStreamParser {
       case State.Close: {
         const take = this.state === State.Close ? rest : Math.min(rest, this.remaining);
         this.markIncomplete(start, 'gap in the body');
-        this.extendBody(take, ts);
-        this.remaining -= take;
         rest -= take;
-        if (this.state === State.Close || this.remaining > 0) return;
-        this.finish(this.message?.incomplete);
-        if (rest === 0) return;
+        if (!this.takeBody(take, ts) || rest === 0) return;
         boundary = true;
         break;
       }
@@ -312,6 +304,18 @@ export class HttpStreamParser {
       case 'tunnel': this.finish(undefined); this.toRaw(body.offset, plan.why); break;
       case 'invalid': this.fail(body.offset, plan.why); break;
     }
+  }
+
+  /**
+   * Counts `take` bytes, arrived at `ts`, into the body being read (of known length, or until
+   * close); finishes the message when a body of known length is whole. Returns true when it did.
+   */
+  private takeBody(take: number, ts: Micros): boolean {
+    this.extendBody(take, ts);
+    this.remaining -= take;
+    if (this.state !== State.BodyLength || this.remaining > 0) return false;
+    this.finish(undefined);
+    return true;
   }
 
   /** Counts `payload` body bytes, arrived at `ts`, into the current message. */
