@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpConversation } from '../../src/messages/http.js';
+import { c2s, play } from './httpScript.js';
 import { framingOf, framingOfHead, headerValues, headText, parseHeaderLines } from '../../src/messages/httpHead.js';
 
 /** The framing of a head's text read the long way: every field parsed, then framingOf. */
@@ -33,15 +33,7 @@ describe('framingOfHead', () => {
 describe('a head read in one segment or in pieces', () => {
   it('gives the same start line when a header is not UTF-8 (the start line is decoded on its own)', () => {
     const head = Buffer.concat([Buffer.from('GET /caf\xc3\xa9 HTTP/1.1\r\nX-Name: Jos', 'latin1'), Buffer.from([0xe9]), Buffer.from('\r\n\r\n')]);
-    const targets = [[head], [head.subarray(0, 22), head.subarray(22)]].map((segments) => {
-      const http = new HttpConversation();
-      let offset = 0;
-      for (const s of segments) {
-        http.feed('c2s', offset, s, 1);
-        offset += s.length;
-      }
-      return http.exchanges[0]?.request?.target;
-    });
+    const targets = [() => [], () => [22]].map((cuts) => play([c2s(head)], cuts).exchanges[0]?.request?.target);
     expect(targets).toEqual(['/café', '/café']);
   });
 });
