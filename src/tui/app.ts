@@ -207,6 +207,10 @@ export class TuiApp {
       case 'pane.zoom':
         this.zoom = this.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
         return;
+      case 'turn.next':
+      case 'turn.previous':
+        if (!this.conversation.jump(command === 'turn.next' ? 1 : -1)) this.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
+        return;
       case 'body.expand':
         if (!this.conversation.expandBody()) this.say('Enter shows a cut body in full (messages mode): none in view');
         return;

@@ -126,6 +126,24 @@ export class ConversationPane {
     else this.view?.end();
   }
 
+  /**
+   * `]` (`direction` 1) and `[` (-1): to the next message or turn of the dialogue, or back to the
+   * start of the one in view (see MessageView.nextUnit, ConversationView.nextTurn). Stops
+   * following. False when the window did not move.
+   */
+  jump(direction: 1 | -1): boolean {
+    const messages = this.messageView;
+    const view = this.view;
+    let moved = false;
+    if (messages) moved = direction > 0 ? messages.nextUnit() : messages.previousUnit();
+    else if (view) moved = direction > 0 ? view.nextTurn() : view.previousTurn();
+    if (moved) {
+      this.follow = false;
+      if (view) view.follow = false;
+    }
+    return moved;
+  }
+
   /** The HTTP exchange in view in the messages mode (its index), if any. */
   exchangeInView(): number | undefined {
     return this.messageView?.exchangeInWindow();

@@ -20,7 +20,7 @@ export type Command =
   | 'move.down' | 'move.up' | 'page.down' | 'page.up' | 'halfPage.down' | 'halfPage.up'
   | 'move.top' | 'move.bottom'
   | 'focus.next' | 'flow.open' | 'back' | 'pane.zoom'
-  | 'body.expand' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
+  | 'body.expand' | 'turn.next' | 'turn.previous' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
   | 'search.start' | 'search.next' | 'search.previous'
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle'
   | 'flow.save' | 'request.copy' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now'
@@ -46,6 +46,8 @@ export const KEYMAP: readonly KeyBinding[] = [
 
   { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
   { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped, messages', hint: 'mode' },
+  { context: 'conversation', keys: [']'], command: 'turn.next', help: 'next message (messages mode) or turn of the dialogue', hint: 'next' },
+  { context: 'conversation', keys: ['['], command: 'turn.previous', help: 'start of this message or turn, then the one before' },
   { context: 'conversation', keys: ['enter'], command: 'body.expand', help: 'messages mode: show a cut body in full', hint: 'more' },
   { context: 'conversation', keys: ['e'], command: 'encoding.cycle', help: 'cycle text encodings', hint: 'enc' },
   { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },

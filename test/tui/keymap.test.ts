@@ -44,7 +44,7 @@ describe('keymap', () => {
     for (const key of KEYMAP.flatMap((b) => b.keys)) {
       expect(key).not.toBe('return');
       expect(key).not.toMatch(/^[A-Z]$/);
-      expect(key).toMatch(/^([a-z/?]|S-[a-z]|C-[a-z]|up|down|left|right|pageup|pagedown|home|end|enter|escape|tab|backspace|delete)$/);
+      expect(key).toMatch(/^([a-z/?[\]]|S-[a-z]|C-[a-z]|up|down|left|right|pageup|pagedown|home|end|enter|escape|tab|backspace|delete)$/);
     }
   });
 
@@ -98,14 +98,14 @@ describe('help screen', () => {
 describe('hint row', () => {
   it('puts the pane\'s own keys first, then shared ones, within the width', () => {
     const line = hintLine('conversation', 80, true);
-    expect(line.startsWith('x hex  m mode  Enter more  e enc  d dir  t time  / search  Esc back')).toBe(true);
+    expect(line.startsWith('x hex  m mode  ] next  Enter more  e enc  d dir  t time  / search')).toBe(true);
     expect(line).toContain('/ search');
     expect([...line].length).toBeLessThanOrEqual(80);
     expect(hintLine('flowList', 80, true).startsWith('Enter open  o sort')).toBe(true);
   });
 
   it('leaves out keys that would do nothing now (Enter outside the messages mode)', () => {
-    expect(hintLine('conversation', 80, true, '  ', ['body.expand']).startsWith('x hex  m mode  e enc  d dir')).toBe(true);
+    expect(hintLine('conversation', 80, true, '  ', ['body.expand']).startsWith('x hex  m mode  ] next  e enc  d dir')).toBe(true);
   });
 
   it('every help line fits an 80-column screen (with the help box margin)', () => {

@@ -116,6 +116,34 @@ export class MessageView {
     this.top = this.lastTop();
   }
 
+  /**
+   * `]` and `[`: puts the first row of the next unit (an HTTP exchange, a line protocol's item)
+   * at the top, or of the unit in view (the one before, when already there; the first rows when
+   * none). False when the window did not move.
+   */
+  nextUnit(): boolean {
+    const head = this.headRows.length;
+    const next = this.firstRow.find((row) => head + row > this.top);
+    return next !== undefined && this.moveTop(head + next);
+  }
+  previousUnit(): boolean {
+    const head = this.headRows.length;
+    let target = 0;
+    for (const row of this.firstRow) {
+      if (head + row >= this.top) break;
+      target = head + row;
+    }
+    return this.moveTop(target);
+  }
+
+  private moveTop(row: number): boolean {
+    const top = Math.max(0, Math.min(row, this.lastTop()));
+    if (top === this.top) return false;
+    this.top = top;
+    this.follow = false;
+    return true;
+  }
+
   /** Index of the HTTP exchange of the first row in the window that belongs to one, if any. */
   exchangeInWindow(): number | undefined {
     for (const row of this.windowRows()) if (row.line.exchange !== undefined) return row.line.exchange;

@@ -5,7 +5,7 @@
  * costs O(log n) store look-ups even when a direction filter hides long runs of chunks, so
  * nothing walks the whole flow.
  */
-import type { Direction } from '../../core/types.js';
+import { otherDirection, type Direction } from '../../core/types.js';
 import type { DirectionFilter } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
 import { extentOf } from './source.js';
@@ -113,9 +113,21 @@ export class UnitOrder {
 
   /** Index of the first visible chunk at or after `index`, or -1. */
   nextVisibleChunk(index: number): number {
-    if (index >= this.chunkCount) return -1;
     const dir = this.filterDir();
-    if (dir === undefined) return Math.max(0, index);
+    if (dir === undefined) return index >= this.chunkCount ? -1 : Math.max(0, index);
+    return this.nextChunkOf(dir, index);
+  }
+
+  /** Index of the last visible chunk at or before `index`, or -1. */
+  previousVisibleChunk(index: number): number {
+    const dir = this.filterDir();
+    if (dir === undefined) return Math.max(-1, Math.min(index, this.chunkCount - 1));
+    return this.previousChunkOf(dir, index);
+  }
+
+  /** Index of the first chunk of direction `dir` at or after `index`, or -1. O(log n) look-ups. */
+  nextChunkOf(dir: Direction, index: number): number {
+    if (index >= this.chunkCount) return -1;
     for (let i = Math.max(0, index), k = 0; i < this.chunkCount && k < LINEAR_PROBE; i++, k++) {
       if (this.source.getChunk(this.flowId, i)?.dir === dir) return i;
     }
@@ -132,12 +144,10 @@ export class UnitOrder {
     return found >= index && found < this.chunkCount ? found : -1;
   }
 
-  /** Index of the last visible chunk at or before `index`, or -1. */
-  previousVisibleChunk(index: number): number {
+  /** Index of the last chunk of direction `dir` at or before `index`, or -1. O(log n) look-ups. */
+  previousChunkOf(dir: Direction, index: number): number {
     index = Math.min(index, this.chunkCount - 1);
     if (index < 0) return -1;
-    const dir = this.filterDir();
-    if (dir === undefined) return index;
     for (let i = index, k = 0; i >= 0 && k < LINEAR_PROBE; i--, k++) {
       if (this.source.getChunk(this.flowId, i)?.dir === dir) return i;
     }
@@ -151,6 +161,57 @@ export class UnitOrder {
       else high = mid - 1;
     }
     return low < 0 ? -1 : this.source.chunkAt(this.flowId, dir, low);
+  }
+
+  /**
+   * The first chunk of the turn after the one `unit` is in, or -1 when there is none. A turn is
+   * a run of chunks of one direction in arrival order; with a direction filter, the shown
+   * direction's chunks between two of the other direction's.
+   */
+  nextTurn(unit: UnitKey): number {
+    if (unit.kind === 'tail') return -1;
+    const chunk = this.chunkAtOrBefore(unit);
+    return chunk < 0 ? this.nextVisibleChunk(0) : this.turnAfter(chunk);
+  }
+
+  /**
+   * The first chunk of the turn `unit` is in, or of the turn before when `unit` is already that
+   * chunk's first span and `atFirstRow` (the window starts at its first row); HEAD when there is
+   * no turn before; undefined at the head.
+   */
+  previousTurn(unit: UnitKey, atFirstRow: boolean): number | typeof HEAD | undefined {
+    if (unit.kind === 'head') return undefined;
+    const chunk = this.chunkAtOrBefore(unit);
+    if (chunk < 0) return HEAD;
+    const start = this.turnStart(chunk);
+    if (!(unit.kind === 'chunk' && unit.chunk === start && unit.span === 0 && atFirstRow)) return start;
+    const before = this.previousVisibleChunk(start - 1);
+    return before < 0 ? HEAD : this.turnStart(before);
+  }
+
+  /** The last visible chunk shown at or before `unit`, or -1. */
+  private chunkAtOrBefore(unit: UnitKey): number {
+    switch (unit.kind) {
+      case 'head': return -1;
+      case 'chunk': return unit.chunk;
+      case 'note': return this.previousVisibleChunk((this.anchors[unit.note] ?? this.chunkCount) - 1);
+      case 'tail': return this.previousVisibleChunk(this.chunkCount - 1);
+    }
+  }
+
+  /** The first visible chunk of the turn holding visible chunk `index`. */
+  private turnStart(index: number): number {
+    const dir = this.source.getChunk(this.flowId, index)?.dir;
+    if (dir === undefined) return index;
+    return this.nextVisibleChunk(this.previousChunkOf(otherDirection(dir), index - 1) + 1);
+  }
+
+  /** The first visible chunk of the turn after the one holding chunk `index`, or -1. */
+  private turnAfter(index: number): number {
+    const dir = this.source.getChunk(this.flowId, index)?.dir;
+    if (dir === undefined) return -1;
+    const other = this.nextChunkOf(otherDirection(dir), index + 1);
+    return other < 0 ? -1 : this.nextVisibleChunk(other);
   }
 
   private filterDir(): Direction | undefined {

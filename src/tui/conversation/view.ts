@@ -227,6 +227,39 @@ export class ConversationView {
     return !flow || !this.fillsWindow(this.orderFor(flow), flow, true);
   }
 
+  /**
+   * `]` and `[`: puts the first row of the next turn of the dialogue (see `UnitOrder.nextTurn`)
+   * at the top, or of the turn in view (the one before, when already there). False when the
+   * window did not move.
+   */
+  nextTurn(): boolean {
+    return this.moveTo((order) => {
+      const chunk = order.nextTurn(this.position.unit);
+      return chunk < 0 ? undefined : { kind: 'chunk', chunk, span: 0 };
+    });
+  }
+  previousTurn(): boolean {
+    return this.moveTo((order) => {
+      const target = order.previousTurn(this.position.unit, this.position.row === 0);
+      return typeof target === 'number' ? { kind: 'chunk', chunk: target, span: 0 } : target;
+    });
+  }
+
+  /** Puts the first row of the unit `find` picks at the top (kept within the last page); true when the window moved. */
+  private moveTo(find: (order: UnitOrder) => UnitKey | undefined): boolean {
+    const before = this.position;
+    this.guarded(() => {
+      const flow = this.source.getFlow(this.flowId);
+      if (!flow) return;
+      const order = this.orderFor(flow);
+      const unit = find(order);
+      if (!unit) return;
+      this.position = { unit, row: 0 };
+      if (!this.fillsWindow(order, flow)) this.end();
+    });
+    return !(sameUnit(before.unit, this.position.unit) && before.row === this.position.row);
+  }
+
   /** Puts the line holding `offset` of direction `dir` (a search match) at the top. */
   showOffset(dir: Direction, offset: number): void {
     this.guarded(() => this.showOffsetUnguarded(dir, offset));

@@ -107,6 +107,29 @@ describe('conversation pane', () => {
     expect(conversationRows(screen)[1]).toBe('> GET / HTTP/1.1');
   });
 
+  it('] and [ step from turn to turn in text mode, from exchange to exchange in messages mode', async () => {
+    const screen = await openFlow1();
+    screen.press(']');
+    await screen.waitFor((s) => conversationRows(s)[0] === '> GET / HTTP/1.1');
+    screen.press(']');
+    await screen.waitFor((s) => conversationRows(s)[0] === '< HTTP/1.1 200 OK');
+    screen.press(']');
+    await screen.waitFor((s) => conversationRows(s)[0] === '> GET /style.css HTTP/1.1');
+    screen.press('[');
+    await screen.waitFor((s) => conversationRows(s)[0] === '< HTTP/1.1 200 OK');
+    screen.press('m', 'm', 'm', 'g');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
+    screen.press(']');
+    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #1 GET / -> 200 OK'));
+    screen.press(']');
+    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #2 GET /style.css -> 200 OK'));
+    screen.press(']');
+    await screen.waitFor((s) => statusRow(s).includes('] : the last message or turn is in view'));
+    screen.press('[', '[', '[');
+    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
+    await quit(screen);
+  });
+
   it('e cycles the encodings: Latin-1, CP1252, UTF-16LE, Shift_JIS, EBCDIC, back to UTF-8', async () => {
     const screen = await openFlow1();
     for (const encoding of ['Latin-1', 'CP1252', 'UTF-16LE']) {

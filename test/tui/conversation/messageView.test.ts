@@ -308,3 +308,45 @@ describe('message view: work per frame', () => {
   });
 });
 
+
+describe('] and [: message to message', () => {
+  it('] puts each exchange\'s first row at the top, [ comes back to its start, then to the one before', () => {
+    const flow = liveFlow();
+    for (const path of ['/a', '/b', '/c']) {
+      flow.send('c2s', request(path));
+      flow.send('s2c', response(lines(3, path)));
+    }
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 5, flow.stamp, HEAD);
+    const top = () => view.lines()[0].text;
+    expect(top()).toBe(`= ${HEAD[0].text}`);
+    const forward: string[] = [];
+    while (view.nextUnit()) forward.push(top());
+    expect(forward.map((t) => t.split(',')[0])).toEqual(['= #1 GET /a -> 200 OK', '= #2 GET /b -> 200 OK', '= #3 GET /c -> 200 OK']);
+    expect(forward).toHaveLength(3);
+    view.scroll(2);
+    expect(view.previousUnit()).toBe(true);
+    expect(top().split(',')[0]).toBe('= #3 GET /c -> 200 OK');
+    expect(view.previousUnit()).toBe(true);
+    expect(top().split(',')[0]).toBe('= #2 GET /b -> 200 OK');
+    view.home();
+    expect(view.previousUnit()).toBe(false);
+  });
+
+  it('stops following, so the next frame does not take the window back to the end', () => {
+    const flow = liveFlow();
+    for (const path of ['/a', '/b', '/c']) {
+      flow.send('c2s', request(path));
+      flow.send('s2c', response(lines(3, path)));
+    }
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.follow = true;
+    view.update(80, 5, flow.stamp, HEAD);
+    expect(view.previousUnit()).toBe(true);
+    expect(view.follow).toBe(false);
+    const shown = view.lines()[0].text;
+    flow.send('c2s', request('/d'));
+    view.update(80, 5, flow.stamp, HEAD);
+    expect(view.lines()[0].text).toBe(shown);
+  });
+});

@@ -268,3 +268,74 @@ describe('position', () => {
     expect(rows.map((r) => r.matches)).toEqual([[[6, 12]], [[5, 11]]]);
   });
 });
+
+describe('turns: ] and [', () => {
+  /** Two requests and their responses, each side in two or one chunks: turns start at chunks 0, 2, 4 and 5. */
+  function dialogue(): FakeSource {
+    return new FakeSource(KEY)
+      .data('c2s', 'GET /a HTTP/1.1\r\n')
+      .data('c2s', 'Host: x\r\n\r\n')
+      .data('s2c', 'HTTP/1.1 200 OK\r\n')
+      .data('s2c', 'Content-Length: 0\r\n\r\n')
+      .data('c2s', 'GET /b HTTP/1.1\r\n\r\n')
+      .data('s2c', 'HTTP/1.1 404 Not Found\r\n\r\n')
+      .close('c2s');
+  }
+  const top = (v: ConversationView) => v.lines()[0].text.trimEnd();
+
+  test('] walks the turns from the top, [ walks them back to the connection line', () => {
+    const v = view(dialogue(), {}, 80, 3);
+    const forward = [];
+    while (v.nextTurn()) forward.push(top(v));
+    expect(forward).toEqual(['> GET /a HTTP/1.1', '< HTTP/1.1 200 OK', '> GET /b HTTP/1.1', '< HTTP/1.1 404 Not Found']);
+    const back = [];
+    while (v.previousTurn()) back.push(top(v));
+    expect(back).toEqual(['> GET /b HTTP/1.1', '< HTTP/1.1 200 OK', '> GET /a HTTP/1.1', '= 10.0.0.1:5000 -> 10.0.0.2:80 connected (handshake seen)']);
+  });
+
+  test('] on the last page does not move', () => {
+    const v = view(dialogue(), {}, 80, 6);
+    v.end();
+    const before = top(v);
+    expect(v.nextTurn()).toBe(false);
+    expect(top(v)).toBe(before);
+  });
+
+  test('[ inside a turn goes to its start first', () => {
+    const v = view(dialogue(), {}, 80, 3);
+    v.nextTurn();
+    v.nextTurn();
+    v.scrollBy(2);
+    expect(top(v)).toBe('<');
+    expect(v.previousTurn()).toBe(true);
+    expect(top(v)).toBe('< HTTP/1.1 200 OK');
+  });
+
+  test('with one direction shown, a turn is that side\'s run between two of the other side\'s', () => {
+    const v = view(dialogue(), { filter: 's2c' }, 80, 2);
+    expect(v.nextTurn()).toBe(true);
+    expect(top(v)).toBe('< HTTP/1.1 200 OK');
+    expect(v.nextTurn()).toBe(true);
+    expect(top(v)).toBe('< HTTP/1.1 404 Not Found');
+    expect(v.previousTurn()).toBe(true);
+    expect(top(v)).toBe('< HTTP/1.1 200 OK');
+  });
+
+  test('a turn of 20,000 chunks is crossed with a few look-ups, not a walk', () => {
+    const s = new FakeSource(KEY).data('c2s', 'GET / HTTP/1.1\r\n\r\n');
+    for (let i = 0; i < 20_000; i++) s.data('s2c', `line ${i}\n`);
+    s.data('c2s', 'GET /next HTTP/1.1\r\n\r\n').data('s2c', 'end\n');
+    const v = view(s, {}, 80, 3);
+    v.nextTurn();
+    v.nextTurn();
+    expect(top(v)).toBe('< line 0');
+    s.lookups = 0;
+    expect(v.nextTurn()).toBe(true);
+    expect(top(v)).toBe('> GET /next HTTP/1.1');
+    expect(s.lookups).toBeLessThan(400);
+    s.lookups = 0;
+    expect(v.previousTurn()).toBe(true);
+    expect(top(v)).toBe('< line 0');
+    expect(s.lookups).toBeLessThan(400);
+  });
+});
