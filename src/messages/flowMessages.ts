@@ -181,12 +181,14 @@ export class FlowMessages {
     const { onHttpMessage } = this.listener;
     if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
     else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir);
-    else if (this.protocol === 'lines') this.lines = new LineConversation(this.clientDir, (dir, offset, tls) => { if (tls) this.startTls(dir, offset); });
+    else if (this.protocol === 'lines') this.lines = new LineConversation(this.clientDir, (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); });
   }
 
-  private startTls(dir: Direction, offset: number): void {
+  /** TLS from `offset` of `dir`; `held` are its first bytes, fed before the segment being fed (see OnBinary). */
+  private startTls(dir: Direction, offset: number, held: Uint8Array, heldTs: Micros): void {
     this.tls ??= new TlsHellos(this.clientDir);
     this.tlsFrom[dir] = offset;
+    if (held.length > 0) this.tls.feed(dir, offset, held, heldTs);
   }
 
   private data(data: Data): void {

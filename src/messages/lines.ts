@@ -9,6 +9,7 @@ import { isAscii } from 'node:buffer';
 import type { Direction, Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
+import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
 
 /** Text kept of one line; the rest is counted in its `length`. */
@@ -56,6 +57,13 @@ interface Side {
   lineBytes: number;
   dotLine: boolean;
   raw: boolean;
+  /**
+   * A line start's first bytes while they may begin a TLS record but are too few to tell (see
+   * {@link tlsRecordStart}), from stream offset `expected - tlsHead.length`, first seen at
+   * `tlsHeadTs`. The side is `raw` meanwhile: they never become line text.
+   */
+  tlsHead: Uint8Array | undefined;
+  tlsHeadTs: Micros;
 }
 
 /** The one line object a direction parses its lines in once no more are kept. */
@@ -119,10 +127,17 @@ function textEnd(bytes: Uint8Array, from: number): number {
 }
 
 /**
- * The lines of one flow. `onBinary(dir, offset, tls)` is called when a direction meets bytes
- * that are not text (`tls` when they start like a TLS record, e.g. after STARTTLS); the direction
- * then ignores the rest.
+ * Called when direction `dir` meets bytes that are not text at stream offset `offset`; the
+ * direction then ignores the rest. `tls` when a line start holds a TLS record header (e.g. after
+ * STARTTLS), told from its first bytes whatever the segments: up to 4 bytes are held until they
+ * tell, and are no record at a gap or the end. `held` are that record's bytes from earlier
+ * segments (first seen at `heldTs`), not in the segment being fed; usually empty.
  */
+export type OnBinary = (dir: Direction, offset: number, tls: boolean, held: Uint8Array, heldTs: Micros) => void;
+
+const NO_BYTES = new Uint8Array(0);
+
+/** The lines of one flow; `onBinary` hears where a direction stops being lines. */
 export class LineConversation {
   /** Every line and block, in arrival order. */
   readonly items: LineItem[] = [];
@@ -131,15 +146,18 @@ export class LineConversation {
   private readonly sides: Record<Direction, Side>;
   private awaitingDataReply = false;
 
-  constructor(readonly clientDir: Direction = 'c2s', private readonly onBinary?: (dir: Direction, offset: number, tls: boolean) => void) {
-    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false });
+  constructor(readonly clientDir: Direction = 'c2s', private readonly onBinary?: OnBinary) {
+    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0 });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
   /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
   feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
     const side = this.sides[dir];
-    if (side.raw) return;
+    if (side.raw) {
+      if (side.tlsHead) this.moreTlsHead(dir, side, offset, bytes);
+      return;
+    }
     if (offset > side.expected) this.gap(dir, side.expected, offset - side.expected, ts);
     let i = Math.max(0, side.expected - offset);
     if (i >= bytes.length) return;
@@ -162,7 +180,9 @@ export class LineConversation {
   /** `length` bytes of `dir` at `offset` were never seen: the line or block in progress is cut there. */
   gap(dir: Direction, offset: number, length: number, ts: Micros): void {
     const side = this.sides[dir];
-    if (side.raw || offset + length <= side.expected) return;
+    if (offset + length <= side.expected) return;
+    if (side.tlsHead) this.noTlsRecord(dir, side);
+    if (side.raw) return;
     this.note(dir, side.expected, `gap of ${offset + length - side.expected} bytes`);
     if (side.current && !side.inBlock) this.endLine(side, false);
     else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
@@ -173,6 +193,7 @@ export class LineConversation {
   /** Direction `dir` ended: an unfinished line or block stays incomplete. */
   end(dir: Direction): void {
     const side = this.sides[dir];
+    if (side.tlsHead) this.noTlsRecord(dir, side);
     if (side.current) this.endLine(side, false);
     side.inBlock = false;
     side.raw = true;
@@ -223,7 +244,13 @@ export class LineConversation {
     let line = side.current;
     if (line === undefined) {
       if (text === from) {
-        this.toRaw(dir, side, offset + from, bytes[from] === 0x16 && (from + 1 >= bytes.length || bytes[from + 1] === 0x03));
+        const tls = tlsRecordStart(bytes, from);
+        if (tls !== undefined) this.toRaw(dir, side, offset + from, tls);
+        else {
+          side.raw = true;
+          side.tlsHead = bytes.slice(from);
+          side.tlsHeadTs = ts;
+        }
         return bytes.length;
       }
       side.kept = this.items.length < MAX_LINE_ITEMS;
@@ -325,12 +352,33 @@ export class LineConversation {
     return k;
   }
 
-  private toRaw(dir: Direction, side: Side, offset: number, tls: boolean): void {
+  /** Bytes of `dir` after its held {@link Side.tlsHead}: TLS or raw from the head once they tell. */
+  private moreTlsHead(dir: Direction, side: Side, offset: number, bytes: Uint8Array): void {
+    const head = side.tlsHead!;
+    if (offset > side.expected) return this.noTlsRecord(dir, side);
+    const from = side.expected - offset;
+    if (from >= bytes.length) return;
+    const joined = new Uint8Array(Math.min(head.length + bytes.length - from, TLS_HEADER_BYTES));
+    joined.set(head);
+    joined.set(bytes.subarray(from, from + joined.length - head.length), head.length);
+    const tls = tlsRecordStart(joined, 0);
+    if (tls !== undefined) return this.toRaw(dir, side, side.expected - head.length, tls, head, side.tlsHeadTs);
+    side.tlsHead = joined;
+    side.expected = offset + bytes.length;
+  }
+
+  /** A gap or the end after a held {@link Side.tlsHead}: it is no TLS record, raw bytes from it. */
+  private noTlsRecord(dir: Direction, side: Side): void {
+    this.toRaw(dir, side, side.expected - side.tlsHead!.length, false);
+  }
+
+  private toRaw(dir: Direction, side: Side, offset: number, tls: boolean, held: Uint8Array = NO_BYTES, heldTs: Micros = 0): void {
     if (side.current) this.endLine(side, false);
     side.raw = true;
+    side.tlsHead = undefined;
     this.raw[dir] = offset;
     this.note(dir, offset, tls ? 'TLS from here' : 'binary data: raw bytes from here');
-    this.onBinary?.(dir, offset, tls);
+    this.onBinary?.(dir, offset, tls, held, heldTs);
   }
 
   private push(item: LineItem): LineItem {

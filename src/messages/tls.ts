@@ -36,6 +36,29 @@ export interface ServerHello {
   readonly helloRetry: boolean;
 }
 
+/** The longest TLS record payload (2^14 + 2048, RFC 5246 6.2.3). */
+const MAX_RECORD_LENGTH = 18432;
+/** Bytes of a TLS record header: type, version, length. */
+export const TLS_HEADER_BYTES = 5;
+
+/**
+ * Whether `bytes[from, to)` start a TLS handshake record: type 22, version 3.0 to 3.4, a length
+ * of 1 to {@link MAX_RECORD_LENGTH}. Undefined while fewer than {@link TLS_HEADER_BYTES} bytes are
+ * there and those fit.
+ */
+export function tlsRecordStart(bytes: Uint8Array, from: number, to = bytes.length): boolean | undefined {
+  const n = to - from;
+  if (n < 1) return undefined;
+  if (bytes[from] !== 22) return false;
+  if (n < 2) return undefined;
+  if (bytes[from + 1] !== 3) return false;
+  if (n < 3) return undefined;
+  if (bytes[from + 2] > 4) return false;
+  if (n < TLS_HEADER_BYTES) return undefined;
+  const length = (bytes[from + 3] << 8) | bytes[from + 4];
+  return length > 0 && length <= MAX_RECORD_LENGTH;
+}
+
 /** SHA-256 of "HelloRetryRequest", the random of a HelloRetryRequest (RFC 8446 4.1.3). */
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
@@ -138,7 +161,7 @@ export class TlsHellos {
     while (p + 5 <= side.length) {
       const type = side.buf[p];
       const length = (side.buf[p + 3] << 8) | side.buf[p + 4];
-      if (type !== 22 || side.buf[p + 1] !== 3 || length > 18432) {
+      if (type !== 22 || side.buf[p + 1] !== 3 || length > MAX_RECORD_LENGTH) {
         other = type === 22 ? 'not a TLS record' : `TLS record of type ${type} before the hello`;
         break;
       }

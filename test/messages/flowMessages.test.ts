@@ -99,6 +99,24 @@ describe('FlowMessages', () => {
     expect(flow.notes()).toEqual([{ dir: 'c2s', offset: 6, text: 'TLS from here' }]);
   });
 
+  it('reads the same after STARTTLS wherever the stream is cut: a ClientHello, or a line starting with 0x16', () => {
+    const hello = records(clientHello('mail.example.com', ['imap'], [0x0304]));
+    const text = enc('\x16hello\r\n');
+    for (const [tail, summary] of [[hello, 'POP3 STLS → +OK | TLS mail.example.com imap'], [text, 'POP3 STLS → +OK'], [text.subarray(0, 1), 'POP3 STLS → +OK']] as const) {
+      const flow = (cuts: number[]) => {
+        const script = new Script().data('s2c', '+OK ready\r\n').data('c2s', 'STLS\r\n').data('s2c', '+OK begin TLS\r\n');
+        let prev = 0;
+        for (const cut of [...cuts, tail.length]) script.data('c2s', tail.subarray(prev, (prev = cut)));
+        const f = run(script.end());
+        return { summary: f.summary(), notes: f.notes(), client: f.tls?.client, items: f.lines?.items.length };
+      };
+      const whole = flow([]);
+      expect(whole.summary).toBe(summary);
+      for (let k = 1; k < tail.length; k++) expect(flow([k]), `cut at ${k}`).toEqual(whole);
+      expect(flow(Array.from({ length: tail.length - 1 }, (_, i) => i + 1)), 'byte by byte').toEqual(whole);
+    }
+  });
+
   it('skips a keep-alive byte and bytes before the first message when the capture missed the handshake', () => {
     const flow = run(new Script(false).data('c2s', '\x00').data('c2s', 'GET /ping HTTP/1.1\r\n\r\n').data('s2c', 'end of an earlier body\r\nHTTP/1.1 204 No Content\r\n\r\n').end());
     expect(flow.summary()).toBe('GET /ping → 204');

@@ -49,8 +49,7 @@ function randomFlow(random: () => number): Move[] {
   const line = (): string => {
     let text = '';
     for (let n = randomInt(random, 0, 4); n > 0; n--) {
-      // Bytes 0x16 alone are left out: at a segment's end it reads as TLS, its next byte unknown.
-      if (random() < 0.04) text += pick(['\x00', '\x01', '\x08', '\x0b', '\x7f', '\x1f', '\x16\x03']);
+      if (random() < 0.04) text += pick(['\x00', '\x01', '\x08', '\x0b', '\x7f', '\x1f', '\x16', '\x16\x03', '\x16\x03\x01\x00\x05']);
       text += pick(['MAIL', 'DATA', '.', '..', 'x', ' ', '\r', 'caf\xc3\xa9', 'caf\xe9', '354', '250 ok', '\t\x1b[1m']);
       if (random() < 0.02) text += 'y'.repeat(MAX_LINE_TEXT + randomInt(random, -3, 3));
     }
@@ -67,7 +66,7 @@ function randomFlow(random: () => number): Move[] {
     else if (r < 0.55) {
       say('c2s', 'STARTTLS\r\n');
       say('s2c', '220 go ahead\r\n');
-      say('c2s', pick(['\x16\x03\x01\x00\x05hello', '\x16\x03', '\x01\x16\x03']));
+      say('c2s', pick(['\x16\x03\x01\x00\x05hello', '\x16\x03\x03\x40\x00', '\x16\x03\x01\x00\x01\x01', '\x16', '\x16\x03']));
     } else if (r < 0.9) {
       say('c2s', pick(['DATA\r\n', 'data \n', 'DATA\r\nQUIT\r\n']));
       say('s2c', pick(['354 go\r\n', '354 go\n', '250 no\r\n']));
@@ -78,6 +77,10 @@ function randomFlow(random: () => number): Move[] {
   }
   return moves;
 }
+
+/** The bytes of `dir` in `moves`, a gap's as zeros. */
+const streamOf = (moves: readonly Move[], dir: Direction): Buffer =>
+  Buffer.concat(moves.filter((m) => m.dir === dir).map((m) => ('gap' in m ? new Uint8Array(m.gap) : m.bytes)));
 
 /** Lines that fill a conversation's items: the ones after them are parsed, not kept. */
 const FILLER = Buffer.from('NOOP\r\n'.repeat(MAX_LINE_ITEMS));
@@ -157,20 +160,24 @@ describe('line protocols', () => {
 
   it('gives the same result at every segment size, on random text-ish flows', () => {
     const random = mulberry32(11);
-    const reached = { raw: 0, tls: 0, blocks: 0, cut: 0 };
+    const reached = { raw: 0, tls: 0, notTls: 0, blocks: 0, cut: 0 };
     for (let flow = 0; flow < 80; flow++) {
       const moves = randomFlow(random);
       const whole = feedFlow(moves, 0);
       reached.raw += whole.raw.filter((r) => r !== undefined).length;
       reached.tls += whole.binary.filter((b) => b.endsWith('true')).length;
+      for (const [, dir, at, tls] of whole.binary.map((b) => /^(\w+)@(\d+) (\w+)$/.exec(b)!)) {
+        if (tls === 'false' && streamOf(moves, dir as Direction)[Number(at)] === 0x16) reached.notTls++;
+      }
       reached.blocks += whole.items.filter((i) => i.kind === 'block' && i.complete).length;
       reached.cut += whole.items.filter((i) => i.kind === 'line' && i.text.length === MAX_LINE_TEXT).length;
       for (let size = 1; size <= 40; size++) expect(feedFlow(moves, size, size % 3 === 0 ? size : 0), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
       for (const size of [61, 127, 1448, 2049]) expect(feedFlow(moves, size, 7), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
     }
-    // The flows reach what they are meant to: raw directions, TLS, DATA bodies ended by their dot, long lines.
+    // The flows reach what they are meant to: raw directions, TLS, 0x16 starting no TLS record, DATA bodies ended by their dot, long lines.
     expect(reached.raw).toBeGreaterThan(10);
     expect(reached.tls).toBeGreaterThan(5);
+    expect(reached.notTls).toBeGreaterThan(5);
     expect(reached.blocks).toBeGreaterThan(10);
     expect(reached.cut).toBeGreaterThan(5);
   });
@@ -227,6 +234,40 @@ describe('line protocols', () => {
     expect(lines.notes.map((n) => `${n.dir}@${n.offset}: ${n.text}`)).toEqual(['c2s@10: TLS from here', 's2c@50: binary data: raw bytes from here']);
     expect([lines.rawFrom('c2s'), lines.rawFrom('s2c')]).toEqual([10, 50]);
     expect(shape(lines).slice(-2)).toEqual(['s2c 42+4 ok', 's2c 46+4 then (cut)']);
+  });
+
+  it('tells a TLS record from a line that starts with 0x16 the same wherever the stream is cut', () => {
+    const starttls: Step[] = [['s2c', '220 mx ESMTP\r\n'], ['c2s', 'STARTTLS\r\n'], ['s2c', '220 go ahead\r\n']];
+    const outcome = (lines: LineConversation, binary: string[]) => ({ items: shape(lines), notes: lines.notes, raw: [lines.rawFrom('c2s'), lines.rawFrom('s2c')], binary });
+    const cases: [string, string][] = [
+      ['\x16\x03\x01\x00\x05hello', 'c2s@10 true'],
+      ['\x16\x03\x04\x48\x00', 'c2s@10 true'],
+      ['\x16hello\r\n', 'c2s@10 false'],
+      ['\x16\x03\x05\x00\x05hello', 'c2s@10 false'],
+      ['\x16\x03\x01\x00\x00hello', 'c2s@10 false'],
+      ['\x16\x03\x01\x48\x01', 'c2s@10 false'],
+      ['\x16\x03\x01', 'c2s@10 false'],
+      ['\x16', 'c2s@10 false'],
+    ];
+    for (const [tail, expected] of cases) {
+      const steps: Step[] = [...starttls, ['c2s', tail], ['s2c', '250 ok\r\n']];
+      const run = (cuts: (n: number) => number[]) => {
+        const binary: string[] = [];
+        return outcome(play(steps, cuts, (dir, offset, tls) => binary.push(`${dir}@${offset} ${tls}`)), binary);
+      };
+      const whole = run(() => []);
+      expect(whole.binary, JSON.stringify(tail)).toEqual([expected]);
+      for (let k = 1; k < tail.length; k++) expect(run((n) => (k < n ? [k] : [])), `${JSON.stringify(tail)} cut at ${k}`).toEqual(whole);
+      expect(run((n) => Array.from({ length: n - 1 }, (_, i) => i + 1)), `${JSON.stringify(tail)} byte by byte`).toEqual(whole);
+    }
+    // A gap decides with the bytes held before it: too few for a record header.
+    for (const told of [true, false]) {
+      const lines = new LineConversation();
+      lines.feed('c2s', 0, Buffer.from('\x16\x03'), 1);
+      if (told) lines.gap('c2s', 2, 1, 2);
+      lines.feed('c2s', 3, Buffer.from('\x00\x05hello'), 3);
+      expect([lines.rawFrom('c2s'), lines.notes.map((n) => n.text)]).toEqual([0, ['binary data: raw bytes from here']]);
+    }
   });
 
   it('keeps at most MAX_LINE_TEXT bytes of a line, counting all of it, and cuts a line at a gap', () => {
