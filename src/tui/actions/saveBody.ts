@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
+import { looksLikeZlib } from '../../messages/httpBody.js';
 import { ChunkedReader, ChunkStep } from '../../messages/httpChunked.js';
 import { headerTokens, headerValue } from '../../messages/httpHead.js';
 import type { HttpBody, HttpMessageBase } from '../../messages/types.js';
@@ -226,11 +227,6 @@ async function* payload(read: BodyRead, state: { incomplete: string | undefined 
   }
   if (!read.complete) state.incomplete = message.incomplete?.why ?? 'the message was not over';
   else if (chunked !== undefined && chunked.step !== ChunkStep.Done) state.incomplete = 'the chunked body did not end';
-}
-
-/** A zlib stream header (RFC 1950): deflate method, window ≤ 32 KiB, header checksum. */
-function looksLikeZlib(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && (bytes[0] >> 4) <= 7 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
 }
 
 function evicted(flowId: number): UserError {

@@ -105,18 +105,19 @@ describe('saveBody', () => {
     expect(savedBodyMessage(target, saved, 'N')).toBe('saved body of #1 response, 10,000 bytes (gzip decoded; br decoded): N');
   });
 
-  it('a gzip body that does not decode (corrupt, or cut short in a complete message) is written as sent, and says so', async () => {
+  it('a body that does not decode (gzip corrupt or cut short, br cut short, in a complete message) is written as sent, and says so', async () => {
     const good = gzipSync(payloadOf(20_000));
     const corrupt = Buffer.from(good);
     corrupt.fill(0x55, 100, 200);
     const short = good.subarray(0, good.length - 50);
-    for (const wire of [corrupt, short]) {
-      const flow = answered(['Content-Encoding: gzip', `Content-Length: ${wire.length}`, 'Content-Type: text/plain'], wire, 3);
+    const brShort = brotliCompressSync(payloadOf(20_000)).subarray(0, 5000);
+    for (const [coding, wire] of [['gzip', corrupt], ['gzip', short], ['br', brShort]] as const) {
+      const flow = answered([`Content-Encoding: ${coding}`, `Content-Length: ${wire.length}`, 'Content-Type: text/plain'], wire, 3);
       const target = flow.target(0, 'response');
       const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 1000 });
       expect(readFileSync(saved.path).equals(wire)).toBe(true);
-      expect(saved).toMatchObject({ decoded: [], asSent: 'gzip does not decode', incomplete: undefined });
-      expect(savedBodyMessage(target, saved, 'N')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes (gzip does not decode): N`);
+      expect(saved).toMatchObject({ decoded: [], asSent: `${coding} does not decode`, incomplete: undefined });
+      expect(savedBodyMessage(target, saved, 'N')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes (${coding} does not decode): N`);
     }
   });
 
