@@ -2,13 +2,14 @@
  * The TUI's `s` and `w` for one run: `s` saves the selected flow in the current directory
  * (tcpflow's file names plus a `.log` dialogue), `w` writes the flows shown to a new pcap file:
  * the original packets when the flows came from a capture file, else synthesized ones; `y`
- * writes a curl command. All reject with one line for the status row; none overwrites a file.
+ * writes a curl command; `b` writes the HTTP body in view, decoded. All reject with one line for the status row; none overwrites a file.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { errorLine } from '../core/errors.js';
 import { relative, resolve } from 'node:path';
 import type { FlowStore } from '../store/flowStore.js';
+import { saveBody } from '../tui/actions/saveBody.js';
 import { saveFlow } from '../tui/actions/saveFlow.js';
 import { writeFlowsPcap } from '../tui/actions/writePcap.js';
 import type { TuiActions } from '../tui/app.js';
@@ -30,6 +31,10 @@ export function tuiActions(store: FlowStore, sourceFile: string | undefined): Tu
     saveFlow: async (flowId) => {
       const paths = await saveFlow(store, flowId, process.cwd(), { timestamps: true });
       return paths.map((path) => relative(process.cwd(), path));
+    },
+    saveBody: async (flowId, target) => {
+      const saved = await saveBody(store, flowId, target, process.cwd());
+      return { ...saved, path: relative(process.cwd(), saved.path) };
     },
     writePcap: async (flowIds, path) => {
       const target = resolve(path);

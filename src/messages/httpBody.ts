@@ -139,8 +139,11 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
   return { bytes, decoded: decoded.reverse(), cut, notes };
 }
 
-/** A zlib stream header (RFC 1950): deflate method, window ≤ 32 KiB, header checksum. */
-function looksLikeZlib(bytes: Uint8Array): boolean {
+/**
+ * True when `bytes` start with a zlib stream header (RFC 1950: deflate method, window ≤ 32 KiB,
+ * header checksum); `Content-Encoding: deflate` without one is raw deflate, as some servers send it.
+ */
+export function looksLikeZlib(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && (bytes[0] >> 4) <= 7 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
 }
 

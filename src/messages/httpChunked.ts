@@ -21,7 +21,10 @@ const enum Part { Size, Data, DataEnd, Trailers }
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Reads one chunked body, counting its wire bytes, data bytes and chunks into `body`. */
+/**
+ * Reads one chunked body, counting its wire bytes, data bytes and chunks into `body`; `onData`,
+ * when given, gets each run of chunk data read as `bytes[from, to)` (valid during the call).
+ */
 export class ChunkedReader {
   /** Set by {@link read}. */
   step = ChunkStep.More;
@@ -34,7 +37,10 @@ export class ChunkedReader {
   private readonly line = new ByteBuffer(MAX_TRAILER_BYTES);
   private lineStart = 0;
 
-  constructor(private readonly body: HttpBody) {}
+  constructor(
+    private readonly body: HttpBody,
+    private readonly onData?: (bytes: Uint8Array, from: number, to: number) => void,
+  ) {}
 
   /** Takes `length` bytes without reading them when they are all chunk data short of the chunk's end. */
   skip(length: number): boolean {
@@ -52,6 +58,7 @@ export class ChunkedReader {
     while (i < n && this.step === ChunkStep.More) {
       if (this.part === Part.Data) {
         const take = Math.min(this.remaining, n - i);
+        if (take > 0) this.onData?.(bytes, i, i + take);
         body.length += take;
         body.dataLength += take;
         this.remaining -= take;

@@ -24,8 +24,11 @@ import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { statusLine, type StatusInfo } from './statusBar.js';
+import { stringColumns, tailFitting } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { curlCommand, requestPayload } from './actions/curl.js';
+import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
+import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
@@ -55,6 +58,8 @@ export interface TuiActions {
   writePcap(flowIds: readonly number[], path: string): Promise<number>;
   /** Writes `text` to a new file named like `name` (a suffix when taken); resolves with its path. */
   saveText(name: string, text: string): Promise<string>;
+  /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
+  saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
 }
 
 /** Everything the app needs. */
@@ -248,6 +253,8 @@ export class TuiApp {
         return this.saveFlow();
       case 'request.copy':
         return this.copyCurl();
+      case 'body.save':
+        return this.saveBody();
       case 'pcap.write':
         this.prompt = new PromptBar('write-pcap', 'write pcap: ', `flowspy-${this.list.length}-flows.pcap`);
         return;
@@ -435,6 +442,26 @@ export class TuiApp {
     this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
     this.options.actions.saveText(`flowspy-${flowId}-${exchange.index + 1}.curl`, command + '\n').then(
       (path) => this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`),
+      (error: unknown) => this.sayError(error),
+    );
+  }
+
+  /** `b`: the first HTTP body in the window, decoded, to a file in the current directory. */
+  private saveBody(): void {
+    const flowId = this.conversation.flowId;
+    const http = flowId === undefined ? undefined : this.options.messages?.(flowId)?.http;
+    if (flowId === undefined || !http) return this.say('b: no HTTP messages in this flow');
+    const target = bodyInView(http.exchanges, this.conversation.placesInView());
+    if (!target) return this.say('b: no HTTP body in view: scroll to a message with one');
+    this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
+    this.options.actions.saveBody(flowId, target).then(
+      (saved) => {
+        // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view.
+        const room = (Number(this.screen.width) || 80) - stringColumns(savedBodyMessage(target, saved, '')) - 14;
+        const name = escapeText(basename(saved.path));
+        const shown = stringColumns(name) <= room ? name : this.options.terminal.glyphs.ellipsis + tailFitting(name, Math.max(12, room - 1));
+        this.say(savedBodyMessage(target, saved, shown));
+      },
       (error: unknown) => this.sayError(error),
     );
   }

@@ -18,6 +18,7 @@ import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
 import { renderUnit } from './conversation/renderUnit.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
+import type { ViewPlace } from './conversation/bodyInView.js';
 
 /** Bytes scanned per search step (one step per event-loop turn). */
 const SEARCH_STEP_BYTES = 8 << 20;
@@ -147,6 +148,17 @@ export class ConversationPane {
   /** The HTTP exchange in view in the messages mode (its index), if any. */
   exchangeInView(): number | undefined {
     return this.messageView?.exchangeInWindow();
+  }
+
+  /**
+   * What the window's rows show, top to bottom, for `b`: in the messages mode the message of each
+   * row that shows one; in the raw modes the stream position of each data row.
+   */
+  placesInView(): ViewPlace[] {
+    if (this.messageView) return this.messageView.placesInWindow();
+    const places: ViewPlace[] = [];
+    for (const line of this.view?.lines() ?? []) if (line.dir !== undefined && line.offset !== undefined) places.push({ dir: line.dir, offset: line.offset });
+    return places;
   }
 
   /** Enter in messages mode: shows a cut body in full; false when there is none in the window. */

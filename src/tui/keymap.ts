@@ -23,7 +23,7 @@ export type Command =
   | 'body.expand' | 'turn.next' | 'turn.previous' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
   | 'search.start' | 'search.next' | 'search.previous'
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle'
-  | 'flow.save' | 'request.copy' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now'
+  | 'flow.save' | 'request.copy' | 'body.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now'
   | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear'
   | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end';
 
@@ -52,6 +52,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'conversation', keys: ['e'], command: 'encoding.cycle', help: 'cycle text encodings', hint: 'enc' },
   { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },
   { context: 'conversation', keys: ['t'], command: 'time.cycle', help: 'timestamps: absolute / relative / off', hint: 'time' },
+  { context: 'conversation', keys: ['b'], command: 'body.save', help: 'save the HTTP body in view, decoded, to a file' },
 
   { context: 'global', keys: ['j', 'down'], command: 'move.down', help: 'down one row' },
   { context: 'global', keys: ['k', 'up'], command: 'move.up', help: 'up one row' },

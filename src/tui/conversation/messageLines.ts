@@ -8,6 +8,7 @@
  * hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
 import type { Direction, Micros } from '../../core/types.js';
+import type { BodyRole } from './bodyInView.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
@@ -28,6 +29,8 @@ export interface MessageLine {
   readonly expand?: string;
   /** The HTTP exchange (its index) the line belongs to. */
   readonly exchange?: number;
+  /** The message of that exchange the line shows (its start line, headers, body and notes). */
+  readonly role?: BodyRole;
   /** The line protocol's item (its index: see {@link MessageUnits}) an SMTP DATA block's line belongs to. */
   readonly item?: number;
   /** When what the line starts arrived (a message's first byte, a body's last), for the `t` prefix. */
@@ -180,9 +183,18 @@ function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, r
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
   for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${FLAG_TEXT[flag]}` });
+  const from = out.length;
   if (request) messageBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out);
+  tagRole(out, from, 'request');
   exchange.interim.forEach((interim, i) => messageBlock(interim, side(interim.dir), read, expanded, cache, `${exchange.index}i${i}`, out));
+  const responseFrom = out.length;
   if (response) messageBlock(response, side(response.dir), read, expanded, cache, `${exchange.index}r`, out);
+  tagRole(out, responseFrom, 'response');
+}
+
+/** Marks the lines of `out` from `from` on as showing the exchange's `role` message. */
+function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
+  for (let i = from; i < out.length; i++) out[i] = { ...out[i], role };
 }
 
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {

@@ -13,6 +13,7 @@ import { markerOf, timestampColumns, timestampText, wrapRanges } from './lineTex
 import { BodyCache, MAX_MESSAGE_LINES, messageUnits, trailerLines, type BodyReader, type MessageLine, type MessageUnits } from './messageLines.js';
 import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
+import type { ViewPlace } from './bodyInView.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -148,6 +149,13 @@ export class MessageView {
   exchangeInWindow(): number | undefined {
     for (const row of this.windowRows()) if (row.line.exchange !== undefined) return row.line.exchange;
     return undefined;
+  }
+
+  /** The message (exchange and role) of each row of the window that shows one, top to bottom. */
+  placesInWindow(): ViewPlace[] {
+    const places: ViewPlace[] = [];
+    for (const { line } of this.windowRows()) if (line.exchange !== undefined && line.role !== undefined) places.push({ exchange: line.exchange, role: line.role });
+    return places;
   }
 
   /** Moves to the next row holding `query` (escaped as shown) after the top (before, `backward`); false when none. */

@@ -1,0 +1,61 @@
+/**
+ * Which HTTP body `b` saves: the first message with a body among the rows of the window, top
+ * to bottom. A row of the messages mode names its exchange and message; a data row of the raw
+ * modes (text, hex, escaped) names a stream position, and the message whose bytes (head or body)
+ * hold it is the one. Pure.
+ */
+import type { Direction } from '../../core/types.js';
+import type { HttpExchange, HttpMessage } from '../../messages/types.js';
+
+/** Which message of an exchange. */
+export type BodyRole = 'request' | 'response';
+
+/** What a row of the window shows: a message of an exchange (messages mode) or a stream position (raw modes). */
+export type ViewPlace =
+  | { readonly exchange: number; readonly role: BodyRole }
+  | { readonly dir: Direction; readonly offset: number };
+
+/** A message whose body is to be saved. */
+export interface BodyTarget {
+  /** The exchange's index (`#3` is index 2). */
+  readonly exchange: number;
+  readonly role: BodyRole;
+  readonly message: HttpMessage;
+}
+
+/**
+ * The first message with a body (wire length > 0) among `places`, in their order, or undefined
+ * when none of them is in such a message.
+ */
+export function bodyInView(exchanges: readonly HttpExchange[], places: readonly ViewPlace[]): BodyTarget | undefined {
+  let last: BodyTarget | undefined;
+  for (const place of places) {
+    const target = 'exchange' in place ? byRole(exchanges, place.exchange, place.role) : last !== undefined && holds(last.message, place) ? last : byOffset(exchanges, place);
+    if (target !== undefined && target.message.body.length > 0) return target;
+    last = target;
+  }
+  return undefined;
+}
+
+function byRole(exchanges: readonly HttpExchange[], index: number, role: BodyRole): BodyTarget | undefined {
+  const exchange = exchanges[index]?.index === index ? exchanges[index] : exchanges.find((e) => e.index === index);
+  const message = exchange?.[role];
+  return message === undefined ? undefined : { exchange: index, role, message };
+}
+
+function byOffset(exchanges: readonly HttpExchange[], place: { readonly dir: Direction; readonly offset: number }): BodyTarget | undefined {
+  for (const exchange of exchanges) {
+    for (const role of ['request', 'response'] as const) {
+      const message = exchange[role];
+      if (message !== undefined && holds(message, place)) return { exchange: exchange.index, role, message };
+    }
+  }
+  return undefined;
+}
+
+/** True when stream position `place` lies in `message`'s bytes on the wire (head and body). */
+function holds(message: HttpMessage, place: { readonly dir?: Direction; readonly offset?: number }): boolean {
+  if (place.dir !== message.dir || place.offset === undefined) return false;
+  const end = Math.max(message.offset + message.headLength, message.body.offset + message.body.length);
+  return place.offset >= message.offset && place.offset < end;
+}

@@ -1,0 +1,290 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { saveBody, savedBodyMessage, type BodySource } from '../../../src/tui/actions/saveBody.js';
+import { mulberry32 } from '../../support/prng.js';
+import { httpFlow } from './httpFlow.js';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'flowspy-body-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let dirCount = 0;
+function freshDir(): string {
+  const dir = join(tmp, `d${dirCount++}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+const flows: ReturnType<typeof httpFlow>[] = [];
+afterEach(() => flows.splice(0).forEach((flow) => flow.store.dispose()));
+
+const RESPONSE_NAME = '010.000.000.002.00080-010.000.000.001.40000-HTTPBODY-001-response';
+
+/** A flow of one GET answered with `head` lines and `body` (sent in `pieces` data events). */
+function answered(head: string[], body: Uint8Array | string, pieces = 1, finish = true) {
+  const flow = httpFlow();
+  flows.push(flow);
+  flow.send('c2s', 'GET /x HTTP/1.1\r\nHost: farm.example\r\n\r\n');
+  flow.send('s2c', `HTTP/1.1 200 OK\r\n${head.map((h) => `${h}\r\n`).join('')}\r\n`);
+  flow.send('s2c', body, pieces);
+  if (finish) flow.end();
+  return flow;
+}
+
+/** A body of `size` letters that compresses to about three quarters. */
+function payloadOf(size: number): Buffer {
+  const random = mulberry32(size);
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) out[i] = 0x40 + Math.floor(random() * 64);
+  return out;
+}
+
+/** `data` in chunked framing, chunks of `size` bytes, a trailer at the end. */
+function chunked(data: Uint8Array, size: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < data.length; i += size) {
+    const chunk = data.subarray(i, i + size);
+    parts.push(Buffer.from(`${chunk.length.toString(16)};ext=1\r\n`), Buffer.from(chunk), Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from('0\r\nX-Checksum: 1\r\n\r\n'));
+  return Buffer.concat(parts);
+}
+
+describe('saveBody', () => {
+  it('a plain body split across many store chunks, read in small slices, under tcpflow\'s name and the type\'s extension', async () => {
+    const payload = payloadOf(50_000);
+    const flow = answered(['Content-Type: application/json; charset=utf-8', `Content-Length: ${payload.length}`], payload, 37);
+    const dir = freshDir();
+    const target = flow.target(0, 'response');
+    const saved = await saveBody(flow.store, 1, target, dir, { sliceBytes: 999 });
+    expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.json`);
+    expect(readFileSync(saved.path).equals(payload)).toBe(true);
+    expect(saved).toMatchObject({ bytes: 50_000, decoded: [], asSent: undefined, incomplete: undefined });
+    expect(savedBodyMessage(target, saved, basename(saved.path))).toBe(`saved body of #1 response, 50,000 bytes: ${RESPONSE_NAME}.json`);
+    expect(Math.abs(statSync(saved.path).mtimeMs - target.message.lastTs / 1000)).toBeLessThan(1);
+  });
+
+  it('chunked framing removed (chunks cut across slices and store chunks), then gzip undone', async () => {
+    const payload = payloadOf(200_000);
+    const wire = chunked(gzipSync(payload), 1000);
+    const flow = answered(['Content-Type: text/html', 'Transfer-Encoding: chunked', 'Content-Encoding: gzip'], wire, 23);
+    const target = flow.target(0, 'response');
+    const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 777 });
+    expect(readFileSync(saved.path).equals(payload)).toBe(true);
+    expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.html`);
+    expect(savedBodyMessage(target, saved, 'NAME')).toBe('saved body of #1 response, 200,000 bytes (gzip decoded): NAME');
+  });
+
+  it.each([
+    ['deflate (zlib)', 'deflate', deflateSync],
+    ['deflate (raw, as some servers send it)', 'deflate', deflateRawSync],
+    ['br', 'br', brotliCompressSync],
+    ['x-gzip', 'x-gzip', gzipSync],
+  ] as const)('%s is undone', async (_name, coding, compress) => {
+    const payload = payloadOf(30_000);
+    const wire = compress(payload);
+    const flow = answered([`Content-Encoding: ${coding}`, `Content-Length: ${wire.length}`, 'Content-Type: image/svg+xml'], wire, 5);
+    const saved = await saveBody(flow.store, 1, flow.target(0, 'response'), freshDir(), { sliceBytes: 4096 });
+    expect(readFileSync(saved.path).equals(payload)).toBe(true);
+    expect(saved.decoded).toEqual([coding === 'x-gzip' ? 'gzip' : coding]);
+    expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.svg`);
+  });
+
+  it('two codings are undone in reverse order of the header', async () => {
+    const payload = payloadOf(10_000);
+    const wire = brotliCompressSync(gzipSync(payload));
+    const flow = answered(['Content-Encoding: gzip, br', `Content-Length: ${wire.length}`], wire);
+    const target = flow.target(0, 'response');
+    const saved = await saveBody(flow.store, 1, target, freshDir());
+    expect(readFileSync(saved.path).equals(payload)).toBe(true);
+    expect(savedBodyMessage(target, saved, 'N')).toBe('saved body of #1 response, 10,000 bytes (gzip decoded; br decoded): N');
+  });
+
+  it('a decompression bomb is cut at the decoded cap, written that far and reported incomplete', async () => {
+    const wire = gzipSync(Buffer.alloc(4 << 20));
+    const flow = answered(['Content-Encoding: gzip', `Content-Length: ${wire.length}`], wire);
+    const target = flow.target(0, 'response');
+    const saved = await saveBody(flow.store, 1, target, freshDir(), { maxDecodedBytes: 100_000 });
+    expect(statSync(saved.path).size).toBe(100_000);
+    expect(saved.bytes).toBe(100_000);
+    expect(savedBodyMessage(target, saved, 'N')).toBe('saved body of #1 response, 100,000 bytes (gzip decoded; incomplete: decoded size cut at 100,000 bytes (a decompression bomb?)): N');
+  });
+
+  it('a body that does not decode (gzip corrupt or cut short, br cut short, in a complete message) is written as sent, and says so', async () => {
+    const good = gzipSync(payloadOf(20_000));
+    const corrupt = Buffer.from(good);
+    corrupt.fill(0x55, 100, 200);
+    const short = good.subarray(0, good.length - 50);
+    const brShort = brotliCompressSync(payloadOf(20_000)).subarray(0, 5000);
+    for (const [coding, wire] of [['gzip', corrupt], ['gzip', short], ['br', brShort]] as const) {
+      const flow = answered([`Content-Encoding: ${coding}`, `Content-Length: ${wire.length}`, 'Content-Type: text/plain'], wire, 3);
+      const target = flow.target(0, 'response');
+      const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 1000 });
+      expect(readFileSync(saved.path).equals(wire)).toBe(true);
+      expect(saved).toMatchObject({ decoded: [], asSent: `${coding} does not decode`, incomplete: undefined });
+      expect(savedBodyMessage(target, saved, 'N')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes (${coding} does not decode): N`);
+    }
+  });
+
+  it('an unknown coding is written as sent', async () => {
+    const flow = answered(['Content-Encoding: zstd', 'Content-Length: 4'], '\x28\xb5\x2f\xfd');
+    const saved = await saveBody(flow.store, 1, flow.target(0, 'response'), freshDir());
+    expect(readFileSync(saved.path, 'latin1')).toBe('\x28\xb5\x2f\xfd');
+    expect(saved.asSent).toBe('content coding zstd not decoded');
+  });
+
+  it('a body cut by a capture gap: what came before the gap, decoded as far as it goes, and incomplete', async () => {
+    const payload = payloadOf(100_000);
+    const wire = gzipSync(payload);
+    const flow = httpFlow();
+    flows.push(flow);
+    flow.send('c2s', 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n');
+    flow.send('s2c', `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${wire.length}\r\n\r\n`);
+    flow.send('s2c', wire.subarray(0, 20_000), 4);
+    flow.gap('s2c', 1000);
+    flow.send('s2c', wire.subarray(21_000));
+    flow.end();
+    const target = flow.target(0, 'response');
+    const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 3000 });
+    const written = readFileSync(saved.path);
+    expect(written.length).toBeGreaterThan(10_000);
+    expect(written.equals(payload.subarray(0, written.length))).toBe(true);
+    expect(saved.incomplete).toBe(`capture gap after 20,000 of ${wire.length.toLocaleString('en-US')} wire bytes`);
+    expect(savedBodyMessage(target, saved, 'N')).toMatch(/^saved body of #1 response, [\d,]+ bytes \(gzip decoded; incomplete: capture gap after 20,000 of [\d,]+ wire bytes\): N$/);
+  });
+
+  it('a chunked body cut by a gap stops at the gap', async () => {
+    const payload = payloadOf(5000);
+    const wire = chunked(payload, 1000);
+    const flow = httpFlow();
+    flows.push(flow);
+    flow.send('c2s', 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    flow.send('s2c', wire.subarray(0, 2500));
+    flow.gap('s2c', 100);
+    flow.send('s2c', wire.subarray(2600));
+    flow.end();
+    const saved = await saveBody(flow.store, 1, flow.target(0, 'response'), freshDir());
+    const sizeLine = '3e8;ext=1\r\n'.length;
+    const payloadBeforeGap = 2500 - 3 * sizeLine - 2 * 2; // three chunk-size lines, two CRLFs after data
+    expect(readFileSync(saved.path).equals(payload.subarray(0, payloadBeforeGap))).toBe(true);
+    expect(saved.incomplete).toBe('gap in the chunked body');
+  });
+
+  it('a message the capture ended inside is written and said incomplete', async () => {
+    const flow = answered(['Content-Length: 1000', 'Content-Type: text/plain'], 'only this', 1, false);
+    flow.end();
+    const saved = await saveBody(flow.store, 1, flow.target(0, 'response'), freshDir());
+    expect(readFileSync(saved.path, 'utf8')).toBe('only this');
+    expect(saved.incomplete).toBeDefined();
+    expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.txt`);
+  });
+
+  it('a request body gets its direction\'s name and `request`', async () => {
+    const flow = httpFlow();
+    flows.push(flow);
+    flow.send('c2s', 'POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=1&b=2');
+    flow.send('s2c', 'HTTP/1.1 204 No Content\r\n\r\n');
+    flow.end();
+    const saved = await saveBody(flow.store, 1, flow.target(0, 'request'), freshDir());
+    expect(basename(saved.path)).toBe('010.000.000.001.40000-010.000.000.002.00080-HTTPBODY-001-request');
+    expect(readFileSync(saved.path, 'utf8')).toBe('a=1&b=2');
+  });
+
+  it('never overwrites: a taken name moves to tcpflow\'s next free suffix', async () => {
+    const flow = answered(['Content-Length: 5', 'Content-Type: image/png'], 'hello');
+    const dir = freshDir();
+    writeFileSync(join(dir, `${RESPONSE_NAME}.png`), 'mine');
+    const target = flow.target(0, 'response');
+    const first = await saveBody(flow.store, 1, target, dir);
+    const second = await saveBody(flow.store, 1, target, dir);
+    expect(basename(first.path)).toBe('010.000.000.002.00080-010.000.000.001.40000c1-HTTPBODY-001-response.png');
+    expect(basename(second.path)).toBe('010.000.000.002.00080-010.000.000.001.40000c2-HTTPBODY-001-response.png');
+    expect(readFileSync(join(dir, `${RESPONSE_NAME}.png`), 'utf8')).toBe('mine');
+    expect(readFileSync(second.path, 'utf8')).toBe('hello');
+    expect(readdirSync(dir)).toHaveLength(3);
+  });
+
+  it('rejects with one line, leaving no file, when the flow is evicted during the save or the store cannot read', async () => {
+    const payload = payloadOf(10_000);
+    const flow = answered([`Content-Length: ${payload.length}`], payload, 10);
+    const target = flow.target(0, 'response');
+    await expect(saveBody(flow.store, 2, target, freshDir())).rejects.toThrow(/^cannot save the body: flow 2 is no longer held \(evicted\)$/);
+    let calls = 0;
+    const evicting: BodySource = {
+      getFlow: (id) => (++calls > 3 ? undefined : flow.store.getFlow(id)),
+      readInto: (...args) => flow.store.readInto(...args),
+    };
+    const dir = freshDir();
+    await expect(saveBody(evicting, 1, target, dir, { sliceBytes: 1000 })).rejects.toThrow(/^cannot save the body: flow 1 is no longer held \(evicted\)$/);
+    expect(readdirSync(dir)).toEqual([]);
+    const failing: BodySource = {
+      getFlow: (id) => flow.store.getFlow(id),
+      readInto: () => { throw new Error('EIO: i/o error, read\n    at stack'); },
+    };
+    await expect(saveBody(failing, 1, target, dir)).rejects.toThrow(/^cannot save the body: EIO: i\/o error, read$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('rejects with one line when the directory is unwritable (as root: with the effective uid of nobody)', async () => {
+    const flow = answered(['Content-Length: 5'], 'hello');
+    const dir = freshDir();
+    chmodSync(dir, 0o555);
+    chmodSync(tmp, 0o755);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) process.seteuid!(65534);
+    let error: unknown;
+    try {
+      await saveBody(flow.store, 1, flow.target(0, 'response'), dir);
+    } catch (err) {
+      error = err;
+    } finally {
+      if (asRoot) process.seteuid!(0);
+    }
+    expect((error as Error).message).toBe(`cannot write ${join(dir, RESPONSE_NAME)}: permission denied`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a body of 64 MiB is written as it is read: the file never lags more than a few slices behind the reads', async () => {
+    const size = 64 << 20;
+    const slice = 256 << 10;
+    const flow = answered([`Content-Length: ${size}`], Buffer.alloc(size, 0x41), 64);
+    const dir = freshDir();
+    let read = 0;
+    let worstLag = 0;
+    const watched: BodySource = {
+      getFlow: (id) => flow.store.getFlow(id),
+      readInto: (...args) => {
+        const name = readdirSync(dir)[0];
+        worstLag = Math.max(worstLag, read - (name === undefined ? 0 : statSync(join(dir, name)).size));
+        const got = flow.store.readInto(...args);
+        read += got;
+        return got;
+      },
+    };
+    const saved = await saveBody(watched, 1, flow.target(0, 'response'), dir, { sliceBytes: slice });
+    expect(saved.bytes).toBe(size);
+    expect(read).toBe(size);
+    expect(worstLag).toBeLessThanOrEqual(4 * slice);
+    const file = readFileSync(saved.path);
+    expect(file.length).toBe(size);
+    expect(file.indexOf(0x41 ^ 0xff)).toBe(-1);
+    expect(file.subarray(size - 4).toString('latin1')).toBe('AAAA');
+  });
+
+  it('a gzip bomb (16 MiB from 16 KiB) inflates to the file in full', async () => {
+    const size = 16 << 20;
+    const wire = gzipSync(Buffer.alloc(size, 0x42));
+    const flow = answered(['Content-Encoding: gzip', `Content-Length: ${wire.length}`], wire);
+    const saved = await saveBody(flow.store, 1, flow.target(0, 'response'), freshDir());
+    expect(saved).toMatchObject({ bytes: size, decoded: ['gzip'], asSent: undefined });
+    const file = readFileSync(saved.path);
+    expect(file.length).toBe(size);
+    expect(file.subarray(0, 2).toString('latin1') + file.subarray(size - 2).toString('latin1')).toBe('BBBB');
+  });
+});

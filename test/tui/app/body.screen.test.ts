@@ -1,0 +1,48 @@
+/**
+ * `b` on the screen: the demo's HTTP flow, its first response body saved from the messages
+ * mode, then the second exchange's CSS from the raw text mode, into the working directory.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDemo, quit, rowWith, statusRow } from './support.js';
+
+const cwd = mkdtempSync(join(tmpdir(), 'flowspy-body-screen-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+const SERVER_SIDE = '198.051.100.010.00080-192.168.001.023.51000';
+
+describe('b on the screen', () => {
+  it('saves the body in view to the working directory and says so in the status row', async () => {
+    const screen = await openDemo({ cols: 160, cwd });
+    screen.press('Enter');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / -> 200 OK') > 0);
+    screen.press('b');
+    const html = `${SERVER_SIDE}-HTTPBODY-001-response.html`;
+    await screen.waitFor((s) => statusRow(s).includes(`saved body of #1 response, 936 bytes: ${html}`));
+    const page = readFileSync(join(cwd, html), 'utf8');
+    expect(page.length).toBe(936);
+    expect(page.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+    expect(page).toContain('<title>Example Shop - Home</title>');
+
+    // The raw text mode, at the end of the flow: the rows show the second response's CSS.
+    screen.press('m');
+    await screen.waitFor((s) => statusRow(s).includes('· text '));
+    screen.press('G');
+    await screen.waitFor((s) => rowWith(s, '< body { font-family: sans-serif;') > 0);
+    screen.press('b');
+    const css = `${SERVER_SIDE}-HTTPBODY-002-response.css`;
+    await screen.waitFor((s) => statusRow(s).includes(`: ${css}`));
+    expect(statusRow(screen)).toMatch(/saved body of #2 response, [\d,]+ bytes: /);
+    expect(readFileSync(join(cwd, css), 'utf8')).toMatch(/^body \{ font-family: sans-serif; margin: 0 auto; max-width: 48em; color: #222;/);
+    expect(readdirSync(cwd).sort()).toEqual([html, css]);
+
+    // At 80 columns the long name is shown by its tail, which tells the bodies apart.
+    screen.resize(80, 24);
+    screen.press('b');
+    await screen.waitFor((s) => / bytes: …1-HTTPBODY-002-response\.css · \? help *$/.test(statusRow(s)));
+    expect(readdirSync(cwd)).toHaveLength(3);
+    await quit(screen);
+  });
+});
