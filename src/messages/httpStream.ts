@@ -156,8 +156,12 @@ export class HttpStreamParser {
     this.resync(end, boundary || (this.tentative && this.lostCandidate));
   }
 
-  /** The sender finished (FIN, or the flow ended): a message in progress is over. */
+  /**
+   * The sender finished (FIN, or the flow ended): a message in progress is over. Still looking
+   * for a message start after a gap between messages: the gap held (the start of) a message.
+   */
   end(ts: Micros): void {
+    if (this.tentative && this.lostCandidate && this.state !== State.Ended) this.hooks.onLost(this.requests);
     switch (this.state) {
       case State.Head:
         if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' });

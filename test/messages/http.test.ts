@@ -86,6 +86,16 @@ const CASES: Case[] = [
     exchanges: ['GET /1 → - !lost', 'GET /2 → 200 length:1', 'GET /3 → 200 length:1'],
   },
   {
+    name: 'a response head lost in a gap, the rest of its body up to the end: the request is lost, not unanswered',
+    steps: [c2s(get('/1')), gap('s2c', 1460), s2c('\xff\xd8\xff\xe0 the rest of a JPEG'), fin('s2c')],
+    exchanges: ['GET /1 → - !lost'],
+  },
+  {
+    name: 'a gap at the very end of the responses: what the server sent there is lost, the request was not unanswered',
+    steps: [c2s(get('/1') + get('/2')), gap('s2c', 10), fin('s2c')],
+    exchanges: ['GET /1 → - !lost', 'GET /2 → - !unanswered'],
+  },
+  {
     name: 'a gap that ends right at a message start loses nothing',
     steps: [c2s(get('/1') + get('/2')), s2c(ok('1')), gap('s2c', 39), s2c(ok('3'))],
     exchanges: ['GET /1 → 200 length:1', 'GET /2 → 200 length:1'],
