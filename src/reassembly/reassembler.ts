@@ -164,6 +164,10 @@ export class Reassembler {
     flow.lastActive = clock;
     if (clock - flow.touchedAt >= time.activityStep) time.touch(flow, clock);
     flow.segments++;
+    // R7's grace segment, when it comes from the other direction, cannot fill the hole: the hole
+    // is resolved first, so its gap and the bytes after it come before this segment's bytes.
+    const other = isFromClient(flow, segment) ? flow.s2c : flow.c2s;
+    if (other.ackLossArmedAt >= 0) resolvePendingAck(ctx, flow, other, ts);
     this.process(flow, segment, ts);
     if (!flow.ended) {
       if (flow.c2s.tentativeUntil >= 0 && flow.segments >= flow.c2s.tentativeUntil) confirmStart(ctx, flow, flow.c2s, ts);

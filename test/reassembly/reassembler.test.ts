@@ -453,6 +453,18 @@ describe('gaps', () => {
     ]);
   });
 
+  it('(a) a grace segment from the other side cannot fill the hole: the gap and the data after it come first', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('GET /1;'));
+    c.s('HEAD'); // never captured
+    h.feed(c.s('body'));
+    h.feed(c.c('', { ack: c.sSeq(8) })); // the client got the server's bytes up to offset 8
+    h.feed(c.c('GET /2;')); // the grace segment, from the client
+    expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "GET /1;"', 'gap 1 s2c 0 4', 'data 1 s2c 4 "body"', 'data 1 c2s 7 "GET /2;"']);
+  });
+
   it('(a) grace: the missing bytes may arrive right after the ack', () => {
     const h = harness();
     const c = new Conv();
