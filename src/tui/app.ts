@@ -501,6 +501,9 @@ export class TuiApp {
     const { palette, glyphs, unicode } = this.options.terminal;
     const source = this.options.source;
     if (!this.scheduler.isPaused) this.list.refresh();
+    // Following is one state: whatever stopped one pane following (a move up, off the last row,
+    // a search match) stops both, so FOLLOW in the status bar always means both follow.
+    if (this.list.follow !== this.conversation.follow) this.setFollow(false);
     const digits = Math.max(3, String(this.list.largestId).length);
     const listTitle = headerRow(columnLayout(width, digits), width).text;
     this.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, this.focus === 'list', palette));

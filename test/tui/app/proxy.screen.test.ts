@@ -62,17 +62,27 @@ describe('proxy mode', () => {
     await screen.waitFor('< from B');
     expect(listRows(screen)[1]).toMatch(new RegExp(`^ +2 127\\..* → 127\\..*:${b.port} .* GET / → 200$`));
 
+    // A move up stops following in both panes, and FOLLOW goes; F brings both back.
+    expect(statusRow(screen)).toMatch(/FOLLOW/);
+    screen.press('k');
+    await screen.waitFor((s) => !statusRow(s).includes('FOLLOW'));
+    expect(await get(listen)).toBe('from B\n');
+    await screen.waitFor((s) => statusRow(s).includes('3 flows'));
+    expect(listRows(screen)[0]).toMatch(/^ *1 .*GET/);
+    screen.press('F');
+    await screen.waitFor((s) => statusRow(s).includes('FOLLOW'));
+
     screen.press('q');
     await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
     screen.press('n');
-    await screen.waitFor((s) => statusRow(s).includes('2 flows'));
-    expect(statusRow(screen)).toMatch(new RegExp(`^ 127\\.0\\.0\\.1:${listen} → 127\\.0\\.0\\.1:${b.port} · 2 flows`));
+    await screen.waitFor((s) => statusRow(s).includes('3 flows'));
+    expect(statusRow(screen)).toMatch(new RegExp(`^ 127\\.0\\.0\\.1:${listen} → 127\\.0\\.0\\.1:${b.port} · 3 flows`));
     expect(screen.exitStatus).toBeUndefined();
     screen.press('q');
     await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
     screen.press('y');
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
-    expect(screen.line(0)).toMatch(/^flowspy: 2 connections; \d+ bytes client→server/);
+    expect(screen.line(0)).toMatch(/^flowspy: 3 connections; \d+ bytes client→server/);
   });
 });
