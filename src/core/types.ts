@@ -26,6 +26,9 @@ export interface FlowKey {
 /** Why a flow ended. */
 export type FlowEndReason = 'fin' | 'rst' | 'timeout' | 'error' | 'evicted';
 
+/** The detail of the 'timeout' end of a flow still open when its capture ended (a file's end, a stop). */
+export const CAPTURE_ENDED = 'capture ended';
+
 /** Which engine produced a flow. */
 export type FlowOrigin = 'capture' | 'proxy';
 

@@ -18,7 +18,7 @@
  */
 
 import { seqAdd } from '../core/seq.js';
-import type { FlowEvent, Micros } from '../core/types.js';
+import { CAPTURE_ENDED, type FlowEvent, type Micros } from '../core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
 import { emitData, note, ReassemblyContext } from './context.js';
 import { endIfClosed, endOpenFlow, endReset, onReset } from './ending.js';
@@ -201,7 +201,7 @@ export class Reassembler {
    */
   finish(ts: Micros): void {
     const ctx = this.ctx;
-    ctx.time.endAll((flow) => endOpenFlow(ctx, flow, ts, 'timeout', 'capture ended'));
+    ctx.time.endAll((flow) => endOpenFlow(ctx, flow, ts, 'timeout', CAPTURE_ENDED));
   }
 
   /** The general path's dispatch of one segment of `flow`: SYN, data, ack, FIN, RST in turn. */

@@ -38,6 +38,7 @@ export interface FlowRecord {
   readonly origin: FlowOrigin;
   readonly sawHandshake: boolean;
   readonly startTs: Micros;
+  /** Time of the flow's last event before its end (data, gap, half-close, note). */
   readonly lastTs: Micros;
   /** Payload bytes seen per direction (data events only). */
   readonly bytesC2s: number;
@@ -200,7 +201,7 @@ export class FlowStore {
     }
     const entry = this.byId.get(event.flowId);
     if (!entry) return; // evicted, or an engine bug; nothing to attach to
-    entry.lastTs = event.ts;
+    if (event.type !== 'flow-end') entry.lastTs = event.ts;
     switch (event.type) {
       case 'gap':
         entry.gaps++;

@@ -5,7 +5,7 @@
  * (client, then server).
  */
 import type { Endpoint } from '../../core/types.js';
-import type { ListedFlow } from './source.js';
+import { flowDuration, type ListedFlow } from './source.js';
 
 /** Orders of the flow list, in the order `o` cycles through them. */
 export const SORT_ORDERS = ['arrival', 'bytes', 'duration', 'address'] as const;
@@ -26,7 +26,7 @@ export function sortKey(order: SortOrder, flow: ListedFlow): number | string {
       return -(flow.bytesC2s + flow.bytesS2c);
     case 'duration':
       // The span seen (not the age at "now"), so a key changes only when the flow does.
-      return -((flow.end !== undefined ? flow.end.ts : flow.lastTs) - flow.startTs);
+      return -flowDuration(flow, flow.lastTs);
     case 'address': {
       const { client, server } = flow.key;
       const c = ipv4(client.addr);

@@ -3,7 +3,7 @@
  * interfaces structurally), so the list model is tested with a fake and never imports the store.
  * The list only reads: records are the store's own objects, never copied or changed here.
  */
-import type { Direction, FlowEndReason, FlowKey, Micros } from '../../core/types.js';
+import { CAPTURE_ENDED, type Direction, type FlowEndReason, type FlowKey, type Micros } from '../../core/types.js';
 
 /** The fields of a flow record the list shows, sorts and filters on. */
 export interface ListedFlow {
@@ -16,7 +16,7 @@ export interface ListedFlow {
   readonly bytesS2c: number;
   readonly closedC2s: boolean;
   readonly closedS2c: boolean;
-  readonly end: { readonly ts: Micros; readonly reason: FlowEndReason } | undefined;
+  readonly end: { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined;
   readonly notes: readonly unknown[];
   readonly chunkCount: number;
 }
@@ -63,11 +63,12 @@ export type FlowState = 'open' | 'half-closed' | 'closed' | 'reset' | 'timeout';
 
 /**
  * The state of a flow: `reset` (ended by RST), `timeout` (ended by the idle timeout or evicted
- * while open), `closed` (ended by FIN or error), `half-closed` (one side sent FIN), else `open`.
+ * while open), `closed` (ended by FIN or error), `half-closed` (one side sent FIN), else `open`
+ * (also a flow still open when the capture ended: that end is no timeout of the flow's).
  */
 export function flowState(flow: ListedFlow): FlowState {
   const end = flow.end;
-  if (end !== undefined) {
+  if (end !== undefined && !endedWithCapture(flow)) {
     if (end.reason === 'rst') return 'reset';
     if (end.reason === 'timeout' || end.reason === 'evicted') return 'timeout';
     return 'closed';
@@ -75,8 +76,17 @@ export function flowState(flow: ListedFlow): FlowState {
   return flow.closedC2s || flow.closedS2c ? 'half-closed' : 'open';
 }
 
-/** Duration of an ended flow, else its age at `now` (both never below 0), in microseconds. */
+/**
+ * Duration of an ended flow (to its last packet when it ended by timeout, eviction or the
+ * capture's end: that end says nothing of the flow), else its age at `now`; never below 0, in
+ * microseconds.
+ */
 export function flowDuration(flow: ListedFlow, now: Micros): Micros {
-  const until = flow.end !== undefined ? flow.end.ts : Math.max(now, flow.lastTs);
+  const end = flow.end;
+  const until = end === undefined ? Math.max(now, flow.lastTs) : end.reason === 'timeout' || end.reason === 'evicted' ? flow.lastTs : end.ts;
   return Math.max(0, until - flow.startTs);
+}
+
+function endedWithCapture(flow: ListedFlow): boolean {
+  return flow.end?.reason === 'timeout' && flow.end.detail === CAPTURE_ENDED;
 }

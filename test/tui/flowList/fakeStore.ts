@@ -16,7 +16,7 @@ export interface FakeFlow {
   bytesS2c: number;
   closedC2s: boolean;
   closedS2c: boolean;
-  end: { ts: number; reason: FlowEndReason } | undefined;
+  end: { ts: number; reason: FlowEndReason; detail?: string } | undefined;
   notes: { ts: number; text: string }[];
   chunkCount: number;
 }

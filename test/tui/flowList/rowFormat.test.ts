@@ -1,3 +1,4 @@
+import { CAPTURE_ENDED } from '../../../src/core/types.js';
 import { describe, expect, it } from 'vitest';
 import { columnLayout, formatRows, headerRow, type RowOptions } from '../../../src/tui/flowList/rowFormat.js';
 import { PreviewCache } from '../../../src/tui/flowList/preview.js';
@@ -12,7 +13,7 @@ function sampleStore() {
   const store = new FakeStore();
   store.add({ id: 123456, client: '192.168.100.200:54321', server: '93.184.216.34:443', bytesC2s: 1234 - 36, bytesS2c: 3_400_000, lastTs: 2_500_000, notes: [{ ts: 1, text: 'data after FIN' }] });
   store.data(123456, 'c2s', 'GET /api/v2/chickens.json HTTP/1.1\r\n');
-  store.add({ id: 7, client: '[2001:db8:85a3::8a2e:370:7334]:5000', server: '10.0.0.2:25', sawHandshake: false, end: { ts: 200e6, reason: 'timeout' } });
+  store.add({ id: 7, client: '[2001:db8:85a3::8a2e:370:7334]:5000', server: '10.0.0.2:25', sawHandshake: false, lastTs: 200e6, end: { ts: 260e6, reason: 'timeout' } });
   store.data(7, 's2c', '220 mail.example ESMTP\r\n');
   store.add({ id: 8, client: '10.0.0.9:1', server: '10.0.0.2:80', closedC2s: true });
   store.add({ id: 9, client: '10.0.0.9:2', server: '10.0.0.2:80', end: { ts: 1.5e6, reason: 'rst' } });
@@ -109,5 +110,16 @@ describe('flow rows: hostile bytes', () => {
     const [wide] = formatRows([store.getFlow(1)!], options(store, 250));
     expect(wide.text).toContain('evil\\x1b[2J\\u{202e}:1');
     expect(wide.text).toContain('h{bold}\\u{9b}:2');
+  });
+});
+
+describe('flow rows: flows the capture ended, flows the idle timeout ended', () => {
+  it('a flow still open when the capture ended is open (or half), its time runs to its last packet', () => {
+    const store = new FakeStore();
+    store.add({ id: 1, client: '10.0.0.9:1', server: '10.0.0.2:80', lastTs: 2_600_000, end: { ts: 9_000_000_000, reason: 'timeout', detail: CAPTURE_ENDED } });
+    store.add({ id: 2, client: '10.0.0.9:2', server: '10.0.0.2:80', closedC2s: true, lastTs: 1_600_000, end: { ts: 9_000_000_000, reason: 'timeout', detail: CAPTURE_ENDED } });
+    store.add({ id: 3, client: '10.0.0.9:3', server: '10.0.0.2:80', lastTs: 1_500_000, end: { ts: 31_500_000, reason: 'timeout', detail: 'idle' } });
+    const rows = formatRows([...store.flows()], options(store, 80, true)).map((r) => r.text.trim().split(/ +/).slice(4, 8).join(' '));
+    expect(rows).toEqual(['open 0 0 1.6s', 'half 0 0 600ms', 't/out 0 0 500ms']);
   });
 });
