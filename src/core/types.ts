@@ -29,6 +29,9 @@ export type FlowEndReason = 'fin' | 'rst' | 'timeout' | 'error' | 'evicted';
 /** The detail of the 'timeout' end of a flow still open when its capture ended (a file's end, a stop). */
 export const CAPTURE_ENDED = 'capture ended';
 
+/** The detail of the 'rst' end of a connection refused: the server answered the client's SYN with a reset. */
+export const REFUSED = 'refused: the server answered the SYN with a reset';
+
 /** Which engine produced a flow. */
 export type FlowOrigin = 'capture' | 'proxy';
 

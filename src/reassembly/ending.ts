@@ -4,7 +4,7 @@
  * with gaps, one `flow-end`, the flow forgotten by the table and the clock and remembered as
  * recently closed (R14).
  */
-import type { FlowEndReason, Micros } from '../core/types.js';
+import { REFUSED, type FlowEndReason, type Micros } from '../core/types.js';
 import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { drain, emitGap, type ReassemblyContext } from './context.js';
 import { roleName, type DirectionState, type Flow } from './flowState.js';
@@ -41,10 +41,14 @@ export function onReset(ctx: ReassemblyContext, flow: Flow, d: DirectionState, o
   }
 }
 
-/** Ends a flow that was reset: reason 'rst', at its last packet. */
+/**
+ * Ends a flow that was reset: reason 'rst', at its last packet; detail {@link REFUSED} when the
+ * server reset a connection whose SYN it never answered and which carried no bytes.
+ */
 export function endReset(ctx: ReassemblyContext, flow: Flow): void {
   const reset = flow.reset!;
-  endFlow(ctx, flow, Math.max(reset.ts, flow.lastSeen), 'rst', `reset by ${roleName(reset.by.dir)}`);
+  const refused = reset.by === flow.s2c && flow.c2s.synSeen && !flow.s2c.synSeen && flow.c2s.maxEnd === 0 && flow.s2c.maxEnd === 0;
+  endFlow(ctx, flow, Math.max(reset.ts, flow.lastSeen), 'rst', refused ? REFUSED : `reset by ${roleName(reset.by.dir)}`);
 }
 
 /** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */

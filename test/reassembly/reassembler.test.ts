@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DataEvent, FlowEvent } from '../../src/core/types.js';
+import { REFUSED, type DataEvent, type FlowEvent } from '../../src/core/types.js';
 import { Reassembler } from '../../src/reassembly/reassembler.js';
 import { formatClock } from '../../src/reassembly/closeNotes.js';
 import {
@@ -895,6 +895,20 @@ describe('closing', () => {
 
 describe('RST linger', () => {
   const T0 = Date.UTC(2024, 0, 1, 12, 0, 0, 0) * 1000;
+
+  it('a SYN answered by a RST (no SYN-ACK, no bytes) ends as refused; a reset after the handshake does not', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.syn(), T0);
+    h.feed(c.s('', { flags: RST_ACK, ack: c.cSeq(0) }), T0 + 50_000);
+    h.r.finish(T0 + 9_000_000);
+    expect(shown(h.events).slice(1)).toEqual([`end 1 rst (${REFUSED})`]);
+    const established = new Conv(1, 2, { addr: '10.0.0.1', port: 2 });
+    h.feed(established.handshake(), T0 + 10_000_000);
+    h.feed(established.s('', { flags: RST_ACK }), T0 + 10_000_100);
+    h.r.finish(T0 + 20_000_000);
+    expect(shown(h.events).slice(-1)).toEqual(['end 2 rst (reset by server)']);
+  });
 
   it('the peer data crossing a client RST is delivered with a note; the peer FIN ends the flow (rst)', () => {
     const h = harness();

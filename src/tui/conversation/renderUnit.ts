@@ -3,7 +3,7 @@
  * that unit's bytes (and, in text mode, at most `2 * LINE_CAP + 1` bytes before it to find where
  * its first line starts; see `streamLines.ts`). Every text it returns is escaped.
  */
-import type { Direction } from '../../core/types.js';
+import { REFUSED, type Direction } from '../../core/types.js';
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
@@ -92,7 +92,8 @@ function event(kind: LogicalLine['kind'], text: string, ts: number | undefined):
 
 function headText(flow: ConversationFlow): string {
   const ends = flow.key ? `${formatEndpoint(flow.key.client)} -> ${formatEndpoint(flow.key.server)} ` : '';
-  return flow.sawHandshake ? `${ends}connected (handshake seen)` : `${ends}joined mid-stream (client and server guessed)`;
+  if (!flow.sawHandshake) return `${ends}joined mid-stream (client and server guessed)`;
+  return flow.end?.detail === REFUSED ? `${ends}connection refused` : `${ends}connected (handshake seen)`;
 }
 
 function finText(dir: Direction): string {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { REFUSED } from '../../../src/core/types.js';
 import { ConversationView, type DisplayLine } from '../../../src/tui/conversation/view.js';
 import type { ConversationSettings } from '../../../src/tui/conversation/settings.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
@@ -266,6 +267,15 @@ describe('position', () => {
     const rows = dataRows(v.lines());
     expect(texts(rows)).toEqual(['> abc needle d', '> ef needle']);
     expect(rows.map((r) => r.matches)).toEqual([[[6, 12]], [[5, 11]]]);
+  });
+});
+
+describe('the connection line', () => {
+  test('a connection refused says so, not "connected"', () => {
+    const refused = new FakeSource(KEY).finish('rst', REFUSED);
+    expect(texts(view(refused).lines())).toEqual(['= 10.0.0.1:5000 -> 10.0.0.2:80 connection refused', `= end: connection reset (RST): ${REFUSED}`]);
+    const reset = new FakeSource(KEY).finish('rst', 'reset by server');
+    expect(texts(view(reset).lines())[0]).toBe('= 10.0.0.1:5000 -> 10.0.0.2:80 connected (handshake seen)');
   });
 });
 
