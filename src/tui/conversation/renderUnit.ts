@@ -31,8 +31,13 @@ const SHORT_READ_BACK = 256;
 /** Counts lines built, for tests and benchmarks that check nothing is built beyond need. */
 export const renderStats = { unitsRendered: 0, linesBuilt: 0 };
 
-/** Notes that point at the bug people come to find: data after the peer closed or reset. */
+/**
+ * Notes that point at the bug people come to find: data after the peer reset, or the client's
+ * data after the server closed. The server's after the client's FIN is TCP's usual half-close
+ * (a reply to a request the client ended with its FIN): a plain note.
+ */
 const ALERT_NOTE = /\bafter (the )?(peer|client|server)\b/i;
+const HALF_CLOSE_NOTE = /^s2c sent \d+ bytes after the client closed\b/;
 
 /** `client` or `server` for a direction. */
 function sideOf(dir: Direction): Side {
@@ -70,7 +75,8 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       if (mark?.kind === 'fin') return { lines: [event('event', finText(mark.dir), mark.ts)] };
       const note = mark && flow.notes[mark.index];
       if (!note) return { lines: [] };
-      return { lines: [event(ALERT_NOTE.test(note.text) ? 'alert' : 'note', `note: ${escapeText(note.text)}`, note.ts)] };
+      const alert = ALERT_NOTE.test(note.text) && !HALF_CLOSE_NOTE.test(note.text);
+      return { lines: [event(alert ? 'alert' : 'note', `note: ${escapeText(note.text)}`, note.ts)] };
     }
     case 'tail':
       return { lines: tailLines(flow) };

@@ -279,6 +279,17 @@ describe('the connection line', () => {
   });
 });
 
+describe('close notes', () => {
+  test('data after a reset, or from the client after the server closed, is an alert; the server after the client\'s FIN is a plain note', () => {
+    const s = new FakeSource(KEY).data('c2s', 'QUIT\r\n');
+    s.note('s2c sent 9 bytes after the client closed (FIN at 12:00:00.000)').data('s2c', '221 bye\r\n');
+    s.note('c2s sent 5 bytes after the server closed (FIN at 12:00:00.002)').data('c2s', 'RSET\n');
+    s.note('s2c sent 5 bytes after the client reset the connection (RST at 12:00:00.003)').data('s2c', 'late\n');
+    const notes = view(s).lines().filter((l) => l.kind === 'alert' || l.kind === 'note');
+    expect(notes.filter((l) => !l.continued).map((l) => [l.kind, l.highlight])).toEqual([['note', false], ['alert', true], ['alert', true]]);
+  });
+});
+
 describe('turns: ] and [', () => {
   /** Two requests and their responses, each side in two or one chunks: turns start at chunks 0, 2, 4 and 5. */
   function dialogue(): FakeSource {
