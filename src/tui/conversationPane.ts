@@ -68,10 +68,9 @@ export class ConversationPane {
 
   /** `text utf-8 both`: the settings for the status row. */
   get displayLabel(): string {
-    if (this.messageView) return 'messages';
     const s = this.settingsValue;
-    const parts: string[] = [s.mode];
-    if (s.mode !== 'hex') parts.push(encodingLabel(s.encoding));
+    const parts: string[] = [this.messageView ? 'messages' : s.mode];
+    if (!this.messageView && s.mode !== 'hex') parts.push(encodingLabel(s.encoding));
     if (s.filter !== 'both') parts.push(s.filter === 'c2s' ? 'client only' : 'server only');
     return parts.join(' ');
   }

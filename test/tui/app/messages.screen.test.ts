@@ -39,6 +39,7 @@ describe('messages on the screen', () => {
     // d shows the client's lines only, then the server's, then both.
     screen.press('d');
     await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0 && rowWith(s, '< HTTP/1.1 200 OK') < 0);
+    expect(rowWith(screen, '  reset  messages client only')).toBeGreaterThan(0);
     screen.press('d', 'd');
     await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0 && rowWith(s, '< HTTP/1.1 200 OK') > 0);
     // t puts the time before each message's first line, relative to the flow's start.
