@@ -256,7 +256,7 @@ export class TuiApp {
       case 'body.save':
         return this.saveBody();
       case 'pcap.write':
-        this.prompt = new PromptBar('write-pcap', 'write pcap: ', `flowspy-${this.list.length}-flows.pcap`);
+        this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.list.length, new Date()));
         return;
       case 'proxy.retarget':
         if (!this.options.source.retarget) return this.say('r: only in proxy mode (-L)');
@@ -545,6 +545,7 @@ export class TuiApp {
       flows: this.list.total,
       shown: this.list.length,
       filter: escapeText(this.list.filter.text),
+      sort: this.list.sort === 'arrival' ? '' : this.list.sort,
       display: this.conversation.displayLabel,
       follow: this.list.follow || this.conversation.follow,
       paused: this.scheduler.isPaused,
@@ -582,4 +583,14 @@ export function savedMessage(paths: readonly string[]): string {
   const where = dirs.size === 1 ? ` in ${escapeText([...dirs][0])}` : '';
   const names = paths.map((path) => escapeText(dirs.size === 1 ? basename(path) : path));
   return `saved ${paths.length} file${paths.length === 1 ? '' : 's'}${where}: ${names.join(', ')}`;
+}
+
+/**
+ * The name `w` offers: `flowspy-20261202-190412-5-flows.pcap` (local time to the second), so a
+ * second `w` is not offered a name the first one took (files are never overwritten).
+ */
+export function pcapFileName(flows: number, now: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
+  return `flowspy-${stamp}-${flows}-flow${flows === 1 ? '' : 's'}.pcap`;
 }

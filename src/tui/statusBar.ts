@@ -20,6 +20,8 @@ export interface StatusInfo {
   readonly shown: number;
   /** Active filter text (escaped), '' when none. */
   readonly filter: string;
+  /** The flow list's order when not the arrival order (`bytes`, `duration`, `address`), else ''. */
+  readonly sort?: string;
   /** `text utf-8`, `hex`, … */
   readonly display: string;
   readonly follow: boolean;
@@ -43,8 +45,12 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const c = info.counters;
   const items: Item[] = [];
   items.push({ text: info.source, keep: 6 });
-  items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${info.flows} flow${info.flows === 1 ? '' : 's'}`, keep: 8 });
+  const plural = (n: number): string => `${n} flow${n === 1 ? '' : 's'}`;
+  // While paused the list is a snapshot: shown/held would read like a filter.
+  if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${info.flows - info.shown} new)`, keep: 8 });
+  else items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${plural(info.flows)}`, keep: 8 });
   if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7 });
+  if (info.sort) items.push({ text: `by ${info.sort}`, keep: 4 });
   if (c && c.packets > 0) items.push({ text: `${humanBytes(c.packets)} pkts`, keep: 2 });
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
   if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 4 });

@@ -62,6 +62,11 @@ describe('status row', () => {
   it('filtered: shown/total and the filter; one flow is singular', () => {
     expect(statusLine({ ...INFO, shown: 1, filter: ':25' }, 100, UNICODE_GLYPHS)).toContain('1/5 flows · filter :25');
     expect(statusLine({ ...INFO, flows: 1, shown: 1 }, 100, UNICODE_GLYPHS)).toContain(' 1 flow ');
+    // Paused, the list is a snapshot: new flows are counted as such, not as filtered out.
+    expect(statusLine({ ...INFO, shown: 3, paused: true }, 100, UNICODE_GLYPHS)).toContain(' 3 flows (+2 new) · ');
+    expect(statusLine({ ...INFO, shown: 3, paused: true, filter: ':25' }, 100, UNICODE_GLYPHS)).toContain(' 3/5 flows · filter :25');
+    // A sort order other than arrival stays in view.
+    expect(statusLine({ ...INFO, sort: 'bytes' }, 100, UNICODE_GLYPHS)).toContain(' · by bytes · ');
   });
 
   it('narrow: drops the least useful items first, keeps the message and help', () => {
