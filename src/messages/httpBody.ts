@@ -19,7 +19,7 @@ export interface DecodedBody {
   readonly decoded: readonly string[];
   /** True when `bytes` is not the whole payload (cut at the cap, a gap, or the end of what was seen). */
   readonly cut: boolean;
-  /** What happened, for a reader: `decoded gzip: 812 → 4096 bytes`, `cut at 10485760 bytes`, errors. */
+  /** What went short of a plain decode, for a reader: `cut at 10485760 bytes`, codings not decoded, errors. */
   readonly notes: readonly string[];
 }
 
@@ -120,7 +120,6 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     try {
       const first = coding === 'deflate' && !looksLikeZlib(bytes) ? 'deflate-raw' : coding;
       const { out, cut: capped } = inflateCapped(first, bytes, maxDecodedBytes);
-      notes.push(`decoded ${codings[k]}: ${bytes.length} → ${out.length} bytes`);
       if (capped) notes.push(`cut at ${out.length} decoded bytes (cap ${maxDecodedBytes})`);
       bytes = out;
       cut ||= capped;

@@ -171,7 +171,7 @@ function bodyContent(message: HttpMessageBase, body: DecodedBody | undefined, mi
   if (coded && body.bytes.length >= payload) content.compression = body.bytes.length - payload;
   if (body.cut) {
     field.truncated = true;
-    notes.push(...body.notes.filter((n) => !n.startsWith('decoded ')).map((n) => `${side} body: ${n}`));
+    notes.push(...body.notes.map((n) => `${side} body: ${n}`));
   }
   if (body.bytes.length === 0) {
     notes.push(`${side} body not kept (the budget for bodies in flight was spent, or it began in a gap)`);

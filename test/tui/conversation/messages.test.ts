@@ -54,6 +54,16 @@ describe('message lines', () => {
     expect(texts).toContain('body: 227 bytes');
   });
 
+  it('a gzip body says its size and what it decoded to, once', () => {
+    const { live, table, send } = liveFlow(80);
+    const body = gzipSync(Buffer.from('hello, '.repeat(40)));
+    send('c2s', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    const texts = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    expect(texts).toContain(`body: ${body.length} bytes, gzip decoded to 280`);
+    live.dispose();
+  });
+
   it('the request sent after the server closed is one alert line', () => {
     const lines = messageLines(messages.get(3)!, reader(3), new Set());
     const alerts = lines.filter((l) => l.kind === 'alert');
