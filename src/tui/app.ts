@@ -505,7 +505,8 @@ export class TuiApp {
     // a search match) stops both, so FOLLOW in the status bar always means both follow.
     if (this.list.follow !== this.conversation.follow) this.setFollow(false);
     const digits = Math.max(3, String(this.list.largestId).length);
-    const listTitle = headerRow(columnLayout(width, digits), width).text;
+    const endpoints = this.list.widestEndpoints;
+    const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
     this.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, this.focus === 'list', palette));
     const rows = formatRows(this.list.rows(this.list.top(layout.list.height), layout.list.height), {
       width,
@@ -514,6 +515,7 @@ export class TuiApp {
       now: this.list.latestTs,
       preview: (flow) => this.list.describe(flow),
       numberColumns: digits,
+      endpoints,
     });
     const listFocused = this.focus === 'list' && !this.prompt;
     const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');

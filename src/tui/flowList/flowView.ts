@@ -25,6 +25,7 @@ import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
+import { endpointColumns } from './rowFormat.js';
 import type { ByteSource, FlowChanges, FlowSource, ListedFlow } from './source.js';
 
 /** Above this many changes in one frame, rows are removed and inserted in one pass each. */
@@ -49,6 +50,8 @@ export class FlowView {
   latestTs = 0;
   /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
   largestId = 0;
+  /** The widest client and server endpoints seen (display columns): the list's endpoint columns fit them. */
+  readonly widestEndpoints = { client: 0, server: 0 };
   /**
    * The list follows new flows (`F`): the focus goes to the last row at each change; a move
    * away from the last row turns it off. Set it with {@link setFollow}.
@@ -315,6 +318,9 @@ export class FlowView {
   private newEntry(flow: ListedFlow): RowEntry {
     if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
     if (flow.id > this.largestId) this.largestId = flow.id;
+    const widest = this.widestEndpoints;
+    widest.client = Math.max(widest.client, endpointColumns(flow.key.client));
+    widest.server = Math.max(widest.server, endpointColumns(flow.key.server));
     return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
   }
 

@@ -13,7 +13,8 @@
  * | 100-159 | 21     | 17     | 7               | 5 `↑1.2k`      | 5        | 23 at 100             |
  * | 160-249 | 24     | 24     | 12 `timed out?` | 5              | 5        | 68 at 160             |
  * | 250-    | 41     | 41     | 12              | 5              | 5        | 124 at 250            |
- * Below 80 the endpoints shrink (to 9 each), then the preview; the row is cut at `width`.
+ * Below 80 the endpoints shrink (to 9 each), then the preview; the row is cut at `width`. Given
+ * the widest endpoints listed, the endpoint columns fit them instead (see {@link columnLayout}).
  * A mid-stream flow (no handshake seen: client and server are a guess) has `?` after its state.
  */
 import type { Micros } from '../../core/types.js';
@@ -74,6 +75,8 @@ export interface RowOptions {
    * `String(view.largestId).length` so the columns do not move while scrolling.
    */
   readonly numberColumns?: number;
+  /** The widest endpoints listed (`FlowView.widestEndpoints`), so the columns fit them; the table's widths without. */
+  readonly endpoints?: EndpointColumns;
 }
 
 const SHORT_STATES: Record<FlowState, string> = {
@@ -98,8 +101,22 @@ function fixedColumns(state: number, bytes: number, duration: number): number {
   return 1 + 3 + 1 + state + 1 + bytes + 1 + bytes + 1 + duration + 1 + 1 + 1;
 }
 
-/** The column widths for a row `width` columns wide, with `numberColumns`-digit flow numbers. */
-export function columnLayout(width: number, numberColumns: number): ColumnLayout {
+/** The widest client and server endpoints (`addr:port` display columns) among the flows listed. */
+export interface EndpointColumns {
+  readonly client: number;
+  readonly server: number;
+}
+
+/** Columns the preview keeps at least when endpoints take room from it: a share of the width. */
+const MIN_PREVIEW_SHARE = 0.3;
+
+/**
+ * The column widths for a row `width` columns wide, with `numberColumns`-digit flow numbers.
+ * With `widest` (the endpoints listed), the endpoint columns are as wide as those need, within
+ * the table's widths plus what the preview can spare above {@link MIN_PREVIEW_SHARE} of the
+ * row; room they do not need goes to the preview.
+ */
+export function columnLayout(width: number, numberColumns: number, widest?: EndpointColumns): ColumnLayout {
   const number = Math.max(3, Math.min(10, numberColumns));
   let client = 41;
   let server = 41;
@@ -109,6 +126,7 @@ export function columnLayout(width: number, numberColumns: number): ColumnLayout
   else if (width < 160) [client, server, state] = [21, 17, 7];
   else if (width < 250) [client, server] = [24, 24];
   const duration = 5;
+  if (widest) [client, server] = fitEndpoints(widest, client, server, width - number - client - server - fixedColumns(state, bytes, duration), width);
   let preview = width - number - client - server - fixedColumns(state, bytes, duration);
   while (preview < 0 && (client > 9 || server > 9)) {
     if (client >= server) client--;
@@ -116,6 +134,23 @@ export function columnLayout(width: number, numberColumns: number): ColumnLayout
     preview++;
   }
   return { number, client, server, state, bytes, duration, preview: Math.max(0, preview), arrows: bytes === 5, longStates: state === 12 };
+}
+
+/** Endpoint widths for `widest` from the table's `client` and `server` and the `preview` they leave. */
+function fitEndpoints(widest: EndpointColumns, client: number, server: number, preview: number, width: number): [number, number] {
+  const wantClient = Math.max(6, widest.client);
+  const wantServer = Math.max(6, widest.server);
+  const budget = client + server + Math.max(0, preview - Math.floor(width * MIN_PREVIEW_SHARE));
+  if (wantClient + wantServer <= budget) return [wantClient, wantServer];
+  const half = Math.floor(budget / 2);
+  const c = Math.min(wantClient, Math.max(budget - wantServer, half));
+  return [c, Math.min(wantServer, budget - c)];
+}
+
+/** Display columns of an endpoint as a row shows it whole (`[v6]:port`). */
+export function endpointColumns(endpoint: { addr: string; port: number }): number {
+  const [addr, port] = endpointParts(endpoint);
+  return stringColumns(addr) + port.length;
 }
 
 function pad(text: string, columns: number): string {
@@ -159,7 +194,7 @@ function assemble(id: number, selected: boolean, spans: RowSpan[], width: number
 /** Rows for `flows` (the view's window), laid out for `options.width`. */
 export function formatRows(flows: readonly ListedFlow[], options: RowOptions): FlowRow[] {
   const digits = options.numberColumns ?? Math.max(0, ...flows.map((f) => String(f.id).length));
-  const layout = columnLayout(options.width, digits);
+  const layout = columnLayout(options.width, digits, options.endpoints);
   return flows.map((flow) => formatRow(flow, layout, options));
 }
 

@@ -247,6 +247,8 @@ describe('FlowView: clock and address keys', () => {
     const view = new FlowView(store, store);
     expect(view.latestTs).toBe(6e6);
     expect(view.largestId).toBe(5);
+    // The widest endpoints listed, which the list's columns fit: 10.0.0.10:1000 (14 columns).
+    expect(view.widestEndpoints.client).toBe(14);
     store.update(1, { lastTs: 9e6 });
     view.refresh();
     expect(view.latestTs).toBe(9e6);

@@ -123,3 +123,27 @@ describe('flow rows: flows the capture ended, flows the idle timeout ended', () 
     expect(rows).toEqual(['open 0 0 1.6s', 'half 0 0 600ms', 't/out 0 0 500ms']);
   });
 });
+
+describe('flow rows: endpoint columns fit the endpoints listed', () => {
+  it('narrower endpoints give their room to the summary; wider ones take the summary\'s room above 30% of the row', () => {
+    expect(columnLayout(100, 3)).toMatchObject({ client: 21, server: 17, preview: 26 });
+    // The demo's endpoints (18 and 18 columns) fit whole at 100 columns; the summary gains.
+    expect(columnLayout(100, 3, { client: 18, server: 18 })).toMatchObject({ client: 18, server: 18, preview: 28 });
+    // Short endpoints: the summary takes what they do not need.
+    expect(columnLayout(100, 3, { client: 9, server: 9 })).toMatchObject({ client: 9, server: 9, preview: 46 });
+    // IPv6 at 120: the summary keeps 30% of the row; the server, shorter, is whole; the client gets the rest.
+    expect(columnLayout(120, 3, { client: 42, server: 23 })).toMatchObject({ client: 25, server: 23, preview: 36 });
+    // 80 columns leave no room to spare: the table's widths hold.
+    expect(columnLayout(80, 3, { client: 18, server: 16 })).toMatchObject({ client: 14, server: 14, preview: 18 });
+  });
+
+  it('rows and the header line up with the fitted columns, each exactly the width', () => {
+    const store = sampleStore();
+    const endpoints = { client: 22, server: 17 };
+    const rows = formatRows([...store.flows()], { ...options(store, 100, true), endpoints });
+    const header = headerRow(columnLayout(100, 6, endpoints), 100);
+    for (const row of [header, ...rows]) expect(stringColumns(row.text)).toBe(100);
+    expect(rows[0].text).toContain('192.168.100.200:54321 → 93.184.216.34:443');
+    expect(header.text.indexOf('server')).toBe(rows[0].text.indexOf('93.184.216.34'));
+  });
+});
