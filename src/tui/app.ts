@@ -244,8 +244,10 @@ export class TuiApp {
         this.say(`sorted by ${this.list.cycleSort()}`);
         return;
       case 'follow.toggle':
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows a live capture or the proxy: this file is loaded (G goes to the end)');
         return this.setFollow(!(this.list.follow || this.conversation.follow));
       case 'pause.toggle':
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of a live capture or the proxy: this file is loaded');
         if (this.scheduler.isPaused) this.scheduler.resume();
         else this.scheduler.pause();
         return;

@@ -57,6 +57,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['j', 'down'], command: 'move.down', help: 'down one row' },
   { context: 'global', keys: ['k', 'up'], command: 'move.up', help: 'up one row' },
   { context: 'global', keys: ['pagedown', 'C-f'], command: 'page.down', help: 'down one page' },
+  { context: 'global', keys: ['space'], command: 'page.down', help: 'down one page, as in less' },
   { context: 'global', keys: ['pageup', 'C-b'], command: 'page.up', help: 'up one page' },
   { context: 'global', keys: ['C-d'], command: 'halfPage.down', help: 'down half a page' },
   { context: 'global', keys: ['C-u'], command: 'halfPage.up', help: 'up half a page' },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
-import { hintRow, isInverse, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
+import { conversationRows, hintRow, isInverse, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
 
 describe('flow list', () => {
   it('lists the 5 demo flows with state and summary, the status and hint rows', async () => {
@@ -45,6 +45,20 @@ describe('flow list', () => {
     screen.press('k');
     await screen.waitFor(' #4 ');
     expect(isInverse(screen, 4, ':7777')).toBe(true);
+  });
+
+  it('on a loaded file F and p say what they are for; Space pages down', async () => {
+    const screen = await openDemo();
+    screen.press('F');
+    await screen.waitFor((s) => statusRow(s).includes('F follows a live capture or the proxy'));
+    expect(statusRow(screen)).not.toMatch(/FOLLOW/);
+    screen.press('p');
+    await screen.waitFor((s) => statusRow(s).includes('p pauses the updates of a live capture'));
+    expect(statusRow(screen)).not.toMatch(/PAUSED/);
+    screen.press('Enter', ' ');
+    await screen.waitFor((s) => statusRow(s).includes('· text ') || statusRow(s).includes('· messages ·'));
+    await screen.waitFor((s) => !conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
+    await quit(screen);
   });
 
   it('o cycles the sort order (bytes, duration, address, arrival); the selected flow stays selected', async () => {
