@@ -11,9 +11,10 @@ import type { Palette } from './color.js';
 import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './conversation/search.js';
 import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, type ConversationSettings } from './conversation/settings.js';
 import type { ConversationSource } from './conversation/source.js';
-import { ConversationView } from './conversation/view.js';
+import { ConversationView, type DisplayLine } from './conversation/view.js';
 import { paintLine } from './paint.js';
 import type { MessagesOf } from './flowList/filter.js';
+import type { FlowMessages } from '../messages/flowMessages.js';
 import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
 import { renderUnit } from './conversation/renderUnit.js';
@@ -36,6 +37,8 @@ export class ConversationPane {
   private messageView: MessageView | undefined;
   /** Messages mode: undefined follows the flow (on when a protocol was recognised); `m`/`x` set it. */
   private messagesWanted: boolean | undefined = undefined;
+  /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
+  private messagesAnchor: DisplayLine | undefined = undefined;
   private settingsValue: ConversationSettings = DEFAULT_SETTINGS;
   private query = '';
   private lastMatch: SearchMatch | undefined;
@@ -168,19 +171,21 @@ export class ConversationPane {
   /** `x`, `m`, `e`, `d`, `t`: change a setting, keeping the top line in place. */
   toggleHex(): void {
     const fromMessages = this.messageView !== undefined;
+    if (fromMessages) return this.leaveMessages('hex');
     this.messagesWanted = false;
-    this.change({ mode: fromMessages ? 'hex' : toggleHex(this.settingsValue.mode) });
+    this.change({ mode: toggleHex(this.settingsValue.mode) });
   }
-  /** `m`: text → hex → escaped → messages (for a flow whose protocol was recognised) → text. */
+  /**
+   * `m`: text → hex → escaped → messages (for a flow whose protocol was recognised) → text. Into
+   * and out of the messages mode, the message at the top stays at the top.
+   */
   cycleMode(): void {
-    if (this.messageView) {
-      this.messagesWanted = false;
-      this.change({ mode: 'text' });
-      return;
-    }
+    if (this.messageView) return this.leaveMessages('text');
     const next = nextMode(this.settingsValue.mode);
     if (next === 'text' && this.hasMessages(this.view?.flowId)) {
       this.messagesWanted = true;
+      const top = this.view?.lines()[0];
+      this.messagesAnchor = top?.dir !== undefined && top.offset !== undefined ? top : undefined;
       return;
     }
     this.messagesWanted = this.messagesWanted === true ? false : this.messagesWanted;
@@ -260,6 +265,32 @@ export class ConversationPane {
     return true;
   }
 
+  /** Back to a raw mode, its window on the first bytes of the message at the top. */
+  private leaveMessages(mode: ConversationSettings['mode']): void {
+    const unit = this.messageView?.unitAtTop();
+    const place = this.messageView?.placesInWindow()[0];
+    const messages = this.view === undefined ? undefined : this.messagesOf?.(this.view.flowId);
+    this.messagesWanted = false;
+    this.change({ mode });
+    if (unit === undefined || !messages || !this.view) return;
+    const exchange = messages.http?.exchanges[unit];
+    const shown = exchange && place && 'exchange' in place && place.exchange === unit ? exchange[place.role] : undefined;
+    const message = exchange ? shown ?? exchange.request ?? exchange.response : messages.lines?.items[unit];
+    if (message) this.view.showOffset(message.dir, message.offset);
+  }
+
+  /** The unit (exchange or item) whose bytes hold `dir`'s stream `offset`, or the last one before it. */
+  private unitAt(messages: FlowMessages, dir: Direction, offset: number): number | undefined {
+    const starts = messages.http
+      ? messages.http.exchanges.map((e) => [e.request, e.response].find((m) => m?.dir === dir)?.offset)
+      : (messages.lines?.items ?? []).map((item) => (item.dir === dir ? item.offset : undefined));
+    let found: number | undefined;
+    starts.forEach((start, index) => {
+      if (start !== undefined && start <= offset) found = index;
+    });
+    return found;
+  }
+
   private hasMessages(flowId: number | undefined): boolean {
     const protocol = flowId === undefined ? undefined : this.messagesOf?.(flowId)?.protocol;
     return protocol === 'http' || protocol === 'lines' || protocol === 'tls';
@@ -288,6 +319,10 @@ export class ConversationPane {
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text, ts: l.ts }));
     // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
     this.messageView.update(width, height, stamp, events(HEAD), events(TAIL), { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
+    const anchor = this.messagesAnchor;
+    this.messagesAnchor = undefined;
+    const unit = anchor && this.unitAt(messages, anchor.dir!, anchor.offset!);
+    if (unit !== undefined) this.messageView.showUnit(unit);
   }
 
   private change(settings: Partial<ConversationSettings>): void {

@@ -117,3 +117,33 @@ describe('flow list find and titles on the demo', () => {
     expect(emptyListText(0, false, 'file')).toContain('no TCP flows');
   });
 });
+
+describe('m into and out of the messages mode keeps the message at the top', () => {
+  it('text at the second request → messages at #2; messages at #2 → text at its request; d keeps #2', async () => {
+    const { MessageTable } = await import('../../src/messages/messageTable.js');
+    const table = new MessageTable();
+    const withMessages = new FlowStore({ sourceFile: DEMO });
+    await runCapture({ source: DEMO, sinks: [(event) => withMessages.apply(event), (event) => table.apply(event)] });
+    const pane = new ConversationPane(withMessages, (id) => table.get(id));
+    const top = (): string => (pane.show(1, 80, 6), screenText(pane)[0]);
+    expect(top()).toMatch(/^= 192\.168\.1\.23:51000 -> /);
+    pane.cycleMode(); // messages → text
+    top();
+    pane.jump(1);
+    pane.jump(1);
+    pane.jump(1);
+    expect(top()).toBe('> GET /style.css HTTP/1.1');
+    pane.cycleMode();
+    pane.cycleMode();
+    pane.cycleMode(); // text → hex → escaped → messages
+    expect(top()).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
+    pane.cycleDirections();
+    expect(top()).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
+    pane.cycleDirections();
+    pane.cycleDirections();
+    pane.scroll(3);
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('> GET /style.css HTTP/1.1');
+    withMessages.dispose();
+  });
+});

@@ -77,7 +77,10 @@ export class MessageView {
     const key = `${stamp}|${this.width}|${style.mode}|${style.filter}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
+      // A new side filter remakes every row: the unit at the top stays there.
+      let keep: number | undefined;
       if (this.rowsFilter !== style.filter) {
+        keep = this.unitAtTop();
         this.rowsFilter = style.filter;
         this.dropUnits(0);
       }
@@ -86,6 +89,7 @@ export class MessageView {
       this.remakeUnits(units);
       this.headRows = this.wrap(head, []);
       this.tailRows = this.wrap([...trailerLines(this.messages, this.firstRow.length < units.count), ...tail], []);
+      if (keep !== undefined) this.showUnit(keep);
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
@@ -143,6 +147,21 @@ export class MessageView {
     this.top = top;
     this.follow = false;
     return true;
+  }
+
+  /**
+   * Puts the first row of unit `index` (an HTTP exchange, a line protocol's item) at the top, as
+   * far as the last page allows; units not shown (past the line cap) are not reached.
+   */
+  showUnit(index: number): void {
+    const row = this.firstRow[Math.min(index, this.firstRow.length - 1)];
+    if (row !== undefined) this.moveTop(this.headRows.length + row);
+  }
+
+  /** The unit (exchange or item index) of the window's top row, if it belongs to one. */
+  unitAtTop(): number | undefined {
+    const top = this.rowCount() > 0 ? this.row(Math.min(this.top, this.rowCount() - 1)) : undefined;
+    return top?.line.exchange ?? top?.line.item;
   }
 
   /** Index of the HTTP exchange of the first row in the window that belongs to one, if any. */
