@@ -53,7 +53,7 @@ export type BodyReader = (dir: Direction, offset: number, length: number) => Uin
 
 const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'after-close': 'sent after the server closed or said it would (Connection: close): no answer',
-  unanswered: 'request never answered',
+  unanswered: 'no response: never answered, or its bytes were not captured',
   'no-request': 'response without a request',
   lost: 'lost in a capture gap',
 };
