@@ -141,6 +141,8 @@ const NO_BYTES = new Uint8Array(0);
 export class LineConversation {
   /** Every line and block, in arrival order. */
   readonly items: LineItem[] = [];
+  /** Lines the client sent (kept or not; blank ones and DATA bodies' lines aside). */
+  clientLines = 0;
   readonly notes: StreamNote[] = [];
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
   private readonly sides: Record<Direction, Side>;
@@ -254,6 +256,7 @@ export class LineConversation {
         return bytes.length;
       }
       side.kept = this.items.length < MAX_LINE_ITEMS;
+      if (dir === this.clientDir) this.clientLines++;
       side.keepText = side.kept || this.mayBeDataStep(dir, bytes[from]);
       line = side.current = side.kept ? this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }) : side.unkept.reset(offset + from, ts);
     }
@@ -416,7 +419,10 @@ function replyStatus(reply: string, command: string): string {
   return reply.split(' ')[0].slice(0, 20);
 }
 
-/** `SMTP EHLO laptop.example.com → 250`: the protocol, the first command and the status of its reply. */
+/**
+ * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol, the first command, the status of
+ * its reply, and how many lines the client sent when more than one.
+ */
 export function lineSummary(conversation: LineConversation): string {
   // The first turn (see `turns`) whose command is a line that is not blank; read in place, as
   // the flow list asks for it at every frame.
@@ -435,5 +441,6 @@ export function lineSummary(conversation: LineConversation): string {
     }
   }
   reply ??= at + 1 < items.length && items[at + 1].dir !== clientDir ? items[at + 1] : undefined;
-  return reply ? `${name} ${command} → ${replyStatus(reply.text, command)}` : `${name} ${command}`;
+  const more = conversation.clientLines > 1 ? ` (${conversation.clientLines} cmds)` : '';
+  return (reply ? `${name} ${command} → ${replyStatus(reply.text, command)}` : `${name} ${command}`) + more;
 }

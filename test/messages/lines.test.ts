@@ -141,7 +141,7 @@ describe('line protocols', () => {
       `c2s ${83 + body.length}+6 QUIT`,
       's2c 175+15 221 2.0.0 Bye',
     ]);
-    expect(lineSummary(lines)).toBe('SMTP EHLO laptop.example.com → 250');
+    expect(lineSummary(lines)).toBe('SMTP EHLO laptop.example.com → 250 (5 cmds)');
     const turns = lines.turns();
     expect(turns[0].command).toBeUndefined();
     expect(turns[1].replies.map((r) => r.text)).toEqual(['250-mail.example.com', '250-PIPELINING', '250 8BITMIME']);

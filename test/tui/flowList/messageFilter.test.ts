@@ -50,7 +50,7 @@ describe('message filter words on the demo', () => {
   it('the preview column shows the summary when a protocol was recognised, else the first line', () => {
     const view = new FlowView(store, store, undefined, (id) => messages.get(id));
     expect(view.describe(store.getFlow(1)!)).toBe('GET / → 200 (2 req)');
-    expect(view.describe(store.getFlow(2)!)).toBe('SMTP EHLO laptop.example.com → 250');
+    expect(view.describe(store.getFlow(2)!)).toBe('SMTP EHLO laptop.example.com → 250 (5 cmds)');
     expect(view.describe(store.getFlow(3)!)).toMatch(/^! GET \/api\/status → 200/);
     const plain = new FlowView(store, store);
     expect(plain.describe(store.getFlow(1)!)).toBe('GET / HTTP/1.1');
