@@ -85,7 +85,7 @@ export class MessageView {
       const units = this.units();
       this.remakeUnits(units);
       this.headRows = this.wrap(head, []);
-      this.tailRows = this.wrap([...trailerLines(this.messages, this.firstRow.length < units.count), ...tail], []);
+      this.tailRows = this.wrap([...trailerLines(this.messages, units, this.firstRow.length), ...tail], []);
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
