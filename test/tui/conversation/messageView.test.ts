@@ -385,6 +385,82 @@ describe('message view: following, and the window when rows are added', () => {
   });
 });
 
+describe('message view: search over whole lines, across the rows they wrap to', () => {
+  const AGENT = 'Firefox/133.0';
+  /** Two exchanges whose User-Agent line wraps at 60 columns inside "Firefox/133.0"; the second names it twice. */
+  function wrappedFlow() {
+    const flow = liveFlow();
+    const agent = (times: number) => `User-Agent: ${'a'.repeat(36)} ${Array(times).fill(AGENT).join(' ')}`;
+    for (const [path, times] of [['/one', 1], ['/two', 2]] as const) {
+      flow.send('c2s', `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n${agent(times)}\r\n\r\n`);
+      flow.send('s2c', response(`for ${path}`));
+    }
+    return flow;
+  }
+  /** The highlighted text of the window's rows, joined. */
+  const highlighted = (view: MessageView) => view.lines().flatMap((l) => l.matches.map(([from, to]) => l.text.slice(from, to))).join('');
+
+  it('finds a match split by the wrap, puts the row it begins in at the top, highlights it on both rows', () => {
+    const flow = wrappedFlow();
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    // In rows, only the second line's second match is whole.
+    expect(rows(view, flow, 60).filter((r) => r.text.includes(AGENT)).map((r) => r.text)).toEqual(['  33.0 Firefox/133.0']);
+    view.update(60, 3, flow.stamp, HEAD);
+    view.home();
+    expect(view.find(AGENT, false)).toBe(true);
+    const [first, second] = view.lines();
+    expect(first.text).toMatch(/^> User-Agent: a+ Firefox\/1$/);
+    expect(second.continued).toBe(true);
+    expect(first.matches).toEqual([[first.text.indexOf('Firefox'), first.text.length]]);
+    expect(second.matches).toEqual([[2, 2 + '33.0'.length]]);
+    expect(highlighted(view)).toBe(AGENT);
+    expect(view.exchangeInWindow()).toBe(0);
+  });
+
+  it('n goes on from the match found, also within one line and in the last screen; N goes back', () => {
+    const flow = wrappedFlow();
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    // As tall as the flow: the window cannot move, so only the match found tells where n goes on from.
+    view.update(60, 200, flow.stamp, HEAD);
+    expect([false, true, true].map((again) => view.find(AGENT, false, again))).toEqual([true, true, true]);
+    expect(view.find(AGENT, false, true)).toBe(false);
+    expect(highlighted(view)).toBe(AGENT.repeat(3));
+    // Back from the last match: the second, then the first, then none.
+    const step = new MessageView(FLOW, flow.messages, flow.read);
+    step.update(60, 3, flow.stamp, HEAD);
+    step.home();
+    const tops: string[] = [];
+    expect(step.find(AGENT, false)).toBe(true);
+    tops.push(step.lines()[0].text);
+    expect(step.find(AGENT, false, true)).toBe(true);
+    tops.push(step.lines()[0].text);
+    expect(step.find(AGENT, false, true)).toBe(true);
+    tops.push(step.lines()[0].text);
+    expect(step.exchangeInWindow()).toBe(1);
+    expect(step.find(AGENT, false, true)).toBe(false);
+    expect(step.find(AGENT, true, true)).toBe(true);
+    expect(step.lines()[0].text).toBe(tops[1]);
+    expect(step.find(AGENT, true, true)).toBe(true);
+    expect(step.lines()[0].text).toBe(tops[0]);
+    expect(step.exchangeInWindow()).toBe(0);
+    expect(step.find(AGENT, true, true)).toBe(false);
+    // The second line's two matches: the first split by the wrap, the second on the next row.
+    expect(tops[1]).toMatch(/^> User-Agent: a+ Firefox\/1$/);
+    expect(tops[2]).toBe('  33.0 Firefox/133.0');
+  });
+
+  it('a new search (/) starts after the top row, not from the match found before', () => {
+    const flow = wrappedFlow();
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(60, 3, flow.stamp, HEAD);
+    expect(view.find(AGENT, false)).toBe(true);
+    view.home();
+    expect(view.find(AGENT, false)).toBe(true);
+    expect(view.exchangeInWindow()).toBe(0);
+    expect(view.find('/two', true)).toBe(false);
+  });
+});
+
 describe('message view: work per frame', () => {
   it('one more exchange reads only the exchanges that may still change, not every one', () => {
     const flow = liveFlow();
