@@ -213,11 +213,11 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
   for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${FLAG_TEXT[flag]}` });
-  const placed = new NotePlacer(notes);
+  const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;
   const block = (message: HttpMessage, key: string): void => {
-    placed.before(message.dir, message.offset, out);
+    placed?.before(message.dir, message.offset, out);
     messageBlock(message, side(message.dir), read, expanded, cache, key, out);
-    placed.upTo(message.dir, message.offset + message.headLength + message.body.length, out);
+    placed?.upTo(message.dir, message.offset + message.headLength + message.body.length, out);
   };
   const from = out.length;
   if (request) block(request, `${exchange.index}q`);
@@ -225,7 +225,7 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   exchange.interim.forEach((interim, i) => block(interim, `${exchange.index}i${i}`));
   const responseFrom = out.length;
   if (response) block(response, `${exchange.index}r`);
-  placed.rest(out);
+  placed?.rest(out);
   tagRole(out, responseFrom, 'response');
 }
 
