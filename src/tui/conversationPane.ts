@@ -212,7 +212,7 @@ export class ConversationPane {
     if (this.messageView) {
       if (query !== undefined) this.query = query;
       if (this.query === '') return false;
-      this.messageFound = this.messageView.find(this.query, backward);
+      this.messageFound = this.messageView.find(this.query, backward, query === undefined);
       this.messageSearchPending = true;
       return true;
     }

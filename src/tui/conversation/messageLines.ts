@@ -15,11 +15,12 @@ import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
-import type { ExchangeFlag, HttpExchange, HttpMessage } from '../../messages/types.js';
+import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText } from '../../render/escape.js';
 import { hexDumpLines } from '../../render/hex.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
+import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -84,17 +85,24 @@ export class BodyCache extends Map<string, ShownBody> {}
 
 /**
  * A flow's messages as units in order, each making its own lines: the HTTP exchanges, or the
- * items of a line protocol (none for TLS alone). Units are only ever appended.
+ * items of a line protocol (none for TLS alone). Units are only ever appended. A parser's note
+ * is shown with its unit (see messageNotes.ts), where it fits in the unit's lines.
  */
 export interface MessageUnits {
   /** Units so far. */
   readonly count: number;
-  /** What unit `index`'s lines depend on, expanded bodies aside: the same version, the same lines. */
+  /** What unit `index`'s lines depend on, expanded bodies aside (its notes included): the same version, the same lines. */
   version(index: number): string;
-  /** True once unit `index` can no longer change (then only expanding one of its bodies changes its lines). */
+  /**
+   * True once unit `index` can no longer change (then only expanding one of its bodies changes its
+   * lines). No note can come to a settled unit: a parser notes only at or after the start of the
+   * message it reads, and a settled unit's messages are all read.
+   */
   settled(index: number): boolean;
   /** Unit `index`'s lines, new objects at each call. */
   lines(index: number): MessageLine[];
+  /** The notes of no unit before `count` (shown after the units). */
+  notesAfter(count: number): readonly StreamNote[];
 }
 
 /** The units of `messages`; bodies in `expanded` (by `expand` name) are shown whole, taken from `bodies` when they can be. */
@@ -102,34 +110,46 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const http = messages.http;
   if (http) {
+    const notes = new UnitNotes(messages.notes(), (index, dir) => exchangeEnd(http.exchanges[index], dir));
     return {
       count: http.exchanges.length,
-      version: (index) => exchangeVersion(http.exchanges[index]),
+      version: (index) => withNotes(exchangeVersion(http.exchanges[index]), notes.of(index)),
       settled: (index) => exchangeSettled(http.exchanges[index]),
       lines: (index) => {
         const lines: MessageLine[] = [];
-        exchangeLines(http.exchanges[index], side, read, expanded, bodies, lines);
+        exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines);
         return lines.map((line) => ({ ...line, exchange: index }));
       },
+      notesAfter: (count) => notes.after(count),
     };
   }
   const items = messages.lines?.items ?? [];
+  const notes = new UnitNotes(messages.notes(), (index, dir) => (items[index].dir === dir ? items[index].offset + items[index].length : undefined));
   return {
     count: items.length,
-    version: (index) => `${items[index].length}|${items[index].complete}|${items[index].text.length}`,
+    version: (index) => withNotes(`${items[index].length}|${items[index].complete}|${items[index].text.length}`, notes.of(index)),
     settled: (index) => items[index].complete,
     lines: (index) => {
       const item = items[index];
-      if (item.kind !== 'block') return [{ side: side(item.dir), kind: 'data', text: escapeText(item.text), ts: item.firstTs }];
       const lines: MessageLine[] = [];
-      blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
-      return lines.map((line) => ({ ...line, item: index }));
+      const placed = new NotePlacer(notes.of(index));
+      placed.before(item.dir, item.offset, lines);
+      if (item.kind !== 'block') lines.push({ side: side(item.dir), kind: 'data', text: escapeText(item.text), ts: item.firstTs });
+      else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
+      placed.rest(lines);
+      return item.kind === 'block' ? lines.map((line) => ({ ...line, item: index })) : lines;
     },
+    notesAfter: (count) => notes.after(count),
   };
 }
 
-/** The lines after the units: TLS hellos, a line saying units were left out (`cut`), the parsers' notes. */
-export function trailerLines(messages: FlowMessages, cut: boolean): MessageLine[] {
+/** A unit's version with its notes: the notes of a unit are only ever added to, so their number tells. */
+function withNotes(version: string, notes: readonly StreamNote[]): string {
+  return notes.length === 0 ? version : `${version}|n${notes.length}`;
+}
+
+/** The lines after the units (`shown` of them): TLS hellos, a line saying units were left out, the notes of no unit shown. */
+export function trailerLines(messages: FlowMessages, units: MessageUnits, shown: number): MessageLine[] {
   const out: MessageLine[] = [];
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
@@ -139,8 +159,8 @@ export function trailerLines(messages: FlowMessages, cut: boolean): MessageLine[
     out.push({ side: side(tls.clientDir), kind: 'data', text: parts.filter(Boolean).join('  '), ts: c.ts });
   }
   if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}`, ts: tls.server.ts });
-  if (cut) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
-  for (const note of messages.notes()) out.push({ side: 'event', kind: 'note', text: `note (${note.dir} at ${formatCount(note.offset)}): ${escapeText(note.text)}` });
+  if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
+  for (const note of units.notesAfter(shown)) out.push(noteLine(note));
   return out;
 }
 
@@ -153,7 +173,16 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
   const out: MessageLine[] = [];
   let index = 0;
   for (; index < units.count && out.length < MAX_MESSAGE_LINES; index++) for (const line of units.lines(index)) out.push(line);
-  return [...out, ...trailerLines(messages, index < units.count)];
+  return [...out, ...trailerLines(messages, units, index)];
+}
+
+/** Where the last message in `dir` of `exchange` ends, undefined when it has none in `dir`. */
+function exchangeEnd(exchange: HttpExchange, dir: Direction): number | undefined {
+  const { request, response, interim } = exchange;
+  const end = (m: HttpMessage): number => m.offset + m.headLength + m.body.length;
+  if (response?.dir === dir) return end(response);
+  if (interim.length > 0 && interim[0].dir === dir) return end(interim[interim.length - 1]);
+  return request?.dir === dir ? end(request) : undefined;
 }
 
 /** What an exchange's lines depend on: its messages' sizes and states, its flags. */
@@ -173,7 +202,8 @@ function exchangeSettled(exchange: HttpExchange): boolean {
   return response !== undefined && response.complete && (request === undefined || request.complete) && exchange.interim.every((m) => m.complete);
 }
 
-function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[]): void {
+/** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
+function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[]): void {
   const { request, response } = exchange;
   const t = exchangeTimings(exchange);
   const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
@@ -183,12 +213,19 @@ function exchangeLines(exchange: HttpExchange, side: (dir: Direction) => Side, r
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
   for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${FLAG_TEXT[flag]}` });
+  const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;
+  const block = (message: HttpMessage, key: string): void => {
+    placed?.before(message.dir, message.offset, out);
+    messageBlock(message, side(message.dir), read, expanded, cache, key, out);
+    placed?.upTo(message.dir, message.offset + message.headLength + message.body.length, out);
+  };
   const from = out.length;
-  if (request) messageBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out);
+  if (request) block(request, `${exchange.index}q`);
   tagRole(out, from, 'request');
-  exchange.interim.forEach((interim, i) => messageBlock(interim, side(interim.dir), read, expanded, cache, `${exchange.index}i${i}`, out));
+  exchange.interim.forEach((interim, i) => block(interim, `${exchange.index}i${i}`));
   const responseFrom = out.length;
-  if (response) messageBlock(response, side(response.dir), read, expanded, cache, `${exchange.index}r`, out);
+  if (response) block(response, `${exchange.index}r`);
+  placed?.rest(out);
   tagRole(out, responseFrom, 'response');
 }
 

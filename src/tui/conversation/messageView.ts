@@ -1,10 +1,11 @@
 /**
  * The messages mode's window: the lines of `messageLines.ts` wrapped to the pane's width, a top
- * row, follow, a text search over the shown lines, and cut bodies expanded on request. Rows are
- * made per unit (an HTTP exchange, a line protocol's item) and kept: when the flow changed
- * (`stamp`), the units from the first one that changed on are made again; the unit of an
- * expanded body is made again in place; a new width wraps the kept lines again. The few lines
- * around the units (head, trailer, tail) are made again at each change. Pure: no terminal.
+ * row, follow, a text search over the shown lines (each line whole, across the rows it wraps to),
+ * and cut bodies expanded on request. Rows are made per unit (an HTTP exchange, a line protocol's
+ * item) and kept: when the flow changed (`stamp`), the units from the first one that changed on
+ * are made again; the unit of an expanded body is made again in place; a new width wraps the kept
+ * lines again. The few lines around the units (head, trailer, tail) are made again at each
+ * change. Pure: no terminal.
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
@@ -29,6 +30,15 @@ interface Row {
   readonly line: MessageLine;
   readonly text: string;
   readonly continued: boolean;
+  /** Where `text` starts in the line's text. */
+  readonly from: number;
+}
+
+/** A search match: the query's text at `at` in the text of the line of row `row` (the row it begins in). */
+interface Match {
+  readonly row: number;
+  readonly line: MessageLine;
+  readonly at: number;
 }
 
 /** One flow in messages mode. Owned by the conversation pane. */
@@ -52,6 +62,8 @@ export class MessageView {
   private width = 80;
   private height = 20;
   private query = '';
+  /** The match `find` moved to last, while the query is the same. */
+  private match: Match | undefined = undefined;
   private style = PLAIN;
   /** The side filter the rows were made with. */
   private rowsFilter: DirectionFilter = 'both';
@@ -88,23 +100,32 @@ export class MessageView {
       const units = this.units();
       this.remakeUnits(units);
       this.headRows = this.wrap(head, []);
-      this.tailRows = this.wrap([...trailerLines(this.messages, this.firstRow.length < units.count), ...tail], []);
+      this.tailRows = this.wrap([...trailerLines(this.messages, units, this.firstRow.length), ...tail], []);
       if (keep !== undefined) this.showUnit(keep);
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
   }
 
-  /** The window's rows, prefixed with their time (`t`) and their side's marker; the search query highlighted. */
+  /**
+   * The window's rows, prefixed with their time (`t`) and their side's marker; the search query
+   * highlighted, also where a line's wrap splits it over two rows.
+   */
   lines(): DisplayLine[] {
     const needle = this.query === '' ? '' : escapeText(this.query);
     const { mode, startTs } = this.style;
     const blank = mode === 'off' ? '' : ' '.repeat(timestampColumns(mode) + 1);
+    let found: { line: MessageLine; at: number[] } | undefined;
     return this.windowRows().map((row) => {
       const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
       const text = `${time}${row.continued ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
-      if (needle !== '') for (let at = text.indexOf(needle, time.length + 2); at >= 0; at = text.indexOf(needle, at + needle.length)) matches.push([at, at + needle.length]);
+      if (needle !== '') {
+        if (found?.line !== row.line) found = { line: row.line, at: matchesIn(row.line.text, needle) };
+        const shift = time.length + 2 - row.from;
+        const end = row.from + row.text.length;
+        for (const at of found.at) if (at < end && at + needle.length > row.from) matches.push([Math.max(at, row.from) + shift, Math.min(at + needle.length, end) + shift]);
+      }
       return { side: row.line.side, kind: row.line.kind, text, highlight: row.line.kind === 'alert', continued: row.continued, matches };
     });
   }
@@ -177,27 +198,90 @@ export class MessageView {
     return places;
   }
 
-  /** Moves to the next row holding `query` (escaped as shown) after the top (before, `backward`); false when none. */
-  find(query: string, backward: boolean): boolean {
-    this.query = query;
+  /**
+   * Moves the top to the row where the next match of `query` (escaped as shown, looked for in
+   * each whole line, so across the rows it wraps to) begins: the first one beginning after the
+   * top row (before it, `backward`), or with `again` (`n`, `N`) the first one after (before) the
+   * match found last, when the rows still hold it. False when none.
+   */
+  find(query: string, backward: boolean, again = false): boolean {
     const needle = escapeText(query);
+    const last = again && query === this.query ? this.currentMatch() : undefined;
+    this.query = query;
+    this.match = undefined;
+    if (needle === '') return false;
+    // Matches are ordered by (row they begin in, position in their line); the search goes from `start`, exclusive.
+    const start = last ? { row: last.row, at: last.at } : { row: this.top, at: backward ? -1 : Infinity };
+    const found = backward ? this.matchBefore(needle, start.row, start.at) : this.matchAfter(needle, start.row, start.at);
+    if (!found) return false;
+    this.match = found;
+    this.top = Math.max(0, Math.min(found.row, this.lastTop()));
+    this.follow = false;
+    return true;
+  }
+
+  /** The match found last, if the rows still hold it where it was. */
+  private currentMatch(): Match | undefined {
+    const match = this.match;
+    if (!match || match.row >= this.rowCount()) return undefined;
+    return this.row(match.row).line === match.line && this.rowOf(this.lineStart(match.row), match.at) === match.row ? match : undefined;
+  }
+
+  /** The first match of `needle` beginning after (`row`, `at`). */
+  private matchAfter(needle: string, row: number, at: number): Match | undefined {
     const count = this.rowCount();
-    for (let step = 1; step <= count; step++) {
-      const index = backward ? this.top - step : this.top + step;
-      if (index < 0 || index >= count) break;
-      if (this.row(index).text.includes(needle)) {
-        this.top = index;
-        this.follow = false;
-        return true;
+    if (count === 0) return undefined;
+    for (let first = this.lineStart(Math.min(row, count - 1)); first < count; first = this.lineEnd(first)) {
+      const line = this.row(first).line;
+      for (const found of matchesIn(line.text, needle)) {
+        const begin = this.rowOf(first, found);
+        if (begin > row || (begin === row && found > at)) return { row: begin, line, at: found };
       }
     }
-    return false;
+    return undefined;
+  }
+
+  /** The last match of `needle` beginning before (`row`, `at`). */
+  private matchBefore(needle: string, row: number, at: number): Match | undefined {
+    for (let first = this.lineStart(Math.min(row, this.rowCount() - 1)); first >= 0; first = this.lineStart(first - 1)) {
+      const line = this.row(first).line;
+      let best: Match | undefined;
+      for (const found of matchesIn(line.text, needle)) {
+        const begin = this.rowOf(first, found);
+        if (begin > row || (begin === row && found >= at)) break;
+        best = { row: begin, line, at: found };
+      }
+      if (best) return best;
+    }
+    return undefined;
+  }
+
+  /** The first row of the line row `index` shows (-1 for -1, before the first row). */
+  private lineStart(index: number): number {
+    while (index > 0 && this.row(index).continued) index--;
+    return index;
+  }
+
+  /** The row after the last one of the line starting at row `first`. */
+  private lineEnd(first: number): number {
+    const count = this.rowCount();
+    let index = first + 1;
+    while (index < count && this.row(index).continued) index++;
+    return index;
+  }
+
+  /** The row showing position `at` of the text of the line starting at row `first`. */
+  private rowOf(first: number, at: number): number {
+    let index = first;
+    while (index + 1 < this.rowCount() && this.row(index + 1).continued && this.row(index + 1).from <= at) index++;
+    return index;
   }
 
   /** Drops the search highlight; false when there was none. */
   clearSearch(): boolean {
     if (this.query === '') return false;
     this.query = '';
+    this.match = undefined;
     return true;
   }
 
@@ -312,8 +396,15 @@ export class MessageView {
     const hidden = this.rowsFilter === 'c2s' ? 'server' : this.rowsFilter === 's2c' ? 'client' : undefined;
     for (const line of lines) {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
-      wrapRanges(line.text, this.textColumns()).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0 }));
+      wrapRanges(line.text, this.textColumns()).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
     }
     return rows;
   }
+}
+
+/** Where `needle` is in `text`, left to right, not overlapping. */
+function matchesIn(text: string, needle: string): number[] {
+  const at: number[] = [];
+  for (let found = text.indexOf(needle); found >= 0; found = text.indexOf(needle, found + needle.length)) at.push(found);
+  return at;
 }

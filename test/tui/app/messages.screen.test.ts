@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
 import { clientHello, records, serverHello } from '../../messages/tlsBuild.js';
-import { conversationRows, hintRow, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
+import { conversationRows, hintRow, isInverse, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
 
 describe('messages on the screen', () => {
   it('the demo HTTP flow shows its two requests as messages; the flagged flow is marked', async () => {
@@ -54,6 +54,29 @@ describe('messages on the screen', () => {
     await screen.waitFor((s) => rowWith(s, '= ! sent after the server closed or said it would (Connection: close): no answer') > 0);
     const alert = rowWith(screen, '= ! sent after the server closed');
     expect(screen.cell(2, alert)).toMatchObject({ bg: 1, bold: true });
+    await quit(screen);
+  });
+
+  it('at 80 columns, / finds text a wrapped line splits, highlights it on both rows, and n goes on past it', async () => {
+    const screen = await openDemo();
+    screen.press('Enter');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '> GET / HTTP/1.1') > 0);
+    // The demo's User-Agent wraps inside the version: "... Firefox/1" then "33.0".
+    expect(rowWith(screen, 'Firefox/133.0')).toBe(-1);
+    screen.press('/', 'Firefox/133.0', 'Enter');
+    await screen.waitFor((s) => conversationRows(s)[0]?.startsWith('> User-Agent: Mozilla/5.0') === true);
+    const y = rowWith(screen, '> User-Agent: Mozilla/5.0');
+    expect(screen.line(y).trimEnd()).toMatch(/ Firefox\/1$/);
+    expect(screen.line(y + 1).trimEnd()).toBe('  33.0');
+    expect(isInverse(screen, y, 'Firefox/1')).toBe(true);
+    expect(isInverse(screen, y + 1, '33.0')).toBe(true);
+    expect(statusRow(screen)).not.toContain('not found');
+    // The second request (the one with a Referer) sends the same User-Agent: n goes there, then finds no more.
+    expect(rowWith(screen, '> Referer: http://shop.example/')).toBe(-1);
+    screen.press('n');
+    await screen.waitFor((s) => conversationRows(s)[0]?.startsWith('> User-Agent: Mozilla/5.0') === true && rowWith(s, '> Referer: http://shop.example/') > 0);
+    screen.press('n');
+    await screen.waitFor((s) => statusRow(s).includes('not found: Firefox/133.0'));
     await quit(screen);
   });
 

@@ -237,6 +237,114 @@ describe('message view: rows made again after a change equal a new view of the f
   });
 });
 
+describe('message view: parser notes shown with their unit, also when they arrive while units are shown', () => {
+  /** Updates `view` as a frame would and expects its rows to equal a new view's; returns the rows' texts. */
+  const frame = (view: MessageView, flow: Flow) => {
+    view.update(100, 20, flow.stamp, HEAD);
+    const now = rows(view, flow, 100);
+    expect(now).toEqual(freshRows(flow, 100));
+    return now.map((r) => r.text);
+  };
+
+  it('a response head lost in a gap: the notes go before the next response, not after the last exchange', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request('/1'));
+    flow.send('c2s', request('/2'));
+    frame(view, flow);
+    flow.gap('s2c', 60);
+    frame(view, flow);
+    flow.send('s2c', `${'lost body '.repeat(20)}\r\n`);
+    frame(view, flow);
+    flow.send('s2c', response('second'));
+    frame(view, flow);
+    flow.send('c2s', request('/3'));
+    flow.send('s2c', response('third'));
+    const texts = frame(view, flow);
+    const second = texts.findIndex((t) => t.startsWith('= #2 GET /2'));
+    expect(texts.slice(second + 1, second + 6)).toEqual([
+      '> GET /2 HTTP/1.1',
+      '> Host: farm.example',
+      '= note (s2c at 0): gap of 60 bytes: looking for the next message start',
+      '= note (s2c at 262): resumed at this message start',
+      '< HTTP/1.1 200 OK',
+    ]);
+    expect(texts.filter((t) => t.startsWith('= note'))).toHaveLength(2);
+    expect(texts.at(-1)).toBe('= body: 5 bytes');
+  });
+
+  it('a gap in a body running into the next message, which resynchronises', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', response('first'));
+    flow.send('c2s', request('/b'));
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhalf');
+    frame(view, flow);
+    flow.gap('s2c', 46 + 30);
+    frame(view, flow);
+    flow.send('c2s', request('/c'));
+    flow.send('c2s', request('/d'));
+    frame(view, flow);
+    flow.send('s2c', 'of the lost head\r\n\r\n');
+    frame(view, flow);
+    flow.send('s2c', response('for d'));
+    const texts = frame(view, flow);
+    // The gap's note after the body it cut (in exchange #2), the resynchronisation's before the response it found (#4's).
+    const gapNote = texts.indexOf('= note (s2c at 112): gap of 76 bytes: looking for the next message start');
+    expect(texts[gapNote - 1]).toBe('= body: 50 bytes, cut (46 of 50 wire bytes missing)');
+    expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c -> no response/);
+    const resumed = texts.indexOf('= note (s2c at 208): resumed at this message start');
+    expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d -> 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
+    expect(texts.at(-1)).toBe('= body: 5 bytes');
+  });
+
+  it('a note alone (nothing else changed) makes the exchange it belongs to again', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf');
+    frame(view, flow);
+    // As a parser would tell it, about the response in progress; the stamp changes as with any event.
+    flow.messages.http!.onNote({ dir: 's2c', offset: 40, text: 'something odd here' });
+    view.update(100, 20, `${flow.stamp} and a note`, HEAD);
+    const texts = rows(view, flow, 100).map((r) => r.text);
+    expect(texts).toEqual(freshRows(flow, 100).map((r) => r.text));
+    expect(texts.at(-1)).toBe('= note (s2c at 40): something odd here');
+    expect(texts.at(-2)).toMatch(/^= body: 4 bytes/);
+  });
+
+  it('a line protocol: a gap between lines, then one in an SMTP DATA block', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('s2c', '220 mail.example.org ESMTP\r\n');
+    flow.send('c2s', 'EHLO laptop.example.com\r\n');
+    flow.send('s2c', '250 ok\r\n');
+    frame(view, flow);
+    flow.gap('c2s', 12);
+    frame(view, flow);
+    flow.send('c2s', 'MAIL FROM:<a@example.com>\r\n');
+    frame(view, flow);
+    flow.send('s2c', '250 ok\r\n');
+    flow.send('c2s', 'DATA\r\n');
+    flow.send('s2c', '354 go ahead\r\n');
+    flow.send('c2s', 'Subject: hi\r\n\r\nfirst');
+    frame(view, flow);
+    flow.gap('c2s', 20);
+    frame(view, flow);
+    flow.send('c2s', ' last\r\n.\r\n');
+    frame(view, flow);
+    flow.send('s2c', '250 queued\r\n');
+    const texts = frame(view, flow);
+    expect(flow.messages.protocol).toBe('lines');
+    const mail = texts.indexOf('> MAIL FROM:<a@example.com>');
+    expect(texts[mail - 1]).toBe('= note (c2s at 25): gap of 12 bytes');
+    // The gap in the block: with the block's lines, before the server's reply to it.
+    const block = texts.indexOf('= DATA body: 50 bytes');
+    expect(texts.slice(block, block + 5)).toEqual(['= DATA body: 50 bytes', '> Subject: hi', '> ', '= note (c2s at 90): gap of 20 bytes', '< 250 queued']);
+  });
+});
+
 describe('message view: following, and the window when rows are added', () => {
   it('follow keeps the last rows in view; a window above stays on its rows as exchanges arrive below', () => {
     const flow = liveFlow();
@@ -274,6 +382,82 @@ describe('message view: following, and the window when rows are added', () => {
     expect(view.lines()[0].text).toMatch(/^= #2 GET \/needle-two/);
     expect(view.find('/needle-one', true)).toBe(true);
     expect(view.lines()[0].text).toBe('> GET /needle-one HTTP/1.1');
+  });
+});
+
+describe('message view: search over whole lines, across the rows they wrap to', () => {
+  const AGENT = 'Firefox/133.0';
+  /** Two exchanges whose User-Agent line wraps at 60 columns inside "Firefox/133.0"; the second names it twice. */
+  function wrappedFlow() {
+    const flow = liveFlow();
+    const agent = (times: number) => `User-Agent: ${'a'.repeat(36)} ${Array(times).fill(AGENT).join(' ')}`;
+    for (const [path, times] of [['/one', 1], ['/two', 2]] as const) {
+      flow.send('c2s', `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n${agent(times)}\r\n\r\n`);
+      flow.send('s2c', response(`for ${path}`));
+    }
+    return flow;
+  }
+  /** The highlighted text of the window's rows, joined. */
+  const highlighted = (view: MessageView) => view.lines().flatMap((l) => l.matches.map(([from, to]) => l.text.slice(from, to))).join('');
+
+  it('finds a match split by the wrap, puts the row it begins in at the top, highlights it on both rows', () => {
+    const flow = wrappedFlow();
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    // In rows, only the second line's second match is whole.
+    expect(rows(view, flow, 60).filter((r) => r.text.includes(AGENT)).map((r) => r.text)).toEqual(['  33.0 Firefox/133.0']);
+    view.update(60, 3, flow.stamp, HEAD);
+    view.home();
+    expect(view.find(AGENT, false)).toBe(true);
+    const [first, second] = view.lines();
+    expect(first.text).toMatch(/^> User-Agent: a+ Firefox\/1$/);
+    expect(second.continued).toBe(true);
+    expect(first.matches).toEqual([[first.text.indexOf('Firefox'), first.text.length]]);
+    expect(second.matches).toEqual([[2, 2 + '33.0'.length]]);
+    expect(highlighted(view)).toBe(AGENT);
+    expect(view.exchangeInWindow()).toBe(0);
+  });
+
+  it('n goes on from the match found, also within one line and in the last screen; N goes back', () => {
+    const flow = wrappedFlow();
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    // As tall as the flow: the window cannot move, so only the match found tells where n goes on from.
+    view.update(60, 200, flow.stamp, HEAD);
+    expect([false, true, true].map((again) => view.find(AGENT, false, again))).toEqual([true, true, true]);
+    expect(view.find(AGENT, false, true)).toBe(false);
+    expect(highlighted(view)).toBe(AGENT.repeat(3));
+    // Back from the last match: the second, then the first, then none.
+    const step = new MessageView(FLOW, flow.messages, flow.read);
+    step.update(60, 3, flow.stamp, HEAD);
+    step.home();
+    const tops: string[] = [];
+    expect(step.find(AGENT, false)).toBe(true);
+    tops.push(step.lines()[0].text);
+    expect(step.find(AGENT, false, true)).toBe(true);
+    tops.push(step.lines()[0].text);
+    expect(step.find(AGENT, false, true)).toBe(true);
+    tops.push(step.lines()[0].text);
+    expect(step.exchangeInWindow()).toBe(1);
+    expect(step.find(AGENT, false, true)).toBe(false);
+    expect(step.find(AGENT, true, true)).toBe(true);
+    expect(step.lines()[0].text).toBe(tops[1]);
+    expect(step.find(AGENT, true, true)).toBe(true);
+    expect(step.lines()[0].text).toBe(tops[0]);
+    expect(step.exchangeInWindow()).toBe(0);
+    expect(step.find(AGENT, true, true)).toBe(false);
+    // The second line's two matches: the first split by the wrap, the second on the next row.
+    expect(tops[1]).toMatch(/^> User-Agent: a+ Firefox\/1$/);
+    expect(tops[2]).toBe('  33.0 Firefox/133.0');
+  });
+
+  it('a new search (/) starts after the top row, not from the match found before', () => {
+    const flow = wrappedFlow();
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(60, 3, flow.stamp, HEAD);
+    expect(view.find(AGENT, false)).toBe(true);
+    view.home();
+    expect(view.find(AGENT, false)).toBe(true);
+    expect(view.exchangeInWindow()).toBe(0);
+    expect(view.find('/two', true)).toBe(false);
   });
 });
 

@@ -1,0 +1,38 @@
+/**
+ * The messages mode on a real capture of ../shared/corpus (read in place): the parser's notes
+ * about a response lost in a capture gap are shown where it happened, not after the last of a
+ * thousand exchanges.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCapture } from '../../../src/engine/captureRun.js';
+import { MessageTable } from '../../../src/messages/messageTable.js';
+import { FlowStore } from '../../../src/store/flowStore.js';
+import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import { corpusMissingReason, corpusPath } from '../../support/corpus.js';
+import { cannotRun } from '../../support/requirements.js';
+
+describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('messages mode on the public corpus', () => {
+  it('zeek http_1000-requests-one-dropped-response: the gap notes sit in exchange #2, before its response', async () => {
+    const store = new FlowStore();
+    const table = new MessageTable();
+    try {
+      await runCapture({ source: corpusPath('zeek__http_1000-requests-one-dropped-response.pcap'), sinks: [(e) => store.apply(e), (e) => table.apply(e)] });
+      const messages = table.get(1)!;
+      expect(messages.http!.exchanges).toHaveLength(1000);
+      const view = new MessageView(1, messages, (dir, offset, length) => store.read(1, dir, offset, length));
+      view.update(80, 100_000, 'end');
+      const texts = view.lines().map((line) => line.text);
+      const second = texts.findIndex((t) => t.startsWith('= #2 GET / -> 200 OK'));
+      const response = texts.indexOf('< HTTP/1.1 200 OK', second);
+      expect(texts.slice(response - 2, response + 1)).toEqual([
+        '= note (s2c at 0): gap of 238 bytes: looking for the next message start',
+        '= note (s2c at 853): resumed at this message start',
+        '< HTTP/1.1 200 OK',
+      ]);
+      expect(texts.filter((t) => t.startsWith('= note'))).toHaveLength(2);
+      expect(texts.slice(second - 8, second).some((t) => t.startsWith('= #1 GET / -> no response'))).toBe(true);
+    } finally {
+      store.dispose();
+    }
+  });
+});
