@@ -14,6 +14,7 @@ import { BodyCache, MAX_MESSAGE_LINES, messageUnits, trailerLines, type BodyRead
 import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
+import { smartIgnoresCase, smartIncludes, textMatches } from '../textMatch.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -94,13 +95,14 @@ export class MessageView {
   /** The window's rows, prefixed with their time (`t`) and their side's marker; the search query highlighted. */
   lines(): DisplayLine[] {
     const needle = this.query === '' ? '' : escapeText(this.query);
+    const ignoreCase = smartIgnoresCase(this.query);
     const { mode, startTs } = this.style;
     const blank = mode === 'off' ? '' : ' '.repeat(timestampColumns(mode) + 1);
     return this.windowRows().map((row) => {
       const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
       const text = `${time}${row.continued ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
-      if (needle !== '') for (let at = text.indexOf(needle, time.length + 2); at >= 0; at = text.indexOf(needle, at + needle.length)) matches.push([at, at + needle.length]);
+      if (needle !== '') matches.push(...textMatches(text, needle, ignoreCase, time.length + 2));
       return { side: row.line.side, kind: row.line.kind, text, highlight: row.line.kind === 'alert', continued: row.continued, matches };
     });
   }
@@ -158,7 +160,7 @@ export class MessageView {
     return places;
   }
 
-  /** Moves to the next row holding `query` (escaped as shown) after the top (before, `backward`); false when none. */
+  /** Moves to the next row holding `query` (escaped as shown, smart case) after the top (before, `backward`); false when none. */
   find(query: string, backward: boolean): boolean {
     this.query = query;
     const needle = escapeText(query);
@@ -166,7 +168,7 @@ export class MessageView {
     for (let step = 1; step <= count; step++) {
       const index = backward ? this.top - step : this.top + step;
       if (index < 0 || index >= count) break;
-      if (this.row(index).text.includes(needle)) {
+      if (smartIncludes(this.row(index).text, needle)) {
         this.top = index;
         this.follow = false;
         return true;
