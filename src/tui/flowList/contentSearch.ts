@@ -6,11 +6,11 @@
  * about `budget` bytes and returns), so the TUI answers keys while it works; it can be stopped
  * at any step (just stop calling it) and reports its progress.
  *
- * A flow matches a negated needle only once all its bytes were searched without finding it;
- * if its new bytes hold it later, it stops matching. Per flow it remembers where it stopped
- * (chunk, offset in chunk, the last needle-length bytes of each direction), so a flow that gets
- * more bytes is searched only in its new bytes (`enqueue` it again). Memory: O(flows queued +
- * flows found), plus one read slice.
+ * A flow matches a negated needle only once all its bytes were searched without finding it
+ * (never when some could not be read); if its new bytes hold it later, it stops matching.
+ * Per flow it remembers where it stopped (chunk, offset in chunk, the last needle-length bytes
+ * of each direction), so a flow that gets more bytes is searched only in its new bytes
+ * (`enqueue` it again). Memory: O(flows queued + flows found), plus one read slice.
  */
 import type { Direction } from '../../core/types.js';
 import { ByteMatcher, type BytePattern } from '../byteMatcher.js';
@@ -38,6 +38,8 @@ interface FlowScan {
   /** Stream offset just past each tail (-1: no tail). */
   endC2s: number;
   endS2c: number;
+  /** Some bytes could not be read: nothing can say they lack a negated needle. */
+  unread: boolean;
 }
 
 /** Progress figures for the status bar. */
@@ -138,7 +140,7 @@ export class ContentSearch {
       if (spent >= budget) break;
       let scan = this.scans.get(id);
       if (scan === undefined) {
-        scan = { chunk: 0, within: 0, found: 0, tailC2s: EMPTY, tailS2c: EMPTY, endC2s: -1, endS2c: -1 };
+        scan = { chunk: 0, within: 0, found: 0, tailC2s: EMPTY, tailS2c: EMPTY, endC2s: -1, endS2c: -1, unread: false };
         this.scans.set(id, scan);
       }
       spent += this.advance(id, scan, budget - spent);
@@ -153,7 +155,7 @@ export class ContentSearch {
         changed.push(id);
         this.finish(id);
       } else if (this.atEnd(id, scan)) {
-        if (scan.found === this.wanted && !this.matched.has(id)) {
+        if (scan.found === this.wanted && !(this.unwanted !== 0 && scan.unread) && !this.matched.has(id)) {
           this.matched.add(id);
           changed.push(id);
         }
@@ -204,6 +206,7 @@ export class ContentSearch {
         slice = this.bytes.read(id, chunk.dir, offset, Math.min(SLICE_BYTES, chunk.length - scan.within));
       } catch {
         // Unreadable bytes (spill or source file gone) cannot match: skip the chunk like a gap.
+        scan.unread = true;
         this.setTail(scan, chunk.dir, EMPTY, -1);
         scan.chunk++;
         scan.within = 0;

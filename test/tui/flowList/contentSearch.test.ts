@@ -53,6 +53,10 @@ describe('ContentSearch', () => {
     const search = new ContentSearch(store, [bytes('needle')]);
     search.enqueue(1);
     expect(runAll(search, 4).found).toEqual([1]);
+    const negated = new ContentSearch(store, [bytes('absent', true)]);
+    negated.enqueue(1);
+    expect(runAll(negated, 4).found).toEqual([]);
+    expect(negated.matches(1)).toBe(false);
   });
 
   it('needs every needle, in either direction', () => {
