@@ -80,7 +80,10 @@ interface Word {
 
 const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\t';
 
-/** Splits on spaces, keeping `"quoted words"` (quotes removed, `\"` kept for `~`) together. */
+/**
+ * Splits on spaces, keeping `"quoted words"` (quotes removed, `\"` kept for `~`) together; a
+ * `!` that starts a word (outside quotes) negates it.
+ */
 function splitWords(input: string): Word[] | string {
   const words: Word[] = [];
   let i = 0;
