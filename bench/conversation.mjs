@@ -4,6 +4,8 @@
 //   - open (first page), `G` (end), PgUp from the end, `g` (home): ms per call;
 //   - search for a row near the end, in slices as the pane would run it, against a reference:
 //     the same reads (readInto, one buffer) with a bare Buffer.indexOf (the floor any search pays);
+//     the query is lower case, so smart case ignores case; the same bytes exactly (what a query
+//     with a capital letter costs) are timed too;
 //   - peak RSS.
 // The flow is synthetic: its bytes are a 1 MiB block of CSV rows repeated, plus one unique row
 // near the end; reads cost a copy, like a store reading its spill file from the page cache.
@@ -87,7 +89,7 @@ function referenceScan(pattern) {
   return ms(t);
 }
 
-const figures = { open: [], end: [], pageUp: [], home: [], search: [], reference: [], units: [] };
+const figures = { open: [], end: [], pageUp: [], home: [], search: [], searchExact: [], reference: [], units: [] };
 const query = '424242,the-golden-chicken';
 for (let round = 0; round < ROUNDS; round++) {
   const view = new ConversationView(source, 1, DEFAULT_SETTINGS, 80, 22);
@@ -97,8 +99,7 @@ for (let round = 0; round < ROUNDS; round++) {
   figures.units.push(renderStats.unitsRendered);
   for (let i = 0; i < 20; i++) figures.pageUp.push(time(() => { view.pageUp(); view.lines(); }));
   figures.home.push(time(() => { view.home(); view.lines(); }));
-  const pattern = searchPattern(query, DEFAULT_SETTINGS);
-  figures.search.push(time(() => {
+  const searchAndShow = (pattern) => () => {
     const search = new ConversationSearch(source, 1, pattern, false, { chunk: 0 }, ['c2s', 's2c']);
     let status = search.step();
     while (!status.done) status = search.step(); // the pane yields to the event loop between steps
@@ -106,7 +107,11 @@ for (let round = 0; round < ROUNDS; round++) {
     view.highlight = { text: query };
     view.showOffset(status.match.dir, status.match.offset);
     if (!view.lines()[0].text.includes(query)) throw new Error('match not shown at the top');
-  }));
+  };
+  const pattern = searchPattern(query, DEFAULT_SETTINGS);
+  if (!pattern.alt) throw new Error('a lower-case query should ignore case');
+  figures.search.push(time(searchAndShow(pattern)));
+  figures.searchExact.push(time(searchAndShow({ bytes: pattern.bytes })));
   figures.reference.push(referenceScan(Buffer.from(query)));
 }
 
@@ -117,7 +122,8 @@ out('G (end)                          [target 200]', figures.end);
 out('PgUp from the end (20 per round)', figures.pageUp);
 out('g (home)', figures.home);
 out('search row near the end + show   [target 2000]', figures.search);
+out('  the same, exact (a query with a capital)', figures.searchExact);
 out('reference: bare read + indexOf to the row', figures.reference);
-process.stdout.write(`search per round: ${figures.search.map((v) => v.toFixed(0)).join(", ")} ms; reference: ${figures.reference.map((v) => v.toFixed(0)).join(", ")} ms\n`);
+process.stdout.write(`search per round: ${figures.search.map((v) => v.toFixed(0)).join(", ")} ms; exact: ${figures.searchExact.map((v) => v.toFixed(0)).join(", ")} ms; reference: ${figures.reference.map((v) => v.toFixed(0)).join(", ")} ms\n`);
 process.stdout.write(`units rendered by G: ${figures.units.join(', ')}\n`);
 process.stdout.write(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);

@@ -82,14 +82,17 @@ describe('conversation pane on the demo', () => {
 });
 
 describe('flow list find and titles on the demo', () => {
-  it('/ finds the next row by address, port, state or first line, wrapping', () => {
+  it('/ finds the next row by address, port, state or first line, wrapping, with smart case', () => {
     const view = new FlowView(store, store);
     view.moveTo(0);
     expect(findRow(view, 'mail.example', false)).toBe(1);
     expect(findRow(view, ':7777', false)).toBe(3);
-    expect(findRow(view, 'RESET', false)).toBe(2);
+    expect(findRow(view, 'reset', false)).toBe(2);
+    expect(findRow(view, 'RESET', false)).toBe(-1);
     view.moveTo(3);
     expect(findRow(view, 'GET /', false)).toBe(4);
+    expect(findRow(view, 'get /', false)).toBe(4);
+    expect(findRow(view, 'Get /', false)).toBe(-1);
     expect(findRow(view, 'GET /', true)).toBe(2);
     expect(findRow(view, 'no such thing', false)).toBe(-1);
     view.dispose();

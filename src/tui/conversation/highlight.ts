@@ -5,10 +5,15 @@
 import type { Direction } from '../../core/types.js';
 import type { LogicalLine } from './lineText.js';
 import type { DisplayMode } from './settings.js';
+import { textMatches } from '../textMatch.js';
 
-/** What to highlight: occurrences of a display string, or a byte range of one direction (hex). */
+/**
+ * What to highlight: occurrences of a display string (`ignoreCase`: ASCII letters of either
+ * case, for a smart-case search), or a byte range of one direction (hex).
+ */
 export interface Highlight {
   readonly text?: string;
+  readonly ignoreCase?: boolean;
   readonly bytes?: { readonly dir: Direction; readonly offset: number; readonly length: number };
 }
 
@@ -30,9 +35,7 @@ export function lineMatches(line: LogicalLine, highlight: Highlight | undefined,
     }
     return ranges;
   }
-  const text = highlight.text;
-  if (!text) return ranges;
-  for (let at = line.text.indexOf(text); at >= 0; at = line.text.indexOf(text, at + text.length)) ranges.push([at, at + text.length]);
-  return ranges;
+  if (!highlight.text) return ranges;
+  return textMatches(line.text, highlight.text, highlight.ignoreCase === true);
 }
 

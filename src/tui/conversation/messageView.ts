@@ -15,6 +15,7 @@ import { BodyCache, MAX_MESSAGE_LINES, messageUnits, trailerLines, type BodyRead
 import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
+import { smartIgnoresCase, textMatches } from '../textMatch.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -404,7 +405,5 @@ export class MessageView {
 
 /** Where `needle` is in `text`, left to right, not overlapping. */
 function matchesIn(text: string, needle: string): number[] {
-  const at: number[] = [];
-  for (let found = text.indexOf(needle); found >= 0; found = text.indexOf(needle, found + needle.length)) at.push(found);
-  return at;
+  return textMatches(text, needle, smartIgnoresCase(needle)).map(([at]) => at);
 }

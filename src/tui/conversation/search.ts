@@ -4,9 +4,11 @@
  * simply not calling `step()` again (or `cancel()`). Each direction's stream is read in large
  * slices by stream offset; the directions are scanned in turn by the arrival index of the
  * chunk reached, so the first match found in display order wins. Matches never span a gap.
+ * Text queries use smart case (see `byteMatcher.ts`); bytes typed in hex match exactly.
  */
 import type { Direction } from '../../core/types.js';
 import { encodeText } from '../../render/encoding.js';
+import { ByteMatcher, caselessPattern, hasUpperCase, type BytePattern } from '../byteMatcher.js';
 import { escapeText } from '../../render/escape.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
@@ -38,24 +40,27 @@ const SLICE = 1 << 20;
 
 /**
  * The bytes to look for: in hex mode a string of hex digit pairs (spaces allowed: `0d0a`,
- * `0d 0a`) is taken as bytes; otherwise the text in the current encoding. Undefined for an empty query.
+ * `0d 0a`) is taken as bytes, exactly; otherwise the text in the current encoding, with smart
+ * case (no upper-case letter: ASCII letters match either case). Undefined for an empty query.
  */
-export function searchPattern(query: string, settings: ConversationSettings): Uint8Array | undefined {
+export function searchPattern(query: string, settings: ConversationSettings): BytePattern | undefined {
   if (query.length === 0) return undefined;
   const compact = query.replace(/\s+/g, '');
   if (settings.mode === 'hex' && compact.length > 0 && /^([0-9a-fA-F]{2})+$/.test(compact)) {
-    return new Uint8Array(Buffer.from(compact, 'hex'));
+    return { bytes: new Uint8Array(Buffer.from(compact, 'hex')) };
   }
-  return encodeText(query, settings.encoding);
+  const bytes = encodeText(query, settings.encoding);
+  if (hasUpperCase(query)) return { bytes };
+  return caselessPattern(bytes, encodeText(query.replace(/[a-z]+/g, (s) => s.toUpperCase()), settings.encoding));
 }
 
 /**
  * What the view should paint for a search: in hex mode the current match's bytes; otherwise
- * every occurrence of the query as it is displayed (escaped like the data).
+ * every occurrence of the query as it is displayed (escaped like the data), with smart case.
  */
 export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined): Highlight | undefined {
   if (settings.mode === 'hex') return match ? { bytes: { dir: match.dir, offset: match.offset, length: match.length } } : undefined;
-  return query.length > 0 ? { text: escapeText(query) } : undefined;
+  return query.length > 0 ? { text: escapeText(query), ignoreCase: !hasUpperCase(query) } : undefined;
 }
 
 interface Cursor {
@@ -71,7 +76,7 @@ interface Cursor {
 /** One search over one flow. Owned by the pane; drop it to cancel. */
 export class ConversationSearch {
   private readonly cursors: Cursor[] = [];
-  private readonly pattern: Buffer;
+  private readonly pattern: ByteMatcher;
   private readonly total: number;
   private scanned = 0;
   private finished: SearchStatus | undefined;
@@ -80,13 +85,13 @@ export class ConversationSearch {
   constructor(
     private readonly source: ConversationSource,
     private readonly flowId: number,
-    pattern: Uint8Array,
+    pattern: BytePattern,
     readonly backward: boolean,
     start: SearchStart,
     directions: readonly Direction[],
   ) {
-    this.pattern = Buffer.from(pattern);
-    this.buffer = new Uint8Array(SLICE + Math.max(0, pattern.length - 1));
+    this.pattern = new ByteMatcher(pattern);
+    this.buffer = new Uint8Array(SLICE + Math.max(0, this.pattern.length - 1));
     const flow = source.getFlow(flowId);
     let total = 0;
     for (const dir of directions) {
@@ -200,8 +205,7 @@ export class ConversationSearch {
       }
       return 1;
     }
-    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    const at = view.indexOf(this.pattern);
+    const at = this.pattern.indexOf(bytes);
     const advance = bytes.length < want ? bytes.length : SLICE;
     if (at >= 0 && at < advance) {
       this.found(cursor, cursor.position + at);
@@ -235,8 +239,7 @@ export class ConversationSearch {
       lower = Math.max(chunk.offset, end - SLICE);
       bytes = readVia(this.source, this.flowId, cursor.dir, lower, end - lower + this.pattern.length - 1, this.buffer);
     }
-    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    const at = end - lower - 1 >= 0 ? view.lastIndexOf(this.pattern, end - lower - 1) : -1;
+    const at = end - lower - 1 >= 0 ? this.pattern.lastIndexOf(bytes, end - lower - 1) : -1;
     if (at >= 0) {
       this.found(cursor, lower + at);
       return end - lower - at;

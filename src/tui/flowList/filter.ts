@@ -7,28 +7,33 @@
  * - `has:note`: flows with at least one note;
  * - `method:POST`, `status:5xx`, `host:example.com`, `path:/api`: the flow's messages (see
  *   `messageFilter.ts`);
- * - `~text`: flows whose bytes (either direction) contain `text`, byte for byte, case-sensitive;
+ * - `~text`: flows whose bytes (either direction) contain `text`, byte for byte, with smart
+ *   case: without an upper-case letter (A-Z) ASCII letters match either case, else exactly;
  *   `\r`, `\n`, `\t`, `\\`, `\xNN` (and `\"`) stand for those bytes, as the conversation shows them;
  * - any other word: found, ignoring case, in the preview (the escaped first line); a word like
  *   `name:value` with an unknown name is refused as a likely typo (quoted, it is found as text).
- * `"two words"` is one word (also after `~`). `parseFilter` never throws: a mistake gives a
- * one-line message instead, safe to show (what the user typed in it is escaped).
+ * `"two words"` is one word (also after `~`). `!` before a word (quoted or not) negates it:
+ * `!reset`, `!:443`, `!~Cookie`; a leading `-` is text. `parseFilter` never throws: a mistake
+ * gives a one-line message instead, safe to show (what the user typed in it is escaped).
  */
 import type { Endpoint } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
-import { MAX_NEEDLES } from './contentSearch.js';
+import { smartCaseBytes, type BytePattern } from '../byteMatcher.js';
+import { MAX_NEEDLES, type Needle } from './contentSearch.js';
 import { messageTermMatches, parseMessageWord, type MessageTerm } from './messageFilter.js';
 import { flowState, type FlowState, type ListedFlow } from './source.js';
 
-/** One word of a parsed filter. */
-export type FilterTerm =
+/** One word of a parsed filter; `negated` (`!word`): a flow must not match it. */
+export type FilterTerm = WordTerm & { readonly negated?: boolean };
+
+type WordTerm =
   | { readonly kind: 'address'; readonly prefix: string }
   | { readonly kind: 'endpoint'; readonly addr: string; readonly port: number }
   | { readonly kind: 'port'; readonly port: number }
   | { readonly kind: 'state'; readonly state: FlowState }
   | { readonly kind: 'note' }
-  | { readonly kind: 'bytes'; readonly needle: Uint8Array; readonly source: string }
+  | { readonly kind: 'bytes'; readonly pattern: BytePattern; readonly source: string }
   | { readonly kind: 'text'; readonly lower: string }
   | MessageTerm;
 
@@ -37,8 +42,8 @@ export interface Filter {
   readonly text: string;
   /** Cheapest first: preview words (which may read the store) come last. */
   readonly terms: readonly FilterTerm[];
-  /** The `~text` terms: they need a byte search (see `contentSearch.ts`). */
-  readonly needles: readonly Uint8Array[];
+  /** The `~text` terms (and `!~text`): they need a byte search (see `contentSearch.ts`). */
+  readonly needles: readonly Needle[];
 }
 
 /** The result of `parseFilter`: a filter, or a one-line message saying what is wrong. */
@@ -58,22 +63,40 @@ export function parseFilter(input: string): FilterParse {
   for (const word of words) {
     const term = parseWord(word);
     if (typeof term === 'string') return { ok: false, error: term };
-    terms.push(term);
+    terms.push(word.negated ? { ...term, negated: true } : term);
   }
   terms.sort((a, b) => Number(a.kind === 'text') - Number(b.kind === 'text'));
-  const needles = terms.flatMap((t) => (t.kind === 'bytes' ? [t.needle] : []));
+  const needles = terms.flatMap((t) => (t.kind === 'bytes' ? [{ pattern: t.pattern, negated: t.negated === true }] : []));
   if (needles.length > MAX_NEEDLES) return { ok: false, error: `too many ~ words: at most ${MAX_NEEDLES}` };
   return { ok: true, filter: { text: input.trim(), terms, needles } };
 }
 
-/** Splits on spaces, keeping `"quoted words"` (quotes removed, `\"` kept for `~`) together. */
-function splitWords(input: string): { text: string; quoted: boolean }[] | string {
-  const words: { text: string; quoted: boolean }[] = [];
+/** A word as typed: its text (quotes removed), whether quoted, whether negated by a leading `!`. */
+interface Word {
+  readonly text: string;
+  readonly quoted: boolean;
+  readonly negated: boolean;
+}
+
+const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\t';
+
+/**
+ * Splits on spaces, keeping `"quoted words"` (quotes removed, `\"` kept for `~`) together; a
+ * `!` that starts a word (outside quotes) negates it.
+ */
+function splitWords(input: string): Word[] | string {
+  const words: Word[] = [];
   let i = 0;
   while (i < input.length) {
-    if (input[i] === ' ' || input[i] === '\t') {
+    if (isSpace(input[i])) {
       i++;
       continue;
+    }
+    const negated = input[i] === '!';
+    if (negated) {
+      i++;
+      if (input[i] === '!') return '!! is not a word: one ! negates the word after it, e.g. !reset';
+      if (i === input.length || isSpace(input[i])) return '! needs a word after it, e.g. !reset !:443 !~Cookie';
     }
     let text = '';
     let quoted = false;
@@ -97,17 +120,17 @@ function splitWords(input: string): { text: string; quoted: boolean }[] | string
       }
       if (!closed) return 'unterminated quote: add a closing "';
     }
-    words.push({ text, quoted });
+    words.push({ text, quoted, negated });
   }
   return words;
 }
 
 /** Examples of the words above, for the hint row while a filter is typed. */
-export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port reset has:note';
+export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port !reset has:note';
 
 const ADDRESS_PART = /^(?:\d{1,3}\.){1,3}\d{0,3}$|^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){1,7}$/i;
 
-function parseWord({ text, quoted }: { text: string; quoted: boolean }): FilterTerm | string {
+function parseWord({ text, quoted }: Word): WordTerm | string {
   if (text.startsWith('~')) return parseNeedle(text.slice(1));
   const lower = text.toLowerCase();
   if (quoted) return { kind: 'text', lower };
@@ -143,7 +166,7 @@ function parsePort(digits: string): number | undefined {
 }
 
 /** `~` text → bytes: UTF-8, with `\r \n \t \\ \" \xNN` escapes. */
-function parseNeedle(source: string): FilterTerm | string {
+function parseNeedle(source: string): WordTerm | string {
   if (source === '') return '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"';
   const bytes: number[] = [];
   const simple: Record<string, number> = { r: 0x0d, n: 0x0a, t: 0x09, '\\': 0x5c, '"': 0x22 };
@@ -166,7 +189,7 @@ function parseNeedle(source: string): FilterTerm | string {
       return `bad escape in ~${escapeText(source)}: use \\r \\n \\t \\\\ \\" or \\xNN`;
     }
   }
-  return { kind: 'bytes', needle: Uint8Array.from(bytes), source };
+  return { kind: 'bytes', pattern: smartCaseBytes(Uint8Array.from(bytes)), source };
 }
 
 /** Addresses are compared as the model spells them: dotted IPv4, RFC 5952 (lower case) IPv6. */
@@ -187,17 +210,18 @@ function endpointIs(endpoint: Endpoint, addr: string, port: number): boolean {
 export type MessagesOf = (flowId: number) => FlowMessages | undefined;
 
 /**
- * True when `flow` matches every term except the `~text` ones (the byte search answers those).
- * `preview` is called only when a term needs the preview text; `messages` only for message words.
+ * True when `flow` matches every term (a negated one: does not match it) except the `~text`
+ * ones, negated or not (the byte search answers those). `preview` is called only when a term
+ * needs the preview text; `messages` only for message words.
  */
 export function matchesWithoutBytes(filter: Filter, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages?: MessagesOf): boolean {
   for (const term of filter.terms) {
-    if (!termMatches(term, flow, preview, messages)) return false;
+    if (term.kind !== 'bytes' && termMatches(term, flow, preview, messages) === (term.negated === true)) return false;
   }
   return true;
 }
 
-function termMatches(term: FilterTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages: MessagesOf | undefined): boolean {
+function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages: MessagesOf | undefined): boolean {
   const { client, server } = flow.key;
   switch (term.kind) {
     case 'address':

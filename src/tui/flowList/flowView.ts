@@ -216,23 +216,33 @@ export class FlowView {
   }
 
   /**
-   * Searches about `budget` more bytes for a `~text` filter and shows the flows found. Returns
-   * true when rows were added; false when there is no search or it is done (`searchProgress.busy`).
+   * Searches about `budget` more bytes for a `~text` filter and shows the flows found (hides
+   * those a `!~text` word now refuses). Returns true when rows changed; false when there is no
+   * search or it is done (`searchProgress.busy`).
    */
   searchStep(budget: number): boolean {
     if (this.search === undefined || !this.search.busy) return false;
-    const found = this.search.step(budget);
+    const changed = this.search.step(budget);
+    const oldFocus = this.focusIndex;
+    const small = changed.length <= SMALL_BATCH;
     const moved: RowEntry[] = [];
-    for (const id of found) {
+    let removed = false;
+    for (const id of changed) {
       const entry = this.entries.get(id);
       const flow = this.source.getFlow(id);
-      if (entry === undefined || flow === undefined || entry.shown || !this.matches(flow)) continue;
-      entry.key = sortKey(this.sortOrder, flow);
-      moved.push(entry);
+      if (entry === undefined || flow === undefined) continue;
+      const show = this.matches(flow);
+      if (entry.shown && !show) {
+        this.order.remove(entry, small);
+        removed = true;
+      } else if (!entry.shown && show) {
+        entry.key = sortKey(this.sortOrder, flow);
+        moved.push(entry);
+      }
     }
-    if (moved.length === 0) return false;
-    const oldFocus = this.focusIndex;
-    this.order.insertAll(moved, moved.length <= SMALL_BATCH);
+    this.order.removeMarked();
+    if (moved.length === 0 && !removed) return false;
+    this.order.insertAll(moved, small);
     this.settle(oldFocus);
     return true;
   }
@@ -308,10 +318,10 @@ export class FlowView {
     this.changes.close();
   }
 
-  /** Queues a flow for the `~text` search when the other words match it and it is not found yet. */
+  /** Queues a flow for the `~text` search when the other words match it and its answer may change. */
   private queueSearch(flow: ListedFlow): void {
     const search = this.search;
-    if (search === undefined || search.matches(flow.id)) return;
+    if (search === undefined || search.settled(flow.id)) return;
     if (matchesWithoutBytes(this.activeFilter, flow, this.previewOf, this.messages)) search.enqueue(flow.id);
   }
 

@@ -383,6 +383,21 @@ describe('message view: following, and the window when rows are added', () => {
     expect(view.find('/needle-one', true)).toBe(true);
     expect(view.lines()[0].text).toBe('> GET /needle-one HTTP/1.1');
   });
+
+  it('search and its highlight use smart case', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('c2s', request('/Needle-One'));
+    flow.send('s2c', response('a'));
+    view.update(60, 4, flow.stamp, HEAD);
+    view.home();
+    expect(view.find('get /needle-one', false)).toBe(true);
+    const row = view.lines()[0];
+    expect(row.text).toMatch(/^= #1 GET \/Needle-One -> 200/);
+    expect(row.matches.map(([a, b]) => row.text.slice(a, b))).toEqual(['GET /Needle-One']);
+    view.home();
+    expect(view.find('GET /needle-one', false)).toBe(false);
+  });
 });
 
 describe('message view: search over whole lines, across the rows they wrap to', () => {

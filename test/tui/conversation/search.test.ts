@@ -118,7 +118,8 @@ describe('search', () => {
 
 test('highlightFor: escaped text in text modes, the match bytes in hex', () => {
   const match = { dir: 'c2s' as const, offset: 4, length: 2, chunk: 0 };
-  expect(highlightFor('a\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'a\\\\b' });
+  expect(highlightFor('a\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'a\\\\b', ignoreCase: true });
+  expect(highlightFor('A\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'A\\\\b', ignoreCase: false });
   expect(highlightFor('0d0a', { ...DEFAULT_SETTINGS, mode: 'hex' }, match)).toEqual({ bytes: { dir: 'c2s', offset: 4, length: 2 } });
   expect(highlightFor('', DEFAULT_SETTINGS, undefined)).toBeUndefined();
 });
@@ -146,5 +147,61 @@ describe('search through readInto', () => {
     ]);
     expect(backward).toEqual([...forward].reverse());
     expect(s.intoCalls).toBeGreaterThan(0);
+  });
+});
+
+describe('smart case', () => {
+  const headers = () =>
+    new FakeSource()
+      .data('c2s', 'GET / HTTP/1.1\r\nX-Request-Id: 1\r\n')
+      .data('s2c', 'HTTP/1.1 200 OK\r\nx-request-id: 2\r\n')
+      .data('c2s', 'GET /x-REQUEST-')
+      .data('c2s', 'id HTTP/1.1\r\n');
+
+  test('a query without an upper-case letter finds ASCII letters of either case, across chunks, both ways', () => {
+    const forward = all(headers(), 'x-request-id').map((m) => [m.dir, m.offset, m.length]);
+    expect(forward).toEqual([
+      ['c2s', 16, 12],
+      ['s2c', 17, 12],
+      ['c2s', 38, 12],
+    ]);
+    expect(all(headers(), 'x-request-id', true).map((m) => [m.dir, m.offset, m.length])).toEqual([...forward].reverse());
+  });
+
+  test('a query with an upper-case letter matches exactly', () => {
+    expect(all(headers(), 'X-Request-Id').map((m) => [m.dir, m.offset])).toEqual([['c2s', 16]]);
+    expect(all(headers(), 'X-Request-Id', true).map((m) => [m.dir, m.offset])).toEqual([['c2s', 16]]);
+    expect(all(headers(), 'x-Request-id')).toEqual([]);
+  });
+
+  test('bytes other than ASCII letters match exactly; other encodings fold their own letters', () => {
+    const latin = new FakeSource().data('c2s', new Uint8Array(Buffer.from('CAFÉ café', 'latin1')));
+    const settings = { ...DEFAULT_SETTINGS, encoding: 'latin1' as const };
+    const found = new ConversationSearch(latin, FLOW_ID, searchPattern('café', settings)!, false, { chunk: 0 }, ['c2s']).step();
+    expect(found.match).toMatchObject({ offset: 5 });
+    const ebcdic = new FakeSource().data('c2s', new Uint8Array([0x40, 0xc8, 0xc5, 0xd3, 0xd3, 0xd6])); // " HELLO" in CP037
+    const cp037 = { ...DEFAULT_SETTINGS, encoding: 'cp037' as const };
+    expect(new ConversationSearch(ebcdic, FLOW_ID, searchPattern('hello', cp037)!, false, { chunk: 0 }, ['c2s']).step().match).toMatchObject({ offset: 1, length: 5 });
+  });
+
+  test('hex mode: bytes written in hex match exactly; text there keeps smart case', () => {
+    const s = new FakeSource().data('c2s', 'AB ab\r\n');
+    expect(run(s, '6162', { chunk: 0 }, false, ['c2s'], 'hex')).toMatchObject({ offset: 3, length: 2 });
+    expect(run(s, '4142', { chunk: 0 }, false, ['c2s'], 'hex')).toMatchObject({ offset: 0, length: 2 });
+    expect(searchPattern('0d0a', { ...DEFAULT_SETTINGS, mode: 'hex' })).toEqual({ bytes: new Uint8Array([0x0d, 0x0a]) });
+    expect(run(s, 'b ab', { chunk: 0 }, false, ['c2s'], 'hex')).toMatchObject({ offset: 1, length: 4 });
+  });
+
+  test('the view highlights a caseless match in text mode; an upper-case query only exact ones', () => {
+    const s = new FakeSource().data('c2s', 'X-Request-Id: 1\r\nx-request-id: 2\r\n');
+    const view = new ConversationView(s, FLOW_ID, DEFAULT_SETTINGS, 80, 4);
+    const match = run(s, 'x-request-id', { chunk: 0 })!;
+    expect(match).toMatchObject({ offset: 0, length: 12 });
+    view.highlight = highlightFor('x-request-id', DEFAULT_SETTINGS, match);
+    view.showOffset(match.dir, match.offset);
+    const rows = view.lines().filter((row) => row.kind === 'data');
+    expect(rows.slice(0, 2).map((row) => row.matches.map(([a, b]) => row.text.slice(a, b)))).toEqual([['X-Request-Id'], ['x-request-id']]);
+    view.highlight = highlightFor('X-Request-Id', DEFAULT_SETTINGS, match);
+    expect(view.lines().filter((row) => row.kind === 'data').slice(0, 2).map((row) => row.matches.map(([a, b]) => row.text.slice(a, b)))).toEqual([['X-Request-Id'], []]);
   });
 });

@@ -66,6 +66,30 @@ describe('flow filter: which flows each word keeps', () => {
   it('a ~text word leaves the decision to the byte search', () => {
     expect(keep('~anything')).toEqual([1, 2, 3, 4, 5, 6]);
     expect(keep('~anything reset')).toEqual([3]);
+    expect(keep('!~anything reset')).toEqual([3]);
+  });
+
+  it.each([
+    ['!reset', [1, 2, 4, 5, 6]],
+    ['!timeout', [1, 2, 3, 4]],
+    ['!:443', [1, 2, 4, 5, 6]],
+    ['!:25 !:80', [3, 4]],
+    ['!10.0.0.2', [2, 3, 5, 6]],
+    ['!10.0', [5]],
+    ['!10.0.0.2:8080', [1, 2, 3, 5, 6]],
+    ['![2001:db8::2]:80', [1, 2, 3, 4, 6]],
+    ['!2001:db8', [1, 2, 3, 4, 6]],
+    ['!has:note', [1, 2, 4, 5, 6]],
+    ['!get', [2, 3, 4, 6]],
+    ['!"mail.example esmtp"', [1, 3, 4, 5, 6]],
+    ['!open :80', [5]],
+    [':80 !open', [5]],
+    ['!reset !open !timeout', [2, 4]],
+    ['"!reset"', []],
+    ['-reset', []],
+    ['!-reset', [1, 2, 3, 4, 5, 6]],
+  ])('negated: %j keeps %j', (text, ids) => {
+    expect(keep(text)).toEqual(ids);
   });
 });
 
@@ -86,6 +110,14 @@ describe('flow filter: parsing', () => {
     ['has:\u009b31m', 'unknown has:\\u{9b}31m: only has:note exists'],
     ['~\\q\u202e', 'bad escape in ~\\\\q\\u{202e}: use \\r \\n \\t \\\\ \\" or \\xNN'],
     ['~\\x4', 'bad escape in ~\\\\x4: use \\r \\n \\t \\\\ \\" or \\xNN'],
+    ['!', '! needs a word after it, e.g. !reset !:443 !~Cookie'],
+    ['reset !', '! needs a word after it, e.g. !reset !:443 !~Cookie'],
+    ['! reset', '! needs a word after it, e.g. !reset !:443 !~Cookie'],
+    ['!!reset', '!! is not a word: one ! negates the word after it, e.g. !reset'],
+    ['!!', '!! is not a word: one ! negates the word after it, e.g. !reset'],
+    ['!:99999', 'bad port :99999: a number 0-65535 after \':\''],
+    ['!~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
+    ['!metod:GET', 'unknown metod: filter words are method: status: host: path: has:note ("metod:…" in quotes finds the text)'],
   ])('%j is refused with one line', (text, error) => {
     const result = parseFilter(text);
     expect(result).toEqual({ ok: false, error });
@@ -101,7 +133,7 @@ describe('flow filter: parsing', () => {
     ['~é', [0xc3, 0xa9]],
     ['~😀', [0xf0, 0x9f, 0x98, 0x80]],
   ])('%j searches bytes %j', (text, bytes) => {
-    expect([...parsed(text).needles[0]]).toEqual(bytes);
+    expect([...parsed(text).needles[0].pattern.bytes]).toEqual(bytes);
   });
 
   it('an IPv6 address that starts with letters is an address; a quoted name:value is text', () => {
@@ -114,10 +146,43 @@ describe('flow filter: parsing', () => {
     expect(parsed('"metod:POST"')).toEqual([{ kind: 'text', lower: 'metod:post' }]);
   });
 
+  it('! negates any word, quoted too; the other words stay as they were', () => {
+    const terms = (text: string) => parsed(text).terms;
+    expect(terms('!reset')).toEqual([{ kind: 'state', state: 'reset', negated: true }]);
+    expect(terms('!:443')).toEqual([{ kind: 'port', port: 443, negated: true }]);
+    expect(terms('!10.0.0.2')).toEqual([{ kind: 'address', prefix: '10.0.0.2', negated: true }]);
+    expect(terms('!10.0.0.2:80')).toEqual([{ kind: 'endpoint', addr: '10.0.0.2', port: 80, negated: true }]);
+    expect(terms('!has:note')).toEqual([{ kind: 'note', negated: true }]);
+    expect(terms('!method:GET')).toEqual([{ kind: 'message', field: 'method', value: 'get', negated: true }]);
+    expect(terms('!host:example.com')).toEqual([{ kind: 'message', field: 'host', value: 'example.com', negated: true }]);
+    expect(terms('!"two words"')).toEqual([{ kind: 'text', lower: 'two words', negated: true }]);
+    expect(terms('!word')).toEqual([{ kind: 'text', lower: 'word', negated: true }]);
+    expect(terms('"!word"')).toEqual([{ kind: 'text', lower: '!word' }]);
+    expect(terms('-reset')).toEqual([{ kind: 'text', lower: '-reset' }]);
+    expect(terms('a!b')).toEqual([{ kind: 'text', lower: 'a!b' }]);
+    const filter = parsed('!~Cookie ~"set-cookie" !~"a b"');
+    expect(filter.needles.map((n) => [Buffer.from(n.pattern.bytes).toString(), n.negated])).toEqual([
+      ['Cookie', true],
+      ['set-cookie', false],
+      ['a b', true],
+    ]);
+  });
+
+  it('a ~ word is smart-case: no upper-case letter matches either case, else exactly', () => {
+    const pattern = (text: string) => parsed(text).needles[0].pattern;
+    expect(pattern('~X-Request-Id')).toEqual({ bytes: new Uint8Array(Buffer.from('X-Request-Id')) });
+    const caseless = pattern('~x-request-id');
+    expect(Buffer.from(caseless.bytes).toString()).toBe('x-request-id');
+    expect(Buffer.from(caseless.alt!).toString()).toBe('X-REQUEST-ID');
+    expect(pattern('~\\x41b')).toEqual({ bytes: new Uint8Array([0x41, 0x62]) });
+    expect(pattern('~\\r\\n')).toEqual({ bytes: new Uint8Array([0x0d, 0x0a]) });
+    expect([...pattern('~é').alt ?? []]).toEqual([]);
+  });
+
   it('keeps the text as typed and every ~ word as a needle', () => {
     const filter = parsed('  ~a :80 ~b ');
     expect(filter.text).toBe('~a :80 ~b');
-    expect(filter.needles.map((n) => Buffer.from(n).toString())).toEqual(['a', 'b']);
+    expect(filter.needles.map((n) => Buffer.from(n.pattern.bytes).toString())).toEqual(['a', 'b']);
   });
 });
 
@@ -131,5 +196,13 @@ describe('flow filter: cost', () => {
     expect(asked).toEqual([]);
     for (const flow of store.flows()) matchesWithoutBytes(parsed('get :80'), flow, (f) => (asked.push(f.id), ''));
     expect(asked).toEqual([1, 5]);
+  });
+
+  it('negated words keep the cheapest-first order', () => {
+    expect(parsed('!get :80 !reset').terms.map((t) => [t.kind, t.negated === true])).toEqual([
+      ['port', false],
+      ['state', true],
+      ['text', true],
+    ]);
   });
 });

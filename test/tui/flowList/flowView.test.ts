@@ -199,6 +199,26 @@ describe('FlowView: filter updates', () => {
     view.searchStep(1 << 20);
     expect(ids(view)).toEqual([2, 4, 5]);
   });
+
+  it('a !~text filter shows flows once searched whole, and hides one that gets the text later', () => {
+    const store = five();
+    store.data(2, 'c2s', 'GET /secret HTTP/1.1\r\n');
+    for (const id of [1, 3, 4, 5]) store.data(id, 'c2s', 'x'.repeat(100));
+    const view = new FlowView(store, store);
+    view.setFilter(filter('!~SECRET !~secret'));
+    expect(view.length).toBe(0);
+    while (view.searchProgress!.busy) view.searchStep(1);
+    expect(ids(view)).toEqual([1, 3, 4, 5]);
+    view.moveTo(2);
+    expect(view.focusedId).toBe(4);
+    store.data(4, 's2c', 'the secret');
+    store.data(5, 's2c', 'nothing');
+    view.refresh();
+    expect(ids(view)).toEqual([1, 3, 4, 5]);
+    while (view.searchProgress!.busy) view.searchStep(1 << 20);
+    expect(ids(view)).toEqual([1, 3, 5]);
+    expect(view.focusedId).toBe(5);
+  });
 });
 
 describe('FlowView: window', () => {

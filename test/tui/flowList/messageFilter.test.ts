@@ -22,6 +22,7 @@ function shown(filter: string): number[] {
   const parsed = parseFilter(filter);
   if (!parsed.ok) throw new Error(parsed.error);
   view.setFilter(parsed.filter);
+  while (view.searchStep(1 << 20));
   const ids = view.shownIds();
   view.dispose();
   return ids;
@@ -39,6 +40,21 @@ describe('message filter words on the demo', () => {
     expect(shown('path:/api')).toEqual([3]);
     expect(shown('path:/API')).toEqual([]);
     expect(shown('method:POST')).toEqual([]);
+  });
+
+  it('! negates message words and ~ words; words combine with AND', () => {
+    const all = shown('');
+    expect(all).toEqual([1, 2, 3, 4, 5]);
+    const without = (ids: number[]) => all.filter((id) => !ids.includes(id));
+    expect(shown('!method:GET')).toEqual(without([1, 3, 5]));
+    expect(shown('!host:shop.example')).toEqual(without([1, 3]));
+    expect(shown('!path:/api')).toEqual(without([3]));
+    expect(shown('!status:2xx')).toEqual(without([1, 3, 5]));
+    expect(shown('~"host: shop.example"')).toEqual([1, 3]);
+    expect(shown('~"Host: shop.example"')).toEqual([1, 3]);
+    expect(shown('~"HOST: shop.example"')).toEqual([]);
+    expect(shown('!~"host: shop.example"')).toEqual(without([1, 3]));
+    expect(shown('method:GET !~"host: shop.example"')).toEqual([5]);
   });
 
   it('a bad word is one line; other words still work beside them', () => {
