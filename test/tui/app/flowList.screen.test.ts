@@ -111,7 +111,7 @@ describe('flow list', () => {
     screen.press('f');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: ~Lunch'));
     // While the filter is typed, the hint row shows its words.
-    expect(hintRow(screen)).toMatch(/^ method:POST status:5xx host: path:\/api ~text :port reset has:note {2}Enter apply/);
+    expect(hintRow(screen)).toMatch(/^ method:POST status:5xx host: path:\/api ~text :port !reset has:note {2}Enter apply/);
     screen.press('C-u', 'has:bogus', 'Enter');
     await screen.waitFor('unknown has:bogus');
     expect(statusRow(screen)).toMatch(/^ .*unknown has:bogus: only has:note exists · \? help *$/);
