@@ -13,7 +13,8 @@
  * | 100-159 | 21     | 17     | 7               | 5 `↑1.2k`      | 5        | 23 at 100             |
  * | 160-249 | 24     | 24     | 12 `timed out?` | 5              | 5        | 68 at 160             |
  * | 250-    | 41     | 41     | 12              | 5              | 5        | 124 at 250            |
- * Below 80 the endpoints shrink (to 9 each), then the preview; the row is cut at `width`. Given
+ * Below 80 the endpoints shrink (to 9 each); when the preview would get under 12 columns, the
+ * row keeps only the number, server, state, note mark and preview (`compact`). Given
  * the widest endpoints listed, the endpoint columns fit them instead (see {@link columnLayout}).
  * A mid-stream flow (no handshake seen: client and server are a guess) has `?` after its state.
  */
@@ -58,7 +59,15 @@ export interface ColumnLayout {
   readonly arrows: boolean;
   /** State labels in full (`half-closed`, `timed out`) rather than short (`half`, `t/out`). */
   readonly longStates: boolean;
+  /**
+   * A narrow row (a split tmux pane): number, server, state, note mark and summary only; the
+   * client, bytes and duration columns (widths 0) give their room to the summary.
+   */
+  readonly compact: boolean;
 }
+
+/** Below this many summary columns with every column shown, a row drops to the compact columns. */
+const MIN_PREVIEW = 12;
 
 /** Options shared by the rows of one frame. */
 export interface RowOptions {
@@ -133,7 +142,13 @@ export function columnLayout(width: number, numberColumns: number, widest?: Endp
     else server--;
     preview++;
   }
-  return { number, client, server, state, bytes, duration, preview: Math.max(0, preview), arrows: bytes === 5, longStates: state === 12 };
+  if (preview < MIN_PREVIEW) {
+    // ' ' server ' ' state ' ' note ' ' preview
+    const compactServer = Math.min(widest?.server ?? 14, 21, Math.max(9, Math.floor((width - number - state - 5) / 2)));
+    const compactPreview = width - number - compactServer - state - 5;
+    return { number, client: 0, server: compactServer, state, bytes: 0, duration: 0, preview: Math.max(0, compactPreview), arrows: false, longStates: false, compact: true };
+  }
+  return { number, client, server, state, bytes, duration, preview: Math.max(0, preview), arrows: bytes === 5, longStates: state === 12, compact: false };
 }
 
 /** Endpoint widths for `widest` from the table's `client` and `server` and the `preview` they leave. */
@@ -207,6 +222,16 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const [serverAddr, serverPort] = endpointParts(flow.key.server);
   const up = layout.arrows ? g.up : '';
   const down = layout.arrows ? g.down : '';
+  const number: RowSpan = { text: padLeft(String(flow.id), layout.number), style: 'number' };
+  const server: RowSpan = { text: pad(fitEndpoint(serverAddr, serverPort, layout.server, g.ellipsis), layout.server), style: 'server' };
+  const tail: RowSpan[] = [
+    { text: flow.notes.length > 0 ? g.note : ' ', style: 'note' },
+    { text: ' ', style: 'space' },
+    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis), style: 'preview' },
+  ];
+  const space: RowSpan = { text: ' ', style: 'space' };
+  const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
+  if (layout.compact) return assemble(flow.id, flow.id === options.focusedId, [number, space, server, space, stateSpan, space, ...tail], options.width);
   const spans: RowSpan[] = [
     { text: padLeft(String(flow.id), layout.number), style: 'number' },
     { text: ' ', style: 'space' },
@@ -231,6 +256,10 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
 
 /** The column titles for `layout`, as one row of style `header`. */
 export function headerRow(layout: ColumnLayout, width: number): FlowRow {
+  if (layout.compact) {
+    const line = `${padLeft('#', layout.number)} ${pad('server', layout.server)} ${pad('state', layout.state)}   summary`;
+    return assemble(-1, false, [{ text: line, style: 'header' }], width);
+  }
   const text = [
     padLeft('#', layout.number),
     pad('client', layout.client),

@@ -32,7 +32,7 @@ describe('flow rows: layout by width', () => {
     [100, { client: 21, server: 17, state: 7, bytes: 5, preview: 23, arrows: true, longStates: false }],
     [160, { client: 24, server: 24, state: 12, bytes: 5, preview: 68, arrows: true, longStates: true }],
     [250, { client: 41, server: 41, state: 12, bytes: 5, preview: 124, arrows: true, longStates: true }],
-    [60, { client: 11, server: 12, preview: 0 }],
+    [60, { compact: true, client: 0, server: 14, state: 7, bytes: 0, duration: 0, preview: 28 }],
   ])('at %i columns', (width, expected) => {
     expect(columnLayout(width, 6)).toMatchObject(expected);
   });
@@ -145,5 +145,16 @@ describe('flow rows: endpoint columns fit the endpoints listed', () => {
     for (const row of [header, ...rows]) expect(stringColumns(row.text)).toBe(100);
     expect(rows[0].text).toContain('192.168.100.200:54321 → 93.184.216.34:443');
     expect(header.text.indexOf('server')).toBe(rows[0].text.indexOf('93.184.216.34'));
+  });
+});
+
+describe('flow rows: narrow (a split pane)', () => {
+  it('keep the number, server, state, note mark and summary: the summary is not squeezed out', () => {
+    const store = sampleStore();
+    const rows = formatRows([...store.flows()], { ...options(store, 50, true), numberColumns: 3 }).map((r) => r.text);
+    expect(rows[1]).toBe('  7 10.0.0.2:25    t/out?    220 mail.example ESM…');
+    const header = headerRow(columnLayout(50, 3), 50).text;
+    expect(header.trimEnd()).toBe('  # server         state     summary');
+    expect(header.indexOf('summary')).toBe(rows[1].indexOf('220'));
   });
 });
