@@ -54,7 +54,11 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   if (c && c.packets > 0) items.push({ text: `${humanBytes(c.packets)} pkts`, keep: 2 });
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
   if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 4 });
-  if (c && (c.malformed > 0 || c.truncated > 0)) items.push({ text: `${c.malformed + c.truncated} bad`, keep: 1 });
+  if (c && (c.malformed > 0 || c.truncated > 0)) {
+    // Named as the run's summary names them: truncated (snaplen cut), malformed, or both (bad).
+    const text = c.malformed === 0 ? `${c.truncated} truncated` : c.truncated === 0 ? `${c.malformed} malformed` : `${c.malformed + c.truncated} bad`;
+    items.push({ text, keep: 1 });
+  }
   if (c && c.kernelDrops !== undefined) items.push({ text: `${c.kernelDrops} drop`, keep: 5 });
   if (c && c.queueDrops) items.push({ text: `${c.queueDrops} qdrop`, keep: 5 });
   if (info.loading) items.push({ text: loadingText(c), keep: 9 });

@@ -65,6 +65,10 @@ describe('status row', () => {
     // Paused, the list is a snapshot: new flows are counted as such, not as filtered out.
     expect(statusLine({ ...INFO, shown: 3, paused: true }, 100, UNICODE_GLYPHS)).toContain(' 3 flows (+2 new) · ');
     expect(statusLine({ ...INFO, shown: 3, paused: true, filter: ':25' }, 100, UNICODE_GLYPHS)).toContain(' 3/5 flows · filter :25');
+    // Damaged packets named as the run's summary names them.
+    expect(statusLine({ ...INFO, counters: { ...COUNTERS, truncated: 691, malformed: 0 } }, 160, UNICODE_GLYPHS)).toContain(' 691 truncated ');
+    expect(statusLine({ ...INFO, counters: { ...COUNTERS, truncated: 0, malformed: 4 } }, 160, UNICODE_GLYPHS)).toContain(' 4 malformed ');
+    expect(statusLine({ ...INFO, counters: { ...COUNTERS, truncated: 2, malformed: 4 } }, 160, UNICODE_GLYPHS)).toContain(' 6 bad ');
     // A sort order other than arrival stays in view.
     expect(statusLine({ ...INFO, sort: 'bytes' }, 100, UNICODE_GLYPHS)).toContain(' · by bytes · ');
   });
