@@ -10,7 +10,7 @@ import { escapeText } from '../render/escape.js';
 import type { Palette } from './color.js';
 import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './conversation/search.js';
 import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, type ConversationSettings } from './conversation/settings.js';
-import type { ConversationSource } from './conversation/source.js';
+import type { ConversationFlow, ConversationSource } from './conversation/source.js';
 import { ConversationView, type DisplayLine } from './conversation/view.js';
 import { paintLine } from './paint.js';
 import type { MessagesOf } from './flowList/filter.js';
@@ -18,6 +18,7 @@ import type { FlowMessages } from '../messages/flowMessages.js';
 import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
 import { renderUnit } from './conversation/renderUnit.js';
+import { formatCount } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
 
@@ -318,7 +319,7 @@ export class ConversationPane {
     if (!flow) return this.messageView.update(width, height, stamp);
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text, ts: l.ts }));
     // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
-    this.messageView.update(width, height, stamp, events(HEAD), events(TAIL), { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
+    this.messageView.update(width, height, stamp, events(HEAD), [...encryptedLines(messages, flow), ...events(TAIL)], { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
     const anchor = this.messagesAnchor;
     this.messagesAnchor = undefined;
     const unit = anchor && this.unitAt(messages, anchor.dir!, anchor.offset!);
@@ -342,4 +343,11 @@ export class ConversationPane {
     const chunk = Math.max(0, this.source.chunkAt(view.flowId, top.dir!, top.offset!));
     return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
   }
+}
+
+/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted). */
+function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
+  if (messages.protocol !== 'tls') return [];
+  const [client, server] = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
+  return [{ side: 'event', kind: 'event', text: `TLS: ${formatCount(client)} bytes from the client, ${formatCount(server)} from the server in all (m shows them)` }];
 }

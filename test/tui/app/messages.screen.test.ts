@@ -97,6 +97,9 @@ describe('messages on the screen', () => {
       screen.press('Enter');
       await screen.waitFor((s) => rowWith(s, '> TLS ClientHello  SNI api.example.com  ALPN h2,http/1.1') > 0);
       expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256')).toBeGreaterThan(0);
+      // How much each side sent in all: the encrypted rest is in the raw modes.
+      expect(rowWith(screen, '= TLS: ') > rowWith(screen, '< TLS ServerHello')).toBe(true);
+      expect(screen.text().join('\n')).toMatch(/= TLS: [\d,]+ bytes from the client, [\d,]+ from the server in all \(m shows them\)/);
       await quit(screen);
     } finally {
       rmSync(dir, { recursive: true, force: true });

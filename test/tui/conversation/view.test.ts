@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { REFUSED } from '../../../src/core/types.js';
+import { CAPTURE_ENDED, REFUSED } from '../../../src/core/types.js';
 import { ConversationView, type DisplayLine } from '../../../src/tui/conversation/view.js';
 import type { ConversationSettings } from '../../../src/tui/conversation/settings.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
@@ -267,6 +267,15 @@ describe('position', () => {
     const rows = dataRows(v.lines());
     expect(texts(rows)).toEqual(['> abc needle d', '> ef needle']);
     expect(rows.map((r) => r.matches)).toEqual([[[6, 12]], [[5, 11]]]);
+  });
+});
+
+describe('the end line', () => {
+  test('a flow the capture ended while open says so, not that it timed out', () => {
+    const open = new FakeSource(KEY).data('c2s', 'GET / HTTP/1.1\r\n').finish('timeout', CAPTURE_ENDED);
+    expect(texts(view(open).lines()).at(-1)).toBe('= still open when the capture ended');
+    const idle = new FakeSource(KEY).finish('timeout', 'idle');
+    expect(texts(view(idle).lines()).at(-1)).toBe('= end: timed out: idle');
   });
 });
 
