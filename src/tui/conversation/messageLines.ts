@@ -261,9 +261,12 @@ function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: Rea
   out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
   const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, _whole, asked) => {
     const ranges = splitLines(bytes, 'utf-8');
-    if (block.complete && asked === block.length && ranges.length > 0) ranges.pop();
-    return { all: ranges.map(([from, to]) => decodeEscaped(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to)) };
+    // The final "." line is left out; a read a capture gap stopped has not reached it.
+    if (block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
+    const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
+    return { all: ranges.map(([from, to]) => decodeEscaped(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to)), notes: cut };
   });
+  for (const note of body.notes) out.push({ side: 'event', kind: 'note', text: note, of: side });
   if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });
   else if (unread && body.whole) out.push({ side: 'event', kind: 'event', text: `only the first ${formatCount(wireRead)} of ${formatCount(block.length)} bytes read`, of: side });
 }

@@ -341,7 +341,15 @@ describe('message view: parser notes shown with their unit, also when they arriv
     expect(texts[mail - 1]).toBe('= note (c2s at 25): gap of 12 bytes');
     // The gap in the block: with the block's lines, before the server's reply to it.
     const block = texts.indexOf('= DATA body: 50 bytes');
-    expect(texts.slice(block, block + 5)).toEqual(['= DATA body: 50 bytes', '> Subject: hi', '> ', '= note (c2s at 90): gap of 20 bytes', '< 250 queued']);
+    expect(texts.slice(block, block + 7)).toEqual([
+      '= DATA body: 50 bytes',
+      '> Subject: hi',
+      '> ',
+      '> first',
+      '= 30 bytes from a capture gap on not shown: m shows the raw bytes',
+      '= note (c2s at 90): gap of 20 bytes',
+      '< 250 queued',
+    ]);
   });
 });
 

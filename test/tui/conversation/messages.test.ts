@@ -64,6 +64,36 @@ describe('message lines', () => {
     live.dispose();
   });
 
+  it('a DATA body cut by a capture gap shows its lines up to the gap and says the rest is not shown', () => {
+    const live = new FlowStore();
+    const table = new MessageTable();
+    const apply = (event: Parameters<FlowStore['apply']>[0]) => {
+      live.apply(event);
+      table.apply(event);
+    };
+    apply({ type: 'flow-start', flowId: 1, key: { client: { addr: '10.0.0.1', port: 1000 }, server: { addr: '10.0.0.2', port: 25 } }, ts: 1, origin: 'proxy', sawHandshake: true });
+    const at = { c2s: 0, s2c: 0 };
+    const send = (dir: 'c2s' | 's2c', text: string) => {
+      const bytes = Buffer.from(text);
+      apply({ type: 'data', flowId: 1, dir, offset: at[dir], bytes, length: bytes.length, ts: 2, fileOffset: -1 });
+      at[dir] += bytes.length;
+    };
+    send('s2c', '220 mx ESMTP\r\n');
+    send('c2s', 'EHLO me\r\n');
+    send('s2c', '250 mx\r\n');
+    send('c2s', 'DATA\r\n');
+    send('s2c', '354 go\r\n');
+    send('c2s', 'Subject: hi\r\n\r\nfirst\r\n');
+    apply({ type: 'gap', flowId: 1, dir: 'c2s', offset: at.c2s, length: 10, ts: 3 });
+    at.c2s += 10;
+    send('c2s', 'last\r\n.\r\n');
+    send('s2c', '250 queued\r\n');
+    const texts = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set(['b3'])).map((l) => l.text);
+    const at0 = texts.findIndex((t) => t.startsWith('DATA body: '));
+    expect(texts.slice(at0 + 1, at0 + 5)).toEqual(['Subject: hi', '', 'first', '19 bytes from a capture gap on not shown: m shows the raw bytes']);
+    live.dispose();
+  });
+
   it('the request sent after the server closed is one alert line', () => {
     const lines = messageLines(messages.get(3)!, reader(3), new Set());
     const alerts = lines.filter((l) => l.kind === 'alert');
