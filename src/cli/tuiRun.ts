@@ -113,7 +113,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     running: () => state.running,
     problem: () => problem,
     activity: () => (backfill.busy ? `parsing ${Math.floor((100 * backfill.done) / Math.max(1, backfill.total))}%` : undefined),
-    ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text) } : {}),
+    ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text), retargetPrompt: retargetPrompt(config.forwards.length) } : {}),
   };
   const actions: TuiActions = tuiActions(store, sourceFile);
   app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });
@@ -197,6 +197,11 @@ function keepMessagesOfHeldFlows(messages: MessageTable, store: FlowStore): Flow
   };
 }
 
+/** The `r` prompt for `listeners` listeners: with several, how to name one. */
+export function retargetPrompt(listeners: number): string {
+  return listeners > 1 ? `new upstream host:port (N=host:port: listener N of ${listeners}): ` : 'new upstream host:port: ';
+}
+
 /** `r`: `host:port` retargets the first listener, `N=host:port` listener N. */
 function retarget(state: { labels: string[]; control?: ProxyControl }, text: string): string {
   if (!state.control) throw new Error('the proxy is not running');
@@ -204,8 +209,9 @@ function retarget(state: { labels: string[]; control?: ProxyControl }, text: str
   const index = numbered ? Number(numbered[1]) - 1 : 0;
   const target = state.control.retarget(index, numbered ? numbered[2] : text);
   const label = state.labels[index];
-  if (label !== undefined) state.labels[index] = `${label.slice(0, label.indexOf(' → '))} → ${target}`;
-  return `new connections go to ${escapeText(target)}`;
+  const listen = label === undefined ? undefined : label.slice(0, label.indexOf(' → '));
+  if (listen !== undefined) state.labels[index] = `${listen} → ${target}`;
+  return state.labels.length > 1 && listen !== undefined ? `new connections to ${escapeText(listen)} go to ${escapeText(target)}` : `new connections go to ${escapeText(target)}`;
 }
 
 function sourceLabel(kind: TuiSource['kind'], config: CliConfig, labels: readonly string[]): string {

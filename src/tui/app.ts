@@ -48,6 +48,8 @@ export interface TuiSource {
   activity?(): string | undefined;
   /** Proxy only: relays new connections to `target` (`host:port`); returns what to show; throws Error with a one-line message. */
   retarget?(target: string): string;
+  /** Proxy only: the `r` prompt (it says how to name a listener when there are several). */
+  readonly retargetPrompt?: string;
 }
 
 /** What the app does for `s`, `w` and `y` (files are written by the CLI's choice of code). */
@@ -262,7 +264,7 @@ export class TuiApp {
         return;
       case 'proxy.retarget':
         if (!this.options.source.retarget) return this.say('r: only in proxy mode (-L)');
-        this.prompt = new PromptBar('retarget', 'new upstream host:port: ');
+        this.prompt = new PromptBar('retarget', this.options.source.retargetPrompt ?? 'new upstream host:port: ');
         return;
       case 'help':
         this.helpTop = 0;
