@@ -16,7 +16,8 @@
  * Below 80 the endpoints shrink (to 9 each); when the preview would get under 12 columns, the
  * row keeps only the number, server, state, note mark and preview (`compact`). Given
  * the widest endpoints listed, the endpoint columns fit them instead (see {@link columnLayout}).
- * A mid-stream flow (no handshake seen: client and server are a guess) has `?` after its state.
+ * A mid-stream flow (no handshake seen: client and server are a guess) has `?` in place of the
+ * arrow (after its state in a compact row).
  */
 import type { Micros } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
@@ -217,7 +218,8 @@ export function formatRows(flows: readonly ListedFlow[], options: RowOptions): F
 function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions): FlowRow {
   const g = options.glyphs;
   const state = flowState(flow);
-  const stateLabel = (layout.longStates ? LONG_STATES : SHORT_STATES)[state] + (flow.sawHandshake ? '' : '?');
+  // A guessed direction (no handshake seen): `?` in place of the arrow, or after the state when the row has no arrow.
+  const stateLabel = (layout.longStates ? LONG_STATES : SHORT_STATES)[state] + (flow.sawHandshake || !layout.compact ? '' : '?');
   const [clientAddr, clientPort] = endpointParts(flow.key.client);
   const [serverAddr, serverPort] = endpointParts(flow.key.server);
   const up = layout.arrows ? g.up : '';
@@ -236,7 +238,7 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
     { text: padLeft(String(flow.id), layout.number), style: 'number' },
     { text: ' ', style: 'space' },
     { text: pad(fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis), layout.client), style: 'client' },
-    { text: ` ${g.right} `, style: 'arrow' },
+    { text: ` ${flow.sawHandshake ? g.right : '?'} `, style: 'arrow' },
     { text: pad(fitEndpoint(serverAddr, serverPort, layout.server, g.ellipsis), layout.server), style: 'server' },
     { text: ' ', style: 'space' },
     { text: pad(stateLabel, layout.state), style: `state.${state}` },

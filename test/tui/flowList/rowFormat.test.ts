@@ -49,18 +49,18 @@ describe('flow rows: layout by width', () => {
   it.each([
     [80, true, [
       '123456 192.…200:54321 → 93.18…6.34:443 open    1.2k 3.4M  4.0s • GET /api/v2/ch…',
-      '     7 [200…334]:5000 → 10.0.0.2:25    t/out?     0   24  3m19   220 mail.examp…',
+      '     7 [200…334]:5000 ? 10.0.0.2:25    t/out      0   24  3m19   220 mail.examp…',
       '     8 10.0.0.9:1     → 10.0.0.2:80    half       0    0  4.0s                  ',
       '     9 10.0.0.9:2     → 10.0.0.2:80    reset      0    0 500ms                  ',
       '    10 10.0.0.9:3     → 10.0.0.2:80    closed     0    0 200ms                  ',
     ]],
     [80, false, [
       '123456 192.~200:54321 > 93.18~6.34:443 open    1.2k 3.4M  4.0s * GET /api/v2/ch~',
-      '     7 [200~334]:5000 > 10.0.0.2:25    t/out?     0   24  3m19   220 mail.examp~',
+      '     7 [200~334]:5000 ? 10.0.0.2:25    t/out      0   24  3m19   220 mail.examp~',
     ]],
     [160, true, [
       '123456 192.168.100.200:54321    → 93.184.216.34:443        open         ↑1.2k ↓3.4M  4.0s • GET /api/v2/chickens.json HTTP/1.1' + ' '.repeat(34),
-      '     7 [2001:db8…370:7334]:5000 → 10.0.0.2:25              timed out?      ↑0   ↓24  3m19   220 mail.example ESMTP' + ' '.repeat(46),
+      '     7 [2001:db8…370:7334]:5000 ? 10.0.0.2:25              timed out       ↑0   ↓24  3m19   220 mail.example ESMTP' + ' '.repeat(46),
       '     8 10.0.0.9:1               → 10.0.0.2:80              half-closed     ↑0    ↓0  4.0s   ' + ' '.repeat(68),
     ]],
   ])('at %i columns (unicode %s)', (width, unicode, lines) => {
