@@ -378,7 +378,7 @@ export class ConversationView {
     const continued = index > 0 && wrapped.rows[index - 1][0] === lineIndex;
     const mode = this.settingsValue.timestamps;
     const time = mode === 'off' ? '' : (continued ? ' '.repeat(timestampColumns(mode)) : timestampText(mode, line.ts, flow.startTs)) + ' ';
-    const prefix = `${time}${markerOf(line.side)} `;
+    const prefix = `${time}${continued ? " " : markerOf(line.side)} `;
     const matches: [number, number][] = [];
     for (const [start, end] of lineMatches(line, this.highlight, this.settingsValue.mode)) {
       const a = Math.max(start, from);

@@ -28,7 +28,9 @@ describe('conversation pane', () => {
     expect(rows[1]).toBe('> GET / HTTP/1.1');
     expect(rows).toContain('> Host: shop.example');
     expect(rows).toContain('< HTTP/1.1 200 OK');
-    expect(rows.every((row) => /^[<>=] ?/.test(row))).toBe(true);
+    // Every row starts with its side's marker, or two spaces where a long line wraps on.
+    expect(rows.every((row) => /^([<>=] ?|  \S)/.test(row))).toBe(true);
+    expect(rows).toContain('  33.0');
 
     screen.press('G');
     await screen.waitFor('= end: connection closed');

@@ -89,17 +89,17 @@ describe('text mode', () => {
     ]);
   });
 
-  test('long lines wrap to the width, prefix repeated on continuation rows', () => {
+  test('long lines wrap to the width, continuation rows indented (a soft wrap is no line break)', () => {
     const s = new FakeSource().data('c2s', 'x'.repeat(25) + '\n');
     const lines = dataRows(view(s, {}, 12).lines());
-    expect(texts(lines)).toEqual(['> xxxxxxxxxx', '> xxxxxxxxxx', '> xxxxx']);
+    expect(texts(lines)).toEqual(['> xxxxxxxxxx', '  xxxxxxxxxx', '  xxxxx']);
     expect(lines.map((l) => l.continued)).toEqual([false, true, true]);
     for (const l of lines) expect(l.text.length).toBeLessThanOrEqual(12);
   });
 
   test('wide characters never straddle the edge', () => {
     const s = new FakeSource().data('s2c', new Uint8Array(Buffer.from('漢字漢字漢\n', 'utf8')));
-    expect(texts(dataRows(view(s, {}, 7).lines()))).toEqual(['< 漢字', '< 漢字', '< 漢']);
+    expect(texts(dataRows(view(s, {}, 7).lines()))).toEqual(['< 漢字', '  漢字', '  漢']);
   });
 
   test('a line longer than the cap is cut at a multiple of 4096 and marked', () => {
@@ -265,7 +265,7 @@ describe('position', () => {
     const v = view(s, {}, 14);
     v.highlight = { text: 'needle' };
     const rows = dataRows(v.lines());
-    expect(texts(rows)).toEqual(['> abc needle d', '> ef needle']);
+    expect(texts(rows)).toEqual(['> abc needle d', '  ef needle']);
     expect(rows.map((r) => r.matches)).toEqual([[[6, 12]], [[5, 11]]]);
   });
 });
