@@ -18,6 +18,7 @@ import type { FlowMessages } from '../messages/flowMessages.js';
 import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
 import { renderUnit } from './conversation/renderUnit.js';
+import { flowMarks } from './conversation/marks.js';
 import { formatCount } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
@@ -319,7 +320,10 @@ export class ConversationPane {
     if (!flow) return this.messageView.update(width, height, stamp);
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text, ts: l.ts }));
     // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
-    this.messageView.update(width, height, stamp, events(HEAD), [...encryptedLines(messages, flow), ...events(TAIL)], { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
+    // The flow's notes (data after a close, conflicting retransmissions: the list's mark) come
+    // before the end, so the mark is explained here too.
+    const notes = flowMarks(flow).flatMap((mark, note) => (mark.kind === 'note' ? events({ kind: 'note', note }) : []));
+    this.messageView.update(width, height, stamp, events(HEAD), [...encryptedLines(messages, flow), ...notes, ...events(TAIL)], { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
     const anchor = this.messagesAnchor;
     this.messagesAnchor = undefined;
     const unit = anchor && this.unitAt(messages, anchor.dir!, anchor.offset!);

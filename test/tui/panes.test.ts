@@ -150,3 +150,20 @@ describe('m into and out of the messages mode keeps the message at the top', () 
     withMessages.dispose();
   });
 });
+
+describe('the flow notes in the messages mode', () => {
+  it('the note behind the list mark (data after the peer closed) shows before the end line', async () => {
+    const { MessageTable } = await import('../../src/messages/messageTable.js');
+    const table = new MessageTable();
+    const withMessages = new FlowStore({ sourceFile: DEMO });
+    await runCapture({ source: DEMO, sinks: [(event) => withMessages.apply(event), (event) => table.apply(event)] });
+    const pane = new ConversationPane(withMessages, (id) => table.get(id));
+    pane.show(3, 100, 200);
+    const rows = screenText(pane);
+    expect(pane.displayLabel).toBe('messages');
+    const note = rows.findIndex((row) => /^= note: c2s sent \d+ bytes after the server closed/.test(row));
+    expect(note).toBeGreaterThan(0);
+    expect(rows[note + 1]).toMatch(/^= end: /);
+    withMessages.dispose();
+  });
+});
