@@ -54,6 +54,9 @@ export function isNewSynAfterClose(segment: TcpSegment, closed: ClosedFlow, ts: 
 /** R15: true when a SYN on an open flow belongs to a new connection reusing the ports. */
 export function synStartsNewConnection(flow: Flow, segment: TcpSegment): boolean {
   const d = isFromClient(flow, segment) ? flow.c2s : flow.s2c;
+  // A SYN again after the peer reset the connection is a new attempt, even with the same ISN (a
+  // client retrying a refused connection): each attempt is a flow of its own.
+  if (d.synSeen && flow.reset !== null && flow.reset.by !== d && (segment.flags & TCP_ACK) === 0) return true;
   if (d.synSeen) return d.isn !== segment.seq;
   // A first SYN of this side whose ISN+1 is exactly this direction's offset 0 belongs to the
   // flow (a SYN captured after the SYN-ACK or after the first data).

@@ -910,6 +910,18 @@ describe('RST linger', () => {
     expect(shown(h.events).slice(-1)).toEqual(['end 2 rst (reset by server)']);
   });
 
+  it('a client retrying a refused connection (its SYN again, same ISN, during the RST linger) is a new flow each time', () => {
+    const h = harness();
+    const c = new Conv();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      h.feed(c.syn(), T0 + attempt * 500_000);
+      h.feed(c.s('', { flags: RST_ACK, ack: c.cSeq(0) }), T0 + attempt * 500_000 + 50_000);
+    }
+    h.r.finish(T0 + 9_000_000);
+    const ends = shown(h.events).filter((e) => e.startsWith('end '));
+    expect(ends).toEqual([1, 2, 3].map((id) => `end ${id} rst (${REFUSED})`));
+  });
+
   it('the peer data crossing a client RST is delivered with a note; the peer FIN ends the flow (rst)', () => {
     const h = harness();
     const c = new Conv();
