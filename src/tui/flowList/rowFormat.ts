@@ -165,8 +165,17 @@ function fitEndpoints(widest: EndpointColumns, client: number, server: number, p
 
 /** Display columns of an endpoint as a row shows it whole (`[v6]:port`). */
 export function endpointColumns(endpoint: { addr: string; port: number }): number {
-  const [addr, port] = endpointParts(endpoint);
-  return stringColumns(addr) + port.length;
+  const { addr, port } = endpoint;
+  // The usual address (printable ASCII, no backslash) shows as it is: counted without escaping.
+  let plain = true;
+  for (let i = 0; i < addr.length && plain; i++) {
+    const c = addr.charCodeAt(i);
+    plain = c > 0x20 && c < 0x7f && c !== 0x5c;
+  }
+  const portColumns = 1 + (port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : 5);
+  if (plain) return addr.length + (addr.includes(':') ? 2 : 0) + portColumns;
+  const [shown] = endpointParts(endpoint);
+  return stringColumns(shown) + portColumns;
 }
 
 function pad(text: string, columns: number): string {
