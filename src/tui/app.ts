@@ -211,6 +211,9 @@ export class TuiApp {
         return this.setFocus('conversation');
       case 'back':
         return this.back();
+      case 'conversation.leave':
+        this.zoom = 'none';
+        return this.setFocus('list');
       case 'pane.zoom':
         this.zoom = this.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
         return;

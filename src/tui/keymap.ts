@@ -19,7 +19,7 @@ export type KeyContext = 'global' | 'flowList' | 'conversation' | 'prompt';
 export type Command =
   | 'move.down' | 'move.up' | 'page.down' | 'page.up' | 'halfPage.down' | 'halfPage.up'
   | 'move.top' | 'move.bottom'
-  | 'focus.next' | 'flow.open' | 'back' | 'pane.zoom'
+  | 'focus.next' | 'flow.open' | 'back' | 'conversation.leave' | 'pane.zoom'
   | 'body.expand' | 'turn.next' | 'turn.previous' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
   | 'search.start' | 'search.next' | 'search.previous'
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle'
@@ -51,6 +51,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'conversation', keys: ['enter'], command: 'body.expand', help: 'messages mode: show a cut body in full', hint: 'more' },
   { context: 'conversation', keys: ['e'], command: 'encoding.cycle', help: 'cycle text encodings', hint: 'enc' },
   { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },
+  { context: 'conversation', keys: ['q'], command: 'conversation.leave', help: 'back to the flow list (q there quits)' },
   { context: 'conversation', keys: ['t'], command: 'time.cycle', help: 'timestamps: absolute / relative / off', hint: 'time' },
   { context: 'conversation', keys: ['b'], command: 'body.save', help: 'save the HTTP body in view, decoded, to a file' },
 

@@ -53,6 +53,10 @@ describe('help and exit', () => {
     screen.press('j', 'Enter');
     await toRawText(screen);
     expect(lines(screen)).toContain('< 220 mail.example.org ESMTP Postfix (Debian/GNU)');
+    // q leaves the conversation for the list, then quits.
+    screen.press('q');
+    await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
+    expect(screen.exitStatus).toBeUndefined();
     screen.press('q');
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);

@@ -103,9 +103,17 @@ export function expectRestored(screen: Screen): void {
   expect(screen.modes.mouseTrackingMode).toBe('none');
 }
 
-/** Presses `q` and expects exit 0 with the terminal restored. */
+/**
+ * Quits with `q` and expects exit 0 with the terminal restored. A `q` in the conversation goes
+ * back to the list: a second `q` is pressed then.
+ */
 export async function quit(screen: Screen): Promise<void> {
   screen.press('q');
+  await screen.waitFor((s) => s.exitStatus !== undefined || hintRow(s).startsWith(' Enter open'));
+  if (screen.exitStatus === undefined) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (screen.exitStatus === undefined) screen.press('q');
+  }
   expect((await screen.waitForExit()).exitCode).toBe(0);
   expectRestored(screen);
 }
