@@ -264,7 +264,7 @@ function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: Rea
     // The final "." line is left out; a read a capture gap stopped has not reached it.
     if (block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
     const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
-    return { all: ranges.map(([from, to]) => decodeEscaped(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to)), notes: cut };
+    return { all: ranges.map(([from, to]) => decodeText(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to)), notes: cut };
   });
   for (const note of body.notes) out.push({ side: 'event', kind: 'note', text: note, of: side });
   if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });
@@ -334,7 +334,26 @@ export function bodyText(bytes: Uint8Array, contentType: string): string[] {
       // Not valid JSON: shown as text.
     }
   }
-  return splitLines(bytes, encoding).map(([from, to]) => decodeEscaped(bytes, encoding, from, to));
+  return splitLines(bytes, encoding).map(([from, to]) => decodeText(bytes, encoding, from, to));
+}
+
+const TAB = 0x09;
+const TAB_STOP = 8;
+
+/**
+ * A text line of a body as the messages mode shows it: escaped (render/encoding), its tabs
+ * expanded to spaces first (a decoded view: a mail's folded header reads as it does in a mail
+ * client, not as `\t`). Tabs of encodings other than ASCII-compatible ones are left escaped.
+ */
+function decodeText(bytes: Uint8Array, encoding: TextEncoding, from: number, to: number): string {
+  const tab = bytes.indexOf(TAB, from);
+  if (tab < 0 || tab >= to || encoding === 'utf-16le' || encoding === 'cp037') return decodeEscaped(bytes, encoding, from, to);
+  const out: number[] = [];
+  for (let i = from; i < to; i++) {
+    if (bytes[i] !== TAB) out.push(bytes[i]);
+    else do out.push(0x20); while (out.length % TAB_STOP !== 0);
+  }
+  return decodeEscaped(Uint8Array.from(out), encoding);
 }
 
 const CHARSETS: Record<string, TextEncoding> = {

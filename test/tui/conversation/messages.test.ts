@@ -94,6 +94,10 @@ describe('message lines', () => {
     live.dispose();
   });
 
+  it('a text body\'s tabs are expanded to spaces (tab stops of 8); other controls stay escaped', () => {
+    expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
+  });
+
   it('the request sent after the server closed is one alert line', () => {
     const lines = messageLines(messages.get(3)!, reader(3), new Set());
     const alerts = lines.filter((l) => l.kind === 'alert');
