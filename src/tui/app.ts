@@ -417,7 +417,7 @@ export class TuiApp {
 
   private reportSearch(outcome: SearchOutcome): void {
     if (outcome.kind === 'busy') this.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
-    else if (outcome.kind === 'found') this.say('');
+    else if (outcome.kind === 'found') this.say(outcome.wrapped ? `search went round: from the ${outcome.wrapped}` : '');
     else this.say(`not found: ${outcome.query}`);
   }
 

@@ -28,7 +28,7 @@ const SEARCH_STEP_BYTES = 8 << 20;
 
 /** What a search step did, for the status row. */
 export type SearchOutcome =
-  | { readonly kind: 'found' }
+  | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom' }
   | { readonly kind: 'not-found'; readonly query: string }
   | { readonly kind: 'busy'; readonly fraction: number };
 
@@ -45,6 +45,10 @@ export class ConversationPane {
   private query = '';
   private lastMatch: SearchMatch | undefined;
   private search: ConversationSearch | undefined;
+  /** `n`/`N` may go round the end once; whether the running search did, and its direction. */
+  private searchMayWrap = false;
+  private searchWrapped = false;
+  private searchBackward = false;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageSearchPending = false;
   private messageFound = false;
@@ -211,6 +215,9 @@ export class ConversationPane {
   startSearch(query: string | undefined, backward: boolean): boolean {
     const view = this.view;
     if (!view) return false;
+    this.searchMayWrap = query === undefined;
+    this.searchWrapped = false;
+    this.searchBackward = backward;
     if (this.messageView) {
       if (query !== undefined) this.query = query;
       if (this.query === '') return false;
@@ -235,20 +242,33 @@ export class ConversationPane {
   searchStep(): SearchOutcome {
     if (this.messageSearchPending) {
       this.messageSearchPending = false;
-      return this.messageFound ? { kind: 'found' } : { kind: 'not-found', query: escapeText(this.query) };
+      if (!this.messageFound) return { kind: 'not-found', query: escapeText(this.query) };
+      return this.messageView?.wrapped ? { kind: 'found', wrapped: this.searchBackward ? 'bottom' : 'top' } : { kind: 'found' };
     }
     const search = this.search;
     if (!search || !this.view) return { kind: 'not-found', query: escapeText(this.query) };
     const status = search.step(SEARCH_STEP_BYTES);
     if (!status.done) return { kind: 'busy', fraction: status.fraction };
     this.search = undefined;
+    if (!status.match && this.searchMayWrap && this.lastMatch) {
+      // `n` past the last match (`N` before the first) goes round, as vim does.
+      this.searchMayWrap = false;
+      this.searchWrapped = true;
+      const flow = this.source.getFlow(this.view.flowId);
+      const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
+      const pattern = searchPattern(this.query, this.settingsValue);
+      if (flow && pattern) {
+        this.search = new ConversationSearch(this.source, this.view.flowId, pattern, search.backward, { chunk: search.backward ? flow.chunkCount - 1 : 0 }, directions);
+        return { kind: 'busy', fraction: 0 };
+      }
+    }
     if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
     this.lastMatch = status.match;
     this.follow = false;
     this.view.follow = false;
     this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
     this.view.showOffset(status.match.dir, status.match.offset);
-    return { kind: 'found' };
+    return this.searchWrapped ? { kind: 'found', wrapped: search.backward ? 'bottom' : 'top' } : { kind: 'found' };
   }
 
   /** Stops a running search (Esc); the last match stays highlighted. */

@@ -45,11 +45,18 @@ describe('conversation pane on the demo', () => {
     expect(pane.startSearch(undefined, false)).toBe(true);
     expect(runSearch(pane)).toBe('found');
     expect(window()).toMatch(/^< Server: nginx[^]*text\/css/);
+    // n past the last match goes round to the first; N before the first, round to the last.
     expect(pane.startSearch(undefined, false)).toBe(true);
-    expect(runSearch(pane)).toBe('not-found');
+    expect(runSearch(pane)).toBe('found');
+    expect(window()).toMatch(/^< Server: nginx[^]*text\/html/);
+    expect(pane.startSearch(undefined, true)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(window()).toMatch(/^< Server: nginx[^]*text\/css/);
     expect(pane.startSearch(undefined, true)).toBe(true);
     expect(runSearch(pane)).toBe('found');
     expect(window()).toMatch(/^< Server: nginx[^]*text\/html/);
+    expect(pane.startSearch('no such text', false)).toBe(true);
+    expect(runSearch(pane)).toBe('not-found');
     expect(pane.clearSearch()).toBe(true);
     pane.show(1, 80, 6);
     expect(pane.paint(PLAIN)).not.toContain('\x1b[7m');

@@ -70,6 +70,8 @@ export class MessageView {
   private rowsFilter: DirectionFilter = 'both';
   /** Keep the last rows in view as messages arrive. */
   follow = false;
+  /** The last `find` went round the end (or the start) to find its match. */
+  wrapped = false;
 
   constructor(
     readonly flowId: number,
@@ -213,7 +215,13 @@ export class MessageView {
     if (needle === '') return false;
     // Matches are ordered by (row they begin in, position in their line); the search goes from `start`, exclusive.
     const start = last ? { row: last.row, at: last.at } : { row: this.top, at: backward ? -1 : Infinity };
-    const found = backward ? this.matchBefore(needle, start.row, start.at) : this.matchAfter(needle, start.row, start.at);
+    let found = backward ? this.matchBefore(needle, start.row, start.at) : this.matchAfter(needle, start.row, start.at);
+    this.wrapped = false;
+    if (!found && again && this.rowCount() > 0) {
+      // `n` past the last match (`N` before the first) goes round, as vim does.
+      found = backward ? this.matchBefore(needle, this.rowCount() - 1, Infinity) : this.matchAfter(needle, 0, -1);
+      this.wrapped = found !== undefined;
+    }
     if (!found) return false;
     this.match = found;
     this.top = Math.max(0, Math.min(found.row, this.lastTop()));

@@ -71,12 +71,14 @@ describe('messages on the screen', () => {
     expect(isInverse(screen, y, 'Firefox/1')).toBe(true);
     expect(isInverse(screen, y + 1, '33.0')).toBe(true);
     expect(statusRow(screen)).not.toContain('not found');
-    // The second request (the one with a Referer) sends the same User-Agent: n goes there, then finds no more.
+    // The second request (the one with a Referer) sends the same User-Agent: n goes there, then round to the first.
     expect(rowWith(screen, '> Referer: http://shop.example/')).toBe(-1);
     screen.press('n');
     await screen.waitFor((s) => conversationRows(s)[0]?.startsWith('> User-Agent: Mozilla/5.0') === true && rowWith(s, '> Referer: http://shop.example/') > 0);
     screen.press('n');
-    await screen.waitFor((s) => statusRow(s).includes('not found: Firefox/133.0'));
+    await screen.waitFor((s) => statusRow(s).includes('search went round: from the top') && rowWith(s, '> Referer: http://shop.example/') < 0);
+    screen.press('/', 'no such text', 'Enter');
+    await screen.waitFor((s) => statusRow(s).includes('not found: no such text'));
     await quit(screen);
   });
 

@@ -446,7 +446,10 @@ describe('message view: search over whole lines, across the rows they wrap to', 
     // As tall as the flow: the window cannot move, so only the match found tells where n goes on from.
     view.update(60, 200, flow.stamp, HEAD);
     expect([false, true, true].map((again) => view.find(AGENT, false, again))).toEqual([true, true, true]);
-    expect(view.find(AGENT, false, true)).toBe(false);
+    expect(view.wrapped).toBe(false);
+    // Past the last match, n goes round to the first.
+    expect(view.find(AGENT, false, true)).toBe(true);
+    expect(view.wrapped).toBe(true);
     expect(highlighted(view)).toBe(AGENT.repeat(3));
     // Back from the last match: the second, then the first, then none.
     const step = new MessageView(FLOW, flow.messages, flow.read);
@@ -460,13 +463,15 @@ describe('message view: search over whole lines, across the rows they wrap to', 
     expect(step.find(AGENT, false, true)).toBe(true);
     tops.push(step.lines()[0].text);
     expect(step.exchangeInWindow()).toBe(1);
-    expect(step.find(AGENT, false, true)).toBe(false);
     expect(step.find(AGENT, true, true)).toBe(true);
     expect(step.lines()[0].text).toBe(tops[1]);
     expect(step.find(AGENT, true, true)).toBe(true);
     expect(step.lines()[0].text).toBe(tops[0]);
     expect(step.exchangeInWindow()).toBe(0);
-    expect(step.find(AGENT, true, true)).toBe(false);
+    // Before the first match, N goes round to the last.
+    expect(step.find(AGENT, true, true)).toBe(true);
+    expect(step.wrapped).toBe(true);
+    expect(step.lines()[0].text).toBe(tops[2]);
     // The second line's two matches: the first split by the wrap, the second on the next row.
     expect(tops[1]).toMatch(/^> User-Agent: a+ Firefox\/1$/);
     expect(tops[2]).toBe('  33.0 Firefox/133.0');
