@@ -13,7 +13,8 @@
  * - any other word: found, ignoring case, in the preview (the escaped first line); a word like
  *   `name:value` with an unknown name is refused as a likely typo (quoted, it is found as text).
  * `"two words"` is one word (also after `~`). `!` before a word (quoted or not) negates it:
- * `!reset`, `!:443`, `!~Cookie`; a leading `-` is text. `parseFilter` never throws: a mistake
+ * `!reset`, `!:443`, `!~Cookie`; a leading `-` is text. `a|b` matches either word
+ * (`:80|:443`, `status:4xx|status:5xx`, `!reset|timeout`), `~text` aside. `parseFilter` never throws: a mistake
  * gives a one-line message instead, safe to show (what the user typed in it is escaped).
  */
 import type { Endpoint } from '../../core/types.js';
@@ -35,6 +36,7 @@ type WordTerm =
   | { readonly kind: 'note' }
   | { readonly kind: 'bytes'; readonly pattern: BytePattern; readonly source: string }
   | { readonly kind: 'text'; readonly lower: string }
+  | { readonly kind: 'any'; readonly terms: readonly WordTerm[] }
   | MessageTerm;
 
 /** A parsed filter: `terms` all must match. `text` is the filter as typed (trimmed). */
@@ -65,10 +67,15 @@ export function parseFilter(input: string): FilterParse {
     if (typeof term === 'string') return { ok: false, error: term };
     terms.push(word.negated ? { ...term, negated: true } : term);
   }
-  terms.sort((a, b) => Number(a.kind === 'text') - Number(b.kind === 'text'));
+  terms.sort((a, b) => Number(readsPreview(a)) - Number(readsPreview(b)));
   const needles = terms.flatMap((t) => (t.kind === 'bytes' ? [{ pattern: t.pattern, negated: t.negated === true }] : []));
   if (needles.length > MAX_NEEDLES) return { ok: false, error: `too many ~ words: at most ${MAX_NEEDLES}` };
   return { ok: true, filter: { text: input.trim(), terms, needles } };
+}
+
+/** True when a term reads the preview (the costly words, tried last). */
+function readsPreview(term: WordTerm): boolean {
+  return term.kind === 'text' || (term.kind === 'any' && term.terms.some(readsPreview));
 }
 
 /** A word as typed: its text (quotes removed), whether quoted, whether negated by a leading `!`. */
@@ -130,7 +137,26 @@ export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port 
 
 const ADDRESS_PART = /^(?:\d{1,3}\.){1,3}\d{0,3}$|^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){1,7}$/i;
 
-function parseWord({ text, quoted }: Word): WordTerm | string {
+function parseWord(word: Word): WordTerm | string {
+  const { text, quoted } = word;
+  if (!quoted && !text.startsWith('~') && text.includes('|')) return parseAlternatives(text);
+  return parseOneWord(word);
+}
+
+/** `a|b|c`: a flow matching any of the words (not `~text`: the byte search takes whole words). */
+function parseAlternatives(text: string): WordTerm | string {
+  const terms: WordTerm[] = [];
+  for (const part of text.split('|')) {
+    if (part === '') return `${escapeText(text)}: a word on each side of |, e.g. :80|:443`;
+    if (part.startsWith('~')) return `${escapeText(text)}: ~text cannot be one of | words; give it its own word`;
+    const term = parseOneWord({ text: part, quoted: false, negated: false });
+    if (typeof term === 'string') return term;
+    terms.push(term);
+  }
+  return { kind: 'any', terms };
+}
+
+function parseOneWord({ text, quoted }: Word): WordTerm | string {
   if (text.startsWith('~')) return parseNeedle(text.slice(1));
   const lower = text.toLowerCase();
   if (quoted) return { kind: 'text', lower };
@@ -240,5 +266,7 @@ function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlo
       return preview(flow).toLowerCase().includes(term.lower);
     case 'message':
       return messageTermMatches(term, messages?.(flow.id));
+    case 'any':
+      return term.terms.some((t) => termMatches(t, flow, preview, messages));
   }
 }

@@ -101,17 +101,18 @@ describe('hostile payloads', () => {
     const screen = await openCapture(capture, 2);
     screen.press('f');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: '));
-    screen.write('{bold}\u202e\u009b31m{|}');
-    await screen.waitFor((s) => statusRow(s).startsWith('filter: {bold}\\u{202e}\\u{9b}31m{|}'));
+    // Quoted: one word of text (unquoted, `|` would split it into words either of which matches).
+    screen.write('"{bold}\u202e\u009b31m{|}"');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: "{bold}\\u{202e}\\u{9b}31m{|}"'));
     screen.press('Enter');
     await screen.waitFor((s) => statusRow(s).includes('0/2 flows'));
-    expect(statusRow(screen)).toContain('filter {bold}\\u{202e}\\u{9b}31m{|}');
+    expect(statusRow(screen)).toContain('filter "{bold}\\u{202e}\\u{9b}31m{|}"');
     expect(listRows(screen)).toEqual([' no flow matches the filter (f to change it)']);
     expectUntouched(screen);
 
     // An escape sequence typed into the prompt: ESC ] arrives as the key M-] (ignored), BEL is dropped.
     screen.press('f');
-    await screen.waitFor((s) => statusRow(s).startsWith('filter: {bold}'));
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: "{bold}'));
     screen.press('C-u');
     screen.write('~\x1b]0;typed\x07');
     await screen.waitFor((s) => statusRow(s).trimEnd() === 'filter: ~0;typed');

@@ -58,6 +58,11 @@ describe('flow filter: which flows each word keeps', () => {
     ['get :80 open', [1]],
     ['10.0.0.2 half-closed', [4]],
     ['nothing-matches-this', []],
+    [':80|:443', [1, 3, 5]],
+    ['reset|timeout', [3, 5, 6]],
+    ['!reset|timeout', [1, 2, 4]],
+    ['esmtp|post 10.0', [2, 4]],
+    ['"a|b"', []],
     ['  :443   reset  ', [3]],
   ])('%j keeps %j', (text, ids) => {
     expect(keep(text)).toEqual(ids);
@@ -118,6 +123,10 @@ describe('flow filter: parsing', () => {
     ['!:99999', 'bad port :99999: a number 0-65535 after \':\''],
     ['!~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
     ['!metod:GET', 'unknown metod: filter words are method: status: host: path: has:note ("metod:…" in quotes finds the text)'],
+    [':80|', ':80|: a word on each side of |, e.g. :80|:443'],
+    ['|reset', '|reset: a word on each side of |, e.g. :80|:443'],
+    ['reset|~Cookie', 'reset|~Cookie: ~text cannot be one of | words; give it its own word'],
+    [':80|:99999', 'bad port :99999: a number 0-65535 after \':\''],
   ])('%j is refused with one line', (text, error) => {
     const result = parseFilter(text);
     expect(result).toEqual({ ok: false, error });

@@ -57,6 +57,12 @@ describe('message filter words on the demo', () => {
     expect(shown('method:GET !~"host: shop.example"')).toEqual([5]);
   });
 
+  it('a|b matches either word, message words too', () => {
+    expect(shown('host:reports.example|path:/api')).toEqual([3, 5]);
+    expect(shown('status:5xx|:25')).toEqual([2]);
+    expect(shown('!host:reports.example|path:/api')).toEqual([1, 2, 4]);
+  });
+
   it('a bad word is one line; other words still work beside them', () => {
     expect(parseFilter('status:abc')).toEqual({ ok: false, error: 'bad status:abc: a status like 404 or 5xx' });
     expect(parseFilter('host:').ok).toBe(false);
