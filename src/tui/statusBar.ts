@@ -51,7 +51,11 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   else items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${plural(info.flows)}`, keep: 8 });
   if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7 });
   if (info.sort) items.push({ text: `by ${info.sort}`, keep: 4 });
-  if (c && c.packets > 0) items.push({ text: `${humanBytes(c.packets)} pkts`, keep: 2 });
+  if (c && c.packets > 0) {
+    // With a capture filter, the packets it kept of those read (the run's summary says the same).
+    const kept = c.filtered > 0 ? `${humanBytes(c.packets - c.filtered)} of ` : '';
+    items.push({ text: `${kept}${humanBytes(c.packets)} pkts`, keep: 2 });
+  }
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
   if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 4 });
   if (c && (c.malformed > 0 || c.truncated > 0)) {

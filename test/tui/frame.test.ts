@@ -65,6 +65,8 @@ describe('status row', () => {
     // Paused, the list is a snapshot: new flows are counted as such, not as filtered out.
     expect(statusLine({ ...INFO, shown: 3, paused: true }, 100, UNICODE_GLYPHS)).toContain(' 3 flows (+2 new) · ');
     expect(statusLine({ ...INFO, shown: 3, paused: true, filter: ':25' }, 100, UNICODE_GLYPHS)).toContain(' 3/5 flows · filter :25');
+    // With a capture filter: the packets it kept, of those read.
+    expect(statusLine({ ...INFO, counters: { ...COUNTERS, packets: 82, filtered: 49 } }, 160, UNICODE_GLYPHS)).toContain(' 33 of 82 pkts ');
     // Damaged packets named as the run's summary names them.
     expect(statusLine({ ...INFO, counters: { ...COUNTERS, truncated: 691, malformed: 0 } }, 160, UNICODE_GLYPHS)).toContain(' 691 truncated ');
     expect(statusLine({ ...INFO, counters: { ...COUNTERS, truncated: 0, malformed: 4 } }, 160, UNICODE_GLYPHS)).toContain(' 4 malformed ');
