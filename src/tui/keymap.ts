@@ -42,7 +42,7 @@ export interface KeyBinding {
 /** Every key of the TUI. Order is the order of the help screen and of the hint row. */
 export const KEYMAP: readonly KeyBinding[] = [
   { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation', hint: 'open' },
-  { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address', hint: 'sort' },
+  { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address, newest first', hint: 'sort' },
 
   { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
   { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped, messages', hint: 'mode' },

@@ -7,8 +7,8 @@
 import type { Endpoint } from '../../core/types.js';
 import { flowDuration, type ListedFlow } from './source.js';
 
-/** Orders of the flow list, in the order `o` cycles through them. */
-export const SORT_ORDERS = ['arrival', 'bytes', 'duration', 'address'] as const;
+/** Orders of the flow list, in the order `o` cycles through them (`newest`: arrival reversed). */
+export const SORT_ORDERS = ['arrival', 'bytes', 'duration', 'address', 'newest'] as const;
 /** One of {@link SORT_ORDERS}. */
 export type SortOrder = (typeof SORT_ORDERS)[number];
 
@@ -22,6 +22,8 @@ export function sortKey(order: SortOrder, flow: ListedFlow): number | string {
   switch (order) {
     case 'arrival':
       return 0;
+    case 'newest':
+      return -flow.id;
     case 'bytes':
       return -(flow.bytesC2s + flow.bytesS2c);
     case 'duration':

@@ -61,7 +61,7 @@ describe('flow list', () => {
     await quit(screen);
   });
 
-  it('o cycles the sort order (bytes, duration, address, arrival); the selected flow stays selected', async () => {
+  it('o cycles the sort order (bytes, duration, address, newest, arrival); the selected flow stays selected', async () => {
     const screen = await openDemo();
     const order = (): string[] => listRows(screen).map((row) => row.trim().split(' ')[0]);
     screen.press('G');
@@ -78,6 +78,9 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('sorted by address'));
     expect(order()).toEqual(['1', '3', '5', '2', '4']);
     expect(isInverse(screen, 3, 'GET /reports')).toBe(true);
+    screen.press('o');
+    await screen.waitFor((s) => statusRow(s).includes('sorted by newest'));
+    expect(order()).toEqual(['5', '4', '3', '2', '1']);
     screen.press('o');
     await screen.waitFor((s) => statusRow(s).includes('sorted by arrival'));
     expect(order()).toEqual(['1', '2', '3', '4', '5']);

@@ -41,10 +41,12 @@ describe('FlowView: sort orders', () => {
     expect(ids(view)).toEqual(expected);
   });
 
-  it('o cycles arrival, bytes, duration, address', () => {
+  it('o cycles arrival, bytes, duration, address, newest first', () => {
     const store = five();
     const view = new FlowView(store, store);
-    expect([view.cycleSort(), view.cycleSort(), view.cycleSort(), view.cycleSort()]).toEqual(['bytes', 'duration', 'address', 'arrival']);
+    expect([view.cycleSort(), view.cycleSort(), view.cycleSort(), view.cycleSort()]).toEqual(['bytes', 'duration', 'address', 'newest']);
+    expect(ids(view)).toEqual([5, 4, 3, 2, 1]);
+    expect(view.cycleSort()).toBe('arrival');
   });
 
   it('IPv4 sorts before IPv6, numerically; equal keys keep arrival order', () => {
