@@ -17,8 +17,7 @@ import type { MessagesOf } from './flowList/filter.js';
 import type { FlowMessages } from '../messages/flowMessages.js';
 import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
-import { renderUnit } from './conversation/renderUnit.js';
-import { flowMarks } from './conversation/marks.js';
+import { noteLine, renderUnit } from './conversation/renderUnit.js';
 import { formatCount } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
@@ -342,7 +341,10 @@ export class ConversationPane {
     // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
     // The flow's notes (data after a close, conflicting retransmissions: the list's mark) come
     // before the end, so the mark is explained here too.
-    const notes = flowMarks(flow).flatMap((mark, note) => (mark.kind === 'note' ? events({ kind: 'note', note }) : []));
+    const notes = flow.notes.map((note): MessageLine => {
+      const { side, kind, text, ts } = noteLine(note);
+      return { side, kind, text, ts };
+    });
     this.messageView.update(width, height, stamp, events(HEAD), [...encryptedLines(messages, flow), ...notes, ...events(TAIL)], { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
     const anchor = this.messagesAnchor;
     this.messagesAnchor = undefined;

@@ -7,8 +7,7 @@
  * capture gap is written up to the gap and reported incomplete (bytes after a gap cannot be
  * de-chunked or inflated). Nothing is ever overwritten (see {@link bodyFileName}).
  */
-import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { unlink, type FileHandle } from 'node:fs/promises';
 import { Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -22,6 +21,7 @@ import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import type { BodyTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../conversation/lineText.js';
 import { bodyExtension, bodyFileName } from './bodyName.js';
+import { createNewFiles } from './newFiles.js';
 
 /** What {@link saveBody} reads of the store (the store satisfies it). */
 export type BodySource = Pick<FlowStore, 'getFlow' | 'readInto'>;
@@ -47,8 +47,6 @@ export interface SavedBody {
   readonly incomplete: string | undefined;
 }
 
-/** Most `cN` suffixes tried before giving up on finding a free name. */
-const MAX_SUFFIX = 10_000;
 const DEFAULT_SLICE_BYTES = 256 << 10;
 /** Decoded bytes written at most (a decompression bomb must not fill the disk), or the wire length times {@link DECODED_RATIO_CAP} when more. */
 const MIN_DECODED_CAP = 1 << 30;
@@ -102,7 +100,7 @@ export async function saveBody(store: BodySource, flowId: number, target: BodyTa
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity').map((c) => (c === 'x-gzip' ? 'gzip' : c));
   const unknown = codings.find((c) => !Object.hasOwn(DECODERS, c) || c === 'deflate-raw');
   const extension = bodyExtension(headerValue(message.headers, 'content-type'));
-  const { path, handle } = await createFile(directory, (index) => bodyFileName(flow.key, message.dir, target.exchange + 1, target.role, extension, index));
+  const [{ path, handle }] = await createNewFiles(directory, (index) => [bodyFileName(flow.key, message.dir, target.exchange + 1, target.role, extension, index)]);
   try {
     let written = await writeBody(read, handle, unknown === undefined ? codings : []);
     let asSent = unknown === undefined ? undefined : `content coding ${unknown} not decoded`;
@@ -138,21 +136,6 @@ export function savedBodyMessage(target: BodyTarget, saved: SavedBody, name = sa
   ];
   const how = saved.asSent === undefined ? '' : ' as sent';
   return `saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes${notes.length ? ` (${notes.join('; ')})` : ''}: ${name}`;
-}
-
-/** Creates (exclusively) `directory/nameOf(i)` for the first suffix index `i` whose name is free. */
-async function createFile(directory: string, nameOf: (index: number) => string): Promise<{ path: string; handle: FileHandle }> {
-  for (let index = 0; index < MAX_SUFFIX; index++) {
-    const path = join(directory, nameOf(index));
-    try {
-      return { path, handle: await open(path, 'wx') };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { ENOENT: 'no such directory', ENOTDIR: 'no such directory' })}`);
-      }
-    }
-  }
-  throw new UserError(`cannot write ${join(directory, nameOf(0))}: ${MAX_SUFFIX} files of that name exist`);
 }
 
 /**

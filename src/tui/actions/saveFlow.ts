@@ -9,14 +9,14 @@
  * that sent nothing gets no file, as with `-o`. Nothing is ever overwritten: when any of the three
  * names is taken, the next of tcpflow's suffixes (`c1`, `c2`, ...) free for all three is used.
  */
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, type FileHandle } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import type { Direction } from '../../core/types.js';
 import { LogOutput } from '../../outputs/log.js';
 import { tcpflowDirectionName } from '../../outputs/tcpflowNames.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
+import { createNewFiles, removeFiles, type OpenFile } from './newFiles.js';
 import { FlowGoneError, replayFlow, snapshotFlow, type FlowSnapshot, type ReplaySource } from './replayFlow.js';
 
 /** What {@link saveFlow} reads of the store (the store satisfies it). */
@@ -30,16 +30,8 @@ export interface SaveFlowOptions {
   readonly sliceBytes?: number;
 }
 
-/** Most suffixes tried before giving up on finding free names. */
-const MAX_SUFFIX = 10_000;
 /** Dialogue text gathered before it is written out. */
 const LOG_BATCH_CHARS = 1 << 16;
-
-/** One file being written. */
-interface OpenFile {
-  readonly path: string;
-  readonly handle: FileHandle;
-}
 
 /**
  * Writes flow `flowId` of `store` into `directory` (created when missing) and returns the paths
@@ -91,14 +83,6 @@ export async function saveFlow(store: SaveSource, flowId: number, directory: str
   }
 }
 
-/** Closes and deletes `files`, ignoring errors (a save that failed leaves nothing behind). */
-async function removeFiles(files: readonly OpenFile[]): Promise<void> {
-  await Promise.all(files.map(async (file) => {
-    await file.handle.close().catch(() => undefined);
-    await unlink(file.path).catch(() => undefined);
-  }));
-}
-
 /** Stream offset just past the last byte or gap of `dir`. */
 function extentOf(flow: FlowSnapshot, dir: Direction): number {
   return dir === 'c2s' ? flow.extentC2s : flow.extentS2c;
@@ -108,28 +92,11 @@ function extentOf(flow: FlowSnapshot, dir: Direction): number {
  * Creates (exclusively) the files of `sides` and the dialogue, with the first tcpflow suffix free
  * for all of them; the names of an attempt that met a taken one are removed again.
  */
-async function createFiles(directory: string, flow: FlowRecord, sides: readonly Direction[]): Promise<OpenFile[]> {
-  for (let index = 0; index < MAX_SUFFIX; index++) {
+function createFiles(directory: string, flow: FlowRecord, sides: readonly Direction[]): Promise<OpenFile[]> {
+  return createNewFiles(directory, (index) => {
     const c2sName = tcpflowDirectionName(flow.key, 'c2s', index);
-    const names = [...sides.map((dir) => (dir === 'c2s' ? c2sName : tcpflowDirectionName(flow.key, dir, index))), `${c2sName}.log`];
-    const opened: OpenFile[] = [];
-    let taken = false;
-    for (const name of names) {
-      const path = join(directory, name);
-      try {
-        opened.push({ path, handle: await open(path, 'wx') });
-      } catch (err) {
-        await removeFiles(opened);
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { ENOENT: 'no such directory', ENOTDIR: 'no such directory' })}`);
-        }
-        taken = true;
-        break;
-      }
-    }
-    if (!taken) return opened;
-  }
-  throw new UserError(`cannot write ${join(directory, tcpflowDirectionName(flow.key, 'c2s'))}: ${MAX_SUFFIX} files of that name exist`);
+    return [...sides.map((dir) => (dir === 'c2s' ? c2sName : tcpflowDirectionName(flow.key, dir, index))), `${c2sName}.log`];
+  });
 }
 
 /**

@@ -74,9 +74,7 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       const mark = flowMarks(flow)[unit.note];
       if (mark?.kind === 'fin') return { lines: [event('event', finText(mark.dir), mark.ts)] };
       const note = mark && flow.notes[mark.index];
-      if (!note) return { lines: [] };
-      const alert = ALERT_NOTE.test(note.text) && !HALF_CLOSE_NOTE.test(note.text);
-      return { lines: [event(alert ? 'alert' : 'note', `note: ${escapeText(note.text)}`, note.ts)] };
+      return { lines: note ? [noteLine(note)] : [] };
     }
     case 'tail':
       return { lines: tailLines(flow) };
@@ -90,6 +88,12 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings);
     }
   }
+}
+
+/** The line of one of the flow's notes: an alert for data after a reset or the client's after the server closed. */
+export function noteLine(note: { readonly ts: number; readonly text: string }): LogicalLine {
+  const alert = ALERT_NOTE.test(note.text) && !HALF_CLOSE_NOTE.test(note.text);
+  return event(alert ? 'alert' : 'note', `note: ${escapeText(note.text)}`, note.ts);
 }
 
 function event(kind: LogicalLine['kind'], text: string, ts: number | undefined): LogicalLine {

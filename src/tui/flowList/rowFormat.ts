@@ -229,38 +229,36 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const state = flowState(flow);
   // A guessed direction (no handshake seen): `?` in place of the arrow, or after the state when the row has no arrow.
   const stateLabel = (layout.longStates ? LONG_STATES : SHORT_STATES)[state] + (flow.sawHandshake || !layout.compact ? '' : '?');
-  const [clientAddr, clientPort] = endpointParts(flow.key.client);
   const [serverAddr, serverPort] = endpointParts(flow.key.server);
-  const up = layout.arrows ? g.up : '';
-  const down = layout.arrows ? g.down : '';
   const number: RowSpan = { text: padLeft(String(flow.id), layout.number), style: 'number' };
   const server: RowSpan = { text: pad(fitEndpoint(serverAddr, serverPort, layout.server, g.ellipsis), layout.server), style: 'server' };
-  const tail: RowSpan[] = [
-    { text: flow.notes.length > 0 ? g.note : ' ', style: 'note' },
-    { text: ' ', style: 'space' },
-    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis), style: 'preview' },
-  ];
   const space: RowSpan = { text: ' ', style: 'space' };
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
+  const tail: RowSpan[] = [
+    { text: flow.notes.length > 0 ? g.note : ' ', style: 'note' },
+    space,
+    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis), style: 'preview' },
+  ];
   if (layout.compact) return assemble(flow.id, flow.id === options.focusedId, [number, space, server, space, stateSpan, space, ...tail], options.width);
+  const [clientAddr, clientPort] = endpointParts(flow.key.client);
+  const up = layout.arrows ? g.up : '';
+  const down = layout.arrows ? g.down : '';
   const spans: RowSpan[] = [
-    { text: padLeft(String(flow.id), layout.number), style: 'number' },
-    { text: ' ', style: 'space' },
+    number,
+    space,
     { text: pad(fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis), layout.client), style: 'client' },
     { text: ` ${flow.sawHandshake ? g.right : '?'} `, style: 'arrow' },
-    { text: pad(fitEndpoint(serverAddr, serverPort, layout.server, g.ellipsis), layout.server), style: 'server' },
-    { text: ' ', style: 'space' },
-    { text: pad(stateLabel, layout.state), style: `state.${state}` },
-    { text: ' ', style: 'space' },
+    server,
+    space,
+    stateSpan,
+    space,
     { text: padLeft(up + humanBytes(flow.bytesC2s), layout.bytes), style: 'bytesC2s' },
-    { text: ' ', style: 'space' },
+    space,
     { text: padLeft(down + humanBytes(flow.bytesS2c), layout.bytes), style: 'bytesS2c' },
-    { text: ' ', style: 'space' },
+    space,
     { text: padLeft(humanDuration(flowDuration(flow, options.now)), layout.duration), style: 'duration' },
-    { text: ' ', style: 'space' },
-    { text: flow.notes.length > 0 ? g.note : ' ', style: 'note' },
-    { text: ' ', style: 'space' },
-    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis), style: 'preview' },
+    space,
+    ...tail,
   ];
   return assemble(flow.id, flow.id === options.focusedId, spans, options.width);
 }

@@ -1,0 +1,51 @@
+/**
+ * New files for the save keys (`s`, `b`): created exclusively, never over an existing file, under
+ * the first suffix index free for every name of a set (tcpflow's `c1`, `c2`, ... naming).
+ */
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileErrorReason, UserError } from '../../core/errors.js';
+
+/** One file being written. */
+export interface OpenFile {
+  readonly path: string;
+  readonly handle: FileHandle;
+}
+
+/** Most suffix indexes tried before giving up on finding free names. */
+const MAX_SUFFIX = 10_000;
+
+/**
+ * Creates the files `namesOf(index)` in `directory` for the first `index` (0, 1, ...) whose names
+ * are all free; the files of an attempt that met a taken name are removed again.
+ * @throws UserError with one line: the directory cannot be written, or every index is taken.
+ */
+export async function createNewFiles(directory: string, namesOf: (index: number) => readonly string[]): Promise<OpenFile[]> {
+  for (let index = 0; index < MAX_SUFFIX; index++) {
+    const opened: OpenFile[] = [];
+    let taken = false;
+    for (const name of namesOf(index)) {
+      const path = join(directory, name);
+      try {
+        opened.push({ path, handle: await open(path, 'wx') });
+      } catch (err) {
+        await removeFiles(opened);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { ENOENT: 'no such directory', ENOTDIR: 'no such directory' })}`);
+        }
+        taken = true;
+        break;
+      }
+    }
+    if (!taken) return opened;
+  }
+  throw new UserError(`cannot write ${join(directory, namesOf(0)[0])}: ${MAX_SUFFIX} files of that name exist`);
+}
+
+/** Closes and deletes `files`, ignoring errors (a save that failed leaves nothing behind). */
+export async function removeFiles(files: readonly OpenFile[]): Promise<void> {
+  await Promise.all(files.map(async (file) => {
+    await file.handle.close().catch(() => undefined);
+    await unlink(file.path).catch(() => undefined);
+  }));
+}
