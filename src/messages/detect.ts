@@ -1,19 +1,24 @@
 /**
  * Which protocol a flow speaks, from its first bytes (not from its ports): HTTP/1.x when a stream
  * starts with a request line or a status line, TLS from a handshake record, a line protocol when
- * the first bytes are text up to a line end, raw otherwise. Pure; never throws.
+ * the first bytes are text up to a line end or a Telnet command, raw otherwise. Pure; never throws.
  */
 import type { Direction } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { headText, parseRequestLine, startLinePrefixValid } from './httpHead.js';
+import { startsTelnet } from './telnet.js';
 
 /** The protocols the message layer parses. */
 export type Protocol = 'http' | 'tls' | 'lines' | 'raw';
 
-/** A decision: the protocol, and which direction plays the client (sends requests, the ClientHello, commands). */
+/**
+ * A decision: the protocol, and which direction plays the client (sends requests, the ClientHello,
+ * commands); `telnet` for a line protocol that opened with a Telnet command.
+ */
 export interface Detection {
   readonly protocol: Protocol;
   readonly clientDir: Direction;
+  readonly telnet?: boolean;
 }
 
 /** Bytes looked at, at most: with no decision by then, the flow is raw. */
@@ -58,6 +63,8 @@ export function detectProtocol(first: Uint8Array, dir: Direction, final: boolean
       return { protocol: 'tls', clientDir: head[5] === 1 ? dir : otherDirection(dir) };
     }
   }
+  // Telnet: a line protocol whose first bytes are a negotiation (the client is the flow's client).
+  if (startsTelnet(head)) return { protocol: 'lines', clientDir: 'c2s', telnet: true };
   // A line protocol: text up to a line end.
   let text = 0;
   while (text < n && isTextByte(head[text])) text++;

@@ -181,7 +181,7 @@ export class FlowMessages {
     const { onHttpMessage } = this.listener;
     if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
     else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir);
-    else if (this.protocol === 'lines') this.lines = new LineConversation(this.clientDir, (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); });
+    else if (this.protocol === 'lines') this.lines = new LineConversation(this.clientDir, (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); }, detection.telnet === true);
   }
 
   /** TLS from `offset` of `dir`; `held` are its first bytes, fed before the segment being fed (see OnBinary). */

@@ -3,12 +3,15 @@
  * cut into lines as bytes arrive, kept in arrival order so commands pair with the replies that
  * follow them; SMTP's DATA body is one block (its range, not its bytes). Bounded: a line keeps at
  * most {@link MAX_LINE_TEXT} bytes of text, a flow at most {@link MAX_LINE_ITEMS} items. Binary
- * data turns the direction raw with a note (or hands it to TLS after a STARTTLS). Never throws.
+ * data turns the direction raw with a note (or hands it to TLS after a STARTTLS). A Telnet
+ * conversation (telnet.ts) keeps its commands as items of their own and any byte in its lines
+ * (they are escaped when shown). Never throws.
  */
 import { isAscii } from 'node:buffer';
 import type { Direction, Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
+import { TelnetReader } from './telnet.js';
 import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
 
@@ -17,16 +20,19 @@ export const MAX_LINE_TEXT = 2048;
 /** Items (lines and blocks) kept per flow; later ones are parsed, not kept. */
 export const MAX_LINE_ITEMS = 20_000;
 
-/** A line (`kind: 'line'`, its text without the line end) or an SMTP DATA body (`kind: 'block'`). */
+/**
+ * A line (`kind: 'line'`, its text without the line end), an SMTP DATA body (`kind: 'block'`), or
+ * Telnet commands (`kind: 'telnet'`, their names: `DO ECHO, SB NAWS 80x24`).
+ */
 export interface LineItem {
-  readonly kind: 'line' | 'block';
+  readonly kind: 'line' | 'block' | 'telnet';
   readonly dir: Direction;
   /** Stream offset and wire length (line end, or the block's final `.` line, included). */
   readonly offset: number;
   length: number;
   readonly firstTs: Micros;
   lastTs: Micros;
-  /** The line's text (Latin-1 unless valid UTF-8), cut at {@link MAX_LINE_TEXT} bytes; '' for a block. */
+  /** The line's text (Latin-1 unless valid UTF-8), cut at {@link MAX_LINE_TEXT} bytes; '' for a block; the commands' names. */
   text: string;
   /** False while the line or block is unfinished, or when the stream ended inside it. */
   complete: boolean;
@@ -147,14 +153,35 @@ export class LineConversation {
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
   private readonly sides: Record<Direction, Side>;
   private awaitingDataReply = false;
+  /** Each direction's Telnet reader, when the conversation is Telnet. */
+  private readonly telnetReaders: Record<Direction, TelnetReader> | undefined;
 
-  constructor(readonly clientDir: Direction = 'c2s', private readonly onBinary?: OnBinary) {
+  /** `telnet`: the conversation is Telnet (its first bytes were a Telnet command: see telnet.ts `startsTelnet`). */
+  constructor(readonly clientDir: Direction = 'c2s', private readonly onBinary?: OnBinary, readonly telnet = false) {
+    this.telnetReaders = telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0 });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
   /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
   feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
+    const reader = this.telnetReaders?.[dir];
+    if (reader === undefined) return this.feedText(dir, offset, bytes, ts);
+    const side = this.sides[dir];
+    if (side.raw) return;
+    if (offset > side.expected) this.gap(dir, side.expected, offset - side.expected, ts);
+    const from = Math.max(0, side.expected - offset);
+    if (from >= bytes.length) return;
+    const fresh = bytes.subarray(from);
+    const at = offset + from;
+    reader.split(fresh, {
+      data: (start, end, replacement) => this.feedText(dir, at + start, replacement ?? fresh.subarray(start, end), ts),
+      command: (start, end, names) => this.telnetCommand(dir, side, at + start, end - start, names, ts),
+    });
+  }
+
+  /** Text bytes of `dir` at `offset` (Telnet: a data run between commands). */
+  private feedText(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
     const side = this.sides[dir];
     if (side.raw) {
       if (side.tlsHead) this.moreTlsHead(dir, side, offset, bytes);
@@ -170,7 +197,7 @@ export class LineConversation {
         i = this.blockBytes(side, bytes, i, offset, ts);
         continue;
       }
-      if (text < i) text = textEnd(bytes, i);
+      if (text < i) text = this.telnet ? bytes.length : textEnd(bytes, i);
       if (side.current === undefined && this.items.length >= MAX_LINE_ITEMS) {
         i = this.skipUnkeptLines(dir, bytes, i, text);
         if (i === bytes.length) break;
@@ -183,6 +210,7 @@ export class LineConversation {
   gap(dir: Direction, offset: number, length: number, ts: Micros): void {
     const side = this.sides[dir];
     if (offset + length <= side.expected) return;
+    this.telnetReaders?.[dir].reset();
     if (side.tlsHead) this.noTlsRecord(dir, side);
     if (side.raw) return;
     this.note(dir, side.expected, `gap of ${offset + length - side.expected} bytes`);
@@ -218,6 +246,24 @@ export class LineConversation {
       else out[out.length - 1].replies.push(item);
     }
     return out;
+  }
+
+  /**
+   * Telnet command bytes of `dir` at `offset` (`names`: the commands they complete): a line in
+   * progress ends before them; the commands are an item of their own, or are added to the one
+   * just before (a command split across segments, or commands in a row).
+   */
+  private telnetCommand(dir: Direction, side: Side, offset: number, length: number, names: readonly string[], ts: Micros): void {
+    side.expected = offset + length;
+    const last = side.current ?? (this.items.length > 0 ? this.items[this.items.length - 1] : undefined);
+    if (last !== undefined && last.kind === 'telnet' && last.dir === dir && last.offset + last.length === offset) {
+      last.length += length;
+      last.lastTs = ts;
+      if (names.length > 0 && last.text.length < MAX_LINE_TEXT) last.text = last.text === '' ? names.join(', ') : `${last.text}, ${names.join(', ')}`;
+      return;
+    }
+    if (side.current) this.endLine(side, true);
+    this.push({ kind: 'telnet', dir, offset, length, firstTs: ts, lastTs: ts, text: names.join(', '), complete: true });
   }
 
   /**
@@ -272,7 +318,12 @@ export class LineConversation {
       side.text += part.toString('latin1');
     }
     if (binary) this.toRaw(dir, side, offset + end, false);
-    else if (lf >= 0) this.endLine(side, true);
+    else if (lf >= 0) {
+      this.endLine(side, true);
+      // A Telnet prompt (a server line with no line end yet) ends where the command typed at it does.
+      const server = this.sides[dir === 'c2s' ? 's2c' : 'c2s'];
+      if (this.telnet && dir === this.clientDir && server.current) this.endLine(server, true);
+    }
     return end;
   }
 
@@ -285,7 +336,7 @@ export class LineConversation {
     if (!line) return;
     side.current = undefined;
     line.complete = complete;
-    if (line.kind === 'block') return;
+    if (line.kind !== 'line') return;
     let text = side.text;
     let n = text.length;
     if (n > 0 && text.charCodeAt(n - 1) === LF) n--;
@@ -396,12 +447,13 @@ export class LineConversation {
 
 /**
  * The protocol a line conversation looks like, from its first client and server lines:
- * `SMTP`, `FTP`, `POP3`, `IMAP`, `Redis`, or `text`.
+ * `SMTP`, `FTP`, `POP3`, `IMAP`, `Redis`, or `text`; `TELNET` for Telnet.
  */
 export function lineProtocolName(conversation: LineConversation): string {
   const first = (dir: Direction): string => conversation.items.find((i) => i.dir === dir && i.kind === 'line')?.text ?? '';
   const client = first(conversation.clientDir);
   const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
+  if (conversation.telnet) return 'TELNET';
   if (/^220[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
   if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client)) return 'POP3';
@@ -421,12 +473,17 @@ function replyStatus(reply: string, command: string): string {
 
 /**
  * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol, the first command, the status of
- * its reply, and how many lines the client sent when more than one.
+ * its reply, and how many lines the client sent when more than one. Telnet: the server's first
+ * line and the client's lines, `TELNET OpenBSD/i386 (oof) (ttyp2) (9 cmds)`.
  */
 export function lineSummary(conversation: LineConversation): string {
   // The first turn (see `turns`) whose command is a line that is not blank; read in place, as
   // the flow list asks for it at every frame.
   const { items, clientDir } = conversation;
+  if (conversation.telnet) {
+    const banner = items.find((i) => i.dir !== clientDir && i.kind === 'line' && i.text.trim() !== '');
+    return `TELNET${banner ? ` ${banner.text.trim().slice(0, 60)}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;
+  }
   const at = items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
   const name = lineProtocolName(conversation);
   if (at < 0) return items.length > 0 ? `${name} ${items[0].text.slice(0, 60)}` : name;

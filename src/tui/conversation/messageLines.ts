@@ -134,7 +134,8 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const lines: MessageLine[] = [];
       const placed = new NotePlacer(notes.of(index));
       placed.before(item.dir, item.offset, lines);
-      if (item.kind !== 'block') lines.push({ side: side(item.dir), kind: 'data', text: escapeText(item.text), ts: item.firstTs });
+      if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: escapeText(item.text), ts: item.firstTs });
+      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       placed.rest(lines);
       return item.kind === 'block' ? lines.map((line) => ({ ...line, item: index })) : lines;
