@@ -4,10 +4,11 @@
  * goes to that protocol's parser. A line protocol that meets a TLS record (after STARTTLS) hands
  * that direction to a TLS reader. `summary()` is the flow list's one-line preview.
  */
-import type { DataEvent, Direction, FlowEvent, Micros } from '../core/types.js';
+import type { DataEvent, Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
-import { LineConversation, lineSummary } from './lines.js';
+import { type DataChannel, type DataChannels, transferCommand } from './ftpData.js';
+import { LineConversation, lineSummary, type OnBinary } from './lines.js';
 import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
@@ -48,8 +49,15 @@ export class FlowMessages {
   private firstBytes = NO_BYTES;
   private heldBytes = 0;
   private ended = false;
+  private key: FlowKey | undefined = undefined;
+  /** The FTP control connection this flow is the data connection of, if it is one. */
+  dataChannel: DataChannel | undefined = undefined;
 
-  constructor(readonly flowId: number, private readonly listener: MessageListener = {}) {}
+  /**
+   * `listener` hears each message as it is over; `channels`, shared by the flows of a table, links
+   * an FTP control connection to the data connections it announces.
+   */
+  constructor(readonly flowId: number, private readonly listener: MessageListener = {}, private readonly channels?: DataChannels) {}
 
   /** Applies one event of this flow (events of other flows are the caller's mistake and are ignored). */
   apply(event: FlowEvent): void {
@@ -57,6 +65,8 @@ export class FlowMessages {
     switch (event.type) {
       case 'flow-start':
         this.midStream = !event.sawHandshake;
+        this.key = event.key;
+        this.dataChannel = this.channels?.claim(event.key.server);
         break;
       case 'data':
         this.applyData(event);
@@ -118,6 +128,7 @@ export class FlowMessages {
    * flagged (see {@link flags}); '' while undecided or raw.
    */
   summary(): string {
+    if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     let text = '';
     if (this.http) text = httpSummary(this.http);
     else if (this.lines) text = lineSummary(this.lines) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
@@ -181,7 +192,12 @@ export class FlowMessages {
     const { onHttpMessage } = this.listener;
     if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
     else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir);
-    else if (this.protocol === 'lines') this.lines = new LineConversation(this.clientDir, (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); }, detection.telnet === true);
+    else if (this.protocol === 'lines') {
+      const onBinary: OnBinary = (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); };
+      const { channels, key } = this;
+      const lines = new LineConversation(this.clientDir, { onBinary, telnet: detection.telnet, onLine: channels && key && ((line) => channels.heard(this.flowId, key, lines, line)) });
+      this.lines = lines;
+    }
   }
 
   /** TLS from `offset` of `dir`; `held` are its first bytes, fed before the segment being fed (see OnBinary). */
@@ -239,4 +255,10 @@ function httpSummary(http: HttpConversation): string {
     : first.flags.includes('lost') ? '(lost in a capture gap)' : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
   return `${request} → ${response}${count}`;
+}
+
+/** `FTP data of #1: RETR rand.txt`: the control flow, and the transfer command sent after the announcement. */
+function ftpDataSummary(channel: DataChannel): string {
+  const command = transferCommand(channel.control, channel.announcement);
+  return `FTP data of #${channel.controlFlowId}${command ? `: ${command.slice(0, 200)}` : ''}`;
 }

@@ -143,7 +143,17 @@ export type OnBinary = (dir: Direction, offset: number, tls: boolean, held: Uint
 
 const NO_BYTES = new Uint8Array(0);
 
-/** The lines of one flow; `onBinary` hears where a direction stops being lines. */
+/** What a {@link LineConversation} tells, and whether it is Telnet. */
+export interface LineOptions {
+  /** Where a direction stops being lines. */
+  readonly onBinary?: OnBinary;
+  /** A kept line was completed (its text is whole). */
+  readonly onLine?: (line: LineItem) => void;
+  /** The conversation is Telnet (its first bytes were a Telnet command: see telnet.ts `startsTelnet`). */
+  readonly telnet?: boolean;
+}
+
+/** The lines of one flow. */
 export class LineConversation {
   /** Every line and block, in arrival order. */
   readonly items: LineItem[] = [];
@@ -153,12 +163,18 @@ export class LineConversation {
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
   private readonly sides: Record<Direction, Side>;
   private awaitingDataReply = false;
+  /** True for a Telnet conversation: its commands are items of their own. */
+  readonly telnet: boolean;
   /** Each direction's Telnet reader, when the conversation is Telnet. */
   private readonly telnetReaders: Record<Direction, TelnetReader> | undefined;
+  private readonly onBinary: OnBinary | undefined;
+  private readonly onLine: ((line: LineItem) => void) | undefined;
 
-  /** `telnet`: the conversation is Telnet (its first bytes were a Telnet command: see telnet.ts `startsTelnet`). */
-  constructor(readonly clientDir: Direction = 'c2s', private readonly onBinary?: OnBinary, readonly telnet = false) {
-    this.telnetReaders = telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
+  constructor(readonly clientDir: Direction = 'c2s', options: LineOptions = {}) {
+    this.onBinary = options.onBinary;
+    this.onLine = options.onLine;
+    this.telnet = options.telnet === true;
+    this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0 });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
@@ -347,6 +363,7 @@ export class LineConversation {
     side.ascii = true;
     if (side.kept) line.text = text;
     if (!complete) return;
+    if (side.kept) this.onLine?.(line);
     const client = line.dir === this.clientDir;
     const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
     if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);

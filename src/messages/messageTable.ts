@@ -4,11 +4,13 @@
  * flows held: the owner deletes a flow's messages when the store lets the flow go.
  */
 import type { DataEvent, FlowEvent } from '../core/types.js';
+import { DataChannels } from './ftpData.js';
 import { FlowMessages, type MessageListener } from './flowMessages.js';
 
 /** Per-flow messages by flow id. */
 export class MessageTable {
   private readonly byId = new Map<number, FlowMessages>();
+  private readonly channels = new DataChannels();
 
   /** `listener` is told of each message as it is over (for --json), for every flow. */
   constructor(private readonly listener: MessageListener = {}) {}
@@ -22,7 +24,7 @@ export class MessageTable {
       return;
     }
     if (event.type === 'flow-start') {
-      this.byId.set(event.flowId, new FlowMessages(event.flowId, this.listener));
+      this.byId.set(event.flowId, new FlowMessages(event.flowId, this.listener, this.channels));
     }
     this.byId.get(event.flowId)?.apply(event);
   }

@@ -19,7 +19,7 @@ const SMTP: Step[] = [
 
 /** Plays steps, each cut at `cuts(text)` positions; returns the conversation. */
 function play(steps: readonly Step[], cuts: (length: number) => number[] = () => [], onBinary?: (dir: Direction, offset: number, tls: boolean) => void): LineConversation {
-  const lines = new LineConversation('c2s', onBinary);
+  const lines = new LineConversation('c2s', { onBinary });
   const offsets = { c2s: 0, s2c: 0 };
   let ts = 1;
   for (const [dir, text] of steps) {
@@ -92,7 +92,7 @@ const FILLER = Buffer.from('NOOP\r\n'.repeat(MAX_LINE_ITEMS));
  */
 function feedFlow(moves: readonly Move[], size: number, resend = 0, filled = false) {
   const binary: string[] = [];
-  const lines = new LineConversation('c2s', (dir, offset, tls) => binary.push(`${dir}@${offset} ${tls}`));
+  const lines = new LineConversation('c2s', { onBinary: (dir, offset, tls) => binary.push(`${dir}@${offset} ${tls}`) });
   const offsets = { c2s: 0, s2c: 0 };
   let ts = 1;
   if (filled) {

@@ -90,7 +90,7 @@ describe('LineConversation, Telnet', () => {
   ];
 
   function play(steps: readonly Step[], cut: number): LineConversation {
-    const lines = new LineConversation('c2s', undefined, true);
+    const lines = new LineConversation('c2s', { telnet: true });
     const offsets = { c2s: 0, s2c: 0 };
     for (const [dir, text] of steps) {
       const all = bytes(text);
@@ -137,7 +137,7 @@ describe('LineConversation, Telnet', () => {
   });
 
   it('takes a gap inside a command: the bytes after it are data until the next IAC', () => {
-    const lines = new LineConversation('c2s', undefined, true);
+    const lines = new LineConversation('c2s', { telnet: true });
     lines.feed('s2c', 0, bytes('\xff\xfa\x18'), 1);
     lines.gap('s2c', 3, 5, 2);
     lines.feed('s2c', 8, bytes('hello\r\n\xff\xfb\x01'), 3);
@@ -154,7 +154,7 @@ describe('Telnet, random bytes', () => {
     for (let round = 0; round < 200; round++) {
       const stream = Uint8Array.from({ length: randomInt(random, 1, 120) }, () => alphabet[randomInt(random, 0, alphabet.length - 1)]);
       const feed = (cut: number): string[] => {
-        const lines = new LineConversation('c2s', undefined, true);
+        const lines = new LineConversation('c2s', { telnet: true });
         for (let at = 0; at < stream.length; at += cut) lines.feed('c2s', at, stream.subarray(at, at + cut), at);
         lines.end('c2s');
         let end = 0;

@@ -22,7 +22,7 @@ function liveFlow(serverPort: number) {
     live.apply(event);
     table.apply(event);
   };
-  const key = { clientIp: '10.0.0.1', clientPort: 1000, serverIp: '10.0.0.2', serverPort, ipVersion: 4 } as never;
+  const key = { client: { addr: '10.0.0.1', port: 1000 }, server: { addr: '10.0.0.2', port: serverPort } };
   apply({ type: 'flow-start', flowId: 1, key, ts: 1, origin: 'proxy', sawHandshake: true });
   const sent = { c2s: 0, s2c: 0 };
   const send = (dir: 'c2s' | 's2c', text: string | Uint8Array, ts = 2): number => {
