@@ -1,9 +1,8 @@
 /**
  * The messages display mode's lines: a flow's parsed messages (see `messages/`) as blocks. HTTP:
  * per exchange a timing line, the request (start line, headers, body), the response, and an
- * alert line for a flagged exchange; bodies decoded (transfer and content codings), text in the
- * charset its Content-Type names, JSON pretty-printed, binary as a hex excerpt with its size,
- * cut after {@link BODY_LINES} lines unless expanded. Line protocols: command and reply lines,
+ * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
+ * as bodyLines.ts shows them. Line protocols: command and reply lines,
  * SMTP's DATA body as its size and its first lines (all of them when expanded). TLS: the
  * hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
@@ -16,9 +15,8 @@ import { headerValue } from '../../messages/httpHead.js';
 import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
-import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText } from '../../render/escape.js';
-import { hexDumpLines } from '../../render/hex.js';
+import { BODY_READ_BYTES, BodyCache, bodyText, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 
@@ -40,17 +38,8 @@ export interface MessageLine {
   readonly of?: Side;
 }
 
-/** Body lines shown before "N more lines". */
-export const BODY_LINES = 20;
-/** Most body bytes read and decoded for a body shown whole (Enter). */
-const BODY_READ_BYTES = 1 << 20;
-/** Most body bytes read and decoded for a body's first lines. */
-const PREVIEW_READ_BYTES = 256 << 10;
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
 export const MAX_MESSAGE_LINES = 50_000;
-
-/** Reads `length` bytes of direction `dir` at stream `offset` (the store's `read`). */
-export type BodyReader = (dir: Direction, offset: number, length: number) => Uint8Array;
 
 const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'after-close': 'sent after the server closed or said it would (Connection: close): no answer',
@@ -58,30 +47,6 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'no-request': 'response without a request',
   lost: 'lost in a capture gap',
 };
-
-/** A body made ready to show: its lines, what was done to it, and what it was made from. */
-interface ShownBody {
-  /** Every line when `whole`, else the first {@link BODY_LINES}. */
-  readonly lines: readonly string[];
-  /** Lines after those, in what was read. */
-  readonly more: number;
-  readonly whole: boolean;
-  /** `gzip decoded to 4,096`, `cut`: what follows the size on the body's about line. */
-  readonly done: readonly string[];
-  /** Decoding notes, escaped. */
-  readonly notes: readonly string[];
-  /** Why the body could not be read, escaped. */
-  readonly error: string | undefined;
-  readonly wireRead: number;
-  readonly complete: boolean;
-}
-
-/**
- * Bodies read and decoded for display, by `expand` name, kept from frame to frame (owned by the
- * view, dropped with it): one is made again only when more of it can be read, it completed, or it
- * was expanded.
- */
-export class BodyCache extends Map<string, ShownBody> {}
 
 /**
  * A flow's messages as units in order, each making its own lines: the HTTP exchanges, or the
@@ -273,127 +238,6 @@ function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: Rea
 }
 
 const DOT = 0x2e;
-
-/** The wire bytes of a body: `length` bytes of direction `dir` from stream offset `offset`. */
-interface BodyPart {
-  readonly dir: Direction;
-  readonly offset: number;
-  readonly length: number;
-  /** The body is over (no more of it can come). */
-  readonly complete: boolean;
-}
-
-/** What `decode` makes of a body's bytes read (`asked`: how many were asked for): every line, and for its about line what was done and noted. */
-type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; done?: readonly string[]; notes?: readonly string[] };
-
-/**
- * Pushes to `out` the lines of body `key`: its first {@link BODY_LINES} (all when expanded), then
- * "N more lines" when some are not shown. At most {@link PREVIEW_READ_BYTES} are read
- * ({@link BODY_READ_BYTES} when expanded) and decoded by `decode`; the result is kept in `cache` while it still holds (same bytes read,
- * same state). A read or decode error becomes the body's `error`.
- */
-function pushBody(part: BodyPart, side: Side, key: string, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], decode: BodyDecoder): { body: ShownBody; unread: boolean; wireRead: number } {
-  const whole = expanded.has(key);
-  const wireRead = Math.min(part.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
-  let body = cache.get(key);
-  if (body === undefined || body.wireRead !== wireRead || body.complete !== part.complete || body.whole !== whole) {
-    body = showBody(part, read, wireRead, whole, decode);
-    cache.set(key, body);
-  }
-  for (const line of body.lines) out.push({ side, kind: 'data', text: line });
-  const unread = part.length > wireRead;
-  if (body.more > 0 || (unread && !whole)) {
-    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`, of: side });
-  }
-  return { body, unread, wireRead };
-}
-
-/** Reads `wireRead` bytes of a body and decodes them for display, keeping every line when `whole`, else the first {@link BODY_LINES}. */
-function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
-  const complete = part.complete;
-  try {
-    const { all, done = [], notes = [] } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
-    const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length, whole, done, notes, error: undefined, wireRead, complete };
-  } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
-  }
-}
-
-/** Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex excerpt. */
-export function bodyText(bytes: Uint8Array, contentType: string): string[] {
-  const encoding = charsetOf(contentType);
-  if (!looksTextual(bytes, contentType, encoding)) {
-    const excerpt = hexDumpLines(bytes.subarray(0, 256));
-    return [`[binary, ${formatCount(bytes.length)} bytes]`, ...excerpt, ...(bytes.length > 256 ? ['...'] : [])];
-  }
-  if (/json/i.test(contentType) && encoding === 'utf-8') {
-    try {
-      const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2);
-      return pretty.split('\n').map((line) => escapeText(line));
-    } catch {
-      // Not valid JSON: shown as text.
-    }
-  }
-  return splitLines(bytes, encoding).map(([from, to]) => decodeText(bytes, encoding, from, to));
-}
-
-const TAB = 0x09;
-const TAB_STOP = 8;
-
-/**
- * A text line of a body as the messages mode shows it: escaped (render/encoding), its tabs
- * expanded to spaces first (a decoded view: a mail's folded header reads as it does in a mail
- * client, not as `\t`). Tabs of encodings other than ASCII-compatible ones are left escaped.
- */
-function decodeText(bytes: Uint8Array, encoding: TextEncoding, from: number, to: number): string {
-  const tab = bytes.indexOf(TAB, from);
-  if (tab < 0 || tab >= to || encoding === 'utf-16le' || encoding === 'cp037') return decodeEscaped(bytes, encoding, from, to);
-  const out: number[] = [];
-  for (let i = from; i < to; i++) {
-    if (bytes[i] !== TAB) out.push(bytes[i]);
-    else do out.push(0x20); while (out.length % TAB_STOP !== 0);
-  }
-  return decodeEscaped(Uint8Array.from(out), encoding);
-}
-
-const CHARSETS: Record<string, TextEncoding> = {
-  'utf-8': 'utf-8', utf8: 'utf-8', 'iso-8859-1': 'latin1', latin1: 'latin1', 'us-ascii': 'utf-8', 'windows-1252': 'cp1252', cp1252: 'cp1252',
-  'utf-16le': 'utf-16le', 'utf-16': 'utf-16le', shift_jis: 'shift_jis', sjis: 'shift_jis', 'x-sjis': 'shift_jis', ibm037: 'cp037', cp037: 'cp037',
-};
-
-/** The encoding a Content-Type's `charset=` names, UTF-8 when none or unknown. */
-export function charsetOf(contentType: string): TextEncoding {
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
-  return (match && CHARSETS[match[1].toLowerCase()]) || 'utf-8';
-}
-
-function looksTextual(bytes: Uint8Array, contentType: string, encoding: TextEncoding): boolean {
-  if (/^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|.*\+(json|xml))/i.test(contentType)) return true;
-  if (encoding !== 'utf-8') return true;
-  const sample = bytes.subarray(0, 512);
-  let odd = 0;
-  for (const b of sample) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) odd++;
-  return sample.length > 0 && odd * 20 < sample.length;
-}
-
-/** `[from, to)` of each line (line end excluded), LF or CRLF, in `encoding` (UTF-16LE: two-byte units). */
-function splitLines(bytes: Uint8Array, encoding: TextEncoding): [number, number][] {
-  const unit = encoding === 'utf-16le' ? 2 : 1;
-  const lf = encoding === 'cp037' ? 0x25 : 0x0a;
-  const cr = 0x0d;
-  const ranges: [number, number][] = [];
-  let start = 0;
-  for (let i = 0; i + unit <= bytes.length; i += unit) {
-    if (bytes[i] !== lf || (unit === 2 && bytes[i + 1] !== 0)) continue;
-    let end = i;
-    if (end - unit >= start && bytes[end - unit] === cr && (unit === 1 || bytes[end - 1] === 0)) end -= unit;
-    ranges.push([start, end]);
-    start = i + unit;
-  }
-  if (start < bytes.length) ranges.push([start, bytes.length]);
-  return ranges;
-}
 
 function ms(value: number): string {
   return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;

@@ -4,7 +4,8 @@ import type { FlowMessages } from '../../../src/messages/flowMessages.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { markerOf, wrapRanges } from '../../../src/tui/conversation/lineText.js';
-import { BODY_LINES, MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
+import { BODY_LINES } from '../../../src/tui/conversation/bodyLines.js';
+import { MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
 
