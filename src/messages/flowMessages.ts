@@ -10,6 +10,7 @@ import { HttpConversation } from './http.js';
 import { type DataChannel, type DataChannels, transferCommand } from './ftpData.js';
 import { LineConversation, lineSummary, type OnBinary } from './lines.js';
 import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
+import { WebSocketConversation } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
 /** What a flow's messages tell a listener (the --json output), as each message is over. */
@@ -37,6 +38,8 @@ export class FlowMessages {
   /** The direction playing the client for the chosen protocol. */
   clientDir: Direction = 'c2s';
   http: HttpConversation | undefined = undefined;
+  /** The WebSocket frames after an HTTP switch to WebSocket. */
+  websocket: WebSocketConversation | undefined = undefined;
   lines: LineConversation | undefined = undefined;
   tls: TlsHellos | undefined = undefined;
   /** Where a direction of a line protocol turned into TLS. */
@@ -82,6 +85,8 @@ export class FlowMessages {
       case 'flow-end':
         if (this.protocol === 'undecided') this.decide(true);
         this.http?.finish(event.ts);
+        this.websocket?.end('c2s');
+        this.websocket?.end('s2c');
         this.lines?.end('c2s');
         this.lines?.end('s2c');
         this.tls?.end('c2s');
@@ -95,7 +100,10 @@ export class FlowMessages {
   /** Applies a data event of this flow (what {@link apply} does with one, without looking at its type). */
   applyData(event: DataEvent): void {
     if (this.ended) return;
-    if (this.http !== undefined) this.http.feedData(event);
+    if (this.http !== undefined) {
+      this.http.feedData(event);
+      if (this.http.websocket) this.feedWebSocket(event);
+    }
     else if (this.protocol !== 'undecided') this.data(event);
     else if (this.held.length === 0 && !this.midStream) this.first(event);
     else if (this.midStream && event.offset === 0 && event.length === 1) {
@@ -110,7 +118,7 @@ export class FlowMessages {
 
   /** Every parser's notes (where a direction went raw, gaps, resynchronisation), by stream offset within each direction. */
   notes(): StreamNote[] {
-    const all = [...(this.http?.notes ?? []), ...(this.lines?.notes ?? []), ...(this.tls?.notes ?? [])];
+    const all = [...(this.http?.notes ?? []), ...(this.websocket?.notes ?? []), ...(this.lines?.notes ?? []), ...(this.tls?.notes ?? [])];
     return all.sort((a, b) => (a.dir === b.dir ? a.offset - b.offset : a.dir === 'c2s' ? -1 : 1));
   }
 
@@ -130,7 +138,7 @@ export class FlowMessages {
   summary(): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     let text = '';
-    if (this.http) text = httpSummary(this.http);
+    if (this.http) text = httpSummary(this.http, this.websocket);
     else if (this.lines) text = lineSummary(this.lines) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     else if (this.tls) text = tlsSummary(this.tls);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
@@ -207,8 +215,23 @@ export class FlowMessages {
     if (held.length > 0) this.tls.feed(dir, offset, held, heldTs);
   }
 
+  /** The part of an HTTP flow's data past the switch to WebSocket, to its frames. */
+  private feedWebSocket(data: Data): void {
+    const { dir, offset, length, ts } = data;
+    const from = this.http!.rawFrom(dir);
+    if (from === undefined || offset + length <= from) return;
+    const websocket = (this.websocket ??= new WebSocketConversation());
+    websocket.startAt(dir, from);
+    const skip = Math.max(0, from - offset);
+    if (!websocket.skip(dir, offset + skip, length - skip, ts)) websocket.feed(dir, offset + skip, data.bytes.subarray(skip), ts);
+  }
+
   private data(data: Data): void {
-    if (this.http) return this.http.feedData(data);
+    if (this.http) {
+      this.http.feedData(data);
+      if (this.http.websocket) this.feedWebSocket(data);
+      return;
+    }
     const { dir, offset, ts } = data;
     let bytes: Uint8Array | undefined;
     if (this.lines && this.tlsFrom[dir] < 0) {
@@ -233,12 +256,14 @@ export class FlowMessages {
   }
 
   private gap(dir: Direction, offset: number, length: number, ts: Micros): void {
+    this.websocket?.gap(dir, offset, length, ts);
     if (this.http) this.http.gap(dir, offset, length, ts);
     else if (this.lines && this.tlsFrom[dir] < 0) this.lines.gap(dir, offset, length, ts);
     else if (this.tls && !this.tls.isDone(dir) && (this.tlsFrom[dir] >= 0 || this.protocol === 'tls')) this.tls.gap(dir, offset, length, ts);
   }
 
   private end(dir: Direction, ts: Micros): void {
+    this.websocket?.end(dir);
     this.http?.end(dir, ts);
     this.lines?.end(dir);
     this.tls?.end(dir);
@@ -246,7 +271,7 @@ export class FlowMessages {
 }
 
 /** `GET /api/v2/chickens.json → 301 (3 req)`: the first exchange, and the number of requests when more than one. */
-function httpSummary(http: HttpConversation): string {
+function httpSummary(http: HttpConversation, websocket: WebSocketConversation | undefined): string {
   const first = http.exchanges[0];
   if (!first) return 'HTTP';
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
@@ -254,7 +279,8 @@ function httpSummary(http: HttpConversation): string {
     ? `${first.response.status}`
     : first.flags.includes('lost') ? '(lost in a capture gap)' : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
-  return `${request} → ${response}${count}`;
+  const frames = websocket ? ` (WebSocket, ${websocket.frameCount} frames)` : '';
+  return `${request} → ${response}${count}${frames}`;
 }
 
 /** `FTP data of #1: RETR rand.txt`: the control flow, and the transfer command sent after the announcement. */

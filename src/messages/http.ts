@@ -30,6 +30,8 @@ export class HttpConversation implements HttpStreamHooks {
   responseCount = 0;
   /** Exchanges seen (kept or not: see {@link MAX_EXCHANGES}). */
   exchangeCount = 0;
+  /** The server switched the connection to WebSocket (101 with `Upgrade: websocket`): the bytes from {@link rawFrom} on are frames. */
+  websocket = false;
   private readonly parsers: Record<Direction, HttpStreamParser>;
   /** Exchanges whose request has no final response yet, oldest first (from `pendingHead`). */
   private readonly pending: HttpExchange[] = [];
@@ -154,7 +156,10 @@ export class HttpConversation implements HttpStreamHooks {
     const framing = framingOfHead(headText);
     if (announcesClose(response.version, framing)) this.serverClosing = true;
     const plan = responseBodyPlan(response.status, framing, exchange.request?.method);
-    if (plan.kind === 'tunnel') this.parsers[this.requestDir].switchToRaw(plan.why);
+    if (plan.kind === 'tunnel') {
+      this.websocket = response.status === 101 && /\bwebsocket\b/i.test(framing.upgrade ?? '');
+      this.parsers[this.requestDir].switchToRaw(plan.why);
+    }
     return plan;
   }
 

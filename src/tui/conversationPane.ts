@@ -296,15 +296,17 @@ export class ConversationPane {
     if (unit === undefined || !messages || !this.view) return;
     const exchange = messages.http?.exchanges[unit];
     const shown = exchange && place && 'exchange' in place && place.exchange === unit ? exchange[place.role] : undefined;
-    const message = exchange ? shown ?? exchange.request ?? exchange.response : messages.lines?.items[unit];
+    const frame = messages.websocket?.frames[unit - (messages.http?.exchanges.length ?? 0)];
+    const message = exchange ? shown ?? exchange.request ?? exchange.response : messages.http ? frame : messages.lines?.items[unit];
     if (message) this.view.showOffset(message.dir, message.offset);
   }
 
   /** The unit (exchange or item) whose bytes hold `dir`'s stream `offset`, or the last one before it. */
   private unitAt(messages: FlowMessages, dir: Direction, offset: number): number | undefined {
+    const startIn = (unit: { dir: Direction; offset: number }): number | undefined => (unit.dir === dir ? unit.offset : undefined);
     const starts = messages.http
-      ? messages.http.exchanges.map((e) => [e.request, e.response].find((m) => m?.dir === dir)?.offset)
-      : (messages.lines?.items ?? []).map((item) => (item.dir === dir ? item.offset : undefined));
+      ? [...messages.http.exchanges.map((e) => [e.request, e.response].find((m) => m?.dir === dir)?.offset), ...(messages.websocket?.frames ?? []).map(startIn)]
+      : (messages.lines?.items ?? []).map(startIn);
     let found: number | undefined;
     starts.forEach((start, index) => {
       if (start !== undefined && start <= offset) found = index;

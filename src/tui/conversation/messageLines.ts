@@ -3,8 +3,8 @@
  * per exchange a timing line, the request (start line, headers, body), the response, and an
  * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
  * as bodyLines.ts shows them. Line protocols: command and reply lines,
- * SMTP's DATA body as its size and its first lines (all of them when expanded). TLS: the
- * hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
+ * SMTP's DATA body as its size and its first lines (all of them when expanded). WebSocket
+ * frames (websocketLines.ts). TLS: the hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
 import type { Direction, Micros } from '../../core/types.js';
 import type { BodyRole } from './bodyInView.js';
@@ -18,6 +18,7 @@ import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../
 import { escapeText } from '../../render/escape.js';
 import { BODY_READ_BYTES, BodyCache, bodyText, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
+import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
@@ -30,7 +31,7 @@ export interface MessageLine {
   readonly exchange?: number;
   /** The message of that exchange the line shows (its start line, headers, body and notes). */
   readonly role?: BodyRole;
-  /** The line protocol's item (its index: see {@link MessageUnits}) an SMTP DATA block's line belongs to. */
+  /** The unit (its index: see {@link MessageUnits}) an SMTP DATA block's or a WebSocket frame's line belongs to. */
   readonly item?: number;
   /** When what the line starts arrived (a message's first byte, a body's last), for the `t` prefix. */
   readonly ts?: Micros;
@@ -49,8 +50,9 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
 };
 
 /**
- * A flow's messages as units in order, each making its own lines: the HTTP exchanges, or the
- * items of a line protocol (none for TLS alone). Units are only ever appended. A parser's note
+ * A flow's messages as units in order, each making its own lines: the HTTP exchanges (then the
+ * WebSocket frames after a switch to WebSocket), or the items of a line protocol (none for TLS
+ * alone). Units are only ever appended. A parser's note
  * is shown with its unit (see messageNotes.ts), where it fits in the unit's lines.
  */
 export interface MessageUnits {
@@ -75,15 +77,31 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const http = messages.http;
   if (http) {
-    const notes = new UnitNotes(messages.notes(), (index, dir) => exchangeEnd(http.exchanges[index], dir));
+    // The exchanges, then the WebSocket frames after a switch to WebSocket.
+    const exchanges = http.exchanges.length;
+    const frames = messages.websocket?.frames ?? [];
+    const end = (index: number, dir: Direction): number | undefined => {
+      if (index < exchanges) return exchangeEnd(http.exchanges[index], dir);
+      const frame = frames[index - exchanges];
+      return frame.dir === dir ? frameEnd(frame) : undefined;
+    };
+    const notes = new UnitNotes(messages.notes(), end);
     return {
-      count: http.exchanges.length,
-      version: (index) => withNotes(exchangeVersion(http.exchanges[index]), notes.of(index)),
-      settled: (index) => exchangeSettled(http.exchanges[index]),
+      count: exchanges + frames.length,
+      version: (index) => withNotes(index < exchanges ? exchangeVersion(http.exchanges[index]) : frameVersion(frames[index - exchanges]), notes.of(index)),
+      settled: (index) => (index < exchanges ? exchangeSettled(http.exchanges[index]) : frames[index - exchanges].complete),
       lines: (index) => {
         const lines: MessageLine[] = [];
-        exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines);
-        return lines.map((line) => ({ ...line, exchange: index }));
+        if (index < exchanges) {
+          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines);
+          return lines.map((line) => ({ ...line, exchange: index }));
+        }
+        const frame = frames[index - exchanges];
+        const placed = new NotePlacer(notes.of(index));
+        placed.before(frame.dir, frame.offset, lines);
+        frameLines(frame, `w${index}`, side(frame.dir), read, expanded, bodies, lines);
+        placed.rest(lines);
+        return lines.map((line) => ({ ...line, item: index }));
       },
       notesAfter: (count) => notes.after(count),
     };
