@@ -32,6 +32,7 @@ import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
+import { notFollowing, type Following } from './following.js';
 
 /** The running source as the app sees it; the CLI builds it. */
 export interface TuiSource {
@@ -97,6 +98,8 @@ export class TuiApp {
   private readonly list: FlowView;
   private readonly conversation: ConversationPane;
   private readonly scheduler: RedrawScheduler;
+  /** `F`: one state, read by both panes (a move in either stops it for both). */
+  private readonly following: Following = notFollowing();
   private focus: Focus = 'list';
   private zoom: Zoom = 'none';
   /** The flow opened with Enter: the conversation stays on it while the list moves on. */
@@ -114,8 +117,8 @@ export class TuiApp {
     this.screen = options.terminal.screen;
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs);
-    this.conversation = new ConversationPane(options.store, options.messages);
+    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
+    this.conversation = new ConversationPane(options.store, options.messages, this.following);
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
@@ -250,7 +253,7 @@ export class TuiApp {
         return;
       case 'follow.toggle':
         if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows a live capture or the proxy: this file is loaded (G goes to the end)');
-        return this.setFollow(!(this.list.follow || this.conversation.follow));
+        return this.setFollow(!this.following.on);
       case 'pause.toggle':
         if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of a live capture or the proxy: this file is loaded');
         if (this.scheduler.isPaused) this.scheduler.resume();
@@ -307,7 +310,6 @@ export class TuiApp {
 
   private setFollow(on: boolean): void {
     this.list.setFollow(on);
-    this.conversation.follow = on;
     if (on) this.conversation.bottom();
   }
 
@@ -508,9 +510,6 @@ export class TuiApp {
     const { palette, glyphs, unicode } = this.options.terminal;
     const source = this.options.source;
     if (!this.scheduler.isPaused) this.list.refresh();
-    // Following is one state: whatever stopped one pane following (a move up, off the last row,
-    // a search match) stops both, so FOLLOW in the status bar always means both follow.
-    if (this.list.follow !== this.conversation.follow) this.setFollow(false);
     const digits = Math.max(3, String(this.list.largestId).length);
     const endpoints = this.list.widestEndpoints;
     const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
@@ -556,7 +555,7 @@ export class TuiApp {
       filter: escapeText(this.list.filter.text),
       sort: this.list.sort === 'arrival' ? '' : this.list.sort,
       display: this.conversation.displayLabel,
-      follow: this.list.follow || this.conversation.follow,
+      follow: this.following.on,
       paused: this.scheduler.isPaused,
       loading: source.kind === 'file' && source.running(),
       activity: source.activity?.() ?? '',

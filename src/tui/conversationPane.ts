@@ -21,6 +21,7 @@ import { noteLine, renderUnit } from './conversation/renderUnit.js';
 import { formatCount } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
+import { notFollowing, type Following } from './following.js';
 
 /** Bytes scanned per search step (one step per event-loop turn). */
 const SEARCH_STEP_BYTES = 8 << 20;
@@ -51,13 +52,18 @@ export class ConversationPane {
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageSearchPending = false;
   private messageFound = false;
-  /** Keep the end in view as bytes arrive (`F`). */
-  follow = false;
 
+  /** `following`: the app's follow state (`F`), shared with the flow list. */
   constructor(
     private readonly source: ConversationSource,
     private readonly messagesOf?: MessagesOf,
+    private readonly following: Following = notFollowing(),
   ) {}
+
+  /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */
+  get follow(): boolean {
+    return this.following.on;
+  }
 
   /** True when the flow shown is in the messages mode. */
   get showingMessages(): boolean {
@@ -117,7 +123,7 @@ export class ConversationPane {
   scroll(rows: number): void {
     if (this.messageView) this.messageView.scroll(rows);
     else this.view?.scrollBy(rows);
-    if (rows < 0) this.follow = false;
+    if (rows < 0) this.following.on = false;
   }
   page(direction: 1 | -1, fraction = 1): void {
     if (!this.view) return;
@@ -127,7 +133,7 @@ export class ConversationPane {
   top(): void {
     if (this.messageView) this.messageView.home();
     else this.view?.home();
-    this.follow = false;
+    this.following.on = false;
   }
   bottom(): void {
     if (this.messageView) this.messageView.end();
@@ -146,7 +152,7 @@ export class ConversationPane {
     if (messages) moved = direction > 0 ? messages.nextUnit() : messages.previousUnit();
     else if (view) moved = direction > 0 ? view.nextTurn() : view.previousTurn();
     if (moved) {
-      this.follow = false;
+      this.following.on = false;
       if (view) view.follow = false;
     }
     return moved;
@@ -263,7 +269,7 @@ export class ConversationPane {
     }
     if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
     this.lastMatch = status.match;
-    this.follow = false;
+    this.following.on = false;
     this.view.follow = false;
     this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
     this.view.showOffset(status.match.dir, status.match.offset);

@@ -174,3 +174,22 @@ describe('the flow notes in the messages mode', () => {
     withMessages.dispose();
   });
 });
+
+describe('follow: one state shared by the list and the conversation', () => {
+  it('a move up in either pane stops both; setFollow brings the list to its last row', () => {
+    const following = { on: false };
+    const list = new FlowView(store, store, undefined, undefined, UNICODE_GLYPHS, following);
+    const pane = new ConversationPane(store, undefined, following);
+    list.setFollow(true);
+    expect([list.follow, pane.follow, list.focusedId]).toEqual([true, true, 5]);
+    pane.show(1, 80, 6);
+    pane.scroll(-1);
+    expect([list.follow, pane.follow]).toEqual([false, false]);
+    list.setFollow(true);
+    list.moveBy(-1);
+    expect([list.follow, pane.follow]).toEqual([false, false]);
+    list.setFollow(true);
+    pane.top();
+    expect(list.follow).toBe(false);
+  });
+});
