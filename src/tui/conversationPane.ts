@@ -227,6 +227,8 @@ export class ConversationPane {
       if (query !== undefined) this.query = query;
       if (this.query === '') return false;
       this.messageFound = this.messageView.find(this.query, backward, query === undefined);
+      // The window moved to the match: the next frame must not take it back to the end.
+      if (this.messageFound) this.following.on = false;
       this.messageSearchPending = true;
       return true;
     }

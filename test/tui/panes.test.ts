@@ -192,4 +192,21 @@ describe('follow: one state shared by the list and the conversation', () => {
     pane.top();
     expect(list.follow).toBe(false);
   });
+
+  it('a match in the messages mode stops following, so the next frame keeps it in view', async () => {
+    const { MessageTable } = await import('../../src/messages/messageTable.js');
+    const table = new MessageTable();
+    const withMessages = new FlowStore({ sourceFile: DEMO });
+    await runCapture({ source: DEMO, sinks: [(event) => withMessages.apply(event), (event) => table.apply(event)] });
+    const following = { on: true };
+    const pane = new ConversationPane(withMessages, (id) => table.get(id), following);
+    pane.show(1, 80, 4);
+    expect(pane.displayLabel).toBe('messages');
+    expect(pane.startSearch('GET /', true)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(following.on).toBe(false);
+    pane.show(1, 80, 4);
+    expect(screenText(pane)[0]).toMatch(/GET \//);
+    withMessages.dispose();
+  });
 });
