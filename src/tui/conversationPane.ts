@@ -45,13 +45,8 @@ export class ConversationPane {
   private query = '';
   private lastMatch: SearchMatch | undefined;
   private search: ConversationSearch | undefined;
-  /** `n`/`N` may go round the end once; whether the running search did, and its direction. */
-  private searchMayWrap = false;
-  private searchWrapped = false;
-  private searchBackward = false;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
-  private messageSearchPending = false;
-  private messageFound = false;
+  private messageOutcome: SearchOutcome | undefined;
 
   /** `following`: the app's follow state (`F`), shared with the flow list. */
   constructor(
@@ -77,7 +72,7 @@ export class ConversationPane {
 
   /** True while a search is scanning (call {@link searchStep}). */
   get searching(): boolean {
-    return this.search !== undefined || this.messageSearchPending;
+    return this.search !== undefined || this.messageOutcome !== undefined;
   }
 
   /** `text utf-8 both`: the settings for the status row. */
@@ -214,68 +209,50 @@ export class ConversationPane {
 
   /**
    * Starts a search for `query` (text in the current encoding; in hex mode hex digit pairs are
-   * bytes) from the top of the window, or from the last match for `n`/`N` (`again`). Returns
-   * false when there is nothing to search (no flow, empty query).
+   * bytes) from the top of the window, or from the last match for `n`/`N` (`query` undefined),
+   * which go round the end once. Returns false when there is nothing to search (no flow, empty
+   * query).
    */
   startSearch(query: string | undefined, backward: boolean): boolean {
     const view = this.view;
     if (!view) return false;
-    this.searchMayWrap = query === undefined;
-    this.searchWrapped = false;
-    this.searchBackward = backward;
-    if (this.messageView) {
-      if (query !== undefined) this.query = query;
-      if (this.query === '') return false;
-      this.messageFound = this.messageView.find(this.query, backward, query === undefined);
-      // The window moved to the match: the next frame must not take it back to the end.
-      if (this.messageFound) this.following.on = false;
-      this.messageSearchPending = true;
-      return true;
-    }
-    const again = query === undefined;
-    if (!again) {
+    if (query !== undefined) {
       this.query = query;
       this.lastMatch = undefined;
+    }
+    if (this.messageView) {
+      if (this.query === '') return false;
+      const found = this.messageView.find(this.query, backward, query === undefined);
+      // The window moved to the match: the next frame must not take it back to the end.
+      if (found) this.following.on = false;
+      this.messageOutcome = found ? foundOutcome(this.messageView.wrapped, backward) : { kind: 'not-found', query: escapeText(this.query) };
+      return true;
     }
     const pattern = searchPattern(this.query, this.settingsValue);
     if (!pattern) return false;
     const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
     const start = this.lastMatch ? { match: this.lastMatch } : this.windowStart(view);
-    this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions);
+    this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions, this.lastMatch !== undefined);
     return true;
   }
 
   /** Scans one step of the running search; on a match, scrolls to it and highlights it. */
   searchStep(): SearchOutcome {
-    if (this.messageSearchPending) {
-      this.messageSearchPending = false;
-      if (!this.messageFound) return { kind: 'not-found', query: escapeText(this.query) };
-      return this.messageView?.wrapped ? { kind: 'found', wrapped: this.searchBackward ? 'bottom' : 'top' } : { kind: 'found' };
-    }
+    const pending = this.messageOutcome;
+    this.messageOutcome = undefined;
+    if (pending) return pending;
     const search = this.search;
     if (!search || !this.view) return { kind: 'not-found', query: escapeText(this.query) };
     const status = search.step(SEARCH_STEP_BYTES);
     if (!status.done) return { kind: 'busy', fraction: status.fraction };
     this.search = undefined;
-    if (!status.match && this.searchMayWrap && this.lastMatch) {
-      // `n` past the last match (`N` before the first) goes round, as vim does.
-      this.searchMayWrap = false;
-      this.searchWrapped = true;
-      const flow = this.source.getFlow(this.view.flowId);
-      const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
-      const pattern = searchPattern(this.query, this.settingsValue);
-      if (flow && pattern) {
-        this.search = new ConversationSearch(this.source, this.view.flowId, pattern, search.backward, { chunk: search.backward ? flow.chunkCount - 1 : 0 }, directions);
-        return { kind: 'busy', fraction: 0 };
-      }
-    }
     if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
     this.lastMatch = status.match;
     this.following.on = false;
     this.view.follow = false;
     this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
     this.view.showOffset(status.match.dir, status.match.offset);
-    return this.searchWrapped ? { kind: 'found', wrapped: search.backward ? 'bottom' : 'top' } : { kind: 'found' };
+    return foundOutcome(status.wrapped === true, search.backward);
   }
 
   /** Stops a running search (Esc); the last match stays highlighted. */
@@ -377,6 +354,11 @@ export class ConversationPane {
     const chunk = Math.max(0, this.source.chunkAt(view.flowId, top.dir!, top.offset!));
     return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
   }
+}
+
+/** A match, found after going round from the top (forward) or the bottom (`backward`) when `wrapped`. */
+function foundOutcome(wrapped: boolean, backward: boolean): SearchOutcome {
+  return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
 }
 
 /** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted). */

@@ -210,3 +210,31 @@ describe('follow: one state shared by the list and the conversation', () => {
     withMessages.dispose();
   });
 });
+
+describe('n and N going round in the conversation pane', () => {
+  const finish = (pane: ConversationPane) => {
+    for (let i = 0; i < 100; i++) {
+      const outcome = pane.searchStep();
+      if (outcome.kind !== 'busy') return outcome;
+    }
+    return undefined;
+  };
+
+  it('says where the search went round from; a new query starts from the window, not round', () => {
+    const pane = new ConversationPane(store);
+    pane.show(1, 80, 6);
+    pane.startSearch('Server:', false);
+    expect(finish(pane)).toEqual({ kind: 'found' });
+    pane.startSearch(undefined, false);
+    expect(finish(pane)).toEqual({ kind: 'found' });
+    pane.startSearch(undefined, false);
+    expect(finish(pane)).toEqual({ kind: 'found', wrapped: 'top' });
+    pane.startSearch(undefined, true);
+    expect(finish(pane)).toEqual({ kind: 'found', wrapped: 'bottom' });
+    pane.show(1, 80, 6);
+    pane.bottom();
+    pane.show(1, 80, 6);
+    pane.startSearch('Server:', false);
+    expect(finish(pane)).toEqual({ kind: 'not-found', query: 'Server:' });
+  });
+});
