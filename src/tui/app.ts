@@ -24,7 +24,7 @@ import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { statusLine, type StatusInfo } from './statusBar.js';
-import { stringColumns, tailFitting } from './width.js';
+import { fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -86,6 +86,8 @@ type Focus = 'list' | 'conversation';
 const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
+/** Columns a saved file's name gets in the status row however narrow the screen (the row is cut after). */
+const MIN_NAME_COLUMNS = 13;
 /** Bytes of `~text` search per step between frames. */
 const CONTENT_SEARCH_STEP = 4 << 20;
 
@@ -465,11 +467,11 @@ export class TuiApp {
     this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
     this.options.actions.saveBody(flowId, target).then(
       (saved) => {
-        // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view.
+        // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view
+        // beside the rest of the message and the status row's `· ? help` (and a little slack).
         const room = (Number(this.screen.width) || 80) - stringColumns(savedBodyMessage(target, saved, '')) - 14;
-        const name = escapeText(basename(saved.path));
-        const shown = stringColumns(name) <= room ? name : this.options.terminal.glyphs.ellipsis + tailFitting(name, Math.max(12, room - 1));
-        this.say(savedBodyMessage(target, saved, shown));
+        const name = fitTail(escapeText(basename(saved.path)), Math.max(MIN_NAME_COLUMNS, room), this.options.terminal.glyphs.ellipsis);
+        this.say(savedBodyMessage(target, saved, name));
       },
       (error: unknown) => this.sayError(error),
     );
