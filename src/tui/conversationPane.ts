@@ -101,6 +101,7 @@ export class ConversationPane {
     } else if (this.view.width !== width || this.view.height !== height) {
       this.view.resize(width, height);
     }
+    // The views inside take the app's follow state at each frame, before they update.
     this.view.follow = this.follow;
     this.view.highlight = this.query === '' ? undefined : highlightFor(this.query, this.settingsValue, this.lastMatch);
     this.view.update();
@@ -146,10 +147,7 @@ export class ConversationPane {
     let moved = false;
     if (messages) moved = direction > 0 ? messages.nextUnit() : messages.previousUnit();
     else if (view) moved = direction > 0 ? view.nextTurn() : view.previousTurn();
-    if (moved) {
-      this.following.on = false;
-      if (view) view.follow = false;
-    }
+    if (moved) this.following.on = false;
     return moved;
   }
 
@@ -249,7 +247,6 @@ export class ConversationPane {
     if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
     this.lastMatch = status.match;
     this.following.on = false;
-    this.view.follow = false;
     this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
     this.view.showOffset(status.match.dir, status.match.offset);
     return foundOutcome(status.wrapped === true, search.backward);
@@ -311,7 +308,6 @@ export class ConversationPane {
     }
     if (this.messageView?.flowId !== flowId) {
       this.messageView = new MessageView(flowId, messages, (dir, offset, length) => this.source.read(flowId, dir, offset, length));
-      if (this.follow) this.messageView.follow = true;
     }
     const flow = this.source.getFlow(flowId);
     // The messages may grow without the flow changing (parsed after a file's load): both count,

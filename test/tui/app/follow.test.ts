@@ -40,7 +40,7 @@ describe('follow (F): one state for both panes', () => {
     app.dispose();
   });
 
-  it('a move in the conversation stops both; F brings both back', async () => {
+  it('a move in the conversation (PgUp, g, [) stops both; F brings both back', async () => {
     const { app, screen, following } = openApp();
     await following(true);
     screen.press('Tab');
@@ -53,6 +53,10 @@ describe('follow (F): one state for both panes', () => {
     screen.press('F');
     await following(true);
     screen.press('g');
+    await following(false);
+    screen.press('F');
+    await following(true);
+    screen.press('[');
     await following(false);
     app.dispose();
   });
