@@ -8,6 +8,15 @@ import type { Direction, Micros } from '../core/types.js';
 import { parseHeaderLines, type HttpHeader } from './httpHead.js';
 import type { HttpBody, HttpMessageBase, HttpRequest, HttpResponse, Incompleteness } from './types.js';
 
+/**
+ * The stream offset (in `message.dir`) just past `message` on the wire: its head, then its body
+ * with chunk framing and trailers. For a message in progress, or one a gap cut, the end of what
+ * was seen of it so far. Everything from `message.offset` up to it belongs to the message.
+ */
+export function messageEnd(message: HttpMessageBase): number {
+  return message.body.offset + message.body.length;
+}
+
 /** What requests and responses share; the header fields are parsed from the head text on first read. */
 abstract class ParsedMessage implements HttpMessageBase {
   #text: string;

@@ -9,7 +9,7 @@ import type { Direction, Micros } from '../core/types.js';
 import type { BodyPlan, RequestLine, StatusLine } from './httpHead.js';
 import { ChunkedReader, ChunkStep } from './httpChunked.js';
 import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
-import { RequestMessage, ResponseMessage } from './httpMessage.js';
+import { messageEnd, RequestMessage, ResponseMessage } from './httpMessage.js';
 import type { HttpBody, HttpMessage, StreamNote } from './types.js';
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
@@ -348,7 +348,7 @@ export class HttpStreamParser {
       message.complete = message.incomplete === undefined;
       this.hooks.onEnd(message);
     }
-    if (this.rawAfterMessage !== undefined && message) this.toRaw(message.body.offset + message.body.length, this.rawAfterMessage);
+    if (this.rawAfterMessage !== undefined && message) this.toRaw(messageEnd(message), this.rawAfterMessage);
   }
 
   /** Looks for the next message start from `from`: the next bytes, or the start of any later line. */

@@ -15,6 +15,7 @@ import { writeFully } from '../io/files.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
 import { messageBody, type DecodedBody } from '../messages/httpBody.js';
 import { MAX_HEAD_BYTES } from '../messages/httpHeadReader.js';
+import { messageEnd } from '../messages/httpMessage.js';
 import { MessageTable } from '../messages/messageTable.js';
 import type { HttpExchange, HttpMessage } from '../messages/types.js';
 import { ByteBudget, StreamWindow } from './harBodies.js';
@@ -158,7 +159,7 @@ export class HarOutput implements FlowOutput {
     if (message.kind === 'response' && message !== exchange.response) return; // an interim 1xx: no body
     const read = (dir: Direction, offset: number, length: number): Uint8Array => state.windows[dir].read(offset, length);
     const decoded = message.body.length > 0 ? messageBody(read, message, this.maxBodyBytes) : undefined;
-    state.windows[message.dir].release(message.offset + message.headLength + message.body.length);
+    state.windows[message.dir].release(messageEnd(message));
     const body = decoded && this.hold(decoded);
     let pending = state.open.get(exchange);
     if (!pending) state.open.set(exchange, (pending = { bodies: {}, requestOver: false, responseOver: false }));

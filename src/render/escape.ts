@@ -21,6 +21,7 @@
  *   at most {@link MAX_MARKS_PER_BASE} per base; otherwise → `\u{hex}`. A mark cannot then join
  *   a prefix (`>`), an escape or the previous output, and a stack of hundreds ("Zalgo" text)
  *   cannot spill over neighbouring lines.
+ * {@link escapeAscii} is the variant for binary data: every byte but printable ASCII as `\xNN`.
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
  * OSC, DCS, ...) survives: those are all C0/C1 controls.
  */
@@ -180,6 +181,24 @@ export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): st
     runStart = i;
   }
   if (runStart < end) out += latin1(bytes, runStart, end);
+  return out;
+}
+
+/**
+ * `bytes[start..end)` with every byte but printable ASCII as `\xNN` (a backslash as `\\`, tab,
+ * CR and LF as `\xNN` too): for binary data (the preview of a binary flow), where bytes that
+ * happen to decode as letters (right-to-left ones among them, which bidi terminals reorder) are
+ * noise. Never throws; out-of-range `start`/`end` are clamped.
+ */
+export function escapeAscii(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end > bytes.length) end = bytes.length;
+  let out = '';
+  for (let i = Math.max(0, start); i < end; i++) {
+    const b = bytes[i];
+    if (b === 0x5c) out += '\\\\';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += BYTE_ESCAPE[b];
+  }
   return out;
 }
 

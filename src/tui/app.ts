@@ -24,7 +24,7 @@ import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { statusLine, type StatusInfo } from './statusBar.js';
-import { stringColumns, tailFitting } from './width.js';
+import { fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -32,6 +32,7 @@ import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
+import { notFollowing, type Following } from './following.js';
 
 /** The running source as the app sees it; the CLI builds it. */
 export interface TuiSource {
@@ -85,6 +86,8 @@ type Focus = 'list' | 'conversation';
 const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
+/** Columns a saved file's name gets in the status row however narrow the screen (the row is cut after). */
+const MIN_NAME_COLUMNS = 13;
 /** Bytes of `~text` search per step between frames. */
 const CONTENT_SEARCH_STEP = 4 << 20;
 
@@ -97,6 +100,8 @@ export class TuiApp {
   private readonly list: FlowView;
   private readonly conversation: ConversationPane;
   private readonly scheduler: RedrawScheduler;
+  /** `F`: one state, read by both panes (a move in either stops it for both). */
+  private readonly following: Following = notFollowing();
   private focus: Focus = 'list';
   private zoom: Zoom = 'none';
   /** The flow opened with Enter: the conversation stays on it while the list moves on. */
@@ -114,8 +119,8 @@ export class TuiApp {
     this.screen = options.terminal.screen;
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs);
-    this.conversation = new ConversationPane(options.store, options.messages);
+    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
+    this.conversation = new ConversationPane(options.store, options.messages, this.following);
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
@@ -250,7 +255,7 @@ export class TuiApp {
         return;
       case 'follow.toggle':
         if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows a live capture or the proxy: this file is loaded (G goes to the end)');
-        return this.setFollow(!(this.list.follow || this.conversation.follow));
+        return this.setFollow(!this.following.on);
       case 'pause.toggle':
         if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of a live capture or the proxy: this file is loaded');
         if (this.scheduler.isPaused) this.scheduler.resume();
@@ -307,7 +312,6 @@ export class TuiApp {
 
   private setFollow(on: boolean): void {
     this.list.setFollow(on);
-    this.conversation.follow = on;
     if (on) this.conversation.bottom();
   }
 
@@ -463,11 +467,11 @@ export class TuiApp {
     this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
     this.options.actions.saveBody(flowId, target).then(
       (saved) => {
-        // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view.
+        // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view
+        // beside the rest of the message and the status row's `· ? help` (and a little slack).
         const room = (Number(this.screen.width) || 80) - stringColumns(savedBodyMessage(target, saved, '')) - 14;
-        const name = escapeText(basename(saved.path));
-        const shown = stringColumns(name) <= room ? name : this.options.terminal.glyphs.ellipsis + tailFitting(name, Math.max(12, room - 1));
-        this.say(savedBodyMessage(target, saved, shown));
+        const name = fitTail(escapeText(basename(saved.path)), Math.max(MIN_NAME_COLUMNS, room), this.options.terminal.glyphs.ellipsis);
+        this.say(savedBodyMessage(target, saved, name));
       },
       (error: unknown) => this.sayError(error),
     );
@@ -508,9 +512,6 @@ export class TuiApp {
     const { palette, glyphs, unicode } = this.options.terminal;
     const source = this.options.source;
     if (!this.scheduler.isPaused) this.list.refresh();
-    // Following is one state: whatever stopped one pane following (a move up, off the last row,
-    // a search match) stops both, so FOLLOW in the status bar always means both follow.
-    if (this.list.follow !== this.conversation.follow) this.setFollow(false);
     const digits = Math.max(3, String(this.list.largestId).length);
     const endpoints = this.list.widestEndpoints;
     const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
@@ -556,7 +557,7 @@ export class TuiApp {
       filter: escapeText(this.list.filter.text),
       sort: this.list.sort === 'arrival' ? '' : this.list.sort,
       display: this.conversation.displayLabel,
-      follow: this.list.follow || this.conversation.follow,
+      follow: this.following.on,
       paused: this.scheduler.isPaused,
       loading: source.kind === 'file' && source.running(),
       activity: source.activity?.() ?? '',

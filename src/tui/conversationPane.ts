@@ -21,6 +21,7 @@ import { noteLine, renderUnit } from './conversation/renderUnit.js';
 import { formatCount } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
+import { notFollowing, type Following } from './following.js';
 
 /** Bytes scanned per search step (one step per event-loop turn). */
 const SEARCH_STEP_BYTES = 8 << 20;
@@ -44,20 +45,20 @@ export class ConversationPane {
   private query = '';
   private lastMatch: SearchMatch | undefined;
   private search: ConversationSearch | undefined;
-  /** `n`/`N` may go round the end once; whether the running search did, and its direction. */
-  private searchMayWrap = false;
-  private searchWrapped = false;
-  private searchBackward = false;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
-  private messageSearchPending = false;
-  private messageFound = false;
-  /** Keep the end in view as bytes arrive (`F`). */
-  follow = false;
+  private messageOutcome: SearchOutcome | undefined;
 
+  /** `following`: the app's follow state (`F`), shared with the flow list. */
   constructor(
     private readonly source: ConversationSource,
     private readonly messagesOf?: MessagesOf,
+    private readonly following: Following = notFollowing(),
   ) {}
+
+  /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */
+  get follow(): boolean {
+    return this.following.on;
+  }
 
   /** True when the flow shown is in the messages mode. */
   get showingMessages(): boolean {
@@ -71,7 +72,7 @@ export class ConversationPane {
 
   /** True while a search is scanning (call {@link searchStep}). */
   get searching(): boolean {
-    return this.search !== undefined || this.messageSearchPending;
+    return this.search !== undefined || this.messageOutcome !== undefined;
   }
 
   /** `text utf-8 both`: the settings for the status row. */
@@ -100,6 +101,7 @@ export class ConversationPane {
     } else if (this.view.width !== width || this.view.height !== height) {
       this.view.resize(width, height);
     }
+    // The views inside take the app's follow state at each frame, before they update.
     this.view.follow = this.follow;
     this.view.highlight = this.query === '' ? undefined : highlightFor(this.query, this.settingsValue, this.lastMatch);
     this.view.update();
@@ -117,7 +119,7 @@ export class ConversationPane {
   scroll(rows: number): void {
     if (this.messageView) this.messageView.scroll(rows);
     else this.view?.scrollBy(rows);
-    if (rows < 0) this.follow = false;
+    if (rows < 0) this.following.on = false;
   }
   page(direction: 1 | -1, fraction = 1): void {
     if (!this.view) return;
@@ -127,7 +129,7 @@ export class ConversationPane {
   top(): void {
     if (this.messageView) this.messageView.home();
     else this.view?.home();
-    this.follow = false;
+    this.following.on = false;
   }
   bottom(): void {
     if (this.messageView) this.messageView.end();
@@ -145,10 +147,7 @@ export class ConversationPane {
     let moved = false;
     if (messages) moved = direction > 0 ? messages.nextUnit() : messages.previousUnit();
     else if (view) moved = direction > 0 ? view.nextTurn() : view.previousTurn();
-    if (moved) {
-      this.follow = false;
-      if (view) view.follow = false;
-    }
+    if (moved) this.following.on = false;
     return moved;
   }
 
@@ -208,66 +207,49 @@ export class ConversationPane {
 
   /**
    * Starts a search for `query` (text in the current encoding; in hex mode hex digit pairs are
-   * bytes) from the top of the window, or from the last match for `n`/`N` (`again`). Returns
-   * false when there is nothing to search (no flow, empty query).
+   * bytes) from the top of the window, or from the last match for `n`/`N` (`query` undefined),
+   * which go round the end once. Returns false when there is nothing to search (no flow, empty
+   * query).
    */
   startSearch(query: string | undefined, backward: boolean): boolean {
     const view = this.view;
     if (!view) return false;
-    this.searchMayWrap = query === undefined;
-    this.searchWrapped = false;
-    this.searchBackward = backward;
-    if (this.messageView) {
-      if (query !== undefined) this.query = query;
-      if (this.query === '') return false;
-      this.messageFound = this.messageView.find(this.query, backward, query === undefined);
-      this.messageSearchPending = true;
-      return true;
-    }
-    const again = query === undefined;
-    if (!again) {
+    if (query !== undefined) {
       this.query = query;
       this.lastMatch = undefined;
+    }
+    if (this.messageView) {
+      if (this.query === '') return false;
+      const found = this.messageView.find(this.query, backward, query === undefined);
+      // The window moved to the match: the next frame must not take it back to the end.
+      if (found) this.following.on = false;
+      this.messageOutcome = found ? foundOutcome(this.messageView.wrapped, backward) : { kind: 'not-found', query: escapeText(this.query) };
+      return true;
     }
     const pattern = searchPattern(this.query, this.settingsValue);
     if (!pattern) return false;
     const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
     const start = this.lastMatch ? { match: this.lastMatch } : this.windowStart(view);
-    this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions);
+    this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions, this.lastMatch !== undefined);
     return true;
   }
 
   /** Scans one step of the running search; on a match, scrolls to it and highlights it. */
   searchStep(): SearchOutcome {
-    if (this.messageSearchPending) {
-      this.messageSearchPending = false;
-      if (!this.messageFound) return { kind: 'not-found', query: escapeText(this.query) };
-      return this.messageView?.wrapped ? { kind: 'found', wrapped: this.searchBackward ? 'bottom' : 'top' } : { kind: 'found' };
-    }
+    const pending = this.messageOutcome;
+    this.messageOutcome = undefined;
+    if (pending) return pending;
     const search = this.search;
     if (!search || !this.view) return { kind: 'not-found', query: escapeText(this.query) };
     const status = search.step(SEARCH_STEP_BYTES);
     if (!status.done) return { kind: 'busy', fraction: status.fraction };
     this.search = undefined;
-    if (!status.match && this.searchMayWrap && this.lastMatch) {
-      // `n` past the last match (`N` before the first) goes round, as vim does.
-      this.searchMayWrap = false;
-      this.searchWrapped = true;
-      const flow = this.source.getFlow(this.view.flowId);
-      const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
-      const pattern = searchPattern(this.query, this.settingsValue);
-      if (flow && pattern) {
-        this.search = new ConversationSearch(this.source, this.view.flowId, pattern, search.backward, { chunk: search.backward ? flow.chunkCount - 1 : 0 }, directions);
-        return { kind: 'busy', fraction: 0 };
-      }
-    }
     if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
     this.lastMatch = status.match;
-    this.follow = false;
-    this.view.follow = false;
+    this.following.on = false;
     this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
     this.view.showOffset(status.match.dir, status.match.offset);
-    return this.searchWrapped ? { kind: 'found', wrapped: search.backward ? 'bottom' : 'top' } : { kind: 'found' };
+    return foundOutcome(status.wrapped === true, search.backward);
   }
 
   /** Stops a running search (Esc); the last match stays highlighted. */
@@ -328,7 +310,6 @@ export class ConversationPane {
     }
     if (this.messageView?.flowId !== flowId) {
       this.messageView = new MessageView(flowId, messages, (dir, offset, length) => this.source.read(flowId, dir, offset, length));
-      if (this.follow) this.messageView.follow = true;
     }
     const flow = this.source.getFlow(flowId);
     // The messages may grow without the flow changing (parsed after a file's load): both count,
@@ -371,6 +352,11 @@ export class ConversationPane {
     const chunk = Math.max(0, this.source.chunkAt(view.flowId, top.dir!, top.offset!));
     return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
   }
+}
+
+/** A match, found after going round from the top (forward) or the bottom (`backward`) when `wrapped`. */
+function foundOutcome(wrapped: boolean, backward: boolean): SearchOutcome {
+  return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
 }
 
 /** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted). */

@@ -55,6 +55,15 @@ export function tailFitting(text: string, columns: number): string {
   return chars.slice(start).join('');
 }
 
+/**
+ * `text` when it fits in `columns` columns, else `ellipsis` and the longest tail of `text` that
+ * fits beside it: for a long name whose end tells it apart from others (a saved file's name).
+ */
+export function fitTail(text: string, columns: number, ellipsis: string): string {
+  if (stringColumns(text) <= columns) return text;
+  return ellipsis + tailFitting(text, Math.max(0, columns - stringColumns(ellipsis)));
+}
+
 /** The longest prefix of `text` that fits in `columns` columns. */
 export function headFitting(text: string, columns: number): string {
   let used = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLine, escapeText, isPrintableCodePoint } from '../../src/render/escape.js';
+import { escapeAscii, escapeLine, escapeText, isPrintableCodePoint } from '../../src/render/escape.js';
 import { mulberry32 } from '../support/prng.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -149,5 +149,20 @@ describe('isPrintableCodePoint', () => {
     expect(isPrintableCodePoint(0x202e)).toBe(false);
     expect(isPrintableCodePoint(0x1f600)).toBe(true);
     expect(isPrintableCodePoint(0x110000)).toBe(false);
+  });
+});
+
+describe('escapeAscii (binary data)', () => {
+  it('shows printable ASCII, a backslash doubled, every other byte (tab, CR, LF, UTF-8 too) as \\xNN', () => {
+    expect(escapeAscii(bytes(0x47, 0x09, 0x0d, 0x0a, 0x5c, 0x7f, 0xc3, 0xa9, 0x9b, 0x00))).toBe('G\\x09\\x0d\\x0a\\\\\\x7f\\xc3\\xa9\\x9b\\x00');
+  });
+
+  it('every byte value comes out as ASCII without a control; start and end are clamped', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, b) => b);
+    const out = escapeAscii(all);
+    expect(out).toMatch(/^[\x20-\x7e]*$/);
+    expect(out).not.toMatch(DANGEROUS);
+    expect(escapeAscii(all, 0x41, 0x44)).toBe('ABC');
+    expect(escapeAscii(bytes(0x61, 0x62), -3, 99)).toBe('ab');
   });
 });

@@ -174,3 +174,67 @@ describe('the flow notes in the messages mode', () => {
     withMessages.dispose();
   });
 });
+
+describe('follow: one state shared by the list and the conversation', () => {
+  it('a move up in either pane stops both; setFollow brings the list to its last row', () => {
+    const following = { on: false };
+    const list = new FlowView(store, store, undefined, undefined, UNICODE_GLYPHS, following);
+    const pane = new ConversationPane(store, undefined, following);
+    list.setFollow(true);
+    expect([list.follow, pane.follow, list.focusedId]).toEqual([true, true, 5]);
+    pane.show(1, 80, 6);
+    pane.scroll(-1);
+    expect([list.follow, pane.follow]).toEqual([false, false]);
+    list.setFollow(true);
+    list.moveBy(-1);
+    expect([list.follow, pane.follow]).toEqual([false, false]);
+    list.setFollow(true);
+    pane.top();
+    expect(list.follow).toBe(false);
+  });
+
+  it('a match in the messages mode stops following, so the next frame keeps it in view', async () => {
+    const { MessageTable } = await import('../../src/messages/messageTable.js');
+    const table = new MessageTable();
+    const withMessages = new FlowStore({ sourceFile: DEMO });
+    await runCapture({ source: DEMO, sinks: [(event) => withMessages.apply(event), (event) => table.apply(event)] });
+    const following = { on: true };
+    const pane = new ConversationPane(withMessages, (id) => table.get(id), following);
+    pane.show(1, 80, 4);
+    expect(pane.displayLabel).toBe('messages');
+    expect(pane.startSearch('GET /', true)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(following.on).toBe(false);
+    pane.show(1, 80, 4);
+    expect(screenText(pane)[0]).toMatch(/GET \//);
+    withMessages.dispose();
+  });
+});
+
+describe('n and N going round in the conversation pane', () => {
+  const finish = (pane: ConversationPane) => {
+    for (let i = 0; i < 100; i++) {
+      const outcome = pane.searchStep();
+      if (outcome.kind !== 'busy') return outcome;
+    }
+    return undefined;
+  };
+
+  it('says where the search went round from; a new query starts from the window, not round', () => {
+    const pane = new ConversationPane(store);
+    pane.show(1, 80, 6);
+    pane.startSearch('Server:', false);
+    expect(finish(pane)).toEqual({ kind: 'found' });
+    pane.startSearch(undefined, false);
+    expect(finish(pane)).toEqual({ kind: 'found' });
+    pane.startSearch(undefined, false);
+    expect(finish(pane)).toEqual({ kind: 'found', wrapped: 'top' });
+    pane.startSearch(undefined, true);
+    expect(finish(pane)).toEqual({ kind: 'found', wrapped: 'bottom' });
+    pane.show(1, 80, 6);
+    pane.bottom();
+    pane.show(1, 80, 6);
+    pane.startSearch('Server:', false);
+    expect(finish(pane)).toEqual({ kind: 'not-found', query: 'Server:' });
+  });
+});

@@ -6,6 +6,7 @@
  */
 import type { Direction } from '../../core/types.js';
 import type { HttpExchange, HttpMessage } from '../../messages/types.js';
+import { messageEnd } from '../../messages/httpMessage.js';
 
 /** Which message of an exchange. */
 export type BodyRole = 'request' | 'response';
@@ -56,6 +57,5 @@ function byOffset(exchanges: readonly HttpExchange[], place: { readonly dir: Dir
 /** True when stream position `place` lies in `message`'s bytes on the wire (head and body). */
 function holds(message: HttpMessage, place: { readonly dir?: Direction; readonly offset?: number }): boolean {
   if (place.dir !== message.dir || place.offset === undefined) return false;
-  const end = Math.max(message.offset + message.headLength, message.body.offset + message.body.length);
-  return place.offset >= message.offset && place.offset < end;
+  return place.offset >= message.offset && place.offset < messageEnd(message);
 }

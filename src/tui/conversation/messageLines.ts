@@ -12,6 +12,7 @@ import type { FlowMessages } from '../../messages/flowMessages.js';
 import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
+import { messageEnd } from '../../messages/httpMessage.js';
 import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
@@ -163,10 +164,9 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
 /** Where the last message in `dir` of `exchange` ends, undefined when it has none in `dir`. */
 function exchangeEnd(exchange: HttpExchange, dir: Direction): number | undefined {
   const { request, response, interim } = exchange;
-  const end = (m: HttpMessage): number => m.offset + m.headLength + m.body.length;
-  if (response?.dir === dir) return end(response);
-  if (interim.length > 0 && interim[0].dir === dir) return end(interim[interim.length - 1]);
-  return request?.dir === dir ? end(request) : undefined;
+  if (response?.dir === dir) return messageEnd(response);
+  if (interim.length > 0 && interim[0].dir === dir) return messageEnd(interim[interim.length - 1]);
+  return request?.dir === dir ? messageEnd(request) : undefined;
 }
 
 /** What an exchange's lines depend on: its messages' sizes and states, its flags. */
@@ -201,7 +201,7 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);
     messageBlock(message, side(message.dir), read, expanded, cache, key, out);
-    placed?.upTo(message.dir, message.offset + message.headLength + message.body.length, out);
+    placed?.upTo(message.dir, messageEnd(message), out);
   };
   const from = out.length;
   if (request) block(request, `${exchange.index}q`);

@@ -153,17 +153,13 @@ export class MessageView {
    */
   nextUnit(): boolean {
     const head = this.headRows.length;
-    const next = this.firstRow.find((row) => head + row > this.top);
+    const next = this.firstRow[firstAbove(this.firstRow, this.top - head)];
     return next !== undefined && this.moveTop(head + next);
   }
   previousUnit(): boolean {
     const head = this.headRows.length;
-    let target = 0;
-    for (const row of this.firstRow) {
-      if (head + row >= this.top) break;
-      target = head + row;
-    }
-    return this.moveTop(target);
+    const before = firstAbove(this.firstRow, this.top - head - 1) - 1;
+    return this.moveTop(before < 0 ? 0 : head + this.firstRow[before]);
   }
 
   private moveTop(row: number): boolean {
@@ -410,6 +406,18 @@ export class MessageView {
     }
     return rows;
   }
+}
+
+/** The index of the first of `sorted` (ascending) above `value`; `sorted.length` when none is. O(log n). */
+function firstAbove(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** Where `needle` is in `text`, left to right, not overlapping. */

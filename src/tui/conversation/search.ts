@@ -33,6 +33,8 @@ export interface SearchStatus {
   readonly match: SearchMatch | undefined;
   /** Share of the bytes to scan that were scanned, 0..1. */
   readonly fraction: number;
+  /** The search went round the end (the start, backward) to look again from the other one. */
+  readonly wrapped?: boolean;
 }
 
 /** Bytes read per slice. */
@@ -73,14 +75,19 @@ interface Cursor {
   found: SearchMatch | undefined;
 }
 
-/** One search over one flow. Owned by the pane; drop it to cancel. */
+/**
+ * One search over one flow. Owned by the pane; drop it to cancel. With `goRound` (`n`, `N`), a
+ * search that finds nothing from `start` to the end (the start, `backward`) looks once more from
+ * the other end, as vim does, and says so with `wrapped`.
+ */
 export class ConversationSearch {
-  private readonly cursors: Cursor[] = [];
+  private cursors: Cursor[] = [];
   private readonly pattern: ByteMatcher;
-  private readonly total: number;
+  private total = 0;
   private scanned = 0;
   private finished: SearchStatus | undefined;
   private readonly buffer: Uint8Array;
+  private wrapped = false;
 
   constructor(
     private readonly source: ConversationSource,
@@ -88,13 +95,60 @@ export class ConversationSearch {
     pattern: BytePattern,
     readonly backward: boolean,
     start: SearchStart,
-    directions: readonly Direction[],
+    private readonly directions: readonly Direction[],
+    private readonly goRound = false,
   ) {
     this.pattern = new ByteMatcher(pattern);
     this.buffer = new Uint8Array(SLICE + Math.max(0, this.pattern.length - 1));
+    this.place(start);
+  }
+
+  /** Stops the search; later steps report done without a match. */
+  cancel(): void {
+    this.finished ??= { done: true, match: undefined, fraction: this.fraction() };
+  }
+
+  /**
+   * Scans up to about `budget` bytes. Errors: a store read error ends the search (not found).
+   */
+  step(budget = 4 * SLICE): SearchStatus {
+    if (this.finished) return this.finished;
+    try {
+      let spent = 0;
+      while (spent < budget) {
+        const decided = this.decided();
+        if (decided) return this.decide(decided.match);
+        const cursor = this.nextCursor();
+        if (!cursor) break;
+        spent += this.backward ? this.scanBackward(cursor) : this.scanForward(cursor);
+      }
+      const decided = this.decided();
+      if (decided) return this.decide(decided.match);
+      return { done: false, match: undefined, fraction: this.fraction() };
+    } catch {
+      return (this.finished = { done: true, match: undefined, fraction: this.fraction() });
+    }
+  }
+
+  /** Done with `match`; or, nothing found and going round allowed, on from the other end. */
+  private decide(match: SearchMatch | undefined): SearchStatus {
+    const flow = !match && this.goRound && !this.wrapped ? this.source.getFlow(this.flowId) : undefined;
+    if (flow) {
+      this.wrapped = true;
+      this.place({ chunk: this.backward ? flow.chunkCount - 1 : 0 });
+      return { done: false, match: undefined, fraction: 0 };
+    }
+    return (this.finished = { done: true, match, fraction: 1, wrapped: this.wrapped });
+  }
+
+  /** Sets a cursor per direction at `start`; the bytes between it and the end are the work to do. */
+  private place(start: SearchStart): void {
+    const { source, flowId, backward } = this;
     const flow = source.getFlow(flowId);
     let total = 0;
-    for (const dir of directions) {
+    this.cursors = [];
+    this.scanned = 0;
+    for (const dir of this.directions) {
       if (!flow) break;
       const extent = extentOf(flow, dir);
       const order = new UnitOrder(source, flowId, flow, dir);
@@ -113,33 +167,6 @@ export class ConversationSearch {
       this.cursors.push(cursor);
     }
     this.total = total;
-  }
-
-  /** Stops the search; later steps report done without a match. */
-  cancel(): void {
-    this.finished ??= { done: true, match: undefined, fraction: this.fraction() };
-  }
-
-  /**
-   * Scans up to about `budget` bytes. Errors: a store read error ends the search (not found).
-   */
-  step(budget = 4 * SLICE): SearchStatus {
-    if (this.finished) return this.finished;
-    try {
-      let spent = 0;
-      while (spent < budget) {
-        const decided = this.decided();
-        if (decided) return (this.finished = { done: true, match: decided.match, fraction: 1 });
-        const cursor = this.nextCursor();
-        if (!cursor) break;
-        spent += this.backward ? this.scanBackward(cursor) : this.scanForward(cursor);
-      }
-      const decided = this.decided();
-      if (decided) return (this.finished = { done: true, match: decided.match, fraction: 1 });
-      return { done: false, match: undefined, fraction: this.fraction() };
-    } catch {
-      return (this.finished = { done: true, match: undefined, fraction: this.fraction() });
-    }
   }
 
   private fraction(): number {

@@ -27,6 +27,7 @@ import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrde
 import { SortedRows, type RowEntry } from './sortedRows.js';
 import { endpointColumns } from './rowFormat.js';
 import type { ByteSource, FlowChanges, FlowSource, ListedFlow } from './source.js';
+import { notFollowing, type Following } from '../following.js';
 
 /** Above this many changes in one frame, rows are removed and inserted in one pass each. */
 export const SMALL_BATCH = 32;
@@ -52,16 +53,12 @@ export class FlowView {
   largestId = 0;
   /** The widest client and server endpoints seen (display columns): the list's endpoint columns fit them. */
   readonly widestEndpoints = { client: 0, server: 0 };
-  /**
-   * The list follows new flows (`F`): the focus goes to the last row at each change; a move
-   * away from the last row turns it off. Set it with {@link setFollow}.
-   */
-  follow = false;
 
   /**
    * `onPending`: called when the store has changes for the next {@link refresh}. `messages`: the
    * flows' parsed messages, when kept (summaries in the preview column, message filter words).
-   * `glyphs`: the terminal's, for the arrow and the ellipsis of the summaries.
+   * `glyphs`: the terminal's, for the arrow and the ellipsis of the summaries. `following`: the
+   * app's follow state, shared with the conversation.
    */
   constructor(
     private readonly source: FlowSource,
@@ -69,6 +66,7 @@ export class FlowView {
     onPending?: () => void,
     private readonly messages?: MessagesOf,
     private readonly glyphs: Glyphs = UNICODE_GLYPHS,
+    private readonly following: Following = notFollowing(),
   ) {
     this.previews = new PreviewCache(bytes);
     this.changes = source.watchChanges(onPending);
@@ -247,9 +245,17 @@ export class FlowView {
     return true;
   }
 
+  /**
+   * The list follows new flows (`F`): the focus goes to the last row at each change; a move
+   * away from the last row turns it off. Set it with {@link setFollow}.
+   */
+  get follow(): boolean {
+    return this.following.on;
+  }
+
   /** Turns following on (the focus goes to the last row now) or off. */
   setFollow(on: boolean): void {
-    this.follow = on;
+    this.following.on = on;
     if (on && this.order.length > 0) this.moveTo(this.order.length - 1);
   }
 
@@ -266,7 +272,7 @@ export class FlowView {
     const at = Math.max(0, Math.min(this.order.length - 1, index));
     this.focusId = this.order.at(at).id;
     this.focusPos = at;
-    if (at < this.order.length - 1) this.follow = false;
+    if (at < this.order.length - 1) this.following.on = false;
   }
 
   /** Focuses the flow with this id when it is shown; returns whether it is. */

@@ -6,7 +6,7 @@
  * {@link FIRST_CHUNKS} chunk index entries.
  */
 import type { Direction } from '../../core/types.js';
-import { escapeLine } from '../../render/escape.js';
+import { escapeAscii, escapeLine } from '../../render/escape.js';
 import type { ByteSource, ListedFlow } from './source.js';
 
 /** Most bytes read for a preview: a longer first line is cut there. */
@@ -62,7 +62,7 @@ export class PreviewCache {
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
     const closed = first.dir === 'c2s' ? flow.closedC2s : flow.closedS2c;
     const complete = sawLineEnd || bytes.length >= PREVIEW_BYTES || closed || flow.end !== undefined;
-    return { text: isBinary(bytes, end) ? escapeAscii(bytes, end) : escapeLine(bytes, 0, end), bytesSeen: seen, complete };
+    return { text: isBinary(bytes, end) ? escapeAscii(bytes, 0, end) : escapeLine(bytes, 0, end), bytesSeen: seen, complete };
   }
 
   private firstData(flowId: number): { dir: Direction; offset: number } | undefined {
@@ -82,22 +82,4 @@ function isBinary(bytes: Uint8Array, end: number): boolean {
     if ((b < 0x20 && b !== 0x09) || b === 0x7f) return true;
   }
   return false;
-}
-
-const HEX = '0123456789abcdef';
-
-/**
- * `bytes[0, end)` with every byte but printable ASCII as `\xNN` (a backslash as `\\`): the
- * preview of binary data, where bytes that happen to decode as letters (right-to-left ones
- * among them, which bidi terminals reorder) are noise.
- */
-function escapeAscii(bytes: Uint8Array, end: number): string {
-  let out = '';
-  for (let i = 0; i < end; i++) {
-    const b = bytes[i];
-    if (b === 0x5c) out += '\\\\';
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += `\\x${HEX[b >> 4]}${HEX[b & 15]}`;
-  }
-  return out;
 }

@@ -546,6 +546,38 @@ describe('] and [: message to message', () => {
     expect(view.previousUnit()).toBe(false);
   });
 
+  it('on a flow of 2,000 exchanges, from every row: ] to the next start (none after the last), [ to the start in view or the one before', () => {
+    const flow = liveFlow();
+    for (let i = 0; i < 2000; i++) {
+      flow.send('c2s', request(`/p/${i}`));
+      flow.send('s2c', response(lines(1 + (i % 4), `/p/${i}`)));
+    }
+    const height = 9;
+    const all = rows(new MessageView(FLOW, flow.messages, flow.read), flow, 80).map((row) => row.text);
+    const starts = all.flatMap((text, row) => (/^= #\d+ /.test(text) ? [row] : []));
+    expect(starts).toHaveLength(2000);
+    const lastTop = all.length - height;
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, height, flow.stamp, HEAD);
+    const topIs = (row: number) => view.lines().every((line, i) => line.text === all[row + i]);
+    const at = (top: number) => {
+      view.home();
+      view.scroll(top);
+    };
+    // From each top row: where ] and [ must go; `wrong` collects the rows they did not.
+    const wrong: string[] = [];
+    for (let top = 0, after = 0; top <= lastTop; top++) {
+      while (after < starts.length && starts[after] <= top) after++; // starts[after]: the first start below the top
+      const next = Math.min(starts[after] ?? top, lastTop);
+      at(top);
+      if (view.nextUnit() !== (next !== top) || !topIs(next)) wrong.push(`] from ${top}`);
+      const previous = starts[starts[after - 1] === top ? after - 2 : after - 1] ?? 0;
+      at(top);
+      if (view.previousUnit() !== (previous !== top) || !topIs(previous)) wrong.push(`[ from ${top}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('stops following, so the next frame does not take the window back to the end', () => {
     const flow = liveFlow();
     for (const path of ['/a', '/b', '/c']) {

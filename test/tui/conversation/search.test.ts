@@ -78,6 +78,29 @@ describe('search', () => {
     expect(run(s, 'HTTP', { chunk: 0 }, false, ['s2c'])).toMatchObject({ dir: 's2c', chunk: 1 });
   });
 
+  test('going round (n, N): past the last match on from the first, before the first on from the last, once', () => {
+    const s = conversation();
+    const pattern = searchPattern('HTTP/1.1', DEFAULT_SETTINGS)!;
+    const finish = (search: ConversationSearch) => {
+      for (let i = 0; i < 10_000; i++) {
+        const status = search.step(64);
+        if (status.done) return status;
+      }
+      throw new Error('search did not finish');
+    };
+    const [first, , , last] = all(s, 'HTTP/1.1');
+    const round = (start: SearchStart, backward: boolean) => finish(new ConversationSearch(s, FLOW_ID, pattern, backward, start, ['c2s', 's2c'], true));
+    expect(round({ match: last }, false)).toMatchObject({ match: first, wrapped: true });
+    expect(round({ match: first }, true)).toMatchObject({ match: last, wrapped: true });
+    expect(round({ match: first }, false)).toMatchObject({ match: { dir: 's2c', chunk: 1 }, wrapped: false });
+    expect(run(s, 'HTTP/1.1', { match: last })).toBeUndefined();
+    // The only match is found again; no match at all ends (not found) after one round.
+    const one = new FakeSource().data('c2s', 'ab needle cd').data('s2c', 'ef');
+    const only = run(one, 'needle', { chunk: 0 })!;
+    expect(finish(new ConversationSearch(one, FLOW_ID, searchPattern('needle', DEFAULT_SETTINGS)!, false, { match: only }, ['c2s', 's2c'], true))).toMatchObject({ match: only, wrapped: true });
+    expect(finish(new ConversationSearch(one, FLOW_ID, searchPattern('nothing', DEFAULT_SETTINGS)!, true, { chunk: 1 }, ['c2s', 's2c'], true))).toMatchObject({ done: true, match: undefined });
+  });
+
   test('works in slices with progress, and cancel stops it', () => {
     const s = new FakeSource();
     for (let i = 0; i < 50; i++) s.data('s2c', 'x'.repeat(1 << 20));

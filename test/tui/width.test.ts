@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { fitTail, stringColumns } from '../../src/tui/width.js';
+
+const NAME = '192.168.001.023.51000-198.051.100.010.00080-2-response.html';
+
+describe('fitTail', () => {
+  it('keeps a name that fits whole', () => {
+    expect(fitTail(NAME, NAME.length, '…')).toBe(NAME);
+    expect(fitTail('', 0, '…')).toBe('');
+  });
+
+  it('else the ellipsis and the longest tail that fits beside it, in exactly the columns given', () => {
+    const unicode = fitTail(NAME, 20, '…');
+    expect(unicode).toBe(`…${NAME.slice(-19)}`);
+    const ascii = fitTail(NAME, 20, '...');
+    expect(ascii).toBe(`...${NAME.slice(-17)}`);
+    expect(stringColumns(ascii)).toBe(20);
+  });
+
+  it('counts wide characters by their columns and cuts no mark from its base', () => {
+    const wide = '報告書-最終版.html';
+    const cut = fitTail(wide, 10, '…');
+    expect(stringColumns(cut)).toBeLessThanOrEqual(10);
+    expect(cut).toBe('…終版.html');
+    expect(fitTail('abcde\u0301f', 3, '…')).toBe('…e\u0301f');
+    expect(fitTail('abcde\u0301f', 2, '…')).toBe('…f');
+  });
+
+  it('with no room, the ellipsis alone', () => {
+    expect(fitTail(NAME, 1, '…')).toBe('…');
+    expect(fitTail(NAME, 0, '…')).toBe('…');
+  });
+});
