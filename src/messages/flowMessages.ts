@@ -10,7 +10,7 @@ import { HttpConversation } from './http.js';
 import { type DataChannel, type DataChannels, transferCommand } from './ftpData.js';
 import { LineConversation, lineSummary, type OnBinary } from './lines.js';
 import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
-import { WebSocketConversation } from './websocket.js';
+import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
 /** What a flow's messages tell a listener (the --json output), as each message is over. */
@@ -19,6 +19,8 @@ export interface MessageListener {
   onHttpMessage?(flowId: number, message: HttpMessage, exchange: HttpExchange): void;
   /** A TLS hello was read. */
   onTlsHello?(flowId: number, hello: ClientHello | ServerHello, dir: Direction): void;
+  /** A WebSocket frame went by (whole, or cut: see `frame.complete`). */
+  onWebSocketFrame?(flowId: number, frame: WebSocketFrame): void;
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -220,7 +222,8 @@ export class FlowMessages {
     const { dir, offset, length, ts } = data;
     const from = this.http!.rawFrom(dir);
     if (from === undefined || offset + length <= from) return;
-    const websocket = (this.websocket ??= new WebSocketConversation());
+    const { onWebSocketFrame } = this.listener;
+    const websocket = (this.websocket ??= new WebSocketConversation(onWebSocketFrame && ((frame) => onWebSocketFrame(this.flowId, frame))));
     websocket.startAt(dir, from);
     const skip = Math.max(0, from - offset);
     if (!websocket.skip(dir, offset + skip, length - skip, ts)) websocket.feed(dir, offset + skip, data.bytes.subarray(skip), ts);

@@ -64,6 +64,9 @@ export class WebSocketConversation {
   readonly notes: StreamNote[] = [];
   private readonly readers: Record<Direction, DirectionReader | undefined> = { c2s: undefined, s2c: undefined };
 
+  /** `onFrameEnd` hears each frame once it is over: whole, or cut (`complete` false). */
+  constructor(private readonly onFrameEnd?: (frame: WebSocketFrame) => void) {}
+
   /** The frames of `dir` begin at stream offset `from` (where the HTTP switch left it); once per direction, before its bytes. */
   startAt(dir: Direction, from: number): void {
     this.readers[dir] ??= new DirectionReader(dir, from);
@@ -125,16 +128,14 @@ export class WebSocketConversation {
       this.takePayload(r, missing, ts);
       return;
     }
-    if (r.frame) r.frame.complete = false;
     this.stop(r, offset, `gap of ${length} bytes: WebSocket framing lost`);
   }
 
   /** Direction `dir` ended: a frame in progress stays incomplete. */
   end(dir: Direction): void {
     const r = this.readers[dir];
-    if (r === undefined) return;
-    if (r.frame) r.frame.complete = false;
-    r.frame = undefined;
+    if (r === undefined || r.stopped) return;
+    this.cutFrame(r);
     r.stopped = true;
   }
 
@@ -181,12 +182,23 @@ export class WebSocketConversation {
   }
 
   private finishFrame(r: DirectionReader): void {
-    r.frame!.complete = !r.cut;
+    const frame = r.frame!;
+    frame.complete = !r.cut;
     r.frame = undefined;
+    this.onFrameEnd?.(frame);
+  }
+
+  /** The frame in progress, if any, is over without its whole payload. */
+  private cutFrame(r: DirectionReader): void {
+    const frame = r.frame;
+    if (frame === undefined) return;
+    frame.complete = false;
+    r.frame = undefined;
+    this.onFrameEnd?.(frame);
   }
 
   private stop(r: DirectionReader, offset: number, why: string): void {
-    r.frame = undefined;
+    this.cutFrame(r);
     r.held = 0;
     r.stopped = true;
     if (this.notes.length < 100) this.notes.push({ dir: r.dir, offset, text: why });

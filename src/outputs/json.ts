@@ -18,7 +18,7 @@
 import type { FlowEvent } from '../core/types.js';
 import { MessageTable } from '../messages/messageTable.js';
 import { formatIsoTimestamp } from '../render/time.js';
-import { asciiOnly, httpMessageToJson, tlsHelloToJson } from './jsonMessages.js';
+import { asciiOnly, httpMessageToJson, tlsHelloToJson, webSocketFrameToJson } from './jsonMessages.js';
 import type { FlowOutput, TextSink } from './types.js';
 
 /** Writes each event as one JSON line through `out`, and each parsed message as it is over. */
@@ -29,6 +29,7 @@ export class JsonOutput implements FlowOutput {
     this.messages = new MessageTable({
       onHttpMessage: (flowId, message, exchange) => this.out(httpMessageToJson(flowId, message, exchange) + '\n'),
       onTlsHello: (flowId, hello, dir) => this.out(tlsHelloToJson(flowId, hello, dir) + '\n'),
+      onWebSocketFrame: (flowId, frame) => this.out(webSocketFrameToJson(flowId, frame) + '\n'),
     });
   }
 

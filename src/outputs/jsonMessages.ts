@@ -1,5 +1,5 @@
 /**
- * The `--json` lines of parsed messages (`http-request`, `http-response`, `tls-hello`), written
+ * The `--json` lines of parsed messages (`http-request`, `http-response`, `tls-hello`, `ws-frame`), written
  * beside the byte events when a message is over. Each is one ASCII JSON object with `type`,
  * `flow`, `ts`/`tsMicros` (the message's first byte), then its own fields (see README, "JSON
  * lines"). Pure functions.
@@ -8,6 +8,7 @@ import type { Direction } from '../core/types.js';
 import type { ClientHello, ServerHello } from '../messages/tls.js';
 import { cipherSuiteName, tlsVersionName } from '../messages/tlsNames.js';
 import type { HttpExchange, HttpMessage } from '../messages/types.js';
+import { opcodeName, type WebSocketFrame } from '../messages/websocket.js';
 import { formatIsoTimestamp } from '../render/time.js';
 
 const NON_ASCII = /[^\x20-\x7e]/g;
@@ -50,4 +51,13 @@ export function tlsHelloToJson(flowId: number, hello: ClientHello | ServerHello,
     return asciiOnly(JSON.stringify({ ...head, hello: 'client', sni: hello.sni ?? null, alpn: hello.alpn, versions: hello.versions.map(tlsVersionName), cipherSuites: hello.cipherSuites.length }));
   }
   return asciiOnly(JSON.stringify({ ...head, hello: 'server', version: tlsVersionName(hello.version), cipher: cipherSuiteName(hello.cipherSuite), alpn: hello.alpn ?? null, helloRetry: hello.helloRetry }));
+}
+
+/** The `ws-frame` line (no newline) of a WebSocket frame once it is over. */
+export function webSocketFrameToJson(flowId: number, frame: WebSocketFrame): string {
+  return JSON.stringify({
+    type: 'ws-frame', flow: flowId, ts: formatIsoTimestamp(frame.firstTs), tsMicros: frame.firstTs, endTsMicros: frame.lastTs,
+    dir: frame.dir, offset: frame.offset, opcode: opcodeName(frame.opcode), fin: frame.fin, compressed: frame.compressed,
+    mask: frame.mask ? Buffer.from(frame.mask).toString('hex') : null, headBytes: frame.headerLength, payloadBytes: frame.payloadLength, complete: frame.complete,
+  });
 }

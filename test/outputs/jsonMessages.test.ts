@@ -5,6 +5,7 @@ import { runCapture } from '../../src/engine/captureRun.js';
 import { JsonOutput } from '../../src/outputs/json.js';
 import { repoRoot } from '../support/corpus.js';
 import { clientHello, records, serverHello } from '../messages/tlsBuild.js';
+import { wsFrame } from '../messages/wsBuild.js';
 
 type Line = Record<string, any>;
 
@@ -65,6 +66,30 @@ describe('--json message events', () => {
     expect(hellos).toEqual([
       { type: 'tls-hello', flow: 7, ts: '1970-01-01T00:00:01.000100Z', tsMicros: 1_000_100, dir: 'c2s', offset: 0, hello: 'client', sni: 'api.example.com', alpn: ['h2', 'http/1.1'], versions: ['TLS 1.3', 'TLS 1.2'], cipherSuites: expect.any(Number) },
       { type: 'tls-hello', flow: 7, ts: '1970-01-01T00:00:01.000200Z', tsMicros: 1_000_200, dir: 's2c', offset: 0, hello: 'server', version: 'TLS 1.3', cipher: 'TLS_AES_128_GCM_SHA256', alpn: null, helloRetry: false },
+    ]);
+  });
+
+  it('writes a ws-frame line for each WebSocket frame once it is over: whole, or cut by the end', () => {
+    let text = '';
+    const output = new JsonOutput((s) => (text += s));
+    const key = { client: { addr: '192.0.2.1', port: 50000 }, server: { addr: '203.0.113.5', port: 80 } };
+    const request = Buffer.from('GET /chat HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    const response = Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    const hello = wsFrame(1, 'hello', { mask: [1, 2, 3, 4] });
+    const cut = wsFrame(2, new Uint8Array(100)).subarray(0, 50);
+    const events: FlowEvent[] = [
+      { type: 'flow-start', flowId: 7, key, ts: 1_000_000, origin: 'capture', sawHandshake: true },
+      { type: 'data', flowId: 7, dir: 'c2s', offset: 0, bytes: request, length: request.length, ts: 1_000_100, fileOffset: -1 },
+      { type: 'data', flowId: 7, dir: 's2c', offset: 0, bytes: response, length: response.length, ts: 1_000_200, fileOffset: -1 },
+      { type: 'data', flowId: 7, dir: 'c2s', offset: request.length, bytes: hello, length: hello.length, ts: 1_000_300, fileOffset: -1 },
+      { type: 'data', flowId: 7, dir: 's2c', offset: response.length, bytes: cut, length: cut.length, ts: 1_000_400, fileOffset: -1 },
+      { type: 'flow-end', flowId: 7, ts: 1_000_500, reason: 'rst', detail: undefined },
+    ];
+    for (const e of events) output.handle(e);
+    const frames = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Line).filter((l) => l.type === 'ws-frame');
+    expect(frames).toEqual([
+      { type: 'ws-frame', flow: 7, ts: '1970-01-01T00:00:01.000300Z', tsMicros: 1_000_300, endTsMicros: 1_000_300, dir: 'c2s', offset: request.length, opcode: 'text', fin: true, compressed: false, mask: '01020304', headBytes: 6, payloadBytes: 5, complete: true },
+      { type: 'ws-frame', flow: 7, ts: '1970-01-01T00:00:01.000400Z', tsMicros: 1_000_400, endTsMicros: 1_000_400, dir: 's2c', offset: response.length, opcode: 'binary', fin: true, compressed: false, mask: null, headBytes: 2, payloadBytes: 100, complete: false },
     ]);
   });
 });
