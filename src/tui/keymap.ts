@@ -70,7 +70,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['escape'], command: 'back', help: 'back (unzoom, leave the conversation, cancel a search)', hint: 'back' },
   { context: 'global', keys: ['tab'], command: 'focus.next', help: 'move focus to the other pane', hint: 'focus' },
   { context: 'global', keys: ['z'], command: 'pane.zoom', help: 'zoom the focused pane to the whole screen', hint: 'zoom' },
-  { context: 'global', keys: ['f'], command: 'filter.start', help: 'filter: address :port state host: ~text (smart case); !not a|b', hint: 'filter' },
+  { context: 'global', keys: ['f'], command: 'filter.start', help: 'filter: address :port #12 state host: ~text !not a|b', hint: 'filter' },
   { context: 'global', keys: ['S-f'], command: 'follow.toggle', help: 'follow new flows and new bytes', hint: 'follow' },
   { context: 'global', keys: ['p'], command: 'pause.toggle', help: 'pause / resume screen updates (capture goes on)' },
   { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow: client and server bytes, its log', hint: 'save' },

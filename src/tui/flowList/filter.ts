@@ -3,6 +3,7 @@
  * - `10.0.0.2`, `10.0`, `2001:db8::1`: an address, or its leading part up to a `.`/`:`, of
  *   either endpoint; `10.0.0.2:80` (or `[2001:db8::1]:80`): one endpoint exactly;
  * - `:25`: either endpoint's port;
+ * - `#12`, `#10-20`: the flow numbered 12 (the list's first column), flows 10 to 20;
  * - `open`, `half-closed`, `closed`, `reset`, `timeout`: the flow's state (see `flowState`);
  * - `has:note`: flows with at least one note;
  * - `method:POST`, `status:5xx`, `host:example.com`, `path:/api`: the flow's messages (see
@@ -32,6 +33,7 @@ type WordTerm =
   | { readonly kind: 'address'; readonly prefix: string }
   | { readonly kind: 'endpoint'; readonly addr: string; readonly port: number }
   | { readonly kind: 'port'; readonly port: number }
+  | { readonly kind: 'number'; readonly from: number; readonly to: number }
   | { readonly kind: 'state'; readonly state: FlowState }
   | { readonly kind: 'note' }
   | { readonly kind: 'bytes'; readonly pattern: BytePattern; readonly source: string }
@@ -133,7 +135,7 @@ function splitWords(input: string): Word[] | string {
 }
 
 /** Examples of the words above, for the hint row while a filter is typed. */
-export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port !reset has:note';
+export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port #12 !reset has:note';
 
 const ADDRESS_PART = /^(?:\d{1,3}\.){1,3}\d{0,3}$|^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){1,7}$/i;
 
@@ -171,6 +173,12 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
     return `unknown ${escapeText(unknownField[1])}: filter words are method: status: host: path: has:note ("${escapeText(unknownField[1])}:…" in quotes finds the text)`;
   }
   if (STATES.includes(lower as FlowState)) return { kind: 'state', state: lower as FlowState };
+  if (text.startsWith('#')) {
+    const range = /^#(\d{1,9})(?:-(\d{1,9}))?$/.exec(text);
+    if (!range) return `bad flow number ${escapeText(text)}: #12 or #10-20`;
+    const from = Number(range[1]);
+    return { kind: 'number', from, to: range[2] === undefined ? from : Number(range[2]) };
+  }
   if (text.startsWith(':')) {
     const port = parsePort(text.slice(1));
     return port === undefined ? `bad port ${escapeText(text)}: a number 0-65535 after ':'` : { kind: 'port', port };
@@ -256,6 +264,8 @@ function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlo
       return endpointIs(client, term.addr, term.port) || endpointIs(server, term.addr, term.port);
     case 'port':
       return client.port === term.port || server.port === term.port;
+    case 'number':
+      return flow.id >= term.from && flow.id <= term.to;
     case 'state':
       return flowState(flow) === term.state;
     case 'note':

@@ -64,6 +64,11 @@ describe('flow filter: which flows each word keeps', () => {
     ['esmtp|post 10.0', [2, 4]],
     ['"a|b"', []],
     ['  :443   reset  ', [3]],
+    ['#2', [2]],
+    ['#2-4', [2, 3, 4]],
+    ['#5|#1', [1, 5]],
+    ['!#1-5', [6]],
+    ['#9', []],
   ])('%j keeps %j', (text, ids) => {
     expect(keep(text)).toEqual(ids);
   });
@@ -127,6 +132,9 @@ describe('flow filter: parsing', () => {
     ['|reset', '|reset: a word on each side of |, e.g. :80|:443'],
     ['reset|~Cookie', 'reset|~Cookie: ~text cannot be one of | words; give it its own word'],
     [':80|:99999', 'bad port :99999: a number 0-65535 after \':\''],
+    ['#', 'bad flow number #: #12 or #10-20'],
+    ['#1-', 'bad flow number #1-: #12 or #10-20'],
+    ['#x', 'bad flow number #x: #12 or #10-20'],
   ])('%j is refused with one line', (text, error) => {
     const result = parseFilter(text);
     expect(result).toEqual({ ok: false, error });
