@@ -14,8 +14,8 @@
  * `>` starts a client→server line, `<` a server→client line, `=` anything flowspy says.
  * Data is split per direction by a `LineAssembler` (CR LF and LF end a line; lines longer than
  * the cap are cut and marked `\+`) and escaped, so data cannot forge a `=` line. A partial
- * line (no LF yet) is written when the other direction speaks, at a gap or FIN of its own
- * direction, at a note, at the flow's end, or at `close()`, so the dialogue keeps its order.
+ * line (no LF yet) is written when the other direction speaks, at a gap, a FIN or a note of
+ * either direction, at the flow's end, or at `close()`, so the dialogue keeps its order.
  *
  * Several flows: while only one flow has ever been open at a time, lines carry no tag and the
  * output is exactly sockspy's. The first time a second flow opens while another is open, every
@@ -129,13 +129,13 @@ export class LogOutput implements FlowOutput {
       }
       case 'gap': {
         const flow = this.flowOf(id, event.ts);
-        this.flushPartial(id, flow, event.dir);
+        this.flushBoth(id, flow);
         this.line(id, event.ts, `=gap: ${event.length} bytes missing from ${SIDE[event.dir]} at offset ${event.offset}`);
         break;
       }
       case 'half-close': {
         const flow = this.flowOf(id, event.ts);
-        this.flushPartial(id, flow, event.dir);
+        this.flushBoth(id, flow);
         this.line(id, event.ts, `=${SIDE[event.dir]} closed (FIN)`);
         break;
       }

@@ -85,6 +85,28 @@ describe('LogOutput (sockspy dialogue)', () => {
     );
   });
 
+  it('writes a partial line before the other side\'s FIN or gap (the order things happened)', async () => {
+    const events: FlowEvent[] = [
+      start(1, T0),
+      data(1, T0 + 1, 'c2s', 0, 'SEARCH /AAA'),
+      { type: 'half-close', flowId: 1, dir: 's2c', ts: T0 + 2 },
+      data(1, T0 + 3, 's2c', 0, 'late'),
+      { type: 'gap', flowId: 1, dir: 'c2s', offset: 11, length: 5, ts: T0 + 4 },
+      { type: 'flow-end', flowId: 1, ts: T0 + 5, reason: 'rst', detail: undefined },
+    ];
+    expect(await run((out) => new LogOutput(out, { timestamps: true }), events)).toBe(
+      [
+        '03:04:05.000000 =connect from 10.0.0.1:20000 to 10.0.0.2:80',
+        '03:04:05.000001 >SEARCH /AAA',
+        '03:04:05.000002 =server closed (FIN)',
+        '03:04:05.000003 <late',
+        '03:04:05.000004 =gap: 5 bytes missing from client at offset 11',
+        '03:04:05.000005 =connection reset (RST)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('tags lines with the flow id once two flows overlap (sticky), with optional timestamps', async () => {
     const events: FlowEvent[] = [
       start(1, T0),

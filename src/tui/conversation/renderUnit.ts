@@ -149,10 +149,12 @@ function chunkSpanLines(
     return { lines: [data(decodeEscaped(bytes, settings.encoding), start, bytes.length)], chunkLength: chunk.length };
   }
   // Most lines start close by: read a little before the span first, the whole rule's reach if needed.
+  // With both sides shown, a line ends where the other side spoke (a turn): the order on the wire.
+  const turns = settings.filter === 'both';
   let segment: Segment | undefined;
   let lineStart: number | undefined;
   for (const back of [SHORT_READ_BACK, 2 * LINE_CAP + 1]) {
-    const segments = readSegments(source, flowId, dir, Math.max(0, start - back), end);
+    const segments = readSegments(source, flowId, dir, Math.max(0, start - back), end, turns);
     segment = segments.find((s) => s.offset <= start && start < s.offset + s.bytes.length);
     if (!segment) return { lines: [], chunkLength: chunk.length };
     lineStart = lineStartIfKnown(segment, start, settings.encoding);
@@ -161,7 +163,7 @@ function chunkSpanLines(
   if (!segment || lineStart === undefined) return { lines: [], chunkLength: chunk.length };
   const extent = extentOf(flow, dir);
   const partial = end >= extent;
-  const limitBreaks = partial || breaksAt(source, flowId, dir, end);
+  const limitBreaks = partial || breaksAt(source, flowId, dir, end, turns);
   const base = segment.offset;
   const lines = linesIn(segment, lineStart, end, settings.encoding, limitBreaks, partial).map((line) => {
     const text = decodeEscaped(segment.bytes, settings.encoding, line.start - base, line.textEnd - base);

@@ -3,7 +3,9 @@
  * line can be built from any position without reading the stream from its start.
  *
  * The rule (stream offsets of one direction):
- * - data is cut into *segments* at gaps and at holes; a line never crosses a segment boundary;
+ * - data is cut into *segments* at gaps, at holes and, when both directions are shown, at
+ *   *turns* (a chunk of the other direction arrived between two chunks of this one: the bytes
+ *   after it were said after it); a line never crosses a segment boundary;
  * - a line ends after a terminator (LF, CR LF; in UTF-16LE an LF code unit; in CP037 LF or NL);
  * - a *soft break* cuts a long line at an offset `m` that is a multiple of {@link LINE_CAP} when
  *   no line boundary lies in `(m - LINE_CAP, m)`; so a line is shorter than `2 * LINE_CAP` and the
@@ -23,7 +25,7 @@ export const LINE_CAP = 4096;
 export interface Segment {
   readonly offset: number;
   readonly bytes: Uint8Array;
-  /** True when the byte before `offset` is known not to be data (stream start, gap, hole). */
+  /** True when the byte before `offset` is known not to be in this line's run (stream start, gap, hole, turn). */
   readonly holeBefore: boolean;
 }
 
@@ -40,18 +42,23 @@ export interface StreamLine {
 }
 
 /**
- * Reads direction `dir`'s data in `[from, to)` as segments (gaps and holes skipped).
- * Errors: whatever `source` throws (a flow no longer held).
+ * Reads direction `dir`'s data in `[from, to)` as segments (gaps and holes skipped; a new
+ * segment at each turn when `turns`). Errors: whatever `source` throws (a flow no longer held).
  */
-export function readSegments(source: ConversationSource, flowId: number, dir: Direction, from: number, to: number): Segment[] {
+export function readSegments(source: ConversationSource, flowId: number, dir: Direction, from: number, to: number, turns = false): Segment[] {
   const segments: Segment[] = [];
   let position = from;
-  let holeBefore = from === 0;
+  let holeBefore = from === 0 || (turns && turnAt(source, flowId, dir, from));
   while (position < to) {
     const bytes = source.read(flowId, dir, position, to - position);
     if (bytes.length > 0) {
-      segments.push({ offset: position, bytes, holeBefore });
-      position += bytes.length;
+      const end = position + bytes.length;
+      for (let at = position; at < end; holeBefore = true) {
+        const turn = turns ? nextTurn(source, flowId, dir, at, end) : end;
+        segments.push({ offset: at, bytes: turn - at < bytes.length ? bytes.subarray(at - position, turn - position) : bytes, holeBefore });
+        at = turn;
+      }
+      position = end;
       holeBefore = false;
       continue;
     }
@@ -66,11 +73,38 @@ export function readSegments(source: ConversationSource, flowId: number, dir: Di
   return segments;
 }
 
-/** True when direction `dir` has no data right at `offset` (end seen so far, gap or hole). */
-export function breaksAt(source: ConversationSource, flowId: number, dir: Direction, offset: number): boolean {
+/**
+ * True when a turn begins at `offset` of `dir`: a data chunk of `dir` starts there and the chunk
+ * that arrived just before it is of the other direction.
+ */
+function turnAt(source: ConversationSource, flowId: number, dir: Direction, offset: number): boolean {
+  const index = source.chunkAt(flowId, dir, offset);
+  const chunk = index <= 0 ? undefined : source.getChunk(flowId, index);
+  if (!chunk || chunk.offset !== offset || chunk.kind !== 'data') return false;
+  return source.getChunk(flowId, index - 1)?.dir !== dir;
+}
+
+/** The first turn of `dir` in `(from, to)`, or `to`: found chunk by chunk of `dir`. */
+function nextTurn(source: ConversationSource, flowId: number, dir: Direction, from: number, to: number): number {
+  let index = source.chunkAt(flowId, dir, from);
+  while (index >= 0) {
+    const chunk = source.getChunk(flowId, index);
+    if (!chunk) return to;
+    const end = chunk.offset + chunk.length;
+    if (end >= to) return to;
+    const next = source.chunkAt(flowId, dir, end);
+    if (next < 0) return to;
+    if (source.getChunk(flowId, next - 1)?.dir !== dir) return Math.min(to, source.getChunk(flowId, next)?.offset ?? to);
+    index = next;
+  }
+  return to;
+}
+
+/** True when direction `dir` has no data of the same run right at `offset` (end seen so far, gap, hole; a turn when `turns`). */
+export function breaksAt(source: ConversationSource, flowId: number, dir: Direction, offset: number, turns = false): boolean {
   const index = source.chunkAt(flowId, dir, offset);
   const chunk = index < 0 ? undefined : source.getChunk(flowId, index);
-  return !chunk || chunk.kind === 'gap' || chunk.offset > offset;
+  return !chunk || chunk.kind === 'gap' || chunk.offset > offset || (turns && turnAt(source, flowId, dir, offset));
 }
 
 /** Index in `bytes` just past the last terminator ending in `(from, to]`, or -1. */

@@ -135,7 +135,7 @@ function splitWords(input: string): Word[] | string {
 }
 
 /** Examples of the words above, for the hint row while a filter is typed. */
-export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port #12 !reset has:note';
+export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port !reset has:note';
 
 const ADDRESS_PART = /^(?:\d{1,3}\.){1,3}\d{0,3}$|^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){1,7}$/i;
 

@@ -120,7 +120,8 @@ describe('search', () => {
   });
 
   test('the view shows and highlights a match, even inside a line joined over chunks', () => {
-    const s = conversation();
+    // Chunks 2 and 3 follow each other (no reply between): one line.
+    const s = new FakeSource().data('c2s', 'GET /a HTTP/1.1\r\n').data('s2c', 'HTTP/1.1 200 OK\r\n').data('c2s', 'GET /b HT').data('c2s', 'TP/1.1\r\n').data('s2c', 'HTTP/1.1 404\r\n');
     const match = run(s, 'HTTP/1.1', { match: { dir: 's2c', offset: 0, length: 8, chunk: 1 } })!;
     const view = new ConversationView(s, FLOW_ID, DEFAULT_SETTINGS, 80, 2);
     view.highlight = { text: 'HTTP/1.1' };

@@ -71,4 +71,30 @@ describe('line rule', () => {
       expect(shown).toEqual(wholeStreamLines(bytes));
     }
   });
+
+  test('with both sides shown, any chunking shows each side\'s lines cut where the other side spoke, each once, in wire order', () => {
+    const next = random(23);
+    for (let round = 0; round < 20; round++) {
+      const source = new FakeSource();
+      // Per direction, the runs between two of the other side's chunks: each is cut into lines alone.
+      const runs: { dir: 'c2s' | 's2c'; text: string }[] = [];
+      let last: 'c2s' | 's2c' | undefined;
+      for (let n = 0; n < 60; n++) {
+        const dir = next() < 0.5 ? 'c2s' : 's2c';
+        let text = '';
+        for (let k = Math.floor(next() * 4); k >= 0; k--) text += next() < 0.3 ? 'no line end' : `line ${Math.floor(next() * 1000)}\r\n`;
+        source.data(dir, text);
+        if (dir === last) runs[runs.length - 1].text += text;
+        else runs.push({ dir, text });
+        last = dir;
+      }
+      const expected = runs.flatMap((run) => {
+        const lines = run.text.split('\n').map((l) => l.replace(/\r$/, ''));
+        if (lines.at(-1) === '') lines.pop();
+        return lines.map((l) => `${run.dir === 'c2s' ? '>' : '<'} ${l}`);
+      });
+      const view = new ConversationView(source, FLOW_ID, { mode: 'text', encoding: 'utf-8', timestamps: 'off', filter: 'both' }, 100000, 1_000_000);
+      expect(view.lines().filter((l) => l.kind === 'data').map((l) => l.text)).toEqual(expected);
+    }
+  });
 });

@@ -22,24 +22,36 @@ function assertSafe(lines: DisplayLine[]): void {
 
 describe('text mode', () => {
   test('joins a line split over chunks of one direction, shown where it ends', () => {
-    const s = new FakeSource(KEY)
-      .data('c2s', 'GET / HT')
-      .data('s2c', 'HTTP/1.1 200 OK\r\n')
-      .data('c2s', 'TP/1.1\r\nHost: x\r\n');
+    const s = new FakeSource(KEY).data('c2s', 'GET / HT').data('c2s', 'TP/1.1\r\nHost: x\r\n').data('s2c', 'HTTP/1.1 200 OK\r\n');
     expect(texts(view(s).lines())).toEqual([
       '= 10.0.0.1:5000 -> 10.0.0.2:80 connected (handshake seen)',
-      '< HTTP/1.1 200 OK',
       '> GET / HTTP/1.1',
       '> Host: x',
+      '< HTTP/1.1 200 OK',
     ]);
   });
 
-  test('the partial last line shows, and moves where it ends when more arrives', () => {
+  test('a line ends where the other side spoke (a turn): the order on the wire; one side shown, it is joined', () => {
+    // A keep-alive response body with no line end, the next request, the next response.
+    const s = new FakeSource(KEY)
+      .data('c2s', 'GET /two HTTP/1.1\r\n\r\n')
+      .data('s2c', 'HTTP/1.1 200 OK\r\n\r\n{"path":"/two"}')
+      .data('c2s', 'GET /three HTTP/1.1\r\n\r\n')
+      .data('s2c', 'HTTP/1.1 200 OK\r\n');
+    expect(texts(view(s).lines()).slice(1)).toEqual([
+      '> GET /two HTTP/1.1', '> ', '< HTTP/1.1 200 OK', '< ', '< {"path":"/two"}', '> GET /three HTTP/1.1', '> ', '< HTTP/1.1 200 OK',
+    ]);
+    expect(texts(view(s, { filter: 's2c' }).lines()).slice(1)).toEqual(['< HTTP/1.1 200 OK', '< ', '< {"path":"/two"}HTTP/1.1 200 OK']);
+  });
+
+  test('the partial last line shows, and stays where it was said when the other side speaks', () => {
     const s = new FakeSource().data('c2s', 'EHLO exa');
     const v = view(s);
     expect(texts(v.lines()).slice(1)).toEqual(['> EHLO exa']);
-    s.data('s2c', '250 ok\r\n').data('c2s', 'mple\r\n');
-    expect(texts(v.lines()).slice(1)).toEqual(['< 250 ok', '> EHLO example']);
+    s.data('c2s', 'mple');
+    expect(texts(v.lines()).slice(1)).toEqual(['> EHLO example']);
+    s.data('s2c', '250 ok\r\n').data('c2s', '\r\nQUIT\r\n');
+    expect(texts(v.lines()).slice(1)).toEqual(['> EHLO example', '< 250 ok', '> ', '> QUIT']);
   });
 
   test('hostile bytes become visible escapes', () => {
