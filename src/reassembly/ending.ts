@@ -26,15 +26,16 @@ export function endIfClosed(ctx: ReassemblyContext, flow: Flow, ts: Micros): voi
 
 /**
  * R12: a RST from the sender of d: the first one starts the linger time (the peer's bytes
- * already in flight still count), unless the peer has finished sending already; a RST from the
- * peer during the linger ends the flow at once. Repeated RSTs of the same side change nothing.
+ * already in flight still count), unless the peer has finished sending already or the RST
+ * refuses the connection (nothing can be in flight); a RST from the peer during the linger ends
+ * the flow at once. Repeated RSTs of the same side change nothing.
  */
 export function onReset(ctx: ReassemblyContext, flow: Flow, d: DirectionState, o: DirectionState, segment: TcpSegment, ts: Micros): void {
   if (flow.reset === null) {
     const hasAck = (segment.flags & TCP_ACK) !== 0;
     ctx.closeNotes.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
     flow.reset = { by: d, ts, lingerDeadline: ctx.time.now + ctx.rstLinger };
-    if (ctx.rstLinger === 0 || o.halfClosed) endReset(ctx, flow);
+    if (ctx.rstLinger === 0 || o.halfClosed || refused(flow)) endReset(ctx, flow);
     else ctx.time.addLingering(flow);
   } else if (flow.reset.by !== d) {
     endReset(ctx, flow);
@@ -47,8 +48,12 @@ export function onReset(ctx: ReassemblyContext, flow: Flow, d: DirectionState, o
  */
 export function endReset(ctx: ReassemblyContext, flow: Flow): void {
   const reset = flow.reset!;
-  const refused = reset.by === flow.s2c && flow.c2s.synSeen && !flow.s2c.synSeen && flow.c2s.maxEnd === 0 && flow.s2c.maxEnd === 0;
-  endFlow(ctx, flow, Math.max(reset.ts, flow.lastSeen), 'rst', refused ? REFUSED : `reset by ${roleName(reset.by.dir)}`);
+  endFlow(ctx, flow, Math.max(reset.ts, flow.lastSeen), 'rst', refused(flow) ? REFUSED : `reset by ${roleName(reset.by.dir)}`);
+}
+
+/** The server reset a connection whose SYN it never answered and which carried no bytes (nothing can be in flight). */
+function refused(flow: Flow): boolean {
+  return flow.reset?.by === flow.s2c && flow.c2s.synSeen && !flow.s2c.synSeen && flow.c2s.maxEnd === 0 && flow.s2c.maxEnd === 0;
 }
 
 /** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */

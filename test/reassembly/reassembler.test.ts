@@ -1045,6 +1045,16 @@ describe('RST linger', () => {
     ]);
   });
 
+  it('a refused connection (SYN answered by RST, no bytes) ends at the RST, without lingering', () => {
+    const ends: Array<[number, string | undefined]> = [];
+    const r = new Reassembler({ rstLingerMicros: 1_000_000, emit: (e) => { if (e.type === 'flow-end') ends.push([e.ts, e.detail]); } });
+    const c = new Conv(1000, 5000, { addr: '10.1.0.1', port: 40000 });
+    r.feed(c.syn(), 100);
+    r.feed(c.s('', { flags: RST_ACK }), 200);
+    expect(ends).toEqual([[200, 'refused: the server answered the SYN with a reset']]);
+    expect(r.stats.openFlows).toBe(0);
+  });
+
   it('many lingering flows: each ends once, at its deadline, in order (queue compaction)', () => {
     const ends: Array<[number, number]> = [];
     const r = new Reassembler({
@@ -1058,6 +1068,7 @@ describe('RST linger', () => {
       const c = new Conv(1000, 5000, { addr: `10.1.${i >> 8}.${i & 255}`, port: 40000 });
       const ts = i * 1000; // one RST per ms: about 1000 flows linger at any time
       r.feed(c.syn(), ts);
+      r.feed(c.synAck(), ts); // answered: not a refusal, which ends at once
       r.feed(c.s('', { flags: RST_ACK }), ts);
       if (i % 3 === 0) r.feed(c.c('', { flags: TCP_RST }), ts); // ends at once
     }
