@@ -218,12 +218,18 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
   for (let i = from; i < out.length; i++) out[i] = { ...out[i], role };
 }
 
+/** A message's start line, headers and body, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
   out.push({ side, kind: 'data', text: escapeText(start), ts: message.firstTs });
   for (const header of message.headers) out.push({ side, kind: 'data', text: escapeText(`${header.name}: ${header.value}`) });
-  if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side });
-  if (message.body.length === 0) return;
+  const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
+  if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
+  if (cut) out.push(cut);
+}
+
+/** A message's body: a blank line, its first lines (all when expanded), its about line. */
+function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side, kind: 'data', text: '' });
   const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: message.complete };
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {

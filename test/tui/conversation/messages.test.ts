@@ -99,6 +99,13 @@ describe('message lines', () => {
     expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
   });
 
+  it('a cut message says where it was cut after its body, not between its headers and its body', () => {
+    const texts = messageLines(messages.get(5)!, reader(5), new Set()).map((l) => l.text);
+    const cut = texts.findIndex((t) => t.startsWith('message cut at 142: stream ended'));
+    expect(texts.indexOf('region,quarter,revenue,units')).toBeLessThan(cut);
+    expect(texts[cut - 1]).toMatch(/^body: /);
+  });
+
   it('the request sent after the server closed is one alert line', () => {
     const lines = messageLines(messages.get(3)!, reader(3), new Set());
     const alerts = lines.filter((l) => l.kind === 'alert');
