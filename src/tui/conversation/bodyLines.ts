@@ -1,7 +1,7 @@
 /**
  * A message body as the messages mode shows it: read from the store, decoded by the caller (HTTP
  * codings, SMTP dot-stuffing, WebSocket masking), then as lines: text in its charset (JSON
- * pretty-printed) or a hex excerpt, cut after {@link BODY_LINES} lines with a line saying how many
+ * pretty-printed) or a hex dump, cut after {@link BODY_LINES} lines with a line saying how many
  * more (Enter shows them all), kept in a {@link BodyCache} from frame to frame.
  */
 import type { Direction } from '../../core/types.js';
@@ -91,12 +91,19 @@ function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boo
   }
 }
 
-/** Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex excerpt. */
+/** Most bytes of a binary body shown as a hex dump (the rest: `m`). */
+export const BODY_HEX_BYTES = 64 << 10;
+
+/**
+ * Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex dump of
+ * its first {@link BODY_HEX_BYTES} and a line saying how many more bytes there are.
+ */
 export function bodyText(bytes: Uint8Array, contentType: string): string[] {
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
-    const excerpt = hexDumpLines(bytes.subarray(0, 256));
-    return [`[binary, ${formatCount(bytes.length)} bytes]`, ...excerpt, ...(bytes.length > 256 ? ['...'] : [])];
+    const rest = bytes.length - BODY_HEX_BYTES;
+    const more = rest > 0 ? [`... ${formatCount(rest)} more bytes not shown: m shows all bytes`] : [];
+    return [`[binary, ${formatCount(bytes.length)} bytes]`, ...hexDumpLines(bytes.subarray(0, BODY_HEX_BYTES)), ...more];
   }
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {

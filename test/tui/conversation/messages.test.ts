@@ -170,6 +170,26 @@ describe('message lines', () => {
   });
 });
 
+describe('a binary body', () => {
+  it('shows its first hex rows, and on Enter a hex dump of up to 64 KiB with a line saying what is left', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'GET /blob HTTP/1.1\r\nHost: a\r\n\r\n');
+    const body = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) & 0xff));
+    send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const cut = messageLines(table.get(1)!, read, new Set());
+    const more = cut.find((l) => l.expand !== undefined)!;
+    expect(more.text).toBe(`... ${(4096 + 2 - BODY_LINES).toLocaleString('en-US')} more lines (Enter shows them)`);
+    const whole = messageLines(table.get(1)!, read, new Set([more.expand!])).map((l) => l.text);
+    const hex = whole.filter((t) => /^[0-9a-f]{8}  /.test(t));
+    expect(hex).toHaveLength(4096);
+    expect(hex.at(-1)).toMatch(/^0000fff0 /);
+    expect(whole).toContain(`... ${(70_000 - 65_536).toLocaleString('en-US')} more bytes not shown: m shows all bytes`);
+    expect(whole.some((t) => t.includes('more lines'))).toBe(false);
+    live.dispose();
+  });
+});
+
 describe('a body that grows (a live download)', () => {
   it('is kept once per message, read again only while more of it can be read, its size current', () => {
     const { live, table, send } = liveFlow(80);
