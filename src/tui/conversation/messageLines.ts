@@ -4,7 +4,8 @@
  * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
  * as bodyLines.ts shows them. Line protocols: command and reply lines,
  * SMTP's DATA body as its size and its first lines (all of them when expanded). WebSocket
- * frames (websocketLines.ts). TLS: the hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
+ * frames (websocketLines.ts). TLS: the hellos. After them, the bytes a parser gave up on
+ * (rawLines.ts). Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
 import type { Direction, Micros } from '../../core/types.js';
 import type { BodyRole } from './bodyInView.js';
@@ -21,6 +22,7 @@ import { BODY_READ_BYTES, BodyCache, bodyText, decodeText, PREVIEW_READ_BYTES, p
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
+import { RawSection, type FlowChunks } from './rawLines.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -133,8 +135,12 @@ function withNotes(version: string, notes: readonly StreamNote[]): string {
   return notes.length === 0 ? version : `${version}|n${notes.length}`;
 }
 
-/** The lines after the units (`shown` of them): TLS hellos, a line saying units were left out, the notes of no unit shown. */
-export function trailerLines(messages: FlowMessages, units: MessageUnits, shown: number): MessageLine[] {
+/**
+ * The lines after the units (`shown` of them): TLS hellos, a line saying units were left out, the
+ * notes of no unit shown, then the raw bytes after a parser stopped (`raw`; all of them when
+ * expanded).
+ */
+export function trailerLines(messages: FlowMessages, units: MessageUnits, shown: number, raw: RawSection, expanded: ReadonlySet<string>): MessageLine[] {
   const out: MessageLine[] = [];
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
@@ -146,19 +152,21 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}`, ts: tls.server.ts });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
+  raw.push(messages, expanded, out);
   return out;
 }
 
 /**
  * Every line of `messages` at once: the units' lines, up to {@link MAX_MESSAGE_LINES}, then the
- * trailer's (what the view shows between the connection's head and tail lines).
+ * trailer's (what the view shows between the connection's head and tail lines). `chunks` orders
+ * the raw bytes of two directions (see {@link RawSection}).
  */
-export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies = new BodyCache()): MessageLine[] {
+export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies = new BodyCache(), chunks?: FlowChunks): MessageLine[] {
   const units = messageUnits(messages, read, expanded, bodies);
   const out: MessageLine[] = [];
   let index = 0;
   for (; index < units.count && out.length < MAX_MESSAGE_LINES; index++) for (const line of units.lines(index)) out.push(line);
-  return [...out, ...trailerLines(messages, units, index)];
+  return [...out, ...trailerLines(messages, units, index, new RawSection(read, chunks), expanded)];
 }
 
 /** Where the last message in `dir` of `exchange` ends, undefined when it has none in `dir`. */
