@@ -18,7 +18,7 @@ import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
-import { BODY_READ_BYTES, BodyCache, bodyText, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
@@ -243,7 +243,8 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
     const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
     const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut ? ['cut'] : [])];
-    return { all: bodyText(decoded.bytes, headerValue(message.headers, 'content-type') ?? ''), done, notes: decoded.notes.map(escapeText) };
+    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
+    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText) };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
   const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];
