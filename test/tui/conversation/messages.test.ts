@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { runCapture } from '../../../src/engine/captureRun.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { BODY_LINES, BodyCache, bodyText, charsetOf } from '../../../src/tui/conversation/bodyLines.js';
+import { BODY_LINES, BodyCache, bodyDisplay, bodyText, charsetOf } from '../../../src/tui/conversation/bodyLines.js';
 import { messageLines } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { ConversationPane } from '../../../src/tui/conversationPane.js';
@@ -187,6 +187,16 @@ describe('a binary body', () => {
     expect(whole).toContain(`... ${(70_000 - 65_536).toLocaleString('en-US')} more bytes not shown: m shows all bytes`);
     expect(whole.some((t) => t.includes('more lines'))).toBe(false);
     live.dispose();
+  });
+
+  it('its preview makes only the hex rows it shows and counts the others', () => {
+    const bytes = Buffer.alloc(200_000, 0x01);
+    const preview = bodyDisplay(bytes, 'application/octet-stream', BODY_LINES);
+    expect(preview.lines).toHaveLength(BODY_LINES);
+    const all = bodyDisplay(bytes, 'application/octet-stream');
+    expect(all.unmade).toBe(0);
+    expect(preview.lines.length + preview.unmade).toBe(all.lines.length);
+    expect(all.lines.at(-1)).toBe(`... ${(200_000 - 65_536).toLocaleString('en-US')} more bytes not shown: m shows all bytes`);
   });
 });
 
