@@ -45,12 +45,18 @@ export function rawStarts(messages: FlowMessages): RawStarts {
 /** The raw section built from one state of the flow. */
 interface Shown {
   readonly key: string;
-  /** Every line read (the first {@link BODY_LINES} shown unless expanded). */
+  /** The lines made: every one read when expanded, else the first {@link BODY_LINES}. */
   readonly lines: readonly MessageLine[];
+  /** Lines read but not made. */
+  readonly more: number;
   /** The read stopped at its budget: more bytes may follow (then the same starts give the same lines). */
   readonly full: boolean;
   readonly error: string | undefined;
 }
+
+/** Most chunks read for the first lines, and when expanded (a flow of tiny segments costs its chunks, not its bytes). */
+const PREVIEW_CHUNKS = 2048;
+const WHOLE_CHUNKS = 16_384;
 
 /**
  * The raw section of one flow, kept from frame to frame: made again only when a parser stopped
@@ -74,42 +80,41 @@ export class RawSection {
     const whole = expanded.has(RAW_KEY);
     const key = `${starts.c2s}|${starts.s2c}|${whole}|${messages.clientDir}`;
     if (this.shown?.key !== key || !this.shown.full) this.shown = this.make(key, starts, dirs, whole, side);
-    const { lines, full, error } = this.shown;
+    const { lines, more, full, error } = this.shown;
     const of = dirs.length === 1 ? side(dirs[0]) : undefined;
     out.push({ side: 'event', kind: 'event', text: `raw bytes after the parser stopped (${dirs.map((dir) => `${dir} from ${formatCount(starts[dir]!)}`).join(', ')})`, of });
     if (error !== undefined) {
       out.push({ side: 'event', kind: 'event', text: `raw bytes unreadable: ${error}`, of });
       return;
     }
-    const shown = whole ? lines : lines.slice(0, BODY_LINES);
-    out.push(...shown);
-    const more = lines.length - shown.length;
+    for (const line of lines) out.push(line);
     if (!whole && (more > 0 || full)) out.push({ side: 'event', kind: 'note', expand: RAW_KEY, text: `... ${formatCount(more)}${full ? '+' : ''} more lines (Enter shows them)`, of });
-    if (whole && full) out.push({ side: 'event', kind: 'note', text: `only the first ${formatCount(BODY_READ_BYTES)} raw bytes read: m shows them all`, of });
+    if (whole && full) out.push({ side: 'event', kind: 'note', text: 'only the first raw bytes read: m shows them all', of });
   }
 
   private make(key: string, starts: RawStarts, dirs: readonly Direction[], whole: boolean, side: (dir: Direction) => Side): Shown {
     const budget = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
     try {
+      const read = this.chunks ? this.walk(starts, dirs, budget, whole ? WHOLE_CHUNKS : PREVIEW_CHUNKS) : this.inTurn(starts, dirs, budget);
       const lines: MessageLine[] = [];
-      const pieces = this.chunks ? this.walk(starts, dirs, budget) : this.inTurn(starts, dirs, budget);
-      let spent = 0;
-      for (const piece of pieces) {
-        if (piece.kind === 'gap') lines.push({ side: 'event', kind: 'gap', text: `${formatCount(piece.length)} bytes missing (${side(piece.dir)})`, ts: piece.ts, of: side(piece.dir) });
-        else pushText(piece.bytes, side(piece.dir), piece.ts, lines);
-        spent += piece.kind === 'gap' ? 1 : piece.bytes.length;
+      const room = whole ? Infinity : BODY_LINES;
+      let more = 0;
+      for (const piece of read.pieces) {
+        if (piece.kind === 'data') more += pushText(piece.bytes, side(piece.dir), piece.ts, lines, room);
+        else if (lines.length < room) lines.push({ side: 'event', kind: 'gap', text: `${formatCount(piece.length)} bytes missing (${side(piece.dir)})`, ts: piece.ts, of: side(piece.dir) });
+        else more++;
       }
-      return { key, lines, full: spent >= budget, error: undefined };
+      return { key, lines, more, full: read.full, error: undefined };
     } catch (error) {
-      return { key, lines: [], full: false, error: escapeText(error instanceof Error ? error.message : String(error)) };
+      return { key, lines: [], more: 0, full: false, error: escapeText(error instanceof Error ? error.message : String(error)) };
     }
   }
 
   /**
-   * The raw directions' chunks from their starts, in arrival order, read up to `budget` bytes (a
-   * gap counts one): a direction's consecutive data joined in one piece.
+   * The raw directions' chunks from their starts, in arrival order, read up to `budget` bytes and
+   * `most` chunks: a direction's consecutive data joined in one piece. `full` when a limit stopped it.
    */
-  private walk(starts: RawStarts, dirs: readonly Direction[], budget: number): Piece[] {
+  private walk(starts: RawStarts, dirs: readonly Direction[], budget: number, most: number): { pieces: Piece[]; full: boolean } {
     const chunks = this.chunks!;
     const at: Record<Direction, number> = { c2s: starts.c2s ?? 0, s2c: starts.s2c ?? 0 };
     const next: Record<Direction, number> = { c2s: -1, s2c: -1 };
@@ -123,7 +128,8 @@ export class RawSection {
       parts = [];
     };
     let left = budget;
-    while (left > 0) {
+    let visits = 0;
+    for (; left > 0 && visits < most; visits++) {
       let dir: Direction | undefined;
       for (const d of dirs) if (next[d] >= 0 && (dir === undefined || next[d] < next[dir])) dir = d;
       if (dir === undefined) break;
@@ -133,7 +139,6 @@ export class RawSection {
       if (chunk.kind === 'gap') {
         close();
         pieces.push({ kind: 'gap', dir, ts: chunk.ts, length: end - Math.max(chunk.offset, at[dir]) });
-        left--;
       } else {
         const from = Math.max(chunk.offset, at[dir]);
         const bytes = this.read(dir, from, Math.min(end - from, left));
@@ -149,11 +154,11 @@ export class RawSection {
       next[dir] = chunks.chunkAt(dir, end);
     }
     close();
-    return pieces;
+    return { pieces, full: left <= 0 || visits >= most };
   }
 
   /** Without a chunk index: each raw direction's bytes from its start up to its first gap, one after the other. */
-  private inTurn(starts: RawStarts, dirs: readonly Direction[], budget: number): Piece[] {
+  private inTurn(starts: RawStarts, dirs: readonly Direction[], budget: number): { pieces: Piece[]; full: boolean } {
     const pieces: Piece[] = [];
     let left = budget;
     for (const dir of dirs) {
@@ -161,7 +166,7 @@ export class RawSection {
       if (bytes.length > 0) pieces.push({ kind: 'data', dir, ts: undefined, bytes });
       left -= bytes.length;
     }
-    return pieces;
+    return { pieces, full: left <= 0 };
   }
 }
 
@@ -169,17 +174,25 @@ type Piece =
   | { readonly kind: 'data'; readonly dir: Direction; readonly ts: number | undefined; readonly bytes: Uint8Array }
   | { readonly kind: 'gap'; readonly dir: Direction; readonly ts: number; readonly length: number };
 
-/** Pushes the lines of `bytes` (LF or CRLF ends; cut every {@link RAW_LINE_BYTES}, not inside a UTF-8 sequence), escaped; the first has `ts`. */
-function pushText(bytes: Uint8Array, side: Side, ts: number | undefined, out: MessageLine[]): void {
+/**
+ * Pushes the lines of `bytes` (LF or CRLF ends; cut every {@link RAW_LINE_BYTES}, not inside a
+ * UTF-8 sequence), escaped, the first with `ts`, while `out` holds fewer than `room`; returns how
+ * many it did not make.
+ */
+function pushText(bytes: Uint8Array, side: Side, ts: number | undefined, out: MessageLine[], room: number): number {
+  let unmade = 0;
   for (const [from, to] of splitLines(bytes, 'utf-8')) {
     let start = from;
     do {
       let end = Math.min(to, start + RAW_LINE_BYTES);
       for (let back = 0; end < to && back < 3 && (bytes[end] & 0xc0) === 0x80; back++) end--;
-      const text = decodeEscaped(bytes, 'utf-8', start, end);
-      out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts });
+      if (out.length < room) {
+        const text = decodeEscaped(bytes, 'utf-8', start, end);
+        out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts });
+      } else unmade++;
       ts = undefined;
       start = end;
     } while (start < to);
   }
+  return unmade;
 }

@@ -41,7 +41,14 @@ function flowTo(serverPort: number) {
       flow.bytesRead += bytes.length;
       return bytes;
     },
-    chunks: { chunk: (index: number) => store.getChunk(FLOW, index), chunkAt: (dir: Direction, offset: number) => store.chunkAt(FLOW, dir, offset) } satisfies FlowChunks,
+    chunksRead: 0,
+    chunks: {
+      chunk: (index: number) => {
+        flow.chunksRead++;
+        return store.getChunk(FLOW, index);
+      },
+      chunkAt: (dir: Direction, offset: number) => store.chunkAt(FLOW, dir, offset),
+    } satisfies FlowChunks,
     send(dir: Direction, data: string | Uint8Array) {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
       ts += 1000;
@@ -154,6 +161,17 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     const texts = flow.texts();
     expect(flow.bytesRead).toBeLessThanOrEqual(PREVIEW_READ_BYTES + 200);
     expect(texts.at(-1)).toMatch(/^event note: \.\.\. [\d,]+\+ more lines \(Enter shows them\)$/);
+  });
+
+  it('reads a bounded number of chunks however small they are, and makes only the lines it shows', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+    for (let i = 0; i < 10_000; i++) flow.send(i % 2 === 0 ? 'c2s' : 's2c', `${i}\n`);
+    flow.chunksRead = 0;
+    const lines = flow.lines();
+    expect(flow.chunksRead).toBeLessThanOrEqual(2048);
+    expect(lines.at(-1)!.text).toBe(`... ${(2048 - BODY_LINES).toLocaleString('en-US')}+ more lines (Enter shows them)`);
   });
 
   it('a line protocol turned binary, and TLS after STARTTLS', () => {
