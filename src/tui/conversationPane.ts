@@ -17,6 +17,7 @@ import type { MessagesOf } from './flowList/filter.js';
 import type { FlowMessages } from '../messages/flowMessages.js';
 import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
+import { rawStarts } from './conversation/rawLines.js';
 import { noteLine, renderUnit } from './conversation/renderUnit.js';
 import { formatCount } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
@@ -309,14 +310,17 @@ export class ConversationPane {
       return;
     }
     if (this.messageView?.flowId !== flowId) {
-      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => this.source.read(flowId, dir, offset, length));
+      const source = this.source;
+      const chunks = { chunk: (index: number) => source.getChunk(flowId, index), chunkAt: (dir: Direction, offset: number) => source.chunkAt(flowId, dir, offset) };
+      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => source.read(flowId, dir, offset, length), chunks);
     }
     const flow = this.source.getFlow(flowId);
     // The messages may grow without the flow changing (parsed after a file's load): both count,
     // and so does the last exchange's progress (a body that ends changes no count).
     const last = messages.http?.exchanges.at(-1);
     const progress = last ? `${last.request?.body.length}.${last.request?.complete}.${last.response?.body.length}.${last.response?.complete}` : '';
-    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${progress}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${messages.summary()}`;
+    const raw = rawStarts(messages);
+    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${progress}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${raw.c2s},${raw.s2c}|${messages.summary()}`;
     const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
     this.messageView.follow = this.follow;
     if (!flow) return this.messageView.update(width, height, stamp);

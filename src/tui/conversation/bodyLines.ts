@@ -1,13 +1,13 @@
 /**
  * A message body as the messages mode shows it: read from the store, decoded by the caller (HTTP
  * codings, SMTP dot-stuffing, WebSocket masking), then as lines: text in its charset (JSON
- * pretty-printed) or a hex excerpt, cut after {@link BODY_LINES} lines with a line saying how many
+ * pretty-printed) or a hex dump, cut after {@link BODY_LINES} lines with a line saying how many
  * more (Enter shows them all), kept in a {@link BodyCache} from frame to frame.
  */
 import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText } from '../../render/escape.js';
-import { hexDumpLines } from '../../render/hex.js';
+import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
 import { formatCount, type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 
@@ -54,8 +54,12 @@ export interface BodyPart {
   readonly complete: boolean;
 }
 
-/** What `decode` makes of a body's bytes read (`asked`: how many were asked for): every line, and for its about line what was done and noted. */
-export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; done?: readonly string[]; notes?: readonly string[] };
+/**
+ * What `decode` makes of a body's bytes read (`asked`: how many were asked for): its lines (when
+ * not `whole`, at least the first {@link BODY_LINES}; `unmade` counts those after them it did not
+ * make), and for its about line what was done and noted.
+ */
+export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[] };
 
 /**
  * Pushes to `out` the lines of body `key`: its first {@link BODY_LINES} (all when expanded), then
@@ -83,21 +87,45 @@ export function pushBody(part: BodyPart, side: Side, key: string, read: BodyRead
 function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
   const complete = part.complete;
   try {
-    const { all, done = [], notes = [] } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
+    const { all, unmade = 0, done = [], notes = [] } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
     const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length, whole, done, notes, error: undefined, wireRead, complete };
+    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete };
   } catch (error) {
     return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
   }
 }
 
-/** Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex excerpt. */
+/** Most bytes of a binary body shown as a hex dump (the rest: `m`). */
+export const BODY_HEX_BYTES = 64 << 10;
+
+/**
+ * Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex dump of
+ * its first {@link BODY_HEX_BYTES} and a line saying how many more bytes there are.
+ */
 export function bodyText(bytes: Uint8Array, contentType: string): string[] {
+  return bodyDisplay(bytes, contentType).lines;
+}
+
+/**
+ * {@link bodyText}, making a hex dump's lines only up to `upTo` (the rest counted in `unmade`):
+ * a body's first lines cost the same however long it is.
+ */
+export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number } {
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
-    const excerpt = hexDumpLines(bytes.subarray(0, 256));
-    return [`[binary, ${formatCount(bytes.length)} bytes]`, ...excerpt, ...(bytes.length > 256 ? ['...'] : [])];
+    const rest = bytes.length - BODY_HEX_BYTES;
+    const dumped = Math.min(bytes.length, BODY_HEX_BYTES);
+    const rows = Math.ceil(dumped / HEX_BYTES_PER_LINE);
+    const made = Math.min(rows, Math.max(0, upTo - 1));
+    const lines = [`[binary, ${formatCount(bytes.length)} bytes]`, ...hexDumpLines(bytes.subarray(0, made * HEX_BYTES_PER_LINE))];
+    if (made === rows && rest > 0) lines.push(`... ${formatCount(rest)} more bytes not shown: m shows all bytes`);
+    return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0) };
   }
+  return { lines: textLines(bytes, contentType, encoding), unmade: 0 };
+}
+
+/** A text body's lines in `encoding`, escaped; JSON pretty-printed when it parses. */
+function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding): string[] {
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
       const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2);

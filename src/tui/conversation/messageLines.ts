@@ -4,7 +4,8 @@
  * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
  * as bodyLines.ts shows them. Line protocols: command and reply lines,
  * SMTP's DATA body as its size and its first lines (all of them when expanded). WebSocket
- * frames (websocketLines.ts). TLS: the hellos. Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
+ * frames (websocketLines.ts). TLS: the hellos. After them, the bytes a parser gave up on
+ * (rawLines.ts). Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
 import type { Direction, Micros } from '../../core/types.js';
 import type { BodyRole } from './bodyInView.js';
@@ -17,10 +18,11 @@ import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
-import { BODY_READ_BYTES, BodyCache, bodyText, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
+import { RawSection, type FlowChunks } from './rawLines.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -133,8 +135,12 @@ function withNotes(version: string, notes: readonly StreamNote[]): string {
   return notes.length === 0 ? version : `${version}|n${notes.length}`;
 }
 
-/** The lines after the units (`shown` of them): TLS hellos, a line saying units were left out, the notes of no unit shown. */
-export function trailerLines(messages: FlowMessages, units: MessageUnits, shown: number): MessageLine[] {
+/**
+ * The lines after the units (`shown` of them): TLS hellos, a line saying units were left out, the
+ * notes of no unit shown, then the raw bytes after a parser stopped (`raw`; all of them when
+ * expanded).
+ */
+export function trailerLines(messages: FlowMessages, units: MessageUnits, shown: number, raw: RawSection, expanded: ReadonlySet<string>): MessageLine[] {
   const out: MessageLine[] = [];
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
@@ -146,19 +152,21 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}`, ts: tls.server.ts });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
+  raw.push(messages, expanded, out);
   return out;
 }
 
 /**
  * Every line of `messages` at once: the units' lines, up to {@link MAX_MESSAGE_LINES}, then the
- * trailer's (what the view shows between the connection's head and tail lines).
+ * trailer's (what the view shows between the connection's head and tail lines). `chunks` orders
+ * the raw bytes of two directions (see {@link RawSection}).
  */
-export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies = new BodyCache()): MessageLine[] {
+export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies = new BodyCache(), chunks?: FlowChunks): MessageLine[] {
   const units = messageUnits(messages, read, expanded, bodies);
   const out: MessageLine[] = [];
   let index = 0;
   for (; index < units.count && out.length < MAX_MESSAGE_LINES; index++) for (const line of units.lines(index)) out.push(line);
-  return [...out, ...trailerLines(messages, units, index)];
+  return [...out, ...trailerLines(messages, units, index, new RawSection(read, chunks), expanded)];
 }
 
 /** Where the last message in `dir` of `exchange` ends, undefined when it has none in `dir`. */
@@ -218,18 +226,25 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
   for (let i = from; i < out.length; i++) out[i] = { ...out[i], role };
 }
 
+/** A message's start line, headers and body, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
   out.push({ side, kind: 'data', text: escapeText(start), ts: message.firstTs });
   for (const header of message.headers) out.push({ side, kind: 'data', text: escapeText(`${header.name}: ${header.value}`) });
-  if (message.incomplete) out.push({ side: 'event', kind: 'note', text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side });
-  if (message.body.length === 0) return;
+  const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
+  if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
+  if (cut) out.push(cut);
+}
+
+/** A message's body: a blank line, its first lines (all when expanded), its about line. */
+function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side, kind: 'data', text: '' });
   const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: message.complete };
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
     const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
     const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut ? ['cut'] : [])];
-    return { all: bodyText(decoded.bytes, headerValue(message.headers, 'content-type') ?? ''), done, notes: decoded.notes.map(escapeText) };
+    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
+    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText) };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
   const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];

@@ -12,6 +12,7 @@ import { escapeText } from '../../render/escape.js';
 import type { Micros } from '../../core/types.js';
 import { markerOf, timestampColumns, timestampText, wrapRanges } from './lineText.js';
 import { BodyCache, type BodyReader } from './bodyLines.js';
+import { RawSection, type FlowChunks } from './rawLines.js';
 import { MAX_MESSAGE_LINES, messageUnits, trailerLines, type MessageLine, type MessageUnits } from './messageLines.js';
 import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
@@ -74,11 +75,17 @@ export class MessageView {
   /** The last `find` went round the end (or the start) to find its match. */
   wrapped = false;
 
+  private readonly raw: RawSection;
+
+  /** `chunks`, the flow's chunk index, puts the raw bytes of two directions in arrival order (see rawLines.ts). */
   constructor(
     readonly flowId: number,
     private readonly messages: FlowMessages,
     private readonly read: BodyReader,
-  ) {}
+    chunks?: FlowChunks,
+  ) {
+    this.raw = new RawSection(read, chunks);
+  }
 
   /**
    * Size and content for this frame: `stamp` changes whenever the flow did; `head` and `tail`
@@ -104,7 +111,7 @@ export class MessageView {
       const units = this.units();
       this.remakeUnits(units);
       this.headRows = this.wrap(head, []);
-      this.tailRows = this.wrap([...trailerLines(this.messages, units, this.firstRow.length), ...tail], []);
+      this.tailRows = this.wrap([...trailerLines(this.messages, units, this.firstRow.length, this.raw, this.expanded), ...tail], []);
       if (keep !== undefined) this.showUnit(keep);
     }
     if (this.follow) this.top = this.lastTop();

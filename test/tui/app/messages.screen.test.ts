@@ -107,4 +107,31 @@ describe('messages on the screen', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a CONNECT tunnel shows its bytes after the note, both sides in the order they came, escaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-tunnel-'));
+    try {
+      const file = join(dir, 'tunnel.pcap');
+      writeFileSync(file, collectPcap((writer) => {
+        const flow = new TcpConversation(writer, { client: { addr: '10.4.0.1', port: 50001 }, server: { addr: '10.4.0.2', port: 3128 } });
+        let t = flow.handshake(1_000_000);
+        t = flow.send('c2s', Buffer.from('CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n'), t + 1000);
+        t = flow.send('s2c', Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n'), t + 1000);
+        t = flow.send('c2s', Buffer.from('hello through\n'), t + 1000);
+        t = flow.send('s2c', Buffer.from('\x1b[31mred\n', 'latin1'), t + 1000);
+        t = flow.send('c2s', Buffer.from('bye\n'), t + 1000);
+        t = flow.fin('c2s', t + 1000);
+        flow.fin('s2c', t + 1000);
+      }));
+      const screen = await openCapture(file, 1);
+      screen.press('Enter');
+      await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, '= raw bytes after the parser stopped (c2s from 55, s2c from 39)') > 0);
+      const rows = conversationRows(screen);
+      const at = rows.indexOf('= raw bytes after the parser stopped (c2s from 55, s2c from 39)');
+      expect(rows.slice(at + 1, at + 4)).toEqual(['> hello through', '< \\x1b[31mred', '> bye']);
+      await quit(screen);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,13 +1,14 @@
 /**
  * The messages mode on a real capture of ../shared/corpus (read in place): the parser's notes
  * about a response lost in a capture gap are shown where it happened, not after the last of a
- * thousand exchanges.
+ * thousand exchanges; the bytes a parser gave up on are shown after its note.
  */
 import { describe, expect, it } from 'vitest';
 import { runCapture } from '../../../src/engine/captureRun.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import type { Direction } from '../../../src/core/types.js';
 import { corpusMissingReason, corpusPath } from '../../support/corpus.js';
 import { cannotRun } from '../../support/requirements.js';
 
@@ -31,6 +32,28 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
       ]);
       expect(texts.filter((t) => t.startsWith('= note'))).toHaveLength(2);
       expect(texts.slice(second - 8, second).some((t) => t.startsWith('= #1 GET / -> no response'))).toBe(true);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it.each([
+    ['zeek__tcp_reassembly.pcap', '= raw bytes after the parser stopped (c2s from 0)', /^> SEARCH \/AAAA/],
+    ['zeek__http_get-to-ssh-server.pcap', '= raw bytes after the parser stopped (s2c from 0)', /^< SSH-2\.0-OpenSSH_8\.7$/],
+    ['zeek__http_connect-with-header.pcap', '= raw bytes after the parser stopped (c2s from 221, s2c from 74)', /^> \\x16\\x03\\x01\\x00\\xda/],
+  ])('%s: the raw bytes after the parser stopped', async (file, head, first) => {
+    const store = new FlowStore();
+    const table = new MessageTable();
+    try {
+      await runCapture({ source: corpusPath(file), sinks: [(e) => store.apply(e), (e) => table.apply(e)] });
+      const chunks = { chunk: (index: number) => store.getChunk(1, index), chunkAt: (dir: Direction, offset: number) => store.chunkAt(1, dir, offset) };
+      const view = new MessageView(1, table.get(1)!, (dir, offset, length) => store.read(1, dir, offset, length), chunks);
+      view.update(80, 100_000, 'end');
+      const texts = view.lines().map((line) => line.text);
+      const at = texts.indexOf(head);
+      expect(at).toBeGreaterThan(0);
+      expect(texts[at + 1]).toMatch(first);
+      if (file.includes('connect')) expect(texts.slice(at + 1).filter((t) => /^[<>] /.test(t)).slice(0, 6).map((t) => t[0])).toEqual(['>', '>', '>', '>', '<', '<']);
     } finally {
       store.dispose();
     }

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { runCapture } from '../../../src/engine/captureRun.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { BODY_LINES, BodyCache, bodyText, charsetOf } from '../../../src/tui/conversation/bodyLines.js';
+import { BODY_LINES, BodyCache, bodyDisplay, bodyText, charsetOf } from '../../../src/tui/conversation/bodyLines.js';
 import { messageLines } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { ConversationPane } from '../../../src/tui/conversationPane.js';
@@ -99,6 +99,13 @@ describe('message lines', () => {
     expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
   });
 
+  it('a cut message says where it was cut after its body, not between its headers and its body', () => {
+    const texts = messageLines(messages.get(5)!, reader(5), new Set()).map((l) => l.text);
+    const cut = texts.findIndex((t) => t.startsWith('message cut at 142: stream ended'));
+    expect(texts.indexOf('region,quarter,revenue,units')).toBeLessThan(cut);
+    expect(texts[cut - 1]).toMatch(/^body: /);
+  });
+
   it('the request sent after the server closed is one alert line', () => {
     const lines = messageLines(messages.get(3)!, reader(3), new Set());
     const alerts = lines.filter((l) => l.kind === 'alert');
@@ -160,6 +167,36 @@ describe('message lines', () => {
     expect(binary[0]).toMatch(/^\[binary, \d+ bytes\]$/);
     expect(binary[1]).toMatch(/^00000000  1f 8b/);
     expect(bodyText(Buffer.from('a\x1b]0;pwned\x07b'), 'text/plain')).toEqual(['a\\x1b]0;pwned\\x07b']);
+  });
+});
+
+describe('a binary body', () => {
+  it('shows its first hex rows, and on Enter a hex dump of up to 64 KiB with a line saying what is left', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'GET /blob HTTP/1.1\r\nHost: a\r\n\r\n');
+    const body = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) & 0xff));
+    send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const cut = messageLines(table.get(1)!, read, new Set());
+    const more = cut.find((l) => l.expand !== undefined)!;
+    expect(more.text).toBe(`... ${(4096 + 2 - BODY_LINES).toLocaleString('en-US')} more lines (Enter shows them)`);
+    const whole = messageLines(table.get(1)!, read, new Set([more.expand!])).map((l) => l.text);
+    const hex = whole.filter((t) => /^[0-9a-f]{8}  /.test(t));
+    expect(hex).toHaveLength(4096);
+    expect(hex.at(-1)).toMatch(/^0000fff0 /);
+    expect(whole).toContain(`... ${(70_000 - 65_536).toLocaleString('en-US')} more bytes not shown: m shows all bytes`);
+    expect(whole.some((t) => t.includes('more lines'))).toBe(false);
+    live.dispose();
+  });
+
+  it('its preview makes only the hex rows it shows and counts the others', () => {
+    const bytes = Buffer.alloc(200_000, 0x01);
+    const preview = bodyDisplay(bytes, 'application/octet-stream', BODY_LINES);
+    expect(preview.lines).toHaveLength(BODY_LINES);
+    const all = bodyDisplay(bytes, 'application/octet-stream');
+    expect(all.unmade).toBe(0);
+    expect(preview.lines.length + preview.unmade).toBe(all.lines.length);
+    expect(all.lines.at(-1)).toBe(`... ${(200_000 - 65_536).toLocaleString('en-US')} more bytes not shown: m shows all bytes`);
   });
 });
 

@@ -1,0 +1,220 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Direction, FlowEvent } from '../../../src/core/types.js';
+import { MessageTable } from '../../../src/messages/messageTable.js';
+import { FlowStore } from '../../../src/store/flowStore.js';
+import { BODY_LINES, PREVIEW_READ_BYTES } from '../../../src/tui/conversation/bodyLines.js';
+import { BodyCache } from '../../../src/tui/conversation/bodyLines.js';
+import { messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
+import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import { RAW_KEY, RAW_LINE_BYTES, type FlowChunks } from '../../../src/tui/conversation/rawLines.js';
+import { clientHello, records } from '../../messages/tlsBuild.js';
+import { wsFrame } from '../../messages/wsBuild.js';
+
+const FLOW = 1;
+const stores: FlowStore[] = [];
+afterEach(() => stores.splice(0).forEach((store) => store.dispose()));
+
+/** A flow fed through a store and a message table, as the TUI has them; the reader counts the bytes it reads. */
+function flowTo(serverPort: number) {
+  const store = new FlowStore();
+  stores.push(store);
+  const table = new MessageTable();
+  const at = { c2s: 0, s2c: 0 };
+  let ts = 1_000_000;
+  let events = 0;
+  const apply = (event: FlowEvent) => {
+    store.apply(event);
+    table.apply(event);
+    events++;
+  };
+  apply({ type: 'flow-start', flowId: FLOW, key: { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: serverPort } }, ts, origin: 'proxy', sawHandshake: true });
+  const flow = {
+    bytesRead: 0,
+    get messages() {
+      return table.get(FLOW)!;
+    },
+    get stamp() {
+      return `${events}`;
+    },
+    read: (dir: Direction, offset: number, length: number) => {
+      const bytes = store.read(FLOW, dir, offset, length);
+      flow.bytesRead += bytes.length;
+      return bytes;
+    },
+    chunksRead: 0,
+    chunks: {
+      chunk: (index: number) => {
+        flow.chunksRead++;
+        return store.getChunk(FLOW, index);
+      },
+      chunkAt: (dir: Direction, offset: number) => store.chunkAt(FLOW, dir, offset),
+    } satisfies FlowChunks,
+    send(dir: Direction, data: string | Uint8Array) {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+      ts += 1000;
+      apply({ type: 'data', flowId: FLOW, dir, offset: at[dir], bytes, length: bytes.length, ts, fileOffset: -1 });
+      at[dir] += bytes.length;
+    },
+    gap(dir: Direction, length: number) {
+      ts += 1000;
+      apply({ type: 'gap', flowId: FLOW, dir, offset: at[dir], length, ts });
+      at[dir] += length;
+    },
+    end() {
+      ts += 1000;
+      apply({ type: 'flow-end', flowId: FLOW, ts, reason: 'fin', detail: undefined });
+    },
+    lines(expanded: string[] = []): MessageLine[] {
+      return messageLines(flow.messages, flow.read, new Set(expanded), new BodyCache(), flow.chunks);
+    },
+    /** `side kind: text` of every line. */
+    texts(expanded: string[] = []): string[] {
+      return flow.lines(expanded).map((l) => `${l.side} ${l.kind}: ${l.text}`);
+    },
+  };
+  return flow;
+}
+
+/** The lines from the raw section's first one on. */
+function rawSection(texts: string[]): string[] {
+  return texts.slice(texts.findIndex((t) => t.startsWith('event event: raw bytes after the parser stopped')));
+}
+
+describe('messages mode: the raw bytes after a parser stopped', () => {
+  it('a client that does not speak HTTP: its bytes after the note, escaped, on its side', () => {
+    const flow = flowTo(80);
+    flow.send('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+    flow.send('c2s', 'SEARCH /\x1b]0;pwned\x07 \x9b31m\r\nsecond line\n');
+    flow.end();
+    const texts = flow.texts();
+    expect(rawSection(texts.slice(texts.indexOf('event note: note (c2s at 27): not an HTTP request line: raw bytes from here')))).toEqual([
+      'event event: raw bytes after the parser stopped (c2s from 27)',
+      'client data: SEARCH /\\x1b]0;pwned\\x07 \\x9b31m',
+      'client data: second line',
+    ]);
+    expect(texts).toContain('server data: HTTP/1.1 400 Bad Request');
+    expect(flow.lines().find((l) => l.text === 'second line')).toMatchObject({ side: 'client', kind: 'data' });
+  });
+
+  it('a server that answers with an SSH banner: its bytes with the time they came', () => {
+    const flow = flowTo(22);
+    flow.send('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    flow.send('s2c', 'SSH-2.0-OpenSSH_8.7\r\n');
+    flow.end();
+    const lines = flow.lines();
+    const banner = lines.find((l) => l.text === 'SSH-2.0-OpenSSH_8.7');
+    expect(banner).toMatchObject({ side: 'server', ts: flow.messages.http!.exchanges[0].request!.firstTs + 1000 });
+    expect(lines.indexOf(banner!)).toBe(lines.length - 1);
+    expect(lines.at(-2)!.text).toBe('raw bytes after the parser stopped (s2c from 0)');
+  });
+
+  it('a CONNECT tunnel: both directions in arrival order, a gap said as the text mode says it', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 Connection Established\r\n\r\n');
+    flow.send('c2s', 'hello\n');
+    flow.send('c2s', 'hel');
+    flow.send('c2s', 'lo again\n');
+    flow.send('s2c', 'world\n');
+    flow.gap('s2c', 10);
+    flow.send('c2s', '\x16\x03\x01');
+    flow.end();
+    expect(rawSection(flow.texts())).toEqual([
+      'event event: raw bytes after the parser stopped (c2s from 55, s2c from 39)',
+      'client data: hello',
+      'client data: hello again',
+      'server data: world',
+      'event gap: 10 bytes missing (server)',
+      'client data: \\x16\\x03\\x01',
+    ]);
+  });
+
+  it('cut as a body: the first lines, the rest on Enter (in the view too); a long line cut as a soft break', () => {
+    const flow = flowTo(80);
+    flow.send('c2s', 'GET / HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n');
+    const lines = Array.from({ length: BODY_LINES + 5 }, (_, i) => `frame ${i}`);
+    flow.send('s2c', `${'x'.repeat(RAW_LINE_BYTES + 3)}\n${lines.join('\n')}\n`);
+    const cut = rawSection(flow.texts());
+    expect(cut.slice(1, 3)).toEqual([`server data: ${'x'.repeat(RAW_LINE_BYTES)}\\+`, 'server data: xxx']);
+    expect(cut).toHaveLength(1 + BODY_LINES + 1);
+    expect(cut.at(-1)).toBe('event note: ... 7 more lines (Enter shows them)');
+    expect(flow.lines().at(-1)!.expand).toBe(RAW_KEY);
+    expect(rawSection(flow.texts([RAW_KEY])).slice(3)).toEqual(lines.map((l) => `server data: ${l}`));
+    const view = new MessageView(FLOW, flow.messages, flow.read, flow.chunks);
+    view.update(80, 10, flow.stamp);
+    expect(view.find('more lines (Enter shows them)', false)).toBe(true);
+    expect(view.expandInWindow()).toBe(true);
+    view.update(80, 10, flow.stamp);
+    view.end();
+    expect(view.lines().at(-1)!.text).toBe(`< frame ${BODY_LINES + 4}`);
+  });
+
+  it('reads at most what a body preview reads, and says more may follow', () => {
+    const flow = flowTo(80);
+    flow.send('c2s', 'GET / HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n');
+    const block = Buffer.alloc(64 << 10, 'raw line\n');
+    for (let i = 0; i < 8; i++) flow.send('s2c', block);
+    flow.bytesRead = 0;
+    const texts = flow.texts();
+    expect(flow.bytesRead).toBeLessThanOrEqual(PREVIEW_READ_BYTES + 200);
+    expect(texts.at(-1)).toMatch(/^event note: \.\.\. [\d,]+\+ more lines \(Enter shows them\)$/);
+  });
+
+  it('reads a bounded number of chunks however small they are, and makes only the lines it shows', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+    for (let i = 0; i < 10_000; i++) flow.send(i % 2 === 0 ? 'c2s' : 's2c', `${i}\n`);
+    flow.chunksRead = 0;
+    const lines = flow.lines();
+    expect(flow.chunksRead).toBeLessThanOrEqual(2048);
+    expect(lines.at(-1)!.text).toBe(`... ${(2048 - BODY_LINES).toLocaleString('en-US')}+ more lines (Enter shows them)`);
+  });
+
+  it('a line protocol turned binary, and TLS after STARTTLS', () => {
+    const binary = flowTo(6379);
+    binary.send('c2s', 'PING\r\n');
+    binary.send('s2c', '+PONG\r\n');
+    binary.send('c2s', Uint8Array.of(0, 1, 2, 0x0a, 0xff));
+    expect(rawSection(binary.texts())).toEqual(['event event: raw bytes after the parser stopped (c2s from 6)', 'client data: \\x00\\x01\\x02', 'client data: \\xff']);
+    const smtp = flowTo(25);
+    smtp.send('s2c', '220 mx ESMTP\r\n');
+    smtp.send('c2s', 'STARTTLS\r\n');
+    smtp.send('s2c', '220 go ahead\r\n');
+    smtp.send('c2s', records(clientHello('mx.example', [], [0x0304])));
+    const texts = smtp.texts();
+    expect(texts).toContain('event event: raw bytes after the parser stopped (c2s from 10)');
+    expect(texts[texts.indexOf('event event: raw bytes after the parser stopped (c2s from 10)') + 1]).toMatch(/^client data: \\x16\\x03\\x01/);
+  });
+
+  it('none after a switch to WebSocket: its frames are parsed', () => {
+    const flow = flowTo(80);
+    flow.send('c2s', 'GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('s2c', wsFrame(1, 'hello'));
+    const texts = flow.texts();
+    expect(texts).toContain('server data: ws text, 5 B: hello');
+    expect(texts.some((t) => t.includes('raw bytes after'))).toBe(false);
+  });
+
+  it('a view kept while the tunnel grows shows what a new view shows', () => {
+    const flow = flowTo(3128);
+    const kept = new MessageView(FLOW, flow.messages, flow.read, flow.chunks);
+    const rows = (view: MessageView) => {
+      view.update(60, 100_000, flow.stamp);
+      return view.lines().map((l) => l.text);
+    };
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\n\r\n');
+    rows(kept);
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+    rows(kept);
+    for (let i = 0; i < 30; i++) {
+      flow.send(i % 3 === 0 ? 's2c' : 'c2s', `piece ${i}\n`);
+      expect(rows(kept)).toEqual(rows(new MessageView(FLOW, flow.messages, flow.read, flow.chunks)));
+    }
+    expect(rows(kept)).toContain('> piece 1');
+  });
+});
