@@ -4,6 +4,7 @@
  * per direction. Keeps its state in
  * each direction's `CloseNotes` (made on first use); emits notes through the callback given.
  */
+import { formatClock } from '../core/clock.js';
 import type { Micros } from '../core/types.js';
 import { roleName, type DirectionState, type Flow, type PeerClose } from './flowState.js';
 
@@ -11,12 +12,6 @@ import { roleName, type DirectionState, type Flow, type PeerClose } from './flow
 export interface CloseNoteCounters {
   bytesAfterPeerClose: number;
   bytesAfterOwnFin: number;
-}
-
-/** `HH:MM:SS.mmm` (UTC) of a capture timestamp, for notes. */
-export function formatClock(ts: Micros): string {
-  const date = new Date(Math.floor(ts / 1000));
-  return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString().slice(11, 23);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REFUSED, type DataEvent, type FlowEvent } from '../../src/core/types.js';
 import { Reassembler } from '../../src/reassembly/reassembler.js';
-import { formatClock } from '../../src/reassembly/closeNotes.js';
 import {
   CLIENT,
   Conv,
@@ -1233,12 +1232,6 @@ describe('open-flow cap (maxOpenFlows)', () => {
     checkContract(events);
     expect(checked).toBeGreaterThan(1000);
     expect(r.stats.evictedFlows).toBe(checked);
-  });
-});
-
-describe('formatClock', () => {
-  it('formats UTC HH:MM:SS.mmm', () => {
-    expect(formatClock(Date.UTC(2020, 5, 1, 1, 2, 3, 456) * 1000 + 789)).toBe('01:02:03.456');
   });
 });
 
