@@ -83,6 +83,21 @@ export class HeadReader {
     this.step = HeadStep.More;
   }
 
+  /**
+   * The start line was cut before its line end (by a gap): takes the bytes held as the whole
+   * start line when they parse as one (a status line's reason may then be short). Returns true
+   * when it did; the head then holds only its start line.
+   */
+  cutStartLine(): boolean {
+    if (this.firstLineDone || this.buf.length === 0) return this.firstLineDone;
+    const line = headText(this.buf.bytes.subarray(0, this.buf.length));
+    this.startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
+    if (!this.startLine) return false;
+    this.firstLineDone = true;
+    this.lineStart = this.buf.length;
+    return true;
+  }
+
   /** Reads head bytes from `bytes[i]` (at most up to the end of a line or of the head); sets `step`; returns the index reached. */
   read(bytes: Uint8Array, i: number): number {
     if (this.firstLineDone) return this.headerLines(bytes, i);

@@ -130,8 +130,11 @@ export class HttpStreamParser {
     let boundary = this.state === State.Head && !this.head.started && !this.tentative;
     switch (this.state) {
       case State.Head:
-        if (this.head.hasStartLine) this.completeHead(ts, { offset: start, why: 'gap in the header' });
-        else if (this.head.started && !this.tentative) this.note(this.head.offset, `gap at ${start} inside a start line`);
+        if (this.head.hasStartLine || (!this.tentative && this.head.cutStartLine())) this.completeHead(ts, { offset: start, why: 'gap in the header' });
+        else if (this.head.started && !this.tentative) {
+          this.note(this.head.offset, `gap at ${start} inside a start line`);
+          boundary = true;
+        }
         break;
       case State.BodyLength:
       case State.Close: {

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { formatClock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
 import type { ForwardSpec } from './forwardSpec.js';
@@ -90,7 +91,8 @@ export interface ProxyTotals {
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
  *   `end()`; the other direction keeps flowing; when both sockets have closed cleanly the flow
- *   ends with reason 'fin';
+ *   ends with reason 'fin'; the client's first bytes after the server's FIN get a `note` (as
+ *   from a capture), the server's after the client's FIN (a half-close) none;
  * - a reset (ECONNRESET or EPIPE) on one side resets the other (`resetAndDestroy`) and the flow
  *   ends with 'rst'; any other socket error also resets the other side and ends with 'error';
  * - when the upstream connect fails (refused, unreachable, name not resolving, connect timeout),
@@ -233,6 +235,9 @@ class ProxiedConnection {
   private openSockets = 2;
   private offsetC2S = 0;
   private offsetS2C = 0;
+  /** When the server's FIN was forwarded; the client's bytes after it get a note (once). */
+  private serverFinAt: Micros | undefined;
+  private notedAfterServerFin = false;
   private connectTimer: NodeJS.Timeout | undefined;
   private readonly whenEnded: Promise<void>;
   private resolveEnded!: () => void;
@@ -327,6 +332,7 @@ class ProxiedConnection {
         offset = this.offsetC2S;
         this.offsetC2S = offset + length;
         counters.bytesC2S += length;
+        if (this.serverFinAt !== undefined && !this.notedAfterServerFin) this.noteAfterServerFin(length);
       } else {
         offset = this.offsetS2C;
         this.offsetS2C = offset + length;
@@ -368,8 +374,19 @@ class ProxiedConnection {
 
   /** Records that `dir`'s sender finished and passes the FIN on to `dst`. */
   private forwardHalfClose(dst: net.Socket, dir: Direction): void {
-    this.emit({ type: 'half-close', flowId: this.flowId, dir, ts: this.clock() });
+    const ts = this.clock();
+    if (dir === 's2c') this.serverFinAt = ts;
+    this.emit({ type: 'half-close', flowId: this.flowId, dir, ts });
     if (!dst.destroyed) dst.end();
+  }
+
+  /**
+   * The client sent `length` bytes after the server's FIN: noted once, worded as the capture
+   * engine words it (R13). The server's bytes after the client's FIN are TCP's half-close: none.
+   */
+  private noteAfterServerFin(length: number): void {
+    this.notedAfterServerFin = true;
+    this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `c2s sent ${length} bytes after the server closed (FIN at ${formatClock(this.serverFinAt!)})` });
   }
 
   private onSocketError(side: 'client' | 'server', err: NodeJS.ErrnoException): void {

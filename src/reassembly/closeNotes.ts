@@ -1,8 +1,10 @@
 /**
- * Close notes (R3, R11, R13): bytes a side sent beyond its own FIN, after its peer's FIN or RST,
- * or before its stream's offset 0 are counted, and noted once per direction. Keeps its state in
+ * Close notes (R3, R11, R13): bytes a side sent beyond its own FIN, after its peer's RST, the
+ * client's after the server's FIN, or before its stream's offset 0 are counted, and noted once
+ * per direction. Keeps its state in
  * each direction's `CloseNotes` (made on first use); emits notes through the callback given.
  */
+import { formatClock } from '../core/clock.js';
 import type { Micros } from '../core/types.js';
 import { roleName, type DirectionState, type Flow, type PeerClose } from './flowState.js';
 
@@ -10,12 +12,6 @@ import { roleName, type DirectionState, type Flow, type PeerClose } from './flow
 export interface CloseNoteCounters {
   bytesAfterPeerClose: number;
   bytesAfterOwnFin: number;
-}
-
-/** `HH:MM:SS.mmm` (UTC) of a capture timestamp, for notes. */
-export function formatClock(ts: Micros): string {
-  const date = new Date(Math.floor(ts / 1000));
-  return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString().slice(11, 23);
 }
 
 /**
@@ -110,15 +106,19 @@ export class CloseNoteRules {
     this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(notes.peerReset!.ts)})`);
   }
 
-  /** Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes the first. */
+  /**
+   * Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes
+   * the first. The server's bytes after the client's FIN are TCP's half-close (a reply to a
+   * request the client ended with its FIN): neither counted nor noted.
+   */
   reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number): void {
     const notes = d.closeNotes();
     notes.afterPeerCloseCounted = Math.max(notes.afterPeerCloseCounted, countedEnd);
-    if (count <= 0) return;
+    const close = notes.peerClose!;
+    if (count <= 0 || (d.dir === 's2c' && close.kind === 'FIN')) return;
     this.counters.bytesAfterPeerClose += count;
     if (notes.notedAfterPeerClose) return;
     notes.notedAfterPeerClose = true;
-    const close = notes.peerClose!;
     const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
     const what = close.kind === 'FIN' ? 'closed' : 'reset the connection';
     this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);

@@ -1,4 +1,3 @@
 /** TCP reassembly: decoded segments in, flow events out. Rules: docs/reassembly.md. */
 export { Reassembler, type ReassemblerOptions, type ReassemblyStats } from './reassembler.js';
-export { formatClock } from './closeNotes.js';
 export { isServicePort, guessSenderIsClient } from './ports.js';

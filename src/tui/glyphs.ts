@@ -16,8 +16,10 @@ export interface Glyphs {
   readonly right: string;
   /** Marks the selected row. */
   readonly selected: string;
-  /** Marks a flow with a note (data after the peer closed, a conflicting retransmission). */
+  /** Marks a flow with a note (the client's data after the server closed, data after a reset, a conflicting retransmission). */
   readonly note: string;
+  /** Marks a flow with a capture gap (bytes never seen) and no note. */
+  readonly gap: string;
   /** Ends a cut string (an address shortened in the middle, a cut preview). */
   readonly ellipsis: string;
   /** Separates items on one row (status bar, hint row). */
@@ -36,6 +38,7 @@ export const UNICODE_GLYPHS: Glyphs = {
   right: '→',
   selected: '▶',
   note: '•',
+  gap: '¦',
   ellipsis: '…',
   dot: '·',
   bars: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
@@ -51,6 +54,7 @@ export const ASCII_GLYPHS: Glyphs = {
   right: '>',
   selected: '>',
   note: '*',
+  gap: ':',
   ellipsis: '~',
   dot: '|',
   bars: ['_', '.', ',', '-', '=', '+', '*', '#'],

@@ -91,6 +91,22 @@ const CASES: Case[] = [
     exchanges: ['GET /1 → - !lost'],
   },
   {
+    name: 'a gap right after a status line, before its line end: the response is cut in its head, paired with its request',
+    steps: [c2s(get('/1')), s2c('HTTP/1.0 302 MOVED'), gap('s2c', 1460), s2c('; path=/\r\nLocation: http://x/\r\nContent-Length: 5\r\n\r\nhello'), fin('s2c')],
+    exchanges: ['GET /1 → 302 (cut at 18: gap in the header)'],
+    notes: ['s2c@18: gap of 1460 bytes: looking for the next message start'],
+  },
+  {
+    name: 'a gap right after a request line, before its line end: the request is cut in its head',
+    steps: [c2s('GET /a HTTP/1.1'), gap('c2s', 30), c2s('\r\n\r\n' + get('/b')), s2c(ok('1') + ok('2'))],
+    exchanges: ['GET /a (cut at 15: gap in the header) → 200 length:1', 'GET /b → 200 length:1'],
+  },
+  {
+    name: 'a gap inside a status line: the response is lost',
+    steps: [c2s(get('/1')), s2c('HTTP/1.0 30'), gap('s2c', 100), s2c('the rest'), fin('s2c')],
+    exchanges: ['GET /1 → - !lost'],
+  },
+  {
     name: 'a gap at the very end of the responses: what the server sent there is lost, the request was not unanswered',
     steps: [c2s(get('/1') + get('/2')), gap('s2c', 10), fin('s2c')],
     exchanges: ['GET /1 → - !lost', 'GET /2 → - !unanswered'],

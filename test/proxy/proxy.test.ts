@@ -130,12 +130,13 @@ describe('RecordingProxy relay', () => {
     expect(all.equals(Buffer.concat([request, reply]))).toBe(true);
     await recorder.waitForEnded(1);
     const [flowId, flow] = recorder.flowByClientPort(clientPort);
+    // The server's reply after the client's FIN is TCP's half-close: no note.
     expect(flow.order).toEqual(['start', 'data:c2s', 'half-close:c2s', 'data:s2c', 'half-close:s2c', 'end:fin']);
     expect(recorder.bytesOf(flowId, 's2c').equals(all)).toBe(true);
     expect(recorder.violations).toEqual([]);
   });
 
-  it('forwards a server half-close and the server still receives everything the client sends', async () => {
+  it('forwards a server half-close and the server still receives everything the client sends, with a note as a capture gives', async () => {
     let serverGot: Promise<Buffer> | undefined;
     const { recorder, port } = await setup((s) => {
       serverGot = readAll(s);
@@ -152,7 +153,8 @@ describe('RecordingProxy relay', () => {
     expect((await serverGot!).equals(payload)).toBe(true);
     await recorder.waitForEnded(1);
     const [, flow] = recorder.flowByClientPort(clientPort);
-    expect(flow.order).toEqual(['start', 'data:s2c', 'half-close:s2c', 'data:c2s', 'half-close:c2s', 'end:fin']);
+    expect(flow.order).toEqual(['start', 'data:s2c', 'half-close:s2c', 'note', 'data:c2s', 'half-close:c2s', 'end:fin']);
+    expect(flow.notes).toEqual([expect.stringMatching(/^c2s sent \d+ bytes after the server closed \(FIN at \d\d:\d\d:\d\d\.\d{3}\)$/)]);
     expect(flow.end?.reason).toBe('fin');
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REFUSED, type DataEvent, type FlowEvent } from '../../src/core/types.js';
 import { Reassembler } from '../../src/reassembly/reassembler.js';
-import { formatClock } from '../../src/reassembly/closeNotes.js';
 import {
   CLIENT,
   Conv,
@@ -826,13 +825,13 @@ describe('closing', () => {
     ]);
   });
 
-  it('server data after a client half-close is noted too (s2c)', () => {
+  it('server data after a client half-close is TCP\'s usual half-close: not noted, not counted', () => {
     const h = harness();
     const c = new Conv();
-    h.feed([...c.handshake(), c.c('q'), c.c('', { flags: FIN_ACK }), c.s('answer')]);
-    expect(shown(h.events).filter((s) => s.startsWith('note'))).toEqual([
-      expect.stringMatching(/^note 1 s2c sent 6 bytes after the client closed \(FIN at /),
-    ]);
+    h.feed([...c.handshake(), c.c('q'), c.c('', { flags: FIN_ACK }), c.s('answer'), c.s('', { flags: FIN_ACK })]);
+    expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "q"', 'half 1 c2s', 'data 1 s2c 0 "answer"', 'half 1 s2c', 'end 1 fin']);
+    expect(h.r.stats.bytesAfterPeerClose).toBe(0);
+    expect(h.r.stats.notes).toBe(0);
   });
 
   it('data beyond its own FIN is noted and dropped', () => {
@@ -935,7 +934,6 @@ describe('RST linger', () => {
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "request"',
       'half 1 c2s',
-      'note 1 s2c sent 10 bytes after the client closed (FIN at 12:00:00.000)',
       'data 1 s2c 0 "late reply"',
       'note 1 s2c sent 5 bytes after the client reset the connection (RST at 12:00:00.004)',
       'data 1 s2c 10 "alert"',
@@ -944,7 +942,7 @@ describe('RST linger', () => {
     ]);
     const end = h.events[h.events.length - 1];
     expect(end.ts).toBe(T0 + 6000);
-    expect(h.r.stats.bytesAfterPeerClose).toBe(15);
+    expect(h.r.stats.bytesAfterPeerClose).toBe(0);
     expect(h.r.stats.openFlows).toBe(0);
   });
 
@@ -1245,12 +1243,6 @@ describe('open-flow cap (maxOpenFlows)', () => {
     checkContract(events);
     expect(checked).toBeGreaterThan(1000);
     expect(r.stats.evictedFlows).toBe(checked);
-  });
-});
-
-describe('formatClock', () => {
-  it('formats UTC HH:MM:SS.mmm', () => {
-    expect(formatClock(Date.UTC(2020, 5, 1, 1, 2, 3, 456) * 1000 + 789)).toBe('01:02:03.456');
   });
 });
 

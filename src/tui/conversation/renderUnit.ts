@@ -31,13 +31,8 @@ const SHORT_READ_BACK = 256;
 /** Counts lines built, for tests and benchmarks that check nothing is built beyond need. */
 export const renderStats = { unitsRendered: 0, linesBuilt: 0 };
 
-/**
- * Notes that point at the bug people come to find: data after the peer reset, or the client's
- * data after the server closed. The server's after the client's FIN is TCP's usual half-close
- * (a reply to a request the client ended with its FIN): a plain note.
- */
+/** Notes that point at the bug people come to find: data after the peer reset, or the client's data after the server closed. */
 const ALERT_NOTE = /\bafter (the )?(peer|client|server)\b/i;
-const HALF_CLOSE_NOTE = /^s2c sent \d+ bytes after the client closed\b/;
 
 /** `client` or `server` for a direction. */
 function sideOf(dir: Direction): Side {
@@ -92,7 +87,7 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
 
 /** The line of one of the flow's notes: an alert for data after a reset or the client's after the server closed. */
 export function noteLine(note: { readonly ts: number; readonly text: string }): LogicalLine {
-  const alert = ALERT_NOTE.test(note.text) && !HALF_CLOSE_NOTE.test(note.text);
+  const alert = ALERT_NOTE.test(note.text);
   return event(alert ? 'alert' : 'note', `note: ${escapeText(note.text)}`, note.ts);
 }
 

@@ -5,7 +5,7 @@
  * - `:25`: either endpoint's port;
  * - `#12`, `#10-20`: the flow numbered 12 (the list's first column), flows 10 to 20;
  * - `open`, `half-closed`, `closed`, `reset`, `timeout`: the flow's state (see `flowState`);
- * - `has:note`: flows with at least one note;
+ * - `has:note`, `has:gap`: flows with at least one note, with at least one capture gap;
  * - `method:POST`, `status:5xx`, `host:example.com`, `path:/api`: the flow's messages (see
  *   `messageFilter.ts`);
  * - `~text`: flows whose bytes (either direction) contain `text`, byte for byte, with smart
@@ -36,6 +36,7 @@ type WordTerm =
   | { readonly kind: 'number'; readonly from: number; readonly to: number }
   | { readonly kind: 'state'; readonly state: FlowState }
   | { readonly kind: 'note' }
+  | { readonly kind: 'gap' }
   | { readonly kind: 'bytes'; readonly pattern: BytePattern; readonly source: string }
   | { readonly kind: 'text'; readonly lower: string }
   | { readonly kind: 'any'; readonly terms: readonly WordTerm[] }
@@ -166,11 +167,12 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
   if (message !== undefined) return message;
   if (lower.startsWith('has:')) {
     if (lower === 'has:note') return { kind: 'note' };
-    return `unknown ${escapeText(text)}: only has:note exists`;
+    if (lower === 'has:gap') return { kind: 'gap' };
+    return `unknown ${escapeText(text)}: has:note or has:gap`;
   }
   const unknownField = /^([a-z][a-z-]+):/i.exec(text);
   if (unknownField && !ADDRESS_PART.test(text)) {
-    return `unknown ${escapeText(unknownField[1])}: filter words are method: status: host: path: has:note ("${escapeText(unknownField[1])}:…" in quotes finds the text)`;
+    return `unknown ${escapeText(unknownField[1])}: filter words are method: status: host: path: has:note has:gap ("${escapeText(unknownField[1])}:…" in quotes finds the text)`;
   }
   if (STATES.includes(lower as FlowState)) return { kind: 'state', state: lower as FlowState };
   if (text.startsWith('#')) {
@@ -270,6 +272,8 @@ function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlo
       return flowState(flow) === term.state;
     case 'note':
       return flow.notes.length > 0;
+    case 'gap':
+      return flow.gaps > 0;
     case 'bytes':
       return true;
     case 'text':

@@ -1,9 +1,9 @@
 /**
  * Filter words about a flow's messages (issue 13): `method:POST`, `status:404` or `status:5xx`,
- * `host:api.example.com` (the request's Host, or the TLS server name; a suffix after a dot
- * matches too: `host:example.com` takes `api.example.com`), `path:/api` (the start of the
- * request target's path). Case-insensitive except the path. A flow whose protocol is not known
- * yet, or not HTTP/TLS, matches none of them. Pure.
+ * `host:google` (a part of the request's Host, without its port, or of the TLS server name:
+ * takes `www.google.com`), `path:/api` (the start of the request target's path).
+ * Case-insensitive except the path. A flow whose protocol is not known yet, or not HTTP/TLS,
+ * matches none of them. Pure.
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { headerValue } from '../../messages/httpHead.js';
@@ -71,7 +71,7 @@ function statusMatches(status: string, pattern: string): boolean {
 }
 
 function hostMatches(host: string, wanted: string): boolean {
-  return host === wanted || host.endsWith(`.${wanted}`);
+  return host.includes(wanted);
 }
 
 /** The path of a request target: `/a/b` of `/a/b?q`, of `http://host/a/b`. */

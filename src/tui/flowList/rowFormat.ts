@@ -235,7 +235,7 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const space: RowSpan = { text: ' ', style: 'space' };
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
   const tail: RowSpan[] = [
-    { text: flow.notes.length > 0 ? g.note : ' ', style: 'note' },
+    { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,
     { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis), style: 'preview' },
   ];

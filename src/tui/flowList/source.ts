@@ -18,6 +18,8 @@ export interface ListedFlow {
   readonly closedS2c: boolean;
   readonly end: { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined;
   readonly notes: readonly unknown[];
+  /** Capture gaps (bytes never seen) in either direction. */
+  readonly gaps: number;
   readonly chunkCount: number;
 }
 

@@ -4,7 +4,7 @@
  * for byte the same (gzip undone by both), under the same name plus `-response`, except where
  * a capture gap cuts the response's head (in jpegs.cap, 1460 bytes right after `HTTP/1.0 302
  * MOVED`): tcpflow parses the zeros it fills the gap with and writes a body; flowspy never
- * zero-fills, sees no response there and has no body to save.
+ * zero-fills: it shows the 302 cut in its head, whose body it cannot frame, and saves none.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';

@@ -18,6 +18,7 @@ export interface FakeFlow {
   closedS2c: boolean;
   end: { ts: number; reason: FlowEndReason; detail?: string } | undefined;
   notes: { ts: number; text: string }[];
+  gaps: number;
   chunkCount: number;
 }
 
@@ -108,6 +109,7 @@ export class FakeStore implements FlowSource, ByteSource {
       closedS2c: false,
       end: undefined,
       notes: [],
+      gaps: 0,
       chunkCount: 0,
       ...stripEndpoints(fields),
     };
@@ -125,7 +127,8 @@ export class FakeStore implements FlowSource, ByteSource {
     const offset = chunks.filter((c) => c.dir === dir).reduce((end, c) => Math.max(end, c.offset + c.length), 0);
     chunks.push({ dir, kind: gap ? 'gap' : 'data', offset, length: data.length, bytes: data });
     flow.chunkCount = chunks.length;
-    if (!gap) {
+    if (gap) flow.gaps++;
+    else {
       if (dir === 'c2s') flow.bytesC2s += data.length;
       else flow.bytesS2c += data.length;
     }

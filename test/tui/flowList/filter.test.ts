@@ -20,7 +20,7 @@ function sample() {
   add({ client: '10.0.0.2:40000', server: '192.168.1.10:80' }, 'GET /api/v2/chickens.json HTTP/1.1');
   add({ client: '10.0.0.23:40001', server: '192.168.1.11:25', end: { ts: 2e6, reason: 'fin' } }, '220 mail.example ESMTP');
   add({ client: '10.0.0.3:40002', server: '192.168.1.10:443', end: { ts: 2e6, reason: 'rst' }, notes: [{ ts: 1, text: 'x' }] }, '');
-  add({ client: '10.0.0.4:40003', server: '10.0.0.2:8080', closedC2s: true }, 'POST /form');
+  add({ client: '10.0.0.4:40003', server: '10.0.0.2:8080', closedC2s: true, gaps: 2 }, 'POST /form');
   add({ client: '[2001:db8::1]:5000', server: '[2001:db8::2]:80', end: { ts: 3e6, reason: 'timeout' } }, 'get /v6');
   add({ client: '10.1.0.5:25', server: '10.0.0.9:9', end: { ts: 3e6, reason: 'evicted' } }, 'hello');
   return { store, previews };
@@ -51,6 +51,8 @@ describe('flow filter: which flows each word keeps', () => {
     ['reset', [3]],
     ['timeout', [5, 6]],
     ['has:note', [3]],
+    ['has:gap', [4]],
+    ['has:note|has:gap', [3, 4]],
     ['get', [1, 5]],
     ['GET', [1, 5]],
     ['esmtp', [2]],
@@ -90,6 +92,7 @@ describe('flow filter: which flows each word keeps', () => {
     ['![2001:db8::2]:80', [1, 2, 3, 4, 6]],
     ['!2001:db8', [1, 2, 3, 4, 6]],
     ['!has:note', [1, 2, 4, 5, 6]],
+    ['!has:gap', [1, 2, 3, 5, 6]],
     ['!get', [2, 3, 4, 6]],
     ['!"mail.example esmtp"', [1, 3, 4, 5, 6]],
     ['!open :80', [5]],
@@ -109,15 +112,15 @@ describe('flow filter: parsing', () => {
     [':70000', 'bad port :70000: a number 0-65535 after \':\''],
     [':', 'bad port :: a number 0-65535 after \':\''],
     ['10.0.0.1:99999', 'bad port in 10.0.0.1:99999: a number 0-65535'],
-    ['has:notes', 'unknown has:notes: only has:note exists'],
-    ['metod:POST', 'unknown metod: filter words are method: status: host: path: has:note ("metod:…" in quotes finds the text)'],
-    ['cafe:x', 'unknown cafe: filter words are method: status: host: path: has:note ("cafe:…" in quotes finds the text)'],
+    ['has:notes', 'unknown has:notes: has:note or has:gap'],
+    ['metod:POST', 'unknown metod: filter words are method: status: host: path: has:note has:gap ("metod:…" in quotes finds the text)'],
+    ['cafe:x', 'unknown cafe: filter words are method: status: host: path: has:note has:gap ("cafe:…" in quotes finds the text)'],
     ['~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
     ['~"unterminated', 'unterminated quote: add a closing "'],
     ['~bad\\q', 'bad escape in ~bad\\\\q: use \\r \\n \\t \\\\ \\" or \\xNN'],
     [Array.from({ length: 32 }, (_, i) => `~w${i}`).join(' '), 'too many ~ words: at most 31'],
     [':\x1b[2J', 'bad port :\\x1b[2J: a number 0-65535 after \':\''],
-    ['has:\u009b31m', 'unknown has:\\u{9b}31m: only has:note exists'],
+    ['has:\u009b31m', 'unknown has:\\u{9b}31m: has:note or has:gap'],
     ['~\\q\u202e', 'bad escape in ~\\\\q\\u{202e}: use \\r \\n \\t \\\\ \\" or \\xNN'],
     ['~\\x4', 'bad escape in ~\\\\x4: use \\r \\n \\t \\\\ \\" or \\xNN'],
     ['!', '! needs a word after it, e.g. !reset !:443 !~Cookie'],
@@ -127,7 +130,7 @@ describe('flow filter: parsing', () => {
     ['!!', '!! is not a word: one ! negates the word after it, e.g. !reset'],
     ['!:99999', 'bad port :99999: a number 0-65535 after \':\''],
     ['!~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
-    ['!metod:GET', 'unknown metod: filter words are method: status: host: path: has:note ("metod:…" in quotes finds the text)'],
+    ['!metod:GET', 'unknown metod: filter words are method: status: host: path: has:note has:gap ("metod:…" in quotes finds the text)'],
     [':80|', ':80|: a word on each side of |, e.g. :80|:443'],
     ['|reset', '|reset: a word on each side of |, e.g. :80|:443'],
     ['reset|~Cookie', 'reset|~Cookie: ~text cannot be one of | words; give it its own word'],

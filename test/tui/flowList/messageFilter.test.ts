@@ -37,6 +37,11 @@ describe('message filter words on the demo', () => {
     expect(shown('host:shop.example')).toEqual([1, 3]);
     expect(shown('host:example')).toEqual([1, 3, 5]);
     expect(shown('host:reports.example')).toEqual([5]);
+    expect(shown('host:shop')).toEqual([1, 3]);
+    expect(shown('host:SHOP')).toEqual([1, 3]);
+    expect(shown('host:ports')).toEqual([5]);
+    expect(shown('host:op.exa')).toEqual([1, 3]);
+    expect(shown('host:nowhere')).toEqual([]);
     expect(shown('path:/api')).toEqual([3]);
     expect(shown('path:/API')).toEqual([]);
     expect(shown('method:POST')).toEqual([]);

@@ -79,6 +79,16 @@ describe('flow rows: layout by width', () => {
     expect(rows[0].spans.find((s) => s.style === 'note')!.text).toBe('•');
     expect(rows[0].spans.find((s) => s.style === 'preview')!.text).toBe('GET /api/v2/chickens.j…');
   });
+
+  it('marks a flow with a capture gap, a note taking precedence', () => {
+    const store = new FakeStore();
+    store.add({ id: 1, gaps: 2 });
+    store.add({ id: 2, gaps: 1, notes: [{ ts: 1, text: 'data after FIN' }] });
+    store.add({ id: 3 });
+    const marks = (unicode: boolean) => formatRows([...store.flows()], options(store, 100, unicode)).map((r) => r.spans.find((s) => s.style === 'note')!.text);
+    expect(marks(true)).toEqual(['¦', '•', ' ']);
+    expect(marks(false)).toEqual([':', '*', ' ']);
+  });
 });
 
 describe('flow rows: hostile bytes', () => {
