@@ -25,6 +25,9 @@ export interface MessageListener {
 
 const NO_BYTES = new Uint8Array(0);
 
+/** The content type of a TLS handshake record: a tunnel whose first byte is this carries TLS. */
+const TLS_HANDSHAKE = 0x16;
+
 /** Bytes held, both directions together, while undecided: past this the decision is forced. */
 const MAX_HELD_BYTES = 64 * 1024;
 
@@ -44,7 +47,7 @@ export class FlowMessages {
   websocket: WebSocketConversation | undefined = undefined;
   lines: LineConversation | undefined = undefined;
   tls: TlsHellos | undefined = undefined;
-  /** Where a direction of a line protocol turned into TLS. */
+  /** Where a direction of a line protocol, or of a tunnel after CONNECT, turned into TLS (-1: not yet; -2: a tunnel that is not TLS). */
   private readonly tlsFrom: Record<Direction, number> = { c2s: -1, s2c: -1 };
   private held: Held[] = [];
   /** The flow started without a handshake (told by its flow-start): streams may begin inside a message. */
@@ -102,10 +105,7 @@ export class FlowMessages {
   /** Applies a data event of this flow (what {@link apply} does with one, without looking at its type). */
   applyData(event: DataEvent): void {
     if (this.ended) return;
-    if (this.http !== undefined) {
-      this.http.feedData(event);
-      if (this.http.websocket) this.feedWebSocket(event);
-    }
+    if (this.http !== undefined) this.httpData(event);
     else if (this.protocol !== 'undecided') this.data(event);
     else if (this.held.length === 0 && !this.midStream) this.first(event);
     else if (this.midStream && event.offset === 0 && event.length === 1) {
@@ -140,7 +140,7 @@ export class FlowMessages {
   summary(): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     let text = '';
-    if (this.http) text = httpSummary(this.http, this.websocket);
+    if (this.http) text = httpSummary(this.http, this.websocket) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     else if (this.lines) text = lineSummary(this.lines) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     else if (this.tls) text = tlsSummary(this.tls);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
@@ -229,12 +229,36 @@ export class FlowMessages {
     if (!websocket.skip(dir, offset + skip, length - skip, ts)) websocket.feed(dir, offset + skip, data.bytes.subarray(skip), ts);
   }
 
-  private data(data: Data): void {
-    if (this.http) {
-      this.http.feedData(data);
-      if (this.http.websocket) this.feedWebSocket(data);
-      return;
+  /** An HTTP flow's data: to its parser, then what follows a switch (WebSocket frames, a tunnel's TLS hellos). */
+  private httpData(data: Data): void {
+    const http = this.http!;
+    http.feedData(data);
+    if (http.websocket) this.feedWebSocket(data);
+    else if (http.tunnel) this.feedTunnel(data);
+  }
+
+  /**
+   * A tunnel's bytes (after CONNECT): its TLS hellos, when a direction's first tunnelled byte
+   * starts a TLS handshake record (decided once per direction: `tlsFrom` -2 when it does not).
+   */
+  private feedTunnel(data: Data): void {
+    const { dir, offset, length, ts } = data;
+    const from = this.http!.rawFrom(dir);
+    if (from === undefined || offset + length <= from) return;
+    const bytes = data.bytes;
+    if (this.tlsFrom[dir] === -1) {
+      const isTls = offset <= from && bytes[from - offset] === TLS_HANDSHAKE;
+      this.tlsFrom[dir] = isTls ? from : -2;
+      if (isTls) this.tls ??= new TlsHellos(this.clientDir);
     }
+    if (this.tlsFrom[dir] < 0 || !this.tls || this.tls.isDone(dir)) return;
+    const skip = Math.max(0, from - offset);
+    this.tls.feed(dir, offset + skip, bytes.subarray(skip), ts);
+    this.reportHello(dir);
+  }
+
+  private data(data: Data): void {
+    if (this.http) return this.httpData(data);
     const { dir, offset, ts } = data;
     let bytes: Uint8Array | undefined;
     if (this.lines && this.tlsFrom[dir] < 0) {
@@ -260,8 +284,10 @@ export class FlowMessages {
 
   private gap(dir: Direction, offset: number, length: number, ts: Micros): void {
     this.websocket?.gap(dir, offset, length, ts);
-    if (this.http) this.http.gap(dir, offset, length, ts);
-    else if (this.lines && this.tlsFrom[dir] < 0) this.lines.gap(dir, offset, length, ts);
+    if (this.http) {
+      this.http.gap(dir, offset, length, ts);
+      if (this.tls && this.tlsFrom[dir] >= 0) this.tls.gap(dir, offset, length, ts);
+    } else if (this.lines && this.tlsFrom[dir] < 0) this.lines.gap(dir, offset, length, ts);
     else if (this.tls && !this.tls.isDone(dir) && (this.tlsFrom[dir] >= 0 || this.protocol === 'tls')) this.tls.gap(dir, offset, length, ts);
   }
 

@@ -30,7 +30,9 @@ export class HttpConversation implements HttpStreamHooks {
   responseCount = 0;
   /** Exchanges seen (kept or not: see {@link MAX_EXCHANGES}). */
   exchangeCount = 0;
-  /** The server switched the connection to WebSocket (101 with `Upgrade: websocket`): the bytes from {@link rawFrom} on are frames. */
+  /** The connection became a tunnel (a 2xx to CONNECT, a 101): the bytes from {@link rawFrom} on are another protocol's. */
+  tunnel = false;
+  /** The tunnel is WebSocket (101 with `Upgrade: websocket`): its bytes are frames. */
   websocket = false;
   private readonly parsers: Record<Direction, HttpStreamParser>;
   /** Exchanges whose request has no final response yet, oldest first (from `pendingHead`). */
@@ -157,6 +159,7 @@ export class HttpConversation implements HttpStreamHooks {
     if (announcesClose(response.version, framing)) this.serverClosing = true;
     const plan = responseBodyPlan(response.status, framing, exchange.request?.method);
     if (plan.kind === 'tunnel') {
+      this.tunnel = true;
       this.websocket = response.status === 101 && /\bwebsocket\b/i.test(framing.upgrade ?? '');
       this.parsers[this.requestDir].switchToRaw(plan.why);
     }

@@ -11,4 +11,11 @@ describe.skipIf(cannotRun(corpusMissingReason, 'message corpus tests'))('message
     await runCapture({ source: corpusPath('zeek__ftp_bigtransfer.pcap'), sinks: [(e) => table.apply(e)] });
     expect([...table.values()].map((f) => f.summary())).toEqual(['FTP USER ftp → 230 (12 cmds)', 'FTP data of #1: LIST', 'FTP data of #1: RETR rand.txt']);
   });
+
+  it('reads the TLS hellos in a CONNECT tunnel', async () => {
+    const table = new MessageTable();
+    await runCapture({ source: corpusPath('zeek__http_connect-with-header.pcap'), sinks: [(e) => table.apply(e)] });
+    const flow = [...table.values()][0];
+    expect(flow.summary()).toBe('CONNECT secure.newegg.com:443 → 200 | TLS secure.newegg.com h2,spdy/3.1,http/1.1');
+  });
 });

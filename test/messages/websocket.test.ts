@@ -119,6 +119,32 @@ describe('FlowMessages: HTTP switched to WebSocket', () => {
     expect(messages.summary()).toBe('GET /chat → 101 (WebSocket, 3 frames)');
   });
 
+  it('reads the TLS hellos in a CONNECT tunnel, and nothing in a tunnel that is not TLS', async () => {
+    const { clientHello, records, serverHello } = await import('./tlsBuild.js');
+    const key = { client: { addr: '10.0.0.1', port: 5000 }, server: { addr: '10.0.0.2', port: 3128 } };
+    const tunnel = (first: [Uint8Array, Uint8Array]): FlowMessages => {
+      const messages = new FlowMessages(1);
+      const connect = Buffer.from('CONNECT api.example.com:443 HTTP/1.1\r\nHost: api.example.com:443\r\n\r\n');
+      const established = Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n');
+      const events: FlowEvent[] = [
+        { type: 'flow-start', flowId: 1, key, ts: 1, origin: 'capture', sawHandshake: true },
+        { type: 'data', flowId: 1, dir: 'c2s', offset: 0, length: connect.length, ts: 2, fileOffset: -1, bytes: connect },
+        { type: 'data', flowId: 1, dir: 's2c', offset: 0, length: established.length, ts: 3, fileOffset: -1, bytes: established },
+        { type: 'data', flowId: 1, dir: 'c2s', offset: connect.length, length: first[0].length, ts: 4, fileOffset: -1, bytes: first[0] },
+        { type: 'data', flowId: 1, dir: 's2c', offset: established.length, length: first[1].length, ts: 5, fileOffset: -1, bytes: first[1] },
+      ];
+      for (const event of events) messages.apply(event);
+      return messages;
+    };
+    const tls = tunnel([records(clientHello('api.example.com', ['h2'], [0x0304])), records(serverHello(0x0304, 0x1301))]);
+    expect(tls.tls?.client?.sni).toBe('api.example.com');
+    expect(tls.tls?.server).toBeDefined();
+    expect(tls.summary()).toBe('CONNECT api.example.com:443 → 200 | TLS api.example.com h2');
+    const plain = tunnel([Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from('HTTP/1.1 200 OK\r\n\r\n')]);
+    expect(plain.tls).toBeUndefined();
+    expect(plain.summary()).toBe('CONNECT api.example.com:443 → 200');
+  });
+
   it('leaves the bytes after another upgrade raw', () => {
     const messages = flow(false, 'h2c');
     expect(messages.websocket).toBeUndefined();
