@@ -69,6 +69,11 @@ export interface MessageUnits {
    * message it reads, and a settled unit's messages are all read.
    */
   settled(index: number): boolean;
+  /**
+   * True when unit `index` is where `]` and `[` stop: every HTTP exchange and WebSocket frame; a
+   * line protocol's item that begins a side's turn (so a 40-line reply is one step, not 40).
+   */
+  stop(index: number): boolean;
   /** Unit `index`'s lines, new objects at each call. */
   lines(index: number): MessageLine[];
   /** The notes of no unit before `count` (shown after the units). */
@@ -93,6 +98,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       count: exchanges + frames.length,
       version: (index) => withNotes(index < exchanges ? exchangeVersion(http.exchanges[index]) : frameVersion(frames[index - exchanges]), notes.of(index)),
       settled: (index) => (index < exchanges ? exchangeSettled(http.exchanges[index]) : frames[index - exchanges].complete),
+      stop: () => true,
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
@@ -115,6 +121,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     count: items.length,
     version: (index) => withNotes(`${items[index].length}|${items[index].complete}|${items[index].text.length}`, notes.of(index)),
     settled: (index) => items[index].complete,
+    stop: (index) => index === 0 || items[index].dir !== items[index - 1].dir,
     lines: (index) => {
       const item = items[index];
       const lines: MessageLine[] = [];

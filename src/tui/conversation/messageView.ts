@@ -56,6 +56,8 @@ export class MessageView {
   /** Per unit shown: its first row in `unitRows` and its first line (the units' lines are capped). */
   private readonly firstRow: number[] = [];
   private readonly firstLine: number[] = [];
+  /** Per unit shown: whether `]` and `[` stop at it (see MessageUnits.stop). */
+  private readonly stops: boolean[] = [];
   private lineCount = 0;
   /** The units shown that may still change, in order, with the version their rows were made from. */
   private unsettled: { readonly index: number; readonly version: string }[] = [];
@@ -154,18 +156,22 @@ export class MessageView {
   }
 
   /**
-   * `]` and `[`: puts the first row of the next unit (an HTTP exchange, a line protocol's item)
-   * at the top, or of the unit in view (the one before, when already there; the first rows when
+   * `]` and `[`: puts the first row of the next unit that is a stop (an HTTP exchange, a
+   * WebSocket frame, the start of a side's turn of a line protocol: see MessageUnits.stop) at the
+   * top, or of the stop in view (the one before, when already there; the first rows when
    * none). False when the window did not move.
    */
   nextUnit(): boolean {
     const head = this.headRows.length;
-    const next = this.firstRow[firstAbove(this.firstRow, this.top - head)];
+    let unit = firstAbove(this.firstRow, this.top - head);
+    while (unit < this.stops.length && !this.stops[unit]) unit++;
+    const next = this.firstRow[unit];
     return next !== undefined && this.moveTop(head + next);
   }
   previousUnit(): boolean {
     const head = this.headRows.length;
-    const before = firstAbove(this.firstRow, this.top - head - 1) - 1;
+    let before = firstAbove(this.firstRow, this.top - head - 1) - 1;
+    while (before > 0 && !this.stops[before]) before--;
     return this.moveTop(before < 0 ? 0 : head + this.firstRow[before]);
   }
 
@@ -330,6 +336,7 @@ export class MessageView {
     for (let index = from; index < units.count && this.lineCount < MAX_MESSAGE_LINES; index++) {
       this.firstRow.push(this.unitRows.length);
       this.firstLine.push(this.lineCount);
+      this.stops.push(units.stop(index));
       if (!units.settled(index)) this.unsettled.push({ index, version: units.version(index) });
       const lines = units.lines(index);
       this.lineCount += lines.length;
@@ -362,6 +369,7 @@ export class MessageView {
     this.lineCount = this.firstLine[from];
     this.firstRow.length = from;
     this.firstLine.length = from;
+    this.stops.length = from;
     this.unsettled = this.unsettled.filter(({ index }) => index < from);
   }
 

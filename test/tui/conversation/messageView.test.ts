@@ -546,6 +546,22 @@ describe('] and [: message to message', () => {
     expect(view.previousUnit()).toBe(false);
   });
 
+  it('a line protocol: ] steps turn by turn (a multi-line reply is one step), [ comes back', () => {
+    const flow = liveFlow();
+    for (const [dir, text] of [
+      ['s2c', '+OK POP3 ready\r\n'], ['c2s', 'CAPA\r\n'], ['s2c', '+OK\r\nTOP\r\nUSER\r\nUIDL\r\nSASL PLAIN\r\n.\r\n'],
+      ['c2s', 'USER ann\r\n'], ['s2c', '+OK\r\n'], ['c2s', 'LIST\r\n'], ['s2c', '+OK 2 messages\r\n1 120\r\n2 340\r\n.\r\n'],
+    ] as [Direction, string][]) flow.send(dir, text);
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 4, flow.stamp, HEAD);
+    const top = () => view.lines()[0].text;
+    const forward: string[] = [];
+    while (view.nextUnit()) forward.push(top());
+    expect(forward).toEqual(['< +OK POP3 ready', '> CAPA', '< +OK', '> USER ann', '< +OK', '> LIST', '< +OK 2 messages']);
+    expect(view.previousUnit()).toBe(true);
+    expect(top()).toBe('> LIST');
+  });
+
   it('on a flow of 2,000 exchanges, from every row: ] to the next start (none after the last), [ to the start in view or the one before', () => {
     const flow = liveFlow();
     for (let i = 0; i < 2000; i++) {
