@@ -17,11 +17,11 @@ import type { TuiActions } from '../tui/app.js';
 /** Actions over `store`; `sourceFile` is the capture file the flows came from, if any. */
 export function tuiActions(store: FlowStore, sourceFile: string | undefined): TuiActions {
   return {
-    saveText: async (name, text) => {
+    saveText: async (name, content) => {
       for (let n = 0; ; n++) {
         const path = n === 0 ? name : name.replace(/(\.[^.]*)?$/, `-${n}$1`);
         try {
-          await writeFile(resolve(path), text, { flag: 'wx' });
+          await writeFile(resolve(path), content, { flag: 'wx' });
           return path;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 999) throw new Error(`cannot write ${path}: ${errorLine(error)}`);

@@ -26,7 +26,7 @@ import { RedrawScheduler } from './redraw.js';
 import { statusLine, type StatusInfo } from './statusBar.js';
 import { fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
-import { curlCommand, requestPayload } from './actions/curl.js';
+import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
 import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
 import { conversationTitle, emptyListText } from './titles.js';
@@ -59,8 +59,8 @@ export interface TuiActions {
   saveFlow(flowId: number): Promise<readonly string[]>;
   /** Writes flows to a pcap file at `path`; resolves with the packets written. */
   writePcap(flowIds: readonly number[], path: string): Promise<number>;
-  /** Writes `text` to a new file named like `name` (a suffix when taken); resolves with its path. */
-  saveText(name: string, text: string): Promise<string>;
+  /** Writes `content` to a new file named like `name` (a suffix when taken); resolves with its path. */
+  saveText(name: string, content: string | Uint8Array): Promise<string>;
   /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
   saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
 }
@@ -449,12 +449,18 @@ export class TuiApp {
     } catch {
       body = undefined;
     }
-    const command = curlCommand(request, body);
-    this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
-    this.options.actions.saveText(`flowspy-${flowId}-${exchange.index + 1}.curl`, command + '\n').then(
-      (path) => this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`),
-      (error: unknown) => this.sayError(error),
-    );
+    const name = `flowspy-${flowId}-${exchange.index + 1}`;
+    const save = this.options.actions.saveText;
+    const bodyFile = body && body.length > 0 && !bodyFitsCommandLine(body) ? save(`${name}.body`, body) : Promise.resolve(undefined);
+    bodyFile
+      .then(async (bodyPath) => {
+        const command = curlCommand(request, body, { bodyFile: bodyPath === undefined ? undefined : resolve(bodyPath) });
+        this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
+        const path = await save(`${name}.curl`, command + '\n');
+        if (bodyPath === undefined) this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`);
+        else this.say(`curl written to ${escapeText(path)} and ${escapeText(bodyPath)}, copied (OSC 52)`);
+      })
+      .catch((error: unknown) => this.sayError(error));
   }
 
   /** `b`: the first HTTP body in the window, decoded, to a file in the current directory. */
