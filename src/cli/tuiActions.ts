@@ -1,7 +1,7 @@
 /**
  * The TUI's `s` and `w` for one run: `s` saves the selected flow in the current directory
  * (tcpflow's file names plus a `.log` dialogue), `w` writes the flows shown to a new pcap file:
- * the original packets when the flows came from a capture file, else synthesized ones; `y`
+ * the original packets when the flows came from a capture file, else ones rebuilt from the streams; `y`
  * writes a curl command; `b` writes the HTTP body in view, decoded. All reject with one line for the status row; none overwrites a file.
  */
 import { existsSync } from 'node:fs';
@@ -39,8 +39,7 @@ export function tuiActions(store: FlowStore, sourceFile: string | undefined): Tu
     writePcap: async (flowIds, path) => {
       const target = resolve(path);
       if (existsSync(target)) throw new Error(`${path} exists: give another name`);
-      const written = await writeFlowsPcap(store, flowIds, target, sourceFile ? { kind: 'file', path: sourceFile } : { kind: 'synthesized' });
-      return written.packets;
+      return writeFlowsPcap(store, flowIds, target, sourceFile ? { kind: 'file', path: sourceFile } : { kind: 'synthesized' });
     },
   };
 }

@@ -28,6 +28,7 @@ import { fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
+import { writtenPcapMessage, type WrittenPcap } from './actions/writePcap.js';
 import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
@@ -57,8 +58,8 @@ export interface TuiSource {
 export interface TuiActions {
   /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
   saveFlow(flowId: number): Promise<readonly string[]>;
-  /** Writes flows to a pcap file at `path`; resolves with the packets written. */
-  writePcap(flowIds: readonly number[], path: string): Promise<number>;
+  /** Writes flows to a pcap file at `path`; resolves with what was written. */
+  writePcap(flowIds: readonly number[], path: string): Promise<WrittenPcap>;
   /** Writes `content` to a new file named like `name` (a suffix when taken); resolves with its path. */
   saveText(name: string, content: string | Uint8Array): Promise<string>;
   /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
@@ -489,7 +490,7 @@ export class TuiApp {
     if (ids.length === 0) return this.say('no flows shown');
     this.say(`writing ${ids.length} flows to ${escapeText(path)}…`);
     this.options.actions.writePcap(ids, path).then(
-      (packets) => this.say(`wrote ${packets} packets of ${ids.length} flows to ${escapeText(path)}`),
+      (written) => this.say(writtenPcapMessage(written, path)),
       (error: unknown) => this.sayError(error),
     );
   }
