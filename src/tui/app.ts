@@ -534,9 +534,13 @@ export class TuiApp {
     });
     const listFocused = this.focus === 'list' && !this.prompt;
     const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
-    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind));
+    const searching = this.list.searchProgress?.busy === true;
+    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind, searching));
 
-    const shownId = this.focus === 'conversation' && this.openedId !== undefined ? this.openedId : this.list.focusedId;
+    // The flow opened stays in the pane while the list shows it; one the filter hides gives way
+    // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
+    const opened = this.focus === 'conversation' && this.openedId !== undefined && this.list.shows(this.openedId);
+    const shownId = opened ? this.openedId : this.list.focusedId;
     this.conversation.show(shownId, width, Math.max(1, layout.conversation.height));
     const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
     const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);
@@ -590,7 +594,8 @@ export class TuiApp {
   private listSearchNote(): string | undefined {
     const progress = this.list.searchProgress;
     if (!progress?.busy || this.message !== '') return undefined;
-    return `~ searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
+    // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
+    return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
   }
 }
 
