@@ -27,6 +27,7 @@ const system = [
   'test/tui/terminalScreen.test.ts',
   'test/tui/terminalTmux.test.ts',
   'test/tui/actions/writePcap.tshark.test.ts',
+  'test/tui/actions/curl.bash.test.ts',
   'test/tui/actions/saveFlow.dir.test.ts',
   'test/tui/app/flowList.screen.test.ts',
   'test/tui/app/conversation.screen.test.ts',

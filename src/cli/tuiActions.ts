@@ -1,7 +1,7 @@
 /**
  * The TUI's `s` and `w` for one run: `s` saves the selected flow in the current directory
  * (tcpflow's file names plus a `.log` dialogue), `w` writes the flows shown to a new pcap file:
- * the original packets when the flows came from a capture file, else synthesized ones; `y`
+ * the original packets when the flows came from a capture file, else ones rebuilt from the streams; `y`
  * writes a curl command; `b` writes the HTTP body in view, decoded. All reject with one line for the status row; none overwrites a file.
  */
 import { existsSync } from 'node:fs';
@@ -17,11 +17,11 @@ import type { TuiActions } from '../tui/app.js';
 /** Actions over `store`; `sourceFile` is the capture file the flows came from, if any. */
 export function tuiActions(store: FlowStore, sourceFile: string | undefined): TuiActions {
   return {
-    saveText: async (name, text) => {
+    saveText: async (name, content) => {
       for (let n = 0; ; n++) {
         const path = n === 0 ? name : name.replace(/(\.[^.]*)?$/, `-${n}$1`);
         try {
-          await writeFile(resolve(path), text, { flag: 'wx' });
+          await writeFile(resolve(path), content, { flag: 'wx' });
           return path;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 999) throw new Error(`cannot write ${path}: ${errorLine(error)}`);
@@ -39,8 +39,7 @@ export function tuiActions(store: FlowStore, sourceFile: string | undefined): Tu
     writePcap: async (flowIds, path) => {
       const target = resolve(path);
       if (existsSync(target)) throw new Error(`${path} exists: give another name`);
-      const written = await writeFlowsPcap(store, flowIds, target, sourceFile ? { kind: 'file', path: sourceFile } : { kind: 'synthesized' });
-      return written.packets;
+      return writeFlowsPcap(store, flowIds, target, sourceFile ? { kind: 'file', path: sourceFile } : { kind: 'synthesized' });
     },
   };
 }

@@ -5,7 +5,7 @@
  * Meant for proxied flows (which have no packets of their own); works for any event stream.
  */
 import { fileErrorReason, UserError } from '../core/errors.js';
-import type { Direction, FlowEvent, Micros } from '../core/types.js';
+import { REFUSED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
 import { buildTcpFrame, type TcpFrameSpec } from '../capture/frames.js';
 import { PcapFileWriter, type PacketWriter } from '../capture/pcapWriter.js';
 import type { FlowOutput } from './types.js';
@@ -51,12 +51,16 @@ interface FlowState {
   finS: boolean;
   ipIdC: number;
   ipIdS: number;
+  /** The SYN's time while its SYN-ACK and ACK are not written yet (the answer may be a reset). */
+  synTs: Micros | undefined;
 }
 
 /**
  * A {@link FlowOutput} writing synthesized TCP packets to a {@link PacketWriter}.
  *
  * - `flow-start`: SYN (with MSS option), SYN-ACK, ACK when `sawHandshake`; nothing otherwise.
+ *   The SYN-ACK and ACK (at the SYN's time) wait for the flow's next event: a `flow-end` with
+ *   detail {@link REFUSED} gets a RST-ACK answering the SYN instead.
  * - `data`: the bytes cut into MSS-sized PSH-ACK segments at seq = ISN + 1 + offset (so a
  *   `gap` simply leaves a hole in sequence space, which Wireshark shows as not captured),
  *   then one ACK from the peer.
@@ -69,8 +73,10 @@ interface FlowState {
  * Addresses: when client and server are of different families (a proxy accepting IPv4 and
  * connecting over IPv6), the IPv4 side is written IPv4-mapped (`::ffff:a.b.c.d`); an address
  * that is not an IP literal is written as 0.0.0.0 (or :: for IPv6 flows). (The proxy takes both
- * ends from its sockets; a flow whose upstream never answered has flowspy's own address as its
- * server, so its handshake and reset are written as they happened.) Initial sequence numbers derive from the flow id.
+ * ends from its sockets; a flow whose upstream refused has that upstream as its server, so its
+ * SYN and the reset answering it are written; one whose upstream never answered has flowspy's own
+ * address as its server, so its handshake and reset are written as they happened.) Initial
+ * sequence numbers derive from the flow id.
  * Timestamps are the events' own; frames of one flow are written in event order.
  *
  * The writer is flushed once at construction (a file that cannot take even the header says so at
@@ -81,6 +87,8 @@ interface FlowState {
 export class PcapOutput implements FlowOutput {
   private readonly flows = new Map<number, FlowState>();
   private readonly frame: Uint8Array;
+  /** Time of the last packet written. */
+  private lastTs: Micros = 0;
   private readonly spec: TcpFrameSpec = { srcAddr: '', dstAddr: '', srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 65535 };
   private readonly mssIpv4: number;
   private readonly mssIpv6: number;
@@ -119,8 +127,13 @@ export class PcapOutput implements FlowOutput {
     if (this.failure) listener(this.failure);
   }
 
-  /** Flushes and closes the writer (once), then throws the output's failure if it had one. Open flows just stop. */
+  /** Flushes and closes the writer (once), then throws the output's failure if it had one. Open flows just stop (after their handshake). */
   close(): void {
+    try {
+      if (!this.failure) for (const flow of this.flows.values()) this.completeHandshake(flow, Infinity);
+    } catch (err) {
+      this.fail(err);
+    }
     this.flows.clear();
     if (this.closed) return;
     this.closed = true;
@@ -154,11 +167,18 @@ export class PcapOutput implements FlowOutput {
     }
     const flow = this.flows.get(event.flowId);
     if (flow === undefined) return; // events of a flow that started before this output
+    if (event.type === 'note') return;
+    if (event.type === 'flow-end' && event.detail === REFUSED && flow.synTs !== undefined) {
+      // The SYN was answered by a reset: no handshake.
+      this.raw(flow, event.ts, 's2c', 0, flow.isnC + 1, RST | ACK, undefined, undefined);
+      this.flows.delete(event.flowId);
+      return;
+    }
+    this.completeHandshake(flow, event.ts);
     switch (event.type) {
       case 'data': this.data(flow, event.ts, event.dir, event.offset, event.bytes); break;
       case 'gap': this.advance(flow, event.dir, event.offset + event.length); break;
       case 'half-close': this.fin(flow, event.ts, event.dir); break;
-      case 'note': break;
       case 'flow-end':
         if (event.reason === 'fin') {
           this.fin(flow, event.ts, 'c2s');
@@ -184,13 +204,25 @@ export class PcapOutput implements FlowOutput {
     const flow: FlowState = {
       clientAddr, serverAddr, clientPort: client.port, serverPort: server.port, vlan,
       mss: v6 ? this.mssIpv6 : this.mssIpv4, isnC, isnS,
-      endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1,
+      endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1, synTs: undefined,
     };
     this.flows.set(flowId, flow);
     if (!sawHandshake) return;
     this.raw(flow, ts, 'c2s', isnC, 0, SYN, undefined, flow.mss);
-    this.raw(flow, ts, 's2c', isnS, isnC + 1, SYN | ACK, undefined, flow.mss);
-    this.raw(flow, ts, 'c2s', isnC + 1, isnS + 1, ACK, undefined, undefined);
+    flow.synTs = ts;
+  }
+
+  /**
+   * The SYN-ACK and ACK of a SYN written alone, before the flow's packets at time `next`: at the
+   * last packet's time when that is later than the SYN (a live file stays in time order), but
+   * never after `next` (flows replayed one after another keep each flow in order).
+   */
+  private completeHandshake(flow: FlowState, next: Micros): void {
+    if (flow.synTs === undefined) return;
+    const ts = Math.max(flow.synTs, Math.min(this.lastTs, next));
+    flow.synTs = undefined;
+    this.raw(flow, ts, 's2c', flow.isnS, flow.isnC + 1, SYN | ACK, undefined, flow.mss);
+    this.raw(flow, ts, 'c2s', flow.isnC + 1, flow.isnS + 1, ACK, undefined, undefined);
   }
 
   private data(flow: FlowState, ts: Micros, dir: Direction, offset: number, bytes: Uint8Array): void {
@@ -251,6 +283,7 @@ export class PcapOutput implements FlowOutput {
     spec.mss = mss;
     spec.vlan = flow.vlan;
     spec.ipId = c2s ? flow.ipIdC++ & 0xffff : flow.ipIdS++ & 0xffff;
+    this.lastTs = ts;
     this.writer.writePacket(ts, buildTcpFrame(spec, this.frame));
   }
 }

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { formatClock } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
-import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
+import { REFUSED, type Direction, type Endpoint, type FlowEndReason, type FlowEventSink, type Micros } from '../core/types.js';
 import type { ForwardSpec } from './forwardSpec.js';
 import { resetSocket } from './resetSocket.js';
 import { TurnBudget } from './turnBudget.js';
@@ -84,9 +84,11 @@ export interface ProxyTotals {
  *   `flow-start` is emitted with key client = the client's address:port and server = the
  *   upstream's actual remote address:port, `sawHandshake: true`, origin 'proxy', ts = the time
  *   the client was accepted. Both ends are taken when the client is accepted (a client that
- *   resets later keeps its address). When the upstream never answered (connect failed, or the
- *   client left first), server = the address:port the client connected to (the proxy's own
- *   end: the only handshake that happened), and a `note` names the upstream's failure;
+ *   resets later keeps its address). When the upstream refused (answered the SYN with a reset),
+ *   server = the upstream address:port that refused, and the flow ends 'rst' with detail
+ *   {@link REFUSED}, as a refused connection in a capture does. When it never answered (another
+ *   connect failure, or the client left first), server = the address:port the client connected
+ *   to (the proxy's own end: the only handshake that happened). A `note` names the failure;
  * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
@@ -96,8 +98,9 @@ export interface ProxyTotals {
  * - a reset (ECONNRESET or EPIPE) on one side resets the other (`resetAndDestroy`) and the flow
  *   ends with 'rst'; any other socket error also resets the other side and ends with 'error';
  * - when the upstream connect fails (refused, unreachable, name not resolving, connect timeout),
- *   the client's connection is reset at once, a `note` gives the reason and the flow ends with
- *   'error' and `detail` (e.g. `connect ECONNREFUSED 127.0.0.1:9`); the proxy keeps serving.
+ *   the client's connection is reset at once, a `note` gives the reason (e.g. `upstream connect
+ *   failed: connect ECONNREFUSED 127.0.0.1:9`) and the flow ends with 'rst' and {@link REFUSED}
+ *   when refused, else 'error' and the reason as `detail`; the proxy keeps serving.
  * There is no idle timeout. Name resolution happens per connect (by `net.connect`).
  */
 export class RecordingProxy {
@@ -396,9 +399,11 @@ class ProxiedConnection {
       clearTimeout(this.connectTimer);
       this.counters.connectFailures++;
       const detail = describeError(err);
-      this.emitStart(this.proxyEnd);
+      const refusedBy = refusingEnd(err);
+      this.emitStart(refusedBy ?? this.proxyEnd);
       this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `upstream connect failed: ${detail}` });
-      this.setEnd('error', detail);
+      if (refusedBy) this.setEnd('rst', REFUSED);
+      else this.setEnd('error', detail);
       resetSocket(other);
       return;
     }
@@ -457,6 +462,17 @@ class ProxiedConnection {
 /** A socket's address and port as an Endpoint; '' and 0 when the socket cannot tell (reset before accept). */
 function endpointOf(addr: string | undefined, port: number | undefined): Endpoint {
   return { addr: addr === undefined ? '' : normalizeAddress(addr), port: port ?? 0 };
+}
+
+/**
+ * The upstream address:port that refused the connect (answered the SYN with a reset), from the
+ * error (Node's AggregateError when every address tried refused); undefined for any other failure.
+ */
+function refusingEnd(err: Error & { code?: string; address?: string; port?: number; errors?: unknown[] }): Endpoint | undefined {
+  const tries = Array.isArray(err.errors) && err.errors.length > 0 ? (err.errors as (typeof err)[]) : [err];
+  if (!tries.every((e) => e.code === 'ECONNREFUSED')) return undefined;
+  const { address, port } = tries[tries.length - 1];
+  return address !== undefined && port !== undefined ? { addr: normalizeAddress(address), port } : undefined;
 }
 
 /** `::ffff:1.2.3.4` → `1.2.3.4` (a dual-stack socket reports IPv4 peers mapped). */

@@ -26,8 +26,9 @@ import { RedrawScheduler } from './redraw.js';
 import { statusLine, type StatusInfo } from './statusBar.js';
 import { fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
-import { curlCommand, requestPayload } from './actions/curl.js';
+import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
+import { writtenPcapMessage, type WrittenPcap } from './actions/writePcap.js';
 import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
@@ -57,10 +58,10 @@ export interface TuiSource {
 export interface TuiActions {
   /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
   saveFlow(flowId: number): Promise<readonly string[]>;
-  /** Writes flows to a pcap file at `path`; resolves with the packets written. */
-  writePcap(flowIds: readonly number[], path: string): Promise<number>;
-  /** Writes `text` to a new file named like `name` (a suffix when taken); resolves with its path. */
-  saveText(name: string, text: string): Promise<string>;
+  /** Writes flows to a pcap file at `path`; resolves with what was written. */
+  writePcap(flowIds: readonly number[], path: string): Promise<WrittenPcap>;
+  /** Writes `content` to a new file named like `name` (a suffix when taken); resolves with its path. */
+  saveText(name: string, content: string | Uint8Array): Promise<string>;
   /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
   saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
 }
@@ -449,12 +450,18 @@ export class TuiApp {
     } catch {
       body = undefined;
     }
-    const command = curlCommand(request, body);
-    this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
-    this.options.actions.saveText(`flowspy-${flowId}-${exchange.index + 1}.curl`, command + '\n').then(
-      (path) => this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`),
-      (error: unknown) => this.sayError(error),
-    );
+    const name = `flowspy-${flowId}-${exchange.index + 1}`;
+    const save = this.options.actions.saveText;
+    const bodyFile = body && body.length > 0 && !bodyFitsCommandLine(body) ? save(`${name}.body`, body) : Promise.resolve(undefined);
+    bodyFile
+      .then(async (bodyPath) => {
+        const command = curlCommand(request, body, { bodyFile: bodyPath === undefined ? undefined : resolve(bodyPath) });
+        this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
+        const path = await save(`${name}.curl`, command + '\n');
+        if (bodyPath === undefined) this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`);
+        else this.say(`curl written to ${escapeText(path)} and ${escapeText(bodyPath)}, copied (OSC 52)`);
+      })
+      .catch((error: unknown) => this.sayError(error));
   }
 
   /** `b`: the first HTTP body in the window, decoded, to a file in the current directory. */
@@ -483,7 +490,7 @@ export class TuiApp {
     if (ids.length === 0) return this.say('no flows shown');
     this.say(`writing ${ids.length} flows to ${escapeText(path)}…`);
     this.options.actions.writePcap(ids, path).then(
-      (packets) => this.say(`wrote ${packets} packets of ${ids.length} flows to ${escapeText(path)}`),
+      (written) => this.say(writtenPcapMessage(written, path)),
       (error: unknown) => this.sayError(error),
     );
   }
@@ -527,9 +534,13 @@ export class TuiApp {
     });
     const listFocused = this.focus === 'list' && !this.prompt;
     const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
-    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind));
+    const searching = this.list.searchProgress?.busy === true;
+    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind, searching));
 
-    const shownId = this.focus === 'conversation' && this.openedId !== undefined ? this.openedId : this.list.focusedId;
+    // The flow opened stays in the pane while the list shows it; one the filter hides gives way
+    // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
+    const opened = this.focus === 'conversation' && this.openedId !== undefined && this.list.shows(this.openedId);
+    const shownId = opened ? this.openedId : this.list.focusedId;
     this.conversation.show(shownId, width, Math.max(1, layout.conversation.height));
     const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
     const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);
@@ -583,7 +594,8 @@ export class TuiApp {
   private listSearchNote(): string | undefined {
     const progress = this.list.searchProgress;
     if (!progress?.busy || this.message !== '') return undefined;
-    return `~ searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
+    // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
+    return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
   }
 }
 

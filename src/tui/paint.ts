@@ -25,6 +25,7 @@ function spanColor(style: RowStyle, palette: Palette): string {
     case 'note':
       return palette.fg('red');
     case 'state.reset':
+    case 'state.refused':
       return palette.fg('red');
     case 'state.open':
     case 'state.half-closed':

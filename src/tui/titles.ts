@@ -18,8 +18,9 @@ export function conversationTitle(flow: (ListedFlow & { key: FlowKey }) | undefi
   return headFitting(text, width);
 }
 
-/** What the empty list says: why there is no row. */
-export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy'): string {
+/** What the empty list says: why there is no row; `searching`: a `~text` filter is still reading the flows. */
+export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy', searching: boolean): string {
+  if (flowsHeld > 0 && searching) return ' searching the flows: none has matched yet (f to change the filter)';
   if (flowsHeld > 0) return ' no flow matches the filter (f to change it)';
   if (running) return kind === 'proxy' ? ' waiting for connections…' : ' waiting for flows…';
   return ' no TCP flows in this capture';

@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCapture } from '../../src/engine/captureRun.js';
-import type { Direction, FlowEvent } from '../../src/core/types.js';
+import { REFUSED, type Direction, type FlowEvent } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import { openPcapFileOutput, PcapOutput } from '../../src/outputs/pcapFile.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
 import { Recorder, connect, pseudoRandomBytes, readAll, startServer, stopServer } from '../proxy/helpers.js';
 import { cannotRun, missingTool } from '../support/requirements.js';
+import { decodeTcpFrame, readPcap } from '../support/pcapCheck.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowspy-pcapout-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,6 +107,44 @@ describe('PcapOutput', () => {
     expect(f4.start).toMatchObject({ key: key('127.0.0.1', 40002, '0.0.0.0', 80) });
     expect(f4.end).toMatchObject({ reason: 'rst' });
     expect(flows.size).toBe(4);
+  });
+
+  it('a refused connection: the SYN and the reset answering it, read back as refused', async () => {
+    const path = writeEvents('refused.pcap', [
+      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '127.0.0.1', 9999), ts: 1_700_000_000_004_000, origin: 'proxy', sawHandshake: true },
+      { type: 'note', flowId: 5, ts: 1_700_000_000_004_100, text: 'upstream connect failed: connect ECONNREFUSED 127.0.0.1:9999' },
+      { type: 'flow-end', flowId: 5, ts: 1_700_000_000_004_100, reason: 'rst', detail: REFUSED },
+    ]);
+    const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
+    expect(frames.map((f) => `${f.srcPort} > ${f.dstPort} ${f.flags.toString(16)}`)).toEqual(['40003 > 9999 2', '9999 > 40003 14']);
+    const [flow] = (await reassemble(path)).values();
+    expect(flow.end).toMatchObject({ reason: 'rst', detail: REFUSED });
+  });
+
+  it('a SYN-ACK waits for the flow\'s next event; the file stays in time order', () => {
+    const path = writeEvents('order.pcap', [
+      { type: 'flow-start', flowId: 6, key: key('10.0.0.1', 1, '10.0.0.2', 2), ts: 1000, origin: 'proxy', sawHandshake: true },
+      { type: 'flow-start', flowId: 7, key: key('10.0.0.1', 3, '10.0.0.2', 4), ts: 2000, origin: 'proxy', sawHandshake: true },
+      { type: 'data', flowId: 7, dir: 'c2s', offset: 0, bytes: Buffer.from('x'), length: 1, ts: 3000, fileOffset: -1 },
+      { type: 'data', flowId: 6, dir: 'c2s', offset: 0, bytes: Buffer.from('y'), length: 1, ts: 4000, fileOffset: -1 },
+    ]);
+    const records = readPcap(readFileSync(path)).records;
+    const times = records.map((r) => r.tsSeconds * 1e6 + r.tsFraction);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(records.map((r) => decodeTcpFrame(r.captured).srcPort)).toEqual([1, 3, 4, 3, 3, 4, 2, 1, 1, 2]);
+  });
+
+  it('flows written one after another (w): a late SYN-ACK never comes after its flow\'s next packet', () => {
+    const path = writeEvents('replayed.pcap', [
+      { type: 'flow-start', flowId: 8, key: key('10.0.0.1', 1, '10.0.0.2', 2), ts: 1000, origin: 'proxy', sawHandshake: true },
+      { type: 'flow-start', flowId: 9, key: key('10.0.0.1', 3, '10.0.0.2', 4), ts: 2000, origin: 'proxy', sawHandshake: true },
+      { type: 'data', flowId: 8, dir: 'c2s', offset: 0, bytes: Buffer.from('x'), length: 1, ts: 9000, fileOffset: -1 },
+      { type: 'data', flowId: 9, dir: 'c2s', offset: 0, bytes: Buffer.from('y'), length: 1, ts: 3000, fileOffset: -1 },
+    ]);
+    const flow9 = readPcap(readFileSync(path)).records
+      .filter((r) => [3, 4].includes(decodeTcpFrame(r.captured).srcPort))
+      .map((r) => r.tsSeconds * 1e6 + r.tsFraction);
+    expect(flow9).toEqual([2000, 3000, 3000, 3000, 3000]);
   });
 
   it('cuts data into MSS-sized segments', async () => {

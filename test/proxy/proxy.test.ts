@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REFUSED } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
 import {
@@ -212,10 +213,11 @@ describe('RecordingProxy relay', () => {
     }
     await recorder.waitForEnded(3);
     for (const flow of recorder.flows.values()) {
-      expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port }); // the proxy: no upstream answered
-      expect(flow.end).toMatchObject({ reason: 'error', detail: `connect ECONNREFUSED 127.0.0.1:${refused}` });
+      // The upstream that refused, as a refused connection in a capture: not the proxy's own end.
+      expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: refused });
+      expect(flow.end).toMatchObject({ reason: 'rst', detail: REFUSED });
       expect(flow.notes).toEqual([`upstream connect failed: connect ECONNREFUSED 127.0.0.1:${refused}`]);
-      expect(flow.order).toEqual(['start', 'note', 'end:error']);
+      expect(flow.order).toEqual(['start', 'note', 'end:rst']);
     }
     expect(proxy.stats.connectFailures).toBe(3);
 

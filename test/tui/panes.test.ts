@@ -122,9 +122,10 @@ describe('flow list find and titles on the demo', () => {
     const title = conversationTitle(store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 80);
     expect(title).toBe(' #3 192.168.1.23:51002 → 198.51.100.10:80  reset  text UTF-8');
     expect(conversationTitle(undefined, 'hex', UNICODE_GLYPHS, 80)).toBe(' conversation');
-    expect(emptyListText(5, false, 'file')).toContain('no flow matches the filter');
-    expect(emptyListText(0, true, 'proxy')).toContain('waiting for connections');
-    expect(emptyListText(0, false, 'file')).toContain('no TCP flows');
+    expect(emptyListText(5, false, 'file', false)).toContain('no flow matches the filter');
+    expect(emptyListText(5, false, 'file', true)).toBe(' searching the flows: none has matched yet (f to change the filter)');
+    expect(emptyListText(0, true, 'proxy', false)).toContain('waiting for connections');
+    expect(emptyListText(0, false, 'file', false)).toContain('no TCP flows');
   });
 });
 

@@ -4,7 +4,8 @@
  * and the body as sent (its Content-Encoding kept, as its header is). Every
  * word is shell-quoted; one holding anything but printable ASCII is written in `$'...'` quoting
  * with `\xNN` escapes, so no control character (a pasted ESC, a newline) reaches the shell or
- * the terminal raw. Pure, apart from reading the body through the given reader.
+ * the terminal raw. A body bash cannot quote exactly (a NUL byte ends a `$'...'` word) is sent
+ * from a file: `--data-binary @file`. Pure, apart from reading the body through the given reader.
  */
 import { dechunk, type StreamReader } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
@@ -26,11 +27,26 @@ export function requestPayload(read: StreamReader, request: HttpRequest): Uint8A
   return body.framing === 'chunked' ? dechunk(wire).data : wire;
 }
 
+/** Whether bash can quote `body` exactly on the command line: not when it holds a NUL byte. */
+export function bodyFitsCommandLine(body: Uint8Array): boolean {
+  return !body.includes(0);
+}
+
+/** Where the command finds what it cannot hold itself. */
+export interface CurlOptions {
+  /** The URL's scheme: http unless known better. */
+  readonly scheme?: string;
+  /** A file holding the body, sent as `@bodyFile`; needed when the body does not {@link bodyFitsCommandLine fit}. */
+  readonly bodyFile?: string;
+}
+
 /**
  * The command for `request`; `body`: its payload ({@link requestPayload}), left out with a comment
- * when the request's is longer than {@link MAX_INLINE_BODY}. `scheme` for the URL: http unless known better.
+ * when the request's is longer than {@link MAX_INLINE_BODY}, or when it does not fit the command
+ * line and no `bodyFile` is given.
  */
-export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, scheme = 'http'): string {
+export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, options: CurlOptions = {}): string {
+  const { scheme = 'http', bodyFile } = options;
   const host = headerValue(request.headers, 'host') ?? '';
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.target) ? request.target : `${scheme}://${host}${request.target.startsWith('/') ? '' : '/'}${request.target}`;
   const words = ['curl'];
@@ -44,6 +60,8 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   const payloadLength = Math.max(request.body.dataLength, body?.length ?? 0);
   let comment = '';
   if (payloadLength > MAX_INLINE_BODY) comment = `  # body of ${payloadLength} bytes left out`;
+  else if (body && body.length > 0 && bodyFile !== undefined) words.push('--data-binary', quote(`@${bodyFile}`));
+  else if (body && body.length > 0 && !bodyFitsCommandLine(body)) comment = `  # body of ${body.length} bytes with a NUL byte left out`;
   else if (body && body.length > 0) words.push('--data-binary', quoteBytes(body));
   return words.join(' ') + comment;
 }

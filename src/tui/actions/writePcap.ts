@@ -17,6 +17,7 @@ import type { FlowKey, Micros } from '../../core/types.js';
 import { copyFlowPackets, type FlowPacketWindow } from '../../engine/flowPackets.js';
 import { PcapOutput } from '../../outputs/pcapFile.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
+import { escapeText } from '../../render/escape.js';
 import { FlowGoneError, replayFlow, type ReplaySource } from './replayFlow.js';
 
 /** Where the flows came from: a capture file to copy packets from, or a source without one. */
@@ -33,6 +34,8 @@ export interface WrittenPcap {
   readonly flows: number;
   /** Original packets left out because their link type differs from the file's (a pcapng with several). */
   readonly otherLinkTypePackets: number;
+  /** True when the packets were rebuilt from the streams (handshake, segments, times made up), not copied. */
+  readonly rebuilt: boolean;
 }
 
 /** How long after a flow's end its late packets are still its own (the reassembler's closed-flow linger). */
@@ -53,9 +56,20 @@ export async function writeFlowsPcap(store: PcapStore, flowIds: readonly number[
   if (flows.length === 0) throw new UserError(`cannot write ${path}: none of these flows is held any more`);
   if (source.kind === 'file' && source.path !== '-') {
     const copied = await copyFlowPackets(source.path, packetWindows(store, flows), path);
-    return { packets: copied.packets, flows: flows.length, otherLinkTypePackets: copied.otherLinkTypePackets };
+    return { packets: copied.packets, flows: flows.length, otherLinkTypePackets: copied.otherLinkTypePackets, rebuilt: false };
   }
-  return { packets: await synthesize(store, flows, path), flows: flows.length, otherLinkTypePackets: 0 };
+  return { packets: await synthesize(store, flows, path), flows: flows.length, otherLinkTypePackets: 0, rebuilt: true };
+}
+
+/**
+ * The status line for `w` (`path` raw; escaped here): `wrote N packets of M flows to PATH`, or,
+ * when the packets were rebuilt from the streams (no capture of the wire), that first and the path
+ * last (a narrow status row cuts the path, which the prompt showed, rather than the warning).
+ */
+export function writtenPcapMessage(written: Pick<WrittenPcap, 'packets' | 'flows' | 'rebuilt'>, path: string): string {
+  const flows = `${written.flows} flow${written.flows === 1 ? '' : 's'}`;
+  if (!written.rebuilt) return `wrote ${written.packets} packets of ${flows} to ${escapeText(path)}`;
+  return `wrote ${written.packets} packets, rebuilt from the streams (no original packets kept), to ${escapeText(path)}`;
 }
 
 /** Each flow's time window (see the module comment), from one pass over the flows held. */

@@ -275,6 +275,11 @@ export class FlowView {
     if (at < this.order.length - 1) this.following.on = false;
   }
 
+  /** Whether the flow with this id is shown (held and matching the filter). */
+  shows(id: number): boolean {
+    return this.entries.get(id)?.shown === true;
+  }
+
   /** Focuses the flow with this id when it is shown; returns whether it is. */
   focusFlow(id: number): boolean {
     const entry = this.entries.get(id);

@@ -94,6 +94,7 @@ const SHORT_STATES: Record<FlowState, string> = {
   'half-closed': 'half',
   closed: 'closed',
   reset: 'reset',
+  refused: 'refused',
   timeout: 't/out',
 };
 
@@ -102,6 +103,7 @@ const LONG_STATES: Record<FlowState, string> = {
   'half-closed': 'half-closed',
   closed: 'closed',
   reset: 'reset',
+  refused: 'refused',
   timeout: 'timed out',
 };
 

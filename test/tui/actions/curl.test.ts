@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { curlCommand, MAX_INLINE_BODY, quote, quoteBytes, requestPayload } from '../../../src/tui/actions/curl.js';
+import { bodyFitsCommandLine, curlCommand, MAX_INLINE_BODY, quote, quoteBytes, requestPayload } from '../../../src/tui/actions/curl.js';
 import type { HttpRequest } from '../../../src/messages/types.js';
 
 function request(method: string, target: string, headers: [string, string][]): HttpRequest {
@@ -39,7 +39,8 @@ describe('curl command', () => {
     }, post);
     expect(reads).toEqual([['c2s', 100, wire.length]]);
     expect(Buffer.from(body!)).toEqual(payload);
-    expect(curlCommand(post, body)).toMatch(/^curl -X POST http:\/\/h\/up -H 'Content-Encoding: gzip' --data-binary \$'\\x1f\\x8b/);
+    // gzip's header holds NUL bytes: the body goes in a file.
+    expect(curlCommand(post, body, { bodyFile: 'b' })).toBe("curl -X POST http://h/up -H 'Content-Encoding: gzip' --data-binary @b");
   });
 
   it('a body longer than what is inlined is not read at all', () => {
@@ -57,5 +58,22 @@ describe('curl command', () => {
     for (const word of [quote('\u009b31m'), quote('\u202e'), quoteBytes(new Uint8Array([0, 0x1b, 0x7f, 0x9b]))]) {
       expect(word).toMatch(/^[\x20-\x7e]+$/);
     }
+  });
+});
+
+describe('curl command: a body bash cannot quote', () => {
+  const post = request('POST', '/q', [['Host', 'h'], ['Content-Length', '9']]);
+  const body = Buffer.from("it's \x00\x01\xff end", 'latin1');
+
+  it('a NUL byte: only a file keeps the body whole, so the body is sent as @file', () => {
+    expect(bodyFitsCommandLine(body)).toBe(false);
+    expect(bodyFitsCommandLine(Buffer.from('\x01\xff\n', 'latin1'))).toBe(true);
+    expect(curlCommand(post, body, { bodyFile: '/tmp/a dir/flowspy-1-1.body' })).toBe("curl -X POST http://h/q --data-binary '@/tmp/a dir/flowspy-1-1.body'");
+  });
+
+  it('without a file for it, the body is left out and said so, never cut at the NUL', () => {
+    const command = curlCommand(post, body);
+    expect(command).toBe('curl -X POST http://h/q  # body of 12 bytes with a NUL byte left out');
+    expect(command).not.toMatch(/\\x00/);
   });
 });

@@ -6,7 +6,7 @@ import { collectPcap, type PacketWriter } from '../../../src/capture/pcapWriter.
 import type { Direction } from '../../../src/core/types.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
-import { writeFlowsPcap } from '../../../src/tui/actions/writePcap.js';
+import { writeFlowsPcap, writtenPcapMessage } from '../../../src/tui/actions/writePcap.js';
 import { Bytes, epb, idb, shb, tsresol } from '../../capture/helpers.js';
 import { decodeTcpFrame, readPcap } from '../../support/pcapCheck.js';
 import { demoPcap, runIntoStore, type DemoRun } from './demoRun.js';
@@ -45,6 +45,14 @@ const portsOf = (frame: Uint8Array): number[] => {
   return [tcp.srcPort, tcp.dstPort].sort((a, b) => a - b);
 };
 
+describe('writtenPcapMessage', () => {
+  it('copied packets: the count, the flows, the file; rebuilt ones say they were rebuilt', () => {
+    expect(writtenPcapMessage({ packets: 82, flows: 5, rebuilt: false }, 'a.pcap')).toBe('wrote 82 packets of 5 flows to a.pcap');
+    expect(writtenPcapMessage({ packets: 83, flows: 5, rebuilt: true }, 'a\x1b.pcap'))
+      .toBe('wrote 83 packets, rebuilt from the streams (no original packets kept), to a\\x1b.pcap');
+  });
+});
+
 describe('writeFlowsPcap', () => {
   it('copies the original packets of two demo flows (IPv4 and IPv6), which reassemble to those flows alone', async () => {
     const out = join(tmp, 'two.pcap');
@@ -54,7 +62,7 @@ describe('writeFlowsPcap', () => {
     const written = readPcap(readFileSync(out));
     expect(written.linkType).toBe(1);
     expect(written.nanos).toBe(false);
-    expect(result).toEqual({ packets: expected.length, flows: 2, otherLinkTypePackets: 0 });
+    expect(result).toEqual({ packets: expected.length, flows: 2, otherLinkTypePackets: 0, rebuilt: false });
     expect(written.records.map((r) => ({ ...r, captured: Buffer.from(r.captured).toString('hex') })))
       .toEqual(expected.map((r) => ({ ...r, captured: Buffer.from(r.captured).toString('hex') })));
     const flows = await reassembled(out);
@@ -68,6 +76,7 @@ describe('writeFlowsPcap', () => {
     const out = join(tmp, 'synth.pcap');
     const result = await writeFlowsPcap(demo.store, [1, 3, 4], out, { kind: 'synthesized' });
     expect(result.flows).toBe(3);
+    expect(result.rebuilt).toBe(true);
     expect(result.packets).toBe(readPcap(readFileSync(out)).records.length);
     const flows = await reassembled(out);
     const all = await reassembled(demoPcap);
@@ -77,7 +86,7 @@ describe('writeFlowsPcap', () => {
 
   it('writes stdin\'s flows synthesized (it cannot be read again)', async () => {
     const out = join(tmp, 'stdin.pcap');
-    await writeFlowsPcap(demo.store, [4], out, { kind: 'file', path: '-' });
+    expect((await writeFlowsPcap(demo.store, [4], out, { kind: 'file', path: '-' })).rebuilt).toBe(true);
     expect([...(await reassembled(out)).keys()]).toEqual(['2001:db8:1::23:50100 -> 2001:db8:2::7:7777']);
   });
 
@@ -123,7 +132,7 @@ describe('writeFlowsPcap', () => {
     expect(run.store.size).toBe(2);
     const out = join(tmp, 'one-link.pcap');
     const result = await writeFlowsPcap(run.store, [1, 2], out, { kind: 'file', path: source });
-    expect(result).toEqual({ packets: ethernet.packets.length, flows: 2, otherLinkTypePackets: raw.packets.length });
+    expect(result).toEqual({ packets: ethernet.packets.length, flows: 2, otherLinkTypePackets: raw.packets.length, rebuilt: false });
     const written = readPcap(readFileSync(out));
     expect(written.linkType).toBe(1);
     expect(written.nanos).toBe(true);

@@ -4,7 +4,7 @@
  * asks before stopping the proxy.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationRows, expectRestored, listRows, openFlowspy, statusRow } from './support.js';
 
@@ -84,5 +84,31 @@ describe('proxy mode', () => {
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
     expect(screen.line(0)).toMatch(/^flowspy: 3 connections; \d+ bytes client→server/);
+  });
+
+  it('a refused upstream: the row says refused and names the upstream, the pane no handshake', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const screen = openFlowspy(['-L', `0:127.0.0.1:${closed}`]);
+    const label = new RegExp(`^ 127\\.0\\.0\\.1:(\\d+) → 127\\.0\\.0\\.1:${closed} · 0 flows`);
+    await screen.waitFor((s) => label.test(statusRow(s)));
+    const listen = Number(label.exec(statusRow(screen))![1]);
+    const client = net.connect(listen, '127.0.0.1');
+    await new Promise((resolve) => client.on('error', resolve).on('close', resolve));
+    await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('= end:')));
+    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..*:\\d+ → 127\\..*:${closed} +refused `))]);
+    expect(conversationRows(screen)).toEqual(expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^= 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${closed} connection refused$`)),
+      expect.stringMatching(new RegExp(`note: upstream connect failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}`)),
+    ]));
+    expect(conversationRows(screen).join('\n')).not.toMatch(/handshake seen/);
+    screen.press('q');
+    await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
+    screen.press('y');
+    expect((await screen.waitForExit()).exitCode).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { matchesWithoutBytes, parseFilter, type Filter } from '../../../src/tui/flowList/filter.js';
 import { FakeStore } from './fakeStore.js';
+import { REFUSED } from '../../../src/core/types.js';
+import { flowState } from '../../../src/tui/flowList/source.js';
 
 function parsed(text: string): Filter {
   const result = parseFilter(text);
@@ -224,5 +226,19 @@ describe('flow filter: cost', () => {
       ['state', true],
       ['text', true],
     ]);
+  });
+});
+
+describe('flow filter: a refused connection', () => {
+  it('is `refused`, not `reset` (a SYN answered by a reset, in a capture or by the proxy\'s upstream)', () => {
+    const store = new FakeStore();
+    store.add({ client: '10.0.0.1:1', server: '10.0.0.2:80', end: { ts: 1, reason: 'rst', detail: REFUSED } });
+    store.add({ client: '10.0.0.1:2', server: '10.0.0.2:80', end: { ts: 1, reason: 'rst', detail: 'reset by server' } });
+    const flows = [...store.flows()];
+    expect(flows.map(flowState)).toEqual(['refused', 'reset']);
+    const keep = (text: string) => flows.filter((f) => matchesWithoutBytes(parsed(text), f, () => '')).map((f) => f.id);
+    expect(keep('refused')).toEqual([1]);
+    expect(keep('reset')).toEqual([2]);
+    expect(keep('reset|refused')).toEqual([1, 2]);
   });
 });

@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { runCapture } from '../../../src/engine/captureRun.js';
+import { FlowStore } from '../../../src/store/flowStore.js';
+import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
+import { openInProcessScreen } from '../../support/screenInProcess.js';
+
+const DEMO = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
+let store: FlowStore;
+
+beforeAll(async () => {
+  store = new FlowStore({ sourceFile: DEMO });
+  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event)] });
+  return () => store.dispose();
+});
+
+const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
+const saved: number[] = [];
+const ACTIONS = { saveFlow: async (id: number) => (saved.push(id), [`flow-${id}`]) } as unknown as TuiActions;
+
+/** The app on the demo, ASCII glyphs (no UTF-8 locale: the separator is `|`, the `~text` marker `~`). */
+async function openApp() {
+  const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24, env: { TERM: 'xterm-256color' } });
+  const app = new TuiApp({ terminal, store, source: FILE, actions: ACTIONS, follow: false });
+  const status = (): string => screen.line(screen.rows - 2);
+  const rows = (): string[] => screen.text().map((line) => line.trimEnd());
+  await screen.waitFor(() => status().includes('5 flows'));
+  /**
+   * Types a filter; returns the first frame after Enter (the search's next frame comes at the
+   * engine redraw interval, 100 ms later), then waits until the search is over.
+   */
+  const filter = async (text: string, shown: string): Promise<string[]> => {
+    screen.press('f');
+    await screen.flush();
+    screen.press('\x15', ...text, 'Enter'); // C-u clears the previous filter
+    await screen.flush();
+    const first = rows();
+    await screen.waitFor(() => status().includes(shown) && !status().includes('searching'));
+    return first;
+  };
+  return { app, screen, status, rows, filter };
+}
+
+describe('a ~text filter while it searches, and once nothing matches', () => {
+  it('the empty list says it is searching, not that nothing matches; one separator before the progress', async () => {
+    const { app, filter } = await openApp();
+    const first = await filter('~nginx', '/5 flows');
+    expect(first[1]).toBe(' searching the flows: none has matched yet (f to change the filter)');
+    expect(first[22]).toMatch(/^ demo\.pcap \| 0\/5 flows \| filter ~nginx \| .* \| searching 0\/5 flows \| \? help$/);
+    expect(first[22]).not.toMatch(/\| ~ searching/);
+    app.dispose();
+  });
+
+  it('0 flows match: the conversation no longer shows (nor s saves) the flow that was open', async () => {
+    const { app, screen, status, rows, filter } = await openApp();
+    screen.press('Enter');
+    await screen.waitFor(() => rows().some((line) => line.startsWith(' #1 ')));
+    await filter('~yyyy', '0/5 flows');
+    expect(rows()).toContain(' no flow matches the filter (f to change it)');
+    expect(rows()).toContain(' conversation');
+    expect(rows().some((line) => line.startsWith(' #1 '))).toBe(false);
+    screen.press('s');
+    await screen.waitFor(() => status().includes('no flow selected'));
+    expect(saved).toEqual([]);
+    app.dispose();
+  });
+
+  it('the open flow stays while the filter shows it; another filter hiding it gives way to the selection', async () => {
+    const { app, screen, rows, filter } = await openApp();
+    screen.press('Enter');
+    await screen.waitFor(() => rows().some((line) => line.startsWith(' #1 ')));
+    await filter('~shop.example', '/5 flows');
+    expect(rows().some((line) => line.startsWith(' #1 '))).toBe(true);
+    await filter(':25', '1/5 flows');
+    expect(rows().some((line) => line.startsWith(' #2 192.168.1.50:40222 > 203.0.113.25:25'))).toBe(true);
+    app.dispose();
+  });
+});
