@@ -31,3 +31,13 @@ describe('fitTail', () => {
     expect(fitTail(NAME, 0, '…')).toBe('…');
   });
 });
+
+describe('stringColumns', () => {
+  it('counts wide characters 2, non-spacing marks 0, spacing marks and ambiguous symbols 1', () => {
+    expect(stringColumns('東京 𠮷')).toBe(7);
+    expect(stringColumns('e\u0301')).toBe(1);
+    expect(stringColumns('\u0915\u093e')).toBe(2); // Devanagari ka + vowel sign aa (a spacing mark)
+    expect(stringColumns('\u3248')).toBe(1); // circled number ten on a black square: ambiguous
+    expect(stringColumns('\ua960\u2329\ufe10')).toBe(6);
+  });
+});
