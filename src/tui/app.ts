@@ -18,12 +18,12 @@ import { ConversationPane, type SearchOutcome } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
 import { FILTER_WORDS, parseFilter, type MessagesOf } from './flowList/filter.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
-import { dispatch, helpLines, hintLine, type Command, type KeyContext } from './keymap.js';
+import { dispatch, helpLines, hintLine, otherPaneUse, type Command, type KeyContext } from './keymap.js';
 import { screenLayout, type Zoom } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
-import { statusLine, type StatusInfo } from './statusBar.js';
+import { messageColumns, statusLine, type StatusInfo } from './statusBar.js';
 import { fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { curlCommand, requestPayload } from './actions/curl.js';
@@ -184,7 +184,11 @@ export class TuiApp {
       return;
     }
     const command = dispatch(this.context(), name);
-    if (command === undefined) return;
+    if (command === undefined) {
+      const use = otherPaneUse(this.context(), name, this.options.terminal.unicode);
+      if (use !== undefined) this.say(use);
+      return;
+    }
     if (command !== 'search.next' && command !== 'search.previous') this.say('');
     this.run(command);
     if (!this.quitting) this.scheduler.now();
@@ -254,10 +258,10 @@ export class TuiApp {
         this.say(`sorted by ${this.list.cycleSort()}`);
         return;
       case 'follow.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows a live capture or the proxy: this file is loaded (G goes to the end)');
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows live captures and the proxy; G goes to the end');
         return this.setFollow(!this.following.on);
       case 'pause.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of a live capture or the proxy: this file is loaded');
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of live captures and the proxy');
         if (this.scheduler.isPaused) this.scheduler.resume();
         else this.scheduler.pause();
         return;
@@ -430,7 +434,7 @@ export class TuiApp {
     if (id === undefined) return this.say('no flow selected');
     this.say(`saving flow ${id}…`);
     this.options.actions.saveFlow(id).then(
-      (paths) => this.say(savedMessage(paths)),
+      (paths) => this.say(savedMessage(paths, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
       (error: unknown) => this.sayError(error),
     );
   }
@@ -452,7 +456,7 @@ export class TuiApp {
     const command = curlCommand(request, body);
     this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
     this.options.actions.saveText(`flowspy-${flowId}-${exchange.index + 1}.curl`, command + '\n').then(
-      (path) => this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`),
+      (path) => this.say(this.withPath('curl command copied (OSC 52) and saved: ', path)),
       (error: unknown) => this.sayError(error),
     );
   }
@@ -469,7 +473,7 @@ export class TuiApp {
       (saved) => {
         // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view
         // beside the rest of the message and the status row's `· ? help` (and a little slack).
-        const room = (Number(this.screen.width) || 80) - stringColumns(savedBodyMessage(target, saved, '')) - 14;
+        const room = this.messageColumns() - stringColumns(savedBodyMessage(target, saved, ''));
         const name = fitTail(escapeText(basename(saved.path)), Math.max(MIN_NAME_COLUMNS, room), this.options.terminal.glyphs.ellipsis);
         this.say(savedBodyMessage(target, saved, name));
       },
@@ -481,11 +485,21 @@ export class TuiApp {
     if (path === '') return;
     const ids = this.list.shownIds();
     if (ids.length === 0) return this.say('no flows shown');
-    this.say(`writing ${ids.length} flows to ${escapeText(path)}…`);
+    this.say(this.withPath(`writing ${ids.length} flows to `, path));
     this.options.actions.writePcap(ids, path).then(
-      (packets) => this.say(`wrote ${packets} packets of ${ids.length} flows to ${escapeText(path)}`),
+      (packets) => this.say(this.withPath(`wrote ${packets} packets of ${ids.length} flows to `, path)),
       (error: unknown) => this.sayError(error),
     );
+  }
+
+  /** Columns a status message has beside `· ? help` (when it is cut, its end is lost). */
+  private messageColumns(): number {
+    return messageColumns(Number(this.screen.width) || 80);
+  }
+
+  /** `prefix` and `path` in the columns of a status message: {@link messageWithPath}. */
+  private withPath(prefix: string, path: string): string {
+    return messageWithPath(prefix, path, this.messageColumns(), this.options.terminal.glyphs.ellipsis);
   }
 
   /** Sets the status message (escaped text) and redraws soon. */
@@ -587,12 +601,21 @@ export class TuiApp {
   }
 }
 
-/** `saved 3 files in /tmp: a, b, a.log`: the count and the directory first, as the names are long. */
-export function savedMessage(paths: readonly string[]): string {
-  const dirs = new Set(paths.map((path) => dirname(resolve(path))));
-  const where = dirs.size === 1 ? ` in ${escapeText([...dirs][0])}` : '';
-  const names = paths.map((path) => escapeText(dirs.size === 1 ? basename(path) : path));
-  return `saved ${paths.length} file${paths.length === 1 ? '' : 's'}${where}: ${names.join(', ')}`;
+/**
+ * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here) in `columns`
+ * columns: when the path does not fit, its end is kept (the file's name tells files apart).
+ */
+export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
+  const room = Math.max(MIN_NAME_COLUMNS, columns - stringColumns(prefix));
+  return prefix + fitTail(escapeText(resolve(path)), room, ellipsis);
+}
+
+/**
+ * `saved 3 files: /tmp/a-b` in `columns` columns: the first file's path (the client's bytes of
+ * `s`; the reverse flow and the `.log` are named after it), its end kept.
+ */
+export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
+  return messageWithPath(paths.length === 1 ? 'saved ' : `saved ${paths.length} files: `, paths[0] ?? '', columns, ellipsis);
 }
 
 /**
