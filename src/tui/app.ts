@@ -24,7 +24,7 @@ import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns, statusLine, type StatusInfo } from './statusBar.js';
-import { fitTail, stringColumns } from './width.js';
+import { fitMiddle, fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -470,13 +470,7 @@ export class TuiApp {
     if (!target) return this.say('b: no HTTP body in view: scroll to a message with one');
     this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
     this.options.actions.saveBody(flowId, target).then(
-      (saved) => {
-        // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view
-        // beside the rest of the message and the status row's `· ? help` (and a little slack).
-        const room = this.messageColumns() - stringColumns(savedBodyMessage(target, saved, ''));
-        const name = fitTail(escapeText(basename(saved.path)), Math.max(MIN_NAME_COLUMNS, room), this.options.terminal.glyphs.ellipsis);
-        this.say(savedBodyMessage(target, saved, name));
-      },
+      (saved) => this.say(savedBodyMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
       (error: unknown) => this.sayError(error),
     );
   }
@@ -508,9 +502,12 @@ export class TuiApp {
     if (text !== '') this.scheduler.soon();
   }
 
-  /** Sets the status message to the first line of `problem` (an error, or its text), escaped. */
+  /**
+   * Sets the status message to the first line of `problem` (an error, or its text), escaped; cut
+   * in the middle when long, as its end tells why (`cannot write …/x.pcap: no space left`).
+   */
   private sayError(problem: unknown): void {
-    this.message = escapeText(errorLine(problem));
+    this.message = fitMiddle(escapeText(errorLine(problem)), this.messageColumns(), this.options.terminal.glyphs.ellipsis);
     this.scheduler.soon();
   }
 

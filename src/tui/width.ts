@@ -70,6 +70,17 @@ export function fitTail(text: string, columns: number, ellipsis: string): string
   return ellipsis + tailFitting(text, Math.max(0, columns - stringColumns(ellipsis)));
 }
 
+/**
+ * `text` when it fits in `columns` columns, else its first third, `ellipsis` and its end: for a
+ * line whose start says what happened and whose end says why (`cannot write PATH: no space`).
+ */
+export function fitMiddle(text: string, columns: number, ellipsis: string): string {
+  if (stringColumns(text) <= columns) return text;
+  const room = Math.max(0, columns - stringColumns(ellipsis));
+  const head = headFitting(text, Math.floor(room / 3));
+  return head + ellipsis + tailFitting(text, room - stringColumns(head));
+}
+
 /** The longest prefix of `text` that fits in `columns` columns. */
 export function headFitting(text: string, columns: number): string {
   let used = 0;
