@@ -112,6 +112,11 @@ export interface FlowEndEvent {
    * stays monomorphic.
    */
   readonly detail: string | undefined;
+  /**
+   * Capture flows: the time of the flow's last packet, one without payload too (a flow that ends
+   * by a timeout or eviction ends after it, at `ts`). Absent from proxy flows.
+   */
+  readonly lastSeen?: Micros;
 }
 
 /** Everything an engine tells the model. */

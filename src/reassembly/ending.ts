@@ -78,11 +78,12 @@ export function evictLeastActive(ctx: ReassemblyContext, ts: Micros): void {
 /** R9: flushes both directions with gaps, emits flow-end and forgets the flow (no-op once ended). */
 function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEndReason, detail?: string): void {
   if (flow.ended) return;
+  const lastPacket = flow.lastSeen;
   flow.lastSeen = Math.max(flow.lastSeen, ts);
   flush(ctx, flow, flow.c2s, ts);
   flush(ctx, flow, flow.s2c, ts);
   flow.ended = true;
-  ctx.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail });
+  ctx.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail, lastSeen: lastPacket });
   ctx.table.remove(flow);
   ctx.time.unlink(flow);
   ctx.bufferedFlows.delete(flow);

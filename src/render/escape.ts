@@ -14,9 +14,14 @@
  *   U+0080..U+009F, Cf format characters incl. bidi embeddings/overrides/isolates
  *   U+202A..U+202E, U+2066..U+2069, zero-width characters, BOM, tag characters; Cs; Co
  *   private use; Cn unassigned), plus line and paragraph separators (Zl, Zp).
- * - the combining marks U+302A..U+302F (ideographic and Hangul tone marks) and U+3099..U+309A
- *   (kana voiced sound marks, as in decomposed Japanese) → `\u{hex}`: terminals and blessed
- *   disagree on their width (blessed takes them as two columns), which shifts the rest of the row.
+ * - characters of disputed width → `\u{hex}`: emoji shown as emoji by default
+ *   (Emoji_Presentation: 🎉, ⚡, flags' regional indicators, skin tones), every other pictograph
+ *   outside the BMP (🌡, which some terminals draw two columns wide), variation selectors
+ *   (U+FE0E/U+FE0F turn a text symbol into an emoji and back, and with it its width), the
+ *   combining marks U+302A..U+302F (ideographic and Hangul tone marks) and U+3099..U+309A (kana
+ *   voiced sound marks, as in decomposed Japanese). Terminals disagree with each other on these
+ *   widths (Unicode 9 made most emoji two columns wide, many terminals still draw one): a screen
+ *   that guesses wrong shifts the rest of the row, and a later partial redraw leaves stale cells.
  * - combining marks (general category M) are shown only on a base character shown as itself,
  *   at most {@link MAX_MARKS_PER_BASE} per base; otherwise → `\u{hex}`. A mark cannot then join
  *   a prefix (`>`), an escape or the previous output, and a stack of hundreds ("Zalgo" text)
@@ -54,8 +59,8 @@ const CLASS_MARK = 3;
 /** Cache for the BMP: 0 = not computed yet, else one of the CLASS_ values. */
 const bmpClass = new Uint8Array(0x10000);
 
-/** Marks whose width terminals disagree on (see the policy above). */
-const DISPUTED_WIDTH = /[\u302a-\u302f\u3099\u309a]/;
+/** Characters whose width terminals disagree on (see the policy above). */
+const DISPUTED_WIDTH = /[\p{Emoji_Presentation}\p{Variation_Selector}\u302a-\u302f\u3099\u309a]|(?![\u0000-\uffff])\p{Extended_Pictographic}/u;
 
 function classify(text: string): number {
   if (NOT_PRINTABLE.test(text) || DISPUTED_WIDTH.test(text)) return CLASS_ESCAPE;

@@ -38,7 +38,7 @@ export interface FlowRecord {
   readonly origin: FlowOrigin;
   readonly sawHandshake: boolean;
   readonly startTs: Micros;
-  /** Time of the flow's last event before its end (data, gap, half-close, note). */
+  /** Time of the flow's last event before its end (data, gap, half-close, note), or of its last packet when its end tells (a capture's trailing ACKs). */
   readonly lastTs: Micros;
   /** Payload bytes seen per direction (data events only). */
   readonly bytesC2s: number;
@@ -222,6 +222,8 @@ export class FlowStore {
           this.ended.push(entry);
         }
         entry.end = { ts: event.ts, reason: event.reason, detail: event.detail };
+        // Packets without payload (the peer's last ACK) made no event: the flow was seen until then.
+        if (event.lastSeen !== undefined && event.lastSeen > entry.lastTs) entry.lastTs = event.lastSeen;
         break;
     }
     this.touch(entry);

@@ -18,17 +18,17 @@ import { ConversationPane, type SearchOutcome } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
 import { FILTER_WORDS, parseFilter, type MessagesOf } from './flowList/filter.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
-import { dispatch, helpLines, hintLine, type Command, type KeyContext } from './keymap.js';
+import { dispatch, helpLines, hintLine, otherPaneUse, type Command, type KeyContext } from './keymap.js';
 import { screenLayout, type Zoom } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
-import { statusLine, type StatusInfo } from './statusBar.js';
-import { fitTail, stringColumns } from './width.js';
+import { messageColumns, statusLine, type StatusInfo } from './statusBar.js';
+import { fitMiddle, fitTail, stringColumns } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
-import { writtenPcapMessage, type WrittenPcap } from './actions/writePcap.js';
+import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
 import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
@@ -185,7 +185,11 @@ export class TuiApp {
       return;
     }
     const command = dispatch(this.context(), name);
-    if (command === undefined) return;
+    if (command === undefined) {
+      const use = otherPaneUse(this.context(), name, this.options.terminal.unicode);
+      if (use !== undefined) this.say(use);
+      return;
+    }
     if (command !== 'search.next' && command !== 'search.previous') this.say('');
     this.run(command);
     if (!this.quitting) this.scheduler.now();
@@ -255,10 +259,10 @@ export class TuiApp {
         this.say(`sorted by ${this.list.cycleSort()}`);
         return;
       case 'follow.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows a live capture or the proxy: this file is loaded (G goes to the end)');
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows live captures and the proxy; G goes to the end');
         return this.setFollow(!this.following.on);
       case 'pause.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of a live capture or the proxy: this file is loaded');
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of live captures and the proxy');
         if (this.scheduler.isPaused) this.scheduler.resume();
         else this.scheduler.pause();
         return;
@@ -431,7 +435,7 @@ export class TuiApp {
     if (id === undefined) return this.say('no flow selected');
     this.say(`saving flow ${id}…`);
     this.options.actions.saveFlow(id).then(
-      (paths) => this.say(savedMessage(paths)),
+      (paths) => this.say(savedMessage(paths, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
       (error: unknown) => this.sayError(error),
     );
   }
@@ -458,8 +462,7 @@ export class TuiApp {
         const command = curlCommand(request, body, { bodyFile: bodyPath === undefined ? undefined : resolve(bodyPath) });
         this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
         const path = await save(`${name}.curl`, command + '\n');
-        if (bodyPath === undefined) this.say(`curl command copied (OSC 52) and written to ${escapeText(path)}`);
-        else this.say(`curl written to ${escapeText(path)} and ${escapeText(bodyPath)}, copied (OSC 52)`);
+        this.say(this.withPath(bodyPath === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', path));
       })
       .catch((error: unknown) => this.sayError(error));
   }
@@ -473,13 +476,7 @@ export class TuiApp {
     if (!target) return this.say('b: no HTTP body in view: scroll to a message with one');
     this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
     this.options.actions.saveBody(flowId, target).then(
-      (saved) => {
-        // The name is long (tcpflow's): its tail, which tells the bodies apart, is kept in view
-        // beside the rest of the message and the status row's `· ? help` (and a little slack).
-        const room = (Number(this.screen.width) || 80) - stringColumns(savedBodyMessage(target, saved, '')) - 14;
-        const name = fitTail(escapeText(basename(saved.path)), Math.max(MIN_NAME_COLUMNS, room), this.options.terminal.glyphs.ellipsis);
-        this.say(savedBodyMessage(target, saved, name));
-      },
+      (saved) => this.say(savedBodyMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
       (error: unknown) => this.sayError(error),
     );
   }
@@ -488,11 +485,21 @@ export class TuiApp {
     if (path === '') return;
     const ids = this.list.shownIds();
     if (ids.length === 0) return this.say('no flows shown');
-    this.say(`writing ${ids.length} flows to ${escapeText(path)}…`);
+    this.say(this.withPath(`writing ${ids.length} flows to `, path));
     this.options.actions.writePcap(ids, path).then(
-      (written) => this.say(writtenPcapMessage(written, path)),
+      (written) => this.say(this.withPath(writtenPcapPrefix(written), path)),
       (error: unknown) => this.sayError(error),
     );
+  }
+
+  /** Columns a status message has beside `· ? help` (when it is cut, its end is lost). */
+  private messageColumns(): number {
+    return messageColumns(Number(this.screen.width) || 80);
+  }
+
+  /** `prefix` and `path` in the columns of a status message: {@link messageWithPath}. */
+  private withPath(prefix: string, path: string): string {
+    return messageWithPath(prefix, path, this.messageColumns(), this.options.terminal.glyphs.ellipsis);
   }
 
   /** Sets the status message (escaped text) and redraws soon. */
@@ -501,9 +508,12 @@ export class TuiApp {
     if (text !== '') this.scheduler.soon();
   }
 
-  /** Sets the status message to the first line of `problem` (an error, or its text), escaped. */
+  /**
+   * Sets the status message to the first line of `problem` (an error, or its text), escaped; cut
+   * in the middle when long, as its end tells why (`cannot write …/x.pcap: no space left`).
+   */
   private sayError(problem: unknown): void {
-    this.message = escapeText(errorLine(problem));
+    this.message = fitMiddle(escapeText(errorLine(problem)), this.messageColumns(), this.options.terminal.glyphs.ellipsis);
     this.scheduler.soon();
   }
 
@@ -599,12 +609,21 @@ export class TuiApp {
   }
 }
 
-/** `saved 3 files in /tmp: a, b, a.log`: the count and the directory first, as the names are long. */
-export function savedMessage(paths: readonly string[]): string {
-  const dirs = new Set(paths.map((path) => dirname(resolve(path))));
-  const where = dirs.size === 1 ? ` in ${escapeText([...dirs][0])}` : '';
-  const names = paths.map((path) => escapeText(dirs.size === 1 ? basename(path) : path));
-  return `saved ${paths.length} file${paths.length === 1 ? '' : 's'}${where}: ${names.join(', ')}`;
+/**
+ * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here) in `columns`
+ * columns: when the path does not fit, its end is kept (the file's name tells files apart).
+ */
+export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
+  const room = Math.max(MIN_NAME_COLUMNS, columns - stringColumns(prefix));
+  return prefix + fitTail(escapeText(resolve(path)), room, ellipsis);
+}
+
+/**
+ * `saved 3 files: /tmp/a-b` in `columns` columns: the first file's path (the client's bytes of
+ * `s`; the reverse flow and the `.log` are named after it), its end kept.
+ */
+export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
+  return messageWithPath(paths.length === 1 ? 'saved ' : `saved ${paths.length} files: `, paths[0] ?? '', columns, ellipsis);
 }
 
 /**

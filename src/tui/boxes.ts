@@ -1,10 +1,11 @@
 /**
  * The blessed boxes of the screen: one plain box per part of the layout, tags off, no wrapping,
- * holding only the rows it shows; plus the help overlay. The only module besides `terminal.ts`
+ * holding only the rows it shows, cut by columns (`blessedWidths.ts`); plus the help overlay. The only module besides `terminal.ts`
  * that creates blessed widgets. Content must be display-safe (escaped, our own SGR only).
  */
 import blessed from 'blessed';
 import type { Band, ScreenLayout } from './layout.js';
+import { cutRowsByColumns } from './blessedWidths.js';
 
 /** The parts of the screen, as named in {@link ScreenLayout}, and the help overlay. */
 export type BoxName = keyof ScreenLayout | 'help';
@@ -16,7 +17,9 @@ export class ScreenBoxes {
   constructor(screen: blessed.Widgets.Screen) {
     const names: BoxName[] = ['listHeader', 'list', 'conversationTitle', 'conversation', 'status', 'hints', 'help'];
     for (const name of names) {
-      this.boxes.set(name, blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: false, wrap: false }));
+      const box = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: false, wrap: false });
+      cutRowsByColumns(box);
+      this.boxes.set(name, box);
     }
     this.boxes.get('help')!.hide();
   }

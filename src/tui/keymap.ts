@@ -120,6 +120,17 @@ export function dispatch(context: KeyContext, key: string): Command | undefined 
   return BY_CONTEXT.get('global')!.get(key);
 }
 
+/**
+ * What key `key` is for when it does nothing in pane `context` but works in the other pane:
+ * `o: sort by … (flow list)`, from that binding's help; undefined otherwise.
+ */
+export function otherPaneUse(context: KeyContext, key: string, unicode: boolean): string | undefined {
+  if ((context !== 'flowList' && context !== 'conversation') || dispatch(context, key) !== undefined) return undefined;
+  const other: KeyContext = context === 'flowList' ? 'conversation' : 'flowList';
+  const binding = KEYMAP.find((b) => b.context === other && b.keys.includes(key));
+  return binding && `${keyLabel(key, unicode)}: ${binding.help} (${other === 'flowList' ? 'flow list' : 'conversation'})`;
+}
+
 const NAMED: Record<string, string> = {
   pageup: 'PgUp',
   pagedown: 'PgDn',

@@ -40,6 +40,14 @@ interface Item {
   readonly keep: number;
 }
 
+/**
+ * Columns a message keeps whole on a status row `width` columns wide (beyond them it is cut):
+ * the row is ` MESSAGE · ? help` with room for one more column.
+ */
+export function messageColumns(width: number): number {
+  return Math.max(0, width - 10);
+}
+
 /** The status row, exactly `width` columns (padded). */
 export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): string {
   const c = info.counters;
@@ -83,7 +91,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     kept = kept.filter((_, i) => i !== lowest);
   }
   let line = ' ' + joined(kept);
-  if (stringColumns(line) > width) line = ' ' + headFitting(message, Math.max(0, width - help.length - 4)) + separator + help;
+  if (stringColumns(line) > width) line = ' ' + headFitting(message, messageColumns(width)) + separator + help;
   line = headFitting(line, width);
   return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
 }

@@ -5,7 +5,8 @@
  *   the three blessed ships (`usr/xterm-256color`, `usr/xterm`, `usr/linux`), chosen from TERM
  *   (and $TMUX / COLORTERM), passed as a path: no parse of the system's files, no error text.
  * - locale: UTF-8 (LC_ALL, else LC_CTYPE, else LANG) turns on blessed's full Unicode and the
- *   Unicode glyphs; any other locale gets the ASCII glyphs.
+ *   Unicode glyphs; any other locale gets the ASCII glyphs. blessed's widths are `width.ts`'s
+ *   (`blessedWidths.ts`).
  * - colour: NO_COLOR gives a palette of empty strings (see `color.ts`).
  * - keys: from stdin when it is a terminal, else from /dev/tty (`-r -`: the capture is on stdin).
  * - restore: `restore()` destroys the screen (alternate screen left, cursor shown, keypad and
@@ -20,6 +21,7 @@ import { constants as osConstants } from 'node:os';
 import { ReadStream } from 'node:tty';
 import blessed from 'blessed';
 import { errorLine } from '../core/errors.js';
+import { alignBlessedWidths } from './blessedWidths.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 
@@ -106,6 +108,7 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   const terminfo = terminfoFor(env);
   const unicode = localeIsUtf8(env);
   let screen: blessed.Widgets.Screen;
+  alignBlessedWidths();
   try {
     screen = blessed.screen({
       input: input as never,

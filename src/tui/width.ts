@@ -1,27 +1,33 @@
 /**
- * Terminal column widths of display strings (already escaped: no controls), for placing a
- * cursor and cutting a line to a width. Combining marks take 0 columns, East Asian wide and
- * fullwidth characters and most emoji 2, everything else 1. An approximation of wcwidth that
- * agrees with it for the scripts and symbols flowspy shows.
+ * Terminal column widths of display strings (already escaped: no controls, no emoji), for
+ * placing a cursor and cutting a line to a width. Non-spacing and enclosing marks take 0
+ * columns, East Asian wide and fullwidth characters 2, everything else 1 (spacing marks too).
+ * An approximation of wcwidth that agrees with it for the characters `render/escape` shows as
+ * themselves; `blessedWidths.ts` makes blessed count the same way.
  */
 
-const MARK = /\p{M}/u;
+const MARK = /[\p{Mn}\p{Me}]/u;
 
-/** Inclusive code point ranges two columns wide. */
-const WIDE: readonly (readonly [number, number])[] = [
+/** Inclusive code point ranges two columns wide (all above U+1000, none in the surrogates). */
+export const WIDE: readonly (readonly [number, number])[] = [
   [0x1100, 0x115f],
+  [0x2329, 0x232a],
   [0x2e80, 0x303e],
-  [0x3041, 0x33ff],
+  [0x3041, 0x3247],
+  // U+3248..U+324F (circled numbers on black squares) are ambiguous: one column.
+  [0x3250, 0x33ff],
   [0x3400, 0x4dbf],
   [0x4e00, 0x9fff],
   [0xa000, 0xa4cf],
   [0xac00, 0xd7a3],
+  [0xa960, 0xa97c],
   [0xf900, 0xfaff],
-  [0xfe30, 0xfe4f],
+  [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f],
   [0xff00, 0xff60],
   [0xffe0, 0xffe6],
-  [0x1f300, 0x1f64f],
-  [0x1f900, 0x1f9ff],
+  [0x1b000, 0x1b2ff],
+  [0x1f200, 0x1f2ff],
   [0x20000, 0x3fffd],
 ];
 
@@ -62,6 +68,17 @@ export function tailFitting(text: string, columns: number): string {
 export function fitTail(text: string, columns: number, ellipsis: string): string {
   if (stringColumns(text) <= columns) return text;
   return ellipsis + tailFitting(text, Math.max(0, columns - stringColumns(ellipsis)));
+}
+
+/**
+ * `text` when it fits in `columns` columns, else its first third, `ellipsis` and its end: for a
+ * line whose start says what happened and whose end says why (`cannot write PATH: no space`).
+ */
+export function fitMiddle(text: string, columns: number, ellipsis: string): string {
+  if (stringColumns(text) <= columns) return text;
+  const room = Math.max(0, columns - stringColumns(ellipsis));
+  const head = headFitting(text, Math.floor(room / 3));
+  return head + ellipsis + tailFitting(text, room - stringColumns(head));
 }
 
 /** The longest prefix of `text` that fits in `columns` columns. */

@@ -32,7 +32,7 @@ describe('escapeLine', () => {
   });
 
   it('decodes printable UTF-8', () => {
-    expect(esc('héllo wörld € 日本 😀')).toBe('héllo wörld € 日本 😀');
+    expect(esc('héllo wörld € 日本 𠮷')).toBe('héllo wörld € 日本 𠮷');
   });
 
   it('escapes bidi overrides/isolates, zero-width and other format characters, separators', () => {
@@ -96,7 +96,7 @@ describe('escapeLine', () => {
 
   it('round-trip property: valid printable UTF-8 text comes back unchanged', () => {
     const rand = mulberry32(99);
-    const pool = ['a', 'Z', ' ', 'é', 'ß', 'Ж', '中', '€', '😀', '~', '{', '}'];
+    const pool = ['a', 'Z', ' ', 'é', 'ß', 'Ж', '中', '€', '𠮷', '~', '{', '}'];
     for (let n = 0; n < 300; n++) {
       let s = '';
       for (let i = 0; i < 20; i++) s += pool[Math.floor(rand() * pool.length)];
@@ -136,7 +136,22 @@ describe('escapeText', () => {
     expect(escapeText('plain')).toBe('plain');
     expect(escapeText('a\x1b[31mb\\\u202ec\u0085d\té')).toBe('a\\x1b[31mb\\\\\\u{202e}c\\u{85}d\\té');
     expect(escapeText('x\ud800y')).toBe('x\\u{d800}y'); // lone surrogate
-    expect(escapeText('😀')).toBe('😀');
+    expect(escapeText('東京 é')).toBe('東京 é');
+  });
+});
+
+describe('characters of disputed width', () => {
+  it('escapes emoji shown as emoji by default, skin tones and flags, in bytes and strings', () => {
+    expect(esc('ok 👍 🎉 ⚡☕')).toBe('ok \\u{1f44d} \\u{1f389} \\u{26a1}\\u{2615}');
+    expect(escapeText('👋🏽 🇯🇵')).toBe('\\u{1f44b}\\u{1f3fd} \\u{1f1ef}\\u{1f1f5}');
+  });
+
+  it('escapes variation selectors, ZWJ and pictographs outside the BMP; keeps text symbols and CJK', () => {
+    expect(esc('❤\ufe0f ❤ ✔ © 🌡')).toBe('❤\\u{fe0f} ❤ ✔ © \\u{1f321}');
+    expect(esc('👨\u200d👩')).toBe('\\u{1f468}\\u{200d}\\u{1f469}');
+    expect(esc('𠮷野家 東京')).toBe('𠮷野家 東京');
+    expect(isPrintableCodePoint(0x1f600)).toBe(false);
+    expect(isPrintableCodePoint(0x20bb7)).toBe(true);
   });
 });
 
@@ -147,7 +162,6 @@ describe('isPrintableCodePoint', () => {
     expect(isPrintableCodePoint(0x9b)).toBe(false);
     expect(isPrintableCodePoint(0xe9)).toBe(true);
     expect(isPrintableCodePoint(0x202e)).toBe(false);
-    expect(isPrintableCodePoint(0x1f600)).toBe(true);
     expect(isPrintableCodePoint(0x110000)).toBe(false);
   });
 });

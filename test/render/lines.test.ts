@@ -31,7 +31,7 @@ describe('LineAssembler', () => {
   });
 
   it('gives the same lines however the stream is chunked (CRLF and UTF-8 split across chunks)', () => {
-    const data = enc('héllo\r\nwörld 😀\r\n\r\nx\ny\r\n€€€\n\x1b[2J\ntail');
+    const data = enc('héllo\r\nwörld 𠮷\r\n\r\nx\ny\r\n€€€\n\x1b[2J\ntail');
     const whole = assemble(data, []);
     const rand = mulberry32(7);
     for (let n = 0; n < 200; n++) {
@@ -39,7 +39,7 @@ describe('LineAssembler', () => {
       for (let i = 1; i < data.length; i++) if (rand() < 0.3) cuts.push(i);
       expect(assemble(data, cuts)).toEqual(whole);
     }
-    expect(whole.map((l) => l.text)).toEqual(['héllo', 'wörld 😀', '', 'x', 'y', '€€€', '\\x1b[2J', 'tail']);
+    expect(whole.map((l) => l.text)).toEqual(['héllo', 'wörld 𠮷', '', 'x', 'y', '€€€', '\\x1b[2J', 'tail']);
     expect(whole.reduce((s, l) => s + l.byteLength, 0)).toBe(data.length);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatch, helpLines, hintLine, KEYMAP, keyLabel, type KeyContext } from '../../src/tui/keymap.js';
+import { dispatch, helpLines, hintLine, KEYMAP, keyLabel, otherPaneUse, type KeyContext } from '../../src/tui/keymap.js';
 
 /** The keys of issue 12 ("Keys" section, plus `o` from "Flow list"), as blessed names, with where they must work. */
 const ISSUE_KEYS: readonly [KeyContext, string, string][] = [
@@ -61,6 +61,15 @@ describe('keymap', () => {
     expect(dispatch('conversation', 'enter')).toBe('body.expand');
     expect(dispatch('flowList', 'enter')).toBe('flow.open');
     expect(dispatch('flowList', 'return')).toBeUndefined();
+  });
+
+  it('says what a key of the other pane is for, when it does nothing in this one', () => {
+    expect(otherPaneUse('conversation', 'o', true)).toBe('o: sort by arrival, bytes, duration, address, newest first (flow list)');
+    expect(otherPaneUse('flowList', 'b', true)).toBe('b: save the HTTP body in view, decoded, to a file (conversation)');
+    expect(otherPaneUse('flowList', 'enter', true)).toBeUndefined();
+    expect(otherPaneUse('flowList', 'q', true)).toBeUndefined();
+    expect(otherPaneUse('flowList', 'v', true)).toBeUndefined();
+    expect(otherPaneUse('prompt', 'b', true)).toBeUndefined();
   });
 
   it('labels keys the way users type them', () => {

@@ -1,10 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { savedMessage } from '../../src/tui/app.js';
+import { messageWithPath, savedMessage } from '../../src/tui/app.js';
+import { messageColumns } from '../../src/tui/statusBar.js';
+import { stringColumns } from '../../src/tui/width.js';
+
+const CLIENT = '/work/wt/review/010.000.000.001.40005-010.000.000.002.00080';
 
 describe('the status line after s (save)', () => {
-  it('says how many files and where first, as the names are long', () => {
-    expect(savedMessage(['/tmp/a-b', '/tmp/b-a', '/tmp/a-b.log'])).toBe('saved 3 files in /tmp: a-b, b-a, a-b.log');
-    expect(savedMessage(['/x/a', '/y/b'])).toBe('saved 2 files: /x/a, /y/b');
-    expect(savedMessage(['/tmp/a\x1b[2J'])).toBe('saved 1 file in /tmp: a\\x1b[2J');
+  it('names the first file (the others are named after it)', () => {
+    expect(savedMessage(['/tmp/a-b', '/tmp/b-a', '/tmp/a-b.log'], 70, '…')).toBe('saved 3 files: /tmp/a-b');
+    expect(savedMessage(['/tmp/a\x1b[2J'], 70, '…')).toBe('saved /tmp/a\\x1b[2J');
+  });
+
+  it('fits the columns a message keeps on an 80-column status row, keeping the end of the path', () => {
+    const text = savedMessage([CLIENT, '/work/wt/review/x', '/work/wt/review/y'], messageColumns(80), '…');
+    expect(text).toBe('saved 3 files: …/wt/review/010.000.000.001.40005-010.000.000.002.00080');
+    expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
+  });
+});
+
+describe('messages naming a file (w, y)', () => {
+  it('keep the end of a long path in the columns of a message', () => {
+    const path = `/work/wt/review/some/deep/directory/${'x'.repeat(30)}/flowspy-20261202-190412-5-flows.pcap`;
+    const text = messageWithPath('wrote 51 packets of 5 flows to ', path, messageColumns(80), '...');
+    expect(text).toBe('wrote 51 packets of 5 flows to ...flowspy-20261202-190412-5-flows.pcap');
+    expect(stringColumns(text)).toBe(messageColumns(80));
+    expect(messageWithPath('wrote 1 packets of 1 flows to ', '/tmp/a.pcap', 70, '…')).toBe('wrote 1 packets of 1 flows to /tmp/a.pcap');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitTail, stringColumns } from '../../src/tui/width.js';
+import { fitMiddle, fitTail, stringColumns } from '../../src/tui/width.js';
 
 const NAME = '192.168.001.023.51000-198.051.100.010.00080-2-response.html';
 
@@ -29,5 +29,25 @@ describe('fitTail', () => {
   it('with no room, the ellipsis alone', () => {
     expect(fitTail(NAME, 1, '…')).toBe('…');
     expect(fitTail(NAME, 0, '…')).toBe('…');
+  });
+});
+
+describe('stringColumns', () => {
+  it('counts wide characters 2, non-spacing marks 0, spacing marks and ambiguous symbols 1', () => {
+    expect(stringColumns('東京 𠮷')).toBe(7);
+    expect(stringColumns('e\u0301')).toBe(1);
+    expect(stringColumns('\u0915\u093e')).toBe(2); // Devanagari ka + vowel sign aa (a spacing mark)
+    expect(stringColumns('\u3248')).toBe(1); // circled number ten on a black square: ambiguous
+    expect(stringColumns('\ua960\u2329\ufe10')).toBe(6);
+  });
+});
+
+describe('fitMiddle', () => {
+  it('keeps a line that fits, else its first third and its end (the reason) in exactly the columns given', () => {
+    expect(fitMiddle('short', 10, '…')).toBe('short');
+    const error = `cannot write /work/wt/review/${NAME}: no space left on device`;
+    const cut = fitMiddle(error, 70, '…');
+    expect(cut).toBe('cannot write /work/wt/r…00080-2-response.html: no space left on device');
+    expect(stringColumns(cut)).toBe(70);
   });
 });

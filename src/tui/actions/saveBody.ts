@@ -8,6 +8,7 @@
  * de-chunked or inflated). Nothing is ever overwritten (see {@link bodyFileName}).
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -20,6 +21,8 @@ import type { HttpBody, HttpMessageBase } from '../../messages/types.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import type { BodyTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../conversation/lineText.js';
+import { escapeText } from '../../render/escape.js';
+import { fitTail, stringColumns } from '../width.js';
 import { bodyExtension, bodyFileName } from './bodyName.js';
 import { createNewFiles } from './newFiles.js';
 
@@ -125,17 +128,21 @@ export async function saveBody(store: BodySource, flowId: number, target: BodyTa
 }
 
 /**
- * `saved body of #3 response, 12,345 bytes (gzip decoded): NAME` for the status bar, with what
- * went short of that (written as sent and why, incomplete and why) in the brackets.
+ * `saved body of #3 response, 12,345 bytes: NAME (gzip decoded)` for the status bar, in about
+ * `columns` columns: the file's name (escaped) comes before the notes and keeps its end when it
+ * is cut (at least 13 columns of it); the notes (written as sent and why, incomplete and why) go
+ * last, where a row too short cuts them.
  */
-export function savedBodyMessage(target: BodyTarget, saved: SavedBody, name = saved.path): string {
+export function savedBodyMessage(target: BodyTarget, saved: SavedBody, columns: number, ellipsis: string): string {
   const notes = [
     ...saved.decoded.map((coding) => `${coding} decoded`),
     ...(saved.asSent === undefined ? [] : [saved.asSent]),
     ...(saved.incomplete === undefined ? [] : [`incomplete: ${saved.incomplete}`]),
   ];
   const how = saved.asSent === undefined ? '' : ' as sent';
-  return `saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes${notes.length ? ` (${notes.join('; ')})` : ''}: ${name}`;
+  const head = `saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes: `;
+  const name = fitTail(escapeText(basename(saved.path)), Math.max(13, columns - stringColumns(head)), ellipsis);
+  return `${head}${name}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /**

@@ -62,14 +62,14 @@ export async function writeFlowsPcap(store: PcapStore, flowIds: readonly number[
 }
 
 /**
- * The status line for `w` (`path` raw; escaped here): `wrote N packets of M flows to PATH`, or,
+ * What the status line for `w` says before the file's path: `wrote N packets of M flows to `, or,
  * when the packets were rebuilt from the streams (no capture of the wire), that first and the path
  * last (a narrow status row cuts the path, which the prompt showed, rather than the warning).
  */
-export function writtenPcapMessage(written: Pick<WrittenPcap, 'packets' | 'flows' | 'rebuilt'>, path: string): string {
+export function writtenPcapPrefix(written: Pick<WrittenPcap, 'packets' | 'flows' | 'rebuilt'>): string {
   const flows = `${written.flows} flow${written.flows === 1 ? '' : 's'}`;
-  if (!written.rebuilt) return `wrote ${written.packets} packets of ${flows} to ${escapeText(path)}`;
-  return `wrote ${written.packets} packets, rebuilt from the streams (no original packets kept), to ${escapeText(path)}`;
+  if (!written.rebuilt) return `wrote ${written.packets} packets of ${flows} to `;
+  return `wrote ${written.packets} packets, rebuilt from the streams (no original packets kept), to `;
 }
 
 /** Each flow's time window (see the module comment), from one pass over the flows held. */

@@ -22,20 +22,25 @@ export function humanBytes(n: number): string {
   return `${Math.round(value)}${UNITS[unit]}`;
 }
 
-/** A duration in at most 5 characters: `0ms`, `850ms`, `1.5s`, `42s`, `3m04`, `2h05`, `3d04`, `120d`. */
+/**
+ * A duration in at most 5 characters, rounded to its last digit (7.5777 s is `7.6s`, 999.6 ms
+ * `1.0s`): `0ms`, `850ms`, `1.5s`, `42s`, `3m04`, `2h05`, `3d04`, `120d`.
+ */
 export function humanDuration(micros: Micros): string {
   if (!(micros >= 0)) return '?';
-  const ms = Math.floor(micros / 1000);
+  const ms = Math.round(micros / 1000);
   if (ms < 1000) return `${ms}ms`;
-  const tenths = Math.floor(ms / 100);
+  const tenths = Math.round(micros / 100_000);
   if (tenths < 100) return `${Math.floor(tenths / 10)}.${tenths % 10}s`;
-  const s = Math.floor(ms / 1000);
+  const s = Math.round(micros / 1_000_000);
   if (s < 60) return `${s}s`;
   const pad = (v: number): string => String(v).padStart(2, '0');
   if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}`;
-  const days = Math.floor(s / 86400);
-  return days < 100 ? `${days}d${pad(Math.floor(s / 3600) % 24)}` : `${days}d`;
+  const minutes = Math.round(micros / 60_000_000);
+  if (minutes < 1440) return `${Math.floor(minutes / 60)}h${pad(minutes % 60)}`;
+  const hours = Math.round(micros / 3_600_000_000);
+  const days = Math.floor(hours / 24);
+  return days < 100 ? `${days}d${pad(hours % 24)}` : `${days}d`;
 }
 
 /**

@@ -65,7 +65,7 @@ describe('saveBody', () => {
     expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.json`);
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
     expect(saved).toMatchObject({ bytes: 50_000, decoded: [], asSent: undefined, incomplete: undefined });
-    expect(savedBodyMessage(target, saved, basename(saved.path))).toBe(`saved body of #1 response, 50,000 bytes: ${RESPONSE_NAME}.json`);
+    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 50,000 bytes: ${RESPONSE_NAME}.json`);
     expect(Math.abs(statSync(saved.path).mtimeMs - target.message.lastTs / 1000)).toBeLessThan(1);
   });
 
@@ -77,7 +77,7 @@ describe('saveBody', () => {
     const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 777 });
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
     expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.html`);
-    expect(savedBodyMessage(target, saved, 'NAME')).toBe('saved body of #1 response, 200,000 bytes (gzip decoded): NAME');
+    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 200,000 bytes: ${RESPONSE_NAME}.html (gzip decoded)`);
   });
 
   it.each([
@@ -102,7 +102,7 @@ describe('saveBody', () => {
     const target = flow.target(0, 'response');
     const saved = await saveBody(flow.store, 1, target, freshDir());
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
-    expect(savedBodyMessage(target, saved, 'N')).toBe('saved body of #1 response, 10,000 bytes (gzip decoded; br decoded): N');
+    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 10,000 bytes: ${basename(saved.path)} (gzip decoded; br decoded)`);
   });
 
   it('a decompression bomb is cut at the decoded cap, written that far and reported incomplete', async () => {
@@ -112,7 +112,10 @@ describe('saveBody', () => {
     const saved = await saveBody(flow.store, 1, target, freshDir(), { maxDecodedBytes: 100_000 });
     expect(statSync(saved.path).size).toBe(100_000);
     expect(saved.bytes).toBe(100_000);
-    expect(savedBodyMessage(target, saved, 'N')).toBe('saved body of #1 response, 100,000 bytes (gzip decoded; incomplete: decoded size cut at 100,000 bytes (a decompression bomb?)): N');
+    const name = basename(saved.path);
+    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 100,000 bytes: ${name} (gzip decoded; incomplete: decoded size cut at 100,000 bytes (a decompression bomb?))`);
+    // On an 80-column row (70 for a message) the name's end stays in view; the notes are cut after it.
+    expect(savedBodyMessage(target, saved, 70, '…')).toMatch(new RegExp(`^saved body of #1 response, 100,000 bytes: …${name.slice(-27)} \\(gzip decoded; `));
   });
 
   it('a body that does not decode (gzip corrupt or cut short, br cut short, in a complete message) is written as sent, and says so', async () => {
@@ -127,7 +130,7 @@ describe('saveBody', () => {
       const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 1000 });
       expect(readFileSync(saved.path).equals(wire)).toBe(true);
       expect(saved).toMatchObject({ decoded: [], asSent: `${coding} does not decode`, incomplete: undefined });
-      expect(savedBodyMessage(target, saved, 'N')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes (${coding} does not decode): N`);
+      expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes: ${basename(saved.path)} (${coding} does not decode)`);
     }
   });
 
@@ -155,7 +158,7 @@ describe('saveBody', () => {
     expect(written.length).toBeGreaterThan(10_000);
     expect(written.equals(payload.subarray(0, written.length))).toBe(true);
     expect(saved.incomplete).toBe(`capture gap after 20,000 of ${wire.length.toLocaleString('en-US')} wire bytes`);
-    expect(savedBodyMessage(target, saved, 'N')).toMatch(/^saved body of #1 response, [\d,]+ bytes \(gzip decoded; incomplete: capture gap after 20,000 of [\d,]+ wire bytes\): N$/);
+    expect(savedBodyMessage(target, saved, 200, '…')).toMatch(/^saved body of #1 response, [\d,]+ bytes: \S+ \(gzip decoded; incomplete: capture gap after 20,000 of [\d,]+ wire bytes\)$/);
   });
 
   it('a chunked body cut by a gap stops at the gap', async () => {

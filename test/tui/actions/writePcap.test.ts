@@ -6,7 +6,7 @@ import { collectPcap, type PacketWriter } from '../../../src/capture/pcapWriter.
 import type { Direction } from '../../../src/core/types.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
-import { writeFlowsPcap, writtenPcapMessage } from '../../../src/tui/actions/writePcap.js';
+import { writeFlowsPcap, writtenPcapPrefix } from '../../../src/tui/actions/writePcap.js';
 import { Bytes, epb, idb, shb, tsresol } from '../../capture/helpers.js';
 import { decodeTcpFrame, readPcap } from '../../support/pcapCheck.js';
 import { demoPcap, runIntoStore, type DemoRun } from './demoRun.js';
@@ -45,11 +45,10 @@ const portsOf = (frame: Uint8Array): number[] => {
   return [tcp.srcPort, tcp.dstPort].sort((a, b) => a - b);
 };
 
-describe('writtenPcapMessage', () => {
-  it('copied packets: the count, the flows, the file; rebuilt ones say they were rebuilt', () => {
-    expect(writtenPcapMessage({ packets: 82, flows: 5, rebuilt: false }, 'a.pcap')).toBe('wrote 82 packets of 5 flows to a.pcap');
-    expect(writtenPcapMessage({ packets: 83, flows: 5, rebuilt: true }, 'a\x1b.pcap'))
-      .toBe('wrote 83 packets, rebuilt from the streams (no original packets kept), to a\\x1b.pcap');
+describe('writtenPcapPrefix', () => {
+  it('copied packets: the count and the flows; rebuilt ones say they were rebuilt', () => {
+    expect(writtenPcapPrefix({ packets: 82, flows: 5, rebuilt: false })).toBe('wrote 82 packets of 5 flows to ');
+    expect(writtenPcapPrefix({ packets: 83, flows: 5, rebuilt: true })).toBe('wrote 83 packets, rebuilt from the streams (no original packets kept), to ');
   });
 });
 

@@ -41,7 +41,7 @@ describe('b on the screen', () => {
     // At 80 columns the long name is shown by its tail, which tells the bodies apart.
     screen.resize(80, 24);
     screen.press('b');
-    await screen.waitFor((s) => / bytes: …1-HTTPBODY-002-response\.css · \? help *$/.test(statusRow(s)));
+    await screen.waitFor((s) => / bytes: …000c1-HTTPBODY-002-response\.css · \? help *$/.test(statusRow(s)));
     expect(readdirSync(cwd)).toHaveLength(3);
     await quit(screen);
   });

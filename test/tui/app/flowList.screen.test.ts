@@ -47,15 +47,19 @@ describe('flow list', () => {
     expect(isInverse(screen, 4, ':7777')).toBe(true);
   });
 
-  it('on a loaded file F and p say what they are for; Space pages down', async () => {
+  it('on a loaded file F and p say what they are for, whole; so do o in the conversation and b in the list; Space pages down', async () => {
     const screen = await openDemo();
     screen.press('F');
-    await screen.waitFor((s) => statusRow(s).includes('F follows a live capture or the proxy'));
+    await screen.waitFor((s) => statusRow(s).includes('F follows live captures and the proxy; G goes to the end '));
     expect(statusRow(screen)).not.toMatch(/FOLLOW/);
     screen.press('p');
-    await screen.waitFor((s) => statusRow(s).includes('p pauses the updates of a live capture'));
+    await screen.waitFor((s) => statusRow(s).includes('p pauses the updates of live captures and the proxy '));
     expect(statusRow(screen)).not.toMatch(/PAUSED/);
-    screen.press('Enter', ' ');
+    screen.press('b');
+    await screen.waitFor((s) => statusRow(s).includes('b: save the HTTP body in view, decoded, to a file (conversation) '));
+    screen.press('Enter', 'o');
+    await screen.waitFor((s) => statusRow(s).includes('o: sort by arrival, bytes, duration, address, newest first (flow list)'));
+    screen.press(' ');
     await screen.waitFor((s) => statusRow(s).includes('· text ') || statusRow(s).includes('· messages ·'));
     await screen.waitFor((s) => !conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
     await quit(screen);

@@ -10,13 +10,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
-import { conversationRows, hintRow, openCapture, toRawText } from './support.js';
+import { conversationRows, hintRow, listRows, openCapture, quit, toRawText } from './support.js';
 
 /** Client lines: が and ぐ decomposed (U+3099 voiced sound mark), Hangul with tone marks (U+302E, U+302F). */
 const LINES = ['STOR か\u3099くせい.txt', 'NAME く\u3099ら ok', 'NOTE 나\u302e랏\u302f 말 end', 'QUIT'];
 
+/** HTTP with emoji (a 👍, three 🎉, a flag, a ZWJ family, a ❤️ with its variation selector). */
+const JSON_BODY = '{"msg":"ok 👍 done","name":"東京都","emoji":"🎉🎉🎉","flag":"🇯🇵","family":"👨\u200d👩","love":"❤\ufe0f"}\n';
+const EMOJI_REQUESTS = ['GET /plain HTTP/1.1\r\nHost: example.jp\r\n\r\n', `GET /${'🎉'.repeat(22)} HTTP/1.1\r\nHost: example.jp\r\n\r\n`];
+
 let dir = '';
 let capture = '';
+let emoji = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'flowspy-marks-'));
   capture = join(dir, 'marks.pcap');
@@ -26,6 +31,18 @@ beforeAll(() => {
     t = flow.send('c2s', LINES.join('\r\n') + '\r\n', t + 1000);
     t = flow.fin('c2s', t + 1000);
     flow.fin('s2c', t + 1000);
+  }));
+  emoji = join(dir, 'emoji.pcap');
+  const response = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(JSON_BODY)}\r\n\r\n${JSON_BODY}`;
+  writeFileSync(emoji, collectPcap((writer) => {
+    EMOJI_REQUESTS.forEach((request, i) => {
+      const flow = new TcpConversation(writer, { client: { addr: '10.2.0.1', port: 43001 + i }, server: { addr: '10.2.0.2', port: 80 } });
+      let t = flow.handshake(1_000_000 + i * 100_000);
+      t = flow.send('c2s', request, t + 1000);
+      t = flow.send('s2c', response, t + 1000);
+      t = flow.fin('c2s', t + 1000);
+      flow.fin('s2c', t + 1000);
+    });
   }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,5 +60,32 @@ describe('combining marks', () => {
     screen.press('Tab');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
     expect(conversationRows(screen).slice(1, 5)).toEqual(expected);
+  });
+});
+
+describe('emoji', () => {
+  it('are escaped, and every row keeps its columns across redraws', async () => {
+    const screen = await openCapture(emoji, 2, { rows: 40 });
+    const listed = listRows(screen);
+    expect(listed[1]).toMatch(/ GET \/\\u\{1f389\}\\u\{1f3…$/);
+    expect(listed[1].length).toBe(80);
+    const body = ['<   "msg": "ok \\u{1f44d} done",', '<   "name": "東京都",', '<   "emoji": "\\u{1f389}\\u{1f389}\\u{1f389}",', '<   "flag": "\\u{1f1ef}\\u{1f1f5}",', '<   "family": "\\u{1f468}\\u{200d}\\u{1f469}",', '<   "love": "❤\\u{fe0f}"'];
+    expect(conversationRows(screen).join('\n')).toContain(body.join('\n'));
+    // To flow 2 (its long request line wraps) and back: rows are redrawn over each other.
+    screen.press('j');
+    await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('> GET /\\u{1f389}')));
+    expect(conversationRows(screen).filter((row) => row.includes('1f389') && !row.startsWith('<'))).toEqual([
+      '= #1 GET /' + '\\u{1f389}'.repeat(7),
+      '  ' + '\\u{1f389}'.repeat(8),
+      '  ' + '\\u{1f389}'.repeat(7) + ' -> 200 OK, 124',
+      '> GET /' + '\\u{1f389}'.repeat(8),
+      '  ' + '\\u{1f389}'.repeat(8),
+      '  ' + '\\u{1f389}'.repeat(6) + ' HTTP/1.1',
+    ]);
+    screen.press('k');
+    await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('> GET /plain')));
+    expect(listRows(screen)).toEqual(listed);
+    expect(conversationRows(screen).join('\n')).toContain(body.join('\n'));
+    await quit(screen);
   });
 });
