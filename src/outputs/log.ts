@@ -42,7 +42,7 @@
  * construction; the ASCII column shows every byte outside 0x20..0x7e as `.`, so no raw control
  * byte reaches the output. Tags and timestamps are added exactly as in text mode.
  */
-import { otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
+import { CAPTURE_ENDED, otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
 import { hexDumpLines } from '../render/hex.js';
@@ -149,7 +149,9 @@ export class LogOutput implements FlowOutput {
         const flow = this.flowOf(id, event.ts);
         this.flushBoth(id, flow);
         const detail = event.detail !== undefined ? `: ${escapeText(event.detail)}` : '';
-        this.line(id, event.ts, `=${END_TEXT[event.reason] ?? `connection ended (${escapeText(String(event.reason))})`}${detail}`);
+        const ended = `${END_TEXT[event.reason] ?? `connection ended (${escapeText(String(event.reason))})`}${detail}`;
+        // A flow open when the capture ended did not time out: it is what the TUI calls `open`.
+        this.line(id, event.ts, `=${event.reason === 'timeout' && event.detail === CAPTURE_ENDED ? 'still open when the capture ended' : ended}`);
         this.flows.delete(id);
         break;
       }

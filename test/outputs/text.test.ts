@@ -107,6 +107,11 @@ describe('LogOutput (sockspy dialogue)', () => {
     );
   });
 
+  it('says a flow open when the capture ended was still open, not that it timed out', async () => {
+    const events: FlowEvent[] = [start(1, T0), { type: 'flow-end', flowId: 1, ts: T0 + 1, reason: 'timeout', detail: 'capture ended' }];
+    expect(await run((out) => new LogOutput(out), events)).toBe('=connect from 10.0.0.1:20000 to 10.0.0.2:80\n=still open when the capture ended\n');
+  });
+
   it('tags lines with the flow id once two flows overlap (sticky), with optional timestamps', async () => {
     const events: FlowEvent[] = [
       start(1, T0),
