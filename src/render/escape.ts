@@ -218,6 +218,16 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
 }
 
 /**
+ * Escaped text (of this module) with each literal backslash shown as one (`\\` → `\`), as a
+ * decoded view (the messages mode) shows it: `{"q":"say \"hi\""}` reads as sent, not doubled like
+ * a double-escaping bug. Escapes of controls and invalid bytes stay, so nothing raw is let through;
+ * what is lost is only the unambiguity of text that spells an escape (`\x1b` typed as text).
+ */
+export function withPlainBackslashes(escaped: string): string {
+  return escaped.includes('\\\\') ? escaped.replaceAll('\\\\', '\\') : escaped;
+}
+
+/**
  * Applies the same policy to a JavaScript string (e.g. a note text, a host name, anything that
  * may carry data from the network): controls, `\`, lone surrogates and non-printable code
  * points become escapes; printable characters stay. Never throws.

@@ -6,7 +6,7 @@
  */
 import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
-import { escapeText } from '../../render/escape.js';
+import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
 import { formatCount, type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
@@ -129,7 +129,7 @@ function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncodin
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
       const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2);
-      return pretty.split('\n').map((line) => escapeText(line));
+      return pretty.split('\n').map((line) => withPlainBackslashes(escapeText(line)));
     } catch {
       // Not valid JSON: shown as text.
     }
@@ -141,19 +141,19 @@ const TAB = 0x09;
 const TAB_STOP = 8;
 
 /**
- * A text line of a body as the messages mode shows it: escaped (render/encoding), its tabs
- * expanded to spaces first (a decoded view: a mail's folded header reads as it does in a mail
+ * A text line of a body as the messages mode shows it: escaped (render/encoding) with literal
+ * backslashes shown as sent (`withPlainBackslashes`), its tabs expanded to spaces first (a decoded view: a mail's folded header reads as it does in a mail
  * client, not as `\t`). Tabs of encodings other than ASCII-compatible ones are left escaped.
  */
 export function decodeText(bytes: Uint8Array, encoding: TextEncoding, from: number, to: number): string {
   const tab = bytes.indexOf(TAB, from);
-  if (tab < 0 || tab >= to || encoding === 'utf-16le' || encoding === 'cp037') return decodeEscaped(bytes, encoding, from, to);
+  if (tab < 0 || tab >= to || encoding === 'utf-16le' || encoding === 'cp037') return withPlainBackslashes(decodeEscaped(bytes, encoding, from, to));
   const out: number[] = [];
   for (let i = from; i < to; i++) {
     if (bytes[i] !== TAB) out.push(bytes[i]);
     else do out.push(0x20); while (out.length % TAB_STOP !== 0);
   }
-  return decodeEscaped(Uint8Array.from(out), encoding);
+  return withPlainBackslashes(decodeEscaped(Uint8Array.from(out), encoding));
 }
 
 const CHARSETS: Record<string, TextEncoding> = {

@@ -17,7 +17,7 @@ import { messageEnd } from '../../messages/httpMessage.js';
 import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
-import { escapeText } from '../../render/escape.js';
+import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
@@ -127,7 +127,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const lines: MessageLine[] = [];
       const placed = new NotePlacer(notes.of(index));
       placed.before(item.dir, item.offset, lines);
-      if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: escapeText(item.text), ts: item.firstTs });
+      if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: withPlainBackslashes(escapeText(item.text)), ts: item.firstTs });
       else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       placed.rest(lines);
@@ -236,8 +236,8 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
 /** A message's start line, headers and body, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
-  out.push({ side, kind: 'data', text: escapeText(start), ts: message.firstTs });
-  for (const header of message.headers) out.push({ side, kind: 'data', text: escapeText(`${header.name}: ${header.value}`) });
+  out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(start)), ts: message.firstTs });
+  for (const header of message.headers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${header.name}: ${header.value}`)) });
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
   if (cut) out.push(cut);

@@ -304,3 +304,11 @@ describe('message view', () => {
     expect(pane.paint(paletteFor({ NO_COLOR: '1' }))).toContain('00000000  47 45 54 20');
   });
 });
+
+describe('backslashes in the messages mode', () => {
+  it('a decoded body shows a backslash as sent (JSON escapes read as JSON); controls stay escaped', () => {
+    const json = bodyText(Buffer.from('{"q":"say \\"hi\\"","win":"C:\\\\temp"}'), 'application/json');
+    expect(json).toEqual(['{', '  "q": "say \\"hi\\"",', '  "win": "C:\\\\temp"', '}']);
+    expect(bodyText(Buffer.from('a\\b\x1bc'), 'text/plain')).toEqual(['a\\b\\x1bc']);
+  });
+});
