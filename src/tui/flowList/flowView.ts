@@ -51,8 +51,10 @@ export class FlowView {
   latestTs = 0;
   /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
   largestId = 0;
-  /** The widest client and server endpoints seen (display columns): the list's endpoint columns fit them. */
-  readonly widestEndpoints = { client: 0, server: 0 };
+  /** The widest client and server endpoints seen (display columns), and the client address all share if they do: the list's endpoint columns fit them. */
+  readonly widestEndpoints: { client: number; server: number; sharedClient: string | undefined } = { client: 0, server: 0, sharedClient: undefined };
+  /** Two flows seen had different client addresses (no shared client any more). */
+  private clientsDiffer = false;
 
   /**
    * `onPending`: called when the store has changes for the next {@link refresh}. `messages`: the
@@ -342,6 +344,11 @@ export class FlowView {
     const widest = this.widestEndpoints;
     widest.client = Math.max(widest.client, endpointColumns(flow.key.client));
     widest.server = Math.max(widest.server, endpointColumns(flow.key.server));
+    if (widest.sharedClient === undefined && !this.clientsDiffer) widest.sharedClient = flow.key.client.addr;
+    else if (widest.sharedClient !== flow.key.client.addr) {
+      widest.sharedClient = undefined;
+      this.clientsDiffer = true;
+    }
     return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
   }
 

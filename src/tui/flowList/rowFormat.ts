@@ -15,7 +15,8 @@
  * | 250-    | 41     | 41     | 12              | 5              | 5        | 124 at 250            |
  * Below 80 the endpoints shrink (to 9 each); when the preview would get under 12 columns, the
  * row keeps only the number, server, state, note mark and preview (`compact`). Given
- * the widest endpoints listed, the endpoint columns fit them instead (see {@link columnLayout}).
+ * the widest endpoints listed, the endpoint columns fit them instead (see {@link columnLayout});
+ * when every flow listed has the same client address, the client column shows ports only.
  * A mid-stream flow (no handshake seen: client and server are a guess) has `?` in place of the
  * arrow (after its state in a compact row).
  */
@@ -65,6 +66,8 @@ export interface ColumnLayout {
    * client, bytes and duration columns (widths 0) give their room to the summary.
    */
   readonly compact: boolean;
+  /** The client address all flows share (see {@link EndpointColumns.sharedClient}): the client column shows ports. */
+  readonly sharedClient?: string | undefined;
 }
 
 /** Below this many summary columns with every column shown, a row drops to the compact columns. */
@@ -117,7 +120,16 @@ function fixedColumns(state: number, bytes: number, duration: number): number {
 export interface EndpointColumns {
   readonly client: number;
   readonly server: number;
+  /**
+   * The client address every flow listed shares, when they all share one (a capture on one
+   * host, the proxy's local clients): the client column then shows only the port, the header
+   * names the address once, and the server column gets the room.
+   */
+  readonly sharedClient?: string | undefined;
 }
+
+/** A client column of ports only: `:65535`. */
+const PORT_COLUMNS = 6;
 
 /** Columns the preview keeps at least when endpoints take room from it: a share of the width. */
 const MIN_PREVIEW_SHARE = 0.3;
@@ -138,7 +150,12 @@ export function columnLayout(width: number, numberColumns: number, widest?: Endp
   else if (width < 160) [client, server, state] = [21, 17, 7];
   else if (width < 250) [client, server] = [24, 24];
   const duration = 5;
-  if (widest) [client, server] = fitEndpoints(widest, client, server, width - number - client - server - fixedColumns(state, bytes, duration), width);
+  const sharedClient = widest?.sharedClient;
+  if (sharedClient !== undefined) {
+    server += client - PORT_COLUMNS;
+    client = PORT_COLUMNS;
+  }
+  if (widest) [client, server] = fitEndpoints(sharedClient === undefined ? widest : { ...widest, client: PORT_COLUMNS }, client, server, width - number - client - server - fixedColumns(state, bytes, duration), width);
   let preview = width - number - client - server - fixedColumns(state, bytes, duration);
   while (preview < 0 && (client > 9 || server > 9)) {
     if (client >= server) client--;
@@ -151,7 +168,7 @@ export function columnLayout(width: number, numberColumns: number, widest?: Endp
     const compactPreview = width - number - compactServer - state - 5;
     return { number, client: 0, server: compactServer, state, bytes: 0, duration: 0, preview: Math.max(0, compactPreview), arrows: false, longStates: false, compact: true };
   }
-  return { number, client, server, state, bytes, duration, preview: Math.max(0, preview), arrows: bytes === 5, longStates: state === 12, compact: false };
+  return { number, client, server, state, bytes, duration, preview: Math.max(0, preview), arrows: bytes === 5, longStates: state === 12, compact: false, sharedClient };
 }
 
 /** Endpoint widths for `widest` from the table's `client` and `server` and the `preview` they leave. */
@@ -248,7 +265,7 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const spans: RowSpan[] = [
     number,
     space,
-    { text: pad(fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis), layout.client), style: 'client' },
+    { text: pad(layout.sharedClient === undefined ? fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis) : clientPort, layout.client), style: 'client' },
     { text: ` ${flow.sawHandshake ? g.right : '?'} `, style: 'arrow' },
     server,
     space,
@@ -285,7 +302,8 @@ export function headerRow(layout: ColumnLayout, width: number): FlowRow {
     ' ',
     padLeft('time', layout.duration),
     '   ',
-    'summary',
+    // In place of "summary" (what the column holds is plain from its rows): where every flow comes from.
+    layout.sharedClient === undefined ? 'summary' : `from ${escapeText(layout.sharedClient)}`,
   ];
   const line = text[0] + ' ' + text.slice(1).join('');
   return assemble(-1, false, [{ text: line, style: 'header' }], width);

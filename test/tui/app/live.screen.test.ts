@@ -44,7 +44,7 @@ describe.skipIf(cannotRun(skipReason, 'the TUI capturing live on lo'))('live cap
 
     expect(await exchange(port, 'HELO live.example\r\nQUIT\r\n')).toBe('250 live reply\r\n');
     await screen.waitFor((s) => conversationRows(s).includes('= end: connection closed'));
-    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 127\\..* → 127\\..*:${port} +closed .* SMTP HELO live\\.ex…$`))]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 :\\d+ → 127\\..*:${port} +closed .* SMTP HELO live\\.example \\(…$`))]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining(['> HELO live.example', '> QUIT', '< 250 live reply']));
     expect(statusRow(screen)).toMatch(/ · 1 flow · .*FOLLOW/);
 

@@ -158,6 +158,24 @@ describe('flow rows: endpoint columns fit the endpoints listed', () => {
   });
 });
 
+describe('flow rows: one client address for every flow', () => {
+  it('the client column shows ports, the header names the address once, the server gets the room', () => {
+    const store = new FakeStore();
+    store.add({ id: 1, client: '192.168.100.200:54321', server: '198.51.100.10:443' });
+    store.add({ id: 2, client: '192.168.100.200:54322', server: '203.0.113.25:25' });
+    const endpoints = { client: 21, server: 17, sharedClient: '192.168.100.200' };
+    const layout = columnLayout(80, 3, endpoints);
+    expect(layout).toMatchObject({ client: 6, server: 17 });
+    const rows = formatRows([...store.flows()], { ...options(store, 80, true), endpoints });
+    const header = headerRow(layout, 80);
+    for (const row of [header, ...rows]) expect(stringColumns(row.text)).toBe(80);
+    expect(rows[0].text).toContain(':54321 → 198.51.100.10:443');
+    expect(rows[1].text).toContain(':54322 → 203.0.113.25:25');
+    expect(header.text).toContain('from 192.168.100.200');
+    expect(header.text.indexOf('server')).toBe(rows[0].text.indexOf('198.51.100.10'));
+  });
+});
+
 describe('flow rows: narrow (a split pane)', () => {
   it('keep the number, server, state, note mark and summary: the summary is not squeezed out', () => {
     const store = sampleStore();
