@@ -54,7 +54,7 @@ describe('status row', () => {
   it('shows the source, counts, display, flags and help, exactly the width', () => {
     const line = statusLine({ ...INFO, follow: true, paused: true, loading: true }, 160, UNICODE_GLYPHS);
     expect(stringColumns(line)).toBe(160);
-    for (const part of ['demo.pcap', '5 flows', '82 pkts', '4.1kB', '2 gaps', '3 drop', 'text UTF-8', 'FOLLOW', 'PAUSED', 'loading 50%', '? help']) {
+    for (const part of ['demo.pcap', '5 flows', '82 pkts', '4.1kB', '2 gaps', '3 drops', 'text UTF-8', 'FOLLOW', 'PAUSED', 'loading 50%', '? help']) {
       expect(line).toContain(part);
     }
   });
