@@ -165,6 +165,8 @@ export class HttpStreamParser {
    */
   end(ts: Micros): void {
     if (this.tentative && this.lostCandidate && this.state !== State.Ended) this.hooks.onLost(this.requests);
+    // No message start came after a gap: the bytes skipped looking for one are shown raw.
+    if (this.tentative && !this.done && this.expected > this.resyncFrom) this.toRaw(this.resyncFrom, 'no message start after the gap: raw bytes from here');
     switch (this.state) {
       case State.Head:
         if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' });

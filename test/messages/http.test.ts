@@ -94,7 +94,7 @@ const CASES: Case[] = [
     name: 'a gap right after a status line, before its line end: the response is cut in its head, paired with its request',
     steps: [c2s(get('/1')), s2c('HTTP/1.0 302 MOVED'), gap('s2c', 1460), s2c('; path=/\r\nLocation: http://x/\r\nContent-Length: 5\r\n\r\nhello'), fin('s2c')],
     exchanges: ['GET /1 → 302 (cut at 18: gap in the header)'],
-    notes: ['s2c@18: gap of 1460 bytes: looking for the next message start'],
+    notes: ['s2c@18: gap of 1460 bytes: looking for the next message start', 's2c@1478: no message start after the gap: raw bytes from here'],
   },
   {
     name: 'a gap right after a request line, before its line end: the request is cut in its head',
@@ -254,6 +254,22 @@ describe('HTTP/1.x parser: body bytes are counted, not read', () => {
     expect(read).toEqual(['GET /a HTTP/', 'HTTP/1.1 200', 'GET /b HTTP/', 'HTTP/1.1 200']);
     expect(describeConversation(http).exchanges).toEqual(['GET /a → 200 length:10', 'GET /b → 200 length:1']);
     expect(http.exchanges[0].response!.complete).toBe(true);
+  });
+});
+
+describe('HTTP/1.x parser: no message start after a gap', () => {
+  it('the bytes skipped looking for one are raw from the gap on once the direction ends (tcpflow jpegs.cap)', () => {
+    const http = new HttpConversation();
+    const request = Buffer.from(get('/a'));
+    http.feed('c2s', 0, request, 1);
+    http.feed('s2c', 0, Buffer.from('HTTP/1.0 302 MOVED'), 2);
+    http.gap('s2c', 18, 100, 3);
+    http.feed('s2c', 118, Buffer.from('Location: /b\r\nContent-Length: 2\r\n\r\nok'), 4);
+    expect(http.rawFrom('s2c')).toBeUndefined();
+    http.finish(5);
+    expect(http.rawFrom('s2c')).toBe(118);
+    expect(http.exchanges[0].response?.status).toBe(302);
+    expect(http.notes.map((n) => n.text)).toContain('no message start after the gap: raw bytes from here');
   });
 });
 
