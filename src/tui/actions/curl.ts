@@ -1,6 +1,7 @@
 /**
  * `y`: an HTTP request as a `curl` command line a user can paste into a shell: method, URL from
- * the Host header and the target, every header but Host, Content-Length and Transfer-Encoding,
+ * the Host header and the target (with `-g` when it holds curl's globbing characters `[]{}`),
+ * every header but Host, Content-Length and Transfer-Encoding,
  * and the body as sent (its Content-Encoding kept, as its header is). Every
  * word is shell-quoted; one holding anything but printable ASCII is written in `$'...'` quoting
  * with `\xNN` escapes, so no control character (a pasted ESC, a newline) reaches the shell or
@@ -51,6 +52,8 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.target) ? request.target : `${scheme}://${host}${request.target.startsWith('/') ? '' : '/'}${request.target}`;
   const words = ['curl'];
   if (request.method !== 'GET' || (body && body.length > 0)) words.push('-X', quote(request.method));
+  // curl reads [ ] { } in a URL as globbing ranges and sets: -g sends the target as it was.
+  if (/[[\]{}]/.test(url)) words.push('-g');
   words.push(quote(url));
   for (const header of request.headers) {
     const name = header.name.toLowerCase();

@@ -61,6 +61,14 @@ describe('curl command', () => {
   });
 });
 
+describe('curl command: globbing characters', () => {
+  it('adds -g when the URL holds [ ] { } (else curl would expand them), not otherwise', () => {
+    const request = (target: string) => ({ kind: 'request', method: 'GET', target, version: '1.1', headers: [{ name: 'Host', value: 'h' }], body: { dataLength: 0 } }) as unknown as HttpRequest;
+    expect(curlCommand(request('/q?a[]=1&b={x}'), undefined)).toBe("curl -g 'http://h/q?a[]=1&b={x}'");
+    expect(curlCommand(request('/q?a=1'), undefined)).toBe("curl 'http://h/q?a=1'");
+  });
+});
+
 describe('curl command: a body bash cannot quote', () => {
   const post = request('POST', '/q', [['Host', 'h'], ['Content-Length', '9']]);
   const body = Buffer.from("it's \x00\x01\xff end", 'latin1');
