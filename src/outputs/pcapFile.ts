@@ -66,8 +66,9 @@ interface FlowState {
  *   then one ACK from the peer.
  * - `half-close`: FIN-ACK from the sender of that direction, ACKed by the peer.
  * - `flow-end`: reason 'fin' adds nothing (FINs come from half-close events; missing ones are
- *   added); any other reason sends RST-ACK, from the client when `detail` starts with
- *   "client", else from the server.
+ *   added); 'rst' and 'error' send RST-ACK, from the client when `detail` starts with
+ *   "client", else from the server; 'timeout' and 'evicted' add nothing (no packet ended the
+ *   flow: one still open when the capture ended stays open in the file).
  * - `note`, `gap`: no packets of their own.
  *
  * Addresses: when client and server are of different families (a proxy accepting IPv4 and
@@ -183,7 +184,7 @@ export class PcapOutput implements FlowOutput {
         if (event.reason === 'fin') {
           this.fin(flow, event.ts, 'c2s');
           this.fin(flow, event.ts, 's2c');
-        } else {
+        } else if (event.reason === 'rst' || event.reason === 'error') {
           const fromClient = event.detail !== undefined && event.detail.startsWith('client');
           this.segment(flow, event.ts, fromClient ? 'c2s' : 's2c', RST | ACK, undefined);
         }

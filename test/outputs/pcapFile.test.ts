@@ -121,6 +121,19 @@ describe('PcapOutput', () => {
     expect(flow.end).toMatchObject({ reason: 'rst', detail: REFUSED });
   });
 
+  it('a flow still open when the capture ended, or idle, ends with no packet: no reset is made up', async () => {
+    const data = Buffer.from('MAIL FROM:<a@b>\r\n');
+    const path = writeEvents('open.pcap', [
+      { type: 'flow-start', flowId: 6, key: key('10.0.0.1', 40004, '10.0.0.2', 25), ts: 1_700_000_000_005_000, origin: 'capture', sawHandshake: true },
+      { type: 'data', flowId: 6, dir: 'c2s', offset: 0, length: data.length, bytes: data, ts: 1_700_000_000_005_100, fileOffset: -1 },
+      { type: 'flow-end', flowId: 6, ts: 1_700_000_000_005_100, reason: 'timeout', detail: 'capture ended' },
+    ]);
+    const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
+    expect(frames.some((f) => (f.flags & 0x04) !== 0)).toBe(false);
+    const [flow] = (await reassemble(path)).values();
+    expect(flow.end).toMatchObject({ reason: 'timeout', detail: 'capture ended' });
+  });
+
   it('a SYN-ACK waits for the flow\'s next event; the file stays in time order', () => {
     const path = writeEvents('order.pcap', [
       { type: 'flow-start', flowId: 6, key: key('10.0.0.1', 1, '10.0.0.2', 2), ts: 1000, origin: 'proxy', sawHandshake: true },
