@@ -6,8 +6,8 @@
  */
 import { constants, inflateRawSync } from 'node:zlib';
 import { opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
-import { hexDumpLines } from '../../render/hex.js';
-import { bodyText, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
+import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
+import { BODY_HEX_BYTES, BODY_LINES, bodyText, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
 import { formatCount, type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 
@@ -16,8 +16,6 @@ const MAX_INFLATED = 1 << 20;
 const DEFLATE_TAIL = Uint8Array.of(0, 0, 0xff, 0xff);
 /** A binary payload this short is shown as its bytes in hex on the frame's line. */
 const SHORT_BINARY = 16;
-/** Bytes of a longer binary payload shown as a hex dump. */
-const MAX_HEX = 256;
 
 /** Where frame `frame` ends in its direction's stream (as far as its header says). */
 export function frameEnd(frame: WebSocketFrame): number {
@@ -39,7 +37,7 @@ export function frameLines(frame: WebSocketFrame, key: string, side: Side, read:
   }
   const payload: MessageLine[] = [];
   const part = { dir: frame.dir, offset: frame.offset + frame.headerLength, length: frame.payloadLength, complete: frame.complete };
-  const { body, unread } = pushBody(part, side, key, read, expanded, cache, payload, (bytes) => payloadLines(frame, unmask(Uint8Array.from(bytes), frame.mask)));
+  const { body, unread } = pushBody(part, side, key, read, expanded, cache, payload, (bytes, whole) => payloadLines(frame, unmask(Uint8Array.from(bytes), frame.mask), whole));
   const notes = body.error !== undefined ? [`unreadable: ${body.error}`] : body.notes;
   const inline = body.lines.length === 1 && body.more === 0 && !unread && notes.length === 0 && payload.length === 1;
   out.push({ side, kind: 'data', text: `${name}, ${about}${inline ? `: ${body.lines[0]}` : ''}`, ts: frame.firstTs });
@@ -48,8 +46,8 @@ export function frameLines(frame: WebSocketFrame, key: string, side: Side, read:
   out.push(...payload);
 }
 
-/** A payload's lines: a close frame's code and reason, text as sent, binary in hex (a dump of its first bytes when long). */
-function payloadLines(frame: WebSocketFrame, bytes: Uint8Array): { all: readonly string[]; notes?: readonly string[] } {
+/** A payload's lines: a close frame's code and reason, text as sent, binary in hex (cut like a body; all of its first 64 KiB when `whole`). */
+function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean): { all: readonly string[]; unmade?: number; notes?: readonly string[] } {
   let payload = bytes;
   if (frame.compressed) {
     try {
@@ -64,7 +62,12 @@ function payloadLines(frame: WebSocketFrame, bytes: Uint8Array): { all: readonly
   }
   if (frame.opcode === Opcode.Binary) {
     if (payload.length <= SHORT_BINARY) return { all: [Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' ')] };
-    return { all: [...hexDumpLines(payload.subarray(0, MAX_HEX)), ...(payload.length > MAX_HEX ? ['...'] : [])] };
+    // Rows made only as far as shown (all of the first BODY_HEX_BYTES when expanded), the rest counted.
+    const rows = Math.ceil(Math.min(payload.length, BODY_HEX_BYTES) / HEX_BYTES_PER_LINE);
+    const made = whole ? rows : Math.min(rows, BODY_LINES + 1);
+    const lines = hexDumpLines(payload.subarray(0, made * HEX_BYTES_PER_LINE));
+    if (made === rows && payload.length > BODY_HEX_BYTES) lines.push(`... ${formatCount(payload.length - BODY_HEX_BYTES)} more bytes not shown: m shows all bytes`);
+    return { all: lines, unmade: rows - made };
   }
   // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log).
   return { all: bodyText(payload, 'text/plain; charset=utf-8') };

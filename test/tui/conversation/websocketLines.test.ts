@@ -72,4 +72,15 @@ describe('frameLines', () => {
     expect(two[0]).toBe(`server data: ws text, ${second.length} B, compressed`);
     expect(two[1]).toBe('event note: compressed with the context of earlier messages: shown as sent');
   });
+
+  it('a long binary payload is cut like a body: its first rows, then Enter shows its first 64 KiB', () => {
+    const big = new Uint8Array(70_000).map((_, i) => i & 0xff);
+    const [cut] = lines('s2c', [wsFrame(2, big, { length64: true })]);
+    expect(cut[0]).toBe('server data: ws binary, 70,000 B');
+    expect(cut.filter((l) => l.startsWith('server data: 000'))).toHaveLength(20);
+    expect(cut.at(-1)).toMatch(/^event note: \.\.\. \d[\d,]* more lines \(Enter shows them\)$/);
+    const [whole] = lines('s2c', [wsFrame(2, big, { length64: true })], ['w0']);
+    expect(whole.filter((l) => l.startsWith('server data: 0'))).toHaveLength(4096);
+    expect(whole.at(-1)).toBe('server data: ... 4,464 more bytes not shown: m shows all bytes');
+  });
 });
