@@ -9,7 +9,7 @@
 import type { Direction } from '../../core/types.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { decodeEscaped } from '../../render/encoding.js';
-import { escapeText } from '../../render/escape.js';
+import { escapeAscii, escapeText } from '../../render/escape.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { BODY_LINES, BODY_READ_BYTES, PREVIEW_READ_BYTES, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type Side } from './lineText.js';
@@ -187,7 +187,9 @@ function pushText(bytes: Uint8Array, side: Side, ts: number | undefined, out: Me
       let end = Math.min(to, start + RAW_LINE_BYTES);
       for (let back = 0; end < to && back < 3 && (bytes[end] & 0xc0) === 0x80; back++) end--;
       if (out.length < room) {
-        const text = decodeEscaped(bytes, 'utf-8', start, end);
+        // A line with a control byte is binary (ciphertext after STARTTLS, a tunnel): every byte but
+        // printable ASCII escaped, so random bytes do not read as letters (some right-to-left).
+        const text = hasControl(bytes, start, end) ? escapeAscii(bytes, start, end) : decodeEscaped(bytes, 'utf-8', start, end);
         out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts });
       } else unmade++;
       ts = undefined;
@@ -195,4 +197,13 @@ function pushText(bytes: Uint8Array, side: Side, ts: number | undefined, out: Me
     } while (start < to);
   }
   return unmade;
+}
+
+/** True when `bytes[from, to)` holds a control byte other than tab (or DEL). */
+function hasControl(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const b = bytes[i];
+    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return true;
+  }
+  return false;
 }

@@ -130,6 +130,16 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     ]);
   });
 
+  it('a binary line (a control byte in it) shows every byte but printable ASCII as \\xNN, so ciphertext does not read as letters', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 Connection Established\r\n\r\n');
+    flow.send('c2s', Uint8Array.of(0x17, 0x03, 0x03, 0xd8, 0xa7, 0xc3, 0xa3, 0x41, 0x0a));
+    flow.send('c2s', new Uint8Array(Buffer.from('caf\u00e9 au lait\n', 'utf8')));
+    flow.end();
+    expect(rawSection(flow.texts()).slice(1)).toEqual(['client data: \\x17\\x03\\x03\\xd8\\xa7\\xc3\\xa3A', 'client data: caf\u00e9 au lait']);
+  });
+
   it('cut as a body: the first lines, the rest on Enter (in the view too); a long line cut as a soft break', () => {
     const flow = flowTo(80);
     flow.send('c2s', 'GET / HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n');
