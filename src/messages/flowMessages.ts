@@ -4,7 +4,7 @@
  * goes to that protocol's parser. A line protocol that meets a TLS record (after STARTTLS) hands
  * that direction to a TLS reader. `summary()` is the flow list's one-line preview.
  */
-import type { DataEvent, Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
+import { otherDirection, type DataEvent, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
 import { type DataChannel, type DataChannels, transferCommand } from './ftpData.js';
@@ -306,7 +306,9 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
   const response = first.response
     ? `${first.response.status}`
-    : first.flags.includes('lost') ? '(lost in a capture gap)' : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
+    : first.flags.includes('lost') ? '(lost in a capture gap)'
+    : first.flags.includes('unanswered') && http.rawFrom(otherDirection(http.requestDir)) !== undefined ? '(not HTTP)'
+    : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
   const frames = websocket ? ` (WebSocket, ${websocket.frameCount} frames)` : '';
   return `${request} → ${response}${count}${frames}`;

@@ -157,5 +157,5 @@ function subnegotiationName(sub: readonly number[]): string {
   const textual = option === 24 || option === 32 || option === 35;
   if (textual && rest[0] === 1 && rest.length === 1) return `${name} SEND`;
   if (textual && rest[0] === 0) return `${name} IS ${String.fromCharCode(...rest.slice(1))}`;
-  return `${name} (${rest.length} bytes)`;
+  return `${name} (${rest.length} byte${rest.length === 1 ? '' : 's'})`;
 }

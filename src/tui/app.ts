@@ -11,7 +11,7 @@
 import type blessed from 'blessed';
 import { basename, dirname, resolve } from 'node:path';
 import { errorLine } from '../core/errors.js';
-import { escapeText } from '../render/escape.js';
+import { escapeText, withPlainBackslashes } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
 import type { SourceCounters } from '../engine/counters.js';
 import { ConversationPane, type SearchOutcome } from './conversationPane.js';
@@ -240,7 +240,8 @@ export class TuiApp {
         return this.conversation.cycleMode();
       case 'encoding.cycle':
         this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.say('e applies to the text and hex modes: m shows them');
+        if (this.conversation.showingMessages) this.say('e applies to the text and escaped modes: m shows them');
+        else if (this.conversation.rawMode === 'hex') this.say('e applies to the text and escaped modes (hex shows bytes): x shows text');
         return;
       case 'direction.cycle':
         return this.conversation.cycleDirections();
@@ -575,7 +576,7 @@ export class TuiApp {
       counters: source.counters(),
       flows: this.list.total,
       shown: this.list.length,
-      filter: escapeText(this.list.filter.text),
+      filter: withPlainBackslashes(escapeText(this.list.filter.text)),
       sort: this.list.sort === 'arrival' ? '' : this.list.sort,
       display: this.conversation.displayLabel,
       follow: this.following.on,

@@ -66,6 +66,11 @@ export class ConversationPane {
     return this.messageView !== undefined;
   }
 
+  /** The raw display mode (text, hex, escaped) the settings hold. */
+  get rawMode(): ConversationSettings['mode'] {
+    return this.settingsValue.mode;
+  }
+
   /** The flow shown, if any. */
   get flowId(): number | undefined {
     return this.view?.flowId;

@@ -18,4 +18,10 @@ describe.skipIf(cannotRun(corpusMissingReason, 'message corpus tests'))('message
     const flow = [...table.values()][0];
     expect(flow.summary()).toBe('CONNECT secure.newegg.com:443 → 200 | TLS secure.newegg.com h2,spdy/3.1,http/1.1');
   });
+
+  it('a request answered with bytes that are not HTTP (an SSH banner) says so', async () => {
+    const table = new MessageTable();
+    await runCapture({ source: corpusPath('zeek__http_get-to-ssh-server.pcap'), sinks: [(e) => table.apply(e)] });
+    expect([...table.values()][0].summary()).toBe('! GET / → (not HTTP)');
+  });
 });

@@ -62,6 +62,7 @@ describe('TelnetReader', () => {
   it('names unknown options and commands by number, and cuts a long subnegotiation', () => {
     expect(split('\xff\xfb\xc8\xff\xe0').parts).toEqual(['[WILL option 200, command 224]']);
     expect(split(`\xff\xfa\x22${'\x01'.repeat(100)}\xff\xf0`).parts).toEqual(['[SB LINEMODE (63 bytes)]']);
+    expect(split('\xff\xfa\x27\x01\xff\xf0').parts).toEqual(['[SB NEW-ENVIRON (1 byte)]']);
   });
 
   it('tells a stream that opens with a negotiation', () => {

@@ -45,6 +45,9 @@ export interface MessageLine {
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
 export const MAX_MESSAGE_LINES = 50_000;
 
+/** An unanswered request whose server sent bytes that are not HTTP (an SSH banner, a TLS alert). */
+const NOT_HTTP_ANSWER = 'no HTTP response: the server answered with bytes that are not HTTP (shown after the messages)';
+
 const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'after-close': 'sent after the server closed or said it would (Connection: close): no answer',
   unanswered: 'no response: never answered, or its bytes were not captured',
@@ -87,6 +90,8 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
   if (http) {
     // The exchanges, then the WebSocket frames after a switch to WebSocket.
     const exchanges = http.exchanges.length;
+    // The server's bytes became raw (not HTTP): a request it never answered in HTTP was answered so.
+    const serverRaw = http.rawFrom(http.requestDir === 'c2s' ? 's2c' : 'c2s') !== undefined;
     const frames = messages.websocket?.frames ?? [];
     const end = (index: number, dir: Direction): number | undefined => {
       if (index < exchanges) return exchangeEnd(http.exchanges[index], dir);
@@ -102,7 +107,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
-          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines);
+          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines, serverRaw);
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
@@ -202,16 +207,17 @@ function exchangeSettled(exchange: HttpExchange): boolean {
 }
 
 /** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
-function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[]): void {
+function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean): void {
   const { request, response } = exchange;
   const t = exchangeTimings(exchange);
   const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
-  const status = response ? `${response.status} ${escapeText(response.reason)}` : 'no response';
+  const notHttp = !response && serverRaw && exchange.flags.includes('unanswered');
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : notHttp ? 'bytes that are not HTTP' : 'no response';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
-  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${FLAG_TEXT[flag]}` });
+  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${notHttp && flag === 'unanswered' ? NOT_HTTP_ANSWER : FLAG_TEXT[flag]}` });
   const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);

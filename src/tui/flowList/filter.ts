@@ -179,7 +179,9 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
     const range = /^#(\d{1,9})(?:-(\d{1,9}))?$/.exec(text);
     if (!range) return `bad flow number ${escapeText(text)}: #12 or #10-20`;
     const from = Number(range[1]);
-    return { kind: 'number', from, to: range[2] === undefined ? from : Number(range[2]) };
+    const to = range[2] === undefined ? from : Number(range[2]);
+    if (to < from) return `bad flow number ${escapeText(text)}: the smaller number first, #${to}-${from}`;
+    return { kind: 'number', from, to };
   }
   if (text.startsWith(':')) {
     const port = parsePort(text.slice(1));

@@ -140,6 +140,7 @@ describe('flow filter: parsing', () => {
     ['#', 'bad flow number #: #12 or #10-20'],
     ['#1-', 'bad flow number #1-: #12 or #10-20'],
     ['#x', 'bad flow number #x: #12 or #10-20'],
+    ['#5-3', 'bad flow number #5-3: the smaller number first, #3-5'],
   ])('%j is refused with one line', (text, error) => {
     const result = parseFilter(text);
     expect(result).toEqual({ ok: false, error });
