@@ -16,7 +16,7 @@ export interface Glyphs {
   readonly right: string;
   /** Marks the selected row. */
   readonly selected: string;
-  /** Marks a flow with a note (the client's data after the server closed, data after a reset, a conflicting retransmission). */
+  /** Marks a flow with a note (the client's data after the server closed, data after a reset, a retransmission that conflicts with bytes still buffered). */
   readonly note: string;
   /** Marks a flow with a capture gap (bytes never seen) and no note. */
   readonly gap: string;
