@@ -257,8 +257,9 @@ export class TuiApp {
         this.prompt = new PromptBar('filter', 'filter: ', this.list.filter.text);
         return;
       case 'sort.cycle':
+        // A new order is looked at from its top: the biggest, the longest, the newest flow.
         this.say(`sorted by ${this.list.cycleSort()}`);
-        return;
+        return this.list.moveTo(0);
       case 'follow.toggle':
         if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows live captures and the proxy; G goes to the end');
         return this.setFollow(!this.following.on);

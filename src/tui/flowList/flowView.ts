@@ -212,8 +212,6 @@ export class FlowView {
   /** Next sort order (`o`). */
   cycleSort(): SortOrder {
     this.setSort(nextSortOrder(this.sortOrder));
-    // The window goes to the top of the new order, as far as keeping the selected flow in view allows.
-    this.scrollTop = 0;
     return this.sortOrder;
   }
 

@@ -49,19 +49,6 @@ describe('FlowView: sort orders', () => {
     expect(view.cycleSort()).toBe('arrival');
   });
 
-  it('o shows the top of the new order when the selected flow fits in the window, else keeps it in view', () => {
-    const store = new FakeStore();
-    for (let i = 1; i <= 30; i++) store.add({ client: `10.0.0.${i}:1000`, bytesC2s: i });
-    const view = new FlowView(store, store);
-    view.moveTo(29);
-    expect(view.top(5)).toBe(25);
-    view.cycleSort(); // bytes: flow 30, the selected one, comes first
-    expect(view.top(5)).toBe(0);
-    view.moveTo(20);
-    view.cycleSort(); // duration (all equal: arrival order): the selected flow is 11th
-    expect(view.top(5)).toBe(view.focusIndex - 4);
-  });
-
   it('IPv4 sorts before IPv6, numerically; equal keys keep arrival order', () => {
     const store = new FakeStore();
     store.add({ client: '[2001:db8::1]:1' });
