@@ -213,12 +213,22 @@ function endpointParts(endpoint: { addr: string; port: number }): [string, strin
   return [addr.includes(':') ? `[${addr}]` : addr, `:${endpoint.port}`];
 }
 
-/** The preview cut to `columns`, with an ellipsis when cut. */
+/** The preview cut to `columns`, with an ellipsis where cut (see the comment inside for summaries). */
 function fitPreview(text: string, columns: number, ellipsis: string): string {
   if (stringColumns(text) <= columns) return pad(text, columns);
   if (columns <= 0) return '';
+  // A summary's outcome (` → 302 (3 req)`) is what the row is read for: its request is cut instead.
+  const arrow = text.lastIndexOf(' → ');
+  if (arrow > 0) {
+    const outcome = text.slice(arrow);
+    const room = columns - stringColumns(outcome) - stringColumns(ellipsis);
+    if (room >= MIN_SUMMARY_HEAD) return pad(headFitting(text.slice(0, arrow), room) + ellipsis + outcome, columns);
+  }
   return pad(headFitting(text, columns - 1) + ellipsis, columns);
 }
+
+/** Columns a summary's request keeps at least when it is cut to show the outcome (`GET /api/…`). */
+const MIN_SUMMARY_HEAD = 8;
 
 /** Builds a row from spans, cut to `width` columns and padded to it. */
 function assemble(id: number, selected: boolean, spans: RowSpan[], width: number): FlowRow {

@@ -176,6 +176,17 @@ describe('flow rows: one client address for every flow', () => {
   });
 });
 
+describe('flow rows: a summary cut to its width', () => {
+  it('keeps the outcome (→ status, count) and cuts the request; a long outcome cuts at the end', () => {
+    const store = new FakeStore();
+    store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
+    const row = (summary: string): string => formatRows([...store.flows()], { ...options(store, 100), preview: () => summary })[0].text;
+    expect(row('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v → 302 (3 req)')).toMatch(/ GET \/site=\S*… → 302 \(3 req\) *$/);
+    expect(row('POST /x → (lost in a capture gap) and more words here')).toMatch(/ POST \/x → \(lost in a [^…]*…$/);
+    expect(row('GET / → 200')).toMatch(/ GET \/ → 200 *$/);
+  });
+});
+
 describe('flow rows: narrow (a split pane)', () => {
   it('keep the number, server, state, note mark and summary: the summary is not squeezed out', () => {
     const store = sampleStore();
