@@ -8,7 +8,7 @@ import { otherDirection, type DataEvent, type Direction, type FlowEvent, type Fl
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
 import { type DataChannel, type DataChannels, transferCommand } from './ftpData.js';
-import { LineConversation, lineSummary, type OnBinary } from './lines.js';
+import { LineConversation, lineSummary, type LineItem, type OnBinary } from './lines.js';
 import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
 import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
@@ -24,6 +24,9 @@ export interface MessageListener {
 }
 
 const NO_BYTES = new Uint8Array(0);
+
+/** Data connections an FTP control connection keeps track of; later ones are still linked from their side. */
+const MAX_ANNOUNCED = 1000;
 
 /** The content type of a TLS handshake record: a tunnel whose first byte is this carries TLS. */
 const TLS_HANDSHAKE = 0x16;
@@ -60,6 +63,8 @@ export class FlowMessages {
   private key: FlowKey | undefined = undefined;
   /** The FTP control connection this flow is the data connection of, if it is one. */
   dataChannel: DataChannel | undefined = undefined;
+  /** The data connections this flow (an FTP control connection) announced, in order (at most {@link MAX_ANNOUNCED}). */
+  readonly announced: DataChannel[] = [];
 
   /**
    * `listener` hears each message as it is over; `channels`, shared by the flows of a table, links
@@ -74,7 +79,7 @@ export class FlowMessages {
       case 'flow-start':
         this.midStream = !event.sawHandshake;
         this.key = event.key;
-        this.dataChannel = this.channels?.claim(event.key.server);
+        this.dataChannel = this.channels?.claim(event.key.server, this.flowId);
         break;
       case 'data':
         this.applyData(event);
@@ -205,7 +210,11 @@ export class FlowMessages {
     else if (this.protocol === 'lines') {
       const onBinary: OnBinary = (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); };
       const { channels, key } = this;
-      const lines = new LineConversation(this.clientDir, { onBinary, telnet: detection.telnet, onLine: channels && key && ((line) => channels.heard(this.flowId, key, lines, line)) });
+      const onLine = channels && key && ((line: LineItem): void => {
+        const channel = channels.heard(this.flowId, key, lines, line);
+        if (channel && this.announced.length < MAX_ANNOUNCED) this.announced.push(channel);
+      });
+      const lines = new LineConversation(this.clientDir, { onBinary, telnet: detection.telnet, onLine });
       this.lines = lines;
     }
   }

@@ -78,6 +78,8 @@ export interface DataChannel {
   readonly controlFlowId: number;
   readonly control: LineConversation;
   readonly announcement: number;
+  /** The data connection's flow, once one opened to the announced endpoint. */
+  dataFlowId: number | undefined;
 }
 
 interface Waiting {
@@ -96,22 +98,24 @@ export class DataChannels {
 
   /**
    * Control flow `controlFlowId` (key `control`) completed line `item` of `lines`: when it
-   * announces a data endpoint, the next flow to it is that flow's data channel.
+   * announces a data endpoint, the next flow to it is that flow's data channel (returned, so the
+   * control flow can name its data connection once it opens).
    */
-  heard(controlFlowId: number, control: FlowKey, lines: LineConversation, item: LineItem): void {
+  heard(controlFlowId: number, control: FlowKey, lines: LineConversation, item: LineItem): DataChannel | undefined {
     const fromClient = item.dir === lines.clientDir;
     const first = item.text.charCodeAt(0) | 0x20;
-    if (fromClient ? first !== 0x70 && first !== 0x65 : first !== 0x32) return;
+    if (fromClient ? first !== 0x70 && first !== 0x65 : first !== 0x32) return undefined;
     const announced = announcedEndpoint(item.text, fromClient);
-    if (!announced) return;
-    const entry: Waiting = { channel: { controlFlowId, control: lines, announcement: lines.items.lastIndexOf(item) }, claimed: false };
+    if (!announced) return undefined;
+    const entry: Waiting = { channel: { controlFlowId, control: lines, announcement: lines.items.lastIndexOf(item), dataFlowId: undefined }, claimed: false };
     // Behind NAT the announced address is not the one captured: the control connection's own peer address stands for it too.
     const own = fromClient ? control.client.addr : control.server.addr;
     for (const addr of new Set([announced.addr ?? own, own])) this.wait(`${addr}|${announced.port}`, entry);
+    return entry.channel;
   }
 
-  /** The data channel a new flow to `server` is, if one was announced (it is then no longer waiting). */
-  claim(server: Endpoint): DataChannel | undefined {
+  /** The data channel new flow `flowId` to `server` is, if one was announced (it is then no longer waiting). */
+  claim(server: Endpoint, flowId: number): DataChannel | undefined {
     const key = `${server.addr}|${server.port}`;
     const queue = this.waiting.get(key);
     if (!queue) return undefined;
@@ -121,8 +125,10 @@ export class DataChannels {
       if (!next.claimed) entry = next;
     }
     if (queue.length === 0) this.waiting.delete(key);
-    if (entry) entry.claimed = true;
-    return entry?.channel;
+    if (!entry) return undefined;
+    entry.claimed = true;
+    entry.channel.dataFlowId = flowId;
+    return entry.channel;
   }
 
   private wait(key: string, entry: Waiting): void {

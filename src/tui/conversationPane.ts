@@ -337,7 +337,9 @@ export class ConversationPane {
       const { side, kind, text, ts } = noteLine(note);
       return { side, kind, text, ts };
     });
-    this.messageView.update(width, height, stamp, events(HEAD), [...encryptedLines(messages, flow), ...notes, ...events(TAIL)], { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
+    // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
+    const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(messages.summary()) }] : [];
+    this.messageView.update(width, height, stamp, [...events(HEAD), ...dataOf], [...encryptedLines(messages, flow), ...notes, ...events(TAIL)], { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
     const anchor = this.messagesAnchor;
     this.messagesAnchor = undefined;
     const unit = anchor && this.unitAt(messages, anchor.dir!, anchor.offset!);

@@ -54,26 +54,26 @@ describe('DataChannels', () => {
       ['c2s', 'PASV'], ['s2c', '227 Entering Passive Mode (10,0,0,2,100,0)'], ['c2s', 'LIST'], ['s2c', '150 ok'],
       ['c2s', 'PASV'], ['s2c', '227 Entering Passive Mode (10,0,0,2,100,0)'], ['c2s', 'TYPE I'], ['c2s', 'RETR a.bin'],
     ]);
-    const first = channels.claim({ addr: '10.0.0.2', port: 25600 });
-    const second = channels.claim({ addr: '10.0.0.2', port: 25600 });
+    const first = channels.claim({ addr: '10.0.0.2', port: 25600 }, 11);
+    const second = channels.claim({ addr: '10.0.0.2', port: 25600 }, 12);
     expect(first && transferCommand(lines, first.announcement)).toBe('LIST');
     expect(second && transferCommand(lines, second.announcement)).toBe('RETR a.bin');
-    expect(channels.claim({ addr: '10.0.0.2', port: 25600 })).toBeUndefined();
+    expect(channels.claim({ addr: '10.0.0.2', port: 25600 }, 13)).toBeUndefined();
   });
 
   it('takes the control connection\'s own address for 229 and behind NAT, and never gives one announcement twice', () => {
     const channels = new DataChannels();
     control(channels, [['s2c', '229 Extended Passive mode OK (|||5000|)'], ['s2c', '227 Entering Passive Mode (192,168,0,9,19,137)']]);
-    expect(channels.claim({ addr: '10.0.0.2', port: 5000 })?.controlFlowId).toBe(1);
+    expect(channels.claim({ addr: '10.0.0.2', port: 5000 }, 14)?.controlFlowId).toBe(1);
     // 192.168.0.9 (the server's private address) or 10.0.0.2 (as captured), once.
-    expect(channels.claim({ addr: '10.0.0.2', port: 5001 })).toBeDefined();
-    expect(channels.claim({ addr: '192.168.0.9', port: 5001 })).toBeUndefined();
+    expect(channels.claim({ addr: '10.0.0.2', port: 5001 }, 15)).toBeDefined();
+    expect(channels.claim({ addr: '192.168.0.9', port: 5001 }, 16)).toBeUndefined();
   });
 
   it('active mode: the server connects to the address the client announced', () => {
     const channels = new DataChannels();
     control(channels, [['c2s', 'PORT 10,0,0,1,156,64'], ['s2c', '200 PORT command successful'], ['c2s', 'STOR up.txt']]);
-    expect(channels.claim({ addr: '10.0.0.1', port: 40000 })?.controlFlowId).toBe(1);
+    expect(channels.claim({ addr: '10.0.0.1', port: 40000 }, 17)?.controlFlowId).toBe(1);
   });
 });
 
@@ -99,5 +99,7 @@ describe('MessageTable: FTP data connections', () => {
     expect(table.get(2)?.summary()).toBe('FTP data of #1: LIST');
     expect(table.get(2)?.dataChannel?.controlFlowId).toBe(1);
     expect(table.get(1)?.summary()).toBe('FTP EPSV → 229 (2 cmds)');
+    // The control connection knows which flow its announcement opened.
+    expect(table.get(1)?.announced.map((c) => c.dataFlowId)).toEqual([2]);
   });
 });

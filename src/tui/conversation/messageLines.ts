@@ -122,10 +122,13 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
   }
   const items = messages.lines?.items ?? [];
   const notes = new UnitNotes(messages.notes(), (index, dir) => (items[index].dir === dir ? items[index].offset + items[index].length : undefined));
+  // An FTP control connection's announcements, by item: the data connection each one opened.
+  const links = new Map(messages.announced.map((channel) => [channel.announcement, channel]));
   return {
     count: items.length,
-    version: (index) => withNotes(`${items[index].length}|${items[index].complete}|${items[index].text.length}`, notes.of(index)),
-    settled: (index) => items[index].complete,
+    version: (index) => withNotes(`${items[index].length}|${items[index].complete}|${items[index].text.length}|${links.get(index)?.dataFlowId ?? ''}`, notes.of(index)),
+    // An announcement whose data connection has not opened yet may still get its link.
+    settled: (index) => items[index].complete && !(links.has(index) && links.get(index)!.dataFlowId === undefined),
     stop: (index) => index === 0 || items[index].dir !== items[index - 1].dir,
     lines: (index) => {
       const item = items[index];
@@ -135,6 +138,8 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: withPlainBackslashes(escapeText(item.text)), ts: item.firstTs });
       else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
+      const dataFlow = links.get(index)?.dataFlowId;
+      if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
       placed.rest(lines);
       return item.kind === 'block' ? lines.map((line) => ({ ...line, item: index })) : lines;
     },

@@ -58,4 +58,20 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
       store.dispose();
     }
   });
+
+  it('zeek ftp_bigtransfer: each announcement on the control connection names the data connection it opened', async () => {
+    const store = new FlowStore();
+    const table = new MessageTable();
+    try {
+      await runCapture({ source: corpusPath('zeek__ftp_bigtransfer.pcap'), sinks: [(e) => store.apply(e), (e) => table.apply(e)] });
+      const view = new MessageView(1, table.get(1)!, (dir, offset, length) => store.read(1, dir, offset, length));
+      view.update(80, 100_000, 'end');
+      const texts = view.lines().map((line) => line.text);
+      const epsv = texts.indexOf('< 229 Extended Passive mode OK (|||63988|)');
+      expect(texts[epsv + 1]).toBe('= data connection: #2');
+      expect(texts.filter((t) => t.startsWith('= data connection: #'))).toEqual(['= data connection: #2', '= data connection: #3']);
+    } finally {
+      store.dispose();
+    }
+  });
 });
