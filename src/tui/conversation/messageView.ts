@@ -215,7 +215,9 @@ export class MessageView {
    * Moves the top to the row where the next match of `query` (escaped as shown, looked for in
    * each whole line, so across the rows it wraps to) begins: the first one beginning after the
    * top row (before it, `backward`), or with `again` (`n`, `N`) the first one after (before) the
-   * match found last, when the rows still hold it. False when none.
+   * match found last, when the rows still hold it. A new forward search that finds nothing in
+   * the rows looks into the cut bodies after the top (a mail's 400 lines behind "more lines")
+   * and shows the one that holds the match in full. False when none.
    */
   find(query: string, backward: boolean, again = false): boolean {
     const needle = escapeText(query);
@@ -232,11 +234,35 @@ export class MessageView {
       found = backward ? this.matchBefore(needle, this.rowCount() - 1, Infinity) : this.matchAfter(needle, 0, -1);
       this.wrapped = found !== undefined;
     }
+    if (!found && !backward && !again) found = this.findInCutBodies(needle, start.row, start.at);
     if (!found) return false;
     this.match = found;
     this.top = Math.max(0, Math.min(found.row, this.lastTop()));
     this.follow = false;
     return true;
+  }
+
+  /**
+   * No match in the rows: shows in full, one at a time, the cut bodies after (`row`, `at`), up
+   * to {@link MAX_BODIES_SEARCHED}, and returns the first match one of them holds (that body stays
+   * shown in full; the others are cut again).
+   */
+  private findInCutBodies(needle: string, row: number, at: number): Match | undefined {
+    const cut: { key: string; unit: number }[] = [];
+    for (let index = Math.max(0, row); index < this.rowCount() && cut.length < MAX_BODIES_SEARCHED; index++) {
+      const { line } = this.row(index);
+      const unit = line.exchange ?? line.item;
+      if (line.expand !== undefined && unit !== undefined && !this.expanded.has(line.expand)) cut.push({ key: line.expand, unit });
+    }
+    for (const { key, unit } of cut) {
+      this.expanded.add(key);
+      this.remakeUnit(unit);
+      const found = this.matchAfter(needle, row, at);
+      if (found) return found;
+      this.expanded.delete(key);
+      this.remakeUnit(unit);
+    }
+    return undefined;
   }
 
   /** The match found last, if the rows still hold it where it was. */
@@ -424,6 +450,9 @@ export class MessageView {
 }
 
 /** The index of the first of `sorted` (ascending) above `value`; `sorted.length` when none is. O(log n). */
+/** Cut bodies a search that found nothing in the rows looks into (each read and decoded in full). */
+const MAX_BODIES_SEARCHED = 32;
+
 function firstAbove(sorted: readonly number[], value: number): number {
   let low = 0;
   let high = sorted.length;

@@ -393,6 +393,24 @@ describe('message view: following, and the window when rows are added', () => {
     expect(view.lines()[0].text).toBe('> GET /needle-one HTTP/1.1');
   });
 
+  it('a search that finds nothing in the rows looks into the cut bodies after the top, and shows that one in full', () => {
+    const flow = liveFlow();
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', response(lines(40, 'first')));
+    flow.send('c2s', request('/b'));
+    flow.send('s2c', response(lines(30, 'second') + '\nthe attachment is here'));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 6, flow.stamp, HEAD);
+    const cutLines = (): number => rows(view, flow, 80).filter((r) => r.text.includes('more lines (Enter shows them)')).length;
+    expect(view.find('attachment', false)).toBe(true);
+    expect(view.lines().map((l) => l.text)).toContain('< the attachment is here');
+    // The body that held it is shown whole; the one searched in vain is cut again.
+    expect(cutLines()).toBe(1);
+    view.home();
+    expect(view.find('nowhere at all', false)).toBe(false);
+    expect(cutLines()).toBe(1);
+  });
+
   it('search and its highlight use smart case', () => {
     const flow = liveFlow();
     const view = keptView(flow);
