@@ -449,10 +449,10 @@ export class MessageView {
   }
 }
 
-/** The index of the first of `sorted` (ascending) above `value`; `sorted.length` when none is. O(log n). */
 /** Cut bodies a search that found nothing in the rows looks into (each read and decoded in full). */
 const MAX_BODIES_SEARCHED = 32;
 
+/** The index of the first of `sorted` (ascending) above `value`; `sorted.length` when none is. O(log n). */
 function firstAbove(sorted: readonly number[], value: number): number {
   let low = 0;
   let high = sorted.length;
