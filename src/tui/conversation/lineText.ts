@@ -60,15 +60,20 @@ export function prefixColumns(mode: TimestampMode): number {
  * Cuts `text` into pieces of at most `columns` columns (at least one column each), as
  * `[from, to)` index pairs; an empty text gives one empty piece. Combining marks stay with
  * their base; a two-column character never straddles a cut; nor does an escape of
- * render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a piece.
+ * render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a piece. With
+ * `atSpaces` (prose: flowspy's own event lines) a piece ends after its last space when it has
+ * one, so a word or a number (`25 ms`) is not cut in two.
  */
-export function wrapRanges(text: string, columns: number): [number, number][] {
+export function wrapRanges(text: string, columns: number, atSpaces = false): [number, number][] {
   const width = Math.max(1, columns);
   if (text.length <= width && isNarrowAscii(text)) return [[0, text.length]];
   const ranges: [number, number][] = [];
   let from = 0;
   let used = 0;
   let i = 0;
+  /** The last space of the piece being made, and the columns after it. */
+  let space = -1;
+  let afterSpace = 0;
   while (i < text.length) {
     const cp = text.codePointAt(i)!;
     let size = cp > 0xffff ? 2 : 1;
@@ -77,18 +82,29 @@ export function wrapRanges(text: string, columns: number): [number, number][] {
       const escape = escapeLength(text, i);
       if (escape <= width) size = w = escape;
     }
+    if (used + w > width && used > 0 && space > from) {
+      ranges.push([from, space + 1]);
+      from = space + 1;
+      used = afterSpace;
+      space = -1;
+    }
     if (used + w > width && used > 0) {
       ranges.push([from, i]);
       from = i;
       used = 0;
     }
     used += w;
+    if (atSpaces && cp === SPACE) {
+      space = i;
+      afterSpace = 0;
+    } else afterSpace += w;
     i += size;
   }
   ranges.push([from, text.length]);
   return ranges;
 }
 
+const SPACE = 0x20;
 const BACKSLASH = 0x5c;
 const HEX_DIGIT = /^[0-9a-f]$/i;
 

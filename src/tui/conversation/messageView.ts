@@ -443,7 +443,8 @@ export class MessageView {
     const hidden = this.rowsFilter === 'c2s' ? 'server' : this.rowsFilter === 's2c' ? 'client' : undefined;
     for (const line of lines) {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
-      wrapRanges(line.text, this.textColumns()).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
+      // flowspy's own lines (timings, notes) wrap at spaces; captured text wraps at the width, as in the raw modes.
+      wrapRanges(line.text, this.textColumns(), line.side === 'event').forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
     }
     return rows;
   }

@@ -30,3 +30,15 @@ describe('wrapRanges', () => {
     }
   });
 });
+
+describe('wrapRanges at spaces', () => {
+  it('ends a piece after its last space, so a number or a word is not cut; a word longer than a piece is cut', () => {
+    const text = '#1 GET / -> 200 OK, 279 B / 1,122 B, send 0.0 ms, wait 25.8 ms, receive 0.1 ms';
+    const pieces = wrapRanges(text, 40, true).map(([a, b]) => text.slice(a, b));
+    expect(pieces).toEqual(['#1 GET / -> 200 OK, 279 B / 1,122 B, ', 'send 0.0 ms, wait 25.8 ms, receive 0.1 ', 'ms']);
+    expect(pieces.join('')).toBe(text);
+    expect(wrapRanges('a ' + 'x'.repeat(12), 5, true).map(([a, b]) => b - a)).toEqual([2, 5, 5, 2]);
+    // Without atSpaces, at the width.
+    expect(wrapRanges(text, 40)[0]).toEqual([0, 40]);
+  });
+});
