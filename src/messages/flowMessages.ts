@@ -254,15 +254,16 @@ export class FlowMessages {
     const { dir, offset, length, ts } = data;
     const from = this.http!.rawFrom(dir);
     if (from === undefined || offset + length <= from) return;
-    const bytes = data.bytes;
+    // The bytes are read only while a hello may still be in them (a long tunnel costs no reads).
+    let bytes: Uint8Array | undefined;
     if (this.tlsFrom[dir] === -1) {
-      const isTls = offset <= from && bytes[from - offset] === TLS_HANDSHAKE;
+      const isTls = offset <= from && (bytes = data.bytes)[from - offset] === TLS_HANDSHAKE;
       this.tlsFrom[dir] = isTls ? from : -2;
       if (isTls) this.tls ??= new TlsHellos(this.clientDir);
     }
     if (this.tlsFrom[dir] < 0 || !this.tls || this.tls.isDone(dir)) return;
     const skip = Math.max(0, from - offset);
-    this.tls.feed(dir, offset + skip, bytes.subarray(skip), ts);
+    this.tls.feed(dir, offset + skip, (bytes ?? data.bytes).subarray(skip), ts);
     this.reportHello(dir);
   }
 

@@ -7,7 +7,7 @@
  */
 
 /** Interpret As Command: the byte that starts every Telnet command. */
-export const IAC = 0xff;
+const IAC = 0xff;
 const SE = 0xf0;
 const SB = 0xfa;
 const WILL = 0xfb;

@@ -145,6 +145,25 @@ describe('FlowMessages: HTTP switched to WebSocket', () => {
     expect(plain.summary()).toBe('CONNECT api.example.com:443 → 200');
   });
 
+  it('reads a tunnel\'s bytes only while a TLS hello may be in them', () => {
+    const messages = new FlowMessages(1);
+    const reads: number[] = [];
+    const at = { c2s: 0, s2c: 0 };
+    const send = (dir: Direction, text: string | Uint8Array): void => {
+      const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+      const offset = at[dir];
+      at[dir] += bytes.length;
+      messages.apply({ type: 'data', flowId: 1, dir, offset, length: bytes.length, ts: 2, fileOffset: -1, get bytes() { reads.push(offset); return bytes; } });
+    };
+    messages.apply({ type: 'flow-start', flowId: 1, key: { client: { addr: '10.0.0.1', port: 5000 }, server: { addr: '10.0.0.2', port: 3128 } }, ts: 1, origin: 'capture', sawHandshake: true });
+    send('c2s', 'CONNECT a:443 HTTP/1.1\r\n\r\n');
+    send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+    send('s2c', 'not TLS at all');
+    reads.length = 0;
+    for (let i = 0; i < 5; i++) send('s2c', 'more tunnel bytes');
+    expect(reads).toEqual([]);
+  });
+
   it('leaves the bytes after another upgrade raw', () => {
     const messages = flow(false, 'h2c');
     expect(messages.websocket).toBeUndefined();

@@ -84,18 +84,19 @@ function turnAt(source: ConversationSource, flowId: number, dir: Direction, offs
   return source.getChunk(flowId, index - 1)?.dir !== dir;
 }
 
-/** The first turn of `dir` in `(from, to)`, or `to`: found chunk by chunk of `dir`. */
+/**
+ * The first turn of `dir` in `(from, to)` (its data there is contiguous), or `to`: the end of the
+ * first chunk of `dir` whose next chunk, in arrival order, is the other direction's.
+ */
 function nextTurn(source: ConversationSource, flowId: number, dir: Direction, from: number, to: number): number {
-  let index = source.chunkAt(flowId, dir, from);
-  while (index >= 0) {
+  for (let index = source.chunkAt(flowId, dir, from); index >= 0; index++) {
     const chunk = source.getChunk(flowId, index);
     if (!chunk) return to;
     const end = chunk.offset + chunk.length;
     if (end >= to) return to;
-    const next = source.chunkAt(flowId, dir, end);
-    if (next < 0) return to;
-    if (source.getChunk(flowId, next - 1)?.dir !== dir) return Math.min(to, source.getChunk(flowId, next)?.offset ?? to);
-    index = next;
+    const next = source.getChunk(flowId, index + 1);
+    if (!next) return to;
+    if (next.dir !== dir) return end;
   }
   return to;
 }
