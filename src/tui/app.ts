@@ -9,7 +9,7 @@
  * the terminal or exits the process itself.
  */
 import type blessed from 'blessed';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { escapeText, withPlainBackslashes } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';

@@ -35,7 +35,7 @@ describe('ByteMatcher', () => {
     const hay = latin1('ab'.repeat(5000) + 'NEEDLE' + 'ab'.repeat(5000) + 'needle' + 'cd');
     for (const m of [smart('needle'), new ByteMatcher({ bytes: latin1('NEEDLE') })]) {
       const caseless = m.ignoresCase;
-      expect(m.indexOf(hay)).toBe(caseless ? 10_000 : 10_000);
+      expect(m.indexOf(hay)).toBe(10_000);
       expect(m.indexOf(hay, 10_001)).toBe(caseless ? 20_006 : -1);
       expect(m.lastIndexOf(hay, hay.length)).toBe(caseless ? 20_006 : 10_000);
       expect(m.lastIndexOf(hay, 20_005)).toBe(10_000);

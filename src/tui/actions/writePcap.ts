@@ -17,7 +17,6 @@ import type { FlowKey, Micros } from '../../core/types.js';
 import { copyFlowPackets, type FlowPacketWindow } from '../../engine/flowPackets.js';
 import { PcapOutput } from '../../outputs/pcapFile.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
-import { escapeText } from '../../render/escape.js';
 import { FlowGoneError, replayFlow, type ReplaySource } from './replayFlow.js';
 
 /** Where the flows came from: a capture file to copy packets from, or a source without one. */
@@ -62,14 +61,14 @@ export async function writeFlowsPcap(store: PcapStore, flowIds: readonly number[
 }
 
 /**
- * What the status line for `w` says before the file's path: `wrote N packets of M flows to `, or,
- * when the packets were rebuilt from the streams (no capture of the wire), that first and the path
- * last (a narrow status row cuts the path, which the prompt showed, rather than the warning).
+ * What the status line for `w` says before the file's path: `wrote N packets of M flows to `; when
+ * the packets were rebuilt from the streams (no capture of the wire), `wrote N packets, rebuilt
+ * from the streams (no original packets kept), to ` (the warning in the room the flow count took:
+ * a narrow status row cuts the path, which the prompt showed, rather than the warning).
  */
 export function writtenPcapPrefix(written: Pick<WrittenPcap, 'packets' | 'flows' | 'rebuilt'>): string {
-  const flows = `${written.flows} flow${written.flows === 1 ? '' : 's'}`;
-  if (!written.rebuilt) return `wrote ${written.packets} packets of ${flows} to `;
-  return `wrote ${written.packets} packets, rebuilt from the streams (no original packets kept), to `;
+  if (written.rebuilt) return `wrote ${written.packets} packets, rebuilt from the streams (no original packets kept), to `;
+  return `wrote ${written.packets} packets of ${written.flows} flow${written.flows === 1 ? '' : 's'} to `;
 }
 
 /** Each flow's time window (see the module comment), from one pass over the flows held. */

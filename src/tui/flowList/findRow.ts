@@ -6,11 +6,10 @@
 import { escapeText } from '../../render/escape.js';
 import type { FlowView } from './flowView.js';
 import { flowState } from './source.js';
-import { foldAscii, smartIgnoresCase } from '../textMatch.js';
+import { smartIncludes } from '../textMatch.js';
 
 /** Index of the next matching row after the focus (before it when `backward`), or -1. */
 export function findRow(view: FlowView, query: string, backward: boolean): number {
-  const ignoreCase = smartIgnoresCase(query);
   const needle = escapeText(query);
   const count = view.length;
   if (needle === '' || count === 0) return -1;
@@ -21,7 +20,7 @@ export function findRow(view: FlowView, query: string, backward: boolean): numbe
     if (flow === undefined) continue;
     const { client, server } = flow.key;
     const text = `${escapeText(client.addr)}:${client.port} ${escapeText(server.addr)}:${server.port} ${flowState(flow)} ${view.describe(flow)}`;
-    if ((ignoreCase ? foldAscii(text) : text).includes(needle)) return index;
+    if (smartIncludes(text, needle)) return index;
   }
   return -1;
 }

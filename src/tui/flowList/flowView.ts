@@ -248,17 +248,23 @@ export class FlowView {
   }
 
   /**
-   * The list follows new flows (`F`): the focus goes to the last row at each change; a move
-   * away from the last row turns it off. Set it with {@link setFollow}.
+   * The list follows new flows (`F`): the focus goes to the newest flow's row at each change (the
+   * last row; the first in the `newest` order); a move away from it turns it off. Set it with
+   * {@link setFollow}.
    */
   get follow(): boolean {
     return this.following.on;
   }
 
-  /** Turns following on (the focus goes to the last row now) or off. */
+  /** Turns following on (the focus goes to the newest flow's row now) or off. */
   setFollow(on: boolean): void {
     this.following.on = on;
-    if (on && this.order.length > 0) this.moveTo(this.order.length - 1);
+    if (on && this.order.length > 0) this.moveTo(this.newestRow());
+  }
+
+  /** The row where new flows arrive: the first in the `newest` order, else the last. */
+  private newestRow(): number {
+    return this.sortOrder === 'newest' ? 0 : this.order.length - 1;
   }
 
   /** Moves the focus by `delta` rows (negative: up), clamped to the list. */
@@ -274,7 +280,7 @@ export class FlowView {
     const at = Math.max(0, Math.min(this.order.length - 1, index));
     this.focusId = this.order.at(at).id;
     this.focusPos = at;
-    if (at < this.order.length - 1) this.following.on = false;
+    if (at !== this.newestRow()) this.following.on = false;
   }
 
   /** Whether the flow with this id is shown (held and matching the filter). */
@@ -344,10 +350,9 @@ export class FlowView {
     const widest = this.widestEndpoints;
     widest.client = Math.max(widest.client, endpointColumns(flow.key.client));
     widest.server = Math.max(widest.server, endpointColumns(flow.key.server));
-    if (widest.sharedClient === undefined && !this.clientsDiffer) widest.sharedClient = flow.key.client.addr;
-    else if (widest.sharedClient !== flow.key.client.addr) {
-      widest.sharedClient = undefined;
-      this.clientsDiffer = true;
+    if (!this.clientsDiffer && widest.sharedClient !== flow.key.client.addr) {
+      this.clientsDiffer = widest.sharedClient !== undefined;
+      widest.sharedClient = this.clientsDiffer ? undefined : flow.key.client.addr;
     }
     return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
   }
@@ -372,14 +377,14 @@ export class FlowView {
 
   /**
    * After a change: keeps the focus on its flow, else puts it on row `oldFocus` (the row that
-   * took its place) or the last; under `follow`, on the last row.
+   * took its place) or the last; under `follow`, on the newest flow's row.
    */
   private settle(oldFocus: number): void {
     this.focusPos = -1;
     if (this.order.length === 0) {
       this.focusId = undefined;
     } else if (this.follow) {
-      this.focusId = this.order.at(this.order.length - 1).id;
+      this.focusId = this.order.at(this.newestRow()).id;
     } else {
       const entry = this.focusId === undefined ? undefined : this.entries.get(this.focusId);
       if (entry === undefined || !entry.shown) {

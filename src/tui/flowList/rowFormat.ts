@@ -88,7 +88,7 @@ export interface RowOptions {
    * `String(view.largestId).length` so the columns do not move while scrolling.
    */
   readonly numberColumns?: number;
-  /** The widest endpoints listed (`FlowView.widestEndpoints`), so the columns fit them; the table's widths without. */
+  /** The widest endpoints of the flows seen (`FlowView.widestEndpoints`), so the columns fit them; the table's widths without. */
   readonly endpoints?: EndpointColumns;
 }
 
@@ -116,12 +116,12 @@ function fixedColumns(state: number, bytes: number, duration: number): number {
   return 1 + 3 + 1 + state + 1 + bytes + 1 + bytes + 1 + duration + 1 + 1 + 1;
 }
 
-/** The widest client and server endpoints (`addr:port` display columns) among the flows listed. */
+/** The widest client and server endpoints (`addr:port` display columns) among the flows seen (shown or not). */
 export interface EndpointColumns {
   readonly client: number;
   readonly server: number;
   /**
-   * The client address every flow listed shares, when they all share one (a capture on one
+   * The client address every flow seen shares, when they all share one (a capture on one
    * host, the proxy's local clients): the client column then shows only the port, the header
    * names the address once, and the server column gets the room.
    */

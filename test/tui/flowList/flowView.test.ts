@@ -146,6 +146,22 @@ describe('FlowView: focus survives changes', () => {
     expect(view.focusedId).toBe(5);
   });
 
+  it('in the newest-first order, follow keeps the focus on the first row, where new flows come', () => {
+    const store = five();
+    const view = new FlowView(store, store);
+    view.setSort('newest');
+    view.setFollow(true);
+    expect(view.focusedId).toBe(5);
+    store.add();
+    view.refresh();
+    expect(view.focusedId).toBe(6);
+    expect(view.follow).toBe(true);
+    view.moveTo(0);
+    expect(view.follow).toBe(true);
+    view.moveBy(1);
+    expect(view.follow).toBe(false);
+  });
+
   it('an empty view has no focus; the first flow to come gets it', () => {
     const store = new FakeStore();
     const view = new FlowView(store, store);
