@@ -5,10 +5,10 @@
  * writes a curl command; `b` writes the HTTP body in view, decoded. All reject with one line for the status row; none overwrites a file.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { errorLine } from '../core/errors.js';
 import { relative, resolve } from 'node:path';
 import type { FlowStore } from '../store/flowStore.js';
+import { createNewFiles, removeFiles } from '../tui/actions/newFiles.js';
 import { saveBody } from '../tui/actions/saveBody.js';
 import { saveFlow } from '../tui/actions/saveFlow.js';
 import { writeFlowsPcap } from '../tui/actions/writePcap.js';
@@ -17,16 +17,17 @@ import type { TuiActions } from '../tui/app.js';
 /** Actions over `store`; `sourceFile` is the capture file the flows came from, if any. */
 export function tuiActions(store: FlowStore, sourceFile: string | undefined): TuiActions {
   return {
-    saveText: async (name, content) => {
-      for (let n = 0; ; n++) {
-        const path = n === 0 ? name : name.replace(/(\.[^.]*)?$/, `-${n}$1`);
-        try {
-          await writeFile(resolve(path), content, { flag: 'wx' });
-          return path;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 999) throw new Error(`cannot write ${path}: ${errorLine(error)}`);
-        }
+    saveFiles: async (names, contentsOf) => {
+      const files = await createNewFiles(process.cwd(), (n) => names.map((name) => (n === 0 ? name : name.replace(/(\.[^.]*)?$/, `-${n}$1`))));
+      try {
+        const contents = contentsOf(files.map((file) => file.path));
+        for (let i = 0; i < files.length; i++) await files[i].handle.writeFile(contents[i]);
+        await Promise.all(files.map((file) => file.handle.close()));
+      } catch (error) {
+        await removeFiles(files);
+        throw new Error(`cannot write ${files[0].path}: ${errorLine(error)}`);
       }
+      return files.map((file) => relative(process.cwd(), file.path));
     },
     saveFlow: async (flowId) => {
       const paths = await saveFlow(store, flowId, process.cwd(), { timestamps: true });

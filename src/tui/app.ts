@@ -60,8 +60,12 @@ export interface TuiActions {
   saveFlow(flowId: number): Promise<readonly string[]>;
   /** Writes flows to a pcap file at `path`; resolves with what was written. */
   writePcap(flowIds: readonly number[], path: string): Promise<WrittenPcap>;
-  /** Writes `content` to a new file named like `name` (a suffix when taken); resolves with its path. */
-  saveText(name: string, content: string | Uint8Array): Promise<string>;
+  /**
+   * Writes new files named like `names` (one suffix for all when one is taken), their contents
+   * made from their paths by `contentsOf`; resolves with the paths. Rejects with a one-line
+   * message, leaving no file behind.
+   */
+  saveFiles(names: readonly string[], contentsOf: (paths: readonly string[]) => readonly (string | Uint8Array)[]): Promise<readonly string[]>;
   /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
   saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
 }
@@ -457,16 +461,24 @@ export class TuiApp {
       body = undefined;
     }
     const name = `flowspy-${flowId}-${exchange.index + 1}`;
-    const save = this.options.actions.saveText;
-    const bodyFile = body && body.length > 0 && !bodyFitsCommandLine(body) ? save(`${name}.body`, body) : Promise.resolve(undefined);
-    bodyFile
-      .then(async (bodyPath) => {
-        const command = curlCommand(request, body, { bodyFile: bodyPath === undefined ? undefined : resolve(bodyPath) });
-        this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
-        const path = await save(`${name}.curl`, command + '\n');
-        this.say(this.withPath(bodyPath === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', path));
+    // A body bash cannot quote goes to a file beside the command, which names it (@path).
+    const bodyFile = body !== undefined && body.length > 0 && !bodyFitsCommandLine(body) ? body : undefined;
+    const copy = (command: string): void => {
+      this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
+    };
+    if (bodyFile === undefined) copy(curlCommand(request, body));
+    const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];
+    this.options.actions
+      .saveFiles(names, (paths) => {
+        if (bodyFile === undefined) return [curlCommand(request, body) + '\n'];
+        const command = curlCommand(request, body, { bodyFile: resolve(paths[0]) });
+        copy(command);
+        return [bodyFile, command + '\n'];
       })
-      .catch((error: unknown) => this.sayError(error));
+      .then(
+        (paths) => this.say(this.withPath(bodyFile === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', paths[paths.length - 1])),
+        (error: unknown) => this.sayError(error),
+      );
   }
 
   /** `b`: the first HTTP body in the window, decoded, to a file in the current directory. */

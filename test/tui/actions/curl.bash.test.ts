@@ -36,13 +36,15 @@ describe('y: the curl command, run by bash, sends the exact body', () => {
     flow.send('s2c', 'HTTP/1.1 204 No Content\r\n\r\n');
     flow.end();
     const saved = new Map<string, string | Uint8Array>();
-    const actions = {
-      saveText: async (name, content) => {
-        saved.set(name, content);
-        writeFileSync(join(dir, name), content);
-        return join(dir, name);
-      },
-    } as TuiActions;
+    const saveFiles: TuiActions['saveFiles'] = async (names, contentsOf) => {
+        const paths = names.map((name) => join(dir, name));
+        contentsOf(paths).forEach((content, i) => {
+          saved.set(names[i], content);
+          writeFileSync(paths[i], content);
+        });
+        return paths;
+    };
+    const actions = { saveFiles } as unknown as TuiActions;
     const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
     const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions, follow: false, messages: () => flow.messages });
     await screen.waitFor(() => screen.text().join('\n').includes('h.example') || screen.text().join('\n').includes('10.0.0.2'));
