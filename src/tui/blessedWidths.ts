@@ -29,6 +29,20 @@ function wideCharacters(): RegExp {
   return new RegExp(`([${WIDE.map(([low, high]) => `${hex(low)}-${hex(high)}`).join('')}])`, 'gu');
 }
 
+/** Where zero-width code points lie (marks, format characters): nowhere else in Unicode 15. */
+const ZERO_WIDTH_SPANS: readonly [number, number][] = [[0x300, 0x2ffff], [0xe0000, 0xe0fff]];
+
+/**
+ * blessed's `combining` as a plain object: every code point {@link codePointColumns} gives 0
+ * columns. blessed reads it for every character of every frame, so it is made once (about 16 ms)
+ * rather than answered per read.
+ */
+function zeroWidthTable(): Record<number, boolean> {
+  const table: Record<number, boolean> = {};
+  for (const [low, high] of ZERO_WIDTH_SPANS) for (let cp = low; cp <= high; cp++) if (codePointColumns(cp) === 0) table[cp] = true;
+  return table;
+}
+
 let aligned = false;
 
 /** Points blessed's width tables at `width.ts`. Idempotent; call before the first render. */
@@ -42,9 +56,7 @@ export function alignBlessedWidths(): void {
     // Below U+00A0: NUL, tab and controls keep blessed's answers (controls never reach it).
     return cp < 0xa0 ? original(text, index) : codePointColumns(cp);
   };
-  unicode.combining = new Proxy({} as Record<number, boolean>, {
-    get: (_target, key) => typeof key === 'string' && Number(key) >= 0x300 && codePointColumns(Number(key)) === 0,
-  });
+  unicode.combining = zeroWidthTable();
   unicode.chars.all = wideCharacters();
 }
 

@@ -57,3 +57,17 @@ describe('cutToColumns', () => {
     expect(cutToColumns('𝐀𝐁𝐂𝐃', 2)).toBe('𝐀𝐁');
   });
 });
+
+describe('blessed combining table', () => {
+  it('holds exactly the code points width.ts counts as zero columns, all of Unicode', async () => {
+    const { createRequire } = await import('node:module');
+    const { alignBlessedWidths } = await import('../../src/tui/blessedWidths.js');
+    const { codePointColumns } = await import('../../src/tui/width.js');
+    alignBlessedWidths();
+    const combining = (createRequire(import.meta.url)('blessed/lib/unicode.js') as { combining: Record<number, boolean> }).combining;
+    const wrong: number[] = [];
+    for (let cp = 0x300; cp <= 0x10ffff && wrong.length < 5; cp++) if ((combining[cp] === true) !== (codePointColumns(cp) === 0)) wrong.push(cp);
+    expect(wrong).toEqual([]);
+    expect(combining[0x301]).toBe(true);
+  });
+});
