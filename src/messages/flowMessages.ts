@@ -2,14 +2,17 @@
  * The messages of one flow, from its FlowEvents: the protocol is chosen from the first bytes
  * (detect.ts; until then at most {@link DETECT_BYTES} per direction are held), then every event
  * goes to that protocol's parser. A line protocol that meets a TLS record (after STARTTLS) hands
- * that direction to a TLS reader. `summary()` is the flow list's one-line preview.
+ * that direction to a TLS reader; so does an HTTP tunnel (CONNECT) whose bytes are TLS, and an
+ * HTTP switch to WebSocket hands both directions to a frame reader. An FTP data connection is
+ * linked to the control connection that announced it (ftpData.ts). `summary()` is the flow
+ * list's one-line preview.
  */
 import { otherDirection, type DataEvent, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
 import { type DataChannel, type DataChannels, transferCommand } from './ftpData.js';
 import { LineConversation, lineSummary, type LineItem, type OnBinary } from './lines.js';
-import { TlsHellos, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
+import { TlsHellos, tlsRecordStart, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
 import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
@@ -27,9 +30,6 @@ const NO_BYTES = new Uint8Array(0);
 
 /** Data connections an FTP control connection keeps track of; later ones are still linked from their side. */
 const MAX_ANNOUNCED = 1000;
-
-/** The content type of a TLS handshake record: a tunnel whose first byte is this carries TLS. */
-const TLS_HANDSHAKE = 0x16;
 
 /** Bytes held, both directions together, while undecided: past this the decision is forced. */
 const MAX_HELD_BYTES = 64 * 1024;
@@ -139,15 +139,16 @@ export class FlowMessages {
 
   /**
    * One line for the flow list: `GET /api/v2/chickens.json → 301 (3 req)`, `SMTP EHLO
-   * laptop.example.com → 250`, `TLS api.example.com h2`; `! ` before it when an exchange is
-   * flagged (see {@link flags}); '' while undecided or raw.
+   * laptop.example.com → 250`, `TLS api.example.com h2`, `FTP data of #1: RETR a.bin`; `! `
+   * before it when an exchange is flagged (see {@link flags}); '' while undecided or raw.
    */
   summary(): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     let text = '';
-    if (this.http) text = httpSummary(this.http, this.websocket) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
-    else if (this.lines) text = lineSummary(this.lines) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
-    else if (this.tls) text = tlsSummary(this.tls);
+    if (this.http || this.lines) {
+      // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
+      text = (this.http ? httpSummary(this.http, this.websocket) : lineSummary(this.lines!)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
+    } else if (this.tls) text = tlsSummary(this.tls);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
     return this.http?.exchanges.some((e) => e.flags.length > 0) ? `! ${text}` : text;
   }
@@ -247,8 +248,9 @@ export class FlowMessages {
   }
 
   /**
-   * A tunnel's bytes (after CONNECT): its TLS hellos, when a direction's first tunnelled byte
-   * starts a TLS handshake record (decided once per direction: `tlsFrom` -2 when it does not).
+   * A tunnel's bytes (after CONNECT): its TLS hellos, when a direction's first tunnelled bytes
+   * start a TLS handshake record (`tlsRecordStart`; decided once per direction: `tlsFrom` -2 when
+   * they do not).
    */
   private feedTunnel(data: Data): void {
     const { dir, offset, length, ts } = data;
@@ -257,7 +259,8 @@ export class FlowMessages {
     // The bytes are read only while a hello may still be in them (a long tunnel costs no reads).
     let bytes: Uint8Array | undefined;
     if (this.tlsFrom[dir] === -1) {
-      const isTls = offset <= from && (bytes = data.bytes)[from - offset] === TLS_HANDSHAKE;
+      // A record header cut by the segment's end counts as TLS: the hello reader says so if it is not.
+      const isTls = offset <= from && tlsRecordStart((bytes = data.bytes), from - offset) !== false;
       this.tlsFrom[dir] = isTls ? from : -2;
       if (isTls) this.tls ??= new TlsHellos(this.clientDir);
     }

@@ -157,7 +157,7 @@ export interface LineOptions {
 export class LineConversation {
   /** Every line and block, in arrival order. */
   readonly items: LineItem[] = [];
-  /** Lines the client sent (kept or not; blank ones and DATA bodies' lines aside). */
+  /** Lines the client sent (kept or not, blank ones included; DATA bodies' lines aside). */
   clientLines = 0;
   readonly notes: StreamNote[] = [];
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
@@ -467,10 +467,10 @@ export class LineConversation {
  * `SMTP`, `FTP`, `POP3`, `IMAP`, `Redis`, or `text`; `TELNET` for Telnet.
  */
 export function lineProtocolName(conversation: LineConversation): string {
+  if (conversation.telnet) return 'TELNET';
   const first = (dir: Direction): string => conversation.items.find((i) => i.dir === dir && i.kind === 'line')?.text ?? '';
   const client = first(conversation.clientDir);
   const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
-  if (conversation.telnet) return 'TELNET';
   if (/^220[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
   if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client)) return 'POP3';

@@ -22,7 +22,7 @@
  */
 import type { Micros } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
-import type { Glyphs } from '../glyphs.js';
+import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
 import { fitEndpoint, humanBytes, humanDuration } from './units.js';
@@ -214,15 +214,15 @@ function endpointParts(endpoint: { addr: string; port: number }): [string, strin
 }
 
 /** The preview cut to `columns`, with an ellipsis where cut (see the comment inside for summaries). */
-function fitPreview(text: string, columns: number, ellipsis: string): string {
+function fitPreview(text: string, columns: number, ellipsis: string, arrow: string): string {
   if (stringColumns(text) <= columns) return pad(text, columns);
   if (columns <= 0) return '';
   // A summary's outcome (` → 302 (3 req)`) is what the row is read for: its request is cut instead.
-  const arrow = text.lastIndexOf(' → ');
-  if (arrow > 0) {
-    const outcome = text.slice(arrow);
+  const at = text.lastIndexOf(arrow);
+  if (at > 0) {
+    const outcome = text.slice(at);
     const room = columns - stringColumns(outcome) - stringColumns(ellipsis);
-    if (room >= MIN_SUMMARY_HEAD) return pad(headFitting(text.slice(0, arrow), room) + ellipsis + outcome, columns);
+    if (room >= MIN_SUMMARY_HEAD) return pad(headFitting(text.slice(0, at), room) + ellipsis + outcome, columns);
   }
   return pad(headFitting(text, columns - 1) + ellipsis, columns);
 }
@@ -266,7 +266,8 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const tail: RowSpan[] = [
     { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,
-    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis), style: 'preview' },
+    // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
+    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis, g === UNICODE_GLYPHS ? ' → ' : ' -> '), style: 'preview' },
   ];
   if (layout.compact) return assemble(flow.id, flow.id === options.focusedId, [number, space, server, space, stateSpan, space, ...tail], options.width);
   const [clientAddr, clientPort] = endpointParts(flow.key.client);
