@@ -113,15 +113,23 @@ export function bodyText(bytes: Uint8Array, contentType: string): string[] {
 export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number } {
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
-    const rest = bytes.length - BODY_HEX_BYTES;
-    const dumped = Math.min(bytes.length, BODY_HEX_BYTES);
-    const rows = Math.ceil(dumped / HEX_BYTES_PER_LINE);
-    const made = Math.min(rows, Math.max(0, upTo - 1));
-    const lines = [`[binary, ${formatCount(bytes.length)} bytes]`, ...hexDumpLines(bytes.subarray(0, made * HEX_BYTES_PER_LINE))];
-    if (made === rows && rest > 0) lines.push(`... ${formatCount(rest)} more bytes not shown: m shows all bytes`);
-    return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0) };
+    const hex = hexBodyLines(bytes, Math.max(0, upTo - 1));
+    return { lines: [`[binary, ${formatCount(bytes.length)} bytes]`, ...hex.lines], unmade: hex.unmade };
   }
   return { lines: textLines(bytes, contentType, encoding), unmade: 0 };
+}
+
+/**
+ * A binary body's lines: a hex dump of its first {@link BODY_HEX_BYTES}, then a line saying how
+ * many bytes more there are; only the first `upTo` lines are made (the rest counted in `unmade`).
+ */
+export function hexBodyLines(bytes: Uint8Array, upTo = Infinity): { lines: string[]; unmade: number } {
+  const rest = bytes.length - BODY_HEX_BYTES;
+  const rows = Math.ceil(Math.min(bytes.length, BODY_HEX_BYTES) / HEX_BYTES_PER_LINE);
+  const made = Math.min(rows, Math.max(0, upTo));
+  const lines = hexDumpLines(bytes.subarray(0, made * HEX_BYTES_PER_LINE));
+  if (made === rows && rest > 0) lines.push(`... ${formatCount(rest)} more bytes not shown: m shows all bytes`);
+  return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0) };
 }
 
 /** A text body's lines in `encoding`, escaped; JSON pretty-printed when it parses. */

@@ -110,7 +110,7 @@ export class MessageView {
         this.dropUnits(0);
       }
       if (this.rowsWidth !== this.textColumns()) this.rewrap();
-      const units = this.units();
+      const units = (this.builtUnits = this.units());
       this.remakeUnits(units);
       this.headRows = this.wrap(head, []);
       this.tailRows = this.wrap([...trailerLines(this.messages, units, this.firstRow.length, this.raw, this.expanded), ...tail], []);
@@ -343,6 +343,9 @@ export class MessageView {
     return false;
   }
 
+  /** The units the rows were last made from (see {@link update}). */
+  private builtUnits: MessageUnits | undefined = undefined;
+
   private units(): MessageUnits {
     return messageUnits(this.messages, this.read, this.expanded, this.bodies);
   }
@@ -373,7 +376,8 @@ export class MessageView {
   /** Makes unit `index`'s rows again in place (one of its bodies was expanded); units after it past the line cap go. */
   private remakeUnit(index: number): void {
     if (index >= this.firstRow.length) return;
-    const lines = this.units().lines(index);
+    // The units of the last update (they read `expanded` when asked): no notes sorted again per body.
+    const lines = (this.builtUnits ?? this.units()).lines(index);
     const rows = this.wrap(lines, []);
     const start = this.firstRow[index];
     const end = this.firstRow[index + 1] ?? this.unitRows.length;

@@ -6,8 +6,7 @@
  */
 import { constants, inflateRawSync } from 'node:zlib';
 import { opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
-import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
-import { BODY_HEX_BYTES, BODY_LINES, bodyText, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
 import { formatCount, type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 
@@ -62,12 +61,9 @@ function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean):
   }
   if (frame.opcode === Opcode.Binary) {
     if (payload.length <= SHORT_BINARY) return { all: [Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' ')] };
-    // Rows made only as far as shown (all of the first BODY_HEX_BYTES when expanded), the rest counted.
-    const rows = Math.ceil(Math.min(payload.length, BODY_HEX_BYTES) / HEX_BYTES_PER_LINE);
-    const made = whole ? rows : Math.min(rows, BODY_LINES + 1);
-    const lines = hexDumpLines(payload.subarray(0, made * HEX_BYTES_PER_LINE));
-    if (made === rows && payload.length > BODY_HEX_BYTES) lines.push(`... ${formatCount(payload.length - BODY_HEX_BYTES)} more bytes not shown: m shows all bytes`);
-    return { all: lines, unmade: rows - made };
+    // Rows made only as far as shown (all of the first 64 KiB when expanded), the rest counted.
+    const { lines, unmade } = hexBodyLines(payload, whole ? Infinity : BODY_LINES + 1);
+    return { all: lines, unmade };
   }
   // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log).
   return { all: bodyText(payload, 'text/plain; charset=utf-8') };
