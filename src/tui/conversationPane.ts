@@ -19,7 +19,7 @@ import { MessageView } from './conversation/messageView.js';
 import type { MessageLine } from './conversation/messageLines.js';
 import { rawStarts } from './conversation/rawLines.js';
 import { noteLine, renderUnit } from './conversation/renderUnit.js';
-import { formatCount } from './conversation/lineText.js';
+import { formatCount, type LogicalLine } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
 import { notFollowing, type Following } from './following.js';
@@ -42,6 +42,8 @@ export class ConversationPane {
   private messagesWanted: boolean | undefined = undefined;
   /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
   private messagesAnchor: DisplayLine | undefined = undefined;
+  /** The messages mode's lines before and after the messages, for one flow state (see showMessages). */
+  private edgeLines: { readonly key: string; readonly head: MessageLine[]; readonly tail: MessageLine[] } | undefined = undefined;
   private settingsValue: ConversationSettings = DEFAULT_SETTINGS;
   private query = '';
   private lastMatch: SearchMatch | undefined;
@@ -325,21 +327,25 @@ export class ConversationPane {
     const last = messages.http?.exchanges.at(-1);
     const progress = last ? `${last.request?.body.length}.${last.request?.complete}.${last.response?.body.length}.${last.response?.complete}` : '';
     const raw = rawStarts(messages);
-    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${progress}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${raw.c2s},${raw.s2c}|${messages.summary()}`;
+    const summary = messages.summary();
+    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${progress}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${raw.c2s},${raw.s2c}|${summary}`;
     const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
     this.messageView.follow = this.follow;
     if (!flow) return this.messageView.update(width, height, stamp);
-    const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map((l) => ({ side: l.side, kind: l.kind, text: l.text, ts: l.ts }));
-    // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
-    // The flow's notes (data after a close, conflicting retransmissions: the list's mark) come
-    // before the end, so the mark is explained here too.
-    const notes = flow.notes.map((note): MessageLine => {
-      const { side, kind, text, ts } = noteLine(note);
-      return { side, kind, text, ts };
-    });
-    // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
-    const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(messages.summary()) }] : [];
-    this.messageView.update(width, height, stamp, [...events(HEAD), ...dataOf], [...encryptedLines(messages, flow), ...notes, ...events(TAIL)], { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
+    // The lines around the messages change only with the flow (the stamp): made then, not per frame.
+    const edgeKey = `${flowId}|${stamp}`;
+    if (this.edgeLines?.key !== edgeKey) {
+      const asMessageLine = ({ side, kind, text, ts }: LogicalLine): MessageLine => ({ side, kind, text, ts });
+      const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map(asMessageLine);
+      // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
+      // The flow's notes (data after a close, conflicting retransmissions: the list's mark) come
+      // before the end, so the mark is explained here too.
+      const notes = flow.notes.map((note) => asMessageLine(noteLine(note)));
+      // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
+      const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(summary) }] : [];
+      this.edgeLines = { key: edgeKey, head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...notes, ...events(TAIL)] };
+    }
+    this.messageView.update(width, height, stamp, this.edgeLines.head, this.edgeLines.tail, { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
     const anchor = this.messagesAnchor;
     this.messagesAnchor = undefined;
     const unit = anchor && this.unitAt(messages, anchor.dir!, anchor.offset!);
