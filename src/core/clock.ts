@@ -1,8 +1,18 @@
-/** Capture times as notes show them. */
-import type { Micros } from './types.js';
+/** Capture times as notes show them, and the note both engines make about data after a close. */
+import type { Direction, Micros } from './types.js';
 
 /** `HH:MM:SS.mmm` (UTC) of a timestamp in microseconds since the epoch; the number itself when it is no date. */
 export function formatClock(ts: Micros): string {
   const date = new Date(Math.floor(ts / 1000));
   return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString().slice(11, 23);
+}
+
+/**
+ * The note on bytes sent after the peer closed: `c2s sent 297 bytes after the server closed (FIN
+ * at 00:00:01.221)`; the same words from the capture engine and the proxy (the TUI marks it).
+ */
+export function afterPeerCloseNote(dir: Direction, count: number, close: 'FIN' | 'RST', closeTs: Micros): string {
+  const peer = dir === 'c2s' ? 'server' : 'client';
+  const what = close === 'FIN' ? 'closed' : 'reset the connection';
+  return `${dir} sent ${count} bytes after the ${peer} ${what} (${close} at ${formatClock(closeTs)})`;
 }

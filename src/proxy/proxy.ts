@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { formatClock } from '../core/clock.js';
+import { afterPeerCloseNote } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { REFUSED, type Direction, type Endpoint, type FlowEndReason, type FlowEventSink, type Micros } from '../core/types.js';
 import type { ForwardSpec } from './forwardSpec.js';
@@ -389,7 +389,7 @@ class ProxiedConnection {
    */
   private noteAfterServerFin(length: number): void {
     this.notedAfterServerFin = true;
-    this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `c2s sent ${length} bytes after the server closed (FIN at ${formatClock(this.serverFinAt!)})` });
+    this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: afterPeerCloseNote('c2s', length, 'FIN', this.serverFinAt!) });
   }
 
   private onSocketError(side: 'client' | 'server', err: NodeJS.ErrnoException): void {

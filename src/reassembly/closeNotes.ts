@@ -4,9 +4,9 @@
  * per direction. Keeps its state in
  * each direction's `CloseNotes` (made on first use); emits notes through the callback given.
  */
-import { formatClock } from '../core/clock.js';
+import { afterPeerCloseNote } from '../core/clock.js';
 import type { Micros } from '../core/types.js';
-import { roleName, type DirectionState, type Flow, type PeerClose } from './flowState.js';
+import { type DirectionState, type Flow, type PeerClose } from './flowState.js';
 
 /** Counters the close notes add to (the reassembler's stats). */
 export interface CloseNoteCounters {
@@ -102,8 +102,7 @@ export class CloseNoteRules {
     const notes = d.closeNotes();
     if (count <= 0 || notes.notedAfterPeerReset) return;
     notes.notedAfterPeerReset = true;
-    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
-    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} reset the connection (RST at ${formatClock(notes.peerReset!.ts)})`);
+    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, 'RST', notes.peerReset!.ts));
   }
 
   /**
@@ -119,9 +118,7 @@ export class CloseNoteRules {
     this.counters.bytesAfterPeerClose += count;
     if (notes.notedAfterPeerClose) return;
     notes.notedAfterPeerClose = true;
-    const peer = roleName(d.dir === 'c2s' ? 's2c' : 'c2s');
-    const what = close.kind === 'FIN' ? 'closed' : 'reset the connection';
-    this.note(flow, flow.lastSeen, `${d.dir} sent ${count} bytes after the ${peer} ${what} (${close.kind} at ${formatClock(close.ts)})`);
+    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, close.kind, close.ts));
   }
 
   /** R3: notes (once per direction) that `count` bytes of d came before its offset 0 and are dropped. */

@@ -35,8 +35,12 @@ describe('follow (F): one state for both panes', () => {
     screen.press('G');
     await screen.flush();
     expect(screen.text().join('\n')).not.toMatch(/FOLLOW/);
+    screen.press('g');
+    await screen.waitFor(' #1 ');
     screen.press('F');
     await following(true);
+    // The list is back on its last flow, which the conversation shows.
+    await screen.waitFor(' #5 ');
     app.dispose();
   });
 
