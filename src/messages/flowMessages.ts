@@ -10,7 +10,7 @@
 import { otherDirection, type DataEvent, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
-import { type DataChannel, type DataChannels, transferCommand } from './ftpData.js';
+import { channelCommand, type DataChannel, type DataChannels } from './ftpData.js';
 import { LineConversation, lineSummary, type LineItem, type OnBinary } from './lines.js';
 import { TlsHellos, tlsRecordStart, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
 import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
@@ -329,6 +329,6 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
 
 /** `FTP data of #1: RETR rand.txt`: the control flow, and the transfer command sent after the announcement. */
 function ftpDataSummary(channel: DataChannel): string {
-  const command = transferCommand(channel.control, channel.announcement);
+  const command = channelCommand(channel);
   return `FTP data of #${channel.controlFlowId}${command ? `: ${command.slice(0, 200)}` : ''}`;
 }

@@ -73,11 +73,29 @@ export function transferCommand(control: LineConversation, from: number): string
   return undefined;
 }
 
-/** A data connection's control connection: its flow id, its lines, and the item that announced the data connection. */
+/**
+ * The transfer command of `channel` ({@link transferCommand}), looked for until found or until
+ * the control connection is past the items it may be in; then the channel lets the control
+ * connection's lines go (a data flow does not keep them alive, and the list asks at every frame).
+ */
+export function channelCommand(channel: DataChannel): string | undefined {
+  const control = channel.control;
+  if (control === undefined) return channel.command;
+  channel.command = transferCommand(control, channel.announcement);
+  if (channel.command !== undefined || control.items.length >= channel.announcement + MAX_LOOK_AHEAD) channel.control = undefined;
+  return channel.command;
+}
+
+/**
+ * A data connection's control connection: its flow id, its lines (until the transfer command is
+ * known: see {@link channelCommand}), and the item that announced the data connection.
+ */
 export interface DataChannel {
   readonly controlFlowId: number;
-  readonly control: LineConversation;
+  control: LineConversation | undefined;
   readonly announcement: number;
+  /** The transfer command, once found. */
+  command: string | undefined;
   /** The data connection's flow, once one opened to the announced endpoint. */
   dataFlowId: number | undefined;
 }
@@ -107,7 +125,7 @@ export class DataChannels {
     if (fromClient ? first !== 0x70 && first !== 0x65 : first !== 0x32) return undefined;
     const announced = announcedEndpoint(item.text, fromClient);
     if (!announced) return undefined;
-    const entry: Waiting = { channel: { controlFlowId, control: lines, announcement: lines.items.lastIndexOf(item), dataFlowId: undefined }, claimed: false };
+    const entry: Waiting = { channel: { controlFlowId, control: lines, announcement: lines.items.lastIndexOf(item), command: undefined, dataFlowId: undefined }, claimed: false };
     // Behind NAT the announced address is not the one captured: the control connection's own peer address stands for it too.
     const own = fromClient ? control.client.addr : control.server.addr;
     for (const addr of new Set([announced.addr ?? own, own])) this.wait(`${addr}|${announced.port}`, entry);

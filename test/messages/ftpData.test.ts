@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
-import { announcedEndpoint, DataChannels, transferCommand } from '../../src/messages/ftpData.js';
+import { announcedEndpoint, channelCommand, DataChannels, transferCommand } from '../../src/messages/ftpData.js';
 import { LineConversation } from '../../src/messages/lines.js';
 import { MessageTable } from '../../src/messages/messageTable.js';
 
@@ -68,6 +68,18 @@ describe('DataChannels', () => {
     // 192.168.0.9 (the server's private address) or 10.0.0.2 (as captured), once.
     expect(channels.claim({ addr: '10.0.0.2', port: 5001 }, 15)).toBeDefined();
     expect(channels.claim({ addr: '192.168.0.9', port: 5001 }, 16)).toBeUndefined();
+  });
+
+  it('a channel keeps the control lines only until its transfer command is known', () => {
+    const channels = new DataChannels();
+    const lines = control(channels, [['c2s', 'PASV'], ['s2c', '227 Entering Passive Mode (10,0,0,2,100,0)']]);
+    const channel = channels.claim({ addr: '10.0.0.2', port: 25600 }, 2)!;
+    expect(channelCommand(channel)).toBeUndefined();
+    expect(channel.control).toBe(lines);
+    lines.feed('c2s', 6, Buffer.from('RETR a.bin\r\n'), 2);
+    expect(channelCommand(channel)).toBe('RETR a.bin');
+    expect(channel.control).toBeUndefined();
+    expect(channelCommand(channel)).toBe('RETR a.bin');
   });
 
   it('active mode: the server connects to the address the client announced', () => {
