@@ -1,18 +1,9 @@
-import { describe, expect, it, beforeAll } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import { runCapture } from '../../../src/engine/captureRun.js';
-import { FlowStore } from '../../../src/store/flowStore.js';
+import { describe, expect, it } from 'vitest';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
 import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { useDemoStore } from './demoStore.js';
 
-const DEMO = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
-let store: FlowStore;
-
-beforeAll(async () => {
-  store = new FlowStore({ sourceFile: DEMO });
-  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event)] });
-  return () => store.dispose();
-});
+const demoStore = useDemoStore();
 
 /** A capture that is still running, so `F` applies. */
 const LIVE: TuiSource = { kind: 'live', label: () => 'lo', counters: () => undefined, running: () => true, problem: () => undefined };
@@ -20,7 +11,7 @@ const NO_ACTIONS = {} as TuiActions;
 
 function openApp() {
   const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
-  const app = new TuiApp({ terminal, store, source: LIVE, actions: NO_ACTIONS, follow: true });
+  const app = new TuiApp({ terminal, store: demoStore(), source: LIVE, actions: NO_ACTIONS, follow: true });
   const status = (): string => screen.line(screen.rows - 2);
   const following = async (on: boolean): Promise<void> => screen.waitFor(() => status().includes('FOLLOW') === on);
   return { app, screen, following };
