@@ -8,6 +8,9 @@ import { runCapture } from '../../../src/engine/captureRun.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import { ConversationPane } from '../../../src/tui/conversationPane.js';
+import { paletteFor } from '../../../src/tui/color.js';
+import type { FlowEvent } from '../../../src/core/types.js';
 import type { Direction } from '../../../src/core/types.js';
 import { corpusMissingReason, corpusPath } from '../../support/corpus.js';
 import { cannotRun } from '../../support/requirements.js';
@@ -70,6 +73,23 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
       const epsv = texts.indexOf('< 229 Extended Passive mode OK (|||63988|)');
       expect(texts[epsv + 1]).toBe('= data connection: #2');
       expect(texts.filter((t) => t.startsWith('= data connection: #'))).toEqual(['= data connection: #2', '= data connection: #3']);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('zeek ftp_bigtransfer, parsed flow after flow (the TUI with a file): the control connection shown first gets its links when the data flows are parsed', async () => {
+    const store = new FlowStore();
+    const events: FlowEvent[] = [];
+    try {
+      await runCapture({ source: corpusPath('zeek__ftp_bigtransfer.pcap'), sinks: [(e) => store.apply(e), (e) => events.push(e.type === 'data' ? { ...e, bytes: e.bytes.slice() } : e)] });
+      const table = new MessageTable();
+      const pane = new ConversationPane(store, (id) => table.get(id));
+      const text = (): string[] => (pane.show(1, 80, 200), pane.paint(paletteFor({ NO_COLOR: '1' })).split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd()));
+      for (const e of events) if (e.flowId === 1) table.apply(e);
+      expect(text()).not.toContain('= data connection: #2');
+      for (const e of events) if (e.flowId !== 1) table.apply(e);
+      expect(text()).toContain('= data connection: #2');
     } finally {
       store.dispose();
     }
