@@ -7,6 +7,7 @@
 // (4 connections, --seconds each) is captured, with the filter `tcp port P`, by
 //   tcpdump -w /dev/null          (the reference, its default kernel ring),
 //   tcpdump -B N -w /dev/null     (the reference with flowspy's kernel ring size),
+//   tcpdump -B N -w FILE          (the same, keeping its capture on disk as -o and the store do),
 //   flowspy -o DIR,  flowspy --json > /dev/null,
 //   model-only (bench/live-model.mjs: capture into the FlowStore, as the TUI does),
 // interleaved over --rounds rounds (the order rotates). For each: the rate the sender reached,
@@ -90,6 +91,13 @@ const tools = [
     parse: parseTcpdump,
   },
   {
+    // The reference that keeps what it captures, as flowspy's -o and its store (spill file) do.
+    name: `tcpdump -B ${ringMiB << 10} -w FILE`,
+    command: (port, dir) => ['tcpdump', ['-i', 'lo', '-Z', 'root', '-B', String(ringMiB << 10), '-w', join(dir, 'capture.pcap'), 'tcp', 'port', String(port)]],
+    parse: parseTcpdump,
+    needsDir: true,
+  },
+  {
     name: 'flowspy -o DIR',
     command: (port, dir) => [flowspy, ['-i', 'lo', '-o', dir, 'tcp', 'port', String(port)]],
     parse: parseFlowspy,
@@ -143,6 +151,7 @@ async function waitForOutput(child, text, pattern, ms) {
 async function runOnce(tool, rate) {
   const port = freshPort();
   const dir = tool.needsDir ? join(runsDir, `o-${port}`) : undefined;
+  if (dir) mkdirSync(dir);
   const [command, args] = tool.command(port, dir);
   const toNull = tool.name.includes('>/dev/null') ? openSync('/dev/null', 'w') : undefined;
   const child = spawn(command, args, { cwd: root, stdio: ['ignore', toNull ?? 'pipe', 'pipe'] });
@@ -254,5 +263,10 @@ for (const name of ['flowspy -o DIR', 'flowspy --json >/dev/null', 'model-only']
   const ours = median(r.shares);
   const theirs = median(reference.shares);
   process.stdout.write(`  ${name}: full speed, no more drops than tcpdump -w /dev/null (median ${pct(ours)} vs ${pct(theirs)}): ${verdict(r.complete && ours <= theirs)}\n`);
+}
+// Not a target: the same comparison against a tcpdump that keeps its capture on disk, as -o and the store do.
+const keeping = results.get(`full speed|tcpdump -B ${ringMiB << 10} -w FILE`);
+if (keeping) {
+  process.stdout.write(`  for comparison, tcpdump -B ${ringMiB << 10} -w FILE (keeps what it captures) at full speed: median ${pct(median(keeping.shares))}\n`);
 }
 if (existsSync(runsDir)) rmSync(runsDir, { recursive: true, force: true });
