@@ -238,7 +238,7 @@ export class ConversationPane {
     if (!pattern) return false;
     const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
     const start = this.lastMatch ? { match: this.lastMatch } : this.windowStart(view);
-    this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions, this.lastMatch !== undefined);
+    this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions);
     return true;
   }
 

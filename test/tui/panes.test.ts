@@ -212,7 +212,7 @@ describe('follow: one state shared by the list and the conversation', () => {
   });
 });
 
-describe('n and N going round in the conversation pane', () => {
+describe('/, n and N going round in the conversation pane', () => {
   const finish = (pane: ConversationPane) => {
     for (let i = 0; i < 100; i++) {
       const outcome = pane.searchStep();
@@ -221,7 +221,7 @@ describe('n and N going round in the conversation pane', () => {
     return undefined;
   };
 
-  it('says where the search went round from; a new query starts from the window, not round', () => {
+  it('says where the search went round from; a new query starts from the window and goes round too', () => {
     const pane = new ConversationPane(store);
     pane.show(1, 80, 6);
     pane.startSearch('Server:', false);
@@ -236,6 +236,8 @@ describe('n and N going round in the conversation pane', () => {
     pane.bottom();
     pane.show(1, 80, 6);
     pane.startSearch('Server:', false);
-    expect(finish(pane)).toEqual({ kind: 'not-found', query: 'Server:' });
+    expect(finish(pane)).toEqual({ kind: 'found', wrapped: 'top' });
+    pane.startSearch('no such text', false);
+    expect(finish(pane)).toEqual({ kind: 'not-found', query: 'no such text' });
   });
 });

@@ -228,13 +228,13 @@ export class MessageView {
     // Matches are ordered by (row they begin in, position in their line); the search goes from `start`, exclusive.
     const start = last ? { row: last.row, at: last.at } : { row: this.top, at: backward ? -1 : Infinity };
     let found = backward ? this.matchBefore(needle, start.row, start.at) : this.matchAfter(needle, start.row, start.at);
+    if (!found && !backward && !again) found = this.findInCutBodies(needle, start.row, start.at);
     this.wrapped = false;
-    if (!found && again && this.rowCount() > 0) {
-      // `n` past the last match (`N` before the first) goes round, as vim does.
+    if (!found && this.rowCount() > 0) {
+      // Nothing past the start (before it, backward): the search goes round, as vim's does.
       found = backward ? this.matchBefore(needle, this.rowCount() - 1, Infinity) : this.matchAfter(needle, 0, -1);
       this.wrapped = found !== undefined;
     }
-    if (!found && !backward && !again) found = this.findInCutBodies(needle, start.row, start.at);
     if (!found) return false;
     this.match = found;
     this.top = Math.max(0, Math.min(found.row, this.lastTop()));

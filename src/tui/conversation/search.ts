@@ -76,9 +76,9 @@ interface Cursor {
 }
 
 /**
- * One search over one flow. Owned by the pane; drop it to cancel. With `goRound` (`n`, `N`), a
- * search that finds nothing from `start` to the end (the start, `backward`) looks once more from
- * the other end, as vim does, and says so with `wrapped`.
+ * One search over one flow. Owned by the pane; drop it to cancel. A search that finds nothing
+ * from `start` to the end (the start, `backward`) looks once more from the other end, as vim's
+ * does, and says so with `wrapped`.
  */
 export class ConversationSearch {
   private cursors: Cursor[] = [];
@@ -96,12 +96,16 @@ export class ConversationSearch {
     readonly backward: boolean,
     start: SearchStart,
     private readonly directions: readonly Direction[],
-    private readonly goRound = false,
   ) {
     this.pattern = new ByteMatcher(pattern);
     this.buffer = new Uint8Array(SLICE + Math.max(0, this.pattern.length - 1));
+    const chunks = source.getFlow(flowId)?.chunkCount ?? 0;
+    this.scansAll = 'chunk' in start && (backward ? start.chunk >= chunks - 1 : start.chunk <= 0);
     this.place(start);
   }
+
+  /** The search starts at the flow's first chunk (the last, backward): going round would find nothing new. */
+  private readonly scansAll: boolean;
 
   /** Stops the search; later steps report done without a match. */
   cancel(): void {
@@ -130,9 +134,9 @@ export class ConversationSearch {
     }
   }
 
-  /** Done with `match`; or, nothing found and going round allowed, on from the other end. */
+  /** Done with `match`; or, nothing found and not yet round, on from the other end. */
   private decide(match: SearchMatch | undefined): SearchStatus {
-    const flow = !match && this.goRound && !this.wrapped ? this.source.getFlow(this.flowId) : undefined;
+    const flow = !match && !this.scansAll && !this.wrapped ? this.source.getFlow(this.flowId) : undefined;
     if (flow) {
       this.wrapped = true;
       this.place({ chunk: this.backward ? flow.chunkCount - 1 : 0 });

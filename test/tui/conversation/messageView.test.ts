@@ -496,7 +496,7 @@ describe('message view: search over whole lines, across the rows they wrap to', 
     expect(tops[2]).toBe('  33.0 Firefox/133.0');
   });
 
-  it('a new search (/) starts after the top row, not from the match found before', () => {
+  it('a new search (/) starts after the top row, not from the match found before, and goes round', () => {
     const flow = wrappedFlow();
     const view = new MessageView(FLOW, flow.messages, flow.read);
     view.update(60, 3, flow.stamp, HEAD);
@@ -504,7 +504,10 @@ describe('message view: search over whole lines, across the rows they wrap to', 
     view.home();
     expect(view.find(AGENT, false)).toBe(true);
     expect(view.exchangeInWindow()).toBe(0);
-    expect(view.find('/two', true)).toBe(false);
+    // Backward from the top, a new search goes round from the bottom (as vim's does).
+    expect(view.find('/two', true)).toBe(true);
+    expect(view.wrapped).toBe(true);
+    expect(view.find('no such text', false)).toBe(false);
   });
 });
 

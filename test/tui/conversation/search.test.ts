@@ -5,17 +5,21 @@ import { ConversationView } from '../../../src/tui/conversation/view.js';
 import type { Direction } from '../../../src/core/types.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
 
+/** The match from `start` to the end (the start, `backward`), without going round. */
 function run(source: FakeSource, query: string, start: SearchStart, backward = false, dirs: Direction[] = ['c2s', 's2c'], mode: 'text' | 'hex' = 'text') {
-  const pattern = searchPattern(query, { ...DEFAULT_SETTINGS, mode })!;
-  const search = new ConversationSearch(source, FLOW_ID, pattern, backward, start, dirs);
+  const status = finishSearch(new ConversationSearch(source, FLOW_ID, searchPattern(query, { ...DEFAULT_SETTINGS, mode })!, backward, start, dirs));
+  return status.wrapped ? undefined : status.match;
+}
+
+function finishSearch(search: ConversationSearch) {
   for (let i = 0; i < 10_000; i++) {
     const status = search.step(64);
-    if (status.done) return status.match;
+    if (status.done) return status;
   }
   throw new Error('search did not finish');
 }
 
-/** Every match in display order, by repeated `n`. */
+/** Every match in display order, by repeated `n` up to the end. */
 function all(source: FakeSource, query: string, backward = false): SearchMatch[] {
   const found: SearchMatch[] = [];
   let start: SearchStart = { chunk: backward ? source.chunks.length : 0 };
@@ -78,7 +82,7 @@ describe('search', () => {
     expect(run(s, 'HTTP', { chunk: 0 }, false, ['s2c'])).toMatchObject({ dir: 's2c', chunk: 1 });
   });
 
-  test('going round (n, N): past the last match on from the first, before the first on from the last, once', () => {
+  test('going round (/, n, N): past the last match on from the first, before the first on from the last, once', () => {
     const s = conversation();
     const pattern = searchPattern('HTTP/1.1', DEFAULT_SETTINGS)!;
     const finish = (search: ConversationSearch) => {
@@ -89,7 +93,7 @@ describe('search', () => {
       throw new Error('search did not finish');
     };
     const [first, , , last] = all(s, 'HTTP/1.1');
-    const round = (start: SearchStart, backward: boolean) => finish(new ConversationSearch(s, FLOW_ID, pattern, backward, start, ['c2s', 's2c'], true));
+    const round = (start: SearchStart, backward: boolean) => finish(new ConversationSearch(s, FLOW_ID, pattern, backward, start, ['c2s', 's2c']));
     expect(round({ match: last }, false)).toMatchObject({ match: first, wrapped: true });
     expect(round({ match: first }, true)).toMatchObject({ match: last, wrapped: true });
     expect(round({ match: first }, false)).toMatchObject({ match: { dir: 's2c', chunk: 1 }, wrapped: false });
@@ -97,8 +101,12 @@ describe('search', () => {
     // The only match is found again; no match at all ends (not found) after one round.
     const one = new FakeSource().data('c2s', 'ab needle cd').data('s2c', 'ef');
     const only = run(one, 'needle', { chunk: 0 })!;
-    expect(finish(new ConversationSearch(one, FLOW_ID, searchPattern('needle', DEFAULT_SETTINGS)!, false, { match: only }, ['c2s', 's2c'], true))).toMatchObject({ match: only, wrapped: true });
-    expect(finish(new ConversationSearch(one, FLOW_ID, searchPattern('nothing', DEFAULT_SETTINGS)!, true, { chunk: 1 }, ['c2s', 's2c'], true))).toMatchObject({ done: true, match: undefined });
+    expect(finish(new ConversationSearch(one, FLOW_ID, searchPattern('needle', DEFAULT_SETTINGS)!, false, { match: only }, ['c2s', 's2c']))).toMatchObject({ match: only, wrapped: true });
+    expect(finish(new ConversationSearch(one, FLOW_ID, searchPattern('nothing', DEFAULT_SETTINGS)!, true, { chunk: 1 }, ['c2s', 's2c']))).toMatchObject({ done: true, match: undefined });
+    // A new search (`/`) from the window's chunk goes round too; from the first chunk it scans once.
+    const get = searchPattern('GET /a', DEFAULT_SETTINGS)!;
+    expect(finish(new ConversationSearch(s, FLOW_ID, get, false, { chunk: 2 }, ['c2s', 's2c']))).toMatchObject({ match: { chunk: 0 }, wrapped: true });
+    expect(finish(new ConversationSearch(one, FLOW_ID, searchPattern('nothing', DEFAULT_SETTINGS)!, false, { chunk: 0 }, ['c2s', 's2c']))).toEqual({ done: true, match: undefined, fraction: 1, wrapped: false });
   });
 
   test('works in slices with progress, and cancel stops it', () => {
