@@ -272,6 +272,10 @@ export class TuiApp {
         if (this.scheduler.isPaused) this.scheduler.resume();
         else this.scheduler.pause();
         return;
+      case 'screen.repaint':
+        // Forgets what the terminal shows and clears it: the next render writes every cell.
+        this.screen.realloc();
+        return;
       case 'flow.save':
         return this.saveFlow();
       case 'request.copy':

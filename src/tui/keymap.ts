@@ -22,7 +22,7 @@ export type Command =
   | 'focus.next' | 'flow.open' | 'back' | 'conversation.leave' | 'pane.zoom'
   | 'body.expand' | 'turn.next' | 'turn.previous' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
   | 'search.start' | 'search.next' | 'search.previous'
-  | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle'
+  | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle' | 'screen.repaint'
   | 'flow.save' | 'request.copy' | 'body.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now'
   | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear'
   | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end';
@@ -73,6 +73,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['f'], command: 'filter.start', help: 'filter: address :port #12 state host: ~text !not a|b', hint: 'filter' },
   { context: 'global', keys: ['S-f'], command: 'follow.toggle', help: 'follow new flows and new bytes', hint: 'follow' },
   { context: 'global', keys: ['p'], command: 'pause.toggle', help: 'pause / resume screen updates (capture goes on)' },
+  { context: 'global', keys: ['C-l'], command: 'screen.repaint', help: 'repaint the whole screen (after another program wrote on it)' },
   { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow: client and server bytes, its log', hint: 'save' },
   { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as curl (clipboard, a file)', hint: 'curl' },
   { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file' },

@@ -195,6 +195,11 @@ export abstract class EmulatedScreen {
     this.send(keys.map((key) => this.encode(key)).join(''));
   }
 
+  /** Writes `data` on the emulated terminal as another program sharing it would (wall, an ssh warning). */
+  scribble(data: string): void {
+    this.feed(data);
+  }
+
   /** Sends `text` as is (a paste, or bytes a key name would hide). */
   write(text: string): void {
     this.send(text);

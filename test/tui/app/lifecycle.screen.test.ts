@@ -35,6 +35,18 @@ describe('help and exit', () => {
     await quit(screen);
   });
 
+  it('ctrl-l repaints the whole screen over what another program wrote on it', async () => {
+    const screen = await openDemo();
+    const before = lines(screen);
+    // Over a list row, and on the blank rows below the list (cells blessed believes empty).
+    screen.scribble('\x1b[5;3HGARBAGE-GARBAGE\x1b[8;1HXX-GARBAGE');
+    await screen.waitFor((s) => lines(s).filter((line) => line.includes('GARBAGE')).length === 2);
+    screen.press('C-l');
+    await screen.waitFor((s) => !lines(s).some((line) => line.includes('GARBAGE')));
+    expect(lines(screen)).toEqual(before);
+    await quit(screen);
+  });
+
   it('q leaves the alternate screen, shows the cursor, then prints the summary line; exit 0', async () => {
     const screen = await openDemo();
     expect(screen.alternateScreen).toBe(true);
