@@ -71,8 +71,12 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     const text = c.malformed === 0 ? `${c.truncated} truncated` : c.truncated === 0 ? `${c.malformed} malformed` : `${c.malformed + c.truncated} bad`;
     items.push({ text, keep: 1 });
   }
-  if (c && c.kernelDrops !== undefined) items.push({ text: `${c.kernelDrops} drop${c.kernelDrops === 1 ? '' : 's'}`, keep: 5 });
-  if (c && c.queueDrops) items.push({ text: `${c.queueDrops} qdrop`, keep: 5 });
+  if (c && (c.kernelDrops !== undefined || c.queueDrops)) {
+    // One item for every packet lost (the kernel's and the queue's), so a narrow row keeps the total.
+    const queued = c.queueDrops ?? 0;
+    const lost = (c.kernelDrops ?? 0) + queued;
+    items.push({ text: `${lost} drop${lost === 1 ? '' : 's'}${queued ? ` (${queued} by the queue)` : ''}`, keep: 6 });
+  }
   if (info.loading) items.push({ text: loadingText(c), keep: 9 });
   if (info.activity) items.push({ text: info.activity, keep: 4 });
   items.push({ text: info.display, keep: 5 });

@@ -75,6 +75,14 @@ describe('status row', () => {
     expect(statusLine({ ...INFO, sort: 'bytes' }, 100, UNICODE_GLYPHS)).toContain(' · by bytes · ');
   });
 
+  it('live drops: the kernel\'s and the queue\'s in one item, kept before the display mode at 80 columns', () => {
+    const live = { ...INFO, source: 'lo tcp port 8080', counters: { ...COUNTERS, gaps: 2273, kernelDrops: 281560, queueDrops: 100391 }, follow: true };
+    const line = statusLine(live, 80, UNICODE_GLYPHS);
+    expect(line).toContain(' 381951 drops (100391 by the queue) · ');
+    expect(line).not.toContain('text UTF-8');
+    expect(statusLine({ ...live, counters: { ...COUNTERS, kernelDrops: 0, queueDrops: 0 } }, 80, UNICODE_GLYPHS)).toContain(' 0 drops · ');
+  });
+
   it('narrow: drops the least useful items first, keeps the message and help', () => {
     const line = statusLine({ ...INFO, message: 'saved a.client, a.server, a.log' }, 60, ASCII_GLYPHS);
     expect(stringColumns(line)).toBe(60);
