@@ -2,14 +2,13 @@
  * The messages mode's last section: the bytes of the directions a parser gave up on (not HTTP, a
  * CONNECT tunnel, an upgrade other than WebSocket, binary data in a line protocol, TLS after
  * STARTTLS), from where it stopped. Both directions' bytes in arrival order, a direction's
- * consecutive bytes joined, split into lines and escaped as the text mode does (render/encoding),
+ * consecutive bytes joined, split into lines and escaped as a line of unknown kind (render/escape's `escapeDataLine`),
  * gaps as the text mode says them; cut as a body is (its first {@link BODY_LINES} lines, all on
  * Enter). Reads at most what a body reads.
  */
 import type { Direction } from '../../core/types.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
-import { decodeEscaped } from '../../render/encoding.js';
-import { escapeAscii, escapeText } from '../../render/escape.js';
+import { escapeDataLine, escapeText } from '../../render/escape.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { BODY_LINES, BODY_READ_BYTES, PREVIEW_READ_BYTES, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type Side } from './lineText.js';
@@ -187,9 +186,7 @@ function pushText(bytes: Uint8Array, side: Side, ts: number | undefined, out: Me
       let end = Math.min(to, start + RAW_LINE_BYTES);
       for (let back = 0; end < to && back < 3 && (bytes[end] & 0xc0) === 0x80; back++) end--;
       if (out.length < room) {
-        // A line with a control byte is binary (ciphertext after STARTTLS, a tunnel): every byte but
-        // printable ASCII escaped, so random bytes do not read as letters (some right-to-left).
-        const text = hasControl(bytes, start, end) ? escapeAscii(bytes, start, end) : decodeEscaped(bytes, 'utf-8', start, end);
+        const text = escapeDataLine(bytes, start, end);
         out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts });
       } else unmade++;
       ts = undefined;
@@ -197,13 +194,4 @@ function pushText(bytes: Uint8Array, side: Side, ts: number | undefined, out: Me
     } while (start < to);
   }
   return unmade;
-}
-
-/** True when `bytes[from, to)` holds a control byte other than tab (or DEL). */
-function hasControl(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const b = bytes[i];
-    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return true;
-  }
-  return false;
 }
