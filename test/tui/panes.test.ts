@@ -8,6 +8,8 @@ import { findRow } from '../../src/tui/flowList/findRow.js';
 import { paletteFor } from '../../src/tui/color.js';
 import { conversationTitle, emptyListText } from '../../src/tui/titles.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/tui/glyphs.js';
+import { wsFrame } from '../messages/wsBuild.js';
+import { FLOW, httpFlow, KEY } from './actions/httpFlow.js';
 
 const DEMO = fileURLToPath(new URL('../../demo/demo.pcap', import.meta.url));
 const PLAIN = paletteFor({ NO_COLOR: '1' });
@@ -156,6 +158,58 @@ describe('m into and out of the messages mode keeps the message at the top', () 
     pane.cycleMode(); // messages → text
     expect(top()).toBe('> GET /style.css HTTP/1.1');
     withMessages.dispose();
+  });
+});
+
+describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA block', () => {
+  /** The top rows of `flow`'s pane, 80 columns by `height`, joined. */
+  const topOf = (pane: ConversationPane, height: number) => (): string => (pane.show(FLOW, 80, height), screenText(pane).join(' | '));
+
+  it('a frame at the top stays at the top, both ways', () => {
+    const flow = httpFlow();
+    flow.send('c2s', 'GET /chat HTTP/1.1\r\nHost: farm.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('c2s', wsFrame(1, 'hello\n', { mask: [1, 2, 3, 4] }));
+    flow.send('s2c', wsFrame(1, 'one\n'));
+    flow.send('s2c', wsFrame(1, 'two\n'));
+    flow.send('c2s', wsFrame(1, 'bye\n', { mask: [1, 2, 3, 4] }));
+    flow.end();
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    const top = topOf(pane, 2);
+    top();
+    for (let i = 0; i < 4; i++) pane.jump(1);
+    expect(top()).toBe('< ws text, 4 B: two | > ws text, 4 B: bye');
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('< \\x81\\x04two | > \\x81\\x84\\x01\\x02\\x03\\x04c{f\\x0e');
+    pane.scroll(-1);
+    pane.cycleMode();
+    pane.cycleMode();
+    pane.cycleMode(); // text → hex → escaped → messages: the frame's first row (its note) on top
+    expect(top()).toBe('= note (s2c at 77): switched protocols (websocket) | < ws text, 4 B: one');
+    pane.scroll(-1);
+    pane.cycleMode();
+    expect(top()).toBe('> \\x81\\x86\\x01\\x02\\x03\\x04igohn\\x08 | < \\x81\\x04one');
+    flow.store.dispose();
+  });
+
+  it('a DATA block at the top stays at the top; text at a reply shows that reply', () => {
+    const flow = httpFlow({ ...KEY, server: { addr: '10.0.0.2', port: 25 } });
+    for (const [dir, text] of [['s2c', '220 mail.example ESMTP'], ['c2s', 'HELO me'], ['s2c', '250 hi'], ['c2s', 'DATA'], ['s2c', '354 go'], ['c2s', 'Subject: one\r\n\r\nline a\r\nline b\r\n.'], ['s2c', '250 queued'], ['c2s', 'QUIT']] as const) flow.send(dir, `${text}\r\n`);
+    flow.end();
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    const top = topOf(pane, 3);
+    top();
+    for (let i = 0; i < 4; i++) pane.jump(1);
+    pane.scroll(2);
+    expect(top()).toBe('= DATA body: 35 bytes | > Subject: one | > ');
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('> Subject: one | >  | > line a');
+    pane.scroll(-1);
+    pane.cycleMode();
+    pane.cycleMode();
+    pane.cycleMode(); // text → hex → escaped → messages
+    expect(top()).toBe('< 354 go | = DATA body: 35 bytes | > Subject: one');
+    flow.store.dispose();
   });
 });
 
