@@ -6,7 +6,8 @@ import { BODY_LINES, PREVIEW_READ_BYTES } from '../../../src/tui/conversation/bo
 import { BodyCache } from '../../../src/tui/conversation/bodyLines.js';
 import { messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
-import { RAW_KEY, RAW_LINE_BYTES, type FlowChunks } from '../../../src/tui/conversation/rawLines.js';
+import { RAW_KEY, RAW_LINE_BYTES, RawSection, type FlowChunks } from '../../../src/tui/conversation/rawLines.js';
+import { mulberry32, randomInt } from '../../support/prng.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
 import { wsFrame } from '../../messages/wsBuild.js';
 
@@ -229,5 +230,45 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
       expect(rows(kept)).toEqual(rows(new MessageView(FLOW, flow.messages, flow.read, flow.chunks)));
     }
     expect(rows(kept)).toContain('> piece 1');
+  });
+
+  it('a section kept while the tunnel grows, in bits that join chunks and cut lines anywhere, shows what a new one shows', () => {
+    const random = mulberry32(7);
+    const alphabet = ['a', 'b', '\r', '\n', '\r\n', '\u00e9', '\u20ac', '\u{1f600}', '\x00'];
+    for (const expanded of [new Set<string>(), new Set([RAW_KEY])]) {
+      const flow = flowTo(3128);
+      flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\n\r\n');
+      flow.send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+      const kept = new RawSection(flow.read, flow.chunks);
+      const section = (raw: RawSection) => {
+        const out: MessageLine[] = [];
+        raw.push(flow.messages, expanded, out);
+        return out;
+      };
+      for (let step = 0; step < 300; step++) {
+        const dir = random() < 0.8 ? 'c2s' : 's2c';
+        if (random() < 0.03) flow.gap(dir, randomInt(random, 1, 9));
+        const long = random() < 0.1 ? 'x'.repeat(randomInt(random, RAW_LINE_BYTES - 4, RAW_LINE_BYTES + 2)) : '';
+        const text = long + Array.from({ length: randomInt(random, 1, 12) }, () => alphabet[randomInt(random, 0, alphabet.length - 1)]).join('');
+        flow.send(dir, new Uint8Array(Buffer.from(text, 'utf8')));
+        expect(section(kept)).toEqual(section(new RawSection(flow.read, flow.chunks)));
+      }
+    }
+  });
+
+  it('a kept section reads each byte of a growing tunnel once, not all of them again at each change', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+    const kept = new RawSection(flow.read, flow.chunks);
+    flow.bytesRead = 0;
+    let sent = 0;
+    for (let i = 0; i < 500; i++) {
+      const line = `${'y'.repeat(100)} ${i}\n`;
+      flow.send(i % 5 === 0 ? 's2c' : 'c2s', line);
+      sent += line.length;
+      kept.push(flow.messages, new Set(), []);
+    }
+    expect(flow.bytesRead).toBe(sent);
   });
 });
