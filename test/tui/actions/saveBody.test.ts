@@ -66,6 +66,9 @@ describe('saveBody', () => {
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
     expect(saved).toMatchObject({ bytes: 50_000, decoded: [], asSent: undefined, incomplete: undefined });
     expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 50,000 bytes: ${RESPONSE_NAME}.json`);
+    // A narrow row keeps the name's end, in 13 columns at least.
+    expect(savedBodyMessage(target, saved, 60, '…')).toBe(`saved body of #1 response, 50,000 bytes: …${`${RESPONSE_NAME}.json`.slice(-18)}`);
+    expect(savedBodyMessage(target, saved, 20, '...')).toBe(`saved body of #1 response, 50,000 bytes: ...${`${RESPONSE_NAME}.json`.slice(-10)}`);
     expect(Math.abs(statSync(saved.path).mtimeMs - target.message.lastTs / 1000)).toBeLessThan(1);
   });
 
