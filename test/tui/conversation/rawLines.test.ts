@@ -1,79 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Direction, FlowEvent } from '../../../src/core/types.js';
-import { MessageTable } from '../../../src/messages/messageTable.js';
-import { FlowStore } from '../../../src/store/flowStore.js';
+import { describe, expect, it } from 'vitest';
 import { BODY_LINES, PREVIEW_READ_BYTES } from '../../../src/tui/conversation/bodyLines.js';
 import { BodyCache } from '../../../src/tui/conversation/bodyLines.js';
 import { messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
-import { RAW_KEY, RAW_LINE_BYTES, RawSection, type FlowChunks } from '../../../src/tui/conversation/rawLines.js';
+import { RAW_KEY, RAW_LINE_BYTES, RawSection } from '../../../src/tui/conversation/rawLines.js';
+import { FLOW, keyTo, liveFlow } from '../../support/liveFlow.js';
 import { mulberry32, randomInt } from '../../support/prng.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
 import { wsFrame } from '../../messages/wsBuild.js';
 
-const FLOW = 1;
-const stores: FlowStore[] = [];
-afterEach(() => stores.splice(0).forEach((store) => store.dispose()));
-
-/** A flow fed through a store and a message table, as the TUI has them; the reader counts the bytes it reads. */
+/** A flow to `serverPort`, a direction's consecutive sends joined in one chunk; `lines` and `texts` are its messages mode's. */
 function flowTo(serverPort: number) {
-  const store = new FlowStore();
-  stores.push(store);
-  const table = new MessageTable();
-  const at = { c2s: 0, s2c: 0 };
-  let ts = 1_000_000;
-  let events = 0;
-  const apply = (event: FlowEvent) => {
-    store.apply(event);
-    table.apply(event);
-    events++;
-  };
-  apply({ type: 'flow-start', flowId: FLOW, key: { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: serverPort } }, ts, origin: 'proxy', sawHandshake: true });
-  const flow = {
-    bytesRead: 0,
-    get messages() {
-      return table.get(FLOW)!;
-    },
-    get stamp() {
-      return `${events}`;
-    },
-    read: (dir: Direction, offset: number, length: number) => {
-      const bytes = store.read(FLOW, dir, offset, length);
-      flow.bytesRead += bytes.length;
-      return bytes;
-    },
-    chunksRead: 0,
-    chunks: {
-      chunk: (index: number) => {
-        flow.chunksRead++;
-        return store.getChunk(FLOW, index);
-      },
-      chunkAt: (dir: Direction, offset: number) => store.chunkAt(FLOW, dir, offset),
-    } satisfies FlowChunks,
-    send(dir: Direction, data: string | Uint8Array) {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-      ts += 1000;
-      apply({ type: 'data', flowId: FLOW, dir, offset: at[dir], bytes, length: bytes.length, ts, fileOffset: -1 });
-      at[dir] += bytes.length;
-    },
-    gap(dir: Direction, length: number) {
-      ts += 1000;
-      apply({ type: 'gap', flowId: FLOW, dir, offset: at[dir], length, ts });
-      at[dir] += length;
-    },
-    end() {
-      ts += 1000;
-      apply({ type: 'flow-end', flowId: FLOW, ts, reason: 'fin', detail: undefined });
-    },
-    lines(expanded: string[] = []): MessageLine[] {
-      return messageLines(flow.messages, flow.read, new Set(expanded), new BodyCache(), flow.chunks);
-    },
-    /** `side kind: text` of every line. */
-    texts(expanded: string[] = []): string[] {
-      return flow.lines(expanded).map((l) => `${l.side} ${l.kind}: ${l.text}`);
-    },
-  };
-  return flow;
+  const flow = liveFlow(keyTo(serverPort), 1000);
+  const lines = (expanded: string[] = []): MessageLine[] => messageLines(flow.messages, flow.read, new Set(expanded), new BodyCache(), flow.chunks);
+  /** `side kind: text` of every line. */
+  const texts = (expanded: string[] = []): string[] => lines(expanded).map((l) => `${l.side} ${l.kind}: ${l.text}`);
+  return Object.assign(flow, { lines, texts });
 }
 
 /** The lines from the raw section's first one on. */
