@@ -148,8 +148,15 @@ describe('m into and out of the messages mode keeps the message at the top', () 
 });
 
 describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA block', () => {
-  /** The top rows of `flow`'s pane, 80 columns by `height`, joined. */
-  const topOf = (pane: ConversationPane, height: number) => (): string => (pane.show(FLOW, 80, height), screenText(pane).join(' | '));
+  /** `flow`'s pane, shown 80 columns by `height`, and its top rows (shown again), joined. */
+  const paneOf = (flow: ReturnType<typeof liveFlow>, height: number) => {
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    const top = (): string => (pane.show(FLOW, 80, height), screenText(pane).join(' | '));
+    top();
+    return { pane, top };
+  };
+  /** `m` from the text mode round to the messages mode: text → hex → escaped → messages. */
+  const intoMessages = (pane: ConversationPane) => [1, 2, 3].forEach(() => pane.cycleMode());
 
   it('a frame at the top stays at the top, both ways', () => {
     const flow = liveFlow();
@@ -160,17 +167,13 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     flow.send('s2c', wsFrame(1, 'two\n'));
     flow.send('c2s', wsFrame(1, 'bye\n', { mask: [1, 2, 3, 4] }));
     flow.end();
-    const pane = new ConversationPane(flow.store, () => flow.messages);
-    const top = topOf(pane, 2);
-    top();
+    const { pane, top } = paneOf(flow, 2);
     for (let i = 0; i < 4; i++) pane.jump(1);
     expect(top()).toBe('< ws text, 4 B: two | > ws text, 4 B: bye');
     pane.cycleMode(); // messages → text
     expect(top()).toBe('< \\x81\\x04two | > \\x81\\x84\\x01\\x02\\x03\\x04c{f\\x0e');
     pane.scroll(-1);
-    pane.cycleMode();
-    pane.cycleMode();
-    pane.cycleMode(); // text → hex → escaped → messages: the frame's first row (its note) on top
+    intoMessages(pane); // the frame's first row (its note) on top
     expect(top()).toBe('= note (s2c at 77): switched protocols (websocket) | < ws text, 4 B: one');
     pane.scroll(-1);
     pane.cycleMode();
@@ -181,18 +184,14 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     const flow = liveFlow(keyTo(25));
     for (const [dir, text] of [['s2c', '220 mail.example ESMTP'], ['c2s', 'HELO me'], ['s2c', '250 hi'], ['c2s', 'DATA'], ['s2c', '354 go'], ['c2s', 'Subject: one\r\n\r\nline a\r\nline b\r\n.'], ['s2c', '250 queued'], ['c2s', 'QUIT']] as const) flow.send(dir, `${text}\r\n`);
     flow.end();
-    const pane = new ConversationPane(flow.store, () => flow.messages);
-    const top = topOf(pane, 3);
-    top();
+    const { pane, top } = paneOf(flow, 3);
     for (let i = 0; i < 4; i++) pane.jump(1);
     pane.scroll(2);
     expect(top()).toBe('= DATA body: 35 bytes | > Subject: one | > ');
     pane.cycleMode(); // messages → text
     expect(top()).toBe('> Subject: one | >  | > line a');
     pane.scroll(-1);
-    pane.cycleMode();
-    pane.cycleMode();
-    pane.cycleMode(); // text → hex → escaped → messages
+    intoMessages(pane);
     expect(top()).toBe('< 354 go | = DATA body: 35 bytes | > Subject: one');
   });
 });
