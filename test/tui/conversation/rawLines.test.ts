@@ -187,13 +187,18 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
         raw.push(flow.messages, expanded, out);
         return out;
       };
-      for (let step = 0; step < 300; step++) {
+      const sendAndCompare = (dir: 'c2s' | 's2c', text: string) => {
+        flow.send(dir, new Uint8Array(Buffer.from(text, 'utf8')));
+        expect(section(kept)).toEqual(section(new RawSection(flow.read, flow.chunks)));
+      };
+      // A line as long as a cut, its CR LF split: the CR alone must not cut it.
+      sendAndCompare('c2s', `${'x'.repeat(RAW_LINE_BYTES)}\r`);
+      sendAndCompare('c2s', '\n');
+      for (let step = 0; step < 200; step++) {
         const dir = random() < 0.8 ? 'c2s' : 's2c';
         if (random() < 0.03) flow.gap(dir, randomInt(random, 1, 9));
         const long = random() < 0.1 ? 'x'.repeat(randomInt(random, RAW_LINE_BYTES - 4, RAW_LINE_BYTES + 2)) : '';
-        const text = long + Array.from({ length: randomInt(random, 1, 12) }, () => alphabet[randomInt(random, 0, alphabet.length - 1)]).join('');
-        flow.send(dir, new Uint8Array(Buffer.from(text, 'utf8')));
-        expect(section(kept)).toEqual(section(new RawSection(flow.read, flow.chunks)));
+        sendAndCompare(dir, long + Array.from({ length: randomInt(random, 1, 12) }, () => alphabet[randomInt(random, 0, alphabet.length - 1)]).join(''));
       }
     }
   });
