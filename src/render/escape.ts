@@ -27,6 +27,7 @@
  *   a prefix (`>`), an escape or the previous output, and a stack of hundreds ("Zalgo" text)
  *   cannot spill over neighbouring lines.
  * {@link escapeAscii} is the variant for binary data: every byte but printable ASCII as `\xNN`.
+ * {@link escapeDataLine} picks one of the two for a line of data of unknown kind.
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
  * OSC, DCS, ...) survives: those are all C0/C1 controls.
  */
@@ -205,6 +206,19 @@ export function escapeAscii(bytes: Uint8Array, start = 0, end = bytes.length): s
     else out += BYTE_ESCAPE[b];
   }
   return out;
+}
+
+/**
+ * One line of data whose kind is not known: {@link escapeAscii} when `bytes[start..end)` holds a
+ * control byte other than tab (binary: ciphertext, a tunnel; random bytes do not then read as
+ * letters, right-to-left ones among them), else {@link escapeLine}.
+ */
+export function escapeDataLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  for (let i = Math.max(0, start); i < Math.min(end, bytes.length); i++) {
+    const b = bytes[i];
+    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return escapeAscii(bytes, start, end);
+  }
+  return escapeLine(bytes, start, end);
 }
 
 /** Printable ASCII run → string (all bytes are < 0x80 here, so latin1 is exact). */

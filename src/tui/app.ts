@@ -24,7 +24,7 @@ import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns, statusLine, type StatusInfo } from './statusBar.js';
-import { fitMiddle, fitTail, stringColumns } from './width.js';
+import { fitMiddle, withName } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -91,8 +91,6 @@ type Focus = 'list' | 'conversation';
 const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
-/** Columns a saved file's name gets in the status row however narrow the screen (the row is cut after). */
-const MIN_NAME_COLUMNS = 13;
 /** Bytes of `~text` search per step between frames. */
 const CONTENT_SEARCH_STEP = 4 << 20;
 
@@ -632,8 +630,7 @@ export class TuiApp {
  * columns: when the path does not fit, its end is kept (the file's name tells files apart).
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
-  const room = Math.max(MIN_NAME_COLUMNS, columns - stringColumns(prefix));
-  return prefix + fitTail(escapeText(resolve(path)), room, ellipsis);
+  return withName(prefix, escapeText(resolve(path)), columns, ellipsis);
 }
 
 /**

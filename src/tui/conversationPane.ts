@@ -278,30 +278,10 @@ export class ConversationPane {
 
   /** Back to a raw mode, its window on the first bytes of the message at the top. */
   private leaveMessages(mode: ConversationSettings['mode']): void {
-    const unit = this.messageView?.unitAtTop();
-    const place = this.messageView?.placesInWindow()[0];
-    const messages = this.view === undefined ? undefined : this.messagesOf?.(this.view.flowId);
+    const start = this.messageView?.startAtTop();
     this.messagesWanted = false;
     this.change({ mode });
-    if (unit === undefined || !messages || !this.view) return;
-    const exchange = messages.http?.exchanges[unit];
-    const shown = exchange && place && 'exchange' in place && place.exchange === unit ? exchange[place.role] : undefined;
-    const frame = messages.websocket?.frames[unit - (messages.http?.exchanges.length ?? 0)];
-    const message = exchange ? shown ?? exchange.request ?? exchange.response : messages.http ? frame : messages.lines?.items[unit];
-    if (message) this.view.showOffset(message.dir, message.offset);
-  }
-
-  /** The unit (exchange or item) whose bytes hold `dir`'s stream `offset`, or the last one before it. */
-  private unitAt(messages: FlowMessages, dir: Direction, offset: number): number | undefined {
-    const startIn = (unit: { dir: Direction; offset: number }): number | undefined => (unit.dir === dir ? unit.offset : undefined);
-    const starts = messages.http
-      ? [...messages.http.exchanges.map((e) => [e.request, e.response].find((m) => m?.dir === dir)?.offset), ...(messages.websocket?.frames ?? []).map(startIn)]
-      : (messages.lines?.items ?? []).map(startIn);
-    let found: number | undefined;
-    starts.forEach((start, index) => {
-      if (start !== undefined && start <= offset) found = index;
-    });
-    return found;
+    if (start) this.view?.showOffset(start.dir, start.offset);
   }
 
   private hasMessages(flowId: number | undefined): boolean {
@@ -350,8 +330,7 @@ export class ConversationPane {
     this.messageView.update(width, height, stamp, this.edgeLines.head, this.edgeLines.tail, { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
     const anchor = this.messagesAnchor;
     this.messagesAnchor = undefined;
-    const unit = anchor && this.unitAt(messages, anchor.dir!, anchor.offset!);
-    if (unit !== undefined) this.messageView.showUnit(unit);
+    if (anchor) this.messageView.showOffset(anchor.dir!, anchor.offset!);
   }
 
   private change(settings: Partial<ConversationSettings>): void {

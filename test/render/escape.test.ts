@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeAscii, escapeLine, escapeText, isPrintableCodePoint } from '../../src/render/escape.js';
+import { escapeAscii, escapeDataLine, escapeLine, escapeText, isPrintableCodePoint } from '../../src/render/escape.js';
 import { mulberry32 } from '../support/prng.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -180,3 +180,19 @@ describe('escapeAscii (binary data)', () => {
     expect(escapeAscii(bytes(0x61, 0x62), -3, 99)).toBe('ab');
   });
 });
+
+describe('escapeDataLine (a line of data of unknown kind)', () => {
+  it('a line without a control byte (tab allowed) is text: UTF-8 decoded', () => {
+    expect(escapeDataLine(bytes(0x61, 0x09, 0xc3, 0xa9))).toBe('a\\té');
+  });
+
+  it('a control byte (CR, ESC, DEL, NUL) makes the whole line binary: every byte but printable ASCII as \\xNN', () => {
+    expect(escapeDataLine(bytes(0xc3, 0xa9, 0x0d))).toBe('\\xc3\\xa9\\x0d');
+    expect(escapeDataLine(bytes(0x41, 0x7f, 0xd8, 0xbf))).toBe('A\\x7f\\xd8\\xbf');
+  });
+
+  it('looks only at bytes[start..end)', () => {
+    expect(escapeDataLine(bytes(0x00, 0xc3, 0xa9, 0x00), 1, 3)).toBe('é');
+  });
+});
+

@@ -1,23 +1,16 @@
-import { describe, expect, it, beforeAll } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import { runCapture } from '../../src/engine/captureRun.js';
-import { FlowStore } from '../../src/store/flowStore.js';
+import { describe, expect, it } from 'vitest';
 import { ConversationPane } from '../../src/tui/conversationPane.js';
 import { FlowView } from '../../src/tui/flowList/flowView.js';
 import { findRow } from '../../src/tui/flowList/findRow.js';
 import { paletteFor } from '../../src/tui/color.js';
 import { conversationTitle, emptyListText } from '../../src/tui/titles.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/tui/glyphs.js';
+import { wsFrame } from '../messages/wsBuild.js';
+import { useDemo } from '../support/demo.js';
+import { FLOW, keyTo, liveFlow } from '../support/liveFlow.js';
 
-const DEMO = fileURLToPath(new URL('../../demo/demo.pcap', import.meta.url));
 const PLAIN = paletteFor({ NO_COLOR: '1' });
-let store: FlowStore;
-
-beforeAll(async () => {
-  store = new FlowStore({ sourceFile: DEMO });
-  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event)] });
-  return () => store.dispose();
-});
+const demo = useDemo();
 
 function screenText(pane: ConversationPane): string[] {
   // Drop our SGR (inverse for matches) to compare text.
@@ -34,7 +27,7 @@ function runSearch(pane: ConversationPane): string {
 
 describe('conversation pane on the demo', () => {
   it('shows a flow, finds text from the window down, n goes on, Esc clears the highlight', () => {
-    const pane = new ConversationPane(store);
+    const pane = new ConversationPane(demo.store);
     pane.show(1, 80, 6);
     expect(screenText(pane)[1]).toBe('> GET / HTTP/1.1');
     const window = (): string => (pane.show(1, 80, 6), screenText(pane).join('\n'));
@@ -63,7 +56,7 @@ describe('conversation pane on the demo', () => {
   });
 
   it('hex mode: a hex string searches bytes; modes, directions and timestamps change the rows', () => {
-    const pane = new ConversationPane(store);
+    const pane = new ConversationPane(demo.store);
     pane.show(2, 80, 8);
     pane.toggleHex();
     pane.show(2, 80, 8);
@@ -90,7 +83,7 @@ describe('conversation pane on the demo', () => {
 
 describe('flow list find and titles on the demo', () => {
   it('/ finds the next row by address, port, state or first line, wrapping, with smart case', () => {
-    const view = new FlowView(store, store);
+    const view = new FlowView(demo.store, demo.store);
     view.moveTo(0);
     expect(findRow(view, 'mail.example', false)).toBe(1);
     expect(findRow(view, ':7777', false)).toBe(3);
@@ -107,19 +100,19 @@ describe('flow list find and titles on the demo', () => {
 
   it('with ASCII glyphs the summaries show -> and ~, and / finds what is shown', () => {
     const summaryOf = (): { summary(): string } => ({ summary: () => 'GET /a → …' });
-    const ascii = new FlowView(store, store, undefined, summaryOf as never, ASCII_GLYPHS);
-    const flow = store.getFlow(1)!;
+    const ascii = new FlowView(demo.store, demo.store, undefined, summaryOf as never, ASCII_GLYPHS);
+    const flow = demo.store.getFlow(1)!;
     expect(ascii.describe(flow)).toBe('GET /a -> ~');
     ascii.moveTo(0);
     expect(findRow(ascii, 'GET /a -> ~', false)).toBe(1);
     ascii.dispose();
-    const unicode = new FlowView(store, store, undefined, summaryOf as never);
+    const unicode = new FlowView(demo.store, demo.store, undefined, summaryOf as never);
     expect(unicode.describe(flow)).toBe('GET /a → …');
     unicode.dispose();
   });
 
   it('the conversation title names the flow and the display; the empty list says why', () => {
-    const title = conversationTitle(store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 80);
+    const title = conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 80);
     expect(title).toBe(' #3 192.168.1.23:51002 → 198.51.100.10:80  reset  text UTF-8');
     expect(conversationTitle(undefined, 'hex', UNICODE_GLYPHS, 80)).toBe(' conversation');
     expect(emptyListText(5, false, 'file', false)).toContain('no flow matches the filter');
@@ -130,12 +123,8 @@ describe('flow list find and titles on the demo', () => {
 });
 
 describe('m into and out of the messages mode keeps the message at the top', () => {
-  it('text at the second request → messages at #2; messages at #2 → text at its request; d keeps #2', async () => {
-    const { MessageTable } = await import('../../src/messages/messageTable.js');
-    const table = new MessageTable();
-    const withMessages = new FlowStore({ sourceFile: DEMO });
-    await runCapture({ source: DEMO, sinks: [(event) => withMessages.apply(event), (event) => table.apply(event)] });
-    const pane = new ConversationPane(withMessages, (id) => table.get(id));
+  it('text at the second request → messages at #2; messages at #2 → text at its request; d keeps #2', () => {
+    const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));
     const top = (): string => (pane.show(1, 80, 6), screenText(pane)[0]);
     expect(top()).toMatch(/^= 192\.168\.1\.23:51000 -> /);
     pane.cycleMode(); // messages → text
@@ -155,32 +144,75 @@ describe('m into and out of the messages mode keeps the message at the top', () 
     pane.scroll(3);
     pane.cycleMode(); // messages → text
     expect(top()).toBe('> GET /style.css HTTP/1.1');
-    withMessages.dispose();
+  });
+});
+
+describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA block', () => {
+  /** `flow`'s pane, shown 80 columns by `height`, and its top rows (shown again), joined. */
+  const paneOf = (flow: ReturnType<typeof liveFlow>, height: number) => {
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    const top = (): string => (pane.show(FLOW, 80, height), screenText(pane).join(' | '));
+    top();
+    return { pane, top };
+  };
+  /** `m` from the text mode round to the messages mode: text → hex → escaped → messages. */
+  const intoMessages = (pane: ConversationPane) => [1, 2, 3].forEach(() => pane.cycleMode());
+
+  it('a frame at the top stays at the top, both ways', () => {
+    const flow = liveFlow();
+    flow.send('c2s', 'GET /chat HTTP/1.1\r\nHost: farm.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    flow.send('c2s', wsFrame(1, 'hello\n', { mask: [1, 2, 3, 4] }));
+    flow.send('s2c', wsFrame(1, 'one\n'));
+    flow.send('s2c', wsFrame(1, 'two\n'));
+    flow.send('c2s', wsFrame(1, 'bye\n', { mask: [1, 2, 3, 4] }));
+    flow.end();
+    const { pane, top } = paneOf(flow, 2);
+    for (let i = 0; i < 4; i++) pane.jump(1);
+    expect(top()).toBe('< ws text, 4 B: two | > ws text, 4 B: bye');
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('< \\x81\\x04two | > \\x81\\x84\\x01\\x02\\x03\\x04c{f\\x0e');
+    pane.scroll(-1);
+    intoMessages(pane); // the frame's first row (its note) on top
+    expect(top()).toBe('= note (s2c at 77): switched protocols (websocket) | < ws text, 4 B: one');
+    pane.scroll(-1);
+    pane.cycleMode();
+    expect(top()).toBe('> \\x81\\x86\\x01\\x02\\x03\\x04igohn\\x08 | < \\x81\\x04one');
+  });
+
+  it('a DATA block at the top stays at the top; text at a reply shows that reply', () => {
+    const flow = liveFlow(keyTo(25));
+    for (const [dir, text] of [['s2c', '220 mail.example ESMTP'], ['c2s', 'HELO me'], ['s2c', '250 hi'], ['c2s', 'DATA'], ['s2c', '354 go'], ['c2s', 'Subject: one\r\n\r\nline a\r\nline b\r\n.'], ['s2c', '250 queued'], ['c2s', 'QUIT']] as const) flow.send(dir, `${text}\r\n`);
+    flow.end();
+    const { pane, top } = paneOf(flow, 3);
+    for (let i = 0; i < 4; i++) pane.jump(1);
+    pane.scroll(2);
+    expect(top()).toBe('= DATA body: 35 bytes | > Subject: one | > ');
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('> Subject: one | >  | > line a');
+    pane.scroll(-1);
+    intoMessages(pane);
+    expect(top()).toBe('< 354 go | = DATA body: 35 bytes | > Subject: one');
   });
 });
 
 describe('the flow notes in the messages mode', () => {
-  it('the note behind the list mark (data after the peer closed) shows before the end line', async () => {
-    const { MessageTable } = await import('../../src/messages/messageTable.js');
-    const table = new MessageTable();
-    const withMessages = new FlowStore({ sourceFile: DEMO });
-    await runCapture({ source: DEMO, sinks: [(event) => withMessages.apply(event), (event) => table.apply(event)] });
-    const pane = new ConversationPane(withMessages, (id) => table.get(id));
+  it('the note behind the list mark (data after the peer closed) shows before the end line', () => {
+    const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));
     pane.show(3, 100, 200);
     const rows = screenText(pane);
     expect(pane.displayLabel).toBe('messages');
     const note = rows.findIndex((row) => /^= note: c2s sent \d+ bytes after the server closed/.test(row));
     expect(note).toBeGreaterThan(0);
     expect(rows[note + 1]).toMatch(/^= end: /);
-    withMessages.dispose();
   });
 });
 
 describe('follow: one state shared by the list and the conversation', () => {
   it('a move up in either pane stops both; setFollow brings the list to its last row', () => {
     const following = { on: false };
-    const list = new FlowView(store, store, undefined, undefined, UNICODE_GLYPHS, following);
-    const pane = new ConversationPane(store, undefined, following);
+    const list = new FlowView(demo.store, demo.store, undefined, undefined, UNICODE_GLYPHS, following);
+    const pane = new ConversationPane(demo.store, undefined, following);
     list.setFollow(true);
     expect([list.follow, pane.follow, list.focusedId]).toEqual([true, true, 5]);
     pane.show(1, 80, 6);
@@ -194,13 +226,9 @@ describe('follow: one state shared by the list and the conversation', () => {
     expect(list.follow).toBe(false);
   });
 
-  it('a match in the messages mode stops following, so the next frame keeps it in view', async () => {
-    const { MessageTable } = await import('../../src/messages/messageTable.js');
-    const table = new MessageTable();
-    const withMessages = new FlowStore({ sourceFile: DEMO });
-    await runCapture({ source: DEMO, sinks: [(event) => withMessages.apply(event), (event) => table.apply(event)] });
+  it('a match in the messages mode stops following, so the next frame keeps it in view', () => {
     const following = { on: true };
-    const pane = new ConversationPane(withMessages, (id) => table.get(id), following);
+    const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id), following);
     pane.show(1, 80, 4);
     expect(pane.displayLabel).toBe('messages');
     expect(pane.startSearch('GET /', true)).toBe(true);
@@ -208,7 +236,6 @@ describe('follow: one state shared by the list and the conversation', () => {
     expect(following.on).toBe(false);
     pane.show(1, 80, 4);
     expect(screenText(pane)[0]).toMatch(/GET \//);
-    withMessages.dispose();
   });
 });
 
@@ -222,7 +249,7 @@ describe('/, n and N going round in the conversation pane', () => {
   };
 
   it('says where the search went round from; a new query starts from the window and goes round too', () => {
-    const pane = new ConversationPane(store);
+    const pane = new ConversationPane(demo.store);
     pane.show(1, 80, 6);
     pane.startSearch('Server:', false);
     expect(finish(pane)).toEqual({ kind: 'found' });

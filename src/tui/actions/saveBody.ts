@@ -22,7 +22,7 @@ import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import type { BodyTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../conversation/lineText.js';
 import { escapeText } from '../../render/escape.js';
-import { fitTail, stringColumns } from '../width.js';
+import { withName } from '../width.js';
 import { bodyExtension, bodyFileName } from './bodyName.js';
 import { createNewFiles } from './newFiles.js';
 
@@ -141,8 +141,7 @@ export function savedBodyMessage(target: BodyTarget, saved: SavedBody, columns: 
   ];
   const how = saved.asSent === undefined ? '' : ' as sent';
   const head = `saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes: `;
-  const name = fitTail(escapeText(basename(saved.path)), Math.max(13, columns - stringColumns(head)), ellipsis);
-  return `${head}${name}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  return `${withName(head, escapeText(basename(saved.path)), columns, ellipsis)}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /**

@@ -79,8 +79,17 @@ export interface MessageUnits {
   stop(index: number): boolean;
   /** Unit `index`'s lines, new objects at each call. */
   lines(index: number): MessageLine[];
+  /** Where unit `index`'s messages start in the streams, in order: an exchange's request, then its response; else its one message. */
+  starts(index: number): readonly MessageStart[];
   /** The notes of no unit before `count` (shown after the units). */
   notesAfter(count: number): readonly StreamNote[];
+}
+
+/** Where a message starts: its direction and stream offset, and for an HTTP message its role in its exchange. */
+export interface MessageStart {
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly role?: BodyRole;
 }
 
 /** The units of `messages`; bodies in `expanded` (by `expand` name) are shown whole, taken from `bodies` when they can be. */
@@ -118,6 +127,14 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
         return lines.map((line) => ({ ...line, item: index }));
       },
       notesAfter: (count) => notes.after(count),
+      starts: (index) => {
+        if (index >= exchanges) return [frames[index - exchanges]];
+        const { request, response } = http.exchanges[index];
+        const starts: MessageStart[] = [];
+        if (request) starts.push({ dir: request.dir, offset: request.offset, role: 'request' });
+        if (response) starts.push({ dir: response.dir, offset: response.offset, role: 'response' });
+        return starts;
+      },
     };
   }
   const items = messages.lines?.items ?? [];
@@ -144,6 +161,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       return item.kind === 'block' ? lines.map((line) => ({ ...line, item: index })) : lines;
     },
     notesAfter: (count) => notes.after(count),
+    starts: (index) => [items[index]],
   };
 }
 

@@ -9,11 +9,11 @@
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
-import type { Micros } from '../../core/types.js';
+import type { Direction, Micros } from '../../core/types.js';
 import { markerOf, timestampColumns, timestampText, wrapRanges } from './lineText.js';
 import { BodyCache, type BodyReader } from './bodyLines.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
-import { MAX_MESSAGE_LINES, messageUnits, trailerLines, type MessageLine, type MessageUnits } from './messageLines.js';
+import { MAX_MESSAGE_LINES, messageUnits, trailerLines, type MessageLine, type MessageStart, type MessageUnits } from './messageLines.js';
 import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
@@ -198,6 +198,31 @@ export class MessageView {
     return top?.line.exchange ?? top?.line.item;
   }
 
+  /**
+   * Where the message at the window's top starts in the streams: of the top row's unit, the
+   * message shown first in the window (an exchange's response when its rows come first), else
+   * the unit's first. Undefined when the top row belongs to no unit.
+   */
+  startAtTop(): MessageStart | undefined {
+    const unit = this.unitAtTop();
+    if (unit === undefined) return undefined;
+    const place = this.placesInWindow()[0];
+    const role = place && 'exchange' in place && place.exchange === unit ? place.role : undefined;
+    const starts = this.currentUnits().starts(unit);
+    return (role && starts.find((start) => start.role === role)) || starts[0];
+  }
+
+  /** Puts at the top (see {@link showUnit}) the unit whose messages hold `dir`'s stream `offset`, or the last one starting before it. */
+  showOffset(dir: Direction, offset: number): void {
+    const units = this.currentUnits();
+    let found: number | undefined;
+    for (let index = 0; index < units.count; index++) {
+      const start = units.starts(index).find((message) => message.dir === dir);
+      if (start !== undefined && start.offset <= offset) found = index;
+    }
+    if (found !== undefined) this.showUnit(found);
+  }
+
   /** Index of the HTTP exchange of the first row in the window that belongs to one, if any. */
   exchangeInWindow(): number | undefined {
     for (const row of this.windowRows()) if (row.line.exchange !== undefined) return row.line.exchange;
@@ -350,6 +375,11 @@ export class MessageView {
     return messageUnits(this.messages, this.read, this.expanded, this.bodies);
   }
 
+  /** The units of the last update, or new ones before the first. */
+  private currentUnits(): MessageUnits {
+    return this.builtUnits ?? this.units();
+  }
+
   /**
    * Makes the rows of the units from the first that must be made again: the first unit still
    * unsettled whose version changed, or the first unit not shown yet. The rows before it are
@@ -377,7 +407,7 @@ export class MessageView {
   private remakeUnit(index: number): void {
     if (index >= this.firstRow.length) return;
     // The units of the last update (they read `expanded` when asked): no notes sorted again per body.
-    const lines = (this.builtUnits ?? this.units()).lines(index);
+    const lines = this.currentUnits().lines(index);
     const rows = this.wrap(lines, []);
     const start = this.firstRow[index];
     const end = this.firstRow[index + 1] ?? this.unitRows.length;

@@ -2,14 +2,13 @@
  * The messages mode's last section: the bytes of the directions a parser gave up on (not HTTP, a
  * CONNECT tunnel, an upgrade other than WebSocket, binary data in a line protocol, TLS after
  * STARTTLS), from where it stopped. Both directions' bytes in arrival order, a direction's
- * consecutive bytes joined, split into lines and escaped as the text mode does (render/encoding),
+ * consecutive bytes joined, split into lines and escaped as a line of unknown kind (render/escape's `escapeDataLine`),
  * gaps as the text mode says them; cut as a body is (its first {@link BODY_LINES} lines, all on
  * Enter). Reads at most what a body reads.
  */
 import type { Direction } from '../../core/types.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
-import { decodeEscaped } from '../../render/encoding.js';
-import { escapeAscii, escapeText } from '../../render/escape.js';
+import { escapeDataLine, escapeText } from '../../render/escape.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { BODY_LINES, BODY_READ_BYTES, PREVIEW_READ_BYTES, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type Side } from './lineText.js';
@@ -60,10 +59,12 @@ const WHOLE_CHUNKS = 16_384;
 
 /**
  * The raw section of one flow, kept from frame to frame: made again only when a parser stopped
- * elsewhere, the section was expanded, or more bytes can be read than were.
+ * elsewhere or the section was expanded; while under its limits, read on from where it stopped
+ * (each byte read and split into lines once).
  */
 export class RawSection {
   private shown: Shown | undefined = undefined;
+  private walk: ChunkWalk | undefined = undefined;
 
   /** `chunks`: without them, each direction's bytes in turn (client's first), up to its first gap. */
   constructor(private readonly read: BodyReader, private readonly chunks?: FlowChunks) {}
@@ -93,117 +94,149 @@ export class RawSection {
   }
 
   private make(key: string, starts: RawStarts, dirs: readonly Direction[], whole: boolean, side: (dir: Direction) => Side): Shown {
-    const budget = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
     try {
-      const read = this.chunks ? this.walk(starts, dirs, budget, whole ? WHOLE_CHUNKS : PREVIEW_CHUNKS) : this.inTurn(starts, dirs, budget);
-      const lines: MessageLine[] = [];
-      const room = whole ? Infinity : BODY_LINES;
-      let more = 0;
-      for (const piece of read.pieces) {
-        if (piece.kind === 'data') more += pushText(piece.bytes, side(piece.dir), piece.ts, lines, room);
-        else if (lines.length < room) lines.push({ side: 'event', kind: 'gap', text: `${formatCount(piece.length)} bytes missing (${side(piece.dir)})`, ts: piece.ts, of: side(piece.dir) });
-        else more++;
+      if (this.chunks) {
+        if (this.walk?.key !== key) this.walk = new ChunkWalk(key, starts, dirs, whole, side);
+        return this.walk.readOn(this.chunks, this.read);
       }
-      return { key, lines, more, full: read.full, error: undefined };
+      return this.inTurn(key, starts, dirs, whole, side);
     } catch (error) {
+      this.walk = undefined;
       return { key, lines: [], more: 0, full: false, error: escapeText(error instanceof Error ? error.message : String(error)) };
     }
   }
 
-  /**
-   * The raw directions' chunks from their starts, in arrival order, read up to `budget` bytes and
-   * `most` chunks: a direction's consecutive data joined in one piece. `full` when a limit stopped it.
-   */
-  private walk(starts: RawStarts, dirs: readonly Direction[], budget: number, most: number): { pieces: Piece[]; full: boolean } {
-    const chunks = this.chunks!;
-    const at: Record<Direction, number> = { c2s: starts.c2s ?? 0, s2c: starts.s2c ?? 0 };
-    const next: Record<Direction, number> = { c2s: -1, s2c: -1 };
-    for (const dir of dirs) next[dir] = chunks.chunkAt(dir, at[dir]);
-    const pieces: Piece[] = [];
-    let parts: Uint8Array[] = [];
-    let open: { dir: Direction; ts: number } | undefined;
-    const close = (): void => {
-      if (open) pieces.push({ kind: 'data', dir: open.dir, ts: open.ts, bytes: parts.length === 1 ? parts[0] : Buffer.concat(parts) });
-      open = undefined;
-      parts = [];
-    };
-    let left = budget;
-    let visits = 0;
-    for (; left > 0 && visits < most; visits++) {
-      let dir: Direction | undefined;
-      for (const d of dirs) if (next[d] >= 0 && (dir === undefined || next[d] < next[dir])) dir = d;
-      if (dir === undefined) break;
-      const chunk = chunks.chunk(next[dir]);
-      if (!chunk) break;
-      const end = chunk.offset + chunk.length;
-      if (chunk.kind === 'gap') {
-        close();
-        pieces.push({ kind: 'gap', dir, ts: chunk.ts, length: end - Math.max(chunk.offset, at[dir]) });
-      } else {
-        const from = Math.max(chunk.offset, at[dir]);
-        const bytes = this.read(dir, from, Math.min(end - from, left));
-        if (open?.dir !== dir) {
-          close();
-          open = { dir, ts: chunk.ts };
-        }
-        parts.push(bytes);
-        left -= bytes.length;
-        if (from + bytes.length < end) break;
-      }
-      at[dir] = end;
-      next[dir] = chunks.chunkAt(dir, end);
-    }
-    close();
-    return { pieces, full: left <= 0 || visits >= most };
-  }
-
   /** Without a chunk index: each raw direction's bytes from its start up to its first gap, one after the other. */
-  private inTurn(starts: RawStarts, dirs: readonly Direction[], budget: number): { pieces: Piece[]; full: boolean } {
-    const pieces: Piece[] = [];
-    let left = budget;
+  private inTurn(key: string, starts: RawStarts, dirs: readonly Direction[], whole: boolean, side: (dir: Direction) => Side): Shown {
+    const lines: MessageLine[] = [];
+    let left = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
+    let more = 0;
     for (const dir of dirs) {
       const bytes = this.read(dir, starts[dir]!, left);
-      if (bytes.length > 0) pieces.push({ kind: 'data', dir, ts: undefined, bytes });
+      more += pushText(bytes, false, side(dir), undefined, lines, whole ? Infinity : BODY_LINES).unmade;
       left -= bytes.length;
     }
-    return { pieces, full: left <= 0 };
+    return { key, lines, more, full: left <= 0, error: undefined };
   }
 }
 
-type Piece =
-  | { readonly kind: 'data'; readonly dir: Direction; readonly ts: number | undefined; readonly bytes: Uint8Array }
-  | { readonly kind: 'gap'; readonly dir: Direction; readonly ts: number; readonly length: number };
+/**
+ * The raw directions' chunks from their starts, in arrival order, read up to a budget of bytes
+ * and of chunks (`full` when one stopped it): a direction's consecutive data joined in one run,
+ * a gap said as the text mode says it. Kept while the starts are the same, it reads on from where
+ * it stopped; the bytes of the last run after its last sure line end wait for the bytes after them.
+ */
+class ChunkWalk {
+  private readonly at: Record<Direction, number>;
+  /** Per direction, the chunk read last: the flow's last chunk grows, and read on it is no new chunk. */
+  private readonly last: Record<Direction, number> = { c2s: -1, s2c: -1 };
+  private left: number;
+  private visits = 0;
+  private readonly most: number;
+  private readonly room: number;
+  /** The lines made, from the bytes read but {@link run}'s. */
+  private readonly lines: MessageLine[] = [];
+  private more = 0;
+  /** The run being read: its bytes not made into lines yet, and the time of its first line while none was made. */
+  private run: { readonly dir: Direction; parts: Uint8Array[]; ts: number | undefined } | undefined = undefined;
+
+  constructor(
+    readonly key: string,
+    starts: RawStarts,
+    private readonly dirs: readonly Direction[],
+    whole: boolean,
+    private readonly side: (dir: Direction) => Side,
+  ) {
+    this.at = { c2s: starts.c2s ?? 0, s2c: starts.s2c ?? 0 };
+    this.left = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
+    this.most = whole ? WHOLE_CHUNKS : PREVIEW_CHUNKS;
+    this.room = whole ? Infinity : BODY_LINES;
+  }
+
+  /** Reads what came since the last call, within the budgets, and returns the section's lines. */
+  readOn(chunks: FlowChunks, read: BodyReader): Shown {
+    const next: Record<Direction, number> = { c2s: -1, s2c: -1 };
+    for (const dir of this.dirs) next[dir] = chunks.chunkAt(dir, this.at[dir]);
+    while (this.left > 0 && this.visits < this.most) {
+      let dir: Direction | undefined;
+      for (const d of this.dirs) if (next[d] >= 0 && (dir === undefined || next[d] < next[dir])) dir = d;
+      if (dir === undefined) break;
+      const index = next[dir];
+      const chunk = chunks.chunk(index);
+      if (!chunk) break;
+      const end = chunk.offset + chunk.length;
+      const from = Math.max(chunk.offset, this.at[dir]);
+      if (chunk.kind === 'gap') {
+        this.endRun();
+        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: `${formatCount(end - from)} bytes missing (${this.side(dir)})`, ts: chunk.ts, of: this.side(dir) });
+        else this.more++;
+        this.at[dir] = end;
+      } else {
+        if (this.run?.dir !== dir) {
+          this.endRun();
+          this.run = { dir, parts: [], ts: chunk.ts };
+        }
+        const bytes = read(dir, from, Math.min(end - from, this.left));
+        this.run.parts.push(bytes);
+        this.left -= bytes.length;
+        this.at[dir] = from + bytes.length;
+        if (this.at[dir] < end) break;
+      }
+      if (this.last[dir] !== index) this.visits++;
+      this.last[dir] = index;
+      next[dir] = chunks.chunkAt(dir, end);
+    }
+    const full = this.left <= 0 || this.visits >= this.most;
+    if (this.run) this.makeLines(this.run, !full);
+    const lines = this.lines.slice();
+    let more = this.more;
+    if (this.run) more += pushText(joined(this.run.parts), false, this.side(this.run.dir), this.run.ts, lines, this.room).unmade;
+    return { key: this.key, lines, more, full, error: undefined };
+  }
+
+  private endRun(): void {
+    if (this.run) this.makeLines(this.run, false);
+    this.run = undefined;
+  }
+
+  /** Makes the lines of `run`'s bytes; with `open` (more may join them) those of its end only once sure, keeping those bytes. */
+  private makeLines(run: NonNullable<ChunkWalk['run']>, open: boolean): void {
+    const bytes = joined(run.parts);
+    const { unmade, rest } = pushText(bytes, open, this.side(run.dir), run.ts, this.lines, this.room);
+    this.more += unmade;
+    if (rest > 0) run.ts = undefined;
+    run.parts = rest < bytes.length ? [bytes.slice(rest)] : [];
+  }
+}
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+const CR = 0x0d;
 
 /**
  * Pushes the lines of `bytes` (LF or CRLF ends; cut every {@link RAW_LINE_BYTES}, not inside a
- * UTF-8 sequence), escaped, the first with `ts`, while `out` holds fewer than `room`; returns how
- * many it did not make.
+ * UTF-8 sequence), escaped, the first with `ts`, while `out` holds fewer than `room`. With `open`
+ * (more bytes may follow), stops before the last line's pieces that more bytes could change (a CR
+ * at its end may begin a CR LF). Returns how many lines it did not make, and where it stopped.
  */
-function pushText(bytes: Uint8Array, side: Side, ts: number | undefined, out: MessageLine[], room: number): number {
+function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: number | undefined, out: MessageLine[], room: number): { unmade: number; rest: number } {
   let unmade = 0;
   for (const [from, to] of splitLines(bytes, 'utf-8')) {
+    const sure = open && to === bytes.length ? (bytes[to - 1] === CR ? to - 1 : to) - RAW_LINE_BYTES : Infinity;
     let start = from;
     do {
+      if (start >= sure) return { unmade, rest: start };
       let end = Math.min(to, start + RAW_LINE_BYTES);
       for (let back = 0; end < to && back < 3 && (bytes[end] & 0xc0) === 0x80; back++) end--;
       if (out.length < room) {
-        // A line with a control byte is binary (ciphertext after STARTTLS, a tunnel): every byte but
-        // printable ASCII escaped, so random bytes do not read as letters (some right-to-left).
-        const text = hasControl(bytes, start, end) ? escapeAscii(bytes, start, end) : decodeEscaped(bytes, 'utf-8', start, end);
+        const text = escapeDataLine(bytes, start, end);
         out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts });
       } else unmade++;
       ts = undefined;
       start = end;
     } while (start < to);
   }
-  return unmade;
-}
-
-/** True when `bytes[from, to)` holds a control byte other than tab (or DEL). */
-function hasControl(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const b = bytes[i];
-    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return true;
-  }
-  return false;
+  return { unmade, rest: bytes.length };
 }

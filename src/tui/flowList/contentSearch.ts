@@ -144,15 +144,16 @@ export class ContentSearch {
         this.scans.set(id, scan);
       }
       spent += this.advance(id, scan, budget - spent);
-      if ((scan.found & this.unwanted) !== 0) {
-        this.rejected.add(id);
+      const verdict = this.verdict(scan);
+      if (verdict !== undefined) {
         this.scans.delete(id);
-        if (this.matched.delete(id)) changed.push(id);
-        this.finish(id);
-      } else if (this.unwanted === 0 && scan.found === this.wanted) {
-        this.matched.add(id);
-        this.scans.delete(id);
-        changed.push(id);
+        if (verdict === 'matched') {
+          this.matched.add(id);
+          changed.push(id);
+        } else {
+          this.rejected.add(id);
+          if (this.matched.delete(id)) changed.push(id);
+        }
         this.finish(id);
       } else if (this.atEnd(id, scan)) {
         if (scan.found === this.wanted && !(this.unwanted !== 0 && scan.unread) && !this.matched.has(id)) {
@@ -166,9 +167,13 @@ export class ContentSearch {
     return changed;
   }
 
-  /** True when searching on cannot change the flow's answer before its end. */
-  private decided(scan: FlowScan): boolean {
-    return (scan.found & this.unwanted) !== 0 || (this.unwanted === 0 && scan.found === this.wanted);
+  /**
+   * The flow's answer once searching on cannot change it before its end: `rejected` when it holds
+   * a negated needle, `matched` when (no needle negated) it holds every needle; else undefined.
+   */
+  private verdict(scan: FlowScan): 'matched' | 'rejected' | undefined {
+    if ((scan.found & this.unwanted) !== 0) return 'rejected';
+    return this.unwanted === 0 && scan.found === this.wanted ? 'matched' : undefined;
   }
 
   private finish(id: number): void {
@@ -191,7 +196,7 @@ export class ContentSearch {
   /** Searches one flow from where it stopped, up to `budget` bytes or until its answer is decided. */
   private advance(id: number, scan: FlowScan, budget: number): number {
     let spent = 0;
-    while (!this.decided(scan) && spent < budget) {
+    while (this.verdict(scan) === undefined && spent < budget) {
       const chunk = this.chunkOf(id, scan.chunk);
       if (chunk === undefined) break;
       if (chunk.kind === 'gap' || scan.within >= chunk.length) {

@@ -6,7 +6,7 @@
  * {@link FIRST_CHUNKS} chunk index entries.
  */
 import type { Direction } from '../../core/types.js';
-import { escapeAscii, escapeLine } from '../../render/escape.js';
+import { escapeDataLine } from '../../render/escape.js';
 import type { ByteSource, ListedFlow } from './source.js';
 
 /** Most bytes read for a preview: a longer first line is cut there. */
@@ -62,7 +62,7 @@ export class PreviewCache {
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
     const closed = first.dir === 'c2s' ? flow.closedC2s : flow.closedS2c;
     const complete = sawLineEnd || bytes.length >= PREVIEW_BYTES || closed || flow.end !== undefined;
-    return { text: isBinary(bytes, end) ? escapeAscii(bytes, 0, end) : escapeLine(bytes, 0, end), bytesSeen: seen, complete };
+    return { text: escapeDataLine(bytes, 0, end), bytesSeen: seen, complete };
   }
 
   private firstData(flowId: number): { dir: Direction; offset: number } | undefined {
@@ -73,13 +73,4 @@ export class PreviewCache {
     }
     return undefined;
   }
-}
-
-/** True when `bytes[0, end)` hold a control byte other than tab (binary data, not a text line). */
-function isBinary(bytes: Uint8Array, end: number): boolean {
-  for (let i = 0; i < end; i++) {
-    const b = bytes[i];
-    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return true;
-  }
-  return false;
 }

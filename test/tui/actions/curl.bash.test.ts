@@ -12,7 +12,7 @@ import { curlCommand } from '../../../src/tui/actions/curl.js';
 import type { HttpRequest } from '../../../src/messages/types.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
 import { openInProcessScreen } from '../../support/screenInProcess.js';
-import { FLOW, httpFlow } from './httpFlow.js';
+import { FLOW, liveFlow } from '../../support/liveFlow.js';
 
 /** Prints the word after `--data-binary`, or the file it names with `@`, as curl would send it. */
 const PRINTER = 'curl() { local prev=; for a; do if [ "$prev" = --data-binary ]; then case $a in @*) cat -- "${a#@}";; *) printf %s "$a";; esac; fi; prev=$a; done; }';
@@ -30,7 +30,7 @@ describe('y: the curl command, run by bash, sends the exact body', () => {
   it('any byte, NUL included (the review case: $(...), quotes, \\x00\\x01\\xff)', async () => {
     dir = mkdtempSync(join(tmpdir(), 'flowspy-curl-'));
     const body = Buffer.from("it's $(touch /tmp/PWNED) `id` \x00\x01\xff end", 'latin1');
-    const flow = httpFlow();
+    const flow = liveFlow();
     flow.send('c2s', `POST /q?x='a'&y=$(id) HTTP/1.1\r\nHost: h.example\r\nX-Q: it's; $(id)\r\nContent-Length: ${body.length}\r\n\r\n`);
     flow.send('c2s', body);
     flow.send('s2c', 'HTTP/1.1 204 No Content\r\n\r\n');
@@ -55,7 +55,6 @@ describe('y: the curl command, run by bash, sends the exact body', () => {
     expect(command).not.toMatch(/\\x00/);
     expect(sentBody(command)).toEqual(body);
     app.dispose();
-    flow.store.dispose();
   });
 
   it('every byte but NUL stays on the command line, exactly', () => {

@@ -2,10 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveBody, savedBodyMessage, type BodySource } from '../../../src/tui/actions/saveBody.js';
 import { mulberry32 } from '../../support/prng.js';
-import { httpFlow } from './httpFlow.js';
+import { liveFlow } from '../../support/liveFlow.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -20,15 +20,11 @@ function freshDir(): string {
   return dir;
 }
 
-const flows: ReturnType<typeof httpFlow>[] = [];
-afterEach(() => flows.splice(0).forEach((flow) => flow.store.dispose()));
-
 const RESPONSE_NAME = '010.000.000.002.00080-010.000.000.001.40000-HTTPBODY-001-response';
 
 /** A flow of one GET answered with `head` lines and `body` (sent in `pieces` data events). */
 function answered(head: string[], body: Uint8Array | string, pieces = 1, finish = true) {
-  const flow = httpFlow();
-  flows.push(flow);
+  const flow = liveFlow();
   flow.send('c2s', 'GET /x HTTP/1.1\r\nHost: farm.example\r\n\r\n');
   flow.send('s2c', `HTTP/1.1 200 OK\r\n${head.map((h) => `${h}\r\n`).join('')}\r\n`);
   flow.send('s2c', body, pieces);
@@ -66,6 +62,9 @@ describe('saveBody', () => {
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
     expect(saved).toMatchObject({ bytes: 50_000, decoded: [], asSent: undefined, incomplete: undefined });
     expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 50,000 bytes: ${RESPONSE_NAME}.json`);
+    // A narrow row keeps the name's end, in 13 columns at least.
+    expect(savedBodyMessage(target, saved, 60, '…')).toBe(`saved body of #1 response, 50,000 bytes: …${`${RESPONSE_NAME}.json`.slice(-18)}`);
+    expect(savedBodyMessage(target, saved, 20, '...')).toBe(`saved body of #1 response, 50,000 bytes: ...${`${RESPONSE_NAME}.json`.slice(-10)}`);
     expect(Math.abs(statSync(saved.path).mtimeMs - target.message.lastTs / 1000)).toBeLessThan(1);
   });
 
@@ -144,8 +143,7 @@ describe('saveBody', () => {
   it('a body cut by a capture gap: what came before the gap, decoded as far as it goes, and incomplete', async () => {
     const payload = payloadOf(100_000);
     const wire = gzipSync(payload);
-    const flow = httpFlow();
-    flows.push(flow);
+    const flow = liveFlow();
     flow.send('c2s', 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n');
     flow.send('s2c', `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${wire.length}\r\n\r\n`);
     flow.send('s2c', wire.subarray(0, 20_000), 4);
@@ -164,8 +162,7 @@ describe('saveBody', () => {
   it('a chunked body cut by a gap stops at the gap', async () => {
     const payload = payloadOf(5000);
     const wire = chunked(payload, 1000);
-    const flow = httpFlow();
-    flows.push(flow);
+    const flow = liveFlow();
     flow.send('c2s', 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n');
     flow.send('s2c', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
     flow.send('s2c', wire.subarray(0, 2500));
@@ -189,8 +186,7 @@ describe('saveBody', () => {
   });
 
   it('a request body gets its direction\'s name and `request`', async () => {
-    const flow = httpFlow();
-    flows.push(flow);
+    const flow = liveFlow();
     flow.send('c2s', 'POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=1&b=2');
     flow.send('s2c', 'HTTP/1.1 204 No Content\r\n\r\n');
     flow.end();

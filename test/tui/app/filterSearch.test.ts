@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
 import { openInProcessScreen } from '../../support/screenInProcess.js';
-import { useDemoStore } from './demoStore.js';
+import { useDemo } from '../../support/demo.js';
 
-const demoStore = useDemoStore();
+const demo = useDemo();
 
 const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
 const saved: number[] = [];
@@ -12,7 +12,7 @@ const ACTIONS = { saveFlow: async (id: number) => (saved.push(id), [`flow-${id}`
 /** The app on the demo, ASCII glyphs (no UTF-8 locale: the separator is `|`, the `~text` marker `~`). */
 async function openApp() {
   const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24, env: { TERM: 'xterm-256color' } });
-  const app = new TuiApp({ terminal, store: demoStore(), source: FILE, actions: ACTIONS, follow: false });
+  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: ACTIONS, follow: false });
   const status = (): string => screen.line(screen.rows - 2);
   const rows = (): string[] => screen.text().map((line) => line.trimEnd());
   await screen.waitFor(() => status().includes('5 flows'));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
 import { openInProcessScreen } from '../../support/screenInProcess.js';
-import { useDemoStore } from './demoStore.js';
+import { useDemo } from '../../support/demo.js';
 
-const demoStore = useDemoStore();
+const demo = useDemo();
 
 /** A capture that is still running, so `F` applies. */
 const LIVE: TuiSource = { kind: 'live', label: () => 'lo', counters: () => undefined, running: () => true, problem: () => undefined };
@@ -11,7 +11,7 @@ const NO_ACTIONS = {} as TuiActions;
 
 function openApp() {
   const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
-  const app = new TuiApp({ terminal, store: demoStore(), source: LIVE, actions: NO_ACTIONS, follow: true });
+  const app = new TuiApp({ terminal, store: demo.store, source: LIVE, actions: NO_ACTIONS, follow: true });
   const status = (): string => screen.line(screen.rows - 2);
   const following = async (on: boolean): Promise<void> => screen.waitFor(() => status().includes('FOLLOW') === on);
   return { app, screen, following };

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConversationPane } from '../../../src/tui/conversationPane.js';
 import { bodyInView, type BodyTarget } from '../../../src/tui/conversation/bodyInView.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
-import { FLOW, httpFlow } from '../actions/httpFlow.js';
-
-const flows: ReturnType<typeof httpFlow>[] = [];
-afterEach(() => flows.splice(0).forEach((flow) => flow.store.dispose()));
+import { FLOW, liveFlow } from '../../support/liveFlow.js';
 
 const lines = (count: number, tag: string) => Array.from({ length: count }, (_, i) => `${tag} line ${i}\n`).join('');
 
 /** #1 GET (no body) → 200 with 30 lines; #2 POST with a body → 204 (no body). */
 function twoExchanges() {
-  const flow = httpFlow();
-  flows.push(flow);
+  const flow = liveFlow();
   const first = lines(30, 'first');
   flow.send('c2s', 'GET /a HTTP/1.1\r\nHost: h\r\n\r\n');
   flow.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${first.length}\r\n\r\n${first}`);

@@ -1,59 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Direction, FlowEvent } from '../../../src/core/types.js';
-import type { FlowMessages } from '../../../src/messages/flowMessages.js';
-import { MessageTable } from '../../../src/messages/messageTable.js';
-import { FlowStore } from '../../../src/store/flowStore.js';
+import { describe, expect, it } from 'vitest';
+import type { Direction } from '../../../src/core/types.js';
 import { markerOf, wrapRanges } from '../../../src/tui/conversation/lineText.js';
 import { BODY_LINES } from '../../../src/tui/conversation/bodyLines.js';
 import { MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
+import { FLOW, KEY, liveFlow } from '../../support/liveFlow.js';
 
-const FLOW = 1;
 const ALL = 100_000;
 const HEAD: MessageLine[] = [{ side: 'event', kind: 'event', text: '10.0.0.1:40000 -> 10.0.0.2:80 connected (handshake seen)' }];
-const stores: FlowStore[] = [];
-afterEach(() => stores.splice(0).forEach((store) => store.dispose()));
-
-/** A live flow fed through a store and a message table, as the TUI has them; `stamp` changes with every event. */
-function liveFlow() {
-  const store = new FlowStore();
-  stores.push(store);
-  const table = new MessageTable();
-  const at = { c2s: 0, s2c: 0 };
-  let ts = 1_000_000;
-  let events = 0;
-  const apply = (event: FlowEvent) => {
-    store.apply(event);
-    table.apply(event);
-    events++;
-  };
-  apply({ type: 'flow-start', flowId: FLOW, key: { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 80 } }, ts, origin: 'proxy', sawHandshake: true });
-  return {
-    get messages(): FlowMessages {
-      return table.get(FLOW)!;
-    },
-    read: (dir: Direction, offset: number, length: number) => store.read(FLOW, dir, offset, length),
-    get stamp() {
-      return `${events}`;
-    },
-    send(dir: Direction, data: string | Uint8Array) {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-      ts += 1000;
-      apply({ type: 'data', flowId: FLOW, dir, offset: at[dir], bytes, length: bytes.length, ts, fileOffset: -1 });
-      at[dir] += bytes.length;
-    },
-    gap(dir: Direction, length: number) {
-      ts += 1000;
-      apply({ type: 'gap', flowId: FLOW, dir, offset: at[dir], length, ts });
-      at[dir] += length;
-    },
-    end() {
-      ts += 1000;
-      apply({ type: 'flow-end', flowId: FLOW, ts, reason: 'fin', detail: undefined });
-    },
-  };
-}
 type Flow = ReturnType<typeof liveFlow>;
 
 const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n\r\n`;
@@ -87,7 +42,7 @@ function keptView(flow: Flow) {
 
 describe('message view: rows made again after a change equal a new view of the flow', () => {
   it('exchanges appended one by one, requests and responses in separate frames, a pipelined wait', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     const frame = () => view.update(60, 20, flow.stamp, HEAD);
     for (let i = 0; i < 5; i++) {
@@ -109,7 +64,7 @@ describe('message view: rows made again after a change equal a new view of the f
   });
 
   it('a body that grows over frames (a download), then ends', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request('/first'));
     flow.send('s2c', response('done'));
@@ -126,7 +81,7 @@ describe('message view: rows made again after a change equal a new view of the f
   });
 
   it('a note (a gap), an upgrade whose bytes go raw, the flow ending with its tail line', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request('/a'));
     flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf');
@@ -154,7 +109,7 @@ describe('message view: rows made again after a change equal a new view of the f
   });
 
   it('a body expanded (Enter) in an exchange above others, then more exchanges', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     flow.send('c2s', request('/long'));
     flow.send('s2c', response(lines(BODY_LINES + 7, 'long')));
     for (let i = 0; i < 3; i++) {
@@ -183,7 +138,7 @@ describe('message view: rows made again after a change equal a new view of the f
   });
 
   it('a body expanded near the top of a flow at the line cap: the exchanges past the cap go', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     flow.send('c2s', request('/long'));
     flow.send('s2c', response(lines(500, 'long')));
     const perExchange = 25; // fewer lines than each exchange makes: the cap is reached
@@ -205,7 +160,7 @@ describe('message view: rows made again after a change equal a new view of the f
   });
 
   it('a new width makes every row again', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request(`/${'wide/'.repeat(20)}`));
     flow.send('s2c', response(`${'x'.repeat(150)}\nshort`));
@@ -217,7 +172,7 @@ describe('message view: rows made again after a change equal a new view of the f
   });
 
   it('a line protocol: lines that arrive in pieces, an SMTP DATA block, STARTTLS', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     const steps: [Direction, string | Uint8Array][] = [
       ['s2c', '220 mail.example.org ESMTP\r\n'], ['c2s', 'EHLO lap'], ['c2s', 'top.example.com\r\n'], ['s2c', '250 ok\r\n'],
@@ -248,7 +203,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
   };
 
   it('a response head lost in a gap: the notes go before the next response, not after the last exchange', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request('/1'));
     flow.send('c2s', request('/2'));
@@ -275,7 +230,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
   });
 
   it('a gap in a body running into the next message, which resynchronises', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request('/a'));
     flow.send('s2c', response('first'));
@@ -301,7 +256,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
   });
 
   it('a note alone (nothing else changed) makes the exchange it belongs to again', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request('/a'));
     flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf');
@@ -316,7 +271,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
   });
 
   it('a line protocol: a gap between lines, then one in an SMTP DATA block', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('s2c', '220 mail.example.org ESMTP\r\n');
     flow.send('c2s', 'EHLO laptop.example.com\r\n');
@@ -356,7 +311,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
 
 describe('message view: following, and the window when rows are added', () => {
   it('follow keeps the last rows in view; a window above stays on its rows as exchanges arrive below', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     for (let i = 0; i < 10; i++) {
       flow.send('c2s', request(`/poll/${i}`));
@@ -378,7 +333,7 @@ describe('message view: following, and the window when rows are added', () => {
   });
 
   it('search finds rows made in an earlier frame and in the last one', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request('/needle-one'));
     flow.send('s2c', response('a'));
@@ -394,7 +349,7 @@ describe('message view: following, and the window when rows are added', () => {
   });
 
   it('a search that finds nothing in the rows looks into the cut bodies after the top, and shows that one in full', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     flow.send('c2s', request('/a'));
     flow.send('s2c', response(lines(40, 'first')));
     flow.send('c2s', request('/b'));
@@ -412,7 +367,7 @@ describe('message view: following, and the window when rows are added', () => {
   });
 
   it('search and its highlight use smart case', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
     flow.send('c2s', request('/Needle-One'));
     flow.send('s2c', response('a'));
@@ -431,7 +386,7 @@ describe('message view: search over whole lines, across the rows they wrap to', 
   const AGENT = 'Firefox/133.0';
   /** Two exchanges whose User-Agent line wraps at 60 columns inside "Firefox/133.0"; the second names it twice. */
   function wrappedFlow() {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     const agent = (times: number) => `User-Agent: ${'a'.repeat(36)} ${Array(times).fill(AGENT).join(' ')}`;
     for (const [path, times] of [['/one', 1], ['/two', 2]] as const) {
       flow.send('c2s', `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n${agent(times)}\r\n\r\n`);
@@ -513,7 +468,7 @@ describe('message view: search over whole lines, across the rows they wrap to', 
 
 describe('message view: work per frame', () => {
   it('one more exchange reads only the exchanges that may still change, not every one', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     for (let i = 0; i < 300; i++) {
       flow.send('c2s', request(`/poll/${i}`));
       flow.send('s2c', response(`answer ${i}`));
@@ -545,7 +500,7 @@ describe('message view: work per frame', () => {
 
 describe('] and [: message to message', () => {
   it('] puts each exchange\'s first row at the top, [ comes back to its start, then to the one before', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     for (const path of ['/a', '/b', '/c']) {
       flow.send('c2s', request(path));
       flow.send('s2c', response(lines(3, path)));
@@ -568,7 +523,7 @@ describe('] and [: message to message', () => {
   });
 
   it('a line protocol: ] steps turn by turn (a multi-line reply is one step), [ comes back', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     for (const [dir, text] of [
       ['s2c', '+OK POP3 ready\r\n'], ['c2s', 'CAPA\r\n'], ['s2c', '+OK\r\nTOP\r\nUSER\r\nUIDL\r\nSASL PLAIN\r\n.\r\n'],
       ['c2s', 'USER ann\r\n'], ['s2c', '+OK\r\n'], ['c2s', 'LIST\r\n'], ['s2c', '+OK 2 messages\r\n1 120\r\n2 340\r\n.\r\n'],
@@ -584,7 +539,7 @@ describe('] and [: message to message', () => {
   });
 
   it('on a flow of 2,000 exchanges, from every row: ] to the next start (none after the last), [ to the start in view or the one before', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     for (let i = 0; i < 2000; i++) {
       flow.send('c2s', request(`/p/${i}`));
       flow.send('s2c', response(lines(1 + (i % 4), `/p/${i}`)));
@@ -616,7 +571,7 @@ describe('] and [: message to message', () => {
   });
 
   it('stops following, so the next frame does not take the window back to the end', () => {
-    const flow = liveFlow();
+    const flow = liveFlow(KEY, 1000);
     for (const path of ['/a', '/b', '/c']) {
       flow.send('c2s', request(path));
       flow.send('s2c', response(lines(3, path)));

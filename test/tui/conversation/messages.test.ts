@@ -1,7 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { runCapture } from '../../../src/engine/captureRun.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { BODY_LINES, BodyCache, bodyDisplay, bodyText, charsetOf } from '../../../src/tui/conversation/bodyLines.js';
@@ -9,11 +7,10 @@ import { messageLines } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { ConversationPane } from '../../../src/tui/conversationPane.js';
 import { paletteFor } from '../../../src/tui/color.js';
+import { useDemo } from '../../support/demo.js';
 
-const DEMO = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
-let store: FlowStore;
-let messages: MessageTable;
-const reader = (id: number) => (dir: 'c2s' | 's2c', offset: number, length: number) => store.read(id, dir, offset, length);
+const demo = useDemo();
+const reader = (id: number) => (dir: 'c2s' | 's2c', offset: number, length: number) => demo.store.read(id, dir, offset, length);
 
 /** Flow 1 fed by hand as a live source feeds it: `send` appends bytes to a side at time `ts` and returns that side's new length. */
 function liveFlow(serverPort: number) {
@@ -34,19 +31,12 @@ function liveFlow(serverPort: number) {
   return { live, table, send };
 }
 
-beforeAll(async () => {
-  store = new FlowStore({ sourceFile: DEMO });
-  messages = new MessageTable();
-  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event), (event) => messages.apply(event)] });
-  return () => store.dispose();
-});
-
 describe('message lines', () => {
   it('an HTTP flow: a timing line per exchange, start lines, headers, bodies, sides', () => {
-    const lines = messageLines(messages.get(1)!, reader(1), new Set());
+    const lines = messageLines(demo.messages.get(1)!, reader(1), new Set());
     const texts = lines.map((l) => l.text);
     expect(texts[0]).toMatch(/^#1 GET \/ -> 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
-    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0, role: 'request', ts: messages.get(1)!.http!.exchanges[0].request!.firstTs });
+    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0, role: 'request', ts: demo.messages.get(1)!.http!.exchanges[0].request!.firstTs });
     expect(texts).toContain('HTTP/1.1 200 OK');
     expect(lines[0].role).toBeUndefined();
     expect(lines.find((l) => l.text === 'body: 227 bytes')).toMatchObject({ role: 'response', of: 'server' });
@@ -100,22 +90,22 @@ describe('message lines', () => {
   });
 
   it('a cut message says where it was cut after its body, not between its headers and its body', () => {
-    const texts = messageLines(messages.get(5)!, reader(5), new Set()).map((l) => l.text);
+    const texts = messageLines(demo.messages.get(5)!, reader(5), new Set()).map((l) => l.text);
     const cut = texts.findIndex((t) => t.startsWith('message cut at 142: stream ended'));
     expect(texts.indexOf('region,quarter,revenue,units')).toBeLessThan(cut);
     expect(texts[cut - 1]).toMatch(/^body: /);
   });
 
   it('the request sent after the server closed is one alert line', () => {
-    const lines = messageLines(messages.get(3)!, reader(3), new Set());
+    const lines = messageLines(demo.messages.get(3)!, reader(3), new Set());
     const alerts = lines.filter((l) => l.kind === 'alert');
     expect(alerts.map((l) => l.text)).toEqual(['! sent after the server closed or said it would (Connection: close): no answer']);
   });
 
   it('an SMTP flow: commands and replies as lines, the DATA body as its size and its lines', () => {
-    const lines = messageLines(messages.get(2)!, reader(2), new Set());
+    const lines = messageLines(demo.messages.get(2)!, reader(2), new Set());
     expect(lines[0]).toMatchObject({ side: 'server', text: expect.stringMatching(/^220 mail\.example\.org ESMTP/) });
-    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com', ts: messages.get(2)!.lines!.items[1].firstTs });
+    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com', ts: demo.messages.get(2)!.lines!.items[1].firstTs });
     const texts = lines.map((l) => l.text);
     const at = texts.findIndex((t) => /^DATA body: [\d,]+ bytes$/.test(t));
     expect(at).toBeGreaterThan(texts.indexOf('DATA'));
@@ -238,7 +228,7 @@ describe('a body that grows (a live download)', () => {
 
 describe('message view', () => {
   it('d keeps one side: the client lines or the server lines, with the event lines', () => {
-    const view = new MessageView(1, messages.get(1)!, reader(1));
+    const view = new MessageView(1, demo.messages.get(1)!, reader(1));
     const markers = (filter: 'both' | 'c2s' | 's2c') => {
       view.update(80, 500, 'a', [], [], { mode: 'off', startTs: 0, filter });
       return new Set(view.lines().map((line) => line.text[0]));
@@ -257,7 +247,7 @@ describe('message view', () => {
   it('a cut body says how many lines are left and Enter shows them; find moves to a line', () => {
     const long = Array.from({ length: BODY_LINES + 5 }, (_, i) => `line ${i}`).join('\n');
     expect(bodyText(Buffer.from(long), 'text/plain')).toHaveLength(BODY_LINES + 5);
-    const view = new MessageView(1, messages.get(1)!, reader(1));
+    const view = new MessageView(1, demo.messages.get(1)!, reader(1));
     view.update(80, 10, 'a');
     expect(view.lines()[0].text).toMatch(/^= #1 GET \//);
     // The first response's HTML body (27 lines) is cut after BODY_LINES.
@@ -279,7 +269,7 @@ describe('message view', () => {
   });
 
   it('the pane shows messages by default for a recognised flow; m and x go to the raw modes and back', () => {
-    const pane = new ConversationPane(store, (id) => messages.get(id));
+    const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));
     pane.show(1, 80, 10);
     expect(pane.displayLabel).toBe('messages');
     pane.cycleMode();

@@ -1,78 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Direction, FlowEvent } from '../../../src/core/types.js';
-import { MessageTable } from '../../../src/messages/messageTable.js';
-import { FlowStore } from '../../../src/store/flowStore.js';
+import { describe, expect, it } from 'vitest';
 import { BODY_LINES, PREVIEW_READ_BYTES } from '../../../src/tui/conversation/bodyLines.js';
 import { BodyCache } from '../../../src/tui/conversation/bodyLines.js';
 import { messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
-import { RAW_KEY, RAW_LINE_BYTES, type FlowChunks } from '../../../src/tui/conversation/rawLines.js';
+import { RAW_KEY, RAW_LINE_BYTES, RawSection } from '../../../src/tui/conversation/rawLines.js';
+import { FLOW, keyTo, liveFlow } from '../../support/liveFlow.js';
+import { mulberry32, randomInt } from '../../support/prng.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
 import { wsFrame } from '../../messages/wsBuild.js';
 
-const FLOW = 1;
-const stores: FlowStore[] = [];
-afterEach(() => stores.splice(0).forEach((store) => store.dispose()));
-
-/** A flow fed through a store and a message table, as the TUI has them; the reader counts the bytes it reads. */
+/** A flow to `serverPort`, a direction's consecutive sends joined in one chunk; `lines` and `texts` are its messages mode's. */
 function flowTo(serverPort: number) {
-  const store = new FlowStore();
-  stores.push(store);
-  const table = new MessageTable();
-  const at = { c2s: 0, s2c: 0 };
-  let ts = 1_000_000;
-  let events = 0;
-  const apply = (event: FlowEvent) => {
-    store.apply(event);
-    table.apply(event);
-    events++;
-  };
-  apply({ type: 'flow-start', flowId: FLOW, key: { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: serverPort } }, ts, origin: 'proxy', sawHandshake: true });
-  const flow = {
-    bytesRead: 0,
-    get messages() {
-      return table.get(FLOW)!;
-    },
-    get stamp() {
-      return `${events}`;
-    },
-    read: (dir: Direction, offset: number, length: number) => {
-      const bytes = store.read(FLOW, dir, offset, length);
-      flow.bytesRead += bytes.length;
-      return bytes;
-    },
-    chunksRead: 0,
-    chunks: {
-      chunk: (index: number) => {
-        flow.chunksRead++;
-        return store.getChunk(FLOW, index);
-      },
-      chunkAt: (dir: Direction, offset: number) => store.chunkAt(FLOW, dir, offset),
-    } satisfies FlowChunks,
-    send(dir: Direction, data: string | Uint8Array) {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-      ts += 1000;
-      apply({ type: 'data', flowId: FLOW, dir, offset: at[dir], bytes, length: bytes.length, ts, fileOffset: -1 });
-      at[dir] += bytes.length;
-    },
-    gap(dir: Direction, length: number) {
-      ts += 1000;
-      apply({ type: 'gap', flowId: FLOW, dir, offset: at[dir], length, ts });
-      at[dir] += length;
-    },
-    end() {
-      ts += 1000;
-      apply({ type: 'flow-end', flowId: FLOW, ts, reason: 'fin', detail: undefined });
-    },
-    lines(expanded: string[] = []): MessageLine[] {
-      return messageLines(flow.messages, flow.read, new Set(expanded), new BodyCache(), flow.chunks);
-    },
-    /** `side kind: text` of every line. */
-    texts(expanded: string[] = []): string[] {
-      return flow.lines(expanded).map((l) => `${l.side} ${l.kind}: ${l.text}`);
-    },
-  };
-  return flow;
+  const flow = liveFlow(keyTo(serverPort), 1000);
+  const lines = (expanded: string[] = []): MessageLine[] => messageLines(flow.messages, flow.read, new Set(expanded), new BodyCache(), flow.chunks);
+  /** `side kind: text` of every line. */
+  const texts = (expanded: string[] = []): string[] => lines(expanded).map((l) => `${l.side} ${l.kind}: ${l.text}`);
+  return Object.assign(flow, { lines, texts });
 }
 
 /** The lines from the raw section's first one on. */
@@ -229,5 +172,50 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
       expect(rows(kept)).toEqual(rows(new MessageView(FLOW, flow.messages, flow.read, flow.chunks)));
     }
     expect(rows(kept)).toContain('> piece 1');
+  });
+
+  it('a section kept while the tunnel grows, in bits that join chunks and cut lines anywhere, shows what a new one shows', () => {
+    const random = mulberry32(7);
+    const alphabet = ['a', 'b', '\r', '\n', '\r\n', '\u00e9', '\u20ac', '\u{1f600}', '\x00'];
+    for (const expanded of [new Set<string>(), new Set([RAW_KEY])]) {
+      const flow = flowTo(3128);
+      flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\n\r\n');
+      flow.send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+      const kept = new RawSection(flow.read, flow.chunks);
+      const section = (raw: RawSection) => {
+        const out: MessageLine[] = [];
+        raw.push(flow.messages, expanded, out);
+        return out;
+      };
+      const sendAndCompare = (dir: 'c2s' | 's2c', text: string) => {
+        flow.send(dir, new Uint8Array(Buffer.from(text, 'utf8')));
+        expect(section(kept)).toEqual(section(new RawSection(flow.read, flow.chunks)));
+      };
+      // A line as long as a cut, its CR LF split: the CR alone must not cut it.
+      sendAndCompare('c2s', `${'x'.repeat(RAW_LINE_BYTES)}\r`);
+      sendAndCompare('c2s', '\n');
+      for (let step = 0; step < 200; step++) {
+        const dir = random() < 0.8 ? 'c2s' : 's2c';
+        if (random() < 0.03) flow.gap(dir, randomInt(random, 1, 9));
+        const long = random() < 0.1 ? 'x'.repeat(randomInt(random, RAW_LINE_BYTES - 4, RAW_LINE_BYTES + 2)) : '';
+        sendAndCompare(dir, long + Array.from({ length: randomInt(random, 1, 12) }, () => alphabet[randomInt(random, 0, alphabet.length - 1)]).join(''));
+      }
+    }
+  });
+
+  it('a kept section reads each byte of a growing tunnel once, not all of them again at each change', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\n\r\n');
+    const kept = new RawSection(flow.read, flow.chunks);
+    flow.bytesRead = 0;
+    let sent = 0;
+    for (let i = 0; i < 500; i++) {
+      const line = `${'y'.repeat(100)} ${i}\n`;
+      flow.send(i % 5 === 0 ? 's2c' : 'c2s', line);
+      sent += line.length;
+      kept.push(flow.messages, new Set(), []);
+    }
+    expect(flow.bytesRead).toBe(sent);
   });
 });

@@ -1,24 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import { runCapture } from '../../../src/engine/captureRun.js';
-import { MessageTable } from '../../../src/messages/messageTable.js';
-import { FlowStore } from '../../../src/store/flowStore.js';
+import { describe, expect, it } from 'vitest';
 import { parseFilter } from '../../../src/tui/flowList/filter.js';
 import { FlowView } from '../../../src/tui/flowList/flowView.js';
+import { useDemo } from '../../support/demo.js';
 
-const DEMO = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
-let store: FlowStore;
-let messages: MessageTable;
-
-beforeAll(async () => {
-  store = new FlowStore({ sourceFile: DEMO });
-  messages = new MessageTable();
-  await runCapture({ source: DEMO, sinks: [(event) => store.apply(event), (event) => messages.apply(event)] });
-  return () => store.dispose();
-});
+const demo = useDemo();
 
 function shown(filter: string): number[] {
-  const view = new FlowView(store, store, undefined, (id) => messages.get(id));
+  const view = new FlowView(demo.store, demo.store, undefined, (id) => demo.messages.get(id));
   const parsed = parseFilter(filter);
   if (!parsed.ok) throw new Error(parsed.error);
   view.setFilter(parsed.filter);
@@ -75,12 +63,12 @@ describe('message filter words on the demo', () => {
   });
 
   it('the preview column shows the summary when a protocol was recognised, else the first line', () => {
-    const view = new FlowView(store, store, undefined, (id) => messages.get(id));
-    expect(view.describe(store.getFlow(1)!)).toBe('GET / → 200 (2 req)');
-    expect(view.describe(store.getFlow(2)!)).toBe('SMTP EHLO laptop.example.com → 250 (5 cmds)');
-    expect(view.describe(store.getFlow(3)!)).toMatch(/^! GET \/api\/status → 200/);
-    const plain = new FlowView(store, store);
-    expect(plain.describe(store.getFlow(1)!)).toBe('GET / HTTP/1.1');
+    const view = new FlowView(demo.store, demo.store, undefined, (id) => demo.messages.get(id));
+    expect(view.describe(demo.store.getFlow(1)!)).toBe('GET / → 200 (2 req)');
+    expect(view.describe(demo.store.getFlow(2)!)).toBe('SMTP EHLO laptop.example.com → 250 (5 cmds)');
+    expect(view.describe(demo.store.getFlow(3)!)).toMatch(/^! GET \/api\/status → 200/);
+    const plain = new FlowView(demo.store, demo.store);
+    expect(plain.describe(demo.store.getFlow(1)!)).toBe('GET / HTTP/1.1');
     view.dispose();
     plain.dispose();
   });
