@@ -24,7 +24,7 @@ import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns, statusLine, type StatusInfo } from './statusBar.js';
-import { fitMiddle, withName } from './width.js';
+import { fitHead, fitMiddle, withName } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -576,7 +576,7 @@ export class TuiApp {
     this.boxes.place('status', layout.status, this.prompt ? this.prompt.renderRow(width) : statusLine(this.statusInfo(), width, glyphs));
     this.boxes.place('hints', layout.hints, ' ' + this.hints(width - 1, unicode));
     const helpRows = layout.status.top;
-    const help = this.helpTop === undefined ? undefined : this.helpText().slice(this.helpTop, this.helpTop + helpRows).join('\n');
+    const help = this.helpTop === undefined ? undefined : this.helpText().slice(this.helpTop, this.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
     this.boxes.place('help', { top: 0, height: helpRows }, help);
     this.screen.render();
     if (this.list.searchProgress?.busy) this.scheduleSteps();

@@ -7,15 +7,22 @@ import type { Endpoint, FlowKey } from '../core/types.js';
 import { fitEndpoint } from './flowList/units.js';
 import { flowState, type ListedFlow } from './flowList/source.js';
 import type { Glyphs } from './glyphs.js';
-import { headFitting } from './width.js';
+import { fitHead, stringColumns } from './width.js';
 
-/** ` #3 10.0.0.1:5555 → 10.0.0.2:80  closed  text UTF-8`, cut to `width`; ` conversation` without a flow. */
+/**
+ * ` #3 10.0.0.1:5555 → 10.0.0.2:80  closed  text UTF-8` in `width` columns: on a narrow row the
+ * addresses are shortened in the middle (ports kept) to leave room for the state, and what is
+ * cut at the end shows an ellipsis. ` conversation` without a flow.
+ */
 export function conversationTitle(flow: (ListedFlow & { key: FlowKey }) | undefined, display: string, glyphs: Glyphs, width: number): string {
   if (!flow) return ' conversation';
-  const endpoint = (e: Endpoint): string => fitEndpoint(escapeText(e.addr.includes(':') ? `[${e.addr}]` : e.addr), `:${e.port}`, 40, glyphs.ellipsis);
+  const lead = ` #${flow.id} `;
+  const arrow = ` ${glyphs.right} `;
+  const state = `  ${flowState(flow)}`;
+  const each = Math.min(40, Math.floor((width - stringColumns(lead + arrow + state) - 2) / 2));
+  const endpoint = (e: Endpoint): string => fitEndpoint(escapeText(e.addr.includes(':') ? `[${e.addr}]` : e.addr), `:${e.port}`, Math.max(8, each), glyphs.ellipsis);
   const guessed = flow.sawHandshake ? '' : ' (direction guessed)';
-  const text = ` #${flow.id} ${endpoint(flow.key.client)} ${glyphs.right} ${endpoint(flow.key.server)}  ${flowState(flow)}${guessed}  ${display}`;
-  return headFitting(text, width);
+  return fitHead(`${lead}${endpoint(flow.key.client)}${arrow}${endpoint(flow.key.server)}${state}${guessed}  ${display}`, width, glyphs.ellipsis);
 }
 
 /** What the empty list says: why there is no row; `searching`: a `~text` filter is still reading the flows. */

@@ -92,6 +92,12 @@ export function fitMiddle(text: string, columns: number, ellipsis: string): stri
   return head + ellipsis + tailFitting(text, room - stringColumns(head));
 }
 
+/** `text` when it fits in `columns` columns, else its head and `ellipsis`: a cut that shows. */
+export function fitHead(text: string, columns: number, ellipsis: string): string {
+  if (stringColumns(text) <= columns) return text;
+  return headFitting(text, Math.max(0, columns - stringColumns(ellipsis))) + headFitting(ellipsis, columns);
+}
+
 /** The longest prefix of `text` that fits in `columns` columns. */
 export function headFitting(text: string, columns: number): string {
   let used = 0;

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { fitMiddle, fitTail, stringColumns, withName } from '../../src/tui/width.js';
+import { fitHead, fitMiddle, fitTail, stringColumns, withName } from '../../src/tui/width.js';
 
 const NAME = '192.168.001.023.51000-198.051.100.010.00080-2-response.html';
+
+describe('fitHead', () => {
+  it('keeps what fits; a cut ends with the ellipsis, in exactly the columns', () => {
+    expect(fitHead('down one page, as in less', 25, '…')).toBe('down one page, as in less');
+    expect(fitHead('down one page, as in less', 24, '…')).toBe('down one page, as in le…');
+    expect(fitHead('down one page, as in less', 24, '...')).toBe('down one page, as in ...');
+    expect(stringColumns(fitHead('日本語のテキスト', 7, '…'))).toBeLessThanOrEqual(7);
+    expect(fitHead('abc', 0, '…')).toBe('');
+  });
+});
 
 describe('fitTail', () => {
   it('keeps a name that fits whole', () => {

@@ -172,7 +172,8 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
   }
   const unknownField = /^([a-z][a-z-]+):/i.exec(text);
   if (unknownField && !ADDRESS_PART.test(text)) {
-    return `unknown ${escapeText(unknownField[1])}: filter words are method: status: host: path: has:note has:gap ("${escapeText(unknownField[1])}:…" in quotes finds the text)`;
+    // Short enough for an 80-column status row: the known words, and how to search the text.
+    return `unknown ${escapeText(unknownField[1])}: method: status: host: path: has: or "${escapeText(unknownField[1])}:…" for text`;
   }
   if (STATES.includes(lower as FlowState)) return { kind: 'state', state: lower as FlowState };
   if (text.startsWith('#')) {

@@ -35,6 +35,17 @@ describe('help and exit', () => {
     await quit(screen);
   });
 
+  it('at 40 columns the help and the conversation title show where they are cut', async () => {
+    const screen = await openDemo({ cols: 40, rows: 12 });
+    screen.press('j', 'j');
+    await screen.waitFor((s) => lines(s).some((line) => line.startsWith(' #3 ')));
+    expect(lines(screen).find((line) => line.startsWith(' #3 '))).toBe(' #3 192…23:51002 → 198.…0.10:80  reset …');
+    screen.press('?', 'j', 'j', 'j');
+    await screen.waitFor((s) => lines(s).some((line) => line.includes('Space')));
+    expect(lines(screen).find((line) => line.includes('Space'))).toBe('   Space        down one page, as in le…');
+    await quit(screen);
+  });
+
   it('ctrl-l repaints the whole screen over what another program wrote on it', async () => {
     const screen = await openDemo();
     const before = lines(screen);
