@@ -11,6 +11,7 @@ import { ChunkedReader, ChunkStep } from './httpChunked.js';
 import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
 import { messageEnd, RequestMessage, ResponseMessage } from './httpMessage.js';
 import type { HttpBody, HttpMessage, StreamNote } from './types.js';
+import { formatCount } from '../core/count.js';
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
 
@@ -132,7 +133,7 @@ export class HttpStreamParser {
       case State.Head:
         if (this.head.hasStartLine || (!this.tentative && this.head.cutStartLine())) this.completeHead(ts, { offset: start, why: 'gap in the header' });
         else if (this.head.started && !this.tentative) {
-          this.note(this.head.offset, `gap at ${start} inside a start line`);
+          this.note(this.head.offset, `gap at ${formatCount(start)} inside a start line`);
           boundary = true;
         }
         break;
@@ -155,7 +156,7 @@ export class HttpStreamParser {
         return;
     }
     if (this.done) return;
-    if (!this.tentative) this.note(start, `gap of ${end - start} bytes: looking for the next message start`);
+    if (!this.tentative) this.note(start, `gap of ${formatCount(end - start)} bytes: looking for the next message start`);
     this.resync(end, boundary || (this.tentative && this.lostCandidate));
   }
 

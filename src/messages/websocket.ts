@@ -8,6 +8,7 @@
  */
 import type { Direction, Micros } from '../core/types.js';
 import type { StreamNote } from './types.js';
+import { formatCount } from '../core/count.js';
 
 /** Frames kept per flow; later ones are parsed and counted, not kept. */
 export const MAX_FRAMES = 20_000;
@@ -128,7 +129,7 @@ export class WebSocketConversation {
       this.takePayload(r, missing, ts);
       return;
     }
-    this.stop(r, offset, `gap of ${length} bytes: WebSocket framing lost`);
+    this.stop(r, offset, `gap of ${formatCount(length)} bytes: WebSocket framing lost`);
   }
 
   /** Direction `dir` ended: a frame in progress stays incomplete. */

@@ -94,7 +94,7 @@ const CASES: Case[] = [
     name: 'a gap right after a status line, before its line end: the response is cut in its head, paired with its request',
     steps: [c2s(get('/1')), s2c('HTTP/1.0 302 MOVED'), gap('s2c', 1460), s2c('; path=/\r\nLocation: http://x/\r\nContent-Length: 5\r\n\r\nhello'), fin('s2c')],
     exchanges: ['GET /1 → 302 (cut at 18: gap in the header)'],
-    notes: ['s2c@18: gap of 1460 bytes: looking for the next message start', 's2c@1478: no message start after the gap: raw bytes from here'],
+    notes: ['s2c@18: gap of 1,460 bytes: looking for the next message start', 's2c@1478: no message start after the gap: raw bytes from here'],
   },
   {
     name: 'a gap right after a request line, before its line end: the request is cut in its head',
