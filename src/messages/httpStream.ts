@@ -70,6 +70,9 @@ export class HttpStreamParser {
   /** Stream offset from which the direction is raw bytes (a tunnel, or after something unparseable), if it is. */
   rawFrom: number | undefined = undefined;
 
+  /** The direction ended inside a start line: its bytes, raw from {@link rawFrom}, are no message. */
+  startLineCut = false;
+
   /** True once the direction is raw bytes (a tunnel, or after something unparseable) or ended. */
   get done(): boolean {
     return this.state === State.Raw || this.state === State.Ended;
@@ -171,7 +174,10 @@ export class HttpStreamParser {
     switch (this.state) {
       case State.Head:
         if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' });
-        else if (this.head.started && !this.tentative) this.note(this.head.offset, 'stream ended inside a start line');
+        else if (this.head.started && !this.tentative) {
+          this.startLineCut = true;
+          this.toRaw(this.head.offset, `the stream ended inside this ${this.requests ? 'request' : 'status'} line: raw bytes from here`);
+        }
         break;
       case State.BodyLength:
         this.finish({ offset: this.expected, why: `stream ended ${this.remaining} bytes before the end of the body` });

@@ -150,6 +150,24 @@ const CASES: Case[] = [
     exchanges: ['POST /x (cut at 42: bad Content-Length "5, 6") → 200 length:1'],
   },
   { name: 'a response without a request', steps: [s2c(ok('hi'))], exchanges: ['- → 200 length:2 !no-request'] },
+  {
+    name: 'a stream that ends inside a request line: no request, its bytes raw, a note',
+    steps: [c2s('GET /abc HT'), fin('c2s')],
+    exchanges: [],
+    notes: ['c2s@0: the stream ended inside this request line: raw bytes from here'],
+  },
+  {
+    name: 'a second request line cut by the end of the stream, after an exchange',
+    steps: [c2s(get('/a') + 'GET /abc HT'), s2c(ok('hi')), fin('c2s'), fin('s2c')],
+    exchanges: ['GET /a → 200 length:2'],
+    notes: ['c2s@38: the stream ended inside this request line: raw bytes from here'],
+  },
+  {
+    name: 'a stream that ends inside a status line: the request unanswered, the bytes raw',
+    steps: [c2s(get('/a')), s2c('HTTP/1.1 20'), fin('s2c'), fin('c2s')],
+    exchanges: ['GET /a → - !unanswered'],
+    notes: ['s2c@0: the stream ended inside this status line: raw bytes from here'],
+  },
   { name: 'a request never answered', steps: [c2s(get('/a')), fin('c2s')], exchanges: ['GET /a → - !unanswered'] },
   {
     name: 'a request sent after Connection: close',
