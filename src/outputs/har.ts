@@ -193,8 +193,12 @@ export class HarOutput implements FlowOutput {
     if (!state?.websocket) return;
     const window = state.windows[frame.dir];
     const payloadAt = frame.offset + frame.headerLength;
-    state.websocket.messages.add(frame, window.read(payloadAt, frame.payloadLength));
+    state.websocket.messages.add(frame, () => window.read(payloadAt, frame.payloadLength));
     window.release(payloadAt + frame.payloadLength);
+    if (state.websocket.messages.full) {
+      state.windows.c2s.stop();
+      state.windows.s2c.stop();
+    }
   }
 
   /** A decoded body waiting for its entry, charged to the budget; without its bytes when the budget is spent. */

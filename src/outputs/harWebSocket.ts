@@ -19,6 +19,8 @@ export interface HarWebSocketMessage {
   data: string;
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** A data message whose fragments are arriving. */
 interface Partial {
   readonly firstTs: Micros;
@@ -42,8 +44,12 @@ export class WebSocketMessages {
   /** `clientDir`: the direction of the requests, whose messages are `send`. */
   constructor(private readonly clientDir: Direction, private readonly budget: ByteBudget, private readonly maxBytes: number) {}
 
-  /** A frame is over; `payload` is what was kept of its payload (as on the wire: masked, shorter when not all kept). */
-  add(frame: WebSocketFrame, payload: Uint8Array): void {
+  /**
+   * A frame is over; `read` gives what was kept of its payload (as on the wire: masked, shorter
+   * when not all kept), called only while there is room for more.
+   */
+  add(frame: WebSocketFrame, read: () => Uint8Array): void {
+    const payload = this.full ? EMPTY : read();
     const whole = frame.complete && payload.length === frame.payloadLength;
     const bytes = unmask(Uint8Array.from(payload), frame.mask);
     const control = frame.opcode >= Opcode.Close;
@@ -64,6 +70,11 @@ export class WebSocketMessages {
       if (!control) this.partial[frame.dir] = undefined;
       this.finish(frame.dir, message);
     }
+  }
+
+  /** No more messages fit: the later ones are only counted (their bytes need not be kept). */
+  get full(): boolean {
+    return this.charged >= this.maxBytes || this.messages.length >= MAX_FRAMES;
   }
 
   /** The flow ended: a message still waiting for fragments is over, cut. */
@@ -94,7 +105,7 @@ export class WebSocketMessages {
       if (inflated) bytes = inflated;
       else asSent = true;
     }
-    if (this.messages.length >= MAX_FRAMES || this.charged + bytes.length > this.maxBytes || !this.budget.take(bytes.length)) {
+    if (this.full || this.charged + bytes.length > this.maxBytes || !this.budget.take(bytes.length)) {
       this.leftOut++;
       return;
     }
