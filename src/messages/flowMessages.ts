@@ -315,12 +315,14 @@ export class FlowMessages {
 /** `GET /api/v2/chickens.json → 301 (3 req)`: the first exchange, and the number of requests when more than one. */
 function httpSummary(http: HttpConversation, websocket: WebSocketConversation | undefined): string {
   const first = http.exchanges[0];
-  if (!first) return 'HTTP';
+  if (!first) return http.startLineCut(http.requestDir) ? 'HTTP: request line cut' : 'HTTP';
+  const responseDir = otherDirection(http.requestDir);
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
   const response = first.response
     ? `${first.response.status}`
     : first.flags.includes('lost') ? '(lost in a capture gap)'
-    : first.flags.includes('unanswered') && http.rawFrom(otherDirection(http.requestDir)) !== undefined ? '(not HTTP)'
+    : http.startLineCut(responseDir) ? '(status line cut)'
+    : first.flags.includes('unanswered') && http.rawFrom(responseDir) !== undefined ? '(not HTTP)'
     : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
   const frames = websocket ? ` (WebSocket, ${websocket.frameCount} frames)` : '';

@@ -101,6 +101,11 @@ export class HttpConversation implements HttpStreamHooks {
     return this.parsers[dir].rawFrom;
   }
 
+  /** Direction `dir` ended inside a start line (its bytes from {@link rawFrom} are that line's). */
+  startLineCut(dir: Direction): boolean {
+    return this.parsers[dir].startLineCut;
+  }
+
   /** The parsers' hook: a head was parsed; returns its body's framing. */
   onHead(message: HttpMessage, headText: string): BodyPlan {
     return message.kind === 'request' ? this.onRequest(message, headText) : this.onResponse(message, headText);

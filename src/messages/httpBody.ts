@@ -7,6 +7,7 @@
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions, type BrotliOptions } from 'node:zlib';
 import { headerTokens } from './httpHead.js';
 import type { HttpMessageBase } from './types.js';
+import { formatCount } from '../core/count.js';
 
 /** Default cap on a decoded body. */
 export const MAX_DECODED_BYTES = 10 * 1024 * 1024;
@@ -19,7 +20,7 @@ export interface DecodedBody {
   readonly decoded: readonly string[];
   /** True when `bytes` is not the whole payload (cut at the cap, a gap, or the end of what was seen). */
   readonly cut: boolean;
-  /** What went short of a plain decode, for a reader: `cut at 10485760 bytes`, codings not decoded, errors. */
+  /** What went short of a plain decode, for a reader: `cut at 10,485,760 bytes`, codings not decoded, errors. */
   readonly notes: readonly string[];
 }
 
@@ -108,7 +109,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     bytes = data;
     if (!complete) cut = true;
   }
-  if (wire.length < asked) notes.push(`${asked - wire.length} of ${asked} wire bytes missing`);
+  if (wire.length < asked) notes.push(`${formatCount(asked - wire.length)} of ${formatCount(asked)} wire bytes missing`);
   const decoded: string[] = [];
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity');
   for (let k = codings.length - 1; k >= 0; k--) {
@@ -120,7 +121,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     try {
       const first = coding === 'deflate' && !looksLikeZlib(bytes) ? 'deflate-raw' : coding;
       const { out, cut: capped } = inflateCapped(first, bytes, maxDecodedBytes);
-      if (capped) notes.push(`cut at ${out.length} decoded bytes (cap ${maxDecodedBytes})`);
+      if (capped) notes.push(`cut at ${formatCount(out.length)} decoded bytes (cap ${formatCount(maxDecodedBytes)})`);
       bytes = out;
       cut ||= capped;
       decoded.push(codings[k]);
@@ -133,7 +134,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
   if (bytes.length > maxDecodedBytes) {
     bytes = bytes.subarray(0, maxDecodedBytes);
     cut = true;
-    notes.push(`cut at ${maxDecodedBytes} bytes`);
+    notes.push(`cut at ${formatCount(maxDecodedBytes)} bytes`);
   }
   return { bytes, decoded: decoded.reverse(), cut, notes };
 }
@@ -162,5 +163,5 @@ export function messageBody(read: StreamReader, message: HttpMessageBase, maxDec
   const wire = wanted > 0 ? read(message.dir, message.body.offset, wanted) : new Uint8Array(0);
   const decoded = decodeBody(message, wire, maxDecodedBytes, wanted);
   if (wanted === message.body.length || wire.length < wanted) return decoded;
-  return { ...decoded, cut: true, notes: [...decoded.notes, `only the first ${wanted} of ${message.body.length} wire bytes read`] };
+  return { ...decoded, cut: true, notes: [...decoded.notes, `only the first ${formatCount(wanted)} of ${formatCount(message.body.length)} wire bytes read`] };
 }

@@ -11,6 +11,7 @@ import { ChunkedReader, ChunkStep } from './httpChunked.js';
 import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
 import { messageEnd, RequestMessage, ResponseMessage } from './httpMessage.js';
 import type { HttpBody, HttpMessage, StreamNote } from './types.js';
+import { formatCount } from '../core/count.js';
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
 
@@ -68,6 +69,9 @@ export class HttpStreamParser {
 
   /** Stream offset from which the direction is raw bytes (a tunnel, or after something unparseable), if it is. */
   rawFrom: number | undefined = undefined;
+
+  /** The direction ended inside a start line: its bytes, raw from {@link rawFrom}, are no message. */
+  startLineCut = false;
 
   /** True once the direction is raw bytes (a tunnel, or after something unparseable) or ended. */
   get done(): boolean {
@@ -132,7 +136,7 @@ export class HttpStreamParser {
       case State.Head:
         if (this.head.hasStartLine || (!this.tentative && this.head.cutStartLine())) this.completeHead(ts, { offset: start, why: 'gap in the header' });
         else if (this.head.started && !this.tentative) {
-          this.note(this.head.offset, `gap at ${start} inside a start line`);
+          this.note(this.head.offset, `gap at ${formatCount(start)} inside a start line`);
           boundary = true;
         }
         break;
@@ -155,7 +159,7 @@ export class HttpStreamParser {
         return;
     }
     if (this.done) return;
-    if (!this.tentative) this.note(start, `gap of ${end - start} bytes: looking for the next message start`);
+    if (!this.tentative) this.note(start, `gap of ${formatCount(end - start)} bytes: looking for the next message start`);
     this.resync(end, boundary || (this.tentative && this.lostCandidate));
   }
 
@@ -170,7 +174,10 @@ export class HttpStreamParser {
     switch (this.state) {
       case State.Head:
         if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' });
-        else if (this.head.started && !this.tentative) this.note(this.head.offset, 'stream ended inside a start line');
+        else if (this.head.started && !this.tentative) {
+          this.startLineCut = true;
+          this.toRaw(this.head.offset, `the stream ended inside this ${this.requests ? 'request' : 'status'} line: raw bytes from here`);
+        }
         break;
       case State.BodyLength:
         this.finish({ offset: this.expected, why: `stream ended ${this.remaining} bytes before the end of the body` });

@@ -14,6 +14,7 @@ import { headText } from './httpHead.js';
 import { TelnetReader } from './telnet.js';
 import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
+import { formatCount } from '../core/count.js';
 
 /** Text kept of one line; the rest is counted in its `length`. */
 export const MAX_LINE_TEXT = 2048;
@@ -229,7 +230,7 @@ export class LineConversation {
     this.telnetReaders?.[dir].reset();
     if (side.tlsHead) this.noTlsRecord(dir, side);
     if (side.raw) return;
-    this.note(dir, side.expected, `gap of ${offset + length - side.expected} bytes`);
+    this.note(dir, side.expected, `gap of ${formatCount(offset + length - side.expected)} bytes`);
     if (side.current && !side.inBlock) this.endLine(side, false);
     else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
     side.expected = offset + length;

@@ -6,8 +6,10 @@
  * frames kept per flow (later ones are counted). A gap inside a payload cuts that frame only;
  * one that takes header bytes loses the framing: the direction stops there, with a note.
  */
+import { constants, inflateRawSync } from 'node:zlib';
 import type { Direction, Micros } from '../core/types.js';
 import type { StreamNote } from './types.js';
+import { formatCount } from '../core/count.js';
 
 /** Frames kept per flow; later ones are parsed and counted, not kept. */
 export const MAX_FRAMES = 20_000;
@@ -128,7 +130,7 @@ export class WebSocketConversation {
       this.takePayload(r, missing, ts);
       return;
     }
-    this.stop(r, offset, `gap of ${length} bytes: WebSocket framing lost`);
+    this.stop(r, offset, `gap of ${formatCount(length)} bytes: WebSocket framing lost`);
   }
 
   /** Direction `dir` ended: a frame in progress stays incomplete. */
@@ -202,6 +204,20 @@ export class WebSocketConversation {
     r.held = 0;
     r.stopped = true;
     if (this.notes.length < 100) this.notes.push({ dir: r.dir, offset, text: why });
+  }
+}
+
+const DEFLATE_TAIL = Uint8Array.of(0, 0, 0xff, 0xff);
+
+/**
+ * A compressed (permessage-deflate) frame's payload inflated on its own, at most `maxLength`
+ * bytes; undefined when it does not inflate alone (it uses the context of earlier messages).
+ */
+export function inflateFrame(payload: Uint8Array, maxLength: number): Uint8Array | undefined {
+  try {
+    return inflateRawSync(Buffer.concat([payload, DEFLATE_TAIL]), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxLength });
+  } catch {
+    return undefined;
   }
 }
 

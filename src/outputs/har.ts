@@ -6,7 +6,9 @@
  * becomes a serialised entry once both its messages are over (or its flow ended), appended to a
  * spill file (harSpill.ts) so that memory does not grow with the bodies written. At close the
  * entries are copied into the HAR file in the order their requests started. Exchanges without a request (a response whose
- * request was not seen, or was lost in a capture gap) are left out and counted.
+ * request was not seen, or was lost in a capture gap) are left out and counted. The exchange
+ * that switched to WebSocket waits for its flow's end: its messages (harWebSocket.ts) are read
+ * from the same windows as they go by, within the same caps, into `_webSocketMessages`.
  */
 import { closeSync, openSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -18,9 +20,11 @@ import { MAX_HEAD_BYTES } from '../messages/httpHeadReader.js';
 import { messageEnd } from '../messages/httpMessage.js';
 import { MessageTable } from '../messages/messageTable.js';
 import type { HttpExchange, HttpMessage } from '../messages/types.js';
+import type { WebSocketFrame } from '../messages/websocket.js';
 import { ByteBudget, StreamWindow } from './harBodies.js';
 import { harEntry, type HarBodies } from './harEntry.js';
 import { EntrySpill } from './harSpill.js';
+import { WebSocketMessages } from './harWebSocket.js';
 import type { FlowOutput } from './types.js';
 
 /** Default cap on the wire bytes kept of one body (a longer body is cut there). */
@@ -53,6 +57,8 @@ interface FlowState {
   lastTs: Micros;
   readonly windows: Record<Direction, StreamWindow>;
   readonly open: Map<HttpExchange, Pending>;
+  /** The exchange that switched to WebSocket, and the messages since. */
+  websocket?: { readonly exchange: HttpExchange; readonly messages: WebSocketMessages };
 }
 
 /** Writes the HAR file at close. The file is created at construction (a `UserError` when it cannot be). */
@@ -69,7 +75,10 @@ export class HarOutput implements FlowOutput {
   constructor(private readonly options: HarOptions) {
     this.maxBodyBytes = options.maxBodyBytes ?? HAR_MAX_BODY_BYTES;
     this.budget = new ByteBudget(options.maxKeptBytes ?? HAR_MAX_KEPT_BYTES);
-    this.table = new MessageTable({ onHttpMessage: (flowId, message, exchange) => this.messageOver(flowId, message, exchange) });
+    this.table = new MessageTable({
+      onHttpMessage: (flowId, message, exchange) => this.messageOver(flowId, message, exchange),
+      onWebSocketFrame: (flowId, frame) => this.frameOver(flowId, frame),
+    });
     try {
       this.fd = openSync(options.path, 'w');
     } catch (err) {
@@ -147,7 +156,7 @@ export class HarOutput implements FlowOutput {
       state.windows.c2s.stop();
       state.windows.s2c.stop();
       this.table.delete(flowId);
-    } else if (messages.http.rawFrom(dir) !== undefined) {
+    } else if (messages.http.rawFrom(dir) !== undefined && !messages.http.websocket) {
       state.windows[dir].stop();
     }
   }
@@ -169,10 +178,26 @@ export class HarOutput implements FlowOutput {
     } else {
       pending.responseOver = true;
       if (body) pending.bodies.response = body;
+      const http = this.table.get(flowId)?.http;
+      if (http?.websocket && message.status === 101) state.websocket = { exchange, messages: new WebSocketMessages(http.requestDir, this.budget, this.maxBodyBytes) };
     }
-    if (pending.responseOver && (pending.requestOver || !exchange.request)) {
+    if (pending.responseOver && (pending.requestOver || !exchange.request) && state.websocket?.exchange !== exchange) {
       state.open.delete(exchange);
       this.emit(flowId, state, exchange, pending.bodies);
+    }
+  }
+
+  /** The listener: a WebSocket frame is over; its payload is read now, while its bytes are held. */
+  private frameOver(flowId: number, frame: WebSocketFrame): void {
+    const state = this.flows.get(flowId);
+    if (!state?.websocket) return;
+    const window = state.windows[frame.dir];
+    const payloadAt = frame.offset + frame.headerLength;
+    state.websocket.messages.add(frame, () => window.read(payloadAt, frame.payloadLength));
+    window.release(payloadAt + frame.payloadLength);
+    if (state.websocket.messages.full) {
+      state.windows.c2s.stop();
+      state.windows.s2c.stop();
     }
   }
 
@@ -186,6 +211,12 @@ export class HarOutput implements FlowOutput {
   private finishFlow(flowId: number): void {
     const state = this.flows.get(flowId);
     if (!state) return;
+    const websocket = state.websocket;
+    if (websocket) {
+      websocket.messages.end();
+      const pending = state.open.get(websocket.exchange);
+      if (pending) pending.bodies.webSocket = websocket.messages;
+    }
     for (const [exchange, pending] of state.open) this.emit(flowId, state, exchange, pending.bodies);
     state.windows.c2s.stop();
     state.windows.s2c.stop();
@@ -197,7 +228,7 @@ export class HarOutput implements FlowOutput {
 
   /** Makes the entry of `exchange` (none without a request) and gives its bodies' budget back. */
   private emit(flowId: number, state: FlowState, exchange: HttpExchange, bodies: HarBodies): void {
-    this.budget.give((bodies.request?.bytes.length ?? 0) + (bodies.response?.bytes.length ?? 0));
+    this.budget.give((bodies.request?.bytes.length ?? 0) + (bodies.response?.bytes.length ?? 0) + (bodies.webSocket?.charged ?? 0));
     const requestsGoS2c = this.table.get(flowId)?.http?.requestDir === 's2c';
     const server = requestsGoS2c ? state.key.client : state.key.server;
     const entry = harEntry({ flowId, server }, exchange, bodies, (addr) => isIP(addr) !== 0);

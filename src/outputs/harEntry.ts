@@ -8,6 +8,7 @@ import type { DecodedBody } from '../messages/httpBody.js';
 import type { ExchangeFlag, HttpExchange, HttpMessageBase, HttpRequest, HttpResponse } from '../messages/types.js';
 import { bodyText, formPairs, queryString, requestCookies, requestUrl, responseCookies, type HarCookie, type HarNameValue } from './harFields.js';
 import { headerValue } from '../messages/httpHead.js';
+import type { HarWebSocketMessage } from './harWebSocket.js';
 
 /** Where an exchange took place. */
 export interface HarFlowInfo {
@@ -19,6 +20,8 @@ export interface HarFlowInfo {
 export interface HarBodies {
   request?: DecodedBody;
   response?: DecodedBody;
+  /** After a switch to WebSocket: its messages, and why they are not all there whole. */
+  webSocket?: { readonly messages: readonly HarWebSocketMessage[]; readonly charged: number; notes(): string[] };
 }
 
 /** HAR's content object (response bodies). */
@@ -73,6 +76,8 @@ export interface HarEntry {
   serverIPAddress?: string;
   connection: string;
   _flowspy: HarFlowspyField;
+  /** Chrome's field for the messages of a WebSocket connection. */
+  _webSocketMessages?: HarWebSocketMessage[];
 }
 
 /** Content type of a message, `x-unknown` when it has none (as browsers write it). */
@@ -114,6 +119,12 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   if (exchange.interim.length > 0) field.interim = exchange.interim.map((r) => r.status);
   if (request.incomplete) notes.push(`request cut at ${request.incomplete.offset}: ${request.incomplete.why}`);
   if (response?.incomplete) notes.push(`response cut at ${response.incomplete.offset}: ${response.incomplete.why}`);
+  if (bodies.webSocket) {
+    entry._webSocketMessages = [...bodies.webSocket.messages];
+    const wsNotes = bodies.webSocket.notes();
+    if (wsNotes.length > 0) field.truncated = true;
+    notes.push(...wsNotes);
+  }
   if (notes.length > 0) field.notes = notes;
   return entry;
 }

@@ -5,7 +5,7 @@
  * Meant for proxied flows (which have no packets of their own); works for any event stream.
  */
 import { fileErrorReason, UserError } from '../core/errors.js';
-import { REFUSED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
+import { REFUSED, UNANSWERED, UNRESOLVED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
 import { buildTcpFrame, type TcpFrameSpec } from '../capture/frames.js';
 import { PcapFileWriter, type PacketWriter } from '../capture/pcapWriter.js';
 import type { FlowOutput } from './types.js';
@@ -60,7 +60,8 @@ interface FlowState {
  *
  * - `flow-start`: SYN (with MSS option), SYN-ACK, ACK when `sawHandshake`; nothing otherwise.
  *   The SYN-ACK and ACK (at the SYN's time) wait for the flow's next event: a `flow-end` with
- *   detail {@link REFUSED} gets a RST-ACK answering the SYN instead.
+ *   detail {@link REFUSED} gets a RST-ACK answering the SYN instead; one with
+ *   {@link UNANSWERED} or {@link UNRESOLVED} leaves the SYN alone.
  * - `data`: the bytes cut into MSS-sized PSH-ACK segments at seq = ISN + 1 + offset (so a
  *   `gap` simply leaves a hole in sequence space, which Wireshark shows as not captured),
  *   then one ACK from the peer.
@@ -74,10 +75,10 @@ interface FlowState {
  * Addresses: when client and server are of different families (a proxy accepting IPv4 and
  * connecting over IPv6), the IPv4 side is written IPv4-mapped (`::ffff:a.b.c.d`); an address
  * that is not an IP literal is written as 0.0.0.0 (or :: for IPv6 flows). (The proxy takes both
- * ends from its sockets; a flow whose upstream refused has that upstream as its server, so its
- * SYN and the reset answering it are written; one whose upstream never answered has flowspy's own
- * address as its server, so its handshake and reset are written as they happened.) Initial
- * sequence numbers derive from the flow id.
+ * ends from its sockets; a flow whose upstream refused, timed out or did not resolve has that
+ * upstream as its server, so its SYN, and the reset answering it if any, are written; one whose
+ * upstream failed otherwise has flowspy's own address as its server, so its handshake and reset
+ * are written as they happened.) Initial sequence numbers derive from the flow id.
  * Timestamps are the events' own; frames of one flow are written in event order.
  *
  * The writer is flushed once at construction (a file that cannot take even the header says so at
@@ -173,6 +174,10 @@ export class PcapOutput implements FlowOutput {
       // The SYN was answered by a reset: no handshake.
       this.raw(flow, event.ts, 's2c', 0, flow.isnC + 1, RST | ACK, undefined, undefined);
       this.flows.delete(event.flowId);
+      return;
+    }
+    if (event.type === 'flow-end' && (event.detail === UNANSWERED || event.detail === UNRESOLVED) && flow.synTs !== undefined) {
+      this.flows.delete(event.flowId); // the SYN was never answered
       return;
     }
     this.completeHandshake(flow, event.ts);

@@ -8,7 +8,8 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterPeerCloseNote } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
-import { REFUSED, type Direction, type Endpoint, type FlowEndReason, type FlowEventSink, type Micros } from '../core/types.js';
+import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
+import { connectFailure, normalizeAddress } from './connectFailure.js';
 import type { ForwardSpec } from './forwardSpec.js';
 import { resetSocket } from './resetSocket.js';
 import { TurnBudget } from './turnBudget.js';
@@ -84,11 +85,12 @@ export interface ProxyTotals {
  *   `flow-start` is emitted with key client = the client's address:port and server = the
  *   upstream's actual remote address:port, `sawHandshake: true`, origin 'proxy', ts = the time
  *   the client was accepted. Both ends are taken when the client is accepted (a client that
- *   resets later keeps its address). When the upstream refused (answered the SYN with a reset),
- *   server = the upstream address:port that refused, and the flow ends 'rst' with detail
- *   {@link REFUSED}, as a refused connection in a capture does. When it never answered (another
- *   connect failure, or the client left first), server = the address:port the client connected
- *   to (the proxy's own end: the only handshake that happened). A `note` names the failure;
+ *   resets later keeps its address). When the connect failed, the flow is the client's attempt to
+ *   reach the upstream, ended as a capture of it would end (see {@link connectFailure}): refused
+ *   ('rst', REFUSED), timed out ('timeout', UNANSWERED) or its name not resolved ('error',
+ *   UNRESOLVED), with the upstream (its address, or its name) as server. After any other failure
+ *   (unreachable, or the client left first), server = the address:port the client connected to
+ *   (the proxy's own end: the only handshake known to have happened). A `note` names the failure;
  * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
@@ -99,8 +101,8 @@ export interface ProxyTotals {
  *   ends with 'rst'; any other socket error also resets the other side and ends with 'error';
  * - when the upstream connect fails (refused, unreachable, name not resolving, connect timeout),
  *   the client's connection is reset at once, a `note` gives the reason (e.g. `upstream connect
- *   failed: connect ECONNREFUSED 127.0.0.1:9`) and the flow ends with 'rst' and {@link REFUSED}
- *   when refused, else 'error' and the reason as `detail`; the proxy keeps serving.
+ *   failed: connect ECONNREFUSED 127.0.0.1:9`) and the flow ends as said above, else with 'error'
+ *   and the reason as `detail`; the proxy keeps serving.
  * There is no idle timeout. Name resolution happens per connect (by `net.connect`).
  */
 export class RecordingProxy {
@@ -242,6 +244,8 @@ class ProxiedConnection {
   private serverFinAt: Micros | undefined;
   private notedAfterServerFin = false;
   private connectTimer: NodeJS.Timeout | undefined;
+  /** The upstream address the last connect attempt went to (after name resolution). */
+  private tried: Endpoint | undefined;
   private readonly whenEnded: Promise<void>;
   private resolveEnded!: () => void;
 
@@ -271,6 +275,7 @@ class ProxiedConnection {
     client.on('close', () => this.onSocketClose());
     upstream.on('close', () => this.onSocketClose());
     upstream.once('connect', () => this.onConnected());
+    upstream.on('connectionAttempt', (ip: string, port: number) => { this.tried = { addr: normalizeAddress(ip), port }; });
     this.connectTimer = setTimeout(() => {
       upstream.destroy(Object.assign(
         new Error(`connect timed out after ${this.connectTimeoutMs} ms to ${formatHostPort(this.targetHost, this.targetPort)}`),
@@ -399,11 +404,10 @@ class ProxiedConnection {
       clearTimeout(this.connectTimer);
       this.counters.connectFailures++;
       const detail = describeError(err);
-      const refusedBy = refusingEnd(err);
-      this.emitStart(refusedBy ?? this.proxyEnd);
+      const failure = connectFailure(err, { addr: this.targetHost, port: this.targetPort }, this.tried);
+      this.emitStart(failure?.server ?? this.proxyEnd);
       this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `upstream connect failed: ${detail}` });
-      if (refusedBy) this.setEnd('rst', REFUSED);
-      else this.setEnd('error', detail);
+      this.setEnd(failure?.reason ?? 'error', failure?.detail ?? detail);
       resetSocket(other);
       return;
     }
@@ -462,22 +466,6 @@ class ProxiedConnection {
 /** A socket's address and port as an Endpoint; '' and 0 when the socket cannot tell (reset before accept). */
 function endpointOf(addr: string | undefined, port: number | undefined): Endpoint {
   return { addr: addr === undefined ? '' : normalizeAddress(addr), port: port ?? 0 };
-}
-
-/**
- * The upstream address:port that refused the connect (answered the SYN with a reset), from the
- * error (Node's AggregateError when every address tried refused); undefined for any other failure.
- */
-function refusingEnd(err: Error & { code?: string; address?: string; port?: number; errors?: unknown[] }): Endpoint | undefined {
-  const tries = Array.isArray(err.errors) && err.errors.length > 0 ? (err.errors as (typeof err)[]) : [err];
-  if (!tries.every((e) => e.code === 'ECONNREFUSED')) return undefined;
-  const { address, port } = tries[tries.length - 1];
-  return address !== undefined && port !== undefined ? { addr: normalizeAddress(address), port } : undefined;
-}
-
-/** `::ffff:1.2.3.4` → `1.2.3.4` (a dual-stack socket reports IPv4 peers mapped). */
-function normalizeAddress(addr: string): string {
-  return addr.startsWith('::ffff:') && net.isIPv4(addr.slice(7)) ? addr.slice(7) : addr;
 }
 
 /** `host:port`, with brackets around an IPv6 literal. */

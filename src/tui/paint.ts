@@ -26,6 +26,7 @@ function spanColor(style: RowStyle, palette: Palette): string {
       return palette.fg('red');
     case 'state.reset':
     case 'state.refused':
+    case 'state.unresolved':
       return palette.fg('red');
     case 'state.open':
     case 'state.half-closed':

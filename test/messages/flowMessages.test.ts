@@ -84,6 +84,13 @@ describe('FlowMessages', () => {
     expect(closed.flags).toEqual(['after-close', 'unanswered']);
   });
 
+  it('sums up HTTP cut inside a start line: no request made up', () => {
+    const request = run(new Script().data('c2s', 'GET /abc HT').fin('c2s').fin('s2c').end());
+    expect([request.summary(), request.http?.exchanges.length, request.http?.rawFrom('c2s')]).toEqual(['HTTP: request line cut', 0, 0]);
+    const response = run(new Script().data('c2s', 'GET /a HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 20').fin('s2c').fin('c2s').end());
+    expect(response.summary()).toBe('! GET /a → (status line cut)');
+  });
+
   it('sums up a line protocol and TLS', () => {
     const smtp = run(new Script().data('s2c', '220 mx ESMTP\r\n').data('c2s', 'EHLO laptop.example.com\r\n').data('s2c', '250-mx\r\n250 OK\r\n').end());
     expect([smtp.protocol, smtp.summary()]).toEqual(['lines', 'SMTP EHLO laptop.example.com → 250']);

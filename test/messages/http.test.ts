@@ -94,7 +94,7 @@ const CASES: Case[] = [
     name: 'a gap right after a status line, before its line end: the response is cut in its head, paired with its request',
     steps: [c2s(get('/1')), s2c('HTTP/1.0 302 MOVED'), gap('s2c', 1460), s2c('; path=/\r\nLocation: http://x/\r\nContent-Length: 5\r\n\r\nhello'), fin('s2c')],
     exchanges: ['GET /1 → 302 (cut at 18: gap in the header)'],
-    notes: ['s2c@18: gap of 1460 bytes: looking for the next message start', 's2c@1478: no message start after the gap: raw bytes from here'],
+    notes: ['s2c@18: gap of 1,460 bytes: looking for the next message start', 's2c@1478: no message start after the gap: raw bytes from here'],
   },
   {
     name: 'a gap right after a request line, before its line end: the request is cut in its head',
@@ -150,6 +150,24 @@ const CASES: Case[] = [
     exchanges: ['POST /x (cut at 42: bad Content-Length "5, 6") → 200 length:1'],
   },
   { name: 'a response without a request', steps: [s2c(ok('hi'))], exchanges: ['- → 200 length:2 !no-request'] },
+  {
+    name: 'a stream that ends inside a request line: no request, its bytes raw, a note',
+    steps: [c2s('GET /abc HT'), fin('c2s')],
+    exchanges: [],
+    notes: ['c2s@0: the stream ended inside this request line: raw bytes from here'],
+  },
+  {
+    name: 'a second request line cut by the end of the stream, after an exchange',
+    steps: [c2s(get('/a') + 'GET /abc HT'), s2c(ok('hi')), fin('c2s'), fin('s2c')],
+    exchanges: ['GET /a → 200 length:2'],
+    notes: ['c2s@38: the stream ended inside this request line: raw bytes from here'],
+  },
+  {
+    name: 'a stream that ends inside a status line: the request unanswered, the bytes raw',
+    steps: [c2s(get('/a')), s2c('HTTP/1.1 20'), fin('s2c'), fin('c2s')],
+    exchanges: ['GET /a → - !unanswered'],
+    notes: ['s2c@0: the stream ended inside this status line: raw bytes from here'],
+  },
   { name: 'a request never answered', steps: [c2s(get('/a')), fin('c2s')], exchanges: ['GET /a → - !unanswered'] },
   {
     name: 'a request sent after Connection: close',

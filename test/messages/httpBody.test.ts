@@ -1,5 +1,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { formatCount } from '../../src/core/count.js';
 import { decodeBody, dechunk, messageBody } from '../../src/messages/httpBody.js';
 import { exchangeTimings } from '../../src/messages/http.js';
 import type { HttpResponse } from '../../src/messages/types.js';
@@ -71,7 +72,7 @@ describe('decodeBody', () => {
     expect(decoded.cut).toBe(true);
     expect(decoded.bytes.length).toBeLessThanOrEqual(cap);
     expect(decoded.bytes.length).toBeGreaterThan(cap * 0.9);
-    expect(decoded.notes.at(-1)).toBe(`cut at ${decoded.bytes.length} decoded bytes (cap ${cap})`);
+    expect(decoded.notes.at(-1)).toBe(`cut at ${formatCount(decoded.bytes.length)} decoded bytes (cap ${formatCount(cap)})`);
   });
 
   it('decodes what there is of a body cut short', () => {

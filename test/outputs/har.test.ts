@@ -1,14 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatCount } from '../../src/core/count.js';
 import type { Direction, FlowEvent } from '../../src/core/types.js';
 import { runCapture } from '../../src/engine/captureRun.js';
 import { HarOutput, type HarOptions } from '../../src/outputs/har.js';
 import { repoRoot } from '../support/corpus.js';
 import { harProblems, readHar, schemaValidator } from '../support/harCheck.js';
 import { mulberry32, randomInt } from '../support/prng.js';
+import { wsFrame } from '../messages/wsBuild.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowspy-har-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,7 +144,7 @@ describe('HarOutput bodies', () => {
     expect([f.response.content.size, f._flowspy.truncated]).toEqual([5000, true]);
     const kept = 3500 - (response.length - 5000); // five 700-byte pieces fit in 4000, the head among them
     expect(f.response.content.text).toBe('x'.repeat(kept));
-    expect(f._flowspy.notes).toContain(`response body: ${5000 - kept} of 5000 wire bytes missing`);
+    expect(f._flowspy.notes).toContain(`response body: ${formatCount(5000 - kept)} of 5,000 wire bytes missing`);
   });
 
   it('charges a body waiting for its partner to the budget, and gives it back with the entry', () => {
@@ -155,7 +157,7 @@ describe('HarOutput bodies', () => {
     expect([second.response.content.text, second._flowspy.truncated]).toEqual(['e'.repeat(3000), undefined]);
   });
 
-  it('keeps nothing of a direction that turned raw (a WebSocket upgrade)', () => {
+  it('holds no bytes between WebSocket frames after an upgrade', () => {
     const path = join(dir, 'ws.har');
     const output = new HarOutput({ path, creatorVersion: '0' });
     const flow = new Flow(1)
@@ -167,6 +169,48 @@ describe('HarOutput bodies', () => {
     expect(held).toBe(0);
     output.close();
     expect(readHar(readFileSync(path, 'utf8')).entries.map((e) => e.status)).toEqual([101]);
+  });
+});
+
+describe('HarOutput WebSocket messages', () => {
+  const upgrade = (flow: Flow): Flow => flow
+    .send('c2s', 'GET /chat HTTP/1.1\r\nHost: x.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', 1)
+    .send('s2c', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', 2);
+  const mask = [1, 2, 3, 4];
+
+  it('writes them in _webSocketMessages as Chrome does: fragments joined, masks undone, binary in base64', () => {
+    const compressed = deflateRawSync(Buffer.from('squeezed'), { finishFlush: 2 }).subarray(0, -4);
+    const flow = upgrade(new Flow(1))
+      .send('c2s', wsFrame(1, 'hello', { mask }), 3)
+      .send('s2c', concat(wsFrame(1, 'wor', { fin: false }), wsFrame(9, 'p')), 4)
+      .send('s2c', concat(wsFrame(0, 'ld'), wsFrame(2, Uint8Array.of(0, 1, 255)), wsFrame(1, compressed, { rsv1: true })), 5)
+      .send('c2s', wsFrame(8, Uint8Array.of(3, 232), { mask }), 6);
+    const [entry] = harOf(flow.end(7)).log.entries;
+    const seconds = (ms: number) => Date.UTC(2026, 0, 1) / 1000 + ms / 1000;
+    expect(entry.response.status).toBe(101);
+    expect(entry._webSocketMessages).toEqual([
+      { type: 'send', time: seconds(3), opcode: 1, data: 'hello' },
+      { type: 'receive', time: seconds(4), opcode: 9, data: 'cA==' },
+      { type: 'receive', time: seconds(4), opcode: 1, data: 'world' },
+      { type: 'receive', time: seconds(5), opcode: 2, data: 'AAH/' },
+      { type: 'receive', time: seconds(5), opcode: 1, data: 'squeezed' },
+      { type: 'send', time: seconds(6), opcode: 8, data: 'A+g=' },
+    ]);
+    expect(entry._flowspy.truncated).toBeUndefined();
+  });
+
+  it('keeps them within the caps, says what was left out, and gives the budget back', () => {
+    const path = join(dir, 'ws-cap.har');
+    const output = new HarOutput({ path, creatorVersion: '0', maxBodyBytes: 12 });
+    const flow = upgrade(new Flow(1)).send('s2c', concat(wsFrame(1, '1234'), wsFrame(1, 'too long now!'), wsFrame(1, 'ab')), 3)
+      .send('s2c', wsFrame(1, 'cut short').subarray(0, 6), 4).gap('s2c', 5, 5).send('s2c', wsFrame(1, 'z'), 6);
+    for (const e of flow.end(7)) output.handle(e);
+    output.close();
+    expect((output as unknown as { budget: { used: number } }).budget.used).toBe(0);
+    const [entry] = (JSON.parse(readFileSync(path, 'utf8')) as Har).log.entries;
+    expect(entry._webSocketMessages.map((m: { data: string }) => m.data)).toEqual(['1234', 'ab', 'cut ', 'z']);
+    expect(entry._flowspy.truncated).toBe(true);
+    expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket messages left out/), expect.stringMatching(/^1 WebSocket messages cut/)]);
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCapture } from '../../src/engine/captureRun.js';
-import { REFUSED, type Direction, type FlowEvent } from '../../src/core/types.js';
+import { REFUSED, UNANSWERED, type Direction, type FlowEvent } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import { openPcapFileOutput, PcapOutput } from '../../src/outputs/pcapFile.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
@@ -132,6 +132,16 @@ describe('PcapOutput', () => {
     expect(frames.some((f) => (f.flags & 0x04) !== 0)).toBe(false);
     const [flow] = (await reassemble(path)).values();
     expect(flow.end).toMatchObject({ reason: 'timeout', detail: 'capture ended' });
+  });
+
+  it('an upstream that never answered: the SYN alone, no made-up handshake', () => {
+    const path = writeEvents('unanswered.pcap', [
+      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '10.255.255.1', 80), ts: 1_700_000_000_004_000, origin: 'proxy', sawHandshake: true },
+      { type: 'note', flowId: 5, ts: 1_700_000_000_304_000, text: 'upstream connect failed: connect timed out after 300 ms to 10.255.255.1:80' },
+      { type: 'flow-end', flowId: 5, ts: 1_700_000_000_304_000, reason: 'timeout', detail: UNANSWERED },
+    ]);
+    const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
+    expect(frames.map((f) => `${f.srcPort} > ${f.dstPort} ${f.flags.toString(16)}`)).toEqual(['40003 > 80 2']);
   });
 
   it('a SYN-ACK waits for the flow\'s next event; the file stays in time order', () => {

@@ -124,7 +124,4 @@ function isNarrowAscii(text: string): boolean {
   return true;
 }
 
-/** Group digits by thousands: `1,448`. */
-export function formatCount(n: number): string {
-  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+export { formatCount } from '../../core/count.js';

@@ -4,15 +4,13 @@
  * payload's lines below it (text as sent, binary as a hex excerpt) (cut as a body is: bodyLines.ts). Payloads are read from the store,
  * unmasked, inflated when compressed (permessage-deflate) and that can be done frame by frame.
  */
-import { constants, inflateRawSync } from 'node:zlib';
-import { opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
+import { inflateFrame, opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
 import { BODY_LINES, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
 import { formatCount, type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 
 /** Most bytes a compressed payload may inflate to for display. */
 const MAX_INFLATED = 1 << 20;
-const DEFLATE_TAIL = Uint8Array.of(0, 0, 0xff, 0xff);
 /** A binary payload this short is shown as its bytes in hex on the frame's line. */
 const SHORT_BINARY = 16;
 
@@ -49,11 +47,9 @@ export function frameLines(frame: WebSocketFrame, key: string, side: Side, read:
 function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean): { all: readonly string[]; unmade?: number; notes?: readonly string[] } {
   let payload = bytes;
   if (frame.compressed) {
-    try {
-      payload = inflateRawSync(Buffer.concat([bytes, DEFLATE_TAIL]), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATED });
-    } catch {
-      return { all: bodyText(bytes, 'application/octet-stream'), notes: ['compressed with the context of earlier messages: shown as sent'] };
-    }
+    const inflated = inflateFrame(bytes, MAX_INFLATED);
+    if (!inflated) return { all: bodyText(bytes, 'application/octet-stream'), notes: ['compressed with the context of earlier messages: shown as sent'] };
+    payload = inflated;
   }
   if (frame.opcode === Opcode.Close && payload.length >= 2) {
     const reason = payload.length > 2 ? `: ${bodyText(payload.subarray(2), 'text/plain').join(' ')}` : '';

@@ -98,6 +98,7 @@ const SHORT_STATES: Record<FlowState, string> = {
   closed: 'closed',
   reset: 'reset',
   refused: 'refused',
+  unresolved: 'no dns',
   timeout: 't/out',
 };
 
@@ -107,6 +108,7 @@ const LONG_STATES: Record<FlowState, string> = {
   closed: 'closed',
   reset: 'reset',
   refused: 'refused',
+  unresolved: 'unresolved',
   timeout: 'timed out',
 };
 

@@ -111,4 +111,23 @@ describe('proxy mode', () => {
     screen.press('y');
     expect((await screen.waitForExit()).exitCode).toBe(0);
   });
+
+  it('an upstream name that does not resolve: the row names it and says no dns, the pane why', async () => {
+    const screen = openFlowspy(['-L', '0:no-such-host.invalid:80']);
+    const label = /^ 127\.0\.0\.1:(\d+) → no-such-host\.invalid:80 · 0 flows/;
+    await screen.waitFor((s) => label.test(statusRow(s)));
+    const client = net.connect(Number(label.exec(statusRow(screen))![1]), '127.0.0.1');
+    await new Promise((resolve) => client.on('error', resolve).on('close', resolve));
+    await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('= end:')));
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +1 :\d+ → no-such-h…t\.invalid:80 no dns /)]);
+    expect(conversationRows(screen)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^= 127\.0\.0\.1:\d+ -> no-such-host\.invalid:80 name not resolved \(nothing sent\)$/),
+      expect.stringMatching(/note: upstream connect failed: getaddrinfo (ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/),
+      '= end: error: name not resolved',
+    ]));
+    screen.press('q');
+    await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
+    screen.press('y');
+    expect((await screen.waitForExit()).exitCode).toBe(0);
+  });
 });

@@ -270,6 +270,16 @@ describe('message view: parser notes shown with their unit, also when they arriv
     expect(texts.at(-2)).toMatch(/^= body: 4 bytes/);
   });
 
+  it('a gap note says its size as the screen writes sizes: 1,234,567 bytes', () => {
+    const flow = liveFlow();
+    const view = keptView(flow);
+    flow.send('s2c', '220 mail.example.org ESMTP\r\n');
+    flow.send('c2s', 'EHLO laptop.example.com\r\n');
+    flow.gap('s2c', 1_234_567);
+    flow.send('s2c', '250 ok\r\n');
+    expect(frame(view, flow)).toContain('= note (s2c at 28): gap of 1,234,567 bytes');
+  });
+
   it('a line protocol: a gap between lines, then one in an SMTP DATA block', () => {
     const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);

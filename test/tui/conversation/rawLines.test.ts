@@ -40,6 +40,18 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     expect(flow.lines().find((l) => l.text === 'second line')).toMatchObject({ side: 'client', kind: 'data' });
   });
 
+  it('a client that closes inside its request line: the bytes raw after a note, no request', () => {
+    const flow = flowTo(80);
+    flow.send('c2s', 'GET /abc HT');
+    flow.end();
+    const texts = flow.texts();
+    expect(texts.filter((t) => !t.startsWith('event event: 10.'))).toEqual([
+      'event note: note (c2s at 0): the stream ended inside this request line: raw bytes from here',
+      'event event: raw bytes after the parser stopped (c2s from 0)',
+      'client data: GET /abc HT',
+    ]);
+  });
+
   it('a server that answers with an SSH banner: its bytes with the time they came', () => {
     const flow = flowTo(22);
     flow.send('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');

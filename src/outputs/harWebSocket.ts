@@ -1,0 +1,123 @@
+/**
+ * The WebSocket messages of a flow for its `101` entry's `_webSocketMessages`, as Chrome's HAR
+ * export writes them: `{type: 'send'|'receive', time (seconds), opcode, data}`, a text message's
+ * data as text, any other's in base64. A message's fragments are joined; control frames (close,
+ * ping, pong) are messages of their own. Bounded: at most `maxBytes` payload bytes and
+ * {@link MAX_FRAMES} messages a flow, each byte charged to the shared {@link ByteBudget}; what is
+ * left out is counted and said in `notes`.
+ */
+import type { Direction, Micros } from '../core/types.js';
+import { inflateFrame, MAX_FRAMES, Opcode, unmask, type WebSocketFrame } from '../messages/websocket.js';
+import type { ByteBudget } from './harBodies.js';
+
+/** One entry of `_webSocketMessages`. */
+export interface HarWebSocketMessage {
+  type: 'send' | 'receive';
+  /** Seconds since the epoch, as Chrome writes it. */
+  time: number;
+  opcode: number;
+  data: string;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A data message whose fragments are arriving. */
+interface Partial {
+  readonly firstTs: Micros;
+  readonly opcode: number;
+  readonly compressed: boolean;
+  readonly parts: Uint8Array[];
+  length: number;
+  whole: boolean;
+}
+
+/** The messages of one flow, in the order they were over. */
+export class WebSocketMessages {
+  readonly messages: HarWebSocketMessage[] = [];
+  /** Payload bytes charged to the budget (given back by the owner with the entry). */
+  charged = 0;
+  private readonly partial: Record<Direction, Partial | undefined> = { c2s: undefined, s2c: undefined };
+  private leftOut = 0;
+  private cut = 0;
+  private notInflated = 0;
+
+  /** `clientDir`: the direction of the requests, whose messages are `send`. */
+  constructor(private readonly clientDir: Direction, private readonly budget: ByteBudget, private readonly maxBytes: number) {}
+
+  /**
+   * A frame is over; `read` gives what was kept of its payload (as on the wire: masked, shorter
+   * when not all kept), called only while there is room for more.
+   */
+  add(frame: WebSocketFrame, read: () => Uint8Array): void {
+    const payload = this.full ? EMPTY : read();
+    const whole = frame.complete && payload.length === frame.payloadLength;
+    const bytes = unmask(Uint8Array.from(payload), frame.mask);
+    const control = frame.opcode >= Opcode.Close;
+    let message = control ? undefined : this.partial[frame.dir];
+    if (message === undefined) {
+      message = { firstTs: frame.firstTs, opcode: frame.opcode, compressed: frame.compressed, parts: [], length: 0, whole: true };
+      if (!control) this.partial[frame.dir] = message;
+    }
+    // A message is cut at the cap.
+    const room = this.maxBytes - message.length;
+    const kept = bytes.length > room ? bytes.subarray(0, room) : bytes;
+    if (kept.length > 0) {
+      message.parts.push(kept);
+      message.length += kept.length;
+    }
+    message.whole &&= whole && kept.length === bytes.length;
+    if (control || frame.fin || !frame.complete) {
+      if (!control) this.partial[frame.dir] = undefined;
+      this.finish(frame.dir, message);
+    }
+  }
+
+  /** No more messages fit: the later ones are only counted (their bytes need not be kept). */
+  get full(): boolean {
+    return this.charged >= this.maxBytes || this.messages.length >= MAX_FRAMES;
+  }
+
+  /** The flow ended: a message still waiting for fragments is over, cut. */
+  end(): void {
+    for (const dir of ['c2s', 's2c'] as const) {
+      const message = this.partial[dir];
+      if (message === undefined) continue;
+      this.partial[dir] = undefined;
+      message.whole = false;
+      this.finish(dir, message);
+    }
+  }
+
+  /** Why the list is not every message whole, for the entry's notes (empty when it is). */
+  notes(): string[] {
+    const notes: string[] = [];
+    if (this.leftOut > 0) notes.push(`${this.leftOut} WebSocket messages left out (over ${MAX_FRAMES} messages, ${this.maxBytes} bytes, or the budget for bytes in flight)`);
+    if (this.cut > 0) notes.push(`${this.cut} WebSocket messages cut (a capture gap, the end of the flow, or a frame over the cap)`);
+    if (this.notInflated > 0) notes.push(`${this.notInflated} compressed WebSocket messages kept as sent (they use the context of earlier messages)`);
+    return notes;
+  }
+
+  private finish(dir: Direction, message: Partial): void {
+    let bytes = message.parts.length === 1 ? message.parts[0] : Buffer.concat(message.parts);
+    let asSent = false;
+    if (message.compressed) {
+      const inflated = inflateFrame(bytes, this.maxBytes);
+      if (inflated) bytes = inflated;
+      else asSent = true;
+    }
+    if (this.full || this.charged + bytes.length > this.maxBytes || !this.budget.take(bytes.length)) {
+      this.leftOut++;
+      return;
+    }
+    this.charged += bytes.length;
+    if (!message.whole) this.cut++;
+    if (asSent) this.notInflated++;
+    const text = message.opcode === Opcode.Text && !asSent;
+    this.messages.push({
+      type: dir === this.clientDir ? 'send' : 'receive',
+      time: message.firstTs / 1e6,
+      opcode: message.opcode,
+      data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(text ? 'utf8' : 'base64'),
+    });
+  }
+}
