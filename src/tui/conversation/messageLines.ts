@@ -235,7 +235,9 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   const t = exchangeTimings(exchange);
   const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
   const notHttp = !response && serverRaw && exchange.flags.includes('unanswered');
-  const status = response ? `${response.status} ${escapeText(response.reason)}` : notHttp ? 'bytes that are not HTTP' : 'no response';
+  // A request not yet answered on a connection still open is waited for, as the list's `→ …` says.
+  const given = exchange.flags.some((f) => f === 'unanswered' || f === 'after-close' || f === 'lost');
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });

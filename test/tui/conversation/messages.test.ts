@@ -45,6 +45,16 @@ describe('message lines', () => {
     expect(texts).toContain('body: 227 bytes');
   });
 
+  it('a request still waiting on an open connection has no response yet; at the end, none', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    const first = () => messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set())[0].text;
+    expect(first()).toMatch(/^#1 GET \/slow -> no response yet, /);
+    table.apply({ type: 'flow-end', flowId: 1, ts: 3, reason: 'fin', detail: undefined });
+    expect(first()).toMatch(/^#1 GET \/slow -> no response, /);
+    live.dispose();
+  });
+
   it('a gzip body says its size and what it decoded to, once', () => {
     const { live, table, send } = liveFlow(80);
     const body = gzipSync(Buffer.from('hello, '.repeat(40)));
