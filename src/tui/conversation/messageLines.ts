@@ -285,7 +285,9 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
     return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText) };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
-  const notes = [...body.notes, ...(unread ? [`only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes read`] : [])];
+  // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.
+  const unreadNote = `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes ${body.whole ? 'shown: b saves them all' : 'read'}`;
+  const notes = [...body.notes, ...(unread ? [unreadNote] : [])];
   out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs, of: side });
 }
 

@@ -221,7 +221,6 @@ describe('a body that grows (a live download)', () => {
       seen.push(aboutLine());
       seen.push(aboutLine());
     }
-    live.dispose();
     expect(cache.size).toBe(1);
     // Each step grows the body: read once per step up to the 256 KiB preview, then once when it completes.
     expect(reads).toBe(Math.ceil((256 << 10) / chunk.length) + 1);
@@ -233,6 +232,10 @@ describe('a body that grows (a live download)', () => {
     // 26,215 lines, and more exist past what was read ("+").
     const lines = messageLines(table.get(1)!, read, new Set(), cache).map((l) => l.text);
     expect(lines).toContain(`... ${(26_215 - BODY_LINES).toLocaleString('en-US')}+ more lines (Enter shows them)`);
+    // Shown in full, the body stops at 1 MiB and says how to have the rest.
+    const whole = messageLines(table.get(1)!, read, new Set(['0r']), cache).map((l) => l.text);
+    expect(whole.find((t) => t.startsWith('body: '))).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 1,048,576 of ${total.toLocaleString('en-US')} wire bytes shown: b saves them all)`);
+    live.dispose();
   });
 });
 
