@@ -43,7 +43,7 @@ const CR = 0x0d;
  * line (if any) and starts afresh. Lines are split on LF, and a CR right before the LF is
  * dropped. A line longer than `maxLineBytes` is cut into pieces of at most `maxLineBytes`
  * bytes (ended `cap`), never inside a UTF-8 sequence when it can be helped; so memory stays
- * below `maxLineBytes` per assembler whatever the input. Lines are escaped with `escapeLine`.
+ * within `maxLineBytes` + 1 (a CR waiting for its LF) per assembler whatever the input. Lines are escaped with `escapeLine`.
  */
 export class LineAssembler {
   private pending: Uint8Array = EMPTY;
@@ -99,8 +99,17 @@ export class LineAssembler {
   private append(chunk: Uint8Array, start: number, end: number, into: TextLine[]): void {
     const cap = this.maxLineBytes;
     while (start < end) {
-      // A full pending line is cut only now that another non-LF byte is known to follow.
-      if (this.pendingLength === cap) this.emitCapPiece(into);
+      if (this.pendingLength >= cap) {
+        // A full line is cut only once a byte follows that cannot end it: a CR may be the CR
+        // of its CRLF, so it waits one byte past the cap for what comes after it.
+        if (this.pendingLength === cap && chunk[start] === CR) {
+          this.reserve(cap + 1);
+          this.pending[this.pendingLength++] = CR;
+          start++;
+          continue;
+        }
+        this.emitCapPiece(into);
+      }
       const take = Math.min(end - start, cap - this.pendingLength);
       this.reserve(this.pendingLength + take);
       this.pending.set(chunk.subarray(start, start + take), this.pendingLength);
@@ -110,7 +119,7 @@ export class LineAssembler {
   }
 
   private emitCapPiece(into: TextLine[]): void {
-    const cut = utf8SafeCut(this.pending, this.pendingLength);
+    const cut = utf8SafeCut(this.pending, Math.min(this.pendingLength, this.maxLineBytes));
     into.push({ text: escapeLine(this.pending, 0, cut), end: 'cap', byteLength: cut });
     this.pending.copyWithin(0, cut, this.pendingLength);
     this.pendingLength -= cut;
@@ -121,7 +130,7 @@ export class LineAssembler {
     if (size <= this.pending.length) return;
     let capacity = Math.max(256, this.pending.length * 2);
     while (capacity < size) capacity *= 2;
-    const grown = new Uint8Array(Math.min(capacity, this.maxLineBytes));
+    const grown = new Uint8Array(Math.min(capacity, this.maxLineBytes + 1));
     grown.set(this.pending.subarray(0, this.pendingLength));
     this.pending = grown;
   }

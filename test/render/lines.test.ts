@@ -58,6 +58,13 @@ describe('LineAssembler', () => {
   it('a line of exactly the cap followed by LF (or CRLF) is a normal line', () => {
     expect(assemble(enc('01234567\n'), [], 8).map((l) => [l.text, l.end])).toEqual([['01234567', 'newline']]);
     expect(assemble(enc('0123456\r\n'), [3], 8).map((l) => [l.text, l.end])).toEqual([['0123456', 'newline']]);
+    // A CRLF right after a full line: wherever the chunks end, one line, no cut mark, no empty line.
+    for (const cuts of [[], [8], [9], [8, 9]]) {
+      expect(assemble(enc('01234567\r\nb'), cuts, 8).map((l) => [l.text, l.end, l.byteLength])).toEqual([['01234567', 'newline', 10], ['b', 'flush', 1]]);
+      // A CR that does not end the line goes on with the next piece.
+      expect(assemble(enc('01234567\rXY\n'), cuts, 8).map((l) => [l.text, l.end])).toEqual([['01234567', 'cap'], ['\\rXY', 'newline']]);
+    }
+    expect(assemble(enc('01234567\r'), [], 8).map((l) => [l.text, l.end])).toEqual([['01234567\\r', 'flush']]);
     const chunked = assemble(enc('01234567\n89'), [8], 8);
     expect(chunked.map((l) => [l.text, l.end])).toEqual([['01234567', 'newline'], ['89', 'flush']]);
   });
