@@ -154,8 +154,8 @@ const TAB_STOP = 8;
  * client, not as `\t`). Tabs of encodings other than ASCII-compatible ones are left escaped.
  */
 export function decodeText(bytes: Uint8Array, encoding: TextEncoding, from: number, to: number): string {
-  const tab = bytes.indexOf(TAB, from);
-  if (tab < 0 || tab >= to || encoding === 'utf-16le' || encoding === 'cp037') return withPlainBackslashes(decodeEscaped(bytes, encoding, from, to));
+  // Looked for within the line only: the rest of a big body is other lines (a scan to its end per line was quadratic).
+  if (!bytes.subarray(from, to).includes(TAB) || encoding === 'utf-16le' || encoding === 'cp037') return withPlainBackslashes(decodeEscaped(bytes, encoding, from, to));
   const out: number[] = [];
   for (let i = from; i < to; i++) {
     if (bytes[i] !== TAB) out.push(bytes[i]);
