@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { messageFeed } from '../../src/cli/messageFeed.js';
 import type { FlowEvent } from '../../src/core/types.js';
 import { runCapture } from '../../src/engine/captureRun.js';
 import { MessageTable } from '../../src/messages/messageTable.js';
 import { FlowStore } from '../../src/store/flowStore.js';
-
-const DEMO = fileURLToPath(new URL('../../demo/demo.pcap', import.meta.url));
+import { DEMO } from '../support/demo.js';
 
 /** The demo's events, in order. */
 async function demoEvents(): Promise<FlowEvent[]> {
