@@ -41,9 +41,9 @@ export class ConversationPane {
   /** Messages mode: undefined follows the flow (on when a protocol was recognised); `m`/`x` set it. */
   private messagesWanted: boolean | undefined = undefined;
   /**
-   * The flow the user reads (shown while the pane had the focus) and whether it is in the messages
-   * mode: kept while that flow stays shown, so messages parsed later do not change the mode (and
-   * the window) under the reader; only `m` and `x` do.
+   * The flow the user reads (shown with bytes while the pane had the focus) and whether it is in
+   * the messages mode: kept while that flow stays shown, so messages parsed later do not change
+   * the mode (and the window) under the reader; only `m` and `x` do.
    */
   private held: { readonly flowId: number; messages: boolean } | undefined = undefined;
   /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
@@ -100,7 +100,7 @@ export class ConversationPane {
 
   /**
    * Shows `flowId` (undefined: nothing) in a window of `width` x `height`. `reading` (the pane has
-   * the focus) holds the flow's display mode from this frame on, while it stays shown.
+   * the focus) holds the flow's display mode from the first such frame with bytes, while it stays shown.
    */
   show(flowId: number | undefined, width: number, height: number, reading = false): void {
     if (this.held !== undefined && this.held.flowId !== flowId) this.held = undefined;
@@ -111,7 +111,8 @@ export class ConversationPane {
       return;
     }
     this.showMessages(flowId, width, height);
-    if (reading && this.held === undefined) this.held = { flowId, messages: this.messageView !== undefined };
+    // Held once there is something to read: a flow opened before its first bytes takes the mode they bring.
+    if (reading && this.held === undefined && (this.source.getFlow(flowId)?.chunkCount ?? 0) > 0) this.held = { flowId, messages: this.messageView !== undefined };
     if (this.view?.flowId !== flowId) {
       this.cancelSearch();
       this.lastMatch = undefined;
