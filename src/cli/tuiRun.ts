@@ -19,11 +19,11 @@ import { escapeText } from '../render/escape.js';
 import { FlowStore } from '../store/flowStore.js';
 import { liveRamBudget } from '../store/payloadStore.js';
 import { MessageTable } from '../messages/messageTable.js';
-import { MessageBackfill } from '../tui/messageBackfill.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
 import { openTerminal } from '../tui/terminal.js';
 import type { CliConfig } from './args.js';
 import { buildOutputs } from './outputs.js';
+import { messageFeed } from './messageFeed.js';
 import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { tuiActions } from './tuiActions.js';
 
@@ -32,9 +32,6 @@ import { tuiActions } from './tuiActions.js';
  * 200,000-connection scan, bounded so that a larger one does not take the machine.
  */
 const TUI_MAX_FLOWS = 300_000;
-
-/** Flows the message table may hold beyond the store's before it drops those the store let go. */
-const PRUNE_SLACK = 10_000;
 
 /** How long the screen waits for a source to prove it works before opening anyway (a FIFO with no writer yet). */
 const START_WAIT_MS = 300;
@@ -68,17 +65,15 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     app?.sourceChanged();
   });
   const messages = new MessageTable();
-  const backfill = new MessageBackfill(store, messages, () => app?.sourceChanged());
-  // A capture file's messages are parsed from the store once it is loaded (MessageBackfill);
-  // live captures and the proxy parse as the events come.
-  const sinks: FlowEventSink[] = [(event) => store.apply(event), ...(kind === 'file' ? [] : [keepMessagesOfHeldFlows(messages, store)]), failSafe.sink];
+  const feed = messageFeed(store, messages, sourceFile !== undefined, () => app?.sourceChanged());
+  const sinks: FlowEventSink[] = [(event) => store.apply(event), ...feed.sinks, failSafe.sink];
   const state: { counters?: SourceCounters; running: boolean; labels: string[]; control?: ProxyControl } = { running: true, labels: [] };
   const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());
   const ended = run.ended.then(
     (result) => {
       state.running = false;
       if (result.problem) problem = result.problem;
-      if (kind === 'file') void backfill.run();
+      feed.sourceEnded();
       app?.sourceEnded();
       return result;
     },
@@ -112,13 +107,13 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,
-    activity: () => (backfill.busy ? `parsing ${Math.floor((100 * backfill.done) / Math.max(1, backfill.total))}%` : undefined),
+    activity: () => feed.activity(),
     ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text), retargetPrompt: retargetPrompt(config.forwards.length) } : {}),
   };
   const actions: TuiActions = tuiActions(store, sourceFile);
   app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });
   await Promise.race([app.closed, onSignal]);
-  backfill.stop();
+  feed.stop();
   app.dispose();
   terminal.restore();
   stop.abort();
@@ -182,19 +177,6 @@ function startSource(
     signal,
   ).then((stats) => ({ summary: formatProxySummary(stats), code: 0 }));
   return { ended, started: startedPromise };
-}
-
-/**
- * The message table's sink, forgetting the messages of flows the store let go: whenever the
- * table holds {@link PRUNE_SLACK} more flows than the store, one pass drops the gone ones
- * (amortised O(1) per flow).
- */
-function keepMessagesOfHeldFlows(messages: MessageTable, store: FlowStore): FlowEventSink {
-  return (event) => {
-    messages.apply(event);
-    if (event.type !== 'flow-start' || messages.size <= store.size + PRUNE_SLACK) return;
-    for (const flow of [...messages.values()]) if (store.getFlow(flow.flowId) === undefined) messages.delete(flow.flowId);
-  };
 }
 
 /** The `r` prompt for `listeners` listeners: with several, how to name one. */

@@ -567,7 +567,7 @@ export class TuiApp {
     // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
     const opened = this.focus === 'conversation' && this.openedId !== undefined && this.list.shows(this.openedId);
     const shownId = opened ? this.openedId : this.list.focusedId;
-    this.conversation.show(shownId, width, Math.max(1, layout.conversation.height));
+    this.conversation.show(shownId, width, Math.max(1, layout.conversation.height), this.focus === 'conversation');
     const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
     const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);
     this.boxes.place('conversationTitle', layout.conversationTitle, paintTitle(title, width, this.focus === 'conversation', palette));

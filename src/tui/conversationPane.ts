@@ -40,6 +40,12 @@ export class ConversationPane {
   private messageView: MessageView | undefined;
   /** Messages mode: undefined follows the flow (on when a protocol was recognised); `m`/`x` set it. */
   private messagesWanted: boolean | undefined = undefined;
+  /**
+   * The flow the user reads (shown with bytes while the pane had the focus) and whether it is in
+   * the messages mode: kept while that flow stays shown, so messages parsed later do not change
+   * the mode (and the window) under the reader; only `m` and `x` do.
+   */
+  private held: { readonly flowId: number; messages: boolean } | undefined = undefined;
   /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
   private messagesAnchor: DisplayLine | undefined = undefined;
   /** The messages mode's lines before and after the messages, for one flow state (see showMessages). */
@@ -92,8 +98,12 @@ export class ConversationPane {
     return parts.join(' ');
   }
 
-  /** Shows `flowId` (undefined: nothing) in a window of `width` x `height`. */
-  show(flowId: number | undefined, width: number, height: number): void {
+  /**
+   * Shows `flowId` (undefined: nothing) in a window of `width` x `height`. `reading` (the pane has
+   * the focus) holds the flow's display mode from the first such frame with bytes, while it stays shown.
+   */
+  show(flowId: number | undefined, width: number, height: number, reading = false): void {
+    if (this.held !== undefined && this.held.flowId !== flowId) this.held = undefined;
     if (flowId === undefined) {
       this.view = undefined;
       this.messageView = undefined;
@@ -101,6 +111,8 @@ export class ConversationPane {
       return;
     }
     this.showMessages(flowId, width, height);
+    // Held once there is something to read: a flow opened before its first bytes takes the mode they bring.
+    if (reading && this.held === undefined && (this.source.getFlow(flowId)?.chunkCount ?? 0) > 0) this.held = { flowId, messages: this.messageView !== undefined };
     if (this.view?.flowId !== flowId) {
       this.cancelSearch();
       this.lastMatch = undefined;
@@ -184,7 +196,7 @@ export class ConversationPane {
   toggleHex(): void {
     const fromMessages = this.messageView !== undefined;
     if (fromMessages) return this.leaveMessages('hex');
-    this.messagesWanted = false;
+    this.wantMessages(false);
     this.change({ mode: toggleHex(this.settingsValue.mode) });
   }
   /**
@@ -195,12 +207,12 @@ export class ConversationPane {
     if (this.messageView) return this.leaveMessages('text');
     const next = nextMode(this.settingsValue.mode);
     if (next === 'text' && this.hasMessages(this.view?.flowId)) {
-      this.messagesWanted = true;
+      this.wantMessages(true);
       const top = this.view?.lines()[0];
       this.messagesAnchor = top?.dir !== undefined && top.offset !== undefined ? top : undefined;
       return;
     }
-    this.messagesWanted = this.messagesWanted === true ? false : this.messagesWanted;
+    if (this.messagesWanted === true) this.wantMessages(false);
     this.change({ mode: next });
   }
   cycleEncoding(): void {
@@ -279,7 +291,7 @@ export class ConversationPane {
   /** Back to a raw mode, its window on the first bytes of the message at the top. */
   private leaveMessages(mode: ConversationSettings['mode']): void {
     const start = this.messageView?.startAtTop();
-    this.messagesWanted = false;
+    this.wantMessages(false);
     this.change({ mode });
     if (start) this.view?.showOffset(start.dir, start.offset);
   }
@@ -289,10 +301,17 @@ export class ConversationPane {
     return protocol === 'http' || protocol === 'lines' || protocol === 'tls';
   }
 
+  /** `m` or `x` chose the messages mode (`on`) or a raw one: for this flow and the next ones. */
+  private wantMessages(on: boolean): void {
+    this.messagesWanted = on;
+    if (this.held) this.held.messages = on;
+  }
+
   /** Keeps the messages view of `flowId` when its messages are to be shown, else drops it. */
   private showMessages(flowId: number, width: number, height: number): void {
     const messages = this.messagesOf?.(flowId);
-    if (messages === undefined || this.messagesWanted === false || !this.hasMessages(flowId)) {
+    const wanted = this.held?.flowId === flowId ? this.held.messages : this.messagesWanted !== false;
+    if (messages === undefined || !wanted || !this.hasMessages(flowId)) {
       this.messageView = undefined;
       return;
     }

@@ -199,6 +199,40 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
   });
 });
 
+describe('messages that come while a flow is read (shown with the focus)', () => {
+  const REQUEST = 'GET / HTTP/1.1\r\nHost: farm.example\r\n\r\n';
+
+  it('a flow read with bytes keeps its raw mode when its messages come; a flow only shown takes them', () => {
+    const flow = liveFlow();
+    flow.send('c2s', REQUEST);
+    let parsed = false;
+    const messagesOf = () => (parsed ? flow.messages : undefined);
+    const read = new ConversationPane(flow.store, messagesOf);
+    const shown = new ConversationPane(flow.store, messagesOf);
+    read.show(FLOW, 80, 5, true);
+    shown.show(FLOW, 80, 5);
+    parsed = true;
+    read.show(FLOW, 80, 5, true);
+    shown.show(FLOW, 80, 5);
+    expect(read.displayLabel).toBe('text UTF-8');
+    expect(shown.displayLabel).toBe('messages');
+    // m still goes round to the messages mode, and the flow is held in it.
+    [1, 2, 3].forEach(() => read.cycleMode());
+    read.show(FLOW, 80, 5, true);
+    expect(read.displayLabel).toBe('messages');
+  });
+
+  it('a flow read before its first bytes takes the mode they bring', () => {
+    const flow = liveFlow();
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    pane.show(FLOW, 80, 5, true);
+    expect(pane.displayLabel).toBe('text UTF-8');
+    flow.send('c2s', REQUEST);
+    pane.show(FLOW, 80, 5, true);
+    expect(pane.displayLabel).toBe('messages');
+  });
+});
+
 describe('the flow notes in the messages mode', () => {
   it('the note behind the list mark (data after the peer closed) shows before the end line', () => {
     const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));

@@ -4,8 +4,13 @@
  * capture piped on stdin (`-r -`) opens the app with keys read from the terminal.
  */
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { helpLines } from '../../../src/tui/keymap.js';
-import { cli, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow, toRawText } from './support.js';
+import { cli, conversationRows, demoPcap, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow, toRawText } from './support.js';
 
 const SUMMARY = /^flowspy: 5 flows, 82 packets, 4084 payload bytes, 0 gaps/;
 
@@ -75,7 +80,6 @@ describe('help and exit', () => {
 
   it('-r - reads the capture from stdin and the keys from the terminal', async () => {
     const screen = openShell(`cat demo/demo.pcap | exec "${process.execPath}" "${cli}" -r -`);
-    // The summaries come once the capture is in (messages are parsed after the load).
     await screen.waitFor((s) => statusRow(s).startsWith(' stdin · 5 flows') && / SMTP EHLO laptop\.…$/.test(listRows(s)[1] ?? ''));
     screen.press('j', 'Enter');
     await toRawText(screen);
@@ -88,5 +92,35 @@ describe('help and exit', () => {
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
     expect(screen.line(0)).toMatch(SUMMARY);
+  });
+
+  it('-r - from a pipe whose writer stalls: messages are parsed as the bytes come; the end moves nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-pipe-'));
+    const fifo = join(dir, 'capture');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const screen = openShell(`exec "${process.execPath}" "${cli}" -r - < "${fifo}"`);
+    const writer = await open(fifo, 'w');
+    try {
+      await writer.write(readFileSync(demoPcap));
+      // Still loading (the writer holds the pipe open), and the summaries are there.
+      await screen.waitFor((s) => / GET \/ → 200 \(2 re/.test(listRows(s)[0] ?? '') && / SMTP EHLO laptop\.…$/.test(listRows(s)[1] ?? ''));
+      expect(statusRow(screen)).toMatch(/^ stdin · 5 flows .*· loading/);
+      screen.press('j', 'Enter');
+      await screen.waitFor((s) => statusRow(s).includes('· messages ·'));
+      screen.press('m');
+      await screen.waitFor((s) => statusRow(s).includes('· text '));
+      const second = conversationRows(screen)[1];
+      screen.press('j');
+      await screen.waitFor((s) => conversationRows(s)[0] === second);
+      const reading = conversationRows(screen);
+      await writer.close();
+      await screen.waitFor((s) => !statusRow(s).includes('loading'));
+      expect(statusRow(screen)).toMatch(/^ stdin · 5 flows .*· text UTF-8 ·/);
+      expect(conversationRows(screen)).toEqual(reading);
+      await quit(screen);
+    } finally {
+      await writer.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
