@@ -1,0 +1,83 @@
+/**
+ * The real app stopped from outside, in a pseudo-terminal: the terminal closed under it (SSH
+ * dropped, tmux pane closed), SIGTERM while bytes are in flight, and a capture on a FIFO that is
+ * still being written. Each time the recordings are finished, the summary is printed and the
+ * exit status is 130, with no stack or assertion text.
+ */
+import http from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, openShell, statusRow } from './support.js';
+
+let work = '';
+let server: http.Server;
+let upstream = 0;
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'flowspy-signals-'));
+  server = http.createServer((request, response) => {
+    if (request.url !== '/stream') return void response.end('hello\n');
+    // A download that goes on until the client leaves: bytes always in flight.
+    response.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const block = Buffer.alloc(64 << 10, 'x');
+    const more = (): void => {
+      while (!response.destroyed && response.write(block));
+      if (!response.destroyed) response.once('drain', more);
+    };
+    more();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  upstream = (server.address() as AddressInfo).port;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** GET `path` through 127.0.0.1:`port`; resolves with the body (empty when cut). */
+function get(port: number, path = '/'): Promise<string> {
+  return new Promise((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve(body));
+        response.on('error', () => resolve(body));
+      })
+      .on('error', () => resolve(''));
+  });
+}
+
+/** Starts `flowspy ARGS` as the terminal's own process (exec), stderr to a file; returns the screen and that file. */
+function startFlowspy(name: string, args: string): { screen: ReturnType<typeof openShell>; stderr: () => string } {
+  const errFile = join(work, `${name}.err`);
+  const screen = openShell(`exec "${process.execPath}" "${cli}" ${args} 2>"${errFile}"`);
+  return { screen, stderr: () => readFileSync(errFile, 'utf8') };
+}
+
+/** Opens the proxy to the test server and waits for its listening port. */
+async function startProxy(name: string, extra = ''): Promise<{ screen: ReturnType<typeof openShell>; stderr: () => string; listen: number }> {
+  const started = startFlowspy(name, `-L 0:127.0.0.1:${upstream} ${extra}`);
+  const label = new RegExp(`^ 127\\.0\\.0\\.1:(\\d+) → 127\\.0\\.0\\.1:${upstream} · `);
+  await started.screen.waitFor((s) => label.test(statusRow(s)));
+  return { ...started, listen: Number(label.exec(statusRow(started.screen))![1]) };
+}
+
+describe('stopped from outside', () => {
+  it('the terminal closing under the proxy finishes the HAR file and exits 130 with the summary only', async () => {
+    const har = join(work, 'hangup.har');
+    const { screen, stderr, listen } = await startProxy('hangup', `--har "${har}"`);
+    expect(await get(listen)).toBe('hello\n');
+    expect(await get(listen)).toBe('hello\n');
+    await screen.waitFor((s) => statusRow(s).includes('2 flows'));
+    screen.hangUp();
+    expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
+    expect(stderr()).toMatch(/^flowspy: 2 connections; \d+ bytes client→server, \d+ bytes server→client\n$/);
+    const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: { response: { status: number } }[] } }).log.entries;
+    expect(entries.map((entry) => entry.response.status)).toEqual([200, 200]);
+  });
+});
