@@ -143,8 +143,12 @@ export class TuiApp {
     if (!this.quitting) this.scheduler.now();
   }
 
-  /** Stops timers and the list's change reader; the boxes go with the screen. */
+  /**
+   * Stops timers and the list's change reader; the boxes go with the screen. The app draws no
+   * more: the source may still end, and the store still change, while the CLI finishes up.
+   */
   dispose(): void {
+    this.quitting = true;
     this.scheduler.cancel();
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, openShell, statusRow } from './support.js';
+import { cli, listRows, openShell, statusRow } from './support.js';
 
 let work = '';
 let server: http.Server;
@@ -79,5 +79,17 @@ describe('stopped from outside', () => {
     expect(stderr()).toMatch(/^flowspy: 2 connections; \d+ bytes client→server, \d+ bytes server→client\n$/);
     const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: { response: { status: number } }[] } }).log.entries;
     expect(entries.map((entry) => entry.response.status)).toEqual([200, 200]);
+  });
+
+  it('SIGTERM while a download runs through the proxy exits 130 with the summary', async () => {
+    const { screen, stderr, listen } = await startProxy('download');
+    const download = get(listen, '/stream');
+    await screen.waitFor((s) => listRows(s).some((row) => row.includes('GET /stream')));
+    // Bytes keep coming between two frames: the store changes while the app is torn down.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(screen.pid, 'SIGTERM');
+    expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
+    await download;
+    expect(stderr()).toMatch(/^flowspy: 1 connection; \d+ bytes client→server, \d+ bytes server→client\n$/);
   });
 });
