@@ -159,11 +159,12 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   let guarded = false;
   const removeGuards = (): void => {
     if (!guarded) return;
+    // First, so that SIGHUP always has a listener (with none, Node restores its default: death).
+    if (!process.listeners('SIGHUP').includes(ignoreHangup)) process.on('SIGHUP', ignoreHangup);
     process.removeListener('uncaughtException', onError);
     process.removeListener('unhandledRejection', onError);
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     process.removeListener('exit', onExit);
-    if (!process.listeners('SIGHUP').includes(ignoreHangup)) process.on('SIGHUP', ignoreHangup);
   };
   // The terminal went away: stop as on SIGHUP (once), then drop what is still written to it.
   let hungUp = false;
