@@ -1,16 +1,17 @@
 /**
  * The real app stopped from outside, in a pseudo-terminal: the terminal closed under it (SSH
- * dropped, tmux pane closed), SIGTERM while bytes are in flight, and a capture on a FIFO that is
- * still being written. Each time the recordings are finished, the summary is printed and the
+ * dropped, tmux pane closed), SIGTERM while bytes are in flight, and SIGTERM while a capture on a
+ * FIFO is still being written. Each time the recordings are finished, the summary is printed and the
  * exit status is 130, with no stack or assertion text.
  */
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, listRows, openShell, statusRow } from './support.js';
+import { cli, demoPcap, listRows, openShell, statusRow } from './support.js';
 
 let work = '';
 let server: http.Server;
@@ -92,4 +93,30 @@ describe('stopped from outside', () => {
     await download;
     expect(stderr()).toMatch(/^flowspy: 1 connection; \d+ bytes client→server, \d+ bytes server→client\n$/);
   });
+
+  it('SIGTERM while a FIFO is still being written exits 130 with the summary of what was read', async () => {
+    const { screen, stderr, writer } = startOnFifo('sigterm');
+    try {
+      await screen.waitFor((s) => statusRow(s).startsWith(' sigterm.fifo · 5 flows') && statusRow(s).includes('loading'));
+      process.kill(screen.pid, 'SIGTERM');
+      expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
+      expect(stderr()).toMatch(/^flowspy: 5 flows, 82 packets, 4084 payload bytes, .*interrupted after \d+ bytes\n$/);
+    } finally {
+      writer.destroy();
+    }
+  });
 });
+
+/**
+ * `flowspy -r NAME.fifo` with the demo capture written into the FIFO, which is kept open: a
+ * capture still being made (as `tcpdump -w - | flowspy -r -`).
+ */
+function startOnFifo(name: string): ReturnType<typeof startFlowspy> & { writer: WriteStream } {
+  const fifo = join(work, `${name}.fifo`);
+  execFileSync('mkfifo', [fifo]);
+  const started = startFlowspy(name, `-r "${fifo}"`);
+  const writer = createWriteStream(fifo);
+  writer.on('error', () => undefined);
+  writer.write(readFileSync(demoPcap));
+  return { ...started, writer };
+}
