@@ -108,6 +108,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   });
   const source: TuiSource = {
     kind,
+    piped: kind === 'file' && sourceFile === undefined,
     label: () => sourceLabel(kind, config, state.labels),
     counters: () => state.counters,
     running: () => state.running,

@@ -1,8 +1,9 @@
 /**
- * The real app stopped from outside, in a pseudo-terminal: the terminal closed under it (SSH
- * dropped, tmux pane closed), SIGTERM while bytes are in flight, and SIGTERM while a capture on a
- * FIFO is still being written. Each time the recordings are finished, the summary is printed and the
- * exit status is 130, with no stack or assertion text.
+ * The real app stopped while its source still runs, in a pseudo-terminal: the terminal closed
+ * under it (SSH dropped, tmux pane closed), SIGTERM while bytes are in flight, and SIGTERM while a
+ * capture on a FIFO is still being written. Each time the recordings are finished, the summary
+ * is printed and the exit status is 130, with no stack or assertion text. And `q` on that FIFO
+ * asks first, as for a live capture.
  */
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
@@ -68,7 +69,7 @@ async function startProxy(name: string, extra = ''): Promise<{ screen: ReturnTyp
   return { ...started, listen: Number(label.exec(statusRow(started.screen))![1]) };
 }
 
-describe('stopped from outside', () => {
+describe('stopping while the source runs', () => {
   it('the terminal closing under the proxy finishes the HAR file and exits 130 with the summary only', async () => {
     const har = join(work, 'hangup.har');
     const { screen, stderr, listen } = await startProxy('hangup', `--har "${har}"`);
@@ -101,6 +102,19 @@ describe('stopped from outside', () => {
       process.kill(screen.pid, 'SIGTERM');
       expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
       expect(stderr()).toMatch(/^flowspy: 5 flows, 82 packets, 4084 payload bytes, .*interrupted after \d+ bytes\n$/);
+    } finally {
+      writer.destroy();
+    }
+  });
+
+  it('q while a FIFO is still being written asks first, as for a live capture', async () => {
+    const { screen, writer } = startOnFifo('quit');
+    try {
+      await screen.waitFor((s) => statusRow(s).startsWith(' quit.fifo · 5 flows') && statusRow(s).includes('loading'));
+      screen.press('q');
+      await screen.waitFor((s) => statusRow(s).startsWith('stop the capture and quit? (y/n)'));
+      screen.press('y');
+      expect(await screen.waitForExit()).toEqual({ exitCode: 0, signal: undefined });
     } finally {
       writer.destroy();
     }
