@@ -16,7 +16,7 @@
  * - hangup: the terminal going away (an error or the end of its streams: EIO once SSH dropped or
  *   the tmux pane closed) is taken as SIGHUP. Writes to a terminal that is gone are dropped, a
  *   hangup after `restore()` is ignored (the process is finishing its files), and the exit
- *   does not trip on the dead terminal (`hungUpStdio.ts`).
+ *   does not trip on the dead terminal (`io/hungUpStdio.ts`).
  * blessed warnings are off: they would draw boxes over the screen.
  */
 import { openSync, closeSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { ReadStream } from 'node:tty';
 import blessed from 'blessed';
 import { errorLine } from '../core/errors.js';
 import { alignBlessedWidths } from './blessedWidths.js';
-import { releaseHungUpStdioAtExit } from './hungUpStdio.js';
+import { releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 

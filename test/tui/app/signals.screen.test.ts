@@ -2,8 +2,9 @@
  * The real app stopped while its source still runs, in a pseudo-terminal: the terminal closed
  * under it (SSH dropped, tmux pane closed), SIGTERM while bytes are in flight, and SIGTERM while a
  * capture on a FIFO is still being written. Each time the recordings are finished, the summary
- * is printed and the exit status is 130, with no stack or assertion text. And `q` on that FIFO
- * asks first, as for a live capture.
+ * is printed and the exit status is 130, with no stack or assertion text. The headless proxy
+ * (`--no-tui`) finishes its files on a hangup too. And `q` on that FIFO asks first, as for a live
+ * capture.
  */
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
@@ -58,7 +59,14 @@ function get(port: number, path = '/'): Promise<string> {
 function startFlowspy(name: string, args: string): { screen: ReturnType<typeof openShell>; stderr: () => string } {
   const errFile = join(work, `${name}.err`);
   const screen = openShell(`exec "${process.execPath}" "${cli}" ${args} 2>"${errFile}"`);
-  return { screen, stderr: () => readFileSync(errFile, 'utf8') };
+  const stderr = (): string => {
+    try {
+      return readFileSync(errFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return { screen, stderr };
 }
 
 /** Opens the proxy to the test server and waits for its listening port. */
@@ -81,6 +89,19 @@ describe('stopping while the source runs', () => {
     expect(stderr()).toMatch(/^flowspy: 2 connections; \d+ bytes client→server, \d+ bytes server→client\n$/);
     const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: { response: { status: number } }[] } }).log.entries;
     expect(entries.map((entry) => entry.response.status)).toEqual([200, 200]);
+  });
+
+  it('the terminal closing under a headless proxy (--no-tui) finishes the HAR file too, exit 0 as for Ctrl-C', async () => {
+    const har = join(work, 'headless.har');
+    const { screen, stderr } = startFlowspy('headless', `--no-tui -L 0:127.0.0.1:${upstream} --har "${har}"`);
+    await screen.waitFor(() => stderr().includes('listening on'));
+    const listen = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stderr())![1]);
+    expect(await get(listen)).toBe('hello\n');
+    screen.hangUp();
+    expect(await screen.waitForExit()).toEqual({ exitCode: 0, signal: undefined });
+    expect(stderr()).toMatch(/^flowspy: listening on .*\nflowspy: 1 connection; \d+ bytes client→server, \d+ bytes server→client\n$/);
+    const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: unknown[] } }).log.entries;
+    expect(entries).toHaveLength(1);
   });
 
   it('SIGTERM while a download runs through the proxy exits 130 with the summary', async () => {
