@@ -17,6 +17,7 @@ import { packageVersion } from './version.js';
 import { runTuiCommand, wantsTui } from './tuiRun.js';
 import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { formatProxySummary, runProxy } from '../engine/proxyRun.js';
+import { releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
 
 /**
@@ -25,10 +26,31 @@ import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, Te
  */
 const STDOUT_STALL_MS = 10_000;
 
+/**
+ * Calls `stop` at the first SIGINT or SIGTERM (a second one has Node's default effect) and at
+ * every SIGHUP: the terminal going away stops a headless run as Ctrl-C does, as tcpdump and tshark
+ * finish their files then, and its hangup comes twice (the kernel's, the terminal owner's).
+ * Returns the function that removes the listeners.
+ */
+function onStopSignals(stop: () => void): () => void {
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    process.off('SIGHUP', stop);
+  };
+}
+
 /** Set when the process must exit without waiting for the event loop (a stdout write left pending). */
 let exitWhenDone = false;
 
 async function main(argv: string[]): Promise<number> {
+  // After a hangup the terminal refuses writes: stderr has nobody to tell, and the exit must
+  // not trip on the dead terminal either.
+  process.stderr.on('error', () => undefined);
+  releaseHungUpStdioAtExit();
   const config = parseArgs(argv);
   if (config.help) {
     process.stdout.write(USAGE);
@@ -64,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
 /**
  * `-L`: the proxy must never wait for the reader of stdout (that would stall every relayed
  * connection), so text goes through a {@link SpoolingTextWriter}: RAM up to a budget, then a
- * spill file, written out asynchronously in order. At SIGINT/SIGTERM the proxies close, the
+ * spill file, written out asynchronously in order. At SIGINT/SIGTERM/SIGHUP the proxies close, the
  * outputs flush, and the spooled text is written out; that wait ends when the reader took
  * nothing for {@link STDOUT_STALL_MS} or at a second signal, with one line on stderr saying how
  * many bytes were not written (exit code still 0, the process exits at once). When the reader
@@ -83,8 +105,10 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
     if (++signals === 1) stop.abort();
     else giveUp.abort();
   };
+  const onHangUp = (): void => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onHangUp);
   let outputs: FlowOutput[] = [];
   let finishing = false;
   const drainStdout = async (): Promise<void> => {
@@ -121,6 +145,7 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangUp);
   }
 }
 
@@ -132,9 +157,7 @@ function withDefaultView(config: CliConfig): CliConfig {
 
 async function runCaptureCommand(config: CliConfig, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const removeSignals = onStopSignals(() => abort.abort());
   try {
     const summary = await runCapture({
       source: config.readFile!,
@@ -155,17 +178,14 @@ async function runCaptureCommand(config: CliConfig, outputs: FlowOutput[], stdou
     }
     return summary.interrupted ? EXIT_INTERRUPTED : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    removeSignals();
   }
 }
 
-/** `-i IFACE`: captures until SIGINT/SIGTERM, then finishes the flows and prints the summary. */
+/** `-i IFACE`: captures until SIGINT/SIGTERM/SIGHUP, then finishes the flows and prints the summary. */
 async function runLiveCommand(config: CliConfig, device: string, outputs: FlowOutput[], stdout: TextWriter): Promise<number> {
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const removeSignals = onStopSignals(() => abort.abort());
   try {
     const summary = await runLive({
       device,
@@ -182,8 +202,7 @@ async function runLiveCommand(config: CliConfig, device: string, outputs: FlowOu
     if (!config.quiet) process.stderr.write(formatLiveSummary(summary) + '\n');
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    removeSignals();
   }
 }
 

@@ -30,10 +30,11 @@ export class OutputClosedError extends Error {
 
 /**
  * What a failed write to standard output ends the command with: {@link OutputClosedError} (a
- * quiet exit 0) when the reader went away (EPIPE, ECONNRESET), else a one-line `UserError`.
+ * quiet exit 0) when the reader went away (EPIPE, ECONNRESET; EIO: the terminal hung up), else
+ * a one-line `UserError`.
  */
 export function stdoutWriteError(err: NodeJS.ErrnoException): Error {
-  if (err.code === 'EPIPE' || err.code === 'ECONNRESET') return new OutputClosedError();
+  if (err.code === 'EPIPE' || err.code === 'ECONNRESET' || err.code === 'EIO') return new OutputClosedError();
   return new UserError(`cannot write to standard output: ${err.message}`);
 }
 

@@ -6,8 +6,9 @@
  * spill file in a private temp directory and read back on demand. Spill writes run in the
  * background (libuv's thread pool), so appending never waits for the disk: a block stays in RAM,
  * and is read from there, until its write is done; only when {@link MAX_PENDING_SPILLS} writes
- * are already waiting does a spill write synchronously (backpressure). A location is the byte
- * position in the log. Bytes that already lie in a seekable capture file are not copied at
+ * are already waiting does a spill write synchronously (backpressure). The spill file is
+ * unlinked as soon as it is open (its name and directory gone), so it goes with the process
+ * however that ends. A location is the byte position in the log. Bytes that already lie in a seekable capture file are not copied at
  * all: see {@link SourceFile}.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, write } from 'node:fs';
@@ -50,7 +51,6 @@ export class PayloadStore {
   private current: Uint8Array;
   private currentIndex = 0;
   private currentFill = 0;
-  private spillDir: string | undefined;
   private spillFd = -1;
   /** Number of blocks sent to the spill file (block i lives at i * blockBytes). */
   private spilledBlocks = 0;
@@ -124,12 +124,10 @@ export class PayloadStore {
     }
   }
 
-  /** Deletes the spill directory. The store must not be used afterwards. */
+  /** Closes the spill file (which frees its disk space). The store must not be used afterwards. */
   dispose(): void {
     if (this.spillFd >= 0) closeSync(this.spillFd);
     this.spillFd = -1;
-    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
-    this.spillDir = undefined;
     this.ramBlocks.clear();
     this.freeBlocks.length = 0;
   }
@@ -148,10 +146,7 @@ export class PayloadStore {
     const oldest = this.spilledBlocks;
     const block = this.ramBlocks.get(oldest);
     if (!block) throw new Error(`payload store: block ${oldest} missing`);
-    if (this.spillFd < 0) {
-      this.spillDir = mkdtempSync(join(this.spillParent, 'flowspy-'));
-      this.spillFd = openSync(join(this.spillDir, 'payload.spill'), 'w+');
-    }
+    if (this.spillFd < 0) this.spillFd = openUnlinkedSpill(this.spillParent);
     this.spilledBlocks++;
     if (this.pendingSpills >= MAX_PENDING_SPILLS) {
       writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
@@ -184,6 +179,16 @@ export class PayloadStore {
   private release(index: number, block: Uint8Array): void {
     this.ramBlocks.delete(index);
     if (this.freeBlocks.length < MAX_FREE_BLOCKS) this.freeBlocks.push(block);
+  }
+}
+
+/** Opens a new spill file in a private directory under `parent`, then removes both names. */
+function openUnlinkedSpill(parent: string): number {
+  const dir = mkdtempSync(join(parent, 'flowspy-'));
+  try {
+    return openSync(join(dir, 'payload.spill'), 'w+');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -39,6 +39,12 @@ import { notFollowing, type Following } from './following.js';
 export interface TuiSource {
   /** `file` loads once; `live` and `proxy` run until stopped (so `q` asks first). */
   readonly kind: 'file' | 'live' | 'proxy';
+  /**
+   * `file` read from a pipe or FIFO (`tcpdump -w - | flowspy -r -`): a capture still being made,
+   * whose bytes are gone once read, so `q` asks while it is read, as for `live`. A regular file
+   * that is loading does not ask: it can be read again.
+   */
+  readonly piped?: boolean;
   /** For the status row: file name, `iface filter`, `listen → target` (raw: the app escapes it). */
   label(): string;
   counters(): SourceCounters | undefined;
@@ -141,8 +147,12 @@ export class TuiApp {
     if (!this.quitting) this.scheduler.now();
   }
 
-  /** Stops timers and the list's change reader; the boxes go with the screen. */
+  /**
+   * Stops timers and the list's change reader; the boxes go with the screen. The app draws no
+   * more: the source may still end, and the store still change, while the CLI finishes up.
+   */
   dispose(): void {
+    this.quitting = true;
     this.scheduler.cancel();
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
@@ -291,7 +301,7 @@ export class TuiApp {
         this.helpTop = 0;
         return;
       case 'quit':
-        if (this.options.source.kind !== 'file' && this.options.source.running()) {
+        if ((this.options.source.kind !== 'file' || this.options.source.piped) && this.options.source.running()) {
           this.prompt = new PromptBar('quit', `stop the ${this.options.source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
           return;
         }

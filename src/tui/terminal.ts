@@ -13,6 +13,10 @@
  *   mouse modes off, raw mode off) and may then print one line. It is also run on an uncaught
  *   error or unhandled rejection (then one line, exit 1), on SIGINT/SIGTERM/SIGHUP/SIGQUIT
  *   (then the caller's `onSignal`, or one line and exit 128+n) and at process exit.
+ * - hangup: the terminal going away (an error or the end of its streams: EIO once SSH dropped or
+ *   the tmux pane closed) is taken as SIGHUP. Writes to a terminal that is gone are dropped, a
+ *   hangup after `restore()` is ignored (the process is finishing its files), and the exit
+ *   does not trip on the dead terminal (`io/hungUpStdio.ts`).
  * blessed warnings are off: they would draw boxes over the screen.
  */
 import { openSync, closeSync } from 'node:fs';
@@ -22,6 +26,7 @@ import { ReadStream } from 'node:tty';
 import blessed from 'blessed';
 import { errorLine } from '../core/errors.js';
 import { alignBlessedWidths } from './blessedWidths.js';
+import { releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 
@@ -65,10 +70,12 @@ export interface TerminalOptions {
   /** Install the process guards (errors, signals, exit). Default true; tests in-process say false. */
   readonly guardProcess?: boolean;
   /**
-   * Called on SIGINT/SIGTERM/SIGHUP/SIGQUIT after the terminal is restored, for a graceful stop
-   * (close recordings, print the summary, exit). The guards are gone by then: a second signal
-   * goes to the caller's own listeners, or has Node's default effect. Default: print
-   * `flowspy: stopped by SIGTERM` and exit with 128 + the signal's number.
+   * Called on SIGINT/SIGTERM/SIGHUP/SIGQUIT (or the terminal going away, as SIGHUP) after the
+   * terminal is restored, for a graceful stop (close recordings, print the summary, exit). The
+   * guards are gone by then: a second SIGINT, SIGTERM or SIGQUIT goes to the caller's own
+   * listeners, or has Node's default effect; SIGHUP is ignored from then on (a hangup comes
+   * from the kernel and from the terminal's owner). Default: print `flowspy: stopped by
+   * SIGTERM` and exit with 128 + the signal's number.
    */
   readonly onSignal?: (signal: NodeJS.Signals) => void;
 }
@@ -149,20 +156,41 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
     process.exit(128 + (osConstants.signals[signal] ?? 0));
   };
   const onExit = (): void => restore();
+  let guarded = false;
   const removeGuards = (): void => {
+    if (!guarded) return;
+    // First, so that SIGHUP always has a listener (with none, Node restores its default: death).
+    if (!process.listeners('SIGHUP').includes(ignoreHangup)) process.on('SIGHUP', ignoreHangup);
     process.removeListener('uncaughtException', onError);
     process.removeListener('unhandledRejection', onError);
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     process.removeListener('exit', onExit);
   };
+  // The terminal went away: stop as on SIGHUP (once), then drop what is still written to it.
+  let hungUp = false;
+  const onHangUp = (): void => {
+    if (hungUp) return;
+    hungUp = true;
+    if (!restored) onSignal('SIGHUP');
+  };
   if (options.guardProcess !== false) {
+    guarded = true;
     // With a listener of ours present, blessed's own handlers stand aside (they act only alone).
     process.on('uncaughtException', onError);
     process.on('unhandledRejection', onError);
     for (const signal of SIGNALS) process.on(signal, onSignal);
     process.on('exit', onExit);
+    releaseHungUpStdioAtExit();
+    const stderr = errorOutput === process.stderr && process.stderr.isTTY ? [process.stderr] : [];
+    for (const stream of [output, input, ...stderr]) stream.on('error', onHangUp);
+    input.on('end', onHangUp);
   }
   return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env), restore };
+}
+
+/** Kept as SIGHUP's listener once the screen is given back: a hangup then stops nothing. */
+function ignoreHangup(): void {
+  // The summary and the files are being finished; the process exits by itself.
 }
 
 /** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,21 @@ describe('PayloadStore', () => {
     expect(p.spilledBytes).toBeGreaterThan(0);
     for (const [loc, bytes] of pieces) expect(p.read(loc, bytes.length)).toEqual(bytes);
     p.dispose();
+  });
+
+  it('leaves nothing on disk from its first spill on, so a process that dies leaves no spill file', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'flowspy-spill-test-'));
+    try {
+      const p = new PayloadStore({ blockBytes: 16, ramBudgetBytes: 32, spillParent: parent });
+      const bytes = new Uint8Array(16 * 10).map((_, i) => (i * 13) & 255);
+      p.append(bytes);
+      expect(p.spilledBytes).toBeGreaterThan(0);
+      expect(readdirSync(parent)).toEqual([]);
+      expect(p.read(0, bytes.length)).toEqual(bytes);
+      p.dispose();
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });
 

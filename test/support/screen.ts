@@ -107,6 +107,16 @@ export class Screen extends EmulatedScreen {
     }
   }
 
+  /**
+   * Closes the terminal under the program, as a dropped SSH session or a closed tmux pane does:
+   * the pseudo-terminal's master side goes away (the program's terminal hangs up, reads end,
+   * writes fail with EIO) and the program gets SIGHUP. The exit status is still reported.
+   */
+  hangUp(): void {
+    // destroy() is in node-pty's Unix terminal, not in its typings.
+    if (this.status === undefined) (this.pty as IPty & { destroy(): void }).destroy();
+  }
+
   protected send(data: string): void {
     if (this.status === undefined) this.pty.write(data);
   }
