@@ -68,6 +68,8 @@ export class RedrawScheduler {
     const wait = Math.max(0, this.nextDraw - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
+      // Set during a draw (before its duration was known): wait for the spare after it.
+      if (this.clock.now() < this.nextDraw) return this.soon();
       this.timedDraw();
     }, wait);
   }

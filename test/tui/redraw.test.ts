@@ -130,6 +130,20 @@ describe('RedrawScheduler', () => {
     expect(draws.slice(-2)).toEqual([clock.now() - 1000, clock.now() - 500]);
   });
 
+  it('an update that comes during a slow draw waits for the spare after it too', () => {
+    const clock = fakeClock();
+    const draws: number[] = [];
+    const scheduler = new RedrawScheduler(() => {
+      draws.push(clock.now());
+      scheduler.soon();
+      clock.spend(100);
+    }, 33, clock);
+    scheduler.now();
+    clock.advance(1000);
+    // Each 100 ms draw asks for the next one: 400 ms without drawing after each.
+    expect(draws).toEqual([1000, 1500, 2000]);
+  });
+
   it('cancel drops a pending draw', () => {
     const { draws, scheduler, clock } = setup();
     scheduler.soon();
