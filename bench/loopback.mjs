@@ -1,13 +1,15 @@
 // Bulk transfers over loopback for the TUI bench's proxy section: a sink that counts what it
-// receives, and a client that uploads a given number of bytes to a port (through a proxy). They
-// run in a worker thread (`loadGenerator`), so that the terminal emulator parsing the TUI's
-// output on the bench's main thread does not hold the transfer back.
+// receives, and a client that uploads a given number of bytes to a port (through a proxy): plain
+// bytes, or an HTTP POST of a CSV body (a text body the messages mode shows). They run in a
+// worker thread (`loadGenerator`), so that the terminal emulator parsing the TUI's output on the
+// bench's main thread does not hold the transfer back.
 import net from 'node:net';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
- * Starts the sink and the client in a worker. Resolves { sinkPort, upload(port): Promise<seconds>,
- * close() }; `upload` sends `bytes` to `port` and rejects with the worker's error message.
+ * Starts the sink and the client in a worker. Resolves { sinkPort, upload(port, http = false):
+ * Promise<seconds>, close() }; `upload` sends `bytes` to `port` (with `http`, as one POST of a
+ * CSV body) and rejects with the worker's error message.
  */
 export function loadGenerator(bytes) {
   const worker = new Worker(new URL(import.meta.url), { workerData: { bytes } });
@@ -18,9 +20,9 @@ export function loadGenerator(bytes) {
       if (message.sinkPort !== undefined) {
         resolveStart({
           sinkPort: message.sinkPort,
-          upload: (port) => new Promise((resolveUpload, rejectUpload) => {
+          upload: (port, http = false) => new Promise((resolveUpload, rejectUpload) => {
             pending.push({ resolveUpload, rejectUpload });
-            worker.postMessage({ port });
+            worker.postMessage({ port, http });
           }),
           close: () => worker.terminate(),
         });
@@ -35,8 +37,8 @@ export function loadGenerator(bytes) {
 
 if (!isMainThread && workerData?.bytes !== undefined) {
   const sink = await sinkServer(workerData.bytes);
-  parentPort.on('message', ({ port }) => {
-    upload(port, sink, workerData.bytes).then(
+  parentPort.on('message', ({ port, http }) => {
+    upload(port, sink, workerData.bytes, http).then(
       (seconds) => parentPort.postMessage({ seconds }),
       (error) => parentPort.postMessage({ error: String(error.message ?? error) }),
     );
@@ -65,15 +67,15 @@ export function sinkServer(bytes) {
 }
 
 /**
- * Sends `bytes` to 127.0.0.1:`port`, retrying the connect for up to 10 s while it is refused
- * (the proxy starting); resolves with the seconds from connected to all delivered at `sink`.
- * Rejects on any other socket error.
+ * Sends `bytes` to 127.0.0.1:`port` (with `http`, an HTTP POST head and a CSV body, `bytes` in
+ * all), retrying the connect for up to 10 s while it is refused (the proxy starting); resolves
+ * with the seconds from connected to all delivered at `sink`. Rejects on any other socket error.
  */
-export async function upload(port, sink, bytes) {
+export async function upload(port, sink, bytes, http = false) {
   const deadline = performance.now() + 10_000;
   for (;;) {
     try {
-      return await uploadOnce(port, sink, bytes);
+      return await uploadOnce(port, sink, bytes, http);
     } catch (error) {
       if (error.code !== 'ECONNREFUSED' || performance.now() > deadline) throw error;
       await new Promise((resolveWait) => setTimeout(resolveWait, 20));
@@ -81,9 +83,29 @@ export async function upload(port, sink, bytes) {
   }
 }
 
-function uploadOnce(port, sink, bytes) {
+/** 1 MiB of CSV rows (the last one cut), for an HTTP body. */
+function csvBlock() {
+  const rows = [];
+  for (let i = 0, size = 0; size < 1 << 20; i++) {
+    const row = `${i},name${i % 9973},${(i * 7919) % 1000003}\n`;
+    rows.push(row);
+    size += row.length;
+  }
+  return Buffer.from(rows.join('')).subarray(0, 1 << 20);
+}
+
+/** The head of a POST of a CSV body, its Content-Length such that head and body are `bytes` long. */
+function postHead(bytes) {
+  let head = '';
+  for (let length = bytes, i = 0; i < 3; i++, length = bytes - head.length) {
+    head = `POST /upload HTTP/1.1\r\nHost: bench\r\nContent-Type: text/csv\r\nContent-Length: ${length}\r\n\r\n`;
+  }
+  return head;
+}
+
+function uploadOnce(port, sink, bytes, http) {
   return new Promise((resolveUpload, reject) => {
-    const block = Buffer.alloc(1 << 20, 0x61);
+    const block = http ? csvBlock() : Buffer.alloc(1 << 20, 0x61);
     let sent = 0;
     let started;
     const socket = net.connect(port, '127.0.0.1');
@@ -102,6 +124,11 @@ function uploadOnce(port, sink, bytes) {
     };
     socket.on('connect', () => {
       started = performance.now();
+      if (http) {
+        const head = postHead(bytes);
+        sent = head.length;
+        socket.write(head);
+      }
       pump();
     });
     socket.on('drain', pump);

@@ -17,7 +17,9 @@
 //              a row ~4 MiB before the end, peak RSS (VmHWM) of the flowspy process; references:
 //              the headless model load of the file (time, RSS), a bare read + indexOf to the row.
 //   4. proxy   a 512 MiB upload through `-L` with the TUI open (and paused with `p`: the screen's
-//              share) vs `--no-tui -q` (stdout to /dev/null; and with -o to /dev/shm): MB/s.
+//              share) vs `--no-tui -q` (stdout to /dev/null; and with -o to /dev/shm): MB/s. Also
+//              as an HTTP POST of a CSV body, which the TUI follows in its messages mode (body
+//              preview), open and paused.
 //   5. idle    CPU (utime + stime from /proc) of TUIs on the loaded demo capture, two 10 s windows;
 //              also under node --no-memory-reducer (V8's own timed GCs left out).
 // Usage: node bench/tui.mjs [--rounds N (default 5)] [--only big,scan,csv,proxy,idle]
@@ -319,12 +321,12 @@ function scanTo(file, needle) {
 async function benchProxy() {
   process.stdout.write(`\n4. proxy: ${fmt(proxyBytes / 1048576)} MiB client -> server through -L on loopback\n`);
   const load = await loadGenerator(proxyBytes);
-  const rates = { tui: [], paused: [], log: [], dir: [] };
+  const rates = { tui: [], paused: [], log: [], dir: [], tuiHttp: [], pausedHttp: [] };
   const spec = (port) => ['-L', `127.0.0.1:${port}:127.0.0.1:${load.sinkPort}`];
   const measure = async (name, start) => {
     const port = await freePort();
     const stop = await start(port);
-    rates[name].push(proxyBytes / 1e6 / (await load.upload(port)));
+    rates[name].push(proxyBytes / 1e6 / (await load.upload(port, name.endsWith('Http'))));
     await stop();
   };
   const tui = (name, keys) => () => measure(name, async (port) => {
@@ -346,16 +348,20 @@ async function benchProxy() {
       rmSync(dir, { recursive: true, force: true });
     };
   });
-  await interleave([tui('tui'), headless('log', () => []), tui('paused', 'p'), headless('dir', (dir) => ['-o', join(dir, 'out')])]);
+  await interleave([tui('tui'), headless('log', () => []), tui('paused', 'p'), headless('dir', (dir) => ['-o', join(dir, 'out')]), tui('tuiHttp'), tui('pausedHttp', 'p')]);
   await load.close();
   line('TUI open', spread(rates.tui, 'MB/s'));
   line('TUI open, screen paused (p)', spread(rates.paused, 'MB/s'));
+  line('TUI open, HTTP POST of a CSV body', spread(rates.tuiHttp, 'MB/s'));
+  line('  same, screen paused (p)', spread(rates.pausedHttp, 'MB/s'));
   line('reference: --no-tui -q >/dev/null', spread(rates.log, 'MB/s'));
   line('reference: --no-tui -q -o /dev/shm', spread(rates.dir, 'MB/s'));
   for (const [name, reference] of [['--log', rates.log], ['-o', rates.dir]]) {
     const ratios = rates.tui.map((v, i) => v / reference[i]);
     line(`TUI / headless ${name}`, `${spread(ratios, 'x', 2).replace(' x ', ' ')}  target >= 0.80: ${verdict(median(ratios) >= 0.8)}`);
   }
+  const followed = rates.tuiHttp.map((v, i) => v / rates.pausedHttp[i]);
+  line('HTTP: TUI open / paused', `${spread(followed, 'x', 2).replace(' x ', ' ')}  target >= 0.80: ${verdict(median(followed) >= 0.8)}`);
 }
 
 // ---- 5. idle CPU -----------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 /**
  * The one place that decides when the screen is drawn: at once after a key (`now`), at most
  * once per interval for engine updates (`soon`, coalesced), never when nobody asked (an idle
- * TUI sets no timer). `pause()` holds engine updates back (the `p` key) while keys still draw.
+ * TUI sets no timer). After a draw that took long, engine updates wait {@link SPARE_PER_DRAW}
+ * times its duration, so that drawing takes at most a fifth of the loop from the engines
+ * (relaying, loading) however slow a frame is. `pause()` holds engine updates back (the `p`
+ * key) while keys still draw.
  * The draw function (update panes, `screen.render()`) is the caller's; it is never run
  * re-entrantly from here and an exception from it propagates to the caller of `now`, or to the
  * process (uncaught) from a timer.
@@ -23,9 +26,13 @@ const SYSTEM_CLOCK: RedrawClock = {
 /** Engine updates draw at most this often (~30 frames a second). */
 const MIN_REDRAW_INTERVAL_MS = 33;
 
+/** After a draw, engine updates wait at least this many times its duration. */
+export const SPARE_PER_DRAW = 4;
+
 export class RedrawScheduler {
   private timer: unknown = undefined;
-  private lastDraw = -Infinity;
+  /** When engine updates may draw again (clock time). */
+  private nextDraw = -Infinity;
   private paused = false;
   /** An update arrived while paused: draw it on resume. */
   private heldBack = false;
@@ -45,8 +52,7 @@ export class RedrawScheduler {
   now(): void {
     this.cancel();
     this.heldBack = false;
-    this.lastDraw = this.clock.now();
-    this.draw();
+    this.timedDraw();
   }
 
   /**
@@ -59,12 +65,24 @@ export class RedrawScheduler {
       return;
     }
     if (this.timer !== undefined) return;
-    const wait = Math.max(0, this.lastDraw + this.intervalMs - this.clock.now());
+    const wait = Math.max(0, this.nextDraw - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      this.lastDraw = this.clock.now();
-      this.draw();
+      // Set during a draw (before its duration was known): wait for the spare after it.
+      if (this.clock.now() < this.nextDraw) return this.soon();
+      this.timedDraw();
     }, wait);
+  }
+
+  /** Draws, and sets when engine updates may draw next: one interval after this draw began, and the spare after it ended. */
+  private timedDraw(): void {
+    const start = this.clock.now();
+    try {
+      this.draw();
+    } finally {
+      const end = this.clock.now();
+      this.nextDraw = Math.max(start + this.intervalMs, end + SPARE_PER_DRAW * (end - start));
+    }
   }
 
   /** Holds engine updates back until `resume()`; a pending update waits too. */

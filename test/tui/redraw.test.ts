@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RedrawScheduler, type RedrawClock } from '../../src/tui/redraw.js';
 
 /** A manual clock: time moves only in `advance`, which runs the timers that fall due. */
-function fakeClock(): RedrawClock & { advance(ms: number): void; pending(): number } {
+function fakeClock(): RedrawClock & { advance(ms: number): void; spend(ms: number): void; pending(): number } {
   let time = 1000;
   let nextId = 0;
   const timers = new Map<number, { due: number; callback: () => void }>();
@@ -14,6 +14,10 @@ function fakeClock(): RedrawClock & { advance(ms: number): void; pending(): numb
     },
     clearTimeout: (handle) => void timers.delete(handle as number),
     pending: () => timers.size,
+    /** Time a draw takes: moves the clock without running timers. */
+    spend(ms) {
+      time += ms;
+    },
     advance(ms) {
       const end = time + ms;
       for (;;) {
@@ -23,7 +27,7 @@ function fakeClock(): RedrawClock & { advance(ms: number): void; pending(): numb
         time = due[1].due;
         due[1].callback();
       }
-      time = end;
+      time = Math.max(time, end);
     },
   };
 }
@@ -95,6 +99,49 @@ describe('RedrawScheduler', () => {
     scheduler.resume();
     clock.advance(100);
     expect(draws).toHaveLength(2);
+  });
+
+  it('after a slow draw, leaves the engines four times its duration before drawing their updates again', () => {
+    const clock = fakeClock();
+    const draws: number[] = [];
+    let cost = 250;
+    const scheduler = new RedrawScheduler(() => {
+      draws.push(clock.now());
+      clock.spend(cost);
+    }, 33, clock);
+    // An engine update every millisecond (a relayed download) until `end`.
+    const busyUntil = (end: number) => {
+      while (clock.now() < end) {
+        scheduler.soon();
+        clock.advance(1);
+      }
+    };
+    busyUntil(5999);
+    // Each draw takes 250 ms and is followed by 1 s without drawing: a fifth of the time draws.
+    expect(draws).toEqual([1000, 2250, 3500, 4750]);
+    // Cheap draws again: one per interval.
+    cost = 1;
+    busyUntil(6100);
+    expect(draws.slice(4)).toEqual([6000, 6033, 6066, 6099]);
+    // A key draws at once, whatever the last draw cost.
+    cost = 500;
+    scheduler.now();
+    scheduler.now();
+    expect(draws.slice(-2)).toEqual([clock.now() - 1000, clock.now() - 500]);
+  });
+
+  it('an update that comes during a slow draw waits for the spare after it too', () => {
+    const clock = fakeClock();
+    const draws: number[] = [];
+    const scheduler = new RedrawScheduler(() => {
+      draws.push(clock.now());
+      scheduler.soon();
+      clock.spend(100);
+    }, 33, clock);
+    scheduler.now();
+    clock.advance(1000);
+    // Each 100 ms draw asks for the next one: 400 ms without drawing after each.
+    expect(draws).toEqual([1000, 1500, 2000]);
   });
 
   it('cancel drops a pending draw', () => {

@@ -107,8 +107,8 @@ export function bodyText(bytes: Uint8Array, contentType: string): string[] {
 }
 
 /**
- * {@link bodyText}, making a hex dump's lines only up to `upTo` (the rest counted in `unmade`):
- * a body's first lines cost the same however long it is.
+ * {@link bodyText}, making only the first `upTo` lines (the rest counted in `unmade`): a body's
+ * first lines cost about the same however long it is.
  */
 export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number } {
   const encoding = charsetOf(contentType);
@@ -116,7 +116,7 @@ export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infin
     const hex = hexBodyLines(bytes, Math.max(0, upTo - 1));
     return { lines: [`[binary, ${formatCount(bytes.length)} bytes]`, ...hex.lines], unmade: hex.unmade };
   }
-  return { lines: textLines(bytes, contentType, encoding), unmade: 0 };
+  return textLines(bytes, contentType, encoding, upTo);
 }
 
 /**
@@ -132,17 +132,25 @@ export function hexBodyLines(bytes: Uint8Array, upTo = Infinity): { lines: strin
   return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0) };
 }
 
-/** A text body's lines in `encoding`, escaped; JSON pretty-printed when it parses. */
-function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding): string[] {
+/** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON pretty-printed when it parses. */
+function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number } {
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
-      const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2);
-      return pretty.split('\n').map((line) => withPlainBackslashes(escapeText(line)));
+      const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2).split('\n');
+      return firstLines(pretty, upTo, (line) => withPlainBackslashes(escapeText(line)));
     } catch {
       // Not valid JSON: shown as text.
     }
   }
-  return splitLines(bytes, encoding).map(([from, to]) => decodeText(bytes, encoding, from, to));
+  return firstLines(splitLines(bytes, encoding), upTo, ([from, to]) => decodeText(bytes, encoding, from, to));
+}
+
+/** The first `upTo` of `items` made into lines by `make`, and how many were left unmade. */
+export function firstLines<T>(items: readonly T[], upTo: number, make: (item: T) => string): { lines: string[]; unmade: number } {
+  const made = Math.min(items.length, Math.max(0, upTo));
+  const lines: string[] = [];
+  for (let i = 0; i < made; i++) lines.push(make(items[i]));
+  return { lines, unmade: items.length - made };
 }
 
 const TAB = 0x09;

@@ -18,7 +18,7 @@ import type { LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
-import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
@@ -298,12 +298,13 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
  */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
-  const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, _whole, asked) => {
+  const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, whole, asked) => {
     const ranges = splitLines(bytes, 'utf-8');
     // The final "." line is left out; a read a capture gap stopped has not reached it.
     if (block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
     const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
-    return { all: ranges.map(([from, to]) => decodeText(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to)), notes: cut };
+    const { lines, unmade } = firstLines(ranges, whole ? Infinity : BODY_LINES, ([from, to]) => decodeText(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to));
+    return { all: lines, unmade, notes: cut };
   });
   for (const note of body.notes) out.push({ side: 'event', kind: 'note', text: note, of: side });
   if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });

@@ -5,7 +5,7 @@
  * unmasked, inflated when compressed (permessage-deflate) and that can be done frame by frame.
  */
 import { inflateFrame, opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
-import { BODY_LINES, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, bodyDisplay, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
 import { formatCount, type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 
@@ -61,7 +61,9 @@ function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean):
     const { lines, unmade } = hexBodyLines(payload, whole ? Infinity : BODY_LINES + 1);
     return { all: lines, unmade };
   }
-  // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log).
-  return { all: bodyText(payload, 'text/plain; charset=utf-8') };
+  // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log),
+  // its lines made only as far as shown.
+  const { lines, unmade } = bodyDisplay(payload, 'text/plain; charset=utf-8', whole ? Infinity : BODY_LINES);
+  return { all: lines, unmade };
 }
 

@@ -200,6 +200,37 @@ describe('a binary body', () => {
   });
 });
 
+describe('a long text body (a CSV or JSON download)', () => {
+  const rows = Array.from({ length: 8000 }, (_, i) => `${i},name${i},${i * 7}`);
+
+  it('its preview makes only the lines it shows and counts the others', () => {
+    for (const [bytes, type] of [[Buffer.from(rows.join('\n')), 'text/csv'], [Buffer.from(JSON.stringify(rows)), 'application/json']] as const) {
+      const preview = bodyDisplay(bytes, type, BODY_LINES);
+      expect(preview.lines).toHaveLength(BODY_LINES);
+      const all = bodyDisplay(bytes, type);
+      expect(all.unmade).toBe(0);
+      expect(preview.lines).toEqual(all.lines.slice(0, BODY_LINES));
+      expect(preview.lines.length + preview.unmade).toBe(all.lines.length);
+    }
+  });
+
+  it('a line is decoded looking only at its own bytes, not at the rest of the body', () => {
+    let scanned = 0;
+    /** Counts the bytes `indexOf` may look at. */
+    class CountedBytes extends Uint8Array {
+      override indexOf(value: number, from = 0): number {
+        scanned += this.length - from;
+        return super.indexOf(value, from);
+      }
+    }
+    const bytes = new CountedBytes(Buffer.from(rows.join('\n') + '\n\tlast'));
+    const lines = bodyDisplay(bytes, 'text/plain');
+    expect(lines.lines.at(-1)).toBe('        last');
+    expect(lines.lines).toHaveLength(rows.length + 1);
+    expect(scanned).toBeLessThanOrEqual(2 * bytes.length);
+  });
+});
+
 describe('a body that grows (a live download)', () => {
   it('is kept once per message, read again only while more of it can be read, its size current', () => {
     const { live, table, send } = liveFlow(80);
