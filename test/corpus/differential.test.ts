@@ -6,10 +6,9 @@
  * documented policy difference that is checked byte by byte.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCapture, type CaptureRunSummary } from '../../src/engine/captureRun.js';
 import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
 import { DirectoryOutput } from '../../src/outputs/dir.js';
@@ -19,9 +18,9 @@ import {
   readFlowDir, runTcpflow, sameFile, sparseEqual, tsharkFollowAll, type FlowFile, type SparseStream,
 } from './references.js';
 import { cannotRun, missingTool } from '../support/requirements.js';
+import { lazyTempDir } from '../support/tempDir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'flowspy-corpus-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = lazyTempDir('flowspy-corpus-');
 
 /** flowspy's -o output of a capture, plus the gaps it declared per output file. */
 interface FlowspyRun {
@@ -31,7 +30,7 @@ interface FlowspyRun {
 }
 
 async function runFlowspy(name: string): Promise<FlowspyRun> {
-  const dir = join(work, `${name}.flowspy`);
+  const dir = join(work(), `${name}.flowspy`);
   const output = new DirectoryOutput({ dir });
   const keys = new Map<number, FlowKey>();
   const gapsByFlow = new Map<string, { offset: number; length: number }[]>();
@@ -198,7 +197,7 @@ describe.skipIf(cannotRun(corpusMissingReason, 'corpus differential'))('corpus: 
   describe.skipIf(cannotRun(missingTool('tcpflow'), 'differential against tcpflow'))('against tcpflow 1.6.1', () => {
     it.each(files)('%s', async (name) => {
       const run = await flowspy(name);
-      const theirs = runTcpflow(corpusPath(name), join(work, `${name}.tcpflow`));
+      const theirs = runTcpflow(corpusPath(name), join(work(), `${name}.tcpflow`));
       const differing = [...new Set([...run.files.keys(), ...theirs.keys()])].filter((f) => !sameFile(run.files.get(f), theirs.get(f)));
       if (differing.length === 0) {
         expect(TCPFLOW_DIFFERENCES[name], `${name} now equals tcpflow: drop its entry`).toBeUndefined();

@@ -6,15 +6,15 @@
  * message layer's, explained in test/messages/http.differential.test.ts; they are listed here.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCapture } from '../../src/engine/captureRun.js';
 import { HarOutput } from '../../src/outputs/har.js';
 import { corpusFiles, corpusMissingReason, corpusPath } from '../support/corpus.js';
 import { harProblems, readHar, schemaValidator } from '../support/harCheck.js';
 import { cannotRun, missingTool } from '../support/requirements.js';
+import { lazyTempDir } from '../support/tempDir.js';
 
 /** Captures where flowspy finds more requests than tshark: `[tshark, ours]`, and why (see the HTTP differential test). */
 const MORE_THAN_TSHARK: Record<string, [number, number, string]> = {
@@ -36,11 +36,10 @@ function tsharkRequests(file: string): number {
   return result.stdout.split('\n').filter((line) => line !== '').reduce((n, line) => n + line.split(',').length, 0);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'flowspy-har-corpus-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = lazyTempDir('flowspy-har-corpus-');
 
 async function harText(file: string): Promise<{ text: string; reports: string[] }> {
-  const path = join(dir, `${file}.har`);
+  const path = join(dir(), `${file}.har`);
   const reports: string[] = [];
   const output = new HarOutput({ path, creatorVersion: 'test', report: (line) => reports.push(line) });
   await runCapture({ source: corpusPath(file), sinks: [(e) => output.handle(e)] });

@@ -8,19 +8,18 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCapture } from '../../../src/engine/captureRun.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { saveBody } from '../../../src/tui/actions/saveBody.js';
 import { corpusMissingReason, corpusPath } from '../../support/corpus.js';
 import { cannotRun, missingTool } from '../../support/requirements.js';
+import { lazyTempDir } from '../../support/tempDir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'flowspy-body-diff-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = lazyTempDir('flowspy-body-diff-');
 
 const md5 = (path: string) => createHash('md5').update(readFileSync(path)).digest('hex');
 
@@ -58,8 +57,8 @@ const CASES: [string, number, string[]][] = [
 
 describe.skipIf(cannotRun(corpusMissingReason ?? missingTool('tcpflow'), 'body differential'))('b against tcpflow -e http', () => {
   it.each(CASES)('%s', async (name, same, headInGap) => {
-    const ours = join(work, `${name}.flowspy`);
-    const theirs = join(work, `${name}.tcpflow`);
+    const ours = join(work(), `${name}.flowspy`);
+    const theirs = join(work(), `${name}.tcpflow`);
     mkdirSync(ours);
     const flowspy = await flowspyBodies(corpusPath(name), ours);
     const tcpflow = tcpflowBodies(corpusPath(name), theirs);
