@@ -8,7 +8,7 @@
 import type { SourceCounters } from '../engine/counters.js';
 import type { Glyphs } from './glyphs.js';
 import { humanBytes } from './flowList/units.js';
-import { headFitting, stringColumns } from './width.js';
+import { fitMiddle, headFitting, stringColumns } from './width.js';
 
 /** What the status row shows. */
 export interface StatusInfo {
@@ -33,6 +33,9 @@ export interface StatusInfo {
   /** A message (escaped): saved file names, an error, search progress; '' when none. */
   readonly message: string;
 }
+
+/** Columns a long source name is shortened to, at the least, before other items are dropped. */
+const SOURCE_COLUMNS = 24;
 
 interface Item {
   readonly text: string;
@@ -87,8 +90,15 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const separator = ` ${glyphs.dot} `;
   // The message and `? help` always stay (the message cut if it must be).
   const fixed = message === '' ? help : `${message}${separator}${help}`;
-  let kept = items;
   const joined = (list: Item[]): string => [...list.map((i) => i.text), fixed].join(separator);
+  // A long source name gives way first, down to SOURCE_COLUMNS (its start and end kept), so
+  // the counts (gaps, drops) stay in view beside it.
+  const over = stringColumns(joined(items)) + 1 - width;
+  if (over > 0) {
+    const source = items[0].text;
+    items[0] = { ...items[0], text: fitMiddle(source, Math.max(Math.min(SOURCE_COLUMNS, stringColumns(source)), stringColumns(source) - over), glyphs.ellipsis) };
+  }
+  let kept = items;
   while (kept.length > 0 && stringColumns(joined(kept)) + 1 > width) {
     let lowest = 0;
     for (let i = 1; i < kept.length; i++) if (kept[i].keep < kept[lowest].keep) lowest = i;

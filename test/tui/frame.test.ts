@@ -83,6 +83,16 @@ describe('status row', () => {
     expect(statusLine({ ...live, counters: { ...COUNTERS, kernelDrops: 0, queueDrops: 0 } }, 80, UNICODE_GLYPHS)).toContain(' 0 drops · ');
   });
 
+  it('a long file name is shortened in the middle before the counts are dropped', () => {
+    const info = { ...INFO, source: 'zeek__http_1000-requests-one-dropped-response.pcap', counters: { ...COUNTERS, gaps: 1 }, display: 'messages' };
+    const line = statusLine(info, 80, UNICODE_GLYPHS);
+    expect(stringColumns(line)).toBe(80);
+    expect(line).toContain(' · 1 gap · ');
+    expect(line).toMatch(/^ zeek__h\S*…\S*response\.pcap · 5 flows · /);
+    // A short name is left whole.
+    expect(statusLine(INFO, 80, UNICODE_GLYPHS)).toMatch(/^ demo\.pcap · /);
+  });
+
   it('narrow: drops the least useful items first, keeps the message and help', () => {
     const line = statusLine({ ...INFO, message: 'saved a.client, a.server, a.log' }, 60, ASCII_GLYPHS);
     expect(stringColumns(line)).toBe(60);
