@@ -250,11 +250,13 @@ export class TuiApp {
         return this.conversation.toggleHex();
       case 'mode.cycle':
         return this.conversation.cycleMode();
-      case 'encoding.cycle':
-        this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.say('e applies to the text and escaped modes: m shows them');
-        else if (this.conversation.rawMode === 'hex') this.say('e applies to the text and escaped modes (hex shows bytes): x shows text');
+      case 'encoding.cycle': {
+        // Said where the mode in view does not show it: the change applies to the text and escaped modes.
+        const encoding = this.conversation.cycleEncoding();
+        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m shows them)`);
+        else if (this.conversation.rawMode === 'hex') this.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
         return;
+      }
       case 'direction.cycle':
         return this.conversation.cycleDirections();
       case 'time.cycle':

@@ -215,8 +215,10 @@ export class ConversationPane {
     if (this.messagesWanted === true) this.wantMessages(false);
     this.change({ mode: next });
   }
-  cycleEncoding(): void {
+  /** The next text encoding; returns its name (`Latin-1`). */
+  cycleEncoding(): string {
     this.change({ encoding: nextEncoding(this.settingsValue.encoding) });
+    return encodingLabel(this.settingsValue.encoding);
   }
   cycleDirections(): void {
     this.change({ filter: nextFilter(this.settingsValue.filter) });

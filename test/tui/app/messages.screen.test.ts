@@ -35,7 +35,7 @@ describe('messages on the screen', () => {
     // e shapes the text and hex modes: not offered here, and said so when pressed.
     expect(hintRow(screen)).not.toMatch(/e enc/);
     screen.press('e');
-    await screen.waitFor((s) => statusRow(s).includes('e applies to the text and escaped modes: m shows them'));
+    await screen.waitFor((s) => statusRow(s).includes('text encoding Latin-1 for the text and escaped modes (m shows them)'));
     // d shows the client's lines only, then the server's, then both.
     screen.press('d');
     await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0 && rowWith(s, '< HTTP/1.1 200 OK') < 0);
