@@ -188,6 +188,14 @@ export class TuiApp {
 
   private onKey(name: string, ch: string | undefined): void {
     if (this.quitting) return;
+    // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
+    // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
+    const meta = /^M-(.+)$/.exec(name);
+    if (meta) {
+      this.onKey('escape', undefined);
+      this.onKey(meta[1], ch);
+      return;
+    }
     if (this.prompt) {
       this.onPromptKey(name, ch);
       return;

@@ -64,6 +64,15 @@ describe('conversation pane', () => {
     expect(conversationRows(screen)[0]).toBe(scrolled);
   });
 
+  it('Esc and a key typed together (one Meta key under tmux\'s escape time) act as Esc, then the key', async () => {
+    const screen = await openDemo();
+    screen.press('Enter');
+    await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #1 ') > 0);
+    screen.write('\x1bj');
+    await screen.waitFor((s) => hintRow(s).startsWith(' Enter open') && rowWith(s, ' #2 192.168.1.50:40222') > 0);
+    await quit(screen);
+  });
+
   it('data after the peer closed is a highlighted note line; the reset is the end line', async () => {
     const screen = await openDemo();
     screen.press('j', 'j', 'Enter');
