@@ -62,12 +62,11 @@ export async function writeFlowsPcap(store: PcapStore, flowIds: readonly number[
 
 /**
  * What the status line for `w` says before the file's path: `wrote N packets of M flows to `; when
- * the packets were rebuilt from the streams (no capture of the wire), `wrote N packets, rebuilt
- * from the streams (no original packets kept), to ` (the warning in the room the flow count took:
- * a narrow status row cuts the path, which the prompt showed, rather than the warning).
+ * the packets were rebuilt from the streams (no capture of the wire), `wrote N packets rebuilt
+ * from the streams to ` (short enough that an 80-column row keeps the file's name after it).
  */
 export function writtenPcapPrefix(written: Pick<WrittenPcap, 'packets' | 'flows' | 'rebuilt'>): string {
-  if (written.rebuilt) return `wrote ${written.packets} packets, rebuilt from the streams (no original packets kept), to `;
+  if (written.rebuilt) return `wrote ${written.packets} packets rebuilt from the streams to `;
   return `wrote ${written.packets} packets of ${written.flows} flow${written.flows === 1 ? '' : 's'} to `;
 }
 
