@@ -424,7 +424,8 @@ export class TuiApp {
   private findInList(backward: boolean): void {
     if (this.listQuery === '') return this.say('no search yet: press /');
     const index = findRow(this.list, this.listQuery, backward);
-    if (index < 0) return this.say(`not found: ${escapeText(this.listQuery)}`);
+    // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
+    if (index < 0) return this.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
     this.list.moveTo(index);
   }
 

@@ -130,6 +130,9 @@ describe('flow list', () => {
     await applyFilter('', '5 flows');
     expect(listRows(screen)).toHaveLength(5);
     expect(statusRow(screen)).not.toContain('filter ');
+    // / looks in the rows; words only in the bytes are for the filter, and it says so.
+    screen.press('/', 'Lunch', 'Enter');
+    await screen.waitFor((s) => statusRow(s).includes('not in the rows: Lunch (f ~text searches the bytes)'));
   });
 
   it('follows resizes: 80x24, 120x40 (wider columns, more rows), back to 80x24', async () => {
