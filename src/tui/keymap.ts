@@ -6,6 +6,7 @@
  * `escape`; a printable key without a name is its character (`/`, `?`).
  * Pure data and functions: no blessed here.
  */
+import { glyphsFor, type Glyphs } from './glyphs.js';
 
 /**
  * Where a key is read. `global` keys work in both panes (moves act on the focused pane);
@@ -174,7 +175,24 @@ export function helpLines(unicode: boolean): string[] {
       if (binding.context === context) lines.push(`  ${labels[i].padEnd(width)}  ${binding.help}`);
     });
   }
+  const glyphs = glyphsFor(unicode);
+  lines.push('', LEGEND_HEADING);
+  for (const [mark, meaning] of legend(glyphs)) lines.push(`  ${mark.padEnd(width)}  ${meaning}`);
   return lines;
+}
+
+/** Heading of the help's last part: what the flow list's marks and the filter's words mean. */
+export const LEGEND_HEADING = 'Flow list marks, filter words';
+
+function legend(glyphs: Glyphs): [string, string][] {
+  return [
+    [glyphs.note, 'note: data after a close or reset; a conflicting retransmission'],
+    [glyphs.gap, 'a capture gap: bytes never seen'],
+    ['!', 'an exchange went wrong: sent after close, unanswered, lost'],
+    ['?', `in place of ${glyphs.right}: which side is the client is a guess`],
+    ['f', ':80 10.0.0.1 #12 #10-20 open reset refused has:note has:gap'],
+    ['', 'method:POST status:5xx host:api path:/api ~text !not a|b "a b"'],
+  ];
 }
 
 /**
