@@ -219,15 +219,24 @@ function endpointParts(endpoint: { addr: string; port: number }): [string, strin
 function fitPreview(text: string, columns: number, ellipsis: string, arrow: string): string {
   if (stringColumns(text) <= columns) return pad(text, columns);
   if (columns <= 0) return '';
-  // A summary's outcome (` → 302 (3 req)`) is what the row is read for: its request is cut instead.
+  const cut = headFitting(text, columns - stringColumns(ellipsis)) + ellipsis;
+  // A summary's outcome (` → 302 (3 req)`) is what the row is read for: when cutting the end
+  // would hide its status, the request is cut instead, and then what follows the status.
   const at = text.lastIndexOf(arrow);
   if (at > 0) {
     const outcome = text.slice(at);
-    const room = columns - stringColumns(outcome) - stringColumns(ellipsis);
-    if (room >= MIN_SUMMARY_HEAD) return pad(headFitting(text.slice(0, at), room) + ellipsis + outcome, columns);
+    const status = STATUS.exec(outcome)?.[0] ?? outcome;
+    if (stringColumns(text.slice(0, at) + status) <= columns - stringColumns(ellipsis)) return pad(cut, columns);
+    for (const kept of [outcome, status]) {
+      const room = columns - stringColumns(kept) - stringColumns(ellipsis);
+      if (room >= MIN_SUMMARY_HEAD) return pad(headFitting(text.slice(0, at), room) + ellipsis + kept, columns);
+    }
   }
-  return pad(headFitting(text, columns - 1) + ellipsis, columns);
+  return pad(cut, columns);
 }
+
+/** The status of an outcome: ` → 302` of ` → 302 (3 req)`, ` → (no response)` whole. */
+const STATUS = /^ \S+ (?:\([^)]*\)|\S+)/;
 
 /** Columns a summary's request keeps at least when it is cut to show the outcome (`GET /api/…`). */
 const MIN_SUMMARY_HEAD = 8;

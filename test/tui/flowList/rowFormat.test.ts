@@ -184,6 +184,11 @@ describe('flow rows: a summary cut to its width', () => {
     expect(row('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v → 302 (3 req)')).toMatch(/ GET \/site=\S*… → 302 \(3 req\) *$/);
     expect(row('POST /x → (lost in a capture gap) and more words here')).toMatch(/ POST \/x → \(lost in a [^…]*…$/);
     expect(row('GET / → 200')).toMatch(/ GET \/ → 200 *$/);
+    // At 80 columns (18 for the summary): the status stays, what follows it goes before the request does.
+    const narrow = (summary: string): string => formatRows([...store.flows()], { ...options(store, 80), preview: () => summary })[0].text;
+    expect(narrow('! GET /api/status?again=1 → 200 (2 req)')).toMatch(/ ! GET \/api\/s?… → 200$/);
+    expect(narrow('GET / → 200 (2 req)')).toMatch(/ GET \/ → 200 \(2 re…$/);
+    expect(narrow('GET /a → (no response)')).toMatch(/ GET \/a → \(no resp…$/);
     // With ASCII glyphs the summary's arrow is `->` (FlowView.describe).
     const ascii = formatRows([...store.flows()], { ...options(store, 100, false), preview: () => 'GET /site=126885/bnum=opera1/bins=1/opid=10030285/v -> 302 (3 req)' })[0].text;
     expect(ascii).toMatch(/ GET \/site=\S*~ -> 302 \(3 req\) *$/);
