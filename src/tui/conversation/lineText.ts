@@ -62,7 +62,7 @@ export function prefixColumns(mode: TimestampMode): number {
  * their base; a two-column character never straddles a cut; nor does an escape of
  * render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a piece. With
  * `atSpaces` (prose: flowspy's own event lines) a piece ends after its last space when it has
- * one, so a word or a number (`25 ms`) is not cut in two.
+ * one, so a word or a number with its unit (`25 ms`) is not cut in two.
  */
 export function wrapRanges(text: string, columns: number, atSpaces = false): [number, number][] {
   const width = Math.max(1, columns);
@@ -94,7 +94,8 @@ export function wrapRanges(text: string, columns: number, atSpaces = false): [nu
       used = 0;
     }
     used += w;
-    if (atSpaces && cp === SPACE) {
+    // A space after a digit is no break: a number stays with its unit (`27,962 B`, `25 ms`).
+    if (atSpaces && cp === SPACE && !isDigit(text.charCodeAt(i - 1))) {
       space = i;
       afterSpace = 0;
     } else afterSpace += w;
@@ -105,6 +106,7 @@ export function wrapRanges(text: string, columns: number, atSpaces = false): [nu
 }
 
 const SPACE = 0x20;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const BACKSLASH = 0x5c;
 const HEX_DIGIT = /^[0-9a-f]$/i;
 
