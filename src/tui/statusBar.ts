@@ -8,7 +8,7 @@
 import type { SourceCounters } from '../engine/counters.js';
 import type { Glyphs } from './glyphs.js';
 import { humanBytes } from './flowList/units.js';
-import { fitMiddle, headFitting, stringColumns } from './width.js';
+import { headFitting, stringColumns } from './width.js';
 
 /** What the status row shows. */
 export interface StatusInfo {
@@ -33,9 +33,6 @@ export interface StatusInfo {
   /** A message (escaped): saved file names, an error, search progress; '' when none. */
   readonly message: string;
 }
-
-/** Columns a long source name is shortened to, at the least, before other items are dropped. */
-const SOURCE_COLUMNS = 24;
 
 interface Item {
   readonly text: string;
@@ -68,7 +65,8 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     items.push({ text: `${kept}${humanBytes(c.packets)} pkts`, keep: 2 });
   }
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
-  if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 4 });
+  // Gaps outrank the display mode (the conversation's title shows it too): they are what a capture is read for.
+  if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 5 });
   if (c && (c.malformed > 0 || c.truncated > 0)) {
     // Named as the run's summary names them: truncated (snaplen cut), malformed, or both (bad).
     const text = c.malformed === 0 ? `${c.truncated} truncated` : c.truncated === 0 ? `${c.malformed} malformed` : `${c.malformed + c.truncated} bad`;
@@ -82,7 +80,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   }
   if (info.loading) items.push({ text: loadingText(c), keep: 9 });
   if (info.activity) items.push({ text: info.activity, keep: 4 });
-  items.push({ text: info.display, keep: 5 });
+  items.push({ text: info.display, keep: 4 });
   if (info.follow) items.push({ text: 'FOLLOW', keep: 9 });
   if (info.paused) items.push({ text: 'PAUSED', keep: 10 });
   const help = '? help';
@@ -91,13 +89,6 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   // The message and `? help` always stay (the message cut if it must be).
   const fixed = message === '' ? help : `${message}${separator}${help}`;
   const joined = (list: Item[]): string => [...list.map((i) => i.text), fixed].join(separator);
-  // A long source name gives way first, down to SOURCE_COLUMNS (its start and end kept), so
-  // the counts (gaps, drops) stay in view beside it.
-  const over = stringColumns(joined(items)) + 1 - width;
-  if (over > 0) {
-    const source = items[0].text;
-    items[0] = { ...items[0], text: fitMiddle(source, Math.max(Math.min(SOURCE_COLUMNS, stringColumns(source)), stringColumns(source) - over), glyphs.ellipsis) };
-  }
   let kept = items;
   while (kept.length > 0 && stringColumns(joined(kept)) + 1 > width) {
     let lowest = 0;
