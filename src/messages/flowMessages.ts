@@ -140,14 +140,16 @@ export class FlowMessages {
   /**
    * One line for the flow list: `GET /api/v2/chickens.json → 301 (3 req)`, `SMTP EHLO
    * laptop.example.com → 250`, `TLS api.example.com h2`, `FTP data of #1: RETR a.bin`; `! `
-   * before it when an exchange is flagged (see {@link flags}); '' while undecided or raw.
+   * before it when an exchange is flagged (see {@link flags}); '' while undecided or raw. With
+   * `exchange` (a position in `http.exchanges`, past the first), that exchange instead, numbered:
+   * `#2 GET /nope → 404 (2 req)`.
    */
-  summary(): string {
+  summary(exchange = 0): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     let text = '';
     if (this.http || this.lines) {
       // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
-      text = (this.http ? httpSummary(this.http, this.websocket) : lineSummary(this.lines!)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
+      text = (this.http ? httpSummary(this.http, this.websocket, exchange) : lineSummary(this.lines!)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
     return this.http?.exchanges.some((e) => e.flags.length > 0) ? `! ${text}` : text;
@@ -312,9 +314,9 @@ export class FlowMessages {
   }
 }
 
-/** `GET /api/v2/chickens.json → 301 (3 req)`: the first exchange, and the number of requests when more than one. */
-function httpSummary(http: HttpConversation, websocket: WebSocketConversation | undefined): string {
-  const first = http.exchanges[0];
+/** `GET /api/v2/chickens.json → 301 (3 req)`: exchange `at` (the first, else `#n ` before it), and the number of requests when more than one. */
+function httpSummary(http: HttpConversation, websocket: WebSocketConversation | undefined, at: number): string {
+  const first = http.exchanges[at] ?? http.exchanges[0];
   if (!first) return http.startLineCut(http.requestDir) ? 'HTTP: request line cut' : 'HTTP';
   const responseDir = otherDirection(http.requestDir);
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
@@ -326,7 +328,8 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
     : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
   const frames = websocket ? ` (WebSocket, ${websocket.frameCount} frames)` : '';
-  return `${request} → ${response}${count}${frames}`;
+  const number = first.index > 0 ? `#${first.index + 1} ` : '';
+  return `${number}${request} → ${response}${count}${frames}`;
 }
 
 /** `FTP data of #1: RETR rand.txt`: the control flow, and the transfer command sent after the announcement. */

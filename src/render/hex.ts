@@ -1,5 +1,6 @@
 /**
- * Classic hex dump lines (the `hexdump -C` layout), safe for a terminal.
+ * Classic hex dump lines (the `hexdump -C` layout), safe for a terminal; narrower rows (8 or 4
+ * bytes) for a pane that 16 do not fit.
  */
 
 const HEX = '0123456789abcdef';
@@ -10,22 +11,22 @@ const BYTE_ASCII: readonly string[] = Array.from({ length: 256 }, (_, b) => (b >
 export const HEX_BYTES_PER_LINE = 16;
 
 /**
- * One line per 16 bytes of `bytes`, the first labelled `startOffset`:
+ * One line per 16 bytes (`bytesPerRow`) of `bytes`, the first labelled `startOffset`:
  * `00000010  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|`.
- * The offset is lower-case hex, at least 8 digits (more when it needs them); two spaces; 8
- * bytes, one extra space, 8 bytes; two spaces; the bytes between `|` with every byte outside
+ * The offset is lower-case hex, at least 8 digits (more when it needs them); two spaces; the
+ * bytes, one extra space after every 8; two spaces; the bytes between `|` with every byte outside
  * printable ASCII 0x20..0x7e shown as `.`. A short last line is padded so the text column
  * stays aligned. Empty input gives no lines. (Blessed tag characters `{` `}` are not escaped
  * here: apply `escapeBlessedTags` for a blessed widget.)
  */
-export function hexDumpLines(bytes: Uint8Array, startOffset = 0): string[] {
+export function hexDumpLines(bytes: Uint8Array, startOffset = 0, bytesPerRow = HEX_BYTES_PER_LINE): string[] {
   const lines: string[] = [];
-  for (let base = 0; base < bytes.length; base += HEX_BYTES_PER_LINE) {
-    const end = Math.min(base + HEX_BYTES_PER_LINE, bytes.length);
+  for (let base = 0; base < bytes.length; base += bytesPerRow) {
+    const end = Math.min(base + bytesPerRow, bytes.length);
     let line = formatOffset(startOffset + base) + ' ';
     let ascii = '';
-    for (let k = 0; k < HEX_BYTES_PER_LINE; k++) {
-      if (k === 8) line += ' ';
+    for (let k = 0; k < bytesPerRow; k++) {
+      if (k > 0 && k % 8 === 0) line += ' ';
       const i = base + k;
       if (i < end) {
         line += ' ' + BYTE_HEX[bytes[i]];
@@ -37,6 +38,30 @@ export function hexDumpLines(bytes: Uint8Array, startOffset = 0): string[] {
     lines.push(`${line}  |${ascii}|`);
   }
   return lines;
+}
+
+/** Columns of a hex dump line of `bytesPerRow` bytes at an 8-digit offset (78 for 16). */
+export function hexLineColumns(bytesPerRow: number): number {
+  return 8 + 1 + 3 * bytesPerRow + Math.ceil(bytesPerRow / 8) - 1 + 3 + bytesPerRow + 1;
+}
+
+/** Bytes per hex dump row that fit `columns`: 16, else 8, else 4. */
+export function hexBytesFitting(columns: number): number {
+  return columns >= hexLineColumns(16) ? 16 : columns >= hexLineColumns(8) ? 8 : 4;
+}
+
+const DUMP_LINE = /^([0-9a-f]{8,})  ((?:[0-9a-f]{2}| {2})(?: (?:[0-9a-f]{2}| {2})){7})  ((?:[0-9a-f]{2}| {2})(?: (?:[0-9a-f]{2}| {2})){7})  \|([\x20-\x7e]{1,16})\|$/;
+
+/**
+ * A 16-byte line of {@link hexDumpLines} made again as lines of `bytesPerRow` bytes; undefined
+ * when `line` is not such a line (for text made of dump lines, as the messages mode shows bodies).
+ */
+export function reflowHexLine(line: string, bytesPerRow: number): string[] | undefined {
+  const parts = DUMP_LINE.exec(line);
+  if (!parts) return undefined;
+  const hex = `${parts[2]} ${parts[3]}`.split(' ').filter((pair) => pair !== '');
+  if (hex.length !== parts[4].length) return undefined;
+  return hexDumpLines(Uint8Array.from(hex, (pair) => parseInt(pair, 16)), parseInt(parts[1], 16), bytesPerRow);
 }
 
 /** Offset label: lower-case hex, zero-padded to at least 8 digits. */

@@ -238,7 +238,8 @@ export class TuiApp {
       case 'focus.next':
         return this.setFocus(inList ? 'conversation' : 'list');
       case 'flow.open':
-        return this.setFocus('conversation');
+        this.setFocus('conversation');
+        return this.openAtMatch();
       case 'back':
         return this.back();
       case 'conversation.leave':
@@ -327,6 +328,13 @@ export class TuiApp {
     if (focus === 'conversation') this.openedId = this.list.focusedId;
     this.focus = focus;
     if (this.zoom !== 'none') this.zoom = focus;
+  }
+
+  /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
+  private openAtMatch(): void {
+    const id = this.openedId;
+    const exchange = id === undefined ? undefined : this.list.matchedExchange(id);
+    if (id !== undefined && exchange !== undefined) this.conversation.openAt(id, exchange);
   }
 
   /** Esc: cancel a search, else drop the highlight, else unzoom, else back to the list. */

@@ -48,6 +48,8 @@ export class ConversationPane {
   private held: { readonly flowId: number; messages: boolean } | undefined = undefined;
   /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
   private messagesAnchor: DisplayLine | undefined = undefined;
+  /** Enter with message filter words: the flow's messages mode opens at this exchange (see {@link openAt}). */
+  private exchangeAnchor: { readonly flowId: number; readonly exchange: number } | undefined = undefined;
   /** The messages mode's lines before and after the messages, for one flow state (see showMessages). */
   private edgeLines: { readonly key: string; readonly head: MessageLine[]; readonly tail: MessageLine[] } | undefined = undefined;
   private settingsValue: ConversationSettings = DEFAULT_SETTINGS;
@@ -111,6 +113,7 @@ export class ConversationPane {
       return;
     }
     this.showMessages(flowId, width, height);
+    this.exchangeAnchor = undefined;
     // Held once there is something to read: a flow opened before its first bytes takes the mode they bring.
     if (reading && this.held === undefined && (this.source.getFlow(flowId)?.chunkCount ?? 0) > 0) this.held = { flowId, messages: this.messageView !== undefined };
     if (this.view?.flowId !== flowId) {
@@ -125,6 +128,15 @@ export class ConversationPane {
     this.view.follow = this.follow;
     this.view.highlight = this.query === '' ? undefined : highlightFor(this.query, this.settingsValue, this.lastMatch);
     this.view.update();
+  }
+
+  /**
+   * Enter on flow `flowId` while the filter's message words point at its HTTP exchange `exchange`
+   * (a position): the next frame showing that flow in the messages mode puts it at the top. Stops following.
+   */
+  openAt(flowId: number, exchange: number): void {
+    this.exchangeAnchor = { flowId, exchange };
+    this.following.on = false;
   }
 
   /** The painted rows of the window, joined with newlines ('' when no flow is shown). */
@@ -352,6 +364,7 @@ export class ConversationPane {
     const anchor = this.messagesAnchor;
     this.messagesAnchor = undefined;
     if (anchor) this.messageView.showOffset(anchor.dir!, anchor.offset!);
+    if (this.exchangeAnchor?.flowId === flowId) this.messageView.showUnit(this.exchangeAnchor.exchange);
   }
 
   private change(settings: Partial<ConversationSettings>): void {

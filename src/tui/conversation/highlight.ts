@@ -25,12 +25,14 @@ export function lineMatches(line: LogicalLine, highlight: Highlight | undefined,
     const { dir, offset, length } = highlight.bytes;
     if (line.dir !== dir) return ranges;
     const label = line.text.indexOf(' ');
-    for (let k = 0; k < 16; k++) {
+    // Rows of 16, 8 or 4 bytes: the text column starts after the first `|`.
+    const text = line.text.indexOf('|') + 1;
+    for (let k = 0; k < (line.length ?? 0); k++) {
       const at = line.offset! + k;
-      if (at < offset || at >= offset + length || k >= (line.length ?? 0)) continue;
-      const hex = label + 1 + 3 * k + (k >= 8 ? 1 : 0) + 1;
+      if (at < offset || at >= offset + length) continue;
+      const hex = label + 1 + 3 * k + Math.floor(k / 8) + 1;
       ranges.push([hex, hex + 2]);
-      const ascii = label + 53 + k;
+      const ascii = text + k;
       ranges.push([ascii, ascii + 1]);
     }
     return ranges;

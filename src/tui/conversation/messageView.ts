@@ -18,6 +18,7 @@ import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
 import { smartIgnoresCase, textMatches } from '../textMatch.js';
+import { hexBytesFitting, reflowHexLine } from '../../render/hex.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -35,6 +36,11 @@ interface Row {
   readonly continued: boolean;
   /** Where `text` starts in the line's text. */
   readonly from: number;
+  /**
+   * A row of a hex dump line made again narrower (see {@link MessageView.wrap}): its text is not a
+   * slice of the line's; it has its side's marker and no search highlight.
+   */
+  readonly reflowed?: boolean;
 }
 
 /** A search match: the query's text at `at` in the text of the line of row `row` (the row it begins in). */
@@ -102,6 +108,7 @@ export class MessageView {
     const key = `${stamp}|${this.width}|${style.mode}|${style.filter}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
+      const place = this.placeAtTop();
       // A new side filter remakes every row: the unit at the top stays there.
       let keep: number | undefined;
       if (this.rowsFilter !== style.filter) {
@@ -115,6 +122,7 @@ export class MessageView {
       this.headRows = this.wrap(head, []);
       this.tailRows = this.wrap([...trailerLines(this.messages, units, this.firstRow.length, this.raw, this.expanded), ...tail], []);
       if (keep !== undefined) this.showUnit(keep);
+      else if (place !== undefined) this.top = this.rowOfPlace(place) ?? this.top;
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
@@ -131,9 +139,9 @@ export class MessageView {
     let found: { line: MessageLine; at: number[] } | undefined;
     return this.windowRows().map((row) => {
       const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
-      const text = `${time}${row.continued ? ' ' : markerOf(row.line.side)} ${row.text}`;
+      const text = `${time}${row.continued && row.reflowed !== true ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
-      if (needle !== '') {
+      if (needle !== '' && row.reflowed !== true) {
         if (found?.line !== row.line) found = { line: row.line, at: matchesIn(row.line.text, needle) };
         const shift = time.length + 2 - row.from;
         const end = row.from + row.text.length;
@@ -190,6 +198,32 @@ export class MessageView {
   showUnit(index: number): void {
     const row = this.firstRow[Math.min(index, this.firstRow.length - 1)];
     if (row !== undefined) this.moveTop(this.headRows.length + row);
+  }
+
+  /** The line of the window's top row, and where the row starts in it. */
+  private placeAtTop(): { readonly line: MessageLine; readonly from: number; readonly row: number } | undefined {
+    if (this.rowCount() === 0) return undefined;
+    const row = Math.min(this.top, this.rowCount() - 1);
+    const { line, from } = this.row(row);
+    return { line, from, row };
+  }
+
+  /**
+   * The row showing `place` after the rows were made again (a new width or time prefix wraps the
+   * lines differently): the row of its line that starts at or before its position. Undefined
+   * when the line is no longer shown (its unit was made again).
+   */
+  private rowOfPlace(place: { readonly line: MessageLine; readonly from: number; readonly row: number }): number | undefined {
+    const count = this.rowCount();
+    const same = (index: number): boolean => this.row(index).line === place.line;
+    let first = place.row < count && same(place.row) ? this.lineStart(place.row) : -1;
+    const unit = place.line.exchange ?? place.line.item;
+    const unitStart = unit !== undefined && unit < this.firstRow.length ? this.headRows.length + this.firstRow[unit] : 0;
+    for (let index = unitStart; first < 0 && index < count; index++) if (same(index)) first = index;
+    if (first < 0) return undefined;
+    let row = first;
+    while (row + 1 < count && same(row + 1) && this.row(row + 1).continued && this.row(row + 1).from <= place.from) row++;
+    return row;
   }
 
   /** The unit (exchange or item index) of the window's top row, if it belongs to one. */
@@ -475,10 +509,17 @@ export class MessageView {
   /** Appends the rows of `lines` at the current width to `rows`; returns `rows`. */
   private wrap(lines: readonly MessageLine[], rows: Row[]): Row[] {
     const hidden = this.rowsFilter === 'c2s' ? 'server' : this.rowsFilter === 's2c' ? 'client' : undefined;
+    const columns = this.textColumns();
     for (const line of lines) {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
+      // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
+      const narrow = line.kind === 'data' && line.text.length > columns ? reflowHexLine(line.text, hexBytesFitting(columns)) : undefined;
+      if (narrow !== undefined) {
+        narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? line.text.length : 0, reflowed: true }));
+        continue;
+      }
       // flowspy's own lines (timings, notes) wrap at spaces; captured text wraps at the width, as in the raw modes.
-      wrapRanges(line.text, this.textColumns(), line.side === 'event').forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
+      wrapRanges(line.text, columns, line.side === 'event').forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
     }
     return rows;
   }

@@ -7,7 +7,7 @@ import { CAPTURE_ENDED, REFUSED, UNANSWERED, UNRESOLVED, type Direction } from '
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
-import { hexDumpLines } from '../../render/hex.js';
+import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { formatCount, type LogicalLine, type Side } from './lineText.js';
 import { flowMarks } from './marks.js';
@@ -46,7 +46,8 @@ function spanRange(chunk: ConversationChunk, span: number): [number, number] {
 }
 
 /**
- * The logical lines of `unit`. Errors: whatever the source throws (a flow no longer held).
+ * The logical lines of `unit`; in hex mode, `hexBytes` bytes a row (16, 8 or 4). Errors: whatever
+ * the source throws (a flow no longer held).
  */
 export function renderUnit(
   source: ConversationSource,
@@ -54,14 +55,15 @@ export function renderUnit(
   flow: ConversationFlow,
   unit: UnitKey,
   settings: ConversationSettings,
+  hexBytes = HEX_BYTES_PER_LINE,
 ): UnitLines {
   renderStats.unitsRendered++;
-  const result = build(source, flowId, flow, unit, settings);
+  const result = build(source, flowId, flow, unit, settings, hexBytes);
   renderStats.linesBuilt += result.lines.length;
   return result;
 }
 
-function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings): UnitLines {
+function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings, hexBytes: number): UnitLines {
   switch (unit.kind) {
     case 'head':
       return { lines: [event('event', headText(flow), flow.startTs)] };
@@ -80,7 +82,7 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
         const text = `${formatCount(chunk.length)} bytes missing (${sideOf(chunk.dir)})`;
         return { lines: [event('gap', text, chunk.ts)], chunkLength: chunk.length };
       }
-      return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings);
+      return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings, hexBytes);
     }
   }
 }
@@ -136,6 +138,7 @@ function chunkSpanLines(
   chunk: ConversationChunk,
   span: number,
   settings: ConversationSettings,
+  hexBytes: number,
 ): UnitLines {
   const [start, end] = spanRange(chunk, span);
   const dir = chunk.dir;
@@ -143,8 +146,8 @@ function chunkSpanLines(
   const data = (text: string, offset: number, length: number): LogicalLine => ({ side, kind: 'data', text, ts: chunk.ts, dir, offset, length });
   if (settings.mode === 'hex') {
     const bytes = source.read(flowId, dir, start, end - start);
-    const rows = hexDumpLines(bytes, start);
-    return { lines: rows.map((row, i) => data(row, start + i * 16, Math.min(16, bytes.length - i * 16))), chunkLength: chunk.length };
+    const rows = hexDumpLines(bytes, start, hexBytes);
+    return { lines: rows.map((row, i) => data(row, start + i * hexBytes, Math.min(hexBytes, bytes.length - i * hexBytes))), chunkLength: chunk.length };
   }
   if (settings.mode === 'escaped') {
     const bytes = source.read(flowId, dir, start, end - start);

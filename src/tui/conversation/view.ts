@@ -11,6 +11,7 @@ import { markerOf, prefixColumns, timestampColumns, timestampText, wrapRanges, t
 import { lineMatches, type Highlight } from './highlight.js';
 import { markCount } from './marks.js';
 import { renderUnit } from './renderUnit.js';
+import { hexBytesFitting } from '../../render/hex.js';
 import { DEFAULT_SETTINGS, settingsKey, type ConversationSettings } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
 import { extentOf } from './source.js';
@@ -354,8 +355,9 @@ export class ConversationView {
       const hit = this.cache.get(id);
       if (hit && this.stillValid(hit, flow, unit)) return hit;
     }
-    const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settingsValue);
     const text = Math.max(1, this.widthValue - prefixColumns(this.settingsValue.timestamps));
+    // Hex rows as wide as fit (16 bytes, else 8 or 4): a dump row is never wrapped.
+    const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settingsValue, hexBytesFitting(text));
     const rows: [number, number, number][] = [];
     rendered.lines.forEach((line, index) => {
       for (const [from, to] of wrapRanges(line.text, text)) rows.push([index, from, to]);

@@ -23,6 +23,7 @@ import { escapeText } from '../../render/escape.js';
 import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
+import { matchedExchange } from './matchedExchange.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
 import { endpointColumns } from './rowFormat.js';
@@ -80,13 +81,19 @@ export class FlowView {
   /**
    * What the preview column shows for `flow` (escaped), and what filters and searches read: the
    * summary of its messages when a protocol was recognised (`GET /a → 200 (3 req)`, `TLS
-   * example.com h2`; `->` and `~` with ASCII glyphs), else its first line.
+   * example.com h2`; `->` and `~` with ASCII glyphs), else its first line. While the filter has
+   * message words, the summary is of the exchange they point at (`#2 GET /nope → 404 (2 req)`).
    */
   describe(flow: ListedFlow): string {
-    const summary = this.messages?.(flow.id)?.summary();
+    const summary = this.messages?.(flow.id)?.summary(this.matchedExchange(flow.id));
     if (!summary) return this.previews.get(flow);
     const text = escapeText(summary);
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', '->').replaceAll('…', this.glyphs.ellipsis);
+  }
+
+  /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
+  matchedExchange(id: number): number | undefined {
+    return matchedExchange(this.activeFilter, this.messages?.(id));
   }
 
   /** Flows shown (after the filter). */

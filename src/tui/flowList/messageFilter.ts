@@ -7,6 +7,7 @@
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { headerValue } from '../../messages/httpHead.js';
+import type { HttpExchange } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 
 /** One message word. */
@@ -39,30 +40,26 @@ export function messageTermMatches(term: MessageTerm, messages: FlowMessages | u
     const sni = messages.tls?.client?.sni;
     if (sni !== undefined && hostMatches(sni.toLowerCase(), term.value)) return true;
   }
-  const http = messages.http;
-  if (!http) return false;
-  for (const exchange of http.exchanges) {
-    const request = exchange.request;
-    switch (term.field) {
-      case 'method':
-        if (request?.method.toLowerCase() === term.value) return true;
-        break;
-      case 'status': {
-        const status = exchange.response?.status;
-        if (status !== undefined && statusMatches(String(status), term.value)) return true;
-        break;
-      }
-      case 'host': {
-        const host = request && headerValue(request.headers, 'host');
-        if (host !== undefined && hostMatches(host.toLowerCase().replace(/:\d+$/, ''), term.value)) return true;
-        break;
-      }
-      case 'path':
-        if (request && pathOf(request.target).startsWith(term.value)) return true;
-        break;
+  return messages.http?.exchanges.some((exchange) => exchangeMatches(term, exchange)) === true;
+}
+
+/** True when `exchange` (its request or response) matches `term`; `host:` looks at the Host header only. */
+export function exchangeMatches(term: MessageTerm, exchange: HttpExchange): boolean {
+  const request = exchange.request;
+  switch (term.field) {
+    case 'method':
+      return request?.method.toLowerCase() === term.value;
+    case 'status': {
+      const status = exchange.response?.status;
+      return status !== undefined && statusMatches(String(status), term.value);
     }
+    case 'host': {
+      const host = request && headerValue(request.headers, 'host');
+      return host !== undefined && hostMatches(host.toLowerCase().replace(/:\d+$/, ''), term.value);
+    }
+    case 'path':
+      return request !== undefined && pathOf(request.target).startsWith(term.value);
   }
-  return false;
 }
 
 function statusMatches(status: string, pattern: string): boolean {

@@ -597,3 +597,31 @@ describe('] and [: message to message', () => {
     expect(view.lines()[0].text).toBe(shown);
   });
 });
+
+describe('message view: the time prefix (t) at 80 columns', () => {
+  const GIF = Buffer.from('GIF89a\x04\x00\x04\x00\xb3\x00\x00\xbd\xd8\xe2t\x88\x91\xbd\xd7\xe2\x85\x97', 'latin1');
+  const image = () => Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: ${GIF.length}\r\n\r\n`), GIF]);
+
+  it('keeps the line at the top, and a hex dump narrows to 8 bytes a row instead of wrapping', () => {
+    const flow = liveFlow(KEY, 1000);
+    for (const path of ['/a', '/b', '/c']) {
+      flow.send('c2s', request(`${path}.gif`));
+      flow.send('s2c', image());
+    }
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    const frame = (mode: 'off' | 'absolute') => view.update(80, 8, flow.stamp, HEAD, [], { mode, startTs: 0, filter: 'both' });
+    frame('off');
+    view.nextUnit();
+    view.nextUnit();
+    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif -> 200 OK/);
+    frame('absolute');
+    expect(view.lines()[0].text).toMatch(/^\S+ = #2 GET \/b\.gif -> 200 OK/);
+    frame('off');
+    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif -> 200 OK/);
+    const whole = new MessageView(FLOW, flow.messages, flow.read);
+    whole.update(80, ALL, flow.stamp, HEAD, [], { mode: 'absolute', startTs: 0, filter: 'both' });
+    const dump = whole.lines().map((line) => line.text.trimStart()).filter((text) => /^< 000000[0-9a-f]{2} {2}/.test(text));
+    expect(dump.slice(0, 3)).toEqual(['< 00000000  47 49 46 38 39 61 04 00  |GIF89a..|', '< 00000008  04 00 b3 00 00 bd d8 e2  |........|', '< 00000010  74 88 91 bd d7 e2 85 97  |t.......|']);
+    expect(whole.lines().every((line) => line.text.length <= 80)).toBe(true);
+  });
+});

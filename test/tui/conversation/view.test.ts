@@ -176,6 +176,23 @@ describe('hex and escaped modes', () => {
     ]);
   });
 
+  test('with the time prefix at 80 columns, hex rows narrow to 8 bytes (never wrapped), and a byte highlight follows them', () => {
+    const s = new FakeSource().data('c2s', 'GET / HTTP/1.1\r\nHost: x\r\n');
+    const v = view(s, { mode: 'hex', timestamps: 'absolute' });
+    v.highlight = { bytes: { dir: 'c2s', offset: 6, length: 4 } };
+    const rows = dataRows(v.lines());
+    expect(texts(rows).map((text) => text.replace(/^\S+ /, ''))).toEqual([
+      '> 00000000  47 45 54 20 2f 20 48 54  |GET / HT|',
+      '> 00000008  54 50 2f 31 2e 31 0d 0a  |TP/1.1..|',
+      '> 00000010  48 6f 73 74 3a 20 78 0d  |Host: x.|',
+      '> 00000018  0a                       |.|',
+    ]);
+    const cells = (row: DisplayLine) => row.matches.map(([from, to]) => row.text.slice(from, to)).join(' ');
+    expect(rows.slice(0, 2).map(cells)).toEqual(['48 H 54 T', '54 T 50 P']);
+    expect(v.width).toBe(80);
+    expect(rows.every((row) => row.text.length <= 80 && !row.continued)).toBe(true);
+  });
+
   test('escaped: one chunk per line, C-style', () => {
     const s = new FakeSource().data('c2s', 'a\r\nb\x00\\').data('s2c', 'ok');
     expect(texts(view(s, { mode: 'escaped' }).lines().slice(1))).toEqual(['> a\\r\\nb\\x00\\\\', '< ok']);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { hexBytesFitting, hexDumpLines, hexLineColumns, reflowHexLine } from '../../src/render/hex.js';
+
+const BYTES = Uint8Array.from(Buffer.from('GIF89a\x04\x00\x04\x00\xb3\x00\x00\xbd\xd8\xe2|\\ok', 'latin1'));
+
+describe('narrow hex dump rows', () => {
+  it('8 and 4 bytes a row keep the layout, their widths as hexLineColumns says', () => {
+    expect(hexDumpLines(BYTES, 0x10, 8)).toEqual([
+      '00000010  47 49 46 38 39 61 04 00  |GIF89a..|',
+      '00000018  04 00 b3 00 00 bd d8 e2  |........|',
+      '00000020  7c 5c 6f 6b              ||\\ok|',
+    ]);
+    expect(hexDumpLines(BYTES, 0, 4)[0]).toBe('00000000  47 49 46 38  |GIF8|');
+    for (const n of [16, 8, 4]) expect(hexDumpLines(BYTES, 0, n)[0]).toHaveLength(hexLineColumns(n));
+    expect([80, 78, 77, 45, 44].map(hexBytesFitting)).toEqual([16, 16, 8, 8, 4]);
+  });
+
+  it('a 16-byte line made again in 8-byte rows; text that is not a dump line is left alone', () => {
+    const lines = hexDumpLines(BYTES, 0x30);
+    expect(lines.flatMap((line) => reflowHexLine(line, 8)!)).toEqual(hexDumpLines(BYTES, 0x30, 8));
+    expect(reflowHexLine('{"chickens": 3}', 8)).toBeUndefined();
+    expect(reflowHexLine(lines[0].replace('|GIF', '|GIFF'), 8)).toBeUndefined();
+  });
+});

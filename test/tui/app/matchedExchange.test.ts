@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
+import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { useDemo } from '../../support/demo.js';
+
+const demo = useDemo();
+
+const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
+
+describe('a message filter word matching a later exchange of a keep-alive flow', () => {
+  it('the row summarises the matching exchange, and Enter opens the flow at it', async () => {
+    const { terminal, screen } = openInProcessScreen({ cols: 120, rows: 24, env: { TERM: 'xterm-256color' } });
+    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => demo.messages.get(id) });
+    const rows = (): string[] => screen.text().map((line) => line.trimEnd());
+    await screen.waitFor(() => rows().some((line) => line.includes('5 flows')));
+    screen.press('f', ...'path:/style', 'Enter');
+    await screen.waitFor(() => rows().some((line) => line.includes('1/5 flows')));
+    expect(rows()[1]).toMatch(/^ {2}1 .* #2 GET \/style\.css -> 200 \(2 req\)$/);
+    screen.press('Enter');
+    await screen.flush();
+    const title = rows().findIndex((line) => line.startsWith(' #1 '));
+    expect(rows()[title + 1]).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
+    app.dispose();
+  });
+});
