@@ -12,7 +12,8 @@ import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './d
 import { HttpConversation } from './http.js';
 import { channelCommand, type DataChannel, type DataChannels } from './ftpData.js';
 import { LineConversation, lineSummary, type LineItem, type OnBinary } from './lines.js';
-import { TlsHellos, tlsRecordStart, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
+import { TlsHellos, tlsRecordStart, type ClientHello, type ServerHello } from './tls.js';
+import { tlsSummary } from './tlsText.js';
 import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 

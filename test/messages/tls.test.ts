@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TLS_BUFFER, serverChoice, TlsHellos, tlsSummary } from '../../src/messages/tls.js';
+import { MAX_TLS_BUFFER, TlsHellos } from '../../src/messages/tls.js';
+import { serverChoice, tlsSummary } from '../../src/messages/tlsText.js';
 import { cipherSuiteName, isGrease, tlsVersionName } from '../../src/messages/tlsNames.js';
 import { mulberry32, randomInt } from '../support/prng.js';
 import { clientHello, records, serverHello, u24 } from './tlsBuild.js';

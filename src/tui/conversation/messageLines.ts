@@ -15,7 +15,7 @@ import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 import type { LineItem } from '../../messages/lines.js';
-import { serverChoice } from '../../messages/tls.js';
+import { serverChoice } from '../../messages/tlsText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
