@@ -140,7 +140,7 @@ export class FlowMessages {
 
   /**
    * One line for the flow list: `GET /api/v2/chickens.json → 301 (3 req)`, `SMTP EHLO
-   * laptop.example.com → 250`, `TLS api.example.com h2`, `FTP data of #1: RETR a.bin`; `! `
+   * laptop.example.com → 250`, `TLS api.example.com h2` (or `(offers h2,http/1.1)`), `FTP data of #1: RETR a.bin`; `! `
    * before it when an exchange is flagged (see {@link flags}); '' while undecided or raw.
    */
   summary(): string {

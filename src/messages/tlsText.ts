@@ -5,13 +5,17 @@
 import type { ServerHello, TlsHellos } from './tls.js';
 import { cipherSuiteName, tlsVersionName } from './tlsNames.js';
 
-/** One line for a flow list or a header: `TLS api.example.com h2` (the chosen ALPN, else the offered ones). */
+/**
+ * One line for a flow list or a header: `TLS api.example.com h2` when the server's ServerHello
+ * chose that ALPN, `TLS api.example.com (offers h2,http/1.1)` when only the client's offer is known
+ * (no ServerHello, none in it, or TLS 1.3, which sends the choice encrypted).
+ */
 export function tlsSummary(hellos: TlsHellos): string {
   const client = hellos.client;
   const parts = ['TLS'];
   if (client?.sni) parts.push(client.sni);
-  const alpn = hellos.server?.alpn ?? client?.alpn.join(',');
-  if (alpn) parts.push(alpn);
+  if (hellos.server?.alpn !== undefined) parts.push(hellos.server.alpn);
+  else if (client?.alpn.length) parts.push(`(offers ${client.alpn.join(',')})`);
   return parts.join(' ');
 }
 

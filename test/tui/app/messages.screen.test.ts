@@ -95,7 +95,7 @@ describe('messages on the screen', () => {
         flow.fin('s2c', t + 1000);
       }));
       const screen = await openCapture(file, 1, { cols: 100 });
-      expect(listRows(screen)[0], listRows(screen)[0]).toMatch(/ TLS api\.example\.com h2/);
+      expect(listRows(screen)[0], listRows(screen)[0]).toMatch(/ TLS api\.example\.com \(offers h2,http\/1\.1\)/);
       screen.press('Enter');
       await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, '> TLS ClientHello  SNI api.example.com  ALPN h2,http/1.1') > 0);
       expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256')).toBeGreaterThan(0);

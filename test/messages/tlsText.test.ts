@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { TlsHellos } from '../../src/messages/tls.js';
+import { tlsSummary } from '../../src/messages/tlsText.js';
+import { clientHello, records, serverHello } from './tlsBuild.js';
+
+/** Hellos read from a ClientHello offering `alpn` and, when given, a ServerHello. */
+function hellos(alpn: string[], server?: { version: number; alpn?: string }): TlsHellos {
+  const out = new TlsHellos();
+  out.feed('c2s', 0, records(clientHello('api.example.com', alpn, [0x0304, 0x0303])), 1);
+  if (server) out.feed('s2c', 0, records(serverHello(server.version, server.version === 0x0304 ? 0x1301 : 0xc02f, server.alpn)), 2);
+  return out;
+}
+
+describe('TLS summary for the flow list', () => {
+  it('names the ALPN the server chose in its ServerHello (TLS 1.2)', () => {
+    expect(tlsSummary(hellos(['h2', 'http/1.1'], { version: 0x0303, alpn: 'h2' }))).toBe('TLS api.example.com h2');
+  });
+
+  it('marks the ALPN as only offered when no choice was seen in clear', () => {
+    const offered = 'TLS api.example.com (offers h2,http/1.1)';
+    expect(tlsSummary(hellos(['h2', 'http/1.1'], { version: 0x0304 })), 'TLS 1.3: chosen in EncryptedExtensions').toBe(offered);
+    expect(tlsSummary(hellos(['h2', 'http/1.1'])), 'no ServerHello').toBe(offered);
+    expect(tlsSummary(hellos(['h2', 'http/1.1'], { version: 0x0303 })), 'TLS 1.2 ServerHello without ALPN').toBe(offered);
+  });
+
+  it('says nothing of ALPN when none was offered', () => {
+    expect(tlsSummary(hellos([], { version: 0x0303 }))).toBe('TLS api.example.com');
+  });
+});
