@@ -2,7 +2,7 @@
  * TLS hellos in words, for the flow list and the messages mode: what the client offered and what
  * the server chose (read in clear) or chose out of sight (TLS 1.3 sends its ALPN choice encrypted).
  */
-import type { ServerHello, TlsHellos } from './tls.js';
+import type { ClientHello, ServerHello, TlsHellos } from './tls.js';
 import { cipherSuiteName, tlsVersionName } from './tlsNames.js';
 
 /**
@@ -19,7 +19,20 @@ export function tlsSummary(hellos: TlsHellos): string {
   return parts.join(' ');
 }
 
-/** One line describing the server's choice: `TLS 1.3 TLS_AES_128_GCM_SHA256`. */
-export function serverChoice(hello: ServerHello): string {
-  return `${tlsVersionName(hello.version)} ${cipherSuiteName(hello.cipherSuite)}${hello.helloRetry ? ' (HelloRetryRequest)' : ''}`;
+/**
+ * One line describing the server's choice: `TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  ALPN h2`.
+ * When the client offered ALPN (or its hello is unknown) and the ServerHello names none, it says
+ * why: `ALPN choice encrypted` (TLS 1.3) or `no ALPN`. A HelloRetryRequest says so instead.
+ */
+export function serverChoice(hello: ServerHello, client: ClientHello | undefined): string {
+  const choice = `${tlsVersionName(hello.version)} ${cipherSuiteName(hello.cipherSuite)}`;
+  if (hello.helloRetry) return `${choice} (HelloRetryRequest)`;
+  if (hello.alpn !== undefined) return `${choice}  ALPN ${hello.alpn}`;
+  if (client && client.alpn.length === 0) return choice;
+  return `${choice}  ${isTls13(hello.version) ? 'ALPN choice encrypted' : 'no ALPN'}`;
+}
+
+/** TLS 1.3 or one of its drafts, whose ServerHello leaves the extensions but key shares to EncryptedExtensions. */
+function isTls13(version: number): boolean {
+  return version === 0x0304 || version >> 8 === 0x7f;
 }

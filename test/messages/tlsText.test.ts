@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TlsHellos } from '../../src/messages/tls.js';
-import { tlsSummary } from '../../src/messages/tlsText.js';
+import { serverChoice, tlsSummary } from '../../src/messages/tlsText.js';
 import { clientHello, records, serverHello } from './tlsBuild.js';
 
 /** Hellos read from a ClientHello offering `alpn` and, when given, a ServerHello. */
@@ -25,5 +25,24 @@ describe('TLS summary for the flow list', () => {
 
   it('says nothing of ALPN when none was offered', () => {
     expect(tlsSummary(hellos([], { version: 0x0303 }))).toBe('TLS api.example.com');
+  });
+});
+
+describe('TLS ServerHello line', () => {
+  it('names the version, the suite, and the ALPN the server chose', () => {
+    const h = hellos(['spdy/3.1', 'http/1.1'], { version: 0x0303, alpn: 'spdy/3.1' });
+    expect(serverChoice(h.server!, h.client)).toBe('TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  ALPN spdy/3.1');
+  });
+
+  it('says the choice is encrypted in TLS 1.3, and that none was made in TLS 1.2, when ALPN was offered', () => {
+    const tls13 = hellos(['h2'], { version: 0x0304 });
+    expect(serverChoice(tls13.server!, tls13.client)).toBe('TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN choice encrypted');
+    const none = hellos(['h2'], { version: 0x0303 });
+    expect(serverChoice(none.server!, none.client)).toBe('TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  no ALPN');
+  });
+
+  it('says nothing of ALPN when none was offered', () => {
+    const h = hellos([], { version: 0x0304 });
+    expect(serverChoice(h.server!, h.client)).toBe('TLS 1.3 TLS_AES_128_GCM_SHA256');
   });
 });

@@ -184,7 +184,7 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
     const parts = ['TLS ClientHello', c.sni ? `SNI ${escapeText(c.sni)}` : 'no SNI', c.alpn.length ? `ALPN ${c.alpn.map(escapeText).join(',')}` : ''];
     out.push({ side: side(tls.clientDir), kind: 'data', text: parts.filter(Boolean).join('  '), ts: c.ts });
   }
-  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}`, ts: tls.server.ts });
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
   raw.push(messages, expanded, out);
