@@ -20,6 +20,24 @@ export function tlsSummary(hellos: TlsHellos): string {
 }
 
 /**
+ * One line describing the client's offer: `SNI api.example.com  ALPN h2,http/1.1  TLS 1.3,1.2
+ * 17 cipher suites` (`no SNI` without one; no ALPN part when none is offered).
+ */
+export function clientOffer(hello: ClientHello): string {
+  const parts = [hello.sni ? `SNI ${hello.sni}` : 'no SNI'];
+  if (hello.alpn.length > 0) parts.push(`ALPN ${hello.alpn.join(',')}`);
+  if (hello.versions.length > 0) parts.push(versionList(hello.versions));
+  parts.push(`${hello.cipherSuites.length} cipher suites`);
+  return parts.join('  ');
+}
+
+/** `TLS 1.3,1.2`: version names joined, a repeated `TLS ` said once. */
+function versionList(versions: readonly number[]): string {
+  const names = versions.map(tlsVersionName);
+  return names.map((name, i) => (i > 0 && name.startsWith('TLS ') && names[i - 1].startsWith('TLS ') ? name.slice(4) : name)).join(',');
+}
+
+/**
  * One line describing the server's choice: `TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  ALPN h2`.
  * When the client offered ALPN (or its hello is unknown) and the ServerHello names none, it says
  * why: `ALPN choice encrypted` (TLS 1.3) or `no ALPN`. A HelloRetryRequest says so instead.

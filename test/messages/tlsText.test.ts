@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TlsHellos } from '../../src/messages/tls.js';
-import { serverChoice, tlsSummary } from '../../src/messages/tlsText.js';
+import { clientOffer, serverChoice, tlsSummary } from '../../src/messages/tlsText.js';
 import { clientHello, records, serverHello } from './tlsBuild.js';
 
 /** Hellos read from a ClientHello offering `alpn` and, when given, a ServerHello. */
@@ -44,5 +44,17 @@ describe('TLS ServerHello line', () => {
   it('says nothing of ALPN when none was offered', () => {
     const h = hellos([], { version: 0x0304 });
     expect(serverChoice(h.server!, h.client)).toBe('TLS 1.3 TLS_AES_128_GCM_SHA256');
+  });
+});
+
+describe('TLS ClientHello line', () => {
+  it('names the server, the ALPN and versions offered, and counts the cipher suites (GREASE left out)', () => {
+    expect(clientOffer(hellos(['h2', 'http/1.1']).client!)).toBe('SNI api.example.com  ALPN h2,http/1.1  TLS 1.3,1.2  3 cipher suites');
+  });
+
+  it('says when there is no SNI, and leaves out an empty ALPN list', () => {
+    const out = new TlsHellos();
+    out.feed('c2s', 0, records(clientHello('', [], [0x0303, 0x0300])), 1);
+    expect(clientOffer({ ...out.client!, sni: undefined })).toBe('no SNI  TLS 1.2,SSL 3.0  3 cipher suites');
   });
 });

@@ -97,7 +97,7 @@ describe('messages on the screen', () => {
       const screen = await openCapture(file, 1, { cols: 100 });
       expect(listRows(screen)[0], listRows(screen)[0]).toMatch(/ TLS api\.example\.com \(offers h2,http\/1\.1\)/);
       screen.press('Enter');
-      await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, '> TLS ClientHello  SNI api.example.com  ALPN h2,http/1.1') > 0);
+      await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, '> TLS ClientHello  SNI api.example.com  ALPN h2,http/1.1  TLS 1.3,1.2  3 cipher suites') > 0);
       expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN choice encrypted')).toBeGreaterThan(0);
       // How much each side sent in all: the encrypted rest is in the raw modes.
       expect(rowWith(screen, '= TLS: ') > rowWith(screen, '< TLS ServerHello')).toBe(true);
