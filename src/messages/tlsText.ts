@@ -50,7 +50,7 @@ export function serverChoice(hello: ServerHello, client: ClientHello | undefined
   return `${choice}  ${isTls13(hello.version) ? 'ALPN choice encrypted' : 'no ALPN'}`;
 }
 
-/** TLS 1.3 or one of its drafts, whose ServerHello leaves the extensions but key shares to EncryptedExtensions. */
+/** TLS 1.3 or one of its drafts, whose server sends its ALPN choice in EncryptedExtensions, encrypted. */
 function isTls13(version: number): boolean {
   return version === 0x0304 || version >> 8 === 0x7f;
 }
