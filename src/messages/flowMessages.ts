@@ -12,7 +12,8 @@ import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './d
 import { HttpConversation } from './http.js';
 import { channelCommand, type DataChannel, type DataChannels } from './ftpData.js';
 import { LineConversation, lineSummary, type LineItem, type OnBinary } from './lines.js';
-import { TlsHellos, tlsRecordStart, tlsSummary, type ClientHello, type ServerHello } from './tls.js';
+import { TlsHellos, tlsRecordStart, type ClientHello, type ServerHello } from './tls.js';
+import { tlsSummary } from './tlsText.js';
 import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
@@ -139,10 +140,10 @@ export class FlowMessages {
 
   /**
    * One line for the flow list: `GET /api/v2/chickens.json → 301 (3 req)`, `SMTP EHLO
-   * laptop.example.com → 250`, `TLS api.example.com h2`, `FTP data of #1: RETR a.bin`; `! `
-   * before it when an exchange is flagged (see {@link flags}); '' while undecided or raw. With
-   * `exchange` (a position in `http.exchanges`, past the first), that exchange instead, numbered:
-   * `#2 GET /nope → 404 (2 req)`.
+   * laptop.example.com → 250`, `TLS api.example.com h2` (or `(offers h2,http/1.1)`), `FTP data
+   * of #1: RETR a.bin`; `! ` before it when an exchange is flagged (see {@link flags}); '' while
+   * undecided or raw. With `exchange` (a position in `http.exchanges`, past the first), that
+   * exchange instead, numbered: `#2 GET /nope → 404 (2 req)`.
    */
   summary(exchange = 0): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);

@@ -5,7 +5,7 @@
  * {@link MAX_TLS_BUFFER} bytes from where TLS starts, then stops. Never throws on input.
  */
 import type { Direction, Micros } from '../core/types.js';
-import { cipherSuiteName, isGrease, tlsVersionName } from './tlsNames.js';
+import { isGrease } from './tlsNames.js';
 import type { StreamNote } from './types.js';
 
 /** Bytes a direction may buffer while waiting for its hello. */
@@ -267,19 +267,4 @@ function readServerHello(r: Reader): Omit<ServerHello, 'offset' | 'ts'> {
     else if (type === 16) alpn = readAlpn(data)[0];
   });
   return { version, cipherSuite, alpn, helloRetry: random === HRR_RANDOM };
-}
-
-/** One line for a flow list or a header: `TLS api.example.com h2` (the chosen ALPN, else the offered ones). */
-export function tlsSummary(hellos: TlsHellos): string {
-  const client = hellos.client;
-  const parts = ['TLS'];
-  if (client?.sni) parts.push(client.sni);
-  const alpn = hellos.server?.alpn ?? client?.alpn.join(',');
-  if (alpn) parts.push(alpn);
-  return parts.join(' ');
-}
-
-/** One line describing the server's choice: `TLS 1.3 TLS_AES_128_GCM_SHA256`. */
-export function serverChoice(hello: ServerHello): string {
-  return `${tlsVersionName(hello.version)} ${cipherSuiteName(hello.cipherSuite)}${hello.helloRetry ? ' (HelloRetryRequest)' : ''}`;
 }

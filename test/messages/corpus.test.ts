@@ -16,7 +16,19 @@ describe.skipIf(cannotRun(corpusMissingReason, 'message corpus tests'))('message
     const table = new MessageTable();
     await runCapture({ source: corpusPath('zeek__http_connect-with-header.pcap'), sinks: [(e) => table.apply(e)] });
     const flow = [...table.values()][0];
-    expect(flow.summary()).toBe('CONNECT secure.newegg.com:443 → 200 | TLS secure.newegg.com h2,spdy/3.1,http/1.1');
+    expect(flow.summary()).toBe('CONNECT secure.newegg.com:443 → 200 | TLS secure.newegg.com (offers h2,spdy/3.1,http/1.1)');
+  });
+
+  it('tells a TLS server\'s ALPN choice from a client\'s offer', async () => {
+    const summaries = async (file: string): Promise<string[]> => {
+      const table = new MessageTable();
+      await runCapture({ source: corpusPath(file), sinks: [(e) => table.apply(e)] });
+      return [...table.values()].map((f) => f.summary()).filter((s) => s.startsWith('TLS '));
+    };
+    const example2 = await summaries('pcapplusplus__example2.pcap');
+    expect(example2).toContain('TLS www.google.com spdy/3.1');
+    expect(example2).toContain('TLS www.facebook.com (offers spdy/3.1,spdy/3,http/1.1)');
+    expect(await summaries('zeek__tls_openjdk-25.0.2-zeek.org.pcap')).toEqual(['TLS zeek.org (offers h2,http/1.1)']);
   });
 
   it('a request answered with bytes that are not HTTP (an SSH banner) says so', async () => {

@@ -98,7 +98,7 @@ describe('FlowMessages', () => {
     const pop = run(new Script().data('s2c', '+OK POP3 ready\r\n').data('c2s', 'AUTH\r\n').data('s2c', '-ERR no\r\n').data('c2s', 'USER a\r\n').data('s2c', '+OK\r\n').data('c2s', 'PASS b\r\n').data('s2c', '+OK 3 messages\r\n').end());
     expect(pop.summary()).toBe('POP3 AUTH → -ERR (3 cmds)');
     const tls = run(new Script().data('c2s', records(clientHello('api.example.com', ['h2'], [0x0304]))).data('s2c', records(serverHello(0x0304, 0x1301))).end());
-    expect([tls.protocol, tls.summary(), tls.tls?.server?.cipherSuite]).toEqual(['tls', 'TLS api.example.com h2', 0x1301]);
+    expect([tls.protocol, tls.summary(), tls.tls?.server?.cipherSuite]).toEqual(['tls', 'TLS api.example.com (offers h2)', 0x1301]);
   });
 
   it('hands a line protocol to TLS after STARTTLS', () => {
@@ -112,7 +112,7 @@ describe('FlowMessages', () => {
   it('reads the same after STARTTLS wherever the stream is cut: a ClientHello, or a line starting with 0x16', () => {
     const hello = records(clientHello('mail.example.com', ['imap'], [0x0304]));
     const text = enc('\x16hello\r\n');
-    for (const [tail, summary] of [[hello, 'POP3 STLS → +OK | TLS mail.example.com imap'], [text, 'POP3 STLS → +OK'], [text.subarray(0, 1), 'POP3 STLS → +OK']] as const) {
+    for (const [tail, summary] of [[hello, 'POP3 STLS → +OK | TLS mail.example.com (offers imap)'], [text, 'POP3 STLS → +OK'], [text.subarray(0, 1), 'POP3 STLS → +OK']] as const) {
       const flow = (cuts: number[]) => {
         const script = new Script().data('s2c', '+OK ready\r\n').data('c2s', 'STLS\r\n').data('s2c', '+OK begin TLS\r\n');
         let prev = 0;

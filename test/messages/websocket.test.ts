@@ -139,7 +139,7 @@ describe('FlowMessages: HTTP switched to WebSocket', () => {
     const tls = tunnel([records(clientHello('api.example.com', ['h2'], [0x0304])), records(serverHello(0x0304, 0x1301))]);
     expect(tls.tls?.client?.sni).toBe('api.example.com');
     expect(tls.tls?.server).toBeDefined();
-    expect(tls.summary()).toBe('CONNECT api.example.com:443 → 200 | TLS api.example.com h2');
+    expect(tls.summary()).toBe('CONNECT api.example.com:443 → 200 | TLS api.example.com (offers h2)');
     const plain = tunnel([Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from('HTTP/1.1 200 OK\r\n\r\n')]);
     expect(plain.tls).toBeUndefined();
     expect(plain.summary()).toBe('CONNECT api.example.com:443 → 200');

@@ -15,7 +15,7 @@ import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 import type { LineItem } from '../../messages/lines.js';
-import { serverChoice } from '../../messages/tls.js';
+import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
@@ -180,11 +180,9 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
   if (tls?.client) {
-    const c = tls.client;
-    const parts = ['TLS ClientHello', c.sni ? `SNI ${escapeText(c.sni)}` : 'no SNI', c.alpn.length ? `ALPN ${c.alpn.map(escapeText).join(',')}` : ''];
-    out.push({ side: side(tls.clientDir), kind: 'data', text: parts.filter(Boolean).join('  '), ts: c.ts });
+    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts });
   }
-  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server))}`, ts: tls.server.ts });
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
   raw.push(messages, expanded, out);
