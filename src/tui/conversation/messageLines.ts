@@ -14,7 +14,7 @@ import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
-import type { LineItem } from '../../messages/lines.js';
+import { mailLength, type LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
@@ -292,12 +292,12 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
 }
 
 /**
- * An SMTP DATA body: its size, then its first lines (all when expanded), as a mail client would
- * read them: UTF-8, else Latin-1, escaped; the dot-stuffing undone (RFC 5321 4.5.2) and the final
- * `.` line left out.
+ * An SMTP DATA body: the mail's size (what `b` saves: see {@link mailLength}), then its first
+ * lines (all when expanded), as a mail client would read them: UTF-8, else Latin-1, escaped; the
+ * dot-stuffing undone (RFC 5321 4.5.2) and the final `.` line left out.
  */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
+  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(mailLength(block))} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
   const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, whole, asked) => {
     const ranges = splitLines(bytes, 'utf-8');
     // The final "." line is left out; a read a capture gap stopped has not reached it.
