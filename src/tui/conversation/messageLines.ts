@@ -18,7 +18,7 @@ import { mailLength, type LineItem } from '../../messages/lines.js';
 import { serverChoice } from '../../messages/tls.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
-import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
@@ -282,7 +282,7 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
     const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
     const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut ? ['cut'] : [])];
     const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
-    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText) };
+    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes) };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.
@@ -304,7 +304,7 @@ function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: Rea
     if (block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
     const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
     const { lines, unmade } = firstLines(ranges, whole ? Infinity : BODY_LINES, ([from, to]) => decodeText(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to));
-    return { all: lines, unmade, notes: cut };
+    return { all: lines, unmade, notes: cut, lastLineCut: endsInLine(bytes) };
   });
   for (const note of body.notes) out.push({ side: 'event', kind: 'note', text: note, of: side });
   if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });

@@ -347,3 +347,26 @@ describe('backslashes in the messages mode', () => {
     expect(bodyText(Buffer.from('a\\b\x1bc'), 'text/plain')).toEqual(['a\\b\\x1bc']);
   });
 });
+
+describe('a cut body says what is true of it', () => {
+  it('a 1 MB body of one line: the line is not shown in full (not "0+ more lines"); a few long lines: the body goes on', () => {
+    const { live, table, send } = liveFlow(80);
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    send('c2s', 'GET /big.txt HTTP/1.1\r\nHost: a\r\n\r\n');
+    const big = Buffer.alloc(1 << 20, 0x78);
+    send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${big.length}\r\n\r\n`), big]));
+    const more = messageLines(table.get(1)!, read, new Set()).find((l) => l.expand !== undefined)!;
+    expect(more.text).toBe('... the line above is not shown in full (Enter shows more)');
+    // Enter reads the first MiB: all of it here, so nothing is left to say.
+    expect(messageLines(table.get(1)!, read, new Set([more.expand!])).some((l) => l.expand !== undefined)).toBe(false);
+    live.dispose();
+    // Ten lines of 128 KiB, the read stopping right after a line end: no line is cut, the body goes on.
+    const lines = liveFlow(80);
+    const line = `${'y'.repeat((128 << 10) - 1)}\n`;
+    lines.send('c2s', 'GET /lines.txt HTTP/1.1\r\nHost: a\r\n\r\n');
+    lines.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${line.length * 10}\r\n\r\n${line.repeat(10)}`);
+    const rest = messageLines(lines.table.get(1)!, (dir, offset, length) => lines.live.read(1, dir, offset, length), new Set()).find((l) => l.expand !== undefined)!;
+    expect(rest.text).toBe('... the body goes on (Enter shows more)');
+    lines.live.dispose();
+  });
+});
