@@ -274,17 +274,24 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   if (cut) out.push(cut);
 }
 
-/** A message's body: a blank line, its first lines (all when expanded), its about line. */
+/**
+ * A message's body: a blank line, its first lines (all when expanded), its about line: its size
+ * (`so far` while it is still arriving), what was decoded, `cut` when it is not whole (a gap, the
+ * stream's end, the read's budget).
+ */
 function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side, kind: 'data', text: '' });
-  const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: message.complete };
+  // Over once whole or cut (a gap, the stream's end): a body made while it arrived is made again then.
+  const arriving = !message.complete && message.incomplete === undefined;
+  const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: !arriving };
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
     const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
-    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut ? ['cut'] : [])];
+    // While it arrives, the body is not cut: what came is all there is yet (a read's budget has its own note).
+    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut && !arriving ? ['cut'] : [])];
     const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
     return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes) };
   });
-  const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
+  const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.
   const unreadNote = `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes ${body.whole ? 'shown: b saves them all' : 'read'}`;
   const notes = [...body.notes, ...(unread ? [unreadNote] : [])];

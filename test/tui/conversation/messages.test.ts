@@ -256,9 +256,9 @@ describe('a body that grows (a live download)', () => {
     expect(cache.size).toBe(1);
     // Each step grows the body: read once per step up to the 256 KiB preview, then once when it completes.
     expect(reads).toBe(Math.ceil((256 << 10) / chunk.length) + 1);
-    expect(seen[0]).toBe('body: 100,000 bytes, cut');
-    // The note follows the body as it grows past what is read.
-    expect(seen[6]).toBe('body: 400,000 bytes, cut (only the first 262,144 of 400,000 wire bytes read)');
+    // While it arrives, its size so far (not "cut"); the note follows it as it grows past what is read.
+    expect(seen[0]).toBe('body: 100,000 bytes so far');
+    expect(seen[6]).toBe('body: 400,000 bytes so far (only the first 262,144 of 400,000 wire bytes read)');
     expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 262,144 of ${total.toLocaleString('en-US')} wire bytes read)`);
     // Only the lines shown are kept; the rest are counted: 262,144 bytes of 10-byte lines make
     // 26,215 lines, and more exist past what was read ("+").
@@ -368,5 +368,19 @@ describe('a cut body says what is true of it', () => {
     const rest = messageLines(lines.table.get(1)!, (dir, offset, length) => lines.live.read(1, dir, offset, length), new Set()).find((l) => l.expand !== undefined)!;
     expect(rest.text).toBe('... the body goes on (Enter shows more)');
     lines.live.dispose();
+  });
+
+  it('a chunked body still arriving is its size "so far", not "cut"; cut once the stream ends inside it', () => {
+    const { live, table, send } = liveFlow(80);
+    const about = () => messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set(), bodies).find((l) => l.text.startsWith('body: '))!.text;
+    const bodies = new BodyCache();
+    send('c2s', 'GET /stream HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
+    send('s2c', '2a\r\n' + 'tick 1 of a stream that is still coming.\r\n\r\n');
+    send('s2c', '2a\r\n' + 'tick 2 of a stream that is still coming.\r\n\r\n');
+    expect(about()).toBe('body: 84 bytes so far');
+    table.apply({ type: 'flow-end', flowId: 1, ts: 3, reason: 'fin', detail: undefined });
+    expect(about()).toBe('body: 84 bytes, cut');
+    live.dispose();
   });
 });
