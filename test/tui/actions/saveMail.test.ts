@@ -1,23 +1,19 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mailLength } from '../../../src/messages/lines.js';
 import type { BodySource } from '../../../src/tui/actions/saveBody.js';
 import { saveMail, savedMailMessage } from '../../../src/tui/actions/saveMail.js';
 import { mailInView } from '../../../src/tui/conversation/bodyInView.js';
 import { mulberry32, randomInt } from '../../support/prng.js';
 import { keyTo, liveFlow } from '../../support/liveFlow.js';
+import { lazyTempDir } from '../../support/tempDir.js';
 
-let tmp: string;
-beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'flowspy-mail-'));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
+const tmp = lazyTempDir('flowspy-mail-');
 let dirCount = 0;
+/** A new empty directory. */
 function freshDir(): string {
-  const dir = join(tmp, `d${dirCount++}`);
+  const dir = join(tmp(), `d${dirCount++}`);
   mkdirSync(dir);
   return dir;
 }
