@@ -2,7 +2,7 @@
  * The TUI's `s` and `w` for one run: `s` saves the selected flow in the current directory
  * (tcpflow's file names plus a `.log` dialogue), `w` writes the flows shown to a new pcap file:
  * the original packets when the flows came from a capture file, else ones rebuilt from the streams; `y`
- * writes a curl command; `b` writes the HTTP body in view, decoded. All reject with one line for the status row; none overwrites a file.
+ * writes a curl command; `b` writes the HTTP body in view, decoded, or the mail (SMTP DATA) in view. All reject with one line for the status row; none overwrites a file.
  */
 import { existsSync } from 'node:fs';
 import { errorLine } from '../core/errors.js';
@@ -11,6 +11,7 @@ import type { FlowStore } from '../store/flowStore.js';
 import { createNewFiles, removeFiles } from '../tui/actions/newFiles.js';
 import { saveBody } from '../tui/actions/saveBody.js';
 import { saveFlow } from '../tui/actions/saveFlow.js';
+import { saveMail } from '../tui/actions/saveMail.js';
 import { writeFlowsPcap } from '../tui/actions/writePcap.js';
 import type { TuiActions } from '../tui/app.js';
 
@@ -35,6 +36,10 @@ export function tuiActions(store: FlowStore, sourceFile: string | undefined): Tu
     },
     saveBody: async (flowId, target) => {
       const saved = await saveBody(store, flowId, target, process.cwd());
+      return { ...saved, path: relative(process.cwd(), saved.path) };
+    },
+    saveMail: async (flowId, target) => {
+      const saved = await saveMail(store, flowId, target, process.cwd());
       return { ...saved, path: relative(process.cwd(), saved.path) };
     },
     writePcap: async (flowIds, path) => {

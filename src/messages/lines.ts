@@ -37,6 +37,18 @@ export interface LineItem {
   text: string;
   /** False while the line or block is unfinished, or when the stream ended inside it. */
   complete: boolean;
+  /** A block: its lines so far that begin with a dot-stuffing `.` (RFC 5321 4.5.2: not part of the mail). */
+  stuffed?: number;
+  /** A complete block: the bytes of its final `.` line (3 for `.\r\n`, 2 for `.\n`). */
+  endLength?: number;
+}
+
+/**
+ * The size of the mail an SMTP DATA block carries, as a mail client gets it: the block's bytes
+ * less its dot-stuffing and its final `.` line (bytes of a capture gap in it counted).
+ */
+export function mailLength(block: LineItem): number {
+  return block.length - (block.stuffed ?? 0) - (block.endLength ?? 0);
 }
 
 /** A command (a client item) and the server items that followed it; `command` is undefined for a greeting. */
@@ -386,7 +398,7 @@ export class LineConversation {
    * starting with '.' is looked at byte by byte. Returns where it stopped.
    */
   private blockBytes(side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
-    const block = (side.current ??= this.push({ kind: 'block', dir: this.clientDir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }));
+    const block = (side.current ??= this.push({ kind: 'block', dir: this.clientDir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, stuffed: 0 }));
     const n = bytes.length;
     const haystack = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, n);
     let k = from;
@@ -407,11 +419,18 @@ export class LineConversation {
         continue;
       }
       const b = bytes[k++];
-      if (side.lineBytes === 0) side.dotLine = true;
-      else if (b !== LF && !(side.lineBytes === 1 && b === CR)) side.dotLine = false;
+      if (side.lineBytes === 0) {
+        side.dotLine = true;
+        block.stuffed = (block.stuffed ?? 0) + 1;
+      } else if (b !== LF && !(side.lineBytes === 1 && b === CR)) side.dotLine = false;
       side.lineBytes++;
       if (b === LF) {
         finished = side.dotLine && side.lineBytes <= 3;
+        if (finished) {
+          // The final line's dot ends the mail: it is no stuffing.
+          block.stuffed = (block.stuffed ?? 1) - 1;
+          block.endLength = side.lineBytes;
+        }
         side.lineBytes = 0;
       }
     }

@@ -28,8 +28,10 @@ import { fitHead, fitMiddle, withName } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
+import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
 import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
-import { bodyInView, type BodyTarget } from './conversation/bodyInView.js';
+import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
+import type { LineItem } from '../messages/lines.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
@@ -74,6 +76,8 @@ export interface TuiActions {
   saveFiles(names: readonly string[], contentsOf: (paths: readonly string[]) => readonly (string | Uint8Array)[]): Promise<readonly string[]>;
   /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
   saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
+  /** Writes the mail of SMTP DATA block `target` (flow `flowId`) to a new `.eml` file; rejects with a one-line message. */
+  saveMail(flowId: number, target: MailTarget): Promise<SavedMail>;
 }
 
 /** Everything the app needs. */
@@ -512,16 +516,29 @@ export class TuiApp {
       );
   }
 
-  /** `b`: the first HTTP body in the window, decoded, to a file in the current directory. */
+  /** `b`: the first HTTP body in the window, decoded, or the first mail (SMTP DATA), to a file in the current directory. */
   private saveBody(): void {
     const flowId = this.conversation.flowId;
-    const http = flowId === undefined ? undefined : this.options.messages?.(flowId)?.http;
-    if (flowId === undefined || !http) return this.say('b: no HTTP messages in this flow');
+    const messages = flowId === undefined ? undefined : this.options.messages?.(flowId);
+    const http = messages?.http;
+    if (flowId !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.saveMail(flowId, messages.lines.items);
+    if (flowId === undefined || !http) return this.say('b: no HTTP body or mail in this flow');
     const target = bodyInView(http.exchanges, this.conversation.placesInView());
     if (!target) return this.say('b: no HTTP body in view: scroll to a message with one');
     this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
     this.options.actions.saveBody(flowId, target).then(
       (saved) => this.say(savedBodyMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
+      (error: unknown) => this.sayError(error),
+    );
+  }
+
+  /** `b` in a line protocol with SMTP DATA blocks (`items`): the first in the window, its mail to a file. */
+  private saveMail(flowId: number, items: readonly LineItem[]): void {
+    const target = mailInView(items, this.conversation.placesInView());
+    if (!target) return this.say('b: no mail in view: scroll to a DATA body');
+    this.say(`saving mail ${target.number}…`);
+    this.options.actions.saveMail(flowId, target).then(
+      (saved) => this.say(savedMailMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
       (error: unknown) => this.sayError(error),
     );
   }

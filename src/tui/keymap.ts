@@ -54,7 +54,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },
   { context: 'conversation', keys: ['q'], command: 'conversation.leave', help: 'back to the flow list (q there quits)' },
   { context: 'conversation', keys: ['t'], command: 'time.cycle', help: 'timestamps: absolute / relative / off', hint: 'time' },
-  { context: 'conversation', keys: ['b'], command: 'body.save', help: 'save the HTTP body in view, decoded, to a file' },
+  { context: 'conversation', keys: ['b'], command: 'body.save', help: 'save the HTTP body or SMTP mail in view to a file' },
 
   { context: 'global', keys: ['j', 'down'], command: 'move.down', help: 'down one row' },
   { context: 'global', keys: ['k', 'up'], command: 'move.up', help: 'up one row' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction } from '../../src/core/types.js';
-import { LineConversation, lineProtocolName, lineSummary, MAX_LINE_ITEMS, MAX_LINE_TEXT } from '../../src/messages/lines.js';
+import { LineConversation, lineProtocolName, lineSummary, mailLength, MAX_LINE_ITEMS, MAX_LINE_TEXT } from '../../src/messages/lines.js';
 import { mulberry32, randomInt } from '../support/prng.js';
 
 type Step = [Direction, string];
@@ -145,6 +145,26 @@ describe('line protocols', () => {
     const turns = lines.turns();
     expect(turns[0].command).toBeUndefined();
     expect(turns[1].replies.map((r) => r.text)).toEqual(['250-mail.example.com', '250-PIPELINING', '250 8BITMIME']);
+  });
+
+  it('a DATA block knows the size of its mail: dot-stuffing undone, the final "." line left out, whatever the cut', () => {
+    // The mail as a client gets it: 'Subject: hi\r\n\r\n. a line starting with a dot\r\nbye\r\n'.
+    const mail = 'Subject: hi\r\n\r\n. a line starting with a dot\r\nbye\r\n'.length;
+    const block = (lines: LineConversation) => lines.items.find((item) => item.kind === 'block')!;
+    expect(mailLength(block(play(SMTP)))).toBe(mail);
+    expect(block(play(SMTP))).toMatchObject({ stuffed: 1, endLength: 3 });
+    for (let k = 1; k < 60; k++) expect(mailLength(block(play(SMTP, (n) => (k < n ? [k] : [])))), `cut at ${k}`).toBe(mail);
+    // Bare LF line ends, a stuffed line that is one dot, an empty mail.
+    const lf = SMTP.map(([dir, text]): Step => [dir, dir === 'c2s' && text.startsWith('Subject') ? 'a\n..\n.\n' : text]);
+    expect(block(play(lf))).toMatchObject({ stuffed: 1, endLength: 2 });
+    expect(mailLength(block(play(lf)))).toBe('a\n.\n'.length);
+    const empty = SMTP.map(([dir, text]): Step => [dir, dir === 'c2s' && text.startsWith('Subject') ? '.\r\n' : text]);
+    expect(mailLength(block(play(empty)))).toBe(0);
+    // Unfinished: the bytes so far, a dot that began a line counted as stuffing.
+    const unfinished = SMTP.slice(0, 5).concat([['c2s', 'a\r\n.']]);
+    expect(block(play(unfinished)).complete).toBe(false);
+    expect(block(play(unfinished)).endLength).toBeUndefined();
+    expect(mailLength(block(play(unfinished)))).toBe(3);
   });
 
   it('gives the same lines whatever the cut', () => {

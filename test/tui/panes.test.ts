@@ -190,12 +190,12 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     const { pane, top } = paneOf(flow, 3);
     for (let i = 0; i < 4; i++) pane.jump(1);
     pane.scroll(2);
-    expect(top()).toBe('= DATA body: 35 bytes | > Subject: one | > ');
+    expect(top()).toBe('= DATA body: 32 bytes | > Subject: one | > ');
     pane.cycleMode(); // messages → text
     expect(top()).toBe('> Subject: one | >  | > line a');
     pane.scroll(-1);
     intoMessages(pane);
-    expect(top()).toBe('< 354 go | = DATA body: 35 bytes | > Subject: one');
+    expect(top()).toBe('< 354 go | = DATA body: 32 bytes | > Subject: one');
   });
 });
 

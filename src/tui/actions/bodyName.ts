@@ -2,7 +2,8 @@
  * The file name `b` gives an HTTP body: tcpflow's name of the message's direction, then
  * `-HTTPBODY-003-response` (the exchange number as `#3` shows it, three digits as tcpflow's
  * `-e http` numbers its bodies) and an extension from the Content-Type when it is a well-known
- * one. Only the characters of {@link SAFE_NAME} are ever in it.
+ * one; and a mail (an SMTP DATA body): `-MAIL-001.eml`. Only the characters of {@link SAFE_NAME}
+ * are ever in them.
  */
 import type { Direction, FlowKey } from '../../core/types.js';
 import { tcpflowDirectionName } from '../../outputs/tcpflowNames.js';
@@ -60,4 +61,13 @@ export function bodyFileName(key: FlowKey, dir: Direction, exchangeNumber: numbe
   const number = String(Math.max(0, Math.floor(exchangeNumber))).padStart(3, '0');
   const name = `${tcpflowDirectionName(key, dir, connectionIndex)}-HTTPBODY-${number}-${role}${extension}`;
   return name.replace(/[^0-9A-Za-z.:%_-]/g, '_');
+}
+
+/**
+ * `010.000.000.001.40000-010.000.000.002.00025-MAIL-001.eml` for the mail of the flow's DATA
+ * block `mailNumber` (1-based) sent in direction `dir`; `connectionIndex` as in {@link bodyFileName}.
+ */
+export function mailFileName(key: FlowKey, dir: Direction, mailNumber: number, connectionIndex = 0): string {
+  const number = String(Math.max(0, Math.floor(mailNumber))).padStart(3, '0');
+  return `${tcpflowDirectionName(key, dir, connectionIndex)}-MAIL-${number}.eml`.replace(/[^0-9A-Za-z.:%_-]/g, '_');
 }

@@ -187,7 +187,8 @@ async function writeBody(read: BodyRead, handle: FileHandle, codings: readonly s
   return { bytes: position, decodeFailed: false, incomplete: state.incomplete };
 }
 
-async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+/** Writes all of `bytes` at `position` of `handle`. */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
   let done = 0;
   while (done < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
@@ -236,6 +237,7 @@ async function* payload(read: BodyRead, state: { incomplete: string | undefined 
   else if (chunked !== undefined && chunked.step !== ChunkStep.Done) state.incomplete = 'the chunked body did not end';
 }
 
-function evicted(flowId: number): UserError {
+/** The error of a save whose flow was evicted from the store. */
+export function evicted(flowId: number): UserError {
   return new UserError(`cannot save the body: flow ${flowId} is no longer held (evicted)`);
 }

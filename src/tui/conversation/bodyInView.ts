@@ -1,19 +1,24 @@
 /**
- * Which HTTP body `b` saves: the first message with a body among the rows of the window, top
- * to bottom. A row of the messages mode names its exchange and message; a data row of the raw
- * modes (text, hex, escaped) names a stream position, and the message whose bytes (head or body)
- * hold it is the one. Pure.
+ * Which body `b` saves: the first HTTP message with a body (or, in a line protocol, the first
+ * SMTP DATA block) among the rows of the window, top to bottom. A row of the messages mode names
+ * its exchange and message, or its line protocol item; a data row of the raw modes (text, hex,
+ * escaped) names a stream position, and the message or block whose bytes hold it is the one. Pure.
  */
 import type { Direction } from '../../core/types.js';
+import type { LineItem } from '../../messages/lines.js';
 import type { HttpExchange, HttpMessage } from '../../messages/types.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 
 /** Which message of an exchange. */
 export type BodyRole = 'request' | 'response';
 
-/** What a row of the window shows: a message of an exchange (messages mode) or a stream position (raw modes). */
+/**
+ * What a row of the window shows: a message of an exchange or a line protocol's item (its index;
+ * messages mode), or a stream position (raw modes).
+ */
 export type ViewPlace =
   | { readonly exchange: number; readonly role: BodyRole }
+  | { readonly item: number }
   | { readonly dir: Direction; readonly offset: number };
 
 /** A message whose body is to be saved. */
@@ -31,6 +36,7 @@ export interface BodyTarget {
 export function bodyInView(exchanges: readonly HttpExchange[], places: readonly ViewPlace[]): BodyTarget | undefined {
   let last: BodyTarget | undefined;
   for (const place of places) {
+    if ('item' in place) continue;
     const target = 'exchange' in place ? byRole(exchanges, place.exchange, place.role) : last !== undefined && holds(last.message, place) ? last : byOffset(exchanges, place);
     if (target !== undefined && target.message.body.length > 0) return target;
     last = target;
@@ -58,4 +64,22 @@ function byOffset(exchanges: readonly HttpExchange[], place: { readonly dir: Dir
 function holds(message: HttpMessage, place: { readonly dir?: Direction; readonly offset?: number }): boolean {
   if (place.dir !== message.dir || place.offset === undefined) return false;
   return place.offset >= message.offset && place.offset < messageEnd(message);
+}
+
+/** An SMTP DATA block whose mail is to be saved. */
+export interface MailTarget {
+  /** Which DATA block of the flow it is, from 1. */
+  readonly number: number;
+  readonly block: LineItem;
+}
+
+/** The first DATA block among `places`, in their order (`items`: the flow's line protocol items), or undefined. */
+export function mailInView(items: readonly LineItem[], places: readonly ViewPlace[]): MailTarget | undefined {
+  const blocks = items.filter((item) => item.kind === 'block');
+  if (blocks.length === 0) return undefined;
+  for (const place of places) {
+    const block = 'item' in place ? items[place.item] : 'offset' in place ? blocks.find((b) => b.dir === place.dir && place.offset >= b.offset && place.offset < b.offset + b.length) : undefined;
+    if (block?.kind === 'block') return { number: blocks.indexOf(block) + 1, block };
+  }
+  return undefined;
 }

@@ -36,6 +36,8 @@ export interface ShownBody {
   readonly error: string | undefined;
   readonly wireRead: number;
   readonly complete: boolean;
+  /** The bytes read end inside the last line (the line goes on past what was read). */
+  readonly lastLineCut: boolean;
 }
 
 /**
@@ -57,9 +59,15 @@ export interface BodyPart {
 /**
  * What `decode` makes of a body's bytes read (`asked`: how many were asked for): its lines (when
  * not `whole`, at least the first {@link BODY_LINES}; `unmade` counts those after them it did not
- * make), and for its about line what was done and noted.
+ * make), for its about line what was done and noted, and whether the bytes it made lines of end
+ * inside a line (see {@link endsInLine}).
  */
-export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[] };
+export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean };
+
+/** True when `bytes` end inside a line: not empty, the last byte no LF. */
+export function endsInLine(bytes: Uint8Array): boolean {
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a;
+}
 
 /**
  * Pushes to `out` the lines of body `key`: its first {@link BODY_LINES} (all when expanded), then
@@ -77,21 +85,29 @@ export function pushBody(part: BodyPart, side: Side, key: string, read: BodyRead
   }
   for (const line of body.lines) out.push({ side, kind: 'data', text: line });
   const unread = part.length > wireRead;
-  if (body.more > 0 || (unread && !whole)) {
-    out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`, of: side });
-  }
+  if (body.more > 0 || (unread && !whole)) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
   return { body, unread, wireRead };
+}
+
+/**
+ * The row after a cut body's lines: how many lines more (`433+` when more bytes were not read),
+ * or, with none more in what was read, that the last line shown goes on (a long line: a 1 MB body
+ * with no line end), else that the body does.
+ */
+function moreText(body: ShownBody, unread: boolean): string {
+  if (body.more > 0) return `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`;
+  return body.lastLineCut ? '... the line above is not shown in full (Enter shows more)' : '... the body goes on (Enter shows more)';
 }
 
 /** Reads `wireRead` bytes of a body and decodes them for display, keeping every line when `whole`, else the first {@link BODY_LINES}. */
 function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
   const complete = part.complete;
   try {
-    const { all, unmade = 0, done = [], notes = [] } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
+    const { all, unmade = 0, done = [], notes = [], lastLineCut = false } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
     const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete };
+    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut };
   } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete };
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false };
   }
 }
 

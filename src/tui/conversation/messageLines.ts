@@ -14,11 +14,11 @@ import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
-import type { LineItem } from '../../messages/lines.js';
+import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
-import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount, type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
@@ -272,17 +272,24 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   if (cut) out.push(cut);
 }
 
-/** A message's body: a blank line, its first lines (all when expanded), its about line. */
+/**
+ * A message's body: a blank line, its first lines (all when expanded), its about line: its size
+ * (`so far` while it is still arriving), what was decoded, `cut` when it is not whole (a gap, the
+ * stream's end, the read's budget).
+ */
 function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side, kind: 'data', text: '' });
-  const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: message.complete };
+  // Over once whole or cut (a gap, the stream's end): a body made while it arrived is made again then.
+  const arriving = !message.complete && message.incomplete === undefined;
+  const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: !arriving };
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
     const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
-    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut ? ['cut'] : [])];
+    // While it arrives, the body is not cut: what came is all there is yet (a read's budget has its own note).
+    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut && !arriving ? ['cut'] : [])];
     const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
-    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText) };
+    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes) };
   });
-  const about = [`${formatCount(message.body.dataLength)} bytes`, ...body.done].join(', ');
+  const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.
   const unreadNote = `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes ${body.whole ? 'shown: b saves them all' : 'read'}`;
   const notes = [...body.notes, ...(unread ? [unreadNote] : [])];
@@ -290,19 +297,19 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
 }
 
 /**
- * An SMTP DATA body: its size, then its first lines (all when expanded), as a mail client would
- * read them: UTF-8, else Latin-1, escaped; the dot-stuffing undone (RFC 5321 4.5.2) and the final
- * `.` line left out.
+ * An SMTP DATA body: the mail's size (what `b` saves: see {@link mailLength}), then its first
+ * lines (all when expanded), as a mail client would read them: UTF-8, else Latin-1, escaped; the
+ * dot-stuffing undone (RFC 5321 4.5.2) and the final `.` line left out.
  */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(block.length)} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
+  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(mailLength(block))} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
   const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, whole, asked) => {
     const ranges = splitLines(bytes, 'utf-8');
     // The final "." line is left out; a read a capture gap stopped has not reached it.
     if (block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
     const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
     const { lines, unmade } = firstLines(ranges, whole ? Infinity : BODY_LINES, ([from, to]) => decodeText(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to));
-    return { all: lines, unmade, notes: cut };
+    return { all: lines, unmade, notes: cut, lastLineCut: endsInLine(bytes) };
   });
   for (const note of body.notes) out.push({ side: 'event', kind: 'note', text: note, of: side });
   if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });

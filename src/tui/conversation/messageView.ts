@@ -263,10 +263,13 @@ export class MessageView {
     return undefined;
   }
 
-  /** The message (exchange and role) of each row of the window that shows one, top to bottom. */
+  /** The message (exchange and role, or item) of each row of the window that shows one, top to bottom. */
   placesInWindow(): ViewPlace[] {
     const places: ViewPlace[] = [];
-    for (const { line } of this.windowRows()) if (line.exchange !== undefined && line.role !== undefined) places.push({ exchange: line.exchange, role: line.role });
+    for (const { line } of this.windowRows()) {
+      if (line.exchange !== undefined && line.role !== undefined) places.push({ exchange: line.exchange, role: line.role });
+      else if (line.item !== undefined) places.push({ item: line.item });
+    }
     return places;
   }
 

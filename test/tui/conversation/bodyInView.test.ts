@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationPane } from '../../../src/tui/conversationPane.js';
-import { bodyInView, type BodyTarget } from '../../../src/tui/conversation/bodyInView.js';
+import { bodyInView, mailInView, type BodyTarget, type MailTarget } from '../../../src/tui/conversation/bodyInView.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
-import { FLOW, liveFlow } from '../../support/liveFlow.js';
+import { FLOW, keyTo, liveFlow } from '../../support/liveFlow.js';
 
 const lines = (count: number, tag: string) => Array.from({ length: count }, (_, i) => `${tag} line ${i}\n`).join('');
 
@@ -71,5 +71,61 @@ describe('the body in view', () => {
     pane.bottom();
     pane.show(FLOW, 80, 5);
     expect(which(bodyInView(flow.exchanges, pane.placesInView()))).toBe('#2 request');
+  });
+});
+
+/** An SMTP flow sending two mails of 30 lines each. */
+function twoMails() {
+  const flow = liveFlow(keyTo(25));
+  flow.send('s2c', '220 mx ESMTP\r\n');
+  flow.send('c2s', 'EHLO me\r\n');
+  flow.send('s2c', '250 mx\r\n');
+  for (const tag of ['first', 'second']) {
+    flow.send('c2s', 'DATA\r\n');
+    flow.send('s2c', '354 go ahead\r\n');
+    flow.send('c2s', `${lines(30, tag).replaceAll('\n', '\r\n')}.\r\n`);
+    flow.send('s2c', '250 queued\r\n');
+  }
+  flow.end();
+  return flow;
+}
+
+const mailOf = (target: MailTarget | undefined) => (target === undefined ? undefined : `mail ${target.number} at ${target.block.offset}`);
+
+describe('the mail in view', () => {
+  it('the first DATA block among the places: by item (messages mode) or stream position (raw modes)', () => {
+    const flow = twoMails();
+    const items = flow.messages.lines!.items;
+    const [first, second] = items.filter((item) => item.kind === 'block');
+    expect(mailOf(mailInView(items, [{ item: 0 }, { item: items.indexOf(second) }]))).toBe(`mail 2 at ${second.offset}`);
+    expect(mailOf(mailInView(items, [{ dir: 'c2s', offset: 0 }, { dir: 'c2s', offset: first.offset + 10 }]))).toBe(`mail 1 at ${first.offset}`);
+    expect(mailOf(mailInView(items, [{ dir: 's2c', offset: first.offset + 10 }, { dir: 'c2s', offset: first.offset + first.length }]))).toBeUndefined();
+    expect(mailOf(mailInView(items, [{ exchange: 0, role: 'request' }]))).toBeUndefined();
+  });
+
+  it('the pane: the messages mode names a DATA block\'s rows by item, the text mode by stream position', () => {
+    const flow = twoMails();
+    const items = flow.messages.lines!.items;
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    pane.show(FLOW, 80, 4);
+    expect(pane.showingMessages).toBe(true);
+    expect(mailInView(items, pane.placesInView())).toBeUndefined();
+    pane.scroll(6);
+    pane.show(FLOW, 80, 4);
+    const first = items.findIndex((item) => item.kind === 'block');
+    expect(pane.placesInView()).toContainEqual({ item: first });
+    expect(mailOf(mailInView(items, pane.placesInView()))).toBe(`mail 1 at ${items[first].offset}`);
+    pane.bottom();
+    pane.show(FLOW, 80, 4);
+    expect(mailInView(items, pane.placesInView())?.number).toBe(2);
+    pane.cycleMode();
+    pane.show(FLOW, 80, 3);
+    expect(pane.showingMessages).toBe(false);
+    expect(mailInView(items, pane.placesInView())?.number).toBe(2);
+    pane.top();
+    pane.scroll(8);
+    pane.show(FLOW, 80, 3);
+    expect(pane.placesInView().every((place) => 'dir' in place)).toBe(true);
+    expect(mailInView(items, pane.placesInView())?.number).toBe(1);
   });
 });

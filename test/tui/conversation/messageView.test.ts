@@ -306,9 +306,9 @@ describe('message view: parser notes shown with their unit, also when they arriv
     const mail = texts.indexOf('> MAIL FROM:<a@example.com>');
     expect(texts[mail - 1]).toBe('= note (c2s at 25): gap of 12 bytes');
     // The gap in the block: with the block's lines, before the server's reply to it.
-    const block = texts.indexOf('= DATA body: 50 bytes');
+    const block = texts.indexOf('= DATA body: 47 bytes');
     expect(texts.slice(block, block + 7)).toEqual([
-      '= DATA body: 50 bytes',
+      '= DATA body: 47 bytes',
       '> Subject: hi',
       '> ',
       '> first',

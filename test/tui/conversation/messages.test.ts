@@ -137,7 +137,8 @@ describe('message lines', () => {
     send('s2c', '250 queued\r\n');
     const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
     const cut = messageLines(table.get(1)!, read, new Set()).map((l) => l.text);
-    const size = Buffer.byteLength(`${body.join('\r\n')}\r\n.\r\n`);
+    // The mail's size: without the final "." line and the stuffed dot.
+    const size = Buffer.byteLength(`${body.join('\r\n')}\r\n`) - 1;
     const at = cut.indexOf(`DATA body: ${size} bytes`);
     expect(cut.slice(at + 1, at + 3)).toEqual(['line 0', '.a line that began with a dot']);
     expect(cut[at + BODY_LINES]).toBe(`line ${BODY_LINES - 1}`);
@@ -255,9 +256,9 @@ describe('a body that grows (a live download)', () => {
     expect(cache.size).toBe(1);
     // Each step grows the body: read once per step up to the 256 KiB preview, then once when it completes.
     expect(reads).toBe(Math.ceil((256 << 10) / chunk.length) + 1);
-    expect(seen[0]).toBe('body: 100,000 bytes, cut');
-    // The note follows the body as it grows past what is read.
-    expect(seen[6]).toBe('body: 400,000 bytes, cut (only the first 262,144 of 400,000 wire bytes read)');
+    // While it arrives, its size so far (not "cut"); the note follows it as it grows past what is read.
+    expect(seen[0]).toBe('body: 100,000 bytes so far');
+    expect(seen[6]).toBe('body: 400,000 bytes so far (only the first 262,144 of 400,000 wire bytes read)');
     expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 262,144 of ${total.toLocaleString('en-US')} wire bytes read)`);
     // Only the lines shown are kept; the rest are counted: 262,144 bytes of 10-byte lines make
     // 26,215 lines, and more exist past what was read ("+").
@@ -344,5 +345,42 @@ describe('backslashes in the messages mode', () => {
     const json = bodyText(Buffer.from('{"q":"say \\"hi\\"","win":"C:\\\\temp"}'), 'application/json');
     expect(json).toEqual(['{', '  "q": "say \\"hi\\"",', '  "win": "C:\\\\temp"', '}']);
     expect(bodyText(Buffer.from('a\\b\x1bc'), 'text/plain')).toEqual(['a\\b\\x1bc']);
+  });
+});
+
+describe('a cut body says what is true of it', () => {
+  it('a 1 MB body of one line: the line is not shown in full (not "0+ more lines"); a few long lines: the body goes on', () => {
+    const { live, table, send } = liveFlow(80);
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    send('c2s', 'GET /big.txt HTTP/1.1\r\nHost: a\r\n\r\n');
+    const big = Buffer.alloc(1 << 20, 0x78);
+    send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${big.length}\r\n\r\n`), big]));
+    const more = messageLines(table.get(1)!, read, new Set()).find((l) => l.expand !== undefined)!;
+    expect(more.text).toBe('... the line above is not shown in full (Enter shows more)');
+    // Enter reads the first MiB: all of it here, so nothing is left to say.
+    expect(messageLines(table.get(1)!, read, new Set([more.expand!])).some((l) => l.expand !== undefined)).toBe(false);
+    live.dispose();
+    // Ten lines of 128 KiB, the read stopping right after a line end: no line is cut, the body goes on.
+    const lines = liveFlow(80);
+    const line = `${'y'.repeat((128 << 10) - 1)}\n`;
+    lines.send('c2s', 'GET /lines.txt HTTP/1.1\r\nHost: a\r\n\r\n');
+    lines.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${line.length * 10}\r\n\r\n${line.repeat(10)}`);
+    const rest = messageLines(lines.table.get(1)!, (dir, offset, length) => lines.live.read(1, dir, offset, length), new Set()).find((l) => l.expand !== undefined)!;
+    expect(rest.text).toBe('... the body goes on (Enter shows more)');
+    lines.live.dispose();
+  });
+
+  it('a chunked body still arriving is its size "so far", not "cut"; cut once the stream ends inside it', () => {
+    const { live, table, send } = liveFlow(80);
+    const about = () => messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set(), bodies).find((l) => l.text.startsWith('body: '))!.text;
+    const bodies = new BodyCache();
+    send('c2s', 'GET /stream HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
+    send('s2c', '2a\r\n' + 'tick 1 of a stream that is still coming.\r\n\r\n');
+    send('s2c', '2a\r\n' + 'tick 2 of a stream that is still coming.\r\n\r\n');
+    expect(about()).toBe('body: 84 bytes so far');
+    table.apply({ type: 'flow-end', flowId: 1, ts: 3, reason: 'fin', detail: undefined });
+    expect(about()).toBe('body: 84 bytes, cut');
+    live.dispose();
   });
 });

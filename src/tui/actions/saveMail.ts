@@ -1,0 +1,111 @@
+/**
+ * The `b` key on an SMTP DATA body: writes the mail it carries to a new `.eml` file as the
+ * client meant it (RFC 5321 4.5.2): the dot-stuffing undone, the final `.` line left out; the
+ * bytes `mailLength` counts. Read from the store a slice at a time, yielding to the event loop
+ * between slices. A mail cut by a capture gap is written up to the gap and reported incomplete.
+ * Nothing is ever overwritten (see {@link mailFileName}).
+ */
+import { unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
+import { mailLength } from '../../messages/lines.js';
+import { escapeText } from '../../render/escape.js';
+import type { MailTarget } from '../conversation/bodyInView.js';
+import { formatCount } from '../conversation/lineText.js';
+import { withName } from '../width.js';
+import { mailFileName } from './bodyName.js';
+import { createNewFiles } from './newFiles.js';
+import { evicted, writeAll, type BodySource } from './saveBody.js';
+
+/** What {@link saveMail} wrote. */
+export interface SavedMail {
+  readonly path: string;
+  /** Bytes in the file. */
+  readonly bytes: number;
+  /** Why the file does not hold the whole mail (`capture gap after ...`), when it does not. */
+  readonly incomplete: string | undefined;
+}
+
+const DEFAULT_SLICE_BYTES = 256 << 10;
+const LF_DOT = Buffer.from('\n.', 'latin1');
+const DOT = 0x2e;
+const LF = 0x0a;
+
+/**
+ * Writes the mail of `target` (a DATA block of flow `flowId`) into `directory` under a new name
+ * and says what was written; `sliceBytes`: wire bytes read per step.
+ * @throws UserError (a rejection) with one line for the status bar, after removing the file it
+ *   created: `cannot write DIR/NAME: REASON`, `cannot save the body: flow 7 is no longer held
+ *   (evicted)`, `cannot save the body: REASON` when the store cannot read its bytes back.
+ */
+export async function saveMail(store: BodySource, flowId: number, target: MailTarget, directory: string, sliceBytes = DEFAULT_SLICE_BYTES): Promise<SavedMail> {
+  const flow = store.getFlow(flowId);
+  if (flow === undefined) throw evicted(flowId);
+  const { block } = target;
+  const [{ path, handle }] = await createNewFiles(directory, (index) => [mailFileName(flow.key, block.dir, target.number, index)]);
+  try {
+    const wire = block.length - (block.complete ? (block.endLength ?? 0) : 0);
+    const slice = new Uint8Array(Math.max(1, sliceBytes));
+    let incomplete: string | undefined;
+    let lineStart = true;
+    let offset = 0;
+    let position = 0;
+    while (offset < wire) {
+      if (store.getFlow(flowId) !== flow) throw evicted(flowId);
+      const want = slice.subarray(0, Math.min(slice.length, wire - offset));
+      let got: number;
+      try {
+        got = store.readInto(flowId, block.dir, block.offset + offset, want);
+      } catch (err) {
+        throw new UserError(`cannot save the body: ${errorLine(err)}`);
+      }
+      const mail = undoDotStuffing(want.subarray(0, got), lineStart);
+      if (got > 0) lineStart = want[got - 1] === LF;
+      await writeAll(handle, mail, position);
+      position += mail.length;
+      offset += got;
+      if (got < want.length) {
+        incomplete = `capture gap after ${formatCount(position)} of ${formatCount(mailLength(block))} bytes`;
+        break;
+      }
+      await nextTurn();
+    }
+    if (incomplete === undefined && !block.complete) incomplete = 'no final "." line: the mail had not ended';
+    const time = new Date(block.lastTs / 1000);
+    await handle.utimes(time, time);
+    await handle.close();
+    return { path, bytes: position, incomplete };
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    if (err instanceof UserError) throw err;
+    if (store.getFlow(flowId) !== flow) throw evicted(flowId);
+    throw new UserError(`cannot write ${path}: ${fileErrorReason(err)}`);
+  }
+}
+
+/**
+ * `saved mail 1, 14,545 bytes: NAME` for the status bar, in about `columns` columns: the file's
+ * name (escaped) keeps its end when it is cut; why it is incomplete goes last.
+ */
+export function savedMailMessage(target: MailTarget, saved: SavedMail, columns: number, ellipsis: string): string {
+  const head = `saved mail ${target.number}, ${formatCount(saved.bytes)} bytes: `;
+  return `${withName(head, escapeText(basename(saved.path)), columns, ellipsis)}${saved.incomplete === undefined ? '' : ` (incomplete: ${saved.incomplete})`}`;
+}
+
+/** `bytes` of a DATA block without the first `.` of each line (`lineStart`: the first byte begins a line). */
+function undoDotStuffing(bytes: Uint8Array, lineStart: boolean): Uint8Array {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let from = lineStart && buffer[0] === DOT ? 1 : 0;
+  let at = buffer.indexOf(LF_DOT, from);
+  if (from === 0 && at < 0) return bytes;
+  const parts: Uint8Array[] = [];
+  while (at >= 0) {
+    parts.push(buffer.subarray(from, at + 1));
+    from = at + 2;
+    at = buffer.indexOf(LF_DOT, from);
+  }
+  parts.push(buffer.subarray(from));
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,67 @@
+/**
+ * `b` on an SMTP flow, in process: the demo's mail (flow 2) saved from the messages mode and from
+ * the raw text mode, into a temporary directory; flows with neither an HTTP body nor a mail say so.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mailLength } from '../../../src/messages/lines.js';
+import { saveMail } from '../../../src/tui/actions/saveMail.js';
+import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
+import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { useDemo } from '../../support/demo.js';
+
+const demo = useDemo();
+const dir = mkdtempSync(join(tmpdir(), 'flowspy-mail-app-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
+const ACTIONS = { saveMail: (flowId, target) => saveMail(demo.store, flowId, target, dir) } as Partial<TuiActions> as TuiActions;
+const MAIL = '192.168.001.050.40222-203.000.113.025.00025-MAIL-001.eml';
+
+async function openApp() {
+  const { terminal, screen } = openInProcessScreen({ cols: 120, rows: 14 });
+  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: ACTIONS, follow: false, messages: (id) => demo.messages.get(id) });
+  // Under 20 rows, the status row is the last one (no hint row).
+  const status = (): string => screen.line(screen.rows - 1);
+  await screen.waitFor(() => status().includes('5 flows'));
+  return { app, screen, status };
+}
+
+describe('b on an SMTP flow', () => {
+  it('saves the mail in view, from the messages mode and the text mode, and says so as for an HTTP body', async () => {
+    const { app, screen, status } = await openApp();
+    const block = demo.messages.get(2)!.lines!.items.find((item) => item.kind === 'block')!;
+    const size = mailLength(block).toLocaleString('en-US');
+    screen.press('j', 'Enter', 'z');
+    await screen.waitFor(() => status().includes('· messages ·') && screen.text().some((line) => line.includes('> EHLO laptop.example.com')));
+    // At the top, no mail is in view.
+    screen.press('b');
+    await screen.waitFor(() => status().includes('b: no mail in view: scroll to a DATA body'));
+    screen.press('Space');
+    await screen.waitFor(() => screen.text().some((line) => line.includes(`= DATA body: ${size} bytes`)));
+    screen.press('b');
+    await screen.waitFor(() => status().includes(`saved mail 1, ${size} bytes: ${MAIL}`));
+    const mail = readFileSync(join(dir, MAIL), 'latin1');
+    expect(mail.length).toBe(mailLength(block));
+    expect(mail.startsWith('From: Alice <alice@example.com>\r\n')).toBe(true);
+    expect(mail.endsWith('Alice\r\n')).toBe(true);
+    // The text mode at the mail's end saves it again, under the next free name.
+    screen.press('m');
+    await screen.waitFor(() => status().includes('· text '));
+    screen.press('G', 'b');
+    await screen.waitFor(() => status().includes(`saved mail 1, ${size} bytes: `) && status().includes('c1-MAIL-001.eml'));
+    expect(readdirSync(dir)).toHaveLength(2);
+    app.dispose();
+  });
+
+  it('a flow with neither an HTTP body nor a mail says so', async () => {
+    const { app, screen, status } = await openApp();
+    screen.press('j', 'j', 'j', 'Enter');
+    await screen.waitFor(() => screen.text().some((line) => line.startsWith(' #4 ')));
+    screen.press('b');
+    await screen.waitFor(() => status().includes('b: no HTTP body or mail in this flow'));
+    app.dispose();
+  });
+});
