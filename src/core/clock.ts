@@ -10,9 +10,12 @@ export function formatClock(ts: Micros): string {
 /**
  * The note on bytes sent after the peer closed: `c2s sent 297 bytes after the server closed (FIN
  * at 00:00:01.221)`; the same words from the capture engine and the proxy (the TUI marks it).
+ * With `crossed` (their sender had not received the close yet: the two crossed in flight), `c2s:
+ * 297 bytes were in flight when the server closed (FIN at …)`, which the TUI does not mark.
  */
-export function afterPeerCloseNote(dir: Direction, count: number, close: 'FIN' | 'RST', closeTs: Micros): string {
+export function afterPeerCloseNote(dir: Direction, count: number, close: 'FIN' | 'RST', closeTs: Micros, crossed = false): string {
   const peer = dir === 'c2s' ? 'server' : 'client';
   const what = close === 'FIN' ? 'closed' : 'reset the connection';
-  return `${dir} sent ${count} bytes after the ${peer} ${what} (${close} at ${formatClock(closeTs)})`;
+  const when = `the ${peer} ${what} (${close} at ${formatClock(closeTs)})`;
+  return crossed ? `${dir}: ${count} bytes were in flight when ${when}` : `${dir} sent ${count} bytes after ${when}`;
 }

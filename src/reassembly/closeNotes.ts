@@ -5,8 +5,15 @@
  * each direction's `CloseNotes` (made on first use); emits notes through the callback given.
  */
 import { afterPeerCloseNote } from '../core/clock.js';
+import { seqLt } from '../core/seq.js';
 import type { Micros } from '../core/types.js';
+import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { type DirectionState, type Flow, type PeerClose } from './flowState.js';
+
+/** True when `segment`'s acknowledgement shows its sender had not received `close` yet: the two crossed in flight. */
+function crossed(segment: TcpSegment, close: PeerClose | null): boolean {
+  return close !== null && (segment.flags & TCP_ACK) !== 0 && seqLt(segment.ack, close.seenFrom);
+}
 
 /** Counters the close notes add to (the reassembler's stats). */
 export interface CloseNoteCounters {
@@ -46,10 +53,11 @@ export class CloseNoteRules {
   }
 
   /**
-   * Bytes `[start, end)` of d arrived: counts and notes those beyond its own FIN (R11) or sent
-   * after the peer closed (R13); returns the end of what may still be placed (the FIN).
+   * Bytes `[start, end)` of d arrived in `segment`: counts and notes those beyond its own FIN
+   * (R11) or after the peer closed (R13: sent after it, or in flight when it closed, as the
+   * segment's acknowledgement tells); returns the end of what may still be placed (the FIN).
    */
-  clipAtCloses(flow: Flow, d: DirectionState, start: number, end: number, ts: Micros): number {
+  clipAtCloses(flow: Flow, d: DirectionState, start: number, end: number, ts: Micros, segment: TcpSegment): number {
     if (d.finOffset >= 0 && end > d.finOffset) {
       const from = Math.max(start, d.finOffset, d.close?.afterOwnFinCounted ?? 0);
       if (end > from) this.reportAfterOwnFin(flow, d, end - from, end, ts);
@@ -58,9 +66,9 @@ export class CloseNoteRules {
     if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
       const notes = d.closeNotes();
       const from = Math.max(start, d.peerCloseOffset, notes.afterPeerCloseCounted);
-      if (end > from) this.reportAfterPeerClose(flow, d, end - from, end);
+      if (end > from) this.reportAfterPeerClose(flow, d, end - from, end, crossed(segment, notes.peerClose));
       if (notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset) {
-        this.noteAfterPeerReset(flow, d, end - Math.max(start, notes.peerResetOffset));
+        this.noteAfterPeerReset(flow, d, end - Math.max(start, notes.peerResetOffset), crossed(segment, notes.peerReset));
       }
     }
     return end;
@@ -79,8 +87,9 @@ export class CloseNoteRules {
     // An ack before offset 0 is implausible here: count only what comes from now on.
     d.peerCloseOffset = acked >= 0 ? acked : d.maxEnd;
     notes.afterPeerCloseCounted = d.peerCloseOffset;
+    // Bytes seen before the close that it did not acknowledge were in flight when it was sent.
     if (d.maxEnd > d.peerCloseOffset) {
-      this.reportAfterPeerClose(flow, d, bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd);
+      this.reportAfterPeerClose(flow, d, bytesSeenFrom(d, d.peerCloseOffset), d.maxEnd, true);
     }
   }
 
@@ -94,31 +103,32 @@ export class CloseNoteRules {
     if (!d.started) return; // computed when d starts
     const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
     notes.peerResetOffset = acked >= 0 ? acked : d.maxEnd;
-    if (d.maxEnd > notes.peerResetOffset) this.noteAfterPeerReset(flow, d, bytesSeenFrom(d, notes.peerResetOffset));
+    if (d.maxEnd > notes.peerResetOffset) this.noteAfterPeerReset(flow, d, bytesSeenFrom(d, notes.peerResetOffset), true);
   }
 
-  /** Notes (once per direction) `count` bytes of d sent after the peer's RST that followed its FIN. */
-  noteAfterPeerReset(flow: Flow, d: DirectionState, count: number): void {
+  /** Notes (once per direction) `count` bytes of d after the peer's RST that followed its FIN (`inFlight`: they crossed it). */
+  noteAfterPeerReset(flow: Flow, d: DirectionState, count: number, inFlight: boolean): void {
     const notes = d.closeNotes();
     if (count <= 0 || notes.notedAfterPeerReset) return;
     notes.notedAfterPeerReset = true;
-    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, 'RST', notes.peerReset!.ts));
+    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, 'RST', notes.peerReset!.ts, inFlight));
   }
 
   /**
-   * Counts `count` bytes of d sent after the peer closed (up to stream offset `countedEnd`); notes
-   * the first. The server's bytes after the client's FIN are TCP's half-close (a reply to a
-   * request the client ended with its FIN): neither counted nor noted.
+   * Counts `count` bytes of d after the peer closed (up to stream offset `countedEnd`; `inFlight`:
+   * they crossed the close); notes the first. The server's bytes after the client's FIN are TCP's
+   * half-close (a reply to a request the client ended with its FIN): neither counted nor noted.
    */
-  reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number): void {
+  reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number, inFlight: boolean): void {
     const notes = d.closeNotes();
     notes.afterPeerCloseCounted = Math.max(notes.afterPeerCloseCounted, countedEnd);
     const close = notes.peerClose!;
     if (count <= 0 || (d.dir === 's2c' && close.kind === 'FIN')) return;
     this.counters.bytesAfterPeerClose += count;
-    if (notes.notedAfterPeerClose) return;
-    notes.notedAfterPeerClose = true;
-    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, close.kind, close.ts));
+    if (inFlight ? notes.notedInFlight : notes.notedAfterPeerClose) return;
+    if (inFlight) notes.notedInFlight = true;
+    else notes.notedAfterPeerClose = true;
+    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, close.kind, close.ts, inFlight));
   }
 
   /** R3: notes (once per direction) that `count` bytes of d came before its offset 0 and are dropped. */

@@ -33,7 +33,7 @@ export function endIfClosed(ctx: ReassemblyContext, flow: Flow, ts: Micros): voi
 export function onReset(ctx: ReassemblyContext, flow: Flow, d: DirectionState, o: DirectionState, segment: TcpSegment, ts: Micros): void {
   if (flow.reset === null) {
     const hasAck = (segment.flags & TCP_ACK) !== 0;
-    ctx.closeNotes.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts });
+    ctx.closeNotes.setPeerClose(flow, o, { kind: 'RST', ackSeq: segment.ack, hasAck, ts, seenFrom: segment.seq });
     flow.reset = { by: d, ts, lingerDeadline: ctx.time.now + ctx.rstLinger };
     if (ctx.rstLinger === 0 || o.halfClosed || refused(flow)) endReset(ctx, flow);
     else ctx.time.addLingering(flow);

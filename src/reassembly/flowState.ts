@@ -14,6 +14,8 @@ export interface PeerClose {
   readonly ackSeq: number;
   readonly hasAck: boolean;
   readonly ts: Micros;
+  /** The acknowledgement number from which a segment of the other side shows it had the close: after the FIN, at the RST. */
+  readonly seenFrom: number;
 }
 
 /**
@@ -25,6 +27,8 @@ export class CloseNotes {
   /** Highest end already counted in bytesAfterPeerClose. */
   afterPeerCloseCounted = 0;
   notedAfterPeerClose = false;
+  /** Bytes in flight when the peer closed are noted apart: the side may go on sending once it knows. */
+  notedInFlight = false;
   /** The peer's RST when its FIN came first (else the RST is `peerClose`), for its own note. */
   peerReset: PeerClose | null = null;
   /** Offset from which bytes count as sent after that RST, or -1 (none, or unknown yet). */

@@ -47,7 +47,7 @@ export function acceptData(
   }
   let end = start + length;
   if ((d.finOffset >= 0 && end > d.finOffset) || (d.peerCloseOffset >= 0 && end > d.peerCloseOffset)) {
-    end = ctx.closeNotes.clipAtCloses(flow, d, start, end, ts);
+    end = ctx.closeNotes.clipAtCloses(flow, d, start, end, ts, segment);
   }
   if (end <= d.nextOffset) {
     if (end > start) countDropped(ctx, start, end, d.nextOffset);

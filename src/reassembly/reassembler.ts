@@ -247,7 +247,7 @@ export class Reassembler {
       // After a RST, a FIN says nothing about when the other side's bytes were sent.
       if (flow.reset === null) {
         confirmStart(ctx, flow, o, ts);
-        ctx.closeNotes.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts });
+        ctx.closeNotes.setPeerClose(flow, o, { kind: 'FIN', ackSeq: segment.ack, hasAck, ts, seenFrom: seqAdd(dataSeq, length + 1) });
       }
     }
     if (rst) {

@@ -809,7 +809,7 @@ describe('closing', () => {
     expect(h.r.stats.notes).toBe(1);
   });
 
-  it('data sent after the peer FIN is noted by sequence even when captured before the FIN', () => {
+  it('data that crossed the peer FIN is noted by sequence even when captured before it, as in flight', () => {
     const h = harness();
     const c = new Conv();
     h.feed(c.handshake());
@@ -821,8 +821,24 @@ describe('closing', () => {
       'data 1 c2s 0 "first"',
       'data 1 c2s 5 "second"',
       'half 1 s2c',
-      'note 1 c2s sent 6 bytes after the server closed (FIN at 23:59:59.005)',
+      'note 1 c2s: 6 bytes were in flight when the server closed (FIN at 23:59:59.005)',
     ]);
+  });
+
+  it('bytes that crossed the peer FIN and bytes sent once it arrived are two notes: the ACK tells them apart', () => {
+    const h = harness();
+    const c = new Conv();
+    const t0 = Date.UTC(2024, 0, 1, 12, 0, 1, 200) * 1000;
+    h.feed(c.handshake(), t0 - 10);
+    const before = c.sSeq(); // what the client had received when the server closed
+    h.feed(c.s('', { flags: FIN_ACK }), t0);
+    h.feed(c.c('crossed', { ack: before }), t0 + 1); // does not ack the FIN: sent before it arrived
+    h.feed(c.c('after'), t0 + 2); // acks the FIN: sent knowing the server had closed
+    expect(shown(h.events).filter((e) => e.startsWith('note'))).toEqual([
+      'note 1 c2s: 7 bytes were in flight when the server closed (FIN at 12:00:01.200)',
+      'note 1 c2s sent 5 bytes after the server closed (FIN at 12:00:01.200)',
+    ]);
+    expect(h.r.stats.bytesAfterPeerClose).toBe(12);
   });
 
   it('server data after a client half-close is TCP\'s usual half-close: not noted, not counted', () => {
@@ -872,7 +888,7 @@ describe('closing', () => {
     h.r.finish(1e18);
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "upload"',
-      'note 1 c2s sent 4 bytes after the server reset the connection (RST at 00:00:00.000)',
+      'note 1 c2s: 4 bytes were in flight when the server reset the connection (RST at 00:00:00.000)',
       'end 1 rst (reset by server)',
     ]);
   });
@@ -935,7 +951,7 @@ describe('RST linger', () => {
       'data 1 c2s 0 "request"',
       'half 1 c2s',
       'data 1 s2c 0 "late reply"',
-      'note 1 s2c sent 5 bytes after the client reset the connection (RST at 12:00:00.004)',
+      'note 1 s2c: 5 bytes were in flight when the client reset the connection (RST at 12:00:00.004)',
       'data 1 s2c 10 "alert"',
       'half 1 s2c',
       'end 1 rst (reset by client)',
