@@ -30,7 +30,7 @@ const STDOUT_STALL_MS = 10_000;
  * Calls `stop` at the first SIGINT or SIGTERM (a second one has Node's default effect) and at
  * every SIGHUP: the terminal going away stops a headless run as Ctrl-C does, as tcpdump and tshark
  * finish their files then, and its hangup comes twice (the kernel's, the terminal owner's).
- * Returns the function that removes the listeners.
+ * Returns the function that removes them; SIGHUP stays ignored after it (files may still be written).
  */
 function onStopSignals(stop: () => void): () => void {
   process.once('SIGINT', stop);
@@ -39,9 +39,14 @@ function onStopSignals(stop: () => void): () => void {
   return () => {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    // A hangup comes twice (the kernel, the terminal's owner), the second maybe while the files
+    // are still being finished: from now on it is ignored, never the default (death).
+    process.on('SIGHUP', ignoreHangup);
     process.off('SIGHUP', stop);
   };
 }
+
+function ignoreHangup(): void {}
 
 /** Set when the process must exit without waiting for the event loop (a stdout write left pending). */
 let exitWhenDone = false;
