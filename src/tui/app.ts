@@ -194,7 +194,9 @@ export class TuiApp {
     if (this.quitting) return;
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
     // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
+    // In a prompt a Meta key is dropped: Esc there would cancel what is being typed.
     const meta = /^M-(.+)$/.exec(name);
+    if (meta && this.prompt) return;
     if (meta) {
       this.onKey('escape', undefined);
       this.onKey(meta[1], ch);

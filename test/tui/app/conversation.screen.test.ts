@@ -70,6 +70,14 @@ describe('conversation pane', () => {
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #1 ') > 0);
     screen.write('\x1bj');
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open') && rowWith(s, ' #2 192.168.1.50:40222') > 0);
+    // In a prompt a Meta key (Alt-Backspace, Esc then a key) is dropped: what is typed stays.
+    screen.press('f', 'a', 'b');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: ab'));
+    screen.write('\x1b\x7f');
+    screen.write('c');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: abc'));
+    screen.press('Esc');
+    await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
     await quit(screen);
   });
 
