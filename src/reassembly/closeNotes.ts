@@ -10,9 +10,14 @@ import type { Micros } from '../core/types.js';
 import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { type DirectionState, type Flow, type PeerClose } from './flowState.js';
 
-/** True when `segment`'s acknowledgement shows its sender had not received `close` yet: the two crossed in flight. */
+/**
+ * True when `segment` was sent before its sender had `close`: the two crossed in flight. For a
+ * FIN its acknowledgement tells; bytes after a RST always crossed it (a stack that had the RST
+ * sends nothing more, and a RST is never acknowledged).
+ */
 function crossed(segment: TcpSegment, close: PeerClose | null): boolean {
-  return close !== null && (segment.flags & TCP_ACK) !== 0 && seqLt(segment.ack, close.seenFrom);
+  if (close === null) return false;
+  return close.kind === 'RST' || ((segment.flags & TCP_ACK) !== 0 && seqLt(segment.ack, close.seenFrom));
 }
 
 /** Counters the close notes add to (the reassembler's stats). */

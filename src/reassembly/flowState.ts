@@ -14,7 +14,7 @@ export interface PeerClose {
   readonly ackSeq: number;
   readonly hasAck: boolean;
   readonly ts: Micros;
-  /** The acknowledgement number from which a segment of the other side shows it had the close: after the FIN, at the RST. */
+  /** The acknowledgement number from which a segment of the other side shows it had the FIN (its sequence number + 1; unused for a RST). */
   readonly seenFrom: number;
 }
 

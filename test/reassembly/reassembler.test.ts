@@ -972,7 +972,7 @@ describe('RST linger', () => {
     h.r.finish(T0 + 10);
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "GET"',
-      'note 1 s2c sent 8 bytes after the client reset the connection (RST at 12:00:00.000)',
+      'note 1 s2c: 8 bytes were in flight when the client reset the connection (RST at 12:00:00.000)',
       'data 1 s2c 0 "response"',
       'end 1 rst (reset by client)',
     ]);
@@ -991,7 +991,7 @@ describe('RST linger', () => {
     h.feed(b.synAck(), 121);
     expect(shown(h.events)).toEqual([
       'start 1 10.0.0.1:1111>10.0.0.2:80 hs',
-      expect.stringMatching(/^note 1 s2c sent 9 bytes after the client reset/),
+      expect.stringMatching(/^note 1 s2c: 9 bytes were in flight when the client reset/),
       'data 1 s2c 0 "in flight"',
       'start 2 10.0.0.1:2222>10.0.0.2:80 hs',
       'end 1 rst (reset by client)',
