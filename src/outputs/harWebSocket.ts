@@ -29,12 +29,14 @@ interface Partial {
   readonly parts: Uint8Array[];
   length: number;
   whole: boolean;
+  /** Left out: its bytes would pass the flow's cap or the shared budget (its parts given back). */
+  dropped: boolean;
 }
 
 /** The messages of one flow, in the order they were over. */
 export class WebSocketMessages {
   readonly messages: HarWebSocketMessage[] = [];
-  /** Payload bytes charged to the budget (given back by the owner with the entry). */
+  /** Payload bytes charged to the budget, of messages kept and of those still arriving (given back by the owner with the entry). */
   charged = 0;
   private readonly partial: Record<Direction, Partial | undefined> = { c2s: undefined, s2c: undefined };
   private leftOut = 0;
@@ -55,13 +57,20 @@ export class WebSocketMessages {
     const control = frame.opcode >= Opcode.Close;
     let message = control ? undefined : this.partial[frame.dir];
     if (message === undefined) {
-      message = { firstTs: frame.firstTs, opcode: frame.opcode, compressed: frame.compressed, parts: [], length: 0, whole: true };
+      message = { firstTs: frame.firstTs, opcode: frame.opcode, compressed: frame.compressed, parts: [], length: 0, whole: true, dropped: false };
       if (!control) this.partial[frame.dir] = message;
     }
-    // A message is cut at the cap.
+    // A message is cut at the cap. Its bytes are charged as they are kept, fragments included:
+    // one that would pass what the flow may keep, or the shared budget, is left out whole.
     const room = this.maxBytes - message.length;
-    const kept = bytes.length > room ? bytes.subarray(0, room) : bytes;
+    let kept = message.dropped || bytes.length <= room ? bytes : bytes.subarray(0, room);
+    if (message.dropped) kept = EMPTY;
+    else if (kept.length > 0 && (this.charged + kept.length > this.maxBytes || !this.budget.take(kept.length))) {
+      this.drop(message);
+      kept = EMPTY;
+    }
     if (kept.length > 0) {
+      this.charged += kept.length;
       message.parts.push(kept);
       message.length += kept.length;
     }
@@ -97,7 +106,20 @@ export class WebSocketMessages {
     return notes;
   }
 
+  /** Leaves `message` out: its kept parts are given back. */
+  private drop(message: Partial): void {
+    this.charged -= message.length;
+    this.budget.give(message.length);
+    message.parts.length = 0;
+    message.length = 0;
+    message.dropped = true;
+  }
+
   private finish(dir: Direction, message: Partial): void {
+    if (message.dropped) {
+      this.leftOut++;
+      return;
+    }
     let bytes = message.parts.length === 1 ? message.parts[0] : Buffer.concat(message.parts);
     let asSent = false;
     if (message.compressed) {
@@ -105,11 +127,15 @@ export class WebSocketMessages {
       if (inflated) bytes = inflated;
       else asSent = true;
     }
-    if (this.full || this.charged + bytes.length > this.maxBytes || !this.budget.take(bytes.length)) {
+    // Its wire bytes are charged already: what inflating added is charged now, or it is left out.
+    const more = bytes.length - message.length;
+    if (this.messages.length >= MAX_FRAMES || (more > 0 && (this.charged + more > this.maxBytes || !this.budget.take(more)))) {
+      this.drop(message);
       this.leftOut++;
       return;
     }
-    this.charged += bytes.length;
+    if (more < 0) this.budget.give(-more);
+    this.charged += more;
     if (!message.whole) this.cut++;
     if (asSent) this.notInflated++;
     const text = message.opcode === Opcode.Text && !asSent;

@@ -212,6 +212,27 @@ describe('HarOutput WebSocket messages', () => {
     expect(entry._flowspy.truncated).toBe(true);
     expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket messages left out/), expect.stringMatching(/^1 WebSocket messages cut/)]);
   });
+
+  it('charges a message\'s fragments as they arrive, never past the flow\'s cap, and gives them back', () => {
+    const path = join(dir, 'ws-fragments.har');
+    const output = new HarOutput({ path, creatorVersion: '0', maxBodyBytes: 12 });
+    const budget = (output as unknown as { budget: { used: number } }).budget;
+    const flow = upgrade(new Flow(1)).send('s2c', concat(wsFrame(1, 'abcd', { fin: false }), wsFrame(0, 'efgh', { fin: false })), 3);
+    for (const e of flow.events) output.handle(e);
+    // The message is unfinished: its 8 bytes are held, and charged already.
+    expect(budget.used).toBe(8);
+    // More fragments than the flow may keep: the message is cut at the cap, nothing more is held.
+    for (const e of flow.send('s2c', wsFrame(0, 'ijklmnop', { fin: false }), 4).events.slice(-1)) output.handle(e);
+    expect(budget.used).toBe(12);
+    for (const e of flow.send('s2c', wsFrame(0, 'qrstuvwx', { fin: false }), 5).events.slice(-1)) output.handle(e);
+    expect(budget.used).toBe(12);
+    for (const e of flow.end(6).slice(-1)) output.handle(e);
+    output.close();
+    expect(budget.used).toBe(0);
+    const [entry] = (JSON.parse(readFileSync(path, 'utf8')) as Har).log.entries;
+    expect(entry._webSocketMessages.map((m: { data: string }) => m.data)).toEqual(['abcdefghijkl']);
+    expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket messages cut/)]);
+  });
 });
 
 describe('HarOutput exchanges', () => {
