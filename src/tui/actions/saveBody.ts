@@ -20,7 +20,7 @@ import { headerTokens, headerValue } from '../../messages/httpHead.js';
 import type { HttpBody, HttpMessageBase } from '../../messages/types.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import type { BodyTarget } from '../conversation/bodyInView.js';
-import { formatCount } from '../conversation/lineText.js';
+import { formatCount } from '../../core/count.js';
 import { escapeText } from '../../render/escape.js';
 import { withName } from '../width.js';
 import { bodyExtension, bodyFileName } from './bodyName.js';
@@ -237,7 +237,7 @@ async function* payload(read: BodyRead, state: { incomplete: string | undefined 
   else if (chunked !== undefined && chunked.step !== ChunkStep.Done) state.incomplete = 'the chunked body did not end';
 }
 
-/** The error of a save whose flow was evicted from the store. */
-export function evicted(flowId: number): UserError {
-  return new UserError(`cannot save the body: flow ${flowId} is no longer held (evicted)`);
+/** The error of a save (of the `what`: body, mail) whose flow was evicted from the store. */
+export function evicted(flowId: number, what = 'body'): UserError {
+  return new UserError(`cannot save the ${what}: flow ${flowId} is no longer held (evicted)`);
 }

@@ -12,7 +12,7 @@ import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import { mailLength } from '../../messages/lines.js';
 import { escapeText } from '../../render/escape.js';
 import type { MailTarget } from '../conversation/bodyInView.js';
-import { formatCount } from '../conversation/lineText.js';
+import { formatCount } from '../../core/count.js';
 import { withName } from '../width.js';
 import { mailFileName } from './bodyName.js';
 import { createNewFiles } from './newFiles.js';
@@ -36,12 +36,12 @@ const LF = 0x0a;
  * Writes the mail of `target` (a DATA block of flow `flowId`) into `directory` under a new name
  * and says what was written; `sliceBytes`: wire bytes read per step.
  * @throws UserError (a rejection) with one line for the status bar, after removing the file it
- *   created: `cannot write DIR/NAME: REASON`, `cannot save the body: flow 7 is no longer held
- *   (evicted)`, `cannot save the body: REASON` when the store cannot read its bytes back.
+ *   created: `cannot write DIR/NAME: REASON`, `cannot save the mail: flow 7 is no longer held
+ *   (evicted)`, `cannot save the mail: REASON` when the store cannot read its bytes back.
  */
 export async function saveMail(store: BodySource, flowId: number, target: MailTarget, directory: string, sliceBytes = DEFAULT_SLICE_BYTES): Promise<SavedMail> {
   const flow = store.getFlow(flowId);
-  if (flow === undefined) throw evicted(flowId);
+  if (flow === undefined) throw evicted(flowId, 'mail');
   const { block } = target;
   const [{ path, handle }] = await createNewFiles(directory, (index) => [mailFileName(flow.key, block.dir, target.number, index)]);
   try {
@@ -52,13 +52,13 @@ export async function saveMail(store: BodySource, flowId: number, target: MailTa
     let offset = 0;
     let position = 0;
     while (offset < wire) {
-      if (store.getFlow(flowId) !== flow) throw evicted(flowId);
+      if (store.getFlow(flowId) !== flow) throw evicted(flowId, 'mail');
       const want = slice.subarray(0, Math.min(slice.length, wire - offset));
       let got: number;
       try {
         got = store.readInto(flowId, block.dir, block.offset + offset, want);
       } catch (err) {
-        throw new UserError(`cannot save the body: ${errorLine(err)}`);
+        throw new UserError(`cannot save the mail: ${errorLine(err)}`);
       }
       const mail = undoDotStuffing(want.subarray(0, got), lineStart);
       if (got > 0) lineStart = want[got - 1] === LF;
@@ -80,7 +80,7 @@ export async function saveMail(store: BodySource, flowId: number, target: MailTa
     await handle.close().catch(() => undefined);
     await unlink(path).catch(() => undefined);
     if (err instanceof UserError) throw err;
-    if (store.getFlow(flowId) !== flow) throw evicted(flowId);
+    if (store.getFlow(flowId) !== flow) throw evicted(flowId, 'mail');
     throw new UserError(`cannot write ${path}: ${fileErrorReason(err)}`);
   }
 }

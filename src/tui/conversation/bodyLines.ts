@@ -8,7 +8,8 @@ import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
-import { formatCount, type Side } from './lineText.js';
+import { formatCount } from '../../core/count.js';
+import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 
 /** Body lines shown before "N more lines". */

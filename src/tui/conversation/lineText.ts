@@ -126,4 +126,3 @@ function isNarrowAscii(text: string): boolean {
   return true;
 }
 
-export { formatCount } from '../../core/count.js';

@@ -10,7 +10,7 @@
 import type { Direction } from '../../core/types.js';
 import type { StreamNote } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
-import { formatCount } from './lineText.js';
+import { formatCount } from '../../core/count.js';
 import type { MessageLine } from './messageLines.js';
 
 const DIRECTIONS: readonly Direction[] = ['c2s', 's2c'];

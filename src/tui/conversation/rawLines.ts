@@ -11,7 +11,8 @@ import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeDataLine, escapeText } from '../../render/escape.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { BODY_LINES, BODY_READ_BYTES, PREVIEW_READ_BYTES, splitLines, type BodyReader } from './bodyLines.js';
-import { formatCount, type Side } from './lineText.js';
+import { formatCount } from '../../core/count.js';
+import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 import type { ConversationChunk } from './source.js';
 

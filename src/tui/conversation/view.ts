@@ -356,7 +356,7 @@ export class ConversationView {
       if (hit && this.stillValid(hit, flow, unit)) return hit;
     }
     const text = Math.max(1, this.widthValue - prefixColumns(this.settingsValue.timestamps));
-    // Hex rows as wide as fit (16 bytes, else 8 or 4): a dump row is never wrapped.
+    // Hex rows as wide as fit (16 bytes, else 8 or 4): a dump row wraps only on a very narrow pane.
     const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settingsValue, hexBytesFitting(text));
     const rows: [number, number, number][] = [];
     rendered.lines.forEach((line, index) => {

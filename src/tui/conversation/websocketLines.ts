@@ -6,7 +6,8 @@
  */
 import { inflateFrame, opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
 import { BODY_LINES, bodyDisplay, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
-import { formatCount, type Side } from './lineText.js';
+import { formatCount } from '../../core/count.js';
+import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 
 /** Most bytes a compressed payload may inflate to for display. */

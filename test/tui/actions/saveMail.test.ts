@@ -121,12 +121,12 @@ describe('saveMail', () => {
     expect(basename(saved.path)).toBe('010.000.000.001.40000-010.000.000.002.00025c1-MAIL-001.eml');
     expect(readFileSync(join(dir, `${NAME}-MAIL-001.eml`), 'utf8')).toBe('mine');
     const empty = freshDir();
-    await expect(saveMail(flow.store, 2, target, empty)).rejects.toThrow(/^cannot save the body: flow 2 is no longer held \(evicted\)$/);
+    await expect(saveMail(flow.store, 2, target, empty)).rejects.toThrow(/^cannot save the mail: flow 2 is no longer held \(evicted\)$/);
     let calls = 0;
     const evicting: BodySource = { getFlow: (id) => (++calls > 3 ? undefined : flow.store.getFlow(id)), readInto: (...args) => flow.store.readInto(...args) };
-    await expect(saveMail(evicting, 1, target, empty, 10)).rejects.toThrow(/^cannot save the body: flow 1 is no longer held \(evicted\)$/);
+    await expect(saveMail(evicting, 1, target, empty, 10)).rejects.toThrow(/^cannot save the mail: flow 1 is no longer held \(evicted\)$/);
     const failing: BodySource = { getFlow: (id) => flow.store.getFlow(id), readInto: () => { throw new Error('EIO: i/o error, read\n    at stack'); } };
-    await expect(saveMail(failing, 1, target, empty)).rejects.toThrow(/^cannot save the body: EIO: i\/o error, read$/);
+    await expect(saveMail(failing, 1, target, empty)).rejects.toThrow(/^cannot save the mail: EIO: i\/o error, read$/);
     expect(readdirSync(empty)).toEqual([]);
   });
 });
