@@ -19,7 +19,8 @@ export interface ConnectFailure {
  * Classifies an upstream connect failure:
  * - refused (every address tried answered the SYN with a reset): the address that refused, 'rst', {@link REFUSED};
  * - timed out (the proxy's own connect timer, or the kernel's ETIMEDOUT): the address last tried
- *   (`tried`, else the target as named), 'timeout', {@link UNANSWERED};
+ *   (`tried`), 'timeout', {@link UNANSWERED}; before any was tried (the lookup took the time), as
+ *   a name not resolved;
  * - the name did not resolve (getaddrinfo failed): the target as named, 'error', {@link UNRESOLVED};
  * - undefined for any other failure (unreachable, and so on).
  */
@@ -30,7 +31,10 @@ export function connectFailure(err: ConnectError, target: Endpoint, tried: Endpo
     if (address !== undefined && port !== undefined) return { server: { addr: normalizeAddress(address), port }, reason: 'rst', detail: REFUSED };
     return undefined;
   }
-  if (tries.every((e) => e.code === 'ETIMEDOUT')) return { server: tried ?? target, reason: 'timeout', detail: UNANSWERED };
+  if (tries.every((e) => e.code === 'ETIMEDOUT')) {
+    // Timed out before an address was tried: the name lookup took the time, no SYN was sent.
+    return tried ? { server: tried, reason: 'timeout', detail: UNANSWERED } : { server: target, reason: 'error', detail: UNRESOLVED };
+  }
   if (err.syscall === 'getaddrinfo') return { server: target, reason: 'error', detail: UNRESOLVED };
   return undefined;
 }
