@@ -11,7 +11,9 @@
  * - `~text`: flows whose bytes (either direction) contain `text`, byte for byte, with smart
  *   case: without an upper-case letter (A-Z) ASCII letters match either case, else exactly;
  *   `\r`, `\n`, `\t`, `\\`, `\xNN` (and `\"`) stand for those bytes, as the conversation shows them;
- * - any other word: found, ignoring case, in the preview (the escaped first line); a word like
+ * - any other word: found, ignoring case, in the preview as the row shows it (the summary of
+ *   the messages, of the exchange the message words point at when there are some; else the
+ *   escaped first line); a word like
  *   `name:value` with an unknown name is refused as a likely typo (quoted, it is found as text).
  * `"two words"` is one word (also after `~`). `!` before a word (quoted or not) negates it:
  * `!reset`, `!:443`, `!~Cookie`; a leading `-` is text. `a|b` matches either word
