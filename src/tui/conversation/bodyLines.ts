@@ -39,6 +39,8 @@ export interface ShownBody {
   readonly complete: boolean;
   /** The bytes read end inside the last line (the line goes on past what was read). */
   readonly lastLineCut: boolean;
+  /** The lines are a hex dump (a binary body): see {@link MessageLine.hex}. */
+  readonly hex: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export interface BodyPart {
  * make), for its about line what was done and noted, and whether the bytes it made lines of end
  * inside a line (see {@link endsInLine}).
  */
-export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean };
+export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean; hex?: boolean };
 
 /** True when `bytes` end inside a line: not empty, the last byte no LF. */
 export function endsInLine(bytes: Uint8Array): boolean {
@@ -84,7 +86,7 @@ export function pushBody(part: BodyPart, side: Side, key: string, read: BodyRead
     body = showBody(part, read, wireRead, whole, decode);
     cache.set(key, body);
   }
-  for (const line of body.lines) out.push({ side, kind: 'data', text: line });
+  for (const line of body.lines) out.push(body.hex ? { side, kind: 'data', text: line, hex: true } : { side, kind: 'data', text: line });
   const unread = part.length > wireRead;
   if (body.more > 0 || (unread && !whole)) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
   return { body, unread, wireRead };
@@ -104,11 +106,11 @@ function moreText(body: ShownBody, unread: boolean): string {
 function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
   const complete = part.complete;
   try {
-    const { all, unmade = 0, done = [], notes = [], lastLineCut = false } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
+    const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex = false } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
     const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut };
+    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut, hex };
   } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false };
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: false };
   }
 }
 
@@ -127,13 +129,13 @@ export function bodyText(bytes: Uint8Array, contentType: string): string[] {
  * {@link bodyText}, making only the first `upTo` lines (the rest counted in `unmade`): a body's
  * first lines cost about the same however long it is.
  */
-export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number } {
+export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number; hex: boolean } {
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
     const hex = hexBodyLines(bytes, Math.max(0, upTo - 1));
-    return { lines: [`[binary, ${formatCount(bytes.length)} bytes]`, ...hex.lines], unmade: hex.unmade };
+    return { lines: [`[binary, ${formatCount(bytes.length)} bytes]`, ...hex.lines], unmade: hex.unmade, hex: true };
   }
-  return textLines(bytes, contentType, encoding, upTo);
+  return { ...textLines(bytes, contentType, encoding, upTo), hex: false };
 }
 
 /**

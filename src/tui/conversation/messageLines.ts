@@ -41,6 +41,8 @@ export interface MessageLine {
   readonly ts?: Micros;
   /** For an event line about one side's message (its body's size, a cut): that side (`d` hides it with the message). */
   readonly of?: Side;
+  /** A line of a hex dump (a binary body or frame), which a narrow pane narrows rather than wraps; never set on captured text. */
+  readonly hex?: true;
 }
 
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
@@ -288,7 +290,7 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
     // While it arrives, the body is not cut: what came is all there is yet (a read's budget has its own note).
     const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut && !arriving ? ['cut'] : [])];
     const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
-    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes) };
+    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.

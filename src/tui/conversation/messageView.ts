@@ -516,7 +516,7 @@ export class MessageView {
     for (const line of lines) {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
       // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
-      const narrow = line.kind === 'data' && line.text.length > columns ? reflowHexLine(line.text, hexBytesFitting(columns)) : undefined;
+      const narrow = line.hex === true && line.text.length > columns ? reflowHexLine(line.text, hexBytesFitting(columns)) : undefined;
       if (narrow !== undefined) {
         narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? line.text.length : 0, reflowed: true }));
         continue;

@@ -5,7 +5,7 @@
  * unmasked, inflated when compressed (permessage-deflate) and that can be done frame by frame.
  */
 import { inflateFrame, opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
-import { BODY_LINES, bodyDisplay, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, bodyDisplay, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyDecoder, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
@@ -45,11 +45,14 @@ export function frameLines(frame: WebSocketFrame, key: string, side: Side, read:
 }
 
 /** A payload's lines: a close frame's code and reason, text as sent, binary in hex (cut like a body; all of its first 64 KiB when `whole`). */
-function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean): { all: readonly string[]; unmade?: number; notes?: readonly string[] } {
+function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean): ReturnType<BodyDecoder> {
   let payload = bytes;
   if (frame.compressed) {
     const inflated = inflateFrame(bytes, MAX_INFLATED);
-    if (!inflated) return { all: bodyText(bytes, 'application/octet-stream'), notes: ['compressed with the context of earlier messages: shown as sent'] };
+    if (!inflated) {
+      const shown = bodyDisplay(bytes, 'application/octet-stream');
+      return { all: shown.lines, hex: shown.hex, notes: ['compressed with the context of earlier messages: shown as sent'] };
+    }
     payload = inflated;
   }
   if (frame.opcode === Opcode.Close && payload.length >= 2) {
@@ -60,7 +63,7 @@ function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean):
     if (payload.length <= SHORT_BINARY) return { all: [Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' ')] };
     // Rows made only as far as shown (all of the first 64 KiB when expanded), the rest counted.
     const { lines, unmade } = hexBodyLines(payload, whole ? Infinity : BODY_LINES + 1);
-    return { all: lines, unmade };
+    return { all: lines, unmade, hex: true };
   }
   // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log),
   // its lines made only as far as shown.

@@ -624,4 +624,16 @@ describe('message view: the time prefix (t) at 80 columns', () => {
     expect(dump.slice(0, 3)).toEqual(['< 00000000  47 49 46 38 39 61 04 00  |GIF89a..|', '< 00000008  04 00 b3 00 00 bd d8 e2  |........|', '< 00000010  74 88 91 bd d7 e2 85 97  |t.......|']);
     expect(whole.lines().every((line) => line.text.length <= 80)).toBe(true);
   });
+
+  it('a text body that only looks like a hex dump is wrapped as sent, never redrawn from its digits', () => {
+    const flow = liveFlow(KEY, 1000);
+    const fake = '00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |not these bytes!|\n';
+    flow.send('c2s', request('/dump.txt'));
+    flow.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${fake.length}\r\n\r\n${fake}`);
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, ALL, flow.stamp, HEAD, [], { mode: 'absolute', startTs: 0, filter: 'both' });
+    const text = view.lines().map((line) => line.text).join('\n');
+    expect(text).toContain('ot these bytes!|');
+    expect(text).not.toContain('|AAAAAAAA|');
+  });
 });
