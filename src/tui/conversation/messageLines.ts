@@ -43,6 +43,8 @@ export interface MessageLine {
   readonly of?: Side;
   /** A line of a hex dump (a binary body or frame), which a narrow pane narrows rather than wraps; never set on captured text. */
   readonly hex?: true;
+  /** A side's line flowspy worded (a TLS hello's fields): wrapped at spaces, as event lines are. */
+  readonly prose?: true;
 }
 
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
@@ -183,9 +185,9 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
   if (tls?.client) {
-    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts });
+    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts, prose: true });
   }
-  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts });
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, prose: true });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
   raw.push(messages, expanded, out);

@@ -521,8 +521,8 @@ export class MessageView {
         narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? line.text.length : 0, reflowed: true }));
         continue;
       }
-      // flowspy's own lines (timings, notes) wrap at spaces; captured text wraps at the width, as in the raw modes.
-      wrapRanges(line.text, columns, line.side === 'event').forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
+      // flowspy's own lines (timings, notes, TLS hellos) wrap at spaces; captured text wraps at the width, as in the raw modes.
+      wrapRanges(line.text, columns, line.side === 'event' || line.prose === true).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
     }
     return rows;
   }

@@ -190,6 +190,12 @@ describe('message view: rows made again after a change equal a new view of the f
     expect(texts.some((t) => /^= DATA body: \d+ bytes$/.test(t))).toBe(true);
     expect(texts).toContain('> body text');
     expect(texts.some((t) => t.includes('TLS ClientHello  SNI mail.example.org'))).toBe(true);
+    // A hello's fields wrap at spaces, never inside a word or number.
+    const narrow = new MessageView(FLOW, flow.messages, flow.read);
+    narrow.update(30, ALL, flow.stamp, HEAD);
+    const hello = narrow.lines().map((line) => line.text);
+    const at = hello.findIndex((t) => t.startsWith('> TLS ClientHello'));
+    expect(hello.slice(at, at + 3).map((t) => t.trimEnd())).toEqual(['> TLS ClientHello  SNI', '  mail.example.org  TLS 1.2', expect.stringMatching(/^ {2}\d+ cipher suites?$/)]);
   });
 });
 
