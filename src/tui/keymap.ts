@@ -186,7 +186,7 @@ export const LEGEND_HEADING = 'Flow list marks, filter words';
 
 function legend(glyphs: Glyphs): [string, string][] {
   return [
-    [glyphs.note, 'note: data after a close or reset; a conflicting retransmission'],
+    [glyphs.note, 'note: data after or in flight at a close; a conflicting resend'],
     [glyphs.gap, 'a capture gap: bytes never seen'],
     ['!', 'an exchange went wrong: sent after close, unanswered, lost'],
     ['?', `in place of ${glyphs.right}: which side is the client is a guess`],
