@@ -17,7 +17,7 @@ import { packageVersion } from './version.js';
 import { runTuiCommand, wantsTui } from './tuiRun.js';
 import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { formatProxySummary, runProxy } from '../engine/proxyRun.js';
-import { releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
+import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
 
 /**
@@ -41,12 +41,10 @@ function onStopSignals(stop: () => void): () => void {
     process.off('SIGTERM', stop);
     // A hangup comes twice (the kernel, the terminal's owner), the second maybe while the files
     // are still being finished: from now on it is ignored, never the default (death).
-    process.on('SIGHUP', ignoreHangup);
+    ignoreHangupsFromNow();
     process.off('SIGHUP', stop);
   };
 }
-
-function ignoreHangup(): void {}
 
 /** Set when the process must exit without waiting for the event loop (a stdout write left pending). */
 let exitWhenDone = false;

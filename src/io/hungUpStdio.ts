@@ -31,3 +31,16 @@ export function releaseHungUpStdioAtExit(): void {
     }
   });
 }
+
+/**
+ * From now on a hangup stops nothing: SIGHUP gets a listener that does nothing (with no listener,
+ * Node's default kills the process), once however often this is called. For the time after a
+ * run's stop, while its summary and files are finished.
+ */
+export function ignoreHangupsFromNow(): void {
+  if (!process.listeners('SIGHUP').includes(ignoreHangup)) process.on('SIGHUP', ignoreHangup);
+}
+
+function ignoreHangup(): void {
+  // The summary and the files are being finished; the process exits by itself.
+}

@@ -53,7 +53,7 @@ export class WebSocketMessages {
   add(frame: WebSocketFrame, read: () => Uint8Array): void {
     const payload = this.full ? EMPTY : read();
     const whole = frame.complete && payload.length === frame.payloadLength;
-    const bytes = unmask(Uint8Array.from(payload), frame.mask);
+    const bytes = unmask(payload.slice(), frame.mask);
     const control = frame.opcode >= Opcode.Close;
     let message = control ? undefined : this.partial[frame.dir];
     if (message === undefined) {

@@ -503,14 +503,15 @@ export class TuiApp {
     const copy = (command: string): void => {
       this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
     };
-    if (bodyFile === undefined) copy(curlCommand(request, body));
+    const inline = bodyFile === undefined ? curlCommand(request, body) : undefined;
+    if (inline !== undefined) copy(inline);
     const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];
     this.options.actions
       .saveFiles(names, (paths) => {
-        if (bodyFile === undefined) return [curlCommand(request, body) + '\n'];
+        if (inline !== undefined) return [inline + '\n'];
         const command = curlCommand(request, body, { bodyFile: resolve(paths[0]) });
         copy(command);
-        return [bodyFile, command + '\n'];
+        return [bodyFile!, command + '\n'];
       })
       .then(
         (paths) => this.say(this.withPath(bodyFile === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', paths[paths.length - 1])),

@@ -51,12 +51,15 @@ export function alignBlessedWidths(): void {
   aligned = true;
   const unicode = createRequire(import.meta.url)('blessed/lib/unicode.js') as BlessedUnicode;
   const original = unicode.charWidth;
+  const zeroWidth = zeroWidthTable();
   unicode.charWidth = (text, index) => {
     const cp = typeof text === 'number' ? text : unicode.codePointAt(text, index ?? 0);
-    // Below U+00A0: NUL, tab and controls keep blessed's answers (controls never reach it).
-    return cp < 0xa0 ? original(text, index) : codePointColumns(cp);
+    // Below U+00A0: NUL, tab and controls keep blessed's answers (controls never reach it). The
+    // marks are looked up in the table made once: this runs for every cell of every frame.
+    if (cp < 0xa0) return original(text, index);
+    return zeroWidth[cp] ? 0 : codePointColumns(cp);
   };
-  unicode.combining = zeroWidthTable();
+  unicode.combining = zeroWidth;
   unicode.chars.all = wideCharacters();
 }
 

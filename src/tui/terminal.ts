@@ -26,7 +26,7 @@ import { ReadStream } from 'node:tty';
 import blessed from 'blessed';
 import { errorLine } from '../core/errors.js';
 import { alignBlessedWidths } from './blessedWidths.js';
-import { releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
+import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 
@@ -160,7 +160,7 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   const removeGuards = (): void => {
     if (!guarded) return;
     // First, so that SIGHUP always has a listener (with none, Node restores its default: death).
-    if (!process.listeners('SIGHUP').includes(ignoreHangup)) process.on('SIGHUP', ignoreHangup);
+    ignoreHangupsFromNow();
     process.removeListener('uncaughtException', onError);
     process.removeListener('unhandledRejection', onError);
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
@@ -188,10 +188,6 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env), restore };
 }
 
-/** Kept as SIGHUP's listener once the screen is given back: a hangup then stops nothing. */
-function ignoreHangup(): void {
-  // The summary and the files are being finished; the process exits by itself.
-}
 
 /** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
 function keyInputFromTty(): ReadStream | undefined {

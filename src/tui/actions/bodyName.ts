@@ -60,7 +60,7 @@ export function bodyExtension(contentType: string | undefined): string {
 export function bodyFileName(key: FlowKey, dir: Direction, exchangeNumber: number, role: BodyRole, extension: string, connectionIndex = 0): string {
   const number = String(Math.max(0, Math.floor(exchangeNumber))).padStart(3, '0');
   const name = `${tcpflowDirectionName(key, dir, connectionIndex)}-HTTPBODY-${number}-${role}${extension}`;
-  return name.replace(/[^0-9A-Za-z.:%_-]/g, '_');
+  return safeName(name);
 }
 
 /**
@@ -69,5 +69,10 @@ export function bodyFileName(key: FlowKey, dir: Direction, exchangeNumber: numbe
  */
 export function mailFileName(key: FlowKey, dir: Direction, mailNumber: number, connectionIndex = 0): string {
   const number = String(Math.max(0, Math.floor(mailNumber))).padStart(3, '0');
-  return `${tcpflowDirectionName(key, dir, connectionIndex)}-MAIL-${number}.eml`.replace(/[^0-9A-Za-z.:%_-]/g, '_');
+  return safeName(`${tcpflowDirectionName(key, dir, connectionIndex)}-MAIL-${number}.eml`);
+}
+
+/** `name` with every character a file name should not hold as `_`. */
+function safeName(name: string): string {
+  return name.replace(/[^0-9A-Za-z.:%_-]/g, '_');
 }

@@ -85,7 +85,8 @@ export class FlowView {
    * message words, the summary is of the exchange they point at (`#2 GET /nope → 404 (2 req)`).
    */
   describe(flow: ListedFlow): string {
-    const summary = this.messages?.(flow.id)?.summary(this.matchedExchange(flow.id));
+    const messages = this.messages?.(flow.id);
+    const summary = messages?.summary(matchedExchange(this.activeFilter, messages));
     if (!summary) return this.previews.get(flow);
     const text = escapeText(summary);
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', '->').replaceAll('…', this.glyphs.ellipsis);
