@@ -31,7 +31,8 @@ import { flowState, type FlowState, type ListedFlow } from './source.js';
 /** One word of a parsed filter; `negated` (`!word`): a flow must not match it. */
 export type FilterTerm = WordTerm & { readonly negated?: boolean };
 
-type WordTerm =
+/** A filter word without its `!`. */
+export type WordTerm =
   | { readonly kind: 'address'; readonly prefix: string }
   | { readonly kind: 'endpoint'; readonly addr: string; readonly port: number }
   | { readonly kind: 'port'; readonly port: number }
@@ -262,7 +263,11 @@ export function matchesWithoutBytes(filter: Filter, flow: ListedFlow, preview: (
   return true;
 }
 
-function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages: MessagesOf | undefined): boolean {
+/**
+ * True when `flow` matches one word (its `negated` mark ignored): `preview` is read only by
+ * text words, `messages` only by message words; a `~text` word is true here (see above).
+ */
+export function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages: MessagesOf | undefined): boolean {
   const { client, server } = flow.key;
   switch (term.kind) {
     case 'address':

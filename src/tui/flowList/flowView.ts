@@ -97,6 +97,11 @@ export class FlowView {
     return matchedExchange(this.activeFilter, this.messages?.(id));
   }
 
+  /** Whether flow `id`'s bytes answer the filter's `~text` words as wanted (true without such words; false until searched). */
+  bytesMatch(id: number): boolean {
+    return this.search === undefined || this.search.matches(id);
+  }
+
   /** Flows shown (after the filter). */
   get length(): number {
     return this.order.length;
