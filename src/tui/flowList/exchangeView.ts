@@ -14,7 +14,7 @@
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { notFollowing, type Following } from '../following.js';
 import { exchangeSettled, type ListedExchange } from './exchangeFields.js';
-import { exchangeMatchesFilter, filterReadsFlow } from './exchangeFilter.js';
+import { exchangeMatchesFilter, filterReadsFlow, type FilteredExchange } from './exchangeFilter.js';
 import { exchangeKey, nextExchangeOrder, type ExchangeOrder } from './exchangeSort.js';
 import { MATCH_ALL, type Filter } from './filter.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
@@ -24,7 +24,7 @@ import type { FlowChanges, FlowSource, ListedFlow } from './source.js';
 const SMALL_BATCH = 32;
 
 /** One row: `id` is the order it was listed in (ties of the sort keys). */
-interface ExchangeEntry extends RowEntry, ListedExchange {
+interface ExchangeEntry extends RowEntry, FilteredExchange {
   /** Its fields no longer change. */
   settled: boolean;
   /** The flow's last time when listed: the arrival key of an exchange with no time of its own. */
@@ -307,16 +307,13 @@ export class ExchangeView {
     return exchangeMatchesFilter(this.activeFilter, flow, entry, this.bytesMatch);
   }
 
-  /** Recomputes the rows from every exchange listed (keys, filter). */
+  /** Recomputes the rows from every exchange listed (filter; the keys are kept up to date). */
   private rebuild(): void {
     const shown: ExchangeEntry[] = [];
     for (const [id, track] of this.tracks) {
       const flow = this.source.getFlow(id);
       if (flow === undefined) continue;
-      for (const entry of track.listed) {
-        entry.key = exchangeKey(this.sortOrder, entry, entry.seen);
-        if (this.matches(flow, entry)) shown.push(entry);
-      }
+      for (const entry of track.listed) if (this.matches(flow, entry)) shown.push(entry);
     }
     this.order.replaceAll(shown);
     this.focusPos = -1;
