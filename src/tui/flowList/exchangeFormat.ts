@@ -89,7 +89,7 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
 /** The column titles, as one row of style `header`. */
 export function exchangeHeaderRow(width: number, numberColumns: number): FlowRow {
   const c = exchangeColumns(width, numberColumns);
-  let line = `${padLeft('flow#', c.number)}   ${pad('method', c.method)} ${pad('request (exchanges)', c.request)}`;
+  let line = `${padLeft('flow#', c.number)}   ${pad('method', c.method)} ${pad(c.request >= 20 ? 'request (exchanges)' : 'request', c.request)}`;
   line += c.size > 0 ? ` ${pad('st.', c.status)} ${padLeft('size', c.size)} ${padLeft('time', c.time)}` : ` ${pad('status', c.status)}`;
   return assemble(-1, false, [{ text: line, style: 'header' }], width);
 }

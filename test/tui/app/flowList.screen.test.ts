@@ -27,7 +27,7 @@ describe('flow list', () => {
 
     const status = statusRow(screen);
     expect(status).toMatch(/^ demo\.pcap · 5 flows · .*· \? help/);
-    expect(hintRow(screen)).toMatch(/^ Enter open {2}o sort {2}\/ search .* f filter/);
+    expect(hintRow(screen)).toMatch(/^ Enter open {2}o sort {2}v view {2}\/ search .* f filter/);
     await quit(screen);
   });
 
