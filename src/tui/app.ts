@@ -216,7 +216,11 @@ export class TuiApp {
       if (use !== undefined) this.say(use);
       return;
     }
-    if (command !== 'search.next' && command !== 'search.previous') this.say('');
+    if (command !== 'search.next' && command !== 'search.previous') {
+      this.say('');
+      // The count of a match the user moved on from would say nothing about the screen.
+      this.conversation.dropCountReport();
+    }
     this.run(command);
     if (!this.quitting) this.scheduler.now();
   }
@@ -451,12 +455,12 @@ export class TuiApp {
       this.stepping = false;
       if (this.quitting) return;
       let more = false;
-      if (this.conversation.searching) {
+      if (this.conversation.searching || this.conversation.counting) {
         const outcome = this.conversation.searchStep();
         this.reportSearch(outcome);
-        more ||= outcome.kind === 'busy';
-        if (outcome.kind !== 'busy') this.scheduler.now();
-        else this.scheduler.soon();
+        more ||= outcome.kind === 'busy' || this.conversation.counting;
+        if (outcome.kind === 'busy') this.scheduler.soon();
+        else if (outcome.kind !== 'counting') this.scheduler.now();
       }
       if (this.list.searchProgress?.busy) {
         if (this.list.searchStep(CONTENT_SEARCH_STEP)) this.scheduler.soon();
@@ -469,8 +473,8 @@ export class TuiApp {
 
   private reportSearch(outcome: SearchOutcome): void {
     if (outcome.kind === 'busy') this.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
-    else if (outcome.kind === 'found') this.say(outcome.wrapped ? `search went round: from the ${outcome.wrapped}` : '');
-    else this.say(`not found: ${outcome.query}`);
+    else if (outcome.kind === 'found') this.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
+    else if (outcome.kind === 'not-found') this.say(`not found: ${outcome.query}`);
   }
 
   private saveFlow(): void {
