@@ -327,7 +327,7 @@ export class TuiApp {
       case 'body.save':
         return this.saveBody();
       case 'pcap.write':
-        this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.list.length, new Date()));
+        this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.exchanges.shownFlowIds()?.length ?? this.list.length, new Date()));
         return;
       case 'proxy.retarget':
         if (!this.options.source.retarget) return this.say('r: only in proxy mode (-L)');
@@ -576,7 +576,7 @@ export class TuiApp {
 
   private writePcap(path: string): void {
     if (path === '') return;
-    const ids = this.list.shownIds();
+    const ids = this.exchanges.shownFlowIds() ?? this.list.shownIds();
     if (ids.length === 0) return this.say('no flows shown');
     this.say(this.withPath(`writing ${ids.length} flows to `, path));
     this.options.actions.writePcap(ids, path).then(

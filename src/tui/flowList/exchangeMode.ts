@@ -117,6 +117,11 @@ export class ExchangeMode {
     this.view?.setFollow(on);
   }
 
+  /** When on, the flows of the exchanges shown (for `w`), in arrival order; else undefined. */
+  shownFlowIds(): number[] | undefined {
+    return this.view?.shownFlowIds();
+  }
+
   /** Whether some exchange of flow `flowId` is shown. */
   showsFlow(flowId: number): boolean {
     return this.view?.showsFlow(flowId) === true;

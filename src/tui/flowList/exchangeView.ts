@@ -202,6 +202,13 @@ export class ExchangeView {
     return this.tracks.get(flowId)?.listed.some((entry) => entry.shown) === true;
   }
 
+  /** The flows with an exchange shown, in arrival (id) order. O(flows listed). */
+  shownFlowIds(): number[] {
+    const ids: number[] = [];
+    for (const [id, track] of this.tracks) if (track.listed.some((entry) => entry.shown)) ids.push(id);
+    return ids.sort((a, b) => a - b);
+  }
+
   /** The first row to draw in a pane of `height` rows, scrolled as little as needed to show the focus. */
   top(height: number): number {
     const rows = Math.max(1, height);

@@ -151,5 +151,7 @@ describe('exchange list: live', () => {
     expect(exchangeLabel(view.focused!)).toBe('1#2');
     expect(view.focusFlow(3)).toBe(false);
     expect(view.showsFlow(2)).toBe(true);
+    view.setFilter(filterOf('status:5xx'));
+    expect(view.shownFlowIds()).toEqual([2]);
   });
 });
