@@ -15,7 +15,7 @@ import type { FlowMessages } from '../../messages/flowMessages.js';
 import { notFollowing, type Following } from '../following.js';
 import { exchangeSettled, type ListedExchange } from './exchangeFields.js';
 import { exchangeMatchesFilter, filterReadsFlow, type FilteredExchange } from './exchangeFilter.js';
-import { exchangeKey, nextExchangeOrder, type ExchangeOrder } from './exchangeSort.js';
+import { exchangeKey, nextExchangeOrder, sortFields, type ExchangeOrder, type SortFields } from './exchangeSort.js';
 import { MATCH_ALL, type Filter } from './filter.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
 import type { FlowChanges, FlowSource, ListedFlow } from './source.js';
@@ -29,6 +29,8 @@ interface ExchangeEntry extends RowEntry, FilteredExchange {
   settled: boolean;
   /** The flow's last time when listed: the arrival key of an exchange with no time of its own. */
   readonly seen: number;
+  /** Its key for every order. */
+  readonly keys: SortFields;
 }
 
 /** A flow's exchanges listed so far. */
@@ -155,7 +157,7 @@ export class ExchangeView {
   setSort(order: ExchangeOrder): void {
     if (order === this.sortOrder) return;
     this.sortOrder = order;
-    for (const track of this.tracks.values()) for (const entry of track.listed) entry.key = exchangeKey(order, entry, entry.seen);
+    for (const track of this.tracks.values()) for (const entry of track.listed) entry.key = exchangeKey(order, entry.keys);
     this.order.resort();
     this.settle(-1);
   }
@@ -265,11 +267,13 @@ export class ExchangeView {
     const own = track ?? { listed: [], unsettled: [] };
     if (track === undefined) this.tracks.set(id, own);
     for (const entry of flowChanged && this.readsFlow ? own.listed : own.unsettled) {
-      this.updates.push({ entry, key: exchangeKey(this.sortOrder, entry, entry.seen), show: this.matches(flow, entry) });
+      if (!entry.settled) sortFields(entry, entry.seen, entry.keys);
+      this.updates.push({ entry, key: exchangeKey(this.sortOrder, entry.keys), show: this.matches(flow, entry) });
     }
     for (let i = own.listed.length; exchanges !== undefined && i < exchanges.length; i++) {
-      const entry: ExchangeEntry = { id: this.nextId++, key: 0, shown: false, flowId: id, index: i, exchange: exchanges[i], settled: false, seen: flow.lastTs };
-      entry.key = exchangeKey(this.sortOrder, entry, entry.seen);
+      const listed = { flowId: id, index: i, exchange: exchanges[i] };
+      const keys = sortFields(listed, flow.lastTs);
+      const entry: ExchangeEntry = { id: this.nextId++, key: exchangeKey(this.sortOrder, keys), shown: false, ...listed, settled: false, seen: flow.lastTs, keys };
       own.listed.push(entry);
       own.unsettled.push(entry);
       this.listed++;
