@@ -1,10 +1,22 @@
 /**
  * The exchange list on the screen (`v`): the demo's HTTP exchanges a row each, sorted with `o`,
  * filtered per exchange with `f`, opened with Enter at that exchange, back with Esc on the same
- * row, and back to the flows with `v` on that exchange's flow.
+ * row, and back to the flows with `v` on that exchange's flow; through the proxy, rows come live.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { conversationRows, hintRow, isInverse, listRows, lines, openDemo, quit, rowWith, statusRow } from './support.js';
+import { conversationRows, hintRow, isInverse, listRows, lines, openDemo, openFlowspy, quit, rowWith, statusRow } from './support.js';
+
+/** GET `path` on 127.0.0.1:`port` over a new connection; resolves with the status. */
+function get(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
 
 describe('exchange list on the screen', () => {
   it('switches views, sorts, filters and opens an exchange', async () => {
@@ -46,5 +58,31 @@ describe('exchange list on the screen', () => {
     await screen.waitFor((s) => statusRow(s).includes('1/5 flows'));
     expect(listRows(screen)[0]).toMatch(/^ {2}3 /);
     await quit(screen);
+  });
+
+  it('lists the exchanges through the proxy as they come', async () => {
+    const server = http.createServer((request, response) => {
+      response.statusCode = request.url === '/missing' ? 404 : 200;
+      response.end('body\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const upstream = (server.address() as AddressInfo).port;
+    const screen = openFlowspy(['-L', `0:127.0.0.1:${upstream}`]);
+    const label = /^ 127\.0\.0\.1:(\d+) → /;
+    await screen.waitFor((s) => label.test(statusRow(s)));
+    const listen = Number(label.exec(statusRow(screen))![1]);
+    screen.press('v');
+    await screen.waitFor((s) => listRows(s)[0] === ' no HTTP exchange yet…');
+    expect(await get(listen, '/first')).toBe(200);
+    await screen.waitFor((s) => /^ {2}1#1 {3}GET {5}127\.0\.0\.1:\d+\/first +200 +5 +\d+ms$/.test(listRows(s)[0] ?? ''));
+    expect(await get(listen, '/missing')).toBe(404);
+    await screen.waitFor((s) => /^ {2}2#1 {3}GET .*\/missing +404 /.test(listRows(s)[1] ?? ''));
+    screen.press('j');
+    await screen.waitFor((s) => statusRow(s).includes('2 exchanges'));
+    screen.press('q');
+    await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
+    screen.press('y');
+    expect((await screen.waitForExit()).exitCode).toBe(0);
+    server.close();
   });
 });
