@@ -59,6 +59,8 @@ export class ExchangeView {
   private focusPos = -1;
   private scrollTop = 0;
   private listed = 0;
+  /** The next row's `id`: the order rows were listed in. */
+  private nextId = 0;
   private messagesMoved = false;
   private updates: Update[] = [];
   private added: ExchangeEntry[] = [];
@@ -284,8 +286,6 @@ export class ExchangeView {
     own.unsettled = own.unsettled.filter((entry) => !(entry.settled ||= over || exchangeSettled(entry.exchange)));
     return false;
   }
-
-  private nextId = 0;
 
   /** Applies the queued updates and additions; keeps the focus (see {@link settle}). */
   private apply(oldFocus: number, removed: boolean): boolean {

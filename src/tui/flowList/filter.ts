@@ -79,6 +79,14 @@ export function parseFilter(input: string): FilterParse {
   return { ok: true, filter: { text: input.trim(), terms, needles } };
 }
 
+/**
+ * `filter` without its text words (those read the flow's preview): which flows the `~text`
+ * search must read for the exchange list, whose text words look at each exchange's row instead.
+ */
+export function withoutTextWords(filter: Filter): Filter {
+  return { ...filter, terms: filter.terms.filter((term) => !readsPreview(term)) };
+}
+
 /** True when a term reads the preview (the costly words, tried last). */
 function readsPreview(term: WordTerm): boolean {
   return term.kind === 'text' || (term.kind === 'any' && term.terms.some(readsPreview));

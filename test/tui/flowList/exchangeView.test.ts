@@ -3,6 +3,7 @@ import { exchangeLabel } from '../../../src/tui/flowList/exchangeFields.js';
 import { findExchangeRow } from '../../../src/tui/flowList/exchangeFind.js';
 import { ExchangeView } from '../../../src/tui/flowList/exchangeView.js';
 import { parseFilter } from '../../../src/tui/flowList/filter.js';
+import { FlowView } from '../../../src/tui/flowList/flowView.js';
 import { exchange, fakeMessages, messagesOf, response, type FakeMessages } from './fakeExchanges.js';
 import { FakeStore } from './fakeStore.js';
 
@@ -84,6 +85,22 @@ describe('exchange list: filter words per exchange', () => {
     const view = new ExchangeView(store, messagesOf(table), (id) => id === 2);
     view.setFilter(filterOf('~secret'));
     expect(labels(view)).toEqual(['2#1']);
+  });
+
+  it('~text with a text word: the flow is searched though its summary lacks the word', () => {
+    const store = new FakeStore();
+    store.add({ id: 1 });
+    store.data(1, 'c2s', 'GET /a HTTP/1.1\r\n\r\nGET /login HTTP/1.1\r\nCookie: secret\r\n\r\n');
+    const table = new Map([[1, fakeMessages([exchange(0, { target: '/a', status: 200 }), exchange(1, { target: '/login', status: 200 })], true)]]);
+    const flows = new FlowView(store, store);
+    const view = new ExchangeView(store, messagesOf(table), (id) => flows.bytesMatch(id));
+    const filter = filterOf('~secret login');
+    flows.setFilter(filter);
+    view.setFilter(filter);
+    while (flows.searchProgress?.busy) flows.searchStep(1 << 20);
+    view.refilter();
+    expect(labels(view)).toEqual(['1#2']);
+    expect(flows.length).toBe(0);
   });
 
   it('/ finds the next row holding the text, round past the end', () => {
