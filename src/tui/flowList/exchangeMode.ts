@@ -52,7 +52,7 @@ export class ExchangeMode {
       const focused = this.view.focused;
       this.dispose();
       if (focused) flows.focusFlow(focused.flowId);
-      return 'flows: a row per TCP connection (v: exchanges)';
+      return 'a row per TCP flow (v: exchanges)';
     }
     const messages = this.deps.messages;
     if (messages === undefined) return 'v: no messages are parsed in this run';
@@ -61,7 +61,7 @@ export class ExchangeMode {
     const id = flows.focusedId;
     if (id !== undefined) view.focusFlow(id, flows.matchedExchange(id) ?? 0);
     this.view = view;
-    return 'exchanges: a row per HTTP request and response (v: flows)';
+    return 'a row per HTTP exchange (v: flows)';
   }
 
   /**
