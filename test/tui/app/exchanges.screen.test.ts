@@ -30,9 +30,9 @@ describe('exchange list on the screen', () => {
       '  3#2 ! GET     shop.example/api/status?again=1                  after-close',
       '  5#1   GET     reports.example:8080/reports/2025/annual.csv     200    76   9ms',
     ]);
+    expect(statusRow(screen)).toContain('5 exchanges');
     screen.press('j');
-    await screen.waitFor((s) => statusRow(s).includes('5 exchanges'));
-    expect(isInverse(screen, 2, '1#2')).toBe(true);
+    await screen.waitFor((s) => isInverse(s, 2, '1#2'));
     expect(hintRow(screen)).toContain('v view');
 
     screen.press('o');
