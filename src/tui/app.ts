@@ -133,7 +133,7 @@ export class TuiApp {
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
     this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
-    this.conversation = new ConversationPane(options.store, options.messages, this.following);
+    this.conversation = new ConversationPane(options.store, options.messages, this.following, options.terminal.glyphs.right === '→' ? '→' : '->');
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());

@@ -65,7 +65,10 @@ export class ConversationPane {
     private readonly source: ConversationSource,
     private readonly messagesOf?: MessagesOf,
     private readonly following: Following = notFollowing(),
-  ) {}
+    arrow = '→',
+  ) {
+    this.settingsValue = { ...DEFAULT_SETTINGS, arrow };
+  }
 
   /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */
   get follow(): boolean {
@@ -333,7 +336,7 @@ export class ConversationPane {
     if (this.messageView?.flowId !== flowId) {
       const source = this.source;
       const chunks = { chunk: (index: number) => source.getChunk(flowId, index), chunkAt: (dir: Direction, offset: number) => source.chunkAt(flowId, dir, offset) };
-      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => source.read(flowId, dir, offset, length), chunks);
+      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => source.read(flowId, dir, offset, length), chunks, this.settingsValue.arrow);
     }
     const flow = this.source.getFlow(flowId);
     // The messages may grow without the flow changing (parsed after a file's load): both count,

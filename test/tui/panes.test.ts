@@ -129,7 +129,7 @@ describe('m into and out of the messages mode keeps the message at the top', () 
   it('text at the second request → messages at #2; messages at #2 → text at its request; d keeps #2', () => {
     const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));
     const top = (): string => (pane.show(1, 80, 6), screenText(pane)[0]);
-    expect(top()).toMatch(/^= 192\.168\.1\.23:51000 -> /);
+    expect(top()).toMatch(/^= 192\.168\.1\.23:51000 → /);
     pane.cycleMode(); // messages → text
     top();
     pane.jump(1);
@@ -139,9 +139,9 @@ describe('m into and out of the messages mode keeps the message at the top', () 
     pane.cycleMode();
     pane.cycleMode();
     pane.cycleMode(); // text → hex → escaped → messages
-    expect(top()).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
+    expect(top()).toMatch(/^= #2 GET \/style\.css → 200 OK/);
     pane.cycleDirections();
-    expect(top()).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
+    expect(top()).toMatch(/^= #2 GET \/style\.css → 200 OK/);
     pane.cycleDirections();
     pane.cycleDirections();
     pane.scroll(3);

@@ -91,6 +91,7 @@ export class MessageView {
     private readonly messages: FlowMessages,
     private readonly read: BodyReader,
     chunks?: FlowChunks,
+    private readonly arrow = '→',
   ) {
     this.raw = new RawSection(read, chunks);
   }
@@ -409,7 +410,7 @@ export class MessageView {
   private builtUnits: MessageUnits | undefined = undefined;
 
   private units(): MessageUnits {
-    return messageUnits(this.messages, this.read, this.expanded, this.bodies);
+    return messageUnits(this.messages, this.read, this.expanded, this.bodies, this.arrow);
   }
 
   /** The units of the last update, or new ones before the first. */

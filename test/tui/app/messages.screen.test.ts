@@ -18,12 +18,12 @@ describe('messages on the screen', () => {
     expect(listRows(screen)[0]).toMatch(/ GET \/ → 200 \(2 re…$/);
     expect(listRows(screen)[2]).toMatch(/ • ! GET \/api\/… → 200$/);
     screen.press('Enter', 'z');
-    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, ' #1 192.168.1.23') === 0 && rowWith(s, '= #1 GET / -> 200 OK') > 0);
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, ' #1 192.168.1.23') === 0 && rowWith(s, '= #1 GET / → 200 OK') > 0);
     expect(conversationRows(screen)).toContain('> GET / HTTP/1.1');
     screen.press('PgDn');
     await screen.waitFor((s) => rowWith(s, '<   <title>Example Shop - Home</title>') > 0);
     screen.press('PgDn');
-    await screen.waitFor((s) => rowWith(s, '= #2 GET /style.css -> 200 OK') > 0);
+    await screen.waitFor((s) => rowWith(s, '= #2 GET /style.css → 200 OK') > 0);
     screen.press('G');
     await screen.waitFor((s) => rowWith(s, '< body { font-family: sans-serif; margin: 0 auto; max-width: 48em; color: #222;') > 0);
     screen.press('Esc');
@@ -46,7 +46,7 @@ describe('messages on the screen', () => {
     expect(hintRow(screen)).toMatch(/t time/);
     screen.press('t', 't', 'g');
     await screen.waitFor((s) => rowWith(s, '+0.002450 > GET /api/status HTTP/1.1') > 0);
-    expect(rowWith(screen, '+0.000000 = 192.168.1.23:51002 -> 198.51.100.10:80 connected')).toBeGreaterThan(0);
+    expect(rowWith(screen, '+0.000000 = 192.168.1.23:51002 → 198.51.100.10:80 connected')).toBeGreaterThan(0);
     screen.press('t');
     await screen.waitFor((s) => rowWith(s, '+0.') < 0);
     expect(conversationRows(screen)).toContain('> GET /api/status HTTP/1.1');

@@ -8,7 +8,7 @@ import { clientHello, records } from '../../messages/tlsBuild.js';
 import { FLOW, KEY, liveFlow } from '../../support/liveFlow.js';
 
 const ALL = 100_000;
-const HEAD: MessageLine[] = [{ side: 'event', kind: 'event', text: '10.0.0.1:40000 -> 10.0.0.2:80 connected (handshake seen)' }];
+const HEAD: MessageLine[] = [{ side: 'event', kind: 'event', text: '10.0.0.1:40000 → 10.0.0.2:80 connected (handshake seen)' }];
 type Flow = ReturnType<typeof liveFlow>;
 
 const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n\r\n`;
@@ -255,9 +255,9 @@ describe('message view: parser notes shown with their unit, also when they arriv
     // The gap's note after the body it cut and the cut's line (in exchange #2), the resynchronisation's before the response it found (#4's).
     const gapNote = texts.indexOf('= note (s2c at 112): gap of 76 bytes: looking for the next message start');
     expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes missing)', '= message cut at 112: gap in the body']);
-    expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c -> no response/);
+    expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c → no response/);
     const resumed = texts.indexOf('= note (s2c at 208): resumed at this message start');
-    expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d -> 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
+    expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d → 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
     expect(texts.at(-1)).toBe('= body: 5 bytes');
   });
 
@@ -391,7 +391,7 @@ describe('message view: following, and the window when rows are added', () => {
     view.home();
     expect(view.find('get /needle-one', false)).toBe(true);
     const row = view.lines()[0];
-    expect(row.text).toMatch(/^= #1 GET \/Needle-One -> 200/);
+    expect(row.text).toMatch(/^= #1 GET \/Needle-One → 200/);
     expect(row.matches.map(([a, b]) => row.text.slice(a, b))).toEqual(['GET /Needle-One']);
     view.home();
     expect(view.find('GET /needle-one', false)).toBe(false);
@@ -527,13 +527,13 @@ describe('] and [: message to message', () => {
     expect(top()).toBe(`= ${HEAD[0].text}`);
     const forward: string[] = [];
     while (view.nextUnit()) forward.push(top());
-    expect(forward.map((t) => t.split(',')[0])).toEqual(['= #1 GET /a -> 200 OK', '= #2 GET /b -> 200 OK', '= #3 GET /c -> 200 OK']);
+    expect(forward.map((t) => t.split(',')[0])).toEqual(['= #1 GET /a → 200 OK', '= #2 GET /b → 200 OK', '= #3 GET /c → 200 OK']);
     expect(forward).toHaveLength(3);
     view.scroll(2);
     expect(view.previousUnit()).toBe(true);
-    expect(top().split(',')[0]).toBe('= #3 GET /c -> 200 OK');
+    expect(top().split(',')[0]).toBe('= #3 GET /c → 200 OK');
     expect(view.previousUnit()).toBe(true);
-    expect(top().split(',')[0]).toBe('= #2 GET /b -> 200 OK');
+    expect(top().split(',')[0]).toBe('= #2 GET /b → 200 OK');
     view.home();
     expect(view.previousUnit()).toBe(false);
   });
@@ -619,11 +619,11 @@ describe('message view: the time prefix (t) at 80 columns', () => {
     frame('off');
     view.nextUnit();
     view.nextUnit();
-    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif -> 200 OK/);
+    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif → 200 OK/);
     frame('absolute');
-    expect(view.lines()[0].text).toMatch(/^\S+ = #2 GET \/b\.gif -> 200 OK/);
+    expect(view.lines()[0].text).toMatch(/^\S+ = #2 GET \/b\.gif → 200 OK/);
     frame('off');
-    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif -> 200 OK/);
+    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif → 200 OK/);
     const whole = new MessageView(FLOW, flow.messages, flow.read);
     whole.update(80, ALL, flow.stamp, HEAD, [], { mode: 'absolute', startTs: 0, filter: 'both' });
     const dump = whole.lines().map((line) => line.text.trimStart()).filter((text) => /^< 000000[0-9a-f]{2} {2}/.test(text));

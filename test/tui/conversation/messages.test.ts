@@ -35,7 +35,7 @@ describe('message lines', () => {
   it('an HTTP flow: a timing line per exchange, start lines, headers, bodies, sides', () => {
     const lines = messageLines(demo.messages.get(1)!, reader(1), new Set());
     const texts = lines.map((l) => l.text);
-    expect(texts[0]).toMatch(/^#1 GET \/ -> 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
+    expect(texts[0]).toMatch(/^#1 GET \/ → 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
     expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0, role: 'request', ts: demo.messages.get(1)!.http!.exchanges[0].request!.firstTs });
     expect(texts).toContain('HTTP/1.1 200 OK');
     expect(lines[0].role).toBeUndefined();
@@ -49,9 +49,9 @@ describe('message lines', () => {
     const { live, table, send } = liveFlow(80);
     send('c2s', 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     const first = () => messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set())[0].text;
-    expect(first()).toMatch(/^#1 GET \/slow -> no response yet, /);
+    expect(first()).toMatch(/^#1 GET \/slow → no response yet, /);
     table.apply({ type: 'flow-end', flowId: 1, ts: 3, reason: 'fin', detail: undefined });
-    expect(first()).toMatch(/^#1 GET \/slow -> no response, /);
+    expect(first()).toMatch(/^#1 GET \/slow → no response, /);
     live.dispose();
   });
 
