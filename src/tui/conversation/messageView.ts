@@ -19,6 +19,7 @@ import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
 import { smartIgnoresCase, textMatches } from '../textMatch.js';
 import { hexBytesFitting, reflowHexLine } from '../../render/hex.js';
+import { dumpCells } from './dumpCells.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -38,9 +39,12 @@ interface Row {
   readonly from: number;
   /**
    * A row of a hex dump line made again narrower (see {@link MessageView.wrap}): its text is not a
-   * slice of the line's; it has its side's marker and no search highlight.
+   * slice of the line's; it has its side's marker, and `from` is the column of its first byte's
+   * hex pair in the line's text.
    */
   readonly reflowed?: boolean;
+  /** For a reflowed row: the index in the line of its first byte. */
+  readonly firstByte?: number;
 }
 
 /** A search match: the query's text at `at` in the text of the line of row `row` (the row it begins in). */
@@ -519,7 +523,9 @@ export class MessageView {
       // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
       const narrow = line.hex === true && line.text.length > columns ? reflowHexLine(line.text, hexBytesFitting(columns)) : undefined;
       if (narrow !== undefined) {
-        narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? line.text.length : 0, reflowed: true }));
+        const cells = dumpCells(line.text);
+        const bytes = hexBytesFitting(columns);
+        narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? cells.hex[i * bytes] ?? line.text.length : 0, reflowed: true, firstByte: i * bytes }));
         continue;
       }
       // flowspy's own lines (timings, notes, TLS hellos) wrap at spaces; captured text wraps at the width, as in the raw modes.

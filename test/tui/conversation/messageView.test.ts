@@ -631,6 +631,24 @@ describe('message view: the time prefix (t) at 80 columns', () => {
     expect(whole.lines().every((line) => line.text.length <= 80)).toBe(true);
   });
 
+  it('keeps the byte at the top, not the row, when t changes how narrow the dump rows are', () => {
+    const flow = liveFlow(KEY, 1000);
+    const body = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 7) & 255));
+    flow.send('c2s', request('/x.gif'));
+    flow.send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    const frame = (mode: 'off' | 'absolute' | 'relative') => view.update(50, 8, flow.stamp, HEAD, [], { mode, startTs: 0, filter: 'both' });
+    const top = () => view.lines()[0].text.trim();
+    frame('absolute');
+    while (!/< 00000024 /.test(top())) view.scroll(1);
+    frame('relative');
+    expect(top()).toMatch(/^< 00000024  fc 03 0a 11 /);
+    frame('off');
+    expect(top()).toMatch(/^< 00000020  e0 e7 ee f5 fc 03 0a 11 /);
+    frame('absolute');
+    expect(top()).toMatch(/< 00000020  e0 e7 ee f5 /);
+  });
+
   it('a text body that only looks like a hex dump is wrapped as sent, never redrawn from its digits', () => {
     const flow = liveFlow(KEY, 1000);
     const fake = '00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |not these bytes!|\n';
