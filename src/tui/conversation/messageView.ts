@@ -19,7 +19,7 @@ import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
 import { smartIgnoresCase, textMatches } from '../textMatch.js';
 import { hexBytesFitting, reflowHexLine } from '../../render/hex.js';
-import { dumpCells } from './dumpCells.js';
+import { byteAt, byteRanges, bytesIn, dumpCells } from './dumpCells.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -146,11 +146,10 @@ export class MessageView {
       const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
       const text = `${time}${row.continued && row.reflowed !== true ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
-      if (needle !== '' && row.reflowed !== true) {
+      if (needle !== '') {
         if (found?.line !== row.line) found = { line: row.line, at: matchesIn(row.line.text, needle) };
-        const shift = time.length + 2 - row.from;
-        const end = row.from + row.text.length;
-        for (const at of found.at) if (at < end && at + needle.length > row.from) matches.push([Math.max(at, row.from) + shift, Math.min(at + needle.length, end) + shift]);
+        const shift = time.length + 2;
+        for (const [from, to] of rowMatches(row, found.at, needle.length)) matches.push([from + shift, to + shift]);
       }
       return { side: row.line.side, kind: row.line.kind, text, highlight: row.line.kind === 'alert', continued: row.continued, matches };
     });
@@ -384,6 +383,11 @@ export class MessageView {
 
   /** The row showing position `at` of the text of the line starting at row `first`. */
   private rowOf(first: number, at: number): number {
+    // A narrowed dump line: the row of the byte drawn at `at` (its pair or its character).
+    if (this.row(first).reflowed === true) {
+      const cells = dumpCells(this.row(first).line.text);
+      at = cells.hex[byteAt(cells, at) ?? -1] ?? at;
+    }
     let index = first;
     while (index + 1 < this.rowCount() && this.row(index + 1).continued && this.row(index + 1).from <= at) index++;
     return index;
@@ -548,6 +552,26 @@ function firstAbove(sorted: readonly number[], value: number): number {
     else high = mid;
   }
   return low;
+}
+
+/**
+ * Where in `row.text` the matches at `starts` (of `length`, in the row's line) are: the slice of
+ * each in a wrapped row; in a narrowed dump row, the pairs and characters of the matched bytes.
+ */
+function rowMatches(row: Row, starts: readonly number[], length: number): [number, number][] {
+  const out: [number, number][] = [];
+  if (row.reflowed === true) {
+    const wide = dumpCells(row.line.text);
+    const narrow = dumpCells(row.text);
+    for (const at of starts) {
+      const bytes = bytesIn(wide, at, at + length);
+      if (bytes) out.push(...byteRanges(narrow, bytes[0] - row.firstByte!, bytes[1] - row.firstByte!));
+    }
+    return out;
+  }
+  const end = row.from + row.text.length;
+  for (const at of starts) if (at < end && at + length > row.from) out.push([Math.max(at, row.from) - row.from, Math.min(at + length, end) - row.from]);
+  return out;
 }
 
 /** Where `needle` is in `text`, left to right, not overlapping. */

@@ -649,6 +649,25 @@ describe('message view: the time prefix (t) at 80 columns', () => {
     expect(top()).toMatch(/< 00000020  e0 e7 ee f5 /);
   });
 
+  it('highlights a search match in narrowed dump rows: the bytes\' pairs and characters, on each row they fall in', () => {
+    const flow = liveFlow(KEY, 1000);
+    const body = Buffer.concat([Buffer.alloc(6), Buffer.from('HELLO'), Buffer.alloc(21)]);
+    flow.send('c2s', request('/x.bin'));
+    flow.send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 4, flow.stamp, HEAD, [], { mode: 'absolute', startTs: 0, filter: 'both' });
+    expect(view.find('HELLO', false)).toBe(true);
+    const [first, second] = view.lines();
+    const marked = (line: { text: string; matches: readonly (readonly [number, number])[] }) => line.matches.map(([from, to]) => line.text.slice(from, to));
+    expect(first.text.trim()).toBe('< 00000000  00 00 00 00 00 00 48 45  |......HE|');
+    expect(marked(first)).toEqual(['48 45', 'HE']);
+    expect(second.text.trim()).toBe('< 00000008  4c 4c 4f 00 00 00 00 00  |LLO.....|');
+    expect(marked(second)).toEqual(['4c 4c 4f', 'LLO']);
+    expect(view.find('4c 4f', false)).toBe(true);
+    expect(view.lines()[0].text.trim()).toMatch(/^< 00000008 /);
+    expect(marked(view.lines()[0])).toEqual(['4c 4f', 'LO']);
+  });
+
   it('a text body that only looks like a hex dump is wrapped as sent, never redrawn from its digits', () => {
     const flow = liveFlow(KEY, 1000);
     const fake = '00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |not these bytes!|\n';
