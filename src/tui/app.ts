@@ -374,6 +374,7 @@ export class TuiApp {
     const move = command === undefined ? undefined : moves[command];
     if (move !== undefined) this.helpTop = Math.max(0, Math.min(lines - room, top + move));
     else if (command === 'quit.now') return this.quit();
+    else if (command === 'screen.repaint') this.screen.realloc();
     else this.helpTop = undefined;
     this.scheduler.now();
   }
@@ -657,7 +658,7 @@ export class TuiApp {
 
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
-    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
+    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
     if (this.prompt?.purpose === 'filter') {
       const words = `${FILTER_WORDS}  `;
       return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);
