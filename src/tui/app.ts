@@ -268,7 +268,7 @@ export class TuiApp {
       case 'encoding.cycle': {
         // Said where the mode in view does not show it: the change applies to the text and escaped modes.
         const encoding = this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m shows them)`);
+        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
         else if (this.conversation.rawMode === 'hex') this.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
         return;
       }

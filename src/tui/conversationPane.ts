@@ -395,9 +395,9 @@ function foundOutcome(wrapped: boolean, backward: boolean): SearchOutcome {
   return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
 }
 
-/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted). */
+/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted), and the keys of the modes that show them. */
 function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
   if (messages.protocol !== 'tls') return [];
   const [client, server] = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
-  return [{ side: 'event', kind: 'event', text: `TLS: ${formatCount(client)} bytes from the client, ${formatCount(server)} from the server in all (m shows them)` }];
+  return [{ side: 'event', kind: 'event', text: `TLS: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
 }

@@ -35,7 +35,7 @@ describe('messages on the screen', () => {
     // e shapes the text and hex modes: not offered here, and said so when pressed.
     expect(hintRow(screen)).not.toMatch(/e enc/);
     screen.press('e');
-    await screen.waitFor((s) => statusRow(s).includes('text encoding Latin-1 for the text and escaped modes (m shows them)'));
+    await screen.waitFor((s) => statusRow(s).includes('text encoding Latin-1 for the text and escaped modes (m: text mode)'));
     // d shows the client's lines only, then the server's, then both.
     screen.press('d');
     await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0 && rowWith(s, '< HTTP/1.1 200 OK') < 0);
@@ -101,7 +101,7 @@ describe('messages on the screen', () => {
       expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN choice encrypted')).toBeGreaterThan(0);
       // How much each side sent in all: the encrypted rest is in the raw modes.
       expect(rowWith(screen, '= TLS: ') > rowWith(screen, '< TLS ServerHello')).toBe(true);
-      expect(screen.text().join('\n')).toMatch(/= TLS: [\d,]+ bytes from the client, [\d,]+ from the server in all \(m shows them\)/);
+      expect(screen.text().join('\n')).toMatch(/= TLS: [\d,]+ bytes from the client and [\d,]+ from the server \(x: hex, m: text\)/);
       await quit(screen);
     } finally {
       rmSync(dir, { recursive: true, force: true });
