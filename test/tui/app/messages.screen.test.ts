@@ -98,7 +98,7 @@ describe('messages on the screen', () => {
       expect(listRows(screen)[0], listRows(screen)[0]).toMatch(/ TLS api\.example\.com \(offers h2,http\/1\.1\)/);
       screen.press('Enter');
       await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, '> TLS ClientHello  SNI api.example.com  ALPN h2,http/1.1  TLS 1.3,1.2  3 cipher suites') > 0);
-      expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN choice encrypted')).toBeGreaterThan(0);
+      expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN sent encrypted')).toBeGreaterThan(0);
       // How much each side sent in all: the encrypted rest is in the raw modes.
       expect(rowWith(screen, '= TLS: ') > rowWith(screen, '< TLS ServerHello')).toBe(true);
       expect(screen.text().join('\n')).toMatch(/= TLS: [\d,]+ bytes from the client and [\d,]+ from the server \(x: hex, m: text\)/);
