@@ -117,6 +117,7 @@ export class ConversationPane {
       return;
     }
     this.showMessages(flowId, width, height);
+    const exchange = this.exchangeAnchor?.flowId === flowId && !this.messageView ? this.exchangeStart(flowId, this.exchangeAnchor.exchange) : undefined;
     this.exchangeAnchor = undefined;
     // Held once there is something to read: a flow opened before its first bytes takes the mode they bring.
     if (reading && this.held === undefined && (this.source.getFlow(flowId)?.chunkCount ?? 0) > 0) this.held = { flowId, messages: this.messageView !== undefined };
@@ -132,11 +133,19 @@ export class ConversationPane {
     this.view.follow = this.follow;
     this.view.highlight = this.query === '' ? undefined : highlightFor(this.query, this.settingsValue, this.lastMatch);
     this.view.update();
+    if (exchange) this.view.showOffset(exchange.dir, exchange.offset);
+  }
+
+  /** Where HTTP exchange `index` of `flowId` starts: its request's first byte (its response's without one). */
+  private exchangeStart(flowId: number, index: number): { readonly dir: Direction; readonly offset: number } | undefined {
+    const exchange = this.messagesOf?.(flowId)?.http?.exchanges[index];
+    return exchange?.request ?? exchange?.response;
   }
 
   /**
    * Enter on flow `flowId` while the filter's message words point at its HTTP exchange `exchange`
-   * (a position): the next frame showing that flow in the messages mode puts it at the top. Stops following.
+   * (a position): the next frame showing that flow puts it at the top (in a raw mode, the
+   * request's first byte). Stops following.
    */
   openAt(flowId: number, exchange: number): void {
     this.exchangeAnchor = { flowId, exchange };
