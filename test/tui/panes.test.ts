@@ -197,6 +197,21 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     intoMessages(pane);
     expect(top()).toBe('< 354 go | = DATA body: 32 bytes | > Subject: one');
   });
+
+  it('a plain command at the top (> DATA) stays at the top in the text mode', () => {
+    const flow = liveFlow(keyTo(25));
+    for (const [dir, text] of [['s2c', '220 mail.example ESMTP'], ['c2s', 'HELO me'], ['s2c', '250 hi'], ['c2s', 'DATA'], ['s2c', '354 go'], ['c2s', 'Subject: one\r\n\r\nline a\r\n.'], ['s2c', '250 queued'], ['c2s', 'QUIT']] as const) flow.send(dir, `${text}\r\n`);
+    flow.end();
+    const { pane, top } = paneOf(flow, 2);
+    while (!top().startsWith('> DATA')) pane.scroll(1);
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('> DATA | < 354 go');
+    pane.scroll(1);
+    intoMessages(pane);
+    expect(top()).toBe('< 354 go | = DATA body: 24 bytes');
+    pane.toggleHex(); // messages → hex, at the reply
+    expect(top()).toMatch(/^< 00000020  33 35 34 20 67 6f 0d 0a /);
+  });
 });
 
 describe('messages that come while a flow is read (shown with the focus)', () => {

@@ -35,7 +35,7 @@ export interface MessageLine {
   readonly exchange?: number;
   /** The message of that exchange the line shows (its start line, headers, body and notes). */
   readonly role?: BodyRole;
-  /** The unit (its index: see {@link MessageUnits}) an SMTP DATA block's or a WebSocket frame's line belongs to. */
+  /** The unit (its index: see {@link MessageUnits}) a line protocol item's line (a command, a DATA block) or a WebSocket frame's line belongs to. */
   readonly item?: number;
   /** When what the line starts arrived (a message's first byte, a body's last), for the `t` prefix. */
   readonly ts?: Micros;
@@ -166,7 +166,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const dataFlow = links.get(index)?.dataFlowId;
       if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
       placed.rest(lines);
-      return item.kind === 'block' ? lines.map((line) => ({ ...line, item: index })) : lines;
+      return lines.map((line) => ({ ...line, item: index }));
     },
     notesAfter: (count) => notes.after(count),
     starts: (index) => [items[index]],

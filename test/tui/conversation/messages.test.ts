@@ -115,7 +115,7 @@ describe('message lines', () => {
   it('an SMTP flow: commands and replies as lines, the DATA body as its size and its lines', () => {
     const lines = messageLines(demo.messages.get(2)!, reader(2), new Set());
     expect(lines[0]).toMatchObject({ side: 'server', text: expect.stringMatching(/^220 mail\.example\.org ESMTP/) });
-    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com', ts: demo.messages.get(2)!.lines!.items[1].firstTs });
+    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com', item: 1, ts: demo.messages.get(2)!.lines!.items[1].firstTs });
     const texts = lines.map((l) => l.text);
     const at = texts.findIndex((t) => /^DATA body: [\d,]+ bytes$/.test(t));
     expect(at).toBeGreaterThan(texts.indexOf('DATA'));
