@@ -112,7 +112,7 @@ describe('text mode', () => {
   test("flowspy's own lines wrap at spaces, the bytes at the edge", () => {
     const s = new FakeSource(KEY).data('c2s', 'GET /a-long-path HTTP/1.1\r\n');
     expect(texts(view(s, {}, 30).lines())).toEqual([
-      '= 10.0.0.1:5000 -> ',
+      '= 10.0.0.1:5000 → ',
       '  10.0.0.2:80 connected ',
       '  (handshake seen)',
       '> GET /a-long-path HTTP/1.1',
