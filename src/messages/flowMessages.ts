@@ -100,7 +100,8 @@ export class FlowMessages {
         break;
       case 'flow-end':
         if (this.protocol === 'undecided') this.decide(true);
-        this.http?.finish(event.ts);
+        // A flow still open when the capture stopped (or evicted) was not cut by its connection.
+        this.http?.finish(event.ts, event.reason === 'fin' || event.reason === 'rst' || event.reason === 'error');
         this.websocket?.end('c2s');
         this.websocket?.end('s2c');
         this.lines?.end('c2s');

@@ -81,11 +81,15 @@ export class HttpConversation implements HttpStreamHooks {
     this.parsers[dir].end(ts);
   }
 
-  /** The flow is over: both directions end, and requests still without a response are flagged `unanswered`. */
-  finish(ts: Micros): void {
+  /**
+   * The flow is over: both directions end, and requests still without a response are flagged
+   * `unanswered`. `byConnection`: the connection ended (FIN, reset), not the capture: a message it
+   * cut is flagged `cut-short`.
+   */
+  finish(ts: Micros, byConnection = true): void {
     if (this.finished) return;
-    this.parsers.c2s.end(ts);
-    this.parsers.s2c.end(ts);
+    this.parsers.c2s.end(ts, byConnection);
+    this.parsers.s2c.end(ts, byConnection);
     this.finished = true;
     for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i].flags.push('unanswered');
     this.pending.length = 0;
@@ -115,6 +119,7 @@ export class HttpConversation implements HttpStreamHooks {
   onEnd(message: HttpMessage): void {
     const exchange = this.current[message.dir];
     this.current[message.dir] = undefined;
+    if (exchange && this.parsers[message.dir].cutByConnection && !exchange.flags.includes('cut-short')) exchange.flags.push('cut-short');
     if (exchange) this.onMessageEnd?.(message, exchange);
   }
 

@@ -73,6 +73,9 @@ export class HttpStreamParser {
   /** The direction ended inside a start line: its bytes, raw from {@link rawFrom}, are no message. */
   startLineCut = false;
 
+  /** True once the connection ended (not the capture) inside a message of this direction: the message it cut was sent short. */
+  cutByConnection = false;
+
   /** True once the direction is raw bytes (a tunnel, or after something unparseable) or ended. */
   get done(): boolean {
     return this.state === State.Raw || this.state === State.Ended;
@@ -166,8 +169,11 @@ export class HttpStreamParser {
   /**
    * The sender finished (FIN, or the flow ended): a message in progress is over. Still looking
    * for a message start after a gap between messages: the gap held (the start of) a message.
+   * `byConnection`: the connection ended (FIN, reset), not the capture (see {@link cutByConnection}).
    */
-  end(ts: Micros): void {
+  end(ts: Micros, byConnection = true): void {
+    const inMessage = this.state === State.BodyLength || this.state === State.Chunked || (this.state === State.Head && this.head.hasStartLine);
+    this.cutByConnection = byConnection && inMessage && !this.tentative;
     if (this.tentative && this.lostCandidate && this.state !== State.Ended) this.hooks.onLost(this.requests);
     // No message start came after a gap: the bytes skipped looking for one are shown raw.
     if (this.tentative && !this.done && this.expected > this.resyncFrom) this.toRaw(this.resyncFrom, 'no message start after the gap: raw bytes from here');

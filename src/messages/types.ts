@@ -86,9 +86,10 @@ export type HttpMessage = HttpRequest | HttpResponse;
  * answered; `no-request`, a response without a request; `unanswered`, a request the server never
  * answered (known once the flow ended); `lost`, the request or the response fell in a capture gap
  * (the parser skipped the rest of a message it did not see start), so the other side is paired
- * with this placeholder rather than with the wrong message.
+ * with this placeholder rather than with the wrong message; `cut-short`, the connection ended
+ * (FIN, reset) inside the request or the response: its head or body was not all sent.
  */
-export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost';
+export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost' | 'cut-short';
 
 /** A request and its response, paired in order. Either side may be missing (see `flags`). */
 export interface HttpExchange {

@@ -190,7 +190,7 @@ function legend(glyphs: Glyphs): [string, string][] {
   return [
     [glyphs.note, 'note: data after or in flight at a close; a conflicting resend'],
     [glyphs.gap, 'a capture gap: bytes never seen'],
-    ['!', 'an exchange went wrong: sent after close, unanswered, lost'],
+    ['!', 'bad exchange: sent after close, unanswered, lost, cut short'],
     ['?', `in place of ${glyphs.right}: which side is the client is a guess`],
     ['f', ':80 10.0.0.1 #12 #10-20 open reset refused has:note has:gap'],
     ['', 'method:POST status:5xx host:api path:/api ~text !not a|b "a b"'],

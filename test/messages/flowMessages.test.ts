@@ -153,7 +153,7 @@ describe('the demo capture as messages', () => {
       'lines: SMTP EHLO laptop.example.com → 250 (5 cmds)',
       'http: ! GET /api/status → 200 (2 req)',
       'raw: ',
-      'http: GET /reports/2025/annual.csv → 200',
+      'http: ! GET /reports/2025/annual.csv → 200',
     ]);
     const flagged = table.get(3)!.http!.exchanges[1];
     expect(flagged.request?.target).toBe('/api/status?again=1');

@@ -130,7 +130,7 @@ const CASES: Case[] = [
   {
     name: 'a body cut by the end of the stream',
     steps: [c2s(get('/a')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabcd'), fin('s2c')],
-    exchanges: ['GET /a → 200 length:4 (cut at 43: stream ended 6 bytes before the end of the body)'],
+    exchanges: ['GET /a → 200 length:4 (cut at 43: stream ended 6 bytes before the end of the body) !cut-short'],
   },
   {
     name: 'garbage from the client: raw from the start',
@@ -303,5 +303,52 @@ describe('HTTP/1.x parser: bounds', () => {
     expect(http.exchanges.filter((e) => e.flags.includes('unanswered')).length).toBe(total - MAX_PENDING);
     expect(http.exchanges[total - MAX_PENDING].response?.status).toBe(204);
     expect(http.exchanges[total - MAX_PENDING - 1].response).toBeUndefined();
+  });
+});
+
+describe('HTTP/1.x parser: messages the connection cut short', () => {
+  const cutResponse = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part';
+  const conversation = (response: string): HttpConversation => {
+    const http = new HttpConversation();
+    http.feed('c2s', 0, Buffer.from(get('/a')), 1);
+    http.feed('s2c', 0, Buffer.from(response), 2);
+    return http;
+  };
+
+  it('a body shorter than announced when the server closes or resets is flagged cut-short', () => {
+    const fin = conversation(cutResponse);
+    fin.end('s2c', 3);
+    expect(fin.exchanges[0].flags).toEqual(['cut-short']);
+    const reset = conversation(cutResponse);
+    reset.finish(3, true);
+    expect(reset.exchanges[0].flags).toEqual(['cut-short']);
+    const chunked = conversation('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel');
+    chunked.finish(3, true);
+    expect(chunked.exchanges[0].flags).toEqual(['cut-short']);
+    const head = conversation('HTTP/1.1 200 OK\r\nContent-Len');
+    head.finish(3, true);
+    expect(head.exchanges[0].flags).toEqual(['cut-short']);
+  });
+
+  it('the flag is known when the message is told over (as --json writes it)', () => {
+    const told: string[][] = [];
+    const http = new HttpConversation('c2s', (_message, exchange) => told.push([...exchange.flags]));
+    http.feed('c2s', 0, Buffer.from(get('/a')), 1);
+    http.feed('s2c', 0, Buffer.from(cutResponse), 2);
+    http.end('s2c', 3);
+    expect(told).toEqual([[], ['cut-short']]);
+  });
+
+  it('not when the capture stopped inside it, nor for whole messages and bodies read until close', () => {
+    const capture = conversation(cutResponse);
+    capture.finish(3, false);
+    expect(capture.exchanges[0].flags).toEqual([]);
+    const whole = conversation(ok('hello'));
+    whole.end('s2c', 3);
+    whole.finish(4, true);
+    expect(whole.exchanges[0].flags).toEqual([]);
+    const untilClose = conversation('HTTP/1.0 200 OK\r\n\r\nall of it');
+    untilClose.end('s2c', 3);
+    expect(untilClose.exchanges[0].flags).toEqual([]);
   });
 });

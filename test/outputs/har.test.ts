@@ -80,7 +80,7 @@ describe('HarOutput on the demo capture', () => {
       'GET http://shop.example/style.css 200 ',
       'GET http://shop.example/api/status 200 ',
       'GET http://shop.example/api/status?again=1 0 after-close,unanswered',
-      'GET http://reports.example:8080/reports/2025/annual.csv 200 ',
+      'GET http://reports.example:8080/reports/2025/annual.csv 200 cut-short',
     ]);
     const started = reading.entries.map((e) => e.started);
     expect(started).toEqual([...started].sort((a, b) => a - b));

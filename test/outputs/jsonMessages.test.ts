@@ -30,7 +30,7 @@ describe('--json message events', () => {
       '3 http-response 200 OK ',
       '3 http-request GET /api/status?again=1 after-close',
       '5 http-request GET /reports/2025/annual.csv ',
-      '5 http-response 200 OK ',
+      '5 http-response 200 OK cut-short',
     ]);
     const [request, response] = messages;
     expect(request).toMatchObject({ flow: 1, dir: 'c2s', offset: 0, exchange: 0, version: '1.1', headBytes: 279, framing: 'none', bodyBytes: 0, complete: true, incomplete: null });

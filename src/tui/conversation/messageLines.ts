@@ -58,6 +58,7 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   unanswered: 'no response: never answered, or its bytes were not captured',
   'no-request': 'response without a request',
   lost: 'lost in a capture gap',
+  'cut-short': 'cut short: the connection ended before the whole message was sent',
 };
 
 /**

@@ -22,7 +22,7 @@ describe('flow list', () => {
     expect(rows[2]).toMatch(/ reset .* • ! GET \/api\/… → 200$/);
     expect(rows[3]).toMatch(/^ +4 \[200.*\]:50100 → \[200.*\]:7777 closed .*\\x00\\x00/);
     // At 80 columns a summary keeps its outcome and cuts its request.
-    expect(rows[4]).toMatch(/:8080 reset .* GET \/report… → 200/);
+    expect(rows[4]).toMatch(/:8080 reset .* ! GET \/repo… → 200/);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
 
     const status = statusRow(screen);
@@ -42,7 +42,7 @@ describe('flow list', () => {
     expect(isInverse(screen, 1, 'GET / → 200')).toBe(false);
     screen.press('G');
     await screen.waitFor(' #5 ');
-    expect(isInverse(screen, 5, 'GET /report')).toBe(true);
+    expect(isInverse(screen, 5, 'GET /repo')).toBe(true);
     screen.press('k');
     await screen.waitFor(' #4 ');
     expect(isInverse(screen, 4, ':7777')).toBe(true);
@@ -87,7 +87,7 @@ describe('flow list', () => {
     screen.press('o');
     await screen.waitFor((s) => statusRow(s).includes('sorted by newest'));
     expect(order()).toEqual(['5', '4', '3', '2', '1']);
-    expect(isInverse(screen, 1, 'GET /report')).toBe(true);
+    expect(isInverse(screen, 1, 'GET /repo')).toBe(true);
     screen.press('o');
     await screen.waitFor((s) => statusRow(s).includes('sorted by arrival'));
     expect(order()).toEqual(['1', '2', '3', '4', '5']);
@@ -144,7 +144,7 @@ describe('flow list', () => {
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
     const wide = listRows(screen);
     expect(wide[1]).toMatch(/^ +2 192\.168\.1\.50:40222 +→ 203\.0\.113\.25:25 +closed .* SMTP EHLO laptop\.example\.com → 250 \(5 cmd…$/);
-    expect(wide[4]).toContain('GET /reports/2025/annual.csv → 200');
+    expect(wide[4]).toContain('! GET /reports/2025/annual.csv → 200');
     expect(hintRow(screen)).toContain('? help  q quit');
     expect(screen.line(14)).toContain('connected (handshake seen)');
     expect(rowWith(screen, '< Content-Type: text/html; charset=utf-8')).toBeGreaterThan(14);
