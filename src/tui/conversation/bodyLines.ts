@@ -115,7 +115,7 @@ function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boo
 }
 
 /** Most bytes of a binary body shown as a hex dump (the rest: `m`). */
-export const BODY_HEX_BYTES = 64 << 10;
+const BODY_HEX_BYTES = 64 << 10;
 
 /**
  * Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex dump of
