@@ -31,6 +31,12 @@ export interface FlowOutput {
 
 /**
  * Where text outputs write. Called with complete lines, each ending in `\n` (several lines
- * may come in one call). The CLI batches it to stdout.
+ * may come in one call), as a string or as UTF-8 bytes; bytes are valid only during the call
+ * (the sink copies what it keeps). The CLI batches it to stdout.
  */
-export type TextSink = (text: string) => void;
+export type TextSink = (text: string | Uint8Array) => void;
+
+/** What a {@link TextSink} was given, as a string (for sinks that gather text). */
+export function textOf(chunk: string | Uint8Array): string {
+  return typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8');
+}
