@@ -20,6 +20,7 @@ import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
+import type { HexRow } from '../../render/hex.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
 import { type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
@@ -42,8 +43,8 @@ export interface MessageLine {
   readonly ts?: Micros;
   /** For an event line about one side's message (its body's size, a cut): that side (`d` hides it with the message). */
   readonly of?: Side;
-  /** A line of a hex dump (a binary body or frame), which a narrow pane narrows rather than wraps; never set on captured text. */
-  readonly hex?: true;
+  /** A line of a hex dump (a binary body or frame): the bytes it shows, which a narrow pane shows in narrower rows rather than wrapped. */
+  readonly hex?: HexRow;
   /** A side's line flowspy worded (a TLS hello's fields): wrapped at spaces, as event lines are. */
   readonly prose?: true;
 }

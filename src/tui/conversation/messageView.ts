@@ -18,7 +18,7 @@ import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
 import { smartIgnoresCase, textMatches } from '../textMatch.js';
-import { hexBytesFitting, reflowHexLine } from '../../render/hex.js';
+import { hexBytesFitting, hexRowLines } from '../../render/hex.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -516,7 +516,7 @@ export class MessageView {
     for (const line of lines) {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
       // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
-      const narrow = line.hex === true && line.text.length > columns ? reflowHexLine(line.text, hexBytesFitting(columns)) : undefined;
+      const narrow = line.hex !== undefined && line.text.length > columns ? hexRowLines(line.hex, hexBytesFitting(columns)) : undefined;
       if (narrow !== undefined) {
         narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? line.text.length : 0, reflowed: true }));
         continue;
