@@ -159,7 +159,7 @@ export function hexBodyLines(bytes: Uint8Array, upTo = Infinity): { lines: strin
   const rest = bytes.length - BODY_HEX_BYTES;
   const rows = Math.ceil(Math.min(bytes.length, BODY_HEX_BYTES) / HEX_BYTES_PER_LINE);
   const made = Math.min(rows, Math.max(0, upTo));
-  const dumped = bytes.slice(0, made * HEX_BYTES_PER_LINE);
+  const dumped = new Uint8Array(bytes.subarray(0, made * HEX_BYTES_PER_LINE));
   const lines = hexDumpLines(dumped);
   if (made === rows && rest > 0) lines.push(`... ${formatCount(rest)} more bytes not shown: m shows all bytes`);
   return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0), dumped };

@@ -107,6 +107,14 @@ describe('message lines', () => {
     live.dispose();
   });
 
+  it('a binary body\'s hex dump keeps a copy of the bytes it shows (what was read may be reused)', () => {
+    const read = Buffer.from(Array.from({ length: 40 }, (_, i) => i));
+    const shown = bodyDisplay(read, 'application/octet-stream');
+    read.fill(0xff);
+    expect(shown.hex!.firstLine).toBe(1);
+    expect([...shown.hex!.bytes]).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('a text body\'s tabs are expanded to spaces (tab stops of 8); other controls stay escaped', () => {
     expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
   });
