@@ -35,8 +35,3 @@ export interface FlowOutput {
  * (the sink copies what it keeps). The CLI batches it to stdout.
  */
 export type TextSink = (text: string | Uint8Array) => void;
-
-/** What a {@link TextSink} was given, as a string (for sinks that gather text). */
-export function textOf(chunk: string | Uint8Array): string {
-  return typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8');
-}

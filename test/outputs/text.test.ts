@@ -5,7 +5,8 @@ import { eventToJson, JsonOutput } from '../../src/outputs/json.js';
 import { LogOutput } from '../../src/outputs/log.js';
 import { renderTextLines } from '../../src/render/lines.js';
 import { mulberry32 } from '../support/prng.js';
-import { textOf, type FlowOutput, type TextSink } from '../../src/outputs/types.js';
+import { textOf } from '../support/textSink.js';
+import type { FlowOutput, TextSink } from '../../src/outputs/types.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const T0 = Date.UTC(2020, 0, 2, 3, 4, 5) * 1000; // 03:04:05.000000

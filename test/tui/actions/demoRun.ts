@@ -5,10 +5,10 @@
 import { fileURLToPath } from 'node:url';
 import type { FlowEvent } from '../../../src/core/types.js';
 import { runCapture } from '../../../src/engine/captureRun.js';
-import { textOf } from '../../../src/outputs/types.js';
 import { LogOutput, type LogOutputOptions } from '../../../src/outputs/log.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { replayFlow, type ReplayOptions } from '../../../src/tui/actions/replayFlow.js';
+import { textOf } from '../../support/textSink.js';
 
 /** The bundled demo capture. */
 export const demoPcap = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
