@@ -73,6 +73,11 @@ export class FlowMessages {
    */
   constructor(readonly flowId: number, private readonly listener: MessageListener = {}, private readonly channels?: DataChannels) {}
 
+  /** True once the flow's end was applied: its messages change no more. */
+  get isOver(): boolean {
+    return this.ended;
+  }
+
   /** Applies one event of this flow (events of other flows are the caller's mistake and are ignored). */
   apply(event: FlowEvent): void {
     if (event.flowId !== this.flowId || this.ended) return;

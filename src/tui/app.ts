@@ -35,6 +35,7 @@ import type { LineItem } from '../messages/lines.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
+import { ExchangeMode } from './flowList/exchangeMode.js';
 import { notFollowing, type Following } from './following.js';
 
 /** The running source as the app sees it; the CLI builds it. */
@@ -111,6 +112,8 @@ export class TuiApp {
   private readonly screen: blessed.Widgets.Screen;
   private readonly boxes: ScreenBoxes;
   private readonly list: FlowView;
+  /** `v`: the list pane shows HTTP exchanges in place of flows. */
+  private readonly exchanges: ExchangeMode;
   private readonly conversation: ConversationPane;
   private readonly scheduler: RedrawScheduler;
   /** `F`: one state, read by both panes (a move in either stops it for both). */
@@ -133,7 +136,8 @@ export class TuiApp {
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
     this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
-    this.conversation = new ConversationPane(options.store, options.messages, this.following);
+    this.conversation = new ConversationPane(options.store, options.messages, this.following, options.terminal.glyphs.right === '→' ? '→' : '->');
+    this.exchanges = new ExchangeMode({ source: options.store, messages: options.messages, flows: this.list, following: this.following, onPending: () => this.scheduler.soon() });
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
@@ -143,6 +147,7 @@ export class TuiApp {
 
   /** The source changed state (loading finished, a problem, messages parsed): redraw soon. */
   sourceChanged(): void {
+    this.exchanges.messagesChanged();
     this.scheduler.soon();
   }
 
@@ -161,6 +166,7 @@ export class TuiApp {
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
     this.list.dispose();
+    this.exchanges.dispose();
   }
 
   private quit(): void {
@@ -228,6 +234,13 @@ export class TuiApp {
   private run(command: Command): void {
     const inList = this.focus === 'list';
     const pageRows = Math.max(1, (inList ? this.layout().list.height : this.layout().conversation.height) - 1);
+    const exchangeSaid = inList ? this.exchanges.run(command, pageRows) : undefined;
+    if (exchangeSaid !== undefined) {
+      // The conversation below shows the selected exchange (messages mode).
+      const selected = this.exchanges.focused;
+      if (selected) this.conversation.openAt(selected.flowId, selected.index);
+      return this.say(exchangeSaid);
+    }
     switch (command) {
       case 'move.down':
         return inList ? this.list.moveBy(1) : this.conversation.scroll(1);
@@ -250,6 +263,8 @@ export class TuiApp {
       case 'flow.open':
         this.setFocus('conversation');
         return this.openAtMatch();
+      case 'view.toggle':
+        return this.say(this.exchanges.toggle());
       case 'back':
         return this.back();
       case 'conversation.leave':
@@ -272,7 +287,7 @@ export class TuiApp {
       case 'encoding.cycle': {
         // Said where the mode in view does not show it: the change applies to the text and escaped modes.
         const encoding = this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m shows them)`);
+        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
         else if (this.conversation.rawMode === 'hex') this.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
         return;
       }
@@ -312,7 +327,7 @@ export class TuiApp {
       case 'body.save':
         return this.saveBody();
       case 'pcap.write':
-        this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.list.length, new Date()));
+        this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.exchanges.shownFlowIds()?.length ?? this.list.length, new Date()));
         return;
       case 'proxy.retarget':
         if (!this.options.source.retarget) return this.say('r: only in proxy mode (-L)');
@@ -335,7 +350,7 @@ export class TuiApp {
   }
 
   private setFocus(focus: Focus): void {
-    if (focus === 'conversation') this.openedId = this.list.focusedId;
+    if (focus === 'conversation') this.openedId = this.focusedFlowId();
     this.focus = focus;
     if (this.zoom !== 'none') this.zoom = focus;
   }
@@ -343,7 +358,7 @@ export class TuiApp {
   /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
   private openAtMatch(): void {
     const id = this.openedId;
-    const exchange = id === undefined ? undefined : this.list.matchedExchange(id);
+    const exchange = id === undefined ? undefined : this.exchanges.on ? this.exchanges.focused?.index : this.list.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.conversation.openAt(id, exchange);
   }
 
@@ -363,6 +378,7 @@ export class TuiApp {
 
   private setFollow(on: boolean): void {
     this.list.setFollow(on);
+    this.exchanges.setFollow(on);
     if (on) this.conversation.bottom();
   }
 
@@ -378,6 +394,7 @@ export class TuiApp {
     const move = command === undefined ? undefined : moves[command];
     if (move !== undefined) this.helpTop = Math.max(0, Math.min(lines - room, top + move));
     else if (command === 'quit.now') return this.quit();
+    else if (command === 'screen.repaint') this.screen.realloc();
     else this.helpTop = undefined;
     this.scheduler.now();
   }
@@ -406,6 +423,7 @@ export class TuiApp {
         const parsed = parseFilter(text);
         if (!parsed.ok) return this.sayError(parsed.error);
         this.list.setFilter(parsed.filter);
+        this.exchanges.setFilter(parsed.filter);
         this.scheduleSteps();
         return;
       }
@@ -441,6 +459,10 @@ export class TuiApp {
 
   private findInList(backward: boolean): void {
     if (this.listQuery === '') return this.say('no search yet: press /');
+    if (this.exchanges.on) {
+      if (this.exchanges.find(this.listQuery, backward) < 0) this.say(`not in the rows: ${escapeText(this.listQuery)}`);
+      return;
+    }
     const index = findRow(this.list, this.listQuery, backward);
     // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
     if (index < 0) return this.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
@@ -463,7 +485,10 @@ export class TuiApp {
         else if (outcome.kind !== 'counting') this.scheduler.now();
       }
       if (this.list.searchProgress?.busy) {
-        if (this.list.searchStep(CONTENT_SEARCH_STEP)) this.scheduler.soon();
+        if (this.list.searchStep(CONTENT_SEARCH_STEP)) {
+          this.exchanges.refilter();
+          this.scheduler.soon();
+        }
         more ||= this.list.searchProgress?.busy === true;
         if (!more) this.scheduler.soon();
       }
@@ -478,7 +503,7 @@ export class TuiApp {
   }
 
   private saveFlow(): void {
-    const id = this.focus === 'conversation' ? this.conversation.flowId : this.list.focusedId;
+    const id = this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId();
     if (id === undefined) return this.say('no flow selected');
     this.say(`saving flow ${id}…`);
     this.options.actions.saveFlow(id).then(
@@ -489,7 +514,7 @@ export class TuiApp {
 
   /** `y`: the HTTP request in view as a curl command, to the clipboard (OSC 52) and a file. */
   private copyCurl(): void {
-    const flowId = this.focus === 'conversation' ? this.conversation.flowId : this.list.focusedId;
+    const flowId = this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId();
     const http = flowId === undefined ? undefined : this.options.messages?.(flowId)?.http;
     const index = this.conversation.exchangeInView() ?? 0;
     const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
@@ -552,7 +577,7 @@ export class TuiApp {
 
   private writePcap(path: string): void {
     if (path === '') return;
-    const ids = this.list.shownIds();
+    const ids = this.exchanges.shownFlowIds() ?? this.list.shownIds();
     if (ids.length === 0) return this.say('no flows shown');
     this.say(this.withPath(`writing ${ids.length} flows to `, path));
     this.options.actions.writePcap(ids, path).then(
@@ -599,28 +624,19 @@ export class TuiApp {
     const { palette, glyphs, unicode } = this.options.terminal;
     const source = this.options.source;
     if (!this.scheduler.isPaused) this.list.refresh();
-    const digits = Math.max(3, String(this.list.largestId).length);
-    const endpoints = this.list.widestEndpoints;
-    const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
-    this.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, this.focus === 'list', palette));
-    const rows = formatRows(this.list.rows(this.list.top(layout.list.height), layout.list.height), {
-      width,
-      glyphs,
-      focusedId: this.list.focusedId,
-      now: this.list.latestTs,
-      preview: (flow) => this.list.describe(flow),
-      numberColumns: digits,
-      endpoints,
-    });
+    if (!this.scheduler.isPaused) this.exchanges.refresh();
     const listFocused = this.focus === 'list' && !this.prompt;
-    const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
-    const searching = this.list.searchProgress?.busy === true;
-    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind, searching));
+    if (this.exchanges.on) {
+      const pane = this.exchanges.paint(width, layout.list.height, glyphs, palette, listFocused, source.running() || source.activity?.() !== undefined);
+      this.boxes.place('listHeader', layout.listHeader, pane.title);
+      this.boxes.place('list', layout.list, pane.rows);
+    } else this.drawFlowList(width, layout, listFocused);
 
     // The flow opened stays in the pane while the list shows it; one the filter hides gives way
     // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
-    const opened = this.focus === 'conversation' && this.openedId !== undefined && this.list.shows(this.openedId);
-    const shownId = opened ? this.openedId : this.list.focusedId;
+    const shows = (id: number): boolean => (this.exchanges.on ? this.exchanges.showsFlow(id) : this.list.shows(id));
+    const opened = this.focus === 'conversation' && this.openedId !== undefined && shows(this.openedId);
+    const shownId = opened ? this.openedId : this.focusedFlowId();
     this.conversation.show(shownId, width, Math.max(1, layout.conversation.height), this.focus === 'conversation');
     const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
     const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);
@@ -640,6 +656,33 @@ export class TuiApp {
     if (this.list.searchProgress?.busy) this.scheduleSteps();
   }
 
+  /** The list pane showing flows: its title row and rows. */
+  private drawFlowList(width: number, layout: ReturnType<typeof screenLayout>, listFocused: boolean): void {
+    const { palette, glyphs } = this.options.terminal;
+    const source = this.options.source;
+    const digits = Math.max(3, String(this.list.largestId).length);
+    const endpoints = this.list.widestEndpoints;
+    const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
+    this.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, this.focus === 'list', palette));
+    const rows = formatRows(this.list.rows(this.list.top(layout.list.height), layout.list.height), {
+      width,
+      glyphs,
+      focusedId: this.list.focusedId,
+      now: this.list.latestTs,
+      preview: (flow) => this.list.describe(flow),
+      numberColumns: digits,
+      endpoints,
+    });
+    const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
+    const searching = this.list.searchProgress?.busy === true;
+    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind, searching));
+  }
+
+  /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
+  private focusedFlowId(): number | undefined {
+    return this.exchanges.on ? this.exchanges.focused?.flowId : this.list.focusedId;
+  }
+
   private statusInfo(): StatusInfo {
     const source = this.options.source;
     const problem = source.problem();
@@ -651,6 +694,7 @@ export class TuiApp {
       shown: this.list.length,
       filter: withPlainBackslashes(escapeText(this.list.filter.text)),
       sort: this.list.sort === 'arrival' ? '' : this.list.sort,
+      ...this.exchanges.counts(),
       display: this.conversation.displayLabel,
       follow: this.following.on,
       paused: this.scheduler.isPaused,
@@ -666,7 +710,7 @@ export class TuiApp {
 
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
-    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
+    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
     if (this.prompt?.purpose === 'filter') {
       const words = `${FILTER_WORDS}  `;
       return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);

@@ -20,7 +20,7 @@ export type KeyContext = 'global' | 'flowList' | 'conversation' | 'prompt';
 export type Command =
   | 'move.down' | 'move.up' | 'page.down' | 'page.up' | 'halfPage.down' | 'halfPage.up'
   | 'move.top' | 'move.bottom'
-  | 'focus.next' | 'flow.open' | 'back' | 'conversation.leave' | 'pane.zoom'
+  | 'focus.next' | 'flow.open' | 'view.toggle' | 'back' | 'conversation.leave' | 'pane.zoom'
   | 'body.expand' | 'turn.next' | 'turn.previous' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
   | 'search.start' | 'search.next' | 'search.previous'
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle' | 'screen.repaint'
@@ -42,8 +42,10 @@ export interface KeyBinding {
 
 /** Every key of the TUI. Order is the order of the help screen and of the hint row. */
 export const KEYMAP: readonly KeyBinding[] = [
-  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation', hint: 'open' },
+  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: at it)', hint: 'open' },
   { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address, newest first', hint: 'sort' },
+  { context: 'flowList', keys: ['v'], command: 'view.toggle', help: 'list flows / HTTP exchanges (a row per request: flow#n)', hint: 'view' },
+  { context: 'flowList', keys: [], command: 'sort.cycle', help: '  exchanges: o sorts by arrival, duration, size, status, flow' },
 
   { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
   { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped, messages', hint: 'mode' },

@@ -15,9 +15,11 @@ export interface StatusInfo {
   /** `demo.pcap`, `lo tcp port 80`, `:8080 → example.com:80` (escaped). */
   readonly source: string;
   readonly counters: SourceCounters | undefined;
-  /** Flows held, and shown after the filter. */
+  /** Flows held, and shown after the filter (exchanges, with `noun` `exchange`). */
   readonly flows: number;
   readonly shown: number;
+  /** What the list's rows are: `flow` (default) or `exchange`. */
+  readonly noun?: 'flow' | 'exchange';
   /** Active filter text (escaped), '' when none. */
   readonly filter: string;
   /** The flow list's order when not the arrival order (`bytes`, `duration`, `address`), else ''. */
@@ -67,7 +69,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const c = info.counters;
   const items: Item[] = [];
   items.push({ text: info.source, keep: 6 });
-  const plural = (n: number): string => `${n} flow${n === 1 ? '' : 's'}`;
+  const plural = (n: number): string => `${n} ${info.noun ?? 'flow'}${n === 1 ? '' : 's'}`;
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${info.flows - info.shown} new)`, keep: 8 });
   else items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${plural(info.flows)}`, keep: 8 });

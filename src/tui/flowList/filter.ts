@@ -31,7 +31,8 @@ import { flowState, type FlowState, type ListedFlow } from './source.js';
 /** One word of a parsed filter; `negated` (`!word`): a flow must not match it. */
 export type FilterTerm = WordTerm & { readonly negated?: boolean };
 
-type WordTerm =
+/** A filter word without its `!`. */
+export type WordTerm =
   | { readonly kind: 'address'; readonly prefix: string }
   | { readonly kind: 'endpoint'; readonly addr: string; readonly port: number }
   | { readonly kind: 'port'; readonly port: number }
@@ -76,6 +77,14 @@ export function parseFilter(input: string): FilterParse {
   const needles = terms.flatMap((t) => (t.kind === 'bytes' ? [{ pattern: t.pattern, negated: t.negated === true }] : []));
   if (needles.length > MAX_NEEDLES) return { ok: false, error: `too many ~ words: at most ${MAX_NEEDLES}` };
   return { ok: true, filter: { text: input.trim(), terms, needles } };
+}
+
+/**
+ * `filter` without its text words (those read the flow's preview): which flows the `~text`
+ * search must read for the exchange list, whose text words look at each exchange's row instead.
+ */
+export function withoutTextWords(filter: Filter): Filter {
+  return { ...filter, terms: filter.terms.filter((term) => !readsPreview(term)) };
 }
 
 /** True when a term reads the preview (the costly words, tried last). */
@@ -262,7 +271,11 @@ export function matchesWithoutBytes(filter: Filter, flow: ListedFlow, preview: (
   return true;
 }
 
-function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages: MessagesOf | undefined): boolean {
+/**
+ * True when `flow` matches one word (its `negated` mark ignored): `preview` is read only by
+ * text words, `messages` only by message words; a `~text` word is true here (see above).
+ */
+export function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: ListedFlow) => string, messages: MessagesOf | undefined): boolean {
   const { client, server } = flow.key;
   switch (term.kind) {
     case 'address':

@@ -18,7 +18,7 @@
  * when its flow leaves the view, the row that took its place (or the last) is selected.
  */
 import type { Filter } from './filter.js';
-import { matchesWithoutBytes, MATCH_ALL, type MessagesOf } from './filter.js';
+import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type MessagesOf } from './filter.js';
 import { escapeText } from '../../render/escape.js';
 import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
@@ -40,6 +40,8 @@ export class FlowView {
   private sortOrder: SortOrder = 'arrival';
   private activeFilter: Filter = MATCH_ALL;
   private search: ContentSearch | undefined;
+  /** The words a flow must match to be byte-searched: the filter's but its text words (the exchange list reads them per exchange). */
+  private searchGate: Filter = MATCH_ALL;
   private focusId: number | undefined;
   /** Index of the focused entry in the rows, or -1 when it must be searched again. */
   private focusPos = -1;
@@ -95,6 +97,11 @@ export class FlowView {
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
   matchedExchange(id: number): number | undefined {
     return matchedExchange(this.activeFilter, this.messages?.(id));
+  }
+
+  /** Whether flow `id`'s bytes answer the filter's `~text` words as wanted (true without such words; false until searched). */
+  bytesMatch(id: number): boolean {
+    return this.search === undefined || this.search.matches(id);
   }
 
   /** Flows shown (after the filter). */
@@ -199,6 +206,7 @@ export class FlowView {
    */
   setFilter(filter: Filter): void {
     this.activeFilter = filter;
+    this.searchGate = withoutTextWords(filter);
     this.search = filter.needles.length > 0 ? new ContentSearch(this.bytes, filter.needles) : undefined;
     const oldFocus = this.focusIndex;
     this.rebuild();
@@ -345,11 +353,11 @@ export class FlowView {
     this.changes.close();
   }
 
-  /** Queues a flow for the `~text` search when the other words match it and its answer may change. */
+  /** Queues a flow for the `~text` search when the other words but text words match it and its answer may change. */
   private queueSearch(flow: ListedFlow): void {
     const search = this.search;
     if (search === undefined || search.settled(flow.id)) return;
-    if (matchesWithoutBytes(this.activeFilter, flow, this.previewOf, this.messages)) search.enqueue(flow.id);
+    if (matchesWithoutBytes(this.searchGate, flow, this.previewOf, this.messages)) search.enqueue(flow.id);
   }
 
   private newEntry(flow: ListedFlow): RowEntry {

@@ -199,12 +199,14 @@ export function endpointColumns(endpoint: { addr: string; port: number }): numbe
   return stringColumns(shown) + portColumns;
 }
 
-function pad(text: string, columns: number): string {
+/** `text` cut to `columns` columns and padded with spaces after it. */
+export function pad(text: string, columns: number): string {
   const fitted = headFitting(text, columns);
   return fitted + ' '.repeat(columns - stringColumns(fitted));
 }
 
-function padLeft(text: string, columns: number): string {
+/** `text` cut to `columns` columns and padded with spaces before it. */
+export function padLeft(text: string, columns: number): string {
   const fitted = headFitting(text, columns);
   return ' '.repeat(columns - stringColumns(fitted)) + fitted;
 }
@@ -242,7 +244,7 @@ const STATUS = /^ \S+ (?:\([^)]*\)|\S+)/;
 const MIN_SUMMARY_HEAD = 8;
 
 /** Builds a row from spans, cut to `width` columns and padded to it. */
-function assemble(id: number, selected: boolean, spans: RowSpan[], width: number): FlowRow {
+export function assemble(id: number, selected: boolean, spans: RowSpan[], width: number): FlowRow {
   const out: RowSpan[] = [];
   let used = 0;
   for (const span of spans) {

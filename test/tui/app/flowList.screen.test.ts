@@ -27,7 +27,7 @@ describe('flow list', () => {
 
     const status = statusRow(screen);
     expect(status).toMatch(/^ demo\.pcap · 5 flows · .*· \? help/);
-    expect(hintRow(screen)).toMatch(/^ Enter open {2}o sort {2}\/ search .* f filter/);
+    expect(hintRow(screen)).toMatch(/^ Enter open {2}o sort {2}v view {2}\/ search .* f filter/);
     await quit(screen);
   });
 
@@ -62,7 +62,7 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('o: sort by arrival, bytes, duration, address, newest first (flow list)'));
     screen.press(' ');
     await screen.waitFor((s) => statusRow(s).includes('· text ') || statusRow(s).includes('· messages ·'));
-    await screen.waitFor((s) => !conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
+    await screen.waitFor((s) => !conversationRows(s)[0].startsWith('= 192.168.1.23:51000 → '));
     await quit(screen);
   });
 

@@ -1,0 +1,91 @@
+/**
+ * What the exchange list shows, sorts and filters on of one HTTP exchange: its outcome (status,
+ * or what went wrong), response size, time, and request as `host/target`. Pure functions of the
+ * parser's exchange object, which grows in place: read them again after it changed. Text results
+ * are escaped (display-safe); numbers are raw.
+ */
+import type { Micros } from '../../core/types.js';
+import { headerValue } from '../../messages/httpHead.js';
+import type { HttpExchange } from '../../messages/types.js';
+import { escapeText } from '../../render/escape.js';
+
+/** One exchange of one flow: `index` is its position in the flow's `http.exchanges`. */
+export interface ListedExchange {
+  readonly flowId: number;
+  readonly index: number;
+  readonly exchange: HttpExchange;
+}
+
+/** `12#3`: the flow's number and the exchange's (from 1), as the row and `/` show it. */
+export function exchangeLabel(listed: ListedExchange): string {
+  return `${listed.flowId}#${listed.index + 1}`;
+}
+
+/**
+ * The outcome column: the final response's status; without one, what went wrong (`lost`: in a
+ * capture gap; `after-close`: sent after the server closed; `unanswered`), else `-` (waiting).
+ */
+export function exchangeStatus(exchange: HttpExchange): string {
+  if (exchange.response) return String(exchange.response.status);
+  const flags = exchange.flags;
+  if (flags.includes('lost')) return 'lost';
+  if (flags.includes('after-close')) return 'after-close';
+  if (flags.includes('unanswered')) return 'unanswered';
+  return '-';
+}
+
+/** True when the exchange went wrong (the flow list's `!`): any flag, a response without request included. */
+export function exchangeFlagged(exchange: HttpExchange): boolean {
+  return exchange.flags.length > 0;
+}
+
+/** The method (escaped), `-` when the request is missing. */
+export function exchangeMethod(exchange: HttpExchange): string {
+  return exchange.request ? escapeText(exchange.request.method) : '-';
+}
+
+/**
+ * The request as `host/path?query` (escaped): the Host header and an origin-form target; an
+ * absolute target without its scheme; a CONNECT's `host:port` as it is. `(no request)` without one.
+ */
+export function exchangeTarget(exchange: HttpExchange): string {
+  const request = exchange.request;
+  if (!request) return exchange.flags.includes('lost') ? '(request lost)' : '(no request)';
+  const target = request.target;
+  if (!target.startsWith('/')) return escapeText(target.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''));
+  const host = headerValue(request.headers, 'host');
+  return escapeText(host === undefined ? target : host.trim() + target);
+}
+
+/** Payload bytes of the final response's body (chunk framing left out), undefined without a response. */
+export function exchangeSize(exchange: HttpExchange): number | undefined {
+  return exchange.response?.body.dataLength;
+}
+
+/**
+ * From the request's first byte to the response's last (so far), undefined without a response;
+ * for a response without a request, its own span.
+ */
+export function exchangeDuration(exchange: HttpExchange): Micros | undefined {
+  const { request, response } = exchange;
+  if (!response) return undefined;
+  return Math.max(0, response.lastTs - (request?.firstTs ?? response.firstTs));
+}
+
+/** When the exchange began: its request's first byte, else its response's; undefined for a placeholder of a lost request. */
+export function exchangeStart(exchange: HttpExchange): Micros | undefined {
+  return exchange.request?.firstTs ?? exchange.response?.firstTs;
+}
+
+/** True when nothing shown of the exchange can change any more (answered in full, or given up). */
+export function exchangeSettled(exchange: HttpExchange): boolean {
+  const response = exchange.response;
+  if (response) return response.complete || response.incomplete !== undefined;
+  return exchange.flags.includes('unanswered');
+}
+
+/** What filter text words and `/` look for in a row: its number, method, request and outcome. */
+export function exchangeText(listed: ListedExchange): string {
+  const e = listed.exchange;
+  return `${exchangeLabel(listed)} ${exchangeMethod(e)} ${exchangeTarget(e)} ${exchangeStatus(e)}${exchangeFlagged(e) ? ' !' : ''}`;
+}

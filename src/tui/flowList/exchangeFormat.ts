@@ -1,0 +1,101 @@
+/**
+ * Exchange list rows as spans (the flow list's {@link FlowRow}, so the pane paints them the
+ * same way): number `flow#exchange`, the `!` mark, method, request (`host/path`, cut in its
+ * middle to fit), outcome (status; without a response, what went wrong, over the size and time
+ * columns), response size, time. Exactly `width`
+ * columns; every text is escaped (see `exchangeFields.ts`). Below
+ * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
+ */
+import type { Glyphs } from '../glyphs.js';
+import { fitMiddle } from '../width.js';
+import {
+  exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
+} from './exchangeFields.js';
+import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
+import { humanBytes, humanDuration } from './units.js';
+
+/** Column widths for one terminal width. */
+export interface ExchangeColumns {
+  readonly number: number;
+  readonly method: number;
+  readonly request: number;
+  readonly status: number;
+  /** 0 in a narrow row. */
+  readonly size: number;
+  readonly time: number;
+}
+
+/** Below this many request columns with every column shown, the size and time columns go. */
+const MIN_REQUEST = 16;
+const METHOD = 7;
+/** `after-close`, the longest outcome: a row without a response shows it over the status, size and time columns. */
+const LONGEST_OUTCOME = 11;
+
+/** The widths for rows `width` columns wide, with numbers as wide as `numberColumns` (`2000#12`: 7). */
+export function exchangeColumns(width: number, numberColumns: number): ExchangeColumns {
+  const number = Math.max(5, numberColumns);
+  // number ' ' mark ' ' method ' ' request ' ' status [' ' size ' ' time]
+  const request = width - number - 1 - 1 - 1 - METHOD - 1 - 1 - 3 - 1 - 5 - 1 - 5;
+  if (request >= MIN_REQUEST) return { number, method: METHOD, request, status: 3, size: 5, time: 5 };
+  return { number, method: METHOD, request: Math.max(0, request + 12 - (LONGEST_OUTCOME - 3)), status: LONGEST_OUTCOME, size: 0, time: 0 };
+}
+
+/** Options of one frame's rows. */
+export interface ExchangeRowOptions {
+  readonly width: number;
+  readonly glyphs: Glyphs;
+  /** The focused exchange (its row is selected). */
+  readonly focused: ListedExchange | undefined;
+  /** Digits of `flow#exchange` for the biggest numbers listed, so columns do not move while scrolling. */
+  readonly numberColumns: number;
+}
+
+/** Rows for `exchanges` (the view's window). */
+export function formatExchangeRows(exchanges: readonly ListedExchange[], options: ExchangeRowOptions): FlowRow[] {
+  const columns = exchangeColumns(options.width, options.numberColumns);
+  return exchanges.map((listed) => formatExchangeRow(listed, columns, options));
+}
+
+function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, options: ExchangeRowOptions): FlowRow {
+  const e = listed.exchange;
+  const status = exchangeStatus(e);
+  const size = exchangeSize(e);
+  const duration = exchangeDuration(e);
+  const space: RowSpan = { text: ' ', style: 'space' };
+  const spans: RowSpan[] = [
+    // Never cut (a wrong number would be worse): a longer one pushes the row's end out.
+    { text: exchangeLabel(listed).padStart(columns.number), style: 'number' },
+    space,
+    { text: exchangeFlagged(e) ? '!' : ' ', style: 'note' },
+    space,
+    { text: pad(exchangeMethod(e), columns.method), style: 'server' },
+    space,
+    { text: pad(fitMiddle(exchangeTarget(e), columns.request, options.glyphs.ellipsis), columns.request), style: 'preview' },
+    space,
+  ];
+  const outcomeColumns = columns.size > 0 ? columns.status + 1 + columns.size + 1 + columns.time : columns.status;
+  if (status.length > columns.status) {
+    // No response, and why: the word takes the size and time columns too (they would be `-`).
+    spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
+  } else if (columns.size > 0) {
+    spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
+    spans.push(space, { text: padLeft(size === undefined ? '-' : humanBytes(size), columns.size), style: 'bytesS2c' });
+    spans.push(space, { text: padLeft(duration === undefined ? '-' : humanDuration(duration), columns.time), style: 'duration' });
+  } else spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
+  const selected = options.focused !== undefined && options.focused.exchange === e;
+  return assemble(listed.flowId, selected, spans, options.width);
+}
+
+/** The column titles, as one row of style `header`. */
+export function exchangeHeaderRow(width: number, numberColumns: number): FlowRow {
+  const c = exchangeColumns(width, numberColumns);
+  let line = `${padLeft('flow#', c.number)}   ${pad('method', c.method)} ${pad(c.request >= 20 ? 'request (exchanges)' : 'request', c.request)}`;
+  line += c.size > 0 ? ` ${pad('st.', c.status)} ${padLeft('size', c.size)} ${padLeft('time', c.time)}` : ` ${pad('status', c.status)}`;
+  return assemble(-1, false, [{ text: line, style: 'header' }], width);
+}
+
+/** Red for a failure (4xx, 5xx, no answer), yellow while waiting. */
+function statusStyle(status: string): RowStyle {
+  if (status === '-') return 'state.open';
+  return /^[123]/.test(status) ? 'duration' : 'state.reset';
+}

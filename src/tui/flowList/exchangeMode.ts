@@ -1,0 +1,156 @@
+/**
+ * The flow list pane's second view (`v`): the exchange list, built when switched on and dropped
+ * when switched off, with what the app asks of it: list keys, the pane's text, the status
+ * counts. Switching keeps the place: the flow selected opens the exchange list on its first
+ * exchange (the one the filter's message words point at), and back on the flow list the
+ * exchange's flow is selected. The filter is the flow list's, shared.
+ */
+import type { Palette } from '../color.js';
+import type { Following } from '../following.js';
+import type { Glyphs } from '../glyphs.js';
+import type { Command } from '../keymap.js';
+import { paintRow, paintTitle } from '../paint.js';
+import type { ListedExchange } from './exchangeFields.js';
+import { findExchangeRow } from './exchangeFind.js';
+import { exchangeHeaderRow, formatExchangeRows } from './exchangeFormat.js';
+import { ExchangeView } from './exchangeView.js';
+import type { Filter, MessagesOf } from './filter.js';
+import type { FlowView } from './flowView.js';
+import type { FlowSource } from './source.js';
+
+/** What the exchange list is built from. */
+export interface ExchangeModeDeps {
+  readonly source: FlowSource;
+  readonly messages: MessagesOf | undefined;
+  /** The flow list: its filter, its `~text` answers, its selection. */
+  readonly flows: FlowView;
+  readonly following: Following;
+  /** The store has changes for the next refresh. */
+  readonly onPending: () => void;
+}
+
+/** The exchange list when on; off at first. */
+export class ExchangeMode {
+  private view: ExchangeView | undefined;
+
+  constructor(private readonly deps: ExchangeModeDeps) {}
+
+  /** True while the pane shows exchanges. */
+  get on(): boolean {
+    return this.view !== undefined;
+  }
+
+  /** The focused exchange, when on. */
+  get focused(): ListedExchange | undefined {
+    return this.view?.focused;
+  }
+
+  /** `v`: switches between flows and exchanges; returns what the status row says. */
+  toggle(): string {
+    const { flows } = this.deps;
+    if (this.view) {
+      const focused = this.view.focused;
+      this.dispose();
+      if (focused) flows.focusFlow(focused.flowId);
+      return 'a row per TCP flow (v: exchanges)';
+    }
+    const messages = this.deps.messages;
+    if (messages === undefined) return 'v: no messages are parsed in this run';
+    const view = new ExchangeView(this.deps.source, messages, (id) => flows.bytesMatch(id), this.deps.following, this.deps.onPending);
+    view.setFilter(flows.filter);
+    const id = flows.focusedId;
+    if (id !== undefined) view.focusFlow(id, flows.matchedExchange(id) ?? 0);
+    this.view = view;
+    return 'a row per HTTP exchange (v: flows)';
+  }
+
+  /**
+   * Runs a list key when on: moves, `o`; returns the status message ('' for none), or
+   * undefined when the key is not one of those (the app runs it).
+   */
+  run(command: Command, pageRows: number): string | undefined {
+    const view = this.view;
+    if (view === undefined) return undefined;
+    const half = Math.ceil(pageRows / 2);
+    const moves: Partial<Record<Command, number>> = { 'move.down': 1, 'move.up': -1, 'page.down': pageRows, 'page.up': -pageRows, 'halfPage.down': half, 'halfPage.up': -half };
+    const move = moves[command];
+    if (move !== undefined) view.moveBy(move);
+    else if (command === 'move.top') view.moveTo(0);
+    else if (command === 'move.bottom') view.moveTo(view.length - 1);
+    else if (command === 'sort.cycle') {
+      const order = view.cycleSort();
+      view.moveTo(0);
+      return `sorted by ${order}`;
+    } else return undefined;
+    return '';
+  }
+
+  /** `/`, `n`, `N`: the row index found for `query`, -1 when none; the focus goes there. */
+  find(query: string, backward: boolean): number {
+    const view = this.view;
+    const index = view === undefined ? -1 : findExchangeRow(view, query, backward);
+    if (index >= 0) view!.moveTo(index);
+    return index;
+  }
+
+  setFilter(filter: Filter): void {
+    this.view?.setFilter(filter);
+  }
+
+  /** The flow list's byte search found more: filter again. */
+  refilter(): void {
+    if (this.view !== undefined && this.view.filter.needles.length > 0) this.view.refilter();
+  }
+
+  /** Reads the store's and messages' changes (once a frame, unless paused). */
+  refresh(): void {
+    this.view?.refresh();
+  }
+
+  /** A file's messages were parsed further (see `ExchangeView.messagesChanged`). */
+  messagesChanged(): void {
+    this.view?.messagesChanged();
+  }
+
+  /** F: follow new exchanges. */
+  setFollow(on: boolean): void {
+    this.view?.setFollow(on);
+  }
+
+  /** When on, the flows of the exchanges shown (for `w`), in arrival order; else undefined. */
+  shownFlowIds(): number[] | undefined {
+    return this.view?.shownFlowIds();
+  }
+
+  /** Whether some exchange of flow `flowId` is shown. */
+  showsFlow(flowId: number): boolean {
+    return this.view?.showsFlow(flowId) === true;
+  }
+
+  /** When on, the status row's counts (exchanges listed and shown) and order (when not arrival); else nothing. */
+  counts(): { flows: number; shown: number; sort: string; noun: 'exchange' } | undefined {
+    const view = this.view;
+    if (view === undefined) return undefined;
+    return { flows: view.total, shown: view.length, sort: view.sort === 'arrival' ? '' : view.sort, noun: 'exchange' };
+  }
+
+  /**
+   * The pane's title row and rows, painted, for a pane `width` × `height`; `busy`: flows or their messages are still coming (what an empty pane says).
+   */
+  paint(width: number, height: number, glyphs: Glyphs, palette: Palette, focused: boolean, busy: boolean): { title: string; rows: string } {
+    const view = this.view!;
+    // The flow list's biggest id, so the column does not widen as a file's messages are parsed.
+    const digits = String(Math.max(100, this.deps.flows.largestId, view.largestFlow)).length + 1 + String(Math.max(1, view.largestExchange)).length;
+    const title = paintTitle(exchangeHeaderRow(width, digits).text, width, focused, palette);
+    const rows = formatExchangeRows(view.rows(view.top(height), height), { width, glyphs, focused: view.focused, numberColumns: digits });
+    const text = rows.map((row) => paintRow(row, palette, focused)).join('\n');
+    const empty = view.total > 0 ? ' no exchange matches the filter (f to change it)' : busy ? ' no HTTP exchange yet…' : ' no HTTP exchange in these flows (v: flows)';
+    return { title, rows: text || empty };
+  }
+
+  /** Drops the exchange list (stops reading the store's changes). */
+  dispose(): void {
+    this.view?.dispose();
+    this.view = undefined;
+  }
+}

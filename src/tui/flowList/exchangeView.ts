@@ -1,0 +1,341 @@
+/**
+ * The exchange list's model (`v`): one row per HTTP exchange of every flow, with the flow
+ * list's filter, its own sort orders and a focus that stays on its exchange. Pure: no blessed, no
+ * timers; the app calls {@link ExchangeView.refresh} once per frame and pulls the visible rows.
+ *
+ * Where rows come from: the store's changes say which flows got events (live capture, proxy,
+ * `-r -`: their messages are parsed from the same events); a file's messages are parsed after
+ * the load without store changes, so {@link messagesChanged} makes the next refresh look again
+ * at the flows whose messages are not over. A flow is looked at in O(new exchanges + exchanges
+ * still growing): settled exchanges are not read again (unless the filter reads the flow's state).
+ * Costs as the flow list's (see `flowView.ts`, `sortedRows.ts`): moves O(1), `rows(top, h)`
+ * O(h), a batch of k changes O(k log n) or one O(n + k log k) merge, filter and sort O(n log n).
+ */
+import type { FlowMessages } from '../../messages/flowMessages.js';
+import { notFollowing, type Following } from '../following.js';
+import { exchangeSettled, type ListedExchange } from './exchangeFields.js';
+import { exchangeMatchesFilter, filterReadsFlow, type FilteredExchange } from './exchangeFilter.js';
+import { exchangeKey, nextExchangeOrder, sortFields, type ExchangeOrder, type SortFields } from './exchangeSort.js';
+import { MATCH_ALL, type Filter } from './filter.js';
+import { SortedRows, type RowEntry } from './sortedRows.js';
+import type { FlowChanges, FlowSource, ListedFlow } from './source.js';
+
+/** Above this many changes in one frame, rows are inserted in one merge. */
+const SMALL_BATCH = 32;
+
+/** One row: `id` is the order it was listed in (ties of the sort keys). */
+interface ExchangeEntry extends RowEntry, FilteredExchange {
+  /** Its fields no longer change. */
+  settled: boolean;
+  /** The flow's last time when listed: the arrival key of an exchange with no time of its own. */
+  readonly seen: number;
+  /** Its key for every order. */
+  readonly keys: SortFields;
+}
+
+/** A flow's exchanges listed so far. */
+interface FlowTrack {
+  readonly listed: ExchangeEntry[];
+  unsettled: ExchangeEntry[];
+}
+
+/** A row's new key and filter answer, applied at the end of a refresh. */
+interface Update {
+  readonly entry: ExchangeEntry;
+  readonly key: number;
+  readonly show: boolean;
+}
+
+/** The exchange list model; owns a change cursor on the store (call `dispose`). */
+export class ExchangeView {
+  private readonly tracks = new Map<number, FlowTrack>();
+  /** Flows whose messages may still grow: looked at again after {@link messagesChanged}. */
+  private readonly growing = new Set<number>();
+  private readonly order = new SortedRows();
+  private sortOrder: ExchangeOrder = 'arrival';
+  private activeFilter: Filter = MATCH_ALL;
+  private readsFlow = false;
+  private focus: ExchangeEntry | undefined;
+  private focusPos = -1;
+  private scrollTop = 0;
+  private listed = 0;
+  /** The next row's `id`: the order rows were listed in. */
+  private nextId = 0;
+  private messagesMoved = false;
+  private updates: Update[] = [];
+  private added: ExchangeEntry[] = [];
+  private readonly changes: FlowChanges;
+  /** The biggest flow number and exchange number listed: the number column's digits. */
+  largestFlow = 0;
+  largestExchange = 0;
+
+  /**
+   * `messages`: the flows' parsed messages; `bytesMatch`: the flow list's answer for the
+   * filter's `~text` words; `following`: the app's `F` state (the focus goes to the last row).
+   */
+  constructor(
+    private readonly source: FlowSource,
+    private readonly messages: (flowId: number) => FlowMessages | undefined,
+    private readonly bytesMatch: (flowId: number) => boolean,
+    private readonly following: Following = notFollowing(),
+    onPending?: () => void,
+  ) {
+    this.changes = source.watchChanges(onPending);
+    for (const flow of source.flows()) this.look(flow.id, false);
+    this.updates = [];
+    this.added = [];
+    this.rebuild();
+    this.settle(-1);
+  }
+
+  /** Rows shown (after the filter). */
+  get length(): number {
+    return this.order.length;
+  }
+
+  /** Exchanges listed, shown or not. */
+  get total(): number {
+    return this.listed;
+  }
+
+  get sort(): ExchangeOrder {
+    return this.sortOrder;
+  }
+
+  get filter(): Filter {
+    return this.activeFilter;
+  }
+
+  /** The focused exchange, undefined when no row is shown. */
+  get focused(): ListedExchange | undefined {
+    return this.focus;
+  }
+
+  /** The focused row's index, -1 when no row is shown. */
+  get focusIndex(): number {
+    const focus = this.focus;
+    if (focus === undefined) return -1;
+    if (this.focusPos < 0 || this.focusPos >= this.order.length || this.order.at(this.focusPos) !== focus) {
+      this.focusPos = focus.shown ? this.order.indexOf(focus) : -1;
+    }
+    return this.focusPos;
+  }
+
+  /** Messages were parsed outside the store's events (a file's, after its load): look again at the flows still growing. */
+  messagesChanged(): void {
+    this.messagesMoved = true;
+  }
+
+  /** Applies the changes since the previous call; returns true when the rows changed. */
+  refresh(): boolean {
+    const ids = new Set<number>();
+    const changed = this.changes.pending ? this.changes.take() : [];
+    for (const id of changed) ids.add(id);
+    if (this.messagesMoved) for (const id of this.growing) ids.add(id);
+    this.messagesMoved = false;
+    if (ids.size === 0) return false;
+    const flowChanged = new Set(changed);
+    const oldFocus = this.focusIndex;
+    let removed = false;
+    for (const id of ids) removed = this.look(id, flowChanged.has(id)) || removed;
+    return this.apply(oldFocus, removed);
+  }
+
+  /** Shows only the exchanges matching `filter`. */
+  setFilter(filter: Filter): void {
+    this.activeFilter = filter;
+    this.readsFlow = filterReadsFlow(filter);
+    const oldFocus = this.focusIndex;
+    this.rebuild();
+    this.settle(oldFocus);
+  }
+
+  /** The filter's `~text` answers changed (the byte search went on): filters again. */
+  refilter(): void {
+    this.setFilter(this.activeFilter);
+  }
+
+  /** Orders the rows by `order`; the focus stays on its exchange. */
+  setSort(order: ExchangeOrder): void {
+    if (order === this.sortOrder) return;
+    this.sortOrder = order;
+    for (const track of this.tracks.values()) for (const entry of track.listed) entry.key = exchangeKey(order, entry.keys);
+    this.order.resort();
+    this.settle(-1);
+  }
+
+  /** Next sort order (`o`). */
+  cycleSort(): ExchangeOrder {
+    this.setSort(nextExchangeOrder(this.sortOrder));
+    return this.sortOrder;
+  }
+
+  /** Moves the focus by `delta` rows, clamped. */
+  moveBy(delta: number): void {
+    const at = this.focusIndex;
+    if (at >= 0) this.moveTo(at + delta);
+  }
+
+  /** Focuses row `index` (clamped); a move off the last row stops following. */
+  moveTo(index: number): void {
+    if (this.order.length === 0) return;
+    const at = Math.max(0, Math.min(this.order.length - 1, index));
+    this.focus = this.order.at(at) as ExchangeEntry;
+    this.focusPos = at;
+    if (at !== this.order.length - 1) this.following.on = false;
+  }
+
+  /** Follows new exchanges (`F`): the focus goes to the last row now and at each change. */
+  setFollow(on: boolean): void {
+    this.following.on = on;
+    if (on) this.moveTo(this.order.length - 1);
+  }
+
+  /** Focuses the first shown exchange of flow `flowId` at or after position `index`, else its last shown; returns whether one is shown. */
+  focusFlow(flowId: number, index = 0): boolean {
+    const shown = this.tracks.get(flowId)?.listed.filter((entry) => entry.shown) ?? [];
+    const entry = shown.find((e) => e.index >= index) ?? shown[shown.length - 1];
+    if (entry === undefined) return false;
+    this.focus = entry;
+    this.focusPos = -1;
+    return true;
+  }
+
+  /** Whether some exchange of flow `flowId` is shown. */
+  showsFlow(flowId: number): boolean {
+    return this.tracks.get(flowId)?.listed.some((entry) => entry.shown) === true;
+  }
+
+  /** The flows with an exchange shown, in arrival (id) order. O(flows listed). */
+  shownFlowIds(): number[] {
+    const ids: number[] = [];
+    for (const [id, track] of this.tracks) if (track.listed.some((entry) => entry.shown)) ids.push(id);
+    return ids.sort((a, b) => a - b);
+  }
+
+  /** The first row to draw in a pane of `height` rows, scrolled as little as needed to show the focus. */
+  top(height: number): number {
+    const rows = Math.max(1, height);
+    const at = this.focusIndex;
+    let top = this.scrollTop;
+    if (at >= 0) {
+      if (at < top) top = at;
+      else if (at >= top + rows) top = at - rows + 1;
+    }
+    top = Math.max(0, Math.min(top, this.order.length - rows));
+    this.scrollTop = top;
+    return top;
+  }
+
+  /** Rows [top, top + height), fewer at the end. */
+  rows(top: number, height: number): ListedExchange[] {
+    const out: ListedExchange[] = [];
+    const end = Math.min(this.order.length, Math.max(0, top) + Math.max(0, height));
+    for (let i = Math.max(0, top); i < end; i++) out.push(this.order.at(i) as ExchangeEntry);
+    return out;
+  }
+
+  /** Stops reading the store's changes. */
+  dispose(): void {
+    this.changes.close();
+  }
+
+  /**
+   * Looks at flow `id`: lists its new exchanges, queues updates of those still growing (of all
+   * its rows when `flowChanged` and the filter reads the flow). Returns true when rows were removed.
+   */
+  private look(id: number, flowChanged: boolean): boolean {
+    const flow = this.source.getFlow(id);
+    const track = this.tracks.get(id);
+    if (flow === undefined) {
+      this.growing.delete(id);
+      if (track === undefined) return false;
+      this.tracks.delete(id);
+      this.listed -= track.listed.length;
+      let removed = false;
+      for (const entry of track.listed) {
+        if (!entry.shown) continue;
+        this.order.remove(entry, false);
+        removed = true;
+      }
+      return removed;
+    }
+    const messages = this.messages(id);
+    const over = messages?.isOver === true;
+    if (over) this.growing.delete(id);
+    else this.growing.add(id);
+    const exchanges = messages?.http?.exchanges;
+    if (exchanges === undefined && track === undefined) return false;
+    const own = track ?? { listed: [], unsettled: [] };
+    if (track === undefined) this.tracks.set(id, own);
+    for (const entry of flowChanged && this.readsFlow ? own.listed : own.unsettled) {
+      if (!entry.settled) sortFields(entry, entry.seen, entry.keys);
+      this.updates.push({ entry, key: exchangeKey(this.sortOrder, entry.keys), show: this.matches(flow, entry) });
+    }
+    for (let i = own.listed.length; exchanges !== undefined && i < exchanges.length; i++) {
+      const listed = { flowId: id, index: i, exchange: exchanges[i] };
+      const keys = sortFields(listed, flow.lastTs);
+      const entry: ExchangeEntry = { id: this.nextId++, key: exchangeKey(this.sortOrder, keys), shown: false, ...listed, settled: false, seen: flow.lastTs, keys };
+      own.listed.push(entry);
+      own.unsettled.push(entry);
+      this.listed++;
+      if (id > this.largestFlow) this.largestFlow = id;
+      if (i + 1 > this.largestExchange) this.largestExchange = i + 1;
+      if (this.matches(flow, entry)) this.added.push(entry);
+    }
+    own.unsettled = own.unsettled.filter((entry) => !(entry.settled ||= over || exchangeSettled(entry.exchange)));
+    return false;
+  }
+
+  /** Applies the queued updates and additions; keeps the focus (see {@link settle}). */
+  private apply(oldFocus: number, removed: boolean): boolean {
+    const updates = this.updates;
+    const moved = this.added;
+    this.updates = [];
+    this.added = [];
+    let rowsChanged = removed;
+    for (const update of updates) {
+      const entry = update.entry;
+      if (entry.shown && update.show && update.key === entry.key) continue;
+      if (entry.shown) {
+        this.order.remove(entry, false);
+        rowsChanged = true;
+      }
+    }
+    this.order.removeMarked();
+    for (const update of updates) {
+      if (update.entry.shown) continue;
+      update.entry.key = update.key;
+      if (update.show) moved.push(update.entry);
+    }
+    if (!rowsChanged && moved.length === 0) return false;
+    this.order.insertAll(moved, moved.length <= SMALL_BATCH);
+    this.settle(oldFocus);
+    return true;
+  }
+
+  private matches(flow: ListedFlow, entry: ExchangeEntry): boolean {
+    return exchangeMatchesFilter(this.activeFilter, flow, entry, this.bytesMatch);
+  }
+
+  /** Recomputes the rows from every exchange listed (filter; the keys are kept up to date). */
+  private rebuild(): void {
+    const shown: ExchangeEntry[] = [];
+    for (const [id, track] of this.tracks) {
+      const flow = this.source.getFlow(id);
+      if (flow === undefined) continue;
+      for (const entry of track.listed) if (this.matches(flow, entry)) shown.push(entry);
+    }
+    this.order.replaceAll(shown);
+    this.focusPos = -1;
+  }
+
+  /** After a change: the focus stays on its exchange, else goes to row `oldFocus` (clamped); when following, to the last row. */
+  private settle(oldFocus: number): void {
+    this.focusPos = -1;
+    const count = this.order.length;
+    if (count === 0) this.focus = undefined;
+    else if (this.following.on) this.focus = this.order.at(count - 1) as ExchangeEntry;
+    else if (this.focus === undefined || !this.focus.shown) this.focus = this.order.at(Math.max(0, Math.min(oldFocus, count - 1))) as ExchangeEntry;
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { MessageTable } from '../../../src/messages/messageTable.js';
+import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
+import { MessageBackfill } from '../../../src/tui/messageBackfill.js';
+import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { useDemo } from '../../support/demo.js';
+
+const demo = useDemo();
+
+const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
+
+describe('the exchange list of a file whose messages are parsed after its load', () => {
+  it('is empty until they are, then lists them as they come', async () => {
+    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
+    const table = new MessageTable();
+    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
+    const status = (): string => screen.line(screen.rows - 2);
+    await screen.waitFor(() => status().includes('5 flows'));
+    screen.press('v');
+    await screen.waitFor(() => screen.line(1).includes('no HTTP exchange in these flows'));
+    await new MessageBackfill(demo.store, table, () => app.sourceChanged()).run();
+    await screen.waitFor(() => /^ {2}3#2 ! GET +shop\.example\/api\/status\?again=1 +after-close/.test(screen.line(4)));
+    screen.press('j');
+    await screen.waitFor(() => status().includes('5 exchanges'));
+    app.dispose();
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { exchangeDuration, exchangeSettled, exchangeStatus, exchangeTarget, exchangeText } from '../../../src/tui/flowList/exchangeFields.js';
+import { exchangeColumns, exchangeHeaderRow, formatExchangeRows } from '../../../src/tui/flowList/exchangeFormat.js';
+import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../../src/tui/glyphs.js';
+import { stringColumns } from '../../../src/tui/width.js';
+import { exchange } from './fakeExchanges.js';
+
+/** Controls, C1, bidi and other invisible format characters: none may reach a row. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
+
+const ROWS = [
+  { flowId: 12, index: 0, exchange: exchange(0, { host: 'www.example.com', target: '/assets/js/vendor/very/long/path/app.bundle.min.js?v=12345', start: 0, status: 200, end: 1_500_000, size: 123_456 }) },
+  { flowId: 12, index: 1, exchange: exchange(1, { method: 'POST', host: 'www.example.com', target: '/api', start: 0, flags: ['after-close'] }) },
+  { flowId: 1234, index: 999, exchange: exchange(999, { start: null, status: 502, flags: ['no-request'] }) },
+  { flowId: 3, index: 0, exchange: exchange(0, { host: 'evil\x1b[31m\u202e', target: '/\u009b31m', start: 0 }) },
+];
+
+const rows = (width: number, glyphs = UNICODE_GLYPHS) => formatExchangeRows(ROWS, { width, glyphs, focused: ROWS[1], numberColumns: 8 });
+
+describe('exchange rows', () => {
+  it('at 80 columns: number, mark, method, request cut in its middle, status, size, time', () => {
+    expect(rows(80).map((row) => row.text)).toEqual([
+      '    12#1   GET     www.example.co…path/app.bundle.min.js?v=12345 200  123k  1.5s',
+      '    12#2 ! POST    www.example.com/api                           after-close    ',
+      '1234#1000 ! -       (no request)                                  502     0   0m',
+      '     3#1   GET     evil\\x1b[31m\\u{202e}/\\u{9b}31m                -       -     -',
+    ]);
+  });
+
+  it.each([80, 100, 160, 60, 40, 20])('every row and the header are exactly %i columns, with no control character', (width) => {
+    for (const glyphs of [UNICODE_GLYPHS, ASCII_GLYPHS]) {
+      for (const row of [...rows(width, glyphs), exchangeHeaderRow(width, 8)]) {
+        expect(stringColumns(row.text)).toBe(width);
+        expect(row.text).not.toMatch(UNSAFE);
+      }
+    }
+  });
+
+  it('selects the focused exchange; a narrow pane drops size and time', () => {
+    expect(rows(80).map((row) => row.selected)).toEqual([false, true, false, false]);
+    expect(exchangeColumns(80, 8)).toMatchObject({ size: 5, time: 5, status: 3 });
+    expect(exchangeColumns(40, 8)).toMatchObject({ size: 0, time: 0, status: 11 });
+    expect(rows(40)[1].text).toContain('after-close');
+  });
+});
+
+describe('exchange fields', () => {
+  it('outcome: status, else why there is none, else waiting', () => {
+    expect(exchangeStatus(exchange(0, { status: 204 }))).toBe('204');
+    expect(exchangeStatus(exchange(0, { flags: ['lost'] }))).toBe('lost');
+    expect(exchangeStatus(exchange(0, { flags: ['after-close', 'unanswered'] }))).toBe('after-close');
+    expect(exchangeStatus(exchange(0, { flags: ['unanswered'] }))).toBe('unanswered');
+    expect(exchangeStatus(exchange(0))).toBe('-');
+  });
+
+  it('request: host and path, an absolute target without its scheme, CONNECT as it is', () => {
+    expect(exchangeTarget(exchange(0, { host: 'h:81', target: '/p?q' }))).toBe('h:81/p?q');
+    expect(exchangeTarget(exchange(0, { host: 'h', target: 'http://proxied.example/x' }))).toBe('proxied.example/x');
+    expect(exchangeTarget(exchange(0, { method: 'CONNECT', target: 'tls.example:443' }))).toBe('tls.example:443');
+    expect(exchangeTarget(exchange(0, { start: null, flags: ['lost'] }))).toBe('(request lost)');
+  });
+
+  it('time from the request to the last response byte; settled once answered in full or given up', () => {
+    expect(exchangeDuration(exchange(0, { start: 1000, status: 200, end: 4000 }))).toBe(3000);
+    expect(exchangeDuration(exchange(0, { start: 1000 }))).toBeUndefined();
+    expect(exchangeSettled(exchange(0, { status: 200, growing: true }))).toBe(false);
+    expect(exchangeSettled(exchange(0, { status: 200 }))).toBe(true);
+    expect(exchangeSettled(exchange(0, { flags: ['unanswered'] }))).toBe(true);
+    expect(exchangeText({ flowId: 3, index: 1, exchange: exchange(1, { host: 'h', target: '/x', flags: ['lost'] }) })).toBe('3#2 GET h/x lost !');
+  });
+});

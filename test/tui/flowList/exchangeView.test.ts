@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { exchangeLabel } from '../../../src/tui/flowList/exchangeFields.js';
+import { findExchangeRow } from '../../../src/tui/flowList/exchangeFind.js';
+import { ExchangeView } from '../../../src/tui/flowList/exchangeView.js';
+import { parseFilter } from '../../../src/tui/flowList/filter.js';
+import { FlowView } from '../../../src/tui/flowList/flowView.js';
+import { exchange, fakeMessages, messagesOf, response, type FakeMessages } from './fakeExchanges.js';
+import { FakeStore } from './fakeStore.js';
+
+/**
+ * Two flows: #1 to 10.0.0.2:80 (GET /a 200 small and quick, POST /api/b 404, GET /c unanswered),
+ * #2 to 10.0.0.3:8080 (GET /big 500, big and slow, sent between #1's exchanges).
+ */
+function twoFlows() {
+  const store = new FakeStore();
+  store.add({ id: 1, server: '10.0.0.2:80' });
+  store.add({ id: 2, server: '10.0.0.3:8080' });
+  const table = new Map<number, FakeMessages>([
+    [1, fakeMessages([
+      exchange(0, { host: 'a.example', target: '/a', start: 1000, status: 200, end: 2000, size: 10 }),
+      exchange(1, { method: 'POST', host: 'a.example', target: '/api/b', start: 3000, status: 404, end: 5000, size: 20 }),
+      exchange(2, { host: 'a.example', target: '/c', start: 6000, flags: ['unanswered'] }),
+    ], true)],
+    [2, fakeMessages([exchange(0, { host: 'b.example:8080', target: '/big', start: 2500, status: 500, end: 90_000, size: 5000 })], true)],
+  ]);
+  const view = new ExchangeView(store, messagesOf(table), () => true);
+  return { store, table, view };
+}
+
+const labels = (view: ExchangeView): string[] => view.rows(0, 100).map(exchangeLabel);
+
+function filterOf(text: string) {
+  const parsed = parseFilter(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.filter;
+}
+
+describe('exchange list: rows and orders', () => {
+  it('lists every exchange by the time its request was sent', () => {
+    const { view } = twoFlows();
+    expect(labels(view)).toEqual(['1#1', '2#1', '1#2', '1#3']);
+    expect(view.total).toBe(4);
+  });
+
+  it.each([
+    ['duration', ['2#1', '1#2', '1#1', '1#3']],
+    ['size', ['2#1', '1#2', '1#1', '1#3']],
+    ['status', ['1#3', '2#1', '1#2', '1#1']],
+    ['flow', ['1#1', '1#2', '1#3', '2#1']],
+  ] as const)('sorts by %s', (order, expected) => {
+    const { view } = twoFlows();
+    view.setSort(order);
+    expect(labels(view)).toEqual(expected);
+  });
+
+  it('keeps the focus on its exchange across a sort, and o cycles back to arrival', () => {
+    const { view } = twoFlows();
+    view.moveTo(2);
+    expect(exchangeLabel(view.focused!)).toBe('1#2');
+    view.setSort('flow');
+    expect(view.focusIndex).toBe(1);
+    expect(['duration', 'size', 'status', 'flow', 'arrival'].map(() => view.cycleSort())).toEqual(['arrival', 'duration', 'size', 'status', 'flow']);
+  });
+});
+
+describe('exchange list: filter words per exchange', () => {
+  it.each([
+    ['method:POST', ['1#2']],
+    ['status:4xx|status:5xx', ['2#1', '1#2']],
+    ['host:b.example', ['2#1']],
+    ['path:/api', ['1#2']],
+    ['10.0.0.3', ['2#1']],
+    [':80', ['1#1', '1#2', '1#3']],
+    ['#2', ['2#1']],
+    ['unanswered', ['1#3']],
+    ['!status:200 :80', ['1#2', '1#3']],
+  ])('%s', (text, expected) => {
+    const { view } = twoFlows();
+    view.setFilter(filterOf(text));
+    expect(labels(view)).toEqual(expected);
+  });
+
+  it('~text words keep the exchanges of the flows whose bytes hold it', () => {
+    const { store, table } = twoFlows();
+    const view = new ExchangeView(store, messagesOf(table), (id) => id === 2);
+    view.setFilter(filterOf('~secret'));
+    expect(labels(view)).toEqual(['2#1']);
+  });
+
+  it('~text with a text word: the flow is searched though its summary lacks the word', () => {
+    const store = new FakeStore();
+    store.add({ id: 1 });
+    store.data(1, 'c2s', 'GET /a HTTP/1.1\r\n\r\nGET /login HTTP/1.1\r\nCookie: secret\r\n\r\n');
+    const table = new Map([[1, fakeMessages([exchange(0, { target: '/a', status: 200 }), exchange(1, { target: '/login', status: 200 })], true)]]);
+    const flows = new FlowView(store, store);
+    const view = new ExchangeView(store, messagesOf(table), (id) => flows.bytesMatch(id));
+    const filter = filterOf('~secret login');
+    flows.setFilter(filter);
+    view.setFilter(filter);
+    while (flows.searchProgress?.busy) flows.searchStep(1 << 20);
+    view.refilter();
+    expect(labels(view)).toEqual(['1#2']);
+    expect(flows.length).toBe(0);
+  });
+
+  it('/ finds the next row holding the text, round past the end', () => {
+    const { view } = twoFlows();
+    expect(findExchangeRow(view, 'a.example', false)).toBe(2);
+    view.moveTo(3);
+    expect(findExchangeRow(view, '/A', false)).toBe(-1);
+    expect(findExchangeRow(view, '/a', false)).toBe(0);
+    expect(findExchangeRow(view, '404', true)).toBe(2);
+  });
+});
+
+describe('exchange list: live', () => {
+  it('lists exchanges as they come, and moves a row when its response comes', () => {
+    const store = new FakeStore();
+    const table = new Map<number, FakeMessages>();
+    const view = new ExchangeView(store, messagesOf(table), () => true);
+    view.setSort('status');
+    store.add({ id: 1 });
+    const messages = fakeMessages();
+    table.set(1, messages);
+    messages.http.exchanges.push(exchange(0, { target: '/slow', start: 1000 }), exchange(1, { target: '/fast', start: 2000, status: 200 }));
+    expect(view.refresh()).toBe(true);
+    expect(labels(view)).toEqual(['1#2', '1#1']);
+    messages.http.exchanges[0].response = response({ status: 503, end: 9000 });
+    store.data(1, 's2c', 'HTTP/1.1 503 x\r\n\r\n');
+    expect(view.refresh()).toBe(true);
+    expect(labels(view)).toEqual(['1#1', '1#2']);
+    store.remove(1);
+    view.refresh();
+    expect(labels(view)).toEqual([]);
+    expect(view.focused).toBeUndefined();
+  });
+
+  it("lists a file's exchanges parsed after its load (no store change) once told", () => {
+    const store = new FakeStore();
+    store.add({ id: 1 });
+    const table = new Map<number, FakeMessages>();
+    const view = new ExchangeView(store, messagesOf(table), () => true);
+    view.refresh();
+    table.set(1, fakeMessages([exchange(0, { status: 200 })], true));
+    expect(view.refresh()).toBe(false);
+    view.messagesChanged();
+    expect(view.refresh()).toBe(true);
+    expect(labels(view)).toEqual(['1#1']);
+  });
+
+  it('follows the newest exchange while F is on', () => {
+    const { store, table } = twoFlows();
+    const following = { on: false };
+    const view = new ExchangeView(store, messagesOf(table), () => true, following);
+    view.setFollow(true);
+    expect(view.focusIndex).toBe(3);
+    table.get(2)!.http.exchanges.push(exchange(1, { start: 100_000, status: 200 }));
+    store.update(2, { lastTs: 100_000 });
+    view.refresh();
+    expect(exchangeLabel(view.focused!)).toBe('2#2');
+    view.moveBy(-1);
+    expect(following.on).toBe(false);
+  });
+
+  it('focuses the first exchange of a flow from a position', () => {
+    const { view } = twoFlows();
+    expect(view.focusFlow(1, 1)).toBe(true);
+    expect(exchangeLabel(view.focused!)).toBe('1#2');
+    expect(view.focusFlow(3)).toBe(false);
+    expect(view.showsFlow(2)).toBe(true);
+    view.setFilter(filterOf('status:5xx'));
+    expect(view.shownFlowIds()).toEqual([2]);
+  });
+});
