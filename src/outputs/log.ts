@@ -43,10 +43,11 @@
  * byte reaches the output. Tags and timestamps are added exactly as in text mode.
  */
 import { CAPTURE_ENDED, otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
-import { escapeText } from '../render/escape.js';
+import { ByteText } from '../render/byteText.js';
+import { escapeLineInto, escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
 import { hexDumpLines } from '../render/hex.js';
-import { DEFAULT_MAX_LINE_BYTES, displayText, LineAssembler, type TextLine } from '../render/lines.js';
+import { DEFAULT_MAX_LINE_BYTES, LINE_CONTINUES_MARK, LineAssembler, type LineHandler } from '../render/lines.js';
 import { formatTimestamp } from '../render/time.js';
 import type { FlowOutput, TextSink } from './types.js';
 
@@ -66,11 +67,15 @@ export interface LogOutputOptions {
 interface LogFlow {
   readonly key: FlowKey | undefined;
   readonly lines: Record<Direction, LineAssembler>;
+  /** Writes a line of each direction's data (the assembler's taker). */
+  readonly onLine: Record<Direction, LineHandler>;
   readonly lastDataTs: Record<Direction, Micros>;
   lastDir: Direction | undefined;
 }
 
 const SIGN: Record<Direction, string> = { c2s: '>', s2c: '<' };
+const SIGN_BYTE: Record<Direction, number> = { c2s: 0x3e, s2c: 0x3c };
+const LF = 0x0a;
 const SIDE: Record<Direction, string> = { c2s: 'client', s2c: 'server' };
 
 const END_TEXT: Record<FlowEndReason, string> = {
@@ -81,7 +86,7 @@ const END_TEXT: Record<FlowEndReason, string> = {
   evicted: 'connection evicted',
 };
 
-/** sockspy-style dialogue of every flow, written through `out` (one call per event at most). */
+/** sockspy-style dialogue of every flow, written through `out` as UTF-8 bytes (one call per event at most). */
 export class LogOutput implements FlowOutput {
   private readonly flows = new Map<number, LogFlow>();
   private readonly timestamps: boolean;
@@ -89,8 +94,8 @@ export class LogOutput implements FlowOutput {
   private readonly hex: boolean;
   /** True once two flows were open at the same time: every line is tagged from then on. */
   private tagging = false;
-  private text = '';
-  private readonly lineScratch: TextLine[] = [];
+  /** The text of the event being handled, reused from event to event. */
+  private readonly text = new ByteText();
 
   constructor(private readonly out: TextSink, options: LogOutputOptions = {}) {
     this.timestamps = options.timestamps ?? false;
@@ -122,9 +127,7 @@ export class LogOutput implements FlowOutput {
           for (const hexLine of hexDumpLines(event.bytes, event.offset)) this.line(id, event.ts, sign + hexLine);
           break;
         }
-        const lines = flow.lines[dir].push(event.bytes, this.lineScratch);
-        for (let i = 0; i < lines.length; i++) this.line(id, event.ts, sign + displayText(lines[i]));
-        lines.length = 0;
+        flow.lines[dir].push(event.bytes, flow.onLine[dir]);
         break;
       }
       case 'gap': {
@@ -170,6 +173,10 @@ export class LogOutput implements FlowOutput {
     const flow: LogFlow = {
       key,
       lines: { c2s: new LineAssembler(this.maxLineBytes), s2c: new LineAssembler(this.maxLineBytes) },
+      onLine: {
+        c2s: (bytes, start, end, ended) => this.dataLine(id, flow.lastDataTs.c2s, 'c2s', bytes, start, end, ended === 'cap'),
+        s2c: (bytes, start, end, ended) => this.dataLine(id, flow.lastDataTs.s2c, 's2c', bytes, start, end, ended === 'cap'),
+      },
       lastDataTs: { c2s: ts, s2c: ts },
       lastDir: undefined,
     };
@@ -196,20 +203,32 @@ export class LogOutput implements FlowOutput {
   }
 
   private flushPartial(id: number, flow: LogFlow, dir: Direction): void {
-    const last = flow.lines[dir].flush();
-    if (last) this.line(id, flow.lastDataTs[dir], SIGN[dir] + displayText(last));
+    flow.lines[dir].flush(flow.onLine[dir]);
   }
 
   private line(id: number, ts: Micros, body: string): void {
-    let prefix = this.timestamps ? formatTimestamp(ts) + ' ' : '';
-    if (this.tagging) prefix += `#${id} `;
-    this.text += prefix + body + '\n';
+    this.prefix(id, ts);
+    this.text.text(body);
+    this.text.byte(LF);
+  }
+
+  /** A line of data: its sign, its bytes escaped (`cut`: marked as going on in the next line). */
+  private dataLine(id: number, ts: Micros, dir: Direction, bytes: Uint8Array, start: number, end: number, cut: boolean): void {
+    this.prefix(id, ts);
+    this.text.byte(SIGN_BYTE[dir]);
+    escapeLineInto(this.text, bytes, start, end);
+    if (cut) this.text.text(LINE_CONTINUES_MARK);
+    this.text.byte(LF);
+  }
+
+  private prefix(id: number, ts: Micros): void {
+    if (this.timestamps) this.text.text(formatTimestamp(ts) + ' ');
+    if (this.tagging) this.text.text(`#${id} `);
   }
 
   private emit(): void {
-    if (this.text === '') return;
-    const text = this.text;
-    this.text = '';
-    this.out(text);
+    if (this.text.length === 0) return;
+    this.out(this.text.view());
+    this.text.clear();
   }
 }

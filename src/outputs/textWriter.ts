@@ -19,6 +19,7 @@ import type { Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { UserError } from '../core/errors.js';
 import { readFully, writeFully } from '../io/files.js';
+import { ByteText } from '../render/byteText.js';
 
 /** The reader of our output went away (EPIPE). */
 export class OutputClosedError extends Error {
@@ -47,26 +48,25 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * For sources that can wait for the reader; never for the proxy (see {@link SpoolingTextWriter}).
  */
 export class TextWriter {
-  private parts: string[] = [];
-  private pending = 0;
+  private readonly batch: ByteText;
   private closed = false;
 
-  constructor(private readonly fd: number, private readonly batchBytes = 1 << 16) {}
+  constructor(private readonly fd: number, private readonly batchBytes = 1 << 16) {
+    this.batch = new ByteText(batchBytes);
+  }
 
-  /** Appends text; writes a batch (blocking) when enough has gathered. */
-  readonly write = (text: string): void => {
+  /** Appends text (a string, or UTF-8 bytes copied here); writes a batch (blocking) when enough has gathered. */
+  readonly write = (text: string | Uint8Array): void => {
     if (this.closed) return;
-    this.parts.push(text);
-    this.pending += text.length;
-    if (this.pending >= this.batchBytes) this.flush();
+    if (typeof text === 'string') this.batch.text(text);
+    else this.batch.bytes(text);
+    if (this.batch.length >= this.batchBytes) this.flush();
   };
 
   /** Writes everything gathered; returns once it is all written. @throws OutputClosedError on EPIPE. */
   flush(): void {
-    if (this.pending === 0 || this.closed) return;
-    const buf = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.pending = 0;
+    if (this.batch.length === 0 || this.closed) return;
+    const buf = this.batch.view();
     let done = 0;
     while (done < buf.length) {
       try {
@@ -81,6 +81,7 @@ export class TextWriter {
         throw stdoutWriteError(err as NodeJS.ErrnoException);
       }
     }
+    this.batch.clear();
   }
 }
 
@@ -269,8 +270,8 @@ export class SpoolingTextWriter {
   private readonly onClosed: ((err: NodeJS.ErrnoException) => void) | undefined;
   private readonly warn: (line: string) => void;
 
-  private parts: string[] = [];
-  private partChars = 0;
+  /** Text gathered for the next chunk, as UTF-8. */
+  private readonly gathered: ByteText;
   private readonly ram: Buffer[] = [];
   private ramHead = 0;
   private ramBytes = 0;
@@ -300,16 +301,17 @@ export class SpoolingTextWriter {
     this.ramBudget = options.ramBudgetBytes ?? DEFAULT_RAM_BUDGET;
     this.chunkBytes = Math.max(1, options.chunkBytes ?? DEFAULT_CHUNK);
     this.spillParent = options.spillParent ?? tmpdir();
+    this.gathered = new ByteText(this.chunkBytes);
     this.onClosed = options.onClosed;
     this.warn = options.warn ?? ((line) => process.stderr.write(`flowspy: ${line}\n`));
   }
 
-  /** Appends text (never blocks, never throws); ignored once the sink failed or after `end`. */
-  readonly write = (text: string): void => {
+  /** Appends text, a string or UTF-8 bytes copied here (never blocks, never throws); ignored once the sink failed or after `end`. */
+  readonly write = (text: string | Uint8Array): void => {
     if (this.closedError || this.disposed || text.length === 0) return;
-    this.parts.push(text);
-    this.partChars += text.length;
-    if (this.partChars >= this.chunkBytes) this.seal();
+    if (typeof text === 'string') this.gathered.text(text);
+    else this.gathered.bytes(text);
+    if (this.gathered.length >= this.chunkBytes) this.seal();
     if (this.inFlight === undefined && !this.scheduled) {
       this.scheduled = true;
       setImmediate(this.tick);
@@ -323,7 +325,7 @@ export class SpoolingTextWriter {
 
   /** Bytes accepted but not yet written (gathered, queued, spilled, in flight). */
   get pendingBytes(): number {
-    return this.partChars + this.ramBytes + (this.spillWrite - this.spillRead) + (this.inFlight?.length ?? 0);
+    return this.gathered.length + this.ramBytes + (this.spillWrite - this.spillRead) + (this.inFlight?.length ?? 0);
   }
 
   /** Counters, for tests and diagnostics. */
@@ -380,11 +382,10 @@ export class SpoolingTextWriter {
 
   /** Turns the gathered text into one chunk, queued in RAM or appended to the spill. */
   private seal(): void {
-    if (this.partChars === 0) return;
+    if (this.gathered.length === 0) return;
     this.notePeak(); // text gathered is at its most now
-    const chunk = Buffer.from(this.parts.length === 1 ? this.parts[0] : this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.partChars = 0;
+    const chunk = Buffer.from(this.gathered.view());
+    this.gathered.clear();
     if (this.spillWrite > this.spillRead || this.ramBytes + chunk.length > this.ramBudget) {
       this.appendSpill(chunk);
     } else {
@@ -408,7 +409,7 @@ export class SpoolingTextWriter {
         }
       } else if (this.spillWrite > this.spillRead) {
         chunk = this.readSpill(); // undefined if the spill file failed (then it is empty)
-      } else if (this.partChars > 0) {
+      } else if (this.gathered.length > 0) {
         this.seal();
         continue;
       } else {
@@ -525,7 +526,7 @@ export class SpoolingTextWriter {
   }
 
   private notePeak(): void {
-    const held = this.ramBytes + this.partChars + (this.inFlight?.length ?? 0);
+    const held = this.ramBytes + this.gathered.length + (this.inFlight?.length ?? 0);
     if (held > this.peakRam) this.peakRam = held;
   }
 
@@ -536,8 +537,7 @@ export class SpoolingTextWriter {
 
   /** Forgets all text not yet written, in RAM and in the spill file. */
   private dropEverything(): void {
-    this.parts = [];
-    this.partChars = 0;
+    this.gathered.clear();
     this.ram.length = 0;
     this.ramHead = 0;
     this.ramBytes = 0;

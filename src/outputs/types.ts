@@ -31,6 +31,7 @@ export interface FlowOutput {
 
 /**
  * Where text outputs write. Called with complete lines, each ending in `\n` (several lines
- * may come in one call). The CLI batches it to stdout.
+ * may come in one call), as a string or as UTF-8 bytes; bytes are valid only during the call
+ * (the sink copies what it keeps). The CLI batches it to stdout.
  */
-export type TextSink = (text: string) => void;
+export type TextSink = (text: string | Uint8Array) => void;

@@ -34,6 +34,20 @@ export function bytesSeenFrom(d: DirectionState, offset: number): number {
   return d.buffer.bytesFrom(offset) + Math.max(0, d.nextOffset - Math.max(offset, d.lastGapEnd));
 }
 
+/**
+ * Whether bytes of d ending at stream offset `end` meet a rule of
+ * {@link CloseNoteRules.clipAtCloses}: they go past d's own FIN, or came after its peer closed
+ * and are counted (R13) or meet the peer's RST. The server's bytes after the client's FIN alone
+ * meet none (TCP's half-close): they need no close-note work.
+ */
+export function clipsAtCloses(d: DirectionState, end: number): boolean {
+  if (d.finOffset >= 0 && end > d.finOffset) return true;
+  if (d.peerCloseOffset < 0 || end <= d.peerCloseOffset) return false;
+  const notes = d.closeNotes();
+  if (d.dir !== 's2c' || notes.peerClose?.kind !== 'FIN') return true;
+  return notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset;
+}
+
 /** The rules on bytes sent after a close, for one reassembler. */
 export class CloseNoteRules {
   constructor(

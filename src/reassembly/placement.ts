@@ -6,7 +6,7 @@
  */
 import type { Micros } from '../core/types.js';
 import type { TcpSegment } from '../decode/types.js';
-import { bytesSeenFrom } from './closeNotes.js';
+import { bytesSeenFrom, clipsAtCloses } from './closeNotes.js';
 import { drain, emitData, emitGap, MAX_AHEAD, note, type ReassemblyContext } from './context.js';
 import type { DirectionState, Flow } from './flowState.js';
 import { moveStartBack } from './streamStart.js';
@@ -46,9 +46,7 @@ export function acceptData(
     return;
   }
   let end = start + length;
-  if ((d.finOffset >= 0 && end > d.finOffset) || (d.peerCloseOffset >= 0 && end > d.peerCloseOffset)) {
-    end = ctx.closeNotes.clipAtCloses(flow, d, start, end, ts, segment);
-  }
+  if (clipsAtCloses(d, end)) end = ctx.closeNotes.clipAtCloses(flow, d, start, end, ts, segment);
   if (end <= d.nextOffset) {
     if (end > start) countDropped(ctx, start, end, d.nextOffset);
     return;

@@ -20,6 +20,7 @@
 import { seqAdd } from '../core/seq.js';
 import { CAPTURE_ENDED, type FlowEvent, type Micros } from '../core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
+import { clipsAtCloses } from './closeNotes.js';
 import { emitData, note, ReassemblyContext } from './context.js';
 import { endIfClosed, endOpenFlow, endReset, onReset } from './ending.js';
 import type { Flow } from './flowState.js';
@@ -77,8 +78,9 @@ export class Reassembler {
   /**
    * R20, the common case, done whole or not at all (false: nothing was changed): a segment
    * without SYN, FIN or RST of an open flow found in the port cache, carrying nothing or, whole,
-   * the bytes that continue its direction's stream; the flow has nothing buffered, no R7
-   * pending, no close of this direction seen, and no touch of the activity list due; no
+   * the bytes that continue its direction's stream, which no close rule counts or clips (see
+   * clipsAtCloses: the server's reply after the client's FIN takes this path); the flow has
+   * nothing buffered, no R7 pending, and no touch of the activity list due; no
    * lingering flow is due. What {@link feedAny} does for such a segment, without its general
    * machinery: a small function, optimised early in a capture and rarely deoptimised.
    */
@@ -98,9 +100,9 @@ export class Reassembler {
     const o = fromClient ? s2c : c2s;
     let start = 0;
     if (length > 0) {
-      if (!d.started || d.finOffset >= 0 || d.peerCloseOffset >= 0 || d.tentativeUntil >= 0) return false;
+      if (!d.started || d.finOffset >= 0 || d.tentativeUntil >= 0) return false;
       start = d.offsetOf(segment.seq);
-      if (start !== d.nextOffset) return false;
+      if (start !== d.nextOffset || clipsAtCloses(d, start + length)) return false;
     }
     const ackFor = (segment.flags & TCP_ACK) !== 0 && o.started ? o : null;
     // An ack past the peer's hole before its FIN may arm R7: the general path decides.

@@ -31,6 +31,7 @@
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
  * OSC, DCS, ...) survives: those are all C0/C1 controls.
  */
+import type { ByteText } from './byteText.js';
 
 const HEX = '0123456789abcdef';
 
@@ -188,6 +189,64 @@ export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): st
   }
   if (runStart < end) out += latin1(bytes, runStart, end);
   return out;
+}
+
+/** {@link escapeLine}'s escape of each byte value not shown as is, as bytes: 4 slots a byte, its length in ESCAPE_LENGTH. */
+const ESCAPE_BYTES = new Uint8Array(256 * 4);
+const ESCAPE_LENGTH = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const escape = (b < 0x80 ? ASCII_ESCAPE[b] : BYTE_ESCAPE[b]) ?? '';
+  for (let k = 0; k < escape.length; k++) ESCAPE_BYTES[b * 4 + k] = escape.charCodeAt(k);
+  ESCAPE_LENGTH[b] = escape.length;
+}
+
+/**
+ * {@link escapeLine} appended to `out` as UTF-8: the same text byte for byte, made without JS
+ * strings (an output of bytes, `--log`, escapes megabytes of binary data). Never throws;
+ * out-of-range `start`/`end` are clamped.
+ */
+export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end = bytes.length): void {
+  if (end > bytes.length) end = bytes.length;
+  if (start < 0) start = 0;
+  if (end <= start) return;
+  // An escape is at most 4 bytes per byte escaped (`\xNN`; `\u{7ff}` for 2 bytes).
+  out.reserve((end - start) * 4);
+  const buf = out.buffer;
+  let o = out.length;
+  let i = start;
+  let markRoom = 0;
+  while (i < end) {
+    const b = bytes[i];
+    if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
+      buf[o++] = b;
+      markRoom = MAX_MARKS_PER_BASE;
+      i++;
+      continue;
+    }
+    const cp = b < 0xc2 || b > 0xf4 ? -1 : decodeUtf8At(bytes, i, end);
+    if (cp < 0) {
+      // Every escape fits the 4 bytes reserved per byte: all 4 are copied, the length kept.
+      const k = b * 4;
+      buf[o] = ESCAPE_BYTES[k];
+      buf[o + 1] = ESCAPE_BYTES[k + 1];
+      buf[o + 2] = ESCAPE_BYTES[k + 2];
+      buf[o + 3] = ESCAPE_BYTES[k + 3];
+      o += ESCAPE_LENGTH[b];
+      markRoom = 0;
+      i++;
+      continue;
+    }
+    const room = markRoomAfter(codePointClass(cp), markRoom);
+    if (room < 0) {
+      o += buf.write(codePointEscape(cp), o, 'latin1');
+      markRoom = 0;
+    } else {
+      for (let k = 0; k < decodedLength; k++) buf[o++] = bytes[i + k];
+      markRoom = room;
+    }
+    i += decodedLength;
+  }
+  out.length = o;
 }
 
 /**

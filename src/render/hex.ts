@@ -50,18 +50,15 @@ export function hexBytesFitting(columns: number): number {
   return columns >= hexLineColumns(16) ? 16 : columns >= hexLineColumns(8) ? 8 : 4;
 }
 
-const DUMP_LINE = /^([0-9a-f]{8,})  ((?:[0-9a-f]{2}| {2})(?: (?:[0-9a-f]{2}| {2})){7})  ((?:[0-9a-f]{2}| {2})(?: (?:[0-9a-f]{2}| {2})){7})  \|([\x20-\x7e]{1,16})\|$/;
+/** One line of a 16-byte hex dump, by what it shows: `bytes[offset, offset + 16)`, labelled `offset`. */
+export interface HexRow {
+  readonly bytes: Uint8Array;
+  readonly offset: number;
+}
 
-/**
- * A 16-byte line of {@link hexDumpLines} made again as lines of `bytesPerRow` bytes; undefined
- * when `line` is not such a line (for text made of dump lines, as the messages mode shows bodies).
- */
-export function reflowHexLine(line: string, bytesPerRow: number): string[] | undefined {
-  const parts = DUMP_LINE.exec(line);
-  if (!parts) return undefined;
-  const hex = `${parts[2]} ${parts[3]}`.split(' ').filter((pair) => pair !== '');
-  if (hex.length !== parts[4].length) return undefined;
-  return hexDumpLines(Uint8Array.from(hex, (pair) => parseInt(pair, 16)), parseInt(parts[1], 16), bytesPerRow);
+/** The bytes of `row` as dump lines of `bytesPerRow` bytes (a pane too narrow for 16 a line). */
+export function hexRowLines(row: HexRow, bytesPerRow: number): string[] {
+  return hexDumpLines(row.bytes.subarray(row.offset, row.offset + HEX_BYTES_PER_LINE), row.offset, bytesPerRow);
 }
 
 /** Offset label: lower-case hex, zero-padded to at least 8 digits. */

@@ -7,8 +7,8 @@ import { escapeLine } from './escape.js';
 export const DEFAULT_MAX_LINE_BYTES = 4096;
 
 /**
- * Appended by {@link displayText} to a line that was cut at the cap and continues on the next
- * line. It cannot come from data: escaped data never has a `\` followed by `+`.
+ * Appended to a line that was cut at the cap and continues on the next line. It cannot come
+ * from data: escaped data never has a `\` followed by `+`.
  */
 export const LINE_CONTINUES_MARK = '\\+';
 
@@ -18,20 +18,11 @@ export const LINE_CONTINUES_MARK = '\\+';
  */
 export type LineEnd = 'newline' | 'cap' | 'flush';
 
-/** One assembled line. */
-export interface TextLine {
-  /** The line's bytes, escaped by `escapeLine` (no terminator, no continuation mark). */
-  readonly text: string;
-  /** How the line ended. */
-  readonly end: LineEnd;
-  /** Stream bytes this line consumed, terminator (CR LF or LF) included. */
-  readonly byteLength: number;
-}
-
-/** The text to show for a line: its escaped text, plus `LINE_CONTINUES_MARK` when cut at the cap. */
-export function displayText(line: TextLine): string {
-  return line.end === 'cap' ? line.text + LINE_CONTINUES_MARK : line.text;
-}
+/**
+ * Takes one line from a {@link LineAssembler}: its bytes `bytes[start..end)` (no line end; valid
+ * only during the call, escape them before showing them) and how it ended.
+ */
+export type LineHandler = (bytes: Uint8Array, start: number, end: number, ended: LineEnd) => void;
 
 const EMPTY = new Uint8Array(0);
 const LF = 0x0a;
@@ -39,11 +30,12 @@ const CR = 0x0d;
 
 /**
  * Streaming line splitter for one direction of a stream. Feed chunks in stream order with
- * `push`; it returns the lines completed by that chunk. `flush` returns the partial last
+ * `push`; it hands on the lines completed by that chunk. `flush` hands on the partial last
  * line (if any) and starts afresh. Lines are split on LF, and a CR right before the LF is
  * dropped. A line longer than `maxLineBytes` is cut into pieces of at most `maxLineBytes`
  * bytes (ended `cap`), never inside a UTF-8 sequence when it can be helped; so memory stays
- * within `maxLineBytes` + 1 (a CR waiting for its LF) per assembler whatever the input. Lines are escaped with `escapeLine`.
+ * within `maxLineBytes` + 1 (a CR waiting for its LF) per assembler whatever the input. Lines
+ * are handed on as bytes, to be escaped by the taker.
  */
 export class LineAssembler {
   private pending: Uint8Array = EMPTY;
@@ -59,11 +51,8 @@ export class LineAssembler {
     return this.pendingLength;
   }
 
-  /**
-   * Consumes `chunk` (not kept after the call) and returns the lines it completed, appended
-   * to `into` when given.
-   */
-  push(chunk: Uint8Array, into: TextLine[] = []): TextLine[] {
+  /** Consumes `chunk` (not kept after the call), handing each line it completed to `onLine`. */
+  push(chunk: Uint8Array, onLine: LineHandler): void {
     const n = chunk.length;
     let i = 0;
     while (i < n) {
@@ -72,31 +61,30 @@ export class LineAssembler {
       if (lf >= 0 && this.pendingLength === 0 && segmentEnd - i <= this.maxLineBytes) {
         // Fast path: the whole line is inside this chunk.
         const textEnd = segmentEnd > i && chunk[segmentEnd - 1] === CR ? segmentEnd - 1 : segmentEnd;
-        into.push({ text: escapeLine(chunk, i, textEnd), end: 'newline', byteLength: segmentEnd - i + 1 });
+        onLine(chunk, i, textEnd, 'newline');
         i = lf + 1;
         continue;
       }
-      this.append(chunk, i, segmentEnd, into);
+      this.append(chunk, i, segmentEnd, onLine);
       if (lf < 0) break;
       let length = this.pendingLength;
       if (length > 0 && this.pending[length - 1] === CR) length--;
-      into.push({ text: escapeLine(this.pending, 0, length), end: 'newline', byteLength: this.pendingLength + 1 });
+      onLine(this.pending, 0, length, 'newline');
       this.pendingLength = 0;
       i = lf + 1;
     }
-    return into;
   }
 
-  /** Returns the partial last line (ended `flush`, a trailing CR kept as `\r`), or undefined if none. */
-  flush(): TextLine | undefined {
-    if (this.pendingLength === 0) return undefined;
-    const line: TextLine = { text: escapeLine(this.pending, 0, this.pendingLength), end: 'flush', byteLength: this.pendingLength };
+  /** Hands the partial last line, if any, to `onLine` (ended `flush`, a trailing CR kept). */
+  flush(onLine: LineHandler): void {
+    if (this.pendingLength === 0) return;
+    const length = this.pendingLength;
     this.pendingLength = 0;
-    return line;
+    onLine(this.pending, 0, length, 'flush');
   }
 
   /** Adds `chunk[start..end)` (no LF in it) to the pending line, emitting `cap` pieces as needed. */
-  private append(chunk: Uint8Array, start: number, end: number, into: TextLine[]): void {
+  private append(chunk: Uint8Array, start: number, end: number, onLine: LineHandler): void {
     const cap = this.maxLineBytes;
     while (start < end) {
       if (this.pendingLength >= cap) {
@@ -108,7 +96,7 @@ export class LineAssembler {
           start++;
           continue;
         }
-        this.emitCapPiece(into);
+        this.emitCapPiece(onLine);
       }
       const take = Math.min(end - start, cap - this.pendingLength);
       this.reserve(this.pendingLength + take);
@@ -118,9 +106,9 @@ export class LineAssembler {
     }
   }
 
-  private emitCapPiece(into: TextLine[]): void {
+  private emitCapPiece(onLine: LineHandler): void {
     const cut = utf8SafeCut(this.pending, Math.min(this.pendingLength, this.maxLineBytes));
-    into.push({ text: escapeLine(this.pending, 0, cut), end: 'cap', byteLength: cut });
+    onLine(this.pending, 0, cut, 'cap');
     this.pending.copyWithin(0, cut, this.pendingLength);
     this.pendingLength -= cut;
   }
@@ -155,14 +143,15 @@ function utf8SafeCut(buf: Uint8Array, length: number): number {
 }
 
 /**
- * Renders a whole buffer as display lines (via a `LineAssembler`): one string per line,
- * with `LINE_CONTINUES_MARK` on pieces cut at `maxLineBytes`. A final LF does not produce an
- * extra empty line; bytes after the last LF form a last line.
+ * Renders a whole buffer as display lines (via a `LineAssembler`, escaped by `escapeLine`): one
+ * string per line, with `LINE_CONTINUES_MARK` on pieces cut at `maxLineBytes`. A final LF does
+ * not produce an extra empty line; bytes after the last LF form a last line.
  */
 export function renderTextLines(bytes: Uint8Array, maxLineBytes: number = DEFAULT_MAX_LINE_BYTES): string[] {
+  const lines: string[] = [];
+  const onLine: LineHandler = (line, start, end, ended) => void lines.push(ended === 'cap' ? escapeLine(line, start, end) + LINE_CONTINUES_MARK : escapeLine(line, start, end));
   const assembler = new LineAssembler(maxLineBytes);
-  const lines = assembler.push(bytes);
-  const last = assembler.flush();
-  if (last) lines.push(last);
-  return lines.map(displayText);
+  assembler.push(bytes, onLine);
+  assembler.flush(onLine);
+  return lines;
 }

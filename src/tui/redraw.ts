@@ -27,7 +27,7 @@ const SYSTEM_CLOCK: RedrawClock = {
 const MIN_REDRAW_INTERVAL_MS = 33;
 
 /** After a draw, engine updates wait at least this many times its duration. */
-export const SPARE_PER_DRAW = 4;
+const SPARE_PER_DRAW = 4;
 
 export class RedrawScheduler {
   private timer: unknown = undefined;

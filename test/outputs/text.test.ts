@@ -3,7 +3,10 @@ import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
 import { ConsoleOutput } from '../../src/outputs/console.js';
 import { eventToJson, JsonOutput } from '../../src/outputs/json.js';
 import { LogOutput } from '../../src/outputs/log.js';
-import type { FlowOutput } from '../../src/outputs/types.js';
+import { renderTextLines } from '../../src/render/lines.js';
+import { mulberry32 } from '../support/prng.js';
+import { textOf } from '../support/textSink.js';
+import type { FlowOutput, TextSink } from '../../src/outputs/types.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const T0 = Date.UTC(2020, 0, 2, 3, 4, 5) * 1000; // 03:04:05.000000
@@ -30,10 +33,10 @@ const HTTP: FlowEvent[] = [
   { type: 'flow-end', flowId: 1, ts: T0 + 600, reason: 'fin', detail: undefined },
 ];
 
-async function run(make: (out: (s: string) => void) => FlowOutput, events: FlowEvent[]): Promise<string> {
+async function run(make: (out: TextSink) => FlowOutput, events: FlowEvent[]): Promise<string> {
   let text = '';
   const output = make((s) => {
-    text += s;
+    text += textOf(s);
   });
   for (const e of events) output.handle(e);
   await output.close();
@@ -197,9 +200,23 @@ describe('LogOutput (sockspy dialogue)', () => {
     expect(/^[\x20-\x7e\n]*$/.test(text)).toBe(true);
   });
 
+  it('random binary data in random chunks: each line as renderTextLines makes it (escapeLine), after its sign', async () => {
+    const rand = mulberry32(5);
+    const stream = Uint8Array.from({ length: 50_000 }, () => (rand() < 0.3 ? 0x61 + Math.floor(rand() * 26) : Math.floor(rand() * 256)));
+    const events: FlowEvent[] = [start(1, T0)];
+    for (let at = 0; at < stream.length; ) {
+      const next = Math.min(stream.length, at + 1 + Math.floor(rand() * 3000));
+      events.push(data(1, T0 + at, 's2c', at, stream.slice(at, next)));
+      at = next;
+    }
+    const text = await run((out) => new LogOutput(out, { maxLineBytes: 200 }), events);
+    const lines = renderTextLines(stream, 200).map((line) => `<${line}\n`).join('');
+    expect(text).toBe(`=connect from 10.0.0.1:20000 to 10.0.0.2:80\n${lines}`);
+  });
+
   it('writes each event with one call to out', async () => {
     const calls: string[] = [];
-    const log = new LogOutput((s) => calls.push(s));
+    const log = new LogOutput((s) => calls.push(textOf(s)));
     for (const e of HTTP.slice(0, 3)) log.handle(e);
     expect(calls.length).toBe(3);
     expect(calls[1]).toBe('>GET / HTTP/1.1\n>Host: x\n>\n');

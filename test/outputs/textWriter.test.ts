@@ -102,6 +102,21 @@ describe('SpoolingTextWriter', () => {
     expect(await ended).toBe(0);
   });
 
+  it('takes UTF-8 bytes as well as strings, in order, copying the bytes (the caller reuses its buffer)', async () => {
+    const sink = manualSink();
+    const spool = new SpoolingTextWriter({ sink, spillParent: work, chunkBytes: 8 });
+    const reused = Buffer.from('é bytes\n');
+    spool.write('one\n');
+    spool.write(reused);
+    reused.fill(0x21);
+    spool.write('two\n');
+    await turn();
+    const ended = spool.end();
+    while (sink.waiting > 0) sink.release();
+    expect(await ended).toBe(0);
+    expect(Buffer.concat(sink.received).toString('utf8')).toBe('one\né bytes\ntwo\n');
+  });
+
   it('into a real pipe whose reader pauses: bounded RAM, spill used, every byte in order once the reader reads', async () => {
     const parent = mkdtempSync(join(work, 'pipe-'));
     const child = catChild();

@@ -850,6 +850,16 @@ describe('closing', () => {
     expect(h.r.stats.notes).toBe(0);
   });
 
+  it('server data after a client half-close takes the fast path: no close rule applies to it', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed([...c.handshake(), c.c('q'), c.c('', { flags: FIN_ACK })]);
+    const before = h.r.stats.fastPathSegments;
+    h.feed([c.s('answer'), c.s(' goes'), c.s(' on')]);
+    expect(h.r.stats.fastPathSegments - before).toBe(3);
+    expect(shown(h.events).slice(-3)).toEqual(['data 1 s2c 0 "answer"', 'data 1 s2c 6 " goes"', 'data 1 s2c 11 " on"']);
+  });
+
   it('data beyond its own FIN is noted and dropped', () => {
     const h = harness();
     const c = new Conv();

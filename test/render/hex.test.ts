@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hexBytesFitting, hexDumpLines, hexLineColumns, reflowHexLine } from '../../src/render/hex.js';
+import { hexBytesFitting, hexDumpLines, hexLineColumns, hexRowLines } from '../../src/render/hex.js';
 
 const BYTES = Uint8Array.from(Buffer.from('GIF89a\x04\x00\x04\x00\xb3\x00\x00\xbd\xd8\xe2|\\ok', 'latin1'));
 
@@ -15,10 +15,9 @@ describe('narrow hex dump rows', () => {
     expect([80, 78, 77, 45, 44].map(hexBytesFitting)).toEqual([16, 16, 8, 8, 4]);
   });
 
-  it('a 16-byte line made again in 8-byte rows; text that is not a dump line is left alone', () => {
-    const lines = hexDumpLines(BYTES, 0x30);
-    expect(lines.flatMap((line) => reflowHexLine(line, 8)!)).toEqual(hexDumpLines(BYTES, 0x30, 8));
-    expect(reflowHexLine('{"chickens": 3}', 8)).toBeUndefined();
-    expect(reflowHexLine(lines[0].replace('|GIF', '|GIFF'), 8)).toBeUndefined();
+  it('the rows of a 16-byte line made again from its bytes, 8 or 4 a row, labelled from its offset', () => {
+    const rows = [0, 16].map((offset) => hexRowLines({ bytes: BYTES, offset }, 8));
+    expect(rows.flat()).toEqual(hexDumpLines(BYTES, 0, 8));
+    expect(hexRowLines({ bytes: BYTES, offset: 16 }, 4)).toEqual(['00000010  7c 5c 6f 6b  ||\\ok|']);
   });
 });

@@ -1,32 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { displayText, LINE_CONTINUES_MARK, LineAssembler, renderTextLines, type TextLine } from '../../src/render/lines.js';
+import { escapeLine } from '../../src/render/escape.js';
+import { LINE_CONTINUES_MARK, LineAssembler, renderTextLines, type LineEnd, type LineHandler } from '../../src/render/lines.js';
 import { mulberry32 } from '../support/prng.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
+interface Line {
+  readonly text: string;
+  readonly end: LineEnd;
+}
+
+/** A taker that pushes each line, escaped, to `into`. */
+const collect = (into: Line[]): LineHandler => (bytes, start, end, ended) => void into.push({ text: escapeLine(bytes, start, end), end: ended });
+
 /** Feeds `data` cut at `cuts`, returns all lines incl. the flushed one. */
-function assemble(data: Uint8Array, cuts: number[], cap?: number): TextLine[] {
+function assemble(data: Uint8Array, cuts: number[], cap?: number): Line[] {
   const a = new LineAssembler(cap);
-  const out: TextLine[] = [];
+  const out: Line[] = [];
   let prev = 0;
   for (const c of [...cuts, data.length]) {
-    a.push(data.subarray(prev, c), out);
+    a.push(data.subarray(prev, c), collect(out));
     prev = c;
   }
-  const last = a.flush();
-  if (last) out.push(last);
+  a.flush(collect(out));
   return out;
 }
 
 describe('LineAssembler', () => {
   it('splits on LF, drops the CR of CRLF, keeps a lone CR visible', () => {
     const lines = assemble(enc('GET / HTTP/1.1\r\nHost: x\r\n\r\nbody\rmore\nlast'), []);
-    expect(lines.map((l) => [l.text, l.end, l.byteLength])).toEqual([
-      ['GET / HTTP/1.1', 'newline', 16],
-      ['Host: x', 'newline', 9],
-      ['', 'newline', 2],
-      ['body\\rmore', 'newline', 10],
-      ['last', 'flush', 4],
+    expect(lines.map((l) => [l.text, l.end])).toEqual([
+      ['GET / HTTP/1.1', 'newline'],
+      ['Host: x', 'newline'],
+      ['', 'newline'],
+      ['body\\rmore', 'newline'],
+      ['last', 'flush'],
     ]);
   });
 
@@ -40,19 +48,20 @@ describe('LineAssembler', () => {
       expect(assemble(data, cuts)).toEqual(whole);
     }
     expect(whole.map((l) => l.text)).toEqual(['héllo', 'wörld 𠮷', '', 'x', 'y', '€€€', '\\x1b[2J', 'tail']);
-    expect(whole.reduce((s, l) => s + l.byteLength, 0)).toBe(data.length);
   });
 
   it('cuts long lines at the cap, marks them, and keeps memory bounded', () => {
     const a = new LineAssembler(8);
-    const out = a.push(enc('0123456789abcdefXYZ'));
+    const out: Line[] = [];
+    a.push(enc('0123456789abcdefXYZ'), collect(out));
     expect(out.map((l) => [l.text, l.end])).toEqual([
       ['01234567', 'cap'],
       ['89abcdef', 'cap'],
     ]);
     expect(a.pendingBytes).toBe(3);
-    expect(a.flush()).toEqual({ text: 'XYZ', end: 'flush', byteLength: 3 });
-    expect(a.flush()).toBeUndefined();
+    a.flush(collect(out));
+    a.flush(collect(out));
+    expect(out.slice(2)).toEqual([{ text: 'XYZ', end: 'flush' }]);
   });
 
   it('a line of exactly the cap followed by LF (or CRLF) is a normal line', () => {
@@ -60,7 +69,7 @@ describe('LineAssembler', () => {
     expect(assemble(enc('0123456\r\n'), [3], 8).map((l) => [l.text, l.end])).toEqual([['0123456', 'newline']]);
     // A CRLF right after a full line: wherever the chunks end, one line, no cut mark, no empty line.
     for (const cuts of [[], [8], [9], [8, 9]]) {
-      expect(assemble(enc('01234567\r\nb'), cuts, 8).map((l) => [l.text, l.end, l.byteLength])).toEqual([['01234567', 'newline', 10], ['b', 'flush', 1]]);
+      expect(assemble(enc('01234567\r\nb'), cuts, 8).map((l) => [l.text, l.end])).toEqual([['01234567', 'newline'], ['b', 'flush']]);
       // A CR that does not end the line goes on with the next piece.
       expect(assemble(enc('01234567\rXY\n'), cuts, 8).map((l) => [l.text, l.end])).toEqual([['01234567', 'cap'], ['\\rXY', 'newline']]);
     }
@@ -81,12 +90,12 @@ describe('LineAssembler', () => {
   it('handles a megabyte without newline in many chunks with bounded pending memory', () => {
     const a = new LineAssembler(4096);
     const chunk = new Uint8Array(1000).fill(0x41);
-    let count = 0;
+    const out: Line[] = [];
     for (let i = 0; i < 1000; i++) {
-      count += a.push(chunk).length;
+      a.push(chunk, collect(out));
       expect(a.pendingBytes).toBeLessThanOrEqual(4096);
     }
-    expect(count).toBe(Math.floor((1_000_000 - 1) / 4096));
+    expect(out.length).toBe(Math.floor((1_000_000 - 1) / 4096));
   });
 });
 
@@ -97,10 +106,5 @@ describe('renderTextLines', () => {
     expect(renderTextLines(enc(''))).toEqual([]);
     expect(renderTextLines(enc('abcdefghij'), 4)).toEqual(['abcd' + LINE_CONTINUES_MARK, 'efgh' + LINE_CONTINUES_MARK, 'ij']);
     expect(renderTextLines(enc('{bold}\x1b[2J\u202e'))).toEqual(['{bold}\\x1b[2J\\u{202e}']);
-  });
-
-  it('displayText adds the mark only to cap pieces', () => {
-    expect(displayText({ text: 'x', end: 'cap', byteLength: 1 })).toBe('x\\+');
-    expect(displayText({ text: 'x', end: 'newline', byteLength: 2 })).toBe('x');
   });
 });

@@ -14,6 +14,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import type { Direction } from '../../core/types.js';
 import { LogOutput } from '../../outputs/log.js';
+import { ByteText } from '../../render/byteText.js';
 import { tcpflowDirectionName } from '../../outputs/tcpflowNames.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import { createNewFiles, removeFiles, type OpenFile } from './newFiles.js';
@@ -31,7 +32,7 @@ export interface SaveFlowOptions {
 }
 
 /** Dialogue text gathered before it is written out. */
-const LOG_BATCH_CHARS = 1 << 16;
+const LOG_BATCH_BYTES = 1 << 16;
 
 /**
  * Writes flow `flowId` of `store` into `directory` (created when missing) and returns the paths
@@ -139,18 +140,17 @@ async function writeAll(handle: FileHandle, buffer: Uint8Array, length: number, 
 
 /** Replays the flow into a `LogOutput` and writes its text to `handle`, a batch at a time. */
 async function writeDialogue(store: SaveSource, flowId: number, asOf: FlowSnapshot, handle: FileHandle, timestamps: boolean): Promise<void> {
-  let text = '';
+  const text = new ByteText();
   let position = 0;
   const flushText = async (): Promise<void> => {
-    if (text === '') return;
-    const batch = Buffer.from(text, 'utf8');
-    text = '';
-    await writeAll(handle, batch, batch.length, position);
-    position += batch.length;
+    if (text.length === 0) return;
+    await writeAll(handle, text.buffer, text.length, position);
+    position += text.length;
+    text.clear();
   };
-  const log = new LogOutput((t) => { text += t; }, { timestamps });
+  const log = new LogOutput((t) => (typeof t === 'string' ? text.text(t) : text.bytes(t)), { timestamps });
   await replayFlow(store, flowId, (event) => log.handle(event), {
-    pause: () => (text.length >= LOG_BATCH_CHARS ? flushText() : nextTurn()),
+    pause: () => (text.length >= LOG_BATCH_BYTES ? flushText() : nextTurn()),
     asOf,
   });
   log.close();

@@ -9,6 +9,7 @@ import { unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
+import { undoDotStuffing } from '../../messages/dotStuffing.js';
 import { mailLength } from '../../messages/lines.js';
 import { escapeText } from '../../render/escape.js';
 import type { MailTarget } from '../conversation/bodyInView.js';
@@ -28,8 +29,6 @@ export interface SavedMail {
 }
 
 const DEFAULT_SLICE_BYTES = 256 << 10;
-const LF_DOT = Buffer.from('\n.', 'latin1');
-const DOT = 0x2e;
 const LF = 0x0a;
 
 /**
@@ -92,20 +91,4 @@ export async function saveMail(store: BodySource, flowId: number, target: MailTa
 export function savedMailMessage(target: MailTarget, saved: SavedMail, columns: number, ellipsis: string): string {
   const head = `saved mail ${target.number}, ${formatCount(saved.bytes)} bytes: `;
   return `${withName(head, escapeText(basename(saved.path)), columns, ellipsis)}${saved.incomplete === undefined ? '' : ` (incomplete: ${saved.incomplete})`}`;
-}
-
-/** `bytes` of a DATA block without the first `.` of each line (`lineStart`: the first byte begins a line). */
-function undoDotStuffing(bytes: Uint8Array, lineStart: boolean): Uint8Array {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  let from = lineStart && buffer[0] === DOT ? 1 : 0;
-  let at = buffer.indexOf(LF_DOT, from);
-  if (from === 0 && at < 0) return bytes;
-  const parts: Uint8Array[] = [];
-  while (at >= 0) {
-    parts.push(buffer.subarray(from, at + 1));
-    from = at + 2;
-    at = buffer.indexOf(LF_DOT, from);
-  }
-  parts.push(buffer.subarray(from));
-  return Buffer.concat(parts);
 }

@@ -7,7 +7,7 @@
 import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
-import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
+import { HEX_BYTES_PER_LINE, hexDumpLines, type HexRow } from '../../render/hex.js';
 import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
@@ -39,8 +39,14 @@ export interface ShownBody {
   readonly complete: boolean;
   /** The bytes read end inside the last line (the line goes on past what was read). */
   readonly lastLineCut: boolean;
-  /** The lines are a hex dump (a binary body): see {@link MessageLine.hex}. */
-  readonly hex: boolean;
+  /** What the hex dump among the lines (a binary body) shows: see {@link MessageLine.hex}. */
+  readonly hex: HexDump | undefined;
+}
+
+/** The bytes of the hex dump among a body's lines: 16 a line from line `firstLine` on. */
+export interface HexDump {
+  readonly bytes: Uint8Array;
+  readonly firstLine: number;
 }
 
 /**
@@ -65,7 +71,7 @@ export interface BodyPart {
  * make), for its about line what was done and noted, and whether the bytes it made lines of end
  * inside a line (see {@link endsInLine}).
  */
-export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean; hex?: boolean };
+export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean; hex?: HexDump };
 
 /** True when `bytes` end inside a line: not empty, the last byte no LF. */
 export function endsInLine(bytes: Uint8Array): boolean {
@@ -86,10 +92,16 @@ export function pushBody(part: BodyPart, side: Side, key: string, read: BodyRead
     body = showBody(part, read, wireRead, whole, decode);
     cache.set(key, body);
   }
-  for (const line of body.lines) out.push(body.hex ? { side, kind: 'data', text: line, hex: true } : { side, kind: 'data', text: line });
+  body.lines.forEach((text, i) => out.push({ side, kind: 'data', text, ...hexRowOf(body.hex, i) }));
   const unread = part.length > wireRead;
   if (body.more > 0 || (unread && !whole)) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
   return { body, unread, wireRead };
+}
+
+/** `{ hex }` for line `line` of a body when it is a row of the body's hex dump, else `{}`. */
+function hexRowOf(dump: HexDump | undefined, line: number): { hex?: HexRow } {
+  const offset = (line - (dump?.firstLine ?? 0)) * HEX_BYTES_PER_LINE;
+  return dump !== undefined && offset >= 0 && offset < dump.bytes.length ? { hex: { bytes: dump.bytes, offset } } : {};
 }
 
 /**
@@ -106,16 +118,16 @@ function moreText(body: ShownBody, unread: boolean): string {
 function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
   const complete = part.complete;
   try {
-    const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex = false } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
+    const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
     const lines = whole ? all : all.slice(0, BODY_LINES);
     return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut, hex };
   } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: false };
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined };
   }
 }
 
 /** Most bytes of a binary body shown as a hex dump (the rest: `m`). */
-export const BODY_HEX_BYTES = 64 << 10;
+const BODY_HEX_BYTES = 64 << 10;
 
 /**
  * Display lines of a decoded body: text in its charset (JSON pretty-printed), else a hex dump of
@@ -129,26 +141,28 @@ export function bodyText(bytes: Uint8Array, contentType: string): string[] {
  * {@link bodyText}, making only the first `upTo` lines (the rest counted in `unmade`): a body's
  * first lines cost about the same however long it is.
  */
-export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number; hex: boolean } {
+export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number; hex: HexDump | undefined } {
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
     const hex = hexBodyLines(bytes, Math.max(0, upTo - 1));
-    return { lines: [`[binary, ${formatCount(bytes.length)} bytes]`, ...hex.lines], unmade: hex.unmade, hex: true };
+    return { lines: [`[binary, ${formatCount(bytes.length)} bytes]`, ...hex.lines], unmade: hex.unmade, hex: { bytes: hex.dumped, firstLine: 1 } };
   }
-  return { ...textLines(bytes, contentType, encoding, upTo), hex: false };
+  return { ...textLines(bytes, contentType, encoding, upTo), hex: undefined };
 }
 
 /**
  * A binary body's lines: a hex dump of its first {@link BODY_HEX_BYTES}, then a line saying how
  * many bytes more there are; only the first `upTo` lines are made (the rest counted in `unmade`).
+ * `dumped`: a copy of the bytes the dump lines show (a narrow pane makes narrower rows of them).
  */
-export function hexBodyLines(bytes: Uint8Array, upTo = Infinity): { lines: string[]; unmade: number } {
+export function hexBodyLines(bytes: Uint8Array, upTo = Infinity): { lines: string[]; unmade: number; dumped: Uint8Array } {
   const rest = bytes.length - BODY_HEX_BYTES;
   const rows = Math.ceil(Math.min(bytes.length, BODY_HEX_BYTES) / HEX_BYTES_PER_LINE);
   const made = Math.min(rows, Math.max(0, upTo));
-  const lines = hexDumpLines(bytes.subarray(0, made * HEX_BYTES_PER_LINE));
+  const dumped = new Uint8Array(bytes.subarray(0, made * HEX_BYTES_PER_LINE));
+  const lines = hexDumpLines(dumped);
   if (made === rows && rest > 0) lines.push(`... ${formatCount(rest)} more bytes not shown: m shows all bytes`);
-  return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0) };
+  return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0), dumped };
 }
 
 /** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON pretty-printed when it parses. */

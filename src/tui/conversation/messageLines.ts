@@ -20,6 +20,8 @@ import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
+import type { HexRow } from '../../render/hex.js';
+import { undoDotStuffing } from '../../messages/dotStuffing.js';
 import { type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
@@ -41,8 +43,8 @@ export interface MessageLine {
   readonly ts?: Micros;
   /** For an event line about one side's message (its body's size, a cut): that side (`d` hides it with the message). */
   readonly of?: Side;
-  /** A line of a hex dump (a binary body or frame), which a narrow pane narrows rather than wraps; never set on captured text. */
-  readonly hex?: true;
+  /** A line of a hex dump (a binary body or frame): the bytes it shows, which a narrow pane shows in narrower rows rather than wrapped. */
+  readonly hex?: HexRow;
   /** A side's line flowspy worded (a TLS hello's fields): wrapped at spaces, as event lines are. */
   readonly prose?: true;
 }
@@ -313,11 +315,12 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(mailLength(block))} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
   const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, whole, asked) => {
-    const ranges = splitLines(bytes, 'utf-8');
+    const mail = undoDotStuffing(bytes, true);
+    const ranges = splitLines(mail, 'utf-8');
     // The final "." line is left out; a read a capture gap stopped has not reached it.
     if (block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
     const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
-    const { lines, unmade } = firstLines(ranges, whole ? Infinity : BODY_LINES, ([from, to]) => decodeText(bytes, 'utf-8', bytes[from] === DOT && to - from > 1 ? from + 1 : from, to));
+    const { lines, unmade } = firstLines(ranges, whole ? Infinity : BODY_LINES, ([from, to]) => decodeText(mail, 'utf-8', from, to));
     return { all: lines, unmade, notes: cut, lastLineCut: endsInLine(bytes) };
   });
   for (const note of body.notes) out.push({ side: 'event', kind: 'note', text: note, of: side });
@@ -325,7 +328,6 @@ function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: Rea
   else if (unread && body.whole) out.push({ side: 'event', kind: 'event', text: `only the first ${formatCount(wireRead)} of ${formatCount(block.length)} bytes read`, of: side });
 }
 
-const DOT = 0x2e;
 
 function ms(value: number): string {
   return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;

@@ -19,7 +19,7 @@ import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
 import { smartIgnoresCase, textMatches } from '../textMatch.js';
-import { hexBytesFitting, reflowHexLine } from '../../render/hex.js';
+import { hexBytesFitting, hexRowLines } from '../../render/hex.js';
 import { byteAt, byteRanges, bytesIn, dumpCells } from './dumpCells.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
@@ -331,7 +331,8 @@ export class MessageView {
   /**
    * No match in the rows: shows in full, one at a time, the cut bodies after (`row`, `at`), up
    * to {@link MAX_BODIES_SEARCHED}, and returns the first match one of them holds (that body stays
-   * shown in full; the others are cut again).
+   * shown in full; the others are cut again, from their kept preview). Only the rows of the
+   * body's unit are searched: the rest did not change.
    */
   private findInCutBodies(needle: string, row: number, at: number): Match | undefined {
     const cut: { key: string; unit: number }[] = [];
@@ -341,11 +342,17 @@ export class MessageView {
       if (line.expand !== undefined && unit !== undefined && !this.expanded.has(line.expand)) cut.push({ key: line.expand, unit });
     }
     for (const { key, unit } of cut) {
+      // An earlier body shown in full may have pushed this unit past the line cap.
+      if (unit >= this.firstRow.length) break;
+      const preview = this.bodies.get(key);
       this.expanded.add(key);
       this.remakeUnit(unit);
-      const found = this.matchAfter(needle, row, at);
+      const first = this.headRows.length + this.firstRow[unit];
+      const end = this.headRows.length + (this.firstRow[unit + 1] ?? this.unitRows.length);
+      const found = first > row ? this.matchAfter(needle, first, -1, end) : this.matchAfter(needle, row, at, end);
       if (found) return found;
       this.expanded.delete(key);
+      if (preview !== undefined) this.bodies.set(key, preview);
       this.remakeUnit(unit);
     }
     return undefined;
@@ -358,9 +365,9 @@ export class MessageView {
     return this.row(match.row).line === match.line && this.rowOf(this.lineStart(match.row), match.at) === match.row ? match : undefined;
   }
 
-  /** The first match of `needle` beginning after (`row`, `at`). */
-  private matchAfter(needle: string, row: number, at: number): Match | undefined {
-    const count = this.rowCount();
+  /** The first match of `needle` beginning after (`row`, `at`), in a line starting before row `until`. */
+  private matchAfter(needle: string, row: number, at: number, until = this.rowCount()): Match | undefined {
+    const count = Math.min(until, this.rowCount());
     if (count === 0) return undefined;
     for (let first = this.lineStart(Math.min(row, count - 1)); first < count; first = this.lineEnd(first)) {
       const line = this.row(first).line;
@@ -545,7 +552,7 @@ export class MessageView {
     for (const line of lines) {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
       // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
-      const narrow = line.hex === true && line.text.length > columns ? reflowHexLine(line.text, hexBytesFitting(columns)) : undefined;
+      const narrow = line.hex !== undefined && line.text.length > columns ? hexRowLines(line.hex, hexBytesFitting(columns)) : undefined;
       if (narrow !== undefined) {
         const cells = dumpCells(line.text);
         const bytes = hexBytesFitting(columns);

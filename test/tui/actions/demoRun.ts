@@ -8,6 +8,7 @@ import { runCapture } from '../../../src/engine/captureRun.js';
 import { LogOutput, type LogOutputOptions } from '../../../src/outputs/log.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { replayFlow, type ReplayOptions } from '../../../src/tui/actions/replayFlow.js';
+import { textOf } from '../../support/textSink.js';
 
 /** The bundled demo capture. */
 export const demoPcap = fileURLToPath(new URL('../../../demo/demo.pcap', import.meta.url));
@@ -45,7 +46,7 @@ export async function runIntoStore(source: string, referenceFile: boolean): Prom
 /** The `--log` text of `events` (one flow, so untagged). */
 export function logOf(events: Iterable<FlowEvent>, options: LogOutputOptions = {}): string {
   let text = '';
-  const out = new LogOutput((t) => { text += t; }, options);
+  const out = new LogOutput((t) => { text += textOf(t); }, options);
   for (const event of events) out.handle(event);
   out.close();
   return text;
@@ -54,7 +55,7 @@ export function logOf(events: Iterable<FlowEvent>, options: LogOutputOptions = {
 /** The `--log` text of a replay of flow `flowId`. */
 export async function replayedLog(store: FlowStore, flowId: number, options: LogOutputOptions = {}, replay: ReplayOptions = {}): Promise<string> {
   let text = '';
-  const out = new LogOutput((t) => { text += t; }, options);
+  const out = new LogOutput((t) => { text += textOf(t); }, options);
   await replayFlow(store, flowId, (e) => out.handle(e), replay);
   out.close();
   return text;

@@ -4,6 +4,7 @@ import { markerOf, wrapRanges } from '../../../src/tui/conversation/lineText.js'
 import { BODY_LINES } from '../../../src/tui/conversation/bodyLines.js';
 import { MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import { hexDumpLines } from '../../../src/render/hex.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
 import { FLOW, KEY, liveFlow } from '../../support/liveFlow.js';
 
@@ -646,6 +647,19 @@ describe('message view: the time prefix (t) at 80 columns', () => {
     const dump = whole.lines().map((line) => line.text.trimStart()).filter((text) => /^< 000000[0-9a-f]{2} {2}/.test(text));
     expect(dump.slice(0, 3)).toEqual(['< 00000000  47 49 46 38 39 61 04 00  |GIF89a..|', '< 00000008  04 00 b3 00 00 bd d8 e2  |........|', '< 00000010  74 88 91 bd d7 e2 85 97  |t.......|']);
     expect(whole.lines().every((line) => line.text.length <= 80)).toBe(true);
+  });
+
+  it('a hex dump line carries the bytes it shows: a pane of 40 columns shows them 4 a row', () => {
+    const bytes = Buffer.from(Array.from({ length: 40 }, (_, i) => (i * 37) & 0xff));
+    const flow = liveFlow(KEY, 1000);
+    flow.send('c2s', request('/blob'));
+    flow.send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${bytes.length}\r\n\r\n`), bytes]));
+    const dump = messageLines(flow.messages, flow.read, new Set()).filter((line) => line.hex !== undefined);
+    expect(dump.map((line) => [line.hex!.offset, Buffer.from(line.hex!.bytes.subarray(line.hex!.offset, line.hex!.offset + 16))])).toEqual([0, 16, 32].map((at) => [at, bytes.subarray(at, at + 16)]));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(40, ALL, flow.stamp, HEAD);
+    const rows = view.lines().map((line) => line.text).filter((text) => /^< [0-9a-f]{8} {2}/.test(text));
+    expect(rows).toEqual(hexDumpLines(bytes, 0, 4).map((text) => `< ${text}`));
   });
 
   it('keeps the byte at the top, not the row, when t changes how narrow the dump rows are', () => {

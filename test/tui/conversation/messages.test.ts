@@ -95,6 +95,26 @@ describe('message lines', () => {
     live.dispose();
   });
 
+  it('a DATA block cut after a line\'s dot shows no such dot: it is stuffing or the final line, as its size and `b` count it', () => {
+    const { live, table, send } = liveFlow(25);
+    send('s2c', '220 mx ESMTP\r\n');
+    send('c2s', 'DATA\r\n');
+    send('s2c', '354 go\r\n');
+    send('c2s', 'first\r\n..second\r\n.');
+    const texts = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    const at = texts.findIndex((t) => t.startsWith('DATA body: '));
+    expect(texts.slice(at)).toEqual(['DATA body: 16 bytes (unfinished)', 'first', '.second']);
+    live.dispose();
+  });
+
+  it('a binary body\'s hex dump keeps a copy of the bytes it shows (what was read may be reused)', () => {
+    const read = Buffer.from(Array.from({ length: 40 }, (_, i) => i));
+    const shown = bodyDisplay(read, 'application/octet-stream');
+    read.fill(0xff);
+    expect(shown.hex!.firstLine).toBe(1);
+    expect([...shown.hex!.bytes]).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('a text body\'s tabs are expanded to spaces (tab stops of 8); other controls stay escaped', () => {
     expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
   });
