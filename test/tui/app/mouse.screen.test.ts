@@ -69,9 +69,10 @@ describe('mouse', () => {
     expect(screen.output.lastIndexOf('\x1b[?1000l')).toBeGreaterThan(screen.output.lastIndexOf('\x1b[?1000h'));
   });
 
-  it('turns reporting off on SIGTERM too', async () => {
+  it.each(['SIGTERM', 'SIGHUP', 'ctrl-c'])('turns reporting off on %s too', async (how) => {
     const screen = await openDemo();
-    process.kill(screen.pid, 'SIGTERM');
+    if (how === 'ctrl-c') screen.press('C-c');
+    else process.kill(screen.pid, how);
     await screen.waitForExit();
     expectRestored(screen);
     expect(screen.output.lastIndexOf('\x1b[?1006l')).toBeGreaterThan(screen.output.lastIndexOf('\x1b[?1006h'));
