@@ -36,6 +36,8 @@ export interface WebSocketFrame {
   lastTs: Micros;
   /** True once the whole payload went by; false while it arrives, or when a gap or the end cut it. */
   complete: boolean;
+  /** True once the frame is over: whole, or cut (false while its payload arrives). */
+  over: boolean;
 }
 
 const MAX_HEADER = 14;
@@ -165,7 +167,7 @@ export class WebSocketConversation {
     }
     const frame: WebSocketFrame = {
       dir: r.dir, offset: at, headerLength: size, payloadLength, opcode: h[0] & 0x0f, fin: (h[0] & 0x80) !== 0,
-      compressed: (h[0] & 0x40) !== 0, mask: masked ? h.slice(size - 4, size) : undefined, firstTs: ts, lastTs: ts, complete: false,
+      compressed: (h[0] & 0x40) !== 0, mask: masked ? h.slice(size - 4, size) : undefined, firstTs: ts, lastTs: ts, complete: false, over: false,
     };
     this.frameCount++;
     if (this.frames.length < MAX_FRAMES) this.frames.push(frame);
@@ -186,6 +188,7 @@ export class WebSocketConversation {
   private finishFrame(r: DirectionReader): void {
     const frame = r.frame!;
     frame.complete = !r.cut;
+    frame.over = true;
     r.frame = undefined;
     this.onFrameEnd?.(frame);
   }
@@ -195,6 +198,7 @@ export class WebSocketConversation {
     const frame = r.frame;
     if (frame === undefined) return;
     frame.complete = false;
+    frame.over = true;
     r.frame = undefined;
     this.onFrameEnd?.(frame);
   }

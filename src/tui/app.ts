@@ -23,7 +23,7 @@ import { screenLayout, type Zoom } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
-import { messageColumns, statusLine, type StatusInfo } from './statusBar.js';
+import { messageColumns, splitMessage, statusLine, type StatusInfo } from './statusBar.js';
 import { fitHead, fitMiddle, withName } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
@@ -222,7 +222,11 @@ export class TuiApp {
       if (use !== undefined) this.say(use);
       return;
     }
-    if (command !== 'search.next' && command !== 'search.previous') this.say('');
+    if (command !== 'search.next' && command !== 'search.previous') {
+      this.say('');
+      // The count of a match the user moved on from would say nothing about the screen.
+      this.conversation.dropCountReport();
+    }
     this.run(command);
     if (!this.quitting) this.scheduler.now();
   }
@@ -483,12 +487,12 @@ export class TuiApp {
       this.stepping = false;
       if (this.quitting) return;
       let more = false;
-      if (this.conversation.searching) {
+      if (this.conversation.searching || this.conversation.counting) {
         const outcome = this.conversation.searchStep();
         this.reportSearch(outcome);
-        more ||= outcome.kind === 'busy';
-        if (outcome.kind !== 'busy') this.scheduler.now();
-        else this.scheduler.soon();
+        more ||= outcome.kind === 'busy' || this.conversation.counting;
+        if (outcome.kind === 'busy') this.scheduler.soon();
+        else if (outcome.kind !== 'counting') this.scheduler.now();
       }
       if (this.list.searchProgress?.busy) {
         if (this.list.searchStep(CONTENT_SEARCH_STEP)) this.scheduler.soon();
@@ -501,8 +505,8 @@ export class TuiApp {
 
   private reportSearch(outcome: SearchOutcome): void {
     if (outcome.kind === 'busy') this.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
-    else if (outcome.kind === 'found') this.say(outcome.wrapped ? `search went round: from the ${outcome.wrapped}` : '');
-    else this.say(`not found: ${outcome.query}`);
+    else if (outcome.kind === 'found') this.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
+    else if (outcome.kind === 'not-found') this.say(`not found: ${outcome.query}`);
   }
 
   private saveFlow(): void {
@@ -589,9 +593,10 @@ export class TuiApp {
     );
   }
 
-  /** Columns a status message has beside `· ? help` (when it is cut, its end is lost). */
+  /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
   private messageColumns(): number {
-    return messageColumns(Number(this.screen.width) || 80);
+    const width = Number(this.screen.width) || 80;
+    return messageColumns(width) + (this.layout().hints.height > 0 ? Math.max(0, width - 11) : 0);
   }
 
   /** `prefix` and `path` in the columns of a status message: {@link messageWithPath}. */
@@ -654,8 +659,12 @@ export class TuiApp {
     this.boxes.place('conversationTitle', layout.conversationTitle, paintTitle(title, width, this.focus === 'conversation', palette));
     this.boxes.place('conversation', layout.conversation, this.conversation.paint(palette));
 
-    this.boxes.place('status', layout.status, this.prompt ? this.prompt.renderRow(width) : statusLine(this.statusInfo(), width, glyphs));
-    this.boxes.place('hints', layout.hints, ' ' + this.hints(width - 1, unicode));
+    // A message too long for the status row goes on in the hint row (no prompt or help needs it then).
+    const info = this.statusInfo();
+    const spills = layout.hints.height > 0 && !this.prompt && this.helpTop === undefined;
+    const { head, rest } = spills ? splitMessage(info.message, width) : { head: info.message, rest: '' };
+    this.boxes.place('status', layout.status, this.prompt ? this.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
+    this.boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : this.hints(width - 1, unicode)));
     const helpRows = layout.status.top;
     const help = this.helpTop === undefined ? undefined : this.helpText().slice(this.helpTop, this.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
     this.boxes.place('help', { top: 0, height: helpRows }, help);

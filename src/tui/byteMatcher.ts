@@ -78,6 +78,28 @@ export class ByteMatcher {
     return -1;
   }
 
+  /**
+   * Calls `visit` with the start of every match in `haystack` that starts before `end`
+   * (overlapping ones too), in order, until it returns false.
+   */
+  eachStart(haystack: Uint8Array, end: number, visit: (at: number) => boolean): void {
+    const hay = asBuffer(haystack);
+    if (this.caseless === undefined) {
+      for (let at = hay.indexOf(this.bytes); at >= 0 && at < end; at = hay.indexOf(this.bytes, at + 1)) if (!visit(at)) return;
+      return;
+    }
+    const regex = this.caseless;
+    for (let from = 0; from < end && from + this.length <= hay.length; from += FORWARD_WINDOW) {
+      // Each window holds the starts in [from, from + FORWARD_WINDOW) and the bytes they need.
+      const text = hay.toString('latin1', from, Math.min(hay.length, from + FORWARD_WINDOW + this.length - 1));
+      regex.lastIndex = 0;
+      for (let match = regex.exec(text); match !== null && match.index < FORWARD_WINDOW && from + match.index < end; match = regex.exec(text)) {
+        if (!visit(from + match.index)) return;
+        regex.lastIndex = match.index + 1;
+      }
+    }
+  }
+
   /** Start of the last match starting at or before `last` in `haystack`, or -1. */
   lastIndexOf(haystack: Uint8Array, last: number): number {
     if (last < 0) return -1;

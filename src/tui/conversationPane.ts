@@ -8,6 +8,7 @@ import type { Direction } from '../core/types.js';
 import { encodingLabel, nextEncoding } from '../render/encoding.js';
 import { escapeText } from '../render/escape.js';
 import type { Palette } from './color.js';
+import { MatchCounter } from './conversation/matchCount.js';
 import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './conversation/search.js';
 import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, type ConversationSettings } from './conversation/settings.js';
 import type { ConversationFlow, ConversationSource } from './conversation/source.js';
@@ -30,9 +31,13 @@ const SEARCH_STEP_BYTES = 8 << 20;
 
 /** What a search step did, for the status row. */
 export type SearchOutcome =
-  | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom' }
+  | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom'; readonly count?: string }
   | { readonly kind: 'not-found'; readonly query: string }
-  | { readonly kind: 'busy'; readonly fraction: number };
+  | { readonly kind: 'busy'; readonly fraction: number }
+  /** The match is shown; its count (`match 3 of 17`) is still being made: step again, say nothing. */
+  | { readonly kind: 'counting' };
+
+type FoundOutcome = Extract<SearchOutcome, { kind: 'found' }>;
 
 /** The pane; owned by the app. */
 export class ConversationPane {
@@ -57,6 +62,10 @@ export class ConversationPane {
   private query = '';
   private lastMatch: SearchMatch | undefined;
   private search: ConversationSearch | undefined;
+  /** The count of the last byte search's matches, with what it counted (see countKey). */
+  private counter: { readonly key: string; readonly counter: MatchCounter } | undefined;
+  /** A match found whose outcome waits for its count. */
+  private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
 
@@ -90,6 +99,11 @@ export class ConversationPane {
   /** True while a search is scanning (call {@link searchStep}). */
   get searching(): boolean {
     return this.search !== undefined || this.messageOutcome !== undefined;
+  }
+
+  /** True while the matches of the search shown are being counted (call {@link searchStep}). */
+  get counting(): boolean {
+    return this.countPending !== undefined;
   }
 
   /** `text utf-8 both`: the settings for the status row. */
@@ -258,7 +272,7 @@ export class ConversationPane {
       const found = this.messageView.find(this.query, backward, query === undefined);
       // The window moved to the match: the next frame must not take it back to the end.
       if (found) this.following.on = false;
-      this.messageOutcome = found ? foundOutcome(this.messageView.wrapped, backward) : { kind: 'not-found', query: escapeText(this.query) };
+      this.messageOutcome = found ? { ...foundOutcome(this.messageView.wrapped, backward), count: this.messageView.matchCount() } : { kind: 'not-found', query: escapeText(this.query) };
       return true;
     }
     const pattern = searchPattern(this.query, this.settingsValue);
@@ -274,6 +288,7 @@ export class ConversationPane {
     const pending = this.messageOutcome;
     this.messageOutcome = undefined;
     if (pending) return pending;
+    if (this.countPending && !this.search) return this.countStep();
     const search = this.search;
     if (!search || !this.view) return { kind: 'not-found', query: escapeText(this.query) };
     const status = search.step(SEARCH_STEP_BYTES);
@@ -284,13 +299,44 @@ export class ConversationPane {
     this.following.on = false;
     this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
     this.view.showOffset(status.match.dir, status.match.offset);
-    return foundOutcome(status.wrapped === true, search.backward);
+    const outcome = foundOutcome(status.wrapped === true, search.backward);
+    this.startCount(this.view.flowId, status.match, outcome);
+    return outcome;
+  }
+
+  /** Counts the matches of the search (or takes the count made for the same flow bytes and query) for `match`. */
+  private startCount(flowId: number, match: SearchMatch, outcome: FoundOutcome): void {
+    const flow = this.source.getFlow(flowId);
+    const pattern = searchPattern(this.query, this.settingsValue);
+    if (!flow || !pattern) return;
+    const s = this.settingsValue;
+    const key = [flowId, flow.extentC2s, flow.extentS2c, s.mode, s.encoding, s.filter, this.query].join('\n');
+    if (this.counter?.key !== key) {
+      const directions: Direction[] = s.filter === 'both' ? ['c2s', 's2c'] : [s.filter];
+      this.counter = { key, counter: new MatchCounter(this.source, flowId, pattern, directions) };
+    }
+    this.countPending = { match, outcome };
+  }
+
+  /** One step of counting; when done, the found outcome again with its count. */
+  private countStep(): SearchOutcome {
+    const pending = this.countPending!;
+    const counter = this.counter!.counter;
+    if (!counter.step(SEARCH_STEP_BYTES)) return { kind: 'counting' };
+    this.countPending = undefined;
+    return { ...pending.outcome, count: counter.describe(pending.match) };
   }
 
   /** Stops a running search (Esc); the last match stays highlighted. */
   cancelSearch(): void {
     this.search?.cancel();
     this.search = undefined;
+    this.countPending = undefined;
+  }
+
+  /** The count being made is not to be reported (the user moved on); it is kept for `n`. */
+  dropCountReport(): void {
+    this.countPending = undefined;
   }
 
   /** Drops the highlight and the query (Esc with no search running). */
@@ -388,7 +434,7 @@ export class ConversationPane {
 }
 
 /** A match, found after going round from the top (forward) or the bottom (`backward`) when `wrapped`. */
-function foundOutcome(wrapped: boolean, backward: boolean): SearchOutcome {
+function foundOutcome(wrapped: boolean, backward: boolean): FoundOutcome {
   return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
 }
 

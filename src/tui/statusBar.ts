@@ -48,6 +48,20 @@ export function messageColumns(width: number): number {
   return Math.max(0, width - 10);
 }
 
+/**
+ * `message` split for a status row `width` columns wide: `head` for the status row and `rest`
+ * ('' when it fits) for the row below it, where the key hints give way to it. The cut falls
+ * after a word when one ends in the second half of the row.
+ */
+export function splitMessage(message: string, width: number): { head: string; rest: string } {
+  const columns = messageColumns(width);
+  if (stringColumns(message) <= columns) return { head: message, rest: '' };
+  let head = headFitting(message, columns);
+  const space = head.lastIndexOf(' ');
+  if (space > head.length / 2) head = head.slice(0, space);
+  return { head, rest: message.slice(head.length).trimStart() };
+}
+
 /** The status row, exactly `width` columns (padded). */
 export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): string {
   const c = info.counters;

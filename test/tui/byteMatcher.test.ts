@@ -55,6 +55,20 @@ describe('ByteMatcher', () => {
     }
   });
 
+  it('eachStart visits every start before the end, overlapping ones too, as indexOf finds them one by one', () => {
+    const hay = latin1('x'.repeat(65_530) + 'aAaA' + 'y'.repeat(70_000) + 'AA' + 'aa');
+    for (const pattern of [smart('aa'), smart('AA')]) {
+      const expected: number[] = [];
+      for (let at = pattern.indexOf(hay); at >= 0; at = pattern.indexOf(hay, at + 1)) expected.push(at);
+      const starts: number[] = [];
+      pattern.eachStart(hay, hay.length, (at) => (starts.push(at), true));
+      expect(starts).toEqual(expected);
+      const before: number[] = [];
+      pattern.eachStart(hay, 65_533, (at) => (before.push(at), before.length < 2));
+      expect(before).toEqual(expected.filter((at) => at < 65_533).slice(0, 2));
+    }
+  });
+
   it('caselessPattern is exact when the two spellings are equal or differ in length', () => {
     expect(caselessPattern(latin1('12'), latin1('12'))).toEqual({ bytes: latin1('12') });
     expect(caselessPattern(latin1('ab'), latin1('ABC'))).toEqual({ bytes: latin1('ab') });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { screenLayout, HINT_ROW_MIN_HEIGHT } from '../../src/tui/layout.js';
-import { statusLine, type StatusInfo } from '../../src/tui/statusBar.js';
+import { messageColumns, splitMessage, statusLine, type StatusInfo } from '../../src/tui/statusBar.js';
 import { paintLine, paintRow, paintTitle } from '../../src/tui/paint.js';
 import { PromptBar } from '../../src/tui/promptBar.js';
 import { paletteFor } from '../../src/tui/color.js';
@@ -96,6 +96,20 @@ describe('status row', () => {
     expect(line).toContain('saved a.client, a.server, a.log');
     expect(line).toContain('? help');
     expect(line).not.toContain('pkts');
+  });
+
+  it('a message too long for the row is split after a word; the rest goes to the row below', () => {
+    const message = 'damaged capture at byte 874: record announces 1358954496 captured bytes (more than 262144)';
+    const { head, rest } = splitMessage(message, 80);
+    expect(stringColumns(head)).toBeLessThanOrEqual(messageColumns(80));
+    expect(head).toBe('damaged capture at byte 874: record announces 1358954496 captured');
+    expect(rest).toBe('bytes (more than 262144)');
+    expect(statusLine({ ...INFO, message: head }, 80, UNICODE_GLYPHS).trimEnd()).toBe(` ${head} · ? help`);
+    expect(splitMessage('saved /tmp/a', 80)).toEqual({ head: 'saved /tmp/a', rest: '' });
+    // No space in the second half of the row: cut where the row ends.
+    const path = `saved /${'d'.repeat(100)}`;
+    expect(splitMessage(path, 80).head + splitMessage(path, 80).rest).toBe(path);
+    expect(stringColumns(splitMessage(path, 80).head)).toBe(messageColumns(80));
   });
 });
 

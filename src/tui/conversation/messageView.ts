@@ -7,6 +7,7 @@
  * lines again. The few lines around the units (head, trailer, tail) are made again at each
  * change. Pure: no terminal.
  */
+import { formatCount } from '../../core/count.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
 import type { Direction, Micros } from '../../core/types.js';
@@ -302,6 +303,25 @@ export class MessageView {
     this.top = Math.max(0, Math.min(found.row, this.lastTop()));
     this.follow = false;
     return true;
+  }
+
+  /**
+   * `match 3 of 17`: where the match found last stands among every match of the query in the
+   * rows (in the order `n` goes), or '' when there is none.
+   */
+  matchCount(): string {
+    const match = this.currentMatch();
+    if (!match) return '';
+    const needle = escapeText(this.query);
+    let total = 0;
+    let number = 0;
+    for (let first = 0; first < this.rowCount(); first = this.lineEnd(first)) {
+      const line = this.row(first).line;
+      const starts = matchesIn(line.text, needle);
+      if (line === match.line) number = total + starts.filter((at) => at <= match.at).length;
+      total += starts.length;
+    }
+    return `match ${formatCount(number)} of ${formatCount(total)}`;
   }
 
   /**

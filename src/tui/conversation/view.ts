@@ -360,7 +360,8 @@ export class ConversationView {
     const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settingsValue, hexBytesFitting(text));
     const rows: [number, number, number][] = [];
     rendered.lines.forEach((line, index) => {
-      for (const [from, to] of wrapRanges(line.text, text)) rows.push([index, from, to]);
+      // flowspy's own lines (`=`) wrap at spaces, as in the messages mode; bytes wrap at the edge.
+      for (const [from, to] of wrapRanges(line.text, text, line.side === 'event')) rows.push([index, from, to]);
     });
     const wrapped: WrappedUnit = { ...rendered, rows };
     if (cacheable) this.cache.set(id, wrapped);

@@ -22,13 +22,13 @@ export function frameEnd(frame: WebSocketFrame): number {
 
 /** What a frame's lines depend on, expanded payloads aside. */
 export function frameVersion(frame: WebSocketFrame): string {
-  return `${frame.complete}|${frame.lastTs}`;
+  return `${frame.complete}|${frame.over}|${frame.lastTs}`;
 }
 
 /** Pushes to `out` the lines of `frame` (its payload named `key` for Enter), on `side`. */
 export function frameLines(frame: WebSocketFrame, key: string, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[]): void {
   const name = `ws ${opcodeName(frame.opcode)}${frame.fin ? '' : ' (continued in the next frame)'}`;
-  const about = [`${formatCount(frame.payloadLength)} B`, ...(frame.compressed ? ['compressed'] : []), ...(frame.complete ? [] : ['cut'])].join(', ');
+  const about = [`${formatCount(frame.payloadLength)} B`, ...(frame.compressed ? ['compressed'] : []), ...(frame.complete ? [] : [frame.over ? 'cut' : 'arriving'])].join(', ');
   if (frame.payloadLength === 0) {
     out.push({ side, kind: 'data', text: `${name}, ${about}`, ts: frame.firstTs });
     return;

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDemo, quit, rowWith, statusRow } from './support.js';
+import { hintRow, openDemo, quit, rowWith, statusRow } from './support.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'flowspy-body-screen-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -38,10 +38,10 @@ describe('b on the screen', () => {
     expect(readFileSync(join(cwd, css), 'utf8')).toMatch(/^body \{ font-family: sans-serif; margin: 0 auto; max-width: 48em; color: #222;/);
     expect(readdirSync(cwd).sort()).toEqual([html, css]);
 
-    // At 80 columns the long name is shown by its tail, which tells the bodies apart.
+    // At 80 columns the long name (a second save: `c1` added) goes on in the hint row, whole.
     screen.resize(80, 24);
     screen.press('b');
-    await screen.waitFor((s) => / bytes: …000c1-HTTPBODY-002-response\.css · \? help *$/.test(statusRow(s)));
+    await screen.waitFor((s) => / saved body of #2 response, [\d,]+ bytes: · \? help *$/.test(statusRow(s)) && /^ 198\.051\S*c1-HTTPBODY-002-response\.css *$/.test(hintRow(s)));
     expect(readdirSync(cwd)).toHaveLength(3);
     await quit(screen);
   });

@@ -210,8 +210,10 @@ describe('conversation pane', () => {
     await screen.waitFor((s) => server(s) > 0 && isInverse(s, server(s), 'Server:'));
     expect(isInverse(screen, server(screen), ' nginx')).toBe(false);
     expect(rowWith(screen, 'text/css')).toBe(-1);
+    await screen.waitFor((s) => statusRow(s).includes(' match 1 of 2 '));
     screen.press('n');
     await screen.waitFor('< Content-Type: text/css');
+    await screen.waitFor((s) => statusRow(s).includes(' match 2 of 2 '));
     expect(screen.line(server(screen) + 1).trimEnd()).toBe('< Content-Type: text/css');
     expect(isInverse(screen, server(screen), 'Server:')).toBe(true);
   });

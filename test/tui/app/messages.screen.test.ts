@@ -76,7 +76,7 @@ describe('messages on the screen', () => {
     screen.press('n');
     await screen.waitFor((s) => conversationRows(s)[0]?.startsWith('> User-Agent: Mozilla/5.0') === true && rowWith(s, '> Referer: http://shop.example/') > 0);
     screen.press('n');
-    await screen.waitFor((s) => statusRow(s).includes('search went round: from the top') && rowWith(s, '> Referer: http://shop.example/') < 0);
+    await screen.waitFor((s) => statusRow(s).includes('search went round: from the top, match 1 of 2') && rowWith(s, '> Referer: http://shop.example/') < 0);
     screen.press('/', 'no such text', 'Enter');
     await screen.waitFor((s) => statusRow(s).includes('not found: no such text'));
     await quit(screen);

@@ -382,6 +382,23 @@ describe('message view: following, and the window when rows are added', () => {
     expect(cutLines()).toBe(1);
   });
 
+  it('search says where its match stands among all of them, in the order n goes', () => {
+    const flow = liveFlow(KEY, 1000);
+    const view = keptView(flow);
+    for (const path of ['/needle-one', '/other', '/needle-two']) {
+      flow.send('c2s', request(path));
+      flow.send('s2c', response('a'));
+    }
+    view.update(60, 4, flow.stamp, HEAD);
+    view.home();
+    // Each request shows the path twice: its timing line and its request line.
+    const counts = [1, 2, 3, 4, 1].map(() => (view.find('needle', false, true), view.matchCount()));
+    expect(counts).toEqual(['match 1 of 4', 'match 2 of 4', 'match 3 of 4', 'match 4 of 4', 'match 1 of 4']);
+    expect(view.find('needle', true, true) && view.matchCount()).toBe('match 4 of 4');
+    view.clearSearch();
+    expect(view.matchCount()).toBe('');
+  });
+
   it('search and its highlight use smart case', () => {
     const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);

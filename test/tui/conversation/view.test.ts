@@ -109,6 +109,17 @@ describe('text mode', () => {
     for (const l of lines) expect(l.text.length).toBeLessThanOrEqual(12);
   });
 
+  test("flowspy's own lines wrap at spaces, the bytes at the edge", () => {
+    const s = new FakeSource(KEY).data('c2s', 'GET /a-long-path HTTP/1.1\r\n');
+    expect(texts(view(s, {}, 30).lines())).toEqual([
+      '= 10.0.0.1:5000 -> ',
+      '  10.0.0.2:80 connected ',
+      '  (handshake seen)',
+      '> GET /a-long-path HTTP/1.1',
+    ]);
+    expect(texts(view(s, {}, 20).lines()).slice(-2)).toEqual(['> GET /a-long-path H', '  TTP/1.1']);
+  });
+
   test('wide characters never straddle the edge', () => {
     const s = new FakeSource().data('s2c', new Uint8Array(Buffer.from('漢字漢字漢\n', 'utf8')));
     expect(texts(dataRows(view(s, {}, 7).lines()))).toEqual(['< 漢字', '  漢字', '  漢']);

@@ -25,6 +25,22 @@ function lines(dir: Direction, frames: Uint8Array[], expanded: string[] = []): s
 }
 
 describe('frameLines', () => {
+  it('a frame whose payload is still arriving says so; once the stream ends without the rest, cut', () => {
+    const stream = wsFrame(1, 'hello there', { mask: MASK });
+    const ws = new WebSocketConversation();
+    ws.startAt('c2s', 0);
+    ws.feed('c2s', 0, stream.subarray(0, stream.length - 3), 1);
+    const read = (_d: Direction, offset: number, length: number): Uint8Array => stream.subarray(offset, offset + length);
+    const first = (): string => {
+      const out: MessageLine[] = [];
+      frameLines(ws.frames[0], 'w0', 'client', read, new Set(), new BodyCache(), out);
+      return out[0].text;
+    };
+    expect(first()).toMatch(/^ws text, 11 B, arriving/);
+    ws.end('c2s');
+    expect(first()).toMatch(/^ws text, 11 B, cut/);
+  });
+
   it('shows a short payload on the frame\'s line: text unmasked, binary in hex, a close frame\'s code and reason', () => {
     expect(lines('c2s', [wsFrame(1, 'hello', { mask: MASK }), wsFrame(2, Uint8Array.of(0, 1, 0xff), { mask: MASK }), wsFrame(9, ''), wsFrame(8, Uint8Array.of(3, 232, 0x62, 0x79, 0x65))])).toEqual([
       ['client data: ws text, 5 B: hello'],

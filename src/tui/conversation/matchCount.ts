@@ -1,0 +1,118 @@
+/**
+ * Counting a search's matches in a whole flow, for `match 3 of 17`: every start of the pattern
+ * in the directions searched (overlapping ones too, as `n` finds them), never across a gap.
+ * Incremental like the search itself: `step()` scans at most a budget of bytes. Keeps the
+ * matches' places, up to {@link MAX_COUNTED}; past that it says only that there are more.
+ */
+import { formatCount } from '../../core/count.js';
+import type { Direction } from '../../core/types.js';
+import { ByteMatcher, type BytePattern } from '../byteMatcher.js';
+import type { SearchMatch } from './search.js';
+import type { ConversationSource } from './source.js';
+import { extentOf, readVia } from './source.js';
+
+/** Matches counted at most: past it the count reads `10,000+`. */
+export const MAX_COUNTED = 10_000;
+
+/** Bytes read per slice. */
+const SLICE = 1 << 20;
+
+/** The count so far of a flow's matches. Owned by the pane; drop it to stop. */
+export class MatchCounter {
+  private readonly matcher: ByteMatcher;
+  private readonly buffer: Uint8Array;
+  private readonly ends: number[];
+  /** Per direction searched: where the scan stands. */
+  private readonly cursors: { dir: Direction; position: number }[];
+  /** Match places as (arrival index of the chunk, offset), in display order once done. */
+  private places: { chunk: number; offset: number; dir: Direction }[] = [];
+  private over = false;
+  private finished = false;
+
+  constructor(
+    private readonly source: ConversationSource,
+    private readonly flowId: number,
+    pattern: BytePattern,
+    directions: readonly Direction[],
+  ) {
+    this.matcher = new ByteMatcher(pattern);
+    this.buffer = new Uint8Array(SLICE + Math.max(0, this.matcher.length - 1));
+    const flow = source.getFlow(flowId);
+    this.cursors = directions.map((dir) => ({ dir, position: 0 }));
+    this.ends = directions.map((dir) => (flow ? extentOf(flow, dir) : 0));
+  }
+
+  /** True once every byte was scanned (or the cap was reached). */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Scans up to about `budget` bytes; returns {@link done}. A store read error ends the count as it stands. */
+  step(budget = 4 * SLICE): boolean {
+    if (this.finished) return true;
+    try {
+      let spent = 0;
+      for (let k = 0; k < this.cursors.length && spent < budget && !this.over; k++) {
+        while (spent < budget && this.cursors[k].position < this.ends[k] && !this.over) spent += this.scan(k);
+      }
+      if (!this.over && this.cursors.some((c, k) => c.position < this.ends[k])) return false;
+    } catch {
+      // The count stands as far as it got.
+    }
+    this.places.sort((a, b) => a.chunk - b.chunk || a.offset - b.offset);
+    this.finished = true;
+    return true;
+  }
+
+  /**
+   * `match 3 of 17` for `match` (one the search found; `of 10,000+` past the cap; its number left
+   * out when it is not among those counted), or '' before the count is done.
+   */
+  describe(match: SearchMatch): string {
+    if (!this.finished) return '';
+    const total = `${formatCount(this.places.length)}${this.over ? '+' : ''}`;
+    const places = this.places;
+    let low = 0;
+    let high = places.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const p = places[mid];
+      if (p.chunk < match.chunk || (p.chunk === match.chunk && p.offset < match.offset)) low = mid + 1;
+      else high = mid;
+    }
+    const at = places[low];
+    const known = at !== undefined && at.dir === match.dir && at.offset === match.offset;
+    return known ? `match ${formatCount(low + 1)} of ${total}` : `${total} matches`;
+  }
+
+  /** Scans one slice of direction `k` from its cursor; returns the bytes consumed (at least 1). */
+  private scan(k: number): number {
+    const cursor = this.cursors[k];
+    const { source, flowId } = this;
+    const want = Math.min(SLICE + this.matcher.length - 1, this.ends[k] - cursor.position);
+    const bytes = readVia(source, flowId, cursor.dir, cursor.position, want, this.buffer);
+    if (bytes.length === 0) {
+      // A gap or hole: on to the next chunk's bytes.
+      const index = source.chunkAt(flowId, cursor.dir, cursor.position);
+      const chunk = index < 0 ? undefined : source.getChunk(flowId, index);
+      const next = !chunk ? this.ends[k] : chunk.offset > cursor.position ? chunk.offset : chunk.offset + chunk.length;
+      const moved = Math.max(1, next - cursor.position);
+      cursor.position = next > cursor.position ? next : this.ends[k];
+      return moved;
+    }
+    // Starts in the last length-1 bytes are looked for in the next slice (it reads them again).
+    const lastSlice = bytes.length < want || cursor.position + bytes.length >= this.ends[k];
+    const advance = lastSlice ? bytes.length : bytes.length - (this.matcher.length - 1);
+    this.matcher.eachStart(bytes, advance, (at) => {
+      if (this.places.length === MAX_COUNTED) {
+        this.over = true;
+        return false;
+      }
+      const offset = cursor.position + at;
+      this.places.push({ chunk: source.chunkAt(flowId, cursor.dir, offset), offset, dir: cursor.dir });
+      return true;
+    });
+    cursor.position += advance;
+    return advance;
+  }
+}
