@@ -36,9 +36,8 @@ import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
 import { notFollowing, type Following } from './following.js';
-import { MouseInput } from './mouse/input.js';
+import { MouseInput, type MouseEvent } from './mouse/input.js';
 import { mouseAction } from './mouse/actions.js';
-import type { MouseReport } from './mouse/sgr.js';
 
 /** The running source as the app sees it; the CLI builds it. */
 export interface TuiSource {
@@ -141,7 +140,7 @@ export class TuiApp {
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
-    if (options.terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (report, double) => this.onMouse(report, double));
+    if (options.terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (events) => this.onMouse(events));
     this.poll = setInterval(() => this.pollSource(), COUNTER_POLL_MS);
     this.scheduler.now();
   }
@@ -372,23 +371,28 @@ export class TuiApp {
     if (on) this.conversation.bottom();
   }
 
-  /** Applies what a mouse report does (`mouse/actions.ts`) and redraws. */
-  private onMouse(report: MouseReport, doubleClick: boolean): void {
-    if (this.quitting) return;
-    const layout = this.layout();
-    const overlay = this.prompt ? 'prompt' : this.helpTop !== undefined ? 'help' : 'none';
-    const scene = { layout, overlay, focus: this.focus, listTop: this.list.top(layout.list.height), listLength: this.list.length, selected: this.list.focusIndex } as const;
-    const action = mouseAction(report, scene, doubleClick);
-    if (action.kind === 'none') return;
-    if (action.kind === 'scroll' && action.pane === 'help') this.scrollHelp(action.rows);
-    else if (action.kind === 'scroll' && action.pane === 'list') this.list.scrollBy(action.rows, layout.list.height);
-    else if (action.kind === 'scroll') this.conversation.scroll(action.rows);
-    else if (action.kind === 'focus') this.setFocus(action.pane);
-    else {
-      this.list.moveTo(action.index);
-      if (action.kind === 'open') this.run('flow.open');
-      else this.setFocus('list');
+  /** Applies what the mouse reports of one read do (`mouse/actions.ts`), then redraws once. */
+  private onMouse(events: readonly MouseEvent[]): void {
+    let acted = false;
+    for (const { report, doubleClick } of events) {
+      if (this.quitting) return;
+      const layout = this.layout();
+      const overlay = this.prompt ? 'prompt' : this.helpTop !== undefined ? 'help' : 'none';
+      const scene = { layout, overlay, focus: this.focus, listTop: this.list.top(layout.list.height), listLength: this.list.length, selected: this.list.focusIndex } as const;
+      const action = mouseAction(report, scene, doubleClick);
+      if (action.kind === 'none') continue;
+      acted = true;
+      if (action.kind === 'scroll' && action.pane === 'help') this.scrollHelp(action.rows);
+      else if (action.kind === 'scroll' && action.pane === 'list') this.list.scrollBy(action.rows, layout.list.height);
+      else if (action.kind === 'scroll') this.conversation.scroll(action.rows);
+      else if (action.kind === 'focus') this.setFocus(action.pane);
+      else {
+        this.list.moveTo(action.index);
+        if (action.kind === 'open') this.run('flow.open');
+        else this.setFocus('list');
+      }
     }
+    if (!acted) return;
     this.say('');
     this.scheduler.now();
   }

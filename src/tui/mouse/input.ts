@@ -13,8 +13,14 @@
 import { isDoubleClick } from './actions.js';
 import { holdsReport, SgrReader, type MouseReport } from './sgr.js';
 
-/** Called for each report; `doubleClick`: a left press on the row of a left press just before. */
-export type MouseHandler = (report: MouseReport, doubleClick: boolean) => void;
+/** A report, and whether it is a left press on the row of a left press just before. */
+export interface MouseEvent {
+  readonly report: MouseReport;
+  readonly doubleClick: boolean;
+}
+
+/** Called with the reports of one read, in order (a trackpad sends many: one redraw for all). */
+export type MouseHandler = (events: readonly MouseEvent[]) => void;
 
 /** Characters a report is made of, after its `ESC [`. */
 const REPORT_CHARACTERS = /^[\d;<Mm]$/;
@@ -38,7 +44,7 @@ export class MouseInput {
    */
   constructor(
     private readonly input: NodeJS.ReadableStream,
-    private readonly onReport: MouseHandler,
+    private readonly onReports: MouseHandler,
     private readonly now: () => number = Date.now,
   ) {
     input.prependListener('data', this.before);
@@ -63,6 +69,7 @@ export class MouseInput {
     if (this.replaying) return;
     const text = typeof data === 'string' ? data : data.toString('latin1');
     const { reports, split, keys } = this.reader.read(text);
+    const events: MouseEvent[] = [];
     for (const report of reports) {
       let doubleClick = false;
       if (report.button === 'left' && !report.release && !report.motion) {
@@ -71,8 +78,9 @@ export class MouseInput {
         doubleClick = isDoubleClick(this.lastPress, report.y, at);
         this.lastPress = { y: report.y, at };
       }
-      this.onReport(report, doubleClick);
+      events.push({ report, doubleClick });
     }
+    if (events.length > 0) this.onReports(events);
     if (holdsReport(text) && keys !== '') {
       this.replaying = true;
       try {

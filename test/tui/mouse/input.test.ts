@@ -18,17 +18,23 @@ function setup(clock = { now: 0 }) {
     for (const ch of text) keys.push([ch, mouse!.ownsKey(ch)]);
   });
   const reports: [MouseReport, boolean][] = [];
-  mouse = new MouseInput(input, (report, doubleClick) => reports.push([report, doubleClick]), () => clock.now);
+  const batches: number[] = [];
+  mouse = new MouseInput(input, (events) => {
+    batches.push(events.length);
+    for (const { report, doubleClick } of events) reports.push([report, doubleClick]);
+  }, () => clock.now);
   const send = (text: string): void => void input.emit('data', Buffer.from(text, 'latin1'));
-  return { input, mouse, reads, keys, reports, send, clock };
+  return { input, mouse, reads, keys, reports, batches, send, clock };
 }
 
 describe('MouseInput', () => {
-  it('hands the reports of a read over before the key reader gets the read', () => {
-    const { send, reports, reads } = setup();
+  it('hands the reports of a read over together (one redraw), before the key reader gets the read', () => {
+    const { send, reports, reads, batches } = setup();
     send('\x1b[<65;10;15M\x1b[<64;10;15M');
     expect(reports.map(([r]) => r.button)).toEqual(['wheelDown', 'wheelUp']);
     expect(reads).toEqual(['\x1b[<65;10;15M\x1b[<64;10;15M']);
+    send('j');
+    expect(batches).toEqual([2]);
   });
 
   it('hands the keys read with a report to the key reader again, alone (blessed drops such a read)', () => {
