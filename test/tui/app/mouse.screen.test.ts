@@ -131,6 +131,13 @@ describe('mouse', () => {
     await quit(screen);
   });
 
+  it('a click past column 223 works (SGR reports; the X10 form cannot say such a column)', async () => {
+    const screen = await openDemo({ cols: 300 });
+    screen.write(click(280, LIST_ROW(3)));
+    await screen.waitFor((s) => selectedRow(s) === 3);
+    await quit(screen);
+  });
+
   it('the wheel scrolls the conversation under the pointer, whichever pane has the focus; a click there focuses it', async () => {
     const screen = await openDemo();
     const before = conversationRows(screen);
