@@ -20,7 +20,7 @@ import { FlowStore } from '../store/flowStore.js';
 import { liveRamBudget } from '../store/payloadStore.js';
 import { MessageTable } from '../messages/messageTable.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
-import { openTerminal } from '../tui/terminal.js';
+import { fullScreenProblem, openTerminal } from '../tui/terminal.js';
 import type { CliConfig } from './args.js';
 import { buildOutputs } from './outputs.js';
 import { messageFeed } from './messageFeed.js';
@@ -54,6 +54,8 @@ interface RunningSource {
 
 /** Runs the TUI until the user quits; returns the exit code. Throws UserError before the screen opens. */
 export async function runTuiCommand(config: CliConfig): Promise<number> {
+  const terminalProblem = fullScreenProblem(process.env);
+  if (terminalProblem !== undefined) throw new UserError(terminalProblem);
   const stop = new AbortController();
   const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
   const sourceFile = config.readFile !== undefined && isRegularFile(config.readFile) ? config.readFile : undefined;

@@ -40,14 +40,14 @@ function versionList(versions: readonly number[]): string {
 /**
  * One line describing the server's choice: `TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  ALPN h2`.
  * When the client offered ALPN (or its hello is unknown) and the ServerHello names none, it says
- * why: `ALPN choice encrypted` (TLS 1.3) or `no ALPN`. A HelloRetryRequest says so instead.
+ * why: `ALPN sent encrypted` (TLS 1.3 sends the choice in its encrypted extensions) or `no ALPN`. A HelloRetryRequest says so instead.
  */
 export function serverChoice(hello: ServerHello, client: ClientHello | undefined): string {
   const choice = `${tlsVersionName(hello.version)} ${cipherSuiteName(hello.cipherSuite)}`;
   if (hello.helloRetry) return `${choice} (HelloRetryRequest)`;
   if (hello.alpn !== undefined) return `${choice}  ALPN ${hello.alpn}`;
   if (client && client.alpn.length === 0) return choice;
-  return `${choice}  ${isTls13(hello.version) ? 'ALPN choice encrypted' : 'no ALPN'}`;
+  return `${choice}  ${isTls13(hello.version) ? 'ALPN sent encrypted' : 'no ALPN'}`;
 }
 
 /** TLS 1.3 or one of its drafts, whose server sends its ALPN choice in EncryptedExtensions, encrypted. */

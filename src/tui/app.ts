@@ -136,7 +136,7 @@ export class TuiApp {
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
     this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
-    this.conversation = new ConversationPane(options.store, options.messages, this.following);
+    this.conversation = new ConversationPane(options.store, options.messages, this.following, options.terminal.glyphs.right === '→' ? '→' : '->');
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
@@ -277,7 +277,7 @@ export class TuiApp {
       case 'encoding.cycle': {
         // Said where the mode in view does not show it: the change applies to the text and escaped modes.
         const encoding = this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m shows them)`);
+        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
         else if (this.conversation.rawMode === 'hex') this.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
         return;
       }
@@ -414,6 +414,7 @@ export class TuiApp {
     const move = command === undefined ? undefined : moves[command];
     if (move !== undefined) this.scrollHelp(move);
     else if (command === 'quit.now') return this.quit();
+    else if (command === 'screen.repaint') this.screen.realloc();
     else this.helpTop = undefined;
     this.scheduler.now();
   }
@@ -702,7 +703,7 @@ export class TuiApp {
 
   private hints(width: number, unicode: boolean): string {
     if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
-    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  any other key closes the help';
+    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
     if (this.prompt?.purpose === 'filter') {
       const words = `${FILTER_WORDS}  `;
       return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);

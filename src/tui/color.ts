@@ -1,9 +1,10 @@
 /**
  * Colours for the TUI as SGR strings, added to content *after* it went through
  * `render/escape` (escaped text holds no ESC, so these are the only sequences in a pane).
- * Under NO_COLOR (https://no-color.org: set and not empty) every colour is the empty string, so
- * callers never branch on it. Attributes that carry meaning without colour (inverse for the
- * selection, bold) are not colours and stay. blessed reduces 256-colour codes to what the
+ * Under NO_COLOR (https://no-color.org: set and not empty), or when the terminal's terminfo
+ * has fewer than 8 colours (vt100), every colour is the empty string, so callers never branch on
+ * it. Attributes that carry meaning without colour (inverse for the selection, bold) are not
+ * colours and stay, unless the terminfo lacks them. blessed reduces 256-colour codes to what the
  * terminal's terminfo offers, so callers may use palette indexes freely.
  */
 
@@ -23,8 +24,14 @@ const BASIC: Record<Exclude<Color, number>, number> = {
 
 /** Colour sequences for one run of the TUI; all empty strings when colour is off. */
 export interface Palette {
-  /** False under NO_COLOR. */
+  /** False under NO_COLOR or on a terminal without colours. */
   readonly enabled: boolean;
+  /** SGR bold on and off; '' when the terminal has no bold. */
+  readonly bold: string;
+  readonly noBold: string;
+  /** SGR inverse video on and off; '' when the terminal has no reverse. */
+  readonly inverse: string;
+  readonly noInverse: string;
   /** SGR that sets the foreground, or ''. */
   fg(color: Color): string;
   /** SGR that sets the background, or ''. */
@@ -47,7 +54,24 @@ function code(color: Color, base: number): string {
   return `\x1b[${base + BASIC[color]}m`;
 }
 
-const COLOR_PALETTE: Palette = {
+/** The attributes a terminal has, from its terminfo (all of them when unknown). */
+export interface Attributes {
+  readonly bold: boolean;
+  readonly reverse: boolean;
+}
+
+const ALL_ATTRIBUTES: Attributes = { bold: true, reverse: true };
+
+function attributes(has: Attributes): Pick<Palette, 'bold' | 'noBold' | 'inverse' | 'noInverse'> {
+  return {
+    bold: has.bold ? '\x1b[1m' : '',
+    noBold: has.bold ? '\x1b[22m' : '',
+    inverse: has.reverse ? '\x1b[7m' : '',
+    noInverse: has.reverse ? '\x1b[27m' : '',
+  };
+}
+
+const COLOR_PALETTE: Omit<Palette, keyof ReturnType<typeof attributes>> = {
   enabled: true,
   fg: (color) => code(color, 30),
   bg: (color) => code(color, 40),
@@ -56,7 +80,7 @@ const COLOR_PALETTE: Palette = {
   style: (colors) => ({ ...colors }),
 };
 
-const NO_COLOR_PALETTE: Palette = {
+const NO_COLOR_PALETTE: Omit<Palette, keyof ReturnType<typeof attributes>> = {
   enabled: false,
   fg: () => '',
   bg: () => '',
@@ -65,7 +89,11 @@ const NO_COLOR_PALETTE: Palette = {
   style: () => ({}),
 };
 
-/** The palette for an environment: colourless under NO_COLOR. */
-export function paletteFor(env: NodeJS.ProcessEnv): Palette {
-  return noColorRequested(env) ? NO_COLOR_PALETTE : COLOR_PALETTE;
+/**
+ * The palette for an environment and the terminal's terminfo facts (when known): colourless
+ * under NO_COLOR or below 8 colours; attributes only those the terminal has.
+ */
+export function paletteFor(env: NodeJS.ProcessEnv, terminal?: Attributes & { readonly colors: number }): Palette {
+  const colourless = noColorRequested(env) || (terminal !== undefined && terminal.colors < 8);
+  return { ...(colourless ? NO_COLOR_PALETTE : COLOR_PALETTE), ...attributes(terminal ?? ALL_ATTRIBUTES) };
 }

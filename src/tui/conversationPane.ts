@@ -74,7 +74,10 @@ export class ConversationPane {
     private readonly source: ConversationSource,
     private readonly messagesOf?: MessagesOf,
     private readonly following: Following = notFollowing(),
-  ) {}
+    arrow = '→',
+  ) {
+    this.settingsValue = { ...DEFAULT_SETTINGS, arrow };
+  }
 
   /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */
   get follow(): boolean {
@@ -128,6 +131,7 @@ export class ConversationPane {
       return;
     }
     this.showMessages(flowId, width, height);
+    const exchange = this.exchangeAnchor?.flowId === flowId && !this.messageView ? this.exchangeStart(flowId, this.exchangeAnchor.exchange) : undefined;
     this.exchangeAnchor = undefined;
     // Held once there is something to read: a flow opened before its first bytes takes the mode they bring.
     if (reading && this.held === undefined && (this.source.getFlow(flowId)?.chunkCount ?? 0) > 0) this.held = { flowId, messages: this.messageView !== undefined };
@@ -143,11 +147,19 @@ export class ConversationPane {
     this.view.follow = this.follow;
     this.view.highlight = this.query === '' ? undefined : highlightFor(this.query, this.settingsValue, this.lastMatch);
     this.view.update();
+    if (exchange) this.view.showOffset(exchange.dir, exchange.offset);
+  }
+
+  /** Where HTTP exchange `index` of `flowId` starts: its request's first byte (its response's without one). */
+  private exchangeStart(flowId: number, index: number): { readonly dir: Direction; readonly offset: number } | undefined {
+    const exchange = this.messagesOf?.(flowId)?.http?.exchanges[index];
+    return exchange?.request ?? exchange?.response;
   }
 
   /**
    * Enter on flow `flowId` while the filter's message words point at its HTTP exchange `exchange`
-   * (a position): the next frame showing that flow in the messages mode puts it at the top. Stops following.
+   * (a position): the next frame showing that flow puts it at the top (in a raw mode, the
+   * request's first byte). Stops following.
    */
   openAt(flowId: number, exchange: number): void {
     this.exchangeAnchor = { flowId, exchange };
@@ -379,7 +391,7 @@ export class ConversationPane {
     if (this.messageView?.flowId !== flowId) {
       const source = this.source;
       const chunks = { chunk: (index: number) => source.getChunk(flowId, index), chunkAt: (dir: Direction, offset: number) => source.chunkAt(flowId, dir, offset) };
-      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => source.read(flowId, dir, offset, length), chunks);
+      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => source.read(flowId, dir, offset, length), chunks, this.settingsValue.arrow);
     }
     const flow = this.source.getFlow(flowId);
     // The messages may grow without the flow changing (parsed after a file's load): both count,
@@ -438,9 +450,9 @@ function foundOutcome(wrapped: boolean, backward: boolean): FoundOutcome {
   return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
 }
 
-/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted). */
+/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted), and the keys of the modes that show them. */
 function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
   if (messages.protocol !== 'tls') return [];
   const [client, server] = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
-  return [{ side: 'event', kind: 'event', text: `TLS: ${formatCount(client)} bytes from the client, ${formatCount(server)} from the server in all (m shows them)` }];
+  return [{ side: 'event', kind: 'event', text: `TLS: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
 }

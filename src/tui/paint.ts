@@ -10,11 +10,6 @@ import type { DisplayLine } from './conversation/view.js';
 import type { FlowRow, RowStyle } from './flowList/rowFormat.js';
 import { stringColumns } from './width.js';
 
-const INVERSE = '\x1b[7m';
-const NO_INVERSE = '\x1b[27m';
-const BOLD = '\x1b[1m';
-const NO_BOLD = '\x1b[22m';
-
 /** Foreground of each list span style; styles not listed keep the default colour. */
 function spanColor(style: RowStyle, palette: Palette): string {
   switch (style) {
@@ -43,20 +38,20 @@ export function paintRow(row: FlowRow, palette: Palette, focused: boolean): stri
   let out = '';
   for (const span of row.spans) {
     if (span.style === 'note' && span.text.trim() !== '') {
-      out += BOLD + spanColor(span.style, palette) + span.text + palette.reset + NO_BOLD;
+      out += palette.bold + spanColor(span.style, palette) + span.text + palette.reset + palette.noBold;
       continue;
     }
     const color = row.selected ? '' : spanColor(span.style, palette);
     out += color === '' ? span.text : color + span.text + palette.reset;
   }
   if (!row.selected) return out;
-  return INVERSE + (focused ? BOLD : '') + out + (focused ? NO_BOLD : '') + NO_INVERSE;
+  return palette.inverse + (focused ? palette.bold : '') + out + (focused ? palette.noBold : '') + palette.noInverse;
 }
 
 /** A title row (list column titles, conversation title): `text` padded to `width`, inverse when focused. */
 export function paintTitle(text: string, width: number, focused: boolean, palette: Palette): string {
   const padded = text + ' '.repeat(Math.max(0, width - stringColumns(text)));
-  if (focused) return INVERSE + BOLD + padded + NO_BOLD + NO_INVERSE;
+  if (focused) return palette.inverse + palette.bold + padded + palette.noBold + palette.noInverse;
   return palette.enabled ? palette.bg(236) + padded + palette.reset : padded;
 }
 
@@ -78,13 +73,13 @@ export function paintLine(line: DisplayLine, width: number, palette: Palette): s
   let at = 0;
   for (const [from, to] of [...line.matches].sort((a, b) => a[0] - b[0])) {
     if (from < at || to <= from) continue;
-    body += text.slice(at, from) + INVERSE + text.slice(from, to) + NO_INVERSE;
+    body += text.slice(at, from) + palette.inverse + text.slice(from, to) + palette.noInverse;
     at = to;
   }
   body += text.slice(at);
   if (line.highlight) {
-    const alert = palette.enabled ? palette.bg('red') + palette.fg('white') : INVERSE;
-    return alert + BOLD + body + NO_BOLD + (palette.enabled ? palette.reset : NO_INVERSE);
+    const alert = palette.enabled ? palette.bg('red') + palette.fg('white') : palette.inverse;
+    return alert + palette.bold + body + palette.noBold + (palette.enabled ? palette.reset : palette.noInverse);
   }
   const color = lineColor(line, palette);
   return color === '' ? body : color + body + palette.reset;

@@ -7,6 +7,9 @@
  * - locale: UTF-8 (LC_ALL, else LC_CTYPE, else LANG) turns on blessed's full Unicode and the
  *   Unicode glyphs; any other locale gets the ASCII glyphs. blessed's widths are `width.ts`'s
  *   (`blessedWidths.ts`).
+ * - the terminal's own terminfo (`terminfoCaps.ts`), when the system has one for TERM: no colour
+ *   below 8 colours (vt100), attributes only those it has, and no screen at all without cursor
+ *   addressing (`dumb`): `fullScreenProblem` says so before anything is set up.
  * - colour: NO_COLOR gives a palette of empty strings (see `color.ts`).
  * - keys: from stdin when it is a terminal, else from /dev/tty (`-r -`: the capture is on stdin).
  * - mouse: reporting of presses, releases and the wheel in the SGR form (1000 + 1006) is on
@@ -27,27 +30,40 @@ import { constants as osConstants } from 'node:os';
 import { ReadStream } from 'node:tty';
 import blessed from 'blessed';
 import { errorLine } from '../core/errors.js';
+import { escapeText } from '../render/escape.js';
 import { alignBlessedWidths } from './blessedWidths.js';
 import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 import { MOUSE_REPORTING_OFF, MOUSE_REPORTING_ON } from './mouse/sgr.js';
+import { terminalCaps } from './terminfoCaps.js';
 
 /** The terminfo descriptions blessed ships, by file name under `blessed/usr/`. */
 export type TerminfoName = 'xterm-256color' | 'xterm' | 'linux';
 
 /**
  * The shipped terminfo for an environment: `linux` for the Linux console; `xterm-256color`
- * when TERM says 256 colours, inside tmux (tmux always accepts 256 colours and adapts them to the
- * outer terminal), or when COLORTERM announces true colour; `xterm` for everything else
- * (xterm, screen, vt100, rxvt, unknown names).
+ * when TERM says 256 colours, is tmux's own (`screen`, `tmux`) inside tmux (tmux always accepts
+ * 256 colours and adapts them to the outer terminal), or when COLORTERM announces true colour;
+ * `xterm` for everything else (xterm, vt100, rxvt, unknown names; a TERM set by hand inside tmux).
  */
 export function terminfoFor(env: NodeJS.ProcessEnv): TerminfoName {
   const term = (env.TERM ?? '').toLowerCase();
   if (term.startsWith('linux')) return 'linux';
-  if (term.includes('256color') || term.startsWith('tmux') || env.TMUX) return 'xterm-256color';
+  if (term.includes('256color') || term.startsWith('tmux')) return 'xterm-256color';
+  if (env.TMUX && (term === '' || term.startsWith('screen'))) return 'xterm-256color';
   if (/^(truecolor|24bit)$/i.test(env.COLORTERM ?? '')) return 'xterm-256color';
   return 'xterm';
+}
+
+/**
+ * Why the full screen cannot work on this terminal (one line for the user), or undefined: TERM's
+ * terminfo has no cursor addressing (`dumb`, an editor's shell buffer).
+ */
+export function fullScreenProblem(env: NodeJS.ProcessEnv): string | undefined {
+  const caps = terminalCaps(env);
+  if (caps === undefined || caps.addressable) return undefined;
+  return `TERM=${escapeText(env.TERM ?? '')} cannot move the cursor for the screen: use --log or --no-tui`;
 }
 
 /** The absolute path of a shipped terminfo file (blessed reads a path directly). */
@@ -117,6 +133,8 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   const output = options.output ?? process.stdout;
   const errorOutput = options.errorOutput ?? process.stderr;
   if (!output.isTTY) throw new TerminalError('the screen needs a terminal on stdout');
+  const problem = fullScreenProblem(env);
+  if (problem !== undefined) throw new TerminalError(problem);
   const ownInput = options.input ? undefined : keyInputFromTty();
   const input = options.input ?? ownInput ?? process.stdin;
   const terminfo = terminfoFor(env);
@@ -198,7 +216,7 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
     for (const stream of [output, input, ...stderr]) stream.on('error', onHangUp);
     input.on('end', onHangUp);
   }
-  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env), mouse, restore };
+  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, terminalCaps(env)), mouse, restore };
 }
 
 

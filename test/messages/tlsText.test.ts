@@ -36,7 +36,7 @@ describe('TLS ServerHello line', () => {
 
   it('says the choice is encrypted in TLS 1.3, and that none was made in TLS 1.2, when ALPN was offered', () => {
     const tls13 = hellos(['h2'], { version: 0x0304 });
-    expect(serverChoice(tls13.server!, tls13.client)).toBe('TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN choice encrypted');
+    expect(serverChoice(tls13.server!, tls13.client)).toBe('TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN sent encrypted');
     const none = hellos(['h2'], { version: 0x0303 });
     expect(serverChoice(none.server!, none.client)).toBe('TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  no ALPN');
   });

@@ -129,7 +129,7 @@ describe('m into and out of the messages mode keeps the message at the top', () 
   it('text at the second request → messages at #2; messages at #2 → text at its request; d keeps #2', () => {
     const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));
     const top = (): string => (pane.show(1, 80, 6), screenText(pane)[0]);
-    expect(top()).toMatch(/^= 192\.168\.1\.23:51000 -> /);
+    expect(top()).toMatch(/^= 192\.168\.1\.23:51000 → /);
     pane.cycleMode(); // messages → text
     top();
     pane.jump(1);
@@ -139,9 +139,9 @@ describe('m into and out of the messages mode keeps the message at the top', () 
     pane.cycleMode();
     pane.cycleMode();
     pane.cycleMode(); // text → hex → escaped → messages
-    expect(top()).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
+    expect(top()).toMatch(/^= #2 GET \/style\.css → 200 OK/);
     pane.cycleDirections();
-    expect(top()).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
+    expect(top()).toMatch(/^= #2 GET \/style\.css → 200 OK/);
     pane.cycleDirections();
     pane.cycleDirections();
     pane.scroll(3);
@@ -196,6 +196,21 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     pane.scroll(-1);
     intoMessages(pane);
     expect(top()).toBe('< 354 go | = DATA body: 32 bytes | > Subject: one');
+  });
+
+  it('a plain command at the top (> DATA) stays at the top in the text mode', () => {
+    const flow = liveFlow(keyTo(25));
+    for (const [dir, text] of [['s2c', '220 mail.example ESMTP'], ['c2s', 'HELO me'], ['s2c', '250 hi'], ['c2s', 'DATA'], ['s2c', '354 go'], ['c2s', 'Subject: one\r\n\r\nline a\r\n.'], ['s2c', '250 queued'], ['c2s', 'QUIT']] as const) flow.send(dir, `${text}\r\n`);
+    flow.end();
+    const { pane, top } = paneOf(flow, 2);
+    while (!top().startsWith('> DATA')) pane.scroll(1);
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('> DATA | < 354 go');
+    pane.scroll(1);
+    intoMessages(pane);
+    expect(top()).toBe('< 354 go | = DATA body: 24 bytes');
+    pane.toggleHex(); // messages → hex, at the reply
+    expect(top()).toMatch(/^< 00000020  33 35 34 20 67 6f 0d 0a /);
   });
 });
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
+import { fullScreenProblem, localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
+import { parseTerminfo, terminalCaps } from '../../src/tui/terminfoCaps.js';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { noColorRequested, paletteFor } from '../../src/tui/color.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS, glyphsFor, type Glyphs } from '../../src/tui/glyphs.js';
 import { codePointColumns } from '../../src/tui/width.js';
@@ -16,6 +20,8 @@ describe('terminfoFor', () => {
     [{ TERM: 'screen' }, 'xterm'],
     [{ TERM: 'xterm' }, 'xterm'],
     [{ TERM: 'vt100' }, 'xterm'],
+    [{ TERM: 'vt100', TMUX: '/tmp/tmux-0/default,1,0' }, 'xterm'],
+    [{ TERM: 'xterm', TMUX: '/tmp/tmux-0/default,1,0' }, 'xterm'],
     [{}, 'xterm'],
     [{ TERM: 'linux' }, 'linux'],
     [{ TERM: 'linux', TMUX: '' }, 'linux'],
@@ -51,6 +57,60 @@ describe('palette', () => {
     expect([none.enabled, none.fg('cyan'), none.bg(214), none.reset, none.paint('red', 'x')]).toEqual([false, '', '', '', 'x']);
     expect(none.style({ fg: 'green', bg: 'blue' })).toEqual({});
     expect(noColorRequested({ NO_COLOR: '' })).toBe(false);
+  });
+
+  it('has no colour on a terminal below 8 colours, and only the attributes it has', () => {
+    const mono = paletteFor({}, { colors: 0, bold: true, reverse: true });
+    expect([mono.enabled, mono.fg('cyan'), mono.bg(236), mono.inverse, mono.bold]).toEqual([false, '', '', '\x1b[7m', '\x1b[1m']);
+    const bare = paletteFor({}, { colors: 0, bold: false, reverse: false });
+    expect([bare.inverse, bare.noInverse, bare.bold, bare.noBold]).toEqual(['', '', '', '']);
+    expect(paletteFor({}, { colors: 8, bold: true, reverse: true }).fg('cyan')).toBe('\x1b[36m');
+  });
+});
+
+/** A compiled terminfo entry: legacy (16-bit numbers) or ncurses' 32-bit format. */
+function terminfo(numbers: Record<number, number>, strings: readonly number[], wide = false): Uint8Array {
+  const names = Buffer.from('test|a test terminal\0');
+  const numCount = 15;
+  const strCount = 40;
+  const size = wide ? 4 : 2;
+  const header = Buffer.alloc(12);
+  [wide ? 0o1036 : 0o432, names.length, 1, numCount, strCount, 2].forEach((value, i) => header.writeUInt16LE(value, i * 2));
+  const bools = Buffer.from([1, ...((names.length + 1) % 2 ? [0] : [])]);
+  const nums = Buffer.alloc(numCount * size, 0xff);
+  for (const [index, value] of Object.entries(numbers)) (wide ? nums.writeInt32LE(value, Number(index) * 4) : nums.writeInt16LE(value, Number(index) * 2));
+  const offsets = Buffer.alloc(strCount * 2, 0xff);
+  for (const index of strings) offsets.writeUInt16LE(0, index * 2);
+  return Buffer.concat([header, names, bools, nums, offsets, Buffer.from('x\0')]);
+}
+
+describe('terminal caps', () => {
+  it('reads colours, cursor addressing and attributes from both formats', () => {
+    expect(parseTerminfo(terminfo({ 13: 256 }, [10, 27, 34], true))).toEqual({ colors: 256, addressable: true, bold: true, reverse: true, underline: false });
+    expect(parseTerminfo(terminfo({ 13: 8 }, [10, 36]))).toEqual({ colors: 8, addressable: true, bold: false, reverse: false, underline: true });
+    expect(parseTerminfo(terminfo({}, []))).toEqual({ colors: 0, addressable: false, bold: false, reverse: false, underline: false });
+    expect(parseTerminfo(Buffer.from('not terminfo at all'))).toBeUndefined();
+  });
+
+  it('finds TERM under $TERMINFO, by first letter or its hex code; unknown names give undefined', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-terminfo-'));
+    mkdirSync(join(dir, 'v'));
+    mkdirSync(join(dir, '64'));
+    writeFileSync(join(dir, 'v', 'vtest'), terminfo({}, [10, 27, 34, 36]));
+    writeFileSync(join(dir, '64', 'dtest'), terminfo({}, []));
+    const env = { TERMINFO: dir, HOME: dir, TERMINFO_DIRS: dir };
+    expect(terminalCaps({ ...env, TERM: 'vtest' })).toMatchObject({ colors: 0, addressable: true });
+    expect(terminalCaps({ ...env, TERM: 'dtest' })).toMatchObject({ addressable: false });
+    expect(terminalCaps({ ...env, TERM: 'no-such-terminal' })).toBeUndefined();
+    expect(terminalCaps({ ...env, TERM: '../v/vtest' })).toBeUndefined();
+    expect(fullScreenProblem({ ...env, TERM: 'dtest' })).toBe('TERM=dtest cannot move the cursor for the screen: use --log or --no-tui');
+    expect(fullScreenProblem({ ...env, TERM: 'vtest' })).toBeUndefined();
+    expect(fullScreenProblem({ ...env, TERM: 'no-such-terminal' })).toBeUndefined();
+  });
+
+  it.skipIf(!existsSync('/lib/terminfo/d/dumb') && !existsSync('/usr/share/terminfo/d/dumb'))('the system dumb and vt100', () => {
+    expect(terminalCaps({ TERM: 'dumb' })).toMatchObject({ colors: 0, addressable: false });
+    expect(terminalCaps({ TERM: 'vt100' })).toMatchObject({ colors: 0, addressable: true, reverse: true, bold: true });
   });
 });
 

@@ -62,7 +62,10 @@ export function prefixColumns(mode: TimestampMode): number {
  * their base; a two-column character never straddles a cut; nor does an escape of
  * render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a piece. With
  * `atSpaces` (prose: flowspy's own event lines) a piece ends after its last space when it has
- * one, so a word or a number with its unit (`25 ms`) is not cut in two.
+ * one, so a word or a number with its unit (`25 ms`) is not cut in two. Spaces that end the
+ * text and would begin a piece stay on the piece before, past the width (the pane cuts them):
+ * as in Wireshark's follow view, trailing blanks never make a row that looks like an empty line
+ * (which in HTTP or SMTP reads as the end of the headers).
  */
 export function wrapRanges(text: string, columns: number, atSpaces = false): [number, number][] {
   const width = Math.max(1, columns);
@@ -101,8 +104,15 @@ export function wrapRanges(text: string, columns: number, atSpaces = false): [nu
     } else afterSpace += w;
     i += size;
   }
-  ranges.push([from, text.length]);
+  if (ranges.length > 0 && isSpaces(text, from)) ranges[ranges.length - 1][1] = text.length;
+  else ranges.push([from, text.length]);
   return ranges;
+}
+
+/** True when `text` from `from` on is spaces only. */
+function isSpaces(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) if (text.charCodeAt(i) !== SPACE) return false;
+  return true;
 }
 
 const SPACE = 0x20;

@@ -35,7 +35,7 @@ export interface MessageLine {
   readonly exchange?: number;
   /** The message of that exchange the line shows (its start line, headers, body and notes). */
   readonly role?: BodyRole;
-  /** The unit (its index: see {@link MessageUnits}) an SMTP DATA block's or a WebSocket frame's line belongs to. */
+  /** The unit (its index: see {@link MessageUnits}) a line protocol item's line (a command, a DATA block) or a WebSocket frame's line belongs to. */
   readonly item?: number;
   /** When what the line starts arrived (a message's first byte, a body's last), for the `t` prefix. */
   readonly ts?: Micros;
@@ -97,8 +97,11 @@ export interface MessageStart {
   readonly role?: BodyRole;
 }
 
-/** The units of `messages`; bodies in `expanded` (by `expand` name) are shown whole, taken from `bodies` when they can be. */
-export function messageUnits(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies: BodyCache): MessageUnits {
+/**
+ * The units of `messages`; bodies in `expanded` (by `expand` name) are shown whole, taken from
+ * `bodies` when they can be; `arrow` between a request and its answer (the glyph set's `right`).
+ */
+export function messageUnits(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies: BodyCache, arrow = '→'): MessageUnits {
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const http = messages.http;
   if (http) {
@@ -121,7 +124,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
-          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines, serverRaw);
+          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines, serverRaw, arrow);
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
@@ -163,7 +166,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const dataFlow = links.get(index)?.dataFlowId;
       if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
       placed.rest(lines);
-      return item.kind === 'block' ? lines.map((line) => ({ ...line, item: index })) : lines;
+      return lines.map((line) => ({ ...line, item: index }));
     },
     notesAfter: (count) => notes.after(count),
     starts: (index) => [items[index]],
@@ -233,7 +236,7 @@ function exchangeSettled(exchange: HttpExchange): boolean {
 }
 
 /** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
-function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean): void {
+function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string): void {
   const { request, response } = exchange;
   const t = exchangeTimings(exchange);
   const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
@@ -243,7 +246,7 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   const status = response ? `${response.status} ${escapeText(response.reason)}` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
-  out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} -> ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
+  out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} ${arrow} ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
   for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${notHttp && flag === 'unanswered' ? NOT_HTTP_ANSWER : FLAG_TEXT[flag]}` });
   const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;

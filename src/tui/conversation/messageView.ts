@@ -20,6 +20,7 @@ import type { DisplayLine } from './view.js';
 import type { ViewPlace } from './bodyInView.js';
 import { smartIgnoresCase, textMatches } from '../textMatch.js';
 import { hexBytesFitting, reflowHexLine } from '../../render/hex.js';
+import { byteAt, byteRanges, bytesIn, dumpCells } from './dumpCells.js';
 
 /** How rows are shown: the `t` prefix (its mode, and the flow's start for relative times), and the sides `d` keeps. */
 export interface RowStyle {
@@ -39,9 +40,12 @@ interface Row {
   readonly from: number;
   /**
    * A row of a hex dump line made again narrower (see {@link MessageView.wrap}): its text is not a
-   * slice of the line's; it has its side's marker and no search highlight.
+   * slice of the line's; it has its side's marker, and `from` is the column of its first byte's
+   * hex pair in the line's text.
    */
   readonly reflowed?: boolean;
+  /** For a reflowed row: the index in the line of its first byte. */
+  readonly firstByte?: number;
 }
 
 /** A search match: the query's text at `at` in the text of the line of row `row` (the row it begins in). */
@@ -92,6 +96,7 @@ export class MessageView {
     private readonly messages: FlowMessages,
     private readonly read: BodyReader,
     chunks?: FlowChunks,
+    private readonly arrow = '→',
   ) {
     this.raw = new RawSection(read, chunks);
   }
@@ -142,11 +147,10 @@ export class MessageView {
       const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
       const text = `${time}${row.continued && row.reflowed !== true ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
-      if (needle !== '' && row.reflowed !== true) {
+      if (needle !== '') {
         if (found?.line !== row.line) found = { line: row.line, at: matchesIn(row.line.text, needle) };
-        const shift = time.length + 2 - row.from;
-        const end = row.from + row.text.length;
-        for (const at of found.at) if (at < end && at + needle.length > row.from) matches.push([Math.max(at, row.from) + shift, Math.min(at + needle.length, end) + shift]);
+        const shift = time.length + 2;
+        for (const [from, to] of rowMatches(row, found.at, needle.length)) matches.push([from + shift, to + shift]);
       }
       return { side: row.line.side, kind: row.line.kind, text, highlight: row.line.kind === 'alert', continued: row.continued, matches };
     });
@@ -399,6 +403,11 @@ export class MessageView {
 
   /** The row showing position `at` of the text of the line starting at row `first`. */
   private rowOf(first: number, at: number): number {
+    // A narrowed dump line: the row of the byte drawn at `at` (its pair or its character).
+    if (this.row(first).reflowed === true) {
+      const cells = dumpCells(this.row(first).line.text);
+      at = cells.hex[byteAt(cells, at) ?? -1] ?? at;
+    }
     let index = first;
     while (index + 1 < this.rowCount() && this.row(index + 1).continued && this.row(index + 1).from <= at) index++;
     return index;
@@ -429,7 +438,7 @@ export class MessageView {
   private builtUnits: MessageUnits | undefined = undefined;
 
   private units(): MessageUnits {
-    return messageUnits(this.messages, this.read, this.expanded, this.bodies);
+    return messageUnits(this.messages, this.read, this.expanded, this.bodies, this.arrow);
   }
 
   /** The units of the last update, or new ones before the first. */
@@ -538,7 +547,9 @@ export class MessageView {
       // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
       const narrow = line.hex === true && line.text.length > columns ? reflowHexLine(line.text, hexBytesFitting(columns)) : undefined;
       if (narrow !== undefined) {
-        narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? line.text.length : 0, reflowed: true }));
+        const cells = dumpCells(line.text);
+        const bytes = hexBytesFitting(columns);
+        narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? cells.hex[i * bytes] ?? line.text.length : 0, reflowed: true, firstByte: i * bytes }));
         continue;
       }
       // flowspy's own lines (timings, notes, TLS hellos) wrap at spaces; captured text wraps at the width, as in the raw modes.
@@ -561,6 +572,26 @@ function firstAbove(sorted: readonly number[], value: number): number {
     else high = mid;
   }
   return low;
+}
+
+/**
+ * Where in `row.text` the matches at `starts` (of `length`, in the row's line) are: the slice of
+ * each in a wrapped row; in a narrowed dump row, the pairs and characters of the matched bytes.
+ */
+function rowMatches(row: Row, starts: readonly number[], length: number): [number, number][] {
+  const out: [number, number][] = [];
+  if (row.reflowed === true) {
+    const wide = dumpCells(row.line.text);
+    const narrow = dumpCells(row.text);
+    for (const at of starts) {
+      const bytes = bytesIn(wide, at, at + length);
+      if (bytes) out.push(...byteRanges(narrow, bytes[0] - row.firstByte!, bytes[1] - row.firstByte!));
+    }
+    return out;
+  }
+  const end = row.from + row.text.length;
+  for (const at of starts) if (at < end && at + length > row.from) out.push([Math.max(at, row.from) - row.from, Math.min(at + length, end) - row.from]);
+  return out;
 }
 
 /** Where `needle` is in `text`, left to right, not overlapping. */

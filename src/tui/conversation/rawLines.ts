@@ -91,7 +91,7 @@ export class RawSection {
     }
     for (const line of lines) out.push(line);
     if (!whole && (more > 0 || full)) out.push({ side: 'event', kind: 'note', expand: RAW_KEY, text: `... ${formatCount(more)}${full ? '+' : ''} more lines (Enter shows them)`, of });
-    if (whole && full) out.push({ side: 'event', kind: 'note', text: 'only the first raw bytes read: m shows them all', of });
+    if (whole && full) out.push({ side: 'event', kind: 'note', text: 'only the first raw bytes read: the text mode (m) shows them all', of });
   }
 
   private make(key: string, starts: RawStarts, dirs: readonly Direction[], whole: boolean, side: (dir: Direction) => Side): Shown {

@@ -67,7 +67,7 @@ export function renderUnit(
 function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings, hexBytes: number): UnitLines {
   switch (unit.kind) {
     case 'head':
-      return { lines: [event('event', headText(flow), flow.startTs)] };
+      return { lines: [event('event', headText(flow, settings.arrow ?? '→'), flow.startTs)] };
     case 'note': {
       const mark = flowMarks(flow)[unit.note];
       if (mark?.kind === 'fin') return { lines: [event('event', finText(mark.dir), mark.ts)] };
@@ -98,8 +98,8 @@ function event(kind: LogicalLine['kind'], text: string, ts: number | undefined):
   return { side: 'event', kind, text, ts };
 }
 
-function headText(flow: ConversationFlow): string {
-  const ends = flow.key ? `${formatEndpoint(flow.key.client)} -> ${formatEndpoint(flow.key.server)} ` : '';
+function headText(flow: ConversationFlow, arrow: string): string {
+  const ends = flow.key ? `${formatEndpoint(flow.key.client)} ${arrow} ${formatEndpoint(flow.key.server)} ` : '';
   if (!flow.sawHandshake) return `${ends}joined mid-stream (client and server guessed)`;
   return `${ends}${HEADS.get(flow.end?.detail) ?? 'connected (handshake seen)'}`;
 }

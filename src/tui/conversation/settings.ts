@@ -17,6 +17,8 @@ export interface ConversationSettings {
   readonly encoding: TextEncoding;
   readonly timestamps: TimestampMode;
   readonly filter: DirectionFilter;
+  /** The arrow of flowspy's own lines (`client → server`), the glyph set's `right`; `→` when unset. */
+  readonly arrow?: string;
 }
 
 /** Settings a pane starts with. */

@@ -17,7 +17,7 @@ describe('b on the screen', () => {
   it('saves the body in view to the working directory and says so in the status row', async () => {
     const screen = await openDemo({ cols: 160, cwd });
     screen.press('Enter');
-    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / -> 200 OK') > 0);
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / → 200 OK') > 0);
     screen.press('b');
     const html = `${SERVER_SIDE}-HTTPBODY-001-response.html`;
     await screen.waitFor((s) => statusRow(s).includes(`saved body of #1 response, 936 bytes: ${html}`));

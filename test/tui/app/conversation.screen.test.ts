@@ -24,7 +24,7 @@ describe('conversation pane', () => {
     expect(isInverse(screen, title, '#1 192.168.1.23:51000 → 198.51.100.10:80  closed  text UTF-8')).toBe(true);
     expect(isInverse(screen, 0, 'summary')).toBe(false);
     const rows = conversationRows(screen);
-    expect(rows[0]).toBe('= 192.168.1.23:51000 -> 198.51.100.10:80 connected (handshake seen)');
+    expect(rows[0]).toBe('= 192.168.1.23:51000 → 198.51.100.10:80 connected (handshake seen)');
     expect(rows[1]).toBe('> GET / HTTP/1.1');
     expect(rows).toContain('> Host: shop.example');
     expect(rows).toContain('< HTTP/1.1 200 OK');
@@ -49,7 +49,7 @@ describe('conversation pane', () => {
     screen.press('Tab');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex'));
     screen.press('PgDn');
-    await screen.waitFor((s) => conversationRows(s)[0] !== '= 192.168.1.23:51000 -> 198.51.100.10:80 connected (handshake seen)');
+    await screen.waitFor((s) => conversationRows(s)[0] !== '= 192.168.1.23:51000 → 198.51.100.10:80 connected (handshake seen)');
     const scrolled = conversationRows(screen)[0];
     screen.press('z');
     await screen.waitFor((s) => lines(s)[0].startsWith(' #1 192.168.1.23:51000'));
@@ -118,7 +118,7 @@ describe('conversation pane', () => {
 
     screen.press('m');
     await screen.waitFor((s) => statusRow(s).includes('· messages ·'));
-    expect(conversationRows(screen)[1]).toMatch(/^= #1 GET \/ -> 200 OK, 279 B \/ 1,122 B, /);
+    expect(conversationRows(screen)[1]).toMatch(/^= #1 GET \/ → 200 OK, 279 B \/ 1,122 B, /);
     expect(conversationRows(screen)[2]).toBe('> GET / HTTP/1.1');
 
     screen.press('m');
@@ -137,15 +137,15 @@ describe('conversation pane', () => {
     screen.press('[');
     await screen.waitFor((s) => conversationRows(s)[0] === '< HTTP/1.1 200 OK');
     screen.press('m', 'm', 'm', 'g');
-    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && conversationRows(s)[0].startsWith('= 192.168.1.23:51000 → '));
     screen.press(']');
-    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #1 GET / -> 200 OK'));
+    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #1 GET / → 200 OK'));
     screen.press(']');
-    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #2 GET /style.css -> 200 OK'));
+    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #2 GET /style.css → 200 OK'));
     screen.press(']');
     await screen.waitFor((s) => statusRow(s).includes('] : the last message or turn is in view'));
     screen.press('[', '[', '[');
-    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
+    await screen.waitFor((s) => conversationRows(s)[0].startsWith('= 192.168.1.23:51000 → '));
     await quit(screen);
   });
 
@@ -170,10 +170,10 @@ describe('conversation pane', () => {
     const screen = await openFlow1();
     screen.press('t');
     await screen.waitFor('00:00:00.102450 > GET / HTTP/1.1');
-    expect(conversationRows(screen)[0]).toMatch(/^00:00:00\.100000 = 192\.168\.1\.23:51000 -> /);
+    expect(conversationRows(screen)[0]).toMatch(/^00:00:00\.100000 = 192\.168\.1\.23:51000 → /);
     screen.press('t');
     await screen.waitFor('   +0.002450 > GET / HTTP/1.1');
-    expect(conversationRows(screen)[0]).toMatch(/^ {3}\+0\.000000 = 192\.168\.1\.23:51000 -> /);
+    expect(conversationRows(screen)[0]).toMatch(/^ {3}\+0\.000000 = 192\.168\.1\.23:51000 → /);
     screen.press('t');
     await screen.waitFor((s) => conversationRows(s)[1] === '> GET / HTTP/1.1');
 

@@ -62,7 +62,7 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('o: sort by arrival, bytes, duration, address, newest first (flow list)'));
     screen.press(' ');
     await screen.waitFor((s) => statusRow(s).includes('· text ') || statusRow(s).includes('· messages ·'));
-    await screen.waitFor((s) => !conversationRows(s)[0].startsWith('= 192.168.1.23:51000 -> '));
+    await screen.waitFor((s) => !conversationRows(s)[0].startsWith('= 192.168.1.23:51000 → '));
     await quit(screen);
   });
 

@@ -67,6 +67,21 @@ describe('help and exit', () => {
     await quit(screen);
   });
 
+  it('ctrl-l over the help repaints it and keeps it open', async () => {
+    const screen = await openDemo();
+    screen.press('?');
+    await screen.waitFor((s) => lines(s)[0] === ' flowspy keys');
+    const before = lines(screen);
+    screen.scribble('\x1b[5;3HGARBAGE-GARBAGE');
+    await screen.waitFor((s) => lines(s).some((line) => line.includes('GARBAGE')));
+    screen.press('C-l');
+    await screen.waitFor((s) => !lines(s).some((line) => line.includes('GARBAGE')));
+    expect(lines(screen)).toEqual(before);
+    screen.press('Esc');
+    await screen.waitFor((s) => lines(s)[0].startsWith('  # '));
+    await quit(screen);
+  });
+
   it('q leaves the alternate screen, shows the cursor, then prints the summary line; exit 0', async () => {
     const screen = await openDemo();
     expect(screen.alternateScreen).toBe(true);

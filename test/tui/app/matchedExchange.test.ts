@@ -22,4 +22,24 @@ describe('a message filter word matching a later exchange of a keep-alive flow',
     expect(rows()[title + 1]).toMatch(/^= #2 GET \/style\.css -> 200 OK/);
     app.dispose();
   });
+
+  it('in a raw mode, Enter opens the flow at the matched request\'s first byte', async () => {
+    const { terminal, screen } = openInProcessScreen({ cols: 120, rows: 24, env: { TERM: 'xterm-256color' } });
+    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => demo.messages.get(id) });
+    const rows = (): string[] => screen.text().map((line) => line.trimEnd());
+    const below = (title: string): string => rows()[rows().findIndex((line) => line.startsWith(title)) + 1];
+    await screen.waitFor(() => rows().some((line) => line.includes('5 flows')));
+    // The text mode, chosen with m on the first flow, stays for the next ones.
+    screen.press('Enter', 'm', 'Esc');
+    await screen.flush();
+    screen.press('f', ...'path:/style', 'Enter');
+    await screen.waitFor(() => rows().some((line) => line.includes('1/5 flows')));
+    screen.press('Enter');
+    await screen.flush();
+    expect(below(' #1 ')).toBe('> GET /style.css HTTP/1.1');
+    screen.press('x', 'Esc', 'Enter');
+    await screen.flush();
+    expect(below(' #1 ')).toMatch(/^> 0000011[0-9a-f]  47 45 54 20 2f 73 74 79/);
+    app.dispose();
+  });
 });

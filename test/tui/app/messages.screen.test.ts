@@ -18,12 +18,12 @@ describe('messages on the screen', () => {
     expect(listRows(screen)[0]).toMatch(/ GET \/ → 200 \(2 re…$/);
     expect(listRows(screen)[2]).toMatch(/ • ! GET \/api\/… → 200$/);
     screen.press('Enter', 'z');
-    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, ' #1 192.168.1.23') === 0 && rowWith(s, '= #1 GET / -> 200 OK') > 0);
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, ' #1 192.168.1.23') === 0 && rowWith(s, '= #1 GET / → 200 OK') > 0);
     expect(conversationRows(screen)).toContain('> GET / HTTP/1.1');
     screen.press('PgDn');
     await screen.waitFor((s) => rowWith(s, '<   <title>Example Shop - Home</title>') > 0);
     screen.press('PgDn');
-    await screen.waitFor((s) => rowWith(s, '= #2 GET /style.css -> 200 OK') > 0);
+    await screen.waitFor((s) => rowWith(s, '= #2 GET /style.css → 200 OK') > 0);
     screen.press('G');
     await screen.waitFor((s) => rowWith(s, '< body { font-family: sans-serif; margin: 0 auto; max-width: 48em; color: #222;') > 0);
     screen.press('Esc');
@@ -35,7 +35,7 @@ describe('messages on the screen', () => {
     // e shapes the text and hex modes: not offered here, and said so when pressed.
     expect(hintRow(screen)).not.toMatch(/e enc/);
     screen.press('e');
-    await screen.waitFor((s) => statusRow(s).includes('text encoding Latin-1 for the text and escaped modes (m shows them)'));
+    await screen.waitFor((s) => statusRow(s).includes('text encoding Latin-1 for the text and escaped modes (m: text mode)'));
     // d shows the client's lines only, then the server's, then both.
     screen.press('d');
     await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0 && rowWith(s, '< HTTP/1.1 200 OK') < 0);
@@ -46,7 +46,7 @@ describe('messages on the screen', () => {
     expect(hintRow(screen)).toMatch(/t time/);
     screen.press('t', 't', 'g');
     await screen.waitFor((s) => rowWith(s, '+0.002450 > GET /api/status HTTP/1.1') > 0);
-    expect(rowWith(screen, '+0.000000 = 192.168.1.23:51002 -> 198.51.100.10:80 connected')).toBeGreaterThan(0);
+    expect(rowWith(screen, '+0.000000 = 192.168.1.23:51002 → 198.51.100.10:80 connected')).toBeGreaterThan(0);
     screen.press('t');
     await screen.waitFor((s) => rowWith(s, '+0.') < 0);
     expect(conversationRows(screen)).toContain('> GET /api/status HTTP/1.1');
@@ -98,10 +98,10 @@ describe('messages on the screen', () => {
       expect(listRows(screen)[0], listRows(screen)[0]).toMatch(/ TLS api\.example\.com \(offers h2,http\/1\.1\)/);
       screen.press('Enter');
       await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, '> TLS ClientHello  SNI api.example.com  ALPN h2,http/1.1  TLS 1.3,1.2  3 cipher suites') > 0);
-      expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN choice encrypted')).toBeGreaterThan(0);
+      expect(rowWith(screen, '< TLS ServerHello  TLS 1.3 TLS_AES_128_GCM_SHA256  ALPN sent encrypted')).toBeGreaterThan(0);
       // How much each side sent in all: the encrypted rest is in the raw modes.
       expect(rowWith(screen, '= TLS: ') > rowWith(screen, '< TLS ServerHello')).toBe(true);
-      expect(screen.text().join('\n')).toMatch(/= TLS: [\d,]+ bytes from the client, [\d,]+ from the server in all \(m shows them\)/);
+      expect(screen.text().join('\n')).toMatch(/= TLS: [\d,]+ bytes from the client and [\d,]+ from the server \(x: hex, m: text\)/);
       await quit(screen);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -102,7 +102,7 @@ describe('proxy mode', () => {
     await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('= end:')));
     expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 :\\d+ → 127\\..*:${closed} +refused `))]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^= 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${closed} connection refused$`)),
+      expect.stringMatching(new RegExp(`^= 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${closed} connection refused$`)),
       expect.stringMatching(new RegExp(`note: upstream connect failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}`)),
     ]));
     expect(conversationRows(screen).join('\n')).not.toMatch(/handshake seen/);
@@ -121,7 +121,7 @@ describe('proxy mode', () => {
     await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('= end:')));
     expect(listRows(screen)).toEqual([expect.stringMatching(/^ +1 :\d+ → no-such-h…t\.invalid:80 no dns /)]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^= 127\.0\.0\.1:\d+ -> no-such-host\.invalid:80 name not resolved \(nothing sent\)$/),
+      expect.stringMatching(/^= 127\.0\.0\.1:\d+ → no-such-host\.invalid:80 name not resolved \(nothing sent\)$/),
       expect.stringMatching(/note: upstream connect failed: getaddrinfo (ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/),
       '= end: error: name not resolved',
     ]));

@@ -4,7 +4,7 @@
  * a locale that is not UTF-8 (ASCII borders, arrows and markers).
  */
 import { describe, expect, it } from 'vitest';
-import { isInverse, lines, listRows, openDemo, quit, rowWith, statusRow } from './support.js';
+import { demoPcap, expectRestored, isInverse, lines, listRows, openDemo, openFlowspy, quit, rowWith, statusRow } from './support.js';
 
 const TERMINFO_ERRORS = /Error on|Setulc|plab_norm|Terminfo|WARNING/;
 
@@ -28,6 +28,30 @@ describe('terminals', () => {
     expect(lines(screen).join('\n')).not.toMatch(TERMINFO_ERRORS);
     await quit(screen);
     expect(screen.output).not.toMatch(TERMINFO_ERRORS);
+  });
+
+  it.each([
+    [{}],
+    [{ TMUX: '/tmp/tmux-0/default,1,0' }],
+  ])('TERM=vt100 %o: no colour (terminfo has none); selection and matches in inverse video', async (env) => {
+    const screen = await openDemo({ term: 'vt100', env });
+    expect(screen.coloredCells()).toEqual([]);
+    expect(isInverse(screen, 1, 'GET / → 200')).toBe(true);
+    screen.press('Enter');
+    await screen.waitFor('x hex');
+    expect(screen.coloredCells()).toEqual([]);
+    expect(screen.output).not.toMatch(/\x1b\[[0-9;]*(3[0-9]|4[0-9]|38;5|48;5)[;m]/);
+    await quit(screen);
+  });
+
+  it('TERM=dumb: one line saying why, exit 2, the screen never opened', async () => {
+    const screen = openFlowspy(['-r', demoPcap], { term: 'dumb' });
+    expect((await screen.waitForExit()).exitCode).toBe(2);
+    expectRestored(screen);
+    expect(screen.text().filter((line) => line !== '')).toEqual([
+      'flowspy: TERM=dumb cannot move the cursor for the screen: use --log or --no-tui',
+    ]);
+    expect(screen.output).not.toContain('\x1b[?1049h');
   });
 
   it('NO_COLOR: no cell has a colour; the selected row is still in inverse video', async () => {

@@ -78,7 +78,7 @@ describe('emoji', () => {
       // flowspy's own line wraps at spaces: the path goes whole to the next row.
       '  /' + '\\u{1f389}'.repeat(8),
       '  ' + '\\u{1f389}'.repeat(8),
-      '  ' + '\\u{1f389}'.repeat(6) + ' -> 200 OK, 124 B /',
+      '  ' + '\\u{1f389}'.repeat(6) + ' → 200 OK, 124 B /',
       '> GET /' + '\\u{1f389}'.repeat(8),
       '  ' + '\\u{1f389}'.repeat(8),
       '  ' + '\\u{1f389}'.repeat(6) + ' HTTP/1.1',

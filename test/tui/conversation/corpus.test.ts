@@ -26,7 +26,7 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
       const view = new MessageView(1, messages, (dir, offset, length) => store.read(1, dir, offset, length));
       view.update(80, 100_000, 'end');
       const texts = view.lines().map((line) => line.text);
-      const second = texts.findIndex((t) => t.startsWith('= #2 GET / -> 200 OK'));
+      const second = texts.findIndex((t) => t.startsWith('= #2 GET / → 200 OK'));
       const response = texts.indexOf('< HTTP/1.1 200 OK', second);
       expect(texts.slice(response - 2, response + 1)).toEqual([
         '= note (s2c at 0): gap of 238 bytes: looking for the next message start',
@@ -34,7 +34,7 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
         '< HTTP/1.1 200 OK',
       ]);
       expect(texts.filter((t) => t.startsWith('= note'))).toHaveLength(2);
-      expect(texts.slice(second - 8, second).some((t) => t.startsWith('= #1 GET / -> no response'))).toBe(true);
+      expect(texts.slice(second - 8, second).some((t) => t.startsWith('= #1 GET / → no response'))).toBe(true);
     } finally {
       store.dispose();
     }

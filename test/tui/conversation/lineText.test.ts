@@ -21,6 +21,14 @@ describe('wrapRanges', () => {
     expect(pieces('ab\\', 2)).toEqual(['ab', '\\']);
   });
 
+  it('keeps trailing spaces on the last piece rather than making a row that looks empty', () => {
+    expect(pieces('abcd  ', 4)).toEqual(['abcd  ']);
+    expect(pieces('abc   ', 4)).toEqual(['abc   ']);
+    expect(pieces('abcdefgh ', 4)).toEqual(['abcd', 'efgh ']);
+    expect(pieces('ab cd', 2)).toEqual(['ab', ' c', 'd']);
+    expect(pieces('      ', 4)).toEqual(['      ']);
+  });
+
   it('never gives a piece wider than the width', () => {
     const text = '\\x00\\x00\\x00\\x0e\\x01\\x00\\x07session\\x00\\xff\\x10\\u{70e}\\\\ok';
     for (let width = 1; width <= 20; width++) {

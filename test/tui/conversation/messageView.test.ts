@@ -8,7 +8,7 @@ import { clientHello, records } from '../../messages/tlsBuild.js';
 import { FLOW, KEY, liveFlow } from '../../support/liveFlow.js';
 
 const ALL = 100_000;
-const HEAD: MessageLine[] = [{ side: 'event', kind: 'event', text: '10.0.0.1:40000 -> 10.0.0.2:80 connected (handshake seen)' }];
+const HEAD: MessageLine[] = [{ side: 'event', kind: 'event', text: '10.0.0.1:40000 → 10.0.0.2:80 connected (handshake seen)' }];
 type Flow = ReturnType<typeof liveFlow>;
 
 const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n\r\n`;
@@ -255,9 +255,9 @@ describe('message view: parser notes shown with their unit, also when they arriv
     // The gap's note after the body it cut and the cut's line (in exchange #2), the resynchronisation's before the response it found (#4's).
     const gapNote = texts.indexOf('= note (s2c at 112): gap of 76 bytes: looking for the next message start');
     expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes missing)', '= message cut at 112: gap in the body']);
-    expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c -> no response/);
+    expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c → no response/);
     const resumed = texts.indexOf('= note (s2c at 208): resumed at this message start');
-    expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d -> 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
+    expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d → 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
     expect(texts.at(-1)).toBe('= body: 5 bytes');
   });
 
@@ -408,7 +408,7 @@ describe('message view: following, and the window when rows are added', () => {
     view.home();
     expect(view.find('get /needle-one', false)).toBe(true);
     const row = view.lines()[0];
-    expect(row.text).toMatch(/^= #1 GET \/Needle-One -> 200/);
+    expect(row.text).toMatch(/^= #1 GET \/Needle-One → 200/);
     expect(row.matches.map(([a, b]) => row.text.slice(a, b))).toEqual(['GET /Needle-One']);
     view.home();
     expect(view.find('GET /needle-one', false)).toBe(false);
@@ -544,13 +544,13 @@ describe('] and [: message to message', () => {
     expect(top()).toBe(`= ${HEAD[0].text}`);
     const forward: string[] = [];
     while (view.nextUnit()) forward.push(top());
-    expect(forward.map((t) => t.split(',')[0])).toEqual(['= #1 GET /a -> 200 OK', '= #2 GET /b -> 200 OK', '= #3 GET /c -> 200 OK']);
+    expect(forward.map((t) => t.split(',')[0])).toEqual(['= #1 GET /a → 200 OK', '= #2 GET /b → 200 OK', '= #3 GET /c → 200 OK']);
     expect(forward).toHaveLength(3);
     view.scroll(2);
     expect(view.previousUnit()).toBe(true);
-    expect(top().split(',')[0]).toBe('= #3 GET /c -> 200 OK');
+    expect(top().split(',')[0]).toBe('= #3 GET /c → 200 OK');
     expect(view.previousUnit()).toBe(true);
-    expect(top().split(',')[0]).toBe('= #2 GET /b -> 200 OK');
+    expect(top().split(',')[0]).toBe('= #2 GET /b → 200 OK');
     view.home();
     expect(view.previousUnit()).toBe(false);
   });
@@ -636,16 +636,53 @@ describe('message view: the time prefix (t) at 80 columns', () => {
     frame('off');
     view.nextUnit();
     view.nextUnit();
-    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif -> 200 OK/);
+    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif → 200 OK/);
     frame('absolute');
-    expect(view.lines()[0].text).toMatch(/^\S+ = #2 GET \/b\.gif -> 200 OK/);
+    expect(view.lines()[0].text).toMatch(/^\S+ = #2 GET \/b\.gif → 200 OK/);
     frame('off');
-    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif -> 200 OK/);
+    expect(view.lines()[0].text).toMatch(/^= #2 GET \/b\.gif → 200 OK/);
     const whole = new MessageView(FLOW, flow.messages, flow.read);
     whole.update(80, ALL, flow.stamp, HEAD, [], { mode: 'absolute', startTs: 0, filter: 'both' });
     const dump = whole.lines().map((line) => line.text.trimStart()).filter((text) => /^< 000000[0-9a-f]{2} {2}/.test(text));
     expect(dump.slice(0, 3)).toEqual(['< 00000000  47 49 46 38 39 61 04 00  |GIF89a..|', '< 00000008  04 00 b3 00 00 bd d8 e2  |........|', '< 00000010  74 88 91 bd d7 e2 85 97  |t.......|']);
     expect(whole.lines().every((line) => line.text.length <= 80)).toBe(true);
+  });
+
+  it('keeps the byte at the top, not the row, when t changes how narrow the dump rows are', () => {
+    const flow = liveFlow(KEY, 1000);
+    const body = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 7) & 255));
+    flow.send('c2s', request('/x.gif'));
+    flow.send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    const frame = (mode: 'off' | 'absolute' | 'relative') => view.update(50, 8, flow.stamp, HEAD, [], { mode, startTs: 0, filter: 'both' });
+    const top = () => view.lines()[0].text.trim();
+    frame('absolute');
+    while (!/< 00000024 /.test(top())) view.scroll(1);
+    frame('relative');
+    expect(top()).toMatch(/^< 00000024  fc 03 0a 11 /);
+    frame('off');
+    expect(top()).toMatch(/^< 00000020  e0 e7 ee f5 fc 03 0a 11 /);
+    frame('absolute');
+    expect(top()).toMatch(/< 00000020  e0 e7 ee f5 /);
+  });
+
+  it('highlights a search match in narrowed dump rows: the bytes\' pairs and characters, on each row they fall in', () => {
+    const flow = liveFlow(KEY, 1000);
+    const body = Buffer.concat([Buffer.alloc(6), Buffer.from('HELLO'), Buffer.alloc(21)]);
+    flow.send('c2s', request('/x.bin'));
+    flow.send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`), body]));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 4, flow.stamp, HEAD, [], { mode: 'absolute', startTs: 0, filter: 'both' });
+    expect(view.find('HELLO', false)).toBe(true);
+    const [first, second] = view.lines();
+    const marked = (line: { text: string; matches: readonly (readonly [number, number])[] }) => line.matches.map(([from, to]) => line.text.slice(from, to));
+    expect(first.text.trim()).toBe('< 00000000  00 00 00 00 00 00 48 45  |......HE|');
+    expect(marked(first)).toEqual(['48 45', 'HE']);
+    expect(second.text.trim()).toBe('< 00000008  4c 4c 4f 00 00 00 00 00  |LLO.....|');
+    expect(marked(second)).toEqual(['4c 4c 4f', 'LLO']);
+    expect(view.find('4c 4f', false)).toBe(true);
+    expect(view.lines()[0].text.trim()).toMatch(/^< 00000008 /);
+    expect(marked(view.lines()[0])).toEqual(['4c 4f', 'LO']);
   });
 
   it('a text body that only looks like a hex dump is wrapped as sent, never redrawn from its digits', () => {

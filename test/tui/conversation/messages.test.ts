@@ -35,7 +35,7 @@ describe('message lines', () => {
   it('an HTTP flow: a timing line per exchange, start lines, headers, bodies, sides', () => {
     const lines = messageLines(demo.messages.get(1)!, reader(1), new Set());
     const texts = lines.map((l) => l.text);
-    expect(texts[0]).toMatch(/^#1 GET \/ -> 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
+    expect(texts[0]).toMatch(/^#1 GET \/ → 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
     expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0, role: 'request', ts: demo.messages.get(1)!.http!.exchanges[0].request!.firstTs });
     expect(texts).toContain('HTTP/1.1 200 OK');
     expect(lines[0].role).toBeUndefined();
@@ -49,9 +49,9 @@ describe('message lines', () => {
     const { live, table, send } = liveFlow(80);
     send('c2s', 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     const first = () => messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set())[0].text;
-    expect(first()).toMatch(/^#1 GET \/slow -> no response yet, /);
+    expect(first()).toMatch(/^#1 GET \/slow → no response yet, /);
     table.apply({ type: 'flow-end', flowId: 1, ts: 3, reason: 'fin', detail: undefined });
-    expect(first()).toMatch(/^#1 GET \/slow -> no response, /);
+    expect(first()).toMatch(/^#1 GET \/slow → no response, /);
     live.dispose();
   });
 
@@ -115,7 +115,7 @@ describe('message lines', () => {
   it('an SMTP flow: commands and replies as lines, the DATA body as its size and its lines', () => {
     const lines = messageLines(demo.messages.get(2)!, reader(2), new Set());
     expect(lines[0]).toMatchObject({ side: 'server', text: expect.stringMatching(/^220 mail\.example\.org ESMTP/) });
-    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com', ts: demo.messages.get(2)!.lines!.items[1].firstTs });
+    expect(lines).toContainEqual({ side: 'client', kind: 'data', text: 'EHLO laptop.example.com', item: 1, ts: demo.messages.get(2)!.lines!.items[1].firstTs });
     const texts = lines.map((l) => l.text);
     const at = texts.findIndex((t) => /^DATA body: [\d,]+ bytes$/.test(t));
     expect(at).toBeGreaterThan(texts.indexOf('DATA'));

@@ -64,7 +64,7 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     expect(lines.at(-2)!.text).toBe('raw bytes after the parser stopped (s2c from 0)');
     // The request is not "never answered": its answer was not HTTP.
     expect(lines.map((l) => l.text)).toContain('! no HTTP response: the server answered with bytes that are not HTTP (shown after the messages)');
-    expect(lines.find((l) => l.text.startsWith('#1 GET /'))!.text).toMatch(/^#1 GET \/ -> bytes that are not HTTP, /);
+    expect(lines.find((l) => l.text.startsWith('#1 GET /'))!.text).toMatch(/^#1 GET \/ → bytes that are not HTTP, /);
   });
 
   it('a CONNECT tunnel: both directions in arrival order, a gap said as the text mode says it', () => {

@@ -24,7 +24,7 @@ describe('text mode', () => {
   test('joins a line split over chunks of one direction, shown where it ends', () => {
     const s = new FakeSource(KEY).data('c2s', 'GET / HT').data('c2s', 'TP/1.1\r\nHost: x\r\n').data('s2c', 'HTTP/1.1 200 OK\r\n');
     expect(texts(view(s).lines())).toEqual([
-      '= 10.0.0.1:5000 -> 10.0.0.2:80 connected (handshake seen)',
+      '= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)',
       '> GET / HTTP/1.1',
       '> Host: x',
       '< HTTP/1.1 200 OK',
@@ -112,7 +112,7 @@ describe('text mode', () => {
   test("flowspy's own lines wrap at spaces, the bytes at the edge", () => {
     const s = new FakeSource(KEY).data('c2s', 'GET /a-long-path HTTP/1.1\r\n');
     expect(texts(view(s, {}, 30).lines())).toEqual([
-      '= 10.0.0.1:5000 -> ',
+      '= 10.0.0.1:5000 → ',
       '  10.0.0.2:80 connected ',
       '  (handshake seen)',
       '> GET /a-long-path HTTP/1.1',
@@ -322,16 +322,16 @@ describe('the end line', () => {
 describe('the connection line', () => {
   test('a connection refused says so, not "connected"', () => {
     const refused = new FakeSource(KEY).finish('rst', REFUSED);
-    expect(texts(view(refused).lines())).toEqual(['= 10.0.0.1:5000 -> 10.0.0.2:80 connection refused', `= end: connection reset (RST): ${REFUSED}`]);
+    expect(texts(view(refused).lines())).toEqual(['= 10.0.0.1:5000 → 10.0.0.2:80 connection refused', `= end: connection reset (RST): ${REFUSED}`]);
     const reset = new FakeSource(KEY).finish('rst', 'reset by server');
-    expect(texts(view(reset).lines())[0]).toBe('= 10.0.0.1:5000 -> 10.0.0.2:80 connected (handshake seen)');
+    expect(texts(view(reset).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
   });
 
   test('a SYN never answered and a name not resolved say so, not "connected"', () => {
     const unanswered = new FakeSource(KEY).finish('timeout', UNANSWERED);
-    expect(texts(view(unanswered).lines())).toEqual(['= 10.0.0.1:5000 -> 10.0.0.2:80 no answer to the SYN (timed out)', `= end: timed out: ${UNANSWERED}`]);
+    expect(texts(view(unanswered).lines())).toEqual(['= 10.0.0.1:5000 → 10.0.0.2:80 no answer to the SYN (timed out)', `= end: timed out: ${UNANSWERED}`]);
     const unresolved = new FakeSource(KEY).finish('error', UNRESOLVED);
-    expect(texts(view(unresolved).lines())).toEqual(['= 10.0.0.1:5000 -> 10.0.0.2:80 name not resolved (nothing sent)', `= end: error: ${UNRESOLVED}`]);
+    expect(texts(view(unresolved).lines())).toEqual(['= 10.0.0.1:5000 → 10.0.0.2:80 name not resolved (nothing sent)', `= end: error: ${UNRESOLVED}`]);
   });
 });
 
@@ -367,7 +367,7 @@ describe('turns: ] and [', () => {
     expect(forward).toEqual(['> GET /a HTTP/1.1', '< HTTP/1.1 200 OK', '> GET /b HTTP/1.1', '< HTTP/1.1 404 Not Found']);
     const back = [];
     while (v.previousTurn()) back.push(top(v));
-    expect(back).toEqual(['> GET /b HTTP/1.1', '< HTTP/1.1 200 OK', '> GET /a HTTP/1.1', '= 10.0.0.1:5000 -> 10.0.0.2:80 connected (handshake seen)']);
+    expect(back).toEqual(['> GET /b HTTP/1.1', '< HTTP/1.1 200 OK', '> GET /a HTTP/1.1', '= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)']);
   });
 
   test('] on the last page does not move', () => {
