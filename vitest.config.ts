@@ -41,6 +41,7 @@ const system = [
   'test/tui/app/body.screen.test.ts',
   'test/tui/app/signals.screen.test.ts',
   'test/tui/app/exchanges.screen.test.ts',
+  'test/tui/app/mouse.screen.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 

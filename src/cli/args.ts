@@ -33,6 +33,8 @@ export interface CliConfig {
   timestamps: boolean;
   /** `--no-tui`: headless even on a terminal. */
   noTui: boolean;
+  /** `--no-mouse`: the screen leaves the mouse to the terminal. */
+  noMouse: boolean;
   /** `-q`: no summary on stderr. */
   quiet: boolean;
   help: boolean;
@@ -65,6 +67,7 @@ Outputs (headless; several may be combined, one of -c/--log/--json at a time)
   --hex          hex dumps instead of text lines (with -c or --log)
   -t             timestamps on --log lines
   --no-tui       headless even when stdout is a terminal
+  --no-mouse     leave the mouse to the terminal (plain drag selects text)
   -q             no summary on stderr
   -h, --help     this text
   --version      the version
@@ -72,7 +75,7 @@ Outputs (headless; several may be combined, one of -c/--log/--json at a time)
 
 /** Parses argv (without node and script). Throws {@link UserError} (exit 2) on bad usage. */
 export function parseArgs(argv: readonly string[]): CliConfig {
-  const config: CliConfig = { forwards: [], hex: false, timestamps: false, noTui: false, quiet: false, help: false, version: false };
+  const config: CliConfig = { forwards: [], hex: false, timestamps: false, noTui: false, noMouse: false, quiet: false, help: false, version: false };
   const filterWords: string[] = [];
   const setText = (view: TextView) => {
     if (config.textView && config.textView !== view) {
@@ -101,6 +104,7 @@ export function parseArgs(argv: readonly string[]): CliConfig {
       case '--hex': config.hex = true; break;
       case '-t': config.timestamps = true; break;
       case '--no-tui': config.noTui = true; break;
+      case '--no-mouse': config.noMouse = true; break;
       case '-q': config.quiet = true; break;
       case '-h': case '--help': config.help = true; break;
       case '--version': config.version = true; break;

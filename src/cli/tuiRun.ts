@@ -98,6 +98,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   let wake: () => void = () => undefined;
   const onSignal = new Promise<void>((resolve) => (wake = resolve));
   const terminal = openTerminal({
+    mouse: !config.noMouse,
     onSignal: () => {
       signalled = true;
       wake();

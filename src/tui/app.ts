@@ -37,6 +37,8 @@ import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import { notFollowing, type Following } from './following.js';
+import { MouseInput, type MouseEvent } from './mouse/input.js';
+import { mouseAction } from './mouse/actions.js';
 
 /** The running source as the app sees it; the CLI builds it. */
 export interface TuiSource {
@@ -129,6 +131,7 @@ export class TuiApp {
   private lastCounts = '';
   private stepping = false;
   private quitting = false;
+  private readonly mouse: MouseInput | undefined;
 
   constructor(private readonly options: TuiOptions) {
     this.closed = new Promise((resolve) => (this.close = resolve));
@@ -141,6 +144,7 @@ export class TuiApp {
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
+    if (options.terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (events) => this.onMouse(events));
     this.poll = setInterval(() => this.pollSource(), COUNTER_POLL_MS);
     this.scheduler.now();
   }
@@ -167,6 +171,7 @@ export class TuiApp {
     this.poll = undefined;
     this.list.dispose();
     this.exchanges.dispose();
+    this.mouse?.dispose();
   }
 
   private quit(): void {
@@ -197,7 +202,7 @@ export class TuiApp {
   }
 
   private onKey(name: string, ch: string | undefined): void {
-    if (this.quitting) return;
+    if (this.quitting || this.mouse?.ownsKey(ch)) return;
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
     // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
     // In a prompt a Meta key is dropped: Esc there would cancel what is being typed.
@@ -382,17 +387,50 @@ export class TuiApp {
     if (on) this.conversation.bottom();
   }
 
+  /** Applies what the mouse reports of one read do (`mouse/actions.ts`), then redraws once. */
+  private onMouse(events: readonly MouseEvent[]): void {
+    let acted = false;
+    for (const { report, doubleClick } of events) {
+      if (this.quitting) return;
+      const layout = this.layout();
+      const overlay = this.prompt ? 'prompt' : this.helpTop !== undefined ? 'help' : 'none';
+      // The list pane's rows: flows, or exchanges after `v`.
+      const rows = this.exchanges.rows ?? this.list;
+      const scene = { layout, overlay, focus: this.focus, listTop: rows.top(layout.list.height), listLength: rows.length, selected: rows.focusIndex } as const;
+      const action = mouseAction(report, scene, doubleClick);
+      if (action.kind === 'none') continue;
+      acted = true;
+      if (action.kind === 'scroll' && action.pane === 'help') this.scrollHelp(action.rows);
+      else if (action.kind === 'scroll' && action.pane === 'list') rows.scrollBy(action.rows, layout.list.height);
+      else if (action.kind === 'scroll') this.conversation.scroll(action.rows);
+      else if (action.kind === 'focus') this.setFocus(action.pane);
+      else {
+        rows.moveTo(action.index);
+        if (action.kind === 'open') this.run('flow.open');
+        else this.setFocus('list');
+      }
+    }
+    if (!acted) return;
+    this.say('');
+    this.scheduler.now();
+  }
+
+  /** Moves the help by `rows` (negative: up), within its lines. */
+  private scrollHelp(rows: number): void {
+    const room = Math.max(1, this.layout().status.top);
+    this.helpTop = Math.max(0, Math.min(this.helpText().length - room, (this.helpTop ?? 0) + rows));
+  }
+
   private onHelpKey(name: string): void {
     const command = dispatch('global', name);
     const lines = this.helpText().length;
     const room = Math.max(1, this.layout().status.top);
-    const top = this.helpTop ?? 0;
     const half = Math.max(1, Math.floor(room / 2));
     const moves: Partial<Record<string, number>> = {
       'move.down': 1, 'move.up': -1, 'page.down': room, 'page.up': -room, 'halfPage.down': half, 'halfPage.up': -half, 'move.top': -lines, 'move.bottom': lines,
     };
     const move = command === undefined ? undefined : moves[command];
-    if (move !== undefined) this.helpTop = Math.max(0, Math.min(lines - room, top + move));
+    if (move !== undefined) this.scrollHelp(move);
     else if (command === 'quit.now') return this.quit();
     else if (command === 'screen.repaint') this.screen.realloc();
     else this.helpTop = undefined;

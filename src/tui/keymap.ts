@@ -177,11 +177,25 @@ export function helpLines(unicode: boolean): string[] {
       if (binding.context === context) lines.push(`  ${labels[i].padEnd(width)}  ${binding.help}`);
     });
   }
+  lines.push('', MOUSE_HEADING);
+  for (const [what, does] of MOUSE_HELP) lines.push(`  ${what.padEnd(width)}  ${does}`);
   const glyphs = glyphsFor(unicode);
   lines.push('', LEGEND_HEADING);
   for (const [mark, meaning] of legend(glyphs)) lines.push(`  ${mark.padEnd(width)}  ${meaning}`);
   return lines;
 }
+
+/** Heading of the help's part on the mouse (after the keys). */
+export const MOUSE_HEADING = 'Mouse';
+
+/** What the mouse does (`mouse/actions.ts`), for the help: the terminal's own selection too. */
+const MOUSE_HELP: readonly (readonly [string, string])[] = [
+  ['wheel', 'scroll the pane under the pointer (the help when open)'],
+  ['click', 'select a flow, or focus the conversation'],
+  ['click again', 'open the selected flow (a double click too)'],
+  ['Shift-drag', 'select text in the terminal (iTerm2: Option-drag)'],
+  ['', 'flowspy --no-mouse leaves the mouse to the terminal'],
+];
 
 /** Heading of the help's last part: what the flow list's marks and the filter's words mean. */
 export const LEGEND_HEADING = 'Flow list marks, filter words';

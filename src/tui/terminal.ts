@@ -12,8 +12,10 @@
  *   addressing (`dumb`): `fullScreenProblem` says so before anything is set up.
  * - colour: NO_COLOR gives a palette of empty strings (see `color.ts`).
  * - keys: from stdin when it is a terminal, else from /dev/tty (`-r -`: the capture is on stdin).
+ * - mouse: reporting of presses, releases and the wheel in the SGR form (1000 + 1006) is on
+ *   unless `mouse: false`; the reports are read by `mouse/input.ts`, not blessed.
  * - restore: `restore()` destroys the screen (alternate screen left, cursor shown, keypad and
- *   mouse modes off, raw mode off) and may then print one line. It is also run on an uncaught
+ *   every mouse mode off, raw mode off) and may then print one line. It is also run on an uncaught
  *   error or unhandled rejection (then one line, exit 1), on SIGINT/SIGTERM/SIGHUP/SIGQUIT
  *   (then the caller's `onSignal`, or one line and exit 128+n) and at process exit.
  * - hangup: the terminal going away (an error or the end of its streams: EIO once SSH dropped or
@@ -33,6 +35,7 @@ import { alignBlessedWidths } from './blessedWidths.js';
 import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
+import { MOUSE_REPORTING_OFF, MOUSE_REPORTING_ON } from './mouse/sgr.js';
 import { terminalCaps } from './terminfoCaps.js';
 
 /** The terminfo descriptions blessed ships, by file name under `blessed/usr/`. */
@@ -85,6 +88,8 @@ export interface TerminalOptions {
   readonly errorOutput?: { write(text: string): unknown };
   /** Install the process guards (errors, signals, exit). Default true; tests in-process say false. */
   readonly guardProcess?: boolean;
+  /** Have the terminal report mouse presses and the wheel (`--no-mouse`: false). Default true. */
+  readonly mouse?: boolean;
   /**
    * Called on SIGINT/SIGTERM/SIGHUP/SIGQUIT (or the terminal going away, as SIGHUP) after the
    * terminal is restored, for a graceful stop (close recordings, print the summary, exit). The
@@ -104,6 +109,8 @@ export interface Terminal {
   readonly unicode: boolean;
   readonly glyphs: Glyphs;
   readonly palette: Palette;
+  /** True when mouse reporting is on (read the reports with `mouse/input.ts`). */
+  readonly mouse: boolean;
   /**
    * Destroys the screen and gives the terminal back as it was, then writes `line` (plus a
    * newline) to the error output when given. Idempotent: later calls only print their line.
@@ -147,6 +154,12 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   } catch (error) {
     ownInput?.destroy();
     throw error;
+  }
+  const mouse = options.mouse !== false;
+  if (mouse) {
+    // After what blessed has buffered (the alternate screen), so the modes come in order.
+    screen.program.flush();
+    screen.program.write(MOUSE_REPORTING_ON);
   }
 
   let restored = false;
@@ -203,7 +216,7 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
     for (const stream of [output, input, ...stderr]) stream.on('error', onHangUp);
     input.on('end', onHangUp);
   }
-  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, terminalCaps(env)), restore };
+  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, terminalCaps(env)), mouse, restore };
 }
 
 
@@ -226,10 +239,16 @@ function keyInputFromTty(): ReadStream | undefined {
 }
 
 /**
- * blessed's destroy leaves the alternate screen, shows the cursor, turns keypad and mouse modes
- * and raw mode off. Should it throw, the same is written from the terminfo strings directly.
+ * Mouse modes off (blessed turns off only those it turned on itself), then blessed's destroy:
+ * it leaves the alternate screen, shows the cursor, turns keypad and raw mode off. Should it
+ * throw, the same is written from the terminfo strings directly.
  */
 function leaveScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): void {
+  try {
+    output.write(MOUSE_REPORTING_OFF);
+  } catch {
+    // The terminal is gone: nothing left to restore.
+  }
   try {
     screen.destroy();
   } catch {

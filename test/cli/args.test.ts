@@ -21,6 +21,10 @@ describe('parseArgs', () => {
     expect(parseArgs(['-L', '8080:a:80', '--har', 'p.har', '--json'])).toMatchObject({ har: 'p.har', textView: 'json' });
     expect(() => parseArgs(['-r', 'f', '--har'])).toThrow(/--har needs a value/);
   });
+  it('--no-mouse turns the mouse off; it is on by default', () => {
+    expect(parseArgs(['-r', 'f.pcap', '--no-mouse']).noMouse).toBe(true);
+    expect(parseArgs(['-r', 'f.pcap']).noMouse).toBe(false);
+  });
   it('-D lists interfaces without a source', () => {
     expect(parseArgs(['-D']).listInterfaces).toBe(true);
   });

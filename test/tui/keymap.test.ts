@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatch, helpLines, hintLine, KEYMAP, keyLabel, LEGEND_HEADING, otherPaneUse, type KeyContext } from '../../src/tui/keymap.js';
+import { dispatch, helpLines, hintLine, KEYMAP, keyLabel, LEGEND_HEADING, MOUSE_HEADING, otherPaneUse, type KeyContext } from '../../src/tui/keymap.js';
 
 /** The keys of issue 12 ("Keys" section, plus `o` from "Flow list"), as blessed names, with where they must work. */
 const ISSUE_KEYS: readonly [KeyContext, string, string][] = [
@@ -96,12 +96,16 @@ describe('help screen', () => {
 
   it('aligns the help column and stays ASCII without a UTF-8 locale', () => {
     const all = helpLines(false);
-    const rows = all.slice(0, all.indexOf(LEGEND_HEADING)).filter((line) => line.startsWith('  '));
+    const rows = all.slice(0, all.indexOf(MOUSE_HEADING)).filter((line) => line.startsWith('  '));
     const column = rows[0].search(/ {2}\S+( \S+)*$/);
     expect(rows.length).toBe(KEYMAP.length);
     expect(helpLines(false).join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
     expect(rows.find((line) => line.includes('up one row'))).toMatch(/^ {2}k Up +up one row$/);
     expect(column).toBeGreaterThan(2);
+    // The mouse's part, between the keys and the legend, in the same columns.
+    const mouse = all.slice(all.indexOf(MOUSE_HEADING) + 1, all.indexOf(LEGEND_HEADING) - 1);
+    expect(mouse.map((line) => line.slice(0, column).trim())).toEqual(['wheel', 'click', 'click again', 'Shift-drag', '']);
+    expect(mouse.every((line) => line.slice(column, column + 2) === '  ' && line[column + 2] !== ' ')).toBe(true);
     // The marks' legend uses the ASCII marks then.
     expect(all.find((line) => line.includes('note: data after'))).toMatch(/^ {2}\* +note: /);
     expect(all.find((line) => line.includes('which side'))).toMatch(/^ {2}\? +in place of >: /);

@@ -19,12 +19,14 @@ function startDemo(env: NodeJS.ProcessEnv = {}, options: ScreenOptions = {}): Sc
   return spawnScreen(process.execPath, [demo], { ...options, env: { ...BASE_ENV, ...env } });
 }
 
-/** Asserts the terminal is back as it was before the demo: normal screen, cursor shown, modes off. */
+/** Asserts the terminal is back as it was before the demo: normal screen, cursor shown, modes off (SGR mouse reporting too). */
 function expectRestored(screen: Screen): void {
   expect(screen.alternateScreen).toBe(false);
   expect(screen.cursorHidden).toBe(false);
   expect(screen.modes.applicationCursorKeysMode).toBe(false);
   expect(screen.modes.mouseTrackingMode).toBe('none');
+  expect(screen.output).toContain('\x1b[?1000h\x1b[?1006h');
+  expect(screen.output.lastIndexOf('\x1b[?1006l')).toBeGreaterThan(screen.output.lastIndexOf('\x1b[?1006h'));
 }
 
 describe('terminal screen', () => {
@@ -33,6 +35,7 @@ describe('terminal screen', () => {
     await screen.waitFor('flowspy box demo');
     expect(screen.alternateScreen).toBe(true);
     expect(screen.cursorHidden).toBe(true);
+    expect(screen.modes.mouseTrackingMode).toBe('vt200');
     expect(screen.line(0)).toMatch(/^┌─+┐$/);
     expect(screen.line(2)).toMatch(/^│terminfo xterm-256color unicode true size 80x24 +│$/);
     expect(screen.line(3)).toContain('glyphs client→server ▶ • ▁▂▃▄▅▆▇█');

@@ -66,11 +66,11 @@ describe.skipIf(cannotRun(hasTmux ? undefined : 'tmux is not installed', 'tmux s
     expect(pane()).toContain('terminfo xterm-256color unicode true');
     expect(pane('-e')).toContain('\x1b[38;5;214mserver');
     expect(pane()).not.toMatch(/Error on|WARNING|Setulc|plab_norm/);
-    expect(tmux('display', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
+    expect(tmux('display', '-p', '-t', session, '#{alternate_on} #{mouse_standard_flag} #{mouse_sgr_flag} #{mouse_button_flag} #{mouse_all_flag}').trim()).toBe('1 1 1 0 0');
     tmux('send-keys', '-t', session, 'q');
     await until(() => pane().includes('EXIT='), 'the exit');
     expect(pane().trim()).toBe('EXIT=0');
-    expect(tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag}').trim()).toBe('0 1 0');
+    expect(tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{mouse_standard_flag} #{mouse_sgr_flag}').trim()).toBe('0 1 0 0 0');
     killServer();
   });
 });

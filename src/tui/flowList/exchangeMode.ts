@@ -40,6 +40,11 @@ export class ExchangeMode {
     return this.view !== undefined;
   }
 
+  /** The rows shown, when on (for the mouse: top, length, focus, moves). */
+  get rows(): ExchangeView | undefined {
+    return this.view;
+  }
+
   /** The focused exchange, when on. */
   get focused(): ListedExchange | undefined {
     return this.view?.focused;

@@ -185,6 +185,16 @@ export class ExchangeView {
     if (at !== this.order.length - 1) this.following.on = false;
   }
 
+  /**
+   * The mouse wheel: the view of a pane of `height` rows moves by `delta` rows, as far as the
+   * list goes, and the focus by `delta` too (clamped), as the flow list's does.
+   */
+  scrollBy(delta: number, height: number): void {
+    const top = this.top(height);
+    this.scrollTop = Math.max(0, Math.min(top + delta, this.order.length - Math.max(1, height)));
+    this.moveBy(delta);
+  }
+
   /** Follows new exchanges (`F`): the focus goes to the last row now and at each change. */
   setFollow(on: boolean): void {
     this.following.on = on;

@@ -299,6 +299,17 @@ export class FlowView {
     if (at !== this.newestRow()) this.following.on = false;
   }
 
+  /**
+   * The mouse wheel: the view of a pane of `height` rows moves by `delta` rows, as far as the
+   * list goes, and the focus by `delta` too (clamped), so it keeps its place on the screen until
+   * the view reaches an end.
+   */
+  scrollBy(delta: number, height: number): void {
+    const top = this.top(height);
+    this.scrollTop = Math.max(0, Math.min(top + delta, this.order.length - Math.max(1, height)));
+    this.moveBy(delta);
+  }
+
   /** Whether the flow with this id is shown (held and matching the filter). */
   shows(id: number): boolean {
     return this.entries.get(id)?.shown === true;

@@ -56,9 +56,11 @@ function expectUntouched(screen: Screen): void {
   expect(screen.title).toBe('');
   expect(screen.alternateScreen).toBe(true);
   expect(screen.cursorHidden).toBe(true);
-  expect(screen.modes.mouseTrackingMode).toBe('none');
+  // The app's own mouse mode (presses and the wheel), set once when it starts.
+  expect(screen.modes.mouseTrackingMode).toBe('vt200');
+  expect(screen.output.split('\x1b[?1000h').length - 1).toBe(1);
   // (blessed itself clears the screen with ESC[2J when it starts.)
-  for (const raw of ['\x1b]0;', '\x1b]2;', '\x1bc', '\x1b[?1049l', '\x1b[?1000h', '\x1b[1;31;44m', '\u009b', '\ufffd', '\u202e', '\u2066', '\x07']) {
+  for (const raw of ['\x1b]0;', '\x1b]2;', '\x1bc', '\x1b[?1049l', '\x1b[1;31;44m', '\u009b', '\ufffd', '\u202e', '\u2066', '\x07']) {
     expect(screen.output, JSON.stringify(raw)).not.toContain(raw);
   }
 }

@@ -63,6 +63,19 @@ describe('exchange list: rows and orders', () => {
   });
 });
 
+describe('exchange list: the mouse wheel', () => {
+  it('scrollBy() moves the view and the focus together, clamped at the ends', () => {
+    const { view } = twoFlows();
+    view.moveTo(0);
+    view.scrollBy(1, 2);
+    expect([view.top(2), view.focusIndex]).toEqual([1, 1]);
+    view.scrollBy(3, 2);
+    expect([view.top(2), view.focusIndex]).toEqual([2, 3]);
+    view.scrollBy(-9, 2);
+    expect([view.top(2), view.focusIndex]).toEqual([0, 0]);
+  });
+});
+
 describe('exchange list: filter words per exchange', () => {
   it.each([
     ['method:POST', ['1#2']],

@@ -277,6 +277,26 @@ describe('FlowView: window', () => {
     expect(view.focusIndex).toBe(99);
     expect(view.top(200)).toBe(0);
   });
+
+  it('scrollBy() (the wheel) moves the view and the focus together; at an end the focus goes on alone', () => {
+    const view = hundred();
+    view.moveBy(2);
+    view.scrollBy(3, 10);
+    expect([view.top(10), view.focusIndex]).toEqual([3, 5]);
+    view.scrollBy(-3, 10);
+    expect([view.top(10), view.focusIndex]).toEqual([0, 2]);
+    view.scrollBy(-3, 10);
+    expect([view.top(10), view.focusIndex]).toEqual([0, 0]);
+    for (let i = 0; i < 30; i++) view.scrollBy(3, 10);
+    expect([view.top(10), view.focusIndex]).toEqual([90, 90]);
+    for (let i = 0; i < 3; i++) view.scrollBy(3, 10);
+    expect([view.top(10), view.focusIndex]).toEqual([90, 99]);
+    // Fewer rows than the pane: the view stays at the top.
+    const store = five();
+    const few = new FlowView(store, store);
+    few.scrollBy(3, 10);
+    expect([few.top(10), few.focusIndex]).toEqual([0, 3]);
+  });
 });
 
 describe('FlowView: clock and address keys', () => {
