@@ -523,10 +523,12 @@ export class TuiApp {
         else if (outcome.kind !== 'counting') this.scheduler.now();
       }
       if (this.list.searchProgress?.busy) {
-        if (this.list.searchStep(CONTENT_SEARCH_STEP)) {
-          this.exchanges.refilter();
-          this.scheduler.soon();
-        }
+        let answered = false;
+        const rowsChanged = this.list.searchStep(CONTENT_SEARCH_STEP, (ids) => {
+          this.exchanges.recheck(ids);
+          answered = true;
+        });
+        if (rowsChanged || answered) this.scheduler.soon();
         more ||= this.list.searchProgress?.busy === true;
         if (!more) this.scheduler.soon();
       }

@@ -150,9 +150,12 @@ export class ExchangeView {
     this.settle(oldFocus);
   }
 
-  /** The filter's `~text` answers changed (the byte search went on): filters again. */
-  refilter(): void {
-    this.setFilter(this.activeFilter);
+  /** The `~text` answers of flows `ids` changed (the byte search went on): their rows are filtered again. Returns true when the rows changed. */
+  recheck(ids: readonly number[]): boolean {
+    const oldFocus = this.focusIndex;
+    let removed = false;
+    for (const id of ids) removed = this.look(id, true) || removed;
+    return this.apply(oldFocus, removed);
   }
 
   /** Orders the rows by `order`; the focus stays on its exchange. */

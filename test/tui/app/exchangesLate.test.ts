@@ -25,3 +25,21 @@ describe('the exchange list of a file whose messages are parsed after its load',
     app.dispose();
   });
 });
+
+describe('the exchange list under a ~text filter', () => {
+  it('shows the exchanges of the flows the byte search finds, though the flow list shows none', async () => {
+    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
+    const table = new MessageTable();
+    await new MessageBackfill(demo.store, table, () => undefined).run();
+    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
+    const status = (): string => screen.line(screen.rows - 2);
+    await screen.waitFor(() => status().includes('5 flows'));
+    screen.press('v');
+    await screen.waitFor(() => status().includes('5 exchanges'));
+    // `css` is in no flow's summary: the flow list shows no row, but flow 1's bytes hold it (style.css).
+    screen.press('f', ...'~Referer css', 'Enter');
+    await screen.waitFor(() => status().includes('1/5 exchanges'));
+    expect(screen.line(1)).toMatch(/^ {2}1#2 {3}GET +shop\.example\/style\.css/);
+    app.dispose();
+  });
+});
