@@ -36,6 +36,7 @@ import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
+import type { ListedExchange } from './flowList/exchangeFields.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
 import { mouseAction } from './mouse/actions.js';
@@ -130,6 +131,8 @@ export class TuiApp {
   private poll: NodeJS.Timeout | undefined;
   private lastCounts = '';
   private stepping = false;
+  /** The exchange-list row the conversation below was last put at (see anchorSelectedExchange). */
+  private anchoredExchange: ListedExchange | undefined;
   private quitting = false;
   private readonly mouse: MouseInput | undefined;
 
@@ -240,12 +243,7 @@ export class TuiApp {
     const inList = this.focus === 'list';
     const pageRows = Math.max(1, (inList ? this.layout().list.height : this.layout().conversation.height) - 1);
     const exchangeSaid = inList ? this.exchanges.run(command, pageRows) : undefined;
-    if (exchangeSaid !== undefined) {
-      // The conversation below shows the selected exchange (messages mode).
-      const selected = this.exchanges.focused;
-      if (selected) this.conversation.openAt(selected.flowId, selected.index);
-      return this.say(exchangeSaid);
-    }
+    if (exchangeSaid !== undefined) return this.say(exchangeSaid);
     switch (command) {
       case 'move.down':
         return inList ? this.list.moveBy(1) : this.conversation.scroll(1);
@@ -385,6 +383,16 @@ export class TuiApp {
     this.list.setFollow(on);
     this.exchanges.setFollow(on);
     if (on) this.conversation.bottom();
+  }
+
+  /**
+   * With the exchange list in the list pane, the conversation below shows the selected exchange
+   * (messages mode) whenever the selection moved, by key, mouse, search or follow.
+   */
+  private anchorSelectedExchange(): void {
+    const selected = this.focus === 'list' ? this.exchanges.focused : undefined;
+    if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
+    if (this.focus === 'list') this.anchoredExchange = selected;
   }
 
   /** Applies what the mouse reports of one read do (`mouse/actions.ts`), then redraws once. */
@@ -677,6 +685,7 @@ export class TuiApp {
     const shows = (id: number): boolean => (this.exchanges.on ? this.exchanges.showsFlow(id) : this.list.shows(id));
     const opened = this.focus === 'conversation' && this.openedId !== undefined && shows(this.openedId);
     const shownId = opened ? this.openedId : this.focusedFlowId();
+    this.anchorSelectedExchange();
     this.conversation.show(shownId, width, Math.max(1, layout.conversation.height), this.focus === 'conversation');
     const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
     const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);

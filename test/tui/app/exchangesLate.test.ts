@@ -43,3 +43,22 @@ describe('the exchange list under a ~text filter', () => {
     app.dispose();
   });
 });
+
+describe('the conversation under the exchange list', () => {
+  it('shows the selected exchange however the selection moved: a key, a / search', async () => {
+    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
+    const table = new MessageTable();
+    await new MessageBackfill(demo.store, table, () => undefined).run();
+    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
+    const rows = (): string[] => Array.from({ length: screen.rows }, (_, y) => screen.line(y));
+    const shows = (text: string): boolean => rows().some((row) => row.startsWith(`= ${text}`));
+    await screen.waitFor(() => screen.line(screen.rows - 2).includes('5 flows'));
+    screen.press('v');
+    await screen.waitFor(() => shows('#1 GET / → 200 OK'));
+    screen.press('j');
+    await screen.waitFor(() => shows('#2 GET /style.css → 200 OK'));
+    screen.press('/', ...'annual', 'Enter');
+    await screen.waitFor(() => shows('#1 GET /reports/2025/annual.csv → 200 OK'));
+    app.dispose();
+  });
+});
