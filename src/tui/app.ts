@@ -152,9 +152,9 @@ export class TuiApp {
     this.scheduler.now();
   }
 
-  /** The source changed state (loading finished, a problem, messages parsed): redraw soon. */
-  sourceChanged(): void {
-    this.exchanges.messagesChanged();
+  /** The source changed state (loading finished, a problem, flow `parsedFlowId`'s messages parsed after the load): redraw soon. */
+  sourceChanged(parsedFlowId?: number): void {
+    if (parsedFlowId !== undefined) this.exchanges.messagesChanged(parsedFlowId);
     this.scheduler.soon();
   }
 

@@ -112,9 +112,9 @@ export class ExchangeMode {
     this.view?.refresh();
   }
 
-  /** A file's messages were parsed further (see `ExchangeView.messagesChanged`). */
-  messagesChanged(): void {
-    this.view?.messagesChanged();
+  /** A file's flow `flowId` was parsed (see `ExchangeView.messagesChanged`). */
+  messagesChanged(flowId: number): void {
+    this.view?.messagesChanged(flowId);
   }
 
   /** F: follow new exchanges. */

@@ -18,7 +18,7 @@ describe('the exchange list of a file whose messages are parsed after its load',
     await screen.waitFor(() => status().includes('5 flows'));
     screen.press('v');
     await screen.waitFor(() => screen.line(1).includes('no HTTP exchange in these flows'));
-    await new MessageBackfill(demo.store, table, () => app.sourceChanged()).run();
+    await new MessageBackfill(demo.store, table, (flowId) => app.sourceChanged(flowId)).run();
     await screen.waitFor(() => /^ {2}3#2 ! GET +shop\.example\/api\/status\?again=1 +after-close/.test(screen.line(4)));
     screen.press('j');
     await screen.waitFor(() => status().includes('5 exchanges'));
