@@ -61,6 +61,8 @@ export class ConversationPane {
   private settingsValue: ConversationSettings = DEFAULT_SETTINGS;
   private query = '';
   private lastMatch: SearchMatch | undefined;
+  /** The window the last match put in view (see windowKey): `n` goes on from the match while it stays. */
+  private matchWindow = '';
   private search: ConversationSearch | undefined;
   /** The count of the last byte search's matches, with what it counted (see countKey). */
   private counter: { readonly key: string; readonly counter: MatchCounter } | undefined;
@@ -291,7 +293,9 @@ export class ConversationPane {
     const pattern = searchPattern(this.query, this.settingsValue);
     if (!pattern) return false;
     const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
-    const start = this.lastMatch ? { match: this.lastMatch } : this.windowStart(view);
+    // `n` goes on from the match while the window stays where the match put it; once it moved (G, PgDn), from the window, as less does.
+    const last = this.lastMatch;
+    const start = last && windowKey(view) === this.matchWindow ? { match: last } : this.windowStart(view);
     this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions);
     return true;
   }
@@ -312,6 +316,7 @@ export class ConversationPane {
     this.following.on = false;
     this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
     this.view.showOffset(status.match.dir, status.match.offset);
+    this.matchWindow = windowKey(this.view);
     const outcome = foundOutcome(status.wrapped === true, search.backward);
     this.startCount(this.view.flowId, status.match, outcome);
     return outcome;
@@ -444,6 +449,12 @@ export class ConversationPane {
     const chunk = Math.max(0, this.source.chunkAt(view.flowId, top.dir!, top.offset!));
     return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
   }
+}
+
+/** Where the window stands: its first data row's direction and offset ('' without one). */
+function windowKey(view: ConversationView): string {
+  const top = view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
+  return top ? `${top.dir}:${top.offset}` : '';
 }
 
 /** A match, found after going round from the top (forward) or the bottom (`backward`) when `wrapped`. */

@@ -319,4 +319,17 @@ describe('/, n and N going round in the conversation pane', () => {
     pane.startSearch('no such text', false);
     expect(finish(pane)).toEqual({ kind: 'not-found', query: 'no such text' });
   });
+
+  it('n goes on from the window once it moved off the match (G), as less does', () => {
+    const pane = new ConversationPane(demo.store);
+    pane.show(1, 80, 6);
+    pane.startSearch('Server:', false);
+    expect(finish(pane)).toEqual({ kind: 'found' });
+    pane.show(1, 80, 6);
+    pane.bottom();
+    pane.show(1, 80, 6);
+    // The second Server: is above the last page: from there the search goes round.
+    pane.startSearch(undefined, false);
+    expect(finish(pane)).toEqual({ kind: 'found', wrapped: 'top' });
+  });
 });

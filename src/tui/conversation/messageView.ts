@@ -288,7 +288,9 @@ export class MessageView {
    */
   find(query: string, backward: boolean, again = false): boolean {
     const needle = escapeText(query);
-    const last = again && query === this.query ? this.currentMatch() : undefined;
+    const current = again && query === this.query ? this.currentMatch() : undefined;
+    // `n` goes on from the match while it is in view; once the view moved off it (G, PgDn), from the view, as less does.
+    const last = current && current.row >= this.top && current.row < this.top + this.height ? current : undefined;
     this.query = query;
     this.match = undefined;
     if (needle === '') return false;

@@ -396,6 +396,11 @@ describe('message view: following, and the window when rows are added', () => {
     const counts = [1, 2, 3, 4, 1].map(() => (view.find('needle', false, true), view.matchCount()));
     expect(counts).toEqual(['match 1 of 4', 'match 2 of 4', 'match 3 of 4', 'match 4 of 4', 'match 1 of 4']);
     expect(view.find('needle', true, true) && view.matchCount()).toBe('match 4 of 4');
+    // Once the window moved off the match, n goes on from the window (at the end: round to the first), not from the match.
+    view.home();
+    expect(view.find('needle', false) && view.matchCount()).toBe('match 1 of 4');
+    view.end();
+    expect(view.find('needle', false, true) && [view.matchCount(), view.wrapped]).toEqual(['match 1 of 4', true]);
     view.clearSearch();
     expect(view.matchCount()).toBe('');
   });
