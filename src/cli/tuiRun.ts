@@ -131,8 +131,8 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   if (!config.quiet) process.stderr.write(result.summary + '\n');
   if (result.problem && result.code !== 0) process.stderr.write(`flowspy: ${escapeText(result.problem)}\n`);
   if (failSafe.failed) return EXIT_OUTPUT_FAILED;
-  // A capture stopped early is interrupted for a signal, and a choice for `q` (exit 0).
-  if (signalled && (result.code === 0 || result.code === EXIT_INTERRUPTED)) return EXIT_INTERRUPTED;
+  // A capture stopped early is interrupted for a signal or ctrl-c, and a choice for `q` (exit 0).
+  if ((signalled || app.interrupted) && (result.code === 0 || result.code === EXIT_INTERRUPTED)) return EXIT_INTERRUPTED;
   return result.code === EXIT_INTERRUPTED ? 0 : result.code;
 }
 

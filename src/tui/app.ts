@@ -111,6 +111,8 @@ const CONTENT_SEARCH_STEP = 4 << 20;
 /** The app. Construct it once; `closed` resolves when the user quits. */
 export class TuiApp {
   readonly closed: Promise<void>;
+  /** True once the user quit with ctrl-c (quit at once), not `q`. */
+  interrupted = false;
   private close!: () => void;
   private readonly screen: blessed.Widgets.Screen;
   private readonly boxes: ScreenBoxes;
@@ -177,9 +179,11 @@ export class TuiApp {
     this.mouse?.dispose();
   }
 
-  private quit(): void {
+  /** `interrupted`: ctrl-c, not `q` (the run then exits 130, as for a signal). */
+  private quit(interrupted = false): void {
     if (this.quitting) return;
     this.quitting = true;
+    this.interrupted = interrupted;
     this.dispose();
     this.close();
   }
@@ -346,7 +350,7 @@ export class TuiApp {
         }
         return this.quit();
       case 'quit.now':
-        return this.quit();
+        return this.quit(true);
       default:
         return;
     }
@@ -439,7 +443,7 @@ export class TuiApp {
     };
     const move = command === undefined ? undefined : moves[command];
     if (move !== undefined) this.scrollHelp(move);
-    else if (command === 'quit.now') return this.quit();
+    else if (command === 'quit.now') return this.quit(true);
     else if (command === 'screen.repaint') this.screen.realloc();
     else this.helpTop = undefined;
     this.scheduler.now();
@@ -449,12 +453,12 @@ export class TuiApp {
     const prompt = this.prompt!;
     if (prompt.purpose === 'quit') {
       this.prompt = undefined;
-      if (ch === 'y' || ch === 'Y' || name === 'C-c') return this.quit();
+      if (ch === 'y' || ch === 'Y' || name === 'C-c') return this.quit(name === 'C-c');
       this.scheduler.now();
       return;
     }
     const outcome = prompt.key(name, ch);
-    if (outcome === 'quit') return this.quit();
+    if (outcome === 'quit') return this.quit(true);
     if (outcome === 'cancel') this.prompt = undefined;
     if (outcome === 'apply') {
       this.prompt = undefined;

@@ -55,6 +55,13 @@ describe('help and exit', () => {
     expect((await screen.waitForExit()).exitCode).toBe(0);
   });
 
+  it('ctrl-c quits at once with 130, as an interrupt; q with 0', async () => {
+    const screen = await openDemo();
+    screen.press('Enter', 'C-c');
+    expect((await screen.waitForExit()).exitCode).toBe(130);
+    expectRestored(screen);
+  });
+
   it('ctrl-l repaints the whole screen over what another program wrote on it', async () => {
     const screen = await openDemo();
     const before = lines(screen);
