@@ -413,7 +413,11 @@ export class TuiApp {
       if (action.kind === 'none') continue;
       acted = true;
       if (action.kind === 'scroll' && action.pane === 'help') this.scrollHelp(action.rows);
-      else if (action.kind === 'scroll' && action.pane === 'list') rows.scrollBy(action.rows, layout.list.height);
+      else if (action.kind === 'scroll' && action.pane === 'list') {
+        // The list's selection moves: the list takes the focus, so the conversation shows that selection.
+        rows.scrollBy(action.rows, layout.list.height);
+        this.setFocus('list');
+      }
       else if (action.kind === 'scroll') this.conversation.scroll(action.rows);
       else if (action.kind === 'focus') this.setFocus(action.pane);
       else {

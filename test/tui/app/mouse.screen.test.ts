@@ -107,6 +107,12 @@ describe('mouse', () => {
     screen.write(wheelUp(10, 1));
     await screen.waitFor((s) => flowAt(s, 0) === 21);
     expect(inList(screen)).toBe(true);
+    // From the conversation, the wheel over the list gives the list the focus: the conversation
+    // shows the selection it moves, never a flow the list no longer selects.
+    screen.press('Enter');
+    await screen.waitFor(inConversation);
+    screen.write(wheelDown(10, LIST_ROW(2)));
+    await screen.waitFor(inList);
     await quit(screen);
   });
 
