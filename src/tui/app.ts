@@ -23,7 +23,7 @@ import { screenLayout, type Zoom } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
-import { messageColumns, splitMessage, statusLine, type StatusInfo } from './statusBar.js';
+import { messageColumns, splitMessage, statusLine, twoRowMessageColumns, type StatusInfo } from './statusBar.js';
 import { fitHead, fitMiddle, withName } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
@@ -645,7 +645,7 @@ export class TuiApp {
   /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
   private messageColumns(): number {
     const width = Number(this.screen.width) || 80;
-    return messageColumns(width) + (this.layout().hints.height > 0 ? Math.max(0, width - 11) : 0);
+    return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : messageColumns(width);
   }
 
   /** `prefix` and `path` in the columns of a status message: {@link messageWithPath}. */

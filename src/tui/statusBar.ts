@@ -53,15 +53,22 @@ export function messageColumns(width: number): number {
 /**
  * `message` split for a status row `width` columns wide: `head` for the status row and `rest`
  * ('' when it fits) for the row below it, where the key hints give way to it. The cut falls
- * after a word when one ends in the second half of the row.
+ * after a word when one ends in the second half of the row and the rest still fits its row.
  */
 export function splitMessage(message: string, width: number): { head: string; rest: string } {
   const columns = messageColumns(width);
   if (stringColumns(message) <= columns) return { head: message, rest: '' };
-  let head = headFitting(message, columns);
-  const space = head.lastIndexOf(' ');
-  if (space > head.length / 2) head = head.slice(0, space);
-  return { head, rest: message.slice(head.length).trimStart() };
+  const full = headFitting(message, columns);
+  const space = full.lastIndexOf(' ');
+  const restAfter = (head: string): string => message.slice(head.length).trimStart();
+  const atWord = space > full.length / 2 ? full.slice(0, space) : full;
+  const head = stringColumns(restAfter(atWord)) <= width - 1 ? atWord : full;
+  return { head, rest: restAfter(head) };
+}
+
+/** Columns a message has on the status row and, split by {@link splitMessage}, the row below it. */
+export function twoRowMessageColumns(width: number): number {
+  return messageColumns(width) + Math.max(0, width - 1);
 }
 
 /** The status row, exactly `width` columns (padded). */

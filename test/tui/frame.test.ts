@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { screenLayout, HINT_ROW_MIN_HEIGHT } from '../../src/tui/layout.js';
-import { messageColumns, splitMessage, statusLine, type StatusInfo } from '../../src/tui/statusBar.js';
+import { messageColumns, splitMessage, statusLine, twoRowMessageColumns, type StatusInfo } from '../../src/tui/statusBar.js';
 import { paintLine, paintRow, paintTitle } from '../../src/tui/paint.js';
 import { PromptBar } from '../../src/tui/promptBar.js';
 import { paletteFor } from '../../src/tui/color.js';
@@ -110,6 +110,13 @@ describe('status row', () => {
     const path = `saved /${'d'.repeat(100)}`;
     expect(splitMessage(path, 80).head + splitMessage(path, 80).rest).toBe(path);
     expect(stringColumns(splitMessage(path, 80).head)).toBe(messageColumns(80));
+    // A word ends in the second half of the row, but the rest would not fit its row: cut at the edge.
+    const long = `cannot write the new capture file named /srv/${'y'.repeat(74)}.pcap: no space left on device`;
+    expect(stringColumns(long)).toBe(twoRowMessageColumns(80));
+    const { head: first, rest: second } = splitMessage(long, 80);
+    expect(stringColumns(first)).toBe(messageColumns(80));
+    expect(first + second).toBe(long);
+    expect(stringColumns(second)).toBe(79);
   });
 });
 
