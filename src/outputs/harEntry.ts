@@ -36,6 +36,7 @@ export interface HarContent {
 /** The flowspy part of an entry: which flow and exchange, what went wrong. */
 export interface HarFlowspyField {
   flowId: number;
+  /** The exchange's number in its flow, from 1 (as the TUI shows `3#2`). */
   exchange: number;
   flags: ExchangeFlag[];
   /** A body is not whole in the entry (cut by a cap, the budget, a gap, or the end of the capture). */
@@ -102,7 +103,7 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   const { request, response } = exchange;
   if (!request) return undefined;
   const notes: string[] = [];
-  const field: HarFlowspyField = { flowId: flow.flowId, exchange: exchange.index, flags: [...exchange.flags] };
+  const field: HarFlowspyField = { flowId: flow.flowId, exchange: exchange.index + 1, flags: [...exchange.flags] };
   const t = exchangeTimings(exchange);
   const timings = { blocked: -1, dns: -1, connect: -1, send: round(t.send), wait: round(t.wait), receive: round(t.receive), ssl: -1 };
   const entry: HarEntry = {

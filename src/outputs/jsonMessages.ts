@@ -31,7 +31,7 @@ export function httpMessageToJson(flowId: number, message: HttpMessage, exchange
     endTsMicros: message.lastTs,
     dir: message.dir,
     offset: message.offset,
-    exchange: exchange.index,
+    exchange: exchange.index + 1,
     ...start,
     headers: message.headers.map((h) => ({ name: h.name, value: h.value })),
     headBytes: message.headLength,

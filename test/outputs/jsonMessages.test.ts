@@ -33,7 +33,7 @@ describe('--json message events', () => {
       '5 http-response 200 OK cut-short',
     ]);
     const [request, response] = messages;
-    expect(request).toMatchObject({ flow: 1, dir: 'c2s', offset: 0, exchange: 0, version: '1.1', headBytes: 279, framing: 'none', bodyBytes: 0, complete: true, incomplete: null });
+    expect(request).toMatchObject({ flow: 1, dir: 'c2s', offset: 0, exchange: 1, version: '1.1', headBytes: 279, framing: 'none', bodyBytes: 0, complete: true, incomplete: null });
     expect(request.headers[0]).toEqual({ name: 'Host', value: 'shop.example' });
     expect(request.ts).toBe('2026-01-01T00:00:00.102450Z');
     expect(response).toMatchObject({ dir: 's2c', status: 200, interim: false, framing: 'length', bodyBytes: 936, bodyDataBytes: 936, complete: true });
