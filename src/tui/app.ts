@@ -9,8 +9,6 @@
  * the terminal or exits the process itself.
  */
 import type blessed from 'blessed';
-import { resolve } from 'node:path';
-import { errorLine } from '../core/errors.js';
 import { escapeText, withPlainBackslashes } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
 import type { SourceCounters } from '../engine/counters.js';
@@ -24,14 +22,10 @@ import { paintRow, paintTitle } from './paint.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns, splitMessage, statusLine, type StatusInfo } from './statusBar.js';
-import { fitHead, fitMiddle, withName } from './width.js';
+import { fitHead } from './width.js';
 import { ScreenBoxes } from './boxes.js';
-import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
-import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
-import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
-import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
-import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
-import type { LineItem } from '../messages/lines.js';
+import { ActionKeys, pcapFileName, type TuiActions } from './actions/actionKeys.js';
+import { StatusMessage } from './statusMessage.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
 import { findRow } from './flowList/findRow.js';
@@ -65,23 +59,7 @@ export interface TuiSource {
   readonly retargetPrompt?: string;
 }
 
-/** What the app does for `s`, `w` and `y` (files are written by the CLI's choice of code). */
-export interface TuiActions {
-  /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
-  saveFlow(flowId: number): Promise<readonly string[]>;
-  /** Writes flows to a pcap file at `path`; resolves with what was written. */
-  writePcap(flowIds: readonly number[], path: string): Promise<WrittenPcap>;
-  /**
-   * Writes new files named like `names` (one suffix for all when one is taken), their contents
-   * made from their paths by `contentsOf`; resolves with the paths. Rejects with a one-line
-   * message, leaving no file behind.
-   */
-  saveFiles(names: readonly string[], contentsOf: (paths: readonly string[]) => readonly (string | Uint8Array)[]): Promise<readonly string[]>;
-  /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
-  saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
-  /** Writes the mail of SMTP DATA block `target` (flow `flowId`) to a new `.eml` file; rejects with a one-line message. */
-  saveMail(flowId: number, target: MailTarget): Promise<SavedMail>;
-}
+export type { TuiActions } from './actions/actionKeys.js';
 
 /** Everything the app needs. */
 export interface TuiOptions {
@@ -126,7 +104,8 @@ export class TuiApp {
   private openedId: number | undefined;
   private prompt: PromptBar | undefined;
   private helpTop: number | undefined;
-  private message = '';
+  private readonly status: StatusMessage;
+  private readonly actionKeys: ActionKeys;
   private poll: NodeJS.Timeout | undefined;
   private lastCounts = '';
   private stepping = false;
@@ -138,9 +117,21 @@ export class TuiApp {
     this.screen = options.terminal.screen;
     this.boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
+    this.status = new StatusMessage(() => this.messageColumns(), () => this.scheduler.soon(), options.terminal.glyphs.ellipsis);
     this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
     this.conversation = new ConversationPane(options.store, options.messages, this.following, options.terminal.glyphs.right === '→' ? '→' : '->');
     this.exchanges = new ExchangeMode({ source: options.store, messages: options.messages, flows: this.list, following: this.following, onPending: () => this.scheduler.soon() });
+    this.actionKeys = new ActionKeys({
+      actions: options.actions,
+      store: options.store,
+      messages: options.messages,
+      conversation: this.conversation,
+      status: this.status,
+      ellipsis: options.terminal.glyphs.ellipsis,
+      actedOnFlowId: () => (this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
+      shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
+      writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
+    });
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
@@ -224,11 +215,11 @@ export class TuiApp {
     const command = dispatch(this.context(), name);
     if (command === undefined) {
       const use = otherPaneUse(this.context(), name, this.options.terminal.unicode);
-      if (use !== undefined) this.say(use);
+      if (use !== undefined) this.status.say(use);
       return;
     }
     if (command !== 'search.next' && command !== 'search.previous') {
-      this.say('');
+      this.status.say('');
       // The count of a match the user moved on from would say nothing about the screen.
       this.conversation.dropCountReport();
     }
@@ -244,7 +235,7 @@ export class TuiApp {
       // The conversation below shows the selected exchange (messages mode).
       const selected = this.exchanges.focused;
       if (selected) this.conversation.openAt(selected.flowId, selected.index);
-      return this.say(exchangeSaid);
+      return this.status.say(exchangeSaid);
     }
     switch (command) {
       case 'move.down':
@@ -269,7 +260,7 @@ export class TuiApp {
         this.setFocus('conversation');
         return this.openAtMatch();
       case 'view.toggle':
-        return this.say(this.exchanges.toggle());
+        return this.status.say(this.exchanges.toggle());
       case 'back':
         return this.back();
       case 'conversation.leave':
@@ -280,10 +271,10 @@ export class TuiApp {
         return;
       case 'turn.next':
       case 'turn.previous':
-        if (!this.conversation.jump(command === 'turn.next' ? 1 : -1)) this.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
+        if (!this.conversation.jump(command === 'turn.next' ? 1 : -1)) this.status.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
         return;
       case 'body.expand':
-        if (!this.conversation.expandBody()) this.say('Enter shows a cut body in full (messages mode): none in view');
+        if (!this.conversation.expandBody()) this.status.say('Enter shows a cut body in full (messages mode): none in view');
         return;
       case 'mode.toggleHex':
         return this.conversation.toggleHex();
@@ -292,8 +283,8 @@ export class TuiApp {
       case 'encoding.cycle': {
         // Said where the mode in view does not show it: the change applies to the text and escaped modes.
         const encoding = this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
-        else if (this.conversation.rawMode === 'hex') this.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
+        if (this.conversation.showingMessages) this.status.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
+        else if (this.conversation.rawMode === 'hex') this.status.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
         return;
       }
       case 'direction.cycle':
@@ -311,13 +302,13 @@ export class TuiApp {
         return;
       case 'sort.cycle':
         // A new order is looked at from its top: the biggest, the longest, the newest flow.
-        this.say(`sorted by ${this.list.cycleSort()}`);
+        this.status.say(`sorted by ${this.list.cycleSort()}`);
         return this.list.moveTo(0);
       case 'follow.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows live captures and the proxy; G goes to the end');
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.status.say('F follows live captures and the proxy; G goes to the end');
         return this.setFollow(!this.following.on);
       case 'pause.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of live captures and the proxy');
+        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.status.say('p pauses the updates of live captures and the proxy');
         if (this.scheduler.isPaused) this.scheduler.resume();
         else this.scheduler.pause();
         return;
@@ -326,16 +317,16 @@ export class TuiApp {
         this.screen.realloc();
         return;
       case 'flow.save':
-        return this.saveFlow();
+        return this.actionKeys.saveFlow();
       case 'request.copy':
-        return this.copyCurl();
+        return this.actionKeys.copyCurl();
       case 'body.save':
-        return this.saveBody();
+        return this.actionKeys.saveBody();
       case 'pcap.write':
         this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.exchanges.shownFlowIds()?.length ?? this.list.length, new Date()));
         return;
       case 'proxy.retarget':
-        if (!this.options.source.retarget) return this.say('r: only in proxy mode (-L)');
+        if (!this.options.source.retarget) return this.status.say('r: only in proxy mode (-L)');
         this.prompt = new PromptBar('retarget', this.options.source.retargetPrompt ?? 'new upstream host:port: ');
         return;
       case 'help':
@@ -371,7 +362,7 @@ export class TuiApp {
   private back(): void {
     if (this.conversation.searching) {
       this.conversation.cancelSearch();
-      this.say('search cancelled');
+      this.status.say('search cancelled');
     } else if (this.focus === 'conversation' && this.conversation.clearSearch()) {
       return;
     } else if (this.zoom !== 'none') {
@@ -411,7 +402,7 @@ export class TuiApp {
       }
     }
     if (!acted) return;
-    this.say('');
+    this.status.say('');
     this.scheduler.now();
   }
 
@@ -459,7 +450,7 @@ export class TuiApp {
     switch (purpose) {
       case 'filter': {
         const parsed = parseFilter(text);
-        if (!parsed.ok) return this.sayError(parsed.error);
+        if (!parsed.ok) return this.status.sayError(parsed.error);
         this.list.setFilter(parsed.filter);
         this.exchanges.setFilter(parsed.filter);
         this.scheduleSteps();
@@ -468,18 +459,18 @@ export class TuiApp {
       case 'search-conversation':
         if (text === '') return;
         if (this.focus !== 'conversation') this.setFocus('conversation');
-        if (!this.conversation.startSearch(text, false)) return this.say('nothing to search');
+        if (!this.conversation.startSearch(text, false)) return this.status.say('nothing to search');
         return this.scheduleSteps();
       case 'search-list':
         this.listQuery = text;
         return this.findInList(false);
       case 'write-pcap':
-        return this.writePcap(text.trim());
+        return this.actionKeys.writePcap(text.trim());
       case 'retarget':
         try {
-          this.say(this.options.source.retarget!(text.trim()));
+          this.status.say(this.options.source.retarget!(text.trim()));
         } catch (error) {
-          this.sayError(error);
+          this.status.sayError(error);
         }
         return;
       default:
@@ -491,19 +482,19 @@ export class TuiApp {
 
   private searchAgain(backward: boolean): void {
     if (this.focus === 'list') return this.findInList(backward);
-    if (!this.conversation.startSearch(undefined, backward)) return this.say('no search yet: press /');
+    if (!this.conversation.startSearch(undefined, backward)) return this.status.say('no search yet: press /');
     this.scheduleSteps();
   }
 
   private findInList(backward: boolean): void {
-    if (this.listQuery === '') return this.say('no search yet: press /');
+    if (this.listQuery === '') return this.status.say('no search yet: press /');
     if (this.exchanges.on) {
-      if (this.exchanges.find(this.listQuery, backward) < 0) this.say(`not in the rows: ${escapeText(this.listQuery)}`);
+      if (this.exchanges.find(this.listQuery, backward) < 0) this.status.say(`not in the rows: ${escapeText(this.listQuery)}`);
       return;
     }
     const index = findRow(this.list, this.listQuery, backward);
     // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
-    if (index < 0) return this.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
+    if (index < 0) return this.status.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
     this.list.moveTo(index);
   }
 
@@ -535,119 +526,15 @@ export class TuiApp {
   }
 
   private reportSearch(outcome: SearchOutcome): void {
-    if (outcome.kind === 'busy') this.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
-    else if (outcome.kind === 'found') this.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
-    else if (outcome.kind === 'not-found') this.say(`not found: ${outcome.query}`);
-  }
-
-  private saveFlow(): void {
-    const id = this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId();
-    if (id === undefined) return this.say('no flow selected');
-    this.say(`saving flow ${id}…`);
-    this.options.actions.saveFlow(id).then(
-      (paths) => this.say(savedMessage(paths, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
-      (error: unknown) => this.sayError(error),
-    );
-  }
-
-  /** `y`: the HTTP request in view as a curl command, to the clipboard (OSC 52) and a file. */
-  private copyCurl(): void {
-    const flowId = this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId();
-    const http = flowId === undefined ? undefined : this.options.messages?.(flowId)?.http;
-    const index = this.conversation.exchangeInView() ?? 0;
-    const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
-    const request = exchange?.request;
-    if (flowId === undefined || !request) return this.say('y: no HTTP request in this flow');
-    let body: Uint8Array | undefined;
-    try {
-      body = requestPayload((dir, offset, length) => this.options.store.read(flowId, dir, offset, length), request);
-    } catch {
-      body = undefined;
-    }
-    const name = `flowspy-${flowId}-${exchange.index + 1}`;
-    // A body bash cannot quote goes to a file beside the command, which names it (@path).
-    const bodyFile = body !== undefined && body.length > 0 && !bodyFitsCommandLine(body) ? body : undefined;
-    const copy = (command: string): void => {
-      this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
-    };
-    const inline = bodyFile === undefined ? curlCommand(request, body) : undefined;
-    if (inline !== undefined) copy(inline);
-    const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];
-    this.options.actions
-      .saveFiles(names, (paths) => {
-        if (inline !== undefined) return [inline + '\n'];
-        const command = curlCommand(request, body, { bodyFile: resolve(paths[0]) });
-        copy(command);
-        return [bodyFile!, command + '\n'];
-      })
-      .then(
-        (paths) => this.say(this.withPath(bodyFile === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', paths[paths.length - 1])),
-        (error: unknown) => this.sayError(error),
-      );
-  }
-
-  /** `b`: the first HTTP body in the window, decoded, or the first mail (SMTP DATA), to a file in the current directory. */
-  private saveBody(): void {
-    const flowId = this.conversation.flowId;
-    const messages = flowId === undefined ? undefined : this.options.messages?.(flowId);
-    const http = messages?.http;
-    if (flowId !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.saveMail(flowId, messages.lines.items);
-    if (flowId === undefined || !http) return this.say('b: no HTTP body or mail in this flow');
-    const target = bodyInView(http.exchanges, this.conversation.placesInView());
-    if (!target) return this.say('b: no HTTP body in view: scroll to a message with one');
-    this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
-    this.options.actions.saveBody(flowId, target).then(
-      (saved) => this.say(savedBodyMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
-      (error: unknown) => this.sayError(error),
-    );
-  }
-
-  /** `b` in a line protocol with SMTP DATA blocks (`items`): the first in the window, its mail to a file. */
-  private saveMail(flowId: number, items: readonly LineItem[]): void {
-    const target = mailInView(items, this.conversation.placesInView());
-    if (!target) return this.say('b: no mail in view: scroll to a DATA body');
-    this.say(`saving mail ${target.number}…`);
-    this.options.actions.saveMail(flowId, target).then(
-      (saved) => this.say(savedMailMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
-      (error: unknown) => this.sayError(error),
-    );
-  }
-
-  private writePcap(path: string): void {
-    if (path === '') return;
-    const ids = this.exchanges.shownFlowIds() ?? this.list.shownIds();
-    if (ids.length === 0) return this.say('no flows shown');
-    this.say(this.withPath(`writing ${ids.length} flows to `, path));
-    this.options.actions.writePcap(ids, path).then(
-      (written) => this.say(this.withPath(writtenPcapPrefix(written), path)),
-      (error: unknown) => this.sayError(error),
-    );
+    if (outcome.kind === 'busy') this.status.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
+    else if (outcome.kind === 'found') this.status.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
+    else if (outcome.kind === 'not-found') this.status.say(`not found: ${outcome.query}`);
   }
 
   /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
   private messageColumns(): number {
     const width = Number(this.screen.width) || 80;
     return messageColumns(width) + (this.layout().hints.height > 0 ? Math.max(0, width - 11) : 0);
-  }
-
-  /** `prefix` and `path` in the columns of a status message: {@link messageWithPath}. */
-  private withPath(prefix: string, path: string): string {
-    return messageWithPath(prefix, path, this.messageColumns(), this.options.terminal.glyphs.ellipsis);
-  }
-
-  /** Sets the status message (escaped text) and redraws soon. */
-  private say(text: string): void {
-    this.message = text;
-    if (text !== '') this.scheduler.soon();
-  }
-
-  /**
-   * Sets the status message to the first line of `problem` (an error, or its text), escaped; cut
-   * in the middle when long, as its end tells why (`cannot write …/x.pcap: no space left`).
-   */
-  private sayError(problem: unknown): void {
-    this.message = fitMiddle(escapeText(errorLine(problem)), this.messageColumns(), this.options.terminal.glyphs.ellipsis);
-    this.scheduler.soon();
   }
 
   private layout(): ReturnType<typeof screenLayout> {
@@ -724,7 +611,7 @@ export class TuiApp {
   private statusInfo(): StatusInfo {
     const source = this.options.source;
     const problem = source.problem();
-    const message = this.message !== '' ? this.message : problem !== undefined ? escapeText(problem) : '';
+    const message = this.status.text !== '' ? this.status.text : problem !== undefined ? escapeText(problem) : '';
     return {
       source: escapeText(source.label()),
       counters: source.counters(),
@@ -759,34 +646,8 @@ export class TuiApp {
 
   private listSearchNote(): string | undefined {
     const progress = this.list.searchProgress;
-    if (!progress?.busy || this.message !== '') return undefined;
+    if (!progress?.busy || this.status.text !== '') return undefined;
     // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
     return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
   }
-}
-
-/**
- * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here) in `columns`
- * columns: when the path does not fit, its end is kept (the file's name tells files apart).
- */
-export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
-  return withName(prefix, escapeText(resolve(path)), columns, ellipsis);
-}
-
-/**
- * `saved 3 files: /tmp/a-b` in `columns` columns: the first file's path (the client's bytes of
- * `s`; the reverse flow and the `.log` are named after it), its end kept.
- */
-export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
-  return messageWithPath(paths.length === 1 ? 'saved ' : `saved ${paths.length} files: `, paths[0] ?? '', columns, ellipsis);
-}
-
-/**
- * The name `w` offers: `flowspy-20261202-190412-5-flows.pcap` (local time to the second), so a
- * second `w` is not offered a name the first one took (files are never overwritten).
- */
-export function pcapFileName(flows: number, now: Date): string {
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
-  return `flowspy-${stamp}-${flows}-flow${flows === 1 ? '' : 's'}.pcap`;
 }
