@@ -12,7 +12,7 @@ import type blessed from 'blessed';
 import { escapeText, withPlainBackslashes } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
 import type { SourceCounters } from '../engine/counters.js';
-import { ConversationPane, type SearchOutcome } from './conversationPane.js';
+import { ConversationPane } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
 import { FILTER_WORDS, parseFilter, type MessagesOf } from './flowList/filter.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
@@ -26,9 +26,9 @@ import { fitHead } from './width.js';
 import { ScreenBoxes } from './boxes.js';
 import { ActionKeys, pcapFileName, type TuiActions } from './actions/actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
+import { SearchSteps } from './searchSteps.js';
 import { conversationTitle, emptyListText } from './titles.js';
 import type { Terminal } from './terminal.js';
-import { findRow } from './flowList/findRow.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
@@ -82,8 +82,6 @@ type Focus = 'list' | 'conversation';
 const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
-/** Bytes of `~text` search per step between frames. */
-const CONTENT_SEARCH_STEP = 4 << 20;
 
 /** The app. Construct it once; `closed` resolves when the user quits. */
 export class TuiApp {
@@ -106,9 +104,9 @@ export class TuiApp {
   private helpTop: number | undefined;
   private readonly status: StatusMessage;
   private readonly actionKeys: ActionKeys;
+  private readonly searches: SearchSteps;
   private poll: NodeJS.Timeout | undefined;
   private lastCounts = '';
-  private stepping = false;
   private quitting = false;
   private readonly mouse: MouseInput | undefined;
 
@@ -131,6 +129,14 @@ export class TuiApp {
       actedOnFlowId: () => (this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
       shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
+    });
+    this.searches = new SearchSteps({
+      conversation: this.conversation,
+      list: this.list,
+      exchanges: this.exchanges,
+      scheduler: this.scheduler,
+      status: this.status,
+      quitting: () => this.quitting,
     });
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
@@ -296,7 +302,7 @@ export class TuiApp {
         return;
       case 'search.next':
       case 'search.previous':
-        return this.searchAgain(command === 'search.previous');
+        return this.searches.again(command === 'search.previous', inList);
       case 'filter.start':
         this.prompt = new PromptBar('filter', 'filter: ', this.list.filter.text);
         return;
@@ -453,17 +459,15 @@ export class TuiApp {
         if (!parsed.ok) return this.status.sayError(parsed.error);
         this.list.setFilter(parsed.filter);
         this.exchanges.setFilter(parsed.filter);
-        this.scheduleSteps();
+        this.searches.scheduleSteps();
         return;
       }
       case 'search-conversation':
         if (text === '') return;
         if (this.focus !== 'conversation') this.setFocus('conversation');
-        if (!this.conversation.startSearch(text, false)) return this.status.say('nothing to search');
-        return this.scheduleSteps();
+        return this.searches.searchConversation(text);
       case 'search-list':
-        this.listQuery = text;
-        return this.findInList(false);
+        return this.searches.searchList(text);
       case 'write-pcap':
         return this.actionKeys.writePcap(text.trim());
       case 'retarget':
@@ -476,59 +480,6 @@ export class TuiApp {
       default:
         return;
     }
-  }
-
-  private listQuery = '';
-
-  private searchAgain(backward: boolean): void {
-    if (this.focus === 'list') return this.findInList(backward);
-    if (!this.conversation.startSearch(undefined, backward)) return this.status.say('no search yet: press /');
-    this.scheduleSteps();
-  }
-
-  private findInList(backward: boolean): void {
-    if (this.listQuery === '') return this.status.say('no search yet: press /');
-    if (this.exchanges.on) {
-      if (this.exchanges.find(this.listQuery, backward) < 0) this.status.say(`not in the rows: ${escapeText(this.listQuery)}`);
-      return;
-    }
-    const index = findRow(this.list, this.listQuery, backward);
-    // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
-    if (index < 0) return this.status.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
-    this.list.moveTo(index);
-  }
-
-  /** Runs search steps (conversation `/`, list `~text`) between frames until both are done. */
-  private scheduleSteps(): void {
-    if (this.stepping) return;
-    this.stepping = true;
-    setImmediate(() => {
-      this.stepping = false;
-      if (this.quitting) return;
-      let more = false;
-      if (this.conversation.searching || this.conversation.counting) {
-        const outcome = this.conversation.searchStep();
-        this.reportSearch(outcome);
-        more ||= outcome.kind === 'busy' || this.conversation.counting;
-        if (outcome.kind === 'busy') this.scheduler.soon();
-        else if (outcome.kind !== 'counting') this.scheduler.now();
-      }
-      if (this.list.searchProgress?.busy) {
-        if (this.list.searchStep(CONTENT_SEARCH_STEP)) {
-          this.exchanges.refilter();
-          this.scheduler.soon();
-        }
-        more ||= this.list.searchProgress?.busy === true;
-        if (!more) this.scheduler.soon();
-      }
-      if (more) this.scheduleSteps();
-    });
-  }
-
-  private reportSearch(outcome: SearchOutcome): void {
-    if (outcome.kind === 'busy') this.status.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
-    else if (outcome.kind === 'found') this.status.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
-    else if (outcome.kind === 'not-found') this.status.say(`not found: ${outcome.query}`);
   }
 
   /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
@@ -578,7 +529,7 @@ export class TuiApp {
     const help = this.helpTop === undefined ? undefined : this.helpText().slice(this.helpTop, this.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
     this.boxes.place('help', { top: 0, height: helpRows }, help);
     this.screen.render();
-    if (this.list.searchProgress?.busy) this.scheduleSteps();
+    if (this.list.searchProgress?.busy) this.searches.scheduleSteps();
   }
 
   /** The list pane showing flows: its title row and rows. */
