@@ -9,56 +9,29 @@
  * the terminal or exits the process itself.
  */
 import type blessed from 'blessed';
-import { escapeText, withPlainBackslashes } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
-import type { SourceCounters } from '../engine/counters.js';
 import { ConversationPane } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
-import { FILTER_WORDS, parseFilter, type MessagesOf } from './flowList/filter.js';
-import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
-import { dispatch, helpLines, hintLine, otherPaneUse, type Command, type KeyContext } from './keymap.js';
-import { screenLayout, type Zoom } from './layout.js';
-import { paintRow, paintTitle } from './paint.js';
+import { parseFilter, type MessagesOf } from './flowList/filter.js';
+import { dispatch, otherPaneUse, type Command } from './keymap.js';
+import { screenLayout } from './layout.js';
 import { PromptBar, type PromptPurpose } from './promptBar.js';
 import { RedrawScheduler } from './redraw.js';
-import { messageColumns, splitMessage, statusLine, type StatusInfo } from './statusBar.js';
-import { fitHead } from './width.js';
+import { messageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
 import { ActionKeys, pcapFileName, type TuiActions } from './actions/actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
+import type { TuiSource } from './tuiSource.js';
 import { SearchSteps } from './searchSteps.js';
-import { conversationTitle, emptyListText } from './titles.js';
+import { initialAppState, keyContext, type AppState, type Focus } from './appState.js';
+import { drawFrame, helpText, type FrameScene } from './frame.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
 import { mouseAction } from './mouse/actions.js';
 
-/** The running source as the app sees it; the CLI builds it. */
-export interface TuiSource {
-  /** `file` loads once; `live` and `proxy` run until stopped (so `q` asks first). */
-  readonly kind: 'file' | 'live' | 'proxy';
-  /**
-   * `file` read from a pipe or FIFO (`tcpdump -w - | flowspy -r -`): a capture still being made,
-   * whose bytes are gone once read, so `q` asks while it is read, as for `live`. A regular file
-   * that is loading does not ask: it can be read again.
-   */
-  readonly piped?: boolean;
-  /** For the status row: file name, `iface filter`, `listen → target` (raw: the app escapes it). */
-  label(): string;
-  counters(): SourceCounters | undefined;
-  /** True while the file is read, the capture runs or the proxy relays. */
-  running(): boolean;
-  /** A problem to show (a damaged capture, an output that failed), raw text, or undefined. */
-  problem(): string | undefined;
-  /** Work going on in the background after the load (`parsing 40%`), or undefined. */
-  activity?(): string | undefined;
-  /** Proxy only: relays new connections to `target` (`host:port`); returns what to show; throws Error with a one-line message. */
-  retarget?(target: string): string;
-  /** Proxy only: the `r` prompt (it says how to name a listener when there are several). */
-  readonly retargetPrompt?: string;
-}
-
+export type { TuiSource } from './tuiSource.js';
 export type { TuiActions } from './actions/actionKeys.js';
 
 /** Everything the app needs. */
@@ -72,8 +45,6 @@ export interface TuiOptions {
   /** The flows' parsed messages (summaries, message filter words), when kept. */
   readonly messages?: MessagesOf;
 }
-
-type Focus = 'list' | 'conversation';
 
 /**
  * Engine updates (new flows and bytes) redraw at most this often: 10 frames a second reads as
@@ -96,12 +67,8 @@ export class TuiApp {
   private readonly scheduler: RedrawScheduler;
   /** `F`: one state, read by both panes (a move in either stops it for both). */
   private readonly following: Following = notFollowing();
-  private focus: Focus = 'list';
-  private zoom: Zoom = 'none';
-  /** The flow opened with Enter: the conversation stays on it while the list moves on. */
-  private openedId: number | undefined;
-  private prompt: PromptBar | undefined;
-  private helpTop: number | undefined;
+  private readonly state: AppState = initialAppState();
+  private readonly frameScene: FrameScene;
   private readonly status: StatusMessage;
   private readonly actionKeys: ActionKeys;
   private readonly searches: SearchSteps;
@@ -126,7 +93,7 @@ export class TuiApp {
       conversation: this.conversation,
       status: this.status,
       ellipsis: options.terminal.glyphs.ellipsis,
-      actedOnFlowId: () => (this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
+      actedOnFlowId: () => (this.state.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
       shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });
@@ -138,6 +105,22 @@ export class TuiApp {
       status: this.status,
       quitting: () => this.quitting,
     });
+    this.frameScene = {
+      screen: this.screen,
+      boxes: this.boxes,
+      terminal: options.terminal,
+      source: options.source,
+      store: options.store,
+      list: this.list,
+      exchanges: this.exchanges,
+      conversation: this.conversation,
+      following: this.following,
+      scheduler: this.scheduler,
+      status: this.status,
+      state: this.state,
+      layout: () => this.layout(),
+      focusedFlowId: () => this.focusedFlowId(),
+    };
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
@@ -193,34 +176,29 @@ export class TuiApp {
     }
   }
 
-  private context(): KeyContext {
-    if (this.prompt) return 'prompt';
-    return this.focus === 'list' ? 'flowList' : 'conversation';
-  }
-
   private onKey(name: string, ch: string | undefined): void {
     if (this.quitting || this.mouse?.ownsKey(ch)) return;
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
     // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
     // In a prompt a Meta key is dropped: Esc there would cancel what is being typed.
     const meta = /^M-(.+)$/.exec(name);
-    if (meta && this.prompt) return;
+    if (meta && this.state.prompt) return;
     if (meta) {
       this.onKey('escape', undefined);
       this.onKey(meta[1], ch);
       return;
     }
-    if (this.prompt) {
+    if (this.state.prompt) {
       this.onPromptKey(name, ch);
       return;
     }
-    if (this.helpTop !== undefined) {
+    if (this.state.helpTop !== undefined) {
       this.onHelpKey(name);
       return;
     }
-    const command = dispatch(this.context(), name);
+    const command = dispatch(keyContext(this.state), name);
     if (command === undefined) {
-      const use = otherPaneUse(this.context(), name, this.options.terminal.unicode);
+      const use = otherPaneUse(keyContext(this.state), name, this.options.terminal.unicode);
       if (use !== undefined) this.status.say(use);
       return;
     }
@@ -234,7 +212,7 @@ export class TuiApp {
   }
 
   private run(command: Command): void {
-    const inList = this.focus === 'list';
+    const inList = this.state.focus === 'list';
     const pageRows = Math.max(1, (inList ? this.layout().list.height : this.layout().conversation.height) - 1);
     const exchangeSaid = inList ? this.exchanges.run(command, pageRows) : undefined;
     if (exchangeSaid !== undefined) {
@@ -270,10 +248,10 @@ export class TuiApp {
       case 'back':
         return this.back();
       case 'conversation.leave':
-        this.zoom = 'none';
+        this.state.zoom = 'none';
         return this.setFocus('list');
       case 'pane.zoom':
-        this.zoom = this.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
+        this.state.zoom = this.state.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
         return;
       case 'turn.next':
       case 'turn.previous':
@@ -298,13 +276,13 @@ export class TuiApp {
       case 'time.cycle':
         return this.conversation.cycleTimestamps();
       case 'search.start':
-        this.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
+        this.state.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
         return;
       case 'search.next':
       case 'search.previous':
         return this.searches.again(command === 'search.previous', inList);
       case 'filter.start':
-        this.prompt = new PromptBar('filter', 'filter: ', this.list.filter.text);
+        this.state.prompt = new PromptBar('filter', 'filter: ', this.list.filter.text);
         return;
       case 'sort.cycle':
         // A new order is looked at from its top: the biggest, the longest, the newest flow.
@@ -329,18 +307,18 @@ export class TuiApp {
       case 'body.save':
         return this.actionKeys.saveBody();
       case 'pcap.write':
-        this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.exchanges.shownFlowIds()?.length ?? this.list.length, new Date()));
+        this.state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.exchanges.shownFlowIds()?.length ?? this.list.length, new Date()));
         return;
       case 'proxy.retarget':
         if (!this.options.source.retarget) return this.status.say('r: only in proxy mode (-L)');
-        this.prompt = new PromptBar('retarget', this.options.source.retargetPrompt ?? 'new upstream host:port: ');
+        this.state.prompt = new PromptBar('retarget', this.options.source.retargetPrompt ?? 'new upstream host:port: ');
         return;
       case 'help':
-        this.helpTop = 0;
+        this.state.helpTop = 0;
         return;
       case 'quit':
         if ((this.options.source.kind !== 'file' || this.options.source.piped) && this.options.source.running()) {
-          this.prompt = new PromptBar('quit', `stop the ${this.options.source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
+          this.state.prompt = new PromptBar('quit', `stop the ${this.options.source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
           return;
         }
         return this.quit();
@@ -352,14 +330,14 @@ export class TuiApp {
   }
 
   private setFocus(focus: Focus): void {
-    if (focus === 'conversation') this.openedId = this.focusedFlowId();
-    this.focus = focus;
-    if (this.zoom !== 'none') this.zoom = focus;
+    if (focus === 'conversation') this.state.openedId = this.focusedFlowId();
+    this.state.focus = focus;
+    if (this.state.zoom !== 'none') this.state.zoom = focus;
   }
 
   /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
   private openAtMatch(): void {
-    const id = this.openedId;
+    const id = this.state.openedId;
     const exchange = id === undefined ? undefined : this.exchanges.on ? this.exchanges.focused?.index : this.list.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.conversation.openAt(id, exchange);
   }
@@ -369,12 +347,12 @@ export class TuiApp {
     if (this.conversation.searching) {
       this.conversation.cancelSearch();
       this.status.say('search cancelled');
-    } else if (this.focus === 'conversation' && this.conversation.clearSearch()) {
+    } else if (this.state.focus === 'conversation' && this.conversation.clearSearch()) {
       return;
-    } else if (this.zoom !== 'none') {
-      this.zoom = 'none';
-    } else if (this.focus === 'conversation') {
-      this.focus = 'list';
+    } else if (this.state.zoom !== 'none') {
+      this.state.zoom = 'none';
+    } else if (this.state.focus === 'conversation') {
+      this.state.focus = 'list';
     }
   }
 
@@ -390,10 +368,10 @@ export class TuiApp {
     for (const { report, doubleClick } of events) {
       if (this.quitting) return;
       const layout = this.layout();
-      const overlay = this.prompt ? 'prompt' : this.helpTop !== undefined ? 'help' : 'none';
+      const overlay = this.state.prompt ? 'prompt' : this.state.helpTop !== undefined ? 'help' : 'none';
       // The list pane's rows: flows, or exchanges after `v`.
       const rows = this.exchanges.rows ?? this.list;
-      const scene = { layout, overlay, focus: this.focus, listTop: rows.top(layout.list.height), listLength: rows.length, selected: rows.focusIndex } as const;
+      const scene = { layout, overlay, focus: this.state.focus, listTop: rows.top(layout.list.height), listLength: rows.length, selected: rows.focusIndex } as const;
       const action = mouseAction(report, scene, doubleClick);
       if (action.kind === 'none') continue;
       acted = true;
@@ -415,12 +393,12 @@ export class TuiApp {
   /** Moves the help by `rows` (negative: up), within its lines. */
   private scrollHelp(rows: number): void {
     const room = Math.max(1, this.layout().status.top);
-    this.helpTop = Math.max(0, Math.min(this.helpText().length - room, (this.helpTop ?? 0) + rows));
+    this.state.helpTop = Math.max(0, Math.min(helpText(this.options.terminal.unicode).length - room, (this.state.helpTop ?? 0) + rows));
   }
 
   private onHelpKey(name: string): void {
     const command = dispatch('global', name);
-    const lines = this.helpText().length;
+    const lines = helpText(this.options.terminal.unicode).length;
     const room = Math.max(1, this.layout().status.top);
     const half = Math.max(1, Math.floor(room / 2));
     const moves: Partial<Record<string, number>> = {
@@ -430,23 +408,23 @@ export class TuiApp {
     if (move !== undefined) this.scrollHelp(move);
     else if (command === 'quit.now') return this.quit();
     else if (command === 'screen.repaint') this.screen.realloc();
-    else this.helpTop = undefined;
+    else this.state.helpTop = undefined;
     this.scheduler.now();
   }
 
   private onPromptKey(name: string, ch: string | undefined): void {
-    const prompt = this.prompt!;
+    const prompt = this.state.prompt!;
     if (prompt.purpose === 'quit') {
-      this.prompt = undefined;
+      this.state.prompt = undefined;
       if (ch === 'y' || ch === 'Y' || name === 'C-c') return this.quit();
       this.scheduler.now();
       return;
     }
     const outcome = prompt.key(name, ch);
     if (outcome === 'quit') return this.quit();
-    if (outcome === 'cancel') this.prompt = undefined;
+    if (outcome === 'cancel') this.state.prompt = undefined;
     if (outcome === 'apply') {
-      this.prompt = undefined;
+      this.state.prompt = undefined;
       this.apply(prompt.purpose, prompt.text);
     }
     this.scheduler.now();
@@ -464,7 +442,7 @@ export class TuiApp {
       }
       case 'search-conversation':
         if (text === '') return;
-        if (this.focus !== 'conversation') this.setFocus('conversation');
+        if (this.state.focus !== 'conversation') this.setFocus('conversation');
         return this.searches.searchConversation(text);
       case 'search-list':
         return this.searches.searchList(text);
@@ -489,69 +467,14 @@ export class TuiApp {
   }
 
   private layout(): ReturnType<typeof screenLayout> {
-    return screenLayout(Number(this.screen.height) || 24, this.zoom);
+    return screenLayout(Number(this.screen.height) || 24, this.state.zoom);
   }
 
-  /** One frame: every box gets its content for the current size; then one render. */
+  /** One frame (see frame.ts); then the search steps go on if the list's `~text` is running. */
   private draw(): void {
     if (this.quitting) return;
-    const width = Math.max(1, Number(this.screen.width) || 80);
-    const layout = this.layout();
-    const { palette, glyphs, unicode } = this.options.terminal;
-    const source = this.options.source;
-    if (!this.scheduler.isPaused) this.list.refresh();
-    if (!this.scheduler.isPaused) this.exchanges.refresh();
-    const listFocused = this.focus === 'list' && !this.prompt;
-    if (this.exchanges.on) {
-      const pane = this.exchanges.paint(width, layout.list.height, glyphs, palette, listFocused, source.running() || source.activity?.() !== undefined);
-      this.boxes.place('listHeader', layout.listHeader, pane.title);
-      this.boxes.place('list', layout.list, pane.rows);
-    } else this.drawFlowList(width, layout, listFocused);
-
-    // The flow opened stays in the pane while the list shows it; one the filter hides gives way
-    // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
-    const shows = (id: number): boolean => (this.exchanges.on ? this.exchanges.showsFlow(id) : this.list.shows(id));
-    const opened = this.focus === 'conversation' && this.openedId !== undefined && shows(this.openedId);
-    const shownId = opened ? this.openedId : this.focusedFlowId();
-    this.conversation.show(shownId, width, Math.max(1, layout.conversation.height), this.focus === 'conversation');
-    const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
-    const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);
-    this.boxes.place('conversationTitle', layout.conversationTitle, paintTitle(title, width, this.focus === 'conversation', palette));
-    this.boxes.place('conversation', layout.conversation, this.conversation.paint(palette));
-
-    // A message too long for the status row goes on in the hint row (no prompt or help needs it then).
-    const info = this.statusInfo();
-    const spills = layout.hints.height > 0 && !this.prompt && this.helpTop === undefined;
-    const { head, rest } = spills ? splitMessage(info.message, width) : { head: info.message, rest: '' };
-    this.boxes.place('status', layout.status, this.prompt ? this.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
-    this.boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : this.hints(width - 1, unicode)));
-    const helpRows = layout.status.top;
-    const help = this.helpTop === undefined ? undefined : this.helpText().slice(this.helpTop, this.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
-    this.boxes.place('help', { top: 0, height: helpRows }, help);
-    this.screen.render();
+    drawFrame(this.frameScene);
     if (this.list.searchProgress?.busy) this.searches.scheduleSteps();
-  }
-
-  /** The list pane showing flows: its title row and rows. */
-  private drawFlowList(width: number, layout: ReturnType<typeof screenLayout>, listFocused: boolean): void {
-    const { palette, glyphs } = this.options.terminal;
-    const source = this.options.source;
-    const digits = Math.max(3, String(this.list.largestId).length);
-    const endpoints = this.list.widestEndpoints;
-    const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
-    this.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, this.focus === 'list', palette));
-    const rows = formatRows(this.list.rows(this.list.top(layout.list.height), layout.list.height), {
-      width,
-      glyphs,
-      focusedId: this.list.focusedId,
-      now: this.list.latestTs,
-      preview: (flow) => this.list.describe(flow),
-      numberColumns: digits,
-      endpoints,
-    });
-    const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
-    const searching = this.list.searchProgress?.busy === true;
-    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind, searching));
   }
 
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
@@ -559,46 +482,4 @@ export class TuiApp {
     return this.exchanges.on ? this.exchanges.focused?.flowId : this.list.focusedId;
   }
 
-  private statusInfo(): StatusInfo {
-    const source = this.options.source;
-    const problem = source.problem();
-    const message = this.status.text !== '' ? this.status.text : problem !== undefined ? escapeText(problem) : '';
-    return {
-      source: escapeText(source.label()),
-      counters: source.counters(),
-      flows: this.list.total,
-      shown: this.list.length,
-      filter: withPlainBackslashes(escapeText(this.list.filter.text)),
-      sort: this.list.sort === 'arrival' ? '' : this.list.sort,
-      ...this.exchanges.counts(),
-      display: this.conversation.displayLabel,
-      follow: this.following.on,
-      paused: this.scheduler.isPaused,
-      loading: source.kind === 'file' && source.running(),
-      activity: source.activity?.() ?? '',
-      message: this.listSearchNote() ?? message,
-    };
-  }
-
-  private helpText(): string[] {
-    return [' flowspy keys', '', ...helpLines(this.options.terminal.unicode).map((line) => ' ' + line)];
-  }
-
-  private hints(width: number, unicode: boolean): string {
-    if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
-    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
-    if (this.prompt?.purpose === 'filter') {
-      const words = `${FILTER_WORDS}  `;
-      return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);
-    }
-    const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle'] : ['body.expand'];
-    return hintLine(this.context(), width, unicode, '  ', idle);
-  }
-
-  private listSearchNote(): string | undefined {
-    const progress = this.list.searchProgress;
-    if (!progress?.busy || this.status.text !== '') return undefined;
-    // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
-    return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
-  }
 }
