@@ -24,7 +24,8 @@ import { StatusMessage } from './statusMessage.js';
 import type { TuiSource } from './tuiSource.js';
 import { SearchSteps } from './searchSteps.js';
 import { initialAppState, keyContext, type AppState, type Focus } from './appState.js';
-import { drawFrame, helpText, type FrameScene } from './frame.js';
+import { drawFrame, type FrameScene } from './frame.js';
+import { helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import { notFollowing, type Following } from './following.js';
@@ -375,7 +376,7 @@ export class TuiApp {
       const action = mouseAction(report, scene, doubleClick);
       if (action.kind === 'none') continue;
       acted = true;
-      if (action.kind === 'scroll' && action.pane === 'help') this.scrollHelp(action.rows);
+      if (action.kind === 'scroll' && action.pane === 'help') scrollHelp(this.state, action.rows, this.helpRoom(), this.options.terminal.unicode);
       else if (action.kind === 'scroll' && action.pane === 'list') rows.scrollBy(action.rows, layout.list.height);
       else if (action.kind === 'scroll') this.conversation.scroll(action.rows);
       else if (action.kind === 'focus') this.setFocus(action.pane);
@@ -390,25 +391,15 @@ export class TuiApp {
     this.scheduler.now();
   }
 
-  /** Moves the help by `rows` (negative: up), within its lines. */
-  private scrollHelp(rows: number): void {
-    const room = Math.max(1, this.layout().status.top);
-    this.state.helpTop = Math.max(0, Math.min(helpText(this.options.terminal.unicode).length - room, (this.state.helpTop ?? 0) + rows));
+  /** Rows the help shows at once: those above the status row. */
+  private helpRoom(): number {
+    return Math.max(1, this.layout().status.top);
   }
 
   private onHelpKey(name: string): void {
-    const command = dispatch('global', name);
-    const lines = helpText(this.options.terminal.unicode).length;
-    const room = Math.max(1, this.layout().status.top);
-    const half = Math.max(1, Math.floor(room / 2));
-    const moves: Partial<Record<string, number>> = {
-      'move.down': 1, 'move.up': -1, 'page.down': room, 'page.up': -room, 'halfPage.down': half, 'halfPage.up': -half, 'move.top': -lines, 'move.bottom': lines,
-    };
-    const move = command === undefined ? undefined : moves[command];
-    if (move !== undefined) this.scrollHelp(move);
-    else if (command === 'quit.now') return this.quit();
-    else if (command === 'screen.repaint') this.screen.realloc();
-    else this.state.helpTop = undefined;
+    const after = helpKey(this.state, name, this.helpRoom(), this.options.terminal.unicode);
+    if (after === 'quit') return this.quit();
+    if (after === 'repaint') this.screen.realloc();
     this.scheduler.now();
   }
 

@@ -15,7 +15,8 @@ import { FILTER_WORDS } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
 import type { Following } from './following.js';
-import { helpLines, hintLine, type Command } from './keymap.js';
+import { hintLine, type Command } from './keymap.js';
+import { helpText } from './helpPane.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -44,11 +45,6 @@ export interface FrameScene {
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
-}
-
-/** The help's lines: a title, then the keymap's help (see keymap's `helpLines`). */
-export function helpText(unicode: boolean): string[] {
-  return [' flowspy keys', '', ...helpLines(unicode).map((line) => ' ' + line)];
 }
 
 /** Draws the whole screen from `scene`, then renders it once. */
