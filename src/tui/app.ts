@@ -12,10 +12,11 @@ import type blessed from 'blessed';
 import type { FlowStore } from '../store/flowStore.js';
 import { ConversationPane } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
-import { parseFilter, type MessagesOf } from './flowList/filter.js';
+import type { MessagesOf } from './flowList/filter.js';
 import { dispatch, otherPaneUse, type Command } from './keymap.js';
 import { screenLayout } from './layout.js';
-import { PromptBar, type PromptPurpose } from './promptBar.js';
+import { PromptBar } from './promptBar.js';
+import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
@@ -70,6 +71,7 @@ export class TuiApp {
   private readonly following: Following = notFollowing();
   private readonly state: AppState = initialAppState();
   private readonly frameScene: FrameScene;
+  private readonly promptScene: PromptScene;
   private readonly status: StatusMessage;
   private readonly actionKeys: ActionKeys;
   private readonly searches: SearchSteps;
@@ -121,6 +123,18 @@ export class TuiApp {
       state: this.state,
       layout: () => this.layout(),
       focusedFlowId: () => this.focusedFlowId(),
+    };
+    this.promptScene = {
+      state: this.state,
+      list: this.list,
+      exchanges: this.exchanges,
+      searches: this.searches,
+      actionKeys: this.actionKeys,
+      source: options.source,
+      status: this.status,
+      scheduler: this.scheduler,
+      quit: () => this.quit(),
+      focusConversation: () => this.setFocus('conversation'),
     };
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
@@ -190,7 +204,7 @@ export class TuiApp {
       return;
     }
     if (this.state.prompt) {
-      this.onPromptKey(name, ch);
+      promptKey(this.promptScene, name, ch);
       return;
     }
     if (this.state.helpTop !== undefined) {
@@ -401,54 +415,6 @@ export class TuiApp {
     if (after === 'quit') return this.quit();
     if (after === 'repaint') this.screen.realloc();
     this.scheduler.now();
-  }
-
-  private onPromptKey(name: string, ch: string | undefined): void {
-    const prompt = this.state.prompt!;
-    if (prompt.purpose === 'quit') {
-      this.state.prompt = undefined;
-      if (ch === 'y' || ch === 'Y' || name === 'C-c') return this.quit();
-      this.scheduler.now();
-      return;
-    }
-    const outcome = prompt.key(name, ch);
-    if (outcome === 'quit') return this.quit();
-    if (outcome === 'cancel') this.state.prompt = undefined;
-    if (outcome === 'apply') {
-      this.state.prompt = undefined;
-      this.apply(prompt.purpose, prompt.text);
-    }
-    this.scheduler.now();
-  }
-
-  private apply(purpose: PromptPurpose, text: string): void {
-    switch (purpose) {
-      case 'filter': {
-        const parsed = parseFilter(text);
-        if (!parsed.ok) return this.status.sayError(parsed.error);
-        this.list.setFilter(parsed.filter);
-        this.exchanges.setFilter(parsed.filter);
-        this.searches.scheduleSteps();
-        return;
-      }
-      case 'search-conversation':
-        if (text === '') return;
-        if (this.state.focus !== 'conversation') this.setFocus('conversation');
-        return this.searches.searchConversation(text);
-      case 'search-list':
-        return this.searches.searchList(text);
-      case 'write-pcap':
-        return this.actionKeys.writePcap(text.trim());
-      case 'retarget':
-        try {
-          this.status.say(this.options.source.retarget!(text.trim()));
-        } catch (error) {
-          this.status.sayError(error);
-        }
-        return;
-      default:
-        return;
-    }
   }
 
   /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
