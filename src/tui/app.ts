@@ -31,7 +31,7 @@ import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
-import { mouseAction } from './mouse/actions.js';
+import { applyMouse, type MouseTargets } from './mouse/apply.js';
 
 export type { TuiSource } from './tuiSource.js';
 export type { TuiActions } from './actions/actionKeys.js';
@@ -72,6 +72,7 @@ export class TuiApp {
   private readonly state: AppState = initialAppState();
   private readonly frameScene: FrameScene;
   private readonly promptScene: PromptScene;
+  private readonly mouseTargets: MouseTargets;
   private readonly status: StatusMessage;
   private readonly actionKeys: ActionKeys;
   private readonly searches: SearchSteps;
@@ -135,6 +136,16 @@ export class TuiApp {
       scheduler: this.scheduler,
       quit: () => this.quit(),
       focusConversation: () => this.setFocus('conversation'),
+    };
+    this.mouseTargets = {
+      state: this.state,
+      layout: () => this.layout(),
+      listRows: () => this.exchanges.rows ?? this.list,
+      scrollConversation: (rows) => this.conversation.scroll(rows),
+      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), options.terminal.unicode),
+      setFocus: (focus) => this.setFocus(focus),
+      openSelected: () => this.run('flow.open'),
+      quitting: () => this.quitting,
     };
     if (options.follow) this.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
@@ -377,30 +388,9 @@ export class TuiApp {
     if (on) this.conversation.bottom();
   }
 
-  /** Applies what the mouse reports of one read do (`mouse/actions.ts`), then redraws once. */
+  /** Applies the reports of one read (see mouse/apply.ts), then redraws once if any acted. */
   private onMouse(events: readonly MouseEvent[]): void {
-    let acted = false;
-    for (const { report, doubleClick } of events) {
-      if (this.quitting) return;
-      const layout = this.layout();
-      const overlay = this.state.prompt ? 'prompt' : this.state.helpTop !== undefined ? 'help' : 'none';
-      // The list pane's rows: flows, or exchanges after `v`.
-      const rows = this.exchanges.rows ?? this.list;
-      const scene = { layout, overlay, focus: this.state.focus, listTop: rows.top(layout.list.height), listLength: rows.length, selected: rows.focusIndex } as const;
-      const action = mouseAction(report, scene, doubleClick);
-      if (action.kind === 'none') continue;
-      acted = true;
-      if (action.kind === 'scroll' && action.pane === 'help') scrollHelp(this.state, action.rows, this.helpRoom(), this.options.terminal.unicode);
-      else if (action.kind === 'scroll' && action.pane === 'list') rows.scrollBy(action.rows, layout.list.height);
-      else if (action.kind === 'scroll') this.conversation.scroll(action.rows);
-      else if (action.kind === 'focus') this.setFocus(action.pane);
-      else {
-        rows.moveTo(action.index);
-        if (action.kind === 'open') this.run('flow.open');
-        else this.setFocus('list');
-      }
-    }
-    if (!acted) return;
+    if (!applyMouse(events, this.mouseTargets)) return;
     this.status.say('');
     this.scheduler.now();
   }
