@@ -13,18 +13,18 @@ import type { FlowStore } from '../store/flowStore.js';
 import { ConversationPane } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
 import type { MessagesOf } from './flowList/filter.js';
-import { dispatch, otherPaneUse, type Command } from './keymap.js';
+import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
-import { PromptBar } from './promptBar.js';
 import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
-import { ActionKeys, pcapFileName, type TuiActions } from './actions/actionKeys.js';
+import { ActionKeys, type TuiActions } from './actions/actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
 import type { TuiSource } from './tuiSource.js';
 import { SearchSteps } from './searchSteps.js';
-import { initialAppState, keyContext, type AppState, type Focus } from './appState.js';
+import { initialAppState, keyContext, type AppState } from './appState.js';
+import { Commands } from './commands.js';
 import { drawFrame, type FrameScene } from './frame.js';
 import { helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
@@ -61,21 +61,18 @@ export class TuiApp {
   readonly closed: Promise<void>;
   private close!: () => void;
   private readonly screen: blessed.Widgets.Screen;
-  private readonly boxes: ScreenBoxes;
   private readonly list: FlowView;
   /** `v`: the list pane shows HTTP exchanges in place of flows. */
   private readonly exchanges: ExchangeMode;
   private readonly conversation: ConversationPane;
   private readonly scheduler: RedrawScheduler;
-  /** `F`: one state, read by both panes (a move in either stops it for both). */
-  private readonly following: Following = notFollowing();
   private readonly state: AppState = initialAppState();
+  private readonly status: StatusMessage;
+  private readonly searches: SearchSteps;
+  private readonly commands: Commands;
   private readonly frameScene: FrameScene;
   private readonly promptScene: PromptScene;
   private readonly mouseTargets: MouseTargets;
-  private readonly status: StatusMessage;
-  private readonly actionKeys: ActionKeys;
-  private readonly searches: SearchSteps;
   private poll: NodeJS.Timeout | undefined;
   private lastCounts = '';
   private quitting = false;
@@ -83,74 +80,49 @@ export class TuiApp {
 
   constructor(private readonly options: TuiOptions) {
     this.closed = new Promise((resolve) => (this.close = resolve));
-    this.screen = options.terminal.screen;
-    this.boxes = new ScreenBoxes(this.screen);
+    const { terminal, store, messages, source } = options;
+    this.screen = terminal.screen;
+    const boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.status = new StatusMessage(() => this.messageColumns(), () => this.scheduler.soon(), options.terminal.glyphs.ellipsis);
-    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
-    this.conversation = new ConversationPane(options.store, options.messages, this.following, options.terminal.glyphs.right === '→' ? '→' : '->');
-    this.exchanges = new ExchangeMode({ source: options.store, messages: options.messages, flows: this.list, following: this.following, onPending: () => this.scheduler.soon() });
-    this.actionKeys = new ActionKeys({
+    this.status = new StatusMessage(() => this.messageColumns(), () => this.scheduler.soon(), terminal.glyphs.ellipsis);
+    // `F`: one state, read by both panes (a move in either stops it for both).
+    const following: Following = notFollowing();
+    this.list = new FlowView(store, store, () => this.scheduler.soon(), messages, terminal.glyphs, following);
+    this.conversation = new ConversationPane(store, messages, following, terminal.glyphs.right === '→' ? '→' : '->');
+    this.exchanges = new ExchangeMode({ source: store, messages, flows: this.list, following, onPending: () => this.scheduler.soon() });
+    // What the app's modules share; each takes the part it declares.
+    const parts = {
+      screen: this.screen, terminal, source, store, messages, following,
+      state: this.state, list: this.list, exchanges: this.exchanges, conversation: this.conversation, scheduler: this.scheduler, status: this.status,
+      layout: () => this.layout(),
+      focusedFlowId: () => this.focusedFlowId(),
+      quitting: () => this.quitting,
+      quit: () => this.quit(),
+    };
+    this.searches = new SearchSteps(parts);
+    const actionKeys = new ActionKeys({
+      ...parts,
       actions: options.actions,
-      store: options.store,
-      messages: options.messages,
-      conversation: this.conversation,
-      status: this.status,
-      ellipsis: options.terminal.glyphs.ellipsis,
+      ellipsis: terminal.glyphs.ellipsis,
       actedOnFlowId: () => (this.state.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
       shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });
-    this.searches = new SearchSteps({
-      conversation: this.conversation,
-      list: this.list,
-      exchanges: this.exchanges,
-      scheduler: this.scheduler,
-      status: this.status,
-      quitting: () => this.quitting,
-    });
-    this.frameScene = {
-      screen: this.screen,
-      boxes: this.boxes,
-      terminal: options.terminal,
-      source: options.source,
-      store: options.store,
-      list: this.list,
-      exchanges: this.exchanges,
-      conversation: this.conversation,
-      following: this.following,
-      scheduler: this.scheduler,
-      status: this.status,
-      state: this.state,
-      layout: () => this.layout(),
-      focusedFlowId: () => this.focusedFlowId(),
-    };
-    this.promptScene = {
-      state: this.state,
-      list: this.list,
-      exchanges: this.exchanges,
-      searches: this.searches,
-      actionKeys: this.actionKeys,
-      source: options.source,
-      status: this.status,
-      scheduler: this.scheduler,
-      quit: () => this.quit(),
-      focusConversation: () => this.setFocus('conversation'),
-    };
+    this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc() });
+    this.frameScene = { ...parts, boxes };
+    this.promptScene = { ...parts, searches: this.searches, actionKeys, focusConversation: () => this.commands.setFocus('conversation') };
     this.mouseTargets = {
-      state: this.state,
-      layout: () => this.layout(),
+      ...parts,
       listRows: () => this.exchanges.rows ?? this.list,
       scrollConversation: (rows) => this.conversation.scroll(rows),
-      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), options.terminal.unicode),
-      setFocus: (focus) => this.setFocus(focus),
-      openSelected: () => this.run('flow.open'),
-      quitting: () => this.quitting,
+      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
+      setFocus: (focus) => this.commands.setFocus(focus),
+      openSelected: () => this.commands.run('flow.open'),
     };
-    if (options.follow) this.setFollow(true);
+    if (options.follow) this.commands.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
-    if (options.terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (events) => this.onMouse(events));
+    if (terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (events) => this.onMouse(events));
     this.poll = setInterval(() => this.pollSource(), COUNTER_POLL_MS);
     this.scheduler.now();
   }
@@ -233,159 +205,8 @@ export class TuiApp {
       // The count of a match the user moved on from would say nothing about the screen.
       this.conversation.dropCountReport();
     }
-    this.run(command);
+    this.commands.run(command);
     if (!this.quitting) this.scheduler.now();
-  }
-
-  private run(command: Command): void {
-    const inList = this.state.focus === 'list';
-    const pageRows = Math.max(1, (inList ? this.layout().list.height : this.layout().conversation.height) - 1);
-    const exchangeSaid = inList ? this.exchanges.run(command, pageRows) : undefined;
-    if (exchangeSaid !== undefined) {
-      // The conversation below shows the selected exchange (messages mode).
-      const selected = this.exchanges.focused;
-      if (selected) this.conversation.openAt(selected.flowId, selected.index);
-      return this.status.say(exchangeSaid);
-    }
-    switch (command) {
-      case 'move.down':
-        return inList ? this.list.moveBy(1) : this.conversation.scroll(1);
-      case 'move.up':
-        return inList ? this.list.moveBy(-1) : this.conversation.scroll(-1);
-      case 'page.down':
-        return inList ? this.list.moveBy(pageRows) : this.conversation.page(1);
-      case 'page.up':
-        return inList ? this.list.moveBy(-pageRows) : this.conversation.page(-1);
-      case 'halfPage.down':
-        return inList ? this.list.moveBy(Math.ceil(pageRows / 2)) : this.conversation.page(1, 0.5);
-      case 'halfPage.up':
-        return inList ? this.list.moveBy(-Math.ceil(pageRows / 2)) : this.conversation.page(-1, 0.5);
-      case 'move.top':
-        return inList ? this.list.moveTo(0) : this.conversation.top();
-      case 'move.bottom':
-        return inList ? this.list.moveTo(this.list.length - 1) : this.conversation.bottom();
-      case 'focus.next':
-        return this.setFocus(inList ? 'conversation' : 'list');
-      case 'flow.open':
-        this.setFocus('conversation');
-        return this.openAtMatch();
-      case 'view.toggle':
-        return this.status.say(this.exchanges.toggle());
-      case 'back':
-        return this.back();
-      case 'conversation.leave':
-        this.state.zoom = 'none';
-        return this.setFocus('list');
-      case 'pane.zoom':
-        this.state.zoom = this.state.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
-        return;
-      case 'turn.next':
-      case 'turn.previous':
-        if (!this.conversation.jump(command === 'turn.next' ? 1 : -1)) this.status.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
-        return;
-      case 'body.expand':
-        if (!this.conversation.expandBody()) this.status.say('Enter shows a cut body in full (messages mode): none in view');
-        return;
-      case 'mode.toggleHex':
-        return this.conversation.toggleHex();
-      case 'mode.cycle':
-        return this.conversation.cycleMode();
-      case 'encoding.cycle': {
-        // Said where the mode in view does not show it: the change applies to the text and escaped modes.
-        const encoding = this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.status.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
-        else if (this.conversation.rawMode === 'hex') this.status.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
-        return;
-      }
-      case 'direction.cycle':
-        return this.conversation.cycleDirections();
-      case 'time.cycle':
-        return this.conversation.cycleTimestamps();
-      case 'search.start':
-        this.state.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
-        return;
-      case 'search.next':
-      case 'search.previous':
-        return this.searches.again(command === 'search.previous', inList);
-      case 'filter.start':
-        this.state.prompt = new PromptBar('filter', 'filter: ', this.list.filter.text);
-        return;
-      case 'sort.cycle':
-        // A new order is looked at from its top: the biggest, the longest, the newest flow.
-        this.status.say(`sorted by ${this.list.cycleSort()}`);
-        return this.list.moveTo(0);
-      case 'follow.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.status.say('F follows live captures and the proxy; G goes to the end');
-        return this.setFollow(!this.following.on);
-      case 'pause.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.status.say('p pauses the updates of live captures and the proxy');
-        if (this.scheduler.isPaused) this.scheduler.resume();
-        else this.scheduler.pause();
-        return;
-      case 'screen.repaint':
-        // Forgets what the terminal shows and clears it: the next render writes every cell.
-        this.screen.realloc();
-        return;
-      case 'flow.save':
-        return this.actionKeys.saveFlow();
-      case 'request.copy':
-        return this.actionKeys.copyCurl();
-      case 'body.save':
-        return this.actionKeys.saveBody();
-      case 'pcap.write':
-        this.state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.exchanges.shownFlowIds()?.length ?? this.list.length, new Date()));
-        return;
-      case 'proxy.retarget':
-        if (!this.options.source.retarget) return this.status.say('r: only in proxy mode (-L)');
-        this.state.prompt = new PromptBar('retarget', this.options.source.retargetPrompt ?? 'new upstream host:port: ');
-        return;
-      case 'help':
-        this.state.helpTop = 0;
-        return;
-      case 'quit':
-        if ((this.options.source.kind !== 'file' || this.options.source.piped) && this.options.source.running()) {
-          this.state.prompt = new PromptBar('quit', `stop the ${this.options.source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
-          return;
-        }
-        return this.quit();
-      case 'quit.now':
-        return this.quit();
-      default:
-        return;
-    }
-  }
-
-  private setFocus(focus: Focus): void {
-    if (focus === 'conversation') this.state.openedId = this.focusedFlowId();
-    this.state.focus = focus;
-    if (this.state.zoom !== 'none') this.state.zoom = focus;
-  }
-
-  /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
-  private openAtMatch(): void {
-    const id = this.state.openedId;
-    const exchange = id === undefined ? undefined : this.exchanges.on ? this.exchanges.focused?.index : this.list.matchedExchange(id);
-    if (id !== undefined && exchange !== undefined) this.conversation.openAt(id, exchange);
-  }
-
-  /** Esc: cancel a search, else drop the highlight, else unzoom, else back to the list. */
-  private back(): void {
-    if (this.conversation.searching) {
-      this.conversation.cancelSearch();
-      this.status.say('search cancelled');
-    } else if (this.state.focus === 'conversation' && this.conversation.clearSearch()) {
-      return;
-    } else if (this.state.zoom !== 'none') {
-      this.state.zoom = 'none';
-    } else if (this.state.focus === 'conversation') {
-      this.state.focus = 'list';
-    }
-  }
-
-  private setFollow(on: boolean): void {
-    this.list.setFollow(on);
-    this.exchanges.setFollow(on);
-    if (on) this.conversation.bottom();
   }
 
   /** Applies the reports of one read (see mouse/apply.ts), then redraws once if any acted. */
@@ -428,5 +249,4 @@ export class TuiApp {
   private focusedFlowId(): number | undefined {
     return this.exchanges.on ? this.exchanges.focused?.flowId : this.list.focusedId;
   }
-
 }
