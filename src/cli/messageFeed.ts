@@ -23,9 +23,9 @@ export interface MessageFeed {
 
 /**
  * The feed filling `table` for a source whose bytes `store` holds: parsed after the load when
- * `seekable` (a regular file), else as the events come. `onProgress` after each flow parsed late.
+ * `seekable` (a regular file), else as the events come. `onProgress` after each flow parsed late, with its id.
  */
-export function messageFeed(store: FlowStore, table: MessageTable, seekable: boolean, onProgress: () => void): MessageFeed {
+export function messageFeed(store: FlowStore, table: MessageTable, seekable: boolean, onProgress: (flowId: number) => void): MessageFeed {
   if (!seekable) return { sinks: [keepMessagesOfHeldFlows(table, store)], sourceEnded: () => undefined, stop: () => undefined, activity: () => undefined };
   const backfill = new MessageBackfill(store, table, onProgress);
   return {

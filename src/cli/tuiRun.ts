@@ -67,7 +67,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     app?.sourceChanged();
   });
   const messages = new MessageTable();
-  const feed = messageFeed(store, messages, sourceFile !== undefined, () => app?.sourceChanged());
+  const feed = messageFeed(store, messages, sourceFile !== undefined, (flowId) => app?.sourceChanged(flowId));
   const sinks: FlowEventSink[] = [(event) => store.apply(event), ...feed.sinks, failSafe.sink];
   const state: { counters?: SourceCounters; running: boolean; labels: string[]; control?: ProxyControl } = { running: true, labels: [] };
   const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());

@@ -29,6 +29,7 @@ import { drawFrame, type FrameScene } from './frame.js';
 import { helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
+import type { ListedExchange } from './flowList/exchangeFields.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
 import { applyMouse, type MouseTargets } from './mouse/apply.js';
@@ -75,6 +76,8 @@ export class TuiApp {
   private readonly mouseTargets: MouseTargets;
   private poll: NodeJS.Timeout | undefined;
   private lastCounts = '';
+  /** The exchange-list row the conversation below was last put at (see anchorSelectedExchange). */
+  private anchoredExchange: ListedExchange | undefined;
   private quitting = false;
   private readonly mouse: MouseInput | undefined;
 
@@ -109,7 +112,7 @@ export class TuiApp {
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });
     this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc() });
-    this.frameScene = { ...parts, boxes };
+    this.frameScene = { ...parts, boxes, anchorSelectedExchange: () => this.anchorSelectedExchange() };
     this.promptScene = { ...parts, searches: this.searches, actionKeys, focusConversation: () => this.commands.setFocus('conversation') };
     this.mouseTargets = {
       ...parts,
@@ -127,9 +130,9 @@ export class TuiApp {
     this.scheduler.now();
   }
 
-  /** The source changed state (loading finished, a problem, messages parsed): redraw soon. */
-  sourceChanged(): void {
-    this.exchanges.messagesChanged();
+  /** The source changed state (loading finished, a problem, flow `parsedFlowId`'s messages parsed after the load): redraw soon. */
+  sourceChanged(parsedFlowId?: number): void {
+    if (parsedFlowId !== undefined) this.exchanges.messagesChanged(parsedFlowId);
     this.scheduler.soon();
   }
 
@@ -243,6 +246,16 @@ export class TuiApp {
     if (this.quitting) return;
     drawFrame(this.frameScene);
     if (this.list.searchProgress?.busy) this.searches.scheduleSteps();
+  }
+
+  /**
+   * With the exchange list in the list pane, the conversation below shows the selected exchange
+   * (messages mode) whenever the selection moved, by key, mouse, search or follow.
+   */
+  private anchorSelectedExchange(): void {
+    const selected = this.state.focus === 'list' ? this.exchanges.focused : undefined;
+    if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
+    if (this.state.focus === 'list') this.anchoredExchange = selected;
   }
 
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */

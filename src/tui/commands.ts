@@ -49,12 +49,7 @@ export class Commands {
     const layout = this.scene.layout();
     const pageRows = Math.max(1, (inList ? layout.list.height : layout.conversation.height) - 1);
     const exchangeSaid = inList ? exchanges.run(command, pageRows) : undefined;
-    if (exchangeSaid !== undefined) {
-      // The conversation below shows the selected exchange (messages mode).
-      const selected = exchanges.focused;
-      if (selected) conversation.openAt(selected.flowId, selected.index);
-      return status.say(exchangeSaid);
-    }
+    if (exchangeSaid !== undefined) return status.say(exchangeSaid);
     switch (command) {
       case 'move.down':
         return inList ? list.moveBy(1) : conversation.scroll(1);

@@ -159,11 +159,12 @@ export class ConversationPane {
   /**
    * Enter on flow `flowId` while the filter's message words point at its HTTP exchange `exchange`
    * (a position): the next frame showing that flow puts it at the top (in a raw mode, the
-   * request's first byte). Stops following.
+   * request's first byte). Stops following unless `keepFollowing` (the exchange list's selection
+   * following new exchanges).
    */
-  openAt(flowId: number, exchange: number): void {
+  openAt(flowId: number, exchange: number, keepFollowing = false): void {
     this.exchangeAnchor = { flowId, exchange };
-    this.following.on = false;
+    if (!keepFollowing) this.following.on = false;
   }
 
   /** The painted rows of the window, joined with newlines ('' when no flow is shown). */

@@ -2,7 +2,7 @@
  * One frame of the app: every box gets its content for the current size (the flow or exchange
  * list, the conversation and its title, the status row or prompt, the hint row, the help), then
  * one render. Reads the panes and the app's state; changes neither, but for the once-per-frame
- * refresh of the lists.
+ * refresh of the lists and putting the conversation at a moved exchange-list selection.
  */
 import type blessed from 'blessed';
 import { escapeText, withPlainBackslashes } from '../render/escape.js';
@@ -45,6 +45,8 @@ export interface FrameScene {
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
+  /** Puts the conversation at the exchange list's selection when it moved; called before the conversation is shown. */
+  anchorSelectedExchange(): void;
 }
 
 /** Draws the whole screen from `scene`, then renders it once. */
@@ -67,6 +69,7 @@ export function drawFrame(scene: FrameScene): void {
   const shows = (id: number): boolean => (exchanges.on ? exchanges.showsFlow(id) : list.shows(id));
   const opened = state.focus === 'conversation' && state.openedId !== undefined && shows(state.openedId);
   const shownId = opened ? state.openedId : scene.focusedFlowId();
+  scene.anchorSelectedExchange();
   conversation.show(shownId, width, Math.max(1, layout.conversation.height), state.focus === 'conversation');
   const flow = shownId === undefined ? undefined : scene.store.getFlow(shownId);
   const title = conversationTitle(flow, conversation.displayLabel, glyphs, width);

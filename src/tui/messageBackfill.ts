@@ -9,7 +9,7 @@ import type { MessageTable } from '../messages/messageTable.js';
 import type { FlowStore } from '../store/flowStore.js';
 import { replayFlow } from './actions/replayFlow.js';
 
-/** Parses every flow held by `store` into `table`, in arrival order; `onProgress` after each flow. */
+/** Parses every flow held by `store` into `table`, in arrival order; `onProgress` after each flow, with its id. */
 export class MessageBackfill {
   private stopped = false;
   /** Flows parsed so far, and to parse in all. */
@@ -19,7 +19,7 @@ export class MessageBackfill {
   constructor(
     private readonly store: FlowStore,
     private readonly table: MessageTable,
-    private readonly onProgress: () => void,
+    private readonly onProgress: (flowId: number) => void,
   ) {}
 
   /** True while flows are left to parse. */
@@ -39,7 +39,7 @@ export class MessageBackfill {
         this.table.delete(id);
       }
       this.done++;
-      this.onProgress();
+      this.onProgress(id);
     }
   }
 

@@ -18,7 +18,7 @@ const CONTENT_SEARCH_STEP = 4 << 20;
 export interface SearchScene {
   readonly conversation: Pick<ConversationPane, 'searching' | 'counting' | 'startSearch' | 'searchStep'>;
   readonly list: FlowView;
-  readonly exchanges: Pick<ExchangeMode, 'on' | 'find' | 'refilter'>;
+  readonly exchanges: Pick<ExchangeMode, 'on' | 'find' | 'recheck'>;
   readonly scheduler: Pick<RedrawScheduler, 'soon' | 'now'>;
   readonly status: StatusMessage;
   /** True once the app quit: no step runs after it. */
@@ -82,10 +82,12 @@ export class SearchSteps {
         else if (outcome.kind !== 'counting') scheduler.now();
       }
       if (list.searchProgress?.busy) {
-        if (list.searchStep(CONTENT_SEARCH_STEP)) {
-          exchanges.refilter();
-          scheduler.soon();
-        }
+        let answered = false;
+        const rowsChanged = list.searchStep(CONTENT_SEARCH_STEP, (ids) => {
+          exchanges.recheck(ids);
+          answered = true;
+        });
+        if (rowsChanged || answered) scheduler.soon();
         more ||= list.searchProgress?.busy === true;
         if (!more) scheduler.soon();
       }

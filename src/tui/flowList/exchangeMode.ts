@@ -102,9 +102,9 @@ export class ExchangeMode {
     this.view?.setFilter(filter);
   }
 
-  /** The flow list's byte search found more: filter again. */
-  refilter(): void {
-    if (this.view !== undefined && this.view.filter.needles.length > 0) this.view.refilter();
+  /** The flow list's byte search answered for flows `ids`: their rows are filtered again. */
+  recheck(ids: readonly number[]): void {
+    this.view?.recheck(ids);
   }
 
   /** Reads the store's and messages' changes (once a frame, unless paused). */
@@ -112,9 +112,9 @@ export class ExchangeMode {
     this.view?.refresh();
   }
 
-  /** A file's messages were parsed further (see `ExchangeView.messagesChanged`). */
-  messagesChanged(): void {
-    this.view?.messagesChanged();
+  /** A file's flow `flowId` was parsed (see `ExchangeView.messagesChanged`). */
+  messagesChanged(flowId: number): void {
+    this.view?.messagesChanged(flowId);
   }
 
   /** F: follow new exchanges. */

@@ -5,9 +5,8 @@
  *
  * Where rows come from: the store's changes say which flows got events (live capture, proxy,
  * `-r -`: their messages are parsed from the same events); a file's messages are parsed after
- * the load without store changes, so {@link messagesChanged} makes the next refresh look again
- * at the flows whose messages are not over. A flow is looked at in O(new exchanges + exchanges
- * still growing): settled exchanges are not read again (unless the filter reads the flow's state).
+ * the load without store changes, so {@link messagesChanged} names each flow parsed for the next
+ * refresh to look at. A flow is looked at in O(new exchanges + exchanges still growing): settled exchanges are not read again (unless the filter reads the flow's state).
  * Costs as the flow list's (see `flowView.ts`, `sortedRows.ts`): moves O(1), `rows(top, h)`
  * O(h), a batch of k changes O(k log n) or one O(n + k log k) merge, filter and sort O(n log n).
  */
@@ -49,8 +48,8 @@ interface Update {
 /** The exchange list model; owns a change cursor on the store (call `dispose`). */
 export class ExchangeView {
   private readonly tracks = new Map<number, FlowTrack>();
-  /** Flows whose messages may still grow: looked at again after {@link messagesChanged}. */
-  private readonly growing = new Set<number>();
+  /** Flows whose messages were parsed outside the store's events since the last refresh. */
+  private parsed = new Set<number>();
   private readonly order = new SortedRows();
   private sortOrder: ExchangeOrder = 'arrival';
   private activeFilter: Filter = MATCH_ALL;
@@ -61,7 +60,6 @@ export class ExchangeView {
   private listed = 0;
   /** The next row's `id`: the order rows were listed in. */
   private nextId = 0;
-  private messagesMoved = false;
   private updates: Update[] = [];
   private added: ExchangeEntry[] = [];
   private readonly changes: FlowChanges;
@@ -121,18 +119,17 @@ export class ExchangeView {
     return this.focusPos;
   }
 
-  /** Messages were parsed outside the store's events (a file's, after its load): look again at the flows still growing. */
-  messagesChanged(): void {
-    this.messagesMoved = true;
+  /** Flow `flowId`'s messages were parsed outside the store's events (a file's, after its load): the next refresh looks at it. */
+  messagesChanged(flowId: number): void {
+    this.parsed.add(flowId);
   }
 
   /** Applies the changes since the previous call; returns true when the rows changed. */
   refresh(): boolean {
-    const ids = new Set<number>();
     const changed = this.changes.pending ? this.changes.take() : [];
+    const ids = this.parsed;
+    this.parsed = new Set();
     for (const id of changed) ids.add(id);
-    if (this.messagesMoved) for (const id of this.growing) ids.add(id);
-    this.messagesMoved = false;
     if (ids.size === 0) return false;
     const flowChanged = new Set(changed);
     const oldFocus = this.focusIndex;
@@ -150,9 +147,12 @@ export class ExchangeView {
     this.settle(oldFocus);
   }
 
-  /** The filter's `~text` answers changed (the byte search went on): filters again. */
-  refilter(): void {
-    this.setFilter(this.activeFilter);
+  /** The `~text` answers of flows `ids` changed (the byte search went on): their rows are filtered again. Returns true when the rows changed. */
+  recheck(ids: readonly number[]): boolean {
+    const oldFocus = this.focusIndex;
+    let removed = false;
+    for (const id of ids) removed = this.look(id, true) || removed;
+    return this.apply(oldFocus, removed);
   }
 
   /** Orders the rows by `order`; the focus stays on its exchange. */
@@ -258,7 +258,6 @@ export class ExchangeView {
     const flow = this.source.getFlow(id);
     const track = this.tracks.get(id);
     if (flow === undefined) {
-      this.growing.delete(id);
       if (track === undefined) return false;
       this.tracks.delete(id);
       this.listed -= track.listed.length;
@@ -272,8 +271,6 @@ export class ExchangeView {
     }
     const messages = this.messages(id);
     const over = messages?.isOver === true;
-    if (over) this.growing.delete(id);
-    else this.growing.add(id);
     const exchanges = messages?.http?.exchanges;
     if (exchanges === undefined && track === undefined) return false;
     const own = track ?? { listed: [], unsettled: [] };

@@ -234,11 +234,13 @@ export class FlowView {
   /**
    * Searches about `budget` more bytes for a `~text` filter and shows the flows found (hides
    * those a `!~text` word now refuses). Returns true when rows changed; false when there is no
-   * search or it is done (`searchProgress.busy`).
+   * search or it is done (`searchProgress.busy`). `onAnswered` hears the flows whose
+   * {@link bytesMatch} changed in this step, shown here or not (the exchange list reads them).
    */
-  searchStep(budget: number): boolean {
+  searchStep(budget: number, onAnswered?: (ids: readonly number[]) => void): boolean {
     if (this.search === undefined || !this.search.busy) return false;
     const changed = this.search.step(budget);
+    if (changed.length > 0) onAnswered?.(changed);
     const oldFocus = this.focusIndex;
     const small = changed.length <= SMALL_BATCH;
     const moved: RowEntry[] = [];
