@@ -19,7 +19,7 @@ import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
-import { ActionKeys, type TuiActions } from './actions/actionKeys.js';
+import { ActionKeys, type TuiActions } from './actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
 import type { TuiSource } from './tuiSource.js';
 import { SearchSteps } from './searchSteps.js';
@@ -32,10 +32,10 @@ import { ExchangeMode } from './flowList/exchangeMode.js';
 import type { ListedExchange } from './flowList/exchangeFields.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
-import { applyMouse, type MouseTargets } from './mouse/apply.js';
+import { applyMouse, type MouseTargets } from './mouseApply.js';
 
 export type { TuiSource } from './tuiSource.js';
-export type { TuiActions } from './actions/actionKeys.js';
+export type { TuiActions } from './actionKeys.js';
 
 /** Everything the app needs. */
 export interface TuiOptions {
@@ -212,7 +212,7 @@ export class TuiApp {
     if (!this.quitting) this.scheduler.now();
   }
 
-  /** Applies the reports of one read (see mouse/apply.ts), then redraws once if any acted. */
+  /** Applies the reports of one read (see mouseApply.ts), then redraws once if any acted. */
   private onMouse(events: readonly MouseEvent[]): void {
     if (!applyMouse(events, this.mouseTargets)) return;
     this.status.say('');

@@ -3,7 +3,7 @@
  * conversation, focus and zoom, follow and pause, prompts opened, help, quit). The keys and the
  * mouse come here once they are commands; the app redraws after.
  */
-import { pcapFileName, type ActionKeys } from './actions/actionKeys.js';
+import { pcapFileName, type ActionKeys } from './actionKeys.js';
 import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';

@@ -3,7 +3,7 @@
  * sets the filter, `/` searches, `w` writes a pcap, `r` retargets the proxy, `q` (y/n) quits.
  * The open prompt is the app state's `prompt`; it is closed before its answer applies.
  */
-import type { ActionKeys } from './actions/actionKeys.js';
+import type { ActionKeys } from './actionKeys.js';
 import type { AppState } from './appState.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { parseFilter } from './flowList/filter.js';

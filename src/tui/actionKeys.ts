@@ -5,16 +5,16 @@
  * {@link TuiActions}.
  */
 import { resolve } from 'node:path';
-import type { FlowStore } from '../../store/flowStore.js';
-import type { LineItem } from '../../messages/lines.js';
-import type { MessagesOf } from '../flowList/filter.js';
-import type { ConversationPane } from '../conversationPane.js';
-import { bodyInView, mailInView, type BodyTarget, type MailTarget } from '../conversation/bodyInView.js';
-import { messageWithPath, type StatusMessage } from '../statusMessage.js';
-import { bodyFitsCommandLine, curlCommand, requestPayload } from './curl.js';
-import { savedBodyMessage, type SavedBody } from './saveBody.js';
-import { savedMailMessage, type SavedMail } from './saveMail.js';
-import { writtenPcapPrefix, type WrittenPcap } from './writePcap.js';
+import type { FlowStore } from '../store/flowStore.js';
+import type { LineItem } from '../messages/lines.js';
+import type { MessagesOf } from './flowList/filter.js';
+import type { ConversationPane } from './conversationPane.js';
+import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
+import { messageWithPath, type StatusMessage } from './statusMessage.js';
+import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
+import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
+import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
+import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
 
 /** What the app does for `s`, `w` and `y` (files are written by the CLI's choice of code). */
 export interface TuiActions {

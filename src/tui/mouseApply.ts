@@ -1,12 +1,12 @@
 /**
  * Applies the mouse to the app: each report of one read is read against the screen as it is
- * then (`actions.ts` says what it does) and done: the wheel scrolls the help, the list or the
+ * then (`mouse/actions.ts` says what it does) and done: the wheel scrolls the help, the list or the
  * conversation; a click selects, opens or focuses.
  */
-import type { AppState, Focus } from '../appState.js';
-import type { ScreenLayout } from '../layout.js';
-import { mouseAction } from './actions.js';
-import type { MouseEvent } from './input.js';
+import type { AppState, Focus } from './appState.js';
+import type { ScreenLayout } from './layout.js';
+import { mouseAction } from './mouse/actions.js';
+import type { MouseEvent } from './mouse/input.js';
 
 /** The list pane's rows (flows, or exchanges after `v`) as the mouse moves them. */
 export interface MouseRows {
