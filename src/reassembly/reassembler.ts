@@ -226,13 +226,7 @@ export class Reassembler {
     const length = Math.max(segment.payloadLength, segment.capturedLength);
     if (!d.started && (length > 0 || fin)) startMidStream(ctx, flow, d, dataSeq);
 
-    if (length > 0) {
-      acceptData(ctx, flow, d, d.offsetOf(dataSeq), segment, length, ts);
-      if (rst) note(ctx, flow, ts, `RST carried ${length} bytes`);
-    } else if (d.started && !syn && !fin && !rst && d.offsetOf(dataSeq) === d.nextOffset - 1) {
-      ctx.counters.keepAlives++;
-    }
-
+    // The ack first: the peer's bytes it settles were sent before this segment's (R3), so they come first.
     if (hasAck && o.started) {
       if (o.tentativeUntil >= 0) settleByAck(ctx, flow, o, segment.ack, ts);
       const ackOffset = o.offsetOf(segment.ack);
@@ -241,6 +235,13 @@ export class Reassembler {
       if (ackOffset > o.nextOffset && o.ackLossArmedAt < 0 && (!o.buffer.isEmpty || o.finOffset > o.nextOffset)) {
         o.ackLossArmedAt = flow.segments;
       }
+    }
+
+    if (length > 0) {
+      acceptData(ctx, flow, d, d.offsetOf(dataSeq), segment, length, ts);
+      if (rst) note(ctx, flow, ts, `RST carried ${length} bytes`);
+    } else if (d.started && !syn && !fin && !rst && d.offsetOf(dataSeq) === d.nextOffset - 1) {
+      ctx.counters.keepAlives++;
     }
 
     if (fin && d.started) {

@@ -207,6 +207,16 @@ describe('flows, roles and offsets', () => {
     expect(shown(h.events)).toEqual(['start 1 10.0.0.1:40000>10.0.0.2:80 guess', 'data 1 c2s 0 "hello"']);
   });
 
+  it('R3: mid-stream, data carried by the ack that settles the peer comes after the peer\'s bytes (a request, then its response)', () => {
+    const h = harness();
+    const c = new Conv();
+    // suricata-verify http-start-from-response: a response, then a request, then its response.
+    h.feed(c.s('HTTP/1.1 200', { at: 500 }));
+    h.feed(c.c('GET /favicon.ico', { at: 100, ack: c.sSeq(512) }));
+    h.feed(c.s('HTTP/1.1 404', { at: 512, ack: c.cSeq(116) }));
+    expect(shown(h.events).slice(1)).toEqual(['data 1 s2c 0 "HTTP/1.1 200"', 'data 1 c2s 0 "GET /favicon.ico"', 'data 1 s2c 12 "HTTP/1.1 404"']);
+  });
+
   it('R3: mid-stream, a peer ack before the first byte seen moves offset 0 back to it: the missing bytes become a gap, not a silent loss', () => {
     const h = harness();
     const c = new Conv();
