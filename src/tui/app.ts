@@ -9,80 +9,33 @@
  * the terminal or exits the process itself.
  */
 import type blessed from 'blessed';
-import { resolve } from 'node:path';
-import { errorLine } from '../core/errors.js';
-import { escapeText, withPlainBackslashes } from '../render/escape.js';
 import type { FlowStore } from '../store/flowStore.js';
-import type { SourceCounters } from '../engine/counters.js';
-import { ConversationPane, type SearchOutcome } from './conversationPane.js';
+import { ConversationPane } from './conversationPane.js';
 import { FlowView } from './flowList/flowView.js';
-import { FILTER_WORDS, parseFilter, type MessagesOf } from './flowList/filter.js';
-import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
-import { dispatch, helpLines, hintLine, otherPaneUse, type Command, type KeyContext } from './keymap.js';
-import { screenLayout, type Zoom } from './layout.js';
-import { paintRow, paintTitle } from './paint.js';
-import { PromptBar, type PromptPurpose } from './promptBar.js';
+import type { MessagesOf } from './flowList/filter.js';
+import { dispatch, otherPaneUse } from './keymap.js';
+import { screenLayout } from './layout.js';
+import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
-import { messageColumns, splitMessage, statusLine, twoRowMessageColumns, type StatusInfo } from './statusBar.js';
-import { fitHead, fitMiddle, withName } from './width.js';
+import { messageColumns, twoRowMessageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
-import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
-import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
-import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
-import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
-import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
-import type { LineItem } from '../messages/lines.js';
-import { conversationTitle, emptyListText } from './titles.js';
+import { ActionKeys, type TuiActions } from './actionKeys.js';
+import { StatusMessage } from './statusMessage.js';
+import type { TuiSource } from './tuiSource.js';
+import { SearchSteps } from './searchSteps.js';
+import { initialAppState, keyContext, type AppState } from './appState.js';
+import { Commands } from './commands.js';
+import { drawFrame, type FrameScene } from './frame.js';
+import { helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
-import { findRow } from './flowList/findRow.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import type { ListedExchange } from './flowList/exchangeFields.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
-import { mouseAction } from './mouse/actions.js';
+import { applyMouse, type MouseTargets } from './mouseApply.js';
 
-/** The running source as the app sees it; the CLI builds it. */
-export interface TuiSource {
-  /** `file` loads once; `live` and `proxy` run until stopped (so `q` asks first). */
-  readonly kind: 'file' | 'live' | 'proxy';
-  /**
-   * `file` read from a pipe or FIFO (`tcpdump -w - | flowspy -r -`): a capture still being made,
-   * whose bytes are gone once read, so `q` asks while it is read, as for `live`. A regular file
-   * that is loading does not ask: it can be read again.
-   */
-  readonly piped?: boolean;
-  /** For the status row: file name, `iface filter`, `listen → target` (raw: the app escapes it). */
-  label(): string;
-  counters(): SourceCounters | undefined;
-  /** True while the file is read, the capture runs or the proxy relays. */
-  running(): boolean;
-  /** A problem to show (a damaged capture, an output that failed), raw text, or undefined. */
-  problem(): string | undefined;
-  /** Work going on in the background after the load (`parsing 40%`), or undefined. */
-  activity?(): string | undefined;
-  /** Proxy only: relays new connections to `target` (`host:port`); returns what to show; throws Error with a one-line message. */
-  retarget?(target: string): string;
-  /** Proxy only: the `r` prompt (it says how to name a listener when there are several). */
-  readonly retargetPrompt?: string;
-}
-
-/** What the app does for `s`, `w` and `y` (files are written by the CLI's choice of code). */
-export interface TuiActions {
-  /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
-  saveFlow(flowId: number): Promise<readonly string[]>;
-  /** Writes flows to a pcap file at `path`; resolves with what was written. */
-  writePcap(flowIds: readonly number[], path: string): Promise<WrittenPcap>;
-  /**
-   * Writes new files named like `names` (one suffix for all when one is taken), their contents
-   * made from their paths by `contentsOf`; resolves with the paths. Rejects with a one-line
-   * message, leaving no file behind.
-   */
-  saveFiles(names: readonly string[], contentsOf: (paths: readonly string[]) => readonly (string | Uint8Array)[]): Promise<readonly string[]>;
-  /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
-  saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
-  /** Writes the mail of SMTP DATA block `target` (flow `flowId`) to a new `.eml` file; rejects with a one-line message. */
-  saveMail(flowId: number, target: MailTarget): Promise<SavedMail>;
-}
+export type { TuiSource } from './tuiSource.js';
+export type { TuiActions } from './actionKeys.js';
 
 /** Everything the app needs. */
 export interface TuiOptions {
@@ -96,8 +49,6 @@ export interface TuiOptions {
   readonly messages?: MessagesOf;
 }
 
-type Focus = 'list' | 'conversation';
-
 /**
  * Engine updates (new flows and bytes) redraw at most this often: 10 frames a second reads as
  * live, and leaves the CPU to loading and relaying (keys still draw at once).
@@ -105,8 +56,6 @@ type Focus = 'list' | 'conversation';
 const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
-/** Bytes of `~text` search per step between frames. */
-const CONTENT_SEARCH_STEP = 4 << 20;
 
 /** The app. Construct it once; `closed` resolves when the user quits. */
 export class TuiApp {
@@ -115,24 +64,20 @@ export class TuiApp {
   interrupted = false;
   private close!: () => void;
   private readonly screen: blessed.Widgets.Screen;
-  private readonly boxes: ScreenBoxes;
   private readonly list: FlowView;
   /** `v`: the list pane shows HTTP exchanges in place of flows. */
   private readonly exchanges: ExchangeMode;
   private readonly conversation: ConversationPane;
   private readonly scheduler: RedrawScheduler;
-  /** `F`: one state, read by both panes (a move in either stops it for both). */
-  private readonly following: Following = notFollowing();
-  private focus: Focus = 'list';
-  private zoom: Zoom = 'none';
-  /** The flow opened with Enter: the conversation stays on it while the list moves on. */
-  private openedId: number | undefined;
-  private prompt: PromptBar | undefined;
-  private helpTop: number | undefined;
-  private message = '';
+  private readonly state: AppState = initialAppState();
+  private readonly status: StatusMessage;
+  private readonly searches: SearchSteps;
+  private readonly commands: Commands;
+  private readonly frameScene: FrameScene;
+  private readonly promptScene: PromptScene;
+  private readonly mouseTargets: MouseTargets;
   private poll: NodeJS.Timeout | undefined;
   private lastCounts = '';
-  private stepping = false;
   /** The exchange-list row the conversation below was last put at (see anchorSelectedExchange). */
   private anchoredExchange: ListedExchange | undefined;
   private quitting = false;
@@ -140,16 +85,49 @@ export class TuiApp {
 
   constructor(private readonly options: TuiOptions) {
     this.closed = new Promise((resolve) => (this.close = resolve));
-    this.screen = options.terminal.screen;
-    this.boxes = new ScreenBoxes(this.screen);
+    const { terminal, store, messages, source } = options;
+    this.screen = terminal.screen;
+    const boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.list = new FlowView(options.store, options.store, () => this.scheduler.soon(), options.messages, options.terminal.glyphs, this.following);
-    this.conversation = new ConversationPane(options.store, options.messages, this.following, options.terminal.glyphs.right === '→' ? '→' : '->');
-    this.exchanges = new ExchangeMode({ source: options.store, messages: options.messages, flows: this.list, following: this.following, onPending: () => this.scheduler.soon() });
-    if (options.follow) this.setFollow(true);
+    this.status = new StatusMessage(() => this.messageColumns(), () => this.scheduler.soon(), terminal.glyphs.ellipsis);
+    // `F`: one state, read by both panes (a move in either stops it for both).
+    const following: Following = notFollowing();
+    this.list = new FlowView(store, store, () => this.scheduler.soon(), messages, terminal.glyphs, following);
+    this.conversation = new ConversationPane(store, messages, following, terminal.glyphs.right === '→' ? '→' : '->');
+    this.exchanges = new ExchangeMode({ source: store, messages, flows: this.list, following, onPending: () => this.scheduler.soon() });
+    // What the app's modules share; each takes the part it declares.
+    const parts = {
+      screen: this.screen, terminal, source, store, messages, following,
+      state: this.state, list: this.list, exchanges: this.exchanges, conversation: this.conversation, scheduler: this.scheduler, status: this.status,
+      layout: () => this.layout(),
+      focusedFlowId: () => this.focusedFlowId(),
+      quitting: () => this.quitting,
+      quit: (interrupted?: boolean) => this.quit(interrupted),
+    };
+    this.searches = new SearchSteps(parts);
+    const actionKeys = new ActionKeys({
+      ...parts,
+      actions: options.actions,
+      ellipsis: terminal.glyphs.ellipsis,
+      actedOnFlowId: () => (this.state.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
+      shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
+      writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
+    });
+    this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc() });
+    this.frameScene = { ...parts, boxes, anchorSelectedExchange: () => this.anchorSelectedExchange() };
+    this.promptScene = { ...parts, searches: this.searches, actionKeys, focusConversation: () => this.commands.setFocus('conversation') };
+    this.mouseTargets = {
+      ...parts,
+      listRows: () => this.exchanges.rows ?? this.list,
+      scrollConversation: (rows) => this.conversation.scroll(rows),
+      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
+      setFocus: (focus) => this.commands.setFocus(focus),
+      openSelected: () => this.commands.run('flow.open'),
+    };
+    if (options.follow) this.commands.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
     this.screen.on('resize', () => this.scheduler.now());
-    if (options.terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (events) => this.onMouse(events));
+    if (terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (events) => this.onMouse(events));
     this.poll = setInterval(() => this.pollSource(), COUNTER_POLL_MS);
     this.scheduler.now();
   }
@@ -203,443 +181,58 @@ export class TuiApp {
     }
   }
 
-  private context(): KeyContext {
-    if (this.prompt) return 'prompt';
-    return this.focus === 'list' ? 'flowList' : 'conversation';
-  }
-
   private onKey(name: string, ch: string | undefined): void {
     if (this.quitting || this.mouse?.ownsKey(ch)) return;
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
     // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
     // In a prompt a Meta key is dropped: Esc there would cancel what is being typed.
     const meta = /^M-(.+)$/.exec(name);
-    if (meta && this.prompt) return;
+    if (meta && this.state.prompt) return;
     if (meta) {
       this.onKey('escape', undefined);
       this.onKey(meta[1], ch);
       return;
     }
-    if (this.prompt) {
-      this.onPromptKey(name, ch);
+    if (this.state.prompt) {
+      promptKey(this.promptScene, name, ch);
       return;
     }
-    if (this.helpTop !== undefined) {
+    if (this.state.helpTop !== undefined) {
       this.onHelpKey(name);
       return;
     }
-    const command = dispatch(this.context(), name);
+    const command = dispatch(keyContext(this.state), name);
     if (command === undefined) {
-      const use = otherPaneUse(this.context(), name, this.options.terminal.unicode);
-      if (use !== undefined) this.say(use);
+      const use = otherPaneUse(keyContext(this.state), name, this.options.terminal.unicode);
+      if (use !== undefined) this.status.say(use);
       return;
     }
     if (command !== 'search.next' && command !== 'search.previous') {
-      this.say('');
+      this.status.say('');
       // The count of a match the user moved on from would say nothing about the screen.
       this.conversation.dropCountReport();
     }
-    this.run(command);
+    this.commands.run(command);
     if (!this.quitting) this.scheduler.now();
   }
 
-  private run(command: Command): void {
-    const inList = this.focus === 'list';
-    const pageRows = Math.max(1, (inList ? this.layout().list.height : this.layout().conversation.height) - 1);
-    const exchangeSaid = inList ? this.exchanges.run(command, pageRows) : undefined;
-    if (exchangeSaid !== undefined) return this.say(exchangeSaid);
-    switch (command) {
-      case 'move.down':
-        return inList ? this.list.moveBy(1) : this.conversation.scroll(1);
-      case 'move.up':
-        return inList ? this.list.moveBy(-1) : this.conversation.scroll(-1);
-      case 'page.down':
-        return inList ? this.list.moveBy(pageRows) : this.conversation.page(1);
-      case 'page.up':
-        return inList ? this.list.moveBy(-pageRows) : this.conversation.page(-1);
-      case 'halfPage.down':
-        return inList ? this.list.moveBy(Math.ceil(pageRows / 2)) : this.conversation.page(1, 0.5);
-      case 'halfPage.up':
-        return inList ? this.list.moveBy(-Math.ceil(pageRows / 2)) : this.conversation.page(-1, 0.5);
-      case 'move.top':
-        return inList ? this.list.moveTo(0) : this.conversation.top();
-      case 'move.bottom':
-        return inList ? this.list.moveTo(this.list.length - 1) : this.conversation.bottom();
-      case 'focus.next':
-        return this.setFocus(inList ? 'conversation' : 'list');
-      case 'flow.open':
-        this.setFocus('conversation');
-        return this.openAtMatch();
-      case 'view.toggle':
-        return this.say(this.exchanges.toggle());
-      case 'back':
-        return this.back();
-      case 'conversation.leave':
-        this.zoom = 'none';
-        return this.setFocus('list');
-      case 'pane.zoom':
-        this.zoom = this.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
-        return;
-      case 'turn.next':
-      case 'turn.previous':
-        if (!this.conversation.jump(command === 'turn.next' ? 1 : -1)) this.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
-        return;
-      case 'body.expand':
-        if (!this.conversation.expandBody()) this.say('Enter shows a cut body in full (messages mode): none in view');
-        return;
-      case 'mode.toggleHex':
-        return this.conversation.toggleHex();
-      case 'mode.cycle':
-        return this.conversation.cycleMode();
-      case 'encoding.cycle': {
-        // Said where the mode in view does not show it: the change applies to the text and escaped modes.
-        const encoding = this.conversation.cycleEncoding();
-        if (this.conversation.showingMessages) this.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
-        else if (this.conversation.rawMode === 'hex') this.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
-        return;
-      }
-      case 'direction.cycle':
-        return this.conversation.cycleDirections();
-      case 'time.cycle':
-        return this.conversation.cycleTimestamps();
-      case 'search.start':
-        this.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
-        return;
-      case 'search.next':
-      case 'search.previous':
-        return this.searchAgain(command === 'search.previous');
-      case 'filter.start':
-        this.prompt = new PromptBar('filter', 'filter: ', this.list.filter.text);
-        return;
-      case 'sort.cycle':
-        // A new order is looked at from its top: the biggest, the longest, the newest flow.
-        this.say(`sorted by ${this.list.cycleSort()}`);
-        return this.list.moveTo(0);
-      case 'follow.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('F follows live captures and the proxy; G goes to the end');
-        return this.setFollow(!this.following.on);
-      case 'pause.toggle':
-        if (this.options.source.kind === 'file' && !this.options.source.running()) return this.say('p pauses the updates of live captures and the proxy');
-        if (this.scheduler.isPaused) this.scheduler.resume();
-        else this.scheduler.pause();
-        return;
-      case 'screen.repaint':
-        // Forgets what the terminal shows and clears it: the next render writes every cell.
-        this.screen.realloc();
-        return;
-      case 'flow.save':
-        return this.saveFlow();
-      case 'request.copy':
-        return this.copyCurl();
-      case 'body.save':
-        return this.saveBody();
-      case 'pcap.write':
-        this.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(this.exchanges.shownFlowIds()?.length ?? this.list.length, new Date()));
-        return;
-      case 'proxy.retarget':
-        if (!this.options.source.retarget) return this.say('r: only in proxy mode (-L)');
-        this.prompt = new PromptBar('retarget', this.options.source.retargetPrompt ?? 'new upstream host:port: ');
-        return;
-      case 'help':
-        this.helpTop = 0;
-        return;
-      case 'quit':
-        if ((this.options.source.kind !== 'file' || this.options.source.piped) && this.options.source.running()) {
-          this.prompt = new PromptBar('quit', `stop the ${this.options.source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
-          return;
-        }
-        return this.quit();
-      case 'quit.now':
-        return this.quit(true);
-      default:
-        return;
-    }
-  }
-
-  private setFocus(focus: Focus): void {
-    if (focus === 'conversation') this.openedId = this.focusedFlowId();
-    this.focus = focus;
-    if (this.zoom !== 'none') this.zoom = focus;
-  }
-
-  /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
-  private openAtMatch(): void {
-    const id = this.openedId;
-    const exchange = id === undefined ? undefined : this.exchanges.on ? this.exchanges.focused?.index : this.list.matchedExchange(id);
-    if (id !== undefined && exchange !== undefined) this.conversation.openAt(id, exchange);
-  }
-
-  /** Esc: cancel a search, else drop the highlight, else unzoom, else back to the list. */
-  private back(): void {
-    if (this.conversation.searching) {
-      this.conversation.cancelSearch();
-      this.say('search cancelled');
-    } else if (this.focus === 'conversation' && this.conversation.clearSearch()) {
-      return;
-    } else if (this.zoom !== 'none') {
-      this.zoom = 'none';
-    } else if (this.focus === 'conversation') {
-      this.focus = 'list';
-    }
-  }
-
-  private setFollow(on: boolean): void {
-    this.list.setFollow(on);
-    this.exchanges.setFollow(on);
-    if (on) this.conversation.bottom();
-  }
-
-  /**
-   * With the exchange list in the list pane, the conversation below shows the selected exchange
-   * (messages mode) whenever the selection moved, by key, mouse, search or follow.
-   */
-  private anchorSelectedExchange(): void {
-    const selected = this.focus === 'list' ? this.exchanges.focused : undefined;
-    if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
-    if (this.focus === 'list') this.anchoredExchange = selected;
-  }
-
-  /** Applies what the mouse reports of one read do (`mouse/actions.ts`), then redraws once. */
+  /** Applies the reports of one read (see mouseApply.ts), then redraws once if any acted. */
   private onMouse(events: readonly MouseEvent[]): void {
-    let acted = false;
-    for (const { report, doubleClick } of events) {
-      if (this.quitting) return;
-      const layout = this.layout();
-      const overlay = this.prompt ? 'prompt' : this.helpTop !== undefined ? 'help' : 'none';
-      // The list pane's rows: flows, or exchanges after `v`.
-      const rows = this.exchanges.rows ?? this.list;
-      const scene = { layout, overlay, focus: this.focus, listTop: rows.top(layout.list.height), listLength: rows.length, selected: rows.focusIndex } as const;
-      const action = mouseAction(report, scene, doubleClick);
-      if (action.kind === 'none') continue;
-      acted = true;
-      if (action.kind === 'scroll' && action.pane === 'help') this.scrollHelp(action.rows);
-      else if (action.kind === 'scroll' && action.pane === 'list') {
-        // The list's selection moves: the list takes the focus, so the conversation shows that selection.
-        rows.scrollBy(action.rows, layout.list.height);
-        this.setFocus('list');
-      }
-      else if (action.kind === 'scroll') this.conversation.scroll(action.rows);
-      else if (action.kind === 'focus') this.setFocus(action.pane);
-      else {
-        rows.moveTo(action.index);
-        if (action.kind === 'open') this.run('flow.open');
-        else this.setFocus('list');
-      }
-    }
-    if (!acted) return;
-    this.say('');
+    if (!applyMouse(events, this.mouseTargets)) return;
+    this.status.say('');
     this.scheduler.now();
   }
 
-  /** Moves the help by `rows` (negative: up), within its lines. */
-  private scrollHelp(rows: number): void {
-    const room = Math.max(1, this.layout().status.top);
-    this.helpTop = Math.max(0, Math.min(this.helpText().length - room, (this.helpTop ?? 0) + rows));
+  /** Rows the help shows at once: those above the status row. */
+  private helpRoom(): number {
+    return Math.max(1, this.layout().status.top);
   }
 
   private onHelpKey(name: string): void {
-    const command = dispatch('global', name);
-    const lines = this.helpText().length;
-    const room = Math.max(1, this.layout().status.top);
-    const half = Math.max(1, Math.floor(room / 2));
-    const moves: Partial<Record<string, number>> = {
-      'move.down': 1, 'move.up': -1, 'page.down': room, 'page.up': -room, 'halfPage.down': half, 'halfPage.up': -half, 'move.top': -lines, 'move.bottom': lines,
-    };
-    const move = command === undefined ? undefined : moves[command];
-    if (move !== undefined) this.scrollHelp(move);
-    else if (command === 'quit.now') return this.quit(true);
-    else if (command === 'screen.repaint') this.screen.realloc();
-    else this.helpTop = undefined;
+    const after = helpKey(this.state, name, this.helpRoom(), this.options.terminal.unicode);
+    if (after === 'quit') return this.quit(true);
+    if (after === 'repaint') this.screen.realloc();
     this.scheduler.now();
-  }
-
-  private onPromptKey(name: string, ch: string | undefined): void {
-    const prompt = this.prompt!;
-    if (prompt.purpose === 'quit') {
-      this.prompt = undefined;
-      if (ch === 'y' || ch === 'Y' || name === 'C-c') return this.quit(name === 'C-c');
-      this.scheduler.now();
-      return;
-    }
-    const outcome = prompt.key(name, ch);
-    if (outcome === 'quit') return this.quit(true);
-    if (outcome === 'cancel') this.prompt = undefined;
-    if (outcome === 'apply') {
-      this.prompt = undefined;
-      this.apply(prompt.purpose, prompt.text);
-    }
-    this.scheduler.now();
-  }
-
-  private apply(purpose: PromptPurpose, text: string): void {
-    switch (purpose) {
-      case 'filter': {
-        const parsed = parseFilter(text);
-        if (!parsed.ok) return this.sayError(parsed.error);
-        this.list.setFilter(parsed.filter);
-        this.exchanges.setFilter(parsed.filter);
-        this.scheduleSteps();
-        return;
-      }
-      case 'search-conversation':
-        if (text === '') return;
-        if (this.focus !== 'conversation') this.setFocus('conversation');
-        if (!this.conversation.startSearch(text, false)) return this.say('nothing to search');
-        return this.scheduleSteps();
-      case 'search-list':
-        this.listQuery = text;
-        return this.findInList(false);
-      case 'write-pcap':
-        return this.writePcap(text.trim());
-      case 'retarget':
-        try {
-          this.say(this.options.source.retarget!(text.trim()));
-        } catch (error) {
-          this.sayError(error);
-        }
-        return;
-      default:
-        return;
-    }
-  }
-
-  private listQuery = '';
-
-  private searchAgain(backward: boolean): void {
-    if (this.focus === 'list') return this.findInList(backward);
-    if (!this.conversation.startSearch(undefined, backward)) return this.say('no search yet: press /');
-    this.scheduleSteps();
-  }
-
-  private findInList(backward: boolean): void {
-    if (this.listQuery === '') return this.say('no search yet: press /');
-    if (this.exchanges.on) {
-      if (this.exchanges.find(this.listQuery, backward) < 0) this.say(`not in the rows: ${escapeText(this.listQuery)}`);
-      return;
-    }
-    const index = findRow(this.list, this.listQuery, backward);
-    // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
-    if (index < 0) return this.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
-    this.list.moveTo(index);
-  }
-
-  /** Runs search steps (conversation `/`, list `~text`) between frames until both are done. */
-  private scheduleSteps(): void {
-    if (this.stepping) return;
-    this.stepping = true;
-    setImmediate(() => {
-      this.stepping = false;
-      if (this.quitting) return;
-      let more = false;
-      if (this.conversation.searching || this.conversation.counting) {
-        const outcome = this.conversation.searchStep();
-        this.reportSearch(outcome);
-        more ||= outcome.kind === 'busy' || this.conversation.counting;
-        if (outcome.kind === 'busy') this.scheduler.soon();
-        else if (outcome.kind !== 'counting') this.scheduler.now();
-      }
-      if (this.list.searchProgress?.busy) {
-        let answered = false;
-        const rowsChanged = this.list.searchStep(CONTENT_SEARCH_STEP, (ids) => {
-          this.exchanges.recheck(ids);
-          answered = true;
-        });
-        if (rowsChanged || answered) this.scheduler.soon();
-        more ||= this.list.searchProgress?.busy === true;
-        if (!more) this.scheduler.soon();
-      }
-      if (more) this.scheduleSteps();
-    });
-  }
-
-  private reportSearch(outcome: SearchOutcome): void {
-    if (outcome.kind === 'busy') this.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
-    else if (outcome.kind === 'found') this.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
-    else if (outcome.kind === 'not-found') this.say(`not found: ${outcome.query}`);
-  }
-
-  private saveFlow(): void {
-    const id = this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId();
-    if (id === undefined) return this.say('no flow selected');
-    this.say(`saving flow ${id}…`);
-    this.options.actions.saveFlow(id).then(
-      (paths) => this.say(savedMessage(paths, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
-      (error: unknown) => this.sayError(error),
-    );
-  }
-
-  /** `y`: the HTTP request in view as a curl command, to the clipboard (OSC 52) and a file. */
-  private copyCurl(): void {
-    const flowId = this.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId();
-    const http = flowId === undefined ? undefined : this.options.messages?.(flowId)?.http;
-    const index = this.conversation.exchangeInView() ?? 0;
-    const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
-    const request = exchange?.request;
-    if (flowId === undefined || !request) return this.say('y: no HTTP request in this flow');
-    let body: Uint8Array | undefined;
-    try {
-      body = requestPayload((dir, offset, length) => this.options.store.read(flowId, dir, offset, length), request);
-    } catch {
-      body = undefined;
-    }
-    const name = `flowspy-${flowId}-${exchange.index + 1}`;
-    // A body bash cannot quote goes to a file beside the command, which names it (@path).
-    const bodyFile = body !== undefined && body.length > 0 && !bodyFitsCommandLine(body) ? body : undefined;
-    const copy = (command: string): void => {
-      this.options.terminal.screen.program.output.write(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
-    };
-    const inline = bodyFile === undefined ? curlCommand(request, body) : undefined;
-    if (inline !== undefined) copy(inline);
-    const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];
-    this.options.actions
-      .saveFiles(names, (paths) => {
-        if (inline !== undefined) return [inline + '\n'];
-        const command = curlCommand(request, body, { bodyFile: resolve(paths[0]) });
-        copy(command);
-        return [bodyFile!, command + '\n'];
-      })
-      .then(
-        (paths) => this.say(this.withPath(bodyFile === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', paths[paths.length - 1])),
-        (error: unknown) => this.sayError(error),
-      );
-  }
-
-  /** `b`: the first HTTP body in the window, decoded, or the first mail (SMTP DATA), to a file in the current directory. */
-  private saveBody(): void {
-    const flowId = this.conversation.flowId;
-    const messages = flowId === undefined ? undefined : this.options.messages?.(flowId);
-    const http = messages?.http;
-    if (flowId !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.saveMail(flowId, messages.lines.items);
-    if (flowId === undefined || !http) return this.say('b: no HTTP body or mail in this flow');
-    const target = bodyInView(http.exchanges, this.conversation.placesInView());
-    if (!target) return this.say('b: no HTTP body in view: scroll to a message with one');
-    this.say(`saving body of #${target.exchange + 1} ${target.role}…`);
-    this.options.actions.saveBody(flowId, target).then(
-      (saved) => this.say(savedBodyMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
-      (error: unknown) => this.sayError(error),
-    );
-  }
-
-  /** `b` in a line protocol with SMTP DATA blocks (`items`): the first in the window, its mail to a file. */
-  private saveMail(flowId: number, items: readonly LineItem[]): void {
-    const target = mailInView(items, this.conversation.placesInView());
-    if (!target) return this.say('b: no mail in view: scroll to a DATA body');
-    this.say(`saving mail ${target.number}…`);
-    this.options.actions.saveMail(flowId, target).then(
-      (saved) => this.say(savedMailMessage(target, saved, this.messageColumns(), this.options.terminal.glyphs.ellipsis)),
-      (error: unknown) => this.sayError(error),
-    );
-  }
-
-  private writePcap(path: string): void {
-    if (path === '') return;
-    const ids = this.exchanges.shownFlowIds() ?? this.list.shownIds();
-    if (ids.length === 0) return this.say('no flows shown');
-    this.say(this.withPath(`writing ${ids.length} flows to `, path));
-    this.options.actions.writePcap(ids, path).then(
-      (written) => this.say(this.withPath(writtenPcapPrefix(written), path)),
-      (error: unknown) => this.sayError(error),
-    );
   }
 
   /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
@@ -648,164 +241,29 @@ export class TuiApp {
     return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : messageColumns(width);
   }
 
-  /** `prefix` and `path` in the columns of a status message: {@link messageWithPath}. */
-  private withPath(prefix: string, path: string): string {
-    return messageWithPath(prefix, path, this.messageColumns(), this.options.terminal.glyphs.ellipsis);
+  private layout(): ReturnType<typeof screenLayout> {
+    return screenLayout(Number(this.screen.height) || 24, this.state.zoom);
   }
 
-  /** Sets the status message (escaped text) and redraws soon. */
-  private say(text: string): void {
-    this.message = text;
-    if (text !== '') this.scheduler.soon();
+  /** One frame (see frame.ts); then the search steps go on if the list's `~text` is running. */
+  private draw(): void {
+    if (this.quitting) return;
+    drawFrame(this.frameScene);
+    if (this.list.searchProgress?.busy) this.searches.scheduleSteps();
   }
 
   /**
-   * Sets the status message to the first line of `problem` (an error, or its text), escaped; cut
-   * in the middle when long, as its end tells why (`cannot write …/x.pcap: no space left`).
+   * With the exchange list in the list pane, the conversation below shows the selected exchange
+   * (messages mode) whenever the selection moved, by key, mouse, search or follow.
    */
-  private sayError(problem: unknown): void {
-    this.message = fitMiddle(escapeText(errorLine(problem)), this.messageColumns(), this.options.terminal.glyphs.ellipsis);
-    this.scheduler.soon();
-  }
-
-  private layout(): ReturnType<typeof screenLayout> {
-    return screenLayout(Number(this.screen.height) || 24, this.zoom);
-  }
-
-  /** One frame: every box gets its content for the current size; then one render. */
-  private draw(): void {
-    if (this.quitting) return;
-    const width = Math.max(1, Number(this.screen.width) || 80);
-    const layout = this.layout();
-    const { palette, glyphs, unicode } = this.options.terminal;
-    const source = this.options.source;
-    if (!this.scheduler.isPaused) this.list.refresh();
-    if (!this.scheduler.isPaused) this.exchanges.refresh();
-    const listFocused = this.focus === 'list' && !this.prompt;
-    if (this.exchanges.on) {
-      const pane = this.exchanges.paint(width, layout.list.height, glyphs, palette, listFocused, source.running() || source.activity?.() !== undefined);
-      this.boxes.place('listHeader', layout.listHeader, pane.title);
-      this.boxes.place('list', layout.list, pane.rows);
-    } else this.drawFlowList(width, layout, listFocused);
-
-    // The flow opened stays in the pane while the list shows it; one the filter hides gives way
-    // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
-    const shows = (id: number): boolean => (this.exchanges.on ? this.exchanges.showsFlow(id) : this.list.shows(id));
-    const opened = this.focus === 'conversation' && this.openedId !== undefined && shows(this.openedId);
-    const shownId = opened ? this.openedId : this.focusedFlowId();
-    this.anchorSelectedExchange();
-    this.conversation.show(shownId, width, Math.max(1, layout.conversation.height), this.focus === 'conversation');
-    const flow = shownId === undefined ? undefined : this.options.store.getFlow(shownId);
-    const title = conversationTitle(flow, this.conversation.displayLabel, glyphs, width);
-    this.boxes.place('conversationTitle', layout.conversationTitle, paintTitle(title, width, this.focus === 'conversation', palette));
-    this.boxes.place('conversation', layout.conversation, this.conversation.paint(palette));
-
-    // A message too long for the status row goes on in the hint row (no prompt or help needs it then).
-    const info = this.statusInfo();
-    const spills = layout.hints.height > 0 && !this.prompt && this.helpTop === undefined;
-    const { head, rest } = spills ? splitMessage(info.message, width) : { head: info.message, rest: '' };
-    this.boxes.place('status', layout.status, this.prompt ? this.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
-    this.boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : this.hints(width - 1, unicode)));
-    const helpRows = layout.status.top;
-    const help = this.helpTop === undefined ? undefined : this.helpText().slice(this.helpTop, this.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
-    this.boxes.place('help', { top: 0, height: helpRows }, help);
-    this.screen.render();
-    if (this.list.searchProgress?.busy) this.scheduleSteps();
-  }
-
-  /** The list pane showing flows: its title row and rows. */
-  private drawFlowList(width: number, layout: ReturnType<typeof screenLayout>, listFocused: boolean): void {
-    const { palette, glyphs } = this.options.terminal;
-    const source = this.options.source;
-    const digits = Math.max(3, String(this.list.largestId).length);
-    const endpoints = this.list.widestEndpoints;
-    const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
-    this.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, this.focus === 'list', palette));
-    const rows = formatRows(this.list.rows(this.list.top(layout.list.height), layout.list.height), {
-      width,
-      glyphs,
-      focusedId: this.list.focusedId,
-      now: this.list.latestTs,
-      preview: (flow) => this.list.describe(flow),
-      numberColumns: digits,
-      endpoints,
-    });
-    const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
-    const searching = this.list.searchProgress?.busy === true;
-    this.boxes.place('list', layout.list, listText || emptyListText(this.list.total, source.running(), source.kind, searching));
+  private anchorSelectedExchange(): void {
+    const selected = this.state.focus === 'list' ? this.exchanges.focused : undefined;
+    if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
+    if (this.state.focus === 'list') this.anchoredExchange = selected;
   }
 
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   private focusedFlowId(): number | undefined {
     return this.exchanges.on ? this.exchanges.focused?.flowId : this.list.focusedId;
   }
-
-  private statusInfo(): StatusInfo {
-    const source = this.options.source;
-    const problem = source.problem();
-    const message = this.message !== '' ? this.message : problem !== undefined ? escapeText(problem) : '';
-    return {
-      source: escapeText(source.label()),
-      counters: source.counters(),
-      flows: this.list.total,
-      shown: this.list.length,
-      filter: withPlainBackslashes(escapeText(this.list.filter.text)),
-      sort: this.list.sort === 'arrival' ? '' : this.list.sort,
-      ...this.exchanges.counts(),
-      display: this.conversation.displayLabel,
-      follow: this.following.on,
-      paused: this.scheduler.isPaused,
-      loading: source.kind === 'file' && source.running(),
-      activity: source.activity?.() ?? '',
-      message: this.listSearchNote() ?? message,
-    };
-  }
-
-  private helpText(): string[] {
-    return [' flowspy keys', '', ...helpLines(this.options.terminal.unicode).map((line) => ' ' + line)];
-  }
-
-  private hints(width: number, unicode: boolean): string {
-    if (this.prompt?.purpose === 'quit') return 'y quit  any other key stays';
-    if (this.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
-    if (this.prompt?.purpose === 'filter') {
-      const words = `${FILTER_WORDS}  `;
-      return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);
-    }
-    const idle: Command[] = this.conversation.showingMessages ? ['encoding.cycle'] : ['body.expand'];
-    return hintLine(this.context(), width, unicode, '  ', idle);
-  }
-
-  private listSearchNote(): string | undefined {
-    const progress = this.list.searchProgress;
-    if (!progress?.busy || this.message !== '') return undefined;
-    // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
-    return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
-  }
-}
-
-/**
- * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here) in `columns`
- * columns: when the path does not fit, its end is kept (the file's name tells files apart).
- */
-export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
-  return withName(prefix, escapeText(resolve(path)), columns, ellipsis);
-}
-
-/**
- * `saved 3 files: /tmp/a-b` in `columns` columns: the first file's path (the client's bytes of
- * `s`; the reverse flow and the `.log` are named after it), its end kept.
- */
-export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
-  return messageWithPath(paths.length === 1 ? 'saved ' : `saved ${paths.length} files: `, paths[0] ?? '', columns, ellipsis);
-}
-
-/**
- * The name `w` offers: `flowspy-20261202-190412-5-flows.pcap` (local time to the second), so a
- * second `w` is not offered a name the first one took (files are never overwritten).
- */
-export function pcapFileName(flows: number, now: Date): string {
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
-  return `flowspy-${stamp}-${flows}-flow${flows === 1 ? '' : 's'}.pcap`;
 }

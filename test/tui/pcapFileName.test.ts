@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pcapFileName } from '../../src/tui/app.js';
+import { pcapFileName } from '../../src/tui/actionKeys.js';
 
 describe('the name w offers', () => {
   it('carries the local time to the second, so a second w is offered a new name', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { messageWithPath, savedMessage } from '../../src/tui/app.js';
+import { savedMessage } from '../../src/tui/actionKeys.js';
+import { messageWithPath } from '../../src/tui/statusMessage.js';
 import { messageColumns } from '../../src/tui/statusBar.js';
 import { stringColumns } from '../../src/tui/width.js';
 

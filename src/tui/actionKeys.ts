@@ -1,0 +1,165 @@
+/**
+ * The keys that write files: `s` saves a flow, `b` a body or a mail, `y` copies a curl command
+ * (and saves it), `w` writes a pcap. Each picks what it acts on, says what it does in the status
+ * message, and says where the files went or why it failed. The writing itself is the CLI's
+ * {@link TuiActions}.
+ */
+import { resolve } from 'node:path';
+import type { FlowStore } from '../store/flowStore.js';
+import type { LineItem } from '../messages/lines.js';
+import type { MessagesOf } from './flowList/filter.js';
+import type { ConversationPane } from './conversationPane.js';
+import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
+import { messageWithPath, type StatusMessage } from './statusMessage.js';
+import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
+import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
+import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
+import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
+
+/** What the app does for `s`, `w` and `y` (files are written by the CLI's choice of code). */
+export interface TuiActions {
+  /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
+  saveFlow(flowId: number): Promise<readonly string[]>;
+  /** Writes flows to a pcap file at `path`; resolves with what was written. */
+  writePcap(flowIds: readonly number[], path: string): Promise<WrittenPcap>;
+  /**
+   * Writes new files named like `names` (one suffix for all when one is taken), their contents
+   * made from their paths by `contentsOf`; resolves with the paths. Rejects with a one-line
+   * message, leaving no file behind.
+   */
+  saveFiles(names: readonly string[], contentsOf: (paths: readonly string[]) => readonly (string | Uint8Array)[]): Promise<readonly string[]>;
+  /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
+  saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
+  /** Writes the mail of SMTP DATA block `target` (flow `flowId`) to a new `.eml` file; rejects with a one-line message. */
+  saveMail(flowId: number, target: MailTarget): Promise<SavedMail>;
+}
+
+/** What the keys read of the app. */
+export interface ActionScene {
+  readonly actions: TuiActions;
+  readonly store: Pick<FlowStore, 'read'>;
+  readonly messages: MessagesOf | undefined;
+  readonly conversation: Pick<ConversationPane, 'flowId' | 'exchangeInView' | 'placesInView'>;
+  readonly status: StatusMessage;
+  readonly ellipsis: string;
+  /** The flow `s` and `y` act on: the conversation's when it has the focus, else the list's selection. */
+  actedOnFlowId(): number | undefined;
+  /** The flows `w` writes: the ones the list shows. */
+  shownFlowIds(): readonly number[];
+  /** Writes `sequence` to the terminal (the OSC 52 copy). */
+  writeToTerminal(sequence: string): void;
+}
+
+/** The file-writing keys over one app's scene. */
+export class ActionKeys {
+  constructor(private readonly scene: ActionScene) {}
+
+  /** `s`: the flow acted on, to files in the current directory. */
+  saveFlow(): void {
+    const { status } = this.scene;
+    const id = this.scene.actedOnFlowId();
+    if (id === undefined) return status.say('no flow selected');
+    status.say(`saving flow ${id}…`);
+    this.scene.actions.saveFlow(id).then(
+      (paths) => status.say(savedMessage(paths, status.columns(), this.scene.ellipsis)),
+      (error: unknown) => status.sayError(error),
+    );
+  }
+
+  /** `y`: the HTTP request in view as a curl command, to the clipboard (OSC 52) and a file. */
+  copyCurl(): void {
+    const { status, conversation } = this.scene;
+    const flowId = this.scene.actedOnFlowId();
+    const http = flowId === undefined ? undefined : this.scene.messages?.(flowId)?.http;
+    const index = conversation.exchangeInView() ?? 0;
+    const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
+    const request = exchange?.request;
+    if (flowId === undefined || !request) return status.say('y: no HTTP request in this flow');
+    let body: Uint8Array | undefined;
+    try {
+      body = requestPayload((dir, offset, length) => this.scene.store.read(flowId, dir, offset, length), request);
+    } catch {
+      body = undefined;
+    }
+    const name = `flowspy-${flowId}-${exchange.index + 1}`;
+    // A body bash cannot quote goes to a file beside the command, which names it (@path).
+    const bodyFile = body !== undefined && body.length > 0 && !bodyFitsCommandLine(body) ? body : undefined;
+    const copy = (command: string): void => {
+      this.scene.writeToTerminal(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
+    };
+    const inline = bodyFile === undefined ? curlCommand(request, body) : undefined;
+    if (inline !== undefined) copy(inline);
+    const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];
+    this.scene.actions
+      .saveFiles(names, (paths) => {
+        if (inline !== undefined) return [inline + '\n'];
+        const command = curlCommand(request, body, { bodyFile: resolve(paths[0]) });
+        copy(command);
+        return [bodyFile!, command + '\n'];
+      })
+      .then(
+        (paths) => status.say(status.withPath(bodyFile === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', paths[paths.length - 1])),
+        (error: unknown) => status.sayError(error),
+      );
+  }
+
+  /** `b`: the first HTTP body in the window, decoded, or the first mail (SMTP DATA), to a file in the current directory. */
+  saveBody(): void {
+    const { status, conversation } = this.scene;
+    const flowId = conversation.flowId;
+    const messages = flowId === undefined ? undefined : this.scene.messages?.(flowId);
+    const http = messages?.http;
+    if (flowId !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.saveMail(flowId, messages.lines.items);
+    if (flowId === undefined || !http) return status.say('b: no HTTP body or mail in this flow');
+    const target = bodyInView(http.exchanges, conversation.placesInView());
+    if (!target) return status.say('b: no HTTP body in view: scroll to a message with one');
+    status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
+    this.scene.actions.saveBody(flowId, target).then(
+      (saved) => status.say(savedBodyMessage(target, saved, status.columns(), this.scene.ellipsis)),
+      (error: unknown) => status.sayError(error),
+    );
+  }
+
+  /** `b` in a line protocol with SMTP DATA blocks (`items`): the first in the window, its mail to a file. */
+  private saveMail(flowId: number, items: readonly LineItem[]): void {
+    const { status } = this.scene;
+    const target = mailInView(items, this.scene.conversation.placesInView());
+    if (!target) return status.say('b: no mail in view: scroll to a DATA body');
+    status.say(`saving mail ${target.number}…`);
+    this.scene.actions.saveMail(flowId, target).then(
+      (saved) => status.say(savedMailMessage(target, saved, status.columns(), this.scene.ellipsis)),
+      (error: unknown) => status.sayError(error),
+    );
+  }
+
+  /** `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). */
+  writePcap(path: string): void {
+    const { status } = this.scene;
+    if (path === '') return;
+    const ids = this.scene.shownFlowIds();
+    if (ids.length === 0) return status.say('no flows shown');
+    status.say(status.withPath(`writing ${ids.length} flows to `, path));
+    this.scene.actions.writePcap(ids, path).then(
+      (written) => status.say(status.withPath(writtenPcapPrefix(written), path)),
+      (error: unknown) => status.sayError(error),
+    );
+  }
+}
+
+/**
+ * `saved 3 files: /tmp/a-b` in `columns` columns: the first file's path (the client's bytes of
+ * `s`; the reverse flow and the `.log` are named after it), its end kept.
+ */
+export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
+  return messageWithPath(paths.length === 1 ? 'saved ' : `saved ${paths.length} files: `, paths[0] ?? '', columns, ellipsis);
+}
+
+/**
+ * The name `w` offers: `flowspy-20261202-190412-5-flows.pcap` (local time to the second), so a
+ * second `w` is not offered a name the first one took (files are never overwritten).
+ */
+export function pcapFileName(flows: number, now: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
+  return `flowspy-${stamp}-${flows}-flow${flows === 1 ? '' : 's'}.pcap`;
+}

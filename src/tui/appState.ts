@@ -1,0 +1,34 @@
+/**
+ * What the user set up on the screen, beside the panes' own state: which pane has the keys,
+ * what is zoomed, the flow opened, an open prompt or help. One plain object, owned by the app,
+ * read by the frame, the keys and the mouse.
+ */
+import type { KeyContext } from './keymap.js';
+import type { Zoom } from './layout.js';
+import type { PromptBar } from './promptBar.js';
+
+/** The pane that has the keys. */
+export type Focus = 'list' | 'conversation';
+
+/** The app's screen state; fields are changed in place. */
+export interface AppState {
+  focus: Focus;
+  zoom: Zoom;
+  /** The flow opened with Enter: the conversation stays on it while the list moves on. */
+  openedId: number | undefined;
+  /** The prompt in the status row, if one is open (it takes every key). */
+  prompt: PromptBar | undefined;
+  /** The first help line shown while the help is open; undefined when closed. */
+  helpTop: number | undefined;
+}
+
+/** The state at start: the list has the keys, nothing zoomed, opened or open. */
+export function initialAppState(): AppState {
+  return { focus: 'list', zoom: 'none', openedId: undefined, prompt: undefined, helpTop: undefined };
+}
+
+/** The keymap context the keys go to: the prompt's while one is open, else the focused pane's. */
+export function keyContext(state: AppState): KeyContext {
+  if (state.prompt) return 'prompt';
+  return state.focus === 'list' ? 'flowList' : 'conversation';
+}

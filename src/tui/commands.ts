@@ -1,0 +1,199 @@
+/**
+ * What each keymap command does to the panes and the app state (the flow or exchange list, the
+ * conversation, focus and zoom, follow and pause, prompts opened, help, quit). The keys and the
+ * mouse come here once they are commands; the app redraws after.
+ */
+import { pcapFileName, type ActionKeys } from './actionKeys.js';
+import type { AppState, Focus } from './appState.js';
+import type { ConversationPane } from './conversationPane.js';
+import type { ExchangeMode } from './flowList/exchangeMode.js';
+import type { FlowView } from './flowList/flowView.js';
+import type { Following } from './following.js';
+import type { Command } from './keymap.js';
+import type { ScreenLayout } from './layout.js';
+import { PromptBar } from './promptBar.js';
+import type { RedrawScheduler } from './redraw.js';
+import type { SearchSteps } from './searchSteps.js';
+import type { StatusMessage } from './statusMessage.js';
+import type { TuiSource } from './tuiSource.js';
+
+/** What the commands act on. */
+export interface CommandScene {
+  readonly state: AppState;
+  readonly list: FlowView;
+  readonly exchanges: ExchangeMode;
+  readonly conversation: ConversationPane;
+  readonly following: Pick<Following, 'on'>;
+  readonly scheduler: Pick<RedrawScheduler, 'isPaused' | 'pause' | 'resume'>;
+  readonly source: TuiSource;
+  readonly status: StatusMessage;
+  readonly searches: Pick<SearchSteps, 'again'>;
+  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'saveBody'>;
+  layout(): ScreenLayout;
+  /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
+  focusedFlowId(): number | undefined;
+  /** Forgets what the terminal shows: the next render writes every cell. */
+  repaint(): void;
+  /** Ends the app (the user quit). */
+  /** `interrupted`: ctrl-c (quit at once), not `q`. */
+  quit(interrupted?: boolean): void;
+}
+
+/** The commands of one app. */
+export class Commands {
+  constructor(private readonly scene: CommandScene) {}
+
+  /** Does `command` in the focused pane (or for the app). */
+  run(command: Command): void {
+    const { state, list, exchanges, conversation, status, source } = this.scene;
+    const inList = state.focus === 'list';
+    const layout = this.scene.layout();
+    const pageRows = Math.max(1, (inList ? layout.list.height : layout.conversation.height) - 1);
+    const exchangeSaid = inList ? exchanges.run(command, pageRows) : undefined;
+    if (exchangeSaid !== undefined) return status.say(exchangeSaid);
+    switch (command) {
+      case 'move.down':
+        return inList ? list.moveBy(1) : conversation.scroll(1);
+      case 'move.up':
+        return inList ? list.moveBy(-1) : conversation.scroll(-1);
+      case 'page.down':
+        return inList ? list.moveBy(pageRows) : conversation.page(1);
+      case 'page.up':
+        return inList ? list.moveBy(-pageRows) : conversation.page(-1);
+      case 'halfPage.down':
+        return inList ? list.moveBy(Math.ceil(pageRows / 2)) : conversation.page(1, 0.5);
+      case 'halfPage.up':
+        return inList ? list.moveBy(-Math.ceil(pageRows / 2)) : conversation.page(-1, 0.5);
+      case 'move.top':
+        return inList ? list.moveTo(0) : conversation.top();
+      case 'move.bottom':
+        return inList ? list.moveTo(list.length - 1) : conversation.bottom();
+      case 'focus.next':
+        return this.setFocus(inList ? 'conversation' : 'list');
+      case 'flow.open':
+        this.setFocus('conversation');
+        return this.openAtMatch();
+      case 'view.toggle':
+        return status.say(exchanges.toggle());
+      case 'back':
+        return this.back();
+      case 'conversation.leave':
+        state.zoom = 'none';
+        return this.setFocus('list');
+      case 'pane.zoom':
+        state.zoom = state.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
+        return;
+      case 'turn.next':
+      case 'turn.previous':
+        if (!conversation.jump(command === 'turn.next' ? 1 : -1)) status.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
+        return;
+      case 'body.expand':
+        if (!conversation.expandBody()) status.say('Enter shows a cut body in full (messages mode): none in view');
+        return;
+      case 'mode.toggleHex':
+        return conversation.toggleHex();
+      case 'mode.cycle':
+        return conversation.cycleMode();
+      case 'encoding.cycle': {
+        // Said where the mode in view does not show it: the change applies to the text and escaped modes.
+        const encoding = conversation.cycleEncoding();
+        if (conversation.showingMessages) status.say(`text encoding ${encoding} for the text and escaped modes (m: text mode)`);
+        else if (conversation.rawMode === 'hex') status.say(`text encoding ${encoding} for the text and escaped modes (x shows text)`);
+        return;
+      }
+      case 'direction.cycle':
+        return conversation.cycleDirections();
+      case 'time.cycle':
+        return conversation.cycleTimestamps();
+      case 'search.start':
+        state.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
+        return;
+      case 'search.next':
+      case 'search.previous':
+        return this.scene.searches.again(command === 'search.previous', inList);
+      case 'filter.start':
+        state.prompt = new PromptBar('filter', 'filter: ', list.filter.text);
+        return;
+      case 'sort.cycle':
+        // A new order is looked at from its top: the biggest, the longest, the newest flow.
+        status.say(`sorted by ${list.cycleSort()}`);
+        return list.moveTo(0);
+      case 'follow.toggle':
+        if (source.kind === 'file' && !source.running()) return status.say('F follows live captures and the proxy; G goes to the end');
+        return this.setFollow(!this.scene.following.on);
+      case 'pause.toggle': {
+        if (source.kind === 'file' && !source.running()) return status.say('p pauses the updates of live captures and the proxy');
+        const { scheduler } = this.scene;
+        if (scheduler.isPaused) scheduler.resume();
+        else scheduler.pause();
+        return;
+      }
+      case 'screen.repaint':
+        return this.scene.repaint();
+      case 'flow.save':
+        return this.scene.actionKeys.saveFlow();
+      case 'request.copy':
+        return this.scene.actionKeys.copyCurl();
+      case 'body.save':
+        return this.scene.actionKeys.saveBody();
+      case 'pcap.write':
+        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(exchanges.shownFlowIds()?.length ?? list.length, new Date()));
+        return;
+      case 'proxy.retarget':
+        if (!source.retarget) return status.say('r: only in proxy mode (-L)');
+        state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ');
+        return;
+      case 'help':
+        state.helpTop = 0;
+        return;
+      case 'quit':
+        if ((source.kind !== 'file' || source.piped) && source.running()) {
+          state.prompt = new PromptBar('quit', `stop the ${source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
+          return;
+        }
+        return this.scene.quit();
+      case 'quit.now':
+        return this.scene.quit(true);
+      default:
+        return;
+    }
+  }
+
+  /** Gives `focus` the keys; the conversation opened keeps the flow selected now; a zoom follows the focus. */
+  setFocus(focus: Focus): void {
+    const { state } = this.scene;
+    if (focus === 'conversation') state.openedId = this.scene.focusedFlowId();
+    state.focus = focus;
+    if (state.zoom !== 'none') state.zoom = focus;
+  }
+
+  /** `F`: both lists and the conversation follow new flows and bytes (`on`), or stop. */
+  setFollow(on: boolean): void {
+    this.scene.list.setFollow(on);
+    this.scene.exchanges.setFollow(on);
+    if (on) this.scene.conversation.bottom();
+  }
+
+  /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
+  private openAtMatch(): void {
+    const { state, exchanges } = this.scene;
+    const id = state.openedId;
+    const exchange = id === undefined ? undefined : exchanges.on ? exchanges.focused?.index : this.scene.list.matchedExchange(id);
+    if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
+  }
+
+  /** Esc: cancel a search, else drop the highlight, else unzoom, else back to the list. */
+  private back(): void {
+    const { state, conversation } = this.scene;
+    if (conversation.searching) {
+      conversation.cancelSearch();
+      this.scene.status.say('search cancelled');
+    } else if (state.focus === 'conversation' && conversation.clearSearch()) {
+      return;
+    } else if (state.zoom !== 'none') {
+      state.zoom = 'none';
+    } else if (state.focus === 'conversation') {
+      state.focus = 'list';
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * One frame of the app: every box gets its content for the current size (the flow or exchange
+ * list, the conversation and its title, the status row or prompt, the hint row, the help), then
+ * one render. Reads the panes and the app's state; changes neither, but for the once-per-frame
+ * refresh of the lists and putting the conversation at a moved exchange-list selection.
+ */
+import type blessed from 'blessed';
+import { escapeText, withPlainBackslashes } from '../render/escape.js';
+import type { FlowStore } from '../store/flowStore.js';
+import { keyContext, type AppState } from './appState.js';
+import type { ScreenBoxes } from './boxes.js';
+import type { ConversationPane } from './conversationPane.js';
+import type { ExchangeMode } from './flowList/exchangeMode.js';
+import { FILTER_WORDS } from './flowList/filter.js';
+import type { FlowView } from './flowList/flowView.js';
+import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
+import type { Following } from './following.js';
+import { hintLine, type Command } from './keymap.js';
+import { helpText } from './helpPane.js';
+import type { ScreenLayout } from './layout.js';
+import { paintRow, paintTitle } from './paint.js';
+import type { RedrawScheduler } from './redraw.js';
+import { splitMessage, statusLine, type StatusInfo } from './statusBar.js';
+import type { StatusMessage } from './statusMessage.js';
+import type { Terminal } from './terminal.js';
+import { conversationTitle, emptyListText } from './titles.js';
+import type { TuiSource } from './tuiSource.js';
+import { fitHead } from './width.js';
+
+/** What a frame reads. */
+export interface FrameScene {
+  readonly screen: blessed.Widgets.Screen;
+  readonly boxes: ScreenBoxes;
+  readonly terminal: Pick<Terminal, 'palette' | 'glyphs' | 'unicode'>;
+  readonly source: TuiSource;
+  readonly store: Pick<FlowStore, 'getFlow'>;
+  readonly list: FlowView;
+  readonly exchanges: ExchangeMode;
+  readonly conversation: ConversationPane;
+  readonly following: Following;
+  readonly scheduler: Pick<RedrawScheduler, 'isPaused'>;
+  readonly status: StatusMessage;
+  readonly state: AppState;
+  /** Where each part goes on the screen now. */
+  layout(): ScreenLayout;
+  /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
+  focusedFlowId(): number | undefined;
+  /** Puts the conversation at the exchange list's selection when it moved; called before the conversation is shown. */
+  anchorSelectedExchange(): void;
+}
+
+/** Draws the whole screen from `scene`, then renders it once. */
+export function drawFrame(scene: FrameScene): void {
+  const { screen, boxes, state, list, exchanges, conversation, source } = scene;
+  const width = Math.max(1, Number(screen.width) || 80);
+  const layout = scene.layout();
+  const { palette, glyphs, unicode } = scene.terminal;
+  if (!scene.scheduler.isPaused) list.refresh();
+  if (!scene.scheduler.isPaused) exchanges.refresh();
+  const listFocused = state.focus === 'list' && !state.prompt;
+  if (exchanges.on) {
+    const pane = exchanges.paint(width, layout.list.height, glyphs, palette, listFocused, source.running() || source.activity?.() !== undefined);
+    boxes.place('listHeader', layout.listHeader, pane.title);
+    boxes.place('list', layout.list, pane.rows);
+  } else drawFlowList(scene, width, layout, listFocused);
+
+  // The flow opened stays in the pane while the list shows it; one the filter hides gives way
+  // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
+  const shows = (id: number): boolean => (exchanges.on ? exchanges.showsFlow(id) : list.shows(id));
+  const opened = state.focus === 'conversation' && state.openedId !== undefined && shows(state.openedId);
+  const shownId = opened ? state.openedId : scene.focusedFlowId();
+  scene.anchorSelectedExchange();
+  conversation.show(shownId, width, Math.max(1, layout.conversation.height), state.focus === 'conversation');
+  const flow = shownId === undefined ? undefined : scene.store.getFlow(shownId);
+  const title = conversationTitle(flow, conversation.displayLabel, glyphs, width);
+  boxes.place('conversationTitle', layout.conversationTitle, paintTitle(title, width, state.focus === 'conversation', palette));
+  boxes.place('conversation', layout.conversation, conversation.paint(palette));
+
+  // A message too long for the status row goes on in the hint row (no prompt or help needs it then).
+  const info = statusInfo(scene);
+  const spills = layout.hints.height > 0 && !state.prompt && state.helpTop === undefined;
+  const { head, rest } = spills ? splitMessage(info.message, width) : { head: info.message, rest: '' };
+  boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
+  boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : hints(scene, width - 1, unicode)));
+  const helpRows = layout.status.top;
+  const help = state.helpTop === undefined ? undefined : helpText(unicode).slice(state.helpTop, state.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
+  boxes.place('help', { top: 0, height: helpRows }, help);
+  screen.render();
+}
+
+/** The list pane showing flows: its title row and rows. */
+function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, listFocused: boolean): void {
+  const { list, source } = scene;
+  const { palette, glyphs } = scene.terminal;
+  const digits = Math.max(3, String(list.largestId).length);
+  const endpoints = list.widestEndpoints;
+  const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
+  scene.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, scene.state.focus === 'list', palette));
+  const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), {
+    width,
+    glyphs,
+    focusedId: list.focusedId,
+    now: list.latestTs,
+    preview: (flow) => list.describe(flow),
+    numberColumns: digits,
+    endpoints,
+  });
+  const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
+  const searching = list.searchProgress?.busy === true;
+  scene.boxes.place('list', layout.list, listText || emptyListText(list.total, source.running(), source.kind, searching));
+}
+
+function statusInfo(scene: FrameScene): StatusInfo {
+  const { source, list } = scene;
+  const problem = source.problem();
+  const said = scene.status.text;
+  const message = said !== '' ? said : problem !== undefined ? escapeText(problem) : '';
+  return {
+    source: escapeText(source.label()),
+    counters: source.counters(),
+    flows: list.total,
+    shown: list.length,
+    filter: withPlainBackslashes(escapeText(list.filter.text)),
+    sort: list.sort === 'arrival' ? '' : list.sort,
+    ...scene.exchanges.counts(),
+    display: scene.conversation.displayLabel,
+    follow: scene.following.on,
+    paused: scene.scheduler.isPaused,
+    loading: source.kind === 'file' && source.running(),
+    activity: source.activity?.() ?? '',
+    message: listSearchNote(scene) ?? message,
+  };
+}
+
+function hints(scene: FrameScene, width: number, unicode: boolean): string {
+  const { state } = scene;
+  if (state.prompt?.purpose === 'quit') return 'y quit  any other key stays';
+  if (state.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
+  if (state.prompt?.purpose === 'filter') {
+    const words = `${FILTER_WORDS}  `;
+    return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);
+  }
+  const idle: Command[] = scene.conversation.showingMessages ? ['encoding.cycle'] : ['body.expand'];
+  return hintLine(keyContext(state), width, unicode, '  ', idle);
+}
+
+function listSearchNote(scene: FrameScene): string | undefined {
+  const progress = scene.list.searchProgress;
+  if (!progress?.busy || scene.status.text !== '') return undefined;
+  // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
+  return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The keys while a prompt is open in the status row, and what each prompt's answer does: `f`
+ * sets the filter, `/` searches, `w` writes a pcap, `r` retargets the proxy, `q` (y/n) quits.
+ * The open prompt is the app state's `prompt`; it is closed before its answer applies.
+ */
+import type { ActionKeys } from './actionKeys.js';
+import type { AppState } from './appState.js';
+import type { ExchangeMode } from './flowList/exchangeMode.js';
+import { parseFilter } from './flowList/filter.js';
+import type { FlowView } from './flowList/flowView.js';
+import type { PromptPurpose } from './promptBar.js';
+import type { RedrawScheduler } from './redraw.js';
+import type { SearchSteps } from './searchSteps.js';
+import type { StatusMessage } from './statusMessage.js';
+import type { TuiSource } from './tuiSource.js';
+
+/** What the prompts' answers act on. */
+export interface PromptScene {
+  readonly state: AppState;
+  readonly list: Pick<FlowView, 'setFilter'>;
+  readonly exchanges: Pick<ExchangeMode, 'setFilter'>;
+  readonly searches: Pick<SearchSteps, 'scheduleSteps' | 'searchConversation' | 'searchList'>;
+  readonly actionKeys: Pick<ActionKeys, 'writePcap'>;
+  readonly source: Pick<TuiSource, 'retarget'>;
+  readonly status: StatusMessage;
+  readonly scheduler: Pick<RedrawScheduler, 'now'>;
+  /** Ends the app (the user quit). */
+  /** `interrupted`: ctrl-c, not `q` or `y`. */
+  quit(interrupted?: boolean): void;
+  /** Gives the conversation the keys (a `/` in it searches there). */
+  focusConversation(): void;
+}
+
+/**
+ * Key `name` (typed character `ch`) to the open prompt: edits it, cancels it, or closes it and
+ * applies its answer; then redraws (not after quitting). Call only while a prompt is open.
+ */
+export function promptKey(scene: PromptScene, name: string, ch: string | undefined): void {
+  const prompt = scene.state.prompt!;
+  if (prompt.purpose === 'quit') {
+    scene.state.prompt = undefined;
+    if (ch === 'y' || ch === 'Y' || name === 'C-c') return scene.quit(name === 'C-c');
+    scene.scheduler.now();
+    return;
+  }
+  const outcome = prompt.key(name, ch);
+  if (outcome === 'quit') return scene.quit(true);
+  if (outcome === 'cancel') scene.state.prompt = undefined;
+  if (outcome === 'apply') {
+    scene.state.prompt = undefined;
+    applyAnswer(scene, prompt.purpose, prompt.text);
+  }
+  scene.scheduler.now();
+}
+
+function applyAnswer(scene: PromptScene, purpose: PromptPurpose, text: string): void {
+  const { status, searches } = scene;
+  switch (purpose) {
+    case 'filter': {
+      const parsed = parseFilter(text);
+      if (!parsed.ok) return status.sayError(parsed.error);
+      scene.list.setFilter(parsed.filter);
+      scene.exchanges.setFilter(parsed.filter);
+      searches.scheduleSteps();
+      return;
+    }
+    case 'search-conversation':
+      if (text === '') return;
+      if (scene.state.focus !== 'conversation') scene.focusConversation();
+      return searches.searchConversation(text);
+    case 'search-list':
+      return searches.searchList(text);
+    case 'write-pcap':
+      return scene.actionKeys.writePcap(text.trim());
+    case 'retarget':
+      try {
+        status.say(scene.source.retarget!(text.trim()));
+      } catch (error) {
+        status.sayError(error);
+      }
+      return;
+    default:
+      return;
+  }
+}
