@@ -3,6 +3,7 @@
  * views, prints a summary on stderr. The only place that picks. Errors a user can act on are
  * one line on stderr and a non-zero exit; never a stack trace (unless FLOWSPY_DEBUG is set).
  */
+import { countOf } from '../core/count.js';
 import { errorLine, UserError } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import type { FlowEvent, FlowEventSink } from '../core/types.js';
@@ -119,7 +120,7 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
     if (unwritten > 0) {
       exitWhenDone = true;
       const why = giveUp.signal.aborted ? 'stopped waiting for the reader of stdout' : `the reader of stdout took nothing for ${STDOUT_STALL_MS / 1000} s`;
-      process.stderr.write(`flowspy: ${why}; ${unwritten} bytes of output not written\n`);
+      process.stderr.write(`flowspy: ${why}; ${countOf(unwritten, 'byte')} of output not written\n`);
     }
     if (stdout.closedBy) throw stdoutWriteError(stdout.closedBy);
   };

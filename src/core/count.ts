@@ -7,3 +7,8 @@
 export function formatCount(n: number): string {
   return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+/** A count and its noun, singular for one: `1 flow`, `3 flows` (`plural` when not noun + s). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}

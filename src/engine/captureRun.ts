@@ -4,6 +4,7 @@
  * A damaged file keeps everything before the damage: the flows are finished and the error
  * is returned in the summary for the caller to report.
  */
+import { countOf } from '../core/count.js';
 import { readCapture } from '../capture/read.js';
 import { compileCaptureFilter, type PacketPredicate } from '../capture/filter.js';
 import { CaptureFormatError } from '../capture/errors.js';
@@ -131,10 +132,10 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
 /** The one-line summary printed on stderr at the end of a capture run. */
 export function formatCaptureSummary(s: CaptureRunSummary): string {
   const parts = [
-    `${s.flows} flows`,
-    `${s.packets} packets`,
-    `${s.payloadBytes} payload bytes`,
-    `${s.gaps} gaps (${s.gapBytes} bytes)`,
+    countOf(s.flows, 'flow'),
+    countOf(s.packets, 'packet'),
+    countOf(s.payloadBytes, 'payload byte'),
+    `${countOf(s.gaps, 'gap')} (${countOf(s.gapBytes, 'byte')})`,
     `${s.decode.truncated} truncated`,
     `${s.decode.malformed} malformed`,
   ];
@@ -142,7 +143,7 @@ export function formatCaptureSummary(s: CaptureRunSummary): string {
   if (s.decode.nonTcp) parts.push(`${s.decode.nonTcp} not TCP`);
   if (s.decode.unsupportedLinkType) parts.push(`${s.decode.unsupportedLinkType} of unsupported link types`);
   if (s.decode.lengthBeyondFrame) parts.push(`${s.decode.lengthBeyondFrame} with an IP length beyond the frame`);
-  if (s.notes) parts.push(`${s.notes} notes`);
-  if (s.interrupted) parts.push(`interrupted after ${s.bytesRead} bytes`);
+  if (s.notes) parts.push(countOf(s.notes, 'note'));
+  if (s.interrupted) parts.push(`interrupted after ${countOf(s.bytesRead, 'byte')}`);
   return `flowspy: ${parts.join(', ')}`;
 }

@@ -4,6 +4,7 @@
  * gone): then stops accepting, resets the connections still open, lets the outputs flush and
  * resolves with each listener's stats.
  */
+import { countOf } from '../core/count.js';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec, parseHostPort } from '../proxy/forwardSpec.js';
@@ -81,10 +82,10 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
   const accepted = sum((s) => s.accepted);
   const failed = sum((s) => s.connectFailures);
   const resets = sum((s) => s.resets);
-  const parts = [`${accepted} connection${accepted === 1 ? '' : 's'}`];
+  const parts = [countOf(accepted, 'connection')];
   if (failed) parts.push(`${failed} of them could not reach the upstream`);
   if (resets) parts.push(`${resets} reset`);
-  return `flowspy: ${parts.join(', ')}; ${sum((s) => s.bytesC2S)} bytes client→server, ${sum((s) => s.bytesS2C)} bytes server→client`;
+  return `flowspy: ${parts.join(', ')}; ${countOf(sum((s) => s.bytesC2S), 'byte')} client→server, ${countOf(sum((s) => s.bytesS2C), 'byte')} server→client`;
 }
 
 /** `host:port` or `[v6]:port` → host and port, as an -L target. @throws UserError */

@@ -20,6 +20,7 @@
  * suffix (the flow id tells reused ports apart). With `hex: true` data shows as hex dump lines
  * labelled with stream offsets.
  */
+import { countOf } from '../core/count.js';
 import type { Direction, FlowEvent, FlowKey } from '../core/types.js';
 import { escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
@@ -69,13 +70,13 @@ export class ConsoleOutput implements FlowOutput {
         if (event.length === 0) return;
         const bytes = event.bytes;
         const lines = this.hex ? hexDumpLines(bytes, event.offset) : renderTextLines(bytes, this.maxLineBytes);
-        let text = `${head} ${this.name(event.flowId, event.dir)}: ${event.length} bytes at offset ${event.offset}\n`;
+        let text = `${head} ${this.name(event.flowId, event.dir)}: ${countOf(event.length, 'byte')} at offset ${event.offset}\n`;
         for (const line of lines) text += line === '' ? '\n' : DATA_INDENT + line + '\n';
         this.out(text);
         return;
       }
       case 'gap':
-        this.out(`${head} ${this.name(event.flowId, event.dir)}: gap, ${event.length} bytes missing at offset ${event.offset}\n`);
+        this.out(`${head} ${this.name(event.flowId, event.dir)}: gap, ${countOf(event.length, 'byte')} missing at offset ${event.offset}\n`);
         return;
       case 'half-close':
         this.out(`${head} ${this.name(event.flowId, event.dir)}: FIN (${event.dir === 'c2s' ? 'client' : 'server'} closed)\n`);

@@ -10,6 +10,7 @@
  * that switched to WebSocket waits for its flow's end: its messages (harWebSocket.ts) are read
  * from the same windows as they go by, within the same caps, into `_webSocketMessages`.
  */
+import { countOf } from '../core/count.js';
 import { closeSync, openSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileErrorReason, UserError } from '../core/errors.js';
@@ -142,7 +143,7 @@ export class HarOutput implements FlowOutput {
       closeSync(fd);
       this.spill.close();
     }
-    if (this.omitted > 0) this.options.report?.(`--har: ${this.omitted} ${this.omitted === 1 ? 'response' : 'responses'} without a request left out of ${this.options.path}`);
+    if (this.omitted > 0) this.options.report?.(`--har: ${countOf(this.omitted, 'response')} without a request left out of ${this.options.path}`);
   }
 
   /**
@@ -245,7 +246,7 @@ export class HarOutput implements FlowOutput {
       version: '1.2',
       creator: { name: 'flowspy', version: this.options.creatorVersion },
       pages: [],
-      ...(this.omitted > 0 ? { comment: `${this.omitted} responses without a request left out` } : {}),
+      ...(this.omitted > 0 ? { comment: `${countOf(this.omitted, 'response')} without a request left out` } : {}),
     };
     let position = 0;
     const put = (bytes: Uint8Array): void => {

@@ -6,6 +6,7 @@
  * {@link MAX_FRAMES} messages a flow, each byte charged to the shared {@link ByteBudget}; what is
  * left out is counted and said in `notes`.
  */
+import { countOf } from '../core/count.js';
 import type { Direction, Micros } from '../core/types.js';
 import { inflateFrame, MAX_FRAMES, Opcode, unmask, type WebSocketFrame } from '../messages/websocket.js';
 import type { ByteBudget } from './harBodies.js';
@@ -100,9 +101,9 @@ export class WebSocketMessages {
   /** Why the list is not every message whole, for the entry's notes (empty when it is). */
   notes(): string[] {
     const notes: string[] = [];
-    if (this.leftOut > 0) notes.push(`${this.leftOut} WebSocket messages left out (over ${MAX_FRAMES} messages, ${this.maxBytes} bytes, or the budget for bytes in flight)`);
-    if (this.cut > 0) notes.push(`${this.cut} WebSocket messages cut (a capture gap, the end of the flow, or a frame over the cap)`);
-    if (this.notInflated > 0) notes.push(`${this.notInflated} compressed WebSocket messages kept as sent (they use the context of earlier messages)`);
+    if (this.leftOut > 0) notes.push(`${countOf(this.leftOut, 'WebSocket message')} left out (over ${MAX_FRAMES} messages, ${this.maxBytes} bytes, or the budget for bytes in flight)`);
+    if (this.cut > 0) notes.push(`${countOf(this.cut, 'WebSocket message')} cut (a capture gap, the end of the flow, or a frame over the cap)`);
+    if (this.notInflated > 0) notes.push(`${countOf(this.notInflated, 'compressed WebSocket message')} kept as sent (they use the context of earlier messages)`);
     return notes;
   }
 

@@ -42,6 +42,7 @@
  * construction; the ASCII column shows every byte outside 0x20..0x7e as `.`, so no raw control
  * byte reaches the output. Tags and timestamps are added exactly as in text mode.
  */
+import { countOf } from '../core/count.js';
 import { CAPTURE_ENDED, otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { ByteText } from '../render/byteText.js';
 import { escapeLineInto, escapeText } from '../render/escape.js';
@@ -133,7 +134,7 @@ export class LogOutput implements FlowOutput {
       case 'gap': {
         const flow = this.flowOf(id, event.ts);
         this.flushBoth(id, flow);
-        this.line(id, event.ts, `=gap: ${event.length} bytes missing from ${SIDE[event.dir]} at offset ${event.offset}`);
+        this.line(id, event.ts, `=gap: ${countOf(event.length, 'byte')} missing from ${SIDE[event.dir]} at offset ${event.offset}`);
         break;
       }
       case 'half-close': {

@@ -4,6 +4,7 @@
  * message, and says where the files went or why it failed. The writing itself is the CLI's
  * {@link TuiActions}.
  */
+import { countOf } from '../core/count.js';
 import { resolve } from 'node:path';
 import type { FlowStore } from '../store/flowStore.js';
 import type { LineItem } from '../messages/lines.js';
@@ -138,7 +139,7 @@ export class ActionKeys {
     if (path === '') return;
     const ids = this.scene.shownFlowIds();
     if (ids.length === 0) return status.say('no flows shown');
-    status.say(status.withPath(`writing ${ids.length} flows to `, path));
+    status.say(status.withPath(`writing ${countOf(ids.length, 'flow')} to `, path));
     this.scene.actions.writePcap(ids, path).then(
       (written) => status.say(status.withPath(writtenPcapPrefix(written), path)),
       (error: unknown) => status.sayError(error),

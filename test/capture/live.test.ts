@@ -356,7 +356,7 @@ describe.skipIf(cannotRun(skipReason, 'live capture on lo'))('live capture on lo
       expect(stdout).toMatch(/^>hello from the client$/m);
       expect(stdout).toMatch(/^<hello from the server$/m);
       // The server answers after the client's FIN: TCP's half-close, not noted.
-      expect(stderr).toMatch(/^flowspy: 1 flows, \d+ packets, 44 payload bytes, 0 gaps \(0 bytes\), 0 truncated, 0 malformed, \d+ received by filter, 0 dropped by kernel, 0 dropped by queue$/m);
+      expect(stderr).toMatch(/^flowspy: 1 flow, \d+ packets, 44 payload bytes, 0 gaps \(0 bytes\), 0 truncated, 0 malformed, \d+ received by filter, 0 dropped by kernel, 0 dropped by queue$/m);
       expect(stdout).not.toMatch(/^=note:/m);
     } finally {
       child.kill('SIGKILL');

@@ -212,7 +212,7 @@ describe('HarOutput WebSocket messages', () => {
     const [entry] = (JSON.parse(readFileSync(path, 'utf8')) as Har).log.entries;
     expect(entry._webSocketMessages.map((m: { data: string }) => m.data)).toEqual(['1234', 'ab', 'cut ', 'z']);
     expect(entry._flowspy.truncated).toBe(true);
-    expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket messages left out/), expect.stringMatching(/^1 WebSocket messages cut/)]);
+    expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket message left out/), expect.stringMatching(/^1 WebSocket message cut/)]);
   });
 
   it('charges a message\'s fragments as they arrive, never past the flow\'s cap, and gives them back', () => {
@@ -233,7 +233,7 @@ describe('HarOutput WebSocket messages', () => {
     expect(budget.used).toBe(0);
     const [entry] = (JSON.parse(readFileSync(path, 'utf8')) as Har).log.entries;
     expect(entry._webSocketMessages.map((m: { data: string }) => m.data)).toEqual(['abcdefghijkl']);
-    expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket messages cut/)]);
+    expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket message cut/)]);
   });
 });
 
@@ -244,7 +244,7 @@ describe('HarOutput exchanges', () => {
     const flow2 = new Flow(2, 0, { addr: '2001:db8::7', port: 8080 }).send('c2s', 'GET / HTTP/1.0\r\n\r\n', 1).send('s2c', ok('', 'hi'), 2);
     const har = harOf([...flow.end(2), ...flow2.end(3)], { report: (line) => lines.push(line) });
     expect(har.log.entries.map((e) => [e.request.url, e.serverIPAddress])).toEqual([['http://[2001:db8::7]:8080/', '2001:db8::7']]);
-    expect(har.log.comment).toBe('1 responses without a request left out');
+    expect(har.log.comment).toBe('1 response without a request left out');
     expect(lines).toEqual([expect.stringMatching(/^--har: 1 response without a request left out of /)]);
   });
 

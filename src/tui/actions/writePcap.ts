@@ -10,6 +10,7 @@
  *   flow into the `-w` writer (`PcapOutput`): handshake, MSS-sized segments, FIN or RST. Flows
  *   follow one another (each in time order), sorted by start; gaps stay holes in sequence space.
  */
+import { countOf } from '../../core/count.js';
 import { unlink } from 'node:fs/promises';
 import { PcapFileWriter } from '../../capture/pcapWriter.js';
 import { fileErrorReason, UserError } from '../../core/errors.js';
@@ -66,8 +67,8 @@ export async function writeFlowsPcap(store: PcapStore, flowIds: readonly number[
  * from the streams to ` (short enough that an 80-column row keeps the file's name after it).
  */
 export function writtenPcapPrefix(written: Pick<WrittenPcap, 'packets' | 'flows' | 'rebuilt'>): string {
-  if (written.rebuilt) return `wrote ${written.packets} packets rebuilt from the streams to `;
-  return `wrote ${written.packets} packets of ${written.flows} flow${written.flows === 1 ? '' : 's'} to `;
+  if (written.rebuilt) return `wrote ${countOf(written.packets, 'packet')} rebuilt from the streams to `;
+  return `wrote ${countOf(written.packets, 'packet')} of ${countOf(written.flows, 'flow')} to `;
 }
 
 /** Each flow's time window (see the module comment), from one pass over the flows held. */

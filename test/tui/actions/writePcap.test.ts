@@ -49,6 +49,7 @@ describe('writtenPcapPrefix', () => {
   it('copied packets: the count and the flows; rebuilt ones say they were rebuilt', () => {
     expect(writtenPcapPrefix({ packets: 82, flows: 5, rebuilt: false })).toBe('wrote 82 packets of 5 flows to ');
     expect(writtenPcapPrefix({ packets: 83, flows: 5, rebuilt: true })).toBe('wrote 83 packets rebuilt from the streams to ');
+    expect(writtenPcapPrefix({ packets: 1, flows: 1, rebuilt: false })).toBe('wrote 1 packet of 1 flow to ');
   });
 });
 

@@ -53,6 +53,6 @@ describe.skipIf(cannotRun(skipReason, 'the TUI capturing live on lo'))('live cap
     screen.press('y');
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
-    expect(screen.line(0)).toMatch(/^flowspy: 1 flows, /);
+    expect(screen.line(0)).toMatch(/^flowspy: 1 flow, /);
   });
 });
