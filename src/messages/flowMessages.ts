@@ -7,6 +7,7 @@
  * linked to the control connection that announced it (ftpData.ts). `summary()` is the flow
  * list's one-line preview.
  */
+import { countOf } from '../core/count.js';
 import { otherDirection, type DataEvent, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
@@ -334,7 +335,7 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
     : first.flags.includes('unanswered') && http.rawFrom(responseDir) !== undefined ? '(not HTTP)'
     : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
-  const frames = websocket ? ` (WebSocket, ${websocket.frameCount} frames)` : '';
+  const frames = websocket ? ` (WebSocket, ${countOf(websocket.frameCount, 'frame')})` : '';
   const number = first.index > 0 ? `#${first.index + 1} ` : '';
   return `${number}${request} → ${response}${count}${frames}`;
 }

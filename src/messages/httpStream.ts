@@ -186,7 +186,7 @@ export class HttpStreamParser {
         }
         break;
       case State.BodyLength:
-        this.finish({ offset: this.expected, why: `stream ended ${this.remaining} bytes before the end of the body` });
+        this.finish({ offset: this.expected, why: `stream ended ${formatCount(this.remaining)} bytes before the end of the body` });
         break;
       case State.Chunked:
         this.finish({ offset: this.expected, why: 'stream ended inside the chunked body' });
@@ -227,7 +227,7 @@ export class HttpStreamParser {
         this.rejectStartLine(head.lineEnded);
         return this.state === State.Raw ? n : end;
       case HeadStep.TooLong:
-        this.fail(head.offset, `header section over ${MAX_HEAD_BYTES} bytes`);
+        this.fail(head.offset, `header section over ${formatCount(MAX_HEAD_BYTES)} bytes`);
         return n;
       case HeadStep.Done:
         this.completeHead(ts, undefined);

@@ -4,6 +4,7 @@
  * version and cipher suite. Records may be split across segments; each direction buffers at most
  * {@link MAX_TLS_BUFFER} bytes from where TLS starts, then stops. Never throws on input.
  */
+import { formatCount } from '../core/count.js';
 import type { Direction, Micros } from '../core/types.js';
 import { isGrease } from './tlsNames.js';
 import type { StreamNote } from './types.js';
@@ -127,7 +128,7 @@ export class TlsHellos {
     side.buf.set(bytes.subarray(from, from + take), side.length);
     side.length += take;
     this.parse(dir, side);
-    if (!side.done && side.length >= MAX_TLS_BUFFER) this.stop(dir, side, side.start, `no hello in the first ${MAX_TLS_BUFFER} bytes`);
+    if (!side.done && side.length >= MAX_TLS_BUFFER) this.stop(dir, side, side.start, `no hello in the first ${formatCount(MAX_TLS_BUFFER)} bytes`);
   }
 
   /**

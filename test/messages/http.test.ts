@@ -133,6 +133,11 @@ const CASES: Case[] = [
     exchanges: ['GET /a → 200 length:4 (cut at 43: stream ended 6 bytes before the end of the body) !cut-short'],
   },
   {
+    name: 'a long body cut by the end of the stream: the count grouped by thousands',
+    steps: [c2s(get('/a')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 97004\r\n\r\nabcd'), fin('s2c')],
+    exchanges: ['GET /a → 200 length:4 (cut at 46: stream ended 97,000 bytes before the end of the body) !cut-short'],
+  },
+  {
     name: 'garbage from the client: raw from the start',
     steps: [c2s(BINARY), s2c('SSH-2.0-OpenSSH_9.6\r\n')],
     exchanges: [],
