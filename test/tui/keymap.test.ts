@@ -110,6 +110,15 @@ describe('help screen', () => {
     expect(all.find((line) => line.includes('note: data after'))).toMatch(/^ {2}\* +note: /);
     expect(all.find((line) => line.includes('which side'))).toMatch(/^ {2}\? +in place of >: /);
   });
+
+  it('names every kind of bad exchange after !, each line within 78 columns', () => {
+    const all = helpLines(true);
+    const at = all.findIndex((line) => /^ {2}! /.test(line));
+    const text = all.slice(at, at + 2).join(' ');
+    // One phrase per ExchangeFlag: after-close, no-request, unanswered, lost, cut-short.
+    for (const phrase of ['after the close', 'response without request', 'unanswered', 'lost', 'cut short']) expect(text).toContain(phrase);
+    expect(all.every((line) => [...line].length <= 78)).toBe(true);
+  });
 });
 
 describe('hint row', () => {
