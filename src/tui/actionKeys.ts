@@ -99,7 +99,7 @@ export class ActionKeys {
         return [bodyFile!, command + '\n'];
       })
       .then(
-        (paths) => status.say(status.withPath(bodyFile === undefined ? 'curl command copied (OSC 52) and saved: ' : 'curl command copied (OSC 52), its body beside it: ', paths[paths.length - 1])),
+        (paths) => status.say(status.withPath(curlSavedPrefix(bodyFile !== undefined), paths[paths.length - 1])),
         (error: unknown) => status.sayError(error),
       );
   }
@@ -145,6 +145,14 @@ export class ActionKeys {
       (error: unknown) => status.sayError(error),
     );
   }
+}
+
+/**
+ * The start of `y`'s message, before the `.curl` file's path. It says "sent": flowspy cannot know
+ * whether the terminal took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
+ */
+export function curlSavedPrefix(bodyBeside: boolean): string {
+  return `curl sent to terminal clipboard (OSC 52), ${bodyBeside ? '.body + ' : 'saved: '}`;
 }
 
 /**

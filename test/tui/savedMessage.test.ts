@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { savedMessage } from '../../src/tui/actionKeys.js';
+import { curlSavedPrefix, savedMessage } from '../../src/tui/actionKeys.js';
 import { messageWithPath } from '../../src/tui/statusMessage.js';
 import { messageColumns } from '../../src/tui/statusBar.js';
 import { stringColumns } from '../../src/tui/width.js';
@@ -26,5 +26,15 @@ describe('messages naming a file (w, y)', () => {
     expect(text).toBe('wrote 51 packets of 5 flows to ...flowspy-20261202-190412-5-flows.pcap');
     expect(stringColumns(text)).toBe(messageColumns(80));
     expect(messageWithPath('wrote 1 packets of 1 flows to ', '/tmp/a.pcap', 70, '…')).toBe('wrote 1 packets of 1 flows to /tmp/a.pcap');
+  });
+});
+
+describe('the status line after y (curl)', () => {
+  it('says the command was sent to the terminal clipboard, not that it was copied, and keeps the file name in 80 columns', () => {
+    for (const beside of [false, true]) {
+      const text = messageWithPath(curlSavedPrefix(beside), '/work/wt/review/flowspy-12-3.curl', messageColumns(80), '…');
+      expect(text).toMatch(/^curl sent to terminal clipboard \(OSC 52\), .*\/flowspy-12-3\.curl$/);
+      expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
+    }
   });
 });

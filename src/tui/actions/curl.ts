@@ -1,7 +1,8 @@
 /**
  * `y`: an HTTP request as a `curl` command line a user can paste into a shell: method, URL from
  * the Host header and the target (with `-g` when it holds curl's globbing characters `[]{}`),
- * every header but Host, Content-Length and Transfer-Encoding,
+ * every header but Host, Content-Length and Transfer-Encoding, `--compressed` when Accept-Encoding
+ * names gzip, deflate or br (as browsers' "Copy as cURL": curl then decodes what it asked for),
  * and the body as sent (its Content-Encoding kept, as its header is). Every
  * word is shell-quoted; one holding anything but printable ASCII is written in `$'...'` quoting
  * with `\xNN` escapes, so no control character (a pasted ESC, a newline) reaches the shell or
@@ -55,6 +56,7 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   // curl reads [ ] { } in a URL as globbing ranges and sets: -g sends the target as it was.
   if (/[[\]{}]/.test(url)) words.push('-g');
   words.push(quote(url));
+  if (acceptsCompressed(request)) words.push('--compressed');
   for (const header of request.headers) {
     const name = header.name.toLowerCase();
     if (name === 'host' || name === 'content-length' || name === 'transfer-encoding') continue;
@@ -67,6 +69,11 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   else if (body && body.length > 0 && !bodyFitsCommandLine(body)) comment = `  # body of ${body.length} bytes with a NUL byte left out`;
   else if (body && body.length > 0) words.push('--data-binary', quoteBytes(body));
   return words.join(' ') + comment;
+}
+
+/** Whether any Accept-Encoding header of `request` names a coding curl decodes: gzip, deflate or br. */
+function acceptsCompressed(request: HttpRequest): boolean {
+  return request.headers.some((h) => h.name.toLowerCase() === 'accept-encoding' && /(^|[\s,])(gzip|deflate|br)\s*($|[,;])/i.test(h.value));
 }
 
 /** One shell word for `text` (as UTF-8): plain when safe, `'...'` for printable ASCII, else `$'...'` with escapes. */

@@ -61,6 +61,17 @@ describe('curl command', () => {
   });
 });
 
+describe('curl command: --compressed', () => {
+  it('asks curl to decode when Accept-Encoding names gzip, deflate or br, as browsers do', () => {
+    const get = (accept: string) => curlCommand(request('GET', '/', [['Host', 'h'], ['Accept-Encoding', accept]]), undefined);
+    expect(get('gzip, deflate, br, zstd')).toBe("curl http://h/ --compressed -H 'Accept-Encoding: gzip, deflate, br, zstd'");
+    expect(get('br;q=1.0')).toContain(' --compressed ');
+    expect(get('identity')).not.toContain('--compressed');
+    expect(get('brotli-ish, xgzip')).not.toContain('--compressed');
+    expect(curlCommand(request('GET', '/', [['Host', 'h']]), undefined)).toBe('curl http://h/');
+  });
+});
+
 describe('curl command: globbing characters', () => {
   it('adds -g when the URL holds [ ] { } (else curl would expand them), not otherwise', () => {
     const request = (target: string) => ({ kind: 'request', method: 'GET', target, version: '1.1', headers: [{ name: 'Host', value: 'h' }], body: { dataLength: 0 } }) as unknown as HttpRequest;
