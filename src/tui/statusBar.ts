@@ -40,6 +40,8 @@ interface Item {
   readonly text: string;
   /** Lower is dropped first. */
   readonly keep: number;
+  /** Instead of being dropped, cut once to fit (keeping at least `cut` columns) and ended with the ellipsis. */
+  readonly cut?: number;
 }
 
 /**
@@ -80,8 +82,10 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${info.flows - info.shown} new)`, keep: 8 });
   else items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${plural(info.flows)}`, keep: 8 });
-  if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7 });
-  if (info.sort) items.push({ text: `by ${info.sort}`, keep: 4 });
+  // A filter stays in sight, its text cut: without it a filtered list reads as the whole.
+  if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7, cut: 'filter x'.length });
+  // `sorted by duration` said just now: `by duration` beside it would repeat it.
+  if (info.sort && !info.message.includes(`by ${info.sort}`)) items.push({ text: `by ${info.sort}`, keep: 4 });
   if (c && c.packets > 0) {
     // With a capture filter, the packets it kept of those read (the run's summary says the same).
     const kept = c.filtered > 0 ? `${humanBytes(c.packets - c.filtered)} of ` : '';
@@ -116,12 +120,20 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   while (kept.length > 0 && stringColumns(joined(kept)) + 1 > width) {
     let lowest = 0;
     for (let i = 1; i < kept.length; i++) if (kept[i].keep < kept[lowest].keep) lowest = i;
-    kept = kept.filter((_, i) => i !== lowest);
+    kept = kept.flatMap((item, i) => (i === lowest ? shortened(item, stringColumns(joined(kept)) + 1 - width, glyphs.ellipsis) : [item]));
   }
   let line = ' ' + joined(kept);
   if (stringColumns(line) > width) line = ' ' + headFitting(message, messageColumns(width)) + separator + help;
   line = headFitting(line, width);
   return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
+}
+
+/** `item` cut by `over` columns and marked with `ellipsis` (its `cut` head kept at least), once; else nothing. */
+function shortened(item: Item, over: number, ellipsis: string): Item[] {
+  if (item.cut === undefined) return [];
+  const columns = Math.max(item.cut, stringColumns(item.text) - over - stringColumns(ellipsis));
+  if (columns >= stringColumns(item.text)) return [];
+  return [{ text: headFitting(item.text, columns) + ellipsis, keep: item.keep }];
 }
 
 function loadingText(c: SourceCounters | undefined): string {

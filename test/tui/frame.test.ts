@@ -59,6 +59,24 @@ describe('status row', () => {
     }
   });
 
+  it('a long filter stays in sight, cut with an ellipsis, at 80 columns', () => {
+    const filter = 'method:POST status:5xx host:api.example.com path:/api/v2/chickens ~token';
+    const line = statusLine({ ...INFO, noun: 'exchange', flows: 40, shown: 1, filter, counters: undefined }, 80, UNICODE_GLYPHS);
+    expect(stringColumns(line)).toBe(80);
+    expect(line).toMatch(/ 1\/40 exchanges · filter method:POST .*… · \? help\s*$/);
+    const narrow = statusLine({ ...INFO, shown: 1, filter, message: 'no match for ~token in 40 flows' }, 80, ASCII_GLYPHS);
+    expect(narrow).toMatch(/filter method:.*~ /);
+    expect(narrow).toContain('no match for ~token in 40 flows');
+  });
+
+  it('the sort is said once: by the message just after o, else by its item', () => {
+    const sorted = { ...INFO, sort: 'duration' };
+    expect(statusLine(sorted, 100, UNICODE_GLYPHS)).toContain(' by duration ');
+    const line = statusLine({ ...sorted, message: 'sorted by duration' }, 100, UNICODE_GLYPHS);
+    expect(line.match(/by duration/g)).toHaveLength(1);
+    expect(line).toContain('sorted by duration · ? help');
+  });
+
   it('filtered: shown/total and the filter; one flow is singular', () => {
     expect(statusLine({ ...INFO, shown: 1, filter: ':25' }, 100, UNICODE_GLYPHS)).toContain('1/5 flows · filter :25');
     expect(statusLine({ ...INFO, flows: 1, shown: 1 }, 100, UNICODE_GLYPHS)).toContain(' 1 flow ');
