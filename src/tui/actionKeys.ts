@@ -5,7 +5,8 @@
  * {@link TuiActions}.
  */
 import { countOf } from '../core/count.js';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { FlowStore } from '../store/flowStore.js';
 import type { LineItem } from '../messages/lines.js';
 import type { MessagesOf } from './flowList/filter.js';
@@ -139,6 +140,7 @@ export class ActionKeys {
     if (path === '') return;
     const ids = this.scene.shownFlowIds();
     if (ids.length === 0) return status.say('no flows shown');
+    path = pcapTarget(path, ids.length, new Date());
     status.say(status.withPath(`writing ${countOf(ids.length, 'flow')} to `, path));
     this.scene.actions.writePcap(ids, path).then(
       (written) => status.say(status.withPath(writtenPcapPrefix(written), path)),
@@ -156,11 +158,26 @@ export function curlSavedPrefix(bodyBeside: boolean): string {
 }
 
 /**
- * `saved 3 files: /tmp/a-b` in `columns` columns: the first file's path (the client's bytes of
- * `s`; the reverse flow and the `.log` are named after it), its end kept.
+ * What `s` saved, in `columns` columns: the client's file by its path (its end kept when cut),
+ * then which the others are: `saved DIR/A-B (client), reverse (server) and .log`. `paths` as
+ * saveFlow returns them: the sides that sent something, then the `.log` named after the client's.
  */
 export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
-  return messageWithPath(paths.length === 1 ? 'saved ' : `saved ${paths.length} files: `, paths[0] ?? '', columns, ellipsis);
+  if (paths.length <= 1) return messageWithPath('saved ', paths[0] ?? '', columns, ellipsis);
+  const log = paths[paths.length - 1];
+  const sides = paths.slice(0, -1);
+  const clientFirst = basename(log) === `${basename(sides[0])}.log`;
+  const rest = sides.length === 2 ? ' (client), reverse (server) and .log' : clientFirst ? ' (client; server sent nothing) and .log' : ' (server; client sent nothing) and .log';
+  return messageWithPath('saved ', sides[0], Math.max(0, columns - rest.length), ellipsis) + rest;
+}
+
+/**
+ * Where `w` writes for the answer `path`: into it, under the name offered ({@link pcapFileName}),
+ * when it is a directory (`/tmp`); else `path` itself.
+ */
+export function pcapTarget(path: string, flows: number, now: Date): string {
+  const isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return isDirectory ? join(path, pcapFileName(flows, now)) : path;
 }
 
 /**

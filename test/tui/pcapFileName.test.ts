@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { pcapFileName } from '../../src/tui/actionKeys.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pcapFileName, pcapTarget } from '../../src/tui/actionKeys.js';
 
 describe('the name w offers', () => {
   it('carries the local time to the second, so a second w is offered a new name', () => {
     expect(pcapFileName(5, new Date(2026, 11, 2, 9, 4, 7))).toBe('flowspy-20261202-090407-5-flows.pcap');
     expect(pcapFileName(1, new Date(2026, 0, 31, 23, 59, 59))).toBe('flowspy-20260131-235959-1-flow.pcap');
+  });
+});
+
+describe('where w writes', () => {
+  it('a directory as the answer: the offered name inside it, not a refusal', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-w-'));
+    const now = new Date(2026, 11, 2, 9, 4, 7);
+    expect(pcapTarget(dir, 5, now)).toBe(join(dir, 'flowspy-20261202-090407-5-flows.pcap'));
+    expect(pcapTarget(join(dir, 'x.pcap'), 5, now)).toBe(join(dir, 'x.pcap'));
   });
 });

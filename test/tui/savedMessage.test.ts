@@ -7,14 +7,16 @@ import { stringColumns } from '../../src/tui/width.js';
 const CLIENT = '/work/wt/review/010.000.000.001.40005-010.000.000.002.00080';
 
 describe('the status line after s (save)', () => {
-  it('names the first file (the others are named after it)', () => {
-    expect(savedMessage(['/tmp/a-b', '/tmp/b-a', '/tmp/a-b.log'], 70, '…')).toBe('saved 3 files: /tmp/a-b');
+  it('names the client\'s file and says which the others are', () => {
+    expect(savedMessage(['/tmp/a-b', '/tmp/b-a', '/tmp/a-b.log'], 70, '…')).toBe('saved /tmp/a-b (client), reverse (server) and .log');
+    expect(savedMessage(['/tmp/a-b', '/tmp/a-b.log'], 70, '…')).toBe('saved /tmp/a-b (client; server sent nothing) and .log');
+    expect(savedMessage(['/tmp/b-a', '/tmp/a-b.log'], 70, '…')).toBe('saved /tmp/b-a (server; client sent nothing) and .log');
     expect(savedMessage(['/tmp/a\x1b[2J'], 70, '…')).toBe('saved /tmp/a\\x1b[2J');
   });
 
   it('fits the columns a message keeps on an 80-column status row, keeping the end of the path', () => {
-    const text = savedMessage([CLIENT, '/work/wt/review/x', '/work/wt/review/y'], messageColumns(80), '…');
-    expect(text).toBe('saved 3 files: …/wt/review/010.000.000.001.40005-010.000.000.002.00080');
+    const text = savedMessage([CLIENT, '/work/wt/review/x', `${CLIENT}.log`], messageColumns(80), '…');
+    expect(text).toBe('saved …40005-010.000.000.002.00080 (client), reverse (server) and .log');
     expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
   });
 });
