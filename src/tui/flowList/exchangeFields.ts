@@ -62,6 +62,11 @@ export function exchangeSize(exchange: HttpExchange): number | undefined {
   return exchange.response?.body.dataLength;
 }
 
+/** True when the final response stopped short of its end (a capture gap, the capture's end, the connection's). */
+export function exchangeCut(exchange: HttpExchange): boolean {
+  return exchange.response?.incomplete !== undefined;
+}
+
 /**
  * From the request's first byte to the response's last (so far), undefined without a response;
  * for a response without a request, its own span.

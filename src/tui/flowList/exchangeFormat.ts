@@ -2,14 +2,15 @@
  * Exchange list rows as spans (the flow list's {@link FlowRow}, so the pane paints them the
  * same way): number `flow#exchange`, the `!` mark, method, request (`host/path`, cut in its
  * middle to fit), outcome (status; without a response, what went wrong, over the size and time
- * columns), response size, time. Exactly `width`
+ * columns), response size (ended by the ellipsis when the body did not all arrive), time (tenths
+ * below a millisecond, so a sort by duration reads). Exactly `width`
  * columns; every text is escaped (see `exchangeFields.ts`). Below
  * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
  */
 import type { Glyphs } from '../glyphs.js';
 import { fitMiddle } from '../width.js';
 import {
-  exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
+  exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
 import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
 import { humanBytes, humanDuration } from './units.js';
@@ -79,8 +80,9 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
     spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
   } else if (columns.size > 0) {
     spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
-    spans.push(space, { text: padLeft(size === undefined ? '-' : humanBytes(size), columns.size), style: 'bytesS2c' });
-    spans.push(space, { text: padLeft(duration === undefined ? '-' : humanDuration(duration), columns.time), style: 'duration' });
+    const sizeText = size === undefined ? '-' : humanBytes(size) + (exchangeCut(e) ? options.glyphs.ellipsis : '');
+    spans.push(space, { text: padLeft(sizeText, columns.size), style: 'bytesS2c' });
+    spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
   } else spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
   const selected = options.focused !== undefined && options.focused.exchange === e;
   return assemble(listed.flowId, selected, spans, options.width);
@@ -92,6 +94,13 @@ export function exchangeHeaderRow(width: number, numberColumns: number): FlowRow
   let line = `${padLeft('flow#', c.number)}   ${pad('method', c.method)} ${pad(c.request >= 20 ? 'request (exchanges)' : 'request', c.request)}`;
   line += c.size > 0 ? ` ${pad('st.', c.status)} ${padLeft('size', c.size)} ${padLeft('time', c.time)}` : ` ${pad('status', c.status)}`;
   return assemble(-1, false, [{ text: line, style: 'header' }], width);
+}
+
+/** {@link humanDuration}, with tenths below a millisecond (`0.3ms`; `<.1ms` under 50 µs) where it would say `0ms`. */
+export function exchangeDurationText(micros: number): string {
+  if (!(micros >= 0) || micros >= 500) return humanDuration(micros);
+  const tenths = Math.round(micros / 100);
+  return tenths === 0 ? '<.1ms' : `0.${tenths}ms`;
 }
 
 /** Red for a failure (4xx, 5xx, no answer), yellow while waiting. */

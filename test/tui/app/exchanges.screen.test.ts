@@ -28,7 +28,7 @@ describe('exchange list on the screen', () => {
       '  1#2   GET     shop.example/style.css                           200   227  20ms',
       '  3#1   GET     shop.example/api/status                          200    49  18ms',
       '  3#2 ! GET     shop.example/api/status?again=1                  after-close',
-      '  5#1 ! GET     reports.example:8080/reports/2025/annual.csv     200    76   9ms',
+      '  5#1 ! GET     reports.example:8080/reports/2025/annual.csv     200   76…   9ms',
     ]);
     expect(statusRow(screen)).toContain('5 exchanges');
     screen.press('j');

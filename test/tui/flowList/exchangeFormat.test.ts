@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exchangeDuration, exchangeSettled, exchangeStatus, exchangeTarget, exchangeText } from '../../../src/tui/flowList/exchangeFields.js';
-import { exchangeColumns, exchangeHeaderRow, formatExchangeRows } from '../../../src/tui/flowList/exchangeFormat.js';
+import { exchangeColumns, exchangeDurationText, exchangeHeaderRow, formatExchangeRows } from '../../../src/tui/flowList/exchangeFormat.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../../src/tui/glyphs.js';
 import { stringColumns } from '../../../src/tui/width.js';
 import { exchange } from './fakeExchanges.js';
@@ -22,7 +22,7 @@ describe('exchange rows', () => {
     expect(rows(80).map((row) => row.text)).toEqual([
       '    12#1   GET     www.example.co…path/app.bundle.min.js?v=12345 200  123k  1.5s',
       '    12#2 ! POST    www.example.com/api                           after-close    ',
-      '1234#1000 ! -       (no request)                                  502     0   0m',
+      '1234#1000 ! -       (no request)                                  502     0 <.1m',
       '     3#1   GET     evil\\x1b[31m\\u{202e}/\\u{9b}31m                -       -     -',
     ]);
   });
@@ -41,6 +41,24 @@ describe('exchange rows', () => {
     expect(exchangeColumns(80, 8)).toMatchObject({ size: 5, time: 5, status: 3 });
     expect(exchangeColumns(40, 8)).toMatchObject({ size: 0, time: 0, status: 11 });
     expect(rows(40)[1].text).toContain('after-close');
+  });
+});
+
+describe('exchange rows: cut bodies and short times', () => {
+  it('a response whose body did not all arrive ends its size with the ellipsis; sub-millisecond times in tenths', () => {
+    const cut = exchange(0, { host: 'h', start: 0, status: 200, end: 300, size: 76 });
+    cut.response!.complete = false;
+    cut.response!.incomplete = { offset: 200, why: 'stream ended 48,000 bytes before the end of the body' };
+    const whole = exchange(1, { host: 'h', start: 0, status: 200, end: 40, size: 76 });
+    const listed = [{ flowId: 1, index: 0, exchange: cut }, { flowId: 1, index: 1, exchange: whole }];
+    for (const glyphs of [UNICODE_GLYPHS, ASCII_GLYPHS]) {
+      const [a, b] = formatExchangeRows(listed, { width: 80, glyphs, focused: undefined, numberColumns: 5 }).map((row) => row.text);
+      expect(a.endsWith(` 200   76${glyphs.ellipsis} 0.3ms`)).toBe(true);
+      expect(b.endsWith(' 200    76 <.1ms')).toBe(true);
+    }
+    expect(exchangeDurationText(450)).toBe('0.5ms');
+    expect(exchangeDurationText(700)).toBe('1ms');
+    expect(exchangeDurationText(1_500_000)).toBe('1.5s');
   });
 });
 
