@@ -123,6 +123,7 @@ export class TuiApp {
       scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
       setFocus: (focus) => this.commands.setFocus(focus),
       openSelected: () => this.commands.run('flow.open'),
+      movedOn: () => this.conversation.dropCountReport(),
     };
     if (options.follow) this.commands.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
