@@ -93,7 +93,7 @@ export class TuiApp {
     // `F`: one state, read by both panes (a move in either stops it for both).
     const following: Following = notFollowing();
     this.list = new FlowView(store, store, () => this.scheduler.soon(), messages, terminal.glyphs, following);
-    this.conversation = new ConversationPane(store, messages, following, terminal.glyphs.right === '→' ? '→' : '->');
+    this.conversation = new ConversationPane(store, messages, following, terminal.glyphs);
     this.exchanges = new ExchangeMode({ source: store, messages, flows: this.list, following, onPending: () => this.scheduler.soon() });
     // What the app's modules share; each takes the part it declares.
     const parts = {

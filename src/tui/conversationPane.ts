@@ -10,6 +10,7 @@ import { escapeText } from '../render/escape.js';
 import type { Palette } from './color.js';
 import { MatchCounter } from './conversation/matchCount.js';
 import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './conversation/search.js';
+import { textArrow, UNICODE_GLYPHS, type Glyphs } from './glyphs.js';
 import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, type ConversationSettings } from './conversation/settings.js';
 import type { ConversationFlow, ConversationSource } from './conversation/source.js';
 import { ConversationView, type DisplayLine } from './conversation/view.js';
@@ -71,14 +72,14 @@ export class ConversationPane {
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
 
-  /** `following`: the app's follow state (`F`), shared with the flow list. */
+  /** `following`: the app's follow state (`F`), shared with the flow list; `glyphs`: the terminal's (the arrow of its own lines). */
   constructor(
     private readonly source: ConversationSource,
     private readonly messagesOf?: MessagesOf,
     private readonly following: Following = notFollowing(),
-    arrow = '→',
+    glyphs: Glyphs = UNICODE_GLYPHS,
   ) {
-    this.settingsValue = { ...DEFAULT_SETTINGS, arrow };
+    this.settingsValue = { ...DEFAULT_SETTINGS, arrow: textArrow(glyphs) };
   }
 
   /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */

@@ -20,7 +20,7 @@
 import type { Filter } from './filter.js';
 import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type MessagesOf } from './filter.js';
 import { escapeText } from '../../render/escape.js';
-import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
+import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
 import { clampRow, ListWindow, windowRows } from './listWindow.js';
@@ -92,7 +92,7 @@ export class FlowView {
     const summary = messages?.summary(matchedExchange(this.activeFilter, messages));
     if (!summary) return this.previews.get(flow);
     const text = escapeText(summary);
-    return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', '->').replaceAll('…', this.glyphs.ellipsis);
+    return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
