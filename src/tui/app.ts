@@ -59,6 +59,7 @@ const COUNTER_POLL_MS = 250;
 
 /** The app. Construct it once; `closed` resolves when the user quits. */
 export class TuiApp {
+  /** Resolves when the user quits. */
   readonly closed: Promise<void>;
   /** True once the user quit with ctrl-c (quit at once), not `q`. */
   interrupted = false;

@@ -98,6 +98,7 @@ export class ExchangeMode {
     return index;
   }
 
+  /** The flow list's filter changed: the exchange list, when shown, shows only the exchanges matching `filter`. */
   setFilter(filter: Filter): void {
     this.view?.setFilter(filter);
   }

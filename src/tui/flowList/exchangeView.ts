@@ -64,8 +64,9 @@ export class ExchangeView {
   private updates: Update[] = [];
   private added: ExchangeEntry[] = [];
   private readonly changes: FlowChanges;
-  /** The biggest flow number and exchange number listed: the number column's digits. */
+  /** The biggest flow number listed: the digits of the number column's flow part. */
   largestFlow = 0;
+  /** The biggest exchange number listed (from 1): the digits of the number column's `#n` part. */
   largestExchange = 0;
 
   /**
@@ -97,10 +98,12 @@ export class ExchangeView {
     return this.listed;
   }
 
+  /** The order the rows are in (`o` cycles it). */
   get sort(): ExchangeOrder {
     return this.sortOrder;
   }
 
+  /** The filter the rows passed (the flow list's, shared). */
   get filter(): Filter {
     return this.activeFilter;
   }
