@@ -323,14 +323,16 @@ export class ConversationPane {
     return outcome;
   }
 
-  /** Counts the matches of the search (or takes the count made for the same flow bytes and query) for `match`. */
+  /** Counts the matches of the search (or takes on the count made for the same flow and query) for `match`. */
   private startCount(flowId: number, match: SearchMatch, outcome: FoundOutcome): void {
     const flow = this.source.getFlow(flowId);
     const pattern = searchPattern(this.query, this.settingsValue);
     if (!flow || !pattern) return;
     const s = this.settingsValue;
-    const key = [flowId, flow.extentC2s, flow.extentS2c, s.mode, s.encoding, s.filter, this.query].join('\n');
-    if (this.counter?.key !== key) {
+    // A flow that grew is counted on from where its count stopped (its bytes only ever grow).
+    const key = [flowId, s.mode, s.encoding, s.filter, this.query].join('\n');
+    if (this.counter?.key === key) this.counter.counter.grow();
+    else {
       const directions: Direction[] = s.filter === 'both' ? ['c2s', 's2c'] : [s.filter];
       this.counter = { key, counter: new MatchCounter(this.source, flowId, pattern, directions) };
     }
