@@ -21,6 +21,7 @@ import { liveRamBudget } from '../store/payloadStore.js';
 import { MessageTable } from '../messages/messageTable.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
 import { fullScreenProblem, openTerminal } from '../tui/terminal.js';
+import { terminalCaps } from '../tui/terminfoCaps.js';
 import type { CliConfig } from './args.js';
 import { buildOutputs } from './outputs.js';
 import { messageFeed } from './messageFeed.js';
@@ -54,7 +55,9 @@ interface RunningSource {
 
 /** Runs the TUI until the user quits; returns the exit code. Throws UserError before the screen opens. */
 export async function runTuiCommand(config: CliConfig): Promise<number> {
-  const terminalProblem = fullScreenProblem(process.env);
+  // Read once: the screen's checks and colours use the same description.
+  const caps = terminalCaps(process.env);
+  const terminalProblem = fullScreenProblem(process.env, caps);
   if (terminalProblem !== undefined) throw new UserError(terminalProblem);
   const stop = new AbortController();
   const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
@@ -98,6 +101,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   let wake: () => void = () => undefined;
   const onSignal = new Promise<void>((resolve) => (wake = resolve));
   const terminal = openTerminal({
+    caps,
     mouse: !config.noMouse,
     onSignal: () => {
       signalled = true;

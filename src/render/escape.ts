@@ -210,8 +210,7 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
   if (start < 0) start = 0;
   if (end <= start) return;
   // An escape is at most 4 bytes per byte escaped (`\xNN`; `\u{7ff}` for 2 bytes).
-  out.reserve((end - start) * 4);
-  const buf = out.buffer;
+  const buf = out.room((end - start) * 4);
   let o = out.length;
   let i = start;
   let markRoom = 0;
@@ -246,7 +245,7 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
     }
     i += decodedLength;
   }
-  out.length = o;
+  out.wroteTo(o);
 }
 
 /**

@@ -59,6 +59,7 @@ const COUNTER_POLL_MS = 250;
 
 /** The app. Construct it once; `closed` resolves when the user quits. */
 export class TuiApp {
+  /** Resolves when the user quits. */
   readonly closed: Promise<void>;
   /** True once the user quit with ctrl-c (quit at once), not `q`. */
   interrupted = false;
@@ -93,7 +94,7 @@ export class TuiApp {
     // `F`: one state, read by both panes (a move in either stops it for both).
     const following: Following = notFollowing();
     this.list = new FlowView(store, store, () => this.scheduler.soon(), messages, terminal.glyphs, following);
-    this.conversation = new ConversationPane(store, messages, following, terminal.glyphs.right === '→' ? '→' : '->');
+    this.conversation = new ConversationPane(store, messages, following, terminal.glyphs);
     this.exchanges = new ExchangeMode({ source: store, messages, flows: this.list, following, onPending: () => this.scheduler.soon() });
     // What the app's modules share; each takes the part it declares.
     const parts = {
@@ -123,6 +124,7 @@ export class TuiApp {
       scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
       setFocus: (focus) => this.commands.setFocus(focus),
       openSelected: () => this.commands.run('flow.open'),
+      movedOn: () => this.conversation.dropCountReport(),
     };
     if (options.follow) this.commands.setFollow(true);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));

@@ -10,6 +10,7 @@ import { escapeText } from '../render/escape.js';
 import type { Palette } from './color.js';
 import { MatchCounter } from './conversation/matchCount.js';
 import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './conversation/search.js';
+import { textArrow, UNICODE_GLYPHS, type Glyphs } from './glyphs.js';
 import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, type ConversationSettings } from './conversation/settings.js';
 import type { ConversationFlow, ConversationSource } from './conversation/source.js';
 import { ConversationView, type DisplayLine } from './conversation/view.js';
@@ -71,14 +72,14 @@ export class ConversationPane {
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
 
-  /** `following`: the app's follow state (`F`), shared with the flow list. */
+  /** `following`: the app's follow state (`F`), shared with the flow list; `glyphs`: the terminal's (the arrow of its own lines). */
   constructor(
     private readonly source: ConversationSource,
     private readonly messagesOf?: MessagesOf,
     private readonly following: Following = notFollowing(),
-    arrow = '→',
+    glyphs: Glyphs = UNICODE_GLYPHS,
   ) {
-    this.settingsValue = { ...DEFAULT_SETTINGS, arrow };
+    this.settingsValue = { ...DEFAULT_SETTINGS, arrow: textArrow(glyphs) };
   }
 
   /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */
@@ -322,14 +323,16 @@ export class ConversationPane {
     return outcome;
   }
 
-  /** Counts the matches of the search (or takes the count made for the same flow bytes and query) for `match`. */
+  /** Counts the matches of the search (or takes on the count made for the same flow and query) for `match`. */
   private startCount(flowId: number, match: SearchMatch, outcome: FoundOutcome): void {
     const flow = this.source.getFlow(flowId);
     const pattern = searchPattern(this.query, this.settingsValue);
     if (!flow || !pattern) return;
     const s = this.settingsValue;
-    const key = [flowId, flow.extentC2s, flow.extentS2c, s.mode, s.encoding, s.filter, this.query].join('\n');
-    if (this.counter?.key !== key) {
+    // A flow that grew is counted on from where its count stopped (its bytes only ever grow).
+    const key = [flowId, s.mode, s.encoding, s.filter, this.query].join('\n');
+    if (this.counter?.key === key) this.counter.counter.grow();
+    else {
       const directions: Direction[] = s.filter === 'both' ? ['c2s', 's2c'] : [s.filter];
       this.counter = { key, counter: new MatchCounter(this.source, flowId, pattern, directions) };
     }

@@ -60,6 +60,14 @@ export const ASCII_GLYPHS: Glyphs = {
   bars: ['_', '.', ',', '-', '=', '+', '*', '#'],
 };
 
+/**
+ * The arrow of flowspy's own text lines (`client → server`, `GET / → 200`): the set's `right`,
+ * written `->` with ASCII glyphs (two columns: a lone `>` reads as a quote mark in text).
+ */
+export function textArrow(glyphs: Glyphs): string {
+  return glyphs === UNICODE_GLYPHS ? glyphs.right : '->';
+}
+
 /** The glyph set for a locale: Unicode when it is UTF-8, ASCII otherwise. */
 export function glyphsFor(utf8: boolean): Glyphs {
   return utf8 ? UNICODE_GLYPHS : ASCII_GLYPHS;

@@ -38,14 +38,16 @@ export interface KeyBinding {
   readonly help: string;
   /** A word or two for the hint row; bindings without it are left out of the hint row. */
   readonly hint?: string;
+  /** A help line with no key of its own, shown indented under this binding's. */
+  readonly helpNote?: string;
 }
 
 /** Every key of the TUI. Order is the order of the help screen and of the hint row. */
 export const KEYMAP: readonly KeyBinding[] = [
   { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: at it)', hint: 'open' },
   { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address, newest first', hint: 'sort' },
-  { context: 'flowList', keys: ['v'], command: 'view.toggle', help: 'list flows / HTTP exchanges (a row per request: flow#n)', hint: 'view' },
-  { context: 'flowList', keys: [], command: 'sort.cycle', help: '  exchanges: o sorts by arrival, duration, size, status, flow' },
+  { context: 'flowList', keys: ['v'], command: 'view.toggle', help: 'list flows / HTTP exchanges (a row per request: flow#n)', hint: 'view',
+    helpNote: 'exchanges: o sorts by arrival, duration, size, status, flow' },
 
   { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
   { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped, messages', hint: 'mode' },
@@ -174,7 +176,9 @@ export function helpLines(unicode: boolean): string[] {
     if (lines.length > 0) lines.push('');
     lines.push(HEADINGS[context]);
     KEYMAP.forEach((binding, i) => {
-      if (binding.context === context) lines.push(`  ${labels[i].padEnd(width)}  ${binding.help}`);
+      if (binding.context !== context) return;
+      lines.push(`  ${labels[i].padEnd(width)}  ${binding.help}`);
+      if (binding.helpNote !== undefined) lines.push(`  ${''.padEnd(width)}    ${binding.helpNote}`);
     });
   }
   lines.push('', MOUSE_HEADING);

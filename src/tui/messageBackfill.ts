@@ -12,8 +12,9 @@ import { replayFlow } from './actions/replayFlow.js';
 /** Parses every flow held by `store` into `table`, in arrival order; `onProgress` after each flow, with its id. */
 export class MessageBackfill {
   private stopped = false;
-  /** Flows parsed so far, and to parse in all. */
+  /** Flows parsed so far. */
   done = 0;
+  /** Flows to parse in all. */
   total = 0;
 
   constructor(

@@ -28,6 +28,8 @@ export interface MouseTargets {
   setFocus(focus: Focus): void;
   /** Opens the selected row's flow in the conversation (as Enter does). */
   openSelected(): void;
+  /** A report acted: the user moved on, so a pending `/` match count is not to be reported (as after a key other than n/N). */
+  movedOn(): void;
   /** True once the app quit: nothing more is done. */
   quitting(): boolean;
 }
@@ -44,6 +46,7 @@ export function applyMouse(events: readonly MouseEvent[], targets: MouseTargets)
     const scene = { layout, overlay, focus: state.focus, listTop: rows.top(layout.list.height), listLength: rows.length, selected: rows.focusIndex } as const;
     const action = mouseAction(report, scene, doubleClick);
     if (action.kind === 'none') continue;
+    if (!acted) targets.movedOn();
     acted = true;
     if (action.kind === 'scroll' && action.pane === 'help') targets.scrollHelp(action.rows);
     else if (action.kind === 'scroll' && action.pane === 'list') {

@@ -29,6 +29,7 @@ const MIN_REDRAW_INTERVAL_MS = 33;
 /** After a draw, engine updates wait at least this many times its duration. */
 const SPARE_PER_DRAW = 4;
 
+/** Runs `draw` when the screen is due (see the module comment); one per app. */
 export class RedrawScheduler {
   private timer: unknown = undefined;
   /** When engine updates may draw again (clock time). */

@@ -36,7 +36,7 @@ import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdi
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 import { MOUSE_REPORTING_OFF, MOUSE_REPORTING_ON } from './mouse/sgr.js';
-import { terminalCaps } from './terminfoCaps.js';
+import { terminalCaps, type TerminalCaps } from './terminfoCaps.js';
 
 /** The terminfo descriptions blessed ships, by file name under `blessed/usr/`. */
 export type TerminfoName = 'xterm-256color' | 'xterm' | 'linux';
@@ -58,10 +58,10 @@ export function terminfoFor(env: NodeJS.ProcessEnv): TerminfoName {
 
 /**
  * Why the full screen cannot work on this terminal (one line for the user), or undefined: TERM's
- * terminfo has no cursor addressing (`dumb`, an editor's shell buffer).
+ * terminfo (`caps`, read from the system when not given) has no cursor addressing (`dumb`, an
+ * editor's shell buffer).
  */
-export function fullScreenProblem(env: NodeJS.ProcessEnv): string | undefined {
-  const caps = terminalCaps(env);
+export function fullScreenProblem(env: NodeJS.ProcessEnv, caps: TerminalCaps | undefined = terminalCaps(env)): string | undefined {
   if (caps === undefined || caps.addressable) return undefined;
   return `TERM=${escapeText(env.TERM ?? '')} cannot move the cursor for the screen: use --log or --no-tui`;
 }
@@ -99,6 +99,8 @@ export interface TerminalOptions {
    * SIGTERM` and exit with 128 + the signal's number.
    */
   readonly onSignal?: (signal: NodeJS.Signals) => void;
+  /** TERM's terminfo as the caller read it (`terminalCaps`, undefined: none found); read here when the field is absent. */
+  readonly caps?: TerminalCaps | undefined;
 }
 
 /** An open screen and what was chosen for it. Owned by the caller until `restore()`. */
@@ -133,7 +135,8 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
   const output = options.output ?? process.stdout;
   const errorOutput = options.errorOutput ?? process.stderr;
   if (!output.isTTY) throw new TerminalError('the screen needs a terminal on stdout');
-  const problem = fullScreenProblem(env);
+  const caps = 'caps' in options ? options.caps : terminalCaps(env);
+  const problem = fullScreenProblem(env, caps);
   if (problem !== undefined) throw new TerminalError(problem);
   const ownInput = options.input ? undefined : keyInputFromTty();
   const input = options.input ?? ownInput ?? process.stdin;
@@ -216,7 +219,7 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
     for (const stream of [output, input, ...stderr]) stream.on('error', onHangUp);
     input.on('end', onHangUp);
   }
-  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, terminalCaps(env)), mouse, restore };
+  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, caps), mouse, restore };
 }
 
 

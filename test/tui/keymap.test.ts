@@ -94,11 +94,19 @@ describe('help screen', () => {
     expect(lines.find((line) => line.includes('go to the bottom'))).toMatch(/^ {2}G End +go to the bottom$/);
   });
 
+  it('gives every binding a key; a line with no key is a help note, shown indented under its binding', () => {
+    expect(KEYMAP.filter((binding) => binding.keys.length === 0)).toEqual([]);
+    const lines = helpLines(true);
+    const at = lines.findIndex((line) => line.endsWith('list flows / HTTP exchanges (a row per request: flow#n)'));
+    expect(lines[at + 1]).toMatch(/^ {4,}exchanges: o sorts by arrival, duration, size, status, flow$/);
+    expect(lines[at + 1].indexOf('exchanges')).toBe(lines[at].indexOf('list flows') + 2);
+  });
+
   it('aligns the help column and stays ASCII without a UTF-8 locale', () => {
     const all = helpLines(false);
     const rows = all.slice(0, all.indexOf(MOUSE_HEADING)).filter((line) => line.startsWith('  '));
     const column = rows[0].search(/ {2}\S+( \S+)*$/);
-    expect(rows.length).toBe(KEYMAP.length);
+    expect(rows.length).toBe(KEYMAP.length + KEYMAP.filter((binding) => binding.helpNote !== undefined).length);
     expect(helpLines(false).join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
     expect(rows.find((line) => line.includes('up one row'))).toMatch(/^ {2}k Up +up one row$/);
     expect(column).toBeGreaterThan(2);

@@ -150,6 +150,19 @@ describe('m into and out of the messages mode keeps the message at the top', () 
   });
 });
 
+describe('the arrow of the conversation\'s own lines follows the glyph set', () => {
+  it('-> with ASCII glyphs, in the head line and the messages mode\'s exchange lines', () => {
+    const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id), undefined, ASCII_GLYPHS);
+    pane.show(1, 80, 24);
+    const rows = screenText(pane);
+    expect(rows[0]).toMatch(/^= 192\.168\.1\.23:51000 -> /);
+    expect(rows.find((row) => row.startsWith('= #1 '))).toMatch(/^= #1 GET \/ -> 200 OK/);
+    pane.cycleMode(); // messages → text
+    pane.show(1, 80, 24);
+    expect(screenText(pane)[0]).toMatch(/^= 192\.168\.1\.23:51000 -> /);
+  });
+});
+
 describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA block', () => {
   /** `flow`'s pane, shown 80 columns by `height`, and its top rows (shown again), joined. */
   const paneOf = (flow: ReturnType<typeof liveFlow>, height: number) => {

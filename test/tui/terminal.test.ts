@@ -135,4 +135,13 @@ describe('openTerminal', () => {
     expect(() => openTerminal({ output, guardProcess: false })).toThrow(TerminalError);
     expect(() => openTerminal({ output, guardProcess: false })).toThrow(/^the screen needs a terminal on stdout$/);
   });
+
+  it('decides on the terminfo the caller read (read once per start), not on a second read', () => {
+    const output = { isTTY: true, write: () => true } as unknown as NodeJS.WriteStream;
+    const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
+    const caps = { colors: 0, addressable: false, bold: false, reverse: false, underline: false };
+    expect(() => openTerminal({ output, env, caps, guardProcess: false })).toThrow(/^TERM=no-such-terminal cannot move the cursor/);
+    expect(fullScreenProblem(env, caps)).toMatch(/cannot move the cursor/);
+    expect(fullScreenProblem(env)).toBeUndefined();
+  });
 });

@@ -144,7 +144,7 @@ async function writeDialogue(store: SaveSource, flowId: number, asOf: FlowSnapsh
   let position = 0;
   const flushText = async (): Promise<void> => {
     if (text.length === 0) return;
-    await writeAll(handle, text.buffer, text.length, position);
+    await writeAll(handle, text.view(), text.length, position);
     position += text.length;
     text.clear();
   };

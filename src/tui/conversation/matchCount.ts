@@ -1,8 +1,9 @@
 /**
  * Counting a search's matches in a whole flow, for `match 3 of 17`: every start of the pattern
  * in the directions searched (overlapping ones too, as `n` finds them), never across a gap.
- * Incremental like the search itself: `step()` scans at most a budget of bytes. Keeps the
- * matches' places, up to {@link MAX_COUNTED}; past that it says only that there are more.
+ * Incremental like the search itself: `step()` scans at most a budget of bytes, and a flow that
+ * grew is counted on from where the count stopped ({@link grow}). Keeps the matches' places, up
+ * to {@link MAX_COUNTED}; past that it says only that there are more.
  */
 import { formatCount } from '../../core/count.js';
 import type { Direction } from '../../core/types.js';
@@ -21,7 +22,7 @@ const SLICE = 1 << 20;
 export class MatchCounter {
   private readonly matcher: ByteMatcher;
   private readonly buffer: Uint8Array;
-  private readonly ends: number[];
+  private ends: number[];
   /** Per direction searched: where the scan stands. */
   private readonly cursors: { dir: Direction; position: number }[];
   /** Match places as (arrival index of the chunk, offset), in display order once done. */
@@ -37,9 +38,26 @@ export class MatchCounter {
   ) {
     this.matcher = new ByteMatcher(pattern);
     this.buffer = new Uint8Array(SLICE + Math.max(0, this.matcher.length - 1));
-    const flow = source.getFlow(flowId);
     this.cursors = directions.map((dir) => ({ dir, position: 0 }));
-    this.ends = directions.map((dir) => (flow ? extentOf(flow, dir) : 0));
+    this.ends = this.extents();
+  }
+
+  /** The flow got more bytes (live): counts on from where it stopped, at the next {@link step}s. */
+  grow(): void {
+    const ends = this.extents();
+    if (ends.every((end, k) => end === this.ends[k])) return;
+    this.ends = ends;
+    if (!this.over) this.finished = false;
+  }
+
+  private extents(): number[] {
+    const flow = this.source.getFlow(this.flowId);
+    return this.cursors.map(({ dir }) => (flow ? extentOf(flow, dir) : 0));
+  }
+
+  /** True while direction `k` may hold a match not counted yet. */
+  private left(k: number): boolean {
+    return this.ends[k] - this.cursors[k].position >= this.matcher.length;
   }
 
   /** True once every byte was scanned (or the cap was reached). */
@@ -53,9 +71,9 @@ export class MatchCounter {
     try {
       let spent = 0;
       for (let k = 0; k < this.cursors.length && spent < budget && !this.over; k++) {
-        while (spent < budget && this.cursors[k].position < this.ends[k] && !this.over) spent += this.scan(k);
+        while (spent < budget && this.left(k) && !this.over) spent += this.scan(k);
       }
-      if (!this.over && this.cursors.some((c, k) => c.position < this.ends[k])) return false;
+      if (!this.over && this.cursors.some((_, k) => this.left(k))) return false;
     } catch {
       // The count stands as far as it got.
     }
@@ -100,9 +118,9 @@ export class MatchCounter {
       cursor.position = next > cursor.position ? next : this.ends[k];
       return moved;
     }
-    // Starts in the last length-1 bytes are looked for in the next slice (it reads them again).
-    const lastSlice = bytes.length < want || cursor.position + bytes.length >= this.ends[k];
-    const advance = lastSlice ? bytes.length : bytes.length - (this.matcher.length - 1);
+    // Starts in the last length-1 bytes are looked for in the next slice, or once the flow grew
+    // (the next read starts with them); a gap ends what a match can span.
+    const advance = bytes.length < want ? bytes.length : bytes.length - (this.matcher.length - 1);
     this.matcher.eachStart(bytes, advance, (at) => {
       if (this.places.length === MAX_COUNTED) {
         this.over = true;

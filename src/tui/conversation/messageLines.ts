@@ -122,7 +122,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     return {
       count: exchanges + frames.length,
       version: (index) => withNotes(index < exchanges ? exchangeVersion(http.exchanges[index]) : frameVersion(frames[index - exchanges]), notes.of(index)),
-      settled: (index) => (index < exchanges ? exchangeSettled(http.exchanges[index]) : frames[index - exchanges].complete),
+      settled: (index) => (index < exchanges ? exchangeComplete(http.exchanges[index]) : frames[index - exchanges].complete),
       stop: () => true,
       lines: (index) => {
         const lines: MessageLine[] = [];
@@ -228,12 +228,13 @@ function exchangeVersion(exchange: HttpExchange): string {
 }
 
 /**
- * An exchange can no longer change once it has its final response and its messages are complete:
+ * Whether the exchange is complete: its final response and every message of it complete (the
+ * list's `exchangeSettled` also counts one given up as settled). It then can no longer change:
  * the parser changes an exchange only while it waits for its response (the response, interim
  * responses, flags) and while one of its messages is in progress. (A message cut by a gap is
- * never complete: its exchange is never settled.)
+ * never complete: nor is its exchange.)
  */
-function exchangeSettled(exchange: HttpExchange): boolean {
+function exchangeComplete(exchange: HttpExchange): boolean {
   const { request, response } = exchange;
   return response !== undefined && response.complete && (request === undefined || request.complete) && exchange.interim.every((m) => m.complete);
 }

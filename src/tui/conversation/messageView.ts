@@ -114,14 +114,17 @@ export class MessageView {
     });
   }
 
+  /** Moves the window by `rows` (negative: up, which stops following), within the rows. */
   scroll(rows: number): void {
     this.top = Math.max(0, Math.min(this.lastTop(), this.top + rows));
     if (rows < 0) this.follow = false;
   }
+  /** The first rows in view (`g`); stops following. */
   home(): void {
     this.top = 0;
     this.follow = false;
   }
+  /** The last rows in view (`G`). */
   end(): void {
     this.top = this.lastTop();
   }
@@ -139,6 +142,8 @@ export class MessageView {
     const next = rows.unitStart(unit);
     return next !== undefined && this.moveTop(next);
   }
+
+  /** `[`: see {@link nextUnit}. */
   previousUnit(): boolean {
     const rows = this.rows;
     let before = firstAbove(rows.unitFirstRows, this.top - rows.headCount - 1) - 1;

@@ -67,7 +67,7 @@ export function renderUnit(
 function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings, hexBytes: number): UnitLines {
   switch (unit.kind) {
     case 'head':
-      return { lines: [event('event', headText(flow, settings.arrow ?? '→'), flow.startTs)] };
+      return { lines: [event('event', headText(flow, settings.arrow), flow.startTs)] };
     case 'note': {
       const mark = flowMarks(flow)[unit.note];
       if (mark?.kind === 'fin') return { lines: [event('event', finText(mark.dir), mark.ts)] };

@@ -17,12 +17,12 @@ export interface ConversationSettings {
   readonly encoding: TextEncoding;
   readonly timestamps: TimestampMode;
   readonly filter: DirectionFilter;
-  /** The arrow of flowspy's own lines (`client → server`), the glyph set's `right`; `→` when unset. */
-  readonly arrow?: string;
+  /** The arrow of flowspy's own lines (`client → server`, `GET / → 200`): the terminal's `textArrow`. */
+  readonly arrow: string;
 }
 
 /** Settings a pane starts with. */
-export const DEFAULT_SETTINGS: ConversationSettings = { mode: 'text', encoding: 'utf-8', timestamps: 'off', filter: 'both' };
+export const DEFAULT_SETTINGS: ConversationSettings = { mode: 'text', encoding: 'utf-8', timestamps: 'off', filter: 'both', arrow: '→' };
 
 /** `m`: text -> hex -> escaped -> text. */
 export function nextMode(mode: DisplayMode): DisplayMode {

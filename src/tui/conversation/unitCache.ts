@@ -33,10 +33,12 @@ export class UnitCache {
 
   constructor(readonly capacity: number = DEFAULT_CACHE_UNITS) {}
 
+  /** Units held. */
   get size(): number {
     return this.entries.size;
   }
 
+  /** Unit `id`'s rows, undefined when not held; a hit makes it the most recently used. */
   get(id: string): WrappedUnit | undefined {
     const entry = this.entries.get(id);
     if (entry) {
@@ -46,16 +48,19 @@ export class UnitCache {
     return entry;
   }
 
+  /** Holds `entry` as unit `id`, dropping the least recently used past the capacity. */
   set(id: string, entry: WrappedUnit): void {
     this.entries.delete(id);
     this.entries.set(id, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 
+  /** Drops unit `id` (its rows changed). */
   delete(id: string): void {
     this.entries.delete(id);
   }
 
+  /** Drops every unit. */
   clear(): void {
     this.entries.clear();
   }

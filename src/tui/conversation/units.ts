@@ -21,8 +21,9 @@ export type UnitKey =
   | { readonly kind: 'chunk'; readonly chunk: number; readonly span: number }
   | { readonly kind: 'tail' };
 
-/** The flow-start unit (always first) and the tail unit (always last). */
+/** The flow-start unit (always first). */
 export const HEAD: UnitKey = { kind: 'head' };
+/** The tail unit (always last). */
 export const TAIL: UnitKey = { kind: 'tail' };
 
 /** Chunks scanned one by one before a filtered look-up switches to a binary search. */
@@ -48,8 +49,9 @@ export function sameUnit(a: UnitKey, b: UnitKey): boolean {
 export class UnitOrder {
   /** For each mark (see `marks.ts`), the index of the first chunk shown after it (non-decreasing). */
   private readonly anchors: number[];
-  /** The flow's chunk and mark counts when this order was made (it is valid while they hold). */
+  /** The flow's chunk count when this order was made (it is valid while it and {@link markCount} hold). */
   readonly chunkCount: number;
+  /** The flow's mark count when this order was made. */
   readonly markCount: number;
 
   constructor(

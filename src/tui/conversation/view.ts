@@ -46,19 +46,21 @@ export interface ConversationViewOptions {
   cacheUnits?: number;
 }
 
+export type { Highlight } from './highlight.js';
+
 /**
  * One flow in a pane. The owner calls `update()` when the store changed, `resize()` on resize;
  * reads `lines()` to draw. Errors from the store (flow evicted) show as an event line.
  */
-export type { Highlight } from './highlight.js';
-
 export class ConversationView {
   private cache: UnitCache;
   private cacheKey = '';
   private order: UnitOrder | undefined = undefined;
+  /** The unit and its row at the top of the window. */
   position: ConversationPosition = { unit: HEAD, row: 0 };
   /** Keep the end in view as data arrives (applied by `update()`). */
   follow = false;
+  /** What `lines()` marks as matched (a search's text or bytes), if anything. */
   highlight: Highlight | undefined = undefined;
 
   constructor(
@@ -72,12 +74,17 @@ export class ConversationView {
     this.cache = new UnitCache(options.cacheUnits ?? DEFAULT_CACHE_UNITS);
   }
 
+  /** How the lines are built (mode, encoding, timestamps, directions). */
   get settings(): ConversationSettings {
     return this.settingsValue;
   }
+
+  /** The window's columns. */
   get width(): number {
     return this.widthValue;
   }
+
+  /** The window's rows. */
   get height(): number {
     return this.heightValue;
   }
@@ -190,6 +197,7 @@ export class ConversationView {
   pageDown(): void {
     this.scrollBy(Math.max(1, this.heightValue - 1));
   }
+  /** One page up: see {@link pageDown}. */
   pageUp(): void {
     this.scrollBy(-Math.max(1, this.heightValue - 1));
   }
@@ -239,6 +247,8 @@ export class ConversationView {
       return chunk < 0 ? undefined : { kind: 'chunk', chunk, span: 0 };
     });
   }
+
+  /** `[`: see {@link nextTurn}. */
   previousTurn(): boolean {
     return this.moveTo((order) => {
       const target = order.previousTurn(this.position.unit, this.position.row === 0);

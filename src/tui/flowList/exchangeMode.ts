@@ -10,11 +10,11 @@ import type { Following } from '../following.js';
 import type { Glyphs } from '../glyphs.js';
 import type { Command } from '../keymap.js';
 import { paintRow, paintTitle } from '../paint.js';
-import type { ListedExchange } from './exchangeFields.js';
-import { findExchangeRow } from './exchangeFind.js';
+import { exchangeText, type ListedExchange } from './exchangeFields.js';
 import { exchangeHeaderRow, formatExchangeRows } from './exchangeFormat.js';
 import { ExchangeView } from './exchangeView.js';
 import type { Filter, MessagesOf } from './filter.js';
+import { findNext } from './findRow.js';
 import type { FlowView } from './flowView.js';
 import type { FlowSource } from './source.js';
 
@@ -93,11 +93,12 @@ export class ExchangeMode {
   /** `/`, `n`, `N`: the row index found for `query`, -1 when none; the focus goes there. */
   find(query: string, backward: boolean): number {
     const view = this.view;
-    const index = view === undefined ? -1 : findExchangeRow(view, query, backward);
+    const index = view === undefined ? -1 : findNext(view, query, backward, exchangeText);
     if (index >= 0) view!.moveTo(index);
     return index;
   }
 
+  /** The flow list's filter changed: the exchange list, when shown, shows only the exchanges matching `filter`. */
   setFilter(filter: Filter): void {
     this.view?.setFilter(filter);
   }

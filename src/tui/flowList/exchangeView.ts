@@ -16,6 +16,7 @@ import { exchangeSettled, type ListedExchange } from './exchangeFields.js';
 import { exchangeMatchesFilter, filterReadsFlow, type FilteredExchange } from './exchangeFilter.js';
 import { exchangeKey, nextExchangeOrder, sortFields, type ExchangeOrder, type SortFields } from './exchangeSort.js';
 import { MATCH_ALL, type Filter } from './filter.js';
+import { clampRow, ListWindow, windowRows } from './listWindow.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
 import type { FlowChanges, FlowSource, ListedFlow } from './source.js';
 
@@ -56,15 +57,16 @@ export class ExchangeView {
   private readsFlow = false;
   private focus: ExchangeEntry | undefined;
   private focusPos = -1;
-  private scrollTop = 0;
+  private readonly window = new ListWindow();
   private listed = 0;
   /** The next row's `id`: the order rows were listed in. */
   private nextId = 0;
   private updates: Update[] = [];
   private added: ExchangeEntry[] = [];
   private readonly changes: FlowChanges;
-  /** The biggest flow number and exchange number listed: the number column's digits. */
+  /** The biggest flow number listed: the digits of the number column's flow part. */
   largestFlow = 0;
+  /** The biggest exchange number listed (from 1): the digits of the number column's `#n` part. */
   largestExchange = 0;
 
   /**
@@ -96,10 +98,12 @@ export class ExchangeView {
     return this.listed;
   }
 
+  /** The order the rows are in (`o` cycles it). */
   get sort(): ExchangeOrder {
     return this.sortOrder;
   }
 
+  /** The filter the rows passed (the flow list's, shared). */
   get filter(): Filter {
     return this.activeFilter;
   }
@@ -179,7 +183,7 @@ export class ExchangeView {
   /** Focuses row `index` (clamped); a move off the last row stops following. */
   moveTo(index: number): void {
     if (this.order.length === 0) return;
-    const at = Math.max(0, Math.min(this.order.length - 1, index));
+    const at = clampRow(index, this.order.length);
     this.focus = this.order.at(at) as ExchangeEntry;
     this.focusPos = at;
     if (at !== this.order.length - 1) this.following.on = false;
@@ -190,8 +194,7 @@ export class ExchangeView {
    * list goes, and the focus by `delta` too (clamped), as the flow list's does.
    */
   scrollBy(delta: number, height: number): void {
-    const top = this.top(height);
-    this.scrollTop = Math.max(0, Math.min(top + delta, this.order.length - Math.max(1, height)));
+    this.window.scrollBy(delta, height, this.order.length, this.focusIndex);
     this.moveBy(delta);
   }
 
@@ -225,24 +228,12 @@ export class ExchangeView {
 
   /** The first row to draw in a pane of `height` rows, scrolled as little as needed to show the focus. */
   top(height: number): number {
-    const rows = Math.max(1, height);
-    const at = this.focusIndex;
-    let top = this.scrollTop;
-    if (at >= 0) {
-      if (at < top) top = at;
-      else if (at >= top + rows) top = at - rows + 1;
-    }
-    top = Math.max(0, Math.min(top, this.order.length - rows));
-    this.scrollTop = top;
-    return top;
+    return this.window.top(height, this.order.length, this.focusIndex);
   }
 
   /** Rows [top, top + height), fewer at the end. */
   rows(top: number, height: number): ListedExchange[] {
-    const out: ListedExchange[] = [];
-    const end = Math.min(this.order.length, Math.max(0, top) + Math.max(0, height));
-    for (let i = Math.max(0, top); i < end; i++) out.push(this.order.at(i) as ExchangeEntry);
-    return out;
+    return windowRows(this.order.length, top, height, (i): ListedExchange => this.order.at(i) as ExchangeEntry);
   }
 
   /** Stops reading the store's changes. */

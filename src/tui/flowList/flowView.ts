@@ -20,9 +20,10 @@
 import type { Filter } from './filter.js';
 import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type MessagesOf } from './filter.js';
 import { escapeText } from '../../render/escape.js';
-import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
+import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
+import { clampRow, ListWindow, windowRows } from './listWindow.js';
 import { matchedExchange } from './matchedExchange.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
@@ -45,7 +46,7 @@ export class FlowView {
   private focusId: number | undefined;
   /** Index of the focused entry in the rows, or -1 when it must be searched again. */
   private focusPos = -1;
-  private scrollTop = 0;
+  private readonly window = new ListWindow();
   private readonly changes: FlowChanges;
   /** Previews (first lines), cached per flow. */
   readonly previews: PreviewCache;
@@ -91,7 +92,7 @@ export class FlowView {
     const summary = messages?.summary(matchedExchange(this.activeFilter, messages));
     if (!summary) return this.previews.get(flow);
     const text = escapeText(summary);
-    return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', '->').replaceAll('…', this.glyphs.ellipsis);
+    return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
@@ -295,7 +296,7 @@ export class FlowView {
   /** Focuses row `index` (clamped): 0 is `g`, `length - 1` is `G`. */
   moveTo(index: number): void {
     if (this.order.length === 0) return;
-    const at = Math.max(0, Math.min(this.order.length - 1, index));
+    const at = clampRow(index, this.order.length);
     this.focusId = this.order.at(at).id;
     this.focusPos = at;
     if (at !== this.newestRow()) this.following.on = false;
@@ -307,8 +308,7 @@ export class FlowView {
    * the view reaches an end.
    */
   scrollBy(delta: number, height: number): void {
-    const top = this.top(height);
-    this.scrollTop = Math.max(0, Math.min(top + delta, this.order.length - Math.max(1, height)));
+    this.window.scrollBy(delta, height, this.order.length, this.focusIndex);
     this.moveBy(delta);
   }
 
@@ -331,27 +331,12 @@ export class FlowView {
    * needed to show the focus, and never past the end. O(1) with the focus position known.
    */
   top(height: number): number {
-    const rows = Math.max(1, height);
-    const at = this.focusIndex;
-    let top = this.scrollTop;
-    if (at >= 0) {
-      if (at < top) top = at;
-      else if (at >= top + rows) top = at - rows + 1;
-    }
-    top = Math.max(0, Math.min(top, this.order.length - rows));
-    this.scrollTop = top;
-    return top;
+    return this.window.top(height, this.order.length, this.focusIndex);
   }
 
   /** The records of rows [top, top + height), fewer at the end; reads only those records. */
   rows(top: number, height: number): ListedFlow[] {
-    const out: ListedFlow[] = [];
-    const end = Math.min(this.order.length, Math.max(0, top) + Math.max(0, height));
-    for (let i = Math.max(0, top); i < end; i++) {
-      const flow = this.source.getFlow(this.order.at(i).id);
-      if (flow !== undefined) out.push(flow);
-    }
-    return out;
+    return windowRows(this.order.length, top, height, (i) => this.source.getFlow(this.order.at(i).id));
   }
 
   /** Ids of the flows shown, in the view's order (for `w`). O(n). */

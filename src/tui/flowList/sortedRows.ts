@@ -68,6 +68,7 @@ export class SortedRows {
   private markedLast = -1;
   private marked = 0;
 
+  /** Rows held. */
   get length(): number {
     return this.items.length;
   }

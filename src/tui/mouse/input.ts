@@ -29,13 +29,16 @@ const REPORT_CHARACTERS = /^[\d;<Mm]$/;
 export class MouseInput {
   private readonly reader = new SgrReader();
   private lastPress: { y: number; at: number } | undefined;
-  /** True while blessed reads keys from a read that holds part of a split report. */
-  private inSplitReport = false;
+  /**
+   * What blessed's key reader owes the split report in the read it reads now, in report
+   * characters (the only ones {@link ownsKey} looks at), in order: owned, then typed, then owned.
+   */
+  private pieces: number[] = [];
   /** True while the keys of a read with reports are handed to blessed again. */
   private replaying = false;
   private readonly before = (data: Buffer | string): void => this.onData(data);
   private readonly after = (): void => {
-    this.inSplitReport = false;
+    this.pieces = [];
   };
 
   /**
@@ -56,7 +59,12 @@ export class MouseInput {
    * across reads, to be ignored. Keys typed in the same read as a piece still count.
    */
   ownsKey(ch: string | undefined): boolean {
-    return this.inSplitReport && ch !== undefined && REPORT_CHARACTERS.test(ch);
+    if (ch === undefined || !REPORT_CHARACTERS.test(ch)) return false;
+    while (this.pieces.length > 0 && this.pieces[0] === 0) this.pieces.shift();
+    if (this.pieces.length === 0) return false;
+    this.pieces[0]! -= 1;
+    // Counts at even places are the report's characters, at odd places keys typed between.
+    return this.pieces.length % 2 === 1;
   }
 
   /** Stops listening. */
@@ -68,7 +76,7 @@ export class MouseInput {
   private onData(data: Buffer | string): void {
     if (this.replaying) return;
     const text = typeof data === 'string' ? data : data.toString('latin1');
-    const { reports, split, keys } = this.reader.read(text);
+    const { reports, headPiece, tailPiece, keys } = this.reader.read(text);
     const events: MouseEvent[] = [];
     for (const report of reports) {
       let doubleClick = false;
@@ -81,14 +89,35 @@ export class MouseInput {
       events.push({ report, doubleClick });
     }
     if (events.length > 0) this.onReports(events);
-    if (holdsReport(text) && keys !== '') {
-      this.replaying = true;
-      try {
-        this.input.emit('data', Buffer.from(keys, 'latin1'));
-      } finally {
-        this.replaying = false;
-      }
+    if (holdsReport(text)) {
+      // blessed drops this read; the keys in it, replayed, hold no piece of a report.
+      this.pieces = [];
+      if (keys !== '') this.replay(keys);
+      return;
     }
-    this.inSplitReport = split;
+    const typed = text.slice(headPiece, text.length - tailPiece);
+    const tail = text.slice(text.length - tailPiece);
+    this.pieces = [reportCharacters(text.slice(0, headPiece)), reportCharacters(withoutEscapes(typed)), reportCharacters(tail)];
   }
+
+  private replay(keys: string): void {
+    this.replaying = true;
+    try {
+      this.input.emit('data', Buffer.from(keys, 'latin1'));
+    } finally {
+      this.replaying = false;
+    }
+  }
+}
+
+/** How many characters of `text` are ones a report is made of. */
+function reportCharacters(text: string): number {
+  let count = 0;
+  for (const ch of text) if (REPORT_CHARACTERS.test(ch)) count++;
+  return count;
+}
+
+/** `text` without its escape sequences: blessed hands each over as one key, with no character. */
+function withoutEscapes(text: string): string {
+  return text.replace(/\x1b+(?:\[\[?|O|N)?[\d;]*./g, '');
 }

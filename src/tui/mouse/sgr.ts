@@ -37,11 +37,13 @@ export function holdsReport(text: string): boolean {
   return ONE_REPORT.test(text);
 }
 
-/** The reports in one read of the input, and whether part of one came in this read. */
+/** The reports in one read of the input, and the pieces of reports split across reads in it (not keys). */
 export interface SgrRead {
   readonly reports: MouseReport[];
-  /** The read began or ended inside a report split across reads: its bytes are not keys. */
-  readonly split: boolean;
+  /** How many characters at the start of the read end a report begun in an earlier read. */
+  readonly headPiece: number;
+  /** How many characters at the end of the read begin a report that a later read ends. */
+  readonly tailPiece: number;
   /** The read without its reports and pieces of reports: the keys typed with them. */
   readonly keys: string;
 }
@@ -56,7 +58,8 @@ export class SgrReader {
   /** The reports in `chunk` (decoded as latin1: reports are ASCII), with what a previous read left. */
   read(chunk: string): SgrRead {
     // The rest of a report begun in the last read: digits, `;`, then `M` or `m` (or still more to come).
-    const continued = this.pending !== '' && /^[\d;]*(?:[Mm]|$)/.test(chunk);
+    const head = this.pending !== '' ? /^[\d;]*(?:[Mm]|$)/.exec(chunk) : null;
+    const continued = head !== null;
     const text = continued ? this.pending + chunk : chunk;
     this.pending = '';
     const reports: MouseReport[] = [];
@@ -67,7 +70,9 @@ export class SgrReader {
     const tail = REPORT_START.exec(text);
     if (tail) this.pending = tail[0];
     const keys = (tail ? text.slice(0, tail.index) : text).replace(REPORTS, '');
-    return { reports, split: continued || tail !== null, keys };
+    const tailPiece = tail ? Math.min(chunk.length, text.length - tail.index) : 0;
+    const headPiece = head ? Math.min(head[0].length, chunk.length - tailPiece) : 0;
+    return { reports, headPiece, tailPiece, keys };
   }
 }
 

@@ -70,6 +70,17 @@ describe('match count', () => {
     expect(counted(source, 'NEEDLE').describe(found[5])).toBe('match 6 of 6');
   });
 
+  test('a flow that grew is counted on from where the count stopped, a match across the old end too', () => {
+    const source = new FakeSource().data('c2s', 'aaa need');
+    const counter = counted(source, 'needle');
+    source.data('c2s', 'le, and a needle');
+    counter.grow();
+    while (!counter.step(1));
+    const found = all(source, 'needle', ['c2s']);
+    expect(found.map((m) => m.offset)).toEqual([4, 18]);
+    expect(found.map((m) => counter.describe(m))).toEqual(['match 1 of 2', 'match 2 of 2']);
+  });
+
   test(`stops at ${MAX_COUNTED} matches and says there are more`, () => {
     const source = new FakeSource().data('c2s', 'ab'.repeat(MAX_COUNTED + 5));
     const counter = counted(source, 'ab');

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ConversationView } from '../../../src/tui/conversation/view.js';
+import { DEFAULT_SETTINGS } from '../../../src/tui/conversation/settings.js';
 import { LINE_CAP, lineStartIfKnown, lineStartIn, linesIn } from '../../../src/tui/conversation/streamLines.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
 
@@ -66,7 +67,7 @@ describe('line rule', () => {
         if (next() < 0.3) source.data('s2c', 'other\n');
         at += size;
       }
-      const view = new ConversationView(source, FLOW_ID, { mode: 'text', encoding: 'utf-8', timestamps: 'off', filter: 'c2s' }, 100000, 1_000_000);
+      const view = new ConversationView(source, FLOW_ID, { ...DEFAULT_SETTINGS, filter: 'c2s' }, 100000, 1_000_000);
       const shown = view.lines().filter((l) => l.kind === 'data').map((l) => l.text.slice(2).replace(/\\\+$/, ''));
       expect(shown).toEqual(wholeStreamLines(bytes));
     }
@@ -93,7 +94,7 @@ describe('line rule', () => {
         if (lines.at(-1) === '') lines.pop();
         return lines.map((l) => `${run.dir === 'c2s' ? '>' : '<'} ${l}`);
       });
-      const view = new ConversationView(source, FLOW_ID, { mode: 'text', encoding: 'utf-8', timestamps: 'off', filter: 'both' }, 100000, 1_000_000);
+      const view = new ConversationView(source, FLOW_ID, DEFAULT_SETTINGS, 100000, 1_000_000);
       expect(view.lines().filter((l) => l.kind === 'data').map((l) => l.text)).toEqual(expected);
     }
   });

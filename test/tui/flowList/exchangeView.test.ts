@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeLabel } from '../../../src/tui/flowList/exchangeFields.js';
-import { findExchangeRow } from '../../../src/tui/flowList/exchangeFind.js';
+import { exchangeLabel, exchangeText } from '../../../src/tui/flowList/exchangeFields.js';
+import { findNext } from '../../../src/tui/flowList/findRow.js';
 import { ExchangeView } from '../../../src/tui/flowList/exchangeView.js';
 import { parseFilter } from '../../../src/tui/flowList/filter.js';
 import { FlowView } from '../../../src/tui/flowList/flowView.js';
@@ -118,11 +118,11 @@ describe('exchange list: filter words per exchange', () => {
 
   it('/ finds the next row holding the text, round past the end', () => {
     const { view } = twoFlows();
-    expect(findExchangeRow(view, 'a.example', false)).toBe(2);
+    expect(findNext(view, 'a.example', false, exchangeText)).toBe(2);
     view.moveTo(3);
-    expect(findExchangeRow(view, '/A', false)).toBe(-1);
-    expect(findExchangeRow(view, '/a', false)).toBe(0);
-    expect(findExchangeRow(view, '404', true)).toBe(2);
+    expect(findNext(view, '/A', false, exchangeText)).toBe(-1);
+    expect(findNext(view, '/a', false, exchangeText)).toBe(0);
+    expect(findNext(view, '404', true, exchangeText)).toBe(2);
   });
 });
 

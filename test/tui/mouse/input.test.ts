@@ -55,6 +55,16 @@ describe('MouseInput', () => {
     expect(keys.filter(([ch, own]) => !own && ch !== '\x1b' && ch !== '[').map(([ch]) => ch)).toEqual(['q', 'm']);
   });
 
+  it('owns only the characters left of a split report: a digit, `;`, `M` or `m` typed in that read counts', () => {
+    const { send, keys, reports } = setup();
+    send('5;\x1b[<0;4;1');
+    send('2mm7');
+    expect(reports.map(([r]) => [r.button, r.y, r.release])).toEqual([['left', 11, true]]);
+    const owned = keys.filter(([, own]) => own).map(([ch]) => ch).join('');
+    expect(owned).toBe('<0;4;12m');
+    expect(keys.filter(([ch, own]) => !own && ch !== '\x1b' && ch !== '[').map(([ch]) => ch)).toEqual(['5', ';', 'm', '7']);
+  });
+
   it('counts a second left press on a row within the double-click time, and the presses after it', () => {
     const { send, reports, clock } = setup();
     const press = (y: number): void => send(`\x1b[<0;5;${y}M\x1b[<0;5;${y}m`);

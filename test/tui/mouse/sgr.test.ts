@@ -28,32 +28,38 @@ describe('SgrReader', () => {
     expect(read.reports.map((r) => [r.button, r.x, r.y, r.release])).toEqual([
       ['wheelDown', 9, 14, false], ['wheelDown', 9, 14, false], ['left', 2, 3, false], ['left', 2, 3, true],
     ]);
-    expect(read).toMatchObject({ split: false, keys: '' });
+    expect(read).toMatchObject({ headPiece: 0, tailPiece: 0, keys: '' });
   });
 
   it('keeps a report split across reads until its end comes, and says the pieces are not keys', () => {
     const reader = new SgrReader();
-    expect(reader.read('j\x1b[<0;12')).toEqual({ reports: [], split: true, keys: 'j' });
-    expect(reader.read(';7')).toEqual({ reports: [], split: true, keys: '' });
+    expect(reader.read('j\x1b[<0;12')).toEqual({ reports: [], headPiece: 0, tailPiece: 7, keys: 'j' });
+    expect(reader.read(';7')).toEqual({ reports: [], headPiece: 0, tailPiece: 2, keys: '' });
     const end = reader.read('m');
     expect(end.reports).toEqual([{ x: 11, y: 6, button: 'left', release: true, motion: false }]);
-    expect(end).toMatchObject({ split: true, keys: '' });
-    expect(reader.read('m')).toEqual({ reports: [], split: false, keys: 'm' });
+    expect(end).toMatchObject({ headPiece: 1, tailPiece: 0, keys: '' });
+    expect(reader.read('m')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: 'm' });
+  });
+
+  it('says how many characters of a read are the end of a split report and the start of another', () => {
+    const reader = new SgrReader();
+    reader.read('\x1b[<0;1');
+    expect(reader.read(';1Mm5\x1b[<64')).toMatchObject({ headPiece: 3, tailPiece: 5, keys: 'm5' });
   });
 
   it('leaves the keys typed with reports, and drops a piece whose rest never comes', () => {
     const reader = new SgrReader();
     expect(reader.read('a\x1b[<64;1;1Mb')).toMatchObject({ reports: [{ button: 'wheelUp' }], keys: 'ab' });
-    expect(reader.read('\x1b[<64;1')).toMatchObject({ reports: [], split: true });
-    expect(reader.read('q')).toEqual({ reports: [], split: false, keys: 'q' });
-    expect(reader.read(';1M')).toEqual({ reports: [], split: false, keys: ';1M' });
+    expect(reader.read('\x1b[<64;1')).toMatchObject({ reports: [], tailPiece: 7 });
+    expect(reader.read('q')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: 'q' });
+    expect(reader.read(';1M')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: ';1M' });
   });
 
   it('does not hold Esc or other escape sequences (keys) back', () => {
     const reader = new SgrReader();
-    expect(reader.read('\x1b')).toEqual({ reports: [], split: false, keys: '\x1b' });
-    expect(reader.read('\x1b[')).toEqual({ reports: [], split: false, keys: '\x1b[' });
-    expect(reader.read('\x1b[A\x1b[5~')).toEqual({ reports: [], split: false, keys: '\x1b[A\x1b[5~' });
+    expect(reader.read('\x1b')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: '\x1b' });
+    expect(reader.read('\x1b[')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: '\x1b[' });
+    expect(reader.read('\x1b[A\x1b[5~')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: '\x1b[A\x1b[5~' });
   });
 });
 
