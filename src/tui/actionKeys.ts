@@ -135,12 +135,12 @@ export class ActionKeys {
   }
 
   /** `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). */
-  writePcap(path: string): void {
+  writePcap(path: string, offered = ''): void {
     const { status } = this.scene;
     if (path === '') return;
     const ids = this.scene.shownFlowIds();
     if (ids.length === 0) return status.say('no flows shown');
-    path = pcapTarget(path, ids.length, new Date());
+    path = pcapTarget(path, offered || pcapFileName(ids.length, new Date()));
     status.say(status.withPath(`writing ${countOf(ids.length, 'flow')} to `, path));
     this.scene.actions.writePcap(ids, path).then(
       (written) => status.say(status.withPath(writtenPcapPrefix(written), path)),
@@ -172,12 +172,12 @@ export function savedMessage(paths: readonly string[], columns: number, ellipsis
 }
 
 /**
- * Where `w` writes for the answer `path`: into it, under the name offered ({@link pcapFileName}),
- * when it is a directory (`/tmp`); else `path` itself.
+ * Where `w` writes for the answer `path`: into it, under the file name of `offered` (the prompt's
+ * {@link pcapFileName}), when it is a directory (`/tmp`); else `path` itself.
  */
-export function pcapTarget(path: string, flows: number, now: Date): string {
+export function pcapTarget(path: string, offered: string): string {
   const isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  return isDirectory ? join(path, pcapFileName(flows, now)) : path;
+  return isDirectory ? join(path, basename(offered)) : path;
 }
 
 /**

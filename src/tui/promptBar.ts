@@ -13,9 +13,10 @@ export class PromptBar extends Prompt {
   constructor(
     readonly purpose: PromptPurpose,
     label: string,
-    initial = '',
+    /** The text the prompt opened with (`w`'s offered file name). */
+    readonly offered = '',
   ) {
-    super(label, initial);
+    super(label, offered);
   }
 
   /** The row, exactly `width` columns, with the cursor cell in inverse video. */

@@ -8,7 +8,7 @@ import type { AppState } from './appState.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { parseFilter } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
-import type { PromptPurpose } from './promptBar.js';
+import type { PromptBar } from './promptBar.js';
 import type { RedrawScheduler } from './redraw.js';
 import type { SearchSteps } from './searchSteps.js';
 import type { StatusMessage } from './statusMessage.js';
@@ -48,13 +48,14 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
   if (outcome === 'cancel') scene.state.prompt = undefined;
   if (outcome === 'apply') {
     scene.state.prompt = undefined;
-    applyAnswer(scene, prompt.purpose, prompt.text);
+    applyAnswer(scene, prompt);
   }
   scene.scheduler.now();
 }
 
-function applyAnswer(scene: PromptScene, purpose: PromptPurpose, text: string): void {
+function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
   const { status, searches } = scene;
+  const { purpose, text } = prompt;
   switch (purpose) {
     case 'filter': {
       const parsed = parseFilter(text);
@@ -71,7 +72,7 @@ function applyAnswer(scene: PromptScene, purpose: PromptPurpose, text: string): 
     case 'search-list':
       return searches.searchList(text);
     case 'write-pcap':
-      return scene.actionKeys.writePcap(text.trim());
+      return scene.actionKeys.writePcap(text.trim(), prompt.offered);
     case 'retarget':
       try {
         status.say(scene.source.retarget!(text.trim()));

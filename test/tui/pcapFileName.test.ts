@@ -14,8 +14,9 @@ describe('the name w offers', () => {
 describe('where w writes', () => {
   it('a directory as the answer: the offered name inside it, not a refusal', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowspy-w-'));
-    const now = new Date(2026, 11, 2, 9, 4, 7);
-    expect(pcapTarget(dir, 5, now)).toBe(join(dir, 'flowspy-20261202-090407-5-flows.pcap'));
-    expect(pcapTarget(join(dir, 'x.pcap'), 5, now)).toBe(join(dir, 'x.pcap'));
+    const offered = 'flowspy-20261202-090407-5-flows.pcap';
+    expect(pcapTarget(dir, offered)).toBe(join(dir, offered));
+    expect(pcapTarget(`${dir}/`, offered)).toBe(join(dir, offered));
+    expect(pcapTarget(join(dir, 'x.pcap'), offered)).toBe(join(dir, 'x.pcap'));
   });
 });
