@@ -2,7 +2,8 @@
  * Exchange list rows as spans (the flow list's {@link FlowRow}, so the pane paints them the
  * same way): number `flow#exchange`, the `!` mark, method (as wide as the widest listed),
  * request (`host/path`, cut in its middle to fit), outcome (status; without a response, what went wrong, over the size and time
- * columns), response size (ended by the ellipsis when the body did not all arrive), time (tenths
+ * columns), response size (of a body that did not all arrive: `76/48k`, what came of the
+ * announced size, or `76…` when that does not fit or none was announced), time (tenths
  * below a millisecond, so a sort by duration reads). Exactly `width`
  * columns; every text is escaped (see `exchangeFields.ts`). Below
  * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
@@ -10,7 +11,7 @@
 import type { Glyphs } from '../glyphs.js';
 import { fitMiddle } from '../width.js';
 import {
-  exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
+  exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
 import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
 import { humanBytes, humanDuration } from './units.js';
@@ -30,6 +31,8 @@ export interface ExchangeColumns {
 const MIN_REQUEST = 16;
 /** The method column's narrowest and widest (`OPTIONS`, `CONNECT`; a longer method is cut). */
 const METHOD_MIN = 3;
+/** The size column: `76/48k` fits. */
+const SIZE = 7;
 const METHOD_MAX = 7;
 /** `after-close`, the longest outcome: a row without a response shows it over the status, size and time columns. */
 const LONGEST_OUTCOME = 11;
@@ -42,9 +45,9 @@ export function exchangeColumns(width: number, numberColumns: number, methodColu
   const number = Math.max(5, numberColumns);
   const method = Math.min(METHOD_MAX, Math.max(METHOD_MIN, methodColumns));
   // number ' ' mark ' ' method ' ' request ' ' status [' ' size ' ' time]
-  const request = width - number - 1 - 1 - 1 - method - 1 - 1 - 3 - 1 - 5 - 1 - 5;
-  if (request >= MIN_REQUEST) return { number, method, request, status: 3, size: 5, time: 5 };
-  return { number, method, request: Math.max(0, request + 12 - (LONGEST_OUTCOME - 3)), status: LONGEST_OUTCOME, size: 0, time: 0 };
+  const request = width - number - 1 - 1 - 1 - method - 1 - 1 - 3 - 1 - SIZE - 1 - 5;
+  if (request >= MIN_REQUEST) return { number, method, request, status: 3, size: SIZE, time: 5 };
+  return { number, method, request: Math.max(0, request + SIZE + 7 - (LONGEST_OUTCOME - 3)), status: LONGEST_OUTCOME, size: 0, time: 0 };
 }
 
 /** Options of one frame's rows. */
@@ -88,7 +91,7 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
     spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
   } else if (columns.size > 0) {
     spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
-    const sizeText = size === undefined ? '-' : humanBytes(size) + (exchangeCut(e) ? options.glyphs.ellipsis : '');
+    const sizeText = size === undefined ? '-' : exchangeCut(e) ? cutSizeText(size, exchangeAnnouncedSize(e), columns.size, options.glyphs) : humanBytes(size);
     spans.push(space, { text: padLeft(sizeText, columns.size), style: 'bytesS2c' });
     spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
   } else spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
@@ -109,6 +112,12 @@ export function exchangeDurationText(micros: number): string {
   if (!(micros >= 0) || micros >= 500) return humanDuration(micros);
   const tenths = Math.round(micros / 100);
   return tenths === 0 ? '<.1ms' : `0.${tenths}ms`;
+}
+
+/** A cut body's size: `76/48k` (what came of the announced size) when it fits `columns`, else `76…`. */
+function cutSizeText(size: number, announced: number | undefined, columns: number, glyphs: Glyphs): string {
+  const ofTotal = announced === undefined ? '' : `${humanBytes(size)}/${humanBytes(announced)}`;
+  return ofTotal !== '' && ofTotal.length <= columns ? ofTotal : humanBytes(size) + glyphs.ellipsis;
 }
 
 /** Red for a failure (4xx, 5xx, no answer), yellow while waiting. */

@@ -24,11 +24,11 @@ describe('exchange list on the screen', () => {
     screen.press('v');
     await screen.waitFor((s) => lines(s)[0].startsWith('flow#   met request (exchanges)'));
     expect(listRows(screen)).toEqual([
-      '  1#1   GET shop.example/                                        200   936  25ms',
-      '  1#2   GET shop.example/style.css                               200   227  20ms',
-      '  3#1   GET shop.example/api/status                              200    49  18ms',
-      '  3#2 ! GET shop.example/api/status?again=1                      after-close',
-      '  5#1 ! GET reports.example:8080/reports/2025/annual.csv         200   76…   9ms',
+      '  1#1   GET shop.example/                                      200     936  25ms',
+      '  1#2   GET shop.example/style.css                             200     227  20ms',
+      '  3#1   GET shop.example/api/status                            200      49  18ms',
+      '  3#2 ! GET shop.example/api/status?again=1                    after-close',
+      '  5#1 ! GET reports.example:8080/reports/2025/annual.csv       200  76/48k   9ms',
     ]);
     expect(statusRow(screen)).toContain('5 exchanges');
     screen.press('j');
