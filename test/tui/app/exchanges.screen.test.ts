@@ -60,6 +60,21 @@ describe('exchange list on the screen', () => {
     await quit(screen);
   });
 
+  it('a zoomed list stays zoomed: Enter opens the exchange zoomed, Esc and q come back to the zoomed list', async () => {
+    const screen = await openDemo();
+    screen.press('v', 'z');
+    await screen.waitFor((s) => lines(s)[0].startsWith('flow#') && rowWith(s, ' conversation') === -1 && rowWith(s, ' #1 ') === -1);
+    for (const key of ['Esc', 'q']) {
+      screen.press('Enter');
+      await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && lines(s)[0].startsWith(' #1 192.168.1.23:51000'));
+      screen.press(key);
+      await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
+      expect(lines(screen)[0]).toMatch(/^flow# +met request/);
+      expect(rowWith(screen, ' #1 192.168.1.23')).toBe(-1);
+    }
+    await quit(screen);
+  });
+
   it('lists the exchanges through the proxy as they come', async () => {
     const server = http.createServer((request, response) => {
       response.statusCode = request.url === '/missing' ? 404 : 200;
