@@ -9,6 +9,7 @@ import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { drain, emitGap, type ReassemblyContext } from './context.js';
 import { roleName, type DirectionState, type Flow } from './flowState.js';
 import { closedKey } from './flowTable.js';
+import { formatCount } from '../core/count.js';
 
 /**
  * Ends the flow when nothing more can come: both directions half-closed (reason 'fin'), or,
@@ -71,7 +72,7 @@ export function evictLeastActive(ctx: ReassemblyContext, ts: Micros): void {
   const victim = ctx.time.oldest;
   if (victim === null) return;
   ctx.counters.evictedFlows++;
-  endOpenFlow(ctx, victim, ts, 'evicted', `more than ${ctx.maxOpenFlows} open flows: the least recently active one ends`);
+  endOpenFlow(ctx, victim, ts, 'evicted', `more than ${formatCount(ctx.maxOpenFlows)} open flows: the least recently active one ends`);
   ctx.table.forgetClosed(closedKey(victim));
 }
 

@@ -10,6 +10,7 @@ import { bytesSeenFrom, clipsAtCloses } from './closeNotes.js';
 import { drain, emitData, emitGap, MAX_AHEAD, note, type ReassemblyContext } from './context.js';
 import type { DirectionState, Flow } from './flowState.js';
 import { moveStartBack } from './streamStart.js';
+import { formatCount } from '../core/count.js';
 
 const MAX_CONFLICT_NOTES_PER_DIRECTION = 5;
 
@@ -132,7 +133,7 @@ function placePiece(
         ctx,
         flow,
         ts,
-        `retransmission at ${d.dir} offset ${outcome.conflictOffset} carries different bytes (first copy kept)${more}`,
+        `retransmission at ${d.dir} offset ${formatCount(outcome.conflictOffset)} carries different bytes (first copy kept)${more}`,
       );
     }
   }

@@ -301,8 +301,10 @@ describe.skipIf(cannotRun(skipReason, 'live capture on lo'))('live capture on lo
     const stop = new AbortController();
     try {
       const run = runLive({ device: 'lo', filter: `tcp port ${port}`, signal: stop.signal, sinks: [() => { throw boom; }] });
+      // Handled before anything is awaited: the run may fail while the exchange is still going on.
+      const failed = expect(run).rejects.toBe(boom);
       await exchange(port, Buffer.from('ping'));
-      await expect(run).rejects.toBe(boom);
+      await failed;
       expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
     } finally {
       server.close();

@@ -885,6 +885,16 @@ describe('closing', () => {
     expect(h.r.stats.bytesAfterOwnFin).toBe(6 + 7); // offsets 5..18
   });
 
+  it('notes for people group the digits of their counts and offsets', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('x'.repeat(1200)));
+    h.feed(c.c('', { at: 1200, flags: FIN_ACK }));
+    h.feed(c.c('y'.repeat(1500), { at: 1201 }));
+    expect(shown(h.events).at(-1)).toBe('note 1 c2s sent 1,500 bytes after its own FIN (FIN at offset 1,200)');
+  });
+
   it('a FIN whose sequence number lies inside delivered data: note the bytes beyond it, half-close now', () => {
     const h = harness();
     const c = new Conv();

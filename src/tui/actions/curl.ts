@@ -12,6 +12,7 @@
 import { dechunk, type StreamReader } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import type { HttpRequest } from '../../messages/types.js';
+import { formatCount } from '../../core/count.js';
 
 /** Most body bytes put on the command line; a longer body is left out and said so in a comment. */
 export const MAX_INLINE_BODY = 64 * 1024;
@@ -64,9 +65,9 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   }
   const payloadLength = Math.max(request.body.dataLength, body?.length ?? 0);
   let comment = '';
-  if (payloadLength > MAX_INLINE_BODY) comment = `  # body of ${payloadLength} bytes left out`;
+  if (payloadLength > MAX_INLINE_BODY) comment = `  # body of ${formatCount(payloadLength)} bytes left out`;
   else if (body && body.length > 0 && bodyFile !== undefined) words.push('--data-binary', quote(`@${bodyFile}`));
-  else if (body && body.length > 0 && !bodyFitsCommandLine(body)) comment = `  # body of ${body.length} bytes with a NUL byte left out`;
+  else if (body && body.length > 0 && !bodyFitsCommandLine(body)) comment = `  # body of ${formatCount(body.length)} bytes with a NUL byte left out`;
   else if (body && body.length > 0) words.push('--data-binary', quoteBytes(body));
   return words.join(' ') + comment;
 }

@@ -163,10 +163,12 @@ async function writeBody(read: BodyRead, handle: FileHandle, codings: readonly s
   let position = 0;
   let writeError: Error | undefined;
   const cap = codings.length === 0 ? Infinity : read.maxDecodedBytes;
+  /** The sink's last write: on an error the pipeline does not wait for it, this function does. */
+  let lastWrite: Promise<void> = Promise.resolve();
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       const take = Math.min(chunk.length, cap - position);
-      writeAll(handle, chunk.subarray(0, take), position).then(() => {
+      lastWrite = writeAll(handle, chunk.subarray(0, take), position).then(() => {
         position += take;
         done(take < chunk.length ? new DecodedCapReached() : undefined);
       }, (err: Error) => done((writeError = err)));
@@ -179,6 +181,8 @@ async function writeBody(read: BodyRead, handle: FileHandle, codings: readonly s
   try {
     await pipeline([source, ...decoders, sink]);
   } catch (err) {
+    // A write still under way must land before the caller truncates, rewrites or removes the file.
+    await lastWrite;
     // The pipeline destroys the decoders with the sink's errors, which they emit as their own.
     if (err instanceof DecodedCapReached) return { bytes: position, decodeFailed: false, incomplete: `decoded size cut at ${formatCount(cap)} bytes (a decompression bomb?)` };
     if (decodeError !== undefined && err === decodeError && err !== writeError) return { bytes: 0, decodeFailed: true, incomplete: state.incomplete };

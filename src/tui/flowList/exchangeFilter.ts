@@ -53,3 +53,17 @@ export function filterReadsFlow(filter: Filter): boolean {
   const reads = (term: WordTerm): boolean => term.kind === 'state' || term.kind === 'note' || term.kind === 'gap' || term.kind === 'bytes' || (term.kind === 'any' && term.terms.some(reads));
   return filter.terms.some(reads);
 }
+
+/**
+ * The answers of `filter`'s words that read the flow's state or marks, and of its `~text` words,
+ * as one string: a settled exchange's answer to `filter` changes only when its flow's does.
+ */
+export function flowAnswer(filter: Filter, flow: ListedFlow, bytesMatch: (flowId: number) => boolean): string {
+  let answer = filter.needles.length > 0 && bytesMatch(flow.id) ? '1' : '0';
+  const add = (term: WordTerm): void => {
+    if (term.kind === 'any') term.terms.forEach(add);
+    else if (term.kind === 'state' || term.kind === 'note' || term.kind === 'gap') answer += termMatches(term, flow, () => '', undefined) ? '1' : '0';
+  };
+  filter.terms.forEach(add);
+  return answer;
+}

@@ -6,14 +6,15 @@
  * Where rows come from: the store's changes say which flows got events (live capture, proxy,
  * `-r -`: their messages are parsed from the same events); a file's messages are parsed after
  * the load without store changes, so {@link messagesChanged} names each flow parsed for the next
- * refresh to look at. A flow is looked at in O(new exchanges + exchanges still growing): settled exchanges are not read again (unless the filter reads the flow's state).
+ * refresh to look at. A flow is looked at in O(new exchanges + exchanges still growing): settled exchanges are
+ * read again only when the filter's answer for the flow's state changed (see `flowAnswer`).
  * Costs as the flow list's (see `flowView.ts`, `sortedRows.ts`): moves O(1), `rows(top, h)`
  * O(h), a batch of k changes O(k log n) or one O(n + k log k) merge, filter and sort O(n log n).
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { notFollowing, type Following } from '../following.js';
 import { exchangeMethod, exchangeSettled, type ListedExchange } from './exchangeFields.js';
-import { exchangeMatchesFilter, filterReadsFlow, type FilteredExchange } from './exchangeFilter.js';
+import { exchangeMatchesFilter, filterReadsFlow, flowAnswer, type FilteredExchange } from './exchangeFilter.js';
 import { exchangeKey, nextExchangeOrder, sortFields, type ExchangeOrder, type SortFields } from './exchangeSort.js';
 import { MATCH_ALL, type Filter } from './filter.js';
 import { clampRow, ListWindow, windowRows } from './listWindow.js';
@@ -38,6 +39,8 @@ interface ExchangeEntry extends RowEntry, FilteredExchange {
 interface FlowTrack {
   readonly listed: ExchangeEntry[];
   unsettled: ExchangeEntry[];
+  /** The filter's {@link flowAnswer} for the flow when its rows were last filtered ('' when the filter reads no flow state). */
+  answer: string;
 }
 
 /** A row's new key and filter answer, applied at the end of a refresh. */
@@ -84,7 +87,7 @@ export class ExchangeView {
     onPending?: () => void,
   ) {
     this.changes = source.watchChanges(onPending);
-    for (const flow of source.flows()) this.look(flow.id, false);
+    for (const flow of source.flows()) this.look(flow.id);
     this.updates = [];
     this.added = [];
     this.rebuild();
@@ -138,10 +141,9 @@ export class ExchangeView {
     this.parsed = new Set();
     for (const id of changed) ids.add(id);
     if (ids.size === 0) return false;
-    const flowChanged = new Set(changed);
     const oldFocus = this.focusIndex;
     let removed = false;
-    for (const id of ids) removed = this.look(id, flowChanged.has(id)) || removed;
+    for (const id of ids) removed = this.look(id) || removed;
     return this.apply(oldFocus, removed);
   }
 
@@ -158,7 +160,7 @@ export class ExchangeView {
   recheck(ids: readonly number[]): boolean {
     const oldFocus = this.focusIndex;
     let removed = false;
-    for (const id of ids) removed = this.look(id, true) || removed;
+    for (const id of ids) removed = this.look(id) || removed;
     return this.apply(oldFocus, removed);
   }
 
@@ -246,9 +248,9 @@ export class ExchangeView {
 
   /**
    * Looks at flow `id`: lists its new exchanges, queues updates of those still growing (of all
-   * its rows when `flowChanged` and the filter reads the flow). Returns true when rows were removed.
+   * its rows when the filter's answer for the flow changed). Returns true when rows were removed.
    */
-  private look(id: number, flowChanged: boolean): boolean {
+  private look(id: number): boolean {
     const flow = this.source.getFlow(id);
     const track = this.tracks.get(id);
     if (flow === undefined) {
@@ -267,9 +269,12 @@ export class ExchangeView {
     const over = messages?.isOver === true;
     const exchanges = messages?.http?.exchanges;
     if (exchanges === undefined && track === undefined) return false;
-    const own = track ?? { listed: [], unsettled: [] };
+    const answer = this.flowAnswer(flow);
+    const own = track ?? { listed: [], unsettled: [], answer };
     if (track === undefined) this.tracks.set(id, own);
-    for (const entry of flowChanged && this.readsFlow ? own.listed : own.unsettled) {
+    const answerChanged = answer !== own.answer;
+    own.answer = answer;
+    for (const entry of answerChanged ? own.listed : own.unsettled) {
       if (!entry.settled) sortFields(entry, entry.seen, entry.keys);
       this.widestMethod = Math.max(this.widestMethod, stringColumns(exchangeMethod(entry.exchange)));
       this.updates.push({ entry, key: exchangeKey(this.sortOrder, entry.keys), show: this.matches(flow, entry) });
@@ -317,6 +322,10 @@ export class ExchangeView {
     return true;
   }
 
+  private flowAnswer(flow: ListedFlow): string {
+    return this.readsFlow ? flowAnswer(this.activeFilter, flow, this.bytesMatch) : '';
+  }
+
   private matches(flow: ListedFlow, entry: ExchangeEntry): boolean {
     return exchangeMatchesFilter(this.activeFilter, flow, entry, this.bytesMatch);
   }
@@ -327,6 +336,7 @@ export class ExchangeView {
     for (const [id, track] of this.tracks) {
       const flow = this.source.getFlow(id);
       if (flow === undefined) continue;
+      track.answer = this.flowAnswer(flow);
       for (const entry of track.listed) if (this.matches(flow, entry)) shown.push(entry);
     }
     this.order.replaceAll(shown);

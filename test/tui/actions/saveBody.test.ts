@@ -1,8 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { saveBody, savedBodyMessage, type BodySource } from '../../../src/tui/actions/saveBody.js';
 import { mulberry32 } from '../../support/prng.js';
 import { liveFlow } from '../../support/liveFlow.js';
@@ -130,6 +131,40 @@ describe('saveBody', () => {
       expect(readFileSync(saved.path).equals(wire)).toBe(true);
       expect(saved).toMatchObject({ decoded: [], asSent: `${coding} does not decode`, incomplete: undefined });
       expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes: ${basename(saved.path)} (${coding} does not decode)`);
+    }
+  });
+
+  it('a decoded write still under way when the decoder fails lands before the body is written again as sent', async () => {
+    const wire = gzipSync(payloadOf(200_000)).fill(0x55, 60_000, 60_100);
+    const flow = answered(['Content-Encoding: gzip', `Content-Length: ${wire.length}`], wire, 10);
+    const dir = freshDir();
+    const probe = await open(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    // A loaded machine: decoded writes are slow, the file is rewritten quickly, then closed late.
+    let slow = true;
+    const { write, truncate, utimes } = prototype;
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const spies = [
+      vi.spyOn(prototype, 'write').mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
+        if (slow) await later(30);
+        return (write as (...a: unknown[]) => Promise<never>).apply(this, args);
+      }),
+      vi.spyOn(prototype, 'truncate').mockImplementation(function (this: FileHandle, length?: number) {
+        slow = false;
+        return truncate.call(this, length);
+      }),
+      vi.spyOn(prototype, 'utimes').mockImplementation(async function (this: FileHandle, atime: string | number | Date, mtime: string | number | Date) {
+        await later(100);
+        return utimes.call(this, atime, mtime);
+      }),
+    ];
+    try {
+      const saved = await saveBody(flow.store, 1, flow.target(0, 'response'), dir, { sliceBytes: 1 << 20 });
+      expect(saved.asSent).toBe('gzip does not decode');
+      expect(readFileSync(saved.path).equals(wire)).toBe(true);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
     }
   });
 

@@ -183,6 +183,27 @@ describe('exchange list: live', () => {
     expect(labels(view)).toEqual(['7#1']);
   });
 
+  it('under a filter reading the flow, a flow changing re-checks its settled rows only when its answer changes', () => {
+    const store = new FakeStore();
+    store.add({ id: 1 });
+    const exchanges = Array.from({ length: 100 }, (_, i) => exchange(i, { start: 1000 + i, status: 200, end: 2000 + i }));
+    const table = new Map<number, FakeMessages>([[1, fakeMessages(exchanges)]]);
+    let asked = 0;
+    const view = new ExchangeView(store, messagesOf(table), () => (asked++, true));
+    view.setFilter(filterOf('open ~x'));
+    expect(view.length).toBe(100);
+    asked = 0;
+    store.data(1, 'c2s', 'GET /next HTTP/1.1\r\n');
+    view.refresh();
+    expect(asked).toBeLessThanOrEqual(1);
+    expect(view.length).toBe(100);
+    store.update(1, { end: { ts: 9000, reason: 'fin' } });
+    expect(view.refresh()).toBe(true);
+    expect(view.length).toBe(0);
+    view.setFilter(filterOf('closed'));
+    expect(view.length).toBe(100);
+  });
+
   it('follows the newest exchange while F is on', () => {
     const { store, table } = twoFlows();
     const following = { on: false };
