@@ -35,6 +35,8 @@ export interface LineItem {
   lastTs: Micros;
   /** The line's text (Latin-1 unless valid UTF-8), cut at {@link MAX_LINE_TEXT} bytes; '' for a block; the commands' names. */
   text: string;
+  /** A line whose bytes are not valid UTF-8: `text` holds them one per character (Latin-1). */
+  notUtf8?: true;
   /** False while the line or block is unfinished, or when the stream ended inside it. */
   complete: boolean;
   /** A block: its lines so far that begin with a dot-stuffing `.` (RFC 5321 4.5.2: not part of the mail). */
@@ -371,10 +373,17 @@ export class LineConversation {
     if (n > 0 && text.charCodeAt(n - 1) === LF) n--;
     if (n > 0 && text.charCodeAt(n - 1) === CR) n--;
     if (n < text.length) text = text.slice(0, n);
-    if (!side.ascii) text = headText(Buffer.from(text, 'latin1'));
+    let notUtf8 = false;
+    if (!side.ascii) {
+      const decoded = headText(Buffer.from(text, 'latin1'));
+      // headText falls back to Latin-1, character for byte, when the bytes are not UTF-8.
+      notUtf8 = decoded === text;
+      text = decoded;
+    }
     side.text = '';
     side.ascii = true;
     if (side.kept) line.text = text;
+    if (side.kept && notUtf8) line.notUtf8 = true;
     if (!complete) return;
     if (side.kept) this.onLine?.(line);
     const client = line.dir === this.clientDir;

@@ -301,3 +301,14 @@ describe('line protocols', () => {
     expect(lines.notes.map((n) => n.text)).toEqual(['gap of 10 bytes']);
   });
 });
+
+describe('line text that is not UTF-8', () => {
+  it('is kept a character per byte and marked, so the view can show its bytes as \\xNN', () => {
+    const lines = play([['c2s', 'G\xffT / x\r\n'], ['s2c', 'caf\xc3\xa9 ok\r\n'], ['c2s', 'plain\r\n']]);
+    expect(lines.items.map((item) => [item.text, item.notUtf8 === true])).toEqual([
+      ['G\xffT / x', true],
+      ['café ok', false],
+      ['plain', false],
+    ]);
+  });
+});

@@ -17,7 +17,7 @@ import { messageEnd } from '../../messages/httpMessage.js';
 import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
-import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import type { HexRow } from '../../render/hex.js';
@@ -62,6 +62,11 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   lost: 'lost in a capture gap',
   'cut-short': 'cut short: the connection ended before the whole message was sent',
 };
+
+/** A line item as shown: bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters). */
+function lineText(item: LineItem): string {
+  return withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(item.text, 'latin1')) : escapeText(item.text));
+}
 
 /**
  * A flow's messages as units in order, each making its own lines: the HTTP exchanges (then the
@@ -163,7 +168,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const lines: MessageLine[] = [];
       const placed = new NotePlacer(notes.of(index));
       placed.before(item.dir, item.offset, lines);
-      if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: withPlainBackslashes(escapeText(item.text)), ts: item.firstTs });
+      if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
       else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       const dataFlow = links.get(index)?.dataFlowId;

@@ -145,6 +145,15 @@ describe('message lines', () => {
     expect(texts.slice(texts.indexOf('Alice'), texts.indexOf('Alice') + 2)).toEqual(['Alice', '250 2.0.0 Ok: queued as 4F2A81C0D3']);
   });
 
+  it('a text protocol line that is not UTF-8 shows those bytes as \\xNN, as the text mode does; UTF-8 stays text', () => {
+    const { live, table, send } = liveFlow(6379);
+    send('c2s', Buffer.from('G\xffT \x9b x\r\n', 'latin1'));
+    send('s2c', Buffer.from('caf\xc3\xa9 \\ ok\r\n', 'latin1'));
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const texts = messageLines(table.get(1)!, read, new Set()).filter((l) => l.kind === 'data').map((l) => l.text);
+    expect(texts).toEqual(['G\\xffT \\x9b x', 'café \\ ok']);
+  });
+
   it('a long DATA body: its first lines with dot-stuffing undone, the rest on Enter', () => {
     const { live, table, send } = liveFlow(25);
     send('s2c', '220 mx ESMTP\r\n');
