@@ -14,6 +14,8 @@ export type Focus = 'list' | 'conversation';
 export interface AppState {
   focus: Focus;
   zoom: Zoom;
+  /** The list was zoomed when the conversation took the keys: going back to the list zooms it again. */
+  listZoomed: boolean;
   /** The flow opened with Enter: the conversation stays on it while the list moves on. */
   openedId: number | undefined;
   /** The prompt in the status row, if one is open (it takes every key). */
@@ -24,7 +26,7 @@ export interface AppState {
 
 /** The state at start: the list has the keys, nothing zoomed, opened or open. */
 export function initialAppState(): AppState {
-  return { focus: 'list', zoom: 'none', openedId: undefined, prompt: undefined, helpTop: undefined };
+  return { focus: 'list', zoom: 'none', listZoomed: false, openedId: undefined, prompt: undefined, helpTop: undefined };
 }
 
 /** The keymap context the keys go to: the prompt's while one is open, else the focused pane's. */

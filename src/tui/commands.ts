@@ -78,10 +78,10 @@ export class Commands {
       case 'back':
         return this.back();
       case 'conversation.leave':
-        state.zoom = 'none';
-        return this.setFocus('list');
+        return this.backToList();
       case 'pane.zoom':
         state.zoom = state.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
+        state.listZoomed = false;
         return;
       case 'turn.next':
       case 'turn.previous':
@@ -159,10 +159,16 @@ export class Commands {
     }
   }
 
-  /** Gives `focus` the keys; the conversation opened keeps the flow selected now; a zoom follows the focus. */
+  /**
+   * Gives `focus` the keys; the conversation opened keeps the flow selected now; a zoom follows
+   * the focus (a zoomed list opens a zoomed conversation, and going back zooms the list again).
+   */
   setFocus(focus: Focus): void {
     const { state } = this.scene;
-    if (focus === 'conversation') state.openedId = this.scene.focusedFlowId();
+    if (focus === 'conversation') {
+      state.openedId = this.scene.focusedFlowId();
+      if (state.focus === 'list') state.listZoomed = state.zoom === 'list';
+    }
     state.focus = focus;
     if (state.zoom !== 'none') state.zoom = focus;
   }
@@ -182,7 +188,15 @@ export class Commands {
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 
-  /** Esc: cancel a search, else drop the highlight, else unzoom, else back to the list. */
+  /** The list takes the keys, zoomed as it was when the conversation took them. */
+  private backToList(): void {
+    const { state } = this.scene;
+    state.zoom = state.listZoomed ? 'list' : 'none';
+    state.listZoomed = false;
+    state.focus = 'list';
+  }
+
+  /** Esc: cancel a search, else drop the highlight, else back to a list that was zoomed, else unzoom, else back to the list. */
   private back(): void {
     const { state, conversation } = this.scene;
     if (conversation.searching) {
@@ -190,10 +204,12 @@ export class Commands {
       this.scene.status.say('search cancelled');
     } else if (state.focus === 'conversation' && conversation.clearSearch()) {
       return;
+    } else if (state.focus === 'conversation' && state.listZoomed) {
+      this.backToList();
     } else if (state.zoom !== 'none') {
       state.zoom = 'none';
     } else if (state.focus === 'conversation') {
-      state.focus = 'list';
+      this.backToList();
     }
   }
 }

@@ -5,7 +5,7 @@
  * are escaped (display-safe); numbers are raw.
  */
 import type { Micros } from '../../core/types.js';
-import { headerValue } from '../../messages/httpHead.js';
+import { framingOf, headerValue, responseBodyPlan } from '../../messages/httpHead.js';
 import type { HttpExchange } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 
@@ -65,6 +65,14 @@ export function exchangeSize(exchange: HttpExchange): number | undefined {
 /** True when the final response stopped short of its end (a capture gap, the capture's end, the connection's). */
 export function exchangeCut(exchange: HttpExchange): boolean {
   return exchange.response?.incomplete !== undefined;
+}
+
+/** The body size a response's Content-Length announced, undefined without one (chunked, up to the close, bad framing). */
+export function exchangeAnnouncedSize(exchange: HttpExchange): number | undefined {
+  const response = exchange.response;
+  if (response?.body.framing !== 'length') return undefined;
+  const plan = responseBodyPlan(response.status, framingOf(response.headers), exchange.request?.method);
+  return plan.kind === 'length' ? plan.length : undefined;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Exchange list rows as spans (the flow list's {@link FlowRow}, so the pane paints them the
- * same way): number `flow#exchange`, the `!` mark, method, request (`host/path`, cut in its
- * middle to fit), outcome (status; without a response, what went wrong, over the size and time
- * columns), response size (ended by the ellipsis when the body did not all arrive), time (tenths
+ * same way): number `flow#exchange`, the `!` mark, method (as wide as the widest listed),
+ * request (`host/path`, cut in its middle to fit), outcome (status; without a response, what went wrong, over the size and time
+ * columns), response size (of a body that did not all arrive: `76/48k`, what came of the
+ * announced size, or `76…` when that does not fit or none was announced), time (tenths
  * below a millisecond, so a sort by duration reads). Exactly `width`
  * columns; every text is escaped (see `exchangeFields.ts`). Below
  * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
@@ -10,7 +11,7 @@
 import type { Glyphs } from '../glyphs.js';
 import { fitMiddle } from '../width.js';
 import {
-  exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
+  exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
 import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
 import { humanBytes, humanDuration } from './units.js';
@@ -28,17 +29,25 @@ export interface ExchangeColumns {
 
 /** Below this many request columns with every column shown, the size and time columns go. */
 const MIN_REQUEST = 16;
-const METHOD = 7;
+/** The method column's narrowest and widest (`OPTIONS`, `CONNECT`; a longer method is cut). */
+const METHOD_MIN = 3;
+/** The size column: `76/48k` fits. */
+const SIZE = 7;
+const METHOD_MAX = 7;
 /** `after-close`, the longest outcome: a row without a response shows it over the status, size and time columns. */
 const LONGEST_OUTCOME = 11;
 
-/** The widths for rows `width` columns wide, with numbers as wide as `numberColumns` (`2000#12`: 7). */
-export function exchangeColumns(width: number, numberColumns: number): ExchangeColumns {
+/**
+ * The widths for rows `width` columns wide, with numbers as wide as `numberColumns` (`2000#12`: 7)
+ * and the method column as wide as `methodColumns` (the widest method listed), within 3 to 7.
+ */
+export function exchangeColumns(width: number, numberColumns: number, methodColumns: number): ExchangeColumns {
   const number = Math.max(5, numberColumns);
+  const method = Math.min(METHOD_MAX, Math.max(METHOD_MIN, methodColumns));
   // number ' ' mark ' ' method ' ' request ' ' status [' ' size ' ' time]
-  const request = width - number - 1 - 1 - 1 - METHOD - 1 - 1 - 3 - 1 - 5 - 1 - 5;
-  if (request >= MIN_REQUEST) return { number, method: METHOD, request, status: 3, size: 5, time: 5 };
-  return { number, method: METHOD, request: Math.max(0, request + 12 - (LONGEST_OUTCOME - 3)), status: LONGEST_OUTCOME, size: 0, time: 0 };
+  const request = width - number - 1 - 1 - 1 - method - 1 - 1 - 3 - 1 - SIZE - 1 - 5;
+  if (request >= MIN_REQUEST) return { number, method, request, status: 3, size: SIZE, time: 5 };
+  return { number, method, request: Math.max(0, request + SIZE + 7 - (LONGEST_OUTCOME - 3)), status: LONGEST_OUTCOME, size: 0, time: 0 };
 }
 
 /** Options of one frame's rows. */
@@ -49,11 +58,13 @@ export interface ExchangeRowOptions {
   readonly focused: ListedExchange | undefined;
   /** Digits of `flow#exchange` for the biggest numbers listed, so columns do not move while scrolling. */
   readonly numberColumns: number;
+  /** Columns of the widest method listed, so the method column does not move while scrolling. */
+  readonly methodColumns: number;
 }
 
 /** Rows for `exchanges` (the view's window). */
 export function formatExchangeRows(exchanges: readonly ListedExchange[], options: ExchangeRowOptions): FlowRow[] {
-  const columns = exchangeColumns(options.width, options.numberColumns);
+  const columns = exchangeColumns(options.width, options.numberColumns, options.methodColumns);
   return exchanges.map((listed) => formatExchangeRow(listed, columns, options));
 }
 
@@ -80,7 +91,7 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
     spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
   } else if (columns.size > 0) {
     spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
-    const sizeText = size === undefined ? '-' : humanBytes(size) + (exchangeCut(e) ? options.glyphs.ellipsis : '');
+    const sizeText = size === undefined ? '-' : exchangeCut(e) ? cutSizeText(size, exchangeAnnouncedSize(e), columns.size, options.glyphs) : humanBytes(size);
     spans.push(space, { text: padLeft(sizeText, columns.size), style: 'bytesS2c' });
     spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
   } else spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
@@ -89,9 +100,9 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
 }
 
 /** The column titles, as one row of style `header`. */
-export function exchangeHeaderRow(width: number, numberColumns: number): FlowRow {
-  const c = exchangeColumns(width, numberColumns);
-  let line = `${padLeft('flow#', c.number)}   ${pad('method', c.method)} ${pad(c.request >= 20 ? 'request (exchanges)' : 'request', c.request)}`;
+export function exchangeHeaderRow(width: number, numberColumns: number, methodColumns: number): FlowRow {
+  const c = exchangeColumns(width, numberColumns, methodColumns);
+  let line = `${padLeft('flow#', c.number)}   ${pad(c.method >= 6 ? 'method' : 'meth', c.method)} ${pad(c.request >= 20 ? 'request (exchanges)' : 'request', c.request)}`;
   line += c.size > 0 ? ` ${pad('st.', c.status)} ${padLeft('size', c.size)} ${padLeft('time', c.time)}` : ` ${pad('status', c.status)}`;
   return assemble(-1, false, [{ text: line, style: 'header' }], width);
 }
@@ -101,6 +112,12 @@ export function exchangeDurationText(micros: number): string {
   if (!(micros >= 0) || micros >= 500) return humanDuration(micros);
   const tenths = Math.round(micros / 100);
   return tenths === 0 ? '<.1ms' : `0.${tenths}ms`;
+}
+
+/** A cut body's size: `76/48k` (what came of the announced size) when it fits `columns`, else `76…`. */
+function cutSizeText(size: number, announced: number | undefined, columns: number, glyphs: Glyphs): string {
+  const ofTotal = announced === undefined ? '' : `${humanBytes(size)}/${humanBytes(announced)}`;
+  return ofTotal !== '' && ofTotal.length <= columns ? ofTotal : humanBytes(size) + glyphs.ellipsis;
 }
 
 /** Red for a failure (4xx, 5xx, no answer), yellow while waiting. */

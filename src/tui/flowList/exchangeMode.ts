@@ -147,8 +147,8 @@ export class ExchangeMode {
     const view = this.view!;
     // The flow list's biggest id, so the column does not widen as a file's messages are parsed.
     const digits = String(Math.max(100, this.deps.flows.largestId, view.largestFlow)).length + 1 + String(Math.max(1, view.largestExchange)).length;
-    const title = paintTitle(exchangeHeaderRow(width, digits).text, width, focused, palette);
-    const rows = formatExchangeRows(view.rows(view.top(height), height), { width, glyphs, focused: view.focused, numberColumns: digits });
+    const title = paintTitle(exchangeHeaderRow(width, digits, view.widestMethod).text, width, focused, palette);
+    const rows = formatExchangeRows(view.rows(view.top(height), height), { width, glyphs, focused: view.focused, numberColumns: digits, methodColumns: view.widestMethod });
     const text = rows.map((row) => paintRow(row, palette, focused)).join('\n');
     const empty = view.total > 0 ? ' no exchange matches the filter (f to change it)' : busy ? ' no HTTP exchange yet…' : ' no HTTP exchange in these flows (v: flows)';
     return { title, rows: text || empty };

@@ -12,12 +12,13 @@
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { notFollowing, type Following } from '../following.js';
-import { exchangeSettled, type ListedExchange } from './exchangeFields.js';
+import { exchangeMethod, exchangeSettled, type ListedExchange } from './exchangeFields.js';
 import { exchangeMatchesFilter, filterReadsFlow, type FilteredExchange } from './exchangeFilter.js';
 import { exchangeKey, nextExchangeOrder, sortFields, type ExchangeOrder, type SortFields } from './exchangeSort.js';
 import { MATCH_ALL, type Filter } from './filter.js';
 import { clampRow, ListWindow, windowRows } from './listWindow.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
+import { stringColumns } from '../width.js';
 import type { FlowChanges, FlowSource, ListedFlow } from './source.js';
 
 /** Above this many changes in one frame, rows are inserted in one merge. */
@@ -68,6 +69,8 @@ export class ExchangeView {
   largestFlow = 0;
   /** The biggest exchange number listed (from 1): the digits of the number column's `#n` part. */
   largestExchange = 0;
+  /** Columns of the widest method listed (`-` without a request): the method column's width. */
+  widestMethod = 1;
 
   /**
    * `messages`: the flows' parsed messages; `bytesMatch`: the flow list's answer for the
@@ -268,6 +271,7 @@ export class ExchangeView {
     if (track === undefined) this.tracks.set(id, own);
     for (const entry of flowChanged && this.readsFlow ? own.listed : own.unsettled) {
       if (!entry.settled) sortFields(entry, entry.seen, entry.keys);
+      this.widestMethod = Math.max(this.widestMethod, stringColumns(exchangeMethod(entry.exchange)));
       this.updates.push({ entry, key: exchangeKey(this.sortOrder, entry.keys), show: this.matches(flow, entry) });
     }
     for (let i = own.listed.length; exchanges !== undefined && i < exchanges.length; i++) {
@@ -279,6 +283,7 @@ export class ExchangeView {
       this.listed++;
       if (id > this.largestFlow) this.largestFlow = id;
       if (i + 1 > this.largestExchange) this.largestExchange = i + 1;
+      this.widestMethod = Math.max(this.widestMethod, stringColumns(exchangeMethod(listed.exchange)));
       if (this.matches(flow, entry)) this.added.push(entry);
     }
     own.unsettled = own.unsettled.filter((entry) => !(entry.settled ||= over || exchangeSettled(entry.exchange)));

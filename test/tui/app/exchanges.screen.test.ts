@@ -22,13 +22,13 @@ describe('exchange list on the screen', () => {
   it('switches views, sorts, filters and opens an exchange', async () => {
     const screen = await openDemo();
     screen.press('v');
-    await screen.waitFor((s) => lines(s)[0].startsWith('flow#   method  request (exchanges)'));
+    await screen.waitFor((s) => lines(s)[0].startsWith('flow#   met request (exchanges)'));
     expect(listRows(screen)).toEqual([
-      '  1#1   GET     shop.example/                                    200   936  25ms',
-      '  1#2   GET     shop.example/style.css                           200   227  20ms',
-      '  3#1   GET     shop.example/api/status                          200    49  18ms',
-      '  3#2 ! GET     shop.example/api/status?again=1                  after-close',
-      '  5#1 ! GET     reports.example:8080/reports/2025/annual.csv     200   76…   9ms',
+      '  1#1   GET shop.example/                                      200     936  25ms',
+      '  1#2   GET shop.example/style.css                             200     227  20ms',
+      '  3#1   GET shop.example/api/status                            200      49  18ms',
+      '  3#2 ! GET shop.example/api/status?again=1                    after-close',
+      '  5#1 ! GET reports.example:8080/reports/2025/annual.csv       200  76/48k   9ms',
     ]);
     expect(statusRow(screen)).toContain('5 exchanges');
     screen.press('j');
@@ -60,6 +60,21 @@ describe('exchange list on the screen', () => {
     await quit(screen);
   });
 
+  it('a zoomed list stays zoomed: Enter opens the exchange zoomed, Esc and q come back to the zoomed list', async () => {
+    const screen = await openDemo();
+    screen.press('v', 'z');
+    await screen.waitFor((s) => lines(s)[0].startsWith('flow#') && rowWith(s, ' conversation') === -1 && rowWith(s, ' #1 ') === -1);
+    for (const key of ['Esc', 'q']) {
+      screen.press('Enter');
+      await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && lines(s)[0].startsWith(' #1 192.168.1.23:51000'));
+      screen.press(key);
+      await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
+      expect(lines(screen)[0]).toMatch(/^flow# +met request/);
+      expect(rowWith(screen, ' #1 192.168.1.23')).toBe(-1);
+    }
+    await quit(screen);
+  });
+
   it('lists the exchanges through the proxy as they come', async () => {
     const server = http.createServer((request, response) => {
       response.statusCode = request.url === '/missing' ? 404 : 200;
@@ -74,7 +89,7 @@ describe('exchange list on the screen', () => {
     screen.press('v');
     await screen.waitFor((s) => listRows(s)[0] === ' no HTTP exchange yet…');
     expect(await get(listen, '/first')).toBe(200);
-    await screen.waitFor((s) => /^ {2}1#1 {3}GET {5}127\.0\.0\.1:\d+\/first +200 +5 +\d+ms$/.test(listRows(s)[0] ?? ''));
+    await screen.waitFor((s) => /^ {2}1#1 {3}GET 127\.0\.0\.1:\d+\/first +200 +5 +\d+ms$/.test(listRows(s)[0] ?? ''));
     expect(await get(listen, '/missing')).toBe(404);
     await screen.waitFor((s) => /^ {2}2#1 {3}GET .*\/missing +404 /.test(listRows(s)[1] ?? ''));
     screen.press('j');

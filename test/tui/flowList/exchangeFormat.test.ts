@@ -15,21 +15,21 @@ const ROWS = [
   { flowId: 3, index: 0, exchange: exchange(0, { host: 'evil\x1b[31m\u202e', target: '/\u009b31m', start: 0 }) },
 ];
 
-const rows = (width: number, glyphs = UNICODE_GLYPHS) => formatExchangeRows(ROWS, { width, glyphs, focused: ROWS[1], numberColumns: 8 });
+const rows = (width: number, glyphs = UNICODE_GLYPHS) => formatExchangeRows(ROWS, { width, glyphs, focused: ROWS[1], numberColumns: 8, methodColumns: 4 });
 
 describe('exchange rows', () => {
   it('at 80 columns: number, mark, method, request cut in its middle, status, size, time', () => {
     expect(rows(80).map((row) => row.text)).toEqual([
-      '    12#1   GET     www.example.co…path/app.bundle.min.js?v=12345 200  123k  1.5s',
-      '    12#2 ! POST    www.example.com/api                           after-close    ',
-      '1234#1000 ! -       (no request)                                  502     0 <.1m',
-      '     3#1   GET     evil\\x1b[31m\\u{202e}/\\u{9b}31m                -       -     -',
+      '    12#1   GET  www.example.com…path/app.bundle.min.js?v=12345 200    123k  1.5s',
+      '    12#2 ! POST www.example.com/api                            after-close      ',
+      '1234#1000 ! -    (no request)                                   502       0 <.1m',
+      '     3#1   GET  evil\\x1b[31m\\u{202e}/\\u{9b}31m                 -         -     -',
     ]);
   });
 
   it.each([80, 100, 160, 60, 40, 20])('every row and the header are exactly %i columns, with no control character', (width) => {
     for (const glyphs of [UNICODE_GLYPHS, ASCII_GLYPHS]) {
-      for (const row of [...rows(width, glyphs), exchangeHeaderRow(width, 8)]) {
+      for (const row of [...rows(width, glyphs), exchangeHeaderRow(width, 8, 4)]) {
         expect(stringColumns(row.text)).toBe(width);
         expect(row.text).not.toMatch(UNSAFE);
       }
@@ -38,8 +38,8 @@ describe('exchange rows', () => {
 
   it('selects the focused exchange; a narrow pane drops size and time', () => {
     expect(rows(80).map((row) => row.selected)).toEqual([false, true, false, false]);
-    expect(exchangeColumns(80, 8)).toMatchObject({ size: 5, time: 5, status: 3 });
-    expect(exchangeColumns(40, 8)).toMatchObject({ size: 0, time: 0, status: 11 });
+    expect(exchangeColumns(80, 8, 4)).toMatchObject({ size: 7, time: 5, status: 3 });
+    expect(exchangeColumns(40, 8, 4)).toMatchObject({ size: 0, time: 0, status: 11 });
     expect(rows(40)[1].text).toContain('after-close');
   });
 });
@@ -52,11 +52,26 @@ describe('exchange rows: cut bodies and short times', () => {
     const whole = exchange(1, { host: 'h', start: 0, status: 200, end: 40, size: 76 });
     const listed = [{ flowId: 1, index: 0, exchange: cut }, { flowId: 1, index: 1, exchange: whole }];
     for (const glyphs of [UNICODE_GLYPHS, ASCII_GLYPHS]) {
-      const [a, b] = formatExchangeRows(listed, { width: 80, glyphs, focused: undefined, numberColumns: 5 }).map((row) => row.text);
-      expect(a.endsWith(` 200   76${glyphs.ellipsis} 0.3ms`)).toBe(true);
-      expect(b.endsWith(' 200    76 <.1ms')).toBe(true);
+      const [a, b] = formatExchangeRows(listed, { width: 80, glyphs, focused: undefined, numberColumns: 5, methodColumns: 3 }).map((row) => row.text);
+      expect(a.endsWith(` 200     76${glyphs.ellipsis} 0.3ms`)).toBe(true);
+      expect(b.endsWith(' 200      76 <.1ms')).toBe(true);
     }
     expect(exchangeDurationText(450)).toBe('0.5ms');
+  });
+
+  it('a cut body with a Content-Length shows what came of it, 76/48k, when that fits the column', () => {
+    const cutOf = (size: number, contentLength: string) => {
+      const e = exchange(0, { host: 'h', start: 0, status: 200, end: 9000, size });
+      e.response = { ...e.response!, headers: [{ name: 'Content-Length', value: contentLength }], complete: false, incomplete: { offset: 0, why: 'capture ended' } };
+      return { flowId: 5, index: 0, exchange: e };
+    };
+    const sizeOf = (size: number, contentLength: string) =>
+      formatExchangeRows([cutOf(size, contentLength)], { width: 80, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 5, methodColumns: 3 })[0].text.slice(-13, -6);
+    expect(sizeOf(76, '48076')).toBe(' 76/48k');
+    expect(sizeOf(999, '12000')).toBe('999/12k');
+    expect(sizeOf(1234, '9000')).toBe('  1.2k…');
+    expect(sizeOf(123_456, '1234567')).toBe('  123k…');
+    expect(sizeOf(76, 'bogus')).toBe('    76…');
     expect(exchangeDurationText(700)).toBe('1ms');
     expect(exchangeDurationText(1_500_000)).toBe('1.5s');
   });
@@ -85,5 +100,36 @@ describe('exchange fields', () => {
     expect(exchangeSettled(exchange(0, { status: 200 }))).toBe(true);
     expect(exchangeSettled(exchange(0, { flags: ['unanswered'] }))).toBe(true);
     expect(exchangeText({ flowId: 3, index: 1, exchange: exchange(1, { host: 'h', target: '/x', flags: ['lost'] }) })).toBe('3#2 GET h/x lost !');
+  });
+});
+
+describe('exchange rows in narrow panes', () => {
+  const listed = [
+    { flowId: 1, index: 0, exchange: exchange(0, { host: 'shop.example', target: '/api/status', start: 0, status: 200, end: 18_000, size: 49 }) },
+    { flowId: 1, index: 1, exchange: exchange(1, { method: 'POST', host: 'shop.example', target: '/cart', start: 0, status: 201, end: 9_000, size: 2 }) },
+  ];
+  const narrow = (width: number, methodColumns: number) =>
+    [exchangeHeaderRow(width, 5, methodColumns), ...formatExchangeRows(listed, { width, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 5, methodColumns })].map((row) => row.text);
+
+  it('the method column is as wide as the widest method listed: at 40 columns the request gets 15', () => {
+    expect(narrow(40, 4)).toEqual([
+      'flow#   meth request         status     ',
+      '  1#1   GET  shop…api/status 200        ',
+      '  1#2   POST shop…ample/cart 201        ',
+    ]);
+  });
+
+  it('at 60 columns, size and time stay', () => {
+    expect(narrow(60, 4)).toEqual([
+      'flow#   meth request (exchanges)           st.    size  time',
+      '  1#1   GET  shop.example/api/status       200      49  18ms',
+      '  1#2   POST shop.example/cart             201       2   9ms',
+    ]);
+  });
+
+  it('within 3 and 7 columns; a longer method is cut', () => {
+    expect(exchangeColumns(80, 5, 1).method).toBe(3);
+    expect(exchangeColumns(80, 5, 8).method).toBe(7);
+    expect(exchangeColumns(40, 5, 3).request - exchangeColumns(40, 5, 7).request).toBe(4);
   });
 });

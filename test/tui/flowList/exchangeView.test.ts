@@ -42,6 +42,13 @@ describe('exchange list: rows and orders', () => {
     expect(view.total).toBe(4);
   });
 
+  it('knows the widest method listed (the method column), whatever the filter shows', () => {
+    const { view } = twoFlows();
+    expect(view.widestMethod).toBe(4);
+    view.setFilter(filterOf('path:/big'));
+    expect(view.widestMethod).toBe(4);
+  });
+
   it.each([
     ['duration', ['2#1', '1#2', '1#1', '1#3']],
     ['size', ['2#1', '1#2', '1#1', '1#3']],

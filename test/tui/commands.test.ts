@@ -1,0 +1,58 @@
+/**
+ * Commands on zoom and focus, with a fake scene: a zoomed list (flow or exchange list, one code
+ * path) opens a zoomed conversation, and Esc or q come back to the zoomed list.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialAppState, type AppState } from '../../src/tui/appState.js';
+import { Commands, type CommandScene } from '../../src/tui/commands.js';
+import type { Command } from '../../src/tui/keymap.js';
+import { screenLayout } from '../../src/tui/layout.js';
+
+function commandsOn(state: AppState): Commands {
+  const scene = {
+    state,
+    list: { matchedExchange: () => undefined },
+    exchanges: { run: () => undefined, on: false, focused: undefined },
+    conversation: { searching: false, clearSearch: () => false, openAt: () => undefined },
+    status: { say: () => undefined },
+    layout: () => screenLayout(24, state.zoom),
+    focusedFlowId: () => 1,
+  };
+  return new Commands(scene as unknown as CommandScene);
+}
+
+function after(commands: readonly Command[], start: Partial<AppState> = {}): Pick<AppState, 'focus' | 'zoom'> {
+  const state = { ...initialAppState(), ...start };
+  const run = commandsOn(state);
+  for (const command of commands) run.run(command);
+  return { focus: state.focus, zoom: state.zoom };
+}
+
+describe('zoom across Enter and back', () => {
+  it('a zoomed list opens a zoomed conversation; Esc comes back to the zoomed list', () => {
+    expect(after(['pane.zoom', 'flow.open'])).toEqual({ focus: 'conversation', zoom: 'conversation' });
+    expect(after(['pane.zoom', 'flow.open', 'back'])).toEqual({ focus: 'list', zoom: 'list' });
+  });
+
+  it('q in the conversation comes back to the zoomed list too', () => {
+    expect(after(['pane.zoom', 'flow.open', 'conversation.leave'])).toEqual({ focus: 'list', zoom: 'list' });
+  });
+
+  it('the split view stays split: Enter then Esc or q', () => {
+    expect(after(['flow.open', 'back'])).toEqual({ focus: 'list', zoom: 'none' });
+    expect(after(['flow.open', 'conversation.leave'])).toEqual({ focus: 'list', zoom: 'none' });
+  });
+
+  it('a conversation zoomed with z: Esc unzooms, then goes back to the split list', () => {
+    expect(after(['flow.open', 'pane.zoom', 'back'])).toEqual({ focus: 'conversation', zoom: 'none' });
+    expect(after(['flow.open', 'pane.zoom', 'back', 'back'])).toEqual({ focus: 'list', zoom: 'none' });
+  });
+
+  it('z in the conversation opened from a zoomed list unzooms for good', () => {
+    expect(after(['pane.zoom', 'flow.open', 'pane.zoom', 'back'])).toEqual({ focus: 'list', zoom: 'none' });
+  });
+
+  it('Enter again after coming back keeps the zoom going both ways', () => {
+    expect(after(['pane.zoom', 'flow.open', 'back', 'flow.open', 'conversation.leave'])).toEqual({ focus: 'list', zoom: 'list' });
+  });
+});
