@@ -1,15 +1,15 @@
 /**
  * The conversation pane's state: the flow shown (a {@link ConversationView} kept while the same
- * flow stays selected), the display settings (kept across flows), and the running search. Pure:
- * no blessed; the app asks for the painted rows of a frame (and the display label of its title)
- * and runs search steps between frames while {@link ConversationPane.searching}.
+ * flow stays selected), the display settings (kept across flows), and its search (a
+ * {@link PaneSearch}, which it forwards to). Pure: no blessed; the app asks for the painted rows
+ * of a frame (and the display label of its title) and runs search steps between frames while
+ * {@link ConversationPane.searching}.
  */
 import type { Direction } from '../core/types.js';
 import { encodingLabel, nextEncoding } from '../render/encoding.js';
 import { escapeText } from '../render/escape.js';
 import type { Palette } from './color.js';
-import { MatchCounter } from './conversation/matchCount.js';
-import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './conversation/search.js';
+import { PaneSearch, type SearchOutcome } from './conversation/paneSearch.js';
 import { textArrow, UNICODE_GLYPHS, type Glyphs } from './glyphs.js';
 import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, type ConversationSettings } from './conversation/settings.js';
 import type { ConversationFlow, ConversationSource } from './conversation/source.js';
@@ -26,19 +26,6 @@ import { type LogicalLine } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
 import { notFollowing, type Following } from './following.js';
-
-/** Bytes scanned per search step (one step per event-loop turn). */
-const SEARCH_STEP_BYTES = 8 << 20;
-
-/** What a search step did, for the status row. */
-export type SearchOutcome =
-  | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom'; readonly count?: string }
-  | { readonly kind: 'not-found'; readonly query: string }
-  | { readonly kind: 'busy'; readonly fraction: number }
-  /** The match is shown; its count (`match 3 of 17`) is still being made: step again, say nothing. */
-  | { readonly kind: 'counting' };
-
-type FoundOutcome = Extract<SearchOutcome, { kind: 'found' }>;
 
 /** The pane; owned by the app. */
 export class ConversationPane {
@@ -60,17 +47,7 @@ export class ConversationPane {
   /** The messages mode's lines before and after the messages, for one flow state (see showMessages). */
   private edgeLines: { readonly key: string; readonly head: MessageLine[]; readonly tail: MessageLine[] } | undefined = undefined;
   private settingsValue: ConversationSettings = DEFAULT_SETTINGS;
-  private query = '';
-  private lastMatch: SearchMatch | undefined;
-  /** The window the last match put in view (see windowKey): `n` goes on from the match while it stays. */
-  private matchWindow = '';
-  private search: ConversationSearch | undefined;
-  /** The count of the last byte search's matches, with what it counted (see countKey). */
-  private counter: { readonly key: string; readonly counter: MatchCounter } | undefined;
-  /** A match found whose outcome waits for its count. */
-  private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
-  /** A messages-mode search is answered at once; its outcome waits for the next step. */
-  private messageOutcome: SearchOutcome | undefined;
+  private readonly search: PaneSearch;
 
   /** `following`: the app's follow state (`F`), shared with the flow list; `glyphs`: the terminal's (the arrow of its own lines). */
   constructor(
@@ -80,6 +57,13 @@ export class ConversationPane {
     glyphs: Glyphs = UNICODE_GLYPHS,
   ) {
     this.settingsValue = { ...DEFAULT_SETTINGS, arrow: textArrow(glyphs) };
+    this.search = new PaneSearch({
+      source,
+      following,
+      view: () => this.view,
+      messageView: () => this.messageView,
+      settings: () => this.settingsValue,
+    });
   }
 
   /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */
@@ -104,12 +88,12 @@ export class ConversationPane {
 
   /** True while a search is scanning (call {@link searchStep}). */
   get searching(): boolean {
-    return this.search !== undefined || this.messageOutcome !== undefined;
+    return this.search.searching;
   }
 
   /** True while the matches of the search shown are being counted (call {@link searchStep}). */
   get counting(): boolean {
-    return this.countPending !== undefined;
+    return this.search.counting;
   }
 
   /** `text utf-8 both`: the settings for the status row. */
@@ -140,7 +124,7 @@ export class ConversationPane {
     if (reading && this.held === undefined && (this.source.getFlow(flowId)?.chunkCount ?? 0) > 0) this.held = { flowId, messages: this.messageView !== undefined };
     if (this.view?.flowId !== flowId) {
       this.cancelSearch();
-      this.lastMatch = undefined;
+      this.search.forgetMatch();
       this.view = new ConversationView(this.source, flowId, this.settingsValue, width, height);
       if (this.follow) this.view.end();
     } else if (this.view.width !== width || this.view.height !== height) {
@@ -148,7 +132,7 @@ export class ConversationPane {
     }
     // The views inside take the app's follow state at each frame, before they update.
     this.view.follow = this.follow;
-    this.view.highlight = this.query === '' ? undefined : highlightFor(this.query, this.settingsValue, this.lastMatch);
+    this.view.highlight = this.search.highlight();
     this.view.update();
     if (exchange) this.view.showOffset(exchange.dir, exchange.offset);
   }
@@ -178,22 +162,28 @@ export class ConversationPane {
     return this.view.lines().map((line) => paintLine(line, width, palette)).join('\n');
   }
 
-  /** Moves: rows (negative: up), pages, half pages, top, bottom. A move up stops following. */
+  /** Moves the window `rows` rows (negative: up); a move up stops following. */
   scroll(rows: number): void {
     if (this.messageView) this.messageView.scroll(rows);
     else this.view?.scrollBy(rows);
     if (rows < 0) this.following.on = false;
   }
+  /**
+   * PgDn/PgUp (`direction` 1/-1) by a window less one row (the last row stays in view), or by
+   * `fraction` of the window (0.5: half a page); at least one row. See {@link scroll}.
+   */
   page(direction: 1 | -1, fraction = 1): void {
     if (!this.view) return;
     const rows = Math.max(1, Math.floor((this.view.height - (fraction === 1 ? 1 : 0)) * fraction));
     this.scroll(direction * rows);
   }
+  /** `g`: to the first row; stops following. */
   top(): void {
     if (this.messageView) this.messageView.home();
     else this.view?.home();
     this.following.on = false;
   }
+  /** `G` (and `F` turned on): to the last row; following is left as it is. */
   bottom(): void {
     if (this.messageView) this.messageView.end();
     else this.view?.end();
@@ -235,7 +225,10 @@ export class ConversationPane {
     return this.messageView?.expandInWindow() ?? false;
   }
 
-  /** `x`, `m`, `e`, `d`, `t`: change a setting, keeping the top line in place. */
+  /**
+   * `x`: hex <-> text, or from the messages mode to hex at the first bytes of the message at the
+   * top. Like the other setting changes below, keeps the top line in place.
+   */
   toggleHex(): void {
     const fromMessages = this.messageView !== undefined;
     if (fromMessages) return this.leaveMessages('hex');
@@ -263,9 +256,11 @@ export class ConversationPane {
     this.change({ encoding: nextEncoding(this.settingsValue.encoding) });
     return encodingLabel(this.settingsValue.encoding);
   }
+  /** `d`: both directions -> client only -> server only -> both. */
   cycleDirections(): void {
     this.change({ filter: nextFilter(this.settingsValue.filter) });
   }
+  /** `t`: absolute timestamps -> relative to the flow's start -> none -> absolute. */
   cycleTimestamps(): void {
     this.change({ timestamps: nextTimestampMode(this.settingsValue.timestamps) });
   }
@@ -277,97 +272,28 @@ export class ConversationPane {
    * query).
    */
   startSearch(query: string | undefined, backward: boolean): boolean {
-    const view = this.view;
-    if (!view) return false;
-    if (query !== undefined) {
-      this.query = query;
-      this.lastMatch = undefined;
-    }
-    if (this.messageView) {
-      if (this.query === '') return false;
-      const found = this.messageView.find(this.query, backward, query === undefined);
-      // The window moved to the match: the next frame must not take it back to the end.
-      if (found) this.following.on = false;
-      this.messageOutcome = found ? { ...foundOutcome(this.messageView.wrapped, backward), count: this.messageView.matchCount() } : { kind: 'not-found', query: escapeText(this.query) };
-      return true;
-    }
-    const pattern = searchPattern(this.query, this.settingsValue);
-    if (!pattern) return false;
-    const directions: Direction[] = this.settingsValue.filter === 'both' ? ['c2s', 's2c'] : [this.settingsValue.filter];
-    // `n` goes on from the match while the window stays where the match put it; once it moved (G, PgDn), from the window, as less does.
-    const last = this.lastMatch;
-    const start = last && windowKey(view) === this.matchWindow ? { match: last } : this.windowStart(view);
-    this.search = new ConversationSearch(this.source, view.flowId, pattern, backward, start, directions);
-    return true;
+    return this.search.start(query, backward);
   }
 
-  /** Scans one step of the running search; on a match, scrolls to it and highlights it. */
+  /** Scans one step of the running search or count; on a match, scrolls to it and highlights it. */
   searchStep(): SearchOutcome {
-    const pending = this.messageOutcome;
-    this.messageOutcome = undefined;
-    if (pending) return pending;
-    if (this.countPending && !this.search) return this.countStep();
-    const search = this.search;
-    if (!search || !this.view) return { kind: 'not-found', query: escapeText(this.query) };
-    const status = search.step(SEARCH_STEP_BYTES);
-    if (!status.done) return { kind: 'busy', fraction: status.fraction };
-    this.search = undefined;
-    if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
-    this.lastMatch = status.match;
-    this.following.on = false;
-    this.view.highlight = highlightFor(this.query, this.settingsValue, status.match);
-    this.view.showOffset(status.match.dir, status.match.offset);
-    this.matchWindow = windowKey(this.view);
-    const outcome = foundOutcome(status.wrapped === true, search.backward);
-    this.startCount(this.view.flowId, status.match, outcome);
-    return outcome;
-  }
-
-  /** Counts the matches of the search (or takes on the count made for the same flow and query) for `match`. */
-  private startCount(flowId: number, match: SearchMatch, outcome: FoundOutcome): void {
-    const flow = this.source.getFlow(flowId);
-    const pattern = searchPattern(this.query, this.settingsValue);
-    if (!flow || !pattern) return;
-    const s = this.settingsValue;
-    // A flow that grew is counted on from where its count stopped (its bytes only ever grow).
-    const key = [flowId, s.mode, s.encoding, s.filter, this.query].join('\n');
-    if (this.counter?.key === key) this.counter.counter.grow();
-    else {
-      const directions: Direction[] = s.filter === 'both' ? ['c2s', 's2c'] : [s.filter];
-      this.counter = { key, counter: new MatchCounter(this.source, flowId, pattern, directions) };
-    }
-    this.countPending = { match, outcome };
-  }
-
-  /** One step of counting; when done, the found outcome again with its count. */
-  private countStep(): SearchOutcome {
-    const pending = this.countPending!;
-    const counter = this.counter!.counter;
-    if (!counter.step(SEARCH_STEP_BYTES)) return { kind: 'counting' };
-    this.countPending = undefined;
-    return { ...pending.outcome, count: counter.describe(pending.match) };
+    return this.search.step();
   }
 
   /** Stops a running search (Esc); the last match stays highlighted. */
   cancelSearch(): void {
-    this.search?.cancel();
-    this.search = undefined;
-    this.countPending = undefined;
+    this.search.cancel();
   }
 
   /** The count being made is not to be reported (the user moved on); it is kept for `n`. */
   dropCountReport(): void {
-    this.countPending = undefined;
+    this.search.dropCountReport();
   }
 
-  /** Drops the highlight and the query (Esc with no search running). */
+  /** Drops the highlight and the query (Esc with no search running); false when there was no query. */
   clearSearch(): boolean {
     this.messageView?.clearSearch();
-    if (this.query === '') return false;
-    this.query = '';
-    this.lastMatch = undefined;
-    if (this.view) this.view.highlight = undefined;
-    return true;
+    return this.search.clear();
   }
 
   /** Back to a raw mode, its window on the first bytes of the message at the top. */
@@ -439,30 +365,9 @@ export class ConversationPane {
     this.settingsValue = { ...this.settingsValue, ...settings };
     this.view?.setSettings(settings);
     // A hex-mode byte highlight means nothing in text mode and the reverse: rebuild it.
-    if (this.view && this.query !== '') this.view.highlight = highlightFor(this.query, this.settingsValue, this.lastMatch);
+    if (this.view) this.view.highlight = this.search.highlight();
   }
 
-  /**
-   * Where a new search starts: at the first data byte of the window (as if a match ended just
-   * before it), or at the first chunk when the window shows no data.
-   */
-  private windowStart(view: ConversationView): SearchStart {
-    const top = view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
-    if (!top) return { chunk: 0 };
-    const chunk = Math.max(0, this.source.chunkAt(view.flowId, top.dir!, top.offset!));
-    return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
-  }
-}
-
-/** Where the window stands: its first data row's direction and offset ('' without one). */
-function windowKey(view: ConversationView): string {
-  const top = view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
-  return top ? `${top.dir}:${top.offset}` : '';
-}
-
-/** A match, found after going round from the top (forward) or the bottom (`backward`) when `wrapped`. */
-function foundOutcome(wrapped: boolean, backward: boolean): FoundOutcome {
-  return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
 }
 
 /** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted), and the keys of the modes that show them. */

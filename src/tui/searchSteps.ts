@@ -4,7 +4,8 @@
  * filter over the bytes), with their progress and outcome in the status message.
  */
 import { escapeText } from '../render/escape.js';
-import type { ConversationPane, SearchOutcome } from './conversationPane.js';
+import type { ConversationPane } from './conversationPane.js';
+import type { SearchOutcome } from './conversation/paneSearch.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { findRow } from './flowList/findRow.js';
 import type { FlowView } from './flowList/flowView.js';

@@ -1,22 +1,19 @@
 /**
  * The conversation pane's model: a flow shown from a position (unit, row in unit), like `less`
  * keeps a byte offset. `lines()` builds only the rows in the window; scrolling, home, end and
- * follow walk units (see `units.ts`) and render only those they pass; rendered units are kept in
- * a bounded LRU. Memory does not grow with the flow's size. Pure: no terminal, no blessed; the
- * pane colours rows by `side`/`kind` and paints `matches`.
+ * follow walk units (see `units.ts`) and render only those they pass ({@link WrappedUnits}, which
+ * keeps them in a bounded LRU). Memory does not grow with the flow's size. Pure: no terminal, no
+ * blessed; the pane colours rows by `side`/`kind` and paints `matches`.
  */
 import type { Direction } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
-import { markerOf, prefixColumns, timestampColumns, timestampText, wrapRanges, type LineKind, type LogicalLine, type Side } from './lineText.js';
+import { markerOf, timestampColumns, timestampText, type LineKind, type LogicalLine, type Side } from './lineText.js';
 import { lineMatches, type Highlight } from './highlight.js';
-import { markCount } from './marks.js';
-import { renderUnit } from './renderUnit.js';
-import { hexBytesFitting } from '../../render/hex.js';
-import { DEFAULT_SETTINGS, settingsKey, type ConversationSettings } from './settings.js';
+import { DEFAULT_SETTINGS, type ConversationSettings } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
-import { extentOf } from './source.js';
-import { DEFAULT_CACHE_UNITS, UnitCache, unitId, type WrappedUnit } from './unitCache.js';
+import type { WrappedUnit } from './unitCache.js';
 import { HEAD, SPAN_BYTES, TAIL, UnitOrder, sameUnit, type UnitKey } from './units.js';
+import { WrappedUnits } from './wrappedUnits.js';
 
 /** Where the window starts: a unit and a row of its wrapped rendering. */
 export interface ConversationPosition {
@@ -42,7 +39,7 @@ export interface DisplayLine {
 
 /** Options of a view. */
 export interface ConversationViewOptions {
-  /** Units kept rendered (default {@link DEFAULT_CACHE_UNITS}). */
+  /** Units kept rendered (default `DEFAULT_CACHE_UNITS` of `unitCache.ts`). */
   cacheUnits?: number;
 }
 
@@ -53,9 +50,7 @@ export type { Highlight } from './highlight.js';
  * reads `lines()` to draw. Errors from the store (flow evicted) show as an event line.
  */
 export class ConversationView {
-  private cache: UnitCache;
-  private cacheKey = '';
-  private order: UnitOrder | undefined = undefined;
+  private readonly units: WrappedUnits;
   /** The unit and its row at the top of the window. */
   position: ConversationPosition = { unit: HEAD, row: 0 };
   /** Keep the end in view as data arrives (applied by `update()`). */
@@ -71,7 +66,8 @@ export class ConversationView {
     private heightValue = 20,
     options: ConversationViewOptions = {},
   ) {
-    this.cache = new UnitCache(options.cacheUnits ?? DEFAULT_CACHE_UNITS);
+    this.units = new WrappedUnits(source, flowId, options.cacheUnits);
+    this.units.configure(settingsValue, widthValue);
   }
 
   /** How the lines are built (mode, encoding, timestamps, directions). */
@@ -93,6 +89,7 @@ export class ConversationView {
   setSettings(change: Partial<ConversationSettings>): void {
     const top = this.topAnchor();
     this.settingsValue = { ...this.settingsValue, ...change };
+    this.units.configure(this.settingsValue, this.widthValue);
     this.relocate(top);
   }
 
@@ -101,6 +98,7 @@ export class ConversationView {
     const top = this.topAnchor();
     this.widthValue = Math.max(1, Math.floor(width));
     this.heightValue = Math.max(1, Math.floor(height));
+    this.units.configure(this.settingsValue, this.widthValue);
     this.relocate(top);
   }
 
@@ -114,12 +112,12 @@ export class ConversationView {
     const flow = this.source.getFlow(this.flowId);
     if (!flow) return [this.goneRow()];
     try {
-      const order = this.orderFor(flow);
+      const order = this.units.orderOf(flow);
       const out: DisplayLine[] = [];
       let unit: UnitKey | undefined = this.position.unit;
       let row = this.position.row;
       while (unit && out.length < this.heightValue) {
-        const wrapped = this.wrapped(flow, unit);
+        const wrapped = this.units.wrapped(flow, unit);
         for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(this.rowOf(flow, wrapped, i));
         unit = order.next(unit);
         row = 0;
@@ -150,7 +148,7 @@ export class ConversationView {
   private scrollUnguarded(rows: number): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow || rows === 0) return;
-    const order = this.orderFor(flow);
+    const order = this.units.orderOf(flow);
     let unit = this.position.unit;
     let row = this.position.row;
     let remaining = Math.abs(rows);
@@ -175,7 +173,7 @@ export class ConversationView {
       return;
     }
     while (remaining > 0) {
-      const count = this.wrapped(flow, unit).rows.length;
+      const count = this.units.wrapped(flow, unit).rows.length;
       if (row + remaining < count) {
         row += remaining;
         break;
@@ -215,11 +213,11 @@ export class ConversationView {
   private endUnguarded(): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow) return;
-    const order = this.orderFor(flow);
+    const order = this.units.orderOf(flow);
     let need = this.heightValue;
     let unit: UnitKey | undefined = TAIL;
     while (unit) {
-      const count = this.wrapped(flow, unit).rows.length;
+      const count = this.units.wrapped(flow, unit).rows.length;
       if (count >= need) {
         this.position = { unit, row: count - need };
         return;
@@ -233,7 +231,7 @@ export class ConversationView {
   /** True when the last row of the conversation is in the window. */
   atEnd(): boolean {
     const flow = this.source.getFlow(this.flowId);
-    return !flow || !this.fillsWindow(this.orderFor(flow), flow, true);
+    return !flow || !this.fillsWindow(this.units.orderOf(flow), flow, true);
   }
 
   /**
@@ -262,7 +260,7 @@ export class ConversationView {
     this.guarded(() => {
       const flow = this.source.getFlow(this.flowId);
       if (!flow) return;
-      const order = this.orderFor(flow);
+      const order = this.units.orderOf(flow);
       const unit = find(order);
       if (!unit) return;
       this.position = { unit, row: 0 };
@@ -279,14 +277,14 @@ export class ConversationView {
   private showOffsetUnguarded(dir: Direction, offset: number): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow) return;
-    const order = this.orderFor(flow);
+    const order = this.units.orderOf(flow);
     const index = this.source.chunkAt(this.flowId, dir, offset);
     if (index < 0) return;
     const chunk = this.source.getChunk(this.flowId, index)!;
     let unit: UnitKey | undefined = { kind: 'chunk', chunk: index, span: Math.floor(Math.max(0, offset - chunk.offset) / SPAN_BYTES) };
     // The line holding `offset` is shown where it ends: a few units on at most.
     for (let step = 0; unit && step < 64; step++, unit = order.next(unit)) {
-      const wrapped = this.wrapped(flow, unit);
+      const wrapped = this.units.wrapped(flow, unit);
       const lineIndex = wrapped.lines.findIndex((l) => l.dir === dir && l.offset! <= offset && offset < l.offset! + (l.length ?? 0));
       if (lineIndex < 0) continue;
       const line = wrapped.lines[lineIndex];
@@ -321,20 +319,6 @@ export class ConversationView {
     return { side: 'event', kind: 'alert', text: `= cannot read this flow: ${message}`, highlight: true, continued: false, matches: [] };
   }
 
-  private orderFor(flow: ConversationFlow): UnitOrder {
-    const key = settingsKey(this.settingsValue, this.widthValue);
-    if (key !== this.cacheKey) {
-      this.cache.clear();
-      this.cacheKey = key;
-    }
-    // Placing notes costs a binary search each: reuse the order while the flow has not grown.
-    const order = this.order;
-    if (order && order.flow === flow && order.chunkCount === flow.chunkCount && order.markCount === markCount(flow) && order.filter === this.settingsValue.filter) {
-      return order;
-    }
-    return (this.order = new UnitOrder(this.source, this.flowId, flow, this.settingsValue.filter));
-  }
-
   /** True when at least `height` rows (`+1` with `beyond`) follow the position. */
   private fillsWindow(order: UnitOrder, flow: ConversationFlow, beyond = false): boolean {
     const want = this.heightValue + (beyond ? 1 : 0);
@@ -342,7 +326,7 @@ export class ConversationView {
     let unit: UnitKey | undefined = this.position.unit;
     let row = this.position.row;
     while (unit && have < want) {
-      have += Math.max(0, this.wrapped(flow, unit).rows.length - row);
+      have += Math.max(0, this.units.wrapped(flow, unit).rows.length - row);
       unit = order.next(unit);
       row = 0;
     }
@@ -351,38 +335,10 @@ export class ConversationView {
 
   private previousWithRows(order: UnitOrder, flow: ConversationFlow, unit: UnitKey): ConversationPosition | undefined {
     for (let previous = order.previous(unit); previous; previous = order.previous(previous)) {
-      const count = this.wrapped(flow, previous).rows.length;
+      const count = this.units.wrapped(flow, previous).rows.length;
       if (count > 0) return { unit: previous, row: count - 1 };
     }
     return undefined;
-  }
-
-  /** The unit's wrapped rows, from the cache when still valid. */
-  private wrapped(flow: ConversationFlow, unit: UnitKey): WrappedUnit {
-    const cacheable = unit.kind === 'chunk';
-    const id = unitId(unit);
-    if (cacheable) {
-      const hit = this.cache.get(id);
-      if (hit && this.stillValid(hit, flow, unit)) return hit;
-    }
-    const text = Math.max(1, this.widthValue - prefixColumns(this.settingsValue.timestamps));
-    // Hex rows as wide as fit (16 bytes, else 8 or 4): a dump row wraps only on a very narrow pane.
-    const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settingsValue, hexBytesFitting(text));
-    const rows: [number, number, number][] = [];
-    rendered.lines.forEach((line, index) => {
-      // flowspy's own lines (`=`) wrap at spaces, as in the messages mode; bytes wrap at the edge.
-      for (const [from, to] of wrapRanges(line.text, text, line.side === 'event')) rows.push([index, from, to]);
-    });
-    const wrapped: WrappedUnit = { ...rendered, rows };
-    if (cacheable) this.cache.set(id, wrapped);
-    return wrapped;
-  }
-
-  private stillValid(entry: WrappedUnit, flow: ConversationFlow, unit: UnitKey): boolean {
-    if (unit.kind !== 'chunk') return false;
-    const chunk = this.source.getChunk(this.flowId, unit.chunk);
-    if (!chunk || chunk.length !== entry.chunkLength) return false;
-    return entry.extent === undefined || extentOf(flow, chunk.dir) === entry.extent;
   }
 
   private rowOf(flow: ConversationFlow, wrapped: WrappedUnit, index: number): DisplayLine {
@@ -423,7 +379,7 @@ export class ConversationView {
   private relocateUnguarded(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
     const flow = this.source.getFlow(this.flowId);
     if (!flow) return;
-    const order = this.orderFor(flow);
+    const order = this.units.orderOf(flow);
     if (anchor.dir !== undefined && anchor.offset !== undefined) {
       const visible = this.settingsValue.filter === 'both' || this.settingsValue.filter === anchor.dir;
       if (visible) {

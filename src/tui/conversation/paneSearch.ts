@@ -1,0 +1,201 @@
+/**
+ * The conversation pane's search: the query and its last match, the running `/` scan, and the
+ * count of matches (`match 3 of 17`) made after a match is shown. Owned by the pane, which
+ * lends it what it reads (see {@link SearchHost}); no blessed.
+ */
+import type { Direction } from '../../core/types.js';
+import { escapeText } from '../../render/escape.js';
+import type { Following } from '../following.js';
+import { MatchCounter } from './matchCount.js';
+import type { MessageView } from './messageView.js';
+import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './search.js';
+import type { ConversationSettings } from './settings.js';
+import type { ConversationSource } from './source.js';
+import type { ConversationView, Highlight } from './view.js';
+
+/** Bytes scanned per search step (one step per event-loop turn). */
+const SEARCH_STEP_BYTES = 8 << 20;
+
+/** What a search step did, for the status row. */
+export type SearchOutcome =
+  | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom'; readonly count?: string }
+  | { readonly kind: 'not-found'; readonly query: string }
+  | { readonly kind: 'busy'; readonly fraction: number }
+  /** The match is shown; its count (`match 3 of 17`) is still being made: step again, say nothing. */
+  | { readonly kind: 'counting' };
+
+type FoundOutcome = Extract<SearchOutcome, { kind: 'found' }>;
+
+/** What the search uses of the pane: the flow's bytes, the views shown now, the settings, the follow state. */
+export interface SearchHost {
+  readonly source: ConversationSource;
+  /** The app's follow state: a match shown stops following. */
+  readonly following: Following;
+  /** The raw modes' view of the flow shown (undefined: no flow). */
+  view(): ConversationView | undefined;
+  /** The messages mode's view, when the flow shown is in that mode. */
+  messageView(): MessageView | undefined;
+  settings(): ConversationSettings;
+}
+
+/** One pane's search state; the pane forwards its search members here. */
+export class PaneSearch {
+  private query = '';
+  private lastMatch: SearchMatch | undefined;
+  /** The window the last match put in view (see windowKey): `n` goes on from the match while it stays. */
+  private matchWindow = '';
+  private search: ConversationSearch | undefined;
+  /** The count of the last byte search's matches, with what it counted (see startCount). */
+  private counter: { readonly key: string; readonly counter: MatchCounter } | undefined;
+  /** A match found whose outcome waits for its count. */
+  private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
+  /** A messages-mode search is answered at once; its outcome waits for the next step. */
+  private messageOutcome: SearchOutcome | undefined;
+
+  constructor(private readonly host: SearchHost) {}
+
+  /** True while a search is scanning (call {@link step}). */
+  get searching(): boolean {
+    return this.search !== undefined || this.messageOutcome !== undefined;
+  }
+
+  /** True while the matches of the search shown are being counted (call {@link step}). */
+  get counting(): boolean {
+    return this.countPending !== undefined;
+  }
+
+  /** The raw modes' highlight of the query and its last match under the current settings (undefined without a query). */
+  highlight(): Highlight | undefined {
+    return this.query === '' ? undefined : highlightFor(this.query, this.host.settings(), this.lastMatch);
+  }
+
+  /** Another flow is shown: the last match (a position in the old one) is gone; the query stays. */
+  forgetMatch(): void {
+    this.lastMatch = undefined;
+  }
+
+  /**
+   * Starts a search for `query` (see ConversationPane.startSearch), or from the last match for
+   * `n`/`N` (`query` undefined). False when there is nothing to search.
+   */
+  start(query: string | undefined, backward: boolean): boolean {
+    const view = this.host.view();
+    if (!view) return false;
+    if (query !== undefined) {
+      this.query = query;
+      this.lastMatch = undefined;
+    }
+    const messageView = this.host.messageView();
+    if (messageView) {
+      if (this.query === '') return false;
+      const found = messageView.find(this.query, backward, query === undefined);
+      // The window moved to the match: the next frame must not take it back to the end.
+      if (found) this.host.following.on = false;
+      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: escapeText(this.query) };
+      return true;
+    }
+    const settings = this.host.settings();
+    const pattern = searchPattern(this.query, settings);
+    if (!pattern) return false;
+    // `n` goes on from the match while the window stays where the match put it; once it moved (G, PgDn), from the window, as less does.
+    const last = this.lastMatch;
+    const start = last && windowKey(view) === this.matchWindow ? { match: last } : this.windowStart(view);
+    this.search = new ConversationSearch(this.host.source, view.flowId, pattern, backward, start, directionsOf(settings));
+    return true;
+  }
+
+  /** Scans one step of the running search (or count); on a match, scrolls to it and highlights it. */
+  step(): SearchOutcome {
+    const pending = this.messageOutcome;
+    this.messageOutcome = undefined;
+    if (pending) return pending;
+    if (this.countPending && !this.search) return this.countStep();
+    const search = this.search;
+    const view = this.host.view();
+    if (!search || !view) return { kind: 'not-found', query: escapeText(this.query) };
+    const status = search.step(SEARCH_STEP_BYTES);
+    if (!status.done) return { kind: 'busy', fraction: status.fraction };
+    this.search = undefined;
+    if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
+    this.lastMatch = status.match;
+    this.host.following.on = false;
+    view.highlight = this.highlight();
+    view.showOffset(status.match.dir, status.match.offset);
+    this.matchWindow = windowKey(view);
+    const outcome = foundOutcome(status.wrapped === true, search.backward);
+    this.startCount(view.flowId, status.match, outcome);
+    return outcome;
+  }
+
+  /** Stops a running search and the count's report; the last match stays highlighted. */
+  cancel(): void {
+    this.search?.cancel();
+    this.search = undefined;
+    this.countPending = undefined;
+  }
+
+  /** The count being made is not to be reported (the user moved on); it is kept for `n`. */
+  dropCountReport(): void {
+    this.countPending = undefined;
+  }
+
+  /** Drops the query and the raw modes' highlight; false when there was no query. */
+  clear(): boolean {
+    if (this.query === '') return false;
+    this.query = '';
+    this.lastMatch = undefined;
+    const view = this.host.view();
+    if (view) view.highlight = undefined;
+    return true;
+  }
+
+  /** Counts the matches of the search (or takes on the count made for the same flow and query) for `match`. */
+  private startCount(flowId: number, match: SearchMatch, outcome: FoundOutcome): void {
+    const source = this.host.source;
+    const s = this.host.settings();
+    const flow = source.getFlow(flowId);
+    const pattern = searchPattern(this.query, s);
+    if (!flow || !pattern) return;
+    // A flow that grew is counted on from where its count stopped (its bytes only ever grow).
+    const key = [flowId, s.mode, s.encoding, s.filter, this.query].join('\n');
+    if (this.counter?.key === key) this.counter.counter.grow();
+    else this.counter = { key, counter: new MatchCounter(source, flowId, pattern, directionsOf(s)) };
+    this.countPending = { match, outcome };
+  }
+
+  /** One step of counting; when done, the found outcome again with its count. */
+  private countStep(): SearchOutcome {
+    const pending = this.countPending!;
+    const counter = this.counter!.counter;
+    if (!counter.step(SEARCH_STEP_BYTES)) return { kind: 'counting' };
+    this.countPending = undefined;
+    return { ...pending.outcome, count: counter.describe(pending.match) };
+  }
+
+  /**
+   * Where a new search starts: at the first data byte of the window (as if a match ended just
+   * before it), or at the first chunk when the window shows no data.
+   */
+  private windowStart(view: ConversationView): SearchStart {
+    const top = view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
+    if (!top) return { chunk: 0 };
+    const chunk = Math.max(0, this.host.source.chunkAt(view.flowId, top.dir!, top.offset!));
+    return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
+  }
+}
+
+/** The directions the settings' filter shows, searched and counted in. */
+function directionsOf(settings: ConversationSettings): Direction[] {
+  return settings.filter === 'both' ? ['c2s', 's2c'] : [settings.filter];
+}
+
+/** Where the window stands: its first data row's direction and offset ('' without one). */
+function windowKey(view: ConversationView): string {
+  const top = view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
+  return top ? `${top.dir}:${top.offset}` : '';
+}
+
+/** A match, found after going round from the top (forward) or the bottom (`backward`) when `wrapped`. */
+function foundOutcome(wrapped: boolean, backward: boolean): FoundOutcome {
+  return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
+}

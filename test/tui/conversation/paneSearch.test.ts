@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { PaneSearch, type SearchOutcome } from '../../../src/tui/conversation/paneSearch.js';
+import { DEFAULT_SETTINGS } from '../../../src/tui/conversation/settings.js';
+import { ConversationView } from '../../../src/tui/conversation/view.js';
+import { FakeSource, FLOW_ID } from './fakeSource.js';
+
+const KEY = { client: { addr: '10.0.0.1', port: 5000 }, server: { addr: '10.0.0.2', port: 80 } };
+
+function setup(view = true) {
+  const source = new FakeSource(KEY).data('c2s', 'GET /one HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 200 OK\r\n\r\none\r\n');
+  const shown = view ? new ConversationView(source, FLOW_ID, DEFAULT_SETTINGS, 80, 10) : undefined;
+  const following = { on: true };
+  const search = new PaneSearch({ source, following, view: () => shown, messageView: () => undefined, settings: () => DEFAULT_SETTINGS });
+  return { search, following, view: shown };
+}
+
+function stepsUntilDone(search: PaneSearch): SearchOutcome[] {
+  const outcomes: SearchOutcome[] = [];
+  for (let i = 0; i < 100 && (search.searching || search.counting || outcomes.length === 0); i++) outcomes.push(search.step());
+  return outcomes;
+}
+
+describe('PaneSearch', () => {
+  test('nothing to search without a flow shown or with an empty query', () => {
+    expect(setup(false).search.start('one', false)).toBe(false);
+    expect(setup().search.start('', false)).toBe(false);
+  });
+
+  test('a match is shown and highlighted, stops following, then its count is reported', () => {
+    const { search, following, view } = setup();
+    expect(search.start('one', false)).toBe(true);
+    const outcomes = stepsUntilDone(search);
+    expect(outcomes[0]).toEqual({ kind: 'found' });
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'found', count: 'match 1 of 2' });
+    expect(following.on).toBe(false);
+    expect(view!.highlight).toBeDefined();
+    expect(search.highlight()).toBeDefined();
+  });
+
+  test('clear drops the query and the highlight once', () => {
+    const { search, view } = setup();
+    search.start('one', false);
+    stepsUntilDone(search);
+    expect(search.clear()).toBe(true);
+    expect(view!.highlight).toBeUndefined();
+    expect(search.highlight()).toBeUndefined();
+    expect(search.clear()).toBe(false);
+  });
+
+  test('a query found nowhere says so, escaped', () => {
+    const { search } = setup();
+    search.start('zzz', false);
+    expect(stepsUntilDone(search).at(-1)).toEqual({ kind: 'not-found', query: 'zzz' });
+  });
+});
