@@ -102,7 +102,7 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
 /** The column titles, as one row of style `header`. */
 export function exchangeHeaderRow(width: number, numberColumns: number, methodColumns: number): FlowRow {
   const c = exchangeColumns(width, numberColumns, methodColumns);
-  let line = `${padLeft('flow#', c.number)}   ${pad(c.method >= 6 ? 'method' : 'meth', c.method)} ${pad(c.request >= 20 ? 'request (exchanges)' : 'request', c.request)}`;
+  let line = `${padLeft('flow#', c.number)}   ${pad(c.method >= 6 ? 'method' : c.method >= 4 ? 'meth' : '', c.method)} ${pad(c.request >= 20 ? 'request (exchanges)' : 'request', c.request)}`;
   line += c.size > 0 ? ` ${pad('st.', c.status)} ${padLeft('size', c.size)} ${padLeft('time', c.time)}` : ` ${pad('status', c.status)}`;
   return assemble(-1, false, [{ text: line, style: 'header' }], width);
 }

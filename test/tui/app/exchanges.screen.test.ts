@@ -22,7 +22,7 @@ describe('exchange list on the screen', () => {
   it('switches views, sorts, filters and opens an exchange', async () => {
     const screen = await openDemo();
     screen.press('v');
-    await screen.waitFor((s) => lines(s)[0].startsWith('flow#   met request (exchanges)'));
+    await screen.waitFor((s) => lines(s)[0].startsWith('flow#       request (exchanges)'));
     expect(listRows(screen)).toEqual([
       '  1#1   GET shop.example/                                      200     936  25ms',
       '  1#2   GET shop.example/style.css                             200     227  20ms',
@@ -69,7 +69,7 @@ describe('exchange list on the screen', () => {
       await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && lines(s)[0].startsWith(' #1 192.168.1.23:51000'));
       screen.press(key);
       await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
-      expect(lines(screen)[0]).toMatch(/^flow# +met request/);
+      expect(lines(screen)[0]).toMatch(/^flow# +request/);
       expect(rowWith(screen, ' #1 192.168.1.23')).toBe(-1);
     }
     await quit(screen);
