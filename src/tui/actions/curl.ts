@@ -74,7 +74,13 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
 
 /** Whether any Accept-Encoding header of `request` names a coding curl decodes: gzip, deflate or br. */
 function acceptsCompressed(request: HttpRequest): boolean {
-  return request.headers.some((h) => h.name.toLowerCase() === 'accept-encoding' && /(^|[\s,])(gzip|deflate|br)\s*($|[,;])/i.test(h.value));
+  const accepted = (item: string): boolean => {
+    const [coding, ...params] = item.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    // `gzip;q=0` refuses gzip (RFC 9110 12.5.3).
+    return (coding === 'gzip' || coding === 'deflate' || coding === 'br') && (q === undefined || Number(q.slice(2)) > 0);
+  };
+  return request.headers.some((h) => h.name.toLowerCase() === 'accept-encoding' && h.value.split(',').some(accepted));
 }
 
 /** One shell word for `text` (as UTF-8): plain when safe, `'...'` for printable ASCII, else `$'...'` with escapes. */

@@ -68,6 +68,9 @@ describe('curl command: --compressed', () => {
     expect(get('br;q=1.0')).toContain(' --compressed ');
     expect(get('identity')).not.toContain('--compressed');
     expect(get('brotli-ish, xgzip')).not.toContain('--compressed');
+    // q=0 refuses a coding.
+    expect(get('gzip;q=0, identity')).not.toContain('--compressed');
+    expect(get('gzip ; q=0.0, br;q=0.5')).toContain(' --compressed ');
     expect(curlCommand(request('GET', '/', [['Host', 'h']]), undefined)).toBe('curl http://h/');
   });
 });
