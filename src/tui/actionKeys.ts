@@ -177,7 +177,12 @@ export function savedMessage(paths: readonly string[], columns: number, ellipsis
  * {@link pcapFileName}), when it is a directory (`/tmp`); else `path` itself.
  */
 export function pcapTarget(path: string, offered: string): string {
-  const isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    // ENOTDIR, ENAMETOOLONG, EACCES...: the write itself says what is wrong with `path`.
+  }
   return isDirectory ? join(path, basename(offered)) : path;
 }
 

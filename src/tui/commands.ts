@@ -34,8 +34,7 @@ export interface CommandScene {
   focusedFlowId(): number | undefined;
   /** Forgets what the terminal shows: the next render writes every cell. */
   repaint(): void;
-  /** Ends the app (the user quit). */
-  /** `interrupted`: ctrl-c (quit at once), not `q`. */
+  /** Ends the app (the user quit); `interrupted`: by ctrl-c (quit at once), not `q` (the run then exits 130). */
   quit(interrupted?: boolean): void;
 }
 

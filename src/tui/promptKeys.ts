@@ -24,8 +24,7 @@ export interface PromptScene {
   readonly source: Pick<TuiSource, 'retarget'>;
   readonly status: StatusMessage;
   readonly scheduler: Pick<RedrawScheduler, 'now'>;
-  /** Ends the app (the user quit). */
-  /** `interrupted`: ctrl-c, not `q` or `y`. */
+  /** Ends the app (the user quit); `interrupted`: by ctrl-c, not `y` (the run then exits 130). */
   quit(interrupted?: boolean): void;
   /** Gives the conversation the keys (a `/` in it searches there). */
   focusConversation(): void;

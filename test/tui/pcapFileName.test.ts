@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pcapFileName, pcapTarget } from '../../src/tui/actionKeys.js';
@@ -18,5 +18,15 @@ describe('where w writes', () => {
     expect(pcapTarget(dir, offered)).toBe(join(dir, offered));
     expect(pcapTarget(`${dir}/`, offered)).toBe(join(dir, offered));
     expect(pcapTarget(join(dir, 'x.pcap'), offered)).toBe(join(dir, 'x.pcap'));
+  });
+
+  it('a path stat cannot look at (through a file, too long) is left to the write to refuse, never thrown here', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-w-'));
+    const file = join(dir, 'plain');
+    writeFileSync(file, '');
+    const offered = 'flowspy-20261202-090407-5-flows.pcap';
+    expect(pcapTarget(join(file, 'out.pcap'), offered)).toBe(join(file, 'out.pcap'));
+    const long = join(dir, 'x'.repeat(5000));
+    expect(pcapTarget(long, offered)).toBe(long);
   });
 });
