@@ -7,7 +7,7 @@
 //
 // Usage: node bench/exchangeList.mjs [--flows N (1000)] [--per-flow M (100)] [--runs N (200)]
 // Needs a build (`npm run build`).
-import { performance } from 'node:perf_hooks';
+import { percentiles, time } from './timing.mjs';
 import { ExchangeView } from '../dist/tui/flowList/exchangeView.js';
 import { formatExchangeRows } from '../dist/tui/flowList/exchangeFormat.js';
 import { parseFilter } from '../dist/tui/flowList/filter.js';
@@ -58,18 +58,6 @@ function feed(from, to) {
     store.apply({ type: 'flow-start', flowId: f + 1, key, ts: 1e6 + f, origin: 'capture', sawHandshake: true });
     table.set(f + 1, { http: { exchanges: Array.from({ length: perFlow }, (_, i) => exchange(i, f)) }, isOver: true });
   }
-}
-
-function percentiles(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return `p50 ${at(0.5).toFixed(3)} ms  p99 ${at(0.99).toFixed(3)} ms  max ${sorted[sorted.length - 1].toFixed(3)} ms`;
-}
-
-function time(action) {
-  const start = performance.now();
-  action();
-  return performance.now() - start;
 }
 
 feed(0, flows);

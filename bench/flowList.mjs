@@ -7,7 +7,7 @@
 //
 // Usage: node bench/flowList.mjs [--flows N (default 200000)] [--runs N (default 200)]
 // Needs a build (`npm run build`).
-import { performance } from 'node:perf_hooks';
+import { percentiles, time } from './timing.mjs';
 import { FlowView } from '../dist/tui/flowList/flowView.js';
 import { parseFilter } from '../dist/tui/flowList/filter.js';
 import { formatRows } from '../dist/tui/flowList/rowFormat.js';
@@ -44,18 +44,6 @@ function feed(from, to) {
     store.apply({ type: 'flow-start', flowId: i + 1, key, ts: 1e6 + i * 10, origin: 'capture', sawHandshake: true });
     store.apply({ type: 'flow-end', flowId: i + 1, ts: 1e6 + i * 10 + (i % 13), reason: 'rst', detail: undefined });
   }
-}
-
-function percentiles(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return `p50 ${at(0.5).toFixed(3)} ms  p99 ${at(0.99).toFixed(3)} ms  max ${sorted[sorted.length - 1].toFixed(3)} ms`;
-}
-
-function time(action) {
-  const start = performance.now();
-  action();
-  return performance.now() - start;
 }
 
 feed(0, flows);
