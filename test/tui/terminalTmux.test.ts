@@ -11,16 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleFixture } from '../support/screenBuild.js';
-import { cannotRun } from '../support/requirements.js';
-
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { cannotRun, missingTool } from '../support/requirements.js';
 
 const socket = `flowspy-test-${process.pid}`;
 const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -52,7 +43,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe.skipIf(cannotRun(hasTmux ? undefined : 'tmux is not installed', 'tmux screen tests'))('terminal screen in real tmux', () => {
+describe.skipIf(cannotRun(missingTool('tmux'), 'tmux screen tests'))('terminal screen in real tmux', () => {
   it.each(['tmux-256color', 'screen-256color', 'screen'])('default-terminal %s: 256 colours, no error text, q restores', async (term) => {
     const session = `demo-${term}`;
     const config = join(dir, `${term}.conf`);

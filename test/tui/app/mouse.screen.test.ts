@@ -15,7 +15,7 @@ import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
 import { spawnScreen } from '../../support/screen.js';
 import type { EmulatedScreen } from '../../support/screenEmulator.js';
-import { cannotRun } from '../../support/requirements.js';
+import { cannotRun, missingTool } from '../../support/requirements.js';
 import { BASE_ENV, cli, conversationRows, demoPcap, expectRestored, hintRow, isInverse, lines, listRows, openCapture, openDemo, openFlowspy, quit, root, statusRow } from './support.js';
 
 /** A press and release of the left button on 1-based cell (x, y). */
@@ -225,16 +225,7 @@ describe('mouse', () => {
   });
 });
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-describe.skipIf(cannotRun(hasTmux ? undefined : 'tmux is not installed', 'tmux mouse test'))('mouse through tmux', () => {
+describe.skipIf(cannotRun(missingTool('tmux'), 'tmux mouse test'))('mouse through tmux', () => {
   const socket = `flowspy-mouse-${process.pid}`;
   const killServer = (): void => {
     try {
