@@ -26,12 +26,18 @@ describe('the exchange list of a file whose messages are parsed after its load',
   });
 });
 
+/** The app on the demo, its messages parsed before it opens, at 80x24. */
+async function openParsedDemo() {
+  const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
+  const table = new MessageTable();
+  await new MessageBackfill(demo.store, table, () => undefined).run();
+  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
+  return { screen, app };
+}
+
 describe('the exchange list under a ~text filter', () => {
   it('shows the exchanges of the flows the byte search finds, though the flow list shows none', async () => {
-    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
-    const table = new MessageTable();
-    await new MessageBackfill(demo.store, table, () => undefined).run();
-    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
+    const { screen, app } = await openParsedDemo();
     const status = (): string => screen.line(screen.rows - 2);
     await screen.waitFor(() => status().includes('5 flows'));
     screen.press('v');
@@ -46,10 +52,7 @@ describe('the exchange list under a ~text filter', () => {
 
 describe('the conversation under the exchange list', () => {
   it('shows the selected exchange however the selection moved: a key, a / search', async () => {
-    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
-    const table = new MessageTable();
-    await new MessageBackfill(demo.store, table, () => undefined).run();
-    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
+    const { screen, app } = await openParsedDemo();
     const rows = (): string[] => Array.from({ length: screen.rows }, (_, y) => screen.line(y));
     const shows = (text: string): boolean => rows().some((row) => row.startsWith(`= ${text}`));
     await screen.waitFor(() => screen.line(screen.rows - 2).includes('5 flows'));
