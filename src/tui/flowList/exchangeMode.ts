@@ -61,8 +61,7 @@ export class ExchangeMode {
     }
     const messages = this.deps.messages;
     if (messages === undefined) return 'v: no messages are parsed in this run';
-    const view = new ExchangeView(this.deps.source, messages, (id) => flows.bytesMatch(id), this.deps.following, this.deps.onPending);
-    view.setFilter(flows.filter);
+    const view = new ExchangeView(this.deps.source, messages, (id) => flows.bytesMatch(id), this.deps.following, this.deps.onPending, flows.filter);
     const id = flows.focusedId;
     if (id !== undefined) view.focusFlow(id, flows.matchedExchange(id) ?? 0);
     this.view = view;

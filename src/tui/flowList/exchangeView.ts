@@ -77,7 +77,8 @@ export class ExchangeView {
 
   /**
    * `messages`: the flows' parsed messages; `bytesMatch`: the flow list's answer for the
-   * filter's `~text` words; `following`: the app's `F` state (the focus goes to the last row).
+   * filter's `~text` words; `following`: the app's `F` state (the focus goes to the last row);
+   * `filter`: the rows shown from the start (as {@link setFilter} would, without a second pass).
    */
   constructor(
     private readonly source: FlowSource,
@@ -85,7 +86,10 @@ export class ExchangeView {
     private readonly bytesMatch: (flowId: number) => boolean,
     private readonly following: Following = notFollowing(),
     onPending?: () => void,
+    filter: Filter = MATCH_ALL,
   ) {
+    this.activeFilter = filter;
+    this.readsFlow = filterReadsFlow(filter);
     this.changes = source.watchChanges(onPending);
     for (const flow of source.flows()) this.look(flow.id);
     this.updates = [];
@@ -276,7 +280,6 @@ export class ExchangeView {
     own.answer = answer;
     for (const entry of answerChanged ? own.listed : own.unsettled) {
       if (!entry.settled) sortFields(entry, entry.seen, entry.keys);
-      this.widestMethod = Math.max(this.widestMethod, stringColumns(exchangeMethod(entry.exchange)));
       this.updates.push({ entry, key: exchangeKey(this.sortOrder, entry.keys), show: this.matches(flow, entry) });
     }
     for (let i = own.listed.length; exchanges !== undefined && i < exchanges.length; i++) {
@@ -349,6 +352,6 @@ export class ExchangeView {
     const count = this.order.length;
     if (count === 0) this.focus = undefined;
     else if (this.following.on) this.focus = this.order.at(count - 1) as ExchangeEntry;
-    else if (this.focus === undefined || !this.focus.shown) this.focus = this.order.at(Math.max(0, Math.min(oldFocus, count - 1))) as ExchangeEntry;
+    else if (this.focus === undefined || !this.focus.shown) this.focus = this.order.at(clampRow(oldFocus, count)) as ExchangeEntry;
   }
 }

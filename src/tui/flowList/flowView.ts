@@ -402,7 +402,7 @@ export class FlowView {
     } else {
       const entry = this.focusId === undefined ? undefined : this.entries.get(this.focusId);
       if (entry === undefined || !entry.shown) {
-        this.focusId = this.order.at(Math.max(0, Math.min(oldFocus, this.order.length - 1))).id;
+        this.focusId = this.order.at(clampRow(oldFocus, this.order.length)).id;
       }
     }
   }
