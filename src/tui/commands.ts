@@ -48,25 +48,25 @@ export class Commands {
     const inList = state.focus === 'list';
     const layout = this.scene.layout();
     const pageRows = Math.max(1, (inList ? layout.list.height : layout.conversation.height) - 1);
-    const exchangeSaid = inList ? exchanges.run(command, pageRows) : undefined;
-    if (exchangeSaid !== undefined) return status.say(exchangeSaid);
+    // The list pane's rows: flows, or exchanges after `v`.
+    const rows = exchanges.rows ?? list;
     switch (command) {
       case 'move.down':
-        return inList ? list.moveBy(1) : conversation.scroll(1);
+        return inList ? rows.moveBy(1) : conversation.scroll(1);
       case 'move.up':
-        return inList ? list.moveBy(-1) : conversation.scroll(-1);
+        return inList ? rows.moveBy(-1) : conversation.scroll(-1);
       case 'page.down':
-        return inList ? list.moveBy(pageRows) : conversation.page(1);
+        return inList ? rows.moveBy(pageRows) : conversation.page(1);
       case 'page.up':
-        return inList ? list.moveBy(-pageRows) : conversation.page(-1);
+        return inList ? rows.moveBy(-pageRows) : conversation.page(-1);
       case 'halfPage.down':
-        return inList ? list.moveBy(Math.ceil(pageRows / 2)) : conversation.page(1, 0.5);
+        return inList ? rows.moveBy(Math.ceil(pageRows / 2)) : conversation.page(1, 0.5);
       case 'halfPage.up':
-        return inList ? list.moveBy(-Math.ceil(pageRows / 2)) : conversation.page(-1, 0.5);
+        return inList ? rows.moveBy(-Math.ceil(pageRows / 2)) : conversation.page(-1, 0.5);
       case 'move.top':
-        return inList ? list.moveTo(0) : conversation.top();
+        return inList ? rows.moveTo(0) : conversation.top();
       case 'move.bottom':
-        return inList ? list.moveTo(list.length - 1) : conversation.bottom();
+        return inList ? rows.moveTo(rows.length - 1) : conversation.bottom();
       case 'focus.next':
         return this.setFocus(inList ? 'conversation' : 'list');
       case 'flow.open':
@@ -115,8 +115,8 @@ export class Commands {
         return;
       case 'sort.cycle':
         // A new order is looked at from its top: the biggest, the longest, the newest flow.
-        status.say(`sorted by ${list.cycleSort()}`);
-        return list.moveTo(0);
+        status.say(`sorted by ${rows.cycleSort()}`);
+        return rows.moveTo(0);
       case 'follow.toggle':
         if (source.kind === 'file' && !source.running()) return status.say('F follows live captures and the proxy; G goes to the end');
         return this.setFollow(!this.scene.following.on);

@@ -12,7 +12,7 @@ function commandsOn(state: AppState): Commands {
   const scene = {
     state,
     list: { matchedExchange: () => undefined },
-    exchanges: { run: () => undefined, on: false, focused: undefined },
+    exchanges: { rows: undefined, on: false, focused: undefined },
     conversation: { searching: false, clearSearch: () => false, openAt: () => undefined },
     status: { say: () => undefined },
     layout: () => screenLayout(24, state.zoom),

@@ -8,7 +8,6 @@
 import type { Palette } from '../color.js';
 import type { Following } from '../following.js';
 import type { Glyphs } from '../glyphs.js';
-import type { Command } from '../keymap.js';
 import { paintRow, paintTitle } from '../paint.js';
 import { exchangeText, type ListedExchange } from './exchangeFields.js';
 import { exchangeHeaderRow, formatExchangeRows } from './exchangeFormat.js';
@@ -66,27 +65,6 @@ export class ExchangeMode {
     if (id !== undefined) view.focusFlow(id, flows.matchedExchange(id) ?? 0);
     this.view = view;
     return 'a row per HTTP exchange (v: flows)';
-  }
-
-  /**
-   * Runs a list key when on: moves, `o`; returns the status message ('' for none), or
-   * undefined when the key is not one of those (the app runs it).
-   */
-  run(command: Command, pageRows: number): string | undefined {
-    const view = this.view;
-    if (view === undefined) return undefined;
-    const half = Math.ceil(pageRows / 2);
-    const moves: Partial<Record<Command, number>> = { 'move.down': 1, 'move.up': -1, 'page.down': pageRows, 'page.up': -pageRows, 'halfPage.down': half, 'halfPage.up': -half };
-    const move = moves[command];
-    if (move !== undefined) view.moveBy(move);
-    else if (command === 'move.top') view.moveTo(0);
-    else if (command === 'move.bottom') view.moveTo(view.length - 1);
-    else if (command === 'sort.cycle') {
-      const order = view.cycleSort();
-      view.moveTo(0);
-      return `sorted by ${order}`;
-    } else return undefined;
-    return '';
   }
 
   /** `/`, `n`, `N`: the row index found for `query`, -1 when none; the focus goes there. */
