@@ -11,7 +11,7 @@ import type { MessageView } from './messageView.js';
 import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
-import type { ConversationView, Highlight } from './view.js';
+import type { ConversationView, DisplayLine, Highlight } from './view.js';
 
 /** Bytes scanned per search step (one step per event-loop turn). */
 const SEARCH_STEP_BYTES = 8 << 20;
@@ -99,7 +99,8 @@ export class PaneSearch {
     if (!pattern) return false;
     // `n` goes on from the match while the window stays where the match put it; once it moved (G, PgDn), from the window, as less does.
     const last = this.lastMatch;
-    const start = last && windowKey(view) === this.matchWindow ? { match: last } : this.windowStart(view);
+    const top = topDataLine(view);
+    const start = last && windowKey(top) === this.matchWindow ? { match: last } : this.windowStart(view.flowId, top);
     this.search = new ConversationSearch(this.host.source, view.flowId, pattern, backward, start, directionsOf(settings));
     return true;
   }
@@ -121,7 +122,7 @@ export class PaneSearch {
     this.host.following.on = false;
     view.highlight = this.highlight();
     view.showOffset(status.match.dir, status.match.offset);
-    this.matchWindow = windowKey(view);
+    this.matchWindow = windowKey(topDataLine(view));
     const outcome = foundOutcome(status.wrapped === true, search.backward);
     this.startCount(view.flowId, status.match, outcome);
     return outcome;
@@ -176,10 +177,9 @@ export class PaneSearch {
    * Where a new search starts: at the first data byte of the window (as if a match ended just
    * before it), or at the first chunk when the window shows no data.
    */
-  private windowStart(view: ConversationView): SearchStart {
-    const top = view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
+  private windowStart(flowId: number, top: DisplayLine | undefined): SearchStart {
     if (!top) return { chunk: 0 };
-    const chunk = Math.max(0, this.host.source.chunkAt(view.flowId, top.dir!, top.offset!));
+    const chunk = Math.max(0, this.host.source.chunkAt(flowId, top.dir!, top.offset!));
     return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
   }
 }
@@ -189,9 +189,13 @@ function directionsOf(settings: ConversationSettings): Direction[] {
   return settings.filter === 'both' ? ['c2s', 's2c'] : [settings.filter];
 }
 
+/** The window's first data row (with a direction and an offset), if it shows one. */
+function topDataLine(view: ConversationView): DisplayLine | undefined {
+  return view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
+}
+
 /** Where the window stands: its first data row's direction and offset ('' without one). */
-function windowKey(view: ConversationView): string {
-  const top = view.lines().find((line) => line.dir !== undefined && line.offset !== undefined);
+function windowKey(top: DisplayLine | undefined): string {
   return top ? `${top.dir}:${top.offset}` : '';
 }
 
