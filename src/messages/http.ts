@@ -116,10 +116,10 @@ export class HttpConversation implements HttpStreamHooks {
   }
 
   /** The parsers' hook: a message is over. */
-  onEnd(message: HttpMessage): void {
+  onEnd(message: HttpMessage, cutByConnection: boolean): void {
     const exchange = this.current[message.dir];
     this.current[message.dir] = undefined;
-    if (exchange && this.parsers[message.dir].cutByConnection && !exchange.flags.includes('cut-short')) exchange.flags.push('cut-short');
+    if (exchange && cutByConnection && !exchange.flags.includes('cut-short')) exchange.flags.push('cut-short');
     if (exchange) this.onMessageEnd?.(message, exchange);
   }
 

@@ -28,8 +28,11 @@ export interface HttpStreamHooks {
    * skipping bytes (the rest of a lost message).
    */
   onLost(requests: boolean): void;
-  /** The message is over: complete, or cut (`message.incomplete` says where). */
-  onEnd(message: HttpMessage): void;
+  /**
+   * The message is over: complete, or cut (`message.incomplete` says where). `cutByConnection`:
+   * the connection's end (FIN, reset; not the capture's) cut it, so it was sent short.
+   */
+  onEnd(message: HttpMessage, cutByConnection: boolean): void;
   onNote(note: StreamNote): void;
 }
 
@@ -72,9 +75,6 @@ export class HttpStreamParser {
 
   /** The direction ended inside a start line: its bytes, raw from {@link rawFrom}, are no message. */
   startLineCut = false;
-
-  /** True once the connection ended (not the capture) inside a message of this direction: the message it cut was sent short. */
-  cutByConnection = false;
 
   /** True once the direction is raw bytes (a tunnel, or after something unparseable) or ended. */
   get done(): boolean {
@@ -169,27 +169,26 @@ export class HttpStreamParser {
   /**
    * The sender finished (FIN, or the flow ended): a message in progress is over. Still looking
    * for a message start after a gap between messages: the gap held (the start of) a message.
-   * `byConnection`: the connection ended (FIN, reset), not the capture (see {@link cutByConnection}).
+   * `byConnection`: the connection ended (FIN, reset), not the capture: a message it cuts was sent short.
    */
   end(ts: Micros, byConnection = true): void {
-    const inMessage = this.state === State.BodyLength || this.state === State.Chunked || (this.state === State.Head && this.head.hasStartLine);
-    this.cutByConnection = byConnection && inMessage && !this.tentative;
+    const short = byConnection && !this.tentative;
     if (this.tentative && this.lostCandidate && this.state !== State.Ended) this.hooks.onLost(this.requests);
     // No message start came after a gap: the bytes skipped looking for one are shown raw.
     if (this.tentative && !this.done && this.expected > this.resyncFrom) this.toRaw(this.resyncFrom, 'no message start after the gap: raw bytes from here');
     switch (this.state) {
       case State.Head:
-        if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' });
+        if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' }, short);
         else if (this.head.started && !this.tentative) {
           this.startLineCut = true;
           this.toRaw(this.head.offset, `the stream ended inside this ${this.requests ? 'request' : 'status'} line: raw bytes from here`);
         }
         break;
       case State.BodyLength:
-        this.finish({ offset: this.expected, why: `stream ended ${formatCount(this.remaining)} bytes before the end of the body` });
+        this.finish({ offset: this.expected, why: `stream ended ${formatCount(this.remaining)} bytes before the end of the body` }, short);
         break;
       case State.Chunked:
-        this.finish({ offset: this.expected, why: 'stream ended inside the chunked body' });
+        this.finish({ offset: this.expected, why: 'stream ended inside the chunked body' }, short);
         break;
       case State.Close:
         this.finish(this.message?.incomplete);
@@ -298,7 +297,7 @@ export class HttpStreamParser {
   }
 
   /** The head in `buf` is over (or cut at `cut`): makes the message and enters its body. */
-  private completeHead(ts: Micros, cut: { offset: number; why: string } | undefined): void {
+  private completeHead(ts: Micros, cut: { offset: number; why: string } | undefined, cutByConnection = false): void {
     const head = this.head;
     const text = head.text();
     const headLength = head.length;
@@ -315,7 +314,7 @@ export class HttpStreamParser {
     this.message = message;
     const plan = this.hooks.onHead(message, text);
     if (cut) {
-      this.finish(cut);
+      this.finish(cut, cutByConnection);
       return;
     }
     switch (plan.kind) {
@@ -353,8 +352,8 @@ export class HttpStreamParser {
     if (this.message && !this.message.incomplete) this.message.incomplete = { offset, why };
   }
 
-  /** The current message is over; the parser waits for the next head (or goes raw when asked to). */
-  private finish(cut: { offset: number; why: string } | undefined): void {
+  /** The current message is over (`cutByConnection`: see {@link HttpStreamHooks.onEnd}); the parser waits for the next head (or goes raw when asked to). */
+  private finish(cut: { offset: number; why: string } | undefined, cutByConnection = false): void {
     const message = this.message;
     this.message = undefined;
     this.chunked = undefined;
@@ -364,7 +363,7 @@ export class HttpStreamParser {
     if (message) {
       message.incomplete = cut ?? message.incomplete;
       message.complete = message.incomplete === undefined;
-      this.hooks.onEnd(message);
+      this.hooks.onEnd(message, cutByConnection);
     }
     if (this.rawAfterMessage !== undefined && message) this.toRaw(messageEnd(message), this.rawAfterMessage);
   }
