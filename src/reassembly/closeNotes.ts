@@ -35,6 +35,11 @@ export function bytesSeenFrom(d: DirectionState, offset: number): number {
   return d.buffer.bytesFrom(offset) + Math.max(0, d.nextOffset - Math.max(offset, d.lastGapEnd));
 }
 
+/** TCP's half-close: the server's bytes after the client's FIN (a reply to a request the FIN ended) are neither counted nor noted. */
+function isHalfCloseReply(d: DirectionState, peerClose: { readonly kind: string } | null | undefined): boolean {
+  return d.dir === 's2c' && peerClose?.kind === 'FIN';
+}
+
 /**
  * Whether bytes of d ending at stream offset `end` meet a rule of
  * {@link CloseNoteRules.clipAtCloses}: they go past d's own FIN, or came after its peer closed
@@ -45,7 +50,7 @@ export function clipsAtCloses(d: DirectionState, end: number): boolean {
   if (d.finOffset >= 0 && end > d.finOffset) return true;
   if (d.peerCloseOffset < 0 || end <= d.peerCloseOffset) return false;
   const notes = d.closeNotes();
-  if (d.dir !== 's2c' || notes.peerClose?.kind !== 'FIN') return true;
+  if (!isHalfCloseReply(d, notes.peerClose)) return true;
   return notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset;
 }
 
@@ -143,7 +148,7 @@ export class CloseNoteRules {
     const notes = d.closeNotes();
     notes.afterPeerCloseCounted = Math.max(notes.afterPeerCloseCounted, countedEnd);
     const close = notes.peerClose!;
-    if (count <= 0 || (d.dir === 's2c' && close.kind === 'FIN')) return;
+    if (count <= 0 || isHalfCloseReply(d, close)) return;
     this.counters.bytesAfterPeerClose += count;
     if (inFlight ? notes.notedInFlight : notes.notedAfterPeerClose) return;
     if (inFlight) notes.notedInFlight = true;
