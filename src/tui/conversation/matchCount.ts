@@ -10,7 +10,7 @@ import type { Direction } from '../../core/types.js';
 import { ByteMatcher, type BytePattern } from '../byteMatcher.js';
 import type { SearchMatch } from './search.js';
 import type { ConversationSource } from './source.js';
-import { extentOf, readVia } from './source.js';
+import { extentOf, readVia, resumeAfterGap } from './source.js';
 
 /** Matches counted at most: past it the count reads `10,000+`. */
 export const MAX_COUNTED = 10_000;
@@ -111,9 +111,7 @@ export class MatchCounter {
     const bytes = readVia(source, flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
       // A gap or hole: on to the next chunk's bytes.
-      const index = source.chunkAt(flowId, cursor.dir, cursor.position);
-      const chunk = index < 0 ? undefined : source.getChunk(flowId, index);
-      const next = !chunk ? this.ends[k] : chunk.offset > cursor.position ? chunk.offset : chunk.offset + chunk.length;
+      const next = resumeAfterGap(source, flowId, cursor.dir, cursor.position) ?? this.ends[k];
       const moved = Math.max(1, next - cursor.position);
       cursor.position = next > cursor.position ? next : this.ends[k];
       return moved;

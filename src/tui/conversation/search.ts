@@ -12,7 +12,7 @@ import { ByteMatcher, caselessPattern, hasUpperCase, type BytePattern } from '..
 import { escapeText } from '../../render/escape.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
-import { extentOf, readVia } from './source.js';
+import { extentOf, readVia, resumeAfterGap } from './source.js';
 import { UnitOrder } from './units.js';
 import type { Highlight } from './highlight.js';
 
@@ -225,10 +225,8 @@ export class ConversationSearch {
     const bytes = readVia(this.source, this.flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
       // A gap or hole: jump past it.
-      const index = this.source.chunkAt(this.flowId, cursor.dir, cursor.position);
-      const chunk = index < 0 ? undefined : this.source.getChunk(this.flowId, index);
-      const next = !chunk ? Infinity : chunk.offset > cursor.position ? chunk.offset : chunk.offset + chunk.length;
-      if (next === Infinity || next <= cursor.position) cursor.frontier = Infinity;
+      const next = resumeAfterGap(this.source, this.flowId, cursor.dir, cursor.position);
+      if (next === undefined || next <= cursor.position) cursor.frontier = Infinity;
       else {
         this.scanned += next - cursor.position;
         cursor.position = next;

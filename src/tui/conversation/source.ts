@@ -61,6 +61,18 @@ export function readVia(source: ConversationSource, flowId: number, dir: Directi
   return source.read(flowId, dir, offset, length);
 }
 
+/**
+ * Where readable bytes of direction `dir` resume at or after `position`, which reads none (a
+ * gap or a hole): the next chunk's start, or the end of the gap chunk there; undefined when no
+ * chunk is there or after.
+ */
+export function resumeAfterGap(source: ConversationSource, flowId: number, dir: Direction, position: number): number | undefined {
+  const index = source.chunkAt(flowId, dir, position);
+  const chunk = index < 0 ? undefined : source.getChunk(flowId, index);
+  if (!chunk) return undefined;
+  return chunk.offset > position ? chunk.offset : chunk.offset + chunk.length;
+}
+
 /** Stream extent of one direction. */
 export function extentOf(flow: ConversationFlow, dir: Direction): number {
   return dir === 'c2s' ? flow.extentC2s : flow.extentS2c;
