@@ -6,7 +6,7 @@
  * units' lines are capped at {@link MAX_MESSAGE_LINES}. Pure: no terminal.
  */
 import { hexBytesFitting, hexRowLines } from '../../render/hex.js';
-import { dumpCells, byteAt } from './dumpCells.js';
+import { dumpCells, byteAt, type DumpCells } from './dumpCells.js';
 import { wrapRanges } from './lineText.js';
 import { MAX_MESSAGE_LINES, type MessageLine, type MessageUnits } from './messageLines.js';
 import type { DirectionFilter } from './settings.js';
@@ -21,11 +21,11 @@ export interface Row {
   /**
    * A row of a hex dump line made again narrower (see {@link MessageRows.wrap}): its text is not
    * a slice of the line's; it has its side's marker, and `from` is the column of its first
-   * byte's hex pair in the line's text.
+   * byte's hex pair in the line's text. `firstByte`: the index in the line of its first byte;
+   * `lineCells`, `rowCells`: where each byte is drawn in the line's text and in the row's, read
+   * once when the row is made.
    */
-  readonly reflowed?: boolean;
-  /** For a reflowed row: the index in the line of its first byte. */
-  readonly firstByte?: number;
+  readonly dump?: { readonly firstByte: number; readonly lineCells: DumpCells; readonly rowCells: DumpCells };
 }
 
 /** Where a row is: its line, where it starts in the line's text, and its index then. */
@@ -187,10 +187,8 @@ export class MessageRows {
   /** The row showing position `at` of the text of the line starting at row `first`. */
   rowOf(first: number, at: number): number {
     // A narrowed dump line: the row of the byte drawn at `at` (its pair or its character).
-    if (this.row(first).reflowed === true) {
-      const cells = dumpCells(this.row(first).line.text);
-      at = cells.hex[byteAt(cells, at) ?? -1] ?? at;
-    }
+    const dump = this.row(first).dump;
+    if (dump !== undefined) at = dump.lineCells.hex[byteAt(dump.lineCells, at) ?? -1] ?? at;
     let index = first;
     while (index + 1 < this.count && this.row(index + 1).continued && this.row(index + 1).from <= at) index++;
     return index;
@@ -240,11 +238,13 @@ export class MessageRows {
     for (const line of lines) {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
       // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
-      const narrow = line.hex !== undefined && line.text.length > columns ? hexRowLines(line.hex, hexBytesFitting(columns)) : undefined;
-      if (narrow !== undefined) {
-        const cells = dumpCells(line.text);
+      if (line.hex !== undefined && line.text.length > columns) {
         const bytes = hexBytesFitting(columns);
-        narrow.forEach((text, i) => rows.push({ line, text, continued: i > 0, from: i > 0 ? cells.hex[i * bytes] ?? line.text.length : 0, reflowed: true, firstByte: i * bytes }));
+        const lineCells = dumpCells(line.text);
+        hexRowLines(line.hex, bytes).forEach((text, i) => rows.push({
+          line, text, continued: i > 0, from: i > 0 ? lineCells.hex[i * bytes] ?? line.text.length : 0,
+          dump: { firstByte: i * bytes, lineCells, rowCells: dumpCells(text) },
+        }));
         continue;
       }
       // flowspy's own lines (timings, notes, TLS hellos) wrap at spaces; captured text wraps at the width, as in the raw modes.

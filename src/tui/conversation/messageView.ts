@@ -103,7 +103,7 @@ export class MessageView {
     let found: { line: MessageLine; at: number[] } | undefined;
     return this.windowRows().map((row) => {
       const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
-      const text = `${time}${row.continued && row.reflowed !== true ? ' ' : markerOf(row.line.side)} ${row.text}`;
+      const text = `${time}${row.continued && row.dump === undefined ? ' ' : markerOf(row.line.side)} ${row.text}`;
       const matches: [number, number][] = [];
       if (needle !== '') {
         if (found?.line !== row.line) found = { line: row.line, at: matchesIn(row.line.text, needle) };

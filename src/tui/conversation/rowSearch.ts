@@ -4,7 +4,7 @@
  * place in the line; smart case. Also where a match shows in a row, for the highlight. Pure.
  */
 import { smartIgnoresCase, textMatches } from '../textMatch.js';
-import { byteRanges, bytesIn, dumpCells } from './dumpCells.js';
+import { byteRanges, bytesIn } from './dumpCells.js';
 import type { MessageLine } from './messageLines.js';
 import type { MessageRows, Row } from './messageRows.js';
 
@@ -77,12 +77,11 @@ export function matchNumber(rows: SearchedRows, needle: string, match: Match): {
  */
 export function rowMatches(row: Row, starts: readonly number[], length: number): [number, number][] {
   const out: [number, number][] = [];
-  if (row.reflowed === true) {
-    const wide = dumpCells(row.line.text);
-    const narrow = dumpCells(row.text);
+  const dump = row.dump;
+  if (dump !== undefined) {
     for (const at of starts) {
-      const bytes = bytesIn(wide, at, at + length);
-      if (bytes) out.push(...byteRanges(narrow, bytes[0] - row.firstByte!, bytes[1] - row.firstByte!));
+      const bytes = bytesIn(dump.lineCells, at, at + length);
+      if (bytes) out.push(...byteRanges(dump.rowCells, bytes[0] - dump.firstByte, bytes[1] - dump.firstByte));
     }
     return out;
   }
