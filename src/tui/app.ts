@@ -114,7 +114,13 @@ export class TuiApp {
       shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });
-    this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc() });
+    const suspend = (): void =>
+      terminal.suspend((stopped) => {
+        this.screen.realloc();
+        if (!stopped) this.status.say('ctrl-z: not suspended (no job control here: run flowspy from a shell)');
+        this.scheduler.soon();
+      });
+    this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc(), suspend });
     this.frameScene = { ...parts, boxes, anchorSelectedExchange: () => this.anchorSelectedExchange() };
     this.promptScene = { ...parts, searches: this.searches, actionKeys, focusConversation: () => this.commands.setFocus('conversation') };
     this.mouseTargets = {

@@ -34,6 +34,8 @@ export interface CommandScene {
   focusedFlowId(): number | undefined;
   /** Forgets what the terminal shows: the next render writes every cell. */
   repaint(): void;
+  /** ctrl-z: gives the terminal back to the shell until `fg`, then draws everything again. */
+  suspend(): void;
   /** Ends the app (the user quit); `interrupted`: by ctrl-c (quit at once), not `q` (the run then exits 130). */
   quit(interrupted?: boolean): void;
 }
@@ -129,6 +131,8 @@ export class Commands {
       }
       case 'screen.repaint':
         return this.scene.repaint();
+      case 'suspend':
+        return this.scene.suspend();
       case 'flow.save':
         return this.scene.actionKeys.saveFlow();
       case 'request.copy':
