@@ -187,9 +187,13 @@ export class TuiApp {
     if (this.quitting || this.mouse?.ownsKey(ch)) return;
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
     // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
-    // In a prompt a Meta key is dropped: Esc there would cancel what is being typed.
+    // In a prompt the Esc cancels it and the key is dropped (a quick Esc y must not run y), so
+    // one Esc always closes a prompt; Alt-Backspace (M-backspace) is an edit and does nothing.
     const meta = /^M-(.+)$/.exec(name);
-    if (meta && this.state.prompt) return;
+    if (meta && this.state.prompt) {
+      if (meta[1] !== 'backspace') promptKey(this.promptScene, 'escape', undefined);
+      return;
+    }
     if (meta) {
       this.onKey('escape', undefined);
       this.onKey(meta[1], ch);
