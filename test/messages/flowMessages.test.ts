@@ -18,6 +18,8 @@ describe('detectProtocol', () => {
     ['HTTP/1.1 200 OK\r\n', 's2c', 'http c2s'],
     ['HTTP/1.', 'c2s', 'http s2c'],
     ['GET / HTTP/1.1\r\n', 's2c', 'http s2c'],
+    ['GET /a\x01b HTTP/1.1\r\n', 'c2s', 'http c2s'],
+    ['FOO /a\x01b HTTP/1.1\r\n', 'c2s', 'http c2s'],
     ['220 mail.example.com ESMTP\r\n', 's2c', 'lines c2s'],
     ['PING\r\n', 'c2s', 'lines c2s'],
     ['hello\n', 'c2s', 'lines c2s'],
