@@ -17,7 +17,7 @@ import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
 import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
-import { messageColumns, twoRowMessageColumns } from './statusBar.js';
+import { soleMessageColumns, twoRowMessageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
 import { ActionKeys, type TuiActions } from './actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
@@ -241,10 +241,10 @@ export class TuiApp {
     this.scheduler.now();
   }
 
-  /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
+  /** Columns a status message has: beside `· ? help` and the hint row below when there is one (see splitMessage), else the whole status row. */
   private messageColumns(): number {
     const width = Number(this.screen.width) || 80;
-    return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : messageColumns(width);
+    return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : soleMessageColumns(width);
   }
 
   private layout(): ReturnType<typeof screenLayout> {
