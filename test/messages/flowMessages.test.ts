@@ -20,6 +20,7 @@ describe('detectProtocol', () => {
     ['GET / HTTP/1.1\r\n', 's2c', 'http s2c'],
     ['GET /a\x01b HTTP/1.1\r\n', 'c2s', 'http c2s'],
     ['FOO /a\x01b HTTP/1.1\r\n', 'c2s', 'http c2s'],
+    ['SEARCH /AAAA\x00\x00WKUFIND', 'c2s', 'raw c2s'],
     ['220 mail.example.com ESMTP\r\n', 's2c', 'lines c2s'],
     ['PING\r\n', 'c2s', 'lines c2s'],
     ['hello\n', 'c2s', 'lines c2s'],

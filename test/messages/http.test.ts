@@ -166,6 +166,13 @@ const CASES: Case[] = [
     exchanges: [],
     notes: ['c2s@0: not an HTTP request line: raw bytes from here'],
   },
+  {
+    // Binary (zeek tcp_reassembly.pcap: an exploit's SEARCH line, later cut by a gap): raw, shown whole.
+    name: 'nor is a NUL',
+    steps: [c2s('SEARCH /AAAA\x00\x00WKUFIND HTTP/1.1\r\n\r\n')],
+    exchanges: [],
+    notes: ['c2s@0: not an HTTP request line: raw bytes from here'],
+  },
   { name: 'a response without a request', steps: [s2c(ok('hi'))], exchanges: ['- → 200 length:2 !no-request'] },
   {
     name: 'a stream that ends inside a request line: no request, its bytes raw, a note',
