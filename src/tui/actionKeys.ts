@@ -158,17 +158,23 @@ export function curlSavedPrefix(bodyBeside: boolean): string {
   return `curl sent to terminal clipboard (OSC 52), ${bodyBeside ? '.body + ' : 'saved: '}`;
 }
 
+/** Columns a saved file's path keeps at least before the words after it are shortened. */
+const PATH_COLUMNS = 18;
+
 /**
  * What `s` saved, in `columns` columns: the client's file by its path (its end kept when cut),
- * then which the others are: `saved DIR/A-B (client), reverse (server) and .log`. `paths` as
- * saveFlow returns them: the sides that sent something, then the `.log` named after the client's.
+ * then which the others are: `saved DIR/A-B (client), reverse (server) and .log`, or briefly
+ * (`+reverse, .log`) when the path would keep fewer than {@link PATH_COLUMNS} columns (a narrow
+ * screen). `paths` as saveFlow returns them: the sides that sent something, then the `.log`
+ * named after the client's.
  */
 export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
   if (paths.length <= 1) return messageWithPath('saved ', paths[0] ?? '', columns, ellipsis);
   const log = paths[paths.length - 1];
   const sides = paths.slice(0, -1);
   const clientFirst = basename(log) === `${basename(sides[0])}.log`;
-  const rest = sides.length === 2 ? ' (client), reverse (server) and .log' : clientFirst ? ' (client; server sent nothing) and .log' : ' (server; client sent nothing) and .log';
+  const long = sides.length === 2 ? ' (client), reverse (server) and .log' : clientFirst ? ' (client; server sent nothing) and .log' : ' (server; client sent nothing) and .log';
+  const rest = columns - 'saved '.length - long.length >= PATH_COLUMNS ? long : sides.length === 2 ? ' +reverse, .log' : ' +.log';
   return messageWithPath('saved ', sides[0], Math.max(0, columns - rest.length), ellipsis) + rest;
 }
 
