@@ -83,7 +83,7 @@ describe('proxy mode', () => {
     screen.press('y');
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
-    expect(screen.line(0)).toMatch(/^flowspy: 3 connections; \d+ bytes client→server/);
+    expect(screen.line(0)).toMatch(/^flowspy: 3 connections; [\d,]+ bytes client→server/);
   });
 
   it('a refused upstream: the row says failed, the pane shows what the client sent and why it was reset', async () => {
