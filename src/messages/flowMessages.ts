@@ -63,7 +63,7 @@ export class FlowMessages {
   private heldBytes = 0;
   private ended = false;
   private key: FlowKey | undefined = undefined;
-  /** The FTP control connection this flow is the data connection of, if it is one. */
+  /** The FTP control connection this flow is the data connection of, if it is one (set by the table at the flow's start). */
   dataChannel: DataChannel | undefined = undefined;
   /** The data connections this flow (an FTP control connection) announced, in order (at most {@link MAX_ANNOUNCED}). */
   readonly announced: DataChannel[] = [];
@@ -79,14 +79,18 @@ export class FlowMessages {
     return this.ended;
   }
 
+  /** The flow's start (what its `flow-start` tells): `midStream` when no handshake was seen. */
+  start(key: FlowKey, midStream: boolean): void {
+    this.key = key;
+    this.midStream = midStream;
+  }
+
   /** Applies one event of this flow (events of other flows are the caller's mistake and are ignored). */
   apply(event: FlowEvent): void {
     if (event.flowId !== this.flowId || this.ended) return;
     switch (event.type) {
       case 'flow-start':
-        this.midStream = !event.sawHandshake;
-        this.key = event.key;
-        this.dataChannel = this.channels?.claim(event.key.server, this.flowId);
+        this.start(event.key, !event.sawHandshake);
         break;
       case 'data':
         this.applyData(event);
