@@ -28,7 +28,7 @@ export interface CommandScene {
   readonly source: TuiSource;
   readonly status: StatusMessage;
   readonly searches: Pick<SearchSteps, 'again'>;
-  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'saveBody'>;
+  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'offerBody'>;
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
@@ -137,8 +137,11 @@ export class Commands {
         return this.scene.actionKeys.saveFlow();
       case 'request.copy':
         return this.scene.actionKeys.copyCurl();
-      case 'body.save':
-        return this.scene.actionKeys.saveBody();
+      case 'body.save': {
+        const offer = this.scene.actionKeys.offerBody();
+        if (offer !== undefined) state.prompt = new PromptBar('save-body', offer.label, offer.name);
+        return;
+      }
       case 'pcap.write':
         state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(exchanges.shownFlowIds()?.length ?? list.length, new Date()));
         return;
