@@ -86,9 +86,9 @@ function terminfo(numbers: Record<number, number>, strings: readonly number[], w
 
 describe('terminal caps', () => {
   it('reads colours, cursor addressing and attributes from both formats', () => {
-    expect(parseTerminfo(terminfo({ 13: 256 }, [10, 27, 34], true))).toEqual({ colors: 256, addressable: true, bold: true, reverse: true, underline: false });
-    expect(parseTerminfo(terminfo({ 13: 8 }, [10, 36]))).toEqual({ colors: 8, addressable: true, bold: false, reverse: false, underline: true });
-    expect(parseTerminfo(terminfo({}, []))).toEqual({ colors: 0, addressable: false, bold: false, reverse: false, underline: false });
+    expect(parseTerminfo(terminfo({ 13: 256 }, [10, 27, 34], true))).toEqual({ colors: 256, addressable: true, bold: true, reverse: true });
+    expect(parseTerminfo(terminfo({ 13: 8 }, [10, 36]))).toEqual({ colors: 8, addressable: true, bold: false, reverse: false });
+    expect(parseTerminfo(terminfo({}, []))).toEqual({ colors: 0, addressable: false, bold: false, reverse: false });
     expect(parseTerminfo(Buffer.from('not terminfo at all'))).toBeUndefined();
   });
 
@@ -139,7 +139,7 @@ describe('openTerminal', () => {
   it('decides on the terminfo the caller read (read once per start), not on a second read', () => {
     const output = { isTTY: true, write: () => true } as unknown as NodeJS.WriteStream;
     const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
-    const caps = { colors: 0, addressable: false, bold: false, reverse: false, underline: false };
+    const caps = { colors: 0, addressable: false, bold: false, reverse: false };
     expect(() => openTerminal({ output, env, caps, guardProcess: false })).toThrow(/^TERM=no-such-terminal cannot move the cursor/);
     expect(fullScreenProblem(env, caps)).toMatch(/cannot move the cursor/);
     expect(fullScreenProblem(env)).toBeUndefined();
