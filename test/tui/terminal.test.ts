@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { fullScreenProblem, localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
+import { checkTerminal, fullScreenProblem, localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
 import { parseTerminfo, terminalCaps } from '../../src/tui/terminfoCaps.js';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -143,5 +143,17 @@ describe('openTerminal', () => {
     expect(() => openTerminal({ output, env, caps, guardProcess: false })).toThrow(/^TERM=no-such-terminal cannot move the cursor/);
     expect(fullScreenProblem(env, caps)).toMatch(/cannot move the cursor/);
     expect(fullScreenProblem(env)).toBeUndefined();
+  });
+});
+
+describe('checkTerminal', () => {
+  it('refuses before anything is written, and passes without writing a byte', () => {
+    const written: unknown[] = [];
+    const output = { isTTY: true, write: (data: unknown) => written.push(data) } as unknown as NodeJS.WriteStream;
+    const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
+    const caps = { colors: 256, addressable: true, bold: true, reverse: true };
+    expect(() => checkTerminal({ output, env, caps: { ...caps, addressable: false } })).toThrow(TerminalError);
+    expect(typeof checkTerminal({ output, env, caps }).open).toBe('function');
+    expect(written).toEqual([]);
   });
 });
