@@ -16,7 +16,7 @@ import type { FlowView } from './flowList/flowView.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
 import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
-import { helpText } from './helpPane.js';
+import { fittedHelpText } from './helpPane.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -83,7 +83,7 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
   boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : hints(scene, width - 1, unicode)));
   const helpRows = layout.status.top;
-  const help = state.helpTop === undefined ? undefined : helpText(unicode).slice(state.helpTop, state.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
+  const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis).slice(state.helpTop, state.helpTop + helpRows).join('\n');
   boxes.place('help', { top: 0, height: helpRows }, help);
   screen.render();
 }
