@@ -45,6 +45,6 @@ function keepMessagesOfHeldFlows(messages: MessageTable, store: FlowStore): Flow
   return (event) => {
     messages.apply(event);
     if (event.type !== 'flow-start' || messages.size <= store.size + PRUNE_SLACK) return;
-    for (const flow of [...messages.values()]) if (store.getFlow(flow.flowId) === undefined) messages.delete(flow.flowId);
+    for (const flowId of [...messages.flowIds()]) if (store.getFlow(flowId) === undefined) messages.delete(flowId);
   };
 }

@@ -63,7 +63,7 @@ export class FlowMessages {
   private heldBytes = 0;
   private ended = false;
   private key: FlowKey | undefined = undefined;
-  /** The FTP control connection this flow is the data connection of, if it is one. */
+  /** The FTP control connection this flow is the data connection of, if it is one (set by the table at the flow's start). */
   dataChannel: DataChannel | undefined = undefined;
   /** The data connections this flow (an FTP control connection) announced, in order (at most {@link MAX_ANNOUNCED}). */
   readonly announced: DataChannel[] = [];
@@ -79,14 +79,18 @@ export class FlowMessages {
     return this.ended;
   }
 
+  /** The flow's start (what its `flow-start` tells): `midStream` when no handshake was seen. */
+  start(key: FlowKey, midStream: boolean): void {
+    this.key = key;
+    this.midStream = midStream;
+  }
+
   /** Applies one event of this flow (events of other flows are the caller's mistake and are ignored). */
   apply(event: FlowEvent): void {
     if (event.flowId !== this.flowId || this.ended) return;
     switch (event.type) {
       case 'flow-start':
-        this.midStream = !event.sawHandshake;
-        this.key = event.key;
-        this.dataChannel = this.channels?.claim(event.key.server, this.flowId);
+        this.start(event.key, !event.sawHandshake);
         break;
       case 'data':
         this.applyData(event);
@@ -150,14 +154,15 @@ export class FlowMessages {
    * laptop.example.com → 250`, `TLS api.example.com h2` (or `(offers h2,http/1.1)`), `FTP data
    * of #1: RETR a.bin`; `! ` before it when an exchange is flagged (see {@link flags}); '' while
    * undecided or raw. With `exchange` (a position in `http.exchanges`, past the first), that
-   * exchange instead, numbered: `#2 GET /nope → 404 (2 req)`.
+   * exchange instead, numbered: `#2 GET /nope → 404 (2 req)`. `lineText`: a line's text as the
+   * view shows it (see `lineSummary`).
    */
-  summary(exchange = 0): string {
+  summary(exchange = 0, lineText?: (item: LineItem) => string): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     let text = '';
     if (this.http || this.lines) {
       // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
-      text = (this.http ? httpSummary(this.http, this.websocket, exchange) : lineSummary(this.lines!)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
+      text = (this.http ? httpSummary(this.http, this.websocket, exchange) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
     return this.http?.exchanges.some((e) => e.flags.length > 0) ? `! ${text}` : text;

@@ -1,15 +1,21 @@
 /**
  * The messages of every flow, kept beside the store: a FlowEventSink that gives each flow its
- * {@link FlowMessages} at `flow-start` and routes the flow's events to it. Memory follows the
- * flows held: the owner deletes a flow's messages when the store lets the flow go.
+ * {@link FlowMessages} and routes the flow's events to it. A flow gets them at its first event
+ * after `flow-start` (until then only its start is kept, and a flow that ends with nothing else
+ * is forgotten), so that a scan of a million data-less connections costs little. Memory follows
+ * the flows held: the owner deletes a flow's messages when the store lets the flow go.
  */
-import type { DataEvent, FlowEvent } from '../core/types.js';
+import type { DataEvent, FlowEvent, FlowKey } from '../core/types.js';
 import { DataChannels } from './ftpData.js';
 import { FlowMessages, type MessageListener } from './flowMessages.js';
 
 /** Per-flow messages by flow id. */
 export class MessageTable {
   private readonly byId = new Map<number, FlowMessages>();
+  /** The keys of the flows started with no other event yet, by flow id. */
+  private readonly started = new Map<number, FlowKey>();
+  /** Those of them that started without a handshake. */
+  private readonly startedMidStream = new Set<number>();
   private readonly channels = new DataChannels();
 
   /** `listener` is told of each message as it is over (for --json), for every flow. */
@@ -24,17 +30,50 @@ export class MessageTable {
       return;
     }
     if (event.type === 'flow-start') {
-      this.byId.set(event.flowId, new FlowMessages(event.flowId, this.listener, this.channels));
+      // An announced FTP data connection is claimed as it opens, even if it never carries a byte.
+      const dataChannel = this.channels.claim(event.key.server, event.flowId);
+      if (dataChannel !== undefined) {
+        this.create(event.flowId, event.key, !event.sawHandshake).dataChannel = dataChannel;
+      } else {
+        this.started.set(event.flowId, event.key);
+        if (!event.sawHandshake) this.startedMidStream.add(event.flowId);
+      }
+      return;
     }
-    this.byId.get(event.flowId)?.apply(event);
+    if (event.type === 'flow-end' && this.started.has(event.flowId)) {
+      this.delete(event.flowId);
+      return;
+    }
+    this.flow(event.flowId)?.apply(event);
   }
 
   private applyData(event: DataEvent): void {
-    const flow = this.byId.get(event.flowId);
+    const flow = this.flow(event.flowId);
     if (flow !== undefined) flow.applyData(event);
   }
 
-  /** The messages of flow `flowId`, or undefined when the flow is unknown or was deleted. */
+  /** The messages of flow `flowId`, made from its start at its first event; undefined when unknown. */
+  private flow(flowId: number): FlowMessages | undefined {
+    const flow = this.byId.get(flowId);
+    if (flow !== undefined) return flow;
+    const key = this.started.get(flowId);
+    if (key === undefined) return undefined;
+    const midStream = this.startedMidStream.has(flowId);
+    this.delete(flowId);
+    return this.create(flowId, key, midStream);
+  }
+
+  private create(flowId: number, key: FlowKey, midStream: boolean): FlowMessages {
+    const flow = new FlowMessages(flowId, this.listener, this.channels);
+    flow.start(key, midStream);
+    this.byId.set(flowId, flow);
+    return flow;
+  }
+
+  /**
+   * The messages of flow `flowId`; undefined when the flow is unknown, was deleted, or has had no
+   * event since its start (it has no messages yet).
+   */
   get(flowId: number): FlowMessages | undefined {
     return this.byId.get(flowId);
   }
@@ -42,14 +81,22 @@ export class MessageTable {
   /** Forgets a flow's messages (e.g. when the store evicts the flow). */
   delete(flowId: number): void {
     this.byId.delete(flowId);
+    this.started.delete(flowId);
+    this.startedMidStream.delete(flowId);
   }
 
-  /** Number of flows held. */
+  /** Number of flows held (with messages or only started). */
   get size(): number {
-    return this.byId.size;
+    return this.byId.size + this.started.size;
   }
 
-  /** Every flow's messages, in the order the flows started. */
+  /** The ids of the flows held (with messages or only started). */
+  *flowIds(): IterableIterator<number> {
+    yield* this.byId.keys();
+    yield* this.started.keys();
+  }
+
+  /** Every flow's messages, in the order the flows got their first event after the start. */
   values(): IterableIterator<FlowMessages> {
     return this.byId.values();
   }

@@ -18,6 +18,9 @@ describe('detectProtocol', () => {
     ['HTTP/1.1 200 OK\r\n', 's2c', 'http c2s'],
     ['HTTP/1.', 'c2s', 'http s2c'],
     ['GET / HTTP/1.1\r\n', 's2c', 'http s2c'],
+    ['GET /a\x01b HTTP/1.1\r\n', 'c2s', 'http c2s'],
+    ['FOO /a\x01b HTTP/1.1\r\n', 'c2s', 'http c2s'],
+    ['SEARCH /AAAA\x00\x00WKUFIND', 'c2s', 'raw c2s'],
     ['220 mail.example.com ESMTP\r\n', 's2c', 'lines c2s'],
     ['PING\r\n', 'c2s', 'lines c2s'],
     ['hello\n', 'c2s', 'lines c2s'],
@@ -72,6 +75,27 @@ function run(events: FlowEvent[], listener = {}): FlowMessages {
   for (const e of events) table.apply(e);
   return table.get(1)!;
 }
+
+describe('MessageTable', () => {
+  const start = (flowId: number, sawHandshake = true): FlowEvent => ({ type: 'flow-start', flowId, key: { client: { addr: '10.0.0.1', port: 40000 + flowId }, server: { addr: '10.0.0.2', port: 80 } }, ts: 1, origin: 'capture', sawHandshake });
+
+  it('keeps only the start of a flow with no other event, and forgets it at its end (a scan costs little)', () => {
+    const table = new MessageTable();
+    for (let id = 1; id <= 3; id++) table.apply(start(id));
+    expect([table.size, table.get(1), [...table.flowIds()]]).toEqual([3, undefined, [1, 2, 3]]);
+    table.apply({ type: 'flow-end', flowId: 2, ts: 2, reason: 'fin', detail: undefined });
+    table.delete(3);
+    expect([table.size, [...table.flowIds()], [...table.values()].length]).toEqual([1, [1], 0]);
+  });
+
+  it('gives a flow its messages at its first event after the start, with what the start told', () => {
+    // Without a handshake the bytes before the first status line are skipped; with one they are not.
+    const replay = (sawHandshake: boolean): FlowMessages => run(new Script(sawHandshake).data('c2s', 'GET /ping HTTP/1.1\r\n\r\n').data('s2c', 'end of an earlier body\r\nHTTP/1.1 204 No Content\r\n\r\n').end());
+    expect(replay(false).summary()).toBe('GET /ping → 204');
+    expect(replay(true).summary()).not.toBe('GET /ping → 204');
+    expect(replay(false).isOver).toBe(true);
+  });
+});
 
 describe('FlowMessages', () => {
   it('sums up HTTP: the first exchange and the number of requests; flagged with !', () => {

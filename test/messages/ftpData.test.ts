@@ -114,4 +114,17 @@ describe('MessageTable: FTP data connections', () => {
     // The control connection knows which flow its announcement opened.
     expect(table.get(1)?.announced.map((c) => c.dataFlowId)).toEqual([2]);
   });
+
+  it('links an announced data connection that carries no byte (an empty listing)', () => {
+    const table = new MessageTable();
+    const line = (flowId: number, dir: Direction, offset: number, text: string): FlowEvent => ({ type: 'data', flowId, dir, offset, length: text.length, ts: 1, fileOffset: -1, bytes: Buffer.from(text) });
+    table.apply({ type: 'flow-start', flowId: 1, key: CONTROL, ts: 1, origin: 'capture', sawHandshake: true });
+    table.apply(line(1, 's2c', 0, '220 FTP ready\r\n'));
+    table.apply(line(1, 'c2s', 0, 'EPSV\r\n'));
+    table.apply(line(1, 's2c', 15, '229 Extended Passive mode OK (|||63988|)\r\n'));
+    table.apply({ type: 'flow-start', flowId: 2, key: { client: { addr: '10.0.0.1', port: 40001 }, server: { addr: '10.0.0.2', port: 63988 } }, ts: 2, origin: 'capture', sawHandshake: true });
+    table.apply({ type: 'flow-end', flowId: 2, ts: 3, reason: 'fin', detail: undefined });
+    expect(table.get(2)?.dataChannel?.controlFlowId).toBe(1);
+    expect(table.get(1)?.announced.map((c) => c.dataFlowId)).toEqual([2]);
+  });
 });

@@ -39,7 +39,9 @@ export function liveFlow(key: FlowKey = KEY, step = 2000) {
   apply({ type: 'flow-start', flowId: FLOW, key, ts, origin: 'proxy', sawHandshake: true });
   const flow = {
     store,
+    /** The flow's messages; a view made before the first byte holds them from the start (as the table makes them at the first event, a note for it is given to the table alone). */
     get messages(): FlowMessages {
+      if (table.get(FLOW) === undefined) table.apply({ type: 'note', flowId: FLOW, ts, text: 'test: messages held from the start' });
       return table.get(FLOW)!;
     },
     get exchanges(): readonly HttpExchange[] {

@@ -3,7 +3,8 @@
  * its `~text` words start, and the preview column's text (a summary of the flow's messages, else
  * its first line) that filters and searches read. Pure: the list asks, per flow.
  */
-import { escapeText } from '../../render/escape.js';
+import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { lineText } from '../conversation/messageLines.js';
 import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type Filter, type MessagesOf } from './filter.js';
@@ -42,12 +43,13 @@ export class FlowMatcher {
     this.search = filter.needles.length > 0 ? new ContentSearch(this.bytes, filter.needles) : undefined;
   }
 
-  /** The preview column's text for `flow`, escaped: its messages' summary (of the exchange the filter points at), else its first line. */
+  /** The preview column's text for `flow`, escaped: its messages' summary (of the exchange the filter points at; text as the messages mode shows it), else its first line. */
   describe(flow: ListedFlow): string {
     const messages = this.messages?.(flow.id);
-    const summary = messages?.summary(matchedExchange(this.active, messages));
+    const summary = messages?.summary(matchedExchange(this.active, messages), lineText);
     if (!summary) return this.previews.get(flow);
-    const text = escapeText(summary);
+    // As the messages mode shows the lines: a line's `\xNN` and `\` stay single.
+    const text = withPlainBackslashes(escapeText(summary));
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
   }
 

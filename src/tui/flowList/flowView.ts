@@ -89,7 +89,8 @@ export class FlowView {
   /**
    * What the preview column shows for `flow` (escaped), and what filters and searches read: the
    * summary of its messages when a protocol was recognised (`GET /a → 200 (3 req)`, `TLS
-   * example.com h2`; `->` and `~` with ASCII glyphs), else its first line. While the filter has
+   * example.com h2`; `->` and `~` with ASCII glyphs; text as the messages mode shows it: a line's
+   * bytes that are not UTF-8 as `\xNN`, a backslash single), else its first line. While the filter has
    * message words, the summary is of the exchange they point at (`#2 GET /nope → 404 (2 req)`).
    */
   describe(flow: ListedFlow): string {
