@@ -153,7 +153,8 @@ export interface CheckedTerminal {
 
 /**
  * Checks, without writing to the terminal, that the full screen can work with `options`: the
- * output is a terminal and TERM's terminfo can move the cursor ({@link fullScreenProblem}).
+ * output is a terminal, TERM's terminfo can move the cursor ({@link fullScreenProblem}), and
+ * keys can be read (stdin, else /dev/tty).
  * Throws `TerminalError` (one line for the user) when not; `open()` then opens the screen, on
  * the terminfo read here.
  */
@@ -164,6 +165,7 @@ export function checkTerminal(options: TerminalOptions = {}): CheckedTerminal {
   const caps = 'caps' in options ? options.caps : terminalCaps(env);
   const problem = fullScreenProblem(env, caps);
   if (problem !== undefined) throw new TerminalError(problem);
+  if (!options.input && !process.stdin.isTTY) closeSync(openKeyTty());
   return { open: () => openChecked(options, env, output, caps) };
 }
 
@@ -290,16 +292,20 @@ const DISCARDED_STOP_CHECK_MS = 200;
 const STOP_SEEN_MS = 1000;
 
 
-/** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
-function keyInputFromTty(): ReadStream | undefined {
-  if (process.stdin.isTTY) return undefined;
-  let fd: number;
+/** A descriptor of /dev/tty for reading; throws `TerminalError` when the process has no terminal. */
+function openKeyTty(): number {
   try {
-    fd = openSync('/dev/tty', 'r');
+    return openSync('/dev/tty', 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new TerminalError(`no terminal to read keys from (/dev/tty: ${code})`);
   }
+}
+
+/** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
+function keyInputFromTty(): ReadStream | undefined {
+  if (process.stdin.isTTY) return undefined;
+  const fd = openKeyTty();
   try {
     return new ReadStream(fd);
   } catch {
