@@ -269,6 +269,17 @@ describe('ConsoleOutput', () => {
   });
 });
 
+describe('hex dumps past 4 GiB (-c --hex, --log --hex)', () => {
+  it('label every row of a chunk with as many digits, so the byte and text columns stay aligned', async () => {
+    const events: FlowEvent[] = [start(1, T0), data(1, T0, 's2c', 0xffff_fff8, 'x'.repeat(24))];
+    for (const make of [(out: TextSink) => new ConsoleOutput(out, { hex: true }), (out: TextSink) => new LogOutput(out, { hex: true })]) {
+      const rows = (await run(make, events)).split('\n').filter((line) => line.includes('|'));
+      expect(rows.map((row) => /([0-9a-f]{8,})  /.exec(row)?.[1])).toEqual(['0fffffff8', '100000008']);
+      expect(new Set(rows.map((row) => row.indexOf('|'))).size).toBe(1);
+    }
+  });
+});
+
 describe('JsonOutput', () => {
   it('writes one JSON object per event per line, and one per HTTP message after the event that ends it', async () => {
     const text = await run((out) => new JsonOutput(out), HTTP);
