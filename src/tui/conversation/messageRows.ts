@@ -247,8 +247,8 @@ export class MessageRows {
         }));
         continue;
       }
-      // flowspy's own lines (timings, notes, TLS hellos) wrap at spaces; captured text wraps at the width, as in the raw modes.
-      wrapRanges(line.text, columns, line.side === 'event' || line.prose === true).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
+      // Decoded text wraps after spaces; flowspy's own lines (timings, notes, TLS hellos) keep a number with its unit.
+      wrapRanges(line.text, columns, line.side === 'event' || line.prose === true ? 'prose' : 'words').forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
     }
     return rows;
   }

@@ -62,7 +62,7 @@ export class WrappedUnits {
     const rows: [number, number, number][] = [];
     rendered.lines.forEach((line, index) => {
       // flowspy's own lines (`=`) wrap at spaces, as in the messages mode; bytes wrap at the edge.
-      for (const [from, to] of wrapRanges(line.text, text, line.side === 'event')) rows.push([index, from, to]);
+      for (const [from, to] of wrapRanges(line.text, text, line.side === 'event' ? 'prose' : 'cut')) rows.push([index, from, to]);
     });
     const wrapped: WrappedUnit = { ...rendered, rows };
     if (cacheable) this.cache.set(id, wrapped);

@@ -30,7 +30,7 @@ function freshRows(flow: Flow, width: number, tail: MessageLine[] = []) {
 /** The rows of every line of the flow made at once by `messageLines` (not by a view), bodies in `expanded` whole. */
 function linesRows(flow: Flow, expanded: string[], width: number) {
   return [...HEAD, ...messageLines(flow.messages, flow.read, new Set(expanded))].flatMap((line) =>
-    wrapRanges(line.text, width - 2, line.side === 'event').map(([from, to], i) => ({ side: line.side, kind: line.kind, text: `${i > 0 ? ' ' : markerOf(line.side)} ${line.text.slice(from, to)}`, continued: i > 0 })),
+    wrapRanges(line.text, width - 2, line.side === 'event' || line.prose ? 'prose' : 'words').map(([from, to], i) => ({ side: line.side, kind: line.kind, text: `${i > 0 ? ' ' : markerOf(line.side)} ${line.text.slice(from, to)}`, continued: i > 0 })),
   );
 }
 
@@ -423,10 +423,10 @@ describe('message view: following, and the window when rows are added', () => {
 
 describe('message view: search over whole lines, across the rows they wrap to', () => {
   const AGENT = 'Firefox/133.0';
-  /** Two exchanges whose User-Agent line wraps at 60 columns inside "Firefox/133.0"; the second names it twice. */
+  /** Two exchanges whose User-Agent line, one word wider than the pane, is cut at 60 columns inside "Firefox/133.0"; the second names it twice. */
   function wrappedFlow() {
     const flow = liveFlow(KEY, 1000);
-    const agent = (times: number) => `User-Agent: ${'a'.repeat(36)} ${Array(times).fill(AGENT).join(' ')}`;
+    const agent = (times: number) => `User-Agent: ${'a'.repeat(49)}${Array(times).fill(AGENT).join(' ')}`;
     for (const [path, times] of [['/one', 1], ['/two', 2]] as const) {
       flow.send('c2s', `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n${agent(times)}\r\n\r\n`);
       flow.send('s2c', response(`for ${path}`));
@@ -445,7 +445,7 @@ describe('message view: search over whole lines, across the rows they wrap to', 
     view.home();
     expect(view.find(AGENT, false)).toBe(true);
     const [first, second] = view.lines();
-    expect(first.text).toMatch(/^> User-Agent: a+ Firefox\/1$/);
+    expect(first.text).toMatch(/^  a{49}Firefox\/1$/);
     expect(second.continued).toBe(true);
     expect(first.matches).toEqual([[first.text.indexOf('Firefox'), first.text.length]]);
     expect(second.matches).toEqual([[2, 2 + '33.0'.length]]);
@@ -486,7 +486,7 @@ describe('message view: search over whole lines, across the rows they wrap to', 
     expect(step.wrapped).toBe(true);
     expect(step.lines()[0].text).toBe(tops[2]);
     // The second line's two matches: the first split by the wrap, the second on the next row.
-    expect(tops[1]).toMatch(/^> User-Agent: a+ Firefox\/1$/);
+    expect(tops[1]).toMatch(/^  a{49}Firefox\/1$/);
     expect(tops[2]).toBe('  33.0 Firefox/133.0');
   });
 

@@ -342,6 +342,28 @@ describe('message view', () => {
     expect(view.lines().at(-1)!.text).toBe('= body: 227 bytes');
   });
 
+  it('a text protocol line wraps after spaces (a word is cut only when wider than the pane); search finds across the wrap', () => {
+    const { live, table, send } = liveFlow(143);
+    send('s2c', '* OK IMAP4rev1 server ready\r\n');
+    send('c2s', 'a4 FETCH 1:13 (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM)])\r\n');
+    send('s2c', `* 1 FETCH ${'x'.repeat(50)}\r\n`);
+    const view = new MessageView(1, table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length));
+    view.update(40, 100, 'a');
+    const texts = view.lines().map((line) => line.text);
+    expect(texts).toEqual([
+      '< * OK IMAP4rev1 server ready',
+      '> a4 FETCH 1:13 (FLAGS INTERNALDATE ',
+      '  RFC822.SIZE BODY.PEEK[HEADER.FIELDS ',
+      '  (DATE FROM)])',
+      '< * 1 FETCH ',
+      '  ' + 'x'.repeat(38),
+      '  ' + 'x'.repeat(12),
+    ]);
+    expect(view.find('INTERNALDATE RFC822', false)).toBe(true);
+    const marked = view.lines().flatMap((line) => line.matches.map(([from, to]) => line.text.slice(from, to)));
+    expect(marked).toEqual(['INTERNALDATE ', 'RFC822']);
+  });
+
   it('the pane shows messages by default for a recognised flow; m and x go to the raw modes and back', () => {
     const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));
     pane.show(1, 80, 10);
