@@ -169,7 +169,7 @@ class ChunkWalk {
       const from = Math.max(chunk.offset, this.at[dir]);
       if (chunk.kind === 'gap') {
         this.endRun();
-        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: `${formatCount(end - from)} bytes missing (${this.side(dir)})`, ts: chunk.ts, of: this.side(dir) });
+        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: `gap of ${formatCount(end - from)} bytes (${this.side(dir)})`, ts: chunk.ts, of: this.side(dir) });
         else this.more++;
         this.at[dir] = end;
       } else {

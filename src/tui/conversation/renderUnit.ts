@@ -81,7 +81,7 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       const chunk = source.getChunk(flowId, unit.chunk);
       if (!chunk) return { lines: [] };
       if (chunk.kind === 'gap') {
-        const text = `${formatCount(chunk.length)} bytes missing (${sideOf(chunk.dir)})`;
+        const text = `gap of ${formatCount(chunk.length)} bytes (${sideOf(chunk.dir)})`;
         return { lines: [event('gap', text, chunk.ts)], chunkLength: chunk.length };
       }
       return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings, hexColumns);

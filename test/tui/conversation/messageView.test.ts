@@ -255,7 +255,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
     const texts = frame(view, flow);
     // The gap's note after the body it cut and the cut's line (in exchange #2), the resynchronisation's before the response it found (#4's).
     const gapNote = texts.indexOf('= note (s2c at 112): gap of 76 bytes: looking for the next message start');
-    expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes missing)', '= message cut at 112: gap in the body']);
+    expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes in gaps)', '= message cut at 112: gap in the body']);
     expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c → no response/);
     const resumed = texts.indexOf('= note (s2c at 208): resumed at this message start');
     expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d → 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);

@@ -74,7 +74,7 @@ describe('text mode', () => {
     const lines = view(s).lines();
     expect(texts(lines).slice(1)).toEqual([
       '> abc',
-      '= 1,448 bytes missing (client)',
+      '= gap of 1,448 bytes (client)',
       '> def',
       '= note: c2s sent 4 bytes after the server closed (FIN at 00:00:00.000000)',
       '= note: conflicting retransmission',
