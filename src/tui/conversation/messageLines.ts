@@ -18,6 +18,7 @@ import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import type { HexRow } from '../../render/hex.js';
@@ -63,9 +64,9 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'cut-short': 'cut short: the connection ended before the whole message was sent',
 };
 
-/** A line item as shown: bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters). */
+/** A line item as shown: bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters); tabs expanded. */
 function lineText(item: LineItem): string {
-  return withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(item.text, 'latin1')) : escapeText(item.text));
+  return expandTabs(item.text, (piece) => withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(piece, 'latin1')) : escapeText(piece)));
 }
 
 /**
@@ -282,8 +283,9 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
 /** A message's start line, headers and body, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
-  out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(start)), ts: message.firstTs });
-  for (const header of message.headers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${header.name}: ${header.value}`)) });
+  const shown = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
+  out.push({ side, kind: 'data', text: shown(start), ts: message.firstTs });
+  for (const header of message.headers) out.push({ side, kind: 'data', text: shown(`${header.name}: ${header.value}`) });
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
   if (cut) out.push(cut);

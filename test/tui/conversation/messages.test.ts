@@ -119,6 +119,22 @@ describe('message lines', () => {
     expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
   });
 
+  it('one rule for tabs in every decoded line: expanded to the next tab stop by columns shown, other controls escaped', () => {
+    // A character of two bytes is one column; an escape is as wide as it shows.
+    expect(bodyText(Buffer.from('é\tx\n\x01\ty\n'), 'text/plain')).toEqual(['é       x', '\\x01    y']);
+    const { live, table, send } = liveFlow(143);
+    send('s2c', '* OK ready\r\n');
+    send('c2s', 'a1 LOGIN\tme\tpw\r\n');
+    send('s2c', Buffer.from('a1 NO \xff\tx\r\n', 'latin1'));
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const texts = messageLines(table.get(1)!, read, new Set()).filter((l) => l.kind === 'data').map((l) => l.text);
+    expect(texts).toEqual(['* OK ready', 'a1 LOGIN        me      pw', 'a1 NO \\xff      x']);
+    const http = liveFlow(80);
+    http.send('c2s', 'GET / HTTP/1.1\r\nX-A: a\tb\r\n\r\n');
+    const httpRead = (dir: 'c2s' | 's2c', offset: number, length: number) => http.live.read(1, dir, offset, length);
+    expect(messageLines(http.table.get(1)!, httpRead, new Set()).map((l) => l.text)).toContain('X-A: a  b');
+  });
+
   it('a cut message says where it was cut after its body, not between its headers and its body', () => {
     const texts = messageLines(demo.messages.get(5)!, reader(5), new Set()).map((l) => l.text);
     const cut = texts.findIndex((t) => t.startsWith('message cut at 142: stream ended'));
