@@ -23,7 +23,7 @@ import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsIn
 import { formatCount } from '../../core/count.js';
 import type { HexRow } from '../../render/hex.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
-import { type LineKind, type Side } from './lineText.js';
+import { type LineKind, type Side, type WrapBreaks } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
@@ -46,8 +46,8 @@ export interface MessageLine {
   readonly of?: Side;
   /** A line of a hex dump (a binary body or frame): the bytes it shows, which a narrow pane shows in narrower rows rather than wrapped. */
   readonly hex?: HexRow;
-  /** A side's line flowspy worded (a TLS hello's fields): wrapped at spaces, as event lines are. */
-  readonly prose?: true;
+  /** Where the line may wrap, when not as its side says (event lines `prose`, the sides' decoded text `words`): see {@link WrapBreaks}. */
+  readonly breaks?: WrapBreaks;
 }
 
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
@@ -170,7 +170,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const placed = new NotePlacer(notes.of(index));
       placed.before(item.dir, item.offset, lines);
       if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
-      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs, prose: true });
+      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       const dataFlow = links.get(index)?.dataFlowId;
       if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
@@ -197,9 +197,9 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
   if (tls?.client) {
-    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts, prose: true });
+    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts, breaks: 'prose' });
   }
-  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, prose: true });
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, breaks: 'prose' });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
   raw.push(messages, expanded, out);

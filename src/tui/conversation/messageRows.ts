@@ -248,7 +248,7 @@ export class MessageRows {
         continue;
       }
       // Decoded text wraps after spaces; flowspy's own lines (timings, notes, TLS hellos) keep a number with its unit.
-      wrapRanges(line.text, columns, line.side === 'event' || line.prose === true ? 'prose' : 'words').forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
+      wrapRanges(line.text, columns, line.breaks ?? (line.side === 'event' ? 'prose' : 'words')).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
     }
     return rows;
   }

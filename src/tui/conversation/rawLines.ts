@@ -233,7 +233,8 @@ function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: number | und
       for (let back = 0; end < to && back < 3 && (bytes[end] & 0xc0) === 0x80; back++) end--;
       if (out.length < room) {
         const text = escapeDataLine(bytes, start, end);
-        out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts });
+        // Raw bytes, as the text mode shows them: cut at the width, not at spaces.
+        out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts, breaks: 'cut' });
       } else unmade++;
       ts = undefined;
       start = end;

@@ -30,7 +30,7 @@ function freshRows(flow: Flow, width: number, tail: MessageLine[] = []) {
 /** The rows of every line of the flow made at once by `messageLines` (not by a view), bodies in `expanded` whole. */
 function linesRows(flow: Flow, expanded: string[], width: number) {
   return [...HEAD, ...messageLines(flow.messages, flow.read, new Set(expanded))].flatMap((line) =>
-    wrapRanges(line.text, width - 2, line.side === 'event' || line.prose ? 'prose' : 'words').map(([from, to], i) => ({ side: line.side, kind: line.kind, text: `${i > 0 ? ' ' : markerOf(line.side)} ${line.text.slice(from, to)}`, continued: i > 0 })),
+    wrapRanges(line.text, width - 2, line.breaks ?? (line.side === 'event' ? 'prose' : 'words')).map(([from, to], i) => ({ side: line.side, kind: line.kind, text: `${i > 0 ? ' ' : markerOf(line.side)} ${line.text.slice(from, to)}`, continued: i > 0 })),
   );
 }
 
