@@ -95,8 +95,9 @@ export class ActionKeys {
     const index = conversation.exchangeInView() ?? 0;
     const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
     const request = exchange?.request;
+    if (flowId === undefined) return status.say('y: no flow selected');
     if (exchange && !request) return status.say(`y: exchange #${exchange.index + 1} has no request (a response without one)`);
-    if (flowId === undefined || !request) return status.say('y: no HTTP request in this flow');
+    if (!request) return status.say('y: no HTTP request in this flow');
     let body: Uint8Array | undefined;
     try {
       body = requestPayload((dir, offset, length) => this.scene.store.read(flowId, dir, offset, length), request);

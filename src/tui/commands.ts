@@ -142,9 +142,12 @@ export class Commands {
         if (offer !== undefined) state.prompt = new PromptBar('save-body', offer.label, offer.name);
         return;
       }
-      case 'pcap.write':
-        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(exchanges.shownFlowIds()?.length ?? list.length, new Date()));
+      case 'pcap.write': {
+        const shown = exchanges.shownFlowIds()?.length ?? list.length;
+        if (shown === 0) return status.say('w: no flows shown to write');
+        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(shown, new Date()));
         return;
+      }
       case 'proxy.retarget':
         if (!source.retarget) return status.say('r: only in proxy mode (-L)');
         state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ');
