@@ -192,11 +192,13 @@ export class ActionKeys {
 }
 
 /**
- * The start of `y`'s message, before the `.curl` file's path. It says "sent": flowspy cannot know
+ * The start of `y`'s message, before the `.curl` file's path (a body bash cannot quote is in the
+ * `.body` file beside it, which the command names). It says "sent": flowspy cannot know
  * whether the terminal took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
  */
 export function curlSavedPrefix(bodyBeside: boolean): string {
-  return `curl sent to terminal clipboard (OSC 52), ${bodyBeside ? '.body + ' : 'saved: '}`;
+  // The body's words take the place of "terminal" and "(OSC 52)": the file's name still fits 80 columns.
+  return bodyBeside ? 'curl sent to clipboard, saved with its body file: ' : 'curl sent to terminal clipboard (OSC 52), saved: ';
 }
 
 /** Columns a saved file's path keeps at least before the words after it are shortened. */
