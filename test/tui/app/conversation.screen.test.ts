@@ -156,7 +156,7 @@ describe('conversation pane', () => {
       await screen.waitFor((s) => statusRow(s).includes(`· text ${encoding} ·`));
     }
     // ASCII read as UTF-16LE: CJK characters and escapes of unassigned code points.
-    expect(conversationRows(screen)[1]).toMatch(/^> 䕇⁔\u202f呈偔ㄯㄮ\\u\{a0d\}潈瑳/);
+    expect(conversationRows(screen)[1]).toMatch(/^> 䕇⁔\\u\{202f\}呈偔ㄯㄮ\\u\{a0d\}潈瑳/);
     expect(rowWith(screen, ' #1 ')).toBe(8);
     expect(lines(screen)[8]).toMatch(/ closed {2}text UTF-16LE$/);
     for (const encoding of ['Shift_JIS', 'EBCDIC CP037', 'UTF-8']) {
