@@ -8,6 +8,7 @@ import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import type { Following } from './following.js';
 import type { Command } from './keymap.js';
 import type { ScreenLayout } from './layout.js';
@@ -50,8 +51,7 @@ export class Commands {
     const inList = state.focus === 'list';
     const layout = this.scene.layout();
     const pageRows = Math.max(1, (inList ? layout.list.height : layout.conversation.height) - 1);
-    // The list pane's rows: flows, or exchanges after `v`.
-    const rows = exchanges.rows ?? list;
+    const rows = shownList(list, exchanges).rows;
     switch (command) {
       case 'move.down':
         return inList ? rows.moveBy(1) : conversation.scroll(1);
@@ -146,9 +146,10 @@ export class Commands {
         return;
       }
       case 'pcap.write': {
-        const shown = exchanges.shownFlowIds()?.length ?? list.length;
-        if (shown === 0) return status.say('w: no flows shown to write');
-        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(shown, new Date()));
+        const shown = shownList(list, exchanges);
+        const flows = shown.kind === 'exchanges' ? shown.rows.shownFlowIds().length : shown.rows.length;
+        if (flows === 0) return status.say('w: no flows shown to write');
+        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(flows, new Date()));
         return;
       }
       case 'proxy.retarget':
@@ -196,7 +197,8 @@ export class Commands {
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;
-    const exchange = id === undefined ? undefined : exchanges.on ? exchanges.focused?.index : this.scene.list.matchedExchange(id);
+    const shown = shownList(this.scene.list, exchanges);
+    const exchange = id === undefined ? undefined : shown.kind === 'exchanges' ? shown.rows.focused?.index : shown.rows.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 
