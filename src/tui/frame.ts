@@ -119,6 +119,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
   const message = said !== '' ? said : problem !== undefined ? escapeText(problem) : '';
   return {
     source: escapeText(source.label()),
+    sourceBrief: escapeText(source.briefLabel?.() ?? ''),
     counters: source.counters(),
     flows: list.total,
     shown: list.length,

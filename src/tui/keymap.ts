@@ -51,7 +51,7 @@ export const KEYMAP: readonly KeyBinding[] = [
 
   { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
   { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped, messages', hint: 'mode' },
-  { context: 'conversation', keys: [']'], command: 'turn.next', help: 'next message (messages mode) or turn of the dialogue', hint: 'next' },
+  { context: 'conversation', keys: [']'], command: 'turn.next', help: 'next exchange or command and reply (messages mode) or turn', hint: 'next' },
   { context: 'conversation', keys: ['['], command: 'turn.previous', help: 'start of this message or turn, then the one before' },
   { context: 'conversation', keys: ['enter'], command: 'body.expand', help: 'messages mode: show a cut body in full', hint: 'more' },
   { context: 'conversation', keys: ['e'], command: 'encoding.cycle', help: 'cycle text encodings', hint: 'enc' },

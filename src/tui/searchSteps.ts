@@ -101,6 +101,6 @@ export class SearchSteps {
     const { status } = this.scene;
     if (outcome.kind === 'busy') status.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
     else if (outcome.kind === 'found') status.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
-    else if (outcome.kind === 'not-found') status.say(`not found: ${outcome.query}`);
+    else if (outcome.kind === 'not-found') status.say(`not found: ${outcome.query}${outcome.hint ? ` (${outcome.hint})` : ''}`);
   }
 }

@@ -87,8 +87,9 @@ export interface MessageUnits {
    */
   settled(index: number): boolean;
   /**
-   * True when unit `index` is where `]` and `[` stop: every HTTP exchange and WebSocket frame; a
-   * line protocol's item that begins a side's turn (so a 40-line reply is one step, not 40).
+   * True when unit `index` is where `]` and `[` stop: every HTTP exchange and WebSocket frame; in a
+   * line protocol the first item and each client item after a server one, so a command and its
+   * reply (commands sent together and their replies, a 40-line reply) are one step.
    */
   stop(index: number): boolean;
   /** Unit `index`'s lines, new objects at each call. */
@@ -163,7 +164,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     version: (index) => withNotes(`${items[index].length}|${items[index].complete}|${items[index].text.length}|${links.get(index)?.dataFlowId ?? ''}`, notes.of(index)),
     // An announcement whose data connection has not opened yet may still get its link.
     settled: (index) => items[index].complete && !(links.has(index) && links.get(index)!.dataFlowId === undefined),
-    stop: (index) => index === 0 || items[index].dir !== items[index - 1].dir,
+    stop: (index) => index === 0 || (items[index].dir === messages.clientDir && items[index - 1].dir !== messages.clientDir),
     lines: (index) => {
       const item = items[index];
       const lines: MessageLine[] = [];

@@ -45,7 +45,7 @@ export class ExchangeMode {
       const focused = this.view.focused;
       this.dispose();
       if (focused) flows.focusFlow(focused.flowId);
-      return 'a row per TCP flow (v: exchanges)';
+      return 'a row per flow (v: exchanges)';
     }
     const messages = this.deps.messages;
     if (messages === undefined) return 'v: no messages are parsed in this run';
@@ -53,7 +53,7 @@ export class ExchangeMode {
     const id = flows.focusedId;
     if (id !== undefined) view.focusFlow(id, flows.matchedExchange(id) ?? 0);
     this.view = view;
-    return 'a row per HTTP exchange (v: flows)';
+    return 'a row per exchange (v: flows)';
   }
 
   /** `/`, `n`, `N`: the row index found for `query`, -1 when none; the focus goes there. */

@@ -608,7 +608,7 @@ describe('] and [: message to message', () => {
     expect(view.previousUnit()).toBe(false);
   });
 
-  it('a line protocol: ] steps turn by turn (a multi-line reply is one step), [ comes back', () => {
+  it('a line protocol: ] steps from command to command (a command and its reply are one step), [ comes back', () => {
     const flow = liveFlow(KEY, 1000);
     for (const [dir, text] of [
       ['s2c', '+OK POP3 ready\r\n'], ['c2s', 'CAPA\r\n'], ['s2c', '+OK\r\nTOP\r\nUSER\r\nUIDL\r\nSASL PLAIN\r\n.\r\n'],
@@ -619,9 +619,23 @@ describe('] and [: message to message', () => {
     const top = () => view.lines()[0].text;
     const forward: string[] = [];
     while (view.nextUnit()) forward.push(top());
-    expect(forward).toEqual(['< +OK POP3 ready', '> CAPA', '< +OK', '> USER ann', '< +OK', '> LIST', '< +OK 2 messages']);
+    expect(forward).toEqual(['< +OK POP3 ready', '> CAPA', '> USER ann', '> LIST']);
     expect(view.previousUnit()).toBe(true);
-    expect(top()).toBe('> LIST');
+    expect(top()).toBe('> USER ann');
+  });
+
+  it('a line protocol: commands sent together (pipelining) and their replies are one step', () => {
+    const flow = liveFlow(KEY, 1000);
+    for (const [dir, text] of [
+      ['s2c', '220 mx ESMTP\r\n'], ['c2s', 'EHLO a\r\n'], ['s2c', '250-mx\r\n250 PIPELINING\r\n'],
+      ['c2s', 'MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\n'], ['s2c', '250 Ok\r\n250 Ok\r\n'], ['c2s', 'QUIT\r\n'], ['s2c', '221 Bye\r\n'],
+    ] as [Direction, string][]) flow.send(dir, text);
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 2, flow.stamp, HEAD);
+    const top = () => view.lines()[0].text;
+    const forward: string[] = [];
+    while (view.nextUnit()) forward.push(top());
+    expect(forward).toEqual(['< 220 mx ESMTP', '> EHLO a', '> MAIL FROM:<a@x>', '> QUIT']);
   });
 
   it('on a flow of 2,000 exchanges, from every row: ] to the next start (none after the last), [ to the start in view or the one before', () => {
