@@ -7,13 +7,18 @@ import { escapeText } from '../render/escape.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { SearchOutcome } from './conversation/paneSearch.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
-import { findRow } from './flowList/findRow.js';
+import { formatCount } from '../core/count.js';
+import { findRow, matchExcerpt, type RowFound } from './flowList/findRow.js';
+import { smartIncludes } from './textMatch.js';
 import type { FlowView } from './flowList/flowView.js';
 import type { RedrawScheduler } from './redraw.js';
 import type { StatusMessage } from './statusMessage.js';
 
 /** Bytes of `~text` search per step between frames. */
 const CONTENT_SEARCH_STEP = 4 << 20;
+
+/** Columns of text around what a list search matched out of sight, at most. */
+const EXCERPT_COLUMNS = 40;
 
 /** What the searches use of the app. */
 export interface SearchScene {
@@ -22,6 +27,9 @@ export interface SearchScene {
   readonly exchanges: Pick<ExchangeMode, 'on' | 'find' | 'recheck'>;
   readonly scheduler: Pick<RedrawScheduler, 'soon' | 'now'>;
   readonly status: StatusMessage;
+  /** The list's focused row as the screen shows it (for saying what a search matched out of sight). */
+  shownRowText(): string;
+  readonly ellipsis: string;
   /** True once the app quit: no step runs after it. */
   quitting(): boolean;
 }
@@ -56,14 +64,20 @@ export class SearchSteps {
   private findInList(backward: boolean): void {
     const { list, exchanges, status } = this.scene;
     if (this.listQuery === '') return status.say('no search yet: press /');
-    if (exchanges.on) {
-      if (exchanges.find(this.listQuery, backward) < 0) status.say(`not in the rows: ${escapeText(this.listQuery)}`);
-      return;
-    }
-    const index = findRow(list, this.listQuery, backward);
+    const found = exchanges.on ? exchanges.find(this.listQuery, backward) : findRow(list, this.listQuery, backward);
     // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
-    if (index < 0) return status.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
-    list.moveTo(index);
+    if (found === undefined) return status.say(`not in the rows: ${escapeText(this.listQuery)}${exchanges.on ? '' : ' (f ~text searches the bytes)'}`);
+    if (!exchanges.on) list.moveTo(found.index);
+    status.say(this.describeFound(found));
+  }
+
+  /** `match 2 of 7`, and what matched when the row as shown does not hold it (a summary cut short). */
+  private describeFound(found: RowFound): string {
+    const { status, shownRowText, ellipsis } = this.scene;
+    const count = `match ${formatCount(found.ordinal)} of ${formatCount(found.total)}`;
+    const shown = smartIncludes(shownRowText(), escapeText(this.listQuery));
+    if (shown) return count;
+    return `${count}: ${matchExcerpt(found.text, this.listQuery, Math.max(12, Math.min(EXCERPT_COLUMNS, status.columns() - count.length - 2)), ellipsis)}`;
   }
 
   /** Runs search steps (conversation `/`, list `~text`) between frames until both are done; once per pending turn. */
