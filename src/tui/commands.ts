@@ -28,12 +28,14 @@ export interface CommandScene {
   readonly source: TuiSource;
   readonly status: StatusMessage;
   readonly searches: Pick<SearchSteps, 'again'>;
-  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'saveBody'>;
+  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'offerBody'>;
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
   /** Forgets what the terminal shows: the next render writes every cell. */
   repaint(): void;
+  /** ctrl-z: gives the terminal back to the shell until `fg`, then draws everything again. */
+  suspend(): void;
   /** Ends the app (the user quit); `interrupted`: by ctrl-c (quit at once), not `q` (the run then exits 130). */
   quit(interrupted?: boolean): void;
 }
@@ -129,12 +131,17 @@ export class Commands {
       }
       case 'screen.repaint':
         return this.scene.repaint();
+      case 'suspend':
+        return this.scene.suspend();
       case 'flow.save':
         return this.scene.actionKeys.saveFlow();
       case 'request.copy':
         return this.scene.actionKeys.copyCurl();
-      case 'body.save':
-        return this.scene.actionKeys.saveBody();
+      case 'body.save': {
+        const offer = this.scene.actionKeys.offerBody();
+        if (offer !== undefined) state.prompt = new PromptBar('save-body', offer.label, offer.name);
+        return;
+      }
       case 'pcap.write':
         state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(exchanges.shownFlowIds()?.length ?? list.length, new Date()));
         return;

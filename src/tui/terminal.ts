@@ -18,6 +18,10 @@
  *   every mouse mode off, raw mode off) and may then print one line. It is also run on an uncaught
  *   error or unhandled rejection (then one line, exit 1), on SIGINT/SIGTERM/SIGHUP/SIGQUIT
  *   (then the caller's `onSignal`, or one line and exit 128+n) and at process exit.
+ * - suspend: `suspend()` (ctrl-z) gives the terminal back and stops the process as the shell's
+ *   job control expects; on SIGCONT (`fg`) the screen comes back whole. Where nothing can
+ *   continue a stopped process (no job control: run straight from tmux or a script), the
+ *   kernel discards the stop, and the screen comes back at once with `suspended: false`.
  * - hangup: the terminal going away (an error or the end of its streams: EIO once SSH dropped or
  *   the tmux pane closed) is taken as SIGHUP. Writes to a terminal that is gone are dropped, a
  *   hangup after `restore()` is ignored (the process is finishing its files), and the exit
@@ -119,6 +123,12 @@ export interface Terminal {
    * Never throws.
    */
   restore(line?: string): void;
+  /**
+   * Gives the terminal back and stops the process (SIGTSTP) until it is continued; then takes
+   * the screen again and calls `resumed(true)` (the caller redraws everything). `resumed(false)`
+   * when the process was not stopped (no job control). Nothing happens once restored.
+   */
+  suspend(resumed: (suspended: boolean) => void): void;
 }
 
 /** Thrown (with a one-line message for the user) when there is no terminal to draw on or read from. */
@@ -219,8 +229,43 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
     for (const stream of [output, input, ...stderr]) stream.on('error', onHangUp);
     input.on('end', onHangUp);
   }
-  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, caps), mouse, restore };
+  const suspend = (resumed: (suspended: boolean) => void): void => {
+    if (restored) return;
+    const terminfo = terminfoStrings(screen);
+    const keys = input as Partial<NodeJS.ReadStream>;
+    // What blessed buffered goes first; frames drawn while suspended go nowhere (the next frame after is whole).
+    screen.program.flush();
+    const ownWrite = Object.prototype.hasOwnProperty.call(output, 'write') ? output.write : undefined;
+    output.write((mouse ? MOUSE_REPORTING_OFF : '') + terminfo('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
+    output.write = (() => true) as typeof output.write;
+    keys.setRawMode?.(false);
+    const stoppedAt = Date.now();
+    let back = false;
+    const resume = (continued: boolean): void => {
+      if (back) return;
+      back = true;
+      process.removeListener('SIGCONT', onContinue);
+      clearTimeout(check);
+      if (ownWrite) output.write = ownWrite;
+      else delete (output as { write?: unknown }).write;
+      if (restored) return;
+      keys.setRawMode?.(true);
+      output.write(terminfo('enter_ca_mode', 'keypad_xmit', 'cursor_invisible') + (mouse ? MOUSE_REPORTING_ON : ''));
+      resumed(continued || Date.now() - stoppedAt >= STOP_SEEN_MS);
+    };
+    const onContinue = (): void => resume(true);
+    process.on('SIGCONT', onContinue);
+    // Where the stop is discarded no SIGCONT comes, and this fires on time; after a real stop it
+    // fires late (or after SIGCONT's listener, then doing nothing).
+    const check = setTimeout(() => resume(false), DISCARDED_STOP_CHECK_MS);
+    process.kill(process.pid, 'SIGTSTP');
+  };
+  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, caps), mouse, restore, suspend };
 }
+
+/** When to look whether SIGTSTP stopped the process (ms); a check later than {@link STOP_SEEN_MS} means it did. */
+const DISCARDED_STOP_CHECK_MS = 200;
+const STOP_SEEN_MS = 1000;
 
 
 /** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
@@ -255,14 +300,18 @@ function leaveScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream)
   try {
     screen.destroy();
   } catch {
-    const strings = (screen.program as unknown as { tput?: { strings?: Record<string, string | undefined> } }).tput?.strings ?? {};
-    const names = ['exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'];
     try {
-      output.write(names.map((name) => strings[name] ?? '').join(''));
+      output.write(terminfoStrings(screen)('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
       const input = screen.program.input as Partial<NodeJS.ReadStream>;
       if (input.isTTY && input.setRawMode) input.setRawMode(false);
     } catch {
       // The terminal is gone: nothing left to restore.
     }
   }
+}
+
+/** The terminfo strings blessed loaded for `screen`, joined in the order named (a missing one is empty). */
+function terminfoStrings(screen: blessed.Widgets.Screen): (...names: string[]) => string {
+  const strings = (screen.program as unknown as { tput?: { strings?: Record<string, string | undefined> } }).tput?.strings ?? {};
+  return (...names) => names.map((name) => strings[name] ?? '').join('');
 }

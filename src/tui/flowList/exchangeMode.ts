@@ -11,15 +11,14 @@ import type { Glyphs } from '../glyphs.js';
 import { paintRow, paintTitle } from '../paint.js';
 import { exchangeText, type ListedExchange } from './exchangeFields.js';
 import { exchangeHeaderRow, formatExchangeRows } from './exchangeFormat.js';
-import { ExchangeView } from './exchangeView.js';
+import { ExchangeView, type ExchangeSource } from './exchangeView.js';
 import type { Filter, MessagesOf } from './filter.js';
 import { findNext, type RowFound } from './findRow.js';
 import type { FlowView } from './flowView.js';
-import type { FlowSource } from './source.js';
 
 /** What the exchange list is built from. */
 export interface ExchangeModeDeps {
-  readonly source: FlowSource;
+  readonly source: ExchangeSource;
   readonly messages: MessagesOf | undefined;
   /** The flow list: its filter, its `~text` answers, its selection. */
   readonly flows: FlowView;

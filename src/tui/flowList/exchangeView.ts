@@ -14,6 +14,7 @@
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { notFollowing, type Following } from '../following.js';
 import { exchangeMethod, exchangeSettled, type ListedExchange } from './exchangeFields.js';
+import { ExchangeByteSearch, type ExchangeByteSource } from './exchangeBytes.js';
 import { exchangeMatchesFilter, filterReadsFlow, flowAnswer, type FilteredExchange } from './exchangeFilter.js';
 import { exchangeKey, nextExchangeOrder, sortFields, type ExchangeOrder, type SortFields } from './exchangeSort.js';
 import { MATCH_ALL, type Filter } from './filter.js';
@@ -21,6 +22,9 @@ import { clampRow, ListWindow, windowRows } from './listWindow.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
 import { stringColumns } from '../width.js';
 import type { FlowChanges, FlowSource, ListedFlow } from './source.js';
+
+/** The flows and their bytes (the store). */
+export type ExchangeSource = FlowSource & ExchangeByteSource;
 
 /** Above this many changes in one frame, rows are inserted in one merge. */
 const SMALL_BATCH = 32;
@@ -59,6 +63,8 @@ export class ExchangeView {
   private sortOrder: ExchangeOrder = 'arrival';
   private activeFilter: Filter = MATCH_ALL;
   private readsFlow = false;
+  /** The filter's `~text` words on each exchange's own bytes (none without such a word). */
+  private byteSearch: ExchangeByteSearch | undefined;
   private focus: ExchangeEntry | undefined;
   private focusPos = -1;
   private readonly window = new ListWindow();
@@ -77,19 +83,19 @@ export class ExchangeView {
 
   /**
    * `messages`: the flows' parsed messages; `bytesMatch`: the flow list's answer for the
-   * filter's `~text` words; `following`: the app's `F` state (the focus goes to the last row);
+   * filter's `~text` words (an exchange shows only in a flow it found, when its own bytes hold
+   * the words not negated); `following`: the app's `F` state (the focus goes to the last row);
    * `filter`: the rows shown from the start (as {@link setFilter} would, without a second pass).
    */
   constructor(
-    private readonly source: FlowSource,
+    private readonly source: ExchangeSource,
     private readonly messages: (flowId: number) => FlowMessages | undefined,
     private readonly bytesMatch: (flowId: number) => boolean,
     private readonly following: Following = notFollowing(),
     onPending?: () => void,
     filter: Filter = MATCH_ALL,
   ) {
-    this.activeFilter = filter;
-    this.readsFlow = filterReadsFlow(filter);
+    this.useFilter(filter);
     this.changes = source.watchChanges(onPending);
     for (const flow of source.flows()) this.look(flow.id);
     this.updates = [];
@@ -153,8 +159,7 @@ export class ExchangeView {
 
   /** Shows only the exchanges matching `filter`. */
   setFilter(filter: Filter): void {
-    this.activeFilter = filter;
-    this.readsFlow = filterReadsFlow(filter);
+    this.useFilter(filter);
     const oldFocus = this.focusIndex;
     this.rebuild();
     this.settle(oldFocus);
@@ -330,7 +335,15 @@ export class ExchangeView {
   }
 
   private matches(flow: ListedFlow, entry: ExchangeEntry): boolean {
-    return exchangeMatchesFilter(this.activeFilter, flow, entry, this.bytesMatch);
+    const search = this.byteSearch;
+    const bytesMatch = search === undefined ? this.bytesMatch : (id: number) => this.bytesMatch(id) && search.holdsAll(id, entry.exchange);
+    return exchangeMatchesFilter(this.activeFilter, flow, entry, bytesMatch);
+  }
+
+  private useFilter(filter: Filter): void {
+    this.activeFilter = filter;
+    this.readsFlow = filterReadsFlow(filter);
+    this.byteSearch = filter.needles.some((n) => !n.negated) ? new ExchangeByteSearch(this.source, filter.needles) : undefined;
   }
 
   /** Recomputes the rows from every exchange listed (filter; the keys are kept up to date). */

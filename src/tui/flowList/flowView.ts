@@ -19,7 +19,8 @@
  */
 import type { Filter } from './filter.js';
 import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type MessagesOf } from './filter.js';
-import { escapeText } from '../../render/escape.js';
+import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { lineText } from '../conversation/messageLines.js';
 import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { PreviewCache } from './preview.js';
@@ -84,14 +85,16 @@ export class FlowView {
   /**
    * What the preview column shows for `flow` (escaped), and what filters and searches read: the
    * summary of its messages when a protocol was recognised (`GET /a → 200 (3 req)`, `TLS
-   * example.com h2`; `->` and `~` with ASCII glyphs), else its first line. While the filter has
+   * example.com h2`; `->` and `~` with ASCII glyphs; text as the messages mode shows it: a line's
+   * bytes that are not UTF-8 as `\xNN`, a backslash single), else its first line. While the filter has
    * message words, the summary is of the exchange they point at (`#2 GET /nope → 404 (2 req)`).
    */
   describe(flow: ListedFlow): string {
     const messages = this.messages?.(flow.id);
-    const summary = messages?.summary(matchedExchange(this.activeFilter, messages));
+    const summary = messages?.summary(matchedExchange(this.activeFilter, messages), lineText);
     if (!summary) return this.previews.get(flow);
-    const text = escapeText(summary);
+    // As the messages mode shows the lines: a line's `\xNN` and `\` stay single.
+    const text = withPlainBackslashes(escapeText(summary));
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
   }
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { helpLines } from '../../../src/tui/keymap.js';
 import { cli, conversationRows, demoPcap, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow, toRawText } from './support.js';
 
-const SUMMARY = /^flowspy: 5 flows, 82 packets, 4084 payload bytes, 0 gaps/;
+const SUMMARY = /^flowspy: 5 flows, 82 packets, 4,084 payload bytes, 0 gaps/;
 
 describe('help and exit', () => {
   it('? shows the help generated from the keymap; j, G, g scroll it; any other key closes it and does nothing else', async () => {
