@@ -70,7 +70,14 @@ export function matchExcerpt(text: string, query: string, columns: number, ellip
   const [range] = textMatches(text, needle, smartIgnoresCase(needle));
   if (range === undefined) return '';
   const room = Math.max(0, columns - needle.length);
-  const start = Math.max(0, Math.min(range[0] - Math.floor(room / 2), text.length - columns));
-  const end = Math.min(text.length, Math.max(start + columns, range[1]));
+  let start = Math.max(0, Math.min(range[0] - Math.floor(room / 2), text.length - columns));
+  let end = Math.min(text.length, Math.max(start + columns, range[1]));
+  // Never half a surrogate pair at either edge.
+  if (isLowSurrogate(text.charCodeAt(start))) start++;
+  if (isLowSurrogate(text.charCodeAt(end))) end++;
   return `${start > 0 ? ellipsis : ''}${text.slice(start, end)}${end < text.length ? ellipsis : ''}`;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -36,5 +36,11 @@ describe('list find', () => {
     expect(matchExcerpt(summary, '200', 10, '…')).toBe('….csv → 200');
     expect(matchExcerpt('short', 'or', 40, '…')).toBe('short');
     expect(matchExcerpt('\\x1b[2J', '\x1b', 40, '…')).toBe('\\x1b[2J');
+    // No half of an emoji at either edge.
+    for (let columns = 4; columns < 12; columns++) {
+      const excerpt = matchExcerpt('😀😀😀😀 annual 😀😀😀😀', 'annual', columns, '…');
+      expect(excerpt).toContain('annual');
+      expect(excerpt).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    }
   });
 });
