@@ -204,6 +204,8 @@ export class Reassembler {
    */
   finish(ts: Micros): void {
     const ctx = this.ctx;
+    // Nothing arrives after the end: the flows it ends need no place in the closed table (R14).
+    ctx.table.stopRemembering();
     ctx.time.endAll((flow) => endOpenFlow(ctx, flow, ts, 'timeout', CAPTURE_ENDED));
   }
 

@@ -29,6 +29,7 @@ import { drawFrame, focusedRowText, type FrameScene } from './frame.js';
 import { helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
+import { shownList } from './flowList/shownList.js';
 import type { ListedExchange } from './flowList/exchangeFields.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
@@ -115,7 +116,7 @@ export class TuiApp {
       actions: options.actions,
       ellipsis: terminal.glyphs.ellipsis,
       actedOnFlowId: () => (this.state.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
-      shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
+      shownFlowIds: () => this.shownFlowIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });
     const suspend = (): void =>
@@ -129,7 +130,7 @@ export class TuiApp {
     this.promptScene = { ...parts, searches: this.searches, actionKeys, focusConversation: () => this.commands.setFocus('conversation') };
     this.mouseTargets = {
       ...parts,
-      listRows: () => this.exchanges.rows ?? this.list,
+      listRows: () => shownList(this.list, this.exchanges).rows,
       scrollConversation: (rows) => this.conversation.scroll(rows),
       scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
       setFocus: (focus) => this.commands.setFocus(focus),
@@ -273,13 +274,21 @@ export class TuiApp {
    * (messages mode) whenever the selection moved, by key, mouse, search or follow.
    */
   private anchorSelectedExchange(): void {
-    const selected = this.state.focus === 'list' ? this.exchanges.focused : undefined;
+    const shown = shownList(this.list, this.exchanges);
+    const selected = this.state.focus === 'list' && shown.kind === 'exchanges' ? shown.rows.focused : undefined;
     if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
     if (this.state.focus === 'list') this.anchoredExchange = selected;
   }
 
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   private focusedFlowId(): number | undefined {
-    return this.exchanges.on ? this.exchanges.focused?.flowId : this.list.focusedId;
+    const shown = shownList(this.list, this.exchanges);
+    return shown.kind === 'exchanges' ? shown.rows.focused?.flowId : shown.rows.focusedId;
+  }
+
+  /** The flows the list shows (for `w`), in arrival order: those of the exchanges shown, in the exchange list. */
+  private shownFlowIds(): number[] {
+    const shown = shownList(this.list, this.exchanges);
+    return shown.kind === 'exchanges' ? shown.rows.shownFlowIds() : shown.rows.shownIds();
   }
 }

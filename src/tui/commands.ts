@@ -8,6 +8,7 @@ import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import type { Following } from './following.js';
 import type { Command } from './keymap.js';
 import type { ScreenLayout } from './layout.js';
@@ -50,8 +51,7 @@ export class Commands {
     const inList = state.focus === 'list';
     const layout = this.scene.layout();
     const pageRows = Math.max(1, (inList ? layout.list.height : layout.conversation.height) - 1);
-    // The list pane's rows: flows, or exchanges after `v`.
-    const rows = exchanges.rows ?? list;
+    const rows = shownList(list, exchanges).rows;
     switch (command) {
       case 'move.down':
         return inList ? rows.moveBy(1) : conversation.scroll(1);
@@ -142,9 +142,12 @@ export class Commands {
         if (offer !== undefined) state.prompt = new PromptBar('save-body', offer.label, offer.name);
         return;
       }
-      case 'pcap.write':
-        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(exchanges.shownFlowIds()?.length ?? list.length, new Date()));
+      case 'pcap.write': {
+        const shown = shownList(list, exchanges);
+        const flows = shown.kind === 'exchanges' ? shown.rows.shownFlowIds().length : shown.rows.length;
+        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(flows, new Date()));
         return;
+      }
       case 'proxy.retarget':
         if (!source.retarget) return status.say('r: only in proxy mode (-L)');
         state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ');
@@ -190,7 +193,8 @@ export class Commands {
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;
-    const exchange = id === undefined ? undefined : exchanges.on ? exchanges.focused?.index : this.scene.list.matchedExchange(id);
+    const shown = shownList(this.scene.list, exchanges);
+    const exchange = id === undefined ? undefined : shown.kind === 'exchanges' ? shown.rows.focused?.index : shown.rows.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 

@@ -13,12 +13,13 @@ import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { FILTER_WORDS } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import { columnLayout, formatRows, headerRow, type RowOptions } from './flowList/rowFormat.js';
 import type { ListedFlow } from './flowList/source.js';
 import type { Glyphs } from './glyphs.js';
 import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
-import { helpText } from './helpPane.js';
+import { fittedHelpText } from './helpPane.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -60,7 +61,8 @@ export function drawFrame(scene: FrameScene): void {
   if (!scene.scheduler.isPaused) list.refresh();
   if (!scene.scheduler.isPaused) exchanges.refresh();
   const listFocused = state.focus === 'list' && !state.prompt;
-  if (exchanges.on) {
+  const shown = shownList(list, exchanges);
+  if (shown.kind === 'exchanges') {
     const pane = exchanges.paint(width, layout.list.height, glyphs, palette, listFocused, source.running() || source.activity?.() !== undefined);
     boxes.place('listHeader', layout.listHeader, pane.title);
     boxes.place('list', layout.list, pane.rows);
@@ -68,7 +70,7 @@ export function drawFrame(scene: FrameScene): void {
 
   // The flow opened stays in the pane while the list shows it; one the filter hides gives way
   // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
-  const shows = (id: number): boolean => (exchanges.on ? exchanges.showsFlow(id) : list.shows(id));
+  const shows = (id: number): boolean => (shown.kind === 'exchanges' ? shown.rows.showsFlow(id) : list.shows(id));
   const opened = state.focus === 'conversation' && state.openedId !== undefined && shows(state.openedId);
   const shownId = opened ? state.openedId : scene.focusedFlowId();
   scene.anchorSelectedExchange();
@@ -85,7 +87,7 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
   boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : hints(scene, width - 1, unicode)));
   const helpRows = layout.status.top;
-  const help = state.helpTop === undefined ? undefined : helpText(unicode).slice(state.helpTop, state.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
+  const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis).slice(state.helpTop, state.helpTop + helpRows).join('\n');
   boxes.place('help', { top: 0, height: helpRows }, help);
   screen.render();
 }
@@ -112,7 +114,7 @@ function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptio
 /** The list's focused row (flow or exchange) as a frame `width` columns wide shows it ('' when none). */
 export function focusedRowText(scene: Pick<FrameScene, 'list' | 'exchanges' | 'terminal'>, width: number): string {
   const { list, exchanges, terminal } = scene;
-  if (exchanges.on) return exchanges.focusedRowText(width, terminal.glyphs);
+  if (shownList(list, exchanges).kind === 'exchanges') return exchanges.focusedRowText(width, terminal.glyphs);
   const flow = list.focusIndex < 0 ? undefined : list.rows(list.focusIndex, 1)[0];
   return flow === undefined ? '' : formatRows([flow], flowRowOptions(list, width, terminal.glyphs))[0].text;
 }

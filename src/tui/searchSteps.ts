@@ -11,6 +11,7 @@ import { formatCount } from '../core/count.js';
 import { findRow, matchExcerpt, type RowFound } from './flowList/findRow.js';
 import { smartIncludes } from './textMatch.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import type { RedrawScheduler } from './redraw.js';
 import type { StatusMessage } from './statusMessage.js';
 
@@ -24,7 +25,7 @@ const EXCERPT_COLUMNS = 40;
 export interface SearchScene {
   readonly conversation: Pick<ConversationPane, 'searching' | 'counting' | 'startSearch' | 'searchStep'>;
   readonly list: FlowView;
-  readonly exchanges: Pick<ExchangeMode, 'on' | 'find' | 'recheck'>;
+  readonly exchanges: Pick<ExchangeMode, 'rows' | 'find' | 'recheck'>;
   readonly scheduler: Pick<RedrawScheduler, 'soon' | 'now'>;
   readonly status: StatusMessage;
   /** The list's focused row as the screen shows it (for saying what a search matched out of sight). */
@@ -64,10 +65,11 @@ export class SearchSteps {
   private findInList(backward: boolean): void {
     const { list, exchanges, status } = this.scene;
     if (this.listQuery === '') return status.say('no search yet: press /');
-    const found = exchanges.on ? exchanges.find(this.listQuery, backward) : findRow(list, this.listQuery, backward);
+    const inExchanges = shownList(list, exchanges).kind === 'exchanges';
+    const found = inExchanges ? exchanges.find(this.listQuery, backward) : findRow(list, this.listQuery, backward);
     // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
-    if (found === undefined) return status.say(`not in the rows: ${escapeText(this.listQuery)}${exchanges.on ? '' : ' (f ~text searches the bytes)'}`);
-    if (!exchanges.on) list.moveTo(found.index);
+    if (found === undefined) return status.say(`not in the rows: ${escapeText(this.listQuery)}${inExchanges ? '' : ' (f ~text searches the bytes)'}`);
+    if (!inExchanges) list.moveTo(found.index);
     status.say(this.describeFound(found));
   }
 

@@ -103,7 +103,7 @@ export interface TerminalOptions {
    * SIGTERM` and exit with 128 + the signal's number.
    */
   readonly onSignal?: (signal: NodeJS.Signals) => void;
-  /** TERM's terminfo as the caller read it (`terminalCaps`, undefined: none found); read here when the field is absent. */
+  /** TERM's terminfo as the caller read it (`terminalCaps`, undefined: none found); read at the check when the field is absent. */
   readonly caps?: TerminalCaps | undefined;
 }
 
@@ -137,17 +137,41 @@ export class TerminalError extends Error {}
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /**
- * Opens the alternate screen. Throws `TerminalError` when the output is not a terminal or no
- * terminal can be found for the keys. The caller draws, then calls `restore()` when done.
+ * Opens the alternate screen. Throws `TerminalError` when the output is not a terminal, TERM
+ * cannot move the cursor, or no terminal can be found for the keys. The caller draws, then calls
+ * `restore()` when done.
  */
 export function openTerminal(options: TerminalOptions = {}): Terminal {
+  return checkTerminal(options).open();
+}
+
+/** A terminal found fit for the full screen by {@link checkTerminal}, not opened yet. */
+export interface CheckedTerminal {
+  /** Opens the alternate screen as {@link openTerminal} does. Throws `TerminalError` when no terminal can be found for the keys. */
+  open(): Terminal;
+}
+
+/**
+ * Checks, without writing to the terminal, that the full screen can work with `options`: the
+ * output is a terminal, TERM's terminfo can move the cursor ({@link fullScreenProblem}), and
+ * keys can be read (stdin, else /dev/tty).
+ * Throws `TerminalError` (one line for the user) when not; `open()` then opens the screen, on
+ * the terminfo read here.
+ */
+export function checkTerminal(options: TerminalOptions = {}): CheckedTerminal {
   const env = options.env ?? process.env;
   const output = options.output ?? process.stdout;
-  const errorOutput = options.errorOutput ?? process.stderr;
   if (!output.isTTY) throw new TerminalError('the screen needs a terminal on stdout');
   const caps = 'caps' in options ? options.caps : terminalCaps(env);
   const problem = fullScreenProblem(env, caps);
   if (problem !== undefined) throw new TerminalError(problem);
+  if (!options.input && !process.stdin.isTTY) closeSync(openKeyTty());
+  return { open: () => openChecked(options, env, output, caps) };
+}
+
+/** {@link openTerminal} once {@link checkTerminal} found the terminal fit. */
+function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: NodeJS.WriteStream, caps: TerminalCaps | undefined): Terminal {
+  const errorOutput = options.errorOutput ?? process.stderr;
   const ownInput = options.input ? undefined : keyInputFromTty();
   const input = options.input ?? ownInput ?? process.stdin;
   const terminfo = terminfoFor(env);
@@ -268,16 +292,20 @@ const DISCARDED_STOP_CHECK_MS = 200;
 const STOP_SEEN_MS = 1000;
 
 
-/** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
-function keyInputFromTty(): ReadStream | undefined {
-  if (process.stdin.isTTY) return undefined;
-  let fd: number;
+/** A descriptor of /dev/tty for reading; throws `TerminalError` when the process has no terminal. */
+function openKeyTty(): number {
   try {
-    fd = openSync('/dev/tty', 'r');
+    return openSync('/dev/tty', 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new TerminalError(`no terminal to read keys from (/dev/tty: ${code})`);
   }
+}
+
+/** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
+function keyInputFromTty(): ReadStream | undefined {
+  if (process.stdin.isTTY) return undefined;
+  const fd = openKeyTty();
   try {
     return new ReadStream(fd);
   } catch {

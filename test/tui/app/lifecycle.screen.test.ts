@@ -116,6 +116,13 @@ describe('help and exit', () => {
     expect(screen.line(0)).toMatch(SUMMARY);
   });
 
+  it('-r - with no terminal to read keys from: one line, exit 2, before anything is drawn', async () => {
+    // setsid: a new session without a controlling terminal, so /dev/tty cannot be opened; stdout is still the pty.
+    const screen = openShell(`cat demo/demo.pcap | setsid -w "${process.execPath}" "${cli}" -r -`);
+    expect((await screen.waitForExit()).exitCode).toBe(2);
+    expect(lines(screen).filter((line) => line !== '')).toEqual(['flowspy: no terminal to read keys from (/dev/tty: ENXIO)']);
+  });
+
   it('-r - from a pipe whose writer stalls: messages are parsed as the bytes come; the end moves nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowspy-pipe-'));
     const fifo = join(dir, 'capture');
