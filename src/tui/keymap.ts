@@ -69,7 +69,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['C-u'], command: 'halfPage.up', help: 'up half a page' },
   { context: 'global', keys: ['g', 'home'], command: 'move.top', help: 'go to the top' },
   { context: 'global', keys: ['S-g', 'end'], command: 'move.bottom', help: 'go to the bottom' },
-  { context: 'global', keys: ['/'], command: 'search.start', help: 'search the focused pane (lower case: any case; hex mode: 0d0a)', hint: 'search' },
+  { context: 'global', keys: ['/'], command: 'search.start', help: 'search (lower case: any case; hex: 0d0a; list: whole rows)', hint: 'search' },
   { context: 'global', keys: ['n'], command: 'search.next', help: 'next match (past the last: round to the first)' },
   { context: 'global', keys: ['S-n'], command: 'search.previous', help: 'previous match (before the first: round to the last)' },
   { context: 'global', keys: ['escape'], command: 'back', help: 'back (unzoom, leave the conversation, cancel a search)', hint: 'back' },
