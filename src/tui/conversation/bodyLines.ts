@@ -11,6 +11,7 @@ import { HEX_BYTES_PER_LINE, hexDumpLines, type HexRow } from '../../render/hex.
 import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
+import type { TailState } from './bodyTail.js';
 
 /** Body lines shown before "N more lines". */
 export const BODY_LINES = 20;
@@ -54,7 +55,10 @@ export interface HexDump {
  * view, dropped with it): one is made again only when more of it can be read, it completed, or it
  * was expanded.
  */
-export class BodyCache extends Map<string, ShownBody> {}
+export class BodyCache extends Map<string, ShownBody> {
+  /** The bodies whose newest lines are shown while they arrive (see bodyTail.ts), by the same name. */
+  readonly tails = new Map<string, TailState>();
+}
 
 /** The wire bytes of a body: `length` bytes of direction `dir` from stream offset `offset`. */
 export interface BodyPart {
@@ -216,7 +220,8 @@ export function charsetOf(contentType: string): TextEncoding {
   return (match && CHARSETS[match[1].toLowerCase()]) || 'utf-8';
 }
 
-function looksTextual(bytes: Uint8Array, contentType: string, encoding: TextEncoding): boolean {
+/** True when a body of `contentType` in `encoding` is shown as text (its type says so, or its first 512 bytes look like text), not as a hex dump. */
+export function looksTextual(bytes: Uint8Array, contentType: string, encoding: TextEncoding): boolean {
   if (/^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|.*\+(json|xml))/i.test(contentType)) return true;
   if (encoding !== 'utf-8') return true;
   const sample = bytes.subarray(0, 512);

@@ -2,7 +2,7 @@
  * The messages display mode's lines: a flow's parsed messages (see `messages/`) as blocks. HTTP:
  * per exchange a timing line, the request (start line, headers, body), the response, and an
  * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
- * as bodyLines.ts shows them. Line protocols: command and reply lines,
+ * as bodyLines.ts shows them, a body still arriving by its newest lines (bodyTail.ts). Line protocols: command and reply lines,
  * SMTP's DATA body as its size and its first lines (all of them when expanded). WebSocket
  * frames (websocketLines.ts). TLS: the hellos. After them, the bytes a parser gave up on
  * (rawLines.ts). Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
@@ -26,6 +26,7 @@ import { type LineKind, type Side } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
+import { bodyTail, type BodyTail } from './bodyTail.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -298,6 +299,8 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
   out.push({ side, kind: 'data', text: '' });
   // Over once whole or cut (a gap, the stream's end): a body made while it arrived is made again then.
   const arriving = !message.complete && message.incomplete === undefined;
+  if (!arriving || expanded.has(key)) cache.tails.delete(key);
+  else if (tailBlock(message, side, read, cache, key, out)) return;
   const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: !arriving };
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
     const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
@@ -311,6 +314,28 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
   const unreadNote = `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes ${body.whole ? 'shown: b saves them all' : 'read'}`;
   const notes = [...body.notes, ...(unread ? [unreadNote] : [])];
   out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs, of: side });
+}
+
+/**
+ * A body still arriving, as tail -f shows a file: a row saying how many lines came before (Enter
+ * shows the body from its start), its newest lines, its size so far. False when it has no such
+ * lines to show (see bodyTail.ts): then it is shown from its start.
+ */
+function tailBlock(message: HttpMessage, side: Side, read: BodyReader, cache: BodyCache, key: string, out: MessageLine[]): boolean {
+  let tail: BodyTail | undefined;
+  try {
+    tail = bodyTail(message, read, cache.tails, key);
+  } catch {
+    return false;
+  }
+  if (tail === undefined) return false;
+  const plus = tail.fromStart ? '' : '+';
+  if (tail.earlier > 0) out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(tail.earlier)}${plus} earlier lines (Enter shows them)`, of: side });
+  else if (!tail.fromStart) out.push({ side: 'event', kind: 'note', expand: key, text: '... the start of the body is not shown (Enter shows it)', of: side });
+  for (const text of tail.lines) out.push({ side, kind: 'data', text });
+  const about = [`${formatCount(message.body.dataLength)} bytes so far`, ...tail.decoded.map((c) => `${c} decoded`)].join(', ');
+  out.push({ side: 'event', kind: 'event', text: `body: ${about}`, ts: message.lastTs, of: side });
+  return true;
 }
 
 /**
