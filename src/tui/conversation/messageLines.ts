@@ -292,8 +292,8 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
 
 /**
  * A message's body: a blank line, its first lines (all when expanded), its about line: its size
- * (`so far` while it is still arriving), what was decoded, `cut` when it is not whole (a gap, the
- * stream's end, the read's budget).
+ * (`so far` while it is still arriving), what was decoded, `cut` when some of it was lost (a gap,
+ * the stream's end), `not all shown` when the read's or the decoding's budget stopped before its end.
  */
 function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side, kind: 'data', text: '' });
@@ -302,17 +302,25 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
   if (!arriving || expanded.has(key)) cache.tails.delete(key);
   else if (tailBlock(message, side, read, cache, key, out)) return;
   const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: !arriving };
+  // Not all shown for a display's budget (not a loss): Enter reads up to BODY_READ_BYTES.
+  const notAll = `not all shown: Enter reads ${message.body.length <= BODY_READ_BYTES ? 'the rest' : 'more'}`;
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
-    const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
-    // While it arrives, the body is not cut: what came is all there is yet (a read's budget has its own note).
-    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut && !arriving ? ['cut'] : [])];
-    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
-    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
+    const budget = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
+    const decoded = decodeBody(message, wire, budget, asked);
+    // "cut" is for what was lost (a gap, the stream's end inside the message), never for a read's budget.
+    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(message.incomplete || wire.length < asked ? ['cut'] : [])];
+    const capped = decoded.limits.length > 0;
+    const limit = capped ? [whole ? `decoded only up to ${formatCount(budget)} bytes: b saves it all` : notAll] : [];
+    // Of a body not all read, the size is the payload's when it is not content coded, else unknown.
+    const total = decoded.decoded.length === 0 ? Math.max(message.body.dataLength, decoded.bytes.length) : capped || wire.length < message.body.length ? 'more' : decoded.bytes.length;
+    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES, total);
+    const notes = [...decoded.notes.filter((note) => !decoded.limits.includes(note)).map(escapeText), ...limit];
+    return { all: shown.lines, unmade: shown.unmade, done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.
-  const unreadNote = `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes ${body.whole ? 'shown: b saves them all' : 'read'}`;
-  const notes = [...body.notes, ...(unread ? [unreadNote] : [])];
+  const unreadNote = body.whole ? `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes shown: b saves them all` : notAll;
+  const notes = [...new Set([...body.notes, ...(unread ? [unreadNote] : [])])];
   out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs, of: side });
 }
 
