@@ -280,13 +280,15 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
   for (let i = from; i < out.length; i++) out[i] = { ...out[i], role };
 }
 
-/** A message's start line, headers and body, then where it was cut when it was. */
+/** A message's start line, headers, body and trailer fields, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
   out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(start)), ts: message.firstTs });
   for (const header of message.headers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${header.name}: ${header.value}`)) });
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
+  // A chunked body's trailer fields, after it, as its header fields are shown.
+  for (const field of message.body.trailers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${field.name}: ${field.value}`)) });
   if (cut) out.push(cut);
 }
 

@@ -401,6 +401,18 @@ describe('a cut body says what is true of it', () => {
     lines.live.dispose();
   });
 
+  it('a chunked body\'s trailer fields show after the body, as its header fields do', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'GET /sum HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 42\r\nX-Bad: \x1b[31m\r\n\r\n');
+    const lines = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set());
+    const texts = lines.map((l) => l.text);
+    const body = texts.indexOf('hello');
+    expect(texts.slice(body, body + 4)).toEqual(['hello', 'body: 5 bytes', 'X-Sum: 42', 'X-Bad: \\x1b[31m']);
+    expect(lines[body + 2]).toMatchObject({ side: 'server', kind: 'data', role: 'response' });
+    live.dispose();
+  });
+
   it('a binary body read only in part for the preview: labelled with its real size, "not all shown", never "cut"', () => {
     const { live, table, send } = liveFlow(80);
     const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
