@@ -11,7 +11,7 @@ import type { HttpBody } from '../../messages/types.js';
 /** Payload bytes kept for the newest lines. */
 export const TAIL_KEEP_BYTES = 64 << 10;
 /** Most wire bytes one advance reads (a body first seen late is caught up over several). */
-export const MAX_WALK_BYTES = 32 << 20;
+export const MAX_WALK_BYTES = 8 << 20;
 const BLOCK_BYTES = 16 << 10;
 
 /** Reads `length` wire bytes of the body from body offset `offset` (shorter at a gap). */
