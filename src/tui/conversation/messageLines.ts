@@ -2,7 +2,7 @@
  * The messages display mode's lines: a flow's parsed messages (see `messages/`) as blocks. HTTP:
  * per exchange a timing line, the request (start line, headers, body), the response, and an
  * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
- * as bodyLines.ts shows them. Line protocols: command and reply lines,
+ * as bodyLines.ts shows them, a body still arriving by its newest lines (bodyTail.ts). Line protocols: command and reply lines,
  * SMTP's DATA body as its size and its first lines (all of them when expanded). WebSocket
  * frames (websocketLines.ts). TLS: the hellos. After them, the bytes a parser gave up on
  * (rawLines.ts). Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
@@ -27,6 +27,7 @@ import { type LineKind, type Side, type WrapBreaks } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
+import { bodyTail, type BodyTail } from './bodyTail.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -281,7 +282,7 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
   for (let i = from; i < out.length; i++) out[i] = { ...out[i], role };
 }
 
-/** A message's start line, headers and body, then where it was cut when it was. */
+/** A message's start line, headers, body and trailer fields, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
   const shown = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
@@ -289,31 +290,65 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   for (const header of message.headers) out.push({ side, kind: 'data', text: shown(`${header.name}: ${header.value}`) });
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
+  // A chunked body's trailer fields, after it, as its header fields are shown.
+  for (const field of message.body.trailers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${field.name}: ${field.value}`)) });
   if (cut) out.push(cut);
 }
 
 /**
  * A message's body: a blank line, its first lines (all when expanded), its about line: its size
- * (`so far` while it is still arriving), what was decoded, `cut` when it is not whole (a gap, the
- * stream's end, the read's budget).
+ * (`so far` while it is still arriving), what was decoded, `cut` when some of it was lost (a gap,
+ * the stream's end), `not all shown` when the read's or the decoding's budget stopped before its end.
  */
 function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side, kind: 'data', text: '' });
   // Over once whole or cut (a gap, the stream's end): a body made while it arrived is made again then.
   const arriving = !message.complete && message.incomplete === undefined;
+  if (!arriving || expanded.has(key)) cache.tails.delete(key);
+  else if (tailBlock(message, side, read, cache, key, out)) return;
   const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: !arriving };
+  // Not all shown for a display's budget (not a loss): Enter reads up to BODY_READ_BYTES.
+  const notAll = `not all shown: Enter reads ${message.body.length <= BODY_READ_BYTES ? 'the rest' : 'more'}`;
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
-    const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
-    // While it arrives, the body is not cut: what came is all there is yet (a read's budget has its own note).
-    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut && !arriving ? ['cut'] : [])];
-    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
-    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
+    const budget = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
+    const decoded = decodeBody(message, wire, budget, asked);
+    // "cut" is for what was lost (a gap, the stream's end inside the message), never for a read's budget.
+    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(message.incomplete || wire.length < asked ? ['cut'] : [])];
+    const capped = decoded.limits.length > 0;
+    const limit = capped ? [whole ? `decoded only up to ${formatCount(budget)} bytes: b saves it all` : notAll] : [];
+    // Of a body not all read, the size is the payload's when it is not content coded, else unknown.
+    const total = decoded.decoded.length === 0 ? Math.max(message.body.dataLength, decoded.bytes.length) : capped || wire.length < message.body.length ? 'more' : decoded.bytes.length;
+    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES, total);
+    const notes = [...decoded.notes.filter((note) => !decoded.limits.includes(note)).map(escapeText), ...limit];
+    return { all: shown.lines, unmade: shown.unmade, done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.
-  const unreadNote = `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes ${body.whole ? 'shown: b saves them all' : 'read'}`;
-  const notes = [...body.notes, ...(unread ? [unreadNote] : [])];
+  const unreadNote = body.whole ? `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes shown: b saves them all` : notAll;
+  const notes = [...new Set([...body.notes, ...(unread ? [unreadNote] : [])])];
   out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs, of: side });
+}
+
+/**
+ * A body still arriving, as tail -f shows a file: a row saying how many lines came before (Enter
+ * shows the body from its start), its newest lines, its size so far. False when it has no such
+ * lines to show (see bodyTail.ts): then it is shown from its start.
+ */
+function tailBlock(message: HttpMessage, side: Side, read: BodyReader, cache: BodyCache, key: string, out: MessageLine[]): boolean {
+  let tail: BodyTail | undefined;
+  try {
+    tail = bodyTail(message, read, cache.tails, key);
+  } catch {
+    return false;
+  }
+  if (tail === undefined) return false;
+  const plus = tail.fromStart ? '' : '+';
+  if (tail.earlier > 0) out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(tail.earlier)}${plus} earlier lines (Enter shows them)`, of: side });
+  else if (!tail.fromStart) out.push({ side: 'event', kind: 'note', expand: key, text: '... the start of the body is not shown (Enter shows it)', of: side });
+  for (const text of tail.lines) out.push({ side, kind: 'data', text });
+  const about = [`${formatCount(message.body.dataLength)} bytes so far`, ...tail.decoded.map((c) => `${c} decoded`)].join(', ');
+  out.push({ side: 'event', kind: 'event', text: `body: ${about}`, ts: message.lastTs, of: side });
+  return true;
 }
 
 /**

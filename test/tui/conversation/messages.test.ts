@@ -299,19 +299,21 @@ describe('a body that grows (a live download)', () => {
       seen.push(aboutLine());
     }
     expect(cache.size).toBe(1);
-    // Each step grows the body: read once per step up to the 256 KiB preview, then once when it completes.
-    expect(reads).toBe(Math.ceil((256 << 10) / chunk.length) + 1);
-    // While it arrives, its size so far (not "cut"); the note follows it as it grows past what is read.
+    // While it arrives its newest lines show: read once per step (its end only past 256 KiB); the
+    // step that completes it reads its first 256 KiB, once.
+    expect(reads).toBe(Math.ceil(total / chunk.length));
+    // While it arrives, its size so far (not "cut").
     expect(seen[0]).toBe('body: 100,000 bytes so far');
-    expect(seen[6]).toBe('body: 400,000 bytes so far (only the first 262,144 of 400,000 wire bytes read)');
-    expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 262,144 of ${total.toLocaleString('en-US')} wire bytes read)`);
+    expect(seen[6]).toBe('body: 400,000 bytes so far');
+    // Not all of it read for the preview: said so, with no word of loss (nothing was lost).
+    expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes (not all shown: Enter reads more)`);
     // Only the lines shown are kept; the rest are counted: 262,144 bytes of 10-byte lines make
     // 26,215 lines, and more exist past what was read ("+").
     const lines = messageLines(table.get(1)!, read, new Set(), cache).map((l) => l.text);
     expect(lines).toContain(`... ${(26_215 - BODY_LINES).toLocaleString('en-US')}+ more lines (Enter shows them)`);
     // Shown in full, the body stops at 1 MiB and says how to have the rest.
     const whole = messageLines(table.get(1)!, read, new Set(['0r']), cache).map((l) => l.text);
-    expect(whole.find((t) => t.startsWith('body: '))).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 1,048,576 of ${total.toLocaleString('en-US')} wire bytes shown: b saves them all)`);
+    expect(whole.find((t) => t.startsWith('body: '))).toBe(`body: ${total.toLocaleString('en-US')} bytes (only the first 1,048,576 of ${total.toLocaleString('en-US')} wire bytes shown: b saves them all)`);
     live.dispose();
   });
 });
@@ -435,6 +437,49 @@ describe('a cut body says what is true of it', () => {
     const rest = messageLines(lines.table.get(1)!, (dir, offset, length) => lines.live.read(1, dir, offset, length), new Set()).find((l) => l.expand !== undefined)!;
     expect(rest.text).toBe('... the body goes on (Enter shows more)');
     lines.live.dispose();
+  });
+
+  it('a chunked body\'s trailer fields show after the body, as its header fields do', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'GET /sum HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 42\r\nX-Bad: \x1b[31m\r\n\r\n');
+    const lines = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set());
+    const texts = lines.map((l) => l.text);
+    const body = texts.indexOf('hello');
+    expect(texts.slice(body, body + 4)).toEqual(['hello', 'body: 5 bytes', 'X-Sum: 42', 'X-Bad: \\x1b[31m']);
+    expect(lines[body + 2]).toMatchObject({ side: 'server', kind: 'data', role: 'response' });
+    live.dispose();
+  });
+
+  it('a binary body read only in part for the preview: labelled with its real size, "not all shown", never "cut"', () => {
+    const { live, table, send } = liveFlow(80);
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const size = 625_146;
+    const payload = Uint8Array.from({ length: size }, (_, i) => (i * 7919) >>> 3);
+    send('c2s', 'GET /0.bin HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`);
+    send('s2c', payload);
+    const texts = (expanded: string[]) => messageLines(table.get(1)!, read, new Set(expanded)).map((l) => l.text);
+    const preview = texts([]);
+    expect(preview).toContain('[binary, 625,146 bytes]');
+    expect(preview).toContain('body: 625,146 bytes (not all shown: Enter reads the rest)');
+    expect(preview.join('\n')).not.toMatch(/\bcut\b/);
+    const whole = texts(['0r']);
+    expect(whole).toContain('[binary, 625,146 bytes]');
+    expect(whole).toContain(`... ${(size - 65_536).toLocaleString('en-US')} more bytes not shown: m shows all bytes`);
+    expect(whole).toContain('body: 625,146 bytes');
+    // Content coded and decoded only up to the preview's budget: its size is not known.
+    const { live: live2, table: table2, send: send2 } = liveFlow(80);
+    const gzipped = gzipSync(Buffer.concat([payload, payload]));
+    send2('c2s', 'GET /1.bin HTTP/1.1\r\nHost: a\r\n\r\n');
+    send2('s2c', `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Encoding: gzip\r\nContent-Length: ${gzipped.length}\r\n\r\n`);
+    send2('s2c', gzipped);
+    const coded = messageLines(table2.get(1)!, (dir, offset, length) => live2.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    expect(coded.find((t) => t.startsWith('[binary'))).toMatch(/^\[binary, more than 26\d,\d{3} bytes\]$/);
+    expect(coded.find((t) => t.startsWith('body: '))).toMatch(/^body: [\d,]+ bytes, gzip decoded to 26\d,\d{3} \(not all shown: Enter reads the rest\)$/);
+    expect(coded.join('\n')).not.toMatch(/\bcut\b/);
+    live.dispose();
+    live2.dispose();
   });
 
   it('a chunked body still arriving is its size "so far", not "cut"; cut once the stream ends inside it', () => {
