@@ -223,7 +223,8 @@ export function savedMessage(paths: readonly string[], columns: number, ellipsis
 
 /**
  * Where `w` and `b` write for the answer `path` to their prompt: into it, under the file name of
- * `offered` (the name the prompt opened with), when it is a directory (`/tmp`); else `path` itself.
+ * `offered` (the name the prompt opened with), when it is a directory (`/tmp`) or says it means one
+ * (`new/`: the write then says there is no such directory); else `path` itself.
  */
 export function answeredPath(path: string, offered: string): string {
   let isDirectory = false;
@@ -232,7 +233,7 @@ export function answeredPath(path: string, offered: string): string {
   } catch {
     // ENOTDIR, ENAMETOOLONG, EACCES...: the write itself says what is wrong with `path`.
   }
-  return isDirectory ? join(path, basename(offered)) : path;
+  return isDirectory || path.endsWith('/') ? join(path, basename(offered)) : path;
 }
 
 /**
