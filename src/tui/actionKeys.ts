@@ -11,7 +11,7 @@ import type { FlowStore } from '../store/flowStore.js';
 import type { LineItem } from '../messages/lines.js';
 import type { MessagesOf } from './flowList/filter.js';
 import type { ConversationPane } from './conversationPane.js';
-import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
+import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -46,6 +46,8 @@ export interface ActionScene {
   readonly ellipsis: string;
   /** The flow `s` and `y` act on: the conversation's when it has the focus, else the list's selection. */
   actedOnFlowId(): number | undefined;
+  /** The exchange list's selection while the list has the focus (what `y` copies then). */
+  selectedExchange(): { readonly flowId: number; readonly index: number } | undefined;
   /** The flows `w` writes: the ones the list shows. */
   shownFlowIds(): readonly number[];
   /** Writes `sequence` to the terminal (the OSC 52 copy). */
@@ -68,13 +70,18 @@ export class ActionKeys {
     );
   }
 
-  /** `y`: the HTTP request in view as a curl command, to the clipboard (OSC 52) and a file. */
+  /**
+   * `y`: as a curl command, to the clipboard (OSC 52) and a file, the request of the exchange
+   * list's selection, else of the exchange in view (see ConversationPane.exchangeInView), else
+   * the flow's first request.
+   */
   copyCurl(): void {
     const { status, conversation } = this.scene;
-    const flowId = this.scene.actedOnFlowId();
+    const selected = this.scene.selectedExchange();
+    const flowId = selected?.flowId ?? this.scene.actedOnFlowId();
     const http = flowId === undefined ? undefined : this.scene.messages?.(flowId)?.http;
-    const index = conversation.exchangeInView() ?? 0;
-    const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
+    const index = selected?.index ?? (conversation.flowId === flowId ? conversation.exchangeInView() : undefined);
+    const exchange = index === undefined ? http?.exchanges.find((e) => e.request) : http?.exchanges.find((e) => e.index === index);
     const request = exchange?.request;
     if (exchange && !request) return status.say(`y: exchange #${exchange.index + 1} has no request (a response without one)`);
     if (flowId === undefined || !request) return status.say('y: no HTTP request in this flow');
@@ -106,7 +113,11 @@ export class ActionKeys {
       );
   }
 
-  /** `b`: the first HTTP body in the window, decoded, or the first mail (SMTP DATA), to a file in the current directory. */
+  /**
+   * `b`: decoded, to a file in the current directory, a body of the HTTP exchange in view (see
+   * bodyOfExchange), or the first body in the window when no row shows an exchange; or the first
+   * mail (SMTP DATA) in the window.
+   */
   saveBody(): void {
     const { status, conversation } = this.scene;
     const flowId = conversation.flowId;
@@ -114,7 +125,10 @@ export class ActionKeys {
     const http = messages?.http;
     if (flowId !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.saveMail(flowId, messages.lines.items);
     if (flowId === undefined || !http) return status.say('b: no HTTP body or mail in this flow');
-    const target = bodyInView(http.exchanges, conversation.placesInView());
+    const index = conversation.exchangeInView();
+    const places = conversation.placesInView();
+    const target = index === undefined ? bodyInView(http.exchanges, places) : bodyOfExchange(http.exchanges, index, places);
+    if (!target && index !== undefined) return status.say(`b: exchange #${index + 1} has no body`);
     if (!target) return status.say('b: no HTTP body in view: scroll to a message with one');
     status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
     this.scene.actions.saveBody(flowId, target).then(

@@ -111,6 +111,7 @@ export class TuiApp {
       actions: options.actions,
       ellipsis: terminal.glyphs.ellipsis,
       actedOnFlowId: () => (this.state.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
+      selectedExchange: () => (this.state.focus === 'list' && this.exchanges.on ? this.exchanges.focused : undefined),
       shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });

@@ -24,7 +24,7 @@ import { noteLine, renderUnit } from './conversation/renderUnit.js';
 import { formatCount } from '../core/count.js';
 import { type LogicalLine } from './conversation/lineText.js';
 import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
-import type { ViewPlace } from './conversation/bodyInView.js';
+import { exchangeMostInView, type ViewPlace } from './conversation/bodyInView.js';
 import { notFollowing, type Following } from './following.js';
 
 /** The pane; owned by the app. */
@@ -204,9 +204,15 @@ export class ConversationPane {
     return moved;
   }
 
-  /** The HTTP exchange in view in the messages mode (its index), if any. */
+  /**
+   * The HTTP exchange (its index) the reader is at: in the messages mode the one the last jump
+   * aimed at while the window stays there, else the one with the most rows in the window (see
+   * MessageView.exchangeInWindow); in the raw modes the one whose bytes fill the most rows.
+   */
   exchangeInView(): number | undefined {
-    return this.messageView?.exchangeInWindow();
+    if (this.messageView) return this.messageView.exchangeInWindow();
+    const exchanges = this.view === undefined ? undefined : this.messagesOf?.(this.view.flowId)?.http?.exchanges;
+    return exchanges === undefined ? undefined : exchangeMostInView(exchanges, this.placesInView());
   }
 
   /**
