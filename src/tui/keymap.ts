@@ -210,7 +210,7 @@ function legend(glyphs: Glyphs): [string, string][] {
     [glyphs.note, 'note: data after or in flight at a close; a conflicting resend'],
     [glyphs.gap, 'a capture gap: bytes never seen'],
     ['!', 'bad exchange: response without request, request unanswered,'],
-    ['', 'request lost in a gap, cut short, sent after the close'],
+    ['', 'request or head lost in a gap, cut short, sent after the close'],
     ['?', `in place of ${glyphs.right}: which side is the client is a guess`],
     ['f', ':80 10.0.0.1 #12 #10-20 open reset refused has:note has:gap'],
     ['', 'method:POST status:5xx host:api path:/api ~text !not a|b "a b"'],
