@@ -179,11 +179,18 @@ export class Commands {
     if (on) this.scene.conversation.bottom();
   }
 
-  /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
+  /**
+   * Enter: the conversation opens at the exchange selected in the exchange list (in the messages
+   * mode), or at the one the filter's message words point at (`status:404`: that 404).
+   */
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;
-    const exchange = id === undefined ? undefined : exchanges.on ? exchanges.focused?.index : this.scene.list.matchedExchange(id);
+    if (exchanges.on) {
+      if (id !== undefined && exchanges.focused) this.scene.conversation.openExchange(id, exchanges.focused.index);
+      return;
+    }
+    const exchange = id === undefined ? undefined : this.scene.list.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 

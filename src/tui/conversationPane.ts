@@ -154,6 +154,15 @@ export class ConversationPane {
     if (!keepFollowing) this.following.on = false;
   }
 
+  /**
+   * Enter on the exchange list's row for `exchange` of `flowId`: {@link openAt}, in the messages
+   * mode, which stays chosen (as after `m`) when the flow's protocol was recognised.
+   */
+  openExchange(flowId: number, exchange: number): void {
+    if (this.hasMessages(flowId)) this.wantMessages(true);
+    this.openAt(flowId, exchange);
+  }
+
   /** The painted rows of the window, joined with newlines ('' when no flow is shown). */
   paint(palette: Palette): string {
     if (this.messageView) return this.messageView.lines().map((line) => paintLine(line, this.view?.width ?? 80, palette)).join('\n');

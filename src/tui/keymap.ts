@@ -44,7 +44,7 @@ export interface KeyBinding {
 
 /** Every key of the TUI. Order is the order of the help screen and of the hint row. */
 export const KEYMAP: readonly KeyBinding[] = [
-  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: at it)', hint: 'open' },
+  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: messages)', hint: 'open' },
   { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address, newest first', hint: 'sort' },
   { context: 'flowList', keys: ['v'], command: 'view.toggle', help: 'list flows / HTTP exchanges (a row per request: flow#n)', hint: 'view',
     helpNote: 'exchanges: o sorts by arrival, duration, size, status, flow' },

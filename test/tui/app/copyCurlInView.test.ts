@@ -77,3 +77,16 @@ describe('y copies the exchange chosen, not the first one in the window', () => 
     app.dispose();
   });
 });
+
+describe('Enter on an exchange', () => {
+  it('opens it in the messages mode, also after x chose hex', async () => {
+    const { app, screen } = await open();
+    const status = (): string => screen.line(screen.rows - 2);
+    screen.press('v', 'Enter', 'x');
+    await screen.waitFor(() => status().includes(' hex '));
+    screen.press('Esc', 'j', 'Enter');
+    await screen.waitFor(() => status().includes(' messages '));
+    expect(screen.text().join('\n')).toContain('= #2 POST /second');
+    app.dispose();
+  });
+});
