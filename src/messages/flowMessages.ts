@@ -156,8 +156,9 @@ export class FlowMessages {
    * {@link flags}), `! ` before it, and the first flagged exchange is the one summed up, numbered
    * past the first: `! #2 GET /again → after-close (2 req)`. With `exchange` (a position in
    * `http.exchanges`: a filter's match), that exchange instead: `#2 GET /nope → 404 (2 req)`.
+   * `lineText`: a line's text as the view shows it (see `lineSummary`).
    */
-  summary(exchange?: number): string {
+  summary(exchange?: number, lineText?: (item: LineItem) => string): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
     const flagged = this.http?.exchanges.findIndex((e) => e.flags.length > 0) ?? -1;
@@ -165,7 +166,7 @@ export class FlowMessages {
     if (this.http || this.lines) {
       const at = exchange ?? Math.max(0, flagged);
       // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
-      text = (this.http ? httpSummary(this.http, this.websocket, at) : lineSummary(this.lines!)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
+      text = (this.http ? httpSummary(this.http, this.websocket, at) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);
     return flagged >= 0 ? `! ${text}` : text;
   }

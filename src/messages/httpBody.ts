@@ -109,7 +109,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     bytes = data;
     if (!complete) cut = true;
   }
-  if (wire.length < asked) notes.push(`${formatCount(asked - wire.length)} of ${formatCount(asked)} wire bytes missing`);
+  if (wire.length < asked) notes.push(`${formatCount(asked - wire.length)} of ${formatCount(asked)} wire bytes in gaps`);
   const decoded: string[] = [];
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity');
   for (let k = codings.length - 1; k >= 0; k--) {

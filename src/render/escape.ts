@@ -13,7 +13,10 @@
  * - "not printable" code points: general category C (Cc controls incl. the C1 range
  *   U+0080..U+009F, Cf format characters incl. bidi embeddings/overrides/isolates
  *   U+202A..U+202E, U+2066..U+2069, zero-width characters, BOM, tag characters; Cs; Co
- *   private use; Cn unassigned), plus line and paragraph separators (Zl, Zp).
+ *   private use; Cn unassigned), plus separators (Z: every space but the ASCII one, e.g. the
+ *   no-break space U+00A0, U+2000..U+200A, U+202F, U+205F, U+3000, which read as a plain space;
+ *   line and paragraph separators) and default-ignorable code points (drawn as nothing: the
+ *   Hangul fillers U+115F, U+1160, U+3164, U+FFA0, the combining grapheme joiner U+034F).
  * - characters of disputed width → `\u{hex}`: emoji shown as emoji by default
  *   (Emoji_Presentation: 🎉, ⚡, flags' regional indicators, skin tones), every other pictograph
  *   outside the BMP (🌡, which some terminals draw two columns wide), variation selectors
@@ -31,7 +34,7 @@
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
  * OSC, DCS, ...) survives: those are all C0/C1 controls.
  */
-import type { ByteText } from './byteText.js';
+import { ByteText } from './byteText.js';
 
 const HEX = '0123456789abcdef';
 
@@ -48,7 +51,7 @@ const ASCII_ESCAPE: readonly (string | undefined)[] = Array.from({ length: 128 }
   return undefined;
 });
 
-const NOT_PRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+const NOT_PRINTABLE = /[\p{C}\p{Z}\p{Default_Ignorable_Code_Point}]/u;
 const MARK = /\p{M}/u;
 
 /** Most combining marks shown on one base character (Vietnamese, Hebrew, Indic text need up to 3). */
@@ -93,8 +96,8 @@ function markRoomAfter(cls: number, room: number): number {
 
 /**
  * True when code point `cp` may be shown as the character itself, given a base character to
- * carry it when it is a combining mark. See the module policy: general category C, Zl and Zp
- * are not printable.
+ * carry it when it is a combining mark. See the module policy: general category C, Z (but the
+ * ASCII space) and default-ignorable code points are not printable.
  */
 export function isPrintableCodePoint(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
@@ -145,53 +148,7 @@ function decodeUtf8At(bytes: Uint8Array, i: number, end: number): number {
   return ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
 }
 
-/**
- * Renders `bytes[start..end)` as one safe display string following the module policy.
- * Meant for one line of data (LF, if present, shows as `\n`). Never throws; out-of-range
- * `start`/`end` are clamped.
- */
-export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  if (end > bytes.length) end = bytes.length;
-  if (start < 0) start = 0;
-  let out = '';
-  let runStart = start;
-  let i = start;
-  /** Marks the last character shown as itself can still carry (0 after an escape). */
-  let markRoom = 0;
-  while (i < end) {
-    const b = bytes[i];
-    if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
-      i++;
-      continue;
-    }
-    if (runStart < i) {
-      out += latin1(bytes, runStart, i);
-      markRoom = MAX_MARKS_PER_BASE;
-    }
-    if (b < 0x80) {
-      out += ASCII_ESCAPE[b];
-      markRoom = 0;
-      i++;
-    } else {
-      const cp = decodeUtf8At(bytes, i, end);
-      if (cp < 0) {
-        out += BYTE_ESCAPE[b];
-        markRoom = 0;
-        i++;
-      } else {
-        const room = markRoomAfter(codePointClass(cp), markRoom);
-        out += room < 0 ? codePointEscape(cp) : String.fromCodePoint(cp);
-        markRoom = room < 0 ? 0 : room;
-        i += decodedLength;
-      }
-    }
-    runStart = i;
-  }
-  if (runStart < end) out += latin1(bytes, runStart, end);
-  return out;
-}
-
-/** {@link escapeLine}'s escape of each byte value not shown as is, as bytes: 4 slots a byte, its length in ESCAPE_LENGTH. */
+/** The escape of each byte value not shown as is, as bytes: 4 slots a byte, its length in ESCAPE_LENGTH. */
 const ESCAPE_BYTES = new Uint8Array(256 * 4);
 const ESCAPE_LENGTH = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
@@ -201,9 +158,9 @@ for (let b = 0; b < 256; b++) {
 }
 
 /**
- * {@link escapeLine} appended to `out` as UTF-8: the same text byte for byte, made without JS
- * strings (an output of bytes, `--log`, escapes megabytes of binary data). Never throws;
- * out-of-range `start`/`end` are clamped.
+ * Renders `bytes[start..end)` following the module policy, appended to `out` as UTF-8, without
+ * JS strings (an output of bytes, `--log`, escapes megabytes of binary data). Meant for one line
+ * of data (LF, if present, shows as `\n`). Never throws; out-of-range `start`/`end` are clamped.
  */
 export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end = bytes.length): void {
   if (end > bytes.length) end = bytes.length;
@@ -248,6 +205,20 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
   out.wroteTo(o);
 }
 
+/** Where {@link escapeLine} gathers its text; kept between calls. */
+const lineScratch = new ByteText(1024);
+
+/**
+ * {@link escapeLineInto} as a string: `bytes[start..end)` as one safe display string following
+ * the module policy. Meant for one line of data (LF, if present, shows as `\n`). Never throws;
+ * out-of-range `start`/`end` are clamped.
+ */
+export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  lineScratch.clear();
+  escapeLineInto(lineScratch, bytes, start, end);
+  return lineScratch.toString();
+}
+
 /**
  * `bytes[start..end)` with every byte but printable ASCII as `\xNN` (a backslash as `\\`, tab,
  * CR and LF as `\xNN` too): for binary data (the preview of a binary flow), where bytes that
@@ -277,16 +248,6 @@ export function escapeDataLine(bytes: Uint8Array, start = 0, end = bytes.length)
     if ((b < 0x20 && b !== 0x09) || b === 0x7f) return escapeAscii(bytes, start, end);
   }
   return escapeLine(bytes, start, end);
-}
-
-/** Printable ASCII run → string (all bytes are < 0x80 here, so latin1 is exact). */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= 16) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
 
 /**

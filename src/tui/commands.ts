@@ -8,6 +8,7 @@ import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import type { Following } from './following.js';
 import type { Command } from './keymap.js';
 import type { ScreenLayout } from './layout.js';
@@ -28,12 +29,14 @@ export interface CommandScene {
   readonly source: TuiSource;
   readonly status: StatusMessage;
   readonly searches: Pick<SearchSteps, 'again'>;
-  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'saveBody'>;
+  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'offerBody'>;
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
   /** Forgets what the terminal shows: the next render writes every cell. */
   repaint(): void;
+  /** ctrl-z: gives the terminal back to the shell until `fg`, then draws everything again. */
+  suspend(): void;
   /** Ends the app (the user quit); `interrupted`: by ctrl-c (quit at once), not `q` (the run then exits 130). */
   quit(interrupted?: boolean): void;
 }
@@ -48,8 +51,7 @@ export class Commands {
     const inList = state.focus === 'list';
     const layout = this.scene.layout();
     const pageRows = Math.max(1, (inList ? layout.list.height : layout.conversation.height) - 1);
-    // The list pane's rows: flows, or exchanges after `v`.
-    const rows = exchanges.rows ?? list;
+    const rows = shownList(list, exchanges).rows;
     switch (command) {
       case 'move.down':
         return inList ? rows.moveBy(1) : conversation.scroll(1);
@@ -84,8 +86,11 @@ export class Commands {
         return;
       case 'turn.next':
       case 'turn.previous':
-        if (!conversation.jump(command === 'turn.next' ? 1 : -1)) status.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
+      {
+        const what = conversation.showingMessages ? 'message' : 'turn';
+        if (!conversation.jump(command === 'turn.next' ? 1 : -1)) status.say(command === 'turn.next' ? `] : the last ${what} is in view` : `[ : the first ${what} is in view`);
         return;
+      }
       case 'body.expand':
         if (!conversation.expandBody()) status.say('Enter shows a cut body in full (messages mode): none in view');
         return;
@@ -129,15 +134,24 @@ export class Commands {
       }
       case 'screen.repaint':
         return this.scene.repaint();
+      case 'suspend':
+        return this.scene.suspend();
       case 'flow.save':
         return this.scene.actionKeys.saveFlow();
       case 'request.copy':
         return this.scene.actionKeys.copyCurl();
-      case 'body.save':
-        return this.scene.actionKeys.saveBody();
-      case 'pcap.write':
-        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(exchanges.shownFlowIds()?.length ?? list.length, new Date()));
+      case 'body.save': {
+        const offer = this.scene.actionKeys.offerBody();
+        if (offer !== undefined) state.prompt = new PromptBar('save-body', offer.label, offer.name);
         return;
+      }
+      case 'pcap.write': {
+        const shown = shownList(list, exchanges);
+        const flows = shown.kind === 'exchanges' ? shown.rows.shownFlowIds().length : shown.rows.length;
+        if (flows === 0) return status.say('w: no flows shown to write');
+        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(flows, new Date()));
+        return;
+      }
       case 'proxy.retarget':
         if (!source.retarget) return status.say('r: only in proxy mode (-L)');
         state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ');
@@ -186,11 +200,12 @@ export class Commands {
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;
-    if (exchanges.on) {
-      if (id !== undefined && exchanges.focused) this.scene.conversation.openExchange(id, exchanges.focused.index);
+    const shown = shownList(this.scene.list, exchanges);
+    if (shown.kind === 'exchanges') {
+      if (id !== undefined && shown.rows.focused) this.scene.conversation.openExchange(id, shown.rows.focused.index);
       return;
     }
-    const exchange = id === undefined ? undefined : this.scene.list.matchedExchange(id);
+    const exchange = id === undefined ? undefined : shown.rows.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 

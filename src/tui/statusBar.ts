@@ -2,18 +2,21 @@
  * The status row as text: the source, flow and traffic counts, the display settings, the
  * FOLLOW / PAUSED flags, loading progress, the active filter, a message and `? help`, fitted
  * to the width by dropping the least useful items first (never cutting `? help` or the
- * message). Pure; every string in it is display-safe (`source`, `filter` and `message` must
+ * message). A message too long to stand beside `? help` takes the whole row (cut with an
+ * ellipsis when longer still): a screen with no hint row has no other room for it. Pure; every string in it is display-safe (`source`, `filter` and `message` must
  * already be escaped by the caller: they may quote file names, hosts, typed text).
  */
 import type { SourceCounters } from '../engine/counters.js';
 import type { Glyphs } from './glyphs.js';
 import { humanBytes } from './flowList/units.js';
-import { headFitting, stringColumns } from './width.js';
+import { fitHead, headFitting, stringColumns } from './width.js';
 
 /** What the status row shows. */
 export interface StatusInfo {
   /** `demo.pcap`, `lo tcp port 80`, `:8080 → example.com:80` (escaped). */
   readonly source: string;
+  /** A shorter `source` for a row too narrow for it (`2 listeners`, escaped), if any. */
+  readonly sourceBrief?: string;
   readonly counters: SourceCounters | undefined;
   /** Flows held, and shown after the filter (exchanges, with `noun` `exchange`). */
   readonly flows: number;
@@ -42,6 +45,8 @@ interface Item {
   readonly keep: number;
   /** Instead of being dropped, cut once to fit (keeping at least `cut` columns) and ended with the ellipsis. */
   readonly cut?: number;
+  /** Shown instead of `text` when the row does not fit, before any item is dropped. */
+  readonly brief?: string;
 }
 
 /**
@@ -68,6 +73,11 @@ export function splitMessage(message: string, width: number): { head: string; re
   return { head, rest: restAfter(head) };
 }
 
+/** Columns a message has alone on a status row `width` columns wide (no hint row below it): all but the leading space. */
+export function soleMessageColumns(width: number): number {
+  return Math.max(0, width - 1);
+}
+
 /** Columns a message has on the status row and, split by {@link splitMessage}, the row below it. */
 export function twoRowMessageColumns(width: number): number {
   return messageColumns(width) + Math.max(0, width - 1);
@@ -77,7 +87,7 @@ export function twoRowMessageColumns(width: number): number {
 export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): string {
   const c = info.counters;
   const items: Item[] = [];
-  items.push({ text: info.source, keep: 6 });
+  items.push({ text: info.source, keep: 6, ...(info.sourceBrief ? { brief: info.sourceBrief } : {}) });
   const plural = (n: number): string => `${n} ${info.noun ?? 'flow'}${n === 1 ? '' : 's'}`;
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${info.flows - info.shown} new)`, keep: 8 });
@@ -117,13 +127,14 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const fixed = message === '' ? help : `${message}${separator}${help}`;
   const joined = (list: Item[]): string => [...list.map((i) => i.text), fixed].join(separator);
   let kept = items;
+  if (stringColumns(joined(kept)) + 1 > width) kept = kept.map((item) => (item.brief === undefined ? item : { text: item.brief, keep: item.keep }));
   while (kept.length > 0 && stringColumns(joined(kept)) + 1 > width) {
     let lowest = 0;
     for (let i = 1; i < kept.length; i++) if (kept[i].keep < kept[lowest].keep) lowest = i;
     kept = kept.flatMap((item, i) => (i === lowest ? shortened(item, stringColumns(joined(kept)) + 1 - width, glyphs.ellipsis) : [item]));
   }
   let line = ' ' + joined(kept);
-  if (stringColumns(line) > width) line = ' ' + headFitting(message, messageColumns(width)) + separator + help;
+  if (stringColumns(line) > width) line = ' ' + fitHead(message, soleMessageColumns(width), glyphs.ellipsis);
   line = headFitting(line, width);
   return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
 }

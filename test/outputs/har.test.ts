@@ -146,7 +146,7 @@ describe('HarOutput bodies', () => {
     expect([f.response.content.size, f._flowspy.truncated]).toEqual([5000, true]);
     const kept = 3500 - (response.length - 5000); // five 700-byte pieces fit in 4000, the head among them
     expect(f.response.content.text).toBe('x'.repeat(kept));
-    expect(f._flowspy.notes).toContain(`response body: ${formatCount(5000 - kept)} of 5,000 wire bytes missing`);
+    expect(f._flowspy.notes).toContain(`response body: ${formatCount(5000 - kept)} of 5,000 wire bytes in gaps`);
   });
 
   it('charges a body waiting for its partner to the budget, and gives it back with the entry', () => {
@@ -238,6 +238,13 @@ describe('HarOutput WebSocket messages', () => {
 });
 
 describe('HarOutput exchanges', () => {
+  it('a request cut short says where, its offset grouped as on the screen', () => {
+    const head = 'POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 200000\r\n\r\n';
+    const events = new Flow(1).send('c2s', head + 'x'.repeat(97_000 - head.length), 1).end(3);
+    const [entry] = harOf(events).log.entries;
+    expect(entry._flowspy.notes).toContain(`request cut at 97,000: stream ended ${formatCount(200_000 - 97_000 + head.length)} bytes before the end of the body`);
+  });
+
   it('leaves out a response without a request, counts it and reports it', () => {
     const lines: string[] = [];
     const flow = new Flow(1).send('s2c', ok('', 'orphan'), 1);

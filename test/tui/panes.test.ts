@@ -201,7 +201,7 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     for (const [dir, text] of [['s2c', '220 mail.example ESMTP'], ['c2s', 'HELO me'], ['s2c', '250 hi'], ['c2s', 'DATA'], ['s2c', '354 go'], ['c2s', 'Subject: one\r\n\r\nline a\r\nline b\r\n.'], ['s2c', '250 queued'], ['c2s', 'QUIT']] as const) flow.send(dir, `${text}\r\n`);
     flow.end();
     const { pane, top } = paneOf(flow, 3);
-    for (let i = 0; i < 4; i++) pane.jump(1);
+    for (let i = 0; i < 3; i++) pane.jump(1); // 220, HELO, DATA (a command and its reply are one step)
     pane.scroll(2);
     expect(top()).toBe('= DATA body: 32 bytes | > Subject: one | > ');
     pane.cycleMode(); // messages → text

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { curlSavedPrefix, savedMessage } from '../../src/tui/actionKeys.js';
 import { messageWithPath } from '../../src/tui/statusMessage.js';
-import { messageColumns } from '../../src/tui/statusBar.js';
+import { messageColumns, soleMessageColumns } from '../../src/tui/statusBar.js';
 import { stringColumns } from '../../src/tui/width.js';
 
 const CLIENT = '/work/wt/review/010.000.000.001.40005-010.000.000.002.00080';
@@ -21,6 +21,15 @@ describe('the status line after s (save)', () => {
   });
 });
 
+describe('the status line after s on a 40x12 screen (no hint row: the message has the whole row)', () => {
+  it('keeps the end of the path, the words after it shortened', () => {
+    const text = savedMessage([CLIENT, '/work/wt/review/x', `${CLIENT}.log`], soleMessageColumns(40), '…');
+    expect(text).toBe('saved …000.000.002.00080 +reverse, .log');
+    expect(stringColumns(text)).toBeLessThanOrEqual(soleMessageColumns(40));
+    expect(savedMessage([CLIENT, `${CLIENT}.log`], soleMessageColumns(40), '…')).toBe('saved …0005-010.000.000.002.00080 +.log');
+  });
+});
+
 describe('messages naming a file (w, y)', () => {
   it('keep the end of a long path in the columns of a message', () => {
     const path = `/work/wt/review/some/deep/directory/${'x'.repeat(30)}/flowspy-20261202-190412-5-flows.pcap`;
@@ -35,8 +44,13 @@ describe('the status line after y (curl)', () => {
   it('says the command was sent to the terminal clipboard, not that it was copied, and keeps the file name in 80 columns', () => {
     for (const beside of [false, true]) {
       const text = messageWithPath(curlSavedPrefix(beside), '/work/wt/review/flowspy-12-3.curl', messageColumns(80), '…');
-      expect(text).toMatch(/^curl sent to terminal clipboard \(OSC 52\), .*\/flowspy-12-3\.curl$/);
+      expect(text).toMatch(/^curl sent to (terminal )?clipboard[ ,].*\/flowspy-12-3\.curl$/);
       expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
     }
+  });
+
+  it('says in words that a body file was saved beside the command', () => {
+    expect(curlSavedPrefix(true)).toBe('curl sent to clipboard, saved with its body file: ');
+    expect(curlSavedPrefix(false)).toBe('curl sent to terminal clipboard (OSC 52), saved: ');
   });
 });

@@ -7,6 +7,7 @@
 import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { joinAtTabStops } from './tabStops.js';
 import { HEX_BYTES_PER_LINE, hexDumpLines, type HexRow } from '../../render/hex.js';
 import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
@@ -187,22 +188,26 @@ export function firstLines<T>(items: readonly T[], upTo: number, make: (item: T)
 }
 
 const TAB = 0x09;
-const TAB_STOP = 8;
 
 /**
  * A text line of a body as the messages mode shows it: escaped (render/encoding) with literal
- * backslashes shown as sent (`withPlainBackslashes`), its tabs expanded to spaces first (a decoded view: a mail's folded header reads as it does in a mail
- * client, not as `\t`). Tabs of encodings other than ASCII-compatible ones are left escaped.
+ * backslashes shown as sent (`withPlainBackslashes`), its tabs expanded to the next tab stop
+ * (`tabStops.ts`: a mail's folded header reads as in a mail client, not as `\t`). Tabs of
+ * encodings other than ASCII-compatible ones are left escaped.
  */
 export function decodeText(bytes: Uint8Array, encoding: TextEncoding, from: number, to: number): string {
+  const shown = (start: number, end: number): string => withPlainBackslashes(decodeEscaped(bytes, encoding, start, end));
   // Looked for within the line only: the rest of a big body is other lines (a scan to its end per line was quadratic).
-  if (!bytes.subarray(from, to).includes(TAB) || encoding === 'utf-16le' || encoding === 'cp037') return withPlainBackslashes(decodeEscaped(bytes, encoding, from, to));
-  const out: number[] = [];
+  if (!bytes.subarray(from, to).includes(TAB) || encoding === 'utf-16le' || encoding === 'cp037') return shown(from, to);
+  const pieces: string[] = [];
+  let start = from;
   for (let i = from; i < to; i++) {
-    if (bytes[i] !== TAB) out.push(bytes[i]);
-    else do out.push(0x20); while (out.length % TAB_STOP !== 0);
+    if (bytes[i] !== TAB) continue;
+    pieces.push(shown(start, i));
+    start = i + 1;
   }
-  return withPlainBackslashes(decodeEscaped(Uint8Array.from(out), encoding));
+  pieces.push(shown(start, to));
+  return joinAtTabStops(pieces);
 }
 
 const CHARSETS: Record<string, TextEncoding> = {

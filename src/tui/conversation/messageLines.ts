@@ -18,11 +18,12 @@ import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import type { HexRow } from '../../render/hex.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
-import { type LineKind, type Side } from './lineText.js';
+import { type LineKind, type Side, type WrapBreaks } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
@@ -45,8 +46,8 @@ export interface MessageLine {
   readonly of?: Side;
   /** A line of a hex dump (a binary body or frame): the bytes it shows, which a narrow pane shows in narrower rows rather than wrapped. */
   readonly hex?: HexRow;
-  /** A side's line flowspy worded (a TLS hello's fields): wrapped at spaces, as event lines are. */
-  readonly prose?: true;
+  /** Where the line may wrap, when not as its side says (event lines `prose`, the sides' decoded text `words`): see {@link WrapBreaks}. */
+  readonly breaks?: WrapBreaks;
 }
 
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
@@ -64,9 +65,9 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'head-lost': 'head lost in a capture gap: headers, body framing and size not all seen',
 };
 
-/** A line item as shown: bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters). */
-function lineText(item: LineItem): string {
-  return withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(item.text, 'latin1')) : escapeText(item.text));
+/** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters); tabs expanded. */
+export function lineText(item: LineItem): string {
+  return expandTabs(item.text, (piece) => withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(piece, 'latin1')) : escapeText(piece)));
 }
 
 /**
@@ -87,8 +88,9 @@ export interface MessageUnits {
    */
   settled(index: number): boolean;
   /**
-   * True when unit `index` is where `]` and `[` stop: every HTTP exchange and WebSocket frame; a
-   * line protocol's item that begins a side's turn (so a 40-line reply is one step, not 40).
+   * True when unit `index` is where `]` and `[` stop: every HTTP exchange and WebSocket frame; in a
+   * line protocol the first item and each client item after a server one, so a command and its
+   * reply (commands sent together and their replies, a 40-line reply) are one step.
    */
   stop(index: number): boolean;
   /** Unit `index`'s lines, new objects at each call. */
@@ -163,14 +165,14 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     version: (index) => withNotes(`${items[index].length}|${items[index].complete}|${items[index].text.length}|${links.get(index)?.dataFlowId ?? ''}`, notes.of(index)),
     // An announcement whose data connection has not opened yet may still get its link.
     settled: (index) => items[index].complete && !(links.has(index) && links.get(index)!.dataFlowId === undefined),
-    stop: (index) => index === 0 || items[index].dir !== items[index - 1].dir,
+    stop: (index) => index === 0 || (items[index].dir === messages.clientDir && items[index - 1].dir !== messages.clientDir),
     lines: (index) => {
       const item = items[index];
       const lines: MessageLine[] = [];
       const placed = new NotePlacer(notes.of(index));
       placed.before(item.dir, item.offset, lines);
       if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
-      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs });
+      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       const dataFlow = links.get(index)?.dataFlowId;
       if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
@@ -197,9 +199,9 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
   if (tls?.client) {
-    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts, prose: true });
+    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts, breaks: 'prose' });
   }
-  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, prose: true });
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, breaks: 'prose' });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
   raw.push(messages, expanded, out);
@@ -283,8 +285,9 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
 /** A message's start line, headers and body, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
-  out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(start)), ts: message.firstTs });
-  for (const header of message.headers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${header.name}: ${header.value}`)) });
+  const shown = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
+  out.push({ side, kind: 'data', text: shown(start), ts: message.firstTs });
+  for (const header of message.headers) out.push({ side, kind: 'data', text: shown(`${header.name}: ${header.value}`) });
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
   if (cut) out.push(cut);

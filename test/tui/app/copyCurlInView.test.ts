@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
-import type { BodyTarget } from '../../../src/tui/conversation/bodyInView.js';
 import { openInProcessScreen } from '../../support/screenInProcess.js';
 import { liveFlow } from '../../support/liveFlow.js';
 
@@ -22,7 +21,7 @@ function twoExchanges() {
   return flow;
 }
 
-/** The app over {@link twoExchanges}, recording what `y` and `b` wrote. */
+/** The app over {@link twoExchanges}, recording what `y` wrote. */
 async function open() {
   const flow = twoExchanges();
   const written: string[] = [];
@@ -31,10 +30,6 @@ async function open() {
       contentsOf(names);
       written.push(...names);
       return names;
-    },
-    saveBody: async (_flowId: number, target: BodyTarget) => {
-      written.push(`body #${target.exchange + 1} ${target.role}`);
-      return { path: 'x', bytes: 0, decoded: [], asSent: undefined, cut: undefined };
     },
   } as unknown as TuiActions;
   const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
@@ -69,11 +64,22 @@ describe('y copies the exchange chosen, not the first one in the window', () => 
     app.dispose();
   });
 
-  it('b: the body of that exchange', async () => {
-    const { app, act } = await open();
-    expect(await act(['v', 'j', 'Enter'], 'b')).toBe('body #2 request');
-    expect(await act(['g'], 'b')).toBe('body #1 response');
-    expect(await act(['G'], 'b')).toBe('body #2 request');
+  it('b: offers a body of that exchange', async () => {
+    const { app, screen } = await open();
+    /** Presses `keys`, then `b`, and returns the body its prompt offers to save (then cancels it). */
+    const offered = async (keys: string[]): Promise<string> => {
+      screen.press(...keys);
+      await screen.flush();
+      screen.press('b');
+      await screen.waitFor(() => /save body of #\d \w+/.test(screen.text().join('\n')));
+      const what = /save body of (#\d \w+)/.exec(screen.text().join('\n'))![1];
+      screen.press('Esc');
+      await screen.waitFor(() => !screen.text().join('\n').includes('save body of'));
+      return what;
+    };
+    expect(await offered(['v', 'j', 'Enter'])).toBe('#2 request');
+    expect(await offered(['g'])).toBe('#1 response');
+    expect(await offered(['G'])).toBe('#2 request');
     app.dispose();
   });
 });

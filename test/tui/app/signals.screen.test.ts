@@ -72,7 +72,7 @@ function startFlowspy(name: string, args: string): { screen: ReturnType<typeof o
 /** Opens the proxy to the test server and waits for its listening port. */
 async function startProxy(name: string, extra = ''): Promise<{ screen: ReturnType<typeof openShell>; stderr: () => string; listen: number }> {
   const started = startFlowspy(name, `-L 0:127.0.0.1:${upstream} ${extra}`);
-  const label = new RegExp(`^ 127\\.0\\.0\\.1:(\\d+) → 127\\.0\\.0\\.1:${upstream} · `);
+  const label = new RegExp(`^ :(\\d+) → 127\\.0\\.0\\.1:${upstream} · `);
   await started.screen.waitFor((s) => label.test(statusRow(s)));
   return { ...started, listen: Number(label.exec(statusRow(started.screen))![1]) };
 }
@@ -86,7 +86,7 @@ describe('stopping while the source runs', () => {
     await screen.waitFor((s) => statusRow(s).includes('2 flows'));
     screen.hangUp();
     expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
-    expect(stderr()).toMatch(/^flowspy: 2 connections; \d+ bytes client→server, \d+ bytes server→client\n$/);
+    expect(stderr()).toMatch(/^flowspy: 2 connections; [\d,]+ bytes client→server, [\d,]+ bytes server→client\n$/);
     const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: { response: { status: number } }[] } }).log.entries;
     expect(entries.map((entry) => entry.response.status)).toEqual([200, 200]);
   });
@@ -99,7 +99,7 @@ describe('stopping while the source runs', () => {
     expect(await get(listen)).toBe('hello\n');
     screen.hangUp();
     expect(await screen.waitForExit()).toEqual({ exitCode: 0, signal: undefined });
-    expect(stderr()).toMatch(/^flowspy: listening on .*\nflowspy: 1 connection; \d+ bytes client→server, \d+ bytes server→client\n$/);
+    expect(stderr()).toMatch(/^flowspy: listening on .*\nflowspy: 1 connection; [\d,]+ bytes client→server, [\d,]+ bytes server→client\n$/);
     const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: unknown[] } }).log.entries;
     expect(entries).toHaveLength(1);
   });
@@ -113,7 +113,7 @@ describe('stopping while the source runs', () => {
     process.kill(screen.pid, 'SIGTERM');
     expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
     await download;
-    expect(stderr()).toMatch(/^flowspy: 1 connection; \d+ bytes client→server, \d+ bytes server→client\n$/);
+    expect(stderr()).toMatch(/^flowspy: 1 connection; [\d,]+ bytes client→server, [\d,]+ bytes server→client\n$/);
   });
 
   it('SIGTERM while a FIFO is still being written exits 130 with the summary of what was read', async () => {
@@ -122,7 +122,7 @@ describe('stopping while the source runs', () => {
       await screen.waitFor((s) => statusRow(s).startsWith(' sigterm.fifo · 5 flows') && statusRow(s).includes('loading'));
       process.kill(screen.pid, 'SIGTERM');
       expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
-      expect(stderr()).toMatch(/^flowspy: 5 flows, 82 packets, 4084 payload bytes, .*interrupted after \d+ bytes\n$/);
+      expect(stderr()).toMatch(/^flowspy: 5 flows, 82 packets, 4,084 payload bytes, .*interrupted after [\d,]+ bytes\n$/);
     } finally {
       writer.destroy();
     }

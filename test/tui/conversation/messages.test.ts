@@ -119,6 +119,22 @@ describe('message lines', () => {
     expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
   });
 
+  it('one rule for tabs in every decoded line: expanded to the next tab stop by columns shown, other controls escaped', () => {
+    // A character of two bytes is one column; an escape is as wide as it shows.
+    expect(bodyText(Buffer.from('é\tx\n\x01\ty\n'), 'text/plain')).toEqual(['é       x', '\\x01    y']);
+    const { live, table, send } = liveFlow(143);
+    send('s2c', '* OK ready\r\n');
+    send('c2s', 'a1 LOGIN\tme\tpw\r\n');
+    send('s2c', Buffer.from('a1 NO \xff\tx\r\n', 'latin1'));
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const texts = messageLines(table.get(1)!, read, new Set()).filter((l) => l.kind === 'data').map((l) => l.text);
+    expect(texts).toEqual(['* OK ready', 'a1 LOGIN        me      pw', 'a1 NO \\xff      x']);
+    const http = liveFlow(80);
+    http.send('c2s', 'GET / HTTP/1.1\r\nX-A: a\tb\r\n\r\n');
+    const httpRead = (dir: 'c2s' | 's2c', offset: number, length: number) => http.live.read(1, dir, offset, length);
+    expect(messageLines(http.table.get(1)!, httpRead, new Set()).map((l) => l.text)).toContain('X-A: a  b');
+  });
+
   it('a cut message says where it was cut after its body, not between its headers and its body', () => {
     const texts = messageLines(demo.messages.get(5)!, reader(5), new Set()).map((l) => l.text);
     const cut = texts.findIndex((t) => t.startsWith('message cut at 142: stream ended'));
@@ -340,6 +356,28 @@ describe('message view', () => {
     expect(view.find('no such text', false)).toBe(false);
     view.end();
     expect(view.lines().at(-1)!.text).toBe('= body: 227 bytes');
+  });
+
+  it('a text protocol line wraps after spaces (a word is cut only when wider than the pane); search finds across the wrap', () => {
+    const { live, table, send } = liveFlow(143);
+    send('s2c', '* OK IMAP4rev1 server ready\r\n');
+    send('c2s', 'a4 FETCH 1:13 (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM)])\r\n');
+    send('s2c', `* 1 FETCH ${'x'.repeat(50)}\r\n`);
+    const view = new MessageView(1, table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length));
+    view.update(40, 100, 'a');
+    const texts = view.lines().map((line) => line.text);
+    expect(texts).toEqual([
+      '< * OK IMAP4rev1 server ready',
+      '> a4 FETCH 1:13 (FLAGS INTERNALDATE ',
+      '  RFC822.SIZE BODY.PEEK[HEADER.FIELDS ',
+      '  (DATE FROM)])',
+      '< * 1 FETCH ',
+      '  ' + 'x'.repeat(38),
+      '  ' + 'x'.repeat(12),
+    ]);
+    expect(view.find('INTERNALDATE RFC822', false)).toBe(true);
+    const marked = view.lines().flatMap((line) => line.matches.map(([from, to]) => line.text.slice(from, to)));
+    expect(marked).toEqual(['INTERNALDATE ', 'RFC822']);
   });
 
   it('the pane shows messages by default for a recognised flow; m and x go to the raw modes and back', () => {
