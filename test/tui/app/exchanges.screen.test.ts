@@ -83,7 +83,7 @@ describe('exchange list on the screen', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const upstream = (server.address() as AddressInfo).port;
     const screen = openFlowspy(['-L', `0:127.0.0.1:${upstream}`]);
-    const label = /^ 127\.0\.0\.1:(\d+) → /;
+    const label = /^ :(\d+) → 127\.0\.0\.1:\d+ /;
     await screen.waitFor((s) => label.test(statusRow(s)));
     const listen = Number(label.exec(statusRow(screen))![1]);
     screen.press('v');

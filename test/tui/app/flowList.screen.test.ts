@@ -148,7 +148,7 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
     // Row 5 shows `GET /repo… → 200`: the status row says what matched.
     screen.press('/', 'annual', 'Enter');
-    await screen.waitFor((s) => /match 1 of 1: .*GET \/reports\/2025\/annual\.csv/.test(statusRow(s) + hintRow(s)));
+    await screen.waitFor((s) => /match 1 of 1: .*\/reports\/2025\/annual\.csv/.test(statusRow(s) + hintRow(s)));
     expect(isInverse(screen, rowOf(5), '  5 192')).toBe(true);
     await quit(screen);
   });
