@@ -19,8 +19,11 @@ import { readFully, writeFully } from '../io/files.js';
 /** Background spill writes allowed in flight before a spill waits for the disk. */
 export const MAX_PENDING_SPILLS = 32;
 
-/** Written blocks kept for reuse. */
-const MAX_FREE_BLOCKS = 8;
+/**
+ * Written blocks kept for reuse: as many as the background writes in flight can hand back at
+ * once, so that a burst of finished writes does not drop blocks only to fault in new ones.
+ */
+const MAX_FREE_BLOCKS = MAX_PENDING_SPILLS + 8;
 
 /**
  * A RAM budget for a store that copies live traffic: a sixteenth of the machine's memory, within
