@@ -55,10 +55,11 @@ export class FlowView {
   latestTs = 0;
   /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
   largestId = 0;
-  /** The widest client and server endpoints seen (display columns), and the client address all share if they do: the list's endpoint columns fit them. */
-  readonly widestEndpoints: { client: number; server: number; sharedClient: string | undefined } = { client: 0, server: 0, sharedClient: undefined };
-  /** Two flows seen had different client addresses (no shared client any more). */
+  /** The widest client and server endpoints seen (display columns), and the client and server addresses all share if they do: the list's endpoint columns fit them. */
+  readonly widestEndpoints: { client: number; server: number; sharedClient: string | undefined; sharedServer: string | undefined } = { client: 0, server: 0, sharedClient: undefined, sharedServer: undefined };
+  /** Two flows seen had different client (server) addresses: no shared one any more. */
   private clientsDiffer = false;
+  private serversDiffer = false;
 
   /**
    * `onPending`: called when the store has changes for the next {@link refresh}. `messages`: the
@@ -367,6 +368,10 @@ export class FlowView {
     if (!this.clientsDiffer && widest.sharedClient !== flow.key.client.addr) {
       this.clientsDiffer = widest.sharedClient !== undefined;
       widest.sharedClient = this.clientsDiffer ? undefined : flow.key.client.addr;
+    }
+    if (!this.serversDiffer && widest.sharedServer !== flow.key.server.addr) {
+      this.serversDiffer = widest.sharedServer !== undefined;
+      widest.sharedServer = this.serversDiffer ? undefined : flow.key.server.addr;
     }
     return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
   }

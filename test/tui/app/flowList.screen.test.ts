@@ -17,12 +17,14 @@ describe('flow list', () => {
     const rows = listRows(screen);
     expect(rows).toHaveLength(5);
     expect(rows.map((row) => /^ *(\d+) /.exec(row)?.[1])).toEqual(['1', '2', '3', '4', '5']);
-    expect(rows[0]).toMatch(/ closed .* GET \/ → 200 \(2 re…$/);
-    expect(rows[1]).toMatch(/:25 closed .* SMTP EHLO l… → 250$/);
-    expect(rows[2]).toMatch(/ reset .* • ! GET \/api\/… → 200$/);
-    expect(rows[3]).toMatch(/^ +4 \[200.*\]:50100 → \[200.*\]:7777 closed .*\\x00\\x00/);
+    expect(rows[0]).toMatch(/ closed .* GET \/ → 200 \(2 req\)$/);
+    expect(rows[1]).toMatch(/:25 +closed .* SMTP EHLO l\S*… → 250$/);
+    expect(rows[2]).toMatch(/ reset .* • ! GET \/api\/\S*… → 200$/);
+    // At 80 columns the server is whole, the client keeps the end of its address (`…23` of 192.168.1.23).
+    expect(rows[0]).toMatch(/^ +1 …23:51000 → 198\.51\.100\.10:80 +closed /);
+    expect(rows[3]).toMatch(/^ +4 …3\]:50100 → \[…db8:2::7\]:7777 +closed .*\\x00\\x00/);
     // At 80 columns a summary keeps its outcome and cuts its request.
-    expect(rows[4]).toMatch(/:8080 reset .* ! GET \/repo… → 200/);
+    expect(rows[4]).toMatch(/^ +5 …23:51010 → 198\.51\.100\.20:8080 reset .* ! GET \/repo\S*… → 200/);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
 
     const status = statusRow(screen);
@@ -104,19 +106,19 @@ describe('flow list', () => {
 
     await applyFilter(':25', '1/5 flows');
     expect(statusRow(screen)).toContain('filter :25');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 closed .* SMTP EHLO l… → 250$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 +closed .* SMTP EHLO l\S*… → 250$/)]);
 
     await applyFilter('reset', '2/5 flows');
     expect(statusRow(screen)).toContain('filter reset');
     expect(listRows(screen).map((row) => row.trim().split(' ')[0])).toEqual(['3', '5']);
 
     await applyFilter('has:note', '1/5 flows');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! GET \/api\/… → 200$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! GET \/api\/\S*… → 200$/)]);
 
     // "Lunch" is only in the body of the mail (flow 2), not in any preview.
     await applyFilter('~Lunch', '1/5 flows');
     expect(statusRow(screen)).toContain('filter ~Lunch');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO l… → 250$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO l\S*… → 250$/)]);
 
     screen.press('f');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: ~Lunch'));
@@ -138,7 +140,7 @@ describe('flow list', () => {
   it('follows resizes: 80x24, 120x40 (wider columns, more rows), back to 80x24', async () => {
     const screen = await openDemo();
     expect(rowWith(screen, ' #1 ')).toBe(8);
-    expect(listRows(screen)[1]).toContain('192.….50:40222');
+    expect(listRows(screen)[1]).toContain(' …50:40222 → 203.0.113.25:25 ');
 
     screen.resize(120, 40);
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
@@ -153,8 +155,8 @@ describe('flow list', () => {
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 8 && statusRow(s).startsWith(' demo.pcap'));
     const narrow = listRows(screen);
     expect(narrow).toHaveLength(5);
-    expect(narrow[0]).toMatch(/GET \/ → 200 \(2 re…$/);
-    expect(narrow[1]).toMatch(/SMTP EHLO l… → 250$/);
+    expect(narrow[0]).toMatch(/GET \/ → 200 \(2 req\)$/);
+    expect(narrow[1]).toMatch(/SMTP EHLO l\S*… → 250$/);
     expect(screen.text().every((line) => line.length <= 80)).toBe(true);
     await quit(screen);
   });
@@ -169,9 +171,9 @@ describe('flow list', () => {
         flow.send('s2c', '+PONG\r\n', t + 1000);
       }));
       const screen = await openCapture(file, 1);
-      expect(listRows(screen)[0]).toMatch(/^ +1 :50000 \? 10\.1\.0\.2:6379 +[a-z/]+ .* Redis PING → \+PONG/);
-      // One client address for every flow: the client column shows ports, the header names it.
-      expect(screen.line(0)).toContain('from 10.1.0.1');
+      expect(listRows(screen)[0]).toMatch(/^ +1 :50000 \? :6379 +[a-z/]+ .* Redis PING → \+PONG/);
+      // One client and one server address for every flow: the columns show ports, the header names them.
+      expect(screen.line(0)).toContain('from 10.1.0.1 to 10.1.0.2');
       expect(screen.line(rowWith(screen, ' #1 '))).toContain('(direction guessed)');
       await quit(screen);
     } finally {
