@@ -10,7 +10,9 @@
 //   tcpdump -B N -w FILE          (the same, keeping its capture on disk as -o and the store do),
 //   flowspy -o DIR,  flowspy --json > /dev/null,
 //   model-only (bench/live-model.mjs: capture into the FlowStore, as the TUI does),
-// interleaved over --rounds rounds (the order rotates). For each: the rate the sender reached,
+// and at full speed, when /dev/shm is a writable tmpfs, -o and model-only again with their
+// files there (-o's directory, the store's spill file): the same work without the disk, whose
+// write rate (measured first) is below full loopback speed on small machines. Interleaved over --rounds rounds (the order rotates). For each: the rate the sender reached,
 // the frames the kernel filter passed, the drops (kernel + interface + flowspy's queue) and
 // their share, median and [all rounds]; the capturer's CPU time (user + system, up to the stop)
 // per GB sent, a figure the machine's load disturbs less than the drops.
@@ -19,7 +21,7 @@
 //                            [--runs-dir DIR (where -o writes; default bench/out)]
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +81,7 @@ let nextPort = 20000 + (process.pid % 20000);
 const freshPort = () => (nextPort = nextPort >= 60000 ? 20000 : nextPort + 1);
 
 /** The capturers: each gives the command for a port, and parses its figures from {stdout, stderr}. */
-const tools = [
+const allTools = [
   {
     name: 'tcpdump -w /dev/null',
     command: (port) => ['tcpdump', ['-i', 'lo', '-w', '/dev/null', 'tcp', 'port', String(port)]],
@@ -114,6 +116,37 @@ const tools = [
     parse: parseModel,
   },
 ];
+// The same two with their files in memory (tmpfs): what flowspy itself keeps up with.
+const tmpfsParent = '/dev/shm';
+const hasTmpfs = (() => {
+  try {
+    rmSync(mkdtempSync(join(tmpfsParent, 'flowspy-live-probe-')), { recursive: true });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const tmpfsRunsDir = hasTmpfs ? mkdtempSync(join(tmpfsParent, 'flowspy-live-runs-')) : undefined;
+if (tmpfsRunsDir) {
+  process.on('exit', () => rmSync(tmpfsRunsDir, { recursive: true, force: true }));
+  allTools.push(
+    {
+      name: 'flowspy -o DIR on tmpfs',
+      command: (port, dir) => [flowspy, ['-i', 'lo', '-o', dir, 'tcp', 'port', String(port)]],
+      parse: parseFlowspy,
+      needsDir: true,
+      inMemory: true,
+      fullSpeedOnly: true,
+    },
+    {
+      name: 'model-only, spill on tmpfs',
+      command: (port) => [process.execPath, [join(here, 'live-model.mjs'), 'lo', 'tcp', 'port', String(port)]],
+      parse: parseModel,
+      inMemory: true,
+      fullSpeedOnly: true,
+    },
+  );
+}
 
 function parseTcpdump({ stderr }) {
   const received = /(\d+) packets? received by filter/.exec(stderr);
@@ -150,11 +183,12 @@ async function waitForOutput(child, text, pattern, ms) {
 /** One capture of one traffic run: {sender: {bytes, seconds, mbPerSecond}, figures} or {error}. */
 async function runOnce(tool, rate) {
   const port = freshPort();
-  const dir = tool.needsDir ? join(runsDir, `o-${port}`) : undefined;
+  const dir = tool.needsDir ? join(tool.inMemory ? tmpfsRunsDir : runsDir, `o-${port}`) : undefined;
   if (dir) mkdirSync(dir);
   const [command, args] = tool.command(port, dir);
   const toNull = tool.name.includes('>/dev/null') ? openSync('/dev/null', 'w') : undefined;
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', toNull ?? 'pipe', 'pipe'] });
+  const env = tool.inMemory ? { ...process.env, TMPDIR: tmpfsRunsDir } : process.env;
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', toNull ?? 'pipe', 'pipe'] });
   if (toNull !== undefined) closeSync(toNull);
   let stdout = '';
   let stderr = '';
@@ -207,8 +241,24 @@ process.stdout.write(
     `${rounds} interleaved rounds of ${seconds} s per tool and rate; flowspy: ${ringMiB} MiB kernel ring, ${queueMiB} MiB queue; ` +
     'drops = kernel + interface + queue, share of the frames the filter passed (on lo libpcap counts each frame twice, for every tool alike)\n',
 );
+/** MB/s of 2 GiB written in 1 MiB writes into `dir` (page cache and throttling included, as the capturers get). */
+function diskWriteRate(dir) {
+  const path = join(dir, 'write-rate.tmp');
+  const chunk = Buffer.alloc(1 << 20, 1);
+  const fd = openSync(path, 'w');
+  const started = performance.now();
+  for (let i = 0; i < 2048; i++) writeSync(fd, chunk);
+  const seconds = (performance.now() - started) / 1000;
+  closeSync(fd);
+  rmSync(path);
+  spawnSync('sync');
+  return (2048 * chunk.length) / 1e6 / seconds;
+}
+process.stdout.write(`writing into ${runsParent}: ${diskWriteRate(runsDir).toFixed(0)} MB/s` + (tmpfsRunsDir ? `; into ${tmpfsParent} (tmpfs): ${diskWriteRate(tmpfsRunsDir).toFixed(0)} MB/s` : `; no writable tmpfs at ${tmpfsParent}: the runs without the disk are left out`) + '\n');
+
 const results = new Map();
 for (const [label, rate] of [['300 MB/s', RATE_PACED], ['full speed', 0]]) {
+  const tools = allTools.filter((t) => rate === 0 || !t.fullSpeedOnly);
   const runs = new Map(tools.map((t) => [t.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < tools.length; i++) {
@@ -254,8 +304,9 @@ for (const name of ['flowspy -o DIR', 'model-only']) {
   process.stdout.write(`  ${name}: 0 drops at 300 MB/s in every round (${r.dropCounts.join(', ')}): ${verdict(reached && r.complete && r.dropCounts.every((d) => d === 0))}${why}\n`);
 }
 const reference = results.get('full speed|tcpdump -w /dev/null');
-for (const name of ['flowspy -o DIR', 'flowspy --json >/dev/null', 'model-only']) {
+for (const name of ['flowspy -o DIR', 'flowspy --json >/dev/null', 'model-only', 'flowspy -o DIR on tmpfs', 'model-only, spill on tmpfs']) {
   const r = results.get(`full speed|${name}`);
+  if (name.includes('tmpfs') && !tmpfsRunsDir) continue;
   if (!r || !reference) {
     process.stdout.write(`  ${name}: full speed, no more drops than tcpdump: cannot tell (no figures)\n`);
     continue;

@@ -34,12 +34,12 @@ export function tuiActions(store: FlowStore, sourceFile: string | undefined): Tu
       const paths = await saveFlow(store, flowId, process.cwd(), { timestamps: true });
       return paths.map((path) => relative(process.cwd(), path));
     },
-    saveBody: async (flowId, target) => {
-      const saved = await saveBody(store, flowId, target, process.cwd());
+    saveBody: async (flowId, target, place) => {
+      const saved = await saveBody(store, flowId, target, resolve(place.directory), { name: place.name });
       return { ...saved, path: relative(process.cwd(), saved.path) };
     },
-    saveMail: async (flowId, target) => {
-      const saved = await saveMail(store, flowId, target, process.cwd());
+    saveMail: async (flowId, target, place) => {
+      const saved = await saveMail(store, flowId, target, resolve(place.directory), { name: place.name });
       return { ...saved, path: relative(process.cwd(), saved.path) };
     },
     writePcap: async (flowIds, path) => {

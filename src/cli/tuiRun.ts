@@ -20,8 +20,7 @@ import { FlowStore } from '../store/flowStore.js';
 import { liveRamBudget } from '../store/payloadStore.js';
 import { MessageTable } from '../messages/messageTable.js';
 import { TuiApp, type TuiActions, type TuiSource } from '../tui/app.js';
-import { fullScreenProblem, openTerminal } from '../tui/terminal.js';
-import { terminalCaps } from '../tui/terminfoCaps.js';
+import { checkTerminal, TerminalError, type CheckedTerminal, type TerminalOptions } from '../tui/terminal.js';
 import type { CliConfig } from './args.js';
 import { buildOutputs } from './outputs.js';
 import { messageFeed } from './messageFeed.js';
@@ -55,10 +54,17 @@ interface RunningSource {
 
 /** Runs the TUI until the user quits; returns the exit code. Throws UserError before the screen opens. */
 export async function runTuiCommand(config: CliConfig): Promise<number> {
-  // Read once: the screen's checks and colours use the same description.
-  const caps = terminalCaps(process.env);
-  const terminalProblem = fullScreenProblem(process.env, caps);
-  if (terminalProblem !== undefined) throw new UserError(terminalProblem);
+  let signalled = false;
+  let wake: () => void = () => undefined;
+  const onSignal = new Promise<void>((resolve) => (wake = resolve));
+  // Before the source starts: a terminal the screen cannot work on is one line, nothing started.
+  const checked = checkedTerminal({
+    mouse: !config.noMouse,
+    onSignal: () => {
+      signalled = true;
+      wake();
+    },
+  });
   const stop = new AbortController();
   const kind: TuiSource['kind'] = config.readFile !== undefined ? 'file' : config.interface !== undefined ? 'live' : 'proxy';
   const sourceFile = config.readFile !== undefined && isRegularFile(config.readFile) ? config.readFile : undefined;
@@ -97,17 +103,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     }
   }
 
-  let signalled = false;
-  let wake: () => void = () => undefined;
-  const onSignal = new Promise<void>((resolve) => (wake = resolve));
-  const terminal = openTerminal({
-    caps,
-    mouse: !config.noMouse,
-    onSignal: () => {
-      signalled = true;
-      wake();
-    },
-  });
+  const terminal = checked.open();
   const source: TuiSource = {
     kind,
     piped: kind === 'file' && sourceFile === undefined,
@@ -138,6 +134,15 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   // A capture stopped early is interrupted for a signal or ctrl-c, and a choice for `q` (exit 0).
   if ((signalled || app.interrupted) && (result.code === 0 || result.code === EXIT_INTERRUPTED)) return EXIT_INTERRUPTED;
   return result.code === EXIT_INTERRUPTED ? 0 : result.code;
+}
+
+/** {@link checkTerminal}, its refusal as a `UserError` (one line, exit 2). */
+function checkedTerminal(options: TerminalOptions): CheckedTerminal {
+  try {
+    return checkTerminal(options);
+  } catch (error) {
+    throw error instanceof TerminalError ? new UserError(error.message) : error;
+  }
 }
 
 /** Starts the source in the background. */

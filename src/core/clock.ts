@@ -1,5 +1,5 @@
 /** Capture times as notes show them, and the note both engines make about data after a close. */
-import { groupedCountOf } from './count.js';
+import { countOf } from './count.js';
 import type { Direction, Micros } from './types.js';
 
 /** `HH:MM:SS.mmm` (UTC) of a timestamp in microseconds since the epoch; the number itself when it is no date. */
@@ -18,6 +18,6 @@ export function afterPeerCloseNote(dir: Direction, count: number, close: 'FIN' |
   const peer = dir === 'c2s' ? 'server' : 'client';
   const what = close === 'FIN' ? 'closed' : 'reset the connection';
   const when = `the ${peer} ${what} (${close} at ${formatClock(closeTs)})`;
-  const bytes = groupedCountOf(count, 'byte');
+  const bytes = countOf(count, 'byte');
   return crossed ? `${dir}: ${bytes} ${count === 1 ? 'was' : 'were'} in flight when ${when}` : `${dir} sent ${bytes} after ${when}`;
 }

@@ -8,12 +8,10 @@ export function formatCount(n: number): string {
   return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** As {@link countOf}, its digits grouped for people (notes, the screen): `1,448 bytes`. */
-export function groupedCountOf(n: number, noun: string, plural = `${noun}s`): string {
-  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
-}
-
-/** A count and its noun, singular for one: `1 flow`, `3 flows` (`plural` when not noun + s). */
+/**
+ * A count and its noun for people, digits grouped, singular for one: `1 flow`, `3 flows`,
+ * `1,448 bytes` (`plural` when not noun + s).
+ */
 export function countOf(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
 }

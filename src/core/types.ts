@@ -32,11 +32,11 @@ export const CAPTURE_ENDED = 'capture ended';
 /** The detail of the 'rst' end of a connection refused: the server answered the client's SYN with a reset. */
 export const REFUSED = 'refused: the server answered the SYN with a reset';
 
-/** The detail of the 'timeout' end of a connection whose SYN was never answered (a proxy's upstream connect that timed out). */
-export const UNANSWERED = 'no answer to the SYN';
-
-/** The detail of the 'error' end of a proxied connection whose upstream's name did not resolve: nothing was sent to it. */
-export const UNRESOLVED = 'name not resolved';
+/**
+ * How the detail of the 'rst' end of a proxied connection starts when flowspy reset the client
+ * because the upstream could not be reached, e.g. `upstream 127.0.0.1:9 refused: ECONNREFUSED`.
+ */
+export const UPSTREAM_FAILED = 'upstream ';
 
 /** Which engine produced a flow. */
 export type FlowOrigin = 'capture' | 'proxy';

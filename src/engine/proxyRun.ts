@@ -4,7 +4,7 @@
  * gone): then stops accepting, resets the connections still open, lets the outputs flush and
  * resolves with each listener's stats.
  */
-import { countOf } from '../core/count.js';
+import { countOf, formatCount } from '../core/count.js';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
 import { parseForwardSpec, parseHostPort } from '../proxy/forwardSpec.js';
@@ -75,7 +75,7 @@ export async function runProxy(
 
 /**
  * The summary line of a proxy run, e.g.
- * `flowspy: 12 connections, 2 of them could not reach the upstream, 1 reset; 5210 bytes client→server, 88412 bytes server→client`.
+ * `flowspy: 12 connections, 2 of them could not reach the upstream, 1 reset; 5,210 bytes client→server, 88,412 bytes server→client`.
  */
 export function formatProxySummary(stats: readonly ProxyStats[]): string {
   const sum = (pick: (s: ProxyStats) => number): number => stats.reduce((total, s) => total + pick(s), 0);
@@ -83,8 +83,8 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
   const failed = sum((s) => s.connectFailures);
   const resets = sum((s) => s.resets);
   const parts = [countOf(accepted, 'connection')];
-  if (failed) parts.push(`${failed} of them could not reach the upstream`);
-  if (resets) parts.push(`${resets} reset`);
+  if (failed) parts.push(`${formatCount(failed)} of them could not reach the upstream`);
+  if (resets) parts.push(`${formatCount(resets)} reset`);
   return `flowspy: ${parts.join(', ')}; ${countOf(sum((s) => s.bytesC2S), 'byte')} client→server, ${countOf(sum((s) => s.bytesS2C), 'byte')} server→client`;
 }
 

@@ -154,14 +154,15 @@ export class FlowMessages {
    * laptop.example.com → 250`, `TLS api.example.com h2` (or `(offers h2,http/1.1)`), `FTP data
    * of #1: RETR a.bin`; `! ` before it when an exchange is flagged (see {@link flags}); '' while
    * undecided or raw. With `exchange` (a position in `http.exchanges`, past the first), that
-   * exchange instead, numbered: `#2 GET /nope → 404 (2 req)`.
+   * exchange instead, numbered: `#2 GET /nope → 404 (2 req)`. `lineText`: a line's text as the
+   * view shows it (see `lineSummary`).
    */
-  summary(exchange = 0): string {
+  summary(exchange = 0, lineText?: (item: LineItem) => string): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     let text = '';
     if (this.http || this.lines) {
       // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
-      text = (this.http ? httpSummary(this.http, this.websocket, exchange) : lineSummary(this.lines!)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
+      text = (this.http ? httpSummary(this.http, this.websocket, exchange) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
     return this.http?.exchanges.some((e) => e.flags.length > 0) ? `! ${text}` : text;

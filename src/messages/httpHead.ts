@@ -56,12 +56,17 @@ export function headText(bytes: Uint8Array): string {
 }
 
 const isUpperOrDigit = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f;
-const isVisible = (b: number): boolean => b > SP && b !== 0x7f;
+/**
+ * A byte of a request target: anything but SP and the line's end, as tshark reads it (views
+ * escape controls), and but NUL: a line with one is binary (an exploit's payload), shown raw.
+ */
+const isTargetByte = (b: number): boolean => b !== SP && b !== CR && b !== 0x0a && b !== 0;
 const HTTP_SLASH_1_DOT = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e];
 
 /**
  * Whether `line[0, length)` (the bytes of a start line seen so far, without its LF) can still
- * become a valid start line: a request line (`METHOD target HTTP/1.x`, the method in capitals)
+ * become a valid start line: a request line (`METHOD target HTTP/1.x`, the method in capitals,
+ * the target any bytes but SP, CR, LF and NUL: control bytes in it are shown escaped, not hidden)
  * when `request`, else a status line (`HTTP/1.x NNN reason`). Cheap enough to call after every
  * segment, so a stream of binary data is rejected after its first bytes.
  */
@@ -73,7 +78,7 @@ export function startLinePrefixValid(line: Uint8Array, length: number, request: 
     if (line[i] !== SP || i === 0 || i > 24) return false;
     i++;
     const targetStart = i;
-    while (i < length && isVisible(line[i])) i++;
+    while (i < length && isTargetByte(line[i])) i++;
     if (i === length) return true;
     if (line[i] !== SP || i === targetStart) return false;
     return versionPrefixValid(line, i + 1, length, true);
@@ -103,7 +108,7 @@ function versionPrefixValid(line: Uint8Array, from: number, length: number, requ
 
 /** The request line of `line` (no LF; a trailing CR is ignored), or undefined when it is not one. */
 export function parseRequestLine(line: string): RequestLine | undefined {
-  const m = /^([A-Z0-9_-]{1,24}) ([^\s]+) HTTP\/(1\.\d)\r?$/.exec(line);
+  const m = /^([A-Z0-9_-]{1,24}) ([^ \r\n\0]+) HTTP\/(1\.\d)\r?$/.exec(line);
   return m ? { method: m[1], target: m[2], version: m[3] } : undefined;
 }
 

@@ -520,20 +520,23 @@ function replyStatus(reply: string, command: string): string {
 /**
  * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol, the first command, the status of
  * its reply, and how many lines the client sent when more than one. Telnet: the server's first
- * line and the client's lines, `TELNET OpenBSD/i386 (oof) (ttyp2) (9 cmds)`.
+ * line and the client's lines, `TELNET OpenBSD/i386 (oof) (ttyp2) (9 cmds)`. `shown` gives an
+ * item's text as put in the summary (its first 60 characters): by default the text as it is
+ * (Latin-1 for a line that is not UTF-8); a view passes its own (see `FlowView.describe`).
  */
-export function lineSummary(conversation: LineConversation): string {
+export function lineSummary(conversation: LineConversation, shown: (item: LineItem) => string = (item) => item.text): string {
   // The first turn (see `turns`) whose command is a line that is not blank; read in place, as
   // the flow list asks for it at every frame.
   const { items, clientDir } = conversation;
+  const cut = (item: LineItem, text: string): string => shown(text === item.text ? item : { ...item, text });
   if (conversation.telnet) {
     const banner = items.find((i) => i.dir !== clientDir && i.kind === 'line' && i.text.trim() !== '');
-    return `TELNET${banner ? ` ${banner.text.trim().slice(0, 60)}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;
+    return `TELNET${banner ? ` ${cut(banner, banner.text.trim().slice(0, 60))}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;
   }
   const at = items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
   const name = lineProtocolName(conversation);
-  if (at < 0) return items.length > 0 ? `${name} ${items[0].text.slice(0, 60)}` : name;
-  const command = items[at].text.slice(0, 60);
+  if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
+  const command = cut(items[at], items[at].text.slice(0, 60));
   const tag = /^\S+ /.exec(command)?.[0];
   let reply: LineItem | undefined;
   for (let i = at + 1; i < items.length && items[i].dir !== clientDir; i++) {
@@ -545,5 +548,5 @@ export function lineSummary(conversation: LineConversation): string {
   }
   reply ??= at + 1 < items.length && items[at + 1].dir !== clientDir ? items[at + 1] : undefined;
   const more = conversation.clientLines > 1 ? ` (${conversation.clientLines} cmds)` : '';
-  return (reply ? `${name} ${command} → ${replyStatus(reply.text, command)}` : `${name} ${command}`) + more;
+  return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command)}` : `${name} ${command}`) + more;
 }

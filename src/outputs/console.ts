@@ -10,7 +10,7 @@
  *     GET / HTTP/1.1
  *     Host: x
  *
- *   12:00:00.000200 #1 010.000.000.002.00080-010.000.000.001.20000: gap, 1420 bytes missing at offset 8528
+ *   12:00:00.000200 #1 010.000.000.002.00080-010.000.000.001.20000: gap, 1,420 bytes missing at offset 8,528
  *   12:00:00.000300 #1 010.000.000.001.20000-010.000.000.002.00080: FIN (client closed)
  *   12:00:00.000400 #1 note: data after peer FIN
  *   12:00:00.000500 #1 end: fin
@@ -20,7 +20,7 @@
  * suffix (the flow id tells reused ports apart). With `hex: true` data shows as hex dump lines
  * labelled with stream offsets.
  */
-import { countOf } from '../core/count.js';
+import { countOf, formatCount } from '../core/count.js';
 import type { Direction, FlowEvent, FlowKey } from '../core/types.js';
 import { escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
@@ -70,13 +70,13 @@ export class ConsoleOutput implements FlowOutput {
         if (event.length === 0) return;
         const bytes = event.bytes;
         const lines = this.hex ? hexDumpLines(bytes, event.offset) : renderTextLines(bytes, this.maxLineBytes);
-        let text = `${head} ${this.name(event.flowId, event.dir)}: ${countOf(event.length, 'byte')} at offset ${event.offset}\n`;
+        let text = `${head} ${this.name(event.flowId, event.dir)}: ${countOf(event.length, 'byte')} at offset ${formatCount(event.offset)}\n`;
         for (const line of lines) text += line === '' ? '\n' : DATA_INDENT + line + '\n';
         this.out(text);
         return;
       }
       case 'gap':
-        this.out(`${head} ${this.name(event.flowId, event.dir)}: gap, ${countOf(event.length, 'byte')} missing at offset ${event.offset}\n`);
+        this.out(`${head} ${this.name(event.flowId, event.dir)}: gap, ${countOf(event.length, 'byte')} missing at offset ${formatCount(event.offset)}\n`);
         return;
       case 'half-close':
         this.out(`${head} ${this.name(event.flowId, event.dir)}: FIN (${event.dir === 'c2s' ? 'client' : 'server'} closed)\n`);

@@ -2,6 +2,7 @@
  * One HTTP exchange as a HAR 1.2 entry (http://www.softwareishard.com/blog/har-12-spec/), from
  * the message layer's exchange and the bodies decoded for it. Pure.
  */
+import { formatCount } from '../core/count.js';
 import type { Endpoint, Micros } from '../core/types.js';
 import { exchangeTimings } from '../messages/http.js';
 import type { DecodedBody } from '../messages/httpBody.js';
@@ -118,8 +119,8 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
     _flowspy: field,
   };
   if (exchange.interim.length > 0) field.interim = exchange.interim.map((r) => r.status);
-  if (request.incomplete) notes.push(`request cut at ${request.incomplete.offset}: ${request.incomplete.why}`);
-  if (response?.incomplete) notes.push(`response cut at ${response.incomplete.offset}: ${response.incomplete.why}`);
+  if (request.incomplete) notes.push(`request cut at ${formatCount(request.incomplete.offset)}: ${request.incomplete.why}`);
+  if (response?.incomplete) notes.push(`response cut at ${formatCount(response.incomplete.offset)}: ${response.incomplete.why}`);
   if (bodies.webSocket) {
     entry._webSocketMessages = [...bodies.webSocket.messages];
     const wsNotes = bodies.webSocket.notes();

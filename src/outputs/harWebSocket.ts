@@ -6,7 +6,7 @@
  * {@link MAX_FRAMES} messages a flow, each byte charged to the shared {@link ByteBudget}; what is
  * left out is counted and said in `notes`.
  */
-import { countOf } from '../core/count.js';
+import { countOf, formatCount } from '../core/count.js';
 import type { Direction, Micros } from '../core/types.js';
 import { inflateFrame, MAX_FRAMES, Opcode, unmask, type WebSocketFrame } from '../messages/websocket.js';
 import type { ByteBudget } from './harBodies.js';
@@ -101,7 +101,7 @@ export class WebSocketMessages {
   /** Why the list is not every message whole, for the entry's notes (empty when it is). */
   notes(): string[] {
     const notes: string[] = [];
-    if (this.leftOut > 0) notes.push(`${countOf(this.leftOut, 'WebSocket message')} left out (over ${MAX_FRAMES} messages, ${this.maxBytes} bytes, or the budget for bytes in flight)`);
+    if (this.leftOut > 0) notes.push(`${countOf(this.leftOut, 'WebSocket message')} left out (over ${formatCount(MAX_FRAMES)} messages, ${formatCount(this.maxBytes)} bytes, or the budget for bytes in flight)`);
     if (this.cut > 0) notes.push(`${countOf(this.cut, 'WebSocket message')} cut (a capture gap, the end of the flow, or a frame over the cap)`);
     if (this.notInflated > 0) notes.push(`${countOf(this.notInflated, 'compressed WebSocket message')} kept as sent (they use the context of earlier messages)`);
     return notes;

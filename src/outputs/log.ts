@@ -6,7 +6,7 @@
  *   >Host: x
  *   >
  *   <HTTP/1.1 200 OK
- *   =gap: 1420 bytes missing from server at offset 8528
+ *   =gap: 1,420 bytes missing from server at offset 8,528
  *   =server closed (FIN)
  *   =client closed (FIN)
  *   =connection closed
@@ -42,7 +42,7 @@
  * construction; the ASCII column shows every byte outside 0x20..0x7e as `.`, so no raw control
  * byte reaches the output. Tags and timestamps are added exactly as in text mode.
  */
-import { countOf } from '../core/count.js';
+import { countOf, formatCount } from '../core/count.js';
 import { CAPTURE_ENDED, otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { ByteText } from '../render/byteText.js';
 import { escapeLineInto, escapeText } from '../render/escape.js';
@@ -134,7 +134,7 @@ export class LogOutput implements FlowOutput {
       case 'gap': {
         const flow = this.flowOf(id, event.ts);
         this.flushBoth(id, flow);
-        this.line(id, event.ts, `=gap: ${countOf(event.length, 'byte')} missing from ${SIDE[event.dir]} at offset ${event.offset}`);
+        this.line(id, event.ts, `=gap: ${countOf(event.length, 'byte')} missing from ${SIDE[event.dir]} at offset ${formatCount(event.offset)}`);
         break;
       }
       case 'half-close': {

@@ -5,7 +5,7 @@
  * Meant for proxied flows (which have no packets of their own); works for any event stream.
  */
 import { fileErrorReason, UserError } from '../core/errors.js';
-import { REFUSED, UNANSWERED, UNRESOLVED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
+import { REFUSED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
 import { buildTcpFrame, type TcpFrameSpec } from '../capture/frames.js';
 import { PcapFileWriter, type PacketWriter } from '../capture/pcapWriter.js';
 import type { FlowOutput } from './types.js';
@@ -60,8 +60,7 @@ interface FlowState {
  *
  * - `flow-start`: SYN (with MSS option), SYN-ACK, ACK when `sawHandshake`; nothing otherwise.
  *   The SYN-ACK and ACK (at the SYN's time) wait for the flow's next event: a `flow-end` with
- *   detail {@link REFUSED} gets a RST-ACK answering the SYN instead; one with
- *   {@link UNANSWERED} or {@link UNRESOLVED} leaves the SYN alone.
+ *   detail {@link REFUSED} gets a RST-ACK answering the SYN instead.
  * - `data`: the bytes cut into MSS-sized PSH-ACK segments at seq = ISN + 1 + offset (so a
  *   `gap` simply leaves a hole in sequence space, which Wireshark shows as not captured),
  *   then one ACK from the peer.
@@ -174,10 +173,6 @@ export class PcapOutput implements FlowOutput {
       // The SYN was answered by a reset: no handshake.
       this.raw(flow, event.ts, 's2c', 0, flow.isnC + 1, RST | ACK, undefined, undefined);
       this.flows.delete(event.flowId);
-      return;
-    }
-    if (event.type === 'flow-end' && (event.detail === UNANSWERED || event.detail === UNRESOLVED) && flow.synTs !== undefined) {
-      this.flows.delete(event.flowId); // the SYN was never answered
       return;
     }
     this.completeHandshake(flow, event.ts);

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { afterPeerCloseNote } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
-import { connectFailure, normalizeAddress } from './connectFailure.js';
+import { normalizeAddress, upstreamFailure } from './connectFailure.js';
 import type { ForwardSpec } from './forwardSpec.js';
 import { resetSocket } from './resetSocket.js';
 import { TurnBudget } from './turnBudget.js';
@@ -85,12 +85,9 @@ export interface ProxyTotals {
  *   `flow-start` is emitted with key client = the client's address:port and server = the
  *   upstream's actual remote address:port, `sawHandshake: true`, origin 'proxy', ts = the time
  *   the client was accepted. Both ends are taken when the client is accepted (a client that
- *   resets later keeps its address). When the connect failed, the flow is the client's attempt to
- *   reach the upstream, ended as a capture of it would end (see {@link connectFailure}): refused
- *   ('rst', REFUSED), timed out ('timeout', UNANSWERED) or its name not resolved ('error',
- *   UNRESOLVED), with the upstream (its address, or its name) as server. After any other failure
- *   (unreachable, or the client left first), server = the address:port the client connected to
- *   (the proxy's own end: the only handshake known to have happened). A `note` names the failure;
+ *   resets later keeps its address). When the connect failed (or the client left first), server =
+ *   the address:port the client connected to: the proxy's own end, whose handshake with the
+ *   client is the only one that happened;
  * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
@@ -100,9 +97,10 @@ export interface ProxyTotals {
  * - a reset (ECONNRESET or EPIPE) on one side resets the other (`resetAndDestroy`) and the flow
  *   ends with 'rst'; any other socket error also resets the other side and ends with 'error';
  * - when the upstream connect fails (refused, unreachable, name not resolving, connect timeout),
- *   the client's connection is reset at once, a `note` gives the reason (e.g. `upstream connect
- *   failed: connect ECONNREFUSED 127.0.0.1:9`) and the flow ends as said above, else with 'error'
- *   and the reason as `detail`; the proxy keeps serving.
+ *   the bytes the client sent meanwhile are read and emitted as `data` (they went nowhere; they
+ *   are not counted as relayed), then the client is reset and the flow ends 'rst' with the
+ *   failure as detail (see {@link upstreamFailure}: `upstream 127.0.0.1:9 refused: ECONNREFUSED`);
+ *   the proxy keeps serving.
  * There is no idle timeout. Name resolution happens per connect (by `net.connect`).
  */
 export class RecordingProxy {
@@ -244,8 +242,6 @@ class ProxiedConnection {
   private serverFinAt: Micros | undefined;
   private notedAfterServerFin = false;
   private connectTimer: NodeJS.Timeout | undefined;
-  /** The upstream address the last connect attempt went to (after name resolution). */
-  private tried: Endpoint | undefined;
   private readonly whenEnded: Promise<void>;
   private resolveEnded!: () => void;
 
@@ -275,7 +271,6 @@ class ProxiedConnection {
     client.on('close', () => this.onSocketClose());
     upstream.on('close', () => this.onSocketClose());
     upstream.once('connect', () => this.onConnected());
-    upstream.on('connectionAttempt', (ip: string, port: number) => { this.tried = { addr: normalizeAddress(ip), port }; });
     this.connectTimer = setTimeout(() => {
       upstream.destroy(Object.assign(
         new Error(`connect timed out after ${this.connectTimeoutMs} ms to ${formatHostPort(this.targetHost, this.targetPort)}`),
@@ -380,6 +375,23 @@ class ProxiedConnection {
     });
   }
 
+  /**
+   * After a failed upstream connect: emits what the client sent while it was held (its socket's
+   * receive queue, and its FIN if one came), then resets it. One loop turn with a poll phase
+   * reads that queue; bytes sent later than that are refused by the reset.
+   */
+  private readWhatWentNowhere(): void {
+    const client = this.client;
+    client.on('data', (chunk: Buffer) => {
+      const offset = this.offsetC2S;
+      this.offsetC2S += chunk.length;
+      this.emit({ type: 'data', flowId: this.flowId, dir: 'c2s', offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
+    });
+    client.on('end', () => this.emit({ type: 'half-close', flowId: this.flowId, dir: 'c2s', ts: this.clock() }));
+    client.resume();
+    setImmediate(() => setImmediate(() => resetSocket(client)));
+  }
+
   /** Records that `dir`'s sender finished and passes the FIN on to `dst`. */
   private forwardHalfClose(dst: net.Socket, dir: Direction): void {
     const ts = this.clock();
@@ -403,12 +415,9 @@ class ProxiedConnection {
       // The upstream connect failed: refused, unreachable, unresolvable or timed out.
       clearTimeout(this.connectTimer);
       this.counters.connectFailures++;
-      const detail = describeError(err);
-      const failure = connectFailure(err, { addr: this.targetHost, port: this.targetPort }, this.tried);
-      this.emitStart(failure?.server ?? this.proxyEnd);
-      this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: `upstream connect failed: ${detail}` });
-      this.setEnd(failure?.reason ?? 'error', failure?.detail ?? detail);
-      resetSocket(other);
+      this.emitStart(this.proxyEnd);
+      this.setEnd('rst', upstreamFailure(err, formatHostPort(this.targetHost, this.targetPort)));
+      this.readWhatWentNowhere();
       return;
     }
     if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
@@ -424,7 +433,8 @@ class ProxiedConnection {
     if (this.openSockets > 0) {
       // A socket can close without an error while the other still waits for its peer, e.g. the
       // client vanished while we were connecting: nothing can reach it any more, so stop too.
-      if (!this.connected) {
+      // After a failed connect the client is being read, then reset (readWhatWentNowhere).
+      if (!this.connected && this.endReason === undefined) {
         clearTimeout(this.connectTimer);
         this.setEnd('error', 'closed before the upstream connected');
         this.upstream.destroy();

@@ -4,7 +4,7 @@
  * per direction. Keeps its state in
  * each direction's `CloseNotes` (made on first use); emits notes through the callback given.
  */
-import { formatCount, groupedCountOf } from '../core/count.js';
+import { countOf, formatCount } from '../core/count.js';
 import { afterPeerCloseNote } from '../core/clock.js';
 import { seqLt } from '../core/seq.js';
 import type { Micros } from '../core/types.js';
@@ -162,7 +162,7 @@ export class CloseNoteRules {
     if (notes.notedBeforeStart) return;
     notes.notedBeforeStart = true;
     const why = d.synSeen ? 'before its SYN' : 'after its start was settled';
-    this.note(flow, ts, `${d.dir} sent ${groupedCountOf(count, 'byte')} before its stream offset 0 (${why}): dropped`);
+    this.note(flow, ts, `${d.dir} sent ${countOf(count, 'byte')} before its stream offset 0 (${why}): dropped`);
   }
 
   /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
@@ -173,6 +173,6 @@ export class CloseNoteRules {
     this.counters.bytesAfterOwnFin += count;
     if (notes.notedAfterOwnFin) return;
     notes.notedAfterOwnFin = true;
-    this.note(flow, ts, `${d.dir} sent ${groupedCountOf(count, 'byte')} after its own FIN (FIN at offset ${formatCount(d.finOffset)})`);
+    this.note(flow, ts, `${d.dir} sent ${countOf(count, 'byte')} after its own FIN (FIN at offset ${formatCount(d.finOffset)})`);
   }
 }

@@ -26,6 +26,11 @@ export interface ClosedFlow {
   readonly serverIsn: number;
 }
 
+/** A remembered closed flow with its key in the table. */
+interface ClosedEntry extends ClosedFlow {
+  readonly key: string;
+}
+
 /**
  * Hash of one endpoint: address text and port (FNV-1a over the characters, then a murmur3
  * finalizer), seeded per reassembler so a crafted capture cannot aim at one chain.
@@ -93,12 +98,24 @@ export class FlowTable {
    * that hits here costs no hashing of address text. Never holds an ended flow.
    */
   private readonly byPorts: (Flow | null)[] = new Array<Flow | null>(PORT_CACHE_SIZE).fill(null);
-  /** Recently closed flows by {@link flowMapKey}, oldest first. */
-  private readonly recentlyClosed = new Map<string, ClosedFlow>();
+  /** Recently closed flows by {@link flowMapKey}. */
+  private readonly recentlyClosed = new Map<string, ClosedEntry>();
+  /**
+   * The entries in the order they closed, oldest at `closedHead`: a ring of `maxRecentlyClosed`
+   * slots, so that the oldest is found without walking a Map's deleted entries (which V8 keeps
+   * at its front until it rehashes: O(n) per eviction). A slot whose entry the map no longer
+   * holds (forgotten, or remembered again later) is skipped.
+   */
+  private readonly closedOrder: (ClosedEntry | undefined)[];
+  private closedHead = 0;
+  private closedCount = 0;
+  /** False once the capture is over: flows ended then are not remembered (nothing follows them). */
+  private remembering = true;
 
   /** `hashBits`: 1..30 (only speed depends on it); `maxRecentlyClosed`: size of the closed table. */
   constructor(hashBits: number, private readonly maxRecentlyClosed: number) {
     this.hashMask = 2 ** Math.max(1, Math.min(30, Math.floor(hashBits))) - 1;
+    this.closedOrder = new Array<ClosedEntry | undefined>(maxRecentlyClosed).fill(undefined);
   }
 
   /** The segment's open flow when the port cache holds it, else null. */
@@ -155,28 +172,42 @@ export class FlowTable {
 
   /** Remembers an ended flow for R14 (the oldest entry goes when the table is full). */
   rememberClosed(flow: Flow, ts: Micros): void {
-    if (this.maxRecentlyClosed === 0) return;
-    const closed = this.recentlyClosed;
-    const key = closedKey(flow);
-    closed.delete(key);
-    closed.set(key, {
+    const max = this.maxRecentlyClosed;
+    if (max === 0 || !this.remembering) return;
+    const entry: ClosedEntry = {
+      key: closedKey(flow),
       closedAt: ts,
       clientAddr: flow.clientAddr,
       clientPort: flow.clientPort,
       clientIsn: flow.c2s.synSeen ? flow.c2s.isn : -1,
       serverIsn: flow.s2c.synSeen ? flow.s2c.isn : -1,
-    });
-    while (closed.size > this.maxRecentlyClosed) {
-      const oldest = closed.keys().next().value as string;
-      closed.delete(oldest);
-    }
+    };
+    this.recentlyClosed.set(entry.key, entry);
+    if (this.closedCount === max) this.dropOldestClosed();
+    this.closedOrder[(this.closedHead + this.closedCount) % max] = entry;
+    this.closedCount++;
+  }
+
+  /** The capture is over: flows ended from now on are not remembered. */
+  stopRemembering(): void {
+    this.remembering = false;
   }
 
   /** Forgets closed flows closed more than `linger` before `now`. */
   expireClosed(now: Micros, linger: Micros): void {
-    for (const [key, closed] of this.recentlyClosed) {
-      if (now - closed.closedAt <= linger) break;
-      this.recentlyClosed.delete(key);
+    while (this.closedCount > 0) {
+      const oldest = this.closedOrder[this.closedHead]!;
+      if (this.recentlyClosed.get(oldest.key) === oldest && now - oldest.closedAt <= linger) break;
+      this.dropOldestClosed();
     }
+  }
+
+  /** Takes the oldest slot out of the ring, and its entry out of the map unless it was remembered again since. */
+  private dropOldestClosed(): void {
+    const oldest = this.closedOrder[this.closedHead]!;
+    if (this.recentlyClosed.get(oldest.key) === oldest) this.recentlyClosed.delete(oldest.key);
+    this.closedOrder[this.closedHead] = undefined;
+    this.closedHead = (this.closedHead + 1) % this.maxRecentlyClosed;
+    this.closedCount--;
   }
 }

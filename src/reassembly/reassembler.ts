@@ -17,7 +17,7 @@
  * options.ts declares the settings and counters.
  */
 
-import { groupedCountOf } from '../core/count.js';
+import { countOf } from '../core/count.js';
 import { seqAdd } from '../core/seq.js';
 import { CAPTURE_ENDED, type FlowEvent, type Micros } from '../core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
@@ -204,6 +204,8 @@ export class Reassembler {
    */
   finish(ts: Micros): void {
     const ctx = this.ctx;
+    // Nothing arrives after the end: the flows it ends need no place in the closed table (R14).
+    ctx.table.stopRemembering();
     ctx.time.endAll((flow) => endOpenFlow(ctx, flow, ts, 'timeout', CAPTURE_ENDED));
   }
 
@@ -240,7 +242,7 @@ export class Reassembler {
 
     if (length > 0) {
       acceptData(ctx, flow, d, d.offsetOf(dataSeq), segment, length, ts);
-      if (rst) note(ctx, flow, ts, `RST carried ${groupedCountOf(length, 'byte')}`);
+      if (rst) note(ctx, flow, ts, `RST carried ${countOf(length, 'byte')}`);
     } else if (d.started && !syn && !fin && !rst && d.offsetOf(dataSeq) === d.nextOffset - 1) {
       ctx.counters.keepAlives++;
     }

@@ -55,6 +55,11 @@ export class ByteText {
     return this.buffer.subarray(0, this.used);
   }
 
+  /** The bytes appended since the last `clear`, decoded from UTF-8. */
+  toString(): string {
+    return this.buffer.toString('utf8', 0, this.used);
+  }
+
   /** Empties the text, keeping the buffer for the next batch (views handed out become invalid). */
   clear(): void {
     this.used = 0;

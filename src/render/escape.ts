@@ -31,7 +31,7 @@
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
  * OSC, DCS, ...) survives: those are all C0/C1 controls.
  */
-import type { ByteText } from './byteText.js';
+import { ByteText } from './byteText.js';
 
 const HEX = '0123456789abcdef';
 
@@ -145,53 +145,7 @@ function decodeUtf8At(bytes: Uint8Array, i: number, end: number): number {
   return ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
 }
 
-/**
- * Renders `bytes[start..end)` as one safe display string following the module policy.
- * Meant for one line of data (LF, if present, shows as `\n`). Never throws; out-of-range
- * `start`/`end` are clamped.
- */
-export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  if (end > bytes.length) end = bytes.length;
-  if (start < 0) start = 0;
-  let out = '';
-  let runStart = start;
-  let i = start;
-  /** Marks the last character shown as itself can still carry (0 after an escape). */
-  let markRoom = 0;
-  while (i < end) {
-    const b = bytes[i];
-    if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
-      i++;
-      continue;
-    }
-    if (runStart < i) {
-      out += latin1(bytes, runStart, i);
-      markRoom = MAX_MARKS_PER_BASE;
-    }
-    if (b < 0x80) {
-      out += ASCII_ESCAPE[b];
-      markRoom = 0;
-      i++;
-    } else {
-      const cp = decodeUtf8At(bytes, i, end);
-      if (cp < 0) {
-        out += BYTE_ESCAPE[b];
-        markRoom = 0;
-        i++;
-      } else {
-        const room = markRoomAfter(codePointClass(cp), markRoom);
-        out += room < 0 ? codePointEscape(cp) : String.fromCodePoint(cp);
-        markRoom = room < 0 ? 0 : room;
-        i += decodedLength;
-      }
-    }
-    runStart = i;
-  }
-  if (runStart < end) out += latin1(bytes, runStart, end);
-  return out;
-}
-
-/** {@link escapeLine}'s escape of each byte value not shown as is, as bytes: 4 slots a byte, its length in ESCAPE_LENGTH. */
+/** The escape of each byte value not shown as is, as bytes: 4 slots a byte, its length in ESCAPE_LENGTH. */
 const ESCAPE_BYTES = new Uint8Array(256 * 4);
 const ESCAPE_LENGTH = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
@@ -201,9 +155,9 @@ for (let b = 0; b < 256; b++) {
 }
 
 /**
- * {@link escapeLine} appended to `out` as UTF-8: the same text byte for byte, made without JS
- * strings (an output of bytes, `--log`, escapes megabytes of binary data). Never throws;
- * out-of-range `start`/`end` are clamped.
+ * Renders `bytes[start..end)` following the module policy, appended to `out` as UTF-8, without
+ * JS strings (an output of bytes, `--log`, escapes megabytes of binary data). Meant for one line
+ * of data (LF, if present, shows as `\n`). Never throws; out-of-range `start`/`end` are clamped.
  */
 export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end = bytes.length): void {
   if (end > bytes.length) end = bytes.length;
@@ -248,6 +202,20 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
   out.wroteTo(o);
 }
 
+/** Where {@link escapeLine} gathers its text; kept between calls. */
+const lineScratch = new ByteText(1024);
+
+/**
+ * {@link escapeLineInto} as a string: `bytes[start..end)` as one safe display string following
+ * the module policy. Meant for one line of data (LF, if present, shows as `\n`). Never throws;
+ * out-of-range `start`/`end` are clamped.
+ */
+export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  lineScratch.clear();
+  escapeLineInto(lineScratch, bytes, start, end);
+  return lineScratch.toString();
+}
+
 /**
  * `bytes[start..end)` with every byte but printable ASCII as `\xNN` (a backslash as `\\`, tab,
  * CR and LF as `\xNN` too): for binary data (the preview of a binary flow), where bytes that
@@ -277,16 +245,6 @@ export function escapeDataLine(bytes: Uint8Array, start = 0, end = bytes.length)
     if ((b < 0x20 && b !== 0x09) || b === 0x7f) return escapeAscii(bytes, start, end);
   }
   return escapeLine(bytes, start, end);
-}
-
-/** Printable ASCII run → string (all bytes are < 0x80 here, so latin1 is exact). */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= 16) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { countOf } from '../core/count.js';
 import { statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { FlowKey } from '../core/types.js';
 import type { FlowStore } from '../store/flowStore.js';
 import type { LineItem } from '../messages/lines.js';
 import type { MessagesOf } from './flowList/filter.js';
@@ -14,7 +15,8 @@ import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
-import { savedBodyMessage, type SavedBody } from './actions/saveBody.js';
+import { mailFileName } from './actions/bodyName.js';
+import { bodyTargetName, savedBodyMessage, type SavedBody } from './actions/saveBody.js';
 import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
 import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
 
@@ -30,16 +32,31 @@ export interface TuiActions {
    * message, leaving no file behind.
    */
   saveFiles(names: readonly string[], contentsOf: (paths: readonly string[]) => readonly (string | Uint8Array)[]): Promise<readonly string[]>;
-  /** Writes the body of `target` (flow `flowId`), decoded, to a new file; rejects with a one-line message. */
-  saveBody(flowId: number, target: BodyTarget): Promise<SavedBody>;
-  /** Writes the mail of SMTP DATA block `target` (flow `flowId`) to a new `.eml` file; rejects with a one-line message. */
-  saveMail(flowId: number, target: MailTarget): Promise<SavedMail>;
+  /** Writes the body of `target` (flow `flowId`), decoded, to a new file at `place`; rejects with a one-line message. */
+  saveBody(flowId: number, target: BodyTarget, place: SavePlace): Promise<SavedBody>;
+  /** Writes the mail of SMTP DATA block `target` (flow `flowId`) to a new `.eml` file at `place`; rejects with a one-line message. */
+  saveMail(flowId: number, target: MailTarget, place: SavePlace): Promise<SavedMail>;
 }
+
+/**
+ * Where `b` writes: into `directory` (relative to the current one, or absolute), under `name`
+ * when the user typed one (written only when free), else under the name offered, or the next
+ * free suffix of it when that is taken.
+ */
+export interface SavePlace {
+  readonly directory: string;
+  readonly name?: string;
+}
+
+/** What `b` offered to save, until its prompt is answered. */
+type OfferedSave =
+  | { readonly kind: 'body'; readonly flowId: number; readonly target: BodyTarget }
+  | { readonly kind: 'mail'; readonly flowId: number; readonly target: MailTarget };
 
 /** What the keys read of the app. */
 export interface ActionScene {
   readonly actions: TuiActions;
-  readonly store: Pick<FlowStore, 'read'>;
+  readonly store: Pick<FlowStore, 'read' | 'getFlow'>;
   readonly messages: MessagesOf | undefined;
   readonly conversation: Pick<ConversationPane, 'flowId' | 'exchangeInView' | 'placesInView'>;
   readonly status: StatusMessage;
@@ -54,6 +71,8 @@ export interface ActionScene {
 
 /** The file-writing keys over one app's scene. */
 export class ActionKeys {
+  private offered: OfferedSave | undefined;
+
   constructor(private readonly scene: ActionScene) {}
 
   /** `s`: the flow acted on, to files in the current directory. */
@@ -106,33 +125,54 @@ export class ActionKeys {
       );
   }
 
-  /** `b`: the first HTTP body in the window, decoded, or the first mail (SMTP DATA), to a file in the current directory. */
-  saveBody(): void {
+  /**
+   * `b`: picks the first HTTP body in the window, or the first mail (SMTP DATA), and returns its
+   * prompt's label and the file name offered ({@link saveOffered} writes it); undefined, after
+   * saying why, when there is none.
+   */
+  offerBody(): { label: string; name: string } | undefined {
     const { status, conversation } = this.scene;
     const flowId = conversation.flowId;
     const messages = flowId === undefined ? undefined : this.scene.messages?.(flowId);
     const http = messages?.http;
-    if (flowId !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.saveMail(flowId, messages.lines.items);
-    if (flowId === undefined || !http) return status.say('b: no HTTP body or mail in this flow');
+    const key = flowId === undefined ? undefined : this.scene.store.getFlow(flowId)?.key;
+    if (key !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.offerMail(flowId!, key, messages.lines.items);
+    if (key === undefined || !http) return void status.say('b: no HTTP body or mail in this flow');
     const target = bodyInView(http.exchanges, conversation.placesInView());
-    if (!target) return status.say('b: no HTTP body in view: scroll to a message with one');
-    status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
-    this.scene.actions.saveBody(flowId, target).then(
-      (saved) => status.say(savedBodyMessage(target, saved, status.columns(), this.scene.ellipsis)),
-      (error: unknown) => status.sayError(error),
-    );
+    if (!target) return void status.say('b: no HTTP body in view: scroll to a message with one');
+    this.offered = { kind: 'body', flowId: flowId!, target };
+    return { label: `save body of #${target.exchange + 1} ${target.role}: `, name: bodyTargetName(key, target) };
   }
 
-  /** `b` in a line protocol with SMTP DATA blocks (`items`): the first in the window, its mail to a file. */
-  private saveMail(flowId: number, items: readonly LineItem[]): void {
-    const { status } = this.scene;
+  /** `b` in a line protocol with SMTP DATA blocks (`items`): the first in the window. */
+  private offerMail(flowId: number, key: FlowKey, items: readonly LineItem[]): { label: string; name: string } | undefined {
     const target = mailInView(items, this.scene.conversation.placesInView());
-    if (!target) return status.say('b: no mail in view: scroll to a DATA body');
-    status.say(`saving mail ${target.number}…`);
-    this.scene.actions.saveMail(flowId, target).then(
-      (saved) => status.say(savedMailMessage(target, saved, status.columns(), this.scene.ellipsis)),
-      (error: unknown) => status.sayError(error),
-    );
+    if (!target) return void this.scene.status.say('b: no mail in view: scroll to a DATA body');
+    this.offered = { kind: 'mail', flowId, target };
+    return { label: `save mail ${target.number}: `, name: mailFileName(key, target.block.dir, target.number) };
+  }
+
+  /**
+   * `b`'s prompt answered with `path` (nothing for ''): the body or mail offered, to `path`; a
+   * directory gets the `offered` name (as `w` does), or its next free suffix when taken.
+   */
+  saveOffered(path: string, offered: string): void {
+    const what = this.offered;
+    this.offered = undefined;
+    if (path === '' || what === undefined) return;
+    const { status, actions, ellipsis } = this.scene;
+    const file = answeredPath(path, offered);
+    const place: SavePlace = { directory: dirname(file), name: basename(file) === offered ? undefined : basename(file) };
+    const failed = (error: unknown): void => status.sayError(error);
+    if (what.kind === 'mail') {
+      const { flowId, target } = what;
+      status.say(`saving mail ${target.number}…`);
+      actions.saveMail(flowId, target, place).then((saved) => status.say(savedMailMessage(target, saved, status.columns(), ellipsis)), failed);
+      return;
+    }
+    const { flowId, target } = what;
+    status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
+    actions.saveBody(flowId, target, place).then((saved) => status.say(savedBodyMessage(target, saved, status.columns(), ellipsis)), failed);
   }
 
   /** `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). */
@@ -141,7 +181,7 @@ export class ActionKeys {
     if (path === '') return;
     const ids = this.scene.shownFlowIds();
     if (ids.length === 0) return status.say('no flows shown');
-    path = pcapTarget(path, offered || pcapFileName(ids.length, new Date()));
+    path = answeredPath(path, offered || pcapFileName(ids.length, new Date()));
     status.say(status.withPath(`writing ${countOf(ids.length, 'flow')} to `, path));
     this.scene.actions.writePcap(ids, path).then(
       (written) => status.say(status.withPath(writtenPcapPrefix(written), path)),
@@ -158,25 +198,31 @@ export function curlSavedPrefix(bodyBeside: boolean): string {
   return `curl sent to terminal clipboard (OSC 52), ${bodyBeside ? '.body + ' : 'saved: '}`;
 }
 
+/** Columns a saved file's path keeps at least before the words after it are shortened. */
+const PATH_COLUMNS = 18;
+
 /**
  * What `s` saved, in `columns` columns: the client's file by its path (its end kept when cut),
- * then which the others are: `saved DIR/A-B (client), reverse (server) and .log`. `paths` as
- * saveFlow returns them: the sides that sent something, then the `.log` named after the client's.
+ * then which the others are: `saved DIR/A-B (client), reverse (server) and .log`, or briefly
+ * (`+reverse, .log`) when the path would keep fewer than {@link PATH_COLUMNS} columns (a narrow
+ * screen). `paths` as saveFlow returns them: the sides that sent something, then the `.log`
+ * named after the client's.
  */
 export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
   if (paths.length <= 1) return messageWithPath('saved ', paths[0] ?? '', columns, ellipsis);
   const log = paths[paths.length - 1];
   const sides = paths.slice(0, -1);
   const clientFirst = basename(log) === `${basename(sides[0])}.log`;
-  const rest = sides.length === 2 ? ' (client), reverse (server) and .log' : clientFirst ? ' (client; server sent nothing) and .log' : ' (server; client sent nothing) and .log';
+  const long = sides.length === 2 ? ' (client), reverse (server) and .log' : clientFirst ? ' (client; server sent nothing) and .log' : ' (server; client sent nothing) and .log';
+  const rest = columns - 'saved '.length - long.length >= PATH_COLUMNS ? long : sides.length === 2 ? ' +reverse, .log' : ' +.log';
   return messageWithPath('saved ', sides[0], Math.max(0, columns - rest.length), ellipsis) + rest;
 }
 
 /**
- * Where `w` writes for the answer `path`: into it, under the file name of `offered` (the prompt's
- * {@link pcapFileName}), when it is a directory (`/tmp`); else `path` itself.
+ * Where `w` and `b` write for the answer `path` to their prompt: into it, under the file name of
+ * `offered` (the name the prompt opened with), when it is a directory (`/tmp`); else `path` itself.
  */
-export function pcapTarget(path: string, offered: string): string {
+export function answeredPath(path: string, offered: string): string {
   let isDirectory = false;
   try {
     isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;

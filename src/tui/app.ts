@@ -17,7 +17,7 @@ import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
 import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
-import { messageColumns, twoRowMessageColumns } from './statusBar.js';
+import { soleMessageColumns, twoRowMessageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
 import { ActionKeys, type TuiActions } from './actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
@@ -29,6 +29,7 @@ import { drawFrame, type FrameScene } from './frame.js';
 import { helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
+import { shownList } from './flowList/shownList.js';
 import type { ListedExchange } from './flowList/exchangeFields.js';
 import { notFollowing, type Following } from './following.js';
 import { MouseInput, type MouseEvent } from './mouse/input.js';
@@ -111,15 +112,21 @@ export class TuiApp {
       actions: options.actions,
       ellipsis: terminal.glyphs.ellipsis,
       actedOnFlowId: () => (this.state.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
-      shownFlowIds: () => this.exchanges.shownFlowIds() ?? this.list.shownIds(),
+      shownFlowIds: () => this.shownFlowIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });
-    this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc() });
+    const suspend = (): void =>
+      terminal.suspend((stopped) => {
+        this.screen.realloc();
+        if (!stopped) this.status.say('ctrl-z: not suspended (no job control here: run flowspy from a shell)');
+        this.scheduler.soon();
+      });
+    this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc(), suspend });
     this.frameScene = { ...parts, boxes, anchorSelectedExchange: () => this.anchorSelectedExchange() };
     this.promptScene = { ...parts, searches: this.searches, actionKeys, focusConversation: () => this.commands.setFocus('conversation') };
     this.mouseTargets = {
       ...parts,
-      listRows: () => this.exchanges.rows ?? this.list,
+      listRows: () => shownList(this.list, this.exchanges).rows,
       scrollConversation: (rows) => this.conversation.scroll(rows),
       scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
       setFocus: (focus) => this.commands.setFocus(focus),
@@ -187,9 +194,13 @@ export class TuiApp {
     if (this.quitting || this.mouse?.ownsKey(ch)) return;
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
     // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
-    // In a prompt a Meta key is dropped: Esc there would cancel what is being typed.
+    // In a prompt the Esc cancels it and the key is dropped (a quick Esc y must not run y), so
+    // one Esc always closes a prompt; Alt-Backspace (M-backspace) is an edit and does nothing.
     const meta = /^M-(.+)$/.exec(name);
-    if (meta && this.state.prompt) return;
+    if (meta && this.state.prompt) {
+      if (meta[1] !== 'backspace') promptKey(this.promptScene, 'escape', undefined);
+      return;
+    }
     if (meta) {
       this.onKey('escape', undefined);
       this.onKey(meta[1], ch);
@@ -237,10 +248,10 @@ export class TuiApp {
     this.scheduler.now();
   }
 
-  /** Columns a status message has: beside `· ? help`, and the hint row below when there is one (see splitMessage). */
+  /** Columns a status message has: beside `· ? help` and the hint row below when there is one (see splitMessage), else the whole status row. */
   private messageColumns(): number {
     const width = Number(this.screen.width) || 80;
-    return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : messageColumns(width);
+    return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : soleMessageColumns(width);
   }
 
   private layout(): ReturnType<typeof screenLayout> {
@@ -259,13 +270,21 @@ export class TuiApp {
    * (messages mode) whenever the selection moved, by key, mouse, search or follow.
    */
   private anchorSelectedExchange(): void {
-    const selected = this.state.focus === 'list' ? this.exchanges.focused : undefined;
+    const shown = shownList(this.list, this.exchanges);
+    const selected = this.state.focus === 'list' && shown.kind === 'exchanges' ? shown.rows.focused : undefined;
     if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
     if (this.state.focus === 'list') this.anchoredExchange = selected;
   }
 
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   private focusedFlowId(): number | undefined {
-    return this.exchanges.on ? this.exchanges.focused?.flowId : this.list.focusedId;
+    const shown = shownList(this.list, this.exchanges);
+    return shown.kind === 'exchanges' ? shown.rows.focused?.flowId : shown.rows.focusedId;
+  }
+
+  /** The flows the list shows (for `w`), in arrival order: those of the exchanges shown, in the exchange list. */
+  private shownFlowIds(): number[] {
+    const shown = shownList(this.list, this.exchanges);
+    return shown.kind === 'exchanges' ? shown.rows.shownFlowIds() : shown.rows.shownIds();
   }
 }

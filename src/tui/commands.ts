@@ -8,6 +8,7 @@ import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import type { Following } from './following.js';
 import type { Command } from './keymap.js';
 import type { ScreenLayout } from './layout.js';
@@ -28,12 +29,14 @@ export interface CommandScene {
   readonly source: TuiSource;
   readonly status: StatusMessage;
   readonly searches: Pick<SearchSteps, 'again'>;
-  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'saveBody'>;
+  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'offerBody'>;
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
   /** Forgets what the terminal shows: the next render writes every cell. */
   repaint(): void;
+  /** ctrl-z: gives the terminal back to the shell until `fg`, then draws everything again. */
+  suspend(): void;
   /** Ends the app (the user quit); `interrupted`: by ctrl-c (quit at once), not `q` (the run then exits 130). */
   quit(interrupted?: boolean): void;
 }
@@ -48,8 +51,7 @@ export class Commands {
     const inList = state.focus === 'list';
     const layout = this.scene.layout();
     const pageRows = Math.max(1, (inList ? layout.list.height : layout.conversation.height) - 1);
-    // The list pane's rows: flows, or exchanges after `v`.
-    const rows = exchanges.rows ?? list;
+    const rows = shownList(list, exchanges).rows;
     switch (command) {
       case 'move.down':
         return inList ? rows.moveBy(1) : conversation.scroll(1);
@@ -129,15 +131,23 @@ export class Commands {
       }
       case 'screen.repaint':
         return this.scene.repaint();
+      case 'suspend':
+        return this.scene.suspend();
       case 'flow.save':
         return this.scene.actionKeys.saveFlow();
       case 'request.copy':
         return this.scene.actionKeys.copyCurl();
-      case 'body.save':
-        return this.scene.actionKeys.saveBody();
-      case 'pcap.write':
-        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(exchanges.shownFlowIds()?.length ?? list.length, new Date()));
+      case 'body.save': {
+        const offer = this.scene.actionKeys.offerBody();
+        if (offer !== undefined) state.prompt = new PromptBar('save-body', offer.label, offer.name);
         return;
+      }
+      case 'pcap.write': {
+        const shown = shownList(list, exchanges);
+        const flows = shown.kind === 'exchanges' ? shown.rows.shownFlowIds().length : shown.rows.length;
+        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(flows, new Date()));
+        return;
+      }
       case 'proxy.retarget':
         if (!source.retarget) return status.say('r: only in proxy mode (-L)');
         state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ');
@@ -183,7 +193,8 @@ export class Commands {
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;
-    const exchange = id === undefined ? undefined : exchanges.on ? exchanges.focused?.index : this.scene.list.matchedExchange(id);
+    const shown = shownList(this.scene.list, exchanges);
+    const exchange = id === undefined ? undefined : shown.kind === 'exchanges' ? shown.rows.focused?.index : shown.rows.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 

@@ -1,37 +1,30 @@
 /**
  * The conversation pane's state: the flow shown (a {@link ConversationView} kept while the same
- * flow stays selected), the display settings (kept across flows), and its search (a
- * {@link PaneSearch}, which it forwards to). Pure: no blessed; the app asks for the painted rows
+ * flow stays selected, and its {@link MessagesMode}), which mode the user chose, the display
+ * settings (kept across flows), and its search (a {@link PaneSearch}, which it forwards to). Pure: no blessed; the app asks for the painted rows
  * of a frame (and the display label of its title) and runs search steps between frames while
  * {@link ConversationPane.searching}.
  */
 import type { Direction } from '../core/types.js';
 import { encodingLabel, nextEncoding } from '../render/encoding.js';
-import { escapeText } from '../render/escape.js';
 import type { Palette } from './color.js';
 import { PaneSearch, type SearchOutcome } from './conversation/paneSearch.js';
 import { textArrow, UNICODE_GLYPHS, type Glyphs } from './glyphs.js';
 import { DEFAULT_SETTINGS, nextFilter, nextMode, nextTimestampMode, toggleHex, type ConversationSettings } from './conversation/settings.js';
-import type { ConversationFlow, ConversationSource } from './conversation/source.js';
-import { ConversationView, type DisplayLine } from './conversation/view.js';
+import type { ConversationSource } from './conversation/source.js';
+import { ConversationView } from './conversation/view.js';
 import { paintLine } from './paint.js';
 import type { MessagesOf } from './flowList/filter.js';
-import type { FlowMessages } from '../messages/flowMessages.js';
-import { MessageView } from './conversation/messageView.js';
-import type { MessageLine } from './conversation/messageLines.js';
-import { rawStarts } from './conversation/rawLines.js';
-import { noteLine, renderUnit } from './conversation/renderUnit.js';
-import { formatCount } from '../core/count.js';
-import { type LogicalLine } from './conversation/lineText.js';
-import { HEAD, TAIL, type UnitKey } from './conversation/units.js';
+import { MessagesMode } from './conversation/messagesMode.js';
+import type { MessageView } from './conversation/messageView.js';
 import type { ViewPlace } from './conversation/bodyInView.js';
 import { notFollowing, type Following } from './following.js';
 
 /** The pane; owned by the app. */
 export class ConversationPane {
   private view: ConversationView | undefined;
-  /** The messages mode's view of the flow shown, when that flow's protocol was recognised. */
-  private messageView: MessageView | undefined;
+  /** The messages mode of the flow shown, when that flow's protocol was recognised. */
+  private readonly messages: MessagesMode;
   /** Messages mode: undefined follows the flow (on when a protocol was recognised); `m`/`x` set it. */
   private messagesWanted: boolean | undefined = undefined;
   /**
@@ -40,12 +33,8 @@ export class ConversationPane {
    * the mode (and the window) under the reader; only `m` and `x` do.
    */
   private held: { readonly flowId: number; messages: boolean } | undefined = undefined;
-  /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
-  private messagesAnchor: DisplayLine | undefined = undefined;
   /** Enter with message filter words: the flow's messages mode opens at this exchange (see {@link openAt}). */
   private exchangeAnchor: { readonly flowId: number; readonly exchange: number } | undefined = undefined;
-  /** The messages mode's lines before and after the messages, for one flow state (see showMessages). */
-  private edgeLines: { readonly key: string; readonly head: MessageLine[]; readonly tail: MessageLine[] } | undefined = undefined;
   private settingsValue: ConversationSettings = DEFAULT_SETTINGS;
   private readonly search: PaneSearch;
 
@@ -57,6 +46,7 @@ export class ConversationPane {
     glyphs: Glyphs = UNICODE_GLYPHS,
   ) {
     this.settingsValue = { ...DEFAULT_SETTINGS, arrow: textArrow(glyphs) };
+    this.messages = new MessagesMode(source, messagesOf);
     this.search = new PaneSearch({
       source,
       following,
@@ -69,6 +59,11 @@ export class ConversationPane {
   /** Keep the end in view as bytes arrive (`F`); a move up, `g`, `[`/`]` or a search match stops it. */
   get follow(): boolean {
     return this.following.on;
+  }
+
+  /** The messages view of the flow shown, while it is in the messages mode. */
+  private get messageView(): MessageView | undefined {
+    return this.messages.view;
   }
 
   /** True when the flow shown is in the messages mode. */
@@ -113,7 +108,7 @@ export class ConversationPane {
     if (this.held !== undefined && this.held.flowId !== flowId) this.held = undefined;
     if (flowId === undefined) {
       this.view = undefined;
-      this.messageView = undefined;
+      this.messages.drop();
       this.cancelSearch();
       return;
     }
@@ -242,10 +237,9 @@ export class ConversationPane {
   cycleMode(): void {
     if (this.messageView) return this.leaveMessages('text');
     const next = nextMode(this.settingsValue.mode);
-    if (next === 'text' && this.hasMessages(this.view?.flowId)) {
+    if (next === 'text' && this.messages.offers(this.view?.flowId)) {
       this.wantMessages(true);
-      const top = this.view?.lines()[0];
-      this.messagesAnchor = top?.dir !== undefined && top.offset !== undefined ? top : undefined;
+      this.messages.openAt(this.view?.lines()[0]);
       return;
     }
     if (this.messagesWanted === true) this.wantMessages(false);
@@ -304,61 +298,17 @@ export class ConversationPane {
     if (start) this.view?.showOffset(start.dir, start.offset);
   }
 
-  private hasMessages(flowId: number | undefined): boolean {
-    const protocol = flowId === undefined ? undefined : this.messagesOf?.(flowId)?.protocol;
-    return protocol === 'http' || protocol === 'lines' || protocol === 'tls';
-  }
-
   /** `m` or `x` chose the messages mode (`on`) or a raw one: for this flow and the next ones. */
   private wantMessages(on: boolean): void {
     this.messagesWanted = on;
     if (this.held) this.held.messages = on;
   }
 
-  /** Keeps the messages view of `flowId` when its messages are to be shown, else drops it. */
+  /** Keeps the messages view of `flowId` when its messages are to be shown (`m`, `x`, the flow held), else drops it. */
   private showMessages(flowId: number, width: number, height: number): void {
-    const messages = this.messagesOf?.(flowId);
     const wanted = this.held?.flowId === flowId ? this.held.messages : this.messagesWanted !== false;
-    if (messages === undefined || !wanted || !this.hasMessages(flowId)) {
-      this.messageView = undefined;
-      return;
-    }
-    if (this.messageView?.flowId !== flowId) {
-      const source = this.source;
-      const chunks = { chunk: (index: number) => source.getChunk(flowId, index), chunkAt: (dir: Direction, offset: number) => source.chunkAt(flowId, dir, offset) };
-      this.messageView = new MessageView(flowId, messages, (dir, offset, length) => source.read(flowId, dir, offset, length), chunks, this.settingsValue.arrow);
-    }
-    const flow = this.source.getFlow(flowId);
-    // The messages may grow without the flow changing (parsed after a file's load): both count,
-    // and so does the last exchange's progress (a body that ends changes no count).
-    const last = messages.http?.exchanges.at(-1);
-    const progress = last ? `${last.request?.body.length}.${last.request?.complete}.${last.response?.body.length}.${last.response?.complete}` : '';
-    const raw = rawStarts(messages);
-    const summary = messages.summary();
-    // An FTP control connection's data connections open (and get linked) after its own lines.
-    const linked = messages.announced.reduce((n, channel) => n + (channel.dataFlowId === undefined ? 0 : 1), 0);
-    const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${progress}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${raw.c2s},${raw.s2c}|${linked}|${summary}`;
-    const stamp = flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
-    this.messageView.follow = this.follow;
-    if (!flow) return this.messageView.update(width, height, stamp);
-    // The lines around the messages change only with the flow (the stamp): made then, not per frame.
-    const edgeKey = `${flowId}|${stamp}`;
-    if (this.edgeLines?.key !== edgeKey) {
-      const asMessageLine = ({ side, kind, text, ts }: LogicalLine): MessageLine => ({ side, kind, text, ts });
-      const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, this.settingsValue).lines.map(asMessageLine);
-      // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
-      // The flow's notes (data after a close, conflicting retransmissions: the list's mark) come
-      // before the end, so the mark is explained here too.
-      const notes = flow.notes.map((note) => asMessageLine(noteLine(note)));
-      // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
-      const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(summary) }] : [];
-      this.edgeLines = { key: edgeKey, head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...notes, ...events(TAIL)] };
-    }
-    this.messageView.update(width, height, stamp, this.edgeLines.head, this.edgeLines.tail, { mode: this.settingsValue.timestamps, startTs: flow.startTs, filter: this.settingsValue.filter });
-    const anchor = this.messagesAnchor;
-    this.messagesAnchor = undefined;
-    if (anchor) this.messageView.showOffset(anchor.dir!, anchor.offset!);
-    if (this.exchangeAnchor?.flowId === flowId) this.messageView.showUnit(this.exchangeAnchor.exchange);
+    const exchange = this.exchangeAnchor?.flowId === flowId ? this.exchangeAnchor.exchange : undefined;
+    this.messages.show(flowId, wanted, width, height, this.settingsValue, this.follow, exchange);
   }
 
   private change(settings: Partial<ConversationSettings>): void {
@@ -368,11 +318,4 @@ export class ConversationPane {
     if (this.view) this.view.highlight = this.search.highlight();
   }
 
-}
-
-/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted), and the keys of the modes that show them. */
-function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
-  if (messages.protocol !== 'tls') return [];
-  const [client, server] = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
-  return [{ side: 'event', kind: 'event', text: `TLS: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
 }

@@ -13,10 +13,11 @@ import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { FILTER_WORDS } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
 import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
-import { helpText } from './helpPane.js';
+import { fittedHelpText } from './helpPane.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -58,7 +59,8 @@ export function drawFrame(scene: FrameScene): void {
   if (!scene.scheduler.isPaused) list.refresh();
   if (!scene.scheduler.isPaused) exchanges.refresh();
   const listFocused = state.focus === 'list' && !state.prompt;
-  if (exchanges.on) {
+  const shown = shownList(list, exchanges);
+  if (shown.kind === 'exchanges') {
     const pane = exchanges.paint(width, layout.list.height, glyphs, palette, listFocused, source.running() || source.activity?.() !== undefined);
     boxes.place('listHeader', layout.listHeader, pane.title);
     boxes.place('list', layout.list, pane.rows);
@@ -66,7 +68,7 @@ export function drawFrame(scene: FrameScene): void {
 
   // The flow opened stays in the pane while the list shows it; one the filter hides gives way
   // to the list's selection (none when nothing matches, so `s`, `y`, `b` act on no hidden flow).
-  const shows = (id: number): boolean => (exchanges.on ? exchanges.showsFlow(id) : list.shows(id));
+  const shows = (id: number): boolean => (shown.kind === 'exchanges' ? shown.rows.showsFlow(id) : list.shows(id));
   const opened = state.focus === 'conversation' && state.openedId !== undefined && shows(state.openedId);
   const shownId = opened ? state.openedId : scene.focusedFlowId();
   scene.anchorSelectedExchange();
@@ -83,7 +85,7 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
   boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : hints(scene, width - 1, unicode)));
   const helpRows = layout.status.top;
-  const help = state.helpTop === undefined ? undefined : helpText(unicode).slice(state.helpTop, state.helpTop + helpRows).map((line) => fitHead(line, width, glyphs.ellipsis)).join('\n');
+  const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis).slice(state.helpTop, state.helpTop + helpRows).join('\n');
   boxes.place('help', { top: 0, height: helpRows }, help);
   screen.render();
 }

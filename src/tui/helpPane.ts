@@ -5,10 +5,31 @@
  */
 import type { AppState } from './appState.js';
 import { dispatch, helpLines } from './keymap.js';
+import { fitHead } from './width.js';
 
-/** The help's lines: a title, then the keymap's help (see keymap's `helpLines`). */
-export function helpText(unicode: boolean): string[] {
-  return [' flowspy keys', '', ...helpLines(unicode).map((line) => ' ' + line)];
+const helpTexts = new Map<boolean, readonly string[]>();
+
+/** The help's lines: a title, then the keymap's help (see keymap's `helpLines`). Built once per glyph set. */
+export function helpText(unicode: boolean): readonly string[] {
+  let lines = helpTexts.get(unicode);
+  if (lines === undefined) {
+    lines = [' flowspy keys', '', ...helpLines(unicode).map((line) => ' ' + line)];
+    helpTexts.set(unicode, lines);
+  }
+  return lines;
+}
+
+let fitted: { width: number; unicode: boolean; ellipsis: string; rows: readonly string[] } | undefined;
+
+/**
+ * {@link helpText} with each line cut to `width` columns (ending in `ellipsis` where cut), as the
+ * help pane shows it. Built again only when the width, the glyph set or the ellipsis changed.
+ */
+export function fittedHelpText(width: number, unicode: boolean, ellipsis: string): readonly string[] {
+  if (fitted?.width !== width || fitted.unicode !== unicode || fitted.ellipsis !== ellipsis) {
+    fitted = { width, unicode, ellipsis, rows: helpText(unicode).map((line) => fitHead(line, width, ellipsis)) };
+  }
+  return fitted.rows;
 }
 
 /** Moves the help by `rows` (negative: up) within its lines, `room` of them shown at once. */

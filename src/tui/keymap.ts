@@ -24,7 +24,7 @@ export type Command =
   | 'body.expand' | 'turn.next' | 'turn.previous' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
   | 'search.start' | 'search.next' | 'search.previous'
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle' | 'screen.repaint'
-  | 'flow.save' | 'request.copy' | 'body.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now'
+  | 'flow.save' | 'request.copy' | 'body.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now' | 'suspend'
   | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear'
   | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end';
 
@@ -86,6 +86,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['?'], command: 'help', help: 'this help', hint: 'help' },
   { context: 'global', keys: ['q'], command: 'quit', help: 'quit (asks while a capture or the proxy runs)', hint: 'quit' },
   { context: 'global', keys: ['C-c'], command: 'quit.now', help: 'quit at once' },
+  { context: 'global', keys: ['C-z'], command: 'suspend', help: 'suspend to the shell (fg resumes; capture and proxy wait)' },
 
   { context: 'prompt', keys: ['enter'], command: 'prompt.apply', help: 'apply', hint: 'apply' },
   { context: 'prompt', keys: ['escape'], command: 'prompt.cancel', help: 'cancel', hint: 'cancel' },

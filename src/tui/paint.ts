@@ -21,7 +21,7 @@ function spanColor(style: RowStyle, palette: Palette): string {
       return palette.fg('red');
     case 'state.reset':
     case 'state.refused':
-    case 'state.unresolved':
+    case 'state.failed':
       return palette.fg('red');
     case 'state.open':
     case 'state.half-closed':

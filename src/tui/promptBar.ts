@@ -6,14 +6,14 @@ import { Prompt } from './prompt.js';
 import { headFitting, stringColumns } from './width.js';
 
 /** What the answer is used for. `quit` takes a single y/n key. */
-export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | 'write-pcap' | 'retarget' | 'quit';
+export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | 'write-pcap' | 'save-body' | 'retarget' | 'quit';
 
 /** A prompt in the status row. */
 export class PromptBar extends Prompt {
   constructor(
     readonly purpose: PromptPurpose,
     label: string,
-    /** The text the prompt opened with (`w`'s offered file name). */
+    /** The text the prompt opened with (the file name `w` or `b` offers). */
     readonly offered = '',
   ) {
     super(label, offered);

@@ -1,6 +1,6 @@
 /**
  * The keys while a prompt is open in the status row, and what each prompt's answer does: `f`
- * sets the filter, `/` searches, `w` writes a pcap, `r` retargets the proxy, `q` (y/n) quits.
+ * sets the filter, `/` searches, `w` writes a pcap, `b` a body or mail, `r` retargets the proxy, `q` (y/n) quits.
  * The open prompt is the app state's `prompt`; it is closed before its answer applies.
  */
 import type { ActionKeys } from './actionKeys.js';
@@ -20,7 +20,7 @@ export interface PromptScene {
   readonly list: Pick<FlowView, 'setFilter'>;
   readonly exchanges: Pick<ExchangeMode, 'setFilter'>;
   readonly searches: Pick<SearchSteps, 'scheduleSteps' | 'searchConversation' | 'searchList'>;
-  readonly actionKeys: Pick<ActionKeys, 'writePcap'>;
+  readonly actionKeys: Pick<ActionKeys, 'writePcap' | 'saveOffered'>;
   readonly source: Pick<TuiSource, 'retarget'>;
   readonly status: StatusMessage;
   readonly scheduler: Pick<RedrawScheduler, 'now'>;
@@ -72,6 +72,8 @@ function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
       return searches.searchList(text);
     case 'write-pcap':
       return scene.actionKeys.writePcap(text.trim(), prompt.offered);
+    case 'save-body':
+      return scene.actionKeys.saveOffered(text.trim(), prompt.offered);
     case 'retarget':
       try {
         status.say(scene.source.retarget!(text.trim()));

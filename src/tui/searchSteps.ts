@@ -9,6 +9,7 @@ import type { SearchOutcome } from './conversation/paneSearch.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { findRow } from './flowList/findRow.js';
 import type { FlowView } from './flowList/flowView.js';
+import { shownList } from './flowList/shownList.js';
 import type { RedrawScheduler } from './redraw.js';
 import type { StatusMessage } from './statusMessage.js';
 
@@ -19,7 +20,7 @@ const CONTENT_SEARCH_STEP = 4 << 20;
 export interface SearchScene {
   readonly conversation: Pick<ConversationPane, 'searching' | 'counting' | 'startSearch' | 'searchStep'>;
   readonly list: FlowView;
-  readonly exchanges: Pick<ExchangeMode, 'on' | 'find' | 'recheck'>;
+  readonly exchanges: Pick<ExchangeMode, 'rows' | 'find' | 'recheck'>;
   readonly scheduler: Pick<RedrawScheduler, 'soon' | 'now'>;
   readonly status: StatusMessage;
   /** True once the app quit: no step runs after it. */
@@ -56,7 +57,7 @@ export class SearchSteps {
   private findInList(backward: boolean): void {
     const { list, exchanges, status } = this.scene;
     if (this.listQuery === '') return status.say('no search yet: press /');
-    if (exchanges.on) {
+    if (shownList(list, exchanges).kind === 'exchanges') {
       if (exchanges.find(this.listQuery, backward) < 0) status.say(`not in the rows: ${escapeText(this.listQuery)}`);
       return;
     }

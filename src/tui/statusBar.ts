@@ -2,13 +2,14 @@
  * The status row as text: the source, flow and traffic counts, the display settings, the
  * FOLLOW / PAUSED flags, loading progress, the active filter, a message and `? help`, fitted
  * to the width by dropping the least useful items first (never cutting `? help` or the
- * message). Pure; every string in it is display-safe (`source`, `filter` and `message` must
+ * message). A message too long to stand beside `? help` takes the whole row (cut with an
+ * ellipsis when longer still): a screen with no hint row has no other room for it. Pure; every string in it is display-safe (`source`, `filter` and `message` must
  * already be escaped by the caller: they may quote file names, hosts, typed text).
  */
 import type { SourceCounters } from '../engine/counters.js';
 import type { Glyphs } from './glyphs.js';
 import { humanBytes } from './flowList/units.js';
-import { headFitting, stringColumns } from './width.js';
+import { fitHead, headFitting, stringColumns } from './width.js';
 
 /** What the status row shows. */
 export interface StatusInfo {
@@ -68,6 +69,11 @@ export function splitMessage(message: string, width: number): { head: string; re
   return { head, rest: restAfter(head) };
 }
 
+/** Columns a message has alone on a status row `width` columns wide (no hint row below it): all but the leading space. */
+export function soleMessageColumns(width: number): number {
+  return Math.max(0, width - 1);
+}
+
 /** Columns a message has on the status row and, split by {@link splitMessage}, the row below it. */
 export function twoRowMessageColumns(width: number): number {
   return messageColumns(width) + Math.max(0, width - 1);
@@ -123,7 +129,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     kept = kept.flatMap((item, i) => (i === lowest ? shortened(item, stringColumns(joined(kept)) + 1 - width, glyphs.ellipsis) : [item]));
   }
   let line = ' ' + joined(kept);
-  if (stringColumns(line) > width) line = ' ' + headFitting(message, messageColumns(width)) + separator + help;
+  if (stringColumns(line) > width) line = ' ' + fitHead(message, soleMessageColumns(width), glyphs.ellipsis);
   line = headFitting(line, width);
   return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
 }

@@ -18,6 +18,10 @@
  *   every mouse mode off, raw mode off) and may then print one line. It is also run on an uncaught
  *   error or unhandled rejection (then one line, exit 1), on SIGINT/SIGTERM/SIGHUP/SIGQUIT
  *   (then the caller's `onSignal`, or one line and exit 128+n) and at process exit.
+ * - suspend: `suspend()` (ctrl-z) gives the terminal back and stops the process as the shell's
+ *   job control expects; on SIGCONT (`fg`) the screen comes back whole. Where nothing can
+ *   continue a stopped process (no job control: run straight from tmux or a script), the
+ *   kernel discards the stop, and the screen comes back at once with `suspended: false`.
  * - hangup: the terminal going away (an error or the end of its streams: EIO once SSH dropped or
  *   the tmux pane closed) is taken as SIGHUP. Writes to a terminal that is gone are dropped, a
  *   hangup after `restore()` is ignored (the process is finishing its files), and the exit
@@ -99,7 +103,7 @@ export interface TerminalOptions {
    * SIGTERM` and exit with 128 + the signal's number.
    */
   readonly onSignal?: (signal: NodeJS.Signals) => void;
-  /** TERM's terminfo as the caller read it (`terminalCaps`, undefined: none found); read here when the field is absent. */
+  /** TERM's terminfo as the caller read it (`terminalCaps`, undefined: none found); read at the check when the field is absent. */
   readonly caps?: TerminalCaps | undefined;
 }
 
@@ -119,6 +123,12 @@ export interface Terminal {
    * Never throws.
    */
   restore(line?: string): void;
+  /**
+   * Gives the terminal back and stops the process (SIGTSTP) until it is continued; then takes
+   * the screen again and calls `resumed(true)` (the caller redraws everything). `resumed(false)`
+   * when the process was not stopped (no job control). Nothing happens once restored.
+   */
+  suspend(resumed: (suspended: boolean) => void): void;
 }
 
 /** Thrown (with a one-line message for the user) when there is no terminal to draw on or read from. */
@@ -127,17 +137,41 @@ export class TerminalError extends Error {}
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /**
- * Opens the alternate screen. Throws `TerminalError` when the output is not a terminal or no
- * terminal can be found for the keys. The caller draws, then calls `restore()` when done.
+ * Opens the alternate screen. Throws `TerminalError` when the output is not a terminal, TERM
+ * cannot move the cursor, or no terminal can be found for the keys. The caller draws, then calls
+ * `restore()` when done.
  */
 export function openTerminal(options: TerminalOptions = {}): Terminal {
+  return checkTerminal(options).open();
+}
+
+/** A terminal found fit for the full screen by {@link checkTerminal}, not opened yet. */
+export interface CheckedTerminal {
+  /** Opens the alternate screen as {@link openTerminal} does. Throws `TerminalError` when no terminal can be found for the keys. */
+  open(): Terminal;
+}
+
+/**
+ * Checks, without writing to the terminal, that the full screen can work with `options`: the
+ * output is a terminal, TERM's terminfo can move the cursor ({@link fullScreenProblem}), and
+ * keys can be read (stdin, else /dev/tty).
+ * Throws `TerminalError` (one line for the user) when not; `open()` then opens the screen, on
+ * the terminfo read here.
+ */
+export function checkTerminal(options: TerminalOptions = {}): CheckedTerminal {
   const env = options.env ?? process.env;
   const output = options.output ?? process.stdout;
-  const errorOutput = options.errorOutput ?? process.stderr;
   if (!output.isTTY) throw new TerminalError('the screen needs a terminal on stdout');
   const caps = 'caps' in options ? options.caps : terminalCaps(env);
   const problem = fullScreenProblem(env, caps);
   if (problem !== undefined) throw new TerminalError(problem);
+  if (!options.input && !process.stdin.isTTY) closeSync(openKeyTty());
+  return { open: () => openChecked(options, env, output, caps) };
+}
+
+/** {@link openTerminal} once {@link checkTerminal} found the terminal fit. */
+function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: NodeJS.WriteStream, caps: TerminalCaps | undefined): Terminal {
+  const errorOutput = options.errorOutput ?? process.stderr;
   const ownInput = options.input ? undefined : keyInputFromTty();
   const input = options.input ?? ownInput ?? process.stdin;
   const terminfo = terminfoFor(env);
@@ -219,20 +253,59 @@ export function openTerminal(options: TerminalOptions = {}): Terminal {
     for (const stream of [output, input, ...stderr]) stream.on('error', onHangUp);
     input.on('end', onHangUp);
   }
-  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, caps), mouse, restore };
+  const suspend = (resumed: (suspended: boolean) => void): void => {
+    if (restored) return;
+    const terminfo = terminfoStrings(screen);
+    const keys = input as Partial<NodeJS.ReadStream>;
+    // What blessed buffered goes first; frames drawn while suspended go nowhere (the next frame after is whole).
+    screen.program.flush();
+    const ownWrite = Object.prototype.hasOwnProperty.call(output, 'write') ? output.write : undefined;
+    output.write((mouse ? MOUSE_REPORTING_OFF : '') + terminfo('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
+    output.write = (() => true) as typeof output.write;
+    keys.setRawMode?.(false);
+    const stoppedAt = Date.now();
+    let back = false;
+    const resume = (continued: boolean): void => {
+      if (back) return;
+      back = true;
+      process.removeListener('SIGCONT', onContinue);
+      clearTimeout(check);
+      if (ownWrite) output.write = ownWrite;
+      else delete (output as { write?: unknown }).write;
+      if (restored) return;
+      keys.setRawMode?.(true);
+      output.write(terminfo('enter_ca_mode', 'keypad_xmit', 'cursor_invisible') + (mouse ? MOUSE_REPORTING_ON : ''));
+      resumed(continued || Date.now() - stoppedAt >= STOP_SEEN_MS);
+    };
+    const onContinue = (): void => resume(true);
+    process.on('SIGCONT', onContinue);
+    // Where the stop is discarded no SIGCONT comes, and this fires on time; after a real stop it
+    // fires late (or after SIGCONT's listener, then doing nothing).
+    const check = setTimeout(() => resume(false), DISCARDED_STOP_CHECK_MS);
+    process.kill(process.pid, 'SIGTSTP');
+  };
+  return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, caps), mouse, restore, suspend };
 }
 
+/** When to look whether SIGTSTP stopped the process (ms); a check later than {@link STOP_SEEN_MS} means it did. */
+const DISCARDED_STOP_CHECK_MS = 200;
+const STOP_SEEN_MS = 1000;
 
-/** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
-function keyInputFromTty(): ReadStream | undefined {
-  if (process.stdin.isTTY) return undefined;
-  let fd: number;
+
+/** A descriptor of /dev/tty for reading; throws `TerminalError` when the process has no terminal. */
+function openKeyTty(): number {
   try {
-    fd = openSync('/dev/tty', 'r');
+    return openSync('/dev/tty', 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new TerminalError(`no terminal to read keys from (/dev/tty: ${code})`);
   }
+}
+
+/** A terminal stream for keys when stdin is not one (stdin carries a capture); else undefined. */
+function keyInputFromTty(): ReadStream | undefined {
+  if (process.stdin.isTTY) return undefined;
+  const fd = openKeyTty();
   try {
     return new ReadStream(fd);
   } catch {
@@ -255,14 +328,18 @@ function leaveScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream)
   try {
     screen.destroy();
   } catch {
-    const strings = (screen.program as unknown as { tput?: { strings?: Record<string, string | undefined> } }).tput?.strings ?? {};
-    const names = ['exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'];
     try {
-      output.write(names.map((name) => strings[name] ?? '').join(''));
+      output.write(terminfoStrings(screen)('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
       const input = screen.program.input as Partial<NodeJS.ReadStream>;
       if (input.isTTY && input.setRawMode) input.setRawMode(false);
     } catch {
       // The terminal is gone: nothing left to restore.
     }
   }
+}
+
+/** The terminfo strings blessed loaded for `screen`, joined in the order named (a missing one is empty). */
+function terminfoStrings(screen: blessed.Widgets.Screen): (...names: string[]) => string {
+  const strings = (screen.program as unknown as { tput?: { strings?: Record<string, string | undefined> } }).tput?.strings ?? {};
+  return (...names) => names.map((name) => strings[name] ?? '').join('');
 }

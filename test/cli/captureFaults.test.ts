@@ -81,7 +81,7 @@ describe('Ctrl-C while -r waits on a FIFO', () => {
       expect(await exitAfter(c, 'SIGTERM')).toBe(130);
       const ends = c.stdout().split('\n').filter((line) => line.includes('"type":"flow-end"'));
       expect(ends).toHaveLength(5);
-      expect(c.stderr()).toMatch(/^flowspy: 5 flows, 82 packets, .*interrupted after \d+ bytes$/m);
+      expect(c.stderr()).toMatch(/^flowspy: 5 flows, 82 packets, .*interrupted after [\d,]+ bytes$/m);
     } finally {
       await writer.close();
     }

@@ -67,7 +67,7 @@ describe('flowspy command', () => {
     expect(r.stdout).toMatch(/after the server closed/);
     expect(r.stdout).toMatch(/\\x1b\[2J/);
     assertTerminalSafe(r.raw);
-    expect(r.stderr).toMatch(/^flowspy: 5 flows, \d+ packets, \d+ payload bytes, \d+ gaps \(\d+ bytes\), 0 truncated, 0 malformed/m);
+    expect(r.stderr).toMatch(/^flowspy: 5 flows, [\d,]+ packets, [\d,]+ payload bytes, [\d,]+ gaps \([\d,]+ bytes\), 0 truncated, 0 malformed/m);
   });
 
   it('-c and -c --hex are reassembled and terminal-safe', () => {
@@ -264,7 +264,7 @@ describe('flowspy -r interrupted', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(130);
-    expect(stderr).toMatch(/^flowspy: \d+ flows, .*interrupted after 4000 bytes$/m);
+    expect(stderr).toMatch(/^flowspy: \d+ flows, .*interrupted after 4,000 bytes$/m);
     expect(stdout).toMatch(/^=connect from 192\.168\.1\.23:51000 to 198\.51\.100\.10:80$/m);
     expect(readdirSync(out)).toContain('192.168.001.023.51000-198.051.100.010.00080');
   });

@@ -12,5 +12,6 @@ describe('counts for people', () => {
     expect(countOf(0, 'flow')).toBe('0 flows');
     expect(countOf(2, 'note')).toBe('2 notes');
     expect(countOf(1, 'reply', 'replies')).toBe('1 reply');
+    expect(countOf(1448, 'byte')).toBe('1,448 bytes');
   });
 });

@@ -13,7 +13,7 @@ describe('end-of-run summaries', () => {
 
   it('keep the plural for other counts', () => {
     const s: CaptureRunSummary = { packets: 82, filteredOut: 0, bytesRead: 9, flows: 5, payloadBytes: 4084, gaps: 0, gapBytes: 0, notes: 2, decode };
-    expect(formatCaptureSummary(s)).toBe('flowspy: 5 flows, 82 packets, 4084 payload bytes, 0 gaps (0 bytes), 0 truncated, 0 malformed, 2 notes');
+    expect(formatCaptureSummary(s)).toBe('flowspy: 5 flows, 82 packets, 4,084 payload bytes, 0 gaps (0 bytes), 0 truncated, 0 malformed, 2 notes');
   });
 
   it('says one connection and one byte in the singular for a proxy run', () => {

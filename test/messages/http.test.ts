@@ -154,6 +154,25 @@ const CASES: Case[] = [
     steps: [c2s('POST /x HTTP/1.1\r\nContent-Length: 5, 6\r\n\r\nhello'), s2c(ok('1'))],
     exchanges: ['POST /x (cut at 42: bad Content-Length "5, 6") → 200 length:1'],
   },
+  {
+    // tshark takes the target up to the next SP whatever its bytes; views escape them.
+    name: 'request targets with control bytes, DEL, NBSP, an escape sequence',
+    steps: [c2s(get('/a\x01b') + get('/t\tx') + get('/d\x7fx') + get('/n\u00a0b') + get('/e\x1b[31mr')), s2c(ok('1') + ok('2') + ok('3') + ok('4') + ok('5'))],
+    exchanges: ['GET /a\x01b → 200 length:1', 'GET /t\tx → 200 length:1', 'GET /d\x7fx → 200 length:1', 'GET /n\u00a0b → 200 length:1', 'GET /e\x1b[31mr → 200 length:1'],
+  },
+  {
+    name: 'a CR inside a request line is no target byte: raw bytes from there',
+    steps: [c2s('GET /a\rb HTTP/1.1\r\n\r\n')],
+    exchanges: [],
+    notes: ['c2s@0: not an HTTP request line: raw bytes from here'],
+  },
+  {
+    // Binary (zeek tcp_reassembly.pcap: an exploit's SEARCH line, later cut by a gap): raw, shown whole.
+    name: 'nor is a NUL',
+    steps: [c2s('SEARCH /AAAA\x00\x00WKUFIND HTTP/1.1\r\n\r\n')],
+    exchanges: [],
+    notes: ['c2s@0: not an HTTP request line: raw bytes from here'],
+  },
   { name: 'a response without a request', steps: [s2c(ok('hi'))], exchanges: ['- → 200 length:2 !no-request'] },
   {
     name: 'a stream that ends inside a request line: no request, its bytes raw, a note',

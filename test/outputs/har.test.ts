@@ -238,6 +238,13 @@ describe('HarOutput WebSocket messages', () => {
 });
 
 describe('HarOutput exchanges', () => {
+  it('a request cut short says where, its offset grouped as on the screen', () => {
+    const head = 'POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 200000\r\n\r\n';
+    const events = new Flow(1).send('c2s', head + 'x'.repeat(97_000 - head.length), 1).end(3);
+    const [entry] = harOf(events).log.entries;
+    expect(entry._flowspy.notes).toContain(`request cut at 97,000: stream ended ${formatCount(200_000 - 97_000 + head.length)} bytes before the end of the body`);
+  });
+
   it('leaves out a response without a request, counts it and reports it', () => {
     const lines: string[] = [];
     const flow = new Flow(1).send('s2c', ok('', 'orphan'), 1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCapture } from '../../src/engine/captureRun.js';
-import { REFUSED, UNANSWERED, type Direction, type FlowEvent } from '../../src/core/types.js';
+import { REFUSED, type Direction, type FlowEvent } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import { openPcapFileOutput, PcapOutput } from '../../src/outputs/pcapFile.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
@@ -112,7 +112,6 @@ describe('PcapOutput', () => {
   it('a refused connection: the SYN and the reset answering it, read back as refused', async () => {
     const path = writeEvents('refused.pcap', [
       { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '127.0.0.1', 9999), ts: 1_700_000_000_004_000, origin: 'proxy', sawHandshake: true },
-      { type: 'note', flowId: 5, ts: 1_700_000_000_004_100, text: 'upstream connect failed: connect ECONNREFUSED 127.0.0.1:9999' },
       { type: 'flow-end', flowId: 5, ts: 1_700_000_000_004_100, reason: 'rst', detail: REFUSED },
     ]);
     const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
@@ -134,14 +133,17 @@ describe('PcapOutput', () => {
     expect(flow.end).toMatchObject({ reason: 'timeout', detail: 'capture ended' });
   });
 
-  it('an upstream that never answered: the SYN alone, no made-up handshake', () => {
-    const path = writeEvents('unanswered.pcap', [
-      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '10.255.255.1', 80), ts: 1_700_000_000_004_000, origin: 'proxy', sawHandshake: true },
-      { type: 'note', flowId: 5, ts: 1_700_000_000_304_000, text: 'upstream connect failed: connect timed out after 300 ms to 10.255.255.1:80' },
-      { type: 'flow-end', flowId: 5, ts: 1_700_000_000_304_000, reason: 'timeout', detail: UNANSWERED },
+  it('a proxied client whose upstream failed: its handshake with the proxy, its bytes, the proxy\'s reset', () => {
+    const hello = Buffer.from('GET / HTTP/1.0\r\n\r\n');
+    const path = writeEvents('upstream-failed.pcap', [
+      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '127.0.0.1', 8080), ts: 1_700_000_000_004_000, origin: 'proxy', sawHandshake: true },
+      { type: 'data', flowId: 5, dir: 'c2s', offset: 0, bytes: hello, length: hello.length, ts: 1_700_000_000_304_000, fileOffset: -1 },
+      { type: 'flow-end', flowId: 5, ts: 1_700_000_000_304_000, reason: 'rst', detail: 'upstream 10.255.255.1:80 timed out: ETIMEDOUT' },
     ]);
     const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
-    expect(frames.map((f) => `${f.srcPort} > ${f.dstPort} ${f.flags.toString(16)}`)).toEqual(['40003 > 80 2']);
+    expect(frames.map((f) => `${f.srcPort} > ${f.dstPort} ${f.flags.toString(16)}`)).toEqual([
+      '40003 > 8080 2', '8080 > 40003 12', '40003 > 8080 10', '40003 > 8080 18', '8080 > 40003 10', '8080 > 40003 14',
+    ]);
   });
 
   it('a SYN-ACK waits for the flow\'s next event; the file stays in time order', () => {

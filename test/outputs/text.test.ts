@@ -43,6 +43,23 @@ async function run(make: (out: TextSink) => FlowOutput, events: FlowEvent[]): Pr
   return text;
 }
 
+describe('gaps far into a stream (--log, -c)', () => {
+  const far: FlowEvent[] = [
+    start(1, T0),
+    data(1, T0 + 100, 'c2s', 0, 'x'.repeat(97_000)),
+    { type: 'gap', flowId: 1, dir: 'c2s', offset: 97_000, length: 1420, ts: T0 + 200 },
+    { type: 'flow-end', flowId: 1, ts: T0 + 300, reason: 'fin', detail: undefined },
+  ];
+
+  it('group the offset and the size as the screen does; --json keeps numbers', async () => {
+    expect(await run((out) => new LogOutput(out), far)).toContain('\n=gap: 1,420 bytes missing from client at offset 97,000\n');
+    const console = await run((out) => new ConsoleOutput(out), far);
+    expect(console).toContain(': 97,000 bytes at offset 0\n');
+    expect(console).toContain(': gap, 1,420 bytes missing at offset 97,000\n');
+    expect(await run((out) => new JsonOutput(out), far)).toContain('"offset":97000,"length":1420');
+  });
+});
+
 describe('LogOutput (sockspy dialogue)', () => {
   it('writes one flow exactly like sockspy', async () => {
     expect(await run((out) => new LogOutput(out), HTTP)).toBe(

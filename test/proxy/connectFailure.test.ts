@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { REFUSED, UNANSWERED, UNRESOLVED } from '../../src/core/types.js';
-import { connectFailure } from '../../src/proxy/connectFailure.js';
+import { upstreamFailure } from '../../src/proxy/connectFailure.js';
 
-const target = { addr: 'api.example', port: 80 };
-const error = (code: string, extra: object = {}) => Object.assign(new Error(code), { code, ...extra });
+const target = 'api.example:80';
+const error = (code: string, extra: object = {}) => Object.assign(new Error(`connect ${code} 192.0.2.7:80`), { code, ...extra });
 
-describe('connectFailure', () => {
-  it('names what a failed upstream connect means, and whom it was for', () => {
-    expect(connectFailure(error('ECONNREFUSED', { address: '::ffff:192.0.2.7', port: 80 }), target, undefined)).toEqual({ server: { addr: '192.0.2.7', port: 80 }, reason: 'rst', detail: REFUSED });
-    expect(connectFailure(error('ETIMEDOUT'), target, { addr: '192.0.2.7', port: 80 })).toEqual({ server: { addr: '192.0.2.7', port: 80 }, reason: 'timeout', detail: UNANSWERED });
-    expect(connectFailure(error('ENOTFOUND', { syscall: 'getaddrinfo' }), target, undefined)).toEqual({ server: target, reason: 'error', detail: UNRESOLVED });
-    expect(connectFailure(error('EHOSTUNREACH'), target, { addr: '192.0.2.7', port: 80 })).toBeUndefined();
+describe('upstreamFailure', () => {
+  it('names the upstream, what happened and the error code', () => {
+    expect(upstreamFailure(error('ECONNREFUSED'), target)).toBe('upstream api.example:80 refused: ECONNREFUSED');
+    expect(upstreamFailure(error('ETIMEDOUT'), target)).toBe('upstream api.example:80 timed out: ETIMEDOUT');
+    expect(upstreamFailure(error('ENOTFOUND', { syscall: 'getaddrinfo' }), target)).toBe('upstream api.example:80 not resolved: ENOTFOUND');
+    expect(upstreamFailure(error('EHOSTUNREACH'), target)).toBe('upstream api.example:80 unreachable: EHOSTUNREACH');
+    expect(upstreamFailure(error('EACCES'), target)).toBe('upstream api.example:80 failed: connect EACCES 192.0.2.7:80');
   });
 
-  it('a timeout before any address was tried is the name lookup\'s: no SYN was sent', () => {
-    expect(connectFailure(error('ETIMEDOUT'), target, undefined)).toEqual({ server: target, reason: 'error', detail: UNRESOLVED });
+  it('every address tried (happy eyeballs) must have failed alike to be named so', () => {
+    const both = (a: string, b: string) => Object.assign(new AggregateError([error(a), error(b)], ''), { code: a });
+    expect(upstreamFailure(both('ECONNREFUSED', 'ECONNREFUSED'), target)).toBe('upstream api.example:80 refused: ECONNREFUSED');
+    expect(upstreamFailure(both('ECONNREFUSED', 'ENETUNREACH'), target)).toBe('upstream api.example:80 failed: ECONNREFUSED, ENETUNREACH');
   });
 });

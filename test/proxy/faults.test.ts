@@ -167,11 +167,11 @@ describe('RecordingProxy: a connection whose upstream never answered', () => {
     const [, flow] = [...recorder.flows][0];
     expect(flow.start?.key.client).toEqual({ addr: '127.0.0.1', port: clientPort });
     // Ended by the client's reset, or by the connect timeout when that came first (a held client is not read).
-    expect(['error', 'timeout']).toContain(flow.end?.reason);
+    expect(['error', 'rst']).toContain(flow.end?.reason);
     expect(recorder.violations).toEqual([]);
   });
 
-  it('-w for a refused upstream: the client\'s SYN to the upstream and the reset answering it', async () => {
+  it('-w for a refused upstream: the client\'s handshake with the proxy, then the proxy\'s reset', async () => {
     const refused = await closedPort();
     const recorder = new Recorder();
     const path = join(work, 'refused.pcap');
@@ -194,14 +194,16 @@ describe('RecordingProxy: a connection whose upstream never answered', () => {
       output.close();
     }
     const [, flow] = recorder.flowByClientPort(clientPort);
-    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: refused });
-    expect(flow.notes).toEqual([`upstream connect failed: connect ECONNREFUSED 127.0.0.1:${refused}`]);
+    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+    expect(flow.end?.detail).toBe(`upstream 127.0.0.1:${refused} refused: ECONNREFUSED`);
     const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
     const FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, ACK: 0x10 };
     const names = (flags: number) => Object.entries(FLAG).filter(([, bit]) => flags & bit).map(([name]) => name).join('|');
     expect(frames.map((f) => `${f.src}:${f.srcPort} > ${f.dst}:${f.dstPort} ${names(f.flags)}`)).toEqual([
-      `127.0.0.1:${clientPort} > 127.0.0.1:${refused} SYN`,
-      `127.0.0.1:${refused} > 127.0.0.1:${clientPort} RST|ACK`,
+      `127.0.0.1:${clientPort} > 127.0.0.1:${port} SYN`,
+      `127.0.0.1:${port} > 127.0.0.1:${clientPort} SYN|ACK`,
+      `127.0.0.1:${clientPort} > 127.0.0.1:${port} ACK`,
+      `127.0.0.1:${port} > 127.0.0.1:${clientPort} RST|ACK`,
     ]);
   });
 });

@@ -2,7 +2,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REFUSED, UNANSWERED, UNRESOLVED } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import { RecordingProxy } from '../../src/proxy/proxy.js';
 import {
@@ -213,11 +212,10 @@ describe('RecordingProxy relay', () => {
     }
     await recorder.waitForEnded(3);
     for (const flow of recorder.flows.values()) {
-      // The upstream that refused, as a refused connection in a capture: not the proxy's own end.
-      expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: refused });
-      expect(flow.end).toMatchObject({ reason: 'rst', detail: REFUSED });
-      expect(flow.notes).toEqual([`upstream connect failed: connect ECONNREFUSED 127.0.0.1:${refused}`]);
-      expect(flow.order).toEqual(['start', 'note', 'end:rst']);
+      // The client's connection to the proxy (the only handshake), reset by the proxy, saying why.
+      expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+      expect(flow.end).toMatchObject({ reason: 'rst', detail: `upstream 127.0.0.1:${refused} refused: ECONNREFUSED` });
+      expect(flow.order).toEqual(['start', 'end:rst']);
     }
     expect(proxy.stats.connectFailures).toBe(3);
 
@@ -230,7 +228,7 @@ describe('RecordingProxy relay', () => {
     expect(recorder.violations).toEqual([]);
   });
 
-  it('a name that does not resolve: the flow goes to that name and ends unresolved', async () => {
+  it('a name that does not resolve: the client is reset, the end names the upstream and why', async () => {
     const recorder = new Recorder();
     const { proxy, port } = await startProxy(80, recorder, { targetHost: 'no-such-host.invalid' });
     cleanups.push(() => proxy.close());
@@ -239,9 +237,9 @@ describe('RecordingProxy relay', () => {
     expect(await outcome(client)).toBe('ECONNRESET');
     await recorder.waitForEnded(1);
     const [, flow] = [...recorder.flows][0];
-    expect(flow.end).toMatchObject({ reason: 'error', detail: UNRESOLVED });
-    expect(flow.start?.key.server).toEqual({ addr: 'no-such-host.invalid', port: 80 });
-    expect(flow.notes[0]).toMatch(/^upstream connect failed: .*(ENOTFOUND|EAI_AGAIN).*no-such-host\.invalid/);
+    expect(flow.end?.reason).toBe('rst');
+    expect(flow.end?.detail).toMatch(/^upstream no-such-host\.invalid:80 not resolved: (ENOTFOUND|EAI_AGAIN)$/);
+    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
   });
 
   it.skipIf(cannotRun(hasPython3 ? undefined : 'python3 is not installed', 'the hanging-connect test'))('times out a connect that hangs (listener with a full accept queue), resets the client', async () => {
@@ -271,15 +269,19 @@ describe('RecordingProxy relay', () => {
     cleanups.push(() => proxy.close());
     const started = Date.now();
     const client = await connect(port);
+    client.write('GET / HTTP/1.0\r\n\r\n'); // sent while the proxy waits: recorded, not lost
     expect(await outcome(client)).toBe('ECONNRESET');
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(3000);
     await recorder.waitForEnded(1);
     const [, flow] = [...recorder.flows][0];
-    expect(flow.end).toMatchObject({ reason: 'timeout', detail: UNANSWERED });
-    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: helperPort });
-    expect(flow.notes).toEqual([`upstream connect failed: connect timed out after 300 ms to 127.0.0.1:${helperPort}`]);
+    expect(flow.end).toMatchObject({ reason: 'rst', detail: `upstream 127.0.0.1:${helperPort} timed out: ETIMEDOUT` });
+    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+    expect(Buffer.concat(flow.chunks.c2s).toString()).toBe('GET / HTTP/1.0\r\n\r\n');
+    expect(flow.order).toEqual(['start', 'data:c2s', 'end:rst']);
+    expect(proxy.stats.bytesC2S).toBe(0); // read, never relayed
+    expect(recorder.violations).toEqual([]);
   });
 
   it('switches upstream for new connections only', async () => {

@@ -758,6 +758,22 @@ describe('closing', () => {
     expect(h.r.stats.flows).toBe(4);
   });
 
+  it('the recently-closed table forgets the oldest close, counting a flow closed again as new', () => {
+    const h = harness({ maxRecentlyClosed: 2, rstLingerMicros: 0 });
+    // 40001 closes, 40002 closes, 40001 is used and closed again (its first close is stale), 40003 closes.
+    for (const [port, isn] of [[1, 1000], [2, 1000], [1, 9000], [3, 1000]]) {
+      const c = new Conv(isn, 5000, { addr: '10.0.0.1', port: 40000 + port });
+      h.feed([c.syn(), c.s('', { flags: RST_ACK })]);
+    }
+    const flows = h.r.stats.flows;
+    // 40002 was the oldest close left: forgotten, its late ACK starts a flow; 40001 and 40003 are remembered.
+    h.feed(mkSeg({ src: { addr: '10.0.0.1', port: 40001 }, dst: SERVER, seq: 9001, ack: 5001 }));
+    h.feed(mkSeg({ src: { addr: '10.0.0.1', port: 40003 }, dst: SERVER, seq: 1001, ack: 5001 }));
+    expect(h.r.stats.flows).toBe(flows);
+    h.feed(mkSeg({ src: { addr: '10.0.0.1', port: 40002 }, dst: SERVER, seq: 1001, ack: 5001 }));
+    expect(h.r.stats.flows).toBe(flows + 1);
+  });
+
   it('a new SYN on an open flow ends it and starts a new one (port reuse)', () => {
     const h = harness();
     const c = new Conv();

@@ -15,4 +15,12 @@ describe('ByteText', () => {
     out.byte(0x41);
     expect(out.view().toString('latin1')).toBe('A');
   });
+
+  it('reads back as a string, UTF-8 decoded, only what was appended since the last clear', () => {
+    const out = new ByteText(16);
+    out.text('stale');
+    out.clear();
+    out.text('café ✓');
+    expect(out.toString()).toBe('café ✓');
+  });
 });

@@ -116,6 +116,14 @@ describe('status row', () => {
     expect(line).not.toContain('pkts');
   });
 
+  it('with no hint row (under 20 rows), a message too long to stand beside ? help takes the whole row', () => {
+    const view = 'a row per HTTP exchange (v: flows)';
+    expect(statusLine({ ...INFO, message: view }, 40, UNICODE_GLYPHS)).toBe(` ${view}     `);
+    const long = 'cannot write /tmp/x.pcap: no space left on device';
+    expect(statusLine({ ...INFO, message: long }, 40, UNICODE_GLYPHS)).toBe(' cannot write /tmp/x.pcap: no space lef…');
+    expect(statusLine({ ...INFO, message: 'saved a.client' }, 40, UNICODE_GLYPHS).trimEnd()).toMatch(/ saved a\.client · \? help$/);
+  });
+
   it('a message too long for the row is split after a word; the rest goes to the row below', () => {
     const message = 'damaged capture at byte 874: record announces 1358954496 captured bytes (more than 262144)';
     const { head, rest } = splitMessage(message, 80);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pcapFileName, pcapTarget } from '../../src/tui/actionKeys.js';
+import { pcapFileName, answeredPath } from '../../src/tui/actionKeys.js';
 
 describe('the name w offers', () => {
   it('carries the local time to the second, so a second w is offered a new name', () => {
@@ -15,9 +15,9 @@ describe('where w writes', () => {
   it('a directory as the answer: the offered name inside it, not a refusal', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowspy-w-'));
     const offered = 'flowspy-20261202-090407-5-flows.pcap';
-    expect(pcapTarget(dir, offered)).toBe(join(dir, offered));
-    expect(pcapTarget(`${dir}/`, offered)).toBe(join(dir, offered));
-    expect(pcapTarget(join(dir, 'x.pcap'), offered)).toBe(join(dir, 'x.pcap'));
+    expect(answeredPath(dir, offered)).toBe(join(dir, offered));
+    expect(answeredPath(`${dir}/`, offered)).toBe(join(dir, offered));
+    expect(answeredPath(join(dir, 'x.pcap'), offered)).toBe(join(dir, 'x.pcap'));
   });
 
   it('a path stat cannot look at (through a file, too long) is left to the write to refuse, never thrown here', () => {
@@ -25,8 +25,8 @@ describe('where w writes', () => {
     const file = join(dir, 'plain');
     writeFileSync(file, '');
     const offered = 'flowspy-20261202-090407-5-flows.pcap';
-    expect(pcapTarget(join(file, 'out.pcap'), offered)).toBe(join(file, 'out.pcap'));
+    expect(answeredPath(join(file, 'out.pcap'), offered)).toBe(join(file, 'out.pcap'));
     const long = join(dir, 'x'.repeat(5000));
-    expect(pcapTarget(long, offered)).toBe(long);
+    expect(answeredPath(long, offered)).toBe(long);
   });
 });

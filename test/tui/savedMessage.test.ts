@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { curlSavedPrefix, savedMessage } from '../../src/tui/actionKeys.js';
 import { messageWithPath } from '../../src/tui/statusMessage.js';
-import { messageColumns } from '../../src/tui/statusBar.js';
+import { messageColumns, soleMessageColumns } from '../../src/tui/statusBar.js';
 import { stringColumns } from '../../src/tui/width.js';
 
 const CLIENT = '/work/wt/review/010.000.000.001.40005-010.000.000.002.00080';
@@ -18,6 +18,15 @@ describe('the status line after s (save)', () => {
     const text = savedMessage([CLIENT, '/work/wt/review/x', `${CLIENT}.log`], messageColumns(80), '…');
     expect(text).toBe('saved …40005-010.000.000.002.00080 (client), reverse (server) and .log');
     expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
+  });
+});
+
+describe('the status line after s on a 40x12 screen (no hint row: the message has the whole row)', () => {
+  it('keeps the end of the path, the words after it shortened', () => {
+    const text = savedMessage([CLIENT, '/work/wt/review/x', `${CLIENT}.log`], soleMessageColumns(40), '…');
+    expect(text).toBe('saved …000.000.002.00080 +reverse, .log');
+    expect(stringColumns(text)).toBeLessThanOrEqual(soleMessageColumns(40));
+    expect(savedMessage([CLIENT, `${CLIENT}.log`], soleMessageColumns(40), '…')).toBe('saved …0005-010.000.000.002.00080 +.log');
   });
 });
 

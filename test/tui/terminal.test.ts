@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { fullScreenProblem, localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
+import { checkTerminal, fullScreenProblem, localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
 import { parseTerminfo, terminalCaps } from '../../src/tui/terminfoCaps.js';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,9 +86,9 @@ function terminfo(numbers: Record<number, number>, strings: readonly number[], w
 
 describe('terminal caps', () => {
   it('reads colours, cursor addressing and attributes from both formats', () => {
-    expect(parseTerminfo(terminfo({ 13: 256 }, [10, 27, 34], true))).toEqual({ colors: 256, addressable: true, bold: true, reverse: true, underline: false });
-    expect(parseTerminfo(terminfo({ 13: 8 }, [10, 36]))).toEqual({ colors: 8, addressable: true, bold: false, reverse: false, underline: true });
-    expect(parseTerminfo(terminfo({}, []))).toEqual({ colors: 0, addressable: false, bold: false, reverse: false, underline: false });
+    expect(parseTerminfo(terminfo({ 13: 256 }, [10, 27, 34], true))).toEqual({ colors: 256, addressable: true, bold: true, reverse: true });
+    expect(parseTerminfo(terminfo({ 13: 8 }, [10, 36]))).toEqual({ colors: 8, addressable: true, bold: false, reverse: false });
+    expect(parseTerminfo(terminfo({}, []))).toEqual({ colors: 0, addressable: false, bold: false, reverse: false });
     expect(parseTerminfo(Buffer.from('not terminfo at all'))).toBeUndefined();
   });
 
@@ -139,9 +139,21 @@ describe('openTerminal', () => {
   it('decides on the terminfo the caller read (read once per start), not on a second read', () => {
     const output = { isTTY: true, write: () => true } as unknown as NodeJS.WriteStream;
     const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
-    const caps = { colors: 0, addressable: false, bold: false, reverse: false, underline: false };
+    const caps = { colors: 0, addressable: false, bold: false, reverse: false };
     expect(() => openTerminal({ output, env, caps, guardProcess: false })).toThrow(/^TERM=no-such-terminal cannot move the cursor/);
     expect(fullScreenProblem(env, caps)).toMatch(/cannot move the cursor/);
     expect(fullScreenProblem(env)).toBeUndefined();
+  });
+});
+
+describe('checkTerminal', () => {
+  it('refuses before anything is written, and passes without writing a byte', () => {
+    const written: unknown[] = [];
+    const output = { isTTY: true, write: (data: unknown) => written.push(data) } as unknown as NodeJS.WriteStream;
+    const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
+    const caps = { colors: 256, addressable: true, bold: true, reverse: true };
+    expect(() => checkTerminal({ output, env, caps: { ...caps, addressable: false } })).toThrow(TerminalError);
+    expect(typeof checkTerminal({ output, env, caps }).open).toBe('function');
+    expect(written).toEqual([]);
   });
 });

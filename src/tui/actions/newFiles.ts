@@ -42,6 +42,22 @@ export async function createNewFiles(directory: string, namesOf: (index: number)
   throw new UserError(`cannot write ${join(directory, namesOf(0)[0])}: ${MAX_SUFFIX} files of that name exist`);
 }
 
+/**
+ * The one new file of a save into `directory`: `name` when given (the user's choice: written
+ * only when free), else `nameOf(index)` for the first free index (see {@link createNewFiles}).
+ * @throws UserError with one line: `cannot write DIR/NAME: it exists, give another name`, or
+ *   why the directory cannot be written.
+ */
+export async function createNewFile(directory: string, nameOf: (index: number) => string, name?: string): Promise<OpenFile> {
+  if (name === undefined) return (await createNewFiles(directory, (index) => [nameOf(index)]))[0];
+  const path = join(directory, name);
+  try {
+    return { path, handle: await open(path, 'wx') };
+  } catch (err) {
+    throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { EEXIST: 'it exists, give another name', ENOENT: 'no such directory', ENOTDIR: 'no such directory' })}`);
+  }
+}
+
 /** Closes and deletes `files`, ignoring errors (a save that failed leaves nothing behind). */
 export async function removeFiles(files: readonly OpenFile[]): Promise<void> {
   await Promise.all(files.map(async (file) => {

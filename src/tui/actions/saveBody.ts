@@ -23,8 +23,9 @@ import type { BodyTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../../core/count.js';
 import { escapeText } from '../../render/escape.js';
 import { withName } from '../width.js';
+import type { FlowKey } from '../../core/types.js';
 import { bodyExtension, bodyFileName } from './bodyName.js';
-import { createNewFiles } from './newFiles.js';
+import { createNewFile } from './newFiles.js';
 
 /** What {@link saveBody} reads of the store (the store satisfies it). */
 export type BodySource = Pick<FlowStore, 'getFlow' | 'readInto'>;
@@ -35,6 +36,8 @@ export interface SaveBodyOptions {
   readonly sliceBytes?: number;
   /** Most decoded bytes written (the file is cut there, reported incomplete). Default: 1 GiB, or 64 times the wire length when more. */
   readonly maxDecodedBytes?: number;
+  /** The file's name in the directory, written only when free; default {@link bodyTargetName} under the first free suffix. */
+  readonly name?: string;
 }
 
 /** What {@link saveBody} wrote. */
@@ -102,8 +105,7 @@ export async function saveBody(store: BodySource, flowId: number, target: BodyTa
   };
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity').map((c) => (c === 'x-gzip' ? 'gzip' : c));
   const unknown = codings.find((c) => !Object.hasOwn(DECODERS, c) || c === 'deflate-raw');
-  const extension = bodyExtension(headerValue(message.headers, 'content-type'));
-  const [{ path, handle }] = await createNewFiles(directory, (index) => [bodyFileName(flow.key, message.dir, target.exchange + 1, target.role, extension, index)]);
+  const { path, handle } = await createNewFile(directory, (index) => bodyTargetName(flow.key, target, index), options.name);
   try {
     let written = await writeBody(read, handle, unknown === undefined ? codings : []);
     let asSent = unknown === undefined ? undefined : `content coding ${unknown} not decoded`;
@@ -125,6 +127,16 @@ export async function saveBody(store: BodySource, flowId: number, target: BodyTa
     if (err instanceof StoreReadError) throw new UserError(`cannot save the body: ${errorLine(err.cause)}`);
     throw new UserError(`cannot write ${path}: ${fileErrorReason(err)}`);
   }
+}
+
+/**
+ * The file name `b` gives the body of `target` (of a flow keyed `key`): tcpflow's name of its
+ * direction, the exchange and role, and the extension of its Content-Type (a body cut short
+ * too); `index` > 0 for the next free name (see {@link bodyFileName}).
+ */
+export function bodyTargetName(key: FlowKey, target: BodyTarget, index = 0): string {
+  const { message } = target;
+  return bodyFileName(key, message.dir, target.exchange + 1, target.role, bodyExtension(headerValue(message.headers, 'content-type')), index);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { MailTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../../core/count.js';
 import { withName } from '../width.js';
 import { mailFileName } from './bodyName.js';
-import { createNewFiles } from './newFiles.js';
+import { createNewFile } from './newFiles.js';
 import { evicted, writeAll, type BodySource } from './saveBody.js';
 
 /** What {@link saveMail} wrote. */
@@ -31,18 +31,27 @@ export interface SavedMail {
 const DEFAULT_SLICE_BYTES = 256 << 10;
 const LF = 0x0a;
 
+/** Options of {@link saveMail}. */
+export interface SaveMailOptions {
+  /** Wire bytes read from the store per step. Default 256 KiB. */
+  readonly sliceBytes?: number;
+  /** The file's name in the directory, written only when free; default `mailFileName`'s under the first free suffix. */
+  readonly name?: string;
+}
+
 /**
  * Writes the mail of `target` (a DATA block of flow `flowId`) into `directory` under a new name
- * and says what was written; `sliceBytes`: wire bytes read per step.
+ * and says what was written.
  * @throws UserError (a rejection) with one line for the status bar, after removing the file it
  *   created: `cannot write DIR/NAME: REASON`, `cannot save the mail: flow 7 is no longer held
  *   (evicted)`, `cannot save the mail: REASON` when the store cannot read its bytes back.
  */
-export async function saveMail(store: BodySource, flowId: number, target: MailTarget, directory: string, sliceBytes = DEFAULT_SLICE_BYTES): Promise<SavedMail> {
+export async function saveMail(store: BodySource, flowId: number, target: MailTarget, directory: string, options: SaveMailOptions = {}): Promise<SavedMail> {
   const flow = store.getFlow(flowId);
   if (flow === undefined) throw evicted(flowId, 'mail');
   const { block } = target;
-  const [{ path, handle }] = await createNewFiles(directory, (index) => [mailFileName(flow.key, block.dir, target.number, index)]);
+  const sliceBytes = options.sliceBytes ?? DEFAULT_SLICE_BYTES;
+  const { path, handle } = await createNewFile(directory, (index) => mailFileName(flow.key, block.dir, target.number, index), options.name);
   try {
     const wire = block.length - (block.complete ? (block.endLength ?? 0) : 0);
     const slice = new Uint8Array(Math.max(1, sliceBytes));

@@ -63,8 +63,8 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'cut-short': 'cut short: the connection ended before the whole message was sent',
 };
 
-/** A line item as shown: bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters). */
-function lineText(item: LineItem): string {
+/** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters). */
+export function lineText(item: LineItem): string {
   return withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(item.text, 'latin1')) : escapeText(item.text));
 }
 

@@ -12,7 +12,7 @@ import type { FlowMessages } from '../../messages/flowMessages.js';
 import { escapeText } from '../../render/escape.js';
 import type { Direction, Micros } from '../../core/types.js';
 import { markerOf, timestampColumns, timestampText } from './lineText.js';
-import { BodyCache, type BodyReader } from './bodyLines.js';
+import { BodyCache, type BodyReader, type ShownBody } from './bodyLines.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
 import { messageUnits, trailerLines, type MessageLine, type MessageStart, type MessageUnits } from './messageLines.js';
 import { MessageRows, type Row } from './messageRows.js';
@@ -34,6 +34,8 @@ const PLAIN: RowStyle = { mode: 'off', startTs: 0, filter: 'both' };
 /** One flow in messages mode. Owned by the conversation pane. */
 export class MessageView {
   private builtFor = '';
+  /** The flow's stamp at the last update. */
+  private stamp = '';
   private readonly expanded = new Set<string>();
   private readonly bodies = new BodyCache();
   private readonly rows = new MessageRows();
@@ -72,6 +74,7 @@ export class MessageView {
     this.width = Math.max(4, width);
     this.height = Math.max(1, height);
     this.style = style;
+    this.stamp = stamp;
     const key = `${stamp}|${this.width}|${style.mode}|${style.filter}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
@@ -219,9 +222,9 @@ export class MessageView {
    * Moves the top to the row where the next match of `query` (escaped as shown, looked for in
    * each whole line, so across the rows it wraps to) begins: the first one beginning after the
    * top row (before it, `backward`), or with `again` (`n`, `N`) the first one after (before) the
-   * match found last, when the rows still hold it. A new forward search that finds nothing in
-   * the rows looks into the cut bodies after the top (a mail's 400 lines behind "more lines")
-   * and shows the one that holds the match in full. False when none.
+   * match found last, when the rows still hold it. A cut body (a mail's 400 lines behind "more
+   * lines") between the start and the match in the rows is looked into, nearest first, and the
+   * one holding a match is shown in full: its match comes first. False when none.
    */
   find(query: string, backward: boolean, again = false): boolean {
     const rows = this.rows;
@@ -234,12 +237,12 @@ export class MessageView {
     if (needle === '') return false;
     // Matches are ordered by (row they begin in, position in their line); the search goes from `start`, exclusive.
     const start = last ? { row: last.row, at: last.at } : { row: this.top, at: backward ? -1 : Infinity };
-    let found = backward ? matchBefore(rows, needle, start.row, start.at) : matchAfter(rows, needle, start.row, start.at);
-    if (!found && !backward && !again) found = this.findInCutBodies(needle, start.row, start.at);
+    let found = backward ? this.findBefore(needle, start.row, start.at) : this.findAfter(needle, start.row, start.at);
     this.wrapped = false;
     if (!found && rows.count > 0) {
       // Nothing past the start (before it, backward): the search goes round, as vim's does.
-      found = backward ? matchBefore(rows, needle, rows.count - 1, Infinity) : matchAfter(rows, needle, 0, -1);
+      // The cut bodies past the start (before it, backward) were looked into already.
+      found = backward ? this.findBefore(needle, rows.count - 1, Infinity, start.row + 1) : this.findAfter(needle, 0, -1, start.row);
       this.wrapped = found !== undefined;
     }
     if (!found) return false;
@@ -251,45 +254,120 @@ export class MessageView {
 
   /**
    * `match 3 of 17`: where the match found last stands among every match of the query in the
-   * rows (in the order `n` goes), or '' when there is none.
+   * rows and in the cut bodies (in the order `n` goes, which shows a cut body's matches in full),
+   * or '' when there is none. Past {@link MAX_BODIES_SEARCHED} cut bodies the rest are not
+   * counted: `17+`, and no number when one of them comes before the match.
    */
   matchCount(): string {
     const match = this.currentMatch();
     if (!match) return '';
-    const { number, total } = matchNumber(this.rows, escapeText(this.query), match);
-    return `match ${formatCount(number)} of ${formatCount(total)}`;
+    const needle = escapeText(this.query);
+    let { number, total } = matchNumber(this.rows, needle, match);
+    const cut = this.cutBodies(0, this.rows.count, MAX_BODIES_SEARCHED + 1);
+    for (const body of cut.slice(0, MAX_BODIES_SEARCHED)) {
+      const hidden = this.hiddenMatches(needle, body);
+      total += hidden;
+      if (body.row < match.row) number += hidden;
+    }
+    if (cut.length <= MAX_BODIES_SEARCHED) return `match ${formatCount(number)} of ${formatCount(total)}`;
+    const numbered = cut[MAX_BODIES_SEARCHED].row > match.row;
+    return numbered ? `match ${formatCount(number)} of ${formatCount(total)}+` : `${formatCount(total)}+ matches`;
   }
 
-  /**
-   * No match in the rows: shows in full, one at a time, the cut bodies after (`row`, `at`), up
-   * to {@link MAX_BODIES_SEARCHED}, and returns the first match one of them holds (that body stays
-   * shown in full; the others are cut again, from their kept preview). Only the rows of the
-   * body's unit are searched: the rest did not change.
-   */
-  private findInCutBodies(needle: string, row: number, at: number): Match | undefined {
+  /** The first match after (`row`, `at`): in the rows, or in a cut body before it and before row `bodiesEnd` (see {@link find}). */
+  private findAfter(needle: string, row: number, at: number, bodiesEnd = Infinity): Match | undefined {
     const rows = this.rows;
-    const cut: { key: string; unit: number }[] = [];
-    for (let index = Math.max(0, row); index < rows.count && cut.length < MAX_BODIES_SEARCHED; index++) {
+    const found = matchAfter(rows, needle, row, at);
+    const end = Math.min(found?.row ?? rows.count, bodiesEnd);
+    for (const body of this.cutBodies(Math.max(0, row), end, MAX_BODIES_SEARCHED)) {
+      const grown = this.showWhole(body);
+      if (grown === undefined) break;
+      // The rows before the body did not move and hold no match after the start: only its unit's rows are looked at.
+      const unitFirst = rows.unitStart(body.unit)!;
+      const until = Math.min(rows.unitEnd(body.unit), found === undefined ? rows.count : found.row + grown + 1);
+      const first = unitFirst > row ? matchAfter(rows, needle, unitFirst, -1, until) : matchAfter(rows, needle, row, at, until);
+      if (first && (found === undefined || first.row < found.row + grown || (first.row === found.row + grown && first.at < found.at))) return first;
+      this.cutAgain(body);
+    }
+    // A body cut again made its unit's lines again: the match found is looked up anew.
+    return found && matchAfter(rows, needle, row, at);
+  }
+
+  /** The last match before (`row`, `at`): in the rows, or in a cut body after it and from row `bodiesFrom` on (see {@link find}). */
+  private findBefore(needle: string, row: number, at: number, bodiesFrom = 0): Match | undefined {
+    const rows = this.rows;
+    const found = matchBefore(rows, needle, row, at);
+    const from = Math.max(found === undefined ? 0 : found.row + 1, bodiesFrom);
+    const bodies = this.cutBodies(from, Math.min(row + 1, rows.count), Infinity).reverse().slice(0, MAX_BODIES_SEARCHED);
+    for (const body of bodies) {
+      const grown = this.showWhole(body);
+      if (grown === undefined) continue;
+      // The start, after the body, moved down by the lines it grew; the match found, before it, did not.
+      const unitLast = rows.unitEnd(body.unit) - 1;
+      const last = unitLast < row + grown ? matchBefore(rows, needle, unitLast, Infinity) : matchBefore(rows, needle, row + grown, at);
+      if (last && (found === undefined || last.row > found.row || (last.row === found.row && last.at > found.at))) return last;
+      this.cutAgain(body);
+    }
+    return found && matchBefore(rows, needle, row, at);
+  }
+
+  /** The cut bodies whose "more lines" row is in rows [from, to), at most `limit`, in order. */
+  private cutBodies(from: number, to: number, limit: number): CutBody[] {
+    const rows = this.rows;
+    const cut: CutBody[] = [];
+    for (let index = from; index < Math.min(to, rows.count) && cut.length < limit; index++) {
       const { line } = rows.row(index);
       const unit = line.exchange ?? line.item;
-      if (line.expand !== undefined && unit !== undefined && !this.expanded.has(line.expand)) cut.push({ key: line.expand, unit });
+      if (line.expand !== undefined && unit !== undefined && !this.expanded.has(line.expand)) cut.push({ key: line.expand, unit, row: index });
     }
-    for (const { key, unit } of cut) {
-      // An earlier body shown in full may have pushed this unit past the line cap.
-      if (unit >= rows.unitCount) break;
-      const preview = this.bodies.get(key);
-      this.expanded.add(key);
-      this.remakeUnit(unit);
-      const first = rows.unitStart(unit)!;
-      const end = rows.unitEnd(unit);
-      const found = first > row ? matchAfter(rows, needle, first, -1, end) : matchAfter(rows, needle, row, at, end);
-      if (found) return found;
-      this.expanded.delete(key);
-      if (preview !== undefined) this.bodies.set(key, preview);
-      this.remakeUnit(unit);
-    }
-    return undefined;
+    return cut;
   }
+
+  /** Shows `body` in full; returns how many rows its unit grew by, undefined when the unit is no longer shown (past the line cap). */
+  private showWhole(body: CutBody): number | undefined {
+    if (body.unit >= this.rows.unitCount) return undefined;
+    const before = this.rows.count;
+    this.preview = this.bodies.get(body.key);
+    this.expanded.add(body.key);
+    this.remakeUnit(body.unit);
+    return this.rows.count - before;
+  }
+
+  /** Cuts `body` again, from its kept preview (after {@link showWhole}). */
+  private cutAgain(body: CutBody): void {
+    this.expanded.delete(body.key);
+    if (this.preview !== undefined) this.bodies.set(body.key, this.preview);
+    this.remakeUnit(body.unit);
+  }
+
+  /** The body's preview while {@link showWhole} tries it in full. */
+  private preview: ShownBody | undefined;
+
+  /** Matches of `needle` in the lines a cut body does not show (kept per body while the rows and the query stay). */
+  private hiddenMatches(needle: string, body: CutBody): number {
+    const key = `${needle}\0${this.stamp}\0${this.style.filter}`;
+    if (key !== this.hiddenFor) {
+      this.hiddenFor = key;
+      this.hidden.clear();
+    }
+    const known = this.hidden.get(body.key);
+    if (known !== undefined) return known;
+    const units = this.currentUnits();
+    const count = (lines: readonly MessageLine[]): number => lines.reduce((sum, line) => sum + matchesIn(line.text, needle).length, 0);
+    const shown = count(units.lines(body.unit));
+    const preview = this.bodies.get(body.key);
+    this.expanded.add(body.key);
+    const whole = count(units.lines(body.unit));
+    this.expanded.delete(body.key);
+    if (preview !== undefined) this.bodies.set(body.key, preview);
+    // The "more lines" row goes when the body is whole: a match in it is not one of the body's.
+    const hidden = Math.max(0, whole - shown + matchesIn(this.rows.row(body.row).line.text, needle).length);
+    this.hidden.set(body.key, hidden);
+    return hidden;
+  }
+
+  private hiddenFor = '';
+  private readonly hidden = new Map<string, number>();
 
   /** The match found last, if the rows still hold it where it was. */
   private currentMatch(): Match | undefined {
@@ -353,8 +431,15 @@ export class MessageView {
   }
 }
 
-/** Cut bodies a search that found nothing in the rows looks into (each read and decoded in full). */
+/** Cut bodies a search (and a match count) looks into, each read and decoded in full. */
 const MAX_BODIES_SEARCHED = 32;
+
+/** A body shown cut: its `expand` name, its unit, and the row of its "more lines". */
+interface CutBody {
+  readonly key: string;
+  readonly unit: number;
+  readonly row: number;
+}
 
 /** The index of the first of `sorted` (ascending) above `value`; `sorted.length` when none is. O(log n). */
 function firstAbove(sorted: readonly number[], value: number): number {

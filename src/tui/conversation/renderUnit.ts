@@ -3,7 +3,7 @@
  * that unit's bytes (and, in text mode, at most `2 * LINE_CAP + 1` bytes before it to find where
  * its first line starts; see `streamLines.ts`). Every text it returns is escaped.
  */
-import { CAPTURE_ENDED, REFUSED, UNANSWERED, UNRESOLVED, type Direction } from '../../core/types.js';
+import { CAPTURE_ENDED, REFUSED, type Direction } from '../../core/types.js';
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
@@ -101,15 +101,8 @@ function event(kind: LogicalLine['kind'], text: string, ts: number | undefined):
 function headText(flow: ConversationFlow, arrow: string): string {
   const ends = flow.key ? `${formatEndpoint(flow.key.client)} ${arrow} ${formatEndpoint(flow.key.server)} ` : '';
   if (!flow.sawHandshake) return `${ends}joined mid-stream (client and server guessed)`;
-  return `${ends}${HEADS.get(flow.end?.detail) ?? 'connected (handshake seen)'}`;
+  return `${ends}${flow.end?.detail === REFUSED ? 'connection refused' : 'connected (handshake seen)'}`;
 }
-
-/** The head line's words for a connection that never got through, by its end's detail. */
-const HEADS = new Map<string | undefined, string>([
-  [REFUSED, 'connection refused'],
-  [UNANSWERED, 'no answer to the SYN (timed out)'],
-  [UNRESOLVED, 'name not resolved (nothing sent)'],
-]);
 
 function finText(dir: Direction): string {
   return `${sideOf(dir)} closed its side (FIN)`;

@@ -1,41 +1,22 @@
 /**
  * The conversation pane's model: a flow shown from a position (unit, row in unit), like `less`
  * keeps a byte offset. `lines()` builds only the rows in the window; scrolling, home, end and
- * follow walk units (see `units.ts`) and render only those they pass ({@link WrappedUnits}, which
- * keeps them in a bounded LRU). Memory does not grow with the flow's size. Pure: no terminal, no
- * blessed; the pane colours rows by `side`/`kind` and paints `matches`.
+ * follow walk units (see `units.ts`, `unitWalk.ts`) and render only those they pass
+ * ({@link WrappedUnits}, which keeps them in a bounded LRU). Memory does not grow with the flow's
+ * size. Pure: no terminal, no blessed; the pane colours rows by `side`/`kind` and paints `matches`.
  */
 import type { Direction } from '../../core/types.js';
-import { escapeText } from '../../render/escape.js';
-import { markerOf, timestampColumns, timestampText, type LineKind, type LogicalLine, type Side } from './lineText.js';
+import { displayRow, goneRow, readErrorRow, type DisplayLine } from './displayRow.js';
+import type { LogicalLine } from './lineText.js';
 import { lineMatches, type Highlight } from './highlight.js';
 import { DEFAULT_SETTINGS, type ConversationSettings } from './settings.js';
-import type { ConversationFlow, ConversationSource } from './source.js';
-import type { WrappedUnit } from './unitCache.js';
-import { HEAD, SPAN_BYTES, TAIL, UnitOrder, sameUnit, type UnitKey } from './units.js';
+import type { ConversationSource } from './source.js';
+import { HEAD, SPAN_BYTES, TAIL, sameUnit, type UnitKey, type UnitOrder } from './units.js';
+import { lastPage, rowOfOffset, rowsFollow, scrolledBy, type ConversationPosition, type UnitWalk } from './unitWalk.js';
 import { WrappedUnits } from './wrappedUnits.js';
 
-/** Where the window starts: a unit and a row of its wrapped rendering. */
-export interface ConversationPosition {
-  readonly unit: UnitKey;
-  readonly row: number;
-}
-
-/** One row of the pane: safe text (prefix included, at most `width` columns) and how to paint it. */
-export interface DisplayLine {
-  readonly side: Side;
-  readonly kind: LineKind;
-  readonly text: string;
-  /** True for an alert line (data after the peer closed): the pane highlights it. */
-  readonly highlight: boolean;
-  /** True for a row that continues the previous row's line (wrapped). */
-  readonly continued: boolean;
-  /** Search matches to paint, as `[from, to)` indexes into `text`. */
-  readonly matches: readonly (readonly [number, number])[];
-  /** For data rows: direction and stream offset of the line's first byte. */
-  readonly dir?: Direction;
-  readonly offset?: number;
-}
+export type { DisplayLine } from './displayRow.js';
+export type { ConversationPosition } from './unitWalk.js';
 
 /** Options of a view. */
 export interface ConversationViewOptions {
@@ -110,7 +91,7 @@ export class ConversationView {
   /** The rows of the window, at most `height`. */
   lines(): DisplayLine[] {
     const flow = this.source.getFlow(this.flowId);
-    if (!flow) return [this.goneRow()];
+    if (!flow) return [goneRow()];
     try {
       const order = this.units.orderOf(flow);
       const out: DisplayLine[] = [];
@@ -118,13 +99,13 @@ export class ConversationView {
       let row = this.position.row;
       while (unit && out.length < this.heightValue) {
         const wrapped = this.units.wrapped(flow, unit);
-        for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(this.rowOf(flow, wrapped, i));
+        for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(displayRow(flow, wrapped, i, this.settingsValue, this.highlight));
         unit = order.next(unit);
         row = 0;
       }
       return out;
     } catch (error) {
-      return [this.errorRow(error)];
+      return [this.source.getFlow(this.flowId) ? readErrorRow(error) : goneRow()];
     }
   }
 
@@ -146,49 +127,10 @@ export class ConversationView {
   }
 
   private scrollUnguarded(rows: number): void {
-    const flow = this.source.getFlow(this.flowId);
-    if (!flow || rows === 0) return;
-    const order = this.units.orderOf(flow);
-    let unit = this.position.unit;
-    let row = this.position.row;
-    let remaining = Math.abs(rows);
-    if (rows < 0) {
-      while (remaining > 0) {
-        if (row >= remaining) {
-          row -= remaining;
-          remaining = 0;
-          break;
-        }
-        remaining -= row;
-        const previous = this.previousWithRows(order, flow, unit);
-        if (!previous) {
-          row = 0;
-          break;
-        }
-        unit = previous.unit;
-        row = previous.row;
-        remaining--;
-      }
-      this.position = { unit, row };
-      return;
-    }
-    while (remaining > 0) {
-      const count = this.units.wrapped(flow, unit).rows.length;
-      if (row + remaining < count) {
-        row += remaining;
-        break;
-      }
-      remaining -= Math.max(0, count - row);
-      const next = order.next(unit);
-      if (!next) {
-        row = Math.max(0, count - 1);
-        break;
-      }
-      unit = next;
-      row = 0;
-    }
-    this.position = { unit, row };
-    if (!this.fillsWindow(order, flow)) this.end();
+    const walk = this.walk();
+    if (!walk || rows === 0) return;
+    this.position = scrolledBy(walk, this.position, rows);
+    if (rows > 0 && !this.fillsWindow(walk)) this.end();
   }
 
   /** One page down / up (the window's height, less one row of context). */
@@ -211,27 +153,14 @@ export class ConversationView {
   }
 
   private endUnguarded(): void {
-    const flow = this.source.getFlow(this.flowId);
-    if (!flow) return;
-    const order = this.units.orderOf(flow);
-    let need = this.heightValue;
-    let unit: UnitKey | undefined = TAIL;
-    while (unit) {
-      const count = this.units.wrapped(flow, unit).rows.length;
-      if (count >= need) {
-        this.position = { unit, row: count - need };
-        return;
-      }
-      need -= count;
-      unit = order.previous(unit);
-    }
-    this.position = { unit: HEAD, row: 0 };
+    const walk = this.walk();
+    if (walk) this.position = lastPage(walk, this.heightValue);
   }
 
   /** True when the last row of the conversation is in the window. */
   atEnd(): boolean {
-    const flow = this.source.getFlow(this.flowId);
-    return !flow || !this.fillsWindow(this.units.orderOf(flow), flow, true);
+    const walk = this.walk();
+    return !walk || !rowsFollow(walk, this.position, this.heightValue + 1);
   }
 
   /**
@@ -258,13 +187,11 @@ export class ConversationView {
   private moveTo(find: (order: UnitOrder) => UnitKey | undefined): boolean {
     const before = this.position;
     this.guarded(() => {
-      const flow = this.source.getFlow(this.flowId);
-      if (!flow) return;
-      const order = this.units.orderOf(flow);
-      const unit = find(order);
-      if (!unit) return;
+      const walk = this.walk();
+      const unit = walk && find(walk.order);
+      if (!walk || !unit) return;
       this.position = { unit, row: 0 };
-      if (!this.fillsWindow(order, flow)) this.end();
+      if (!this.fillsWindow(walk)) this.end();
     });
     return !(sameUnit(before.unit, this.position.unit) && before.row === this.position.row);
   }
@@ -275,26 +202,16 @@ export class ConversationView {
   }
 
   private showOffsetUnguarded(dir: Direction, offset: number): void {
-    const flow = this.source.getFlow(this.flowId);
-    if (!flow) return;
-    const order = this.units.orderOf(flow);
-    const index = this.source.chunkAt(this.flowId, dir, offset);
-    if (index < 0) return;
+    const walk = this.walk();
+    const index = walk ? this.source.chunkAt(this.flowId, dir, offset) : -1;
+    if (!walk || index < 0) return;
     const chunk = this.source.getChunk(this.flowId, index)!;
-    let unit: UnitKey | undefined = { kind: 'chunk', chunk: index, span: Math.floor(Math.max(0, offset - chunk.offset) / SPAN_BYTES) };
+    const start: UnitKey = { kind: 'chunk', chunk: index, span: Math.floor(Math.max(0, offset - chunk.offset) / SPAN_BYTES) };
     // The line holding `offset` is shown where it ends: a few units on at most.
-    for (let step = 0; unit && step < 64; step++, unit = order.next(unit)) {
-      const wrapped = this.units.wrapped(flow, unit);
-      const lineIndex = wrapped.lines.findIndex((l) => l.dir === dir && l.offset! <= offset && offset < l.offset! + (l.length ?? 0));
-      if (lineIndex < 0) continue;
-      const line = wrapped.lines[lineIndex];
-      const column = this.matchColumn(line, offset);
-      let row = wrapped.rows.findIndex((r) => r[0] === lineIndex);
-      while (row + 1 < wrapped.rows.length && wrapped.rows[row + 1][0] === lineIndex && wrapped.rows[row + 1][1] <= column) row++;
-      this.position = { unit, row };
-      if (!this.fillsWindow(order, flow)) this.end();
-      return;
-    }
+    const position = rowOfOffset(walk, start, dir, offset, (line) => this.matchColumn(line, offset));
+    if (!position) return;
+    this.position = position;
+    if (!this.fillsWindow(walk)) this.end();
   }
 
   /** Index in `line.text` of the highlight nearest stream `offset` (0 when none). */
@@ -309,61 +226,16 @@ export class ConversationView {
     return best;
   }
 
-  private goneRow(): DisplayLine {
-    return { side: 'event', kind: 'event', text: '= flow no longer held', highlight: false, continued: false, matches: [] };
+  /** The flow's units to walk, or undefined when the store no longer holds the flow. */
+  private walk(): UnitWalk | undefined {
+    const flow = this.source.getFlow(this.flowId);
+    if (!flow) return undefined;
+    return { flow, order: this.units.orderOf(flow), wrapped: (unit) => this.units.wrapped(flow, unit) };
   }
 
-  private errorRow(error: unknown): DisplayLine {
-    if (!this.source.getFlow(this.flowId)) return this.goneRow();
-    const message = escapeText(error instanceof Error ? error.message : String(error));
-    return { side: 'event', kind: 'alert', text: `= cannot read this flow: ${message}`, highlight: true, continued: false, matches: [] };
-  }
-
-  /** True when at least `height` rows (`+1` with `beyond`) follow the position. */
-  private fillsWindow(order: UnitOrder, flow: ConversationFlow, beyond = false): boolean {
-    const want = this.heightValue + (beyond ? 1 : 0);
-    let have = 0;
-    let unit: UnitKey | undefined = this.position.unit;
-    let row = this.position.row;
-    while (unit && have < want) {
-      have += Math.max(0, this.units.wrapped(flow, unit).rows.length - row);
-      unit = order.next(unit);
-      row = 0;
-    }
-    return have >= want;
-  }
-
-  private previousWithRows(order: UnitOrder, flow: ConversationFlow, unit: UnitKey): ConversationPosition | undefined {
-    for (let previous = order.previous(unit); previous; previous = order.previous(previous)) {
-      const count = this.units.wrapped(flow, previous).rows.length;
-      if (count > 0) return { unit: previous, row: count - 1 };
-    }
-    return undefined;
-  }
-
-  private rowOf(flow: ConversationFlow, wrapped: WrappedUnit, index: number): DisplayLine {
-    const [lineIndex, from, to] = wrapped.rows[index];
-    const line = wrapped.lines[lineIndex];
-    const continued = index > 0 && wrapped.rows[index - 1][0] === lineIndex;
-    const mode = this.settingsValue.timestamps;
-    const time = mode === 'off' ? '' : (continued ? ' '.repeat(timestampColumns(mode)) : timestampText(mode, line.ts, flow.startTs)) + ' ';
-    const prefix = `${time}${continued ? " " : markerOf(line.side)} `;
-    const matches: [number, number][] = [];
-    for (const [start, end] of lineMatches(line, this.highlight, this.settingsValue.mode)) {
-      const a = Math.max(start, from);
-      const b = Math.min(end, to);
-      if (a < b) matches.push([prefix.length + a - from, prefix.length + b - from]);
-    }
-    return {
-      side: line.side,
-      kind: line.kind,
-      text: prefix + line.text.slice(from, to),
-      highlight: line.kind === 'alert',
-      continued,
-      matches,
-      dir: line.dir,
-      offset: line.offset,
-    };
+  /** True when the window is full from the position: at least `height` rows follow it. */
+  private fillsWindow(walk: UnitWalk): boolean {
+    return rowsFollow(walk, this.position, this.heightValue);
   }
 
   /** The top row's data byte (or unit), to keep in place across a change of settings or width. */
@@ -377,9 +249,9 @@ export class ConversationView {
   }
 
   private relocateUnguarded(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
-    const flow = this.source.getFlow(this.flowId);
-    if (!flow) return;
-    const order = this.units.orderOf(flow);
+    const walk = this.walk();
+    if (!walk) return;
+    const order = walk.order;
     if (anchor.dir !== undefined && anchor.offset !== undefined) {
       const visible = this.settingsValue.filter === 'both' || this.settingsValue.filter === anchor.dir;
       if (visible) {
@@ -393,6 +265,6 @@ export class ConversationView {
       unit = chunk === unit.chunk ? { kind: 'chunk', chunk, span: 0 } : order.next(order.lastSpanOf(unit.chunk));
     }
     this.position = { unit: unit ?? TAIL, row: 0 };
-    if (sameUnit(this.position.unit, TAIL) || !this.fillsWindow(order, flow)) this.end();
+    if (sameUnit(this.position.unit, TAIL) || !this.fillsWindow(walk)) this.end();
   }
 }

@@ -2,8 +2,9 @@
  * The filter (`f`) applied to one exchange of the exchange list: message words
  * (`method:`, `status:`, `host:`, `path:`) and text words look at this exchange alone (text words
  * at its row: number, method, request, outcome); address, `:port`, `#flow`, state and `has:`
- * words at its flow; `~text` words at its flow's bytes, as the flow list's byte search found
- * them (`bytesMatch`). Pure but for a cache: a settled exchange keeps its row text.
+ * words at its flow; `~text` words as `bytesMatch` answers (the exchange view: the flow list's
+ * byte search, then the exchange's own bytes). Pure but for a cache: a settled exchange keeps
+ * its row text.
  */
 import type { Filter, WordTerm } from './filter.js';
 import { termMatches } from './filter.js';

@@ -9,17 +9,16 @@ import type { Palette } from '../color.js';
 import type { Following } from '../following.js';
 import type { Glyphs } from '../glyphs.js';
 import { paintRow, paintTitle } from '../paint.js';
-import { exchangeText, type ListedExchange } from './exchangeFields.js';
+import { exchangeText } from './exchangeFields.js';
 import { exchangeHeaderRow, formatExchangeRows } from './exchangeFormat.js';
-import { ExchangeView } from './exchangeView.js';
+import { ExchangeView, type ExchangeSource } from './exchangeView.js';
 import type { Filter, MessagesOf } from './filter.js';
 import { findNext } from './findRow.js';
 import type { FlowView } from './flowView.js';
-import type { FlowSource } from './source.js';
 
 /** What the exchange list is built from. */
 export interface ExchangeModeDeps {
-  readonly source: FlowSource;
+  readonly source: ExchangeSource;
   readonly messages: MessagesOf | undefined;
   /** The flow list: its filter, its `~text` answers, its selection. */
   readonly flows: FlowView;
@@ -34,19 +33,9 @@ export class ExchangeMode {
 
   constructor(private readonly deps: ExchangeModeDeps) {}
 
-  /** True while the pane shows exchanges. */
-  get on(): boolean {
-    return this.view !== undefined;
-  }
-
-  /** The rows shown, when on (for the mouse: top, length, focus, moves). */
+  /** The exchange list's rows while it is on, else undefined: what `shownList` decides on. */
   get rows(): ExchangeView | undefined {
     return this.view;
-  }
-
-  /** The focused exchange, when on. */
-  get focused(): ListedExchange | undefined {
-    return this.view?.focused;
   }
 
   /** `v`: switches between flows and exchanges; returns what the status row says. */
@@ -98,16 +87,6 @@ export class ExchangeMode {
   /** F: follow new exchanges. */
   setFollow(on: boolean): void {
     this.view?.setFollow(on);
-  }
-
-  /** When on, the flows of the exchanges shown (for `w`), in arrival order; else undefined. */
-  shownFlowIds(): number[] | undefined {
-    return this.view?.shownFlowIds();
-  }
-
-  /** Whether some exchange of flow `flowId` is shown. */
-  showsFlow(flowId: number): boolean {
-    return this.view?.showsFlow(flowId) === true;
   }
 
   /** When on, the status row's counts (exchanges listed and shown) and order (when not arrival); else nothing. */

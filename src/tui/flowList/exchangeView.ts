@@ -14,13 +14,18 @@
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { notFollowing, type Following } from '../following.js';
 import { exchangeMethod, exchangeSettled, type ListedExchange } from './exchangeFields.js';
+import { ExchangeByteSearch, type ExchangeByteSource } from './exchangeBytes.js';
 import { exchangeMatchesFilter, filterReadsFlow, flowAnswer, type FilteredExchange } from './exchangeFilter.js';
 import { exchangeKey, nextExchangeOrder, sortFields, type ExchangeOrder, type SortFields } from './exchangeSort.js';
 import { MATCH_ALL, type Filter } from './filter.js';
-import { clampRow, ListWindow, windowRows } from './listWindow.js';
+import { windowRows } from './listWindow.js';
+import { RowFocus } from './rowFocus.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
 import { stringColumns } from '../width.js';
 import type { FlowChanges, FlowSource, ListedFlow } from './source.js';
+
+/** The flows and their bytes (the store). */
+export type ExchangeSource = FlowSource & ExchangeByteSource;
 
 /** Above this many changes in one frame, rows are inserted in one merge. */
 const SMALL_BATCH = 32;
@@ -59,9 +64,9 @@ export class ExchangeView {
   private sortOrder: ExchangeOrder = 'arrival';
   private activeFilter: Filter = MATCH_ALL;
   private readsFlow = false;
-  private focus: ExchangeEntry | undefined;
-  private focusPos = -1;
-  private readonly window = new ListWindow();
+  /** The filter's `~text` words on each exchange's own bytes (none without such a word). */
+  private byteSearch: ExchangeByteSearch | undefined;
+  private readonly focus: RowFocus<ExchangeEntry>;
   private listed = 0;
   /** The next row's `id`: the order rows were listed in. */
   private nextId = 0;
@@ -77,25 +82,26 @@ export class ExchangeView {
 
   /**
    * `messages`: the flows' parsed messages; `bytesMatch`: the flow list's answer for the
-   * filter's `~text` words; `following`: the app's `F` state (the focus goes to the last row);
+   * filter's `~text` words (an exchange shows only in a flow it found, when its own bytes hold
+   * the words not negated); `following`: the app's `F` state (the focus goes to the last row);
    * `filter`: the rows shown from the start (as {@link setFilter} would, without a second pass).
    */
   constructor(
-    private readonly source: FlowSource,
+    private readonly source: ExchangeSource,
     private readonly messages: (flowId: number) => FlowMessages | undefined,
     private readonly bytesMatch: (flowId: number) => boolean,
-    private readonly following: Following = notFollowing(),
+    following: Following = notFollowing(),
     onPending?: () => void,
     filter: Filter = MATCH_ALL,
   ) {
-    this.activeFilter = filter;
-    this.readsFlow = filterReadsFlow(filter);
+    this.focus = new RowFocus(this.order, following, () => this.order.length - 1);
+    this.useFilter(filter);
     this.changes = source.watchChanges(onPending);
     for (const flow of source.flows()) this.look(flow.id);
     this.updates = [];
     this.added = [];
     this.rebuild();
-    this.settle(-1);
+    this.focus.settle(-1);
   }
 
   /** Rows shown (after the filter). */
@@ -120,17 +126,12 @@ export class ExchangeView {
 
   /** The focused exchange, undefined when no row is shown. */
   get focused(): ListedExchange | undefined {
-    return this.focus;
+    return this.focus.entry;
   }
 
   /** The focused row's index, -1 when no row is shown. */
   get focusIndex(): number {
-    const focus = this.focus;
-    if (focus === undefined) return -1;
-    if (this.focusPos < 0 || this.focusPos >= this.order.length || this.order.at(this.focusPos) !== focus) {
-      this.focusPos = focus.shown ? this.order.indexOf(focus) : -1;
-    }
-    return this.focusPos;
+    return this.focus.index;
   }
 
   /** Flow `flowId`'s messages were parsed outside the store's events (a file's, after its load): the next refresh looks at it. */
@@ -153,11 +154,10 @@ export class ExchangeView {
 
   /** Shows only the exchanges matching `filter`. */
   setFilter(filter: Filter): void {
-    this.activeFilter = filter;
-    this.readsFlow = filterReadsFlow(filter);
+    this.useFilter(filter);
     const oldFocus = this.focusIndex;
     this.rebuild();
-    this.settle(oldFocus);
+    this.focus.settle(oldFocus);
   }
 
   /** The `~text` answers of flows `ids` changed (the byte search went on): their rows are filtered again. Returns true when the rows changed. */
@@ -174,7 +174,7 @@ export class ExchangeView {
     this.sortOrder = order;
     for (const track of this.tracks.values()) for (const entry of track.listed) entry.key = exchangeKey(order, entry.keys);
     this.order.resort();
-    this.settle(-1);
+    this.focus.settle(-1);
   }
 
   /** Next sort order (`o`). */
@@ -185,32 +185,22 @@ export class ExchangeView {
 
   /** Moves the focus by `delta` rows, clamped. */
   moveBy(delta: number): void {
-    const at = this.focusIndex;
-    if (at >= 0) this.moveTo(at + delta);
+    this.focus.moveBy(delta);
   }
 
   /** Focuses row `index` (clamped); a move off the last row stops following. */
   moveTo(index: number): void {
-    if (this.order.length === 0) return;
-    const at = clampRow(index, this.order.length);
-    this.focus = this.order.at(at) as ExchangeEntry;
-    this.focusPos = at;
-    if (at !== this.order.length - 1) this.following.on = false;
+    this.focus.moveTo(index);
   }
 
-  /**
-   * The mouse wheel: the view of a pane of `height` rows moves by `delta` rows, as far as the
-   * list goes, and the focus by `delta` too (clamped), as the flow list's does.
-   */
+  /** The mouse wheel: the view of a pane of `height` rows and the focus move by `delta` rows, as the flow list's do. */
   scrollBy(delta: number, height: number): void {
-    this.window.scrollBy(delta, height, this.order.length, this.focusIndex);
-    this.moveBy(delta);
+    this.focus.scrollBy(delta, height);
   }
 
   /** Follows new exchanges (`F`): the focus goes to the last row now and at each change. */
   setFollow(on: boolean): void {
-    this.following.on = on;
-    if (on) this.moveTo(this.order.length - 1);
+    this.focus.setFollow(on);
   }
 
   /** Focuses the first shown exchange of flow `flowId` at or after position `index`, else its last shown; returns whether one is shown. */
@@ -218,8 +208,7 @@ export class ExchangeView {
     const shown = this.tracks.get(flowId)?.listed.filter((entry) => entry.shown) ?? [];
     const entry = shown.find((e) => e.index >= index) ?? shown[shown.length - 1];
     if (entry === undefined) return false;
-    this.focus = entry;
-    this.focusPos = -1;
+    this.focus.focus(entry);
     return true;
   }
 
@@ -237,7 +226,7 @@ export class ExchangeView {
 
   /** The first row to draw in a pane of `height` rows, scrolled as little as needed to show the focus. */
   top(height: number): number {
-    return this.window.top(height, this.order.length, this.focusIndex);
+    return this.focus.top(height);
   }
 
   /** Rows [top, top + height), fewer at the end. */
@@ -321,7 +310,7 @@ export class ExchangeView {
     }
     if (!rowsChanged && moved.length === 0) return false;
     this.order.insertAll(moved, moved.length <= SMALL_BATCH);
-    this.settle(oldFocus);
+    this.focus.settle(oldFocus);
     return true;
   }
 
@@ -330,7 +319,15 @@ export class ExchangeView {
   }
 
   private matches(flow: ListedFlow, entry: ExchangeEntry): boolean {
-    return exchangeMatchesFilter(this.activeFilter, flow, entry, this.bytesMatch);
+    const search = this.byteSearch;
+    const bytesMatch = search === undefined ? this.bytesMatch : (id: number) => this.bytesMatch(id) && search.holdsAll(id, entry.exchange);
+    return exchangeMatchesFilter(this.activeFilter, flow, entry, bytesMatch);
+  }
+
+  private useFilter(filter: Filter): void {
+    this.activeFilter = filter;
+    this.readsFlow = filterReadsFlow(filter);
+    this.byteSearch = filter.needles.some((n) => !n.negated) ? new ExchangeByteSearch(this.source, filter.needles) : undefined;
   }
 
   /** Recomputes the rows from every exchange listed (filter; the keys are kept up to date). */
@@ -343,15 +340,5 @@ export class ExchangeView {
       for (const entry of track.listed) if (this.matches(flow, entry)) shown.push(entry);
     }
     this.order.replaceAll(shown);
-    this.focusPos = -1;
-  }
-
-  /** After a change: the focus stays on its exchange, else goes to row `oldFocus` (clamped); when following, to the last row. */
-  private settle(oldFocus: number): void {
-    this.focusPos = -1;
-    const count = this.order.length;
-    if (count === 0) this.focus = undefined;
-    else if (this.following.on) this.focus = this.order.at(count - 1) as ExchangeEntry;
-    else if (this.focus === undefined || !this.focus.shown) this.focus = this.order.at(clampRow(oldFocus, count)) as ExchangeEntry;
   }
 }

@@ -4,7 +4,7 @@
  *   either endpoint; `10.0.0.2:80` (or `[2001:db8::1]:80`): one endpoint exactly;
  * - `:25`: either endpoint's port;
  * - `#12`, `#10-20`: the flow numbered 12 (the list's first column), flows 10 to 20;
- * - `open`, `half-closed`, `closed`, `reset`, `refused`, `unresolved`, `timeout`: the flow's state (see `flowState`);
+ * - `open`, `half-closed`, `closed`, `reset`, `refused`, `failed`, `timeout`: the flow's state (see `flowState`);
  * - `has:note`, `has:gap`: flows with at least one note, with at least one capture gap;
  * - `method:POST`, `status:5xx`, `host:example.com`, `path:/api`: the flow's messages (see
  *   `messageFilter.ts`);
@@ -57,7 +57,7 @@ export interface Filter {
 /** The result of `parseFilter`: a filter, or a one-line message saying what is wrong. */
 export type FilterParse = { readonly ok: true; readonly filter: Filter } | { readonly ok: false; readonly error: string };
 
-const STATES: readonly FlowState[] = ['open', 'half-closed', 'closed', 'reset', 'refused', 'unresolved', 'timeout'];
+const STATES: readonly FlowState[] = ['open', 'half-closed', 'closed', 'reset', 'refused', 'failed', 'timeout'];
 
 
 /** The filter that keeps every flow. */

@@ -14,20 +14,20 @@
  * - moves (`j`, PgDn, `g`, `G`): O(1) with the focus position cached, O(log n) after a change;
  *   no flow record is read. `rows(top, h)` reads h records.
  * - setFilter / setSort: O(n log n), reading every record once.
- * The focus is a flow id: it stays on its flow across updates, inserts, removals and re-sorts;
- * when its flow leaves the view, the row that took its place (or the last) is selected.
+ * The focus ({@link RowFocus}) stays on its flow across updates, inserts, removals and re-sorts;
+ * when its flow leaves the view, the row that took its place is selected. Which flows match and
+ * the text they show is {@link FlowMatcher}'s; the facts the columns fit, {@link ColumnFit}'s.
  */
-import type { Filter } from './filter.js';
-import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type MessagesOf } from './filter.js';
-import { escapeText } from '../../render/escape.js';
-import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
-import { ContentSearch, type SearchProgress } from './contentSearch.js';
-import { PreviewCache } from './preview.js';
-import { clampRow, ListWindow, windowRows } from './listWindow.js';
-import { matchedExchange } from './matchedExchange.js';
+import type { Filter, MessagesOf } from './filter.js';
+import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
+import type { SearchProgress } from './contentSearch.js';
+import { FlowMatcher } from './flowMatcher.js';
+import type { PreviewCache } from './preview.js';
+import { windowRows } from './listWindow.js';
+import { RowFocus } from './rowFocus.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
-import { endpointColumns } from './rowFormat.js';
+import { ColumnFit, type WidestEndpoints } from './columnFit.js';
 import type { ByteSource, FlowChanges, FlowSource, ListedFlow } from './source.js';
 import { notFollowing, type Following } from '../following.js';
 
@@ -39,27 +39,10 @@ export class FlowView {
   private readonly entries = new Map<number, RowEntry>();
   private readonly order = new SortedRows();
   private sortOrder: SortOrder = 'arrival';
-  private activeFilter: Filter = MATCH_ALL;
-  private search: ContentSearch | undefined;
-  /** The words a flow must match to be byte-searched: the filter's but its text words (the exchange list reads them per exchange). */
-  private searchGate: Filter = MATCH_ALL;
-  private focusId: number | undefined;
-  /** Index of the focused entry in the rows, or -1 when it must be searched again. */
-  private focusPos = -1;
-  private readonly window = new ListWindow();
+  private readonly matcher: FlowMatcher;
+  private readonly focus: RowFocus<RowEntry>;
   private readonly changes: FlowChanges;
-  /** Previews (first lines), cached per flow. */
-  readonly previews: PreviewCache;
-  private readonly previewOf = (flow: ListedFlow): string => this.describe(flow);
-  /** The latest timestamp of any flow seen: "now" for the age of open flows (capture time). */
-  latestTs = 0;
-  /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
-  largestId = 0;
-  /** The widest client and server endpoints seen (display columns), and the client and server addresses all share if they do: the list's endpoint columns fit them. */
-  readonly widestEndpoints: { client: number; server: number; sharedClient: string | undefined; sharedServer: string | undefined } = { client: 0, server: 0, sharedClient: undefined, sharedServer: undefined };
-  /** Two flows seen had different client (server) addresses: no shared one any more. */
-  private clientsDiffer = false;
-  private serversDiffer = false;
+  private readonly seen = new ColumnFit();
 
   /**
    * `onPending`: called when the store has changes for the next {@link refresh}. `messages`: the
@@ -69,41 +52,59 @@ export class FlowView {
    */
   constructor(
     private readonly source: FlowSource,
-    private readonly bytes: ByteSource,
+    bytes: ByteSource,
     onPending?: () => void,
-    private readonly messages?: MessagesOf,
-    private readonly glyphs: Glyphs = UNICODE_GLYPHS,
+    messages?: MessagesOf,
+    glyphs: Glyphs = UNICODE_GLYPHS,
     private readonly following: Following = notFollowing(),
   ) {
-    this.previews = new PreviewCache(bytes);
+    this.matcher = new FlowMatcher(bytes, messages, glyphs);
+    this.focus = new RowFocus(this.order, following, () => this.newestRow());
     this.changes = source.watchChanges(onPending);
     for (const flow of source.flows()) this.entries.set(flow.id, this.newEntry(flow));
     this.rebuild();
-    this.settle(-1);
+    this.focus.settle(-1);
+  }
+
+  /** The latest timestamp of any flow seen: "now" for the age of open flows (capture time). */
+  get latestTs(): number {
+    return this.seen.latestTs;
+  }
+
+  /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
+  get largestId(): number {
+    return this.seen.largestId;
+  }
+
+  /** The widest client and server endpoints seen (display columns), and the client address all share if they do: the list's endpoint columns fit them. */
+  get widestEndpoints(): Readonly<WidestEndpoints> {
+    return this.seen.widestEndpoints;
+  }
+
+  /** Previews (first lines), cached per flow. */
+  get previews(): PreviewCache {
+    return this.matcher.previews;
   }
 
   /**
    * What the preview column shows for `flow` (escaped), and what filters and searches read: the
    * summary of its messages when a protocol was recognised (`GET /a → 200 (3 req)`, `TLS
-   * example.com h2`; `->` and `~` with ASCII glyphs), else its first line. While the filter has
+   * example.com h2`; `->` and `~` with ASCII glyphs; text as the messages mode shows it: a line's
+   * bytes that are not UTF-8 as `\xNN`, a backslash single), else its first line. While the filter has
    * message words, the summary is of the exchange they point at (`#2 GET /nope → 404 (2 req)`).
    */
   describe(flow: ListedFlow): string {
-    const messages = this.messages?.(flow.id);
-    const summary = messages?.summary(matchedExchange(this.activeFilter, messages));
-    if (!summary) return this.previews.get(flow);
-    const text = escapeText(summary);
-    return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
+    return this.matcher.describe(flow);
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
   matchedExchange(id: number): number | undefined {
-    return matchedExchange(this.activeFilter, this.messages?.(id));
+    return this.matcher.matchedExchange(id);
   }
 
   /** Whether flow `id`'s bytes answer the filter's `~text` words as wanted (true without such words; false until searched). */
   bytesMatch(id: number): boolean {
-    return this.search === undefined || this.search.matches(id);
+    return this.matcher.bytesMatch(id);
   }
 
   /** Flows shown (after the filter). */
@@ -123,27 +124,22 @@ export class FlowView {
 
   /** The current filter (`filter.text` for the status bar; MATCH_ALL at first). */
   get filter(): Filter {
-    return this.activeFilter;
+    return this.matcher.filter;
   }
 
   /** The `~text` search's progress, or undefined when the filter has none. */
   get searchProgress(): (SearchProgress & { readonly busy: boolean }) | undefined {
-    return this.search === undefined ? undefined : { ...this.search.progress, busy: this.search.busy };
+    return this.matcher.searchProgress;
   }
 
   /** The focused flow's id, undefined when nothing is shown. */
   get focusedId(): number | undefined {
-    return this.focusId;
+    return this.focus.entry?.id;
   }
 
   /** The focused row's index in the view, -1 when nothing is shown. */
   get focusIndex(): number {
-    if (this.focusId === undefined) return -1;
-    if (this.focusPos < 0 || this.focusPos >= this.order.length || this.order.at(this.focusPos).id !== this.focusId) {
-      const entry = this.entries.get(this.focusId);
-      this.focusPos = entry !== undefined && entry.shown ? this.order.indexOf(entry) : -1;
-    }
-    return this.focusPos;
+    return this.focus.index;
   }
 
   /** Applies the store's changes since the previous call. Returns true when the rows changed. */
@@ -169,18 +165,17 @@ export class FlowView {
           rowsChanged = true;
         }
         this.entries.delete(id);
-        this.previews.forget(id);
-        this.search?.forget(id);
+        this.matcher.forget(id);
         continue;
       }
       if (entry === undefined) {
         entry = this.newEntry(flow);
         this.entries.set(id, entry);
       }
-      if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
-      this.queueSearch(flow);
+      this.seen.changed(flow);
+      this.matcher.queueSearch(flow);
       const key = mayMove ? sortKey(this.sortOrder, flow) : entry.key;
-      const show = this.matches(flow);
+      const show = this.matcher.matches(flow);
       if (entry.shown) {
         if (show && key === entry.key) continue;
         this.order.remove(entry, small);
@@ -198,7 +193,7 @@ export class FlowView {
     }
     if (!rowsChanged && moved.length === 0) return false;
     this.order.insertAll(moved, small);
-    this.settle(oldFocus);
+    this.focus.settle(oldFocus);
     return true;
   }
 
@@ -207,12 +202,10 @@ export class FlowView {
    * {@link searchStep}), and any new filter drops the running search (that is how it is cancelled).
    */
   setFilter(filter: Filter): void {
-    this.activeFilter = filter;
-    this.searchGate = withoutTextWords(filter);
-    this.search = filter.needles.length > 0 ? new ContentSearch(this.bytes, filter.needles) : undefined;
+    this.matcher.setFilter(filter);
     const oldFocus = this.focusIndex;
     this.rebuild();
-    this.settle(oldFocus);
+    this.focus.settle(oldFocus);
   }
 
   /** Orders the flows by `order`; the focus stays on its flow. */
@@ -224,7 +217,7 @@ export class FlowView {
       if (flow !== undefined) entry.key = sortKey(order, flow);
     }
     this.order.resort();
-    this.settle(-1);
+    this.focus.settle(-1);
   }
 
   /** Next sort order (`o`). */
@@ -240,8 +233,7 @@ export class FlowView {
    * {@link bytesMatch} changed in this step, shown here or not (the exchange list reads them).
    */
   searchStep(budget: number, onAnswered?: (ids: readonly number[]) => void): boolean {
-    if (this.search === undefined || !this.search.busy) return false;
-    const changed = this.search.step(budget);
+    const changed = this.matcher.searchStep(budget);
     if (changed.length > 0) onAnswered?.(changed);
     const oldFocus = this.focusIndex;
     const small = changed.length <= SMALL_BATCH;
@@ -251,7 +243,7 @@ export class FlowView {
       const entry = this.entries.get(id);
       const flow = this.source.getFlow(id);
       if (entry === undefined || flow === undefined) continue;
-      const show = this.matches(flow);
+      const show = this.matcher.matches(flow);
       if (entry.shown && !show) {
         this.order.remove(entry, small);
         removed = true;
@@ -263,7 +255,7 @@ export class FlowView {
     this.order.removeMarked();
     if (moved.length === 0 && !removed) return false;
     this.order.insertAll(moved, small);
-    this.settle(oldFocus);
+    this.focus.settle(oldFocus);
     return true;
   }
 
@@ -278,8 +270,7 @@ export class FlowView {
 
   /** Turns following on (the focus goes to the newest flow's row now) or off. */
   setFollow(on: boolean): void {
-    this.following.on = on;
-    if (on && this.order.length > 0) this.moveTo(this.newestRow());
+    this.focus.setFollow(on);
   }
 
   /** The row where new flows arrive: the first in the `newest` order, else the last. */
@@ -289,28 +280,17 @@ export class FlowView {
 
   /** Moves the focus by `delta` rows (negative: up), clamped to the list. */
   moveBy(delta: number): void {
-    const at = this.focusIndex;
-    if (at < 0) return;
-    this.moveTo(at + delta);
+    this.focus.moveBy(delta);
   }
 
   /** Focuses row `index` (clamped): 0 is `g`, `length - 1` is `G`. */
   moveTo(index: number): void {
-    if (this.order.length === 0) return;
-    const at = clampRow(index, this.order.length);
-    this.focusId = this.order.at(at).id;
-    this.focusPos = at;
-    if (at !== this.newestRow()) this.following.on = false;
+    this.focus.moveTo(index);
   }
 
-  /**
-   * The mouse wheel: the view of a pane of `height` rows moves by `delta` rows, as far as the
-   * list goes, and the focus by `delta` too (clamped), so it keeps its place on the screen until
-   * the view reaches an end.
-   */
+  /** The mouse wheel: the view of a pane of `height` rows and the focus move by `delta` rows (see `RowFocus.scrollBy`). */
   scrollBy(delta: number, height: number): void {
-    this.window.scrollBy(delta, height, this.order.length, this.focusIndex);
-    this.moveBy(delta);
+    this.focus.scrollBy(delta, height);
   }
 
   /** Whether the flow with this id is shown (held and matching the filter). */
@@ -322,17 +302,13 @@ export class FlowView {
   focusFlow(id: number): boolean {
     const entry = this.entries.get(id);
     if (entry === undefined || !entry.shown) return false;
-    this.focusId = id;
-    this.focusPos = -1;
+    this.focus.focus(entry);
     return true;
   }
 
-  /**
-   * The first row to draw in a pane of `height` rows: the previous one, scrolled as little as
-   * needed to show the focus, and never past the end. O(1) with the focus position known.
-   */
+  /** The first row to draw in a pane of `height` rows, scrolled as little as needed to show the focus (see `RowFocus.top`). */
   top(height: number): number {
-    return this.window.top(height, this.order.length, this.focusIndex);
+    return this.focus.top(height);
   }
 
   /** The records of rows [top, top + height), fewer at the end; reads only those records. */
@@ -352,33 +328,9 @@ export class FlowView {
     this.changes.close();
   }
 
-  /** Queues a flow for the `~text` search when the other words but text words match it and its answer may change. */
-  private queueSearch(flow: ListedFlow): void {
-    const search = this.search;
-    if (search === undefined || search.settled(flow.id)) return;
-    if (matchesWithoutBytes(this.searchGate, flow, this.previewOf, this.messages)) search.enqueue(flow.id);
-  }
-
   private newEntry(flow: ListedFlow): RowEntry {
-    if (flow.lastTs > this.latestTs) this.latestTs = flow.lastTs;
-    if (flow.id > this.largestId) this.largestId = flow.id;
-    const widest = this.widestEndpoints;
-    widest.client = Math.max(widest.client, endpointColumns(flow.key.client));
-    widest.server = Math.max(widest.server, endpointColumns(flow.key.server));
-    if (!this.clientsDiffer && widest.sharedClient !== flow.key.client.addr) {
-      this.clientsDiffer = widest.sharedClient !== undefined;
-      widest.sharedClient = this.clientsDiffer ? undefined : flow.key.client.addr;
-    }
-    if (!this.serversDiffer && widest.sharedServer !== flow.key.server.addr) {
-      this.serversDiffer = widest.sharedServer !== undefined;
-      widest.sharedServer = this.serversDiffer ? undefined : flow.key.server.addr;
-    }
+    this.seen.added(flow);
     return { id: flow.id, key: sortKey(this.sortOrder, flow), shown: false };
-  }
-
-  private matches(flow: ListedFlow): boolean {
-    if (this.search !== undefined && !this.search.matches(flow.id)) return false;
-    return matchesWithoutBytes(this.activeFilter, flow, this.previewOf, this.messages);
   }
 
   /** Recomputes the rows from every entry (filter, then sort); queues a new search's flows. */
@@ -387,28 +339,9 @@ export class FlowView {
     for (const entry of this.entries.values()) {
       const flow = this.source.getFlow(entry.id);
       if (flow === undefined) continue;
-      this.queueSearch(flow);
-      if (this.matches(flow)) shown.push(entry);
+      this.matcher.queueSearch(flow);
+      if (this.matcher.matches(flow)) shown.push(entry);
     }
     this.order.replaceAll(shown);
-    this.focusPos = -1;
-  }
-
-  /**
-   * After a change: keeps the focus on its flow, else puts it on row `oldFocus` (the row that
-   * took its place) or the last; under `follow`, on the newest flow's row.
-   */
-  private settle(oldFocus: number): void {
-    this.focusPos = -1;
-    if (this.order.length === 0) {
-      this.focusId = undefined;
-    } else if (this.follow) {
-      this.focusId = this.order.at(this.newestRow()).id;
-    } else {
-      const entry = this.focusId === undefined ? undefined : this.entries.get(this.focusId);
-      if (entry === undefined || !entry.shown) {
-        this.focusId = this.order.at(clampRow(oldFocus, this.order.length)).id;
-      }
-    }
   }
 }

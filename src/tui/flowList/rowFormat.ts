@@ -100,7 +100,7 @@ const SHORT_STATES: Record<FlowState, string> = {
   closed: 'closed',
   reset: 'reset',
   refused: 'refused',
-  unresolved: 'no dns',
+  failed: 'failed',
   timeout: 't/out',
 };
 
@@ -110,7 +110,7 @@ const LONG_STATES: Record<FlowState, string> = {
   closed: 'closed',
   reset: 'reset',
   refused: 'refused',
-  unresolved: 'unresolved',
+  failed: 'failed',
   timeout: 'timed out',
 };
 

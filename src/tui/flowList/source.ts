@@ -3,7 +3,7 @@
  * interfaces structurally), so the list model is tested with a fake and never imports the store.
  * The list only reads: records are the store's own objects, never copied or changed here.
  */
-import { CAPTURE_ENDED, REFUSED, UNRESOLVED, type Direction, type FlowEndReason, type FlowKey, type Micros } from '../../core/types.js';
+import { CAPTURE_ENDED, REFUSED, UPSTREAM_FAILED, type Direction, type FlowEndReason, type FlowKey, type Micros } from '../../core/types.js';
 
 /** The fields of a flow record the list shows, sorts and filters on. */
 export interface ListedFlow {
@@ -61,21 +61,21 @@ export interface ByteSource {
 }
 
 /** How a flow stands, as the list shows and filters it. */
-export type FlowState = 'open' | 'half-closed' | 'closed' | 'reset' | 'refused' | 'unresolved' | 'timeout';
+export type FlowState = 'open' | 'half-closed' | 'closed' | 'reset' | 'refused' | 'failed' | 'timeout';
 
 /**
  * The state of a flow: `refused` (the server, or the proxy's upstream, answered the SYN with a
- * reset: {@link REFUSED}), `reset` (ended by RST), `unresolved` (the proxy's upstream name did not
- * resolve: {@link UNRESOLVED}), `timeout` (ended by the idle timeout, evicted while open, or a SYN
+ * reset: {@link REFUSED}), `failed` (the proxy reset its client: the upstream could not be
+ * reached, {@link UPSTREAM_FAILED}), `reset` (ended by RST otherwise), `timeout` (ended by the idle timeout, evicted while open, or a SYN
  * never answered), `closed` (ended by FIN or another error), `half-closed` (one side sent FIN), else `open`
  * (also a flow still open when the capture ended: that end is no timeout of the flow's).
  */
 export function flowState(flow: ListedFlow): FlowState {
   const end = flow.end;
   if (end !== undefined && !endedWithCapture(flow)) {
-    if (end.reason === 'rst') return end.detail === REFUSED ? 'refused' : 'reset';
+    if (end.reason === 'rst') return end.detail === REFUSED ? 'refused' : end.detail?.startsWith(UPSTREAM_FAILED) ? 'failed' : 'reset';
     if (end.reason === 'timeout' || end.reason === 'evicted') return 'timeout';
-    return end.detail === UNRESOLVED ? 'unresolved' : 'closed';
+    return 'closed';
   }
   return flow.closedC2s || flow.closedS2c ? 'half-closed' : 'open';
 }

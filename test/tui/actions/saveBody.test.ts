@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { saveBody, savedBodyMessage, type BodySource } from '../../../src/tui/actions/saveBody.js';
+import { bodyTargetName, saveBody, savedBodyMessage, type BodySource } from '../../../src/tui/actions/saveBody.js';
 import { mulberry32 } from '../../support/prng.js';
-import { liveFlow } from '../../support/liveFlow.js';
+import { KEY, liveFlow } from '../../support/liveFlow.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -218,6 +218,27 @@ describe('saveBody', () => {
     expect(readFileSync(saved.path, 'utf8')).toBe('only this');
     expect(saved.incomplete).toBe('stream ended 991 bytes before the end of the body');
     expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.txt`);
+  });
+
+  it('b offers a body cut short (a gap, the capture\'s end, still arriving) its Content-Type\'s extension; a typed name is kept', async () => {
+    const head = ['Content-Type: application/json; charset=utf-8', 'Content-Length: 3000'];
+    const gap = answered(head, 'x'.repeat(1000), 1, false);
+    gap.gap('s2c', 1000);
+    gap.send('s2c', 'y'.repeat(1000));
+    gap.end();
+    const ended = answered(head, 'x'.repeat(1000));
+    const arriving = answered(head, 'x'.repeat(1000), 1, false);
+    for (const flow of [gap, ended, arriving]) {
+      const target = flow.target(0, 'response');
+      expect(target.message.complete && target.message.incomplete === undefined).toBe(false);
+      expect(bodyTargetName(KEY, target)).toBe(`${RESPONSE_NAME}.json`);
+      const saved = await saveBody(flow.store, 1, target, freshDir());
+      expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.json`);
+    }
+    const dir = freshDir();
+    const named = await saveBody(ended.store, 1, ended.target(0, 'response'), dir, { name: 'mine.json' });
+    expect(named.path).toBe(join(dir, 'mine.json'));
+    await expect(saveBody(ended.store, 1, ended.target(0, 'response'), dir, { name: 'mine.json' })).rejects.toThrow(/mine\.json: it exists, give another name$/);
   });
 
   it('a request body gets its direction\'s name and `request`', async () => {

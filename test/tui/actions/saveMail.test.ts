@@ -53,7 +53,7 @@ describe('saveMail', () => {
     const flow = smtp([`${stuffed(MAIL)}.\r\n`], 17);
     const target = mailTarget(flow, 1);
     const dir = freshDir();
-    const saved = await saveMail(flow.store, 1, target, dir, 5);
+    const saved = await saveMail(flow.store, 1, target, dir, { sliceBytes: 5 });
     expect(basename(saved.path)).toBe(`${NAME}-MAIL-001.eml`);
     expect(readFileSync(saved.path, 'latin1')).toBe(MAIL);
     expect(saved).toEqual({ path: saved.path, bytes: MAIL.length, incomplete: undefined });
@@ -73,7 +73,7 @@ describe('saveMail', () => {
       const mail = lines.map((line) => (line === '.' ? '.x' : line) + end).join('');
       const flow = smtp([`${stuffed(mail)}.${end}`], randomInt(random, 1, 9));
       const target = mailTarget(flow, 1);
-      const saved = await saveMail(flow.store, 1, target, dir, randomInt(random, 1, 9));
+      const saved = await saveMail(flow.store, 1, target, dir, { sliceBytes: randomInt(random, 1, 9) });
       expect(readFileSync(saved.path, 'latin1'), JSON.stringify(mail)).toBe(mail);
       expect(mailLength(target.block)).toBe(mail.length);
     }
@@ -124,7 +124,7 @@ describe('saveMail', () => {
     await expect(saveMail(flow.store, 2, target, empty)).rejects.toThrow(/^cannot save the mail: flow 2 is no longer held \(evicted\)$/);
     let calls = 0;
     const evicting: BodySource = { getFlow: (id) => (++calls > 3 ? undefined : flow.store.getFlow(id)), readInto: (...args) => flow.store.readInto(...args) };
-    await expect(saveMail(evicting, 1, target, empty, 10)).rejects.toThrow(/^cannot save the mail: flow 1 is no longer held \(evicted\)$/);
+    await expect(saveMail(evicting, 1, target, empty, { sliceBytes: 10 })).rejects.toThrow(/^cannot save the mail: flow 1 is no longer held \(evicted\)$/);
     const failing: BodySource = { getFlow: (id) => flow.store.getFlow(id), readInto: () => { throw new Error('EIO: i/o error, read\n    at stack'); } };
     await expect(saveMail(failing, 1, target, empty)).rejects.toThrow(/^cannot save the mail: EIO: i\/o error, read$/);
     expect(readdirSync(empty)).toEqual([]);

@@ -20,6 +20,9 @@ describe('b on the screen', () => {
     await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / → 200 OK') > 0);
     screen.press('b');
     const html = `${SERVER_SIDE}-HTTPBODY-001-response.html`;
+    // b asks where, offering the body's name; Enter takes it.
+    await screen.waitFor((s) => statusRow(s).startsWith(`save body of #1 response: ${html}`));
+    screen.press('Enter');
     await screen.waitFor((s) => statusRow(s).includes(`saved body of #1 response, 936 bytes: ${html}`));
     const page = readFileSync(join(cwd, html), 'utf8');
     expect(page.length).toBe(936);
@@ -31,7 +34,7 @@ describe('b on the screen', () => {
     await screen.waitFor((s) => statusRow(s).includes('· text '));
     screen.press('G');
     await screen.waitFor((s) => rowWith(s, '< body { font-family: sans-serif;') > 0);
-    screen.press('b');
+    screen.press('b', 'Enter');
     const css = `${SERVER_SIDE}-HTTPBODY-002-response.css`;
     await screen.waitFor((s) => statusRow(s).includes(`: ${css}`));
     expect(statusRow(screen)).toMatch(/saved body of #2 response, [\d,]+ bytes: /);
@@ -40,9 +43,25 @@ describe('b on the screen', () => {
 
     // At 80 columns the long name (a second save: `c1` added) goes on in the hint row, whole.
     screen.resize(80, 24);
-    screen.press('b');
+    screen.press('b', 'Enter');
     await screen.waitFor((s) => / saved body of #2 response, [\d,]+ bytes: · \? help *$/.test(statusRow(s)) && /^ 198\.051\S*c1-HTTPBODY-002-response\.css *$/.test(hintRow(s)));
     expect(readdirSync(cwd)).toHaveLength(3);
+    await quit(screen);
+  });
+
+  it('a directory as the answer gets the offered name in it', async () => {
+    const into = mkdtempSync(join(cwd, 'into-'));
+    const screen = await openDemo({ cols: 160, cwd });
+    screen.press('Enter');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / → 200 OK') > 0);
+    screen.press('b');
+    const html = `${SERVER_SIDE}-HTTPBODY-001-response.html`;
+    await screen.waitFor((s) => statusRow(s).startsWith(`save body of #1 response: ${html}`));
+    screen.press('C-u');
+    screen.write(`${into}/\r`);
+    await screen.waitFor((s) => statusRow(s).includes(`saved body of #1 response, 936 bytes: ${html}`));
+    expect(readdirSync(into)).toEqual([html]);
+    expect(readFileSync(join(into, html), 'utf8')).toHaveLength(936);
     await quit(screen);
   });
 });

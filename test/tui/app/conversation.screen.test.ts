@@ -70,7 +70,7 @@ describe('conversation pane', () => {
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #1 ') > 0);
     screen.write('\x1bj');
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open') && rowWith(s, ' #2 192.168.1.50:40222') > 0);
-    // In a prompt a Meta key (Alt-Backspace, Esc then a key) is dropped: what is typed stays.
+    // In a prompt Alt-Backspace (a Meta key) is dropped: what is typed stays (see promptEsc.test.ts).
     screen.press('f', 'a', 'b');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: ab'));
     screen.write('\x1b\x7f');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { helpLines } from '../../../src/tui/keymap.js';
 import { cli, conversationRows, demoPcap, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow, toRawText } from './support.js';
 
-const SUMMARY = /^flowspy: 5 flows, 82 packets, 4084 payload bytes, 0 gaps/;
+const SUMMARY = /^flowspy: 5 flows, 82 packets, 4,084 payload bytes, 0 gaps/;
 
 describe('help and exit', () => {
   it('? shows the help generated from the keymap; j, G, g scroll it; any other key closes it and does nothing else', async () => {
@@ -114,6 +114,13 @@ describe('help and exit', () => {
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
     expect(screen.line(0)).toMatch(SUMMARY);
+  });
+
+  it('-r - with no terminal to read keys from: one line, exit 2, before anything is drawn', async () => {
+    // setsid: a new session without a controlling terminal, so /dev/tty cannot be opened; stdout is still the pty.
+    const screen = openShell(`cat demo/demo.pcap | setsid -w "${process.execPath}" "${cli}" -r -`);
+    expect((await screen.waitForExit()).exitCode).toBe(2);
+    expect(lines(screen).filter((line) => line !== '')).toEqual(['flowspy: no terminal to read keys from (/dev/tty: ENXIO)']);
   });
 
   it('-r - from a pipe whose writer stalls: messages are parsed as the bytes come; the end moves nothing', async () => {

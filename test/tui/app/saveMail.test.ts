@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'flowspy-mail-app-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
-const ACTIONS = { saveMail: (flowId, target) => saveMail(demo.store, flowId, target, dir) } as Partial<TuiActions> as TuiActions;
+const ACTIONS = { saveMail: (flowId, target, place) => saveMail(demo.store, flowId, target, join(dir, place.directory), { name: place.name }) } as Partial<TuiActions> as TuiActions;
 const MAIL = '192.168.001.050.40222-203.000.113.025.00025-MAIL-001.eml';
 
 async function openApp() {
@@ -41,7 +41,7 @@ describe('b on an SMTP flow', () => {
     await screen.waitFor(() => status().includes('b: no mail in view: scroll to a DATA body'));
     screen.press('Space');
     await screen.waitFor(() => screen.text().some((line) => line.includes(`= DATA body: ${size} bytes`)));
-    screen.press('b');
+    screen.press('b', 'Enter');
     await screen.waitFor(() => status().includes(`saved mail 1, ${size} bytes: ${MAIL}`));
     const mail = readFileSync(join(dir, MAIL), 'latin1');
     expect(mail.length).toBe(mailLength(block));
@@ -50,7 +50,7 @@ describe('b on an SMTP flow', () => {
     // The text mode at the mail's end saves it again, under the next free name.
     screen.press('m');
     await screen.waitFor(() => status().includes('· text '));
-    screen.press('G', 'b');
+    screen.press('G', 'b', 'Enter');
     await screen.waitFor(() => status().includes(`saved mail 1, ${size} bytes: `) && status().includes('c1-MAIL-001.eml'));
     expect(readdirSync(dir)).toHaveLength(2);
     app.dispose();

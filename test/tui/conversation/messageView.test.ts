@@ -383,6 +383,53 @@ describe('message view: following, and the window when rows are added', () => {
     expect(cutLines()).toBe(1);
   });
 
+  it('the count takes in the matches of cut bodies, and n and N go through them in that order', () => {
+    const flow = liveFlow(KEY, 1000);
+    const body = (count: number, needles: Record<number, string>) => Array.from({ length: count }, (_, i) => needles[i] ?? `line ${i}`).join('\n');
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', response(body(40, { 5: 'needle A', 30: 'needle B' })));
+    flow.send('c2s', request('/needle-path'));
+    flow.send('s2c', response('ok'));
+    flow.send('c2s', request('/c'));
+    flow.send('s2c', response(body(30, { 25: 'needle C' })));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 6, flow.stamp, HEAD);
+    const step = (backward: boolean) => {
+      expect(view.find('needle', backward, true)).toBe(true);
+      view.update(80, 6, flow.stamp, HEAD);
+      const shown = view.lines().find((line) => line.matches.length > 0)!;
+      return `${view.matchCount()}: ${shown.text.slice(shown.matches[0][0] - 2, shown.matches[0][0] + 13)}`;
+    };
+    expect(view.find('needle', false)).toBe(true);
+    expect(view.matchCount()).toBe('match 1 of 5');
+    expect([1, 2, 3, 4, 5].map(() => step(false))).toEqual([
+      'match 2 of 5: < needle B',
+      'match 3 of 5:  /needle-path →',
+      'match 4 of 5:  /needle-path H',
+      'match 5 of 5: < needle C',
+      'match 1 of 5: < needle A',
+    ]);
+    expect(step(true)).toBe('match 5 of 5: < needle C');
+    expect(step(true)).toBe('match 4 of 5:  /needle-path H');
+  });
+
+  it('N finds the last match of a cut body before the match', () => {
+    const flow = liveFlow(KEY, 1000);
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', response(lines(40, 'first') + '\nneedle hidden'));
+    flow.send('c2s', request('/needle'));
+    flow.send('s2c', response('ok'));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 6, flow.stamp, HEAD);
+    view.end();
+    expect(view.find('needle', true)).toBe(true);
+    expect(view.matchCount()).toBe('match 3 of 3');
+    expect(view.find('needle', true, true)).toBe(true);
+    expect(view.find('needle', true, true)).toBe(true);
+    expect(view.matchCount()).toBe('match 1 of 3');
+    expect(view.lines()[0].text).toBe('< needle hidden');
+  });
+
   it('search says where its match stands among all of them, in the order n goes', () => {
     const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);

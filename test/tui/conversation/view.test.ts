@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CAPTURE_ENDED, REFUSED, UNANSWERED, UNRESOLVED } from '../../../src/core/types.js';
+import { CAPTURE_ENDED, REFUSED } from '../../../src/core/types.js';
 import { ConversationView, type DisplayLine } from '../../../src/tui/conversation/view.js';
 import type { ConversationSettings } from '../../../src/tui/conversation/settings.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
@@ -325,13 +325,6 @@ describe('the connection line', () => {
     expect(texts(view(refused).lines())).toEqual(['= 10.0.0.1:5000 → 10.0.0.2:80 connection refused', `= end: connection reset (RST): ${REFUSED}`]);
     const reset = new FakeSource(KEY).finish('rst', 'reset by server');
     expect(texts(view(reset).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
-  });
-
-  test('a SYN never answered and a name not resolved say so, not "connected"', () => {
-    const unanswered = new FakeSource(KEY).finish('timeout', UNANSWERED);
-    expect(texts(view(unanswered).lines())).toEqual(['= 10.0.0.1:5000 → 10.0.0.2:80 no answer to the SYN (timed out)', `= end: timed out: ${UNANSWERED}`]);
-    const unresolved = new FakeSource(KEY).finish('error', UNRESOLVED);
-    expect(texts(view(unresolved).lines())).toEqual(['= 10.0.0.1:5000 → 10.0.0.2:80 name not resolved (nothing sent)', `= end: error: ${UNRESOLVED}`]);
   });
 });
 

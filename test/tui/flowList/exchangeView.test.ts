@@ -4,7 +4,7 @@ import { findNext } from '../../../src/tui/flowList/findRow.js';
 import { ExchangeView } from '../../../src/tui/flowList/exchangeView.js';
 import { parseFilter } from '../../../src/tui/flowList/filter.js';
 import { FlowView } from '../../../src/tui/flowList/flowView.js';
-import { exchange, fakeMessages, messagesOf, response, type FakeMessages } from './fakeExchanges.js';
+import { exchange, fakeMessages, messagesOf, placed, response, type FakeMessages } from './fakeExchanges.js';
 import { FakeStore } from './fakeStore.js';
 
 /**
@@ -102,6 +102,9 @@ describe('exchange list: filter words per exchange', () => {
 
   it('~text words keep the exchanges of the flows whose bytes hold it', () => {
     const { store, table } = twoFlows();
+    // Both flows' requests (c2s [0, 10)) hold it; the flow list's search found only flow 2.
+    store.data(1, 'c2s', 'GET secret');
+    store.data(2, 'c2s', 'GET secret');
     const view = new ExchangeView(store, messagesOf(table), (id) => id === 2);
     view.setFilter(filterOf('~secret'));
     expect(labels(view)).toEqual(['2#1']);
@@ -111,7 +114,7 @@ describe('exchange list: filter words per exchange', () => {
     const store = new FakeStore();
     store.add({ id: 1 });
     store.data(1, 'c2s', 'GET /a HTTP/1.1\r\n\r\nGET /login HTTP/1.1\r\nCookie: secret\r\n\r\n');
-    const table = new Map([[1, fakeMessages([exchange(0, { target: '/a', status: 200 }), exchange(1, { target: '/login', status: 200 })], true)]]);
+    const table = new Map([[1, fakeMessages([placed(exchange(0, { target: '/a' }), [0, 19]), placed(exchange(1, { target: '/login' }), [19, 40])], true)]]);
     const flows = new FlowView(store, store);
     const view = new ExchangeView(store, messagesOf(table), (id) => flows.bytesMatch(id));
     const filter = filterOf('~secret login');
@@ -121,6 +124,33 @@ describe('exchange list: filter words per exchange', () => {
     while (flows.searchProgress?.busy) expect(flows.searchStep(1 << 20, (ids) => view.recheck(ids))).toBe(false);
     expect(labels(view)).toEqual(['1#2']);
     expect(flows.length).toBe(0);
+  });
+
+  it('~text keeps only the exchanges whose own bytes hold it (request or response), not all of the flow', () => {
+    const store = new FakeStore();
+    store.add({ id: 1 });
+    store.data(1, 'c2s', 'GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n');
+    store.data(1, 's2c', 'HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 200 secret\r\n\r\n');
+    // A gap in the third response: a needle does not straddle it.
+    store.data(1, 's2c', 'HTTP/1.1 200 sec');
+    store.data(1, 's2c', 'xxxx', true);
+    store.data(1, 's2c', 'ret, SECRET\r\n\r\n');
+    const exchanges = [
+      placed(exchange(0, { target: '/a', status: 200 }), [0, 19], [0, 19]),
+      placed(exchange(1, { target: '/b', status: 200 }), [19, 19], [19, 23]),
+      placed(exchange(2, { target: '/c', status: 200 }), [38, 19], [42, 35]),
+    ];
+    const view = new ExchangeView(store, messagesOf(new Map([[1, fakeMessages(exchanges, true)]])), () => true);
+    view.setFilter(filterOf('~secret'));
+    expect(labels(view)).toEqual(['1#2', '1#3']);
+    view.setFilter(filterOf('~/b'));
+    expect(labels(view)).toEqual(['1#2']);
+    view.setFilter(filterOf('~secret ~/c'));
+    expect(labels(view)).toEqual(['1#3']);
+    view.setFilter(filterOf('~SECRET'));
+    expect(labels(view)).toEqual(['1#3']);
+    view.setFilter(filterOf('~c2'));
+    expect(labels(view)).toEqual([]);
   });
 
   it('/ finds the next row holding the text, round past the end', () => {
@@ -188,14 +218,17 @@ describe('exchange list: live', () => {
     store.add({ id: 1 });
     const exchanges = Array.from({ length: 100 }, (_, i) => exchange(i, { start: 1000 + i, status: 200, end: 2000 + i }));
     const table = new Map<number, FakeMessages>([[1, fakeMessages(exchanges)]]);
+    store.data(1, 'c2s', 'x'.repeat(10)); // every fake request is c2s [0, 10)
     let asked = 0;
     const view = new ExchangeView(store, messagesOf(table), () => (asked++, true));
     view.setFilter(filterOf('open ~x'));
     expect(view.length).toBe(100);
     asked = 0;
+    const read = store.bytesRead;
     store.data(1, 'c2s', 'GET /next HTTP/1.1\r\n');
     view.refresh();
     expect(asked).toBeLessThanOrEqual(1);
+    expect(store.bytesRead).toBe(read);
     expect(view.length).toBe(100);
     store.update(1, { end: { ts: 9000, reason: 'fin' } });
     expect(view.refresh()).toBe(true);

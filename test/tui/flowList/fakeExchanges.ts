@@ -50,6 +50,13 @@ export function exchange(index: number, spec: ExchangeSpec = {}): HttpExchange {
   };
 }
 
+/** Puts `exchange`'s request at c2s bytes [offset, offset + length) and its response (if any) at the s2c ones, all head. */
+export function placed(exchange: HttpExchange, request: [number, number], response?: [number, number]): HttpExchange {
+  Object.assign(exchange.request!, { offset: request[0], headLength: request[1] });
+  if (response) Object.assign(exchange.response!, { offset: response[0], headLength: response[1], body: { ...exchange.response!.body, length: 0 } });
+  return exchange;
+}
+
 /** A flow's messages as the list reads them: its exchanges (grow the array to add some) and whether it is over. */
 export interface FakeMessages {
   http: { exchanges: HttpExchange[] };

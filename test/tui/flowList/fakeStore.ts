@@ -1,5 +1,5 @@
 /**
- * A stand-in for FlowStore's read side (flows, getFlow, size, watchChanges, getChunk, read) for
+ * A stand-in for FlowStore's read side (flows, getFlow, size, watchChanges, getChunk, chunkAt, read) for
  * the flow list tests and bench: flows and their bytes are set directly, each change recorded
  * once per take, and every record read is counted (`touched`).
  */
@@ -74,6 +74,12 @@ export class FakeStore implements FlowSource, ByteSource {
 
   getChunk(flowId: number, index: number): ListedChunk | undefined {
     return this.chunks.get(flowId)?.[index];
+  }
+
+  chunkAt(flowId: number, dir: Direction, offset: number): number {
+    const chunks = this.chunks.get(flowId);
+    if (!chunks) throw new RangeError(`no flow ${flowId}`);
+    return chunks.findIndex((c) => c.dir === dir && c.offset <= offset && offset < c.offset + c.length);
   }
 
   read(flowId: number, dir: Direction, offset: number, length: number): Uint8Array {

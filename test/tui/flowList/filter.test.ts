@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesWithoutBytes, parseFilter, type Filter } from '../../../src/tui/flowList/filter.js';
 import { FakeStore } from './fakeStore.js';
-import { REFUSED, UNANSWERED, UNRESOLVED } from '../../../src/core/types.js';
+import { REFUSED } from '../../../src/core/types.js';
 import { flowState } from '../../../src/tui/flowList/source.js';
 
 function parsed(text: string): Filter {
@@ -231,7 +231,7 @@ describe('flow filter: cost', () => {
 });
 
 describe('flow filter: a refused connection', () => {
-  it('is `refused`, not `reset` (a SYN answered by a reset, in a capture or by the proxy\'s upstream)', () => {
+  it('is `refused`, not `reset` (a SYN answered by a reset)', () => {
     const store = new FakeStore();
     store.add({ client: '10.0.0.1:1', server: '10.0.0.2:80', end: { ts: 1, reason: 'rst', detail: REFUSED } });
     store.add({ client: '10.0.0.1:2', server: '10.0.0.2:80', end: { ts: 1, reason: 'rst', detail: 'reset by server' } });
@@ -243,15 +243,15 @@ describe('flow filter: a refused connection', () => {
     expect(keep('reset|refused')).toEqual([1, 2]);
   });
 
-  it('a proxied upstream that never answered is `timeout`; one whose name did not resolve `unresolved`', () => {
+  it('a proxied client reset because its upstream could not be reached is `failed`', () => {
     const store = new FakeStore();
-    store.add({ client: '10.0.0.1:1', server: '10.255.255.1:80', end: { ts: 1, reason: 'timeout', detail: UNANSWERED } });
-    store.add({ client: '10.0.0.1:2', server: 'no-such-host.invalid:80', end: { ts: 1, reason: 'error', detail: UNRESOLVED } });
+    store.add({ client: '10.0.0.1:1', server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail: 'upstream 10.255.255.1:80 timed out: ETIMEDOUT' } });
+    store.add({ client: '10.0.0.1:2', server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail: 'server reset the connection' } });
     store.add({ client: '10.0.0.1:3', server: '10.0.0.2:80', end: { ts: 1, reason: 'error', detail: 'proxy closed' } });
     const flows = [...store.flows()];
-    expect(flows.map(flowState)).toEqual(['timeout', 'unresolved', 'closed']);
+    expect(flows.map(flowState)).toEqual(['failed', 'reset', 'closed']);
     const keep = (text: string) => flows.filter((f) => matchesWithoutBytes(parsed(text), f, () => '')).map((f) => f.id);
-    expect(keep('unresolved')).toEqual([2]);
-    expect(keep('timeout')).toEqual([1]);
+    expect(keep('failed')).toEqual([1]);
+    expect(keep('reset')).toEqual([2]);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { FlowMessages } from '../../../src/messages/flowMessages.js';
 import { parseFilter } from '../../../src/tui/flowList/filter.js';
 import { FlowView } from '../../../src/tui/flowList/flowView.js';
 import { useDemo } from '../../support/demo.js';
+import { FakeStore } from './fakeStore.js';
 
 const demo = useDemo();
 
@@ -71,5 +73,24 @@ describe('message filter words on the demo', () => {
     expect(plain.describe(demo.store.getFlow(1)!)).toBe('GET / HTTP/1.1');
     view.dispose();
     plain.dispose();
+  });
+});
+
+describe('the summary of a line that is not UTF-8', () => {
+  it('shows its bytes as \\xNN and a backslash single, as the messages mode does, not as Latin-1 letters', () => {
+    const messages = new FlowMessages(1);
+    const key = { client: { addr: '10.0.0.1', port: 40000 }, server: { addr: '10.0.0.2', port: 6379 } };
+    messages.apply({ type: 'flow-start', flowId: 1, key, ts: 1, origin: 'capture', sawHandshake: true });
+    const send = (dir: 'c2s' | 's2c', offset: number, text: string) => {
+      const bytes = Buffer.from(text, 'latin1');
+      messages.apply({ type: 'data', flowId: 1, dir, offset, bytes, length: bytes.length, ts: 2, fileOffset: -1 });
+    };
+    send('c2s', 0, 'G\xffT /a\\b caf\xc3\xa9\r\n');
+    send('s2c', 0, '\xfeOK\r\n');
+    const store = new FakeStore();
+    store.add({ id: 1 });
+    const view = new FlowView(store, store, undefined, () => messages);
+    expect(view.describe(store.getFlow(1)!)).toBe('text G\\xffT /a\\b café → \\xfeOK');
+    view.dispose();
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * One Esc closes a prompt, also when the terminal sends it together with the next key (tmux
+ * holds Esc for its escape time: Esc then `j`, or Esc pressed twice, arrive as one Meta key).
+ */
+import { describe, expect, it } from 'vitest';
+import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
+import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { useDemo } from '../../support/demo.js';
+
+const demo = useDemo();
+
+const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
+
+async function openApp() {
+  const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
+  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false });
+  const status = (): string => screen.line(screen.rows - 2);
+  await screen.waitFor(() => status().includes('5 flows'));
+  return { app, screen, status };
+}
+
+describe('Esc in a prompt', () => {
+  it.each([
+    ['Esc then a key', '\x1bj'],
+    ['Esc twice', '\x1b\x1b'],
+  ])('%s in one read cancels the prompt and drops the key', async (_, keys) => {
+    const { app, screen, status } = await openApp();
+    const firstRow = screen.line(1);
+    screen.press('/', 'a');
+    await screen.waitFor(() => status().startsWith('/a'));
+    screen.write(keys);
+    await screen.waitFor(() => status().includes('5 flows'));
+    expect(screen.line(1)).toBe(firstRow);
+    app.dispose();
+  });
+
+  it('Alt-Backspace edits nothing and keeps the prompt open', async () => {
+    const { app, screen, status } = await openApp();
+    screen.press('f', 'a', 'b');
+    await screen.waitFor(() => status().startsWith('filter: ab'));
+    screen.write('\x1b\x7f');
+    screen.press('c');
+    await screen.waitFor(() => status().startsWith('filter: abc'));
+    app.dispose();
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * ctrl-z, as in less or htop: from an interactive shell (job control), flowspy gives the terminal
+ * back (normal screen, cursor shown, mouse reporting off) and stops; `fg` brings the whole screen
+ * back and the keys work. Started straight in the terminal, where nothing could continue a
+ * stopped process, it says so and goes on.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { spawnScreen } from '../../support/screen.js';
+import { BASE_ENV, cli, demoPcap, listRows, openDemo, root, statusRow } from './support.js';
+
+/** The process state letter (`T` stopped, `S` sleeping, ...) from /proc. */
+function stateOf(pid: number): string {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+}
+
+describe('ctrl-z', () => {
+  it('from a shell: the shell gets the terminal back, fg brings the screen back whole', async () => {
+    const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
+    try {
+      await shell.waitFor('shell$');
+      shell.write(`${process.execPath} ${cli} -r ${demoPcap}\r`);
+      await shell.waitFor((s) => statusRow(s).includes('5 flows'));
+      shell.press('C-z');
+      await shell.waitFor(/Stopped/);
+      // The normal screen: the command line typed before is there again, the list is not.
+      expect(shell.text().join('\n')).toContain(`-r ${demoPcap}`);
+      expect(shell.text().join('\n')).not.toContain('client');
+      shell.write('fg\r');
+      await shell.waitFor((s) => statusRow(s).includes('5 flows') && listRows(s).length === 5);
+      shell.press('j');
+      await shell.waitFor((s) => listRows(s).length === 5);
+      shell.press('q');
+      await shell.waitFor(/flowspy: 5 flows/);
+    } finally {
+      shell.kill();
+    }
+  });
+
+  it('with no job control: not suspended, said on the status row, and the keys still work', async () => {
+    const screen = await openDemo();
+    try {
+      screen.press('C-z');
+      await screen.waitFor((s) => s.text().join(' ').includes('not suspended'));
+      expect(stateOf(screen.pid)).not.toBe('T');
+      screen.press('q');
+      expect(await screen.waitForExit()).toEqual({ exitCode: 0, signal: undefined });
+    } finally {
+      screen.kill();
+    }
+  });
+});
