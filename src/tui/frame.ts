@@ -96,7 +96,7 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
   const { palette, glyphs } = scene.terminal;
   const digits = Math.max(3, String(list.largestId).length);
   const endpoints = list.widestEndpoints;
-  const listTitle = headerRow(columnLayout(width, digits, endpoints), width).text;
+  const listTitle = headerRow(columnLayout(width, digits, endpoints), width, glyphs).text;
   scene.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, scene.state.focus === 'list', palette));
   const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), {
     width,

@@ -23,7 +23,7 @@
 import type { Micros } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
 import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
-import { headFitting, stringColumns } from '../width.js';
+import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
 import { fitEndpoint, humanBytes, humanDuration } from './units.js';
 
@@ -299,8 +299,11 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   return assemble(flow.id, flow.id === options.focusedId, spans, options.width);
 }
 
-/** The column titles for `layout`, as one row of style `header`. */
-export function headerRow(layout: ColumnLayout, width: number): FlowRow {
+/**
+ * The column titles for `layout`, as one row of style `header`. An address every flow shares
+ * stands in place of "summary" (see {@link sharedTitle}), shown whole or visibly cut.
+ */
+export function headerRow(layout: ColumnLayout, width: number, glyphs: Glyphs = UNICODE_GLYPHS): FlowRow {
   if (layout.compact) {
     const line = `${padLeft('#', layout.number)} ${pad('server', layout.server)} ${pad('state', layout.state)}   summary`;
     return assemble(-1, false, [{ text: line, style: 'header' }], width);
@@ -319,17 +322,32 @@ export function headerRow(layout: ColumnLayout, width: number): FlowRow {
     ' ',
     padLeft('time', layout.duration),
     '   ',
-    // In place of "summary" (what the column holds is plain from its rows): the address every flow shares.
-    sharedTitle(layout) ?? 'summary',
   ];
   const line = text[0] + ' ' + text.slice(1).join('');
-  return assemble(-1, false, [{ text: line, style: 'header' }], width);
+  // In place of "summary" (what the column holds is plain from its rows): the address every flow shares.
+  const title = sharedTitle(layout, width - stringColumns(line), glyphs) ?? 'summary';
+  return assemble(-1, false, [{ text: line + title, style: 'header' }], width);
 }
 
-/** `from CLIENT`, `to SERVER` or both, for the addresses every flow shares (escaped); none shared: undefined. */
-function sharedTitle(layout: ColumnLayout): string | undefined {
-  const { sharedClient, sharedServer } = layout;
-  const from = sharedClient === undefined ? [] : [`from ${escapeText(sharedClient)}`];
-  const to = sharedServer === undefined ? [] : [`to ${escapeText(sharedServer)}`];
-  return from.length + to.length === 0 ? undefined : [...from, ...to].join(' ');
+/**
+ * The addresses every flow shares (escaped) in at most `columns` columns: `from CLIENT`,
+ * `to SERVER` or `from CLIENT to SERVER`; where that does not fit, the addresses alone
+ * (`CLIENT → SERVER`), then each cut in its middle with the ellipsis, never a prefix that reads
+ * as another address. Undefined when none is shared; empty when no cut can fit.
+ */
+function sharedTitle(layout: ColumnLayout, columns: number, glyphs: Glyphs): string | undefined {
+  const client = layout.sharedClient === undefined ? undefined : escapeText(layout.sharedClient);
+  const server = layout.sharedServer === undefined ? undefined : escapeText(layout.sharedServer);
+  if (client === undefined && server === undefined) return undefined;
+  const worded = [client === undefined ? '' : `from ${client}`, server === undefined ? '' : `to ${server}`].filter(Boolean).join(' ');
+  if (stringColumns(worded) <= columns) return worded;
+  const arrow = ` ${glyphs.right} `;
+  const addresses = [client, server].filter((a): a is string => a !== undefined);
+  if (stringColumns(addresses.join(arrow)) <= columns) return addresses.join(arrow);
+  const each = Math.floor((columns - (addresses.length - 1) * stringColumns(arrow)) / addresses.length);
+  if (each < MIN_SHARED_CUT) return '';
+  return addresses.map((a) => fitMiddle(a, each, glyphs.ellipsis)).join(arrow);
 }
+
+/** Columns a cut shared address keeps at least (`10.…0.1`); narrower, the header shows none. */
+const MIN_SHARED_CUT = 7;

@@ -222,6 +222,36 @@ describe('flow rows: one client or server address for every flow', () => {
   });
 });
 
+describe('flow rows: the header names a shared address, never cut silently', () => {
+  const v6 = '2001:618:400::5199:cc70';
+  const title = (width: number, endpoints: { client: number; server: number; sharedClient?: string; sharedServer?: string }, glyphs = UNICODE_GLYPHS): string => {
+    const header = headerRow(columnLayout(width, 3, endpoints), width, glyphs).text;
+    expect(stringColumns(header)).toBe(width);
+    return header.slice(header.indexOf(' time ') + 6).trim();
+  };
+
+  it('whole with its word when it fits; else without the word; else cut in the middle with an ellipsis', () => {
+    // pcapplusplus's four_ipv6_http_streams: the client 2001:618:400::5199:cc70 shared.
+    const fourV6 = { client: 38, server: 40, sharedClient: v6 };
+    expect(title(120, fourV6)).toBe(`from ${v6}`);
+    expect(title(100, fourV6)).toBe(v6);
+    expect(title(80, fourV6)).toBe('2001:6…0::5199:cc70');
+    expect(title(80, fourV6, ASCII_GLYPHS)).toMatch(/^2001:.*~.*:cc70$/);
+    for (const width of [80, 90, 100, 110]) {
+      const shown = title(width, fourV6);
+      // Never a prefix of the address that reads as another address (`2001:618:400::5199:cc`).
+      expect(shown === v6 || shown === `from ${v6}` || shown.includes('…')).toBe(true);
+    }
+  });
+
+  it('both shared: `from A to B`, then `A → B`, then each cut', () => {
+    const both = { client: 14, server: 14, sharedClient: '10.255.0.1', sharedServer: '192.168.100.200' };
+    expect(title(120, both)).toBe('from 10.255.0.1 to 192.168.100.200');
+    expect(title(70, both)).toBe('10.255.0.1 → 192…00.200');
+    expect(title(62, both)).toBe('');
+  });
+});
+
 describe('flow rows: a summary cut to its width', () => {
   it('keeps the outcome (→ status, count) and cuts the request; a long outcome cuts at the end', () => {
     const store = new FakeStore();
