@@ -24,6 +24,7 @@ import { checkTerminal, TerminalError, type CheckedTerminal, type TerminalOption
 import type { CliConfig } from './args.js';
 import { buildOutputs } from './outputs.js';
 import { messageFeed } from './messageFeed.js';
+import { ProxyListeners, retargetPrompt } from './proxyListeners.js';
 import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { tuiActions } from './tuiActions.js';
 
@@ -78,7 +79,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   const messages = new MessageTable();
   const feed = messageFeed(store, messages, sourceFile !== undefined, (flowId) => app?.sourceChanged(flowId));
   const sinks: FlowEventSink[] = [(event) => store.apply(event), ...feed.sinks, failSafe.sink];
-  const state: { counters?: SourceCounters; running: boolean; labels: string[]; control?: ProxyControl } = { running: true, labels: [] };
+  const state: { counters?: SourceCounters; running: boolean; listeners: ProxyListeners; control?: ProxyControl } = { running: true, listeners: new ProxyListeners(config.forwards) };
   const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());
   const ended = run.ended.then(
     (result) => {
@@ -107,12 +108,13 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   const source: TuiSource = {
     kind,
     piped: kind === 'file' && sourceFile === undefined,
-    label: () => sourceLabel(kind, config, state.labels),
+    label: () => sourceLabel(kind, config, state.listeners),
+    ...(kind === 'proxy' ? { briefLabel: () => state.listeners.brief() } : {}),
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,
     activity: () => feed.activity(),
-    ...(kind === 'proxy' ? { retarget: (text: string) => retarget(state, text), retargetPrompt: retargetPrompt(config.forwards.length) } : {}),
+    ...(kind === 'proxy' ? { retarget: (text: string) => state.listeners.retarget(state.control, text), retargetPrompt: retargetPrompt(config.forwards.length) } : {}),
   };
   const actions: TuiActions = tuiActions(store, sourceFile);
   app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });
@@ -150,7 +152,7 @@ function startSource(
   kind: TuiSource['kind'],
   config: CliConfig,
   sinks: FlowEventSink[],
-  state: { counters?: SourceCounters; labels: string[]; control?: ProxyControl },
+  state: { counters?: SourceCounters; listeners: ProxyListeners; control?: ProxyControl },
   signal: AbortSignal,
   finishOutputs: () => Promise<void>,
 ): RunningSource {
@@ -182,8 +184,8 @@ function startSource(
       onCounters,
       onControl: (control) => (state.control = control),
       onListening: (listen, target) => {
-        state.labels.push(`${listen} → ${target}`);
-        if (state.labels.length === config.forwards.length) started();
+        state.listeners.listening(listen, target);
+        if (state.listeners.bound) started();
       },
     },
     fanOut(sinks),
@@ -193,28 +195,11 @@ function startSource(
   return { ended, started: startedPromise };
 }
 
-/** The `r` prompt for `listeners` listeners: with several, how to name one. */
-export function retargetPrompt(listeners: number): string {
-  return listeners > 1 ? `new upstream host:port (N=host:port: listener N of ${listeners}): ` : 'new upstream host:port: ';
-}
-
-/** `r`: `host:port` retargets the first listener, `N=host:port` listener N. */
-function retarget(state: { labels: string[]; control?: ProxyControl }, text: string): string {
-  if (!state.control) throw new Error('the proxy is not running');
-  const numbered = /^(\d+)=(.*)$/.exec(text);
-  const index = numbered ? Number(numbered[1]) - 1 : 0;
-  const target = state.control.retarget(index, numbered ? numbered[2] : text);
-  const label = state.labels[index];
-  const listen = label === undefined ? undefined : label.slice(0, label.indexOf(' → '));
-  if (listen !== undefined) state.labels[index] = `${listen} → ${target}`;
-  return state.labels.length > 1 && listen !== undefined ? `new connections to ${escapeText(listen)} go to ${escapeText(target)}` : `new connections go to ${escapeText(target)}`;
-}
-
-function sourceLabel(kind: TuiSource['kind'], config: CliConfig, labels: readonly string[]): string {
+function sourceLabel(kind: TuiSource['kind'], config: CliConfig, listeners: ProxyListeners): string {
   const filter = config.filter ? ` ${config.filter}` : '';
   if (kind === 'file') return (config.readFile === '-' ? 'stdin' : basename(config.readFile!)) + filter;
   if (kind === 'live') return config.interface! + filter;
-  return labels.length > 0 ? labels.join(', ') : config.forwards.join(', ');
+  return listeners.label();
 }
 
 function isRegularFile(path: string): boolean {

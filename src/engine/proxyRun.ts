@@ -52,7 +52,7 @@ export async function runProxy(
     listeners: proxies.length,
     retarget: (index, target) => {
       const proxy = proxies[index];
-      if (proxy === undefined) throw new UserError(`no listener ${index + 1}: there are ${proxies.length}`);
+      if (proxy === undefined) throw new UserError(noListener(index + 1, proxies.length));
       const { host, port } = parseTarget(target);
       proxy.setUpstream(host, port);
       return formatHostPort(host, port);
@@ -86,6 +86,11 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
   if (failed) parts.push(`${formatCount(failed)} of them could not reach the upstream`);
   if (resets) parts.push(`${formatCount(resets)} reset`);
   return `flowspy: ${parts.join(', ')}; ${countOf(sum((s) => s.bytesC2S), 'byte')} client→server, ${countOf(sum((s) => s.bytesS2C), 'byte')} server→client`;
+}
+
+/** What `r` says for listener `number` when there are `listeners`: `no listener 3: there is 1 listener`. */
+export function noListener(number: number, listeners: number): string {
+  return `no listener ${number}: there ${listeners === 1 ? 'is' : 'are'} ${countOf(listeners, 'listener')}`;
 }
 
 /** `host:port` or `[v6]:port` → host and port, as an -L target. @throws UserError */

@@ -22,6 +22,8 @@ export interface DecodedBody {
   readonly cut: boolean;
   /** What went short of a plain decode, for a reader: `cut at 10,485,760 bytes`, codings not decoded, errors. */
   readonly notes: readonly string[];
+  /** Those of `notes` that say the output stopped at `maxDecodedBytes` (a view may word that limit as its own). */
+  readonly limits: readonly string[];
 }
 
 /** The payload of a chunked body's wire bytes, and whether the last (empty) chunk was reached. */
@@ -102,6 +104,7 @@ function inflateCapped(coding: string, input: Uint8Array, cap: number): { out: U
  */
 export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecodedBytes = MAX_DECODED_BYTES, asked = message.body.length): DecodedBody {
   const notes: string[] = [];
+  const limits: string[] = [];
   let cut = wire.length < message.body.length || !message.complete;
   let bytes = wire;
   if (message.body.framing === 'chunked') {
@@ -109,7 +112,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     bytes = data;
     if (!complete) cut = true;
   }
-  if (wire.length < asked) notes.push(`${formatCount(asked - wire.length)} of ${formatCount(asked)} wire bytes missing`);
+  if (wire.length < asked) notes.push(`${formatCount(asked - wire.length)} of ${formatCount(asked)} wire bytes in gaps`);
   const decoded: string[] = [];
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity');
   for (let k = codings.length - 1; k >= 0; k--) {
@@ -121,7 +124,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     try {
       const first = coding === 'deflate' && !looksLikeZlib(bytes) ? 'deflate-raw' : coding;
       const { out, cut: capped } = inflateCapped(first, bytes, maxDecodedBytes);
-      if (capped) notes.push(`cut at ${formatCount(out.length)} decoded bytes (cap ${formatCount(maxDecodedBytes)})`);
+      if (capped) limits.push(`cut at ${formatCount(out.length)} decoded bytes (cap ${formatCount(maxDecodedBytes)})`);
       bytes = out;
       cut ||= capped;
       decoded.push(codings[k]);
@@ -134,9 +137,9 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
   if (bytes.length > maxDecodedBytes) {
     bytes = bytes.subarray(0, maxDecodedBytes);
     cut = true;
-    notes.push(`cut at ${formatCount(maxDecodedBytes)} bytes`);
+    limits.push(`cut at ${formatCount(maxDecodedBytes)} bytes`);
   }
-  return { bytes, decoded: decoded.reverse(), cut, notes };
+  return { bytes, decoded: decoded.reverse(), cut, notes: [...notes, ...limits], limits };
 }
 
 /**

@@ -10,7 +10,7 @@
  *     GET / HTTP/1.1
  *     Host: x
  *
- *   12:00:00.000200 #1 010.000.000.002.00080-010.000.000.001.20000: gap, 1,420 bytes missing at offset 8,528
+ *   12:00:00.000200 #1 010.000.000.002.00080-010.000.000.001.20000: gap of 1,420 bytes at offset 8,528
  *   12:00:00.000300 #1 010.000.000.001.20000-010.000.000.002.00080: FIN (client closed)
  *   12:00:00.000400 #1 note: data after peer FIN
  *   12:00:00.000500 #1 end: fin
@@ -76,7 +76,7 @@ export class ConsoleOutput implements FlowOutput {
         return;
       }
       case 'gap':
-        this.out(`${head} ${this.name(event.flowId, event.dir)}: gap, ${countOf(event.length, 'byte')} missing at offset ${formatCount(event.offset)}\n`);
+        this.out(`${head} ${this.name(event.flowId, event.dir)}: gap of ${countOf(event.length, 'byte')} at offset ${formatCount(event.offset)}\n`);
         return;
       case 'half-close':
         this.out(`${head} ${this.name(event.flowId, event.dir)}: FIN (${event.dir === 'c2s' ? 'client' : 'server'} closed)\n`);

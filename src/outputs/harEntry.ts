@@ -137,7 +137,7 @@ function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | 
     url: requestUrl(request.method, request.target, request.headers, server),
     httpVersion: `HTTP/${request.version}`,
     cookies: requestCookies(request.headers),
-    headers: request.headers.map((h) => ({ name: h.name, value: h.value })),
+    headers: harHeaders(request),
     queryString: queryString(request.target),
     headersSize: request.headLength,
     bodySize: request.body.length,
@@ -159,12 +159,23 @@ function harResponse(response: HttpResponse, body: DecodedBody | undefined, fiel
     statusText: response.reason,
     httpVersion: `HTTP/${response.version}`,
     cookies: responseCookies(response.headers, response.firstTs),
-    headers: response.headers.map((h) => ({ name: h.name, value: h.value })),
+    headers: harHeaders(response),
     content: bodyContent(response, body, mimeTypeOf(response), field, notes, 'response'),
     redirectURL: headerValue(response.headers, 'location') ?? '',
     headersSize: response.headLength,
     bodySize: response.body.length,
   };
+}
+
+/**
+ * A message's header fields, then its chunked body's trailer fields, each with the comment
+ * `trailer`: HAR 1.2 has no field for trailers, and `headers` is where analysers look for a field
+ * (HAR's header object has an optional `comment`, which keeps the two apart).
+ */
+function harHeaders(message: HttpMessageBase): HarNameValue[] {
+  const headers: HarNameValue[] = message.headers.map((h) => ({ name: h.name, value: h.value }));
+  for (const t of message.body.trailers) headers.push({ name: t.name, value: t.value, comment: 'trailer' });
+  return headers;
 }
 
 /** The response of a request never answered: status 0, as HAR writers do. */

@@ -11,6 +11,8 @@ import type { HttpHeader } from '../messages/types.js';
 export interface HarNameValue {
   name: string;
   value: string;
+  /** HAR 1.2's comment of a field: `trailer` for a chunked body's trailer field. */
+  comment?: string;
 }
 
 /** A HAR cookie. */

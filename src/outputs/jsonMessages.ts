@@ -34,6 +34,7 @@ export function httpMessageToJson(flowId: number, message: HttpMessage, exchange
     exchange: exchange.index + 1,
     ...start,
     headers: message.headers.map((h) => ({ name: h.name, value: h.value })),
+    trailers: message.body.trailers.map((h) => ({ name: h.name, value: h.value })),
     headBytes: message.headLength,
     framing: message.body.framing,
     bodyBytes: message.body.length,

@@ -6,7 +6,7 @@
  *   >Host: x
  *   >
  *   <HTTP/1.1 200 OK
- *   =gap: 1,420 bytes missing from server at offset 8,528
+ *   =gap of 1,420 bytes from server at offset 8,528
  *   =server closed (FIN)
  *   =client closed (FIN)
  *   =connection closed
@@ -134,7 +134,7 @@ export class LogOutput implements FlowOutput {
       case 'gap': {
         const flow = this.flowOf(id, event.ts);
         this.flushBoth(id, flow);
-        this.line(id, event.ts, `=gap: ${countOf(event.length, 'byte')} missing from ${SIDE[event.dir]} at offset ${formatCount(event.offset)}`);
+        this.line(id, event.ts, `=gap of ${countOf(event.length, 'byte')} from ${SIDE[event.dir]} at offset ${formatCount(event.offset)}`);
         break;
       }
       case 'half-close': {

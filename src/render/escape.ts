@@ -13,7 +13,10 @@
  * - "not printable" code points: general category C (Cc controls incl. the C1 range
  *   U+0080..U+009F, Cf format characters incl. bidi embeddings/overrides/isolates
  *   U+202A..U+202E, U+2066..U+2069, zero-width characters, BOM, tag characters; Cs; Co
- *   private use; Cn unassigned), plus line and paragraph separators (Zl, Zp).
+ *   private use; Cn unassigned), plus separators (Z: every space but the ASCII one, e.g. the
+ *   no-break space U+00A0, U+2000..U+200A, U+202F, U+205F, U+3000, which read as a plain space;
+ *   line and paragraph separators) and default-ignorable code points (drawn as nothing: the
+ *   Hangul fillers U+115F, U+1160, U+3164, U+FFA0, the combining grapheme joiner U+034F).
  * - characters of disputed width → `\u{hex}`: emoji shown as emoji by default
  *   (Emoji_Presentation: 🎉, ⚡, flags' regional indicators, skin tones), every other pictograph
  *   outside the BMP (🌡, which some terminals draw two columns wide), variation selectors
@@ -48,7 +51,7 @@ const ASCII_ESCAPE: readonly (string | undefined)[] = Array.from({ length: 128 }
   return undefined;
 });
 
-const NOT_PRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+const NOT_PRINTABLE = /[\p{C}\p{Z}\p{Default_Ignorable_Code_Point}]/u;
 const MARK = /\p{M}/u;
 
 /** Most combining marks shown on one base character (Vietnamese, Hebrew, Indic text need up to 3). */
@@ -93,8 +96,8 @@ function markRoomAfter(cls: number, room: number): number {
 
 /**
  * True when code point `cp` may be shown as the character itself, given a base character to
- * carry it when it is a combining mark. See the module policy: general category C, Zl and Zp
- * are not printable.
+ * carry it when it is a combining mark. See the module policy: general category C, Z (but the
+ * ASCII space) and default-ignorable code points are not printable.
  */
 export function isPrintableCodePoint(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;

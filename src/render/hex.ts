@@ -13,17 +13,20 @@ export const HEX_BYTES_PER_LINE = 16;
 /**
  * One line per 16 bytes (`bytesPerRow`) of `bytes`, the first labelled `startOffset`:
  * `00000010  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|`.
- * The offset is lower-case hex, at least 8 digits (more when it needs them); two spaces; the
- * bytes, one extra space after every 8; two spaces; the bytes between `|` with every byte outside
+ * The offset is lower-case hex, 8 digits or as many as the last line's offset needs (every
+ * line's label as wide, so the columns stay aligned past 4 GiB); two spaces; the bytes, one
+ * extra space after every 8; two spaces; the bytes between `|` with every byte outside
  * printable ASCII 0x20..0x7e shown as `.`. A short last line is padded so the text column
  * stays aligned. Empty input gives no lines. (Blessed tag characters `{` `}` are not escaped
  * here: apply `escapeBlessedTags` for a blessed widget.)
  */
 export function hexDumpLines(bytes: Uint8Array, startOffset = 0, bytesPerRow = HEX_BYTES_PER_LINE): string[] {
   const lines: string[] = [];
+  const lastLabel = startOffset + Math.max(0, Math.ceil(bytes.length / bytesPerRow) - 1) * bytesPerRow;
+  const digits = offsetDigits(lastLabel);
   for (let base = 0; base < bytes.length; base += bytesPerRow) {
     const end = Math.min(base + bytesPerRow, bytes.length);
-    let line = formatOffset(startOffset + base) + ' ';
+    let line = formatOffset(startOffset + base, digits) + ' ';
     let ascii = '';
     for (let k = 0; k < bytesPerRow; k++) {
       if (k > 0 && k % 8 === 0) line += ' ';
@@ -40,14 +43,18 @@ export function hexDumpLines(bytes: Uint8Array, startOffset = 0, bytesPerRow = H
   return lines;
 }
 
-/** Columns of a hex dump line of `bytesPerRow` bytes at an 8-digit offset (78 for 16). */
-export function hexLineColumns(bytesPerRow: number): number {
-  return 8 + 1 + 3 * bytesPerRow + Math.ceil(bytesPerRow / 8) - 1 + 3 + bytesPerRow + 1;
+/** Columns of a hex dump line of `bytesPerRow` bytes with an offset of `digits` (78 for 16 at 8 digits). */
+export function hexLineColumns(bytesPerRow: number, digits = 8): number {
+  return digits + 1 + 3 * bytesPerRow + Math.ceil(bytesPerRow / 8) - 1 + 3 + bytesPerRow + 1;
 }
 
-/** Bytes per hex dump row that fit `columns`: 16, else 8, else 4. */
-export function hexBytesFitting(columns: number): number {
-  return columns >= hexLineColumns(16) ? 16 : columns >= hexLineColumns(8) ? 8 : 4;
+/**
+ * Bytes per hex dump row that fit `columns` when the dump's offsets reach `lastOffset` (its
+ * digits count: past 4 GiB an offset takes 9): 16, else 8, else 4.
+ */
+export function hexBytesFitting(columns: number, lastOffset = 0): number {
+  const digits = offsetDigits(lastOffset);
+  return columns >= hexLineColumns(16, digits) ? 16 : columns >= hexLineColumns(8, digits) ? 8 : 4;
 }
 
 /** One line of a 16-byte hex dump, by what it shows: `bytes[offset, offset + 16)`, labelled `offset`. */
@@ -61,7 +68,12 @@ export function hexRowLines(row: HexRow, bytesPerRow: number): string[] {
   return hexDumpLines(row.bytes.subarray(row.offset, row.offset + HEX_BYTES_PER_LINE), row.offset, bytesPerRow);
 }
 
-/** Offset label: lower-case hex, zero-padded to at least 8 digits. */
-export function formatOffset(offset: number): string {
-  return offset.toString(16).padStart(8, '0');
+/** Offset label: lower-case hex, zero-padded to at least `digits` (8) digits. */
+export function formatOffset(offset: number, digits = 8): string {
+  return offset.toString(16).padStart(digits, '0');
+}
+
+/** Digits of `offset`'s label: 8, more past 4 GiB. */
+function offsetDigits(offset: number): number {
+  return Math.max(8, offset.toString(16).length);
 }

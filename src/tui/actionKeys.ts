@@ -95,8 +95,9 @@ export class ActionKeys {
     const index = conversation.exchangeInView() ?? 0;
     const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
     const request = exchange?.request;
+    if (flowId === undefined) return status.say('y: no flow selected');
     if (exchange && !request) return status.say(`y: exchange #${exchange.index + 1} has no request (a response without one)`);
-    if (flowId === undefined || !request) return status.say('y: no HTTP request in this flow');
+    if (!request) return status.say('y: no HTTP request in this flow');
     let body: Uint8Array | undefined;
     try {
       body = requestPayload((dir, offset, length) => this.scene.store.read(flowId, dir, offset, length), request);
@@ -191,11 +192,13 @@ export class ActionKeys {
 }
 
 /**
- * The start of `y`'s message, before the `.curl` file's path. It says "sent": flowspy cannot know
+ * The start of `y`'s message, before the `.curl` file's path (a body bash cannot quote is in the
+ * `.body` file beside it, which the command names). It says "sent": flowspy cannot know
  * whether the terminal took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
  */
 export function curlSavedPrefix(bodyBeside: boolean): string {
-  return `curl sent to terminal clipboard (OSC 52), ${bodyBeside ? '.body + ' : 'saved: '}`;
+  // The body's words take the place of "terminal" and "(OSC 52)": the file's name still fits 80 columns.
+  return bodyBeside ? 'curl sent to clipboard, saved with its body file: ' : 'curl sent to terminal clipboard (OSC 52), saved: ';
 }
 
 /** Columns a saved file's path keeps at least before the words after it are shortened. */

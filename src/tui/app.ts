@@ -25,7 +25,7 @@ import type { TuiSource } from './tuiSource.js';
 import { SearchSteps } from './searchSteps.js';
 import { initialAppState, keyContext, type AppState } from './appState.js';
 import { Commands } from './commands.js';
-import { drawFrame, type FrameScene } from './frame.js';
+import { drawFrame, focusedRowText, type FrameScene } from './frame.js';
 import { helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
@@ -106,7 +106,11 @@ export class TuiApp {
       quitting: () => this.quitting,
       quit: (interrupted?: boolean) => this.quit(interrupted),
     };
-    this.searches = new SearchSteps(parts);
+    this.searches = new SearchSteps({
+      ...parts,
+      ellipsis: terminal.glyphs.ellipsis,
+      shownRowText: () => focusedRowText(parts, Math.max(1, Number(this.screen.width) || 80)),
+    });
     const actionKeys = new ActionKeys({
       ...parts,
       actions: options.actions,

@@ -86,8 +86,11 @@ export class Commands {
         return;
       case 'turn.next':
       case 'turn.previous':
-        if (!conversation.jump(command === 'turn.next' ? 1 : -1)) status.say(command === 'turn.next' ? '] : the last message or turn is in view' : '[ : at the start');
+      {
+        const what = conversation.showingMessages ? 'message' : 'turn';
+        if (!conversation.jump(command === 'turn.next' ? 1 : -1)) status.say(command === 'turn.next' ? `] : the last ${what} is in view` : `[ : the first ${what} is in view`);
         return;
+      }
       case 'body.expand':
         if (!conversation.expandBody()) status.say('Enter shows a cut body in full (messages mode): none in view');
         return;
@@ -145,6 +148,7 @@ export class Commands {
       case 'pcap.write': {
         const shown = shownList(list, exchanges);
         const flows = shown.kind === 'exchanges' ? shown.rows.shownFlowIds().length : shown.rows.length;
+        if (flows === 0) return status.say('w: no flows shown to write');
         state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(flows, new Date()));
         return;
       }

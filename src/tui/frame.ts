@@ -14,7 +14,9 @@ import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { FILTER_WORDS } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
 import { shownList } from './flowList/shownList.js';
-import { columnLayout, formatRows, headerRow } from './flowList/rowFormat.js';
+import { columnLayout, formatRows, headerRow, type RowOptions } from './flowList/rowFormat.js';
+import type { ListedFlow } from './flowList/source.js';
+import type { Glyphs } from './glyphs.js';
 import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
 import { fittedHelpText } from './helpPane.js';
@@ -94,22 +96,27 @@ export function drawFrame(scene: FrameScene): void {
 function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, listFocused: boolean): void {
   const { list, source } = scene;
   const { palette, glyphs } = scene.terminal;
-  const digits = Math.max(3, String(list.largestId).length);
-  const endpoints = list.widestEndpoints;
-  const listTitle = headerRow(columnLayout(width, digits, endpoints), width, glyphs).text;
+  const options = flowRowOptions(list, width, glyphs);
+  const listTitle = headerRow(columnLayout(width, options.numberColumns, options.endpoints), width, glyphs).text;
   scene.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, scene.state.focus === 'list', palette));
-  const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), {
-    width,
-    glyphs,
-    focusedId: list.focusedId,
-    now: list.latestTs,
-    preview: (flow) => list.describe(flow),
-    numberColumns: digits,
-    endpoints,
-  });
+  const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), options);
   const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
   const searching = list.searchProgress?.busy === true;
   scene.boxes.place('list', layout.list, listText || emptyListText(list.total, source.running(), source.kind, searching));
+}
+
+function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptions & { readonly numberColumns: number } {
+  const digits = Math.max(3, String(list.largestId).length);
+  const preview = (flow: ListedFlow) => list.describe(flow);
+  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, numberColumns: digits, endpoints: list.widestEndpoints };
+}
+
+/** The list's focused row (flow or exchange) as a frame `width` columns wide shows it ('' when none). */
+export function focusedRowText(scene: Pick<FrameScene, 'list' | 'exchanges' | 'terminal'>, width: number): string {
+  const { list, exchanges, terminal } = scene;
+  if (shownList(list, exchanges).kind === 'exchanges') return exchanges.focusedRowText(width, terminal.glyphs);
+  const flow = list.focusIndex < 0 ? undefined : list.rows(list.focusIndex, 1)[0];
+  return flow === undefined ? '' : formatRows([flow], flowRowOptions(list, width, terminal.glyphs))[0].text;
 }
 
 function statusInfo(scene: FrameScene): StatusInfo {
@@ -119,6 +126,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
   const message = said !== '' ? said : problem !== undefined ? escapeText(problem) : '';
   return {
     source: escapeText(source.label()),
+    sourceBrief: escapeText(source.briefLabel?.() ?? ''),
     counters: source.counters(),
     flows: list.total,
     shown: list.length,

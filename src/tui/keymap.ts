@@ -51,7 +51,7 @@ export const KEYMAP: readonly KeyBinding[] = [
 
   { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
   { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped, messages', hint: 'mode' },
-  { context: 'conversation', keys: [']'], command: 'turn.next', help: 'next message (messages mode) or turn of the dialogue', hint: 'next' },
+  { context: 'conversation', keys: [']'], command: 'turn.next', help: 'next exchange or command and reply (messages mode) or turn', hint: 'next' },
   { context: 'conversation', keys: ['['], command: 'turn.previous', help: 'start of this message or turn, then the one before' },
   { context: 'conversation', keys: ['enter'], command: 'body.expand', help: 'messages mode: show a cut body in full', hint: 'more' },
   { context: 'conversation', keys: ['e'], command: 'encoding.cycle', help: 'cycle text encodings', hint: 'enc' },
@@ -69,7 +69,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['C-u'], command: 'halfPage.up', help: 'up half a page' },
   { context: 'global', keys: ['g', 'home'], command: 'move.top', help: 'go to the top' },
   { context: 'global', keys: ['S-g', 'end'], command: 'move.bottom', help: 'go to the bottom' },
-  { context: 'global', keys: ['/'], command: 'search.start', help: 'search the focused pane (lower case: any case; hex mode: 0d0a)', hint: 'search' },
+  { context: 'global', keys: ['/'], command: 'search.start', help: 'search (lower case: any case; hex: 0d0a; list: whole rows)', hint: 'search' },
   { context: 'global', keys: ['n'], command: 'search.next', help: 'next match (past the last: round to the first)' },
   { context: 'global', keys: ['S-n'], command: 'search.previous', help: 'previous match (before the first: round to the last)' },
   { context: 'global', keys: ['escape'], command: 'back', help: 'back (unzoom, leave the conversation, cancel a search)', hint: 'back' },

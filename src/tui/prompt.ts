@@ -9,7 +9,7 @@
  * overrides, `{|}`): `render()` shows it only through `escapeText`, so none of it reaches the
  * terminal raw, and blessed tags must stay off in the widget that shows it.
  */
-import { escapeText } from '../render/escape.js';
+import { escapeText, MAX_MARKS_PER_BASE } from '../render/escape.js';
 import { dispatch } from './keymap.js';
 import { headFitting, stringColumns, tailFitting } from './width.js';
 
@@ -20,6 +20,15 @@ export type PromptOutcome = 'apply' | 'cancel' | 'edit' | 'ignored' | 'quit';
 export interface PromptView {
   readonly line: string;
   readonly cursor: number;
+}
+
+/**
+ * Code points enough to fill `columns` once escaped: a code point takes a column or more but
+ * for marks (at most {@link MAX_MARKS_PER_BASE} after a base), plus one group so that the
+ * escaping of what is seen does not depend on where the slice starts.
+ */
+function reach(columns: number): number {
+  return (columns + 2) * (MAX_MARKS_PER_BASE + 1);
 }
 
 /** One open prompt. Owned by the app while open; `text` is the answer after 'apply'. */
@@ -104,9 +113,10 @@ export class Prompt {
   render(width: number): PromptView {
     const label = headFitting(escapeText(this.label), Math.max(0, width - 1));
     const room = Math.max(0, width - stringColumns(label) - 1);
-    const before = tailFitting(escapeText(this.chars.slice(0, this.position).join('')), room);
+    // Only the code points that can be seen are escaped, so a long paste costs no more per key.
+    const before = tailFitting(escapeText(this.chars.slice(Math.max(0, this.position - reach(room)), this.position).join('')), room);
     const cursor = stringColumns(label) + stringColumns(before);
-    const after = headFitting(escapeText(this.chars.slice(this.position).join('')), width - cursor);
+    const after = headFitting(escapeText(this.chars.slice(this.position, this.position + reach(width - cursor)).join('')), width - cursor);
     return { line: label + before + after, cursor };
   }
 

@@ -23,7 +23,7 @@ export interface PromptScene {
   readonly actionKeys: Pick<ActionKeys, 'writePcap' | 'saveOffered'>;
   readonly source: Pick<TuiSource, 'retarget'>;
   readonly status: StatusMessage;
-  readonly scheduler: Pick<RedrawScheduler, 'now'>;
+  readonly scheduler: Pick<RedrawScheduler, 'afterKeys'>;
   /** Ends the app (the user quit); `interrupted`: by ctrl-c, not `y` (the run then exits 130). */
   quit(interrupted?: boolean): void;
   /** Gives the conversation the keys (a `/` in it searches there). */
@@ -32,14 +32,15 @@ export interface PromptScene {
 
 /**
  * Key `name` (typed character `ch`) to the open prompt: edits it, cancels it, or closes it and
- * applies its answer; then redraws (not after quitting). Call only while a prompt is open.
+ * applies its answer; then redraws once the keys of this read are done (a paste is one draw),
+ * not after quitting. Call only while a prompt is open.
  */
 export function promptKey(scene: PromptScene, name: string, ch: string | undefined): void {
   const prompt = scene.state.prompt!;
   if (prompt.purpose === 'quit') {
     scene.state.prompt = undefined;
     if (ch === 'y' || ch === 'Y' || name === 'C-c') return scene.quit(name === 'C-c');
-    scene.scheduler.now();
+    scene.scheduler.afterKeys();
     return;
   }
   const outcome = prompt.key(name, ch);
@@ -49,7 +50,7 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
     scene.state.prompt = undefined;
     applyAnswer(scene, prompt);
   }
-  scene.scheduler.now();
+  scene.scheduler.afterKeys();
 }
 
 function applyAnswer(scene: PromptScene, prompt: PromptBar): void {

@@ -1,5 +1,6 @@
 /**
- * The one place that decides when the screen is drawn: at once after a key (`now`), at most
+ * The one place that decides when the screen is drawn: at once after a key (`now`; `afterKeys`
+ * once after all the keys of one read), at most
  * once per interval for engine updates (`soon`, coalesced), never when nobody asked (an idle
  * TUI sets no timer). After a draw that took long, engine updates wait {@link SPARE_PER_DRAW}
  * times its duration, so that drawing takes at most a fifth of the loop from the engines
@@ -7,7 +8,7 @@
  * key) while keys still draw.
  * The draw function (update panes, `screen.render()`) is the caller's; it is never run
  * re-entrantly from here and an exception from it propagates to the caller of `now`, or to the
- * process (uncaught) from a timer.
+ * process (uncaught) from a timer or from the microtask of `afterKeys`.
  */
 
 /** The clock the scheduler reads and the timers it sets; tests pass a fake one. */
@@ -37,6 +38,8 @@ export class RedrawScheduler {
   private paused = false;
   /** An update arrived while paused: draw it on resume. */
   private heldBack = false;
+  /** A draw for the keys of this turn is queued (see afterKeys). */
+  private keysPending = false;
 
   constructor(
     private readonly draw: () => void,
@@ -52,8 +55,23 @@ export class RedrawScheduler {
   /** Draws now (after a key): a pending update is drawn by this same draw. */
   now(): void {
     this.cancel();
+    this.keysPending = false;
     this.heldBack = false;
     this.timedDraw();
+  }
+
+  /**
+   * Draws once the keys of this input are handled: blessed emits the keys of one read (a paste
+   * of thousands) one by one in the same turn, and they all share one draw, before any timer or
+   * I/O. A {@link now} or {@link cancel} in between takes its place.
+   */
+  afterKeys(): void {
+    if (this.keysPending) return;
+    this.keysPending = true;
+    queueMicrotask(() => {
+      if (!this.keysPending) return;
+      this.now();
+    });
   }
 
   /**
@@ -106,6 +124,7 @@ export class RedrawScheduler {
 
   /** Drops a pending draw (before the screen is destroyed). */
   cancel(): void {
+    this.keysPending = false;
     if (this.timer === undefined) return;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;

@@ -7,7 +7,9 @@ import { escapeText } from '../render/escape.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { SearchOutcome } from './conversation/paneSearch.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
-import { findRow } from './flowList/findRow.js';
+import { formatCount } from '../core/count.js';
+import { findRow, matchExcerpt, type RowFound } from './flowList/findRow.js';
+import { smartIncludes } from './textMatch.js';
 import type { FlowView } from './flowList/flowView.js';
 import { shownList } from './flowList/shownList.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -16,6 +18,9 @@ import type { StatusMessage } from './statusMessage.js';
 /** Bytes of `~text` search per step between frames. */
 const CONTENT_SEARCH_STEP = 4 << 20;
 
+/** Columns of text around what a list search matched out of sight, at most. */
+const EXCERPT_COLUMNS = 40;
+
 /** What the searches use of the app. */
 export interface SearchScene {
   readonly conversation: Pick<ConversationPane, 'searching' | 'counting' | 'startSearch' | 'searchStep'>;
@@ -23,6 +28,9 @@ export interface SearchScene {
   readonly exchanges: Pick<ExchangeMode, 'rows' | 'find' | 'recheck'>;
   readonly scheduler: Pick<RedrawScheduler, 'soon' | 'now'>;
   readonly status: StatusMessage;
+  /** The list's focused row as the screen shows it (for saying what a search matched out of sight). */
+  shownRowText(): string;
+  readonly ellipsis: string;
   /** True once the app quit: no step runs after it. */
   quitting(): boolean;
 }
@@ -57,14 +65,21 @@ export class SearchSteps {
   private findInList(backward: boolean): void {
     const { list, exchanges, status } = this.scene;
     if (this.listQuery === '') return status.say('no search yet: press /');
-    if (shownList(list, exchanges).kind === 'exchanges') {
-      if (exchanges.find(this.listQuery, backward) < 0) status.say(`not in the rows: ${escapeText(this.listQuery)}`);
-      return;
-    }
-    const index = findRow(list, this.listQuery, backward);
+    const inExchanges = shownList(list, exchanges).kind === 'exchanges';
+    const found = inExchanges ? exchanges.find(this.listQuery, backward) : findRow(list, this.listQuery, backward);
     // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
-    if (index < 0) return status.say(`not in the rows: ${escapeText(this.listQuery)} (f ~text searches the bytes)`);
-    list.moveTo(index);
+    if (found === undefined) return status.say(`not in the rows: ${escapeText(this.listQuery)}${inExchanges ? '' : ' (f ~text searches the bytes)'}`);
+    if (!inExchanges) list.moveTo(found.index);
+    status.say(this.describeFound(found));
+  }
+
+  /** `match 2 of 7`, and what matched when the row as shown does not hold it (a summary cut short). */
+  private describeFound(found: RowFound): string {
+    const { status, shownRowText, ellipsis } = this.scene;
+    const count = `match ${formatCount(found.ordinal)} of ${formatCount(found.total)}`;
+    const shown = smartIncludes(shownRowText(), escapeText(this.listQuery));
+    if (shown) return count;
+    return `${count}: ${matchExcerpt(found.text, this.listQuery, Math.max(12, Math.min(EXCERPT_COLUMNS, status.columns() - count.length - 2)), ellipsis)}`;
   }
 
   /** Runs search steps (conversation `/`, list `~text`) between frames until both are done; once per pending turn. */
@@ -101,6 +116,6 @@ export class SearchSteps {
     const { status } = this.scene;
     if (outcome.kind === 'busy') status.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
     else if (outcome.kind === 'found') status.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
-    else if (outcome.kind === 'not-found') status.say(`not found: ${outcome.query}`);
+    else if (outcome.kind === 'not-found') status.say(`not found: ${outcome.query}${outcome.hint ? ` (${outcome.hint})` : ''}`);
   }
 }

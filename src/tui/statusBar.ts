@@ -16,6 +16,8 @@ import { fitHead, headFitting, stringColumns } from './width.js';
 export interface StatusInfo {
   /** `demo.pcap`, `lo tcp port 80`, `:8080 → example.com:80` (escaped). */
   readonly source: string;
+  /** A shorter `source` for a row too narrow for it (`2 listeners`, escaped), if any. */
+  readonly sourceBrief?: string;
   readonly counters: SourceCounters | undefined;
   /** Flows held, and shown after the filter (exchanges, with `noun` `exchange`). */
   readonly flows: number;
@@ -44,6 +46,8 @@ interface Item {
   readonly keep: number;
   /** Instead of being dropped, cut once to fit (keeping at least `cut` columns) and ended with the ellipsis. */
   readonly cut?: number;
+  /** Shown instead of `text` when the row does not fit, before any item is dropped. */
+  readonly brief?: string;
 }
 
 /**
@@ -84,7 +88,7 @@ export function twoRowMessageColumns(width: number): number {
 export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): string {
   const c = info.counters;
   const items: Item[] = [];
-  items.push({ text: info.source, keep: 6 });
+  items.push({ text: info.source, keep: 6, ...(info.sourceBrief ? { brief: info.sourceBrief } : {}) });
   const plural = (n: number): string => countOf(n, info.noun ?? 'flow');
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${formatCount(info.flows - info.shown)} new)`, keep: 8 });
@@ -124,6 +128,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const fixed = message === '' ? help : `${message}${separator}${help}`;
   const joined = (list: Item[]): string => [...list.map((i) => i.text), fixed].join(separator);
   let kept = items;
+  if (stringColumns(joined(kept)) + 1 > width) kept = kept.map((item) => (item.brief === undefined ? item : { text: item.brief, keep: item.keep }));
   while (kept.length > 0 && stringColumns(joined(kept)) + 1 > width) {
     let lowest = 0;
     for (let i = 1; i < kept.length; i++) if (kept[i].keep < kept[lowest].keep) lowest = i;

@@ -263,9 +263,8 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
     output.write((mouse ? MOUSE_REPORTING_OFF : '') + terminfo('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
     output.write = (() => true) as typeof output.write;
     keys.setRawMode?.(false);
-    const stoppedAt = Date.now();
     let back = false;
-    const resume = (continued: boolean): void => {
+    const resume = (stopped: boolean): void => {
       if (back) return;
       back = true;
       process.removeListener('SIGCONT', onContinue);
@@ -275,21 +274,23 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
       if (restored) return;
       keys.setRawMode?.(true);
       output.write(terminfo('enter_ca_mode', 'keypad_xmit', 'cursor_invisible') + (mouse ? MOUSE_REPORTING_ON : ''));
-      resumed(continued || Date.now() - stoppedAt >= STOP_SEEN_MS);
+      // A stopped job gets no SIGWINCH: the one a resize meanwhile would have sent (Node then reads the size again).
+      process.kill(process.pid, 'SIGWINCH');
+      resumed(stopped);
     };
     const onContinue = (): void => resume(true);
     process.on('SIGCONT', onContinue);
-    // Where the stop is discarded no SIGCONT comes, and this fires on time; after a real stop it
-    // fires late (or after SIGCONT's listener, then doing nothing).
-    const check = setTimeout(() => resume(false), DISCARDED_STOP_CHECK_MS);
-    process.kill(process.pid, 'SIGTSTP');
+    // Where the stop is discarded no SIGCONT comes. After a real stop this timer is overdue and
+    // fires first, but its immediate runs after the poll phase, where SIGCONT's listener wins.
+    const check = setTimeout(() => setImmediate(() => resume(false)), DISCARDED_STOP_CHECK_MS);
+    // The whole process group, as the shell's job: a pipeline's producer (`tcpdump -w - | flowspy -r -`) stops too.
+    process.kill(0, 'SIGTSTP');
   };
   return { screen, terminfo, unicode, glyphs: glyphsFor(unicode), palette: paletteFor(env, caps), mouse, restore, suspend };
 }
 
-/** When to look whether SIGTSTP stopped the process (ms); a check later than {@link STOP_SEEN_MS} means it did. */
+/** When to look whether SIGTSTP stopped the process (ms). */
 const DISCARDED_STOP_CHECK_MS = 200;
-const STOP_SEEN_MS = 1000;
 
 
 /** A descriptor of /dev/tty for reading; throws `TerminalError` when the process has no terminal. */

@@ -16,6 +16,8 @@ export interface TuiSource {
   readonly piped?: boolean;
   /** For the status row: file name, `iface filter`, `listen → target` (raw: the app escapes it). */
   label(): string;
+  /** A shorter label for a status row too narrow for {@link label} (`2 listeners`), raw; undefined: none. */
+  briefLabel?(): string | undefined;
   counters(): SourceCounters | undefined;
   /** True while the file is read, the capture runs or the proxy relays. */
   running(): boolean;

@@ -128,6 +128,9 @@ describe('HarOutput bodies', () => {
     expect(e.response.cookies).toEqual([{ name: 'sid', value: 'xyz', path: '/', httpOnly: true, secure: true, expires: '2026-01-01T00:01:00.002Z' }]);
     expect(e.response.redirectURL).toBe('/home');
     expect(e.response.content).toMatchObject({ size: 5, text: 'abcde' });
+    // The trailer field goes after the header fields, marked as a trailer (HAR 1.2 has no field for trailers).
+    expect(e.response.headers.at(-1)).toEqual({ name: 'X-Trailer', value: 't', comment: 'trailer' });
+    expect(e.response.headers.filter((h: { comment?: string }) => h.comment !== undefined)).toHaveLength(1);
   });
 
   it('cuts a body over the cap and says so, and stays within the kept-bytes budget', () => {
@@ -146,7 +149,7 @@ describe('HarOutput bodies', () => {
     expect([f.response.content.size, f._flowspy.truncated]).toEqual([5000, true]);
     const kept = 3500 - (response.length - 5000); // five 700-byte pieces fit in 4000, the head among them
     expect(f.response.content.text).toBe('x'.repeat(kept));
-    expect(f._flowspy.notes).toContain(`response body: ${formatCount(5000 - kept)} of 5,000 wire bytes missing`);
+    expect(f._flowspy.notes).toContain(`response body: ${formatCount(5000 - kept)} of 5,000 wire bytes in gaps`);
   });
 
   it('charges a body waiting for its partner to the budget, and gives it back with the entry', () => {

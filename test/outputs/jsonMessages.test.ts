@@ -49,6 +49,25 @@ describe('--json message events', () => {
     expect(lines.filter((l) => !l.type.startsWith('http-')).length).toBe(lines.length - messages.length);
   });
 
+  it('gives a chunked body\'s trailer fields in `trailers`, as `headers` are given', () => {
+    let text = '';
+    const output = new JsonOutput((s) => (text += s));
+    const key = { client: { addr: '192.0.2.1', port: 50000 }, server: { addr: '203.0.113.5', port: 80 } };
+    const request = Buffer.from('GET /sum HTTP/1.1\r\nHost: a\r\n\r\n');
+    const response = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 42\r\n\r\n');
+    const events: FlowEvent[] = [
+      { type: 'flow-start', flowId: 7, key, ts: 1_000_000, origin: 'capture', sawHandshake: true },
+      { type: 'data', flowId: 7, dir: 'c2s', offset: 0, bytes: request, length: request.length, ts: 1_000_100, fileOffset: -1 },
+      { type: 'data', flowId: 7, dir: 's2c', offset: 0, bytes: response, length: response.length, ts: 1_000_200, fileOffset: -1 },
+      { type: 'flow-end', flowId: 7, ts: 1_000_300, reason: 'fin', detail: undefined },
+    ];
+    for (const e of events) output.handle(e);
+    const [req, res] = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Line).filter((l) => l.type.startsWith('http-'));
+    expect(req.trailers).toEqual([]);
+    expect(res.trailers).toEqual([{ name: 'X-Sum', value: '42' }]);
+    expect(res.headers.map((h: Line) => h.name)).toEqual(['Transfer-Encoding', 'Trailer']);
+  });
+
   it('writes a tls-hello line for each hello, with SNI, ALPN, versions and the chosen cipher', () => {
     let text = '';
     const output = new JsonOutput((s) => (text += s));

@@ -52,10 +52,10 @@ describe('gaps far into a stream (--log, -c)', () => {
   ];
 
   it('group the offset and the size as the screen does; --json keeps numbers', async () => {
-    expect(await run((out) => new LogOutput(out), far)).toContain('\n=gap: 1,420 bytes missing from client at offset 97,000\n');
+    expect(await run((out) => new LogOutput(out), far)).toContain('\n=gap of 1,420 bytes from client at offset 97,000\n');
     const console = await run((out) => new ConsoleOutput(out), far);
     expect(console).toContain(': 97,000 bytes at offset 0\n');
-    expect(console).toContain(': gap, 1,420 bytes missing at offset 97,000\n');
+    expect(console).toContain(': gap of 1,420 bytes at offset 97,000\n');
     expect(await run((out) => new JsonOutput(out), far)).toContain('"offset":97000,"length":1420');
   });
 });
@@ -72,7 +72,7 @@ describe('LogOutput (sockspy dialogue)', () => {
         '<Content-Length: 5',
         '<',
         '<hello',
-        '=gap: 100 bytes missing from server at offset 43',
+        '=gap of 100 bytes from server at offset 43',
         '=server closed (FIN)',
         '=note: data after peer FIN',
         '=client closed (FIN)',
@@ -120,7 +120,7 @@ describe('LogOutput (sockspy dialogue)', () => {
         '03:04:05.000001 >SEARCH /AAA',
         '03:04:05.000002 =server closed (FIN)',
         '03:04:05.000003 <late',
-        '03:04:05.000004 =gap: 5 bytes missing from client at offset 11',
+        '03:04:05.000004 =gap of 5 bytes from client at offset 11',
         '03:04:05.000005 =connection reset (RST)',
         '',
       ].join('\n'),
@@ -180,7 +180,7 @@ describe('LogOutput (sockspy dialogue)', () => {
         '<00000010  0a 43 6f 6e 74 65 6e 74  2d 4c 65 6e 67 74 68 3a  |.Content-Length:|',
         '<00000020  20 35 0d 0a 0d 0a 68 65  6c                       | 5....hel|',
         '<00000029  6c 6f                                             |lo|',
-        '=gap: 100 bytes missing from server at offset 43',
+        '=gap of 100 bytes from server at offset 43',
         '=server closed (FIN)',
         '=note: data after peer FIN',
         '=client closed (FIN)',
@@ -257,7 +257,7 @@ describe('ConsoleOutput', () => {
         '  hel',
         '03:04:05.000210 #1 010.000.000.002.00080-010.000.000.001.20000: 7 bytes at offset 41',
         '  \\x1b]0;x\\x07',
-        '03:04:05.000300 #1 010.000.000.002.00080-010.000.000.001.20000: gap, 100 bytes missing at offset 43',
+        '03:04:05.000300 #1 010.000.000.002.00080-010.000.000.001.20000: gap of 100 bytes at offset 43',
         '03:04:05.000400 #1 010.000.000.002.00080-010.000.000.001.20000: FIN (server closed)',
         '03:04:05.000450 #1 note: data after peer FIN',
         '03:04:05.000500 #1 010.000.000.001.20000-010.000.000.002.00080: FIN (client closed)',
@@ -283,6 +283,17 @@ describe('ConsoleOutput', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('hex dumps past 4 GiB (-c --hex, --log --hex)', () => {
+  it('label every row of a chunk with as many digits, so the byte and text columns stay aligned', async () => {
+    const events: FlowEvent[] = [start(1, T0), data(1, T0, 's2c', 0xffff_fff8, 'x'.repeat(24))];
+    for (const make of [(out: TextSink) => new ConsoleOutput(out, { hex: true }), (out: TextSink) => new LogOutput(out, { hex: true })]) {
+      const rows = (await run(make, events)).split('\n').filter((line) => line.includes('|'));
+      expect(rows.map((row) => /([0-9a-f]{8,})  /.exec(row)?.[1])).toEqual(['0fffffff8', '100000008']);
+      expect(new Set(rows.map((row) => row.indexOf('|'))).size).toBe(1);
+    }
   });
 });
 

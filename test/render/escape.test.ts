@@ -131,6 +131,37 @@ describe('combining marks', () => {
   });
 });
 
+describe('space-like and invisible characters other than the ASCII space', () => {
+  const cases: [string, string][] = [
+    ['no-break space', 'a0'],
+    ['ogham space mark', '1680'],
+    ['en quad', '2000'],
+    ['em space', '2003'],
+    ['hair space', '200a'],
+    ['zero width space', '200b'],
+    ['narrow no-break space', '202f'],
+    ['medium mathematical space', '205f'],
+    ['ideographic space', '3000'],
+    ['BOM / zero width no-break space', 'feff'],
+    ['combining grapheme joiner', '34f'],
+    ['Hangul choseong filler', '115f'],
+    ['Hangul jungseong filler', '1160'],
+    ['Hangul filler', '3164'],
+    ['halfwidth Hangul filler', 'ffa0'],
+  ];
+  it.each(cases)('%s (U+%s) is shown as an escape, in bytes and in strings', (_name, hex) => {
+    const cp = parseInt(hex, 16);
+    const ch = String.fromCodePoint(cp);
+    expect(esc(`GET /a${ch}b`)).toBe(`GET /a\\u{${cp.toString(16)}}b`);
+    expect(escapeText(`a${ch}b`)).toBe(`a\\u{${cp.toString(16)}}b`);
+    expect(isPrintableCodePoint(cp)).toBe(false);
+  });
+  it('keeps the ASCII space; a lone 0xa0 byte (Latin-1) is \\xa0', () => {
+    expect(esc('a b')).toBe('a b');
+    expect(escapeLine(bytes(0x61, 0xa0, 0x62))).toBe('a\\xa0b');
+  });
+});
+
 describe('escapeText', () => {
   it('applies the same policy to JS strings', () => {
     expect(escapeText('plain')).toBe('plain');

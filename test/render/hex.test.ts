@@ -20,4 +20,14 @@ describe('narrow hex dump rows', () => {
     expect(rows.flat()).toEqual(hexDumpLines(BYTES, 0, 8));
     expect(hexRowLines({ bytes: BYTES, offset: 16 }, 4)).toEqual(['00000010  7c 5c 6f 6b  ||\\ok|']);
   });
+
+  it('past 4 GiB the offset takes 9 digits: every label of a dump as wide, and fewer bytes fit a width', () => {
+    const lines = hexDumpLines(BYTES, 0xffff_fff0);
+    expect(lines.map((line) => line.slice(0, 10))).toEqual(['0fffffff0 ', '100000000 ']);
+    expect(new Set(lines.map((line) => line.indexOf('|'))).size).toBe(1);
+    expect(hexDumpLines(BYTES, 0x1_4000_0000)[0]).toHaveLength(hexLineColumns(16, 9));
+    expect(hexBytesFitting(78, 0x1_0000_0000)).toBe(8);
+    expect(hexBytesFitting(79, 0x1_0000_0000)).toBe(16);
+    expect(hexBytesFitting(45, 0x1_0000_0000)).toBe(4);
+  });
 });

@@ -65,6 +65,8 @@ export class InProcessScreen extends EmulatedScreen {
   /** Resolves after keys sent so far reached blessed and what it drew is parsed. */
   async flush(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
+    // A draw after the keys of a read (a microtask) reaches the output at blessed's next setImmediate.
+    await new Promise((resolve) => setImmediate(resolve));
     await this.settled();
   }
 

@@ -117,6 +117,12 @@ describe('status row', () => {
     expect(line.trimEnd()).toBe(' zeek__http_1000-requests-one-dropped-response.pcap · 1 flow · 1 gap · ? help');
   });
 
+  it('a source too long for the row shows its brief form before anything is dropped (the proxy\'s listeners)', () => {
+    const proxy = { ...INFO, source: ':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8941', sourceBrief: '2 listeners', follow: true };
+    expect(statusLine(proxy, 80, UNICODE_GLYPHS).trimEnd()).toBe(' 2 listeners · 5 flows · 4.1kB · 2 gaps · 3 drops · text UTF-8 · FOLLOW · ? help');
+    expect(statusLine(proxy, 160, UNICODE_GLYPHS)).toContain(':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8941 · 5 flows');
+  });
+
   it('narrow: drops the least useful items first, keeps the message and help', () => {
     const line = statusLine({ ...INFO, message: 'saved a.client, a.server, a.log' }, 60, ASCII_GLYPHS);
     expect(stringColumns(line)).toBe(60);

@@ -85,16 +85,33 @@ describe('flow list find and titles on the demo', () => {
   it('/ finds the next row by address, port, state or first line, wrapping, with smart case', () => {
     const view = new FlowView(demo.store, demo.store);
     view.moveTo(0);
-    expect(findRow(view, 'mail.example', false)).toBe(1);
-    expect(findRow(view, ':7777', false)).toBe(3);
-    expect(findRow(view, 'reset', false)).toBe(2);
-    expect(findRow(view, 'RESET', false)).toBe(-1);
+    expect(findRow(view, 'mail.example', false)?.index ?? -1).toBe(1);
+    expect(findRow(view, ':7777', false)?.index ?? -1).toBe(3);
+    expect(findRow(view, 'reset', false)?.index ?? -1).toBe(2);
+    expect(findRow(view, 'RESET', false)?.index ?? -1).toBe(-1);
     view.moveTo(3);
-    expect(findRow(view, 'GET /', false)).toBe(4);
-    expect(findRow(view, 'get /', false)).toBe(4);
-    expect(findRow(view, 'Get /', false)).toBe(-1);
-    expect(findRow(view, 'GET /', true)).toBe(2);
-    expect(findRow(view, 'no such thing', false)).toBe(-1);
+    expect(findRow(view, 'GET /', false)?.index ?? -1).toBe(4);
+    expect(findRow(view, 'get /', false)?.index ?? -1).toBe(4);
+    expect(findRow(view, 'Get /', false)?.index ?? -1).toBe(-1);
+    expect(findRow(view, 'GET /', true)?.index ?? -1).toBe(2);
+    expect(findRow(view, 'no such thing', false)?.index ?? -1).toBe(-1);
+    view.dispose();
+  });
+
+  it('/ says which of the matching rows it found, in the list\'s order, and searches whole summaries', () => {
+    const view = new FlowView(demo.store, demo.store);
+    view.moveTo(0);
+    const found = (query: string, backward = false) => {
+      const hit = findRow(view, query, backward);
+      if (hit) view.moveTo(hit.index);
+      return hit && [hit.index, hit.ordinal, hit.total];
+    };
+    expect(found('GET /')).toEqual([2, 2, 3]);
+    expect(found('GET /')).toEqual([4, 3, 3]);
+    expect(found('GET /')).toEqual([0, 1, 3]);
+    expect(found('GET /', true)).toEqual([4, 3, 3]);
+    expect(found('reset')).toEqual([2, 1, 2]);
+    expect(found('nothing like it')).toBeUndefined();
     view.dispose();
   });
 
@@ -104,7 +121,7 @@ describe('flow list find and titles on the demo', () => {
     const flow = demo.store.getFlow(1)!;
     expect(ascii.describe(flow)).toBe('GET /a -> ~');
     ascii.moveTo(0);
-    expect(findRow(ascii, 'GET /a -> ~', false)).toBe(1);
+    expect(findRow(ascii, 'GET /a -> ~', false)?.index ?? -1).toBe(1);
     ascii.dispose();
     const unicode = new FlowView(demo.store, demo.store, undefined, summaryOf as never);
     expect(unicode.describe(flow)).toBe('GET /a → …');
@@ -201,7 +218,7 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     for (const [dir, text] of [['s2c', '220 mail.example ESMTP'], ['c2s', 'HELO me'], ['s2c', '250 hi'], ['c2s', 'DATA'], ['s2c', '354 go'], ['c2s', 'Subject: one\r\n\r\nline a\r\nline b\r\n.'], ['s2c', '250 queued'], ['c2s', 'QUIT']] as const) flow.send(dir, `${text}\r\n`);
     flow.end();
     const { pane, top } = paneOf(flow, 3);
-    for (let i = 0; i < 4; i++) pane.jump(1);
+    for (let i = 0; i < 3; i++) pane.jump(1); // 220, HELO, DATA (a command and its reply are one step)
     pane.scroll(2);
     expect(top()).toBe('= DATA body: 32 bytes | > Subject: one | > ');
     pane.cycleMode(); // messages → text

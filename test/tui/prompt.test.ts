@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prompt } from '../../src/tui/prompt.js';
-import { stringColumns, tailFitting } from '../../src/tui/width.js';
+import { headFitting, stringColumns, tailFitting } from '../../src/tui/width.js';
+import { escapeText } from '../../src/render/escape.js';
 
 /** Types `text` one key at a time, as blessed reports printable keys (name = the character, lower case for letters). */
 function type(prompt: Prompt, text: string): void {
@@ -89,5 +90,30 @@ describe('Prompt', () => {
     expect(prompt.render(7)).toEqual({ line: '> 日本', cursor: 2 });
     expect(tailFitting('e\u0301x', 1)).toBe('x');
     expect(tailFitting('e\u0301x', 2)).toBe('e\u0301x');
+  });
+});
+
+describe('Prompt render of a long text', () => {
+  /** The render before it escaped only what can be seen: the whole text, each side of the cursor. */
+  function wholeRender(prompt: Prompt, width: number) {
+    const chars = [...prompt.text];
+    const label = headFitting(escapeText(prompt.label), Math.max(0, width - 1));
+    const room = Math.max(0, width - stringColumns(label) - 1);
+    const before = tailFitting(escapeText(chars.slice(0, prompt.cursor).join('')), room);
+    const cursor = stringColumns(label) + stringColumns(before);
+    const after = headFitting(escapeText(chars.slice(prompt.cursor).join('')), width - cursor);
+    return { line: label + before + after, cursor };
+  }
+
+  it('is the same as escaping the whole text, with marks, wide characters and controls', () => {
+    const pieces = ['a', 'é', 'e\u0301', '\u0301', '\u0301\u0301\u0301\u0301\u0301', '漢', '😀', '\u009b', '\u202e', '\\', '{|}', ' '];
+    let seed = 11;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let round = 0; round < 300; round++) {
+      const prompt = new Prompt('filter: ');
+      prompt.insert(Array.from({ length: random(400) }, () => pieces[random(pieces.length)]).join(''));
+      for (let k = random(300); k > 0; k--) prompt.key('left');
+      for (const width of [1, 9, 20, 80]) expect(prompt.render(width)).toEqual(wholeRender(prompt, width));
+    }
   });
 });

@@ -48,6 +48,23 @@ describe('RedrawScheduler', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('draws once for the keys of one read (a paste), after them and before any timer', async () => {
+    const { draws, scheduler, clock } = setup();
+    for (let i = 0; i < 8000; i++) scheduler.afterKeys();
+    expect(draws).toEqual([]);
+    await Promise.resolve();
+    expect(draws).toEqual([1000]);
+    expect(clock.pending()).toBe(0);
+    scheduler.afterKeys();
+    scheduler.now();
+    await Promise.resolve();
+    expect(draws).toEqual([1000, 1000]);
+    scheduler.afterKeys();
+    scheduler.cancel();
+    await Promise.resolve();
+    expect(draws).toHaveLength(2);
+  });
+
   it('merges engine updates into one draw per interval', () => {
     const { draws, scheduler, clock } = setup();
     for (let i = 0; i < 100; i++) scheduler.soon();

@@ -44,8 +44,13 @@ describe('the status line after y (curl)', () => {
   it('says the command was sent to the terminal clipboard, not that it was copied, and keeps the file name in 80 columns', () => {
     for (const beside of [false, true]) {
       const text = messageWithPath(curlSavedPrefix(beside), '/work/wt/review/flowspy-12-3.curl', messageColumns(80), '…');
-      expect(text).toMatch(/^curl sent to terminal clipboard \(OSC 52\), .*\/flowspy-12-3\.curl$/);
+      expect(text).toMatch(/^curl sent to (terminal )?clipboard[ ,].*\/flowspy-12-3\.curl$/);
       expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
     }
+  });
+
+  it('says in words that a body file was saved beside the command', () => {
+    expect(curlSavedPrefix(true)).toBe('curl sent to clipboard, saved with its body file: ');
+    expect(curlSavedPrefix(false)).toBe('curl sent to terminal clipboard (OSC 52), saved: ');
   });
 });

@@ -153,7 +153,9 @@ describe('checkTerminal', () => {
     const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
     const caps = { colors: 256, addressable: true, bold: true, reverse: true };
     expect(() => checkTerminal({ output, env, caps: { ...caps, addressable: false } })).toThrow(TerminalError);
-    expect(typeof checkTerminal({ output, env, caps }).open).toBe('function');
+    // Keys from a given input: no /dev/tty to look for (the runner may have no terminal).
+    const input = {} as NodeJS.ReadStream;
+    expect(typeof checkTerminal({ output, input, env, caps }).open).toBe('function');
     expect(written).toEqual([]);
   });
 });

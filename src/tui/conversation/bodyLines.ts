@@ -7,10 +7,12 @@
 import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { joinAtTabStops } from './tabStops.js';
 import { HEX_BYTES_PER_LINE, hexDumpLines, type HexRow } from '../../render/hex.js';
 import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
+import type { TailState } from './bodyTail.js';
 
 /** Body lines shown before "N more lines". */
 export const BODY_LINES = 20;
@@ -54,7 +56,10 @@ export interface HexDump {
  * view, dropped with it): one is made again only when more of it can be read, it completed, or it
  * was expanded.
  */
-export class BodyCache extends Map<string, ShownBody> {}
+export class BodyCache extends Map<string, ShownBody> {
+  /** The bodies whose newest lines are shown while they arrive (see bodyTail.ts), by the same name. */
+  readonly tails = new Map<string, TailState>();
+}
 
 /** The wire bytes of a body: `length` bytes of direction `dir` from stream offset `offset`. */
 export interface BodyPart {
@@ -138,30 +143,39 @@ export function bodyText(bytes: Uint8Array, contentType: string): string[] {
 }
 
 /**
- * {@link bodyText}, making only the first `upTo` lines (the rest counted in `unmade`): a body's
- * first lines cost about the same however long it is.
+ * The size of a body of which `bytes` were read: all of it by default, `total` bytes when known,
+ * `more` when more than those (not decoded, so of unknown size).
  */
-export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity): { lines: string[]; unmade: number; hex: HexDump | undefined } {
+export type BodySize = number | 'more';
+
+/**
+ * {@link bodyText}, making only the first `upTo` lines (the rest counted in `unmade`): a body's
+ * first lines cost about the same however long it is. `total`: the body's size when `bytes` are
+ * only its first bytes (a binary body's label and hex dump say it, not what was read).
+ */
+export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; hex: HexDump | undefined } {
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
-    const hex = hexBodyLines(bytes, Math.max(0, upTo - 1));
-    return { lines: [`[binary, ${formatCount(bytes.length)} bytes]`, ...hex.lines], unmade: hex.unmade, hex: { bytes: hex.dumped, firstLine: 1 } };
+    const hex = hexBodyLines(bytes, Math.max(0, upTo - 1), total);
+    const size = total === 'more' ? `more than ${formatCount(bytes.length)} bytes` : `${formatCount(total)} bytes`;
+    return { lines: [`[binary, ${size}]`, ...hex.lines], unmade: hex.unmade, hex: { bytes: hex.dumped, firstLine: 1 } };
   }
   return { ...textLines(bytes, contentType, encoding, upTo), hex: undefined };
 }
 
 /**
  * A binary body's lines: a hex dump of its first {@link BODY_HEX_BYTES}, then a line saying how
- * many bytes more there are; only the first `upTo` lines are made (the rest counted in `unmade`).
- * `dumped`: a copy of the bytes the dump lines show (a narrow pane makes narrower rows of them).
+ * many bytes more there are (of `total`: see {@link bodyDisplay}); only the first `upTo` lines
+ * are made (the rest counted in `unmade`). `dumped`: a copy of the bytes the dump lines show (a
+ * narrow pane makes narrower rows of them).
  */
-export function hexBodyLines(bytes: Uint8Array, upTo = Infinity): { lines: string[]; unmade: number; dumped: Uint8Array } {
-  const rest = bytes.length - BODY_HEX_BYTES;
+export function hexBodyLines(bytes: Uint8Array, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; dumped: Uint8Array } {
   const rows = Math.ceil(Math.min(bytes.length, BODY_HEX_BYTES) / HEX_BYTES_PER_LINE);
+  const rest = total === 'more' ? Math.max(1, bytes.length - rows * HEX_BYTES_PER_LINE) : total - rows * HEX_BYTES_PER_LINE;
   const made = Math.min(rows, Math.max(0, upTo));
   const dumped = new Uint8Array(bytes.subarray(0, made * HEX_BYTES_PER_LINE));
   const lines = hexDumpLines(dumped);
-  if (made === rows && rest > 0) lines.push(`... ${formatCount(rest)} more bytes not shown: m shows all bytes`);
+  if (made === rows && rest > 0) lines.push(`... ${total === 'more' ? '' : `${formatCount(rest)} `}more bytes not shown: m shows all bytes`);
   return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0), dumped };
 }
 
@@ -187,22 +201,26 @@ export function firstLines<T>(items: readonly T[], upTo: number, make: (item: T)
 }
 
 const TAB = 0x09;
-const TAB_STOP = 8;
 
 /**
  * A text line of a body as the messages mode shows it: escaped (render/encoding) with literal
- * backslashes shown as sent (`withPlainBackslashes`), its tabs expanded to spaces first (a decoded view: a mail's folded header reads as it does in a mail
- * client, not as `\t`). Tabs of encodings other than ASCII-compatible ones are left escaped.
+ * backslashes shown as sent (`withPlainBackslashes`), its tabs expanded to the next tab stop
+ * (`tabStops.ts`: a mail's folded header reads as in a mail client, not as `\t`). Tabs of
+ * encodings other than ASCII-compatible ones are left escaped.
  */
 export function decodeText(bytes: Uint8Array, encoding: TextEncoding, from: number, to: number): string {
+  const shown = (start: number, end: number): string => withPlainBackslashes(decodeEscaped(bytes, encoding, start, end));
   // Looked for within the line only: the rest of a big body is other lines (a scan to its end per line was quadratic).
-  if (!bytes.subarray(from, to).includes(TAB) || encoding === 'utf-16le' || encoding === 'cp037') return withPlainBackslashes(decodeEscaped(bytes, encoding, from, to));
-  const out: number[] = [];
+  if (!bytes.subarray(from, to).includes(TAB) || encoding === 'utf-16le' || encoding === 'cp037') return shown(from, to);
+  const pieces: string[] = [];
+  let start = from;
   for (let i = from; i < to; i++) {
-    if (bytes[i] !== TAB) out.push(bytes[i]);
-    else do out.push(0x20); while (out.length % TAB_STOP !== 0);
+    if (bytes[i] !== TAB) continue;
+    pieces.push(shown(start, i));
+    start = i + 1;
   }
-  return withPlainBackslashes(decodeEscaped(Uint8Array.from(out), encoding));
+  pieces.push(shown(start, to));
+  return joinAtTabStops(pieces);
 }
 
 const CHARSETS: Record<string, TextEncoding> = {
@@ -216,7 +234,8 @@ export function charsetOf(contentType: string): TextEncoding {
   return (match && CHARSETS[match[1].toLowerCase()]) || 'utf-8';
 }
 
-function looksTextual(bytes: Uint8Array, contentType: string, encoding: TextEncoding): boolean {
+/** True when a body of `contentType` in `encoding` is shown as text (its type says so, or its first 512 bytes look like text), not as a hex dump. */
+export function looksTextual(bytes: Uint8Array, contentType: string, encoding: TextEncoding): boolean {
   if (/^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|.*\+(json|xml))/i.test(contentType)) return true;
   if (encoding !== 'utf-8') return true;
   const sample = bytes.subarray(0, 512);

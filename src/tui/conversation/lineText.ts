@@ -57,17 +57,24 @@ export function prefixColumns(mode: TimestampMode): number {
 }
 
 /**
- * Cuts `text` into pieces of at most `columns` columns (at least one column each), as
- * `[from, to)` index pairs; an empty text gives one empty piece. Combining marks stay with
- * their base; a two-column character never straddles a cut; nor does an escape of
- * render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a piece. With
- * `atSpaces` (prose: flowspy's own event lines) a piece ends after its last space when it has
- * one, so a word or a number with its unit (`25 ms`) is not cut in two. Spaces that end the
- * text and would begin a piece stay on the piece before, past the width (the pane cuts them):
- * as in Wireshark's follow view, trailing blanks never make a row that looks like an empty line
- * (which in HTTP or SMTP reads as the end of the headers).
+ * Where {@link wrapRanges} may end a piece: `cut` at the width (bytes whose positions matter:
+ * the raw modes), `words` after a space (decoded text: a word is cut only when wider than a
+ * piece), `prose` after a space that does not follow a digit (flowspy's own lines: a number
+ * stays with its unit, `25 ms`).
  */
-export function wrapRanges(text: string, columns: number, atSpaces = false): [number, number][] {
+export type WrapBreaks = 'cut' | 'words' | 'prose';
+
+/**
+ * Cuts `text` into pieces of at most `columns` columns (at least one column each), as
+ * `[from, to)` index pairs that cover it in order; an empty text gives one empty piece.
+ * Combining marks stay with their base; a two-column character never straddles a cut; nor does
+ * an escape of render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a
+ * piece. With `words` or `prose` a piece ends after its last space allowed by `breaks` when it
+ * has one. Spaces that end the text and would begin a piece stay on the piece before, past the
+ * width (the pane cuts them): as in Wireshark's follow view, trailing blanks never make a row
+ * that looks like an empty line (which in HTTP or SMTP reads as the end of the headers).
+ */
+export function wrapRanges(text: string, columns: number, breaks: WrapBreaks = 'cut'): [number, number][] {
   const width = Math.max(1, columns);
   if (text.length <= width && isNarrowAscii(text)) return [[0, text.length]];
   const ranges: [number, number][] = [];
@@ -97,8 +104,7 @@ export function wrapRanges(text: string, columns: number, atSpaces = false): [nu
       used = 0;
     }
     used += w;
-    // A space after a digit is no break: a number stays with its unit (`27,962 B`, `25 ms`).
-    if (atSpaces && cp === SPACE && !isDigit(text.charCodeAt(i - 1))) {
+    if (cp === SPACE && breaks !== 'cut' && (breaks === 'words' || !isDigit(text.charCodeAt(i - 1)))) {
       space = i;
       afterSpace = 0;
     } else afterSpace += w;

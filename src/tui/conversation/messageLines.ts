@@ -2,7 +2,7 @@
  * The messages display mode's lines: a flow's parsed messages (see `messages/`) as blocks. HTTP:
  * per exchange a timing line, the request (start line, headers, body), the response, and an
  * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
- * as bodyLines.ts shows them. Line protocols: command and reply lines,
+ * as bodyLines.ts shows them, a body still arriving by its newest lines (bodyTail.ts). Line protocols: command and reply lines,
  * SMTP's DATA body as its size and its first lines (all of them when expanded). WebSocket
  * frames (websocketLines.ts). TLS: the hellos. After them, the bytes a parser gave up on
  * (rawLines.ts). Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
@@ -18,14 +18,16 @@ import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import type { HexRow } from '../../render/hex.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
-import { type LineKind, type Side } from './lineText.js';
+import { type LineKind, type Side, type WrapBreaks } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
+import { bodyTail, type BodyTail } from './bodyTail.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -45,8 +47,8 @@ export interface MessageLine {
   readonly of?: Side;
   /** A line of a hex dump (a binary body or frame): the bytes it shows, which a narrow pane shows in narrower rows rather than wrapped. */
   readonly hex?: HexRow;
-  /** A side's line flowspy worded (a TLS hello's fields): wrapped at spaces, as event lines are. */
-  readonly prose?: true;
+  /** Where the line may wrap, when not as its side says (event lines `prose`, the sides' decoded text `words`): see {@link WrapBreaks}. */
+  readonly breaks?: WrapBreaks;
 }
 
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
@@ -63,9 +65,9 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'cut-short': 'cut short: the connection ended before the whole message was sent',
 };
 
-/** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters). */
+/** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters); tabs expanded. */
 export function lineText(item: LineItem): string {
-  return withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(item.text, 'latin1')) : escapeText(item.text));
+  return expandTabs(item.text, (piece) => withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(piece, 'latin1')) : escapeText(piece)));
 }
 
 /**
@@ -86,8 +88,9 @@ export interface MessageUnits {
    */
   settled(index: number): boolean;
   /**
-   * True when unit `index` is where `]` and `[` stop: every HTTP exchange and WebSocket frame; a
-   * line protocol's item that begins a side's turn (so a 40-line reply is one step, not 40).
+   * True when unit `index` is where `]` and `[` stop: every HTTP exchange and WebSocket frame; in a
+   * line protocol the first item and each client item after a server one, so a command and its
+   * reply (commands sent together and their replies, a 40-line reply) are one step.
    */
   stop(index: number): boolean;
   /** Unit `index`'s lines, new objects at each call. */
@@ -162,14 +165,14 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     version: (index) => withNotes(`${items[index].length}|${items[index].complete}|${items[index].text.length}|${links.get(index)?.dataFlowId ?? ''}`, notes.of(index)),
     // An announcement whose data connection has not opened yet may still get its link.
     settled: (index) => items[index].complete && !(links.has(index) && links.get(index)!.dataFlowId === undefined),
-    stop: (index) => index === 0 || items[index].dir !== items[index - 1].dir,
+    stop: (index) => index === 0 || (items[index].dir === messages.clientDir && items[index - 1].dir !== messages.clientDir),
     lines: (index) => {
       const item = items[index];
       const lines: MessageLine[] = [];
       const placed = new NotePlacer(notes.of(index));
       placed.before(item.dir, item.offset, lines);
       if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
-      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs });
+      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       const dataFlow = links.get(index)?.dataFlowId;
       if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
@@ -196,9 +199,9 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const tls = messages.tls;
   if (tls?.client) {
-    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts, prose: true });
+    out.push({ side: side(tls.clientDir), kind: 'data', text: `TLS ClientHello  ${escapeText(clientOffer(tls.client))}`, ts: tls.client.ts, breaks: 'prose' });
   }
-  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, prose: true });
+  if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, breaks: 'prose' });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note));
   raw.push(messages, expanded, out);
@@ -279,38 +282,73 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
   for (let i = from; i < out.length; i++) out[i] = { ...out[i], role };
 }
 
-/** A message's start line, headers and body, then where it was cut when it was. */
+/** A message's start line, headers, body and trailer fields, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
-  out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(start)), ts: message.firstTs });
-  for (const header of message.headers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${header.name}: ${header.value}`)) });
+  const shown = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
+  out.push({ side, kind: 'data', text: shown(start), ts: message.firstTs });
+  for (const header of message.headers) out.push({ side, kind: 'data', text: shown(`${header.name}: ${header.value}`) });
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
+  // A chunked body's trailer fields, after it, as its header fields are shown.
+  for (const field of message.body.trailers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${field.name}: ${field.value}`)) });
   if (cut) out.push(cut);
 }
 
 /**
  * A message's body: a blank line, its first lines (all when expanded), its about line: its size
- * (`so far` while it is still arriving), what was decoded, `cut` when it is not whole (a gap, the
- * stream's end, the read's budget).
+ * (`so far` while it is still arriving), what was decoded, `cut` when some of it was lost (a gap,
+ * the stream's end), `not all shown` when the read's or the decoding's budget stopped before its end.
  */
 function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   out.push({ side, kind: 'data', text: '' });
   // Over once whole or cut (a gap, the stream's end): a body made while it arrived is made again then.
   const arriving = !message.complete && message.incomplete === undefined;
+  if (!arriving || expanded.has(key)) cache.tails.delete(key);
+  else if (tailBlock(message, side, read, cache, key, out)) return;
   const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: !arriving };
+  // Not all shown for a display's budget (not a loss): Enter reads up to BODY_READ_BYTES.
+  const notAll = `not all shown: Enter reads ${message.body.length <= BODY_READ_BYTES ? 'the rest' : 'more'}`;
   const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
-    const decoded = decodeBody(message, wire, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES, asked);
-    // While it arrives, the body is not cut: what came is all there is yet (a read's budget has its own note).
-    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(decoded.cut && !arriving ? ['cut'] : [])];
-    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES);
-    return { all: shown.lines, unmade: shown.unmade, done, notes: decoded.notes.map(escapeText), lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
+    const budget = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
+    const decoded = decodeBody(message, wire, budget, asked);
+    // "cut" is for what was lost (a gap, the stream's end inside the message), never for a read's budget.
+    const done = [...decoded.decoded.map((c) => `${c} decoded to ${formatCount(decoded.bytes.length)}`), ...(message.incomplete || wire.length < asked ? ['cut'] : [])];
+    const capped = decoded.limits.length > 0;
+    const limit = capped ? [whole ? `decoded only up to ${formatCount(budget)} bytes: b saves it all` : notAll] : [];
+    // Of a body not all read, the size is the payload's when it is not content coded, else unknown.
+    const total = decoded.decoded.length === 0 ? Math.max(message.body.dataLength, decoded.bytes.length) : capped || wire.length < message.body.length ? 'more' : decoded.bytes.length;
+    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES, total);
+    const notes = [...decoded.notes.filter((note) => !decoded.limits.includes(note)).map(escapeText), ...limit];
+    return { all: shown.lines, unmade: shown.unmade, done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.
-  const unreadNote = `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes ${body.whole ? 'shown: b saves them all' : 'read'}`;
-  const notes = [...body.notes, ...(unread ? [unreadNote] : [])];
+  const unreadNote = body.whole ? `only the first ${formatCount(wireRead)} of ${formatCount(message.body.length)} wire bytes shown: b saves them all` : notAll;
+  const notes = [...new Set([...body.notes, ...(unread ? [unreadNote] : [])])];
   out.push({ side: 'event', kind: 'event', text: body.error !== undefined ? `body unreadable: ${body.error}` : `body: ${about}${notes.length ? ` (${notes.join('; ')})` : ''}`, ts: message.lastTs, of: side });
+}
+
+/**
+ * A body still arriving, as tail -f shows a file: a row saying how many lines came before (Enter
+ * shows the body from its start), its newest lines, its size so far. False when it has no such
+ * lines to show (see bodyTail.ts): then it is shown from its start.
+ */
+function tailBlock(message: HttpMessage, side: Side, read: BodyReader, cache: BodyCache, key: string, out: MessageLine[]): boolean {
+  let tail: BodyTail | undefined;
+  try {
+    tail = bodyTail(message, read, cache.tails, key);
+  } catch {
+    return false;
+  }
+  if (tail === undefined) return false;
+  const plus = tail.fromStart ? '' : '+';
+  if (tail.earlier > 0) out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(tail.earlier)}${plus} earlier lines (Enter shows them)`, of: side });
+  else if (!tail.fromStart) out.push({ side: 'event', kind: 'note', expand: key, text: '... the start of the body is not shown (Enter shows it)', of: side });
+  for (const text of tail.lines) out.push({ side, kind: 'data', text });
+  const about = [`${formatCount(message.body.dataLength)} bytes so far`, ...tail.decoded.map((c) => `${c} decoded`)].join(', ');
+  out.push({ side: 'event', kind: 'event', text: `body: ${about}`, ts: message.lastTs, of: side });
+  return true;
 }
 
 /**

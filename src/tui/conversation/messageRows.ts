@@ -5,7 +5,7 @@
  * new width wraps the kept lines again; a side filter drops the lines of the side hidden. The
  * units' lines are capped at {@link MAX_MESSAGE_LINES}. Pure: no terminal.
  */
-import { hexBytesFitting, hexRowLines } from '../../render/hex.js';
+import { HEX_BYTES_PER_LINE, hexBytesFitting, hexRowLines } from '../../render/hex.js';
 import { dumpCells, byteAt, type DumpCells } from './dumpCells.js';
 import { wrapRanges } from './lineText.js';
 import { MAX_MESSAGE_LINES, type MessageLine, type MessageUnits } from './messageLines.js';
@@ -239,7 +239,7 @@ export class MessageRows {
       if (hidden !== undefined && (line.side === hidden || line.of === hidden)) continue;
       // A body's hex dump line that does not fit: the same bytes in narrower dump rows, not wrapped.
       if (line.hex !== undefined && line.text.length > columns) {
-        const bytes = hexBytesFitting(columns);
+        const bytes = hexBytesFitting(columns, line.hex.offset + HEX_BYTES_PER_LINE - 1);
         const lineCells = dumpCells(line.text);
         hexRowLines(line.hex, bytes).forEach((text, i) => rows.push({
           line, text, continued: i > 0, from: i > 0 ? lineCells.hex[i * bytes] ?? line.text.length : 0,
@@ -247,8 +247,8 @@ export class MessageRows {
         }));
         continue;
       }
-      // flowspy's own lines (timings, notes, TLS hellos) wrap at spaces; captured text wraps at the width, as in the raw modes.
-      wrapRanges(line.text, columns, line.side === 'event' || line.prose === true).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
+      // Decoded text wraps after spaces; flowspy's own lines (timings, notes, TLS hellos) keep a number with its unit.
+      wrapRanges(line.text, columns, line.breaks ?? (line.side === 'event' ? 'prose' : 'words')).forEach(([from, to], i) => rows.push({ line, text: line.text.slice(from, to), continued: i > 0, from }));
     }
     return rows;
   }

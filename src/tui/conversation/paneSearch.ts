@@ -8,7 +8,7 @@ import { escapeText } from '../../render/escape.js';
 import type { Following } from '../following.js';
 import { MatchCounter } from './matchCount.js';
 import type { MessageView } from './messageView.js';
-import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './search.js';
+import { ConversationSearch, hexPairsHint, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
 import type { ConversationView, DisplayLine, Highlight } from './view.js';
@@ -19,7 +19,8 @@ const SEARCH_STEP_BYTES = 8 << 20;
 /** What a search step did, for the status row. */
 export type SearchOutcome =
   | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom'; readonly count?: string }
-  | { readonly kind: 'not-found'; readonly query: string }
+  /** `hint`: why it may have missed (see hexPairsHint). */
+  | { readonly kind: 'not-found'; readonly query: string; readonly hint?: string }
   | { readonly kind: 'busy'; readonly fraction: number }
   /** The match is shown; its count (`match 3 of 17`) is still being made: step again, say nothing. */
   | { readonly kind: 'counting' };
@@ -117,7 +118,7 @@ export class PaneSearch {
     const status = search.step(SEARCH_STEP_BYTES);
     if (!status.done) return { kind: 'busy', fraction: status.fraction };
     this.search = undefined;
-    if (!status.match) return { kind: 'not-found', query: escapeText(this.query) };
+    if (!status.match) return { kind: 'not-found', query: escapeText(this.query), hint: hexPairsHint(this.query, this.host.settings()) };
     this.lastMatch = status.match;
     this.host.following.on = false;
     view.highlight = this.highlight();

@@ -169,7 +169,7 @@ class ChunkWalk {
       const from = Math.max(chunk.offset, this.at[dir]);
       if (chunk.kind === 'gap') {
         this.endRun();
-        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: `${formatCount(end - from)} bytes missing (${this.side(dir)})`, ts: chunk.ts, of: this.side(dir) });
+        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: `gap of ${formatCount(end - from)} bytes (${this.side(dir)})`, ts: chunk.ts, of: this.side(dir) });
         else this.more++;
         this.at[dir] = end;
       } else {
@@ -233,7 +233,8 @@ function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: number | und
       for (let back = 0; end < to && back < 3 && (bytes[end] & 0xc0) === 0x80; back++) end--;
       if (out.length < room) {
         const text = escapeDataLine(bytes, start, end);
-        out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts });
+        // Raw bytes, as the text mode shows them: cut at the width, not at spaces.
+        out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts, breaks: 'cut' });
       } else unmade++;
       ts = undefined;
       start = end;

@@ -7,7 +7,7 @@ import { CAPTURE_ENDED, REFUSED, type Direction } from '../../core/types.js';
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
-import { HEX_BYTES_PER_LINE, hexDumpLines } from '../../render/hex.js';
+import { hexBytesFitting, hexDumpLines } from '../../render/hex.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { formatCount } from '../../core/count.js';
 import { type LogicalLine, type Side } from './lineText.js';
@@ -47,7 +47,8 @@ function spanRange(chunk: ConversationChunk, span: number): [number, number] {
 }
 
 /**
- * The logical lines of `unit`; in hex mode, `hexBytes` bytes a row (16, 8 or 4). Errors: whatever
+ * The logical lines of `unit`; in hex mode, rows of as many bytes (16, 8 or 4) as fit
+ * `hexColumns` with the span's offsets (more digits past 4 GiB). Errors: whatever
  * the source throws (a flow no longer held).
  */
 export function renderUnit(
@@ -56,15 +57,15 @@ export function renderUnit(
   flow: ConversationFlow,
   unit: UnitKey,
   settings: ConversationSettings,
-  hexBytes = HEX_BYTES_PER_LINE,
+  hexColumns = Infinity,
 ): UnitLines {
   renderStats.unitsRendered++;
-  const result = build(source, flowId, flow, unit, settings, hexBytes);
+  const result = build(source, flowId, flow, unit, settings, hexColumns);
   renderStats.linesBuilt += result.lines.length;
   return result;
 }
 
-function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings, hexBytes: number): UnitLines {
+function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings, hexColumns: number): UnitLines {
   switch (unit.kind) {
     case 'head':
       return { lines: [event('event', headText(flow, settings.arrow), flow.startTs)] };
@@ -80,10 +81,10 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       const chunk = source.getChunk(flowId, unit.chunk);
       if (!chunk) return { lines: [] };
       if (chunk.kind === 'gap') {
-        const text = `${formatCount(chunk.length)} bytes missing (${sideOf(chunk.dir)})`;
+        const text = `gap of ${formatCount(chunk.length)} bytes (${sideOf(chunk.dir)})`;
         return { lines: [event('gap', text, chunk.ts)], chunkLength: chunk.length };
       }
-      return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings, hexBytes);
+      return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings, hexColumns);
     }
   }
 }
@@ -132,7 +133,7 @@ function chunkSpanLines(
   chunk: ConversationChunk,
   span: number,
   settings: ConversationSettings,
-  hexBytes: number,
+  hexColumns: number,
 ): UnitLines {
   const [start, end] = spanRange(chunk, span);
   const dir = chunk.dir;
@@ -140,6 +141,7 @@ function chunkSpanLines(
   const data = (text: string, offset: number, length: number): LogicalLine => ({ side, kind: 'data', text, ts: chunk.ts, dir, offset, length });
   if (settings.mode === 'hex') {
     const bytes = source.read(flowId, dir, start, end - start);
+    const hexBytes = hexBytesFitting(hexColumns, end - 1);
     const rows = hexDumpLines(bytes, start, hexBytes);
     return { lines: rows.map((row, i) => data(row, start + i * hexBytes, Math.min(hexBytes, bytes.length - i * hexBytes))), chunkLength: chunk.length };
   }

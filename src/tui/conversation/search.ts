@@ -57,6 +57,15 @@ export function searchPattern(query: string, settings: ConversationSettings): By
 }
 
 /**
+ * Why a query not found may have missed, in hex mode: hex digits (spaces allowed) of an odd count
+ * were searched as text, as only pairs are bytes. Undefined otherwise.
+ */
+export function hexPairsHint(query: string, settings: ConversationSettings): string | undefined {
+  const compact = query.replace(/\s+/g, '');
+  return settings.mode === 'hex' && /^[0-9a-fA-F]+$/.test(compact) && compact.length % 2 === 1 ? 'hex search takes pairs of hex digits: 0d0a' : undefined;
+}
+
+/**
  * What the view should paint for a search: in hex mode the current match's bytes; otherwise
  * every occurrence of the query as it is displayed (escaped like the data), with smart case.
  */

@@ -62,7 +62,7 @@ function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean):
   if (frame.opcode === Opcode.Binary) {
     if (payload.length <= SHORT_BINARY) return { all: [Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' ')] };
     // Rows made only as far as shown (all of the first 64 KiB when expanded), the rest counted.
-    const { lines, unmade, dumped } = hexBodyLines(payload, whole ? Infinity : BODY_LINES + 1);
+    const { lines, unmade, dumped } = hexBodyLines(payload, whole ? Infinity : BODY_LINES + 1, frame.compressed || !frame.complete ? payload.length : Math.max(payload.length, frame.payloadLength));
     return { all: lines, unmade, hex: { bytes: dumped, firstLine: 0 } };
   }
   // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log),

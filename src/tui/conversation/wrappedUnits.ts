@@ -3,7 +3,6 @@
  * width on demand and kept in a bounded LRU ({@link UnitCache}). The raw modes' view walks these;
  * it holds no rows itself. Pure: no terminal.
  */
-import { hexBytesFitting } from '../../render/hex.js';
 import { prefixColumns, wrapRanges } from './lineText.js';
 import { markCount } from './marks.js';
 import { renderUnit } from './renderUnit.js';
@@ -59,11 +58,11 @@ export class WrappedUnits {
     }
     const text = Math.max(1, this.width - prefixColumns(this.settings.timestamps));
     // Hex rows as wide as fit (16 bytes, else 8 or 4): a dump row wraps only on a very narrow pane.
-    const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settings, hexBytesFitting(text));
+    const rendered = renderUnit(this.source, this.flowId, flow, unit, this.settings, text);
     const rows: [number, number, number][] = [];
     rendered.lines.forEach((line, index) => {
       // flowspy's own lines (`=`) wrap at spaces, as in the messages mode; bytes wrap at the edge.
-      for (const [from, to] of wrapRanges(line.text, text, line.side === 'event')) rows.push([index, from, to]);
+      for (const [from, to] of wrapRanges(line.text, text, line.side === 'event' ? 'prose' : 'cut')) rows.push([index, from, to]);
     });
     const wrapped: WrappedUnit = { ...rendered, rows };
     if (cacheable) this.cache.set(id, wrapped);

@@ -13,7 +13,7 @@ import { exchangeText } from './exchangeFields.js';
 import { exchangeHeaderRow, formatExchangeRows } from './exchangeFormat.js';
 import { ExchangeView, type ExchangeSource } from './exchangeView.js';
 import type { Filter, MessagesOf } from './filter.js';
-import { findNext } from './findRow.js';
+import { findNext, type RowFound } from './findRow.js';
 import type { FlowView } from './flowView.js';
 
 /** What the exchange list is built from. */
@@ -45,7 +45,7 @@ export class ExchangeMode {
       const focused = this.view.focused;
       this.dispose();
       if (focused) flows.focusFlow(focused.flowId);
-      return 'a row per TCP flow (v: exchanges)';
+      return 'a row per flow (v: exchanges)';
     }
     const messages = this.deps.messages;
     if (messages === undefined) return 'v: no messages are parsed in this run';
@@ -53,15 +53,15 @@ export class ExchangeMode {
     const id = flows.focusedId;
     if (id !== undefined) view.focusFlow(id, flows.matchedExchange(id) ?? 0);
     this.view = view;
-    return 'a row per HTTP exchange (v: flows)';
+    return 'a row per exchange (v: flows)';
   }
 
-  /** `/`, `n`, `N`: the row index found for `query`, -1 when none; the focus goes there. */
-  find(query: string, backward: boolean): number {
+  /** `/`, `n`, `N`: the row found for `query`, undefined when none; the focus goes there. */
+  find(query: string, backward: boolean): RowFound | undefined {
     const view = this.view;
-    const index = view === undefined ? -1 : findNext(view, query, backward, exchangeText);
-    if (index >= 0) view!.moveTo(index);
-    return index;
+    const found = view === undefined ? undefined : findNext(view, query, backward, exchangeText);
+    if (found) view!.moveTo(found.index);
+    return found;
   }
 
   /** The flow list's filter changed: the exchange list, when shown, shows only the exchanges matching `filter`. */
@@ -101,13 +101,26 @@ export class ExchangeMode {
    */
   paint(width: number, height: number, glyphs: Glyphs, palette: Palette, focused: boolean, busy: boolean): { title: string; rows: string } {
     const view = this.view!;
-    // The flow list's biggest id, so the column does not widen as a file's messages are parsed.
-    const digits = String(Math.max(100, this.deps.flows.largestId, view.largestFlow)).length + 1 + String(Math.max(1, view.largestExchange)).length;
+    const digits = this.numberColumns(view);
     const title = paintTitle(exchangeHeaderRow(width, digits, view.widestMethod).text, width, focused, palette);
     const rows = formatExchangeRows(view.rows(view.top(height), height), { width, glyphs, focused: view.focused, numberColumns: digits, methodColumns: view.widestMethod });
     const text = rows.map((row) => paintRow(row, palette, focused)).join('\n');
     const empty = view.total > 0 ? ' no exchange matches the filter (f to change it)' : busy ? ' no HTTP exchange yet…' : ' no HTTP exchange in these flows (v: flows)';
     return { title, rows: text || empty };
+  }
+
+  /** The focused row's text as {@link paint} shows it ('' when none). */
+  focusedRowText(width: number, glyphs: Glyphs): string {
+    const view = this.view;
+    const focused = view?.focused;
+    if (view === undefined || focused === undefined) return '';
+    const options = { width, glyphs, focused, numberColumns: this.numberColumns(view), methodColumns: view.widestMethod };
+    return formatExchangeRows([focused], options)[0]?.text ?? '';
+  }
+
+  /** The number column's width: the flow list's biggest id too, so it does not widen as a file's messages are parsed. */
+  private numberColumns(view: ExchangeView): number {
+    return String(Math.max(100, this.deps.flows.largestId, view.largestFlow)).length + 1 + String(Math.max(1, view.largestExchange)).length;
   }
 
   /** Drops the exchange list (stops reading the store's changes). */

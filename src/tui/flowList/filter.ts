@@ -1,7 +1,8 @@
 /**
  * The flow list's filter language (`f`). Words separated by spaces must all match (AND):
- * - `10.0.0.2`, `10.0`, `2001:db8::1`: an address, or its leading part up to a `.`/`:`, of
- *   either endpoint; `10.0.0.2:80` (or `[2001:db8::1]:80`): one endpoint exactly;
+ * - `10.0.0.2`, `10.0`, `2001:db8::1`, `[::1]`: an address (any spelling of an IPv6 one), or its
+ *   leading part up to a `.`/`:`, of either endpoint; `10.0.0.2:80`, `[::1]:80`: one endpoint
+ *   exactly (see `addressWord.ts`);
  * - `:25`: either endpoint's port;
  * - `#12`, `#10-20`: the flow numbered 12 (the list's first column), flows 10 to 20;
  * - `open`, `half-closed`, `closed`, `reset`, `refused`, `failed`, `timeout`: the flow's state (see `flowState`);
@@ -22,6 +23,7 @@
  */
 import type { Endpoint } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
+import { looksLikeAddress, parseAddressWord, parsePort, type AddressTerm } from './addressWord.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { smartCaseBytes, type BytePattern } from '../byteMatcher.js';
 import { MAX_NEEDLES, type Needle } from './contentSearch.js';
@@ -33,8 +35,7 @@ export type FilterTerm = WordTerm & { readonly negated?: boolean };
 
 /** A filter word without its `!`. */
 export type WordTerm =
-  | { readonly kind: 'address'; readonly prefix: string }
-  | { readonly kind: 'endpoint'; readonly addr: string; readonly port: number }
+  | AddressTerm
   | { readonly kind: 'port'; readonly port: number }
   | { readonly kind: 'number'; readonly from: number; readonly to: number }
   | { readonly kind: 'state'; readonly state: FlowState }
@@ -149,8 +150,6 @@ function splitWords(input: string): Word[] | string {
 /** Examples of the words above, for the hint row while a filter is typed. */
 export const FILTER_WORDS = 'method:POST status:5xx host: path:/api ~text :port !reset has:note';
 
-const ADDRESS_PART = /^(?:\d{1,3}\.){1,3}\d{0,3}$|^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){1,7}$/i;
-
 function parseWord(word: Word): WordTerm | string {
   const { text, quoted } = word;
   if (!quoted && !text.startsWith('~') && text.includes('|')) return parseAlternatives(text);
@@ -182,7 +181,7 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
     return `unknown ${escapeText(text)}: has:note or has:gap`;
   }
   const unknownField = /^([a-z][a-z-]+):/i.exec(text);
-  if (unknownField && !ADDRESS_PART.test(text)) {
+  if (unknownField && !looksLikeAddress(text)) {
     // Short enough for an 80-column status row: the known words, and how to search the text.
     return `unknown ${escapeText(unknownField[1])}: method: status: host: path: has: or "${escapeText(unknownField[1])}:…" for text`;
   }
@@ -195,24 +194,11 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
     if (to < from) return `bad flow number ${escapeText(text)}: the smaller number first, #${to}-${from}`;
     return { kind: 'number', from, to };
   }
-  if (text.startsWith(':')) {
+  if (text.startsWith(':') && !text.startsWith('::')) {
     const port = parsePort(text.slice(1));
     return port === undefined ? `bad port ${escapeText(text)}: a number 0-65535 after ':'` : { kind: 'port', port };
   }
-  const endpoint = /^\[([0-9a-f:.]+)\]:(\d+)$/i.exec(text) ?? /^((?:\d{1,3}\.){3}\d{1,3}):(\d+)$/.exec(text);
-  if (endpoint) {
-    const port = parsePort(endpoint[2]);
-    if (port === undefined) return `bad port in ${escapeText(text)}: a number 0-65535`;
-    return { kind: 'endpoint', addr: endpoint[1].toLowerCase(), port };
-  }
-  if (ADDRESS_PART.test(text) && /[.:]/.test(text) && /[0-9a-f]/i.test(text)) return { kind: 'address', prefix: lower };
-  return { kind: 'text', lower };
-}
-
-function parsePort(digits: string): number | undefined {
-  if (!/^\d{1,5}$/.test(digits)) return undefined;
-  const port = Number(digits);
-  return port <= 65535 ? port : undefined;
+  return parseAddressWord(text) ?? { kind: 'text', lower };
 }
 
 /** `~` text → bytes: UTF-8, with `\r \n \t \\ \" \xNN` escapes. */
@@ -280,6 +266,8 @@ export function termMatches(term: WordTerm, flow: ListedFlow, preview: (flow: Li
   switch (term.kind) {
     case 'address':
       return addressMatches(client.addr, term.prefix) || addressMatches(server.addr, term.prefix);
+    case 'host':
+      return client.addr === term.addr || server.addr === term.addr;
     case 'endpoint':
       return endpointIs(client, term.addr, term.port) || endpointIs(server, term.addr, term.port);
     case 'port':

@@ -91,7 +91,7 @@ describe('replayFlow', () => {
     expect(out).toEqual(events);
     const log = await replayedLog(store, 1);
     expect(log).toBe(logOf(events));
-    expect(log).toContain('=gap: 1,000 bytes missing from server at offset 21\n<cd\n=note: c2s sent 5 bytes');
+    expect(log).toContain('=gap of 1,000 bytes from server at offset 21\n<cd\n=note: c2s sent 5 bytes');
   });
 
   it('cuts a big chunk into slices of at most sliceBytes, pausing between batches', async () => {

@@ -89,7 +89,7 @@ describe('saveFlow', () => {
     expect(saved.length).toBe(3017);
     expect(saved.equals(streamOf(events, 'c2s'))).toBe(true);
     expect(readFileSync(paths[1], 'utf8')).toBe(
-      '=connect from 10.0.0.1:40000 to 10.0.0.2:80\n>hello\n=gap: 3,000 bytes missing from client at offset 5\n>hello\n=gap: 7 bytes missing from client at offset 3,010\n',
+      '=connect from 10.0.0.1:40000 to 10.0.0.2:80\n>hello\n=gap of 3,000 bytes from client at offset 5\n>hello\n=gap of 7 bytes from client at offset 3,010\n',
     );
   });
 

@@ -143,7 +143,7 @@ describe('conversation pane', () => {
     screen.press(']');
     await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #2 GET /style.css → 200 OK'));
     screen.press(']');
-    await screen.waitFor((s) => statusRow(s).includes('] : the last message or turn is in view'));
+    await screen.waitFor((s) => statusRow(s).includes('] : the last message is in view'));
     screen.press('[', '[', '[');
     await screen.waitFor((s) => conversationRows(s)[0].startsWith('= 192.168.1.23:51000 → '));
     await quit(screen);
@@ -156,7 +156,7 @@ describe('conversation pane', () => {
       await screen.waitFor((s) => statusRow(s).includes(`· text ${encoding} ·`));
     }
     // ASCII read as UTF-16LE: CJK characters and escapes of unassigned code points.
-    expect(conversationRows(screen)[1]).toMatch(/^> 䕇⁔\u202f呈偔ㄯㄮ\\u\{a0d\}潈瑳/);
+    expect(conversationRows(screen)[1]).toMatch(/^> 䕇⁔\\u\{202f\}呈偔ㄯㄮ\\u\{a0d\}潈瑳/);
     expect(rowWith(screen, ' #1 ')).toBe(8);
     expect(lines(screen)[8]).toMatch(/ closed {2}text UTF-16LE$/);
     for (const encoding of ['Shift_JIS', 'EBCDIC CP037', 'UTF-8']) {

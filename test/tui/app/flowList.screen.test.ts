@@ -137,6 +137,23 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('not in the rows: Lunch (f ~text searches the bytes)'));
   });
 
+  it('/ says which match it is, and what matched where the row cuts it short', async () => {
+    const screen = await openDemo();
+    const rowOf = (id: number) => screen.text().findIndex((line) => line.startsWith(`  ${id} `));
+    screen.press('/', 'GET', 'Enter');
+    await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
+    expect(isInverse(screen, rowOf(3), '  3 192')).toBe(true);
+    screen.press('n');
+    await screen.waitFor((s) => statusRow(s).includes('match 3 of 3 '));
+    screen.press('N');
+    await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
+    // Row 5 shows `GET /repo… → 200`: the status row says what matched.
+    screen.press('/', 'annual', 'Enter');
+    await screen.waitFor((s) => /match 1 of 1: .*GET \/reports\/2025\/annual\.csv/.test(statusRow(s) + hintRow(s)));
+    expect(isInverse(screen, rowOf(5), '  5 192')).toBe(true);
+    await quit(screen);
+  });
+
   it('follows resizes: 80x24, 120x40 (wider columns, more rows), back to 80x24', async () => {
     const screen = await openDemo();
     expect(rowWith(screen, ' #1 ')).toBe(8);

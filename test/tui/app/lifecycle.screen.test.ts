@@ -22,7 +22,7 @@ describe('help and exit', () => {
     await screen.waitFor((s) => lines(s)[21] === help[19]);
     expect(lines(screen)[0]).toBe(' flowspy keys');
     expect(lines(screen).slice(2, 22)).toEqual(help.slice(0, 20));
-    expect(lines(screen)).toContain('   /            search the focused pane (lower case: any case; hex mode: 0d0a)');
+    expect(lines(screen)).toContain('   /            search (lower case: any case; hex: 0d0a; list: whole rows)');
 
     screen.press('j');
     await screen.waitFor((s) => lines(s)[0] === '');

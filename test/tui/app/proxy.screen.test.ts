@@ -43,7 +43,7 @@ afterAll(() => {
 describe('proxy mode', () => {
   it('shows a request live, r retargets the next connection, q asks before stopping', async () => {
     const screen = openFlowspy(['-L', `0:127.0.0.1:${a.port}`]);
-    const label = new RegExp(`^ 127\\.0\\.0\\.1:(\\d+) → 127\\.0\\.0\\.1:${a.port} · 0 flows .*FOLLOW`);
+    const label = new RegExp(`^ :(\\d+) → 127\\.0\\.0\\.1:${a.port} · 0 flows .*FOLLOW`);
     await screen.waitFor((s) => label.test(statusRow(s)));
     expect(listRows(screen)).toEqual([' waiting for connections…']);
     const listen = Number(label.exec(statusRow(screen))![1]);
@@ -79,7 +79,7 @@ describe('proxy mode', () => {
     await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
     screen.press('n');
     await screen.waitFor((s) => statusRow(s).includes('3 flows'));
-    expect(statusRow(screen)).toMatch(new RegExp(`^ 127\\.0\\.0\\.1:${listen} → 127\\.0\\.0\\.1:${b.port} · 3 flows`));
+    expect(statusRow(screen)).toMatch(new RegExp(`^ :${listen} → 127\\.0\\.0\\.1:${b.port} · 3 flows`));
     expect(screen.exitStatus).toBeUndefined();
     screen.press('q');
     await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
@@ -97,7 +97,7 @@ describe('proxy mode', () => {
       });
     });
     const screen = openFlowspy(['-L', `0:127.0.0.1:${closed}`]);
-    const label = new RegExp(`^ 127\\.0\\.0\\.1:(\\d+) → 127\\.0\\.0\\.1:${closed} · 0 flows`);
+    const label = new RegExp(`^ :(\\d+) → 127\\.0\\.0\\.1:${closed} · 0 flows`);
     await screen.waitFor((s) => label.test(statusRow(s)));
     const listen = Number(label.exec(statusRow(screen))![1]);
     const client = net.connect(listen, '127.0.0.1');
@@ -116,7 +116,7 @@ describe('proxy mode', () => {
 
   it('an upstream name that does not resolve: the row says failed, the pane why', async () => {
     const screen = openFlowspy(['-L', '0:no-such-host.invalid:80']);
-    const label = /^ 127\.0\.0\.1:(\d+) → no-such-host\.invalid:80 · 0 flows/;
+    const label = /^ :(\d+) → no-such-host\.invalid:80 · 0 flows/;
     await screen.waitFor((s) => label.test(statusRow(s)));
     const client = net.connect(Number(label.exec(statusRow(screen))![1]), '127.0.0.1');
     await new Promise((resolve) => client.on('error', resolve).on('close', resolve));

@@ -72,7 +72,7 @@ function startFlowspy(name: string, args: string): { screen: ReturnType<typeof o
 /** Opens the proxy to the test server and waits for its listening port. */
 async function startProxy(name: string, extra = ''): Promise<{ screen: ReturnType<typeof openShell>; stderr: () => string; listen: number }> {
   const started = startFlowspy(name, `-L 0:127.0.0.1:${upstream} ${extra}`);
-  const label = new RegExp(`^ 127\\.0\\.0\\.1:(\\d+) → 127\\.0\\.0\\.1:${upstream} · `);
+  const label = new RegExp(`^ :(\\d+) → 127\\.0\\.0\\.1:${upstream} · `);
   await started.screen.waitFor((s) => label.test(statusRow(s)));
   return { ...started, listen: Number(label.exec(statusRow(started.screen))![1]) };
 }

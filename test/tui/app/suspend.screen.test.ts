@@ -15,7 +15,7 @@ function stateOf(pid: number): string {
 }
 
 describe('ctrl-z', () => {
-  it('from a shell: the shell gets the terminal back, fg brings the screen back whole', async () => {
+  it('from a shell: the shell gets the terminal back, fg (at once) brings the screen back whole, at the size it has now', async () => {
     const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
     try {
       await shell.waitFor('shell$');
@@ -23,15 +23,32 @@ describe('ctrl-z', () => {
       await shell.waitFor((s) => statusRow(s).includes('5 flows'));
       shell.press('C-z');
       await shell.waitFor(/Stopped/);
-      // The normal screen: the command line typed before is there again, the list is not.
-      expect(shell.text().join('\n')).toContain(`-r ${demoPcap}`);
+      // The normal screen: the shell's prompt is back, the list is not.
+      await shell.waitFor((s) => s.text().filter((line) => line.startsWith('shell$')).length >= 2);
       expect(shell.text().join('\n')).not.toContain('client');
+      // Resized while stopped (no SIGWINCH reaches a stopped job), then fg at once (the stop was real).
+      shell.resize(100, 30);
       shell.write('fg\r');
-      await shell.waitFor((s) => statusRow(s).includes('5 flows') && listRows(s).length === 5);
-      shell.press('j');
-      await shell.waitFor((s) => listRows(s).length === 5);
+      await shell.waitFor((s) => statusRow(s).includes('5 flows') && listRows(s).length === 5 && listRows(s)[0].length > 80);
+      expect(statusRow(shell)).toMatch(/^ demo\.pcap/);
+      expect(shell.text().join('\n')).not.toContain('not suspended');
       shell.press('q');
       await shell.waitFor(/flowspy: 5 flows/);
+    } finally {
+      shell.kill();
+    }
+  });
+
+  it('a pipeline stops whole: its producer too, so the shell gets the terminal back', async () => {
+    const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
+    try {
+      await shell.waitFor('shell$');
+      shell.write(`(cat ${demoPcap}; sleep 30) | ${process.execPath} ${cli} -r -\r`);
+      await shell.waitFor((s) => statusRow(s).includes('5 flows'));
+      shell.press('C-z');
+      await shell.waitFor(/Stopped/);
+      shell.write('kill %1\r');
+      await shell.waitFor(/Terminated|flowspy: /);
     } finally {
       shell.kill();
     }

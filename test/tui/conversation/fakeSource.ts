@@ -21,7 +21,22 @@ class Stream {
   bytes = new Uint8Array(1024);
   /** `bytes` as a Buffer (same memory), to write text into. */
   private asBuffer = Buffer.from(this.bytes.buffer);
+  /** Bytes held (gaps hold none). */
   length = 0;
+  /** Where held bytes resume after each gap: [stream offset, index in `bytes`]. */
+  private readonly resumes: [number, number][] = [[0, 0]];
+  /** A gap of `length` bytes: nothing held, so a gap past 4 GiB costs nothing. */
+  skip(length: number): void {
+    const [offset, index] = this.resumes[this.resumes.length - 1];
+    this.resumes.push([offset + this.length - index + length, this.length]);
+  }
+  /** The held bytes at stream offsets [start, end) (never across a gap). */
+  slice(start: number, end: number): Uint8Array {
+    let k = this.resumes.length - 1;
+    while (this.resumes[k][0] > start) k--;
+    const index = this.resumes[k][1] + start - this.resumes[k][0];
+    return this.bytes.slice(index, index + end - start);
+  }
   append(data: Uint8Array): void {
     this.reserve(data.length);
     this.bytes.set(data, this.length);
@@ -60,7 +75,7 @@ export class FakeSource implements ConversationSource {
   readonly chunks: ConversationChunk[] = [];
   /** Per direction: chunk indexes in stream order. */
   private readonly byDir: Record<Direction, number[]> = { c2s: [], s2c: [] };
-  /** Per direction: data bytes at their stream offsets (gaps hold zeros, never read). */
+  /** Per direction: data bytes at their stream offsets (gaps hold nothing, never read). */
   private readonly streams: Record<Direction, Stream> = { c2s: new Stream(), s2c: new Stream() };
   private clock = 0;
   bytesRead = 0;
@@ -96,7 +111,7 @@ export class FakeSource implements ConversationSource {
 
   gap(dir: Direction, length: number, ts?: number): this {
     this.push(dir, 'gap', length, this.nextTs(ts));
-    this.streams[dir].append(new Uint8Array(length));
+    this.streams[dir].skip(length);
     return this;
   }
 
@@ -170,6 +185,6 @@ export class FakeSource implements ConversationSource {
       end = Math.min(limit, c.offset + c.length);
     }
     this.bytesRead += end - offset;
-    return this.streams[dir].bytes.slice(offset, end);
+    return this.streams[dir].slice(offset, end);
   }
 }

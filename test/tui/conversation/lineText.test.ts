@@ -40,16 +40,24 @@ describe('wrapRanges', () => {
 });
 
 describe('wrapRanges at spaces', () => {
+  it('words: after any space, a number too; a word is cut only when wider than a piece', () => {
+    const search = '* SEARCH 1 22 333 4444 55555 RFC822.SIZE';
+    expect(wrapRanges(search, 12, 'words').map(([a, b]) => search.slice(a, b))).toEqual(['* SEARCH 1 ', '22 333 4444 ', '55555 ', 'RFC822.SIZE']);
+    const long = 'to x'.concat('y'.repeat(10));
+    expect(wrapRanges(long, 6, 'words').map(([a, b]) => long.slice(a, b))).toEqual(['to ', 'xyyyyy', 'yyyyy']);
+  });
+
+
   it('ends a piece after its last space, so a number or a word is not cut; a word longer than a piece is cut', () => {
     const text = '#1 GET / -> 200 OK, 279 B / 1,122 B, send 0.0 ms, wait 25.8 ms, receive 0.1 ms';
-    const pieces = wrapRanges(text, 40, true).map(([a, b]) => text.slice(a, b));
+    const pieces = wrapRanges(text, 40, 'prose').map(([a, b]) => text.slice(a, b));
     expect(pieces).toEqual(['#1 GET / -> 200 OK, 279 B / 1,122 B, ', 'send 0.0 ms, wait 25.8 ms, receive ', '0.1 ms']);
     // A number keeps its unit: no break at the space after a digit.
     const sizes = '#4 GET /x -> 200 OK, 660 B / 27,962 B, send 0.0 ms';
-    expect(wrapRanges(sizes, 36, true).map(([a, b]) => sizes.slice(a, b))).toEqual(['#4 GET /x -> 200 OK, 660 B / ', '27,962 B, send 0.0 ms']);
+    expect(wrapRanges(sizes, 36, 'prose').map(([a, b]) => sizes.slice(a, b))).toEqual(['#4 GET /x -> 200 OK, 660 B / ', '27,962 B, send 0.0 ms']);
     expect(pieces.join('')).toBe(text);
-    expect(wrapRanges('a ' + 'x'.repeat(12), 5, true).map(([a, b]) => b - a)).toEqual([2, 5, 5, 2]);
-    // Without atSpaces, at the width.
+    expect(wrapRanges('a ' + 'x'.repeat(12), 5, 'prose').map(([a, b]) => b - a)).toEqual([2, 5, 5, 2]);
+    // Cut: at the width.
     expect(wrapRanges(text, 40)[0]).toEqual([0, 40]);
   });
 });

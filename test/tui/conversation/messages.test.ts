@@ -119,6 +119,22 @@ describe('message lines', () => {
     expect(bodyText(Buffer.from('a\tb\n\tboundary="x"\r\nno tab\x1b\n'), 'text/plain')).toEqual(['a       b', '        boundary="x"', 'no tab\\x1b']);
   });
 
+  it('one rule for tabs in every decoded line: expanded to the next tab stop by columns shown, other controls escaped', () => {
+    // A character of two bytes is one column; an escape is as wide as it shows.
+    expect(bodyText(Buffer.from('é\tx\n\x01\ty\n'), 'text/plain')).toEqual(['é       x', '\\x01    y']);
+    const { live, table, send } = liveFlow(143);
+    send('s2c', '* OK ready\r\n');
+    send('c2s', 'a1 LOGIN\tme\tpw\r\n');
+    send('s2c', Buffer.from('a1 NO \xff\tx\r\n', 'latin1'));
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const texts = messageLines(table.get(1)!, read, new Set()).filter((l) => l.kind === 'data').map((l) => l.text);
+    expect(texts).toEqual(['* OK ready', 'a1 LOGIN        me      pw', 'a1 NO \\xff      x']);
+    const http = liveFlow(80);
+    http.send('c2s', 'GET / HTTP/1.1\r\nX-A: a\tb\r\n\r\n');
+    const httpRead = (dir: 'c2s' | 's2c', offset: number, length: number) => http.live.read(1, dir, offset, length);
+    expect(messageLines(http.table.get(1)!, httpRead, new Set()).map((l) => l.text)).toContain('X-A: a  b');
+  });
+
   it('a cut message says where it was cut after its body, not between its headers and its body', () => {
     const texts = messageLines(demo.messages.get(5)!, reader(5), new Set()).map((l) => l.text);
     const cut = texts.findIndex((t) => t.startsWith('message cut at 142: stream ended'));
@@ -283,19 +299,21 @@ describe('a body that grows (a live download)', () => {
       seen.push(aboutLine());
     }
     expect(cache.size).toBe(1);
-    // Each step grows the body: read once per step up to the 256 KiB preview, then once when it completes.
-    expect(reads).toBe(Math.ceil((256 << 10) / chunk.length) + 1);
-    // While it arrives, its size so far (not "cut"); the note follows it as it grows past what is read.
+    // While it arrives its newest lines show: read once per step (its end only past 256 KiB); the
+    // step that completes it reads its first 256 KiB, once.
+    expect(reads).toBe(Math.ceil(total / chunk.length));
+    // While it arrives, its size so far (not "cut").
     expect(seen[0]).toBe('body: 100,000 bytes so far');
-    expect(seen[6]).toBe('body: 400,000 bytes so far (only the first 262,144 of 400,000 wire bytes read)');
-    expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 262,144 of ${total.toLocaleString('en-US')} wire bytes read)`);
+    expect(seen[6]).toBe('body: 400,000 bytes so far');
+    // Not all of it read for the preview: said so, with no word of loss (nothing was lost).
+    expect(seen.at(-1)).toBe(`body: ${total.toLocaleString('en-US')} bytes (not all shown: Enter reads more)`);
     // Only the lines shown are kept; the rest are counted: 262,144 bytes of 10-byte lines make
     // 26,215 lines, and more exist past what was read ("+").
     const lines = messageLines(table.get(1)!, read, new Set(), cache).map((l) => l.text);
     expect(lines).toContain(`... ${(26_215 - BODY_LINES).toLocaleString('en-US')}+ more lines (Enter shows them)`);
     // Shown in full, the body stops at 1 MiB and says how to have the rest.
     const whole = messageLines(table.get(1)!, read, new Set(['0r']), cache).map((l) => l.text);
-    expect(whole.find((t) => t.startsWith('body: '))).toBe(`body: ${total.toLocaleString('en-US')} bytes, cut (only the first 1,048,576 of ${total.toLocaleString('en-US')} wire bytes shown: b saves them all)`);
+    expect(whole.find((t) => t.startsWith('body: '))).toBe(`body: ${total.toLocaleString('en-US')} bytes (only the first 1,048,576 of ${total.toLocaleString('en-US')} wire bytes shown: b saves them all)`);
     live.dispose();
   });
 });
@@ -340,6 +358,28 @@ describe('message view', () => {
     expect(view.find('no such text', false)).toBe(false);
     view.end();
     expect(view.lines().at(-1)!.text).toBe('= body: 227 bytes');
+  });
+
+  it('a text protocol line wraps after spaces (a word is cut only when wider than the pane); search finds across the wrap', () => {
+    const { live, table, send } = liveFlow(143);
+    send('s2c', '* OK IMAP4rev1 server ready\r\n');
+    send('c2s', 'a4 FETCH 1:13 (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM)])\r\n');
+    send('s2c', `* 1 FETCH ${'x'.repeat(50)}\r\n`);
+    const view = new MessageView(1, table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length));
+    view.update(40, 100, 'a');
+    const texts = view.lines().map((line) => line.text);
+    expect(texts).toEqual([
+      '< * OK IMAP4rev1 server ready',
+      '> a4 FETCH 1:13 (FLAGS INTERNALDATE ',
+      '  RFC822.SIZE BODY.PEEK[HEADER.FIELDS ',
+      '  (DATE FROM)])',
+      '< * 1 FETCH ',
+      '  ' + 'x'.repeat(38),
+      '  ' + 'x'.repeat(12),
+    ]);
+    expect(view.find('INTERNALDATE RFC822', false)).toBe(true);
+    const marked = view.lines().flatMap((line) => line.matches.map(([from, to]) => line.text.slice(from, to)));
+    expect(marked).toEqual(['INTERNALDATE ', 'RFC822']);
   });
 
   it('the pane shows messages by default for a recognised flow; m and x go to the raw modes and back', () => {
@@ -397,6 +437,49 @@ describe('a cut body says what is true of it', () => {
     const rest = messageLines(lines.table.get(1)!, (dir, offset, length) => lines.live.read(1, dir, offset, length), new Set()).find((l) => l.expand !== undefined)!;
     expect(rest.text).toBe('... the body goes on (Enter shows more)');
     lines.live.dispose();
+  });
+
+  it('a chunked body\'s trailer fields show after the body, as its header fields do', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'GET /sum HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 42\r\nX-Bad: \x1b[31m\r\n\r\n');
+    const lines = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set());
+    const texts = lines.map((l) => l.text);
+    const body = texts.indexOf('hello');
+    expect(texts.slice(body, body + 4)).toEqual(['hello', 'body: 5 bytes', 'X-Sum: 42', 'X-Bad: \\x1b[31m']);
+    expect(lines[body + 2]).toMatchObject({ side: 'server', kind: 'data', role: 'response' });
+    live.dispose();
+  });
+
+  it('a binary body read only in part for the preview: labelled with its real size, "not all shown", never "cut"', () => {
+    const { live, table, send } = liveFlow(80);
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const size = 625_146;
+    const payload = Uint8Array.from({ length: size }, (_, i) => (i * 7919) >>> 3);
+    send('c2s', 'GET /0.bin HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`);
+    send('s2c', payload);
+    const texts = (expanded: string[]) => messageLines(table.get(1)!, read, new Set(expanded)).map((l) => l.text);
+    const preview = texts([]);
+    expect(preview).toContain('[binary, 625,146 bytes]');
+    expect(preview).toContain('body: 625,146 bytes (not all shown: Enter reads the rest)');
+    expect(preview.join('\n')).not.toMatch(/\bcut\b/);
+    const whole = texts(['0r']);
+    expect(whole).toContain('[binary, 625,146 bytes]');
+    expect(whole).toContain(`... ${(size - 65_536).toLocaleString('en-US')} more bytes not shown: m shows all bytes`);
+    expect(whole).toContain('body: 625,146 bytes');
+    // Content coded and decoded only up to the preview's budget: its size is not known.
+    const { live: live2, table: table2, send: send2 } = liveFlow(80);
+    const gzipped = gzipSync(Buffer.concat([payload, payload]));
+    send2('c2s', 'GET /1.bin HTTP/1.1\r\nHost: a\r\n\r\n');
+    send2('s2c', `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Encoding: gzip\r\nContent-Length: ${gzipped.length}\r\n\r\n`);
+    send2('s2c', gzipped);
+    const coded = messageLines(table2.get(1)!, (dir, offset, length) => live2.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    expect(coded.find((t) => t.startsWith('[binary'))).toMatch(/^\[binary, more than 26\d,\d{3} bytes\]$/);
+    expect(coded.find((t) => t.startsWith('body: '))).toMatch(/^body: [\d,]+ bytes, gzip decoded to 26\d,\d{3} \(not all shown: Enter reads the rest\)$/);
+    expect(coded.join('\n')).not.toMatch(/\bcut\b/);
+    live.dispose();
+    live2.dispose();
   });
 
   it('a chunked body still arriving is its size "so far", not "cut"; cut once the stream ends inside it', () => {

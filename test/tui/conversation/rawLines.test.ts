@@ -83,7 +83,7 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
       'client data: hello',
       'client data: hello again',
       'server data: world',
-      'event gap: 10 bytes missing (server)',
+      'event gap: gap of 10 bytes (server)',
       'client data: \\x16\\x03\\x01',
     ]);
   });

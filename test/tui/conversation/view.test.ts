@@ -3,6 +3,7 @@ import { CAPTURE_ENDED, REFUSED } from '../../../src/core/types.js';
 import { ConversationView, type DisplayLine } from '../../../src/tui/conversation/view.js';
 import type { ConversationSettings } from '../../../src/tui/conversation/settings.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
+import { hexLineColumns } from '../../../src/render/hex.js';
 
 const KEY = { client: { addr: '10.0.0.1', port: 5000 }, server: { addr: '10.0.0.2', port: 80 } };
 
@@ -73,7 +74,7 @@ describe('text mode', () => {
     const lines = view(s).lines();
     expect(texts(lines).slice(1)).toEqual([
       '> abc',
-      '= 1,448 bytes missing (client)',
+      '= gap of 1,448 bytes (client)',
       '> def',
       '= note: c2s sent 4 bytes after the server closed (FIN at 00:00:00.000000)',
       '= note: conflicting retransmission',
@@ -202,6 +203,21 @@ describe('hex and escaped modes', () => {
     expect(rows.slice(0, 2).map(cells)).toEqual(['48 H 54 T', '54 T 50 P']);
     expect(v.width).toBe(80);
     expect(rows.every((row) => row.text.length <= 80 && !row.continued)).toBe(true);
+  });
+
+  test('past 4 GiB the 9-digit offset counts in the bytes a row: rows never wrap where 4 bytes a row fit', () => {
+    const s = new FakeSource().gap('s2c', 0x1_4000_0000).data('s2c', 'x'.repeat(100));
+    for (const timestamps of ['off', 'absolute'] as const) {
+      for (let width = 40; width <= 200; width++) {
+        const rows = dataRows(view(s, { mode: 'hex', timestamps }, width).lines());
+        const prefix = rows[0].text.indexOf('< ') + 2;
+        expect(rows[0].text.slice(prefix, prefix + 10)).toBe('140000000 ');
+        const perRow = [16, 8, 4].find((n) => width - prefix >= hexLineColumns(n, 9));
+        const [first, second] = rows.filter((row) => !row.continued);
+        expect(second.offset! - first.offset!, `${timestamps} ${width}`).toBe(perRow ?? 4);
+        if (perRow) expect(rows.filter((row) => row.continued || row.text.length > width), `${timestamps} ${width}`).toEqual([]);
+      }
+    }
   });
 
   test('escaped: one chunk per line, C-style', () => {

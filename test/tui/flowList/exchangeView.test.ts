@@ -155,11 +155,11 @@ describe('exchange list: filter words per exchange', () => {
 
   it('/ finds the next row holding the text, round past the end', () => {
     const { view } = twoFlows();
-    expect(findNext(view, 'a.example', false, exchangeText)).toBe(2);
+    expect(findNext(view, 'a.example', false, exchangeText)?.index ?? -1).toBe(2);
     view.moveTo(3);
-    expect(findNext(view, '/A', false, exchangeText)).toBe(-1);
-    expect(findNext(view, '/a', false, exchangeText)).toBe(0);
-    expect(findNext(view, '404', true, exchangeText)).toBe(2);
+    expect(findNext(view, '/A', false, exchangeText)?.index ?? -1).toBe(-1);
+    expect(findNext(view, '/a', false, exchangeText)?.index ?? -1).toBe(0);
+    expect(findNext(view, '404', true, exchangeText)?.index ?? -1).toBe(2);
   });
 });
 

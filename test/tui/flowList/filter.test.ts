@@ -108,6 +108,54 @@ describe('flow filter: which flows each word keeps', () => {
   });
 });
 
+describe('flow filter: IPv6 addresses, typed as the list shows them or bare', () => {
+  const store = new FakeStore();
+  store.add({ client: '[::1]:50000', server: '[::1]:80' });
+  store.add({ client: '[2001:db8:1::23]:40000', server: '[2001:db8:1::2]:80' });
+  store.add({ client: '[::ffff:10.0.0.7]:1000', server: '10.0.0.8:80' });
+  store.add({ client: '[::1:5]:1', server: '10.0.0.1:2' });
+  const flows = [...store.flows()];
+  const keep = (text: string) => flows.filter((f) => matchesWithoutBytes(parsed(text), f, () => '')).map((f) => f.id);
+
+  it.each([
+    ['::1', [1]],
+    ['[::1]', [1]],
+    ['[::1]:80', [1]],
+    ['[::1]:50000', [1]],
+    ['[::1]:81', []],
+    ['0:0:0:0:0:0:0:1', [1]],
+    ['[0000::0001]:80', [1]],
+    ['2001:db8:1::23', [2]],
+    ['[2001:db8:1::23]', [2]],
+    ['2001:DB8:1:0:0:0:0:23', [2]],
+    ['[2001:0db8:0001::0023]:40000', [2]],
+    ['2001:db8:1::2', [2]],
+    ['2001:db8:1::', [2]],
+    ['2001:db8', [2]],
+    ['::ffff:10.0.0.7', [3]],
+    ['[::ffff:a00:7]', [3]],
+    ['10.0.0.8', [3]],
+    ['10.0.0.8:80', [3]],
+    [':80', [1, 2, 3]],
+    ['::1:5', [4]],
+    ['!::1', [2, 3, 4]],
+    ['::1|[2001:db8:1::23]', [1, 2]],
+  ])('%j keeps %j', (text, ids) => {
+    expect(keep(text)).toEqual(ids);
+  });
+
+  it.each([
+    ['[::1', 'text'],
+    ['[2001:db8]', 'bad address [2001:db8]: an IPv6 address in brackets, e.g. [::1] or [::1]:80'],
+    ['[::1]:70000', 'bad port in [::1]:70000: a number 0-65535'],
+    ['[fe80::1%eth0]', 'text'],
+  ])('%j is %s', (text, outcome) => {
+    const result = parseFilter(text);
+    if (outcome === 'text') expect(result).toMatchObject({ ok: true, filter: { terms: [{ kind: 'text' }] } });
+    else expect(result).toEqual({ ok: false, error: outcome });
+  });
+});
+
 describe('flow filter: parsing', () => {
   it.each([
     [':abc', 'bad port :abc: a number 0-65535 after \':\''],
@@ -164,7 +212,7 @@ describe('flow filter: parsing', () => {
       const result = parseFilter(text);
       return result.ok ? result.filter.terms : result.error;
     };
-    expect(parsed('fe80::1')).toEqual([{ kind: 'address', prefix: 'fe80::1' }]);
+    expect(parsed('fe80::1')).toEqual([{ kind: 'host', addr: 'fe80::1' }]);
     expect(parsed('dead:beef::')).toEqual([{ kind: 'address', prefix: 'dead:beef::' }]);
     expect(parsed('"metod:POST"')).toEqual([{ kind: 'text', lower: 'metod:post' }]);
   });
