@@ -142,15 +142,15 @@ describe('flow list', () => {
     const rowOf = (id: number) => screen.text().findIndex((line) => line.startsWith(`  ${id} `));
     screen.press('/', 'GET', 'Enter');
     await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
-    expect(isInverse(screen, rowOf(3), '  3 192')).toBe(true);
+    expect(isInverse(screen, rowOf(3), '  3 …23')).toBe(true);
     screen.press('n');
     await screen.waitFor((s) => statusRow(s).includes('match 3 of 3 '));
     screen.press('N');
     await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
-    // Row 5 shows `GET /repo… → 200`: the status row says what matched.
+    // Row 5 shows `GET /repor… → 200`: the status row says what matched.
     screen.press('/', 'annual', 'Enter');
     await screen.waitFor((s) => /match 1 of 1: .*GET \/reports\/2025\/annual\.csv/.test(statusRow(s) + hintRow(s)));
-    expect(isInverse(screen, rowOf(5), '  5 192')).toBe(true);
+    expect(isInverse(screen, rowOf(5), '  5 …23')).toBe(true);
     await quit(screen);
   });
 
