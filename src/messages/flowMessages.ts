@@ -152,20 +152,23 @@ export class FlowMessages {
   /**
    * One line for the flow list: `GET /api/v2/chickens.json → 301 (3 req)`, `SMTP EHLO
    * laptop.example.com → 250`, `TLS api.example.com h2` (or `(offers h2,http/1.1)`), `FTP data
-   * of #1: RETR a.bin`; `! ` before it when an exchange is flagged (see {@link flags}); '' while
-   * undecided or raw. With `exchange` (a position in `http.exchanges`, past the first), that
-   * exchange instead, numbered: `#2 GET /nope → 404 (2 req)`. `lineText`: a line's text as the
-   * view shows it (see `lineSummary`).
+   * of #1: RETR a.bin`; '' while undecided or raw. When an exchange is flagged (see
+   * {@link flags}), `! ` before it, and the first flagged exchange is the one summed up, numbered
+   * past the first: `! #2 GET /again → after-close (2 req)`. With `exchange` (a position in
+   * `http.exchanges`: a filter's match), that exchange instead: `#2 GET /nope → 404 (2 req)`.
+   * `lineText`: a line's text as the view shows it (see `lineSummary`).
    */
-  summary(exchange = 0, lineText?: (item: LineItem) => string): string {
+  summary(exchange?: number, lineText?: (item: LineItem) => string): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
+    // Per visible row and frame: a scan that stops at the first flag, not the set of them.
+    const flagged = this.http?.exchanges.findIndex((e) => e.flags.length > 0) ?? -1;
     let text = '';
     if (this.http || this.lines) {
+      const at = exchange ?? Math.max(0, flagged);
       // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
-      text = (this.http ? httpSummary(this.http, this.websocket, exchange) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
+      text = (this.http ? httpSummary(this.http, this.websocket, at) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);
-    // Per visible row and frame: a scan that stops at the first flag, not the set of them.
-    return this.http?.exchanges.some((e) => e.flags.length > 0) ? `! ${text}` : text;
+    return flagged >= 0 ? `! ${text}` : text;
   }
 
   /** Holds an event until the protocol is known, deciding as soon as the first direction's bytes tell. */
@@ -327,6 +330,12 @@ export class FlowMessages {
   }
 }
 
+/** What went wrong with an answered exchange, after its status: ` (cut short)`, ` (head lost)`, or ''. */
+function responseTrouble(flags: readonly ExchangeFlag[]): string {
+  const words = [flags.includes('cut-short') ? 'cut short' : '', flags.includes('head-lost') ? 'head lost' : ''].filter(Boolean);
+  return words.length > 0 ? ` (${words.join(', ')})` : '';
+}
+
 /** `GET /api/v2/chickens.json → 301 (3 req)`: exchange `at` (the first, else `#n ` before it), and the number of requests when more than one. */
 function httpSummary(http: HttpConversation, websocket: WebSocketConversation | undefined, at: number): string {
   const first = http.exchanges[at] ?? http.exchanges[0];
@@ -334,11 +343,12 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
   const responseDir = otherDirection(http.requestDir);
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
   const response = first.response
-    ? `${first.response.status}`
+    ? `${first.response.status}${responseTrouble(first.flags)}`
     : first.flags.includes('lost') ? '(lost in a capture gap)'
     : http.startLineCut(responseDir) ? '(status line cut)'
     : first.flags.includes('unanswered') && http.rawFrom(responseDir) !== undefined ? '(not HTTP)'
-    : first.flags.includes('unanswered') || first.flags.includes('after-close') ? '(no response)' : '…';
+    : first.flags.includes('after-close') ? 'after-close'
+    : first.flags.includes('unanswered') ? '(no response)' : '…';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
   const frames = websocket ? ` (WebSocket, ${countOf(websocket.frameCount, 'frame')})` : '';
   const number = first.index > 0 ? `#${first.index + 1} ` : '';

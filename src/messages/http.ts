@@ -6,7 +6,7 @@
 import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
-import { HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
+import { HEAD_IN_GAP, HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
 import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
 
 /** Notes kept per conversation; later ones are dropped. */
@@ -112,7 +112,9 @@ export class HttpConversation implements HttpStreamHooks {
 
   /** The parsers' hook: a head was parsed; returns its body's framing. */
   onHead(message: HttpMessage, headText: string): BodyPlan {
-    return message.kind === 'request' ? this.onRequest(message, headText) : this.onResponse(message, headText);
+    const plan = message.kind === 'request' ? this.onRequest(message, headText) : this.onResponse(message, headText);
+    if (message.incomplete?.why === HEAD_IN_GAP) this.current[message.dir]?.flags.push('head-lost');
+    return plan;
   }
 
   /** The parsers' hook: a message is over. */

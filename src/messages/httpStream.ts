@@ -36,6 +36,9 @@ export interface HttpStreamHooks {
   onNote(note: StreamNote): void;
 }
 
+/** The `incomplete.why` of a message whose head a capture gap cut (see {@link HttpStreamParser.gap}). */
+export const HEAD_IN_GAP = 'gap in the header';
+
 const enum State { Head, BodyLength, Chunked, Close, SkipLine, Raw, Ended }
 
 const LF = 0x0a;
@@ -137,7 +140,7 @@ export class HttpStreamParser {
     let boundary = this.state === State.Head && !this.head.started && !this.tentative;
     switch (this.state) {
       case State.Head:
-        if (this.head.hasStartLine || (!this.tentative && this.head.cutStartLine())) this.completeHead(ts, { offset: start, why: 'gap in the header' });
+        if (this.head.hasStartLine || (!this.tentative && this.head.cutStartLine())) this.completeHead(ts, { offset: start, why: HEAD_IN_GAP });
         else if (this.head.started && !this.tentative) {
           this.note(this.head.offset, `gap at ${formatCount(start)} inside a start line`);
           boundary = true;

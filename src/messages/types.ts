@@ -87,9 +87,11 @@ export type HttpMessage = HttpRequest | HttpResponse;
  * answered (known once the flow ended); `lost`, the request or the response fell in a capture gap
  * (the parser skipped the rest of a message it did not see start), so the other side is paired
  * with this placeholder rather than with the wrong message; `cut-short`, the connection ended
- * (FIN, reset) inside the request or the response: its head or body was not all sent.
+ * (FIN, reset) inside the request or the response: its head or body was not all sent;
+ * `head-lost`, the end of the request's or the response's head fell in a capture gap (its start
+ * line was seen; its headers, so its body's framing and size, were not all seen).
  */
-export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost' | 'cut-short';
+export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost' | 'cut-short' | 'head-lost';
 
 /** A request and its response, paired in order. Either side may be missing (see `flags`). */
 export interface HttpExchange {

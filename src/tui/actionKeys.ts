@@ -12,7 +12,7 @@ import type { FlowStore } from '../store/flowStore.js';
 import type { LineItem } from '../messages/lines.js';
 import type { MessagesOf } from './flowList/filter.js';
 import type { ConversationPane } from './conversationPane.js';
-import { bodyInView, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
+import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
 import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
 import { mailFileName } from './actions/bodyName.js';
@@ -63,6 +63,8 @@ export interface ActionScene {
   readonly ellipsis: string;
   /** The flow `s` and `y` act on: the conversation's when it has the focus, else the list's selection. */
   actedOnFlowId(): number | undefined;
+  /** The exchange list's selection while the list has the focus (what `y` copies then). */
+  selectedExchange(): { readonly flowId: number; readonly index: number } | undefined;
   /** The flows `w` writes: the ones the list shows. */
   shownFlowIds(): readonly number[];
   /** Writes `sequence` to the terminal (the OSC 52 copy). */
@@ -87,13 +89,18 @@ export class ActionKeys {
     );
   }
 
-  /** `y`: the HTTP request in view as a curl command, to the clipboard (OSC 52) and a file. */
+  /**
+   * `y`: as a curl command, to the clipboard (OSC 52) and a file, the request of the exchange
+   * list's selection, else of the exchange in view (see ConversationPane.exchangeInView), else
+   * the flow's first request.
+   */
   copyCurl(): void {
     const { status, conversation } = this.scene;
-    const flowId = this.scene.actedOnFlowId();
+    const selected = this.scene.selectedExchange();
+    const flowId = selected?.flowId ?? this.scene.actedOnFlowId();
     const http = flowId === undefined ? undefined : this.scene.messages?.(flowId)?.http;
-    const index = conversation.exchangeInView() ?? 0;
-    const exchange = http?.exchanges.find((e) => e.index === index) ?? http?.exchanges.find((e) => e.request);
+    const index = selected?.index ?? (conversation.flowId === flowId ? conversation.exchangeInView() : undefined);
+    const exchange = index === undefined ? http?.exchanges.find((e) => e.request) : http?.exchanges.find((e) => e.index === index);
     const request = exchange?.request;
     if (flowId === undefined) return status.say('y: no flow selected');
     if (exchange && !request) return status.say(`y: exchange #${exchange.index + 1} has no request (a response without one)`);
@@ -127,9 +134,10 @@ export class ActionKeys {
   }
 
   /**
-   * `b`: picks the first HTTP body in the window, or the first mail (SMTP DATA), and returns its
-   * prompt's label and the file name offered ({@link saveOffered} writes it); undefined, after
-   * saying why, when there is none.
+   * `b`: picks a body of the HTTP exchange in view (see bodyOfExchange), or the first body in
+   * the window when no row shows an exchange, or the first mail (SMTP DATA) in the window, and
+   * returns its prompt's label and the file name offered ({@link saveOffered} writes it);
+   * undefined, after saying why, when there is none.
    */
   offerBody(): { label: string; name: string } | undefined {
     const { status, conversation } = this.scene;
@@ -139,7 +147,10 @@ export class ActionKeys {
     const key = flowId === undefined ? undefined : this.scene.store.getFlow(flowId)?.key;
     if (key !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.offerMail(flowId!, key, messages.lines.items);
     if (key === undefined || !http) return void status.say('b: no HTTP body or mail in this flow');
-    const target = bodyInView(http.exchanges, conversation.placesInView());
+    const index = conversation.exchangeInView();
+    const places = conversation.placesInView();
+    const target = index === undefined ? bodyInView(http.exchanges, places) : bodyOfExchange(http.exchanges, index, places);
+    if (!target && index !== undefined) return void status.say(`b: exchange #${index + 1} has no body`);
     if (!target) return void status.say('b: no HTTP body in view: scroll to a message with one');
     this.offered = { kind: 'body', flowId: flowId!, target };
     return { label: `save body of #${target.exchange + 1} ${target.role}: `, name: bodyTargetName(key, target) };
@@ -223,7 +234,8 @@ export function savedMessage(paths: readonly string[], columns: number, ellipsis
 
 /**
  * Where `w` and `b` write for the answer `path` to their prompt: into it, under the file name of
- * `offered` (the name the prompt opened with), when it is a directory (`/tmp`); else `path` itself.
+ * `offered` (the name the prompt opened with), when it is a directory (`/tmp`) or says it means one
+ * (`new/`: the write then says there is no such directory); else `path` itself.
  */
 export function answeredPath(path: string, offered: string): string {
   let isDirectory = false;
@@ -232,7 +244,7 @@ export function answeredPath(path: string, offered: string): string {
   } catch {
     // ENOTDIR, ENAMETOOLONG, EACCES...: the write itself says what is wrong with `path`.
   }
-  return isDirectory ? join(path, basename(offered)) : path;
+  return isDirectory || path.endsWith('/') ? join(path, basename(offered)) : path;
 }
 
 /**

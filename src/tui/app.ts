@@ -116,6 +116,7 @@ export class TuiApp {
       actions: options.actions,
       ellipsis: terminal.glyphs.ellipsis,
       actedOnFlowId: () => (this.state.focus === 'conversation' ? this.conversation.flowId : this.focusedFlowId()),
+      selectedExchange: () => (this.state.focus === 'list' ? this.exchanges.rows?.focused : undefined),
       shownFlowIds: () => this.shownFlowIds(),
       writeToTerminal: (sequence) => this.screen.program.output.write(sequence),
     });

@@ -193,12 +193,19 @@ export class Commands {
     if (on) this.scene.conversation.bottom();
   }
 
-  /** Enter: the conversation opens at the exchange the filter's message words point at (`status:404`: that 404). */
+  /**
+   * Enter: the conversation opens at the exchange selected in the exchange list (in the messages
+   * mode), or at the one the filter's message words point at (`status:404`: that 404).
+   */
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;
     const shown = shownList(this.scene.list, exchanges);
-    const exchange = id === undefined ? undefined : shown.kind === 'exchanges' ? shown.rows.focused?.index : shown.rows.matchedExchange(id);
+    if (shown.kind === 'exchanges') {
+      if (id !== undefined && shown.rows.focused) this.scene.conversation.openExchange(id, shown.rows.focused.index);
+      return;
+    }
+    const exchange = id === undefined ? undefined : shown.rows.matchedExchange(id);
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 

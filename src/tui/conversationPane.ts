@@ -17,7 +17,7 @@ import { paintLine } from './paint.js';
 import type { MessagesOf } from './flowList/filter.js';
 import { MessagesMode } from './conversation/messagesMode.js';
 import type { MessageView } from './conversation/messageView.js';
-import type { ViewPlace } from './conversation/bodyInView.js';
+import { exchangeMostInView, type ViewPlace } from './conversation/bodyInView.js';
 import { notFollowing, type Following } from './following.js';
 
 /** The pane; owned by the app. */
@@ -149,6 +149,15 @@ export class ConversationPane {
     if (!keepFollowing) this.following.on = false;
   }
 
+  /**
+   * Enter on the exchange list's row for `exchange` of `flowId`: {@link openAt}, in the messages
+   * mode, which stays chosen (as after `m`) when the flow's protocol was recognised.
+   */
+  openExchange(flowId: number, exchange: number): void {
+    if (this.messages.offers(flowId)) this.wantMessages(true);
+    this.openAt(flowId, exchange);
+  }
+
   /** The painted rows of the window, joined with newlines ('' when no flow is shown). */
   paint(palette: Palette): string {
     if (this.messageView) return this.messageView.lines().map((line) => paintLine(line, this.view?.width ?? 80, palette)).join('\n');
@@ -199,9 +208,15 @@ export class ConversationPane {
     return moved;
   }
 
-  /** The HTTP exchange in view in the messages mode (its index), if any. */
+  /**
+   * The HTTP exchange (its index) the reader is at: in the messages mode the one the last jump
+   * aimed at while the window stays there, else the one with the most rows in the window (see
+   * MessageView.exchangeInWindow); in the raw modes the one whose bytes fill the most rows.
+   */
   exchangeInView(): number | undefined {
-    return this.messageView?.exchangeInWindow();
+    if (this.messageView) return this.messageView.exchangeInWindow();
+    const exchanges = this.view === undefined ? undefined : this.messagesOf?.(this.view.flowId)?.http?.exchanges;
+    return exchanges === undefined ? undefined : exchangeMostInView(exchanges, this.placesInView());
   }
 
   /**

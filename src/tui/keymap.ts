@@ -44,7 +44,7 @@ export interface KeyBinding {
 
 /** Every key of the TUI. Order is the order of the help screen and of the hint row. */
 export const KEYMAP: readonly KeyBinding[] = [
-  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: at it)', hint: 'open' },
+  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: messages)', hint: 'open' },
   { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address, newest first', hint: 'sort' },
   { context: 'flowList', keys: ['v'], command: 'view.toggle', help: 'list flows / HTTP exchanges (a row per request: flow#n)', hint: 'view',
     helpNote: 'exchanges: o sorts by arrival, duration, size, status, flow' },
@@ -80,7 +80,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['p'], command: 'pause.toggle', help: 'pause / resume screen updates (capture goes on)' },
   { context: 'global', keys: ['C-l'], command: 'screen.repaint', help: 'repaint the whole screen (after another program wrote on it)' },
   { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow: client and server bytes, its log', hint: 'save' },
-  { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as curl (clipboard, a file)', hint: 'curl' },
+  { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as curl (clipboard, a file)', hint: 'curl',
+    helpNote: 'in view: exchange selected, or ] [ G / went to, or most shown' },
   { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file' },
   { context: 'global', keys: ['r'], command: 'proxy.retarget', help: 'proxy: new upstream host:port for new connections' },
   { context: 'global', keys: ['?'], command: 'help', help: 'this help', hint: 'help' },
@@ -210,7 +211,7 @@ function legend(glyphs: Glyphs): [string, string][] {
     [glyphs.note, 'note: data after or in flight at a close; a conflicting resend'],
     [glyphs.gap, 'a capture gap: bytes never seen'],
     ['!', 'bad exchange: response without request, request unanswered,'],
-    ['', 'request lost in a gap, cut short, sent after the close'],
+    ['', 'request or head lost in a gap, cut short, sent after the close'],
     ['?', `in place of ${glyphs.right}: which side is the client is a guess`],
     ['f', ':80 10.0.0.1 #12 #10-20 open reset refused has:note has:gap'],
     ['', 'method:POST status:5xx host:api path:/api ~text !not a|b "a b"'],

@@ -135,7 +135,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     kept = kept.flatMap((item, i) => (i === lowest ? shortened(item, stringColumns(joined(kept)) + 1 - width, glyphs.ellipsis) : [item]));
   }
   let line = ' ' + joined(kept);
-  if (stringColumns(line) > width) line = ' ' + fitHead(message, soleMessageColumns(width), glyphs.ellipsis);
+  if (stringColumns(line) > width && message !== '') line = ' ' + fitHead(message, soleMessageColumns(width), glyphs.ellipsis);
   line = headFitting(line, width);
   return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
 }

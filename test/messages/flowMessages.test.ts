@@ -60,6 +60,11 @@ class Script {
     this.offsets[dir] += b.length;
     return this;
   }
+  gap(dir: Direction, length: number): this {
+    this.events.push({ type: 'gap', flowId: 1, dir, offset: this.offsets[dir], length, ts: ++this.ts });
+    this.offsets[dir] += length;
+    return this;
+  }
   fin(dir: Direction): this {
     this.events.push({ type: 'half-close', flowId: 1, dir, ts: ++this.ts });
     return this;
@@ -104,8 +109,17 @@ describe('FlowMessages', () => {
     expect(flow.summary()).toBe('GET /api/v2/chickens.json → 301 (3 req)');
     expect(flow.flags).toEqual([]);
     const closed = run(new Script().data('c2s', 'GET / HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n').fin('s2c').data('c2s', 'GET /again HTTP/1.1\r\n\r\n').end());
-    expect(closed.summary()).toBe('! GET / → 200 (2 req)');
+    // The ! is for #2: the summary names it, not the first exchange, which went well.
+    expect(closed.summary()).toBe('! #2 GET /again → after-close (2 req)');
+    expect(closed.summary(0)).toBe('! GET / → 200 (2 req)');
     expect(closed.flags).toEqual(['after-close', 'unanswered']);
+  });
+
+  it('sums up a flagged exchange that has a response with what went wrong', () => {
+    const cut = run(new Script().data('c2s', 'GET /big HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc').fin('s2c').end());
+    expect(cut.summary()).toBe('! GET /big → 200 (cut short)');
+    const gap = run(new Script().data('c2s', 'GET /r HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.0 302 MOVED').gap('s2c', 100).data('s2c', 'x\r\n\r\n').fin('s2c').fin('c2s').end());
+    expect(gap.summary()).toBe('! GET /r → 302 (head lost)');
   });
 
   it('sums up HTTP cut inside a start line: no request made up', () => {
@@ -188,9 +202,9 @@ describe('the demo capture as messages', () => {
     expect([...table.values()].map((f) => `${f.protocol}: ${f.summary()}`)).toEqual([
       'http: GET / → 200 (2 req)',
       'lines: SMTP EHLO laptop.example.com → 250 (5 cmds)',
-      'http: ! GET /api/status → 200 (2 req)',
+      'http: ! #2 GET /api/status?again=1 → after-close (2 req)',
       'raw: ',
-      'http: ! GET /reports/2025/annual.csv → 200',
+      'http: ! GET /reports/2025/annual.csv → 200 (cut short)',
     ]);
     const flagged = table.get(3)!.http!.exchanges[1];
     expect(flagged.request?.target).toBe('/api/status?again=1');

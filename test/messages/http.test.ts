@@ -65,7 +65,7 @@ const CASES: Case[] = [
   {
     name: 'a gap in a header: the request is cut, the next one is found',
     steps: [c2s('GET /a HTTP/1.1\r\nHost: exa'), gap('c2s', 10), c2s(`\r\nAccept: */*\r\n\r\n${get('/b')}`), s2c(ok('1') + ok('2'))],
-    exchanges: ['GET /a (cut at 26: gap in the header) → 200 length:1', 'GET /b → 200 length:1'],
+    exchanges: ['GET /a (cut at 26: gap in the header) → 200 length:1 !head-lost', 'GET /b → 200 length:1'],
     notes: ['c2s@26: gap of 10 bytes: looking for the next message start', 'c2s@53: resumed at this message start'],
   },
   {
@@ -93,13 +93,13 @@ const CASES: Case[] = [
   {
     name: 'a gap right after a status line, before its line end: the response is cut in its head, paired with its request',
     steps: [c2s(get('/1')), s2c('HTTP/1.0 302 MOVED'), gap('s2c', 1460), s2c('; path=/\r\nLocation: http://x/\r\nContent-Length: 5\r\n\r\nhello'), fin('s2c')],
-    exchanges: ['GET /1 → 302 (cut at 18: gap in the header)'],
+    exchanges: ['GET /1 → 302 (cut at 18: gap in the header) !head-lost'],
     notes: ['s2c@18: gap of 1,460 bytes: looking for the next message start', 's2c@1478: no message start after the gap: raw bytes from here'],
   },
   {
     name: 'a gap right after a request line, before its line end: the request is cut in its head',
     steps: [c2s('GET /a HTTP/1.1'), gap('c2s', 30), c2s('\r\n\r\n' + get('/b')), s2c(ok('1') + ok('2'))],
-    exchanges: ['GET /a (cut at 15: gap in the header) → 200 length:1', 'GET /b → 200 length:1'],
+    exchanges: ['GET /a (cut at 15: gap in the header) → 200 length:1 !head-lost', 'GET /b → 200 length:1'],
   },
   {
     name: 'a gap inside a status line: the response is lost',

@@ -59,6 +59,10 @@ describe('status row', () => {
     }
   });
 
+  it('with no message, a row too narrow for the rest still shows ? help (cut), never blank', () => {
+    for (const width of [4, 6]) expect(statusLine(INFO, width, UNICODE_GLYPHS).trim(), `${width}`).toMatch(/^\? h/);
+  });
+
   it('a long filter stays in sight, cut with an ellipsis, at 80 columns', () => {
     const filter = 'method:POST status:5xx host:api.example.com path:/api/v2/chickens ~token';
     const line = statusLine({ ...INFO, noun: 'exchange', flows: 40, shown: 1, filter, counters: undefined }, 80, UNICODE_GLYPHS);

@@ -21,7 +21,7 @@ describe('message backfill', () => {
     expect(backfill.busy).toBe(false);
     expect(progress).toBe(5);
     for (const id of [1, 2, 3, 4, 5]) expect(table.get(id)?.summary(), `flow ${id}`).toBe(eager.get(id)?.summary());
-    expect(table.get(3)?.summary()).toMatch(/^! GET \/api\/status/);
+    expect(table.get(3)?.summary()).toMatch(/^! #2 GET \/api\/status\?again=1 → after-close/);
     store.dispose();
   });
 

@@ -18,6 +18,8 @@ describe('where w writes', () => {
     expect(answeredPath(dir, offered)).toBe(join(dir, offered));
     expect(answeredPath(`${dir}/`, offered)).toBe(join(dir, offered));
     expect(answeredPath(join(dir, 'x.pcap'), offered)).toBe(join(dir, 'x.pcap'));
+    // A directory that is not there yet: the offered name in it (the write fails, saying so), never a file named after it.
+    expect(answeredPath(join(dir, 'new/'), offered)).toBe(join(dir, 'new', offered));
   });
 
   it('a path stat cannot look at (through a file, too long) is left to the write to refuse, never thrown here', () => {

@@ -44,6 +44,37 @@ export function bodyInView(exchanges: readonly HttpExchange[], places: readonly 
   return undefined;
 }
 
+/**
+ * The body `b` saves when the reader is at exchange `index`: the first of its messages with a
+ * body among `places`, else its response's body, else its request's; undefined when it has none.
+ */
+export function bodyOfExchange(exchanges: readonly HttpExchange[], index: number, places: readonly ViewPlace[]): BodyTarget | undefined {
+  const own = places.filter((place) => exchangeOf(exchanges, place) === index);
+  const shown = bodyInView(exchanges, own);
+  if (shown) return shown;
+  return (['response', 'request'] as const).map((role) => byRole(exchanges, index, role)).find((target) => target !== undefined && target.message.body.length > 0);
+}
+
+/**
+ * The exchange (its index) most of `places` (a raw mode's rows) lie in, the first one on a tie;
+ * undefined when none does.
+ */
+export function exchangeMostInView(exchanges: readonly HttpExchange[], places: readonly ViewPlace[]): number | undefined {
+  const count = new Map<number, number>();
+  for (const place of places) {
+    const index = exchangeOf(exchanges, place);
+    if (index !== undefined) count.set(index, (count.get(index) ?? 0) + 1);
+  }
+  let most: number | undefined;
+  for (const [index, rows] of count) if (most === undefined || rows > count.get(most)!) most = index;
+  return most;
+}
+
+function exchangeOf(exchanges: readonly HttpExchange[], place: ViewPlace): number | undefined {
+  if ('item' in place) return undefined;
+  return 'exchange' in place ? place.exchange : byOffset(exchanges, place)?.exchange;
+}
+
 function byRole(exchanges: readonly HttpExchange[], index: number, role: BodyRole): BodyTarget | undefined {
   const exchange = exchanges[index]?.index === index ? exchanges[index] : exchanges.find((e) => e.index === index);
   const message = exchange?.[role];

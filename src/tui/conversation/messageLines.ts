@@ -63,6 +63,7 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'no-request': 'response without a request',
   lost: 'lost in a capture gap',
   'cut-short': 'cut short: the connection ended before the whole message was sent',
+  'head-lost': 'head lost in a capture gap: headers, body framing and size not all seen',
 };
 
 /** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters); tabs expanded. */

@@ -50,6 +50,12 @@ export class MessageView {
   follow = false;
   /** The last `find` went round the end (or the start) to find its match. */
   wrapped = false;
+  /**
+   * The row a jump (`]`, `[`, `G`, a match, {@link showUnit}) aimed at, and the top it left: while
+   * the top stays there, the reader is at that row, also when the last page could not put it at
+   * the top (see {@link exchangeInWindow}).
+   */
+  private jumped: { readonly row: number; readonly top: number } | undefined = undefined;
 
   private readonly raw: RawSection;
 
@@ -125,11 +131,16 @@ export class MessageView {
   /** The first rows in view (`g`); stops following. */
   home(): void {
     this.top = 0;
+    this.jumped = undefined;
     this.follow = false;
   }
   /** The last rows in view (`G`). */
   end(): void {
     this.top = this.lastTop();
+    const rows = this.windowRows();
+    let last = rows.length - 1;
+    while (last >= 0 && rows[last].line.exchange === undefined) last--;
+    this.jumped = last < 0 ? undefined : { row: this.top + last, top: this.top };
   }
 
   /**
@@ -140,7 +151,7 @@ export class MessageView {
    */
   nextUnit(): boolean {
     const rows = this.rows;
-    let unit = firstAbove(rows.unitFirstRows, this.top - rows.headCount);
+    let unit = firstAbove(rows.unitFirstRows, this.readerRow() - rows.headCount);
     while (unit < rows.unitCount && !rows.isStop(unit)) unit++;
     const next = rows.unitStart(unit);
     return next !== undefined && this.moveTop(next);
@@ -149,14 +160,22 @@ export class MessageView {
   /** `[`: see {@link nextUnit}. */
   previousUnit(): boolean {
     const rows = this.rows;
-    let before = firstAbove(rows.unitFirstRows, this.top - rows.headCount - 1) - 1;
+    let before = firstAbove(rows.unitFirstRows, this.readerRow() - rows.headCount - 1) - 1;
     while (before > 0 && !rows.isStop(before)) before--;
     return this.moveTop(before < 0 ? 0 : rows.unitStart(before)!);
   }
 
+  /** Where the reader is: the row the last jump aimed at while the top stays where it left it, else the top. */
+  private readerRow(): number {
+    return this.jumped?.top === this.top ? this.jumped.row : this.top;
+  }
+
+  /** Jumps to `row` (see {@link jumped}); false when neither the window nor the reader's row moved. */
   private moveTop(row: number): boolean {
     const top = Math.max(0, Math.min(row, this.lastTop()));
-    if (top === this.top) return false;
+    const reader = this.readerRow();
+    this.jumped = { row, top };
+    if (top === this.top) return row !== reader;
     this.top = top;
     this.follow = false;
     return true;
@@ -202,10 +221,19 @@ export class MessageView {
     if (found !== undefined) this.showUnit(found);
   }
 
-  /** Index of the HTTP exchange of the first row in the window that belongs to one, if any. */
+  /**
+   * The HTTP exchange (its index) the reader is at: the one the last jump (`]`, `[`, `G`, a
+   * match, Enter on an exchange) aimed at while the window stays where it left it; else the one
+   * with the most rows in the window (the upper one on a tie). Undefined when no row shows one.
+   */
   exchangeInWindow(): number | undefined {
-    for (const row of this.windowRows()) if (row.line.exchange !== undefined) return row.line.exchange;
-    return undefined;
+    const jumped = this.jumped?.top === this.top && this.jumped.row < this.rows.count ? this.rows.row(this.jumped.row).line.exchange : undefined;
+    if (jumped !== undefined) return jumped;
+    const rowsOf = new Map<number, number>();
+    for (const { line } of this.windowRows()) if (line.exchange !== undefined) rowsOf.set(line.exchange, (rowsOf.get(line.exchange) ?? 0) + 1);
+    let most: number | undefined;
+    for (const [exchange, rows] of rowsOf) if (most === undefined || rows > rowsOf.get(most)!) most = exchange;
+    return most;
   }
 
   /** The message (exchange and role, or item) of each row of the window that shows one, top to bottom. */
@@ -247,7 +275,7 @@ export class MessageView {
     }
     if (!found) return false;
     this.match = found;
-    this.top = Math.max(0, Math.min(found.row, this.lastTop()));
+    this.moveTop(found.row);
     this.follow = false;
     return true;
   }

@@ -37,7 +37,7 @@ export class ExchangeByteSearch {
     needles: readonly Needle[],
   ) {
     this.matchers = needles.filter((n) => !n.negated).map((n) => new ByteMatcher(n.pattern));
-    this.all = (1 << this.matchers.length) - 1;
+    this.all = 2 ** this.matchers.length - 1; // as an int32, like the bits found: MAX_NEEDLES is 31
     this.overlap = Math.max(0, ...this.matchers.map((m) => m.length - 1));
   }
 

@@ -6,6 +6,7 @@
  */
 import type { Micros } from '../../core/types.js';
 import { framingOf, headerValue, responseBodyPlan } from '../../messages/httpHead.js';
+import { HEAD_IN_GAP } from '../../messages/httpStream.js';
 import type { HttpExchange } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 
@@ -65,6 +66,11 @@ export function exchangeSize(exchange: HttpExchange): number | undefined {
 /** True when the final response stopped short of its end (a capture gap, the capture's end, the connection's). */
 export function exchangeCut(exchange: HttpExchange): boolean {
   return exchange.response?.incomplete !== undefined;
+}
+
+/** True when the end of the final response's head fell in a capture gap: its body's size is not known (shown `lost`). */
+export function exchangeResponseHeadLost(exchange: HttpExchange): boolean {
+  return exchange.response?.incomplete?.why === HEAD_IN_GAP;
 }
 
 /** The body size a response's Content-Length announced, undefined without one (chunked, up to the close, bad framing). */

@@ -3,7 +3,8 @@
  * same way): number `flow#exchange`, the `!` mark, method (as wide as the widest listed),
  * request (`host/path`, cut in its middle to fit), outcome (status; without a response, what went wrong, over the size and time
  * columns), response size (of a body that did not all arrive: `76/48k`, what came of the
- * announced size, or `76…` when that does not fit or none was announced), time (tenths
+ * announced size, or `76…` when that does not fit or none was announced; `lost` when the end of
+ * its head fell in a capture gap), time (tenths
  * below a millisecond, so a sort by duration reads). Exactly `width`
  * columns; every text is escaped (see `exchangeFields.ts`). Below
  * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
@@ -11,7 +12,7 @@
 import type { Glyphs } from '../glyphs.js';
 import { fitMiddle } from '../width.js';
 import {
-  exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
+  exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeResponseHeadLost, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
 import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
 import { humanBytes, humanDuration } from './units.js';
@@ -91,7 +92,7 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
     spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
   } else if (columns.size > 0) {
     spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
-    const sizeText = size === undefined ? '-' : exchangeCut(e) ? cutSizeText(size, exchangeAnnouncedSize(e), columns.size, options.glyphs) : humanBytes(size);
+    const sizeText = size === undefined ? '-' : exchangeResponseHeadLost(e) ? 'lost' : exchangeCut(e) ? cutSizeText(size, exchangeAnnouncedSize(e), columns.size, options.glyphs) : humanBytes(size);
     spans.push(space, { text: padLeft(sizeText, columns.size), style: 'bytesS2c' });
     spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
   } else spans.push({ text: pad(status, columns.status), style: statusStyle(status) });

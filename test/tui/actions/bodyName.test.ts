@@ -9,6 +9,8 @@ describe('body file names', () => {
       ['application/javascript', '.js'], ['text/css', '.css'], ['image/png', '.png'], ['image/jpeg', '.jpg'], ['image/gif', '.gif'],
       ['image/webp', '.webp'], ['image/svg+xml', '.svg'], ['application/pdf', '.pdf'], ['application/zip', '.zip'],
       ['application/gzip', '.gz'], ['application/octet-stream', '.bin'],
+      ['text/csv; charset=utf-8', '.csv'], ['text/tab-separated-values', '.tsv'], ['text/markdown', '.md'], ['text/calendar', '.ics'],
+      ['text/vcard', '.vcf'], ['application/yaml', '.yaml'], ['application/x-yaml', '.yaml'], ['text/yaml', '.yaml'],
       ['video/mp4', ''], ['text/x-unknown', ''], ['', ''], [undefined, ''], ['../../etc/passwd', ''], ['image/png/../x', ''], ['a/b+json/../c', ''],
     ];
     for (const [type, extension] of cases) expect(bodyExtension(type), String(type)).toBe(extension);

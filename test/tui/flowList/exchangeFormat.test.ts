@@ -59,6 +59,13 @@ describe('exchange rows: cut bodies and short times', () => {
     expect(exchangeDurationText(450)).toBe('0.5ms');
   });
 
+  it('a response whose head a capture gap cut (status line seen, headers not): ! and size lost', () => {
+    const e = exchange(0, { host: 'h', start: 0, status: 302, end: 493_000, size: 0, flags: ['head-lost'] });
+    e.response = { ...e.response!, complete: false, incomplete: { offset: 18, why: 'gap in the header' } };
+    const [row] = formatExchangeRows([{ flowId: 3, index: 0, exchange: e }], { width: 80, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 5, methodColumns: 3 });
+    expect(row.text).toMatch(/^  3#1 ! GET h\/ +302    lost 493ms$/);
+  });
+
   it('a cut body with a Content-Length shows what came of it, 76/48k, when that fits the column', () => {
     const cutOf = (size: number, contentLength: string) => {
       const e = exchange(0, { host: 'h', start: 0, status: 200, end: 9000, size });

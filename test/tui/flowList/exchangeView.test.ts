@@ -151,6 +151,9 @@ describe('exchange list: filter words per exchange', () => {
     expect(labels(view)).toEqual(['1#3']);
     view.setFilter(filterOf('~c2'));
     expect(labels(view)).toEqual([]);
+    // As many ~ words as a filter may have (31): all held is still all held.
+    view.setFilter(filterOf(Array.from({ length: 31 }, (_, i) => `~${'secret'.slice(0, 1 + (i % 6))}`).join(' ')));
+    expect(labels(view)).toEqual(['1#2', '1#3']);
   });
 
   it('/ finds the next row holding the text, round past the end', () => {
