@@ -4,7 +4,7 @@
  * A damaged file keeps everything before the damage: the flows are finished and the error
  * is returned in the summary for the caller to report.
  */
-import { countOf } from '../core/count.js';
+import { countOf, formatCount } from '../core/count.js';
 import { readCapture } from '../capture/read.js';
 import { compileCaptureFilter, type PacketPredicate } from '../capture/filter.js';
 import { CaptureFormatError } from '../capture/errors.js';
@@ -136,13 +136,13 @@ export function formatCaptureSummary(s: CaptureRunSummary): string {
     countOf(s.packets, 'packet'),
     countOf(s.payloadBytes, 'payload byte'),
     `${countOf(s.gaps, 'gap')} (${countOf(s.gapBytes, 'byte')})`,
-    `${s.decode.truncated} truncated`,
-    `${s.decode.malformed} malformed`,
+    `${formatCount(s.decode.truncated)} truncated`,
+    `${formatCount(s.decode.malformed)} malformed`,
   ];
-  if (s.filteredOut) parts.push(`${s.filteredOut} filtered out`);
-  if (s.decode.nonTcp) parts.push(`${s.decode.nonTcp} not TCP`);
-  if (s.decode.unsupportedLinkType) parts.push(`${s.decode.unsupportedLinkType} of unsupported link types`);
-  if (s.decode.lengthBeyondFrame) parts.push(`${s.decode.lengthBeyondFrame} with an IP length beyond the frame`);
+  if (s.filteredOut) parts.push(`${formatCount(s.filteredOut)} filtered out`);
+  if (s.decode.nonTcp) parts.push(`${formatCount(s.decode.nonTcp)} not TCP`);
+  if (s.decode.unsupportedLinkType) parts.push(`${formatCount(s.decode.unsupportedLinkType)} of unsupported link types`);
+  if (s.decode.lengthBeyondFrame) parts.push(`${formatCount(s.decode.lengthBeyondFrame)} with an IP length beyond the frame`);
   if (s.notes) parts.push(countOf(s.notes, 'note'));
   if (s.interrupted) parts.push(`interrupted after ${countOf(s.bytesRead, 'byte')}`);
   return `flowspy: ${parts.join(', ')}`;

@@ -9,6 +9,7 @@
 import { openLiveCapture, type LiveCaptureCounters } from '../capture/live.js';
 import type { CapturedPacket } from '../core/packet.js';
 import type { FlowEventSink, Micros } from '../core/types.js';
+import { formatCount } from '../core/count.js';
 import type { SourceCounters } from './counters.js';
 import { eventCounts, formatCaptureSummary, startPipeline, type CaptureRunSummary } from './captureRun.js';
 
@@ -112,6 +113,6 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunSummary> 
 /** The one-line summary of a live run: the file run's, plus the capture's counters and drops. */
 export function formatLiveSummary(s: LiveRunSummary): string {
   const c = s.capture;
-  const ifDrops = c.ifDrops ? `, ${c.ifDrops} dropped by interface` : '';
-  return `${formatCaptureSummary(s)}, ${c.received} received by filter, ${c.kernelDrops} dropped by kernel${ifDrops}, ${c.queueDrops} dropped by queue`;
+  const ifDrops = c.ifDrops ? `, ${formatCount(c.ifDrops)} dropped by interface` : '';
+  return `${formatCaptureSummary(s)}, ${formatCount(c.received)} received by filter, ${formatCount(c.kernelDrops)} dropped by kernel${ifDrops}, ${formatCount(c.queueDrops)} dropped by queue`;
 }

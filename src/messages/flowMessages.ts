@@ -339,7 +339,7 @@ function responseTrouble(flags: readonly ExchangeFlag[]): string {
 /** `GET /api/v2/chickens.json → 301 (3 req)`: exchange `at` (the first, else `#n ` before it), and the number of requests when more than one. */
 function httpSummary(http: HttpConversation, websocket: WebSocketConversation | undefined, at: number): string {
   const first = http.exchanges[at] ?? http.exchanges[0];
-  if (!first) return http.startLineCut(http.requestDir) ? 'HTTP: request line cut' : 'HTTP';
+  if (!first) return http.startLineCut(http.requestDir) ? 'HTTP: request line cut' : `HTTP${stoppedWhy(http)}`;
   const responseDir = otherDirection(http.requestDir);
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
   const response = first.response
@@ -353,6 +353,18 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
   const frames = websocket ? ` (WebSocket, ${countOf(websocket.frameCount, 'frame')})` : '';
   const number = first.index > 0 ? `#${first.index + 1} ` : '';
   return `${number}${request} → ${response}${count}${frames}`;
+}
+
+/**
+ * Why the requests' parse stopped before a first request (`? not a request line`, the note the
+ * conversation shows at that offset, shortened), or '' when it did not stop.
+ */
+function stoppedWhy(http: HttpConversation): string {
+  const at = http.rawFrom(http.requestDir);
+  if (at === undefined) return '';
+  const note = http.notes.find((n) => n.dir === http.requestDir && n.offset === at);
+  const why = note?.text.replace(/: raw bytes from here$/, '').replace(/^not an HTTP /, 'not a ');
+  return `? ${why ?? 'not parsed'}`;
 }
 
 /** `FTP data of #1: RETR rand.txt`: the control flow, and the transfer command sent after the announcement. */

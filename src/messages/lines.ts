@@ -518,8 +518,8 @@ function replyStatus(reply: string, command: string): string {
 }
 
 /**
- * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol, the first command, the status of
- * its reply, and how many lines the client sent when more than one. Telnet: the server's first
+ * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol (`lines:` when not recognised),
+ * the first command, the status of its reply, and how many lines the client sent when more than one. Telnet: the server's first
  * line and the client's lines, `TELNET OpenBSD/i386 (oof) (ttyp2) (9 cmds)`. `shown` gives an
  * item's text as put in the summary (its first 60 characters): by default the text as it is
  * (Latin-1 for a line that is not UTF-8); a view passes its own (see `FlowView.describe`).
@@ -534,7 +534,9 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     return `TELNET${banner ? ` ${cut(banner, banner.text.trim().slice(0, 60))}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;
   }
   const at = items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
-  const name = lineProtocolName(conversation);
+  // A protocol not recognised is labelled as such (`lines:`), not by a word that reads as data.
+  const known = lineProtocolName(conversation);
+  const name = known === 'text' ? 'lines:' : known;
   if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
   const command = cut(items[at], items[at].text.slice(0, 60));
   const tag = /^\S+ /.exec(command)?.[0];

@@ -97,7 +97,7 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
   const { list, source } = scene;
   const { palette, glyphs } = scene.terminal;
   const options = flowRowOptions(list, width, glyphs);
-  const listTitle = headerRow(columnLayout(width, options.numberColumns, options.endpoints), width).text;
+  const listTitle = headerRow(columnLayout(width, options.numberColumns, options.endpoints), width, glyphs).text;
   scene.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, scene.state.focus === 'list', palette));
   const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), options);
   const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');

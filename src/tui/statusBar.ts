@@ -6,6 +6,7 @@
  * ellipsis when longer still): a screen with no hint row has no other room for it. Pure; every string in it is display-safe (`source`, `filter` and `message` must
  * already be escaped by the caller: they may quote file names, hosts, typed text).
  */
+import { countOf, formatCount } from '../core/count.js';
 import type { SourceCounters } from '../engine/counters.js';
 import type { Glyphs } from './glyphs.js';
 import { humanBytes } from './flowList/units.js';
@@ -88,10 +89,10 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const c = info.counters;
   const items: Item[] = [];
   items.push({ text: info.source, keep: 6, ...(info.sourceBrief ? { brief: info.sourceBrief } : {}) });
-  const plural = (n: number): string => `${n} ${info.noun ?? 'flow'}${n === 1 ? '' : 's'}`;
+  const plural = (n: number): string => countOf(n, info.noun ?? 'flow');
   // While paused the list is a snapshot: shown/held would read like a filter.
-  if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${info.flows - info.shown} new)`, keep: 8 });
-  else items.push({ text: `${info.shown === info.flows ? '' : `${info.shown}/`}${plural(info.flows)}`, keep: 8 });
+  if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${formatCount(info.flows - info.shown)} new)`, keep: 8 });
+  else items.push({ text: `${info.shown === info.flows ? '' : `${formatCount(info.shown)}/`}${plural(info.flows)}`, keep: 8 });
   // A filter stays in sight, its text cut: without it a filtered list reads as the whole.
   if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7, cut: 'filter x'.length });
   // `sorted by duration` said just now: `by duration` beside it would repeat it.
@@ -103,17 +104,17 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   }
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
   // Gaps outrank the display mode (the conversation's title shows it too): they are what a capture is read for.
-  if (c && c.gaps > 0) items.push({ text: `${c.gaps} gap${c.gaps === 1 ? '' : 's'}`, keep: 5 });
+  if (c && c.gaps > 0) items.push({ text: countOf(c.gaps, 'gap'), keep: 5 });
   if (c && (c.malformed > 0 || c.truncated > 0)) {
     // Named as the run's summary names them: truncated (snaplen cut), malformed, or both (bad).
-    const text = c.malformed === 0 ? `${c.truncated} truncated` : c.truncated === 0 ? `${c.malformed} malformed` : `${c.malformed + c.truncated} bad`;
-    items.push({ text, keep: 1 });
+    const [count, word] = c.malformed === 0 ? [c.truncated, 'truncated'] : c.truncated === 0 ? [c.malformed, 'malformed'] : [c.malformed + c.truncated, 'bad'];
+    items.push({ text: `${formatCount(count)} ${word}`, keep: 1 });
   }
   if (c && (c.kernelDrops !== undefined || c.queueDrops)) {
     // One item for every packet lost (the kernel's and the queue's), so a narrow row keeps the total.
     const queued = c.queueDrops ?? 0;
     const lost = (c.kernelDrops ?? 0) + queued;
-    items.push({ text: `${lost} drop${lost === 1 ? '' : 's'}${queued ? ` (${queued} by the queue)` : ''}`, keep: 6 });
+    items.push({ text: `${countOf(lost, 'drop')}${queued ? ` (${formatCount(queued)} by the queue)` : ''}`, keep: 6 });
   }
   if (info.loading) items.push({ text: loadingText(c), keep: 9 });
   if (info.activity) items.push({ text: info.activity, keep: 4 });

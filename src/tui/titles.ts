@@ -11,7 +11,7 @@ import { fitHead, stringColumns } from './width.js';
 
 /**
  * ` #3 10.0.0.1:5555 → 10.0.0.2:80  closed  text UTF-8` in `width` columns: on a narrow row the
- * addresses are shortened in the middle (ports kept) to leave room for the state, and what is
+ * addresses are shortened (ports and the ends of addresses kept) to leave room for the state, and what is
  * cut at the end shows an ellipsis. ` conversation` without a flow.
  */
 export function conversationTitle(flow: (ListedFlow & { key: FlowKey }) | undefined, display: string, glyphs: Glyphs, width: number): string {

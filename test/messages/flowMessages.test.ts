@@ -129,6 +129,19 @@ describe('FlowMessages', () => {
     expect(response.summary()).toBe('! GET /a → (status line cut)');
   });
 
+  it('sums up HTTP whose first request line does not parse as the parse stopping, not as bare HTTP', () => {
+    // zeek's tcp_reassembly: the conversation says `not an HTTP request line: raw bytes from here`.
+    // A request line longer than any the parser takes (zeek's is an overflow attempt, `SEARCH /AAAA…`).
+    const flow = run(new Script().data('c2s', `SEARCH /${'A'.repeat(70_000)}`).fin('c2s').fin('s2c').end());
+    expect([flow.protocol, flow.http?.exchanges.length, flow.http?.rawFrom('c2s')]).toEqual(['http', 0, 0]);
+    expect(flow.summary()).toBe('HTTP? not a request line');
+  });
+
+  it('labels a line protocol it does not know as lines, not as a word of the data', () => {
+    const flow = run(new Script().data('c2s', 'GET /bad.html\r\n').data('s2c', '<html>\r\n').fin('c2s').fin('s2c').end());
+    expect([flow.protocol, flow.summary()]).toEqual(['lines', 'lines: GET /bad.html → <html>']);
+  });
+
   it('sums up a line protocol and TLS', () => {
     const smtp = run(new Script().data('s2c', '220 mx ESMTP\r\n').data('c2s', 'EHLO laptop.example.com\r\n').data('s2c', '250-mx\r\n250 OK\r\n').end());
     expect([smtp.protocol, smtp.summary()]).toEqual(['lines', 'SMTP EHLO laptop.example.com → 250']);

@@ -237,7 +237,7 @@ describe('line protocols', () => {
     ['IMAP', [['s2c', '* OK IMAP4rev1 ready\r\n'], ['c2s', 'a001 LOGIN bob secret\r\n'], ['s2c', '* CAPABILITY IMAP4rev1\r\na001 OK LOGIN completed\r\n']], 'IMAP a001 LOGIN bob secret → OK'],
     ['FTP', [['s2c', '220 ProFTPD Server ready.\r\n'], ['c2s', 'USER anonymous\r\n'], ['s2c', '331 Password required\r\n']], 'FTP USER anonymous → 331'],
     ['Redis', [['c2s', 'PING\r\n'], ['s2c', '+PONG\r\n']], 'Redis PING → +PONG'],
-    ['text', [['c2s', 'hello there\n'], ['s2c', 'hi\n']], 'text hello there → hi'],
+    ['text', [['c2s', 'hello there\n'], ['s2c', 'hi\n']], 'lines: hello there → hi'],
   ] as [string, Step[], string][])('names %s and sums it up', (name, steps, summary) => {
     const lines = play(steps);
     expect(lineProtocolName(lines)).toBe(name);

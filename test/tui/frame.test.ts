@@ -81,6 +81,15 @@ describe('status row', () => {
     expect(line).toContain('sorted by duration · ? help');
   });
 
+  it('groups the digits of its counts, as the rest of the screen does (a big scan loading)', () => {
+    const big = { ...INFO, flows: 300_000, shown: 284_613, counters: { ...COUNTERS, gaps: 12_000, truncated: 1_234, malformed: 0, kernelDrops: 5_000, queueDrops: 2_500 } };
+    const line = statusLine({ ...big, shown: 300_000 }, 200, UNICODE_GLYPHS);
+    expect(line).toContain(' 300,000 flows · ');
+    expect(line).toContain(' 12,000 gaps · 1,234 truncated · 7,500 drops (2,500 by the queue) · ');
+    expect(statusLine({ ...big, filter: ':80' }, 200, UNICODE_GLYPHS)).toContain(' 284,613/300,000 flows · ');
+    expect(statusLine({ ...big, paused: true }, 200, UNICODE_GLYPHS)).toContain(' 284,613 flows (+15,387 new) · ');
+  });
+
   it('filtered: shown/total and the filter; one flow is singular', () => {
     expect(statusLine({ ...INFO, shown: 1, filter: ':25' }, 100, UNICODE_GLYPHS)).toContain('1/5 flows · filter :25');
     expect(statusLine({ ...INFO, flows: 1, shown: 1 }, 100, UNICODE_GLYPHS)).toContain(' 1 flow ');
@@ -100,7 +109,7 @@ describe('status row', () => {
   it('live drops: the kernel\'s and the queue\'s in one item, kept before the display mode at 80 columns', () => {
     const live = { ...INFO, source: 'lo tcp port 8080', counters: { ...COUNTERS, gaps: 2273, kernelDrops: 281560, queueDrops: 100391 }, follow: true };
     const line = statusLine(live, 80, UNICODE_GLYPHS);
-    expect(line).toContain(' 381951 drops (100391 by the queue) · ');
+    expect(line).toContain(' 381,951 drops (100,391 by the queue) · ');
     expect(line).not.toContain('text UTF-8');
     expect(statusLine({ ...live, counters: { ...COUNTERS, kernelDrops: 0, queueDrops: 0 } }, 80, UNICODE_GLYPHS)).toContain(' 0 drops · ');
   });

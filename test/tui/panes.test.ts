@@ -132,9 +132,9 @@ describe('flow list find and titles on the demo', () => {
     const title = conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 80);
     expect(title).toBe(' #3 192.168.1.23:51002 → 198.51.100.10:80  reset  text UTF-8');
     expect(conversationTitle(undefined, 'hex', UNICODE_GLYPHS, 80)).toBe(' conversation');
-    // Narrow: the addresses give way (ports kept) to the state; a cut shows.
-    expect(conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 40)).toBe(' #3 192…23:51002 → 198.…0.10:80  reset …');
-    expect(conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 30)).toBe(' #3 …3:51002 → 19…10:80  rese…');
+    // Narrow: the addresses give way (ports and the ends of addresses kept) to the state; a cut shows.
+    expect(conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 40)).toBe(' #3 …1.23:51002 → …100.10:80  reset  te…');
+    expect(conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 30)).toBe(' #3 …3:51002 → …10:80  reset …');
     expect(emptyListText(5, false, 'file', false)).toContain('no flow matches the filter');
     expect(emptyListText(5, false, 'file', true)).toBe(' searching the flows: none has matched yet (f to change the filter)');
     expect(emptyListText(0, true, 'proxy', false)).toContain('waiting for connections');

@@ -6,11 +6,12 @@
 import { endpointColumns } from './rowFormat.js';
 import type { ListedFlow } from './source.js';
 
-/** The widest client and server endpoints seen (display columns), and the client address all share if they do. */
+/** The widest client and server endpoints seen (display columns), and the client and server addresses all share if they do. */
 export interface WidestEndpoints {
   client: number;
   server: number;
   sharedClient: string | undefined;
+  sharedServer: string | undefined;
 }
 
 /** The facts, grown with each flow seen. */
@@ -20,9 +21,10 @@ export class ColumnFit {
   /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
   largestId = 0;
   /** The widest endpoints seen: the list's endpoint columns fit them. */
-  readonly widestEndpoints: WidestEndpoints = { client: 0, server: 0, sharedClient: undefined };
-  /** Two flows seen had different client addresses (no shared client any more). */
+  readonly widestEndpoints: WidestEndpoints = { client: 0, server: 0, sharedClient: undefined, sharedServer: undefined };
+  /** Two flows seen had different client (server) addresses: no shared one any more. */
   private clientsDiffer = false;
+  private serversDiffer = false;
 
   /** A flow new to the list: every fact. */
   added(flow: ListedFlow): void {
@@ -34,6 +36,10 @@ export class ColumnFit {
     if (!this.clientsDiffer && widest.sharedClient !== flow.key.client.addr) {
       this.clientsDiffer = widest.sharedClient !== undefined;
       widest.sharedClient = this.clientsDiffer ? undefined : flow.key.client.addr;
+    }
+    if (!this.serversDiffer && widest.sharedServer !== flow.key.server.addr) {
+      this.serversDiffer = widest.sharedServer !== undefined;
+      widest.sharedServer = this.serversDiffer ? undefined : flow.key.server.addr;
     }
   }
 

@@ -8,22 +8,22 @@
  * Columns (space separated; preview takes the rest): number, client → server, state, bytes
  * each way, duration (or age, for an open flow), note mark, preview. Widths by terminal width
  * (number: digits of the biggest id, 3 to 10):
- * | width   | client | server | state           | bytes each way | duration | preview (6-digit ids) |
- * | 80-99   | 14     | 14     | 7 `t/out?`      | 4 `1.2k`       | 5 `3m04` | 15 at 80              |
- * | 100-159 | 21     | 17     | 7               | 5 `↑1.2k`      | 5        | 23 at 100             |
- * | 160-249 | 24     | 24     | 12 `timed out?` | 5              | 5        | 68 at 160             |
- * | 250-    | 41     | 41     | 12              | 5              | 5        | 124 at 250            |
- * Below 80 the endpoints shrink (to 9 each); when the preview would get under 12 columns, the
- * row keeps only the number, server, state, note mark and preview (`compact`). Given
- * the widest endpoints listed, the endpoint columns fit them instead (see {@link columnLayout});
- * when every flow listed has the same client address, the client column shows ports only.
+ * | width   | state           | bytes each way | duration |
+ * | -99     | 7 `t/out`       | 4 `1.2k`       | 5 `3m04` |
+ * | 100-159 | 7               | 5 `↑1.2k`      | 5        |
+ * | 160-    | 12 `timed out`  | 5              | 5        |
+ * The endpoints are as wide as the widest listed while the preview keeps about a quarter of the row;
+ * past that the server stays whole and the client gives way, each keeping the end of its
+ * address (see {@link columnLayout}); an address every flow shares is named once in the header
+ * and its column shows ports only. When the preview would get under 12 columns, the row keeps
+ * only the number, server, state, note mark and preview (`compact`).
  * A mid-stream flow (no handshake seen: client and server are a guess) has `?` in place of the
  * arrow (after its state in a compact row).
  */
 import type { Micros } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
 import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
-import { headFitting, stringColumns } from '../width.js';
+import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
 import { fitEndpoint, humanBytes, humanDuration } from './units.js';
 
@@ -68,6 +68,8 @@ export interface ColumnLayout {
   readonly compact: boolean;
   /** The client address all flows share (see {@link EndpointColumns.sharedClient}): the client column shows ports. */
   readonly sharedClient?: string | undefined;
+  /** The server address all flows share: the server column shows ports. */
+  readonly sharedServer?: string | undefined;
 }
 
 /** Below this many summary columns with every column shown, a row drops to the compact columns. */
@@ -125,63 +127,53 @@ export interface EndpointColumns {
   /**
    * The client address every flow seen shares, when they all share one (a capture on one
    * host, the proxy's local clients): the client column then shows only the port, the header
-   * names the address once, and the server column gets the room.
+   * names the address once, and the other columns get the room.
    */
   readonly sharedClient?: string | undefined;
+  /** The server address every flow seen shares, when they all share one: likewise for the server column. */
+  readonly sharedServer?: string | undefined;
 }
 
-/** A client column of ports only: `:65535`. */
+/** A column of ports only: `:65535`. */
 const PORT_COLUMNS = 6;
 
+/** An endpoint's width when the widest listed is not known: an IPv4 address and port. */
+const DEFAULT_ENDPOINT = 21;
+
+/** Columns the client keeps at least before the server is cut: the last group of its address and its port (`…23:51000`). */
+const MIN_CLIENT = 9;
+
+/** Columns an endpoint keeps at least however narrow the row. */
+const MIN_ENDPOINT = 9;
+
 /** Columns the preview keeps at least when endpoints take room from it: a share of the width. */
-const MIN_PREVIEW_SHARE = 0.3;
+const MIN_PREVIEW_SHARE = 0.24;
 
 /**
  * The column widths for a row `width` columns wide, with `numberColumns`-digit flow numbers.
- * With `widest` (the endpoints listed), the endpoint columns are as wide as those need, within
- * the table's widths plus what the preview can spare above {@link MIN_PREVIEW_SHARE} of the
- * row; room they do not need goes to the preview.
+ * The endpoint columns are as wide as `widest` (the endpoints listed) needs, within what leaves
+ * the preview {@link MIN_PREVIEW_SHARE} of the row: the server first (whole unless the client
+ * would keep under {@link MIN_CLIENT}), then the client; the preview gets the rest.
  */
 export function columnLayout(width: number, numberColumns: number, widest?: EndpointColumns): ColumnLayout {
   const number = Math.max(3, Math.min(10, numberColumns));
-  let client = 41;
-  let server = 41;
-  let state = 12;
-  let bytes = 5;
-  if (width < 100) [client, server, state, bytes] = [14, 14, 7, 4];
-  else if (width < 160) [client, server, state] = [21, 17, 7];
-  else if (width < 250) [client, server] = [24, 24];
+  const [state, bytes] = width < 100 ? [7, 4] : width < 160 ? [7, 5] : [12, 5];
   const duration = 5;
-  const sharedClient = widest?.sharedClient;
-  if (sharedClient !== undefined) {
-    server += client - PORT_COLUMNS;
-    client = PORT_COLUMNS;
-  }
-  if (widest) [client, server] = fitEndpoints(sharedClient === undefined ? widest : { ...widest, client: PORT_COLUMNS }, client, server, width - number - client - server - fixedColumns(state, bytes, duration), width);
-  let preview = width - number - client - server - fixedColumns(state, bytes, duration);
-  while (preview < 0 && (client > 9 || server > 9)) {
-    if (client >= server) client--;
-    else server--;
-    preview++;
-  }
+  const { sharedClient, sharedServer } = widest ?? {};
+  const wantClient = sharedClient !== undefined ? PORT_COLUMNS : Math.max(PORT_COLUMNS, widest?.client ?? DEFAULT_ENDPOINT);
+  const wantServer = sharedServer !== undefined ? PORT_COLUMNS : Math.max(PORT_COLUMNS, widest?.server ?? DEFAULT_ENDPOINT);
+  const room = width - number - fixedColumns(state, bytes, duration);
+  const spare = room - Math.max(MIN_PREVIEW, Math.floor(width * MIN_PREVIEW_SHARE));
+  const server = Math.max(Math.min(wantServer, MIN_ENDPOINT), Math.min(wantServer, spare - Math.min(wantClient, MIN_CLIENT)));
+  const client = Math.max(Math.min(wantClient, MIN_ENDPOINT), Math.min(wantClient, spare - server));
+  const preview = room - client - server;
   if (preview < MIN_PREVIEW) {
     // ' ' server ' ' state ' ' note ' ' preview
     const compactServer = Math.min(widest?.server ?? 14, 21, Math.max(9, Math.floor((width - number - state - 5) / 2)));
     const compactPreview = width - number - compactServer - state - 5;
     return { number, client: 0, server: compactServer, state, bytes: 0, duration: 0, preview: Math.max(0, compactPreview), arrows: false, longStates: false, compact: true };
   }
-  return { number, client, server, state, bytes, duration, preview: Math.max(0, preview), arrows: bytes === 5, longStates: state === 12, compact: false, sharedClient };
-}
-
-/** Endpoint widths for `widest` from the table's `client` and `server` and the `preview` they leave. */
-function fitEndpoints(widest: EndpointColumns, client: number, server: number, preview: number, width: number): [number, number] {
-  const wantClient = Math.max(6, widest.client);
-  const wantServer = Math.max(6, widest.server);
-  const budget = client + server + Math.max(0, preview - Math.floor(width * MIN_PREVIEW_SHARE));
-  if (wantClient + wantServer <= budget) return [wantClient, wantServer];
-  const half = Math.floor(budget / 2);
-  const c = Math.min(wantClient, Math.max(budget - wantServer, half));
-  return [c, Math.min(wantServer, budget - c)];
+  return { number, client, server, state, bytes, duration, preview, arrows: bytes === 5, longStates: state === 12, compact: false, sharedClient, sharedServer };
 }
 
 /** Display columns of an endpoint as a row shows it whole (`[v6]:port`). */
@@ -273,7 +265,8 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const stateLabel = (layout.longStates ? LONG_STATES : SHORT_STATES)[state] + (flow.sawHandshake || !layout.compact ? '' : '?');
   const [serverAddr, serverPort] = endpointParts(flow.key.server);
   const number: RowSpan = { text: padLeft(String(flow.id), layout.number), style: 'number' };
-  const server: RowSpan = { text: pad(fitEndpoint(serverAddr, serverPort, layout.server, g.ellipsis), layout.server), style: 'server' };
+  const serverText = layout.sharedServer === undefined ? fitEndpoint(serverAddr, serverPort, layout.server, g.ellipsis) : serverPort;
+  const server: RowSpan = { text: pad(serverText, layout.server), style: 'server' };
   const space: RowSpan = { text: ' ', style: 'space' };
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
   const tail: RowSpan[] = [
@@ -306,8 +299,11 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   return assemble(flow.id, flow.id === options.focusedId, spans, options.width);
 }
 
-/** The column titles for `layout`, as one row of style `header`. */
-export function headerRow(layout: ColumnLayout, width: number): FlowRow {
+/**
+ * The column titles for `layout`, as one row of style `header`. An address every flow shares
+ * stands in place of "summary" (see {@link sharedTitle}), shown whole or visibly cut.
+ */
+export function headerRow(layout: ColumnLayout, width: number, glyphs: Glyphs = UNICODE_GLYPHS): FlowRow {
   if (layout.compact) {
     const line = `${padLeft('#', layout.number)} ${pad('server', layout.server)} ${pad('state', layout.state)}   summary`;
     return assemble(-1, false, [{ text: line, style: 'header' }], width);
@@ -326,9 +322,32 @@ export function headerRow(layout: ColumnLayout, width: number): FlowRow {
     ' ',
     padLeft('time', layout.duration),
     '   ',
-    // In place of "summary" (what the column holds is plain from its rows): where every flow comes from.
-    layout.sharedClient === undefined ? 'summary' : `from ${escapeText(layout.sharedClient)}`,
   ];
   const line = text[0] + ' ' + text.slice(1).join('');
-  return assemble(-1, false, [{ text: line, style: 'header' }], width);
+  // In place of "summary" (what the column holds is plain from its rows): the address every flow shares.
+  const title = sharedTitle(layout, width - stringColumns(line), glyphs) ?? 'summary';
+  return assemble(-1, false, [{ text: line + title, style: 'header' }], width);
 }
+
+/**
+ * The addresses every flow shares (escaped) in at most `columns` columns: `from CLIENT`,
+ * `to SERVER` or `from CLIENT to SERVER`; where that does not fit, the addresses alone
+ * (`CLIENT → SERVER`), then each cut in its middle with the ellipsis, never a prefix that reads
+ * as another address. Undefined when none is shared; empty when no cut can fit.
+ */
+function sharedTitle(layout: ColumnLayout, columns: number, glyphs: Glyphs): string | undefined {
+  const client = layout.sharedClient === undefined ? undefined : escapeText(layout.sharedClient);
+  const server = layout.sharedServer === undefined ? undefined : escapeText(layout.sharedServer);
+  if (client === undefined && server === undefined) return undefined;
+  const worded = [client === undefined ? '' : `from ${client}`, server === undefined ? '' : `to ${server}`].filter(Boolean).join(' ');
+  if (stringColumns(worded) <= columns) return worded;
+  const arrow = ` ${glyphs.right} `;
+  const addresses = [client, server].filter((a): a is string => a !== undefined);
+  if (stringColumns(addresses.join(arrow)) <= columns) return addresses.join(arrow);
+  const each = Math.floor((columns - (addresses.length - 1) * stringColumns(arrow)) / addresses.length);
+  if (each < MIN_SHARED_CUT) return '';
+  return addresses.map((a) => fitMiddle(a, each, glyphs.ellipsis)).join(arrow);
+}
+
+/** Columns a cut shared address keeps at least (`10.…0.1`); narrower, the header shows none. */
+const MIN_SHARED_CUT = 7;

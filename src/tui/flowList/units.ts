@@ -45,15 +45,31 @@ export function humanDuration(micros: Micros): string {
 
 /**
  * `address` and `:port` (display text, `[v6]` bracketed) in at most `columns` columns: whole
- * when it fits, else the address is cut in its middle (`192.1…8.7.200:54321`) and the port kept;
- * when even that cannot fit, the text's tail. Never wider than `columns`.
+ * when it fits, else an IP address keeps its end, which tells hosts apart (`…100.200:54321`,
+ * `[…8a2e:370:7334]:443`), cut where a group starts when the cut leaves some; another name
+ * (a proxy's host) is cut in its middle. The port is kept; when even that cannot fit, the
+ * text's tail. Never wider than `columns`.
  */
 export function fitEndpoint(address: string, port: string, columns: number, ellipsis: string): string {
   const whole = address + port;
   if (stringColumns(whole) <= columns) return whole;
-  const room = columns - stringColumns(port) - stringColumns(ellipsis);
+  const bracketed = /^\[[0-9A-Fa-f:.]+\]$/.test(address);
+  const inner = bracketed ? address.slice(1, -1) : address;
+  const room = columns - stringColumns(port) - stringColumns(ellipsis) - (bracketed ? 2 : 0);
+  if (room >= 1 && (bracketed || /^[0-9.]+$/.test(address))) {
+    const tail = groupTail(inner, room);
+    return bracketed ? `[${ellipsis}${tail}]${port}` : ellipsis + tail + port;
+  }
   if (room < 2) return columns <= 1 ? headFitting(ellipsis, columns) : ellipsis + tailFitting(whole, columns - 1);
   const head = headFitting(address, Math.ceil(room / 2));
   const tail = tailFitting(address, room - stringColumns(head));
   return head + ellipsis + tail + port;
+}
+
+/** The end of an IP address in `room` columns, starting at a group (`100.200`, not `8.100.200`) when that keeps a group. */
+function groupTail(address: string, room: number): string {
+  const tail = address.slice(address.length - room);
+  if (/[.:]/.test(address.charAt(address.length - room - 1))) return tail;
+  const next = tail.search(/[.:]/);
+  return next >= 0 && next < tail.length - 1 ? tail.slice(next + 1) : tail;
 }

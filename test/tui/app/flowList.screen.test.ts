@@ -17,13 +17,15 @@ describe('flow list', () => {
     const rows = listRows(screen);
     expect(rows).toHaveLength(5);
     expect(rows.map((row) => /^ *(\d+) /.exec(row)?.[1])).toEqual(['1', '2', '3', '4', '5']);
-    expect(rows[0]).toMatch(/ closed .* GET \/ → 200 \(2 re…$/);
-    expect(rows[1]).toMatch(/:25 closed .* SMTP EHLO l… → 250$/);
+    expect(rows[0]).toMatch(/ closed .* GET \/ → 200 \(2 req\)$/);
+    expect(rows[1]).toMatch(/:25 +closed .* SMTP EHLO l\S*… → 250$/);
     // The flagged exchange is summed up: #2, whose outcome (after-close) does not fit 80 columns.
-    expect(rows[2]).toMatch(/ reset .* • ! #2 GET \/api\/sta…$/);
-    expect(rows[3]).toMatch(/^ +4 \[200.*\]:50100 → \[200.*\]:7777 closed .*\\x00\\x00/);
+    expect(rows[2]).toMatch(/ reset .* • ! #2 GET \/api\/\S*…$/);
+    // At 80 columns the server is whole, the client keeps the end of its address (`…23` of 192.168.1.23).
+    expect(rows[0]).toMatch(/^ +1 …23:51000 → 198\.51\.100\.10:80 +closed /);
+    expect(rows[3]).toMatch(/^ +4 …3\]:50100 → \[…db8:2::7\]:7777 +closed .*\\x00\\x00/);
     // At 80 columns a summary keeps its outcome and cuts its request.
-    expect(rows[4]).toMatch(/:8080 reset .* ! GET \/repo… → 200/);
+    expect(rows[4]).toMatch(/^ +5 …23:51010 → 198\.51\.100\.20:8080 reset .* ! GET \/repo\S*… → 200/);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
 
     const status = statusRow(screen);
@@ -105,19 +107,19 @@ describe('flow list', () => {
 
     await applyFilter(':25', '1/5 flows');
     expect(statusRow(screen)).toContain('filter :25');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 closed .* SMTP EHLO l… → 250$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 +closed .* SMTP EHLO l\S*… → 250$/)]);
 
     await applyFilter('reset', '2/5 flows');
     expect(statusRow(screen)).toContain('filter reset');
     expect(listRows(screen).map((row) => row.trim().split(' ')[0])).toEqual(['3', '5']);
 
     await applyFilter('has:note', '1/5 flows');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! #2 GET \/api\/sta…$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! #2 GET \/api\/\S*…$/)]);
 
     // "Lunch" is only in the body of the mail (flow 2), not in any preview.
     await applyFilter('~Lunch', '1/5 flows');
     expect(statusRow(screen)).toContain('filter ~Lunch');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO l… → 250$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO l\S*… → 250$/)]);
 
     screen.press('f');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: ~Lunch'));
@@ -141,22 +143,22 @@ describe('flow list', () => {
     const rowOf = (id: number) => screen.text().findIndex((line) => line.startsWith(`  ${id} `));
     screen.press('/', 'GET', 'Enter');
     await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
-    expect(isInverse(screen, rowOf(3), '  3 192')).toBe(true);
+    expect(isInverse(screen, rowOf(3), '  3 …23')).toBe(true);
     screen.press('n');
     await screen.waitFor((s) => statusRow(s).includes('match 3 of 3 '));
     screen.press('N');
     await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
-    // Row 5 shows `GET /repo… → 200`: the status row says what matched.
+    // Row 5 shows `GET /repor… → 200`: the status row says what matched.
     screen.press('/', 'annual', 'Enter');
     await screen.waitFor((s) => /match 1 of 1: .*\/reports\/2025\/annual\.csv/.test(statusRow(s) + hintRow(s)));
-    expect(isInverse(screen, rowOf(5), '  5 192')).toBe(true);
+    expect(isInverse(screen, rowOf(5), '  5 …23')).toBe(true);
     await quit(screen);
   });
 
   it('follows resizes: 80x24, 120x40 (wider columns, more rows), back to 80x24', async () => {
     const screen = await openDemo();
     expect(rowWith(screen, ' #1 ')).toBe(8);
-    expect(listRows(screen)[1]).toContain('192.….50:40222');
+    expect(listRows(screen)[1]).toContain(' …50:40222 → 203.0.113.25:25 ');
 
     screen.resize(120, 40);
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
@@ -171,8 +173,8 @@ describe('flow list', () => {
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 8 && statusRow(s).startsWith(' demo.pcap'));
     const narrow = listRows(screen);
     expect(narrow).toHaveLength(5);
-    expect(narrow[0]).toMatch(/GET \/ → 200 \(2 re…$/);
-    expect(narrow[1]).toMatch(/SMTP EHLO l… → 250$/);
+    expect(narrow[0]).toMatch(/GET \/ → 200 \(2 req\)$/);
+    expect(narrow[1]).toMatch(/SMTP EHLO l\S*… → 250$/);
     expect(screen.text().every((line) => line.length <= 80)).toBe(true);
     await quit(screen);
   });
@@ -187,9 +189,9 @@ describe('flow list', () => {
         flow.send('s2c', '+PONG\r\n', t + 1000);
       }));
       const screen = await openCapture(file, 1);
-      expect(listRows(screen)[0]).toMatch(/^ +1 :50000 \? 10\.1\.0\.2:6379 +[a-z/]+ .* Redis PING → \+PONG/);
-      // One client address for every flow: the client column shows ports, the header names it.
-      expect(screen.line(0)).toContain('from 10.1.0.1');
+      expect(listRows(screen)[0]).toMatch(/^ +1 :50000 \? :6379 +[a-z/]+ .* Redis PING → \+PONG/);
+      // One client and one server address for every flow: the columns show ports, the header names them.
+      expect(screen.line(0)).toContain('from 10.1.0.1 to 10.1.0.2');
       expect(screen.line(rowWith(screen, ' #1 '))).toContain('(direction guessed)');
       await quit(screen);
     } finally {

@@ -19,7 +19,7 @@ describe('terminals', () => {
     ['linux', {}, false],
   ] as const)('TERM=%s %o: the demo opens with no terminfo error text (256 colours: %s)', async (term, env, colors256) => {
     const screen = await openDemo({ term, env });
-    expect(listRows(screen)[0]).toMatch(/GET \/ → 200 \(2 re…$/);
+    expect(listRows(screen)[0]).toMatch(/GET \/ → 200 \(2 req\)$/);
     expect(statusRow(screen)).toMatch(/^ demo\.pcap · 5 flows/);
     const title = rowWith(screen, ' #1 ');
     const background = screen.cell(1, title).bg;
@@ -69,9 +69,9 @@ describe('terminals', () => {
   it('LANG=C: arrows, ellipses, markers and separators are ASCII', async () => {
     const screen = await openDemo({ env: { LANG: 'C' } });
     const rows = listRows(screen);
-    expect(rows[0]).toMatch(/^ +1 192\.~\.23:51000 > 198\.5~00\.10:80 closed .* GET \/ -> 200 \(2 r~$/);
-    expect(rows[1]).toMatch(/SMTP EHLO ~ -> 250$/);
-    expect(rows[2]).toMatch(/ \* ! #2 GET \/api\/sta~$/);
+    expect(rows[0]).toMatch(/^ +1 ~23:51000 > 198\.51\.100\.10:80 +closed .* GET \/ -> 200 \(2 re\S*$/);
+    expect(rows[1]).toMatch(/SMTP EHLO \S*~ -> 250$/);
+    expect(rows[2]).toMatch(/ \* ! #2 GET \/api\/\S*~$/);
     expect(statusRow(screen)).toMatch(/^ demo\.pcap \| 5 flows \| .* \| \? help/);
     expect(lines(screen)[rowWith(screen, ' #1 ')]).toBe(' #1 192.168.1.23:51000 > 198.51.100.10:80  closed  messages');
     for (const line of lines(screen)) expect(line).toMatch(/^[\x20-\x7e]*$/);

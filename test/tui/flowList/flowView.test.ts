@@ -326,6 +326,20 @@ describe('FlowView: clock and address keys', () => {
     expect(view.widestEndpoints.sharedClient).toBeUndefined();
   });
 
+  it('tells the server address every flow shares, until two differ', () => {
+    const store = new FakeStore();
+    store.add({ client: '10.0.0.1:1000', server: '10.0.0.2:80' });
+    store.add({ client: '10.0.0.9:1001', server: '10.0.0.2:443' });
+    const view = new FlowView(store, store);
+    expect(view.widestEndpoints.sharedServer).toBe('10.0.0.2');
+    store.add({ client: '10.0.0.1:1002', server: '10.0.0.3:80' });
+    view.refresh();
+    expect(view.widestEndpoints.sharedServer).toBeUndefined();
+    store.add({ client: '10.0.0.1:1003', server: '10.0.0.2:80' });
+    view.refresh();
+    expect(view.widestEndpoints.sharedServer).toBeUndefined();
+  });
+
   it('orders mixed families and odd address strings by client, then server', () => {
     const store = new FakeStore();
     store.add({ client: '10.0.0.1:5', server: '[::1]:80' });

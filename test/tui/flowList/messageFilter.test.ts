@@ -90,7 +90,7 @@ describe('the summary of a line that is not UTF-8', () => {
     const store = new FakeStore();
     store.add({ id: 1 });
     const view = new FlowView(store, store, undefined, () => messages);
-    expect(view.describe(store.getFlow(1)!)).toBe('text G\\xffT /a\\b café → \\xfeOK');
+    expect(view.describe(store.getFlow(1)!)).toBe('lines: G\\xffT /a\\b café → \\xfeOK');
     view.dispose();
   });
 });

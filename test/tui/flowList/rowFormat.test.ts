@@ -28,10 +28,11 @@ function options(store: FakeStore, width: number, unicode = true): RowOptions {
 
 describe('flow rows: layout by width', () => {
   it.each([
-    [80, { client: 14, server: 14, state: 7, bytes: 4, preview: 15, arrows: false, longStates: false }],
-    [100, { client: 21, server: 17, state: 7, bytes: 5, preview: 23, arrows: true, longStates: false }],
-    [160, { client: 24, server: 24, state: 12, bytes: 5, preview: 68, arrows: true, longStates: true }],
-    [250, { client: 41, server: 41, state: 12, bytes: 5, preview: 124, arrows: true, longStates: true }],
+    // Without the endpoints listed: IPv4 endpoints (21 columns) assumed.
+    [80, { client: 9, server: 15, state: 7, bytes: 4, preview: 19, arrows: false, longStates: false }],
+    [100, { client: 16, server: 21, state: 7, bytes: 5, preview: 24, arrows: true, longStates: false }],
+    [160, { client: 21, server: 21, state: 12, bytes: 5, preview: 74, arrows: true, longStates: true }],
+    [250, { client: 21, server: 21, state: 12, bytes: 5, preview: 164, arrows: true, longStates: true }],
     [60, { compact: true, client: 0, server: 14, state: 7, bytes: 0, duration: 0, preview: 28 }],
   ])('at %i columns', (width, expected) => {
     expect(columnLayout(width, 6)).toMatchObject(expected);
@@ -48,20 +49,20 @@ describe('flow rows: layout by width', () => {
 
   it.each([
     [80, true, [
-      '123456 192.…200:54321 → 93.18…6.34:443 open    1.2k 3.4M  4.0s • GET /api/v2/ch…',
-      '     7 [200…334]:5000 ? 10.0.0.2:25    t/out      0   24  3m19   220 mail.examp…',
-      '     8 10.0.0.9:1     → 10.0.0.2:80    half       0    0  4.0s                  ',
-      '     9 10.0.0.9:2     → 10.0.0.2:80    reset      0    0 500ms                  ',
-      '    10 10.0.0.9:3     → 10.0.0.2:80    closed     0    0 200ms                  ',
+      '123456 …00:54321 → …184.216.34:443 open    1.2k 3.4M  4.0s • GET /api/v2/chicke…',
+      '     7 […4]:5000 ? 10.0.0.2:25     t/out      0   24  3m19   220 mail.example E…',
+      '     8 …0.0.9:1  → 10.0.0.2:80     half       0    0  4.0s                      ',
+      '     9 …0.0.9:2  → 10.0.0.2:80     reset      0    0 500ms                      ',
+      '    10 …0.0.9:3  → 10.0.0.2:80     closed     0    0 200ms                      ',
     ]],
     [80, false, [
-      '123456 192.~200:54321 > 93.18~6.34:443 open    1.2k 3.4M  4.0s * GET /api/v2/ch~',
-      '     7 [200~334]:5000 ? 10.0.0.2:25    t/out      0   24  3m19   220 mail.examp~',
+      '123456 ~00:54321 > ~184.216.34:443 open    1.2k 3.4M  4.0s * GET /api/v2/chicke~',
+      '     7 [~4]:5000 ? 10.0.0.2:25     t/out      0   24  3m19   220 mail.example E~',
     ]],
     [160, true, [
-      '123456 192.168.100.200:54321    → 93.184.216.34:443        open         ↑1.2k ↓3.4M  4.0s • GET /api/v2/chickens.json HTTP/1.1' + ' '.repeat(34),
-      '     7 [2001:db8…370:7334]:5000 ? 10.0.0.2:25              timed out       ↑0   ↓24  3m19   220 mail.example ESMTP' + ' '.repeat(46),
-      '     8 10.0.0.9:1               → 10.0.0.2:80              half-closed     ↑0    ↓0  4.0s   ' + ' '.repeat(68),
+      '123456 192.168.100.200:54321 → 93.184.216.34:443     open         ↑1.2k ↓3.4M  4.0s • GET /api/v2/chickens.json HTTP/1.1' + ' '.repeat(40),
+      '     7 […8a2e:370:7334]:5000 ? 10.0.0.2:25           timed out       ↑0   ↓24  3m19   220 mail.example ESMTP' + ' '.repeat(52),
+      '     8 10.0.0.9:1            → 10.0.0.2:80           half-closed     ↑0    ↓0  4.0s   ' + ' '.repeat(74),
     ]],
   ])('at %i columns (unicode %s)', (width, unicode, lines) => {
     const store = sampleStore();
@@ -77,7 +78,7 @@ describe('flow rows: layout by width', () => {
       'state.open', 'state.timeout', 'state.half-closed', 'state.reset', 'state.closed',
     ]);
     expect(rows[0].spans.find((s) => s.style === 'note')!.text).toBe('•');
-    expect(rows[0].spans.find((s) => s.style === 'preview')!.text).toBe('GET /api/v2/chickens.j…');
+    expect(rows[0].spans.find((s) => s.style === 'preview')!.text).toBe('GET /api/v2/chickens.js…');
   });
 
   it('marks a flow with a capture gap, a note taking precedence', () => {
@@ -135,30 +136,60 @@ describe('flow rows: flows the capture ended, flows the idle timeout ended', () 
 });
 
 describe('flow rows: endpoint columns fit the endpoints listed', () => {
-  it('narrower endpoints give their room to the summary; wider ones take the summary\'s room above 30% of the row', () => {
-    expect(columnLayout(100, 3)).toMatchObject({ client: 21, server: 17, preview: 26 });
+  it('narrower endpoints give their room to the summary; wider ones take it while the summary keeps about a quarter of the row', () => {
+    expect(columnLayout(100, 3)).toMatchObject({ client: 19, server: 21, preview: 24 });
     // The demo's endpoints (18 and 18 columns) fit whole at 100 columns; the summary gains.
     expect(columnLayout(100, 3, { client: 18, server: 18 })).toMatchObject({ client: 18, server: 18, preview: 28 });
     // Short endpoints: the summary takes what they do not need.
     expect(columnLayout(100, 3, { client: 9, server: 9 })).toMatchObject({ client: 9, server: 9, preview: 46 });
-    // IPv6 at 120: the summary keeps 30% of the row; the server, shorter, is whole; the client gets the rest.
-    expect(columnLayout(120, 3, { client: 42, server: 23 })).toMatchObject({ client: 25, server: 23, preview: 36 });
-    // 80 columns leave no room to spare: the table's widths hold.
-    expect(columnLayout(80, 3, { client: 18, server: 16 })).toMatchObject({ client: 14, server: 14, preview: 18 });
+    // IPv6 at 120: the server, shorter, is whole; the client gets the rest.
+    expect(columnLayout(120, 3, { client: 42, server: 23 })).toMatchObject({ client: 33, server: 23, preview: 28 });
+    // Everything whole when the row is wide enough.
+    expect(columnLayout(200, 3, { client: 46, server: 40 })).toMatchObject({ client: 46, server: 40, preview: 73 });
+  });
+
+  it('at 80 columns the server stays whole and the client gives way, each keeping the end of its address', () => {
+    // The demo: its widest client is [2001:db8:1::23]:50100 (22), server [2001:db8:2::7]:7777 (20).
+    const demo = { client: 22, server: 20 };
+    expect(columnLayout(80, 3, demo)).toMatchObject({ client: 9, server: 18, preview: 19 });
+    const store = new FakeStore();
+    store.add({ id: 1, client: '192.168.1.23:51000', server: '198.51.100.10:80' });
+    store.add({ id: 2, client: '192.168.1.50:40222', server: '203.0.113.25:25' });
+    store.add({ id: 3, client: '[2001:db8:1::23]:50100', server: '[2001:db8:2::7]:7777' });
+    const rows = formatRows([...store.flows()], { ...options(store, 80), endpoints: demo }).map((r) => r.text);
+    expect(rows[0]).toMatch(/^ {2}1 …23:51000 → 198\.51\.100\.10:80   open /);
+    expect(rows[1]).toMatch(/^ {2}2 …50:40222 → 203\.0\.113\.25:25    open /);
+    // Too narrow for [, ] and a group: the end of the text.
+    expect(rows[2]).toMatch(/^ {2}3 …3\]:50100 → \[…db8:2::7\]:7777   open /);
+  });
+
+  it('servers that differ only at the end of their address can be told apart at 80 columns', () => {
+    // pcapplusplus's pcapng-example: one client talking to X servers 130.217.250.129, .142, .145 ...
+    const store = new FakeStore();
+    store.add({ id: 1, client: '130.217.250.13:60478', server: '130.217.250.129:6000', sawHandshake: false });
+    store.add({ id: 2, client: '130.217.250.13:34558', server: '130.217.250.142:6000', sawHandshake: false });
+    store.add({ id: 3, client: '127.0.0.1:40304', server: '127.0.0.1:3306' });
+    const rows = formatRows([...store.flows()], { ...options(store, 80), endpoints: { client: 20, server: 20 } }).map((r) => r.text);
+    expect(rows[0]).toContain(' …13:60478 ? …217.250.129:6000 ');
+    expect(rows[1]).toContain(' …13:34558 ? …217.250.142:6000 ');
+    expect(rows[2]).toContain(' …1:40304  → 127.0.0.1:3306    ');
   });
 
   it('rows and the header line up with the fitted columns, each exactly the width', () => {
     const store = sampleStore();
     const endpoints = { client: 22, server: 17 };
-    const rows = formatRows([...store.flows()], { ...options(store, 100, true), endpoints });
-    const header = headerRow(columnLayout(100, 6, endpoints), 100);
-    for (const row of [header, ...rows]) expect(stringColumns(row.text)).toBe(100);
-    expect(rows[0].text).toContain('192.168.100.200:54321 → 93.184.216.34:443');
-    expect(header.text.indexOf('server')).toBe(rows[0].text.indexOf('93.184.216.34'));
+    for (const width of [40, 60, 80, 100, 120, 200]) {
+      const rows = formatRows([...store.flows()], { ...options(store, width, true), endpoints });
+      const header = headerRow(columnLayout(width, 6, endpoints), width);
+      for (const row of [header, ...rows]) expect(stringColumns(row.text)).toBe(width);
+      expect(header.text.indexOf('server')).toBe(rows[2].text.indexOf('10.0.0.2:80'));
+    }
+    const rows = formatRows([...store.flows()], { ...options(store, 120, true), endpoints });
+    expect(rows[0].text).toContain('192.168.100.200:54321  → 93.184.216.34:443');
   });
 });
 
-describe('flow rows: one client address for every flow', () => {
+describe('flow rows: one client or server address for every flow', () => {
   it('the client column shows ports, the header names the address once, the server gets the room', () => {
     const store = new FakeStore();
     store.add({ id: 1, client: '192.168.100.200:54321', server: '198.51.100.10:443' });
@@ -174,6 +205,51 @@ describe('flow rows: one client address for every flow', () => {
     expect(header.text).toContain('from 192.168.100.200');
     expect(header.text.indexOf('server')).toBe(rows[0].text.indexOf('198.51.100.10'));
   });
+
+  it('likewise a server every flow shares: its column shows ports, the header says `to` it', () => {
+    const store = new FakeStore();
+    store.add({ id: 1, client: '192.168.100.200:54321', server: '198.51.100.10:443' });
+    store.add({ id: 2, client: '192.168.100.201:54322', server: '198.51.100.10:443' });
+    const endpoints = { client: 21, server: 17, sharedServer: '198.51.100.10' };
+    const layout = columnLayout(80, 3, endpoints);
+    expect(layout).toMatchObject({ client: 21, server: 6 });
+    const rows = formatRows([...store.flows()], { ...options(store, 80, true), endpoints });
+    const header = headerRow(layout, 80);
+    expect(rows[0].text).toContain(' 192.168.100.200:54321 → :443   ');
+    expect(rows[1].text).toContain(' 192.168.100.201:54322 → :443   ');
+    expect(header.text).toContain('to 198.51.100.10');
+    expect(header.text.indexOf('server')).toBe(rows[0].text.indexOf(':443'));
+  });
+});
+
+describe('flow rows: the header names a shared address, never cut silently', () => {
+  const v6 = '2001:618:400::5199:cc70';
+  const title = (width: number, endpoints: { client: number; server: number; sharedClient?: string; sharedServer?: string }, glyphs = UNICODE_GLYPHS): string => {
+    const header = headerRow(columnLayout(width, 3, endpoints), width, glyphs).text;
+    expect(stringColumns(header)).toBe(width);
+    return header.slice(header.indexOf(' time ') + 6).trim();
+  };
+
+  it('whole with its word when it fits; else without the word; else cut in the middle with an ellipsis', () => {
+    // pcapplusplus's four_ipv6_http_streams: the client 2001:618:400::5199:cc70 shared.
+    const fourV6 = { client: 38, server: 40, sharedClient: v6 };
+    expect(title(120, fourV6)).toBe(`from ${v6}`);
+    expect(title(100, fourV6)).toBe(v6);
+    expect(title(80, fourV6)).toBe('2001:6…0::5199:cc70');
+    expect(title(80, fourV6, ASCII_GLYPHS)).toMatch(/^2001:.*~.*:cc70$/);
+    for (const width of [80, 90, 100, 110]) {
+      const shown = title(width, fourV6);
+      // Never a prefix of the address that reads as another address (`2001:618:400::5199:cc`).
+      expect(shown === v6 || shown === `from ${v6}` || shown.includes('…')).toBe(true);
+    }
+  });
+
+  it('both shared: `from A to B`, then `A → B`, then each cut', () => {
+    const both = { client: 14, server: 14, sharedClient: '10.255.0.1', sharedServer: '192.168.100.200' };
+    expect(title(120, both)).toBe('from 10.255.0.1 to 192.168.100.200');
+    expect(title(70, both)).toBe('10.255.0.1 → 192…00.200');
+    expect(title(62, both)).toBe('');
+  });
 });
 
 describe('flow rows: a summary cut to its width', () => {
@@ -181,17 +257,17 @@ describe('flow rows: a summary cut to its width', () => {
     const store = new FakeStore();
     store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
     const row = (summary: string): string => formatRows([...store.flows()], { ...options(store, 100), preview: () => summary })[0].text;
-    expect(row('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v → 302 (3 req)')).toMatch(/ GET \/site=\S*… → 302 \(3 req\) *$/);
+    expect(row('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v → 302 (3 req)')).toMatch(/ GET \/site\S*… → 302 \(3 req\) *$/);
     expect(row('POST /x → (lost in a capture gap) and more words here')).toMatch(/ POST \/x → \(lost in a [^…]*…$/);
     expect(row('GET / → 200')).toMatch(/ GET \/ → 200 *$/);
-    // At 80 columns (18 for the summary): the status stays, what follows it goes before the request does.
+    // At 80 columns (19 for the summary): the status stays, what follows it goes before the request does.
     const narrow = (summary: string): string => formatRows([...store.flows()], { ...options(store, 80), preview: () => summary })[0].text;
-    expect(narrow('! GET /api/status?again=1 → 200 (2 req)')).toMatch(/ ! GET \/api\/s?… → 200$/);
-    expect(narrow('GET / → 200 (2 req)')).toMatch(/ GET \/ → 200 \(2 re…$/);
-    expect(narrow('GET /a → (no response)')).toMatch(/ GET \/a → \(no resp…$/);
+    expect(narrow('! GET /api/status?again=1 → 200 (2 req)')).toMatch(/ ! GET \/api\/s… → 200$/);
+    expect(narrow('GET /x → 200 (12 req)')).toMatch(/ GET \/x → 200 \(12 r…$/);
+    expect(narrow('GET /a → (no response)')).toMatch(/ GET \/a → \(no respo…$/);
     // With ASCII glyphs the summary's arrow is `->` (FlowView.describe).
     const ascii = formatRows([...store.flows()], { ...options(store, 100, false), preview: () => 'GET /site=126885/bnum=opera1/bins=1/opid=10030285/v -> 302 (3 req)' })[0].text;
-    expect(ascii).toMatch(/ GET \/site=\S*~ -> 302 \(3 req\) *$/);
+    expect(ascii).toMatch(/ GET \/si\S*~ -> 302 \(3 req\) *$/);
   });
 });
 
