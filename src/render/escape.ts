@@ -205,8 +205,10 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
   out.wroteTo(o);
 }
 
-/** Where {@link escapeLine} gathers its text; kept between calls. */
+/** Where {@link escapeLine} gathers the text of a short line; kept between calls. */
 const lineScratch = new ByteText(1024);
+/** Lines longer than this get a buffer of their own, so that the kept one stays small. */
+const SCRATCH_LINE_BYTES = 16 * 1024;
 
 /**
  * {@link escapeLineInto} as a string: `bytes[start..end)` as one safe display string following
@@ -214,9 +216,10 @@ const lineScratch = new ByteText(1024);
  * out-of-range `start`/`end` are clamped.
  */
 export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  lineScratch.clear();
-  escapeLineInto(lineScratch, bytes, start, end);
-  return lineScratch.toString();
+  const out = end - start > SCRATCH_LINE_BYTES ? new ByteText(1024) : lineScratch;
+  out.clear();
+  escapeLineInto(out, bytes, start, end);
+  return out.toString();
 }
 
 /**

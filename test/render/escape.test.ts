@@ -10,6 +10,13 @@ const esc = (s: string) => escapeLine(enc(s));
 const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u;
 
 describe('escapeLine', () => {
+  it('escapes a long line (its own buffer) as it does a short one (the kept buffer), one after the other', () => {
+    const long = new TextEncoder().encode('é\x1b'.repeat(40_000));
+    expect(escapeLine(long)).toBe('é\\x1b'.repeat(40_000));
+    expect(escapeLine(new TextEncoder().encode('a\tb'))).toBe('a\\tb');
+    expect(escapeLine(long, 0, 3)).toBe('é\\x1b');
+  });
+
   it('keeps printable ASCII as is', () => {
     expect(esc('GET / HTTP/1.1 {}[]~')).toBe('GET / HTTP/1.1 {}[]~');
   });
