@@ -12,16 +12,23 @@ const cwd = mkdtempSync(join(tmpdir(), 'flowspy-body-screen-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 const SERVER_SIDE = '198.051.100.010.00080-192.168.001.023.51000';
+const HTML = `${SERVER_SIDE}-HTTPBODY-001-response.html`;
+
+/** The demo at 160 columns in `cwd`, its first flow in the messages mode, `b` pressed: its prompt offers the page's name. */
+async function openBodyPrompt(): Promise<Awaited<ReturnType<typeof openDemo>>> {
+  const screen = await openDemo({ cols: 160, cwd });
+  screen.press('Enter');
+  await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / → 200 OK') > 0);
+  screen.press('b');
+  await screen.waitFor((s) => statusRow(s).startsWith(`save body of #1 response: ${HTML}`));
+  return screen;
+}
 
 describe('b on the screen', () => {
   it('saves the body in view to the working directory and says so in the status row', async () => {
-    const screen = await openDemo({ cols: 160, cwd });
-    screen.press('Enter');
-    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / → 200 OK') > 0);
-    screen.press('b');
-    const html = `${SERVER_SIDE}-HTTPBODY-001-response.html`;
     // b asks where, offering the body's name; Enter takes it.
-    await screen.waitFor((s) => statusRow(s).startsWith(`save body of #1 response: ${html}`));
+    const screen = await openBodyPrompt();
+    const html = HTML;
     screen.press('Enter');
     await screen.waitFor((s) => statusRow(s).includes(`saved body of #1 response, 936 bytes: ${html}`));
     const page = readFileSync(join(cwd, html), 'utf8');
@@ -51,12 +58,8 @@ describe('b on the screen', () => {
 
   it('a directory as the answer gets the offered name in it', async () => {
     const into = mkdtempSync(join(cwd, 'into-'));
-    const screen = await openDemo({ cols: 160, cwd });
-    screen.press('Enter');
-    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, '= #1 GET / → 200 OK') > 0);
-    screen.press('b');
-    const html = `${SERVER_SIDE}-HTTPBODY-001-response.html`;
-    await screen.waitFor((s) => statusRow(s).startsWith(`save body of #1 response: ${html}`));
+    const screen = await openBodyPrompt();
+    const html = HTML;
     screen.press('C-u');
     screen.write(`${into}/\r`);
     await screen.waitFor((s) => statusRow(s).includes(`saved body of #1 response, 936 bytes: ${html}`));
