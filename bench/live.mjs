@@ -118,15 +118,13 @@ const allTools = [
 ];
 // The same two with their files in memory (tmpfs): what flowspy itself keeps up with.
 const tmpfsParent = '/dev/shm';
-const hasTmpfs = (() => {
+const tmpfsRunsDir = (() => {
   try {
-    rmSync(mkdtempSync(join(tmpfsParent, 'flowspy-live-probe-')), { recursive: true });
-    return true;
+    return mkdtempSync(join(tmpfsParent, 'flowspy-live-runs-'));
   } catch {
-    return false;
+    return undefined;
   }
 })();
-const tmpfsRunsDir = hasTmpfs ? mkdtempSync(join(tmpfsParent, 'flowspy-live-runs-')) : undefined;
 if (tmpfsRunsDir) {
   process.on('exit', () => rmSync(tmpfsRunsDir, { recursive: true, force: true }));
   allTools.push(
@@ -136,14 +134,12 @@ if (tmpfsRunsDir) {
       parse: parseFlowspy,
       needsDir: true,
       inMemory: true,
-      fullSpeedOnly: true,
     },
     {
       name: 'model-only, spill on tmpfs',
       command: (port) => [process.execPath, [join(here, 'live-model.mjs'), 'lo', 'tcp', 'port', String(port)]],
       parse: parseModel,
       inMemory: true,
-      fullSpeedOnly: true,
     },
   );
 }
@@ -241,24 +237,24 @@ process.stdout.write(
     `${rounds} interleaved rounds of ${seconds} s per tool and rate; flowspy: ${ringMiB} MiB kernel ring, ${queueMiB} MiB queue; ` +
     'drops = kernel + interface + queue, share of the frames the filter passed (on lo libpcap counts each frame twice, for every tool alike)\n',
 );
-/** MB/s of 2 GiB written in 1 MiB writes into `dir` (page cache and throttling included, as the capturers get). */
-function diskWriteRate(dir) {
+/** MB/s of `mib` MiB written in 1 MiB writes into `dir` (page cache and throttling included, as the capturers get). */
+function diskWriteRate(dir, mib) {
   const path = join(dir, 'write-rate.tmp');
   const chunk = Buffer.alloc(1 << 20, 1);
   const fd = openSync(path, 'w');
   const started = performance.now();
-  for (let i = 0; i < 2048; i++) writeSync(fd, chunk);
+  for (let i = 0; i < mib; i++) writeSync(fd, chunk);
   const seconds = (performance.now() - started) / 1000;
   closeSync(fd);
   rmSync(path);
   spawnSync('sync');
-  return (2048 * chunk.length) / 1e6 / seconds;
+  return (mib * chunk.length) / 1e6 / seconds;
 }
-process.stdout.write(`writing into ${runsParent}: ${diskWriteRate(runsDir).toFixed(0)} MB/s` + (tmpfsRunsDir ? `; into ${tmpfsParent} (tmpfs): ${diskWriteRate(tmpfsRunsDir).toFixed(0)} MB/s` : `; no writable tmpfs at ${tmpfsParent}: the runs without the disk are left out`) + '\n');
+process.stdout.write(`writing into ${runsParent}: ${diskWriteRate(runsDir, 2048).toFixed(0)} MB/s` + (tmpfsRunsDir ? `; into ${tmpfsParent} (tmpfs): ${diskWriteRate(tmpfsRunsDir, 256).toFixed(0)} MB/s` : `; no writable tmpfs at ${tmpfsParent}: the runs without the disk are left out`) + '\n');
 
 const results = new Map();
 for (const [label, rate] of [['300 MB/s', RATE_PACED], ['full speed', 0]]) {
-  const tools = allTools.filter((t) => rate === 0 || !t.fullSpeedOnly);
+  const tools = allTools.filter((t) => rate === 0 || !t.inMemory); // the runs on tmpfs: at full speed only
   const runs = new Map(tools.map((t) => [t.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < tools.length; i++) {

@@ -330,18 +330,13 @@ class ProxiedConnection {
     };
     src.on('data', (chunk: Buffer) => {
       const length = chunk.length;
-      let offset: number;
       if (dir === 'c2s') {
-        offset = this.offsetC2S;
-        this.offsetC2S = offset + length;
         counters.bytesC2S += length;
         if (this.serverFinAt !== undefined && !this.notedAfterServerFin) this.noteAfterServerFin(length);
       } else {
-        offset = this.offsetS2C;
-        this.offsetS2C = offset + length;
         counters.bytesS2C += length;
       }
-      this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
+      this.emitData(dir, chunk);
       if (dst.destroyed) return;
       if (!dst.write(chunk)) {
         waitingForDrain = true;
@@ -375,6 +370,14 @@ class ProxiedConnection {
     });
   }
 
+  /** Emits `chunk` as direction `dir`'s next bytes (its stream offset moves on). */
+  private emitData(dir: Direction, chunk: Buffer): void {
+    const offset = dir === 'c2s' ? this.offsetC2S : this.offsetS2C;
+    if (dir === 'c2s') this.offsetC2S += chunk.length;
+    else this.offsetS2C += chunk.length;
+    this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
+  }
+
   /**
    * After a failed upstream connect: emits what the client sent while it was held (its socket's
    * receive queue, and its FIN if one came), then resets it. One loop turn with a poll phase
@@ -382,11 +385,7 @@ class ProxiedConnection {
    */
   private readWhatWentNowhere(): void {
     const client = this.client;
-    client.on('data', (chunk: Buffer) => {
-      const offset = this.offsetC2S;
-      this.offsetC2S += chunk.length;
-      this.emit({ type: 'data', flowId: this.flowId, dir: 'c2s', offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
-    });
+    client.on('data', (chunk: Buffer) => this.emitData('c2s', chunk));
     client.on('end', () => this.emit({ type: 'half-close', flowId: this.flowId, dir: 'c2s', ts: this.clock() }));
     client.resume();
     setImmediate(() => setImmediate(() => resetSocket(client)));

@@ -216,7 +216,7 @@ const SCRATCH_LINE_BYTES = 16 * 1024;
  * out-of-range `start`/`end` are clamped.
  */
 export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  const out = end - start > SCRATCH_LINE_BYTES ? new ByteText(1024) : lineScratch;
+  const out = end - start > SCRATCH_LINE_BYTES ? new ByteText((end - start) * 4) : lineScratch;
   out.clear();
   escapeLineInto(out, bytes, start, end);
   return out.toString();

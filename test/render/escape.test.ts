@@ -10,7 +10,7 @@ const esc = (s: string) => escapeLine(enc(s));
 const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u;
 
 describe('escapeLine', () => {
-  it('escapes a long line (its own buffer) as it does a short one (the kept buffer), one after the other', () => {
+  it('escapes a line over 16 KiB, and short lines before and after it, the same way', () => {
     const long = new TextEncoder().encode('é\x1b'.repeat(40_000));
     expect(escapeLine(long)).toBe('é\\x1b'.repeat(40_000));
     expect(escapeLine(new TextEncoder().encode('a\tb'))).toBe('a\\tb');

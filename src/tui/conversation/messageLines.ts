@@ -320,7 +320,7 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
     // Of a body not all read, the size is the payload's when it is not content coded, else unknown.
     const total = decoded.decoded.length === 0 ? Math.max(message.body.dataLength, decoded.bytes.length) : capped || wire.length < message.body.length ? 'more' : decoded.bytes.length;
     const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES, total);
-    const notes = [...decoded.notes.filter((note) => !decoded.limits.includes(note)).map(escapeText), ...limit];
+    const notes = [...decoded.notes.slice(0, decoded.notes.length - decoded.limits.length).map(escapeText), ...limit];
     return { all: shown.lines, unmade: shown.unmade, done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');

@@ -19,7 +19,7 @@ export class FlowMatcher {
   private searchGate: Filter = MATCH_ALL;
   private search: ContentSearch | undefined;
   /** Previews (first lines), cached per flow. */
-  readonly previews: PreviewCache;
+  private readonly previews: PreviewCache;
   private readonly previewOf = (flow: ListedFlow): string => this.describe(flow);
 
   /** `messages`: the flows' parsed messages, when kept; `glyphs`: the terminal's (arrow, ellipsis). */

@@ -22,7 +22,6 @@ import type { Filter, MessagesOf } from './filter.js';
 import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import type { SearchProgress } from './contentSearch.js';
 import { FlowMatcher } from './flowMatcher.js';
-import type { PreviewCache } from './preview.js';
 import { windowRows } from './listWindow.js';
 import { RowFocus } from './rowFocus.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
@@ -79,11 +78,6 @@ export class FlowView {
   /** The widest client and server endpoints seen (display columns), and the client address all share if they do: the list's endpoint columns fit them. */
   get widestEndpoints(): Readonly<WidestEndpoints> {
     return this.seen.widestEndpoints;
-  }
-
-  /** Previews (first lines), cached per flow. */
-  get previews(): PreviewCache {
-    return this.matcher.previews;
   }
 
   /**

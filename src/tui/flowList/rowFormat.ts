@@ -83,7 +83,7 @@ export interface RowOptions {
   readonly focusedId: number | undefined;
   /** "Now" for the age of open flows: the latest timestamp seen (capture time, not the wall clock). */
   readonly now: Micros;
-  /** The flow's preview, escaped (`FlowView.previews.get`). */
+  /** The flow's preview, escaped (`FlowView.describe`). */
   readonly preview: (flow: ListedFlow) => string;
   /**
    * Digits of the number column (default: the biggest id among the rows, at least 3); pass

@@ -9,7 +9,7 @@ describe('/ in hex mode', () => {
     await screen.waitFor(() => status().includes('not found'));
     expect(status()).toContain('not found: 0d0 (hex search takes pairs of hex digits: 0d0a)');
     screen.press('/', '0', 'd', '0', 'a', 'Enter');
-    await screen.waitFor(() => !status().includes('not found'));
+    await screen.waitFor(() => status().includes('match 1 of 1'));
     app.dispose();
   });
 });
