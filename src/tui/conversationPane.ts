@@ -128,7 +128,8 @@ export class ConversationPane {
     // The views inside take the app's follow state at each frame, before they update.
     this.view.follow = this.follow;
     this.view.highlight = this.search.highlight();
-    this.view.update();
+    // The raw view is made only while it is the one painted (leaving the messages mode places it first).
+    if (!this.messageView) this.view.update();
     if (exchange) this.view.showOffset(exchange.dir, exchange.offset);
   }
 
