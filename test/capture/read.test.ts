@@ -107,6 +107,28 @@ describe('readCapture from a file', () => {
     expect(turnsAtPacket[1] - turnsAtPacket[0]).toBeGreaterThan(50);
   });
 
+  it('gives the event loop a turn within a chunk that takes long to parse (a scan of small packets)', async () => {
+    const records = Array.from({ length: 800 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(200) }));
+    const path = file('slow.pcap', pcapFile({ records }));
+    let turns = 0;
+    let running = true;
+    const spin = (): void => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const turnsAtPacket: number[] = [];
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // One chunk holds the whole file (170 KB); each packet costs 0.25 ms, so the chunk costs 200 ms.
+    await readCapture(path, { onPacket: () => { busy(0.25); turnsAtPacket.push(turns); } });
+    running = false;
+    expect(turnsAtPacket.length).toBe(800);
+    expect(turnsAtPacket[799] - turnsAtPacket[0]).toBeGreaterThanOrEqual(4);
+  });
+
   it('stops when the signal aborts', async () => {
     const path = file('abort.pcap', SAMPLE);
     const controller = new AbortController();
