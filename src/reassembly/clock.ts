@@ -112,16 +112,21 @@ export class FlowClock {
     }
   }
 
-  /** Calls `end` for every open flow, oldest first, and empties the linger queue (R17). */
-  endAll(end: (flow: Flow) => void): void {
+  /**
+   * Calls `end` for the open flows, oldest first, at most `max` of them (`end` must take each
+   * off the activity list); once none is left, empties the linger queue (R17). Returns true then.
+   */
+  endAll(end: (flow: Flow) => void, max = Number.POSITIVE_INFINITY): boolean {
     let flow = this.oldest;
-    while (flow !== null) {
+    for (let ended = 0; flow !== null && ended < max; ended++) {
       const newer = flow.newer;
       end(flow);
       flow = newer;
     }
+    if (flow !== null) return false;
     this.lingering = [];
     this.lingeringHead = 0;
     this.nextLingerDeadline = Number.POSITIVE_INFINITY;
+    return true;
   }
 }

@@ -199,14 +199,16 @@ export class Reassembler {
   }
 
   /**
-   * Ends every open flow (buffers flushed with gaps): reason 'rst' for flows lingering after a
-   * RST, else reason 'timeout', detail 'capture ended'.
+   * Ends the open flows (buffers flushed with gaps), oldest first, at most `maxFlows` of them (a
+   * caller with a screen to serve ends a scan's many flows in batches): reason 'rst' for flows
+   * lingering after a RST, else reason 'timeout', detail 'capture ended'. Returns true once no
+   * open flow is left. No packet may be fed after the first call.
    */
-  finish(ts: Micros): void {
+  finish(ts: Micros, maxFlows = Number.POSITIVE_INFINITY): boolean {
     const ctx = this.ctx;
     // Nothing arrives after the end: the flows it ends need no place in the closed table (R14).
     ctx.table.stopRemembering();
-    ctx.time.endAll((flow) => endOpenFlow(ctx, flow, ts, 'timeout', CAPTURE_ENDED));
+    return ctx.time.endAll((flow) => endOpenFlow(ctx, flow, ts, 'timeout', CAPTURE_ENDED), maxFlows);
   }
 
   /** The general path's dispatch of one segment of `flow`: SYN, data, ack, FIN, RST in turn. */

@@ -181,9 +181,9 @@ export function harness(options: Partial<ReassemblerOptions> = {}): Harness {
       fast.expireIdle(now);
       slow.expireIdle(now);
     },
-    finish: (ts) => {
-      fast.finish(ts);
-      slow.finish(ts);
+    finish: (ts, maxFlows) => {
+      slow.finish(ts, maxFlows);
+      return fast.finish(ts, maxFlows);
     },
     get stats() {
       return fast.stats;

@@ -128,6 +128,21 @@ describe('flows, roles and offsets', () => {
     ]);
   });
 
+  it('finish with a batch size ends that many open flows per call, oldest first, and says when none is left', () => {
+    const h = harness();
+    const convs = [1, 2, 3, 4, 5].map((n) => new Conv(n * 1000, n * 2000, { addr: '10.0.0.1', port: 40000 + n }, SERVER));
+    for (const c of convs) h.feed([...c.handshake(), c.c(`req${c.client.port}`)]);
+    const ended = (): number[] => h.events.filter((e) => e.type === 'flow-end').map((e) => e.flowId);
+    expect(h.r.finish(9, 2)).toBe(false);
+    expect(ended()).toEqual([1, 2]);
+    expect(h.r.finish(9, 2)).toBe(false);
+    expect(h.r.finish(9, 2)).toBe(true);
+    expect(ended()).toEqual([1, 2, 3, 4, 5]);
+    expect(h.r.stats.openFlows).toBe(0);
+    expect(h.r.finish(9, 2)).toBe(true);
+    checkContract(h.events);
+  });
+
   it('a late SYN after the SYN-ACK belongs to the same flow', () => {
     const h = harness();
     const c = new Conv();
