@@ -17,7 +17,7 @@ import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
 import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
-import { soleMessageColumns, twoRowMessageColumns } from './statusBar.js';
+import { messageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
 import { ActionKeys, type TuiActions } from './actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
@@ -253,10 +253,9 @@ export class TuiApp {
     this.scheduler.now();
   }
 
-  /** Columns a status message has: beside `· ? help` and the hint row below when there is one (see splitMessage), else the whole status row. */
+  /** Columns a status message has: beside `· ? help` on the one status row (see statusLine). */
   private messageColumns(): number {
-    const width = Number(this.screen.width) || 80;
-    return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : soleMessageColumns(width);
+    return messageColumns(Number(this.screen.width) || 80);
   }
 
   private layout(): ReturnType<typeof screenLayout> {

@@ -6,7 +6,7 @@ import { Prompt } from './prompt.js';
 import { headFitting, stringColumns } from './width.js';
 
 /** What the answer is used for. `quit` takes a single y/n key. */
-export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | 'write-pcap' | 'save-body' | 'retarget' | 'quit';
+export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | 'write-pcap' | 'save-flow' | 'save-body' | 'retarget' | 'quit';
 
 /** A prompt in the status row. */
 export class PromptBar extends Prompt {

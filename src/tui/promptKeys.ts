@@ -1,6 +1,6 @@
 /**
  * The keys while a prompt is open in the status row, and what each prompt's answer does: `f`
- * sets the filter, `/` searches, `w` writes a pcap, `b` a body or mail, `r` retargets the proxy, `q` (y/n) quits.
+ * sets the filter, `/` searches, `w` writes a pcap, `s` a flow, `b` a body or mail, `r` retargets the proxy, `q` (y/n) quits.
  * The open prompt is the app state's `prompt`; it is closed before its answer applies.
  */
 import type { ActionKeys } from './actionKeys.js';
@@ -73,6 +73,7 @@ function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
       return searches.searchList(text);
     case 'write-pcap':
       return scene.actionKeys.writePcap(text.trim(), prompt.offered);
+    case 'save-flow':
     case 'save-body':
       return scene.actionKeys.saveOffered(text.trim(), prompt.offered);
     case 'retarget':

@@ -58,30 +58,9 @@ export function messageColumns(width: number): number {
   return Math.max(0, width - 10);
 }
 
-/**
- * `message` split for a status row `width` columns wide: `head` for the status row and `rest`
- * ('' when it fits) for the row below it, where the key hints give way to it. The cut falls
- * after a word when one ends in the second half of the row and the rest still fits its row.
- */
-export function splitMessage(message: string, width: number): { head: string; rest: string } {
-  const columns = messageColumns(width);
-  if (stringColumns(message) <= columns) return { head: message, rest: '' };
-  const full = headFitting(message, columns);
-  const space = full.lastIndexOf(' ');
-  const restAfter = (head: string): string => message.slice(head.length).trimStart();
-  const atWord = space > full.length / 2 ? full.slice(0, space) : full;
-  const head = stringColumns(restAfter(atWord)) <= width - 1 ? atWord : full;
-  return { head, rest: restAfter(head) };
-}
-
-/** Columns a message has alone on a status row `width` columns wide (no hint row below it): all but the leading space. */
+/** Columns a message has alone on a status row `width` columns wide (no room for `? help`): all but the leading space. */
 export function soleMessageColumns(width: number): number {
   return Math.max(0, width - 1);
-}
-
-/** Columns a message has on the status row and, split by {@link splitMessage}, the row below it. */
-export function twoRowMessageColumns(width: number): number {
-  return messageColumns(width) + Math.max(0, width - 1);
 }
 
 /** The status row, exactly `width` columns (padded). */

@@ -2,10 +2,11 @@
  * The status row's message (saved file names, errors, search progress): the text the app last
  * said, display-safe, fitted to the columns a message has. Saying something asks for a redraw.
  */
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
-import { fitMiddle, withName } from './width.js';
+import { fitMiddle, fitTail, stringColumns } from './width.js';
 
 /** The status message; `text` is '' when there is none. */
 export class StatusMessage {
@@ -37,21 +38,37 @@ export class StatusMessage {
     this.redraw();
   }
 
-  /** `prefix` and `path` in the columns of a message: {@link messageWithPath}. */
-  withPath(prefix: string, path: string): string {
-    return messageWithPath(prefix, path, this.columnsNow(), this.ellipsis);
-  }
-
   /** The columns a message has now. */
   columns(): number {
     return this.columnsNow();
   }
 }
 
+/** Columns a file's name keeps at least when the directory before it is not enough to cut. */
+const NAME_COLUMNS = 13;
+
 /**
- * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here) in `columns`
- * columns: when the path does not fit, its end is kept (the file's name tells files apart).
+ * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here; the home directory
+ * as `~`) in `columns` columns, for a file written. When it does not fit, the directory is cut in
+ * the middle (down to the ellipsis alone), then the name from its front, so the end of the name,
+ * which tells files apart, stays: `saved /tmp/rev…/me/demo-1-2.curl`.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
-  return withName(prefix, escapeText(resolve(path)), columns, ellipsis);
+  const absolute = resolve(path);
+  const name = escapeText(basename(absolute));
+  const directory = escapeText(homeAsTilde(dirname(absolute)));
+  const slash = directory.endsWith('/') ? '' : '/';
+  const over = stringColumns(prefix) + stringColumns(directory) + slash.length + stringColumns(name) - columns;
+  if (over <= 0) return `${prefix}${directory}${slash}${name}`;
+  const directoryRoom = Math.max(stringColumns(ellipsis), stringColumns(directory) - over);
+  const shortDirectory = fitMiddle(directory, directoryRoom, ellipsis);
+  const nameRoom = Math.max(NAME_COLUMNS, columns - stringColumns(prefix) - stringColumns(shortDirectory) - slash.length);
+  return `${prefix}${shortDirectory}${slash}${fitTail(name, nameRoom, ellipsis)}`;
+}
+
+/** `path` with the home directory at its start written `~`. */
+function homeAsTilde(path: string): string {
+  const home = homedir();
+  if (home.length > 1 && (path === home || path.startsWith(home + sep))) return '~' + path.slice(home.length);
+  return path;
 }
