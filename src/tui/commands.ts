@@ -110,13 +110,13 @@ export class Commands {
       case 'time.cycle':
         return conversation.cycleTimestamps();
       case 'search.start':
-        state.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
+        state.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/', '', state.histories.search);
         return;
       case 'search.next':
       case 'search.previous':
         return this.scene.searches.again(command === 'search.previous', inList);
       case 'filter.start':
-        state.prompt = new PromptBar('filter', 'filter: ', list.filter.text);
+        state.prompt = new PromptBar('filter', 'filter: ', list.filter.text, state.histories.filter);
         return;
       case 'sort.cycle':
         // A new order is looked at from its top: the biggest, the longest, the newest flow.

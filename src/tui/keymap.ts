@@ -26,7 +26,7 @@ export type Command =
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle' | 'screen.repaint'
   | 'flow.save' | 'request.copy' | 'body.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now' | 'suspend'
   | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear'
-  | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end';
+  | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end' | 'prompt.older' | 'prompt.newer';
 
 /** One row of the keymap: these keys, in this context, run this command. */
 export interface KeyBinding {
@@ -98,6 +98,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'prompt', keys: ['right'], command: 'prompt.right', help: 'cursor right' },
   { context: 'prompt', keys: ['home', 'C-a'], command: 'prompt.home', help: 'cursor to the start' },
   { context: 'prompt', keys: ['end', 'C-e'], command: 'prompt.end', help: 'cursor to the end' },
+  { context: 'prompt', keys: ['up'], command: 'prompt.older', help: 'filter, search: the answer before (this session)' },
+  { context: 'prompt', keys: ['down'], command: 'prompt.newer', help: 'filter, search: the answer after, then the text typed' },
   { context: 'prompt', keys: ['C-c'], command: 'quit.now', help: 'quit at once' },
 ];
 

@@ -15,8 +15,10 @@ export class PromptBar extends Prompt {
     label: string,
     /** The text the prompt opened with (the file name `w` or `b` offers). */
     readonly offered = '',
+    /** Earlier answers of this prompt, oldest first, for ↑ and ↓. */
+    history: readonly string[] = [],
   ) {
-    super(label, offered);
+    super(label, offered, history);
   }
 
   /** The row, exactly `width` columns, with the cursor cell in inverse video. */

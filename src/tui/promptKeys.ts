@@ -4,7 +4,7 @@
  * The open prompt is the app state's `prompt`; it is closed before its answer applies.
  */
 import type { ActionKeys } from './actionKeys.js';
-import type { AppState } from './appState.js';
+import { remember, type AppState } from './appState.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { parseFilter } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
@@ -54,12 +54,15 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
 }
 
 function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
-  const { status, searches } = scene;
+  const { status, searches, state } = scene;
   const { purpose, text } = prompt;
+  if (purpose === 'filter') remember(state.histories.filter, text);
+  if (purpose === 'search-list' || purpose === 'search-conversation') remember(state.histories.search, text);
   switch (purpose) {
     case 'filter': {
       const parsed = parseFilter(text);
-      if (!parsed.ok) return status.sayError(parsed.error);
+      // Escaped already; the status row gives it the whole row when it must (cut at its end).
+      if (!parsed.ok) return status.say(parsed.error);
       scene.list.setFilter(parsed.filter);
       scene.exchanges.setFilter(parsed.filter);
       searches.scheduleSteps();
