@@ -110,12 +110,12 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     kind,
     piped: kind === 'file' && sourceFile === undefined,
     label: () => sourceLabel(kind, config, state.listeners),
-    ...(kind === 'proxy' ? { briefLabel: () => state.listeners.brief() } : {}),
+    ...(kind === 'proxy' ? { shorterLabels: () => state.listeners.shorter() } : {}),
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,
     activity: () => feed.activity(),
-    ...(kind === 'proxy' ? { retarget: (text: string) => state.listeners.retarget(state.control, text), retargetPrompt: retargetPrompt(config.forwards.length) } : {}),
+    ...(kind === 'proxy' ? { retarget: (text: string) => state.listeners.retarget(state.control, text), retargetPrompt: retargetPrompt(config.forwards.length), retargetInitial: () => state.listeners.currentTarget() } : {}),
   };
   const actions: TuiActions = tuiActions(store, sourceFile, fileStem(config));
   app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });

@@ -157,7 +157,7 @@ export class Commands {
       }
       case 'proxy.retarget':
         if (!source.retarget) return status.say('r: only in proxy mode (-L)');
-        state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ');
+        state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ', source.retargetInitial?.() ?? '');
         return;
       case 'help':
         state.helpTop = 0;

@@ -122,7 +122,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
   const message = said !== '' ? said : problem !== undefined ? escapeText(problem) : '';
   return {
     source: escapeText(source.label()),
-    sourceBrief: escapeText(source.briefLabel?.() ?? ''),
+    sourceShorter: source.shorterLabels?.().map(escapeText) ?? [],
     counters: source.counters(),
     flows: list.total,
     shown: list.length,

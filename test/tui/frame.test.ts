@@ -121,10 +121,21 @@ describe('status row', () => {
     expect(line.trimEnd()).toBe(' zeek__http_1000-requests-one-dropped-response.pcap · 1 flow · 1 gap · ? help');
   });
 
-  it('a source too long for the row shows its brief form before anything is dropped (the proxy\'s listeners)', () => {
-    const proxy = { ...INFO, source: ':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8941', sourceBrief: '2 listeners', follow: true };
-    expect(statusLine(proxy, 80, UNICODE_GLYPHS).trimEnd()).toBe(' 2 listeners · 5 flows · 4.1kB · 2 gaps · 3 drops · text UTF-8 · FOLLOW · ? help');
-    expect(statusLine(proxy, 160, UNICODE_GLYPHS)).toContain(':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8941 · 5 flows');
+  it('a source too long for the row shows as many of its parts as fit, then +N more (the proxy\'s listeners)', () => {
+    const three = ':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8942, :8935 → 127.0.0.1:8943';
+    const shorter = [':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8942, +1 more', ':8933 → 127.0.0.1:8941, +2 more', '3 listeners'];
+    const proxy = { ...INFO, counters: undefined, source: three, sourceShorter: shorter, follow: true };
+    expect(statusLine(proxy, 100, UNICODE_GLYPHS).trimEnd()).toBe(` ${three} · 5 flows · FOLLOW · ? help`);
+    expect(statusLine(proxy, 80, UNICODE_GLYPHS).trimEnd()).toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · text UTF-8 · FOLLOW · ? help');
+    expect(statusLine(proxy, 60, UNICODE_GLYPHS).trimEnd()).toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · FOLLOW · ? help');
+    expect(statusLine(proxy, 40, UNICODE_GLYPHS).trimEnd()).toBe(' 3 listeners · 5 flows · FOLLOW · ? help');
+    expect(statusLine(proxy, 160, UNICODE_GLYPHS)).toContain(`${three} · 5 flows`);
+    // Bytes, packets and the display mode give way to a listener; the gaps and drops do not.
+    const counted = { ...proxy, counters: COUNTERS };
+    expect(statusLine(counted, 80, UNICODE_GLYPHS).trimEnd()).toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · 2 gaps · 3 drops · FOLLOW · ? help');
+    expect(statusLine(counted, 70, UNICODE_GLYPHS).trimEnd()).toBe(' 3 listeners · 5 flows · 2 gaps · 3 drops · FOLLOW · ? help');
+    expect(statusLine({ ...counted, counters: { ...COUNTERS, gaps: 0, kernelDrops: undefined, queueDrops: undefined } }, 80, UNICODE_GLYPHS).trimEnd())
+      .toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · text UTF-8 · FOLLOW · ? help');
   });
 
   it('narrow: drops the least useful items first, keeps the message and help', () => {
