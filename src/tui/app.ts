@@ -26,7 +26,7 @@ import { SearchSteps } from './searchSteps.js';
 import { initialAppState, keyContext, type AppState } from './appState.js';
 import { Commands } from './commands.js';
 import { drawFrame, focusedRowText, type FrameScene } from './frame.js';
-import { helpKey, scrollHelp } from './helpPane.js';
+import { fittedHelpText, helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import { shownList } from './flowList/shownList.js';
@@ -133,7 +133,7 @@ export class TuiApp {
       ...parts,
       listRows: () => shownList(this.list, this.exchanges).rows,
       scrollConversation: (rows) => this.conversation.scroll(rows),
-      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
+      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), this.helpLines()),
       setFocus: (focus) => this.commands.setFocus(focus),
       openSelected: () => this.commands.run('flow.open'),
       movedOn: () => this.conversation.dropCountReport(),
@@ -246,8 +246,14 @@ export class TuiApp {
     return Math.max(1, this.layout().status.top);
   }
 
+  /** Rows the help has at the screen's width (long lines wrapped). */
+  private helpLines(): number {
+    const { unicode, glyphs } = this.options.terminal;
+    return fittedHelpText(Math.max(1, Number(this.screen.width) || 80), unicode, glyphs.ellipsis).length;
+  }
+
   private onHelpKey(name: string): void {
-    const after = helpKey(this.state, name, this.helpRoom(), this.options.terminal.unicode);
+    const after = helpKey(this.state, name, this.helpRoom(), this.helpLines());
     if (after === 'quit') return this.quit(true);
     if (after === 'repaint') this.screen.realloc();
     this.scheduler.now();
