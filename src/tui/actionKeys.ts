@@ -142,7 +142,7 @@ export class ActionKeys {
         return [bodyFile!, command + '\n'];
       })
       .then(
-        (paths) => status.say(curlSavedMessage(paths, status.columns(), this.scene.ellipsis)),
+        (paths) => status.sayFitted((columns) => curlSavedMessage(paths, columns, this.scene.ellipsis)),
         (error: unknown) => status.sayError(error),
       );
   }
@@ -194,7 +194,7 @@ export class ActionKeys {
     if (what.kind === 'flow') {
       status.say(`saving flow ${what.flowId}…`);
       actions.saveFlow(what.flowId, place).then(
-        (saved) => status.say(savedFlowMessage(saved, status.columns(), ellipsis)),
+        (saved) => status.sayFitted((columns) => savedFlowMessage(saved, columns, ellipsis)),
         failed,
       );
       return;
@@ -202,12 +202,12 @@ export class ActionKeys {
     if (what.kind === 'mail') {
       const { flowId, target } = what;
       status.say(`saving mail ${target.number}…`);
-      actions.saveMail(flowId, target, place).then((saved) => status.say(savedMailMessage(target, saved, status.columns(), ellipsis)), failed);
+      actions.saveMail(flowId, target, place).then((saved) => status.sayFitted((columns) => savedMailMessage(target, saved, columns, ellipsis)), failed);
       return;
     }
     const { flowId, target } = what;
     status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
-    actions.saveBody(flowId, target, place).then((saved) => status.say(savedBodyMessage(target, saved, status.columns(), ellipsis)), failed);
+    actions.saveBody(flowId, target, place).then((saved) => status.sayFitted((columns) => savedBodyMessage(target, saved, columns, ellipsis)), failed);
   }
 
   /** `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). */
@@ -217,7 +217,7 @@ export class ActionKeys {
     const ids = this.scene.shownFlowIds();
     if (ids.length === 0) return status.say('no flows shown');
     path = answeredPath(path, offered || this.pcapName(ids.length));
-    const say = (head: string): void => status.say(messageWithPath(head, path, status.columns(), this.scene.ellipsis));
+    const say = (head: string): void => status.sayFitted((columns) => messageWithPath(head, path, columns, this.scene.ellipsis));
     say(`writing ${countOf(ids.length, 'flow')} to `);
     this.scene.actions.writePcap(ids, path).then(
       (written) => say(writtenPcapPrefix(written)),

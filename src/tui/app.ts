@@ -17,7 +17,7 @@ import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
 import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
-import { messageColumns } from './statusBar.js';
+import { messageColumns, soleMessageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
 import { ActionKeys, type TuiActions } from './actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
@@ -91,7 +91,8 @@ export class TuiApp {
     this.screen = terminal.screen;
     const boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.status = new StatusMessage(() => this.messageColumns(), () => this.scheduler.soon(), terminal.glyphs.ellipsis);
+    const width = (): number => Number(this.screen.width) || 80;
+    this.status = new StatusMessage(() => messageColumns(width()), () => this.scheduler.soon(), terminal.glyphs.ellipsis, () => soleMessageColumns(width()));
     // `F`: one state, read by both panes (a move in either stops it for both).
     const following: Following = notFollowing();
     this.list = new FlowView(store, store, () => this.scheduler.soon(), messages, terminal.glyphs, following);
@@ -257,11 +258,6 @@ export class TuiApp {
     if (after === 'quit') return this.quit(true);
     if (after === 'repaint') this.screen.realloc();
     this.scheduler.now();
-  }
-
-  /** Columns a status message has: beside `· ? help` on the one status row (see statusLine). */
-  private messageColumns(): number {
-    return messageColumns(Number(this.screen.width) || 80);
   }
 
   private layout(): ReturnType<typeof screenLayout> {

@@ -21,6 +21,8 @@ export class StatusMessage {
     private readonly columnsNow: () => number,
     private readonly redraw: () => void,
     private readonly ellipsis: string,
+    /** The columns a message has alone on the status row (see statusBar's `soleMessageColumns`). */
+    private readonly rowColumnsNow: () => number = columnsNow,
   ) {}
 
   /** Sets the message to `text` (escaped already); '' clears it without a redraw. */
@@ -41,6 +43,17 @@ export class StatusMessage {
   /** The columns a message has now. */
   columns(): number {
     return this.columnsNow();
+  }
+
+  /**
+   * Says `render(columns)`, a message that shortens itself to `columns` (a path): made for the
+   * columns beside `? help` when it is whole there, else for the whole status row, which it then
+   * has alone (see statusLine), so that less of it is cut.
+   */
+  sayFitted(render: (columns: number) => string): void {
+    const beside = render(this.columnsNow());
+    const alone = render(this.rowColumnsNow());
+    this.say(beside === alone ? beside : alone);
   }
 }
 

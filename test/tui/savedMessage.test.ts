@@ -48,3 +48,16 @@ describe('the status line after y (curl)', () => {
     expect(curlSavedMessage(['/tmp/r/demo-12-3.body', '/tmp/r/demo-12-3.curl'], 70, '…')).toBe('curl sent to clipboard (OSC 52), saved /tmp/r/demo-12-3{.body,.curl}');
   });
 });
+
+describe('StatusMessage.sayFitted', () => {
+  it('keeps a message beside ? help when it is whole there, else makes it for the whole row', async () => {
+    const { StatusMessage } = await import('../../src/tui/statusMessage.js');
+    const status = new StatusMessage(() => messageColumns(80), () => undefined, '…', () => 79);
+    const path = (columns: number): string => messageWithPath('saved ', `${DEEP}/demo-1-1.curl`, columns, '…');
+    status.sayFitted(path);
+    expect(status.text).toBe(path(79));
+    expect(stringColumns(status.text)).toBe(79);
+    status.sayFitted((columns) => messageWithPath('saved ', '/tmp/a.curl', columns, '…'));
+    expect(status.text).toBe('saved /tmp/a.curl');
+  });
+});
