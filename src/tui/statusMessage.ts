@@ -57,26 +57,32 @@ export class StatusMessage {
   }
 }
 
-/** Columns a file's name keeps at least when the directory before it is not enough to cut. */
+/** Columns a file's name keeps at least. */
 const NAME_COLUMNS = 13;
+/** Columns a directory keeps, when there are, beside a name too long to be whole. */
+const DIRECTORY_COLUMNS = 16;
 
 /**
  * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here; the home directory
  * as `~`) in `columns` columns, for a file written. When it does not fit, the directory is cut in
- * the middle (down to the ellipsis alone), then the name from its front, so the end of the name,
- * which tells files apart, stays: `saved /tmp/rev…/me/demo-1-2.curl`.
+ * the middle, so that the name stays whole (`saved /tmp/rev…/me/demo-1-2.curl`); a name too long
+ * for that is cut from its front (its end tells files apart), leaving the directory up to
+ * {@link DIRECTORY_COLUMNS} columns and the name {@link NAME_COLUMNS} at least.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
   const absolute = resolve(path);
   const name = escapeText(basename(absolute));
   const directory = escapeText(homeAsTilde(dirname(absolute)));
   const slash = directory.endsWith('/') ? '' : '/';
-  const over = stringColumns(prefix) + stringColumns(directory) + slash.length + stringColumns(name) - columns;
-  if (over <= 0) return `${prefix}${directory}${slash}${name}`;
-  const directoryRoom = Math.max(stringColumns(ellipsis), stringColumns(directory) - over);
-  const shortDirectory = fitMiddle(directory, directoryRoom, ellipsis);
-  const nameRoom = Math.max(NAME_COLUMNS, columns - stringColumns(prefix) - stringColumns(shortDirectory) - slash.length);
-  return `${prefix}${shortDirectory}${slash}${fitTail(name, nameRoom, ellipsis)}`;
+  const room = columns - stringColumns(prefix) - slash.length;
+  const nameColumns = stringColumns(name);
+  const directoryColumns = stringColumns(directory);
+  if (directoryColumns + nameColumns <= room) return `${prefix}${directory}${slash}${name}`;
+  const least = stringColumns(ellipsis);
+  if (least + nameColumns <= room) return `${prefix}${fitMiddle(directory, room - nameColumns, ellipsis)}${slash}${name}`;
+  const kept = Math.max(least, Math.min(directoryColumns, DIRECTORY_COLUMNS, room - NAME_COLUMNS));
+  const shownDirectory = fitMiddle(directory, kept, ellipsis);
+  return `${prefix}${shownDirectory}${slash}${fitTail(name, Math.max(NAME_COLUMNS, room - stringColumns(shownDirectory)), ellipsis)}`;
 }
 
 /** `path` with the home directory at its start written `~`. */

@@ -15,12 +15,15 @@ describe('messages naming a file written (s, y, w, b)', () => {
     expect(messageWithPath('saved ', '/tmp/a\x1b[2J', 70, '…')).toBe('saved /tmp/a\\x1b[2J');
   });
 
-  it('fit the columns of a message: the directory cut in the middle first, then the name from its front', () => {
+  it('fit the columns of a message: the directory cut in the middle first, then the name from its front, then the directory again', () => {
+    const mail = '010.010.001.004.01470-074.053.140.153.00025-MAIL-001.eml';
+    const saved = messageWithPath('saved mail 1, 14,545 bytes: ', `/tmp/statusfix/${mail}`, 79, '…');
+    expect(saved).toBe(`saved mail 1, 14,545 bytes: /tmp/statusfix/…${mail.slice(-(79 - 28 - 15 - 1))}`);
     const text = messageWithPath('curl sent to clipboard (OSC 52), saved ', `${DEEP}/demo-1-2.curl`, messageColumns(80), '…');
     expect(text).toBe('curl sent to clipboard (OSC 52), saved /tmp/…aves/things/demo-1-2.curl');
     expect(stringColumns(text)).toBe(messageColumns(80));
     const narrow = messageWithPath('wrote 51 packets of 5 flows to ', `${DEEP}/demo-5-flows-with-a-long-name.pcap`, messageColumns(60), '…');
-    expect(narrow).toBe('wrote 51 packets of 5 flows to …/…a-long-name.pcap');
+    expect(narrow).toBe('wrote 51 packets of 5 flows to /…ngs/…ng-name.pcap');
     expect(stringColumns(narrow)).toBe(messageColumns(60));
   });
 });

@@ -51,7 +51,7 @@ describe('b on the screen', () => {
     // At 80 columns the message has the status row alone, the long name's end kept (a second save: `c1` added); the hints stay.
     screen.resize(80, 24);
     screen.press('b', 'Enter');
-    await screen.waitFor((s) => /^ saved body of #2 response, [\d,]+ bytes: …\/…\S*c1-HTTPBODY-002-response\.css *$/.test(statusRow(s)));
+    await screen.waitFor((s) => /^ saved body of #2 response, [\d,]+ bytes: \/tmp\S*\/…\S*-002-response\.css *$/.test(statusRow(s)));
     expect(hintRow(screen)).toMatch(/^ x hex {2}m mode/);
     expect(readdirSync(cwd)).toHaveLength(3);
     await quit(screen);
