@@ -27,7 +27,7 @@ import type { RedrawScheduler } from './redraw.js';
 import { splitMessage, statusLine, type StatusInfo } from './statusBar.js';
 import type { StatusMessage } from './statusMessage.js';
 import type { Terminal } from './terminal.js';
-import { conversationTitle, emptyListText } from './titles.js';
+import { contentSearchNote, conversationTitle, emptyListText } from './titles.js';
 import type { TuiSource } from './tuiSource.js';
 import { fitHead } from './width.js';
 
@@ -159,5 +159,5 @@ function listSearchNote(scene: FrameScene): string | undefined {
   const progress = scene.list.searchProgress;
   if (!progress?.busy || scene.status.text !== '') return undefined;
   // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
-  return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
+  return contentSearchNote(progress);
 }
