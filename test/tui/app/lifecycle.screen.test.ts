@@ -77,7 +77,8 @@ describe('help and exit', () => {
   it('ctrl-l over the help repaints it and keeps it open', async () => {
     const screen = await openDemo();
     screen.press('?');
-    await screen.waitFor((s) => lines(s)[0] === ' flowspy keys');
+    // The whole frame: its first row and its last (the hint row is drawn last).
+    await screen.waitFor((s) => lines(s)[0] === ' flowspy keys' && hintRow(s).includes('any other key closes the help'));
     const before = lines(screen);
     screen.scribble('\x1b[5;3HGARBAGE-GARBAGE');
     await screen.waitFor((s) => lines(s).some((line) => line.includes('GARBAGE')));
