@@ -215,7 +215,7 @@ async function benchScan(bundle) {
       screen.press(':8080');
       await screen.waitFor((lines) => status(lines).includes('filter: :8080'));
       await jitter();
-      run.filter.push(await timeKey(screen, 'Enter', (lines) => /\d+\/\d+ flows/.test(status(lines))));
+      run.filter.push(await timeKey(screen, 'Enter', (lines) => /[\d,]+\/[\d,]+ flows/.test(status(lines))));
       screen.press('f');
       await screen.waitFor((lines) => status(lines).includes('filter: :8080'));
       screen.press('\x15'); // C-u clears the prompt
