@@ -85,9 +85,9 @@ const jitter = () => sleep(5 + Math.random() * 20);
 // ---- the app on a screen ---------------------------------------------------------------------
 const STATUS_ROW = 22;
 const HINT_ROW = 23;
-const hasFlowRow = (lines) => lines.some((l) => /^ *\d+ \S+ → \S+/.test(l));
+const hasFlowRow = (lines) => lines.some((l) => /^ *[\d,]+ \S+ → \S+/.test(l));
 const status = (lines) => lines[STATUS_ROW];
-const loaded = (lines) => / \d+(\/\d+)? flows? /.test(status(lines)) && !status(lines).includes('loading');
+const loaded = (lines) => / [\d,]+(\/[\d,]+)? flows? /.test(status(lines)) && !status(lines).includes('loading');
 const parsed = (lines) => loaded(lines) && !status(lines).includes('parsing');
 const titleId = (lines) => lines.map((l) => /^ #(\d+) /.exec(l)).find(Boolean)?.[1];
 const showing = (text) => (lines) => lines.some((l) => l.includes(text));
@@ -221,7 +221,7 @@ async function benchScan(bundle) {
       screen.press('\x15'); // C-u clears the prompt
       await screen.waitFor((lines) => status(lines).startsWith('filter: ') && !status(lines).includes(':8080'));
       await jitter();
-      run.clear.push(await timeKey(screen, 'Enter', (lines) => / \d+ flows /.test(status(lines))));
+      run.clear.push(await timeKey(screen, 'Enter', (lines) => / [\d,]+ flows /.test(status(lines))));
     }
     for (const [name, samples] of Object.entries(run)) figures[name].push(samples);
     await quit(screen, 'q');
