@@ -33,11 +33,12 @@ export class StatusMessage {
 
   /**
    * Sets the message to the first line of `problem` (an error, or its text), escaped; cut in the
-   * middle when long, as its end tells why (`cannot write …/x.pcap: no space left`).
+   * middle when long, as its end tells why (`cannot write …/x.pcap: no space left`), the whole
+   * status row its own then (see sayFitted).
    */
   sayError(problem: unknown): void {
-    this.text = fitMiddle(escapeText(errorLine(problem)), this.columnsNow(), this.ellipsis);
-    this.redraw();
+    const text = escapeText(errorLine(problem));
+    this.sayFitted((columns) => fitMiddle(text, columns, this.ellipsis));
   }
 
   /** The columns a message has now. */

@@ -41,8 +41,20 @@ describe('y, s and w at 80x24 and 60x20', () => {
     await screen.waitFor((s) => statusRow(s).includes('wrote 82 packets of 5 flows to '));
     expect(statusRow(screen)).toMatch(/\/demo-5-flows\.pcap( · \? help)? *$/);
     expect(hintRow(screen)).toMatch(/^ Enter open/);
+    // Offered again: the next free name. A name typed is taken as the stem, written only when free.
+    screen.press('w');
+    await screen.waitFor((s) => statusRow(s).startsWith('write pcap: demo-5-flowsc1.pcap'));
+    screen.press('Esc');
+    await screen.waitFor((s) => statusRow(s).includes('5 flows'));
+    screen.press('s', 'C-u');
+    screen.write('mine\r');
+    await screen.waitFor((s) => statusRow(s).includes('/mine{-c2s.bin,-s2c.bin,.log}'));
+    screen.press('s', 'C-u');
+    screen.write('mine\r');
+    await screen.waitFor((s) => statusRow(s).includes('bin: it exists, give another name'));
     expect(readdirSync(cwd).sort()).toEqual([
       'demo-1-1.curl', 'demo-1-c2s.bin', 'demo-1-s2c.bin', 'demo-1.log', 'demo-1c1-c2s.bin', 'demo-1c1-s2c.bin', 'demo-1c1.log', 'demo-5-flows.pcap',
+      'mine-c2s.bin', 'mine-s2c.bin', 'mine.log',
     ]);
     expect(existsSync(join(cwd, 'demo-1-1c1.curl'))).toBe(false);
     await quit(screen);
