@@ -2,9 +2,10 @@
  * The status row as text: the source, flow and traffic counts, the display settings, the
  * FOLLOW / PAUSED flags, loading progress, the active filter, a message and `? help`, fitted
  * to the width by dropping the least useful items first (never cutting `? help` or the
- * message). A message too long to stand beside `? help` takes the whole row (cut with an
- * ellipsis when longer still): a screen with no hint row has no other room for it. Pure; every string in it is display-safe (`source`, `filter` and `message` must
- * already be escaped by the caller: they may quote file names, hosts, typed text).
+ * message; a source with shorter forms shows the longest that fits). It is one row: a message
+ * too long to stand beside `? help` takes the whole row (cut with an ellipsis when longer
+ * still), never the hint row. Pure; every string in it is display-safe (`source`, `filter` and
+ * `message` must already be escaped by the caller: they may quote file names, hosts, typed text).
  */
 import { countOf, formatCount } from '../core/count.js';
 import type { SourceCounters } from '../engine/counters.js';
