@@ -4,20 +4,19 @@
  * message, and says where the files went or why it failed. The writing itself is the CLI's
  * {@link TuiActions}.
  */
-import { countOf, formatCount } from '../core/count.js';
+import { countOf } from '../core/count.js';
 import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FlowKey } from '../core/types.js';
-import type { FlowRecord, FlowStore } from '../store/flowStore.js';
-import { humanBytes } from './flowList/units.js';
+import type { FlowStore } from '../store/flowStore.js';
 import { firstFreeIndex } from './actions/newFiles.js';
-import { flowFileNames, savedFlowMessage, type SavedFile } from './actions/saveFlow.js';
+import { flowFileNames, flowFileSizes, savedFlowMessage, type SavedFile } from './actions/saveFlow.js';
 import type { LineItem } from '../messages/lines.js';
 import type { MessagesOf } from './flowList/filter.js';
 import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
-import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
+import { bodyFitsCommandLine, curlCommand, curlSavedMessage, requestPayload } from './actions/curl.js';
 import { mailFileName } from './actions/bodyName.js';
 import { bodyTargetName, savedBodyMessage, type SavedBody } from './actions/saveBody.js';
 import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
@@ -100,7 +99,7 @@ export class ActionKeys {
     const stem = `${actions.stem}-${id}`;
     this.offered = { kind: 'flow', flowId: id, stem };
     const index = firstFreeIndex(process.cwd(), (n) => Object.values(flowFileNames(n === 0 ? stem : `${stem}c${n}`)));
-    return { label: `save flow ${id} (${flowSizes(flow)}) as: `, name: index === 0 ? stem : `${stem}c${index}` };
+    return { label: `save flow ${id} (${flowFileSizes(flow)}) as: `, name: index === 0 ? stem : `${stem}c${index}` };
   }
 
   /**
@@ -232,23 +231,7 @@ export class ActionKeys {
   }
 }
 
-/** `586 + 198 B` for a flow's two sides as `s` writes them; with the gaps that will be holes: `0 + 5,416,666,670 B, 5.4GB gaps`. */
-function flowSizes(flow: FlowRecord): string {
-  const holes = Math.max(0, flow.extentC2s - flow.bytesC2s) + Math.max(0, flow.extentS2c - flow.bytesS2c);
-  return `${formatCount(flow.extentC2s)} + ${formatCount(flow.extentS2c)} B${holes > 0 ? `, ${humanBytes(holes)}B gaps` : ''}`;
-}
 
-/**
- * What `y` says once its files are written (`paths`: a `.body` file first when there is one, then
- * the `.curl` file), in `columns` columns. It says "sent": flowspy cannot know whether the terminal
- * took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
- */
-export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
-  const curl = paths[paths.length - 1];
-  const stem = basename(curl).replace(/\.curl$/, '');
-  const name = paths.length > 1 ? `${stem}{${paths.map((path) => basename(path).slice(stem.length)).join(',')}}` : basename(curl);
-  return messageWithPath('curl sent to clipboard (OSC 52), saved ', join(dirname(curl), name), columns, ellipsis);
-}
 
 /**
  * Where `w` and `b` write for the answer `path` to their prompt: into it, under the file name of

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { curlSavedMessage } from '../../src/tui/actionKeys.js';
+import { curlSavedMessage } from '../../src/tui/actions/curl.js';
 import { savedFlowMessage, type SavedFile } from '../../src/tui/actions/saveFlow.js';
 import { messageWithPath } from '../../src/tui/statusMessage.js';
 import { messageColumns } from '../../src/tui/statusBar.js';

@@ -203,3 +203,9 @@ export function savedFlowMessage(saved: readonly SavedFile[], columns: number, e
   const sparse = holes > 0 ? ` (sparse: ${humanBytes(holes)}B of gaps)` : '';
   return messageWithPath(`saved ${sizes}${sparse}: `, join(dirname(log.path), names), columns, ellipsis);
 }
+
+/** `586 + 198 B` for a flow's two sides as `s` writes them; with the gaps that will be holes: `0 + 5,416,666,670 B, 5.4GB gaps`. */
+export function flowFileSizes(flow: Pick<FlowRecord, 'extentC2s' | 'extentS2c' | 'bytesC2s' | 'bytesS2c'>): string {
+  const holes = Math.max(0, flow.extentC2s - flow.bytesC2s) + Math.max(0, flow.extentS2c - flow.bytesS2c);
+  return `${formatCount(flow.extentC2s)} + ${formatCount(flow.extentS2c)} B${holes > 0 ? `, ${humanBytes(holes)}B gaps` : ''}`;
+}

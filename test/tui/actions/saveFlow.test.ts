@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../../src/core/types.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { saveFlow as saveFlowFiles, savedFlowMessage, type SaveFlowOptions, type SaveSource } from '../../../src/tui/actions/saveFlow.js';
+import { flowFileSizes, saveFlow as saveFlowFiles, savedFlowMessage, type SaveFlowOptions, type SaveSource } from '../../../src/tui/actions/saveFlow.js';
 
 /** The paths saveFlow wrote, under the stem `demo-ID`. */
 async function saveFlow(store: SaveSource, id: number, dir: string, options?: SaveFlowOptions): Promise<string[]> {
@@ -91,6 +91,8 @@ describe('saveFlow', () => {
     expect(paths.map((p) => basename(p))).toEqual(['x-1-c2s.bin', 'x-1.log']);
     expect(files.map(({ side, bytes, holes }) => ({ side, bytes, holes }))).toEqual([{ side: 'c2s', bytes: 3017, holes: 3007 }, { side: 'log', bytes: statSync(paths[1]).size, holes: 0 }]);
     expect(savedFlowMessage(files, 200, '…')).toBe(`saved 3,017 B (sparse: 3.0kB of gaps): ${dir}/x-1{-c2s.bin,.log}`);
+    // s's prompt says the same before it writes.
+    expect(flowFileSizes(store.getFlow(1)!)).toBe('3,017 + 0 B, 3.0kB gaps');
     const saved = readFileSync(paths[0]);
     expect(saved.length).toBe(3017);
     expect(saved.equals(streamOf(events, 'c2s'))).toBe(true);
