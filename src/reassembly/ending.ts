@@ -88,8 +88,16 @@ function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEnd
   ctx.table.remove(flow);
   ctx.time.unlink(flow);
   ctx.bufferedFlows.delete(flow);
+  giveTail(ctx, flow.c2s);
+  giveTail(ctx, flow.s2c);
   ctx.counters.openFlows--;
   ctx.table.rememberClosed(flow, ts);
+}
+
+/** Gives d's delivered tail back to the pool (R6). */
+function giveTail(ctx: ReassemblyContext, d: DirectionState): void {
+  if (d.tail !== null) ctx.tails.give(d.tail);
+  d.tail = null;
 }
 
 /** R9: settles d's start, then delivers all it buffered with gaps over the holes, up to its FIN. */
