@@ -355,6 +355,26 @@ describe('flows, roles and offsets', () => {
   });
 });
 
+describe('how far the handshake got', () => {
+  const endOf = (events: FlowEvent[]) => events.find((e) => e.type === 'flow-end');
+  const handshakeAfter = (segments: (c: Conv) => TcpSegmentList) => {
+    const h = harness();
+    h.feed(segments(new Conv()));
+    h.r.finish(9);
+    const end = endOf(h.events);
+    return end?.type === 'flow-end' ? end.handshake : 'no end';
+  };
+  type TcpSegmentList = ReturnType<Conv['handshake']>;
+
+  it('the flow-end tells: SYN only, SYN and SYN/ACK, the final ACK or bytes either way', () => {
+    expect(handshakeAfter((c) => [c.syn()])).toBe('syn');
+    expect(handshakeAfter((c) => [c.syn(), c.synAck()])).toBe('syn-ack');
+    expect(handshakeAfter((c) => c.handshake())).toBe('complete');
+    expect(handshakeAfter((c) => [c.syn(), c.synAck(), c.s('220 hello')])).toBe('complete');
+    expect(handshakeAfter((c) => [c.c('mid-stream')])).toBeUndefined();
+  });
+});
+
 describe('out of order, duplicates, overlaps', () => {
   it('buffers out-of-order data (copied) and delivers it when the hole fills', () => {
     const data: Array<[number, string, number, number]> = [];

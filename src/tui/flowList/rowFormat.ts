@@ -96,6 +96,7 @@ export interface RowOptions {
 
 const SHORT_STATES: Record<FlowState, string> = {
   open: 'open',
+  'half-open': 'h-open',
   'half-closed': 'half',
   closed: 'closed',
   reset: 'reset',
@@ -106,6 +107,7 @@ const SHORT_STATES: Record<FlowState, string> = {
 
 const LONG_STATES: Record<FlowState, string> = {
   open: 'open',
+  'half-open': 'half-open',
   'half-closed': 'half-closed',
   closed: 'closed',
   reset: 'reset',

@@ -342,6 +342,18 @@ describe('the connection line', () => {
     const reset = new FakeSource(KEY).finish('rst', 'reset by server');
     expect(texts(view(reset).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
   });
+
+  test('a handshake that did not complete says what was seen, not "connected"', () => {
+    const head = (s: FakeSource) => texts(view(s).lines())[0];
+    expect(head(new FakeSource(KEY).finish('timeout', CAPTURE_ENDED, 'syn-ack'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN, SYN/ACK seen (no final ACK)');
+    expect(head(new FakeSource(KEY).finish('timeout', 'idle', 'syn'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN seen, never answered');
+    expect(head(new FakeSource(KEY).finish('timeout', CAPTURE_ENDED, 'complete'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
+    const live = new FakeSource(KEY);
+    live.flow.origin = 'capture';
+    expect(head(live)).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN seen, no data yet');
+    live.data('c2s', 'hi');
+    expect(head(live)).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
+  });
 });
 
 describe('close notes', () => {
