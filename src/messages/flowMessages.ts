@@ -225,7 +225,7 @@ export class FlowMessages {
     this.clientDir = detection.clientDir;
     const { onHttpMessage } = this.listener;
     if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
-    else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir);
+    else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir, detection.midStream);
     else if (this.protocol === 'lines') {
       const onBinary: OnBinary = (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); };
       const { channels, key } = this;
