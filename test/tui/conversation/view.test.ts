@@ -344,6 +344,11 @@ describe('the connection line', () => {
     expect(texts(view(reset).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
   });
 
+  test('a proxied client whose upstream could not be reached connected to flowspy only', () => {
+    const failed = new FakeSource(KEY).finish('rst', 'upstream 127.0.0.1:9 refused: ECONNREFUSED');
+    expect(texts(view(failed).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected to flowspy; upstream not reached');
+  });
+
   test('a handshake that did not complete says what was seen, not "connected"', () => {
     const head = (s: FakeSource) => texts(view(s).lines())[0];
     expect(head(new FakeSource(KEY).finish('timeout', CAPTURE_ENDED, 'syn-ack'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN, SYN/ACK seen (no final ACK)');
