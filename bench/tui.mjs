@@ -193,7 +193,7 @@ async function benchScan(bundle) {
     const screen = open(['-r', scan]);
     loads.push((await screen.waitFor(loaded, 120_000)) - started);
     rss.push(peakRssMb(screen.pid));
-    shown = /(\d+) flows/.exec(status(screen.text()))[1];
+    shown = /([\d,]+) flows/.exec(status(screen.text()))[1];
     const run = { j: [], PgDn: [], G: [], g: [], filter: [], clear: [] };
     for (let i = 0; i < 30; i++) {
       await jitter();
