@@ -38,6 +38,12 @@ export const REFUSED = 'refused: the server answered the SYN with a reset';
  */
 export const UPSTREAM_FAILED = 'upstream ';
 
+/**
+ * How far a capture flow begun with a SYN got through the three-way handshake: the SYN only, the
+ * SYN and the SYN/ACK, or all of it (the final ACK, or data either way, seen).
+ */
+export type HandshakeSeen = 'syn' | 'syn-ack' | 'complete';
+
 /** Which engine produced a flow. */
 export type FlowOrigin = 'capture' | 'proxy';
 
@@ -123,6 +129,8 @@ export interface FlowEndEvent {
    * by a timeout or eviction ends after it, at `ts`). Absent from proxy flows.
    */
   readonly lastSeen?: Micros;
+  /** Capture flows begun with a SYN: how far the handshake got. Absent from proxy flows and mid-stream ones. */
+  readonly handshake?: HandshakeSeen;
 }
 
 /** Everything an engine tells the model. */

@@ -4,7 +4,7 @@
  * with gaps, one `flow-end`, the flow forgotten by the table and the clock and remembered as
  * recently closed (R14).
  */
-import { REFUSED, type FlowEndReason, type Micros } from '../core/types.js';
+import { REFUSED, type FlowEndReason, type HandshakeSeen, type Micros } from '../core/types.js';
 import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { drain, emitGap, type ReassemblyContext } from './context.js';
 import { roleName, type DirectionState, type Flow } from './flowState.js';
@@ -84,12 +84,28 @@ function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEnd
   flush(ctx, flow, flow.c2s, ts);
   flush(ctx, flow, flow.s2c, ts);
   flow.ended = true;
-  ctx.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail, lastSeen: lastPacket });
+  ctx.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail, lastSeen: lastPacket, handshake: handshakeSeen(flow) });
   ctx.table.remove(flow);
   ctx.time.unlink(flow);
   ctx.bufferedFlows.delete(flow);
+  giveTail(ctx, flow.c2s);
+  giveTail(ctx, flow.s2c);
   ctx.counters.openFlows--;
   ctx.table.rememberClosed(flow, ts);
+}
+
+/** How far the handshake of a flow begun with a SYN got (bytes either way count as its end); undefined for a mid-stream flow. */
+function handshakeSeen(flow: Flow): HandshakeSeen | undefined {
+  if (!flow.handshake) return undefined;
+  if (flow.c2s.maxEnd > 0 || flow.s2c.maxEnd > 0) return 'complete';
+  if (!flow.s2c.synSeen) return 'syn';
+  return flow.s2c.peerAckOffset >= 0 ? 'complete' : 'syn-ack';
+}
+
+/** Gives d's delivered tail back to the pool (R6). */
+function giveTail(ctx: ReassemblyContext, d: DirectionState): void {
+  if (d.tail !== null) ctx.tails.give(d.tail);
+  d.tail = null;
 }
 
 /** R9: settles d's start, then delivers all it buffered with gaps over the holes, up to its FIN. */

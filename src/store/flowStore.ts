@@ -9,7 +9,7 @@
  * ({@link FlowStore.flows}), learn what changed once per frame from a {@link ChangeCursor}, and
  * read bytes by stream position ({@link FlowStore.chunkAt}, {@link FlowStore.read}).
  */
-import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, Micros } from '../core/types.js';
+import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, HandshakeSeen, Micros } from '../core/types.js';
 import { ChangeJournal, type ChangeCursor, type JournalEntry } from './changeJournal.js';
 import { ChunkArena, ChunkIndex, KIND_FILE, KIND_GAP, KIND_LOG } from './chunkIndex.js';
 import { LinkedQueue, type Linked } from './linkedQueue.js';
@@ -53,8 +53,8 @@ export interface FlowRecord {
   /** When each side's FIN (half-close) came; undefined while that side is open. */
   readonly finTsC2s: Micros | undefined;
   readonly finTsS2c: Micros | undefined;
-  /** Set once the flow ended. */
-  readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined } | undefined;
+  /** Set once the flow ended; `handshake` as its flow-end said (capture flows begun with a SYN). */
+  readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined; handshake: HandshakeSeen | undefined } | undefined;
   /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
   readonly notes: readonly { ts: Micros; text: string }[];
   /** Notes received, those kept in {@link notes} and those past the cap. */
@@ -221,7 +221,7 @@ export class FlowStore {
           this.open.remove(entry);
           this.ended.push(entry);
         }
-        entry.end = { ts: event.ts, reason: event.reason, detail: event.detail };
+        entry.end = { ts: event.ts, reason: event.reason, detail: event.detail, handshake: event.handshake };
         // Packets without payload (the peer's last ACK) made no event: the flow was seen until then.
         if (event.lastSeen !== undefined && event.lastSeen > entry.lastTs) entry.lastTs = event.lastSeen;
         break;

@@ -355,6 +355,26 @@ describe('flows, roles and offsets', () => {
   });
 });
 
+describe('how far the handshake got', () => {
+  const endOf = (events: FlowEvent[]) => events.find((e) => e.type === 'flow-end');
+  const handshakeAfter = (segments: (c: Conv) => TcpSegmentList) => {
+    const h = harness();
+    h.feed(segments(new Conv()));
+    h.r.finish(9);
+    const end = endOf(h.events);
+    return end?.type === 'flow-end' ? end.handshake : 'no end';
+  };
+  type TcpSegmentList = ReturnType<Conv['handshake']>;
+
+  it('the flow-end tells: SYN only, SYN and SYN/ACK, the final ACK or bytes either way', () => {
+    expect(handshakeAfter((c) => [c.syn()])).toBe('syn');
+    expect(handshakeAfter((c) => [c.syn(), c.synAck()])).toBe('syn-ack');
+    expect(handshakeAfter((c) => c.handshake())).toBe('complete');
+    expect(handshakeAfter((c) => [c.syn(), c.synAck(), c.s('220 hello')])).toBe('complete');
+    expect(handshakeAfter((c) => [c.c('mid-stream')])).toBeUndefined();
+  });
+});
+
 describe('out of order, duplicates, overlaps', () => {
   it('buffers out-of-order data (copied) and delivers it when the hole fills', () => {
     const data: Array<[number, string, number, number]> = [];
@@ -391,6 +411,72 @@ describe('out of order, duplicates, overlaps', () => {
     ]);
     expect(h.r.stats.duplicateBytes).toBe(9);
     expect(h.r.stats.notes).toBe(0);
+  });
+
+  it('a retransmission of delivered bytes that differs from them gives a note at its first differing offset', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('GOOD'));
+    h.feed(c.c('GOOD', { at: 0 })); // the same bytes again: no note
+    h.feed(c.c('GOEVIL', { at: 0 })); // differs at offset 2; adds offsets 4..5
+    h.feed(c.s('ok'));
+    h.r.finish(9);
+    expect(shown(h.events).slice(1, -1)).toEqual([
+      'data 1 c2s 0 "GOOD"',
+      'note 1 retransmission at c2s offset 2 carries different bytes (first copy kept)',
+      'data 1 c2s 4 "IL"',
+      'data 1 s2c 0 "ok"',
+    ]);
+    expect(h.r.stats.overlapConflicts).toBe(1);
+    expect(h.r.stats.duplicateBytes).toBe(8);
+  });
+
+  it('delivered bytes are compared as far as the tail reaches: its last 4 KiB, past the ring wrap', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    const text = (n: number, from: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + ((from + i) % 26))).join('');
+    h.feed(c.c(text(3000, 0)));
+    h.feed(c.c(text(3000, 3000))); // offsets 3000..6000: the ring wrapped at 4096
+    h.feed(c.c('#'.repeat(10), { at: 100 })); // older than the last 4 KiB: not kept, not compared
+    h.feed(c.c(text(1000, 4000).slice(0, 500) + '#' + text(1000, 4501).slice(0, 499), { at: 4000 }));
+    h.r.finish(9);
+    expect(shown(h.events).filter((e) => e.startsWith('note'))).toEqual([
+      'note 1 retransmission at c2s offset 4,500 carries different bytes (first copy kept)',
+    ]);
+  });
+
+  it('a direction compares delivered bytes only while the tail budget lends it a tail', () => {
+    const h = harness({ maxDeliveredTailBytesTotal: 4096 }); // one direction's tail
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('abcd')); // the client's direction takes the only tail
+    h.feed(c.s('wxyz'));
+    h.feed(c.s('WXYZ', { at: 0 })); // no tail on this side: counted as duplicate only
+    h.feed(c.c('abXd', { at: 0 }));
+    h.r.finish(9);
+    expect(shown(h.events).filter((e) => e.startsWith('note'))).toEqual([
+      'note 1 retransmission at c2s offset 2 carries different bytes (first copy kept)',
+    ]);
+    expect(h.r.stats.duplicateBytes).toBe(8);
+  });
+
+  it('after a gap, only the bytes delivered since are compared', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    h.feed(c.c('0123'));
+    c.c('lost');
+    h.feed(c.c('ABCD', { at: 8 }));
+    h.feed(c.s('', { ack: c.cSeq(12) })); // the server acknowledged the hole: lost (R7)
+    h.feed(c.s('x'));
+    h.feed(c.c('XXXXXXXXXXXX', { at: 0 })); // differs everywhere, but only 8..11 are known
+    h.r.finish(9);
+    expect(shown(h.events).filter((e) => e.startsWith('note') || e.startsWith('gap'))).toEqual([
+      'gap 1 c2s 4 4',
+      'note 1 retransmission at c2s offset 8 carries different bytes (first copy kept)',
+    ]);
   });
 
   it('first writer wins among buffered bytes; a differing copy gives one note', () => {

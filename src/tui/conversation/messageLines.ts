@@ -16,6 +16,7 @@ import { headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
+import type { UpstreamFailure } from '../../messages/upstreamText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
@@ -65,6 +66,13 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'cut-short': 'cut short: the connection ended before the whole message was sent',
   'head-lost': 'head lost in a capture gap: headers, body framing and size not all seen',
 };
+
+/** Why an exchange is flagged: for an unanswered request, the server's bytes that are not HTTP or the upstream the proxy could not reach, when so. */
+function flagText(flag: ExchangeFlag, notHttp: boolean, upstream: UpstreamFailure | undefined): string {
+  if (flag !== 'unanswered') return FLAG_TEXT[flag];
+  if (upstream) return `no response: ${escapeText(upstream.detail)} (flowspy reset the client)`;
+  return notHttp ? NOT_HTTP_ANSWER : FLAG_TEXT[flag];
+}
 
 /** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters); tabs expanded. */
 export function lineText(item: LineItem): string {
@@ -136,7 +144,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
-          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines, serverRaw, arrow);
+          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines, serverRaw, arrow, messages.upstreamFailure);
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
@@ -249,19 +257,21 @@ function exchangeComplete(exchange: HttpExchange): boolean {
 }
 
 /** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
-function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string): void {
+function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure): void {
   const { request, response } = exchange;
   const t = exchangeTimings(exchange);
   const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
   const notHttp = !response && serverRaw && exchange.flags.includes('unanswered');
   // A request not yet answered on a connection still open is waited for, as the list's `→ …` says.
   const given = exchange.flags.some((f) => f === 'unanswered' || f === 'after-close' || f === 'lost');
-  const status = response ? `${response.status} ${escapeText(response.reason)}` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
+  // Through the proxy, to an upstream it could not reach: the request went nowhere.
+  const nowhere = !response && upstream !== undefined;
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : nowhere ? `upstream ${escapeText(upstream.what)}` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} ${arrow} ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
-  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${notHttp && flag === 'unanswered' ? NOT_HTTP_ANSWER : FLAG_TEXT[flag]}` });
+  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${flagText(flag, notHttp, nowhere ? upstream : undefined)}` });
   const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);

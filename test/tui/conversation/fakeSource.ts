@@ -1,10 +1,11 @@
 /** An in-memory flow for conversation tests: chunks appended by hand, read like the store. */
-import type { Direction, FlowEndReason, FlowKey } from '../../../src/core/types.js';
+import type { Direction, FlowEndReason, FlowKey, FlowOrigin, HandshakeSeen } from '../../../src/core/types.js';
 import type { ConversationChunk, ConversationFlow, ConversationSource } from '../../../src/tui/conversation/source.js';
 
 interface MutableFlow {
   key?: FlowKey;
   sawHandshake: boolean;
+  origin?: FlowOrigin;
   startTs: number;
   extentC2s: number;
   extentS2c: number;
@@ -12,7 +13,7 @@ interface MutableFlow {
   closedS2c: boolean;
   finTsC2s?: number;
   finTsS2c?: number;
-  end: { ts: number; reason: FlowEndReason; detail?: string } | undefined;
+  end: { ts: number; reason: FlowEndReason; detail?: string; handshake?: HandshakeSeen } | undefined;
   notes: { ts: number; text: string }[];
   chunkCount: number;
 }
@@ -128,8 +129,8 @@ export class FakeSource implements ConversationSource {
     return this;
   }
 
-  finish(reason: FlowEndReason, detail?: string): this {
-    this.flow.end = { ts: this.nextTs(), reason, detail };
+  finish(reason: FlowEndReason, detail?: string, handshake?: HandshakeSeen): this {
+    this.flow.end = { ts: this.nextTs(), reason, detail, handshake };
     return this;
   }
 
