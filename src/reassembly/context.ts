@@ -15,7 +15,6 @@ import { FlowTable } from './flowTable.js';
 import { newStats, type MutableStats, type ReassemblerOptions } from './options.js';
 import type { Reassembler } from './reassembler.js';
 import type { InsertOutcome } from './segment-buffer.js';
-import { TailPool } from './deliveredTail.js';
 
 const DEFAULT_MAX_PER_FLOW = 2 * 1024 * 1024;
 const DEFAULT_MAX_TOTAL = 64 * 1024 * 1024;
@@ -24,7 +23,6 @@ const DEFAULT_CLOSED_LINGER = 2 * 60 * 1_000_000;
 const DEFAULT_MAX_RECENTLY_CLOSED = 16384;
 const DEFAULT_RST_LINGER = 1_000_000;
 const DEFAULT_MAX_OPEN_FLOWS = 500_000;
-const DEFAULT_TAIL_BUDGET = 32 * 1024 * 1024;
 
 /** Largest TCP window (scale 14); data further ahead is not believed (R4). */
 export const MAX_AHEAD = 2 ** 30;
@@ -50,8 +48,6 @@ export class ReassemblyContext {
   /** Scratch result of every buffer insert. */
   readonly insertOutcome: InsertOutcome = { duplicateBytes: 0, conflictOffset: -1 };
   readonly counters: MutableStats = newStats();
-  /** The directions' delivered tails (R6). */
-  readonly tails: TailPool;
 
   constructor(options: ReassemblerOptions) {
     this.sink = options.emit;
@@ -62,7 +58,6 @@ export class ReassemblyContext {
     this.maxOpenFlows = Math.max(1, options.maxOpenFlows ?? DEFAULT_MAX_OPEN_FLOWS);
     this.time = new FlowClock(options.idleTimeoutMicros ?? DEFAULT_IDLE_TIMEOUT);
     this.table = new FlowTable(options.flowHashBits ?? 30, Math.max(0, options.maxRecentlyClosed ?? DEFAULT_MAX_RECENTLY_CLOSED));
-    this.tails = new TailPool(options.maxDeliveredTailBytesTotal ?? DEFAULT_TAIL_BUDGET);
     this.closeNotes = new CloseNoteRules(this.counters, (flow, ts, text) => note(this, flow, ts, text));
     let counter = 0;
     this.nextFlowId = options.nextFlowId ?? (() => ++counter);
@@ -84,9 +79,6 @@ export function emitData(
   d.nextOffset = offset + length;
   d.nextSeq = seqAdd(d.nextSeq, length);
   ctx.counters.payloadBytes += length;
-  let tail = d.tail;
-  if (tail === null && (tail = ctx.tails.take()) !== null) d.tail = tail;
-  if (tail !== null) tail.record(offset, source, start, length);
   ctx.sink(ctx.dataEvent.refill(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
 }
 

@@ -88,8 +88,6 @@ function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEnd
   ctx.table.remove(flow);
   ctx.time.unlink(flow);
   ctx.bufferedFlows.delete(flow);
-  giveTail(ctx, flow.c2s);
-  giveTail(ctx, flow.s2c);
   ctx.counters.openFlows--;
   ctx.table.rememberClosed(flow, ts);
 }
@@ -100,12 +98,6 @@ function handshakeSeen(flow: Flow): HandshakeSeen | undefined {
   if (flow.c2s.maxEnd > 0 || flow.s2c.maxEnd > 0) return 'complete';
   if (!flow.s2c.synSeen) return 'syn';
   return flow.s2c.peerAckOffset >= 0 ? 'complete' : 'syn-ack';
-}
-
-/** Gives d's delivered tail back to the pool (R6). */
-function giveTail(ctx: ReassemblyContext, d: DirectionState): void {
-  if (d.tail !== null) ctx.tails.give(d.tail);
-  d.tail = null;
 }
 
 /** R9: settles d's start, then delivers all it buffered with gaps over the holes, up to its FIN. */

@@ -6,7 +6,6 @@
 import { DOUBLE_ZERO } from '../core/fields.js';
 import { seqAdd, seqDiff } from '../core/seq.js';
 import type { Direction, FlowKey, Micros } from '../core/types.js';
-import type { DeliveredTail } from './deliveredTail.js';
 import { SegmentBuffer, type BufferAccount } from './segment-buffer.js';
 
 /** Why the peer's side is considered closed, for the "data after close" note. */
@@ -79,8 +78,6 @@ export class DirectionState {
   buffer: SegmentBuffer = EMPTY_BUFFER;
   /** What the "data after close" rules track, made when the first close or stray byte is seen. */
   close: CloseNotes | null = null;
-  /** The last bytes delivered, to compare retransmissions with (R6); null while none is lent. */
-  tail: DeliveredTail | null = null;
 
   constructor(readonly dir: Direction) {}
 

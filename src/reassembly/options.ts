@@ -14,11 +14,6 @@ export interface ReassemblerOptions {
   maxBufferedBytesPerFlow?: number;
   /** Cap on out-of-order bytes buffered by all flows together. Default 64 MiB. */
   maxBufferedBytesTotal?: number;
-  /**
-   * Cap on the bytes kept, all flows together, of what directions last delivered (4 KiB each),
-   * to note a retransmission that contradicts them (R6). Default 32 MiB.
-   */
-  maxDeliveredTailBytesTotal?: number;
   /** A flow without packets for longer than this ends at the next `expireIdle`. Default 10 min. */
   idleTimeoutMicros?: number;
   /** Flow id generator. Default: a counter starting at 1. */

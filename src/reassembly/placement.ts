@@ -49,10 +49,7 @@ export function acceptData(
   let end = start + length;
   if (clipsAtCloses(d, end)) end = ctx.closeNotes.clipAtCloses(flow, d, start, end, ts, segment);
   if (end <= d.nextOffset) {
-    if (end > start) {
-      countDropped(ctx, start, end, d.nextOffset);
-      compareDelivered(ctx, flow, d, start, Math.min(end, start + payload.length), payload, start, ts);
-    }
+    if (end > start) countDropped(ctx, start, end, d.nextOffset);
     return;
   }
   if (end > d.maxEnd) d.maxEnd = end;
@@ -107,7 +104,6 @@ function placePiece(
 ): void {
   if (start < d.nextOffset) {
     countDropped(ctx, start, Math.min(end, d.nextOffset), d.nextOffset);
-    if (src !== null) compareDelivered(ctx, flow, d, start, Math.min(end, d.nextOffset), src, srcStart, ts);
     start = d.nextOffset;
     if (start >= end) return;
   }
@@ -125,33 +121,22 @@ function placePiece(
   const outcome = ctx.insertOutcome;
   d.bufferFor(ctx.counters, flow).insert(start, end, src, srcStart, ts, fileOffset, outcome);
   ctx.counters.duplicateBytes += outcome.duplicateBytes;
-  if (outcome.conflictOffset >= 0) noteConflict(ctx, flow, d, outcome.conflictOffset, ts);
-}
-
-/** R6: compares `[start, end)` of `src` (holding offset `srcStart` onwards) with d's delivered tail. */
-function compareDelivered(
-  ctx: ReassemblyContext,
-  flow: Flow,
-  d: DirectionState,
-  start: number,
-  end: number,
-  src: Uint8Array,
-  srcStart: number,
-  ts: Micros,
-): void {
-  if (d.tail === null || end <= start) return;
-  const differs = d.tail.firstDifference(src, srcStart, Math.max(start, 0), end);
-  if (differs >= 0) noteConflict(ctx, flow, d, differs, ts);
-}
-
-/** R6: counts a retransmission that differs from the first copy at `offset`, and notes the first few of d. */
-function noteConflict(ctx: ReassemblyContext, flow: Flow, d: DirectionState, offset: number, ts: Micros): void {
-  ctx.counters.overlapConflicts++;
-  if (d.conflictNotes >= MAX_CONFLICT_NOTES_PER_DIRECTION) return;
-  d.conflictNotes++;
-  const more =
-    d.conflictNotes === MAX_CONFLICT_NOTES_PER_DIRECTION ? '; further conflicts in this direction are counted, not noted' : '';
-  note(ctx, flow, ts, `retransmission at ${d.dir} offset ${formatCount(offset)} carries different bytes (first copy kept)${more}`);
+  if (outcome.conflictOffset >= 0) {
+    ctx.counters.overlapConflicts++;
+    if (d.conflictNotes < MAX_CONFLICT_NOTES_PER_DIRECTION) {
+      d.conflictNotes++;
+      const more =
+        d.conflictNotes === MAX_CONFLICT_NOTES_PER_DIRECTION
+          ? '; further conflicts in this direction are counted, not noted'
+          : '';
+      note(
+        ctx,
+        flow,
+        ts,
+        `retransmission at ${d.dir} offset ${formatCount(outcome.conflictOffset)} carries different bytes (first copy kept)${more}`,
+      );
+    }
+  }
 }
 
 /** Delivers `[start, end)` at d's next offset: data from `src`, or a gap when `src` is null. */
