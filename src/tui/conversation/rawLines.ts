@@ -15,6 +15,7 @@ import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 import type { ConversationChunk } from './source.js';
+import { gapText } from './renderUnit.js';
 
 /** The `expand` name of the raw bytes' "more lines" row. */
 export const RAW_KEY = 'raw';
@@ -169,7 +170,7 @@ class ChunkWalk {
       const from = Math.max(chunk.offset, this.at[dir]);
       if (chunk.kind === 'gap') {
         this.endRun();
-        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: `gap of ${formatCount(end - from)} bytes (${this.side(dir)})`, ts: chunk.ts, of: this.side(dir) });
+        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: gapText(end - from, this.side(dir), chunk.notCaptured), ts: chunk.ts, of: this.side(dir) });
         else this.more++;
         this.at[dir] = end;
       } else {
