@@ -59,7 +59,8 @@ function describeMessage(m: HttpMessage): string {
 export function describeExchange(e: HttpExchange): string {
   const interim = e.interim.length ? ` [${e.interim.map((r) => r.status).join(',')}]` : '';
   const flags = e.flags.length ? ` !${e.flags.join(',')}` : '';
-  return `${e.request ? describeMessage(e.request) : '-'} →${interim} ${e.response ? describeMessage(e.response) : '-'}${flags}`;
+  const stray = (e.stray ?? []).map((s) => ` +${s.dir}@${s.offset}:${s.length}/${s.received}`).join('');
+  return `${e.request ? describeMessage(e.request) : '-'} →${interim} ${e.response ? describeMessage(e.response) : '-'}${flags}${stray}`;
 }
 
 /** The exchanges and notes of a conversation, as lines. */

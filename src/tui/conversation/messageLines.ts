@@ -28,6 +28,7 @@ import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
 import { bodyTail, type BodyTail } from './bodyTail.js';
+import { pushStrayLines } from './strayLines.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -111,9 +112,10 @@ export interface MessageStart {
 
 /**
  * The units of `messages`; bodies in `expanded` (by `expand` name) are shown whole, taken from
- * `bodies` when they can be; `arrow` between a request and its answer (the glyph set's `right`).
+ * `bodies` when they can be; `arrow` between a request and its answer (the glyph set's `right`);
+ * `chunks` shows the gaps among an exchange's stray bytes (see strayLines.ts).
  */
-export function messageUnits(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies: BodyCache, arrow = '→'): MessageUnits {
+export function messageUnits(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies: BodyCache, arrow = '→', chunks?: FlowChunks): MessageUnits {
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const http = messages.http;
   if (http) {
@@ -136,7 +138,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
-          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines, serverRaw, arrow);
+          exchangeLines(http.exchanges[index], notes.of(index), side, { read, chunks }, expanded, bodies, lines, serverRaw, arrow);
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
@@ -215,7 +217,7 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
  * the raw bytes of two directions (see {@link RawSection}).
  */
 export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies = new BodyCache(), chunks?: FlowChunks): MessageLine[] {
-  const units = messageUnits(messages, read, expanded, bodies);
+  const units = messageUnits(messages, read, expanded, bodies, '→', chunks);
   const out: MessageLine[] = [];
   let index = 0;
   for (; index < units.count && out.length < MAX_MESSAGE_LINES; index++) for (const line of units.lines(index)) out.push(line);
@@ -225,6 +227,9 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
 /** Where the last message in `dir` of `exchange` ends, undefined when it has none in `dir`. */
 function exchangeEnd(exchange: HttpExchange, dir: Direction): number | undefined {
   const { request, response, interim } = exchange;
+  const stray = exchange.stray?.find((s) => s.dir === dir);
+  // Stray bytes come after the message they are the rest of.
+  if (stray) return stray.offset + stray.length;
   if (response?.dir === dir) return messageEnd(response);
   if (interim.length > 0 && interim[0].dir === dir) return messageEnd(interim[interim.length - 1]);
   return request?.dir === dir ? messageEnd(request) : undefined;
@@ -233,7 +238,7 @@ function exchangeEnd(exchange: HttpExchange, dir: Direction): number | undefined
 /** What an exchange's lines depend on: its messages' sizes and states, its flags. */
 function exchangeVersion(exchange: HttpExchange): string {
   const state = (m: HttpMessage | undefined): string => (m ? `${m.headLength},${m.body.length},${m.complete},${m.incomplete?.offset ?? ''}` : '-');
-  return `${state(exchange.request)}|${state(exchange.response)}|${exchange.interim.map(state).join(';')}|${exchange.flags.join(',')}`;
+  return `${state(exchange.request)}|${state(exchange.response)}|${exchange.interim.map(state).join(';')}|${exchange.flags.join(',')}|${exchange.stray?.length ?? 0}`;
 }
 
 /**
@@ -249,31 +254,47 @@ function exchangeComplete(exchange: HttpExchange): boolean {
 }
 
 /** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
-function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string): void {
+function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: { read: BodyReader; chunks: FlowChunks | undefined }, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string): void {
   const { request, response } = exchange;
+  const read = bytes.read;
   const t = exchangeTimings(exchange);
-  const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
+  // What arrived of a message whose start a gap took: its request's or response's stray bytes.
+  const strayOf = (of: Side) => exchange.stray?.find((s) => side(s.dir) === of);
+  const clientStray = request ? undefined : strayOf('client');
+  const serverStray = response ? undefined : strayOf('server');
+  const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : clientStray ? `(request head lost, ${formatCount(clientStray.received)} B received)` : '(no request)';
   const notHttp = !response && serverRaw && exchange.flags.includes('unanswered');
   // A request not yet answered on a connection still open is waited for, as the list's `→ …` says.
   const given = exchange.flags.some((f) => f === 'unanswered' || f === 'after-close' || f === 'lost');
-  const status = response ? `${response.status} ${escapeText(response.reason)}` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : serverStray ? `head lost, ${formatCount(serverStray.received)} B of the response received` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} ${arrow} ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
-  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${notHttp && flag === 'unanswered' ? NOT_HTTP_ANSWER : FLAG_TEXT[flag]}` });
+  const lostHead = clientStray ? 'request' : serverStray ? 'response' : undefined;
+  const flagText = (flag: ExchangeFlag): string =>
+    notHttp && flag === 'unanswered' ? NOT_HTTP_ANSWER : flag === 'lost' && lostHead ? `${lostHead} head lost in a capture gap: the bytes that came of it are shown` : FLAG_TEXT[flag];
+  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${flagText(flag)}` });
   const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);
     messageBlock(message, side(message.dir), read, expanded, cache, key, out);
     placed?.upTo(message.dir, messageEnd(message), out);
   };
+  const strayLines = (of: Side): void => {
+    const stray = strayOf(of);
+    if (!stray) return;
+    placed?.before(stray.dir, stray.offset, out);
+    pushStrayLines(stray, of, read, bytes.chunks, expanded, `${exchange.index}${of === 'client' ? 'qs' : 'rs'}`, out);
+  };
   const from = out.length;
   if (request) block(request, `${exchange.index}q`);
+  strayLines('client');
   tagRole(out, from, 'request');
   exchange.interim.forEach((interim, i) => block(interim, `${exchange.index}i${i}`));
   const responseFrom = out.length;
   if (response) block(response, `${exchange.index}r`);
+  strayLines('server');
   placed?.rest(out);
   tagRole(out, responseFrom, 'response');
 }

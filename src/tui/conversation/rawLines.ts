@@ -223,7 +223,7 @@ const CR = 0x0d;
  * (more bytes may follow), stops before the last line's pieces that more bytes could change (a CR
  * at its end may begin a CR LF). Returns how many lines it did not make, and where it stopped.
  */
-function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: number | undefined, out: MessageLine[], room: number): { unmade: number; rest: number } {
+export function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: number | undefined, out: MessageLine[], room: number): { unmade: number; rest: number } {
   let unmade = 0;
   for (const [from, to] of splitLines(bytes, 'utf-8')) {
     const sure = open && to === bytes.length ? (bytes[to - 1] === CR ? to - 1 : to) - RAW_LINE_BYTES : Infinity;
