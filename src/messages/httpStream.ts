@@ -183,7 +183,7 @@ export class HttpStreamParser {
       this.strayGaps = rest;
     }
     const tentative = this.tentative;
-    if (!tentative) this.note(start, `gap of ${formatCount(end - start)} bytes: looking for the next message start`);
+    if (!tentative) this.hooks.onNote({ dir: this.dir, offset: start, text: 'looking for the next message start', gap: end - start });
     this.resync(end, boundary || (tentative && this.lostCandidate));
   }
 

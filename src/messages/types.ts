@@ -10,11 +10,16 @@ import type { HttpHeader } from './httpHead.js';
 
 export type { HttpHeader } from './httpHead.js';
 
-/** Something the parser of a direction wants a reader to know, at a stream offset. */
+/**
+ * Something the parser of a direction wants a reader to know, at a stream offset. With `gap`, it
+ * is about a capture gap of that many bytes at `offset` (a view words it as it words any gap),
+ * and `text` says what the parser did about it ('' when nothing to say).
+ */
 export interface StreamNote {
   readonly dir: Direction;
   readonly offset: number;
   readonly text: string;
+  readonly gap?: number;
 }
 
 /** Where and why a message stopped being complete (a gap in it, or the stream ending inside it). */

@@ -67,7 +67,7 @@ export function describeExchange(e: HttpExchange): string {
 export function describeConversation(http: HttpConversation): { exchanges: string[]; notes: string[] } {
   return {
     exchanges: http.exchanges.map(describeExchange),
-    notes: http.notes.map((n) => `${n.dir}@${n.offset}: ${n.text}`),
+    notes: http.notes.map((n) => `${n.dir}@${n.offset}: ${n.gap === undefined ? n.text : `gap of ${n.gap.toLocaleString('en-US')} bytes${n.text ? `: ${n.text}` : ''}`}`),
   };
 }
 

@@ -142,7 +142,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
-        const placed = new NotePlacer(notes.of(index));
+        const placed = new NotePlacer(notes.of(index), side);
         placed.before(frame.dir, frame.offset, lines);
         frameLines(frame, `w${index}`, side(frame.dir), read, expanded, bodies, lines);
         placed.rest(lines);
@@ -172,7 +172,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     lines: (index) => {
       const item = items[index];
       const lines: MessageLine[] = [];
-      const placed = new NotePlacer(notes.of(index));
+      const placed = new NotePlacer(notes.of(index), side);
       placed.before(item.dir, item.offset, lines);
       if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
       else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
@@ -206,7 +206,7 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   }
   if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, breaks: 'prose' });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
-  for (const note of units.notesAfter(shown)) out.push(noteLine(note));
+  for (const note of units.notesAfter(shown)) out.push(noteLine(note, side));
   raw.push(messages, expanded, out);
   return out;
 }
@@ -275,7 +275,7 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   const flagText = (flag: ExchangeFlag): string =>
     notHttp && flag === 'unanswered' ? NOT_HTTP_ANSWER : flag === 'lost' && lostHead ? `${lostHead} head lost in a capture gap: the bytes that came of it are shown` : FLAG_TEXT[flag];
   for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${flagText(flag)}` });
-  const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;
+  const placed = notes.length > 0 ? new NotePlacer(notes, side) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);
     messageBlock(message, side(message.dir), read, expanded, cache, key, out);
@@ -285,7 +285,9 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
     const stray = strayOf(of);
     if (!stray) return;
     placed?.before(stray.dir, stray.offset, out);
-    pushStrayLines(stray, of, read, bytes.chunks, expanded, `${exchange.index}${of === 'client' ? 'qs' : 'rs'}`, out);
+    // The gap the bytes follow is said by the parser's note about it (placed before them).
+    const gapSaid = notes.some((n) => n.gap !== undefined && n.dir === stray.dir && n.offset <= stray.offset && stray.offset < n.offset + n.gap);
+    pushStrayLines(stray, of, read, bytes.chunks, gapSaid, expanded, `${exchange.index}${of === 'client' ? 'qs' : 'rs'}`, out);
   };
   const from = out.length;
   if (request) block(request, `${exchange.index}q`);

@@ -18,10 +18,10 @@ const MOST_CHUNKS = 4096;
 
 /**
  * Pushes to `out` the lines of `stray`, of side `side`: walked through `chunks` (gaps said as
- * gaps), or without them the bytes that arrived, read from the range's end. `key` names the
- * Enter that shows them all (in `expanded`).
+ * gaps, but the first when `gapSaid`: a parser's note just said it), or without them the bytes
+ * that arrived, read from the range's end. `key` names the Enter that shows them all (in `expanded`).
  */
-export function pushStrayLines(stray: StrayBytes, side: Side, read: BodyReader, chunks: FlowChunks | undefined, expanded: ReadonlySet<string>, key: string, out: MessageLine[]): void {
+export function pushStrayLines(stray: StrayBytes, side: Side, read: BodyReader, chunks: FlowChunks | undefined, gapSaid: boolean, expanded: ReadonlySet<string>, key: string, out: MessageLine[]): void {
   const whole = expanded.has(key);
   const room = whole ? Infinity : BODY_LINES;
   const lines: MessageLine[] = [];
@@ -45,8 +45,10 @@ export function pushStrayLines(stray: StrayBytes, side: Side, read: BodyReader, 
         const from = Math.max(at, chunk.offset);
         if (chunk.kind === 'gap') {
           flush();
-          if (lines.length < room) lines.push({ side: 'event', kind: 'gap', text: gapText(to - from, side, chunk.notCaptured), ts: chunk.ts, of: side });
-          else unmade++;
+          // The first gap, when said by the parser's note just before, is not said twice.
+          const said = gapSaid && from === stray.offset;
+          if (!said && lines.length < room) lines.push({ side: 'event', kind: 'gap', text: gapText(to - from, side, chunk.notCaptured), ts: chunk.ts, of: side });
+          else if (!said) unmade++;
         } else {
           const bytes = read(stray.dir, from, Math.min(to - from, left));
           left -= bytes.length;
