@@ -151,10 +151,12 @@ function parseTcpdump({ stderr }) {
   return { received: Number(received[1]), kernelDrops: Number(dropped[1]), queueDrops: 0, ifDrops: 0 };
 }
 
+/** flowspy's summary counts, digit-grouped (`26,814 received by filter, ...`). */
 function parseFlowspy({ stderr }) {
-  const m = /(\d+) received by filter, (\d+) dropped by kernel(?:, (\d+) dropped by interface)?, (\d+) dropped by queue/.exec(stderr);
+  const m = /([\d,]+) received by filter, ([\d,]+) dropped by kernel(?:, ([\d,]+) dropped by interface)?, ([\d,]+) dropped by queue/.exec(stderr);
   if (!m) return undefined;
-  return { received: Number(m[1]), kernelDrops: Number(m[2]), ifDrops: Number(m[3] ?? 0), queueDrops: Number(m[4]) };
+  const count = (text) => Number((text ?? '0').replaceAll(',', ''));
+  return { received: count(m[1]), kernelDrops: count(m[2]), ifDrops: count(m[3]), queueDrops: count(m[4]) };
 }
 
 function parseModel({ stdout }) {

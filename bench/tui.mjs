@@ -85,9 +85,9 @@ const jitter = () => sleep(5 + Math.random() * 20);
 // ---- the app on a screen ---------------------------------------------------------------------
 const STATUS_ROW = 22;
 const HINT_ROW = 23;
-const hasFlowRow = (lines) => lines.some((l) => /^ *\d+ \S+ → \S+/.test(l));
+const hasFlowRow = (lines) => lines.some((l) => /^ *[\d,]+ \S+ → \S+/.test(l));
 const status = (lines) => lines[STATUS_ROW];
-const loaded = (lines) => / \d+(\/\d+)? flows? /.test(status(lines)) && !status(lines).includes('loading');
+const loaded = (lines) => / [\d,]+(\/[\d,]+)? flows? /.test(status(lines)) && !status(lines).includes('loading');
 const parsed = (lines) => loaded(lines) && !status(lines).includes('parsing');
 const titleId = (lines) => lines.map((l) => /^ #(\d+) /.exec(l)).find(Boolean)?.[1];
 const showing = (text) => (lines) => lines.some((l) => l.includes(text));
@@ -193,7 +193,7 @@ async function benchScan(bundle) {
     const screen = open(['-r', scan]);
     loads.push((await screen.waitFor(loaded, 120_000)) - started);
     rss.push(peakRssMb(screen.pid));
-    shown = /(\d+) flows/.exec(status(screen.text()))[1];
+    shown = /([\d,]+) flows/.exec(status(screen.text()))[1];
     const run = { j: [], PgDn: [], G: [], g: [], filter: [], clear: [] };
     for (let i = 0; i < 30; i++) {
       await jitter();
@@ -215,13 +215,13 @@ async function benchScan(bundle) {
       screen.press(':8080');
       await screen.waitFor((lines) => status(lines).includes('filter: :8080'));
       await jitter();
-      run.filter.push(await timeKey(screen, 'Enter', (lines) => /\d+\/\d+ flows/.test(status(lines))));
+      run.filter.push(await timeKey(screen, 'Enter', (lines) => /[\d,]+\/[\d,]+ flows/.test(status(lines))));
       screen.press('f');
       await screen.waitFor((lines) => status(lines).includes('filter: :8080'));
       screen.press('\x15'); // C-u clears the prompt
       await screen.waitFor((lines) => status(lines).startsWith('filter: ') && !status(lines).includes(':8080'));
       await jitter();
-      run.clear.push(await timeKey(screen, 'Enter', (lines) => / \d+ flows /.test(status(lines))));
+      run.clear.push(await timeKey(screen, 'Enter', (lines) => / [\d,]+ flows /.test(status(lines))));
     }
     for (const [name, samples] of Object.entries(run)) figures[name].push(samples);
     await quit(screen, 'q');

@@ -154,17 +154,18 @@ export class FlowMessages {
    * laptop.example.com → 250`, `TLS api.example.com h2` (or `(offers h2,http/1.1)`), `FTP data
    * of #1: RETR a.bin`; '' while undecided or raw. When an exchange is flagged (see
    * {@link flags}), `! ` before it, and the first flagged exchange is the one summed up, numbered
-   * past the first: `! #2 GET /again → after-close (2 req)`. With `exchange` (a position in
+   * past the first: `! #2 GET /again → after-close (2 req)`; when none is, the first with an error
+   * status (400 or more), numbered too: `#3 GET /y → 500 (3 req)`. With `exchange` (a position in
    * `http.exchanges`: a filter's match), that exchange instead: `#2 GET /nope → 404 (2 req)`.
    * `lineText`: a line's text as the view shows it (see `lineSummary`).
    */
   summary(exchange?: number, lineText?: (item: LineItem) => string): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
-    const flagged = this.http?.exchanges.findIndex((e) => e.flags.length > 0) ?? -1;
+    const { flagged, failed } = firstTrouble(this.http);
     let text = '';
     if (this.http || this.lines) {
-      const at = exchange ?? Math.max(0, flagged);
+      const at = exchange ?? (flagged >= 0 ? flagged : Math.max(0, failed));
       // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
       text = (this.http ? httpSummary(this.http, this.websocket, at) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);
@@ -353,6 +354,18 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
   const frames = websocket ? ` (WebSocket, ${countOf(websocket.frameCount, 'frame')})` : '';
   const number = first.index > 0 ? `#${first.index + 1} ` : '';
   return `${number}${request} → ${response}${count}${frames}`;
+}
+
+/** The first flagged exchange and, before it, the first answered with an error status (400 or more); -1 for none. */
+function firstTrouble(http: HttpConversation | undefined): { flagged: number; failed: number } {
+  const exchanges = http?.exchanges ?? [];
+  let failed = -1;
+  for (let i = 0; i < exchanges.length; i++) {
+    const e = exchanges[i];
+    if (e.flags.length > 0) return { flagged: i, failed };
+    if (failed < 0 && (e.response?.status ?? 0) >= 400) failed = i;
+  }
+  return { flagged: -1, failed };
 }
 
 /**

@@ -14,7 +14,8 @@ import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { FILTER_WORDS } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
 import { shownList } from './flowList/shownList.js';
-import { columnLayout, formatRows, headerRow, type RowOptions } from './flowList/rowFormat.js';
+import { columnLayout } from './flowList/columnLayout.js';
+import { formatRows, headerRow, type RowOptions } from './flowList/rowFormat.js';
 import type { ListedFlow } from './flowList/source.js';
 import type { Glyphs } from './glyphs.js';
 import type { Following } from './following.js';
@@ -26,7 +27,7 @@ import type { RedrawScheduler } from './redraw.js';
 import { splitMessage, statusLine, type StatusInfo } from './statusBar.js';
 import type { StatusMessage } from './statusMessage.js';
 import type { Terminal } from './terminal.js';
-import { conversationTitle, emptyListText } from './titles.js';
+import { contentSearchNote, conversationTitle, emptyListText } from './titles.js';
 import type { TuiSource } from './tuiSource.js';
 import { fitHead } from './width.js';
 
@@ -158,5 +159,5 @@ function listSearchNote(scene: FrameScene): string | undefined {
   const progress = scene.list.searchProgress;
   if (!progress?.busy || scene.status.text !== '') return undefined;
   // No `~` of its own: the filter item before it shows the `~text` (and an ASCII separator is `~`).
-  return `searching ${progress.flowsDone}/${progress.flowsQueued} flows`;
+  return contentSearchNote(progress);
 }

@@ -33,19 +33,24 @@ function spanColor(style: RowStyle, palette: Palette): string {
   }
 }
 
-/** One flow list row: coloured spans, the selected row in inverse video (bold when `focused`). */
+/**
+ * One flow list row: coloured spans, the selected row in inverse video (bold when `focused`)
+ * from its first column to its last; the note mark bold and red in any row.
+ */
 export function paintRow(row: FlowRow, palette: Palette, focused: boolean): string {
+  const rowAttributes = row.selected ? palette.inverse + (focused ? palette.bold : '') : '';
   let out = '';
   for (const span of row.spans) {
     if (span.style === 'note' && span.text.trim() !== '') {
-      out += palette.bold + spanColor(span.style, palette) + span.text + palette.reset + palette.noBold;
+      // blessed reads SGR 22 (bold off) as every attribute off (screen.js attrCode): the row's come back after it.
+      out += palette.bold + spanColor(span.style, palette) + span.text + palette.reset + palette.noBold + rowAttributes;
       continue;
     }
     const color = row.selected ? '' : spanColor(span.style, palette);
     out += color === '' ? span.text : color + span.text + palette.reset;
   }
   if (!row.selected) return out;
-  return palette.inverse + (focused ? palette.bold : '') + out + (focused ? palette.noBold : '') + palette.noInverse;
+  return rowAttributes + out + (focused ? palette.noBold : '') + palette.noInverse;
 }
 
 /** A title row (list column titles, conversation title): `text` padded to `width`, inverse when focused. */

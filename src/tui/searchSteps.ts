@@ -111,14 +111,10 @@ export class SearchSteps {
         else if (outcome.kind !== 'counting') scheduler.now();
       }
       if (list.searchProgress?.busy) {
-        let answered = false;
-        const rowsChanged = list.searchStep(CONTENT_SEARCH_STEP, (ids) => {
-          exchanges.recheck(ids);
-          answered = true;
-        });
-        if (rowsChanged || answered) scheduler.soon();
+        list.searchStep(CONTENT_SEARCH_STEP, (ids) => exchanges.recheck(ids));
+        // Rows found, or only the progress the status row counts: drawn at the engine updates' pace.
+        scheduler.soon();
         more ||= list.searchProgress?.busy === true;
-        if (!more) scheduler.soon();
       }
       if (more) this.scheduleSteps();
     });

@@ -2,9 +2,11 @@
  * Short texts of the screen that are not rows of a pane: the conversation's title and what the
  * list says when it has no row. Pure; addresses are escaped here.
  */
+import { formatCount } from '../core/count.js';
 import { escapeText } from '../render/escape.js';
 import type { Endpoint, FlowKey } from '../core/types.js';
 import { fitEndpoint } from './flowList/units.js';
+import type { SearchProgress } from './flowList/contentSearch.js';
 import { flowState, type ListedFlow } from './flowList/source.js';
 import type { Glyphs } from './glyphs.js';
 import { fitHead, stringColumns } from './width.js';
@@ -23,6 +25,11 @@ export function conversationTitle(flow: (ListedFlow & { key: FlowKey }) | undefi
   const endpoint = (e: Endpoint): string => fitEndpoint(escapeText(e.addr.includes(':') ? `[${e.addr}]` : e.addr), `:${e.port}`, Math.max(8, each), glyphs.ellipsis);
   const guessed = flow.sawHandshake ? '' : ' (direction guessed)';
   return fitHead(`${lead}${endpoint(flow.key.client)}${arrow}${endpoint(flow.key.server)}${state}${guessed}  ${display}`, width, glyphs.ellipsis);
+}
+
+/** The status row's word on a `~text` filter still reading the flows: `searching 1,234/2,000 flows` (flows whose bytes were all read). */
+export function contentSearchNote(progress: Pick<SearchProgress, 'flowsDone' | 'flowsQueued'>): string {
+  return `searching ${formatCount(progress.flowsDone)}/${formatCount(progress.flowsQueued)} flows`;
 }
 
 /** What the empty list says: why there is no row; `searching`: a `~text` filter is still reading the flows. */

@@ -115,6 +115,23 @@ describe('FlowMessages', () => {
     expect(closed.flags).toEqual(['after-close', 'unanswered']);
   });
 
+  it('sums up the first error status when no exchange is flagged, numbered; a flag still comes first', () => {
+    const response = (status: string): string => `HTTP/1.1 ${status}\r\nContent-Length: 0\r\n\r\n`;
+    const keepAlive = (statuses: string[], last = ''): FlowMessages => {
+      const script = new Script().data('c2s', 'HEAD /x HTTP/1.1\r\n\r\nGET /again HTTP/1.1\r\n\r\nGET /y HTTP/1.1\r\n\r\n').data('s2c', statuses.map(response).join(''));
+      if (last !== '') script.data('c2s', last);
+      return run(script.fin('c2s').fin('s2c').end());
+    };
+    expect(keepAlive(['200 OK', '200 OK', '500 Oops']).summary()).toBe('#3 GET /y → 500 (3 req)');
+    expect(keepAlive(['200 OK', '404 Nope', '500 Oops']).summary()).toBe('#2 GET /again → 404 (3 req)');
+    expect(keepAlive(['200 OK', '302 Found', '304 Not Modified']).summary()).toBe('HEAD /x → 200 (3 req)');
+    expect(keepAlive(['400 Bad', '200 OK', '200 OK']).summary()).toBe('HEAD /x → 400 (3 req)');
+    // A filter's match (`exchange`) is still the one shown.
+    expect(keepAlive(['200 OK', '200 OK', '500 Oops']).summary(0)).toBe('HEAD /x → 200 (3 req)');
+    // A flagged exchange (here the 4th, never answered) wins over an earlier error status.
+    expect(keepAlive(['200 OK', '500 Oops', '200 OK'], 'GET /z HTTP/1.1\r\n\r\n').summary()).toBe('! #4 GET /z → (no response) (4 req)');
+  });
+
   it('sums up a flagged exchange that has a response with what went wrong', () => {
     const cut = run(new Script().data('c2s', 'GET /big HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc').fin('s2c').end());
     expect(cut.summary()).toBe('! GET /big → 200 (cut short)');

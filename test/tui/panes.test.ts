@@ -3,7 +3,7 @@ import { ConversationPane } from '../../src/tui/conversationPane.js';
 import { FlowView } from '../../src/tui/flowList/flowView.js';
 import { findRow } from '../../src/tui/flowList/findRow.js';
 import { paletteFor } from '../../src/tui/color.js';
-import { conversationTitle, emptyListText } from '../../src/tui/titles.js';
+import { contentSearchNote, conversationTitle, emptyListText } from '../../src/tui/titles.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/tui/glyphs.js';
 import { wsFrame } from '../messages/wsBuild.js';
 import { useDemo } from '../support/demo.js';
@@ -139,6 +139,8 @@ describe('flow list find and titles on the demo', () => {
     expect(emptyListText(5, false, 'file', true)).toBe(' searching the flows: none has matched yet (f to change the filter)');
     expect(emptyListText(0, true, 'proxy', false)).toContain('waiting for connections');
     expect(emptyListText(0, false, 'file', false)).toContain('no TCP flows');
+    // A ~text filter's progress in the status row, digits grouped as everywhere else.
+    expect(contentSearchNote({ flowsDone: 1234, flowsQueued: 2000 })).toBe('searching 1,234/2,000 flows');
   });
 });
 

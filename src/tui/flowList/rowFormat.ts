@@ -6,17 +6,15 @@
  * sequence or bidi control is ever in it, and `{bold}` is just text.
  *
  * Columns (space separated; preview takes the rest): number, client → server, state, bytes
- * each way, duration (or age, for an open flow), note mark, preview. Widths by terminal width
- * (number: digits of the biggest id, 3 to 10):
+ * each way, duration (or age, for an open flow), note mark, preview; which are shown and how
+ * wide is {@link columnLayout}'s choice. Widths of the fixed columns by terminal width (number:
+ * digits of the biggest id, 3 to 10):
  * | width   | state           | bytes each way | duration |
  * | -99     | 7 `t/out`       | 4 `1.2k`       | 5 `3m04` |
  * | 100-159 | 7               | 5 `↑1.2k`      | 5        |
  * | 160-    | 12 `timed out`  | 5              | 5        |
- * The endpoints are as wide as the widest listed while the preview keeps about a quarter of the row;
- * past that the server stays whole and the client gives way, each keeping the end of its
- * address (see {@link columnLayout}); an address every flow shares is named once in the header
- * and its column shows ports only. When the preview would get under 12 columns, the row keeps
- * only the number, server, state, note mark and preview (`compact`).
+ * Endpoints keep the end of their address when cut; an address every flow shares is named once
+ * in the header and its column shows ports only.
  * A mid-stream flow (no handshake seen: client and server are a guess) has `?` in place of the
  * arrow (after its state in a compact row).
  */
@@ -26,6 +24,7 @@ import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
 import { fitEndpoint, humanBytes, humanDuration } from './units.js';
+import { columnLayout, type ColumnLayout, type EndpointColumns } from './columnLayout.js';
 
 /** What a span is, for the pane to colour it. */
 export type RowStyle =
@@ -47,33 +46,6 @@ export interface FlowRow {
   /** The spans' text joined. */
   readonly text: string;
 }
-
-/** Column widths for one terminal width. */
-export interface ColumnLayout {
-  readonly number: number;
-  readonly client: number;
-  readonly server: number;
-  readonly state: number;
-  readonly bytes: number;
-  readonly duration: number;
-  readonly preview: number;
-  /** Bytes columns start with the ↑/↓ glyph. */
-  readonly arrows: boolean;
-  /** State labels in full (`half-closed`, `timed out`) rather than short (`half`, `t/out`). */
-  readonly longStates: boolean;
-  /**
-   * A narrow row (a split tmux pane): number, server, state, note mark and summary only; the
-   * client, bytes and duration columns (widths 0) give their room to the summary.
-   */
-  readonly compact: boolean;
-  /** The client address all flows share (see {@link EndpointColumns.sharedClient}): the client column shows ports. */
-  readonly sharedClient?: string | undefined;
-  /** The server address all flows share: the server column shows ports. */
-  readonly sharedServer?: string | undefined;
-}
-
-/** Below this many summary columns with every column shown, a row drops to the compact columns. */
-const MIN_PREVIEW = 12;
 
 /** Options shared by the rows of one frame. */
 export interface RowOptions {
@@ -114,68 +86,6 @@ const LONG_STATES: Record<FlowState, string> = {
   timeout: 'timed out',
 };
 
-/** Fixed columns between the number and the preview, spaces and arrow included (no endpoints). */
-function fixedColumns(state: number, bytes: number, duration: number): number {
-  // ' ' client ' → ' server ' ' state ' ' c2s ' ' s2c ' ' duration ' ' note ' '
-  return 1 + 3 + 1 + state + 1 + bytes + 1 + bytes + 1 + duration + 1 + 1 + 1;
-}
-
-/** The widest client and server endpoints (`addr:port` display columns) among the flows seen (shown or not). */
-export interface EndpointColumns {
-  readonly client: number;
-  readonly server: number;
-  /**
-   * The client address every flow seen shares, when they all share one (a capture on one
-   * host, the proxy's local clients): the client column then shows only the port, the header
-   * names the address once, and the other columns get the room.
-   */
-  readonly sharedClient?: string | undefined;
-  /** The server address every flow seen shares, when they all share one: likewise for the server column. */
-  readonly sharedServer?: string | undefined;
-}
-
-/** A column of ports only: `:65535`. */
-const PORT_COLUMNS = 6;
-
-/** An endpoint's width when the widest listed is not known: an IPv4 address and port. */
-const DEFAULT_ENDPOINT = 21;
-
-/** Columns the client keeps at least before the server is cut: the last group of its address and its port (`…23:51000`). */
-const MIN_CLIENT = 9;
-
-/** Columns an endpoint keeps at least however narrow the row. */
-const MIN_ENDPOINT = 9;
-
-/** Columns the preview keeps at least when endpoints take room from it: a share of the width. */
-const MIN_PREVIEW_SHARE = 0.24;
-
-/**
- * The column widths for a row `width` columns wide, with `numberColumns`-digit flow numbers.
- * The endpoint columns are as wide as `widest` (the endpoints listed) needs, within what leaves
- * the preview {@link MIN_PREVIEW_SHARE} of the row: the server first (whole unless the client
- * would keep under {@link MIN_CLIENT}), then the client; the preview gets the rest.
- */
-export function columnLayout(width: number, numberColumns: number, widest?: EndpointColumns): ColumnLayout {
-  const number = Math.max(3, Math.min(10, numberColumns));
-  const [state, bytes] = width < 100 ? [7, 4] : width < 160 ? [7, 5] : [12, 5];
-  const duration = 5;
-  const { sharedClient, sharedServer } = widest ?? {};
-  const wantClient = sharedClient !== undefined ? PORT_COLUMNS : Math.max(PORT_COLUMNS, widest?.client ?? DEFAULT_ENDPOINT);
-  const wantServer = sharedServer !== undefined ? PORT_COLUMNS : Math.max(PORT_COLUMNS, widest?.server ?? DEFAULT_ENDPOINT);
-  const room = width - number - fixedColumns(state, bytes, duration);
-  const spare = room - Math.max(MIN_PREVIEW, Math.floor(width * MIN_PREVIEW_SHARE));
-  const server = Math.max(Math.min(wantServer, MIN_ENDPOINT), Math.min(wantServer, spare - Math.min(wantClient, MIN_CLIENT)));
-  const client = Math.max(Math.min(wantClient, MIN_ENDPOINT), Math.min(wantClient, spare - server));
-  const preview = room - client - server;
-  if (preview < MIN_PREVIEW) {
-    // ' ' server ' ' state ' ' note ' ' preview
-    const compactServer = Math.min(widest?.server ?? 14, 21, Math.max(9, Math.floor((width - number - state - 5) / 2)));
-    const compactPreview = width - number - compactServer - state - 5;
-    return { number, client: 0, server: compactServer, state, bytes: 0, duration: 0, preview: Math.max(0, compactPreview), arrows: false, longStates: false, compact: true };
-  }
-  return { number, client, server, state, bytes, duration, preview, arrows: bytes === 5, longStates: state === 12, compact: false, sharedClient, sharedServer };
-}
-
 /** Display columns of an endpoint as a row shows it whole (`[v6]:port`). */
 export function endpointColumns(endpoint: { addr: string; port: number }): number {
   const { addr, port } = endpoint;
@@ -213,18 +123,21 @@ function endpointParts(endpoint: { addr: string; port: number }): [string, strin
 function fitPreview(text: string, columns: number, ellipsis: string, arrow: string): string {
   if (stringColumns(text) <= columns) return pad(text, columns);
   if (columns <= 0) return '';
-  const cut = headFitting(text, columns - stringColumns(ellipsis)) + ellipsis;
+  const cut = headFitting(text, columns - stringColumns(ellipsis)).trimEnd() + ellipsis;
   // A summary's outcome (` → 302 (3 req)`) is what the row is read for: when cutting the end
-  // would hide its status, the request is cut instead, and then what follows the status.
+  // would hide its status, the request is cut instead. What follows the status stays too while
+  // the request keeps half the column; else the status alone, while the request keeps a few.
   const at = text.lastIndexOf(arrow);
   if (at > 0) {
+    const request = text.slice(0, at);
     const outcome = text.slice(at);
     const status = STATUS.exec(outcome)?.[0] ?? outcome;
-    if (stringColumns(text.slice(0, at) + status) <= columns - stringColumns(ellipsis)) return pad(cut, columns);
-    for (const kept of [outcome, status]) {
+    const keeping = (kept: string, least: number): string | undefined => {
       const room = columns - stringColumns(kept) - stringColumns(ellipsis);
-      if (room >= MIN_SUMMARY_HEAD) return pad(headFitting(text.slice(0, at), room) + ellipsis + kept, columns);
-    }
+      return room >= least ? pad(headFitting(request, room) + ellipsis + kept, columns) : undefined;
+    };
+    const cutEnd = stringColumns(request + status) <= columns - stringColumns(ellipsis) ? pad(cut, columns) : undefined;
+    return cutEnd ?? keeping(outcome, Math.max(MIN_SUMMARY_HEAD, Math.ceil(columns / 2))) ?? keeping(status, MIN_SUMMARY_HEAD) ?? pad(cut, columns);
   }
   return pad(cut, columns);
 }
@@ -288,42 +201,31 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
     space,
     stateSpan,
     space,
-    { text: padLeft(up + humanBytes(flow.bytesC2s), layout.bytes), style: 'bytesC2s' },
-    space,
-    { text: padLeft(down + humanBytes(flow.bytesS2c), layout.bytes), style: 'bytesS2c' },
-    space,
-    { text: padLeft(humanDuration(flowDuration(flow, options.now)), layout.duration), style: 'duration' },
-    space,
-    ...tail,
   ];
-  return assemble(flow.id, flow.id === options.focusedId, spans, options.width);
+  if (layout.bytes > 0) {
+    spans.push(
+      { text: padLeft(up + humanBytes(flow.bytesC2s), layout.bytes), style: 'bytesC2s' },
+      space,
+      { text: padLeft(down + humanBytes(flow.bytesS2c), layout.bytes), style: 'bytesS2c' },
+      space,
+    );
+  }
+  if (layout.duration > 0) spans.push({ text: padLeft(humanDuration(flowDuration(flow, options.now)), layout.duration), style: 'duration' }, space);
+  return assemble(flow.id, flow.id === options.focusedId, [...spans, ...tail], options.width);
 }
 
 /**
- * The column titles for `layout`, as one row of style `header`. An address every flow shares
- * stands in place of "summary" (see {@link sharedTitle}), shown whole or visibly cut.
+ * The column titles for `layout`, as one row of style `header`, over the columns it shows. An
+ * address every flow shares stands in place of "summary" (see {@link sharedTitle}), shown whole
+ * or visibly cut.
  */
 export function headerRow(layout: ColumnLayout, width: number, glyphs: Glyphs = UNICODE_GLYPHS): FlowRow {
-  if (layout.compact) {
-    const line = `${padLeft('#', layout.number)} ${pad('server', layout.server)} ${pad('state', layout.state)}   summary`;
-    return assemble(-1, false, [{ text: line, style: 'header' }], width);
-  }
-  const text = [
-    padLeft('#', layout.number),
-    pad('client', layout.client),
-    '   ',
-    pad('server', layout.server),
-    ' ',
-    pad('state', layout.state),
-    ' ',
-    padLeft('sent', layout.bytes),
-    ' ',
-    padLeft('recv', layout.bytes),
-    ' ',
-    padLeft('time', layout.duration),
-    '   ',
-  ];
-  const line = text[0] + ' ' + text.slice(1).join('');
+  const titles = [padLeft('#', layout.number), ' '];
+  if (!layout.compact) titles.push(pad('client', layout.client), '   ');
+  titles.push(pad('server', layout.server), ' ', pad('state', layout.state), ' ');
+  if (layout.bytes > 0) titles.push(padLeft('sent', layout.bytes), ' ', padLeft('recv', layout.bytes), ' ');
+  if (layout.duration > 0) titles.push(padLeft('time', layout.duration), ' ');
+  const line = titles.join('') + '  ';
   // In place of "summary" (what the column holds is plain from its rows): the address every flow shares.
   const title = sharedTitle(layout, width - stringColumns(line), glyphs) ?? 'summary';
   return assemble(-1, false, [{ text: line + title, style: 'header' }], width);

@@ -2,30 +2,31 @@
  * The flow list of the real app on the demo capture, in an 80x24 pseudo-terminal: the rows,
  * the status and hint rows, the selection, the `f` filter, and the layout after resizes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
-import { conversationRows, hintRow, isInverse, listRows, openCapture, openDemo, quit, rowWith, statusRow } from './support.js';
+import { conversationRows, hintRow, isInverse, lines, listRows, openCapture, openDemo, quit, root, rowWith, statusRow } from './support.js';
 
 describe('flow list', () => {
   it('lists the 5 demo flows with state and summary, the status and hint rows', async () => {
     const screen = await openDemo();
-    expect(screen.line(0)).toMatch(/^ +# client +server +state +sent +recv +time +summary/);
+    // At 80 columns the summary gets 40: the bytes and duration give way, the addresses keep their ends.
+    expect(screen.line(0)).toMatch(/^ +# client +server +state +summary *$/);
     const rows = listRows(screen);
     expect(rows).toHaveLength(5);
     expect(rows.map((row) => /^ *(\d+) /.exec(row)?.[1])).toEqual(['1', '2', '3', '4', '5']);
-    expect(rows[0]).toMatch(/ closed .* GET \/ → 200 \(2 req\)$/);
-    expect(rows[1]).toMatch(/:25 +closed .* SMTP EHLO l\S*… → 250$/);
-    // The flagged exchange is summed up: #2, whose outcome (after-close) does not fit 80 columns.
-    expect(rows[2]).toMatch(/ reset .* • ! #2 GET \/api\/\S*…$/);
-    // At 80 columns the server is whole, the client keeps the end of its address (`…23` of 192.168.1.23).
-    expect(rows[0]).toMatch(/^ +1 …23:51000 → 198\.51\.100\.10:80 +closed /);
-    expect(rows[3]).toMatch(/^ +4 …3\]:50100 → \[…db8:2::7\]:7777 +closed .*\\x00\\x00/);
-    // At 80 columns a summary keeps its outcome and cuts its request.
-    expect(rows[4]).toMatch(/^ +5 …23:51010 → 198\.51\.100\.20:8080 reset .* ! GET \/repo\S*… → 200/);
+    expect(rows[0]).toMatch(/ closed +GET \/ → 200 \(2 req\)$/);
+    expect(rows[1]).toMatch(/:25 +closed +SMTP EHLO laptop\.example\.com → 250 \(5 c…$/);
+    // The flagged exchange is summed up: #2 and its status (after-close).
+    expect(rows[2]).toMatch(/ reset +• ! #2 GET \/api\/status\?\S*… → after-close$/);
+    // The client and the server keep the end of their address (`…23` of 192.168.1.23).
+    expect(rows[0]).toMatch(/^ +1 …23:51000 → …51\.100\.10:80 closed /);
+    expect(rows[3]).toMatch(/^ +4 …3\]:50100 → \[…2::7\]:7777 +closed .*\\x00\\x00/);
+    // A summary cut at its end keeps its status.
+    expect(rows[4]).toMatch(/^ +5 …23:51010 → …100\.20:8080 +reset +! GET \/reports\/2025\/annual\.csv → 200 \(c…$/);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
 
     const status = statusRow(screen);
@@ -43,6 +44,11 @@ describe('flow list', () => {
     await screen.waitFor(' #2 192.168.1.50:40222 → 203.0.113.25:25');
     expect(isInverse(screen, 2, 'SMTP EHLO')).toBe(true);
     expect(isInverse(screen, 1, 'GET / → 200')).toBe(false);
+    // Flow 3 has a note mark: the selection goes on after it, over the summary.
+    screen.press('j');
+    await screen.waitFor(' #3 192.168.1.23:51002');
+    expect(isInverse(screen, 3, '  3 …23:51002')).toBe(true);
+    expect(isInverse(screen, 3, ' ! #2 GET /api/status?agai… → after-close')).toBe(true);
     screen.press('G');
     await screen.waitFor(' #5 ');
     expect(isInverse(screen, 5, 'GET /repo')).toBe(true);
@@ -107,19 +113,19 @@ describe('flow list', () => {
 
     await applyFilter(':25', '1/5 flows');
     expect(statusRow(screen)).toContain('filter :25');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 +closed .* SMTP EHLO l\S*… → 250$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 +closed +SMTP EHLO laptop\.example\.com → 250 \(5 c…$/)]);
 
     await applyFilter('reset', '2/5 flows');
     expect(statusRow(screen)).toContain('filter reset');
     expect(listRows(screen).map((row) => row.trim().split(' ')[0])).toEqual(['3', '5']);
 
     await applyFilter('has:note', '1/5 flows');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! #2 GET \/api\/\S*…$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! #2 GET \/api\/\S*… → after-close$/)]);
 
     // "Lunch" is only in the body of the mail (flow 2), not in any preview.
     await applyFilter('~Lunch', '1/5 flows');
     expect(statusRow(screen)).toContain('filter ~Lunch');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO l\S*… → 250$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO laptop\.example\.com → 250 \(5 c…$/)]);
 
     screen.press('f');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: ~Lunch'));
@@ -148,17 +154,17 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('match 3 of 3 '));
     screen.press('N');
     await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
-    // Row 5 shows `GET /repor… → 200`: the status row says what matched.
-    screen.press('/', 'annual', 'Enter');
-    await screen.waitFor((s) => /match 1 of 1: .*\/reports\/2025\/annual\.csv/.test(statusRow(s) + hintRow(s)));
-    expect(isInverse(screen, rowOf(5), '  5 …23')).toBe(true);
+    // Row 3 shows `GET /api/status?agai… → after-close`: the status row says what matched.
+    screen.press('/', 'again=1', 'Enter');
+    await screen.waitFor((s) => /match 1 of 1: .*\/api\/status\?again=1/.test(statusRow(s) + hintRow(s)));
+    expect(isInverse(screen, rowOf(3), '  3 …23')).toBe(true);
     await quit(screen);
   });
 
   it('follows resizes: 80x24, 120x40 (wider columns, more rows), back to 80x24', async () => {
     const screen = await openDemo();
     expect(rowWith(screen, ' #1 ')).toBe(8);
-    expect(listRows(screen)[1]).toContain(' …50:40222 → 203.0.113.25:25 ');
+    expect(listRows(screen)[1]).toContain(' …50:40222 → …0.113.25:25  closed ');
 
     screen.resize(120, 40);
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
@@ -174,8 +180,21 @@ describe('flow list', () => {
     const narrow = listRows(screen);
     expect(narrow).toHaveLength(5);
     expect(narrow[0]).toMatch(/GET \/ → 200 \(2 req\)$/);
-    expect(narrow[1]).toMatch(/SMTP EHLO l\S*… → 250$/);
+    expect(narrow[1]).toMatch(/SMTP EHLO laptop\.example\.com → 250 \(5 c…$/);
     expect(screen.text().every((line) => line.length <= 80)).toBe(true);
+    await quit(screen);
+  });
+
+  it("is the README's screen: the demo at 80x24 after j j Enter G", async () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const block = /then `G` in an 80x24\nterminal:\n\n```\n([^`]*)\n```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const screen = await openDemo();
+    screen.press('j', 'j', 'Enter');
+    await screen.waitFor(' #3 192.168.1.23:51002');
+    screen.press('G');
+    await screen.waitFor('= end: connection reset (RST)');
+    expect(lines(screen).join('\n')).toBe(block!.split('\n').map((line) => line.trimEnd()).join('\n'));
     await quit(screen);
   });
 

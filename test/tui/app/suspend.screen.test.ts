@@ -29,7 +29,7 @@ describe('ctrl-z', () => {
       // Resized while stopped (no SIGWINCH reaches a stopped job), then fg at once (the stop was real).
       shell.resize(100, 30);
       shell.write('fg\r');
-      await shell.waitFor((s) => statusRow(s).includes('5 flows') && listRows(s).length === 5 && listRows(s)[0].length > 80);
+      await shell.waitFor((s) => statusRow(s).includes('5 flows') && listRows(s).length === 5 && listRows(s)[1].length > 80);
       expect(statusRow(shell)).toMatch(/^ demo\.pcap/);
       expect(shell.text().join('\n')).not.toContain('not suspended');
       shell.press('q');

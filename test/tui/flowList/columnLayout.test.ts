@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { columnLayout, summaryTarget, WIDE, type ColumnLayout } from '../../../src/tui/flowList/columnLayout.js';
+
+/** The demo's widest endpoints: client [2001:db8:1::23]:50100 (22), server [2001:db8:2::7]:7777 (20). */
+const DEMO = { client: 22, server: 20 };
+/** The bench capture (bench/out/big.pcap): 10.20.1.106:20355 (17), 172.16.0.15:8080 (16), 2,000 flows. */
+const BIG = { client: 17, server: 16 };
+
+/** Columns a layout's row takes: its columns and the spaces and arrow between them. */
+function rowColumns(l: ColumnLayout): number {
+  const client = l.client > 0 ? l.client + 3 : 0;
+  const bytes = l.bytes > 0 ? 2 * (l.bytes + 1) : 0;
+  const duration = l.duration > 0 ? l.duration + 1 : 0;
+  return l.number + 1 + client + l.server + 1 + l.state + 1 + bytes + duration + 2 + l.preview;
+}
+
+describe('flow list columns: wide rows show every column', () => {
+  it.each([
+    // Without the endpoints listed: IPv4 endpoints (21 columns) assumed.
+    [160, 6, undefined, { client: 21, server: 21, state: 12, bytes: 5, duration: 5, preview: 74, arrows: true, longStates: true }],
+    [250, 6, undefined, { client: 21, server: 21, state: 12, bytes: 5, duration: 5, preview: 164 }],
+    [120, 3, DEMO, { client: 22, server: 20, bytes: 5, duration: 5, preview: 42 }],
+    // IPv6 at 120: the server, shorter, is whole; the client gets the rest; the summary about a quarter.
+    [120, 3, { client: 42, server: 23 }, { client: 33, server: 23, bytes: 5, duration: 5, preview: 28 }],
+    [200, 3, { client: 46, server: 40 }, { client: 46, server: 40, preview: 73 }],
+  ])('at %i columns (%i digits, endpoints %o) as before', (width, digits, endpoints, expected) => {
+    expect(columnLayout(width, digits, endpoints)).toMatchObject(expected);
+  });
+});
+
+describe('flow list columns: narrower, the summary gets its room first', () => {
+  it('at 80 columns the summary gets 40: the duration and bytes give way, then the client, then the server is cut', () => {
+    expect(summaryTarget(80)).toBe(40);
+    expect(columnLayout(80, 3, DEMO)).toMatchObject({ client: 9, server: 13, bytes: 0, duration: 0, preview: 40, compact: false });
+    expect(columnLayout(80, 4, BIG)).toMatchObject({ client: 9, server: 12, bytes: 0, duration: 0, preview: 40, compact: false });
+  });
+
+  it('the client is cut to the end of its address before a column goes; a dropped column gives it its room back', () => {
+    // 110: every column, the client cut from 22 to 14.
+    expect(columnLayout(110, 3, DEMO)).toMatchObject({ client: 14, server: 20, bytes: 5, duration: 5, preview: 40 });
+    // 100: the duration goes, the bytes stay.
+    expect(columnLayout(100, 3, DEMO)).toMatchObject({ client: 10, server: 20, bytes: 5, duration: 0, preview: 40 });
+    // 90: the bytes go too.
+    expect(columnLayout(90, 3, DEMO)).toMatchObject({ client: 12, server: 20, bytes: 0, duration: 0, preview: 40 });
+    // Short endpoints leave everything in place.
+    expect(columnLayout(100, 3, { client: 9, server: 9 })).toMatchObject({ client: 9, server: 9, bytes: 5, duration: 5, preview: 46 });
+  });
+
+  it('an address every flow shares: its column shows ports, the rest goes to the others', () => {
+    // tcpflow's jpegs.cap: one client, 10.1.1.101; servers up to 209.225.11.237:80 (17).
+    const jpegs = { client: 18, server: 17, sharedClient: '10.1.1.101' };
+    expect(columnLayout(80, 3, jpegs)).toMatchObject({ client: 6, server: 16, preview: 40 });
+    expect(columnLayout(100, 3, jpegs)).toMatchObject({ client: 6, server: 17, bytes: 5, duration: 5, preview: 41 });
+    expect(columnLayout(80, 3, { client: 21, server: 17, sharedServer: '198.51.100.10' })).toMatchObject({ client: 16, server: 6, preview: 40 });
+  });
+
+  it('narrower still, the client column goes and the server keeps what the summary leaves', () => {
+    expect(columnLayout(70, 3, DEMO)).toMatchObject({ compact: true, client: 0, server: 20, preview: 35 });
+    expect(columnLayout(60, 3, { client: 18, server: 17, sharedClient: '10.1.1.101' })).toMatchObject({ compact: true, server: 15, preview: 30 });
+    expect(columnLayout(60, 6)).toMatchObject({ compact: true, client: 0, server: 12, bytes: 0, duration: 0, preview: 30 });
+    expect(columnLayout(30, 3)).toMatchObject({ compact: true, server: 9, preview: 6 });
+  });
+
+  it('at every width the columns add up to the width, and below WIDE the summary gets its share when it can', () => {
+    for (const endpoints of [undefined, DEMO, BIG, { client: 47, server: 47 }, { client: 22, server: 20, sharedServer: 'x' }]) {
+      for (let width = 30; width <= 260; width++) {
+        const layout = columnLayout(width, 4, endpoints);
+        expect(rowColumns(layout), `${width}`).toBe(width);
+        if (width >= 50 && width < WIDE) expect(layout.preview, `${width}`).toBeGreaterThanOrEqual(summaryTarget(width));
+      }
+    }
+  });
+});
