@@ -94,6 +94,11 @@ export interface GapEvent {
   readonly offset: number;
   readonly length: number;
   readonly ts: Micros;
+  /**
+   * True when the packets carrying these bytes were seen, cut by the capture's snap length
+   * (captured length < wire length): sent, not lost. Absent otherwise.
+   */
+  readonly notCaptured?: true;
 }
 
 /** The sender of direction `dir` finished sending (FIN seen, or shutdown on the proxy). */

@@ -29,6 +29,8 @@ export interface Chunk {
   readonly ts: Micros;
   readonly offset: number;
   readonly length: number;
+  /** A gap whose bytes the capture's snap length cut off (see GapEvent.notCaptured). */
+  readonly notCaptured?: true;
 }
 
 /** What the store knows of one flow (no payload). Views must treat it as read-only. */
@@ -206,7 +208,8 @@ export class FlowStore {
       case 'gap':
         entry.gaps++;
         entry.gapBytes += event.length;
-        if (event.length > 0) this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, 0);
+        // A gap's `where` says why its bytes are missing: 1, cut by the snap length; 0, never seen.
+        if (event.length > 0) this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, event.notCaptured ? 1 : 0);
         break;
       case 'half-close':
         if (event.dir === 'c2s') entry.finTsC2s ??= event.ts;
@@ -385,7 +388,7 @@ export class FlowStore {
 }
 
 function chunkOf(entry: FlowEntry, index: number): Chunk {
-  return {
+  const chunk: Chunk = {
     index,
     dir: entry.dir(index) === 0 ? 'c2s' : 's2c',
     kind: entry.kind(index) === KIND_GAP ? 'gap' : 'data',
@@ -393,4 +396,5 @@ function chunkOf(entry: FlowEntry, index: number): Chunk {
     offset: entry.offset(index),
     length: entry.length(index),
   };
+  return chunk.kind === 'gap' && entry.where(index) === 1 ? { ...chunk, notCaptured: true } : chunk;
 }

@@ -666,6 +666,8 @@ describe('gaps', () => {
     h.feed(c.c('k'));
     expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "abc"', 'gap 1 c2s 3 7', 'data 1 c2s 10 "k"']);
     expect(h.r.stats.truncatedBytes).toBe(7);
+    // The gap says its bytes were cut by the snap length (sent, not lost).
+    expect(h.events.filter((e) => e.type === 'gap')).toEqual([expect.objectContaining({ offset: 3, length: 7, notCaptured: true })]);
   });
 
   it('an out-of-order truncated segment keeps its missing part as a buffered gap', () => {
@@ -682,6 +684,19 @@ describe('gaps', () => {
       'gap 1 c2s 7 3',
       'data 1 c2s 10 "z"',
     ]);
+    expect(h.events.find((e) => e.type === 'gap')).toMatchObject({ notCaptured: true });
+  });
+
+  it('a gap of a segment never seen does not say it was cut by the snap length', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    c.c('missing');
+    h.feed(c.c('after'));
+    h.r.finish(1e12);
+    const gap = h.events.find((e) => e.type === 'gap');
+    expect(gap).toBeDefined();
+    expect(gap && 'notCaptured' in gap).toBe(false);
   });
 });
 

@@ -81,12 +81,19 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       const chunk = source.getChunk(flowId, unit.chunk);
       if (!chunk) return { lines: [] };
       if (chunk.kind === 'gap') {
-        const text = `gap of ${formatCount(chunk.length)} bytes (${sideOf(chunk.dir)})`;
-        return { lines: [event('gap', text, chunk.ts)], chunkLength: chunk.length };
+        return { lines: [event('gap', gapText(chunk.length, sideOf(chunk.dir), chunk.notCaptured), chunk.ts)], chunkLength: chunk.length };
       }
       return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings, hexColumns);
     }
   }
+}
+
+/**
+ * A gap row's text: `gap of 1,420 bytes (server)`, or for bytes the capture's snap length cut off
+ * (sent, seen cut, not lost) `1,316 bytes not captured (client, snap length)`.
+ */
+export function gapText(length: number, side: Side, notCaptured: boolean | undefined): string {
+  return notCaptured ? `${formatCount(length)} bytes not captured (${side}, snap length)` : `gap of ${formatCount(length)} bytes (${side})`;
 }
 
 /** The line of one of the flow's notes: an alert for data after a reset or the client's after the server closed. */

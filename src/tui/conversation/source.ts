@@ -12,6 +12,8 @@ export interface ConversationChunk {
   /** Stream offset of the first byte (or of the first missing byte, for a gap). */
   readonly offset: number;
   readonly length: number;
+  /** A gap whose bytes the capture's snap length cut off (see GapEvent.notCaptured). */
+  readonly notCaptured?: true;
 }
 
 /** The parts of a flow record the conversation shows. */

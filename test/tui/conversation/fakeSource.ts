@@ -116,6 +116,13 @@ export class FakeSource implements ConversationSource {
     return this;
   }
 
+  /** A gap of bytes the capture's snap length cut off (see GapEvent.notCaptured). */
+  notCaptured(dir: Direction, length: number): this {
+    this.gap(dir, length);
+    this.chunks[this.chunks.length - 1] = { ...this.chunks[this.chunks.length - 1], notCaptured: true };
+    return this;
+  }
+
   note(text: string, ts?: number): this {
     this.flow.notes.push({ ts: this.nextTs(ts), text });
     return this;

@@ -68,6 +68,11 @@ describe('text mode', () => {
     expect(lines[1].text).toBe('< a\\x1b]0;pwned\\x07b\\x1b[31mred\\x7f \\xc2\\x9b31m \\xe2\\x80\\xaeevil {bold}{|}{/escape} \\xc0\\xaf\\xff\\x9b');
   });
 
+  test('bytes the snap length cut off are said not captured, not a gap', () => {
+    const s = new FakeSource().data('c2s', 'abc').notCaptured('c2s', 1316).data('c2s', 'def\n');
+    expect(texts(view(s).lines()).slice(1)).toEqual(['> abc', '= 1,316 bytes not captured (client, snap length)', '> def']);
+  });
+
   test('a gap ends a line and shows as an event; notes by time; closes and end at the end', () => {
     const s = new FakeSource().data('c2s', 'abc').gap('c2s', 1448).data('c2s', 'def\n');
     s.note('c2s sent 4 bytes after the server closed (FIN at 00:00:00.000000)').note('conflicting retransmission');
