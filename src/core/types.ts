@@ -38,6 +38,12 @@ export const REFUSED = 'refused: the server answered the SYN with a reset';
  */
 export const UPSTREAM_FAILED = 'upstream ';
 
+/**
+ * How far a capture flow begun with a SYN got through the three-way handshake: the SYN only, the
+ * SYN and the SYN/ACK, or all of it (the final ACK, or data either way, seen).
+ */
+export type HandshakeSeen = 'syn' | 'syn-ack' | 'complete';
+
 /** Which engine produced a flow. */
 export type FlowOrigin = 'capture' | 'proxy';
 
@@ -88,6 +94,11 @@ export interface GapEvent {
   readonly offset: number;
   readonly length: number;
   readonly ts: Micros;
+  /**
+   * True when the packets carrying these bytes were seen, cut by the capture's snap length
+   * (captured length < wire length): sent, not lost. Absent otherwise.
+   */
+  readonly notCaptured?: true;
 }
 
 /** The sender of direction `dir` finished sending (FIN seen, or shutdown on the proxy). */
@@ -123,6 +134,8 @@ export interface FlowEndEvent {
    * by a timeout or eviction ends after it, at `ts`). Absent from proxy flows.
    */
   readonly lastSeen?: Micros;
+  /** Capture flows begun with a SYN: how far the handshake got. Absent from proxy flows and mid-stream ones. */
+  readonly handshake?: HandshakeSeen;
 }
 
 /** Everything an engine tells the model. */

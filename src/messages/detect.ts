@@ -1,12 +1,14 @@
 /**
  * Which protocol a flow speaks, from its first bytes (not from its ports): HTTP/1.x when a stream
- * starts with a request line or a status line, TLS from a handshake record, a line protocol when
+ * starts with a request line or a status line, TLS from a handshake record (or, joined
+ * mid-stream, from records of any kind lined up one after the other), a line protocol when
  * the first bytes are text up to a line end or a Telnet command, raw otherwise. Pure; never throws.
  */
 import type { Direction } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { headText, parseRequestLine, startLinePrefixValid } from './httpHead.js';
 import { startsTelnet } from './telnet.js';
+import { tlsRecordsLinedUp } from './tls.js';
 
 /** The protocols the message layer parses. */
 export type Protocol = 'http' | 'tls' | 'lines' | 'raw';
@@ -19,6 +21,8 @@ export interface Detection {
   readonly protocol: Protocol;
   readonly clientDir: Direction;
   readonly telnet?: boolean;
+  /** TLS joined after its hellos: the stream starts with records of another kind (application data...). */
+  readonly midStream?: boolean;
 }
 
 /** Bytes looked at, at most: with no decision by then, the flow is raw. */
@@ -63,6 +67,10 @@ export function detectProtocol(first: Uint8Array, dir: Direction, final: boolean
       return { protocol: 'tls', clientDir: head[5] === 1 ? dir : otherDirection(dir) };
     }
   }
+  // TLS joined mid-stream: well-formed records lined up (the flow's client taken as the client).
+  const records = tlsRecordsLinedUp(head, n, last);
+  if (records === undefined) return undefined;
+  if (records) return { protocol: 'tls', clientDir: 'c2s', midStream: true };
   // Telnet: a line protocol whose first bytes are a negotiation (the client is the flow's client).
   if (startsTelnet(head)) return { protocol: 'lines', clientDir: 'c2s', telnet: true };
   // A line protocol: text up to a line end.

@@ -15,6 +15,7 @@ import { channelCommand, type DataChannel, type DataChannels } from './ftpData.j
 import { LineConversation, lineSummary, type LineItem, type OnBinary } from './lines.js';
 import { TlsHellos, tlsRecordStart, type ClientHello, type ServerHello } from './tls.js';
 import { tlsSummary } from './tlsText.js';
+import { upstreamFailureOf, upstreamSummary, type UpstreamFailure } from './upstreamText.js';
 import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
@@ -67,6 +68,8 @@ export class FlowMessages {
   dataChannel: DataChannel | undefined = undefined;
   /** The data connections this flow (an FTP control connection) announced, in order (at most {@link MAX_ANNOUNCED}). */
   readonly announced: DataChannel[] = [];
+  /** Set at the end of a proxied flow whose upstream could not be reached: nothing it sent went anywhere. */
+  upstreamFailure: UpstreamFailure | undefined = undefined;
 
   /**
    * `listener` hears each message as it is over; `channels`, shared by the flows of a table, links
@@ -113,6 +116,7 @@ export class FlowMessages {
         this.lines?.end('s2c');
         this.tls?.end('c2s');
         this.tls?.end('s2c');
+        this.upstreamFailure = upstreamFailureOf(event);
         this.ended = true;
         break;
       default:
@@ -155,12 +159,18 @@ export class FlowMessages {
    * of #1: RETR a.bin`; '' while undecided or raw. When an exchange is flagged (see
    * {@link flags}), `! ` before it, and the first flagged exchange is the one summed up, numbered
    * past the first: `! #2 GET /again → after-close (2 req)`; when none is, the first with an error
-   * status (400 or more), numbered too: `#3 GET /y → 500 (3 req)`. With `exchange` (a position in
+   * status (400 or more), numbered too: `#3 GET /y → 500 (3 req)`. A proxied flow whose upstream
+   * could not be reached: `! upstream nohost.invalid:80 not resolved (GET /data.json)`. With `exchange` (a position in
    * `http.exchanges`: a filter's match), that exchange instead: `#2 GET /nope → 404 (2 req)`.
    * `lineText`: a line's text as the view shows it (see `lineSummary`).
    */
   summary(exchange?: number, lineText?: (item: LineItem) => string): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
+    if (this.upstreamFailure) {
+      // The upstream was never reached: that is the story, not the request's missing answer.
+      const request = this.http?.exchanges[0]?.request;
+      return upstreamSummary(this.upstreamFailure, request && `${request.method} ${request.target.slice(0, 200)}`);
+    }
     // Per visible row and frame: a scan that stops at the first flag, not the set of them.
     const { flagged, failed } = firstTrouble(this.http);
     let text = '';
@@ -226,7 +236,7 @@ export class FlowMessages {
     this.clientDir = detection.clientDir;
     const { onHttpMessage } = this.listener;
     if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
-    else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir);
+    else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir, detection.midStream);
     else if (this.protocol === 'lines') {
       const onBinary: OnBinary = (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); };
       const { channels, key } = this;
@@ -345,7 +355,7 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
   const response = first.response
     ? `${first.response.status}${responseTrouble(first.flags)}`
-    : first.flags.includes('lost') ? '(lost in a capture gap)'
+    : first.flags.includes('lost') ? (first.stray?.some((s) => s.dir === responseDir) ? '(head lost in a capture gap)' : '(lost in a capture gap)')
     : http.startLineCut(responseDir) ? '(status line cut)'
     : first.flags.includes('unanswered') && http.rawFrom(responseDir) !== undefined ? '(not HTTP)'
     : first.flags.includes('after-close') ? 'after-close'

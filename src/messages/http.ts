@@ -7,7 +7,7 @@ import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
 import { HEAD_IN_GAP, HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
-import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StreamNote } from './types.js';
+import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
 
 /** Notes kept per conversation; later ones are dropped. */
 export const MAX_NOTES = 100;
@@ -44,6 +44,10 @@ export class HttpConversation implements HttpStreamHooks {
 
   /** The exchange of the message in progress in each direction. */
   private readonly current: Record<Direction, HttpExchange | undefined> = { c2s: undefined, s2c: undefined };
+  /** The exchange of the last message over in each direction (a gap's stray bytes after it are its). */
+  private readonly previous: Record<Direction, HttpExchange | undefined> = { c2s: undefined, s2c: undefined };
+  /** The exchange the last {@link onLost} gave up on (its stray bytes come next). */
+  private lost: HttpExchange | undefined = undefined;
 
   /**
    * `onMessageEnd`, when given, is told of every message once it is over (complete or cut), with
@@ -121,14 +125,24 @@ export class HttpConversation implements HttpStreamHooks {
   onEnd(message: HttpMessage, cutByConnection: boolean): void {
     const exchange = this.current[message.dir];
     this.current[message.dir] = undefined;
+    this.previous[message.dir] = exchange;
     if (exchange && cutByConnection && !exchange.flags.includes('cut-short')) exchange.flags.push('cut-short');
     if (exchange) this.onMessageEnd?.(message, exchange);
   }
 
   /** The parsers' hook: a whole message fell in a gap. */
   onLost(requests: boolean): void {
+    this.lost = undefined;
     if (requests) this.requestLost();
     else this.responseLost();
+  }
+
+  /** The parsers' hook: bytes no message holds, kept with the exchange whose message they are the rest of. */
+  onStray(stray: StrayBytes, lost: boolean): boolean {
+    const exchange = lost ? this.lost : this.previous[stray.dir];
+    if (!exchange || exchange.stray?.some((s) => s.dir === stray.dir)) return false;
+    (exchange.stray ??= []).push(stray);
+    return true;
   }
 
   /** The parsers' hook: a note (kept up to {@link MAX_NOTES}). */
@@ -180,13 +194,15 @@ export class HttpConversation implements HttpStreamHooks {
 
   /** A request fell in a gap: an exchange without it takes its place, so the responses after it pair right. */
   private requestLost(): void {
-    this.wait(this.keep({ index: this.exchangeCount, request: undefined, response: undefined, interim: [], flags: ['lost'] }));
+    this.lost = this.keep({ index: this.exchangeCount, request: undefined, response: undefined, interim: [], flags: ['lost'] });
+    this.wait(this.lost);
   }
 
   /** A response fell in a gap: the oldest waiting request will not see its response. */
   private responseLost(): void {
     if (this.pendingHead >= this.pending.length) return;
-    this.pending[this.pendingHead].flags.push('lost');
+    this.lost = this.pending[this.pendingHead];
+    this.lost.flags.push('lost');
     this.advance();
   }
 

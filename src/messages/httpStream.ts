@@ -10,7 +10,7 @@ import type { BodyPlan, RequestLine, StatusLine } from './httpHead.js';
 import { ChunkedReader, ChunkStep } from './httpChunked.js';
 import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
 import { messageEnd, RequestMessage, ResponseMessage } from './httpMessage.js';
-import type { HttpBody, HttpMessage, StreamNote } from './types.js';
+import type { HttpBody, HttpMessage, StrayBytes, StreamNote } from './types.js';
 import { formatCount } from '../core/count.js';
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
@@ -28,6 +28,12 @@ export interface HttpStreamHooks {
    * skipping bytes (the rest of a lost message).
    */
   onLost(requests: boolean): void;
+  /**
+   * A message start was found (or the stream ended) after skipping bytes that arrived (`stray`):
+   * the rest of the message a gap took the start of (`lost`: told right after {@link onLost}), or
+   * of the one it cut. Returns false when no exchange keeps them (then the parser shows them raw).
+   */
+  onStray(stray: StrayBytes, lost: boolean): boolean;
   /**
    * The message is over: complete, or cut (`message.incomplete` says where). `cutByConnection`:
    * the connection's end (FIN, reset; not the capture's) cut it, so it was sent short.
@@ -56,6 +62,10 @@ export class HttpStreamParser {
   /** Where the search for a message start began, and whether a message may have been lost there. */
   private resyncFrom = 0;
   private lostCandidate = false;
+  /** Where the bytes skipped since the last message (or its cut) begin, the gap bytes among them, and when the last arrived. */
+  private strayFrom = 0;
+  private strayGaps = 0;
+  private strayLastTs: Micros = 0;
   /** Bytes of `HTTP/1.` matched so far while skipping (responses). */
   private matched = 0;
   private message: HttpMessage | undefined = undefined;
@@ -92,6 +102,7 @@ export class HttpStreamParser {
     const n = bytes.length;
     if (i >= n) return;
     this.expected = offset + n;
+    if (this.tentative) this.strayLastTs = ts;
     while (i < n) {
       switch (this.state) {
         case State.Head: i = this.readHead(bytes, i, offset, ts); break;
@@ -165,8 +176,15 @@ export class HttpStreamParser {
         return;
     }
     if (this.done) return;
-    if (!this.tentative) this.note(start, `gap of ${formatCount(end - start)} bytes: looking for the next message start`);
-    this.resync(end, boundary || (this.tentative && this.lostCandidate));
+    // The bytes after the gap belong to the message it cut or took the start of: from the gap on.
+    if (this.tentative) this.strayGaps += end - start;
+    else {
+      this.strayFrom = end - rest;
+      this.strayGaps = rest;
+    }
+    const tentative = this.tentative;
+    if (!tentative) this.hooks.onNote({ dir: this.dir, offset: start, text: 'looking for the next message start', gap: end - start });
+    this.resync(end, boundary || (tentative && this.lostCandidate));
   }
 
   /**
@@ -176,9 +194,13 @@ export class HttpStreamParser {
    */
   end(ts: Micros, byConnection = true): void {
     const short = byConnection && !this.tentative;
-    if (this.tentative && this.lostCandidate && this.state !== State.Ended) this.hooks.onLost(this.requests);
-    // No message start came after a gap: the bytes skipped looking for one are shown raw.
-    if (this.tentative && !this.done && this.expected > this.resyncFrom) this.toRaw(this.resyncFrom, 'no message start after the gap: raw bytes from here');
+    const lost = this.tentative && this.lostCandidate && this.state !== State.Ended;
+    if (lost) this.hooks.onLost(this.requests);
+    // No message start came after a gap: the bytes skipped looking for one go with the exchange
+    // whose message they are the rest of, else they are shown raw.
+    if (this.tentative && !this.done && this.expected > this.resyncFrom && !this.stray(this.expected, lost)) {
+      this.toRaw(this.resyncFrom, 'no message start after the gap: raw bytes from here');
+    }
     switch (this.state) {
       case State.Head:
         if (this.head.hasStartLine) this.completeHead(ts, { offset: this.expected, why: 'stream ended in the header' }, short);
@@ -243,9 +265,19 @@ export class HttpStreamParser {
   private resumed(offset: number): void {
     if (offset > this.resyncFrom) {
       this.note(offset, 'resumed at this message start');
-      if (this.lostCandidate && offset > this.resyncFrom + 2) this.hooks.onLost(this.requests);
+      const lost = this.lostCandidate && offset > this.resyncFrom + 2;
+      if (lost) this.hooks.onLost(this.requests);
+      this.stray(offset, lost);
     }
     this.tentative = false;
+  }
+
+  /** The bytes skipped up to `end` (after the gap that began the search) told as stray; false when not kept. */
+  private stray(end: number, lost: boolean): boolean {
+    const received = end - this.strayFrom - this.strayGaps;
+    // More than the line end left after a message: bytes a view would otherwise never show.
+    if (received <= 2) return false;
+    return this.hooks.onStray({ dir: this.dir, offset: this.strayFrom, length: end - this.strayFrom, received, lastTs: this.strayLastTs }, lost);
   }
 
   /** Chunked body bytes from `bytes[i]`. Returns the new index. */

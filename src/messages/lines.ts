@@ -244,7 +244,7 @@ export class LineConversation {
     this.telnetReaders?.[dir].reset();
     if (side.tlsHead) this.noTlsRecord(dir, side);
     if (side.raw) return;
-    this.note(dir, side.expected, `gap of ${formatCount(offset + length - side.expected)} bytes`);
+    if (this.notes.length < 100) this.notes.push({ dir, offset: side.expected, text: '', gap: offset + length - side.expected });
     if (side.current && !side.inBlock) this.endLine(side, false);
     else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
     side.expected = offset + length;

@@ -60,6 +60,38 @@ export function tlsRecordStart(bytes: Uint8Array, from: number, to = bytes.lengt
   return length > 0 && length <= MAX_RECORD_LENGTH;
 }
 
+/**
+ * Whether `bytes[0, n)` start with TLS records of any kind, as a stream joined mid-stream does:
+ * a header of content type 20 to 23 (change cipher spec, alert, handshake, application data),
+ * version 3.0 to 3.4 and a length of 1 to {@link MAX_RECORD_LENGTH}, then the next record's
+ * header lined up after it, or the bytes ending exactly with the record. Undefined while more
+ * bytes could tell; `last` (no more will come) settles on the first header alone.
+ */
+export function tlsRecordsLinedUp(bytes: Uint8Array, n: number, last: boolean): boolean | undefined {
+  const first = recordHeader(bytes, 0, n);
+  if (first === false) return false;
+  if (first === undefined) return last ? false : undefined;
+  const next = TLS_HEADER_BYTES + first;
+  if (next === n) return true;
+  const second = next < n ? recordHeader(bytes, next, n) : undefined;
+  if (second !== undefined) return second !== false;
+  return last ? true : undefined;
+}
+
+/** The length of the TLS record whose header starts at `from` (any content type), false when it is none, undefined when cut by `n`. */
+function recordHeader(bytes: Uint8Array, from: number, n: number): number | false | undefined {
+  const left = n - from;
+  if (left < 1) return undefined;
+  if (bytes[from] < 20 || bytes[from] > 23) return false;
+  if (left < 2) return undefined;
+  if (bytes[from + 1] !== 3) return false;
+  if (left < 3) return undefined;
+  if (bytes[from + 2] > 4) return false;
+  if (left < TLS_HEADER_BYTES) return undefined;
+  const length = (bytes[from + 3] << 8) | bytes[from + 4];
+  return length > 0 && length <= MAX_RECORD_LENGTH ? length : false;
+}
+
 /** SHA-256 of "HelloRetryRequest", the random of a HelloRetryRequest (RFC 8446 4.1.3). */
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
@@ -103,15 +135,20 @@ export class TlsHellos {
   readonly notes: StreamNote[] = [];
   private readonly sides: Record<Direction, Side | undefined> = { c2s: undefined, s2c: undefined };
 
-  constructor(readonly clientDir: Direction = 'c2s') {}
+  /** `midStream`: the flow was joined after its hellos (records of any kind first): nothing is read. */
+  constructor(
+    readonly clientDir: Direction = 'c2s',
+    readonly midStream = false,
+  ) {}
 
-  /** True when the direction needs no more bytes (its hello was read, or it gave up). */
+  /** True when the direction needs no more bytes (its hello was read, or it gave up, or the hellos were before the capture). */
   isDone(dir: Direction): boolean {
-    return this.sides[dir]?.done ?? false;
+    return this.midStream || (this.sides[dir]?.done ?? false);
   }
 
   /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
   feed(dir: Direction, offset: number, bytes: Uint8Array, ts: Micros): void {
+    if (this.midStream) return;
     let side = this.sides[dir];
     if (!side) side = this.sides[dir] = { buf: new Uint8Array(0), length: 0, start: offset, ts, done: false, walked: 0, fragments: [], handshake: 0, bodyLength: -1 };
     if (side.done) return;

@@ -8,9 +8,11 @@ import { cipherSuiteName, tlsVersionName } from './tlsNames.js';
 /**
  * One line for a flow list or a header: `TLS api.example.com h2` when the server's ServerHello
  * chose that ALPN, `TLS api.example.com (offers h2,http/1.1)` when only the client's offer is known
- * (no ServerHello, none in it, or TLS 1.3, which sends the choice encrypted).
+ * (no ServerHello, none in it, or TLS 1.3, which sends the choice encrypted); `TLS (mid-stream)`
+ * when the flow was joined after the hellos.
  */
 export function tlsSummary(hellos: TlsHellos): string {
+  if (hellos.midStream) return 'TLS (mid-stream)';
   const client = hellos.client;
   const parts = ['TLS'];
   if (client?.sni) parts.push(client.sni);

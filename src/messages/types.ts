@@ -10,11 +10,16 @@ import type { HttpHeader } from './httpHead.js';
 
 export type { HttpHeader } from './httpHead.js';
 
-/** Something the parser of a direction wants a reader to know, at a stream offset. */
+/**
+ * Something the parser of a direction wants a reader to know, at a stream offset. With `gap`, it
+ * is about a capture gap of that many bytes at `offset` (a view words it as it words any gap),
+ * and `text` says what the parser did about it ('' when nothing to say).
+ */
 export interface StreamNote {
   readonly dir: Direction;
   readonly offset: number;
   readonly text: string;
+  readonly gap?: number;
 }
 
 /** Where and why a message stopped being complete (a gap in it, or the stream ending inside it). */
@@ -93,6 +98,20 @@ export type HttpMessage = HttpRequest | HttpResponse;
  */
 export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost' | 'cut-short' | 'head-lost';
 
+/**
+ * Bytes that arrived but that no parsed message holds: after a capture gap took a message's
+ * start (or cut its head or chunked body), the parser skipped what followed, up to the next
+ * message start. `[offset, offset + length)` of `dir` spans the gap(s) and those bytes;
+ * `received` of them arrived, the last at `lastTs`.
+ */
+export interface StrayBytes {
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly length: number;
+  readonly received: number;
+  readonly lastTs: Micros;
+}
+
 /** A request and its response, paired in order. Either side may be missing (see `flags`). */
 export interface HttpExchange {
   /** Position in the flow's list of exchanges. */
@@ -103,4 +122,10 @@ export interface HttpExchange {
   /** Interim responses (100 Continue, 103 Early Hints...) before the final one. */
   readonly interim: HttpResponse[];
   readonly flags: ExchangeFlag[];
+  /**
+   * What arrived of its messages that no message holds (see {@link StrayBytes}): of a message
+   * lost in a gap (`lost`: a response whose head was lost, its body received), or the rest of
+   * one a gap cut. At most one per direction.
+   */
+  stray?: StrayBytes[];
 }

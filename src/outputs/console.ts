@@ -76,7 +76,7 @@ export class ConsoleOutput implements FlowOutput {
         return;
       }
       case 'gap':
-        this.out(`${head} ${this.name(event.flowId, event.dir)}: gap of ${countOf(event.length, 'byte')} at offset ${formatCount(event.offset)}\n`);
+        this.out(`${head} ${this.name(event.flowId, event.dir)}: ${event.notCaptured ? `${countOf(event.length, 'byte')} not captured (snap length)` : `gap of ${countOf(event.length, 'byte')}`} at offset ${formatCount(event.offset)}\n`);
         return;
       case 'half-close':
         this.out(`${head} ${this.name(event.flowId, event.dir)}: FIN (${event.dir === 'c2s' ? 'client' : 'server'} closed)\n`);

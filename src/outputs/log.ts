@@ -134,7 +134,8 @@ export class LogOutput implements FlowOutput {
       case 'gap': {
         const flow = this.flowOf(id, event.ts);
         this.flushBoth(id, flow);
-        this.line(id, event.ts, `=gap of ${countOf(event.length, 'byte')} from ${SIDE[event.dir]} at offset ${formatCount(event.offset)}`);
+        const bytes = `${countOf(event.length, 'byte')} from ${SIDE[event.dir]}`;
+        this.line(id, event.ts, `=${event.notCaptured ? `${bytes} not captured (snap length)` : `gap of ${bytes}`} at offset ${formatCount(event.offset)}`);
         break;
       }
       case 'half-close': {

@@ -86,8 +86,9 @@ export function emitData(
  * Declares `length` bytes lost at d's next offset (nothing when `length` <= 0). The gap is
  * stamped no later than the arrival of the first bytes still buffered after it (a gap found
  * late, at a buffer bound, an ack or the end, must not carry a time after the data it precedes).
+ * `notCaptured`: the bytes are the part of a segment the capture's snap length cut off (R10).
  */
-export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, length: number, declaredAt: Micros): void {
+export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, length: number, declaredAt: Micros, notCaptured = false): void {
   if (length <= 0) return;
   const ts = Math.min(declaredAt, d.buffer.firstTs());
   const offset = d.nextOffset;
@@ -96,7 +97,7 @@ export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, l
   d.nextSeq = seqAdd(d.nextSeq, length);
   ctx.counters.gaps++;
   ctx.counters.gapBytes += length;
-  ctx.sink({ type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts });
+  ctx.sink(notCaptured ? { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts, notCaptured } : { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts });
 }
 
 /** R5: delivers the buffered pieces of d that now continue the stream, then checks d's FIN (R11: half-close). */
@@ -105,7 +106,7 @@ export function drain(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts:
   const buffer = d.buffer;
   while (!buffer.isEmpty && buffer.firstOffset() === d.nextOffset) {
     const piece = buffer.shift()!;
-    if (piece.bytes === null) emitGap(ctx, flow, d, piece.end - piece.offset, piece.ts);
+    if (piece.bytes === null) emitGap(ctx, flow, d, piece.end - piece.offset, piece.ts, true);
     else emitData(ctx, flow, d, piece.bytes, 0, piece.bytes.length, piece.ts, piece.fileOffset);
   }
   if (buffer.isEmpty) d.releaseEmptyBuffer();

@@ -4,7 +4,7 @@
  * with gaps, one `flow-end`, the flow forgotten by the table and the clock and remembered as
  * recently closed (R14).
  */
-import { REFUSED, type FlowEndReason, type Micros } from '../core/types.js';
+import { REFUSED, type FlowEndReason, type HandshakeSeen, type Micros } from '../core/types.js';
 import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { drain, emitGap, type ReassemblyContext } from './context.js';
 import { roleName, type DirectionState, type Flow } from './flowState.js';
@@ -84,12 +84,20 @@ function endFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEnd
   flush(ctx, flow, flow.c2s, ts);
   flush(ctx, flow, flow.s2c, ts);
   flow.ended = true;
-  ctx.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail, lastSeen: lastPacket });
+  ctx.sink({ type: 'flow-end', flowId: flow.id, ts, reason, detail, lastSeen: lastPacket, handshake: handshakeSeen(flow) });
   ctx.table.remove(flow);
   ctx.time.unlink(flow);
   ctx.bufferedFlows.delete(flow);
   ctx.counters.openFlows--;
   ctx.table.rememberClosed(flow, ts);
+}
+
+/** How far the handshake of a flow begun with a SYN got (bytes either way count as its end); undefined for a mid-stream flow. */
+function handshakeSeen(flow: Flow): HandshakeSeen | undefined {
+  if (!flow.handshake) return undefined;
+  if (flow.c2s.maxEnd > 0 || flow.s2c.maxEnd > 0) return 'complete';
+  if (!flow.s2c.synSeen) return 'syn';
+  return flow.s2c.peerAckOffset >= 0 ? 'complete' : 'syn-ack';
 }
 
 /** R9: settles d's start, then delivers all it buffered with gaps over the holes, up to its FIN. */

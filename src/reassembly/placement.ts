@@ -152,7 +152,7 @@ function deliverDirect(
   ts: Micros,
 ): void {
   if (src === null) {
-    emitGap(ctx, flow, d, end - start, ts);
+    emitGap(ctx, flow, d, end - start, ts, true);
     return;
   }
   const from = start - srcStart;

@@ -10,6 +10,11 @@
  *   is not printable → `\u{hex}`; any byte that does not start a well-formed sequence
  *   (stray continuation, overlong form, surrogate, truncated sequence, 0xf5..0xff) → `\xNN`,
  *   and decoding resumes at the next byte.
+ * - bytes, not text: a line with more signs of binary data (bytes that are no UTF-8, controls
+ *   other than tab, CR, LF and ESC, unassigned or private-use code points) than characters
+ *   decoded (combining marks not counted) shows every byte >= 0x80 as `\xNN` (ciphertext
+ *   then does not read as random letters); in any line, a sequence of an unassigned or
+ *   private-use code point, or of a combining mark with no base, shows as its `\xNN` bytes.
  * - "not printable" code points: general category C (Cc controls incl. the C1 range
  *   U+0080..U+009F, Cf format characters incl. bidi embeddings/overrides/isolates
  *   U+202A..U+202E, U+2066..U+2069, zero-width characters, BOM, tag characters; Cs; Co
@@ -25,10 +30,11 @@
  *   voiced sound marks, as in decomposed Japanese). Terminals disagree with each other on these
  *   widths (Unicode 9 made most emoji two columns wide, many terminals still draw one): a screen
  *   that guesses wrong shifts the rest of the row, and a later partial redraw leaves stale cells.
- * - combining marks (general category M) are shown only on a base character shown as itself,
- *   at most {@link MAX_MARKS_PER_BASE} per base; otherwise → `\u{hex}`. A mark cannot then join
- *   a prefix (`>`), an escape or the previous output, and a stack of hundreds ("Zalgo" text)
- *   cannot spill over neighbouring lines.
+ * - combining marks (general category M) are shown only on a base character shown as itself
+ *   (a letter, when ASCII), at most {@link MAX_MARKS_PER_BASE} per base; otherwise as the
+ *   sequence's bytes (`\u{hex}` in {@link escapeText}). A mark cannot then join a prefix (`>`),
+ *   an escape, a digit or sign next to one, or the previous output, and a stack of hundreds
+ *   ("Zalgo" text) cannot spill over neighbouring lines.
  * {@link escapeAscii} is the variant for binary data: every byte but printable ASCII as `\xNN`.
  * {@link escapeDataLine} picks one of the two for a line of data of unknown kind.
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
@@ -51,6 +57,7 @@ const ASCII_ESCAPE: readonly (string | undefined)[] = Array.from({ length: 128 }
   return undefined;
 });
 
+const UNLIKELY_IN_TEXT = /[\p{Cn}\p{Co}]/u;
 const NOT_PRINTABLE = /[\p{C}\p{Z}\p{Default_Ignorable_Code_Point}]/u;
 const MARK = /\p{M}/u;
 
@@ -60,6 +67,17 @@ export const MAX_MARKS_PER_BASE = 3;
 const CLASS_BASE = 1;
 const CLASS_ESCAPE = 2;
 const CLASS_MARK = 3;
+/** Unassigned or private use: shown as the bytes of its sequence (as `\u{hex}` in a string). */
+const CLASS_BYTES = 4;
+
+/** Signs of binary data that outnumber the characters decoded so far by this many settle that a line is binary. */
+const BINARY_AT_ONCE = 16;
+
+/** The marks an ASCII byte leaves room for after it: {@link MAX_MARKS_PER_BASE} after a letter, else none. */
+const ASCII_BASE = Uint8Array.from({ length: 128 }, (_, b) => ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a ? MAX_MARKS_PER_BASE : 0));
+
+/** ASCII bytes that are signs of binary data: controls but tab, LF, CR and ESC (text with colours), and DEL. */
+const ASCII_BINARY = Uint8Array.from({ length: 128 }, (_, b) => ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x1b) || b === 0x7f ? 1 : 0));
 
 /** Cache for the BMP: 0 = not computed yet, else one of the CLASS_ values. */
 const bmpClass = new Uint8Array(0x10000);
@@ -68,11 +86,12 @@ const bmpClass = new Uint8Array(0x10000);
 const DISPUTED_WIDTH = /[\p{Emoji_Presentation}\p{Variation_Selector}\u302a-\u302f\u3099\u309a]|(?![\u0000-\uffff])\p{Extended_Pictographic}/u;
 
 function classify(text: string): number {
+  if (UNLIKELY_IN_TEXT.test(text)) return CLASS_BYTES;
   if (NOT_PRINTABLE.test(text) || DISPUTED_WIDTH.test(text)) return CLASS_ESCAPE;
   return MARK.test(text) ? CLASS_MARK : CLASS_BASE;
 }
 
-/** CLASS_BASE, CLASS_ESCAPE or CLASS_MARK for a code point >= U+0080. */
+/** CLASS_BASE, CLASS_ESCAPE, CLASS_MARK or CLASS_BYTES for a code point >= U+0080. */
 function codePointClass(cp: number): number {
   if (cp < 0x10000) {
     let c = bmpClass[cp];
@@ -82,12 +101,12 @@ function codePointClass(cp: number): number {
     }
     return c;
   }
-  return cp > 0x10ffff ? CLASS_ESCAPE : classify(String.fromCodePoint(cp));
+  return cp > 0x10ffff ? CLASS_BYTES : classify(String.fromCodePoint(cp));
 }
 
 /**
  * The marks a character of class `cls` leaves room for after it, when `room` were left before
- * it; -1 when it must be escaped (not printable, or a mark with no base left to carry it).
+ * it; -1 when it must be escaped (not printable, unlikely in text, or a mark with no base left to carry it).
  */
 function markRoomAfter(cls: number, room: number): number {
   if (cls === CLASS_BASE) return MAX_MARKS_PER_BASE;
@@ -101,7 +120,8 @@ function markRoomAfter(cls: number, room: number): number {
  */
 export function isPrintableCodePoint(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
-  return codePointClass(cp) !== CLASS_ESCAPE;
+  const cls = codePointClass(cp);
+  return cls === CLASS_BASE || cls === CLASS_MARK;
 }
 
 /** `\u{hex}` escape of a code point. */
@@ -148,11 +168,11 @@ function decodeUtf8At(bytes: Uint8Array, i: number, end: number): number {
   return ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
 }
 
-/** The escape of each byte value not shown as is, as bytes: 4 slots a byte, its length in ESCAPE_LENGTH. */
+/** Each byte value as shown (escaped or as is), as bytes: 4 slots a byte, its length in ESCAPE_LENGTH. */
 const ESCAPE_BYTES = new Uint8Array(256 * 4);
 const ESCAPE_LENGTH = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
-  const escape = (b < 0x80 ? ASCII_ESCAPE[b] : BYTE_ESCAPE[b]) ?? '';
+  const escape = (b < 0x80 ? ASCII_ESCAPE[b] : BYTE_ESCAPE[b]) ?? String.fromCharCode(b);
   for (let k = 0; k < escape.length; k++) ESCAPE_BYTES[b * 4 + k] = escape.charCodeAt(k);
   ESCAPE_LENGTH[b] = escape.length;
 }
@@ -171,16 +191,24 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
   let o = out.length;
   let i = start;
   let markRoom = 0;
+  // Signs of binary data and characters decoded: a line with more signs (by BINARY_AT_ONCE
+  // before its end, or at its end), where a sequence was shown decoded or as a code point, is
+  // written again as bytes.
+  let binarySigns = 0;
+  let characters = 0;
+  let decoded = false;
   while (i < end) {
     const b = bytes[i];
     if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
       buf[o++] = b;
-      markRoom = MAX_MARKS_PER_BASE;
+      markRoom = ASCII_BASE[b];
       i++;
       continue;
     }
     const cp = b < 0xc2 || b > 0xf4 ? -1 : decodeUtf8At(bytes, i, end);
     if (cp < 0) {
+      binarySigns += b < 0x80 ? ASCII_BINARY[b] : 1;
+      if (binarySigns - characters >= BINARY_AT_ONCE) break;
       // Every escape fits the 4 bytes reserved per byte: all 4 are copied, the length kept.
       const k = b * 4;
       buf[o] = ESCAPE_BYTES[k];
@@ -192,17 +220,39 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
       i++;
       continue;
     }
-    const room = markRoomAfter(codePointClass(cp), markRoom);
-    if (room < 0) {
-      o += buf.write(codePointEscape(cp), o, 'latin1');
-      markRoom = 0;
-    } else {
+    const cls = codePointClass(cp);
+    const room = markRoomAfter(cls, markRoom);
+    if (cls === CLASS_BYTES) binarySigns++;
+    else if (cls !== CLASS_MARK) characters++;
+    if (room >= 0) {
       for (let k = 0; k < decodedLength; k++) buf[o++] = bytes[i + k];
       markRoom = room;
+      decoded = true;
+    } else if (cls === CLASS_ESCAPE) {
+      o += buf.write(codePointEscape(cp), o, 'latin1');
+      markRoom = 0;
+      decoded = true;
+    } else {
+      o = escapeBytes(buf, o, bytes, i, i + decodedLength);
+      markRoom = 0;
     }
     i += decodedLength;
   }
-  out.wroteTo(o);
+  out.wroteTo(binarySigns > characters && (decoded || i < end) ? escapeBytes(buf, out.length, bytes, start, end) : o);
+}
+
+/** Writes `bytes[start..end)` into `buf` from `o` with every byte but printable ASCII escaped (`\t`, `\xNN`...); returns the end. */
+function escapeBytes(buf: Uint8Array, o: number, bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    const k = b * 4;
+    buf[o] = ESCAPE_BYTES[k];
+    buf[o + 1] = ESCAPE_BYTES[k + 1];
+    buf[o + 2] = ESCAPE_BYTES[k + 2];
+    buf[o + 3] = ESCAPE_BYTES[k + 3];
+    o += ESCAPE_LENGTH[b];
+  }
+  return o;
 }
 
 /** Where {@link escapeLine} gathers the text of a short line; kept between calls. */
@@ -277,7 +327,7 @@ export function escapeText(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f && c !== 0x5c) {
-      markRoom = MAX_MARKS_PER_BASE;
+      markRoom = ASCII_BASE[c];
       i++;
       continue;
     }

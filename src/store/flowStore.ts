@@ -9,7 +9,7 @@
  * ({@link FlowStore.flows}), learn what changed once per frame from a {@link ChangeCursor}, and
  * read bytes by stream position ({@link FlowStore.chunkAt}, {@link FlowStore.read}).
  */
-import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, Micros } from '../core/types.js';
+import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, HandshakeSeen, Micros } from '../core/types.js';
 import { ChangeJournal, type ChangeCursor, type JournalEntry } from './changeJournal.js';
 import { ChunkArena, ChunkIndex, KIND_FILE, KIND_GAP, KIND_LOG } from './chunkIndex.js';
 import { LinkedQueue, type Linked } from './linkedQueue.js';
@@ -29,6 +29,8 @@ export interface Chunk {
   readonly ts: Micros;
   readonly offset: number;
   readonly length: number;
+  /** A gap whose bytes the capture's snap length cut off (see GapEvent.notCaptured). */
+  readonly notCaptured?: true;
 }
 
 /** What the store knows of one flow (no payload). Views must treat it as read-only. */
@@ -53,8 +55,8 @@ export interface FlowRecord {
   /** When each side's FIN (half-close) came; undefined while that side is open. */
   readonly finTsC2s: Micros | undefined;
   readonly finTsS2c: Micros | undefined;
-  /** Set once the flow ended. */
-  readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined } | undefined;
+  /** Set once the flow ended; `handshake` as its flow-end said (capture flows begun with a SYN). */
+  readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined; handshake: HandshakeSeen | undefined } | undefined;
   /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
   readonly notes: readonly { ts: Micros; text: string }[];
   /** Notes received, those kept in {@link notes} and those past the cap. */
@@ -206,7 +208,8 @@ export class FlowStore {
       case 'gap':
         entry.gaps++;
         entry.gapBytes += event.length;
-        if (event.length > 0) this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, 0);
+        // A gap's `where` says why its bytes are missing: 1, cut by the snap length; 0, never seen.
+        if (event.length > 0) this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, event.notCaptured ? 1 : 0);
         break;
       case 'half-close':
         if (event.dir === 'c2s') entry.finTsC2s ??= event.ts;
@@ -221,7 +224,7 @@ export class FlowStore {
           this.open.remove(entry);
           this.ended.push(entry);
         }
-        entry.end = { ts: event.ts, reason: event.reason, detail: event.detail };
+        entry.end = { ts: event.ts, reason: event.reason, detail: event.detail, handshake: event.handshake };
         // Packets without payload (the peer's last ACK) made no event: the flow was seen until then.
         if (event.lastSeen !== undefined && event.lastSeen > entry.lastTs) entry.lastTs = event.lastSeen;
         break;
@@ -385,7 +388,7 @@ export class FlowStore {
 }
 
 function chunkOf(entry: FlowEntry, index: number): Chunk {
-  return {
+  const chunk: Chunk = {
     index,
     dir: entry.dir(index) === 0 ? 'c2s' : 's2c',
     kind: entry.kind(index) === KIND_GAP ? 'gap' : 'data',
@@ -393,4 +396,5 @@ function chunkOf(entry: FlowEntry, index: number): Chunk {
     offset: entry.offset(index),
     length: entry.length(index),
   };
+  return chunk.kind === 'gap' && entry.where(index) === 1 ? { ...chunk, notCaptured: true } : chunk;
 }

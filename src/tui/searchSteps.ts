@@ -11,6 +11,7 @@ import { formatCount } from '../core/count.js';
 import { findRow, matchExcerpt, type RowFound } from './flowList/findRow.js';
 import { smartIncludes } from './textMatch.js';
 import type { FlowView } from './flowList/flowView.js';
+import type { Filter } from './flowList/filter.js';
 import { shownList } from './flowList/shownList.js';
 import type { RedrawScheduler } from './redraw.js';
 import type { StatusMessage } from './statusMessage.js';
@@ -39,12 +40,15 @@ export interface SearchScene {
 export class SearchSteps {
   private listQuery = '';
   private stepping = false;
+  /** The conversation's search is the list filter's `~text` (escaped), not one typed: its outcomes say so. */
+  private filterQuery: string | undefined = undefined;
 
   constructor(private readonly scene: SearchScene) {}
 
   /** `/` answered in the conversation: starts the search for `text` ('' does nothing). */
   searchConversation(text: string): void {
     if (text === '') return;
+    this.filterQuery = undefined;
     if (!this.scene.conversation.startSearch(text, false)) return this.scene.status.say('nothing to search');
     this.scheduleSteps();
   }
@@ -55,10 +59,18 @@ export class SearchSteps {
     this.findInList(false);
   }
 
-  /** `n` (`N`: `backward`): the last search again, in the list when `inList`, else in the conversation. */
+  /**
+   * `n` (`N`: `backward`): the last search again, in the list when `inList`, else in the
+   * conversation; there, with no search typed yet, the list filter's `~text` (as less and sngrep
+   * carry a filter into the view).
+   */
   again(backward: boolean, inList: boolean): void {
     if (inList) return this.findInList(backward);
-    if (!this.scene.conversation.startSearch(undefined, backward)) return this.scene.status.say('no search yet: press /');
+    const conversation = this.scene.conversation;
+    if (conversation.startSearch(undefined, backward)) return this.scheduleSteps();
+    const text = filterText(this.scene.list.filter);
+    if (text === undefined || !conversation.startSearch(text, backward)) return this.scene.status.say('no search yet: press /');
+    this.filterQuery = escapeText(text);
     this.scheduleSteps();
   }
 
@@ -110,8 +122,15 @@ export class SearchSteps {
 
   private reportSearch(outcome: SearchOutcome): void {
     const { status } = this.scene;
-    if (outcome.kind === 'busy') status.say(`searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
-    else if (outcome.kind === 'found') status.say([outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count].filter(Boolean).join(', '));
-    else if (outcome.kind === 'not-found') status.say(`not found: ${outcome.query}${outcome.hint ? ` (${outcome.hint})` : ''}`);
+    const from = this.filterQuery === undefined ? '' : `filter's ~${this.filterQuery}: `;
+    if (outcome.kind === 'busy') status.say(`${from}searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
+    else if (outcome.kind === 'found') status.say(from + [outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count ?? (from ? 'found' : '')].filter(Boolean).join(', '));
+    else if (outcome.kind === 'not-found') status.say(`${from}not found: ${outcome.query}${outcome.hint ? ` (${outcome.hint})` : ''}`);
   }
+}
+
+/** The text of the first `~text` word of `filter` (not `!~text`), as its bytes spell it; undefined without one. */
+function filterText(filter: Filter): string | undefined {
+  const term = filter.terms.find((t) => t.kind === 'bytes' && t.negated !== true);
+  return term?.kind === 'bytes' ? Buffer.from(term.pattern.bytes).toString('utf8') : undefined;
 }

@@ -93,12 +93,9 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   }
   if (c) items.push({ text: `${humanBytes(c.payloadBytes)}B`, keep: 3 });
   // Gaps outrank the display mode (the conversation's title shows it too): they are what a capture is read for.
-  if (c && c.gaps > 0) items.push({ text: countOf(c.gaps, 'gap'), keep: 5 });
-  if (c && (c.malformed > 0 || c.truncated > 0)) {
-    // Named as the run's summary names them: truncated (snaplen cut), malformed, or both (bad).
-    const [count, word] = c.malformed === 0 ? [c.truncated, 'truncated'] : c.truncated === 0 ? [c.malformed, 'malformed'] : [c.malformed + c.truncated, 'bad'];
-    items.push({ text: `${formatCount(count)} ${word}`, keep: 1 });
-  }
+  // Packets cut by the snap length make gaps of bytes sent, not lost: said in the same item, kept as long.
+  const damaged = c ? damagedText(c) : '';
+  if (c && (c.gaps > 0 || damaged !== '')) items.push({ text: [c.gaps > 0 ? countOf(c.gaps, 'gap') : '', damaged].filter(Boolean).join(', '), keep: 5 });
   if (c && (c.kernelDrops !== undefined || c.queueDrops)) {
     // One item for every packet lost (the kernel's and the queue's), so a narrow row keeps the total.
     const queued = c.queueDrops ?? 0;
@@ -158,6 +155,13 @@ function shortened(item: Item, over: number, ellipsis: string): Item[] {
   const columns = Math.max(item.cut, stringColumns(item.text) - over - stringColumns(ellipsis));
   if (columns >= stringColumns(item.text)) return [];
   return [{ text: headFitting(item.text, columns) + ellipsis, keep: item.keep }];
+}
+
+/** Named as the run's summary names them: `39 truncated` (snap length cut), `2 malformed`, or both (`41 bad`); '' for none. */
+function damagedText(c: SourceCounters): string {
+  if (c.malformed === 0 && c.truncated === 0) return '';
+  const [count, word] = c.malformed === 0 ? [c.truncated, 'truncated'] : c.truncated === 0 ? [c.malformed, 'malformed'] : [c.malformed + c.truncated, 'bad'];
+  return `${formatCount(count)} ${word}`;
 }
 
 function loadingText(c: SourceCounters | undefined): string {

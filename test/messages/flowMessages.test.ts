@@ -36,6 +36,24 @@ describe('detectProtocol', () => {
     expect(detectProtocol(records(serverHello(0x0304, 0x1301)), 'c2s', false)).toEqual({ protocol: 'tls', clientDir: 's2c' });
   });
 
+  it('reads TLS joined mid-stream from records lined up: application data, alerts, handshake records', () => {
+    const record = (type: number, minor: number, length: number) => [type, 3, minor, length >> 8, length & 255, ...new Array(length).fill(0xa5)];
+    const mid = { protocol: 'tls', clientDir: 'c2s', midStream: true };
+    // zeek smtp.pcap flow 5: two application data records of TLS 1.0 in one segment.
+    expect(detectProtocol(Uint8Array.from([...record(23, 1, 32), ...record(23, 1, 48)]), 's2c', false)).toEqual(mid);
+    // flow 4: one whole record, nothing after it yet.
+    expect(detectProtocol(Uint8Array.from(record(23, 3, 80)), 's2c', false)).toEqual(mid);
+    expect(detectProtocol(Uint8Array.from([...record(21, 3, 2), ...record(20, 3, 1)]), 'c2s', false)).toEqual(mid);
+    // A record longer than the bytes seen: wait, then settle on its header alone.
+    const cut = Uint8Array.from(record(23, 3, 3000).slice(0, 900));
+    expect(detectProtocol(cut, 'c2s', false)).toBeUndefined();
+    expect(detectProtocol(cut, 'c2s', true)).toEqual(mid);
+    // Not records: a bad second header, a bad version, a zero or huge length, another type.
+    for (const bytes of [[...record(23, 3, 4), 0x17, 4, 3, 0, 1], record(23, 5, 4), [23, 3, 3, 0, 0], [23, 3, 3, 0x50, 0, 1, 2], record(24, 3, 4), record(19, 3, 4)]) {
+      expect(detectProtocol(Uint8Array.from(bytes), 'c2s', true)?.protocol, String(bytes.slice(0, 5))).toBe('raw');
+    }
+  });
+
   it('waits for more bytes while they could still be any protocol, and decides when told it is final', () => {
     for (const text of ['G', 'PIN', 'HTT', 'FOO /upload', 'some text without a line end']) {
       expect(detectProtocol(enc(text), 'c2s', false), text).toBeUndefined();
@@ -103,6 +121,12 @@ describe('MessageTable', () => {
 });
 
 describe('FlowMessages', () => {
+  it('sums up TLS joined mid-stream as such: no hellos looked for, no notes', () => {
+    const appData = (n: number) => Uint8Array.from([23, 3, 3, 0, n, ...new Array(n).fill(0x5a)]);
+    const flow = run(new Script(false).data('s2c', appData(80)).data('c2s', appData(40)).data('s2c', appData(20)).end());
+    expect([flow.protocol, flow.summary(), flow.notes(), flow.tls?.client, flow.tls?.isDone('c2s')]).toEqual(['tls', 'TLS (mid-stream)', [], undefined, true]);
+  });
+
   it('sums up HTTP: the first exchange and the number of requests; flagged with !', () => {
     const ok = 'HTTP/1.1 301 Moved\r\nLocation: /\r\nContent-Length: 0\r\n\r\n';
     const flow = run(new Script().data('c2s', 'GET /api/v2/chickens.json HTTP/1.1\r\n\r\nGET /a HTTP/1.1\r\n\r\n').data('s2c', ok + ok).data('c2s', 'GET /b HTTP/1.1\r\n\r\n').data('s2c', ok).fin('c2s').fin('s2c').end());
@@ -137,6 +161,9 @@ describe('FlowMessages', () => {
     expect(cut.summary()).toBe('! GET /big → 200 (cut short)');
     const gap = run(new Script().data('c2s', 'GET /r HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.0 302 MOVED').gap('s2c', 100).data('s2c', 'x\r\n\r\n').fin('s2c').fin('c2s').end());
     expect(gap.summary()).toBe('! GET /r → 302 (head lost)');
+    // The whole head in a gap, part of the body after it: the bytes came, the head did not.
+    const headless = run(new Script().data('c2s', 'GET /h HTTP/1.1\r\n\r\nGET /i HTTP/1.1\r\n\r\n').gap('s2c', 100).data('s2c', '<html>the body</html>\n').data('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n').fin('s2c').fin('c2s').end());
+    expect(headless.summary()).toBe('! GET /h → (head lost in a capture gap) (2 req)');
   });
 
   it('sums up HTTP cut inside a start line: no request made up', () => {

@@ -65,7 +65,7 @@ const CASES: Case[] = [
   {
     name: 'a gap in a header: the request is cut, the next one is found',
     steps: [c2s('GET /a HTTP/1.1\r\nHost: exa'), gap('c2s', 10), c2s(`\r\nAccept: */*\r\n\r\n${get('/b')}`), s2c(ok('1') + ok('2'))],
-    exchanges: ['GET /a (cut at 26: gap in the header) → 200 length:1 !head-lost', 'GET /b → 200 length:1'],
+    exchanges: ['GET /a (cut at 26: gap in the header) → 200 length:1 !head-lost +c2s@26:27/17', 'GET /b → 200 length:1'],
     notes: ['c2s@26: gap of 10 bytes: looking for the next message start', 'c2s@53: resumed at this message start'],
   },
   {
@@ -77,34 +77,34 @@ const CASES: Case[] = [
   {
     name: 'a gap running past the end of a body: the next response is found after it',
     steps: [c2s(get('/a') + get('/b') + get('/c')), s2c('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'), gap('s2c', 40), s2c('garbage\r\n' + ok('3'))],
-    exchanges: ['GET /a → 200 length:10 (cut at 42: gap in the body)', 'GET /b → - !lost', 'GET /c → 200 length:1'],
+    exchanges: ['GET /a → 200 length:10 (cut at 42: gap in the body)', 'GET /b → - !lost +s2c@49:42/9', 'GET /c → 200 length:1'],
     notes: ['s2c@42: gap of 40 bytes: looking for the next message start', 's2c@91: resumed at this message start'],
   },
   {
     name: 'a response lost in a gap: its request is flagged, the next responses pair right',
     steps: [c2s(get('/1') + get('/2') + get('/3')), gap('s2c', 30), s2c('lo world' + ok('2') + ok('3'))],
-    exchanges: ['GET /1 → - !lost', 'GET /2 → 200 length:1', 'GET /3 → 200 length:1'],
+    exchanges: ['GET /1 → - !lost +s2c@0:38/8', 'GET /2 → 200 length:1', 'GET /3 → 200 length:1'],
   },
   {
     name: 'a response head lost in a gap, the rest of its body up to the end: the request is lost, not unanswered',
     steps: [c2s(get('/1')), gap('s2c', 1460), s2c('\xff\xd8\xff\xe0 the rest of a JPEG'), fin('s2c')],
-    exchanges: ['GET /1 → - !lost'],
+    exchanges: ['GET /1 → - !lost +s2c@0:1487/27'],
   },
   {
     name: 'a gap right after a status line, before its line end: the response is cut in its head, paired with its request',
     steps: [c2s(get('/1')), s2c('HTTP/1.0 302 MOVED'), gap('s2c', 1460), s2c('; path=/\r\nLocation: http://x/\r\nContent-Length: 5\r\n\r\nhello'), fin('s2c')],
-    exchanges: ['GET /1 → 302 (cut at 18: gap in the header) !head-lost'],
-    notes: ['s2c@18: gap of 1,460 bytes: looking for the next message start', 's2c@1478: no message start after the gap: raw bytes from here'],
+    exchanges: ['GET /1 → 302 (cut at 18: gap in the header) !head-lost +s2c@18:1517/57'],
+    notes: ['s2c@18: gap of 1,460 bytes: looking for the next message start'],
   },
   {
     name: 'a gap right after a request line, before its line end: the request is cut in its head',
     steps: [c2s('GET /a HTTP/1.1'), gap('c2s', 30), c2s('\r\n\r\n' + get('/b')), s2c(ok('1') + ok('2'))],
-    exchanges: ['GET /a (cut at 15: gap in the header) → 200 length:1 !head-lost', 'GET /b → 200 length:1'],
+    exchanges: ['GET /a (cut at 15: gap in the header) → 200 length:1 !head-lost +c2s@15:34/4', 'GET /b → 200 length:1'],
   },
   {
     name: 'a gap inside a status line: the response is lost',
     steps: [c2s(get('/1')), s2c('HTTP/1.0 30'), gap('s2c', 100), s2c('the rest'), fin('s2c')],
-    exchanges: ['GET /1 → - !lost'],
+    exchanges: ['GET /1 → - !lost +s2c@11:108/8'],
   },
   {
     name: 'a gap at the very end of the responses: what the server sent there is lost, the request was not unanswered',
@@ -120,12 +120,12 @@ const CASES: Case[] = [
   {
     name: 'a request lost in a gap: a placeholder takes its response',
     steps: [gap('c2s', 20), c2s('ample.com\r\n\r\n' + get('/2')), s2c(ok('1') + ok('2'))],
-    exchanges: ['- → 200 length:1 !lost', 'GET /2 → 200 length:1'],
+    exchanges: ['- → 200 length:1 !lost +c2s@0:33/13', 'GET /2 → 200 length:1'],
   },
   {
     name: 'a gap in a chunked body',
     steps: [c2s(get('/a') + get('/b')), s2c('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123'), gap('s2c', 30), s2c('456789abcdef\r\n0\r\n\r\n' + ok('2'))],
-    exchanges: ['GET /a → 200 chunked:4 (cut at 55: gap in the chunked body)', 'GET /b → 200 length:1'],
+    exchanges: ['GET /a → 200 chunked:4 (cut at 55: gap in the chunked body) +s2c@55:49/19', 'GET /b → 200 length:1'],
   },
   {
     name: 'a body cut by the end of the stream',
@@ -300,18 +300,36 @@ describe('HTTP/1.x parser: body bytes are counted, not read', () => {
 });
 
 describe('HTTP/1.x parser: no message start after a gap', () => {
-  it('the bytes skipped looking for one are raw from the gap on once the direction ends (tcpflow jpegs.cap)', () => {
+  it('the bytes skipped looking for one go with the exchange whose message they end (tcpflow jpegs.cap)', () => {
     const http = new HttpConversation();
     const request = Buffer.from(get('/a'));
     http.feed('c2s', 0, request, 1);
     http.feed('s2c', 0, Buffer.from('HTTP/1.0 302 MOVED'), 2);
     http.gap('s2c', 18, 100, 3);
     http.feed('s2c', 118, Buffer.from('Location: /b\r\nContent-Length: 2\r\n\r\nok'), 4);
-    expect(http.rawFrom('s2c')).toBeUndefined();
+    expect(http.exchanges[0].stray).toBeUndefined();
     http.finish(5);
-    expect(http.rawFrom('s2c')).toBe(118);
+    expect(http.rawFrom('s2c')).toBeUndefined();
     expect(http.exchanges[0].response?.status).toBe(302);
+    expect(http.exchanges[0].stray).toEqual([{ dir: 's2c', offset: 18, length: 137, received: 37, lastTs: 4 }]);
+  });
+
+  it('with no exchange to keep them, they are raw from the gap on once the direction ends', () => {
+    const http = new HttpConversation();
+    http.gap('s2c', 0, 100, 3);
+    http.feed('s2c', 100, Buffer.from('the rest of a body'), 4);
+    http.finish(5);
+    expect(http.rawFrom('s2c')).toBe(100);
     expect(http.notes.map((n) => n.text)).toContain('no message start after the gap: raw bytes from here');
+  });
+
+  it('a response whose head fell in a gap: its request keeps the body bytes that came (zeek dropped response)', () => {
+    const http = new HttpConversation();
+    http.feed('c2s', 0, Buffer.from(get('/') + get('/')), 1);
+    http.gap('s2c', 0, 238, 2);
+    http.feed('s2c', 238, Buffer.from('<!DOCTYPE html>\n' + 'x'.repeat(599)), 3);
+    http.feed('s2c', 853, Buffer.from(ok('hi')), 4);
+    expect(describeConversation(http).exchanges).toEqual(['GET / → - !lost +s2c@0:853/615', 'GET / → 200 length:2']);
   });
 });
 

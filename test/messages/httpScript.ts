@@ -59,14 +59,15 @@ function describeMessage(m: HttpMessage): string {
 export function describeExchange(e: HttpExchange): string {
   const interim = e.interim.length ? ` [${e.interim.map((r) => r.status).join(',')}]` : '';
   const flags = e.flags.length ? ` !${e.flags.join(',')}` : '';
-  return `${e.request ? describeMessage(e.request) : '-'} →${interim} ${e.response ? describeMessage(e.response) : '-'}${flags}`;
+  const stray = (e.stray ?? []).map((s) => ` +${s.dir}@${s.offset}:${s.length}/${s.received}`).join('');
+  return `${e.request ? describeMessage(e.request) : '-'} →${interim} ${e.response ? describeMessage(e.response) : '-'}${flags}${stray}`;
 }
 
 /** The exchanges and notes of a conversation, as lines. */
 export function describeConversation(http: HttpConversation): { exchanges: string[]; notes: string[] } {
   return {
     exchanges: http.exchanges.map(describeExchange),
-    notes: http.notes.map((n) => `${n.dir}@${n.offset}: ${n.text}`),
+    notes: http.notes.map((n) => `${n.dir}@${n.offset}: ${n.gap === undefined ? n.text : `gap of ${n.gap.toLocaleString('en-US')} bytes${n.text ? `: ${n.text}` : ''}`}`),
   };
 }
 

@@ -298,7 +298,7 @@ describe('line protocols', () => {
     lines.gap('c2s', long.length + 4, 10, 3);
     lines.feed('c2s', long.length + 14, Buffer.from('next\n'), 4);
     expect(lines.items.map((i) => [i.text.length, i.length, i.complete])).toEqual([[MAX_LINE_TEXT, long.length, true], [4, 4, false], [4, 5, true]]);
-    expect(lines.notes.map((n) => n.text)).toEqual(['gap of 10 bytes']);
+    expect(lines.notes.map((n) => n.gap)).toEqual([10]);
   });
 });
 

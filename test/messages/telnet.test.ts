@@ -143,7 +143,7 @@ describe('LineConversation, Telnet', () => {
     lines.gap('s2c', 3, 5, 2);
     lines.feed('s2c', 8, bytes('hello\r\n\xff\xfb\x01'), 3);
     expect(shape(lines)).toEqual(['s2c 0+3 []', 's2c 8+7 hello', 's2c 15+3 [WILL ECHO]']);
-    expect(lines.notes.map((n) => n.text)).toEqual(['gap of 5 bytes']);
+    expect(lines.notes.map((n) => n.gap)).toEqual([5]);
   });
 });
 

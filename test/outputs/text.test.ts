@@ -56,6 +56,10 @@ describe('gaps far into a stream (--log, -c)', () => {
     const console = await run((out) => new ConsoleOutput(out), far);
     expect(console).toContain(': 97,000 bytes at offset 0\n');
     expect(console).toContain(': gap of 1,420 bytes at offset 97,000\n');
+    // Bytes the snap length cut off: sent, seen cut, not lost.
+    const cut = far.map((e) => (e.type === 'gap' ? { ...e, notCaptured: true as const } : e));
+    expect(await run((out) => new LogOutput(out), cut)).toContain('\n=1,420 bytes from client not captured (snap length) at offset 97,000\n');
+    expect(await run((out) => new ConsoleOutput(out), cut)).toContain(': 1,420 bytes not captured (snap length) at offset 97,000\n');
     expect(await run((out) => new JsonOutput(out), far)).toContain('"offset":97000,"length":1420');
   });
 });

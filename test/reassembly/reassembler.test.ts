@@ -355,6 +355,26 @@ describe('flows, roles and offsets', () => {
   });
 });
 
+describe('how far the handshake got', () => {
+  const endOf = (events: FlowEvent[]) => events.find((e) => e.type === 'flow-end');
+  const handshakeAfter = (segments: (c: Conv) => TcpSegmentList) => {
+    const h = harness();
+    h.feed(segments(new Conv()));
+    h.r.finish(9);
+    const end = endOf(h.events);
+    return end?.type === 'flow-end' ? end.handshake : 'no end';
+  };
+  type TcpSegmentList = ReturnType<Conv['handshake']>;
+
+  it('the flow-end tells: SYN only, SYN and SYN/ACK, the final ACK or bytes either way', () => {
+    expect(handshakeAfter((c) => [c.syn()])).toBe('syn');
+    expect(handshakeAfter((c) => [c.syn(), c.synAck()])).toBe('syn-ack');
+    expect(handshakeAfter((c) => c.handshake())).toBe('complete');
+    expect(handshakeAfter((c) => [c.syn(), c.synAck(), c.s('220 hello')])).toBe('complete');
+    expect(handshakeAfter((c) => [c.c('mid-stream')])).toBeUndefined();
+  });
+});
+
 describe('out of order, duplicates, overlaps', () => {
   it('buffers out-of-order data (copied) and delivers it when the hole fills', () => {
     const data: Array<[number, string, number, number]> = [];
@@ -646,6 +666,8 @@ describe('gaps', () => {
     h.feed(c.c('k'));
     expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "abc"', 'gap 1 c2s 3 7', 'data 1 c2s 10 "k"']);
     expect(h.r.stats.truncatedBytes).toBe(7);
+    // The gap says its bytes were cut by the snap length (sent, not lost).
+    expect(h.events.filter((e) => e.type === 'gap')).toEqual([expect.objectContaining({ offset: 3, length: 7, notCaptured: true })]);
   });
 
   it('an out-of-order truncated segment keeps its missing part as a buffered gap', () => {
@@ -662,6 +684,19 @@ describe('gaps', () => {
       'gap 1 c2s 7 3',
       'data 1 c2s 10 "z"',
     ]);
+    expect(h.events.find((e) => e.type === 'gap')).toMatchObject({ notCaptured: true });
+  });
+
+  it('a gap of a segment never seen does not say it was cut by the snap length', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake());
+    c.c('missing');
+    h.feed(c.c('after'));
+    h.r.finish(1e12);
+    const gap = h.events.find((e) => e.type === 'gap');
+    expect(gap).toBeDefined();
+    expect(gap && 'notCaptured' in gap).toBe(false);
   });
 });
 

@@ -42,6 +42,25 @@ describe('escapeLine', () => {
     expect(esc('héllo wörld € 日本 𠮷')).toBe('héllo wörld € 日本 𠮷');
   });
 
+  it('shows a binary line (more bytes that are no text than characters) byte by byte', () => {
+    // TLS application data: the few sequences that happen to decode are noise, not letters.
+    const tls = bytes(0x17, 0x03, 0x03, 0x00, 0x3f, 0x52, 0xc5, 0xaf, 0xb3, 0x46, 0xd4, 0x98, 0x31, 0x8d, 0xcd, 0xc5, 0xad);
+    expect(escapeLine(tls)).toBe('\\x17\\x03\\x03\\x00?R\\xc5\\xaf\\xb3F\\xd4\\x981\\x8d\\xcd\\xc5\\xad');
+    const rand = mulberry32(5);
+    const noise = Uint8Array.from({ length: 4000 }, () => Math.floor(rand() * 256));
+    for (let at = 0; at < noise.length; at += 200) {
+      const line = noise.subarray(at, at + 200);
+      expect(escapeLine(line)).toMatch(/^[\x20-\x7e]*$/);
+    }
+    // A code point unassigned (U+070E, Syriac) amid binary, as in the demo's flow 4.
+    expect(escapeLine(bytes(0x49, 0x4c, 0xdc, 0x8e, 0xe0, 0xb9, 0x06))).toBe('IL\\xdc\\x8e\\xe0\\xb9\\x06');
+    // Text keeps its characters beside a stray byte or a colour escape.
+    expect(escapeLine(bytes(...enc('café '), 0xff, ...enc(' naïve')))).toBe('café \\xff naïve');
+    expect(esc('\x1b[31mrouge é\x1b[0m')).toBe('\\x1b[31mrouge é\\x1b[0m');
+    expect(esc('日本語 ok 👍 Ελληνικά русский')).toBe('日本語 ok \\u{1f44d} Ελληνικά русский');
+    expect(escapeLine(bytes(...enc('é'), 0x00, 0x01))).toBe('\\xc3\\xa9\\x00\\x01');
+  });
+
   it('escapes bidi overrides/isolates, zero-width and other format characters, separators', () => {
     expect(esc('a\u202eb')).toBe('a\\u{202e}b');
     for (const cp of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) {
@@ -50,7 +69,8 @@ describe('escapeLine', () => {
     expect(esc('\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad')).toBe('\\u{200b}\\u{200c}\\u{200d}\\u{200e}\\u{200f}\\u{2060}\\u{feff}\\u{ad}');
     expect(esc('\u2028\u2029')).toBe('\\u{2028}\\u{2029}');
     expect(esc('\u{e0041}')).toBe('\\u{e0041}'); // tag character (Cf)
-    expect(esc('\ue000')).toBe('\\u{e000}'); // private use
+    expect(esc('a\ue000')).toBe('a\\xee\\x80\\x80'); // private use: unlikely in text, its bytes
+    expect(escapeText('\ue000')).toBe('\\u{e000}');
   });
 
   it('escapes invalid, overlong, surrogate and truncated sequences byte by byte', () => {
@@ -121,16 +141,22 @@ describe('combining marks', () => {
   });
 
   it('escapes a mark with nothing to sit on: at the start, after an escape', () => {
-    expect(esc('\u0301x')).toBe('\\u{301}x');
-    expect(esc('\x01\u0301')).toBe('\\x01\\u{301}');
-    expect(escapeLine(bytes(0xff, 0xcc, 0x81))).toBe('\\xff\\u{301}');
+    expect(esc('\u0301x')).toBe('\\xcc\\x81x');
+    expect(esc('\x01\u0301')).toBe('\\x01\\xcc\\x81');
+    expect(escapeLine(bytes(0xff, 0xcc, 0x81))).toBe('\\xff\\xcc\\x81');
   });
 
   it('stops a stack ("Zalgo" text) after three marks on one base', () => {
     const zalgo = 'a' + '\u0300\u0301\u0302\u0303\u0304';
-    expect(esc(zalgo)).toBe('a\u0300\u0301\u0302\\u{303}\\u{304}');
+    expect(esc(zalgo)).toBe('a\u0300\u0301\u0302\\xcc\\x83\\xcc\\x84');
     expect(escapeText(zalgo)).toBe('a\u0300\u0301\u0302\\u{303}\\u{304}');
-    expect(esc(zalgo + 'b\u0300')).toBe('a\u0300\u0301\u0302\\u{303}\\u{304}b\u0300');
+    expect(esc(zalgo + 'b\u0300')).toBe('a\u0300\u0301\u0302\\xcc\\x83\\xcc\\x84b\u0300');
+  });
+
+  it('a mark sits on a letter only: not on a digit or sign, which in binary data follows an escape', () => {
+    expect(escapeLine(bytes(0xc0, 0x2b, 0xcc, 0xa9, 0xc0, 0x30, 0xcc, 0xa8))).toBe('\\xc0+\\xcc\\xa9\\xc00\\xcc\\xa8');
+    expect(esc('n\u0303o 1\u0303')).toBe('n\u0303o 1\\xcc\\x83');
+    expect(escapeText('+\u0329')).toBe('+\\u{329}');
   });
 
   it('escapeText: a mark at the start of a string is escaped', () => {

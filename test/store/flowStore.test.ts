@@ -112,6 +112,15 @@ describe('FlowStore', () => {
     expect(f.end).toEqual({ ts: 8000, reason: 'fin' });
   });
 
+  it('keeps whether a gap was cut by the snap length, and does not merge it with the gap after it', () => {
+    const s = makeStore();
+    s.apply(start(1));
+    s.apply({ type: 'gap', flowId: 1, dir: 'c2s', offset: 0, length: 10, ts: 10, notCaptured: true });
+    s.apply({ type: 'gap', flowId: 1, dir: 'c2s', offset: 10, length: 5, ts: 10 });
+    expect(s.getChunk(1, 0)).toEqual({ index: 0, dir: 'c2s', kind: 'gap', ts: 10, offset: 0, length: 10, notCaptured: true });
+    expect(s.getChunk(1, 1)).toEqual({ index: 1, dir: 'c2s', kind: 'gap', ts: 10, offset: 10, length: 5 });
+  });
+
   it('references bytes of a seekable source file instead of copying them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowspy-test-'));
     try {

@@ -85,7 +85,7 @@ describe('status row', () => {
     const big = { ...INFO, flows: 300_000, shown: 284_613, counters: { ...COUNTERS, gaps: 12_000, truncated: 1_234, malformed: 0, kernelDrops: 5_000, queueDrops: 2_500 } };
     const line = statusLine({ ...big, shown: 300_000 }, 200, UNICODE_GLYPHS);
     expect(line).toContain(' 300,000 flows · ');
-    expect(line).toContain(' 12,000 gaps · 1,234 truncated · 7,500 drops (2,500 by the queue) · ');
+    expect(line).toContain(' 12,000 gaps, 1,234 truncated · 7,500 drops (2,500 by the queue) · ');
     expect(statusLine({ ...big, filter: ':80' }, 200, UNICODE_GLYPHS)).toContain(' 284,613/300,000 flows · ');
     expect(statusLine({ ...big, paused: true }, 200, UNICODE_GLYPHS)).toContain(' 284,613 flows (+15,387 new) · ');
   });
@@ -104,6 +104,14 @@ describe('status row', () => {
     expect(statusLine({ ...INFO, counters: { ...COUNTERS, truncated: 2, malformed: 4 } }, 160, UNICODE_GLYPHS)).toContain(' 6 bad ');
     // A sort order other than arrival stays in view.
     expect(statusLine({ ...INFO, sort: 'bytes' }, 100, UNICODE_GLYPHS)).toContain(' · by bytes · ');
+  });
+
+  it('packets cut by the snap length are counted beside the gaps, kept as long at 80 columns', () => {
+    const cut = { ...INFO, source: 'pcapplusplus__pcapng-example.pcapng', flows: 15, shown: 15, counters: { ...COUNTERS, packets: 159, gaps: 39, truncated: 39, kernelDrops: undefined } };
+    const line = statusLine(cut, 80, ASCII_GLYPHS);
+    expect(stringColumns(line)).toBe(80);
+    expect(line).toContain(' 39 gaps, 39 truncated | ');
+    expect(statusLine({ ...cut, counters: { ...cut.counters, gaps: 0 } }, 80, ASCII_GLYPHS)).toContain(' 39 truncated | ');
   });
 
   it('live drops: the kernel\'s and the queue\'s in one item, kept before the display mode at 80 columns', () => {

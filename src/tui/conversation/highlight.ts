@@ -19,7 +19,8 @@ export interface Highlight {
 
 /** Highlight ranges in a logical line's text, as `[from, to)` indexes into `line.text`. */
 export function lineMatches(line: LogicalLine, highlight: Highlight | undefined, mode: DisplayMode): [number, number][] {
-  if (!highlight || line.kind !== 'data') return [];
+  // A text query marks flowspy's `=` rows too (search finds them); bytes only data rows.
+  if (!highlight || (line.kind !== 'data' && highlight.text === undefined)) return [];
   const ranges: [number, number][] = [];
   if (highlight.bytes && mode === 'hex') {
     const { dir, offset, length } = highlight.bytes;

@@ -11,6 +11,8 @@ import { ByteMatcher, type BytePattern } from '../byteMatcher.js';
 import type { SearchMatch } from './search.js';
 import type { ConversationSource } from './source.js';
 import { extentOf, readVia, resumeAfterGap } from './source.js';
+import { eventRows, gapRow, rowHas } from './eventRows.js';
+import type { ConversationSettings } from './settings.js';
 
 /** Matches counted at most: past it the count reads `10,000+`. */
 export const MAX_COUNTED = 10_000;
@@ -26,15 +28,17 @@ export class MatchCounter {
   /** Per direction searched: where the scan stands. */
   private readonly cursors: { dir: Direction; position: number }[];
   /** Match places as (arrival index of the chunk, offset), in display order once done. */
-  private places: { chunk: number; offset: number; dir: Direction }[] = [];
+  private places: { chunk: number; offset: number; dir: Direction; event?: boolean }[] = [];
   private over = false;
   private finished = false;
 
+  /** `rows`: the settings the `=` rows are shown with, to count their matches too (see search.ts); without, bytes only. */
   constructor(
     private readonly source: ConversationSource,
     private readonly flowId: number,
     pattern: BytePattern,
     directions: readonly Direction[],
+    private readonly rows?: ConversationSettings,
   ) {
     this.matcher = new ByteMatcher(pattern);
     this.buffer = new Uint8Array(SLICE + Math.max(0, this.matcher.length - 1));
@@ -77,9 +81,20 @@ export class MatchCounter {
     } catch {
       // The count stands as far as it got.
     }
+    this.countEventRows();
     this.places.sort((a, b) => a.chunk - b.chunk || a.offset - b.offset);
     this.finished = true;
     return true;
+  }
+
+  /** The event rows (not gaps) that match, as places (made again at each end of a count: a flow grows). */
+  private countEventRows(): void {
+    this.places = this.places.filter((p) => p.event !== true);
+    const flow = this.rows ? this.source.getFlow(this.flowId) : undefined;
+    if (!flow) return;
+    for (const row of eventRows(this.source, this.flowId, flow, this.rows!)) {
+      if (this.places.length < MAX_COUNTED && rowHas(this.matcher, row.text, this.rows!)) this.places.push({ chunk: row.chunk, offset: row.line, dir: 'c2s', event: true });
+    }
   }
 
   /**
@@ -110,7 +125,13 @@ export class MatchCounter {
     const want = Math.min(SLICE + this.matcher.length - 1, this.ends[k] - cursor.position);
     const bytes = readVia(source, flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
-      // A gap or hole: on to the next chunk's bytes.
+      // A gap (its row counted when it matches) or a hole: on to the next chunk's bytes.
+      const index = this.rows ? source.chunkAt(flowId, cursor.dir, cursor.position) : -1;
+      const gap = index >= 0 ? source.getChunk(flowId, index) : undefined;
+      if (gap?.kind === 'gap' && gap.offset === cursor.position && rowHas(this.matcher, gapRow(gap), this.rows!)) {
+        if (this.places.length === MAX_COUNTED) this.over = true;
+        else this.places.push({ chunk: index, offset: gap.offset, dir: cursor.dir });
+      }
       const next = resumeAfterGap(source, flowId, cursor.dir, cursor.position) ?? this.ends[k];
       const moved = Math.max(1, next - cursor.position);
       cursor.position = next > cursor.position ? next : this.ends[k];

@@ -16,6 +16,7 @@ import { headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
+import type { UpstreamFailure } from '../../messages/upstreamText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
@@ -28,6 +29,7 @@ import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
 import { bodyTail, type BodyTail } from './bodyTail.js';
+import { pushStrayLines } from './strayLines.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -65,6 +67,13 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   'cut-short': 'cut short: the connection ended before the whole message was sent',
   'head-lost': 'head lost in a capture gap: headers, body framing and size not all seen',
 };
+
+/** Why an exchange is flagged: for an unanswered request, the server's bytes that are not HTTP or the upstream the proxy could not reach, when so. */
+function flagText(flag: ExchangeFlag, notHttp: boolean, upstream: UpstreamFailure | undefined): string {
+  if (flag !== 'unanswered') return FLAG_TEXT[flag];
+  if (upstream) return `no response: ${escapeText(upstream.detail)} (flowspy reset the client)`;
+  return notHttp ? NOT_HTTP_ANSWER : FLAG_TEXT[flag];
+}
 
 /** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters); tabs expanded. */
 export function lineText(item: LineItem): string {
@@ -111,9 +120,10 @@ export interface MessageStart {
 
 /**
  * The units of `messages`; bodies in `expanded` (by `expand` name) are shown whole, taken from
- * `bodies` when they can be; `arrow` between a request and its answer (the glyph set's `right`).
+ * `bodies` when they can be; `arrow` between a request and its answer (the glyph set's `right`);
+ * `chunks` shows the gaps among an exchange's stray bytes (see strayLines.ts).
  */
-export function messageUnits(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies: BodyCache, arrow = '→'): MessageUnits {
+export function messageUnits(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies: BodyCache, arrow = '→', chunks?: FlowChunks): MessageUnits {
   const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
   const http = messages.http;
   if (http) {
@@ -136,11 +146,11 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
-          exchangeLines(http.exchanges[index], notes.of(index), side, read, expanded, bodies, lines, serverRaw, arrow);
+          exchangeLines(http.exchanges[index], notes.of(index), side, { read, chunks }, expanded, bodies, lines, serverRaw, arrow, messages.upstreamFailure);
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
-        const placed = new NotePlacer(notes.of(index));
+        const placed = new NotePlacer(notes.of(index), side);
         placed.before(frame.dir, frame.offset, lines);
         frameLines(frame, `w${index}`, side(frame.dir), read, expanded, bodies, lines);
         placed.rest(lines);
@@ -170,7 +180,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     lines: (index) => {
       const item = items[index];
       const lines: MessageLine[] = [];
-      const placed = new NotePlacer(notes.of(index));
+      const placed = new NotePlacer(notes.of(index), side);
       placed.before(item.dir, item.offset, lines);
       if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
       else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
@@ -204,7 +214,7 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   }
   if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, breaks: 'prose' });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
-  for (const note of units.notesAfter(shown)) out.push(noteLine(note));
+  for (const note of units.notesAfter(shown)) out.push(noteLine(note, side));
   raw.push(messages, expanded, out);
   return out;
 }
@@ -215,7 +225,7 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
  * the raw bytes of two directions (see {@link RawSection}).
  */
 export function messageLines(messages: FlowMessages, read: BodyReader, expanded: ReadonlySet<string>, bodies = new BodyCache(), chunks?: FlowChunks): MessageLine[] {
-  const units = messageUnits(messages, read, expanded, bodies);
+  const units = messageUnits(messages, read, expanded, bodies, '→', chunks);
   const out: MessageLine[] = [];
   let index = 0;
   for (; index < units.count && out.length < MAX_MESSAGE_LINES; index++) for (const line of units.lines(index)) out.push(line);
@@ -225,6 +235,9 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
 /** Where the last message in `dir` of `exchange` ends, undefined when it has none in `dir`. */
 function exchangeEnd(exchange: HttpExchange, dir: Direction): number | undefined {
   const { request, response, interim } = exchange;
+  const stray = exchange.stray?.find((s) => s.dir === dir);
+  // Stray bytes come after the message they are the rest of.
+  if (stray) return stray.offset + stray.length;
   if (response?.dir === dir) return messageEnd(response);
   if (interim.length > 0 && interim[0].dir === dir) return messageEnd(interim[interim.length - 1]);
   return request?.dir === dir ? messageEnd(request) : undefined;
@@ -233,7 +246,7 @@ function exchangeEnd(exchange: HttpExchange, dir: Direction): number | undefined
 /** What an exchange's lines depend on: its messages' sizes and states, its flags. */
 function exchangeVersion(exchange: HttpExchange): string {
   const state = (m: HttpMessage | undefined): string => (m ? `${m.headLength},${m.body.length},${m.complete},${m.incomplete?.offset ?? ''}` : '-');
-  return `${state(exchange.request)}|${state(exchange.response)}|${exchange.interim.map(state).join(';')}|${exchange.flags.join(',')}`;
+  return `${state(exchange.request)}|${state(exchange.response)}|${exchange.interim.map(state).join(';')}|${exchange.flags.join(',')}|${exchange.stray?.length ?? 0}`;
 }
 
 /**
@@ -249,31 +262,51 @@ function exchangeComplete(exchange: HttpExchange): boolean {
 }
 
 /** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
-function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string): void {
+function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: { read: BodyReader; chunks: FlowChunks | undefined }, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure): void {
   const { request, response } = exchange;
+  const read = bytes.read;
   const t = exchangeTimings(exchange);
-  const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : '(no request)';
+  // What arrived of a message whose start a gap took: its request's or response's stray bytes.
+  const strayOf = (of: Side) => exchange.stray?.find((s) => side(s.dir) === of);
+  const clientStray = request ? undefined : strayOf('client');
+  const serverStray = response ? undefined : strayOf('server');
+  const head = request ? `${escapeText(request.method)} ${escapeText(request.target)}` : clientStray ? `(request head lost, ${formatCount(clientStray.received)} B received)` : '(no request)';
   const notHttp = !response && serverRaw && exchange.flags.includes('unanswered');
   // A request not yet answered on a connection still open is waited for, as the list's `→ …` says.
   const given = exchange.flags.some((f) => f === 'unanswered' || f === 'after-close' || f === 'lost');
-  const status = response ? `${response.status} ${escapeText(response.reason)}` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
+  // Through the proxy, to an upstream it could not reach: the request went nowhere.
+  const nowhere = !response && upstream !== undefined;
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : nowhere ? `upstream ${escapeText(upstream.what)}` : serverStray ? `head lost, ${formatCount(serverStray.received)} B of the response received` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} ${arrow} ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
-  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${notHttp && flag === 'unanswered' ? NOT_HTTP_ANSWER : FLAG_TEXT[flag]}` });
-  const placed = notes.length > 0 ? new NotePlacer(notes) : undefined;
+  const lostHead = clientStray ? 'request' : serverStray ? 'response' : undefined;
+  const alert = (flag: ExchangeFlag): string =>
+    flag === 'lost' && lostHead ? `${lostHead} head lost in a capture gap: the bytes that came of it are shown` : flagText(flag, notHttp, nowhere ? upstream : undefined);
+  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${alert(flag)}` });
+  const placed = notes.length > 0 ? new NotePlacer(notes, side) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);
     messageBlock(message, side(message.dir), read, expanded, cache, key, out);
     placed?.upTo(message.dir, messageEnd(message), out);
   };
+  const strayLines = (of: Side): void => {
+    const stray = strayOf(of);
+    if (!stray) return;
+    placed?.before(stray.dir, stray.offset, out);
+    // The gap the bytes follow is said by the parser's note about it (placed before them).
+    const gapSaid = notes.some((n) => n.gap !== undefined && n.dir === stray.dir && n.offset <= stray.offset && stray.offset < n.offset + n.gap);
+    pushStrayLines(stray, of, read, bytes.chunks, gapSaid, expanded, `${exchange.index}${of === 'client' ? 'qs' : 'rs'}`, out);
+  };
   const from = out.length;
   if (request) block(request, `${exchange.index}q`);
+  strayLines('client');
   tagRole(out, from, 'request');
   exchange.interim.forEach((interim, i) => block(interim, `${exchange.index}i${i}`));
   const responseFrom = out.length;
   if (response) block(response, `${exchange.index}r`);
+  strayLines('server');
   placed?.rest(out);
   tagRole(out, responseFrom, 'response');
 }

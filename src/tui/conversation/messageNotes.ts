@@ -12,6 +12,8 @@ import type { StreamNote } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 import { formatCount } from '../../core/count.js';
 import type { MessageLine } from './messageLines.js';
+import type { Side } from './lineText.js';
+import { gapText } from './renderUnit.js';
 
 const DIRECTIONS: readonly Direction[] = ['c2s', 's2c'];
 const NONE: readonly StreamNote[] = [];
@@ -65,8 +67,16 @@ export class UnitNotes {
   }
 }
 
-/** A note's line (escaped): `note (s2c at 853): resumed at this message start`. */
-export function noteLine(note: StreamNote): MessageLine {
+/**
+ * A note's line (escaped): `note (s2c at 853): resumed at this message start`; a gap's as the raw
+ * modes say it, of its side (`side`), then what the parser did: `gap of 238 bytes (server): looking
+ * for the next message start`.
+ */
+export function noteLine(note: StreamNote, side: (dir: Direction) => Side): MessageLine {
+  if (note.gap !== undefined) {
+    const of = side(note.dir);
+    return { side: 'event', kind: 'gap', text: `${gapText(note.gap, of, false)}${note.text === '' ? '' : `: ${escapeText(note.text)}`}`, of };
+  }
   return { side: 'event', kind: 'note', text: `note (${note.dir} at ${formatCount(note.offset)}): ${escapeText(note.text)}` };
 }
 
@@ -74,7 +84,8 @@ export function noteLine(note: StreamNote): MessageLine {
 export class NotePlacer {
   private readonly next: Record<Direction, number> = { c2s: 0, s2c: 0 };
 
-  constructor(private readonly notes: readonly StreamNote[]) {}
+  /** `side`: whose a direction is (a gap's line names it). */
+  constructor(private readonly notes: readonly StreamNote[], private readonly side: (dir: Direction) => Side) {}
 
   /** The notes of `dir` at or before `offset` not pushed yet (before a message starting at `offset`). */
   before(dir: Direction, offset: number, out: MessageLine[]): void {
@@ -87,7 +98,7 @@ export class NotePlacer {
     let i = this.notes.findIndex((note) => note.dir === dir);
     if (i < 0) return;
     i += this.next[dir];
-    for (; i < this.notes.length && this.notes[i].dir === dir && this.notes[i].offset < offset; i++, this.next[dir]++) out.push(noteLine(this.notes[i]));
+    for (; i < this.notes.length && this.notes[i].dir === dir && this.notes[i].offset < offset; i++, this.next[dir]++) out.push(noteLine(this.notes[i], this.side));
   }
 
   /** Every note not pushed yet. */

@@ -59,12 +59,12 @@ export class MessageView {
 
   private readonly raw: RawSection;
 
-  /** `chunks`, the flow's chunk index, puts the raw bytes of two directions in arrival order (see rawLines.ts). */
+  /** `chunks`, the flow's chunk index, puts the raw bytes of two directions in arrival order (see rawLines.ts) and the gaps among stray bytes. */
   constructor(
     readonly flowId: number,
     private readonly messages: FlowMessages,
     private readonly read: BodyReader,
-    chunks?: FlowChunks,
+    private readonly chunks?: FlowChunks,
     private readonly arrow = '→',
   ) {
     this.raw = new RawSection(read, chunks);
@@ -427,7 +427,7 @@ export class MessageView {
   private builtUnits: MessageUnits | undefined = undefined;
 
   private units(): MessageUnits {
-    return messageUnits(this.messages, this.read, this.expanded, this.bodies, this.arrow);
+    return messageUnits(this.messages, this.read, this.expanded, this.bodies, this.arrow, this.chunks);
   }
 
   /** The units of the last update, or new ones before the first. */

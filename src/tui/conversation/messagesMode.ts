@@ -116,5 +116,6 @@ function flowStamp(messages: FlowMessages, flow: ConversationFlow | undefined): 
 function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
   if (messages.protocol !== 'tls') return [];
   const [client, server] = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
-  return [{ side: 'event', kind: 'event', text: `TLS: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
+  const what = messages.tls?.midStream ? 'TLS joined mid-stream, no hellos' : 'TLS';
+  return [{ side: 'event', kind: 'event', text: `${what}: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
 }

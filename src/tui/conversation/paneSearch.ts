@@ -8,7 +8,7 @@ import { escapeText } from '../../render/escape.js';
 import type { Following } from '../following.js';
 import { MatchCounter } from './matchCount.js';
 import type { MessageView } from './messageView.js';
-import { ConversationSearch, hexPairsHint, highlightFor, searchPattern, type SearchMatch, type SearchStart } from './search.js';
+import { ConversationSearch, hexPairsHint, highlightFor, isHexQuery, searchPattern, type SearchMatch, type SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
 import type { ConversationView, DisplayLine, Highlight } from './view.js';
@@ -102,7 +102,7 @@ export class PaneSearch {
     const last = this.lastMatch;
     const top = topDataLine(view);
     const start = last && windowKey(top) === this.matchWindow ? { match: last } : this.windowStart(view.flowId, top);
-    this.search = new ConversationSearch(this.host.source, view.flowId, pattern, backward, start, directionsOf(settings));
+    this.search = new ConversationSearch(this.host.source, view.flowId, pattern, backward, start, directionsOf(settings), rowSettings(this.query, settings));
     return true;
   }
 
@@ -122,7 +122,8 @@ export class PaneSearch {
     this.lastMatch = status.match;
     this.host.following.on = false;
     view.highlight = this.highlight();
-    view.showOffset(status.match.dir, status.match.offset);
+    if (status.match.unit) view.showUnit(status.match.unit);
+    else view.showOffset(status.match.dir, status.match.offset);
     this.matchWindow = windowKey(topDataLine(view));
     const outcome = foundOutcome(status.wrapped === true, search.backward);
     this.startCount(view.flowId, status.match, outcome);
@@ -161,7 +162,7 @@ export class PaneSearch {
     // A flow that grew is counted on from where its count stopped (its bytes only ever grow).
     const key = [flowId, s.mode, s.encoding, s.filter, this.query].join('\n');
     if (this.counter?.key === key) this.counter.counter.grow();
-    else this.counter = { key, counter: new MatchCounter(source, flowId, pattern, directionsOf(s)) };
+    else this.counter = { key, counter: new MatchCounter(source, flowId, pattern, directionsOf(s), rowSettings(this.query, s)) };
     this.countPending = { match, outcome };
   }
 
@@ -183,6 +184,11 @@ export class PaneSearch {
     const chunk = Math.max(0, this.host.source.chunkAt(flowId, top.dir!, top.offset!));
     return { match: { dir: top.dir!, offset: top.offset! - 1, length: 1, chunk } };
   }
+}
+
+/** The settings to search the `=` rows with: a text query's (bytes typed in hex are looked for in the bytes only). */
+function rowSettings(query: string, settings: ConversationSettings): ConversationSettings | undefined {
+  return isHexQuery(query, settings) ? undefined : settings;
 }
 
 /** The directions the settings' filter shows, searched and counted in. */

@@ -15,6 +15,7 @@ import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 import type { ConversationChunk } from './source.js';
+import { gapText } from './renderUnit.js';
 
 /** The `expand` name of the raw bytes' "more lines" row. */
 export const RAW_KEY = 'raw';
@@ -169,7 +170,7 @@ class ChunkWalk {
       const from = Math.max(chunk.offset, this.at[dir]);
       if (chunk.kind === 'gap') {
         this.endRun();
-        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: `gap of ${formatCount(end - from)} bytes (${this.side(dir)})`, ts: chunk.ts, of: this.side(dir) });
+        if (this.lines.length < this.room) this.lines.push({ side: 'event', kind: 'gap', text: gapText(end - from, this.side(dir), chunk.notCaptured), ts: chunk.ts, of: this.side(dir) });
         else this.more++;
         this.at[dir] = end;
       } else {
@@ -222,7 +223,7 @@ const CR = 0x0d;
  * (more bytes may follow), stops before the last line's pieces that more bytes could change (a CR
  * at its end may begin a CR LF). Returns how many lines it did not make, and where it stopped.
  */
-function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: number | undefined, out: MessageLine[], room: number): { unmade: number; rest: number } {
+export function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: number | undefined, out: MessageLine[], room: number): { unmade: number; rest: number } {
   let unmade = 0;
   for (const [from, to] of splitLines(bytes, 'utf-8')) {
     const sure = open && to === bytes.length ? (bytes[to - 1] === CR ? to - 1 : to) - RAW_LINE_BYTES : Infinity;

@@ -3,7 +3,7 @@
  * that unit's bytes (and, in text mode, at most `2 * LINE_CAP + 1` bytes before it to find where
  * its first line starts; see `streamLines.ts`). Every text it returns is escaped.
  */
-import { CAPTURE_ENDED, REFUSED, type Direction } from '../../core/types.js';
+import { CAPTURE_ENDED, REFUSED, UPSTREAM_FAILED, type Direction, type HandshakeSeen } from '../../core/types.js';
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
@@ -81,12 +81,19 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       const chunk = source.getChunk(flowId, unit.chunk);
       if (!chunk) return { lines: [] };
       if (chunk.kind === 'gap') {
-        const text = `gap of ${formatCount(chunk.length)} bytes (${sideOf(chunk.dir)})`;
-        return { lines: [event('gap', text, chunk.ts)], chunkLength: chunk.length };
+        return { lines: [event('gap', gapText(chunk.length, sideOf(chunk.dir), chunk.notCaptured), chunk.ts)], chunkLength: chunk.length };
       }
       return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings, hexColumns);
     }
   }
+}
+
+/**
+ * A gap row's text: `gap of 1,420 bytes (server)`, or for bytes the capture's snap length cut off
+ * (sent, seen cut, not lost) `1,316 bytes not captured (client, snap length)`.
+ */
+export function gapText(length: number, side: Side, notCaptured: boolean | undefined): string {
+  return notCaptured ? `${formatCount(length)} bytes not captured (${side}, snap length)` : `gap of ${formatCount(length)} bytes (${side})`;
 }
 
 /** The line of one of the flow's notes: an alert for data after a reset or the client's after the server closed. */
@@ -102,8 +109,20 @@ function event(kind: LogicalLine['kind'], text: string, ts: number | undefined):
 function headText(flow: ConversationFlow, arrow: string): string {
   const ends = flow.key ? `${formatEndpoint(flow.key.client)} ${arrow} ${formatEndpoint(flow.key.server)} ` : '';
   if (!flow.sawHandshake) return `${ends}joined mid-stream (client and server guessed)`;
-  return `${ends}${flow.end?.detail === REFUSED ? 'connection refused' : 'connected (handshake seen)'}`;
+  if (flow.end?.detail === REFUSED) return `${ends}connection refused`;
+  // The proxy's client connected to flowspy, which could not reach the upstream (the end line says why).
+  if (flow.end?.reason === 'rst' && flow.end.detail?.startsWith(UPSTREAM_FAILED)) return `${ends}connected to flowspy; upstream not reached`;
+  // A captured flow still open without a byte: whether its handshake completed is told at its end.
+  if (flow.end === undefined && flow.origin === 'capture' && flow.extentC2s === 0 && flow.extentS2c === 0) return `${ends}SYN seen, no data yet`;
+  return `${ends}${HANDSHAKE_TEXT[flow.end?.handshake ?? 'complete']}`;
 }
+
+/** What the head line says of how far the handshake got (proxy flows and flows still open: complete). */
+const HANDSHAKE_TEXT: Record<HandshakeSeen, string> = {
+  syn: 'SYN seen, never answered',
+  'syn-ack': 'SYN, SYN/ACK seen (no final ACK)',
+  complete: 'connected (handshake seen)',
+};
 
 function finText(dir: Direction): string {
   return `${sideOf(dir)} closed its side (FIN)`;

@@ -11,17 +11,23 @@ import { encodeText } from '../../render/encoding.js';
 import { ByteMatcher, caselessPattern, hasUpperCase, type BytePattern } from '../byteMatcher.js';
 import { escapeText } from '../../render/escape.js';
 import type { ConversationSettings } from './settings.js';
-import type { ConversationSource } from './source.js';
+import type { ConversationFlow, ConversationSource } from './source.js';
 import { extentOf, readVia, resumeAfterGap } from './source.js';
-import { UnitOrder } from './units.js';
+import { UnitOrder, type UnitKey } from './units.js';
+import { eventRows, gapRow, rowHas } from './eventRows.js';
 import type { Highlight } from './highlight.js';
 
-/** A match: the pattern's bytes at `offset` of direction `dir`, starting in chunk `chunk`. */
+/**
+ * A match: the pattern's bytes at `offset` of direction `dir`, starting in chunk `chunk`; or, with
+ * `unit`, an `=` row's text: a gap chunk's (at the gap's `offset`), or another event row's (see
+ * eventRows.ts: `chunk` its place, `offset` its line, `dir` c2s).
+ */
 export interface SearchMatch {
   readonly dir: Direction;
   readonly offset: number;
   readonly length: number;
   readonly chunk: number;
+  readonly unit?: UnitKey;
 }
 
 /** Where a search starts: after (forward) or before (backward) a match, or from a chunk index. */
@@ -47,13 +53,16 @@ const SLICE = 1 << 20;
  */
 export function searchPattern(query: string, settings: ConversationSettings): BytePattern | undefined {
   if (query.length === 0) return undefined;
-  const compact = query.replace(/\s+/g, '');
-  if (settings.mode === 'hex' && compact.length > 0 && /^([0-9a-fA-F]{2})+$/.test(compact)) {
-    return { bytes: new Uint8Array(Buffer.from(compact, 'hex')) };
-  }
+  if (isHexQuery(query, settings)) return { bytes: new Uint8Array(Buffer.from(query.replace(/\s+/g, ''), 'hex')) };
   const bytes = encodeText(query, settings.encoding);
   if (hasUpperCase(query)) return { bytes };
   return caselessPattern(bytes, encodeText(query.replace(/[a-z]+/g, (s) => s.toUpperCase()), settings.encoding));
+}
+
+/** True when `query` is bytes typed in hex (hex mode, pairs of hex digits, spaces allowed). */
+export function isHexQuery(query: string, settings: ConversationSettings): boolean {
+  const compact = query.replace(/\s+/g, '');
+  return settings.mode === 'hex' && compact.length > 0 && /^([0-9a-fA-F]{2})+$/.test(compact);
 }
 
 /**
@@ -97,7 +106,10 @@ export class ConversationSearch {
   private finished: SearchStatus | undefined;
   private readonly buffer: Uint8Array;
   private wrapped = false;
+  /** The first event row (not a gap) matching from the start on, when `rows` asked for them. */
+  private eventMatch: SearchMatch | undefined;
 
+  /** `rows`: the settings the `=` rows are shown with, to search them too (a text query); without, bytes only. */
   constructor(
     private readonly source: ConversationSource,
     private readonly flowId: number,
@@ -105,6 +117,7 @@ export class ConversationSearch {
     readonly backward: boolean,
     start: SearchStart,
     private readonly directions: readonly Direction[],
+    private readonly rows?: ConversationSettings,
   ) {
     this.pattern = new ByteMatcher(pattern);
     this.buffer = new Uint8Array(SLICE + Math.max(0, this.pattern.length - 1));
@@ -166,10 +179,12 @@ export class ConversationSearch {
       const extent = extentOf(flow, dir);
       const order = new UnitOrder(source, flowId, flow, dir);
       let position: number;
-      if ('match' in start && start.match.dir === dir) {
+      // From an event row (not a gap), the bytes from the chunk shown after it (before it, backward).
+      const row = 'match' in start && start.match.unit !== undefined && start.match.unit.kind !== 'chunk' ? start.match : undefined;
+      if ('match' in start && !row && start.match.dir === dir) {
         position = backward ? start.match.offset : start.match.offset + 1;
       } else {
-        const from = 'match' in start ? (backward ? start.match.chunk - 1 : start.match.chunk + 1) : start.chunk;
+        const from = row ? (backward ? Math.floor(row.chunk) : Math.ceil(row.chunk)) : 'match' in start ? (backward ? start.match.chunk - 1 : start.match.chunk + 1) : start.chunk;
         const index = backward ? order.previousVisibleChunk(from) : order.nextVisibleChunk(from);
         const chunk = index < 0 ? undefined : source.getChunk(flowId, index);
         position = chunk ? (backward ? chunk.offset + chunk.length : chunk.offset) : backward ? 0 : extent;
@@ -180,6 +195,33 @@ export class ConversationSearch {
       this.cursors.push(cursor);
     }
     this.total = total;
+    this.eventMatch = flow && this.rows ? this.firstEventRow(flow, start) : undefined;
+  }
+
+  /** The first event row after `start` (before it, backward) whose text matches. */
+  private firstEventRow(flow: ConversationFlow, start: SearchStart): SearchMatch | undefined {
+    const rows = eventRows(this.source, this.flowId, flow, this.rows!);
+    // The place to start from: a match's (a row's line too); from a chunk, the rows shown with it (the notes
+    // just before it), and from the first (the last, backward) chunk, the flow's start (its end) too.
+    const last = flow.chunkCount - 1;
+    const [chunk, line] =
+      'match' in start ? [start.match.chunk, start.match.unit ? start.match.offset : 0]
+      : this.backward ? [start.chunk >= last ? Infinity : start.chunk + 0.25, 0]
+      : [start.chunk <= 0 ? -Infinity : start.chunk - 0.75, 0];
+    const after = (r: { chunk: number; line: number }): boolean => r.chunk > chunk || (r.chunk === chunk && r.line > line);
+    const before = (r: { chunk: number; line: number }): boolean => r.chunk < chunk || (r.chunk === chunk && r.line < line);
+    const ordered = this.backward ? rows.slice().reverse() : rows;
+    const row = ordered.find((r) => (this.backward ? before(r) : after(r)) && rowHas(this.pattern, r.text, this.rows!));
+    return row && { dir: 'c2s', offset: row.line, length: 0, chunk: row.chunk, unit: row.unit };
+  }
+
+  /** The gap chunk starting at the cursor (ending there, backward), as a match when its row matches. */
+  private gapMatch(cursor: Cursor, index: number): SearchMatch | undefined {
+    const chunk = this.rows && index >= 0 ? this.source.getChunk(this.flowId, index) : undefined;
+    if (chunk?.kind !== 'gap') return undefined;
+    const at = this.backward ? chunk.offset + chunk.length : chunk.offset;
+    if (at !== cursor.position || !rowHas(this.pattern, gapRow(chunk), this.rows!)) return undefined;
+    return { dir: cursor.dir, offset: chunk.offset, length: 0, chunk: index, unit: { kind: 'chunk', chunk: index, span: 0 } };
   }
 
   private fraction(): number {
@@ -193,8 +235,8 @@ export class ConversationSearch {
   /** The answer when no cursor can find a better match any more. */
   private decided(): { match: SearchMatch | undefined } | undefined {
     let best: SearchMatch | undefined;
-    for (const c of this.cursors) {
-      if (c.found && (!best || (this.backward ? c.found.chunk > best.chunk : c.found.chunk < best.chunk))) best = c.found;
+    for (const found of [...this.cursors.map((c) => c.found), this.eventMatch]) {
+      if (found && (!best || (this.backward ? found.chunk > best.chunk : found.chunk < best.chunk))) best = found;
     }
     for (const c of this.cursors) {
       if (c.found || this.exhausted(c)) continue;
@@ -233,7 +275,12 @@ export class ConversationSearch {
     const want = SLICE + this.pattern.length - 1;
     const bytes = readVia(this.source, this.flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
-      // A gap or hole: jump past it.
+      // A gap or hole: its row may match; else jump past it.
+      const gap = this.gapMatch(cursor, this.source.chunkAt(this.flowId, cursor.dir, cursor.position));
+      if (gap) {
+        cursor.found = gap;
+        return 1;
+      }
       const next = resumeAfterGap(this.source, this.flowId, cursor.dir, cursor.position);
       if (next === undefined || next <= cursor.position) cursor.frontier = Infinity;
       else {
@@ -269,6 +316,11 @@ export class ConversationSearch {
         return 1;
       }
       if (chunk.kind === 'gap') {
+        const gap = this.gapMatch(cursor, index);
+        if (gap) {
+          cursor.found = gap;
+          return 1;
+        }
         this.scanned += end - chunk.offset;
         cursor.position = chunk.offset;
         this.updateFrontier(cursor);

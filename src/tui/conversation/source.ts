@@ -2,7 +2,7 @@
  * What the conversation model reads of a flow: a narrow view of the flow store, so tests and
  * benchmarks can pass an in-memory fake. The store (`FlowStore`) satisfies it structurally.
  */
-import type { Direction, FlowEndReason, FlowKey, Micros } from '../../core/types.js';
+import type { Direction, FlowEndReason, FlowKey, FlowOrigin, HandshakeSeen, Micros } from '../../core/types.js';
 
 /** One entry of a flow's chunk index (arrival order, both directions interleaved). */
 export interface ConversationChunk {
@@ -12,12 +12,16 @@ export interface ConversationChunk {
   /** Stream offset of the first byte (or of the first missing byte, for a gap). */
   readonly offset: number;
   readonly length: number;
+  /** A gap whose bytes the capture's snap length cut off (see GapEvent.notCaptured). */
+  readonly notCaptured?: true;
 }
 
 /** The parts of a flow record the conversation shows. */
 export interface ConversationFlow {
   readonly key?: FlowKey;
   readonly sawHandshake: boolean;
+  /** Which engine made the flow (a proxy's client always completed its handshake with flowspy). */
+  readonly origin?: FlowOrigin;
   readonly startTs: Micros;
   /** Stream offset just past the last byte or gap seen, per direction. */
   readonly extentC2s: number;
@@ -27,7 +31,9 @@ export interface ConversationFlow {
   /** When each side's FIN came, when known (placed between the chunks by time; else shown at the end). */
   readonly finTsC2s?: Micros | undefined;
   readonly finTsS2c?: Micros | undefined;
-  readonly end: { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined;
+  readonly end:
+    | { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined; readonly handshake?: HandshakeSeen | undefined }
+    | undefined;
   /** Notes in arrival order. */
   readonly notes: readonly { readonly ts: Micros; readonly text: string }[];
   readonly chunkCount: number;

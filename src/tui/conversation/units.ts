@@ -71,6 +71,11 @@ export class UnitOrder {
     }
   }
 
+  /** The index of the first chunk shown after note (or FIN mark) `note`: the note is shown just before it. */
+  anchorOf(note: number): number {
+    return this.anchors[note] ?? this.chunkCount;
+  }
+
   /** The unit after `unit`, or undefined after the tail. */
   next(unit: UnitKey): UnitKey | undefined {
     switch (unit.kind) {

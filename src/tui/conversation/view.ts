@@ -196,6 +196,16 @@ export class ConversationView {
     return !(sameUnit(before.unit, this.position.unit) && before.row === this.position.row);
   }
 
+  /** Puts `unit` (an `=` row a search matched) at the top, or the last page when it is on it. */
+  showUnit(unit: UnitKey): void {
+    this.guarded(() => {
+      const walk = this.walk();
+      if (!walk) return;
+      this.position = { unit, row: 0 };
+      if (!this.fillsWindow(walk)) this.end();
+    });
+  }
+
   /** Puts the line holding `offset` of direction `dir` (a search match) at the top. */
   showOffset(dir: Direction, offset: number): void {
     this.guarded(() => this.showOffsetUnguarded(dir, offset));

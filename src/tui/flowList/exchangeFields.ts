@@ -7,7 +7,7 @@
 import type { Micros } from '../../core/types.js';
 import { framingOf, headerValue, responseBodyPlan } from '../../messages/httpHead.js';
 import { HEAD_IN_GAP } from '../../messages/httpStream.js';
-import type { HttpExchange } from '../../messages/types.js';
+import type { HttpExchange, StrayBytes } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 
 /** One exchange of one flow: `index` is its position in the flow's `http.exchanges`. */
@@ -58,14 +58,24 @@ export function exchangeTarget(exchange: HttpExchange): string {
   return escapeText(host === undefined ? target : host.trim() + target);
 }
 
-/** Payload bytes of the final response's body (chunk framing left out), undefined without a response. */
+/**
+ * Payload bytes of the final response's body (chunk framing left out); without a response, the
+ * bytes that came of one whose head a capture gap took (see {@link exchangeHeadLostPart}); else undefined.
+ */
 export function exchangeSize(exchange: HttpExchange): number | undefined {
-  return exchange.response?.body.dataLength;
+  return exchange.response?.body.dataLength ?? exchangeHeadLostPart(exchange)?.received;
 }
 
-/** True when the final response stopped short of its end (a capture gap, the capture's end, the connection's). */
+/** The stray bytes of a response whose head a capture gap took (what came of its body), undefined when none came. */
+export function exchangeHeadLostPart(exchange: HttpExchange): StrayBytes | undefined {
+  const request = exchange.request;
+  if (exchange.response || !request || !exchange.flags.includes('lost')) return undefined;
+  return exchange.stray?.find((s) => s.dir !== request.dir);
+}
+
+/** True when the final response stopped short of its end (a capture gap, the capture's end, the connection's), or only part of it came. */
 export function exchangeCut(exchange: HttpExchange): boolean {
-  return exchange.response?.incomplete !== undefined;
+  return exchange.response?.incomplete !== undefined || exchangeHeadLostPart(exchange) !== undefined;
 }
 
 /** True when the end of the final response's head fell in a capture gap: its body's size is not known (shown `lost`). */
@@ -87,6 +97,8 @@ export function exchangeAnnouncedSize(exchange: HttpExchange): number | undefine
  */
 export function exchangeDuration(exchange: HttpExchange): Micros | undefined {
   const { request, response } = exchange;
+  const part = exchangeHeadLostPart(exchange);
+  if (part && request) return Math.max(0, part.lastTs - request.firstTs);
   if (!response) return undefined;
   return Math.max(0, response.lastTs - (request?.firstTs ?? response.firstTs));
 }

@@ -12,7 +12,7 @@
 import type { Glyphs } from '../glyphs.js';
 import { fitMiddle } from '../width.js';
 import {
-  exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeLabel, exchangeMethod, exchangeResponseHeadLost, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
+  exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeHeadLostPart, exchangeLabel, exchangeMethod, exchangeResponseHeadLost, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
 import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
 import { humanBytes, humanDuration } from './units.js';
@@ -87,7 +87,13 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
     space,
   ];
   const outcomeColumns = columns.size > 0 ? columns.status + 1 + columns.size + 1 + columns.time : columns.status;
-  if (status.length > columns.status) {
+  const part = exchangeHeadLostPart(e);
+  if (part && columns.size > 0) {
+    // Its head lost, part of its body came: `lost` over the status column and into the size's, what came at the size's end.
+    const sizeText = cutSizeText(part.received, undefined, columns.size, options.glyphs);
+    spans.push({ text: pad(status, columns.status + 1 + columns.size - sizeText.length), style: statusStyle(status) }, { text: sizeText, style: 'bytesS2c' });
+    spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
+  } else if (status.length > columns.status) {
     // No response, and why: the word takes the size and time columns too (they would be `-`).
     spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
   } else if (columns.size > 0) {

@@ -68,6 +68,7 @@ export interface RowOptions {
 
 const SHORT_STATES: Record<FlowState, string> = {
   open: 'open',
+  'half-open': 'h-open',
   'half-closed': 'half',
   closed: 'closed',
   reset: 'reset',
@@ -78,6 +79,7 @@ const SHORT_STATES: Record<FlowState, string> = {
 
 const LONG_STATES: Record<FlowState, string> = {
   open: 'open',
+  'half-open': 'half-open',
   'half-closed': 'half-closed',
   closed: 'closed',
   reset: 'reset',

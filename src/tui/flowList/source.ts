@@ -3,7 +3,7 @@
  * interfaces structurally), so the list model is tested with a fake and never imports the store.
  * The list only reads: records are the store's own objects, never copied or changed here.
  */
-import { CAPTURE_ENDED, REFUSED, UPSTREAM_FAILED, type Direction, type FlowEndReason, type FlowKey, type Micros } from '../../core/types.js';
+import { CAPTURE_ENDED, REFUSED, UPSTREAM_FAILED, type Direction, type FlowEndReason, type FlowKey, type HandshakeSeen, type Micros } from '../../core/types.js';
 
 /** The fields of a flow record the list shows, sorts and filters on. */
 export interface ListedFlow {
@@ -16,7 +16,9 @@ export interface ListedFlow {
   readonly bytesS2c: number;
   readonly closedC2s: boolean;
   readonly closedS2c: boolean;
-  readonly end: { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined;
+  readonly end:
+    | { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined; readonly handshake?: HandshakeSeen | undefined }
+    | undefined;
   readonly notes: readonly unknown[];
   /** Capture gaps (bytes never seen) in either direction. */
   readonly gaps: number;
@@ -61,14 +63,15 @@ export interface ByteSource {
 }
 
 /** How a flow stands, as the list shows and filters it. */
-export type FlowState = 'open' | 'half-closed' | 'closed' | 'reset' | 'refused' | 'failed' | 'timeout';
+export type FlowState = 'open' | 'half-open' | 'half-closed' | 'closed' | 'reset' | 'refused' | 'failed' | 'timeout';
 
 /**
  * The state of a flow: `refused` (the server, or the proxy's upstream, answered the SYN with a
  * reset: {@link REFUSED}), `failed` (the proxy reset its client: the upstream could not be
  * reached, {@link UPSTREAM_FAILED}), `reset` (ended by RST otherwise), `timeout` (ended by the idle timeout, evicted while open, or a SYN
- * never answered), `closed` (ended by FIN or another error), `half-closed` (one side sent FIN), else `open`
- * (also a flow still open when the capture ended: that end is no timeout of the flow's).
+ * never answered), `closed` (ended by FIN or another error), `half-closed` (one side sent FIN),
+ * `half-open` (still open when the capture ended, its handshake never completed and no byte
+ * sent), else `open` (also a flow still open when the capture ended: that end is no timeout of the flow's).
  */
 export function flowState(flow: ListedFlow): FlowState {
   const end = flow.end;
@@ -77,7 +80,9 @@ export function flowState(flow: ListedFlow): FlowState {
     if (end.reason === 'timeout' || end.reason === 'evicted') return 'timeout';
     return 'closed';
   }
-  return flow.closedC2s || flow.closedS2c ? 'half-closed' : 'open';
+  if (flow.closedC2s || flow.closedS2c) return 'half-closed';
+  const handshake = end?.handshake;
+  return handshake === 'syn' || handshake === 'syn-ack' ? 'half-open' : 'open';
 }
 
 /**

@@ -67,3 +67,26 @@ describe('a ~text filter while it searches, and once nothing matches', () => {
     app.dispose();
   });
 });
+
+describe('a ~text filter carried into the conversation', () => {
+  it('n with no search typed looks for the filter text there, and says so; / then takes over', async () => {
+    const { app, screen, status, rows, filter } = await openApp();
+    await filter('~firefox', '/5 flows');
+    screen.press('Enter');
+    await screen.waitFor(() => rows().some((line) => line.startsWith(' #1 ')));
+    screen.press('n');
+    await screen.waitFor(() => /filter's ~firefox: match 1 of \d/.test(status()), 3000).catch(() => { throw new Error(rows().join('\n')); });
+    screen.press('/', ...'Host', 'Enter');
+    await screen.waitFor(() => /match \d+ of \d/.test(status()) && !status().includes("filter's"));
+    app.dispose();
+  });
+
+  it('without a ~text filter, n still asks for a search', async () => {
+    const { app, screen, status, rows } = await openApp();
+    screen.press('Enter');
+    await screen.waitFor(() => rows().some((line) => line.startsWith(' #1 ')));
+    screen.press('n');
+    await screen.waitFor(() => status().includes('no search yet: press /'));
+    app.dispose();
+  });
+});

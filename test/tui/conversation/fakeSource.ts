@@ -1,10 +1,11 @@
 /** An in-memory flow for conversation tests: chunks appended by hand, read like the store. */
-import type { Direction, FlowEndReason, FlowKey } from '../../../src/core/types.js';
+import type { Direction, FlowEndReason, FlowKey, FlowOrigin, HandshakeSeen } from '../../../src/core/types.js';
 import type { ConversationChunk, ConversationFlow, ConversationSource } from '../../../src/tui/conversation/source.js';
 
 interface MutableFlow {
   key?: FlowKey;
   sawHandshake: boolean;
+  origin?: FlowOrigin;
   startTs: number;
   extentC2s: number;
   extentS2c: number;
@@ -12,7 +13,7 @@ interface MutableFlow {
   closedS2c: boolean;
   finTsC2s?: number;
   finTsS2c?: number;
-  end: { ts: number; reason: FlowEndReason; detail?: string } | undefined;
+  end: { ts: number; reason: FlowEndReason; detail?: string; handshake?: HandshakeSeen } | undefined;
   notes: { ts: number; text: string }[];
   chunkCount: number;
 }
@@ -115,6 +116,13 @@ export class FakeSource implements ConversationSource {
     return this;
   }
 
+  /** A gap of bytes the capture's snap length cut off (see GapEvent.notCaptured). */
+  notCaptured(dir: Direction, length: number): this {
+    this.gap(dir, length);
+    this.chunks[this.chunks.length - 1] = { ...this.chunks[this.chunks.length - 1], notCaptured: true };
+    return this;
+  }
+
   note(text: string, ts?: number): this {
     this.flow.notes.push({ ts: this.nextTs(ts), text });
     return this;
@@ -128,8 +136,8 @@ export class FakeSource implements ConversationSource {
     return this;
   }
 
-  finish(reason: FlowEndReason, detail?: string): this {
-    this.flow.end = { ts: this.nextTs(), reason, detail };
+  finish(reason: FlowEndReason, detail?: string, handshake?: HandshakeSeen): this {
+    this.flow.end = { ts: this.nextTs(), reason, detail, handshake };
     return this;
   }
 

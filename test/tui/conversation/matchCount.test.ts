@@ -88,3 +88,15 @@ describe('match count', () => {
     expect(counter.describe(first)).toBe('match 1 of 10,000+');
   });
 });
+
+describe('match count with the = rows', () => {
+  test('rows count as the search finds them: match 2 of 3 on a gap row', () => {
+    const source = new FakeSource().data('c2s', 'gap in bytes\n').gap('s2c', 10).data('s2c', 'x\n').note('a gap note').finish('fin');
+    const counter = new MatchCounter(source, FLOW_ID, searchPattern('gap', DEFAULT_SETTINGS)!, ['c2s', 's2c'], DEFAULT_SETTINGS);
+    while (!counter.step(1));
+    expect(counter.describe({ dir: 's2c', offset: 0, length: 0, chunk: 1, unit: { kind: 'chunk', chunk: 1, span: 0 } })).toBe('match 2 of 3');
+    expect(counter.describe({ dir: 'c2s', offset: 0, length: 0, chunk: 2.5, unit: { kind: 'note', note: 0 } })).toBe('match 3 of 3');
+    // Without the rows: the bytes only.
+    expect(counted(source, 'gap').describe({ dir: 'c2s', offset: 0, length: 3, chunk: 0 })).toBe('match 1 of 1');
+  });
+});

@@ -224,16 +224,25 @@ describe('message view: parser notes shown with their unit, also when they arriv
     flow.send('c2s', request('/3'));
     flow.send('s2c', response('third'));
     const texts = frame(view, flow);
-    const second = texts.findIndex((t) => t.startsWith('= #2 GET /2'));
-    expect(texts.slice(second + 1, second + 6)).toEqual([
-      '> GET /2 HTTP/1.1',
+    // The lost response's exchange says so and shows the bytes that came of it; the gap's note goes with them.
+    const first = texts.findIndex((t) => t.startsWith('= #1 GET /1'));
+    expect(texts[first]).toMatch(/^= #1 GET \/1 → head lost, 202 B of the response received, /);
+    expect(texts.slice(first + 1, first + 5)).toEqual([
+      '= ! response head lost in a capture gap: the bytes that came of it are shown',
+      '> GET /1 HTTP/1.1',
       '> Host: farm.example',
-      '= note (s2c at 0): gap of 60 bytes: looking for the next message start',
-      '= note (s2c at 262): resumed at this message start',
-      '< HTTP/1.1 200 OK',
+      '= gap of 60 bytes (server): looking for the next message start',
     ]);
-    expect(texts.filter((t) => t.startsWith('= note'))).toHaveLength(2);
+    // Raw bytes, as the text mode shows them: cut at the width.
+    expect(texts[first + 5]).toBe(`< ${'lost body '.repeat(20)}`.slice(0, 100));
+    const second = texts.findIndex((t) => t.startsWith('= #2 GET /2'));
+    expect(texts.slice(second + 1, second + 5)).toEqual(['> GET /2 HTTP/1.1', '> Host: farm.example', '= note (s2c at 262): resumed at this message start', '< HTTP/1.1 200 OK']);
+    expect(texts.filter((t) => t.startsWith('= note') || t.startsWith('= gap'))).toHaveLength(2);
     expect(texts.at(-1)).toBe('= body: 5 bytes');
+    // With the chunk index too, the gap is said once (by the parser's note), then the bytes.
+    const withGaps = new MessageView(FLOW, flow.messages, flow.read, flow.chunks);
+    withGaps.update(100, ALL, flow.stamp, HEAD);
+    expect(withGaps.lines().map((line) => line.text)).toEqual(texts);
   });
 
   it('a gap in a body running into the next message, which resynchronises', () => {
@@ -254,9 +263,10 @@ describe('message view: parser notes shown with their unit, also when they arriv
     flow.send('s2c', response('for d'));
     const texts = frame(view, flow);
     // The gap's note after the body it cut and the cut's line (in exchange #2), the resynchronisation's before the response it found (#4's).
-    const gapNote = texts.indexOf('= note (s2c at 112): gap of 76 bytes: looking for the next message start');
+    const gapNote = texts.indexOf('= gap of 76 bytes (server): looking for the next message start');
     expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes in gaps)', '= message cut at 112: gap in the body']);
-    expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c → no response/);
+    // The bytes after the gap are what came of #3's response, whose head the gap took.
+    expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c → head lost, 20 B of the response received/);
     const resumed = texts.indexOf('= note (s2c at 208): resumed at this message start');
     expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d → 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
     expect(texts.at(-1)).toBe('= body: 5 bytes');
@@ -284,7 +294,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
     flow.send('c2s', 'EHLO laptop.example.com\r\n');
     flow.gap('s2c', 1_234_567);
     flow.send('s2c', '250 ok\r\n');
-    expect(frame(view, flow)).toContain('= note (s2c at 28): gap of 1,234,567 bytes');
+    expect(frame(view, flow)).toContain('= gap of 1,234,567 bytes (server)');
   });
 
   it('a line protocol: a gap between lines, then one in an SMTP DATA block', () => {
@@ -311,7 +321,8 @@ describe('message view: parser notes shown with their unit, also when they arriv
     const texts = frame(view, flow);
     expect(flow.messages.protocol).toBe('lines');
     const mail = texts.indexOf('> MAIL FROM:<a@example.com>');
-    expect(texts[mail - 1]).toBe('= note (c2s at 25): gap of 12 bytes');
+    // Worded as the raw modes word a gap.
+    expect(texts[mail - 1]).toBe('= gap of 12 bytes (client)');
     // The gap in the block: with the block's lines, before the server's reply to it.
     const block = texts.indexOf('= DATA body: 47 bytes');
     expect(texts.slice(block, block + 7)).toEqual([
@@ -320,7 +331,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
       '> ',
       '> first',
       '= 30 bytes from a capture gap on not shown: m shows the raw bytes',
-      '= note (c2s at 90): gap of 20 bytes',
+      '= gap of 20 bytes (client)',
       '< 250 queued',
     ]);
   });

@@ -55,6 +55,17 @@ describe('message lines', () => {
     live.dispose();
   });
 
+  it('a request the proxy could not send on (its upstream not reached) names that, not the capture', () => {
+    const { live, table, send } = liveFlow(8080);
+    send('c2s', 'GET /data.json HTTP/1.1\r\nHost: x\r\n\r\n');
+    table.apply({ type: 'flow-end', flowId: 1, ts: 3, reason: 'rst', detail: 'upstream nohost.invalid:80 not resolved: ENOTFOUND' });
+    const texts = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    expect(texts[0]).toMatch(/^#1 GET \/data\.json → upstream not resolved, /);
+    expect(texts[1]).toBe('! no response: upstream nohost.invalid:80 not resolved: ENOTFOUND (flowspy reset the client)');
+    expect(table.get(1)!.summary()).toBe('! upstream nohost.invalid:80 not resolved (GET /data.json)');
+    live.dispose();
+  });
+
   it('a gzip body says its size and what it decoded to, once', () => {
     const { live, table, send } = liveFlow(80);
     const body = gzipSync(Buffer.from('hello, '.repeat(40)));

@@ -53,3 +53,22 @@ describe('PaneSearch', () => {
     expect(stepsUntilDone(search).at(-1)).toEqual({ kind: 'not-found', query: 'zzz' });
   });
 });
+
+describe('PaneSearch: the = rows in the raw modes', () => {
+  test('/gap in text mode finds the gap row on screen, counts it, n goes to the next; hex bytes do not match rows', () => {
+    const source = new FakeSource(KEY).data('s2c', 'abc\n').gap('s2c', 392_464).data('s2c', 'def\n').gap('s2c', 5).data('s2c', 'ghi\n');
+    let settings = DEFAULT_SETTINGS;
+    const view = new ConversationView(source, FLOW_ID, settings, 80, 3);
+    const search = new PaneSearch({ source, following: { on: false }, view: () => view, messageView: () => undefined, settings: () => settings });
+    search.start('gap', false);
+    expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'found', count: 'match 1 of 2' });
+    expect(view.lines()[0].text).toBe('= gap of 392,464 bytes (server)');
+    search.start(undefined, false);
+    expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'found', count: 'match 2 of 2' });
+    expect(view.lines().map((l) => l.text)).toContain('= gap of 5 bytes (server)');
+    settings = { ...settings, mode: 'hex' };
+    view.setSettings({ mode: 'hex' });
+    search.start('6761', false); // "ga" as bytes
+    expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'not-found' });
+  });
+});

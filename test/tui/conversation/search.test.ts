@@ -237,3 +237,58 @@ describe('smart case', () => {
     expect(view.lines().filter((row) => row.kind === 'data').slice(0, 2).map((row) => row.matches.map(([a, b]) => row.text.slice(a, b)))).toEqual([['X-Request-Id'], []]);
   });
 });
+
+describe('the = rows of the raw modes (gaps, notes, the start and the end)', () => {
+  const rowsFlow = () =>
+    new FakeSource()
+      .data('c2s', 'abc\n') // 0
+      .gap('s2c', 392_464) // 1
+      .data('s2c', 'def\n') // 2
+      .note('conflicting retransmission: the gap survived')
+      .data('c2s', 'xyz\n') // 3
+      .close('c2s')
+      .close('s2c')
+      .finish('fin');
+
+  /** Every match in display order by repeated `n` (`N`, backward), the rows searched too. */
+  function allRows(source: FakeSource, query: string, backward = false): SearchMatch[] {
+    const found: SearchMatch[] = [];
+    let start: SearchStart = { chunk: backward ? source.chunks.length - 1 : 0 };
+    for (let i = 0; i < 100; i++) {
+      const status = finishSearch(new ConversationSearch(source, FLOW_ID, searchPattern(query, DEFAULT_SETTINGS)!, backward, start, ['c2s', 's2c'], DEFAULT_SETTINGS));
+      if (!status.match || status.wrapped) return found;
+      found.push(status.match);
+      start = { match: status.match };
+    }
+    throw new Error('no end');
+  }
+
+  const where = (m: SearchMatch) => (m.unit ? `${m.unit.kind}${m.unit.kind === 'chunk' ? m.unit.chunk : ''}:${m.offset}` : `${m.dir}@${m.offset}`);
+
+  test('a gap row is found where it is shown; without the rows (the old search) it is not', () => {
+    const source = rowsFlow();
+    expect(allRows(source, 'gap').map(where)).toEqual(['chunk1:0', 'note:0']);
+    expect(all(source, 'gap')).toEqual([]);
+    expect(allRows(source, '392,464').map(where)).toEqual(['chunk1:0']);
+  });
+
+  test('rows and bytes in display order, forward and backward alike', () => {
+    const source = rowsFlow();
+    // `c`: the start row (connected), abc, the note (conflicting), the FIN rows and the end (closed).
+    const forward = allRows(source, 'c').map(where);
+    expect(forward).toEqual(['head:0', 'c2s@2', 'note:0', 'tail:0', 'tail:1', 'tail:2']);
+    expect(allRows(source, 'c', true).map(where)).toEqual(forward.slice().reverse());
+    // From a byte match, n goes on to the rows after it, then the bytes after those.
+    expect(allRows(source, 'e').map(where)).toEqual(['head:0', 'chunk1:0', 's2c@392465', 'note:0', 'tail:0', 'tail:1', 'tail:2']);
+  });
+
+  test('the view shows a matched row at the top; its text is highlighted', () => {
+    const source = rowsFlow();
+    const [gap] = allRows(source, 'gap');
+    const view = new ConversationView(source, FLOW_ID, DEFAULT_SETTINGS, 80, 3);
+    view.highlight = highlightFor('gap', DEFAULT_SETTINGS, gap);
+    view.showUnit(gap.unit!);
+    const top = view.lines()[0];
+    expect(top.text).toBe('= gap of 392,464 bytes (server)');
+  });
+});

@@ -64,7 +64,13 @@ describe('text mode', () => {
     const s = new FakeSource().data('s2c', new Uint8Array(hostile));
     const lines = view(s, {}, 200).lines();
     assertSafe(lines);
-    expect(lines[1].text).toBe('< a\\x1b]0;pwned\\x07b\\x1b[31mred\\x7f \\u{9b}31m \\u{202e}evil {bold}{|}{/escape} \\xc0\\xaf\\xff\\x9b');
+    // More binary bytes than characters: the line is shown as bytes (the C1 CSI and the bidi override too).
+    expect(lines[1].text).toBe('< a\\x1b]0;pwned\\x07b\\x1b[31mred\\x7f \\xc2\\x9b31m \\xe2\\x80\\xaeevil {bold}{|}{/escape} \\xc0\\xaf\\xff\\x9b');
+  });
+
+  test('bytes the snap length cut off are said not captured, not a gap', () => {
+    const s = new FakeSource().data('c2s', 'abc').notCaptured('c2s', 1316).data('c2s', 'def\n');
+    expect(texts(view(s).lines()).slice(1)).toEqual(['> abc', '= 1,316 bytes not captured (client, snap length)', '> def']);
   });
 
   test('a gap ends a line and shows as an event; notes by time; closes and end at the end', () => {
@@ -341,6 +347,23 @@ describe('the connection line', () => {
     expect(texts(view(refused).lines())).toEqual(['= 10.0.0.1:5000 → 10.0.0.2:80 connection refused', `= end: connection reset (RST): ${REFUSED}`]);
     const reset = new FakeSource(KEY).finish('rst', 'reset by server');
     expect(texts(view(reset).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
+  });
+
+  test('a proxied client whose upstream could not be reached connected to flowspy only', () => {
+    const failed = new FakeSource(KEY).finish('rst', 'upstream 127.0.0.1:9 refused: ECONNREFUSED');
+    expect(texts(view(failed).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected to flowspy; upstream not reached');
+  });
+
+  test('a handshake that did not complete says what was seen, not "connected"', () => {
+    const head = (s: FakeSource) => texts(view(s).lines())[0];
+    expect(head(new FakeSource(KEY).finish('timeout', CAPTURE_ENDED, 'syn-ack'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN, SYN/ACK seen (no final ACK)');
+    expect(head(new FakeSource(KEY).finish('timeout', 'idle', 'syn'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN seen, never answered');
+    expect(head(new FakeSource(KEY).finish('timeout', CAPTURE_ENDED, 'complete'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
+    const live = new FakeSource(KEY);
+    live.flow.origin = 'capture';
+    expect(head(live)).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN seen, no data yet');
+    live.data('c2s', 'hi');
+    expect(head(live)).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected (handshake seen)');
   });
 });
 

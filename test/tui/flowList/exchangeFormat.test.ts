@@ -66,6 +66,20 @@ describe('exchange rows: cut bodies and short times', () => {
     expect(row.text).toMatch(/^  3#1 ! GET h\/ +302    lost 493ms$/);
   });
 
+  it('a response whose head fell in a gap, its body received: lost, and the size and time of what came', () => {
+    const e = exchange(0, { host: 'h', start: 0, flags: ['lost'] });
+    e.stray = [{ dir: 's2c', offset: 0, length: 853, received: 615, lastTs: 1_200 }];
+    for (const glyphs of [UNICODE_GLYPHS, ASCII_GLYPHS]) {
+      const [row] = formatExchangeRows([{ flowId: 1, index: 0, exchange: e }], { width: 80, glyphs, focused: undefined, numberColumns: 5, methodColumns: 3 });
+      expect(stringColumns(row.text)).toBe(80);
+      expect(row.text).toMatch(new RegExp(`^  1#1 ! GET h/ +lost   615\\${glyphs.ellipsis}   1ms$`));
+    }
+    expect(exchangeDuration(e)).toBe(1_200);
+    // Without the bytes, as before: the word over the size and time.
+    const [bare] = formatExchangeRows([{ flowId: 1, index: 0, exchange: exchange(0, { host: 'h', start: 0, flags: ['lost'] }) }], { width: 80, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 5, methodColumns: 3 });
+    expect(bare.text).toMatch(/ lost {13}$/);
+  });
+
   it('a cut body with a Content-Length shows what came of it, 76/48k, when that fits the column', () => {
     const cutOf = (size: number, contentLength: string) => {
       const e = exchange(0, { host: 'h', start: 0, status: 200, end: 9000, size });

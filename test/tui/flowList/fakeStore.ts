@@ -3,7 +3,7 @@
  * the flow list tests and bench: flows and their bytes are set directly, each change recorded
  * once per take, and every record read is counted (`touched`).
  */
-import type { Direction, FlowEndReason } from '../../../src/core/types.js';
+import type { Direction, FlowEndReason, HandshakeSeen } from '../../../src/core/types.js';
 import type { ByteSource, FlowChanges, FlowSource, ListedChunk, ListedFlow } from '../../../src/tui/flowList/source.js';
 
 export interface FakeFlow {
@@ -16,7 +16,7 @@ export interface FakeFlow {
   bytesS2c: number;
   closedC2s: boolean;
   closedS2c: boolean;
-  end: { ts: number; reason: FlowEndReason; detail?: string } | undefined;
+  end: { ts: number; reason: FlowEndReason; detail?: string; handshake?: HandshakeSeen } | undefined;
   notes: { ts: number; text: string }[];
   gaps: number;
   chunkCount: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesWithoutBytes, parseFilter, type Filter } from '../../../src/tui/flowList/filter.js';
 import { FakeStore } from './fakeStore.js';
-import { REFUSED } from '../../../src/core/types.js';
+import { CAPTURE_ENDED, REFUSED } from '../../../src/core/types.js';
 import { flowState } from '../../../src/tui/flowList/source.js';
 
 function parsed(text: string): Filter {
@@ -275,6 +275,20 @@ describe('flow filter: cost', () => {
       ['state', true],
       ['text', true],
     ]);
+  });
+});
+
+describe('flow filter: a half-open connection', () => {
+  it('is `half-open` when the capture ended before its handshake completed, `open` once it did', () => {
+    const store = new FakeStore();
+    store.add({ client: '10.0.0.1:1', server: '10.0.0.2:80', end: { ts: 1, reason: 'timeout', detail: CAPTURE_ENDED, handshake: 'syn-ack' } });
+    store.add({ client: '10.0.0.1:2', server: '10.0.0.2:80', end: { ts: 1, reason: 'timeout', detail: CAPTURE_ENDED, handshake: 'complete' } });
+    store.add({ client: '10.0.0.1:3', server: '10.0.0.2:80', end: { ts: 1, reason: 'timeout', detail: 'idle', handshake: 'syn' } });
+    const flows = [...store.flows()];
+    expect(flows.map(flowState)).toEqual(['half-open', 'open', 'timeout']);
+    const keep = (text: string) => flows.filter((f) => matchesWithoutBytes(parsed(text), f, () => '')).map((f) => f.id);
+    expect(keep('half-open')).toEqual([1]);
+    expect(keep('open')).toEqual([2]);
   });
 });
 

@@ -354,3 +354,14 @@ describe('FlowView: clock and address keys', () => {
     expect(ids(view)).toEqual([4, 3, 1, 5, 6, 7, 2]);
   });
 });
+
+describe('FlowView: a proxied flow whose upstream could not be reached', () => {
+  it('is described by that failure when it has no messages (the client sent nothing)', () => {
+    const store = new FakeStore();
+    store.add({ client: '10.0.0.1:1', server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail: 'upstream 127.0.0.1:9 refused: ECONNREFUSED' } });
+    store.add({ client: '10.0.0.1:2', server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail: 'reset by server' } });
+    const view = new FlowView(store, store);
+    const [failed, reset] = view.rows(0, 2);
+    expect([view.describe(failed), view.describe(reset)]).toEqual(['! upstream 127.0.0.1:9 refused', '']);
+  });
+});
