@@ -111,6 +111,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     piped: kind === 'file' && sourceFile === undefined,
     label: () => sourceLabel(kind, config, state.listeners),
     ...(kind === 'proxy' ? { shorterLabels: () => state.listeners.shorter() } : {}),
+    ...(recordingLabel(config) ? { recording: recordingLabel(config) } : {}),
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,
@@ -194,6 +195,16 @@ function startSource(
     signal,
   ).then((stats) => ({ summary: formatProxySummary(stats), code: 0 }));
   return { ended, started: startedPromise };
+}
+
+/** `rec -o out/ -w run.pcap --har run.har`, the run's recording outputs as typed; '' when none. */
+function recordingLabel(config: CliConfig): string {
+  const outputs = [
+    config.outputDir !== undefined ? `-o ${config.outputDir}` : '',
+    config.writePcap !== undefined ? `-w ${config.writePcap}` : '',
+    config.har !== undefined ? `--har ${config.har}` : '',
+  ].filter(Boolean);
+  return outputs.length > 0 ? `rec ${outputs.join(' ')}` : '';
 }
 
 function sourceLabel(kind: TuiSource['kind'], config: CliConfig, listeners: ProxyListeners): string {

@@ -124,6 +124,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
   return {
     source: escapeText(source.label()),
     sourceShorter: source.shorterLabels?.().map(escapeText) ?? [],
+    recording: source.recording === undefined ? '' : escapeText(source.recording),
     counters: source.counters(),
     flows: list.total,
     shown: list.length,

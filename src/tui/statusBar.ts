@@ -1,5 +1,5 @@
 /**
- * The status row as text: the source, flow and traffic counts, the display settings, the
+ * The status row as text: the source, what it records to, flow and traffic counts, the display settings, the
  * FOLLOW / PAUSED flags, loading progress, the active filter, a message and `? help`, fitted
  * to the width by dropping the least useful items first (never cutting `? help` or the
  * message; a source with shorter forms shows the longest that fits). It is one row: a message
@@ -22,6 +22,8 @@ export interface StatusInfo {
    * `:8933 → h:80, +2 more`, …, `3 listeners`; the longest that fits is shown.
    */
   readonly sourceShorter?: readonly string[];
+  /** Where the run also records (`rec -o out/`, escaped), '' or absent when it does not. */
+  readonly recording?: string;
   readonly counters: SourceCounters | undefined;
   /** Flows held, and shown after the filter (exchanges, with `noun` `exchange`). */
   readonly flows: number;
@@ -78,6 +80,8 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const c = info.counters;
   const items: Item[] = [];
   items.push({ text: info.source, keep: 6, ...(info.sourceShorter?.length ? { shorter: info.sourceShorter } : {}) });
+  // Recording is said as long as the gaps are, and cut to `rec…` rather than dropped.
+  if (info.recording) items.push({ text: info.recording, keep: 5, cut: 'rec'.length });
   const plural = (n: number): string => countOf(n, info.noun ?? 'flow');
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${formatCount(info.flows - info.shown)} new)`, keep: 8 });
@@ -154,7 +158,7 @@ function shortened(item: Item, over: number, ellipsis: string): Item[] {
   if (item.cut === undefined) return [];
   const columns = Math.max(item.cut, stringColumns(item.text) - over - stringColumns(ellipsis));
   if (columns >= stringColumns(item.text)) return [];
-  return [{ text: headFitting(item.text, columns) + ellipsis, keep: item.keep }];
+  return [{ text: headFitting(item.text, columns).trimEnd() + ellipsis, keep: item.keep }];
 }
 
 /** Named as the run's summary names them: `39 truncated` (snap length cut), `2 malformed`, or both (`41 bad`); '' for none. */

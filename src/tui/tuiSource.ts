@@ -18,6 +18,8 @@ export interface TuiSource {
   label(): string;
   /** Shorter labels for a status row too narrow for {@link label}, longest first (`:8933 → h:80, +1 more`, `2 listeners`), raw. */
   shorterLabels?(): readonly string[];
+  /** Where the run also records, for the status row (`rec -o out/ --har run.har`), raw; absent when it does not. */
+  readonly recording?: string;
   counters(): SourceCounters | undefined;
   /** True while the file is read, the capture runs or the proxy relays. */
   running(): boolean;

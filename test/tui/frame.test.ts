@@ -51,6 +51,15 @@ const INFO: StatusInfo = {
 };
 
 describe('status row', () => {
+  it('says where the run records, cut to rec… on a narrow row rather than dropped', () => {
+    const recording = { ...INFO, recording: 'rec -o /tmp/out -w /tmp/run.pcap' };
+    expect(statusLine(recording, 120, UNICODE_GLYPHS)).toContain(' demo.pcap · rec -o /tmp/out -w /tmp/run.pcap · 5 flows · ');
+    const narrow = statusLine(recording, 56, UNICODE_GLYPHS);
+    expect(stringColumns(narrow)).toBe(56);
+    expect(narrow).toMatch(/ · rec\S*… · /);
+    expect(statusLine(INFO, 120, UNICODE_GLYPHS)).not.toContain('rec');
+  });
+
   it('shows the source, counts, display, flags and help, exactly the width', () => {
     const line = statusLine({ ...INFO, follow: true, paused: true, loading: true }, 160, UNICODE_GLYPHS);
     expect(stringColumns(line)).toBe(160);
