@@ -129,6 +129,39 @@ describe('readCapture from a file', () => {
     expect(turnsAtPacket[799] - turnsAtPacket[0]).toBeGreaterThanOrEqual(4);
   });
 
+  it('gives the event loop a turn between chunks parsed whole while the reads ahead are done', async () => {
+    // 16 KiB chunks of 75 records, each costing 0.25 ms: a chunk is parsed whole in about 19 ms, and
+    // the next read, issued ahead, has completed by then (awaiting it is no turn of the loop).
+    const records = Array.from({ length: 600 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(200) }));
+    const path = file('ahead.pcap', pcapFile({ records }));
+    let turns = 0;
+    let running = true;
+    const spin = (): void => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    let sinceTurn = 0;
+    let mostSinceTurn = 0;
+    let turnsSeen = turns;
+    await readCapture(path, {
+      chunkSize: 16 * 1024,
+      onPacket: () => {
+        busy(0.25);
+        sinceTurn = turns === turnsSeen ? sinceTurn + 1 : 1;
+        turnsSeen = turns;
+        mostSinceTurn = Math.max(mostSinceTurn, sinceTurn);
+      },
+    });
+    running = false;
+    // About 20 ms (80 records) between two turns; three chunks back to back would be 225 records.
+    expect(mostSinceTurn).toBeLessThanOrEqual(120);
+  });
+
   it('stops when the signal aborts', async () => {
     const path = file('abort.pcap', SAMPLE);
     const controller = new AbortController();
