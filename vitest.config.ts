@@ -39,6 +39,7 @@ const system = [
   'test/tui/app/unicode.screen.test.ts',
   'test/tui/app/messages.screen.test.ts',
   'test/tui/app/body.screen.test.ts',
+  'test/tui/app/saveKeys.screen.test.ts',
   'test/tui/app/signals.screen.test.ts',
   'test/tui/app/exchanges.screen.test.ts',
   'test/tui/app/mouse.screen.test.ts',

@@ -6,6 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { PacketSink } from '../core/packet.js';
 import { fileErrorReason, UserError } from '../core/errors.js';
+import { CaptureFormatError } from './errors.js';
 import { CaptureParser, type CaptureFormat } from './parser.js';
 
 /** Default size of one read (and so of one batch of packets between event-loop turns). */
@@ -62,9 +63,19 @@ export interface ReadCaptureResult {
  * - A file that cannot be opened or read rejects with a one-line `UserError`
  *   (`cannot read capture foo.pcap: no such file`).
  * - A damaged, truncated or unrecognised capture rejects with `CaptureFormatError` after every
- *   record before the damage was delivered.
+ *   record before the damage was delivered; an unrecognised one names `source` as a file that
+ *   cannot be read does (`cannot read capture foo.pcap: not a pcap or pcapng capture (…)`).
  */
 export async function readCapture(source: string, options: ReadCaptureOptions): Promise<ReadCaptureResult> {
+  try {
+    return await readSource(source, options);
+  } catch (err) {
+    if (err instanceof CaptureFormatError && err.kind === 'not-a-capture' && err.source === undefined) throw err.from(source === '-' ? 'stdin' : source);
+    throw err;
+  }
+}
+
+async function readSource(source: string, options: ReadCaptureOptions): Promise<ReadCaptureResult> {
   const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
   if (source === '-') {
     if (options.stdin) return readStream(options.stdin, options);

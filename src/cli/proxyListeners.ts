@@ -1,7 +1,8 @@
 /**
  * The proxy's listeners as the TUI shows them: the status row's label (`:8933 → 127.0.0.1:8941`,
  * a listen address on the default 127.0.0.1 shown by its port only), a brief form for a narrow row
- * (`2 listeners`), the `r` prompt, and `r`'s answer applied to the running proxy.
+ * (`:8933 → 127.0.0.1:8941, +1 more`, `2 listeners`), the `r` prompt and what it opens with,
+ * and `r`'s answer applied to the running proxy.
  */
 import { countOf } from '../core/count.js';
 import { UserError } from '../core/errors.js';
@@ -37,9 +38,25 @@ export class ProxyListeners {
     return this.labels.length > 0 ? this.labels.join(', ') : this.forwards.join(', ');
   }
 
-  /** `N listeners` when there are several (for a row too narrow for {@link label}), else undefined. */
-  brief(): string | undefined {
-    return this.forwards.length > 1 ? countOf(this.forwards.length, 'listener') : undefined;
+  /**
+   * Shorter forms of {@link label} for a narrow row, longest first, when there are several
+   * listeners: the first ones and `+N more` (`:8933 → h:80, +2 more`), then `N listeners`.
+   */
+  shorter(): string[] {
+    const total = this.forwards.length;
+    if (total < 2) return [];
+    const listed = this.labels.length > 0 ? this.labels : this.forwards;
+    const forms: string[] = [];
+    for (let shown = Math.min(listed.length, total - 1); shown >= 1; shown--) forms.push(`${listed.slice(0, shown).join(', ')}, +${total - shown} more`);
+    return [...forms, countOf(total, 'listener')];
+  }
+
+  /** What `r` opens with: listener 1's upstream (`127.0.0.1:8941`), as `1=…` when there are several; '' before it is bound. */
+  currentTarget(): string {
+    const label = this.labels[0];
+    if (label === undefined) return '';
+    const target = label.slice(label.indexOf(' → ') + ' → '.length);
+    return this.forwards.length > 1 ? `1=${target}` : target;
   }
 
   /**

@@ -25,6 +25,7 @@ import type { CliConfig } from './args.js';
 import { buildOutputs } from './outputs.js';
 import { messageFeed } from './messageFeed.js';
 import { ProxyListeners, retargetPrompt } from './proxyListeners.js';
+import { fileStem } from './fileStem.js';
 import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { tuiActions } from './tuiActions.js';
 
@@ -109,14 +110,14 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     kind,
     piped: kind === 'file' && sourceFile === undefined,
     label: () => sourceLabel(kind, config, state.listeners),
-    ...(kind === 'proxy' ? { briefLabel: () => state.listeners.brief() } : {}),
+    ...(kind === 'proxy' ? { shorterLabels: () => state.listeners.shorter() } : {}),
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,
     activity: () => feed.activity(),
-    ...(kind === 'proxy' ? { retarget: (text: string) => state.listeners.retarget(state.control, text), retargetPrompt: retargetPrompt(config.forwards.length) } : {}),
+    ...(kind === 'proxy' ? { retarget: (text: string) => state.listeners.retarget(state.control, text), retargetPrompt: retargetPrompt(config.forwards.length), retargetInitial: () => state.listeners.currentTarget() } : {}),
   };
-  const actions: TuiActions = tuiActions(store, sourceFile);
+  const actions: TuiActions = tuiActions(store, sourceFile, fileStem(config));
   app = new TuiApp({ terminal, store, source, actions, follow: kind !== 'file', messages: (id) => messages.get(id) });
   await Promise.race([app.closed, onSignal]);
   feed.stop();

@@ -9,12 +9,14 @@ import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FlowKey } from '../core/types.js';
 import type { FlowStore } from '../store/flowStore.js';
+import { firstFreeIndex } from './actions/newFiles.js';
+import { flowFileNames, flowFileSizes, savedFlowMessage, type SavedFile } from './actions/saveFlow.js';
 import type { LineItem } from '../messages/lines.js';
 import type { MessagesOf } from './flowList/filter.js';
 import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
-import { bodyFitsCommandLine, curlCommand, requestPayload } from './actions/curl.js';
+import { bodyFitsCommandLine, curlCommand, curlSavedMessage, requestPayload } from './actions/curl.js';
 import { mailFileName } from './actions/bodyName.js';
 import { bodyTargetName, savedBodyMessage, type SavedBody } from './actions/saveBody.js';
 import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
@@ -22,8 +24,13 @@ import { writtenPcapPrefix, type WrittenPcap } from './actions/writePcap.js';
 
 /** What the app does for `s`, `w` and `y` (files are written by the CLI's choice of code). */
 export interface TuiActions {
-  /** Saves one flow; resolves with the paths written. Rejects with a one-line message. */
-  saveFlow(flowId: number): Promise<readonly string[]>;
+  /**
+   * What default file names start with: the capture's base name (`demo` for demo/demo.pcap),
+   * `stdin`, the interface (`eth0`), `proxy-8933`; only characters safe in a file name.
+   */
+  readonly stem: string;
+  /** Saves one flow at `place` (its `name`: the stem the user typed); resolves with the files written. Rejects with a one-line message. */
+  saveFlow(flowId: number, place: SavePlace): Promise<readonly SavedFile[]>;
   /** Writes flows to a pcap file at `path`; resolves with what was written. */
   writePcap(flowIds: readonly number[], path: string): Promise<WrittenPcap>;
   /**
@@ -39,17 +46,18 @@ export interface TuiActions {
 }
 
 /**
- * Where `b` writes: into `directory` (relative to the current one, or absolute), under `name`
- * when the user typed one (written only when free), else under the name offered, or the next
- * free suffix of it when that is taken.
+ * Where `s` and `b` write: into `directory` (relative to the current one, or absolute), under
+ * `name` when the user typed one (written only when free), else under the name offered, or the
+ * next free suffix of it when that is taken.
  */
 export interface SavePlace {
   readonly directory: string;
   readonly name?: string;
 }
 
-/** What `b` offered to save, until its prompt is answered. */
+/** What `s` or `b` offered to save, until its prompt is answered. */
 type OfferedSave =
+  | { readonly kind: 'flow'; readonly flowId: number; readonly stem: string }
   | { readonly kind: 'body'; readonly flowId: number; readonly target: BodyTarget }
   | { readonly kind: 'mail'; readonly flowId: number; readonly target: MailTarget };
 
@@ -77,16 +85,21 @@ export class ActionKeys {
 
   constructor(private readonly scene: ActionScene) {}
 
-  /** `s`: the flow acted on, to files in the current directory. */
-  saveFlow(): void {
-    const { status } = this.scene;
+  /**
+   * `s`: offers to save the flow acted on; returns its prompt's label (with the sizes of the
+   * files and the gaps that make them sparse) and the stem offered (`demo-3`, or the first free
+   * `demo-3c1` when files of that stem exist here); {@link saveOffered} writes it. Undefined,
+   * after saying why, when no flow is selected.
+   */
+  offerFlow(): { label: string; name: string } | undefined {
+    const { status, store, actions } = this.scene;
     const id = this.scene.actedOnFlowId();
-    if (id === undefined) return status.say('no flow selected');
-    status.say(`saving flow ${id}…`);
-    this.scene.actions.saveFlow(id).then(
-      (paths) => status.say(savedMessage(paths, status.columns(), this.scene.ellipsis)),
-      (error: unknown) => status.sayError(error),
-    );
+    const flow = id === undefined ? undefined : store.getFlow(id);
+    if (id === undefined || flow === undefined) return void status.say('s: no flow selected');
+    const stem = `${actions.stem}-${id}`;
+    this.offered = { kind: 'flow', flowId: id, stem };
+    const index = firstFreeIndex(process.cwd(), (n) => Object.values(flowFileNames(n === 0 ? stem : `${stem}c${n}`)));
+    return { label: `save flow ${id} (${flowFileSizes(flow)}) as: `, name: index === 0 ? stem : `${stem}c${index}` };
   }
 
   /**
@@ -111,7 +124,7 @@ export class ActionKeys {
     } catch {
       body = undefined;
     }
-    const name = `flowspy-${flowId}-${exchange.index + 1}`;
+    const name = `${this.scene.actions.stem}-${flowId}-${exchange.index + 1}`;
     // A body bash cannot quote goes to a file beside the command, which names it (@path).
     const bodyFile = body !== undefined && body.length > 0 && !bodyFitsCommandLine(body) ? body : undefined;
     const copy = (command: string): void => {
@@ -128,7 +141,7 @@ export class ActionKeys {
         return [bodyFile!, command + '\n'];
       })
       .then(
-        (paths) => status.say(status.withPath(curlSavedPrefix(bodyFile !== undefined), paths[paths.length - 1])),
+        (paths) => status.sayFitted((columns) => curlSavedMessage(paths, columns, this.scene.ellipsis)),
         (error: unknown) => status.sayError(error),
       );
   }
@@ -165,8 +178,9 @@ export class ActionKeys {
   }
 
   /**
-   * `b`'s prompt answered with `path` (nothing for ''): the body or mail offered, to `path`; a
-   * directory gets the `offered` name (as `w` does), or its next free suffix when taken.
+   * The prompt of `s` or `b` answered with `path` (nothing for ''): the flow, body or mail
+   * offered, to `path`; a directory gets the `offered` name (as `w` does), or its next free
+   * suffix when taken.
    */
   saveOffered(path: string, offered: string): void {
     const what = this.offered;
@@ -176,15 +190,23 @@ export class ActionKeys {
     const file = answeredPath(path, offered);
     const place: SavePlace = { directory: dirname(file), name: basename(file) === offered ? undefined : basename(file) };
     const failed = (error: unknown): void => status.sayError(error);
+    if (what.kind === 'flow') {
+      status.say(`saving flow ${what.flowId}…`);
+      actions.saveFlow(what.flowId, place).then(
+        (saved) => status.sayFitted((columns) => savedFlowMessage(saved, columns, ellipsis)),
+        failed,
+      );
+      return;
+    }
     if (what.kind === 'mail') {
       const { flowId, target } = what;
       status.say(`saving mail ${target.number}…`);
-      actions.saveMail(flowId, target, place).then((saved) => status.say(savedMailMessage(target, saved, status.columns(), ellipsis)), failed);
+      actions.saveMail(flowId, target, place).then((saved) => status.sayFitted((columns) => savedMailMessage(target, saved, columns, ellipsis)), failed);
       return;
     }
     const { flowId, target } = what;
     status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
-    actions.saveBody(flowId, target, place).then((saved) => status.say(savedBodyMessage(target, saved, status.columns(), ellipsis)), failed);
+    actions.saveBody(flowId, target, place).then((saved) => status.sayFitted((columns) => savedBodyMessage(target, saved, columns, ellipsis)), failed);
   }
 
   /** `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). */
@@ -193,44 +215,23 @@ export class ActionKeys {
     if (path === '') return;
     const ids = this.scene.shownFlowIds();
     if (ids.length === 0) return status.say('no flows shown');
-    path = answeredPath(path, offered || pcapFileName(ids.length, new Date()));
-    status.say(status.withPath(`writing ${countOf(ids.length, 'flow')} to `, path));
+    path = answeredPath(path, offered || this.pcapName(ids.length));
+    const say = (head: string): void => status.sayFitted((columns) => messageWithPath(head, path, columns, this.scene.ellipsis));
+    say(`writing ${countOf(ids.length, 'flow')} to `);
     this.scene.actions.writePcap(ids, path).then(
-      (written) => status.say(status.withPath(writtenPcapPrefix(written), path)),
+      (written) => say(writtenPcapPrefix(written)),
       (error: unknown) => status.sayError(error),
     );
   }
+
+  /** The name `w` offers for `flows` flows: `demo-5-flows.pcap`, or the first free `demo-5-flowsc1.pcap` when that exists here. */
+  pcapName(flows: number): string {
+    const nameOf = (index: number): string => pcapFileName(this.scene.actions.stem, flows, index);
+    return nameOf(firstFreeIndex(process.cwd(), (index) => [nameOf(index)]));
+  }
 }
 
-/**
- * The start of `y`'s message, before the `.curl` file's path (a body bash cannot quote is in the
- * `.body` file beside it, which the command names). It says "sent": flowspy cannot know
- * whether the terminal took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
- */
-export function curlSavedPrefix(bodyBeside: boolean): string {
-  // The body's words take the place of "terminal" and "(OSC 52)": the file's name still fits 80 columns.
-  return bodyBeside ? 'curl sent to clipboard, saved with its body file: ' : 'curl sent to terminal clipboard (OSC 52), saved: ';
-}
 
-/** Columns a saved file's path keeps at least before the words after it are shortened. */
-const PATH_COLUMNS = 18;
-
-/**
- * What `s` saved, in `columns` columns: the client's file by its path (its end kept when cut),
- * then which the others are: `saved DIR/A-B (client), reverse (server) and .log`, or briefly
- * (`+reverse, .log`) when the path would keep fewer than {@link PATH_COLUMNS} columns (a narrow
- * screen). `paths` as saveFlow returns them: the sides that sent something, then the `.log`
- * named after the client's.
- */
-export function savedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
-  if (paths.length <= 1) return messageWithPath('saved ', paths[0] ?? '', columns, ellipsis);
-  const log = paths[paths.length - 1];
-  const sides = paths.slice(0, -1);
-  const clientFirst = basename(log) === `${basename(sides[0])}.log`;
-  const long = sides.length === 2 ? ' (client), reverse (server) and .log' : clientFirst ? ' (client; server sent nothing) and .log' : ' (server; client sent nothing) and .log';
-  const rest = columns - 'saved '.length - long.length >= PATH_COLUMNS ? long : sides.length === 2 ? ' +reverse, .log' : ' +.log';
-  return messageWithPath('saved ', sides[0], Math.max(0, columns - rest.length), ellipsis) + rest;
-}
 
 /**
  * Where `w` and `b` write for the answer `path` to their prompt: into it, under the file name of
@@ -248,11 +249,9 @@ export function answeredPath(path: string, offered: string): string {
 }
 
 /**
- * The name `w` offers: `flowspy-20261202-190412-5-flows.pcap` (local time to the second), so a
- * second `w` is not offered a name the first one took (files are never overwritten).
+ * The name `w` offers: `demo-5-flows.pcap` (`stem`, the flows), `demo-5-flowsc1.pcap` for
+ * `index` 1 (the next free name: files are never overwritten).
  */
-export function pcapFileName(flows: number, now: Date): string {
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
-  return `flowspy-${stamp}-${flows}-flow${flows === 1 ? '' : 's'}.pcap`;
+export function pcapFileName(stem: string, flows: number, index = 0): string {
+  return `${stem}-${flows}-flow${flows === 1 ? '' : 's'}${index === 0 ? '' : `c${index}`}.pcap`;
 }

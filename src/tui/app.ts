@@ -17,7 +17,7 @@ import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
 import { promptKey, type PromptScene } from './promptKeys.js';
 import { RedrawScheduler } from './redraw.js';
-import { soleMessageColumns, twoRowMessageColumns } from './statusBar.js';
+import { messageColumns, soleMessageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
 import { ActionKeys, type TuiActions } from './actionKeys.js';
 import { StatusMessage } from './statusMessage.js';
@@ -26,7 +26,7 @@ import { SearchSteps } from './searchSteps.js';
 import { initialAppState, keyContext, type AppState } from './appState.js';
 import { Commands } from './commands.js';
 import { drawFrame, focusedRowText, type FrameScene } from './frame.js';
-import { helpKey, scrollHelp } from './helpPane.js';
+import { fittedHelpText, helpKey, scrollHelp } from './helpPane.js';
 import type { Terminal } from './terminal.js';
 import { ExchangeMode } from './flowList/exchangeMode.js';
 import { shownList } from './flowList/shownList.js';
@@ -91,7 +91,8 @@ export class TuiApp {
     this.screen = terminal.screen;
     const boxes = new ScreenBoxes(this.screen);
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
-    this.status = new StatusMessage(() => this.messageColumns(), () => this.scheduler.soon(), terminal.glyphs.ellipsis);
+    const width = (): number => Number(this.screen.width) || 80;
+    this.status = new StatusMessage(() => messageColumns(width()), () => this.scheduler.soon(), terminal.glyphs.ellipsis, () => soleMessageColumns(width()));
     // `F`: one state, read by both panes (a move in either stops it for both).
     const following: Following = notFollowing();
     this.list = new FlowView(store, store, () => this.scheduler.soon(), messages, terminal.glyphs, following);
@@ -133,7 +134,7 @@ export class TuiApp {
       ...parts,
       listRows: () => shownList(this.list, this.exchanges).rows,
       scrollConversation: (rows) => this.conversation.scroll(rows),
-      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), terminal.unicode),
+      scrollHelp: (rows) => scrollHelp(this.state, rows, this.helpRoom(), this.helpLines()),
       setFocus: (focus) => this.commands.setFocus(focus),
       openSelected: () => this.commands.run('flow.open'),
       movedOn: () => this.conversation.dropCountReport(),
@@ -246,17 +247,17 @@ export class TuiApp {
     return Math.max(1, this.layout().status.top);
   }
 
+  /** Rows the help has at the screen's width (long lines wrapped). */
+  private helpLines(): number {
+    const { unicode, glyphs } = this.options.terminal;
+    return fittedHelpText(Math.max(1, Number(this.screen.width) || 80), unicode, glyphs.ellipsis).length;
+  }
+
   private onHelpKey(name: string): void {
-    const after = helpKey(this.state, name, this.helpRoom(), this.options.terminal.unicode);
+    const after = helpKey(this.state, name, this.helpRoom(), this.helpLines());
     if (after === 'quit') return this.quit(true);
     if (after === 'repaint') this.screen.realloc();
     this.scheduler.now();
-  }
-
-  /** Columns a status message has: beside `· ? help` and the hint row below when there is one (see splitMessage), else the whole status row. */
-  private messageColumns(): number {
-    const width = Number(this.screen.width) || 80;
-    return this.layout().hints.height > 0 ? twoRowMessageColumns(width) : soleMessageColumns(width);
   }
 
   private layout(): ReturnType<typeof screenLayout> {

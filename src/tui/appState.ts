@@ -22,11 +22,23 @@ export interface AppState {
   prompt: PromptBar | undefined;
   /** The first help line shown while the help is open; undefined when closed. */
   helpTop: number | undefined;
+  /** Answers given to `f` and to `/` (in either pane) this session, oldest first, for ↑ and ↓ in those prompts. */
+  readonly histories: { readonly filter: string[]; readonly search: string[] };
+}
+
+/** Most answers a prompt's history keeps. */
+const HISTORY_ENTRIES = 100;
+
+/** Adds `answer` to `history` (not an empty one, nor one equal to the last), dropping the oldest past the bound. */
+export function remember(history: string[], answer: string): void {
+  if (answer.trim() === '' || history[history.length - 1] === answer) return;
+  history.push(answer);
+  if (history.length > HISTORY_ENTRIES) history.shift();
 }
 
 /** The state at start: the list has the keys, nothing zoomed, opened or open. */
 export function initialAppState(): AppState {
-  return { focus: 'list', zoom: 'none', listZoomed: false, openedId: undefined, prompt: undefined, helpTop: undefined };
+  return { focus: 'list', zoom: 'none', listZoomed: false, openedId: undefined, prompt: undefined, helpTop: undefined, histories: { filter: [], search: [] } };
 }
 
 /** The keymap context the keys go to: the prompt's while one is open, else the focused pane's. */

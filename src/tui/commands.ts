@@ -3,7 +3,7 @@
  * conversation, focus and zoom, follow and pause, prompts opened, help, quit). The keys and the
  * mouse come here once they are commands; the app redraws after.
  */
-import { pcapFileName, type ActionKeys } from './actionKeys.js';
+import type { ActionKeys } from './actionKeys.js';
 import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
@@ -29,7 +29,7 @@ export interface CommandScene {
   readonly source: TuiSource;
   readonly status: StatusMessage;
   readonly searches: Pick<SearchSteps, 'again'>;
-  readonly actionKeys: Pick<ActionKeys, 'saveFlow' | 'copyCurl' | 'offerBody'>;
+  readonly actionKeys: Pick<ActionKeys, 'offerFlow' | 'copyCurl' | 'offerBody' | 'pcapName'>;
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
@@ -110,13 +110,13 @@ export class Commands {
       case 'time.cycle':
         return conversation.cycleTimestamps();
       case 'search.start':
-        state.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/');
+        state.prompt = new PromptBar(inList ? 'search-list' : 'search-conversation', '/', '', state.histories.search);
         return;
       case 'search.next':
       case 'search.previous':
         return this.scene.searches.again(command === 'search.previous', inList);
       case 'filter.start':
-        state.prompt = new PromptBar('filter', 'filter: ', list.filter.text);
+        state.prompt = new PromptBar('filter', 'filter: ', list.filter.text, state.histories.filter);
         return;
       case 'sort.cycle':
         // A new order is looked at from its top: the biggest, the longest, the newest flow.
@@ -136,8 +136,11 @@ export class Commands {
         return this.scene.repaint();
       case 'suspend':
         return this.scene.suspend();
-      case 'flow.save':
-        return this.scene.actionKeys.saveFlow();
+      case 'flow.save': {
+        const offer = this.scene.actionKeys.offerFlow();
+        if (offer !== undefined) state.prompt = new PromptBar('save-flow', offer.label, offer.name);
+        return;
+      }
       case 'request.copy':
         return this.scene.actionKeys.copyCurl();
       case 'body.save': {
@@ -149,12 +152,12 @@ export class Commands {
         const shown = shownList(list, exchanges);
         const flows = shown.kind === 'exchanges' ? shown.rows.shownFlowIds().length : shown.rows.length;
         if (flows === 0) return status.say('w: no flows shown to write');
-        state.prompt = new PromptBar('write-pcap', 'write pcap: ', pcapFileName(flows, new Date()));
+        state.prompt = new PromptBar('write-pcap', 'write pcap: ', this.scene.actionKeys.pcapName(flows));
         return;
       }
       case 'proxy.retarget':
         if (!source.retarget) return status.say('r: only in proxy mode (-L)');
-        state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ');
+        state.prompt = new PromptBar('retarget', source.retargetPrompt ?? 'new upstream host:port: ', source.retargetInitial?.() ?? '');
         return;
       case 'help':
         state.helpTop = 0;

@@ -24,12 +24,11 @@ import { fittedHelpText } from './helpPane.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
-import { splitMessage, statusLine, type StatusInfo } from './statusBar.js';
+import { statusLine, type StatusInfo } from './statusBar.js';
 import type { StatusMessage } from './statusMessage.js';
 import type { Terminal } from './terminal.js';
 import { contentSearchNote, conversationTitle, emptyListText } from './titles.js';
 import type { TuiSource } from './tuiSource.js';
-import { fitHead } from './width.js';
 
 /** What a frame reads. */
 export interface FrameScene {
@@ -81,12 +80,9 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('conversationTitle', layout.conversationTitle, paintTitle(title, width, state.focus === 'conversation', palette));
   boxes.place('conversation', layout.conversation, conversation.paint(palette));
 
-  // A message too long for the status row goes on in the hint row (no prompt or help needs it then).
-  const info = statusInfo(scene);
-  const spills = layout.hints.height > 0 && !state.prompt && state.helpTop === undefined;
-  const { head, rest } = spills ? splitMessage(info.message, width) : { head: info.message, rest: '' };
-  boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine({ ...info, message: head }, width, glyphs));
-  boxes.place('hints', layout.hints, ' ' + (rest ? fitHead(rest, width - 1, glyphs.ellipsis) : hints(scene, width - 1, unicode)));
+  // The status row is one row: a message is fitted into it (see statusLine), never spilt onto the hints.
+  boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine(statusInfo(scene), width, glyphs));
+  boxes.place('hints', layout.hints, ' ' + hints(scene, width - 1, unicode));
   const helpRows = layout.status.top;
   const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis).slice(state.helpTop, state.helpTop + helpRows).join('\n');
   boxes.place('help', { top: 0, height: helpRows }, help);
@@ -127,7 +123,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
   const message = said !== '' ? said : problem !== undefined ? escapeText(problem) : '';
   return {
     source: escapeText(source.label()),
-    sourceBrief: escapeText(source.briefLabel?.() ?? ''),
+    sourceShorter: source.shorterLabels?.().map(escapeText) ?? [],
     counters: source.counters(),
     flows: list.total,
     shown: list.length,

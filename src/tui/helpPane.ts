@@ -5,7 +5,7 @@
  */
 import type { AppState } from './appState.js';
 import { dispatch, helpLines } from './keymap.js';
-import { fitHead } from './width.js';
+import { fitHead, stringColumns } from './width.js';
 
 const helpTexts = new Map<boolean, readonly string[]>();
 
@@ -22,34 +22,62 @@ export function helpText(unicode: boolean): readonly string[] {
 let fitted: { width: number; unicode: boolean; ellipsis: string; rows: readonly string[] } | undefined;
 
 /**
- * {@link helpText} with each line cut to `width` columns (ending in `ellipsis` where cut), as the
- * help pane shows it. Built again only when the width, the glyph set or the ellipsis changed.
+ * {@link helpText} for a pane `width` columns wide, as the help pane shows it: a line too long is
+ * wrapped after a word, its continuation indented under its description (below the key column),
+ * a word longer than a row cut with `ellipsis`. Built again only when the width, the glyph set or
+ * the ellipsis changed.
  */
 export function fittedHelpText(width: number, unicode: boolean, ellipsis: string): readonly string[] {
   if (fitted?.width !== width || fitted.unicode !== unicode || fitted.ellipsis !== ellipsis) {
-    fitted = { width, unicode, ellipsis, rows: helpText(unicode).map((line) => fitHead(line, width, ellipsis)) };
+    fitted = { width, unicode, ellipsis, rows: helpText(unicode).flatMap((line) => wrapHelpLine(line, width, ellipsis)) };
   }
   return fitted.rows;
 }
 
-/** Moves the help by `rows` (negative: up) within its lines, `room` of them shown at once. */
-export function scrollHelp(state: Pick<AppState, 'helpTop'>, rows: number, room: number, unicode: boolean): void {
-  state.helpTop = Math.max(0, Math.min(helpText(unicode).length - room, (state.helpTop ?? 0) + rows));
+/** Columns a wrapped description keeps at least; with less room beside the keys it goes on under them. */
+const MIN_DESCRIPTION_COLUMNS = 16;
+
+/** `line` (`   KEYS  description`, or an indented note) as rows of at most `width` columns. */
+function wrapHelpLine(line: string, width: number, ellipsis: string): string[] {
+  if (stringColumns(line) <= width) return [line];
+  // The description starts past the keys and the two or more spaces after them.
+  const lead = /^ +(?:\S+(?: \S+)* {2,})?/.exec(line)?.[0] ?? '';
+  const leadColumns = stringColumns(lead);
+  const indent = ' '.repeat(leadColumns + MIN_DESCRIPTION_COLUMNS <= width ? leadColumns : Math.min(4, leadColumns));
+  const rows: string[] = [];
+  let row = leadColumns < width ? lead : '';
+  let empty = true;
+  for (const word of line.slice(lead.length).split(' ').filter((w) => w !== '')) {
+    const joined = empty ? row + word : `${row} ${word}`;
+    if (stringColumns(joined) <= width) {
+      row = joined;
+    } else {
+      if (!empty || row.trim() !== '') rows.push(row.trimEnd());
+      row = indent + fitHead(word, Math.max(1, width - indent.length), ellipsis);
+    }
+    empty = false;
+  }
+  rows.push(row);
+  return rows;
+}
+
+/** Moves the help by `rows` (negative: up) within its `lines`, `room` of them shown at once. */
+export function scrollHelp(state: Pick<AppState, 'helpTop'>, rows: number, room: number, lines: number): void {
+  state.helpTop = Math.max(0, Math.min(lines - room, (state.helpTop ?? 0) + rows));
 }
 
 /**
- * Key `name` while the help is open (`room` rows shown): scrolls or closes the help; returns
- * what the app must do besides (`quit`, `repaint`), or undefined.
+ * Key `name` while the help is open (`room` of its `lines` shown): scrolls or closes the help;
+ * returns what the app must do besides (`quit`, `repaint`), or undefined.
  */
-export function helpKey(state: Pick<AppState, 'helpTop'>, name: string, room: number, unicode: boolean): 'quit' | 'repaint' | undefined {
+export function helpKey(state: Pick<AppState, 'helpTop'>, name: string, room: number, lines: number): 'quit' | 'repaint' | undefined {
   const command = dispatch('global', name);
-  const lines = helpText(unicode).length;
   const half = Math.max(1, Math.floor(room / 2));
   const moves: Partial<Record<string, number>> = {
     'move.down': 1, 'move.up': -1, 'page.down': room, 'page.up': -room, 'halfPage.down': half, 'halfPage.up': -half, 'move.top': -lines, 'move.bottom': lines,
   };
   const move = command === undefined ? undefined : moves[command];
-  if (move !== undefined) scrollHelp(state, move, room, unicode);
+  if (move !== undefined) scrollHelp(state, move, room, lines);
   else if (command === 'quit.now') return 'quit';
   else if (command === 'screen.repaint') return 'repaint';
   else state.helpTop = undefined;

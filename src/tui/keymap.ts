@@ -26,7 +26,7 @@ export type Command =
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle' | 'screen.repaint'
   | 'flow.save' | 'request.copy' | 'body.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now' | 'suspend'
   | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear'
-  | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end';
+  | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end' | 'prompt.older' | 'prompt.newer';
 
 /** One row of the keymap: these keys, in this context, run this command. */
 export interface KeyBinding {
@@ -58,7 +58,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },
   { context: 'conversation', keys: ['q'], command: 'conversation.leave', help: 'back to the flow list (q there quits)' },
   { context: 'conversation', keys: ['t'], command: 'time.cycle', help: 'timestamps: absolute / relative / off', hint: 'time' },
-  { context: 'conversation', keys: ['b'], command: 'body.save', help: 'save the HTTP body or SMTP mail in view to a file' },
+  { context: 'conversation', keys: ['b'], command: 'body.save', help: 'save the HTTP body or SMTP mail in view to a file (asks)' },
 
   { context: 'global', keys: ['j', 'down'], command: 'move.down', help: 'down one row' },
   { context: 'global', keys: ['k', 'up'], command: 'move.up', help: 'up one row' },
@@ -79,11 +79,11 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['S-f'], command: 'follow.toggle', help: 'follow new flows and new bytes', hint: 'follow' },
   { context: 'global', keys: ['p'], command: 'pause.toggle', help: 'pause / resume screen updates (capture goes on)' },
   { context: 'global', keys: ['C-l'], command: 'screen.repaint', help: 'repaint the whole screen (after another program wrote on it)' },
-  { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow: client and server bytes, its log', hint: 'save' },
-  { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as curl (clipboard, a file)', hint: 'curl',
+  { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow (asks): demo-3-c2s.bin, -s2c.bin, .log', hint: 'save' },
+  { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as curl (clipboard, a .curl file)', hint: 'curl',
     helpNote: 'in view: exchange selected, or ] [ G / went to, or most shown' },
-  { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file' },
-  { context: 'global', keys: ['r'], command: 'proxy.retarget', help: 'proxy: new upstream host:port for new connections' },
+  { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file (asks: demo-5-flows.pcap)' },
+  { context: 'global', keys: ['r'], command: 'proxy.retarget', help: 'proxy: new upstream host:port for new connections (asks)' },
   { context: 'global', keys: ['?'], command: 'help', help: 'this help', hint: 'help' },
   { context: 'global', keys: ['q'], command: 'quit', help: 'quit (asks while a capture or the proxy runs)', hint: 'quit' },
   { context: 'global', keys: ['C-c'], command: 'quit.now', help: 'quit at once' },
@@ -98,6 +98,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'prompt', keys: ['right'], command: 'prompt.right', help: 'cursor right' },
   { context: 'prompt', keys: ['home', 'C-a'], command: 'prompt.home', help: 'cursor to the start' },
   { context: 'prompt', keys: ['end', 'C-e'], command: 'prompt.end', help: 'cursor to the end' },
+  { context: 'prompt', keys: ['up'], command: 'prompt.older', help: 'filter, search: the answer before (this session)' },
+  { context: 'prompt', keys: ['down'], command: 'prompt.newer', help: 'filter, search: the answer after, then the text typed' },
   { context: 'prompt', keys: ['C-c'], command: 'quit.now', help: 'quit at once' },
 ];
 
@@ -107,7 +109,7 @@ const HEADINGS: Record<KeyContext, string> = {
   global: 'Any pane',
   flowList: 'Flow list',
   conversation: 'Conversation',
-  prompt: 'Prompt (filter, search, retarget)',
+  prompt: 'Prompt (filter, search, save, retarget)',
 };
 
 /** key name → command, per context; built once from `KEYMAP`. */

@@ -4,8 +4,8 @@
  * app feeds keys here and draws `render()` in the status row.
  *
  * Keys come from the keymap's `prompt` context (Enter applies, Esc cancels, Backspace, Del,
- * ctrl-u clears, ←/→, Home/End); any other key that carries a character inserts it, except
- * C0 controls and DEL. The text may hold anything else the user pasted (C1 controls, bidi
+ * ctrl-u clears, ←/→, Home/End, ↑/↓ recall earlier answers of a prompt given a history); any
+ * other key that carries a character inserts it, except C0 controls and DEL. The text may hold anything else the user pasted (C1 controls, bidi
  * overrides, `{|}`): `render()` shows it only through `escapeText`, so none of it reaches the
  * terminal raw, and blessed tags must stay off in the widget that shows it.
  */
@@ -37,14 +37,23 @@ export class Prompt {
   private chars: string[];
   /** Cursor position: the number of code points before it. */
   private position: number;
+  /** The history entry shown (its index), `history.length` for the text being typed. */
+  private recalled: number;
+  /** The text being typed, kept while an earlier answer is shown. */
+  private draft = '';
 
-  /** `label` is shown before the text (e.g. `filter: `); `initial` is the text to edit. */
+  /**
+   * `label` is shown before the text (e.g. `filter: `); `initial` is the text to edit;
+   * `history`, the earlier answers of this prompt (oldest first), is what ↑ and ↓ recall.
+   */
   constructor(
     readonly label: string,
     initial = '',
+    private readonly history: readonly string[] = [],
   ) {
     this.chars = [...initial];
     this.position = this.chars.length;
+    this.recalled = history.length;
   }
 
   /** The text typed so far. */
@@ -86,6 +95,10 @@ export class Prompt {
         return this.moveTo(0);
       case 'prompt.end':
         return this.moveTo(this.chars.length);
+      case 'prompt.older':
+        return this.recall(-1);
+      case 'prompt.newer':
+        return this.recall(1);
       default:
         return ch !== undefined && this.insert(ch) ? 'edit' : 'ignored';
     }
@@ -118,6 +131,22 @@ export class Prompt {
     const cursor = stringColumns(label) + stringColumns(before);
     const after = headFitting(escapeText(this.chars.slice(this.position, this.position + reach(width - cursor)).join('')), width - cursor);
     return { line: label + before + after, cursor };
+  }
+
+  /**
+   * Shows the history entry `step` (-1: older, 1: newer) from the one shown, skipping entries
+   * equal to the text in the prompt (the draft past the newest), the cursor at its end.
+   */
+  private recall(step: -1 | 1): PromptOutcome {
+    const entry = (index: number): string => (index === this.history.length ? this.draft : this.history[index]);
+    if (this.recalled === this.history.length) this.draft = this.text;
+    let index = this.recalled + step;
+    while (index >= 0 && index < this.history.length && entry(index) === this.text) index += step;
+    if (index < 0 || index > this.history.length) return 'ignored';
+    this.recalled = index;
+    this.chars = [...entry(index)];
+    this.position = this.chars.length;
+    return 'edit';
   }
 
   private removeAt(index: number): boolean {

@@ -6,7 +6,7 @@ import { Prompt } from './prompt.js';
 import { headFitting, stringColumns } from './width.js';
 
 /** What the answer is used for. `quit` takes a single y/n key. */
-export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | 'write-pcap' | 'save-body' | 'retarget' | 'quit';
+export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | 'write-pcap' | 'save-flow' | 'save-body' | 'retarget' | 'quit';
 
 /** A prompt in the status row. */
 export class PromptBar extends Prompt {
@@ -15,8 +15,10 @@ export class PromptBar extends Prompt {
     label: string,
     /** The text the prompt opened with (the file name `w` or `b` offers). */
     readonly offered = '',
+    /** Earlier answers of this prompt, oldest first, for ↑ and ↓. */
+    history: readonly string[] = [],
   ) {
-    super(label, offered);
+    super(label, offered, history);
   }
 
   /** The row, exactly `width` columns, with the cursor cell in inverse video. */

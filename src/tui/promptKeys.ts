@@ -1,10 +1,10 @@
 /**
  * The keys while a prompt is open in the status row, and what each prompt's answer does: `f`
- * sets the filter, `/` searches, `w` writes a pcap, `b` a body or mail, `r` retargets the proxy, `q` (y/n) quits.
+ * sets the filter, `/` searches, `w` writes a pcap, `s` a flow, `b` a body or mail, `r` retargets the proxy, `q` (y/n) quits.
  * The open prompt is the app state's `prompt`; it is closed before its answer applies.
  */
 import type { ActionKeys } from './actionKeys.js';
-import type { AppState } from './appState.js';
+import { remember, type AppState } from './appState.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { parseFilter } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
@@ -54,12 +54,15 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
 }
 
 function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
-  const { status, searches } = scene;
+  const { status, searches, state } = scene;
   const { purpose, text } = prompt;
+  if (purpose === 'filter') remember(state.histories.filter, text);
+  if (purpose === 'search-list' || purpose === 'search-conversation') remember(state.histories.search, text);
   switch (purpose) {
     case 'filter': {
       const parsed = parseFilter(text);
-      if (!parsed.ok) return status.sayError(parsed.error);
+      // Escaped already; the status row gives it the whole row when it must (cut at its end).
+      if (!parsed.ok) return status.say(parsed.error);
       scene.list.setFilter(parsed.filter);
       scene.exchanges.setFilter(parsed.filter);
       searches.scheduleSteps();
@@ -73,6 +76,7 @@ function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
       return searches.searchList(text);
     case 'write-pcap':
       return scene.actionKeys.writePcap(text.trim(), prompt.offered);
+    case 'save-flow':
     case 'save-body':
       return scene.actionKeys.saveOffered(text.trim(), prompt.offered);
     case 'retarget':

@@ -2,9 +2,10 @@
  * The status row as text: the source, flow and traffic counts, the display settings, the
  * FOLLOW / PAUSED flags, loading progress, the active filter, a message and `? help`, fitted
  * to the width by dropping the least useful items first (never cutting `? help` or the
- * message). A message too long to stand beside `? help` takes the whole row (cut with an
- * ellipsis when longer still): a screen with no hint row has no other room for it. Pure; every string in it is display-safe (`source`, `filter` and `message` must
- * already be escaped by the caller: they may quote file names, hosts, typed text).
+ * message; a source with shorter forms shows the longest that fits). It is one row: a message
+ * too long to stand beside `? help` takes the whole row (cut with an ellipsis when longer
+ * still), never the hint row. Pure; every string in it is display-safe (`source`, `filter` and
+ * `message` must already be escaped by the caller: they may quote file names, hosts, typed text).
  */
 import { countOf, formatCount } from '../core/count.js';
 import type { SourceCounters } from '../engine/counters.js';
@@ -16,8 +17,11 @@ import { fitHead, headFitting, stringColumns } from './width.js';
 export interface StatusInfo {
   /** `demo.pcap`, `lo tcp port 80`, `:8080 → example.com:80` (escaped). */
   readonly source: string;
-  /** A shorter `source` for a row too narrow for it (`2 listeners`, escaped), if any. */
-  readonly sourceBrief?: string;
+  /**
+   * Shorter forms of `source` for a row too narrow for it, longest first (escaped): the proxy's
+   * `:8933 → h:80, +2 more`, …, `3 listeners`; the longest that fits is shown.
+   */
+  readonly sourceShorter?: readonly string[];
   readonly counters: SourceCounters | undefined;
   /** Flows held, and shown after the filter (exchanges, with `noun` `exchange`). */
   readonly flows: number;
@@ -46,9 +50,15 @@ interface Item {
   readonly keep: number;
   /** Instead of being dropped, cut once to fit (keeping at least `cut` columns) and ended with the ellipsis. */
   readonly cut?: number;
-  /** Shown instead of `text` when the row does not fit, before any item is dropped. */
-  readonly brief?: string;
+  /** Shorter forms of `text`, longest first: the longest that lets the row fit is shown (see statusLine). */
+  readonly shorter?: readonly string[];
 }
+
+/**
+ * Items below this `keep` may give way to a longer form of an item with shorter forms (packets,
+ * bytes, the display mode, which the conversation's title shows too); gaps and drops do not.
+ */
+const GIVES_WAY_TO_SHORTER = 5;
 
 /**
  * Columns a message keeps whole on a status row `width` columns wide (beyond them it is cut):
@@ -58,37 +68,16 @@ export function messageColumns(width: number): number {
   return Math.max(0, width - 10);
 }
 
-/**
- * `message` split for a status row `width` columns wide: `head` for the status row and `rest`
- * ('' when it fits) for the row below it, where the key hints give way to it. The cut falls
- * after a word when one ends in the second half of the row and the rest still fits its row.
- */
-export function splitMessage(message: string, width: number): { head: string; rest: string } {
-  const columns = messageColumns(width);
-  if (stringColumns(message) <= columns) return { head: message, rest: '' };
-  const full = headFitting(message, columns);
-  const space = full.lastIndexOf(' ');
-  const restAfter = (head: string): string => message.slice(head.length).trimStart();
-  const atWord = space > full.length / 2 ? full.slice(0, space) : full;
-  const head = stringColumns(restAfter(atWord)) <= width - 1 ? atWord : full;
-  return { head, rest: restAfter(head) };
-}
-
-/** Columns a message has alone on a status row `width` columns wide (no hint row below it): all but the leading space. */
+/** Columns a message has alone on a status row `width` columns wide (no room for `? help`): all but the leading space. */
 export function soleMessageColumns(width: number): number {
   return Math.max(0, width - 1);
-}
-
-/** Columns a message has on the status row and, split by {@link splitMessage}, the row below it. */
-export function twoRowMessageColumns(width: number): number {
-  return messageColumns(width) + Math.max(0, width - 1);
 }
 
 /** The status row, exactly `width` columns (padded). */
 export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): string {
   const c = info.counters;
   const items: Item[] = [];
-  items.push({ text: info.source, keep: 6, ...(info.sourceBrief ? { brief: info.sourceBrief } : {}) });
+  items.push({ text: info.source, keep: 6, ...(info.sourceShorter?.length ? { shorter: info.sourceShorter } : {}) });
   const plural = (n: number): string => countOf(n, info.noun ?? 'flow');
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${formatCount(info.flows - info.shown)} new)`, keep: 8 });
@@ -124,17 +113,40 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   // The message and `? help` always stay (the message cut if it must be).
   const fixed = message === '' ? help : `${message}${separator}${help}`;
   const joined = (list: Item[]): string => [...list.map((i) => i.text), fixed].join(separator);
+  const fits = (list: Item[]): boolean => stringColumns(joined(list)) + 1 <= width;
+  const dropUntil = (list: Item[], done: (list: Item[]) => boolean, below = Infinity): Item[] => {
+    while (list.length > 0 && !done(list)) {
+      let lowest = -1;
+      for (let i = 0; i < list.length; i++) if (list[i].keep < below && (lowest < 0 || list[i].keep < list[lowest].keep)) lowest = i;
+      if (lowest < 0) break;
+      const over = stringColumns(joined(list)) + 1 - width;
+      list = list.flatMap((item, i) => (i === lowest ? shortened(item, over, glyphs.ellipsis) : [item]));
+    }
+    return list;
+  };
   let kept = items;
-  if (stringColumns(joined(kept)) + 1 > width) kept = kept.map((item) => (item.brief === undefined ? item : { text: item.brief, keep: item.keep }));
-  while (kept.length > 0 && stringColumns(joined(kept)) + 1 > width) {
-    let lowest = 0;
-    for (let i = 1; i < kept.length; i++) if (kept[i].keep < kept[lowest].keep) lowest = i;
-    kept = kept.flatMap((item, i) => (i === lowest ? shortened(item, stringColumns(joined(kept)) + 1 - width, glyphs.ellipsis) : [item]));
-  }
+  if (!fits(kept)) kept = shorterForms(kept, (list) => dropUntil(list, fits, GIVES_WAY_TO_SHORTER), fits);
+  kept = dropUntil(kept, fits);
   let line = ' ' + joined(kept);
   if (stringColumns(line) > width && message !== '') line = ' ' + fitHead(message, soleMessageColumns(width), glyphs.ellipsis);
   line = headFitting(line, width);
   return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
+}
+
+/**
+ * `items` with each item's `shorter` forms tried, longest first, each row made by `fit` (which
+ * may drop lesser items): the first that `fits`, else the shortest forms, nothing dropped.
+ */
+function shorterForms(items: Item[], fit: (list: Item[]) => Item[], fits: (list: Item[]) => boolean): Item[] {
+  const at = items.findIndex((item) => item.shorter !== undefined);
+  if (at < 0) return items;
+  const forms = [items[at].text, ...items[at].shorter!];
+  const withForm = (text: string): Item[] => items.map((item, i) => (i === at ? { text, keep: item.keep } : item));
+  for (const form of forms) {
+    const row = fit(withForm(form));
+    if (fits(row)) return row;
+  }
+  return withForm(forms[forms.length - 1]);
 }
 
 /** `item` cut by `over` columns and marked with `ellipsis` (its `cut` head kept at least), once; else nothing. */

@@ -2,10 +2,11 @@
  * The status row's message (saved file names, errors, search progress): the text the app last
  * said, display-safe, fitted to the columns a message has. Saying something asks for a redraw.
  */
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
-import { fitMiddle, withName } from './width.js';
+import { fitMiddle, fitTail, stringColumns } from './width.js';
 
 /** The status message; `text` is '' when there is none. */
 export class StatusMessage {
@@ -20,6 +21,8 @@ export class StatusMessage {
     private readonly columnsNow: () => number,
     private readonly redraw: () => void,
     private readonly ellipsis: string,
+    /** The columns a message has alone on the status row (see statusBar's `soleMessageColumns`). */
+    private readonly rowColumnsNow: () => number = columnsNow,
   ) {}
 
   /** Sets the message to `text` (escaped already); '' clears it without a redraw. */
@@ -30,28 +33,62 @@ export class StatusMessage {
 
   /**
    * Sets the message to the first line of `problem` (an error, or its text), escaped; cut in the
-   * middle when long, as its end tells why (`cannot write …/x.pcap: no space left`).
+   * middle when long, as its end tells why (`cannot write …/x.pcap: no space left`), the whole
+   * status row its own then (see sayFitted).
    */
   sayError(problem: unknown): void {
-    this.text = fitMiddle(escapeText(errorLine(problem)), this.columnsNow(), this.ellipsis);
-    this.redraw();
-  }
-
-  /** `prefix` and `path` in the columns of a message: {@link messageWithPath}. */
-  withPath(prefix: string, path: string): string {
-    return messageWithPath(prefix, path, this.columnsNow(), this.ellipsis);
+    const text = escapeText(errorLine(problem));
+    this.sayFitted((columns) => fitMiddle(text, columns, this.ellipsis));
   }
 
   /** The columns a message has now. */
   columns(): number {
     return this.columnsNow();
   }
+
+  /**
+   * Says `render(columns)`, a message that shortens itself to `columns` (a path): made for the
+   * columns beside `? help` when it is whole there, else for the whole status row, which it then
+   * has alone (see statusLine), so that less of it is cut.
+   */
+  sayFitted(render: (columns: number) => string): void {
+    const beside = render(this.columnsNow());
+    const alone = render(this.rowColumnsNow());
+    this.say(beside === alone ? beside : alone);
+  }
 }
 
+/** Columns a file's name keeps at least. */
+const NAME_COLUMNS = 13;
+/** Columns a directory keeps, when there are, beside a name too long to be whole. */
+const DIRECTORY_COLUMNS = 16;
+
 /**
- * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here) in `columns`
- * columns: when the path does not fit, its end is kept (the file's name tells files apart).
+ * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here; the home directory
+ * as `~`) in `columns` columns, for a file written. When it does not fit, the directory is cut in
+ * the middle, so that the name stays whole (`saved /tmp/rev…/me/demo-1-2.curl`); a name too long
+ * for that is cut from its front (its end tells files apart), leaving the directory up to
+ * {@link DIRECTORY_COLUMNS} columns and the name {@link NAME_COLUMNS} at least.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
-  return withName(prefix, escapeText(resolve(path)), columns, ellipsis);
+  const absolute = resolve(path);
+  const name = escapeText(basename(absolute));
+  const directory = escapeText(homeAsTilde(dirname(absolute)));
+  const slash = directory.endsWith('/') ? '' : '/';
+  const room = columns - stringColumns(prefix) - slash.length;
+  const nameColumns = stringColumns(name);
+  const directoryColumns = stringColumns(directory);
+  if (directoryColumns + nameColumns <= room) return `${prefix}${directory}${slash}${name}`;
+  const least = stringColumns(ellipsis);
+  if (least + nameColumns <= room) return `${prefix}${fitMiddle(directory, room - nameColumns, ellipsis)}${slash}${name}`;
+  const kept = Math.max(least, Math.min(directoryColumns, DIRECTORY_COLUMNS, room - NAME_COLUMNS));
+  const shownDirectory = fitMiddle(directory, kept, ellipsis);
+  return `${prefix}${shownDirectory}${slash}${fitTail(name, Math.max(NAME_COLUMNS, room - stringColumns(shownDirectory)), ellipsis)}`;
+}
+
+/** `path` with the home directory at its start written `~`. */
+function homeAsTilde(path: string): string {
+  const home = homedir();
+  if (home.length > 1 && (path === home || path.startsWith(home + sep))) return '~' + path.slice(home.length);
+  return path;
 }

@@ -16,8 +16,8 @@ export interface TuiSource {
   readonly piped?: boolean;
   /** For the status row: file name, `iface filter`, `listen → target` (raw: the app escapes it). */
   label(): string;
-  /** A shorter label for a status row too narrow for {@link label} (`2 listeners`), raw; undefined: none. */
-  briefLabel?(): string | undefined;
+  /** Shorter labels for a status row too narrow for {@link label}, longest first (`:8933 → h:80, +1 more`, `2 listeners`), raw. */
+  shorterLabels?(): readonly string[];
   counters(): SourceCounters | undefined;
   /** True while the file is read, the capture runs or the proxy relays. */
   running(): boolean;
@@ -29,4 +29,6 @@ export interface TuiSource {
   retarget?(target: string): string;
   /** Proxy only: the `r` prompt (it says how to name a listener when there are several). */
   readonly retargetPrompt?: string;
+  /** Proxy only: what the `r` prompt opens with, to be edited: the current upstream (`1=host:port` with several listeners). */
+  retargetInitial?(): string;
 }

@@ -246,7 +246,18 @@ describe('readCapture errors', () => {
     expect((error as UserError).exitCode).toBe(2);
   });
 
-  it('directory: one-line UserError', async () => {
+  it('not a capture: the message names the file first, as other read errors do', async () => {
+    const path = join(dir, 'foo.pcap');
+    writeFileSync(path, 'root:x:0:0\n');
+    const error = await rejection(collect(path));
+    expect(error).toBeInstanceOf(CaptureFormatError);
+    expect((error as CaptureFormatError).kind).toBe('not-a-capture');
+    expect((error as UserError).message).toBe(`cannot read capture ${path}: not a pcap or pcapng capture (first bytes: 72 6f 6f 74)`);
+    const piped = await rejection(collect('-', undefined, chunksOf(new TextEncoder().encode('root'), 2)));
+    expect((piped as UserError).message).toBe('cannot read capture stdin: not a pcap or pcapng capture (first bytes: 72 6f 6f 74)');
+  });
+
+    it('directory: one-line UserError', async () => {
     const sub = join(dir, 'a-directory');
     mkdirSync(sub);
     const error = await rejection(collect(sub));

@@ -194,7 +194,7 @@ describe('flowspy command', () => {
 
   it.each([
     [['-r', '/nonexistent.pcap'], /^flowspy: cannot read capture \/nonexistent\.pcap: no such file\n$/],
-    [['-r', 'README.md'], /^flowspy: not a pcap or pcapng capture \(first bytes: [0-9a-f ]+\)\n$/],
+    [['-r', 'README.md'], /^flowspy: cannot read capture README\.md: not a pcap or pcapng capture \(first bytes: [0-9a-f ]+\)\n$/],
     [['-r', 'demo/demo.pcap', 'tcp', 'prt', '80'], /^flowspy: bad capture filter "tcp prt 80": .*\n$/],
     [['--frobnicate'], /^flowspy: unknown option --frobnicate \(see flowspy --help\)\n$/],
     [['-L', '80:x'], /^flowspy: bad -L "80:x".*\n$/],

@@ -23,7 +23,8 @@ describe('the proxy listeners as the status row shows them', () => {
     one.listening('127.0.0.1:8933', '127.0.0.1:8941');
     expect(one.bound).toBe(true);
     expect(one.label()).toBe(':8933 → 127.0.0.1:8941');
-    expect(one.brief()).toBeUndefined();
+    expect(one.shorter()).toEqual([]);
+    expect(one.currentTarget()).toBe('127.0.0.1:8941');
   });
 
   it('an address other than the default stays; several listeners have a brief form', () => {
@@ -32,7 +33,9 @@ describe('the proxy listeners as the status row shows them', () => {
     expect(two.bound).toBe(false);
     two.listening('127.0.0.1:8934', '[::1]:8941');
     expect(two.label()).toBe('0.0.0.0:8933 → 127.0.0.1:8941, :8934 → [::1]:8941');
-    expect(two.brief()).toBe('2 listeners');
+    expect(two.shorter()).toEqual(['0.0.0.0:8933 → 127.0.0.1:8941, +1 more', '2 listeners']);
+    expect(two.currentTarget()).toBe('1=127.0.0.1:8941');
+    expect(new ProxyListeners(['1:h:2', '3:h:4', '5:h:6']).shorter()).toEqual(['1:h:2, 3:h:4, +1 more', '1:h:2, +2 more', '3 listeners']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { screenLayout, HINT_ROW_MIN_HEIGHT } from '../../src/tui/layout.js';
-import { messageColumns, splitMessage, statusLine, twoRowMessageColumns, type StatusInfo } from '../../src/tui/statusBar.js';
+import { messageColumns, statusLine, type StatusInfo } from '../../src/tui/statusBar.js';
 import { paintLine, paintRow, paintTitle } from '../../src/tui/paint.js';
 import { PromptBar } from '../../src/tui/promptBar.js';
 import { paletteFor } from '../../src/tui/color.js';
@@ -129,10 +129,21 @@ describe('status row', () => {
     expect(line.trimEnd()).toBe(' zeek__http_1000-requests-one-dropped-response.pcap · 1 flow · 1 gap · ? help');
   });
 
-  it('a source too long for the row shows its brief form before anything is dropped (the proxy\'s listeners)', () => {
-    const proxy = { ...INFO, source: ':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8941', sourceBrief: '2 listeners', follow: true };
-    expect(statusLine(proxy, 80, UNICODE_GLYPHS).trimEnd()).toBe(' 2 listeners · 5 flows · 4.1kB · 2 gaps · 3 drops · text UTF-8 · FOLLOW · ? help');
-    expect(statusLine(proxy, 160, UNICODE_GLYPHS)).toContain(':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8941 · 5 flows');
+  it('a source too long for the row shows as many of its parts as fit, then +N more (the proxy\'s listeners)', () => {
+    const three = ':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8942, :8935 → 127.0.0.1:8943';
+    const shorter = [':8933 → 127.0.0.1:8941, :8934 → 127.0.0.1:8942, +1 more', ':8933 → 127.0.0.1:8941, +2 more', '3 listeners'];
+    const proxy = { ...INFO, counters: undefined, source: three, sourceShorter: shorter, follow: true };
+    expect(statusLine(proxy, 100, UNICODE_GLYPHS).trimEnd()).toBe(` ${three} · 5 flows · FOLLOW · ? help`);
+    expect(statusLine(proxy, 80, UNICODE_GLYPHS).trimEnd()).toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · text UTF-8 · FOLLOW · ? help');
+    expect(statusLine(proxy, 60, UNICODE_GLYPHS).trimEnd()).toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · FOLLOW · ? help');
+    expect(statusLine(proxy, 40, UNICODE_GLYPHS).trimEnd()).toBe(' 3 listeners · 5 flows · FOLLOW · ? help');
+    expect(statusLine(proxy, 160, UNICODE_GLYPHS)).toContain(`${three} · 5 flows`);
+    // Bytes, packets and the display mode give way to a listener; the gaps and drops do not.
+    const counted = { ...proxy, counters: COUNTERS };
+    expect(statusLine(counted, 80, UNICODE_GLYPHS).trimEnd()).toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · 2 gaps · 3 drops · FOLLOW · ? help');
+    expect(statusLine(counted, 70, UNICODE_GLYPHS).trimEnd()).toBe(' 3 listeners · 5 flows · 2 gaps · 3 drops · FOLLOW · ? help');
+    expect(statusLine({ ...counted, counters: { ...COUNTERS, gaps: 0, kernelDrops: undefined, queueDrops: undefined } }, 80, UNICODE_GLYPHS).trimEnd())
+      .toBe(' :8933 → 127.0.0.1:8941, +2 more · 5 flows · text UTF-8 · FOLLOW · ? help');
   });
 
   it('narrow: drops the least useful items first, keeps the message and help', () => {
@@ -151,25 +162,13 @@ describe('status row', () => {
     expect(statusLine({ ...INFO, message: 'saved a.client' }, 40, UNICODE_GLYPHS).trimEnd()).toMatch(/ saved a\.client · \? help$/);
   });
 
-  it('a message too long for the row is split after a word; the rest goes to the row below', () => {
+  it('a message too long for the row stays on it, cut (never spilt onto the hint row)', () => {
     const message = 'damaged capture at byte 874: record announces 1358954496 captured bytes (more than 262144)';
-    const { head, rest } = splitMessage(message, 80);
-    expect(stringColumns(head)).toBeLessThanOrEqual(messageColumns(80));
-    expect(head).toBe('damaged capture at byte 874: record announces 1358954496 captured');
-    expect(rest).toBe('bytes (more than 262144)');
-    expect(statusLine({ ...INFO, message: head }, 80, UNICODE_GLYPHS).trimEnd()).toBe(` ${head} · ? help`);
-    expect(splitMessage('saved /tmp/a', 80)).toEqual({ head: 'saved /tmp/a', rest: '' });
-    // No space in the second half of the row: cut where the row ends.
-    const path = `saved /${'d'.repeat(100)}`;
-    expect(splitMessage(path, 80).head + splitMessage(path, 80).rest).toBe(path);
-    expect(stringColumns(splitMessage(path, 80).head)).toBe(messageColumns(80));
-    // A word ends in the second half of the row, but the rest would not fit its row: cut at the edge.
-    const long = `cannot write the new capture file named /srv/${'y'.repeat(74)}.pcap: no space left on device`;
-    expect(stringColumns(long)).toBe(twoRowMessageColumns(80));
-    const { head: first, rest: second } = splitMessage(long, 80);
-    expect(stringColumns(first)).toBe(messageColumns(80));
-    expect(first + second).toBe(long);
-    expect(stringColumns(second)).toBe(79);
+    const line = statusLine({ ...INFO, message }, 80, UNICODE_GLYPHS);
+    expect(stringColumns(line)).toBe(80);
+    expect(line).toMatch(/^ damaged capture at byte 874: .*…$/);
+    const fits = 'x'.repeat(messageColumns(80));
+    expect(statusLine({ ...INFO, message: fits }, 80, UNICODE_GLYPHS).trimEnd()).toBe(` ${fits} · ? help`);
   });
 });
 

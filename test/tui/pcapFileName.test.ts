@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { pcapFileName, answeredPath } from '../../src/tui/actionKeys.js';
 
 describe('the name w offers', () => {
-  it('carries the local time to the second, so a second w is offered a new name', () => {
-    expect(pcapFileName(5, new Date(2026, 11, 2, 9, 4, 7))).toBe('flowspy-20261202-090407-5-flows.pcap');
-    expect(pcapFileName(1, new Date(2026, 0, 31, 23, 59, 59))).toBe('flowspy-20260131-235959-1-flow.pcap');
+  it('carries the capture\'s base name and the number of flows; a taken one gets tcpflow\'s suffix', () => {
+    expect(pcapFileName('demo', 5)).toBe('demo-5-flows.pcap');
+    expect(pcapFileName('proxy-8933', 1)).toBe('proxy-8933-1-flow.pcap');
+    expect(pcapFileName('demo', 5, 2)).toBe('demo-5-flowsc2.pcap');
   });
 });
 

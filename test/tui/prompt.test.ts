@@ -9,6 +9,28 @@ function type(prompt: Prompt, text: string): void {
 }
 
 describe('Prompt', () => {
+  it('recalls earlier answers with up and down, skipping the one already shown, and gives the typed text back', () => {
+    const prompt = new Prompt('filter: ', ':80', ['host:a', ':80', 'status:lost']);
+    type(prompt, ' x');
+    expect(prompt.key('up')).toBe('edit');
+    expect(prompt.text).toBe('status:lost');
+    expect(prompt.key('up')).toBe('edit');
+    expect([prompt.text, prompt.cursor]).toEqual([':80', 3]);
+    expect(prompt.key('up')).toBe('edit');
+    expect(prompt.text).toBe('host:a');
+    expect(prompt.key('up')).toBe('ignored');
+    expect(prompt.key('down')).toBe('edit');
+    expect(prompt.key('down')).toBe('edit');
+    expect(prompt.key('down')).toBe('edit');
+    expect(prompt.text).toBe(':80 x');
+    expect(prompt.key('down')).toBe('ignored');
+    // The newest entry equal to the text opened with is skipped: up shows the one before.
+    const again = new Prompt('filter: ', 'status:lost', ['host:a', 'status:lost']);
+    again.key('up');
+    expect(again.text).toBe('host:a');
+    expect(new Prompt('/').key('up')).toBe('ignored');
+  });
+
   it('edits with typing, Backspace, Del, arrows, Home/End and ctrl-u', () => {
     const prompt = new Prompt('search: ');
     type(prompt, 'GET /x');

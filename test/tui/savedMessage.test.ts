@@ -1,56 +1,66 @@
+import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { curlSavedPrefix, savedMessage } from '../../src/tui/actionKeys.js';
+import { curlSavedMessage } from '../../src/tui/actions/curl.js';
+import { savedFlowMessage, type SavedFile } from '../../src/tui/actions/saveFlow.js';
 import { messageWithPath } from '../../src/tui/statusMessage.js';
-import { messageColumns, soleMessageColumns } from '../../src/tui/statusBar.js';
+import { messageColumns } from '../../src/tui/statusBar.js';
 import { stringColumns } from '../../src/tui/width.js';
 
-const CLIENT = '/work/wt/review/010.000.000.001.40005-010.000.000.002.00080';
+const DEEP = '/tmp/review/some/deep/directory/of/the/user/who/saves/things';
 
-describe('the status line after s (save)', () => {
-  it('names the client\'s file and says which the others are', () => {
-    expect(savedMessage(['/tmp/a-b', '/tmp/b-a', '/tmp/a-b.log'], 70, '…')).toBe('saved /tmp/a-b (client), reverse (server) and .log');
-    expect(savedMessage(['/tmp/a-b', '/tmp/a-b.log'], 70, '…')).toBe('saved /tmp/a-b (client; server sent nothing) and .log');
-    expect(savedMessage(['/tmp/b-a', '/tmp/a-b.log'], 70, '…')).toBe('saved /tmp/b-a (server; client sent nothing) and .log');
-    expect(savedMessage(['/tmp/a\x1b[2J'], 70, '…')).toBe('saved /tmp/a\\x1b[2J');
+describe('messages naming a file written (s, y, w, b)', () => {
+  it('say the absolute path, the home directory as ~, escaped', () => {
+    expect(messageWithPath('wrote 1 packet of 1 flow to ', '/tmp/a.pcap', 70, '…')).toBe('wrote 1 packet of 1 flow to /tmp/a.pcap');
+    expect(messageWithPath('saved ', `${homedir()}/work/x.curl`, 70, '…')).toBe('saved ~/work/x.curl');
+    expect(messageWithPath('saved ', '/tmp/a\x1b[2J', 70, '…')).toBe('saved /tmp/a\\x1b[2J');
   });
 
-  it('fits the columns a message keeps on an 80-column status row, keeping the end of the path', () => {
-    const text = savedMessage([CLIENT, '/work/wt/review/x', `${CLIENT}.log`], messageColumns(80), '…');
-    expect(text).toBe('saved …40005-010.000.000.002.00080 (client), reverse (server) and .log');
+  it('fit the columns of a message: the directory cut in the middle first, then the name from its front, then the directory again', () => {
+    const mail = '010.010.001.004.01470-074.053.140.153.00025-MAIL-001.eml';
+    const saved = messageWithPath('saved mail 1, 14,545 bytes: ', `/tmp/statusfix/${mail}`, 79, '…');
+    expect(saved).toBe(`saved mail 1, 14,545 bytes: /tmp/statusfix/…${mail.slice(-(79 - 28 - 15 - 1))}`);
+    const text = messageWithPath('curl sent to clipboard (OSC 52), saved ', `${DEEP}/demo-1-2.curl`, messageColumns(80), '…');
+    expect(text).toBe('curl sent to clipboard (OSC 52), saved /tmp/…aves/things/demo-1-2.curl');
+    expect(stringColumns(text)).toBe(messageColumns(80));
+    const narrow = messageWithPath('wrote 51 packets of 5 flows to ', `${DEEP}/demo-5-flows-with-a-long-name.pcap`, messageColumns(60), '…');
+    expect(narrow).toBe('wrote 51 packets of 5 flows to /…ngs/…ng-name.pcap');
+    expect(stringColumns(narrow)).toBe(messageColumns(60));
+  });
+});
+
+describe('the status line after s (save)', () => {
+  const file = (path: string, side: SavedFile['side'], bytes: number, holes = 0): SavedFile => ({ path, side, bytes, holes });
+
+  it('says the sizes, digit-grouped, and the files as one path with their names in braces', () => {
+    const saved = [file('/tmp/s/demo-3-c2s.bin', 'c2s', 586), file('/tmp/s/demo-3-s2c.bin', 's2c', 1198), file('/tmp/s/demo-3.log', 'log', 2000)];
+    expect(savedFlowMessage(saved, 70, '…')).toBe('saved 586 + 1,198 B: /tmp/s/demo-3{-c2s.bin,-s2c.bin,.log}');
+    expect(savedFlowMessage([saved[1], saved[2]], 70, '…')).toBe('saved 1,198 B: /tmp/s/demo-3{-s2c.bin,.log}');
+  });
+
+  it('says when gaps made a file sparse, and fits 80 columns', () => {
+    const saved = [file(`${DEEP}/ftp-7-c2s.bin`, 'c2s', 12), file(`${DEEP}/ftp-7-s2c.bin`, 's2c', 5_416_666_670, 5_400_000_000), file(`${DEEP}/ftp-7.log`, 'log', 100)];
+    const text = savedFlowMessage(saved, messageColumns(80), '…');
+    expect(text).toMatch(/^saved 12 \+ 5,416,666,670 B \(sparse: 5\.4GB of gaps\): .*\.log\}$/);
     expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
   });
 });
 
-describe('the status line after s on a 40x12 screen (no hint row: the message has the whole row)', () => {
-  it('keeps the end of the path, the words after it shortened', () => {
-    const text = savedMessage([CLIENT, '/work/wt/review/x', `${CLIENT}.log`], soleMessageColumns(40), '…');
-    expect(text).toBe('saved …000.000.002.00080 +reverse, .log');
-    expect(stringColumns(text)).toBeLessThanOrEqual(soleMessageColumns(40));
-    expect(savedMessage([CLIENT, `${CLIENT}.log`], soleMessageColumns(40), '…')).toBe('saved …0005-010.000.000.002.00080 +.log');
-  });
-});
-
-describe('messages naming a file (w, y)', () => {
-  it('keep the end of a long path in the columns of a message', () => {
-    const path = `/work/wt/review/some/deep/directory/${'x'.repeat(30)}/flowspy-20261202-190412-5-flows.pcap`;
-    const text = messageWithPath('wrote 51 packets of 5 flows to ', path, messageColumns(80), '...');
-    expect(text).toBe('wrote 51 packets of 5 flows to ...flowspy-20261202-190412-5-flows.pcap');
-    expect(stringColumns(text)).toBe(messageColumns(80));
-    expect(messageWithPath('wrote 1 packets of 1 flows to ', '/tmp/a.pcap', 70, '…')).toBe('wrote 1 packets of 1 flows to /tmp/a.pcap');
-  });
-});
-
 describe('the status line after y (curl)', () => {
-  it('says the command was sent to the terminal clipboard, not that it was copied, and keeps the file name in 80 columns', () => {
-    for (const beside of [false, true]) {
-      const text = messageWithPath(curlSavedPrefix(beside), '/work/wt/review/flowspy-12-3.curl', messageColumns(80), '…');
-      expect(text).toMatch(/^curl sent to (terminal )?clipboard[ ,].*\/flowspy-12-3\.curl$/);
-      expect(stringColumns(text)).toBeLessThanOrEqual(messageColumns(80));
-    }
+  it('says the command was sent to the terminal clipboard, not that it was copied, and where the file is', () => {
+    expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 70, '…')).toBe('curl sent to clipboard (OSC 52), saved /tmp/r/demo-12-3.curl');
+    expect(curlSavedMessage(['/tmp/r/demo-12-3.body', '/tmp/r/demo-12-3.curl'], 70, '…')).toBe('curl sent to clipboard (OSC 52), saved /tmp/r/demo-12-3{.body,.curl}');
   });
+});
 
-  it('says in words that a body file was saved beside the command', () => {
-    expect(curlSavedPrefix(true)).toBe('curl sent to clipboard, saved with its body file: ');
-    expect(curlSavedPrefix(false)).toBe('curl sent to terminal clipboard (OSC 52), saved: ');
+describe('StatusMessage.sayFitted', () => {
+  it('keeps a message beside ? help when it is whole there, else makes it for the whole row', async () => {
+    const { StatusMessage } = await import('../../src/tui/statusMessage.js');
+    const status = new StatusMessage(() => messageColumns(80), () => undefined, '…', () => 79);
+    const path = (columns: number): string => messageWithPath('saved ', `${DEEP}/demo-1-1.curl`, columns, '…');
+    status.sayFitted(path);
+    expect(status.text).toBe(path(79));
+    expect(stringColumns(status.text)).toBe(79);
+    status.sayFitted((columns) => messageWithPath('saved ', '/tmp/a.curl', columns, '…'));
+    expect(status.text).toBe('saved /tmp/a.curl');
   });
 });

@@ -9,6 +9,8 @@
  * the terminal raw. A body bash cannot quote exactly (a NUL byte ends a `$'...'` word) is sent
  * from a file: `--data-binary @file`. Pure, apart from reading the body through the given reader.
  */
+import { basename, dirname, join } from 'node:path';
+import { messageWithPath } from '../statusMessage.js';
 import { dechunk, type StreamReader } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import type { HttpRequest } from '../../messages/types.js';
@@ -100,4 +102,16 @@ export function quoteBytes(bytes: Uint8Array): string {
     else out += `\\x${ch.toString(16).padStart(2, '0')}`;
   }
   return `${out}'`;
+}
+
+/**
+ * What `y` says once its files are written (`paths`: a `.body` file first when there is one, then
+ * the `.curl` file), in `columns` columns. It says "sent": flowspy cannot know whether the terminal
+ * took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
+ */
+export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
+  const curl = paths[paths.length - 1];
+  const stem = basename(curl).replace(/\.curl$/, '');
+  const name = paths.length > 1 ? `${stem}{${paths.map((path) => basename(path).slice(stem.length)).join(',')}}` : basename(curl);
+  return messageWithPath('curl sent to clipboard (OSC 52), saved ', join(dirname(curl), name), columns, ellipsis);
 }

@@ -2,6 +2,7 @@
  * New files for the save keys (`s`, `b`): created exclusively, never over an existing file, under
  * the first suffix index free for every name of a set (tcpflow's `c1`, `c2`, ... naming).
  */
+import { existsSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileErrorReason, UserError } from '../../core/errors.js';
@@ -43,6 +44,36 @@ export async function createNewFiles(directory: string, namesOf: (index: number)
 }
 
 /**
+ * Creates the files `names` in `directory`, each only when free (the user's choice of names).
+ * @throws UserError with one line, after removing what it created: `cannot write DIR/NAME: it
+ *   exists, give another name`, or why the directory cannot be written.
+ */
+export async function createNamedFiles(directory: string, names: readonly string[]): Promise<OpenFile[]> {
+  const opened: OpenFile[] = [];
+  for (const name of names) {
+    const path = join(directory, name);
+    try {
+      opened.push({ path, handle: await open(path, 'wx') });
+    } catch (err) {
+      await removeFiles(opened);
+      throw new UserError(`cannot write ${path}: ${fileErrorReason(err, NAMED_REASONS)}`);
+    }
+  }
+  return opened;
+}
+
+const NAMED_REASONS = { EEXIST: 'it exists, give another name', ENOENT: 'no such directory', ENOTDIR: 'no such directory' };
+
+/**
+ * The first index (0, 1, ...) whose names `namesOf(index)` are all free in `directory` now (to
+ * offer a name that a save will not have to change); 0 when none is found.
+ */
+export function firstFreeIndex(directory: string, namesOf: (index: number) => readonly string[]): number {
+  for (let index = 0; index < MAX_SUFFIX; index++) if (namesOf(index).every((name) => !existsSync(join(directory, name)))) return index;
+  return 0;
+}
+
+/**
  * The one new file of a save into `directory`: `name` when given (the user's choice: written
  * only when free), else `nameOf(index)` for the first free index (see {@link createNewFiles}).
  * @throws UserError with one line: `cannot write DIR/NAME: it exists, give another name`, or
@@ -50,12 +81,7 @@ export async function createNewFiles(directory: string, namesOf: (index: number)
  */
 export async function createNewFile(directory: string, nameOf: (index: number) => string, name?: string): Promise<OpenFile> {
   if (name === undefined) return (await createNewFiles(directory, (index) => [nameOf(index)]))[0];
-  const path = join(directory, name);
-  try {
-    return { path, handle: await open(path, 'wx') };
-  } catch (err) {
-    throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { EEXIST: 'it exists, give another name', ENOENT: 'no such directory', ENOTDIR: 'no such directory' })}`);
-  }
+  return (await createNamedFiles(directory, [name]))[0];
 }
 
 /** Closes and deletes `files`, ignoring errors (a save that failed leaves nothing behind). */

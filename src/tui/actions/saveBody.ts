@@ -8,7 +8,7 @@
  * de-chunked or inflated). Nothing is ever overwritten (see {@link bodyFileName}).
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -21,8 +21,7 @@ import type { HttpBody, HttpMessageBase } from '../../messages/types.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import type { BodyTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../../core/count.js';
-import { escapeText } from '../../render/escape.js';
-import { withName } from '../width.js';
+import { messageWithPath } from '../statusMessage.js';
 import type { FlowKey } from '../../core/types.js';
 import { bodyExtension, bodyFileName } from './bodyName.js';
 import { createNewFile } from './newFiles.js';
@@ -140,10 +139,9 @@ export function bodyTargetName(key: FlowKey, target: BodyTarget, index = 0): str
 }
 
 /**
- * `saved body of #3 response, 12,345 bytes: NAME (gzip decoded)` for the status bar, in about
- * `columns` columns: the file's name (escaped) comes before the notes and keeps its end when it
- * is cut (at least 13 columns of it); the notes (written as sent and why, incomplete and why) go
- * last, where a row too short cuts them.
+ * `saved body of #3 response, 12,345 bytes (gzip decoded): DIR/NAME` for the status bar, in
+ * about `columns` columns (see messageWithPath: the directory is cut first, then the name
+ * from its front); the notes (decoded, written as sent and why, incomplete and why) come first.
  */
 export function savedBodyMessage(target: BodyTarget, saved: SavedBody, columns: number, ellipsis: string): string {
   const notes = [
@@ -152,8 +150,8 @@ export function savedBodyMessage(target: BodyTarget, saved: SavedBody, columns: 
     ...(saved.incomplete === undefined ? [] : [`incomplete: ${saved.incomplete}`]),
   ];
   const how = saved.asSent === undefined ? '' : ' as sent';
-  const head = `saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes: `;
-  return `${withName(head, escapeText(basename(saved.path)), columns, ellipsis)}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  const head = `saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes${notes.length ? ` (${notes.join('; ')})` : ''}: `;
+  return messageWithPath(head, saved.path, columns, ellipsis);
 }
 
 /**

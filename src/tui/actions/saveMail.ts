@@ -6,15 +6,14 @@
  * Nothing is ever overwritten (see {@link mailFileName}).
  */
 import { unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
 import { mailLength } from '../../messages/lines.js';
-import { escapeText } from '../../render/escape.js';
 import type { MailTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../../core/count.js';
-import { withName } from '../width.js';
+import { messageWithPath } from '../statusMessage.js';
 import { mailFileName } from './bodyName.js';
 import { createNewFile } from './newFiles.js';
 import { evicted, writeAll, type BodySource } from './saveBody.js';
@@ -94,10 +93,10 @@ export async function saveMail(store: BodySource, flowId: number, target: MailTa
 }
 
 /**
- * `saved mail 1, 14,545 bytes: NAME` for the status bar, in about `columns` columns: the file's
- * name (escaped) keeps its end when it is cut; why it is incomplete goes last.
+ * `saved mail 1, 14,545 bytes: DIR/NAME` for the status bar, in about `columns` columns (see
+ * messageWithPath); why it is incomplete comes before the name.
  */
 export function savedMailMessage(target: MailTarget, saved: SavedMail, columns: number, ellipsis: string): string {
-  const head = `saved mail ${target.number}, ${formatCount(saved.bytes)} bytes: `;
-  return `${withName(head, escapeText(basename(saved.path)), columns, ellipsis)}${saved.incomplete === undefined ? '' : ` (incomplete: ${saved.incomplete})`}`;
+  const head = `saved mail ${target.number}, ${formatCount(saved.bytes)} bytes${saved.incomplete === undefined ? '' : ` (incomplete: ${saved.incomplete})`}: `;
+  return messageWithPath(head, saved.path, columns, ellipsis);
 }

@@ -182,8 +182,8 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
   }
   const unknownField = /^([a-z][a-z-]+):/i.exec(text);
   if (unknownField && !looksLikeAddress(text)) {
-    // Short enough for an 80-column status row: the known words, and how to search the text.
-    return `unknown ${escapeText(unknownField[1])}: method: status: host: path: has: or "${escapeText(unknownField[1])}:…" for text`;
+    // The known words, and how to search the text (quoted, the word is text); 78 columns for `foo:bar`.
+    return `unknown filter word ${escapeText(unknownField[1])}: (method: status: host: path: has:; "${escapeText(text)}" is text)`;
   }
   if (STATES.includes(lower as FlowState)) return { kind: 'state', state: lower as FlowState };
   if (text.startsWith('#')) {

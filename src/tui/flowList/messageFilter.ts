@@ -1,5 +1,7 @@
 /**
- * Filter words about a flow's messages (issue 13): `method:POST`, `status:404` or `status:5xx`,
+ * Filter words about a flow's messages (issue 13): `method:POST`, `status:404` or `status:5xx`
+ * (or a word of the exchange list's status column for an exchange without a response:
+ * `status:lost`, `status:after-close`, `status:unanswered`),
  * `host:google` (a part of the request's Host, without its port, or of the TLS server name:
  * takes `www.google.com`), `path:/api` (the start of the request target's path).
  * Case-insensitive except the path. A flow whose protocol is not known yet, or not HTTP/TLS,
@@ -9,6 +11,7 @@ import type { FlowMessages } from '../../messages/flowMessages.js';
 import { headerValue } from '../../messages/httpHead.js';
 import type { HttpExchange } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
+import { exchangeStatus } from './exchangeFields.js';
 
 /** One message word. */
 export interface MessageTerm {
@@ -19,6 +22,8 @@ export interface MessageTerm {
 }
 
 const FIELDS = ['method', 'status', 'host', 'path'] as const;
+/** What the status column says of an exchange without a final response (see exchangeStatus). */
+const OUTCOMES: readonly string[] = ['lost', 'after-close', 'unanswered'];
 
 /** The term for `word` when it is a message word (`field:value`), a one-line error for a bad one, else undefined. */
 export function parseMessageWord(word: string): MessageTerm | string | undefined {
@@ -28,7 +33,9 @@ export function parseMessageWord(word: string): MessageTerm | string | undefined
   if (!(FIELDS as readonly string[]).includes(field)) return undefined;
   const value = word.slice(colon + 1);
   if (value === '') return `${escapeText(field)}: needs a value, e.g. method:POST status:5xx host:example.com path:/api`;
-  if (field === 'status' && !/^[1-5][0-9x]{2}$/i.test(value)) return `bad ${escapeText(word)}: a status like 404 or 5xx`;
+  if (field === 'status' && !/^[1-5][0-9x]{2}$/i.test(value) && !OUTCOMES.includes(value.toLowerCase())) {
+    return `bad ${escapeText(word)}: a status like 404 or 5xx, or ${OUTCOMES.join(', ')}`;
+  }
   const kept = field === 'path' ? value : value.toLowerCase();
   return { kind: 'message', field: field as MessageTerm['field'], value: kept };
 }
@@ -50,6 +57,7 @@ export function exchangeMatches(term: MessageTerm, exchange: HttpExchange): bool
     case 'method':
       return request?.method.toLowerCase() === term.value;
     case 'status': {
+      if (OUTCOMES.includes(term.value)) return exchangeStatus(exchange) === term.value;
       const status = exchange.response?.status;
       return status !== undefined && statusMatches(String(status), term.value);
     }

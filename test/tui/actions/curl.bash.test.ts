@@ -44,14 +44,14 @@ describe('y: the curl command, run by bash, sends the exact body', () => {
         });
         return paths;
     };
-    const actions = { saveFiles } as unknown as TuiActions;
+    const actions = { saveFiles, stem: 'x' } as unknown as TuiActions;
     const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
     const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions, follow: false, messages: () => flow.messages });
     await screen.waitFor(() => screen.text().join('\n').includes('h.example') || screen.text().join('\n').includes('10.0.0.2'));
     screen.press('y');
-    await screen.waitFor(() => screen.line(screen.rows - 2).includes('saved with its body file: '));
-    expect([...saved.keys()]).toEqual([`flowspy-${FLOW}-1.body`, `flowspy-${FLOW}-1.curl`]);
-    const command = readFileSync(join(dir, `flowspy-${FLOW}-1.curl`), 'utf8');
+    await screen.waitFor(() => screen.line(screen.rows - 2).includes(`/x-${FLOW}-1{.body,.curl}`));
+    expect([...saved.keys()]).toEqual([`x-${FLOW}-1.body`, `x-${FLOW}-1.curl`]);
+    const command = readFileSync(join(dir, `x-${FLOW}-1.curl`), 'utf8');
     expect(command).not.toMatch(/\\x00/);
     expect(sentBody(command)).toEqual(body);
     app.dispose();

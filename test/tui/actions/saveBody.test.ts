@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bodyTargetName, saveBody, savedBodyMessage, type BodySource } from '../../../src/tui/actions/saveBody.js';
 import { mulberry32 } from '../../support/prng.js';
 import { KEY, liveFlow } from '../../support/liveFlow.js';
+import { stringColumns } from '../../../src/tui/width.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -62,10 +63,12 @@ describe('saveBody', () => {
     expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.json`);
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
     expect(saved).toMatchObject({ bytes: 50_000, decoded: [], asSent: undefined, incomplete: undefined });
-    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 50,000 bytes: ${RESPONSE_NAME}.json`);
+    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 50,000 bytes: ${saved.path}`);
     // A narrow row keeps the name's end, in 13 columns at least.
-    expect(savedBodyMessage(target, saved, 60, '…')).toBe(`saved body of #1 response, 50,000 bytes: …${`${RESPONSE_NAME}.json`.slice(-18)}`);
-    expect(savedBodyMessage(target, saved, 20, '...')).toBe(`saved body of #1 response, 50,000 bytes: ...${`${RESPONSE_NAME}.json`.slice(-10)}`);
+    const narrow = savedBodyMessage(target, saved, 60, '…');
+    expect(narrow).toMatch(/^saved body of #1 response, 50,000 bytes: \/…\S*\/…esponse\.json$/);
+    expect(stringColumns(narrow)).toBe(60);
+    expect(savedBodyMessage(target, saved, 20, '...')).toBe(`saved body of #1 response, 50,000 bytes: .../...${`${RESPONSE_NAME}.json`.slice(-10)}`);
     expect(Math.abs(statSync(saved.path).mtimeMs - target.message.lastTs / 1000)).toBeLessThan(1);
   });
 
@@ -77,7 +80,7 @@ describe('saveBody', () => {
     const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 777 });
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
     expect(basename(saved.path)).toBe(`${RESPONSE_NAME}.html`);
-    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 200,000 bytes: ${RESPONSE_NAME}.html (gzip decoded)`);
+    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 200,000 bytes (gzip decoded): ${saved.path}`);
   });
 
   it.each([
@@ -102,7 +105,7 @@ describe('saveBody', () => {
     const target = flow.target(0, 'response');
     const saved = await saveBody(flow.store, 1, target, freshDir());
     expect(readFileSync(saved.path).equals(payload)).toBe(true);
-    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 10,000 bytes: ${basename(saved.path)} (gzip decoded; br decoded)`);
+    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 10,000 bytes (gzip decoded; br decoded): ${saved.path}`);
   });
 
   it('a decompression bomb is cut at the decoded cap, written that far and reported incomplete', async () => {
@@ -113,9 +116,10 @@ describe('saveBody', () => {
     expect(statSync(saved.path).size).toBe(100_000);
     expect(saved.bytes).toBe(100_000);
     const name = basename(saved.path);
-    expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response, 100,000 bytes: ${name} (gzip decoded; incomplete: decoded size cut at 100,000 bytes (a decompression bomb?))`);
-    // On an 80-column row (70 for a message) the name's end stays in view; the notes are cut after it.
-    expect(savedBodyMessage(target, saved, 70, '…')).toMatch(new RegExp(`^saved body of #1 response, 100,000 bytes: …${name.slice(-27)} \\(gzip decoded; `));
+    const head = 'saved body of #1 response, 100,000 bytes (gzip decoded; incomplete: decoded size cut at 100,000 bytes (a decompression bomb?)): ';
+    expect(savedBodyMessage(target, saved, 260, '…')).toMatch(new RegExp(`^${head.replace(/[()?]/g, '\\$&')}/.*/${name}$`));
+    // On an 80-column row (70 for a message) the notes come first, then the name's end.
+    expect(savedBodyMessage(target, saved, 70, '…')).toMatch(new RegExp(`^saved body of #1 response, 100,000 bytes \\(gzip decoded; incomplete: .*\\): \\S*/…${name.slice(-12)}$`));
   });
 
   it('a body that does not decode (gzip corrupt or cut short, br cut short, in a complete message) is written as sent, and says so', async () => {
@@ -130,7 +134,7 @@ describe('saveBody', () => {
       const saved = await saveBody(flow.store, 1, target, freshDir(), { sliceBytes: 1000 });
       expect(readFileSync(saved.path).equals(wire)).toBe(true);
       expect(saved).toMatchObject({ decoded: [], asSent: `${coding} does not decode`, incomplete: undefined });
-      expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes: ${basename(saved.path)} (${coding} does not decode)`);
+      expect(savedBodyMessage(target, saved, 200, '…')).toBe(`saved body of #1 response as sent, ${wire.length.toLocaleString('en-US')} bytes (${coding} does not decode): ${saved.path}`);
     }
   });
 
@@ -191,7 +195,7 @@ describe('saveBody', () => {
     expect(written.length).toBeGreaterThan(10_000);
     expect(written.equals(payload.subarray(0, written.length))).toBe(true);
     expect(saved.incomplete).toBe(`capture gap after 20,000 of ${wire.length.toLocaleString('en-US')} wire bytes`);
-    expect(savedBodyMessage(target, saved, 200, '…')).toMatch(/^saved body of #1 response, [\d,]+ bytes: \S+ \(gzip decoded; incomplete: capture gap after 20,000 of [\d,]+ wire bytes\)$/);
+    expect(savedBodyMessage(target, saved, 200, '…')).toMatch(/^saved body of #1 response, [\d,]+ bytes \(gzip decoded; incomplete: capture gap after 20,000 of [\d,]+ wire bytes\): \S+$/);
   });
 
   it('a chunked body cut by a gap stops at the gap', async () => {

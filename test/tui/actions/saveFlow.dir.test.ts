@@ -1,6 +1,6 @@
 /**
  * The `s` key's stream files against what `-o` writes (DirectoryOutput, its writer thread needs
- * dist/): same names, same bytes, for every flow of the demo.
+ * dist/): the same bytes as tcpflow's name for that side holds, for every flow of the demo.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { runCapture } from '../../../src/engine/captureRun.js';
 import { DirectoryOutput } from '../../../src/outputs/dir.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { saveFlow } from '../../../src/tui/actions/saveFlow.js';
+import { tcpflowDirectionName } from '../../../src/outputs/tcpflowNames.js';
 import { demoPcap } from './demoRun.js';
 
 describe('saveFlow writes the files -o writes', () => {
@@ -27,16 +28,18 @@ describe('saveFlow writes the files -o writes', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('for each demo flow: the same two names with the same bytes', async () => {
+  it('for each demo flow: each side\'s file holds the bytes of -o\'s file for that side', async () => {
     const written = readdirSync(join(tmp, 'o')).sort();
     const saved: string[] = [];
     for (const flow of store.flows()) {
-      const paths = await saveFlow(store, flow.id, join(tmp, 's'));
-      const streams = paths.filter((p) => !p.endsWith('.log'));
+      const files = await saveFlow(store, flow.id, join(tmp, 's'), `demo-${flow.id}`);
+      const streams = files.filter((file) => file.side !== 'log');
       expect(streams.length).toBe(2);
-      for (const path of streams) {
-        saved.push(basename(path));
-        expect(readFileSync(path).equals(readFileSync(join(tmp, 'o', basename(path)))), basename(path)).toBe(true);
+      for (const { path, side } of streams) {
+        if (side === 'log') continue;
+        const name = tcpflowDirectionName(flow.key, side);
+        saved.push(name);
+        expect(readFileSync(path).equals(readFileSync(join(tmp, 'o', name))), basename(path)).toBe(true);
       }
     }
     expect(saved.sort()).toEqual(written);

@@ -4,7 +4,12 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../../src/core/types.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { saveFlow, type SaveSource } from '../../../src/tui/actions/saveFlow.js';
+import { flowFileSizes, saveFlow as saveFlowFiles, savedFlowMessage, type SaveFlowOptions, type SaveSource } from '../../../src/tui/actions/saveFlow.js';
+
+/** The paths saveFlow wrote, under the stem `demo-ID`. */
+async function saveFlow(store: SaveSource, id: number, dir: string, options?: SaveFlowOptions): Promise<string[]> {
+  return (await saveFlowFiles(store, id, dir, `demo-${id}`, options)).map((file) => file.path);
+}
 import { demoPcap, replayedLog, runIntoStore, type DemoRun } from './demoRun.js';
 
 let tmp: string;
@@ -32,7 +37,7 @@ function streamOf(events: readonly FlowEvent[], dir: 'c2s' | 's2c'): Buffer {
 
 
 describe('saveFlow', () => {
-  it('writes each demo flow\'s two streams as -o does, under tcpflow\'s names, and its --log --timestamps dialogue', async () => {
+  it('writes each demo flow\'s two streams as -o does, under the stem\'s names, and its --log --timestamps dialogue', async () => {
     for (const [id, events] of run.events) {
       const dir = freshDir();
       const paths = await saveFlow(run.store, id, dir);
@@ -41,12 +46,8 @@ describe('saveFlow', () => {
       const [c2s, s2c, log] = paths;
       expect(paths.map((p) => join(dir, basename(p)))).toEqual(paths);
       expect(readdirSync(dir).sort()).toEqual(paths.map((p) => basename(p)).sort());
-      if (id === 1) {
-        expect(basename(c2s)).toBe('192.168.001.023.51000-198.051.100.010.00080');
-        expect(basename(s2c)).toBe('198.051.100.010.00080-192.168.001.023.51000');
-        expect(basename(log)).toBe('192.168.001.023.51000-198.051.100.010.00080.log');
-      }
-      expect(key.client.port).toBe(Number(basename(c2s).split('-')[0].split('.').pop()));
+      expect([basename(c2s), basename(s2c), basename(log)]).toEqual([`demo-${id}-c2s.bin`, `demo-${id}-s2c.bin`, `demo-${id}.log`]);
+      expect(key.client.port).toBeGreaterThan(0);
       expect(readFileSync(c2s).equals(streamOf(events, 'c2s')), `flow ${id} client bytes`).toBe(true);
       expect(readFileSync(s2c).equals(streamOf(events, 's2c')), `flow ${id} server bytes`).toBe(true);
       const dialogue = readFileSync(log, 'utf8');
@@ -56,15 +57,16 @@ describe('saveFlow', () => {
     }
   });
 
-  it('never overwrites: a taken name moves all three files to the next free tcpflow suffix', async () => {
+  it('never overwrites: a taken name moves all three files to the next free tcpflow suffix of the stem', async () => {
     const dir = freshDir();
     const first = await saveFlow(run.store, 4, dir);
     const second = await saveFlow(run.store, 4, dir);
-    expect(second).toEqual([`${first[0]}c1`, `${first[1]}c1`, `${first[0]}c1.log`]);
-    writeFileSync(`${first[0]}c2.log`, 'mine');
+    const stem = join(dir, 'demo-4');
+    expect(second).toEqual([`${stem}c1-c2s.bin`, `${stem}c1-s2c.bin`, `${stem}c1.log`]);
+    writeFileSync(`${stem}c2.log`, 'mine');
     const third = await saveFlow(run.store, 4, dir);
-    expect(third).toEqual([`${first[0]}c3`, `${first[1]}c3`, `${first[0]}c3.log`]);
-    expect(readFileSync(`${first[0]}c2.log`, 'utf8')).toBe('mine');
+    expect(third).toEqual([`${stem}c3-c2s.bin`, `${stem}c3-s2c.bin`, `${stem}c3.log`]);
+    expect(readFileSync(`${stem}c2.log`, 'utf8')).toBe('mine');
     expect(readdirSync(dir).length).toBe(10);
     for (const paths of [second, third]) {
       paths.forEach((p, i) => expect(readFileSync(p).equals(readFileSync(first[i]))).toBe(true));
@@ -83,8 +85,14 @@ describe('saveFlow', () => {
     ];
     const store = new FlowStore();
     for (const e of events) store.apply(e);
-    const paths = await saveFlow(store, 1, freshDir(), { sliceBytes: 2, timestamps: false });
-    expect(paths.map((p) => basename(p))).toEqual(['010.000.000.001.40000-010.000.000.002.00080', '010.000.000.001.40000-010.000.000.002.00080.log']);
+    const dir = freshDir();
+    const files = await saveFlowFiles(store, 1, dir, 'x-1', { sliceBytes: 2, timestamps: false });
+    const paths = files.map((file) => file.path);
+    expect(paths.map((p) => basename(p))).toEqual(['x-1-c2s.bin', 'x-1.log']);
+    expect(files.map(({ side, bytes, holes }) => ({ side, bytes, holes }))).toEqual([{ side: 'c2s', bytes: 3017, holes: 3007 }, { side: 'log', bytes: statSync(paths[1]).size, holes: 0 }]);
+    expect(savedFlowMessage(files, 200, '…')).toBe(`saved 3,017 B (sparse: 3.0kB of gaps): ${dir}/x-1{-c2s.bin,.log}`);
+    // s's prompt says the same before it writes.
+    expect(flowFileSizes(store.getFlow(1)!)).toBe('3,017 + 0 B, 3.0kB gaps');
     const saved = readFileSync(paths[0]);
     expect(saved.length).toBe(3017);
     expect(saved.equals(streamOf(events, 'c2s'))).toBe(true);
@@ -108,8 +116,15 @@ describe('saveFlow', () => {
     } finally {
       if (asRoot) process.seteuid!(0);
     }
-    expect((error as Error).message).toBe(`cannot write ${join(dir, '192.168.001.023.51000-198.051.100.010.00080')}: permission denied`);
+    expect((error as Error).message).toBe(`cannot write ${join(dir, 'demo-1-c2s.bin')}: permission denied`);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('writes a stem the user chose only when its names are free', async () => {
+    const dir = freshDir();
+    await saveFlowFiles(run.store, 1, dir, 'mine', { exact: true });
+    await expect(saveFlowFiles(run.store, 1, dir, 'mine', { exact: true })).rejects.toThrow(`cannot write ${join(dir, 'mine-c2s.bin')}: it exists, give another name`);
+    expect(readdirSync(dir).sort()).toEqual(['mine-c2s.bin', 'mine-s2c.bin', 'mine.log']);
   });
 
   it('rejects with one line when the directory cannot be made', async () => {

@@ -59,8 +59,8 @@ describe('saveMail', () => {
     expect(saved).toEqual({ path: saved.path, bytes: MAIL.length, incomplete: undefined });
     // The DATA line's size is the file's.
     expect(mailLength(target.block)).toBe(MAIL.length);
-    expect(savedMailMessage(target, saved, 200, '…')).toBe(`saved mail 1, ${MAIL.length} bytes: ${NAME}-MAIL-001.eml`);
-    expect(savedMailMessage(target, saved, 40, '…')).toBe(`saved mail 1, ${MAIL.length} bytes: …${`${NAME}-MAIL-001.eml`.slice(-14)}`);
+    expect(savedMailMessage(target, saved, 200, '…')).toBe(`saved mail 1, ${MAIL.length} bytes: ${saved.path}`);
+    expect(savedMailMessage(target, saved, 40, '…')).toBe(`saved mail 1, ${MAIL.length} bytes: …/…${`${NAME}-MAIL-001.eml`.slice(-12)}`);
     expect(Math.abs(statSync(saved.path).mtimeMs - target.block.lastTs / 1000)).toBeLessThan(1);
   });
 
@@ -102,7 +102,7 @@ describe('saveMail', () => {
     const before = 'Subject: gap\r\n\r\n.dot\r\nbefore';
     expect(readFileSync(saved.path, 'latin1')).toBe(before);
     expect(saved.incomplete).toBe(`capture gap after ${before.length} of ${mailLength(target.block)} bytes`);
-    expect(savedMailMessage(target, saved, 200, '…')).toBe(`saved mail 1, ${before.length} bytes: ${NAME}-MAIL-001.eml (incomplete: capture gap after ${before.length} of ${mailLength(target.block)} bytes)`);
+    expect(savedMailMessage(target, saved, 200, '…')).toBe(`saved mail 1, ${before.length} bytes (incomplete: capture gap after ${before.length} of ${mailLength(target.block)} bytes): ${saved.path}`);
   });
 
   it('a mail the capture ended inside is written and said incomplete', async () => {

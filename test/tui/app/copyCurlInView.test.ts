@@ -31,6 +31,7 @@ async function open() {
       written.push(...names);
       return names;
     },
+    stem: 'flowspy',
   } as unknown as TuiActions;
   const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
   const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions, follow: false, messages: () => flow.messages });

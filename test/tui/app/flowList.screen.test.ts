@@ -66,7 +66,7 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('p pauses the updates of live captures and the proxy '));
     expect(statusRow(screen)).not.toMatch(/PAUSED/);
     screen.press('b');
-    await screen.waitFor((s) => statusRow(s).includes('b: save the HTTP body or SMTP mail in view to a file (conversation) '));
+    await screen.waitFor((s) => statusRow(s).includes('b: save the HTTP body or SMTP mail in view to a file (asks) (conversation) '));
     screen.press('Enter', 'o');
     await screen.waitFor((s) => statusRow(s).includes('o: sort by arrival, bytes, duration, address, newest first (flow list)'));
     screen.press(' ');

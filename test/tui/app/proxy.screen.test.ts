@@ -55,9 +55,10 @@ describe('proxy mode', () => {
     expect(screen.line(0)).toMatch(/ from 127\.0\.0\.1 to 127\.0\.0\.1 *$/);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining(['> GET / HTTP/1.1', '< HTTP/1.1 200 OK', '< from A']));
 
+    // r opens with the current upstream, to be edited.
     screen.press('r');
-    await screen.waitFor((s) => statusRow(s).startsWith('new upstream host:port: '));
-    screen.press(`127.0.0.1:${b.port}`, 'Enter');
+    await screen.waitFor((s) => statusRow(s).startsWith(`new upstream host:port: 127.0.0.1:${a.port} `));
+    screen.press('C-u', `127.0.0.1:${b.port}`, 'Enter');
     await screen.waitFor((s) => statusRow(s).includes(`new connections go to 127.0.0.1:${b.port}`));
 
     expect(await get(listen)).toBe('from B\n');
@@ -87,6 +88,22 @@ describe('proxy mode', () => {
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
     expect(screen.line(0)).toMatch(/^flowspy: 3 connections; [\d,]+ bytes client→server/);
+  });
+
+  it('several listeners: the status row names them as far as they fit, then +N more', async () => {
+    const screen = openFlowspy(['-L', `0:127.0.0.1:${a.port}`, '-L', `0:127.0.0.1:${b.port}`, '-L', `0:127.0.0.1:${a.port}`], { cols: 100 });
+    const two = new RegExp(`^ :\\d+ → 127\\.0\\.0\\.1:${a.port}, :\\d+ → 127\\.0\\.0\\.1:${b.port}, \\+1 more · 0 flows `);
+    await screen.waitFor((s) => two.test(statusRow(s)));
+    screen.resize(80, 24);
+    await screen.waitFor((s) => new RegExp(`^ :\\d+ → 127\\.0\\.0\\.1:${a.port}, \\+2 more · 0 flows`).test(statusRow(s)));
+    screen.press('r');
+    await screen.waitFor((s) => statusRow(s).includes(`of 3): 1=127.0.0.1:${a.port} `));
+    screen.press('Esc');
+    await screen.waitFor((s) => statusRow(s).includes('0 flows'));
+    screen.press('q');
+    await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy'));
+    screen.press('y');
+    expect((await screen.waitForExit()).exitCode).toBe(0);
   });
 
   it('a refused upstream: the row says failed, the pane shows what the client sent and why it was reset', async () => {

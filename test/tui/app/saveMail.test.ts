@@ -42,7 +42,7 @@ describe('b on an SMTP flow', () => {
     screen.press('Space');
     await screen.waitFor(() => screen.text().some((line) => line.includes(`= DATA body: ${size} bytes`)));
     screen.press('b', 'Enter');
-    await screen.waitFor(() => status().includes(`saved mail 1, ${size} bytes: ${MAIL}`));
+    await screen.waitFor(() => status().includes(`saved mail 1, ${size} bytes: /`) && status().includes(`/${MAIL}`));
     const mail = readFileSync(join(dir, MAIL), 'latin1');
     expect(mail.length).toBe(mailLength(block));
     expect(mail.startsWith('From: Alice <alice@example.com>\r\n')).toBe(true);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FlowMessages } from '../../../src/messages/flowMessages.js';
 import { parseFilter } from '../../../src/tui/flowList/filter.js';
+import { exchangeMatches, parseMessageWord, type MessageTerm } from '../../../src/tui/flowList/messageFilter.js';
+import type { HttpExchange } from '../../../src/messages/types.js';
 import { FlowView } from '../../../src/tui/flowList/flowView.js';
 import { useDemo } from '../../support/demo.js';
 import { FakeStore } from './fakeStore.js';
@@ -58,8 +60,18 @@ describe('message filter words on the demo', () => {
     expect(shown('!host:reports.example|path:/api')).toEqual([1, 2, 4]);
   });
 
+  it('status: takes the words the status column shows for an exchange without a response', () => {
+    expect(shown('status:after-close')).toEqual([3]);
+    expect(shown('status:unanswered')).toEqual([]);
+    const lost = { index: 0, flags: ['lost'], request: undefined, response: undefined } as unknown as HttpExchange;
+    const term = parseMessageWord('status:LOST');
+    expect(term).toEqual({ kind: 'message', field: 'status', value: 'lost' });
+    expect(exchangeMatches(term as MessageTerm, lost)).toBe(true);
+    expect(exchangeMatches(parseMessageWord('status:after-close') as MessageTerm, lost)).toBe(false);
+  });
+
   it('a bad word is one line; other words still work beside them', () => {
-    expect(parseFilter('status:abc')).toEqual({ ok: false, error: 'bad status:abc: a status like 404 or 5xx' });
+    expect(parseFilter('status:abc')).toEqual({ ok: false, error: 'bad status:abc: a status like 404 or 5xx, or lost, after-close, unanswered' });
     expect(parseFilter('host:').ok).toBe(false);
     expect(shown(':80 path:/')).toEqual([1, 3]);
   });

@@ -1,0 +1,47 @@
+/**
+ * Up and Down in the `f` and `/` prompts recall the answers given to that prompt earlier in the
+ * session (the `/` of either pane shares one history); a filter word the status column shows
+ * (`status:after-close`) is taken; an unknown word is refused in words that say what to type.
+ */
+import { describe, it } from 'vitest';
+import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
+import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { useDemo } from '../../support/demo.js';
+
+const demo = useDemo();
+
+const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
+
+describe('prompt history', () => {
+  it('f and / recall their own earlier answers with Up and Down', async () => {
+    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
+    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => demo.messages.get(id) });
+    const status = (): string => screen.line(screen.rows - 2);
+    await screen.waitFor(() => status().includes('5 flows'));
+    screen.write('f:80\r');
+    await screen.waitFor(() => status().includes('2/5 flows'));
+    screen.write('f\x15status:after-close\r');
+    await screen.waitFor(() => status().includes('1/5 flows'));
+    screen.write('/GET\r');
+    await screen.waitFor(() => !status().startsWith('/'));
+    screen.press('f', 'C-u', 'Up');
+    await screen.waitFor(() => status().startsWith('filter: status:after-close '));
+    screen.press('Up');
+    await screen.waitFor(() => status().startsWith('filter: :80 '));
+    screen.press('Up');
+    await screen.flush();
+    screen.press('Down', 'Down');
+    await screen.waitFor(() => status().startsWith('filter:  '));
+    screen.press('Esc');
+    await screen.waitFor(() => status().includes('1/5 flows'));
+    screen.press('/', 'Up');
+    await screen.waitFor(() => status().startsWith('/GET '));
+    screen.press('Up');
+    await screen.flush();
+    screen.write('\x1b');
+    await screen.waitFor(() => status().includes('1/5 flows'));
+    screen.write('f\x15foo:bar\r');
+    await screen.waitFor(() => status().startsWith(' unknown filter word foo: (method: status: host: path: has:; "foo:bar" is text)'));
+    app.dispose();
+  });
+});
