@@ -332,24 +332,36 @@ function unreadable(path: string, err: unknown): UserError {
 }
 
 /**
- * Parses chunks in portions of about {@link TURN_MS}, with a turn of the event loop between two:
- * a chunk of small packets (a SYN scan makes 15,000 flows per MiB) costs a hundred times more
- * per byte than one of full-size packets, and a screen would not answer keys while it is parsed.
- * The portion is learnt from the last one's rate, so a chunk that parses fast is pushed whole.
+ * Parses chunks in portions, with a turn of the event loop each time about {@link TURN_MS} of
+ * parsing has gone by: a chunk of small packets (a SYN scan makes 15,000 flows per MiB) costs a
+ * hundred times more per byte than one of full-size packets, and a screen would not answer keys
+ * while it is parsed. The time counts across chunks: a read issued ahead has completed by the
+ * time the chunk before it is parsed, and awaiting it gives no turn. A portion is sized from the
+ * last one's rate to fill what is left of the turn, so a chunk that parses fast is pushed whole.
  */
 class ParseTurns {
-  private portion = 64 * 1024;
+  /** Bytes parsed per ms, as last measured. */
+  private rate = (64 * 1024) / TURN_MS;
+  /** Ms spent parsing since this reader's last turn of the event loop. */
+  private busy = 0;
 
   /** Parses `chunk` through `parser`; resolves once all of it is parsed. The chunk is not kept. */
   async push(parser: CaptureParser, chunk: Uint8Array): Promise<void> {
     for (let at = 0; at < chunk.length; ) {
-      const end = Math.min(chunk.length, at + this.portion);
+      let portion = Math.floor(this.rate * (TURN_MS - this.busy));
+      if (portion < MIN_PORTION && this.busy > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.busy = 0;
+        portion = Math.floor(this.rate * TURN_MS);
+      }
+      const end = Math.min(chunk.length, at + Math.max(MIN_PORTION, portion));
       const started = performance.now();
       parser.push(at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
       const ms = performance.now() - started;
-      this.portion = Math.max(MIN_PORTION, Math.floor(((end - at) * TURN_MS) / Math.max(ms, 0.01)));
+      this.busy += ms;
+      // A short tail of a chunk says little of the rate.
+      if (end - at >= MIN_PORTION) this.rate = (end - at) / Math.max(ms, 0.01);
       at = end;
-      if (at < chunk.length) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }

@@ -6,6 +6,7 @@
  * {@link ConversationPane.searching}.
  */
 import type { Direction } from '../core/types.js';
+import type { BytePattern } from './byteMatcher.js';
 import { encodingLabel, nextEncoding } from '../render/encoding.js';
 import type { Palette } from './color.js';
 import { PaneSearch, type SearchOutcome } from './conversation/paneSearch.js';
@@ -278,11 +279,12 @@ export class ConversationPane {
   /**
    * Starts a search for `query` (text in the current encoding; in hex mode hex digit pairs are
    * bytes) from the top of the window, or from the last match for `n`/`N` (`query` undefined),
-   * which go round the end once. Returns false when there is nothing to search (no flow, empty
-   * query).
+   * which go round the end once. `bytes`: what to look for in the raw modes in place of the
+   * query's reading (see PaneSearch.start). Returns false when there is nothing to search (no
+   * flow, empty query).
    */
-  startSearch(query: string | undefined, backward: boolean): boolean {
-    return this.search.start(query, backward);
+  startSearch(query: string | undefined, backward: boolean, bytes?: BytePattern): boolean {
+    return this.search.start(query, backward, bytes);
   }
 
   /** Scans one step of the running search or count; on a match, scrolls to it and highlights it. */

@@ -12,6 +12,7 @@ import { findRow, matchExcerpt, type RowFound } from './flowList/findRow.js';
 import { smartIncludes } from './textMatch.js';
 import type { FlowView } from './flowList/flowView.js';
 import type { Filter } from './flowList/filter.js';
+import type { BytePattern } from './byteMatcher.js';
 import { shownList } from './flowList/shownList.js';
 import type { RedrawScheduler } from './redraw.js';
 import type { StatusMessage } from './statusMessage.js';
@@ -68,9 +69,12 @@ export class SearchSteps {
     if (inList) return this.findInList(backward);
     const conversation = this.scene.conversation;
     if (conversation.startSearch(undefined, backward)) return this.scheduleSteps();
-    const text = filterText(this.scene.list.filter);
-    if (text === undefined || !conversation.startSearch(text, backward)) return this.scene.status.say('no search yet: press /');
-    this.filterQuery = escapeText(text);
+    const term = filterNeedle(this.scene.list.filter);
+    // Its bytes are searched as they are, not read again from text (in hex mode `~2024` is text).
+    if (!term || !conversation.startSearch(Buffer.from(term.pattern.bytes).toString('utf8'), backward, term.pattern)) {
+      return this.scene.status.say('no search yet: press /');
+    }
+    this.filterQuery = escapeText(term.source);
     this.scheduleSteps();
   }
 
@@ -129,8 +133,8 @@ export class SearchSteps {
   }
 }
 
-/** The text of the first `~text` word of `filter` (not `!~text`), as its bytes spell it; undefined without one. */
-function filterText(filter: Filter): string | undefined {
+/** The first `~text` word of `filter` (not `!~text`): its bytes and its text as typed; undefined without one. */
+function filterNeedle(filter: Filter): { readonly pattern: BytePattern; readonly source: string } | undefined {
   const term = filter.terms.find((t) => t.kind === 'bytes' && t.negated !== true);
-  return term?.kind === 'bytes' ? Buffer.from(term.pattern.bytes).toString('utf8') : undefined;
+  return term?.kind === 'bytes' ? term : undefined;
 }

@@ -27,6 +27,29 @@ const SAMPLE = pcapFile({
   ],
 });
 
+/** Counts turns of the event loop (a setImmediate that renews itself) until `stop()`. */
+function loopTurns(): { readonly turns: number; stop(): void } {
+  let turns = 0;
+  let running = true;
+  const spin = (): void => {
+    turns++;
+    if (running) setImmediate(spin);
+  };
+  setImmediate(spin);
+  return {
+    get turns() {
+      return turns;
+    },
+    stop: () => void (running = false),
+  };
+}
+
+/** Holds the thread for `ms` (a packet that costs that much to handle). */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
 async function collect(source: string, chunkSize?: number, stdin?: AsyncIterable<Uint8Array>) {
   const packets: SeenPacket[] = [];
   const result = await readCapture(source, {
@@ -92,16 +115,10 @@ describe('readCapture from a file', () => {
 
   it('gives the event loop a turn between chunks', async () => {
     const path = file('turns.pcap', SAMPLE);
-    let turns = 0;
-    let running = true;
-    const spin = (): void => {
-      turns++;
-      if (running) setImmediate(spin);
-    };
-    setImmediate(spin);
+    const loop = loopTurns();
     const turnsAtPacket: number[] = [];
-    await readCapture(path, { onPacket: () => turnsAtPacket.push(turns), chunkSize: 1024 });
-    running = false;
+    await readCapture(path, { onPacket: () => turnsAtPacket.push(loop.turns), chunkSize: 1024 });
+    loop.stop();
     // The big second record spans ~200 chunks: the loop turned many times between packets 1 and 2.
     expect(turnsAtPacket.length).toBe(3);
     expect(turnsAtPacket[1] - turnsAtPacket[0]).toBeGreaterThan(50);
@@ -110,23 +127,36 @@ describe('readCapture from a file', () => {
   it('gives the event loop a turn within a chunk that takes long to parse (a scan of small packets)', async () => {
     const records = Array.from({ length: 800 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(200) }));
     const path = file('slow.pcap', pcapFile({ records }));
-    let turns = 0;
-    let running = true;
-    const spin = (): void => {
-      turns++;
-      if (running) setImmediate(spin);
-    };
-    setImmediate(spin);
+    const loop = loopTurns();
     const turnsAtPacket: number[] = [];
-    const busy = (ms: number): void => {
-      const until = performance.now() + ms;
-      while (performance.now() < until);
-    };
     // One chunk holds the whole file (170 KB); each packet costs 0.25 ms, so the chunk costs 200 ms.
-    await readCapture(path, { onPacket: () => { busy(0.25); turnsAtPacket.push(turns); } });
-    running = false;
+    await readCapture(path, { onPacket: () => { busy(0.25); turnsAtPacket.push(loop.turns); } });
+    loop.stop();
     expect(turnsAtPacket.length).toBe(800);
     expect(turnsAtPacket[799] - turnsAtPacket[0]).toBeGreaterThanOrEqual(4);
+  });
+
+  it('gives the event loop a turn between chunks parsed whole while the reads ahead are done', async () => {
+    // 16 KiB chunks of 75 records, each costing 0.25 ms: a chunk is parsed whole in about 19 ms, and
+    // the next read, issued ahead, has completed by then (awaiting it is no turn of the loop).
+    const records = Array.from({ length: 600 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(200) }));
+    const path = file('ahead.pcap', pcapFile({ records }));
+    const loop = loopTurns();
+    let sinceTurn = 0;
+    let mostSinceTurn = 0;
+    let turnsSeen = loop.turns;
+    await readCapture(path, {
+      chunkSize: 16 * 1024,
+      onPacket: () => {
+        busy(0.25);
+        sinceTurn = loop.turns === turnsSeen ? sinceTurn + 1 : 1;
+        turnsSeen = loop.turns;
+        mostSinceTurn = Math.max(mostSinceTurn, sinceTurn);
+      },
+    });
+    loop.stop();
+    // About 20 ms (80 records) between two turns; three chunks back to back would be 225 records.
+    expect(mostSinceTurn).toBeLessThanOrEqual(120);
   });
 
   it('stops when the signal aborts', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SearchSteps, type SearchScene } from '../../src/tui/searchSteps.js';
 import type { FlowView } from '../../src/tui/flowList/flowView.js';
+import { parseFilter } from '../../src/tui/flowList/filter.js';
 
 /** A `~text` filter whose search takes `steps` steps and finds nothing; what the scheduler was asked. */
 function contentSearch(steps: number) {
@@ -32,5 +33,31 @@ describe('a ~text filter searching the bytes between frames', () => {
     steps.scheduleSteps();
     while (!finished()) await new Promise((resolve) => setImmediate(resolve));
     expect(asked).toEqual(['step 1', 'frame', 'step 2', 'frame', 'step 3', 'frame', 'step 4', 'frame']);
+  });
+});
+
+describe('n in the conversation with no search typed: the list filter\'s ~text', () => {
+  it('hands over the filter\'s bytes as they are (not UTF-8, or hex digits that hex mode would read as bytes)', () => {
+    const parsed = parseFilter('~\\xff2024');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const started: unknown[][] = [];
+    const scene = {
+      conversation: {
+        searching: false,
+        counting: false,
+        startSearch: (...args: unknown[]) => {
+          started.push(args);
+          return args[0] !== undefined;
+        },
+        searchStep: () => ({ kind: 'not-found', query: 'x' }),
+      },
+      list: { filter: parsed.filter, searchProgress: undefined },
+      scheduler: { soon: () => undefined, now: () => undefined },
+      status: { say: () => undefined },
+      quitting: () => false,
+    } as unknown as SearchScene;
+    new SearchSteps(scene).again(false, false);
+    expect(started[0]).toEqual([undefined, false]);
+    expect(started[1][2]).toMatchObject({ bytes: Uint8Array.from([0xff, 0x32, 0x30, 0x32, 0x34]) });
   });
 });

@@ -19,10 +19,10 @@ export interface Highlight {
 
 /** Highlight ranges in a logical line's text, as `[from, to)` indexes into `line.text`. */
 export function lineMatches(line: LogicalLine, highlight: Highlight | undefined, mode: DisplayMode): [number, number][] {
-  // A text query marks flowspy's `=` rows too (search finds them); bytes only data rows.
+  // A text query marks flowspy's `=` rows too (search finds them); bytes (hex mode) only data rows.
   if (!highlight || (line.kind !== 'data' && highlight.text === undefined)) return [];
   const ranges: [number, number][] = [];
-  if (highlight.bytes && mode === 'hex') {
+  if (highlight.bytes && mode === 'hex' && line.kind === 'data') {
     const { dir, offset, length } = highlight.bytes;
     if (line.dir !== dir) return ranges;
     const label = line.text.indexOf(' ');

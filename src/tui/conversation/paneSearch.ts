@@ -6,6 +6,7 @@
 import type { Direction } from '../../core/types.js';
 import { escapeText } from '../../render/escape.js';
 import type { Following } from '../following.js';
+import type { BytePattern } from '../byteMatcher.js';
 import { MatchCounter } from './matchCount.js';
 import type { MessageView } from './messageView.js';
 import { ConversationSearch, hexPairsHint, highlightFor, isHexQuery, searchPattern, type SearchMatch, type SearchStart } from './search.js';
@@ -42,6 +43,8 @@ export interface SearchHost {
 /** One pane's search state; the pane forwards its search members here. */
 export class PaneSearch {
   private query = '';
+  /** The bytes the query stands for when they were given with it (see {@link start}). */
+  private given: BytePattern | undefined;
   private lastMatch: SearchMatch | undefined;
   /** The window the last match put in view (see windowKey): `n` goes on from the match while it stays. */
   private matchWindow = '';
@@ -77,13 +80,16 @@ export class PaneSearch {
 
   /**
    * Starts a search for `query` (see ConversationPane.startSearch), or from the last match for
-   * `n`/`N` (`query` undefined). False when there is nothing to search.
+   * `n`/`N` (`query` undefined). `bytes`: what the raw modes look for, when the query comes with
+   * them (a list filter's `~text`: bytes that may be no UTF-8, text even in hex mode), in place of
+   * its reading under the settings; kept for `n`. False when there is nothing to search.
    */
-  start(query: string | undefined, backward: boolean): boolean {
+  start(query: string | undefined, backward: boolean, bytes?: BytePattern): boolean {
     const view = this.host.view();
     if (!view) return false;
     if (query !== undefined) {
       this.query = query;
+      this.given = bytes;
       this.lastMatch = undefined;
     }
     const messageView = this.host.messageView();
@@ -96,13 +102,13 @@ export class PaneSearch {
       return true;
     }
     const settings = this.host.settings();
-    const pattern = searchPattern(this.query, settings);
+    const pattern = this.pattern(settings);
     if (!pattern) return false;
     // `n` goes on from the match while the window stays where the match put it; once it moved (G, PgDn), from the window, as less does.
     const last = this.lastMatch;
     const top = topDataLine(view);
     const start = last && windowKey(top) === this.matchWindow ? { match: last } : this.windowStart(view.flowId, top);
-    this.search = new ConversationSearch(this.host.source, view.flowId, pattern, backward, start, directionsOf(settings), rowSettings(this.query, settings));
+    this.search = new ConversationSearch(this.host.source, view.flowId, pattern, backward, start, directionsOf(settings), this.rowSettings(settings));
     return true;
   }
 
@@ -118,7 +124,7 @@ export class PaneSearch {
     const status = search.step(SEARCH_STEP_BYTES);
     if (!status.done) return { kind: 'busy', fraction: status.fraction };
     this.search = undefined;
-    if (!status.match) return { kind: 'not-found', query: escapeText(this.query), hint: hexPairsHint(this.query, this.host.settings()) };
+    if (!status.match) return { kind: 'not-found', query: escapeText(this.query), hint: this.given ? undefined : hexPairsHint(this.query, this.host.settings()) };
     this.lastMatch = status.match;
     this.host.following.on = false;
     view.highlight = this.highlight();
@@ -152,17 +158,27 @@ export class PaneSearch {
     return true;
   }
 
+  /** The bytes to look for: those given with the query, else the query's under `settings`. */
+  private pattern(settings: ConversationSettings): BytePattern | undefined {
+    return this.given ?? searchPattern(this.query, settings);
+  }
+
+  /** The settings to search the `=` rows with: a text query's (bytes typed in hex are looked for in the bytes only). */
+  private rowSettings(settings: ConversationSettings): ConversationSettings | undefined {
+    return this.given === undefined && isHexQuery(this.query, settings) ? undefined : settings;
+  }
+
   /** Counts the matches of the search (or takes on the count made for the same flow and query) for `match`. */
   private startCount(flowId: number, match: SearchMatch, outcome: FoundOutcome): void {
     const source = this.host.source;
     const s = this.host.settings();
     const flow = source.getFlow(flowId);
-    const pattern = searchPattern(this.query, s);
+    const pattern = this.pattern(s);
     if (!flow || !pattern) return;
     // A flow that grew is counted on from where its count stopped (its bytes only ever grow).
-    const key = [flowId, s.mode, s.encoding, s.filter, this.query].join('\n');
+    const key = [flowId, s.mode, s.encoding, s.filter, this.query, this.given ? 'given' : ''].join('\n');
     if (this.counter?.key === key) this.counter.counter.grow();
-    else this.counter = { key, counter: new MatchCounter(source, flowId, pattern, directionsOf(s), rowSettings(this.query, s)) };
+    else this.counter = { key, counter: new MatchCounter(source, flowId, pattern, directionsOf(s), this.rowSettings(s)) };
     this.countPending = { match, outcome };
   }
 
@@ -186,10 +202,6 @@ export class PaneSearch {
   }
 }
 
-/** The settings to search the `=` rows with: a text query's (bytes typed in hex are looked for in the bytes only). */
-function rowSettings(query: string, settings: ConversationSettings): ConversationSettings | undefined {
-  return isHexQuery(query, settings) ? undefined : settings;
-}
 
 /** The directions the settings' filter shows, searched and counted in. */
 function directionsOf(settings: ConversationSettings): Direction[] {

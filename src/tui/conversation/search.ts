@@ -75,12 +75,17 @@ export function hexPairsHint(query: string, settings: ConversationSettings): str
 }
 
 /**
- * What the view should paint for a search: in hex mode the current match's bytes; otherwise
- * every occurrence of the query as it is displayed (escaped like the data), with smart case.
+ * What the view should paint for a search: in hex mode the current match's bytes (and, for a text
+ * query, its occurrences in the `=` rows); otherwise every occurrence of the query as it is
+ * displayed (escaped like the data), with smart case.
  */
 export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined): Highlight | undefined {
-  if (settings.mode === 'hex') return match ? { bytes: { dir: match.dir, offset: match.offset, length: match.length } } : undefined;
-  return query.length > 0 ? { text: escapeText(query), ignoreCase: !hasUpperCase(query) } : undefined;
+  const text = query.length > 0 ? { text: escapeText(query), ignoreCase: !hasUpperCase(query) } : undefined;
+  if (settings.mode !== 'hex') return text;
+  if (!match) return undefined;
+  const bytes = { dir: match.dir, offset: match.offset, length: match.length };
+  // A text query is searched in the `=` rows too: their text is marked as in the text modes.
+  return isHexQuery(query, settings) ? { bytes } : { bytes, ...text };
 }
 
 interface Cursor {

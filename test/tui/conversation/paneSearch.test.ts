@@ -72,3 +72,27 @@ describe('PaneSearch: the = rows in the raw modes', () => {
     expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'not-found' });
   });
 });
+
+describe('PaneSearch: bytes given with the query (a list filter ~text carried over)', () => {
+  test('in hex mode a given text that spells hex digits is searched as text, by n too', () => {
+    const source = new FakeSource(KEY).data('s2c', 'year 2024\n').data('s2c', 'again 2024\n');
+    const settings = { ...DEFAULT_SETTINGS, mode: 'hex' as const };
+    const view = new ConversationView(source, FLOW_ID, settings, 80, 3);
+    const search = new PaneSearch({ source, following: { on: false }, view: () => view, messageView: () => undefined, settings: () => settings });
+    // Typed, `2024` in hex mode is the bytes 20 24 (" $"): not in this flow.
+    search.start('2024', false);
+    expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'not-found' });
+    search.start('2024', false, { bytes: new TextEncoder().encode('2024') });
+    expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'found', count: 'match 1 of 2' });
+    search.start(undefined, false);
+    expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'found', count: 'match 2 of 2' });
+  });
+
+  test('bytes that are not UTF-8 are searched as given', () => {
+    const source = new FakeSource(KEY).data('s2c', Uint8Array.from([0x61, 0xff, 0xfe, 0x0a]));
+    const view = new ConversationView(source, FLOW_ID, DEFAULT_SETTINGS, 80, 3);
+    const search = new PaneSearch({ source, following: { on: false }, view: () => view, messageView: () => undefined, settings: () => DEFAULT_SETTINGS });
+    search.start('\ufffd\ufffd', false, { bytes: Uint8Array.from([0xff, 0xfe]) });
+    expect(stepsUntilDone(search).at(-1)).toMatchObject({ kind: 'found', count: 'match 1 of 1' });
+  });
+});

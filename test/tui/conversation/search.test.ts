@@ -251,11 +251,12 @@ describe('the = rows of the raw modes (gaps, notes, the start and the end)', () 
       .finish('fin');
 
   /** Every match in display order by repeated `n` (`N`, backward), the rows searched too. */
-  function allRows(source: FakeSource, query: string, backward = false): SearchMatch[] {
+  function allRows(source: FakeSource, query: string, backward = false, mode: 'text' | 'hex' = 'text'): SearchMatch[] {
     const found: SearchMatch[] = [];
+    const settings = { ...DEFAULT_SETTINGS, mode };
     let start: SearchStart = { chunk: backward ? source.chunks.length - 1 : 0 };
     for (let i = 0; i < 100; i++) {
-      const status = finishSearch(new ConversationSearch(source, FLOW_ID, searchPattern(query, DEFAULT_SETTINGS)!, backward, start, ['c2s', 's2c'], DEFAULT_SETTINGS));
+      const status = finishSearch(new ConversationSearch(source, FLOW_ID, searchPattern(query, settings)!, backward, start, ['c2s', 's2c'], settings));
       if (!status.match || status.wrapped) return found;
       found.push(status.match);
       start = { match: status.match };
@@ -290,5 +291,20 @@ describe('the = rows of the raw modes (gaps, notes, the start and the end)', () 
     view.showUnit(gap.unit!);
     const top = view.lines()[0];
     expect(top.text).toBe('= gap of 392,464 bytes (server)');
+    expect(top.matches).toEqual([[2, 5]]);
+  });
+
+  test('in hex mode a matched row is highlighted too, and data rows only at the match bytes', () => {
+    const source = rowsFlow();
+    const hex = { ...DEFAULT_SETTINGS, mode: 'hex' as const };
+    const [gap] = allRows(source, 'gap', false, 'hex');
+    const view = new ConversationView(source, FLOW_ID, hex, 80, 3);
+    view.highlight = highlightFor('gap', hex, gap);
+    view.showUnit(gap.unit!);
+    const top = view.lines()[0];
+    expect(top.text).toBe('= gap of 392,464 bytes (server)');
+    expect(top.matches).toEqual([[2, 5]]);
+    // A hex query is bytes only: no row is searched, none marked.
+    expect(highlightFor('67 61 70', hex, gap)).toEqual({ bytes: { dir: gap.dir, offset: gap.offset, length: 0 } });
   });
 });
