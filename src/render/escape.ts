@@ -10,11 +10,13 @@
  *   is not printable → `\u{hex}`; any byte that does not start a well-formed sequence
  *   (stray continuation, overlong form, surrogate, truncated sequence, 0xf5..0xff) → `\xNN`,
  *   and decoding resumes at the next byte.
- * - bytes, not text: a line with more signs of binary data (bytes that are no UTF-8, controls
- *   other than tab, CR, LF and ESC, unassigned or private-use code points) than characters
- *   decoded (combining marks not counted) shows every byte >= 0x80 as `\xNN` (ciphertext
- *   then does not read as random letters); in any line, a sequence of an unassigned or
- *   private-use code point, or of a combining mark with no base, shows as its `\xNN` bytes.
+ * - bytes, not text: a line that holds bytes of no text (not UTF-8, or the sequence of an
+ *   unassigned or private-use code point) and more signs of binary data (those, and controls
+ *   other than tab, CR, LF and ESC) than characters decoded (combining marks not counted) shows
+ *   every byte >= 0x80 as `\xNN` (ciphertext then does not read as random letters). Well-formed
+ *   UTF-8 stays text, whatever controls sit in it (each shown as its escape). In any line, a
+ *   sequence of an unassigned or private-use code point, or of a combining mark with no base,
+ *   shows as its `\xNN` bytes.
  * - "not printable" code points: general category C (Cc controls incl. the C1 range
  *   U+0080..U+009F, Cf format characters incl. bidi embeddings/overrides/isolates
  *   U+202A..U+202E, U+2066..U+2069, zero-width characters, BOM, tag characters; Cs; Co
@@ -35,8 +37,6 @@
  *   sequence's bytes (`\u{hex}` in {@link escapeText}). A mark cannot then join a prefix (`>`),
  *   an escape, a digit or sign next to one, or the previous output, and a stack of hundreds
  *   ("Zalgo" text) cannot spill over neighbouring lines.
- * {@link escapeAscii} is the variant for binary data: every byte but printable ASCII as `\xNN`.
- * {@link escapeDataLine} picks one of the two for a line of data of unknown kind.
  * Hex digits are lower case. Nothing that starts a terminal escape sequence (ESC, CSI 0x9b,
  * OSC, DCS, ...) survives: those are all C0/C1 controls.
  */
@@ -191,10 +191,11 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
   let o = out.length;
   let i = start;
   let markRoom = 0;
-  // Signs of binary data and characters decoded: a line with more signs (by BINARY_AT_ONCE
-  // before its end, or at its end), where a sequence was shown decoded or as a code point, is
-  // written again as bytes.
+  // Signs of binary data and characters decoded: a line with bytes of no text (`notText`) and
+  // more signs (by BINARY_AT_ONCE before its end, or at its end), where a sequence was shown
+  // decoded or as a code point, is written again as bytes.
   let binarySigns = 0;
+  let notText = 0;
   let characters = 0;
   let decoded = false;
   while (i < end) {
@@ -208,22 +209,19 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
     const cp = b < 0xc2 || b > 0xf4 ? -1 : decodeUtf8At(bytes, i, end);
     if (cp < 0) {
       binarySigns += b < 0x80 ? ASCII_BINARY[b] : 1;
-      if (binarySigns - characters >= BINARY_AT_ONCE) break;
-      // Every escape fits the 4 bytes reserved per byte: all 4 are copied, the length kept.
-      const k = b * 4;
-      buf[o] = ESCAPE_BYTES[k];
-      buf[o + 1] = ESCAPE_BYTES[k + 1];
-      buf[o + 2] = ESCAPE_BYTES[k + 2];
-      buf[o + 3] = ESCAPE_BYTES[k + 3];
-      o += ESCAPE_LENGTH[b];
+      notText += b >> 7;
+      if (binarySigns - characters >= BINARY_AT_ONCE && notText !== 0) break;
+      o = writeByte(buf, o, b);
       markRoom = 0;
       i++;
       continue;
     }
     const cls = codePointClass(cp);
     const room = markRoomAfter(cls, markRoom);
-    if (cls === CLASS_BYTES) binarySigns++;
-    else if (cls !== CLASS_MARK) characters++;
+    if (cls === CLASS_BYTES) {
+      binarySigns++;
+      notText++;
+    } else if (cls !== CLASS_MARK) characters++;
     if (room >= 0) {
       for (let k = 0; k < decodedLength; k++) buf[o++] = bytes[i + k];
       markRoom = room;
@@ -238,20 +236,25 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
     }
     i += decodedLength;
   }
-  out.wroteTo(binarySigns > characters && (decoded || i < end) ? escapeBytes(buf, out.length, bytes, start, end) : o);
+  out.wroteTo(notText !== 0 && binarySigns > characters && (decoded || i < end) ? escapeBytes(buf, out.length, bytes, start, end) : o);
 }
 
-/** Writes `bytes[start..end)` into `buf` from `o` with every byte but printable ASCII escaped (`\t`, `\xNN`...); returns the end. */
+/**
+ * Writes byte `b` as shown (printable ASCII as is, else escaped: `\t`, `\xNN`...) into `buf` from
+ * `o`; returns the end. All 4 slots are copied (4 bytes are reserved per byte), the length kept.
+ */
+function writeByte(buf: Uint8Array, o: number, b: number): number {
+  const k = b * 4;
+  buf[o] = ESCAPE_BYTES[k];
+  buf[o + 1] = ESCAPE_BYTES[k + 1];
+  buf[o + 2] = ESCAPE_BYTES[k + 2];
+  buf[o + 3] = ESCAPE_BYTES[k + 3];
+  return o + ESCAPE_LENGTH[b];
+}
+
+/** Writes `bytes[start..end)` into `buf` from `o` with every byte but printable ASCII escaped; returns the end. */
 function escapeBytes(buf: Uint8Array, o: number, bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    const k = b * 4;
-    buf[o] = ESCAPE_BYTES[k];
-    buf[o + 1] = ESCAPE_BYTES[k + 1];
-    buf[o + 2] = ESCAPE_BYTES[k + 2];
-    buf[o + 3] = ESCAPE_BYTES[k + 3];
-    o += ESCAPE_LENGTH[b];
-  }
+  for (let i = start; i < end; i++) o = writeByte(buf, o, bytes[i]);
   return o;
 }
 
@@ -270,37 +273,6 @@ export function escapeLine(bytes: Uint8Array, start = 0, end = bytes.length): st
   out.clear();
   escapeLineInto(out, bytes, start, end);
   return out.toString();
-}
-
-/**
- * `bytes[start..end)` with every byte but printable ASCII as `\xNN` (a backslash as `\\`, tab,
- * CR and LF as `\xNN` too): for binary data (the preview of a binary flow), where bytes that
- * happen to decode as letters (right-to-left ones among them, which bidi terminals reorder) are
- * noise. Never throws; out-of-range `start`/`end` are clamped.
- */
-export function escapeAscii(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  if (end > bytes.length) end = bytes.length;
-  let out = '';
-  for (let i = Math.max(0, start); i < end; i++) {
-    const b = bytes[i];
-    if (b === 0x5c) out += '\\\\';
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += BYTE_ESCAPE[b];
-  }
-  return out;
-}
-
-/**
- * One line of data whose kind is not known: {@link escapeAscii} when `bytes[start..end)` holds a
- * control byte other than tab (binary: ciphertext, a tunnel; random bytes do not then read as
- * letters, right-to-left ones among them), else {@link escapeLine}.
- */
-export function escapeDataLine(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  for (let i = Math.max(0, start); i < Math.min(end, bytes.length); i++) {
-    const b = bytes[i];
-    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return escapeAscii(bytes, start, end);
-  }
-  return escapeLine(bytes, start, end);
 }
 
 /**

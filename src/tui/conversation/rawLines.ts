@@ -2,13 +2,13 @@
  * The messages mode's last section: the bytes of the directions a parser gave up on (not HTTP, a
  * CONNECT tunnel, an upgrade other than WebSocket, binary data in a line protocol, TLS after
  * STARTTLS), from where it stopped. Both directions' bytes in arrival order, a direction's
- * consecutive bytes joined, split into lines and escaped as a line of unknown kind (render/escape's `escapeDataLine`),
+ * consecutive bytes joined, split into lines and escaped (render/escape's `escapeLine`),
  * gaps as the text mode says them; cut as a body is (its first {@link BODY_LINES} lines, all on
  * Enter). Reads at most what a body reads.
  */
 import type { Direction } from '../../core/types.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
-import { escapeDataLine, escapeText } from '../../render/escape.js';
+import { escapeLine, escapeText } from '../../render/escape.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { BODY_LINES, BODY_READ_BYTES, PREVIEW_READ_BYTES, splitLines, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
@@ -233,7 +233,7 @@ export function pushText(bytes: Uint8Array, open: boolean, side: Side, ts: numbe
       let end = Math.min(to, start + RAW_LINE_BYTES);
       for (let back = 0; end < to && back < 3 && (bytes[end] & 0xc0) === 0x80; back++) end--;
       if (out.length < room) {
-        const text = escapeDataLine(bytes, start, end);
+        const text = escapeLine(bytes, start, end);
         // Raw bytes, as the text mode shows them: cut at the width, not at spaces.
         out.push({ side, kind: 'data', text: end < to ? text + LINE_CONTINUES_MARK : text, ts, breaks: 'cut' });
       } else unmade++;

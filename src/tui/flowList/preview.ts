@@ -6,7 +6,7 @@
  * {@link FIRST_CHUNKS} chunk index entries.
  */
 import type { Direction } from '../../core/types.js';
-import { escapeDataLine } from '../../render/escape.js';
+import { escapeLine } from '../../render/escape.js';
 import type { ByteSource, ListedFlow } from './source.js';
 
 /** Most bytes read for a preview: a longer first line is cut there. */
@@ -62,7 +62,7 @@ export class PreviewCache {
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
     const closed = first.dir === 'c2s' ? flow.closedC2s : flow.closedS2c;
     const complete = sawLineEnd || bytes.length >= PREVIEW_BYTES || closed || flow.end !== undefined;
-    return { text: escapeDataLine(bytes, 0, end), bytesSeen: seen, complete };
+    return { text: escapeLine(bytes, 0, end), bytesSeen: seen, complete };
   }
 
   private firstData(flowId: number): { dir: Direction; offset: number } | undefined {

@@ -88,14 +88,14 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     ]);
   });
 
-  it('a binary line (a control byte in it) shows every byte but printable ASCII as \\xNN, so ciphertext does not read as letters', () => {
+  it('a binary line shows every byte but printable ASCII as \\xNN, so ciphertext does not read as letters; text keeps its letters beside a control', () => {
     const flow = flowTo(3128);
     flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n');
     flow.send('s2c', 'HTTP/1.1 200 Connection Established\r\n\r\n');
-    flow.send('c2s', Uint8Array.of(0x17, 0x03, 0x03, 0xd8, 0xa7, 0xc3, 0xa3, 0x41, 0x0a));
-    flow.send('c2s', new Uint8Array(Buffer.from('caf\u00e9 au lait\n', 'utf8')));
+    flow.send('c2s', Uint8Array.of(0x17, 0x03, 0x03, 0xd8, 0xa7, 0xc3, 0xa3, 0x41, 0xb3, 0x0a));
+    flow.send('c2s', new Uint8Array(Buffer.from('caf\u00e9 au lait\x01\n', 'utf8')));
     flow.end();
-    expect(rawSection(flow.texts()).slice(1)).toEqual(['client data: \\x17\\x03\\x03\\xd8\\xa7\\xc3\\xa3A', 'client data: caf\u00e9 au lait']);
+    expect(rawSection(flow.texts()).slice(1)).toEqual(['client data: \\x17\\x03\\x03\\xd8\\xa7\\xc3\\xa3A\\xb3', 'client data: caf\u00e9 au lait\\x01']);
   });
 
   it('cut as a body: the first lines, the rest on Enter (in the view too); a long line cut as a soft break', () => {

@@ -6,7 +6,8 @@ describe('PreviewCache', () => {
   it.each([
     ['the client\'s first line', [['c2s', 'GET /api/v2/chickens.json HTTP/1.1\r\nHost: x\r\n'], ['s2c', 'HTTP/1.1 200 OK\r\n']], 'GET /api/v2/chickens.json HTTP/1.1'],
     ['the server\'s when it spoke first', [['s2c', '220 mail.example ESMTP\r\n'], ['c2s', 'EHLO me\r\n']], '220 mail.example ESMTP'],
-    ['hostile bytes escaped, as binary (every non-ASCII byte too)', [['c2s', '\x1b]0;pwned\x07\x1b[31m{bold}\u009b31m\u202eevil\n']], '\\x1b]0;pwned\\x07\\x1b[31m{bold}\\xc2\\x9b31m\\xe2\\x80\\xaeevil'],
+    ['hostile bytes escaped', [['c2s', '\x1b]0;pwned\x07\x1b[31m{bold}\u009b31m\u202eevil\n']], '\\x1b]0;pwned\\x07\\x1b[31m{bold}\\u{9b}31m\\u{202e}evil'],
+    ['a coloured text line with a control byte as text', [['c2s', '\x1b[31mcafé\x01\x1b[0m\n']], '\\x1b[31mcafé\\x01\\x1b[0m'],
     ['binary bytes that decode as letters (right-to-left ones too) as \\xNN', [['s2c', new Uint8Array([0x17, 0x03, 0x03, 0x00, 0x50, 0xa9, 0xd8, 0xbf, 0x5c])]], '\\x17\\x03\\x03\\x00P\\xa9\\xd8\\xbf\\\\'],
     ['a UTF-8 text line as text', [['c2s', 'NOTE 나랏 말 café\r\n']], 'NOTE 나랏 말 café'],
     ['nothing yet', [], ''],
