@@ -87,13 +87,19 @@ export class MatchCounter {
     return true;
   }
 
-  /** The event rows (not gaps) that match, as places (made again at each end of a count: a flow grows). */
+  /** The event rows (not gaps) that match, as places (made again at each end of a count: a flow grows); past the cap, {@link over}. */
   private countEventRows(): void {
     this.places = this.places.filter((p) => p.event !== true);
-    const flow = this.rows ? this.source.getFlow(this.flowId) : undefined;
-    if (!flow) return;
-    for (const row of eventRows(this.source, this.flowId, flow, this.rows!)) {
-      if (this.places.length < MAX_COUNTED && rowHas(this.matcher, row.text, this.rows!)) this.places.push({ chunk: row.chunk, offset: row.line, dir: 'c2s', event: true });
+    const rows = this.rows;
+    const flow = rows ? this.source.getFlow(this.flowId) : undefined;
+    if (!rows || !flow) return;
+    for (const row of eventRows(this.source, this.flowId, flow, rows)) {
+      if (!rowHas(this.matcher, row.text, rows)) continue;
+      if (this.places.length === MAX_COUNTED) {
+        this.over = true;
+        return;
+      }
+      this.places.push({ chunk: row.chunk, offset: row.line, dir: 'c2s', event: true });
     }
   }
 
@@ -126,9 +132,10 @@ export class MatchCounter {
     const bytes = readVia(source, flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
       // A gap (its row counted when it matches) or a hole: on to the next chunk's bytes.
-      const index = this.rows ? source.chunkAt(flowId, cursor.dir, cursor.position) : -1;
+      const rows = this.rows;
+      const index = rows ? source.chunkAt(flowId, cursor.dir, cursor.position) : -1;
       const gap = index >= 0 ? source.getChunk(flowId, index) : undefined;
-      if (gap?.kind === 'gap' && gap.offset === cursor.position && rowHas(this.matcher, gapRow(gap), this.rows!)) {
+      if (rows && gap?.kind === 'gap' && gap.offset === cursor.position && rowHas(this.matcher, gapRow(gap), rows)) {
         if (this.places.length === MAX_COUNTED) this.over = true;
         else this.places.push({ chunk: index, offset: gap.offset, dir: cursor.dir });
       }

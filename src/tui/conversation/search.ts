@@ -200,12 +200,12 @@ export class ConversationSearch {
       this.cursors.push(cursor);
     }
     this.total = total;
-    this.eventMatch = flow && this.rows ? this.firstEventRow(flow, start) : undefined;
+    this.eventMatch = flow && this.rows ? this.firstEventRow(flow, start, this.rows) : undefined;
   }
 
-  /** The first event row after `start` (before it, backward) whose text matches. */
-  private firstEventRow(flow: ConversationFlow, start: SearchStart): SearchMatch | undefined {
-    const rows = eventRows(this.source, this.flowId, flow, this.rows!);
+  /** The first event row after `start` (before it, backward) whose text, as shown with `settings`, matches. */
+  private firstEventRow(flow: ConversationFlow, start: SearchStart, settings: ConversationSettings): SearchMatch | undefined {
+    const rows = eventRows(this.source, this.flowId, flow, settings);
     // The place to start from: a match's (a row's line too); from a chunk, the rows shown with it (the notes
     // just before it), and from the first (the last, backward) chunk, the flow's start (its end) too.
     const last = flow.chunkCount - 1;
@@ -216,16 +216,17 @@ export class ConversationSearch {
     const after = (r: { chunk: number; line: number }): boolean => r.chunk > chunk || (r.chunk === chunk && r.line > line);
     const before = (r: { chunk: number; line: number }): boolean => r.chunk < chunk || (r.chunk === chunk && r.line < line);
     const ordered = this.backward ? rows.slice().reverse() : rows;
-    const row = ordered.find((r) => (this.backward ? before(r) : after(r)) && rowHas(this.pattern, r.text, this.rows!));
+    const row = ordered.find((r) => (this.backward ? before(r) : after(r)) && rowHas(this.pattern, r.text, settings));
     return row && { dir: 'c2s', offset: row.line, length: 0, chunk: row.chunk, unit: row.unit };
   }
 
   /** The gap chunk starting at the cursor (ending there, backward), as a match when its row matches. */
   private gapMatch(cursor: Cursor, index: number): SearchMatch | undefined {
-    const chunk = this.rows && index >= 0 ? this.source.getChunk(this.flowId, index) : undefined;
-    if (chunk?.kind !== 'gap') return undefined;
+    const settings = this.rows;
+    const chunk = settings && index >= 0 ? this.source.getChunk(this.flowId, index) : undefined;
+    if (!settings || chunk?.kind !== 'gap') return undefined;
     const at = this.backward ? chunk.offset + chunk.length : chunk.offset;
-    if (at !== cursor.position || !rowHas(this.pattern, gapRow(chunk), this.rows!)) return undefined;
+    if (at !== cursor.position || !rowHas(this.pattern, gapRow(chunk), settings)) return undefined;
     return { dir: cursor.dir, offset: chunk.offset, length: 0, chunk: index, unit: { kind: 'chunk', chunk: index, span: 0 } };
   }
 
