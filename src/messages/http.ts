@@ -9,7 +9,7 @@ import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type 
 import { HEAD_IN_GAP, HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
 
-/** Notes kept per conversation; later ones are dropped. */
+/** Notes kept per conversation (HTTP, line, WebSocket); later ones are dropped. */
 export const MAX_NOTES = 100;
 /** Exchanges kept per conversation (about a kilobyte each); later ones are parsed and counted, not kept. */
 export const MAX_EXCHANGES = 10_000;
