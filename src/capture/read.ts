@@ -17,6 +17,11 @@ const READ_AHEAD = 3;
 const TURN_MS = 20;
 /** Smallest portion of a chunk parsed in one turn. */
 const MIN_PORTION = 16 * 1024;
+/**
+ * Largest portion parsed at once: the rate learnt on full-size packets would put a whole chunk
+ * of a scan that follows them (a hundred times slower per byte) in one portion.
+ */
+const MAX_PORTION = 256 * 1024;
 
 /** Options of {@link readCapture}. */
 export interface ReadCaptureOptions {
@@ -354,7 +359,7 @@ class ParseTurns {
         this.busy = 0;
         portion = Math.floor(this.rate * TURN_MS);
       }
-      const end = Math.min(chunk.length, at + Math.max(MIN_PORTION, portion));
+      const end = Math.min(chunk.length, at + Math.min(MAX_PORTION, Math.max(MIN_PORTION, portion)));
       const started = performance.now();
       parser.push(at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
       const ms = performance.now() - started;

@@ -70,6 +70,8 @@ export class FlowMessages {
   readonly announced: DataChannel[] = [];
   /** Set at the end of a proxied flow whose upstream could not be reached: nothing it sent went anywhere. */
   upstreamFailure: UpstreamFailure | undefined = undefined;
+  /** {@link firstTrouble} of `http` as of its `changes` count `at`. */
+  private trouble: Trouble & { at: number } = { flagged: -1, failed: -1, at: -1 };
 
   /**
    * `listener` hears each message as it is over; `channels`, shared by the flows of a table, links
@@ -171,8 +173,7 @@ export class FlowMessages {
       const request = this.http?.exchanges[0]?.request;
       return upstreamSummary(this.upstreamFailure, request && `${request.method} ${request.target.slice(0, 200)}`);
     }
-    // Per visible row and frame: a scan that stops at the first flag, not the set of them.
-    const { flagged, failed } = firstTrouble(this.http);
+    const { flagged, failed } = this.firstTrouble();
     let text = '';
     if (this.http || this.lines) {
       const at = exchange ?? (flagged >= 0 ? flagged : Math.max(0, failed));
@@ -180,6 +181,13 @@ export class FlowMessages {
       text = (this.http ? httpSummary(this.http, this.websocket, at) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);
     return flagged >= 0 ? `! ${text}` : text;
+  }
+
+  /** The first flagged and first failed exchange, scanned again only after the exchanges changed (summary runs per visible row and frame). */
+  private firstTrouble(): Trouble {
+    if (!this.http) return NO_TROUBLE;
+    if (this.trouble.at !== this.http.changes) this.trouble = { ...firstTrouble(this.http.exchanges), at: this.http.changes };
+    return this.trouble;
   }
 
   /** Holds an event until the protocol is known, deciding as soon as the first direction's bytes tell. */
@@ -366,9 +374,16 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
   return `${number}${request} → ${response}${count}${frames}`;
 }
 
-/** The first flagged exchange and, before it, the first answered with an error status (400 or more); -1 for none. */
-function firstTrouble(http: HttpConversation | undefined): { flagged: number; failed: number } {
-  const exchanges = http?.exchanges ?? [];
+/** Positions in `exchanges` of the first flagged one and, before it, the first answered with an error status (400 or more); -1 for none. */
+interface Trouble {
+  readonly flagged: number;
+  readonly failed: number;
+}
+
+const NO_TROUBLE: Trouble = { flagged: -1, failed: -1 };
+
+/** The {@link Trouble} of `exchanges`: a scan that stops at the first flag. */
+function firstTrouble(exchanges: readonly HttpExchange[]): Trouble {
   let failed = -1;
   for (let i = 0; i < exchanges.length; i++) {
     const e = exchanges[i];

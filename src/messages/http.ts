@@ -7,9 +7,9 @@ import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
 import { HEAD_IN_GAP, HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
-import type { HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
+import type { ExchangeFlag, HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
 
-/** Notes kept per conversation; later ones are dropped. */
+/** Notes kept per conversation (HTTP, line, WebSocket); later ones are dropped. */
 export const MAX_NOTES = 100;
 /** Exchanges kept per conversation (about a kilobyte each); later ones are parsed and counted, not kept. */
 export const MAX_EXCHANGES = 10_000;
@@ -30,6 +30,8 @@ export class HttpConversation implements HttpStreamHooks {
   responseCount = 0;
   /** Exchanges seen (kept or not: see {@link MAX_EXCHANGES}). */
   exchangeCount = 0;
+  /** Goes up whenever an exchange is kept, answered, or its flags change: a scan of `exchanges` stays true while it stands still. */
+  changes = 0;
   /** The connection became a tunnel (a 2xx to CONNECT, a 101): the bytes from {@link rawFrom} on are another protocol's. */
   tunnel = false;
   /** The tunnel is WebSocket (101 with `Upgrade: websocket`): its bytes are frames. */
@@ -95,7 +97,7 @@ export class HttpConversation implements HttpStreamHooks {
     this.parsers.c2s.end(ts, byConnection);
     this.parsers.s2c.end(ts, byConnection);
     this.finished = true;
-    for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i].flags.push('unanswered');
+    for (let i = this.pendingHead; i < this.pending.length; i++) this.flag(this.pending[i], 'unanswered');
     this.pending.length = 0;
     this.pendingHead = 0;
   }
@@ -117,7 +119,8 @@ export class HttpConversation implements HttpStreamHooks {
   /** The parsers' hook: a head was parsed; returns its body's framing. */
   onHead(message: HttpMessage, headText: string): BodyPlan {
     const plan = message.kind === 'request' ? this.onRequest(message, headText) : this.onResponse(message, headText);
-    if (message.incomplete?.why === HEAD_IN_GAP) this.current[message.dir]?.flags.push('head-lost');
+    const exchange = this.current[message.dir];
+    if (exchange && message.incomplete?.why === HEAD_IN_GAP) this.flag(exchange, 'head-lost');
     return plan;
   }
 
@@ -126,7 +129,7 @@ export class HttpConversation implements HttpStreamHooks {
     const exchange = this.current[message.dir];
     this.current[message.dir] = undefined;
     this.previous[message.dir] = exchange;
-    if (exchange && cutByConnection && !exchange.flags.includes('cut-short')) exchange.flags.push('cut-short');
+    if (exchange && cutByConnection && !exchange.flags.includes('cut-short')) this.flag(exchange, 'cut-short');
     if (exchange) this.onMessageEnd?.(message, exchange);
   }
 
@@ -154,7 +157,7 @@ export class HttpConversation implements HttpStreamHooks {
     const request = message as HttpRequest;
     this.requestCount++;
     const exchange = this.keep({ index: this.exchangeCount, request, response: undefined, interim: [], flags: [] });
-    if (this.serverClosing) exchange.flags.push('after-close');
+    if (this.serverClosing) this.flag(exchange, 'after-close');
     this.wait(exchange);
     this.current[request.dir] = exchange;
     return requestBodyPlan(framingOfHead(headText));
@@ -175,6 +178,7 @@ export class HttpConversation implements HttpStreamHooks {
     if (exchange) {
       this.advance();
       exchange.response = response;
+      this.changes++;
       const afterClose = exchange.flags.indexOf('after-close');
       if (afterClose >= 0) exchange.flags.splice(afterClose, 1);
     } else {
@@ -202,22 +206,29 @@ export class HttpConversation implements HttpStreamHooks {
   private responseLost(): void {
     if (this.pendingHead >= this.pending.length) return;
     this.lost = this.pending[this.pendingHead];
-    this.lost.flags.push('lost');
+    this.flag(this.lost, 'lost');
     this.advance();
   }
 
   /** Counts a new exchange and keeps it while fewer than {@link MAX_EXCHANGES} are kept. */
   private keep(exchange: HttpExchange): HttpExchange {
     this.exchangeCount++;
+    this.changes++;
     if (this.exchanges.length < MAX_EXCHANGES) this.exchanges.push(exchange);
     return exchange;
+  }
+
+  /** Adds `flag` to `exchange`'s flags. */
+  private flag(exchange: HttpExchange, flag: ExchangeFlag): void {
+    exchange.flags.push(flag);
+    this.changes++;
   }
 
   /** Queues an exchange for the next response; past {@link MAX_PENDING} waiting, the oldest is given up (unanswered). */
   private wait(exchange: HttpExchange): void {
     this.pending.push(exchange);
     if (this.pending.length - this.pendingHead > MAX_PENDING) {
-      this.pending[this.pendingHead].flags.push('unanswered');
+      this.flag(this.pending[this.pendingHead], 'unanswered');
       this.advance();
     }
   }

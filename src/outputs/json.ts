@@ -6,10 +6,10 @@
  * it). Then, by type:
  *   flow-start  `client`, `server` ({addr, port}), `vlan` (number or null), `origin`, `sawHandshake`
  *   data        `dir` ("c2s" | "s2c"), `offset`, `length`, `data` (the bytes, base64)
- *   gap         `dir`, `offset`, `length`
+ *   gap         `dir`, `offset`, `length`, `notCaptured` (the bytes were cut by the snap length, not lost)
  *   half-close  `dir`
  *   note        `text`
- *   flow-end    `reason`, `detail` (string or null)
+ *   flow-end    `reason`, `detail` (string or null), `handshake` (`syn`, `syn-ack`, `complete` or null)
  * Beside them, one line per parsed message once it is over (jsonMessages.ts): `http-request`,
  * `http-response`, `tls-hello`, after the byte event that ended it and before its flow's
  * `flow-end`. Keys come in that order. Every character outside printable ASCII is written as a `\uXXXX`
@@ -78,12 +78,12 @@ function eventToJsonText(event: Exclude<FlowEvent, { type: 'data' }>): string {
       return `${head},"client":{"addr":${json(client.addr)},"port":${client.port}},"server":{"addr":${json(server.addr)},"port":${server.port}},"vlan":${json(vlan ?? null)},"origin":${json(event.origin)},"sawHandshake":${event.sawHandshake}}`;
     }
     case 'gap':
-      return `${head},"dir":"${event.dir}","offset":${event.offset},"length":${event.length}}`;
+      return `${head},"dir":"${event.dir}","offset":${event.offset},"length":${event.length},"notCaptured":${event.notCaptured === true}}`;
     case 'half-close':
       return `${head},"dir":"${event.dir}"}`;
     case 'note':
       return `${head},"text":${json(event.text)}}`;
     case 'flow-end':
-      return `${head},"reason":${json(event.reason)},"detail":${json(event.detail ?? null)}}`;
+      return `${head},"reason":${json(event.reason)},"detail":${json(event.detail ?? null)},"handshake":${json(event.handshake ?? null)}}`;
   }
 }

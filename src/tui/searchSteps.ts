@@ -25,7 +25,7 @@ const EXCERPT_COLUMNS = 40;
 
 /** What the searches use of the app. */
 export interface SearchScene {
-  readonly conversation: Pick<ConversationPane, 'searching' | 'counting' | 'startSearch' | 'searchStep'>;
+  readonly conversation: Pick<ConversationPane, 'searching' | 'counting' | 'startSearch' | 'searchStep' | 'cancelSearch' | 'clearSearch'>;
   readonly list: FlowView;
   readonly exchanges: Pick<ExchangeMode, 'rows' | 'find' | 'recheck'>;
   readonly scheduler: Pick<RedrawScheduler, 'soon' | 'now'>;
@@ -41,15 +41,15 @@ export interface SearchScene {
 export class SearchSteps {
   private listQuery = '';
   private stepping = false;
-  /** The conversation's search is the list filter's `~text` (escaped), not one typed: its outcomes say so. */
-  private filterQuery: string | undefined = undefined;
+  /** The list filter's `~text` (as typed) the conversation's search was carried from, not one typed: its outcomes say so. */
+  private carried: string | undefined = undefined;
 
   constructor(private readonly scene: SearchScene) {}
 
   /** `/` answered in the conversation: starts the search for `text` ('' does nothing). */
   searchConversation(text: string): void {
     if (text === '') return;
-    this.filterQuery = undefined;
+    this.carried = undefined;
     if (!this.scene.conversation.startSearch(text, false)) return this.scene.status.say('nothing to search');
     this.scheduleSteps();
   }
@@ -63,18 +63,33 @@ export class SearchSteps {
   /**
    * `n` (`N`: `backward`): the last search again, in the list when `inList`, else in the
    * conversation; there, with no search typed yet, the list filter's `~text` (as less and sngrep
-   * carry a filter into the view).
+   * carry a filter into the view), the filter's as it is now.
    */
   again(backward: boolean, inList: boolean): void {
     if (inList) return this.findInList(backward);
     const conversation = this.scene.conversation;
-    if (conversation.startSearch(undefined, backward)) return this.scheduleSteps();
+    const typedOrSameFilter = this.carried === undefined || filterNeedle(this.scene.list.filter)?.source === this.carried;
+    if (typedOrSameFilter && conversation.startSearch(undefined, backward)) return this.scheduleSteps();
+    this.carryFilter(backward);
+  }
+
+  /**
+   * Starts the conversation's search for the list filter's `~text`; without one, drops a search
+   * carried from an earlier filter and says there is no search.
+   */
+  private carryFilter(backward: boolean): void {
+    const conversation = this.scene.conversation;
     const term = filterNeedle(this.scene.list.filter);
     // Its bytes are searched as they are, not read again from text (in hex mode `~2024` is text).
     if (!term || !conversation.startSearch(Buffer.from(term.pattern.bytes).toString('utf8'), backward, term.pattern)) {
+      if (this.carried !== undefined) {
+        conversation.cancelSearch();
+        conversation.clearSearch();
+        this.carried = undefined;
+      }
       return this.scene.status.say('no search yet: press /');
     }
-    this.filterQuery = escapeText(term.source);
+    this.carried = term.source;
     this.scheduleSteps();
   }
 
@@ -126,7 +141,7 @@ export class SearchSteps {
 
   private reportSearch(outcome: SearchOutcome): void {
     const { status } = this.scene;
-    const from = this.filterQuery === undefined ? '' : `filter's ~${this.filterQuery}: `;
+    const from = this.carried === undefined ? '' : `filter's ~${escapeText(this.carried)}: `;
     if (outcome.kind === 'busy') status.say(`${from}searching ${Math.floor(outcome.fraction * 100)}%  Esc cancels`);
     else if (outcome.kind === 'found') status.say(from + [outcome.wrapped && `search went round: from the ${outcome.wrapped}`, outcome.count ?? (from ? 'found' : '')].filter(Boolean).join(', '));
     else if (outcome.kind === 'not-found') status.say(`${from}not found: ${outcome.query}${outcome.hint ? ` (${outcome.hint})` : ''}`);

@@ -159,6 +159,26 @@ describe('readCapture from a file', () => {
     expect(mostSinceTurn).toBeLessThanOrEqual(120);
   });
 
+  it('does not take the rate of full-size packets for the small ones that follow them in a chunk', async () => {
+    // One chunk: 8 records of 64 KiB that cost nothing, then 1,600 of 200 bytes that cost 0.1 ms
+    // each (320 KB, 160 ms). The rate learnt on the big ones would make the rest one portion.
+    const big = Array.from({ length: 8 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(64 * 1024) }));
+    const small = Array.from({ length: 1600 }, (_, i) => ({ sec: 8 + i, frac: 0, data: new Uint8Array(200) }));
+    const path = file('mixed.pcap', pcapFile({ records: [...big, ...small] }));
+    const loop = loopTurns();
+    const turnsAtSmall: number[] = [];
+    await readCapture(path, {
+      onPacket: (p) => {
+        if (p.end - p.start > 200) return;
+        busy(0.1);
+        turnsAtSmall.push(loop.turns);
+      },
+    });
+    loop.stop();
+    expect(turnsAtSmall.length).toBe(1600);
+    expect(turnsAtSmall[1599] - turnsAtSmall[0]).toBeGreaterThanOrEqual(1);
+  });
+
   it('stops when the signal aborts', async () => {
     const path = file('abort.pcap', SAMPLE);
     const controller = new AbortController();

@@ -166,6 +166,30 @@ describe('FlowMessages', () => {
     expect(headless.summary()).toBe('! GET /h → (head lost in a capture gap) (2 req)');
   });
 
+  it('scans the exchanges for the summary again only after they changed', () => {
+    const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+    const script = new Script();
+    for (let i = 0; i < 1_000; i++) script.data('c2s', `GET /${i} HTTP/1.1\r\n\r\n`).data('s2c', ok);
+    const table = new MessageTable();
+    const feed = (events: FlowEvent[]): void => events.splice(0).forEach((e) => table.apply(e));
+    feed(script.events);
+    const flow = table.get(1)!;
+    let reads = 0;
+    const counted = new Proxy(flow.http!.exchanges, { get: (target, key, receiver) => (typeof key === 'string' && /^\d+$/.test(key) && reads++, Reflect.get(target, key, receiver)) });
+    Object.defineProperty(flow.http!, 'exchanges', { value: counted });
+    expect(flow.summary()).toBe('GET /0 → 200 (1000 req)');
+    reads = 0;
+    expect(flow.summary()).toBe('GET /0 → 200 (1000 req)');
+    expect(reads).toBeLessThan(5);
+    // Each change is seen: a new exchange answered with an error, then one cut by the connection.
+    feed(script.data('c2s', 'GET /bad HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n').events);
+    expect(flow.summary()).toBe('#1001 GET /bad → 500 (1001 req)');
+    feed(script.data('c2s', 'GET /cut HTTP/1.1\r\n\r\n').data('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc').events);
+    expect(flow.summary()).toBe('#1001 GET /bad → 500 (1002 req)');
+    feed(script.end());
+    expect(flow.summary()).toBe('! #1002 GET /cut → 200 (cut short) (1002 req)');
+  });
+
   it('sums up HTTP cut inside a start line: no request made up', () => {
     const request = run(new Script().data('c2s', 'GET /abc HT').fin('c2s').fin('s2c').end());
     expect([request.summary(), request.http?.exchanges.length, request.http?.rawFrom('c2s')]).toEqual(['HTTP: request line cut', 0, 0]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction } from '../../src/core/types.js';
+import { MAX_NOTES } from '../../src/messages/http.js';
 import { LineConversation, lineProtocolName, lineSummary, mailLength, MAX_LINE_ITEMS, MAX_LINE_TEXT } from '../../src/messages/lines.js';
 import { mulberry32, randomInt } from '../support/prng.js';
 
@@ -288,6 +289,15 @@ describe('line protocols', () => {
       lines.feed('c2s', 3, Buffer.from('\x00\x05hello'), 3);
       expect([lines.rawFrom('c2s'), lines.notes.map((n) => n.text)]).toEqual([0, ['binary data: raw bytes from here']]);
     }
+  });
+
+  it('keeps at most MAX_NOTES notes, as every conversation does', () => {
+    const lines = new LineConversation();
+    for (let i = 0; i < MAX_NOTES + 5; i++) {
+      lines.feed('c2s', 3 * i, Buffer.from('a\n'), i);
+      lines.gap('c2s', 3 * i + 2, 1, i);
+    }
+    expect(lines.notes).toHaveLength(MAX_NOTES);
   });
 
   it('keeps at most MAX_LINE_TEXT bytes of a line, counting all of it, and cuts a line at a gap', () => {

@@ -317,10 +317,17 @@ describe('JsonOutput', () => {
       '{"type":"data","flow":1,"ts":"2020-01-02T03:04:05.000100Z","tsMicros":' + (T0 + 100) +
         ',"dir":"c2s","offset":0,"length":27,"data":"' + Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n').toString('base64') + '"}',
     );
-    expect(JSON.parse(lines[4])).toEqual({ type: 'gap', flow: 1, ts: '2020-01-02T03:04:05.000300Z', tsMicros: T0 + 300, dir: 's2c', offset: 43, length: 100 });
+    expect(JSON.parse(lines[4])).toEqual({ type: 'gap', flow: 1, ts: '2020-01-02T03:04:05.000300Z', tsMicros: T0 + 300, dir: 's2c', offset: 43, length: 100, notCaptured: false });
     expect(JSON.parse(lines[5])).toEqual({ type: 'half-close', flow: 1, ts: '2020-01-02T03:04:05.000400Z', tsMicros: T0 + 400, dir: 's2c' });
     expect(JSON.parse(lines[6])).toEqual({ type: 'note', flow: 1, ts: '2020-01-02T03:04:05.000450Z', tsMicros: T0 + 450, text: 'data after peer FIN' });
-    expect(lines[8]).toBe('{"type":"flow-end","flow":1,"ts":"2020-01-02T03:04:05.000600Z","tsMicros":' + (T0 + 600) + ',"reason":"fin","detail":null}');
+    expect(lines[8]).toBe('{"type":"flow-end","flow":1,"ts":"2020-01-02T03:04:05.000600Z","tsMicros":' + (T0 + 600) + ',"reason":"fin","detail":null,"handshake":null}');
+  });
+
+  it('says when a gap was cut by the snap length and how far a flow\'s handshake got', () => {
+    const gap = JSON.parse(eventToJson({ type: 'gap', flowId: 1, dir: 'c2s', offset: 0, length: 1316, ts: T0, notCaptured: true }));
+    expect(gap.notCaptured).toBe(true);
+    const end = JSON.parse(eventToJson({ type: 'flow-end', flowId: 1, ts: T0, reason: 'timeout', detail: 'capture ended', handshake: 'syn-ack' }));
+    expect(end.handshake).toBe('syn-ack');
   });
 
   it('keeps lines pure ASCII (no raw controls, C1 or bidi characters) and round-trips', () => {

@@ -61,3 +61,53 @@ describe('n in the conversation with no search typed: the list filter\'s ~text',
     expect(started[1][2]).toMatchObject({ bytes: Uint8Array.from([0xff, 0x32, 0x30, 0x32, 0x34]) });
   });
 });
+
+describe('n in the conversation after the list filter it carried changed', () => {
+  /** A conversation that remembers its query as ConversationPane does: `n` (no query given) goes on with it. */
+  function scene() {
+    const started: unknown[] = [];
+    const said: string[] = [];
+    let query = '';
+    const list: { filter: unknown; searchProgress: undefined } = { filter: undefined, searchProgress: undefined };
+    const conversation = {
+      searching: false,
+      counting: false,
+      startSearch: (text: string | undefined) => {
+        if (text !== undefined) query = text;
+        started.push(text ?? 'n');
+        conversation.searching = query !== '';
+        return query !== '';
+      },
+      searchStep: () => ((conversation.searching = false), { kind: 'found', count: 'match 1 of 1' }),
+      cancelSearch: () => undefined,
+      clearSearch: () => ((query = ''), true),
+    };
+    const filter = (text: string): void => {
+      const parsed = parseFilter(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      list.filter = parsed.filter;
+    };
+    const steps = new SearchSteps({ conversation, list, scheduler: { soon: () => undefined, now: () => undefined }, status: { say: (text: string) => said.push(text) }, quitting: () => false } as unknown as SearchScene);
+    const n = async (): Promise<string | undefined> => {
+      steps.again(false, false);
+      await new Promise((resolve) => setImmediate(resolve));
+      return said.at(-1);
+    };
+    return { started, filter, n };
+  }
+
+  it('searches the filter\'s ~text as it is now, and stops once the filter has none', async () => {
+    const { started, filter, n } = scene();
+    filter('~firefox');
+    expect(await n()).toBe("filter's ~firefox: match 1 of 1");
+    expect(await n()).toBe("filter's ~firefox: match 1 of 1");
+    expect(started).toEqual(['n', 'firefox', 'n']);
+    filter('~curl');
+    expect(await n()).toBe("filter's ~curl: match 1 of 1");
+    expect(started.at(-1)).toBe('curl');
+    filter(':80');
+    expect(await n()).toBe('no search yet: press /');
+    expect(await n()).toBe('no search yet: press /');
+    expect(started.slice(4)).toEqual(['n']);
+  });
+});

@@ -11,7 +11,7 @@ import { ByteMatcher, type BytePattern } from '../byteMatcher.js';
 import type { SearchMatch } from './search.js';
 import type { ConversationSource } from './source.js';
 import { extentOf, readVia, resumeAfterGap } from './source.js';
-import { eventRows, gapRow, rowHas } from './eventRows.js';
+import { EventRowSearch, eventRows, rowHas } from './eventRows.js';
 import type { ConversationSettings } from './settings.js';
 
 /** Matches counted at most: past it the count reads `10,000+`. */
@@ -31,6 +31,8 @@ export class MatchCounter {
   private places: { chunk: number; offset: number; dir: Direction; event?: boolean }[] = [];
   private over = false;
   private finished = false;
+  /** The gap rows' part of the count, when `rows` asked for them. */
+  private readonly gapRows: EventRowSearch | undefined;
 
   /** `rows`: the settings the `=` rows are shown with, to count their matches too (see search.ts); without, bytes only. */
   constructor(
@@ -41,6 +43,7 @@ export class MatchCounter {
     private readonly rows?: ConversationSettings,
   ) {
     this.matcher = new ByteMatcher(pattern);
+    this.gapRows = rows && new EventRowSearch(source, flowId, this.matcher, rows, false);
     this.buffer = new Uint8Array(SLICE + Math.max(0, this.matcher.length - 1));
     this.cursors = directions.map((dir) => ({ dir, position: 0 }));
     this.ends = this.extents();
@@ -87,13 +90,19 @@ export class MatchCounter {
     return true;
   }
 
-  /** The event rows (not gaps) that match, as places (made again at each end of a count: a flow grows). */
+  /** The event rows (not gaps) that match, as places (made again at each end of a count: a flow grows); past the cap, {@link over}. */
   private countEventRows(): void {
     this.places = this.places.filter((p) => p.event !== true);
-    const flow = this.rows ? this.source.getFlow(this.flowId) : undefined;
-    if (!flow) return;
-    for (const row of eventRows(this.source, this.flowId, flow, this.rows!)) {
-      if (this.places.length < MAX_COUNTED && rowHas(this.matcher, row.text, this.rows!)) this.places.push({ chunk: row.chunk, offset: row.line, dir: 'c2s', event: true });
+    const rows = this.rows;
+    const flow = rows ? this.source.getFlow(this.flowId) : undefined;
+    if (!rows || !flow) return;
+    for (const row of eventRows(this.source, this.flowId, flow, rows)) {
+      if (!rowHas(this.matcher, row.text, rows)) continue;
+      if (this.places.length === MAX_COUNTED) {
+        this.over = true;
+        return;
+      }
+      this.places.push({ chunk: row.chunk, offset: row.line, dir: 'c2s', event: true });
     }
   }
 
@@ -126,11 +135,10 @@ export class MatchCounter {
     const bytes = readVia(source, flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
       // A gap (its row counted when it matches) or a hole: on to the next chunk's bytes.
-      const index = this.rows ? source.chunkAt(flowId, cursor.dir, cursor.position) : -1;
-      const gap = index >= 0 ? source.getChunk(flowId, index) : undefined;
-      if (gap?.kind === 'gap' && gap.offset === cursor.position && rowHas(this.matcher, gapRow(gap), this.rows!)) {
+      const gap = this.gapRows?.gapAt(cursor.dir, cursor.position, source.chunkAt(flowId, cursor.dir, cursor.position));
+      if (gap) {
         if (this.places.length === MAX_COUNTED) this.over = true;
-        else this.places.push({ chunk: index, offset: gap.offset, dir: cursor.dir });
+        else this.places.push({ chunk: gap.chunk, offset: gap.offset, dir: gap.dir });
       }
       const next = resumeAfterGap(source, flowId, cursor.dir, cursor.position) ?? this.ends[k];
       const moved = Math.max(1, next - cursor.position);

@@ -11,10 +11,10 @@ import { encodeText } from '../../render/encoding.js';
 import { ByteMatcher, caselessPattern, hasUpperCase, type BytePattern } from '../byteMatcher.js';
 import { escapeText } from '../../render/escape.js';
 import type { ConversationSettings } from './settings.js';
-import type { ConversationFlow, ConversationSource } from './source.js';
+import type { ConversationSource } from './source.js';
 import { extentOf, readVia, resumeAfterGap } from './source.js';
 import { UnitOrder, type UnitKey } from './units.js';
-import { eventRows, gapRow, rowHas } from './eventRows.js';
+import { EventRowSearch } from './eventRows.js';
 import type { Highlight } from './highlight.js';
 
 /**
@@ -111,6 +111,8 @@ export class ConversationSearch {
   private finished: SearchStatus | undefined;
   private readonly buffer: Uint8Array;
   private wrapped = false;
+  /** The `=` rows' part of the search, when `rows` asked for them. */
+  private readonly rowSearch: EventRowSearch | undefined;
   /** The first event row (not a gap) matching from the start on, when `rows` asked for them. */
   private eventMatch: SearchMatch | undefined;
 
@@ -122,9 +124,10 @@ export class ConversationSearch {
     readonly backward: boolean,
     start: SearchStart,
     private readonly directions: readonly Direction[],
-    private readonly rows?: ConversationSettings,
+    rows?: ConversationSettings,
   ) {
     this.pattern = new ByteMatcher(pattern);
+    this.rowSearch = rows && new EventRowSearch(source, flowId, this.pattern, rows, backward);
     this.buffer = new Uint8Array(SLICE + Math.max(0, this.pattern.length - 1));
     const chunks = source.getFlow(flowId)?.chunkCount ?? 0;
     this.scansAll = 'chunk' in start && (backward ? start.chunk >= chunks - 1 : start.chunk <= 0);
@@ -200,33 +203,7 @@ export class ConversationSearch {
       this.cursors.push(cursor);
     }
     this.total = total;
-    this.eventMatch = flow && this.rows ? this.firstEventRow(flow, start) : undefined;
-  }
-
-  /** The first event row after `start` (before it, backward) whose text matches. */
-  private firstEventRow(flow: ConversationFlow, start: SearchStart): SearchMatch | undefined {
-    const rows = eventRows(this.source, this.flowId, flow, this.rows!);
-    // The place to start from: a match's (a row's line too); from a chunk, the rows shown with it (the notes
-    // just before it), and from the first (the last, backward) chunk, the flow's start (its end) too.
-    const last = flow.chunkCount - 1;
-    const [chunk, line] =
-      'match' in start ? [start.match.chunk, start.match.unit ? start.match.offset : 0]
-      : this.backward ? [start.chunk >= last ? Infinity : start.chunk + 0.25, 0]
-      : [start.chunk <= 0 ? -Infinity : start.chunk - 0.75, 0];
-    const after = (r: { chunk: number; line: number }): boolean => r.chunk > chunk || (r.chunk === chunk && r.line > line);
-    const before = (r: { chunk: number; line: number }): boolean => r.chunk < chunk || (r.chunk === chunk && r.line < line);
-    const ordered = this.backward ? rows.slice().reverse() : rows;
-    const row = ordered.find((r) => (this.backward ? before(r) : after(r)) && rowHas(this.pattern, r.text, this.rows!));
-    return row && { dir: 'c2s', offset: row.line, length: 0, chunk: row.chunk, unit: row.unit };
-  }
-
-  /** The gap chunk starting at the cursor (ending there, backward), as a match when its row matches. */
-  private gapMatch(cursor: Cursor, index: number): SearchMatch | undefined {
-    const chunk = this.rows && index >= 0 ? this.source.getChunk(this.flowId, index) : undefined;
-    if (chunk?.kind !== 'gap') return undefined;
-    const at = this.backward ? chunk.offset + chunk.length : chunk.offset;
-    if (at !== cursor.position || !rowHas(this.pattern, gapRow(chunk), this.rows!)) return undefined;
-    return { dir: cursor.dir, offset: chunk.offset, length: 0, chunk: index, unit: { kind: 'chunk', chunk: index, span: 0 } };
+    this.eventMatch = flow && this.rowSearch?.first(flow, start);
   }
 
   private fraction(): number {
@@ -281,7 +258,7 @@ export class ConversationSearch {
     const bytes = readVia(this.source, this.flowId, cursor.dir, cursor.position, want, this.buffer);
     if (bytes.length === 0) {
       // A gap or hole: its row may match; else jump past it.
-      const gap = this.gapMatch(cursor, this.source.chunkAt(this.flowId, cursor.dir, cursor.position));
+      const gap = this.rowSearch?.gapAt(cursor.dir, cursor.position, this.source.chunkAt(this.flowId, cursor.dir, cursor.position));
       if (gap) {
         cursor.found = gap;
         return 1;
@@ -321,7 +298,7 @@ export class ConversationSearch {
         return 1;
       }
       if (chunk.kind === 'gap') {
-        const gap = this.gapMatch(cursor, index);
+        const gap = this.rowSearch?.gapAt(cursor.dir, cursor.position, index);
         if (gap) {
           cursor.found = gap;
           return 1;

@@ -99,4 +99,11 @@ describe('match count with the = rows', () => {
     // Without the rows: the bytes only.
     expect(counted(source, 'gap').describe({ dir: 'c2s', offset: 0, length: 3, chunk: 0 })).toBe('match 1 of 1');
   });
+
+  test(`a row past ${MAX_COUNTED} matches says there are more`, () => {
+    const source = new FakeSource().data('c2s', 'ab'.repeat(MAX_COUNTED)).note('ab once more').finish('fin');
+    const counter = new MatchCounter(source, FLOW_ID, searchPattern('ab', DEFAULT_SETTINGS)!, ['c2s', 's2c'], DEFAULT_SETTINGS);
+    while (!counter.step());
+    expect(counter.describe({ dir: 'c2s', offset: 0, length: 2, chunk: 0 })).toBe('match 1 of 10,000+');
+  });
 });
