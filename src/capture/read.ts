@@ -3,13 +3,14 @@
  */
 import { constants, fstatSync, openSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Socket } from 'node:net';
 import type { PacketSink } from '../core/packet.js';
 import { fileErrorReason, UserError } from '../core/errors.js';
 import { CaptureFormatError } from './errors.js';
 import { CaptureParser, type CaptureFormat } from './parser.js';
 
-/** Default size of one read (and so of one batch of packets between event-loop turns). */
+/** Default size of one read. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 /** Reads in flight ahead of the parser for a regular file. */
 const READ_AHEAD = 3;
@@ -59,7 +60,7 @@ export interface ReadCaptureResult {
  *
  * - Streams in chunks (default 1 MiB) through a few reused buffers (a regular file has
  *   {@link READ_AHEAD} reads in flight): memory does not grow with the file size. The event loop
- *   gets a turn between chunks.
+ *   gets a turn after about every {@link TURN_MS} ms of parsing (see {@link ParseTurns}).
  * - `packet.fileOffset` is the file position of `buffer[start]` for a regular file (also one
  *   redirected to stdin), -1 for a pipe and for paths that are not regular files (named pipes,
  *   devices).
@@ -309,11 +310,10 @@ async function readStream(
       const chunk = next.value;
       signal?.throwIfAborted();
       position += chunk.length;
+      // A stream may hand over many buffered chunks without yielding: the turns come from the parse time.
       await turns.push(parser, chunk);
       const wait = options.onProgress?.(position, undefined);
       if (wait) await wait;
-      // A stream may hand over many buffered chunks without yielding: give the loop a turn.
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } catch (err) {
     // Let go of the stream (damage, a failing consumer, an abort), so that a pipe still open
@@ -355,7 +355,7 @@ class ParseTurns {
     for (let at = 0; at < chunk.length; ) {
       let portion = Math.floor(this.rate * (TURN_MS - this.busy));
       if (portion < MIN_PORTION && this.busy > 0) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         this.busy = 0;
         portion = Math.floor(this.rate * TURN_MS);
       }

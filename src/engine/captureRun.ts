@@ -4,6 +4,7 @@
  * A damaged file keeps everything before the damage: the flows are finished and the error
  * is returned in the summary for the caller to report.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { countOf, formatCount } from '../core/count.js';
 import { readCapture } from '../capture/read.js';
 import { compileCaptureFilter, type PacketPredicate } from '../capture/filter.js';
@@ -126,7 +127,7 @@ export async function runCapture(options: CaptureRunOptions): Promise<CaptureRun
   }
   // A scan leaves many flows open: they are ended in batches, with a turn of the event loop
   // between two, so that a screen loading the file still answers keys.
-  while (!reassembler.finish(highestTs[0], FINISH_BATCH)) await new Promise((resolve) => setImmediate(resolve));
+  while (!reassembler.finish(highestTs[0], FINISH_BATCH)) await nextTurn();
   return {
     packets: counters.packets, filteredOut: counters.filtered, bytesRead: counters.bytesRead, ...eventCounts(reassembler), decode: decoder.stats,
     ...(error ? { error } : {}),

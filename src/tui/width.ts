@@ -70,17 +70,6 @@ export function fitTail(text: string, columns: number, ellipsis: string): string
   return ellipsis + tailFitting(text, Math.max(0, columns - stringColumns(ellipsis)));
 }
 
-/** Columns a saved file's name gets in a status message however narrow the screen (the row is cut after). */
-const MIN_NAME_COLUMNS = 13;
-
-/**
- * `prefix` then `name` (both display-safe) in about `columns` columns: a name that does not fit
- * keeps its end ({@link fitTail}), in at least {@link MIN_NAME_COLUMNS} columns however long the prefix.
- */
-export function withName(prefix: string, name: string, columns: number, ellipsis: string): string {
-  return prefix + fitTail(name, Math.max(MIN_NAME_COLUMNS, columns - stringColumns(prefix)), ellipsis);
-}
-
 /**
  * `text` when it fits in `columns` columns, else its first third, `ellipsis` and its end: for a
  * line whose start says what happened and whose end says why (`cannot write PATH: no space`).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitHead, fitMiddle, fitTail, stringColumns, withName } from '../../src/tui/width.js';
+import { fitHead, fitMiddle, fitTail, stringColumns } from '../../src/tui/width.js';
 
 const NAME = '192.168.001.023.51000-198.051.100.010.00080-2-response.html';
 
@@ -39,14 +39,6 @@ describe('fitTail', () => {
   it('with no room, the ellipsis alone', () => {
     expect(fitTail(NAME, 1, '…')).toBe('…');
     expect(fitTail(NAME, 0, '…')).toBe('…');
-  });
-});
-
-describe('withName', () => {
-  it('the prefix, then the name cut to the columns left, 13 at least however long the prefix', () => {
-    expect(withName('saved ', NAME, 80, '…')).toBe(`saved ${NAME}`);
-    expect(withName('saved ', NAME, 26, '…')).toBe(`saved …${NAME.slice(-19)}`);
-    expect(withName('saved '.repeat(10), NAME, 26, '…')).toBe(`${'saved '.repeat(10)}…${NAME.slice(-12)}`);
   });
 });
 

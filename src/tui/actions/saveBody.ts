@@ -8,7 +8,6 @@
  * de-chunked or inflated). Nothing is ever overwritten (see {@link bodyFileName}).
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import { Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';

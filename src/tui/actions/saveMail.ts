@@ -6,7 +6,6 @@
  * Nothing is ever overwritten (see {@link mailFileName}).
  */
 import { unlink } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';

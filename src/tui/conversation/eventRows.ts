@@ -41,7 +41,7 @@ export function eventRows(source: ConversationSource, flowId: number, flow: Conv
 }
 
 /** A gap chunk's row as the raw modes show it. */
-export function gapRow(chunk: ConversationChunk): string {
+function gapRow(chunk: ConversationChunk): string {
   return gapText(chunk.length, chunk.dir === 'c2s' ? 'client' : 'server', chunk.notCaptured);
 }
 
