@@ -27,8 +27,11 @@ const SAMPLE = pcapFile({
   ],
 });
 
-/** Counts turns of the event loop (a setImmediate that renews itself) until `stop()`. */
-function loopTurns(): { readonly turns: number; stop(): void } {
+/**
+ * Runs `body` while counting turns of the event loop (a setImmediate that renews itself); the
+ * counting stops when `body` ends, however it ends.
+ */
+async function withLoopTurns(body: (turns: () => number) => Promise<void>): Promise<void> {
   let turns = 0;
   let running = true;
   const spin = (): void => {
@@ -36,12 +39,11 @@ function loopTurns(): { readonly turns: number; stop(): void } {
     if (running) setImmediate(spin);
   };
   setImmediate(spin);
-  return {
-    get turns() {
-      return turns;
-    },
-    stop: () => void (running = false),
-  };
+  try {
+    await body(() => turns);
+  } finally {
+    running = false;
+  }
 }
 
 /** Holds the thread for `ms` (a packet that costs that much to handle). */
@@ -115,25 +117,25 @@ describe('readCapture from a file', () => {
 
   it('gives the event loop a turn between chunks', async () => {
     const path = file('turns.pcap', SAMPLE);
-    const loop = loopTurns();
-    const turnsAtPacket: number[] = [];
-    await readCapture(path, { onPacket: () => turnsAtPacket.push(loop.turns), chunkSize: 1024 });
-    loop.stop();
-    // The big second record spans ~200 chunks: the loop turned many times between packets 1 and 2.
-    expect(turnsAtPacket.length).toBe(3);
-    expect(turnsAtPacket[1] - turnsAtPacket[0]).toBeGreaterThan(50);
+    await withLoopTurns(async (turns) => {
+      const turnsAtPacket: number[] = [];
+      await readCapture(path, { onPacket: () => turnsAtPacket.push(turns()), chunkSize: 1024 });
+      // The big second record spans ~200 chunks: the loop turned many times between packets 1 and 2.
+      expect(turnsAtPacket.length).toBe(3);
+      expect(turnsAtPacket[1] - turnsAtPacket[0]).toBeGreaterThan(50);
+    });
   });
 
   it('gives the event loop a turn within a chunk that takes long to parse (a scan of small packets)', async () => {
     const records = Array.from({ length: 800 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(200) }));
     const path = file('slow.pcap', pcapFile({ records }));
-    const loop = loopTurns();
-    const turnsAtPacket: number[] = [];
-    // One chunk holds the whole file (170 KB); each packet costs 0.25 ms, so the chunk costs 200 ms.
-    await readCapture(path, { onPacket: () => { busy(0.25); turnsAtPacket.push(loop.turns); } });
-    loop.stop();
-    expect(turnsAtPacket.length).toBe(800);
-    expect(turnsAtPacket[799] - turnsAtPacket[0]).toBeGreaterThanOrEqual(4);
+    await withLoopTurns(async (turns) => {
+      const turnsAtPacket: number[] = [];
+      // One chunk holds the whole file (170 KB); each packet costs 0.25 ms, so the chunk costs 200 ms.
+      await readCapture(path, { onPacket: () => { busy(0.25); turnsAtPacket.push(turns()); } });
+      expect(turnsAtPacket.length).toBe(800);
+      expect(turnsAtPacket[799] - turnsAtPacket[0]).toBeGreaterThanOrEqual(4);
+    });
   });
 
   it('gives the event loop a turn between chunks parsed whole while the reads ahead are done', async () => {
@@ -141,22 +143,22 @@ describe('readCapture from a file', () => {
     // the next read, issued ahead, has completed by then (awaiting it is no turn of the loop).
     const records = Array.from({ length: 600 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(200) }));
     const path = file('ahead.pcap', pcapFile({ records }));
-    const loop = loopTurns();
-    let sinceTurn = 0;
-    let mostSinceTurn = 0;
-    let turnsSeen = loop.turns;
-    await readCapture(path, {
-      chunkSize: 16 * 1024,
-      onPacket: () => {
-        busy(0.25);
-        sinceTurn = loop.turns === turnsSeen ? sinceTurn + 1 : 1;
-        turnsSeen = loop.turns;
-        mostSinceTurn = Math.max(mostSinceTurn, sinceTurn);
-      },
+    await withLoopTurns(async (turns) => {
+      let sinceTurn = 0;
+      let mostSinceTurn = 0;
+      let turnsSeen = turns();
+      await readCapture(path, {
+        chunkSize: 16 * 1024,
+        onPacket: () => {
+          busy(0.25);
+          sinceTurn = turns() === turnsSeen ? sinceTurn + 1 : 1;
+          turnsSeen = turns();
+          mostSinceTurn = Math.max(mostSinceTurn, sinceTurn);
+        },
+      });
+      // About 20 ms (80 records) between two turns; three chunks back to back would be 225 records.
+      expect(mostSinceTurn).toBeLessThanOrEqual(120);
     });
-    loop.stop();
-    // About 20 ms (80 records) between two turns; three chunks back to back would be 225 records.
-    expect(mostSinceTurn).toBeLessThanOrEqual(120);
   });
 
   it('does not take the rate of full-size packets for the small ones that follow them in a chunk', async () => {
@@ -165,18 +167,18 @@ describe('readCapture from a file', () => {
     const big = Array.from({ length: 8 }, (_, i) => ({ sec: i, frac: 0, data: new Uint8Array(64 * 1024) }));
     const small = Array.from({ length: 1600 }, (_, i) => ({ sec: 8 + i, frac: 0, data: new Uint8Array(200) }));
     const path = file('mixed.pcap', pcapFile({ records: [...big, ...small] }));
-    const loop = loopTurns();
-    const turnsAtSmall: number[] = [];
-    await readCapture(path, {
-      onPacket: (p) => {
-        if (p.end - p.start > 200) return;
-        busy(0.1);
-        turnsAtSmall.push(loop.turns);
-      },
+    await withLoopTurns(async (turns) => {
+      const turnsAtSmall: number[] = [];
+      await readCapture(path, {
+        onPacket: (p) => {
+          if (p.end - p.start > 200) return;
+          busy(0.1);
+          turnsAtSmall.push(turns());
+        },
+      });
+      expect(turnsAtSmall.length).toBe(1600);
+      expect(turnsAtSmall[1599] - turnsAtSmall[0]).toBeGreaterThanOrEqual(1);
     });
-    loop.stop();
-    expect(turnsAtSmall.length).toBe(1600);
-    expect(turnsAtSmall[1599] - turnsAtSmall[0]).toBeGreaterThanOrEqual(1);
   });
 
   it('stops when the signal aborts', async () => {

@@ -31,7 +31,7 @@ describe('a ~text filter searching the bytes between frames', () => {
   it('asks for a frame after each step, rows found or not, so the progress in the status row moves', async () => {
     const { steps, asked, finished } = contentSearch(4);
     steps.scheduleSteps();
-    while (!finished()) await new Promise((resolve) => setImmediate(resolve));
+    for (let turns = 0; !finished() && turns < 1000; turns++) await new Promise((resolve) => setImmediate(resolve));
     expect(asked).toEqual(['step 1', 'frame', 'step 2', 'frame', 'step 3', 'frame', 'step 4', 'frame']);
   });
 });

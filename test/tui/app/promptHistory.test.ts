@@ -3,7 +3,7 @@
  * session (the `/` of either pane shares one history); a filter word the status column shows
  * (`status:after-close`) is taken; an unknown word is refused in words that say what to type.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
 import { openInProcessScreen } from '../../support/screenInProcess.js';
 import { useDemo } from '../../support/demo.js';
@@ -38,6 +38,8 @@ describe('prompt history', () => {
     await screen.waitFor(() => status().startsWith('/GET '));
     screen.press('Up');
     await screen.flush();
+    // The / prompt keeps its own history: no filter answer comes back in it.
+    expect(status()).toMatch(/^\/GET /);
     screen.write('\x1b');
     await screen.waitFor(() => status().includes('1/5 flows'));
     screen.write('f\x15foo:bar\r');

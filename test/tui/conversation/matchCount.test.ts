@@ -19,10 +19,11 @@ function all(source: FakeSource, query: string, dirs: Direction[]): SearchMatch[
   }
 }
 
-function counted(source: FakeSource, query: string, dirs: Direction[] = ['c2s', 's2c']): MatchCounter {
-  const counter = new MatchCounter(source, FLOW_ID, searchPattern(query, DEFAULT_SETTINGS)!, dirs);
+function counted(source: FakeSource, query: string, dirs: Direction[] = ['c2s', 's2c'], settings?: typeof DEFAULT_SETTINGS, stepBudget = 1): MatchCounter {
+  const pattern = searchPattern(query, DEFAULT_SETTINGS)!;
+  const counter = settings ? new MatchCounter(source, FLOW_ID, pattern, dirs, settings) : new MatchCounter(source, FLOW_ID, pattern, dirs);
   let steps = 0;
-  while (!counter.step(1)) if (++steps > 10_000) throw new Error('count did not finish');
+  while (!counter.step(stepBudget)) if (++steps > 10_000) throw new Error('count did not finish');
   return counter;
 }
 
@@ -92,8 +93,7 @@ describe('match count', () => {
 describe('match count with the = rows', () => {
   test('rows count as the search finds them: match 2 of 3 on a gap row', () => {
     const source = new FakeSource().data('c2s', 'gap in bytes\n').gap('s2c', 10).data('s2c', 'x\n').note('a gap note').finish('fin');
-    const counter = new MatchCounter(source, FLOW_ID, searchPattern('gap', DEFAULT_SETTINGS)!, ['c2s', 's2c'], DEFAULT_SETTINGS);
-    while (!counter.step(1));
+    const counter = counted(source, 'gap', ['c2s', 's2c'], DEFAULT_SETTINGS);
     expect(counter.describe({ dir: 's2c', offset: 0, length: 0, chunk: 1, unit: { kind: 'chunk', chunk: 1, span: 0 } })).toBe('match 2 of 3');
     expect(counter.describe({ dir: 'c2s', offset: 0, length: 0, chunk: 2.5, unit: { kind: 'note', note: 0 } })).toBe('match 3 of 3');
     // Without the rows: the bytes only.
@@ -102,8 +102,7 @@ describe('match count with the = rows', () => {
 
   test(`a row past ${MAX_COUNTED} matches says there are more`, () => {
     const source = new FakeSource().data('c2s', 'ab'.repeat(MAX_COUNTED)).note('ab once more').finish('fin');
-    const counter = new MatchCounter(source, FLOW_ID, searchPattern('ab', DEFAULT_SETTINGS)!, ['c2s', 's2c'], DEFAULT_SETTINGS);
-    while (!counter.step());
+    const counter = counted(source, 'ab', ['c2s', 's2c'], DEFAULT_SETTINGS, 1 << 20);
     expect(counter.describe({ dir: 'c2s', offset: 0, length: 2, chunk: 0 })).toBe('match 1 of 10,000+');
   });
 });
