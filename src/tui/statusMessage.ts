@@ -3,7 +3,7 @@
  * said, display-safe, fitted to the columns a message has. Saying something asks for a redraw.
  */
 import { homedir } from 'node:os';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import { fitMiddle, fitTail, stringColumns } from './width.js';
@@ -91,4 +91,16 @@ function homeAsTilde(path: string): string {
   const home = homedir();
   if (home.length > 1 && (path === home || path.startsWith(home + sep))) return '~' + path.slice(home.length);
   return path;
+}
+
+/**
+ * Files saved together in one directory, their names sharing the stem of the last one (`last`
+ * without `extension`), as one path for {@link messageWithPath}: `dir/demo-3{-c2s.bin,.log}`; a
+ * single file as its own path.
+ */
+export function bracedPaths(paths: readonly string[], extension: string): string {
+  const last = paths[paths.length - 1];
+  if (paths.length === 1) return last;
+  const stem = basename(last, extension);
+  return join(dirname(last), `${stem}{${paths.map((path) => basename(path).slice(stem.length)).join(',')}}`);
 }

@@ -64,3 +64,10 @@ describe('StatusMessage.sayFitted', () => {
     expect(status.text).toBe('saved /tmp/a.curl');
   });
 });
+
+describe('s with no byte either way', () => {
+  it('names the log alone, not as a one-name brace list', () => {
+    const log: SavedFile = { path: '/tmp/demo-3.log', side: 'log', bytes: 80, holes: 0 };
+    expect(savedFlowMessage([log], 200, '…')).toBe('saved a log: /tmp/demo-3.log');
+  });
+});

@@ -9,8 +9,7 @@
  * the terminal raw. A body bash cannot quote exactly (a NUL byte ends a `$'...'` word) is sent
  * from a file: `--data-binary @file`. Pure, apart from reading the body through the given reader.
  */
-import { basename, dirname, join } from 'node:path';
-import { messageWithPath } from '../statusMessage.js';
+import { bracedPaths, messageWithPath } from '../statusMessage.js';
 import { dechunk, type StreamReader } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import type { HttpRequest } from '../../messages/types.js';
@@ -110,8 +109,5 @@ export function quoteBytes(bytes: Uint8Array): string {
  * took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
  */
 export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
-  const curl = paths[paths.length - 1];
-  const stem = basename(curl).replace(/\.curl$/, '');
-  const name = paths.length > 1 ? `${stem}{${paths.map((path) => basename(path).slice(stem.length)).join(',')}}` : basename(curl);
-  return messageWithPath('curl sent to clipboard (OSC 52), saved ', join(dirname(curl), name), columns, ellipsis);
+  return messageWithPath('curl sent to clipboard (OSC 52), saved ', bracedPaths(paths, '.curl'), columns, ellipsis);
 }

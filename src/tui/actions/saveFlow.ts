@@ -19,9 +19,8 @@ import type { Direction } from '../../core/types.js';
 import { LogOutput } from '../../outputs/log.js';
 import { ByteText } from '../../render/byteText.js';
 import { formatCount } from '../../core/count.js';
-import { basename, dirname, join } from 'node:path';
 import { humanBytes } from '../flowList/units.js';
-import { messageWithPath } from '../statusMessage.js';
+import { bracedPaths, messageWithPath } from '../statusMessage.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import { createNamedFiles, createNewFiles, removeFiles } from './newFiles.js';
 import { FlowGoneError, replayFlow, snapshotFlow, type FlowSnapshot, type ReplaySource } from './replayFlow.js';
@@ -195,13 +194,10 @@ function evicted(flowId: number): UserError {
  */
 export function savedFlowMessage(saved: readonly SavedFile[], columns: number, ellipsis: string): string {
   const sides = saved.filter((file) => file.side !== 'log');
-  const log = saved[saved.length - 1];
-  const stem = basename(log.path).replace(/\.log$/, '');
-  const names = `${stem}{${saved.map((file) => basename(file.path).slice(stem.length)).join(',')}}`;
   const holes = sides.reduce((sum, file) => sum + file.holes, 0);
   const sizes = sides.length === 0 ? 'a log' : `${sides.map((file) => formatCount(file.bytes)).join(' + ')} B`;
   const sparse = holes > 0 ? ` (sparse: ${humanBytes(holes)}B of gaps)` : '';
-  return messageWithPath(`saved ${sizes}${sparse}: `, join(dirname(log.path), names), columns, ellipsis);
+  return messageWithPath(`saved ${sizes}${sparse}: `, bracedPaths(saved.map((file) => file.path), '.log'), columns, ellipsis);
 }
 
 /** `586 + 198 B` for a flow's two sides as `s` writes them; with the gaps that will be holes: `0 + 5,416,666,670 B, 5.4GB gaps`. */
