@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FlowKey } from '../core/types.js';
 import type { FlowStore } from '../store/flowStore.js';
-import { firstFreeIndex } from './actions/newFiles.js';
+import { firstFreeIndex, suffixed } from './actions/newFiles.js';
 import { flowFileNames, flowFileSizes, savedFlowMessage, type SavedFile } from './actions/saveFlow.js';
 import type { LineItem } from '../messages/lines.js';
 import type { MessagesOf } from './flowList/filter.js';
@@ -98,8 +98,8 @@ export class ActionKeys {
     if (id === undefined || flow === undefined) return void status.say('s: no flow selected');
     const stem = `${actions.stem}-${id}`;
     this.offered = { kind: 'flow', flowId: id, stem };
-    const index = firstFreeIndex(process.cwd(), (n) => Object.values(flowFileNames(n === 0 ? stem : `${stem}c${n}`)));
-    return { label: `save flow ${id} (${flowFileSizes(flow)}) as: `, name: index === 0 ? stem : `${stem}c${index}` };
+    const index = firstFreeIndex(process.cwd(), (n) => Object.values(flowFileNames(suffixed(stem, n))));
+    return { label: `save flow ${id} (${flowFileSizes(flow)}) as: `, name: suffixed(stem, index) };
   }
 
   /**
@@ -253,5 +253,5 @@ export function answeredPath(path: string, offered: string): string {
  * `index` 1 (the next free name: files are never overwritten).
  */
 export function pcapFileName(stem: string, flows: number, index = 0): string {
-  return `${stem}-${flows}-flow${flows === 1 ? '' : 's'}${index === 0 ? '' : `c${index}`}.pcap`;
+  return `${suffixed(`${stem}-${flows}-flow${flows === 1 ? '' : 's'}`, index)}.pcap`;
 }

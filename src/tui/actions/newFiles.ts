@@ -64,6 +64,11 @@ export async function createNamedFiles(directory: string, names: readonly string
 
 const NAMED_REASONS = { EEXIST: 'it exists, give another name', ENOENT: 'no such directory', ENOTDIR: 'no such directory' };
 
+/** `stem` with tcpflow's suffix for its `index`-th taken name: `demo-3` (0), `demo-3c1`, `demo-3c2`. */
+export function suffixed(stem: string, index: number): string {
+  return index === 0 ? stem : `${stem}c${index}`;
+}
+
 /**
  * The first index (0, 1, ...) whose names `namesOf(index)` are all free in `directory` now (to
  * offer a name that a save will not have to change); 0 when none is found.

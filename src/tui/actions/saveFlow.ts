@@ -22,7 +22,7 @@ import { formatCount } from '../../core/count.js';
 import { humanBytes } from '../flowList/units.js';
 import { bracedPaths, messageWithPath } from '../statusMessage.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
-import { createNamedFiles, createNewFiles, removeFiles } from './newFiles.js';
+import { createNamedFiles, createNewFiles, removeFiles, suffixed } from './newFiles.js';
 import { FlowGoneError, replayFlow, snapshotFlow, type FlowSnapshot, type ReplaySource } from './replayFlow.js';
 
 /** What {@link saveFlow} reads of the store (the store satisfies it). */
@@ -80,7 +80,7 @@ export async function saveFlow(store: SaveSource, flowId: number, directory: str
   const asOf = snapshotFlow(flow);
   const sides = (['c2s', 's2c'] as const).filter((dir) => extentOf(asOf, dir) > 0);
   const names = (index: number): string[] => {
-    const named = flowFileNames(index === 0 ? stem : `${stem}c${index}`);
+    const named = flowFileNames(suffixed(stem, index));
     return [...sides.map((dir) => named[dir]), named.log];
   };
   const files = options.exact ? await createNamedFiles(directory, names(0)) : await createNewFiles(directory, names);
