@@ -325,7 +325,7 @@ function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expand
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
   // A chunked body's trailer fields, after it, as its header fields are shown.
-  for (const field of message.body.trailers) out.push({ side, kind: 'data', text: withPlainBackslashes(escapeText(`${field.name}: ${field.value}`)) });
+  for (const field of message.body.trailers) out.push({ side, kind: 'data', text: shown(`${field.name}: ${field.value}`) });
   if (cut) out.push(cut);
 }
 

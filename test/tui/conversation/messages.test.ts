@@ -462,6 +462,18 @@ describe('a cut body says what is true of it', () => {
     live.dispose();
   });
 
+  it('a trailer field with a tab is shown as the same header field is: the tab expanded', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'GET /sum HTTP/1.1\r\nHost: a\r\n\r\n');
+    send('s2c', 'HTTP/1.1 200 OK\r\nX-Tab: a\tb\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Tab: a\tb\r\n\r\n');
+    const texts = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    const tabbed = texts.filter((text) => text.startsWith('X-Tab: a'));
+    expect(tabbed).toHaveLength(2);
+    expect(tabbed[1]).toBe(tabbed[0]);
+    expect(tabbed[0]).toBe('X-Tab: a        b');
+    live.dispose();
+  });
+
   it('a binary body read only in part for the preview: labelled with its real size, "not all shown", never "cut"', () => {
     const { live, table, send } = liveFlow(80);
     const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
