@@ -3,20 +3,21 @@
  *
  * Bytes are appended to one logical, append-only log. The log is cut into fixed-size blocks;
  * the newest blocks stay in RAM up to a budget, older ones are written once to an append-only
- * spill file in a private temp directory and read back on demand. Spill writes run in the
- * background (libuv's thread pool), so appending never waits for the disk: a block stays in RAM,
- * and is read from there, until its write is done; only when {@link MAX_PENDING_SPILLS} writes
- * are already waiting does a spill write synchronously (backpressure). The spill file is
+ * spill file in a private temp directory and read back on demand. Spill writes run on a thread
+ * of their own ({@link SpillWriter}), so appending never waits for the disk: a block stays in
+ * RAM, and is read from there, until its write is done; only when {@link MAX_PENDING_SPILLS}
+ * blocks are already waiting does a spill wait for the oldest (backpressure). The spill file is
  * unlinked as soon as it is open (its name and directory gone), so it goes with the process
  * however that ends. A location is the byte position in the log. Bytes that already lie in a seekable capture file are not copied at
  * all: see {@link SourceFile}.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, write } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { readFully, writeFully } from '../io/files.js';
+import { readFully } from '../io/files.js';
+import { SpillWriter } from './spillWriter.js';
 
-/** Background spill writes allowed in flight before a spill waits for the disk. */
+/** Blocks allowed to wait for their spill write before a spill waits for the disk. */
 export const MAX_PENDING_SPILLS = 32;
 
 /**
@@ -57,10 +58,11 @@ export class PayloadStore {
   private spillFd = -1;
   /** Number of blocks sent to the spill file (block i lives at i * blockBytes). */
   private spilledBlocks = 0;
-  /** Background writes not finished yet; their blocks are still in `ramBlocks`. */
-  private pendingSpills = 0;
-  /** The first background write error: the next spill throws it. */
-  private spillError: Error | undefined;
+  private spillWriter: SpillWriter | undefined;
+  /** Blocks sent to the writer and not yet known to be written, oldest first; still in `ramBlocks`. */
+  private readonly pendingSpills: { block: Uint8Array; index: number }[] = [];
+  /** Blocks known to be written (the writer's count when last looked at). */
+  private writtenBlocks = 0;
   /** Blocks whose bytes are on disk, kept to be filled again (no allocation, no page faults). */
   private readonly freeBlocks: Uint8Array[] = [];
 
@@ -69,7 +71,7 @@ export class PayloadStore {
     const budget = options.ramBudgetBytes ?? 64 << 20;
     this.maxRamBlocks = Math.max(1, Math.floor(budget / this.blockBytes));
     this.spillParent = options.spillParent ?? tmpdir();
-    this.current = new Uint8Array(this.blockBytes);
+    this.current = newBlock(this.blockBytes);
     this.ramBlocks.set(0, this.current);
   }
 
@@ -80,6 +82,7 @@ export class PayloadStore {
 
   /** Blocks held in RAM: those within the budget plus those whose spill write is not done. */
   get ramBlockCount(): number {
+    this.releaseWritten();
     return this.ramBlocks.size;
   }
 
@@ -129,8 +132,12 @@ export class PayloadStore {
 
   /** Closes the spill file (which frees its disk space). The store must not be used afterwards. */
   dispose(): void {
-    if (this.spillFd >= 0) closeSync(this.spillFd);
+    // The writer closes the descriptor once its queue is written (it may be writing now).
+    if (this.spillWriter) this.spillWriter.close();
+    else if (this.spillFd >= 0) closeSync(this.spillFd);
+    this.spillWriter = undefined;
     this.spillFd = -1;
+    this.pendingSpills.length = 0;
     this.ramBlocks.clear();
     this.freeBlocks.length = 0;
   }
@@ -138,44 +145,37 @@ export class PayloadStore {
   private startNextBlock(): void {
     this.currentIndex++;
     this.currentFill = 0;
-    this.current = this.freeBlocks.pop() ?? new Uint8Array(this.blockBytes);
+    this.releaseWritten();
+    this.current = this.freeBlocks.pop() ?? newBlock(this.blockBytes);
     this.ramBlocks.set(this.currentIndex, this.current);
     while (this.currentIndex + 1 - this.spilledBlocks > this.maxRamBlocks) this.spillOldest();
   }
 
-  /** Sends the oldest RAM block to the spill file; throws an earlier write's error, or this one's when written at once. */
+  /** Sends the oldest RAM block to the spill writer; throws an earlier write's error. */
   private spillOldest(): void {
-    if (this.spillError) throw this.spillError;
     const oldest = this.spilledBlocks;
     const block = this.ramBlocks.get(oldest);
     if (!block) throw new Error(`payload store: block ${oldest} missing`);
     if (this.spillFd < 0) this.spillFd = openUnlinkedSpill(this.spillParent);
-    this.spilledBlocks++;
-    if (this.pendingSpills >= MAX_PENDING_SPILLS) {
-      writeFully(this.spillFd, block, 0, block.length, oldest * this.blockBytes);
-      this.release(oldest, block);
-      return;
+    this.spillWriter ??= new SpillWriter(this.spillFd);
+    if (this.pendingSpills.length >= MAX_PENDING_SPILLS) {
+      this.spillWriter.waitBeyond(this.writtenBlocks);
+      this.releaseWritten();
     }
-    this.pendingSpills++;
-    this.writeInBackground(this.spillFd, block, 0, oldest);
+    this.spillWriter.write(block, oldest * this.blockBytes);
+    this.pendingSpills.push({ block, index: oldest });
+    this.spilledBlocks++;
   }
 
-  /** Writes `block[from...]` at its place; drops the RAM copy once all of it is on disk. */
-  private writeInBackground(fd: number, block: Uint8Array, from: number, index: number): void {
-    write(fd, block, from, block.length - from, index * this.blockBytes + from, (error, written) => {
-      if (fd !== this.spillFd) return; // disposed meanwhile
-      if (!error && written > 0 && from + written < block.length) {
-        this.writeInBackground(fd, block, from + written, index);
-        return;
-      }
-      this.pendingSpills--;
-      if (error || written <= 0) {
-        // The block stays in RAM (still readable); the next spill reports the error.
-        this.spillError ??= error ?? new Error('spill file: nothing written');
-        return;
-      }
+  /** Drops the RAM copies of the blocks the writer has written since the last look. */
+  private releaseWritten(): void {
+    if (!this.spillWriter) return;
+    const written = this.spillWriter.written;
+    while (this.writtenBlocks < written) {
+      const { block, index } = this.pendingSpills.shift()!;
       this.release(index, block);
-    });
+      this.writtenBlocks++;
+    }
   }
 
   /** Block `index` is on disk: reads go there now, and its memory is kept for a new block. */
@@ -183,6 +183,11 @@ export class PayloadStore {
     this.ramBlocks.delete(index);
     if (this.freeBlocks.length < MAX_FREE_BLOCKS) this.freeBlocks.push(block);
   }
+}
+
+/** A block of the log, in memory the spill writer's thread can read. */
+function newBlock(bytes: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(bytes));
 }
 
 /** Opens a new spill file in a private directory under `parent`, then removes both names. */
