@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
+import { captureSourceName } from '../capture/read.js';
 import { fanOut, formatCaptureSummary, runCapture, type CaptureRunSummary } from '../engine/captureRun.js';
 import type { SourceCounters } from '../engine/counters.js';
 import { formatLiveSummary, runLive } from '../engine/liveRun.js';
@@ -209,7 +210,7 @@ function recordingLabel(config: CliConfig): string {
 
 function sourceLabel(kind: TuiSource['kind'], config: CliConfig, listeners: ProxyListeners): string {
   const filter = config.filter ? ` ${config.filter}` : '';
-  if (kind === 'file') return (config.readFile === '-' ? 'stdin' : basename(config.readFile!)) + filter;
+  if (kind === 'file') return basename(captureSourceName(config.readFile!)) + filter;
   if (kind === 'live') return config.interface! + filter;
   return listeners.label();
 }
