@@ -105,7 +105,8 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
 function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptions & { readonly numberColumns: number } {
   const digits = Math.max(3, String(list.largestId).length);
   const preview = (flow: ListedFlow) => list.describe(flow);
-  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, numberColumns: digits, endpoints: list.widestEndpoints };
+  const summarized = (flow: ListedFlow) => list.summarized(flow);
+  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, summarized, numberColumns: digits, endpoints: list.widestEndpoints };
 }
 
 /** The list's focused row (flow or exchange) as a frame `width` columns wide shows it ('' when none). */

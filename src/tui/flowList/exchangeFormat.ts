@@ -15,6 +15,7 @@ import {
   exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeHeadLostPart, exchangeLabel, exchangeMethod, exchangeResponseHeadLost, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
 import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
+import { statusStyle } from './statusStyle.js';
 import { humanBytes, humanDuration } from './units.js';
 
 /** Column widths for one terminal width. */
@@ -91,17 +92,17 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
   if (part && columns.size > 0) {
     // Its head lost, part of its body came: `lost` over the status column and into the size's, what came at the size's end.
     const sizeText = cutSizeText(part.received, undefined, columns.size, options.glyphs);
-    spans.push({ text: pad(status, columns.status + 1 + columns.size - sizeText.length), style: statusStyle(status) }, { text: sizeText, style: 'bytesS2c' });
+    spans.push({ text: pad(status, columns.status + 1 + columns.size - sizeText.length), style: outcomeStyle(status) }, { text: sizeText, style: 'bytesS2c' });
     spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
   } else if (status.length > columns.status) {
     // No response, and why: the word takes the size and time columns too (they would be `-`).
-    spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
+    spans.push({ text: pad(status, outcomeColumns), style: outcomeStyle(status) });
   } else if (columns.size > 0) {
-    spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
+    spans.push({ text: pad(status, columns.status), style: outcomeStyle(status) });
     const sizeText = size === undefined ? '-' : exchangeResponseHeadLost(e) ? 'lost' : exchangeCut(e) ? cutSizeText(size, exchangeAnnouncedSize(e), columns.size, options.glyphs) : humanBytes(size);
     spans.push(space, { text: padLeft(sizeText, columns.size), style: 'bytesS2c' });
     spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
-  } else spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
+  } else spans.push({ text: pad(status, columns.status), style: outcomeStyle(status) });
   const selected = options.focused !== undefined && options.focused.exchange === e;
   return assemble(listed.flowId, selected, spans, options.width);
 }
@@ -127,8 +128,7 @@ function cutSizeText(size: number, announced: number | undefined, columns: numbe
   return ofTotal !== '' && ofTotal.length <= columns ? ofTotal : humanBytes(size) + glyphs.ellipsis;
 }
 
-/** Red for a failure (4xx, 5xx, no answer), yellow while waiting. */
-function statusStyle(status: string): RowStyle {
-  if (status === '-') return 'state.open';
-  return /^[123]/.test(status) ? 'duration' : 'state.reset';
+/** The status column's style: see `statusStyle` (no colour for what it does not class). */
+function outcomeStyle(status: string): RowStyle {
+  return statusStyle(status) ?? 'duration';
 }

@@ -24,12 +24,13 @@ import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
 import { fitEndpoint, humanBytes, humanDuration } from './units.js';
+import { statusStyle } from './statusStyle.js';
 import { columnLayout, type ColumnLayout, type EndpointColumns } from './columnLayout.js';
 
 /** What a span is, for the pane to colour it. */
 export type RowStyle =
   | 'space' | 'number' | 'client' | 'arrow' | 'server' | 'bytesC2s' | 'bytesS2c' | 'duration' | 'note' | 'preview'
-  | 'header' | `state.${FlowState}`;
+  | 'header' | `state.${FlowState}` | 'status.ok' | 'status.redirect' | 'status.error';
 
 /** A run of display text (escaped, no controls) and how to paint it. */
 export interface RowSpan {
@@ -57,6 +58,8 @@ export interface RowOptions {
   readonly now: Micros;
   /** The flow's preview, escaped (`FlowView.describe`). */
   readonly preview: (flow: ListedFlow) => string;
+  /** Whether that preview is a summary of the flow's messages: only then are its `!` and status coloured (none by default). */
+  readonly summarized?: (flow: ListedFlow) => boolean;
   /**
    * Digits of the number column (default: the biggest id among the rows, at least 3); pass
    * `String(view.largestId).length` so the columns do not move while scrolling.
@@ -144,6 +147,27 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
   return pad(cut, columns);
 }
 
+/**
+ * The fitted preview as spans: for a `summary`, its leading `!` as a mark (style `note`), and the status
+ * after its last arrow in its class's style (see `statusStyle`; not for `lines:`, a protocol not
+ * recognised, whose reply word is no status); the rest `preview`.
+ */
+function previewSpans(text: string, arrow: string, summary: boolean): RowSpan[] {
+  if (!summary) return [{ text, style: 'preview' }];
+  const spans: RowSpan[] = [];
+  let rest = text;
+  if (rest.startsWith('! ')) {
+    spans.push({ text: '!', style: 'note' });
+    rest = rest.slice(1);
+  }
+  const at = rest.lastIndexOf(arrow);
+  const status = at < 0 || rest.startsWith('lines:') ? undefined : /^\S+/.exec(rest.slice(at + arrow.length))?.[0];
+  const style = status === undefined ? undefined : statusStyle(status);
+  if (status === undefined || style === undefined) return [...spans, { text: rest, style: 'preview' }];
+  const end = at + arrow.length + status.length;
+  return [...spans, { text: rest.slice(0, at + arrow.length), style: 'preview' }, { text: status, style }, { text: rest.slice(end), style: 'preview' }];
+}
+
 /** The status of an outcome: ` → 302` of ` → 302 (3 req)`, ` → (no response)` whole. */
 const STATUS = /^ \S+ (?:\([^)]*\)|\S+)/;
 
@@ -184,11 +208,12 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const server: RowSpan = { text: pad(serverText, layout.server), style: 'server' };
   const space: RowSpan = { text: ' ', style: 'space' };
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
+  // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
+  const arrow = g === UNICODE_GLYPHS ? ' → ' : ' -> ';
   const tail: RowSpan[] = [
     { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,
-    // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
-    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis, g === UNICODE_GLYPHS ? ' → ' : ' -> '), style: 'preview' },
+    ...previewSpans(fitPreview(options.preview(flow), layout.preview, g.ellipsis, arrow), arrow, options.summarized?.(flow) === true),
   ];
   if (layout.compact) return assemble(flow.id, flow.id === options.focusedId, [number, space, server, space, stateSpan, space, ...tail], options.width);
   const [clientAddr, clientPort] = endpointParts(flow.key.client);

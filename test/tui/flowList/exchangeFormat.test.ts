@@ -36,6 +36,15 @@ describe('exchange rows', () => {
     }
   });
 
+  it('styles the status by class: 2xx ok, 3xx redirect, 4xx/5xx and no answer error, waiting open', () => {
+    const styleOf = (status: number | undefined, flags: ('after-close' | 'lost')[] = []) => {
+      const listed = { flowId: 1, index: 0, exchange: exchange(0, { target: '/', start: 0, status, flags }) };
+      const row = formatExchangeRows([listed], { width: 80, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 5, methodColumns: 3 })[0];
+      return row.spans.find((s) => s.style.startsWith('status.') || s.style === 'state.open')?.style;
+    };
+    expect([styleOf(200), styleOf(304), styleOf(404), styleOf(503), styleOf(undefined, ['after-close']), styleOf(undefined)]).toEqual(['status.ok', 'status.redirect', 'status.error', 'status.error', 'status.error', 'state.open']);
+  });
+
   it('selects the focused exchange; a narrow pane drops size and time', () => {
     expect(rows(80).map((row) => row.selected)).toEqual([false, true, false, false]);
     expect(exchangeColumns(80, 8, 4)).toMatchObject({ size: 7, time: 5, status: 3 });
