@@ -25,7 +25,7 @@ import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
 import { fitEndpoint, humanBytes, humanDuration } from './units.js';
 import { statusStyle } from './statusStyle.js';
-import { columnLayout, type ColumnLayout, type EndpointColumns } from './columnLayout.js';
+import { columnLayout, type ColumnLayout, type EndpointColumns, type SortColumn } from './columnLayout.js';
 
 /** What a span is, for the pane to colour it. */
 export type RowStyle =
@@ -67,6 +67,8 @@ export interface RowOptions {
   readonly numberColumns?: number;
   /** The widest endpoints of the flows seen (`FlowView.widestEndpoints`), so the columns fit them; the table's widths without. */
   readonly endpoints?: EndpointColumns;
+  /** The column the list is sorted by, kept at any width (see `columnLayout`). */
+  readonly sortedBy?: SortColumn;
 }
 
 const SHORT_STATES: Record<FlowState, string> = {
@@ -192,7 +194,7 @@ export function assemble(id: number, selected: boolean, spans: RowSpan[], width:
 /** Rows for `flows` (the view's window), laid out for `options.width`. */
 export function formatRows(flows: readonly ListedFlow[], options: RowOptions): FlowRow[] {
   const digits = options.numberColumns ?? Math.max(0, ...flows.map((f) => String(f.id).length));
-  const layout = columnLayout(options.width, digits, options.endpoints);
+  const layout = columnLayout(options.width, digits, options.endpoints, options.sortedBy);
   return flows.map((flow) => formatRow(flow, layout, options));
 }
 

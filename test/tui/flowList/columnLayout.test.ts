@@ -74,3 +74,24 @@ describe('flow list columns: narrower, the summary gets its room first', () => {
     }
   });
 });
+
+describe('flow list columns: the sort key\'s column stays', () => {
+  it.each([80, 100])('at %i columns, sorted by bytes the byte counts and by duration the time are shown; the others give way around them', (width) => {
+    const plain = columnLayout(width, 3, DEMO);
+    const byBytes = columnLayout(width, 3, DEMO, 'bytes');
+    const byTime = columnLayout(width, 3, DEMO, 'duration');
+    expect(byBytes.bytes).toBeGreaterThan(0);
+    expect(byTime.duration).toBeGreaterThan(0);
+    if (plain.bytes === 0) expect(byBytes.duration).toBe(0);
+    if (plain.bytes > 0) expect(byBytes).toEqual(plain);
+    for (const layout of [byBytes, byTime]) expect(layout.preview).toBeGreaterThanOrEqual(plain.preview === 0 ? 0 : summaryTarget(width));
+  });
+
+  it('at 80 columns sorted by bytes: sent and recv, the client gone, the summary 40', () => {
+    expect(columnLayout(80, 3, DEMO, 'bytes')).toMatchObject({ bytes: 4, duration: 0, compact: true, preview: 40 });
+    expect(columnLayout(80, 3, DEMO, 'duration')).toMatchObject({ bytes: 0, duration: 5, compact: true, preview: 40 });
+    expect(columnLayout(160, 3, DEMO, 'bytes')).toEqual(columnLayout(160, 3, DEMO));
+    // A split pane: the kept column takes from the summary once the endpoints are at their least.
+    expect(columnLayout(60, 3, DEMO, 'bytes')).toMatchObject({ bytes: 4, server: 9, compact: true, preview: 26 });
+  });
+});
