@@ -217,20 +217,18 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
     space,
     ...previewSpans(fitPreview(options.preview(flow), layout.preview, g.ellipsis, arrow), arrow, options.summarized?.(flow) === true),
   ];
-  if (layout.compact) return assemble(flow.id, flow.id === options.focusedId, [number, space, server, space, stateSpan, space, ...tail], options.width);
-  const [clientAddr, clientPort] = endpointParts(flow.key.client);
   const up = layout.arrows ? g.up : '';
   const down = layout.arrows ? g.down : '';
-  const spans: RowSpan[] = [
-    number,
-    space,
-    { text: pad(layout.sharedClient === undefined ? fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis) : clientPort, layout.client), style: 'client' },
-    { text: ` ${flow.sawHandshake ? g.right : '?'} `, style: 'arrow' },
-    server,
-    space,
-    stateSpan,
-    space,
-  ];
+  const spans: RowSpan[] = [number, space];
+  if (!layout.compact) {
+    const [clientAddr, clientPort] = endpointParts(flow.key.client);
+    spans.push(
+      { text: pad(layout.sharedClient === undefined ? fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis) : clientPort, layout.client), style: 'client' },
+      { text: ` ${flow.sawHandshake ? g.right : '?'} `, style: 'arrow' },
+    );
+  }
+  spans.push(server, space, stateSpan, space);
+  // A compact row keeps the column the list is sorted by (see columnLayout).
   if (layout.bytes > 0) {
     spans.push(
       { text: padLeft(up + humanBytes(flow.bytesC2s), layout.bytes), style: 'bytesC2s' },

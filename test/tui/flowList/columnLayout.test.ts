@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columnLayout, summaryTarget, WIDE, type EndpointColumns } from '../../../src/tui/flowList/columnLayout.js';
-import { formatRows } from '../../../src/tui/flowList/rowFormat.js';
+import { formatRows, headerRow } from '../../../src/tui/flowList/rowFormat.js';
 import { UNICODE_GLYPHS } from '../../../src/tui/glyphs.js';
 import { FakeStore } from './fakeStore.js';
 
@@ -91,6 +91,13 @@ describe('flow list columns: the sort key\'s column stays', () => {
     expect(columnLayout(80, 3, DEMO, 'bytes')).toMatchObject({ bytes: 4, duration: 0, compact: true, preview: 40 });
     expect(columnLayout(80, 3, DEMO, 'duration')).toMatchObject({ bytes: 0, duration: 5, compact: true, preview: 40 });
     expect(columnLayout(160, 3, DEMO, 'bytes')).toEqual(columnLayout(160, 3, DEMO));
+    // The compact row shows them, under the header's titles.
+    const store = new FakeStore();
+    const flow = store.add({ id: 12, bytesC2s: 1234, bytesS2c: 56_789 });
+    const row = formatRows([flow], { width: 80, glyphs: UNICODE_GLYPHS, focusedId: undefined, now: 0, preview: () => 'GET / → 200', numberColumns: 3, endpoints: DEMO, sortedBy: 'bytes' })[0].text;
+    const header = headerRow(columnLayout(80, 3, DEMO, 'bytes'), 80).text;
+    expect(row).toMatch(/^ 12 \S+ +\S+ +1\.2k  57k   GET \/ → 200 +$/);
+    expect(header.indexOf('recv') + 4).toBe(row.indexOf('57k') + 3);
     // A split pane: the kept column takes from the summary once the endpoints are at their least.
     expect(columnLayout(60, 3, DEMO, 'bytes')).toMatchObject({ bytes: 4, server: 9, compact: true, preview: 26 });
   });
