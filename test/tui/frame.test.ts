@@ -51,6 +51,13 @@ const INFO: StatusInfo = {
 };
 
 describe('status row', () => {
+  it('counts a filtered list in the plural whatever its figures', () => {
+    const one = { ...INFO, counters: undefined, flows: 1 };
+    expect(statusLine({ ...one, shown: 0, filter: 'x' }, 120, UNICODE_GLYPHS)).toContain(' 0/1 flows · ');
+    expect(statusLine({ ...one, shown: 1 }, 120, UNICODE_GLYPHS)).toContain(' 1 flow ');
+    expect(statusLine({ ...INFO, shown: 1, filter: 'x', noun: 'exchange' }, 120, UNICODE_GLYPHS)).toContain(' 1/5 exchanges · ');
+  });
+
   it('says where the run records, cut to rec… on a narrow row rather than dropped', () => {
     const recording = { ...INFO, recording: 'rec -o /tmp/out -w /tmp/run.pcap' };
     expect(statusLine(recording, 120, UNICODE_GLYPHS)).toContain(' demo.pcap · rec -o /tmp/out -w /tmp/run.pcap · 5 flows · ');
