@@ -144,7 +144,12 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
       return room >= least ? pad(headFitting(request, room) + ellipsis + kept, columns) : undefined;
     };
     const cutEnd = stringColumns(request + status) <= columns - stringColumns(ellipsis) ? pad(cut, columns) : undefined;
-    return cutEnd ?? keeping(outcome, Math.max(MIN_SUMMARY_HEAD, Math.ceil(columns / 2))) ?? keeping(status, MIN_SUMMARY_HEAD) ?? pad(cut, columns);
+    // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
+    // a long outcome (`→ (head lost in a capture gap)`) is cut at its end instead.
+    const least = Math.min(stringColumns(request), Math.max(MIN_SUMMARY_HEAD, stringColumns(METHOD.exec(request)?.[0] ?? '') + MIN_TARGET));
+    const requestHead = (): string => (stringColumns(request) <= least ? request : headFitting(request, least - stringColumns(ellipsis)) + ellipsis);
+    return cutEnd ?? keeping(outcome, Math.max(least, Math.ceil(columns / 2))) ?? keeping(status, least)
+      ?? pad(requestHead() + headFitting(outcome, columns - stringColumns(requestHead()) - stringColumns(ellipsis)).trimEnd() + ellipsis, columns);
   }
   return pad(cut, columns);
 }
@@ -175,6 +180,10 @@ const STATUS = /^ \S+ (?:\([^)]*\)|\S+)/;
 
 /** Columns a summary's request keeps at least when it is cut to show the outcome (`GET /api/…`). */
 const MIN_SUMMARY_HEAD = 8;
+/** Columns of a request's target kept after its method when the outcome is cut instead. */
+const MIN_TARGET = 8;
+/** What goes before a request's target: the mark, the exchange's number, the method (`! #2 POST `). */
+const METHOD = /^(?:! )?(?:#\d+ )?\S+ /;
 
 /** Builds a row from spans, cut to `width` columns and padded to it. */
 export function assemble(id: number, selected: boolean, spans: RowSpan[], width: number): FlowRow {

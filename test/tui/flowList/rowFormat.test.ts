@@ -258,6 +258,9 @@ describe('flow rows: a summary cut to its width', () => {
     expect(narrow('! GET /site=126885/bnum=opera1/bins=1/opid=10030285/ve… → 302 (head lost)')).toMatch(/ ! GET \/site=126885\/bnum… → 302$/);
     expect(narrow('GET /x → 200 (12 req) and more and more')).toMatch(/ GET \/x → 200 \(12 req\) and mor…$/);
     expect(narrow('GET /a → (no response from the server at all)')).toMatch(/ GET \/a → \(no response from th…$/);
+    // A long outcome: the request keeps its method and a few columns of target, the outcome is cut at its end.
+    expect(narrow('! POST /upload/photos/2004/DSC07858.JPG → (head lost in a capture gap)')).toMatch(/ ! POST \/upload… → \(head lost… *$/);
+    expect(row('! #2 POST /upload/photos/2004/DSC07858.JPG/and/more/of/it → (head lost in a capture gap)')).toMatch(/ ! #2 POST \/upload… → \(head lost in a ca… *$/);
     // With ASCII glyphs the summary's arrow is `->` (FlowView.describe).
     const ascii = formatRows([...store.flows()], { ...options(store, 100, false), preview: () => 'GET /site=126885/bnum=opera1/bins=1/opid=10030285/v -> 302 (3 req)' })[0].text;
     expect(ascii).toMatch(/ GET \/si\S*~ -> 302 \(3 req\) *$/);
