@@ -76,7 +76,7 @@ export async function readCapture(source: string, options: ReadCaptureOptions): 
   try {
     return await readSource(source, options);
   } catch (err) {
-    if (err instanceof CaptureFormatError && err.source === undefined) throw err.from(source === '-' ? 'stdin' : source);
+    if (err instanceof CaptureFormatError && err.source === undefined) throw err.from(captureSourceName(source));
     throw err;
   }
 }
@@ -332,8 +332,12 @@ async function readStream(
 
 function unreadable(path: string, err: unknown): UserError {
   const reason = fileErrorReason(err, { ENOENT: 'no such file', ENOTDIR: 'no such file' });
-  const name = path === '-' ? 'stdin' : path;
-  return new UserError(`cannot read capture ${name}: ${reason}`);
+  return new UserError(`cannot read capture ${captureSourceName(path)}: ${reason}`);
+}
+
+/** How messages name a capture source: `stdin` for `-`, else the path as given. */
+export function captureSourceName(source: string): string {
+  return source === '-' ? 'stdin' : source;
 }
 
 /**

@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
+import { captureSourceName } from '../capture/read.js';
 import { fanOut, formatCaptureSummary, runCapture, type CaptureRunSummary } from '../engine/captureRun.js';
 import type { SourceCounters } from '../engine/counters.js';
 import { formatLiveSummary, runLive } from '../engine/liveRun.js';
@@ -224,7 +225,7 @@ function sourceLabel(kind: TuiSource['kind'], config: CliConfig, listeners: Prox
 
 /** The capture read (`-r`) as the screen names it: its base name, or `stdin`. */
 function fileLabel(config: CliConfig): string {
-  return config.readFile === '-' ? 'stdin' : basename(config.readFile!);
+  return basename(captureSourceName(config.readFile!));
 }
 
 function isRegularFile(path: string): boolean {

@@ -279,6 +279,15 @@ describe('readCapture errors', () => {
     expect((piped as UserError).message).toBe('cannot read capture stdin: not a pcap or pcapng capture (first bytes: 72 6f 6f 74)');
   });
 
+  it('a failing stdin stream is named stdin', async () => {
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(0);
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    }
+    const error = await rejection(collect('-', undefined, failing()));
+    expect((error as UserError).message).toMatch(/^cannot read capture stdin: /);
+  });
+
     it('directory: one-line UserError', async () => {
     const sub = join(dir, 'a-directory');
     mkdirSync(sub);
