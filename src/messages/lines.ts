@@ -12,6 +12,7 @@ import type { Direction, Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { MAX_NOTES } from './http.js';
 import { headText } from './httpHead.js';
+import { LineAuthReader, type LineAuth } from './lineAuth.js';
 import { TelnetReader } from './telnet.js';
 import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
@@ -44,6 +45,8 @@ export interface LineItem {
   stuffed?: number;
   /** A complete block: the bytes of its final `.` line (3 for `.\r\n`, 2 for `.\n`). */
   endLength?: number;
+  /** A complete line of a login: its base64 decoded, or the password it carries (see lineAuth.ts). */
+  auth?: LineAuth;
 }
 
 /**
@@ -192,12 +195,15 @@ export class LineConversation {
   private settledName: string | undefined = undefined;
   /** The first error reply (see {@link isErrorReply}) among the kept lines, and the command it answered. */
   failure: LineTurnFailure | undefined = undefined;
+  /** Reads logins in the kept lines (not in Telnet, whose lines are typed keys). */
+  private readonly auth: LineAuthReader | undefined;
 
   constructor(readonly clientDir: Direction = 'c2s', options: LineOptions = {}) {
     this.onBinary = options.onBinary;
     this.onLine = options.onLine;
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
+    this.auth = this.telnet ? undefined : new LineAuthReader(clientDir);
     const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0 });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
@@ -395,6 +401,8 @@ export class LineConversation {
     if (!complete) return;
     const client = line.dir === this.clientDir;
     if (side.kept) {
+      const auth = this.auth?.read(line.dir, text, notUtf8);
+      if (auth) line.auth = auth;
       this.onLine?.(line);
       if (client && text.trim() !== '') this.lastCommand = line;
       else if (!client && this.failure === undefined && MAY_FAIL.test(text) && isErrorReply(this.protocolName(), text)) this.failure = { command: this.lastCommand, reply: line };

@@ -179,10 +179,10 @@ describe('status row', () => {
   });
 
   it('a message too long for the row stays on it, cut (never spilt onto the hint row)', () => {
-    const message = 'damaged capture at byte 874: record announces 1358954496 captured bytes (more than 262144)';
+    const message = 'damaged capture imap.cap at byte 874, after packet 8: record announces 1358954496 captured bytes (more than 262144)';
     const line = statusLine({ ...INFO, message }, 80, UNICODE_GLYPHS);
     expect(stringColumns(line)).toBe(80);
-    expect(line).toMatch(/^ damaged capture at byte 874: .*…$/);
+    expect(line).toMatch(/^ damaged capture imap.cap at byte 874, after packet 8: .*…$/);
     const fits = 'x'.repeat(messageColumns(80));
     expect(statusLine({ ...INFO, message: fits }, 80, UNICODE_GLYPHS).trimEnd()).toBe(` ${fits} · ? help`);
   });

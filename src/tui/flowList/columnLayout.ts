@@ -8,9 +8,10 @@
  * {@link summaryTarget} columns (40 at 80). To make that room the client is cut, down to the end
  * of its address (`…23:51000`, which tells hosts apart), and when that is not enough the
  * duration goes, then both byte counts (the client whole again as far as the room allows), then
- * the server is cut likewise, and last the client column goes (`compact`). The column of the
- * list's sort key (bytes or duration, see {@link SortColumn}) never goes: the others give way
- * around it in that order.
+ * the summary gives up to a tenth of its columns when that makes the server whole (at 80
+ * columns `172.16.0.15:8080` beside `…06:20355`), else the server is cut likewise, and last the
+ * client column goes (`compact`). The column of the list's sort key (bytes or duration, see
+ * {@link SortColumn}) never goes: the others give way around it in that order.
  * An address every flow shares is named in the header; its column shows ports only.
  */
 
@@ -122,8 +123,11 @@ export function columnLayout(width: number, numberColumns: number, widest?: Endp
     if (client >= Math.min(wantClient, MIN_CLIENT)) return layout({ client, server: wantServer, ...shown });
   }
   const withClient = width - number - fixedColumns(state, kept.bytes, kept.duration, true);
-  const fitted = layout({ ...fitEndpoints(withClient - target, wantClient, wantServer), ...kept });
-  if (fitted.preview >= target) return fitted;
+  // The summary lends up to a tenth of its target when that makes the server whole.
+  const short = wantServer + Math.min(wantClient, MIN_CLIENT) - (withClient - target);
+  const lent = short > 0 && short <= Math.floor(target / 10) ? short : 0;
+  const fitted = layout({ ...fitEndpoints(withClient - target + lent, wantClient, wantServer), ...kept });
+  if (fitted.preview >= target - lent) return fitted;
   const withoutClient = width - number - fixedColumns(state, kept.bytes, kept.duration, false);
   return layout({ ...fitEndpoints(withoutClient - target, 0, wantServer), ...kept });
 }
