@@ -109,7 +109,7 @@ describe('the summary of a line that is not UTF-8', () => {
 });
 
 describe('status: on a line protocol', () => {
-  /** Flow 1: SMTP whose RCPT got `554`; flow 2: FTP all `2xx`/`3xx`; flow 3: POP3 with `-ERR`. */
+  /** Flow 1: SMTP whose RCPT got `554`; flow 2: FTP all `2xx`/`3xx`; flow 3: POP3 with `-ERR`; flow 4: FTP whose PASS got `530`. */
   function lineFlows(): { view: FlowView; store: FakeStore } {
     const store = new FakeStore();
     const table = new Map<number, FlowMessages>();
@@ -117,6 +117,7 @@ describe('status: on a line protocol', () => {
       [['s2c', '220 mx.test ESMTP\r\n'], ['c2s', 'EHLO client.test\r\n'], ['s2c', '250 mx.test\r\n'], ['c2s', 'RCPT TO:<spam@evil.test>\r\n'], ['s2c', '554 5.7.1 Relay access denied\r\n'], ['c2s', 'QUIT\r\n'], ['s2c', '221 Bye\r\n']],
       [['s2c', '220 FTP ready\r\n'], ['c2s', 'USER a\r\n'], ['s2c', '331 Password\r\n'], ['c2s', 'PASS b\r\n'], ['s2c', '230 Logged in\r\n']],
       [['s2c', '+OK POP3\r\n'], ['c2s', 'USER a\r\n'], ['s2c', '-ERR 554 no\r\n']],
+      [['s2c', '220 FTP ready\r\n'], ['c2s', 'USER a\r\n'], ['s2c', '331 Password\r\n'], ['c2s', 'PASS secret\r\n'], ['s2c', '530 Login incorrect\r\n']],
     ];
     conversations.forEach((lines, i) => {
       const id = i + 1;
@@ -142,13 +143,15 @@ describe('status: on a line protocol', () => {
       view.setFilter(parsed.filter);
       return view.shownIds();
     };
-    expect(shownBy('status:5xx')).toEqual([1]);
+    expect(shownBy('status:5xx')).toEqual([1, 4]);
     expect(shownBy('status:554')).toEqual([1]);
     expect(shownBy('status:4xx')).toEqual([]);
-    expect(shownBy('status:3xx')).toEqual([2]);
-    expect(shownBy('status:2xx')).toEqual([1, 2]);
+    expect(shownBy('status:3xx')).toEqual([2, 4]);
+    expect(shownBy('status:2xx')).toEqual([1, 2, 4]);
     expect(shownBy('!status:5xx')).toEqual([2, 3]);
     expect(view.describe(store.getFlow(1)!)).toBe('! SMTP RCPT TO:<spam@evil.test> → 554 (3 cmds)');
+    // The failed command is shown as the messages mode shows it: a password by its size only.
+    expect(view.describe(store.getFlow(4)!)).toBe('! FTP PASS (password: 6 bytes) → 530 (2 cmds)');
     view.dispose();
   });
 });
