@@ -1,5 +1,5 @@
 /**
- * The payload store's spill writes, on a thread of their own: blocks (in shared memory) are
+ * The payload stores' spill writes, on a thread of their own: blocks (in shared memory) are
  * handed over in log order and written with synchronous calls, one after another, so that the
  * capture's thread never makes a write call and never waits for the disk unless it asks to.
  * Progress is a shared counter the store reads whenever it likes (no turn of the event loop is
@@ -25,12 +25,15 @@ const STUCK_MS = 60_000;
 /** How long {@link SpillWriter.close} waits for the thread to stop (ms). */
 const STOP_WAIT_MS = 5_000;
 
+/** A job for the thread: a block to write into `fd` at `position`, or the writer's stop. */
+type Job = { id: number; control: Int32Array; fd: number; block: Uint8Array; position: number } | { id: number; control: Int32Array; stop: true };
+
 /**
  * The thread's body (its source is run as the worker's CommonJS script, so it uses nothing from
- * outside but `require`).
- * Writes each block it is sent, in order; counts the blocks written; on an error, sets FAILED,
- * posts the message and writes nothing more. Once STOP is set it writes nothing more, and at the
- * `stop` message it sets STOPPED and ends. (The descriptor is the main thread's: a worker that
+ * outside but `require`). Jobs come from every writer of the process, each with its control
+ * array. For a writer: writes each block, in order, and counts it; on an error, sets FAILED,
+ * posts `{ id, error }` and writes nothing more; once STOP is set it writes nothing more,
+ * and at its `stop` job sets STOPPED. (The descriptors stay the main thread's: a worker that
  * closes a descriptor it did not open makes Node print a warning.)
  */
 function spillThread(): void {
@@ -38,19 +41,17 @@ function spillThread(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { writeSync } = require('node:fs') as typeof import('node:fs');
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const control = new Int32Array(workerData.control as SharedArrayBuffer);
-  const fd = workerData.fd as number;
   const pieceBytes = workerData.pieceBytes as number;
-  parentPort!.on('message', (job: { block: Uint8Array; position: number } | 'stop') => {
-    if (job === 'stop') {
+  parentPort!.on('message', (job: Job) => {
+    const control = job.control;
+    if ('stop' in job) {
       Atomics.store(control, 3, 1);
       Atomics.notify(control, 3);
-      parentPort!.close();
       return;
     }
     if (Atomics.load(control, 1) !== 0 || Atomics.load(control, 2) !== 0) return;
     try {
-      const { block, position } = job;
+      const { fd, block, position } = job;
       let done = 0;
       while (done < block.length && Atomics.load(control, 2) === 0) {
         done += writeSync(fd, block, done, Math.min(pieceBytes, block.length - done), position + done);
@@ -58,35 +59,51 @@ function spillThread(): void {
       if (done === block.length) Atomics.add(control, 0, 1);
     } catch (error) {
       Atomics.store(control, 1, 1);
-      parentPort!.postMessage(error instanceof Error ? error.message : String(error));
+      parentPort!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
     }
     Atomics.notify(control, 0);
   });
 }
 
+/** The process's one spill thread, started at the first writer; it does not keep the process alive. */
+let thread: Worker | undefined;
+/** Why the thread itself failed, if it did (every writer fails then). */
+let threadFailure: string | undefined;
+/** The writers' failure messages as the thread reported them, by writer id. */
+const failures = new Map<number, string>();
+let nextWriterId = 0;
+
+function spillThreadWorker(): Worker {
+  if (thread) return thread;
+  const worker = new Worker(`(${spillThread.toString()})()`, {
+    eval: true,
+    execArgv: [], // run as a CommonJS script, whatever the main thread was started with
+    workerData: { pieceBytes: WRITE_BYTES },
+  });
+  worker.unref();
+  worker.on('message', ({ id, error }: { id: number; error: string }) => failures.set(id, error));
+  worker.on('error', (error) => (threadFailure ??= error.message));
+  worker.on('exit', () => {
+    threadFailure ??= 'the spill thread ended';
+    thread = undefined;
+  });
+  thread = worker;
+  return worker;
+}
+
 /**
- * Writes blocks to an open spill file from a worker thread, in the order given. The caller keeps
- * the descriptor (and may read the file meanwhile); it closes it only after {@link close}.
+ * Writes blocks to an open spill file from the process's spill thread, in the order given. The
+ * caller keeps the descriptor (and may read the file meanwhile); it closes it only after
+ * {@link close}.
  */
 export class SpillWriter {
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
-  private readonly worker: Worker;
-  private failure: string | undefined;
+  private readonly thread = spillThreadWorker();
+  private readonly id = nextWriterId++;
   private sent = 0;
-  private gone = false;
 
-  /** Starts the thread that writes into `fd`. */
-  constructor(fd: number) {
-    this.worker = new Worker(`(${spillThread.toString()})()`, {
-      eval: true,
-      execArgv: [], // run as a CommonJS script, whatever the main thread was started with
-      workerData: { fd, control: this.control.buffer, pieceBytes: WRITE_BYTES },
-    });
-    this.worker.unref();
-    this.worker.on('message', (message: string) => (this.failure ??= message));
-    this.worker.on('error', (error) => (this.failure ??= error.message));
-    this.worker.on('exit', () => (this.gone = true));
-  }
+  /** `fd`: the spill file, open for writing. */
+  constructor(private readonly fd: number) {}
 
   /** Blocks written so far (those sent before them are all written). */
   get written(): number {
@@ -100,7 +117,7 @@ export class SpillWriter {
   write(block: Uint8Array, position: number): void {
     this.throwIfFailed();
     this.sent++;
-    this.worker.postMessage({ block, position });
+    this.thread.postMessage({ id: this.id, control: this.control, fd: this.fd, block, position });
   }
 
   /**
@@ -122,18 +139,21 @@ export class SpillWriter {
   }
 
   /**
-   * Stops the thread: blocks not written yet are left out (at most one 64 KiB write call goes
-   * on), and returns once it has stopped, so that the caller may close the descriptor.
+   * Stops this writer: blocks not written yet are left out (at most one 64 KiB write call goes
+   * on), and returns once the thread has let it go, so that the caller may close the descriptor.
    */
   close(): void {
     Atomics.store(this.control, STOP, 1);
-    this.worker.postMessage('stop');
+    this.thread.postMessage({ id: this.id, control: this.control, stop: true });
     const deadline = Date.now() + STOP_WAIT_MS;
-    while (!this.gone && Atomics.load(this.control, STOPPED) === 0 && Date.now() < deadline) Atomics.wait(this.control, STOPPED, 0, WAIT_MS);
-    void this.worker.terminate();
+    while (threadFailure === undefined && Atomics.load(this.control, STOPPED) === 0 && Date.now() < deadline) {
+      Atomics.wait(this.control, STOPPED, 0, WAIT_MS);
+    }
+    failures.delete(this.id);
   }
 
   private throwIfFailed(): void {
-    if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`spill file: ${this.failure ?? 'write failed'}`);
+    if (threadFailure !== undefined) throw new Error(`spill file: ${threadFailure}`);
+    if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`spill file: ${failures.get(this.id) ?? 'write failed'}`);
   }
 }
