@@ -119,6 +119,8 @@ export class FlowMessages {
         this.tls?.end('c2s');
         this.tls?.end('s2c');
         this.upstreamFailure = upstreamFailureOf(event);
+        // A request the proxy could not pass on was answered by no one: its outcome is the upstream's.
+        for (const exchange of this.http?.exchanges ?? []) if (this.upstreamFailure && !exchange.response) exchange.upstream = this.upstreamFailure.what;
         this.ended = true;
         break;
       default:
