@@ -259,6 +259,11 @@ export class FlowMessages {
     }
   }
 
+  /** Where TLS began in direction `dir` after a line protocol's STARTTLS (its bytes from there on are TLS records); undefined when it did not. */
+  startTlsAt(dir: Direction): number | undefined {
+    return this.lines && this.tlsFrom[dir] >= 0 ? this.tlsFrom[dir] : undefined;
+  }
+
   /** TLS from `offset` of `dir`; `held` are its first bytes, fed before the segment being fed (see OnBinary). */
   private startTls(dir: Direction, offset: number, held: Uint8Array, heldTs: Micros): void {
     this.tls ??= new TlsHellos(this.clientDir);

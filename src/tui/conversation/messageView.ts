@@ -16,7 +16,7 @@ import { BodyCache, type BodyReader, type ShownBody } from './bodyLines.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
 import { messageUnits, trailerLines, type MessageLine, type MessageStart, type MessageUnits } from './messageLines.js';
 import { MessageRows, type Row } from './messageRows.js';
-import { placeTimedLines, type PlacedLines } from './timedLines.js';
+import { placeTimedLines, withTimedLines, type PlacedLines } from './timedLines.js';
 import { holdsMatch, matchAfter, matchBefore, matchesIn, matchNumber, rowMatches, type Match } from './rowSearch.js';
 import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
@@ -97,7 +97,7 @@ export class MessageView {
       this.builtUnits = units;
       rows.remakeUnits(units);
       rows.setHead(head);
-      rows.setTail([...trailerLines(this.messages, units, rows.unitCount, this.raw, this.expanded), ...rest, ...tail]);
+      rows.setTail([...trailerLines(this.messages, units, rows.unitCount, this.raw, this.expanded), ...withTimedLines(tail, rest)]);
       if (keep !== undefined) this.showUnit(keep);
       else if (place !== undefined) this.top = rows.rowOfPlace(place) ?? this.top;
     }

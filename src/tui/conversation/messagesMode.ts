@@ -114,10 +114,17 @@ function flowStamp(messages: FlowMessages, flow: ConversationFlow | undefined): 
   return flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
 }
 
-/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted), and the keys of the modes that show them. */
+/**
+ * For a TLS flow, or a line protocol's after STARTTLS, how many bytes of TLS each side sent (the
+ * hellos show above; the rest is encrypted), and the keys of the modes that show them.
+ */
 function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
-  if (messages.protocol !== 'tls') return [];
-  const [client, server] = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
-  const what = messages.tls?.midStream ? 'TLS joined mid-stream, no hellos' : 'TLS';
+  const serverDir = messages.clientDir === 'c2s' ? 's2c' : 'c2s';
+  const startTls = [messages.startTlsAt(messages.clientDir), messages.startTlsAt(serverDir)];
+  const afterStartTls = messages.protocol === 'lines' && startTls.some((at) => at !== undefined);
+  if (messages.protocol !== 'tls' && !afterStartTls) return [];
+  const extents = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
+  const [client, server] = afterStartTls ? extents.map((extent, i) => Math.max(0, extent - (startTls[i] ?? extent))) : extents;
+  const what = messages.tls?.midStream ? 'TLS joined mid-stream, no hellos' : afterStartTls ? 'TLS after STARTTLS' : 'TLS';
   return [{ side: 'event', kind: 'event', text: `${what}: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
 }

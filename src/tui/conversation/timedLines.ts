@@ -3,7 +3,7 @@
  * messages mode's units by time, as the raw modes place them among the chunks: a line goes
  * before the first unit that started after it, or inside the unit before, ahead of its first
  * line that came after it (a FIN between a request and its response). A line no unit came after
- * is left for the lines after the units. Units are found by binary search on their start times,
+ * is left for the lines after the units (see {@link withTimedLines}). Units are found by binary search on their start times,
  * so a flow of many exchanges costs a few look-ups per line, never a walk of every unit.
  */
 import type { Micros } from '../../core/types.js';
@@ -74,4 +74,20 @@ function firstStartedAfter(count: number, ts: Micros, startOf: (index: number) =
     else high = mid;
   }
   return low;
+}
+
+/**
+ * `tail` (the lines after the units: a TLS byte count, the flow's end) with `timed` (the lines no
+ * unit came after, in order) placed before its first line timed at or after theirs, else at its end.
+ */
+export function withTimedLines(tail: readonly MessageLine[], timed: readonly MessageLine[]): MessageLine[] {
+  const out = [...tail];
+  let from = 0;
+  for (const line of timed) {
+    let at = out.findIndex((l, i) => i >= from && l.ts !== undefined && line.ts !== undefined && l.ts >= line.ts);
+    if (at < 0) at = out.length;
+    out.splice(at, 0, line);
+    from = at + 1;
+  }
+  return out;
 }

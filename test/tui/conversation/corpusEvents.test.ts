@@ -1,6 +1,7 @@
 /**
  * The messages mode on real captures of ../shared/corpus: a side's FIN is placed among the
- * messages by its time, as the raw modes place it among the bytes.
+ * messages by its time, as the raw modes place it among the bytes; TLS after STARTTLS is counted,
+ * not dumped.
  */
 import { describe, expect, it } from 'vitest';
 import { runCapture } from '../../../src/engine/captureRun.js';
@@ -32,5 +33,21 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
     const exchange = texts.findIndex((t) => t.startsWith('= #1 (no request) → 400'));
     expect(fin).toBeGreaterThan(0);
     expect(fin).toBeLessThan(exchange);
+  });
+});
+
+describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('messages mode after STARTTLS on the public corpus', () => {
+  it('zeek tls_pop3-starttls: one line counts the TLS bytes after the hellos, no ciphertext dumped; the FINs after it', async () => {
+    const texts = await messageTexts('zeek__tls_pop3-starttls.pcap', 1);
+    const hello = texts.findIndex((t) => t.startsWith('< TLS ServerHello'));
+    expect(texts.slice(hello + 1)).toEqual([
+      '= note (c2s at 6): TLS from here',
+      '= note (s2c at 138): TLS from here',
+      '= TLS after STARTTLS: 845 bytes from the client and 2,452 from the server (x: hex, m: text)',
+      '= server closed its side (FIN)',
+      '= note: c2s sent 37 bytes after the server closed (FIN at 17:05:54.912)',
+      '= client closed its side (FIN)',
+      '= end: connection closed',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageLine, MessageUnits } from '../../../src/tui/conversation/messageLines.js';
-import { placeTimedLines } from '../../../src/tui/conversation/timedLines.js';
+import { placeTimedLines, withTimedLines } from '../../../src/tui/conversation/timedLines.js';
 
 /** Units of lines `[text, ts]`, each unit tagged with its exchange. */
 function unitsOf(units: [string, number?][][]): MessageUnits {
@@ -40,5 +40,12 @@ describe('placeTimedLines', () => {
     const { units: placed, rest } = placeTimedLines(units, [fin(50)], undefined);
     expect(rest.map((l) => l.text)).toEqual(['client closed its side (FIN)']);
     expect(texts(placed, 1)).toEqual(['GET /b', 'body', '200']);
+  });
+});
+
+describe('withTimedLines', () => {
+  it('puts the lines no unit came after before the tail\'s first line timed at or after them, past untimed ones', () => {
+    const tail: MessageLine[] = [{ side: 'event', kind: 'event', text: 'TLS: 10 bytes' }, { side: 'event', kind: 'event', text: 'end', ts: 60 }];
+    expect(withTimedLines(tail, [fin(50), fin(70)]).map((l) => `${l.text}${l.ts ?? ''}`)).toEqual(['TLS: 10 bytes', 'client closed its side (FIN)50', 'end60', 'client closed its side (FIN)70']);
   });
 });
