@@ -22,6 +22,7 @@ import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
 import { fittedHelpText } from './helpPane.js';
 import { problemBadge } from './problemBadge.js';
+import { fitHead } from './width.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -146,6 +147,7 @@ function hints(scene: FrameScene, width: number, unicode: boolean): string {
   const { state } = scene;
   if (state.prompt?.purpose === 'quit') return 'y quit  any other key stays';
   if (state.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
+  if (state.prompt?.error !== undefined) return fitHead(`! ${state.prompt.error}`, width, scene.terminal.glyphs.ellipsis);
   if (state.prompt?.purpose === 'filter') {
     const words = `${FILTER_WORDS}  `;
     return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);
