@@ -75,7 +75,7 @@ export class MessagesMode {
     this.messageView.follow = follow;
     if (!flow) return this.messageView.update(width, height, stamp);
     // The lines around the messages change only with the flow (the stamp): made then, not per frame.
-    const edgeKey = `${flowId}|${stamp}`;
+    const edgeKey = `${flowId}|${stamp}|${settings.timestamps}`;
     if (this.edgeLines?.key !== edgeKey) this.edgeLines = { key: edgeKey, ...this.edges(flowId, flow, messages, settings) };
     this.messageView.update(width, height, stamp, this.edgeLines.head, this.edgeLines.tail, { mode: settings.timestamps, startTs: flow.startTs, filter: settings.filter }, this.edgeLines.timed);
     const anchor = this.anchor;
