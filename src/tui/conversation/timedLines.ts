@@ -2,7 +2,8 @@
  * The flow's timed `=` lines (a side's FIN, the flow's notes: see marks.ts) placed among the
  * messages mode's units by time, as the raw modes place them among the chunks: a line goes
  * before the first unit that started after it, or inside the unit before, ahead of its first
- * line that came after it (a FIN between a request and its response). A line no unit came after
+ * line that came after it (a FIN between a request and its response). As in marks.ts, a FIN
+ * (an `event` line) comes after the messages of its own time, a note before them. A line no unit came after
  * is left for the lines after the units (see {@link withTimedLines}). Units are found by binary search on their start times,
  * so a flow of many exchanges costs a few look-ups per line, never a walk of every unit.
  */
@@ -33,9 +34,11 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
   const rest: MessageLine[] = [];
   for (const line of timed) {
     const ts = line.ts ?? Infinity;
-    const after = firstStartedAfter(units.count, ts, startOf);
+    // A note comes before the messages of its own time (it is about them), a FIN after them.
+    const later = line.kind === 'event' ? (at: Micros) => at > ts : (at: Micros) => at >= ts;
+    const after = firstStartedAfter(units.count, later, startOf);
     const before = after - 1;
-    const inside = before >= 0 ? units.lines(before).findIndex((l) => l.ts !== undefined && l.ts > ts) : -1;
+    const inside = before >= 0 ? units.lines(before).findIndex((l) => l.ts !== undefined && later(l.ts)) : -1;
     const [unit, at] = inside >= 0 ? [before, inside] : [after, 0];
     if (unit >= units.count) rest.push(line);
     else placed.set(unit, [...(placed.get(unit) ?? []), { line, at }]);
@@ -64,13 +67,14 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
   };
 }
 
-/** The first unit (of `count`) whose start time is after `ts`; `count` when none is. */
-function firstStartedAfter(count: number, ts: Micros, startOf: (index: number) => Micros | undefined): number {
+/** The first unit (of `count`) whose start time is `later`; `count` when none is. */
+function firstStartedAfter(count: number, later: (at: Micros) => boolean, startOf: (index: number) => Micros | undefined): number {
   let low = 0;
   let high = count;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if ((startOf(mid) ?? -Infinity) <= ts) low = mid + 1;
+    const start = startOf(mid);
+    if (start === undefined || !later(start)) low = mid + 1;
     else high = mid;
   }
   return low;

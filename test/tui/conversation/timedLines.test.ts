@@ -36,6 +36,12 @@ describe('placeTimedLines', () => {
     expect(texts(placed, 1)[0]).toBe('client closed its side (FIN)');
   });
 
+  it('puts a note before the messages of its own time (a FIN after them)', () => {
+    const note: MessageLine = { side: 'event', kind: 'alert', text: 'note: c2s sent after the server closed', ts: 30 };
+    const { units: placed } = placeTimedLines(units, [fin(20), note], undefined);
+    expect(texts(placed, 1)).toEqual(['client closed its side (FIN)', 'note: c2s sent after the server closed', 'GET /b', 'body', '200']);
+  });
+
   it('leaves a line no unit came after for after the units', () => {
     const { units: placed, rest } = placeTimedLines(units, [fin(50)], undefined);
     expect(rest.map((l) => l.text)).toEqual(['client closed its side (FIN)']);
