@@ -83,7 +83,8 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   const plural = (n: number): string => countOf(n, info.noun ?? 'flow');
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${formatCount(info.flows - info.shown)} new)`, keep: 8 });
-  else items.push({ text: `${info.shown === info.flows ? '' : `${formatCount(info.shown)}/`}${plural(info.flows)}`, keep: 8 });
+  // A fraction is of several flows, whatever its figures (`0/1 flows`, `1/1` is no fraction).
+  else items.push({ text: info.shown === info.flows ? plural(info.flows) : `${formatCount(info.shown)}/${formatCount(info.flows)} ${info.noun ?? 'flow'}s`, keep: 8 });
   // A filter stays in sight, its text cut: without it a filtered list reads as the whole.
   if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7, cut: 'filter x'.length });
   // `sorted by duration` said just now: `by duration` beside it would repeat it.

@@ -57,6 +57,12 @@ export class FlowMatcher {
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
   }
 
+  /** Whether {@link describe} gives `flow`'s messages' summary (text flowspy wrote around the captured words), not its first line. */
+  summarized(flow: ListedFlow): boolean {
+    const messages = this.messages?.(flow.id);
+    return messages !== undefined && messages.summary(matchedExchange(this.active, messages)) !== '';
+  }
+
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
   matchedExchange(id: number): number | undefined {
     return matchedExchange(this.active, this.messages?.(id));

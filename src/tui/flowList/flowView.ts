@@ -92,6 +92,11 @@ export class FlowView {
     return this.matcher.describe(flow);
   }
 
+  /** Whether {@link describe} gives a summary of `flow`'s messages rather than its first line. */
+  summarized(flow: ListedFlow): boolean {
+    return this.matcher.summarized(flow);
+  }
+
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
   matchedExchange(id: number): number | undefined {
     return this.matcher.matchedExchange(id);

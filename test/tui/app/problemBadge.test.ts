@@ -33,6 +33,7 @@ describe('problemBadge', () => {
   it('is `damaged @offset` for a damaged capture (also when the text names the file first), else the text cut', () => {
     expect(problemBadge(PROBLEM, '…')).toBe('damaged @874');
     expect(problemBadge(`corpus/x.cap: ${PROBLEM}`, '…')).toBe('damaged @874');
+    expect(problemBadge('damaged capture x.pcap at byte 874, after packet 8: record announces 1358954496 captured bytes', '…')).toBe('damaged @874');
     expect(problemBadge('-w out.pcap: cannot write: no space left on device', '…')).toBe('-w out.pcap: cannot wri…');
   });
 });
