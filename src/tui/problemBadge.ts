@@ -11,7 +11,7 @@ const BADGE_COLUMNS = 24;
 
 /** The badge of `problem` (raw text), display-safe: `damaged @874` for a damaged capture, else its start cut with `ellipsis`. */
 export function problemBadge(problem: string, ellipsis: string): string {
-  const damaged = /damaged capture\b.*? at byte ([\d,]+)/.exec(problem);
+  const damaged = /damaged capture\b.*? at byte (\d[\d,]*\d|\d)/.exec(problem);
   if (damaged) return `damaged @${damaged[1]}`;
   return fitHead(escapeText(problem.split('\n')[0]), BADGE_COLUMNS, ellipsis);
 }
