@@ -119,6 +119,8 @@ export class FlowMessages {
         this.tls?.end('c2s');
         this.tls?.end('s2c');
         this.upstreamFailure = upstreamFailureOf(event);
+        // A request the proxy could not pass on was answered by no one: its outcome is the upstream's.
+        for (const exchange of this.http?.exchanges ?? []) if (this.upstreamFailure && !exchange.response) exchange.upstream = this.upstreamFailure.what;
         this.ended = true;
         break;
       default:
@@ -255,6 +257,11 @@ export class FlowMessages {
       const lines = new LineConversation(this.clientDir, { onBinary, telnet: detection.telnet, onLine });
       this.lines = lines;
     }
+  }
+
+  /** Where TLS began in direction `dir` after a line protocol's STARTTLS (its bytes from there on are TLS records); undefined when it did not. */
+  startTlsAt(dir: Direction): number | undefined {
+    return this.lines && this.tlsFrom[dir] >= 0 ? this.tlsFrom[dir] : undefined;
   }
 
   /** TLS from `offset` of `dir`; `held` are its first bytes, fed before the segment being fed (see OnBinary). */

@@ -128,4 +128,9 @@ export interface HttpExchange {
    * one a gap cut. At most one per direction.
    */
   stray?: StrayBytes[];
+  /**
+   * Through the proxy, a request it could not pass on: what happened to the upstream (`refused`,
+   * `not resolved`, `unreachable`, `timed out`: see upstreamText.ts), set when the flow ends.
+   */
+  upstream?: string;
 }

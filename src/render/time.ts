@@ -1,6 +1,8 @@
 /**
- * Timestamps for display, always in UTC so replaying a file gives the same text everywhere.
- * Input is `Micros` (microseconds since the epoch, possibly with a fraction, which is dropped).
+ * Timestamps for display: in UTC for the outputs, so replaying a file gives the same text
+ * everywhere; in the local time zone (TZ) for a reader at the screen, as tcpdump and Wireshark
+ * show them, with the day and the zone said apart. Input is `Micros` (microseconds since the
+ * epoch, possibly with a fraction, which is dropped).
  */
 import type { Micros } from '../core/types.js';
 
@@ -47,4 +49,29 @@ export function formatDateTime(micros: Micros): string {
 export function formatIsoTimestamp(micros: Micros): string | null {
   const parts = split(micros);
   return parts ? `${day(parts.date)}T${clock(parts.date, parts.fraction)}Z` : null;
+}
+
+/** `HH:MM:SS.uuuuuu` in the local time zone (TZ); `??:??:??.??????` for a non-finite or out-of-range time. */
+export function formatLocalTimestamp(micros: Micros): string {
+  const parts = split(micros);
+  if (!parts) return '??:??:??.??????';
+  const { date, fraction } = parts;
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${fraction}`;
+}
+
+/**
+ * The local day and zone at `micros` (what {@link formatLocalTimestamp} leaves out):
+ * `2009-10-05 UTC-4`, `2026-01-01 UTC`, `2026-01-01 UTC+5:30`; `????-?? UTC?` when not representable.
+ */
+export function formatLocalDayZone(micros: Micros): string {
+  const parts = split(micros);
+  if (!parts) return '????-??-?? UTC?';
+  const { date } = parts;
+  const y = date.getFullYear();
+  const year = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
+  const east = -date.getTimezoneOffset();
+  const hours = Math.floor(Math.abs(east) / 60);
+  const minutes = Math.abs(east) % 60;
+  const zone = east === 0 ? 'UTC' : `UTC${east < 0 ? '-' : '+'}${hours}${minutes ? `:${two(minutes)}` : ''}`;
+  return `${year}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${zone}`;
 }

@@ -71,7 +71,7 @@ export interface ActionScene {
   readonly ellipsis: string;
   /** The flow `s` and `y` act on: the conversation's when it has the focus, else the list's selection. */
   actedOnFlowId(): number | undefined;
-  /** The exchange list's selection while the list has the focus (what `y` copies then). */
+  /** The exchange list's selection while the list has the focus (what `y` copies and `b` saves then). */
   selectedExchange(): { readonly flowId: number; readonly index: number } | undefined;
   /** The flows `w` writes: the ones the list shows. */
   shownFlowIds(): readonly number[];
@@ -147,21 +147,23 @@ export class ActionKeys {
   }
 
   /**
-   * `b`: picks a body of the HTTP exchange in view (see bodyOfExchange), or the first body in
+   * `b`: picks a body of the exchange list's selection, else of the HTTP exchange in view (see bodyOfExchange), or the first body in
    * the window when no row shows an exchange, or the first mail (SMTP DATA) in the window, and
    * returns its prompt's label and the file name offered ({@link saveOffered} writes it);
    * undefined, after saying why, when there is none.
    */
   offerBody(): { label: string; name: string } | undefined {
     const { status, conversation } = this.scene;
-    const flowId = conversation.flowId;
+    const selected = this.scene.selectedExchange();
+    const flowId = selected?.flowId ?? conversation.flowId;
     const messages = flowId === undefined ? undefined : this.scene.messages?.(flowId);
     const http = messages?.http;
     const key = flowId === undefined ? undefined : this.scene.store.getFlow(flowId)?.key;
     if (key !== undefined && !http && messages?.lines?.items.some((item) => item.kind === 'block')) return this.offerMail(flowId!, key, messages.lines.items);
     if (key === undefined || !http) return void status.say('b: no HTTP body or mail in this flow');
-    const index = conversation.exchangeInView();
-    const places = conversation.placesInView();
+    // The exchange list's selection: its own bodies, whatever the conversation below shows of them.
+    const index = selected?.index ?? conversation.exchangeInView();
+    const places = selected || conversation.flowId !== flowId ? [] : conversation.placesInView();
     const target = index === undefined ? bodyInView(http.exchanges, places) : bodyOfExchange(http.exchanges, index, places);
     if (!target && index !== undefined) return void status.say(`b: exchange #${index + 1} has no body`);
     if (!target) return void status.say('b: no HTTP body in view: scroll to a message with one');

@@ -8,6 +8,8 @@
  * (the user quit); then stops the source and calls `terminal.restore()`. The app never restores
  * the terminal or exits the process itself.
  */
+import { escapeText } from '../render/escape.js';
+import { fitHead } from './width.js';
 import type blessed from 'blessed';
 import type { FlowStore } from '../store/flowStore.js';
 import { ConversationPane } from './conversationPane.js';
@@ -57,6 +59,8 @@ export interface TuiOptions {
 const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
+/** How long a new problem of the source is said whole in the status row (a key ends it sooner). */
+export const PROBLEM_SHOWN_MS = 5000;
 
 /** The app. Construct it once; `closed` resolves when the user quits. */
 export class TuiApp {
@@ -79,6 +83,9 @@ export class TuiApp {
   private readonly promptScene: PromptScene;
   private readonly mouseTargets: MouseTargets;
   private poll: NodeJS.Timeout | undefined;
+  /** The source's problem last said whole (see sayNewProblem), and the timer that ends saying it. */
+  private problemSaid: string | undefined;
+  private problemTimer: NodeJS.Timeout | undefined;
   private lastCounts = '';
   /** The exchange-list row the conversation below was last put at (see anchorSelectedExchange). */
   private anchoredExchange: ListedExchange | undefined;
@@ -167,6 +174,7 @@ export class TuiApp {
     this.scheduler.cancel();
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
+    if (this.problemTimer) clearTimeout(this.problemTimer);
     this.list.dispose();
     this.exchanges.dispose();
     this.mouse?.dispose();
@@ -250,7 +258,7 @@ export class TuiApp {
   /** Rows the help has at the screen's width (long lines wrapped). */
   private helpLines(): number {
     const { unicode, glyphs } = this.options.terminal;
-    return fittedHelpText(Math.max(1, Number(this.screen.width) || 80), unicode, glyphs.ellipsis).length;
+    return fittedHelpText(Math.max(1, Number(this.screen.width) || 80), unicode, glyphs.ellipsis, this.options.source.problem()).length;
   }
 
   private onHelpKey(name: string): void {
@@ -267,8 +275,31 @@ export class TuiApp {
   /** One frame (see frame.ts); then the search steps go on if the list's `~text` is running. */
   private draw(): void {
     if (this.quitting) return;
+    this.sayNewProblem();
     drawFrame(this.frameScene);
     if (this.list.searchProgress?.busy) this.searches.scheduleSteps();
+  }
+
+  /**
+   * A new problem of the source (a damaged capture, an output that failed) is said whole in the
+   * status row until the next key or {@link PROBLEM_SHOWN_MS}; then the row is back, with the
+   * problem's badge in it (see frame.ts), and `?` shows the whole text.
+   */
+  private sayNewProblem(): void {
+    const problem = this.options.source.problem();
+    if (problem === undefined || problem === this.problemSaid) return;
+    this.problemSaid = problem;
+    // Cut at its end: its start says what and where (`damaged capture at byte 874`).
+    const text = escapeText(problem.split('\n')[0]);
+    this.status.sayFitted((columns) => fitHead(text, columns, this.options.terminal.glyphs.ellipsis));
+    const said = this.status.text;
+    if (this.problemTimer) clearTimeout(this.problemTimer);
+    this.problemTimer = setTimeout(() => {
+      if (this.status.text !== said) return;
+      this.status.say('');
+      this.scheduler.soon();
+    }, PROBLEM_SHOWN_MS);
+    this.problemTimer.unref();
   }
 
   /**

@@ -21,6 +21,8 @@ import type { Glyphs } from './glyphs.js';
 import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
 import { fittedHelpText } from './helpPane.js';
+import { problemBadge } from './problemBadge.js';
+import { fitHead } from './width.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -84,7 +86,7 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine(statusInfo(scene), width, glyphs));
   boxes.place('hints', layout.hints, ' ' + hints(scene, width - 1, unicode));
   const helpRows = layout.status.top;
-  const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis).slice(state.helpTop, state.helpTop + helpRows).join('\n');
+  const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis, scene.source.problem()).slice(state.helpTop, state.helpTop + helpRows).join('\n');
   boxes.place('help', { top: 0, height: helpRows }, help);
   screen.render();
 }
@@ -122,7 +124,8 @@ function statusInfo(scene: FrameScene): StatusInfo {
   const { source, list } = scene;
   const problem = source.problem();
   const said = scene.status.text;
-  const message = said !== '' ? said : problem !== undefined ? escapeText(problem) : '';
+  // The problem's full text was said once (see TuiApp): the row keeps its badge, `?` shows it whole.
+  const message = said !== '' ? said : problem !== undefined ? problemBadge(problem, scene.terminal.glyphs.ellipsis) : '';
   return {
     source: escapeText(source.label()),
     sourceShorter: source.shorterLabels?.().map(escapeText) ?? [],
@@ -146,6 +149,7 @@ function hints(scene: FrameScene, width: number, unicode: boolean): string {
   const { state } = scene;
   if (state.prompt?.purpose === 'quit') return 'y quit  any other key stays';
   if (state.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
+  if (state.prompt?.error !== undefined) return fitHead(`! ${state.prompt.error}`, width, scene.terminal.glyphs.ellipsis);
   if (state.prompt?.purpose === 'filter') {
     const words = `${FILTER_WORDS}  `;
     return words + hintLine('prompt', Math.max(0, width - [...words].length), unicode);

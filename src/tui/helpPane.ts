@@ -5,6 +5,7 @@
  */
 import type { AppState } from './appState.js';
 import { dispatch, helpLines } from './keymap.js';
+import { escapeText } from '../render/escape.js';
 import { fitHead, stringColumns } from './width.js';
 
 const helpTexts = new Map<boolean, readonly string[]>();
@@ -19,17 +20,20 @@ export function helpText(unicode: boolean): readonly string[] {
   return lines;
 }
 
-let fitted: { width: number; unicode: boolean; ellipsis: string; rows: readonly string[] } | undefined;
+let fitted: { width: number; unicode: boolean; ellipsis: string; problem: string | undefined; rows: readonly string[] } | undefined;
 
 /**
- * {@link helpText} for a pane `width` columns wide, as the help pane shows it: a line too long is
- * wrapped after a word, its continuation indented under its description (below the key column),
- * a word longer than a row cut with `ellipsis`. Built again only when the width, the glyph set or
- * the ellipsis changed.
+ * {@link helpText} for a pane `width` columns wide, as the help pane shows it, after the source's
+ * `problem` (raw text; escaped here) when it has one, whole (the status row keeps only its badge):
+ * a line too long is wrapped after a word, its continuation indented under its description (below
+ * the key column), a word longer than a row cut with `ellipsis`. Built again only when one of
+ * the arguments changed.
  */
-export function fittedHelpText(width: number, unicode: boolean, ellipsis: string): readonly string[] {
-  if (fitted?.width !== width || fitted.unicode !== unicode || fitted.ellipsis !== ellipsis) {
-    fitted = { width, unicode, ellipsis, rows: helpText(unicode).flatMap((line) => wrapHelpLine(line, width, ellipsis)) };
+export function fittedHelpText(width: number, unicode: boolean, ellipsis: string, problem?: string): readonly string[] {
+  if (fitted?.width !== width || fitted.unicode !== unicode || fitted.ellipsis !== ellipsis || fitted.problem !== problem) {
+    const [title, blank, ...keys] = helpText(unicode);
+    const lines = problem === undefined ? [title, blank, ...keys] : [title, blank, ` ! ${escapeText(problem)}`, blank, ...keys];
+    fitted = { width, unicode, ellipsis, problem, rows: lines.flatMap((line) => wrapHelpLine(line, width, ellipsis)) };
   }
   return fitted.rows;
 }

@@ -58,7 +58,6 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },
   { context: 'conversation', keys: ['q'], command: 'conversation.leave', help: 'back to the flow list (q there quits)' },
   { context: 'conversation', keys: ['t'], command: 'time.cycle', help: 'timestamps: absolute / relative / off', hint: 'time' },
-  { context: 'conversation', keys: ['b'], command: 'body.save', help: 'save the HTTP body or SMTP mail in view to a file (asks)' },
 
   { context: 'global', keys: ['j', 'down'], command: 'move.down', help: 'down one row' },
   { context: 'global', keys: ['k', 'up'], command: 'move.up', help: 'up one row' },
@@ -84,6 +83,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['s'], command: 'flow.save', help: 'save the selected flow (asks): demo-3-c2s.bin, -s2c.bin, .log', hint: 'save' },
   { context: 'global', keys: ['y'], command: 'request.copy', help: 'copy the HTTP request in view as curl (clipboard, a .curl file)', hint: 'curl',
     helpNote: 'in view: exchange selected, or ] [ G / went to, or most shown' },
+  { context: 'global', keys: ['b'], command: 'body.save', help: 'save the HTTP body or SMTP mail in view to a file (asks)' },
   { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file (asks: demo-5-flows.pcap)' },
   { context: 'global', keys: ['r'], command: 'proxy.retarget', help: 'proxy: new upstream host:port for new connections (asks)' },
   { context: 'global', keys: ['?'], command: 'help', help: 'this help', hint: 'help' },

@@ -10,6 +10,9 @@ export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | '
 
 /** A prompt in the status row. */
 export class PromptBar extends Prompt {
+  /** Why the answer was not taken (escaped), shown in the hint row while the prompt stays open with it; undefined when none. */
+  error: string | undefined = undefined;
+
   constructor(
     readonly purpose: PromptPurpose,
     label: string,

@@ -1,7 +1,8 @@
 /**
  * The keys while a prompt is open in the status row, and what each prompt's answer does: `f`
  * sets the filter, `/` searches, `w` writes a pcap, `s` a flow, `b` a body or mail, `r` retargets the proxy, `q` (y/n) quits.
- * The open prompt is the app state's `prompt`; it is closed before its answer applies.
+ * The open prompt is the app state's `prompt`; it is closed before its answer applies, but for a
+ * filter that does not parse: that stays open with its text, its error in the hint row.
  */
 import type { ActionKeys } from './actionKeys.js';
 import { remember, type AppState } from './appState.js';
@@ -46,11 +47,26 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
   const outcome = prompt.key(name, ch);
   if (outcome === 'quit') return scene.quit(true);
   if (outcome === 'cancel') scene.state.prompt = undefined;
+  if (outcome === 'edit') prompt.error = undefined;
   if (outcome === 'apply') {
-    scene.state.prompt = undefined;
-    applyAnswer(scene, prompt);
+    const error = answerError(prompt);
+    if (error !== undefined) {
+      // A filter with a typo stays open with its text, the error in the hint row (as mitmproxy does), and in the history.
+      remember(scene.state.histories.filter, prompt.text);
+      prompt.error = error;
+    } else {
+      scene.state.prompt = undefined;
+      applyAnswer(scene, prompt);
+    }
   }
   scene.scheduler.afterKeys();
+}
+
+/** Why `prompt`'s answer cannot be taken (a filter that does not parse: its one-line error, escaped), else undefined. */
+function answerError(prompt: PromptBar): string | undefined {
+  if (prompt.purpose !== 'filter') return undefined;
+  const parsed = parseFilter(prompt.text);
+  return parsed.ok ? undefined : parsed.error;
 }
 
 function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
@@ -61,7 +77,7 @@ function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
   switch (purpose) {
     case 'filter': {
       const parsed = parseFilter(text);
-      // Escaped already; the status row gives it the whole row when it must (cut at its end).
+      // Not reached: a filter that does not parse keeps its prompt open (see answerError).
       if (!parsed.ok) return status.say(parsed.error);
       scene.list.setFilter(parsed.filter);
       scene.exchanges.setFilter(parsed.filter);

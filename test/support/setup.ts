@@ -6,4 +6,7 @@
 import { afterEach } from 'vitest';
 import { checkHarnessesAgainstTwins } from '../reassembly/helpers.js';
 
+// The TUI shows local times: every test (and every CLI it starts) runs in UTC unless it sets TZ itself.
+process.env.TZ = 'UTC';
+
 afterEach(() => checkHarnessesAgainstTwins());

@@ -65,7 +65,9 @@ describe('keymap', () => {
 
   it('says what a key of the other pane is for, when it does nothing in this one', () => {
     expect(otherPaneUse('conversation', 'o', true)).toBe('o: sort by arrival, bytes, duration, address, newest first (flow list)');
-    expect(otherPaneUse('flowList', 'b', true)).toBe('b: save the HTTP body or SMTP mail in view to a file (asks) (conversation)');
+    expect(otherPaneUse('flowList', 'x', true)).toBe('x: toggle text / hex (conversation)');
+    // b acts in either pane (the exchange list's selection), as y does.
+    expect(otherPaneUse('flowList', 'b', true)).toBeUndefined();
     expect(otherPaneUse('flowList', 'enter', true)).toBeUndefined();
     expect(otherPaneUse('flowList', 'q', true)).toBeUndefined();
     expect(otherPaneUse('flowList', 'v', true)).toBeUndefined();

@@ -281,14 +281,15 @@ describe('messages that come while a flow is read (shown with the focus)', () =>
 });
 
 describe('the flow notes in the messages mode', () => {
-  it('the note behind the list mark (data after the peer closed) shows before the end line', () => {
+  it('the note behind the list mark (data after the peer closed) shows in its place: after the FIN, before the request it is about', () => {
     const pane = new ConversationPane(demo.store, (id) => demo.messages.get(id));
     pane.show(3, 100, 200);
     const rows = screenText(pane);
     expect(pane.displayLabel).toBe('messages');
     const note = rows.findIndex((row) => /^= note: c2s sent \d+ bytes after the server closed/.test(row));
     expect(note).toBeGreaterThan(0);
-    expect(rows[note + 1]).toMatch(/^= end: /);
+    expect(rows[note - 1]).toBe('= server closed its side (FIN)');
+    expect(rows[note + 1]).toMatch(/^= #2 GET \/api\/status\?again=1 → /);
   });
 });
 

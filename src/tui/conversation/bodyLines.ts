@@ -150,10 +150,12 @@ export type BodySize = number | 'more';
 
 /**
  * {@link bodyText}, making only the first `upTo` lines (the rest counted in `unmade`): a body's
- * first lines cost about the same however long it is. `total`: the body's size when `bytes` are
+ * first lines cost about the same however long it is; `pretty` when JSON was pretty-printed. `total`: the body's size when `bytes` are
  * only its first bytes (a binary body's label and hex dump say it, not what was read).
  */
-export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; hex: HexDump | undefined } {
+export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; hex: HexDump | undefined; pretty?: true } {
+  // An empty body is no binary one, whatever its type (a chunked body of only its last chunk): no lines.
+  if (bytes.length === 0 && total === 0) return { lines: [], unmade: 0, hex: undefined };
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
     const hex = hexBodyLines(bytes, Math.max(0, upTo - 1), total);
@@ -179,12 +181,12 @@ export function hexBodyLines(bytes: Uint8Array, upTo = Infinity, total: BodySize
   return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0), dumped };
 }
 
-/** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON pretty-printed when it parses. */
-function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number } {
+/** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON pretty-printed when it parses (`pretty` then). */
+function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number; pretty?: true } {
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
       const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2).split('\n');
-      return firstLines(pretty, upTo, (line) => withPlainBackslashes(escapeText(line)));
+      return { ...firstLines(pretty, upTo, (line) => withPlainBackslashes(escapeText(line))), pretty: true };
     } catch {
       // Not valid JSON: shown as text.
     }

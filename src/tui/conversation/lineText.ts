@@ -3,7 +3,7 @@
  * the pane width. Pure string work on text that is already escaped.
  */
 import type { Direction, Micros } from '../../core/types.js';
-import { formatTimestamp } from '../../render/time.js';
+import { formatLocalTimestamp } from '../../render/time.js';
 import { codePointColumns } from '../width.js';
 import type { TimestampMode } from './settings.js';
 
@@ -40,7 +40,8 @@ export function timestampText(mode: TimestampMode, ts: Micros | undefined, start
   const columns = timestampColumns(mode);
   if (mode === 'off') return '';
   if (ts === undefined || !Number.isFinite(ts)) return ' '.repeat(columns);
-  if (mode === 'absolute') return formatTimestamp(ts);
+  // Local time, as tcpdump and Wireshark show it; the day and the zone are on the flow's first line.
+  if (mode === 'absolute') return formatLocalTimestamp(ts);
   const seconds = (ts - startTs) / 1e6;
   return `+${seconds.toFixed(6)}`.padStart(columns).slice(-columns);
 }

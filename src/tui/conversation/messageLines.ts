@@ -12,7 +12,7 @@ import type { BodyRole } from './bodyInView.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
-import { headerValue } from '../../messages/httpHead.js';
+import { framingOf, headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
@@ -304,6 +304,7 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   const alert = (flag: ExchangeFlag): string =>
     flag === 'lost' && lostHead ? `${lostHead} head lost in a capture gap: the bytes that came of it are shown` : flagText(flag, notHttp, nowhere ? upstream : undefined);
   for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${alert(flag)}` });
+  for (const message of [request, response]) if (message && bothLengths(message)) out.push({ side: 'event', kind: 'alert', text: `! ${message.kind} has both Content-Length and Transfer-Encoding: a request-smuggling sign (RFC 9112 6.3: Transfer-Encoding wins)`, of: side(message.dir) });
   const placed = notes.length > 0 ? new NotePlacer(notes, side) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);
@@ -328,6 +329,12 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   strayLines('server');
   placed?.rest(out);
   tagRole(out, responseFrom, 'response');
+}
+
+/** True when `message` has both a Content-Length and a Transfer-Encoding field (the parser follows the latter, as RFC 9112 6.3 says). */
+function bothLengths(message: HttpMessage): boolean {
+  const framing = framingOf(message.headers);
+  return framing.transferEncoding !== undefined && framing.contentLengthFields !== undefined;
 }
 
 /** Marks the lines of `out` from `from` on as showing the exchange's `role` message. */
@@ -373,7 +380,7 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
     const total = decoded.decoded.length === 0 ? Math.max(message.body.dataLength, decoded.bytes.length) : capped || wire.length < message.body.length ? 'more' : decoded.bytes.length;
     const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES, total);
     const notes = [...decoded.notes.slice(0, decoded.notes.length - decoded.limits.length).map(escapeText), ...limit];
-    return { all: shown.lines, unmade: shown.unmade, done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
+    return { all: shown.lines, unmade: shown.unmade, done: shown.pretty ? [...done, 'JSON pretty-printed'] : done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.

@@ -16,6 +16,7 @@ import { BodyCache, type BodyReader, type ShownBody } from './bodyLines.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
 import { messageUnits, trailerLines, type MessageLine, type MessageStart, type MessageUnits } from './messageLines.js';
 import { MessageRows, type Row } from './messageRows.js';
+import { placeTimedLines, withTimedLines, type PlacedLines } from './timedLines.js';
 import { holdsMatch, matchAfter, matchBefore, matchesIn, matchNumber, rowMatches, type Match } from './rowSearch.js';
 import type { DirectionFilter, TimestampMode } from './settings.js';
 import type { DisplayLine } from './view.js';
@@ -72,11 +73,12 @@ export class MessageView {
 
   /**
    * Size and content for this frame: `stamp` changes whenever the flow did; `head` and `tail`
-   * are the connection's event lines (handshake; FINs and end) shown around the messages; `style`
-   * the times before the lines that have one, and the sides shown. Rows are made again only when
+   * are the connection's event lines (handshake; untimed FINs and end) shown around the messages; `style`
+   * the times before the lines that have one, and the sides shown; `timed`, the lines placed among
+   * the messages by their time (timed FINs, notes: see timedLines.ts). Rows are made again only when
    * the stamp, the width, the style or the expanded bodies changed.
    */
-  update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = [], style = PLAIN): void {
+  update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = [], style = PLAIN, timed: readonly MessageLine[] = []): void {
     this.width = Math.max(4, width);
     this.height = Math.max(1, height);
     this.style = style;
@@ -90,10 +92,12 @@ export class MessageView {
       const unitAtTop = this.unitAtTop();
       const keep = rows.setFilter(style.filter) ? unitAtTop : undefined;
       rows.setColumns(this.textColumns());
-      const units = (this.builtUnits = this.units());
+      this.timed = timed;
+      const { units, rest } = this.placed();
+      this.builtUnits = units;
       rows.remakeUnits(units);
       rows.setHead(head);
-      rows.setTail([...trailerLines(this.messages, units, rows.unitCount, this.raw, this.expanded), ...tail]);
+      rows.setTail([...trailerLines(this.messages, units, rows.unitCount, this.raw, this.expanded), ...withTimedLines(tail, rest)]);
       if (keep !== undefined) this.showUnit(keep);
       else if (place !== undefined) this.top = rows.rowOfPlace(place) ?? this.top;
     }
@@ -426,8 +430,15 @@ export class MessageView {
   /** The units the rows were last made from (see {@link update}). */
   private builtUnits: MessageUnits | undefined = undefined;
 
+  /** The timed `=` lines of the last update (FINs, notes), placed among the units by time. */
+  private timed: readonly MessageLine[] = [];
+
+  private placed(): PlacedLines {
+    return placeTimedLines(messageUnits(this.messages, this.read, this.expanded, this.bodies, this.arrow, this.chunks), this.timed, this.chunks);
+  }
+
   private units(): MessageUnits {
-    return messageUnits(this.messages, this.read, this.expanded, this.bodies, this.arrow, this.chunks);
+    return this.placed().units;
   }
 
   /** The units of the last update, or new ones before the first. */

@@ -14,7 +14,8 @@ import type { LogicalLine } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 import { MessageView } from './messageView.js';
 import { rawStarts } from './rawLines.js';
-import { noteLine, renderUnit } from './renderUnit.js';
+import { flowMarks } from './marks.js';
+import { renderUnit } from './renderUnit.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
 import { HEAD, TAIL, type UnitKey } from './units.js';
@@ -25,7 +26,7 @@ export class MessagesMode {
   /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
   private anchor: DisplayLine | undefined = undefined;
   /** The lines before and after the messages, for one flow state (see {@link show}). */
-  private edgeLines: { readonly key: string; readonly head: MessageLine[]; readonly tail: MessageLine[] } | undefined = undefined;
+  private edgeLines: { readonly key: string; readonly head: MessageLine[]; readonly tail: MessageLine[]; readonly timed: MessageLine[] } | undefined = undefined;
 
   constructor(
     private readonly source: ConversationSource,
@@ -74,25 +75,26 @@ export class MessagesMode {
     this.messageView.follow = follow;
     if (!flow) return this.messageView.update(width, height, stamp);
     // The lines around the messages change only with the flow (the stamp): made then, not per frame.
-    const edgeKey = `${flowId}|${stamp}`;
+    const edgeKey = `${flowId}|${stamp}|${settings.timestamps}`;
     if (this.edgeLines?.key !== edgeKey) this.edgeLines = { key: edgeKey, ...this.edges(flowId, flow, messages, settings) };
-    this.messageView.update(width, height, stamp, this.edgeLines.head, this.edgeLines.tail, { mode: settings.timestamps, startTs: flow.startTs, filter: settings.filter });
+    this.messageView.update(width, height, stamp, this.edgeLines.head, this.edgeLines.tail, { mode: settings.timestamps, startTs: flow.startTs, filter: settings.filter }, this.edgeLines.timed);
     const anchor = this.anchor;
     this.anchor = undefined;
     if (anchor) this.messageView.showOffset(anchor.dir!, anchor.offset!);
     if (exchange !== undefined) this.messageView.showUnit(exchange);
   }
 
-  /** The lines before the messages (the flow's start; whose data an FTP data connection is) and after them (TLS byte counts, notes, the end). */
-  private edges(flowId: number, flow: ConversationFlow, messages: FlowMessages, settings: ConversationSettings): { head: MessageLine[]; tail: MessageLine[] } {
+  /**
+   * The lines before the messages (the flow's start; whose data an FTP data connection is), after
+   * them (TLS byte counts, the end), and among them by time (`timed`: each side's FIN and the
+   * flow's notes, worded as the raw modes word them).
+   */
+  private edges(flowId: number, flow: ConversationFlow, messages: FlowMessages, settings: ConversationSettings): { head: MessageLine[]; tail: MessageLine[]; timed: MessageLine[] } {
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, settings).lines.map(asMessageLine);
-    // The tail is the flow's end; FINs, placed by time among the bytes, show in the raw modes only.
-    // The flow's notes (data after a close, conflicting retransmissions: the list's mark) come
-    // before the end, so the mark is explained here too.
-    const notes = flow.notes.map((note) => asMessageLine(noteLine(note)));
+    const timed = flowMarks(flow).flatMap((_, note) => events({ kind: 'note', note }));
     // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
     const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(messages.summary()) }] : [];
-    return { head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...notes, ...events(TAIL)] };
+    return { head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...events(TAIL)], timed };
   }
 }
 
@@ -112,10 +114,17 @@ function flowStamp(messages: FlowMessages, flow: ConversationFlow | undefined): 
   return flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
 }
 
-/** For a TLS flow, how many bytes each side sent in all (the hellos show above; the rest is encrypted), and the keys of the modes that show them. */
+/**
+ * For a TLS flow, or a line protocol's after STARTTLS, how many bytes of TLS each side sent (the
+ * hellos show above; the rest is encrypted), and the keys of the modes that show them.
+ */
 function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
-  if (messages.protocol !== 'tls') return [];
-  const [client, server] = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
-  const what = messages.tls?.midStream ? 'TLS joined mid-stream, no hellos' : 'TLS';
+  const serverDir = messages.clientDir === 'c2s' ? 's2c' : 'c2s';
+  const startTls = [messages.startTlsAt(messages.clientDir), messages.startTlsAt(serverDir)];
+  const afterStartTls = messages.protocol === 'lines' && startTls.some((at) => at !== undefined);
+  if (messages.protocol !== 'tls' && !afterStartTls) return [];
+  const extents = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
+  const [client, server] = afterStartTls ? extents.map((extent, i) => Math.max(0, extent - (startTls[i] ?? extent))) : extents;
+  const what = messages.tls?.midStream ? 'TLS joined mid-stream, no hellos' : afterStartTls ? 'TLS after STARTTLS' : 'TLS';
   return [{ side: 'event', kind: 'event', text: `${what}: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
 }

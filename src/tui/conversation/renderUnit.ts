@@ -10,6 +10,7 @@ import { escapeText } from '../../render/escape.js';
 import { hexBytesFitting, hexDumpLines } from '../../render/hex.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { formatCount } from '../../core/count.js';
+import { formatLocalDayZone } from '../../render/time.js';
 import { type LogicalLine, type Side } from './lineText.js';
 import { flowMarks } from './marks.js';
 import type { ConversationSettings } from './settings.js';
@@ -67,8 +68,11 @@ export function renderUnit(
 
 function build(source: ConversationSource, flowId: number, flow: ConversationFlow, unit: UnitKey, settings: ConversationSettings, hexColumns: number): UnitLines {
   switch (unit.kind) {
-    case 'head':
-      return { lines: [event('event', headText(flow, settings.arrow), flow.startTs)] };
+    case 'head': {
+      // Absolute times are local times of day: the flow's first line says its day and the zone.
+      const day = settings.timestamps === 'absolute' ? ` on ${formatLocalDayZone(flow.startTs)}` : '';
+      return { lines: [event('event', headText(flow, settings.arrow) + day, flow.startTs)] };
+    }
     case 'note': {
       const mark = flowMarks(flow)[unit.note];
       if (mark?.kind === 'fin') return { lines: [event('event', finText(mark.dir), mark.ts)] };

@@ -23,11 +23,13 @@ export function exchangeLabel(listed: ListedExchange): string {
 }
 
 /**
- * The outcome column: the final response's status; without one, what went wrong (`lost`: in a
- * capture gap; `after-close`: sent after the server closed; `unanswered`), else `-` (waiting).
+ * The outcome column: the final response's status; without one, what went wrong (the proxy's
+ * upstream `refused`, `not resolved`...: see HttpExchange.upstream; `lost`: in a capture gap;
+ * `after-close`: sent after the server closed; `unanswered`), else `-` (waiting).
  */
 export function exchangeStatus(exchange: HttpExchange): string {
   if (exchange.response) return String(exchange.response.status);
+  if (exchange.upstream !== undefined) return escapeText(exchange.upstream);
   const flags = exchange.flags;
   if (flags.includes('lost')) return 'lost';
   if (flags.includes('after-close')) return 'after-close';

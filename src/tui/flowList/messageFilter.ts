@@ -25,7 +25,7 @@ export interface MessageTerm {
 
 const FIELDS = ['method', 'status', 'host', 'path'] as const;
 /** What the status column says of an exchange without a final response (see exchangeStatus). */
-const OUTCOMES: readonly string[] = ['lost', 'after-close', 'unanswered'];
+const OUTCOMES: readonly string[] = ['lost', 'after-close', 'unanswered', 'refused', 'failed'];
 
 /** The term for `word` when it is a message word (`field:value`), a one-line error for a bad one, else undefined. */
 export function parseMessageWord(word: string): MessageTerm | string | undefined {
@@ -62,6 +62,8 @@ export function exchangeMatches(term: MessageTerm, exchange: HttpExchange): bool
     case 'method':
       return request?.method.toLowerCase() === term.value;
     case 'status': {
+      // `failed`: the proxy's upstream not reached, whatever the reason (`refused` is one).
+      if (term.value === 'failed') return exchange.upstream !== undefined;
       if (OUTCOMES.includes(term.value)) return exchangeStatus(exchange) === term.value;
       const status = exchange.response?.status;
       return status !== undefined && statusMatches(String(status), term.value);

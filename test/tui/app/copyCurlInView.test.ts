@@ -83,6 +83,23 @@ describe('y copies the exchange chosen, not the first one in the window', () => 
     expect(await offered(['G'])).toBe('#2 request');
     app.dispose();
   });
+
+  it('b with the exchange list focused: a body of the selected exchange, as y copies it', async () => {
+    const { app, screen } = await open();
+    const offered = async (keys: string[]): Promise<string> => {
+      screen.press(...keys);
+      await screen.flush();
+      screen.press('b');
+      await screen.waitFor(() => /save body of #\d \w+/.test(screen.text().join('\n')));
+      const what = /save body of (#\d \w+)/.exec(screen.text().join('\n'))![1];
+      screen.press('Esc');
+      await screen.waitFor(() => !screen.text().join('\n').includes('save body of'));
+      return what;
+    };
+    expect(await offered(['v'])).toBe('#1 response');
+    expect(await offered(['j'])).toBe('#2 request');
+    app.dispose();
+  });
 });
 
 describe('Enter on an exchange', () => {

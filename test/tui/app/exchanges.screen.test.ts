@@ -45,9 +45,11 @@ describe('exchange list on the screen', () => {
     await screen.waitFor((s) => statusRow(s).includes('2/5 exchanges'));
     expect(listRows(screen).map((row) => row.slice(0, 5))).toEqual(['  3#1', '  3#2']);
 
-    // Enter: flow 3 in the messages mode at its second exchange; Esc: back on the same row.
+    // Enter: flow 3 in the messages mode at its second exchange, after what came just before it
+    // (the server's FIN, the note that the request was sent after it); Esc: back on the same row.
     screen.press('j', 'Enter');
-    await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && conversationRows(s).slice(0, 2).some((row) => row.startsWith('= #2 GET /api/status?again=1')));
+    await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && conversationRows(s)[2]?.startsWith('= #2 GET /api/status?again=1') === true);
+    expect(conversationRows(screen)[0]).toBe('= server closed its side (FIN)');
     expect(rowWith(screen, ' #3 192.168.1.23:51002')).toBeGreaterThan(0);
     screen.press('Esc');
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));

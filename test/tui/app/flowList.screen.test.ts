@@ -57,7 +57,7 @@ describe('flow list', () => {
     expect(isInverse(screen, 4, ':7777')).toBe(true);
   });
 
-  it('on a loaded file F and p say what they are for, whole; so do o in the conversation and b in the list; Space pages down', async () => {
+  it('on a loaded file F and p say what they are for, whole; so do o in the conversation and x in the list; Space pages down', async () => {
     const screen = await openDemo();
     screen.press('F');
     await screen.waitFor((s) => statusRow(s).includes('F follows live captures and the proxy; G goes to the end '));
@@ -65,8 +65,8 @@ describe('flow list', () => {
     screen.press('p');
     await screen.waitFor((s) => statusRow(s).includes('p pauses the updates of live captures and the proxy '));
     expect(statusRow(screen)).not.toMatch(/PAUSED/);
-    screen.press('b');
-    await screen.waitFor((s) => statusRow(s).includes('b: save the HTTP body or SMTP mail in view to a file (asks) (conversation) '));
+    screen.press('x');
+    await screen.waitFor((s) => statusRow(s).includes('x: toggle text / hex (conversation) '));
     screen.press('Enter', 'o');
     await screen.waitFor((s) => statusRow(s).includes('o: sort by arrival, bytes, duration, address, newest first (flow list)'));
     screen.press(' ');
@@ -102,7 +102,7 @@ describe('flow list', () => {
     expect(order()).toEqual(['1', '2', '3', '4', '5']);
   });
 
-  it('filters with f: a port, a state, has:note, ~text in the bytes; a bad filter is one message', async () => {
+  it('filters with f: a port, a state, has:note, ~text in the bytes; a bad filter stays in its prompt with its error', async () => {
     const screen = await openDemo();
     const applyFilter = async (text: string, shown: string): Promise<void> => {
       screen.press('f');
@@ -132,8 +132,11 @@ describe('flow list', () => {
     // While the filter is typed, the hint row shows its words.
     expect(hintRow(screen)).toMatch(/^ method:POST status:5xx host: path:\/api ~text :port !reset has:note {2}Enter apply/);
     screen.press('C-u', 'has:bogus', 'Enter');
-    await screen.waitFor('unknown has:bogus');
-    expect(statusRow(screen)).toMatch(/^ .*unknown has:bogus: has:note or has:gap · \? help *$/);
+    // The prompt stays open with the typo, the error in the hint row; Esc leaves the filter as it was.
+    await screen.waitFor((s) => hintRow(s).startsWith(' ! unknown has:bogus: has:note or has:gap'));
+    expect(statusRow(screen)).toMatch(/^filter: has:bogus /);
+    screen.press('Esc');
+    await screen.waitFor((s) => statusRow(s).includes('filter ~Lunch'));
     expect(listRows(screen)).toHaveLength(1);
 
     await applyFilter('', '5 flows');

@@ -12,6 +12,7 @@ const demo = useDemo();
 describe('prompt history', () => {
   it('f and / recall their own earlier answers with Up and Down', async () => {
     const { app, screen, status } = await openDemoApp(demo.store, { cols: 80, rows: 24, messages: (id) => demo.messages.get(id) });
+    const hints = (): string => screen.line(screen.rows - 1);
     screen.write('f:80\r');
     await screen.waitFor(() => status().includes('2/5 flows'));
     screen.write('f\x15status:after-close\r');
@@ -37,7 +38,26 @@ describe('prompt history', () => {
     screen.write('\x1b');
     await screen.waitFor(() => status().includes('1/5 flows'));
     screen.write('f\x15foo:bar\r');
-    await screen.waitFor(() => status().startsWith(' unknown filter word foo: (method: status: host: path: has:; "foo:bar" is text)'));
+    await screen.waitFor(() => hints().startsWith(' ! unknown filter word foo: (method: status: host: path: has:; "foo:bar" is te'));
+    expect(status()).toMatch(/^filter: foo:bar /);
+    app.dispose();
+  });
+
+  it('a filter typo keeps the prompt open with its text and the error in the hint row; fixed, it applies', async () => {
+    const { app, screen, status } = await openDemoApp(demo.store, { cols: 80, rows: 24, messages: (id) => demo.messages.get(id) });
+    const hints = (): string => screen.line(screen.rows - 1);
+    screen.write('fstauts:500\r');
+    await screen.waitFor(() => hints().startsWith(' ! unknown filter word stauts:'));
+    expect(status()).toMatch(/^filter: stauts:500 /);
+    // An edit takes the error away; the fixed text applies and closes the prompt.
+    screen.press('Home', 'Right', 'Right', 'Right', 'Delete');
+    await screen.waitFor(() => status().startsWith('filter: stats:500'));
+    expect(hints()).not.toContain('unknown');
+    screen.write('\x15status:200\r');
+    await screen.waitFor(() => status().includes('3/5 flows'));
+    // The typo is in the history too.
+    screen.press('f', 'Up', 'Up');
+    await screen.waitFor(() => status().startsWith('filter: stauts:500 '));
     app.dispose();
   });
 });

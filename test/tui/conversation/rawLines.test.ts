@@ -142,7 +142,7 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     expect(lines.at(-1)!.text).toBe(`... ${(2048 - BODY_LINES).toLocaleString('en-US')}+ more lines (Enter shows them)`);
   });
 
-  it('a line protocol turned binary, and TLS after STARTTLS', () => {
+  it('a line protocol turned binary; none for TLS after STARTTLS', () => {
     const binary = flowTo(6379);
     binary.send('c2s', 'PING\r\n');
     binary.send('s2c', '+PONG\r\n');
@@ -153,9 +153,9 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     smtp.send('c2s', 'STARTTLS\r\n');
     smtp.send('s2c', '220 go ahead\r\n');
     smtp.send('c2s', records(clientHello('mx.example', [], [0x0304])));
+    // TLS after STARTTLS is ciphertext: not dumped (the messages mode counts its bytes in one line).
     const texts = smtp.texts();
-    expect(texts).toContain('event event: raw bytes after the parser stopped (c2s from 10)');
-    expect(texts[texts.indexOf('event event: raw bytes after the parser stopped (c2s from 10)') + 1]).toMatch(/^client data: \\x16\\x03\\x01/);
+    expect(texts.some((t) => t.includes('raw bytes after') || t.includes('\\x16\\x03\\x01'))).toBe(false);
   });
 
   it('none after a switch to WebSocket: its frames are parsed', () => {

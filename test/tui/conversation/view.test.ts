@@ -152,6 +152,22 @@ describe('text mode', () => {
     expect(view(s, { timestamps: 'off' }).lines()[1].text).toBe('> a');
   });
 
+  test('absolute timestamps are local times (TZ), the flow\'s day and zone on its first line', () => {
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = 'America/New_York';
+      const s = new FakeSource().data('c2s', 'a\n', 1_500_000);
+      const lines = view(s, { timestamps: 'absolute' }).lines();
+      expect(lines[1].text).toBe('17:13:21.500000 > a');
+      expect(lines[0].text).toBe('17:13:20.000000 = connected (handshake seen) on 2023-11-14 UTC-5');
+      process.env.TZ = 'Asia/Kolkata';
+      expect(view(s, { timestamps: 'absolute' }).lines()[0].text).toBe('03:43:20.000000 = connected (handshake seen) on 2023-11-15 UTC+5:30');
+      expect(view(s, { timestamps: 'off' }).lines()[0].text).toBe('= connected (handshake seen)');
+    } finally {
+      process.env.TZ = saved;
+    }
+  });
+
   test('encodings: UTF-16LE lines split on the LF code unit, CP037 decoded, hostile C1 escaped', () => {
     const utf16 = new FakeSource().data('c2s', new Uint8Array(Buffer.from('hi\r\n\u202ex\n', 'utf16le')));
     expect(texts(view(utf16, { encoding: 'utf-16le' }).lines().slice(1))).toEqual(['> hi', '> \\u{202e}x']);

@@ -1,0 +1,97 @@
+/**
+ * The flow's timed `=` lines (a side's FIN, the flow's notes: see marks.ts) placed among the
+ * messages mode's units by time, as the raw modes place them among the chunks: a line goes
+ * before the first unit that started after it, or inside the unit before, ahead of its first
+ * line that came after it (a FIN between a request and its response). As in marks.ts, a FIN
+ * (an `event` line) comes after the messages of its own time, a note before them. A line no unit came after
+ * is left for the lines after the units (see {@link withTimedLines}). Units are found by binary search on their start times,
+ * so a flow of many exchanges costs a few look-ups per line, never a walk of every unit.
+ */
+import type { Micros } from '../../core/types.js';
+import type { MessageLine, MessageUnits } from './messageLines.js';
+import type { FlowChunks } from './rawLines.js';
+
+/** The units with the timed lines placed in them, and the lines no unit came after (in order). */
+export interface PlacedLines {
+  readonly units: MessageUnits;
+  readonly rest: readonly MessageLine[];
+}
+
+/**
+ * Places `timed` (each with its `ts`, in display order) in `units`. A unit's start time is its
+ * first message's first chunk's (through `chunks`), else its first timed line's. A unit's
+ * version counts the lines placed in it, so a unit gets its lines again when one comes.
+ */
+export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine[], chunks: FlowChunks | undefined): PlacedLines {
+  if (timed.length === 0 || units.count === 0) return { units, rest: timed };
+  const startOf = (index: number): Micros | undefined => {
+    const start = units.starts(index)[0];
+    const chunk = start && chunks ? chunks.chunk(chunks.chunkAt(start.dir, start.offset)) : undefined;
+    return chunk?.ts ?? units.lines(index).find((line) => line.ts !== undefined)?.ts;
+  };
+  /** Per unit, the lines placed in it: before its line `at` (its length: after its last). */
+  const placed = new Map<number, { line: MessageLine; at: number }[]>();
+  const rest: MessageLine[] = [];
+  for (const line of timed) {
+    const ts = line.ts ?? Infinity;
+    // A note comes before the messages of its own time (it is about them), a FIN after them.
+    const later = line.kind === 'event' ? (at: Micros) => at > ts : (at: Micros) => at >= ts;
+    const after = firstStartedAfter(units.count, later, startOf);
+    const before = after - 1;
+    const inside = before >= 0 ? units.lines(before).findIndex((l) => l.ts !== undefined && later(l.ts)) : -1;
+    const [unit, at] = inside >= 0 ? [before, inside] : [after, 0];
+    if (unit >= units.count) rest.push(line);
+    else placed.set(unit, [...(placed.get(unit) ?? []), { line, at }]);
+  }
+  if (placed.size === 0) return { units, rest };
+  return {
+    rest,
+    units: {
+      ...units,
+      version: (index) => {
+        const mine = placed.get(index);
+        return mine ? `${units.version(index)}|t${mine.length}` : units.version(index);
+      },
+      lines: (index) => {
+        const lines = units.lines(index);
+        const mine = placed.get(index);
+        if (!mine) return lines;
+        // From the last place back, so the places before stay right; a line is tagged with its unit.
+        for (const { line, at } of [...mine].sort((a, b) => a.at - b.at).reverse()) {
+          const near = lines[at] ?? lines[at - 1];
+          lines.splice(at, 0, { ...line, exchange: near?.exchange, item: near?.item });
+        }
+        return lines;
+      },
+    },
+  };
+}
+
+/** The first unit (of `count`) whose start time is `later`; `count` when none is. */
+function firstStartedAfter(count: number, later: (at: Micros) => boolean, startOf: (index: number) => Micros | undefined): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    const start = startOf(mid);
+    if (start === undefined || !later(start)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * `tail` (the lines after the units: a TLS byte count, the flow's end) with `timed` (the lines no
+ * unit came after, in order) placed before its first line timed at or after theirs, else at its end.
+ */
+export function withTimedLines(tail: readonly MessageLine[], timed: readonly MessageLine[]): MessageLine[] {
+  const out = [...tail];
+  let from = 0;
+  for (const line of timed) {
+    let at = out.findIndex((l, i) => i >= from && l.ts !== undefined && line.ts !== undefined && l.ts >= line.ts);
+    if (at < 0) at = out.length;
+    out.splice(at, 0, line);
+    from = at + 1;
+  }
+  return out;
+}
