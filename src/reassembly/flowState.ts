@@ -87,7 +87,12 @@ export class DirectionState {
   /** What only unusual traffic needs, made on first use (see {@link rareState}). */
   rare: RareState | null = null;
 
-  constructor(readonly dir: Direction) {}
+  constructor(readonly dir: Direction) {
+    // Written twice on purpose (see Flow's touchedAt): V8 treats a field no object has rewritten
+    // yet as a constant, and the first rare state made (seconds into a capture) then deoptimised
+    // the per-segment fast path, which reads this field.
+    this.rare = null;
+  }
 
   /** This direction's rare state, made on first use. */
   rareState(): RareState {
