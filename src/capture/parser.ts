@@ -7,7 +7,7 @@
  * held between calls is bounded by the largest record (at most 64 MiB), never by the stream size.
  */
 import { newCapturedPacket, type CapturedPacket, type PacketSink } from '../core/packet.js';
-import { CaptureFormatError } from './errors.js';
+import { CaptureFormatError, type CaptureFormatErrorKind } from './errors.js';
 
 /** Capture file formats the parser reads. */
 export type CaptureFormat = 'pcap' | 'pcapng';
@@ -226,13 +226,11 @@ export class CaptureParser {
     const at = this.pushed;
     const have = this.carryLen;
     if (this.stage === STAGE_START) {
-      if (at === 0) throw this.fail(new CaptureFormatError('not-a-capture', 0, 'empty input'));
+      if (at === 0) throw this.fail('not-a-capture', 0, 'empty input');
       if (have < 4 && !startsLikeMagic(this.carry, have)) {
-        throw this.fail(new CaptureFormatError('not-a-capture', 0, `first bytes: ${hexBytes(this.carry, have)}`));
+        throw this.fail('not-a-capture', 0, `first bytes: ${hexBytes(this.carry, have)}`);
       }
-      throw this.fail(
-        new CaptureFormatError('truncated', at, `file header of ${PCAP_FILE_HEADER} bytes has only ${have}`),
-      );
+      throw this.fail('truncated', at, `file header of ${PCAP_FILE_HEADER} bytes has only ${have}`);
     }
     if (have > 0) {
       let detail: string;
@@ -248,7 +246,7 @@ export class CaptureParser {
             ? `block header of ${PCAPNG_MIN_BLOCK} bytes has only ${have}`
             : `block of ${this.need} bytes has only ${have}`;
       }
-      throw this.fail(new CaptureFormatError('truncated', at, detail));
+      throw this.fail('truncated', at, detail);
     }
     this.stage = STAGE_ENDED;
     this.busy = false;
@@ -261,7 +259,9 @@ export class CaptureParser {
     this.busy = true;
   }
 
-  private fail(error: CaptureFormatError): CaptureFormatError {
+  /** The parser stopped for good by `kind` of damage at stream position `at`, with the packets delivered before. */
+  private fail(kind: CaptureFormatErrorKind, at: number, detail: string): CaptureFormatError {
+    const error = new CaptureFormatError(kind, at, detail, kind === 'not-a-capture' ? {} : { packets: this.delivered });
     this.failure = error;
     this.stage = STAGE_FAILED;
     this.busy = false;
@@ -337,7 +337,7 @@ export class CaptureParser {
       case MAGIC_PCAP_MODIFIED_SWAPPED: littleEndian = true; modified = true; break;
       default: {
         const first = new Uint8Array(view.buffer, view.byteOffset + pos, 4);
-        throw this.fail(new CaptureFormatError('not-a-capture', base + pos, `first bytes: ${hexBytes(first, 4)}`));
+        throw this.fail('not-a-capture', base + pos, `first bytes: ${hexBytes(first, 4)}`);
       }
     }
     this.detectedFormat = 'pcap';
@@ -378,9 +378,7 @@ export class CaptureParser {
       if (available < header) return pos;
       const capLen = view.getUint32(pos + 8, le);
       if (capLen > limit) {
-        throw this.fail(
-          new CaptureFormatError('damaged', base + pos, `record announces ${capLen} captured bytes (more than ${limit})`),
-        );
+        throw this.fail('damaged', base + pos, `record announces ${capLen} captured bytes (more than ${limit})`);
       }
       const total = header + capLen;
       if (available < total) return pos;
@@ -401,7 +399,7 @@ export class CaptureParser {
   }
 
   private damaged(at: number, detail: string): CaptureFormatError {
-    return this.fail(new CaptureFormatError('damaged', at, detail));
+    return this.fail('damaged', at, detail);
   }
 
   private parsePcapngBlocks(buf: Uint8Array, view: DataView, start: number, end: number, base: number): number {
@@ -421,10 +419,8 @@ export class CaptureParser {
         else if (byteOrder === BYTE_ORDER_MAGIC_SWAPPED) this.littleEndian = false;
         else if (at === 0) {
           const first = new Uint8Array(view.buffer, view.byteOffset + pos, 4);
-          throw this.fail(new CaptureFormatError(
-            'not-a-capture', 0,
-            `first bytes: ${hexBytes(first, 4)} as in pcapng, but no byte-order magic follows`,
-          ));
+          throw this.fail('not-a-capture', 0,
+            `first bytes: ${hexBytes(first, 4)} as in pcapng, but no byte-order magic follows`);
         } else {
           throw this.damaged(at, `section header block has no byte-order magic (0x${hex32(byteOrder)})`);
         }

@@ -69,14 +69,14 @@ export interface ReadCaptureResult {
  * - A file that cannot be opened or read rejects with a one-line `UserError`
  *   (`cannot read capture foo.pcap: no such file`).
  * - A damaged, truncated or unrecognised capture rejects with `CaptureFormatError` after every
- *   record before the damage was delivered; an unrecognised one names `source` as a file that
- *   cannot be read does (`cannot read capture foo.pcap: not a pcap or pcapng capture (…)`).
+ *   record before the damage was delivered, naming `source` (`stdin` for `-`): `damaged capture
+ *   foo.pcap at byte 874, after packet 8: …`, `cannot read capture foo.pcap: not a pcap or …`.
  */
 export async function readCapture(source: string, options: ReadCaptureOptions): Promise<ReadCaptureResult> {
   try {
     return await readSource(source, options);
   } catch (err) {
-    if (err instanceof CaptureFormatError && err.kind === 'not-a-capture' && err.source === undefined) throw err.from(source === '-' ? 'stdin' : source);
+    if (err instanceof CaptureFormatError && err.source === undefined) throw err.from(captureSourceName(source));
     throw err;
   }
 }
@@ -332,8 +332,12 @@ async function readStream(
 
 function unreadable(path: string, err: unknown): UserError {
   const reason = fileErrorReason(err, { ENOENT: 'no such file', ENOTDIR: 'no such file' });
-  const name = path === '-' ? 'stdin' : path;
-  return new UserError(`cannot read capture ${name}: ${reason}`);
+  return new UserError(`cannot read capture ${captureSourceName(path)}: ${reason}`);
+}
+
+/** How messages name a capture source: `stdin` for `-`, else the path as given. */
+export function captureSourceName(source: string): string {
+  return source === '-' ? 'stdin' : source;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { basename, extname } from 'node:path';
 import { parseForwardSpec } from '../proxy/forwardSpec.js';
+import { captureSourceName } from '../capture/read.js';
 
 /** The source a run reads, as the CLI was told it. */
 export interface StemSource {
@@ -21,8 +22,7 @@ export function fileStem(source: StemSource): string {
 
 function rawStem(source: StemSource): string {
   if (source.readFile !== undefined) {
-    if (source.readFile === '-') return 'stdin';
-    const name = basename(source.readFile);
+    const name = basename(captureSourceName(source.readFile));
     return name.slice(0, name.length - extname(name).length) || name;
   }
   if (source.interface !== undefined) return source.interface;

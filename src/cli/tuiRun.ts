@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
+import { captureSourceName } from '../capture/read.js';
 import { fanOut, formatCaptureSummary, runCapture, type CaptureRunSummary } from '../engine/captureRun.js';
 import type { SourceCounters } from '../engine/counters.js';
 import { formatLiveSummary, runLive } from '../engine/liveRun.js';
@@ -47,9 +48,12 @@ export function wantsTui(config: CliConfig): boolean {
   return Boolean(process.stdin.isTTY) || config.readFile === '-';
 }
 
-/** A source being run: its promise settles with the summary line and exit code when it ends. */
+/**
+ * A source being run: its promise settles with the summary line and exit code when it ends, and
+ * what stopped it early: `problem` for stderr, `shownProblem` (when it differs) for the screen.
+ */
 interface RunningSource {
-  readonly ended: Promise<{ summary: string; code: number; problem?: string }>;
+  readonly ended: Promise<{ summary: string; code: number; problem?: string; shownProblem?: string }>;
   /** Resolves once the source works (file read, interface open, ports bound) or has ended. */
   readonly started: Promise<void>;
 }
@@ -85,7 +89,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   const ended = run.ended.then(
     (result) => {
       state.running = false;
-      if (result.problem) problem = result.problem;
+      if (result.problem) problem = result.shownProblem ?? result.problem;
       feed.sourceEnded();
       app?.sourceEnded();
       return result;
@@ -165,10 +169,15 @@ function startSource(
   };
   const filter = config.filter ? { filter: config.filter } : {};
   if (kind === 'file') {
-    const ended = runCapture({ source: config.readFile!, ...filter, sinks, signal, onCounters, onProgress: () => started() }).then((summary: CaptureRunSummary) => ({
+    // Started once a packet was read: a capture damaged before its first packet ends before the screen opens.
+    const onProgress = (): void => {
+      if ((state.counters?.packets ?? 0) > 0) started();
+    };
+    const ended = runCapture({ source: config.readFile!, ...filter, sinks, signal, onCounters, onProgress }).then((summary: CaptureRunSummary) => ({
       summary: formatCaptureSummary(summary),
       code: summary.error ? EXIT_DAMAGED : summary.interrupted ? EXIT_INTERRUPTED : 0,
-      ...(summary.error ? { problem: summary.error.message } : {}),
+      // The screen names the file as its status row does (by its base name); stderr by its path.
+      ...(summary.error ? { problem: summary.error.message, shownProblem: summary.error.from(fileLabel(config)).message } : {}),
     }));
     return { ended, started: startedPromise };
   }
@@ -209,9 +218,14 @@ function recordingLabel(config: CliConfig): string {
 
 function sourceLabel(kind: TuiSource['kind'], config: CliConfig, listeners: ProxyListeners): string {
   const filter = config.filter ? ` ${config.filter}` : '';
-  if (kind === 'file') return (config.readFile === '-' ? 'stdin' : basename(config.readFile!)) + filter;
+  if (kind === 'file') return fileLabel(config) + filter;
   if (kind === 'live') return config.interface! + filter;
   return listeners.label();
+}
+
+/** The capture read (`-r`) as the screen names it: its base name, or `stdin`. */
+function fileLabel(config: CliConfig): string {
+  return basename(captureSourceName(config.readFile!));
 }
 
 function isRegularFile(path: string): boolean {

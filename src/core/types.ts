@@ -38,6 +38,11 @@ export const REFUSED = 'refused: the server answered the SYN with a reset';
  */
 export const UPSTREAM_FAILED = 'upstream ';
 
+/** Whether a flow's `end` is flowspy's reset of a proxied client whose upstream could not be reached ({@link UPSTREAM_FAILED}). */
+export function upstreamFailed(end: { readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined): boolean {
+  return end?.reason === 'rst' && end.detail?.startsWith(UPSTREAM_FAILED) === true;
+}
+
 /**
  * How far a capture flow begun with a SYN got through the three-way handshake: the SYN only, the
  * SYN and the SYN/ACK, or all of it (the final ACK, or data either way, seen).

@@ -1,7 +1,7 @@
 /**
  * Positioned, complete reads and writes on an open file descriptor (`readSync`/`writeSync` may
- * move fewer bytes than asked). Used by the payload store's spill file, the source file it reads
- * back and the stdout spool.
+ * move fewer bytes than asked). Used by the payload store (reading back its spill file and the
+ * source file), the HAR output and the stdout spool.
  */
 import { readSync, writeSync } from 'node:fs';
 

@@ -12,6 +12,7 @@ import type { Direction, Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { MAX_NOTES } from './http.js';
 import { headText } from './httpHead.js';
+import { LineAuthReader, type LineAuth } from './lineAuth.js';
 import { TelnetReader } from './telnet.js';
 import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
@@ -44,6 +45,8 @@ export interface LineItem {
   stuffed?: number;
   /** A complete block: the bytes of its final `.` line (3 for `.\r\n`, 2 for `.\n`). */
   endLength?: number;
+  /** A complete line of a login: its base64 decoded, or the password it carries (see lineAuth.ts). */
+  auth?: LineAuth;
 }
 
 /**
@@ -186,12 +189,21 @@ export class LineConversation {
   private readonly telnetReaders: Record<Direction, TelnetReader> | undefined;
   private readonly onBinary: OnBinary | undefined;
   private readonly onLine: ((line: LineItem) => void) | undefined;
+  /** The client's last non-blank line so far: the command a reply answers. */
+  private lastCommand: LineItem | undefined = undefined;
+  /** {@link lineProtocolName} once a client and a server line were kept (it cannot change after). */
+  private settledName: string | undefined = undefined;
+  /** The first error reply (see {@link isErrorReply}) among the kept lines, and the command it answered. */
+  failure: LineTurnFailure | undefined = undefined;
+  /** Reads logins in the kept lines (not in Telnet, whose lines are typed keys). */
+  private readonly auth: LineAuthReader | undefined;
 
   constructor(readonly clientDir: Direction = 'c2s', options: LineOptions = {}) {
     this.onBinary = options.onBinary;
     this.onLine = options.onLine;
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
+    this.auth = this.telnet ? undefined : new LineAuthReader(clientDir);
     const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0 });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
@@ -387,8 +399,14 @@ export class LineConversation {
     if (side.kept) line.text = text;
     if (side.kept && notUtf8) line.notUtf8 = true;
     if (!complete) return;
-    if (side.kept) this.onLine?.(line);
     const client = line.dir === this.clientDir;
+    if (side.kept) {
+      const auth = this.auth?.read(line.dir, text, notUtf8);
+      if (auth) line.auth = auth;
+      this.onLine?.(line);
+      if (client && text.trim() !== '') this.lastCommand = line;
+      else if (!client && this.failure === undefined && MAY_FAIL.test(text) && isErrorReply(this.protocolName(), text)) this.failure = { command: this.lastCommand, reply: line };
+    }
     const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
     if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
     else if (mayMatter && text.startsWith('354')) {
@@ -396,6 +414,14 @@ export class LineConversation {
       const clientSide = this.sides[this.clientDir];
       if (!clientSide.raw && !clientSide.current) { clientSide.inBlock = true; clientSide.lineBytes = 0; }
     }
+  }
+
+  /** {@link lineProtocolName}, computed once for good when both sides have a kept line. */
+  private protocolName(): string {
+    if (this.settledName !== undefined) return this.settledName;
+    const name = lineProtocolName(this);
+    if (this.lastCommand !== undefined) this.settledName = name;
+    return name;
   }
 
   /** Whether a line of `dir` starting with byte `first` may be SMTP's `DATA` command or its `354` reply. */
@@ -502,12 +528,49 @@ export function lineProtocolName(conversation: LineConversation): string {
   const first = (dir: Direction): string => conversation.items.find((i) => i.dir === dir && i.kind === 'line')?.text ?? '';
   const client = first(conversation.clientDir);
   const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
-  if (/^220[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
+  if (/^(?:220|554)[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
   if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client)) return 'POP3';
   if (/^\* (OK|PREAUTH|BYE)\b/i.test(server) || /^\S+ (CAPABILITY|LOGIN|STARTTLS|AUTHENTICATE)\b/i.test(client)) return 'IMAP';
   if (/^\*\d+$/.test(client) || /^(PING|AUTH|HELLO|INFO|SET|GET|SELECT|KEYS)\b/i.test(client) && /^([+\-:$*]|$)/.test(server)) return 'Redis';
   return 'text';
+}
+
+/** An error reply and the command it answered (undefined for a greeting). */
+export interface LineTurnFailure {
+  readonly command: LineItem | undefined;
+  readonly reply: LineItem;
+}
+
+/** What any error reply starts like (see {@link isErrorReply}): cheap to test first. */
+const MAY_FAIL = /^(?:[45]|-ERR|\S+ (?:NO|BAD))/i;
+
+/** Protocols whose replies start with a 3-digit code (RFC 5321, RFC 959). */
+const CODED_PROTOCOLS: readonly string[] = ['SMTP', 'FTP'];
+
+/**
+ * True when `reply` (a server line of protocol `name`, see {@link lineProtocolName}) says a
+ * command failed: a 4xx or 5xx code (SMTP, FTP), `-ERR` (POP3, Redis), a tagged `NO` or `BAD`
+ * (IMAP). Never for other protocols.
+ */
+export function isErrorReply(name: string, reply: string): boolean {
+  if (CODED_PROTOCOLS.includes(name)) return /^[45]\d\d(?:[ -]|$)/.test(reply);
+  if (name === 'POP3' || name === 'Redis') return reply.startsWith('-ERR');
+  if (name === 'IMAP') return /^[^*\s]\S* (?:NO|BAD)(?: |$)/i.test(reply);
+  return false;
+}
+
+/**
+ * The 3-digit reply codes of a conversation whose protocol has them (SMTP, FTP), each reply line's
+ * once (a multi-line reply's lines each); none for other protocols.
+ */
+export function* replyCodes(conversation: LineConversation): Generator<string> {
+  if (!CODED_PROTOCOLS.includes(lineProtocolName(conversation))) return;
+  for (const item of conversation.items) {
+    if (item.dir === conversation.clientDir || item.kind !== 'line') continue;
+    const code = /^\d{3}(?=[ -]|$)/.exec(item.text);
+    if (code) yield code[0];
+  }
 }
 
 /** The status a reply line gives: the code of `250-...`, `+OK`/`-ERR`, an IMAP tagged `OK`, else its first word. */
@@ -521,7 +584,9 @@ function replyStatus(reply: string, command: string): string {
 
 /**
  * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol (`lines:` when not recognised),
- * the first command, the status of its reply, and how many lines the client sent when more than one. Telnet: the server's first
+ * the first command, the status of its reply, and how many lines the client sent when more than one.
+ * When a command got an error reply (see {@link isErrorReply}), `! ` and the first such command
+ * instead: `! SMTP RCPT TO:<a@b> → 554 (9 cmds)`. Telnet: the server's first
  * line and the client's lines, `TELNET OpenBSD/i386 (oof) (ttyp2) (9 cmds)`. `shown` gives an
  * item's text as put in the summary (its first 60 characters): by default the text as it is
  * (Latin-1 for a line that is not UTF-8); a view passes its own (see `FlowView.describe`).
@@ -539,6 +604,12 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   // A protocol not recognised is labelled as such (`lines:`), not by a word that reads as data.
   const known = lineProtocolName(conversation);
   const name = known === 'text' ? 'lines:' : known;
+  const more = conversation.clientLines > 1 ? ` (${conversation.clientLines} cmds)` : '';
+  const failure = conversation.failure;
+  if (failure) {
+    const failed = failure.command ? cut(failure.command, failure.command.text.slice(0, 60)) : '(greeting)';
+    return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed)}${more}`;
+  }
   if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
   const command = cut(items[at], items[at].text.slice(0, 60));
   const tag = /^\S+ /.exec(command)?.[0];
@@ -551,6 +622,5 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     }
   }
   reply ??= at + 1 < items.length && items[at + 1].dir !== clientDir ? items[at + 1] : undefined;
-  const more = conversation.clientLines > 1 ? ` (${conversation.clientLines} cmds)` : '';
   return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command)}` : `${name} ${command}`) + more;
 }

@@ -2,11 +2,12 @@
  * The messages of every flow, kept beside the store: a FlowEventSink that gives each flow its
  * {@link FlowMessages} and routes the flow's events to it. A flow gets them at its first event
  * after `flow-start` (until then only its start is kept, and a flow that ends with nothing else
- * is forgotten), so that a scan of a million data-less connections costs little. Memory follows
- * the flows held: the owner deletes a flow's messages when the store lets the flow go.
+ * is forgotten, unless its end is an upstream failure), so that a scan of a million data-less
+ * connections costs little. Memory follows the flows held: the owner deletes a flow's messages
+ * when the store lets the flow go.
  */
 import { CompactFlowKey } from '../core/compactKey.js';
-import type { DataEvent, FlowEvent, FlowKey } from '../core/types.js';
+import { upstreamFailed, type DataEvent, type FlowEvent, type FlowKey } from '../core/types.js';
 import { DataChannels } from './ftpData.js';
 import { FlowMessages, type MessageListener } from './flowMessages.js';
 
@@ -41,7 +42,8 @@ export class MessageTable {
       }
       return;
     }
-    if (event.type === 'flow-end' && this.started.has(event.flowId)) {
+    // A flow ending with nothing else is forgotten, but for a proxied one whose upstream failed: its summary says so.
+    if (event.type === 'flow-end' && this.started.has(event.flowId) && !upstreamFailed(event)) {
       this.delete(event.flowId);
       return;
     }

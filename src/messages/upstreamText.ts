@@ -3,7 +3,7 @@
  * detail starts with {@link UPSTREAM_FAILED}, as `upstream 127.0.0.1:9 refused: ECONNREFUSED`),
  * in words for the flow list and the messages mode, in place of a capture's explanations.
  */
-import { UPSTREAM_FAILED, type FlowEndReason } from '../core/types.js';
+import { UPSTREAM_FAILED, upstreamFailed, type FlowEndReason } from '../core/types.js';
 
 /** The parts of an upstream failure: `target` (`host:port` as configured) and `what` happened (`refused`, `not resolved`...). */
 export interface UpstreamFailure {
@@ -15,8 +15,8 @@ export interface UpstreamFailure {
 
 /** The upstream failure a flow's end tells of, or undefined when it ended otherwise. */
 export function upstreamFailureOf(end: { readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined): UpstreamFailure | undefined {
-  const detail = end?.reason === 'rst' ? end.detail : undefined;
-  if (detail === undefined || !detail.startsWith(UPSTREAM_FAILED)) return undefined;
+  if (!upstreamFailed(end)) return undefined;
+  const detail = end!.detail!;
   const rest = detail.slice(UPSTREAM_FAILED.length);
   const space = rest.indexOf(' ');
   if (space < 0) return { detail, target: rest, what: 'failed' };

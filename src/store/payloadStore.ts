@@ -132,9 +132,8 @@ export class PayloadStore {
 
   /** Closes the spill file (which frees its disk space). The store must not be used afterwards. */
   dispose(): void {
-    // The writer closes the descriptor once its queue is written (it may be writing now).
-    if (this.spillWriter) this.spillWriter.close();
-    else if (this.spillFd >= 0) closeSync(this.spillFd);
+    this.spillWriter?.close();
+    if (this.spillFd >= 0) closeSync(this.spillFd);
     this.spillWriter = undefined;
     this.spillFd = -1;
     this.pendingSpills.length = 0;

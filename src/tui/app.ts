@@ -261,7 +261,7 @@ export class TuiApp {
   }
 
   private layout(): ReturnType<typeof screenLayout> {
-    return screenLayout(Number(this.screen.height) || 24, this.state.zoom);
+    return screenLayout(Number(this.screen.height) || 24, this.state.zoom, this.state.listShift);
   }
 
   /** One frame (see frame.ts); then the search steps go on if the list's `~text` is running. */

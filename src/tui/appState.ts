@@ -16,6 +16,8 @@ export interface AppState {
   zoom: Zoom;
   /** The list was zoomed when the conversation took the keys: going back to the list zooms it again. */
   listZoomed: boolean;
+  /** Rows the list has more (fewer, when negative) than its share of the screen: `+` and `-`, for this run. */
+  listShift: number;
   /** The flow opened with Enter: the conversation stays on it while the list moves on. */
   openedId: number | undefined;
   /** The prompt in the status row, if one is open (it takes every key). */
@@ -38,7 +40,7 @@ export function remember(history: string[], answer: string): void {
 
 /** The state at start: the list has the keys, nothing zoomed, opened or open. */
 export function initialAppState(): AppState {
-  return { focus: 'list', zoom: 'none', listZoomed: false, openedId: undefined, prompt: undefined, helpTop: undefined, histories: { filter: [], search: [] } };
+  return { focus: 'list', zoom: 'none', listZoomed: false, listShift: 0, openedId: undefined, prompt: undefined, helpTop: undefined, histories: { filter: [], search: [] } };
 }
 
 /** The keymap context the keys go to: the prompt's while one is open, else the focused pane's. */

@@ -11,7 +11,7 @@ import type { FlowView } from './flowList/flowView.js';
 import { shownList } from './flowList/shownList.js';
 import type { Following } from './following.js';
 import type { Command } from './keymap.js';
-import type { ScreenLayout } from './layout.js';
+import { listRows, type ScreenLayout } from './layout.js';
 import { PromptBar } from './promptBar.js';
 import type { RedrawScheduler } from './redraw.js';
 import type { SearchSteps } from './searchSteps.js';
@@ -84,6 +84,9 @@ export class Commands {
         state.zoom = state.zoom === 'none' ? (inList ? 'list' : 'conversation') : 'none';
         state.listZoomed = false;
         return;
+      case 'list.grow':
+      case 'list.shrink':
+        return this.resizeList(command === 'list.grow' ? 1 : -1, layout);
       case 'turn.next':
       case 'turn.previous':
       {
@@ -200,6 +203,20 @@ export class Commands {
    * Enter: the conversation opens at the exchange selected in the exchange list (in the messages
    * mode), or at the one the filter's message words point at (`status:404`: that 404).
    */
+  /**
+   * `+` / `-`: the list `by` rows taller or shorter, the conversation the opposite; each keeps a
+   * row. The shift kept is what the screen allowed (so the other key acts at once).
+   */
+  private resizeList(by: number, layout: ScreenLayout): void {
+    const { state, status } = this.scene;
+    if (state.zoom !== 'none') return status.say('+ and - share the rows between the panes: z unzooms first');
+    const rowsLeft = layout.list.height + layout.conversation.height;
+    const share = listRows(rowsLeft, 0);
+    const rows = listRows(rowsLeft, layout.list.height - share + by);
+    if (rows === layout.list.height) return status.say(by > 0 ? 'the list has every row the conversation can give' : 'the list is down to one row');
+    state.listShift = rows - share;
+  }
+
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;

@@ -94,7 +94,7 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
   const { list, source } = scene;
   const { palette, glyphs } = scene.terminal;
   const options = flowRowOptions(list, width, glyphs);
-  const listTitle = headerRow(columnLayout(width, options.numberColumns, options.endpoints), width, glyphs).text;
+  const listTitle = headerRow(columnLayout(width, options.numberColumns, options.endpoints, options.sortedBy), width, glyphs).text;
   scene.boxes.place('listHeader', layout.listHeader, paintTitle(listTitle, width, scene.state.focus === 'list', palette));
   const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), options);
   const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
@@ -105,7 +105,9 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
 function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptions & { readonly numberColumns: number } {
   const digits = Math.max(3, String(list.largestId).length);
   const preview = (flow: ListedFlow) => list.describe(flow);
-  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, numberColumns: digits, endpoints: list.widestEndpoints };
+  const summarized = (flow: ListedFlow) => list.summarized(flow);
+  const sortedBy = list.sort === 'bytes' || list.sort === 'duration' ? list.sort : undefined;
+  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, summarized, numberColumns: digits, endpoints: list.widestEndpoints, sortedBy };
 }
 
 /** The list's focused row (flow or exchange) as a frame `width` columns wide shows it ('' when none). */

@@ -20,7 +20,7 @@ export type KeyContext = 'global' | 'flowList' | 'conversation' | 'prompt';
 export type Command =
   | 'move.down' | 'move.up' | 'page.down' | 'page.up' | 'halfPage.down' | 'halfPage.up'
   | 'move.top' | 'move.bottom'
-  | 'focus.next' | 'flow.open' | 'view.toggle' | 'back' | 'conversation.leave' | 'pane.zoom'
+  | 'focus.next' | 'flow.open' | 'view.toggle' | 'back' | 'conversation.leave' | 'pane.zoom' | 'list.grow' | 'list.shrink'
   | 'body.expand' | 'turn.next' | 'turn.previous' | 'mode.toggleHex' | 'mode.cycle' | 'encoding.cycle' | 'direction.cycle' | 'time.cycle'
   | 'search.start' | 'search.next' | 'search.previous'
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle' | 'screen.repaint'
@@ -75,6 +75,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['escape'], command: 'back', help: 'back (unzoom, leave the conversation, cancel a search)', hint: 'back' },
   { context: 'global', keys: ['tab'], command: 'focus.next', help: 'move focus to the other pane', hint: 'focus' },
   { context: 'global', keys: ['z'], command: 'pane.zoom', help: 'zoom the focused pane to the whole screen', hint: 'zoom' },
+  { context: 'global', keys: ['+'], command: 'list.grow', help: 'one more row for the list, one less for the conversation' },
+  { context: 'global', keys: ['-'], command: 'list.shrink', help: 'one less row for the list (kept until flowspy quits)' },
   { context: 'global', keys: ['f'], command: 'filter.start', help: 'filter: address :port #12 state host: ~text !not a|b', hint: 'filter' },
   { context: 'global', keys: ['S-f'], command: 'follow.toggle', help: 'follow new flows and new bytes', hint: 'follow' },
   { context: 'global', keys: ['p'], command: 'pause.toggle', help: 'pause / resume screen updates (capture goes on)' },

@@ -19,6 +19,11 @@ function spanColor(style: RowStyle, palette: Palette): string {
       return palette.fg('cyan');
     case 'note':
       return palette.fg('red');
+    case 'status.ok':
+      return palette.fg('green');
+    case 'status.redirect':
+      return palette.fg('yellow');
+    case 'status.error':
     case 'state.reset':
     case 'state.refused':
     case 'state.failed':

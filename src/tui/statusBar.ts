@@ -52,13 +52,11 @@ interface Item {
   readonly keep: number;
   /** Instead of being dropped, cut once to fit (keeping at least `cut` columns) and ended with the ellipsis. */
   readonly cut?: number;
-  /** Shorter forms of `text`, longest first: the longest that lets the row fit is shown (see statusLine). */
-  readonly shorter?: readonly string[];
 }
 
 /**
- * Items below this `keep` may give way to a longer form of an item with shorter forms (packets,
- * bytes, the display mode, which the conversation's title shows too); gaps and drops do not.
+ * Items below this `keep` may give way to a longer form of the source (packets, bytes, the
+ * display mode, which the conversation's title shows too); gaps and drops do not.
  */
 const GIVES_WAY_TO_SHORTER = 5;
 
@@ -79,13 +77,14 @@ export function soleMessageColumns(width: number): number {
 export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): string {
   const c = info.counters;
   const items: Item[] = [];
-  items.push({ text: info.source, keep: 6, ...(info.sourceShorter?.length ? { shorter: info.sourceShorter } : {}) });
+  items.push({ text: info.source, keep: 6 });
   // Recording is said as long as the gaps are, and cut to `rec…` rather than dropped.
   if (info.recording) items.push({ text: info.recording, keep: 5, cut: 'rec'.length });
   const plural = (n: number): string => countOf(n, info.noun ?? 'flow');
   // While paused the list is a snapshot: shown/held would read like a filter.
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${formatCount(info.flows - info.shown)} new)`, keep: 8 });
-  else items.push({ text: `${info.shown === info.flows ? '' : `${formatCount(info.shown)}/`}${plural(info.flows)}`, keep: 8 });
+  // A fraction is of several flows, whatever its figures (`0/1 flows`, `1/1` is no fraction).
+  else items.push({ text: info.shown === info.flows ? plural(info.flows) : `${formatCount(info.shown)}/${formatCount(info.flows)} ${info.noun ?? 'flow'}s`, keep: 8 });
   // A filter stays in sight, its text cut: without it a filtered list reads as the whole.
   if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7, cut: 'filter x'.length });
   // `sorted by duration` said just now: `by duration` beside it would repeat it.
@@ -129,28 +128,17 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     return list;
   };
   let kept = items;
-  if (!fits(kept)) kept = shorterForms(kept, (list) => dropUntil(list, fits, GIVES_WAY_TO_SHORTER), fits);
+  if (!fits(kept) && info.sourceShorter?.length) {
+    // The source's forms, longest first, each with lesser items dropped: the first row that fits, else the shortest form.
+    const forms = [info.source, ...info.sourceShorter];
+    const withSource = (text: string): Item[] => [{ text, keep: items[0].keep }, ...items.slice(1)];
+    kept = forms.map((form) => dropUntil(withSource(form), fits, GIVES_WAY_TO_SHORTER)).find(fits) ?? withSource(forms[forms.length - 1]);
+  }
   kept = dropUntil(kept, fits);
   let line = ' ' + joined(kept);
   if (stringColumns(line) > width && message !== '') line = ' ' + fitHead(message, soleMessageColumns(width), glyphs.ellipsis);
   line = headFitting(line, width);
   return line + ' '.repeat(Math.max(0, width - stringColumns(line)));
-}
-
-/**
- * `items` with each item's `shorter` forms tried, longest first, each row made by `fit` (which
- * may drop lesser items): the first that `fits`, else the shortest forms, nothing dropped.
- */
-function shorterForms(items: Item[], fit: (list: Item[]) => Item[], fits: (list: Item[]) => boolean): Item[] {
-  const at = items.findIndex((item) => item.shorter !== undefined);
-  if (at < 0) return items;
-  const forms = [items[at].text, ...items[at].shorter!];
-  const withForm = (text: string): Item[] => items.map((item, i) => (i === at ? { text, keep: item.keep } : item));
-  for (const form of forms) {
-    const row = fit(withForm(form));
-    if (fits(row)) return row;
-  }
-  return withForm(forms[forms.length - 1]);
 }
 
 /** `item` cut by `over` columns and marked with `ellipsis` (its `cut` head kept at least), once; else nothing. */

@@ -389,7 +389,7 @@ function errorCases(): ErrorCase[] {
       kind: 'truncated',
       offset: 2,
       delivered: 0,
-      message: 'capture cut short at byte 2: file header of 24 bytes has only 2',
+      message: 'capture cut short at byte 2, before any packet: file header of 24 bytes has only 2',
     },
     {
       name: 'partial pcap file header',
@@ -397,7 +397,7 @@ function errorCases(): ErrorCase[] {
       kind: 'truncated',
       offset: 10,
       delivered: 0,
-      message: 'capture cut short at byte 10: file header of 24 bytes has only 10',
+      message: 'capture cut short at byte 10, before any packet: file header of 24 bytes has only 10',
     },
     {
       name: 'pcap cut inside a record header',
@@ -405,7 +405,7 @@ function errorCases(): ErrorCase[] {
       kind: 'truncated',
       offset: 24 + 16 + A.length + 5,
       delivered: 1,
-      message: `capture cut short at byte ${24 + 16 + A.length + 5}: record header of 16 bytes has only 5`,
+      message: `capture cut short at byte ${24 + 16 + A.length + 5}, after packet 1: record header of 16 bytes has only 5`,
     },
     {
       name: 'pcap cut inside record data',
@@ -413,7 +413,7 @@ function errorCases(): ErrorCase[] {
       kind: 'truncated',
       offset: good.length - 3,
       delivered: 1,
-      message: `capture cut short at byte ${good.length - 3}: record of ${B.length} bytes has only ${B.length - 3}`,
+      message: `capture cut short at byte ${good.length - 3}, after packet 1: record of ${B.length} bytes has only ${B.length - 3}`,
     },
     {
       name: 'pcap record above 262144 bytes',
@@ -421,7 +421,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: good.length,
       delivered: 2,
-      message: `damaged capture at byte ${good.length}: record announces 300000 captured bytes (more than 262144)`,
+      message: `damaged capture at byte ${good.length}, after packet 2: record announces 300000 captured bytes (more than 262144)`,
     },
     {
       name: 'pcap record above 64 MiB despite a huge snap length',
@@ -429,7 +429,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: bigSnap.length,
       delivered: 1,
-      message: `damaged capture at byte ${bigSnap.length}: record announces 67108865 captured bytes (more than 67108864)`,
+      message: `damaged capture at byte ${bigSnap.length}, after packet 1: record announces 67108865 captured bytes (more than 67108864)`,
     },
     {
       name: 'pcapng cut inside the section header',
@@ -437,7 +437,7 @@ function errorCases(): ErrorCase[] {
       kind: 'truncated',
       offset: 20,
       delivered: 0,
-      message: 'capture cut short at byte 20: block of 28 bytes has only 20',
+      message: 'capture cut short at byte 20, before any packet: block of 28 bytes has only 20',
     },
     {
       name: 'pcapng cut inside a block header',
@@ -445,7 +445,7 @@ function errorCases(): ErrorCase[] {
       kind: 'truncated',
       offset: ngHead.length + 6,
       delivered: 0,
-      message: `capture cut short at byte ${ngHead.length + 6}: block header of 12 bytes has only 6`,
+      message: `capture cut short at byte ${ngHead.length + 6}, before any packet: block header of 12 bytes has only 6`,
     },
     {
       name: 'pcapng cut inside a packet block',
@@ -453,7 +453,7 @@ function errorCases(): ErrorCase[] {
       kind: 'truncated',
       offset: ngGood.length + 30,
       delivered: 1,
-      message: `capture cut short at byte ${ngGood.length + 30}: block of ${epb(true, 0, 2n, B).length} bytes has only 30`,
+      message: `capture cut short at byte ${ngGood.length + 30}, after packet 1: block of ${epb(true, 0, 2n, B).length} bytes has only 30`,
     },
     {
       name: 'pcapng block length not a multiple of 4',
@@ -461,7 +461,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: ngGood.length,
       delivered: 1,
-      message: `damaged capture at byte ${ngGood.length}: block length 14 is not a multiple of 4`,
+      message: `damaged capture at byte ${ngGood.length}, after packet 1: block length 14 is not a multiple of 4`,
     },
     {
       name: 'pcapng block length below 12',
@@ -469,7 +469,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: ngGood.length,
       delivered: 1,
-      message: `damaged capture at byte ${ngGood.length}: block length 8 is less than 12`,
+      message: `damaged capture at byte ${ngGood.length}, after packet 1: block length 8 is less than 12`,
     },
     {
       name: 'pcapng absurd block length',
@@ -485,7 +485,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: ngGood.length,
       delivered: 1,
-      message: `damaged capture at byte ${ngGood.length}: block length 16 differs from its trailing copy 20`,
+      message: `damaged capture at byte ${ngGood.length}, after packet 1: block length 16 differs from its trailing copy 20`,
     },
     {
       name: 'pcapng packet on an unknown interface',
@@ -493,7 +493,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: ngGood.length,
       delivered: 1,
-      message: `damaged capture at byte ${ngGood.length}: enhanced packet block refers to interface 1, but the section defines 1`,
+      message: `damaged capture at byte ${ngGood.length}, after packet 1: enhanced packet block refers to interface 1, but the section defines 1`,
     },
     {
       name: 'pcapng packet before any interface',
@@ -552,7 +552,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged' as const,
       offset: ngGood.length,
       delivered: 1,
-      message: `damaged capture at byte ${ngGood.length}: ${label} of ${size} bytes is shorter than ${min}`,
+      message: `damaged capture at byte ${ngGood.length}, after packet 1: ${label} of ${size} bytes is shorter than ${min}`,
     })),
     {
       name: 'pcapng section header block shorter than 28',
@@ -560,7 +560,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: ngGood.length,
       delivered: 1,
-      message: `damaged capture at byte ${ngGood.length}: section header block of 20 bytes is shorter than 28`,
+      message: `damaged capture at byte ${ngGood.length}, after packet 1: section header block of 20 bytes is shorter than 28`,
     },
     {
       name: 'pcapng version 2',
@@ -568,7 +568,7 @@ function errorCases(): ErrorCase[] {
       kind: 'damaged',
       offset: 0,
       delivered: 0,
-      message: 'damaged capture at byte 0: unsupported pcapng version 2.0',
+      message: 'damaged capture at byte 0, before any packet: unsupported pcapng version 2.0',
     },
     {
       name: 'pcapng-like start without byte-order magic',

@@ -236,10 +236,10 @@ describe('readCapture from stdin', () => {
     expect([...totals]).toEqual([undefined]);
   });
 
-  it('reports damage of a piped capture', async () => {
+  it('reports damage of a piped capture, naming stdin', async () => {
     const error = await rejection(collect('-', undefined, chunksOf(SAMPLE.subarray(0, 100), 10)));
     expect(error).toBeInstanceOf(CaptureFormatError);
-    expect((error as CaptureFormatError).message).toBe('capture cut short at byte 100: record of 200000 bytes has only 39');
+    expect((error as CaptureFormatError).message).toBe('capture stdin cut short at byte 100, after packet 1: record of 200000 bytes has only 39');
   });
 
   it('reads a named pipe as a stream (offsets -1)', async () => {
@@ -279,6 +279,15 @@ describe('readCapture errors', () => {
     expect((piped as UserError).message).toBe('cannot read capture stdin: not a pcap or pcapng capture (first bytes: 72 6f 6f 74)');
   });
 
+  it('a failing stdin stream is named stdin', async () => {
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(0);
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    }
+    const error = await rejection(collect('-', undefined, failing()));
+    expect((error as UserError).message).toMatch(/^cannot read capture stdin: /);
+  });
+
     it('directory: one-line UserError', async () => {
     const sub = join(dir, 'a-directory');
     mkdirSync(sub);
@@ -308,17 +317,18 @@ describe('readCapture errors', () => {
     expect((error as CaptureFormatError).kind).toBe('not-a-capture');
   });
 
-  it('damaged file: packets before the damage, then the error', async () => {
+  it('damaged file: packets before the damage, then the error naming the file, the offset and the packets read', async () => {
     const bad = new Uint8Array(16);
     new DataView(bad.buffer).setUint32(8, 0x7fffffff, true);
     const bytes = concat(SAMPLE, bad, new Uint8Array(64));
     const packets: SeenPacket[] = [];
-    const error = await rejection(readCapture(file('bad.pcap', bytes), { onPacket: (p) => packets.push(snapshot(p)), chunkSize: 4096 }));
+    const path = file('bad.pcap', bytes);
+    const error = await rejection(readCapture(path, { onPacket: (p) => packets.push(snapshot(p)), chunkSize: 4096 }));
     expect(packets.length).toBe(3);
     expect(error).toBeInstanceOf(CaptureFormatError);
     expect((error as CaptureFormatError).offset).toBe(SAMPLE.length);
     expect((error as CaptureFormatError).message).toBe(
-      `damaged capture at byte ${SAMPLE.length}: record announces 2147483647 captured bytes (more than 262144)`,
+      `damaged capture ${path} at byte ${SAMPLE.length}, after packet 3: record announces 2147483647 captured bytes (more than 262144)`,
     );
   });
 });

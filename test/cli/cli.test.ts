@@ -204,22 +204,22 @@ describe('flowspy command', () => {
     expect(r.stderr.toString()).toMatch(message);
   });
 
-  it('a capture cut short: everything before is shown, then one line with the offset, exit 2', () => {
+  it('a capture cut short: everything before is shown, then one line naming the file, the offset and the packets read, exit 2', () => {
     const whole = readFileSync(demo);
     const cut = join(work, 'cut.pcap');
     writeFileSync(cut, whole.subarray(0, whole.length - 100));
     const r = flowspy(['-r', cut, '--log']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/=connect from 192\.168\.1\.23:51000/);
-    expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^flowspy: capture cut short at byte ${whole.length - 100}: `));
+    expect(r.stderr.trim().split('\n').pop()).toBe(`flowspy: capture ${cut} cut short at byte ${whole.length - 100}, after packet 80: record of 54 bytes has only 24`);
   });
 
-  it.skipIf(cannotRun(corpusMissingReason, 'the CLI on a damaged corpus capture'))('a damaged real capture: 8 packets kept, error names byte 874, exit 2', () => {
+  it.skipIf(cannotRun(corpusMissingReason, 'the CLI on a damaged corpus capture'))('a damaged real capture: 8 packets kept, error names the file, byte 874 and packet 8, exit 2', () => {
     const r = flowspy(['-r', corpusPath('peafowl__imap_CORRUPT.cap'), '--log']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/=connect from/);
     expect(r.stderr).toMatch(/8 packets/);
-    expect(r.stderr).toMatch(/flowspy: damaged capture at byte 874: /);
+    expect(r.stderr).toContain(`flowspy: damaged capture ${corpusPath('peafowl__imap_CORRUPT.cap')} at byte 874, after packet 8: `);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
@@ -244,7 +244,7 @@ describe('flowspy -r damaged on a pipe', () => {
     const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running after 5 s'), 5000))]);
     child.stdin.end();
     expect(code).toBe(2);
-    expect(stderr).toBe('flowspy: damaged capture at byte 24: record announces 2147483647 captured bytes (more than 262144)\n');
+    expect(stderr).toBe('flowspy: damaged capture stdin at byte 24, before any packet: record announces 2147483647 captured bytes (more than 262144)\n');
   });
 });
 

@@ -186,7 +186,8 @@ describe.skipIf(cannotRun(corpusMissingReason, 'corpus differential'))('corpus: 
     const row = manifestRow(name)!;
     expect(run.summary.packets).toBe(parseInt(row['packets(capinfos)'], 10));
     if (DAMAGED.has(name)) {
-      expect(run.summary.error?.message).toMatch(/damaged capture at byte \d+|capture cut short at byte \d+/);
+      expect(run.summary.error?.message).toMatch(/^(damaged capture|capture) \S+ (cut short )?at byte \d+, after packet \d+: /);
+      expect(run.summary.error?.message).toContain(corpusPath(name));
       expect(run.files.size).toBeGreaterThan(0);
     } else {
       expect(run.summary.error).toBeUndefined();

@@ -93,6 +93,16 @@ class Script {
   }
 }
 
+/** An SMTP client whose RCPT is refused (`554 5.7.1 Relay access denied`), then DATA and QUIT anyway. */
+function smtpRelayDenied(): Script {
+  return new Script()
+    .data('s2c', '220 mx.test ESMTP\r\n').data('c2s', 'EHLO client.test\r\n').data('s2c', '250-mx.test\r\n250 8BITMIME\r\n')
+    .data('c2s', 'MAIL FROM:<a@client.test>\r\n').data('s2c', '250 2.1.0 Ok\r\n')
+    .data('c2s', 'RCPT TO:<spam@evil.test>\r\n').data('s2c', '554 5.7.1 <spam@evil.test>: Relay access denied\r\n')
+    .data('c2s', 'DATA\r\n').data('s2c', '554 5.5.1 Error: no valid recipients\r\n')
+    .data('c2s', 'QUIT\r\n').data('s2c', '221 2.0.0 Bye\r\n');
+}
+
 function run(events: FlowEvent[], listener = {}): FlowMessages {
   const table = new MessageTable(listener);
   for (const e of events) table.apply(e);
@@ -215,9 +225,23 @@ describe('FlowMessages', () => {
     expect([smtp.protocol, smtp.summary()]).toEqual(['lines', 'SMTP EHLO laptop.example.com → 250']);
     // A POP3 session whose first command fails says it went on.
     const pop = run(new Script().data('s2c', '+OK POP3 ready\r\n').data('c2s', 'AUTH\r\n').data('s2c', '-ERR no\r\n').data('c2s', 'USER a\r\n').data('s2c', '+OK\r\n').data('c2s', 'PASS b\r\n').data('s2c', '+OK 3 messages\r\n').end());
-    expect(pop.summary()).toBe('POP3 AUTH → -ERR (3 cmds)');
+    expect(pop.summary()).toBe('! POP3 AUTH → -ERR (3 cmds)');
     const tls = run(new Script().data('c2s', records(clientHello('api.example.com', ['h2'], [0x0304]))).data('s2c', records(serverHello(0x0304, 0x1301))).end());
     expect([tls.protocol, tls.summary(), tls.tls?.server?.cipherSuite]).toEqual(['tls', 'TLS api.example.com (offers h2)', 0x1301]);
+  });
+
+  it('sums up the first command of a line protocol that got an error reply, marked with !', () => {
+    const relay = run(smtpRelayDenied().end());
+    expect(relay.summary()).toBe('! SMTP RCPT TO:<spam@evil.test> → 554 (5 cmds)');
+    const ftp = run(new Script().data('s2c', '220 FTP ready\r\n').data('c2s', 'USER a\r\n').data('s2c', '331 Password\r\n').data('c2s', 'PASS b\r\n').data('s2c', '530 Login incorrect\r\n').end());
+    expect(ftp.summary()).toBe('! FTP PASS b → 530 (2 cmds)');
+    const imap = run(new Script().data('s2c', '* OK IMAP4rev1 ready\r\n').data('c2s', 'a1 LOGIN u p\r\n').data('s2c', 'a1 NO [AUTHENTICATIONFAILED] bad\r\n').end());
+    expect(imap.summary()).toBe('! IMAP a1 LOGIN u p → NO');
+    // A greeting that refuses; a reply that only looks like an error in a protocol not known.
+    expect(run(new Script().data('s2c', '554 mx ESMTP no service\r\n').data('c2s', 'QUIT\r\n').end()).summary()).toBe('! SMTP (greeting) → 554');
+    expect(run(new Script().data('c2s', 'hello\r\n').data('s2c', '500 apples\r\n').end()).summary()).toBe('lines: hello → 500');
+    // SMTP's 2xx/3xx and an IMAP untagged NO are no errors.
+    expect(run(new Script().data('s2c', '* OK ready\r\n').data('c2s', 'a1 SELECT x\r\n').data('s2c', '* NO warning\r\na1 OK done\r\n').end()).summary()).toBe('IMAP a1 SELECT x → OK');
   });
 
   it('hands a line protocol to TLS after STARTTLS', () => {

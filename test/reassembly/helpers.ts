@@ -100,43 +100,33 @@ export class Conv {
 
   /** Client to server segment. */
   c(data: string | Uint8Array, opts: SendOptions = {}): TcpSegment {
-    const bytes = bytesOf(data);
-    const at = opts.at ?? this.cOff;
-    const flags = opts.flags ?? TCP_ACK;
-    const seg = mkSeg({
-      src: this.client,
-      dst: this.server,
-      seq: this.cSeq(at),
-      ack: opts.ack ?? this.sSeq(),
-      flags,
-      payload: bytes,
-      payloadLength: opts.payloadLength,
-      fileOffset: opts.fileOffset,
-      vlan: this.vlan,
-    });
-    const len = opts.payloadLength ?? bytes.length;
-    this.cOff = Math.max(this.cOff, at + len + (flags & TCP_FIN ? 1 : 0));
-    return seg;
+    return this.send(true, data, opts);
   }
 
   /** Server to client segment. */
   s(data: string | Uint8Array, opts: SendOptions = {}): TcpSegment {
+    return this.send(false, data, opts);
+  }
+
+  /** A segment from the client (else the server), its side's offset moved past its payload (and FIN). */
+  private send(fromClient: boolean, data: string | Uint8Array, opts: SendOptions): TcpSegment {
     const bytes = bytesOf(data);
-    const at = opts.at ?? this.sOff;
+    const at = opts.at ?? (fromClient ? this.cOff : this.sOff);
     const flags = opts.flags ?? TCP_ACK;
     const seg = mkSeg({
-      src: this.server,
-      dst: this.client,
-      seq: this.sSeq(at),
-      ack: opts.ack ?? this.cSeq(),
+      src: fromClient ? this.client : this.server,
+      dst: fromClient ? this.server : this.client,
+      seq: fromClient ? this.cSeq(at) : this.sSeq(at),
+      ack: opts.ack ?? (fromClient ? this.sSeq() : this.cSeq()),
       flags,
       payload: bytes,
       payloadLength: opts.payloadLength,
       fileOffset: opts.fileOffset,
       vlan: this.vlan,
     });
-    const len = opts.payloadLength ?? bytes.length;
-    this.sOff = Math.max(this.sOff, at + len + (flags & TCP_FIN ? 1 : 0));
+    const end = at + (opts.payloadLength ?? bytes.length) + (flags & TCP_FIN ? 1 : 0);
+    if (fromClient) this.cOff = Math.max(this.cOff, end);
+    else this.sOff = Math.max(this.sOff, end);
     return seg;
   }
 }

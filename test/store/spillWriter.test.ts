@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ describe('SpillWriter', () => {
     expect(file.length).toBe(4 * size);
     for (let i = 0; i < 4; i++) expect(file.subarray(i * size, (i + 1) * size).every((b) => b === i + 1)).toBe(true);
     writer.close();
+    closeSync(fd);
   });
 
   it('says why a write failed at the next write and while waiting, and writes nothing after it', async () => {
@@ -44,6 +45,7 @@ describe('SpillWriter', () => {
     expect(() => writer.write(sharedBlock(16, 2), 16)).toThrow(/^spill file: EBADF/);
     expect(writer.written).toBe(0);
     writer.close();
+    closeSync(fd);
   });
 
   it('refuses to wait for a block it was never given', () => {
@@ -51,5 +53,20 @@ describe('SpillWriter', () => {
     const writer = new SpillWriter(fd);
     expect(() => writer.waitBeyond(0)).toThrow(/never sent/);
     writer.close();
+    closeSync(fd);
+  });
+
+  it('stops at close: nothing is written after it returns, so the descriptor may be closed', async () => {
+    const path = tempFile();
+    const fd = openSync(path, 'w+');
+    const writer = new SpillWriter(fd);
+    const size = 1 << 20;
+    for (let i = 0; i < 16; i++) writer.write(sharedBlock(size, 1), i * size);
+    writer.close();
+    const length = readFileSync(path).length;
+    expect(length).toBeLessThanOrEqual(16 * size);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(path).length).toBe(length);
+    closeSync(fd);
   });
 });

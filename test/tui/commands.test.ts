@@ -8,14 +8,14 @@ import { Commands, type CommandScene } from '../../src/tui/commands.js';
 import type { Command } from '../../src/tui/keymap.js';
 import { screenLayout } from '../../src/tui/layout.js';
 
-function commandsOn(state: AppState): Commands {
+function commandsOn(state: AppState, said: string[] = []): Commands {
   const scene = {
     state,
     list: { matchedExchange: () => undefined },
     exchanges: { rows: undefined, on: false, focused: undefined },
     conversation: { searching: false, clearSearch: () => false, openAt: () => undefined },
-    status: { say: () => undefined },
-    layout: () => screenLayout(24, state.zoom),
+    status: { say: (text: string) => said.push(text) },
+    layout: () => screenLayout(24, state.zoom, state.listShift),
     focusedFlowId: () => 1,
   };
   return new Commands(scene as unknown as CommandScene);
@@ -54,5 +54,35 @@ describe('zoom across Enter and back', () => {
 
   it('Enter again after coming back keeps the zoom going both ways', () => {
     expect(after(['pane.zoom', 'flow.open', 'back', 'flow.open', 'conversation.leave'])).toEqual({ focus: 'list', zoom: 'list' });
+  });
+});
+
+describe('+ and - share the rows between the list and the conversation', () => {
+  const listHeight = (commands: readonly Command[], said: string[] = []) => {
+    const state = initialAppState();
+    const run = commandsOn(state, said);
+    for (const command of commands) run.run(command);
+    return screenLayout(24, state.zoom, state.listShift).list.height;
+  };
+
+  it('at 80x24 the list has 7 rows; + gives it one more, - one less, kept for later draws', () => {
+    expect(listHeight([])).toBe(7);
+    expect(listHeight(['list.grow', 'list.grow'])).toBe(9);
+    expect(listHeight(['list.shrink'])).toBe(6);
+    expect(listHeight(['list.grow', 'list.shrink'])).toBe(7);
+  });
+
+  it('each pane keeps a row; past that the key says so and - acts at once after many +', () => {
+    const said: string[] = [];
+    expect(listHeight(Array<Command>(30).fill('list.grow'), said)).toBe(19);
+    expect(said.at(-1)).toBe('the list has every row the conversation can give');
+    expect(listHeight([...Array<Command>(30).fill('list.grow'), 'list.shrink'])).toBe(18);
+    expect(listHeight(Array<Command>(30).fill('list.shrink'))).toBe(1);
+  });
+
+  it('zoomed, they leave the rows as they are', () => {
+    const said: string[] = [];
+    expect(listHeight(['pane.zoom', 'list.grow', 'pane.zoom'], said)).toBe(7);
+    expect(said).toEqual(['+ and - share the rows between the panes: z unzooms first']);
   });
 });

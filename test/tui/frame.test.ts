@@ -51,6 +51,13 @@ const INFO: StatusInfo = {
 };
 
 describe('status row', () => {
+  it('counts a filtered list in the plural whatever its figures', () => {
+    const one = { ...INFO, counters: undefined, flows: 1 };
+    expect(statusLine({ ...one, shown: 0, filter: 'x' }, 120, UNICODE_GLYPHS)).toContain(' 0/1 flows · ');
+    expect(statusLine({ ...one, shown: 1 }, 120, UNICODE_GLYPHS)).toContain(' 1 flow ');
+    expect(statusLine({ ...INFO, shown: 1, filter: 'x', noun: 'exchange' }, 120, UNICODE_GLYPHS)).toContain(' 1/5 exchanges · ');
+  });
+
   it('says where the run records, cut to rec… on a narrow row rather than dropped', () => {
     const recording = { ...INFO, recording: 'rec -o /tmp/out -w /tmp/run.pcap' };
     expect(statusLine(recording, 120, UNICODE_GLYPHS)).toContain(' demo.pcap · rec -o /tmp/out -w /tmp/run.pcap · 5 flows · ');
@@ -172,10 +179,10 @@ describe('status row', () => {
   });
 
   it('a message too long for the row stays on it, cut (never spilt onto the hint row)', () => {
-    const message = 'damaged capture at byte 874: record announces 1358954496 captured bytes (more than 262144)';
+    const message = 'damaged capture imap.cap at byte 874, after packet 8: record announces 1358954496 captured bytes (more than 262144)';
     const line = statusLine({ ...INFO, message }, 80, UNICODE_GLYPHS);
     expect(stringColumns(line)).toBe(80);
-    expect(line).toMatch(/^ damaged capture at byte 874: .*…$/);
+    expect(line).toMatch(/^ damaged capture imap.cap at byte 874, after packet 8: .*…$/);
     const fits = 'x'.repeat(messageColumns(80));
     expect(statusLine({ ...INFO, message: fits }, 80, UNICODE_GLYPHS).trimEnd()).toBe(` ${fits} · ? help`);
   });

@@ -44,7 +44,7 @@ describe('keymap', () => {
     for (const key of KEYMAP.flatMap((b) => b.keys)) {
       expect(key).not.toBe('return');
       expect(key).not.toMatch(/^[A-Z]$/);
-      expect(key).toMatch(/^([a-z/?[\]]|S-[a-z]|C-[a-z]|up|down|left|right|pageup|pagedown|home|end|enter|escape|tab|backspace|delete|space)$/);
+      expect(key).toMatch(/^([a-z/?[\]+-]|S-[a-z]|C-[a-z]|up|down|left|right|pageup|pagedown|home|end|enter|escape|tab|backspace|delete|space)$/);
     }
   });
 

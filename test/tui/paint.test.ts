@@ -49,3 +49,26 @@ describe('flow list rows as blessed shows them', () => {
     expect(screen.cell(mark + 2, 1).bold).toBe(false);
   });
 });
+
+describe('status colours', () => {
+  const statusRow = (selected: boolean): FlowRow => {
+    const spans = [
+      { text: 'GET / → ', style: 'preview' },
+      { text: '200', style: 'status.ok' },
+      { text: ' ', style: 'space' },
+      { text: '302', style: 'status.redirect' },
+      { text: ' ', style: 'space' },
+      { text: '554', style: 'status.error' },
+    ] as const;
+    return { id: 1, selected, spans, text: spans.map((s) => s.text).join('') };
+  };
+
+  it('2xx green, 3xx yellow, errors red; none in the selected row or under NO_COLOR', () => {
+    const painted = paintRow(statusRow(false), paletteFor({}), true);
+    expect(painted).toContain('\x1b[32m200\x1b[39;49m');
+    expect(painted).toContain('\x1b[33m302\x1b[39;49m');
+    expect(painted).toContain('\x1b[31m554\x1b[39;49m');
+    expect(paintRow(statusRow(true), paletteFor({}), true)).not.toMatch(/\x1b\[3\dm/);
+    expect(paintRow(statusRow(false), paletteFor({ NO_COLOR: '1' }), true)).toBe(statusRow(false).text);
+  });
+});

@@ -21,7 +21,7 @@ import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
-import { formatCount } from '../../core/count.js';
+import { countOf, formatCount } from '../../core/count.js';
 import type { HexRow } from '../../render/hex.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
 import { type LineKind, type Side, type WrapBreaks } from './lineText.js';
@@ -75,9 +75,28 @@ function flagText(flag: ExchangeFlag, notHttp: boolean, upstream: UpstreamFailur
   return notHttp ? NOT_HTTP_ANSWER : FLAG_TEXT[flag];
 }
 
-/** A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as the raw text mode shows them (not as Latin-1 letters); tabs expanded. */
+/**
+ * A line item as shown (and summed up in the flow list): bytes that are not UTF-8 as `\xNN`, as
+ * the raw text mode shows them (not as Latin-1 letters); tabs expanded. A line of a login says
+ * what its base64 decodes to (`334 VXNlcm5hbWU6  (Username:)`), and a password only by its size
+ * (`PASS (password: 8 bytes)`, `AUTH PLAIN (user: bob, password: 8 bytes)`): the text mode shows the bytes sent.
+ */
 export function lineText(item: LineItem): string {
-  return expandTabs(item.text, (piece) => withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(piece, 'latin1')) : escapeText(piece)));
+  const auth = item.auth;
+  const shown = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(item.notUtf8 ? escapeLine(Buffer.from(piece, 'latin1')) : escapeText(piece)));
+  if (auth === undefined) return shown(item.text);
+  if (auth.kind === 'decoded') return `${shown(item.text)}  (${decodedText(auth.bytes)})`;
+  const parts = [
+    ...(auth.user ? [`user: ${decodedText(auth.user)}`] : []),
+    ...(auth.authzid ? [`authzid: ${decodedText(auth.authzid)}`] : []),
+    `${auth.secret}: ${countOf(auth.secretBytes, 'byte')}`,
+  ];
+  return `${auth.shown === '' ? '' : `${shown(auth.shown)} `}(${parts.join(', ')})`;
+}
+
+/** Bytes a login's base64 decoded to, display-safe on one row (tabs and line ends escaped). */
+function decodedText(bytes: Uint8Array): string {
+  return withPlainBackslashes(escapeLine(bytes));
 }
 
 /**

@@ -3,7 +3,7 @@
  * that unit's bytes (and, in text mode, at most `2 * LINE_CAP + 1` bytes before it to find where
  * its first line starts; see `streamLines.ts`). Every text it returns is escaped.
  */
-import { CAPTURE_ENDED, REFUSED, UPSTREAM_FAILED, type Direction, type HandshakeSeen } from '../../core/types.js';
+import { CAPTURE_ENDED, REFUSED, upstreamFailed, type Direction, type HandshakeSeen } from '../../core/types.js';
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
@@ -111,7 +111,7 @@ function headText(flow: ConversationFlow, arrow: string): string {
   if (!flow.sawHandshake) return `${ends}joined mid-stream (client and server guessed)`;
   if (flow.end?.detail === REFUSED) return `${ends}connection refused`;
   // The proxy's client connected to flowspy, which could not reach the upstream (the end line says why).
-  if (flow.end?.reason === 'rst' && flow.end.detail?.startsWith(UPSTREAM_FAILED)) return `${ends}connected to flowspy; upstream not reached`;
+  if (upstreamFailed(flow.end)) return `${ends}connected to flowspy; upstream not reached`;
   // A captured flow still open without a byte: whether its handshake completed is told at its end.
   if (flow.end === undefined && flow.origin === 'capture' && flow.extentC2s === 0 && flow.extentS2c === 0) return `${ends}SYN seen, no data yet`;
   return `${ends}${HANDSHAKE_TEXT[flow.end?.handshake ?? 'complete']}`;

@@ -53,7 +53,8 @@ const SLICE = 1 << 20;
  */
 export function searchPattern(query: string, settings: ConversationSettings): BytePattern | undefined {
   if (query.length === 0) return undefined;
-  if (isHexQuery(query, settings)) return { bytes: new Uint8Array(Buffer.from(query.replace(/\s+/g, ''), 'hex')) };
+  const digits = hexDigits(query, settings);
+  if (digits !== undefined && digits.length % 2 === 0) return { bytes: new Uint8Array(Buffer.from(digits, 'hex')) };
   const bytes = encodeText(query, settings.encoding);
   if (hasUpperCase(query)) return { bytes };
   return caselessPattern(bytes, encodeText(query.replace(/[a-z]+/g, (s) => s.toUpperCase()), settings.encoding));
@@ -61,8 +62,7 @@ export function searchPattern(query: string, settings: ConversationSettings): By
 
 /** True when `query` is bytes typed in hex (hex mode, pairs of hex digits, spaces allowed). */
 export function isHexQuery(query: string, settings: ConversationSettings): boolean {
-  const compact = query.replace(/\s+/g, '');
-  return settings.mode === 'hex' && compact.length > 0 && /^([0-9a-fA-F]{2})+$/.test(compact);
+  return (hexDigits(query, settings)?.length ?? 1) % 2 === 0;
 }
 
 /**
@@ -70,8 +70,14 @@ export function isHexQuery(query: string, settings: ConversationSettings): boole
  * were searched as text, as only pairs are bytes. Undefined otherwise.
  */
 export function hexPairsHint(query: string, settings: ConversationSettings): string | undefined {
+  return (hexDigits(query, settings)?.length ?? 0) % 2 === 1 ? 'hex search takes pairs of hex digits: 0d0a' : undefined;
+}
+
+/** In hex mode, `query`'s hex digits with its spaces dropped when it has nothing else (and some); else undefined. */
+function hexDigits(query: string, settings: ConversationSettings): string | undefined {
+  if (settings.mode !== 'hex') return undefined;
   const compact = query.replace(/\s+/g, '');
-  return settings.mode === 'hex' && /^[0-9a-fA-F]+$/.test(compact) && compact.length % 2 === 1 ? 'hex search takes pairs of hex digits: 0d0a' : undefined;
+  return /^[0-9a-fA-F]+$/.test(compact) ? compact : undefined;
 }
 
 /**

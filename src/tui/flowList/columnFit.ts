@@ -3,16 +3,9 @@
  * flows leave, so the columns do not jump): the latest time (the "now" of open flows' ages), the
  * largest id (the number column) and the widest endpoints (the endpoint columns).
  */
+import type { EndpointColumns } from './columnLayout.js';
 import { endpointColumns } from './rowFormat.js';
 import type { ListedFlow } from './source.js';
-
-/** The widest client and server endpoints seen (display columns), and the client and server addresses all share if they do. */
-export interface WidestEndpoints {
-  client: number;
-  server: number;
-  sharedClient: string | undefined;
-  sharedServer: string | undefined;
-}
 
 /** The facts, grown with each flow seen. */
 export class ColumnFit {
@@ -20,8 +13,8 @@ export class ColumnFit {
   latestTs = 0;
   /** The largest flow id seen: its digits make a number column that does not jump on scrolling. */
   largestId = 0;
-  /** The widest endpoints seen: the list's endpoint columns fit them. */
-  readonly widestEndpoints: WidestEndpoints = { client: 0, server: 0, sharedClient: undefined, sharedServer: undefined };
+  /** The widest endpoints seen: the list's endpoint columns fit them (grown in place). */
+  readonly widestEndpoints: { -readonly [K in keyof EndpointColumns]: EndpointColumns[K] } = { client: 0, server: 0, sharedClient: undefined, sharedServer: undefined };
   /** Two flows seen had different client (server) addresses: no shared one any more. */
   private clientsDiffer = false;
   private serversDiffer = false;

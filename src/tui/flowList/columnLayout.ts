@@ -8,7 +8,10 @@
  * {@link summaryTarget} columns (40 at 80). To make that room the client is cut, down to the end
  * of its address (`…23:51000`, which tells hosts apart), and when that is not enough the
  * duration goes, then both byte counts (the client whole again as far as the room allows), then
- * the server is cut likewise, and last the client column goes (`compact`).
+ * the summary gives up to a tenth of its columns when that makes the server whole (at 80
+ * columns `172.16.0.15:8080` beside `…06:20355`), else the server is cut likewise, and last the
+ * client column goes (`compact`). The column of the list's sort key (bytes or duration, see
+ * {@link SortColumn}) never goes: the others give way around it in that order.
  * An address every flow shares is named in the header; its column shows ports only.
  */
 
@@ -46,6 +49,9 @@ export interface EndpointColumns {
   /** The server address every flow seen shares, when they all share one: likewise for the server column. */
   readonly sharedServer?: string | undefined;
 }
+
+/** A column kept whatever the width because the list is sorted by it. */
+export type SortColumn = 'bytes' | 'duration' | undefined;
 
 /** From this width on, every column is shown. */
 export const WIDE = 120;
@@ -89,8 +95,11 @@ function fitEndpoints(spare: number, wantClient: number, wantServer: number): { 
   return { client, server };
 }
 
-/** The column widths for a row `width` columns wide, with `numberColumns`-digit flow numbers (see the module comment). */
-export function columnLayout(width: number, numberColumns: number, widest?: EndpointColumns): ColumnLayout {
+/**
+ * The column widths for a row `width` columns wide, with `numberColumns`-digit flow numbers,
+ * keeping the column `sortedBy` (see the module comment).
+ */
+export function columnLayout(width: number, numberColumns: number, widest?: EndpointColumns, sortedBy?: SortColumn): ColumnLayout {
   const number = Math.max(3, Math.min(10, numberColumns));
   const [state, bytes] = width < 100 ? [7, 4] : width < 160 ? [7, 5] : [12, 5];
   const duration = 5;
@@ -107,13 +116,18 @@ export function columnLayout(width: number, numberColumns: number, widest?: Endp
     return layout({ ...fitEndpoints(room - Math.max(MIN_PREVIEW, Math.floor(width * MIN_PREVIEW_SHARE)), wantClient, wantServer), bytes, duration });
   }
   const target = summaryTarget(width);
-  for (const shown of [{ bytes, duration }, { bytes, duration: 0 }, { bytes: 0, duration: 0 }]) {
+  // What stays of the bytes and duration once they gave way: the sort key's column.
+  const kept = { bytes: sortedBy === 'bytes' ? bytes : 0, duration: sortedBy === 'duration' ? duration : 0 };
+  for (const shown of [{ bytes, duration }, { bytes, duration: kept.duration }, kept]) {
     const client = Math.min(wantClient, width - number - fixedColumns(state, shown.bytes, shown.duration, true) - wantServer - target);
     if (client >= Math.min(wantClient, MIN_CLIENT)) return layout({ client, server: wantServer, ...shown });
   }
-  const withClient = width - number - fixedColumns(state, 0, 0, true);
-  const fitted = layout({ ...fitEndpoints(withClient - target, wantClient, wantServer), bytes: 0, duration: 0 });
-  if (fitted.preview >= target) return fitted;
-  const withoutClient = width - number - fixedColumns(state, 0, 0, false);
-  return layout({ ...fitEndpoints(withoutClient - target, 0, wantServer), bytes: 0, duration: 0 });
+  const withClient = width - number - fixedColumns(state, kept.bytes, kept.duration, true);
+  // The summary lends up to a tenth of its target when that makes the server whole.
+  const short = wantServer + Math.min(wantClient, MIN_CLIENT) - (withClient - target);
+  const lent = short > 0 && short <= Math.floor(target / 10) ? short : 0;
+  const fitted = layout({ ...fitEndpoints(withClient - target + lent, wantClient, wantServer), ...kept });
+  if (fitted.preview >= target - lent) return fitted;
+  const withoutClient = width - number - fixedColumns(state, kept.bytes, kept.duration, false);
+  return layout({ ...fitEndpoints(withoutClient - target, 0, wantServer), ...kept });
 }

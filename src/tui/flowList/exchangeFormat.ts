@@ -1,7 +1,7 @@
 /**
  * Exchange list rows as spans (the flow list's {@link FlowRow}, so the pane paints them the
  * same way): number `flow#exchange`, the `!` mark, method (as wide as the widest listed),
- * request (`host/path`, cut in its middle to fit), outcome (status; without a response, what went wrong, over the size and time
+ * request (`host/path?query`, cut to fit: see {@link fitRequest}), outcome (status; without a response, what went wrong, over the size and time
  * columns), response size (of a body that did not all arrive: `76/48k`, what came of the
  * announced size, or `76…` when that does not fit or none was announced; `lost` when the end of
  * its head fell in a capture gap), time (tenths
@@ -10,11 +10,12 @@
  * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
  */
 import type { Glyphs } from '../glyphs.js';
-import { fitMiddle } from '../width.js';
+import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import {
   exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeHeadLostPart, exchangeLabel, exchangeMethod, exchangeResponseHeadLost, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
 import { assemble, pad, padLeft, type FlowRow, type RowSpan, type RowStyle } from './rowFormat.js';
+import { statusStyle } from './statusStyle.js';
 import { humanBytes, humanDuration } from './units.js';
 
 /** Column widths for one terminal width. */
@@ -83,7 +84,7 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
     space,
     { text: pad(exchangeMethod(e), columns.method), style: 'server' },
     space,
-    { text: pad(fitMiddle(exchangeTarget(e), columns.request, options.glyphs.ellipsis), columns.request), style: 'preview' },
+    { text: pad(fitRequest(exchangeTarget(e), columns.request, options.glyphs.ellipsis), columns.request), style: 'preview' },
     space,
   ];
   const outcomeColumns = columns.size > 0 ? columns.status + 1 + columns.size + 1 + columns.time : columns.status;
@@ -91,19 +92,43 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
   if (part && columns.size > 0) {
     // Its head lost, part of its body came: `lost` over the status column and into the size's, what came at the size's end.
     const sizeText = cutSizeText(part.received, undefined, columns.size, options.glyphs);
-    spans.push({ text: pad(status, columns.status + 1 + columns.size - sizeText.length), style: statusStyle(status) }, { text: sizeText, style: 'bytesS2c' });
+    spans.push({ text: pad(status, columns.status + 1 + columns.size - sizeText.length), style: outcomeStyle(status) }, { text: sizeText, style: 'bytesS2c' });
     spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
   } else if (status.length > columns.status) {
     // No response, and why: the word takes the size and time columns too (they would be `-`).
-    spans.push({ text: pad(status, outcomeColumns), style: statusStyle(status) });
+    spans.push({ text: pad(status, outcomeColumns), style: outcomeStyle(status) });
   } else if (columns.size > 0) {
-    spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
+    spans.push({ text: pad(status, columns.status), style: outcomeStyle(status) });
     const sizeText = size === undefined ? '-' : exchangeResponseHeadLost(e) ? 'lost' : exchangeCut(e) ? cutSizeText(size, exchangeAnnouncedSize(e), columns.size, options.glyphs) : humanBytes(size);
     spans.push(space, { text: padLeft(sizeText, columns.size), style: 'bytesS2c' });
     spans.push(space, { text: padLeft(duration === undefined ? '-' : exchangeDurationText(duration), columns.time), style: 'duration' });
-  } else spans.push({ text: pad(status, columns.status), style: statusStyle(status) });
+  } else spans.push({ text: pad(status, columns.status), style: outcomeStyle(status) });
   const selected = options.focused !== undefined && options.focused.exchange === e;
   return assemble(listed.flowId, selected, spans, options.width);
+}
+
+/** Columns a request's path keeps at least beside its host before the host is cut too. */
+const MIN_PATH = 8;
+
+/**
+ * A request (`host/path?query`, escaped) in `columns`: whole when it fits; else host and path
+ * whole and the query cut from its end (`host/path?a=1&b…`); else the host whole and the path
+ * cut in its middle (its start says where, its end names the resource), `…` after it when a query
+ * was dropped; else (a host leaving fewer than {@link MIN_PATH} columns) all of it cut in its middle.
+ */
+export function fitRequest(request: string, columns: number, ellipsis: string): string {
+  if (stringColumns(request) <= columns) return request;
+  const ellipsisColumns = stringColumns(ellipsis);
+  const query = request.indexOf('?');
+  const base = query < 0 ? request : request.slice(0, query);
+  if (query >= 0 && stringColumns(base) + ellipsisColumns <= columns) return headFitting(request, columns - ellipsisColumns) + ellipsis;
+  const slash = base.indexOf('/');
+  const host = slash < 0 ? '' : base.slice(0, slash);
+  const path = base.slice(host.length);
+  const dropped = query >= 0 ? ellipsis : '';
+  const room = columns - stringColumns(host) - stringColumns(dropped);
+  if (slash >= 0 && room >= Math.min(MIN_PATH, stringColumns(path))) return host + fitMiddle(path, room, ellipsis) + dropped;
+  return fitMiddle(request, columns, ellipsis);
 }
 
 /** The column titles, as one row of style `header`. */
@@ -127,8 +152,7 @@ function cutSizeText(size: number, announced: number | undefined, columns: numbe
   return ofTotal !== '' && ofTotal.length <= columns ? ofTotal : humanBytes(size) + glyphs.ellipsis;
 }
 
-/** Red for a failure (4xx, 5xx, no answer), yellow while waiting. */
-function statusStyle(status: string): RowStyle {
-  if (status === '-') return 'state.open';
-  return /^[123]/.test(status) ? 'duration' : 'state.reset';
+/** The status column's style: see `statusStyle` (no colour for what it does not class). */
+function outcomeStyle(status: string): RowStyle {
+  return statusStyle(status) ?? 'duration';
 }

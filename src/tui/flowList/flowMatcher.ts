@@ -3,7 +3,6 @@
  * its `~text` words start, and the preview column's text (a summary of the flow's messages, else
  * its first line) that filters and searches read. Pure: the list asks, per flow.
  */
-import { upstreamFailureOf, upstreamSummary } from '../../messages/upstreamText.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { lineText } from '../conversation/messageLines.js';
 import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
@@ -46,19 +45,22 @@ export class FlowMatcher {
 
   /**
    * The preview column's text for `flow`, escaped: its messages' summary (of the exchange the filter
-   * points at; text as the messages mode shows it), else, for a proxied flow whose upstream could
-   * not be reached, that, else its first line.
+   * points at; text as the messages mode shows it: for a proxied flow whose upstream could not be
+   * reached, that), else its first line.
    */
   describe(flow: ListedFlow): string {
     const messages = this.messages?.(flow.id);
     const summary = messages?.summary(matchedExchange(this.active, messages), lineText);
-    if (!summary) {
-      const upstream = upstreamFailureOf(flow.end);
-      return upstream ? escapeText(upstreamSummary(upstream)) : this.previews.get(flow);
-    }
+    if (!summary) return this.previews.get(flow);
     // As the messages mode shows the lines: a line's `\xNN` and `\` stay single.
     const text = withPlainBackslashes(escapeText(summary));
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
+  }
+
+  /** Whether {@link describe} gives `flow`'s messages' summary (text flowspy wrote around the captured words), not its first line. */
+  summarized(flow: ListedFlow): boolean {
+    const messages = this.messages?.(flow.id);
+    return messages !== undefined && messages.summary(matchedExchange(this.active, messages)) !== '';
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */

@@ -26,7 +26,8 @@ import { windowRows } from './listWindow.js';
 import { RowFocus } from './rowFocus.js';
 import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrder.js';
 import { SortedRows, type RowEntry } from './sortedRows.js';
-import { ColumnFit, type WidestEndpoints } from './columnFit.js';
+import { ColumnFit } from './columnFit.js';
+import type { EndpointColumns } from './columnLayout.js';
 import type { ByteSource, FlowChanges, FlowSource, ListedFlow } from './source.js';
 import { notFollowing, type Following } from '../following.js';
 
@@ -76,7 +77,7 @@ export class FlowView {
   }
 
   /** The widest client and server endpoints seen (display columns), and the client address all share if they do: the list's endpoint columns fit them. */
-  get widestEndpoints(): Readonly<WidestEndpoints> {
+  get widestEndpoints(): EndpointColumns {
     return this.seen.widestEndpoints;
   }
 
@@ -89,6 +90,11 @@ export class FlowView {
    */
   describe(flow: ListedFlow): string {
     return this.matcher.describe(flow);
+  }
+
+  /** Whether {@link describe} gives a summary of `flow`'s messages rather than its first line. */
+  summarized(flow: ListedFlow): boolean {
+    return this.matcher.summarized(flow);
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */

@@ -4,11 +4,13 @@
  * `status:lost`, `status:after-close`, `status:unanswered`),
  * `host:google` (a part of the request's Host, without its port, or of the TLS server name:
  * takes `www.google.com`), `path:/api` (the start of the request target's path).
- * Case-insensitive except the path. A flow whose protocol is not known yet, or not HTTP/TLS,
- * matches none of them. Pure.
+ * Case-insensitive except the path. `status:` also matches the 3-digit reply codes of a line
+ * protocol that has them (SMTP, FTP: `status:5xx`, `status:554`). A flow whose protocol is not
+ * known yet, or not HTTP/TLS (or such a line protocol for `status:`), matches none of them. Pure.
  */
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { headerValue } from '../../messages/httpHead.js';
+import { replyCodes } from '../../messages/lines.js';
 import type { HttpExchange } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 import { exchangeStatus } from './exchangeFields.js';
@@ -46,6 +48,9 @@ export function messageTermMatches(term: MessageTerm, messages: FlowMessages | u
   if (term.field === 'host') {
     const sni = messages.tls?.client?.sni;
     if (sni !== undefined && hostMatches(sni.toLowerCase(), term.value)) return true;
+  }
+  if (term.field === 'status' && messages.lines && !OUTCOMES.includes(term.value)) {
+    for (const code of replyCodes(messages.lines)) if (statusMatches(code, term.value)) return true;
   }
   return messages.http?.exchanges.some((exchange) => exchangeMatches(term, exchange)) === true;
 }

@@ -24,12 +24,13 @@ import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
 import { fitEndpoint, humanBytes, humanDuration } from './units.js';
-import { columnLayout, type ColumnLayout, type EndpointColumns } from './columnLayout.js';
+import { statusStyle } from './statusStyle.js';
+import { columnLayout, type ColumnLayout, type EndpointColumns, type SortColumn } from './columnLayout.js';
 
 /** What a span is, for the pane to colour it. */
 export type RowStyle =
   | 'space' | 'number' | 'client' | 'arrow' | 'server' | 'bytesC2s' | 'bytesS2c' | 'duration' | 'note' | 'preview'
-  | 'header' | `state.${FlowState}`;
+  | 'header' | `state.${FlowState}` | 'status.ok' | 'status.redirect' | 'status.error';
 
 /** A run of display text (escaped, no controls) and how to paint it. */
 export interface RowSpan {
@@ -57,6 +58,8 @@ export interface RowOptions {
   readonly now: Micros;
   /** The flow's preview, escaped (`FlowView.describe`). */
   readonly preview: (flow: ListedFlow) => string;
+  /** Whether that preview is a summary of the flow's messages: only then are its `!` and status coloured (none by default). */
+  readonly summarized?: (flow: ListedFlow) => boolean;
   /**
    * Digits of the number column (default: the biggest id among the rows, at least 3); pass
    * `String(view.largestId).length` so the columns do not move while scrolling.
@@ -64,6 +67,8 @@ export interface RowOptions {
   readonly numberColumns?: number;
   /** The widest endpoints of the flows seen (`FlowView.widestEndpoints`), so the columns fit them; the table's widths without. */
   readonly endpoints?: EndpointColumns;
+  /** The column the list is sorted by, kept at any width (see `columnLayout`). */
+  readonly sortedBy?: SortColumn;
 }
 
 const SHORT_STATES: Record<FlowState, string> = {
@@ -139,9 +144,35 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
       return room >= least ? pad(headFitting(request, room) + ellipsis + kept, columns) : undefined;
     };
     const cutEnd = stringColumns(request + status) <= columns - stringColumns(ellipsis) ? pad(cut, columns) : undefined;
-    return cutEnd ?? keeping(outcome, Math.max(MIN_SUMMARY_HEAD, Math.ceil(columns / 2))) ?? keeping(status, MIN_SUMMARY_HEAD) ?? pad(cut, columns);
+    // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
+    // a long outcome (`→ (head lost in a capture gap)`) is cut at its end instead.
+    const least = Math.min(stringColumns(request), Math.max(MIN_SUMMARY_HEAD, stringColumns(METHOD.exec(request)?.[0] ?? '') + MIN_TARGET));
+    const requestHead = (): string => (stringColumns(request) <= least ? request : headFitting(request, least - stringColumns(ellipsis)) + ellipsis);
+    return cutEnd ?? keeping(outcome, Math.max(least, Math.ceil(columns / 2))) ?? keeping(status, least)
+      ?? pad(requestHead() + headFitting(outcome, columns - stringColumns(requestHead()) - stringColumns(ellipsis)).trimEnd() + ellipsis, columns);
   }
   return pad(cut, columns);
+}
+
+/**
+ * The fitted preview as spans: for a `summary`, its leading `!` as a mark (style `note`), and the status
+ * after its last arrow in its class's style (see `statusStyle`; not for `lines:`, a protocol not
+ * recognised, whose reply word is no status); the rest `preview`.
+ */
+function previewSpans(text: string, arrow: string, summary: boolean): RowSpan[] {
+  if (!summary) return [{ text, style: 'preview' }];
+  const spans: RowSpan[] = [];
+  let rest = text;
+  if (rest.startsWith('! ')) {
+    spans.push({ text: '!', style: 'note' });
+    rest = rest.slice(1);
+  }
+  const at = rest.lastIndexOf(arrow);
+  const status = at < 0 || rest.startsWith('lines:') ? undefined : /^\S+/.exec(rest.slice(at + arrow.length))?.[0];
+  const style = status === undefined ? undefined : statusStyle(status);
+  if (status === undefined || style === undefined) return [...spans, { text: rest, style: 'preview' }];
+  const end = at + arrow.length + status.length;
+  return [...spans, { text: rest.slice(0, at + arrow.length), style: 'preview' }, { text: status, style }, { text: rest.slice(end), style: 'preview' }];
 }
 
 /** The status of an outcome: ` → 302` of ` → 302 (3 req)`, ` → (no response)` whole. */
@@ -149,6 +180,10 @@ const STATUS = /^ \S+ (?:\([^)]*\)|\S+)/;
 
 /** Columns a summary's request keeps at least when it is cut to show the outcome (`GET /api/…`). */
 const MIN_SUMMARY_HEAD = 8;
+/** Columns of a request's target kept after its method when the outcome is cut instead. */
+const MIN_TARGET = 8;
+/** What goes before a request's target: the mark, the exchange's number, the method (`! #2 POST `). */
+const METHOD = /^(?:! )?(?:#\d+ )?\S+ /;
 
 /** Builds a row from spans, cut to `width` columns and padded to it. */
 export function assemble(id: number, selected: boolean, spans: RowSpan[], width: number): FlowRow {
@@ -168,7 +203,7 @@ export function assemble(id: number, selected: boolean, spans: RowSpan[], width:
 /** Rows for `flows` (the view's window), laid out for `options.width`. */
 export function formatRows(flows: readonly ListedFlow[], options: RowOptions): FlowRow[] {
   const digits = options.numberColumns ?? Math.max(0, ...flows.map((f) => String(f.id).length));
-  const layout = columnLayout(options.width, digits, options.endpoints);
+  const layout = columnLayout(options.width, digits, options.endpoints, options.sortedBy);
   return flows.map((flow) => formatRow(flow, layout, options));
 }
 
@@ -184,26 +219,25 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const server: RowSpan = { text: pad(serverText, layout.server), style: 'server' };
   const space: RowSpan = { text: ' ', style: 'space' };
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
+  // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
+  const arrow = g === UNICODE_GLYPHS ? ' → ' : ' -> ';
   const tail: RowSpan[] = [
     { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,
-    // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
-    { text: fitPreview(options.preview(flow), layout.preview, g.ellipsis, g === UNICODE_GLYPHS ? ' → ' : ' -> '), style: 'preview' },
+    ...previewSpans(fitPreview(options.preview(flow), layout.preview, g.ellipsis, arrow), arrow, options.summarized?.(flow) === true),
   ];
-  if (layout.compact) return assemble(flow.id, flow.id === options.focusedId, [number, space, server, space, stateSpan, space, ...tail], options.width);
-  const [clientAddr, clientPort] = endpointParts(flow.key.client);
   const up = layout.arrows ? g.up : '';
   const down = layout.arrows ? g.down : '';
-  const spans: RowSpan[] = [
-    number,
-    space,
-    { text: pad(layout.sharedClient === undefined ? fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis) : clientPort, layout.client), style: 'client' },
-    { text: ` ${flow.sawHandshake ? g.right : '?'} `, style: 'arrow' },
-    server,
-    space,
-    stateSpan,
-    space,
-  ];
+  const spans: RowSpan[] = [number, space];
+  if (!layout.compact) {
+    const [clientAddr, clientPort] = endpointParts(flow.key.client);
+    spans.push(
+      { text: pad(layout.sharedClient === undefined ? fitEndpoint(clientAddr, clientPort, layout.client, g.ellipsis) : clientPort, layout.client), style: 'client' },
+      { text: ` ${flow.sawHandshake ? g.right : '?'} `, style: 'arrow' },
+    );
+  }
+  spans.push(server, space, stateSpan, space);
+  // A compact row keeps the column the list is sorted by (see columnLayout).
   if (layout.bytes > 0) {
     spans.push(
       { text: padLeft(up + humanBytes(flow.bytesC2s), layout.bytes), style: 'bytesC2s' },

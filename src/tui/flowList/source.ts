@@ -3,7 +3,7 @@
  * interfaces structurally), so the list model is tested with a fake and never imports the store.
  * The list only reads: records are the store's own objects, never copied or changed here.
  */
-import { CAPTURE_ENDED, REFUSED, UPSTREAM_FAILED, type Direction, type FlowEndReason, type FlowKey, type HandshakeSeen, type Micros } from '../../core/types.js';
+import { CAPTURE_ENDED, REFUSED, upstreamFailed, UPSTREAM_FAILED, type Direction, type FlowEndReason, type FlowKey, type HandshakeSeen, type Micros } from '../../core/types.js';
 
 /** The fields of a flow record the list shows, sorts and filters on. */
 export interface ListedFlow {
@@ -76,7 +76,7 @@ export type FlowState = 'open' | 'half-open' | 'half-closed' | 'closed' | 'reset
 export function flowState(flow: ListedFlow): FlowState {
   const end = flow.end;
   if (end !== undefined && !endedWithCapture(flow)) {
-    if (end.reason === 'rst') return end.detail === REFUSED ? 'refused' : end.detail?.startsWith(UPSTREAM_FAILED) ? 'failed' : 'reset';
+    if (end.reason === 'rst') return end.detail === REFUSED ? 'refused' : upstreamFailed(end) ? 'failed' : 'reset';
     if (end.reason === 'timeout' || end.reason === 'evicted') return 'timeout';
     return 'closed';
   }

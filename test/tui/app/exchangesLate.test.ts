@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MessageTable } from '../../../src/messages/messageTable.js';
-import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
 import { MessageBackfill } from '../../../src/tui/messageBackfill.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
 
-const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
-
 describe('the exchange list of a file whose messages are parsed after its load', () => {
   it('is empty until they are, then lists them as they come', async () => {
-    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
     const table = new MessageTable();
-    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
-    const status = (): string => screen.line(screen.rows - 2);
-    await screen.waitFor(() => status().includes('5 flows'));
+    const { app, screen, status } = await openDemoApp(demo.store, { cols: 80, rows: 24, messages: (id) => table.get(id) });
     screen.press('v');
     await screen.waitFor(() => screen.line(1).includes('no HTTP exchange in these flows'));
     await new MessageBackfill(demo.store, table, (flowId) => app.sourceChanged(flowId)).run();
@@ -28,18 +22,14 @@ describe('the exchange list of a file whose messages are parsed after its load',
 
 /** The app on the demo, its messages parsed before it opens, at 80x24. */
 async function openParsedDemo() {
-  const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
   const table = new MessageTable();
   await new MessageBackfill(demo.store, table, () => undefined).run();
-  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => table.get(id) });
-  return { screen, app };
+  return openDemoApp(demo.store, { cols: 80, rows: 24, messages: (id) => table.get(id) });
 }
 
 describe('the exchange list under a ~text filter', () => {
   it('shows the exchanges of the flows the byte search finds, though the flow list shows none', async () => {
-    const { screen, app } = await openParsedDemo();
-    const status = (): string => screen.line(screen.rows - 2);
-    await screen.waitFor(() => status().includes('5 flows'));
+    const { screen, app, status } = await openParsedDemo();
     screen.press('v');
     await screen.waitFor(() => status().includes('5 exchanges'));
     // `css` is in no flow's summary: the flow list shows no row, but flow 1's bytes hold it (style.css).
@@ -55,7 +45,6 @@ describe('the conversation under the exchange list', () => {
     const { screen, app } = await openParsedDemo();
     const rows = (): string[] => Array.from({ length: screen.rows }, (_, y) => screen.line(y));
     const shows = (text: string): boolean => rows().some((row) => row.startsWith(`= ${text}`));
-    await screen.waitFor(() => screen.line(screen.rows - 2).includes('5 flows'));
     screen.press('v');
     await screen.waitFor(() => shows('#1 GET / → 200 OK'));
     screen.press('j');

@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import type { TuiActions } from '../../../src/tui/app.js';
+import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
-
-const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
 const saved: number[] = [];
 const ACTIONS = { saveFlow: async (id: number) => (saved.push(id), [`flow-${id}`]) } as unknown as TuiActions;
 
 /** The app on the demo, ASCII glyphs (no UTF-8 locale: the separator is `|`, the `~text` marker `~`). */
 async function openApp() {
-  const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24, env: { TERM: 'xterm-256color' } });
-  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: ACTIONS, follow: false });
-  const status = (): string => screen.line(screen.rows - 2);
+  const { app, screen, status } = await openDemoApp(demo.store, { cols: 100, rows: 24, env: { TERM: 'xterm-256color' }, actions: ACTIONS });
   const rows = (): string[] => screen.text().map((line) => line.trimEnd());
-  await screen.waitFor(() => status().includes('5 flows'));
   /**
    * Types a filter; returns the first frame after Enter (the search's next frame comes at the
    * engine redraw interval, 100 ms later), then waits until the search is over.

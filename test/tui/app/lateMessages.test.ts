@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MessageTable } from '../../../src/messages/messageTable.js';
-import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
 import { MessageBackfill } from '../../../src/tui/messageBackfill.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
 
-const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
-const NO_ACTIONS = {} as TuiActions;
-
 /** The app on the demo with no messages parsed yet; `parse()` parses them all (as after a file's load) and redraws. */
 async function openApp() {
-  const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
   const table = new MessageTable();
-  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: NO_ACTIONS, follow: false, messages: (id) => table.get(id) });
-  const status = (): string => screen.line(screen.rows - 2);
+  const { app, screen, status } = await openDemoApp(demo.store, { cols: 100, rows: 24, messages: (id) => table.get(id) });
   const rows = (): string[] => screen.text().map((line) => line.trimEnd());
   /** The conversation's rows, below its title. */
   const conversation = (): string[] => rows().slice(rows().findIndex((line) => /^ #\d /.test(line)) + 1, screen.rows - 2);
@@ -24,7 +18,6 @@ async function openApp() {
     app.sourceChanged();
     await screen.waitFor(() => /GET \/ → 200/.test(rows()[1] ?? ''));
   };
-  await screen.waitFor(() => status().includes('5 flows'));
   return { app, screen, status, conversation, parse };
 }
 

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helpLines } from '../../../src/tui/keymap.js';
-import { cli, conversationRows, demoPcap, expectRestored, hintRow, lines, listRows, openDemo, openShell, quit, statusRow, toRawText } from './support.js';
+import { cli, conversationRows, demoPcap, expectRestored, hintRow, lines, listRows, openDemo, openFlowspy, openShell, quit, statusRow, toRawText } from './support.js';
 
 const SUMMARY = /^flowspy: 5 flows, 82 packets, 4,084 payload bytes, 0 gaps/;
 
@@ -151,6 +151,40 @@ describe('help and exit', () => {
       await quit(screen);
     } finally {
       await writer.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a damaged capture', () => {
+  it('cut short: the flows before the cut are listed, the status row names the file and where; exit 2 after q, the path on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-cut-'));
+    try {
+      const whole = readFileSync(demoPcap);
+      const cut = join(dir, 'cut.pcap');
+      writeFileSync(cut, whole.subarray(0, whole.length - 100));
+      const screen = openFlowspy(['-r', cut]);
+      await screen.waitFor((s) => statusRow(s).startsWith(` capture cut.pcap cut short at byte ${whole.length - 100}, after packet 80: record`));
+      expect(listRows(screen)[0]).toMatch(/GET \/ → 200/);
+      screen.press('q');
+      expect((await screen.waitForExit()).exitCode).toBe(2);
+      expectRestored(screen);
+      expect(lines(screen).join('')).toContain(`flowspy: capture ${cut} cut short at byte ${whole.length - 100}, after packet 80: `);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cut before any packet: one line naming the file, exit 2, no screen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-cut-'));
+    try {
+      const cut = join(dir, 'cut.pcap');
+      writeFileSync(cut, readFileSync(demoPcap).subarray(0, 30));
+      const screen = openFlowspy(['-r', cut]);
+      expect((await screen.waitForExit()).exitCode).toBe(2);
+      expect(screen.output).not.toContain('\x1b[?1049h');
+      expect(lines(screen).join('').trimEnd()).toBe(`flowspy: capture ${cut} cut short at byte 30, before any packet: record header of 16 bytes has only 6`);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

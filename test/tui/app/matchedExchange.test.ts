@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
 
-const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
-
 describe('a message filter word matching a later exchange of a keep-alive flow', () => {
   it('the row summarises the matching exchange, and Enter opens the flow at it', async () => {
-    const { terminal, screen } = openInProcessScreen({ cols: 120, rows: 24, env: { TERM: 'xterm-256color' } });
-    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => demo.messages.get(id) });
+    const { app, screen } = await openDemoApp(demo.store, { cols: 120, rows: 24, env: { TERM: 'xterm-256color' }, messages: (id) => demo.messages.get(id) });
     const rows = (): string[] => screen.text().map((line) => line.trimEnd());
-    await screen.waitFor(() => rows().some((line) => line.includes('5 flows')));
     screen.press('f', ...'path:/style', 'Enter');
     await screen.waitFor(() => rows().some((line) => line.includes('1/5 flows')));
     expect(rows()[1]).toMatch(/^ {2}1 .* #2 GET \/style\.css -> 200 \(2 req\)$/);
@@ -24,11 +19,9 @@ describe('a message filter word matching a later exchange of a keep-alive flow',
   });
 
   it('in a raw mode, Enter opens the flow at the matched request\'s first byte', async () => {
-    const { terminal, screen } = openInProcessScreen({ cols: 120, rows: 24, env: { TERM: 'xterm-256color' } });
-    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => demo.messages.get(id) });
+    const { app, screen } = await openDemoApp(demo.store, { cols: 120, rows: 24, env: { TERM: 'xterm-256color' }, messages: (id) => demo.messages.get(id) });
     const rows = (): string[] => screen.text().map((line) => line.trimEnd());
     const below = (title: string): string => rows()[rows().findIndex((line) => line.startsWith(title)) + 1];
-    await screen.waitFor(() => rows().some((line) => line.includes('5 flows')));
     // The text mode, chosen with m on the first flow, stays for the next ones.
     screen.press('Enter', 'm', 'Esc');
     await screen.flush();

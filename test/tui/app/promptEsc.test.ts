@@ -3,21 +3,12 @@
  * holds Esc for its escape time: Esc then `j`, or Esc pressed twice, arrive as one Meta key).
  */
 import { describe, expect, it } from 'vitest';
-import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
 
-const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
-
-async function openApp() {
-  const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
-  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false });
-  const status = (): string => screen.line(screen.rows - 2);
-  await screen.waitFor(() => status().includes('5 flows'));
-  return { app, screen, status };
-}
+const openApp = () => openDemoApp(demo.store, { cols: 80, rows: 24 });
 
 describe('Esc in a prompt', () => {
   it.each([

@@ -4,20 +4,14 @@
  * (`status:after-close`) is taken; an unknown word is refused in words that say what to type.
  */
 import { describe, expect, it } from 'vitest';
-import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
 
-const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
-
 describe('prompt history', () => {
   it('f and / recall their own earlier answers with Up and Down', async () => {
-    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
-    const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: {} as TuiActions, follow: false, messages: (id) => demo.messages.get(id) });
-    const status = (): string => screen.line(screen.rows - 2);
-    await screen.waitFor(() => status().includes('5 flows'));
+    const { app, screen, status } = await openDemoApp(demo.store, { cols: 80, rows: 24, messages: (id) => demo.messages.get(id) });
     screen.write('f:80\r');
     await screen.waitFor(() => status().includes('2/5 flows'));
     screen.write('f\x15status:after-close\r');

@@ -120,7 +120,7 @@ describe('proxy mode', () => {
     const client = net.connect(listen, '127.0.0.1');
     await new Promise((resolve) => client.on('error', resolve).on('close', resolve));
     await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('= end:')));
-    // The row names the upstream failure (the client sent nothing: no messages to sum up).
+    // The row names the upstream failure (the client sent nothing: its messages hold only that).
     expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 :\\d+ → :${listen} +failed .*! upstream 127\\.0\\.0\\.1:${closed} refused`))]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining([
       expect.stringMatching(new RegExp(`^= 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${listen} connected to flowspy; upstream not reached$`)),

@@ -8,26 +8,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mailLength } from '../../../src/messages/lines.js';
 import { saveMail } from '../../../src/tui/actions/saveMail.js';
-import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import type { TuiActions } from '../../../src/tui/app.js';
+import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
 const dir = mkdtempSync(join(tmpdir(), 'flowspy-mail-app-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
 const ACTIONS = { saveMail: (flowId, target, place) => saveMail(demo.store, flowId, target, join(dir, place.directory), { name: place.name }) } as Partial<TuiActions> as TuiActions;
 const MAIL = '192.168.001.050.40222-203.000.113.025.00025-MAIL-001.eml';
 
-async function openApp() {
-  const { terminal, screen } = openInProcessScreen({ cols: 120, rows: 14 });
-  const app = new TuiApp({ terminal, store: demo.store, source: FILE, actions: ACTIONS, follow: false, messages: (id) => demo.messages.get(id) });
-  // Under 20 rows, the status row is the last one (no hint row).
-  const status = (): string => screen.line(screen.rows - 1);
-  await screen.waitFor(() => status().includes('5 flows'));
-  return { app, screen, status };
-}
+const openApp = () => openDemoApp(demo.store, { cols: 120, rows: 14, actions: ACTIONS, messages: (id) => demo.messages.get(id) });
 
 describe('b on an SMTP flow', () => {
   it('saves the mail in view, from the messages mode and the text mode, and says so as for an HTTP body', async () => {

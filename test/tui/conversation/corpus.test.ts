@@ -67,6 +67,25 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
     }
   });
 
+  it.each([
+    ['zeek__smtp.pcap', 'AUTH LOGIN', ['< 334 VXNlcm5hbWU6  (Username:)', '> Z3VycGFydGFwQHBhdHJpb3RzLmlu  (gurpartap@patriots.in)', '< 334 UGFzc3dvcmQ6  (Password:)', '> (password: 10 bytes)', '< 235 Authentication succeeded']],
+    ['zeek__pop3.pcap', 'AUTH PLAIN', ['< +', '> (user: digitalinvestigator@networksims.com, password: 6 bytes)', '< -ERR authentication failed']],
+  ])('%s: %s decoded, the password by its size', async (file, command, after) => {
+    const store = new FlowStore();
+    const table = new MessageTable();
+    try {
+      await runCapture({ source: corpusPath(file), sinks: [(e) => store.apply(e), (e) => table.apply(e)] });
+      const flowId = [...store.flows()].map((flow) => flow.id).find((id) => table.get(id)?.lines?.items.some((item) => item.text === command))!;
+      const view = new MessageView(flowId, table.get(flowId)!, (dir, offset, length) => store.read(flowId, dir, offset, length));
+      view.update(80, 100_000, 'end');
+      const texts = view.lines().map((line) => line.text.trimEnd());
+      const at = texts.indexOf(`> ${command}`);
+      expect(texts.slice(at + 1, at + 1 + after.length)).toEqual(after);
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('zeek ftp_bigtransfer: each announcement on the control connection names the data connection it opened', async () => {
     const store = new FlowStore();
     const table = new MessageTable();

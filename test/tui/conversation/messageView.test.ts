@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction } from '../../../src/core/types.js';
-import { markerOf, wrapRanges } from '../../../src/tui/conversation/lineText.js';
 import { BODY_LINES } from '../../../src/tui/conversation/bodyLines.js';
 import { MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
@@ -14,7 +13,8 @@ type Flow = ReturnType<typeof liveFlow>;
 
 const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n\r\n`;
 const response = (body: string) => `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-const lines = (count: number, tag: string) => Array.from({ length: count }, (_, i) => `${tag} line ${i}`).join('\n');
+const numbered = (count: number, tag: string) => Array.from({ length: count }, (_, i) => `${tag} line ${i}`);
+const lines = (count: number, tag: string) => numbered(count, tag).join('\n');
 
 /** Every row of `view` (its window made as tall as the flow), leaving it where it was. */
 function rows(view: MessageView, flow: Flow, width: number, tail: MessageLine[] = []) {
@@ -27,11 +27,17 @@ function freshRows(flow: Flow, width: number, tail: MessageLine[] = []) {
   return rows(new MessageView(FLOW, flow.messages, flow.read), flow, width, tail);
 }
 
-/** The rows of every line of the flow made at once by `messageLines` (not by a view), bodies in `expanded` whole. */
-function linesRows(flow: Flow, expanded: string[], width: number) {
-  return [...HEAD, ...messageLines(flow.messages, flow.read, new Set(expanded))].flatMap((line) =>
-    wrapRanges(line.text, width - 2, line.breaks ?? (line.side === 'event' ? 'prose' : 'words')).map(([from, to], i) => ({ side: line.side, kind: line.kind, text: `${i > 0 ? ' ' : markerOf(line.side)} ${line.text.slice(from, to)}`, continued: i > 0 })),
-  );
+/**
+ * The rows of one exchange of `request(path)` and a `text/plain` answer of `body` lines (of
+ * `length` bytes), `sizes` its request / response bytes, at 60 columns.
+ */
+function exchangeTexts(n: number, path: string, sizes: string, length: string, body: string[], cut?: string): string[] {
+  return [
+    `= #${n} GET ${path} → 200 OK, ${sizes}, send 0.0 ms, wait `, '  1.0 ms, receive 0.0 ms',
+    `> GET ${path} HTTP/1.1`, '> Host: farm.example',
+    '< HTTP/1.1 200 OK', '< Content-Type: text/plain', `< Content-Length: ${length.replace(',', '')}`, '< ',
+    ...body.map((line) => `< ${line}`), ...(cut ? [cut] : []), `= body: ${length} bytes`,
+  ];
 }
 
 /** A view kept over the flow's changes, updated as a frame would (a 20-row window, following). */
@@ -135,7 +141,12 @@ describe('message view: rows made again after a change equal a new view of the f
     const reference = new MessageView(FLOW, flow.messages, flow.read);
     expand(reference);
     expect(rows(view, flow, 60)).toEqual(rows(reference, flow, 60));
-    expect(rows(view, flow, 60)).toEqual(linesRows(flow, ['0r'], 60));
+    expect(rows(view, flow, 60).map((r) => r.text)).toEqual([
+      `= ${HEAD[0].text}`,
+      ...exchangeTexts(1, '/long', '42 B / 406 B', '340', numbered(BODY_LINES + 7, 'long')),
+      ...[0, 1, 2].flatMap((i) => exchangeTexts(i + 2, `/after/${i}`, '45 B / 71 B', '7', [`short ${i}`])),
+      ...exchangeTexts(5, '/later', '43 B / 69 B', '5', ['later']),
+    ]);
   });
 
   it('a body expanded near the top of a flow at the line cap: the exchanges past the cap go', () => {
@@ -150,13 +161,17 @@ describe('message view: rows made again after a change equal a new view of the f
     const view = keptView(flow);
     view.update(60, 20, flow.stamp, HEAD);
     const before = rows(view, flow, 60);
-    expect(before).toEqual(linesRows(flow, [], 60));
+    const firstBody = exchangeTexts(1, '/long', '42 B / 6,956 B', '6,889', numbered(BODY_LINES, 'long'), '= ... 480 more lines (Enter shows them)');
+    expect(before.slice(0, 1 + firstBody.length).map((r) => r.text)).toEqual([`= ${HEAD[0].text}`, ...firstBody]);
+    expect(before.filter((r) => r.text.startsWith('= #'))).toHaveLength(1725);
     expect(before.at(-1)!.text).toBe('= more messages than shown here: m shows the raw bytes');
     view.home();
     expect(view.find('more lines (Enter shows them)', false)).toBe(true);
     expect(view.expandInWindow()).toBe(true);
     const after = rows(view, flow, 60);
-    expect(after).toEqual(linesRows(flow, ['0r'], 60));
+    expect(after.filter((r) => r.text.startsWith('< long line')).map((r) => r.text.slice(2))).toEqual(numbered(500, 'long'));
+    expect(after.at(-1)!.text).toBe('= more messages than shown here: m shows the raw bytes');
+    expect(after.filter((r) => r.text.startsWith('= #'))).toHaveLength(1708);
     expect(after.filter((r) => r.text.startsWith('= #')).length).toBeLessThan(before.filter((r) => r.text.startsWith('= #')).length);
   });
 

@@ -118,6 +118,26 @@ describe('message lines', () => {
     live.dispose();
   });
 
+  it('SMTP AUTH LOGIN: the prompts and the user name decoded beside the base64, the password only by its size', () => {
+    const { live, table, send } = liveFlow(25);
+    for (const [dir, line] of [['s2c', '220 mx ESMTP'], ['c2s', 'AUTH LOGIN'], ['s2c', '334 VXNlcm5hbWU6'], ['c2s', 'dXNlcg=='], ['s2c', '334 UGFzc3dvcmQ6'], ['c2s', 'cGFzc3dvcmQ='], ['s2c', '235 2.7.0 ok']] as const) send(dir, `${line}\r\n`);
+    const texts = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    expect(texts).toEqual(['220 mx ESMTP', 'AUTH LOGIN', '334 VXNlcm5hbWU6  (Username:)', 'dXNlcg==  (user)', '334 UGFzc3dvcmQ6  (Password:)', '(password: 8 bytes)', '235 2.7.0 ok']);
+    live.dispose();
+  });
+
+  it('AUTH PLAIN, POP3 PASS and IMAP LOGIN show the user and the password\'s size; decoded bytes are escaped as captured text is', () => {
+    const { live, table, send } = liveFlow(25);
+    const hostile = Buffer.from('\x1b[31mroot\u202e\x9b31m').toString('base64');
+    for (const [dir, line] of [['c2s', `AUTH PLAIN ${Buffer.from('\0bob\0hunter2').toString('base64')}`], ['s2c', '535 no'], ['c2s', 'AUTH CRAM-MD5'], ['s2c', `334 ${hostile}`], ['c2s', '*'], ['s2c', '501 cancelled'], ['c2s', 'PASS hunter2'], ['c2s', 'a1 LOGIN bob "pw"']] as const) send(dir, `${line}\r\n`);
+    const texts = messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    expect(texts).toEqual([
+      'AUTH PLAIN (user: bob, password: 7 bytes)', '535 no', 'AUTH CRAM-MD5', `334 ${hostile}  (\\x1b[31mroot\\u{202e}\\u{9b}31m)`, '*', '501 cancelled',
+      'PASS (password: 7 bytes)', 'a1 LOGIN bob (password: 2 bytes)',
+    ]);
+    live.dispose();
+  });
+
   it('a binary body\'s hex dump keeps a copy of the bytes it shows (what was read may be reused)', () => {
     const read = Buffer.from(Array.from({ length: 40 }, (_, i) => i));
     const shown = bodyDisplay(read, 'application/octet-stream');
@@ -135,11 +155,11 @@ describe('message lines', () => {
     expect(bodyText(Buffer.from('é\tx\n\x01\ty\n'), 'text/plain')).toEqual(['é       x', '\\x01    y']);
     const { live, table, send } = liveFlow(143);
     send('s2c', '* OK ready\r\n');
-    send('c2s', 'a1 LOGIN\tme\tpw\r\n');
+    send('c2s', 'a1 SELECT\tme\tpw\r\n');
     send('s2c', Buffer.from('a1 NO \xff\tx\r\n', 'latin1'));
     const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
     const texts = messageLines(table.get(1)!, read, new Set()).filter((l) => l.kind === 'data').map((l) => l.text);
-    expect(texts).toEqual(['* OK ready', 'a1 LOGIN        me      pw', 'a1 NO \\xff      x']);
+    expect(texts).toEqual(['* OK ready', 'a1 SELECT       me      pw', 'a1 NO \\xff      x']);
     const http = liveFlow(80);
     http.send('c2s', 'GET / HTTP/1.1\r\nX-A: a\tb\r\n\r\n');
     const httpRead = (dir: 'c2s' | 's2c', offset: number, length: number) => http.live.read(1, dir, offset, length);

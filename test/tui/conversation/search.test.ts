@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConversationSearch, highlightFor, searchPattern, type SearchMatch, type SearchStart } from '../../../src/tui/conversation/search.js';
+import { ConversationSearch, hexPairsHint, highlightFor, isHexQuery, searchPattern, type SearchMatch, type SearchStart } from '../../../src/tui/conversation/search.js';
 import { DEFAULT_SETTINGS } from '../../../src/tui/conversation/settings.js';
 import { ConversationView } from '../../../src/tui/conversation/view.js';
 import type { Direction } from '../../../src/core/types.js';
@@ -306,5 +306,21 @@ describe('the = rows of the raw modes (gaps, notes, the start and the end)', () 
     expect(top.matches).toEqual([[2, 5]]);
     // A hex query is bytes only: no row is searched, none marked.
     expect(highlightFor('67 61 70', hex, gap)).toEqual({ bytes: { dir: gap.dir, offset: gap.offset, length: 0 } });
+  });
+});
+
+describe('hex queries', () => {
+  const hex = { ...DEFAULT_SETTINGS, mode: 'hex' as const };
+  test('pairs of hex digits (spaces allowed) are bytes in hex mode only', () => {
+    expect(['0d0a', '0d 0a', ' 0D0a '].map((q) => isHexQuery(q, hex))).toEqual([true, true, true]);
+    expect(['0d0', 'GET', '', ' '].map((q) => isHexQuery(q, hex))).toEqual([false, false, false, false]);
+    expect(isHexQuery('0d0a', DEFAULT_SETTINGS)).toBe(false);
+    expect(searchPattern('0d 0a', hex)).toEqual({ bytes: new Uint8Array([0x0d, 0x0a]) });
+  });
+
+  test('an odd count of hex digits in hex mode gets the hint, nothing else does', () => {
+    expect(hexPairsHint('0d 0', hex)).toBe('hex search takes pairs of hex digits: 0d0a');
+    expect(['0d0a', 'GET', '', ' '].map((q) => hexPairsHint(q, hex))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(hexPairsHint('0d0', DEFAULT_SETTINGS)).toBeUndefined();
   });
 });

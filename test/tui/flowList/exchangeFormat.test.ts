@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exchangeDuration, exchangeSettled, exchangeStatus, exchangeTarget, exchangeText } from '../../../src/tui/flowList/exchangeFields.js';
-import { exchangeColumns, exchangeDurationText, exchangeHeaderRow, formatExchangeRows } from '../../../src/tui/flowList/exchangeFormat.js';
+import { exchangeColumns, exchangeDurationText, exchangeHeaderRow, fitRequest, formatExchangeRows } from '../../../src/tui/flowList/exchangeFormat.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../../src/tui/glyphs.js';
 import { stringColumns } from '../../../src/tui/width.js';
 import { exchange } from './fakeExchanges.js';
@@ -20,7 +20,7 @@ const rows = (width: number, glyphs = UNICODE_GLYPHS) => formatExchangeRows(ROWS
 describe('exchange rows', () => {
   it('at 80 columns: number, mark, method, request cut in its middle, status, size, time', () => {
     expect(rows(80).map((row) => row.text)).toEqual([
-      '    12#1   GET  www.example.com…path/app.bundle.min.js?v=12345 200    123k  1.5s',
+      '    12#1   GET  www.example.com/assets/j…th/app.bundle.min.js… 200    123k  1.5s',
       '    12#2 ! POST www.example.com/api                            after-close      ',
       '1234#1000 ! -    (no request)                                   502       0 <.1m',
       '     3#1   GET  evil\\x1b[31m\\u{202e}/\\u{9b}31m                 -         -     -',
@@ -34,6 +34,15 @@ describe('exchange rows', () => {
         expect(row.text).not.toMatch(UNSAFE);
       }
     }
+  });
+
+  it('styles the status by class: 2xx ok, 3xx redirect, 4xx/5xx and no answer error, waiting open', () => {
+    const styleOf = (status: number | undefined, flags: ('after-close' | 'lost')[] = []) => {
+      const listed = { flowId: 1, index: 0, exchange: exchange(0, { target: '/', start: 0, status, flags }) };
+      const row = formatExchangeRows([listed], { width: 80, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 5, methodColumns: 3 })[0];
+      return row.spans.find((s) => s.style.startsWith('status.') || s.style === 'state.open')?.style;
+    };
+    expect([styleOf(200), styleOf(304), styleOf(404), styleOf(503), styleOf(undefined, ['after-close']), styleOf(undefined)]).toEqual(['status.ok', 'status.redirect', 'status.error', 'status.error', 'status.error', 'state.open']);
   });
 
   it('selects the focused exchange; a narrow pane drops size and time', () => {
@@ -152,5 +161,22 @@ describe('exchange rows in narrow panes', () => {
     expect(exchangeColumns(80, 5, 1).method).toBe(3);
     expect(exchangeColumns(80, 5, 8).method).toBe(7);
     expect(exchangeColumns(40, 5, 3).request - exchangeColumns(40, 5, 7).request).toBe(4);
+  });
+});
+
+describe('fitRequest', () => {
+  const chartbeat = 'ping.chartbeat.net/ping?h=example.co.il&p=%2F&u=abc&d=example.co.il&g=1234&n=1&f=00001&c=0&x=0&m=0&y=2210&o=1280&w=620&j=45&R=0&W=0&I=0&E=0&e=0&r=&b=2000&t=%D7%97%D7%93%D7%A9%D7%95%D7%AA&tz=-120&sn=1&_';
+  it('keeps host and path and cuts the query from its end', () => {
+    expect(fitRequest(chartbeat, 40, '…')).toBe('ping.chartbeat.net/ping?h=example.co.il…');
+    expect(fitRequest('a.test/p?q=1', 40, '…')).toBe('a.test/p?q=1');
+    expect(fitRequest('a.test/path?q=1', 12, '…')).toBe('a.test/path…');
+  });
+
+  it('then cuts the path in its middle beside the whole host, then all of it', () => {
+    expect(fitRequest('www.example.com/assets/js/vendor/app.bundle.min.js', 36, '…')).toBe('www.example.com/asset….bundle.min.js');
+    // A query dropped: `…` after the path too.
+    expect(fitRequest('www.example.com/assets/js/vendor/app.bundle.min.js?v=1', 36, '…')).toBe('www.example.com/asset…bundle.min.js…');
+    // A host that leaves too little for the path: all of it cut in its middle.
+    expect(fitRequest('a-very-long-host-name.example.com/some/path', 20, '…')).toBe('a-very…com/some/path');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFilter, type Filter } from '../../../src/tui/flowList/filter.js';
 import { FlowView, SMALL_BATCH } from '../../../src/tui/flowList/flowView.js';
 import { FakeStore } from './fakeStore.js';
+import { MessageTable } from '../../../src/messages/messageTable.js';
 
 function filter(text: string): Filter {
   const result = parseFilter(text);
@@ -356,11 +357,15 @@ describe('FlowView: clock and address keys', () => {
 });
 
 describe('FlowView: a proxied flow whose upstream could not be reached', () => {
-  it('is described by that failure when it has no messages (the client sent nothing)', () => {
+  it('is described by that failure when the client sent nothing', () => {
     const store = new FakeStore();
-    store.add({ client: '10.0.0.1:1', server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail: 'upstream 127.0.0.1:9 refused: ECONNREFUSED' } });
-    store.add({ client: '10.0.0.1:2', server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail: 'reset by server' } });
-    const view = new FlowView(store, store);
+    const table = new MessageTable();
+    for (const detail of ['upstream 127.0.0.1:9 refused: ECONNREFUSED', 'reset by server']) {
+      const flow = store.add({ client: `10.0.0.1:${store.size + 1}`, server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail } });
+      table.apply({ type: 'flow-start', flowId: flow.id, key: flow.key, ts: 0, origin: 'proxy', sawHandshake: true });
+      table.apply({ type: 'flow-end', flowId: flow.id, ts: 1, reason: 'rst', detail });
+    }
+    const view = new FlowView(store, store, undefined, (id) => table.get(id));
     const [failed, reset] = view.rows(0, 2);
     expect([view.describe(failed), view.describe(reset)]).toEqual(['! upstream 127.0.0.1:9 refused', '']);
   });

@@ -46,7 +46,8 @@ describe('message filter words on the demo', () => {
     expect(shown('!method:GET')).toEqual(without([1, 3, 5]));
     expect(shown('!host:shop.example')).toEqual(without([1, 3]));
     expect(shown('!path:/api')).toEqual(without([3]));
-    expect(shown('!status:2xx')).toEqual(without([1, 3, 5]));
+    // The SMTP flow (2) has 2xx replies.
+    expect(shown('!status:2xx')).toEqual(without([1, 2, 3, 5]));
     expect(shown('~"host: shop.example"')).toEqual([1, 3]);
     expect(shown('~"Host: shop.example"')).toEqual([1, 3]);
     expect(shown('~"HOST: shop.example"')).toEqual([]);
@@ -103,6 +104,54 @@ describe('the summary of a line that is not UTF-8', () => {
     store.add({ id: 1 });
     const view = new FlowView(store, store, undefined, () => messages);
     expect(view.describe(store.getFlow(1)!)).toBe('lines: G\\xffT /a\\b café → \\xfeOK');
+    view.dispose();
+  });
+});
+
+describe('status: on a line protocol', () => {
+  /** Flow 1: SMTP whose RCPT got `554`; flow 2: FTP all `2xx`/`3xx`; flow 3: POP3 with `-ERR`; flow 4: FTP whose PASS got `530`. */
+  function lineFlows(): { view: FlowView; store: FakeStore } {
+    const store = new FakeStore();
+    const table = new Map<number, FlowMessages>();
+    const conversations: [string, string][][] = [
+      [['s2c', '220 mx.test ESMTP\r\n'], ['c2s', 'EHLO client.test\r\n'], ['s2c', '250 mx.test\r\n'], ['c2s', 'RCPT TO:<spam@evil.test>\r\n'], ['s2c', '554 5.7.1 Relay access denied\r\n'], ['c2s', 'QUIT\r\n'], ['s2c', '221 Bye\r\n']],
+      [['s2c', '220 FTP ready\r\n'], ['c2s', 'USER a\r\n'], ['s2c', '331 Password\r\n'], ['c2s', 'PASS b\r\n'], ['s2c', '230 Logged in\r\n']],
+      [['s2c', '+OK POP3\r\n'], ['c2s', 'USER a\r\n'], ['s2c', '-ERR 554 no\r\n']],
+      [['s2c', '220 FTP ready\r\n'], ['c2s', 'USER a\r\n'], ['s2c', '331 Password\r\n'], ['c2s', 'PASS secret\r\n'], ['s2c', '530 Login incorrect\r\n']],
+    ];
+    conversations.forEach((lines, i) => {
+      const id = i + 1;
+      store.add({ id });
+      const messages = new FlowMessages(id);
+      messages.apply({ type: 'flow-start', flowId: id, key: { client: { addr: '10.0.0.1', port: 40000 + id }, server: { addr: '10.0.0.2', port: 25 } }, ts: 1, origin: 'capture', sawHandshake: true });
+      const offsets = { c2s: 0, s2c: 0 };
+      for (const [dir, text] of lines as ['c2s' | 's2c', string][]) {
+        const bytes = Buffer.from(text);
+        messages.apply({ type: 'data', flowId: id, dir, offset: offsets[dir], bytes, length: bytes.length, ts: 2, fileOffset: -1 });
+        offsets[dir] += bytes.length;
+      }
+      table.set(id, messages);
+    });
+    return { view: new FlowView(store, store, undefined, (id) => table.get(id)), store };
+  }
+
+  it('matches SMTP and FTP reply codes, not POP3 text that holds digits', () => {
+    const { view, store } = lineFlows();
+    const shownBy = (text: string): number[] => {
+      const parsed = parseFilter(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      view.setFilter(parsed.filter);
+      return view.shownIds();
+    };
+    expect(shownBy('status:5xx')).toEqual([1, 4]);
+    expect(shownBy('status:554')).toEqual([1]);
+    expect(shownBy('status:4xx')).toEqual([]);
+    expect(shownBy('status:3xx')).toEqual([2, 4]);
+    expect(shownBy('status:2xx')).toEqual([1, 2, 4]);
+    expect(shownBy('!status:5xx')).toEqual([2, 3]);
+    expect(view.describe(store.getFlow(1)!)).toBe('! SMTP RCPT TO:<spam@evil.test> → 554 (3 cmds)');
+    // The failed command is shown as the messages mode shows it: a password by its size only.
+    expect(view.describe(store.getFlow(4)!)).toBe('! FTP PASS (password: 6 bytes) → 530 (2 cmds)');
     view.dispose();
   });
 });

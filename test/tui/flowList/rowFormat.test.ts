@@ -258,6 +258,9 @@ describe('flow rows: a summary cut to its width', () => {
     expect(narrow('! GET /site=126885/bnum=opera1/bins=1/opid=10030285/ve… → 302 (head lost)')).toMatch(/ ! GET \/site=126885\/bnum… → 302$/);
     expect(narrow('GET /x → 200 (12 req) and more and more')).toMatch(/ GET \/x → 200 \(12 req\) and mor…$/);
     expect(narrow('GET /a → (no response from the server at all)')).toMatch(/ GET \/a → \(no response from th…$/);
+    // A long outcome: the request keeps its method and a few columns of target, the outcome is cut at its end.
+    expect(narrow('! POST /upload/photos/2004/DSC07858.JPG → (head lost in a capture gap)')).toMatch(/ ! POST \/upload… → \(head lost… *$/);
+    expect(row('! #2 POST /upload/photos/2004/DSC07858.JPG/and/more/of/it → (head lost in a capture gap)')).toMatch(/ ! #2 POST \/upload… → \(head lost in a ca… *$/);
     // With ASCII glyphs the summary's arrow is `->` (FlowView.describe).
     const ascii = formatRows([...store.flows()], { ...options(store, 100, false), preview: () => 'GET /site=126885/bnum=opera1/bins=1/opid=10030285/v -> 302 (3 req)' })[0].text;
     expect(ascii).toMatch(/ GET \/si\S*~ -> 302 \(3 req\) *$/);
@@ -272,5 +275,32 @@ describe('flow rows: narrow (a split pane)', () => {
     const header = headerRow(columnLayout(50, 3), 50).text;
     expect(header.trimEnd()).toBe('  # server     state     summary');
     expect(header.indexOf('summary')).toBe(rows[1].indexOf('220'));
+  });
+});
+
+describe('flow rows: a summary\'s mark and status as spans to colour', () => {
+  const store = new FakeStore();
+  store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
+  /** The spans after the note mark column and its space: the preview's. */
+  const spans = (preview: string, summarized = true, unicode = true) => {
+    const all = formatRows([...store.flows()], { ...options(store, 100, unicode), preview: () => preview, summarized: () => summarized })[0].spans;
+    return all.slice(all.findIndex((s) => s.style === 'note') + 2).filter((s) => s.style !== 'space');
+  };
+
+  it('gives the status after the arrow its class, and a leading ! the note style', () => {
+    expect(spans('GET / → 200 (2 req)').map((s) => [s.text.trimEnd(), s.style])).toEqual([['GET / →', 'preview'], ['200', 'status.ok'], [' (2 req)', 'preview']]);
+    expect(spans('GET / → 302').find((s) => s.text === '302')?.style).toBe('status.redirect');
+    expect(spans('#2 GET /x → 404 (2 req)').find((s) => s.text === '404')?.style).toBe('status.error');
+    const smtp = spans('! SMTP RCPT TO:<a@b> → 554 (9 cmds)');
+    expect(smtp.map((s) => s.style)).toEqual(['note', 'preview', 'status.error', 'preview']);
+    expect(smtp[0].text).toBe('!');
+    expect(spans('! POP3 USER a → -ERR').find((s) => s.text === '-ERR')?.style).toBe('status.error');
+    expect(spans('GET / -> 500', true, false).find((s) => s.text === '500')?.style).toBe('status.error');
+  });
+
+  it('colours nothing in a first line, a protocol not known, or an outcome that is no status', () => {
+    expect(spans('! GET / → 500', false).map((s) => s.style)).toEqual(['preview']);
+    expect(spans('lines: hello → 500').map((s) => s.style)).toEqual(['preview']);
+    expect(spans('GET / → (no response)').map((s) => s.style)).toEqual(['preview']);
   });
 });

@@ -1,0 +1,187 @@
+/**
+ * What the lines of a login say in a line protocol: SASL exchanges in base64 (SMTP and POP3
+ * `AUTH`, IMAP `AUTHENTICATE`, with the server's `334` or `+` challenges) decoded, and passwords
+ * sent in clear (`PASS` of POP3 and FTP, IMAP `LOGIN`) found, so that a view can show a password
+ * by its size only. Reads complete lines in arrival order; pure state, never throws.
+ */
+import type { Direction } from '../core/types.js';
+import { isTextByte } from './detect.js';
+
+/**
+ * What a line says beyond its text:
+ * - `decoded`: its base64 is these bytes (a challenge such as `Username:`, a user name, a
+ *   CRAM-MD5 answer);
+ * - `secret`: it carries a password (or a token): `shown` is the line's text before it (`PASS`,
+ *   `a1 LOGIN bob`, `AUTH PLAIN`, '' for a line that is all secret), then the user and
+ *   authorization identity when the secret came with them, and the secret's size in bytes.
+ */
+export type LineAuth =
+  | { readonly kind: 'decoded'; readonly bytes: Uint8Array }
+  | {
+      readonly kind: 'secret';
+      readonly shown: string;
+      readonly user?: Uint8Array;
+      readonly authzid?: Uint8Array;
+      readonly secret: 'password' | 'token' | 'credentials';
+      readonly secretBytes: number;
+    };
+
+const SMTP_AUTH = /^(AUTH\s+(\S+))(?:\s+(\S+))?\s*$/i;
+const IMAP_AUTHENTICATE = /^(\S+\s+AUTHENTICATE\s+(\S+))(?:\s+(\S+))?\s*$/i;
+const CHALLENGE = /^(?:334|\+)(?:\s+(.*))?$/;
+const PASS = /^(PASS)\s+(.+)$/i;
+const IMAP_LOGIN = /^(\S+\s+LOGIN\s+(?:"(?:[^"\\]|\\.)*"|[^\s"{]+))\s+("(?:[^"\\]|\\.)*"|[^\s"{]+)\s*$/i;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+
+/**
+ * Follows one flow's login exchanges: {@link read} takes each complete line (client's and
+ * server's, in arrival order) and says what it means, or undefined for a line that is no part of a login.
+ */
+export class LineAuthReader {
+  /** The SASL mechanism of the exchange under way (upper case), undefined outside one. */
+  private mechanism: string | undefined;
+  /** A challenge came: the client's next line answers it. */
+  private challenged = false;
+  /** What the last challenge asked for (AUTH LOGIN's `Username:`, `Password:`). */
+  private asked: 'user' | 'password' | undefined;
+  /** Answers the client gave in this exchange. */
+  private answers = 0;
+  /** How the line being read was decoded into its text. */
+  private encoding: 'utf8' | 'latin1' = 'utf8';
+
+  constructor(private readonly clientDir: Direction) {}
+
+  /**
+   * What the complete line `text` of direction `dir` says (see {@link LineAuth}), or undefined;
+   * `latin1` when `text` holds the line's bytes one per character (they are not UTF-8).
+   */
+  read(dir: Direction, text: string, latin1 = false): LineAuth | undefined {
+    this.encoding = latin1 ? 'latin1' : 'utf8';
+    return dir === this.clientDir ? this.client(text) : this.server(text);
+  }
+
+  private server(text: string): LineAuth | undefined {
+    if (this.mechanism === undefined) return undefined;
+    const challenge = CHALLENGE.exec(text);
+    if (!challenge) {
+      this.mechanism = undefined;
+      this.challenged = false;
+      return undefined;
+    }
+    this.challenged = true;
+    const bytes = base64Bytes(challenge[1]?.trim() ?? '');
+    if (bytes === undefined || bytes.length === 0 || !isText(bytes)) {
+      this.asked = undefined;
+      return undefined;
+    }
+    const said = Buffer.from(bytes).toString('latin1');
+    this.asked = /pass/i.test(said) ? 'password' : /user|name/i.test(said) ? 'user' : undefined;
+    return { kind: 'decoded', bytes };
+  }
+
+  private client(text: string): LineAuth | undefined {
+    if (this.challenged) {
+      this.challenged = false;
+      const bytes = text === '*' ? undefined : base64Bytes(text.trim());
+      if (bytes === undefined) {
+        this.mechanism = undefined;
+        return undefined;
+      }
+      this.answers++;
+      return this.answer('', bytes);
+    }
+    this.mechanism = undefined;
+    // The commands looked for start with `AUTH` or `PASS`, or have a tag then `AUTHENTICATE` or
+    // `LOGIN`: other lines are told apart by two characters, not by the expressions.
+    const first = text.charCodeAt(0) | 0x20;
+    const space = text.indexOf(' ');
+    const second = space < 0 ? 0 : text.charCodeAt(space + 1) | 0x20;
+    const start = (first === 0x61 ? SMTP_AUTH.exec(text) : null) ?? (second === 0x61 ? IMAP_AUTHENTICATE.exec(text) : null);
+    if (start) {
+      this.mechanism = start[2].toUpperCase();
+      this.answers = 0;
+      this.asked = undefined;
+      const initial = start[3];
+      if (initial === undefined) return undefined;
+      const bytes = initial === '=' ? new Uint8Array(0) : base64Bytes(initial);
+      if (bytes === undefined) return undefined;
+      this.answers++;
+      return this.answer(start[1], bytes);
+    }
+    const pass = first === 0x70 ? PASS.exec(text) : null;
+    if (pass) return { kind: 'secret', shown: pass[1], secret: 'password', secretBytes: Buffer.byteLength(pass[2], this.encoding) };
+    const login = second === 0x6c ? IMAP_LOGIN.exec(text) : null;
+    if (login) return { kind: 'secret', shown: login[1], secret: 'password', secretBytes: imapStringBytes(login[2], this.encoding) };
+    return undefined;
+  }
+
+  /** The client's answer `bytes` (after `shown`, the command of an initial response) in the exchange's mechanism. */
+  private answer(shown: string, bytes: Uint8Array): LineAuth | undefined {
+    switch (this.mechanism) {
+      case 'PLAIN':
+        return plainCredentials(shown, bytes);
+      case 'LOGIN': {
+        const wanted = this.asked ?? (this.answers === 1 ? 'user' : 'password');
+        if (wanted === 'password') return { kind: 'secret', shown, secret: 'password', secretBytes: bytes.length };
+        return isText(bytes) && bytes.length > 0 ? { kind: 'decoded', bytes } : undefined;
+      }
+      case 'XOAUTH2':
+      case 'OAUTHBEARER':
+        return bearerToken(shown, bytes);
+      default:
+        return isText(bytes) && bytes.length > 0 ? { kind: 'decoded', bytes } : undefined;
+    }
+  }
+}
+
+/** PLAIN's `authzid NUL user NUL password` (RFC 4616); any other form is credentials as a whole. */
+function plainCredentials(shown: string, bytes: Uint8Array): LineAuth {
+  const first = bytes.indexOf(0);
+  const second = first < 0 ? -1 : bytes.indexOf(0, first + 1);
+  if (second < 0 || bytes.indexOf(0, second + 1) >= 0) return { kind: 'secret', shown, secret: 'credentials', secretBytes: bytes.length };
+  const authzid = bytes.subarray(0, first);
+  return {
+    kind: 'secret',
+    shown,
+    user: bytes.subarray(first + 1, second),
+    ...(authzid.length > 0 ? { authzid } : {}),
+    secret: 'password',
+    secretBytes: bytes.length - second - 1,
+  };
+}
+
+/**
+ * XOAUTH2's `user=U ^A auth=Bearer T ^A ^A` and OAUTHBEARER's `n,a=U, ^A auth=Bearer T ^A ^A`
+ * (RFC 7628): the user and the token's size; anything else is credentials as a whole.
+ */
+function bearerToken(shown: string, bytes: Uint8Array): LineAuth {
+  const fields = Buffer.from(bytes).toString('latin1').split('\x01');
+  const auth = fields.find((field) => /^auth=/i.test(field));
+  if (auth === undefined) return { kind: 'secret', shown, secret: 'credentials', secretBytes: bytes.length };
+  const user = fields[0].startsWith('user=') ? fields[0].slice(5) : /(?:^|,)a=([^,]*)/.exec(fields[0])?.[1];
+  const token = auth.replace(/^auth=(?:bearer\s+)?/i, '');
+  return {
+    kind: 'secret',
+    shown,
+    ...(user ? { user: Buffer.from(user, 'latin1') } : {}),
+    secret: 'token',
+    secretBytes: token.length,
+  };
+}
+
+/** The bytes of base64 `text` ('' gives none), or undefined when it is not base64. */
+function base64Bytes(text: string): Uint8Array | undefined {
+  if (!BASE64.test(text)) return undefined;
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
+/** True when `bytes` read as text (see {@link isTextByte}): no NUL or other controls but tab, CR, LF, ESC. */
+function isText(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (!isTextByte(b)) return false;
+  return true;
+}
+
+/** The bytes of an IMAP atom or quoted string (its quotes and backslash escapes aside). */
+function imapStringBytes(word: string, encoding: 'utf8' | 'latin1'): number {
+  return Buffer.byteLength(word.startsWith('"') ? word.slice(1, -1).replace(/\\(.)/g, '$1') : word, encoding);
+}
