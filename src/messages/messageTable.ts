@@ -6,6 +6,7 @@
  * connections costs little. Memory follows the flows held: the owner deletes a flow's messages
  * when the store lets the flow go.
  */
+import { CompactFlowKey } from '../core/compactKey.js';
 import { upstreamFailed, type DataEvent, type FlowEvent, type FlowKey } from '../core/types.js';
 import { DataChannels } from './ftpData.js';
 import { FlowMessages, type MessageListener } from './flowMessages.js';
@@ -13,8 +14,8 @@ import { FlowMessages, type MessageListener } from './flowMessages.js';
 /** Per-flow messages by flow id. */
 export class MessageTable {
   private readonly byId = new Map<number, FlowMessages>();
-  /** The keys of the flows started with no other event yet, by flow id. */
-  private readonly started = new Map<number, FlowKey>();
+  /** The keys of the flows started with no other event yet, by flow id (compact: a scan has many). */
+  private readonly started = new Map<number, CompactFlowKey>();
   /** Those of them that started without a handshake. */
   private readonly startedMidStream = new Set<number>();
   private readonly channels = new DataChannels();
@@ -36,7 +37,7 @@ export class MessageTable {
       if (dataChannel !== undefined) {
         this.create(event.flowId, event.key, !event.sawHandshake).dataChannel = dataChannel;
       } else {
-        this.started.set(event.flowId, event.key);
+        this.started.set(event.flowId, new CompactFlowKey(event.key));
         if (!event.sawHandshake) this.startedMidStream.add(event.flowId);
       }
       return;
@@ -62,7 +63,7 @@ export class MessageTable {
     if (key === undefined) return undefined;
     const midStream = this.startedMidStream.has(flowId);
     this.delete(flowId);
-    return this.create(flowId, key, midStream);
+    return this.create(flowId, key.flowKey(), midStream);
   }
 
   private create(flowId: number, key: FlowKey, midStream: boolean): FlowMessages {

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { CompactFlowKey } from '../core/compactKey.js';
 import { errorLine, fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
 import { BatchEncoder, type WriterReport, type WriterSetup } from './dirWriterCodec.js';
@@ -36,7 +37,7 @@ export interface DirectoryOutputOptions {
 
 /** One direction's file, as the main thread sees it. */
 interface DirectionFile {
-  readonly key: FlowKey;
+  readonly flow: FlowFiles;
   readonly dir: Direction;
   /** Writer-thread id, assigned on first use (-1 before: no file yet). */
   id: number;
@@ -50,19 +51,27 @@ interface DirectionFile {
   dataEnd: number;
 }
 
-/** A started flow; a direction's file state is made at its first data or gap (a scan's flows have none). */
-interface FlowFiles {
-  readonly key: FlowKey;
-  readonly startTs: Micros;
-  c2s: DirectionFile | null;
-  s2c: DirectionFile | null;
+/**
+ * A started flow: its key, in the one object, and its start; a direction's file state is made at
+ * its first data or gap (a scan's flows have none).
+ */
+class FlowFiles extends CompactFlowKey {
+  c2s: DirectionFile | null = null;
+  s2c: DirectionFile | null = null;
+
+  constructor(
+    key: FlowKey,
+    readonly startTs: Micros,
+  ) {
+    super(key);
+  }
 }
 
 /** The file state of one direction of `flow`, made on first use. */
 function directionFile(flow: FlowFiles, dir: Direction): DirectionFile {
   const existing = flow[dir];
   if (existing !== null) return existing;
-  const file: DirectionFile = { key: flow.key, dir, id: -1, slot: -1, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0 };
+  const file: DirectionFile = { flow, dir, id: -1, slot: -1, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0 };
   flow[dir] = file;
   return file;
 }
@@ -186,7 +195,7 @@ export class DirectoryOutput implements FlowOutput {
       case 'flow-start': {
         const old = this.flows.get(event.flowId);
         if (old) this.finishFlow(old);
-        this.flows.set(event.flowId, { key: event.key, startTs: event.ts, c2s: null, s2c: null });
+        this.flows.set(event.flowId, new FlowFiles(event.key, event.ts));
         return;
       }
       case 'data': {
@@ -252,7 +261,7 @@ export class DirectoryOutput implements FlowOutput {
 
   private create(file: DirectionFile): void {
     file.id = this.nextFileId++;
-    this.batch.create(file.id, tcpflowDirectionName(file.key, file.dir, 0));
+    this.batch.create(file.id, tcpflowDirectionName(file.flow.flowKey(), file.dir, 0));
     this.scheduleSend();
   }
 

@@ -2,7 +2,7 @@
  * Close notes (R3, R11, R13): bytes a side sent beyond its own FIN, after its peer's RST, the
  * client's after the server's FIN, or before its stream's offset 0 are counted, and noted once
  * per direction. Keeps its state in
- * each direction's `CloseNotes` (made on first use); emits notes through the callback given.
+ * each direction's `RareState` (made on first use); emits notes through the callback given.
  */
 import { countOf, formatCount } from '../core/count.js';
 import { afterPeerCloseNote } from '../core/clock.js';
@@ -49,7 +49,7 @@ function isHalfCloseReply(d: DirectionState, peerClose: { readonly kind: string 
 export function clipsAtCloses(d: DirectionState, end: number): boolean {
   if (d.finOffset >= 0 && end > d.finOffset) return true;
   if (d.peerCloseOffset < 0 || end <= d.peerCloseOffset) return false;
-  const notes = d.closeNotes();
+  const notes = d.rareState();
   if (!isHalfCloseReply(d, notes.peerClose)) return true;
   return notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset;
 }
@@ -64,7 +64,7 @@ export class CloseNoteRules {
 
   /** Fixes the close offsets of d when it starts after its peer closed (R13). */
   onDirectionStart(d: DirectionState): void {
-    const notes = d.close;
+    const notes = d.rare;
     if (notes === null) return;
     const close = notes.peerClose;
     if (close !== null && d.peerCloseOffset < 0) {
@@ -84,12 +84,12 @@ export class CloseNoteRules {
    */
   clipAtCloses(flow: Flow, d: DirectionState, start: number, end: number, ts: Micros, segment: TcpSegment): number {
     if (d.finOffset >= 0 && end > d.finOffset) {
-      const from = Math.max(start, d.finOffset, d.close?.afterOwnFinCounted ?? 0);
+      const from = Math.max(start, d.finOffset, d.rare?.afterOwnFinCounted ?? 0);
       if (end > from) this.reportAfterOwnFin(flow, d, end - from, end, ts);
       end = d.finOffset;
     }
     if (d.peerCloseOffset >= 0 && end > d.peerCloseOffset) {
-      const notes = d.closeNotes();
+      const notes = d.rareState();
       const from = Math.max(start, d.peerCloseOffset, notes.afterPeerCloseCounted);
       if (end > from) this.reportAfterPeerClose(flow, d, end - from, end, crossed(segment, notes.peerClose));
       if (notes.peerResetOffset >= 0 && end > notes.peerResetOffset && !notes.notedAfterPeerReset) {
@@ -101,7 +101,7 @@ export class CloseNoteRules {
 
   /** Records that the peer of direction d closed (FIN or RST) and reports bytes of d beyond it. */
   setPeerClose(flow: Flow, d: DirectionState, close: PeerClose): void {
-    const notes = d.closeNotes();
+    const notes = d.rareState();
     if (notes.peerClose !== null) {
       if (close.kind === 'RST' && notes.peerClose.kind === 'FIN') this.setPeerReset(flow, d, close);
       return;
@@ -123,7 +123,7 @@ export class CloseNoteRules {
    * are already counted as sent after the FIN, but the user should see they met a reset).
    */
   setPeerReset(flow: Flow, d: DirectionState, close: PeerClose): void {
-    const notes = d.closeNotes();
+    const notes = d.rareState();
     notes.peerReset = close;
     if (!d.started) return; // computed when d starts
     const acked = close.hasAck ? d.offsetOf(close.ackSeq) : -1;
@@ -133,7 +133,7 @@ export class CloseNoteRules {
 
   /** Notes (once per direction) `count` bytes of d after the peer's RST that followed its FIN (`inFlight`: they crossed it). */
   noteAfterPeerReset(flow: Flow, d: DirectionState, count: number, inFlight: boolean): void {
-    const notes = d.closeNotes();
+    const notes = d.rareState();
     if (count <= 0 || notes.notedAfterPeerReset) return;
     notes.notedAfterPeerReset = true;
     this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, 'RST', notes.peerReset!.ts, inFlight));
@@ -145,7 +145,7 @@ export class CloseNoteRules {
    * half-close (a reply to a request the client ended with its FIN): neither counted nor noted.
    */
   reportAfterPeerClose(flow: Flow, d: DirectionState, count: number, countedEnd: number, inFlight: boolean): void {
-    const notes = d.closeNotes();
+    const notes = d.rareState();
     notes.afterPeerCloseCounted = Math.max(notes.afterPeerCloseCounted, countedEnd);
     const close = notes.peerClose!;
     if (count <= 0 || isHalfCloseReply(d, close)) return;
@@ -158,7 +158,7 @@ export class CloseNoteRules {
 
   /** R3: notes (once per direction) that `count` bytes of d came before its offset 0 and are dropped. */
   noteBeforeStart(flow: Flow, d: DirectionState, count: number, ts: Micros): void {
-    const notes = d.closeNotes();
+    const notes = d.rareState();
     if (notes.notedBeforeStart) return;
     notes.notedBeforeStart = true;
     const why = d.synSeen ? 'before its SYN' : 'after its start was settled';
@@ -167,7 +167,7 @@ export class CloseNoteRules {
 
   /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
   reportAfterOwnFin(flow: Flow, d: DirectionState, count: number, countedEnd: number, ts: Micros): void {
-    const notes = d.closeNotes();
+    const notes = d.rareState();
     notes.afterOwnFinCounted = Math.max(notes.afterOwnFinCounted, countedEnd);
     if (count <= 0) return;
     this.counters.bytesAfterOwnFin += count;

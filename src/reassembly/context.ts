@@ -5,7 +5,6 @@
  * reach it. Events go to the sink synchronously, in order.
  */
 import { DOUBLE_ZERO } from '../core/fields.js';
-import { seqAdd } from '../core/seq.js';
 import type { FlowEventSink, Micros } from '../core/types.js';
 import { CloseNoteRules } from './closeNotes.js';
 import { FlowClock } from './clock.js';
@@ -77,7 +76,7 @@ export function emitData(
 ): void {
   const offset = d.nextOffset;
   d.nextOffset = offset + length;
-  d.nextSeq = seqAdd(d.nextSeq, length);
+  d.nextSeq = (d.nextSeq + length) | 0;
   ctx.counters.payloadBytes += length;
   ctx.sink(ctx.dataEvent.refill(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
 }
@@ -94,7 +93,7 @@ export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, l
   const offset = d.nextOffset;
   d.nextOffset = offset + length;
   d.lastGapEnd = d.nextOffset;
-  d.nextSeq = seqAdd(d.nextSeq, length);
+  d.nextSeq = (d.nextSeq + length) | 0;
   ctx.counters.gaps++;
   ctx.counters.gapBytes += length;
   ctx.sink(notCaptured ? { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts, notCaptured } : { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts });
@@ -111,7 +110,7 @@ export function drain(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts:
   }
   if (buffer.isEmpty) d.releaseEmptyBuffer();
   if (d.finOffset >= 0 && !d.halfClosed && d.nextOffset >= d.finOffset) {
-    d.halfClosed = true;
+    d.closeHalf();
     ctx.sink({ type: 'half-close', flowId: flow.id, dir: d.dir, ts });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The state of one open flow and of its two directions (R19: only the hot state is made with
- * the flow; buffers, close notes and the RST state are made when first needed). Plain data:
- * the rules that change it are the modules reassembler.ts lists (its header), and flowTable.ts.
+ * the flow; buffers, each direction's rare state and the RST state are made when first needed).
+ * Plain data: the rules that change it are the modules reassembler.ts lists (its header), and
+ * flowTable.ts.
  */
 import { DOUBLE_ZERO } from '../core/fields.js';
 import { seqAdd, seqDiff } from '../core/seq.js';
@@ -19,10 +20,18 @@ export interface PeerClose {
 }
 
 /**
- * What one direction remembers for the notes on bytes sent after a close (its own FIN, the
- * peer's FIN or RST). Most flows never need it: a direction makes it on first use.
+ * What a direction needs only on unusual traffic: the notes on bytes sent after a close (its own
+ * FIN, the peer's FIN or RST), a tentative offset 0 (R3), a pending R7, a gap, an overlap
+ * conflict. Most flows never need it: a direction makes it on first use.
  */
-export class CloseNotes {
+export class RareState {
+  // Behind the direction's accessors of the same names (documented there).
+  peerCloseOffset = -1;
+  ackLossArmedAt = -1;
+  lastGapEnd = 0;
+  tentativeUntil = -1;
+  conflictNotes = 0;
+  // The close notes (closeNotes.ts).
   peerClose: PeerClose | null = null;
   /** Highest end already counted in bytesAfterPeerClose. */
   afterPeerCloseCounted = 0;
@@ -40,50 +49,128 @@ export class CloseNotes {
   notedBeforeStart = false;
 }
 
+/** Bits of {@link DirectionState}'s `marks`. */
+const STARTED = 1;
+const SYN_SEEN = 2;
+const HALF_CLOSED = 4;
+
 /** The one empty buffer every direction holds until it must buffer (never inserted into). */
 const EMPTY_BUFFER = new SegmentBuffer({ bufferedBytes: 0 }, { bufferedBytes: 0 });
 
-/** State of one direction of a flow. */
+/**
+ * State of one direction of a flow. The fields of {@link RareState} read as fields of the
+ * direction (their initial value while it has none); writing one other than its initial value
+ * makes the direction's rare state. The flags `started`, `synSeen` and `halfClosed` are bits
+ * of one field.
+ */
 export class DirectionState {
   // Field initializers run in this order after `dir`: the fields read for every segment first,
   // so that they share the object's first cache lines.
   /** Next stream offset to deliver: everything before it was delivered or declared lost. */
   nextOffset = 0;
-  /** Sequence number of `nextOffset` (mod 2^32). */
-  nextSeq = DOUBLE_ZERO;
-  /** True once offset 0 is fixed. */
-  started = false;
+  /**
+   * Sequence number of `nextOffset`, as a signed 32-bit integer (`seq | 0`): a small integer,
+   * held in the object, where one above 2^31 would be a number boxed apart. The sequence
+   * arithmetic (mod 2^32) gives the same results with either.
+   */
+  nextSeq = 0;
+  /** The flags, as bits: {@link STARTED}, {@link SYN_SEEN}, {@link HALF_CLOSED}. */
+  private marks = 0;
   /** Stream offset of the FIN, or -1. */
   finOffset = -1;
-  /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
-  peerCloseOffset = -1;
-  /** Flow segment count when an ack beyond the hole start was seen (R7 pending), or -1. */
-  ackLossArmedAt = -1;
   /** Highest offset of this direction the peer acknowledged, or -1. */
   peerAckOffset = -1;
   /** Highest stream end accepted (delivered or buffered). */
   maxEnd = 0;
-  synSeen = false;
+  /** Out-of-order pieces; the shared empty buffer until something must wait (see {@link bufferFor}). */
+  buffer: SegmentBuffer = EMPTY_BUFFER;
+  /** What only unusual traffic needs, made on first use (see {@link rareState}). */
+  rare: RareState | null = null;
+
+  constructor(readonly dir: Direction) {
+    // Written twice on purpose (see Flow's touchedAt): V8 treats a field no object has rewritten
+    // yet as a constant, and the first rare state made (seconds into a capture) then deoptimised
+    // the per-segment fast path, which reads this field.
+    this.rare = null;
+  }
+
+  /** This direction's rare state, made on first use. */
+  rareState(): RareState {
+    return (this.rare ??= new RareState());
+  }
+
+  /** True once offset 0 is fixed. */
+  get started(): boolean {
+    return (this.marks & STARTED) !== 0;
+  }
+
+  /** True once a SYN of this direction was seen. */
+  get synSeen(): boolean {
+    return (this.marks & SYN_SEEN) !== 0;
+  }
+
+  /** Notes that a SYN of this direction was seen. */
+  sawSyn(): void {
+    this.marks |= SYN_SEEN;
+  }
+
+  /** True once the half-close (every byte up to the FIN delivered) was emitted. */
+  get halfClosed(): boolean {
+    return (this.marks & HALF_CLOSED) !== 0;
+  }
+
+  /** Notes that the half-close was emitted. */
+  closeHalf(): void {
+    this.marks |= HALF_CLOSED;
+  }
+
+  /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
+  get peerCloseOffset(): number {
+    return this.rare === null ? -1 : this.rare.peerCloseOffset;
+  }
+
+  set peerCloseOffset(offset: number) {
+    if (this.rare !== null || offset !== -1) this.rareState().peerCloseOffset = offset;
+  }
+
+  /** Flow segment count when an ack beyond the hole start was seen (R7 pending), or -1. */
+  get ackLossArmedAt(): number {
+    return this.rare === null ? -1 : this.rare.ackLossArmedAt;
+  }
+
+  set ackLossArmedAt(segments: number) {
+    if (this.rare !== null || segments !== -1) this.rareState().ackLossArmedAt = segments;
+  }
+
   /** End of the last gap emitted (0 before any). */
-  lastGapEnd = 0;
-  halfClosed = false;
+  get lastGapEnd(): number {
+    return this.rare === null ? 0 : this.rare.lastGapEnd;
+  }
+
+  set lastGapEnd(offset: number) {
+    if (this.rare !== null || offset !== 0) this.rareState().lastGapEnd = offset;
+  }
+
   /**
    * While offset 0 is only the lowest sequence number seen so far (mid-stream start, R3): the
    * flow's segment count at which the reorder window ends; -1 once the start is known.
    * Nothing is delivered before that; an earlier segment moves offset 0 back.
    */
-  tentativeUntil = -1;
-  conflictNotes = 0;
-  /** Out-of-order pieces; the shared empty buffer until something must wait (see {@link bufferFor}). */
-  buffer: SegmentBuffer = EMPTY_BUFFER;
-  /** What the "data after close" rules track, made when the first close or stray byte is seen. */
-  close: CloseNotes | null = null;
+  get tentativeUntil(): number {
+    return this.rare === null ? -1 : this.rare.tentativeUntil;
+  }
 
-  constructor(readonly dir: Direction) {}
+  set tentativeUntil(segments: number) {
+    if (this.rare !== null || segments !== -1) this.rareState().tentativeUntil = segments;
+  }
 
-  /** This direction's close notes, made on first use. */
-  closeNotes(): CloseNotes {
-    return (this.close ??= new CloseNotes());
+  /** Overlap conflicts noted so far. */
+  get conflictNotes(): number {
+    return this.rare === null ? 0 : this.rare.conflictNotes;
+  }
+
+  set conflictNotes(count: number) {
+    if (this.rare !== null || count !== 0) this.rareState().conflictNotes = count;
   }
 
   /** The buffer to insert into: a private one (charged to `account` and `flow`) instead of the shared empty one. */
@@ -112,9 +199,9 @@ export class DirectionState {
 
   /** Fixes offset 0 at sequence number `seq`. */
   start(seq: number): void {
-    this.started = true;
+    this.marks |= STARTED;
     this.nextOffset = 0;
-    this.nextSeq = seq;
+    this.nextSeq = seq | 0;
   }
 }
 
@@ -149,9 +236,11 @@ export class Flow implements BufferAccount {
   segments: number;
   ended: boolean;
   readonly hash: number;
-  readonly handshake: boolean;
-  /** Capture time of the flow's first packet. */
-  readonly firstSeen: Micros;
+  /**
+   * Capture time of the flow's first packet when the flow began without a SYN (its roles
+   * guessed, R2); null when it began with one (no time is kept then: a scan has many flows).
+   */
+  readonly guessedStart: Micros | null;
   /** The first RST of the flow, or null (no RST yet). */
   reset: ResetState | null;
   /** Neighbours in the activity list (oldest first), or null at its ends. */
@@ -187,12 +276,16 @@ export class Flow implements BufferAccount {
     this.segments = 0;
     this.ended = false;
     this.hash = hash;
-    this.handshake = handshake;
-    this.firstSeen = ts;
+    this.guessedStart = handshake ? null : ts;
     this.reset = null;
     this.older = null;
     this.newer = null;
     this.hashNext = null;
+  }
+
+  /** True when the flow began with a SYN (its roles known). */
+  get handshake(): boolean {
+    return this.guessedStart === null;
   }
 }
 

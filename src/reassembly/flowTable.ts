@@ -11,6 +11,16 @@ import type { Flow } from './flowState.js';
 /** Slots of the port-indexed lookup cache (a power of two). */
 const PORT_CACHE_SIZE = 4096;
 
+/** Slots of the open-flow table when it is made (a power of two); it doubles as flows come. */
+const MIN_FLOW_SLOTS = 1024;
+
+/** `count` empty slots, in a packed array (`new Array(n)` of 100,000 or more makes a slow dictionary). */
+function emptySlots(count: number): (Flow | null)[] {
+  const slots: (Flow | null)[] = [];
+  for (let i = 0; i < count; i++) slots.push(null);
+  return slots;
+}
+
 /** Slot of a flow in the port-indexed lookup cache: the same for both directions. */
 function portSlot(portA: number, portB: number): number {
   return (portA ^ portB) & (PORT_CACHE_SIZE - 1);
@@ -87,8 +97,13 @@ export function isFromClient(flow: Flow, segment: TcpSegment): boolean {
 
 /** Open flows and recently closed ones, found by a segment's 4-tuple + VLAN. */
 export class FlowTable {
-  /** Open flows by {@link flowHash}: the head of a chain linked by `Flow.hashNext`. */
-  private readonly flows = new Map<number, Flow>();
+  /**
+   * Open flows by {@link flowHash}: slot `hash & (slots.length - 1)` holds the head of a chain
+   * linked by `Flow.hashNext`, or null. Doubled when the flows outnumber the slots; never shrunk
+   * (8 bytes a slot: an array costs less per flow than a Map's entries).
+   */
+  private slots: (Flow | null)[] = emptySlots(MIN_FLOW_SLOTS);
+  private openFlows = 0;
   private readonly hashSeed = (Math.random() * 0x1_0000_0000) | 0;
   private readonly hashMask: number;
   /** flowHash of the segment of the last {@link lookup} that missed (for {@link add}). */
@@ -127,9 +142,10 @@ export class FlowTable {
   /** The segment's open flow from the hashed table, or null (then {@link missedHash} is its hash); caches a hit. */
   lookup(segment: TcpSegment): Flow | null {
     const hash = flowHash(this.hashSeed, this.hashMask, segment);
-    let flow = this.flows.get(hash);
-    while (flow !== undefined && !matches(flow, segment)) flow = flow.hashNext ?? undefined;
-    if (flow !== undefined) {
+    const slots = this.slots;
+    let flow = slots[hash & (slots.length - 1)];
+    while (flow !== null && !matches(flow, segment)) flow = flow.hashNext;
+    if (flow !== null) {
       this.byPorts[portSlot(segment.srcPort, segment.dstPort)] = flow;
       return flow;
     }
@@ -139,25 +155,51 @@ export class FlowTable {
 
   /** Adds a new open flow (its `hash` computed by {@link lookup}) and caches it. */
   add(flow: Flow): void {
-    flow.hashNext = this.flows.get(flow.hash) ?? null;
-    this.flows.set(flow.hash, flow);
+    if (this.openFlows >= this.slots.length) this.grow();
+    this.openFlows++;
+    const slots = this.slots;
+    const chain = flow.hash & (slots.length - 1);
+    flow.hashNext = slots[chain];
+    slots[chain] = flow;
     this.byPorts[portSlot(flow.clientPort, flow.serverPort)] = flow;
   }
 
   /** Takes an ending flow out of its hash chain and the port cache. */
   remove(flow: Flow): void {
-    const head = this.flows.get(flow.hash);
-    if (head === flow) {
-      if (flow.hashNext === null) this.flows.delete(flow.hash);
-      else this.flows.set(flow.hash, flow.hashNext);
+    const slots = this.slots;
+    const chain = flow.hash & (slots.length - 1);
+    let before = slots[chain];
+    if (before === flow) {
+      slots[chain] = flow.hashNext;
+      this.openFlows--;
     } else {
-      let before = head ?? null;
       while (before !== null && before.hashNext !== flow) before = before.hashNext;
-      if (before !== null) before.hashNext = flow.hashNext;
+      if (before !== null) {
+        before.hashNext = flow.hashNext;
+        this.openFlows--;
+      }
     }
     flow.hashNext = null;
     const slot = portSlot(flow.clientPort, flow.serverPort);
     if (this.byPorts[slot] === flow) this.byPorts[slot] = null;
+  }
+
+  /** Doubles the slots and moves every chain's flows to their new slots. */
+  private grow(): void {
+    const old = this.slots;
+    const slots = emptySlots(old.length * 2);
+    const mask = slots.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      let flow = old[i];
+      while (flow !== null) {
+        const next = flow.hashNext;
+        const slot = flow.hash & mask;
+        flow.hashNext = slots[slot];
+        slots[slot] = flow;
+        flow = next;
+      }
+    }
+    this.slots = slots;
   }
 
   /** The closed flow remembered under `key` ({@link flowMapKey}), if any. */

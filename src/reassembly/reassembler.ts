@@ -157,7 +157,7 @@ export class Reassembler {
     } else if ((flags & TCP_SYN) !== 0 && synStartsNewConnection(flow, segment)) {
       // A SYN stamped before a guessed flow's first packet is no later connection reusing the
       // ports: the file is out of time order and this is the connection's own handshake, met late.
-      const detail = !flow.handshake && ts < flow.firstSeen ? OUT_OF_TIME_ORDER : 'ports reused by a new connection (new SYN)';
+      const detail = flow.guessedStart !== null && ts < flow.guessedStart ? OUT_OF_TIME_ORDER : 'ports reused by a new connection (new SYN)';
       endOpenFlow(ctx, flow, ts, 'timeout', detail);
       table.forgetClosed(closedKey(flow));
       flow = startFlow(ctx, segment, flow.hash, ts);

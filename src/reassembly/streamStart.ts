@@ -15,7 +15,7 @@ const REORDER_WINDOW_SEGMENTS = 8;
 /** Fixes d's offset 0 at sequence number `seq` (the close notes of a late start follow, R13). */
 export function startDirection(ctx: ReassemblyContext, d: DirectionState, seq: number): void {
   d.start(seq);
-  if (d.close !== null) ctx.closeNotes.onDirectionStart(d);
+  if (d.rare !== null) ctx.closeNotes.onDirectionStart(d);
 }
 
 /**
@@ -24,12 +24,12 @@ export function startDirection(ctx: ReassemblyContext, d: DirectionState, seq: n
  */
 export function startMidStream(ctx: ReassemblyContext, flow: Flow, d: DirectionState, seq: number): void {
   startDirection(ctx, d, seq);
-  if (d.close === null && flow.reset === null) d.tentativeUntil = flow.segments + REORDER_WINDOW_SEGMENTS;
+  if ((d.rare === null || d.rare.peerClose === null) && flow.reset === null) d.tentativeUntil = flow.segments + REORDER_WINDOW_SEGMENTS;
 }
 
 /** R3: the first SYN of d (sequence number `isn`): offset 0 is ISN+1, settled now. */
 export function startAtSyn(ctx: ReassemblyContext, flow: Flow, d: DirectionState, isn: number, ts: Micros): void {
-  d.synSeen = true;
+  d.sawSyn();
   if (!d.started) startDirection(ctx, d, seqAdd(isn, 1));
   else if (d.tentativeUntil >= 0) moveStartBack(d, seqAdd(isn, 1));
   confirmStart(ctx, flow, d, ts);
@@ -51,7 +51,7 @@ export function settleByAck(ctx: ReassemblyContext, flow: Flow, o: DirectionStat
  */
 export function moveStartBack(d: DirectionState, seq: number): void {
   const delta = -d.offsetOf(seq);
-  d.nextSeq = seq;
+  d.nextSeq = seq | 0;
   d.maxEnd += delta;
   d.buffer.moveOffsets(delta);
 }
