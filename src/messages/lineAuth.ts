@@ -1,8 +1,8 @@
 /**
  * What the lines of a login say in a line protocol: SASL exchanges in base64 (SMTP and POP3
  * `AUTH`, IMAP `AUTHENTICATE`, with the server's `334` or `+` challenges) decoded, and passwords
- * sent in clear (`PASS` of POP3 and FTP, IMAP `LOGIN`) found, so that a view can show a password
- * by its size only. Reads complete lines in arrival order; pure state, never throws.
+ * sent in clear (`PASS` of POP3 and FTP, IMAP `LOGIN` with its arguments in line or as `{n}`
+ * literals, Redis `AUTH [user] password`) found, so that a view can show a password by its size only. Reads complete lines in arrival order; pure state, never throws.
  */
 import type { Direction } from '../core/types.js';
 import { isTextByte } from './detect.js';
@@ -30,7 +30,14 @@ const SMTP_AUTH = /^(AUTH\s+(\S+))(?:\s+(\S+))?\s*$/i;
 const IMAP_AUTHENTICATE = /^(\S+\s+AUTHENTICATE\s+(\S+))(?:\s+(\S+))?\s*$/i;
 const CHALLENGE = /^(?:334|\+)(?:\s+(.*))?$/;
 const PASS = /^(PASS)\s+(.+)$/i;
-const IMAP_LOGIN = /^(\S+\s+LOGIN\s+(?:"(?:[^"\\]|\\.)*"|[^\s"{]+))\s+("(?:[^"\\]|\\.)*"|[^\s"{]+)\s*$/i;
+const IMAP_LOGIN = /^\S+\s+LOGIN(?=\s)/iy;
+/** One IMAP atom or quoted string after white space. */
+const IMAP_WORD = /\s+("(?:[^"\\]|\\.)*"|[^\s"{]+)/y;
+/** A line's end announcing an IMAP literal (`{7}`, or `{7+}` sent without waiting for `+`). */
+const LITERAL_END = /\s*\{(\d+)\+?\}\s*$/y;
+/** The SASL mechanisms (and FTP's `AUTH TLS`) an `AUTH` names; any other word is a Redis password. */
+const MECHANISM = /^(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2?|OAUTHBEARER|GSSAPI|GSS-SPNEGO|GS2-[\w-]+|NTLM|EXTERNAL|ANONYMOUS|SCRAM-[\w-]+|KERBEROS_V[45]|SKEY|OTP|SRP|TLS|SSL|TLS-[CP]|X-[\w-]+)$/i;
+const REDIS_AUTH = /^(AUTH(?:\s+(\S+))?)\s+(\S+)\s*$/i;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
 
 /**
@@ -46,6 +53,11 @@ export class LineAuthReader {
   private asked: 'user' | 'password' | undefined;
   /** Answers the client gave in this exchange. */
   private answers = 0;
+  /**
+   * An IMAP LOGIN awaits a literal: the client's next line starts with its `bytes`, the user
+   * (after `args` 0) or the password (after 1).
+   */
+  private literal: { readonly args: number; readonly bytes: number } | undefined;
   /** How the line being read was decoded into its text. */
   private encoding: 'utf8' | 'latin1' = 'utf8';
 
@@ -61,6 +73,8 @@ export class LineAuthReader {
   }
 
   private server(text: string): LineAuth | undefined {
+    // A tagged reply instead of the `+` that asks for a literal: the LOGIN is over.
+    if (this.literal && !/^[+*]/.test(text)) this.literal = undefined;
     if (this.mechanism === undefined) return undefined;
     const challenge = CHALLENGE.exec(text);
     if (!challenge) {
@@ -80,6 +94,13 @@ export class LineAuthReader {
   }
 
   private client(text: string): LineAuth | undefined {
+    const literal = this.literal;
+    if (literal) {
+      this.literal = undefined;
+      if (literal.args > 0) return { kind: 'secret', shown: '', secret: 'password', secretBytes: literal.bytes };
+      const user = Buffer.from(text, this.encoding).subarray(0, literal.bytes).toString(this.encoding);
+      return this.loginArgs(text, user.length, 1);
+    }
     if (this.challenged) {
       this.challenged = false;
       const bytes = text === '*' ? undefined : base64Bytes(text.trim());
@@ -96,13 +117,23 @@ export class LineAuthReader {
     const first = text.charCodeAt(0) | 0x20;
     const space = text.indexOf(' ');
     const second = space < 0 ? 0 : text.charCodeAt(space + 1) | 0x20;
-    const start = (first === 0x61 ? SMTP_AUTH.exec(text) : null) ?? (second === 0x61 ? IMAP_AUTHENTICATE.exec(text) : null);
+    const smtp = first === 0x61 ? SMTP_AUTH.exec(text) : null;
+    if (first === 0x61 && !(smtp && MECHANISM.test(smtp[2]))) {
+      const redis = REDIS_AUTH.exec(text);
+      if (redis) return { kind: 'secret', shown: redis[1], secret: 'password', secretBytes: Buffer.byteLength(redis[3], this.encoding) };
+    }
+    const start = smtp ?? (second === 0x61 ? IMAP_AUTHENTICATE.exec(text) : null);
     if (start) {
       this.mechanism = start[2].toUpperCase();
       this.answers = 0;
       this.asked = undefined;
       const initial = start[3];
       if (initial === undefined) return undefined;
+      // An initial response sent as a literal: the next line is the answer.
+      if (/^\{\d+\+?\}$/.test(initial)) {
+        this.challenged = true;
+        return undefined;
+      }
       const bytes = initial === '=' ? new Uint8Array(0) : base64Bytes(initial);
       if (bytes === undefined) return undefined;
       this.answers++;
@@ -110,8 +141,27 @@ export class LineAuthReader {
     }
     const pass = first === 0x70 ? PASS.exec(text) : null;
     if (pass) return { kind: 'secret', shown: pass[1], secret: 'password', secretBytes: Buffer.byteLength(pass[2], this.encoding) };
-    const login = second === 0x6c ? IMAP_LOGIN.exec(text) : null;
-    if (login) return { kind: 'secret', shown: login[1], secret: 'password', secretBytes: imapStringBytes(login[2], this.encoding) };
+    if (second !== 0x6c) return undefined;
+    IMAP_LOGIN.lastIndex = 0;
+    return IMAP_LOGIN.test(text) ? this.loginArgs(text, IMAP_LOGIN.lastIndex, 0) : undefined;
+  }
+
+  /**
+   * The rest of an IMAP LOGIN's line from `at`, after `args` of its arguments: the password when
+   * it comes in line; a literal announced at the end is remembered for the next line.
+   */
+  private loginArgs(text: string, at: number, args: number): LineAuth | undefined {
+    while (args < 2) {
+      IMAP_WORD.lastIndex = at;
+      const word = IMAP_WORD.exec(text);
+      if (!word) break;
+      if (args === 1) return { kind: 'secret', shown: text.slice(0, at), secret: 'password', secretBytes: imapStringBytes(word[1], this.encoding) };
+      args++;
+      at = IMAP_WORD.lastIndex;
+    }
+    LITERAL_END.lastIndex = at;
+    const literal = args < 2 ? LITERAL_END.exec(text) : null;
+    if (literal) this.literal = { args, bytes: Number(literal[1]) };
     return undefined;
   }
 

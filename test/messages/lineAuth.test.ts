@@ -67,6 +67,25 @@ describe('LineAuthReader', () => {
     expect(read('>a LOGIN bob {5}')).toEqual([undefined]);
   });
 
+  it('IMAP LOGIN with literals: the user literal left alone, the password literal by its size', () => {
+    expect(read('>a1 LOGIN {3}', '<+ Ready', '>bob {7}', '<+ Ready', '>hunter2', '<a1 NO bad', '>a2 NOOP')).toEqual([
+      undefined, undefined, undefined, undefined, '||password 7', undefined, undefined,
+    ]);
+    expect(read('>a1 LOGIN {3+}', '>bob pw')).toEqual([undefined, 'bob||password 2']);
+    expect(read('>a1 LOGIN bob {7+}', '>hunter2')).toEqual([undefined, '||password 7']);
+    expect(read('>a1 LOGIN bob {7}', '<a1 BAD no', '>hunter2')).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('IMAP AUTHENTICATE with its initial response as a literal: the literal is the answer', () => {
+    expect(read('>a1 AUTHENTICATE PLAIN {16}', '<+', `>${b64('\0bob\0hunter2')}`)).toEqual([undefined, undefined, '|user bob|password 7']);
+  });
+
+  it('Redis AUTH [user] password: the password by its size; FTP AUTH TLS is no password', () => {
+    expect(read('>AUTH hunter2', '<+OK')).toEqual(['AUTH||password 7', undefined]);
+    expect(read('>AUTH bob hunter2', '<-WRONGPASS')).toEqual(['AUTH bob||password 7', undefined]);
+    expect(read('>AUTH TLS', '<234 ok')).toEqual([undefined, undefined]);
+  });
+
   it('a password in UTF-8 counts its bytes; in Latin-1 (not UTF-8) one per character', () => {
     const reader = new LineAuthReader('c2s');
     expect(reader.read('c2s', 'PASS pässword')).toMatchObject({ secretBytes: 9 });
