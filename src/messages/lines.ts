@@ -13,6 +13,7 @@ import { isTextByte } from './detect.js';
 import { MAX_NOTES } from './http.js';
 import { headText } from './httpHead.js';
 import { LineAuthReader, type LineAuth } from './lineAuth.js';
+import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { TelnetReader } from './telnet.js';
 import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
@@ -193,8 +194,8 @@ export class LineConversation {
   private lastCommand: LineItem | undefined = undefined;
   /** {@link lineProtocolName} once a client and a server line were kept (it cannot change after). */
   private settledName: string | undefined = undefined;
-  /** The first error reply (see {@link isErrorReply}) among the kept lines, and the command it answered. */
-  failure: LineTurnFailure | undefined = undefined;
+  /** Pairs the kept lines' replies with their commands, to find the first error reply. */
+  private readonly replies = new ReplyTracker();
   /** Reads logins in the kept lines (not in Telnet, whose lines are typed keys). */
   private readonly auth: LineAuthReader | undefined;
 
@@ -404,8 +405,10 @@ export class LineConversation {
       const auth = this.auth?.read(line.dir, text, notUtf8);
       if (auth) line.auth = auth;
       this.onLine?.(line);
-      if (client && text.trim() !== '') this.lastCommand = line;
-      else if (!client && this.failure === undefined && MAY_FAIL.test(text) && isErrorReply(this.protocolName(), text)) this.failure = { command: this.lastCommand, reply: line };
+      if (client && text.trim() !== '') {
+        this.lastCommand = line;
+        this.replies.command(line);
+      } else if (!client) this.replies.reply(line, this.protocolName());
     }
     const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
     if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
@@ -414,6 +417,11 @@ export class LineConversation {
       const clientSide = this.sides[this.clientDir];
       if (!clientSide.raw && !clientSide.current) { clientSide.inBlock = true; clientSide.lineBytes = 0; }
     }
+  }
+
+  /** The first error reply (see `isErrorReply`) among the kept lines, and the command it answered. */
+  get failure(): LineTurnFailure | undefined {
+    return this.replies.failure;
   }
 
   /** {@link lineProtocolName}, computed once for good when both sides have a kept line. */
@@ -536,43 +544,6 @@ export function lineProtocolName(conversation: LineConversation): string {
   return 'text';
 }
 
-/** An error reply and the command it answered (undefined for a greeting). */
-export interface LineTurnFailure {
-  readonly command: LineItem | undefined;
-  readonly reply: LineItem;
-}
-
-/** What any error reply starts like (see {@link isErrorReply}): cheap to test first. */
-const MAY_FAIL = /^(?:[45]|-ERR|\S+ (?:NO|BAD))/i;
-
-/** Protocols whose replies start with a 3-digit code (RFC 5321, RFC 959). */
-const CODED_PROTOCOLS: readonly string[] = ['SMTP', 'FTP'];
-
-/**
- * True when `reply` (a server line of protocol `name`, see {@link lineProtocolName}) says a
- * command failed: a 4xx or 5xx code (SMTP, FTP), `-ERR` (POP3, Redis), a tagged `NO` or `BAD`
- * (IMAP). Never for other protocols.
- */
-export function isErrorReply(name: string, reply: string): boolean {
-  if (CODED_PROTOCOLS.includes(name)) return /^[45]\d\d(?:[ -]|$)/.test(reply);
-  if (name === 'POP3' || name === 'Redis') return reply.startsWith('-ERR');
-  if (name === 'IMAP') return /^[^*\s]\S* (?:NO|BAD)(?: |$)/i.test(reply);
-  return false;
-}
-
-/**
- * The 3-digit reply codes of a conversation whose protocol has them (SMTP, FTP), each reply line's
- * once (a multi-line reply's lines each); none for other protocols.
- */
-export function* replyCodes(conversation: LineConversation): Generator<string> {
-  if (!CODED_PROTOCOLS.includes(lineProtocolName(conversation))) return;
-  for (const item of conversation.items) {
-    if (item.dir === conversation.clientDir || item.kind !== 'line') continue;
-    const code = /^\d{3}(?=[ -]|$)/.exec(item.text);
-    if (code) yield code[0];
-  }
-}
-
 /** The status a reply line gives: the code of `250-...`, `+OK`/`-ERR`, an IMAP tagged `OK`, else its first word. */
 function replyStatus(reply: string, command: string): string {
   const code = /^(\d{3})[ -]?/.exec(reply);
@@ -585,7 +556,7 @@ function replyStatus(reply: string, command: string): string {
 /**
  * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol (`lines:` when not recognised),
  * the first command, the status of its reply, and how many lines the client sent when more than one.
- * When a command got an error reply (see {@link isErrorReply}), `! ` and the first such command
+ * When a command got an error reply (see `isErrorReply`), `! ` and the first such command
  * instead: `! SMTP RCPT TO:<a@b> → 554 (9 cmds)`. Telnet: the server's first
  * line and the client's lines, `TELNET OpenBSD/i386 (oof) (ttyp2) (9 cmds)`. `shown` gives an
  * item's text as put in the summary (its first 60 characters): by default the text as it is

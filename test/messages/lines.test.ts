@@ -312,6 +312,40 @@ describe('line protocols', () => {
   });
 });
 
+describe('the command an error reply answers', () => {
+  const summary = (...steps: Step[]): string => lineSummary(play(steps));
+
+  it('SMTP pipelining: each final reply answers the oldest command waiting, multi-line replies and 354 aside', () => {
+    expect(summary(
+      ['s2c', '220 mx ESMTP\r\n'], ['c2s', 'EHLO me\r\n'], ['s2c', '250-mx\r\n250 PIPELINING\r\n'],
+      ['c2s', 'MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n'], ['s2c', '250 ok\r\n550 no such user\r\n554 no valid recipients\r\n'],
+    )).toBe('! SMTP RCPT TO:<b@x> → 550 (4 cmds)');
+    expect(summary(
+      ['s2c', '220 mx ESMTP\r\n'], ['c2s', 'MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n'], ['s2c', '250 ok\r\n250 ok\r\n354 go\r\n'],
+      ['c2s', 'body\r\n.\r\nQUIT\r\n'], ['s2c', '452 full\r\n221 bye\r\n'],
+    )).toBe('! SMTP DATA → 452 (4 cmds)');
+  });
+
+  it('a SASL answer belongs to its AUTH command', () => {
+    expect(summary(['s2c', '220 mx ESMTP\r\n'], ['c2s', 'AUTH LOGIN\r\n'], ['s2c', '334 VXNlcm5hbWU6\r\n'], ['c2s', 'Ym9i\r\n'], ['s2c', '334 UGFzc3dvcmQ6\r\n'], ['c2s', 'aHVudGVyMg==\r\n'], ['s2c', '535 bad\r\n']))
+      .toBe('! SMTP AUTH LOGIN → 535 (3 cmds)');
+    expect(summary(['s2c', '+OK POP3\r\n'], ['c2s', 'AUTH PLAIN\r\n'], ['s2c', '+ \r\n'], ['c2s', 'AGJvYgBwdw==\r\n'], ['s2c', '-ERR no\r\n']))
+      .toBe('! POP3 AUTH PLAIN → -ERR (2 cmds)');
+  });
+
+  it('IMAP: a tagged reply answers the command of its tag; literals belong to their command', () => {
+    expect(summary(['s2c', '* OK ready\r\n'], ['c2s', 'a1 SELECT INBOX\r\na2 FETCH 1 BODY[]\r\n'], ['s2c', 'a1 NO no such box\r\na2 BAD no box\r\n']))
+      .toBe('! IMAP a1 SELECT INBOX → NO (2 cmds)');
+    expect(summary(['s2c', '* OK ready\r\n'], ['c2s', 'a1 LOGIN {3}\r\n'], ['s2c', '+ go\r\n'], ['c2s', 'bob {7}\r\n'], ['s2c', '+ go\r\n'], ['c2s', 'hunter2\r\n'], ['s2c', 'a1 NO bad\r\n']))
+      .toBe('! IMAP a1 LOGIN {3} → NO (3 cmds)');
+  });
+
+  it('FTP: a 1xx reply is not final', () => {
+    expect(summary(['s2c', '220 FTP ready\r\n'], ['c2s', 'RETR a\r\nRETR b\r\n'], ['s2c', '150 opening\r\n550 a gone\r\n550 no b\r\n']))
+      .toBe('! FTP RETR a → 550 (2 cmds)');
+  });
+});
+
 describe('line text that is not UTF-8', () => {
   it('is kept a character per byte and marked, so the view can show its bytes as \\xNN', () => {
     const lines = play([['c2s', 'G\xffT / x\r\n'], ['s2c', 'caf\xc3\xa9 ok\r\n'], ['c2s', 'plain\r\n']]);

@@ -1,0 +1,107 @@
+/**
+ * The replies of line protocols: which are errors ({@link isErrorReply}), their codes
+ * ({@link replyCodes}), and which command each answers ({@link ReplyTracker}), pipelined or
+ * tagged. Pure state, never throws.
+ */
+import type { LineConversation, LineItem } from './lines.js';
+
+/** An error reply and the command it answered (undefined for a greeting). */
+export interface LineTurnFailure {
+  readonly command: LineItem | undefined;
+  readonly reply: LineItem;
+}
+
+/** What any error reply starts like (see {@link isErrorReply}): cheap to test first. */
+const MAY_FAIL = /^(?:[45]|-ERR|\S+ (?:NO|BAD))/i;
+
+/** Protocols whose replies start with a 3-digit code (RFC 5321, RFC 959). */
+const CODED_PROTOCOLS: readonly string[] = ['SMTP', 'FTP'];
+
+/**
+ * True when `reply` (a server line of protocol `name`, see `lineProtocolName`) says a
+ * command failed: a 4xx or 5xx code (SMTP, FTP), `-ERR` (POP3, Redis), a tagged `NO` or `BAD`
+ * (IMAP). Never for other protocols.
+ */
+export function isErrorReply(name: string, reply: string): boolean {
+  if (CODED_PROTOCOLS.includes(name)) return /^[45]\d\d(?:[ -]|$)/.test(reply);
+  if (name === 'POP3' || name === 'Redis') return reply.startsWith('-ERR');
+  if (name === 'IMAP') return /^[^*\s]\S* (?:NO|BAD)(?: |$)/i.test(reply);
+  return false;
+}
+
+/**
+ * The 3-digit reply codes of `conversation` when its protocol `name` has them (SMTP, FTP), each
+ * reply line's once (a multi-line reply's lines each); none for other protocols.
+ */
+export function* replyCodes(conversation: LineConversation, name: string): Generator<string> {
+  if (!CODED_PROTOCOLS.includes(name)) return;
+  for (const item of conversation.items) {
+    if (item.dir === conversation.clientDir || item.kind !== 'line') continue;
+    const code = /^\d{3}(?=[ -]|$)/.exec(item.text);
+    if (code) yield code[0];
+  }
+}
+
+/** Commands kept waiting for their reply; past it the older half is dropped (a reply then blames a later one). */
+const MAX_PENDING = 256;
+/** A server line asking for more of the command under way: SASL `334` or `+` challenges, IMAP's `+` for a literal. */
+const CONTINUATION = /^(?:334|\+)(?:\s|$)/;
+/** A client line ending in an IMAP literal `{n}` or `{n+}`: the next line is part of the command. */
+const LITERAL_END = /\{\d+\+?\}$/;
+
+/**
+ * Finds the first error reply of a conversation and the command it answers. Client commands
+ * ({@link command}) wait in order for their final reply ({@link reply}): for SMTP and FTP a
+ * `xyz ` line (not `xyz-`, nor a 1xx, nor SMTP's `334`/`354`), for POP3 `+OK` or `-ERR`, for
+ * IMAP the tagged line with the command's tag. A client line after a continuation (SASL answer,
+ * IMAP literal) belongs to the command under way. Other protocols blame the client's last line.
+ */
+export class ReplyTracker {
+  /** The first error reply, once one came. */
+  failure: LineTurnFailure | undefined = undefined;
+  private pending: LineItem[] = [];
+  /** The client's next line continues the command under way. */
+  private continued = false;
+  /** The client's last command line. */
+  private last: LineItem | undefined = undefined;
+
+  /** A complete, non-blank client line. */
+  command(line: LineItem): void {
+    if (this.failure) return;
+    const text = line.text.trimEnd();
+    const continued = this.continued;
+    this.continued = LITERAL_END.test(text);
+    if (continued) return;
+    this.last = line;
+    if (this.pending.length >= MAX_PENDING) this.pending.splice(0, MAX_PENDING / 2);
+    this.pending.push(line);
+  }
+
+  /** A complete server line of a conversation of protocol `name` (see `lineProtocolName`). */
+  reply(line: LineItem, name: string): void {
+    if (this.failure) return;
+    const text = line.text;
+    if (CONTINUATION.test(text) && name !== 'Redis') {
+      this.continued = true;
+      return;
+    }
+    const answered = this.answered(text, name);
+    if (MAY_FAIL.test(text) && isErrorReply(name, text)) this.failure = { command: answered, reply: line };
+  }
+
+  /** The command a final reply `text` answers (taken off the queue), else the client's last line. */
+  private answered(text: string, name: string): LineItem | undefined {
+    if (CODED_PROTOCOLS.includes(name)) {
+      const code = /^(\d)\d\d(?: |$)/.exec(text);
+      if (code === null || code[1] === '1' || (name === 'SMTP' && code[1] === '3')) return this.pending[0] ?? this.last;
+      return this.pending.shift() ?? this.last;
+    }
+    if (name === 'POP3') return /^(?:\+OK|-ERR)\b/.test(text) ? (this.pending.shift() ?? this.last) : this.last;
+    if (name === 'IMAP') {
+      const tag = /^([^*\s]\S*) /.exec(text)?.[1];
+      const at = tag === undefined ? -1 : this.pending.findIndex((command) => command.text.startsWith(`${tag} `));
+      return at < 0 ? this.last : this.pending.splice(at, 1)[0];
+    }
+    return this.last;
+  }
+}
