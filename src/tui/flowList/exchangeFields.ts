@@ -7,7 +7,7 @@
 import type { Micros } from '../../core/types.js';
 import { framingOf, headerValue, responseBodyPlan } from '../../messages/httpHead.js';
 import { HEAD_IN_GAP } from '../../messages/httpStream.js';
-import type { HttpExchange, StrayBytes } from '../../messages/types.js';
+import type { ExchangeFlag, HttpExchange, StrayBytes } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 
 /** One exchange of one flow: `index` is its position in the flow's `http.exchanges`. */
@@ -22,19 +22,27 @@ export function exchangeLabel(listed: ListedExchange): string {
   return `${listed.flowId}#${listed.index + 1}`;
 }
 
+/** What the proxy says of an upstream it could not reach (HttpExchange.upstream, see proxy/connectFailure.ts). */
+export const UPSTREAM_OUTCOMES: readonly string[] = ['refused', 'not resolved', 'unreachable', 'timed out', 'failed'];
+
+/** The flags that leave an exchange without a response, as its outcome, the first found first. */
+const FLAG_OUTCOMES = ['lost', 'after-close', 'unanswered'] as const satisfies readonly ExchangeFlag[];
+
+/**
+ * Every word the outcome column shows for an exchange without a response, each a failure (the
+ * lists show them as errors, the filter's `status:` takes them with `-` for spaces).
+ */
+export const FAILED_OUTCOMES: readonly string[] = [...FLAG_OUTCOMES, ...UPSTREAM_OUTCOMES];
+
 /**
  * The outcome column: the final response's status; without one, what went wrong (the proxy's
- * upstream `refused`, `not resolved`...: see HttpExchange.upstream; `lost`: in a capture gap;
+ * upstream `refused`, `not resolved`...: {@link UPSTREAM_OUTCOMES}; `lost`: in a capture gap;
  * `after-close`: sent after the server closed; `unanswered`), else `-` (waiting).
  */
 export function exchangeStatus(exchange: HttpExchange): string {
   if (exchange.response) return String(exchange.response.status);
   if (exchange.upstream !== undefined) return escapeText(exchange.upstream);
-  const flags = exchange.flags;
-  if (flags.includes('lost')) return 'lost';
-  if (flags.includes('after-close')) return 'after-close';
-  if (flags.includes('unanswered')) return 'unanswered';
-  return '-';
+  return FLAG_OUTCOMES.find((flag) => exchange.flags.includes(flag)) ?? '-';
 }
 
 /** True when the exchange went wrong (the flow list's `!`): any flag, a response without request included. */

@@ -1,7 +1,8 @@
 /**
  * Filter words about a flow's messages (issue 13): `method:POST`, `status:404` or `status:5xx`
  * (or a word of the exchange list's status column for an exchange without a response:
- * `status:lost`, `status:after-close`, `status:unanswered`),
+ * `status:lost`, `status:after-close`, `status:unanswered`, `status:refused`, `status:timed-out`...;
+ * `status:failed`: any upstream the proxy could not reach),
  * `host:google` (a part of the request's Host, without its port, or of the TLS server name:
  * takes `www.google.com`), `path:/api` (the start of the request target's path).
  * Case-insensitive except the path. `status:` also matches the 3-digit reply codes of a line
@@ -14,7 +15,7 @@ import { replyCodes } from '../../messages/lineReplies.js';
 import { lineProtocolName } from '../../messages/lines.js';
 import type { HttpExchange } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
-import { exchangeStatus } from './exchangeFields.js';
+import { exchangeStatus, FAILED_OUTCOMES } from './exchangeFields.js';
 
 /** One message word. */
 export interface MessageTerm {
@@ -25,8 +26,10 @@ export interface MessageTerm {
 }
 
 const FIELDS = ['method', 'status', 'host', 'path'] as const;
-/** What the status column says of an exchange without a final response (see exchangeStatus). */
-const OUTCOMES: readonly string[] = ['lost', 'after-close', 'unanswered', 'refused', 'failed'];
+/** An outcome as a filter word: `timed out` → `timed-out`. */
+const outcomeWord = (outcome: string): string => outcome.replace(/ /g, '-');
+/** What the status column says of an exchange without a final response (see exchangeStatus), as filter words. */
+const OUTCOMES: readonly string[] = FAILED_OUTCOMES.map(outcomeWord);
 
 /** The term for `word` when it is a message word (`field:value`), a one-line error for a bad one, else undefined. */
 export function parseMessageWord(word: string): MessageTerm | string | undefined {
@@ -65,7 +68,7 @@ export function exchangeMatches(term: MessageTerm, exchange: HttpExchange): bool
     case 'status': {
       // `failed`: the proxy's upstream not reached, whatever the reason (`refused` is one).
       if (term.value === 'failed') return exchange.upstream !== undefined;
-      if (OUTCOMES.includes(term.value)) return exchangeStatus(exchange) === term.value;
+      if (OUTCOMES.includes(term.value)) return outcomeWord(exchangeStatus(exchange)) === term.value;
       const status = exchange.response?.status;
       return status !== undefined && statusMatches(String(status), term.value);
     }

@@ -2,10 +2,11 @@
  * The colour class of a status as the lists show it (an HTTP status, a line protocol's reply
  * word, or what the exchange list says of an exchange without a response). Pure.
  */
+import { FAILED_OUTCOMES } from './exchangeFields.js';
 import type { RowStyle } from './rowFormat.js';
 
 /** Outcome words that say something failed: line protocol error replies, exchanges without an answer. */
-const FAILED: readonly string[] = ['-ERR', 'NO', 'BAD', 'lost', 'after-close', 'unanswered'];
+const FAILED: readonly string[] = ['-ERR', 'NO', 'BAD', ...FAILED_OUTCOMES];
 
 /**
  * `status.ok` for 2xx (and `+OK`, `OK`), `status.redirect` for 3xx, `status.error` for 4xx, 5xx

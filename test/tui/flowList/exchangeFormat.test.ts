@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeDuration, exchangeSettled, exchangeStatus, exchangeTarget, exchangeText } from '../../../src/tui/flowList/exchangeFields.js';
+import { exchangeDuration, exchangeSettled, exchangeStatus, exchangeTarget, exchangeText, UPSTREAM_OUTCOMES } from '../../../src/tui/flowList/exchangeFields.js';
 import { exchangeColumns, exchangeDurationText, exchangeHeaderRow, fitRequest, formatExchangeRows } from '../../../src/tui/flowList/exchangeFormat.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../../src/tui/glyphs.js';
 import { stringColumns } from '../../../src/tui/width.js';
@@ -43,6 +43,15 @@ describe('exchange rows', () => {
       return row.spans.find((s) => s.style.startsWith('status.') || s.style === 'state.open')?.style;
     };
     expect([styleOf(200), styleOf(304), styleOf(404), styleOf(503), styleOf(undefined, ['after-close']), styleOf(undefined)]).toEqual(['status.ok', 'status.redirect', 'status.error', 'status.error', 'status.error', 'state.open']);
+  });
+
+  it('styles every outcome of an exchange without a response as an error, the upstream failures included', () => {
+    const styleOf = (outcome: string) => {
+      const listed = { flowId: 1, index: 0, exchange: { ...exchange(0, { target: '/', start: 0 }), upstream: outcome } };
+      const row = formatExchangeRows([listed], { width: 80, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 5, methodColumns: 3 })[0];
+      return row.spans.find((s) => s.style.startsWith('status.') || s.style === 'state.open')?.style;
+    };
+    expect(UPSTREAM_OUTCOMES.map(styleOf)).toEqual(UPSTREAM_OUTCOMES.map(() => 'status.error'));
   });
 
   it('selects the focused exchange; a narrow pane drops size and time', () => {

@@ -72,7 +72,7 @@ describe('message filter words on the demo', () => {
   });
 
   it('a bad word is one line; other words still work beside them', () => {
-    expect(parseFilter('status:abc')).toEqual({ ok: false, error: 'bad status:abc: a status like 404 or 5xx, or lost, after-close, unanswered, refused, failed' });
+    expect(parseFilter('status:abc')).toEqual({ ok: false, error: 'bad status:abc: a status like 404 or 5xx, or lost, after-close, unanswered, refused, not-resolved, unreachable, timed-out, failed' });
     expect(parseFilter('host:').ok).toBe(false);
     expect(shown(':80 path:/')).toEqual([1, 3]);
   });

@@ -35,5 +35,9 @@ describe('an exchange whose upstream the proxy could not reach', () => {
     expect([refused, unresolved].map((e) => exchangeMatches(term('status:refused'), e))).toEqual([true, false]);
     expect([refused, unresolved].map((e) => exchangeMatches(term('status:failed'), e))).toEqual([true, true]);
     expect(exchangeMatches(term('status:unanswered'), refused)).toBe(false);
+    // Every outcome the status column shows is a filter word, spaces as `-`.
+    const timedOut = failedRequest('upstream db:5432 timed out: ETIMEDOUT');
+    expect([refused, timedOut].map((e) => exchangeMatches(term('status:timed-out'), e))).toEqual([false, true]);
+    expect(parseMessageWord('status:unreachable')).toMatchObject({ value: 'unreachable' });
   });
 });
