@@ -185,6 +185,23 @@ export class FlowMessages {
     return flagged >= 0 ? `! ${text}` : text;
   }
 
+  /**
+   * Whether {@link summary} ends its story with an outcome flowspy put after its own arrow (an
+   * HTTP response or its absence, a command's reply), so the word after the last ` → ` is that
+   * outcome, not captured text: false for a line command with no reply yet, whose text may hold
+   * an arrow of its own, and for a summary with no arrow of flowspy's.
+   */
+  summaryReplied(): boolean {
+    if (this.dataChannel || this.upstreamFailure) return false;
+    if (this.http) return this.http.exchanges.length > 0;
+    if (!this.lines || this.lines.telnet) return false;
+    if (this.lines.failure) return true;
+    const { items, clientDir } = this.lines;
+    // As lineSummary: the first client line not blank has a reply when what follows it is the server's.
+    const at = items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
+    return at >= 0 && at + 1 < items.length && items[at + 1].dir !== clientDir;
+  }
+
   /** The first flagged and first failed exchange, scanned again only after the exchanges changed (summary runs per visible row and frame). */
   private firstTrouble(): Trouble {
     if (!this.http) return NO_TROUBLE;

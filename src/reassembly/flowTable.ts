@@ -57,8 +57,8 @@ function endpointHash(seed: number, addr: string, port: number): number {
 
 /**
  * Flow-table hash of a segment's 4-tuple + VLAN: the same for both directions (the endpoint
- * hashes are added), a small non-negative integer (a fast Map key). Equal tuples give equal
- * hashes; different ones may collide (the table chains them).
+ * hashes are added), a non-negative integer within `mask`, whose low bits pick the table's
+ * slot. Equal tuples give equal hashes; different ones may collide (the table chains them).
  */
 function flowHash(seed: number, mask: number, segment: TcpSegment): number {
   let h = (endpointHash(seed, segment.srcAddr, segment.srcPort) + endpointHash(seed, segment.dstAddr, segment.dstPort)) | 0;

@@ -51,17 +51,24 @@ export function formatIsoTimestamp(micros: Micros): string | null {
   return parts ? `${day(parts.date)}T${clock(parts.date, parts.fraction)}Z` : null;
 }
 
-/** `HH:MM:SS.uuuuuu` in the local time zone (TZ); `??:??:??.??????` for a non-finite or out-of-range time. */
-export function formatLocalTimestamp(micros: Micros): string {
+/**
+ * `HH:MM:SS.uuuuuu` in the local time zone (TZ); `??:??:??.??????` for a non-finite or
+ * out-of-range time. On another local day than `dayOf` (the flow's start), its date instead of
+ * the microseconds, as wide or narrower: `11-15 00:00:01`.
+ */
+export function formatLocalTimestamp(micros: Micros, dayOf?: Micros): string {
   const parts = split(micros);
   if (!parts) return '??:??:??.??????';
   const { date, fraction } = parts;
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${fraction}`;
+  const time = `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  const start = dayOf === undefined ? undefined : split(dayOf)?.date;
+  const sameDay = start === undefined || start.toDateString() === date.toDateString();
+  return sameDay ? `${time}.${fraction}` : `${two(date.getMonth() + 1)}-${two(date.getDate())} ${time}`;
 }
 
 /**
  * The local day and zone at `micros` (what {@link formatLocalTimestamp} leaves out):
- * `2009-10-05 UTC-4`, `2026-01-01 UTC`, `2026-01-01 UTC+5:30`; `????-?? UTC?` when not representable.
+ * `2009-10-05 UTC-4`, `2026-01-01 UTC`, `2026-01-01 UTC+5:30`; `????-??-?? UTC?` when not representable.
  */
 export function formatLocalDayZone(micros: Micros): string {
   const parts = split(micros);

@@ -80,8 +80,11 @@ export class PayloadStore {
     return this.currentIndex * this.blockBytes + this.currentFill;
   }
 
-  /** Blocks held in RAM: those within the budget plus those whose spill write is not done. */
-  get ramBlockCount(): number {
+  /**
+   * Blocks held in RAM: those within the budget plus those whose spill write is not done (the
+   * ones written since the last look are let go first).
+   */
+  ramBlocksHeld(): number {
     this.releaseWritten();
     return this.ramBlocks.size;
   }
@@ -114,6 +117,7 @@ export class PayloadStore {
 
   /** Copies `length` bytes stored at `location` into `into[at...]`; throws on a spill file error. */
   readInto(location: number, into: Uint8Array, at: number, length: number): void {
+    this.releaseWritten(); // the last appends' written blocks go even when nothing is appended after them
     let done = 0;
     while (done < length) {
       const pos = location + done;
@@ -132,8 +136,9 @@ export class PayloadStore {
 
   /** Closes the spill file (which frees its disk space). The store must not be used afterwards. */
   dispose(): void {
-    this.spillWriter?.close();
-    if (this.spillFd >= 0) closeSync(this.spillFd);
+    // A writer that did not let go in time keeps the descriptor (left open rather than reused under it).
+    const letGo = this.spillWriter?.close() ?? true;
+    if (this.spillFd >= 0 && letGo) closeSync(this.spillFd);
     this.spillWriter = undefined;
     this.spillFd = -1;
     this.pendingSpills.length = 0;

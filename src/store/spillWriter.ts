@@ -5,10 +5,12 @@
  * Progress is a shared counter the store reads whenever it likes (no turn of the event loop is
  * needed, unlike libuv's thread pool, whose callbacks wait for one).
  */
+import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
-/** Slots of the shared control array. */
+/** Slots of a writer's shared control array. */
 const WRITTEN = 0;
+/** 0, or the failed write's errno as a negative number (-1 when it had none). */
 const FAILED = 1;
 /** Set by the store: write nothing more. */
 const STOP = 2;
@@ -18,7 +20,7 @@ const STOPPED = 3;
 /** Bytes per write call: 1 MiB calls into the page cache ran at a third of the speed of these. */
 const WRITE_BYTES = 64 * 1024;
 
-/** How long one wait for progress lasts before the thread's state is looked at again (ms). */
+/** How long one wait lasts before the thread's state is looked at again (ms). */
 const WAIT_MS = 100;
 /** How long the thread may go without writing a block before it is taken as stuck (ms). */
 const STUCK_MS = 60_000;
@@ -26,15 +28,16 @@ const STUCK_MS = 60_000;
 const STOP_WAIT_MS = 5_000;
 
 /** A job for the thread: a block to write into `fd` at `position`, or the writer's stop. */
-type Job = { id: number; control: Int32Array; fd: number; block: Uint8Array; position: number } | { id: number; control: Int32Array; stop: true };
+type Job = { control: Int32Array; fd: number; block: Uint8Array; position: number } | { control: Int32Array; stop: true };
 
 /**
  * The thread's body (its source is run as the worker's CommonJS script, so it uses nothing from
  * outside but `require`). Jobs come from every writer of the process, each with its control
- * array. For a writer: writes each block, in order, and counts it; on an error, sets FAILED,
- * posts `{ id, error }` and writes nothing more; once STOP is set it writes nothing more,
- * and at its `stop` job sets STOPPED. (The descriptors stay the main thread's: a worker that
- * closes a descriptor it did not open makes Node print a warning.)
+ * array. For a writer: writes each block, in order, and counts it; on an error, stores it in
+ * FAILED and writes nothing more; once STOP is set it writes nothing more, and at its `stop` job
+ * sets STOPPED. When the thread ends, for whatever reason, it sets `workerData.ended[0]`. (The
+ * descriptors stay the main thread's: a worker that closes a descriptor it did not open makes
+ * Node print a warning.)
  */
 function spillThread(): void {
   // Control slots as above (the source stands alone): 0 WRITTEN, 1 FAILED, 2 STOP, 3 STOPPED.
@@ -42,6 +45,11 @@ function spillThread(): void {
   const { writeSync } = require('node:fs') as typeof import('node:fs');
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const pieceBytes = workerData.pieceBytes as number;
+  const ended = new Int32Array(workerData.ended as SharedArrayBuffer);
+  process.on('exit', () => {
+    Atomics.store(ended, 0, 1);
+    Atomics.notify(ended, 0);
+  });
   parentPort!.on('message', (job: Job) => {
     const control = job.control;
     if ('stop' in job) {
@@ -50,56 +58,49 @@ function spillThread(): void {
       return;
     }
     if (Atomics.load(control, 1) !== 0 || Atomics.load(control, 2) !== 0) return;
+    const { fd, block, position } = job;
+    let done = 0;
     try {
-      const { fd, block, position } = job;
-      let done = 0;
       while (done < block.length && Atomics.load(control, 2) === 0) {
-        done += writeSync(fd, block, done, Math.min(pieceBytes, block.length - done), position + done);
+        const n = writeSync(fd, block, done, Math.min(pieceBytes, block.length - done), position + done);
+        if (n <= 0) throw new Error('nothing written');
+        done += n;
       }
       if (done === block.length) Atomics.add(control, 0, 1);
     } catch (error) {
-      Atomics.store(control, 1, 1);
-      parentPort!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
+      const errno = (error as { errno?: unknown }).errno;
+      Atomics.store(control, 1, typeof errno === 'number' && errno < 0 ? errno : -1);
     }
     Atomics.notify(control, 0);
   });
 }
 
+/** Set to 1 by the spill thread when it ends (it never does while the process runs, unless it fails). */
+const threadEnded = new Int32Array(new SharedArrayBuffer(4));
 /** The process's one spill thread, started at the first writer; it does not keep the process alive. */
 let thread: Worker | undefined;
-/** Why the thread itself failed, if it did (every writer fails then). */
-let threadFailure: string | undefined;
-/** The writers' failure messages as the thread reported them, by writer id. */
-const failures = new Map<number, string>();
-let nextWriterId = 0;
 
 function spillThreadWorker(): Worker {
   if (thread) return thread;
-  const worker = new Worker(`(${spillThread.toString()})()`, {
+  thread = new Worker(`(${spillThread.toString()})()`, {
     eval: true,
     execArgv: [], // run as a CommonJS script, whatever the main thread was started with
-    workerData: { pieceBytes: WRITE_BYTES },
+    workerData: { pieceBytes: WRITE_BYTES, ended: threadEnded.buffer },
   });
-  worker.unref();
-  worker.on('message', ({ id, error }: { id: number; error: string }) => failures.set(id, error));
-  worker.on('error', (error) => (threadFailure ??= error.message));
-  worker.on('exit', () => {
-    threadFailure ??= 'the spill thread ended';
-    thread = undefined;
-  });
-  thread = worker;
-  return worker;
+  thread.unref();
+  thread.on('error', () => undefined); // seen through threadEnded, by every writer
+  return thread;
 }
 
 /**
  * Writes blocks to an open spill file from the process's spill thread, in the order given. The
- * caller keeps the descriptor (and may read the file meanwhile); it closes it only after
- * {@link close}.
+ * caller keeps the descriptor (and may read the file meanwhile); it closes it only once
+ * {@link close} has returned true. Failures are seen synchronously (no turn of the event loop
+ * is needed): a failed write, and the thread's end.
  */
 export class SpillWriter {
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
   private readonly thread = spillThreadWorker();
-  private readonly id = nextWriterId++;
   private sent = 0;
 
   /** `fd`: the spill file, open for writing. */
@@ -112,17 +113,17 @@ export class SpillWriter {
 
   /**
    * Queues `block` (backed by a SharedArrayBuffer, left untouched until written) for `position`.
-   * @throws Error when an earlier write failed (the first failure's message).
+   * @throws Error when an earlier write failed (naming the error, e.g. ENOSPC) or the thread ended.
    */
   write(block: Uint8Array, position: number): void {
     this.throwIfFailed();
     this.sent++;
-    this.thread.postMessage({ id: this.id, control: this.control, fd: this.fd, block, position });
+    this.thread.postMessage({ control: this.control, fd: this.fd, block, position });
   }
 
   /**
    * Blocks the calling thread until more than `count` blocks are written.
-   * @throws Error when a write failed or the thread is gone.
+   * @throws Error when a write failed, the thread ended, or it wrote nothing for a minute.
    */
   waitBeyond(count: number): void {
     if (this.sent <= count) throw new Error(`spill writer: block ${count + 1} was never sent`);
@@ -140,20 +141,25 @@ export class SpillWriter {
 
   /**
    * Stops this writer: blocks not written yet are left out (at most one 64 KiB write call goes
-   * on), and returns once the thread has let it go, so that the caller may close the descriptor.
+   * on). Returns true once the thread has let it go (the descriptor may be closed), false when
+   * it did not say so within 5 s (the descriptor must then be left open).
    */
-  close(): void {
+  close(): boolean {
     Atomics.store(this.control, STOP, 1);
-    this.thread.postMessage({ id: this.id, control: this.control, stop: true });
+    if (Atomics.load(threadEnded, 0) !== 0) return true;
+    this.thread.postMessage({ control: this.control, stop: true });
     const deadline = Date.now() + STOP_WAIT_MS;
-    while (threadFailure === undefined && Atomics.load(this.control, STOPPED) === 0 && Date.now() < deadline) {
+    while (Atomics.load(this.control, STOPPED) === 0) {
+      if (Atomics.load(threadEnded, 0) !== 0) return true;
+      if (Date.now() >= deadline) return false;
       Atomics.wait(this.control, STOPPED, 0, WAIT_MS);
     }
-    failures.delete(this.id);
+    return true;
   }
 
   private throwIfFailed(): void {
-    if (threadFailure !== undefined) throw new Error(`spill file: ${threadFailure}`);
-    if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`spill file: ${failures.get(this.id) ?? 'write failed'}`);
+    const errno = Atomics.load(this.control, FAILED);
+    if (errno !== 0) throw new Error(`spill file: write failed${errno < -1 ? ` (${getSystemErrorName(errno)})` : ''}`);
+    if (Atomics.load(threadEnded, 0) !== 0) throw new Error('spill file: the spill thread ended');
   }
 }

@@ -8,8 +8,7 @@
  * (the user quit); then stops the source and calls `terminal.restore()`. The app never restores
  * the terminal or exits the process itself.
  */
-import { escapeText } from '../render/escape.js';
-import { fitHead } from './width.js';
+import { ProblemNews } from './problemNews.js';
 import type blessed from 'blessed';
 import type { FlowStore } from '../store/flowStore.js';
 import { ConversationPane } from './conversationPane.js';
@@ -59,8 +58,6 @@ export interface TuiOptions {
 const ENGINE_REDRAW_MS = 100;
 /** How often running-source counters are looked at for the status row. */
 const COUNTER_POLL_MS = 250;
-/** How long a new problem of the source is said whole in the status row (a key ends it sooner). */
-export const PROBLEM_SHOWN_MS = 5000;
 
 /** The app. Construct it once; `closed` resolves when the user quits. */
 export class TuiApp {
@@ -83,9 +80,7 @@ export class TuiApp {
   private readonly promptScene: PromptScene;
   private readonly mouseTargets: MouseTargets;
   private poll: NodeJS.Timeout | undefined;
-  /** The source's problem last said whole (see sayNewProblem), and the timer that ends saying it. */
-  private problemSaid: string | undefined;
-  private problemTimer: NodeJS.Timeout | undefined;
+  private readonly problemNews: ProblemNews;
   private lastCounts = '';
   /** The exchange-list row the conversation below was last put at (see anchorSelectedExchange). */
   private anchoredExchange: ListedExchange | undefined;
@@ -100,6 +95,7 @@ export class TuiApp {
     this.scheduler = new RedrawScheduler(() => this.draw(), ENGINE_REDRAW_MS);
     const width = (): number => Number(this.screen.width) || 80;
     this.status = new StatusMessage(() => messageColumns(width()), () => this.scheduler.soon(), terminal.glyphs.ellipsis, () => soleMessageColumns(width()));
+    this.problemNews = new ProblemNews(this.status, terminal.glyphs.ellipsis, () => this.scheduler.soon());
     // `F`: one state, read by both panes (a move in either stops it for both).
     const following: Following = notFollowing();
     this.list = new FlowView(store, store, () => this.scheduler.soon(), messages, terminal.glyphs, following);
@@ -174,7 +170,7 @@ export class TuiApp {
     this.scheduler.cancel();
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
-    if (this.problemTimer) clearTimeout(this.problemTimer);
+    this.problemNews.dispose();
     this.list.dispose();
     this.exchanges.dispose();
     this.mouse?.dispose();
@@ -275,31 +271,9 @@ export class TuiApp {
   /** One frame (see frame.ts); then the search steps go on if the list's `~text` is running. */
   private draw(): void {
     if (this.quitting) return;
-    this.sayNewProblem();
+    this.problemNews.sayNew(this.options.source.problem());
     drawFrame(this.frameScene);
     if (this.list.searchProgress?.busy) this.searches.scheduleSteps();
-  }
-
-  /**
-   * A new problem of the source (a damaged capture, an output that failed) is said whole in the
-   * status row until the next key or {@link PROBLEM_SHOWN_MS}; then the row is back, with the
-   * problem's badge in it (see frame.ts), and `?` shows the whole text.
-   */
-  private sayNewProblem(): void {
-    const problem = this.options.source.problem();
-    if (problem === undefined || problem === this.problemSaid) return;
-    this.problemSaid = problem;
-    // Cut at its end: its start says what and where (`damaged capture at byte 874`).
-    const text = escapeText(problem.split('\n')[0]);
-    this.status.sayFitted((columns) => fitHead(text, columns, this.options.terminal.glyphs.ellipsis));
-    const said = this.status.text;
-    if (this.problemTimer) clearTimeout(this.problemTimer);
-    this.problemTimer = setTimeout(() => {
-      if (this.status.text !== said) return;
-      this.status.say('');
-      this.scheduler.soon();
-    }, PROBLEM_SHOWN_MS);
-    this.problemTimer.unref();
   }
 
   /**

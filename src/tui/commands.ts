@@ -200,10 +200,6 @@ export class Commands {
   }
 
   /**
-   * Enter: the conversation opens at the exchange selected in the exchange list (in the messages
-   * mode), or at the one the filter's message words point at (`status:404`: that 404).
-   */
-  /**
    * `+` / `-`: the list `by` rows taller or shorter, the conversation the opposite; each keeps a
    * row. The shift kept is what the screen allowed (so the other key acts at once).
    */
@@ -217,6 +213,10 @@ export class Commands {
     state.listShift = rows - share;
   }
 
+  /**
+   * Enter: the conversation opens at the exchange selected in the exchange list (in the messages
+   * mode), or at the one the filter's message words point at (`status:404`: that 404).
+   */
   private openAtMatch(): void {
     const { state, exchanges } = this.scene;
     const id = state.openedId;

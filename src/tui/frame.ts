@@ -22,7 +22,8 @@ import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
 import { fittedHelpText } from './helpPane.js';
 import { problemBadge } from './problemBadge.js';
-import { fitHead } from './width.js';
+import { fitHead, stringColumns } from './width.js';
+import type { PromptBar } from './promptBar.js';
 import type { ScreenLayout } from './layout.js';
 import { paintRow, paintTitle } from './paint.js';
 import type { RedrawScheduler } from './redraw.js';
@@ -83,7 +84,8 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('conversation', layout.conversation, conversation.paint(palette));
 
   // The status row is one row: a message is fitted into it (see statusLine), never spilt onto the hints.
-  boxes.place('status', layout.status, state.prompt ? state.prompt.renderRow(width) : statusLine(statusInfo(scene), width, glyphs));
+  const statusRow = state.prompt ? promptRow(state.prompt, width, layout.hints.height > 0, glyphs.ellipsis) : statusLine(statusInfo(scene), width, glyphs);
+  boxes.place('status', layout.status, statusRow);
   boxes.place('hints', layout.hints, ' ' + hints(scene, width - 1, unicode));
   const helpRows = layout.status.top;
   const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis, scene.source.problem()).slice(state.helpTop, state.helpTop + helpRows).join('\n');
@@ -108,8 +110,9 @@ function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptio
   const digits = Math.max(3, String(list.largestId).length);
   const preview = (flow: ListedFlow) => list.describe(flow);
   const summarized = (flow: ListedFlow) => list.summarized(flow);
+  const replied = (flow: ListedFlow) => list.replied(flow);
   const sortedBy = list.sort === 'bytes' || list.sort === 'duration' ? list.sort : undefined;
-  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, summarized, numberColumns: digits, endpoints: list.widestEndpoints, sortedBy };
+  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, summarized, replied, numberColumns: digits, endpoints: list.widestEndpoints, sortedBy };
 }
 
 /** The list's focused row (flow or exchange) as a frame `width` columns wide shows it ('' when none). */
@@ -143,6 +146,17 @@ function statusInfo(scene: FrameScene): StatusInfo {
     activity: source.activity?.() ?? '',
     message: listSearchNote(scene) ?? message,
   };
+}
+
+/**
+ * The open prompt's row. Its error goes to the hint row; a screen without one (under
+ * HINT_ROW_MIN_HEIGHT rows) says it here, beside the prompt, which keeps at least half the row.
+ */
+function promptRow(prompt: PromptBar, width: number, hasHintRow: boolean, ellipsis: string): string {
+  if (prompt.error === undefined || hasHintRow) return prompt.renderRow(width);
+  const said = `  ! ${prompt.error}`;
+  const promptWidth = Math.max(Math.ceil(width / 2), width - stringColumns(said));
+  return prompt.renderRow(promptWidth) + fitHead(said, width - promptWidth, ellipsis);
 }
 
 function hints(scene: FrameScene, width: number, unicode: boolean): string {

@@ -10,7 +10,7 @@ export type PromptPurpose = 'filter' | 'search-list' | 'search-conversation' | '
 
 /** A prompt in the status row. */
 export class PromptBar extends Prompt {
-  /** Why the answer was not taken (escaped), shown in the hint row while the prompt stays open with it; undefined when none. */
+  /** Why the answer was not taken (escaped), shown in the hint row (beside the prompt when there is none) while the prompt stays open; undefined when none. */
   error: string | undefined = undefined;
 
   constructor(

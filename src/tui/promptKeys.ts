@@ -51,7 +51,7 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
   if (outcome === 'apply') {
     const error = answerError(prompt);
     if (error !== undefined) {
-      // A filter with a typo stays open with its text, the error in the hint row (as mitmproxy does), and in the history.
+      // A filter with a typo stays open with its text, the error in the hint row (as mitmproxy does; beside the prompt under 20 rows), and in the history.
       remember(scene.state.histories.filter, prompt.text);
       prompt.error = error;
     } else {

@@ -303,3 +303,15 @@ describe('the demo capture as messages', () => {
     expect(flagged.flags).toEqual(['after-close', 'unanswered']);
   });
 });
+
+describe('FlowMessages.summaryReplied', () => {
+  it('is true only when flowspy put an outcome after its arrow, not for an arrow in a command with no reply', () => {
+    const unanswered = run(new Script().data('c2s', 'EHLO a → 250 ok\r\n').end());
+    expect(unanswered.summary()).toContain('EHLO a → 250 ok');
+    expect(unanswered.summaryReplied()).toBe(false);
+    const answered = run(new Script().data('c2s', 'EHLO a → 250 ok\r\n').data('s2c', '500 no\r\n').end());
+    expect(answered.summary()).toMatch(/EHLO a → 250 ok → 500$/);
+    expect(answered.summaryReplied()).toBe(true);
+    expect(run(new Script().data('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n').end()).summaryReplied()).toBe(true);
+  });
+});

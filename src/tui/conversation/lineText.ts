@@ -40,8 +40,9 @@ export function timestampText(mode: TimestampMode, ts: Micros | undefined, start
   const columns = timestampColumns(mode);
   if (mode === 'off') return '';
   if (ts === undefined || !Number.isFinite(ts)) return ' '.repeat(columns);
-  // Local time, as tcpdump and Wireshark show it; the day and the zone are on the flow's first line.
-  if (mode === 'absolute') return formatLocalTimestamp(ts);
+  // Local time, as tcpdump and Wireshark show it; the day and the zone are on the flow's first
+  // line, and a time on a later day says its date.
+  if (mode === 'absolute') return formatLocalTimestamp(ts, startTs).padEnd(columns);
   const seconds = (ts - startTs) / 1e6;
   return `+${seconds.toFixed(6)}`.padStart(columns).slice(-columns);
 }

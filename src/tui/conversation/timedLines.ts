@@ -24,10 +24,17 @@ export interface PlacedLines {
  */
 export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine[], chunks: FlowChunks | undefined): PlacedLines {
   if (timed.length === 0 || units.count === 0) return { units, rest: timed };
+  // A unit's lines are built once for the placing (they may read bodies), however many lines look.
+  const built = new Map<number, readonly MessageLine[]>();
+  const linesOf = (index: number): readonly MessageLine[] => {
+    let lines = built.get(index);
+    if (!lines) built.set(index, (lines = units.lines(index)));
+    return lines;
+  };
   const startOf = (index: number): Micros | undefined => {
     const start = units.starts(index)[0];
     const chunk = start && chunks ? chunks.chunk(chunks.chunkAt(start.dir, start.offset)) : undefined;
-    return chunk?.ts ?? units.lines(index).find((line) => line.ts !== undefined)?.ts;
+    return chunk?.ts ?? linesOf(index).find((line) => line.ts !== undefined)?.ts;
   };
   /** Per unit, the lines placed in it: before its line `at` (its length: after its last). */
   const placed = new Map<number, { line: MessageLine; at: number }[]>();
@@ -38,7 +45,7 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
     const later = line.kind === 'event' ? (at: Micros) => at > ts : (at: Micros) => at >= ts;
     const after = firstStartedAfter(units.count, later, startOf);
     const before = after - 1;
-    const inside = before >= 0 ? units.lines(before).findIndex((l) => l.ts !== undefined && later(l.ts)) : -1;
+    const inside = before >= 0 ? linesOf(before).findIndex((l) => l.ts !== undefined && later(l.ts)) : -1;
     const [unit, at] = inside >= 0 ? [before, inside] : [after, 0];
     if (unit >= units.count) rest.push(line);
     else placed.set(unit, [...(placed.get(unit) ?? []), { line, at }]);

@@ -63,6 +63,11 @@ export class FlowMatcher {
     return messages !== undefined && messages.summary(matchedExchange(this.active, messages)) !== '';
   }
 
+  /** Whether {@link describe}'s summary ends in an outcome flowspy composed (see `FlowMessages.summaryReplied`). */
+  replied(flow: ListedFlow): boolean {
+    return this.messages?.(flow.id)?.summaryReplied() === true;
+  }
+
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
   matchedExchange(id: number): number | undefined {
     return matchedExchange(this.active, this.messages?.(id));

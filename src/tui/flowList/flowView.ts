@@ -97,6 +97,11 @@ export class FlowView {
     return this.matcher.summarized(flow);
   }
 
+  /** Whether that summary ends in an outcome flowspy composed, the only word after an arrow to colour. */
+  replied(flow: ListedFlow): boolean {
+    return this.matcher.replied(flow);
+  }
+
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
   matchedExchange(id: number): number | undefined {
     return this.matcher.matchedExchange(id);

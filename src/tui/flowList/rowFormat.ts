@@ -60,6 +60,8 @@ export interface RowOptions {
   readonly preview: (flow: ListedFlow) => string;
   /** Whether that preview is a summary of the flow's messages: only then are its `!` and status coloured (none by default). */
   readonly summarized?: (flow: ListedFlow) => boolean;
+  /** Whether that summary ends in an outcome flowspy composed (`FlowView.replied`): only then is the word after its last arrow coloured (as `summarized` by default). */
+  readonly replied?: (flow: ListedFlow) => boolean;
   /**
    * Digits of the number column (default: the biggest id among the rows, at least 3); pass
    * `String(view.largestId).length` so the columns do not move while scrolling.
@@ -155,11 +157,12 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
 }
 
 /**
- * The fitted preview as spans: for a `summary`, its leading `!` as a mark (style `note`), and the status
- * after its last arrow in its class's style (see `statusStyle`; not for `lines:`, a protocol not
- * recognised, whose reply word is no status); the rest `preview`.
+ * The fitted preview as spans: for a `summary`, its leading `!` as a mark (style `note`), and, when
+ * `replied` (flowspy put the outcome there, not the captured text), the status after its last
+ * arrow in its class's style (see `statusStyle`; not for `lines:`, a protocol not recognised,
+ * whose reply word is no status); the rest `preview`.
  */
-function previewSpans(text: string, arrow: string, summary: boolean): RowSpan[] {
+function previewSpans(text: string, arrow: string, summary: boolean, replied: boolean): RowSpan[] {
   if (!summary) return [{ text, style: 'preview' }];
   const spans: RowSpan[] = [];
   let rest = text;
@@ -167,7 +170,7 @@ function previewSpans(text: string, arrow: string, summary: boolean): RowSpan[] 
     spans.push({ text: '!', style: 'note' });
     rest = rest.slice(1);
   }
-  const at = rest.lastIndexOf(arrow);
+  const at = replied ? rest.lastIndexOf(arrow) : -1;
   const status = at < 0 || rest.startsWith('lines:') ? undefined : /^\S+/.exec(rest.slice(at + arrow.length))?.[0];
   const style = status === undefined ? undefined : statusStyle(status);
   if (status === undefined || style === undefined) return [...spans, { text: rest, style: 'preview' }];
@@ -221,10 +224,11 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
   // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
   const arrow = g === UNICODE_GLYPHS ? ' → ' : ' -> ';
+  const summarized = options.summarized?.(flow) === true;
   const tail: RowSpan[] = [
     { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,
-    ...previewSpans(fitPreview(options.preview(flow), layout.preview, g.ellipsis, arrow), arrow, options.summarized?.(flow) === true),
+    ...previewSpans(fitPreview(options.preview(flow), layout.preview, g.ellipsis, arrow), arrow, summarized, options.replied?.(flow) ?? summarized),
   ];
   const up = layout.arrows ? g.up : '';
   const down = layout.arrows ? g.down : '';

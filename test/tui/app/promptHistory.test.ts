@@ -60,4 +60,16 @@ describe('prompt history', () => {
     await screen.waitFor(() => status().startsWith('filter: stauts:500 '));
     app.dispose();
   });
+  it('under 20 rows (no hint row) a filter typo says its error in the status row, beside the prompt', async () => {
+    const { app, screen, status } = await openDemoApp(demo.store, { cols: 80, rows: 15, messages: (id) => demo.messages.get(id) });
+    screen.write('fstauts:500\r');
+    await screen.waitFor(() => status().includes('! unknown filter word stauts:'));
+    expect(status()).toMatch(/^filter: stauts:500 +! unknown filter word stauts:/);
+    expect([...status()]).toHaveLength(80);
+    // An edit takes the error away again.
+    screen.press('Backspace');
+    await screen.waitFor(() => !status().includes('unknown'));
+    expect(status()).toMatch(/^filter: stauts:50 /);
+    app.dispose();
+  });
 });

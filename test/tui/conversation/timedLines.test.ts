@@ -30,6 +30,15 @@ describe('placeTimedLines', () => {
     expect(rest).toEqual([]);
   });
 
+  it('builds each unit\'s lines once while placing, however many lines land near it', () => {
+    let builds = 0;
+    const counted: MessageUnits = { ...units, lines: (i) => (builds++, units.lines(i)) };
+    const many = Array.from({ length: 50 }, (_, i) => fin(31 + i / 100));
+    const { units: placed } = placeTimedLines(counted, many, undefined);
+    expect(builds).toBeLessThanOrEqual(2);
+    expect(texts(placed, 1).filter((t) => t.includes('FIN'))).toHaveLength(50);
+  });
+
   it('puts a line before the first unit started after it; at an equal time, after the data', () => {
     const { units: placed } = placeTimedLines(units, [fin(5), fin(20)], undefined);
     expect(texts(placed, 0)).toEqual(['client closed its side (FIN)', 'GET /a', '200']);

@@ -164,7 +164,20 @@ describe('text mode', () => {
       expect(view(s, { timestamps: 'absolute' }).lines()[0].text).toBe('03:43:20.000000 = connected (handshake seen) on 2023-11-15 UTC+5:30');
       expect(view(s, { timestamps: 'off' }).lines()[0].text).toBe('= connected (handshake seen)');
     } finally {
-      process.env.TZ = saved;
+      restoreTz(saved);
+    }
+  });
+
+  test('a time on another local day than the flow\'s start says its date', () => {
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = 'America/New_York';
+      // The flow starts at 17:13:20 local on 2023-11-14; local midnight is 6 h 46 min 40 s later.
+      const s = new FakeSource().data('c2s', 'a\n', 24_399_500_000).data('c2s', 'b\n', 24_401_250_000);
+      const lines = view(s, { timestamps: 'absolute' }).lines();
+      expect(texts(lines.slice(1))).toEqual(['23:59:59.500000 > a', '11-15 00:00:01  > b']);
+    } finally {
+      restoreTz(saved);
     }
   });
 
@@ -464,3 +477,9 @@ describe('turns: ] and [', () => {
     expect(s.lookups).toBeLessThan(400);
   });
 });
+
+/** Puts TZ back as it was: an unset one stays unset (assigning undefined would set "undefined"). */
+function restoreTz(saved: string | undefined): void {
+  if (saved === undefined) delete process.env.TZ;
+  else process.env.TZ = saved;
+}

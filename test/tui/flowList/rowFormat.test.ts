@@ -282,8 +282,8 @@ describe('flow rows: a summary\'s mark and status as spans to colour', () => {
   const store = new FakeStore();
   store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
   /** The spans after the note mark column and its space: the preview's. */
-  const spans = (preview: string, summarized = true, unicode = true) => {
-    const all = formatRows([...store.flows()], { ...options(store, 100, unicode), preview: () => preview, summarized: () => summarized })[0].spans;
+  const spans = (preview: string, summarized = true, unicode = true, replied = summarized) => {
+    const all = formatRows([...store.flows()], { ...options(store, 100, unicode), preview: () => preview, summarized: () => summarized, replied: () => replied })[0].spans;
     return all.slice(all.findIndex((s) => s.style === 'note') + 2).filter((s) => s.style !== 'space');
   };
 
@@ -302,5 +302,8 @@ describe('flow rows: a summary\'s mark and status as spans to colour', () => {
     expect(spans('! GET / → 500', false).map((s) => s.style)).toEqual(['preview']);
     expect(spans('lines: hello → 500').map((s) => s.style)).toEqual(['preview']);
     expect(spans('GET / → (no response)').map((s) => s.style)).toEqual(['preview']);
+    // A command with no reply yet: its `→ 250` is captured text, not flowspy's outcome.
+    expect(spans('SMTP EHLO a → 250 ok', true, true, false).map((s) => s.style)).toEqual(['preview']);
+    expect(spans('! SMTP EHLO a → 250 ok', true, true, false).map((s) => s.style)).toEqual(['note', 'preview']);
   });
 });
