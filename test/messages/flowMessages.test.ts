@@ -5,6 +5,7 @@ import { runCapture } from '../../src/engine/captureRun.js';
 import { detectProtocol } from '../../src/messages/detect.js';
 import { FlowMessages } from '../../src/messages/flowMessages.js';
 import { MessageTable } from '../../src/messages/messageTable.js';
+import { lineText } from '../../src/tui/conversation/messageLines.js';
 import { repoRoot } from '../support/corpus.js';
 import { clientHello, records, serverHello } from './tlsBuild.js';
 
@@ -228,6 +229,14 @@ describe('FlowMessages', () => {
     expect(pop.summary()).toBe('! POP3 AUTH → -ERR (3 cmds)');
     const tls = run(new Script().data('c2s', records(clientHello('api.example.com', ['h2'], [0x0304]))).data('s2c', records(serverHello(0x0304, 0x1301))).end());
     expect([tls.protocol, tls.summary(), tls.tls?.server?.cipherSuite]).toEqual(['tls', 'TLS api.example.com (offers h2)', 0x1301]);
+  });
+
+  it('sums up a failed login without its password: the LOGIN sent as literals, the SMTP AUTH', () => {
+    const imap = run(new Script().data('s2c', '* OK IMAP4rev1 ready\r\n').data('c2s', 'a1 LOGIN {3}\r\n').data('s2c', '+ go\r\n').data('c2s', 'bob {7}\r\n').data('s2c', '+ go\r\n').data('c2s', 'hunter2\r\n').data('s2c', 'a1 NO bad\r\n').end());
+    expect(imap.summary(undefined, lineText)).toBe('! IMAP a1 LOGIN {3} → NO (3 cmds)');
+    expect(imap.lines!.items.map(lineText).join('\n')).not.toContain('hunter2');
+    const smtp = run(new Script().data('s2c', '220 mx ESMTP\r\n').data('c2s', 'AUTH PLAIN\r\n').data('s2c', '334 \r\n').data('c2s', `${Buffer.from('\0bob\0hunter2').toString('base64')}\r\n`).data('s2c', '535 bad\r\n').end());
+    expect(smtp.summary(undefined, lineText)).toBe('! SMTP AUTH PLAIN → 535 (2 cmds)');
   });
 
   it('sums up the first command of a line protocol that got an error reply, marked with !', () => {
