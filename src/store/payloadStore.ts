@@ -59,9 +59,10 @@ export class PayloadStore {
   /** Number of blocks sent to the spill file (block i lives at i * blockBytes). */
   private spilledBlocks = 0;
   private spillWriter: SpillWriter | undefined;
-  /** Blocks sent to the writer and not yet known to be written, oldest first; still in `ramBlocks`. */
-  private readonly pendingSpills: { block: Uint8Array; index: number }[] = [];
-  /** Blocks known to be written (the writer's count when last looked at). */
+  /**
+   * Blocks known to be written (the writer's count when last looked at). Blocks are spilled in
+   * order, so those from here to `spilledBlocks` are the ones waiting, still in `ramBlocks`.
+   */
   private writtenBlocks = 0;
   /** Blocks whose bytes are on disk, kept to be filled again (no allocation, no page faults). */
   private readonly freeBlocks: Uint8Array[] = [];
@@ -141,7 +142,6 @@ export class PayloadStore {
     if (this.spillFd >= 0 && letGo) closeSync(this.spillFd);
     this.spillWriter = undefined;
     this.spillFd = -1;
-    this.pendingSpills.length = 0;
     this.ramBlocks.clear();
     this.freeBlocks.length = 0;
   }
@@ -162,12 +162,11 @@ export class PayloadStore {
     if (!block) throw new Error(`payload store: block ${oldest} missing`);
     if (this.spillFd < 0) this.spillFd = openUnlinkedSpill(this.spillParent);
     this.spillWriter ??= new SpillWriter(this.spillFd);
-    if (this.pendingSpills.length >= MAX_PENDING_SPILLS) {
+    if (this.spilledBlocks - this.writtenBlocks >= MAX_PENDING_SPILLS) {
       this.spillWriter.waitBeyond(this.writtenBlocks);
       this.releaseWritten();
     }
     this.spillWriter.write(block, oldest * this.blockBytes);
-    this.pendingSpills.push({ block, index: oldest });
     this.spilledBlocks++;
   }
 
@@ -176,8 +175,7 @@ export class PayloadStore {
     if (!this.spillWriter) return;
     const written = this.spillWriter.written;
     while (this.writtenBlocks < written) {
-      const { block, index } = this.pendingSpills.shift()!;
-      this.release(index, block);
+      this.release(this.writtenBlocks, this.ramBlocks.get(this.writtenBlocks)!);
       this.writtenBlocks++;
     }
   }
