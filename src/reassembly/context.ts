@@ -74,9 +74,7 @@ export function emitData(
   ts: Micros,
   fileOffset: number,
 ): void {
-  const offset = d.nextOffset;
-  d.nextOffset = offset + length;
-  d.nextSeq = (d.nextSeq + length) | 0;
+  const offset = d.advance(length);
   ctx.counters.payloadBytes += length;
   ctx.sink(ctx.dataEvent.refill(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
 }
@@ -90,10 +88,8 @@ export function emitData(
 export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, length: number, declaredAt: Micros, notCaptured = false): void {
   if (length <= 0) return;
   const ts = Math.min(declaredAt, d.buffer.firstTs());
-  const offset = d.nextOffset;
-  d.nextOffset = offset + length;
+  const offset = d.advance(length);
   d.lastGapEnd = d.nextOffset;
-  d.nextSeq = (d.nextSeq + length) | 0;
   ctx.counters.gaps++;
   ctx.counters.gapBytes += length;
   ctx.sink(notCaptured ? { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts, notCaptured } : { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts });

@@ -54,6 +54,9 @@ const STARTED = 1;
 const SYN_SEEN = 2;
 const HALF_CLOSED = 4;
 
+/** The rare part's starting values, read while a direction has none (never written). */
+const NO_RARE: Readonly<RareState> = new RareState();
+
 /** The one empty buffer every direction holds until it must buffer (never inserted into). */
 const EMPTY_BUFFER = new SegmentBuffer({ bufferedBytes: 0 }, { bufferedBytes: 0 });
 
@@ -126,29 +129,29 @@ export class DirectionState {
 
   /** Offset from which bytes count as sent after the peer closed, or -1 (unknown yet). */
   get peerCloseOffset(): number {
-    return this.rare === null ? -1 : this.rare.peerCloseOffset;
+    return (this.rare ?? NO_RARE).peerCloseOffset;
   }
 
   set peerCloseOffset(offset: number) {
-    if (this.rare !== null || offset !== -1) this.rareState().peerCloseOffset = offset;
+    if (this.rare !== null || offset !== NO_RARE.peerCloseOffset) this.rareState().peerCloseOffset = offset;
   }
 
   /** Flow segment count when an ack beyond the hole start was seen (R7 pending), or -1. */
   get ackLossArmedAt(): number {
-    return this.rare === null ? -1 : this.rare.ackLossArmedAt;
+    return (this.rare ?? NO_RARE).ackLossArmedAt;
   }
 
   set ackLossArmedAt(segments: number) {
-    if (this.rare !== null || segments !== -1) this.rareState().ackLossArmedAt = segments;
+    if (this.rare !== null || segments !== NO_RARE.ackLossArmedAt) this.rareState().ackLossArmedAt = segments;
   }
 
   /** End of the last gap emitted (0 before any). */
   get lastGapEnd(): number {
-    return this.rare === null ? 0 : this.rare.lastGapEnd;
+    return (this.rare ?? NO_RARE).lastGapEnd;
   }
 
   set lastGapEnd(offset: number) {
-    if (this.rare !== null || offset !== 0) this.rareState().lastGapEnd = offset;
+    if (this.rare !== null || offset !== NO_RARE.lastGapEnd) this.rareState().lastGapEnd = offset;
   }
 
   /**
@@ -157,20 +160,20 @@ export class DirectionState {
    * Nothing is delivered before that; an earlier segment moves offset 0 back.
    */
   get tentativeUntil(): number {
-    return this.rare === null ? -1 : this.rare.tentativeUntil;
+    return (this.rare ?? NO_RARE).tentativeUntil;
   }
 
   set tentativeUntil(segments: number) {
-    if (this.rare !== null || segments !== -1) this.rareState().tentativeUntil = segments;
+    if (this.rare !== null || segments !== NO_RARE.tentativeUntil) this.rareState().tentativeUntil = segments;
   }
 
   /** Overlap conflicts noted so far. */
   get conflictNotes(): number {
-    return this.rare === null ? 0 : this.rare.conflictNotes;
+    return (this.rare ?? NO_RARE).conflictNotes;
   }
 
   set conflictNotes(count: number) {
-    if (this.rare !== null || count !== 0) this.rareState().conflictNotes = count;
+    if (this.rare !== null || count !== NO_RARE.conflictNotes) this.rareState().conflictNotes = count;
   }
 
   /** The buffer to insert into: a private one (charged to `account` and `flow`) instead of the shared empty one. */
@@ -195,6 +198,14 @@ export class DirectionState {
   /** Stream offset of sequence number `seq` (valid within 2^31 of the next expected one). */
   offsetOf(seq: number): number {
     return this.nextOffset + seqDiff(seq, this.nextSeq);
+  }
+
+  /** Moves the next offset (and its sequence number) `length` bytes on; returns the offset it was. */
+  advance(length: number): number {
+    const offset = this.nextOffset;
+    this.nextOffset = offset + length;
+    this.nextSeq = (this.nextSeq + length) | 0;
+    return offset;
   }
 
   /** Fixes offset 0 at sequence number `seq`. */

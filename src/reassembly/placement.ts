@@ -121,22 +121,17 @@ function placePiece(
   const outcome = ctx.insertOutcome;
   d.bufferFor(ctx.counters, flow).insert(start, end, src, srcStart, ts, fileOffset, outcome);
   ctx.counters.duplicateBytes += outcome.duplicateBytes;
-  if (outcome.conflictOffset >= 0) {
-    ctx.counters.overlapConflicts++;
-    if (d.conflictNotes < MAX_CONFLICT_NOTES_PER_DIRECTION) {
-      d.conflictNotes++;
-      const more =
-        d.conflictNotes === MAX_CONFLICT_NOTES_PER_DIRECTION
-          ? '; further conflicts in this direction are counted, not noted'
-          : '';
-      note(
-        ctx,
-        flow,
-        ts,
-        `retransmission at ${d.dir} offset ${formatCount(outcome.conflictOffset)} carries different bytes (first copy kept)${more}`,
-      );
-    }
-  }
+  if (outcome.conflictOffset >= 0) noteConflict(ctx, flow, d, outcome.conflictOffset, ts);
+}
+
+/** Counts an overlap whose bytes differ from the first copy, and notes the first few per direction. */
+function noteConflict(ctx: ReassemblyContext, flow: Flow, d: DirectionState, offset: number, ts: Micros): void {
+  ctx.counters.overlapConflicts++;
+  if (d.conflictNotes >= MAX_CONFLICT_NOTES_PER_DIRECTION) return;
+  d.conflictNotes++;
+  const more =
+    d.conflictNotes === MAX_CONFLICT_NOTES_PER_DIRECTION ? '; further conflicts in this direction are counted, not noted' : '';
+  note(ctx, flow, ts, `retransmission at ${d.dir} offset ${formatCount(offset)} carries different bytes (first copy kept)${more}`);
 }
 
 /** Delivers `[start, end)` at d's next offset: data from `src`, or a gap when `src` is null. */
