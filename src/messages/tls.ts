@@ -48,16 +48,9 @@ export const TLS_HEADER_BYTES = 5;
  * there and those fit.
  */
 export function tlsRecordStart(bytes: Uint8Array, from: number, to = bytes.length): boolean | undefined {
-  const n = to - from;
-  if (n < 1) return undefined;
-  if (bytes[from] !== 22) return false;
-  if (n < 2) return undefined;
-  if (bytes[from + 1] !== 3) return false;
-  if (n < 3) return undefined;
-  if (bytes[from + 2] > 4) return false;
-  if (n < TLS_HEADER_BYTES) return undefined;
-  const length = (bytes[from + 3] << 8) | bytes[from + 4];
-  return length > 0 && length <= MAX_RECORD_LENGTH;
+  if (to > from && bytes[from] !== 22) return false;
+  const length = recordHeader(bytes, from, to);
+  return length === undefined ? undefined : length !== false;
 }
 
 /**
