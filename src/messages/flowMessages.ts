@@ -12,7 +12,7 @@ import { otherDirection, type DataEvent, type Direction, type FlowEvent, type Fl
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
 import { channelCommand, type DataChannel, type DataChannels } from './ftpData.js';
-import { LineConversation, lineSummary, type LineItem, type OnBinary } from './lines.js';
+import { firstCommandAt, LineConversation, lineSummary, replyFollows, type LineItem, type OnBinary } from './lines.js';
 import { TlsHellos, tlsRecordStart, type ClientHello, type ServerHello } from './tls.js';
 import { tlsSummary } from './tlsText.js';
 import { upstreamFailureOf, upstreamSummary, type UpstreamFailure } from './upstreamText.js';
@@ -196,10 +196,7 @@ export class FlowMessages {
     if (this.http) return this.http.exchanges.length > 0;
     if (!this.lines || this.lines.telnet) return false;
     if (this.lines.failure) return true;
-    const { items, clientDir } = this.lines;
-    // As lineSummary: the first client line not blank has a reply when what follows it is the server's.
-    const at = items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
-    return at >= 0 && at + 1 < items.length && items[at + 1].dir !== clientDir;
+    return replyFollows(this.lines, firstCommandAt(this.lines));
   }
 
   /** The first flagged and first failed exchange, scanned again only after the exchanges changed (summary runs per visible row and frame). */

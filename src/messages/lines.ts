@@ -553,6 +553,18 @@ function replyStatus(reply: string, command: string): string {
   return reply.split(' ')[0].slice(0, 20);
 }
 
+/** Index of the conversation's first client line that is not blank (the command a summary names), -1 when none. */
+export function firstCommandAt(conversation: LineConversation): number {
+  const { items, clientDir } = conversation;
+  return items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
+}
+
+/** Whether item `at` (a client line) is answered in {@link lineSummary}: the item after it is the server's. */
+export function replyFollows(conversation: LineConversation, at: number): boolean {
+  const { items, clientDir } = conversation;
+  return at >= 0 && at + 1 < items.length && items[at + 1].dir !== clientDir;
+}
+
 /**
  * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol (`lines:` when not recognised),
  * the first command, the status of its reply, and how many lines the client sent when more than one.
@@ -571,7 +583,7 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     const banner = items.find((i) => i.dir !== clientDir && i.kind === 'line' && i.text.trim() !== '');
     return `TELNET${banner ? ` ${cut(banner, banner.text.trim().slice(0, 60))}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;
   }
-  const at = items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
+  const at = firstCommandAt(conversation);
   // A protocol not recognised is labelled as such (`lines:`), not by a word that reads as data.
   const known = lineProtocolName(conversation);
   const name = known === 'text' ? 'lines:' : known;
@@ -592,6 +604,6 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
       break;
     }
   }
-  reply ??= at + 1 < items.length && items[at + 1].dir !== clientDir ? items[at + 1] : undefined;
+  reply ??= replyFollows(conversation, at) ? items[at + 1] : undefined;
   return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command)}` : `${name} ${command}`) + more;
 }
