@@ -408,7 +408,7 @@ export class LineConversation {
       if (client && text.trim() !== '') {
         this.lastCommand = line;
         this.replies.command(line);
-      } else if (!client) this.replies.reply(line, this.protocolName());
+      } else if (!client) this.replies.reply(line, this.protocol);
     }
     const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
     if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
@@ -424,8 +424,8 @@ export class LineConversation {
     return this.replies.failure;
   }
 
-  /** {@link lineProtocolName}, computed once for good when both sides have a kept line. */
-  private protocolName(): string {
+  /** {@link lineProtocolName}, computed once for good when both sides have a kept line (the flow list asks at every frame). */
+  get protocol(): string {
     if (this.settledName !== undefined) return this.settledName;
     const name = lineProtocolName(this);
     if (this.lastCommand !== undefined) this.settledName = name;
@@ -585,7 +585,7 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   }
   const at = firstCommandAt(conversation);
   // A protocol not recognised is labelled as such (`lines:`), not by a word that reads as data.
-  const known = lineProtocolName(conversation);
+  const known = conversation.protocol;
   const name = known === 'text' ? 'lines:' : known;
   const more = conversation.clientLines > 1 ? ` (${conversation.clientLines} cmds)` : '';
   const failure = conversation.failure;

@@ -12,7 +12,6 @@
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { headerValue } from '../../messages/httpHead.js';
 import { replyCodes } from '../../messages/lineReplies.js';
-import { lineProtocolName } from '../../messages/lines.js';
 import type { HttpExchange } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 import { exchangeStatus, FAILED_OUTCOMES } from './exchangeFields.js';
@@ -54,7 +53,7 @@ export function messageTermMatches(term: MessageTerm, messages: FlowMessages | u
     if (sni !== undefined && hostMatches(sni.toLowerCase(), term.value)) return true;
   }
   if (term.field === 'status' && messages.lines && !OUTCOMES.includes(term.value)) {
-    for (const code of replyCodes(messages.lines, lineProtocolName(messages.lines))) if (statusMatches(code, term.value)) return true;
+    for (const code of replyCodes(messages.lines, messages.lines.protocol)) if (statusMatches(code, term.value)) return true;
   }
   return messages.http?.exchanges.some((exchange) => exchangeMatches(term, exchange)) === true;
 }
