@@ -20,6 +20,7 @@
  * suffix (the flow id tells reused ports apart). With `hex: true` data shows as hex dump lines
  * labelled with stream offsets.
  */
+import { gapWords } from '../render/gapWords.js';
 import { countOf, formatCount } from '../core/count.js';
 import type { Direction, FlowEvent, FlowKey } from '../core/types.js';
 import { escapeText } from '../render/escape.js';
@@ -76,7 +77,7 @@ export class ConsoleOutput implements FlowOutput {
         return;
       }
       case 'gap':
-        this.out(`${head} ${this.name(event.flowId, event.dir)}: ${event.notCaptured ? `${countOf(event.length, 'byte')} not captured (snap length)` : `gap of ${countOf(event.length, 'byte')}`} at offset ${formatCount(event.offset)}\n`);
+        this.out(`${head} ${this.name(event.flowId, event.dir)}: ${gapWords(countOf(event.length, 'byte'), event.notCaptured)} at offset ${formatCount(event.offset)}\n`);
         return;
       case 'half-close':
         this.out(`${head} ${this.name(event.flowId, event.dir)}: FIN (${event.dir === 'c2s' ? 'client' : 'server'} closed)\n`);

@@ -43,6 +43,7 @@
  * byte reaches the output. Tags and timestamps are added exactly as in text mode.
  */
 import { countOf, formatCount } from '../core/count.js';
+import { gapWords } from '../render/gapWords.js';
 import { CAPTURE_ENDED, otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { ByteText } from '../render/byteText.js';
 import { escapeLineInto, escapeText } from '../render/escape.js';
@@ -135,7 +136,7 @@ export class LogOutput implements FlowOutput {
         const flow = this.flowOf(id, event.ts);
         this.flushBoth(id, flow);
         const bytes = `${countOf(event.length, 'byte')} from ${SIDE[event.dir]}`;
-        this.line(id, event.ts, `=${event.notCaptured ? `${bytes} not captured (snap length)` : `gap of ${bytes}`} at offset ${formatCount(event.offset)}`);
+        this.line(id, event.ts, `=${gapWords(bytes, event.notCaptured)} at offset ${formatCount(event.offset)}`);
         break;
       }
       case 'half-close': {

@@ -10,6 +10,7 @@ import { escapeText } from '../../render/escape.js';
 import { hexBytesFitting, hexDumpLines } from '../../render/hex.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { formatCount } from '../../core/count.js';
+import { gapWords } from '../../render/gapWords.js';
 import { formatLocalDayZone } from '../../render/time.js';
 import { type LogicalLine, type Side } from './lineText.js';
 import { flowMarks } from './marks.js';
@@ -97,7 +98,7 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
  * (sent, seen cut, not lost) `1,316 bytes not captured (client, snap length)`.
  */
 export function gapText(length: number, side: Side, notCaptured: boolean | undefined): string {
-  return notCaptured ? `${formatCount(length)} bytes not captured (${side}, snap length)` : `gap of ${formatCount(length)} bytes (${side})`;
+  return gapWords(`${formatCount(length)} bytes`, notCaptured, side);
 }
 
 /** The line of one of the flow's notes: an alert for data after a reset or the client's after the server closed. */
