@@ -108,11 +108,9 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
 
 function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptions & { readonly numberColumns: number } {
   const digits = Math.max(3, String(list.largestId).length);
-  const preview = (flow: ListedFlow) => list.describe(flow);
-  const summarized = (flow: ListedFlow) => list.summarized(flow);
-  const replied = (flow: ListedFlow) => list.replied(flow);
+  const preview = (flow: ListedFlow) => list.preview(flow);
   const sortedBy = list.sort === 'bytes' || list.sort === 'duration' ? list.sort : undefined;
-  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, summarized, replied, numberColumns: digits, endpoints: list.widestEndpoints, sortedBy };
+  return { width, glyphs, focusedId: list.focusedId, now: list.latestTs, preview, numberColumns: digits, endpoints: list.widestEndpoints, sortedBy };
 }
 
 /** The list's focused row (flow or exchange) as a frame `width` columns wide shows it ('' when none). */

@@ -9,7 +9,8 @@
 import { encodeText } from '../../render/encoding.js';
 import type { ByteMatcher } from '../byteMatcher.js';
 import type { Direction } from '../../core/types.js';
-import { gapText, renderUnit } from './renderUnit.js';
+import { flowMarks } from './marks.js';
+import { gapText, markLines, renderUnit } from './renderUnit.js';
 import type { SearchMatch, SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationChunk, ConversationFlow, ConversationSource } from './source.js';
@@ -31,11 +32,11 @@ export function eventRows(source: ConversationSource, flowId: number, flow: Conv
     renderUnit(source, flowId, flow, unit, settings).lines.forEach((line, i) => rows.push({ unit, text: line.text, chunk, line: i }));
   };
   add(HEAD, -1);
-  for (let note = 0; note < order.markCount; note++) {
+  flowMarks(flow).forEach((mark, note) => {
     const unit: UnitKey = { kind: 'note', note };
     // Rows of one unit share its place; notes at one anchor are told apart by their number.
-    renderUnit(source, flowId, flow, unit, settings).lines.forEach((line) => rows.push({ unit, text: line.text, chunk: order.anchorOf(note) - 0.5, line: note }));
-  }
+    markLines(flow, mark).forEach((line) => rows.push({ unit, text: line.text, chunk: order.anchorOf(note) - 0.5, line: note }));
+  });
   add(TAIL, order.chunkCount);
   return rows;
 }

@@ -15,7 +15,7 @@ import type { MessageLine } from './messageLines.js';
 import { MessageView } from './messageView.js';
 import { rawStarts } from './rawLines.js';
 import { flowMarks } from './marks.js';
-import { renderUnit } from './renderUnit.js';
+import { markLines, renderUnit } from './renderUnit.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationFlow, ConversationSource } from './source.js';
 import { HEAD, TAIL, type UnitKey } from './units.js';
@@ -91,7 +91,7 @@ export class MessagesMode {
    */
   private edges(flowId: number, flow: ConversationFlow, messages: FlowMessages, settings: ConversationSettings): { head: MessageLine[]; tail: MessageLine[]; timed: MessageLine[] } {
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, settings).lines.map(asMessageLine);
-    const timed = flowMarks(flow).flatMap((_, note) => events({ kind: 'note', note }));
+    const timed = flowMarks(flow).flatMap((mark) => markLines(flow, mark).map(asMessageLine));
     // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
     const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(messages.summary()) }] : [];
     return { head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...events(TAIL)], timed };

@@ -13,7 +13,7 @@ import { formatCount } from '../../core/count.js';
 import { gapWords } from '../../render/gapWords.js';
 import { formatLocalDayZone } from '../../render/time.js';
 import { type LogicalLine, type Side } from './lineText.js';
-import { flowMarks } from './marks.js';
+import { flowMarks, type Mark } from './marks.js';
 import type { ConversationSettings } from './settings.js';
 import { extentOf, type ConversationChunk, type ConversationFlow, type ConversationSource } from './source.js';
 import { breaksAt, LINE_CAP, lineStartIfKnown, linesIn, readSegments, type Segment } from './streamLines.js';
@@ -76,9 +76,7 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
     }
     case 'note': {
       const mark = flowMarks(flow)[unit.note];
-      if (mark?.kind === 'fin') return { lines: [event('event', finText(mark.dir), mark.ts)] };
-      const note = mark && flow.notes[mark.index];
-      return { lines: note ? [noteLine(note)] : [] };
+      return { lines: mark ? markLines(flow, mark) : [] };
     }
     case 'tail':
       return { lines: tailLines(flow) };
@@ -91,6 +89,17 @@ function build(source: ConversationSource, flowId: number, flow: ConversationFlo
       return chunkSpanLines(source, flowId, flow, chunk, unit.span, settings, hexColumns);
     }
   }
+}
+
+/**
+ * The lines of `mark` (one of `flowMarks(flow)`): a side's FIN, or the note it points at (none
+ * when `flow` has no such note). What a `note` unit renders; callers that walk every mark take
+ * `flowMarks` once and ask here, not {@link renderUnit} per mark (which makes the marks again).
+ */
+export function markLines(flow: ConversationFlow, mark: Mark): LogicalLine[] {
+  if (mark.kind === 'fin') return [event('event', finText(mark.dir), mark.ts)];
+  const note = flow.notes[mark.index];
+  return note ? [noteLine(note)] : [];
 }
 
 /**

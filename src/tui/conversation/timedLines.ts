@@ -36,7 +36,7 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
     const chunk = start && chunks ? chunks.chunk(chunks.chunkAt(start.dir, start.offset)) : undefined;
     return chunk?.ts ?? linesOf(index).find((line) => line.ts !== undefined)?.ts;
   };
-  /** Per unit, the lines placed in it: before its line `at` (its length: after its last). */
+  /** Per unit, the lines placed in it: before its line `at` (its length: after its last); sorted below, last place first. */
   const placed = new Map<number, { line: MessageLine; at: number }[]>();
   const rest: MessageLine[] = [];
   for (const line of timed) {
@@ -48,9 +48,15 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
     const inside = before >= 0 ? linesOf(before).findIndex((l) => l.ts !== undefined && later(l.ts)) : -1;
     const [unit, at] = inside >= 0 ? [before, inside] : [after, 0];
     if (unit >= units.count) rest.push(line);
-    else placed.set(unit, [...(placed.get(unit) ?? []), { line, at }]);
+    else {
+      const mine = placed.get(unit);
+      if (mine) mine.push({ line, at });
+      else placed.set(unit, [{ line, at }]);
+    }
   }
   if (placed.size === 0) return { units, rest };
+  // From the last place back, so the places before stay right (lines at one place: the last first).
+  for (const mine of placed.values()) mine.sort((a, b) => a.at - b.at).reverse();
   return {
     rest,
     units: {
@@ -63,8 +69,8 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
         const lines = units.lines(index);
         const mine = placed.get(index);
         if (!mine) return lines;
-        // From the last place back, so the places before stay right; a line is tagged with its unit.
-        for (const { line, at } of [...mine].sort((a, b) => a.at - b.at).reverse()) {
+        // In the order sorted above; a line is tagged with its unit.
+        for (const { line, at } of mine) {
           const near = lines[at] ?? lines[at - 1];
           lines.splice(at, 0, { ...line, exchange: near?.exchange, item: near?.item });
         }

@@ -10,6 +10,7 @@ import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type Filter, type MessagesOf } from './filter.js';
 import { matchedExchange } from './matchedExchange.js';
 import { PreviewCache } from './preview.js';
+import type { RowPreview } from './rowFormat.js';
 import type { ByteSource, ListedFlow } from './source.js';
 
 /** The flow list's filter and what it reads; MATCH_ALL at first. */
@@ -49,23 +50,32 @@ export class FlowMatcher {
    * reached, that), else its first line.
    */
   describe(flow: ListedFlow): string {
+    const summary = this.summaryOf(flow);
+    return summary ? this.shown(summary) : this.previews.get(flow);
+  }
+
+  /**
+   * {@link describe}'s text with how the row colours it, its summary made once: `summarized` when
+   * it is the messages' summary (text flowspy wrote around the captured words), not the first
+   * line; `replied` when that summary ends in an outcome flowspy composed (see
+   * `FlowMessages.summaryReplied`).
+   */
+  preview(flow: ListedFlow): RowPreview {
+    const summary = this.summaryOf(flow);
+    if (!summary) return { text: this.previews.get(flow), summarized: false, replied: false };
+    return { text: this.shown(summary), summarized: true, replied: this.messages?.(flow.id)?.summaryReplied() === true };
+  }
+
+  /** `flow`'s messages' summary, unescaped ('' without one). */
+  private summaryOf(flow: ListedFlow): string {
     const messages = this.messages?.(flow.id);
-    const summary = messages?.summary(matchedExchange(this.active, messages), lineText);
-    if (!summary) return this.previews.get(flow);
-    // As the messages mode shows the lines: a line's `\xNN` and `\` stay single.
+    return messages?.summary(matchedExchange(this.active, messages), lineText) ?? '';
+  }
+
+  /** `summary` as the list shows it: escaped, a line's `\xNN` and `\` single as the messages mode shows them, arrows in the glyph set. */
+  private shown(summary: string): string {
     const text = withPlainBackslashes(escapeText(summary));
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
-  }
-
-  /** Whether {@link describe} gives `flow`'s messages' summary (text flowspy wrote around the captured words), not its first line. */
-  summarized(flow: ListedFlow): boolean {
-    const messages = this.messages?.(flow.id);
-    return messages !== undefined && messages.summary(matchedExchange(this.active, messages)) !== '';
-  }
-
-  /** Whether {@link describe}'s summary ends in an outcome flowspy composed (see `FlowMessages.summaryReplied`). */
-  replied(flow: ListedFlow): boolean {
-    return this.messages?.(flow.id)?.summaryReplied() === true;
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */

@@ -28,6 +28,7 @@ import { keyMayChange, nextSortOrder, sortKey, type SortOrder } from './sortOrde
 import { SortedRows, type RowEntry } from './sortedRows.js';
 import { ColumnFit } from './columnFit.js';
 import type { EndpointColumns } from './columnLayout.js';
+import type { RowPreview } from './rowFormat.js';
 import type { ByteSource, FlowChanges, FlowSource, ListedFlow } from './source.js';
 import { notFollowing, type Following } from '../following.js';
 
@@ -92,14 +93,9 @@ export class FlowView {
     return this.matcher.describe(flow);
   }
 
-  /** Whether {@link describe} gives a summary of `flow`'s messages rather than its first line. */
-  summarized(flow: ListedFlow): boolean {
-    return this.matcher.summarized(flow);
-  }
-
-  /** Whether that summary ends in an outcome flowspy composed, the only word after an arrow to colour. */
-  replied(flow: ListedFlow): boolean {
-    return this.matcher.replied(flow);
+  /** {@link describe}'s text with how the row colours it (see `FlowMatcher.preview`), its summary made once. */
+  preview(flow: ListedFlow): RowPreview {
+    return this.matcher.preview(flow);
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */

@@ -48,6 +48,15 @@ export interface FlowRow {
   readonly text: string;
 }
 
+/** A row's preview column: its text, escaped, and how to colour it (see `FlowMatcher.preview`). */
+export interface RowPreview {
+  readonly text: string;
+  /** A summary of the flow's messages: only then are its `!` and status coloured. */
+  readonly summarized: boolean;
+  /** That summary ends in an outcome flowspy composed: only then is the word after its last arrow coloured. */
+  readonly replied: boolean;
+}
+
 /** Options shared by the rows of one frame. */
 export interface RowOptions {
   readonly width: number;
@@ -56,11 +65,14 @@ export interface RowOptions {
   readonly focusedId: number | undefined;
   /** "Now" for the age of open flows: the latest timestamp seen (capture time, not the wall clock). */
   readonly now: Micros;
-  /** The flow's preview, escaped (`FlowView.describe`). */
-  readonly preview: (flow: ListedFlow) => string;
-  /** Whether that preview is a summary of the flow's messages: only then are its `!` and status coloured (none by default). */
+  /**
+   * The flow's preview, escaped, with how to colour it (`FlowView.preview`, asked once per row);
+   * or its text alone, coloured as `summarized` and `replied` say.
+   */
+  readonly preview: (flow: ListedFlow) => string | RowPreview;
+  /** For a text preview: whether it is a summary of the flow's messages: only then are its `!` and status coloured (none by default). */
   readonly summarized?: (flow: ListedFlow) => boolean;
-  /** Whether that summary ends in an outcome flowspy composed (`FlowView.replied`): only then is the word after its last arrow coloured (as `summarized` by default). */
+  /** For a text preview: whether that summary ends in an outcome flowspy composed: only then is the word after its last arrow coloured (as `summarized` by default). */
   readonly replied?: (flow: ListedFlow) => boolean;
   /**
    * Digits of the number column (default: the biggest id among the rows, at least 3); pass
@@ -210,6 +222,14 @@ export function formatRows(flows: readonly ListedFlow[], options: RowOptions): F
   return flows.map((flow) => formatRow(flow, layout, options));
 }
 
+/** `flow`'s preview as `options.preview` gives it, a text one coloured as `options` say. */
+function rowPreview(flow: ListedFlow, options: RowOptions): RowPreview {
+  const preview = options.preview(flow);
+  if (typeof preview !== 'string') return preview;
+  const summarized = options.summarized?.(flow) === true;
+  return { text: preview, summarized, replied: options.replied?.(flow) ?? summarized };
+}
+
 /** One row (see {@link formatRows}). */
 function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions): FlowRow {
   const g = options.glyphs;
@@ -224,11 +244,11 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
   // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
   const arrow = g === UNICODE_GLYPHS ? ' → ' : ' -> ';
-  const summarized = options.summarized?.(flow) === true;
+  const preview = rowPreview(flow, options);
   const tail: RowSpan[] = [
     { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,
-    ...previewSpans(fitPreview(options.preview(flow), layout.preview, g.ellipsis, arrow), arrow, summarized, options.replied?.(flow) ?? summarized),
+    ...previewSpans(fitPreview(preview.text, layout.preview, g.ellipsis, arrow), arrow, preview.summarized, preview.replied),
   ];
   const up = layout.arrows ? g.up : '';
   const down = layout.arrows ? g.down : '';

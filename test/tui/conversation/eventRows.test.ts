@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ByteMatcher } from '../../../src/tui/byteMatcher.js';
-import { EventRowSearch } from '../../../src/tui/conversation/eventRows.js';
+import { eventRows, EventRowSearch } from '../../../src/tui/conversation/eventRows.js';
+import { renderStats } from '../../../src/tui/conversation/renderUnit.js';
 import { searchPattern } from '../../../src/tui/conversation/search.js';
 import { DEFAULT_SETTINGS } from '../../../src/tui/conversation/settings.js';
 import { FakeSource, FLOW_ID } from './fakeSource.js';
@@ -23,5 +24,18 @@ describe('EventRowSearch', () => {
     expect(rows('gap').gapAt('s2c', 10, 1)).toBeUndefined();
     expect(rows('gap').gapAt('c2s', 0, 0)).toBeUndefined();
     expect(rows('no such row').gapAt('s2c', 0, 1)).toBeUndefined();
+  });
+
+  test('eventRows: every mark\'s row, the marks made once, not a rendered unit per mark', () => {
+    const many = new FakeSource().data('c2s', 'a\n');
+    for (let i = 0; i < 20; i++) many.note(`note ${i}`);
+    many.finish('fin');
+    const flow = many.getFlow(FLOW_ID)!;
+    renderStats.unitsRendered = 0;
+    const found = eventRows(many, FLOW_ID, flow, DEFAULT_SETTINGS).filter((row) => row.unit.kind === 'note');
+    expect(found.map((row) => row.text).filter((text) => text.includes('note '))).toHaveLength(20);
+    expect(found.map((row) => row.line)).toEqual([...found.keys()]);
+    // The head and the tail only.
+    expect(renderStats.unitsRendered).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MessageLine, MessageUnits } from '../../../src/tui/conversation/messageLines.js';
 import { placeTimedLines, withTimedLines } from '../../../src/tui/conversation/timedLines.js';
 
@@ -37,6 +37,19 @@ describe('placeTimedLines', () => {
     const { units: placed } = placeTimedLines(counted, many, undefined);
     expect(builds).toBeLessThanOrEqual(2);
     expect(texts(placed, 1).filter((t) => t.includes('FIN'))).toHaveLength(50);
+  });
+
+  it('keeps the lines at one place in their order, and sorts a unit\'s placed lines once, not per look', () => {
+    const named = (text: string, ts: number): MessageLine => ({ ...fin(ts), text });
+    const { units: placed } = placeTimedLines(units, [named('a', 35), named('b', 35.5), named('c', 31)], undefined);
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    try {
+      expect(texts(placed, 1)).toEqual(['GET /b', 'body', 'a', 'b', 'c', '200']);
+      expect(texts(placed, 1)).toEqual(['GET /b', 'body', 'a', 'b', 'c', '200']);
+      expect(sort).not.toHaveBeenCalled();
+    } finally {
+      sort.mockRestore();
+    }
   });
 
   it('puts a line before the first unit started after it; at an equal time, after the data', () => {
