@@ -110,12 +110,13 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   }
 
   const terminal = checked.open();
+  const recording = recordingLabel(config);
   const source: TuiSource = {
     kind,
     piped: kind === 'file' && sourceFile === undefined,
     label: () => sourceLabel(kind, config, state.listeners),
     ...(kind === 'proxy' ? { shorterLabels: () => state.listeners.shorter() } : {}),
-    ...(recordingLabel(config) ? { recording: recordingLabel(config) } : {}),
+    ...(recording ? { recording } : {}),
     counters: () => state.counters,
     running: () => state.running,
     problem: () => problem,

@@ -9,9 +9,14 @@ import { fitHead } from './width.js';
 /** Columns a badge of a problem other than a damaged capture keeps. */
 const BADGE_COLUMNS = 24;
 
+/** The first line of `problem` (raw text), display-safe: what the status row says of it. */
+export function problemFirstLine(problem: string): string {
+  return escapeText(problem.split('\n')[0]);
+}
+
 /** The badge of `problem` (raw text), display-safe: `damaged @874` for a damaged capture, else its start cut with `ellipsis`. */
 export function problemBadge(problem: string, ellipsis: string): string {
   const damaged = /damaged capture\b.*? at byte (\d[\d,]*\d|\d)/.exec(problem);
   if (damaged) return `damaged @${damaged[1]}`;
-  return fitHead(escapeText(problem.split('\n')[0]), BADGE_COLUMNS, ellipsis);
+  return fitHead(problemFirstLine(problem), BADGE_COLUMNS, ellipsis);
 }

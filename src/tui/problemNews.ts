@@ -3,7 +3,7 @@
  * row until the next key or {@link PROBLEM_SHOWN_MS}; then the row is back, with the problem's
  * badge in it (see problemBadge.ts, frame.ts), and `?` shows the whole text.
  */
-import { escapeText } from '../render/escape.js';
+import { problemFirstLine } from './problemBadge.js';
 import type { StatusMessage } from './statusMessage.js';
 import { fitHead } from './width.js';
 
@@ -27,7 +27,7 @@ export class ProblemNews {
     if (problem === undefined || problem === this.said) return;
     this.said = problem;
     // Cut at its end: its start says what and where (`damaged capture at byte 874`).
-    const text = escapeText(problem.split('\n')[0]);
+    const text = problemFirstLine(problem);
     this.status.sayFitted((columns) => fitHead(text, columns, this.ellipsis));
     const shown = this.status.text;
     this.dispose();
