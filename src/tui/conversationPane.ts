@@ -256,7 +256,7 @@ export class ConversationPane {
     const next = nextMode(this.settingsValue.mode);
     if (next === 'text' && this.messages.offers(this.view?.flowId)) {
       this.wantMessages(true);
-      this.messages.openAt(this.view?.lines()[0]);
+      this.messages.openAt(this.view?.topPlace());
       return;
     }
     if (this.messagesWanted === true) this.wantMessages(false);

@@ -246,6 +246,64 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
   });
 });
 
+describe('m and x keep the line of a long body, not only its message', () => {
+  /** A response whose 400-line body is sent as is (no chunks, no coding), in 8 pieces. */
+  const longBody = (contentType = 'text/plain') => {
+    const flow = liveFlow();
+    const body = Array.from({ length: 400 }, (_, i) => `line ${i}\n`).join('');
+    flow.send('c2s', 'GET /log HTTP/1.1\r\nHost: farm.example\r\n\r\n');
+    flow.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 8);
+    flow.end();
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    const top = (): string => (pane.show(FLOW, 80, 4), screenText(pane)[0]);
+    top();
+    return { pane, top };
+  };
+
+  it('messages at line 250 of a body shown whole → text and hex there; text at line 300 → messages there', () => {
+    const { pane, top } = longBody();
+    while (!pane.expandBody()) pane.scroll(1);
+    while (top() !== '< line 250') pane.scroll(1);
+    pane.cycleMode(); // messages → text
+    expect(top()).toBe('< line 250');
+    pane.scroll(50);
+    expect(top()).toBe('< line 300');
+    [1, 2, 3].forEach(() => pane.cycleMode()); // text → hex → escaped → messages
+    expect(top()).toBe('< line 300');
+    expect(pane.displayLabel).toBe('messages');
+    pane.toggleHex(); // messages → hex
+    expect(top()).toMatch(/^< 00000[0-9a-f]{3}  .*\|.*line 300/);
+  });
+
+  it('text deep in a body cut after 20 lines → messages shows it whole, at that line', () => {
+    const { pane, top } = longBody();
+    pane.cycleMode(); // messages → text
+    while (top() !== '< line 123') pane.scroll(1);
+    [1, 2, 3].forEach(() => pane.cycleMode());
+    expect(top()).toBe('< line 123');
+    pane.scroll(1);
+    expect(top()).toBe('< line 124');
+  });
+
+  it('a binary body: a hex dump row of the messages mode → the same bytes in hex', () => {
+    const flow = liveFlow();
+    const body = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff);
+    flow.send('c2s', 'GET /blob HTTP/1.1\r\nHost: farm.example\r\n\r\n');
+    flow.send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1'), body]), 4);
+    flow.end();
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    const top = (): string => (pane.show(FLOW, 80, 4), screenText(pane)[0]);
+    top();
+    while (!pane.expandBody()) pane.scroll(1);
+    while (!top().startsWith('< 00000800')) pane.scroll(1);
+    pane.toggleHex(); // messages → hex: the row holding the body's byte 0x800 (the head's bytes before it)
+    const head = `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`.length;
+    const label = parseInt(/^< ([0-9a-f]{8})  /.exec(top())![1], 16);
+    expect(head + 0x800 - label).toBeGreaterThanOrEqual(0);
+    expect(head + 0x800 - label).toBeLessThan(16);
+  });
+});
+
 describe('messages that come while a flow is read (shown with the focus)', () => {
   const REQUEST = 'GET / HTTP/1.1\r\nHost: farm.example\r\n\r\n';
 

@@ -43,6 +43,8 @@ export interface ShownBody {
   readonly lastLineCut: boolean;
   /** What the hex dump among the lines (a binary body) shows: see {@link MessageLine.hex}. */
   readonly hex: HexDump | undefined;
+  /** Where each of `lines` starts among the body's wire bytes, when they show those bytes as sent (see {@link BodyDecoder}). */
+  readonly starts: readonly number[] | undefined;
 }
 
 /** The bytes of the hex dump among a body's lines: 16 a line from line `firstLine` on. */
@@ -73,10 +75,11 @@ export interface BodyPart {
 /**
  * What `decode` makes of a body's bytes read (`asked`: how many were asked for): its lines (when
  * not `whole`, at least the first {@link BODY_LINES}; `unmade` counts those after them it did not
- * make), for its about line what was done and noted, and whether the bytes it made lines of end
- * inside a line (see {@link endsInLine}).
+ * make), for its about line what was done and noted, whether the bytes it made lines of end
+ * inside a line (see {@link endsInLine}), and, when the lines show the wire bytes as sent (no
+ * coding undone), where each of `all` starts among them (`starts`: a mode change keeps the line).
  */
-export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean; hex?: HexDump };
+export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean; hex?: HexDump; starts?: readonly number[] };
 
 /** True when `bytes` end inside a line: not empty, the last byte no LF. */
 export function endsInLine(bytes: Uint8Array): boolean {
@@ -97,7 +100,8 @@ export function pushBody(part: BodyPart, side: Side, key: string, read: BodyRead
     body = showBody(part, read, wireRead, whole, decode);
     cache.set(key, body);
   }
-  body.lines.forEach((text, i) => out.push({ side, kind: 'data', text, ...hexRowOf(body.hex, i) }));
+  const starts = body.starts;
+  body.lines.forEach((text, i) => out.push({ side, kind: 'data', text, ...hexRowOf(body.hex, i), ...(starts?.[i] === undefined ? {} : { at: { dir: part.dir, offset: part.offset + starts[i] } }) }));
   const unread = part.length > wireRead;
   if (body.more > 0 || (unread && !whole)) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
   return { body, unread, wireRead };
@@ -123,11 +127,11 @@ function moreText(body: ShownBody, unread: boolean): string {
 function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
   const complete = part.complete;
   try {
-    const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
+    const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex, starts } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
     const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut, hex };
+    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut, hex, starts };
   } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined };
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined, starts: undefined };
   }
 }
 
@@ -151,16 +155,19 @@ export type BodySize = number | 'more';
 /**
  * {@link bodyText}, making only the first `upTo` lines (the rest counted in `unmade`): a body's
  * first lines cost about the same however long it is; `pretty` when JSON was pretty-printed. `total`: the body's size when `bytes` are
- * only its first bytes (a binary body's label and hex dump say it, not what was read).
+ * only its first bytes (a binary body's label and hex dump say it, not what was read). `starts`:
+ * where each line made starts in `bytes` (none for pretty-printed JSON, whose lines are not the bytes').
  */
-export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; hex: HexDump | undefined; pretty?: true } {
+export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; hex: HexDump | undefined; pretty?: true; starts?: number[] } {
   // An empty body is no binary one, whatever its type (a chunked body of only its last chunk): no lines.
   if (bytes.length === 0 && total === 0) return { lines: [], unmade: 0, hex: undefined };
   const encoding = charsetOf(contentType);
   if (!looksTextual(bytes, contentType, encoding)) {
     const hex = hexBodyLines(bytes, Math.max(0, upTo - 1), total);
     const size = total === 'more' ? `more than ${formatCount(bytes.length)} bytes` : `${formatCount(total)} bytes`;
-    return { lines: [`[binary, ${size}]`, ...hex.lines], unmade: hex.unmade, hex: { bytes: hex.dumped, firstLine: 1 } };
+    // The label line stands for the body's start; the dump rows for their 16 bytes.
+    const starts = [0, ...Array.from({ length: Math.ceil(hex.dumped.length / HEX_BYTES_PER_LINE) }, (_, row) => row * HEX_BYTES_PER_LINE)];
+    return { lines: [`[binary, ${size}]`, ...hex.lines], unmade: hex.unmade, hex: { bytes: hex.dumped, firstLine: 1 }, starts };
   }
   return { ...textLines(bytes, contentType, encoding, upTo), hex: undefined };
 }
@@ -181,8 +188,8 @@ export function hexBodyLines(bytes: Uint8Array, upTo = Infinity, total: BodySize
   return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0), dumped };
 }
 
-/** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON pretty-printed when it parses (`pretty` then). */
-function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number; pretty?: true } {
+/** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON pretty-printed when it parses (`pretty` then), else where each line made starts. */
+function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number; pretty?: true; starts?: number[] } {
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
       const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2).split('\n');
@@ -191,7 +198,9 @@ function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncodin
       // Not valid JSON: shown as text.
     }
   }
-  return firstLines(splitLines(bytes, encoding), upTo, ([from, to]) => decodeText(bytes, encoding, from, to));
+  const ranges = splitLines(bytes, encoding);
+  const made = firstLines(ranges, upTo, ([from, to]) => decodeText(bytes, encoding, from, to));
+  return { ...made, starts: ranges.slice(0, made.lines.length).map(([from]) => from) };
 }
 
 /** The first `upTo` of `items` made into lines by `make`, and how many were left unmade. */

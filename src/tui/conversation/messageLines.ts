@@ -51,6 +51,8 @@ export interface MessageLine {
   readonly hex?: HexRow;
   /** Where the line may wrap, when not as its side says (event lines `prose`, the sides' decoded text `words`): see {@link WrapBreaks}. */
   readonly breaks?: WrapBreaks;
+  /** Where the line's first byte is in its direction's stream, when it shows the bytes as sent (a body with no coding undone): `m` and `x` keep that line in place. */
+  readonly at?: Pick<MessageStart, 'dir' | 'offset'>;
 }
 
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
@@ -380,7 +382,9 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
     const total = decoded.decoded.length === 0 ? Math.max(message.body.dataLength, decoded.bytes.length) : capped || wire.length < message.body.length ? 'more' : decoded.bytes.length;
     const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES, total);
     const notes = [...decoded.notes.slice(0, decoded.notes.length - decoded.limits.length).map(escapeText), ...limit];
-    return { all: shown.lines, unmade: shown.unmade, done: shown.pretty ? [...done, 'JSON pretty-printed'] : done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex };
+    // The lines are the wire bytes when no framing or coding was undone: they keep their place across a mode change.
+    const asSent = message.body.framing !== 'chunked' && decoded.decoded.length === 0;
+    return { all: shown.lines, unmade: shown.unmade, done: shown.pretty ? [...done, 'JSON pretty-printed'] : done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex, starts: asSent ? shown.starts : undefined };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.

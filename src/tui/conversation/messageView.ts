@@ -201,11 +201,14 @@ export class MessageView {
   }
 
   /**
-   * Where the message at the window's top starts in the streams: of the top row's unit, the
-   * message shown first in the window (an exchange's response when its rows come first), else
-   * the unit's first. Undefined when the top row belongs to no unit.
+   * Where the reader is in the streams: the top row's line when it shows bytes as sent (a body's
+   * line: see {@link MessageLine.at}); else where the message at the top starts: of the top row's
+   * unit, the message shown first in the window (an exchange's response when its rows come
+   * first), else the unit's first. Undefined when the top row belongs to no unit.
    */
   startAtTop(): MessageStart | undefined {
+    const at = this.rows.count > 0 ? this.rows.row(Math.min(this.top, this.rows.count - 1)).line.at : undefined;
+    if (at !== undefined) return at;
     const unit = this.unitAtTop();
     if (unit === undefined) return undefined;
     const place = this.placesInWindow()[0];
@@ -214,7 +217,11 @@ export class MessageView {
     return (role && starts.find((start) => start.role === role)) || starts[0];
   }
 
-  /** Puts at the top (see {@link showUnit}) the unit whose messages hold `dir`'s stream `offset`, or the last one starting before it. */
+  /**
+   * Puts at the top (see {@link showUnit}) the unit whose messages hold `dir`'s stream `offset`,
+   * or the last one starting before it; within it, the body line holding `offset` when its lines
+   * show the bytes as sent (a cut body it may lie past is shown whole for it).
+   */
   showOffset(dir: Direction, offset: number): void {
     const units = this.currentUnits();
     let found: number | undefined;
@@ -222,7 +229,37 @@ export class MessageView {
       const start = units.starts(index).find((message) => message.dir === dir);
       if (start !== undefined && start.offset <= offset) found = index;
     }
-    if (found !== undefined) this.showUnit(found);
+    if (found === undefined) return;
+    let line = this.lineAt(found, dir, offset);
+    if (line?.cutAfter !== undefined) {
+      this.expanded.add(line.cutAfter);
+      this.remakeUnit(found);
+      line = this.lineAt(found, dir, offset);
+    }
+    if (line !== undefined) this.moveTop(line.row);
+    else this.showUnit(found);
+  }
+
+  /**
+   * In unit `unit`, the first row of the last line showing bytes as sent that starts at or before
+   * `dir`'s `offset`, and the `expand` name of the cut body's "more lines" row right after that
+   * line, when there is one.
+   */
+  private lineAt(unit: number, dir: Direction, offset: number): { row: number; cutAfter?: string } | undefined {
+    const rows = this.rows;
+    const start = rows.unitStart(unit);
+    if (start === undefined) return undefined;
+    let found: { row: number; cutAfter?: string } | undefined;
+    for (let index = start; index < rows.unitEnd(unit); index++) {
+      const { line, continued } = rows.row(index);
+      if (continued) continue;
+      if (line.at?.dir !== dir) {
+        const cutBody = found !== undefined && line.expand !== undefined && !this.expanded.has(line.expand) && rows.row(index - 1).line === rows.row(found.row).line;
+        if (cutBody) found = { row: found!.row, cutAfter: line.expand };
+      } else if (line.at.offset <= offset) found = { row: index };
+      else break;
+    }
+    return found;
   }
 
   /**

@@ -24,7 +24,7 @@ import { HEAD, TAIL, type UnitKey } from './units.js';
 export class MessagesMode {
   private messageView: MessageView | undefined;
   /** The raw mode's top data row when `m` asked for the messages mode: its message goes to the top. */
-  private anchor: DisplayLine | undefined = undefined;
+  private anchor: Pick<DisplayLine, 'dir' | 'offset'> | undefined = undefined;
   /** The lines before and after the messages, for one flow state (see {@link show}). */
   private edgeLines: { readonly key: string; readonly head: MessageLine[]; readonly tail: MessageLine[]; readonly timed: MessageLine[] } | undefined = undefined;
 
@@ -44,8 +44,8 @@ export class MessagesMode {
     return protocol === 'http' || protocol === 'lines' || protocol === 'tls';
   }
 
-  /** `m` from a raw mode whose top row is `top`: the message holding its first byte goes to the top once shown. */
-  openAt(top: DisplayLine | undefined): void {
+  /** `m` from a raw mode whose reader is at `top` (see ConversationView.topPlace): that line, or its message, goes to the top once shown. */
+  openAt(top: Pick<DisplayLine, 'dir' | 'offset'> | undefined): void {
     this.anchor = top?.dir !== undefined && top.offset !== undefined ? top : undefined;
   }
 

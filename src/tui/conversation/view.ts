@@ -38,6 +38,12 @@ export class ConversationView {
   follow = false;
   /** What `lines()` marks as matched (a search's text or bytes), if anything. */
   highlight: Highlight | undefined = undefined;
+  /**
+   * The stream place {@link showOffset} put in the window and the position it left: while the
+   * window stays there, that place is the reader's (a cycle of modes does not drift by the
+   * rounding of each mode's rows: 16 bytes a hex row, a long escaped line).
+   */
+  private placed: { readonly dir: Direction; readonly offset: number; readonly position: ConversationPosition } | undefined;
 
   constructor(
     readonly source: ConversationSource,
@@ -222,6 +228,7 @@ export class ConversationView {
     if (!position) return;
     this.position = position;
     if (!this.fillsWindow(walk)) this.end();
+    this.placed = { dir, offset, position: this.position };
   }
 
   /** Index in `line.text` of the highlight nearest stream `offset` (0 when none). */
@@ -231,7 +238,8 @@ export class ConversationView {
     // Text modes: the occurrence nearest the line's share of the offset.
     const share = (offset - line.offset!) / Math.max(1, line.length ?? 1);
     const guess = share * line.text.length;
-    let best = ranges[0]?.[0] ?? 0;
+    // No match in the line (a place kept across a mode change): the row holding the offset's share of the text.
+    let best = ranges[0]?.[0] ?? Math.floor(guess);
     for (const [from] of ranges) if (Math.abs(from - guess) < Math.abs(best - guess)) best = from;
     return best;
   }
@@ -248,10 +256,42 @@ export class ConversationView {
     return rowsFollow(walk, this.position, this.heightValue);
   }
 
-  /** The top row's data byte (or unit), to keep in place across a change of settings or width. */
+  /**
+   * Where the reader is in the streams: the place {@link showOffset} put in the window while the
+   * window stays there, else the first byte of the top row (on a row that continues a long line,
+   * its share of the line's bytes). Undefined when the top row shows no data.
+   */
+  topPlace(): { dir: Direction; offset: number } | undefined {
+    const placed = this.placed;
+    if (placed && sameUnit(placed.position.unit, this.position.unit) && placed.position.row === this.position.row) return { dir: placed.dir, offset: placed.offset };
+    const walk = this.walk();
+    if (!walk) return undefined;
+    try {
+      let position: ConversationPosition | undefined = this.position;
+      // The top row may lie past its unit's rows (a unit that shrank): the first row shown then.
+      for (let step = 0; position && step < 64; step++) {
+        const wrapped = walk.wrapped(position.unit);
+        const row = wrapped.rows[position.row];
+        if (row) {
+          const line = wrapped.lines[row[0]];
+          if (line.dir === undefined || line.offset === undefined) return undefined;
+          // Rounded up: showOffset's share of the text for it then falls in this row, not the one before.
+          const bytes = line.length ?? 0;
+          const share = line.text.length > 0 ? Math.ceil((row[1] / line.text.length) * bytes) : 0;
+          return { dir: line.dir, offset: line.offset + Math.min(share, Math.max(0, bytes - 1)) };
+        }
+        const next = walk.order.next(position.unit);
+        position = next && { unit: next, row: 0 };
+      }
+    } catch {
+      // A store error: no place (the unit is kept).
+    }
+    return undefined;
+  }
+
+  /** The top place (or unit), to keep in place across a change of settings or width. */
   private topAnchor(): { unit: UnitKey; dir?: Direction; offset?: number } {
-    const top = this.lines()[0];
-    return { unit: this.position.unit, dir: top?.dir, offset: top?.offset };
+    return { unit: this.position.unit, ...this.topPlace() };
   }
 
   private relocate(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
