@@ -45,6 +45,8 @@ export interface ShownBody {
   readonly hex: HexDump | undefined;
   /** Where each of `lines` starts among the body's wire bytes, when they show those bytes as sent (see {@link BodyDecoder}). */
   readonly starts: readonly number[] | undefined;
+  /** The body goes on past the bytes read (a read's budget): what is there is neither shown nor searched. */
+  readonly unread: boolean;
 }
 
 /** The bytes of the hex dump among a body's lines: 16 a line from line `firstLine` on. */
@@ -129,9 +131,9 @@ function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boo
   try {
     const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex, starts } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
     const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut, hex, starts };
+    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut, hex, starts, unread: wireRead < part.length };
   } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined, starts: undefined };
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined, starts: undefined, unread: wireRead < part.length };
   }
 }
 

@@ -325,22 +325,25 @@ export class MessageView {
    * `match 3 of 17`: where the match found last stands among every match of the query in the
    * rows and in the cut bodies (in the order `n` goes, which shows a cut body's matches in full),
    * or '' when there is none. Past {@link MAX_BODIES_SEARCHED} cut bodies the rest are not
-   * counted: `17+`, and no number when one of them comes before the match.
+   * counted: `17+`, and no number when one of them comes before the match; `+` too when a body
+   * goes on past what the messages mode reads of it (1 MiB), which is not counted.
    */
   matchCount(): string {
     const match = this.currentMatch();
     if (!match) return '';
     const needle = escapeText(this.query);
     let { number, total } = matchNumber(this.rows, needle, match);
+    let unread = [...this.expanded].some((key) => this.bodies.get(key)?.unread === true);
     const cut = this.cutBodies(0, this.rows.count, MAX_BODIES_SEARCHED + 1);
     for (const body of cut.slice(0, MAX_BODIES_SEARCHED)) {
       const hidden = this.hiddenMatches(needle, body);
-      total += hidden;
-      if (body.row < match.row) number += hidden;
+      total += hidden.count;
+      unread ||= hidden.unread;
+      if (body.row < match.row) number += hidden.count;
     }
-    if (cut.length <= MAX_BODIES_SEARCHED) return `match ${formatCount(number)} of ${formatCount(total)}`;
-    const numbered = cut[MAX_BODIES_SEARCHED].row > match.row;
-    return numbered ? `match ${formatCount(number)} of ${formatCount(total)}+` : `${formatCount(total)}+ matches`;
+    const numbered = cut.length <= MAX_BODIES_SEARCHED || cut[MAX_BODIES_SEARCHED].row > match.row;
+    const of = `${formatCount(total)}${unread || cut.length > MAX_BODIES_SEARCHED ? '+' : ''}`;
+    return numbered ? `match ${formatCount(number)} of ${of}` : `${of} matches`;
   }
 
   /** The first match after (`row`, `at`): in the rows, or in a cut body before it and before row `bodiesEnd` (see {@link find}). */
@@ -412,8 +415,8 @@ export class MessageView {
   /** The body's preview while {@link showWhole} tries it in full. */
   private preview: ShownBody | undefined;
 
-  /** Matches of `needle` in the lines a cut body does not show (kept per body while the rows and the query stay). */
-  private hiddenMatches(needle: string, body: CutBody): number {
+  /** Matches of `needle` in the lines a cut body does not show, and whether it goes on past what is read of it whole (kept per body while the rows and the query stay). */
+  private hiddenMatches(needle: string, body: CutBody): { count: number; unread: boolean } {
     const key = `${needle}\0${this.stamp}\0${this.style.filter}`;
     if (key !== this.hiddenFor) {
       this.hiddenFor = key;
@@ -427,16 +430,17 @@ export class MessageView {
     const preview = this.bodies.get(body.key);
     this.expanded.add(body.key);
     const whole = count(units.lines(body.unit));
+    const unread = this.bodies.get(body.key)?.unread === true;
     this.expanded.delete(body.key);
     if (preview !== undefined) this.bodies.set(body.key, preview);
     // The "more lines" row goes when the body is whole: a match in it is not one of the body's.
-    const hidden = Math.max(0, whole - shown + matchesIn(this.rows.row(body.row).line.text, needle).length);
+    const hidden = { count: Math.max(0, whole - shown + matchesIn(this.rows.row(body.row).line.text, needle).length), unread };
     this.hidden.set(body.key, hidden);
     return hidden;
   }
 
   private hiddenFor = '';
-  private readonly hidden = new Map<string, number>();
+  private readonly hidden = new Map<string, { count: number; unread: boolean }>();
 
   /** The match found last, if the rows still hold it where it was. */
   private currentMatch(): Match | undefined {

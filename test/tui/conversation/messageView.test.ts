@@ -456,6 +456,25 @@ describe('message view: following, and the window when rows are added', () => {
     expect(view.lines()[0].text).toBe('< needle hidden');
   });
 
+  it('a body longer than the messages mode reads (1 MiB) makes the count a floor: 1+', () => {
+    const flow = liveFlow(KEY, 1000);
+    // A needle in the first lines, one past the first MiB (not read, so not counted).
+    const body = `needle one\n${'x'.repeat(1 << 20)}\nneedle two\n`;
+    flow.send('c2s', request('/big'));
+    flow.send('s2c', response(body), 64);
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 6, flow.stamp, HEAD);
+    expect(view.find('needle', false)).toBe(true);
+    expect(view.matchCount()).toBe('match 1 of 1+');
+    // Shown whole (Enter), the body still stops at the first MiB: the same.
+    view.end();
+    expect(view.expandInWindow()).toBe(true);
+    view.update(80, 6, flow.stamp, HEAD);
+    view.home();
+    expect(view.find('needle', false)).toBe(true);
+    expect(view.matchCount()).toBe('match 1 of 1+');
+  });
+
   it('search says where its match stands among all of them, in the order n goes', () => {
     const flow = liveFlow(KEY, 1000);
     const view = keptView(flow);
