@@ -103,7 +103,7 @@ export function pushBody(part: BodyPart, side: Side, key: string, read: BodyRead
     cache.set(key, body);
   }
   const starts = body.starts;
-  body.lines.forEach((text, i) => out.push({ side, kind: 'data', text, ...hexRowOf(body.hex, i), ...(starts?.[i] === undefined ? {} : { at: { dir: part.dir, offset: part.offset + starts[i] } }) }));
+  body.lines.forEach((text, i) => out.push({ side, kind: 'data', text, bodyLine: i, ...hexRowOf(body.hex, i), ...(starts?.[i] === undefined ? {} : { at: { dir: part.dir, offset: part.offset + starts[i] } }) }));
   const unread = part.length > wireRead;
   if (body.more > 0 || (unread && !whole)) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
   return { body, unread, wireRead };

@@ -53,6 +53,10 @@ export interface MessageLine {
   readonly breaks?: WrapBreaks;
   /** Where the line's first byte is in its direction's stream, when it shows the bytes as sent (a body with no coding undone): `m` and `x` keep that line in place. */
   readonly at?: Pick<MessageStart, 'dir' | 'offset'>;
+  /** The line's number among its body's lines (0: the first). */
+  readonly bodyLine?: number;
+  /** A line of a body still arriving shown as its newest lines (tail -f): the body's `expand` name (its `bodyLine` counts from the body's start). */
+  readonly tail?: string;
 }
 
 /** Most lines built for one flow (a flow of thousands of exchanges ends with a line saying so). */
@@ -409,7 +413,8 @@ function tailBlock(message: HttpMessage, side: Side, read: BodyReader, cache: Bo
   const plus = tail.fromStart ? '' : '+';
   if (tail.earlier > 0) out.push({ side: 'event', kind: 'note', expand: key, text: `... ${formatCount(tail.earlier)}${plus} earlier lines (Enter shows them)`, of: side });
   else if (!tail.fromStart) out.push({ side: 'event', kind: 'note', expand: key, text: '... the start of the body is not shown (Enter shows it)', of: side });
-  for (const text of tail.lines) out.push({ side, kind: 'data', text });
+  // Numbered in the whole body when the tail was taken from the body's start (see MessageView.holdTail).
+  tail.lines.forEach((text, i) => out.push({ side, kind: 'data', text, ...(tail.fromStart ? { bodyLine: tail.earlier + i, tail: key } : {}) }));
   const about = [`${formatCount(message.body.dataLength)} bytes so far`, ...tail.decoded.map((c) => `${c} decoded`)].join(', ');
   out.push({ side: 'event', kind: 'event', text: `body: ${about}`, ts: message.lastTs, of: side });
   return true;

@@ -38,6 +38,8 @@ export class MessageView {
   /** The flow's stamp at the last update. */
   private stamp = '';
   private readonly expanded = new Set<string>();
+  /** Arriving bodies shown from their start while not following (see {@link holdTail}), by `expand` name: their unit. */
+  private readonly held = new Map<string, number>();
   private readonly bodies = new BodyCache();
   private readonly rows = new MessageRows();
   private top = 0;
@@ -83,6 +85,8 @@ export class MessageView {
     this.height = Math.max(1, height);
     this.style = style;
     this.stamp = stamp;
+    if (this.follow) this.releaseTails();
+    else this.holdTail();
     const key = `${stamp}|${this.width}|${style.mode}|${style.filter}|${this.expanded.size}`;
     if (key !== this.builtFor) {
       this.builtFor = key;
@@ -103,6 +107,40 @@ export class MessageView {
     }
     if (this.follow) this.top = this.lastTop();
     this.top = Math.max(0, Math.min(this.top, this.lastTop()));
+  }
+
+  /**
+   * Not following, a body still arriving that the window shows as its newest lines (tail -f,
+   * which would slide under the reader as lines come) is shown from its start instead, the
+   * window kept on the line it showed: what is read holds still, new lines come below.
+   */
+  private holdTail(): void {
+    const window = this.windowRows();
+    const at = window.findIndex(({ line }) => line.tail !== undefined && !this.expanded.has(line.tail));
+    if (at < 0) return;
+    const { line } = window[at];
+    const unit = line.exchange ?? line.item;
+    if (unit === undefined) return;
+    this.expanded.add(line.tail!);
+    this.held.set(line.tail!, unit);
+    this.remakeUnit(unit);
+    const rows = this.rows;
+    for (let index = rows.unitStart(unit) ?? rows.count; index < rows.unitEnd(unit); index++) {
+      const row = rows.row(index);
+      if (!row.continued && row.line.bodyLine === line.bodyLine && row.line.role === line.role && row.line.side === line.side) {
+        this.top = Math.max(0, index - at);
+        return;
+      }
+    }
+  }
+
+  /** Following again: the bodies {@link holdTail} showed from their start show their newest lines again. */
+  private releaseTails(): void {
+    for (const [key, unit] of this.held) {
+      this.expanded.delete(key);
+      this.remakeUnit(unit);
+    }
+    this.held.clear();
   }
 
   /**

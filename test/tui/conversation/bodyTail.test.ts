@@ -36,6 +36,7 @@ describe('a streamed body followed (tail -f)', () => {
   it('a finished body is shown from its start again', () => {
     const flow = liveFlow(KEY, 1000);
     const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.follow = true;
     flow.send('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
     flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
     for (let n = 1; n <= 30; n++) flow.send('s2c', chunk(tick(n)));
@@ -46,6 +47,36 @@ describe('a streamed body followed (tail -f)', () => {
     const shown = view.lines().map((line) => line.text);
     expect(shown).toContain('< line 1 of the stream .....');
     expect(shown).toContain(`= ... ${30 - BODY_LINES} more lines (Enter shows them)`);
+  });
+
+  it('not following, a streamed body in view holds still as lines come: shown from its start, the window on the same lines', () => {
+    const flow = liveFlow(KEY, 1000);
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.follow = true;
+    flow.send('c2s', 'GET /50 HTTP/1.1\r\nHost: a\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const text = () => view.lines().map((line) => line.text);
+    for (let n = 1; n <= 50; n++) flow.send('s2c', chunk(tick(n)));
+    view.update(80, 8, flow.stamp);
+    view.scroll(-4); // the reader goes up: not following any more
+    const read = text();
+    expect(read[0]).toBe('< line 40 of the stream .....');
+    for (let n = 51; n <= 60; n++) {
+      flow.send('s2c', chunk(tick(n)));
+      view.update(80, 8, flow.stamp);
+      expect(text()).toEqual(read);
+    }
+    // Below, the lines that came, and the body's first lines above.
+    view.scroll(20);
+    expect(text()).toContain('< line 60 of the stream .....');
+    view.home();
+    expect(text()).toContain('< line 1 of the stream .....');
+    // Following again (F): the newest lines, tail -f.
+    view.follow = true;
+    view.update(80, 8, flow.stamp);
+    expect(text()).toContain('< line 60 of the stream .....');
+    view.update(80, 30, flow.stamp);
+    expect(text()).toContain(`= ... ${60 - BODY_LINES} earlier lines (Enter shows them)`);
   });
 });
 
