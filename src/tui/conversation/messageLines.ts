@@ -442,6 +442,10 @@ function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: Rea
 }
 
 
+/** A timing of `value` milliseconds: `0.3 ms`, `25 ms`, from a second on in seconds (`2.16 s`, `12.3 s`, `3,600 s`), as the list's `2.2s` reads. */
 function ms(value: number): string {
-  return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+  if (value < 10) return `${value.toFixed(1)} ms`;
+  if (value < 999.5) return `${Math.round(value)} ms`;
+  const seconds = value / 1000;
+  return seconds < 9.995 ? `${seconds.toFixed(2)} s` : seconds < 99.95 ? `${seconds.toFixed(1)} s` : `${formatCount(Math.round(seconds))} s`;
 }

@@ -247,6 +247,17 @@ describe('message lines', () => {
   });
 });
 
+describe('the timing line', () => {
+  it('says a second or more in seconds, as the list does: wait 1.50 s, receive 2,500 s', () => {
+    const { table, send } = liveFlow(80);
+    send('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', 1_000_000);
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n', 2_500_000);
+    send('s2c', 'ok', 2_502_500_000);
+    const timing = messageLines(table.get(1)!, () => new Uint8Array(0), new Set())[0].text;
+    expect(timing).toMatch(/, send 0\.0 ms, wait 1\.50 s, receive 2,500 s$/);
+  });
+});
+
 describe('a binary body', () => {
   it('shows its first hex rows, and on Enter a hex dump of up to 64 KiB with a line saying what is left', () => {
     const { live, table, send } = liveFlow(80);
