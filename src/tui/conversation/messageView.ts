@@ -493,12 +493,19 @@ export class MessageView {
     return true;
   }
 
-  /** Shows in full the first cut body whose "more lines" row is in the window; false when none. */
+  /**
+   * Shows in full the first cut body whose "more lines" row is in the window, or below it in a
+   * unit the window shows (the body being read, its first lines in view); false when none.
+   */
   expandInWindow(): boolean {
-    for (const row of this.windowRows()) {
-      if (row.line.expand !== undefined && !this.expanded.has(row.line.expand)) {
-        this.expanded.add(row.line.expand);
-        const unit = row.line.exchange ?? row.line.item;
+    const rows = this.rows;
+    const inView = new Set(this.windowRows().map(({ line }) => line.exchange ?? line.item));
+    for (let index = this.top; index < rows.count; index++) {
+      const { line } = rows.row(index);
+      const unit = line.exchange ?? line.item;
+      if (index >= this.top + this.height && (unit === undefined || !inView.has(unit))) break;
+      if (line.expand !== undefined && !this.expanded.has(line.expand)) {
+        this.expanded.add(line.expand);
         if (unit !== undefined) this.remakeUnit(unit);
         return true;
       }

@@ -378,6 +378,21 @@ describe('message view', () => {
     expect(view.lines().map((line) => line.text)).toContain('= body: 936 bytes');
   });
 
+  it('Enter shows the body being read whole when its "more lines" row is below the window, not only in it', () => {
+    const view = new MessageView(1, demo.messages.get(1)!, reader(1));
+    view.update(80, 10, 'a');
+    // The window shows #1's request and response head; its body's cut comes 20 lines below.
+    expect(view.lines().map((l) => l.text)).not.toContain('= ... 7 more lines (Enter shows them)');
+    expect(view.expandInWindow()).toBe(true);
+    view.update(80, 500, 'a');
+    expect(view.lines().map((l) => l.text)).toContain('< </html>');
+    // Not the body of an exchange the window does not show (only the flow's first line in view).
+    const other = new MessageView(1, demo.messages.get(1)!, reader(1));
+    other.update(80, 1, 'a', [{ side: 'event', kind: 'event', text: 'connected' }]);
+    expect(other.lines().map((l) => l.text)).toEqual(['= connected']);
+    expect(other.expandInWindow()).toBe(false);
+  });
+
   it('a cut body says how many lines are left and Enter shows them; find moves to a line', () => {
     const long = Array.from({ length: BODY_LINES + 5 }, (_, i) => `line ${i}`).join('\n');
     expect(bodyText(Buffer.from(long), 'text/plain')).toHaveLength(BODY_LINES + 5);
