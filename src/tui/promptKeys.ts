@@ -2,8 +2,11 @@
  * The keys while a prompt is open in the status row, and what each prompt's answer does: `f`
  * sets the filter, `/` searches, `w` writes a pcap, `s` a flow, `b` a body or mail, `r` retargets the proxy, `q` (y/n) quits.
  * The open prompt is the app state's `prompt`; it is closed before its answer applies, but for a
- * filter that does not parse: that stays open with its text, its error in the hint row.
+ * filter that does not parse or an upstream `r` refuses: that stays open with its text, its error
+ * in the hint row.
  */
+import { errorLine } from '../core/errors.js';
+import { escapeText } from '../render/escape.js';
 import type { ActionKeys } from './actionKeys.js';
 import { remember, type AppState } from './appState.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
@@ -49,10 +52,10 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
   if (outcome === 'cancel') scene.state.prompt = undefined;
   if (outcome === 'edit') prompt.error = undefined;
   if (outcome === 'apply') {
-    const error = answerError(prompt);
+    const error = prompt.purpose === 'retarget' ? retarget(scene, prompt.text) : answerError(prompt);
     if (error !== undefined) {
-      // A filter with a typo stays open with its text, the error in the hint row (as mitmproxy does; beside the prompt under 20 rows), and in the history.
-      remember(scene.state.histories.filter, prompt.text);
+      // A filter with a typo stays open with its text, the error in the hint row (as mitmproxy does; beside the prompt under 20 rows), and in the history; so does a bad upstream.
+      if (prompt.purpose === 'filter') remember(scene.state.histories.filter, prompt.text);
       prompt.error = error;
     } else {
       scene.state.prompt = undefined;
@@ -60,6 +63,16 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
     }
   }
   scene.scheduler.afterKeys();
+}
+
+/** `r`'s answer: relays new connections to `text` and says so; else the one-line reason it was refused, escaped. */
+function retarget(scene: PromptScene, text: string): string | undefined {
+  try {
+    scene.status.say(scene.source.retarget!(text.trim()));
+    return undefined;
+  } catch (error) {
+    return escapeText(errorLine(error));
+  }
 }
 
 /** Why `prompt`'s answer cannot be taken (a filter that does not parse: its one-line error, escaped), else undefined. */
@@ -95,14 +108,8 @@ function applyAnswer(scene: PromptScene, prompt: PromptBar): void {
     case 'save-flow':
     case 'save-body':
       return scene.actionKeys.saveOffered(text.trim(), prompt.offered);
-    case 'retarget':
-      try {
-        status.say(scene.source.retarget!(text.trim()));
-      } catch (error) {
-        status.sayError(error);
-      }
-      return;
     default:
+      // `retarget` is applied before the prompt closes (see promptKey).
       return;
   }
 }

@@ -10,10 +10,11 @@ import { openInProcessScreen, type InProcessOptions } from '../../support/screen
 /** The demo as a file already read. */
 export const DEMO_FILE: TuiSource = { kind: 'file', label: () => 'demo.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
 
-/** The screen's size and environment, the app's actions (default none) and messages (default none). */
+/** The screen's size and environment, the app's actions (default none), messages (default none) and source (default {@link DEMO_FILE}). */
 export interface DemoAppOptions extends InProcessOptions {
   readonly actions?: TuiActions;
   readonly messages?: MessagesOf;
+  readonly source?: TuiSource;
 }
 
 /**
@@ -21,9 +22,9 @@ export interface DemoAppOptions extends InProcessOptions {
  * last under 20 rows, which have no hint row) lists the 5 flows.
  */
 export async function openDemoApp(store: FlowStore, options: DemoAppOptions) {
-  const { actions = {} as TuiActions, messages, ...screenOptions } = options;
+  const { actions = {} as TuiActions, messages, source = DEMO_FILE, ...screenOptions } = options;
   const { terminal, screen } = openInProcessScreen(screenOptions);
-  const app = new TuiApp({ terminal, store, source: DEMO_FILE, actions, follow: false, ...(messages ? { messages } : {}) });
+  const app = new TuiApp({ terminal, store, source, actions, follow: false, ...(messages ? { messages } : {}) });
   const status = (): string => screen.line(screen.rows - (screen.rows >= 20 ? 2 : 1));
   await screen.waitFor(() => status().includes('5 flows'));
   return { app, screen, terminal, status };

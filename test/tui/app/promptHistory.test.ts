@@ -4,7 +4,7 @@
  * (`status:after-close`) is taken; an unknown word is refused in words that say what to type.
  */
 import { describe, expect, it } from 'vitest';
-import { openDemoApp } from './demoApp.js';
+import { DEMO_FILE, openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
 const demo = useDemo();
@@ -60,6 +60,27 @@ describe('prompt history', () => {
     await screen.waitFor(() => status().startsWith('filter: stauts:500 '));
     app.dispose();
   });
+  it('an upstream r refuses keeps its prompt open with the text and the error, as a filter typo does', async () => {
+    const targets: string[] = [];
+    const retarget = (text: string): string => {
+      if (!/^[\w.]+:\d+$/.test(text)) throw new Error(`bad target "${text}": expected host:port`);
+      targets.push(text);
+      return `new connections go to ${text}`;
+    };
+    const source = { ...DEMO_FILE, kind: 'proxy' as const, retarget, retargetPrompt: 'new upstream host:port: ', retargetInitial: () => '127.0.0.1:8951' };
+    const { app, screen, status } = await openDemoApp(demo.store, { cols: 80, rows: 24, source });
+    const hints = (): string => screen.line(screen.rows - 1);
+    screen.write('r\x15127.0.0.1:8951x\r');
+    await screen.waitFor(() => hints().startsWith(' ! bad target "127.0.0.1:8951x": expected host:port'));
+    expect(status()).toMatch(/^new upstream host:port: 127\.0\.0\.1:8951x /);
+    // Fixed, it applies and closes the prompt.
+    screen.press('Backspace');
+    screen.write('\r');
+    await screen.waitFor(() => status().includes('new connections go to 127.0.0.1:8951'));
+    expect(targets).toEqual(['127.0.0.1:8951']);
+    app.dispose();
+  });
+
   it('under 20 rows (no hint row) a filter typo says its error in the status row, beside the prompt', async () => {
     const { app, screen, status } = await openDemoApp(demo.store, { cols: 80, rows: 15, messages: (id) => demo.messages.get(id) });
     screen.write('fstauts:500\r');
