@@ -275,6 +275,14 @@ describe('m and x keep the line of a long body, not only its message', () => {
     expect(top()).toMatch(/^< 00000[0-9a-f]{3}  .*\|.*line 300/);
   });
 
+  it('text at a response header → messages at that response\'s start line, not its exchange\'s first line', () => {
+    const { pane, top } = longBody();
+    pane.cycleMode(); // messages → text
+    while (top() !== '< Content-Type: text/plain') pane.scroll(1);
+    [1, 2, 3].forEach(() => pane.cycleMode());
+    expect(top()).toBe('< HTTP/1.1 200 OK');
+  });
+
   it('text deep in a body cut after 20 lines → messages shows it whole, at that line', () => {
     const { pane, top } = longBody();
     pane.cycleMode(); // messages → text

@@ -352,7 +352,7 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
   const shown = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
-  out.push({ side, kind: 'data', text: shown(start), ts: message.firstTs });
+  out.push({ side, kind: 'data', text: shown(start), ts: message.firstTs, at: { dir: message.dir, offset: message.offset } });
   for (const header of message.headers) out.push({ side, kind: 'data', text: shown(`${header.name}: ${header.value}`) });
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);

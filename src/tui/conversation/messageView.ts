@@ -257,8 +257,9 @@ export class MessageView {
 
   /**
    * Puts at the top (see {@link showUnit}) the unit whose messages hold `dir`'s stream `offset`,
-   * or the last one starting before it; within it, the body line holding `offset` when its lines
-   * show the bytes as sent (a cut body it may lie past is shown whole for it).
+   * or the last one starting before it; within it, the line holding `offset` when that is known
+   * (a message's start line, a body line shown as sent: a cut body it may lie past is shown whole
+   * for it) and is not the unit's first such line (the unit's own first rows stay on top then).
    */
   showOffset(dir: Direction, offset: number): void {
     const units = this.currentUnits();
@@ -274,8 +275,15 @@ export class MessageView {
       this.remakeUnit(found);
       line = this.lineAt(found, dir, offset);
     }
-    if (line !== undefined) this.moveTop(line.row);
+    if (line !== undefined && line.row !== this.firstPlacedRow(found)) this.moveTop(line.row);
     else this.showUnit(found);
+  }
+
+  /** The first row of unit `unit` whose line knows its stream place (see {@link MessageLine.at}). */
+  private firstPlacedRow(unit: number): number | undefined {
+    const rows = this.rows;
+    for (let index = rows.unitStart(unit) ?? rows.count; index < rows.unitEnd(unit); index++) if (rows.row(index).line.at !== undefined) return index;
+    return undefined;
   }
 
   /**

@@ -36,7 +36,7 @@ describe('message lines', () => {
     const lines = messageLines(demo.messages.get(1)!, reader(1), new Set());
     const texts = lines.map((l) => l.text);
     expect(texts[0]).toMatch(/^#1 GET \/ → 200 OK, 279 B \/ 1,122 B, send .*, wait 25 ms/);
-    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0, role: 'request', ts: demo.messages.get(1)!.http!.exchanges[0].request!.firstTs });
+    expect(lines[1]).toEqual({ side: 'client', kind: 'data', text: 'GET / HTTP/1.1', exchange: 0, role: 'request', ts: demo.messages.get(1)!.http!.exchanges[0].request!.firstTs, at: { dir: 'c2s', offset: 0 } });
     expect(texts).toContain('HTTP/1.1 200 OK');
     expect(lines[0].role).toBeUndefined();
     expect(lines.find((l) => l.text === 'body: 227 bytes')).toMatchObject({ role: 'response', of: 'server' });
