@@ -14,19 +14,19 @@ export const HEX_BYTES_PER_LINE = 16;
  * One line per 16 bytes (`bytesPerRow`) of `bytes`, the first labelled `startOffset`:
  * `00000010  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|`.
  * The offset is lower-case hex, 8 digits or as many as the last line's offset needs (every
- * line's label as wide, so the columns stay aligned past 4 GiB); two spaces; the bytes, one
- * extra space after every 8; two spaces; the bytes between `|` with every byte outside
- * printable ASCII 0x20..0x7e shown as `.`. A short last line is padded so the text column
- * stays aligned. Empty input gives no lines. (Blessed tag characters `{` `}` are not escaped
- * here: apply `escapeBlessedTags` for a blessed widget.)
+ * line's label as wide, so the columns stay aligned past 4 GiB); two spaces (one when `tight`);
+ * the bytes, one extra space after every 8; two spaces; the bytes between `|` with every byte
+ * outside printable ASCII 0x20..0x7e shown as `.`. A short last line is padded so the text
+ * column stays aligned. Empty input gives no lines. (Blessed tag characters `{` `}` are not
+ * escaped here: apply `escapeBlessedTags` for a blessed widget.)
  */
-export function hexDumpLines(bytes: Uint8Array, startOffset = 0, bytesPerRow = HEX_BYTES_PER_LINE): string[] {
+export function hexDumpLines(bytes: Uint8Array, startOffset = 0, bytesPerRow = HEX_BYTES_PER_LINE, tight = false): string[] {
   const lines: string[] = [];
   const lastLabel = startOffset + Math.max(0, Math.ceil(bytes.length / bytesPerRow) - 1) * bytesPerRow;
   const digits = offsetDigits(lastLabel);
   for (let base = 0; base < bytes.length; base += bytesPerRow) {
     const end = Math.min(base + bytesPerRow, bytes.length);
-    let line = formatOffset(startOffset + base, digits) + ' ';
+    let line = formatOffset(startOffset + base, digits) + (tight ? '' : ' ');
     let ascii = '';
     for (let k = 0; k < bytesPerRow; k++) {
       if (k > 0 && k % 8 === 0) line += ' ';
@@ -43,9 +43,28 @@ export function hexDumpLines(bytes: Uint8Array, startOffset = 0, bytesPerRow = H
   return lines;
 }
 
-/** Columns of a hex dump line of `bytesPerRow` bytes with an offset of `digits` (78 for 16 at 8 digits). */
-export function hexLineColumns(bytesPerRow: number, digits = 8): number {
-  return digits + 1 + 3 * bytesPerRow + Math.ceil(bytesPerRow / 8) - 1 + 3 + bytesPerRow + 1;
+/** Columns of a hex dump line of `bytesPerRow` bytes with an offset of `digits` (78 for 16 at 8 digits), one less when `tight`. */
+export function hexLineColumns(bytesPerRow: number, digits = 8, tight = false): number {
+  return digits + (tight ? 0 : 1) + 3 * bytesPerRow + Math.ceil(bytesPerRow / 8) - 1 + 3 + bytesPerRow + 1;
+}
+
+/** How hex dump rows are laid out: bytes a row, and one space after the offset rather than two (`tight`). */
+export interface HexLayout {
+  readonly bytesPerRow: number;
+  readonly tight: boolean;
+}
+
+/**
+ * {@link hexBytesFitting}, where past 4 GiB (an offset of 9 digits or more) a row keeps its bytes
+ * by giving up the second space after the offset: 16 bytes a row in 78 columns up to 64 GiB.
+ */
+export function hexLayoutFitting(columns: number, lastOffset = 0): HexLayout {
+  const digits = offsetDigits(lastOffset);
+  for (const bytesPerRow of [16, 8, 4]) {
+    if (columns >= hexLineColumns(bytesPerRow, digits)) return { bytesPerRow, tight: false };
+    if (digits > 8 && columns >= hexLineColumns(bytesPerRow, digits, true)) return { bytesPerRow, tight: true };
+  }
+  return { bytesPerRow: 4, tight: digits > 8 };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hexBytesFitting, hexDumpLines, hexLineColumns, hexRowLines } from '../../src/render/hex.js';
+import { hexBytesFitting, hexDumpLines, hexLayoutFitting, hexLineColumns, hexRowLines } from '../../src/render/hex.js';
 
 const BYTES = Uint8Array.from(Buffer.from('GIF89a\x04\x00\x04\x00\xb3\x00\x00\xbd\xd8\xe2|\\ok', 'latin1'));
 
@@ -29,5 +29,17 @@ describe('narrow hex dump rows', () => {
     expect(hexBytesFitting(78, 0x1_0000_0000)).toBe(8);
     expect(hexBytesFitting(79, 0x1_0000_0000)).toBe(16);
     expect(hexBytesFitting(45, 0x1_0000_0000)).toBe(4);
+  });
+
+  it('past 4 GiB a pane of 78 columns keeps 16 bytes a row: one space after the offset, not two', () => {
+    expect(hexLayoutFitting(78, 0x1_0000_0000)).toEqual({ bytesPerRow: 16, tight: true });
+    expect(hexLayoutFitting(79, 0x1_0000_0000)).toEqual({ bytesPerRow: 16, tight: false });
+    expect(hexLayoutFitting(78, 0xffff_ffff)).toEqual({ bytesPerRow: 16, tight: false });
+    expect(hexLayoutFitting(45, 0x1_0000_0000)).toEqual({ bytesPerRow: 8, tight: true });
+    expect(hexLayoutFitting(44, 0x1_0000_0000)).toEqual({ bytesPerRow: 4, tight: false });
+    expect(hexLayoutFitting(29, 0x1_0000_0000)).toEqual({ bytesPerRow: 4, tight: true });
+    const [line] = hexDumpLines(BYTES, 0x1_4000_0000, 16, true);
+    expect(line).toHaveLength(78);
+    expect(line.startsWith('140000000 47 49 46 38 39 61 04 00  04 00 ')).toBe(true);
   });
 });

@@ -312,6 +312,30 @@ describe('m and x keep the line of a long body, not only its message', () => {
   });
 });
 
+describe('hex past 4 GiB at 80 columns', () => {
+  it('keeps 16 bytes a row (one space after the 9-digit offset), and a byte search marks its pairs', () => {
+    const flow = liveFlow();
+    flow.send('s2c', 'x');
+    flow.gap('s2c', 5_000_000_000);
+    flow.send('s2c', 'the bytes after five gigabytes: hello there\n');
+    flow.end();
+    const pane = new ConversationPane(flow.store);
+    pane.show(FLOW, 80, 6);
+    pane.toggleHex();
+    pane.show(FLOW, 80, 6);
+    pane.bottom();
+    pane.show(FLOW, 80, 6);
+    const rows = screenText(pane).filter((row) => /^< 1[0-9a-f]{8} /.test(row));
+    expect(rows[0]).toBe('< 12a05f201 74 68 65 20 62 79 74 65  73 20 61 66 74 65 72 20  |the bytes after |');
+    expect(rows.every((row) => row.length <= 80)).toBe(true);
+    expect(pane.startSearch('68656c6c6f', false)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    pane.show(FLOW, 80, 6);
+    const marked = pane.paint(PLAIN).split('\n').find((row) => row.includes('\x1b[7m'))!;
+    expect(marked.replace(/\x1b\[27m\x1b\[7m/g, '')).toContain('\x1b[7m68\x1b[27m \x1b[7m65\x1b[27m');
+  });
+});
+
 describe('messages that come while a flow is read (shown with the focus)', () => {
   const REQUEST = 'GET / HTTP/1.1\r\nHost: farm.example\r\n\r\n';
 

@@ -25,13 +25,15 @@ export function lineMatches(line: LogicalLine, highlight: Highlight | undefined,
   if (highlight.bytes && mode === 'hex' && line.kind === 'data') {
     const { dir, offset, length } = highlight.bytes;
     if (line.dir !== dir) return ranges;
-    const label = line.text.indexOf(' ');
+    // The first hex pair after the offset and its one or two spaces (one past 4 GiB in a narrow pane: see hexLayoutFitting).
+    let first = line.text.indexOf(' ');
+    while (line.text[first] === ' ') first++;
     // Rows of 16, 8 or 4 bytes: the text column starts after the first `|`.
     const text = line.text.indexOf('|') + 1;
     for (let k = 0; k < (line.length ?? 0); k++) {
       const at = line.offset! + k;
       if (at < offset || at >= offset + length) continue;
-      const hex = label + 1 + 3 * k + Math.floor(k / 8) + 1;
+      const hex = first + 3 * k + Math.floor(k / 8);
       ranges.push([hex, hex + 2]);
       const ascii = text + k;
       ranges.push([ascii, ascii + 1]);

@@ -7,7 +7,7 @@ import { CAPTURE_ENDED, REFUSED, upstreamFailed, type Direction, type HandshakeS
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
-import { hexBytesFitting, hexDumpLines } from '../../render/hex.js';
+import { hexDumpLines, hexLayoutFitting } from '../../render/hex.js';
 import { LINE_CONTINUES_MARK } from '../../render/lines.js';
 import { formatCount } from '../../core/count.js';
 import { gapWords } from '../../render/gapWords.js';
@@ -174,8 +174,8 @@ function chunkSpanLines(
   const data = (text: string, offset: number, length: number): LogicalLine => ({ side, kind: 'data', text, ts: chunk.ts, dir, offset, length });
   if (settings.mode === 'hex') {
     const bytes = source.read(flowId, dir, start, end - start);
-    const hexBytes = hexBytesFitting(hexColumns, end - 1);
-    const rows = hexDumpLines(bytes, start, hexBytes);
+    const { bytesPerRow: hexBytes, tight } = hexLayoutFitting(hexColumns, end - 1);
+    const rows = hexDumpLines(bytes, start, hexBytes, tight);
     return { lines: rows.map((row, i) => data(row, start + i * hexBytes, Math.min(hexBytes, bytes.length - i * hexBytes))), chunkLength: chunk.length };
   }
   if (settings.mode === 'escaped') {

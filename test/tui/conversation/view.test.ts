@@ -240,14 +240,15 @@ describe('hex and escaped modes', () => {
     expect(rows.every((row) => row.text.length <= 80 && !row.continued)).toBe(true);
   });
 
-  test('past 4 GiB the 9-digit offset counts in the bytes a row: rows never wrap where 4 bytes a row fit', () => {
+  test('past 4 GiB the 9-digit offset counts in the bytes a row (its second space first): rows never wrap where 4 bytes a row fit', () => {
     const s = new FakeSource().gap('s2c', 0x1_4000_0000).data('s2c', 'x'.repeat(100));
     for (const timestamps of ['off', 'absolute'] as const) {
       for (let width = 40; width <= 200; width++) {
         const rows = dataRows(view(s, { mode: 'hex', timestamps }, width).lines());
         const prefix = rows[0].text.indexOf('< ') + 2;
         expect(rows[0].text.slice(prefix, prefix + 10)).toBe('140000000 ');
-        const perRow = [16, 8, 4].find((n) => width - prefix >= hexLineColumns(n, 9));
+        // The offset's second space gives way before the bytes do (hexLayoutFitting).
+        const perRow = [16, 8, 4].find((n) => width - prefix >= hexLineColumns(n, 9, true));
         const [first, second] = rows.filter((row) => !row.continued);
         expect(second.offset! - first.offset!, `${timestamps} ${width}`).toBe(perRow ?? 4);
         if (perRow) expect(rows.filter((row) => row.continued || row.text.length > width), `${timestamps} ${width}`).toEqual([]);
