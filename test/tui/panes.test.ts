@@ -312,6 +312,33 @@ describe('m and x keep the line of a long body, not only its message', () => {
   });
 });
 
+describe('/ finds what the conversation shows: escapes typed as shown', () => {
+  it('\\x1b]0 and \\r\\n find the bytes in the text mode (marked where shown) and the lines in the messages mode', () => {
+    const flow = liveFlow();
+    flow.send('c2s', 'GET /\x1b]0;pwned\x07 HTTP/1.1\r\nHost: a\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    flow.end();
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    const shown = () => (pane.show(FLOW, 80, 8), pane.paint(PLAIN).split('\n'));
+    shown();
+    expect(pane.displayLabel).toBe('messages');
+    expect(pane.startSearch('\\x1b]0', false)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain('\x1b[7m\\x1b]0\x1b[27m;pwned');
+    pane.cycleMode(); // messages → text
+    shown();
+    expect(pane.startSearch('\\x1b]0', false)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain('\x1b[7m\\x1b]0\x1b[27m;pwned');
+    pane.cycleMode();
+    pane.cycleMode(); // text → hex → escaped
+    shown();
+    expect(pane.startSearch('\\r\\n\\r\\n', false)).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain('Host: a\x1b[7m\\r\\n\\r\\n\x1b[27m');
+  });
+});
+
 describe('hex past 4 GiB at 80 columns', () => {
   it('keeps 16 bytes a row (one space after the 9-digit offset), and a byte search marks its pairs', () => {
     const flow = liveFlow();

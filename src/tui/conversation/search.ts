@@ -7,9 +7,8 @@
  * Text queries use smart case (see `byteMatcher.ts`); bytes typed in hex match exactly.
  */
 import type { Direction } from '../../core/types.js';
-import { encodeText } from '../../render/encoding.js';
-import { ByteMatcher, caselessPattern, hasUpperCase, type BytePattern } from '../byteMatcher.js';
-import { escapeText } from '../../render/escape.js';
+import { ByteMatcher, caselessPattern, type BytePattern } from '../byteMatcher.js';
+import { queryBytes } from './queryBytes.js';
 import type { ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
 import { extentOf, readVia, resumeAfterGap } from './source.js';
@@ -48,16 +47,17 @@ const SLICE = 1 << 20;
 
 /**
  * The bytes to look for: in hex mode a string of hex digit pairs (spaces allowed: `0d0a`,
- * `0d 0a`) is taken as bytes, exactly; otherwise the text in the current encoding, with smart
- * case (no upper-case letter: ASCII letters match either case). Undefined for an empty query.
+ * `0d 0a`) is taken as bytes, exactly; otherwise the text in the current encoding, its escapes
+ * as the conversation shows them read as bytes (`\r\n`, `\x1b`: see queryBytes.ts), with smart
+ * case (no upper-case letter in its text: ASCII letters match either case). Undefined for an
+ * empty query.
  */
 export function searchPattern(query: string, settings: ConversationSettings): BytePattern | undefined {
   if (query.length === 0) return undefined;
   const digits = hexDigits(query, settings);
   if (digits !== undefined && digits.length % 2 === 0) return { bytes: new Uint8Array(Buffer.from(digits, 'hex')) };
-  const bytes = encodeText(query, settings.encoding);
-  if (hasUpperCase(query)) return { bytes };
-  return caselessPattern(bytes, encodeText(query.replace(/[a-z]+/g, (s) => s.toUpperCase()), settings.encoding));
+  const { bytes, upper, cased } = queryBytes(query, settings.encoding);
+  return cased ? { bytes } : caselessPattern(bytes, upper);
 }
 
 /** True when `query` is bytes typed in hex (hex mode, pairs of hex digits, spaces allowed). */
@@ -86,7 +86,8 @@ function hexDigits(query: string, settings: ConversationSettings): string | unde
  * displayed (escaped like the data), with smart case.
  */
 export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined): Highlight | undefined {
-  const text = query.length > 0 ? { text: escapeText(query), ignoreCase: !hasUpperCase(query) } : undefined;
+  const typed = query.length > 0 ? queryBytes(query, settings.encoding) : undefined;
+  const text = typed && { text: typed.shown, ignoreCase: !typed.cased };
   if (settings.mode !== 'hex') return text;
   if (!match) return undefined;
   const bytes = { dir: match.dir, offset: match.offset, length: match.length };
