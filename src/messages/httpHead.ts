@@ -43,6 +43,11 @@ const utf8 = new TextDecoder('utf-8');
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** Whether `text` is all ASCII. */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
 /**
  * Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC
  * 9110; ISO-8859-1 through Buffer, as render/ does: TextDecoder's 'latin1' is windows-1252 on
@@ -50,7 +55,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  */
 export function headText(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  if (!NON_ASCII.test(text)) return text;
+  if (isAscii(text)) return text;
   const utf = utf8.decode(bytes);
   return utf.includes('\ufffd') ? text : utf;
 }
