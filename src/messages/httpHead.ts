@@ -284,6 +284,7 @@ export function framingOfHead(text: string): Framing {
 
 /** Whether `text` has `lower` (given in lower case) at `start`, ignoring ASCII case. */
 function startsWithIgnoringCase(text: string, start: number, lower: string): boolean {
+  if (start + lower.length > text.length) return false;
   for (let k = 0; k < lower.length; k++) {
     const c = text.charCodeAt(start + k);
     if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower.charCodeAt(k)) return false;
