@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { CompactFlowKey } from '../core/compactKey.js';
 import { errorLine, fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
+import { copyBytes } from '../io/copyBytes.js';
 import { BatchEncoder, type WriterReport, type WriterSetup } from './dirWriterCodec.js';
 import { outputFileBudget } from './descriptorBudget.js';
 import { tcpflowDirectionName } from './tcpflowNames.js';
@@ -145,7 +146,7 @@ export class DirectoryOutput implements FlowOutput {
     this.maxInflightSlots = Math.max(2, Math.ceil((options.maxPendingBytes ?? 32 << 20) / this.bufferBytes));
     this.setFileTimes = options.setFileTimes ?? true;
     const slots = this.maxBuffers + this.maxInflightSlots;
-    this.slab = new Uint8Array(new SharedArrayBuffer(slots * this.bufferBytes));
+    this.slab = Buffer.from(new SharedArrayBuffer(slots * this.bufferBytes));
     this.slotLength = new Int32Array(slots);
     this.ring = new Int32Array(new SharedArrayBuffer((slots + 1) * 4));
     for (let slot = slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
@@ -272,7 +273,7 @@ export class DirectoryOutput implements FlowOutput {
     if (end > file.streamEnd) file.streamEnd = end;
     if (end > file.dataEnd) file.dataEnd = end;
     if (file.slot >= 0 && file.bufferPos + file.bufferLength === offset && file.bufferLength + length <= this.bufferBytes) {
-      this.slab.set(bytes, file.slot * this.bufferBytes + file.bufferLength);
+      copyBytes(bytes, this.slab, file.slot * this.bufferBytes + file.bufferLength);
       file.bufferLength += length;
       // LRU order matters only when the pool is full
       if (this.buffered.size >= this.maxBuffers) {
@@ -287,13 +288,13 @@ export class DirectoryOutput implements FlowOutput {
       for (let done = 0; done < length; done += this.bufferBytes) {
         const n = Math.min(this.bufferBytes, length - done);
         const slot = this.takeSlot();
-        this.slab.set(n === length ? bytes : bytes.subarray(done, done + n), slot * this.bufferBytes);
+        copyBytes(n === length ? bytes : bytes.subarray(done, done + n), this.slab, slot * this.bufferBytes);
         this.queueWrite(file, slot, n, offset + done);
       }
       return;
     }
     const slot = this.takeSlot();
-    this.slab.set(bytes, slot * this.bufferBytes);
+    copyBytes(bytes, this.slab, slot * this.bufferBytes);
     file.slot = slot;
     file.bufferPos = offset;
     file.bufferLength = length;

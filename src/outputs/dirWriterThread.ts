@@ -12,16 +12,18 @@
 import * as fs from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { fileErrorReason } from '../core/errors.js';
+import { DirectAppends, IDLE_SETTLE_MS, type AppendFile } from './directAppends.js';
 import { decodeBatch, type WriterBatch, type WriterCommands, type WriterReport, type WriterSetup } from './dirWriterCodec.js';
 
 /** How long to wait for a descriptor when the writer has none of its own to give up (ms), and how often. */
 const DESCRIPTOR_WAIT_MS = 20;
 const DESCRIPTOR_WAIT_TRIES = 100;
 
-interface OpenFile {
-  readonly path: string;
-  fd: number;
-}
+/** A file of the output: its path, its descriptor (-1 when closed to respect maxOpen), how it is appended to. */
+type OpenFile = AppendFile;
+
+/** Files written directly at once (see directAppends.ts), when the descriptor cap leaves room for them. */
+const MAX_DIRECT_FILES = 8;
 
 /** Carries out the commands of one directory output (see the module comment). */
 class DirWriter implements WriterCommands {
@@ -38,6 +40,7 @@ class DirWriter implements WriterCommands {
   /** Base name → the next `cN` suffix to try, only for names already taken (reused 4-tuples). */
   private readonly nextIndex = new Map<string, number>();
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
+  private readonly direct: DirectAppends;
   filesCreated = 0;
   peakOpenFiles = 0;
   error: string | undefined;
@@ -48,6 +51,8 @@ class DirWriter implements WriterCommands {
     this.slab = new Uint8Array(setup.slab);
     this.slotBytes = setup.slotBytes;
     this.ring = new Int32Array(setup.ring);
+    const directFiles = this.maxOpen >= 4 * MAX_DIRECT_FILES ? MAX_DIRECT_FILES : 0;
+    this.direct = new DirectAppends((path) => this.openDirectDescriptor(path), directFiles);
   }
 
   create(id: number, base: string): void {
@@ -56,14 +61,14 @@ class DirWriter implements WriterCommands {
       const path = this.dir + (index > 0 ? `${base}c${index}` : base);
       let fd: number;
       try {
-        fd = this.openDescriptor(path, 'wx');
+        fd = this.openDescriptor(path, 'wx+'); // read too: see DirectAppends
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
         this.fail('create', path, err);
         return;
       }
       if (index > 0) this.nextIndex.set(base, index + 1);
-      const file = { path, fd };
+      const file: OpenFile = { path, fd, nextPosition: 0, inOrderBytes: 0, direct: undefined };
       this.files.set(id, file);
       this.track(id, file);
       this.filesCreated++;
@@ -77,7 +82,9 @@ class DirWriter implements WriterCommands {
       const fd = this.fdOf(id);
       if (fd < 0) return;
       const start = slot * this.slotBytes;
+      const file = this.files.get(id)!;
       try {
+        if (this.direct.write(file, this.slab.subarray(start, start + length), position)) return;
         let done = 0;
         while (done < length) done += fs.writeSync(fd, this.slab, start + done, length - done, position + done);
       } catch (err) {
@@ -92,6 +99,7 @@ class DirWriter implements WriterCommands {
   finish(id: number, size: number, seconds: number): void {
     const file = this.files.get(id);
     if (file === undefined) return;
+    this.settle(file); // before the size and the times are set
     if (this.error === undefined && size < 0 && file.fd < 0 && !Number.isNaN(seconds)) {
       // only the times to set on a file closed to respect maxOpen: no need to reopen it
       try {
@@ -123,6 +131,11 @@ class DirWriter implements WriterCommands {
   /** Closes every file still open (the end of the run). */
   finishAll(): void {
     for (const id of [...this.files.keys()]) this.finish(id, -1, Number.NaN);
+  }
+
+  /** Makes the files no write reached for a while whole on disk (see directAppends.ts). */
+  settleIdle(): void {
+    this.direct.settleIdle((file, err) => this.fail('write', file.path, err));
   }
 
   /** Publishes the slots given back so far and wakes a main thread waiting for one. */
@@ -183,9 +196,36 @@ class DirWriter implements WriterCommands {
     }
   }
 
+  /** Writes what `file` has staged for a direct write (see directAppends.ts). */
+  private settle(file: OpenFile): void {
+    try {
+      this.direct.settle(file);
+    } catch (err) {
+      this.fail('write', file.path, err);
+    }
+  }
+
+  /**
+   * `path` opened for direct writes within the cap (making room first): a descriptor, or -1 when
+   * the system has none to give; throws when the file system refuses direct I/O.
+   */
+  private openDirectDescriptor(path: string): number {
+    this.makeRoom(this.maxOpen - 1);
+    if (this.open.size + this.direct.openCount >= this.maxOpen) return -1;
+    try {
+      const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_DIRECT);
+      this.peakOpenFiles = Math.max(this.peakOpenFiles, this.open.size + this.direct.openCount + 1);
+      return fd;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EMFILE' || code === 'ENFILE') return -1;
+      throw err;
+    }
+  }
+
   /** Closes least recently used descriptors until at most `keep` are open. */
   private makeRoom(keep: number): void {
-    while (this.open.size > keep) {
+    while (this.open.size > 0 && this.open.size + this.direct.openCount > keep) {
       const oldest = this.open.keys().next().value as number;
       this.closeFd(oldest, this.open.get(oldest)!);
     }
@@ -193,12 +233,13 @@ class DirWriter implements WriterCommands {
 
   private track(id: number, file: OpenFile): void {
     this.open.set(id, file);
-    if (this.open.size > this.peakOpenFiles) this.peakOpenFiles = this.open.size;
+    this.peakOpenFiles = Math.max(this.peakOpenFiles, this.open.size + this.direct.openCount);
   }
 
   private closeFd(id: number, file: OpenFile): void {
     this.open.delete(id);
     if (file.fd < 0) return;
+    this.settle(file);
     const fd = file.fd;
     file.fd = -1;
     try {
@@ -229,6 +270,8 @@ function serve(port: MessagePort, setup: WriterSetup): void {
       writer.bug(err);
     }
   };
+  const settler = setInterval(() => guard(() => writer.settleIdle()), IDLE_SETTLE_MS);
+  settler.unref();
   port.on('message', (batch: WriterBatch) => {
     guard(() => decodeBatch(batch, commands));
     if (batch.end) guard(() => writer.finishAll());
@@ -240,7 +283,10 @@ function serve(port: MessagePort, setup: WriterSetup): void {
       ...(batch.end ? { done: true } : {}),
     };
     port.postMessage(report);
-    if (batch.end) port.close();
+    if (batch.end) {
+      clearInterval(settler);
+      port.close();
+    }
   });
 }
 

@@ -11,9 +11,10 @@
  * however that ends. A location is the byte position in the log. Bytes that already lie in a seekable capture file are not copied at
  * all: see {@link SourceFile}.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { copyBytes } from '../io/copyBytes.js';
 import { readFully } from '../io/files.js';
 import { SpillWriter } from './spillWriter.js';
 
@@ -51,11 +52,13 @@ export class PayloadStore {
   private readonly maxRamBlocks: number;
   private readonly spillParent: string;
   /** RAM blocks by block index; only the newest ones are present. */
-  private readonly ramBlocks = new Map<number, Uint8Array>();
-  private current: Uint8Array;
+  private readonly ramBlocks = new Map<number, Buffer>();
+  private current: Buffer;
   private currentIndex = 0;
   private currentFill = 0;
   private spillFd = -1;
+  /** The spill file opened for direct writes (O_DIRECT), or -1 where that is not possible. */
+  private spillDirectFd = -1;
   /** Number of blocks sent to the spill file (block i lives at i * blockBytes). */
   private spilledBlocks = 0;
   private spillWriter: SpillWriter | undefined;
@@ -65,7 +68,7 @@ export class PayloadStore {
    */
   private writtenBlocks = 0;
   /** Blocks whose bytes are on disk, kept to be filled again (no allocation, no page faults). */
-  private readonly freeBlocks: Uint8Array[] = [];
+  private readonly freeBlocks: Buffer[] = [];
 
   constructor(options: PayloadStoreOptions = {}) {
     this.blockBytes = options.blockBytes ?? 1 << 20;
@@ -102,7 +105,7 @@ export class PayloadStore {
     while (done < bytes.length) {
       if (this.currentFill === this.blockBytes) this.startNextBlock();
       const n = Math.min(bytes.length - done, this.blockBytes - this.currentFill);
-      this.current.set(bytes.subarray(done, done + n), this.currentFill);
+      copyBytes(bytes.subarray(done, done + n), this.current, this.currentFill);
       this.currentFill += n;
       done += n;
     }
@@ -127,7 +130,7 @@ export class PayloadStore {
       const n = Math.min(length - done, this.blockBytes - within);
       const block = this.ramBlocks.get(blockIndex);
       if (block) {
-        into.set(block.subarray(within, within + n), at + done);
+        copyBytes(block.subarray(within, within + n), into, at + done);
       } else {
         readFully(this.spillFd, into, at + done, n, pos);
       }
@@ -139,9 +142,10 @@ export class PayloadStore {
   dispose(): void {
     // A writer that did not let go in time keeps the descriptor (left open rather than reused under it).
     const letGo = this.spillWriter?.close() ?? true;
-    if (this.spillFd >= 0 && letGo) closeSync(this.spillFd);
+    if (letGo) for (const fd of [this.spillFd, this.spillDirectFd]) if (fd >= 0) closeSync(fd);
     this.spillWriter = undefined;
     this.spillFd = -1;
+    this.spillDirectFd = -1;
     this.ramBlocks.clear();
     this.freeBlocks.length = 0;
   }
@@ -160,8 +164,8 @@ export class PayloadStore {
     const oldest = this.spilledBlocks;
     const block = this.ramBlocks.get(oldest);
     if (!block) throw new Error(`payload store: block ${oldest} missing`);
-    if (this.spillFd < 0) this.spillFd = openUnlinkedSpill(this.spillParent);
-    this.spillWriter ??= new SpillWriter(this.spillFd);
+    if (this.spillFd < 0) [this.spillFd, this.spillDirectFd] = openUnlinkedSpill(this.spillParent);
+    this.spillWriter ??= new SpillWriter(this.spillFd, this.spillDirectFd);
     if (this.spilledBlocks - this.writtenBlocks >= MAX_PENDING_SPILLS) {
       this.spillWriter.waitBeyond(this.writtenBlocks);
       this.releaseWritten();
@@ -181,24 +185,40 @@ export class PayloadStore {
   }
 
   /** Block `index` is on disk: reads go there now, and its memory is kept for a new block. */
-  private release(index: number, block: Uint8Array): void {
+  private release(index: number, block: Buffer): void {
     this.ramBlocks.delete(index);
     if (this.freeBlocks.length < MAX_FREE_BLOCKS) this.freeBlocks.push(block);
   }
 }
 
 /** A block of the log, in memory the spill writer's thread can read. */
-function newBlock(bytes: number): Uint8Array {
-  return new Uint8Array(new SharedArrayBuffer(bytes));
+function newBlock(bytes: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(bytes));
 }
 
-/** Opens a new spill file in a private directory under `parent`, then removes both names. */
-function openUnlinkedSpill(parent: string): number {
+/**
+ * Opens a new spill file in a private directory under `parent`, then removes both names.
+ * Returns its descriptor for reading and writing, and one for direct writes (-1 when the file
+ * system does not allow them, e.g. tmpfs).
+ */
+function openUnlinkedSpill(parent: string): [number, number] {
   const dir = mkdtempSync(join(parent, 'flowspy-'));
   try {
-    return openSync(join(dir, 'payload.spill'), 'w+');
+    const path = join(dir, 'payload.spill');
+    const fd = openSync(path, 'w+');
+    return [fd, openDirect(path)];
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `path` opened for direct writes, or -1. */
+function openDirect(path: string): number {
+  if (constants.O_DIRECT === undefined) return -1;
+  try {
+    return openSync(path, constants.O_WRONLY | constants.O_DIRECT);
+  } catch {
+    return -1;
   }
 }
 

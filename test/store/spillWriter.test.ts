@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,5 +70,27 @@ describe('SpillWriter', () => {
     expect(writer.written).toBe(written);
     expect(readFileSync(path).length).toBe(length);
     closeSync(fd);
+  });
+
+  it('writes through a direct descriptor what the disk takes directly, the rest through the other', () => {
+    const path = tempFile();
+    const fd = openSync(path, 'w+');
+    let directFd = -1;
+    try {
+      directFd = openSync(path, constants.O_WRONLY | (constants.O_DIRECT ?? 0));
+    } catch {
+      // a file system without direct I/O (tmpfs): every block goes through fd, as tested here too
+    }
+    const writer = new SpillWriter(fd, directFd);
+    const blocks = [sharedBlock(1 << 20, 1), sharedBlock(1 << 20, 2), sharedBlock(4096 + 16, 3), sharedBlock(8192, 4)];
+    const positions = [0, 1 << 20, 2 << 20, (2 << 20) + 4096 + 16]; // the last is not sector-aligned
+    blocks.forEach((block, i) => writer.write(block, positions[i]));
+    writer.waitBeyond(3);
+    const file = readFileSync(path);
+    expect(file.length).toBe(positions[3] + 8192);
+    blocks.forEach((block, i) => expect(file.subarray(positions[i], positions[i] + block.length).every((b) => b === i + 1)).toBe(true));
+    expect(writer.close()).toBe(true);
+    closeSync(fd);
+    if (directFd >= 0) closeSync(directFd);
   });
 });
