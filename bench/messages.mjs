@@ -11,12 +11,21 @@
 // Usage: node bench/messages.mjs [FILE (default bench/out/big.pcap)] [--rounds N (default 5)]
 //        (needs a build: npm run build; makes the big capture with `node bench/run.mjs` first)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
+
+/** Nanoseconds the main thread has run (Linux: /proc schedstat), or undefined elsewhere. */
+function mainThreadNs() {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
 
 async function loadOnce(file, kind) {
   const withMessages = kind === 'messages';
@@ -28,6 +37,7 @@ async function loadOnce(file, kind) {
   const table = new MessageTable();
   const started = process.hrtime.bigint();
   const cpuStarted = process.cpuUsage();
+  const mainStarted = mainThreadNs();
   const sinks = withMessages ? [(e) => store.apply(e), (e) => table.apply(e)] : [(e) => store.apply(e)];
   await runCapture({ source: file, sinks });
   const loadSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -35,6 +45,8 @@ async function loadOnce(file, kind) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuStarted);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const mainEnded = mainThreadNs();
+  const mainSeconds = mainStarted === undefined || mainEnded === undefined ? undefined : (mainEnded - mainStarted) / 1e9;
   let requests = 0;
   let responses = 0;
   const protocols = {};
@@ -43,7 +55,7 @@ async function loadOnce(file, kind) {
     requests += flow.http?.requestCount ?? 0;
     responses += flow.http?.responseCount ?? 0;
   }
-  process.stdout.write(JSON.stringify({ seconds, loadSeconds, cpuSeconds, flows: store.size, requests, responses, protocols, peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ seconds, loadSeconds, cpuSeconds, mainSeconds, flows: store.size, requests, responses, protocols, peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
   process.exit(0);
 }
 
@@ -75,6 +87,8 @@ if (argv[0] === '--one') {
   const messages = [];
   const storeCpu = [];
   const messagesCpu = [];
+  const storeMain = [];
+  const messagesMain = [];
   const storeProcess = [];
   const messagesProcess = [];
   const backfill = [];
@@ -85,6 +99,7 @@ if (argv[0] === '--one') {
       const result = run(kind);
       (kind === 'store' ? store : messages).push(result.seconds);
       (kind === 'store' ? storeCpu : messagesCpu).push(result.cpuSeconds);
+      if (result.mainSeconds !== undefined) (kind === 'store' ? storeMain : messagesMain).push(result.mainSeconds);
       (kind === 'store' ? storeProcess : messagesProcess).push(result.processSeconds);
       if (kind === 'messages') last = result;
     }
@@ -100,6 +115,10 @@ if (argv[0] === '--one') {
   process.stdout.write(`model load, store only:      median ${median(store).toFixed(2)} s (${spread(store)}) over ${rounds} rounds\n`);
   process.stdout.write(`model load, store + messages: median ${median(messages).toFixed(2)} s (${spread(messages)}), peak RSS ${(last.peakRssBytes / 1048576).toFixed(0)} MiB\n`);
   process.stdout.write(`CPU time (user + system, less disturbed by other load): store only median ${median(storeCpu).toFixed(2)} s (${spread(storeCpu)}), store + messages ${median(messagesCpu).toFixed(2)} s (${spread(messagesCpu)}); messages add ${((median(cpuRatios) - 1) * 100).toFixed(1)}%\n`);
+  if (storeMain.length === rounds && messagesMain.length === rounds) {
+    const mainRatios = storeMain.map((s, i) => messagesMain[i] / s);
+    process.stdout.write(`main thread's CPU time (its own work: no other thread, no waiting for a CPU): store only median ${median(storeMain).toFixed(3)} s (${spread(storeMain)}), store + messages ${median(messagesMain).toFixed(3)} s (${spread(messagesMain)}); messages add ${((median(mainRatios) - 1) * 100).toFixed(1)}%\n`);
+  }
   process.stdout.write(`whole process (node's start-up included, as bench/run.mjs times the model load): store only median ${median(storeProcess).toFixed(2)} s (${spread(storeProcess)}), store + messages ${median(messagesProcess).toFixed(2)} s (${spread(messagesProcess)}); messages add ${((median(processRatios) - 1) * 100).toFixed(1)}%\n`);
   process.stdout.write(`messages parsed after the load, from the store (the TUI's way with a file): median ${median(backfill).toFixed(2)} s (${spread(backfill)})\n`);
   process.stdout.write(`messages add (wall time of the load): median ${((median(ratios) - 1) * 100).toFixed(1)}% (per round ${ratios.map((x) => `${((x - 1) * 100).toFixed(1)}%`).join(', ')}); target <= 30%\n`);

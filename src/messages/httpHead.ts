@@ -43,6 +43,11 @@ const utf8 = new TextDecoder('utf-8');
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** Whether `text` is all ASCII. */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
 /**
  * Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC
  * 9110; ISO-8859-1 through Buffer, as render/ does: TextDecoder's 'latin1' is windows-1252 on
@@ -50,7 +55,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  */
 export function headText(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  if (!NON_ASCII.test(text)) return text;
+  if (isAscii(text)) return text;
   const utf = utf8.decode(bytes);
   return utf.includes('\ufffd') ? text : utf;
 }
@@ -197,30 +202,52 @@ export interface Framing {
   readonly upgrade: string | undefined;
 }
 
+/** The names of the header fields that frame a message, in lower case, in {@link FramingField} order. */
+const FRAMING_NAMES = ['content-length', 'transfer-encoding', 'connection', 'upgrade'];
+const enum FramingField { ContentLength, TransferEncoding, Connection, Upgrade }
+
+/** A {@link Framing} made from its fields one at a time. */
+class FramingBuilder implements Framing {
+  transferEncoding: string | undefined = undefined;
+  contentLength: string | undefined = undefined;
+  lengthConflict = false;
+  contentLengthFields: string | undefined = undefined;
+  connection: string[] = NO_TOKENS;
+  upgrade: string | undefined = undefined;
+
+  /** Takes a framing field: `field` says which, `value` is its value as sent (trimmed). */
+  add(field: FramingField, value: string): void {
+    if (field === FramingField.TransferEncoding) this.transferEncoding = this.transferEncoding === undefined ? value : `${this.transferEncoding},${value}`;
+    else if (field === FramingField.ContentLength) {
+      this.contentLengthFields = this.contentLengthFields === undefined ? value : `${this.contentLengthFields}, ${value}`;
+      if (!value.includes(',')) this.addLength(value.trim());
+      else for (const part of value.split(',')) this.addLength(part.trim());
+    } else if (field === FramingField.Connection) {
+      if (this.connection === NO_TOKENS) this.connection = [];
+      const tokens = value.split(',');
+      for (let k = 0; k < tokens.length; k++) this.connection.push(tokens[k].trim().toLowerCase());
+    } else if (this.upgrade === undefined) this.upgrade = value;
+  }
+
+  private addLength(value: string): void {
+    if (this.contentLength === undefined) this.contentLength = value;
+    else if (value !== this.contentLength) this.lengthConflict = true;
+  }
+}
+
 /** The framing fields of `headers` (see {@link Framing}). */
 export function framingOf(headers: readonly HttpHeader[]): Framing {
-  let transferEncoding: string | undefined;
-  let contentLength: string | undefined;
-  let lengthConflict = false;
-  let contentLengthFields: string | undefined;
-  let connection: string[] = NO_TOKENS;
-  let upgrade: string | undefined;
-  for (const h of headers) {
-    const n = h.name.length;
-    if (n === 17 && isNamed(h, 'transfer-encoding')) transferEncoding = transferEncoding === undefined ? h.value : `${transferEncoding},${h.value}`;
-    else if (n === 14 && isNamed(h, 'content-length')) {
-      contentLengthFields = contentLengthFields === undefined ? h.value : `${contentLengthFields}, ${h.value}`;
-      for (const part of h.value.includes(',') ? h.value.split(',') : [h.value]) {
-        const value = part.trim();
-        if (contentLength === undefined) contentLength = value;
-        else if (value !== contentLength) lengthConflict = true;
+  const framing = new FramingBuilder();
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i];
+    for (let field = 0; field < FRAMING_NAMES.length; field++) {
+      if (isNamed(h, FRAMING_NAMES[field])) {
+        framing.add(field, h.value);
+        break;
       }
-    } else if (n === 10 && isNamed(h, 'connection')) {
-      if (connection === NO_TOKENS) connection = [];
-      for (const t of h.value.split(',')) connection.push(t.trim().toLowerCase());
-    } else if (n === 7 && upgrade === undefined && isNamed(h, 'upgrade')) upgrade = h.value;
+    }
   }
-  return { transferEncoding, contentLength, lengthConflict, contentLengthFields, connection, upgrade };
+  return framing;
 }
 
 const NO_TOKENS: string[] = [];
@@ -231,8 +258,6 @@ const NO_TOKENS: string[] = [];
  * before an LF, VT, FF, Unicode spaces, a BOM).
  */
 const NEEDS_FULL_PARSE = /\n[ \t]|\r(?!\n)|[\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
-/** The start of a header line that can frame a message, up to its colon. */
-const FRAMING_NAME = /\n(?:content-length|transfer-encoding|connection|upgrade)[ \t]*:/gi;
 
 /**
  * The framing fields of a head's text (start line, header lines, as {@link headText} gives it),
@@ -240,14 +265,31 @@ const FRAMING_NAME = /\n(?:content-length|transfer-encoding|connection|upgrade)[
  */
 export function framingOfHead(text: string): Framing {
   if (NEEDS_FULL_PARSE.test(text)) return framingOf(parseHeaderLines(text.split('\n'), 1).headers);
-  const fields: HttpHeader[] = [];
-  FRAMING_NAME.lastIndex = 0;
-  for (let m = FRAMING_NAME.exec(text); m !== null; m = FRAMING_NAME.exec(text)) {
-    const colon = FRAMING_NAME.lastIndex - 1;
-    const lf = text.indexOf('\n', colon);
-    fields.push({ name: text.slice(m.index + 1, colon).trim(), value: text.slice(colon + 1, lf < 0 ? text.length : lf).trim() });
+  const framing = new FramingBuilder();
+  for (let lf = text.indexOf('\n'); lf >= 0; ) {
+    const start = lf + 1;
+    lf = text.indexOf('\n', start);
+    for (let field = 0; field < FRAMING_NAMES.length; field++) {
+      const name = FRAMING_NAMES[field];
+      if (!startsWithIgnoringCase(text, start, name)) continue;
+      // The name, then SP or HT (as trim() takes them off a name), then the colon.
+      let colon = start + name.length;
+      while (text.charCodeAt(colon) === SP || text.charCodeAt(colon) === HT) colon++;
+      if (text.charCodeAt(colon) === 0x3a) framing.add(field, text.slice(colon + 1, lf < 0 ? text.length : lf).trim());
+      break;
+    }
   }
-  return framingOf(fields);
+  return framing;
+}
+
+/** Whether `text` has `lower` (given in lower case) at `start`, ignoring ASCII case. */
+function startsWithIgnoringCase(text: string, start: number, lower: string): boolean {
+  if (start + lower.length > text.length) return false;
+  for (let k = 0; k < lower.length; k++) {
+    const c = text.charCodeAt(start + k);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /**

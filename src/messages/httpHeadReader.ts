@@ -6,7 +6,7 @@
 import { DOUBLE_ZERO } from '../core/fields.js';
 import type { Micros } from '../core/types.js';
 import { ByteBuffer } from './byteBuffer.js';
-import { headText, parseRequestLine, parseStatusLine, startLinePrefixValid, type RequestLine, type StatusLine } from './httpHead.js';
+import { headText, isAscii, parseRequestLine, parseStatusLine, startLinePrefixValid, type RequestLine, type StatusLine } from './httpHead.js';
 
 /** Cap on a message head (start line and header fields). */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -115,15 +115,13 @@ export class HeadReader {
 
   /**
    * The usual case, a whole head within one segment from `bytes[i]`: read without copying the
-   * bytes (the start line decoded on its own, as when the head comes in pieces). Returns the
-   * index after it (`step` Done), or -1 to take the general path.
+   * bytes, and decoded once (the start line decoded on its own only when it is not ASCII, as
+   * when the head comes in pieces). Returns the index after it (`step` Done), or -1 to take the
+   * general path.
    */
   private whole(bytes: Uint8Array, i: number): number {
     const lf = bytes.indexOf(LF, i);
     if (lf < 0 || lf - i > MAX_LINE_BYTES) return -1;
-    const line = headText(bytes.subarray(i, lf));
-    const startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
-    if (!startLine) return -1;
     let p = lf + 1;
     let end = -1;
     while (end < 0) {
@@ -132,8 +130,13 @@ export class HeadReader {
       if (next === p || (next === p + 1 && bytes[p] === CR)) end = next + 1;
       p = next + 1;
     }
+    const text = headText(bytes.subarray(i, end));
+    const firstLine = text.slice(0, text.indexOf('\n'));
+    const line = isAscii(firstLine) ? firstLine : headText(bytes.subarray(i, lf));
+    const startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
+    if (!startLine) return -1;
     this.startLine = startLine;
-    this.inPlaceText = headText(bytes.subarray(i, end));
+    this.inPlaceText = text;
     this.inPlaceLength = end - i;
     this.firstLineDone = true;
     this.step = HeadStep.Done;

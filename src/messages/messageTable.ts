@@ -19,6 +19,12 @@ export class MessageTable {
   /** Those of them that started without a handshake. */
   private readonly startedMidStream = new Set<number>();
   private readonly channels = new DataChannels();
+  /**
+   * The flow of the last data event, and its id (-1: none): most data events are of the same flow
+   * as the one before. Forgotten at any other event and at {@link delete}.
+   */
+  private lastFlow: FlowMessages | undefined = undefined;
+  private lastFlowId = -1;
 
   /** `listener` is told of each message as it is over (for --json), for every flow. */
   constructor(private readonly listener: MessageListener = {}) {}
@@ -31,6 +37,7 @@ export class MessageTable {
       this.applyData(event);
       return;
     }
+    this.lastFlowId = -1;
     if (event.type === 'flow-start') {
       // An announced FTP data connection is claimed as it opens, even if it never carries a byte.
       const dataChannel = this.channels.claim(event.key.server, event.flowId);
@@ -51,8 +58,12 @@ export class MessageTable {
   }
 
   private applyData(event: DataEvent): void {
-    const flow = this.flow(event.flowId);
-    if (flow !== undefined) flow.applyData(event);
+    const flowId = event.flowId;
+    if (flowId !== this.lastFlowId) {
+      this.lastFlow = this.flow(flowId);
+      this.lastFlowId = flowId;
+    }
+    this.lastFlow?.applyData(event);
   }
 
   /** The messages of flow `flowId`, made from its start at its first event; undefined when unknown. */
@@ -83,6 +94,10 @@ export class MessageTable {
 
   /** Forgets a flow's messages (e.g. when the store evicts the flow). */
   delete(flowId: number): void {
+    if (flowId === this.lastFlowId) {
+      this.lastFlowId = -1;
+      this.lastFlow = undefined;
+    }
     this.byId.delete(flowId);
     this.started.delete(flowId);
     this.startedMidStream.delete(flowId);

@@ -129,6 +129,24 @@ describe('MessageTable', () => {
     expect(replay(true).summary()).not.toBe('GET /ping → 204');
     expect(replay(false).isOver).toBe(true);
   });
+
+  it('gives each data event to its own flow, none to a deleted flow, and a new flow to an id started again', () => {
+    const heard: string[] = [];
+    const table = new MessageTable({ onHttpMessage: (flowId, message) => heard.push(`${flowId} ${message.kind === 'request' ? message.target : ''}`) });
+    const data = (flowId: number, text: string, offset = 0): FlowEvent => ({ type: 'data', flowId, dir: 'c2s', offset, bytes: enc(text), length: text.length, ts: 2, fileOffset: -1 });
+    table.apply(start(1));
+    table.apply(start(2));
+    table.apply(data(1, 'GET /one HTTP/1.1\r\n\r\n'));
+    table.apply(data(2, 'GET /two HTTP/1.1\r\n\r\n'));
+    table.delete(2);
+    table.apply(data(2, 'GET /lost HTTP/1.1\r\n\r\n', 21));
+    expect([table.get(1)?.summary(), table.get(2)]).toEqual(['GET /one → …', undefined]);
+    table.delete(1);
+    table.apply(start(1));
+    table.apply(data(1, 'GET /again HTTP/1.1\r\n\r\n'));
+    expect(table.get(1)?.summary()).toBe('GET /again → …');
+    expect(heard).toEqual(['1 /one', '2 /two', '1 /again']);
+  });
 });
 
 describe('FlowMessages', () => {

@@ -22,11 +22,35 @@ const HEADS = [
   'POST / HTTP/1.1\r\n\fContent-Length: 5\r\n\r\n',
   'POST / HTTP/1.1\r\n\u00a0Transfer-Encoding: chunked\r\n\r\n',
   'POST / HTTP/1.1\r\nConnection\u2028: close\r\n\r\n',
+  // A framing name as the start of another name, or not followed by its colon.
+  'POST / HTTP/1.1\r\nContent-Lengthy: 5\r\nUpgrades: h2c\r\nConnection close\r\nTransfer-Encoding\t : chunked\r\n\r\n',
 ];
+
+/** Heads made of random lines from a few pieces (names near the framing ones, blanks, values with commas). */
+function randomHeads(count: number): string[] {
+  let seed = 13;
+  const pick = <T>(xs: readonly T[]): T => xs[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % xs.length];
+  const names = ['Content-Length', 'content-LENGTH', 'Content-Lengt', 'Transfer-Encoding', 'Connection', 'CONNECTION', 'Connectio', 'Upgrade', 'upgradeX', 'Host', 'C'];
+  const gaps = ['', ' ', '\t', ' \t', '\r'];
+  const values = ['5', ' 5 ', '5, 5', '5,6', 'close', 'Keep-Alive, Upgrade', 'chunked', 'gzip, chunked', '', ' x\r'];
+  const ends = ['\r\n', '\n'];
+  const heads: string[] = [];
+  for (let h = 0; h < count; h++) {
+    let text = pick(['GET / HTTP/1.1', 'HTTP/1.1 200 OK', 'HTTP/1.0 204 No Content']);
+    const lines = 1 + (h % 6);
+    for (let l = 0; l < lines; l++) text += pick(ends) + pick(names) + pick(gaps) + pick([':', ':', '']) + pick(values);
+    heads.push(text + pick(ends) + pick(ends));
+  }
+  return heads;
+}
 
 describe('framingOfHead', () => {
   it('reads the framing fields of a head as parsing every field would (folding, case, blanks, lists)', () => {
     for (const text of HEADS) expect(framingOfHead(text), JSON.stringify(text)).toEqual(framingByFields(text));
+  });
+
+  it('agrees with parsing every field on random heads', () => {
+    for (const text of randomHeads(2000)) expect(framingOfHead(text), JSON.stringify(text)).toEqual(framingByFields(text));
   });
 });
 
