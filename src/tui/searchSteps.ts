@@ -9,7 +9,7 @@ import type { SearchOutcome } from './conversation/paneSearch.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
 import { formatCount } from '../core/count.js';
 import { findRow, matchExcerpt, type RowFound } from './flowList/findRow.js';
-import { smartIncludes } from './textMatch.js';
+import { shownQuery, smartIncludes } from './textMatch.js';
 import type { FlowView } from './flowList/flowView.js';
 import type { Filter } from './flowList/filter.js';
 import type { BytePattern } from './byteMatcher.js';
@@ -99,7 +99,7 @@ export class SearchSteps {
     const inExchanges = shownList(list, exchanges).kind === 'exchanges';
     const found = inExchanges ? exchanges.find(this.listQuery, backward) : findRow(list, this.listQuery, backward);
     // The list's rows hold addresses, states and summaries; the bytes are searched by the filter.
-    if (found === undefined) return status.say(`not in the rows: ${escapeText(this.listQuery)}${inExchanges ? '' : ' (f ~text searches the bytes)'}`);
+    if (found === undefined) return status.say(`not in the rows: ${shownQuery(this.listQuery)}${inExchanges ? '' : ' (f ~text searches the bytes)'}`);
     if (!inExchanges) list.moveTo(found.index);
     status.say(this.describeFound(found));
   }

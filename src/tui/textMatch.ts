@@ -3,7 +3,17 @@
  * query without an upper-case letter (A-Z) matches ASCII letters of either case, one with an
  * upper-case letter matches exactly. Other characters always match exactly. Pure.
  */
+import { escapeText, withPlainBackslashes } from '../render/escape.js';
 import { hasUpperCase } from './byteMatcher.js';
+
+/**
+ * A typed query as display text: what cannot be shown escaped (as the rows escape it), each
+ * backslash kept as typed, so that `\x1b[31m` typed finds the `\x1b[31m` a row shows and `\\`
+ * the `\\` it shows for a backslash. Also how the status row quotes the query.
+ */
+export function shownQuery(query: string): string {
+  return withPlainBackslashes(escapeText(query));
+}
 
 /** ASCII letters in lower case, every other character kept: indexes stay the same. */
 export function foldAscii(text: string): string {

@@ -89,6 +89,8 @@ describe('flow list find and titles on the demo', () => {
     expect(findRow(view, ':7777', false)?.index ?? -1).toBe(3);
     expect(findRow(view, 'reset', false)?.index ?? -1).toBe(2);
     expect(findRow(view, 'RESET', false)?.index ?? -1).toBe(-1);
+    // The binary flow's first line as the row shows it, escapes typed as shown.
+    expect(findRow(view, '\\x07session\\x00', false)?.index ?? -1).toBe(3);
     view.moveTo(3);
     expect(findRow(view, 'GET /', false)?.index ?? -1).toBe(4);
     expect(findRow(view, 'get /', false)?.index ?? -1).toBe(4);

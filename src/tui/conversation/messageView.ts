@@ -9,7 +9,7 @@
  */
 import { formatCount } from '../../core/count.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
-import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { shownQuery } from '../textMatch.js';
 import type { Direction, Micros } from '../../core/types.js';
 import { markerOf, timestampColumns, timestampText } from './lineText.js';
 import { BodyCache, type BodyReader, type ShownBody } from './bodyLines.js';
@@ -148,7 +148,7 @@ export class MessageView {
    * highlighted, also where a line's wrap splits it over two rows.
    */
   lines(): DisplayLine[] {
-    const needle = this.query === '' ? '' : needleOf(this.query);
+    const needle = this.query === '' ? '' : shownQuery(this.query);
     const { mode, startTs } = this.style;
     const blank = mode === 'off' ? '' : ' '.repeat(timestampColumns(mode) + 1);
     let found: { line: MessageLine; at: number[] } | undefined;
@@ -343,7 +343,7 @@ export class MessageView {
    */
   find(query: string, backward: boolean, again = false): boolean {
     const rows = this.rows;
-    const needle = needleOf(query);
+    const needle = shownQuery(query);
     const current = again && query === this.query ? this.currentMatch() : undefined;
     // `n` goes on from the match while it is in view; once the view moved off it (G, PgDn), from the view, as less does.
     const last = current && current.row >= this.top && current.row < this.top + this.height ? current : undefined;
@@ -377,7 +377,7 @@ export class MessageView {
   matchCount(): string {
     const match = this.currentMatch();
     if (!match) return '';
-    const needle = needleOf(this.query);
+    const needle = shownQuery(this.query);
     let { number, total } = matchNumber(this.rows, needle, match);
     let unread = [...this.expanded].some((key) => this.bodies.get(key)?.unread === true);
     const cut = this.cutBodies(0, this.rows.count, MAX_BODIES_SEARCHED + 1);
@@ -562,14 +562,6 @@ export class MessageView {
   private lastTop(): number {
     return Math.max(0, this.rows.count - this.height);
   }
-}
-
-/**
- * A query as the lines show text: escaped, with literal backslashes as one (the lines' way: see
- * withPlainBackslashes), so that `\x1b[31m` typed finds the `\x1b[31m` shown.
- */
-function needleOf(query: string): string {
-  return withPlainBackslashes(escapeText(query));
 }
 
 /** Cut bodies a search (and a match count) looks into, each read and decoded in full. */

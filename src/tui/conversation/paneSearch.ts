@@ -4,7 +4,7 @@
  * lends it what it reads (see {@link SearchHost}); no blessed.
  */
 import type { Direction } from '../../core/types.js';
-import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { shownQuery } from '../textMatch.js';
 import type { Following } from '../following.js';
 import type { BytePattern } from '../byteMatcher.js';
 import { MatchCounter } from './matchCount.js';
@@ -98,7 +98,7 @@ export class PaneSearch {
       const found = messageView.find(this.query, backward, query === undefined);
       // The window moved to the match: the next frame must not take it back to the end.
       if (found) this.host.following.on = false;
-      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: typedText(this.query) };
+      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: shownQuery(this.query) };
       return true;
     }
     const settings = this.host.settings();
@@ -120,11 +120,11 @@ export class PaneSearch {
     if (this.countPending && !this.search) return this.countStep();
     const search = this.search;
     const view = this.host.view();
-    if (!search || !view) return { kind: 'not-found', query: typedText(this.query) };
+    if (!search || !view) return { kind: 'not-found', query: shownQuery(this.query) };
     const status = search.step(SEARCH_STEP_BYTES);
     if (!status.done) return { kind: 'busy', fraction: status.fraction };
     this.search = undefined;
-    if (!status.match) return { kind: 'not-found', query: typedText(this.query), hint: this.given ? undefined : hexPairsHint(this.query, this.host.settings()) };
+    if (!status.match) return { kind: 'not-found', query: shownQuery(this.query), hint: this.given ? undefined : hexPairsHint(this.query, this.host.settings()) };
     this.lastMatch = status.match;
     this.host.following.on = false;
     view.highlight = this.highlight();
@@ -221,9 +221,4 @@ function windowKey(top: DisplayLine | undefined): string {
 /** A match, found after going round from the top (forward) or the bottom (`backward`) when `wrapped`. */
 function foundOutcome(wrapped: boolean, backward: boolean): FoundOutcome {
   return wrapped ? { kind: 'found', wrapped: backward ? 'bottom' : 'top' } : { kind: 'found' };
-}
-
-/** A query as typed, display-safe, for the status row (`not found: \x1b[31m`, not `\\x1b[31m`). */
-function typedText(query: string): string {
-  return withPlainBackslashes(escapeText(query));
 }

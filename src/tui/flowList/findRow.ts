@@ -7,7 +7,7 @@
 import { escapeText } from '../../render/escape.js';
 import type { FlowView } from './flowView.js';
 import { flowState, type ListedFlow } from './source.js';
-import { smartIgnoresCase, smartIncludes, textMatches } from '../textMatch.js';
+import { shownQuery, smartIgnoresCase, smartIncludes, textMatches } from '../textMatch.js';
 
 /** The rows a find looks through: their count, the focus (-1: none) and a window of them. */
 export interface FindableRows<Row> {
@@ -32,7 +32,7 @@ const BLOCK = 512;
  * (escaped, as shown) contains the query, or undefined. Reads every row once, to count them.
  */
 export function findNext<Row>(view: FindableRows<Row>, query: string, backward: boolean, rowText: (row: Row) => string): RowFound | undefined {
-  const needle = escapeText(query);
+  const needle = shownQuery(query);
   const count = view.length;
   if (needle === '' || count === 0) return undefined;
   const from = Math.max(0, view.focusIndex);
@@ -66,7 +66,7 @@ export function findRow(view: FlowView, query: string, backward: boolean): RowFo
  * about `columns` long; for the status row when the row as shown does not hold the match.
  */
 export function matchExcerpt(text: string, query: string, columns: number, ellipsis: string): string {
-  const needle = escapeText(query);
+  const needle = shownQuery(query);
   const [range] = textMatches(text, needle, smartIgnoresCase(needle));
   if (range === undefined) return '';
   const room = Math.max(0, columns - needle.length);
