@@ -2,7 +2,9 @@
  * What the lines of a login say in a line protocol: SASL exchanges in base64 (SMTP and POP3
  * `AUTH`, IMAP `AUTHENTICATE`, with the server's `334` or `+` challenges) decoded, and passwords
  * sent in clear (`PASS` of POP3 and FTP, IMAP `LOGIN` with its arguments in line or as `{n}`
- * literals, Redis `AUTH [user] password`) found, so that a view can show a password by its size only. Reads complete lines in arrival order; pure state, never throws.
+ * literals, Redis `AUTH [user] password`, the line typed at a server's `Password:` prompt, as
+ * in Telnet) found, so that a view can show a password by its size only. Reads complete lines in
+ * arrival order; pure state, never throws.
  */
 import type { Direction } from '../core/types.js';
 import { isTextByte } from './detect.js';
@@ -38,6 +40,8 @@ const LITERAL_END = /\s*\{(\d+)\+?\}\s*$/y;
 /** The SASL mechanisms (and FTP's `AUTH TLS`) an `AUTH` names; any other word is a Redis password. */
 const MECHANISM = /^(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2?|OAUTHBEARER|GSSAPI|GSS-SPNEGO|GS2-[\w-]+|NTLM|EXTERNAL|ANONYMOUS|SCRAM-[\w-]+|KERBEROS_V[45]|SKEY|OTP|SRP|TLS|SSL|TLS-[CP]|X-[\w-]+)$/i;
 const REDIS_AUTH = /^(AUTH(?:\s+(\S+))?)\s+(\S+)\s*$/i;
+/** A server's text that asks for a password (a login prompt): the client's next line is one. */
+const PASSWORD_PROMPT = /pass(?:word|phrase|code)?\s*:\s*$/i;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
 
 /**
@@ -58,6 +62,8 @@ export class LineAuthReader {
    * (after `args` 0) or the password (after 1).
    */
   private literal: { readonly args: number; readonly bytes: number } | undefined;
+  /** The server's last text asked for a password: the client's next line is one. */
+  private passwordPrompted = false;
   /** How the line being read was decoded into its text. */
   private encoding: 'utf8' | 'latin1' = 'utf8';
 
@@ -72,7 +78,16 @@ export class LineAuthReader {
     return dir === this.clientDir ? this.client(text) : this.server(text);
   }
 
+  /**
+   * The server's text so far on a line it has not ended (a prompt, such as Telnet's
+   * `Password: `), told before the client's line that answers it.
+   */
+  prompt(text: string): void {
+    this.passwordPrompted = PASSWORD_PROMPT.test(text);
+  }
+
   private server(text: string): LineAuth | undefined {
+    this.passwordPrompted = PASSWORD_PROMPT.test(text);
     // A tagged reply instead of the `+` that asks for a literal: the LOGIN is over.
     if (this.literal && !/^[+*]/.test(text)) this.literal = undefined;
     if (this.mechanism === undefined) return undefined;
@@ -110,6 +125,10 @@ export class LineAuthReader {
       }
       this.answers++;
       return this.answer('', bytes);
+    }
+    if (this.passwordPrompted) {
+      this.passwordPrompted = false;
+      if (text !== '') return { kind: 'secret', shown: '', secret: 'password', secretBytes: Buffer.byteLength(text, this.encoding) };
     }
     this.mechanism = undefined;
     // The commands looked for start with `AUTH` or `PASS`, or have a tag then `AUTHENTICATE` or

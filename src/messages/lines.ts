@@ -8,7 +8,7 @@
  * (they are escaped when shown). Never throws.
  */
 import { isAscii } from 'node:buffer';
-import type { Direction, Micros } from '../core/types.js';
+import { otherDirection, type Direction, type Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { MAX_NOTES } from './http.js';
 import { headText } from './httpHead.js';
@@ -196,15 +196,15 @@ export class LineConversation {
   private settledName: string | undefined = undefined;
   /** Pairs the kept lines' replies with their commands, to find the first error reply. */
   private readonly replies = new ReplyTracker();
-  /** Reads logins in the kept lines (not in Telnet, whose lines are typed keys). */
-  private readonly auth: LineAuthReader | undefined;
+  /** Reads logins in the kept lines. */
+  private readonly auth: LineAuthReader;
 
   constructor(readonly clientDir: Direction = 'c2s', options: LineOptions = {}) {
     this.onBinary = options.onBinary;
     this.onLine = options.onLine;
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
-    this.auth = this.telnet ? undefined : new LineAuthReader(clientDir);
+    this.auth = new LineAuthReader(clientDir);
     const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0 });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
@@ -402,7 +402,9 @@ export class LineConversation {
     if (!complete) return;
     const client = line.dir === this.clientDir;
     if (side.kept) {
-      const auth = this.auth?.read(line.dir, text, notUtf8);
+      const server = client ? this.sides[otherDirection(line.dir)] : undefined;
+      if (server?.current?.kind === 'line' && server.keepText) this.auth.prompt(server.text); // a prompt not ended yet
+      const auth = this.auth.read(line.dir, text, notUtf8);
       if (auth) line.auth = auth;
       this.onLine?.(line);
       if (client && text.trim() !== '') {

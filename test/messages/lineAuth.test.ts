@@ -25,6 +25,16 @@ describe('LineAuthReader', () => {
     ]);
   });
 
+  it('a line answering a server line that asks for a password, ended or still open (a prompt), and only the next one', () => {
+    expect(read('<login: ', '>bob', '<Password:', '>hunter2', '>ls', '<Passphrase: ', '>x')).toEqual([undefined, undefined, undefined, '||password 7', undefined, undefined, '||password 1']);
+    const reader = new LineAuthReader('c2s');
+    reader.prompt('Enter password: ');
+    expect(said(reader.read('c2s', 'pw'))).toBe('||password 2');
+    reader.prompt('$ ');
+    expect(reader.read('c2s', 'pw')).toBeUndefined();
+    expect(read('<331 Password required for bob.', '>PASS x', '<530 Login incorrect, password:x', '>again')).toEqual([undefined, 'PASS||password 1', undefined, undefined]);
+  });
+
   it('AUTH LOGIN with its user name as the initial response: the one answer after it is the password', () => {
     expect(read(`>AUTH LOGIN ${b64('bob')}`, '<334 UGFzc3dvcmQ6', `>${b64('secret')}`, '<235 ok')).toEqual(['(bob)', '(Password:)', '||password 6', undefined]);
   });

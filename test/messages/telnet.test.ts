@@ -133,6 +133,14 @@ describe('LineConversation, Telnet', () => {
     expect(lineSummary(lines)).toBe('TELNET OpenBSD/i386 (oof) (ttyp2) (4 cmds)');
   });
 
+  it('shows the line typed at a Password: prompt by its size only, and no other', () => {
+    const lines = play(SESSION, 1000);
+    const secrets = lines.items.flatMap((i) => (i.kind === 'line' && i.auth?.kind === 'secret' ? [`${i.dir} ${i.offset} ${i.auth.secret} ${i.auth.secretBytes}`] : []));
+    expect(secrets).toEqual(['c2s 24 password 4']);
+    // typed a key at a time, the prompt still not ended
+    expect(play(SESSION, 1).items.filter((i) => i.kind === 'line' && i.auth !== undefined).length).toBe(1);
+  });
+
   it('gives the same items fed a byte at a time', () => {
     expect(shape(play(SESSION, 1))).toEqual(shape(play(SESSION, 1000)));
   });
