@@ -10,6 +10,7 @@ import { LogOutput } from '../outputs/log.js';
 import { openPcapFileOutput } from '../outputs/pcapFile.js';
 import type { FlowOutput, TextSink } from '../outputs/types.js';
 import { escapeText } from '../render/escape.js';
+import { liveRamBudget } from '../store/payloadStore.js';
 import type { CliConfig } from './args.js';
 import { packageVersion } from './version.js';
 
@@ -17,7 +18,8 @@ import { packageVersion } from './version.js';
  * The outputs for `config`, text ones writing to `out`. When one cannot be opened, those already
  * opened are closed (a directory output's writer thread would keep the process alive) and the
  * error is thrown. In proxy mode (no `-r`, no `-i`) the directory output keeps only a small share
- * of the free descriptors open, leaving the rest for the proxy's sockets. `--har` reports the
+ * of the free descriptors open, leaving the rest for the proxy's sockets; for a live capture it
+ * may hold as much waiting for the disk as the store holds in RAM. `--har` reports the
  * exchanges it left out on stderr when it closes (unless `-q`).
  */
 export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
@@ -25,7 +27,9 @@ export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   try {
     if (config.outputDir !== undefined) {
       const proxy = config.forwards.length > 0;
-      outputs.push(new DirectoryOutput({ dir: config.outputDir, maxOpenFiles: outputFileBudget(proxy ? 'proxy' : 'capture') }));
+      // A live capture cannot be asked to wait: a burst the disk does not take at once waits in RAM, as the store's does.
+      const live = config.interface !== undefined ? { maxPendingBytes: liveRamBudget() } : {};
+      outputs.push(new DirectoryOutput({ dir: config.outputDir, maxOpenFiles: outputFileBudget(proxy ? 'proxy' : 'capture'), ...live }));
     }
     if (config.writePcap !== undefined) outputs.push(openPcapFileOutput(config.writePcap));
     if (config.har !== undefined) {
