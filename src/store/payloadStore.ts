@@ -1,15 +1,15 @@
 /**
  * Where recorded payload bytes live, so that memory does not grow with the bytes seen.
  *
- * Bytes are appended to one logical, append-only log. The log is cut into fixed-size blocks;
- * the newest blocks stay in RAM up to a budget, older ones are written once to an append-only
- * spill file in a private temp directory and read back on demand. Spill writes run on a thread
- * of their own ({@link SpillWriter}), so appending never waits for the disk: a block stays in
- * RAM, and is read from there, until its write is done; only when {@link MAX_PENDING_SPILLS}
- * blocks are already waiting does a spill wait for the oldest (backpressure). The spill file is
- * unlinked as soon as it is open (its name and directory gone), so it goes with the process
- * however that ends. A location is the byte position in the log. Bytes that already lie in a seekable capture file are not copied at
- * all: see {@link SourceFile}.
+ * Bytes are appended to one logical, append-only log, cut into fixed-size blocks. Each block is
+ * handed to the spill writer as soon as it is full ({@link SpillWriter}: a thread of its own,
+ * writing an append-only spill file), and stays in RAM, read from there, until its write is
+ * done; then its memory is kept to fill again. So writing starts with the first full block, not
+ * when RAM runs short, and RAM holds only what the disk has not taken yet: when that reaches
+ * the budget, appending waits for the disk (backpressure). The spill file is unlinked as soon as
+ * it is open (its name and directory gone), so it goes with the process however that ends. A
+ * location is the byte position in the log. Bytes that already lie in a seekable capture file
+ * are not copied at all: see {@link SourceFile}.
  */
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
@@ -18,19 +18,16 @@ import { copyBytes } from '../io/copyBytes.js';
 import { readFully } from '../io/files.js';
 import { SpillWriter } from './spillWriter.js';
 
-/** Blocks allowed to wait for their spill write before a spill waits for the disk. */
-export const MAX_PENDING_SPILLS = 32;
-
 /**
- * Written blocks kept for reuse: as many as the background writes in flight can hand back at
- * once, so that a burst of finished writes does not drop blocks only to fault in new ones.
+ * Written blocks kept for reuse, so that the blocks of a burst the disk lagged behind are filled
+ * again rather than dropped only to fault in new ones; past it they go to the garbage collector.
  */
-const MAX_FREE_BLOCKS = MAX_PENDING_SPILLS + 8;
+const MAX_FREE_BLOCKS = 64;
 
 /**
  * A RAM budget for a store that copies live traffic: a sixteenth of the machine's memory, within
- * 64 MiB and 1 GiB. A burst is then held in RAM rather than written to disk while it arrives (a
- * disk that takes less than the traffic rate would hold up the capture, and the kernel drops).
+ * 64 MiB and 1 GiB. A burst that comes faster than the disk takes it waits in RAM up to that,
+ * rather than holding up the capture (and the kernel drops).
  */
 export function liveRamBudget(totalBytes = totalmem()): number {
   return Math.min(1 << 30, Math.max(64 << 20, Math.floor(totalBytes / 16)));
@@ -38,7 +35,7 @@ export function liveRamBudget(totalBytes = totalmem()): number {
 
 /** Tuning for a {@link PayloadStore}. */
 export interface PayloadStoreOptions {
-  /** Bytes of payload kept in RAM before older blocks spill to disk (default 64 MiB). */
+  /** Most bytes of payload waiting in RAM for the disk before appending waits (default 64 MiB). */
   ramBudgetBytes?: number;
   /** Size of one block of the log (default 1 MiB). */
   blockBytes?: number;
@@ -51,7 +48,7 @@ export class PayloadStore {
   private readonly blockBytes: number;
   private readonly maxRamBlocks: number;
   private readonly spillParent: string;
-  /** RAM blocks by block index; only the newest ones are present. */
+  /** RAM blocks by block index: the one being filled and those not written yet. */
   private readonly ramBlocks = new Map<number, Buffer>();
   private current: Buffer;
   private currentIndex = 0;
@@ -59,12 +56,12 @@ export class PayloadStore {
   private spillFd = -1;
   /** The spill file opened for direct writes (O_DIRECT), or -1 where that is not possible. */
   private spillDirectFd = -1;
-  /** Number of blocks sent to the spill file (block i lives at i * blockBytes). */
-  private spilledBlocks = 0;
+  /** Number of blocks sent to the spill writer (block i lives at i * blockBytes of the file). */
+  private sentBlocks = 0;
   private spillWriter: SpillWriter | undefined;
   /**
-   * Blocks known to be written (the writer's count when last looked at). Blocks are spilled in
-   * order, so those from here to `spilledBlocks` are the ones waiting, still in `ramBlocks`.
+   * Blocks known to be written (the writer's count when last looked at). Blocks are sent in
+   * order, so those from here to `sentBlocks` are the ones waiting, still in `ramBlocks`.
    */
   private writtenBlocks = 0;
   /** Blocks whose bytes are on disk, kept to be filled again (no allocation, no page faults). */
@@ -84,10 +81,7 @@ export class PayloadStore {
     return this.currentIndex * this.blockBytes + this.currentFill;
   }
 
-  /**
-   * Blocks held in RAM: those within the budget plus those whose spill write is not done (the
-   * ones written since the last look are let go first).
-   */
+  /** Blocks held in RAM: the one being filled and those whose write is not done (the ones written since the last look are let go first). */
   ramBlocksHeld(): number {
     this.releaseWritten();
     return this.ramBlocks.size;
@@ -95,7 +89,7 @@ export class PayloadStore {
 
   /** Bytes sent to the spill file (written or being written). */
   get spilledBytes(): number {
-    return this.spilledBlocks * this.blockBytes;
+    return this.sentBlocks * this.blockBytes;
   }
 
   /** Copies `bytes` into the log and returns its location (pass it to {@link read}). */
@@ -151,27 +145,24 @@ export class PayloadStore {
   }
 
   private startNextBlock(): void {
+    this.send(this.current, this.currentIndex);
     this.currentIndex++;
     this.currentFill = 0;
     this.releaseWritten();
-    this.current = this.freeBlocks.pop() ?? newBlock(this.blockBytes);
-    this.ramBlocks.set(this.currentIndex, this.current);
-    while (this.currentIndex + 1 - this.spilledBlocks > this.maxRamBlocks) this.spillOldest();
-  }
-
-  /** Sends the oldest RAM block to the spill writer; throws an earlier write's error. */
-  private spillOldest(): void {
-    const oldest = this.spilledBlocks;
-    const block = this.ramBlocks.get(oldest);
-    if (!block) throw new Error(`payload store: block ${oldest} missing`);
-    if (this.spillFd < 0) [this.spillFd, this.spillDirectFd] = openUnlinkedSpill(this.spillParent);
-    this.spillWriter ??= new SpillWriter(this.spillFd, this.spillDirectFd);
-    if (this.spilledBlocks - this.writtenBlocks >= MAX_PENDING_SPILLS) {
-      this.spillWriter.waitBeyond(this.writtenBlocks);
+    while (this.sentBlocks - this.writtenBlocks >= this.maxRamBlocks) {
+      this.spillWriter!.waitBeyond(this.writtenBlocks);
       this.releaseWritten();
     }
-    this.spillWriter.write(block, oldest * this.blockBytes);
-    this.spilledBlocks++;
+    this.current = this.freeBlocks.pop() ?? newBlock(this.blockBytes);
+    this.ramBlocks.set(this.currentIndex, this.current);
+  }
+
+  /** Hands full block `index` to the spill writer; throws an earlier write's error. */
+  private send(block: Buffer, index: number): void {
+    if (this.spillFd < 0) [this.spillFd, this.spillDirectFd] = openUnlinkedSpill(this.spillParent);
+    this.spillWriter ??= new SpillWriter(this.spillFd, this.spillDirectFd);
+    this.spillWriter.write(block, index * this.blockBytes);
+    this.sentBlocks++;
   }
 
   /** Drops the RAM copies of the blocks the writer has written since the last look. */
