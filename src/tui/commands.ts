@@ -7,6 +7,7 @@ import type { ActionKeys } from './actionKeys.js';
 import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
 import type { ExchangeMode } from './flowList/exchangeMode.js';
+import { MATCH_ALL } from './flowList/filter.js';
 import type { FlowView } from './flowList/flowView.js';
 import { shownList } from './flowList/shownList.js';
 import type { Following } from './following.js';
@@ -239,8 +240,13 @@ export class Commands {
 
   /** Esc: cancel a search, else drop the highlight, else back to a list that was zoomed, else unzoom, else back to the list. */
   private back(): void {
-    const { state, conversation } = this.scene;
-    if (conversation.searching) {
+    const { state, conversation, list, exchanges, status } = this.scene;
+    if (list.searchProgress?.busy === true) {
+      const text = list.filter.text;
+      list.setFilter(MATCH_ALL);
+      exchanges.setFilter(MATCH_ALL);
+      status.say(`filter ${text} cancelled while it searched the flows (f then Up brings it back)`);
+    } else if (conversation.searching) {
       conversation.cancelSearch();
       this.scene.status.say('search cancelled');
     } else if (state.focus === 'conversation' && conversation.clearSearch()) {

@@ -37,6 +37,19 @@ describe('a ~text filter while it searches, and once nothing matches', () => {
     app.dispose();
   });
 
+  it('Esc while it searches cancels the filter, and says how to take it up again', async () => {
+    const { app, screen, status, rows } = await openApp();
+    screen.press('f');
+    await screen.flush();
+    screen.press('\x15', ...'~nginx', 'Enter', 'Esc'); // Esc before the search's first step
+    await screen.waitFor(() => status().includes('cancelled'));
+    expect(status()).toContain('filter ~nginx cancelled while it searched the flows (f then Up brings it back)');
+    expect(rows().slice(1, 6).map((line) => line.trim().split(' ')[0])).toEqual(['1', '2', '3', '4', '5']); // every flow listed again
+    screen.press('f', 'Up');
+    await screen.waitFor(() => rows().some((line) => line.includes('filter: ~nginx')));
+    app.dispose();
+  });
+
   it('0 flows match: the conversation no longer shows (nor s saves) the flow that was open', async () => {
     const { app, screen, status, rows, filter } = await openApp();
     screen.press('Enter');
