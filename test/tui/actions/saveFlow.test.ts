@@ -131,6 +131,16 @@ describe('saveFlow', () => {
     await expect(saveFlow(run.store, 1, join(file, 'sub'))).rejects.toThrow(new RegExp(`^cannot create directory ${join(file, 'sub')}: a file is in the way$`));
   });
 
+  it('makes a missing directory, but not a missing parent (a typo, more likely), and takes an existing one', async () => {
+    const parent = freshDir();
+    mkdirSync(parent);
+    await saveFlow(run.store, 1, join(parent, 'new'));
+    expect(readdirSync(join(parent, 'new')).length).toBeGreaterThan(0);
+    await saveFlow(run.store, 1, join(parent, 'new'));
+    await expect(saveFlow(run.store, 1, join(parent, 'typo', 'dir'))).rejects.toThrow(`cannot create directory ${join(parent, 'typo', 'dir')}: no directory ${join(parent, 'typo')}`);
+    expect(readdirSync(parent)).toEqual(['new']);
+  });
+
   it('rejects with one line, removing what it wrote, when the flow is not held or is evicted during the save', async () => {
     await expect(saveFlow(run.store, 99, freshDir())).rejects.toThrow(/^cannot save flow 99: it is no longer held \(evicted\)$/);
     let calls = 0;
