@@ -7,7 +7,8 @@
  * closed and reopened when needed again. When the system refuses a descriptor (EMFILE, ENFILE:
  * the process shares its limit with sockets and the capture file), the writer closes half of
  * its own files, lowers its cap to match and tries again; with none of its own left open it
- * waits a little (other descriptors get closed) before it gives up.
+ * waits a little (other descriptors get closed) before it gives up. Up to 8 long files written
+ * in order go to the disk directly (see `directAppends.ts`); their descriptors count in the cap.
  */
 import * as fs from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';

@@ -28,7 +28,7 @@
  *   does not trip on the dead terminal (`io/hungUpStdio.ts`).
  * blessed warnings are off: they would draw boxes over the screen.
  */
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { ReadStream } from 'node:tty';
@@ -263,6 +263,8 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
     output.write((mouse ? MOUSE_REPORTING_OFF : '') + terminfo('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
     output.write = (() => true) as typeof output.write;
     keys.setRawMode?.(false);
+    // No reads of the terminal while it is not ours: one in the background stops the process (SIGTTIN).
+    keys.pause?.();
     let back = false;
     const resume = (stopped: boolean): void => {
       if (back) return;
@@ -272,17 +274,29 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
       if (ownWrite) output.write = ownWrite;
       else delete (output as { write?: unknown }).write;
       if (restored) return;
+      keys.resume?.();
       keys.setRawMode?.(true);
       output.write(terminfo('enter_ca_mode', 'keypad_xmit', 'cursor_invisible') + (mouse ? MOUSE_REPORTING_ON : ''));
       // A stopped job gets no SIGWINCH: the one a resize meanwhile would have sent (Node then reads the size again).
       process.kill(process.pid, 'SIGWINCH');
       resumed(stopped);
     };
-    const onContinue = (): void => resume(true);
+    // Continued in the background (`bg`, or the SIGCONT that comes with `kill %1`), the terminal
+    // is not ours: setting its modes would stop the process again (SIGTTOU) before a SIGTERM is
+    // handled. Wait until it is (`fg`), looking again now and then.
+    let waiting: NodeJS.Timeout | undefined;
+    const resumeInForeground = (stopped: boolean): void => {
+      if (back || restored) return clearInterval(waiting);
+      if (inForeground()) {
+        clearInterval(waiting);
+        resume(stopped);
+      } else waiting ??= setInterval(() => resumeInForeground(stopped), FOREGROUND_CHECK_MS); // (it also keeps the process alive)
+    };
+    const onContinue = (): void => resumeInForeground(true);
     process.on('SIGCONT', onContinue);
     // Where the stop is discarded no SIGCONT comes. After a real stop this timer is overdue and
     // fires first, but its immediate runs after the poll phase, where SIGCONT's listener wins.
-    const check = setTimeout(() => setImmediate(() => resume(false)), DISCARDED_STOP_CHECK_MS);
+    const check = setTimeout(() => setImmediate(() => resumeInForeground(false)), DISCARDED_STOP_CHECK_MS);
     // The whole process group, as the shell's job: a pipeline's producer (`tcpdump -w - | flowspy -r -`) stops too.
     process.kill(0, 'SIGTSTP');
   };
@@ -291,6 +305,21 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
 
 /** When to look whether SIGTSTP stopped the process (ms). */
 const DISCARDED_STOP_CHECK_MS = 200;
+/** How often a process continued in the background looks whether the terminal is its own again (ms). */
+const FOREGROUND_CHECK_MS = 100;
+
+/**
+ * Whether this process's group is its controlling terminal's foreground group (Linux: from
+ * /proc); true where that cannot be read, or there is no controlling terminal.
+ */
+function inForeground(): boolean {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    return fields[5] === '-1' || fields[2] === fields[5]; // no controlling terminal, or pgrp = tpgid
+  } catch {
+    return true;
+  }
+}
 
 
 /** A descriptor of /dev/tty for reading; throws `TerminalError` when the process has no terminal. */

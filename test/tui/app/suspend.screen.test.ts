@@ -14,6 +14,11 @@ function stateOf(pid: number): string {
   return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
 }
 
+/** The pids of `pid`'s children (Linux). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
 describe('ctrl-z', () => {
   it('from a shell: the shell gets the terminal back, fg (at once) brings the screen back whole, at the size it has now', async () => {
     const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
@@ -32,6 +37,29 @@ describe('ctrl-z', () => {
       await shell.waitFor((s) => statusRow(s).includes('5 flows') && listRows(s).length === 5 && listRows(s)[1].length > 80);
       expect(statusRow(shell)).toMatch(/^ demo\.pcap/);
       expect(shell.text().join('\n')).not.toContain('not suspended');
+      shell.press('q');
+      await shell.waitFor(/flowspy: 5 flows/);
+    } finally {
+      shell.kill();
+    }
+  });
+
+  it('bg: it runs on in the background without touching the terminal (no stop by SIGTTOU), and fg brings it back', async () => {
+    const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
+    try {
+      await shell.waitFor('shell$');
+      shell.write(`${process.execPath} ${cli} -r ${demoPcap}\r`);
+      await shell.waitFor((s) => statusRow(s).includes('5 flows'));
+      const [flowspy] = childrenOf(shell.pid);
+      shell.press('C-z');
+      await shell.waitFor(/Stopped/);
+      shell.write('bg\r');
+      await shell.waitFor(/\[1\]\+ .*&/);
+      await new Promise((resolve) => setTimeout(resolve, 400)); // past its first looks at the terminal
+      expect(stateOf(flowspy)).not.toBe('T');
+      expect(shell.text().join('\n')).not.toMatch(/Stopped.*\(tty/);
+      shell.write('fg\r');
+      await shell.waitFor((s) => statusRow(s).includes('5 flows'));
       shell.press('q');
       await shell.waitFor(/flowspy: 5 flows/);
     } finally {
