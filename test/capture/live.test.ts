@@ -199,6 +199,15 @@ describe.skipIf(cannotRun(skipReason, 'live capture on lo'))('live capture on lo
   });
 
   it('a consumer slower than the link: the queue absorbs what fits, drops are counted, every frame and byte is accounted for', async () => {
+    // Whether the burst outruns the queue depends on how fast TCP opens its window to a client
+    // that reads only between the slow consumer's slices: up to three tries, each accounted for.
+    let drops = 0;
+    for (let attempt = 0; attempt < 3 && drops === 0; attempt++) drops = await slowConsumerRun();
+    expect(drops, 'the burst outran the queue in one of three tries').toBeGreaterThan(0);
+  });
+
+  /** One burst to a slow consumer: checks that every frame and byte is accounted for; returns the queue's drops. */
+  async function slowConsumerRun(): Promise<number> {
     // The server sends a burst, then (once the capture caught up) a tail and its FIN.
     const burst = 4_000_000;
     let sendTail: (() => void) | undefined;
@@ -255,17 +264,17 @@ describe.skipIf(cannotRun(skipReason, 'live capture on lo'))('live capture on lo
       expect(errors).toEqual([]);
       expect(c.kernelDrops).toBe(0);
       expect(c.packets).toBe(packets);
-      expect(c.queueDrops).toBeGreaterThan(0); // the burst was larger than the queue
       expect(c.queuedBytes).toBe(0);
       // The lost frames are gaps in the reassembled stream: every byte is data or a gap.
-      expect(s2c.gapCount).toBeGreaterThan(0);
+      expect(s2c.gapCount > 0).toBe(c.queueDrops > 0);
       expect(s2c.data + s2c.gaps).toBe(burst + 'tail'.length);
+      return c.queueDrops;
     } finally {
       client.destroy();
       capture.stop();
       server.close();
     }
-  });
+  }
 
   it('stops and reports when the packet sink throws', async () => {
     const { server, port } = await startServer(Buffer.from('pong'));
