@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction } from '../../src/core/types.js';
 import { detectProtocol } from '../../src/messages/detect.js';
-import { LineConversation, lineProtocolName, lineSummary } from '../../src/messages/lines.js';
+import { LineConversation } from '../../src/messages/lines.js';
+import { lineProtocolName, lineSummary } from '../../src/messages/lineSummary.js';
 import { startsTelnet, TelnetReader } from '../../src/messages/telnet.js';
 
 const bytes = (text: string): Uint8Array => Buffer.from(text, 'latin1');

@@ -1,0 +1,88 @@
+/**
+ * What a line conversation ({@link LineConversation}) is called and how the flow list sums it
+ * up: its protocol from its first lines, and a one-line summary of its first command and reply
+ * (or its first failed one). Pure functions over the conversation; never throw.
+ */
+import type { Direction } from '../core/types.js';
+import type { LineConversation, LineItem } from './lines.js';
+
+/**
+ * The protocol a line conversation looks like, from its first client and server lines:
+ * `SMTP`, `FTP`, `POP3`, `IMAP`, `Redis`, or `text`; `TELNET` for Telnet.
+ */
+export function lineProtocolName(conversation: LineConversation): string {
+  if (conversation.telnet) return 'TELNET';
+  const first = (dir: Direction): string => conversation.items.find((i) => i.dir === dir && i.kind === 'line')?.text ?? '';
+  const client = first(conversation.clientDir);
+  const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
+  if (/^(?:220|554)[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
+  if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
+  if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client)) return 'POP3';
+  if (/^\* (OK|PREAUTH|BYE)\b/i.test(server) || /^\S+ (CAPABILITY|LOGIN|STARTTLS|AUTHENTICATE)\b/i.test(client)) return 'IMAP';
+  if (/^\*\d+$/.test(client) || /^(PING|AUTH|HELLO|INFO|SET|GET|SELECT|KEYS)\b/i.test(client) && /^([+\-:$*]|$)/.test(server)) return 'Redis';
+  return 'text';
+}
+
+/** The status a reply line gives: the code of `250-...`, `+OK`/`-ERR`, an IMAP tagged `OK`, else its first word. */
+function replyStatus(reply: string, command: string): string {
+  const code = /^(\d{3})[ -]?/.exec(reply);
+  if (code) return code[1];
+  const tag = /^(\S+) /.exec(command)?.[1];
+  if (tag && reply.startsWith(`${tag} `)) return reply.slice(tag.length + 1).split(' ')[0];
+  return reply.split(' ')[0].slice(0, 20);
+}
+
+/** Index of the conversation's first client line that is not blank (the command a summary names), -1 when none. */
+export function firstCommandAt(conversation: LineConversation): number {
+  const { items, clientDir } = conversation;
+  return items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
+}
+
+/** Whether item `at` (a client line) is answered in {@link lineSummary}: the item after it is the server's. */
+export function replyFollows(conversation: LineConversation, at: number): boolean {
+  const { items, clientDir } = conversation;
+  return at >= 0 && at + 1 < items.length && items[at + 1].dir !== clientDir;
+}
+
+/**
+ * `SMTP EHLO laptop.example.com → 250 (6 cmds)`: the protocol (`lines:` when not recognised),
+ * the first command, the status of its reply, and how many lines the client sent when more than one.
+ * When a command got an error reply (see `isErrorReply`), `! ` and the first such command
+ * instead: `! SMTP RCPT TO:<a@b> → 554 (9 cmds)`. Telnet: the server's first
+ * line and the client's lines, `TELNET OpenBSD/i386 (oof) (ttyp2) (9 cmds)`. `shown` gives an
+ * item's text as put in the summary (its first 60 characters): by default the text as it is
+ * (Latin-1 for a line that is not UTF-8); a view passes its own (see `FlowView.describe`).
+ */
+export function lineSummary(conversation: LineConversation, shown: (item: LineItem) => string = (item) => item.text): string {
+  // The first turn (see `turns`) whose command is a line that is not blank; read in place, as
+  // the flow list asks for it at every frame.
+  const { items, clientDir } = conversation;
+  const cut = (item: LineItem, text: string): string => shown(text === item.text ? item : { ...item, text });
+  if (conversation.telnet) {
+    const banner = items.find((i) => i.dir !== clientDir && i.kind === 'line' && i.text.trim() !== '');
+    return `TELNET${banner ? ` ${cut(banner, banner.text.trim().slice(0, 60))}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;
+  }
+  const at = firstCommandAt(conversation);
+  // A protocol not recognised is labelled as such (`lines:`), not by a word that reads as data.
+  const known = conversation.protocol;
+  const name = known === 'text' ? 'lines:' : known;
+  const more = conversation.clientLines > 1 ? ` (${conversation.clientLines} cmds)` : '';
+  const failure = conversation.failure;
+  if (failure) {
+    const failed = failure.command ? cut(failure.command, failure.command.text.slice(0, 60)) : '(greeting)';
+    return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed)}${more}`;
+  }
+  if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
+  const command = cut(items[at], items[at].text.slice(0, 60));
+  const tag = /^\S+ /.exec(command)?.[0];
+  let reply: LineItem | undefined;
+  for (let i = at + 1; i < items.length && items[i].dir !== clientDir; i++) {
+    const r = items[i];
+    if (r.kind === 'line' && (tag === undefined || !r.text.startsWith('* '))) {
+      reply = r;
+      break;
+    }
+  }
+  reply ??= replyFollows(conversation, at) ? items[at + 1] : undefined;
+  return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command)}` : `${name} ${command}`) + more;
+}
