@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
-import { openInProcessScreen } from '../../support/screenInProcess.js';
+import { openInProcessScreen, type InProcessScreen } from '../../support/screenInProcess.js';
 import { liveFlow } from '../../support/liveFlow.js';
 
 const FILE: TuiSource = { kind: 'file', label: () => 'x.pcap', counters: () => undefined, running: () => false, problem: () => undefined };
@@ -67,17 +67,7 @@ describe('y copies the exchange chosen, not the first one in the window', () => 
 
   it('b: offers a body of that exchange', async () => {
     const { app, screen } = await open();
-    /** Presses `keys`, then `b`, and returns the body its prompt offers to save (then cancels it). */
-    const offered = async (keys: string[]): Promise<string> => {
-      screen.press(...keys);
-      await screen.flush();
-      screen.press('b');
-      await screen.waitFor(() => /save body of #\d \w+/.test(screen.text().join('\n')));
-      const what = /save body of (#\d \w+)/.exec(screen.text().join('\n'))![1];
-      screen.press('Esc');
-      await screen.waitFor(() => !screen.text().join('\n').includes('save body of'));
-      return what;
-    };
+    const offered = (keys: string[]): Promise<string> => offeredBody(screen, keys);
     expect(await offered(['v', 'j', 'Enter'])).toBe('#2 request');
     expect(await offered(['g'])).toBe('#1 response');
     expect(await offered(['G'])).toBe('#2 request');
@@ -86,16 +76,7 @@ describe('y copies the exchange chosen, not the first one in the window', () => 
 
   it('b with the exchange list focused: a body of the selected exchange, as y copies it', async () => {
     const { app, screen } = await open();
-    const offered = async (keys: string[]): Promise<string> => {
-      screen.press(...keys);
-      await screen.flush();
-      screen.press('b');
-      await screen.waitFor(() => /save body of #\d \w+/.test(screen.text().join('\n')));
-      const what = /save body of (#\d \w+)/.exec(screen.text().join('\n'))![1];
-      screen.press('Esc');
-      await screen.waitFor(() => !screen.text().join('\n').includes('save body of'));
-      return what;
-    };
+    const offered = (keys: string[]): Promise<string> => offeredBody(screen, keys);
     expect(await offered(['v'])).toBe('#1 response');
     expect(await offered(['j'])).toBe('#2 request');
     app.dispose();
@@ -114,3 +95,15 @@ describe('Enter on an exchange', () => {
     app.dispose();
   });
 });
+
+/** Presses `keys`, then `b`, and returns the body its prompt offers to save (then cancels it). */
+async function offeredBody(screen: InProcessScreen, keys: string[]): Promise<string> {
+  screen.press(...keys);
+  await screen.flush();
+  screen.press('b');
+  await screen.waitFor(() => /save body of #\d \w+/.test(screen.text().join('\n')));
+  const what = /save body of (#\d \w+)/.exec(screen.text().join('\n'))![1];
+  screen.press('Esc');
+  await screen.waitFor(() => !screen.text().join('\n').includes('save body of'));
+  return what;
+}

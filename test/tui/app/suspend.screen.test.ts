@@ -19,13 +19,24 @@ function childrenOf(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
+/** An interactive shell (job control) that has run `command`, once flowspy shows the demo's 5 flows. */
+async function flowspyFromShell(command: string): Promise<ReturnType<typeof spawnScreen>> {
+  const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
+  try {
+    await shell.waitFor('shell$');
+    shell.write(`${command}\r`);
+    await shell.waitFor((s) => statusRow(s).includes('5 flows'));
+    return shell;
+  } catch (error) {
+    shell.kill();
+    throw error;
+  }
+}
+
 describe('ctrl-z', () => {
   it('from a shell: the shell gets the terminal back, fg (at once) brings the screen back whole, at the size it has now', async () => {
-    const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
+    const shell = await flowspyFromShell(`${process.execPath} ${cli} -r ${demoPcap}`);
     try {
-      await shell.waitFor('shell$');
-      shell.write(`${process.execPath} ${cli} -r ${demoPcap}\r`);
-      await shell.waitFor((s) => statusRow(s).includes('5 flows'));
       shell.press('C-z');
       await shell.waitFor(/Stopped/);
       // The normal screen: the shell's prompt is back, the list is not.
@@ -45,11 +56,8 @@ describe('ctrl-z', () => {
   });
 
   it('bg: it runs on in the background without touching the terminal (no stop by SIGTTOU), and fg brings it back', async () => {
-    const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
+    const shell = await flowspyFromShell(`${process.execPath} ${cli} -r ${demoPcap}`);
     try {
-      await shell.waitFor('shell$');
-      shell.write(`${process.execPath} ${cli} -r ${demoPcap}\r`);
-      await shell.waitFor((s) => statusRow(s).includes('5 flows'));
       const [flowspy] = childrenOf(shell.pid);
       shell.press('C-z');
       await shell.waitFor(/Stopped/);
@@ -68,11 +76,8 @@ describe('ctrl-z', () => {
   });
 
   it('a pipeline stops whole: its producer too, so the shell gets the terminal back', async () => {
-    const shell = spawnScreen('bash', ['--norc', '--noprofile', '-i'], { cwd: root, env: { ...BASE_ENV, PS1: 'shell$ ' } });
+    const shell = await flowspyFromShell(`(cat ${demoPcap}; sleep 30) | ${process.execPath} ${cli} -r -`);
     try {
-      await shell.waitFor('shell$');
-      shell.write(`(cat ${demoPcap}; sleep 30) | ${process.execPath} ${cli} -r -\r`);
-      await shell.waitFor((s) => statusRow(s).includes('5 flows'));
       shell.press('C-z');
       await shell.waitFor(/Stopped/);
       shell.write('kill %1\r');
