@@ -12,7 +12,7 @@ import type { LineConversation, LineItem } from './lines.js';
  */
 export function lineProtocolName(conversation: LineConversation): string {
   if (conversation.telnet) return 'TELNET';
-  const first = (dir: Direction): string => conversation.items.find((i) => i.dir === dir && i.kind === 'line')?.text ?? '';
+  const first = (dir: Direction): string => conversation.firstLine(dir)?.text ?? '';
   const client = first(conversation.clientDir);
   const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
   if (/^(?:220|554)[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';

@@ -191,9 +191,9 @@ export class LineConversation {
   private readonly telnetReaders: Record<Direction, TelnetReader> | undefined;
   private readonly onBinary: OnBinary | undefined;
   private readonly onLine: ((line: LineItem) => void) | undefined;
-  /** The client's last non-blank line so far: the command a reply answers. */
-  private lastCommand: LineItem | undefined = undefined;
-  /** {@link lineProtocolName} once a client and a server line were kept (it cannot change after). */
+  /** Each direction's first kept line (its text is there once the line is complete). */
+  private readonly firstLines: Record<Direction, LineItem | undefined> = { c2s: undefined, s2c: undefined };
+  /** {@link lineProtocolName} once the first client and server lines are complete (it cannot change after). */
   private settledName: string | undefined = undefined;
   /** Pairs the kept lines' replies with their commands, to find the first error reply. */
   private readonly replies = new ReplyTracker();
@@ -408,10 +408,8 @@ export class LineConversation {
       const auth = this.auth.read(line.dir, text, notUtf8);
       if (auth) line.auth = auth;
       this.onLine?.(line);
-      if (client && text.trim() !== '') {
-        this.lastCommand = line;
-        this.replies.command(line);
-      } else if (!client) this.replies.reply(line, this.protocol);
+      if (client && text.trim() !== '') this.replies.command(line);
+      else if (!client) this.replies.reply(line, this.protocol);
     }
     const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
     if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
@@ -427,12 +425,17 @@ export class LineConversation {
     return this.replies.failure;
   }
 
-  /** {@link lineProtocolName}, computed once for good when both sides have a kept line (the flow list asks at every frame). */
+  /** {@link lineProtocolName}, computed once for good when both sides' first lines are complete (the flow list asks at every frame). */
   get protocol(): string {
     if (this.settledName !== undefined) return this.settledName;
     const name = lineProtocolName(this);
-    if (this.lastCommand !== undefined) this.settledName = name;
+    if (this.firstLines.c2s?.complete && this.firstLines.s2c?.complete) this.settledName = name;
     return name;
+  }
+
+  /** The first kept line of direction `dir`, or undefined. */
+  firstLine(dir: Direction): LineItem | undefined {
+    return this.firstLines[dir];
   }
 
   /** Whether a line of `dir` starting with byte `first` may be SMTP's `DATA` command or its `354` reply. */
@@ -521,7 +524,9 @@ export class LineConversation {
   }
 
   private push(item: LineItem): LineItem {
-    if (this.items.length < MAX_LINE_ITEMS) this.items.push(item);
+    if (this.items.length >= MAX_LINE_ITEMS) return item;
+    this.items.push(item);
+    if (item.kind === 'line') this.firstLines[item.dir] ??= item;
     return item;
   }
 

@@ -246,6 +246,15 @@ describe('line protocols', () => {
     expect(lineSummary(lines)).toBe(summary);
   });
 
+  it('names a conversation the client opens once the server has answered, though asked before (a live flow list asks at every frame)', () => {
+    const lines = new LineConversation('c2s');
+    lines.feed('c2s', 0, Buffer.from('RETR 1\r\n'), 1);
+    expect(lines.protocol).toBe('text'); // nothing from the server yet
+    lines.feed('s2c', 0, Buffer.from('+OK 120 octets\r\n'), 2);
+    expect(lines.protocol).toBe('POP3');
+    expect(lineSummary(lines)).toBe('POP3 RETR 1 → +OK');
+  });
+
   it('hands a direction to TLS after STARTTLS, and turns binary data raw, with notes', () => {
     const seen: string[] = [];
     const lines = play([
