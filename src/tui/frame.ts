@@ -5,7 +5,8 @@
  * refresh of the lists and putting the conversation at a moved exchange-list selection.
  */
 import type blessed from 'blessed';
-import { escapeText, withPlainBackslashes } from '../render/escape.js';
+import { escapeText } from '../render/escape.js';
+import { shownQuery } from './textMatch.js';
 import type { FlowStore } from '../store/flowStore.js';
 import { keyContext, type AppState } from './appState.js';
 import type { ScreenBoxes } from './boxes.js';
@@ -134,7 +135,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
     counters: source.counters(),
     flows: list.total,
     shown: list.length,
-    filter: withPlainBackslashes(escapeText(list.filter.text)),
+    filter: shownQuery(list.filter.text),
     sort: list.sort === 'arrival' ? '' : list.sort,
     ...scene.exchanges.counts(),
     display: scene.conversation.displayLabel,

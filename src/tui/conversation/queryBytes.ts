@@ -6,6 +6,7 @@
  */
 import { decodeEscaped, encodeText, type TextEncoding } from '../../render/encoding.js';
 import { escapeText } from '../../render/escape.js';
+import { hasUpperCase } from '../byteMatcher.js';
 
 /**
  * A query's bytes; `upper` the same with the ASCII letters of its text (not of its escapes) in
@@ -24,11 +25,11 @@ const SIMPLE: Record<string, number> = { r: 0x0d, n: 0x0a, t: 0x09, '\\': 0x5c }
 /** `query` as bytes in `encoding`, its escapes read (see the module's doc). */
 export function queryBytes(query: string, encoding: TextEncoding): QueryBytes {
   const pieces = escapedPieces(query, encoding);
-  if (pieces === undefined) return { bytes: encodeText(query, encoding), upper: encodeText(upperAscii(query), encoding), cased: /[A-Z]/.test(query), shown: escapeText(query) };
+  if (pieces === undefined) return { bytes: encodeText(query, encoding), upper: encodeText(upperAscii(query), encoding), cased: hasUpperCase(query), shown: escapeText(query) };
   const text = pieces.filter((piece): piece is string => typeof piece === 'string');
   const encode = (upper: boolean): Uint8Array => new Uint8Array(Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? encodeText(upper ? upperAscii(piece) : piece, encoding) : piece))));
   const bytes = encode(false);
-  return { bytes, upper: encode(true), cased: text.some((piece) => /[A-Z]/.test(piece)), shown: decodeEscaped(bytes, encoding) };
+  return { bytes, upper: encode(true), cased: text.some(hasUpperCase), shown: decodeEscaped(bytes, encoding) };
 }
 
 /** The query cut into text and the bytes of its escapes; undefined when a backslash starts no escape (or none does). */
