@@ -50,7 +50,7 @@ export class FlowMatcher {
    * reached, that), else its first line.
    */
   describe(flow: ListedFlow): string {
-    const summary = this.summaryOf(flow);
+    const summary = this.summaryOf(this.messages?.(flow.id));
     return summary ? this.shown(summary) : this.previews.get(flow);
   }
 
@@ -61,14 +61,14 @@ export class FlowMatcher {
    * `FlowMessages.summaryReplied`).
    */
   preview(flow: ListedFlow): RowPreview {
-    const summary = this.summaryOf(flow);
+    const messages = this.messages?.(flow.id);
+    const summary = this.summaryOf(messages);
     if (!summary) return { text: this.previews.get(flow), summarized: false, replied: false };
-    return { text: this.shown(summary), summarized: true, replied: this.messages?.(flow.id)?.summaryReplied() === true };
+    return { text: this.shown(summary), summarized: true, replied: messages!.summaryReplied() };
   }
 
-  /** `flow`'s messages' summary, unescaped ('' without one). */
-  private summaryOf(flow: ListedFlow): string {
-    const messages = this.messages?.(flow.id);
+  /** The summary of a flow's `messages`, unescaped ('' without one). */
+  private summaryOf(messages: ReturnType<MessagesOf>): string {
     return messages?.summary(matchedExchange(this.active, messages), lineText) ?? '';
   }
 
