@@ -128,6 +128,17 @@ export class FlowMessages {
     }
   }
 
+  /**
+   * How many bytes of direction `dir`, from its next offset, {@link applyData} takes without reading
+   * them (Infinity: all; 0: it reads every byte). A replay may hand such bytes over as one event.
+   */
+  skippable(dir: Direction): number {
+    if (this.ended) return Infinity;
+    if (this.http !== undefined) return this.http.websocket || this.http.tunnel ? 0 : this.http.skippable(dir);
+    if (this.protocol === 'undecided' || (this.lines !== undefined && this.tlsFrom[dir] < 0)) return 0;
+    return this.tls !== undefined && !this.tls.isDone(dir) ? 0 : Infinity;
+  }
+
   /** Applies a data event of this flow (what {@link apply} does with one, without looking at its type). */
   applyData(event: DataEvent): void {
     if (this.ended) return;

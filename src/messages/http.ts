@@ -76,6 +76,11 @@ export class HttpConversation implements HttpStreamHooks {
     if (!parser.skip(data.offset, data.length, data.ts)) parser.feed(data.offset, data.bytes, data.ts);
   }
 
+  /** How many bytes of direction `dir`, from its next offset, {@link feedData} takes without reading them (Infinity: all). */
+  skippable(dir: Direction): number {
+    return this.parsers[dir].skippable;
+  }
+
   /** `length` bytes of direction `dir` at `offset` were never seen. */
   gap(dir: Direction, offset: number, length: number, ts: Micros): void {
     this.parsers[dir].gap(offset, length, ts);

@@ -42,6 +42,11 @@ export class ChunkedReader {
     private readonly onData?: (bytes: Uint8Array, from: number, to: number) => void,
   ) {}
 
+  /** How many bytes {@link skip} would take: chunk data short of the chunk's end. */
+  get skippable(): number {
+    return this.part === Part.Data ? Math.max(0, this.remaining - 1) : 0;
+  }
+
   /** Takes `length` bytes without reading them when they are all chunk data short of the chunk's end. */
   skip(length: number): boolean {
     if (this.part !== Part.Data || this.remaining <= length) return false;

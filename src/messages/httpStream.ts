@@ -140,6 +140,25 @@ export class HttpStreamParser {
     return true;
   }
 
+  /**
+   * How many bytes from the next offset {@link skip} would take unread (Infinity: all of them):
+   * the rest of a body of known length, of a chunk's data, of a body read until close, or raw bytes.
+   */
+  get skippable(): number {
+    switch (this.state) {
+      case State.Raw:
+      case State.Ended:
+      case State.Close:
+        return Infinity;
+      case State.BodyLength:
+        return this.remaining;
+      case State.Chunked:
+        return this.chunked!.skippable;
+      default:
+        return 0;
+    }
+  }
+
   /** `length` bytes at `offset` were never seen. */
   gap(offset: number, length: number, ts: Micros): void {
     const end = offset + length;

@@ -7,7 +7,7 @@
  * when the store lets the flow go.
  */
 import { CompactFlowKey } from '../core/compactKey.js';
-import { upstreamFailed, type DataEvent, type FlowEvent, type FlowKey } from '../core/types.js';
+import { upstreamFailed, type DataEvent, type Direction, type FlowEvent, type FlowKey } from '../core/types.js';
 import { DataChannels } from './ftpData.js';
 import { FlowMessages, type MessageListener } from './flowMessages.js';
 
@@ -90,6 +90,14 @@ export class MessageTable {
    */
   get(flowId: number): FlowMessages | undefined {
     return this.byId.get(flowId);
+  }
+
+  /**
+   * How many bytes of direction `dir` of flow `flowId`, from its next offset, {@link apply} takes
+   * without reading them (see {@link FlowMessages.skippable}); 0 for a flow without messages yet.
+   */
+  skippable(flowId: number, dir: Direction): number {
+    return this.byId.get(flowId)?.skippable(dir) ?? 0;
   }
 
   /** Forgets a flow's messages (e.g. when the store evicts the flow). */

@@ -171,6 +171,27 @@ export class ChunkIndex {
     return low;
   }
 
+  /**
+   * The last chunk of the run of data chunks of direction `dir` that continues chunk `from` (a data
+   * chunk of `dir`): each begins where the one before ended, ends at or before stream offset `end`
+   * and arrives before time `before`. Returns `from` itself when the next chunk does not qualify.
+   */
+  lastOfRun(from: number, dir: number, end: number, before: number): number {
+    let i = from;
+    let next = this.cell(from, 2) + this.cell(from, 3);
+    while (i + 1 < this.count) {
+      const block = this.blocks[(i + 1) >> BLOCK_SHIFT];
+      const cells = this.arena.slab(block);
+      const cell = this.arena.base(block) + ((i + 1) & (BLOCK_CHUNKS - 1)) * STRIDE;
+      const code = cells[cell];
+      const chunkEnd = cells[cell + 2] + cells[cell + 3];
+      if (code >> 2 !== dir || (code & 3) === KIND_GAP || cells[cell + 2] !== next || chunkEnd > end || cells[cell + 1] >= before) break;
+      next = chunkEnd;
+      i++;
+    }
+    return i;
+  }
+
   /** The end of direction `dir`'s stream once chunk `i` was indexed. */
   private endAfter(i: number, dir: number): number {
     const block = this.blocks[i >> BLOCK_SHIFT];

@@ -288,6 +288,17 @@ export class FlowStore {
   }
 
   /**
+   * The index of the last chunk of the run of data chunks of direction `dir` that continues data
+   * chunk `from`: each begins where the one before ended, ends at or before stream offset `end`,
+   * and arrived before time `before` (`from` itself when the next chunk does not qualify).
+   * Costs O(run length), allocating nothing.
+   * @throws RangeError when the flow is not held.
+   */
+  lastOfRun(flowId: number, from: number, dir: Direction, end: number, before: number): number {
+    return this.entryOf(flowId).lastOfRun(from, dir === 'c2s' ? 0 : 1, end, before);
+  }
+
+  /**
    * Copies direction `dir`'s bytes from stream offset `offset` into `into[at, at + length)`,
    * stopping early at a gap or at the end of what was seen; returns the number of bytes copied
    * (0 when `offset` lies in a gap: {@link chunkAt} tells which chunk). Costs O(log n) per chunk

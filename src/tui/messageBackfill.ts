@@ -2,12 +2,15 @@
  * Messages of a capture file's flows, parsed after the file is loaded rather than while it
  * loads: the list shows every flow (with its first line) as soon as the bytes are in the store,
  * and the summaries and the messages mode follow, flow after flow, from the store. Each flow is
- * replayed through {@link replayFlow} (body bytes are counted, not read), with a turn of the event
- * loop every 4 MiB read or 16,384 events, so keys are answered throughout. Owned by the TUI run; `stop()` ends it (at quit).
+ * replayed through {@link replayFlow}: the chunks of a body are counted together, not read, and
+ * the event loop gets a turn every {@link SLICE_MS} ms, so keys are answered throughout. Owned by the TUI run; `stop()` ends it (at quit).
  */
 import type { MessageTable } from '../messages/messageTable.js';
 import type { FlowStore } from '../store/flowStore.js';
 import { replayFlow } from './actions/replayFlow.js';
+
+/** Most milliseconds the parse holds the event loop before it gives it a turn (keys stay answered). */
+const SLICE_MS = 10;
 
 /** Parses every flow held by `store` into `table`, in arrival order; `onProgress` after each flow, with its id. */
 export class MessageBackfill {
@@ -16,6 +19,8 @@ export class MessageBackfill {
   done = 0;
   /** Flows to parse in all. */
   total = 0;
+  /** When the event loop last had a turn. */
+  private sliceStarted = performance.now();
 
   constructor(
     private readonly store: FlowStore,
@@ -35,13 +40,26 @@ export class MessageBackfill {
     for (const id of ids) {
       if (this.stopped) return;
       try {
-        await replayFlow(this.store, id, (event) => this.table.apply(event), { pauseEveryBytes: 4 << 20, sliceBytes: 256 << 10 });
+        await replayFlow(this.store, id, (event) => this.table.apply(event), {
+          pauseEveryBytes: 4 << 20,
+          sliceBytes: 256 << 10,
+          pause: () => this.pause(),
+          skippable: (dir) => this.table.skippable(id, dir),
+        });
       } catch {
         this.table.delete(id);
       }
       this.done++;
       this.onProgress(id);
     }
+  }
+
+  /** A turn of the event loop once {@link SLICE_MS} have passed since the last one, else nothing. */
+  private pause(): Promise<void> | undefined {
+    if (performance.now() - this.sliceStarted < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.sliceStarted = performance.now();
+    });
   }
 
   /** Stops after the flow being parsed. */

@@ -18,7 +18,7 @@ import type { DataEvent, Direction, FlowEventSink } from '../../core/types.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 
 /** What {@link replayFlow} reads of the store (the store satisfies it). */
-export type ReplaySource = Pick<FlowStore, 'getFlow' | 'getChunk' | 'readInto'>;
+export type ReplaySource = Pick<FlowStore, 'getFlow' | 'getChunk' | 'readInto' | 'lastOfRun'>;
 
 /** What a replay covers of a flow: the record's state at one time (see {@link snapshotFlow}). */
 export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'end' | 'lastTs'>;
@@ -42,6 +42,13 @@ export interface ReplayOptions {
   readonly pause?: () => Promise<void> | void;
   /** Replay the flow as it was when this snapshot was taken (default: as it is when the replay starts). */
   readonly asOf?: FlowSnapshot;
+  /**
+   * How many bytes of direction `dir`, from its next offset, the sink takes without reading them
+   * (Infinity: all). The data chunks that follow one another in arrival order within them (no gap,
+   * other direction, half-close or note between) are replayed as one event, which carries the
+   * last one's time and must not be read. Default: none (every chunk on its own).
+   */
+  readonly skippable?: (dir: Direction) => number;
 }
 
 /** What a replay emitted. */
@@ -92,6 +99,8 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
     .sort((a, b) => a.ts - b.ts);
   let fin = 0;
   let note = 0;
+  /** The time of the next half-close or note (Infinity: none left). */
+  const nextMarkTs = (): number => Math.min(fin < fins.length ? fins[fin].ts : Infinity, note < notes.length ? notes[note].ts : Infinity);
   /** Emits, in time order, the half-closes before `ts` and the notes at or before it. */
   const emitMarksBefore = (ts: number): void => {
     for (;;) {
@@ -128,6 +137,14 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
     if (chunkEnd <= chunk.offset) continue;
     if (chunk.kind === 'gap') {
       emit({ type: 'gap', flowId, dir, offset: chunk.offset, length: chunkEnd - chunk.offset, ts: chunk.ts });
+    } else if (options.skippable !== undefined && options.skippable(dir) > chunkEnd - chunk.offset) {
+      // The sink only counts these bytes: the chunks after this one that it also only counts join it.
+      const end = Math.min(chunk.offset + options.skippable(dir), extent[dir]);
+      i = store.lastOfRun(flowId, i, dir, end, nextMarkTs());
+      const last = i === chunk.index ? chunk : store.getChunk(flowId, i)!;
+      const length = last.offset + last.length - chunk.offset;
+      emit(data.refill(dir, chunk.offset, length, last.ts));
+      bytes += length;
     } else {
       for (let at = chunk.offset; at < chunkEnd; at += sliceBytes) {
         const length = Math.min(sliceBytes, chunkEnd - at);
@@ -145,8 +162,14 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
 }
 
 /**
- * A replayed data event whose `bytes` are read from the store when read (into one buffer, grown
- * to the longest read), so a sink that only counts them (a parser inside a body) costs no read.
+ * The buffer every replay reads data into, grown to the longest read: a data event's bytes are
+ * valid only during the sink's call, and sink calls never overlap.
+ */
+let readBuffer = new Uint8Array(0);
+
+/**
+ * A replayed data event whose `bytes` are read from the store when read (into {@link readBuffer}),
+ * so a sink that only counts them (a parser inside a body) costs no read.
  * Read `bytes` once per event. `onRead` is told how many bytes each read copied.
  */
 class StoredDataEvent implements DataEvent {
@@ -158,7 +181,6 @@ class StoredDataEvent implements DataEvent {
   ts = 0;
 
   readonly #store: ReplaySource;
-  #buffer = new Uint8Array(0);
   readonly #onRead: (bytes: number) => void;
 
   constructor(store: ReplaySource, readonly flowId: number, onRead: (bytes: number) => void) {
@@ -177,11 +199,11 @@ class StoredDataEvent implements DataEvent {
   /** @throws Error when the flow was evicted (or its bytes are gone), as the replay does. */
   get bytes(): Uint8Array {
     const store = this.#store;
-    if (this.#buffer.length < this.length) this.#buffer = new Uint8Array(Math.max(this.length, 2 * this.#buffer.length));
-    const got = store.getFlow(this.flowId) === undefined ? 0 : store.readInto(this.flowId, this.dir, this.offset, this.#buffer, 0, this.length);
+    if (readBuffer.length < this.length) readBuffer = new Uint8Array(Math.max(this.length, 2 * readBuffer.length));
+    const got = store.getFlow(this.flowId) === undefined ? 0 : store.readInto(this.flowId, this.dir, this.offset, readBuffer, 0, this.length);
     if (got !== this.length) throw goneError(this.flowId);
     this.#onRead(got);
-    return this.#buffer.subarray(0, got);
+    return readBuffer.subarray(0, got);
   }
 }
 

@@ -128,6 +128,41 @@ describe('replayFlow', () => {
     expect(out[2]).toEqual({ type: 'half-close', flowId: 1, dir: 'c2s', ts: 1_200_000 });
   });
 
+  it('joins the chunks a sink only counts into one event with the last one\'s time, stopping at a gap, the other direction, a mark or the limit', async () => {
+    // Chunks 2 ms apart stay apart in the store (it joins only within 1 ms).
+    const events: FlowEvent[] = [start, data('c2s', 0, 'GET\n', 1_000_000)];
+    for (let i = 0; i < 6; i++) events.push(data('s2c', i * 10, '0123456789', 1_010_000 + i * 2000));
+    events.push({ type: 'gap', flowId: 1, dir: 's2c', offset: 60, length: 10, ts: 1_030_000 });
+    for (let i = 0; i < 3; i++) events.push(data('s2c', 70 + i * 10, '0123456789', 1_040_000 + i * 2000));
+    events.push(data('c2s', 4, 'next\n', 1_050_000));
+    events.push(data('s2c', 100, '0123456789', 1_060_000));
+    events.push({ type: 'half-close', flowId: 1, dir: 'c2s', ts: 1_061_000 });
+    events.push(data('s2c', 110, '0123456789', 1_062_000));
+    events.push(data('s2c', 120, '0123456789', 1_064_000));
+    const store = storeOf(events);
+    expect(store.getFlow(1)!.chunkCount).toBe(15);
+    // The sink counts s2c bytes up to offset 95 (then reads), and from 100 on; c2s it reads.
+    const skippable = (dir: 'c2s' | 's2c', at: number): number => (dir === 'c2s' ? 0 : at < 95 ? 95 - at : at >= 100 ? Infinity : 0);
+    const out: FlowEvent[] = [];
+    let next = { c2s: 0, s2c: 0 };
+    await replayFlow(store, 1, (e) => {
+      out.push({ ...e }); // a data event is one object, refilled
+      if (e.type === 'data' || e.type === 'gap') next = { ...next, [e.dir]: e.offset + e.length };
+    }, { skippable: (dir) => skippable(dir, next[dir]) });
+    const spans = out.filter((e) => e.type !== 'flow-start').map((e) => (e.type === 'data' || e.type === 'gap' ? `${e.type} ${e.dir} ${e.offset}+${e.length} @${e.ts - 1_000_000}` : `${e.type} @${e.ts - 1_000_000}`));
+    expect(spans).toEqual([
+      'data c2s 0+4 @0',
+      'data s2c 0+60 @20000', // six chunks joined: the last one's time
+      'gap s2c 60+10 @30000',
+      'data s2c 70+20 @42000', // two joined; the third would pass offset 95
+      'data s2c 90+10 @44000',
+      'data c2s 4+5 @50000',
+      'data s2c 100+10 @60000', // a half-close comes before the next chunk
+      'half-close @61000',
+      'data s2c 110+20 @64000',
+    ]);
+  });
+
   it('rejects with one line when the flow is not held, or is evicted during the replay', async () => {
     const store = storeOf([start, { type: 'data', flowId: 1, dir: 'c2s', offset: 0, bytes: new Uint8Array(10_000), length: 10_000, ts: 1_100_000, fileOffset: -1 }], { maxFlows: 1 });
     await expect(replayFlow(store, 9, () => undefined)).rejects.toThrow(/^flow 9 is no longer held \(evicted\)$/);
