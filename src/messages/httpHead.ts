@@ -2,6 +2,7 @@
  * HTTP/1.x message heads: start lines, header fields, and the body framing they imply
  * (RFC 9112 sections 3, 4, 5 and 6.3). Pure functions over bytes and strings; nothing throws.
  */
+import { isAscii } from 'node:buffer';
 
 /** One header field as it appeared (name case kept, value trimmed, folded lines joined by a space). */
 export interface HttpHeader {
@@ -41,13 +42,6 @@ const CR = 0x0d;
 
 const utf8 = new TextDecoder('utf-8');
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** Whether `text` is all ASCII. */
-export function isAscii(text: string): boolean {
-  return !NON_ASCII.test(text);
-}
-
 /**
  * Text of header bytes: UTF-8 when they are valid UTF-8 (common in practice), else Latin-1 (RFC
  * 9110; ISO-8859-1 through Buffer, as render/ does: TextDecoder's 'latin1' is windows-1252 on
@@ -55,7 +49,7 @@ export function isAscii(text: string): boolean {
  */
 export function headText(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  if (isAscii(text)) return text;
+  if (isAscii(bytes)) return text;
   const utf = utf8.decode(bytes);
   return utf.includes('\ufffd') ? text : utf;
 }

@@ -3,10 +3,11 @@
  * bytes cannot begin one, so binary data fails fast), then header lines up to the blank line,
  * held in a buffer of at most {@link MAX_HEAD_BYTES}. Never throws; `step` says where it stands.
  */
+import { isAscii } from 'node:buffer';
 import { DOUBLE_ZERO } from '../core/fields.js';
 import type { Micros } from '../core/types.js';
 import { ByteBuffer } from './byteBuffer.js';
-import { headText, isAscii, parseRequestLine, parseStatusLine, startLinePrefixValid, type RequestLine, type StatusLine } from './httpHead.js';
+import { headText, parseRequestLine, parseStatusLine, startLinePrefixValid, type RequestLine, type StatusLine } from './httpHead.js';
 
 /** Cap on a message head (start line and header fields). */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -131,8 +132,8 @@ export class HeadReader {
       p = next + 1;
     }
     const text = headText(bytes.subarray(i, end));
-    const firstLine = text.slice(0, text.indexOf('\n'));
-    const line = isAscii(firstLine) ? firstLine : headText(bytes.subarray(i, lf));
+    // An ASCII start line is the text's beginning however the rest decoded.
+    const line = isAscii(bytes.subarray(i, lf)) ? text.slice(0, lf - i) : headText(bytes.subarray(i, lf));
     const startLine = this.requests ? parseRequestLine(line) : parseStatusLine(line);
     if (!startLine) return -1;
     this.startLine = startLine;

@@ -91,12 +91,10 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
   const { chunkCount, notes, end } = state;
   const extent: Record<Direction, number> = { c2s: state.extentC2s, s2c: state.extentS2c };
   // Half-closes in time order; each goes after the chunks of its own time (a FIN after the data it came with).
-  const fins = (['c2s', 's2c'] as const)
-    .flatMap((dir) => {
-      const ts = dir === 'c2s' ? state.finTsC2s : state.finTsS2c;
-      return ts === undefined ? [] : [{ dir, ts }];
-    })
-    .sort((a, b) => a.ts - b.ts);
+  const fins: { dir: Direction; ts: number }[] = [];
+  if (state.finTsC2s !== undefined) fins.push({ dir: 'c2s', ts: state.finTsC2s });
+  if (state.finTsS2c !== undefined) fins.push({ dir: 's2c', ts: state.finTsS2c });
+  if (fins.length === 2 && fins[1].ts < fins[0].ts) fins.reverse();
   let fin = 0;
   let note = 0;
   /** The time of the next half-close or note (Infinity: none left). */
