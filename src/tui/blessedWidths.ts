@@ -32,14 +32,39 @@ function wideCharacters(): RegExp {
 /** Where zero-width code points lie (marks, format characters): nowhere else in Unicode 15. */
 const ZERO_WIDTH_SPANS: readonly [number, number][] = [[0x300, 0x2ffff], [0xe0000, 0xe0fff]];
 
+/** The marks of Unicode as this Node knows it (non-spacing and enclosing: as width.ts counts them). */
+const MARKS = /[\p{Mn}\p{Me}]/gu;
+
 /**
  * blessed's `combining` as a plain object: every code point {@link codePointColumns} gives 0
- * columns. blessed reads it for every character of every frame, so it is made once (about 16 ms)
- * rather than answered per read.
+ * columns, that is every mark not wide. blessed reads it for every character of every frame, so
+ * it is made once: the spans, less the wide ranges, written out as text and scanned by one regex
+ * (a few ms; asking codePointColumns of each code point took 20 ms at start-up).
  */
-function zeroWidthTable(): Record<number, boolean> {
+export function zeroWidthTable(): Record<number, boolean> {
   const table: Record<number, boolean> = {};
-  for (const [low, high] of ZERO_WIDTH_SPANS) for (let cp = low; cp <= high; cp++) if (codePointColumns(cp) === 0) table[cp] = true;
+  const wide = [...WIDE].sort((a, b) => a[0] - b[0]);
+  const utf16 = new TextDecoder('utf-16le');
+  for (const [low, high] of ZERO_WIDTH_SPANS) {
+    const units = new Uint16Array(2 * (high - low + 1));
+    let n = 0;
+    let w = 0;
+    for (let cp = low; cp <= high; cp++) {
+      while (w < wide.length && wide[w][1] < cp) w++;
+      if (w < wide.length && cp >= wide[w][0]) {
+        cp = wide[w][1];
+        continue;
+      }
+      if (cp < 0x10000) {
+        // Lone surrogates are no characters (and would pair up with their neighbours).
+        if (cp < 0xd800 || cp > 0xdfff) units[n++] = cp;
+      } else {
+        units[n++] = 0xd800 + ((cp - 0x10000) >> 10);
+        units[n++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+      }
+    }
+    for (const [mark] of utf16.decode(units.subarray(0, n)).matchAll(MARKS)) table[mark.codePointAt(0)!] = true;
+  }
   return table;
 }
 

@@ -1,8 +1,8 @@
 import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
 import { escapeText } from '../../src/render/escape.js';
-import { cutToColumns } from '../../src/tui/blessedWidths.js';
-import { stringColumns } from '../../src/tui/width.js';
+import { cutToColumns, zeroWidthTable } from '../../src/tui/blessedWidths.js';
+import { codePointColumns, stringColumns } from '../../src/tui/width.js';
 import { ScreenBoxes } from '../../src/tui/boxes.js';
 import { openInProcessScreen } from '../support/screenInProcess.js';
 
@@ -44,6 +44,17 @@ describe('blessed counts columns as width.ts does', () => {
     showRows(terminal.screen, ['e\u0301'.repeat(19) + 'Z', '𝐀'.repeat(19) + 'Z', '𠮷'.repeat(9) + 'xZ']);
     await screen.flush();
     for (let y = 0; y < 3; y++) expect(screen.cell(19, y).char).toBe('Z');
+  });
+});
+
+describe('zeroWidthTable', () => {
+  it('holds exactly the code points width.ts gives 0 columns', () => {
+    const expected: number[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) if (codePointColumns(cp) === 0) expected.push(cp);
+    const table = zeroWidthTable();
+    expect(Object.keys(table).map(Number)).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(2000);
+    expect(table[0x301]).toBe(true); // a combining acute accent
   });
 });
 
