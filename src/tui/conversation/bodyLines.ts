@@ -16,6 +16,12 @@ import type { TailState } from './bodyTail.js';
 
 /** Body lines shown before "N more lines". */
 export const BODY_LINES = 20;
+/**
+ * Most characters of a cut body's lines: 20 lines of two 80-column rows. A longer line (minified
+ * JS, a base64 blob: one line of 256 KiB) is cut there, as more lines are, or it alone would fill
+ * thousands of rows.
+ */
+export const PREVIEW_CHARS = BODY_LINES * 160;
 /** Most body bytes read and decoded for a body shown whole (Enter). */
 export const BODY_READ_BYTES = 1 << 20;
 /** Most body bytes read and decoded for a body's first lines. */
@@ -39,7 +45,7 @@ export interface ShownBody {
   readonly error: string | undefined;
   readonly wireRead: number;
   readonly complete: boolean;
-  /** The bytes read end inside the last line (the line goes on past what was read). */
+  /** The last line shown goes on: past the bytes read, or past {@link PREVIEW_CHARS}. */
   readonly lastLineCut: boolean;
   /** What the hex dump among the lines (a binary body) shows: see {@link MessageLine.hex}. */
   readonly hex: HexDump | undefined;
@@ -47,6 +53,8 @@ export interface ShownBody {
   readonly starts: readonly number[] | undefined;
   /** The body goes on past the bytes read (a read's budget): what is there is neither shown nor searched. */
   readonly unread: boolean;
+  /** Cut, its last line was shortened to keep within {@link PREVIEW_CHARS}. */
+  readonly shortened: boolean;
 }
 
 /** The bytes of the hex dump among a body's lines: 16 a line from line `firstLine` on. */
@@ -105,7 +113,7 @@ export function pushBody(part: BodyPart, side: Side, key: string, read: BodyRead
   const starts = body.starts;
   body.lines.forEach((text, i) => out.push({ side, kind: 'data', text, bodyLine: i, ...hexRowOf(body.hex, i), ...(starts?.[i] === undefined ? {} : { at: { dir: part.dir, offset: part.offset + starts[i] } }) }));
   const unread = part.length > wireRead;
-  if (body.more > 0 || (unread && !whole)) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
+  if (body.more > 0 || (unread && !whole) || body.shortened) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
   return { body, unread, wireRead };
 }
 
@@ -116,12 +124,14 @@ function hexRowOf(dump: HexDump | undefined, line: number): { hex?: HexRow } {
 }
 
 /**
- * The row after a cut body's lines: how many lines more (`433+` when more bytes were not read),
- * or, with none more in what was read, that the last line shown goes on (a long line: a 1 MB body
- * with no line end), else that the body does.
+ * The row after a cut body's lines: how many lines more (`433+` when more bytes were not read;
+ * after saying the last line shown was shortened when it was), or, with none more in what was
+ * read, that the last line shown goes on (a long line: a 1 MB body with no line end), else that
+ * the body does.
  */
 function moreText(body: ShownBody, unread: boolean): string {
-  if (body.more > 0) return `... ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`;
+  const lineCut = body.shortened ? ' the line above is not shown in full,' : '';
+  if (body.more > 0) return `...${lineCut} ${formatCount(body.more)}${unread ? '+' : ''} more lines (Enter shows them)`;
   return body.lastLineCut ? '... the line above is not shown in full (Enter shows more)' : '... the body goes on (Enter shows more)';
 }
 
@@ -130,11 +140,36 @@ function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boo
   const complete = part.complete;
   try {
     const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex, starts } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
-    const lines = whole ? all : all.slice(0, BODY_LINES);
-    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut, hex, starts, unread: wireRead < part.length };
+    const lines = whole ? all : withinChars(all.slice(0, BODY_LINES), PREVIEW_CHARS);
+    const shortened = !whole && lines.length > 0 && lines[lines.length - 1] !== all[lines.length - 1];
+    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut: lastLineCut || shortened, hex, starts, unread: wireRead < part.length, shortened };
   } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined, starts: undefined, unread: wireRead < part.length };
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined, starts: undefined, unread: wireRead < part.length, shortened: false };
   }
+}
+
+/**
+ * The first of `lines` (escaped text) that hold `budget` characters, the last one cut to what is
+ * left of it: not inside an escape (`\x1`, `\u{1f`) nor between a surrogate pair.
+ */
+export function withinChars(lines: readonly string[], budget: number): string[] {
+  const out: string[] = [];
+  let left = budget;
+  for (const line of lines) {
+    if (line.length <= left) {
+      out.push(line);
+      left -= line.length;
+      continue;
+    }
+    // Less than a row left: the line goes whole to the rest.
+    if (left < 80) break;
+    let cut = line.slice(0, left);
+    const last = cut.charCodeAt(cut.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+    out.push(cut.replace(/\\(x[0-9a-fA-F]?|u(\{[0-9a-fA-F]*)?)?$/, ''));
+    break;
+  }
+  return out;
 }
 
 /** Most bytes of a binary body shown as a hex dump (the rest: `m`). */

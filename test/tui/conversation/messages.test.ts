@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { BODY_LINES, BodyCache, bodyDisplay, bodyText, charsetOf } from '../../../src/tui/conversation/bodyLines.js';
+import { BODY_LINES, BodyCache, bodyDisplay, bodyText, charsetOf, PREVIEW_CHARS } from '../../../src/tui/conversation/bodyLines.js';
 import { messageLines } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { ConversationPane } from '../../../src/tui/conversationPane.js';
@@ -486,13 +486,42 @@ describe('a cut body says what is true of it', () => {
     // Enter reads the first MiB: all of it here, so nothing is left to say.
     expect(messageLines(table.get(1)!, read, new Set([more.expand!])).some((l) => l.expand !== undefined)).toBe(false);
     live.dispose();
-    // Ten lines of 128 KiB, the read stopping right after a line end: no line is cut, the body goes on.
+    // Ten lines of 128 KiB, the read stopping right after a line end: the first line is shortened to the preview's characters, more follow.
     const lines = liveFlow(80);
     const line = `${'y'.repeat((128 << 10) - 1)}\n`;
     lines.send('c2s', 'GET /lines.txt HTTP/1.1\r\nHost: a\r\n\r\n');
     lines.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${line.length * 10}\r\n\r\n${line.repeat(10)}`);
     const rest = messageLines(lines.table.get(1)!, (dir, offset, length) => lines.live.read(1, dir, offset, length), new Set()).find((l) => l.expand !== undefined)!;
-    expect(rest.text).toBe('... the body goes on (Enter shows more)');
+    expect(rest.text).toBe('... the line above is not shown in full, 1+ more lines (Enter shows them)');
+    lines.live.dispose();
+  });
+
+  it('a cut body shows at most PREVIEW_CHARS characters: a minified line is shortened, not thousands of rows', () => {
+    const { live, table, send } = liveFlow(80);
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    send('c2s', 'GET /app.min.js HTTP/1.1\r\nHost: a\r\n\r\n');
+    // One line of 300 kB (no line end), as minified JavaScript is; an escape at the budget's edge.
+    const js = `${'x'.repeat(PREVIEW_CHARS - 2)}\x1b${'function f(a){return a};'.repeat(12000)}`;
+    send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: application/javascript\r\nContent-Length: ${js.length}\r\n\r\n${js}`);
+    const cut = messageLines(table.get(1)!, read, new Set());
+    const body = cut.filter((l) => l.side === 'server' && l.kind === 'data' && l.bodyLine !== undefined);
+    expect(body).toHaveLength(1);
+    // Not cut inside `\x1b`: the escape goes whole to the rest.
+    expect(body[0].text).toBe('x'.repeat(PREVIEW_CHARS - 2));
+    const more = cut.find((l) => l.expand !== undefined)!;
+    expect(more.text).toBe('... the line above is not shown in full (Enter shows more)');
+    const whole = messageLines(table.get(1)!, read, new Set([more.expand!]));
+    expect(whole.find((l) => l.bodyLine === 0)!.text.length).toBe(js.length + 3);
+    // Twenty short lines and a long one after them: the short ones whole, the long one shortened.
+    const lines = liveFlow(80);
+    const text = `${'short line\n'.repeat(19)}${'y'.repeat(10_000)}\n`;
+    lines.send('c2s', 'GET /t.txt HTTP/1.1\r\nHost: a\r\n\r\n');
+    lines.send('s2c', `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+    const shown = messageLines(lines.table.get(1)!, (dir, offset, length) => lines.live.read(1, dir, offset, length), new Set());
+    const texts = shown.filter((l) => l.bodyLine !== undefined).map((l) => l.text);
+    expect(texts.slice(0, 19)).toEqual(Array(19).fill('short line'));
+    expect(texts[19]).toBe('y'.repeat(PREVIEW_CHARS - 19 * 'short line'.length));
+    live.dispose();
     lines.live.dispose();
   });
 
