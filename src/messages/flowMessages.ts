@@ -290,6 +290,16 @@ export class FlowMessages {
     return this.lines && this.tlsFrom[dir] >= 0 ? this.tlsFrom[dir] : undefined;
   }
 
+  /**
+   * Where direction `dir` of a CONNECT tunnel turned into TLS whose hello was read (its bytes from
+   * there on are TLS records: ciphertext after the hello); undefined when it did not.
+   */
+  tunnelTlsAt(dir: Direction): number | undefined {
+    const tls = this.tls;
+    if (!this.http?.tunnel || this.http.websocket || !tls || this.tlsFrom[dir] < 0) return undefined;
+    return (dir === tls.clientDir ? tls.client : tls.server) ? this.tlsFrom[dir] : undefined;
+  }
+
   /** TLS from `offset` of `dir`; `held` are its first bytes, fed before the segment being fed (see OnBinary). */
   private startTls(dir: Direction, offset: number, held: Uint8Array, heldTs: Micros): void {
     this.tls ??= new TlsHellos(this.clientDir);

@@ -115,16 +115,18 @@ function flowStamp(messages: FlowMessages, flow: ConversationFlow | undefined): 
 }
 
 /**
- * For a TLS flow, or a line protocol's after STARTTLS, how many bytes of TLS each side sent (the
- * hellos show above; the rest is encrypted), and the keys of the modes that show them.
+ * For a TLS flow, a line protocol's after STARTTLS, or an HTTP CONNECT tunnel's, how many bytes
+ * of TLS each side sent (the hellos show above; the rest is encrypted), and the keys of the modes
+ * that show them.
  */
 function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
   const serverDir = messages.clientDir === 'c2s' ? 's2c' : 'c2s';
-  const startTls = [messages.startTlsAt(messages.clientDir), messages.startTlsAt(serverDir)];
-  const afterStartTls = messages.protocol === 'lines' && startTls.some((at) => at !== undefined);
-  if (messages.protocol !== 'tls' && !afterStartTls) return [];
+  const tlsAt = (dir: Direction) => (messages.protocol === 'lines' ? messages.startTlsAt(dir) : messages.protocol === 'http' ? messages.tunnelTlsAt(dir) : undefined);
+  const starts = [tlsAt(messages.clientDir), tlsAt(serverDir)];
+  const after = starts.some((at) => at !== undefined);
+  if (messages.protocol !== 'tls' && !after) return [];
   const extents = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];
-  const [client, server] = afterStartTls ? extents.map((extent, i) => Math.max(0, extent - (startTls[i] ?? extent))) : extents;
-  const what = messages.tls?.midStream ? 'TLS joined mid-stream, no hellos' : afterStartTls ? 'TLS after STARTTLS' : 'TLS';
+  const [client, server] = after ? extents.map((extent, i) => Math.max(0, extent - (starts[i] ?? extent))) : extents;
+  const what = messages.tls?.midStream ? 'TLS joined mid-stream, no hellos' : !after ? 'TLS' : messages.protocol === 'http' ? 'TLS in the CONNECT tunnel' : 'TLS after STARTTLS';
   return [{ side: 'event', kind: 'event', text: `${what}: ${formatCount(client)} bytes from the client and ${formatCount(server)} from the server (x: hex, m: text)` }];
 }

@@ -1,7 +1,7 @@
 /**
  * The messages mode's last section: the bytes of the directions a parser gave up on (not HTTP, a
- * CONNECT tunnel, an upgrade other than WebSocket, binary data in a line protocol, TLS after
- * STARTTLS: counted, not shown), from where it stopped. Both directions' bytes in arrival order, a direction's
+ * CONNECT tunnel, an upgrade other than WebSocket, binary data in a line protocol; TLS after
+ * STARTTLS or in a CONNECT tunnel is counted, not shown), from where it stopped. Both directions' bytes in arrival order, a direction's
  * consecutive bytes joined, split into lines and escaped (render/escape's `escapeLine`),
  * gaps as the text mode says them; cut as a body is (its first {@link BODY_LINES} lines, all on
  * Enter). Reads at most what a body reads.
@@ -77,8 +77,8 @@ export class RawSection {
    */
   push(messages: FlowMessages, expanded: ReadonlySet<string>, out: MessageLine[]): void {
     const starts = rawStarts(messages);
-    // TLS after a STARTTLS is ciphertext: its hellos and byte counts are shown instead (messagesMode.ts).
-    const dirs = DIRECTIONS.filter((dir) => starts[dir] !== undefined && messages.startTlsAt(dir) === undefined);
+    // TLS after a STARTTLS or in a CONNECT tunnel is ciphertext: its hellos and byte counts are shown instead (messagesMode.ts).
+    const dirs = DIRECTIONS.filter((dir) => starts[dir] !== undefined && messages.startTlsAt(dir) === undefined && messages.tunnelTlsAt(dir) === undefined);
     if (dirs.length === 0) return;
     const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
     const whole = expanded.has(RAW_KEY);

@@ -158,6 +158,21 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     expect(texts.some((t) => t.includes('raw bytes after') || t.includes('\\x16\\x03\\x01'))).toBe(false);
   });
 
+  it('none for TLS in a CONNECT tunnel once its hello was read; a side whose bytes are not TLS stays raw', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 Connection established\r\n\r\n');
+    flow.send('c2s', records(clientHello('a.example', ['h2'], [0x0304])));
+    flow.send('c2s', Uint8Array.of(0x17, 3, 3, 0, 2, 0xde, 0xad));
+    flow.send('s2c', 'not TLS\n');
+    expect(flow.messages.tunnelTlsAt('c2s')).toBe(55);
+    expect(flow.messages.tunnelTlsAt('s2c')).toBeUndefined();
+    const texts = flow.texts();
+    expect(texts).toContain('client data: TLS ClientHello  SNI a.example  ALPN h2  TLS 1.3  3 cipher suites');
+    expect(rawSection(texts)).toEqual(['event event: raw bytes after the parser stopped (s2c from 39)', 'server data: not TLS']);
+    expect(texts.some((t) => t.includes('\\x16\\x03') || t.includes('\\xde'))).toBe(false);
+  });
+
   it('none after a switch to WebSocket: its frames are parsed', () => {
     const flow = flowTo(80);
     flow.send('c2s', 'GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
