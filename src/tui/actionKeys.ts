@@ -17,6 +17,7 @@ import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
 import { bodyFitsCommandLine, curlCommand, curlSavedMessage, requestPayload } from './actions/curl.js';
+import { formatEndpoint } from '../render/endpoint.js';
 import { mailFileName } from './actions/bodyName.js';
 import { bodyTargetName, savedBodyMessage, type SavedBody } from './actions/saveBody.js';
 import { savedMailMessage, type SavedMail } from './actions/saveMail.js';
@@ -130,13 +131,15 @@ export class ActionKeys {
     const copy = (command: string): void => {
       this.scene.writeToTerminal(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
     };
-    const inline = bodyFile === undefined ? curlCommand(request, body) : undefined;
+    const key = this.scene.store.getFlow(flowId)?.key;
+    const server = key && formatEndpoint(key.server);
+    const inline = bodyFile === undefined ? curlCommand(request, body, { server }) : undefined;
     if (inline !== undefined) copy(inline);
     const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];
     this.scene.actions
       .saveFiles(names, (paths) => {
         if (inline !== undefined) return [inline + '\n'];
-        const command = curlCommand(request, body, { bodyFile: resolve(paths[0]) });
+        const command = curlCommand(request, body, { bodyFile: resolve(paths[0]), server });
         copy(command);
         return [bodyFile!, command + '\n'];
       })

@@ -1,6 +1,8 @@
 /**
- * `y`: an HTTP request as a `curl` command line a user can paste into a shell: method, URL from
- * the Host header and the target (with `-g` when it holds curl's globbing characters `[]{}`),
+ * `y`: an HTTP request as a `curl` command line a user can paste into a shell: method (`-I` for a
+ * HEAD), `--http1.0` for an HTTP/1.0 request, URL from the Host header (else the connection's
+ * server) and the target (with `-g` when it holds curl's globbing characters `[]{}`; a target
+ * that is no path, `*` or a CONNECT's, with `--request-target`),
  * every header but Host, Content-Length and Transfer-Encoding, `--compressed` when Accept-Encoding
  * names gzip, deflate or br (as browsers' "Copy as cURL": curl then decodes what it asked for),
  * and the body as sent (its Content-Encoding kept, as its header is). Every
@@ -42,6 +44,8 @@ export interface CurlOptions {
   readonly scheme?: string;
   /** A file holding the body, sent as `@bodyFile`; needed when the body does not {@link bodyFitsCommandLine fit}. */
   readonly bodyFile?: string;
+  /** The connection's server, `host:port` (`[::1]:80`): the URL's host for a request without Host, and for a CONNECT (sent to its proxy). */
+  readonly server?: string;
 }
 
 /**
@@ -50,18 +54,29 @@ export interface CurlOptions {
  * line and no `bodyFile` is given.
  */
 export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, options: CurlOptions = {}): string {
-  const { scheme = 'http', bodyFile } = options;
-  const host = headerValue(request.headers, 'host') ?? '';
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(request.target) ? request.target : `${scheme}://${host}${request.target.startsWith('/') ? '' : '/'}${request.target}`;
+  const { scheme = 'http', bodyFile, server } = options;
+  const { method, target } = request;
+  const connect = method.toUpperCase() === 'CONNECT';
+  const hostHeader = headerValue(request.headers, 'host');
+  const host = (connect ? server : hostHeader || server) ?? hostHeader ?? '';
+  // A target that is not a path (`*` of OPTIONS, a CONNECT's host:port) is sent as it was, to the URL's host.
+  const asIs = !target.startsWith('/') && (target === '*' || connect);
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `${scheme}://${host}${asIs ? '/' : target.startsWith('/') ? '' : '/'}${asIs ? '' : target}`;
+  const hasBody = body !== undefined && body.length > 0;
   const words = ['curl'];
-  if (request.method !== 'GET' || (body && body.length > 0)) words.push('-X', quote(request.method));
+  // `-X HEAD` would make curl wait for the body its Content-Length announces: -I asks for the head only.
+  if (method === 'HEAD' && !hasBody) words.push('-I');
+  else if (method !== 'GET' || hasBody) words.push('-X', quote(method));
+  if (request.version === '1.0') words.push('--http1.0');
+  if (asIs) words.push('--request-target', quote(target));
   // curl reads [ ] { } in a URL as globbing ranges and sets: -g sends the target as it was.
   if (/[[\]{}]/.test(url)) words.push('-g');
   words.push(quote(url));
   if (acceptsCompressed(request)) words.push('--compressed');
   for (const header of request.headers) {
     const name = header.name.toLowerCase();
-    if (name === 'host' || name === 'content-length' || name === 'transfer-encoding') continue;
+    // A CONNECT goes to its proxy: its Host (the tunnel's end) differs from the URL's.
+    if ((name === 'host' && !(connect && hostHeader !== undefined && hostHeader !== host)) || name === 'content-length' || name === 'transfer-encoding') continue;
     words.push('-H', quote(`${header.name}: ${header.value}`));
   }
   const payloadLength = Math.max(request.body.dataLength, body?.length ?? 0);

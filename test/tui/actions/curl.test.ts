@@ -99,3 +99,23 @@ describe('curl command: a body bash cannot quote', () => {
     expect(command).not.toMatch(/\\x00/);
   });
 });
+
+describe('curl command: requests curl would not send again as they were', () => {
+  it('a HEAD is -I: -X HEAD makes curl wait for the body its Content-Length announces', () => {
+    expect(curlCommand(request('HEAD', '/big.iso', [['Host', 'h']]), undefined)).toBe('curl -I http://h/big.iso');
+  });
+
+  it('an HTTP/1.0 request is sent as HTTP/1.0; without Host, to the connection\'s server', () => {
+    const old = { ...request('GET', '/nohost', []), version: '1.0' } as HttpRequest;
+    expect(curlCommand(old, undefined, { server: '10.0.0.2:8080' })).toBe('curl --http1.0 http://10.0.0.2:8080/nohost');
+    expect(curlCommand(request('GET', '/', []), undefined, { server: '[2001:db8::1]:80' })).toBe("curl -g 'http://[2001:db8::1]:80/'");
+    // A Host header wins: it names the site, the address may be any of its servers'.
+    expect(curlCommand(request('GET', '/', [['Host', 'shop.example']]), undefined, { server: '10.0.0.2:80' })).toBe('curl http://shop.example/');
+  });
+
+  it('OPTIONS * and CONNECT keep their target (--request-target); a CONNECT goes to its proxy, its Host kept', () => {
+    expect(curlCommand(request('OPTIONS', '*', [['Host', 'h']]), undefined)).toBe("curl -X OPTIONS --request-target '*' http://h/");
+    const connect = request('CONNECT', 'secure.example:443', [['Host', 'secure.example:443'], ['User-Agent', 'u']]);
+    expect(curlCommand(connect, undefined, { server: '10.0.0.9:3128' })).toBe("curl -X CONNECT --request-target secure.example:443 http://10.0.0.9:3128/ -H 'Host: secure.example:443' -H 'User-Agent: u'");
+  });
+});
