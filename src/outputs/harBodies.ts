@@ -63,7 +63,8 @@ export class StreamWindow {
     const from = Math.max(shown.offset, this.keptFrom);
     const to = Math.min(shown.offset + shown.bytes.length, this.keptFrom + this.limit);
     if (to <= from || !this.budget.take(to - from)) return;
-    this.chunks.push({ offset: from, bytes: shown.bytes.slice(from - shown.offset, to - shown.offset), charged: to - from });
+    // A copy: the shown bytes may be a Buffer, whose slice shares them with the source's (reused) buffer.
+    this.chunks.push({ offset: from, bytes: Uint8Array.from(shown.bytes.subarray(from - shown.offset, to - shown.offset)), charged: to - from });
   }
 
   /**

@@ -54,7 +54,8 @@ export class WebSocketMessages {
   add(frame: WebSocketFrame, read: () => Uint8Array): void {
     const payload = this.full ? EMPTY : read();
     const whole = frame.complete && payload.length === frame.payloadLength;
-    const bytes = unmask(payload.slice(), frame.mask);
+    // A copy (Buffer#slice would share the bytes, and unmasking would change the event's: what the proxy forwards).
+    const bytes = unmask(Uint8Array.from(payload), frame.mask);
     const control = frame.opcode >= Opcode.Close;
     let message = control ? undefined : this.partial[frame.dir];
     if (message === undefined) {

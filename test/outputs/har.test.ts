@@ -204,6 +204,31 @@ describe('HarOutput WebSocket messages', () => {
     expect(entry._flowspy.truncated).toBeUndefined();
   });
 
+  it('never writes into the bytes of an event: a masked frame handed in a Buffer (as the proxy relays it) stays as sent', () => {
+    // Buffer#slice shares memory: unmasking its "copy" changed the bytes the proxy then forwarded.
+    const sent = Buffer.from(wsFrame(1, 'hello', { mask }));
+    const before = Buffer.from(sent);
+    const flow = upgrade(new Flow(1)).send('c2s', sent, 3).send('s2c', Buffer.from(wsFrame(1, 'hello')), 4);
+    const [entry] = harOf(flow.end(5)).log.entries;
+    expect(sent).toEqual(before);
+    expect(entry._webSocketMessages.map((m: { data: string }) => m.data)).toEqual(['hello', 'hello']);
+  });
+
+  it('keeps a copy of what it holds, not a view of the event\'s Buffer (a reader may reuse it)', () => {
+    const path = join(dir, 'ws-reuse.har');
+    const output = new HarOutput({ path, creatorVersion: '0' });
+    const events = upgrade(new Flow(1)).send('s2c', wsFrame(1, 'abcd', { fin: false }), 3).send('s2c', wsFrame(0, 'efgh'), 4).end(5);
+    for (const e of events) {
+      const bytes = e.type === 'data' ? Buffer.from(e.bytes) : undefined;
+      output.handle(bytes && e.type === 'data' ? { ...e, bytes } : e);
+      bytes?.fill(0x21);
+    }
+    output.close();
+    const [entry] = (JSON.parse(readFileSync(path, 'utf8')) as Har).log.entries;
+    expect(entry.request.url).toBe('http://x.example/chat');
+    expect(entry._webSocketMessages.map((m: { data: string }) => m.data)).toEqual(['abcdefgh']);
+  });
+
   it('keeps them within the caps, says what was left out, and gives the budget back', () => {
     const path = join(dir, 'ws-cap.har');
     const output = new HarOutput({ path, creatorVersion: '0', maxBodyBytes: 12 });
