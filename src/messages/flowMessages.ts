@@ -150,7 +150,8 @@ export class FlowMessages {
       // byte (the last one already acknowledged) that is not part of any message.
       this.hold({ kind: 'gap', dir: event.dir, offset: 0, length: 1, ts: event.ts });
     } else {
-      const bytes = event.bytes.slice();
+      // A copy (Buffer#slice would share the source's bytes, which it may reuse after the call).
+      const bytes = Uint8Array.from(event.bytes);
       this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: bytes.length, bytes, ts: event.ts });
     }
   }
@@ -243,7 +244,7 @@ export class FlowMessages {
     const bytes = event.bytes;
     const detection = detectProtocol(bytes, event.dir, false);
     if (!detection) {
-      const copy = bytes.slice();
+      const copy = Uint8Array.from(bytes);
       this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: copy.length, bytes: copy, ts: event.ts });
       return;
     }

@@ -342,3 +342,24 @@ describe('FlowMessages.summaryReplied', () => {
     expect(run(new Script().data('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n').end()).summaryReplied()).toBe(true);
   });
 });
+
+describe('bytes held while the protocol is undecided', () => {
+  it('are copied: a data event\'s Buffer may be reused by its source once the call returns', () => {
+    const table = new MessageTable();
+    const key = { client: { addr: '10.0.0.1', port: 1000 }, server: { addr: '10.0.0.2', port: 8080 } };
+    table.apply({ type: 'flow-start', flowId: 1, key, ts: 1, origin: 'capture', sawHandshake: true });
+    let offset = 0;
+    const send = (text: string) => {
+      const bytes = Buffer.from(text);
+      table.apply({ type: 'data', flowId: 1, dir: 'c2s', offset, bytes, length: bytes.length, ts: 2, fileOffset: -1 });
+      offset += bytes.length;
+      // Buffer#slice shares memory: a "copy" made with it changes here.
+      bytes.fill(0x58);
+    };
+    expect(detectProtocol(enc('G'), 'c2s', false)).toBeUndefined();
+    send('G');
+    send('E');
+    send('T /x HTTP/1.1\r\nHost: a\r\n\r\n');
+    expect(table.get(1)!.http?.exchanges.map((e) => `${e.request?.method} ${e.request?.target}`)).toEqual(['GET /x']);
+  });
+});
