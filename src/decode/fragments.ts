@@ -168,7 +168,8 @@ export class FragmentReassembler {
         continue;
       }
       const holeEnd = next === undefined ? stop : Math.min(stop, next.start);
-      const bytes = data.slice(start + (cursor - offset), start + (holeEnd - offset));
+      // A copy (Buffer#slice, on a live capture's reused queue, would only be a view).
+      const bytes = new Uint8Array(data.subarray(start + (cursor - offset), start + (holeEnd - offset)));
       pieces.splice(i, 0, { start: cursor, bytes });
       i++;
       piecesAdded++;

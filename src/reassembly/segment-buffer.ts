@@ -232,7 +232,8 @@ export class SegmentBuffer {
     const piece: BufferedPiece = {
       offset: start,
       end,
-      bytes: src === null ? null : src.slice(start - srcOffset, end - srcOffset),
+      // A copy (Buffer#slice, on a live capture's reused queue, would only be a view).
+      bytes: src === null ? null : new Uint8Array(src.subarray(start - srcOffset, end - srcOffset)),
       ts,
       fileOffset: src !== null && fileOffset >= 0 ? fileOffset + (start - srcOffset) : -1,
     };

@@ -54,6 +54,17 @@ describe('IPv4 fragments', () => {
     expect(decoder.stats).toMatchObject({ fragments: 3, reassembledDatagrams: 1, tcpSegments: 1, fragmentsDropped: 0, nonTcp: 0 });
   });
 
+  it('keeps a copy of a fragment handed in a Buffer that its source reuses (a live capture\'s queue), not a Buffer#slice view', () => {
+    const c = collector();
+    frags4([...inOrder].reverse()).forEach((f, i) => {
+      const queue = Buffer.from(f);
+      c.decoder.decode(packet(1, queue, { ts: 1_000_000 + i * 1000, fileOffset: 500 }));
+      queue.fill(0x21);
+    });
+    expect(c.segments).toHaveLength(1);
+    expectWhole(c.segments[0]);
+  });
+
   it('reverse order', () => {
     const { segments, decoder } = run(frags4([...inOrder].reverse()));
     expect(segments).toHaveLength(1);

@@ -376,6 +376,20 @@ describe('how far the handshake got', () => {
 });
 
 describe('out of order, duplicates, overlaps', () => {
+  it('copies out-of-order data held in a Buffer too (a live capture\'s queue is one, reused), not a Buffer#slice view', () => {
+    const data: string[] = [];
+    const r = new Reassembler({ emit: (e) => void (e.type === 'data' && data.push(new TextDecoder().decode(e.bytes))) });
+    const c = new Conv();
+    for (const s of c.handshake()) r.feed(s, 1);
+    const first = c.c('hello ');
+    const second = c.c('world');
+    const queue = Buffer.from(second.payload);
+    r.feed({ ...second, payload: queue, payloadBuffer: queue }, 2);
+    queue.fill(0x21);
+    r.feed(first, 3);
+    expect(data).toEqual(['hello ', 'world']);
+  });
+
   it('buffers out-of-order data (copied) and delivers it when the hole fills', () => {
     const data: Array<[number, string, number, number]> = [];
     const r = new Reassembler({
