@@ -151,7 +151,7 @@ export class FlowMessages {
       this.hold({ kind: 'gap', dir: event.dir, offset: 0, length: 1, ts: event.ts });
     } else {
       // A copy (Buffer#slice would share the source's bytes, which it may reuse after the call).
-      const bytes = Uint8Array.from(event.bytes);
+      const bytes = new Uint8Array(event.bytes);
       this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: bytes.length, bytes, ts: event.ts });
     }
   }
@@ -244,7 +244,7 @@ export class FlowMessages {
     const bytes = event.bytes;
     const detection = detectProtocol(bytes, event.dir, false);
     if (!detection) {
-      const copy = Uint8Array.from(bytes);
+      const copy = new Uint8Array(bytes);
       this.hold({ kind: 'data', dir: event.dir, offset: event.offset, length: copy.length, bytes: copy, ts: event.ts });
       return;
     }

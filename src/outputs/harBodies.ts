@@ -64,7 +64,7 @@ export class StreamWindow {
     const to = Math.min(shown.offset + shown.bytes.length, this.keptFrom + this.limit);
     if (to <= from || !this.budget.take(to - from)) return;
     // A copy: the shown bytes may be a Buffer, whose slice shares them with the source's (reused) buffer.
-    this.chunks.push({ offset: from, bytes: Uint8Array.from(shown.bytes.subarray(from - shown.offset, to - shown.offset)), charged: to - from });
+    this.chunks.push({ offset: from, bytes: new Uint8Array(shown.bytes.subarray(from - shown.offset, to - shown.offset)), charged: to - from });
   }
 
   /**

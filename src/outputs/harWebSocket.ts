@@ -55,7 +55,7 @@ export class WebSocketMessages {
     const payload = this.full ? EMPTY : read();
     const whole = frame.complete && payload.length === frame.payloadLength;
     // A copy (Buffer#slice would share the bytes, and unmasking would change the event's: what the proxy forwards).
-    const bytes = unmask(Uint8Array.from(payload), frame.mask);
+    const bytes = unmask(new Uint8Array(payload), frame.mask);
     const control = frame.opcode >= Opcode.Close;
     let message = control ? undefined : this.partial[frame.dir];
     if (message === undefined) {
