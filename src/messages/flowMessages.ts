@@ -407,7 +407,8 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
   const response = first.response
     ? `${first.response.status}${responseTrouble(first.flags)}`
-    : first.flags.includes('lost') ? (first.stray?.some((s) => s.dir === responseDir) ? '(head lost in a capture gap)' : '(lost in a capture gap)')
+    // `lost`, as the exchange list's status says it (the messages mode says what came of it).
+    : first.flags.includes('lost') ? 'lost'
     : http.startLineCut(responseDir) ? '(status line cut)'
     : first.flags.includes('unanswered') && http.rawFrom(responseDir) !== undefined ? '(not HTTP)'
     : first.flags.includes('after-close') ? 'after-close'

@@ -192,7 +192,8 @@ describe('FlowMessages', () => {
     expect(gap.summary()).toBe('! GET /r → 302 (head lost)');
     // The whole head in a gap, part of the body after it: the bytes came, the head did not.
     const headless = run(new Script().data('c2s', 'GET /h HTTP/1.1\r\n\r\nGET /i HTTP/1.1\r\n\r\n').gap('s2c', 100).data('s2c', '<html>the body</html>\n').data('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n').fin('s2c').fin('c2s').end());
-    expect(headless.summary()).toBe('! GET /h → (head lost in a capture gap) (2 req)');
+    // `lost`, as the exchange list says it: a row cut at 80 columns keeps the count.
+    expect(headless.summary()).toBe('! GET /h → lost (2 req)');
   });
 
   it('scans the exchanges for the summary again only after they changed', () => {

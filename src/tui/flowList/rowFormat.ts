@@ -159,7 +159,7 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
     };
     const cutEnd = stringColumns(request + status) <= columns - stringColumns(ellipsis) ? pad(cut, columns) : undefined;
     // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
-    // a long outcome (`→ (head lost in a capture gap)`) is cut at its end instead.
+    // a long outcome (`→ (status line cut) (12 req)`) is cut at its end instead.
     const least = Math.min(stringColumns(request), Math.max(MIN_SUMMARY_HEAD, stringColumns(METHOD.exec(request)?.[0] ?? '') + MIN_TARGET));
     const requestHead = (): string => (stringColumns(request) <= least ? request : headFitting(request, least - stringColumns(ellipsis)) + ellipsis);
     return cutEnd ?? keeping(outcome, Math.max(least, Math.ceil(columns / 2))) ?? keeping(status, least)
