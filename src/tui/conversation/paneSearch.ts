@@ -7,7 +7,9 @@ import type { Direction } from '../../core/types.js';
 import { shownQuery } from '../textMatch.js';
 import type { Following } from '../following.js';
 import type { BytePattern } from '../byteMatcher.js';
+import type { TextEncoding } from '../../render/encoding.js';
 import { MatchCounter } from './matchCount.js';
+import { queryBytes, type QueryBytes } from './queryBytes.js';
 import type { MessageView } from './messageView.js';
 import { ConversationSearch, hexPairsHint, highlightFor, isHexQuery, searchPattern, type SearchMatch, type SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
@@ -55,6 +57,8 @@ export class PaneSearch {
   private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
+  /** The query as bytes, with what it was read from (see {@link queryBytes}). */
+  private typed: { readonly query: string; readonly encoding: TextEncoding; readonly bytes: QueryBytes } | undefined;
 
   constructor(private readonly host: SearchHost) {}
 
@@ -70,7 +74,15 @@ export class PaneSearch {
 
   /** The raw modes' highlight of the query and its last match under the current settings (undefined without a query). */
   highlight(): Highlight | undefined {
-    return this.query === '' ? undefined : highlightFor(this.query, this.host.settings(), this.lastMatch);
+    if (this.query === '') return undefined;
+    const settings = this.host.settings();
+    return highlightFor(this.query, settings, this.lastMatch, this.queryBytes(settings.encoding));
+  }
+
+  /** The query read as bytes in `encoding`, read again only when either changed (the pane asks for the highlight at every frame). */
+  private queryBytes(encoding: TextEncoding): QueryBytes {
+    if (this.typed?.query !== this.query || this.typed.encoding !== encoding) this.typed = { query: this.query, encoding, bytes: queryBytes(this.query, encoding) };
+    return this.typed.bytes;
   }
 
   /** Another flow is shown: the last match (a position in the old one) is gone; the query stays. */
