@@ -30,6 +30,10 @@ export class MessageView extends RowWindow {
   /** Arriving bodies shown from their start while not following (see {@link holdTail}), by `expand` name: their unit. */
   private readonly held = new Map<string, number>();
   private readonly bodies = new BodyCache();
+  /** The units the rows were last made from (see {@link update}). */
+  private builtUnits: MessageUnits | undefined = undefined;
+  /** The timed `=` lines of the last update (FINs, notes), placed among the units by time. */
+  private timed: readonly MessageLine[] = [];
   private width = 80;
   private query = '';
   /** The match `find` moved to last, while the query is the same. */
@@ -248,12 +252,6 @@ export class MessageView extends RowWindow {
     }
     return false;
   }
-
-  /** The units the rows were last made from (see {@link update}). */
-  private builtUnits: MessageUnits | undefined = undefined;
-
-  /** The timed `=` lines of the last update (FINs, notes), placed among the units by time. */
-  private timed: readonly MessageLine[] = [];
 
   private placed(): PlacedLines {
     return placeTimedLines(messageUnits(this.messages, this.read, this.expanded, this.bodies, this.arrow, this.chunks), this.timed, this.chunks);

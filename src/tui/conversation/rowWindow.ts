@@ -120,12 +120,14 @@ export class RowWindow {
     return places;
   }
 
+  /** The rows in the window, top to bottom. */
   protected windowRows(): Row[] {
     const rows: Row[] = [];
     for (let index = this.top; index < Math.min(this.rows.count, this.top + this.height); index++) rows.push(this.rows.row(index));
     return rows;
   }
 
+  /** The top that shows the last rows. */
   protected lastTop(): number {
     return Math.max(0, this.rows.count - this.height);
   }
