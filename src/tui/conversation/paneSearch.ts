@@ -7,9 +7,8 @@ import type { Direction } from '../../core/types.js';
 import { shownQuery } from '../textMatch.js';
 import type { Following } from '../following.js';
 import type { BytePattern } from '../byteMatcher.js';
-import type { TextEncoding } from '../../render/encoding.js';
 import { MatchCounter } from './matchCount.js';
-import { queryBytes, type QueryBytes } from './queryBytes.js';
+import { QueryBytesMemo } from './queryBytes.js';
 import type { MessageView } from './messageView.js';
 import { ConversationSearch, hexPairsHint, highlightFor, isHexQuery, searchPattern, type SearchMatch, type SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
@@ -57,8 +56,8 @@ export class PaneSearch {
   private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
-  /** The query as bytes, with what it was read from (see {@link queryBytes}). */
-  private typed: { readonly query: string; readonly encoding: TextEncoding; readonly bytes: QueryBytes } | undefined;
+  /** The query as bytes, read again only when it or the encoding changed (the pane asks for the highlight at every frame). */
+  private readonly typed = new QueryBytesMemo();
 
   constructor(private readonly host: SearchHost) {}
 
@@ -76,13 +75,7 @@ export class PaneSearch {
   highlight(): Highlight | undefined {
     if (this.query === '') return undefined;
     const settings = this.host.settings();
-    return highlightFor(this.query, settings, this.lastMatch, this.queryBytes(settings.encoding));
-  }
-
-  /** The query read as bytes in `encoding`, read again only when either changed (the pane asks for the highlight at every frame). */
-  private queryBytes(encoding: TextEncoding): QueryBytes {
-    if (this.typed?.query !== this.query || this.typed.encoding !== encoding) this.typed = { query: this.query, encoding, bytes: queryBytes(this.query, encoding) };
-    return this.typed.bytes;
+    return highlightFor(this.query, settings, this.lastMatch, this.typed.get(this.query, settings.encoding));
   }
 
   /** Another flow is shown: the last match (a position in the old one) is gone; the query stays. */
