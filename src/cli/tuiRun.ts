@@ -92,7 +92,8 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
     (result) => {
       state.running = false;
       if (result.problem) problem = result.shownProblem ?? result.problem;
-      feed.sourceEnded();
+      // The status row says so at once: the source's end, then the messages' (`parsing` gone).
+      void feed.sourceEnded().then(() => app?.sourceEnded());
       app?.sourceEnded();
       return result;
     },
