@@ -68,7 +68,7 @@ function key(move) {
   return time(() => {
     move();
     const top = view.top(HEIGHT);
-    formatRows(view.rows(top, HEIGHT), { width: WIDTH, glyphs: UNICODE_GLYPHS, focusedId: view.focusedId, now: 0, preview: (f) => view.previews.get(f) });
+    formatRows(view.rows(top, HEIGHT), { width: WIDTH, glyphs: UNICODE_GLYPHS, focusedId: view.focusedId, now: 0, preview: (f) => view.preview(f) });
   });
 }
 

@@ -12,10 +12,13 @@ import { MessageBackfill } from '../tui/messageBackfill.js';
 /** Flows the message table may hold beyond the store's before it drops those the store let go. */
 const PRUNE_SLACK = 10_000;
 
-/** The feed of one run: its sinks go beside the store's; `sourceEnded` when the source ended; `stop` at quit. */
+/**
+ * The feed of one run: its sinks go beside the store's; `sourceEnded` when the source ended (it
+ * resolves when the messages are complete); `stop` at quit.
+ */
 export interface MessageFeed {
   readonly sinks: readonly FlowEventSink[];
-  sourceEnded(): void;
+  sourceEnded(): Promise<void>;
   stop(): void;
   /** `parsing 40%` while a loaded file's flows are parsed, else undefined. */
   activity(): string | undefined;
@@ -26,11 +29,11 @@ export interface MessageFeed {
  * `seekable` (a regular file), else as the events come. `onProgress` after each flow parsed late, with its id.
  */
 export function messageFeed(store: FlowStore, table: MessageTable, seekable: boolean, onProgress: (flowId: number) => void): MessageFeed {
-  if (!seekable) return { sinks: [keepMessagesOfHeldFlows(table, store)], sourceEnded: () => undefined, stop: () => undefined, activity: () => undefined };
+  if (!seekable) return { sinks: [keepMessagesOfHeldFlows(table, store)], sourceEnded: async () => undefined, stop: () => undefined, activity: () => undefined };
   const backfill = new MessageBackfill(store, table, onProgress);
   return {
     sinks: [],
-    sourceEnded: () => void backfill.run(),
+    sourceEnded: () => backfill.run(),
     stop: () => backfill.stop(),
     activity: () => (backfill.busy ? `parsing ${Math.floor((100 * backfill.done) / Math.max(1, backfill.total))}%` : undefined),
   };

@@ -77,20 +77,23 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   const store = new FlowStore({ maxFlows: TUI_MAX_FLOWS, ramBudgetBytes: liveRamBudget(), ...(sourceFile ? { sourceFile } : {}) });
   let problem: string | undefined;
   let app: TuiApp | undefined;
-  const failSafe = new FailSafeOutputs(buildOutputs({ ...config, textView: undefined }, () => undefined), (line) => {
+  const outputs = buildOutputs({ ...config, textView: undefined }, () => undefined);
+  const failSafe = new FailSafeOutputs(outputs, (line) => {
     problem = line;
     app?.sourceChanged();
   });
   const messages = new MessageTable();
   const feed = messageFeed(store, messages, sourceFile !== undefined, (flowId) => app?.sourceChanged(flowId));
-  const sinks: FlowEventSink[] = [(event) => store.apply(event), ...feed.sinks, failSafe.sink];
+  // Without outputs (or a message feed) the store's sink is the only one: no fan-out per event.
+  const sinks: FlowEventSink[] = [(event) => store.apply(event), ...feed.sinks, ...(outputs.length > 0 ? [failSafe.sink] : [])];
   const state: { counters?: SourceCounters; running: boolean; listeners: ProxyListeners; control?: ProxyControl } = { running: true, listeners: new ProxyListeners(config.forwards) };
   const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());
   const ended = run.ended.then(
     (result) => {
       state.running = false;
       if (result.problem) problem = result.shownProblem ?? result.problem;
-      feed.sourceEnded();
+      // The status row says so at once: the source's end, then the messages' (`parsing` gone).
+      void feed.sourceEnded().then(() => app?.sourceEnded());
       app?.sourceEnded();
       return result;
     },

@@ -202,12 +202,13 @@ export class FlowMessages {
    * Whether {@link summary} ends its story with an outcome flowspy put after its own arrow (an
    * HTTP response or its absence, a command's reply), so the word after the last ` → ` is that
    * outcome, not captured text: false for a line command with no reply yet, whose text may hold
-   * an arrow of its own, and for a summary with no arrow of flowspy's.
+   * an arrow of its own, for a protocol not recognised (`lines:`), whose reply's first word is
+   * no status, and for a summary with no arrow of flowspy's.
    */
   summaryReplied(): boolean {
     if (this.dataChannel || this.upstreamFailure) return false;
     if (this.http) return this.http.exchanges.length > 0;
-    if (!this.lines || this.lines.telnet) return false;
+    if (!this.lines || this.lines.telnet || this.lines.protocol === 'text') return false;
     if (this.lines.failure) return true;
     return replyFollows(this.lines, firstCommandAt(this.lines));
   }

@@ -7,10 +7,9 @@ import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
 import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
 import { HEAD_IN_GAP, HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
+import { keepNote } from './notes.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
 
-/** Notes kept per conversation (HTTP, line, WebSocket); later ones are dropped. */
-export const MAX_NOTES = 100;
 /** Exchanges kept per conversation (about a kilobyte each); later ones are parsed and counted, not kept. */
 export const MAX_EXCHANGES = 10_000;
 /** Requests waiting for a response, at most: a client this far ahead is not waiting for answers. */
@@ -24,7 +23,7 @@ export const MAX_PENDING = 1_000;
 export class HttpConversation implements HttpStreamHooks {
   /** The exchanges, in the order requests (or unrequested responses) appeared: the first {@link MAX_EXCHANGES}. */
   readonly exchanges: HttpExchange[] = [];
-  /** Notes of both directions (gaps, resynchronisation, fallback to raw), at most {@link MAX_NOTES}. */
+  /** Notes of both directions (gaps, resynchronisation, fallback to raw): the first ones (see {@link keepNote}). */
   readonly notes: StreamNote[] = [];
   requestCount = 0;
   responseCount = 0;
@@ -153,9 +152,9 @@ export class HttpConversation implements HttpStreamHooks {
     return true;
   }
 
-  /** The parsers' hook: a note (kept up to {@link MAX_NOTES}). */
+  /** The parsers' hook: a note (the first ones kept: see {@link keepNote}). */
   onNote(note: StreamNote): void {
-    if (this.notes.length < MAX_NOTES) this.notes.push(note);
+    keepNote(this.notes, note);
   }
 
   private onRequest(message: HttpMessage, headText: string): BodyPlan {

@@ -10,11 +10,11 @@
 import { isAscii } from 'node:buffer';
 import { otherDirection, type Direction, type Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
-import { MAX_NOTES } from './http.js';
 import { headText } from './httpHead.js';
 import { LineAuthReader, type LineAuth } from './lineAuth.js';
 import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { lineProtocolName } from './lineSummary.js';
+import { keepNote } from './notes.js';
 import { TelnetReader } from './telnet.js';
 import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
@@ -180,7 +180,7 @@ export class LineConversation {
   readonly items: LineItem[] = [];
   /** Lines the client sent (kept or not, blank ones included; DATA bodies' lines aside). */
   clientLines = 0;
-  /** Notes of both directions (gaps, fallback to raw), at most {@link MAX_NOTES}. */
+  /** Notes of both directions (gaps, fallback to raw): the first ones (see {@link keepNote}). */
   readonly notes: StreamNote[] = [];
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
   private readonly sides: Record<Direction, Side>;
@@ -260,7 +260,7 @@ export class LineConversation {
     this.telnetReaders?.[dir].reset();
     if (side.tlsHead) this.noTlsRecord(dir, side);
     if (side.raw) return;
-    if (this.notes.length < MAX_NOTES) this.notes.push({ dir, offset: side.expected, text: '', gap: offset + length - side.expected });
+    keepNote(this.notes, { dir, offset: side.expected, text: '', gap: offset + length - side.expected });
     if (side.current && !side.inBlock) this.endLine(side, false);
     else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
     side.expected = offset + length;
@@ -531,6 +531,6 @@ export class LineConversation {
   }
 
   private note(dir: Direction, offset: number, text: string): void {
-    if (this.notes.length < MAX_NOTES) this.notes.push({ dir, offset, text });
+    keepNote(this.notes, { dir, offset, text });
   }
 }

@@ -8,7 +8,7 @@
  */
 import { constants, inflateRawSync } from 'node:zlib';
 import type { Direction, Micros } from '../core/types.js';
-import { MAX_NOTES } from './http.js';
+import { keepNote } from './notes.js';
 import type { StreamNote } from './types.js';
 import { formatCount } from '../core/count.js';
 
@@ -66,7 +66,7 @@ export class WebSocketConversation {
   readonly frames: WebSocketFrame[] = [];
   /** Frames seen (kept or not: see {@link MAX_FRAMES}). */
   frameCount = 0;
-  /** Notes of both directions (framing lost at a gap), at most {@link MAX_NOTES}. */
+  /** Notes of both directions (framing lost at a gap): the first ones (see {@link keepNote}). */
   readonly notes: StreamNote[] = [];
   private readonly readers: Record<Direction, DirectionReader | undefined> = { c2s: undefined, s2c: undefined };
 
@@ -209,7 +209,7 @@ export class WebSocketConversation {
     this.cutFrame(r);
     r.held = 0;
     r.stopped = true;
-    if (this.notes.length < MAX_NOTES) this.notes.push({ dir: r.dir, offset, text: why });
+    keepNote(this.notes, { dir: r.dir, offset, text: why });
   }
 }
 

@@ -9,7 +9,8 @@ import { hasUpperCase } from './byteMatcher.js';
 /**
  * A typed query as display text: what cannot be shown escaped (as the rows escape it), each
  * backslash kept as typed, so that `\x1b[31m` typed finds the `\x1b[31m` a row shows and `\\`
- * the `\\` it shows for a backslash. Also how the status row quotes the query.
+ * the `\\` it shows for a backslash. Also how the status row quotes the query, and how the flow
+ * list shows a flow's summary (FlowMatcher).
  */
 export function shownQuery(query: string): string {
   return withPlainBackslashes(escapeText(query));

@@ -39,9 +39,10 @@ describe('message feed of a TUI run', () => {
     expect(feed.sinks).toEqual([]);
     await runCapture({ source: DEMO, sinks: [(event) => store.apply(event), ...feed.sinks] });
     expect(table.size).toBe(0);
-    feed.sourceEnded();
+    const done = feed.sourceEnded();
     expect(feed.activity()).toMatch(/^parsing \d+%$/);
-    while (parsed < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    await done;
+    expect(parsed).toBe(5);
     expect(table.get(2)?.summary()).toMatch(/^SMTP EHLO laptop\.example\.com → 250/);
     expect(feed.activity()).toBeUndefined();
     store.dispose();

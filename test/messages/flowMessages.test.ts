@@ -342,6 +342,12 @@ describe('FlowMessages.summaryReplied', () => {
     expect(answered.summaryReplied()).toBe(true);
     expect(run(new Script().data('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n').end()).summaryReplied()).toBe(true);
   });
+
+  it('is false for a protocol not recognised, whose reply\'s first word is no status', () => {
+    const text = run(new Script().data('s2c', 'hello there\r\n').data('c2s', 'hi\r\n').data('s2c', '500 words\r\n').end());
+    expect(text.summary()).toMatch(/^lines: hi → 500$/);
+    expect(text.summaryReplied()).toBe(false);
+  });
 });
 
 describe('bytes held while the protocol is undecided', () => {

@@ -144,7 +144,13 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
       emit(data.refill(dir, chunk.offset, length, last.ts));
       bytes += length;
     } else {
-      for (let at = chunk.offset; at < chunkEnd; at += sliceBytes) {
+      // The bytes the sink only counts are not read: they go on their own before the rest.
+      const skipped = Math.min(options.skippable?.(dir) ?? 0, chunkEnd - chunk.offset);
+      if (skipped > 0) {
+        emit(data.refill(dir, chunk.offset, skipped, chunk.ts));
+        bytes += skipped;
+      }
+      for (let at = chunk.offset + skipped; at < chunkEnd; at += sliceBytes) {
         const length = Math.min(sliceBytes, chunkEnd - at);
         emit(data.refill(dir, at, length, chunk.ts));
         bytes += length;

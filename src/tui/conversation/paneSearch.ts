@@ -8,6 +8,7 @@ import { shownQuery } from '../textMatch.js';
 import type { Following } from '../following.js';
 import type { BytePattern } from '../byteMatcher.js';
 import { MatchCounter } from './matchCount.js';
+import { QueryBytesMemo } from './queryBytes.js';
 import type { MessageView } from './messageView.js';
 import { ConversationSearch, hexPairsHint, highlightFor, isHexQuery, searchPattern, type SearchMatch, type SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
@@ -55,6 +56,8 @@ export class PaneSearch {
   private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
+  /** The query as bytes, read again only when it or the encoding changed (the pane asks for the highlight at every frame). */
+  private readonly typed = new QueryBytesMemo();
 
   constructor(private readonly host: SearchHost) {}
 
@@ -70,7 +73,9 @@ export class PaneSearch {
 
   /** The raw modes' highlight of the query and its last match under the current settings (undefined without a query). */
   highlight(): Highlight | undefined {
-    return this.query === '' ? undefined : highlightFor(this.query, this.host.settings(), this.lastMatch);
+    if (this.query === '') return undefined;
+    const settings = this.host.settings();
+    return highlightFor(this.query, settings, this.lastMatch, this.typed.get(this.query, settings.encoding));
   }
 
   /** Another flow is shown: the last match (a position in the old one) is gone; the query stays. */

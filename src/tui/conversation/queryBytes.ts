@@ -32,6 +32,17 @@ export function queryBytes(query: string, encoding: TextEncoding): QueryBytes {
   return { bytes, upper: encode(true), cased: text.some(hasUpperCase), shown: decodeEscaped(bytes, encoding) };
 }
 
+/** {@link queryBytes} of the last query and encoding asked: asked again for both, the same reading, not made again. */
+export class QueryBytesMemo {
+  private last: { readonly query: string; readonly encoding: TextEncoding; readonly bytes: QueryBytes } | undefined;
+
+  /** `query` as bytes in `encoding` (see {@link queryBytes}). */
+  get(query: string, encoding: TextEncoding): QueryBytes {
+    if (this.last?.query !== query || this.last.encoding !== encoding) this.last = { query, encoding, bytes: queryBytes(query, encoding) };
+    return this.last.bytes;
+  }
+}
+
 /** The query cut into text and the bytes of its escapes; undefined when a backslash starts no escape (or none does). */
 function escapedPieces(query: string, encoding: TextEncoding): (string | Uint8Array)[] | undefined {
   if (!query.includes('\\')) return undefined;

@@ -83,10 +83,10 @@ function hexDigits(query: string, settings: ConversationSettings): string | unde
 /**
  * What the view should paint for a search: in hex mode the current match's bytes (and, for a text
  * query, its occurrences in the `=` rows); otherwise every occurrence of the query as it is
- * displayed (escaped like the data), with smart case.
+ * displayed (escaped like the data), with smart case. `typed`: the query read as bytes in the
+ * settings' encoding, when the caller keeps it (see queryBytes).
  */
-export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined): Highlight | undefined {
-  const typed = query.length > 0 ? queryBytes(query, settings.encoding) : undefined;
+export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined, typed = query.length > 0 ? queryBytes(query, settings.encoding) : undefined): Highlight | undefined {
   const text = typed && { text: typed.shown, ignoreCase: !typed.cased };
   if (settings.mode !== 'hex') return text;
   if (!match) return undefined;

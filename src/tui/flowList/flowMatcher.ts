@@ -3,9 +3,9 @@
  * its `~text` words start, and the preview column's text (a summary of the flow's messages, else
  * its first line) that filters and searches read. Pure: the list asks, per flow.
  */
-import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { lineText } from '../conversation/messageLines.js';
 import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
+import { shownQuery } from '../textMatch.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type Filter, type MessagesOf } from './filter.js';
 import { matchedExchange } from './matchedExchange.js';
@@ -72,9 +72,9 @@ export class FlowMatcher {
     return messages?.summary(matchedExchange(this.active, messages), lineText) ?? '';
   }
 
-  /** `summary` as the list shows it: escaped, a line's `\xNN` and `\` single as the messages mode shows them, arrows in the glyph set. */
+  /** `summary` as the list shows it: escaped as a query is shown (a line's `\xNN` and `\` single, as the messages mode shows them), arrows in the glyph set. */
   private shown(summary: string): string {
-    const text = withPlainBackslashes(escapeText(summary));
+    const text = shownQuery(summary);
     return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
   }
 

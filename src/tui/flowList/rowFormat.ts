@@ -65,15 +65,8 @@ export interface RowOptions {
   readonly focusedId: number | undefined;
   /** "Now" for the age of open flows: the latest timestamp seen (capture time, not the wall clock). */
   readonly now: Micros;
-  /**
-   * The flow's preview, escaped, with how to colour it (`FlowView.preview`, asked once per row);
-   * or its text alone, coloured as `summarized` and `replied` say.
-   */
-  readonly preview: (flow: ListedFlow) => string | RowPreview;
-  /** For a text preview: whether it is a summary of the flow's messages: only then are its `!` and status coloured (none by default). */
-  readonly summarized?: (flow: ListedFlow) => boolean;
-  /** For a text preview: whether that summary ends in an outcome flowspy composed: only then is the word after its last arrow coloured (as `summarized` by default). */
-  readonly replied?: (flow: ListedFlow) => boolean;
+  /** The flow's preview, escaped, with how to colour it (`FlowView.preview`, asked once per row). */
+  readonly preview: (flow: ListedFlow) => RowPreview;
   /**
    * Digits of the number column (default: the biggest id among the rows, at least 3); pass
    * `String(view.largestId).length` so the columns do not move while scrolling.
@@ -170,9 +163,9 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
 
 /**
  * The fitted preview as spans: for a `summary`, its leading `!` as a mark (style `note`), and, when
- * `replied` (flowspy put the outcome there, not the captured text), the status after its last
- * arrow in its class's style (see `statusStyle`; not for `lines:`, a protocol not recognised,
- * whose reply word is no status); the rest `preview`.
+ * `replied` (flowspy put the outcome there, not the captured text: see
+ * `FlowMessages.summaryReplied`), the status after its last arrow in its class's style (see
+ * `statusStyle`); the rest `preview`.
  */
 function previewSpans(text: string, arrow: string, summary: boolean, replied: boolean): RowSpan[] {
   if (!summary) return [{ text, style: 'preview' }];
@@ -183,7 +176,7 @@ function previewSpans(text: string, arrow: string, summary: boolean, replied: bo
     rest = rest.slice(1);
   }
   const at = replied ? rest.lastIndexOf(arrow) : -1;
-  const status = at < 0 || rest.startsWith('lines:') ? undefined : /^\S+/.exec(rest.slice(at + arrow.length))?.[0];
+  const status = at < 0 ? undefined : /^\S+/.exec(rest.slice(at + arrow.length))?.[0];
   const style = status === undefined ? undefined : statusStyle(status);
   if (status === undefined || style === undefined) return [...spans, { text: rest, style: 'preview' }];
   const end = at + arrow.length + status.length;
@@ -222,14 +215,6 @@ export function formatRows(flows: readonly ListedFlow[], options: RowOptions): F
   return flows.map((flow) => formatRow(flow, layout, options));
 }
 
-/** `flow`'s preview as `options.preview` gives it, a text one coloured as `options` say. */
-function rowPreview(flow: ListedFlow, options: RowOptions): RowPreview {
-  const preview = options.preview(flow);
-  if (typeof preview !== 'string') return preview;
-  const summarized = options.summarized?.(flow) === true;
-  return { text: preview, summarized, replied: options.replied?.(flow) ?? summarized };
-}
-
 /** One row (see {@link formatRows}). */
 function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions): FlowRow {
   const g = options.glyphs;
@@ -244,7 +229,7 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const stateSpan: RowSpan = { text: pad(stateLabel, layout.state), style: `state.${state}` };
   // A summary's arrow as FlowView.describe writes it: `→`, or `->` with ASCII glyphs.
   const arrow = g === UNICODE_GLYPHS ? ' → ' : ' -> ';
-  const preview = rowPreview(flow, options);
+  const preview = options.preview(flow);
   const tail: RowSpan[] = [
     { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,

@@ -128,7 +128,7 @@ describe('replayFlow', () => {
     expect(out[2]).toEqual({ type: 'half-close', flowId: 1, dir: 'c2s', ts: 1_200_000 });
   });
 
-  it('joins the chunks a sink only counts into one event with the last one\'s time, stopping at a gap, the other direction, a mark or the limit', async () => {
+  it('joins the chunks a sink only counts into one event with the last one\'s time, stopping at a gap, the other direction, a mark or the limit (cut there)', async () => {
     // Chunks 2 ms apart stay apart in the store (it joins only within 1 ms).
     const events: FlowEvent[] = [start, data('c2s', 0, 'GET\n', 1_000_000)];
     for (let i = 0; i < 6; i++) events.push(data('s2c', i * 10, '0123456789', 1_010_000 + i * 2000));
@@ -154,8 +154,9 @@ describe('replayFlow', () => {
       'data c2s 0+4 @0',
       'data s2c 0+60 @20000', // six chunks joined: the last one's time
       'gap s2c 60+10 @30000',
-      'data s2c 70+20 @42000', // two joined; the third would pass offset 95
-      'data s2c 90+10 @44000',
+      'data s2c 70+20 @42000', // two joined; the third would pass offset 95: it is cut there
+      'data s2c 90+5 @44000',
+      'data s2c 95+5 @44000',
       'data c2s 4+5 @50000',
       'data s2c 100+10 @60000', // a half-close comes before the next chunk
       'half-close @61000',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queryBytes } from '../../../src/tui/conversation/queryBytes.js';
+import { QueryBytesMemo, queryBytes } from '../../../src/tui/conversation/queryBytes.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -22,5 +22,18 @@ describe('a / query read as the conversation shows bytes', () => {
     expect(hex(queryBytes('\\x1Bhost', 'utf-8').upper)).toBe('1b484f5354');
     expect(queryBytes('\\r\\nHost', 'utf-8').cased).toBe(true);
     expect(queryBytes('say \\\\ hi', 'utf-8').shown).toBe('say \\\\ hi');
+  });
+});
+
+describe('QueryBytesMemo', () => {
+  it('reads a query again only when it or the encoding changed', () => {
+    const memo = new QueryBytesMemo();
+    const first = memo.get('caf\u00e9', 'utf-8');
+    expect(first).toEqual(queryBytes('caf\u00e9', 'utf-8'));
+    expect(memo.get('caf\u00e9', 'utf-8')).toBe(first);
+    const latin1 = memo.get('caf\u00e9', 'latin1');
+    expect(hex(latin1.bytes)).toBe('636166e9');
+    expect(memo.get('caf\u00e9', 'latin1')).toBe(latin1);
+    expect(memo.get('cafe', 'latin1')).not.toBe(latin1);
   });
 });

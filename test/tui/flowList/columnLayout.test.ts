@@ -13,7 +13,7 @@ const BIG = { client: 17, server: 16 };
 function longRow(width: number, endpoints?: EndpointColumns): string {
   const store = new FakeStore();
   const flow = store.add({ id: 1234 });
-  return formatRows([flow], { width, glyphs: UNICODE_GLYPHS, focusedId: undefined, now: 0, preview: () => 'x'.repeat(300), numberColumns: 4, ...(endpoints ? { endpoints } : {}) })[0].text;
+  return formatRows([flow], { width, glyphs: UNICODE_GLYPHS, focusedId: undefined, now: 0, preview: () => ({ text: 'x'.repeat(300), summarized: false, replied: false }), numberColumns: 4, ...(endpoints ? { endpoints } : {}) })[0].text;
 }
 
 describe('flow list columns: wide rows show every column', () => {
@@ -102,7 +102,7 @@ describe('flow list columns: the sort key\'s column stays', () => {
     // The compact row shows them, under the header's titles.
     const store = new FakeStore();
     const flow = store.add({ id: 12, bytesC2s: 1234, bytesS2c: 56_789 });
-    const row = formatRows([flow], { width: 80, glyphs: UNICODE_GLYPHS, focusedId: undefined, now: 0, preview: () => 'GET / → 200', numberColumns: 3, endpoints: DEMO, sortedBy: 'bytes' })[0].text;
+    const row = formatRows([flow], { width: 80, glyphs: UNICODE_GLYPHS, focusedId: undefined, now: 0, preview: () => ({ text: 'GET / → 200', summarized: true, replied: true }), numberColumns: 3, endpoints: DEMO, sortedBy: 'bytes' })[0].text;
     const header = headerRow(columnLayout(80, 3, DEMO, 'bytes'), 80).text;
     expect(row).toMatch(/^ 12 \S+ +\S+ +1\.2k  57k   GET \/ → 200 +$/);
     expect(header.indexOf('recv') + 4).toBe(row.indexOf('57k') + 3);

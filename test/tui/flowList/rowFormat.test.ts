@@ -1,7 +1,7 @@
 import { CAPTURE_ENDED } from '../../../src/core/types.js';
 import { describe, expect, it } from 'vitest';
 import { columnLayout } from '../../../src/tui/flowList/columnLayout.js';
-import { formatRows, headerRow, type RowOptions } from '../../../src/tui/flowList/rowFormat.js';
+import { formatRows, headerRow, type RowOptions, type RowPreview } from '../../../src/tui/flowList/rowFormat.js';
 import { PreviewCache } from '../../../src/tui/flowList/preview.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../../src/tui/glyphs.js';
 import { stringColumns } from '../../../src/tui/width.js';
@@ -24,7 +24,12 @@ function sampleStore() {
 
 function options(store: FakeStore, width: number, unicode = true): RowOptions {
   const previews = new PreviewCache(store);
-  return { width, glyphs: unicode ? UNICODE_GLYPHS : ASCII_GLYPHS, focusedId: 7, now: 5e6, preview: (f) => previews.get(f) };
+  return { width, glyphs: unicode ? UNICODE_GLYPHS : ASCII_GLYPHS, focusedId: 7, now: 5e6, preview: (f) => ({ text: previews.get(f), summarized: false, replied: false }) };
+}
+
+/** A summary of a flow's messages ending in flowspy's outcome (see `FlowMatcher.preview`). */
+function summary(text: string): RowPreview {
+  return { text, summarized: true, replied: true };
 }
 
 describe('flow rows: layout by width', () => {
@@ -247,13 +252,13 @@ describe('flow rows: a summary cut to its width', () => {
   it('keeps the outcome (→ status, count) and cuts the request; a long outcome cuts at the end', () => {
     const store = new FakeStore();
     store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
-    const row = (summary: string): string => formatRows([...store.flows()], { ...options(store, 100), preview: () => summary })[0].text;
+    const row = (text: string): string => formatRows([...store.flows()], { ...options(store, 100), preview: () => summary(text) })[0].text;
     expect(row('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v → 302 (3 req)')).toMatch(/ GET \/site\S*… → 302 \(3 req\) *$/);
     expect(row('POST /x → (lost in a capture gap) and more words here')).toMatch(/ POST \/x → \(lost in a [^…]*…$/);
     expect(row('GET / → 200')).toMatch(/ GET \/ → 200 *$/);
     // At 60 columns (30 for the summary): what follows the status stays while the request keeps
     // half the column; then the status alone; a short request with a long outcome is cut at the end.
-    const narrow = (summary: string): string => formatRows([...store.flows()], { ...options(store, 60), preview: () => summary })[0].text;
+    const narrow = (text: string): string => formatRows([...store.flows()], { ...options(store, 60), preview: () => summary(text) })[0].text;
     expect(narrow('! GET /api/status?again=1 → 200 (2 req)')).toMatch(/ ! GET \/api\/stat… → 200 \(2 req\)$/);
     expect(narrow('! GET /site=126885/bnum=opera1/bins=1/opid=10030285/ve… → 302 (head lost)')).toMatch(/ ! GET \/site=126885\/bnum… → 302$/);
     expect(narrow('GET /x → 200 (12 req) and more and more')).toMatch(/ GET \/x → 200 \(12 req\) and mor…$/);
@@ -262,7 +267,7 @@ describe('flow rows: a summary cut to its width', () => {
     expect(narrow('! POST /upload/photos/2004/DSC07858.JPG → (head lost in a capture gap)')).toMatch(/ ! POST \/upload… → \(head lost… *$/);
     expect(row('! #2 POST /upload/photos/2004/DSC07858.JPG/and/more/of/it → (head lost in a capture gap)')).toMatch(/ ! #2 POST \/upload… → \(head lost in a ca… *$/);
     // With ASCII glyphs the summary's arrow is `->` (FlowView.describe).
-    const ascii = formatRows([...store.flows()], { ...options(store, 100, false), preview: () => 'GET /site=126885/bnum=opera1/bins=1/opid=10030285/v -> 302 (3 req)' })[0].text;
+    const ascii = formatRows([...store.flows()], { ...options(store, 100, false), preview: () => summary('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v -> 302 (3 req)') })[0].text;
     expect(ascii).toMatch(/ GET \/si\S*~ -> 302 \(3 req\) *$/);
   });
 });
@@ -283,7 +288,7 @@ describe('flow rows: a summary\'s mark and status as spans to colour', () => {
   store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
   /** The spans after the note mark column and its space: the preview's. */
   const spans = (preview: string, summarized = true, unicode = true, replied = summarized) => {
-    const all = formatRows([...store.flows()], { ...options(store, 100, unicode), preview: () => preview, summarized: () => summarized, replied: () => replied })[0].spans;
+    const all = formatRows([...store.flows()], { ...options(store, 100, unicode), preview: () => ({ text: preview, summarized, replied }) })[0].spans;
     return all.slice(all.findIndex((s) => s.style === 'note') + 2).filter((s) => s.style !== 'space');
   };
 
@@ -298,9 +303,8 @@ describe('flow rows: a summary\'s mark and status as spans to colour', () => {
     expect(spans('GET / -> 500', true, false).find((s) => s.text === '500')?.style).toBe('status.error');
   });
 
-  it('colours nothing in a first line, a protocol not known, or an outcome that is no status', () => {
+  it('colours nothing in a first line, a summary not replied, or an outcome that is no status', () => {
     expect(spans('! GET / → 500', false).map((s) => s.style)).toEqual(['preview']);
-    expect(spans('lines: hello → 500').map((s) => s.style)).toEqual(['preview']);
     expect(spans('GET / → (no response)').map((s) => s.style)).toEqual(['preview']);
     // A command with no reply yet: its `→ 250` is captured text, not flowspy's outcome.
     expect(spans('SMTP EHLO a → 250 ok', true, true, false).map((s) => s.style)).toEqual(['preview']);

@@ -1,0 +1,144 @@
+/**
+ * The messages mode's text search, cut bodies included: a match is looked for in the rows
+ * (rowSearch.ts) and in the lines a cut body ("N more lines") does not show, nearest body
+ * first; the body holding the match is left shown whole, the others cut again. Also the match
+ * count over the rows and those hidden lines, for `match 3 of 17`.
+ */
+import { formatCount } from '../../core/count.js';
+import type { BodyCache, ShownBody } from './bodyLines.js';
+import type { MessageLine, MessageUnits } from './messageLines.js';
+import type { MessageRows } from './messageRows.js';
+import { matchAfter, matchBefore, matchesIn, matchNumber, type Match } from './rowSearch.js';
+import { cutBodiesIn, type CutBody } from './unitRows.js';
+
+/** Cut bodies a search (and a match count) looks into, each read and decoded in full. */
+export const MAX_BODIES_SEARCHED = 32;
+
+/** What the search reads and changes of a messages view. */
+export interface SearchedView {
+  readonly rows: MessageRows;
+  /** The bodies shown whole, by `expand` name (the units read it when asked for their lines). */
+  readonly expanded: Set<string>;
+  readonly bodies: BodyCache;
+  /** The units the rows were made from. */
+  units(): MessageUnits;
+  /** Makes unit `index`'s rows again in place, after `expanded` changed. */
+  remakeUnit(index: number): void;
+}
+
+/** The search of one messages view; keeps the hidden matches counted per body. */
+export class CutBodySearch {
+  /** The body's preview while {@link showWhole} tries it in full. */
+  private preview: ShownBody | undefined;
+  private hiddenFor = '';
+  private readonly hidden = new Map<string, { count: number; unread: boolean }>();
+
+  constructor(private readonly view: SearchedView) {}
+
+  /**
+   * The first match of `needle` after (`row`, `at`): in the rows, or in a cut body before it
+   * and before row `bodiesEnd` (that body then shown whole). Rows change when it is.
+   */
+  after(needle: string, row: number, at: number, bodiesEnd = Infinity): Match | undefined {
+    const rows = this.view.rows;
+    const found = matchAfter(rows, needle, row, at);
+    const end = Math.min(found?.row ?? rows.count, bodiesEnd);
+    for (const body of cutBodiesIn(rows, Math.max(0, row), end, MAX_BODIES_SEARCHED, this.view.expanded)) {
+      const grown = this.showWhole(body);
+      if (grown === undefined) break;
+      // The rows before the body did not move and hold no match after the start: only its unit's rows are looked at.
+      const unitFirst = rows.unitStart(body.unit)!;
+      const until = Math.min(rows.unitEnd(body.unit), found === undefined ? rows.count : found.row + grown + 1);
+      const first = unitFirst > row ? matchAfter(rows, needle, unitFirst, -1, until) : matchAfter(rows, needle, row, at, until);
+      if (first && (found === undefined || first.row < found.row + grown || (first.row === found.row + grown && first.at < found.at))) return first;
+      this.cutAgain(body);
+    }
+    // A body cut again made its unit's lines again: the match found is looked up anew.
+    return found && matchAfter(rows, needle, row, at);
+  }
+
+  /** The last match of `needle` before (`row`, `at`): in the rows, or in a cut body after it and from row `bodiesFrom` on (see {@link after}). */
+  before(needle: string, row: number, at: number, bodiesFrom = 0): Match | undefined {
+    const rows = this.view.rows;
+    const found = matchBefore(rows, needle, row, at);
+    const from = Math.max(found === undefined ? 0 : found.row + 1, bodiesFrom);
+    const bodies = cutBodiesIn(rows, from, Math.min(row + 1, rows.count), Infinity, this.view.expanded).reverse().slice(0, MAX_BODIES_SEARCHED);
+    for (const body of bodies) {
+      const grown = this.showWhole(body);
+      if (grown === undefined) continue;
+      // The start, after the body, moved down by the lines it grew; the match found, before it, did not.
+      const unitLast = rows.unitEnd(body.unit) - 1;
+      const last = unitLast < row + grown ? matchBefore(rows, needle, unitLast, Infinity) : matchBefore(rows, needle, row + grown, at);
+      if (last && (found === undefined || last.row > found.row || (last.row === found.row && last.at > found.at))) return last;
+      this.cutAgain(body);
+    }
+    return found && matchBefore(rows, needle, row, at);
+  }
+
+  /**
+   * `match 3 of 17`: where `match` stands among every match of `needle` in the rows and in the
+   * cut bodies (in the order `n` goes, which shows a cut body's matches in full). Past
+   * {@link MAX_BODIES_SEARCHED} cut bodies the rest are not counted: `17+`, and no number when
+   * one of them comes before the match; `+` too when a body goes on past what the messages mode
+   * reads of it (1 MiB), which is not counted. `rowsKey` changes whenever the rows were made
+   * from other lines (the counts kept per body are dropped then).
+   */
+  matchCount(needle: string, match: Match, rowsKey: string): string {
+    const { rows, expanded, bodies } = this.view;
+    let { number, total } = matchNumber(rows, needle, match);
+    let unread = [...expanded].some((key) => bodies.get(key)?.unread === true);
+    const cut = cutBodiesIn(rows, 0, rows.count, MAX_BODIES_SEARCHED + 1, expanded);
+    for (const body of cut.slice(0, MAX_BODIES_SEARCHED)) {
+      const hidden = this.hiddenMatches(needle, body, rowsKey);
+      total += hidden.count;
+      unread ||= hidden.unread;
+      if (body.row < match.row) number += hidden.count;
+    }
+    const numbered = cut.length <= MAX_BODIES_SEARCHED || cut[MAX_BODIES_SEARCHED].row > match.row;
+    const of = `${formatCount(total)}${unread || cut.length > MAX_BODIES_SEARCHED ? '+' : ''}`;
+    return numbered ? `match ${formatCount(number)} of ${of}` : `${of} matches`;
+  }
+
+  /** Shows `body` in full; returns how many rows its unit grew by, undefined when the unit is no longer shown (past the line cap). */
+  private showWhole(body: CutBody): number | undefined {
+    const { rows, expanded, bodies } = this.view;
+    if (body.unit >= rows.unitCount) return undefined;
+    const before = rows.count;
+    this.preview = bodies.get(body.key);
+    expanded.add(body.key);
+    this.view.remakeUnit(body.unit);
+    return rows.count - before;
+  }
+
+  /** Cuts `body` again, from its kept preview (after {@link showWhole}). */
+  private cutAgain(body: CutBody): void {
+    this.view.expanded.delete(body.key);
+    if (this.preview !== undefined) this.view.bodies.set(body.key, this.preview);
+    this.view.remakeUnit(body.unit);
+  }
+
+  /** Matches of `needle` in the lines a cut body does not show, and whether it goes on past what is read of it whole (kept per body while the rows and the query stay). */
+  private hiddenMatches(needle: string, body: CutBody, rowsKey: string): { count: number; unread: boolean } {
+    const key = `${needle}\0${rowsKey}`;
+    if (key !== this.hiddenFor) {
+      this.hiddenFor = key;
+      this.hidden.clear();
+    }
+    const known = this.hidden.get(body.key);
+    if (known !== undefined) return known;
+    const { rows, expanded, bodies } = this.view;
+    const units = this.view.units();
+    const count = (lines: readonly MessageLine[]): number => lines.reduce((sum, line) => sum + matchesIn(line.text, needle).length, 0);
+    const shown = count(units.lines(body.unit));
+    const preview = bodies.get(body.key);
+    expanded.add(body.key);
+    const whole = count(units.lines(body.unit));
+    const unread = bodies.get(body.key)?.unread === true;
+    expanded.delete(body.key);
+    if (preview !== undefined) bodies.set(body.key, preview);
+    // The "more lines" row goes when the body is whole: a match in it is not one of the body's.
+    const hidden = { count: Math.max(0, whole - shown + matchesIn(rows.row(body.row).line.text, needle).length), unread };
+    this.hidden.set(body.key, hidden);
+    return hidden;
+  }
+}
