@@ -3,7 +3,7 @@
  * HEAD), `--http1.0` for an HTTP/1.0 request, URL from the Host header (else the connection's
  * server) and the target (with `-g` when it holds curl's globbing characters `[]{}`; a target
  * that is no path, `*` or a CONNECT's, with `--request-target`),
- * every header but Host, Content-Length and Transfer-Encoding, `--compressed` when Accept-Encoding
+ * every header but Host, Content-Length and Transfer-Encoding (an empty one as `Name;`), `--compressed` when Accept-Encoding
  * names gzip, deflate or br (as browsers' "Copy as cURL": curl then decodes what it asked for),
  * and the body as sent (its Content-Encoding kept, as its header is). Every
  * word is shell-quoted; one holding anything but printable ASCII is written in `$'...'` quoting
@@ -77,7 +77,8 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
     const name = header.name.toLowerCase();
     // A CONNECT goes to its proxy: its Host (the tunnel's end) differs from the URL's.
     if ((name === 'host' && !(connect && hostHeader !== undefined && hostHeader !== host)) || name === 'content-length' || name === 'transfer-encoding') continue;
-    words.push('-H', quote(`${header.name}: ${header.value}`));
+    // `-H 'Name:'` (a value of blanks too) tells curl to leave the header out; `Name;` sends it empty.
+    words.push('-H', quote(header.value.trim() === '' ? `${header.name};` : `${header.name}: ${header.value}`));
   }
   const payloadLength = Math.max(request.body.dataLength, body?.length ?? 0);
   let comment = '';

@@ -118,4 +118,8 @@ describe('curl command: requests curl would not send again as they were', () => 
     const connect = request('CONNECT', 'secure.example:443', [['Host', 'secure.example:443'], ['User-Agent', 'u']]);
     expect(curlCommand(connect, undefined, { server: '10.0.0.9:3128' })).toBe("curl -X CONNECT --request-target secure.example:443 http://10.0.0.9:3128/ -H 'Host: secure.example:443' -H 'User-Agent: u'");
   });
+
+  it('a header sent empty is -H \'Name;\': curl reads \'Name:\' as "leave it out"', () => {
+    expect(curlCommand(request('GET', '/', [['Host', 'h'], ['X-Empty', ''], ['Accept', '*/*']]), undefined)).toBe("curl http://h/ -H 'X-Empty;' -H 'Accept: */*'");
+  });
 });
