@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/corpus.js';
 import { waitFor } from '../support/child.js';
 import { harProblems, readHar } from '../support/harCheck.js';
+import { wsFrame } from '../messages/wsBuild.js';
 import { demoPcap, hintRow, openFlowspy, quit, statusRow } from '../tui/app/support.js';
 
 const bin = join(repoRoot, 'bin', 'flowspy');
@@ -123,6 +124,48 @@ describe('flowspy --har and --json messages', () => {
       expect(reading.entries[1].started).toBeLessThanOrEqual(Date.now());
     } finally {
       child.kill('SIGKILL');
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('-L --har: a client\'s masked WebSocket frame reaches the server as sent (the HAR writer unmasks a copy)', async () => {
+    // A WebSocket echo server: each masked client frame (short payload) back unmasked.
+    const server = http.createServer();
+    const upgraded: net.Socket[] = [];
+    server.on('upgrade', (_req, socket: net.Socket) => {
+      upgraded.push(socket);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      socket.on('data', (frame: Buffer) => {
+        const n = frame[1] & 0x7f;
+        const payload = Buffer.from(frame.subarray(6, 6 + n).map((b, i) => b ^ frame[2 + (i & 3)]));
+        socket.write(wsFrame(frame[0] & 0x0f, payload));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const path = join(work, 'ws.har');
+    const child = spawn(process.execPath, [bin, '-L', `0:127.0.0.1:${(server.address() as AddressInfo).port}`, '--har', path]);
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const port = Number((await waitFor(() => err, /listening on 127\.0\.0\.1:(\d+)/))[1]);
+      const client = net.connect(port, '127.0.0.1');
+      let got = Buffer.alloc(0);
+      client.on('data', (d: Buffer) => (got = Buffer.concat([got, d])));
+      client.write('GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      await waitFor(() => got.toString('latin1'), /\r\n\r\n/);
+      const head = got.indexOf('\r\n\r\n') + 4;
+      client.write(wsFrame(1, 'hello', { mask: [0x5a, 0x17, 0xc3, 0x01] }));
+      await waitFor(() => (got.length >= head + 7 ? 'echo' : ''), /echo/);
+      expect(got.subarray(head, head + 7)).toEqual(Buffer.from(wsFrame(1, 'hello')));
+      client.destroy();
+      child.kill('SIGINT');
+      expect(await exit).toBe(0);
+      const [entry] = (JSON.parse(readFileSync(path, 'utf8')) as { log: { entries: { _webSocketMessages: { type: string; data: string }[] }[] } }).log.entries;
+      expect(entry._webSocketMessages.map((m) => [m.type, m.data])).toEqual([['send', 'hello'], ['receive', 'hello']]);
+    } finally {
+      child.kill('SIGKILL');
+      for (const socket of upgraded) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
   });
