@@ -137,12 +137,12 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
       emit({ type: 'gap', flowId, dir, offset: chunk.offset, length: chunkEnd - chunk.offset, ts: chunk.ts });
     } else if (options.skippable !== undefined && options.skippable(dir) > chunkEnd - chunk.offset) {
       // The sink only counts these bytes: the chunks after this one that it also only counts join it.
-      const end = Math.min(chunk.offset + options.skippable(dir), extent[dir]);
-      i = store.lastOfRun(flowId, i, dir, end, nextMarkTs());
-      const last = i === chunk.index ? chunk : store.getChunk(flowId, i)!;
-      const length = last.offset + last.length - chunk.offset;
-      emit(data.refill(dir, chunk.offset, length, last.ts));
+      const lastIndex = store.lastOfRun(flowId, i, dir, Math.min(chunk.offset + options.skippable(dir), extent[dir]), nextMarkTs());
+      const last = lastIndex === i ? undefined : store.getChunk(flowId, lastIndex)!;
+      const length = (last === undefined ? chunkEnd : last.offset + last.length) - chunk.offset;
+      emit(data.refill(dir, chunk.offset, length, last?.ts ?? chunk.ts));
       bytes += length;
+      i = lastIndex;
     } else {
       // The bytes the sink only counts are not read: they go on their own before the rest.
       const skipped = Math.min(options.skippable?.(dir) ?? 0, chunkEnd - chunk.offset);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowKey } from '../../../src/core/types.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
-import { replayFlow } from '../../../src/tui/actions/replayFlow.js';
+import { replayFlow, snapshotFlow } from '../../../src/tui/actions/replayFlow.js';
 import { demoPcap, logOf, replayedLog, runIntoStore, type DemoRun } from './demoRun.js';
 
 
@@ -162,6 +162,16 @@ describe('replayFlow', () => {
       'half-close @61000',
       'data s2c 110+20 @64000',
     ]);
+  });
+
+  it('joins no further than the snapshot: bytes that grew its last chunk afterwards are left out', async () => {
+    const store = storeOf([start, data('c2s', 0, 'GET\n', 1_000_000), data('s2c', 0, '0123456789', 1_010_000)]);
+    const asOf = snapshotFlow(store.getFlow(1)!);
+    store.apply(data('s2c', 10, 'abcdefghij', 1_010_500)); // within 1 ms: the store grows the last chunk
+    expect(store.getFlow(1)!.chunkCount).toBe(2);
+    const out: string[] = [];
+    await replayFlow(store, 1, (e) => { if (e.type === 'data') out.push(`${e.dir} ${e.offset}+${e.length}`); }, { asOf, skippable: () => Infinity });
+    expect(out).toEqual(['c2s 0+4', 's2c 0+10']);
   });
 
   it('rejects with one line when the flow is not held, or is evicted during the replay', async () => {
