@@ -78,6 +78,8 @@ export interface HarEntry {
   serverIPAddress?: string;
   connection: string;
   _flowspy: HarFlowspyField;
+  /** Why the request got no response, in Chrome's field for a failed request: `upstream refused` (through the proxy). */
+  _error?: string;
   /** Chrome's field for the messages of a WebSocket connection. */
   _webSocketMessages?: HarWebSocketMessage[];
 }
@@ -119,6 +121,7 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
     _flowspy: field,
   };
   if (exchange.interim.length > 0) field.interim = exchange.interim.map((r) => r.status);
+  if (exchange.upstream !== undefined) entry._error = `upstream ${exchange.upstream}`;
   if (request.incomplete) notes.push(`request cut at ${formatCount(request.incomplete.offset)}: ${request.incomplete.why}`);
   if (response?.incomplete) notes.push(`response cut at ${formatCount(response.incomplete.offset)}: ${response.incomplete.why}`);
   if (bodies.webSocket) {

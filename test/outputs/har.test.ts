@@ -64,6 +64,19 @@ const ok = (headers: string, body: string | Uint8Array): Uint8Array => {
   return concat(enc(`HTTP/1.1 200 OK\r\n${headers}Content-Length: ${b.length}\r\n\r\n`), b);
 };
 
+describe('HarOutput through the proxy', () => {
+  it('says why a request the proxy could not pass on got no response (_error, as browsers write it)', () => {
+    const flow = new Flow(1, 0, { addr: '127.0.0.1', port: 9 }).send('c2s', 'GET /x HTTP/1.1\r\nHost: a\r\n\r\n', 1);
+    flow.events.push({ type: 'flow-end', flowId: 1, ts: Date.UTC(2026, 0, 1) * 1000 + 2000, reason: 'rst', detail: 'upstream 127.0.0.1:9 refused: ECONNREFUSED' });
+    const [entry] = harOf(flow.events).log.entries;
+    expect(entry.response.status).toBe(0);
+    expect(entry._error).toBe('upstream refused');
+    expect(entry._flowspy.flags).toEqual(['unanswered']);
+    const [answered] = harOf(new Flow(2).send('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', 1).send('s2c', ok('', 'hi'), 2).end(3)).log.entries;
+    expect(answered._error).toBeUndefined();
+  });
+});
+
 describe('HarOutput on the demo capture', () => {
   it('writes the five requests of the demo with timings, bodies and the unanswered one flagged', async () => {
     const path = join(dir, 'demo.har');
