@@ -17,7 +17,7 @@ import { messageEnd } from '../../messages/httpMessage.js';
 import { mailLength, type LineItem } from '../../messages/lines.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { UpstreamFailure } from '../../messages/upstreamText.js';
-import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from '../../messages/types.js';
+import type { ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StreamNote } from '../../messages/types.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, decodeText, endsInLine, firstLines, PREVIEW_READ_BYTES, pushBody, splitLines, type BodyReader } from './bodyLines.js';
@@ -326,10 +326,26 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
     pushStrayLines(stray, of, read, bytes.chunks, gapSaid, expanded, `${exchange.index}${of === 'client' ? 'qs' : 'rs'}`, out);
   };
   const from = out.length;
-  if (request) block(request, `${exchange.index}q`);
-  strayLines('client');
-  tagRole(out, from, 'request');
-  exchange.interim.forEach((interim, i) => block(interim, `${exchange.index}i${i}`));
+  // An interim response (100 Continue) that came before the request's body was over goes between
+  // the request's head and body, where it happened.
+  const early = request && request.body.length > 0 ? exchange.interim.filter((m) => m.firstTs < request.lastTs) : [];
+  const interimBlock = (interim: HttpResponse): void => block(interim, `${exchange.index}i${exchange.interim.indexOf(interim)}`);
+  if (request && early.length > 0) {
+    placed?.before(request.dir, request.offset, out);
+    headBlock(request, side(request.dir), out);
+    tagRole(out, from, 'request');
+    early.forEach(interimBlock);
+    const bodyFrom = out.length;
+    restBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out);
+    placed?.upTo(request.dir, messageEnd(request), out);
+    strayLines('client');
+    tagRole(out, bodyFrom, 'request');
+  } else {
+    if (request) block(request, `${exchange.index}q`);
+    strayLines('client');
+    tagRole(out, from, 'request');
+  }
+  exchange.interim.filter((m) => !early.includes(m)).forEach(interimBlock);
   const responseFrom = out.length;
   if (response) block(response, `${exchange.index}r`);
   strayLines('server');
@@ -348,16 +364,28 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
   for (let i = from; i < out.length; i++) out[i] = { ...out[i], role };
 }
 
+/** A header line as shown: escaped, tabs expanded, a `\` single. */
+const shownField = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
+
 /** A message's start line, headers, body and trailer fields, then where it was cut when it was. */
 function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
+  headBlock(message, side, out);
+  restBlock(message, side, read, expanded, cache, key, out);
+}
+
+/** A message's start line and header fields. */
+function headBlock(message: HttpMessage, side: Side, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
-  const shown = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
-  out.push({ side, kind: 'data', text: shown(start), ts: message.firstTs, at: { dir: message.dir, offset: message.offset } });
-  for (const header of message.headers) out.push({ side, kind: 'data', text: shown(`${header.name}: ${header.value}`) });
+  out.push({ side, kind: 'data', text: shownField(start), ts: message.firstTs, at: { dir: message.dir, offset: message.offset } });
+  for (const header of message.headers) out.push({ side, kind: 'data', text: shownField(`${header.name}: ${header.value}`) });
+}
+
+/** What follows a message's head: its body and trailer fields, then where it was cut when it was. */
+function restBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
   if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
   // A chunked body's trailer fields, after it, as its header fields are shown.
-  for (const field of message.body.trailers) out.push({ side, kind: 'data', text: shown(`${field.name}: ${field.value}`) });
+  for (const field of message.body.trailers) out.push({ side, kind: 'data', text: shownField(`${field.name}: ${field.value}`) });
   if (cut) out.push(cut);
 }
 

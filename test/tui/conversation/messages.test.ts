@@ -66,6 +66,28 @@ describe('message lines', () => {
     live.dispose();
   });
 
+  it('a 100 Continue that came before the request body shows between its head and body, as it happened', () => {
+    const { live, table, send } = liveFlow(80);
+    send('c2s', 'POST /up HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n', 10);
+    send('s2c', 'HTTP/1.1 100 Continue\r\n\r\n', 20);
+    send('c2s', 'hello', 30);
+    send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 40);
+    const read = (dir: 'c2s' | 's2c', offset: number, length: number) => live.read(1, dir, offset, length);
+    const lines = messageLines(table.get(1)!, read, new Set());
+    const at = (text: string) => lines.findIndex((l) => l.text === text);
+    expect(at('POST /up HTTP/1.1')).toBeLessThan(at('HTTP/1.1 100 Continue'));
+    expect(at('HTTP/1.1 100 Continue')).toBeLessThan(at('hello'));
+    expect(at('hello')).toBeLessThan(at('HTTP/1.1 200 OK'));
+    expect(lines[at('hello')]).toMatchObject({ side: 'client', role: 'request' });
+    expect(lines[at('HTTP/1.1 100 Continue')].role).toBeUndefined();
+    // A 100 Continue after the whole request stays after it.
+    const late = liveFlow(80);
+    late.send('c2s', 'POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello', 10);
+    late.send('s2c', 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 20);
+    const lateLines = messageLines(late.table.get(1)!, (dir, offset, length) => late.live.read(1, dir, offset, length), new Set()).map((l) => l.text);
+    expect(lateLines.indexOf('hello')).toBeLessThan(lateLines.indexOf('HTTP/1.1 100 Continue'));
+  });
+
   it('a gzip body says its size and what it decoded to, once', () => {
     const { live, table, send } = liveFlow(80);
     const body = gzipSync(Buffer.from('hello, '.repeat(40)));
