@@ -2,8 +2,9 @@
  * What the lines of a login say in a line protocol: SASL exchanges in base64 (SMTP and POP3
  * `AUTH`, IMAP `AUTHENTICATE`, with the server's `334` or `+` challenges) decoded, and passwords
  * sent in clear (`PASS` of POP3 and FTP, IMAP `LOGIN` with its arguments in line or as `{n}`
- * literals, Redis `AUTH [user] password`, the line typed at a server's `Password:` prompt, as
- * in Telnet) found, so that a view can show a password by its size only. Reads complete lines in
+ * literals, Redis `AUTH [user] password` in line or as the RESP array a client library sends,
+ * and `HELLO ... AUTH user password`, the line typed at a server's `Password:` prompt, as in
+ * Telnet) found, so that a view can show a password by its size only. Reads complete lines in
  * arrival order; pure state, never throws.
  */
 import type { Direction } from '../core/types.js';
@@ -40,6 +41,9 @@ const LITERAL_END = /\s*\{(\d+)\+?\}\s*$/y;
 /** The SASL mechanisms (and FTP's `AUTH TLS`) an `AUTH` names; any other word is a Redis password. */
 const MECHANISM = /^(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2?|OAUTHBEARER|GSSAPI|GSS-SPNEGO|GS2-[\w-]+|NTLM|EXTERNAL|ANONYMOUS|SCRAM-[\w-]+|KERBEROS_V[45]|SKEY|OTP|SRP|TLS|SSL|TLS-[CP]|X-[\w-]+)$/i;
 const REDIS_AUTH = /^(AUTH(?:\s+(\S+))?)\s+(\S+)\s*$/i;
+/** A RESP array's header (`*3`: a command of three arguments) and a bulk string's (`$8`). */
+const RESP_ARRAY = /^\*(\d{1,4})$/;
+const RESP_BULK = /^\$(\d{1,9})$/;
 /** A server's text that asks for a password (a login prompt): the client's next line is one. */
 const PASSWORD_PROMPT = /pass(?:word|phrase|code)?\s*:\s*$/i;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
@@ -66,6 +70,12 @@ export class LineAuthReader {
   private passwordPrompted = false;
   /** How the line being read was decoded into its text. */
   private encoding: 'utf8' | 'latin1' = 'utf8';
+  /**
+   * A Redis command sent as a RESP array, being read: its arguments in all and read so far, the
+   * bytes left of the argument being read (-1: its `$n` line comes next), and which argument is
+   * a password (-1: none yet).
+   */
+  private resp: { readonly args: number; done: number; left: number; secretAt: number; hello: boolean } | undefined;
 
   constructor(private readonly clientDir: Direction) {}
 
@@ -109,6 +119,10 @@ export class LineAuthReader {
   }
 
   private client(text: string): LineAuth | undefined {
+    if (this.resp !== undefined || RESP_ARRAY.test(text)) {
+      const said = this.respLine(text);
+      if (said !== false) return said;
+    }
     const literal = this.literal;
     if (literal) {
       this.literal = undefined;
@@ -163,6 +177,43 @@ export class LineAuthReader {
     if (second !== 0x6c) return undefined;
     IMAP_LOGIN.lastIndex = 0;
     return IMAP_LOGIN.test(text) ? this.loginArgs(text, IMAP_LOGIN.lastIndex, 0) : undefined;
+  }
+
+  /**
+   * A line of a RESP array command (`*2`, `$4`, `AUTH`, `$8`, then the password's line): the
+   * password by its size (the last argument of `AUTH`, the second after `HELLO`'s `AUTH`), else
+   * undefined; false for a line that is no part of one (the array is given up).
+   */
+  private respLine(text: string): LineAuth | undefined | false {
+    const resp = this.resp;
+    if (resp === undefined) {
+      this.resp = { args: Number(RESP_ARRAY.exec(text)![1]), done: 0, left: -1, secretAt: -1, hello: false };
+      return undefined;
+    }
+    if (resp.left < 0) {
+      const bulk = RESP_BULK.exec(text);
+      if (!bulk) {
+        this.resp = undefined;
+        return false;
+      }
+      resp.left = Number(bulk[1]);
+      return undefined;
+    }
+    const bytes = Buffer.byteLength(text, this.encoding);
+    const secret = resp.done === resp.secretAt;
+    // A bulk string holding a line end goes on over the next lines.
+    resp.left -= bytes;
+    if (resp.left > 0) resp.left -= 2;
+    else {
+      if (resp.done === 0) {
+        if (/^AUTH$/i.test(text)) resp.secretAt = resp.args - 1;
+        resp.hello = /^HELLO$/i.test(text);
+      } else if (resp.hello && resp.secretAt < 0 && /^AUTH$/i.test(text)) resp.secretAt = resp.done + 2;
+      resp.done++;
+      resp.left = -1;
+      if (resp.done >= resp.args) this.resp = undefined;
+    }
+    return secret ? { kind: 'secret', shown: '', secret: 'password', secretBytes: bytes } : undefined;
   }
 
   /**

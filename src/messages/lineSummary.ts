@@ -17,9 +17,11 @@ export function lineProtocolName(conversation: LineConversation): string {
   const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
   if (/^(?:220|554)[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
+  // A RESP array (`*2`) is how Redis clients send commands; its replies start `+OK` as POP3's do.
+  if (/^\*\d+$/.test(client)) return 'Redis';
   if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client)) return 'POP3';
   if (/^\* (OK|PREAUTH|BYE)\b/i.test(server) || /^\S+ (CAPABILITY|LOGIN|STARTTLS|AUTHENTICATE)\b/i.test(client)) return 'IMAP';
-  if (/^\*\d+$/.test(client) || /^(PING|AUTH|HELLO|INFO|SET|GET|SELECT|KEYS)\b/i.test(client) && /^([+\-:$*]|$)/.test(server)) return 'Redis';
+  if (/^(PING|AUTH|HELLO|INFO|SET|GET|SELECT|KEYS)\b/i.test(client) && /^([+\-:$*]|$)/.test(server)) return 'Redis';
   return 'text';
 }
 

@@ -96,6 +96,18 @@ describe('LineAuthReader', () => {
     expect(read('>AUTH TLS', '<234 ok')).toEqual([undefined, undefined]);
   });
 
+  it('Redis commands as RESP arrays (what client libraries send): AUTH\'s and HELLO\'s password by its size, any other argument left alone', () => {
+    const resp = (...args: string[]): string[] => [`>*${args.length}`, ...args.flatMap((a) => [`>$${Buffer.byteLength(a)}`, `>${a}`])];
+    expect(read(...resp('AUTH', 'secret12'), '<+OK')).toEqual([undefined, undefined, undefined, undefined, '||password 8', undefined]);
+    expect(read(...resp('AUTH', 'bob', 'pw'))).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, '||password 2']);
+    expect(read(...resp('HELLO', '3', 'AUTH', 'bob', 'pässword', 'SETNAME', 'x')).filter(Boolean)).toEqual(['||password 9']);
+    expect(read(...resp('SET', 'AUTH', 'x'), ...resp('GET', 'k')).filter(Boolean)).toEqual([]);
+    // A password holding a line end goes on over the next line; the next command is read as one.
+    expect(read('>*2', '>$4', '>AUTH', '>$5', '>a', '>bc', ...resp('PING'))).toEqual([undefined, undefined, undefined, undefined, '||password 1', '||password 2', undefined, undefined, undefined]);
+    // Not RESP after all: the lines are read as lines.
+    expect(read('>*2', '>AUTH hunter2')).toEqual([undefined, 'AUTH||password 7']);
+  });
+
   it('a password in UTF-8 counts its bytes; in Latin-1 (not UTF-8) one per character', () => {
     const reader = new LineAuthReader('c2s');
     expect(reader.read('c2s', 'PASS pässword')).toMatchObject({ secretBytes: 9 });

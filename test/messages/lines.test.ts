@@ -246,6 +246,13 @@ describe('line protocols', () => {
     expect(lineSummary(lines)).toBe(summary);
   });
 
+  it('a Redis AUTH sent as a RESP array keeps its password out of the line, by its size', () => {
+    const lines = play([['c2s', '*2\r\n$4\r\nAUTH\r\n$8\r\nsecret12\r\n'], ['s2c', '+OK\r\n']]);
+    const password = lines.items.find((item) => item.auth !== undefined);
+    expect(password).toMatchObject({ dir: 'c2s', auth: { kind: 'secret', secret: 'password', secretBytes: 8 } });
+    expect(lineProtocolName(lines)).toBe('Redis');
+  });
+
   it('names a conversation the client opens once the server has answered, though asked before (a live flow list asks at every frame)', () => {
     const lines = new LineConversation('c2s');
     lines.feed('c2s', 0, Buffer.from('RETR 1\r\n'), 1);
