@@ -72,19 +72,24 @@ export class LineAuthReader {
   private encoding: 'utf8' | 'latin1' = 'utf8';
   /**
    * A Redis command sent as a RESP array, being read: its arguments in all and read so far, the
-   * bytes left of the argument being read (-1: its `$n` line comes next), and which argument is
-   * a password (-1: none yet).
+   * wire bytes left of the argument being read, its line end included (-1: its `$n` line comes
+   * next), and which argument is a password (-1: none yet).
    */
   private resp: { readonly args: number; done: number; left: number; secretAt: number; hello: boolean } | undefined;
+  /** The wire length of the line being read (see {@link read}). */
+  private wireLength = 0;
 
   constructor(private readonly clientDir: Direction) {}
 
   /**
    * What the complete line `text` of direction `dir` says (see {@link LineAuth}), or undefined;
-   * `latin1` when `text` holds the line's bytes one per character (they are not UTF-8).
+   * `latin1` when `text` holds the line's bytes one per character (they are not UTF-8);
+   * `wireLength`: the line's bytes on the wire, its line end included (its text may be cut; by
+   * default the text's bytes and CRLF).
    */
-  read(dir: Direction, text: string, latin1 = false): LineAuth | undefined {
+  read(dir: Direction, text: string, latin1 = false, wireLength?: number): LineAuth | undefined {
     this.encoding = latin1 ? 'latin1' : 'utf8';
+    this.wireLength = wireLength ?? Buffer.byteLength(text, this.encoding) + 2;
     return dir === this.clientDir ? this.client(text) : this.server(text);
   }
 
@@ -187,24 +192,24 @@ export class LineAuthReader {
   private respLine(text: string): LineAuth | undefined | false {
     const resp = this.resp;
     if (resp === undefined) {
-      this.resp = { args: Number(RESP_ARRAY.exec(text)![1]), done: 0, left: -1, secretAt: -1, hello: false };
+      const args = Number(RESP_ARRAY.exec(text)![1]);
+      if (args > 0) this.resp = { args, done: 0, left: -1, secretAt: -1, hello: false };
       return undefined;
     }
     if (resp.left < 0) {
       const bulk = RESP_BULK.exec(text);
       if (!bulk) {
+        // Not a RESP command after all (or a new one begins): the line is read afresh.
         this.resp = undefined;
-        return false;
+        return RESP_ARRAY.test(text) ? this.respLine(text) : false;
       }
-      resp.left = Number(bulk[1]);
+      resp.left = Number(bulk[1]) + 2;
       return undefined;
     }
-    const bytes = Buffer.byteLength(text, this.encoding);
     const secret = resp.done === resp.secretAt;
-    // A bulk string holding a line end goes on over the next lines.
-    resp.left -= bytes;
-    if (resp.left > 0) resp.left -= 2;
-    else {
+    // A bulk string holding a line end goes on over the next lines; its text may be cut, its wire length is whole.
+    resp.left -= this.wireLength;
+    if (resp.left <= 0) {
       if (resp.done === 0) {
         if (/^AUTH$/i.test(text)) resp.secretAt = resp.args - 1;
         resp.hello = /^HELLO$/i.test(text);
@@ -213,7 +218,7 @@ export class LineAuthReader {
       resp.left = -1;
       if (resp.done >= resp.args) this.resp = undefined;
     }
-    return secret ? { kind: 'secret', shown: '', secret: 'password', secretBytes: bytes } : undefined;
+    return secret ? { kind: 'secret', shown: '', secret: 'password', secretBytes: Buffer.byteLength(text, this.encoding) } : undefined;
   }
 
   /**

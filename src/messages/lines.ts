@@ -343,7 +343,7 @@ export class LineConversation {
         if (tls !== undefined) this.toRaw(dir, side, offset + from, tls);
         else {
           side.raw = true;
-          side.tlsHead = bytes.slice(from);
+          side.tlsHead = new Uint8Array(bytes.subarray(from)); // a copy: a source may reuse its buffer
           side.tlsHeadTs = ts;
         }
         return bytes.length;
@@ -405,7 +405,7 @@ export class LineConversation {
     if (side.kept) {
       const server = client ? this.sides[otherDirection(line.dir)] : undefined;
       if (server?.current?.kind === 'line' && server.keepText) this.auth.prompt(server.text); // a prompt not ended yet
-      const auth = this.auth.read(line.dir, text, notUtf8);
+      const auth = this.auth.read(line.dir, text, notUtf8, line.length);
       if (auth) line.auth = auth;
       this.onLine?.(line);
       if (client && text.trim() !== '') this.replies.command(line);

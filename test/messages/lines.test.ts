@@ -251,6 +251,25 @@ describe('line protocols', () => {
     const password = lines.items.find((item) => item.auth !== undefined);
     expect(password).toMatchObject({ dir: 'c2s', auth: { kind: 'secret', secret: 'password', secretBytes: 8 } });
     expect(lineProtocolName(lines)).toBe('Redis');
+    // After a value longer than a line's kept text, and after an empty array, AUTH is still read.
+    const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+    for (const before of [resp('SET', 'k', 'v'.repeat(3 * MAX_LINE_TEXT)), '*0\r\n']) {
+      const after = play([['c2s', before], ['s2c', '+OK\r\n'], ['c2s', resp('AUTH', 'hunter2secret')], ['s2c', '+OK\r\n']]);
+      expect(after.items.filter((item) => item.auth !== undefined).map((item) => item.auth), before.slice(0, 12)).toEqual([{ kind: 'secret', shown: '', secret: 'password', secretBytes: 13 }]);
+    }
+  });
+
+  it('holds the first bytes of a TLS record header as a copy: a source may reuse its buffer after the call', () => {
+    const seen: string[] = [];
+    const lines = new LineConversation('c2s', { onBinary: (dir, offset, tls) => seen.push(`${dir}@${offset} ${tls}`) });
+    lines.feed('s2c', 0, Buffer.from('220 mx ESMTP\r\n'), 1);
+    lines.feed('c2s', 0, Buffer.from('STARTTLS\r\n'), 2);
+    lines.feed('s2c', 14, Buffer.from('220 go ahead\r\n'), 3);
+    const pooled = Buffer.from('\x16\x03', 'latin1');
+    lines.feed('c2s', 10, pooled, 4);
+    pooled.fill(0x41); // the source's next packet
+    lines.feed('c2s', 12, Buffer.from('\x01\x00\x05hello', 'latin1'), 5);
+    expect(seen).toEqual(['c2s@10 true']);
   });
 
   it('names a conversation the client opens once the server has answered, though asked before (a live flow list asks at every frame)', () => {
