@@ -162,3 +162,8 @@ export type FlowEventSink = (event: FlowEvent) => void;
 export function otherDirection(dir: Direction): Direction {
   return dir === 'c2s' ? 's2c' : 'c2s';
 }
+
+/** The end of flow `key` that direction `dir` goes to: the server for `c2s`, the client for `s2c`. */
+export function receiverOf(key: FlowKey, dir: Direction): Endpoint {
+  return dir === 'c2s' ? key.server : key.client;
+}

@@ -15,7 +15,7 @@ import { closeSync, openSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileErrorReason, UserError } from '../core/errors.js';
 import { writeFully } from '../io/files.js';
-import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
+import { receiverOf, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { messageBody, type DecodedBody } from '../messages/httpBody.js';
 import { MAX_HEAD_BYTES } from '../messages/httpHeadReader.js';
 import { messageEnd } from '../messages/httpMessage.js';
@@ -230,8 +230,7 @@ export class HarOutput implements FlowOutput {
   /** Makes the entry of `exchange` (none without a request) and gives its bodies' budget back. */
   private emit(flowId: number, state: FlowState, exchange: HttpExchange, bodies: HarBodies): void {
     this.budget.give((bodies.request?.bytes.length ?? 0) + (bodies.response?.bytes.length ?? 0) + (bodies.webSocket?.charged ?? 0));
-    const requestsGoS2c = this.table.get(flowId)?.http?.requestDir === 's2c';
-    const server = requestsGoS2c ? state.key.client : state.key.server;
+    const server = receiverOf(state.key, this.table.get(flowId)?.http?.requestDir ?? 'c2s');
     const entry = harEntry({ flowId, server }, exchange, bodies, (addr) => isIP(addr) !== 0);
     if (!entry) return;
     try {

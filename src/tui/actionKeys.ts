@@ -7,7 +7,7 @@
 import { countOf } from '../core/count.js';
 import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { FlowKey } from '../core/types.js';
+import { receiverOf, type FlowKey } from '../core/types.js';
 import type { FlowStore } from '../store/flowStore.js';
 import { firstFreeIndex, suffixed } from './actions/newFiles.js';
 import { flowFileNames, flowFileSizes, savedFlowMessage, type SavedFile } from './actions/saveFlow.js';
@@ -131,8 +131,9 @@ export class ActionKeys {
     const copy = (command: string): void => {
       this.scene.writeToTerminal(`\x1b]52;c;${Buffer.from(command, 'utf8').toString('base64')}\x07`);
     };
+    // The server is whom the requests went to: the flow's client when its direction was guessed wrong.
     const key = this.scene.store.getFlow(flowId)?.key;
-    const server = key && formatEndpoint(key.server);
+    const server = key && formatEndpoint(receiverOf(key, http?.requestDir ?? 'c2s'));
     const inline = bodyFile === undefined ? curlCommand(request, body, { server }) : undefined;
     if (inline !== undefined) copy(inline);
     const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];

@@ -107,3 +107,29 @@ async function offeredBody(screen: InProcessScreen, keys: string[]): Promise<str
   await screen.waitFor(() => !screen.text().join('\n').includes('save body of'));
   return what;
 }
+
+describe('y on a flow whose requests go from its recorded server to its client', () => {
+  it('sends the command to the end the requests went to', async () => {
+    // A capture that began mid-flow: the side that spoke first (taken as the client) answered.
+    const flow = liveFlow();
+    flow.send('s2c', 'GET /x HTTP/1.0\r\n\r\n');
+    flow.send('c2s', 'HTTP/1.0 200 OK\r\n\r\nok');
+    flow.end();
+    expect(flow.messages.http?.requestDir).toBe('s2c');
+    const commands: string[] = [];
+    const actions = {
+      saveFiles: async (names: readonly string[], contentsOf: (paths: readonly string[]) => readonly unknown[]) => {
+        commands.push(...contentsOf(names).map(String));
+        return names;
+      },
+      stem: 'flowspy',
+    } as unknown as TuiActions;
+    const { terminal, screen } = openInProcessScreen({ cols: 80, rows: 24 });
+    const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions, follow: false, messages: () => flow.messages });
+    await screen.waitFor(() => screen.line(screen.rows - 2).includes('1 flow'));
+    screen.press('y');
+    await screen.waitFor(() => commands.length > 0);
+    expect(commands[0]).toContain('http://10.0.0.1:40000/x');
+    app.dispose();
+  });
+});
