@@ -3,13 +3,15 @@
  * loads: the list shows every flow (with its first line) as soon as the bytes are in the store,
  * and the summaries and the messages mode follow, flow after flow, from the store. Each flow is
  * replayed through {@link replayFlow}: the chunks of a body are counted together, not read, and
- * the event loop gets a turn every {@link SLICE_MS} ms, so keys are answered throughout. Owned by the TUI run; `stop()` ends it (at quit).
+ * the event loop gets a turn once {@link SLICE_MS} ms have passed, looked at after each flow and
+ * every 4 MiB read or 16,384 events, so keys are answered throughout. Owned by the TUI run;
+ * `stop()` ends it (at quit).
  */
 import type { MessageTable } from '../messages/messageTable.js';
 import type { FlowStore } from '../store/flowStore.js';
 import { replayFlow } from './actions/replayFlow.js';
 
-/** Most milliseconds the parse holds the event loop before it gives it a turn (keys stay answered). */
+/** Milliseconds of parsing between two turns of the event loop, at least (looked at between flows and batches). */
 const SLICE_MS = 10;
 
 /** Parses every flow held by `store` into `table`, in arrival order; `onProgress` after each flow, with its id. */

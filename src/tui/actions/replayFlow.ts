@@ -5,7 +5,9 @@
  * What the store keeps is less than what the engine said, so some things are approximated:
  * - Data comes per stored chunk, cut into slices of at most `sliceBytes`: the store joins
  *   contiguous bytes of one direction that arrived within a millisecond into one chunk, so a
- *   replayed data event may cover several original ones and carries the first one's time.
+ *   replayed data event may cover several original ones and carries the first one's time. A sink
+ *   that only counts some bytes (`skippable`) gets the chunks within them as one event, of any
+ *   size, with the last one's time.
  * - Notes are placed by time: a note goes before the first chunk at or after its time (so a note and
  *   the data it is about, which share a timestamp, come note first, as the engine emits them).
  *   Only the notes the store kept are replayed (it keeps the first 100 of a flow).
@@ -31,7 +33,7 @@ export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
 
 /** Options of {@link replayFlow}. */
 export interface ReplayOptions {
-  /** Most bytes of one data event (and of the one buffer the replay reads into). Default 64 KiB. */
+  /** Most bytes of one data event that is read (bytes a sink only counts go in one: see `skippable`). Default 64 KiB. */
   readonly sliceBytes?: number;
   /** Bytes read between two calls of {@link pause} (each event weighs 256 bytes more). Default 256 KiB. */
   readonly pauseEveryBytes?: number;
