@@ -172,6 +172,35 @@ export function withinChars(lines: readonly string[], budget: number): string[] 
   return out;
 }
 
+/**
+ * The last of `lines` (escaped text) that hold `budget` characters, the first one cut to its end:
+ * not inside an escape (`\x1b`, `\u{1f600}`) nor between a surrogate pair. For the newest lines
+ * of a body still arriving (see {@link withinChars} for a body's first lines).
+ */
+export function lastWithinChars(lines: readonly string[], budget: number): string[] {
+  const out: string[] = [];
+  let left = budget;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i];
+    if (line.length <= left) {
+      out.push(line);
+      left -= line.length;
+      continue;
+    }
+    // Less than a row left: the line goes whole to what came before.
+    if (left < 80) break;
+    let from = line.length - left;
+    const escape = /\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\})/g;
+    escape.lastIndex = Math.max(0, from - 9);
+    for (let m = escape.exec(line); m !== null && m.index < from; m = escape.exec(line)) from = Math.max(from, m.index + m[0].length);
+    const first = line.charCodeAt(from);
+    if (first >= 0xdc00 && first <= 0xdfff) from++;
+    out.push(line.slice(from));
+    break;
+  }
+  return out.reverse();
+}
+
 /** Most bytes of a binary body shown as a hex dump (the rest: `m`). */
 const BODY_HEX_BYTES = 64 << 10;
 

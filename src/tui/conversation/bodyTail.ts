@@ -9,7 +9,7 @@
 import { decodeBody } from '../../messages/httpBody.js';
 import { headerTokens, headerValue } from '../../messages/httpHead.js';
 import type { HttpMessageBase } from '../../messages/types.js';
-import { BODY_LINES, charsetOf, decodeText, looksTextual, PREVIEW_READ_BYTES, splitLines, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, charsetOf, decodeText, lastWithinChars, looksTextual, PREVIEW_CHARS, PREVIEW_READ_BYTES, splitLines, type BodyReader } from './bodyLines.js';
 import { ChunkWalk } from './chunkWalk.js';
 
 /** A body's newest lines: `earlier` lines before them (more when not `fromStart`), what was decoded. */
@@ -81,7 +81,8 @@ function tailOf(bytes: Uint8Array, fromStart: boolean, contentType: string, deco
   const text = lf >= 0 && lf < bytes.length - 1 ? bytes.subarray(lf + 1) : bytes;
   if (!looksTextual(text, contentType, encoding)) return undefined;
   const ranges = splitLines(text, encoding);
-  const earlier = Math.max(0, ranges.length - BODY_LINES);
-  const lines = ranges.slice(earlier).map(([from, to]) => decodeText(text, encoding, from, to));
-  return { lines, earlier, fromStart, decoded };
+  const newest = ranges.slice(Math.max(0, ranges.length - BODY_LINES)).map(([from, to]) => decodeText(text, encoding, from, to));
+  // At most a preview's characters, as a body's first lines are (a minified line arrives whole).
+  const lines = lastWithinChars(newest, PREVIEW_CHARS);
+  return { lines, earlier: ranges.length - lines.length, fromStart, decoded };
 }

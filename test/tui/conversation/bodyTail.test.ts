@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BODY_LINES, type BodyReader } from '../../../src/tui/conversation/bodyLines.js';
+import { BODY_LINES, lastWithinChars, PREVIEW_CHARS, type BodyReader } from '../../../src/tui/conversation/bodyLines.js';
 import { bodyTail, type TailState } from '../../../src/tui/conversation/bodyTail.js';
 import { TAIL_KEEP_BYTES } from '../../../src/tui/conversation/chunkWalk.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
@@ -99,6 +99,30 @@ function bigResponse(framing: 'length' | 'chunked', length: number, byte: ((offs
 
 const LINE = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz 1 GB of text lines\n');
 const textByte = (offset: number) => LINE[offset % LINE.length];
+
+describe('the newest lines of a body keep within a preview\'s characters', () => {
+  it('a minified line still arriving shows its last characters only', () => {
+    const script = Uint8Array.from({ length: 400_000 }, (_, i) => 0x61 + (i % 26));
+    const { message, read } = bigResponse('length', 200_000, script);
+    const tail = bodyTail(message, read, new Map(), '0r')!;
+    expect(tail.lines).toHaveLength(1);
+    expect(tail.lines[0].length).toBeLessThanOrEqual(PREVIEW_CHARS);
+    expect(tail.lines[0].length).toBeGreaterThan(PREVIEW_CHARS - 80);
+    expect(Buffer.from(script.subarray(0, 200_000)).toString('latin1').endsWith(tail.lines[0])).toBe(true);
+  });
+
+  it('a line cut at its start is cut after an escape or a surrogate pair, not inside one', () => {
+    // 'a\x1bb' is six characters; a cut 100 from the end falls on the `x` of an escape: it moves past `\x1b`.
+    const escaped = 'a\\x1bb'.repeat(40);
+    expect(escaped.slice(140, 143)).toBe('x1b');
+    expect(lastWithinChars(['x'.repeat(300), escaped], 100)).toEqual([escaped.slice(143)]);
+    const emoji = '\u{1f600}'.repeat(60);
+    const cut = lastWithinChars([emoji], 101)[0];
+    expect(cut.charCodeAt(0)).not.toBe(0xde00);
+    expect(cut.length).toBe(100);
+    expect(lastWithinChars(['short', 'lines'], 100)).toEqual(['short', 'lines']);
+  });
+});
 
 describe('the newest lines of a huge body cost a read of its end only', () => {
   it('a 1 GB Content-Length download: one 16 KiB read per frame, the last lines shown', () => {
