@@ -6,6 +6,7 @@
  */
 import { countOf } from '../core/count.js';
 import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { receiverOf, type FlowKey } from '../core/types.js';
 import type { FlowStore } from '../store/flowStore.js';
@@ -237,14 +238,14 @@ export class ActionKeys {
   }
 }
 
-
-
 /**
- * Where `w` and `b` write for the answer `path` to their prompt: into it, under the file name of
+ * Where `s`, `w` and `b` write for the answer `path` to their prompt: into it, under the file name of
  * `offered` (the name the prompt opened with), when it is a directory (`/tmp`) or says it means one
- * (`new/`: the write then says there is no such directory); else `path` itself.
+ * (`new/`: the write then says there is no such directory); else `path` itself. A leading `~` or
+ * `~/` is the home directory, as the status row shows it (never a directory named `~`).
  */
 export function answeredPath(path: string, offered: string): string {
+  if (path === '~' || path.startsWith('~/')) path = homedir() + path.slice(1);
   let isDirectory = false;
   try {
     isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pcapFileName, answeredPath } from '../../src/tui/actionKeys.js';
 
@@ -31,5 +31,14 @@ describe('where w writes', () => {
     expect(answeredPath(join(file, 'out.pcap'), offered)).toBe(join(file, 'out.pcap'));
     const long = join(dir, 'x'.repeat(5000));
     expect(answeredPath(long, offered)).toBe(long);
+  });
+
+  it('~ and ~/ are the home directory, as the status row writes it; ~user and a ~ further on are left alone', () => {
+    const offered = 'demo-5-flows.pcap';
+    expect(answeredPath('~/x.pcap', offered)).toBe(join(homedir(), 'x.pcap'));
+    expect(answeredPath('~', offered)).toBe(join(homedir(), offered));
+    expect(answeredPath('~/', offered)).toBe(join(homedir(), offered));
+    expect(answeredPath('~x/y.pcap', offered)).toBe('~x/y.pcap');
+    expect(answeredPath('a/~/y.pcap', offered)).toBe('a/~/y.pcap');
   });
 });
