@@ -216,6 +216,8 @@ export class TuiApp {
       this.onKey(meta[1], ch);
       return;
     }
+    // ctrl-z suspends from anywhere, as in a shell's or less's prompt; the prompt or help stays open for fg.
+    if (name === 'C-z' && (this.state.prompt || this.state.helpTop !== undefined)) return this.commands.run('suspend');
     if (this.state.prompt) {
       promptKey(this.promptScene, name, ch);
       return;
