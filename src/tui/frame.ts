@@ -18,7 +18,7 @@ import { shownList } from './flowList/shownList.js';
 import { columnLayout } from './flowList/columnLayout.js';
 import { formatRows, headerRow, type RowOptions } from './flowList/rowFormat.js';
 import type { ListedFlow } from './flowList/source.js';
-import type { Glyphs } from './glyphs.js';
+import { inGlyphs, type Glyphs } from './glyphs.js';
 import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
 import { fittedHelpText } from './helpPane.js';
@@ -104,7 +104,7 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
   const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), options);
   const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
   const searching = list.searchProgress?.busy === true;
-  scene.boxes.place('list', layout.list, listText || emptyListText(list.total, source.running(), source.kind, searching));
+  scene.boxes.place('list', layout.list, listText || inGlyphs(emptyListText(list.total, source.running(), source.kind, searching), glyphs));
 }
 
 function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptions & { readonly numberColumns: number } {
@@ -128,9 +128,10 @@ function statusInfo(scene: FrameScene): StatusInfo {
   const said = scene.status.text;
   // The problem's full text was said once (see TuiApp): the row keeps its badge, `?` shows it whole.
   const message = said !== '' ? said : problem !== undefined ? problemBadge(problem, scene.terminal.glyphs.ellipsis) : '';
+  const glyphs = scene.terminal.glyphs;
   return {
-    source: escapeText(source.label()),
-    sourceShorter: source.shorterLabels?.().map(escapeText) ?? [],
+    source: inGlyphs(escapeText(source.label()), glyphs),
+    sourceShorter: source.shorterLabels?.().map((label) => inGlyphs(escapeText(label), glyphs)) ?? [],
     recording: source.recording === undefined ? '' : escapeText(source.recording),
     counters: source.counters(),
     flows: list.total,
@@ -143,7 +144,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
     paused: scene.scheduler.isPaused,
     loading: source.kind === 'file' && source.running(),
     activity: source.activity?.() ?? '',
-    message: listSearchNote(scene) ?? message,
+    message: inGlyphs(listSearchNote(scene) ?? message, glyphs),
   };
 }
 

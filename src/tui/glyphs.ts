@@ -68,6 +68,15 @@ export function textArrow(glyphs: Glyphs): string {
   return glyphs === UNICODE_GLYPHS ? glyphs.right : '->';
 }
 
+/**
+ * `text` with the arrows (`→`) and ellipses (`…`) flowspy writes into its own words (`:8955 →
+ * 127.0.0.1:80`, `waiting for connections…`) in `glyphs`: unchanged with Unicode, `->` and the
+ * set's ellipsis with ASCII (where the terminal would show `?`).
+ */
+export function inGlyphs(text: string, glyphs: Glyphs): string {
+  return glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(glyphs)).replaceAll('…', glyphs.ellipsis);
+}
+
 /** The glyph set for a locale: Unicode when it is UTF-8, ASCII otherwise. */
 export function glyphsFor(utf8: boolean): Glyphs {
   return utf8 ? UNICODE_GLYPHS : ASCII_GLYPHS;

@@ -7,7 +7,7 @@
  */
 import type { Palette } from '../color.js';
 import type { Following } from '../following.js';
-import type { Glyphs } from '../glyphs.js';
+import { inGlyphs, type Glyphs } from '../glyphs.js';
 import { paintRow, paintTitle } from '../paint.js';
 import { exchangeText } from './exchangeFields.js';
 import { exchangeHeaderRow, formatExchangeRows } from './exchangeFormat.js';
@@ -106,7 +106,7 @@ export class ExchangeMode {
     const rows = formatExchangeRows(view.rows(view.top(height), height), { width, glyphs, focused: view.focused, numberColumns: digits, methodColumns: view.widestMethod });
     const text = rows.map((row) => paintRow(row, palette, focused)).join('\n');
     const empty = view.total > 0 ? ' no exchange matches the filter (f to change it)' : busy ? ' no HTTP exchange yet…' : ' no HTTP exchange in these flows (v: flows)';
-    return { title, rows: text || empty };
+    return { title, rows: text || inGlyphs(empty, glyphs) };
   }
 
   /** The focused row's text as {@link paint} shows it ('' when none). */

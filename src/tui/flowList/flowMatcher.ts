@@ -4,7 +4,7 @@
  * its first line) that filters and searches read. Pure: the list asks, per flow.
  */
 import { lineText } from '../conversation/messageLines.js';
-import { textArrow, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
+import { inGlyphs, UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { shownQuery } from '../textMatch.js';
 import { ContentSearch, type SearchProgress } from './contentSearch.js';
 import { matchesWithoutBytes, MATCH_ALL, withoutTextWords, type Filter, type MessagesOf } from './filter.js';
@@ -74,8 +74,7 @@ export class FlowMatcher {
 
   /** `summary` as the list shows it: escaped as a query is shown (a line's `\xNN` and `\` single, as the messages mode shows them), arrows in the glyph set. */
   private shown(summary: string): string {
-    const text = shownQuery(summary);
-    return this.glyphs === UNICODE_GLYPHS ? text : text.replaceAll('→', textArrow(this.glyphs)).replaceAll('…', this.glyphs.ellipsis);
+    return inGlyphs(shownQuery(summary), this.glyphs);
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
