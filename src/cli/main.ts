@@ -68,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatInterfaces());
     return 0;
   }
+  // The capture and the keys (or, headless, nothing at all) would both be read from the terminal.
+  if (config.readFile === '-' && process.stdin.isTTY) throw new UserError('-r -: standard input is the terminal: pipe a capture in (tcpdump -w - | flowspy -r -)');
   if (wantsTui(config)) return runTuiCommand(config);
   if (config.readFile === undefined && config.interface === undefined) return runProxyCommand(config);
   // A capture source can wait for the reader of stdout: blocking batched writes keep memory bounded.

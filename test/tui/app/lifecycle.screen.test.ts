@@ -189,3 +189,11 @@ describe('a damaged capture', () => {
     }
   });
 });
+
+describe('-r - with no pipe', () => {
+  it('stdin is the terminal: one line and exit 2, never the keys read as a capture', async () => {
+    const screen = openFlowspy(['-r', '-']);
+    expect(await screen.waitForExit()).toEqual({ exitCode: 2, signal: undefined });
+    expect(lines(screen).join('\n')).toContain('flowspy: -r -: standard input is the terminal: pipe a capture in');
+  });
+});
