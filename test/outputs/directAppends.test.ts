@@ -1,18 +1,14 @@
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIRECT_AFTER_BYTES, DirectAppends, IDLE_SETTLE_MS, STAGE_BYTES, type AppendFile, type OpenDirect } from '../../src/outputs/directAppends.js';
+import { lazyTempDir } from '../support/tempDir.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const work = lazyTempDir('flowspy-direct-');
+let files = 0;
 
 function newFile(): AppendFile {
-  const dir = mkdtempSync(join(tmpdir(), 'flowspy-direct-'));
-  dirs.push(dir);
-  const path = join(dir, 'flow');
+  const path = join(work(), `flow${files++}`);
   return { path, fd: openSync(path, 'w+'), nextPosition: 0, inOrderBytes: 0, direct: undefined };
 }
 
@@ -114,13 +110,10 @@ function writeFileAt(fd: number, bytes: Uint8Array, at: number): void {
 
 /** Whether the temp directory's file system takes direct writes (tmpfs does not). */
 function directWritesWork(): boolean {
-  const dir = mkdtempSync(join(tmpdir(), 'flowspy-direct-probe-'));
   try {
-    closeSync(openSync(join(dir, 'probe'), constants.O_WRONLY | constants.O_CREAT | (constants.O_DIRECT ?? 0)));
+    closeSync(openSync(join(work(), 'probe'), constants.O_WRONLY | constants.O_CREAT | (constants.O_DIRECT ?? 0)));
     return constants.O_DIRECT !== undefined;
   } catch {
     return false;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,18 +1,14 @@
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpillWriter } from '../../src/store/spillWriter.js';
+import { lazyTempDir } from '../support/tempDir.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const work = lazyTempDir('flowspy-spill-writer-');
+let files = 0;
 
 function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flowspy-spill-writer-'));
-  dirs.push(dir);
-  return join(dir, 'spill');
+  return join(work(), `spill${files++}`);
 }
 
 const sharedBlock = (bytes: number, fill: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(bytes)).fill(fill);
