@@ -76,8 +76,6 @@ export class LineAuthReader {
    * next), and which argument is a password (-1: none yet).
    */
   private resp: { readonly args: number; done: number; left: number; secretAt: number; hello: boolean } | undefined;
-  /** The wire length of the line being read (see {@link read}). */
-  private wireLength = 0;
 
   constructor(private readonly clientDir: Direction) {}
 
@@ -89,8 +87,7 @@ export class LineAuthReader {
    */
   read(dir: Direction, text: string, latin1 = false, wireLength?: number): LineAuth | undefined {
     this.encoding = latin1 ? 'latin1' : 'utf8';
-    this.wireLength = wireLength ?? Buffer.byteLength(text, this.encoding) + 2;
-    return dir === this.clientDir ? this.client(text) : this.server(text);
+    return dir === this.clientDir ? this.client(text, wireLength) : this.server(text);
   }
 
   /**
@@ -123,9 +120,9 @@ export class LineAuthReader {
     return { kind: 'decoded', bytes };
   }
 
-  private client(text: string): LineAuth | undefined {
+  private client(text: string, wireLength = Buffer.byteLength(text, this.encoding) + 2): LineAuth | undefined {
     if (this.resp !== undefined || RESP_ARRAY.test(text)) {
-      const said = this.respLine(text);
+      const said = this.respLine(text, wireLength);
       if (said !== false) return said;
     }
     const literal = this.literal;
@@ -189,7 +186,7 @@ export class LineAuthReader {
    * password by its size (the last argument of `AUTH`, the second after `HELLO`'s `AUTH`), else
    * undefined; false for a line that is no part of one (the array is given up).
    */
-  private respLine(text: string): LineAuth | undefined | false {
+  private respLine(text: string, wireLength: number): LineAuth | undefined | false {
     const resp = this.resp;
     if (resp === undefined) {
       const args = Number(RESP_ARRAY.exec(text)![1]);
@@ -201,14 +198,14 @@ export class LineAuthReader {
       if (!bulk) {
         // Not a RESP command after all (or a new one begins): the line is read afresh.
         this.resp = undefined;
-        return RESP_ARRAY.test(text) ? this.respLine(text) : false;
+        return RESP_ARRAY.test(text) ? this.respLine(text, wireLength) : false;
       }
       resp.left = Number(bulk[1]) + 2;
       return undefined;
     }
     const secret = resp.done === resp.secretAt;
     // A bulk string holding a line end goes on over the next lines; its text may be cut, its wire length is whole.
-    resp.left -= this.wireLength;
+    resp.left -= wireLength;
     if (resp.left <= 0) {
       if (resp.done === 0) {
         if (/^AUTH$/i.test(text)) resp.secretAt = resp.args - 1;

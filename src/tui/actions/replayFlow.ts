@@ -135,11 +135,12 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
     const dir = chunk.dir;
     const chunkEnd = Math.min(chunk.offset + chunk.length, extent[dir]);
     if (chunkEnd <= chunk.offset) continue;
+    const skippable = chunk.kind === 'gap' ? 0 : options.skippable?.(dir) ?? 0;
     if (chunk.kind === 'gap') {
       emit({ type: 'gap', flowId, dir, offset: chunk.offset, length: chunkEnd - chunk.offset, ts: chunk.ts });
-    } else if (options.skippable !== undefined && options.skippable(dir) > chunkEnd - chunk.offset) {
+    } else if (skippable > chunkEnd - chunk.offset) {
       // The sink only counts these bytes: the chunks after this one that it also only counts join it.
-      const lastIndex = store.lastOfRun(flowId, i, dir, Math.min(chunk.offset + options.skippable(dir), extent[dir]), nextMarkTs());
+      const lastIndex = store.lastOfRun(flowId, i, dir, Math.min(chunk.offset + skippable, extent[dir]), nextMarkTs());
       const last = lastIndex === i ? undefined : store.getChunk(flowId, lastIndex)!;
       const length = (last === undefined ? chunkEnd : last.offset + last.length) - chunk.offset;
       emit(data.refill(dir, chunk.offset, length, last?.ts ?? chunk.ts));
@@ -147,7 +148,7 @@ export async function replayFlow(store: ReplaySource, flowId: number, sink: Flow
       i = lastIndex;
     } else {
       // The bytes the sink only counts are not read: they go on their own before the rest.
-      const skipped = Math.min(options.skippable?.(dir) ?? 0, chunkEnd - chunk.offset);
+      const skipped = Math.min(skippable, chunkEnd - chunk.offset);
       if (skipped > 0) {
         emit(data.refill(dir, chunk.offset, skipped, chunk.ts));
         bytes += skipped;
