@@ -58,10 +58,11 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   const { method, target } = request;
   const connect = method.toUpperCase() === 'CONNECT';
   const hostHeader = headerValue(request.headers, 'host');
-  const host = (connect ? server : hostHeader || server) ?? hostHeader ?? '';
+  const host = (connect ? server ?? hostHeader : hostHeader || server) ?? '';
   // A target that is not a path (`*` of OPTIONS, a CONNECT's host:port) is sent as it was, to the URL's host.
   const asIs = !target.startsWith('/') && (target === '*' || connect);
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `${scheme}://${host}${asIs ? '/' : target.startsWith('/') ? '' : '/'}${asIs ? '' : target}`;
+  const path = asIs ? '/' : target.startsWith('/') ? target : `/${target}`;
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `${scheme}://${host}${path}`;
   const hasBody = body !== undefined && body.length > 0;
   const words = ['curl'];
   // `-X HEAD` would make curl wait for the body its Content-Length announces: -I asks for the head only.
