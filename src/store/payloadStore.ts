@@ -216,7 +216,7 @@ function openDirect(path: string): number {
 /** Most bytes a {@link SourceFile} reads ahead for small reads (a packet's payload is ~1.5 KB). */
 const READ_AHEAD_BYTES = 256 * 1024;
 /** Bytes it reads for a small read that does not go on from the window (a message head here, another there). */
-const SMALL_WINDOW_BYTES = 8 * 1024;
+const SMALL_WINDOW_BYTES = 2 * 1024;
 
 /**
  * A seekable capture file whose bytes the store references instead of copying. Small reads are
