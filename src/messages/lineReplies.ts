@@ -67,7 +67,6 @@ export class ReplyTracker {
 
   /** A complete, non-blank client line. */
   command(line: LineItem): void {
-    if (this.failure) return;
     const text = line.text.trimEnd();
     const continued = this.continued;
     this.continued = LITERAL_END.test(text);
@@ -77,16 +76,19 @@ export class ReplyTracker {
     this.pending.push(line);
   }
 
-  /** A complete server line of a conversation of protocol `name` (see `lineProtocolName`). */
-  reply(line: LineItem, name: string): void {
-    if (this.failure) return;
+  /**
+   * A complete server line of a conversation of protocol `name` (see `lineProtocolName`). Returns
+   * the command it answers (see {@link answered}), undefined for a continuation or a greeting.
+   */
+  reply(line: LineItem, name: string): LineItem | undefined {
     const text = line.text;
     if (CONTINUATION.test(text) && name !== 'Redis') {
       this.continued = true;
-      return;
+      return undefined;
     }
     const answered = this.answered(text, name);
-    if (MAY_FAIL.test(text) && isErrorReply(name, text)) this.failure = { command: answered, reply: line };
+    if (!this.failure && MAY_FAIL.test(text) && isErrorReply(name, text)) this.failure = { command: answered, reply: line };
+    return answered;
   }
 
   /** The command a final reply `text` answers (taken off the queue), else the client's last line. */

@@ -1,11 +1,11 @@
 /**
  * Line protocols (SMTP, POP3, IMAP, FTP control, Redis inline, any text protocol): each direction
  * cut into lines as bytes arrive, kept in arrival order so commands pair with the replies that
- * follow them; SMTP's DATA body is one block (its range, not its bytes). Bounded: a line keeps at
- * most {@link MAX_LINE_TEXT} bytes of text, a flow at most {@link MAX_LINE_ITEMS} items. Binary
- * data turns the direction raw with a note (or hands it to TLS after a STARTTLS). A Telnet
- * conversation (telnet.ts) keeps its commands as items of their own and any byte in its lines
- * (they are escaped when shown). Never throws.
+ * follow them; SMTP's DATA body, and the mail of a POP3 RETR or TOP, is one block (its range, not
+ * its bytes). Bounded: a line keeps at most {@link MAX_LINE_TEXT} bytes of text, a flow at most
+ * {@link MAX_LINE_ITEMS} items. Binary data turns the direction raw with a note (or hands it to
+ * TLS after a STARTTLS). A Telnet conversation (telnet.ts) keeps its commands as items of their
+ * own and any byte in its lines (they are escaped when shown). Never throws.
  */
 import { isAscii } from 'node:buffer';
 import { otherDirection, type Direction, type Micros } from '../core/types.js';
@@ -26,7 +26,7 @@ export const MAX_LINE_TEXT = 2048;
 export const MAX_LINE_ITEMS = 20_000;
 
 /**
- * A line (`kind: 'line'`, its text without the line end), an SMTP DATA body (`kind: 'block'`), or
+ * A line (`kind: 'line'`, its text without the line end), an SMTP DATA body or a POP3 mail (`kind: 'block'`), or
  * Telnet commands (`kind: 'telnet'`, their names: `DO ECHO, SB NAWS 80x24`).
  */
 export interface LineItem {
@@ -52,7 +52,7 @@ export interface LineItem {
 }
 
 /**
- * The size of the mail an SMTP DATA block carries, as a mail client gets it: the block's bytes
+ * The size of the mail a block (SMTP DATA, POP3 RETR or TOP) carries, as a mail client gets it: the block's bytes
  * less its dot-stuffing and its final `.` line (bytes of a capture gap in it counted).
  */
 export function mailLength(block: LineItem): number {
@@ -79,7 +79,7 @@ interface Side {
    */
   text: string;
   ascii: boolean;
-  /** In an SMTP DATA body; `dotLine` tracks whether the current line so far is `.` or `.\r`. */
+  /** In a block (SMTP DATA body, POP3 mail); `dotLine` tracks whether the current line so far is `.` or `.\r`. */
   inBlock: boolean;
   lineBytes: number;
   dotLine: boolean;
@@ -120,6 +120,8 @@ const CR = 0x0d;
 const DOT = 0x2e;
 const LF_DOT = Buffer.from('\n.', 'latin1');
 const DATA_COMMAND = /^DATA\s*$/i;
+/** The POP3 commands whose `+OK` is followed by a mail, ended by a `.` line (RFC 1939). */
+const MAIL_COMMAND = /^(?:RETR|TOP)\s+\d/i;
 
 /** 1 for the bytes of text lines ({@link isTextByte}), else 0. */
 const TEXT_BYTES = Uint8Array.from({ length: 256 }, (_, b) => (isTextByte(b) ? 1 : 0));
@@ -241,7 +243,7 @@ export class LineConversation {
     let text = -1; // bytes[i, text) are text, once looked at
     while (i < bytes.length && !side.raw) {
       if (side.inBlock) {
-        i = this.blockBytes(side, bytes, i, offset, ts);
+        i = this.blockBytes(dir, side, bytes, i, offset, ts);
         continue;
       }
       if (text < i) text = this.telnet ? bytes.length : textEnd(bytes, i);
@@ -409,15 +411,26 @@ export class LineConversation {
       if (auth) line.auth = auth;
       this.onLine?.(line);
       if (client && text.trim() !== '') this.replies.command(line);
-      else if (!client) this.replies.reply(line, this.protocol);
+      else if (!client) {
+        const protocol = this.protocol;
+        const answered = this.replies.reply(line, protocol);
+        // POP3's RETR and TOP: the mail after the `+OK` is one block, as SMTP's DATA body is.
+        if (protocol === 'POP3' && answered !== undefined && text.startsWith('+OK') && MAIL_COMMAND.test(answered.text)) this.startBlock(side);
+      }
     }
     const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
     if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
     else if (mayMatter && text.startsWith('354')) {
       this.awaitingDataReply = false;
-      const clientSide = this.sides[this.clientDir];
-      if (!clientSide.raw && !clientSide.current) { clientSide.inBlock = true; clientSide.lineBytes = 0; }
+      this.startBlock(this.sides[this.clientDir]);
     }
+  }
+
+  /** The side's next bytes are a block ending with a `.` line: SMTP's DATA body, a POP3 mail. */
+  private startBlock(side: Side): void {
+    if (side.raw || side.current) return;
+    side.inBlock = true;
+    side.lineBytes = 0;
   }
 
   /** The first error reply (see `isErrorReply`) among the kept lines, and the command it answered. */
@@ -444,12 +457,12 @@ export class LineConversation {
   }
 
   /**
-   * Bytes of an SMTP DATA body from `from`: to the end of the segment, or through the line `.`
-   * (or `.\r`) that ends the body. The body is searched for LF followed by '.'; only a line
-   * starting with '.' is looked at byte by byte. Returns where it stopped.
+   * Bytes of a block of `dir` (SMTP DATA body, POP3 mail) from `from`: to the end of the segment,
+   * or through the line `.` (or `.\r`) that ends the block. The block is searched for LF followed
+   * by '.'; only a line starting with '.' is looked at byte by byte. Returns where it stopped.
    */
-  private blockBytes(side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
-    const block = (side.current ??= this.push({ kind: 'block', dir: this.clientDir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, stuffed: 0 }));
+  private blockBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
+    const block = (side.current ??= this.push({ kind: 'block', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, stuffed: 0 }));
     const n = bytes.length;
     const haystack = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, n);
     let k = from;

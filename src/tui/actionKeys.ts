@@ -43,7 +43,7 @@ export interface TuiActions {
   saveFiles(names: readonly string[], contentsOf: (paths: readonly string[]) => readonly (string | Uint8Array)[]): Promise<readonly string[]>;
   /** Writes the body of `target` (flow `flowId`), decoded, to a new file at `place`; rejects with a one-line message. */
   saveBody(flowId: number, target: BodyTarget, place: SavePlace): Promise<SavedBody>;
-  /** Writes the mail of SMTP DATA block `target` (flow `flowId`) to a new `.eml` file at `place`; rejects with a one-line message. */
+  /** Writes the mail of block `target` (SMTP DATA, POP3 mail) (flow `flowId`) to a new `.eml` file at `place`; rejects with a one-line message. */
   saveMail(flowId: number, target: MailTarget, place: SavePlace): Promise<SavedMail>;
 }
 
@@ -176,10 +176,10 @@ export class ActionKeys {
     return { label: `save body of #${target.exchange + 1} ${target.role}: `, name: bodyTargetName(key, target) };
   }
 
-  /** `b` in a line protocol with SMTP DATA blocks (`items`): the first in the window. */
+  /** `b` in a line protocol with blocks (`items`: SMTP DATA bodies, POP3 mails): the first in the window. */
   private offerMail(flowId: number, key: FlowKey, items: readonly LineItem[]): { label: string; name: string } | undefined {
     const target = mailInView(items, this.scene.conversation.placesInView());
-    if (!target) return void this.scene.status.say('b: no mail in view: scroll to a DATA body');
+    if (!target) return void this.scene.status.say('b: no mail in view: scroll to a DATA body or a mail');
     this.offered = { kind: 'mail', flowId, target };
     return { label: `save mail ${target.number}: `, name: mailFileName(key, target.block.dir, target.number) };
   }

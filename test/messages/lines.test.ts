@@ -169,6 +169,52 @@ describe('line protocols', () => {
     expect(mailLength(block(play(unfinished)))).toBe(3);
   });
 
+  it("keeps a POP3 mail (RETR, TOP) as one block, pipelined commands included; not after -ERR or another command", () => {
+    const mail = 'Subject: hi\r\n\r\n..dot\r\nbye\r\n.\r\n';
+    const top = 'Subject: hi\r\n\r\n.\r\n';
+    const pop3: Step[] = [
+      ['s2c', '+OK POP3 ready\r\n'],
+      ['c2s', 'USER a\r\nPASS b\r\n'],
+      ['s2c', '+OK\r\n+OK 2 messages\r\n'],
+      // Pipelined: the LIST's lines stay lines, the RETR's mail after its +OK is a block.
+      ['c2s', 'LIST\r\nRETR 1\r\nRETR 9\r\nTOP 2 0\r\n'],
+      ['s2c', `+OK\r\n1 30\r\n2 20\r\n.\r\n+OK 30 octets\r\n${mail}-ERR no such message\r\n+OK\r\n${top}`],
+      ['c2s', 'QUIT\r\n'],
+      ['s2c', '+OK bye\r\n'],
+    ];
+    const lines = play(pop3);
+    expect(lineProtocolName(lines)).toBe('POP3');
+    const blocks = lines.items.filter((item) => item.kind === 'block');
+    expect(blocks.map((b) => [b.dir, b.length, mailLength(b), b.complete])).toEqual([
+      ['s2c', mail.length, 'Subject: hi\r\n\r\n.dot\r\nbye\r\n'.length, true],
+      ['s2c', top.length, 'Subject: hi\r\n\r\n'.length, true],
+    ]);
+    expect(shape(lines).filter((l) => l.startsWith('s2c'))).toEqual([
+      's2c 0+16 +OK POP3 ready',
+      's2c 16+5 +OK',
+      's2c 21+16 +OK 2 messages',
+      's2c 37+5 +OK',
+      's2c 42+6 1 30',
+      's2c 48+6 2 20',
+      's2c 54+3 .',
+      's2c 57+15 +OK 30 octets',
+      `s2c 72+${mail.length} [block]`,
+      `s2c ${72 + mail.length}+22 -ERR no such message`,
+      `s2c ${94 + mail.length}+5 +OK`,
+      `s2c ${99 + mail.length}+${top.length} [block]`,
+      `s2c ${99 + mail.length + top.length}+9 +OK bye`,
+    ]);
+    expect(lineSummary(lines)).toBe('! POP3 RETR 9 → -ERR (7 cmds)');
+    // The same at every cut.
+    for (let k = 1; k < 80; k++) expect(shape(play(pop3, (n) => (k < n ? [k] : []))), `cut at ${k}`).toEqual(shape(lines));
+    // A mail is looked for only after RETR or TOP, only in POP3: FTP's RETR is answered by 150, and a
+    // `+OK` to another command is followed by lines.
+    const ftp = play([['s2c', '220 FTP ready\r\n'], ['c2s', 'RETR 1\r\n'], ['s2c', '+OK\r\na\r\n.\r\n']]);
+    expect(ftp.items.some((item) => item.kind === 'block')).toBe(false);
+    const stat = play([['s2c', '+OK ready\r\n'], ['c2s', 'STAT\r\n'], ['s2c', '+OK 1 30\r\na\r\n.\r\n']]);
+    expect(stat.items.some((item) => item.kind === 'block')).toBe(false);
+  });
+
   it('gives the same lines whatever the cut', () => {
     const whole = shape(play(SMTP));
     for (let k = 1; k < 60; k++) expect(shape(play(SMTP, (n) => (k < n ? [k] : []))), `cut at ${k}`).toEqual(whole);

@@ -2,7 +2,7 @@
  * The file name `b` gives an HTTP body: tcpflow's name of the message's direction, then
  * `-HTTPBODY-003-response` (the exchange number as `#3` shows it, three digits as tcpflow's
  * `-e http` numbers its bodies) and an extension from the Content-Type when it is a well-known
- * one; and a mail (an SMTP DATA body): `-MAIL-001.eml`. Only the characters of {@link SAFE_NAME}
+ * one; and a mail (an SMTP DATA body, a POP3 mail): `-MAIL-001.eml`. Only the characters of {@link SAFE_NAME}
  * are ever in them.
  */
 import type { Direction, FlowKey } from '../../core/types.js';

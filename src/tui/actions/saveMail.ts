@@ -1,6 +1,6 @@
 /**
- * The `b` key on an SMTP DATA body: writes the mail it carries to a new `.eml` file as the
- * client meant it (RFC 5321 4.5.2): the dot-stuffing undone, the final `.` line left out; the
+ * The `b` key on a block (an SMTP DATA body, a POP3 mail): writes the mail it carries to a new
+ * `.eml` file as its sender meant it (RFC 5321 4.5.2): the dot-stuffing undone, the final `.` line left out; the
  * bytes `mailLength` counts. Read from the store a slice at a time, yielding to the event loop
  * between slices. A mail cut by a capture gap is written up to the gap and reported incomplete.
  * Nothing is ever overwritten (see {@link mailFileName}).
@@ -38,7 +38,7 @@ export interface SaveMailOptions {
 }
 
 /**
- * Writes the mail of `target` (a DATA block of flow `flowId`) into `directory` under a new name
+ * Writes the mail of `target` (a block of flow `flowId`) into `directory` under a new name
  * and says what was written.
  * @throws UserError (a rejection) with one line for the status bar, after removing the file it
  *   created: `cannot write DIR/NAME: REASON`, `cannot save the mail: flow 7 is no longer held

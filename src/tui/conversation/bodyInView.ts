@@ -1,6 +1,6 @@
 /**
  * Which body `b` saves: the first HTTP message with a body (or, in a line protocol, the first
- * SMTP DATA block) among the rows of the window, top to bottom. A row of the messages mode names
+ * block: an SMTP DATA body, a POP3 mail) among the rows of the window, top to bottom. A row of the messages mode names
  * its exchange and message, or its line protocol item; a data row of the raw modes (text, hex,
  * escaped) names a stream position, and the message or block whose bytes hold it is the one. Pure.
  */
@@ -97,14 +97,14 @@ function holds(message: HttpMessage, place: { readonly dir?: Direction; readonly
   return place.offset >= message.offset && place.offset < messageEnd(message);
 }
 
-/** An SMTP DATA block whose mail is to be saved. */
+/** A block (SMTP DATA body, POP3 mail) whose mail is to be saved. */
 export interface MailTarget {
-  /** Which DATA block of the flow it is, from 1. */
+  /** Which block of the flow it is, from 1. */
   readonly number: number;
   readonly block: LineItem;
 }
 
-/** The first DATA block among `places`, in their order (`items`: the flow's line protocol items), or undefined. */
+/** The first block among `places`, in their order (`items`: the flow's line protocol items), or undefined. */
 export function mailInView(items: readonly LineItem[], places: readonly ViewPlace[]): MailTarget | undefined {
   const blocks = items.filter((item) => item.kind === 'block');
   if (blocks.length === 0) return undefined;

@@ -3,7 +3,7 @@
  * per exchange a timing line, the request (start line, headers, body), the response, and an
  * alert line for a flagged exchange; bodies decoded (transfer and content codings) and shown
  * as bodyLines.ts shows them, a body still arriving by its newest lines (bodyTail.ts). Line protocols: command and reply lines,
- * SMTP's DATA body as its size and its first lines (all of them when expanded). WebSocket
+ * SMTP's DATA body and a POP3 mail as its size and its first lines (all of them when expanded). WebSocket
  * frames (websocketLines.ts). TLS: the hellos. After them, the bytes a parser gave up on
  * (rawLines.ts). Every string from the network goes through `render/` escaping. Pure, apart from reading body bytes through `read`.
  */
@@ -449,12 +449,14 @@ function tailBlock(message: HttpMessage, side: Side, read: BodyReader, cache: Bo
 }
 
 /**
- * An SMTP DATA body: the mail's size (what `b` saves: see {@link mailLength}), then its first
+ * A block: an SMTP DATA body (`DATA body: N bytes`) or the mail a POP3 server sent for RETR or
+ * TOP (`mail: N bytes`), the size being what `b` saves (see {@link mailLength}), then its first
  * lines (all when expanded), as a mail client would read them: UTF-8, else Latin-1, escaped; the
  * dot-stuffing undone (RFC 5321 4.5.2) and the final `.` line left out.
  */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  out.push({ side: 'event', kind: 'event', text: `DATA body: ${formatCount(mailLength(block))} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
+  const what = side === 'client' ? 'DATA body' : 'mail';
+  out.push({ side: 'event', kind: 'event', text: `${what}: ${formatCount(mailLength(block))} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
   const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, whole, asked) => {
     const mail = undoDotStuffing(bytes, true);
     const ranges = splitLines(mail, 'utf-8');

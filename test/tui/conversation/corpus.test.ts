@@ -86,6 +86,20 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
     expect(texts.slice(at + 1, at + 1 + after.length)).toEqual(after);
   });
 
+  it('zeek__pop3.pcap: each RETR is answered by a mail of the size LIST gave, shown as a block', async () => {
+    const { store, table } = await loaded(corpusPath('zeek__pop3.pcap'));
+    const flowId = [...store.flows()].map((flow) => flow.id).find((id) => table.get(id)?.lines?.items.some((item) => item.text === 'RETR 1'))!;
+    const view = new MessageView(flowId, table.get(flowId)!, (dir, offset, length) => store.read(flowId, dir, offset, length));
+    view.update(80, 100_000, 'end');
+    const texts = view.lines().map((line) => line.text.trimEnd());
+    // LIST said: 1 5565, 2 8412, 3 5214.
+    for (const [retr, size] of [['RETR 1', '5,565'], ['RETR 2', '8,412'], ['RETR 3', '5,214']]) {
+      const at = texts.indexOf(`> ${retr}`);
+      expect(texts.slice(at + 1, at + 4), retr).toEqual(['< +OK', `= mail: ${size} bytes`, expect.stringMatching(/^< Return-Path: </)]);
+    }
+    expect(texts.filter((t) => /^= \.\.\. \d+ more lines \(Enter shows them\)$/.test(t))).toHaveLength(3);
+  });
+
   it('zeek ftp_bigtransfer: each announcement on the control connection names the data connection it opened', async () => {
     const { store, table } = await loaded(corpusPath('zeek__ftp_bigtransfer.pcap'));
     const view = new MessageView(1, table.get(1)!, (dir, offset, length) => store.read(1, dir, offset, length));
