@@ -74,8 +74,8 @@ export async function runProxy(
 }
 
 /**
- * The summary line of a proxy run, e.g.
- * `flowspy: 12 connections, 2 of them could not reach the upstream, 1 reset; 5,210 bytes client→server, 88,412 bytes server→client`.
+ * The summary line of a proxy run, in ASCII (it goes to a terminal of any locale), e.g.
+ * `flowspy: 12 connections, 2 of them could not reach the upstream, 1 reset; 5,210 bytes client to server, 88,412 bytes server to client`.
  */
 export function formatProxySummary(stats: readonly ProxyStats[]): string {
   const sum = (pick: (s: ProxyStats) => number): number => stats.reduce((total, s) => total + pick(s), 0);
@@ -85,7 +85,7 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
   const parts = [countOf(accepted, 'connection')];
   if (failed) parts.push(`${formatCount(failed)} of them could not reach the upstream`);
   if (resets) parts.push(`${formatCount(resets)} reset`);
-  return `flowspy: ${parts.join(', ')}; ${countOf(sum((s) => s.bytesC2S), 'byte')} client→server, ${countOf(sum((s) => s.bytesS2C), 'byte')} server→client`;
+  return `flowspy: ${parts.join(', ')}; ${countOf(sum((s) => s.bytesC2S), 'byte')} client to server, ${countOf(sum((s) => s.bytesS2C), 'byte')} server to client`;
 }
 
 /** What `r` says for listener `number` when there are `listeners`: `no listener 3: there is 1 listener`. */

@@ -98,7 +98,7 @@ describe('flowspy -L (proxy mode)', () => {
       expect(log).toMatch(/^<got:hello$/m);
       expect(log).toMatch(/^>second line$/m);
       expect(log).toMatch(/^=client closed \(FIN\)$/m);
-      expect(fs.stderr()).toMatch(/^flowspy: 1 connection; 18 bytes client→server, 26 bytes server→client$/m);
+      expect(fs.stderr()).toMatch(/^flowspy: 1 connection; 18 bytes client to server, 26 bytes server to client$/m);
       // The pcap written with -w reads back as the same conversation.
       const back = spawnSync(process.execPath, [bin, '-r', pcap, '--log', '-q']);
       expect(back.status).toBe(0);
@@ -128,7 +128,7 @@ describe('flowspy -L (proxy mode)', () => {
       expect(await fs.exit).toBe(0);
       expect(fs.stdout()).toMatch(/ECONNREFUSED/);
       expect(fs.stdout().match(/^=connect from/gm)?.length ?? 0).toBe(2);
-      expect(fs.stderr()).toMatch(/^flowspy: 2 connections, 2 of them could not reach the upstream; 0 bytes client→server, 0 bytes server→client$/m);
+      expect(fs.stderr()).toMatch(/^flowspy: 2 connections, 2 of them could not reach the upstream; 0 bytes client to server, 0 bytes server to client$/m);
     } finally {
       fs.child.kill('SIGKILL');
     }

@@ -131,7 +131,7 @@ describe('flowspy -L with a stdout reader that stops reading', () => {
       await within(30_000, 'log drained', closed);
       child.kill('SIGINT');
       expect(await within(15_000, 'exit after SIGINT', exit)).toBe(0);
-      expect(err).toMatch(/^flowspy: 1 connection; [\d,]+ bytes client→server, [\d,]+ bytes server→client$/m);
+      expect(err).toMatch(/^flowspy: 1 connection; [\d,]+ bytes client to server, [\d,]+ bytes server to client$/m);
 
       const log = Buffer.concat(out).toString('utf8').split('\n');
       expect(log.pop()).toBe('');

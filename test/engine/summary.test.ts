@@ -28,6 +28,6 @@ describe('end-of-run summaries', () => {
 
   it('says one connection and one byte in the singular for a proxy run', () => {
     const stats = { accepted: 1, connectFailures: 0, resets: 0, bytesC2S: 1, bytesS2C: 2 } as unknown as ProxyStats;
-    expect(formatProxySummary([stats])).toBe('flowspy: 1 connection; 1 byte client→server, 2 bytes server→client');
+    expect(formatProxySummary([stats])).toBe('flowspy: 1 connection; 1 byte client to server, 2 bytes server to client');
   });
 });

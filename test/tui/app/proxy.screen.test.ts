@@ -87,7 +87,7 @@ describe('proxy mode', () => {
     screen.press('y');
     expect((await screen.waitForExit()).exitCode).toBe(0);
     expectRestored(screen);
-    expect(screen.line(0)).toMatch(/^flowspy: 3 connections; [\d,]+ bytes client→server/);
+    expect(screen.line(0)).toMatch(/^flowspy: 3 connections; [\d,]+ bytes client to server/);
   });
 
   it('several listeners: the status row names them as far as they fit, then +N more', async () => {

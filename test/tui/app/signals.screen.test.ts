@@ -86,7 +86,7 @@ describe('stopping while the source runs', () => {
     await screen.waitFor((s) => statusRow(s).includes('2 flows'));
     screen.hangUp();
     expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
-    expect(stderr()).toMatch(/^flowspy: 2 connections; [\d,]+ bytes client→server, [\d,]+ bytes server→client\n$/);
+    expect(stderr()).toMatch(/^flowspy: 2 connections; [\d,]+ bytes client to server, [\d,]+ bytes server to client\n$/);
     const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: { response: { status: number } }[] } }).log.entries;
     expect(entries.map((entry) => entry.response.status)).toEqual([200, 200]);
   });
@@ -99,7 +99,7 @@ describe('stopping while the source runs', () => {
     expect(await get(listen)).toBe('hello\n');
     screen.hangUp();
     expect(await screen.waitForExit()).toEqual({ exitCode: 0, signal: undefined });
-    expect(stderr()).toMatch(/^flowspy: listening on .*\nflowspy: 1 connection; [\d,]+ bytes client→server, [\d,]+ bytes server→client\n$/);
+    expect(stderr()).toMatch(/^flowspy: listening on .*\nflowspy: 1 connection; [\d,]+ bytes client to server, [\d,]+ bytes server to client\n$/);
     const entries = (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: unknown[] } }).log.entries;
     expect(entries).toHaveLength(1);
   });
@@ -113,7 +113,7 @@ describe('stopping while the source runs', () => {
     process.kill(screen.pid, 'SIGTERM');
     expect(await screen.waitForExit()).toEqual({ exitCode: 130, signal: undefined });
     await download;
-    expect(stderr()).toMatch(/^flowspy: 1 connection; [\d,]+ bytes client→server, [\d,]+ bytes server→client\n$/);
+    expect(stderr()).toMatch(/^flowspy: 1 connection; [\d,]+ bytes client to server, [\d,]+ bytes server to client\n$/);
   });
 
   it('SIGTERM while a FIFO is still being written exits 130 with the summary of what was read', async () => {
