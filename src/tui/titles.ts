@@ -2,7 +2,7 @@
  * Short texts of the screen that are not rows of a pane: the conversation's title and what the
  * list says when it has no row. Pure; addresses are escaped here.
  */
-import { formatCount } from '../core/count.js';
+import { countOf, formatCount } from '../core/count.js';
 import { escapeText } from '../render/escape.js';
 import type { Endpoint, FlowKey } from '../core/types.js';
 import { fitEndpoint } from './flowList/units.js';
@@ -32,10 +32,15 @@ export function contentSearchNote(progress: Pick<SearchProgress, 'flowsDone' | '
   return `searching ${formatCount(progress.flowsDone)}/${formatCount(progress.flowsQueued)} flows`;
 }
 
-/** What the empty list says: why there is no row; `searching`: a `~text` filter is still reading the flows. */
-export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy', searching: boolean): string {
+/**
+ * What the empty list says: why there is no row; `searching`: a `~text` filter is still reading
+ * the flows; `packets`: read so far (a capture whose packets hold no TCP flow, e.g. a filter that
+ * selects UDP, says so rather than waiting in silence).
+ */
+export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy', searching: boolean, packets = 0): string {
   if (flowsHeld > 0 && searching) return ' searching the flows: none has matched yet (f to change the filter)';
   if (flowsHeld > 0) return ' no flow matches the filter (f to change it)';
-  if (running) return kind === 'proxy' ? ' waiting for connections…' : ' waiting for flows…';
-  return ' no TCP flows in this capture';
+  if (running && kind === 'proxy') return ' waiting for connections…';
+  if (running) return packets > 0 ? ` waiting for flows… (${countOf(packets, 'packet')}, none TCP: flowspy follows TCP only)` : ' waiting for flows…';
+  return packets > 0 ? ` no TCP flows in this capture (${countOf(packets, 'packet')}, none TCP)` : ' no TCP flows in this capture';
 }

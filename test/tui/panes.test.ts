@@ -141,6 +141,10 @@ describe('flow list find and titles on the demo', () => {
     expect(emptyListText(5, false, 'file', true)).toBe(' searching the flows: none has matched yet (f to change the filter)');
     expect(emptyListText(0, true, 'proxy', false)).toContain('waiting for connections');
     expect(emptyListText(0, false, 'file', false)).toContain('no TCP flows');
+    // Packets that hold no TCP flow (a capture filter that selects UDP, say) are told, not waited on in silence.
+    expect(emptyListText(0, true, 'live', false, 0)).toBe(' waiting for flows…');
+    expect(emptyListText(0, true, 'live', false, 1_204)).toBe(' waiting for flows… (1,204 packets, none TCP: flowspy follows TCP only)');
+    expect(emptyListText(0, false, 'file', false, 1)).toBe(' no TCP flows in this capture (1 packet, none TCP)');
     // A ~text filter's progress in the status row, digits grouped as everywhere else.
     expect(contentSearchNote({ flowsDone: 1234, flowsQueued: 2000 })).toBe('searching 1,234/2,000 flows');
   });
