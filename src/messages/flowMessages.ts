@@ -210,7 +210,7 @@ export class FlowMessages {
     if (this.http) return this.http.exchanges.length > 0;
     if (!this.lines || this.lines.telnet || this.lines.protocol === 'text') return false;
     if (this.lines.failure) return true;
-    return replyFollows(this.lines, firstCommandAt(this.lines));
+    return replyFollows(this.lines, firstCommandAt(this.lines)) || this.lines.firstReply !== undefined;
   }
 
   /** The first flagged and first failed exchange, scanned again only after the exchanges changed (summary runs per visible row and frame). */

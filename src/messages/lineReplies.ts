@@ -50,7 +50,8 @@ const CONTINUATION = /^(?:334|\+)(?:\s|$)/;
 const LITERAL_END = /\{\d+\+?\}$/;
 
 /**
- * Finds the first error reply of a conversation and the command it answers. Client commands
+ * Finds the first error reply of a conversation and the command it answers, and the reply to its
+ * first command (pipelined, it need not come right after it). Client commands
  * ({@link command}) wait in order for their final reply ({@link reply}): for SMTP and FTP a
  * `xyz ` line (not `xyz-`, nor a 1xx, nor SMTP's `334`/`354`), for POP3 `+OK` or `-ERR`, for
  * IMAP the tagged line with the command's tag. A client line after a continuation (SASL answer,
@@ -64,6 +65,9 @@ export class ReplyTracker {
   private continued = false;
   /** The client's last command line. */
   private last: LineItem | undefined = undefined;
+  /** The client's first command line, and the final reply that answered it once one did. */
+  private first: LineItem | undefined = undefined;
+  firstReply: LineItem | undefined = undefined;
 
   /** A complete, non-blank client line. */
   command(line: LineItem): void {
@@ -72,6 +76,7 @@ export class ReplyTracker {
     this.continued = LITERAL_END.test(text);
     if (continued) return;
     this.last = line;
+    this.first ??= line;
     if (this.pending.length >= MAX_PENDING) this.pending.splice(0, MAX_PENDING / 2);
     this.pending.push(line);
   }
@@ -87,6 +92,7 @@ export class ReplyTracker {
       return undefined;
     }
     const answered = this.answered(text, name);
+    if (answered !== undefined && answered === this.first) this.firstReply ??= line;
     if (!this.failure && MAY_FAIL.test(text) && isErrorReply(name, text)) this.failure = { command: answered, reply: line };
     return answered;
   }

@@ -85,6 +85,6 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
       break;
     }
   }
-  reply ??= replyFollows(conversation, at) ? items[at + 1] : undefined;
+  reply ??= replyFollows(conversation, at) ? items[at + 1] : conversation.firstReply;
   return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command)}` : `${name} ${command}`) + more;
 }

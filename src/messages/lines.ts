@@ -438,6 +438,11 @@ export class LineConversation {
     return this.replies.failure;
   }
 
+  /** The final reply to the client's first command, once it came (pipelined: after other commands). */
+  get firstReply(): LineItem | undefined {
+    return this.replies.firstReply;
+  }
+
   /** {@link lineProtocolName}, computed once for good when both sides' first lines are complete (the flow list asks at every frame). */
   get protocol(): string {
     if (this.settledName !== undefined) return this.settledName;

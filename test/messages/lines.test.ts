@@ -215,6 +215,14 @@ describe('line protocols', () => {
     expect(stat.items.some((item) => item.kind === 'block')).toBe(false);
   });
 
+  it('sums up a pipelined first command with its reply, though other commands came between', () => {
+    // zeek__pop3.pcap's flow 7: CAPA and QUIT sent together.
+    const lines = play([['s2c', '+OK ready\r\n'], ['c2s', 'CAPA\r\nQUIT\r\n'], ['s2c', '+OK Capability list follows\r\nTOP\r\n.\r\n+OK bye\r\n']]);
+    expect(lineSummary(lines)).toBe('POP3 CAPA → +OK (2 cmds)');
+    // With no reply at all, no outcome.
+    expect(lineSummary(play([['s2c', '+OK ready\r\n'], ['c2s', 'CAPA\r\nQUIT\r\n']]))).toBe('POP3 CAPA (2 cmds)');
+  });
+
   it('gives the same lines whatever the cut', () => {
     const whole = shape(play(SMTP));
     for (let k = 1; k < 60; k++) expect(shape(play(SMTP, (n) => (k < n ? [k] : []))), `cut at ${k}`).toEqual(whole);
