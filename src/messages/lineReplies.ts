@@ -12,19 +12,21 @@ export interface LineTurnFailure {
 }
 
 /** What any error reply starts like (see {@link isErrorReply}): cheap to test first. */
-const MAY_FAIL = /^(?:[45]|-ERR|\S+ (?:NO|BAD))/i;
+const MAY_FAIL = /^(?:[45]|-|\S+ (?:NO|BAD))/i;
 
 /** Protocols whose replies start with a 3-digit code (RFC 5321, RFC 959). */
 const CODED_PROTOCOLS: readonly string[] = ['SMTP', 'FTP'];
 
 /**
  * True when `reply` (a server line of protocol `name`, see `lineProtocolName`) says a
- * command failed: a 4xx or 5xx code (SMTP, FTP), `-ERR` (POP3, Redis), a tagged `NO` or `BAD`
+ * command failed: a 4xx or 5xx code (SMTP, FTP), `-ERR` (POP3), `-` (Redis), a tagged `NO` or `BAD`
  * (IMAP). Never for other protocols.
  */
 export function isErrorReply(name: string, reply: string): boolean {
   if (CODED_PROTOCOLS.includes(name)) return /^[45]\d\d(?:[ -]|$)/.test(reply);
-  if (name === 'POP3' || name === 'Redis') return reply.startsWith('-ERR');
+  if (name === 'POP3') return reply.startsWith('-ERR');
+  // Redis errors are any `-` reply: `-ERR`, `-NOAUTH`, `-WRONGTYPE`, `-MOVED`...
+  if (name === 'Redis') return reply.startsWith('-');
   if (name === 'IMAP') return /^[^*\s]\S* (?:NO|BAD)(?: |$)/i.test(reply);
   return false;
 }

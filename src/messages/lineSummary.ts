@@ -12,6 +12,7 @@ import type { LineConversation, LineItem } from './lines.js';
  */
 export function lineProtocolName(conversation: LineConversation): string {
   if (conversation.telnet) return 'TELNET';
+  if (conversation.readsResp) return 'Redis';
   const first = (dir: Direction): string => conversation.firstLine(dir)?.text ?? '';
   const client = first(conversation.clientDir);
   const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');

@@ -12,6 +12,7 @@ import { otherDirection, type Direction, type Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
 import { LineAuthReader, type LineAuth } from './lineAuth.js';
+import { RESP_AGGREGATE, RespValue } from './resp.js';
 import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { lineProtocolName } from './lineSummary.js';
 import { keepNote } from './notes.js';
@@ -91,6 +92,21 @@ interface Side {
    */
   tlsHead: Uint8Array | undefined;
   tlsHeadTs: Micros;
+  /** A Redis RESP value read over several lines, which all go into one item (see {@link RespRead}). */
+  resp: RespRead | undefined;
+}
+
+/**
+ * A RESP value under way (resp.ts): its item, which takes the bytes of each of its lines, the
+ * item's length when the current line began, and the password among a command's arguments
+ * (`secretAt`: which; -1 for none) with its bytes.
+ */
+interface RespRead {
+  readonly value: RespValue;
+  readonly item: LineItem;
+  lineFrom: number;
+  secretAt: number;
+  secretBytes: number;
 }
 
 /** The one line object a direction parses its lines in once no more are kept. */
@@ -180,8 +196,10 @@ export interface LineOptions {
 export class LineConversation {
   /** Every line and block, in arrival order. */
   readonly items: LineItem[] = [];
-  /** Lines the client sent (kept or not, blank ones included; DATA bodies' lines aside). */
+  /** Lines the client sent (kept or not, blank ones included; DATA bodies' lines aside; a RESP command counts once). */
   clientLines = 0;
+  /** A Redis RESP value was read: the conversation is Redis. */
+  readsResp = false;
   /** Notes of both directions (gaps, fallback to raw): the first ones (see {@link keepNote}). */
   readonly notes: StreamNote[] = [];
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
@@ -208,7 +226,7 @@ export class LineConversation {
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     this.auth = new LineAuthReader(clientDir);
-    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0 });
+    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
@@ -247,7 +265,7 @@ export class LineConversation {
         continue;
       }
       if (text < i) text = this.telnet ? bytes.length : textEnd(bytes, i);
-      if (side.current === undefined && this.items.length >= MAX_LINE_ITEMS) {
+      if (side.current === undefined && side.resp === undefined && this.items.length >= MAX_LINE_ITEMS) {
         i = this.skipUnkeptLines(dir, bytes, i, text);
         if (i === bytes.length) break;
       }
@@ -265,6 +283,7 @@ export class LineConversation {
     keepNote(this.notes, { dir, offset: side.expected, text: '', gap: offset + length - side.expected });
     if (side.current && !side.inBlock) this.endLine(side, false);
     else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
+    this.dropResp(side);
     side.expected = offset + length;
     side.lineBytes = 0;
   }
@@ -274,6 +293,7 @@ export class LineConversation {
     const side = this.sides[dir];
     if (side.tlsHead) this.noTlsRecord(dir, side);
     if (side.current) this.endLine(side, false);
+    this.dropResp(side);
     side.inBlock = false;
     side.raw = true;
   }
@@ -350,10 +370,18 @@ export class LineConversation {
         }
         return bytes.length;
       }
-      side.kept = this.items.length < MAX_LINE_ITEMS;
-      if (dir === this.clientDir) this.clientLines++;
-      side.keepText = side.kept || this.mayBeDataStep(dir, bytes[from]);
-      line = side.current = side.kept ? this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }) : side.unkept.reset(offset + from, ts);
+      const resp = side.resp;
+      if (resp !== undefined) {
+        // The next line of a RESP value: its bytes go into the value's item.
+        resp.lineFrom = resp.item.length;
+        side.kept = side.keepText = true;
+        line = side.current = resp.item;
+      } else {
+        side.kept = this.items.length < MAX_LINE_ITEMS;
+        if (dir === this.clientDir) this.clientLines++;
+        side.keepText = side.kept || this.mayBeDataStep(dir, bytes[from]);
+        line = side.current = side.kept ? this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }) : side.unkept.reset(offset + from, ts);
+      }
     }
     const lf = bytes.indexOf(LF, from);
     const binary = text <= lf || (lf < 0 && text < bytes.length);
@@ -400,10 +428,12 @@ export class LineConversation {
     }
     side.text = '';
     side.ascii = true;
+    if (side.resp?.item === line) return this.respLine(side, side.resp, text, notUtf8, complete);
     if (side.kept) line.text = text;
     if (side.kept && notUtf8) line.notUtf8 = true;
     if (!complete) return;
     const client = line.dir === this.clientDir;
+    if (side.kept && RESP_AGGREGATE.test(text) && this.protocol === 'Redis') return this.startResp(side, line, text, notUtf8);
     if (side.kept) {
       const server = client ? this.sides[otherDirection(line.dir)] : undefined;
       if (server?.current?.kind === 'line' && server.keepText) this.auth.prompt(server.text); // a prompt not ended yet
@@ -431,6 +461,66 @@ export class LineConversation {
     if (side.raw || side.current) return;
     side.inBlock = true;
     side.lineBytes = 0;
+  }
+
+  /**
+   * A Redis line `text` that begins a RESP value (`*3`, `$5`): the value's next lines go into
+   * `line`, which is complete once the value is, its text then the value's (resp.ts).
+   */
+  private startResp(side: Side, line: LineItem, text: string, notUtf8: boolean): void {
+    // A RESP value makes the conversation Redis for good (a command's text will be the command's, not `*3`).
+    this.readsResp = true;
+    const resp: RespRead = { value: new RespValue(text, line.dir === this.clientDir), item: line, lineFrom: 0, secretAt: -1, secretBytes: 0 };
+    side.resp = resp;
+    this.readRespAuth(resp, text, notUtf8, line.length);
+    this.respRead(side, resp);
+  }
+
+  /** A line of the RESP value `resp` ended (`complete`: by its line end, not a gap or the stream's end). */
+  private respLine(side: Side, resp: RespRead, text: string, notUtf8: boolean, complete: boolean): void {
+    if (!complete) return this.dropResp(side);
+    const wire = resp.item.length - resp.lineFrom;
+    this.readRespAuth(resp, text, notUtf8, wire);
+    if (resp.value.line(text, wire)) return this.respRead(side, resp);
+    // A line that is no part of the value (the sender broke RESP) ends it.
+    resp.item.text = `${resp.value.text()} ${text}`;
+    this.respEnded(side, resp);
+  }
+
+  /** A client's line of a RESP command, to the login reader: it says which holds a password. */
+  private readRespAuth(resp: RespRead, text: string, notUtf8: boolean, wire: number): void {
+    if (resp.item.dir !== this.clientDir) return;
+    const auth = this.auth.read(resp.item.dir, text, notUtf8, wire);
+    if (auth?.kind !== 'secret') return;
+    if (resp.secretAt < 0) resp.secretAt = resp.value.argument;
+    resp.secretBytes += auth.secretBytes;
+  }
+
+  /** The RESP value took a line: its item shows what it holds, and is over once the value is whole. */
+  private respRead(side: Side, resp: RespRead): void {
+    resp.item.text = resp.value.text();
+    resp.item.complete = resp.value.done;
+    if (resp.value.done) this.respEnded(side, resp);
+  }
+
+  /** The RESP value's item is complete: a command or a reply like any line's. */
+  private respEnded(side: Side, resp: RespRead): void {
+    const { item, value } = resp;
+    side.resp = undefined;
+    item.complete = true;
+    if (resp.secretAt >= 0) item.auth = { kind: 'secret', shown: value.wordsBefore(resp.secretAt), secret: 'password', secretBytes: resp.secretBytes };
+    this.onLine?.(item);
+    if (item.dir === this.clientDir) this.replies.command(item);
+    else this.replies.reply(item, this.protocol);
+  }
+
+  /** A RESP value still under way on `side` is cut (a gap, the stream's end): its item stays unfinished. */
+  private dropResp(side: Side): void {
+    const resp = side.resp;
+    if (resp === undefined) return;
+    side.resp = undefined;
+    resp.item.text = resp.value.text();
+    resp.item.complete = false;
   }
 
   /** The first error reply (see `isErrorReply`) among the kept lines, and the command it answered. */

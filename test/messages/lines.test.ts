@@ -39,6 +39,9 @@ function play(steps: readonly Step[], cuts: (length: number) => number[] = () =>
   return lines;
 }
 
+/** A command as a Redis client library sends it: a RESP array of bulk strings. */
+const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+
 const shape = (lines: LineConversation): string[] =>
   lines.items.map((i) => `${i.dir} ${i.offset}+${i.length} ${i.kind === 'block' ? '[block]' : i.text}${i.complete ? '' : ' (cut)'}`);
 
@@ -302,15 +305,116 @@ describe('line protocols', () => {
 
   it('a Redis AUTH sent as a RESP array keeps its password out of the line, by its size', () => {
     const lines = play([['c2s', '*2\r\n$4\r\nAUTH\r\n$8\r\nsecret12\r\n'], ['s2c', '+OK\r\n']]);
-    const password = lines.items.find((item) => item.auth !== undefined);
-    expect(password).toMatchObject({ dir: 'c2s', auth: { kind: 'secret', secret: 'password', secretBytes: 8 } });
+    expect(lines.items[0]).toMatchObject({ dir: 'c2s', text: 'AUTH secret12', auth: { kind: 'secret', shown: 'AUTH', secret: 'password', secretBytes: 8 } });
     expect(lineProtocolName(lines)).toBe('Redis');
     // After a value longer than a line's kept text, and after an empty array, AUTH is still read.
-    const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
     for (const before of [resp('SET', 'k', 'v'.repeat(3 * MAX_LINE_TEXT)), '*0\r\n']) {
       const after = play([['c2s', before], ['s2c', '+OK\r\n'], ['c2s', resp('AUTH', 'hunter2secret')], ['s2c', '+OK\r\n']]);
-      expect(after.items.filter((item) => item.auth !== undefined).map((item) => item.auth), before.slice(0, 12)).toEqual([{ kind: 'secret', shown: '', secret: 'password', secretBytes: 13 }]);
+      expect(after.items.filter((item) => item.auth !== undefined).map((item) => item.auth), before.slice(0, 12)).toEqual([{ kind: 'secret', shown: 'AUTH', secret: 'password', secretBytes: 13 }]);
     }
+    // HELLO's AUTH: the password is the second word after it.
+    const hello = play([['c2s', resp('HELLO', '3', 'AUTH', 'default', 'pw')], ['s2c', '%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n']]);
+    expect(hello.items[0].auth).toEqual({ kind: 'secret', shown: 'HELLO 3 AUTH default', secret: 'password', secretBytes: 2 });
+    expect(hello.items[1].text).toBe('1) "server" 2) "redis"');
+  });
+
+  it('keeps a Redis command sent as a RESP array as one line, and each reply as one, whatever the cut', () => {
+    const steps: Step[] = [
+      ['c2s', resp('SET', 'greeting', 'hello world') + resp('GET', 'greeting')],
+      ['s2c', '+OK\r\n$11\r\nhello world\r\n'],
+      ['c2s', resp('GET', 'nope') + resp('SET', 'k', 'two\r\nlines') + resp('LRANGE', 'l', '0', '-1') + resp('SCAN', '0')],
+      ['s2c', '$-1\r\n+OK\r\n*2\r\n$1\r\na\r\n$0\r\n\r\n*2\r\n$1\r\n0\r\n*1\r\n:7\r\n'],
+      ['c2s', resp('NOPE')],
+      ['s2c', "-ERR unknown command 'NOPE'\r\n"],
+    ];
+    const lines = play(steps);
+    expect(lines.items.map((item) => `${item.dir} ${item.text}${item.complete ? '' : ' (cut)'}`)).toEqual([
+      'c2s SET greeting "hello world"',
+      'c2s GET greeting',
+      's2c +OK',
+      's2c "hello world"',
+      'c2s GET nope',
+      'c2s SET k "two\\nlines"',
+      'c2s LRANGE l 0 -1',
+      'c2s SCAN 0',
+      's2c (nil)',
+      's2c +OK',
+      's2c 1) "a" 2) ""',
+      's2c 1) "0" 2) [:7]',
+      'c2s NOPE',
+      "s2c -ERR unknown command 'NOPE'",
+    ]);
+    // Each item covers its lines' bytes: together, the whole stream.
+    for (const dir of ['c2s', 's2c'] as const) {
+      const items = lines.items.filter((item) => item.dir === dir);
+      expect(items.reduce((at, item) => (expect(item.offset).toBe(at), at + item.length), 0)).toBe(steps.filter(([d]) => d === dir).reduce((n, [, text]) => n + text.length, 0));
+    }
+    expect(lines.clientLines).toBe(7);
+    expect(lineSummary(lines)).toBe("! Redis NOPE → -ERR (7 cmds)");
+    // Any `-` reply is a Redis error.
+    expect(lineSummary(play([['c2s', resp('GET', 'x')], ['s2c', '-NOAUTH Authentication required.\r\n']]))).toBe('! Redis GET x → -NOAUTH');
+    const whole = shape(lines);
+    for (let k = 1; k < 40; k++) expect(shape(play(steps, (n) => (k < n ? [k, 2 * k, 3 * k].filter((c) => c < n) : []))), `cut at ${k}`).toEqual(whole);
+    expect(shape(play(steps, (n) => Array.from({ length: n - 1 }, (_, i) => i + 1)))).toEqual(whole);
+  });
+
+  it('gives the same Redis items at every segment size, on random RESP flows with gaps, broken arrays and long values', () => {
+    const random = mulberry32(23);
+    const pick = <T>(xs: readonly T[]): T => xs[randomInt(random, 0, xs.length - 1)];
+    const value = (): string => pick(['k', 'hello world', '', 'two\r\nlines', 'caf\xc3\xa9', 'v'.repeat(MAX_LINE_TEXT + randomInt(random, -3, 3)), '\r\n']);
+    const bulk = (text: string): string => `$${Buffer.byteLength(text, 'latin1')}\r\n${text}\r\n`;
+    const reply = (depth = 0): string => {
+      const r = random();
+      if (r < 0.3) return pick(['+OK\r\n', ':42\r\n', '-ERR no\r\n', '$-1\r\n', '_\r\n']);
+      if (r < 0.6 || depth > 1) return bulk(value());
+      const n = randomInt(random, 0, 3);
+      const kind = pick(['*', '~', '%']);
+      // A map's n entries are 2n values.
+      return `${kind}${n}\r\n${Array.from({ length: kind === '%' ? 2 * n : n }, () => reply(depth + 1)).join('')}`;
+    };
+    const reached = { complete: 0, cut: 0 };
+    for (let flow = 0; flow < 60; flow++) {
+      const moves: Move[] = [];
+      const say = (dir: Direction, text: string) => moves.push({ dir, bytes: Buffer.from(text, 'latin1') });
+      for (let round = randomInt(random, 1, 6); round > 0; round--) {
+        const r = random();
+        const args = Array.from({ length: randomInt(random, 1, 4) }, value);
+        const command = `*${args.length}\r\n${args.map(bulk).join('')}`;
+        if (r < 0.15) {
+          // A command a capture gap cuts: its first bytes, then the gap.
+          say('c2s', command.slice(0, randomInt(random, 1, command.length - 1)));
+          moves.push({ dir: 'c2s', gap: randomInt(random, 1, 9), told: random() < 0.5 });
+        } else if (r < 0.6) say('c2s', command);
+        else if (r < 0.7) say('c2s', `*3\r\n${bulk('SET')}PING\r\n`); // an array broken by an inline command
+        if (random() < 0.8) say('s2c', reply());
+        if (random() < 0.1) moves.push({ dir: pick(['c2s', 's2c'] as const), gap: randomInt(random, 1, 9), told: random() < 0.5 });
+      }
+      if (!moves.some((m) => m.dir === 'c2s' && 'bytes' in m)) continue;
+      const whole = feedFlow(moves, 0);
+      reached.complete += whole.items.filter((i) => i.complete).length;
+      reached.cut += whole.items.filter((i) => !i.complete).length;
+      // Items never overlap: each begins where the one before of its direction ended, or later (after a gap).
+      for (const dir of ['c2s', 's2c'] as const) {
+        let at = 0;
+        for (const item of whole.items.filter((i) => i.dir === dir)) {
+          expect(item.offset).toBeGreaterThanOrEqual(at);
+          at = item.offset + item.length;
+        }
+      }
+      for (let size = 1; size <= 24; size++) expect(feedFlow(moves, size, size % 3 === 0 ? size : 0), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
+      for (const size of [61, 1448, 2049]) expect(feedFlow(moves, size, 7), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
+    }
+    expect(reached.complete).toBeGreaterThan(100);
+    expect(reached.cut).toBeGreaterThan(3);
+  });
+
+  it('leaves a RESP value a gap cuts unfinished, and reads the next one afresh', () => {
+    const lines = new LineConversation('c2s');
+    lines.feed('c2s', 0, Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n'), 1);
+    lines.gap('c2s', 20, 10, 2);
+    lines.feed('c2s', 30, Buffer.from(resp('PING')), 3);
+    lines.end('c2s');
+    expect(lines.items.map((item) => [item.text, item.complete])).toEqual([['SET k', false], ['PING', true]]);
   });
 
   it('holds the first bytes of a TLS record header as a copy: a source may reuse its buffer after the call', () => {

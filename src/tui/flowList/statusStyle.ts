@@ -16,6 +16,7 @@ const FAILED: readonly string[] = ['-ERR', 'NO', 'BAD', ...FAILED_OUTCOMES];
 export function statusStyle(status: string): RowStyle | undefined {
   if (/^\d{3}$/.test(status)) return status[0] === '2' ? 'status.ok' : status[0] === '3' ? 'status.redirect' : status[0] === '4' || status[0] === '5' ? 'status.error' : undefined;
   if (status === '+OK' || status === 'OK') return 'status.ok';
-  if (FAILED.includes(status)) return 'status.error';
+  // A Redis error reply: `-ERR`, `-NOAUTH`, `-WRONGTYPE`...
+  if (FAILED.includes(status) || /^-[A-Z]/.test(status)) return 'status.error';
   return status === '-' ? 'state.open' : undefined;
 }
