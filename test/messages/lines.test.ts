@@ -358,7 +358,7 @@ describe('line protocols', () => {
     expect(shape(play(steps, (n) => Array.from({ length: n - 1 }, (_, i) => i + 1)))).toEqual(whole);
   });
 
-  it('gives the same Redis items at every segment size, on random RESP flows with gaps, broken arrays and long values', () => {
+  it('gives the same Redis items at any segment size, on random RESP flows with gaps, broken arrays and long values', () => {
     const random = mulberry32(23);
     const pick = <T>(xs: readonly T[]): T => xs[randomInt(random, 0, xs.length - 1)];
     const value = (): string => pick(['k', 'hello world', '', 'two\r\nlines', 'caf\xc3\xa9', 'v'.repeat(MAX_LINE_TEXT + randomInt(random, -3, 3)), '\r\n']);
@@ -373,7 +373,7 @@ describe('line protocols', () => {
       return `${kind}${n}\r\n${Array.from({ length: kind === '%' ? 2 * n : n }, () => reply(depth + 1)).join('')}`;
     };
     const reached = { complete: 0, cut: 0 };
-    for (let flow = 0; flow < 60; flow++) {
+    for (let flow = 0; flow < 40; flow++) {
       const moves: Move[] = [];
       const say = (dir: Direction, text: string) => moves.push({ dir, bytes: Buffer.from(text, 'latin1') });
       for (let round = randomInt(random, 1, 6); round > 0; round--) {
@@ -401,8 +401,7 @@ describe('line protocols', () => {
           at = item.offset + item.length;
         }
       }
-      for (let size = 1; size <= 24; size++) expect(feedFlow(moves, size, size % 3 === 0 ? size : 0), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
-      for (const size of [61, 1448, 2049]) expect(feedFlow(moves, size, 7), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
+      for (const size of [1, 2, 3, 5, 7, 11, 16, 61, 1448, 2049]) expect(feedFlow(moves, size, size % 3 === 0 ? size : 0), `flow ${flow}, ${size}-byte segments`).toEqual(whole);
     }
     expect(reached.complete).toBeGreaterThan(100);
     expect(reached.cut).toBeGreaterThan(3);
