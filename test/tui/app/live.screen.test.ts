@@ -45,7 +45,7 @@ describe.skipIf(cannotRun(skipReason, 'the TUI capturing live on lo'))('live cap
     expect(await exchange(port, 'HELO live.example\r\nQUIT\r\n')).toBe('250 live reply\r\n');
     await screen.waitFor((s) => conversationRows(s).includes('= end: connection closed'));
     // One flow: its addresses are in the header, its ports in the row.
-    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 :\\d+ → :${port} +closed .* SMTP HELO live\\.example \\(`))]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 :\\d+ → :${port} +closed .* SMTP HELO live\\.example → 250 \\(`))]);
     expect(screen.line(0)).toMatch(/ from 127\.0\.0\.1 to 127\.0\.0\.1 *$/);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining(['> HELO live.example', '> QUIT', '< 250 live reply']));
     expect(statusRow(screen)).toMatch(/ · 1 flow · .*FOLLOW/);
