@@ -90,6 +90,11 @@ export class LineAuthReader {
     return dir === this.clientDir ? this.client(text, wireLength) : this.server(text);
   }
 
+  /** Client bytes were lost (a capture gap): a RESP command being read is given up (its bytes are counted, and some are gone). */
+  gap(): void {
+    this.resp = undefined;
+  }
+
   /**
    * The server's text so far on a line it has not ended (a prompt, such as Telnet's
    * `Password: `), told before the client's line that answers it.

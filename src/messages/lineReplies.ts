@@ -71,6 +71,13 @@ export class ReplyTracker {
   private first: LineItem | undefined = undefined;
   firstReply: LineItem | undefined = undefined;
 
+  /** Server bytes were lost (a capture gap): the replies in them are unknown, so no command waits for one any more. */
+  lost(): void {
+    this.pending.length = 0;
+    this.last = undefined;
+    this.continued = false;
+  }
+
   /** A complete, non-blank client line. */
   command(line: LineItem): void {
     const text = line.text.trimEnd();

@@ -20,10 +20,22 @@ export function lineProtocolName(conversation: LineConversation): string {
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
   // A RESP array (`*2`) is how Redis clients send commands; its replies start `+OK` as POP3's do.
   if (/^\*\d+$/.test(client)) return 'Redis';
-  if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client)) return 'POP3';
+  if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client) && (greetedFirst(conversation) || POP3_COMMAND.test(client))) return 'POP3';
   if (/^\* (OK|PREAUTH|BYE)\b/i.test(server) || /^\S+ (CAPABILITY|LOGIN|STARTTLS|AUTHENTICATE)\b/i.test(client)) return 'IMAP';
   if (/^(PING|AUTH|HELLO|INFO|SET|GET|SELECT|KEYS)\b/i.test(client) && /^([+\-:$*]|$)/.test(server)) return 'Redis';
   return 'text';
+}
+
+/** POP3's commands (RFC 1939, 2449, 2595), but AUTH, which Redis has too. */
+const POP3_COMMAND = /^(USER|PASS|APOP|STAT|LIST|RETR|DELE|NOOP|RSET|QUIT|TOP|UIDL|CAPA|STLS|UTF8)\b/i;
+
+/** Whether the server's first line came before the client's (a greeting, as POP3's `+OK` is; Redis says nothing first). */
+function greetedFirst(conversation: LineConversation): boolean {
+  const server = conversation.firstLine(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
+  const client = conversation.firstLine(conversation.clientDir);
+  if (server === undefined || client === undefined) return server !== undefined;
+  const items = conversation.items;
+  return items.indexOf(server) < items.indexOf(client);
 }
 
 /** The status a reply line gives: the code of `250-...`, `+OK`/`-ERR`, an IMAP tagged `OK`, else its first word. */
@@ -72,7 +84,9 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   const more = conversation.clientLines > 1 ? ` (${conversation.clientLines} cmds)` : '';
   const failure = conversation.failure;
   if (failure) {
-    const failed = failure.command ? cut(failure.command, failure.command.text.slice(0, 60)) : '(greeting)';
+    // No command: the server's first line (a greeting), or a reply after a capture gap took what it answered.
+    const greeting = failure.reply === conversation.firstLine(clientDir === 'c2s' ? 's2c' : 'c2s');
+    const failed = failure.command ? cut(failure.command, failure.command.text.slice(0, 60)) : greeting ? '(greeting)' : '(after a gap)';
     return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed)}${more}`;
   }
   if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;

@@ -284,6 +284,10 @@ export class LineConversation {
     if (side.current && !side.inBlock) this.endLine(side, false);
     else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
     this.dropResp(side);
+    // Lost bytes may hold replies: the commands still waiting are paired no more (a `+OK` after
+    // the gap must not start a mail for a RETR whose answer was lost); a RESP command is read afresh.
+    if (dir === this.clientDir) this.auth.gap();
+    else this.replies.lost();
     side.expected = offset + length;
     side.lineBytes = 0;
   }
@@ -494,6 +498,8 @@ export class LineConversation {
     if (auth?.kind !== 'secret') return;
     if (resp.secretAt < 0) resp.secretAt = resp.value.argument;
     resp.secretBytes += auth.secretBytes;
+    // Masked from now on: the item's text holds the password as soon as it is read (a live flow, a cut value).
+    resp.item.auth = { kind: 'secret', shown: resp.value.wordsBefore(resp.secretAt), secret: 'password', secretBytes: resp.secretBytes };
   }
 
   /** The RESP value took a line: its item shows what it holds, and is over once the value is whole. */
@@ -505,10 +511,9 @@ export class LineConversation {
 
   /** The RESP value's item is complete: a command or a reply like any line's. */
   private respEnded(side: Side, resp: RespRead): void {
-    const { item, value } = resp;
+    const { item } = resp;
     side.resp = undefined;
     item.complete = true;
-    if (resp.secretAt >= 0) item.auth = { kind: 'secret', shown: value.wordsBefore(resp.secretAt), secret: 'password', secretBytes: resp.secretBytes };
     this.onLine?.(item);
     if (item.dir === this.clientDir) this.replies.command(item);
     else this.replies.reply(item, this.protocol);

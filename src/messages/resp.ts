@@ -3,19 +3,22 @@
  * array of bulk strings: `*3`, `$3`, `SET`, `$3`, `key`, ...) or a server's reply (`$5` and its
  * bytes, an array, RESP3's maps, sets and pushes) gathered into one text, much as redis-cli shows
  * them: `SET key "hello world"`, `"value"`, `(nil)`, `1) "a" 2) "b"`. A bulk string holding a line
- * end goes on over the next lines, counted by its bytes on the wire. Pure state; never throws.
+ * end goes on over the next lines, counted by its bytes on the wire. The text is built as elements
+ * come, and kept to about {@link MAX_TEXT} characters however long the value. Pure state; never
+ * throws.
  */
 
 /** A line that starts an aggregate RESP value: an array (`*2`), a bulk string (`$5`), RESP3's map (`%`), set (`~`), push (`>`). */
 export const RESP_AGGREGATE = /^([*$%~>])(-?\d{1,9})$/;
 
-/** Characters kept of a value's text; the rest is left out (`…`). */
+/** Characters kept of a value's text (and of each array in it); the rest is left out (`…`). */
 const MAX_TEXT = 2048;
 
-/** An array (or map, set, push) being read: elements left, and the texts of those read. */
+/** An array (or map, set, push) being read: elements left, elements read, and their text so far. */
 interface OpenArray {
   left: number;
-  readonly parts: string[];
+  count: number;
+  text: string;
 }
 
 /** One RESP value, read from its first line on (a line {@link RESP_AGGREGATE} matches). */
@@ -25,10 +28,9 @@ export class RespValue {
   private bulkLeft = -1;
   private bulkText = '';
   private whole: string | undefined = undefined;
-  /** The top-level element being read (a command's argument), from 0. */
-  private element = 0;
-  /** The texts of the top-level elements read, when the value is an array. */
-  private top: readonly string[] = [];
+  /** A command's words (its top-level elements) as shown, while they fit in {@link MAX_TEXT}. */
+  private readonly words: string[] = [];
+  private wordChars = 0;
 
   /**
    * `first`: the value's first line; `command`: a client's command, whose top-level elements are
@@ -45,7 +47,7 @@ export class RespValue {
 
   /** Which top-level element (a command's argument, from 0) the next line belongs to. */
   get argument(): number {
-    return this.element;
+    return this.open.length === 0 ? 0 : this.open[0].count;
   }
 
   /**
@@ -76,13 +78,14 @@ export class RespValue {
 
   /** A command's first `count` words as {@link text} gives them (`AUTH`, for a password that follows). */
   wordsBefore(count: number): string {
-    return this.top.slice(0, count).join(' ');
+    return this.words.slice(0, count).join(' ');
   }
 
   /** The value's text: whole once {@link done}, else what was read so far. */
   text(): string {
     if (this.whole !== undefined) return this.whole;
-    return this.top.length === 0 ? this.first : this.format(this.top, 0);
+    const top = this.open[0];
+    return top === undefined || top.count === 0 ? this.first : top.text;
   }
 
   /** An element's first line: an aggregate opens, a simple value is whole at once. */
@@ -97,32 +100,31 @@ export class RespValue {
     }
     if (n < 0) return this.finish('(nil)');
     if (n === 0) return this.finish(this.open.length === 0 && !this.command ? '(empty array)' : '[]');
-    const array = { left: aggregate[1] === '%' ? 2 * n : n, parts: [] };
-    if (this.open.length === 0) this.top = array.parts;
-    this.open.push(array);
+    this.open.push({ left: aggregate[1] === '%' ? 2 * n : n, count: 0, text: '' });
   }
 
   /** An element is whole (its text `text`): it goes into its array, and the arrays it completes are closed. */
   private finish(text: string): void {
     let done = text;
     for (;;) {
-      const array = this.open[this.open.length - 1];
+      const depth = this.open.length - 1;
+      const array = this.open[depth];
       if (array === undefined) {
         this.whole = cut(done);
         return;
       }
-      if (this.open.length === 1) this.element++;
-      array.parts.push(done);
+      array.count++;
+      if (depth === 0 && this.command && this.wordChars <= MAX_TEXT) {
+        this.words.push(done);
+        this.wordChars += done.length + 1;
+      }
+      const separator = array.count === 1 ? '' : depth > 0 ? ', ' : ' ';
+      const numbered = depth === 0 && !this.command ? `${array.count}) ${done}` : done;
+      if (array.text.length < MAX_TEXT) array.text = cut(array.text + separator + numbered);
       if (--array.left > 0) return;
       this.open.pop();
-      done = this.format(array.parts, this.open.length);
+      done = depth > 0 ? `[${array.text}]` : array.text;
     }
-  }
-
-  /** An array's text at nesting `depth` (0: the value itself). */
-  private format(parts: readonly string[], depth: number): string {
-    if (depth > 0) return `[${parts.join(', ')}]`;
-    return cut(this.command ? parts.join(' ') : parts.map((part, i) => `${i + 1}) ${part}`).join(' '));
   }
 }
 
@@ -136,6 +138,7 @@ function quoted(text: string): string {
   return `"${text.replace(/[\\"]/g, '\\$&').replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
 }
 
+/** `text` kept to {@link MAX_TEXT} characters, `…` after when cut. */
 function cut(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }

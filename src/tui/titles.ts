@@ -9,6 +9,7 @@ import { fitEndpoint } from './flowList/units.js';
 import type { SearchProgress } from './flowList/contentSearch.js';
 import { flowState, type ListedFlow } from './flowList/source.js';
 import type { Glyphs } from './glyphs.js';
+import type { SourceCounters } from '../engine/counters.js';
 import { fitHead, stringColumns } from './width.js';
 
 /**
@@ -32,15 +33,26 @@ export function contentSearchNote(progress: Pick<SearchProgress, 'flowsDone' | '
   return `searching ${formatCount(progress.flowsDone)}/${formatCount(progress.flowsQueued)} flows`;
 }
 
+/** What the packets read so far came to, for {@link emptyListText}: read in all, left out by the capture filter, flows started. */
+export type PacketsRead = Pick<SourceCounters, 'packets' | 'filtered' | 'flows'>;
+
 /**
  * What the empty list says: why there is no row; `searching`: a `~text` filter is still reading
- * the flows; `packets`: read so far (a capture whose packets hold no TCP flow, e.g. a filter that
- * selects UDP, says so rather than waiting in silence).
+ * the flows; `read`: the packets so far, when no flow came of them (a capture filter that selects
+ * UDP, say, or none of the file) says so rather than waiting in silence.
  */
-export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy', searching: boolean, packets = 0): string {
+export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy', searching: boolean, read?: PacketsRead): string {
   if (flowsHeld > 0 && searching) return ' searching the flows: none has matched yet (f to change the filter)';
   if (flowsHeld > 0) return ' no flow matches the filter (f to change it)';
   if (running && kind === 'proxy') return ' waiting for connections…';
-  if (running) return packets > 0 ? ` waiting for flows… (${countOf(packets, 'packet')}, none TCP: flowspy follows TCP only)` : ' waiting for flows…';
-  return packets > 0 ? ` no TCP flows in this capture (${countOf(packets, 'packet')}, none TCP)` : ' no TCP flows in this capture';
+  const why = read === undefined || read.flows > 0 || read.packets === 0 ? '' : packetsWithoutFlows(read);
+  if (running) return why ? ` waiting for flows… (${why})` : ' waiting for flows…';
+  return why ? ` no TCP flows in this capture (${why})` : ' no TCP flows in this capture';
+}
+
+/** `3 packets, none TCP: flowspy follows TCP only`, `5,000 packets, all left out by the capture filter`. */
+function packetsWithoutFlows(read: PacketsRead): string {
+  const packets = countOf(read.packets, 'packet');
+  if (read.filtered >= read.packets) return `${packets}, all left out by the capture filter`;
+  return `${packets}, none TCP: flowspy follows TCP only`;
 }

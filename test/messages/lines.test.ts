@@ -218,6 +218,25 @@ describe('line protocols', () => {
     expect(stat.items.some((item) => item.kind === 'block')).toBe(false);
   });
 
+  it('starts no POP3 mail at a +OK after a server gap: the reply it answers is unknown', () => {
+    const lines = new LineConversation('c2s');
+    lines.feed('s2c', 0, Buffer.from('+OK ready\r\n'), 1);
+    lines.feed('c2s', 0, Buffer.from('RETR 1\r\n'), 2);
+    lines.gap('s2c', 11, 500, 3); // the +OK to RETR and its mail
+    lines.feed('c2s', 8, Buffer.from('DELE 1\r\nQUIT\r\n'), 4);
+    lines.feed('s2c', 511, Buffer.from('+OK deleted\r\n+OK bye\r\n'), 5);
+    lines.end('c2s');
+    lines.end('s2c');
+    expect(lines.items.filter((i) => i.dir === 's2c').map((i) => `${i.kind} ${i.text}`)).toEqual(['line +OK ready', 'line +OK deleted', 'line +OK bye']);
+    // An error reply after a gap is blamed on no command, and not called a greeting.
+    const failed = new LineConversation('c2s');
+    failed.feed('s2c', 0, Buffer.from('+OK ready\r\n'), 1);
+    failed.feed('c2s', 0, Buffer.from('USER a\r\n'), 2);
+    failed.gap('s2c', 11, 5, 3);
+    failed.feed('s2c', 16, Buffer.from('-ERR no\r\n'), 4);
+    expect(lineSummary(failed)).toBe('! POP3 (after a gap) → -ERR');
+  });
+
   it('sums up a pipelined first command with its reply, though other commands came between', () => {
     // zeek__pop3.pcap's flow 7: CAPA and QUIT sent together.
     const lines = play([['s2c', '+OK ready\r\n'], ['c2s', 'CAPA\r\nQUIT\r\n'], ['s2c', '+OK Capability list follows\r\nTOP\r\n.\r\n+OK bye\r\n']]);
@@ -405,6 +424,42 @@ describe('line protocols', () => {
     }
     expect(reached.complete).toBeGreaterThan(100);
     expect(reached.cut).toBeGreaterThan(3);
+  });
+
+  it('keeps a RESP value\'s text to about 2 KiB however many elements it has, built as they come', () => {
+    const n = 20_000;
+    const reply = `*${n}\r\n${Array.from({ length: n }, (_, i) => `$9\r\nkey:${String(i).padStart(5, '0')}\r\n`).join('')}`;
+    const lines = play([['c2s', resp('KEYS', '*')], ['s2c', reply]], (length) => Array.from({ length: Math.floor(length / 1448) }, (_, i) => (i + 1) * 1448));
+    const text = lines.items[1].text;
+    expect(text.startsWith('1) "key:00000" 2) "key:00001" 3) "key:00002"')).toBe(true);
+    expect(text.endsWith('…')).toBe(true);
+    expect(text.length).toBeLessThan(2200);
+    expect(lines.items.map((item) => [item.length, item.complete])).toEqual([[Buffer.byteLength(resp('KEYS', '*')), true], [reply.length, true]]);
+  });
+
+  it('masks a RESP password as soon as it is read: a command cut after it, or still arriving, shows no password', () => {
+    const hello = resp('HELLO', '3', 'AUTH', 'default', 'hunter2', 'SETNAME', 'app');
+    const upTo = hello.indexOf('hunter2') + 'hunter2\r\n'.length;
+    const lines = new LineConversation('c2s');
+    lines.feed('c2s', 0, Buffer.from(hello.slice(0, upTo)), 1);
+    const item = lines.items[0];
+    expect([item.complete, item.auth]).toEqual([false, { kind: 'secret', shown: 'HELLO 3 AUTH default', secret: 'password', secretBytes: 7 }]);
+    lines.end('c2s');
+    expect(item.auth).toEqual({ kind: 'secret', shown: 'HELLO 3 AUTH default', secret: 'password', secretBytes: 7 });
+    // After a gap inside a value, the next AUTH is read afresh, not as the rest of the old value.
+    const afterGap = new LineConversation('c2s');
+    afterGap.feed('c2s', 0, Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\nabc'), 1);
+    afterGap.gap('c2s', 30, 9, 2);
+    afterGap.feed('c2s', 39, Buffer.from(resp('AUTH', 'hunter2')), 3);
+    expect(afterGap.items.map((i) => [i.text, i.auth])).toEqual([['SET k', undefined], ['AUTH hunter2', { kind: 'secret', shown: 'AUTH', secret: 'password', secretBytes: 7 }]]);
+  });
+
+  it('names a Redis session typed by hand Redis, though its first reply is +OK as POP3\'s greeting is', () => {
+    const lines = play([['c2s', 'AUTH pw\r\n'], ['s2c', '+OK\r\n'], ['c2s', resp('GET', 'k')], ['s2c', '$1\r\nv\r\n']]);
+    expect(lineProtocolName(lines)).toBe('Redis');
+    expect(lines.items.map((i) => i.text)).toEqual(['AUTH pw', '+OK', 'GET k', '"v"']);
+    // POP3 joined after its greeting: its commands still tell.
+    expect(lineProtocolName(play([['c2s', 'STAT\r\n'], ['s2c', '+OK 2 320\r\n']]))).toBe('POP3');
   });
 
   it('leaves a RESP value a gap cuts unfinished, and reads the next one afresh', () => {

@@ -142,9 +142,13 @@ describe('flow list find and titles on the demo', () => {
     expect(emptyListText(0, true, 'proxy', false)).toContain('waiting for connections');
     expect(emptyListText(0, false, 'file', false)).toContain('no TCP flows');
     // Packets that hold no TCP flow (a capture filter that selects UDP, say) are told, not waited on in silence.
-    expect(emptyListText(0, true, 'live', false, 0)).toBe(' waiting for flows…');
-    expect(emptyListText(0, true, 'live', false, 1_204)).toBe(' waiting for flows… (1,204 packets, none TCP: flowspy follows TCP only)');
-    expect(emptyListText(0, false, 'file', false, 1)).toBe(' no TCP flows in this capture (1 packet, none TCP)');
+    expect(emptyListText(0, true, 'live', false, { packets: 0, filtered: 0, flows: 0 })).toBe(' waiting for flows…');
+    expect(emptyListText(0, true, 'live', false, { packets: 1_204, filtered: 0, flows: 0 })).toBe(' waiting for flows… (1,204 packets, none TCP: flowspy follows TCP only)');
+    expect(emptyListText(0, false, 'file', false, { packets: 1, filtered: 0, flows: 0 })).toBe(' no TCP flows in this capture (1 packet, none TCP: flowspy follows TCP only)');
+    // A capture filter that left every packet out says so (the packets may be TCP).
+    expect(emptyListText(0, false, 'file', false, { packets: 5_000, filtered: 5_000, flows: 0 })).toBe(' no TCP flows in this capture (5,000 packets, all left out by the capture filter)');
+    // Flows that came and went (evicted, or all deleted) are no case of packets without flows.
+    expect(emptyListText(0, false, 'file', false, { packets: 9, filtered: 0, flows: 2 })).toBe(' no TCP flows in this capture');
     // A ~text filter's progress in the status row, digits grouped as everywhere else.
     expect(contentSearchNote({ flowsDone: 1234, flowsQueued: 2000 })).toBe('searching 1,234/2,000 flows');
   });
