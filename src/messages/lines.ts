@@ -13,6 +13,7 @@ import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
 import { LineAuthReader, type LineAuth } from './lineAuth.js';
 import { RESP_AGGREGATE, RespValue } from './resp.js';
+import { DotBlockReader } from './dotBlock.js';
 import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { lineProtocolName } from './lineSummary.js';
 import { keepNote } from './notes.js';
@@ -80,10 +81,9 @@ interface Side {
    */
   text: string;
   ascii: boolean;
-  /** In a block (SMTP DATA body, POP3 mail); `dotLine` tracks whether the current line so far is `.` or `.\r`. */
+  /** In a block (SMTP DATA body, POP3 mail), which `block` reads. */
   inBlock: boolean;
-  lineBytes: number;
-  dotLine: boolean;
+  readonly block: DotBlockReader;
   raw: boolean;
   /**
    * A line start's first bytes while they may begin a TLS record but are too few to tell (see
@@ -133,8 +133,6 @@ class UnkeptLine implements LineItem {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const DOT = 0x2e;
-const LF_DOT = Buffer.from('\n.', 'latin1');
 const DATA_COMMAND = /^DATA\s*$/i;
 /** The POP3 commands whose `+OK` is followed by a mail, ended by a `.` line (RFC 1939). */
 const MAIL_COMMAND = /^(?:RETR|TOP)\s+\d/i;
@@ -226,7 +224,7 @@ export class LineConversation {
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     this.auth = new LineAuthReader(clientDir);
-    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, lineBytes: 0, dotLine: false, raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
+    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, block: new DotBlockReader(), raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
@@ -289,7 +287,7 @@ export class LineConversation {
     if (dir === this.clientDir) this.auth.gap();
     else this.replies.lost();
     side.expected = offset + length;
-    side.lineBytes = 0;
+    side.block.lineStart();
   }
 
   /** Direction `dir` ended: an unfinished line or block stays incomplete. */
@@ -464,7 +462,7 @@ export class LineConversation {
   private startBlock(side: Side): void {
     if (side.raw || side.current) return;
     side.inBlock = true;
-    side.lineBytes = 0;
+    side.block.lineStart();
   }
 
   /**
@@ -556,55 +554,15 @@ export class LineConversation {
     return dir === this.clientDir ? (first | 0x20) === 0x64 : first === 0x33;
   }
 
-  /**
-   * Bytes of a block of `dir` (SMTP DATA body, POP3 mail) from `from`: to the end of the segment,
-   * or through the line `.` (or `.\r`) that ends the block. The block is searched for LF followed
-   * by '.'; only a line starting with '.' is looked at byte by byte. Returns where it stopped.
-   */
+  /** Bytes of a block of `dir` (see dotBlock.ts) from `from`; ends the block at its final `.` line. Returns where it stopped. */
   private blockBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
     const block = (side.current ??= this.push({ kind: 'block', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, stuffed: 0 }));
-    const n = bytes.length;
-    const haystack = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, n);
-    let k = from;
-    let finished = false;
-    while (k < n && !finished) {
-      if (side.lineBytes === 0 ? bytes[k] !== DOT : !side.dotLine) {
-        // To the next line that starts with '.', else to the end of the segment.
-        const at = haystack.indexOf(LF_DOT, k);
-        if (at >= 0) {
-          side.lineBytes = 0;
-          k = at + 1;
-          continue;
-        }
-        const lf = haystack.lastIndexOf(LF);
-        side.lineBytes = lf === n - 1 ? 0 : lf >= k ? n - 1 - lf : side.lineBytes + n - k;
-        side.dotLine = false;
-        k = n;
-        continue;
-      }
-      const b = bytes[k++];
-      if (side.lineBytes === 0) {
-        side.dotLine = true;
-        block.stuffed = (block.stuffed ?? 0) + 1;
-      } else if (b !== LF && !(side.lineBytes === 1 && b === CR)) side.dotLine = false;
-      side.lineBytes++;
-      if (b === LF) {
-        finished = side.dotLine && side.lineBytes <= 3;
-        if (finished) {
-          // The final line's dot ends the mail: it is no stuffing.
-          block.stuffed = (block.stuffed ?? 1) - 1;
-          block.endLength = side.lineBytes;
-        }
-        side.lineBytes = 0;
-      }
-    }
-    block.length += k - from;
+    const stopped = side.block.read(block, bytes, from);
     block.lastTs = ts;
-    if (finished) {
-      side.inBlock = false;
-      this.endLine(side, true);
-    }
-    return k;
+    if (stopped >= 0) return stopped;
+    side.inBlock = false;
+    this.endLine(side, true);
+    return -1 - stopped;
   }
 
   /** Bytes of `dir` after its held {@link Side.tlsHead}: TLS or raw from the head once they tell. */
