@@ -1,8 +1,9 @@
 /**
- * Line protocols (SMTP, POP3, IMAP, FTP control, Redis, any text protocol): each direction
- * cut into lines as bytes arrive, kept in arrival order so commands pair with the replies that
- * follow them; SMTP's DATA body, and the mail of a POP3 RETR or TOP, is one block (its range, not
- * its bytes: dotBlock.ts); a Redis RESP value's lines are one item, its text the value's (resp.ts). Bounded: a line keeps at most {@link MAX_LINE_TEXT} bytes of text, a flow at most
+ * Line protocols (SMTP, POP3, IMAP, FTP control, Redis, any text protocol): each direction cut
+ * into lines as bytes arrive, kept in arrival order so commands pair with the replies that follow
+ * them; SMTP's DATA body, and the mail of a POP3 RETR or TOP, is one block (its range, not its
+ * bytes: dotBlock.ts); a Redis RESP value's lines are one item, its text the value's (resp.ts).
+ * Bounded: a line keeps at most {@link MAX_LINE_TEXT} bytes of text, a flow at most
  * {@link MAX_LINE_ITEMS} items. Binary data turns the direction raw with a note (or hands it to
  * TLS after a STARTTLS). A Telnet conversation (telnet.ts) keeps its commands as items of their
  * own and any byte in its lines (they are escaped when shown). Never throws.
