@@ -29,8 +29,9 @@ export const MAX_LINE_TEXT = 2048;
 export const MAX_LINE_ITEMS = 20_000;
 
 /**
- * A line (`kind: 'line'`, its text without the line end), an SMTP DATA body or a POP3 mail (`kind: 'block'`), or
- * Telnet commands (`kind: 'telnet'`, their names: `DO ECHO, SB NAWS 80x24`).
+ * A line (`kind: 'line'`, its text without the line end; a Redis RESP value's lines together), an
+ * SMTP DATA body or a POP3 mail (`kind: 'block'`), or Telnet commands (`kind: 'telnet'`, their
+ * names: `DO ECHO, SB NAWS 80x24`).
  */
 export interface LineItem {
   readonly kind: 'line' | 'block' | 'telnet';
@@ -55,8 +56,9 @@ export interface LineItem {
 }
 
 /**
- * The size of the mail a block (SMTP DATA, POP3 RETR or TOP) carries, as a mail client gets it: the block's bytes
- * less its dot-stuffing and its final `.` line (bytes of a capture gap in it counted).
+ * The size of the mail a block (SMTP DATA, POP3 RETR or TOP) carries, as a mail client gets it:
+ * the block's bytes less its dot-stuffing and its final `.` line (bytes of a capture gap in it
+ * counted).
  */
 export function mailLength(block: LineItem): number {
   return block.length - (block.stuffed ?? 0) - (block.endLength ?? 0);
