@@ -38,8 +38,13 @@ function greetedFirst(conversation: LineConversation): boolean {
   return items.indexOf(server) < items.indexOf(client);
 }
 
-/** The status a reply line gives: the code of `250-...`, `+OK`/`-ERR`, an IMAP tagged `OK`, else its first word. */
-function replyStatus(reply: string, command: string): string {
+/**
+ * The status a reply line gives: the code of `250-...`, `+OK`/`-ERR`, an IMAP tagged `OK`, else
+ * its first word; a Redis reply other than `+`/`-` its value, up to 30 characters (`"hello
+ * world"`, `(integer) 3`).
+ */
+function replyStatus(reply: string, command: string, name: string): string {
+  if (name === 'Redis' && !/^[+-]/.test(reply)) return reply.length > 30 ? `${reply.slice(0, 29)}…` : reply;
   const code = /^(\d{3})[ -]?/.exec(reply);
   if (code) return code[1];
   const tag = /^(\S+) /.exec(command)?.[1];
@@ -87,7 +92,7 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     // No command: the server's first line (a greeting), or a reply after a capture gap took what it answered.
     const greeting = failure.reply === conversation.firstLine(clientDir === 'c2s' ? 's2c' : 'c2s');
     const failed = failure.command ? cut(failure.command, failure.command.text.slice(0, 60)) : greeting ? '(greeting)' : '(after a gap)';
-    return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed)}${more}`;
+    return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed, known)}${more}`;
   }
   if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
   const command = cut(items[at], items[at].text.slice(0, 60));
@@ -101,5 +106,5 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     }
   }
   reply ??= replyFollows(conversation, at) ? items[at + 1] : conversation.firstReply;
-  return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command)}` : `${name} ${command}`) + more;
+  return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command, known)}` : `${name} ${command}`) + more;
 }

@@ -13,7 +13,7 @@ import { otherDirection, type Direction, type Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
 import { LineAuthReader, type LineAuth } from './lineAuth.js';
-import { RESP_AGGREGATE, RespValue } from './resp.js';
+import { RESP_AGGREGATE, RESP_SIMPLE, RespValue } from './resp.js';
 import { DotBlockReader } from './dotBlock.js';
 import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { lineProtocolName } from './lineSummary.js';
@@ -99,17 +99,10 @@ interface Side {
   resp: RespRead | undefined;
 }
 
-/**
- * A RESP value under way (resp.ts): its item, which takes the bytes of each of its lines, the
- * item's length when the current line began, and the password among a command's arguments
- * (`secretAt`: which; -1 for none) with its bytes.
- */
+/** A RESP value under way (resp.ts) and its item, which takes the bytes of each of its lines and bulk strings. */
 interface RespRead {
   readonly value: RespValue;
   readonly item: LineItem;
-  lineFrom: number;
-  secretAt: number;
-  secretBytes: number;
 }
 
 /** The one line object a direction parses its lines in once no more are kept. */
@@ -265,6 +258,11 @@ export class LineConversation {
         i = this.blockBytes(dir, side, bytes, i, offset, ts);
         continue;
       }
+      const resp = side.resp;
+      if (resp !== undefined && resp.value.bulkLeft > 0) {
+        i = this.respBulk(side, resp, bytes, i, ts);
+        continue;
+      }
       if (text < i) text = this.telnet ? bytes.length : textEnd(bytes, i);
       if (side.current === undefined && side.resp === undefined && this.items.length >= MAX_LINE_ITEMS) {
         i = this.skipUnkeptLines(dir, bytes, i, text);
@@ -378,7 +376,6 @@ export class LineConversation {
       const resp = side.resp;
       if (resp !== undefined) {
         // The next line of a RESP value: its bytes go into the value's item.
-        resp.lineFrom = resp.item.length;
         side.kept = side.keepText = true;
         line = side.current = resp.item;
       } else {
@@ -433,12 +430,13 @@ export class LineConversation {
     }
     side.text = '';
     side.ascii = true;
-    if (side.resp?.item === line) return this.respLine(side, side.resp, text, notUtf8, complete);
+    if (side.resp?.item === line) return this.respLine(side, side.resp, text, complete);
     if (side.kept) line.text = text;
     if (side.kept && notUtf8) line.notUtf8 = true;
     if (!complete) return;
     const client = line.dir === this.clientDir;
-    if (side.kept && RESP_AGGREGATE.test(text) && this.protocol === 'Redis') return this.startResp(side, line, text, notUtf8);
+    // A RESP value: an aggregate's first line, or a reply's RESP3 line shown as redis-cli does (`(integer) 3`).
+    if (side.kept && (RESP_AGGREGATE.test(text) || (!client && RESP_SIMPLE.test(text))) && this.protocol === 'Redis') return this.startResp(side, line, text);
     if (side.kept) {
       const server = client ? this.sides[otherDirection(line.dir)] : undefined;
       if (server?.current?.kind === 'line' && server.keepText) this.auth.prompt(server.text); // a prompt not ended yet
@@ -469,38 +467,34 @@ export class LineConversation {
   }
 
   /**
-   * A Redis line `text` that begins a RESP value (`*3`, `$5`): the value's next lines go into
-   * `line`, which is complete once the value is, its text then the value's (resp.ts).
+   * A Redis line `text` that begins a RESP value (`*3`, `$5`): the value's next lines and bulk
+   * strings go into `line`, which is complete once the value is, its text then the value's.
    */
-  private startResp(side: Side, line: LineItem, text: string, notUtf8: boolean): void {
+  private startResp(side: Side, line: LineItem, text: string): void {
     // A RESP value makes the conversation Redis for good (a command's text will be the command's, not `*3`).
     this.readsResp = true;
-    const resp: RespRead = { value: new RespValue(text, line.dir === this.clientDir), item: line, lineFrom: 0, secretAt: -1, secretBytes: 0 };
+    const resp: RespRead = { value: new RespValue(text, line.dir === this.clientDir), item: line };
     side.resp = resp;
-    this.readRespAuth(resp, text, notUtf8, line.length);
     this.respRead(side, resp);
   }
 
   /** A line of the RESP value `resp` ended (`complete`: by its line end, not a gap or the stream's end). */
-  private respLine(side: Side, resp: RespRead, text: string, notUtf8: boolean, complete: boolean): void {
+  private respLine(side: Side, resp: RespRead, text: string, complete: boolean): void {
     if (!complete) return this.dropResp(side);
-    const wire = resp.item.length - resp.lineFrom;
-    this.readRespAuth(resp, text, notUtf8, wire);
-    if (resp.value.line(text, wire)) return this.respRead(side, resp);
+    if (resp.value.line(text)) return this.respRead(side, resp);
     // A line that is no part of the value (the sender broke RESP) ends it.
     resp.item.text = `${resp.value.text()} ${text}`;
     this.respEnded(side, resp);
   }
 
-  /** A client's line of a RESP command, to the login reader: it says which holds a password. */
-  private readRespAuth(resp: RespRead, text: string, notUtf8: boolean, wire: number): void {
-    if (resp.item.dir !== this.clientDir) return;
-    const auth = this.auth.read(resp.item.dir, text, notUtf8, wire);
-    if (auth?.kind !== 'secret') return;
-    if (resp.secretAt < 0) resp.secretAt = resp.value.argument;
-    resp.secretBytes += auth.secretBytes;
-    // Masked from now on: the item's text holds the password as soon as it is read (a live flow, a cut value).
-    resp.item.auth = { kind: 'secret', shown: resp.value.wordsBefore(resp.secretAt), secret: 'password', secretBytes: resp.secretBytes };
+  /** Bytes of the bulk string under way in `resp` from `bytes[from]`, binary or not: counted, not cut into lines. Returns where it stopped. */
+  private respBulk(side: Side, resp: RespRead, bytes: Uint8Array, from: number, ts: Micros): number {
+    const take = Math.min(resp.value.bulkLeft, bytes.length - from);
+    resp.value.bulk(bytes.subarray(from, from + take));
+    resp.item.length += take;
+    resp.item.lastTs = ts;
+    if (resp.value.bulkLeft === 0) this.respRead(side, resp);
+    return from + take;
   }
 
   /** The RESP value took a line: its item shows what it holds, and is over once the value is whole. */

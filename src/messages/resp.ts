@@ -1,15 +1,24 @@
 /**
- * Redis's RESP values as a line conversation meets them, a line at a time: a client's command (an
- * array of bulk strings: `*3`, `$3`, `SET`, `$3`, `key`, ...) or a server's reply (`$5` and its
- * bytes, an array, RESP3's maps, sets and pushes) gathered into one text, much as redis-cli shows
- * them: `SET key "hello world"`, `"value"`, `(nil)`, `1) "a" 2) "b"`. A bulk string holding a line
- * end goes on over the next lines, counted by its bytes on the wire. The text is built as elements
- * come, and kept to about {@link MAX_TEXT} characters however long the value. Pure state; never
- * throws.
+ * Redis's RESP values as a line conversation meets them: a client's command (an array of bulk
+ * strings: `*3`, `$3`, `SET`, `$3`, `key`, ...) or a server's reply (`$5` and its bytes, an array,
+ * RESP3's maps, sets, pushes, doubles...) gathered into one text, much as redis-cli shows them:
+ * `SET key "hello world"`, `"value"`, `(nil)`, `(integer) 3`, `1) "a" 2) "b"`. The lines that
+ * open values come a line at a time; a bulk string's bytes, binary or not, are taken by count
+ * ({@link RespValue.bulk}). A command's passwords (AUTH, HELLO's AUTH, CONFIG SET requirepass and
+ * masterauth, ACL SETUSER's `>` rules, MIGRATE's AUTH and AUTH2) are kept as their size only:
+ * `(password: 8 bytes)`. The text is built as elements come, about {@link MAX_TEXT} characters at
+ * most however long the value. Pure state; never throws.
  */
+import { isUtf8 } from 'node:buffer';
 
-/** A line that starts an aggregate RESP value: an array (`*2`), a bulk string (`$5`), RESP3's map (`%`), set (`~`), push (`>`). */
-export const RESP_AGGREGATE = /^([*$%~>])(-?\d{1,9})$/;
+/**
+ * A line that opens an aggregate RESP value: an array (`*2`), a bulk string (`$5`), RESP3's map
+ * (`%`), set (`~`), push (`>`), verbatim string (`=`) and blob error (`!`).
+ */
+export const RESP_AGGREGATE = /^([*$%~>=!])(-?\d{1,9})$/;
+
+/** A reply line that redis-cli shows in words: an integer (`:3`), RESP3's null, double, boolean and big number. */
+export const RESP_SIMPLE = /^[:_,#(]/;
 
 /** Characters kept of a value's text (and of each array in it); the rest is left out (`…`). */
 const MAX_TEXT = 2048;
@@ -24,13 +33,15 @@ interface OpenArray {
 /** One RESP value, read from its first line on (a line {@link RESP_AGGREGATE} matches). */
 export class RespValue {
   private readonly open: OpenArray[] = [];
-  /** Bytes left of the bulk string under way, its line end included (-1: none under way). */
-  private bulkLeft = -1;
-  private bulkText = '';
+  /** The bulk string under way: its type (`$`, `=`, `!`), its length, bytes left of it (its CRLF included; 0: none under way), its first bytes. */
+  private bulkType = '$';
+  private bulkLength = 0;
+  private bulkLeftBytes = 0;
+  private readonly bulkHead = new Uint8Array(MAX_TEXT);
+  private bulkHeld = 0;
   private whole: string | undefined = undefined;
-  /** A command's words (its top-level elements) as shown, while they fit in {@link MAX_TEXT}. */
+  /** A command's words so far as sent (a password's left empty), to tell which argument is a password. */
   private readonly words: string[] = [];
-  private wordChars = 0;
 
   /**
    * `first`: the value's first line; `command`: a client's command, whose top-level elements are
@@ -45,40 +56,41 @@ export class RespValue {
     return this.whole !== undefined;
   }
 
-  /** Which top-level element (a command's argument, from 0) the next line belongs to. */
-  get argument(): number {
-    return this.open.length === 0 ? 0 : this.open[0].count;
+  /** Bytes of the bulk string under way still to come, its line end included; 0 when none is (the next bytes are a line). */
+  get bulkLeft(): number {
+    return this.bulkLeftBytes;
   }
 
   /**
-   * Takes the value's next complete line (`wire`: its bytes on the wire, the line end included;
-   * its text may be cut). Returns false when the line cannot be part of the value: the value
-   * stays unfinished and the line is another's.
+   * Takes the value's next complete line (not a bulk string's bytes: see {@link bulk}). Returns
+   * false when the line cannot be part of the value: the value stays unfinished and the line is
+   * another's.
    */
-  line(text: string, wire: number): boolean {
-    if (this.done) return false;
-    if (this.bulkLeft >= 0) {
-      this.bulkLeft -= wire;
-      if (this.bulkLeft > 0) {
-        this.bulkText = cut(`${this.bulkText}${text}\n`);
-        return true;
-      }
-      const value = cut(this.bulkText + text);
-      this.bulkLeft = -1;
-      this.bulkText = '';
-      this.finish(this.command && this.open.length === 1 ? word(value) : quoted(value));
-      return true;
-    }
-    if (RESP_AGGREGATE.test(text) || /^[+\-:_#,(!=]/.test(text)) {
-      this.start(text);
-      return true;
-    }
-    return false;
+  line(text: string): boolean {
+    if (this.done || this.bulkLeftBytes > 0 || !(RESP_AGGREGATE.test(text) || /^[+\-:_#,(]/.test(text))) return false;
+    this.start(text);
+    return true;
   }
 
-  /** A command's first `count` words as {@link text} gives them (`AUTH`, for a password that follows). */
-  wordsBefore(count: number): string {
-    return this.words.slice(0, count).join(' ');
+  /** Takes the next bytes of the bulk string under way (at most {@link bulkLeft} of them). */
+  bulk(bytes: Uint8Array): void {
+    const take = Math.min(bytes.length, this.bulkLeftBytes);
+    // The string's own bytes, the first MAX_TEXT of them; its CRLF is left out.
+    const done = this.bulkLength + 2 - this.bulkLeftBytes;
+    const keep = Math.max(0, Math.min(take, this.bulkLength - done, MAX_TEXT - this.bulkHeld));
+    this.bulkHead.set(bytes.subarray(0, keep), this.bulkHeld);
+    this.bulkHeld += keep;
+    this.bulkLeftBytes -= take;
+    if (this.bulkLeftBytes > 0) return;
+    const held = this.bulkHead.subarray(0, this.bulkHeld);
+    this.bulkHeld = 0;
+    const utf8 = isUtf8(held);
+    let text = utf8 ? Buffer.from(held).toString('utf8') : Buffer.from(held).toString('latin1');
+    // A verbatim string's format (`txt:`) is not its text.
+    if (this.bulkType === '=') text = text.slice(text.indexOf(':') + 1);
+    const more = this.bulkLength > held.length ? '…' : '';
+    if (this.bulkType === '!') this.finish(`-${escaped(text, !utf8)}${more}`, text, this.bulkLength);
+    else this.finish(this.command && this.open.length === 1 ? word(text, !utf8, more) : quoted(text, !utf8, more), text, this.bulkLength);
   }
 
   /** The value's text: whole once {@link done}, else what was read so far. */
@@ -91,20 +103,26 @@ export class RespValue {
   /** An element's first line: an aggregate opens, a simple value is whole at once. */
   private start(text: string): void {
     const aggregate = RESP_AGGREGATE.exec(text);
-    if (!aggregate) return this.finish(text);
+    if (!aggregate) return this.finish(simpleText(text), text.slice(1), Buffer.byteLength(text.slice(1)));
+    const kind = aggregate[1];
     const n = Number(aggregate[2]);
-    if (aggregate[1] === '$') {
-      if (n < 0) return this.finish('(nil)');
-      this.bulkLeft = n + 2;
+    if (n < 0) return this.finish('(nil)', '', 0);
+    if (kind === '$' || kind === '=' || kind === '!') {
+      this.bulkType = kind;
+      this.bulkLength = n;
+      this.bulkLeftBytes = n + 2;
       return;
     }
-    if (n < 0) return this.finish('(nil)');
-    if (n === 0) return this.finish(this.open.length === 0 && !this.command ? '(empty array)' : '[]');
-    this.open.push({ left: aggregate[1] === '%' ? 2 * n : n, count: 0, text: '' });
+    if (n === 0) return this.finish(this.open.length === 0 && !this.command ? '(empty array)' : '[]', '', 0);
+    this.open.push({ left: kind === '%' ? 2 * n : n, count: 0, text: '' });
   }
 
-  /** An element is whole (its text `text`): it goes into its array, and the arrays it completes are closed. */
-  private finish(text: string): void {
+  /**
+   * An element is whole (`text` as shown; `sent`, its first bytes as sent, one character each, and
+   * `bytes`, its size): it goes into its array, and the arrays it completes are closed. A
+   * command's argument that is a password is shown by its size.
+   */
+  private finish(text: string, sent: string, bytes: number): void {
     let done = text;
     for (;;) {
       const depth = this.open.length - 1;
@@ -113,11 +131,12 @@ export class RespValue {
         this.whole = cut(done);
         return;
       }
-      array.count++;
-      if (depth === 0 && this.command && this.wordChars <= MAX_TEXT) {
-        this.words.push(done);
-        this.wordChars += done.length + 1;
+      if (depth === 0 && this.command) {
+        const secret = secretOf(this.words, sent, array.count + array.left);
+        if (secret !== false) done = `${secret}(password: ${bytes - secret.length} bytes)`;
+        this.words.push(secret !== false || this.words.length >= 16 ? '' : sent.toUpperCase());
       }
+      array.count++;
       const separator = array.count === 1 ? '' : depth > 0 ? ', ' : ' ';
       const numbered = depth === 0 && !this.command ? `${array.count}) ${done}` : done;
       if (array.text.length < MAX_TEXT) array.text = cut(array.text + separator + numbered);
@@ -128,14 +147,76 @@ export class RespValue {
   }
 }
 
-/** A command's word as typed at redis-cli: as it is, or quoted when it holds a space, a quote, a control character or nothing. */
-function word(text: string): string {
-  return /^[\x21-\x7e]+$/.test(text) && !/["'\\]/.test(text) ? text : quoted(text);
+/** Config parameters whose values are passwords. */
+const SECRET_CONFIG = new Set(['REQUIREPASS', 'MASTERAUTH', 'TLS-KEY-FILE-PASS', 'TLS-CLIENT-KEY-FILE-PASS']);
+
+/**
+ * Whether a command's argument `sent`, after `words` (upper case, as sent), of `total` words in
+ * all, is a password: false when not; else what is shown before its size (`>` of an ACL rule,
+ * else nothing).
+ */
+function secretOf(words: readonly string[], sent: string, total: number): string | false {
+  const at = words.length;
+  const [command, sub] = words;
+  switch (command) {
+    case 'AUTH':
+      // AUTH password, AUTH user password: the last word.
+      return at >= 1 && at === total - 1 ? '' : false;
+    case 'HELLO':
+      // HELLO 3 AUTH user password.
+      return words[at - 2] === 'AUTH' ? '' : false;
+    case 'MIGRATE':
+      // MIGRATE ... AUTH password, or AUTH2 user password.
+      return words[at - 1] === 'AUTH' || words[at - 2] === 'AUTH2' ? '' : false;
+    case 'CONFIG':
+      // CONFIG SET name value [name value ...]
+      return sub === 'SET' && at >= 3 && at % 2 === 1 && SECRET_CONFIG.has(words[at - 1]) ? '' : false;
+    case 'ACL':
+      // ACL SETUSER user rule...: `>password` and `<password` add and remove one.
+      return sub === 'SETUSER' && at >= 3 && (sent.startsWith('>') || sent.startsWith('<')) ? sent[0] : false;
+    default:
+      return false;
+  }
 }
 
-/** `"text"`, with `\`, `"` and line ends escaped (other controls are the view's to escape). */
-function quoted(text: string): string {
-  return `"${text.replace(/[\\"]/g, '\\$&').replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
+/**
+ * The text of a simple value's line, as redis-cli shows it: `+OK` and `-ERR ...` as sent,
+ * `(integer) 3`, `(nil)`, `(double) 1.5`, `(true)`, `(big number) 123...`.
+ */
+function simpleText(line: string): string {
+  const rest = line.slice(1);
+  switch (line[0]) {
+    case ':': return `(integer) ${rest}`;
+    case '_': return '(nil)';
+    case ',': return `(double) ${rest}`;
+    case '#': return rest === 't' ? '(true)' : '(false)';
+    case '(': return `(big number) ${rest}`;
+    default: return line;
+  }
+}
+
+/**
+ * A command's word as typed at redis-cli: as it is, or quoted when it holds a space, a quote, a
+ * control character or nothing (`latin1`, `more`: see {@link quoted}).
+ */
+function word(text: string, latin1: boolean, more: string): string {
+  return /^[\x21-\x7e]+$/.test(text) && !/["'\\]/.test(text) ? text + more : quoted(text, latin1, more);
+}
+
+/**
+ * `"text"` as redis-cli quotes it: `\`, `"`, line ends and tabs escaped, other controls as `\xNN`,
+ * and with `latin1` (bytes that are not UTF-8, a character each) those from 0x80 too; `more`
+ * (`…`) after the quote when the string was cut.
+ */
+function quoted(text: string, latin1: boolean, more = ''): string {
+  return `"${escaped(text, latin1)}"${more}`;
+}
+
+/** {@link quoted}'s escaping, without the quotes. */
+function escaped(text: string, latin1: boolean): string {
+  const hex = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const plain = text.replace(/[\\"]/g, '\\$&').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/[\x00-\x1f\x7f]/g, hex);
+  return latin1 ? plain.replace(/[\x80-\xff]/g, hex) : plain;
 }
 
 /** `text` kept to {@link MAX_TEXT} characters, `…` after when cut. */

@@ -40,7 +40,7 @@ function play(steps: readonly Step[], cuts: (length: number) => number[] = () =>
 }
 
 /** A command as a Redis client library sends it: a RESP array of bulk strings. */
-const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`).join('')}`;
 
 const shape = (lines: LineConversation): string[] =>
   lines.items.map((i) => `${i.dir} ${i.offset}+${i.length} ${i.kind === 'block' ? '[block]' : i.text}${i.complete ? '' : ' (cut)'}`);
@@ -322,18 +322,23 @@ describe('line protocols', () => {
     expect(lineSummary(lines)).toBe(summary);
   });
 
-  it('a Redis AUTH sent as a RESP array keeps its password out of the line, by its size', () => {
+  it('keeps the passwords of Redis commands out of their text, by their size', () => {
     const lines = play([['c2s', '*2\r\n$4\r\nAUTH\r\n$8\r\nsecret12\r\n'], ['s2c', '+OK\r\n']]);
-    expect(lines.items[0]).toMatchObject({ dir: 'c2s', text: 'AUTH secret12', auth: { kind: 'secret', shown: 'AUTH', secret: 'password', secretBytes: 8 } });
+    expect(lines.items[0]).toMatchObject({ dir: 'c2s', text: 'AUTH (password: 8 bytes)' });
     expect(lineProtocolName(lines)).toBe('Redis');
+    const shown = (...args: string[]): string => play([['c2s', resp(...args)], ['s2c', '+OK\r\n']]).items[0].text;
+    expect(shown('AUTH', 'bob', 'hunter2')).toBe('AUTH bob (password: 7 bytes)');
+    expect(shown('HELLO', '3', 'AUTH', 'default', 'pw', 'SETNAME', 'app')).toBe('HELLO 3 AUTH default (password: 2 bytes) SETNAME app');
+    expect(shown('CONFIG', 'SET', 'maxmemory', '1gb', 'requirepass', 's3cretpw6', 'masterauth', 's3cretpw4')).toBe('CONFIG SET maxmemory 1gb requirepass (password: 9 bytes) masterauth (password: 9 bytes)');
+    expect(shown('ACL', 'SETUSER', 'bob', 'on', '>s3cretpw3', '<old', '~keys:*')).toBe('ACL SETUSER bob on >(password: 9 bytes) <(password: 3 bytes) ~keys:*');
+    expect(shown('MIGRATE', 'h', '6379', '', '0', '1000', 'AUTH', 'pw7', 'KEYS', 'a')).toBe('MIGRATE h 6379 "" 0 1000 AUTH (password: 3 bytes) KEYS a');
+    expect(shown('MIGRATE', 'h', '6379', '', '0', '1000', 'AUTH2', 'bob', 'pw8', 'KEYS', 'a')).toBe('MIGRATE h 6379 "" 0 1000 AUTH2 bob (password: 3 bytes) KEYS a');
     // After a value longer than a line's kept text, and after an empty array, AUTH is still read.
     for (const before of [resp('SET', 'k', 'v'.repeat(3 * MAX_LINE_TEXT)), '*0\r\n']) {
       const after = play([['c2s', before], ['s2c', '+OK\r\n'], ['c2s', resp('AUTH', 'hunter2secret')], ['s2c', '+OK\r\n']]);
-      expect(after.items.filter((item) => item.auth !== undefined).map((item) => item.auth), before.slice(0, 12)).toEqual([{ kind: 'secret', shown: 'AUTH', secret: 'password', secretBytes: 13 }]);
+      expect(after.items.filter((item) => item.text.startsWith('AUTH')).map((item) => item.text), before.slice(0, 12)).toEqual(['AUTH (password: 13 bytes)']);
     }
-    // HELLO's AUTH: the password is the second word after it.
-    const hello = play([['c2s', resp('HELLO', '3', 'AUTH', 'default', 'pw')], ['s2c', '%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n']]);
-    expect(hello.items[0].auth).toEqual({ kind: 'secret', shown: 'HELLO 3 AUTH default', secret: 'password', secretBytes: 2 });
+    const hello = play([['c2s', resp('HELLO', '3')], ['s2c', '%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n']]);
     expect(hello.items[1].text).toBe('1) "server" 2) "redis"');
   });
 
@@ -343,6 +348,12 @@ describe('line protocols', () => {
       ['s2c', '+OK\r\n$11\r\nhello world\r\n'],
       ['c2s', resp('GET', 'nope') + resp('SET', 'k', 'two\r\nlines') + resp('LRANGE', 'l', '0', '-1') + resp('SCAN', '0')],
       ['s2c', '$-1\r\n+OK\r\n*2\r\n$1\r\na\r\n$0\r\n\r\n*2\r\n$1\r\n0\r\n*1\r\n:7\r\n'],
+      // Binary values, taken by their length: a NUL, a byte that is not UTF-8, a line end inside.
+      ['c2s', resp('SET', 'bin', 'ab\x00\x01\xffcd') + resp('GET', 'bin')],
+      ['s2c', '+OK\r\n$7\r\nab\x00\x01\xffcd\r\n'],
+      // RESP3: null, double, boolean, verbatim string, blob error.
+      ['c2s', resp('HGETALL', 'h')],
+      ['s2c', '%2\r\n$1\r\nf\r\n_\r\n$1\r\ng\r\n,1.5\r\n#t\r\n=8\r\ntxt:done\r\n!9\r\nERR nope!\r\n'],
       ['c2s', resp('NOPE')],
       ['s2c', "-ERR unknown command 'NOPE'\r\n"],
     ];
@@ -353,23 +364,37 @@ describe('line protocols', () => {
       's2c +OK',
       's2c "hello world"',
       'c2s GET nope',
-      'c2s SET k "two\\nlines"',
+      'c2s SET k "two\\r\\nlines"',
       'c2s LRANGE l 0 -1',
       'c2s SCAN 0',
       's2c (nil)',
       's2c +OK',
       's2c 1) "a" 2) ""',
-      's2c 1) "0" 2) [:7]',
+      's2c 1) "0" 2) [(integer) 7]',
+      'c2s SET bin "ab\\x00\\x01\\xffcd"',
+      'c2s GET bin',
+      's2c +OK',
+      's2c "ab\\x00\\x01\\xffcd"',
+      'c2s HGETALL h',
+      's2c 1) "f" 2) (nil) 3) "g" 4) (double) 1.5',
+      's2c (true)',
+      's2c "done"',
+      's2c -ERR nope!',
       'c2s NOPE',
       "s2c -ERR unknown command 'NOPE'",
     ]);
+    expect(lines.rawFrom('c2s')).toBeUndefined();
     // Each item covers its lines' bytes: together, the whole stream.
     for (const dir of ['c2s', 's2c'] as const) {
       const items = lines.items.filter((item) => item.dir === dir);
       expect(items.reduce((at, item) => (expect(item.offset).toBe(at), at + item.length), 0)).toBe(steps.filter(([d]) => d === dir).reduce((n, [, text]) => n + text.length, 0));
     }
-    expect(lines.clientLines).toBe(7);
-    expect(lineSummary(lines)).toBe("! Redis NOPE → -ERR (7 cmds)");
+    expect(lines.clientLines).toBe(10);
+    expect(lineSummary(lines)).toBe("! Redis HGETALL h → -ERR (10 cmds)");
+    // A reply's value in the summary, not its first word.
+    expect(lineSummary(play([['c2s', resp('GET', 'greeting')], ['s2c', '$11\r\nhello world\r\n']]))).toBe('Redis GET greeting → "hello world"');
+    expect(lineSummary(play([['c2s', resp('KEYS', '*')], ['s2c', `*3\r\n${['alpha', 'bravo', 'charlie'].map((k) => `$${k.length}\r\n${k}\r\n`).join('')}`]]))).toBe('Redis KEYS * → 1) "alpha" 2) "bravo" 3) "cha…');
+    expect(lineSummary(play([['c2s', resp('INCR', 'n')], ['s2c', ':3\r\n']]))).toBe('Redis INCR n → (integer) 3');
     // Any `-` reply is a Redis error.
     expect(lineSummary(play([['c2s', resp('GET', 'x')], ['s2c', '-NOAUTH Authentication required.\r\n']]))).toBe('! Redis GET x → -NOAUTH');
     const whole = shape(lines);
@@ -443,15 +468,19 @@ describe('line protocols', () => {
     const lines = new LineConversation('c2s');
     lines.feed('c2s', 0, Buffer.from(hello.slice(0, upTo)), 1);
     const item = lines.items[0];
-    expect([item.complete, item.auth]).toEqual([false, { kind: 'secret', shown: 'HELLO 3 AUTH default', secret: 'password', secretBytes: 7 }]);
+    expect([item.complete, item.text]).toEqual([false, 'HELLO 3 AUTH default (password: 7 bytes)']);
+    // Half of it: nothing of the password shows.
+    const half = new LineConversation('c2s');
+    half.feed('c2s', 0, Buffer.from(hello.slice(0, upTo - 5)), 1);
+    expect(half.items[0].text).toBe('HELLO 3 AUTH default');
     lines.end('c2s');
-    expect(item.auth).toEqual({ kind: 'secret', shown: 'HELLO 3 AUTH default', secret: 'password', secretBytes: 7 });
+    expect(item.text).toBe('HELLO 3 AUTH default (password: 7 bytes)');
     // After a gap inside a value, the next AUTH is read afresh, not as the rest of the old value.
     const afterGap = new LineConversation('c2s');
     afterGap.feed('c2s', 0, Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\nabc'), 1);
     afterGap.gap('c2s', 30, 9, 2);
     afterGap.feed('c2s', 39, Buffer.from(resp('AUTH', 'hunter2')), 3);
-    expect(afterGap.items.map((i) => [i.text, i.auth])).toEqual([['SET k', undefined], ['AUTH hunter2', { kind: 'secret', shown: 'AUTH', secret: 'password', secretBytes: 7 }]]);
+    expect(afterGap.items.map((i) => [i.text, i.complete])).toEqual([['SET k', false], ['AUTH (password: 7 bytes)', true]]);
   });
 
   it('names a Redis session typed by hand Redis, though its first reply is +OK as POP3\'s greeting is', () => {
