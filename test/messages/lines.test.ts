@@ -405,7 +405,7 @@ describe('line protocols', () => {
   it('gives the same Redis items at any segment size, on random RESP flows with gaps, broken arrays and long values', () => {
     const random = mulberry32(23);
     const pick = <T>(xs: readonly T[]): T => xs[randomInt(random, 0, xs.length - 1)];
-    const value = (): string => pick(['k', 'hello world', '', 'two\r\nlines', 'caf\xc3\xa9', 'v'.repeat(MAX_LINE_TEXT + randomInt(random, -3, 3)), '\r\n']);
+    const value = (): string => pick(['k', 'hello world', '', 'two\r\nlines', 'caf\xc3\xa9', 'b\x00\xff\x1b[2J', 'v'.repeat(MAX_LINE_TEXT + randomInt(random, -3, 3)), '\r\n']);
     const bulk = (text: string): string => `$${Buffer.byteLength(text, 'latin1')}\r\n${text}\r\n`;
     const reply = (depth = 0): string => {
       const r = random();
