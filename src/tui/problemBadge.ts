@@ -14,9 +14,14 @@ export function problemFirstLine(problem: string): string {
   return escapeText(problem.split('\n')[0]);
 }
 
-/** The badge of `problem` (raw text), display-safe: `damaged @874` for a damaged capture, else its start cut with `ellipsis`. */
+/**
+ * The badge of `problem` (raw text), display-safe: `damaged @874` for a damaged capture, `cut
+ * short @4366` for one that ends inside a record, else its start cut with `ellipsis`.
+ */
 export function problemBadge(problem: string, ellipsis: string): string {
   const damaged = /damaged capture\b.*? at byte (\d[\d,]*\d|\d)/.exec(problem);
   if (damaged) return `damaged @${damaged[1]}`;
+  const cut = /^(?:[^\n]*: )?capture\b.*? cut short at byte (\d[\d,]*\d|\d)/.exec(problem);
+  if (cut) return `cut short @${cut[1]}`;
   return fitHead(problemFirstLine(problem), BADGE_COLUMNS, ellipsis);
 }

@@ -34,6 +34,8 @@ describe('problemBadge', () => {
     expect(problemBadge(PROBLEM, '…')).toBe('damaged @874');
     expect(problemBadge(`corpus/x.cap: ${PROBLEM}`, '…')).toBe('damaged @874');
     expect(problemBadge('damaged capture x.pcap at byte 874, after packet 8: record announces 1358954496 captured bytes', '…')).toBe('damaged @874');
+    // A capture that ends inside a record: its name would fill the badge.
+    expect(problemBadge('capture /work/shared/corpus/pcaps/derived__zeek_http_get_TRUNCATED-mid-record.pcap cut short at byte 4366, after packet 7: record of 1514 bytes has only 700', '…')).toBe('cut short @4366');
     expect(problemBadge('-w out.pcap: cannot write: no space left on device', '…')).toBe('-w out.pcap: cannot wri…');
   });
 });
