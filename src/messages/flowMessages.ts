@@ -394,9 +394,9 @@ export class FlowMessages {
   }
 }
 
-/** What went wrong with an answered exchange, after its status: ` (cut short)`, ` (head lost)`, or ''. */
+/** What went wrong with an answered exchange, after its status: ` (cut short)`, ` (head lost)`, ` (CL+TE)` (both Content-Length and Transfer-Encoding), or ''. */
 function responseTrouble(flags: readonly ExchangeFlag[]): string {
-  const words = [flags.includes('cut-short') ? 'cut short' : '', flags.includes('head-lost') ? 'head lost' : ''].filter(Boolean);
+  const words = [flags.includes('cut-short') ? 'cut short' : '', flags.includes('head-lost') ? 'head lost' : '', flags.includes('both-lengths') ? 'CL+TE' : ''].filter(Boolean);
   return words.length > 0 ? ` (${words.join(', ')})` : '';
 }
 

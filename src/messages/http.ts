@@ -5,7 +5,7 @@
  */
 import type { DataEvent, Direction, Micros } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
-import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan } from './httpHead.js';
+import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan, type Framing } from './httpHead.js';
 import { HEAD_IN_GAP, HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
 import { keepNote } from './notes.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
@@ -164,7 +164,9 @@ export class HttpConversation implements HttpStreamHooks {
     if (this.serverClosing) this.flag(exchange, 'after-close');
     this.wait(exchange);
     this.current[request.dir] = exchange;
-    return requestBodyPlan(framingOfHead(headText));
+    const framing = framingOfHead(headText);
+    this.flagBothLengths(exchange, framing);
+    return requestBodyPlan(framing);
   }
 
   private onResponse(message: HttpMessage, headText: string): BodyPlan {
@@ -190,6 +192,7 @@ export class HttpConversation implements HttpStreamHooks {
     }
     this.current[response.dir] = exchange;
     const framing = framingOfHead(headText);
+    this.flagBothLengths(exchange, framing);
     if (announcesClose(response.version, framing)) this.serverClosing = true;
     const plan = responseBodyPlan(response.status, framing, exchange.request?.method);
     if (plan.kind === 'tunnel') {
@@ -220,6 +223,11 @@ export class HttpConversation implements HttpStreamHooks {
     this.changes++;
     if (this.exchanges.length < MAX_EXCHANGES) this.exchanges.push(exchange);
     return exchange;
+  }
+
+  /** A message with both Content-Length and Transfer-Encoding: a request-smuggling sign (RFC 9112 6.3), flagged once per exchange. */
+  private flagBothLengths(exchange: HttpExchange, framing: Framing): void {
+    if (framing.transferEncoding !== undefined && framing.contentLengthFields !== undefined && !exchange.flags.includes('both-lengths')) this.flag(exchange, 'both-lengths');
   }
 
   /** Adds `flag` to `exchange`'s flags. */

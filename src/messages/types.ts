@@ -96,7 +96,7 @@ export type HttpMessage = HttpRequest | HttpResponse;
  * `head-lost`, the end of the request's or the response's head fell in a capture gap (its start
  * line was seen; its headers, so its body's framing and size, were not all seen).
  */
-export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost' | 'cut-short' | 'head-lost';
+export type ExchangeFlag = 'after-close' | 'no-request' | 'unanswered' | 'lost' | 'cut-short' | 'head-lost' | 'both-lengths';
 
 /**
  * Bytes that arrived but that no parsed message holds: after a capture gap took a message's

@@ -72,6 +72,8 @@ const FLAG_TEXT: Record<ExchangeFlag, string> = {
   lost: 'lost in a capture gap',
   'cut-short': 'cut short: the connection ended before the whole message was sent',
   'head-lost': 'head lost in a capture gap: headers, body framing and size not all seen',
+  // Told per message, by the line that names it (see exchangeLines).
+  'both-lengths': '',
 };
 
 /** Why an exchange is flagged: for an unanswered request, the server's bytes that are not HTTP or the upstream the proxy could not reach, when so. */
@@ -309,7 +311,7 @@ function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], sid
   const lostHead = clientStray ? 'request' : serverStray ? 'response' : undefined;
   const alert = (flag: ExchangeFlag): string =>
     flag === 'lost' && lostHead ? `${lostHead} head lost in a capture gap: the bytes that came of it are shown` : flagText(flag, notHttp, nowhere ? upstream : undefined);
-  for (const flag of flags) out.push({ side: 'event', kind: 'alert', text: `! ${alert(flag)}` });
+  for (const flag of flags) if (flag !== 'both-lengths') out.push({ side: 'event', kind: 'alert', text: `! ${alert(flag)}` });
   for (const message of [request, response]) if (message && bothLengths(message)) out.push({ side: 'event', kind: 'alert', text: `! ${message.kind} has both Content-Length and Transfer-Encoding: a request-smuggling sign (RFC 9112 6.3: Transfer-Encoding wins)`, of: side(message.dir) });
   const placed = notes.length > 0 ? new NotePlacer(notes, side) : undefined;
   const block = (message: HttpMessage, key: string): void => {

@@ -1,7 +1,7 @@
 /**
  * What the messages mode says of a body beside its lines: an empty one is `body: 0 bytes`, with
  * or without a Content-Type (no `[binary, 0 bytes]`); JSON pretty-printed says so; a message
- * with both Content-Length and Transfer-Encoding gets an alert (RFC 9112 6.3).
+ * with both Content-Length and Transfer-Encoding gets an alert (RFC 9112 6.3), and its exchange a flag.
  */
 import { describe, expect, it } from 'vitest';
 import { messageLines } from '../../../src/tui/conversation/messageLines.js';
@@ -34,7 +34,23 @@ describe('a body\'s about line', () => {
   it('a request with both Content-Length and Transfer-Encoding gets an alert; one with either does not', () => {
     const both = linesOf([['c2s', 'POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'], ['s2c', 'HTTP/1.1 204 No Content\r\n\r\n']]);
     expect(both[1]).toBe('= ! request has both Content-Length and Transfer-Encoding: a request-smuggling sign (RFC 9112 6.3: Transfer-Encoding wins)');
+    // Told once, not again as the exchange's flag.
+    expect(both.filter((l) => l.includes('smuggling'))).toHaveLength(1);
     const one = linesOf([['c2s', 'POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi'], ['s2c', 'HTTP/1.1 204 No Content\r\n\r\n']]);
     expect(one.some((l) => l.includes('smuggling'))).toBe(false);
+  });
+
+  it('the exchange is flagged, so the lists mark it: `! POST /x → 501 (CL+TE)`', () => {
+    const flow = liveFlow();
+    flow.send('c2s', 'POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n');
+    flow.end();
+    expect(flow.messages.http!.exchanges[0].flags).toEqual(['both-lengths']);
+    expect(flow.messages.summary()).toBe('! POST /x → 501 (CL+TE)');
+    const plain = liveFlow();
+    plain.send('c2s', 'POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi');
+    plain.send('s2c', 'HTTP/1.1 204 No Content\r\n\r\n');
+    plain.end();
+    expect(plain.messages.summary()).toBe('POST /x → 204');
   });
 });
