@@ -12,7 +12,7 @@ export interface LineTurnFailure {
 }
 
 /** What any error reply starts like (see {@link isErrorReply}): cheap to test first. */
-const MAY_FAIL = /^(?:[45]|-|\S+ (?:NO|BAD))/i;
+const MAY_FAIL = /^(?:[45]|-|\S+ (?:NO|BAD)|1\) )/i;
 
 /** Protocols whose replies start with a 3-digit code (RFC 5321, RFC 959). */
 const CODED_PROTOCOLS: readonly string[] = ['SMTP', 'FTP'];
@@ -25,8 +25,9 @@ const CODED_PROTOCOLS: readonly string[] = ['SMTP', 'FTP'];
 export function isErrorReply(name: string, reply: string): boolean {
   if (CODED_PROTOCOLS.includes(name)) return /^[45]\d\d(?:[ -]|$)/.test(reply);
   if (name === 'POP3') return reply.startsWith('-ERR');
-  // Redis errors are any `-` reply: `-ERR`, `-NOAUTH`, `-WRONGTYPE`, `-MOVED`...
-  if (name === 'Redis') return reply.startsWith('-');
+  // Redis errors are any `-` reply: `-ERR`, `-NOAUTH`, `-WRONGTYPE`, `-MOVED`..., or an array
+  // holding one (EXEC's results: `1) -ERR value is not an integer 2) +OK`; strings are quoted).
+  if (name === 'Redis') return reply.startsWith('-') || /(?:^| )\d+\) -/.test(reply);
   if (name === 'IMAP') return /^[^*\s]\S* (?:NO|BAD)(?: |$)/i.test(reply);
   return false;
 }
@@ -56,8 +57,9 @@ const LITERAL_END = /\{\d+\+?\}$/;
  * first command (pipelined, it need not come right after it). Client commands
  * ({@link command}) wait in order for their final reply ({@link reply}): for SMTP and FTP a
  * `xyz ` line (not `xyz-`, nor a 1xx, nor SMTP's `334`/`354`), for POP3 `+OK` or `-ERR`, for
- * IMAP the tagged line with the command's tag. A client line after a continuation (SASL answer,
- * IMAP literal) belongs to the command under way. Other protocols blame the client's last line.
+ * IMAP the tagged line with the command's tag, for Redis each reply. A client line after a
+ * continuation (SASL answer, IMAP literal) belongs to the command under way. Other protocols
+ * blame the client's last line.
  */
 export class ReplyTracker {
   /** The first error reply, once one came. */
@@ -114,6 +116,8 @@ export class ReplyTracker {
       return this.pending.shift() ?? this.last;
     }
     if (name === 'POP3') return /^(?:\+OK|-ERR)\b/.test(text) ? (this.pending.shift() ?? this.last) : this.last;
+    // Redis answers each command with one value, in order (a RESP value is one item).
+    if (name === 'Redis') return this.pending.shift() ?? this.last;
     if (name === 'IMAP') {
       const tag = /^([^*\s]\S*) /.exec(text)?.[1];
       const at = tag === undefined ? -1 : this.pending.findIndex((command) => command.text.startsWith(`${tag} `));

@@ -395,6 +395,10 @@ describe('line protocols', () => {
     expect(lineSummary(play([['c2s', resp('GET', 'greeting')], ['s2c', '$11\r\nhello world\r\n']]))).toBe('Redis GET greeting → "hello world"');
     expect(lineSummary(play([['c2s', resp('KEYS', '*')], ['s2c', `*3\r\n${['alpha', 'bravo', 'charlie'].map((k) => `$${k.length}\r\n${k}\r\n`).join('')}`]]))).toBe('Redis KEYS * → 1) "alpha" 2) "bravo" 3) "cha…');
     expect(lineSummary(play([['c2s', resp('INCR', 'n')], ['s2c', ':3\r\n']]))).toBe('Redis INCR n → (integer) 3');
+    // An EXEC whose results hold an error fails; a string that reads `-ERR` does not.
+    const exec = (reply: string) => lineSummary(play([['c2s', resp('MULTI') + resp('INCR', 's') + resp('EXEC')], ['s2c', `+OK\r\n+QUEUED\r\n${reply}`]]));
+    expect(exec('*1\r\n-ERR value is not an integer or out of range\r\n')).toBe('! Redis EXEC → 1) -ERR value is not an integ… (3 cmds)');
+    expect(exec('*1\r\n$4\r\n-ERR\r\n')).toBe('Redis MULTI → +OK (3 cmds)');
     // Any `-` reply is a Redis error.
     expect(lineSummary(play([['c2s', resp('GET', 'x')], ['s2c', '-NOAUTH Authentication required.\r\n']]))).toBe('! Redis GET x → -NOAUTH');
     const whole = shape(lines);
