@@ -20,8 +20,10 @@ export const RESP_AGGREGATE = /^([*$%~>=!])(-?\d{1,9})$/;
 /** A reply line that redis-cli shows in words: an integer (`:3`), RESP3's null, double, boolean and big number. */
 export const RESP_SIMPLE = /^[:_,#(]/;
 
-/** Characters kept of a value's text (and of each array in it); the rest is left out (`…`). */
+/** Characters kept of a value's text (and of each array in it), and bytes of a bulk string; the rest is left out (`…`). */
 const MAX_TEXT = 2048;
+
+const NO_BYTES = new Uint8Array(0);
 
 /** An array (or map, set, push) being read: elements left, elements read, and their text so far. */
 interface OpenArray {
@@ -33,11 +35,11 @@ interface OpenArray {
 /** One RESP value, read from its first line on (a line {@link RESP_AGGREGATE} matches). */
 export class RespValue {
   private readonly open: OpenArray[] = [];
-  /** The bulk string under way: its type (`$`, `=`, `!`), its length, bytes left of it (its CRLF included; 0: none under way), its first bytes. */
+  /** The bulk string under way: its type (`$`, `=`, `!`), its length, bytes left of it (its CRLF included; 0: none under way), its first bytes (up to MAX_TEXT). */
   private bulkType = '$';
   private bulkLength = 0;
   private bulkLeftBytes = 0;
-  private readonly bulkHead = new Uint8Array(MAX_TEXT);
+  private bulkHead = NO_BYTES;
   private bulkHeld = 0;
   private whole: string | undefined = undefined;
   /** A command's words so far as sent (a password's left empty), to tell which argument is a password. */
@@ -77,15 +79,16 @@ export class RespValue {
     const take = Math.min(bytes.length, this.bulkLeftBytes);
     // The string's own bytes, the first MAX_TEXT of them; its CRLF is left out.
     const done = this.bulkLength + 2 - this.bulkLeftBytes;
-    const keep = Math.max(0, Math.min(take, this.bulkLength - done, MAX_TEXT - this.bulkHeld));
+    const keep = Math.max(0, Math.min(take, this.bulkLength - done, this.bulkHead.length - this.bulkHeld));
     this.bulkHead.set(bytes.subarray(0, keep), this.bulkHeld);
     this.bulkHeld += keep;
     this.bulkLeftBytes -= take;
     if (this.bulkLeftBytes > 0) return;
-    const held = this.bulkHead.subarray(0, this.bulkHeld);
+    const held = Buffer.from(this.bulkHead.buffer, 0, this.bulkHeld);
+    this.bulkHead = NO_BYTES;
     this.bulkHeld = 0;
     const utf8 = isUtf8(held);
-    let text = utf8 ? Buffer.from(held).toString('utf8') : Buffer.from(held).toString('latin1');
+    let text = held.toString(utf8 ? 'utf8' : 'latin1');
     // A verbatim string's format (`txt:`) is not its text.
     if (this.bulkType === '=') text = text.slice(text.indexOf(':') + 1);
     const more = this.bulkLength > held.length ? '…' : '';
@@ -110,6 +113,7 @@ export class RespValue {
     if (kind === '$' || kind === '=' || kind === '!') {
       this.bulkType = kind;
       this.bulkLength = n;
+      this.bulkHead = new Uint8Array(Math.min(n, MAX_TEXT));
       this.bulkLeftBytes = n + 2;
       return;
     }
