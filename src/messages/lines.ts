@@ -482,8 +482,9 @@ export class LineConversation {
   private respLine(side: Side, resp: RespRead, text: string, complete: boolean): void {
     if (!complete) return this.dropResp(side);
     if (resp.value.line(text)) return this.respRead(side, resp);
-    // A line that is no part of the value (the sender broke RESP) ends it.
-    resp.item.text = `${resp.value.text()} ${text}`;
+    // A line that is no part of the value (the sender broke RESP) ends it. Its text is left out:
+    // it may be a password the broken command was to carry (the raw modes show its bytes).
+    resp.item.text = `${resp.value.text()} …`;
     this.respEnded(side, resp);
   }
 

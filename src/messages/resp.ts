@@ -164,8 +164,8 @@ function secretOf(words: readonly string[], sent: string, total: number): string
   const [command, sub] = words;
   switch (command) {
     case 'AUTH':
-      // AUTH password, AUTH user password: the last word.
-      return at >= 1 && at === total - 1 ? '' : false;
+      // AUTH password, AUTH user password: the last word; every word of an AUTH of more.
+      return at >= 1 && (at === total - 1 || total > 3) ? '' : false;
     case 'HELLO':
       // HELLO 3 AUTH user password.
       return words[at - 2] === 'AUTH' ? '' : false;

@@ -155,6 +155,30 @@ describe('fuzzing the message layer', () => {
     }
   });
 
+  it('LineConversation: mutated Redis RESP never throws, and its items stay inside the bytes fed', () => {
+    const random = mulberry32(606);
+    const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+    const c2s = enc.encode(resp('AUTH', 'pw') + resp('SET', 'k', 'a\r\nb') + resp('HELLO', '3', 'AUTH', 'u', 'p') + resp('GET', 'k'));
+    const s2c = enc.encode('+OK\r\n+OK\r\n%1\r\n$1\r\na\r\n*2\r\n:1\r\n$-1\r\n$4\r\na\r\nb\r\n=5\r\ntxt:x\r\n!3\r\nERR\r\n,1.5\r\n');
+    for (let round = 0; round < 300; round++) {
+      const streams = { c2s: mutate(random, c2s), s2c: mutate(random, s2c) };
+      const lines = new LineConversation();
+      const at: Record<Direction, number> = { c2s: 0, s2c: 0 };
+      for (let k = 0; at.c2s < streams.c2s.length || at.s2c < streams.s2c.length; k++) {
+        const dir: Direction = at.c2s >= streams.c2s.length ? 's2c' : at.s2c >= streams.s2c.length ? 'c2s' : random() < 0.5 ? 'c2s' : 's2c';
+        const n = Math.min(streams[dir].length - at[dir], randomInt(random, 1, 30));
+        if (random() < 0.05) lines.gap(dir, at[dir], n, k);
+        else lines.feed(dir, at[dir], streams[dir].subarray(at[dir], at[dir] + n), k);
+        at[dir] += n;
+      }
+      lines.end('c2s');
+      lines.end('s2c');
+      for (const item of lines.items) expect(item.offset + item.length, `round ${round}`).toBeLessThanOrEqual(at[item.dir]);
+      // A password never shows: the AUTH and HELLO ones are `pw` and `p`, one and two bytes.
+      expect(lines.items.some((item) => /^(AUTH pw|HELLO 3 AUTH u p)\b/.test(item.text)), `round ${round}`).toBe(false);
+    }
+  });
+
   it('decodeBody: random and mutated bodies under any coding never throw', () => {
     const random = mulberry32(505);
     const good = gzipSync(enc.encode('x'.repeat(5000)));
