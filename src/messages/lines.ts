@@ -1,8 +1,9 @@
 /**
  * Line protocols (SMTP, POP3, IMAP, FTP control, Redis, any text protocol): each direction cut
  * into lines as bytes arrive, kept in arrival order so commands pair with the replies that follow
- * them; SMTP's DATA body, and the mail of a POP3 RETR or TOP, is one block (its range, not its
- * bytes: dotBlock.ts); a Redis RESP value's lines are one item, its text the value's (resp.ts).
+ * them; SMTP's DATA body, the mail of a POP3 RETR or TOP, and an IMAP server's literal are one
+ * block each (its range, not its bytes: dotBlock.ts); a Redis RESP value's lines are one item,
+ * its text the value's (resp.ts).
  * Bounded: a line keeps at most {@link MAX_LINE_TEXT} bytes of text, a flow at most
  * {@link MAX_LINE_ITEMS} items. Binary data turns the direction raw with a note (or hands it to
  * TLS after a STARTTLS). A Telnet conversation (telnet.ts) keeps its commands as items of their
@@ -30,8 +31,8 @@ export const MAX_LINE_ITEMS = 20_000;
 
 /**
  * A line (`kind: 'line'`, its text without the line end; a Redis RESP value's lines together), an
- * SMTP DATA body or a POP3 mail (`kind: 'block'`), or Telnet commands (`kind: 'telnet'`, their
- * names: `DO ECHO, SB NAWS 80x24`).
+ * SMTP DATA body, a POP3 mail or an IMAP literal (`kind: 'block'`), or Telnet commands (`kind:
+ * 'telnet'`, their names: `DO ECHO, SB NAWS 80x24`).
  */
 export interface LineItem {
   readonly kind: 'line' | 'block' | 'telnet';
@@ -49,6 +50,8 @@ export interface LineItem {
   complete: boolean;
   /** A block: its lines so far that begin with a dot-stuffing `.` (RFC 5321 4.5.2: not part of the mail). */
   stuffed?: number;
+  /** A block that is an IMAP literal (`{303}` and that many bytes, as FETCH sends a mail or its headers): no stuffing, no final line. */
+  literal?: true;
   /** A complete block: the bytes of its final `.` line (3 for `.\r\n`, 2 for `.\n`). */
   endLength?: number;
   /** A complete line of a login: its base64 decoded, or the password it carries (see lineAuth.ts). */
@@ -86,6 +89,8 @@ interface Side {
   ascii: boolean;
   /** In a block (SMTP DATA body, POP3 mail), which `block` reads. */
   inBlock: boolean;
+  /** Bytes still to come of an IMAP literal the side announced (0: none under way). */
+  literalLeft: number;
   readonly block: DotBlockReader;
   raw: boolean;
   /**
@@ -130,6 +135,8 @@ class UnkeptLine implements LineItem {
 const LF = 0x0a;
 const CR = 0x0d;
 const DATA_COMMAND = /^DATA\s*$/i;
+/** An IMAP line's end announcing a literal of that many bytes (RFC 9051 4.3). */
+const LITERAL_END = /\{(\d{1,9})\}$/;
 /** The POP3 commands whose `+OK` is followed by a mail, ended by a `.` line (RFC 1939). */
 const MAIL_COMMAND = /^(?:RETR|TOP)\s+\d/i;
 
@@ -220,7 +227,7 @@ export class LineConversation {
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     this.auth = new LineAuthReader(clientDir);
-    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, block: new DotBlockReader(), raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
+    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, literalLeft: 0, block: new DotBlockReader(), raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
@@ -258,6 +265,10 @@ export class LineConversation {
         i = this.blockBytes(dir, side, bytes, i, offset, ts);
         continue;
       }
+      if (side.literalLeft > 0) {
+        i = this.literalBytes(dir, side, bytes, i, offset, ts);
+        continue;
+      }
       const resp = side.resp;
       if (resp !== undefined && resp.value.bulkLeft > 0) {
         i = this.respBulk(side, resp, bytes, i, ts);
@@ -282,6 +293,8 @@ export class LineConversation {
     keepNote(this.notes, { dir, offset: side.expected, text: '', gap: offset + length - side.expected });
     if (side.current && !side.inBlock) this.endLine(side, false);
     else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
+    // A literal a gap cuts ends there (what follows is read as lines).
+    side.literalLeft = 0;
     this.dropResp(side);
     // Lost bytes may hold replies: the commands still waiting are paired no more (a `+OK` after
     // the gap must not start a mail for a RETR whose answer was lost); a RESP command is read afresh.
@@ -298,6 +311,7 @@ export class LineConversation {
     if (side.current) this.endLine(side, false);
     this.dropResp(side);
     side.inBlock = false;
+    side.literalLeft = 0;
     side.raw = true;
   }
 
@@ -449,6 +463,10 @@ export class LineConversation {
         const answered = this.replies.reply(line, protocol);
         // POP3's RETR and TOP: the mail after the `+OK` is one block, as SMTP's DATA body is.
         if (protocol === 'POP3' && answered !== undefined && text.startsWith('+OK') && MAIL_COMMAND.test(answered.text)) this.startBlock(side);
+        // An IMAP server's literal (FETCH's `BODY[] {5565}`): its bytes are one block. (A client's
+        // are left as lines: a LOGIN's literal is a password, which the login reader hides.)
+        const literal = protocol === 'IMAP' ? LITERAL_END.exec(text) : null;
+        if (literal && !side.raw) side.literalLeft = Number(literal[1]);
       }
     }
     const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
@@ -561,6 +579,20 @@ export class LineConversation {
     side.inBlock = false;
     this.endLine(side, true);
     return -1 - stopped;
+  }
+
+  /** Bytes of an IMAP literal of `dir` from `from`, whatever they are, as one block (none kept past {@link MAX_LINE_ITEMS}). Returns where it stopped. */
+  private literalBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
+    const take = Math.min(side.literalLeft, bytes.length - from);
+    side.literalLeft -= take;
+    if (side.current === undefined && this.items.length < MAX_LINE_ITEMS) side.current = this.push({ kind: 'block', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, literal: true });
+    const block = side.current;
+    if (block !== undefined) {
+      block.length += take;
+      block.lastTs = ts;
+      if (side.literalLeft === 0) this.endLine(side, true);
+    }
+    return from + take;
   }
 
   /** Bytes of `dir` after its held {@link Side.tlsHead}: TLS or raw from the head once they tell. */

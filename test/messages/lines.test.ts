@@ -218,6 +218,43 @@ describe('line protocols', () => {
     expect(stat.items.some((item) => item.kind === 'block')).toBe(false);
   });
 
+  it("keeps an IMAP server's literal as one block, by its length, whatever the cut; a client's stays lines", () => {
+    const mail = 'Subject: hi\r\n.dot line\r\n)not the end\r\n\r\nbody\r\n';
+    const steps: Step[] = [
+      ['s2c', '* OK IMAP4rev1 ready\r\n'],
+      ['c2s', 'a1 LOGIN bob {6}\r\n'],
+      ['s2c', '+ ready\r\n'],
+      ['c2s', 'secret\r\na2 FETCH 1 BODY[]\r\n'],
+      ['s2c', `a1 OK\r\n* 1 FETCH (BODY[] {${mail.length}}\r\n${mail} FLAGS (\\Seen))\r\na2 OK FETCH completed\r\n`],
+    ];
+    const lines = play(steps);
+    expect(lineProtocolName(lines)).toBe('IMAP');
+    const block = lines.items.find((item) => item.kind === 'block')!;
+    expect(block).toMatchObject({ dir: 's2c', length: mail.length, literal: true, complete: true });
+    expect(mailLength(block)).toBe(mail.length);
+    expect(shape(lines).filter((l) => l.startsWith('s2c'))).toEqual([
+      's2c 0+22 * OK IMAP4rev1 ready',
+      's2c 22+9 + ready',
+      's2c 31+7 a1 OK',
+      `s2c 38+${'* 1 FETCH (BODY[] {XX}'.length + 2} * 1 FETCH (BODY[] {${mail.length}}`,
+      `s2c ${62}+${mail.length} [block]`,
+      `s2c ${62 + mail.length}+17  FLAGS (\\Seen))`,
+      `s2c ${79 + mail.length}+23 a2 OK FETCH completed`,
+    ]);
+    // The client's literal (a LOGIN's password) is no block: the login reader hides it.
+    expect(lines.items.filter((item) => item.dir === 'c2s').map((item) => item.kind)).toEqual(['line', 'line', 'line']);
+    const whole = shape(lines);
+    for (let k = 1; k < 60; k++) expect(shape(play(steps, (n) => (k < n ? [k, 2 * k] : []))), `cut at ${k}`).toEqual(whole);
+    // A gap inside a literal ends it there, unfinished; the lines after are read as lines.
+    const cut = new LineConversation('c2s');
+    cut.feed('s2c', 0, Buffer.from('* OK hi\r\n'), 1);
+    cut.feed('c2s', 0, Buffer.from('a FETCH 1 BODY[]\r\n'), 2);
+    cut.feed('s2c', 9, Buffer.from('* 1 FETCH (BODY[] {100}\r\nabc'), 3);
+    cut.gap('s2c', 37, 201, 4);
+    cut.feed('s2c', 238, Buffer.from('a OK done\r\n'), 5);
+    expect(cut.items.filter((i) => i.dir === 's2c').map((i) => `${i.kind} ${i.length} ${i.complete}`)).toEqual(['line 9 true', 'line 25 true', 'block 3 false', 'line 11 true']);
+  });
+
   it('starts no POP3 mail at a +OK after a server gap: the reply it answers is unknown', () => {
     const lines = new LineConversation('c2s');
     lines.feed('s2c', 0, Buffer.from('+OK ready\r\n'), 1);

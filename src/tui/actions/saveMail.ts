@@ -1,9 +1,10 @@
 /**
- * The `b` key on a block (an SMTP DATA body, a POP3 mail): writes the mail it carries to a new
- * `.eml` file as its sender meant it (RFC 5321 4.5.2): the dot-stuffing undone, the final `.` line left out; the
- * bytes `mailLength` counts. Read from the store a slice at a time, yielding to the event loop
- * between slices. A mail cut by a capture gap is written up to the gap and reported incomplete.
- * Nothing is ever overwritten (see {@link mailFileName}).
+ * The `b` key on a block (an SMTP DATA body, a POP3 mail, an IMAP literal): writes the mail it
+ * carries to a new `.eml` file as its sender meant it (RFC 5321 4.5.2): the dot-stuffing undone,
+ * the final `.` line left out (a literal as it is); the bytes `mailLength` counts. Read from the
+ * store a slice at a time, yielding to the event loop between slices. A mail cut by a capture gap
+ * is written up to the gap and reported incomplete. Nothing is ever overwritten (see
+ * {@link mailFileName}).
  */
 import { unlink } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -66,7 +67,7 @@ export async function saveMail(store: BodySource, flowId: number, target: MailTa
       } catch (err) {
         throw new UserError(`cannot save the mail: ${errorLine(err)}`);
       }
-      const mail = undoDotStuffing(want.subarray(0, got), lineStart);
+      const mail = block.literal ? want.subarray(0, got) : undoDotStuffing(want.subarray(0, got), lineStart);
       if (got > 0) lineStart = want[got - 1] === LF;
       await writeAll(handle, mail, position);
       position += mail.length;
@@ -77,7 +78,7 @@ export async function saveMail(store: BodySource, flowId: number, target: MailTa
       }
       await nextTurn();
     }
-    if (incomplete === undefined && !block.complete) incomplete = 'no final "." line: the mail had not ended';
+    if (incomplete === undefined && !block.complete) incomplete = block.literal ? 'the literal had not ended' : 'no final "." line: the mail had not ended';
     const time = new Date(block.lastTs / 1000);
     await handle.utimes(time, time);
     await handle.close();

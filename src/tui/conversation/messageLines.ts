@@ -451,19 +451,20 @@ function tailBlock(message: HttpMessage, side: Side, read: BodyReader, cache: Bo
 }
 
 /**
- * A block: an SMTP DATA body (`DATA body: N bytes`) or the mail a POP3 server sent for RETR or
- * TOP (`mail: N bytes`), the size being what `b` saves (see {@link mailLength}), then its first
- * lines (all when expanded), as a mail client would read them: UTF-8, else Latin-1, escaped; the
- * dot-stuffing undone (RFC 5321 4.5.2) and the final `.` line left out.
+ * A block: an SMTP DATA body (`DATA body: N bytes`), the mail a POP3 server sent for RETR or
+ * TOP (`mail: N bytes`) or an IMAP literal (`literal: N bytes`), the size being what `b` saves
+ * (see {@link mailLength}), then its first lines (all when expanded), as a mail client would read
+ * them: UTF-8, else Latin-1, escaped; the dot-stuffing undone (RFC 5321 4.5.2) and the final `.`
+ * line left out (a literal has neither).
  */
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  const what = side === 'client' ? 'DATA body' : 'mail';
+  const what = block.literal ? 'literal' : side === 'client' ? 'DATA body' : 'mail';
   out.push({ side: 'event', kind: 'event', text: `${what}: ${formatCount(mailLength(block))} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
   const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, whole, asked) => {
-    const mail = undoDotStuffing(bytes, true);
+    const mail = block.literal ? bytes : undoDotStuffing(bytes, true);
     const ranges = splitLines(mail, 'utf-8');
     // The final "." line is left out; a read a capture gap stopped has not reached it.
-    if (block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
+    if (!block.literal && block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
     const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
     const { lines, unmade } = firstLines(ranges, whole ? Infinity : BODY_LINES, ([from, to]) => decodeText(mail, 'utf-8', from, to));
     return { all: lines, unmade, notes: cut, lastLineCut: endsInLine(bytes) };

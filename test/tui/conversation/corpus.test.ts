@@ -100,6 +100,19 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
     expect(texts.filter((t) => /^= \.\.\. \d+ more lines \(Enter shows them\)$/.test(t))).toHaveLength(3);
   });
 
+  it('suricata imap-detection: each FETCH literal is one block of the size it announced', async () => {
+    const { store, table } = await loaded(corpusPath('suricata-verify__imap-detection.pcap'));
+    const view = new MessageView(1, table.get(1)!, (dir, offset, length) => store.read(1, dir, offset, length));
+    view.update(80, 100_000, 'end');
+    const texts = view.lines().map((line) => line.text.trimEnd());
+    const literals = texts.filter((t) => t.startsWith('= literal: '));
+    // FETCH 1:13 headers, FETCH 12 RFC822 (a whole mail), FETCH 1:12 headers again: 26 literals announced.
+    expect(literals).toHaveLength(26);
+    expect(literals[0]).toBe('= literal: 303 bytes');
+    const at = texts.indexOf('= literal: 303 bytes');
+    expect(texts[at + 1]).toBe('< Date: Thu, 11 Nov 1999 08:36:54 -0600');
+  });
+
   it('zeek ftp_bigtransfer: each announcement on the control connection names the data connection it opened', async () => {
     const { store, table } = await loaded(corpusPath('zeek__ftp_bigtransfer.pcap'));
     const view = new MessageView(1, table.get(1)!, (dir, offset, length) => store.read(1, dir, offset, length));
