@@ -27,7 +27,7 @@ export function isErrorReply(name: string, reply: string): boolean {
   if (name === 'POP3') return reply.startsWith('-ERR');
   // Redis errors are any `-` reply: `-ERR`, `-NOAUTH`, `-WRONGTYPE`, `-MOVED`..., or an array
   // holding one (EXEC's results: `1) -ERR value is not an integer 2) +OK`; strings are quoted).
-  if (name === 'Redis') return reply.startsWith('-') || /(?:^| )\d+\) -/.test(reply);
+  if (name === 'Redis') return reply.startsWith('-') || /(?:^| )\d+\) -/.test(reply.replace(/"(?:[^"\\]|\\.)*"/g, '""'));
   if (name === 'IMAP') return /^[^*\s]\S* (?:NO|BAD)(?: |$)/i.test(reply);
   return false;
 }

@@ -100,7 +100,8 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   let reply: LineItem | undefined;
   for (let i = at + 1; i < items.length && items[i].dir !== clientDir; i++) {
     const r = items[i];
-    if (r.kind === 'line' && (tag === undefined || !r.text.startsWith('* '))) {
+    // IMAP's reply is the tagged line (untagged `* ...` lines and a literal's rest come before it).
+    if (r.kind === 'line' && (known === 'IMAP' && tag !== undefined ? r.text.startsWith(tag) : tag === undefined || !r.text.startsWith('* '))) {
       reply = r;
       break;
     }

@@ -108,6 +108,8 @@ interface Side {
 interface RespRead {
   readonly value: RespValue;
   readonly item: LineItem;
+  /** A RESP3 push (`>`): the server's own news, answering no command. */
+  readonly push: boolean;
 }
 
 /** The one line object a direction parses its lines in once no more are kept. */
@@ -290,10 +292,15 @@ export class LineConversation {
     this.telnetReaders?.[dir].reset();
     if (side.tlsHead) this.noTlsRecord(dir, side);
     if (side.raw) return;
-    keepNote(this.notes, { dir, offset: side.expected, text: '', gap: offset + length - side.expected });
+    const lost = offset + length - side.expected;
+    keepNote(this.notes, { dir, offset: side.expected, text: '', gap: lost });
+    // Inside bytes counted by a length (a RESP bulk string, an IMAP literal), the gap is part of them: they go on after it.
+    if (this.countedGap(dir, side, lost, ts)) {
+      side.expected = offset + length;
+      return;
+    }
     if (side.current && !side.inBlock) this.endLine(side, false);
-    else if (side.current) { side.current.length += offset + length - side.expected; side.current.lastTs = ts; }
-    // A literal a gap cuts ends there (what follows is read as lines).
+    else if (side.current) { side.current.length += lost; side.current.lastTs = ts; }
     side.literalLeft = 0;
     this.dropResp(side);
     // Lost bytes may hold replies: the commands still waiting are paired no more (a `+OK` after
@@ -302,6 +309,29 @@ export class LineConversation {
     else this.replies.lost();
     side.expected = offset + length;
     side.block.lineStart();
+  }
+
+  /**
+   * A gap of `lost` bytes at the side's next offset that lies inside a RESP bulk string or an
+   * IMAP literal under way: counted into its item. Returns false when it is not inside one (or
+   * goes past its end).
+   */
+  private countedGap(dir: Direction, side: Side, lost: number, ts: Micros): boolean {
+    const resp = side.resp;
+    if (resp !== undefined && side.current === undefined && resp.value.bulkLeft > lost) {
+      resp.value.skip(lost);
+      resp.item.length += lost;
+      resp.item.lastTs = ts;
+      return true;
+    }
+    if (side.literalLeft <= lost) return false;
+    side.literalLeft -= lost;
+    if (side.current === undefined && this.items.length < MAX_LINE_ITEMS) side.current = this.push({ kind: 'block', dir, offset: side.expected, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, literal: true });
+    if (side.current !== undefined) {
+      side.current.length += lost;
+      side.current.lastTs = ts;
+    }
+    return true;
   }
 
   /** Direction `dir` ended: an unfinished line or block stays incomplete. */
@@ -491,7 +521,8 @@ export class LineConversation {
   private startResp(side: Side, line: LineItem, text: string): void {
     // A RESP value makes the conversation Redis for good (a command's text will be the command's, not `*3`).
     this.readsResp = true;
-    const resp: RespRead = { value: new RespValue(text, line.dir === this.clientDir), item: line };
+    const client = line.dir === this.clientDir;
+    const resp: RespRead = { value: new RespValue(text, client), item: line, push: !client && text.startsWith('>') };
     side.resp = resp;
     this.respRead(side, resp);
   }
@@ -525,12 +556,12 @@ export class LineConversation {
 
   /** The RESP value's item is complete: a command or a reply like any line's. */
   private respEnded(side: Side, resp: RespRead): void {
-    const { item } = resp;
+    const item = resp.item;
     side.resp = undefined;
     item.complete = true;
     this.onLine?.(item);
     if (item.dir === this.clientDir) this.replies.command(item);
-    else this.replies.reply(item, this.protocol);
+    else if (!resp.push) this.replies.reply(item, this.protocol);
   }
 
   /** A RESP value still under way on `side` is cut (a gap, the stream's end): its item stays unfinished. */

@@ -42,8 +42,8 @@ export class RespValue {
   private bulkHead = NO_BYTES;
   private bulkHeld = 0;
   private whole: string | undefined = undefined;
-  /** A command's words so far as sent (a password's left empty), to tell which argument is a password. */
-  private readonly words: string[] = [];
+  /** What the password rules look at of a command's words so far (see {@link CommandWords}). */
+  private readonly said: CommandWords = { command: '', sub: '', beforeLast: '', last: '', count: 0 };
 
   /**
    * `first`: the value's first line; `command`: a client's command, whose top-level elements are
@@ -96,6 +96,12 @@ export class RespValue {
     else this.finish(this.command && this.open.length === 1 ? word(text, !utf8, more) : quoted(text, !utf8, more), text, this.bulkLength);
   }
 
+  /** `n` bytes of the bulk string under way were lost (a capture gap, less than {@link bulkLeft}): counted, not read; its text ends `…` where they began. */
+  skip(n: number): void {
+    this.bulkHead = this.bulkHead.subarray(0, this.bulkHeld);
+    this.bulkLeftBytes -= n;
+  }
+
   /** The value's text: whole once {@link done}, else what was read so far. */
   text(): string {
     if (this.whole !== undefined) return this.whole;
@@ -136,9 +142,16 @@ export class RespValue {
         return;
       }
       if (depth === 0 && this.command) {
-        const secret = secretOf(this.words, sent, array.count + array.left);
+        const said = this.said;
+        const secret = secretOf(said, sent, array.count + array.left);
         if (secret !== false) done = `${secret}(password: ${bytes - secret.length} bytes)`;
-        this.words.push(secret !== false || this.words.length >= 16 ? '' : sent.toUpperCase());
+        // A password, or a word too long to be a name a rule looks at, is kept as ''.
+        const name = secret !== false || sent.length > 32 ? '' : sent.toUpperCase();
+        if (said.count === 0) said.command = name;
+        else if (said.count === 1) said.sub = name;
+        said.beforeLast = said.last;
+        said.last = name;
+        said.count++;
       }
       array.count++;
       const separator = array.count === 1 ? '' : depth > 0 ? ', ' : ' ';
@@ -154,27 +167,34 @@ export class RespValue {
 /** Config parameters whose values are passwords. */
 const SECRET_CONFIG = new Set(['REQUIREPASS', 'MASTERAUTH', 'TLS-KEY-FILE-PASS', 'TLS-CLIENT-KEY-FILE-PASS']);
 
+/** A command's first two words, its last two so far, and how many: upper case, a password or a long word as ''. */
+interface CommandWords {
+  command: string;
+  sub: string;
+  beforeLast: string;
+  last: string;
+  count: number;
+}
+
 /**
- * Whether a command's argument `sent`, after `words` (upper case, as sent), of `total` words in
- * all, is a password: false when not; else what is shown before its size (`>` of an ACL rule,
- * else nothing).
+ * Whether a command's argument `sent`, after the words `said` (of `total` words in all), is a
+ * password: false when not; else what is shown before its size (`>` of an ACL rule, else nothing).
  */
-function secretOf(words: readonly string[], sent: string, total: number): string | false {
-  const at = words.length;
-  const [command, sub] = words;
+function secretOf(said: CommandWords, sent: string, total: number): string | false {
+  const { command, sub, beforeLast, last, count: at } = said;
   switch (command) {
     case 'AUTH':
       // AUTH password, AUTH user password: the last word; every word of an AUTH of more.
       return at >= 1 && (at === total - 1 || total > 3) ? '' : false;
     case 'HELLO':
       // HELLO 3 AUTH user password.
-      return words[at - 2] === 'AUTH' ? '' : false;
+      return beforeLast === 'AUTH' ? '' : false;
     case 'MIGRATE':
       // MIGRATE ... AUTH password, or AUTH2 user password.
-      return words[at - 1] === 'AUTH' || words[at - 2] === 'AUTH2' ? '' : false;
+      return last === 'AUTH' || beforeLast === 'AUTH2' ? '' : false;
     case 'CONFIG':
       // CONFIG SET name value [name value ...]
-      return sub === 'SET' && at >= 3 && at % 2 === 1 && SECRET_CONFIG.has(words[at - 1]) ? '' : false;
+      return sub === 'SET' && at >= 3 && at % 2 === 1 && SECRET_CONFIG.has(last) ? '' : false;
     case 'ACL':
       // ACL SETUSER user rule...: `>password` and `<password` add and remove one.
       return sub === 'SETUSER' && at >= 3 && (sent.startsWith('>') || sent.startsWith('<')) ? sent[0] : false;

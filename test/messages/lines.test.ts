@@ -524,6 +524,50 @@ describe('line protocols', () => {
     expect(afterGap.items.map((i) => [i.text, i.complete])).toEqual([['SET k', false], ['AUTH (password: 7 bytes)', true]]);
   });
 
+  it('counts a gap inside a RESP bulk string or an IMAP literal into it: what follows is not read as lines', () => {
+    // A password a gap cuts: the rest of it after the gap is no line of its own.
+    const auth = new LineConversation('c2s');
+    const command = resp('AUTH', 'supersecretpassword');
+    auth.feed('c2s', 0, Buffer.from(command.slice(0, 20)), 1);
+    auth.gap('c2s', 20, 5, 2);
+    auth.feed('c2s', 25, Buffer.from(command.slice(25) + resp('PING')), 3);
+    expect(auth.items.map((i) => [i.text, i.offset, i.length, i.complete])).toEqual([['AUTH (password: 19 bytes)', 0, command.length, true], ['PING', command.length, 14, true]]);
+    // A binary value a gap cuts: the direction stays RESP, not raw.
+    const binary = new LineConversation('c2s');
+    const set = resp('SET', 'k', '\x00'.repeat(3000));
+    binary.feed('c2s', 0, Buffer.from(set.slice(0, 1500), 'latin1'), 1);
+    binary.gap('c2s', 1500, 10, 2);
+    binary.feed('c2s', 1510, Buffer.from(set.slice(1510) + resp('GET', 'k'), 'latin1'), 3);
+    expect(binary.rawFrom('c2s')).toBeUndefined();
+    expect(binary.items.map((i) => [i.text.slice(0, 11), i.length, i.complete])).toEqual([['SET k "\\x00', set.length, true], ['GET k', resp('GET', 'k').length, true]]);
+    // An IMAP literal a gap cuts goes on after it: its lines are no IMAP replies.
+    const mail = 'Subject: x\r\n\r\nt: NO thanks\r\nhello\r\n';
+    const imap = new LineConversation('c2s');
+    imap.feed('s2c', 0, Buffer.from('* OK hi\r\n'), 1);
+    imap.feed('c2s', 0, Buffer.from('a FETCH 1 BODY[]\r\n'), 2);
+    const fetch = `* 1 FETCH (BODY[] {${mail.length}}\r\n${mail})\r\na OK done\r\n`;
+    const at = 9 + fetch.indexOf('Subject') + 4;
+    imap.feed('s2c', 9, Buffer.from(fetch.slice(0, at - 9)), 3);
+    imap.gap('s2c', at, 3, 4);
+    imap.feed('s2c', at + 3, Buffer.from(fetch.slice(at + 3 - 9)), 5);
+    expect(imap.items.filter((i) => i.dir === 's2c').map((i) => `${i.kind} ${i.length} ${i.complete}`)).toEqual(['line 9 true', `line ${fetch.indexOf('\n') + 1} true`, `block ${mail.length} true`, 'line 3 true', 'line 11 true']);
+    expect(lineSummary(imap)).toBe('IMAP a FETCH 1 BODY[] → OK');
+  });
+
+  it('keeps a Redis password out past many words, pairs no push with a command, and fails no array for a quoted -', () => {
+    const pairs = Array.from({ length: 8 }, (_, i) => [`p${i}`, 'v']).flat();
+    const config = play([['c2s', resp('CONFIG', 'SET', ...pairs, 'requirepass', 'hunter2secret')], ['s2c', '+OK\r\n']]);
+    expect(config.items[0].text.endsWith('requirepass (password: 13 bytes)')).toBe(true);
+    // A RESP3 push answers no command: the error is LPUSH's.
+    const pushed = play([
+      ['c2s', resp('HELLO', '3') + resp('LPUSH', 'a', 'x') + resp('SET', 'b', '1')],
+      ['s2c', '%1\r\n$5\r\nproto\r\n:3\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\na\r\n-WRONGTYPE wrong kind\r\n+OK\r\n'],
+    ]);
+    expect(lineSummary(pushed)).toBe('! Redis LPUSH a x → -WRONGTYPE (3 cmds)');
+    const quoted = play([['c2s', resp('MGET', 'a', 'b')], ['s2c', '*2\r\n$12\r\nsteps 1) -go\r\n$1\r\nx\r\n']]);
+    expect(lineSummary(quoted)).toBe('Redis MGET a b → 1) "steps 1) -go" 2) "x"');
+  });
+
   it('names a Redis session typed by hand Redis, though its first reply is +OK as POP3\'s greeting is', () => {
     const lines = play([['c2s', 'AUTH pw\r\n'], ['s2c', '+OK\r\n'], ['c2s', resp('GET', 'k')], ['s2c', '$1\r\nv\r\n']]);
     expect(lineProtocolName(lines)).toBe('Redis');
