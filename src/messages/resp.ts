@@ -243,7 +243,9 @@ function escaped(text: string, latin1: boolean): string {
   return latin1 ? plain.replace(/[\x80-\xff]/g, hex) : plain;
 }
 
-/** `text` kept to {@link MAX_TEXT} characters, `…` after when cut. */
+/** `text` kept to about {@link MAX_TEXT} characters, `…` after when cut (never inside an escape such as `\x00`). */
 function cut(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+  if (text.length <= MAX_TEXT) return text;
+  const backslash = text.lastIndexOf('\\', MAX_TEXT - 1);
+  return `${text.slice(0, backslash > MAX_TEXT - 4 ? backslash : MAX_TEXT)}…`;
 }

@@ -540,6 +540,8 @@ describe('line protocols', () => {
     binary.feed('c2s', 1510, Buffer.from(set.slice(1510) + resp('GET', 'k'), 'latin1'), 3);
     expect(binary.rawFrom('c2s')).toBeUndefined();
     expect(binary.items.map((i) => [i.text.slice(0, 11), i.length, i.complete])).toEqual([['SET k "\\x00', set.length, true], ['GET k', resp('GET', 'k').length, true]]);
+    // Its text, cut to about 2 KiB, ends on a whole escape.
+    expect(binary.items[0].text).toMatch(/"?(\\x00)+…$/);
     // An IMAP literal a gap cuts goes on after it: its lines are no IMAP replies.
     const mail = 'Subject: x\r\n\r\nt: NO thanks\r\nhello\r\n';
     const imap = new LineConversation('c2s');
