@@ -3,7 +3,7 @@
  * into lines as bytes arrive, kept in arrival order so commands pair with the replies that follow
  * them; SMTP's DATA body, the mail of a POP3 RETR or TOP, and an IMAP server's literal are one
  * block each (its range, not its bytes: dotBlock.ts); a Redis RESP value's lines are one item,
- * its text the value's (resp.ts).
+ * its text the value's (resp.ts, respItem.ts).
  * Bounded: a line keeps at most {@link MAX_LINE_TEXT} bytes of text, a flow at most
  * {@link MAX_LINE_ITEMS} items. Binary data turns the direction raw with a note (or hands it to
  * TLS after a STARTTLS). A Telnet conversation (telnet.ts) keeps its commands as items of their
@@ -14,7 +14,8 @@ import { otherDirection, type Direction, type Micros } from '../core/types.js';
 import { isTextByte } from './detect.js';
 import { headText } from './httpHead.js';
 import { LineAuthReader, type LineAuth } from './lineAuth.js';
-import { RESP_AGGREGATE, RESP_SIMPLE, RespValue } from './resp.js';
+import { RESP_AGGREGATE, RESP_SIMPLE } from './resp.js';
+import { RespItem } from './respItem.js';
 import { DotBlockReader } from './dotBlock.js';
 import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { lineProtocolName } from './lineSummary.js';
@@ -100,16 +101,8 @@ interface Side {
    */
   tlsHead: Uint8Array | undefined;
   tlsHeadTs: Micros;
-  /** A Redis RESP value read over several lines, which all go into one item (see {@link RespRead}). */
-  resp: RespRead | undefined;
-}
-
-/** A RESP value under way (resp.ts) and its item, which takes the bytes of each of its lines and bulk strings. */
-interface RespRead {
-  readonly value: RespValue;
-  readonly item: LineItem;
-  /** A RESP3 push (`>`): the server's own news, answering no command. */
-  readonly push: boolean;
+  /** A Redis RESP value read over several lines and bulk strings, which all go into one item. */
+  resp: RespItem | undefined;
 }
 
 /** The one line object a direction parses its lines in once no more are kept. */
@@ -272,8 +265,9 @@ export class LineConversation {
         continue;
       }
       const resp = side.resp;
-      if (resp !== undefined && resp.value.bulkLeft > 0) {
-        i = this.respBulk(side, resp, bytes, i, ts);
+      if (resp !== undefined && resp.bulkLeft > 0) {
+        i = resp.bulk(bytes, i, ts);
+        this.respRead(side);
         continue;
       }
       if (text < i) text = this.telnet ? bytes.length : textEnd(bytes, i);
@@ -317,13 +311,7 @@ export class LineConversation {
    * goes past its end).
    */
   private countedGap(dir: Direction, side: Side, lost: number, ts: Micros): boolean {
-    const resp = side.resp;
-    if (resp !== undefined && side.current === undefined && resp.value.bulkLeft > lost) {
-      resp.value.skip(lost);
-      resp.item.length += lost;
-      resp.item.lastTs = ts;
-      return true;
-    }
+    if (side.resp !== undefined && side.current === undefined) return side.resp.gap(lost, ts);
     if (side.literalLeft <= lost) return false;
     side.literalLeft -= lost;
     if (side.current === undefined && this.items.length < MAX_LINE_ITEMS) side.current = this.push({ kind: 'block', dir, offset: side.expected, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, literal: true });
@@ -474,7 +462,11 @@ export class LineConversation {
     }
     side.text = '';
     side.ascii = true;
-    if (side.resp?.item === line) return this.respLine(side, side.resp, text, complete);
+    if (side.resp?.item === line) {
+      if (!complete) return this.dropResp(side);
+      side.resp.line(text);
+      return this.respRead(side);
+    }
     if (side.kept) line.text = text;
     if (side.kept && notUtf8) line.notUtf8 = true;
     if (!complete) return;
@@ -521,44 +513,16 @@ export class LineConversation {
   private startResp(side: Side, line: LineItem, text: string): void {
     // A RESP value makes the conversation Redis for good (a command's text will be the command's, not `*3`).
     this.readsResp = true;
-    const client = line.dir === this.clientDir;
-    const resp: RespRead = { value: new RespValue(text, client), item: line, push: !client && text.startsWith('>') };
-    side.resp = resp;
-    this.respRead(side, resp);
+    side.resp = new RespItem(line, text, line.dir === this.clientDir);
+    this.respRead(side);
   }
 
-  /** A line of the RESP value `resp` ended (`complete`: by its line end, not a gap or the stream's end). */
-  private respLine(side: Side, resp: RespRead, text: string, complete: boolean): void {
-    if (!complete) return this.dropResp(side);
-    if (resp.value.line(text)) return this.respRead(side, resp);
-    // A line that is no part of the value (the sender broke RESP) ends it. Its text is left out:
-    // it may be a password the broken command was to carry (the raw modes show its bytes).
-    resp.item.text = `${resp.value.text()} …`;
-    this.respEnded(side, resp);
-  }
-
-  /** Bytes of the bulk string under way in `resp` from `bytes[from]`, binary or not: counted, not cut into lines. Returns where it stopped. */
-  private respBulk(side: Side, resp: RespRead, bytes: Uint8Array, from: number, ts: Micros): number {
-    const take = Math.min(resp.value.bulkLeft, bytes.length - from);
-    resp.value.bulk(bytes.subarray(from, from + take));
-    resp.item.length += take;
-    resp.item.lastTs = ts;
-    if (resp.value.bulkLeft === 0) this.respRead(side, resp);
-    return from + take;
-  }
-
-  /** The RESP value took a line: its item shows what it holds, and is over once the value is whole. */
-  private respRead(side: Side, resp: RespRead): void {
-    resp.item.text = resp.value.text();
-    resp.item.complete = resp.value.done;
-    if (resp.value.done) this.respEnded(side, resp);
-  }
-
-  /** The RESP value's item is complete: a command or a reply like any line's. */
-  private respEnded(side: Side, resp: RespRead): void {
-    const item = resp.item;
+  /** The RESP value of `side` took bytes: once its item is complete, it is a command or a reply like any line's. */
+  private respRead(side: Side): void {
+    const resp = side.resp;
+    if (resp === undefined || !resp.item.complete) return;
     side.resp = undefined;
-    item.complete = true;
+    const item = resp.item;
     this.onLine?.(item);
     if (item.dir === this.clientDir) this.replies.command(item);
     else if (!resp.push) this.replies.reply(item, this.protocol);
@@ -566,11 +530,8 @@ export class LineConversation {
 
   /** A RESP value still under way on `side` is cut (a gap, the stream's end): its item stays unfinished. */
   private dropResp(side: Side): void {
-    const resp = side.resp;
-    if (resp === undefined) return;
+    side.resp?.cut();
     side.resp = undefined;
-    resp.item.text = resp.value.text();
-    resp.item.complete = false;
   }
 
   /** The first error reply (see `isErrorReply`) among the kept lines, and the command it answered. */
