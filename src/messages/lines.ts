@@ -88,6 +88,8 @@ interface Side {
    */
   text: string;
   ascii: boolean;
+  /** The last bytes (Latin-1, its line end included) of a line longer than its kept text: where an IMAP literal's `{N}` is. */
+  tail: string;
   /** In a block (SMTP DATA body, POP3 mail), which `block` reads. */
   inBlock: boolean;
   /** Bytes still to come of an IMAP literal the side announced (0: none under way). */
@@ -130,6 +132,8 @@ class UnkeptLine implements LineItem {
 const LF = 0x0a;
 const CR = 0x0d;
 const DATA_COMMAND = /^DATA\s*$/i;
+/** Bytes kept of a long line's end (see {@link Side.tail}). */
+const TAIL_BYTES = 16;
 /** An IMAP line's end announcing a literal of that many bytes (RFC 9051 4.3). */
 const LITERAL_END = /\{(\d{1,9})\}$/;
 /** The POP3 commands whose `+OK` is followed by a mail, ended by a `.` line (RFC 1939). */
@@ -222,7 +226,7 @@ export class LineConversation {
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     this.auth = new LineAuthReader(clientDir);
-    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, inBlock: false, literalLeft: 0, block: new DotBlockReader(), raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
+    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, tail: '', inBlock: false, literalLeft: 0, block: new DotBlockReader(), raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
     this.sides = { c2s: side('c2s'), s2c: side('s2c') };
   }
 
@@ -428,6 +432,12 @@ export class LineConversation {
       side.ascii &&= isAscii(part);
       side.text += part.toString('latin1');
     }
+    if (side.keepText && end - from > keep) {
+      // The line outgrew its kept text: its last bytes are kept apart, from the kept text's end on.
+      if (side.tail === '') side.tail = side.text.slice(-TAIL_BYTES);
+      const beyond = Buffer.from(bytes.buffer, bytes.byteOffset + Math.max(from + keep, end - TAIL_BYTES), Math.min(end - from - keep, TAIL_BYTES));
+      side.tail = (side.tail + beyond.toString('latin1')).slice(-TAIL_BYTES);
+    }
     if (binary) this.toRaw(dir, side, offset + end, false);
     else if (lf >= 0) {
       this.endLine(side, true);
@@ -462,6 +472,8 @@ export class LineConversation {
     }
     side.text = '';
     side.ascii = true;
+    const tail = side.tail.replace(/\r?\n$/, '');
+    side.tail = '';
     if (side.resp?.item === line) {
       if (!complete) return this.dropResp(side);
       side.resp.line(text);
@@ -487,7 +499,7 @@ export class LineConversation {
         if (protocol === 'POP3' && answered !== undefined && text.startsWith('+OK') && MAIL_COMMAND.test(answered.text)) this.startBlock(side);
         // An IMAP server's literal (FETCH's `BODY[] {5565}`): its bytes are one block. (A client's
         // are left as lines: a LOGIN's literal is a password, which the login reader hides.)
-        const literal = protocol === 'IMAP' ? LITERAL_END.exec(text) : null;
+        const literal = protocol === 'IMAP' ? LITERAL_END.exec(tail === '' ? text : tail) : null;
         if (literal && !side.raw) side.literalLeft = Number(literal[1]);
       }
     }

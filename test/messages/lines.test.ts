@@ -245,6 +245,12 @@ describe('line protocols', () => {
     expect(lines.items.filter((item) => item.dir === 'c2s').map((item) => item.kind)).toEqual(['line', 'line', 'line']);
     const whole = shape(lines);
     for (let k = 1; k < 60; k++) expect(shape(play(steps, (n) => (k < n ? [k, 2 * k] : []))), `cut at ${k}`).toEqual(whole);
+    // A literal announced at the end of a line longer than the text a line keeps (a long BODYSTRUCTURE).
+    for (const extra of [0, 1, 5, 40]) {
+      const long = `* 1 FETCH (BODYSTRUCTURE (${'x'.repeat(MAX_LINE_TEXT - 40 + extra)}) BODY[] {${mail.length}}\r\n`;
+      const fetched = play([['s2c', '* OK hi\r\n'], ['c2s', 'a FETCH 1 (BODYSTRUCTURE BODY[])\r\n'], ['s2c', `${long}${mail})\r\na OK\r\n`]], (n) => [n - 30, n - 10].filter((c) => c > 0));
+      expect(fetched.items.filter((i) => i.kind === 'block').map((i) => i.length), `${extra} more`).toEqual([mail.length]);
+    }
     // A gap inside a literal ends it there, unfinished; the lines after are read as lines.
     const cut = new LineConversation('c2s');
     cut.feed('s2c', 0, Buffer.from('* OK hi\r\n'), 1);
