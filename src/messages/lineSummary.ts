@@ -3,7 +3,7 @@
  * up: its protocol from its first lines, and a one-line summary of its first command and reply
  * (or its first failed one). Pure functions over the conversation; never throw.
  */
-import type { Direction } from '../core/types.js';
+import { otherDirection, type Direction } from '../core/types.js';
 import type { LineConversation, LineItem } from './lines.js';
 
 /**
@@ -15,7 +15,7 @@ export function lineProtocolName(conversation: LineConversation): string {
   if (conversation.readsResp) return 'Redis';
   const first = (dir: Direction): string => conversation.firstLine(dir)?.text ?? '';
   const client = first(conversation.clientDir);
-  const server = first(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
+  const server = first(otherDirection(conversation.clientDir));
   if (/^(?:220|554)[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
   // A RESP array (`*2`) is how Redis clients send commands; its replies start `+OK` as POP3's do.
@@ -31,7 +31,7 @@ const POP3_COMMAND = /^(USER|PASS|APOP|STAT|LIST|RETR|DELE|NOOP|RSET|QUIT|TOP|UI
 
 /** Whether the server's first line came before the client's (a greeting, as POP3's `+OK` is; Redis says nothing first). */
 function greetedFirst(conversation: LineConversation): boolean {
-  const server = conversation.firstLine(conversation.clientDir === 'c2s' ? 's2c' : 'c2s');
+  const server = conversation.firstLine(otherDirection(conversation.clientDir));
   const client = conversation.firstLine(conversation.clientDir);
   if (server === undefined || client === undefined) return server !== undefined;
   const items = conversation.items;
@@ -90,7 +90,7 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   const failure = conversation.failure;
   if (failure) {
     // No command: the server's first line (a greeting), or a reply after a capture gap took what it answered.
-    const greeting = failure.reply === conversation.firstLine(clientDir === 'c2s' ? 's2c' : 'c2s');
+    const greeting = failure.reply === conversation.firstLine(otherDirection(clientDir));
     const failed = failure.command ? cut(failure.command, failure.command.text.slice(0, 60)) : greeting ? '(greeting)' : '(after a gap)';
     return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed, known)}${more}`;
   }

@@ -318,10 +318,10 @@ export class LineConversation {
     if (side.resp !== undefined && side.current === undefined) return side.resp.gap(lost, ts);
     if (side.literalLeft <= lost) return false;
     side.literalLeft -= lost;
-    if (side.current === undefined && this.items.length < MAX_LINE_ITEMS) side.current = this.push({ kind: 'block', dir, offset: side.expected, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, literal: true });
-    if (side.current !== undefined) {
-      side.current.length += lost;
-      side.current.lastTs = ts;
+    const block = this.literalBlock(dir, side, side.expected, ts);
+    if (block !== undefined) {
+      block.length += lost;
+      block.lastTs = ts;
     }
     return true;
   }
@@ -472,7 +472,7 @@ export class LineConversation {
     }
     side.text = '';
     side.ascii = true;
-    const tail = side.tail.replace(/\r?\n$/, '');
+    const tail = side.tail;
     side.tail = '';
     if (side.resp?.item === line) {
       if (!complete) return this.dropResp(side);
@@ -499,7 +499,7 @@ export class LineConversation {
         if (protocol === 'POP3' && answered !== undefined && text.startsWith('+OK') && MAIL_COMMAND.test(answered.text)) this.startBlock(side);
         // An IMAP server's literal (FETCH's `BODY[] {5565}`): its bytes are one block. (A client's
         // are left as lines: a LOGIN's literal is a password, which the login reader hides.)
-        const literal = protocol === 'IMAP' ? LITERAL_END.exec(tail === '' ? text : tail) : null;
+        const literal = protocol === 'IMAP' ? LITERAL_END.exec(tail === '' ? text : tail.replace(/\r?\n$/, '')) : null;
         if (literal && !side.raw) side.literalLeft = Number(literal[1]);
       }
     }
@@ -589,14 +589,19 @@ export class LineConversation {
   private literalBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
     const take = Math.min(side.literalLeft, bytes.length - from);
     side.literalLeft -= take;
-    if (side.current === undefined && this.items.length < MAX_LINE_ITEMS) side.current = this.push({ kind: 'block', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, literal: true });
-    const block = side.current;
+    const block = this.literalBlock(dir, side, offset + from, ts);
     if (block !== undefined) {
       block.length += take;
       block.lastTs = ts;
       if (side.literalLeft === 0) this.endLine(side, true);
     }
     return from + take;
+  }
+
+  /** The block of the literal under way on `side`, made at stream offset `offset` when it is the literal's first byte; undefined past {@link MAX_LINE_ITEMS}. */
+  private literalBlock(dir: Direction, side: Side, offset: number, ts: Micros): LineItem | undefined {
+    if (side.current === undefined && this.items.length < MAX_LINE_ITEMS) side.current = this.push({ kind: 'block', dir, offset, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, literal: true });
+    return side.current;
   }
 
   /** Bytes of `dir` after its held {@link Side.tlsHead}: TLS or raw from the head once they tell. */

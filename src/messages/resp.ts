@@ -69,7 +69,7 @@ export class RespValue {
    * another's.
    */
   line(text: string): boolean {
-    if (this.done || this.bulkLeftBytes > 0 || !(RESP_AGGREGATE.test(text) || /^[+\-:_#,(]/.test(text))) return false;
+    if (this.done || this.bulkLeftBytes > 0 || !(RESP_AGGREGATE.test(text) || RESP_SIMPLE.test(text) || /^[+-]/.test(text))) return false;
     this.start(text);
     return true;
   }
@@ -78,8 +78,8 @@ export class RespValue {
   bulk(bytes: Uint8Array): void {
     const take = Math.min(bytes.length, this.bulkLeftBytes);
     // The string's own bytes, the first MAX_TEXT of them; its CRLF is left out.
-    const done = this.bulkLength + 2 - this.bulkLeftBytes;
-    const keep = Math.max(0, Math.min(take, this.bulkLength - done, this.bulkHead.length - this.bulkHeld));
+    const read = this.bulkLength + 2 - this.bulkLeftBytes;
+    const keep = Math.max(0, Math.min(take, this.bulkLength - read, this.bulkHead.length - this.bulkHeld));
     this.bulkHead.set(bytes.subarray(0, keep), this.bulkHeld);
     this.bulkHeld += keep;
     this.bulkLeftBytes -= take;
