@@ -71,6 +71,9 @@ export class ChunkArena {
   }
 }
 
+/** A chunk index as its readers see it (directions 0 and 1, kinds as stored). */
+export type StoredChunks = Readonly<Pick<ChunkIndex, 'count' | 'dir' | 'kind' | 'ts' | 'offset' | 'length' | 'lastOfRun'>>;
+
 /**
  * The chunk index of one flow, in blocks of a shared {@link ChunkArena}. Directions are numbers
  * here: 0 client→server, 1 server→client. Indexes are 0-based in arrival order.

@@ -11,7 +11,7 @@
  */
 import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, HandshakeSeen, Micros } from '../core/types.js';
 import { ChangeJournal, type ChangeCursor, type JournalEntry } from './changeJournal.js';
-import { ChunkArena, ChunkIndex, KIND_FILE, KIND_GAP, KIND_LOG } from './chunkIndex.js';
+import { ChunkArena, ChunkIndex, KIND_FILE, KIND_GAP, KIND_LOG, type StoredChunks } from './chunkIndex.js';
 import { LinkedQueue, type Linked } from './linkedQueue.js';
 import { PayloadStore, SourceFile, type PayloadStoreOptions } from './payloadStore.js';
 
@@ -288,14 +288,12 @@ export class FlowStore {
   }
 
   /**
-   * The index of the last chunk of the run of data chunks of direction `dir` that continues data
-   * chunk `from`: each begins where the one before ended, ends at or before stream offset `end`,
-   * and arrived before time `before` (`from` itself when the next chunk does not qualify).
-   * Costs O(run length), allocating nothing.
-   * @throws RangeError when the flow is not held.
+   * The chunk index of a flow, read in place (no object per chunk), for a replay; undefined when
+   * the flow is not held. Valid while the flow is held: its cells go to other flows once it is
+   * evicted, so a reader that lets the event loop run checks {@link getFlow} before reading on.
    */
-  lastOfRun(flowId: number, from: number, dir: Direction, end: number, before: number): number {
-    return this.entryOf(flowId).lastOfRun(from, dir === 'c2s' ? 0 : 1, end, before);
+  chunksOf(flowId: number): StoredChunks | undefined {
+    return this.byId.get(flowId);
   }
 
   /**

@@ -7,6 +7,8 @@
  * every 4 MiB read or 16,384 events, so keys are answered throughout. Owned by the TUI run;
  * `stop()` ends it (at quit).
  */
+import type { FlowEvent } from '../core/types.js';
+import type { FlowMessages } from '../messages/flowMessages.js';
 import type { MessageTable } from '../messages/messageTable.js';
 import type { FlowStore } from '../store/flowStore.js';
 import { replayFlow } from './actions/replayFlow.js';
@@ -42,11 +44,18 @@ export class MessageBackfill {
     for (const id of ids) {
       if (this.stopped) return;
       try {
-        await replayFlow(this.store, id, (event) => this.table.apply(event), {
+        // Once the flow has its messages, its events go to them straight, not through the table.
+        let messages: FlowMessages | undefined;
+        const sink = (event: FlowEvent): void => {
+          if (messages !== undefined) return messages.apply(event);
+          this.table.apply(event);
+          messages = this.table.get(id);
+        };
+        await replayFlow(this.store, id, sink, {
           pauseEveryBytes: 4 << 20,
           sliceBytes: 256 << 10,
           pause: () => this.pause(),
-          skippable: (dir) => this.table.skippable(id, dir),
+          skippable: (dir) => (messages === undefined ? 0 : messages.skippable(dir)),
         });
       } catch {
         this.table.delete(id);

@@ -16,11 +16,12 @@
  * Everything else is exact: the flow-start, the data bytes at their stream offsets, each gap
  * with its offset, length and time, the flow-end with its reason and detail.
  */
-import type { DataEvent, Direction, FlowEventSink } from '../../core/types.js';
+import type { DataEvent, Direction, FlowEvent, FlowEventSink } from '../../core/types.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
+import { KIND_GAP, type StoredChunks } from '../../store/chunkIndex.js';
 
 /** What {@link replayFlow} reads of the store (the store satisfies it). */
-export type ReplaySource = Pick<FlowStore, 'getFlow' | 'getChunk' | 'readInto' | 'lastOfRun'>;
+export type ReplaySource = Pick<FlowStore, 'getFlow' | 'chunksOf' | 'readInto'>;
 
 /** What a replay covers of a flow: the record's state at one time (see {@link snapshotFlow}). */
 export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'end' | 'lastTs'>;
@@ -84,88 +85,155 @@ const EVENT_WORK_BYTES = 256;
  */
 export async function replayFlow(store: ReplaySource, flowId: number, sink: FlowEventSink, options: ReplayOptions = {}): Promise<ReplaySummary> {
   const flow = store.getFlow(flowId);
-  if (flow === undefined) throw goneError(flowId);
-  const sliceBytes = Math.max(1, Math.floor(options.sliceBytes ?? DEFAULT_SLICE_BYTES));
-  const pauseEvery = Math.max(1, options.pauseEveryBytes ?? DEFAULT_PAUSE_EVERY_BYTES);
+  const chunks = store.chunksOf(flowId);
+  if (flow === undefined || chunks === undefined) throw goneError(flowId);
   const pause = options.pause ?? nextTurn;
-  // Chunks, bytes, notes and closes that came after the snapshot are not replayed.
-  const state = options.asOf ?? snapshotFlow(flow);
-  const { chunkCount, notes, end } = state;
-  const extent: Record<Direction, number> = { c2s: state.extentC2s, s2c: state.extentS2c };
-  // Half-closes in time order; each goes after the chunks of its own time (a FIN after the data it came with).
-  const fins: { dir: Direction; ts: number }[] = [];
-  if (state.finTsC2s !== undefined) fins.push({ dir: 'c2s', ts: state.finTsC2s });
-  if (state.finTsS2c !== undefined) fins.push({ dir: 's2c', ts: state.finTsS2c });
-  if (fins.length === 2 && fins[1].ts < fins[0].ts) fins.reverse();
-  let fin = 0;
-  let note = 0;
-  /** The time of the next half-close or note (Infinity: none left). */
-  const nextMarkTs = (): number => Math.min(fin < fins.length ? fins[fin].ts : Infinity, note < notes.length ? notes[note].ts : Infinity);
-  /** Emits, in time order, the half-closes before `ts` and the notes at or before it. */
-  const emitMarksBefore = (ts: number): void => {
-    for (;;) {
-      const finDue = fin < fins.length && fins[fin].ts < ts;
-      const noteDue = note < notes.length && notes[note].ts <= ts;
-      if (finDue && (!noteDue || fins[fin].ts <= notes[note].ts)) emit({ type: 'half-close', flowId, dir: fins[fin].dir, ts: fins[fin++].ts });
-      else if (noteDue) emit({ type: 'note', flowId, ts: notes[note].ts, text: notes[note++].text });
-      else return;
-    }
-  };
-  let events = 0;
-  let bytes = 0;
-  let since = 0;
-  const emit: FlowEventSink = (event) => {
-    events++;
-    since += EVENT_WORK_BYTES;
-    sink(event);
-  };
-  const data = new StoredDataEvent(store, flowId, (n) => (since += n));
-  /** Pauses; the flow must still be held after it. */
-  const pauseNow = async (): Promise<void> => {
-    since = 0;
+  const replay = new FlowReplay(store, chunks, flow, sink, options);
+  while (!replay.step()) {
     await pause();
+    // The chunk index is read in place: it must still be this flow's.
     if (store.getFlow(flowId) !== flow) throw goneError(flowId);
-  };
+  }
+  await pause();
+  return { events: replay.events, bytes: replay.bytes, ended: replay.ended };
+}
 
-  emit({ type: 'flow-start', flowId, key: flow.key, ts: flow.startTs, origin: flow.origin, sawHandshake: flow.sawHandshake });
-  for (let i = 0; i < chunkCount; i++) {
-    const chunk = store.getChunk(flowId, i);
-    if (chunk === undefined || store.getFlow(flowId) !== flow) throw goneError(flowId);
-    emitMarksBefore(chunk.ts);
-    const dir = chunk.dir;
-    const chunkEnd = Math.min(chunk.offset + chunk.length, extent[dir]);
-    if (chunkEnd <= chunk.offset) continue;
-    const skippable = chunk.kind === 'gap' ? 0 : options.skippable?.(dir) ?? 0;
-    if (chunk.kind === 'gap') {
-      emit({ type: 'gap', flowId, dir, offset: chunk.offset, length: chunkEnd - chunk.offset, ts: chunk.ts });
-    } else if (skippable > chunkEnd - chunk.offset) {
-      // The sink only counts these bytes: the chunks after this one that it also only counts join it.
-      const lastIndex = store.lastOfRun(flowId, i, dir, Math.min(chunk.offset + skippable, extent[dir]), nextMarkTs());
-      const last = lastIndex === i ? undefined : store.getChunk(flowId, lastIndex)!;
-      const length = (last === undefined ? chunkEnd : last.offset + last.length) - chunk.offset;
-      emit(data.refill(dir, chunk.offset, length, last?.ts ?? chunk.ts));
-      bytes += length;
-      i = lastIndex;
-    } else {
-      // The bytes the sink only counts are not read: they go on their own before the rest.
-      const skipped = Math.min(skippable, chunkEnd - chunk.offset);
-      if (skipped > 0) {
-        emit(data.refill(dir, chunk.offset, skipped, chunk.ts));
-        bytes += skipped;
+/**
+ * One replay's state: {@link step} emits events synchronously until a pause is due, so the loop
+ * over the chunks is plain code and the awaits stay in {@link replayFlow}.
+ */
+class FlowReplay {
+  events = 0;
+  bytes = 0;
+  readonly ended: boolean;
+  private readonly flowId: number;
+  private readonly sliceBytes: number;
+  private readonly pauseEvery: number;
+  private readonly skippable: ((dir: Direction) => number) | undefined;
+  private readonly state: FlowSnapshot;
+  /** Half-closes in time order; each goes after the chunks of its own time (a FIN after the data it came with). */
+  private readonly fins: { readonly dir: Direction; readonly ts: number }[] = [];
+  private fin = 0;
+  private note = 0;
+  /** The next chunk to replay (-1: the flow-start comes first). */
+  private chunk = -1;
+  /** Where the rest of a chunk cut into slices resumes (-1: the chunk is not started). */
+  private sliceAt = -1;
+  /** Bytes read since the last pause, each event weighing {@link EVENT_WORK_BYTES}. */
+  private since = 0;
+  private readonly data: StoredDataEvent;
+
+  constructor(
+    store: ReplaySource,
+    private readonly chunks: StoredChunks,
+    private readonly flow: FlowRecord,
+    private readonly sink: FlowEventSink,
+    options: ReplayOptions,
+  ) {
+    this.flowId = flow.id;
+    this.sliceBytes = Math.max(1, Math.floor(options.sliceBytes ?? DEFAULT_SLICE_BYTES));
+    this.pauseEvery = Math.max(1, options.pauseEveryBytes ?? DEFAULT_PAUSE_EVERY_BYTES);
+    this.skippable = options.skippable;
+    // Chunks, bytes, notes and closes that came after the snapshot are not replayed.
+    const state = (this.state = options.asOf ?? snapshotFlow(flow));
+    this.ended = state.end !== undefined;
+    if (state.finTsC2s !== undefined) this.fins.push({ dir: 'c2s', ts: state.finTsC2s });
+    if (state.finTsS2c !== undefined) this.fins.push({ dir: 's2c', ts: state.finTsS2c });
+    if (this.fins.length === 2 && this.fins[1].ts < this.fins[0].ts) this.fins.reverse();
+    this.data = new StoredDataEvent(store, flow.id, (n) => (this.since += n));
+  }
+
+  /** Emits events until a pause is due (false) or the flow is replayed to its end (true). */
+  step(): boolean {
+    this.since = 0;
+    const { chunks, flowId, flow } = this;
+    if (this.chunk < 0) {
+      this.emit({ type: 'flow-start', flowId, key: flow.key, ts: flow.startTs, origin: flow.origin, sawHandshake: flow.sawHandshake });
+      this.chunk = 0;
+    }
+    const { chunkCount, extentC2s, extentS2c } = this.state;
+    for (; this.chunk < chunkCount; this.chunk++) {
+      const i = this.chunk;
+      const d = chunks.dir(i);
+      const dir: Direction = d === 0 ? 'c2s' : 's2c';
+      const start = chunks.offset(i);
+      const ts = chunks.ts(i);
+      const extent = d === 0 ? extentC2s : extentS2c;
+      const end = Math.min(start + chunks.length(i), extent);
+      if (this.sliceAt < 0) {
+        this.emitMarksBefore(ts);
+        if (end <= start) continue;
+        if (chunks.kind(i) === KIND_GAP) {
+          this.emit({ type: 'gap', flowId, dir, offset: start, length: end - start, ts });
+        } else {
+          const skippable = this.skippable?.(dir) ?? 0;
+          if (skippable > end - start) {
+            // The sink only counts these bytes: the chunks after this one that it also only counts join it.
+            const last = chunks.lastOfRun(i, d, Math.min(start + skippable, extent), this.nextMarkTs());
+            this.emitData(dir, start, (last === i ? end : chunks.offset(last) + chunks.length(last)) - start, chunks.ts(last));
+            this.chunk = last;
+          } else {
+            // The bytes the sink only counts are not read: they go on their own before the rest.
+            const skipped = Math.min(skippable, end - start);
+            if (skipped > 0) this.emitData(dir, start, skipped, ts);
+            this.sliceAt = start + skipped;
+          }
+        }
       }
-      for (let at = chunk.offset + skipped; at < chunkEnd; at += sliceBytes) {
-        const length = Math.min(sliceBytes, chunkEnd - at);
-        emit(data.refill(dir, at, length, chunk.ts));
-        bytes += length;
-        if (since >= pauseEvery) await pauseNow();
+      while (this.sliceAt >= 0 && this.sliceAt < end) {
+        const length = Math.min(this.sliceBytes, end - this.sliceAt);
+        this.emitData(dir, this.sliceAt, length, ts);
+        this.sliceAt += length;
+        if (this.since >= this.pauseEvery && this.sliceAt < end) return false;
+      }
+      this.sliceAt = -1;
+      if (this.since >= this.pauseEvery) {
+        this.chunk++;
+        return false;
       }
     }
-    if (since >= pauseEvery) await pauseNow();
+    this.emitMarksBefore(Infinity);
+    const flowEnd = this.state.end;
+    if (flowEnd !== undefined && this.chunk === chunkCount) {
+      this.emit({ type: 'flow-end', flowId, ts: flowEnd.ts, reason: flowEnd.reason, detail: flowEnd.detail });
+      this.chunk++;
+    }
+    return true;
   }
-  emitMarksBefore(Infinity);
-  if (end !== undefined) emit({ type: 'flow-end', flowId, ts: end.ts, reason: end.reason, detail: end.detail });
-  await pause();
-  return { events, bytes, ended: end !== undefined };
+
+  private emit(event: FlowEvent): void {
+    this.events++;
+    this.since += EVENT_WORK_BYTES;
+    this.sink(event);
+  }
+
+  private emitData(dir: Direction, offset: number, length: number, ts: number): void {
+    this.emit(this.data.refill(dir, offset, length, ts));
+    this.bytes += length;
+  }
+
+  /** The time of the next half-close or note (Infinity: none left). */
+  private nextMarkTs(): number {
+    const { fins, state } = this;
+    return Math.min(this.fin < fins.length ? fins[this.fin].ts : Infinity, this.note < state.notes.length ? state.notes[this.note].ts : Infinity);
+  }
+
+  /** Emits, in time order, the half-closes before `ts` and the notes at or before it. */
+  private emitMarksBefore(ts: number): void {
+    const { fins, flowId } = this;
+    const notes = this.state.notes;
+    for (;;) {
+      const finDue = this.fin < fins.length && fins[this.fin].ts < ts;
+      const noteDue = this.note < notes.length && notes[this.note].ts <= ts;
+      if (finDue && (!noteDue || fins[this.fin].ts <= notes[this.note].ts)) {
+        const fin = fins[this.fin++];
+        this.emit({ type: 'half-close', flowId, dir: fin.dir, ts: fin.ts });
+      } else if (noteDue) {
+        const note = notes[this.note++];
+        this.emit({ type: 'note', flowId, ts: note.ts, text: note.text });
+      } else return;
+    }
+  }
 }
 
 /**

@@ -27,7 +27,7 @@ import { createNamedFiles, createNewFiles, removeFiles, suffixed } from './newFi
 import { FlowGoneError, replayFlow, snapshotFlow, type FlowSnapshot, type ReplaySource } from './replayFlow.js';
 
 /** What {@link saveFlow} reads of the store (the store satisfies it). */
-export type SaveSource = ReplaySource & Pick<FlowStore, 'chunkAt'>;
+export type SaveSource = ReplaySource & Pick<FlowStore, 'chunkAt' | 'getChunk'>;
 
 /** Options of {@link saveFlow}. */
 export interface SaveFlowOptions {

@@ -149,7 +149,7 @@ describe('saveFlow', () => {
       getChunk: (id, i) => run.store.getChunk(id, i),
       readInto: (...args) => run.store.readInto(...args),
       chunkAt: (...args) => run.store.chunkAt(...args),
-      lastOfRun: (...args) => run.store.lastOfRun(...args),
+      chunksOf: (id) => run.store.chunksOf(id),
     };
     const dir = freshDir();
     await expect(saveFlow(evicting, 1, dir)).rejects.toThrow(/^cannot save flow 1: it is no longer held \(evicted\)$/);
@@ -162,7 +162,7 @@ describe('saveFlow', () => {
       getChunk: (id, i) => run.store.getChunk(id, i),
       readInto: () => { throw new Error('short read at 1234'); },
       chunkAt: (...args) => run.store.chunkAt(...args),
-      lastOfRun: (...args) => run.store.lastOfRun(...args),
+      chunksOf: (id) => run.store.chunksOf(id),
     };
     const dir = freshDir();
     await expect(saveFlow(unreadable, 2, dir)).rejects.toThrow(/^cannot save flow 2: short read at 1234$/);
