@@ -139,7 +139,8 @@ function statusInfo(scene: FrameScene): StatusInfo {
     filter: shownQuery(list.filter.text),
     sort: list.sort === 'arrival' ? '' : list.sort,
     ...scene.exchanges.counts(),
-    display: scene.conversation.displayLabel,
+    // No flow shown (none yet, or none the filter lets through): no display mode to speak of.
+    display: scene.conversation.flowId === undefined ? '' : scene.conversation.displayLabel,
     follow: scene.following.on,
     paused: scene.scheduler.isPaused,
     loading: source.kind === 'file' && source.running(),
@@ -153,10 +154,10 @@ function statusInfo(scene: FrameScene): StatusInfo {
  * HINT_ROW_MIN_HEIGHT rows) says it here, beside the prompt, which keeps at least half the row.
  */
 function promptRow(prompt: PromptBar, width: number, hasHintRow: boolean, ellipsis: string): string {
-  if (prompt.error === undefined || hasHintRow) return prompt.renderRow(width);
+  if (prompt.error === undefined || hasHintRow) return prompt.renderRow(width, ellipsis);
   const said = `  ! ${prompt.error}`;
   const promptWidth = Math.max(Math.ceil(width / 2), width - stringColumns(said));
-  return prompt.renderRow(promptWidth) + fitHead(said, width - promptWidth, ellipsis);
+  return prompt.renderRow(promptWidth, ellipsis) + fitHead(said, width - promptWidth, ellipsis);
 }
 
 function hints(scene: FrameScene, width: number, unicode: boolean): string {

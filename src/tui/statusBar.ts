@@ -34,7 +34,7 @@ export interface StatusInfo {
   readonly filter: string;
   /** The flow list's order when not the arrival order (`bytes`, `duration`, `address`), else ''. */
   readonly sort?: string;
-  /** `text utf-8`, `hex`, … */
+  /** `text utf-8`, `hex`, …; '' when no flow is shown. */
   readonly display: string;
   readonly follow: boolean;
   readonly paused: boolean;
@@ -107,7 +107,7 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   }
   if (info.loading) items.push({ text: loadingText(c), keep: 9 });
   if (info.activity) items.push({ text: info.activity, keep: 4 });
-  items.push({ text: info.display, keep: 4 });
+  if (info.display !== '') items.push({ text: info.display, keep: 4 });
   if (info.follow) items.push({ text: 'FOLLOW', keep: 9 });
   if (info.paused) items.push({ text: 'PAUSED', keep: 10 });
   const help = '? help';

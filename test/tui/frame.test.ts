@@ -58,6 +58,14 @@ describe('status row', () => {
     expect(statusLine({ ...INFO, shown: 1, filter: 'x', noun: 'exchange' }, 120, UNICODE_GLYPHS)).toContain(' 1/5 exchanges · ');
   });
 
+  it('names the display mode only while a flow is shown', () => {
+    expect(statusLine(INFO, 120, UNICODE_GLYPHS)).toContain(' · text UTF-8 · ? help');
+    const none = statusLine({ ...INFO, shown: 0, filter: 'x', display: '' }, 120, UNICODE_GLYPHS);
+    expect(none).toContain(' 0/5 flows · filter x · ');
+    expect(none).not.toContain('UTF-8');
+    expect(none).not.toContain(' ·  · ');
+  });
+
   it('says where the run records, cut to rec… on a narrow row rather than dropped', () => {
     const recording = { ...INFO, recording: 'rec -o /tmp/out -w /tmp/run.pcap' };
     expect(statusLine(recording, 120, UNICODE_GLYPHS)).toContain(' demo.pcap · rec -o /tmp/out -w /tmp/run.pcap · 5 flows · ');
