@@ -121,15 +121,24 @@ export class Prompt {
 
   /**
    * The prompt for a row `width` columns wide: label, then the escaped text, scrolled so the
-   * cursor stays visible (the text before the cursor is cut from the left when too long).
+   * cursor stays visible (the text before the cursor is cut from the left when too long). Where
+   * the text is cut, `ellipsis` stands in its first (or last) column.
    */
-  render(width: number): PromptView {
+  render(width: number, ellipsis = '…'): PromptView {
     const label = headFitting(escapeText(this.label), Math.max(0, width - 1));
     const room = Math.max(0, width - stringColumns(label) - 1);
     // Only the code points that can be seen are escaped, so a long paste costs no more per key.
-    const before = tailFitting(escapeText(this.chars.slice(Math.max(0, this.position - reach(room)), this.position).join('')), room);
+    const from = Math.max(0, this.position - reach(room));
+    const typed = escapeText(this.chars.slice(from, this.position).join(''));
+    let before = tailFitting(typed, room);
+    if ((from > 0 || before.length < typed.length) && room > 1) before = ellipsis + tailFitting(typed, room - stringColumns(ellipsis));
     const cursor = stringColumns(label) + stringColumns(before);
-    const after = headFitting(escapeText(this.chars.slice(this.position, this.position + reach(width - cursor)).join('')), width - cursor);
+    const rest = escapeText(this.chars.slice(this.position, this.position + reach(width - cursor)).join(''));
+    let after = headFitting(rest, width - cursor);
+    // The cursor's own cell is never the mark.
+    if ((this.position + reach(width - cursor) < this.chars.length || after.length < rest.length) && width - cursor > 2) {
+      after = headFitting(rest, width - cursor - stringColumns(ellipsis)) + ellipsis;
+    }
     return { line: label + before + after, cursor };
   }
 

@@ -24,9 +24,9 @@ export class PromptBar extends Prompt {
     super(label, offered, history);
   }
 
-  /** The row, exactly `width` columns, with the cursor cell in inverse video. */
-  renderRow(width: number): string {
-    const view = this.render(width);
+  /** The row, exactly `width` columns, with the cursor cell in inverse video (`ellipsis` where the text is cut). */
+  renderRow(width: number, ellipsis = '…'): string {
+    const view = this.render(width, ellipsis);
     const before = headFitting(view.line, view.cursor);
     const rest = view.line.slice(before.length);
     const under = rest === '' ? ' ' : [...rest][0];

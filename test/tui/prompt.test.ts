@@ -93,22 +93,23 @@ describe('Prompt', () => {
     expect(view.cursor).toBe(view.line.length);
   });
 
-  it('scrolls so the cursor stays visible in a narrow row', () => {
+  it('scrolls so the cursor stays visible in a narrow row, marking the cuts with an ellipsis', () => {
     const prompt = new Prompt('/', 'abcdefghijklmnopqrstuvwxyz');
     const end = prompt.render(10);
-    expect(end).toEqual({ line: '/stuvwxyz', cursor: 9 });
+    expect(end).toEqual({ line: '/…tuvwxyz', cursor: 9 });
+    expect(prompt.render(10, '~').line).toBe('/~tuvwxyz');
     for (let i = 0; i < 26; i++) prompt.key('left');
     const start = prompt.render(10);
-    expect(start).toEqual({ line: '/abcdefghi', cursor: 1 });
+    expect(start).toEqual({ line: '/abcdefgh…', cursor: 1 });
     expect(stringColumns(start.line)).toBeLessThanOrEqual(10);
   });
 
   it('counts wide characters as two columns', () => {
     const prompt = new Prompt('> ', '日本語');
     expect(prompt.render(80)).toEqual({ line: '> 日本語', cursor: 8 });
-    expect(prompt.render(7)).toEqual({ line: '> 本語', cursor: 6 });
+    expect(prompt.render(7)).toEqual({ line: '> …語', cursor: 5 });
     prompt.key('home');
-    expect(prompt.render(7)).toEqual({ line: '> 日本', cursor: 2 });
+    expect(prompt.render(7)).toEqual({ line: '> 日本…', cursor: 2 });
     expect(tailFitting('e\u0301x', 1)).toBe('x');
     expect(tailFitting('e\u0301x', 2)).toBe('e\u0301x');
   });
@@ -124,15 +125,15 @@ describe('Prompt render of a long text', () => {
   }
 
   it.each([
-    ['plain text, the cursor at the end', 'a'.repeat(1000), 0, 20, 'filter: aaaaaaaaaaa', 19],
-    ['the cursor inside: the text after it fills the row', 'a'.repeat(100) + 'b'.repeat(100), 100, 20, 'filter: aaaaaaaaaaab', 19],
-    ['wide characters before the cursor', '漢'.repeat(100), 0, 20, 'filter: 漢漢漢漢漢', 18],
-    ['wide characters after the cursor', '漢'.repeat(100), 100, 20, 'filter: 漢漢漢漢漢漢', 8],
-    ['C1 controls, escaped, cut from the left', 'x' + '\u009b'.repeat(100), 0, 20, 'filter: u{9b}\\u{9b}', 19],
-    ['bidi controls before the cursor', '\u202e'.repeat(100) + 'y', 1, 20, 'filter: 2e}\\u{202e}y', 19],
-    ['a letter with a hundred combining marks', 'e' + '\u0301'.repeat(100), 0, 20, 'filter: 301}\\u{301}', 19],
-    ['marks with no letter', '\u0301'.repeat(100) + 'z', 0, 20, 'filter: 01}\\u{301}z', 19],
-    ['emoji each side of the cursor', '😀'.repeat(100), 50, 20, 'filter: 0}\\u{1f600}\\', 19],
+    ['plain text, the cursor at the end', 'a'.repeat(1000), 0, 20, 'filter: …aaaaaaaaaa', 19],
+    ['the cursor inside: the text after it fills the row', 'a'.repeat(100) + 'b'.repeat(100), 100, 20, 'filter: …aaaaaaaaaab', 19],
+    ['wide characters before the cursor', '漢'.repeat(100), 0, 20, 'filter: …漢漢漢漢漢', 19],
+    ['wide characters after the cursor', '漢'.repeat(100), 100, 20, 'filter: 漢漢漢漢漢…', 8],
+    ['C1 controls, escaped, cut from the left', 'x' + '\u009b'.repeat(100), 0, 20, 'filter: …{9b}\\u{9b}', 19],
+    ['bidi controls before the cursor', '\u202e'.repeat(100) + 'y', 1, 20, 'filter: …e}\\u{202e}y', 19],
+    ['a letter with a hundred combining marks', 'e' + '\u0301'.repeat(100), 0, 20, 'filter: …01}\\u{301}', 19],
+    ['marks with no letter', '\u0301'.repeat(100) + 'z', 0, 20, 'filter: …1}\\u{301}z', 19],
+    ['emoji each side of the cursor', '😀'.repeat(100), 50, 20, 'filter: …}\\u{1f600}\\', 19],
     ['no room for the label', 'a'.repeat(100), 50, 1, 'a', 0],
     ['room for the label only', 'a'.repeat(100), 50, 9, 'filter: a', 8],
   ])('%s', (_name, text, left, width, line, cursor) => {
