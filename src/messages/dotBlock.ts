@@ -4,7 +4,7 @@
  * whose first `.` is dot-stuffing, and its final line. The block is searched for LF followed by
  * '.'; only a line starting with '.' is looked at byte by byte. Never throws.
  */
-import type { LineItem } from './lines.js';
+import type { LineItem } from './lineItem.js';
 
 const LF = 0x0a;
 const CR = 0x0d;

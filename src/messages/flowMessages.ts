@@ -12,7 +12,8 @@ import { otherDirection, type DataEvent, type Direction, type FlowEvent, type Fl
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
 import { channelCommand, type DataChannel, type DataChannels } from './ftpData.js';
-import { LineConversation, type LineItem, type OnBinary } from './lines.js';
+import type { LineItem } from './lineItem.js';
+import { LineConversation, type OnBinary } from './lines.js';
 import { firstCommandAt, lineSummary, replyFollows } from './lineSummary.js';
 import { TlsHellos, tlsRecordStart, type ClientHello, type ServerHello } from './tls.js';
 import { tlsSummary } from './tlsText.js';

@@ -6,7 +6,8 @@
  * registry the message table shares between flows.
  */
 import type { Endpoint, FlowKey } from '../core/types.js';
-import type { LineConversation, LineItem } from './lines.js';
+import type { LineItem } from './lineItem.js';
+import type { LineConversation } from './lines.js';
 
 /** Endpoints with announcements waiting for their data connection, at most; the oldest is forgotten first. */
 const MAX_ENDPOINTS = 256;

@@ -3,7 +3,8 @@
  * ({@link replyCodes}), and which command each answers ({@link ReplyTracker}), pipelined or
  * tagged. Pure state, never throws.
  */
-import type { LineConversation, LineItem } from './lines.js';
+import type { LineItem } from './lineItem.js';
+import type { LineConversation } from './lines.js';
 
 /** An error reply and the command it answered (undefined for a greeting). */
 export interface LineTurnFailure {

@@ -4,7 +4,8 @@
  * (or its first failed one). Pure functions over the conversation; never throw.
  */
 import { otherDirection, type Direction } from '../core/types.js';
-import type { LineConversation, LineItem } from './lines.js';
+import type { LineItem } from './lineItem.js';
+import type { LineConversation } from './lines.js';
 
 /**
  * The protocol a line conversation looks like, from its first client and server lines:

@@ -8,168 +8,33 @@
  * {@link MAX_LINE_ITEMS} items. Binary data turns the direction raw with a note (or hands it to
  * TLS after a STARTTLS). A Telnet conversation (telnet.ts) keeps its commands as items of their
  * own and any byte in its lines (they are escaped when shown). Never throws.
+ * Elsewhere: the items (lineItem.ts), each direction's reading state (lineSide.ts), a line's text
+ * (lineText.ts), where an SMTP DATA body starts (smtpDataWatch.ts).
  */
-import { isAscii } from 'node:buffer';
 import { otherDirection, type Direction, type Micros } from '../core/types.js';
-import { isTextByte } from './detect.js';
-import { headText } from './httpHead.js';
-import { LineAuthReader, type LineAuth } from './lineAuth.js';
+import { LineAuthReader } from './lineAuth.js';
+import { MAX_LINE_TEXT, type LineItem, type LineTurn } from './lineItem.js';
+import { newLineSide, type LineSide } from './lineSide.js';
+import { textEnd } from './lineText.js';
 import { RESP_AGGREGATE, RESP_SIMPLE } from './resp.js';
 import { RespItem } from './respItem.js';
-import { DotBlockReader } from './dotBlock.js';
 import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { lineProtocolName } from './lineSummary.js';
+import { SmtpDataWatch } from './smtpDataWatch.js';
 import { keepNote } from './notes.js';
 import { TelnetReader } from './telnet.js';
 import { TLS_HEADER_BYTES, tlsRecordStart } from './tls.js';
 import type { StreamNote } from './types.js';
 import { formatCount } from '../core/count.js';
 
-/** Text kept of one line; the rest is counted in its `length`. */
-export const MAX_LINE_TEXT = 2048;
 /** Items (lines and blocks) kept per flow; later ones are parsed, not kept. */
 export const MAX_LINE_ITEMS = 20_000;
 
-/**
- * A line (`kind: 'line'`, its text without the line end; a Redis RESP value's lines together), an
- * SMTP DATA body, a POP3 mail or an IMAP literal (`kind: 'block'`), or Telnet commands (`kind:
- * 'telnet'`, their names: `DO ECHO, SB NAWS 80x24`).
- */
-export interface LineItem {
-  readonly kind: 'line' | 'block' | 'telnet';
-  readonly dir: Direction;
-  /** Stream offset and wire length (line end, or the block's final `.` line, included). */
-  readonly offset: number;
-  length: number;
-  readonly firstTs: Micros;
-  lastTs: Micros;
-  /** The line's text (Latin-1 unless valid UTF-8), cut at {@link MAX_LINE_TEXT} bytes; '' for a block; the commands' names. */
-  text: string;
-  /** A line whose bytes are not valid UTF-8: `text` holds them one per character (Latin-1). */
-  notUtf8?: true;
-  /** False while the line or block is unfinished, or when the stream ended inside it. */
-  complete: boolean;
-  /** A block: its lines so far that begin with a dot-stuffing `.` (RFC 5321 4.5.2: not part of the mail). */
-  stuffed?: number;
-  /** A block that is an IMAP literal (`{303}` and that many bytes, as FETCH sends a mail or its headers): no stuffing, no final line. */
-  literal?: true;
-  /** A complete block: the bytes of its final `.` line (3 for `.\r\n`, 2 for `.\n`). */
-  endLength?: number;
-  /** A complete line of a login: its base64 decoded, or the password it carries (see lineAuth.ts). */
-  auth?: LineAuth;
-}
-
-/**
- * The size of the mail a block (SMTP DATA, POP3 RETR or TOP) carries, as a mail client gets it:
- * the block's bytes less its dot-stuffing and its final `.` line (bytes of a capture gap in it
- * counted).
- */
-export function mailLength(block: LineItem): number {
-  return block.length - (block.stuffed ?? 0) - (block.endLength ?? 0);
-}
-
-/** A command (a client item) and the server items that followed it; `command` is undefined for a greeting. */
-export interface LineTurn {
-  readonly command: LineItem | undefined;
-  readonly replies: readonly LineItem[];
-}
-
-interface Side {
-  expected: number;
-  current: LineItem | undefined;
-  /** Whether `current` is in `items`; a line past {@link MAX_LINE_ITEMS} is parsed in `unkept`, reused. */
-  kept: boolean;
-  unkept: UnkeptLine;
-  /** Whether the text of `current` is needed: it is kept, or may be SMTP's `DATA` or `354`. */
-  keepText: boolean;
-  /**
-   * The text of `current` so far when needed: its first {@link MAX_LINE_TEXT} bytes as Latin-1
-   * (line end included), and whether they are all ASCII.
-   */
-  text: string;
-  ascii: boolean;
-  /** The last bytes (Latin-1, its line end included) of a line longer than its kept text: where an IMAP literal's `{N}` is. */
-  tail: string;
-  /** In a block (SMTP DATA body, POP3 mail), which `block` reads. */
-  inBlock: boolean;
-  /** Bytes still to come of an IMAP literal the side announced (0: none under way). */
-  literalLeft: number;
-  readonly block: DotBlockReader;
-  raw: boolean;
-  /**
-   * A line start's first bytes while they may begin a TLS record but are too few to tell (see
-   * {@link tlsRecordStart}), from stream offset `expected - tlsHead.length`, first seen at
-   * `tlsHeadTs`. The side is `raw` meanwhile: they never become line text.
-   */
-  tlsHead: Uint8Array | undefined;
-  tlsHeadTs: Micros;
-  /** A Redis RESP value read over several lines and bulk strings, which all go into one item. */
-  resp: RespItem | undefined;
-}
-
-/** The one line object a direction parses its lines in once no more are kept. */
-class UnkeptLine implements LineItem {
-  readonly kind = 'line';
-  offset = 0;
-  length = 0;
-  firstTs = 0;
-  lastTs = 0;
-  text = '';
-  complete = false;
-
-  constructor(readonly dir: Direction) {}
-
-  reset(offset: number, ts: Micros): this {
-    this.offset = offset;
-    this.length = 0;
-    this.firstTs = this.lastTs = ts;
-    this.text = '';
-    this.complete = false;
-    return this;
-  }
-}
-
 const LF = 0x0a;
-const CR = 0x0d;
-const DATA_COMMAND = /^DATA\s*$/i;
-/** Bytes kept of a long line's end (see {@link Side.tail}). */
-const TAIL_BYTES = 16;
 /** An IMAP line's end announcing a literal of that many bytes (RFC 9051 4.3). */
 const LITERAL_END = /\{(\d{1,9})\}$/;
 /** The POP3 commands whose `+OK` is followed by a mail, ended by a `.` line (RFC 1939). */
 const MAIL_COMMAND = /^(?:RETR|TOP)\s+\d/i;
-
-/** 1 for the bytes of text lines ({@link isTextByte}), else 0. */
-const TEXT_BYTES = Uint8Array.from({ length: 256 }, (_, b) => (isTextByte(b) ? 1 : 0));
-
-/**
- * The position of the first byte of `bytes[from, ...)` that is not text, or `bytes.length`. Four
- * bytes at a time: a word with no byte below 0x20 and none equal to 0x7f is text; only the
- * others (holding a tab, CR, LF, ESC, or a byte that is not text) are looked at byte by byte.
- */
-function textEnd(bytes: Uint8Array, from: number): number {
-  const n = bytes.length;
-  const base = bytes.byteOffset;
-  while (from < n && ((base + from) & 3) !== 0) {
-    if (TEXT_BYTES[bytes[from]] === 0) return from;
-    from++;
-  }
-  const words = (n - from) >> 2;
-  if (words > 0) {
-    const view = new Uint32Array(bytes.buffer, base + from, words);
-    for (let w = 0; w < words; w++) {
-      const x = view[w];
-      const y = x ^ 0x7f7f7f7f;
-      if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) {
-        const at = from + (w << 2);
-        for (let k = at; k < at + 4; k++) if (TEXT_BYTES[bytes[k]] === 0) return k;
-      }
-    }
-    from += words << 2;
-  }
-  while (from < n && TEXT_BYTES[bytes[from]] === 1) from++;
-  return from;
-}
 
 /**
  * Called when direction `dir` meets bytes that are not text at stream offset `offset`; the
@@ -203,8 +68,9 @@ export class LineConversation {
   /** Notes of both directions (gaps, fallback to raw): the first ones (see {@link keepNote}). */
   readonly notes: StreamNote[] = [];
   private readonly raw: Record<Direction, number | undefined> = { c2s: undefined, s2c: undefined };
-  private readonly sides: Record<Direction, Side>;
-  private awaitingDataReply = false;
+  private readonly sides: Record<Direction, LineSide>;
+  /** Finds where an SMTP DATA body starts. */
+  private readonly smtpData: SmtpDataWatch;
   /** True for a Telnet conversation: its commands are items of their own. */
   readonly telnet: boolean;
   /** Each direction's Telnet reader, when the conversation is Telnet. */
@@ -226,8 +92,8 @@ export class LineConversation {
     this.telnet = options.telnet === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     this.auth = new LineAuthReader(clientDir);
-    const side = (dir: Direction): Side => ({ expected: 0, current: undefined, kept: false, unkept: new UnkeptLine(dir), keepText: false, text: '', ascii: true, tail: '', inBlock: false, literalLeft: 0, block: new DotBlockReader(), raw: false, tlsHead: undefined, tlsHeadTs: 0, resp: undefined });
-    this.sides = { c2s: side('c2s'), s2c: side('s2c') };
+    this.smtpData = new SmtpDataWatch(clientDir);
+    this.sides = { c2s: newLineSide('c2s'), s2c: newLineSide('s2c') };
   }
 
   /** Bytes of direction `dir` at stream offset `offset` (valid only during the call). */
@@ -276,7 +142,7 @@ export class LineConversation {
       }
       if (text < i) text = this.telnet ? bytes.length : textEnd(bytes, i);
       if (side.current === undefined && side.resp === undefined && this.items.length >= MAX_LINE_ITEMS) {
-        i = this.skipUnkeptLines(dir, bytes, i, text);
+        i = this.smtpData.skipUnkeptLines(dir, bytes, i, text);
         if (i === bytes.length) break;
       }
       i = this.lineBytes(dir, side, bytes, i, text, offset, ts);
@@ -314,7 +180,7 @@ export class LineConversation {
    * IMAP literal under way: counted into its item. Returns false when it is not inside one (or
    * goes past its end).
    */
-  private countedGap(dir: Direction, side: Side, lost: number, ts: Micros): boolean {
+  private countedGap(dir: Direction, side: LineSide, lost: number, ts: Micros): boolean {
     if (side.resp !== undefined && side.current === undefined) return side.resp.gap(lost, ts);
     if (side.literalLeft <= lost) return false;
     side.literalLeft -= lost;
@@ -361,7 +227,7 @@ export class LineConversation {
    * progress ends before them; the commands are an item of their own, or are added to the one
    * just before (a command split across segments, or commands in a row).
    */
-  private telnetCommand(dir: Direction, side: Side, offset: number, length: number, names: readonly string[], ts: Micros): void {
+  private telnetCommand(dir: Direction, side: LineSide, offset: number, length: number, names: readonly string[], ts: Micros): void {
     side.expected = offset + length;
     const last = side.current ?? (this.items.length > 0 ? this.items[this.items.length - 1] : undefined);
     if (last !== undefined && last.kind === 'telnet' && last.dir === dir && last.offset + last.length === offset) {
@@ -375,28 +241,11 @@ export class LineConversation {
   }
 
   /**
-   * Whole text lines from `from` (`bytes[from, text)` are text) once no more lines are kept: they
-   * are only looked at for SMTP's `DATA` and `354`. Returns where the first line it cannot skip
-   * starts: one that may be `DATA` or `354`, one not ended in the segment, or one cut by binary.
-   */
-  private skipUnkeptLines(dir: Direction, bytes: Uint8Array, from: number, text: number): number {
-    const client = dir === this.clientDir;
-    while (from < text) {
-      const lf = bytes.indexOf(LF, from);
-      if (lf < 0 || lf >= text) break;
-      if (this.mayBeDataStep(dir, bytes[from]) && (client || this.awaitingDataReply)) break;
-      if (client) this.awaitingDataReply = false;
-      from = lf + 1;
-    }
-    return from;
-  }
-
-  /**
    * Bytes of a line from `from` (`bytes[from, text)` are text, `bytes[text]` is not): up to and
    * including its LF, or to the end of the segment, or to a byte that is not text (the direction
    * turns raw there). Returns where it stopped.
    */
-  private lineBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, text: number, offset: number, ts: Micros): number {
+  private lineBytes(dir: Direction, side: LineSide, bytes: Uint8Array, from: number, text: number, offset: number, ts: Micros): number {
     let line = side.current;
     if (line === undefined) {
       if (text === from) {
@@ -417,7 +266,7 @@ export class LineConversation {
       } else {
         side.kept = this.items.length < MAX_LINE_ITEMS;
         if (dir === this.clientDir) this.clientLines++;
-        side.keepText = side.kept || this.mayBeDataStep(dir, bytes[from]);
+        side.keepText = side.kept || this.smtpData.mayBeDataStep(dir, bytes[from]);
         line = side.current = side.kept ? this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }) : side.unkept.reset(offset + from, ts);
       }
     }
@@ -426,18 +275,7 @@ export class LineConversation {
     const end = binary ? text : lf < 0 ? bytes.length : lf + 1;
     line.length += end - from;
     line.lastTs = ts;
-    const keep = side.keepText ? Math.min(end - from, MAX_LINE_TEXT - side.text.length) : 0;
-    if (keep > 0) {
-      const part = Buffer.from(bytes.buffer, bytes.byteOffset + from, keep);
-      side.ascii &&= isAscii(part);
-      side.text += part.toString('latin1');
-    }
-    if (side.keepText && end - from > keep) {
-      // The line outgrew its kept text: its last bytes are kept apart, from the kept text's end on.
-      if (side.tail === '') side.tail = side.text.slice(-TAIL_BYTES);
-      const beyond = Buffer.from(bytes.buffer, bytes.byteOffset + Math.max(from + keep, end - TAIL_BYTES), Math.min(end - from - keep, TAIL_BYTES));
-      side.tail = (side.tail + beyond.toString('latin1')).slice(-TAIL_BYTES);
-    }
+    if (side.keepText) side.text.append(bytes, from, end);
     if (binary) this.toRaw(dir, side, offset + end, false);
     else if (lf >= 0) {
       this.endLine(side, true);
@@ -449,31 +287,16 @@ export class LineConversation {
   }
 
   /**
-   * Ends the current line or block. A line's text is there (see {@link Side.keepText}) only when
+   * Ends the current line or block. A line's text is there (see {@link LineSide.keepText}) only when
    * the line is kept, or when it may be SMTP's `DATA` or its `354` reply.
    */
-  private endLine(side: Side, complete: boolean): void {
+  private endLine(side: LineSide, complete: boolean): void {
     const line = side.current;
     if (!line) return;
     side.current = undefined;
     line.complete = complete;
     if (line.kind !== 'line') return;
-    let text = side.text;
-    let n = text.length;
-    if (n > 0 && text.charCodeAt(n - 1) === LF) n--;
-    if (n > 0 && text.charCodeAt(n - 1) === CR) n--;
-    if (n < text.length) text = text.slice(0, n);
-    let notUtf8 = false;
-    if (!side.ascii) {
-      const decoded = headText(Buffer.from(text, 'latin1'));
-      // headText falls back to Latin-1, character for byte, when the bytes are not UTF-8.
-      notUtf8 = decoded === text;
-      text = decoded;
-    }
-    side.text = '';
-    side.ascii = true;
-    const tail = side.tail;
-    side.tail = '';
+    const { text, notUtf8, tail } = side.text.take();
     if (side.resp?.item === line) {
       if (!complete) return this.dropResp(side);
       side.resp.line(text);
@@ -487,7 +310,7 @@ export class LineConversation {
     if (side.kept && (RESP_AGGREGATE.test(text) || (!client && RESP_SIMPLE.test(text))) && this.protocol === 'Redis') return this.startResp(side, line, text);
     if (side.kept) {
       const server = client ? this.sides[otherDirection(line.dir)] : undefined;
-      if (server?.current?.kind === 'line' && server.keepText) this.auth.prompt(server.text); // a prompt not ended yet
+      if (server?.current?.kind === 'line' && server.keepText) this.auth.prompt(server.text.sofar); // a prompt not ended yet
       const auth = this.auth.read(line.dir, text, notUtf8, line.length);
       if (auth) line.auth = auth;
       this.onLine?.(line);
@@ -503,16 +326,11 @@ export class LineConversation {
         if (literal && !side.raw) side.literalLeft = Number(literal[1]);
       }
     }
-    const mayMatter = n > 0 && this.mayBeDataStep(line.dir, text.charCodeAt(0)) && (client || this.awaitingDataReply);
-    if (client) this.awaitingDataReply = mayMatter && DATA_COMMAND.test(text);
-    else if (mayMatter && text.startsWith('354')) {
-      this.awaitingDataReply = false;
-      this.startBlock(this.sides[this.clientDir]);
-    }
+    if (this.smtpData.lineEnded(line.dir, text)) this.startBlock(this.sides[this.clientDir]);
   }
 
   /** The side's next bytes are a block ending with a `.` line: SMTP's DATA body, a POP3 mail. */
-  private startBlock(side: Side): void {
+  private startBlock(side: LineSide): void {
     if (side.raw || side.current) return;
     side.inBlock = true;
     side.block.lineStart();
@@ -522,7 +340,7 @@ export class LineConversation {
    * A Redis line `text` that begins a RESP value (`*3`, `$5`): the value's next lines and bulk
    * strings go into `line`, which is complete once the value is, its text then the value's.
    */
-  private startResp(side: Side, line: LineItem, text: string): void {
+  private startResp(side: LineSide, line: LineItem, text: string): void {
     // A RESP value makes the conversation Redis for good (a command's text will be the command's, not `*3`).
     this.readsResp = true;
     side.resp = new RespItem(line, text, line.dir === this.clientDir);
@@ -530,7 +348,7 @@ export class LineConversation {
   }
 
   /** The RESP value of `side` took bytes: once its item is complete, it is a command or a reply like any line's. */
-  private respRead(side: Side): void {
+  private respRead(side: LineSide): void {
     const resp = side.resp;
     if (resp === undefined || !resp.item.complete) return;
     side.resp = undefined;
@@ -541,7 +359,7 @@ export class LineConversation {
   }
 
   /** A RESP value still under way on `side` is cut (a gap, the stream's end): its item stays unfinished. */
-  private dropResp(side: Side): void {
+  private dropResp(side: LineSide): void {
     side.resp?.cut();
     side.resp = undefined;
   }
@@ -569,13 +387,8 @@ export class LineConversation {
     return this.firstLines[dir];
   }
 
-  /** Whether a line of `dir` starting with byte `first` may be SMTP's `DATA` command or its `354` reply. */
-  private mayBeDataStep(dir: Direction, first: number): boolean {
-    return dir === this.clientDir ? (first | 0x20) === 0x64 : first === 0x33;
-  }
-
   /** Bytes of a block of `dir` (see dotBlock.ts) from `from`; ends the block at its final `.` line. Returns where it stopped. */
-  private blockBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
+  private blockBytes(dir: Direction, side: LineSide, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
     const block = (side.current ??= this.push({ kind: 'block', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, stuffed: 0 }));
     const stopped = side.block.read(block, bytes, from);
     block.lastTs = ts;
@@ -586,7 +399,7 @@ export class LineConversation {
   }
 
   /** Bytes of an IMAP literal of `dir` from `from`, whatever they are, as one block (none kept past {@link MAX_LINE_ITEMS}). Returns where it stopped. */
-  private literalBytes(dir: Direction, side: Side, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
+  private literalBytes(dir: Direction, side: LineSide, bytes: Uint8Array, from: number, offset: number, ts: Micros): number {
     const take = Math.min(side.literalLeft, bytes.length - from);
     side.literalLeft -= take;
     const block = this.literalBlock(dir, side, offset + from, ts);
@@ -599,13 +412,13 @@ export class LineConversation {
   }
 
   /** The block of the literal under way on `side`, made at stream offset `offset` when it is the literal's first byte; undefined past {@link MAX_LINE_ITEMS}. */
-  private literalBlock(dir: Direction, side: Side, offset: number, ts: Micros): LineItem | undefined {
+  private literalBlock(dir: Direction, side: LineSide, offset: number, ts: Micros): LineItem | undefined {
     if (side.current === undefined && this.items.length < MAX_LINE_ITEMS) side.current = this.push({ kind: 'block', dir, offset, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false, literal: true });
     return side.current;
   }
 
-  /** Bytes of `dir` after its held {@link Side.tlsHead}: TLS or raw from the head once they tell. */
-  private moreTlsHead(dir: Direction, side: Side, offset: number, bytes: Uint8Array): void {
+  /** Bytes of `dir` after its held {@link LineSide.tlsHead}: TLS or raw from the head once they tell. */
+  private moreTlsHead(dir: Direction, side: LineSide, offset: number, bytes: Uint8Array): void {
     const head = side.tlsHead!;
     if (offset > side.expected) return this.noTlsRecord(dir, side);
     const from = side.expected - offset;
@@ -619,12 +432,12 @@ export class LineConversation {
     side.expected = offset + bytes.length;
   }
 
-  /** A gap or the end after a held {@link Side.tlsHead}: it is no TLS record, raw bytes from it. */
-  private noTlsRecord(dir: Direction, side: Side): void {
+  /** A gap or the end after a held {@link LineSide.tlsHead}: it is no TLS record, raw bytes from it. */
+  private noTlsRecord(dir: Direction, side: LineSide): void {
     this.toRaw(dir, side, side.expected - side.tlsHead!.length, false);
   }
 
-  private toRaw(dir: Direction, side: Side, offset: number, tls: boolean, held: Uint8Array = NO_BYTES, heldTs: Micros = 0): void {
+  private toRaw(dir: Direction, side: LineSide, offset: number, tls: boolean, held: Uint8Array = NO_BYTES, heldTs: Micros = 0): void {
     if (side.current) this.endLine(side, false);
     side.raw = true;
     side.tlsHead = undefined;

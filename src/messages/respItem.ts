@@ -4,7 +4,7 @@
  * conversation side reading it; never throws.
  */
 import type { Micros } from '../core/types.js';
-import type { LineItem } from './lines.js';
+import type { LineItem } from './lineItem.js';
 import { RespValue } from './resp.js';
 
 /** One RESP value under way and its item; the item is complete once the value is whole (or broken by a line that is no part of it). */

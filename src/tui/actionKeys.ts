@@ -12,7 +12,7 @@ import { receiverOf, type FlowKey } from '../core/types.js';
 import type { FlowStore } from '../store/flowStore.js';
 import { firstFreeIndex, suffixed } from './actions/newFiles.js';
 import { flowFileNames, flowFileSizes, savedFlowMessage, type SavedFile } from './actions/saveFlow.js';
-import type { LineItem } from '../messages/lines.js';
+import type { LineItem } from '../messages/lineItem.js';
 import type { MessagesOf } from './flowList/filter.js';
 import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Direction } from '../../src/core/types.js';
 import { MAX_NOTES } from '../../src/messages/notes.js';
-import { LineConversation, mailLength, MAX_LINE_ITEMS, MAX_LINE_TEXT } from '../../src/messages/lines.js';
+import { mailLength, MAX_LINE_TEXT } from '../../src/messages/lineItem.js';
+import { LineConversation, MAX_LINE_ITEMS } from '../../src/messages/lines.js';
 import { lineProtocolName, lineSummary } from '../../src/messages/lineSummary.js';
 import { mulberry32, randomInt } from '../support/prng.js';
 

@@ -10,7 +10,7 @@ import { unlink } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
-import { mailLength } from '../../messages/lines.js';
+import { mailLength } from '../../messages/lineItem.js';
 import type { MailTarget } from '../conversation/bodyInView.js';
 import { formatCount } from '../../core/count.js';
 import { messageWithPath } from '../statusMessage.js';

@@ -5,7 +5,7 @@
  * escaped) names a stream position, and the message or block whose bytes hold it is the one. Pure.
  */
 import type { Direction } from '../../core/types.js';
-import type { LineItem } from '../../messages/lines.js';
+import type { LineItem } from '../../messages/lineItem.js';
 import type { HttpExchange, HttpMessage } from '../../messages/types.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 

@@ -14,7 +14,7 @@ import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
 import { framingOf, headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
-import { mailLength, type LineItem } from '../../messages/lines.js';
+import { mailLength, type LineItem } from '../../messages/lineItem.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { UpstreamFailure } from '../../messages/upstreamText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StreamNote } from '../../messages/types.js';

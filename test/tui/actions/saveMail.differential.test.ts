@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/core/types.js';
 import { runCapture } from '../../../src/engine/captureRun.js';
-import { mailLength } from '../../../src/messages/lines.js';
+import { mailLength } from '../../../src/messages/lineItem.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 import { FlowStore } from '../../../src/store/flowStore.js';
 import { saveMail } from '../../../src/tui/actions/saveMail.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mailLength } from '../../../src/messages/lines.js';
+import { mailLength } from '../../../src/messages/lineItem.js';
 import type { BodySource } from '../../../src/tui/actions/saveBody.js';
 import { saveMail, savedMailMessage } from '../../../src/tui/actions/saveMail.js';
 import { mailInView } from '../../../src/tui/conversation/bodyInView.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mailLength } from '../../../src/messages/lines.js';
+import { mailLength } from '../../../src/messages/lineItem.js';
 import { saveMail } from '../../../src/tui/actions/saveMail.js';
 import type { TuiActions } from '../../../src/tui/app.js';
 import { openDemoApp } from './demoApp.js';
