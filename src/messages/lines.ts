@@ -141,8 +141,11 @@ export class LineConversation {
         continue;
       }
       if (text < i) text = this.telnet ? bytes.length : textEnd(bytes, i);
-      if (side.current === undefined && side.resp === undefined && this.items.length >= MAX_LINE_ITEMS) {
-        i = this.smtpData.skipUnkeptLines(dir, bytes, i, text);
+      // Past the items kept, lines are skipped unread, but for Redis's: its values are still read whole (binary ones too).
+      if (side.current === undefined && side.resp === undefined && this.items.length >= MAX_LINE_ITEMS && !this.readsResp) {
+        const skipped = this.smtpData.skipUnkeptLines(dir, bytes, i, text);
+        if (dir === this.clientDir) this.clientLines += skipped.lines;
+        i = skipped.at;
         if (i === bytes.length) break;
       }
       i = this.lineBytes(dir, side, bytes, i, text, offset, ts);
@@ -261,12 +264,13 @@ export class LineConversation {
       const resp = side.resp;
       if (resp !== undefined) {
         // The next line of a RESP value: its bytes go into the value's item.
-        side.kept = side.keepText = true;
+        side.kept = resp.item !== side.unkept;
+        side.keepText = true;
         line = side.current = resp.item;
       } else {
         side.kept = this.items.length < MAX_LINE_ITEMS;
         if (dir === this.clientDir) this.clientLines++;
-        side.keepText = side.kept || this.smtpData.mayBeDataStep(dir, bytes[from]);
+        side.keepText = side.kept || this.readsResp || this.smtpData.mayBeDataStep(dir, bytes[from]);
         line = side.current = side.kept ? this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }) : side.unkept.reset(offset + from, ts);
       }
     }
@@ -307,7 +311,8 @@ export class LineConversation {
     if (!complete) return;
     const client = line.dir === this.clientDir;
     // A RESP value: an aggregate's first line, or a reply's RESP3 line shown as redis-cli does (`(integer) 3`).
-    if (side.kept && (RESP_AGGREGATE.test(text) || (!client && RESP_SIMPLE.test(text))) && this.protocol === 'Redis') return this.startResp(side, line, text);
+    // Once past the items kept, a Redis value is read in the side's unkept line (its bulk strings by their length).
+    if ((side.kept || this.readsResp) && (RESP_AGGREGATE.test(text) || (!client && RESP_SIMPLE.test(text))) && this.protocol === 'Redis') return this.startResp(side, line, text);
     if (side.kept) {
       const server = client ? this.sides[otherDirection(line.dir)] : undefined;
       if (server?.current?.kind === 'line' && server.keepText) this.auth.prompt(server.text.sofar); // a prompt not ended yet
@@ -343,7 +348,7 @@ export class LineConversation {
   private startResp(side: LineSide, line: LineItem, text: string): void {
     // A RESP value makes the conversation Redis for good (a command's text will be the command's, not `*3`).
     this.readsResp = true;
-    side.resp = new RespItem(line, text, line.dir === this.clientDir);
+    side.resp = new RespItem(line, text, line.dir === this.clientDir, line !== side.unkept);
     this.respRead(side);
   }
 
@@ -353,6 +358,7 @@ export class LineConversation {
     if (resp === undefined || !resp.item.complete) return;
     side.resp = undefined;
     const item = resp.item;
+    if (item === side.unkept) return;
     this.onLine?.(item);
     if (item.dir === this.clientDir) this.replies.command(item);
     else if (!resp.push) this.replies.reply(item, this.protocol);

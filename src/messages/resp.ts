@@ -47,9 +47,10 @@ export class RespValue {
 
   /**
    * `first`: the value's first line; `command`: a client's command, whose top-level elements are
-   * words (quoted only when they need it), where a reply's strings are always quoted.
+   * words (quoted only when they need it), where a reply's strings are always quoted. Without
+   * `readStrings` (a value no one will see), strings are only counted and the text stays ''.
    */
-  constructor(private readonly first: string, readonly command: boolean) {
+  constructor(private readonly first: string, readonly command: boolean, private readonly readStrings = true) {
     this.start(first);
   }
 
@@ -84,6 +85,7 @@ export class RespValue {
     this.bulkHeld += keep;
     this.bulkLeftBytes -= take;
     if (this.bulkLeftBytes > 0) return;
+    if (!this.readStrings) return this.finish('', '', this.bulkLength);
     const held = Buffer.from(this.bulkHead.buffer, 0, this.bulkHeld);
     this.bulkHead = NO_BYTES;
     this.bulkHeld = 0;
@@ -119,7 +121,7 @@ export class RespValue {
     if (kind === '$' || kind === '=' || kind === '!') {
       this.bulkType = kind;
       this.bulkLength = n;
-      this.bulkHead = new Uint8Array(Math.min(n, MAX_TEXT));
+      this.bulkHead = this.readStrings ? new Uint8Array(Math.min(n, MAX_TEXT)) : NO_BYTES;
       this.bulkLeftBytes = n + 2;
       return;
     }
@@ -133,6 +135,7 @@ export class RespValue {
    * command's argument that is a password is shown by its size.
    */
   private finish(text: string, sent: string, bytes: number): void {
+    if (!this.readStrings) return this.count();
     let done = text;
     for (;;) {
       const depth = this.open.length - 1;
@@ -162,6 +165,21 @@ export class RespValue {
       done = depth > 0 ? `[${array.text}]` : array.text;
     }
   }
+
+  /** An element of a value whose strings are not read is whole: its arrays are counted, no text made. */
+  private count(): void {
+    for (;;) {
+      const array = this.open[this.open.length - 1];
+      if (array === undefined) {
+        this.whole = '';
+        return;
+      }
+      array.count++;
+      if (--array.left > 0) return;
+      this.open.pop();
+    }
+  }
+
 }
 
 /** Config parameters whose values are passwords. */

@@ -13,9 +13,12 @@ export class RespItem {
   /** A RESP3 push (`>`): the server's own news, answering no command. */
   readonly push: boolean;
 
-  /** `item`: the line item of the value's first line `text`, sent by the client when `client`. */
-  constructor(readonly item: LineItem, text: string, client: boolean) {
-    this.value = new RespValue(text, client);
+  /**
+   * `item`: the line item of the value's first line `text`, sent by the client when `client`;
+   * `shown`: false for an item no one will see (past the items kept), whose strings are only counted.
+   */
+  constructor(readonly item: LineItem, text: string, client: boolean, shown = true) {
+    this.value = new RespValue(text, client, shown);
     this.push = !client && text.startsWith('>');
     this.show();
   }

@@ -23,19 +23,21 @@ export class SmtpDataWatch {
   /**
    * Whole text lines of `dir` from `from` (`bytes[from, text)` are text) once no more lines are
    * kept: they are only looked at for SMTP's `DATA` and `354`. Returns where the first line it
-   * cannot skip starts: one that may be `DATA` or `354`, one not ended in the segment, or one cut
-   * by binary.
+   * cannot skip starts (one that may be `DATA` or `354`, one not ended in the segment, or one cut
+   * by binary), and how many lines it skipped.
    */
-  skipUnkeptLines(dir: Direction, bytes: Uint8Array, from: number, text: number): number {
+  skipUnkeptLines(dir: Direction, bytes: Uint8Array, from: number, text: number): { readonly at: number; readonly lines: number } {
     const client = dir === this.clientDir;
+    let lines = 0;
     while (from < text) {
       const lf = bytes.indexOf(LF, from);
       if (lf < 0 || lf >= text) break;
       if (this.mayBeDataStep(dir, bytes[from]) && (client || this.awaitingDataReply)) break;
       if (client) this.awaitingDataReply = false;
       from = lf + 1;
+      lines++;
     }
-    return from;
+    return { at: from, lines };
   }
 
   /**

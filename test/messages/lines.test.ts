@@ -354,6 +354,24 @@ describe('line protocols', () => {
     }
   });
 
+  it('counts the client\'s lines once they are not kept, as the list\'s `(N cmds)` says', () => {
+    const lines = play([['c2s', 'NOOP\r\n'.repeat(MAX_LINE_ITEMS + 500)]], (n) => Array.from({ length: Math.floor(n / 1448) }, (_, i) => (i + 1) * 1448));
+    expect(lines.items.length).toBe(MAX_LINE_ITEMS);
+    expect(lines.clientLines).toBe(MAX_LINE_ITEMS + 500);
+  });
+
+  it('still reads Redis values once lines are not kept: a binary value past them does not turn the direction raw', () => {
+    const set = resp('SET', 'k', '\x00\x01\xff\x03\r\n');
+    const steps: Step[] = [['c2s', set.repeat(MAX_LINE_ITEMS / 2)], ['s2c', '+OK\r\n'.repeat(MAX_LINE_ITEMS / 2)], ['c2s', set.repeat(MAX_LINE_ITEMS / 2) + 'PING\r\n\x00']];
+    // In segments of 1,448 bytes, as on the wire: values are split across them.
+    const lines = play(steps, (n) => Array.from({ length: Math.floor(n / 1448) }, (_, i) => (i + 1) * 1448));
+    expect(lines.items.length).toBe(MAX_LINE_ITEMS);
+    // Every command counted, and the direction raw only at the binary byte after the last line.
+    expect(lines.clientLines).toBe(MAX_LINE_ITEMS + 1);
+    expect(lines.rawFrom('c2s')).toBe(MAX_LINE_ITEMS * set.length + 'PING\r\n'.length);
+    expect(lines.rawFrom('s2c')).toBeUndefined();
+  });
+
   it.each([
     ['POP3', [['s2c', '+OK POP3 server ready\r\n'], ['c2s', 'USER bob\r\n'], ['s2c', '+OK\r\n']], 'POP3 USER bob → +OK'],
     ['IMAP', [['s2c', '* OK IMAP4rev1 ready\r\n'], ['c2s', 'a001 LOGIN bob secret\r\n'], ['s2c', '* CAPABILITY IMAP4rev1\r\na001 OK LOGIN completed\r\n']], 'IMAP a001 LOGIN bob secret → OK'],
