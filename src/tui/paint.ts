@@ -58,11 +58,15 @@ export function paintRow(row: FlowRow, palette: Palette, focused: boolean): stri
   return rowAttributes + out + (focused ? palette.noBold : '') + palette.noInverse;
 }
 
-/** A title row (list column titles, conversation title): `text` padded to `width`, inverse when focused. */
+/**
+ * A title row (list column titles, conversation title): `text` padded to `width`, inverse when
+ * focused, else light on a dark bar: its own foreground too, since with 8 colours the bar is
+ * black, and a light theme's default text is black.
+ */
 export function paintTitle(text: string, width: number, focused: boolean, palette: Palette): string {
   const padded = text + ' '.repeat(Math.max(0, width - stringColumns(text)));
   if (focused) return palette.inverse + palette.bold + padded + palette.noBold + palette.noInverse;
-  return palette.enabled ? palette.bg(236) + padded + palette.reset : padded;
+  return palette.enabled ? palette.bg(236) + palette.fg(252) + padded + palette.reset : padded;
 }
 
 /** Colour of a conversation line by what it is. */
