@@ -4,7 +4,7 @@
  * matching rows it is (`match 2 of 7`). The text searched is the row's whole text (addresses,
  * state, the whole summary), not only the part the row's columns have room for. Pure.
  */
-import { escapeText } from '../../render/escape.js';
+import { formatEndpoint } from '../../render/endpoint.js';
 import type { FlowView } from './flowView.js';
 import { flowState, type ListedFlow } from './source.js';
 import { shownQuery, smartIgnoresCase, smartIncludes, textMatches } from '../textMatch.js';
@@ -55,10 +55,12 @@ export function findNext<Row>(view: FindableRows<Row>, query: string, backward: 
 
 /** {@link findNext} in the flow list: a row's addresses, ports, state and preview. */
 export function findRow(view: FlowView, query: string, backward: boolean): RowFound | undefined {
-  return findNext(view, query, backward, (flow: ListedFlow) => {
-    const { client, server } = flow.key;
-    return `${escapeText(client.addr)}:${client.port} ${escapeText(server.addr)}:${server.port} ${flowState(flow)} ${view.describe(flow)}`;
-  });
+  return findNext(view, query, backward, (flow: ListedFlow) => searchedRowText(flow, view.describe(flow)));
+}
+
+/** The text `/` searches in a flow's row (escaped): its endpoints as shown (`[2001:db8::1]:80`), its state and `summary`. */
+export function searchedRowText(flow: ListedFlow, summary: string): string {
+  return `${formatEndpoint(flow.key.client)} ${formatEndpoint(flow.key.server)} ${flowState(flow)} ${summary}`;
 }
 
 /**

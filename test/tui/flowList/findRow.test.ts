@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findNext, matchExcerpt } from '../../../src/tui/flowList/findRow.js';
+import { findNext, matchExcerpt, searchedRowText } from '../../../src/tui/flowList/findRow.js';
+import type { ListedFlow } from '../../../src/tui/flowList/source.js';
 
 /** A list of text rows with a focus. */
 function rows(texts: string[], focusIndex: number) {
@@ -42,5 +43,18 @@ describe('list find', () => {
       expect(excerpt).toContain('annual');
       expect(excerpt).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
     }
+  });
+});
+
+describe('the text a list find searches', () => {
+  it('holds the endpoints as the rows show them: an IPv6 address in brackets, escaped', () => {
+    const flow = (client: string, server: string): ListedFlow => ({
+      id: 1, key: { client: { addr: client, port: 50100 }, server: { addr: server, port: 7777 } }, sawHandshake: true, startTs: 0, lastTs: 0,
+      bytesC2s: 0, bytesS2c: 0, closedC2s: false, closedS2c: false, end: undefined,
+    });
+    const v6 = searchedRowText(flow('2001:db8:1::23', '2001:db8:2::7'), 'GET /');
+    expect(v6).toBe('[2001:db8:1::23]:50100 [2001:db8:2::7]:7777 open GET /');
+    expect(v6).not.toContain('23:50100');
+    expect(searchedRowText(flow('10.0.0.1', 'evil\x1b[2J'), '')).toBe('10.0.0.1:50100 evil\\x1b[2J:7777 open ');
   });
 });
