@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
-import { fitMiddle, fitTail, stringColumns } from './width.js';
+import { fitHead, fitMiddle, fitTail, stringColumns } from './width.js';
 
 /** The status message; `text` is '' when there is none. */
 export class StatusMessage {
@@ -63,18 +63,30 @@ const NAME_COLUMNS = 13;
 /** Columns a directory keeps, when there are, beside a name too long to be whole. */
 const DIRECTORY_COLUMNS = 16;
 
+/** Columns a path keeps at least (all of it when shorter): `…/` and the name's end. */
+const PATH_COLUMNS = NAME_COLUMNS + 2;
+/** Columns a prefix keeps at least when cut to leave the path {@link PATH_COLUMNS}. */
+const PREFIX_COLUMNS = 24;
+
 /**
  * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here; the home directory
  * as `~`) in `columns` columns, for a file written. When it does not fit, the directory is cut in
  * the middle, so that the name stays whole (`saved /tmp/rev…/me/demo-1-2.curl`); a name too long
  * for that is cut from its front (its end tells files apart), leaving the directory up to
- * {@link DIRECTORY_COLUMNS} columns and the name {@link NAME_COLUMNS} at least.
+ * {@link DIRECTORY_COLUMNS} columns and the name {@link NAME_COLUMNS} at least. A prefix too long
+ * to leave the path {@link PATH_COLUMNS} is cut at its end (keeping its closing `: `), down to
+ * {@link PREFIX_COLUMNS}: without that, the row's cut would leave no path at all.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
   const absolute = resolve(path);
   const name = escapeText(basename(absolute));
   const directory = escapeText(homeAsTilde(dirname(absolute)));
   const slash = directory.endsWith('/') ? '' : '/';
+  const pathColumns = Math.min(stringColumns(directory) + slash.length + stringColumns(name), PATH_COLUMNS);
+  if (stringColumns(prefix) + pathColumns > columns && columns - pathColumns >= PREFIX_COLUMNS) {
+    const end = /:?\s*$/.exec(prefix)![0];
+    prefix = fitHead(prefix.slice(0, prefix.length - end.length), columns - pathColumns - stringColumns(end), ellipsis) + end;
+  }
   const room = columns - stringColumns(prefix) - slash.length;
   const nameColumns = stringColumns(name);
   const directoryColumns = stringColumns(directory);

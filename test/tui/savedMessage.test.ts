@@ -15,6 +15,15 @@ describe('messages naming a file written (s, y, w, b)', () => {
     expect(messageWithPath('saved ', '/tmp/a\x1b[2J', 70, '…')).toBe('saved /tmp/a\\x1b[2J');
   });
 
+  it('cut a prefix too long to leave the path room at its end, keeping its `: `, so the name\'s end shows', () => {
+    const prefix = 'saved body of #1 response, 76 bytes (incomplete: stream ended 48,137 bytes before the end of the body): ';
+    const text = messageWithPath(prefix, '/tmp/ut/08080-192.168.001.023.51010-HTTPBODY-001-response.csv', 79, '…');
+    expect(text).toBe('saved body of #1 response, 76 bytes (incomplete: stream ended…: …/…response.csv');
+    expect(stringColumns(text)).toBe(79);
+    // Too narrow to keep some of the prefix and the path: the prefix stays whole.
+    expect(messageWithPath(prefix, '/tmp/a.csv', 30, '…').startsWith(prefix)).toBe(true);
+  });
+
   it('fit the columns of a message: the directory cut in the middle first, then the name from its front, then the directory again', () => {
     const mail = '010.010.001.004.01470-074.053.140.153.00025-MAIL-001.eml';
     const saved = messageWithPath('saved mail 1, 14,545 bytes: ', `/tmp/statusfix/${mail}`, 79, '…');
