@@ -211,6 +211,12 @@ export class MessageView extends RowWindow {
     return true;
   }
 
+  /** True when a body this view made is read only in part (it goes on past what the mode reads): a search may miss what is past that. */
+  get readsPart(): boolean {
+    for (const body of this.bodies.values()) if (body.unread) return true;
+    return false;
+  }
+
   /**
    * `match 3 of 17`: where the match found last stands among every match of the query in the
    * rows and in the cut bodies (see CutBodySearch.matchCount), or '' when there is none.

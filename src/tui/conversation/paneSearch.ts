@@ -21,7 +21,7 @@ const SEARCH_STEP_BYTES = 8 << 20;
 /** What a search step did, for the status row. */
 export type SearchOutcome =
   | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom'; readonly count?: string }
-  /** `hint`: why it may have missed (see hexPairsHint). */
+  /** `hint`: why it may have missed (see hexPairsHint; a body the messages mode reads in part). */
   | { readonly kind: 'not-found'; readonly query: string; readonly hint?: string }
   | { readonly kind: 'busy'; readonly fraction: number }
   /** The match is shown; its count (`match 3 of 17`) is still being made: step again, say nothing. */
@@ -103,7 +103,8 @@ export class PaneSearch {
       const found = messageView.find(this.query, backward, query === undefined);
       // The window moved to the match: the next frame must not take it back to the end.
       if (found) this.host.following.on = false;
-      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: shownQuery(this.query) };
+      const partly = messageView.readsPart ? { hint: 'bodies read in part: text mode searches all' } : {};
+      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: shownQuery(this.query), ...partly };
       return true;
     }
     const settings = this.host.settings();
