@@ -64,6 +64,26 @@ const MARK = /\p{M}/u;
 /** Most combining marks shown on one base character (Vietnamese, Hebrew, Indic text need up to 3). */
 export const MAX_MARKS_PER_BASE = 3;
 
+/** Every code point from U+0080 on is escaped, printable or not, but those kept (see {@link setAsciiOnly}). */
+let asciiOnly = false;
+let keptInAscii: ReadonlySet<number> = new Set();
+
+/**
+ * For a terminal that shows ASCII only (outside a UTF-8 locale, where a character would be drawn
+ * `?`): `on` escapes every code point from U+0080 on as `\u{hex}` (what is bytes stays `\xNN`),
+ * but those of `kept`, which the caller maps to ASCII itself (the arrows and ellipses of its own
+ * words); off (the default) again when that screen is gone. Set by the TUI for its screen.
+ */
+export function setAsciiOnly(on: boolean, kept = ''): void {
+  asciiOnly = on;
+  keptInAscii = new Set([...kept].map((ch) => ch.codePointAt(0)!));
+}
+
+/** Whether code point `cp` (>= U+0080) is escaped whatever it is, on an ASCII-only terminal. */
+function escapedInAscii(cp: number): boolean {
+  return asciiOnly && !keptInAscii.has(cp);
+}
+
 const CLASS_BASE = 1;
 const CLASS_ESCAPE = 2;
 const CLASS_MARK = 3;
@@ -120,6 +140,7 @@ function markRoomAfter(cls: number, room: number): number {
  */
 export function isPrintableCodePoint(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
+  if (escapedInAscii(cp)) return false;
   const cls = codePointClass(cp);
   return cls === CLASS_BASE || cls === CLASS_MARK;
 }
@@ -217,7 +238,8 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
       continue;
     }
     const cls = codePointClass(cp);
-    const room = markRoomAfter(cls, markRoom);
+    const inAscii = escapedInAscii(cp);
+    const room = inAscii ? -1 : markRoomAfter(cls, markRoom);
     if (cls === CLASS_BYTES) {
       binarySigns++;
       notText++;
@@ -226,7 +248,7 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
       for (let k = 0; k < decodedLength; k++) buf[o++] = bytes[i + k];
       markRoom = room;
       decoded = true;
-    } else if (cls === CLASS_ESCAPE) {
+    } else if (cls === CLASS_ESCAPE || (inAscii && cls !== CLASS_BYTES)) {
       o += buf.write(codePointEscape(cp), o, 'latin1');
       markRoom = 0;
       decoded = true;
@@ -305,7 +327,7 @@ export function escapeText(text: string): string {
     }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    if (c >= 0x80) {
+    if (c >= 0x80 && !escapedInAscii(cp)) {
       const room = markRoomAfter(codePointClass(cp), markRoom);
       if (room >= 0) {
         markRoom = room;

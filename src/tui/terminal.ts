@@ -34,7 +34,7 @@ import { constants as osConstants } from 'node:os';
 import { ReadStream } from 'node:tty';
 import blessed from 'blessed';
 import { errorLine } from '../core/errors.js';
-import { escapeText } from '../render/escape.js';
+import { escapeText, setAsciiOnly } from '../render/escape.js';
 import { alignBlessedWidths } from './blessedWidths.js';
 import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
 import { type Glyphs, glyphsFor } from './glyphs.js';
@@ -176,6 +176,9 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
   const input = options.input ?? ownInput ?? process.stdin;
   const terminfo = terminfoFor(env);
   const unicode = localeIsUtf8(env);
+  // Outside a UTF-8 locale a character would be drawn `?`: escaped, it stays readable. The
+  // arrows and ellipses of flowspy's own words are kept for inGlyphs to write in ASCII.
+  setAsciiOnly(!unicode, '→…');
   let screen: blessed.Widgets.Screen;
   alignBlessedWidths();
   try {
@@ -203,6 +206,7 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
   const restore = (line?: string): void => {
     if (!restored) {
       restored = true;
+      setAsciiOnly(false);
       removeGuards();
       leaveScreen(screen, output);
       if (ownInput) ownInput.destroy();

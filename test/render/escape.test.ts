@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLine, escapeText, isPrintableCodePoint } from '../../src/render/escape.js';
+import { escapeLine, escapeText, isPrintableCodePoint, setAsciiOnly } from '../../src/render/escape.js';
 import { mulberry32 } from '../support/prng.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -244,5 +244,21 @@ describe('text or bytes: one rule for every line of data', () => {
   ];
   it.each(cases)('%s', (_name, line, expected) => {
     expect(escapeLine(line)).toBe(expected);
+  });
+});
+
+describe('on a terminal that shows ASCII only', () => {
+  it('escapes every code point from U+0080 on, but those kept; bytes stay bytes; off again after', () => {
+    try {
+      setAsciiOnly(true, '→');
+      expect(escapeText('café 中文 e\u0301 → ok')).toBe('caf\\u{e9} \\u{4e2d}\\u{6587} e\\u{301} → ok');
+      expect(escapeLine(Buffer.from('café 中文\x1b'))).toBe('caf\\u{e9} \\u{4e2d}\\u{6587}\\x1b');
+      // Bytes that are no UTF-8 stay \xNN, and binary data is told as before.
+      expect(escapeLine(Buffer.from([0x63, 0xe9, 0x21]))).toBe('c\\xe9!');
+    } finally {
+      setAsciiOnly(false);
+    }
+    expect(escapeText('café')).toBe('café');
+    expect(escapeLine(Buffer.from('中文'))).toBe('中文');
   });
 });
