@@ -92,7 +92,7 @@ export class Commands {
       case 'turn.previous':
       {
         const what = conversation.showingMessages ? 'message' : 'turn';
-        if (!conversation.jump(command === 'turn.next' ? 1 : -1)) status.say(command === 'turn.next' ? `] : the last ${what} is in view` : `[ : the first ${what} is in view`);
+        if (!conversation.jump(command === 'turn.next' ? 1 : -1)) status.say(command === 'turn.next' ? `]: the last ${what} is in view` : `[: the first ${what} is in view`);
         return;
       }
       case 'body.expand':

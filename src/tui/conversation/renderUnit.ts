@@ -126,12 +126,14 @@ function headText(flow: ConversationFlow, arrow: string): string {
   if (flow.end?.detail === REFUSED) return `${ends}connection refused`;
   // The proxy's client connected to flowspy, which could not reach the upstream (the end line says why).
   if (upstreamFailed(flow.end)) return `${ends}connected to flowspy; upstream not reached`;
+  // Relayed by flowspy: no handshake was captured, flowspy made both connections.
+  if (flow.origin === 'proxy') return `${ends}connected through flowspy`;
   // A captured flow still open without a byte: whether its handshake completed is told at its end.
   if (flow.end === undefined && flow.origin === 'capture' && flow.extentC2s === 0 && flow.extentS2c === 0) return `${ends}SYN seen, no data yet`;
   return `${ends}${HANDSHAKE_TEXT[flow.end?.handshake ?? 'complete']}`;
 }
 
-/** What the head line says of how far the handshake got (proxy flows and flows still open: complete). */
+/** What the head line says of how far the handshake got (flows still open: complete). */
 const HANDSHAKE_TEXT: Record<HandshakeSeen, string> = {
   syn: 'SYN seen, never answered',
   'syn-ack': 'SYN, SYN/ACK seen (no final ACK)',

@@ -143,7 +143,7 @@ describe('conversation pane', () => {
     screen.press(']');
     await screen.waitFor((s) => conversationRows(s)[0].startsWith('= #2 GET /style.css → 200 OK'));
     screen.press(']');
-    await screen.waitFor((s) => statusRow(s).includes('] : the last message is in view'));
+    await screen.waitFor((s) => statusRow(s).includes(']: the last message is in view'));
     screen.press('[', '[', '[');
     await screen.waitFor((s) => conversationRows(s)[0].startsWith('= 192.168.1.23:51000 → '));
     await quit(screen);

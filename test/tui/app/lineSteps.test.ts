@@ -19,13 +19,13 @@ describe('] and [ in an SMTP conversation (messages mode)', () => {
       await screen.flush();
       tops.push(screen.line(1).trim());
     }
-    expect(status()).toContain('] : the last message is in view');
+    expect(status()).toContain(']: the last message is in view');
     expect(tops.slice(0, 5)).toEqual(['< 220 mx ESMTP', '> EHLO a', '> NOOP 0', '> NOOP 1', '> NOOP 2']);
     for (let i = 0; i < 12 && !status().includes('[ :'); i++) {
       screen.press('[');
       await screen.flush();
     }
-    expect(status()).toContain('[ : the first message is in view');
+    expect(status()).toContain('[: the first message is in view');
     app.dispose();
   });
 });

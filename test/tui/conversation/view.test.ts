@@ -384,6 +384,12 @@ describe('the connection line', () => {
     expect(texts(view(failed).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected to flowspy; upstream not reached');
   });
 
+  test('a proxied flow was connected through flowspy: no handshake was captured', () => {
+    const proxied = new FakeSource(KEY).data('c2s', 'hi\n').finish('fin');
+    proxied.flow.origin = 'proxy';
+    expect(texts(view(proxied).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected through flowspy');
+  });
+
   test('a handshake that did not complete says what was seen, not "connected"', () => {
     const head = (s: FakeSource) => texts(view(s).lines())[0];
     expect(head(new FakeSource(KEY).finish('timeout', CAPTURE_ENDED, 'syn-ack'))).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 SYN, SYN/ACK seen (no final ACK)');
