@@ -2,7 +2,7 @@
  * Messages of a capture file's flows, parsed after the file is loaded rather than while it
  * loads: the list shows every flow (with its first line) as soon as the bytes are in the store,
  * and the summaries and the messages mode follow, flow after flow, from the store. Each flow is
- * replayed through {@link replayFlow}: the chunks of a body are counted together, not read, and
+ * replayed as {@link startReplay} does it: the chunks of a body are counted together, not read, and
  * the event loop gets a turn once {@link SLICE_MS} ms have passed, looked at after each flow and
  * every 4 MiB read or 16,384 events, so keys are answered throughout. Owned by the TUI run;
  * `stop()` ends it (at quit).
@@ -11,7 +11,7 @@ import type { FlowEvent } from '../core/types.js';
 import type { FlowMessages } from '../messages/flowMessages.js';
 import type { MessageTable } from '../messages/messageTable.js';
 import type { FlowStore } from '../store/flowStore.js';
-import { replayFlow } from './actions/replayFlow.js';
+import { startReplay } from './actions/replayFlow.js';
 
 /** Milliseconds of parsing between two turns of the event loop, at least (looked at between flows and batches). */
 const SLICE_MS = 10;
@@ -51,17 +51,24 @@ export class MessageBackfill {
           this.table.apply(event);
           messages = this.table.get(id);
         };
-        await replayFlow(this.store, id, sink, {
+        const replay = startReplay(this.store, id, sink, {
           pauseEveryBytes: 4 << 20,
           sliceBytes: 256 << 10,
-          pause: () => this.pause(),
           skippable: (dir) => (messages === undefined ? 0 : messages.skippable(dir)),
         });
+        // Flows follow one another with no await between them until a slice is over.
+        while (!replay.step()) {
+          const turn = this.pause();
+          if (turn) await turn;
+          replay.checkHeld();
+        }
       } catch {
         this.table.delete(id);
       }
       this.done++;
       this.onProgress(id);
+      const turn = this.pause();
+      if (turn) await turn;
     }
   }
 

@@ -195,6 +195,9 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
     ownInput?.destroy();
     throw error;
   }
+  // In a UTF-8 locale the characters are written as themselves, not through the line-drawing set
+  // (blessed's ACS: `·` sent as `^N~^O` reads as `~` in tmux's copy mode and capture-pane).
+  if (unicode) (screen.tput as unknown as { brokenACS: boolean }).brokenACS = true;
   const mouse = options.mouse !== false;
   if (mouse) {
     // After what blessed has buffered (the alternate screen), so the modes come in order.

@@ -84,25 +84,35 @@ const EVENT_WORK_BYTES = 256;
  *   throws, reject as they are.
  */
 export async function replayFlow(store: ReplaySource, flowId: number, sink: FlowEventSink, options: ReplayOptions = {}): Promise<ReplaySummary> {
-  const flow = store.getFlow(flowId);
-  const chunks = store.chunksOf(flowId);
-  if (flow === undefined || chunks === undefined) throw goneError(flowId);
+  const replay = startReplay(store, flowId, sink, options);
   const pause = options.pause ?? nextTurn;
-  const replay = new FlowReplay(store, chunks, flow, sink, options);
   while (!replay.step()) {
     await pause();
-    // The chunk index is read in place: it must still be this flow's.
-    if (store.getFlow(flowId) !== flow) throw goneError(flowId);
+    replay.checkHeld();
   }
   await pause();
   return { events: replay.events, bytes: replay.bytes, ended: replay.ended };
 }
 
 /**
- * One replay's state: {@link step} emits events synchronously until a pause is due, so the loop
- * over the chunks is plain code and the awaits stay in {@link replayFlow}.
+ * A replay of flow `flowId` as {@link replayFlow} makes it, driven by the caller: call
+ * {@link FlowReplay.step} until it returns true, giving the event loop a turn when it returns
+ * false if need be, then {@link FlowReplay.checkHeld} before the next step. For a caller that
+ * replays many flows without an await per flow (the TUI's message backfill).
+ * @throws FlowGoneError when the flow is not held.
  */
-class FlowReplay {
+export function startReplay(store: ReplaySource, flowId: number, sink: FlowEventSink, options: ReplayOptions = {}): FlowReplay {
+  const flow = store.getFlow(flowId);
+  const chunks = store.chunksOf(flowId);
+  if (flow === undefined || chunks === undefined) throw goneError(flowId);
+  return new FlowReplay(store, chunks, flow, sink, options);
+}
+
+/**
+ * One replay's state: {@link step} emits events synchronously until a pause is due (about
+ * `pauseEveryBytes` read), so the loop over the chunks is plain code and the awaits are the caller's.
+ */
+export class FlowReplay {
   events = 0;
   bytes = 0;
   readonly ended: boolean;
@@ -124,7 +134,7 @@ class FlowReplay {
   private readonly data: StoredDataEvent;
 
   constructor(
-    store: ReplaySource,
+    private readonly store: ReplaySource,
     private readonly chunks: StoredChunks,
     private readonly flow: FlowRecord,
     private readonly sink: FlowEventSink,
@@ -199,6 +209,14 @@ class FlowReplay {
       this.chunk++;
     }
     return true;
+  }
+
+  /**
+   * After a turn of the event loop: the chunk index is read in place, so the flow must still be held.
+   * @throws FlowGoneError when it was evicted.
+   */
+  checkHeld(): void {
+    if (this.store.getFlow(this.flowId) !== this.flow) throw goneError(this.flowId);
   }
 
   private emit(event: FlowEvent): void {
