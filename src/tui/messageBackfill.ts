@@ -41,6 +41,7 @@ export class MessageBackfill {
   async run(): Promise<void> {
     const ids = [...this.store.flows()].map((flow) => flow.id);
     this.total = ids.length;
+    this.sliceStarted = performance.now();
     for (const id of ids) {
       if (this.stopped) return;
       try {

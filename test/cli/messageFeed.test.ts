@@ -35,14 +35,18 @@ describe('message feed of a TUI run', () => {
     const store = new FlowStore({ sourceFile: DEMO });
     const table = new MessageTable();
     let parsed = 0;
-    const feed = messageFeed(store, table, true, () => parsed++);
+    const activity: (string | undefined)[] = [];
+    const feed = messageFeed(store, table, true, () => {
+      parsed++;
+      activity.push(feed.activity());
+    });
     expect(feed.sinks).toEqual([]);
     await runCapture({ source: DEMO, sinks: [(event) => store.apply(event), ...feed.sinks] });
     expect(table.size).toBe(0);
-    const done = feed.sourceEnded();
-    expect(feed.activity()).toMatch(/^parsing \d+%$/);
-    await done;
+    await feed.sourceEnded();
     expect(parsed).toBe(5);
+    // While flows are left, the status row's activity says how far the parse is.
+    expect(activity).toEqual(['parsing 20%', 'parsing 40%', 'parsing 60%', 'parsing 80%', undefined]);
     expect(table.get(2)?.summary()).toMatch(/^SMTP EHLO laptop\.example\.com → 250/);
     expect(feed.activity()).toBeUndefined();
     store.dispose();
