@@ -78,8 +78,8 @@ export class CutBodySearch {
   /**
    * `match 3 of 17`: where `match` stands among every match of `needle` in the rows and in the
    * cut bodies (in the order `n` goes, which shows a cut body's matches in full). Past
-   * {@link MAX_BODIES_SEARCHED} cut bodies the rest are not counted: `17+`, and no number when
-   * one of them comes before the match; `+` too when a body goes on past what the messages mode
+   * {@link MAX_BODIES_SEARCHED} cut bodies the rest are not counted: `17+`, and the match's
+   * number a floor (`match 5+ of 17+`) when one of them comes before it; `+` too when a body goes on past what the messages mode
    * reads of it (1 MiB), which is not counted. `rowsKey` changes whenever the rows were made
    * from other lines (the counts kept per body are dropped then).
    */
@@ -96,7 +96,8 @@ export class CutBodySearch {
     }
     const numbered = cut.length <= MAX_BODIES_SEARCHED || cut[MAX_BODIES_SEARCHED].row > match.row;
     const of = `${formatCount(total)}${unread || cut.length > MAX_BODIES_SEARCHED ? '+' : ''}`;
-    return numbered ? `match ${formatCount(number)} of ${of}` : `${of} matches`;
+    // Past the bodies counted, the match's number is a floor: `match 40+ of 70+`.
+    return `match ${formatCount(number)}${numbered ? '' : '+'} of ${of}`;
   }
 
   /** Shows `body` in full; returns how many rows its unit grew by, undefined when the unit is no longer shown (past the line cap). */

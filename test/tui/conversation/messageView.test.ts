@@ -456,6 +456,22 @@ describe('message view: following, and the window when rows are added', () => {
     expect(view.lines()[0].text).toBe('< needle hidden');
   });
 
+  it('a match past more cut bodies than are counted has a floor for its number: match 34+ of 34+', () => {
+    const flow = liveFlow(KEY, 1000);
+    for (let i = 0; i < 40; i++) {
+      flow.send('c2s', request(`/${i}`));
+      flow.send('s2c', response(lines(40, 'first') + '\nneedle hidden'));
+    }
+    flow.send('c2s', request('/needle'));
+    flow.send('s2c', response('ok'));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 6, flow.stamp, HEAD);
+    view.end();
+    expect(view.find('needle', true)).toBe(true);
+    // 40 cut bodies before it, 32 of them counted, and the exchange's own line: at least the 34th of 34.
+    expect(view.matchCount()).toBe('match 34+ of 34+');
+  });
+
   it('a body longer than the messages mode reads (1 MiB) makes the count a floor: 1+', () => {
     const flow = liveFlow(KEY, 1000);
     // A needle in the first lines, one past the first MiB (not read, so not counted).
