@@ -93,15 +93,16 @@ export class HttpConversation implements HttpStreamHooks {
 
   /**
    * The flow is over: both directions end, and requests still without a response are flagged
-   * `unanswered`. `byConnection`: the connection ended (FIN, reset), not the capture: a message it
-   * cut is flagged `cut-short`.
+   * `unanswered`, unless `stillOpen` (the capture stopped with the connection open: an answer
+   * may have come after). `byConnection`: the connection ended (FIN, reset), not the capture or
+   * an idle timeout: a message it cut is flagged `cut-short`.
    */
-  finish(ts: Micros, byConnection = true): void {
+  finish(ts: Micros, byConnection = true, stillOpen = false): void {
     if (this.finished) return;
     this.parsers.c2s.end(ts, byConnection);
     this.parsers.s2c.end(ts, byConnection);
     this.finished = true;
-    for (let i = this.pendingHead; i < this.pending.length; i++) this.flag(this.pending[i], 'unanswered');
+    if (!stillOpen) for (let i = this.pendingHead; i < this.pending.length; i++) this.flag(this.pending[i], 'unanswered');
     this.pending.length = 0;
     this.pendingHead = 0;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { Direction, FlowEvent } from '../../src/core/types.js';
+import { CAPTURE_ENDED, type Direction, type FlowEndReason, type FlowEvent } from '../../src/core/types.js';
 import { runCapture } from '../../src/engine/captureRun.js';
 import { detectProtocol } from '../../src/messages/detect.js';
 import { FlowMessages } from '../../src/messages/flowMessages.js';
@@ -88,8 +88,8 @@ class Script {
     this.events.push({ type: 'half-close', flowId: 1, dir, ts: ++this.ts });
     return this;
   }
-  end(): FlowEvent[] {
-    this.events.push({ type: 'flow-end', flowId: 1, ts: ++this.ts, reason: 'fin', detail: undefined });
+  end(reason: FlowEndReason = 'fin', detail?: string): FlowEvent[] {
+    this.events.push({ type: 'flow-end', flowId: 1, ts: ++this.ts, reason, detail });
     return this.events;
   }
 }
@@ -368,5 +368,17 @@ describe('bytes held while the protocol is undecided', () => {
     send('E');
     send('T /x HTTP/1.1\r\nHost: a\r\n\r\n');
     expect(table.get(1)!.http?.exchanges.map((e) => `${e.request?.method} ${e.request?.target}`)).toEqual(['GET /x']);
+  });
+});
+
+describe('a request still waiting at the end', () => {
+  it('when the capture stopped with the connection open it is pending (…), not flagged; when the connection closed, unanswered', () => {
+    const waiting = (): Script => new Script().data('c2s', 'GET /slow HTTP/1.1\r\nHost: a\r\n\r\n');
+    const stopped = run(waiting().end('timeout', CAPTURE_ENDED));
+    expect(stopped.summary()).toBe('GET /slow → …');
+    expect(stopped.http!.exchanges[0].flags).toEqual([]);
+    const closed = run(waiting().end('fin'));
+    expect(closed.summary()).toBe('! GET /slow → (no response)');
+    expect(closed.http!.exchanges[0].flags).toEqual(['unanswered']);
   });
 });

@@ -381,6 +381,23 @@ describe('HTTP/1.x parser: messages the connection cut short', () => {
     expect(told).toEqual([[], ['cut-short']]);
   });
 
+  it('a request still waiting when the capture stopped is not unanswered; at a close or an idle timeout it is', () => {
+    const waiting = (): HttpConversation => {
+      const http = new HttpConversation('c2s');
+      http.feed('c2s', 0, Buffer.from(get('/a')), 1);
+      return http;
+    };
+    const stopped = waiting();
+    stopped.finish(3, false, true);
+    expect(stopped.exchanges[0].flags).toEqual([]);
+    const idle = waiting();
+    idle.finish(3, false);
+    expect(idle.exchanges[0].flags).toEqual(['unanswered']);
+    const closed = waiting();
+    closed.finish(3, true);
+    expect(closed.exchanges[0].flags).toEqual(['unanswered']);
+  });
+
   it('not when the capture stopped inside it, nor for whole messages and bodies read until close', () => {
     const capture = conversation(cutResponse);
     capture.finish(3, false);
