@@ -20,7 +20,7 @@ export interface LineSide {
   kept: boolean;
   /** The direction's one line object for lines not kept. */
   unkept: UnkeptLine;
-  /** Whether the text of `current` is needed: it is kept, or is Redis's (its values are read past the items kept), or may be SMTP's `DATA` or `354`. */
+  /** Whether the text of `current` is needed: it is kept, or may open a Redis value (read past the items kept too), or may be SMTP's `DATA` or `354`. */
   keepText: boolean;
   /** The text of `current` so far, when needed. */
   readonly text: LineText;

@@ -16,7 +16,7 @@ import { LineAuthReader } from './lineAuth.js';
 import { MAX_LINE_TEXT, type LineItem, type LineTurn } from './lineItem.js';
 import { newLineSide, type LineSide } from './lineSide.js';
 import { textEnd } from './lineText.js';
-import { RESP_AGGREGATE, RESP_SIMPLE } from './resp.js';
+import { mayOpenRespValue, RESP_AGGREGATE, RESP_SIMPLE } from './resp.js';
 import { RespItem } from './respItem.js';
 import { ReplyTracker, type LineTurnFailure } from './lineReplies.js';
 import { lineProtocolName } from './lineSummary.js';
@@ -270,7 +270,8 @@ export class LineConversation {
       } else {
         side.kept = this.items.length < MAX_LINE_ITEMS;
         if (dir === this.clientDir) this.clientLines++;
-        side.keepText = side.kept || this.readsResp || this.smtpData.mayBeDataStep(dir, bytes[from]);
+        const first = bytes[from];
+        side.keepText = side.kept || (this.readsResp && mayOpenRespValue(first, dir !== this.clientDir)) || this.smtpData.mayBeDataStep(dir, first);
         line = side.current = side.kept ? this.push({ kind: 'line', dir, offset: offset + from, length: 0, firstTs: ts, lastTs: ts, text: '', complete: false }) : side.unkept.reset(offset + from, ts);
       }
     }

@@ -20,10 +20,18 @@ export const RESP_AGGREGATE = /^([*$%~>=!])(-?\d{1,9})$/;
 /** A reply line that redis-cli shows in words: an integer (`:3`), RESP3's null, double, boolean and big number. */
 export const RESP_SIMPLE = /^[:_,#(]/;
 
+/** Whether a line starting with byte `first` may open a RESP value ({@link RESP_AGGREGATE}; from the server, {@link RESP_SIMPLE} too). */
+export function mayOpenRespValue(first: number, fromServer: boolean): boolean {
+  return '*$%~>=!'.includes(String.fromCharCode(first)) || (fromServer && ':_,#('.includes(String.fromCharCode(first)));
+}
+
 /** Characters kept of a value's text (and of each array in it), and bytes of a bulk string; the rest is left out (`…`). */
 const MAX_TEXT = 2048;
 
 const NO_BYTES = new Uint8Array(0);
+
+/** Arrays (maps, sets, pushes) open at once in one value, at most. */
+const MAX_DEPTH = 32;
 
 /** An array (or map, set, push) being read: elements left, elements read, and their text so far. */
 interface OpenArray {
@@ -71,6 +79,8 @@ export class RespValue {
    */
   line(text: string): boolean {
     if (this.done || this.bulkLeftBytes > 0 || !(RESP_AGGREGATE.test(text) || RESP_SIMPLE.test(text) || /^[+-]/.test(text))) return false;
+    // Arrays nested deeper than MAX_DEPTH are no reply a server sends: the value ends there, its memory bounded.
+    if (this.open.length >= MAX_DEPTH && /^[*%~>]/.test(text)) return false;
     this.start(text);
     return true;
   }

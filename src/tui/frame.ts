@@ -130,8 +130,9 @@ function statusInfo(scene: FrameScene): StatusInfo {
   const message = said !== '' ? said : problem !== undefined ? problemBadge(problem, scene.terminal.glyphs.ellipsis) : '';
   const glyphs = scene.terminal.glyphs;
   return {
-    source: inGlyphs(escapeText(source.label()), glyphs),
-    sourceShorter: source.shorterLabels?.().map((label) => inGlyphs(escapeText(label), glyphs)) ?? [],
+    // Arrows in the glyph set first: escaped first, an ASCII terminal's would be \u{2192}.
+    source: escapeText(inGlyphs(source.label(), glyphs)),
+    sourceShorter: source.shorterLabels?.().map((label) => escapeText(inGlyphs(label, glyphs))) ?? [],
     recording: source.recording === undefined ? '' : escapeText(source.recording),
     counters: source.counters(),
     flows: list.total,

@@ -176,9 +176,6 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
   const input = options.input ?? ownInput ?? process.stdin;
   const terminfo = terminfoFor(env);
   const unicode = localeIsUtf8(env);
-  // Outside a UTF-8 locale a character would be drawn `?`: escaped, it stays readable. The
-  // arrows and ellipses of flowspy's own words are kept for inGlyphs to write in ASCII.
-  setAsciiOnly(!unicode, '→…');
   let screen: blessed.Widgets.Screen;
   alignBlessedWidths();
   try {
@@ -195,6 +192,10 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
     ownInput?.destroy();
     throw error;
   }
+  // Outside a UTF-8 locale a character would be drawn `?`: escaped, it stays readable. The
+  // ellipses that mark flowspy's own cuts in texts made of captured words (a Redis value's `…`)
+  // are kept: a cut shown as \u{2026} would read as data.
+  setAsciiOnly(!unicode, '…');
   // In a UTF-8 locale the characters are written as themselves, not through the line-drawing set
   // (blessed's ACS: `·` sent as `^N~^O` reads as `~` in tmux's copy mode and capture-pane).
   if (unicode) (screen.tput as unknown as { brokenACS: boolean }).brokenACS = true;

@@ -354,6 +354,15 @@ describe('line protocols', () => {
     }
   });
 
+  it('ends a RESP value nested deeper than 32 arrays: its memory stays bounded', () => {
+    const lines = play([['s2c', '+OK\r\n'], ['c2s', `${resp('PING')}${'*1\r\n'.repeat(10_000)}`]]);
+    const items = lines.items.filter((item) => item.dir === 'c2s');
+    // PING, then values of 32 nested arrays each, every one ended (complete) by the next `*1`.
+    expect(items.length).toBeGreaterThan(300);
+    expect(items.slice(1, -1).every((item) => item.complete && item.text.endsWith(' …'))).toBe(true);
+    expect(lines.rawFrom('c2s')).toBeUndefined();
+  });
+
   it('counts the client\'s lines once they are not kept, as the list\'s `(N cmds)` says', () => {
     const lines = play([['c2s', 'NOOP\r\n'.repeat(MAX_LINE_ITEMS + 500)]], (n) => Array.from({ length: Math.floor(n / 1448) }, (_, i) => (i + 1) * 1448));
     expect(lines.items.length).toBe(MAX_LINE_ITEMS);

@@ -72,9 +72,13 @@ export class FlowMatcher {
     return messages?.summary(matchedExchange(this.active, messages), lineText) ?? '';
   }
 
-  /** `summary` as the list shows it: escaped as a query is shown (a line's `\xNN` and `\` single, as the messages mode shows them), arrows in the glyph set. */
+  /**
+   * `summary` as the list shows it: arrows and ellipses in the glyph set (before the escaping,
+   * which writes any other character an ASCII terminal cannot draw as `\u{hex}`), then escaped as
+   * a query is shown (a line's `\xNN` and `\` single, as the messages mode shows them).
+   */
   private shown(summary: string): string {
-    return inGlyphs(shownQuery(summary), this.glyphs);
+    return shownQuery(inGlyphs(summary, this.glyphs));
   }
 
   /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
