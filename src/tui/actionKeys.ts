@@ -84,8 +84,21 @@ export interface ActionScene {
 /** The file-writing keys over one app's scene. */
 export class ActionKeys {
   private offered: OfferedSave | undefined;
+  /** The files being written now (`saving flow 3`), oldest first. */
+  private readonly writing: string[] = [];
 
   constructor(private readonly scene: ActionScene) {}
+
+  /** What is still being written (`saving flow 3…`, the oldest of them), for the status row and `q`; undefined when nothing is. */
+  get writingNow(): string | undefined {
+    return this.writing.length === 0 ? undefined : `${this.writing[0]}…`;
+  }
+
+  /** `work`, said to be `what` (`saving flow 3`) by {@link writingNow} until it settles. */
+  private track<T>(what: string, work: Promise<T>): Promise<T> {
+    this.writing.push(what);
+    return work.finally(() => this.writing.splice(this.writing.indexOf(what), 1));
+  }
 
   /**
    * `s`: offers to save the flow acted on; returns its prompt's label (with the sizes of the
@@ -199,7 +212,7 @@ export class ActionKeys {
     const failed = (error: unknown): void => status.sayError(error);
     if (what.kind === 'flow') {
       status.say(`saving flow ${what.flowId}…`);
-      actions.saveFlow(what.flowId, place).then(
+      this.track(`saving flow ${what.flowId}`, actions.saveFlow(what.flowId, place)).then(
         (saved) => status.sayFitted((columns) => savedFlowMessage(saved, columns, ellipsis)),
         failed,
       );
@@ -208,12 +221,12 @@ export class ActionKeys {
     if (what.kind === 'mail') {
       const { flowId, target } = what;
       status.say(`saving mail ${target.number}…`);
-      actions.saveMail(flowId, target, place).then((saved) => status.sayFitted((columns) => savedMailMessage(target, saved, columns, ellipsis)), failed);
+      this.track(`saving mail ${target.number}`, actions.saveMail(flowId, target, place)).then((saved) => status.sayFitted((columns) => savedMailMessage(target, saved, columns, ellipsis)), failed);
       return;
     }
     const { flowId, target } = what;
     status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
-    actions.saveBody(flowId, target, place).then((saved) => status.sayFitted((columns) => savedBodyMessage(target, saved, columns, ellipsis)), failed);
+    this.track(`saving body of #${target.exchange + 1} ${target.role}`, actions.saveBody(flowId, target, place)).then((saved) => status.sayFitted((columns) => savedBodyMessage(target, saved, columns, ellipsis)), failed);
   }
 
   /** `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). */
@@ -225,7 +238,7 @@ export class ActionKeys {
     path = answeredPath(path, offered || this.pcapName(ids.length));
     const say = (head: string): void => status.sayFitted((columns) => messageWithPath(head, path, columns, this.scene.ellipsis));
     say(`writing ${countOf(ids.length, 'flow')} to `);
-    this.scene.actions.writePcap(ids, path).then(
+    this.track(`writing ${countOf(ids.length, 'flow')}`, this.scene.actions.writePcap(ids, path)).then(
       (written) => say(writtenPcapPrefix(written)),
       (error: unknown) => status.sayError(error),
     );

@@ -131,7 +131,7 @@ export class TuiApp {
         this.scheduler.soon();
       });
     this.commands = new Commands({ ...parts, searches: this.searches, actionKeys, repaint: () => this.screen.realloc(), suspend });
-    this.frameScene = { ...parts, boxes, anchorSelectedExchange: () => this.anchorSelectedExchange() };
+    this.frameScene = { ...parts, boxes, anchorSelectedExchange: () => this.anchorSelectedExchange(), writingNow: () => actionKeys.writingNow };
     this.promptScene = { ...parts, searches: this.searches, actionKeys, focusConversation: () => this.commands.setFocus('conversation') };
     this.mouseTargets = {
       ...parts,

@@ -30,7 +30,7 @@ export interface CommandScene {
   readonly source: TuiSource;
   readonly status: StatusMessage;
   readonly searches: Pick<SearchSteps, 'again'>;
-  readonly actionKeys: Pick<ActionKeys, 'offerFlow' | 'copyCurl' | 'offerBody' | 'pcapName'>;
+  readonly actionKeys: Pick<ActionKeys, 'offerFlow' | 'copyCurl' | 'offerBody' | 'pcapName' | 'writingNow'>;
   layout(): ScreenLayout;
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */
   focusedFlowId(): number | undefined;
@@ -167,6 +167,11 @@ export class Commands {
         state.helpTop = 0;
         return;
       case 'quit':
+        // A file being written would be left out, its part removed: asked first.
+        if (this.scene.actionKeys.writingNow !== undefined) {
+          state.prompt = new PromptBar('quit', `still ${this.scene.actionKeys.writingNow} quit and lose it? (y/n) `);
+          return;
+        }
         if ((source.kind !== 'file' || source.piped) && source.running()) {
           state.prompt = new PromptBar('quit', `stop the ${source.kind === 'proxy' ? 'proxy' : 'capture'} and quit? (y/n) `);
           return;

@@ -54,6 +54,8 @@ export interface FrameScene {
   focusedFlowId(): number | undefined;
   /** Puts the conversation at the exchange list's selection when it moved; called before the conversation is shown. */
   anchorSelectedExchange(): void;
+  /** What file is still being written (`saving flow 3…`), undefined when none (see ActionKeys.writingNow). */
+  writingNow(): string | undefined;
 }
 
 /** Draws the whole screen from `scene`, then renders it once. */
@@ -145,7 +147,8 @@ function statusInfo(scene: FrameScene): StatusInfo {
     follow: scene.following.on,
     paused: scene.scheduler.isPaused,
     loading: source.kind === 'file' && source.running(),
-    activity: source.activity?.() ?? '',
+    // A save in progress stays said, whatever messages come meanwhile.
+    activity: [source.activity?.(), scene.writingNow()].filter((text) => text !== undefined && text !== '').join(', '),
     message: inGlyphs(listSearchNote(scene) ?? message, glyphs),
   };
 }
