@@ -20,10 +20,10 @@
  * Several flows: while only one flow has ever been open at a time, lines carry no tag and the
  * output is exactly sockspy's. The first time a second flow opens while another is open, every
  * line from then on (sticky, for the rest of the run) starts with `#<flow id> `, and each flow
- * already open is named once by `#<id> =still open: connection from A to B`, so every tag can
+ * already open is named once by `#<id> =is the connection from A to B`, so every tag can
  * be read back to its connection:
  *
- *   #1 =still open: connection from 10.0.0.1:20000 to 10.0.0.2:80
+ *   #1 =is the connection from 10.0.0.1:20000 to 10.0.0.2:80
  *   #2 =connect from 10.0.0.1:20001 to 10.0.0.2:80
  *   #1 <HTTP/1.1 200 OK
  *
@@ -186,8 +186,9 @@ export class LogOutput implements FlowOutput {
     if (!this.tagging && this.flows.size >= 1 && !this.flows.has(id)) {
       this.tagging = true;
       for (const [otherId, other] of this.flows) {
-        const what = other.key ? `connection from ${formatEndpoint(other.key.client)} to ${formatEndpoint(other.key.server)}` : 'connection';
-        this.line(otherId, ts, `=still open: ${what}`);
+        // Not `still open`: that reads as the state at the capture's end, said by the flow's last line.
+        const what = other.key ? `the connection from ${formatEndpoint(other.key.client)} to ${formatEndpoint(other.key.server)}` : 'a connection open before';
+        this.line(otherId, ts, `=is ${what}`);
       }
     }
     this.flows.set(id, flow);
