@@ -439,15 +439,23 @@ describe('message view: following, and the window when rows are added', () => {
     expect(step(true)).toBe('match 4 of 5:  /needle-path H');
   });
 
-  it('N finds the last match of a cut body before the match', () => {
+  /** `bodies` exchanges whose bodies hide a needle past their cut, then one with `needle` in its target; the view at its end. */
+  function hiddenNeedles(bodies: number): MessageView {
     const flow = liveFlow(KEY, 1000);
-    flow.send('c2s', request('/a'));
-    flow.send('s2c', response(lines(40, 'first') + '\nneedle hidden'));
+    for (let i = 0; i < bodies; i++) {
+      flow.send('c2s', request(`/${i}`));
+      flow.send('s2c', response(lines(40, 'first') + '\nneedle hidden'));
+    }
     flow.send('c2s', request('/needle'));
     flow.send('s2c', response('ok'));
     const view = new MessageView(FLOW, flow.messages, flow.read);
     view.update(80, 6, flow.stamp, HEAD);
     view.end();
+    return view;
+  }
+
+  it('N finds the last match of a cut body before the match', () => {
+    const view = hiddenNeedles(1);
     expect(view.find('needle', true)).toBe(true);
     expect(view.matchCount()).toBe('match 3 of 3');
     expect(view.find('needle', true, true)).toBe(true);
@@ -457,16 +465,7 @@ describe('message view: following, and the window when rows are added', () => {
   });
 
   it('a match past more cut bodies than are counted has a floor for its number: match 34+ of 34+', () => {
-    const flow = liveFlow(KEY, 1000);
-    for (let i = 0; i < 40; i++) {
-      flow.send('c2s', request(`/${i}`));
-      flow.send('s2c', response(lines(40, 'first') + '\nneedle hidden'));
-    }
-    flow.send('c2s', request('/needle'));
-    flow.send('s2c', response('ok'));
-    const view = new MessageView(FLOW, flow.messages, flow.read);
-    view.update(80, 6, flow.stamp, HEAD);
-    view.end();
+    const view = hiddenNeedles(40);
     expect(view.find('needle', true)).toBe(true);
     // 40 cut bodies before it, 32 of them counted, and the exchange's own line: at least the 34th of 34.
     expect(view.matchCount()).toBe('match 34+ of 34+');
