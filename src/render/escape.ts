@@ -136,7 +136,8 @@ function markRoomAfter(cls: number, room: number): number {
 /**
  * True when code point `cp` may be shown as the character itself, given a base character to
  * carry it when it is a combining mark. See the module policy: general category C, Z (but the
- * ASCII space) and default-ignorable code points are not printable.
+ * ASCII space) and default-ignorable code points are not printable; on an ASCII-only terminal
+ * ({@link setAsciiOnly}) nothing from U+0080 on is, but the code points kept.
  */
 export function isPrintableCodePoint(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;

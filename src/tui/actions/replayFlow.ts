@@ -113,8 +113,11 @@ export function startReplay(store: ReplaySource, flowId: number, sink: FlowEvent
  * `pauseEveryBytes` read), so the loop over the chunks is plain code and the awaits are the caller's.
  */
 export class FlowReplay {
+  /** Events emitted so far. */
   events = 0;
+  /** Data bytes emitted so far (read or only counted). */
   bytes = 0;
+  /** True when the flow had ended when the replay started: its flow-end comes last. */
   readonly ended: boolean;
   private readonly flowId: number;
   private readonly sliceBytes: number;
