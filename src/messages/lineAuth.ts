@@ -3,7 +3,7 @@
  * `AUTH`, IMAP `AUTHENTICATE`, with the server's `334` or `+` challenges) decoded, and passwords
  * sent in clear (`PASS` of POP3 and FTP, IMAP `LOGIN` with its arguments in line or as `{n}`
  * literals, Redis `AUTH [user] password` in line or as the RESP array a client library sends,
- * and `HELLO ... AUTH user password`, the line typed at a server's `Password:` prompt, as in
+ * `HELLO ... AUTH user password` and `CONFIG SET requirepass password` likewise, the line typed at a server's `Password:` prompt, as in
  * Telnet) found, so that a view can show a password by its size only. Reads complete lines in
  * arrival order; pure state, never throws.
  */
@@ -41,6 +41,12 @@ const LITERAL_END = /\s*\{(\d+)\+?\}\s*$/y;
 /** The SASL mechanisms (and FTP's `AUTH TLS`) an `AUTH` names; any other word is a Redis password. */
 const MECHANISM = /^(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2?|OAUTHBEARER|GSSAPI|GSS-SPNEGO|GS2-[\w-]+|NTLM|EXTERNAL|ANONYMOUS|SCRAM-[\w-]+|KERBEROS_V[45]|SKEY|OTP|SRP|TLS|SSL|TLS-[CP]|X-[\w-]+)$/i;
 const REDIS_AUTH = /^(AUTH(?:\s+(\S+))?)\s+(\S+)\s*$/i;
+/**
+ * Redis commands typed in line that carry a password: `CONFIG SET requirepass pw` (and the other
+ * password parameters, after any pairs before them) and `HELLO 3 AUTH user pw`. All that follows
+ * the shown part is taken as secret, other pairs included.
+ */
+const REDIS_INLINE_SECRET = /^((?:CONFIG\s+SET\s+(?:\S+\s+\S+\s+)*?(?:requirepass|masterauth|tls-key-file-pass|tls-client-key-file-pass))|(?:HELLO(?:\s+\S+)?\s+AUTH\s+\S+))\s+(\S.*?)\s*$/i;
 /** A RESP array's header (`*3`: a command of three arguments) and a bulk string's (`$8`). */
 const RESP_ARRAY = /^\*(\d{1,4})$/;
 const RESP_BULK = /^\$(\d{1,9})$/;
@@ -162,6 +168,8 @@ export class LineAuthReader {
       const redis = REDIS_AUTH.exec(text);
       if (redis) return { kind: 'secret', shown: redis[1], secret: 'password', secretBytes: Buffer.byteLength(redis[3], this.encoding) };
     }
+    const inline = first === 0x63 || first === 0x68 ? REDIS_INLINE_SECRET.exec(text) : null;
+    if (inline) return { kind: 'secret', shown: inline[1], secret: 'password', secretBytes: Buffer.byteLength(inline[2], this.encoding) };
     const start = smtp ?? (second === 0x61 ? IMAP_AUTHENTICATE.exec(text) : null);
     if (start) {
       this.mechanism = start[2].toUpperCase();

@@ -96,6 +96,13 @@ describe('LineAuthReader', () => {
     expect(read('>AUTH TLS', '<234 ok')).toEqual([undefined, undefined]);
   });
 
+  it('Redis CONFIG SET of a password parameter and HELLO AUTH typed in line: all after the name is secret', () => {
+    expect(read('>CONFIG SET requirepass hunter2', '<+OK')).toEqual(['CONFIG SET requirepass||password 7', undefined]);
+    expect(read('>config set maxmemory 1mb masterauth hunter2 appendonly no')).toEqual(['config set maxmemory 1mb masterauth||password 21']);
+    expect(read('>HELLO 3 AUTH default hunter2 SETNAME app')).toEqual(['HELLO 3 AUTH default||password 19']);
+    expect(read('>CONFIG SET maxmemory 1mb', '>HELLO 3', '>CHECK requirepass x')).toEqual([undefined, undefined, undefined]);
+  });
+
   it('Redis commands as RESP arrays (what client libraries send): AUTH\'s and HELLO\'s password by its size, any other argument left alone', () => {
     const resp = (...args: string[]): string[] => [`>*${args.length}`, ...args.flatMap((a) => [`>$${Buffer.byteLength(a)}`, `>${a}`])];
     expect(read(...resp('AUTH', 'secret12'), '<+OK')).toEqual([undefined, undefined, undefined, undefined, '||password 8', undefined]);
