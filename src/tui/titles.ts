@@ -5,7 +5,7 @@
 import { countOf, formatCount } from '../core/count.js';
 import { escapeText } from '../render/escape.js';
 import type { Endpoint, FlowKey } from '../core/types.js';
-import { fitEndpoint } from './flowList/units.js';
+import { fitEndpoint, humanBytes } from './flowList/units.js';
 import type { SearchProgress } from './flowList/contentSearch.js';
 import { flowState, type ListedFlow } from './flowList/source.js';
 import type { Glyphs } from './glyphs.js';
@@ -28,9 +28,14 @@ export function conversationTitle(flow: (ListedFlow & { key: FlowKey }) | undefi
   return fitHead(`${lead}${endpoint(flow.key.client)}${arrow}${endpoint(flow.key.server)}${state}${guessed}  ${display}`, width, glyphs.ellipsis);
 }
 
-/** The status row's word on a `~text` filter still reading the flows: `searching 1,234/2,000 flows` (flows whose bytes were all read). */
-export function contentSearchNote(progress: Pick<SearchProgress, 'flowsDone' | 'flowsQueued'>): string {
-  return `searching ${formatCount(progress.flowsDone)}/${formatCount(progress.flowsQueued)} flows`;
+/**
+ * The status row's word on a `~text` filter still reading the flows: `searching 1,234/2,000 flows`
+ * (flows whose bytes were all read), and the bytes read once there are a megabyte of them (a few
+ * big flows move the count seldom): `searching 0/1 flows, 412MB read`.
+ */
+export function contentSearchNote(progress: Pick<SearchProgress, 'flowsDone' | 'flowsQueued' | 'bytesSearched'>): string {
+  const read = progress.bytesSearched >= 1 << 20 ? `, ${humanBytes(progress.bytesSearched)}B read` : '';
+  return `searching ${formatCount(progress.flowsDone)}/${formatCount(progress.flowsQueued)} flows${read}`;
 }
 
 /** What the packets read so far came to, for {@link emptyListText}: read in all, left out by the capture filter, flows started. */

@@ -150,7 +150,9 @@ describe('flow list find and titles on the demo', () => {
     // Flows that came and went (evicted, or all deleted) are no case of packets without flows.
     expect(emptyListText(0, false, 'file', false, { packets: 9, filtered: 0, flows: 2 })).toBe(' no TCP flows in this capture');
     // A ~text filter's progress in the status row, digits grouped as everywhere else.
-    expect(contentSearchNote({ flowsDone: 1234, flowsQueued: 2000 })).toBe('searching 1,234/2,000 flows');
+    expect(contentSearchNote({ flowsDone: 1234, flowsQueued: 2000, bytesSearched: 1000 })).toBe('searching 1,234/2,000 flows');
+    // A few big flows move the count seldom: the bytes read say it goes on.
+    expect(contentSearchNote({ flowsDone: 0, flowsQueued: 1, bytesSearched: 412e6 })).toBe('searching 0/1 flows, 412MB read');
   });
 });
 
