@@ -87,7 +87,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['w'], command: 'pcap.write', help: 'write the flows shown to a pcap file (asks: demo-5-flows.pcap)' },
   { context: 'global', keys: ['r'], command: 'proxy.retarget', help: 'proxy: new upstream host:port for new connections (asks)' },
   { context: 'global', keys: ['?'], command: 'help', help: 'this help', hint: 'help' },
-  { context: 'global', keys: ['q'], command: 'quit', help: 'quit (asks while a capture or the proxy runs)', hint: 'quit' },
+  { context: 'global', keys: ['q'], command: 'quit', help: 'quit (asks while a capture, the proxy or a save runs)', hint: 'quit' },
   { context: 'global', keys: ['C-c'], command: 'quit.now', help: 'quit at once' },
   { context: 'global', keys: ['C-z'], command: 'suspend', help: 'suspend to the shell (fg resumes; capture and proxy wait)' },
 
