@@ -11,18 +11,23 @@
  */
 import { isUtf8 } from 'node:buffer';
 
+/** The first characters of {@link RESP_AGGREGATE} and {@link RESP_SIMPLE} lines. */
+const AGGREGATE_TYPES = '*$%~>=!';
+const SIMPLE_TYPES = ':_,#(';
+
 /**
  * A line that opens an aggregate RESP value: an array (`*2`), a bulk string (`$5`), RESP3's map
  * (`%`), set (`~`), push (`>`), verbatim string (`=`) and blob error (`!`).
  */
-export const RESP_AGGREGATE = /^([*$%~>=!])(-?\d{1,9})$/;
+export const RESP_AGGREGATE = new RegExp(`^([${AGGREGATE_TYPES}])(-?\\d{1,9})$`);
 
 /** A reply line that redis-cli shows in words: an integer (`:3`), RESP3's null, double, boolean and big number. */
-export const RESP_SIMPLE = /^[:_,#(]/;
+export const RESP_SIMPLE = new RegExp(`^[${SIMPLE_TYPES}]`);
 
 /** Whether a line starting with byte `first` may open a RESP value ({@link RESP_AGGREGATE}; from the server, {@link RESP_SIMPLE} too). */
 export function mayOpenRespValue(first: number, fromServer: boolean): boolean {
-  return '*$%~>=!'.includes(String.fromCharCode(first)) || (fromServer && ':_,#('.includes(String.fromCharCode(first)));
+  const type = String.fromCharCode(first);
+  return AGGREGATE_TYPES.includes(type) || (fromServer && SIMPLE_TYPES.includes(type));
 }
 
 /** Characters kept of a value's text (and of each array in it), and bytes of a bulk string; the rest is left out (`…`). */

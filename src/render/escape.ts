@@ -71,8 +71,8 @@ let keptInAscii: ReadonlySet<number> = new Set();
 /**
  * For a terminal that shows ASCII only (outside a UTF-8 locale, where a character would be drawn
  * `?`): `on` escapes every code point from U+0080 on as `\u{hex}` (what is bytes stays `\xNN`),
- * but those of `kept`, which the caller maps to ASCII itself (the arrows and ellipses of its own
- * words); off (the default) again when that screen is gone. Set by the TUI for its screen.
+ * but those of `kept` (the TUI keeps `…`, its own cut mark inside texts of captured words, which
+ * escaped would read as data); off (the default) again when that screen is gone.
  */
 export function setAsciiOnly(on: boolean, kept = ''): void {
   asciiOnly = on;

@@ -39,8 +39,9 @@ export interface ReplayOptions {
   /** Bytes read between two calls of {@link pause} (each event weighs 256 bytes more). Default 256 KiB. */
   readonly pauseEveryBytes?: number;
   /**
-   * Awaited between batches of about `pauseEveryBytes` (and once at the end), e.g. to write out
-   * what the sink gathered. Default: one turn of the event loop (`setImmediate`).
+   * Awaited by {@link replayFlow} between batches of about `pauseEveryBytes` (and once at the
+   * end), e.g. to write out what the sink gathered. Default: one turn of the event loop
+   * (`setImmediate`). A caller of {@link startReplay} pauses itself when a step returns false.
    */
   readonly pause?: () => Promise<void> | void;
   /** Replay the flow as it was when this snapshot was taken (default: as it is when the replay starts). */
