@@ -8,8 +8,12 @@
  * and the body as sent (its Content-Encoding kept, as its header is). Every
  * word is shell-quoted; one holding anything but printable ASCII is written in `$'...'` quoting
  * with `\xNN` escapes, so no control character (a pasted ESC, a newline) reaches the shell or
- * the terminal raw. A body bash cannot quote exactly (a NUL byte ends a `$'...'` word) is sent
- * from a file: `--data-binary @file`. Pure, apart from reading the body through the given reader.
+ * the terminal raw. The body goes in `--data-raw` (a body starting with `@` is not read as a
+ * file name); one bash cannot quote exactly (a NUL byte ends a `$'...'` word) is sent from a
+ * file: `--data-binary @file`. A target in absolute form is the URL only for http and https:
+ * another scheme (`file://`, `gopher://`) is sent as it was with `--request-target`, to the
+ * Host, so that running the command never reads a local file or speaks another protocol.
+ * Pure, apart from reading the body through the given reader.
  */
 import { bracedPaths, messageWithPath } from '../statusMessage.js';
 import { dechunk, type StreamReader } from '../../messages/httpBody.js';
@@ -59,10 +63,12 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   const connect = method.toUpperCase() === 'CONNECT';
   const hostHeader = headerValue(request.headers, 'host');
   const host = (connect ? server ?? hostHeader : hostHeader || server) ?? '';
-  // A target that is not a path (`*` of OPTIONS, a CONNECT's host:port) is sent as it was, to the URL's host.
-  const asIs = !target.startsWith('/') && (target === '*' || connect);
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+  const webUrl = absolute && /^https?:\/\//i.test(target);
+  // A target that is not a path (`*` of OPTIONS, a CONNECT's host:port, a URL of another scheme) is sent as it was, to the URL's host.
+  const asIs = !target.startsWith('/') && (target === '*' || connect || (absolute && !webUrl));
   const path = asIs ? '/' : target.startsWith('/') ? target : `/${target}`;
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `${scheme}://${host}${path}`;
+  const url = webUrl ? target : `${scheme}://${host}${path}`;
   const hasBody = body !== undefined && body.length > 0;
   const words = ['curl'];
   // `-X HEAD` would make curl wait for the body its Content-Length announces: -I asks for the head only.
@@ -86,7 +92,7 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   if (payloadLength > MAX_INLINE_BODY) comment = `  # body of ${formatCount(payloadLength)} bytes left out`;
   else if (body && body.length > 0 && bodyFile !== undefined) words.push('--data-binary', quote(`@${bodyFile}`));
   else if (body && body.length > 0 && !bodyFitsCommandLine(body)) comment = `  # body of ${formatCount(body.length)} bytes with a NUL byte left out`;
-  else if (body && body.length > 0) words.push('--data-binary', quoteBytes(body));
+  else if (body && body.length > 0) words.push('--data-raw', quoteBytes(body));
   return words.join(' ') + comment;
 }
 

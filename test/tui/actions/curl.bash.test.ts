@@ -1,6 +1,6 @@
 /**
  * `y` end to end through bash: the command the app writes, run with `curl` replaced by a shell
- * function that prints its `--data-binary` argument (reading `@file` as curl does), gives back
+ * function that prints its `--data-raw` argument, or its `--data-binary` one (reading `@file` as curl does), gives back
  * the request's body byte for byte. (bash is an external tool: a system test.)
  */
 import { execFileSync } from 'node:child_process';
@@ -14,8 +14,8 @@ import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js
 import { openInProcessScreen } from '../../support/screenInProcess.js';
 import { FLOW, liveFlow } from '../../support/liveFlow.js';
 
-/** Prints the word after `--data-binary`, or the file it names with `@`, as curl would send it. */
-const PRINTER = 'curl() { local prev=; for a; do if [ "$prev" = --data-binary ]; then case $a in @*) cat -- "${a#@}";; *) printf %s "$a";; esac; fi; prev=$a; done; }';
+/** Prints the word after `--data-raw`, or the file `--data-binary @file` names, as curl would send them. */
+const PRINTER = 'curl() { local prev=; for a; do if [ "$prev" = --data-raw ]; then printf %s "$a"; elif [ "$prev" = --data-binary ]; then case $a in @*) cat -- "${a#@}";; *) return 1;; esac; fi; prev=$a; done; }';
 
 /** The bytes `command` (a line of bash) would make curl send. */
 function sentBody(command: string): Buffer {
@@ -62,7 +62,7 @@ describe('y: the curl command, run by bash, sends the exact body', () => {
     const body = Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1).concat([0x27, 0x5c, 0x78, 0x31]));
     const post = { method: 'POST', target: '/', headers: [{ name: 'Host', value: 'h' }], body: { dataLength: body.length } } as unknown as HttpRequest;
     const command = curlCommand(post, body);
-    expect(command).toMatch(/--data-binary \$'/);
+    expect(command).toMatch(/--data-raw \$'/);
     expect(sentBody(command)).toEqual(body);
   });
 });

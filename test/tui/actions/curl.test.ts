@@ -19,7 +19,7 @@ describe('curl command', () => {
 
   it('a POST with a body; a body too long is left out with a comment', () => {
     const post = request('POST', '/form', [['Host', 'h'], ['Content-Length', '7'], ['Content-Type', 'text/plain']]);
-    expect(curlCommand(post, Buffer.from('a=1 b=2'))).toBe("curl -X POST http://h/form -H 'Content-Type: text/plain' --data-binary 'a=1 b=2'");
+    expect(curlCommand(post, Buffer.from('a=1 b=2'))).toBe("curl -X POST http://h/form -H 'Content-Type: text/plain' --data-raw 'a=1 b=2'");
     expect(curlCommand(post, new Uint8Array(70_000))).toMatch(/^curl -X POST http:\/\/h\/form -H 'Content-Type: text\/plain'  # body of 70,000 bytes left out$/);
   });
 
@@ -117,6 +117,18 @@ describe('curl command: requests curl would not send again as they were', () => 
     expect(curlCommand(request('OPTIONS', '*', [['Host', 'h']]), undefined)).toBe("curl -X OPTIONS --request-target '*' http://h/");
     const connect = request('CONNECT', 'secure.example:443', [['Host', 'secure.example:443'], ['User-Agent', 'u']]);
     expect(curlCommand(connect, undefined, { server: '10.0.0.9:3128' })).toBe("curl -X CONNECT --request-target secure.example:443 http://10.0.0.9:3128/ -H 'Host: secure.example:443' -H 'User-Agent: u'");
+  });
+
+  it('a captured body starting with @ is sent as it was, never as a local file curl would upload', () => {
+    const post = request('POST', '/upload', [['Host', 'evil.example']]);
+    expect(curlCommand(post, Buffer.from('@/etc/passwd'))).toBe('curl -X POST http://evil.example/upload --data-raw @/etc/passwd');
+  });
+
+  it('a URL target is the URL for http and https only: another scheme is sent as it was, to the Host', () => {
+    expect(curlCommand(request('GET', 'http://api.example/x?y=1', [['Host', 'api.example']]), undefined)).toBe("curl 'http://api.example/x?y=1'");
+    expect(curlCommand(request('GET', 'HTTPS://api.example/', [['Host', 'api.example']]), undefined)).toBe('curl HTTPS://api.example/');
+    expect(curlCommand(request('GET', 'file:///etc/passwd', [['Host', 'h']]), undefined)).toBe('curl --request-target file:///etc/passwd http://h/');
+    expect(curlCommand(request('GET', 'gopher://10.0.0.1:25/x', []), undefined, { server: '10.0.0.2:80' })).toBe('curl --request-target gopher://10.0.0.1:25/x http://10.0.0.2:80/');
   });
 
   it('a header sent empty is -H \'Name;\': curl reads \'Name:\' as "leave it out"', () => {
