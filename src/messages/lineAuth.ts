@@ -40,7 +40,11 @@ const IMAP_WORD = /\s+("(?:[^"\\]|\\.)*"|[^\s"{]+)/y;
 const LITERAL_END = /\s*\{(\d+)\+?\}\s*$/y;
 /** The SASL mechanisms (and FTP's `AUTH TLS`) an `AUTH` names; any other word is a Redis password. */
 const MECHANISM = /^(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2?|OAUTHBEARER|GSSAPI|GSS-SPNEGO|GS2-[\w-]+|NTLM|EXTERNAL|ANONYMOUS|SCRAM-[\w-]+|KERBEROS_V[45]|SKEY|OTP|SRP|TLS|SSL|TLS-[CP]|X-[\w-]+)$/i;
-const REDIS_AUTH = /^(AUTH(?:\s+(\S+))?)\s+(\S+)\s*$/i;
+/** One argument of a Redis command typed in line: a word, or a string in double or single quotes (with escapes). */
+const REDIS_ARG = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']\S*)`;
+/** `AUTH password` or `AUTH user password`; an `AUTH` whose words are not so (a broken quote) is all secret after `AUTH`. */
+const REDIS_AUTH = new RegExp(String.raw`^(AUTH(?:\s+${REDIS_ARG})?)\s+(${REDIS_ARG})\s*$`, 'i');
+const REDIS_AUTH_ANY = /^(AUTH)\s+(\S.*?)\s*$/i;
 /**
  * Redis commands typed in line that carry a password: `CONFIG SET requirepass pw` (and the other
  * password parameters, after any pairs before them) and `HELLO 3 AUTH user pw`. All that follows
@@ -165,11 +169,11 @@ export class LineAuthReader {
     const second = space < 0 ? 0 : text.charCodeAt(space + 1) | 0x20;
     const smtp = first === 0x61 ? SMTP_AUTH.exec(text) : null;
     if (first === 0x61 && !(smtp && MECHANISM.test(smtp[2]))) {
-      const redis = REDIS_AUTH.exec(text);
-      if (redis) return { kind: 'secret', shown: redis[1], secret: 'password', secretBytes: Buffer.byteLength(redis[3], this.encoding) };
+      const redis = REDIS_AUTH.exec(text) ?? REDIS_AUTH_ANY.exec(text);
+      if (redis) return { kind: 'secret', shown: redis[1], secret: 'password', secretBytes: Buffer.byteLength(unquoted(redis[2]), this.encoding) };
     }
     const inline = first === 0x63 || first === 0x68 ? REDIS_INLINE_SECRET.exec(text) : null;
-    if (inline) return { kind: 'secret', shown: inline[1], secret: 'password', secretBytes: Buffer.byteLength(inline[2], this.encoding) };
+    if (inline) return { kind: 'secret', shown: inline[1], secret: 'password', secretBytes: Buffer.byteLength(unquoted(inline[2]), this.encoding) };
     const start = smtp ?? (second === 0x61 ? IMAP_AUTHENTICATE.exec(text) : null);
     if (start) {
       this.mechanism = start[2].toUpperCase();
@@ -319,4 +323,11 @@ function isText(bytes: Uint8Array): boolean {
 /** The bytes of an IMAP atom or quoted string (its quotes and backslash escapes aside). */
 function imapStringBytes(word: string, encoding: 'utf8' | 'latin1'): number {
   return Buffer.byteLength(word.startsWith('"') ? word.slice(1, -1).replace(/\\(.)/g, '$1') : word, encoding);
+}
+
+/** A Redis argument as the server reads it: a quoted string without its quotes, an escape (`\n`, `\x41`) as one character. */
+function unquoted(arg: string): string {
+  const quote = arg[0];
+  if ((quote !== '"' && quote !== "'") || arg.length < 2 || arg[arg.length - 1] !== quote) return arg;
+  return arg.slice(1, -1).replace(/\\(x[0-9a-f]{2}|.)/gi, '_');
 }

@@ -96,6 +96,15 @@ describe('LineAuthReader', () => {
     expect(read('>AUTH TLS', '<234 ok')).toEqual([undefined, undefined]);
   });
 
+  it('Redis AUTH typed with quotes (redis-cli, telnet): no word of a quoted password is shown', () => {
+    expect(read('>AUTH "my secret"')).toEqual(['AUTH||password 9']);
+    expect(read('>AUTH default "my secret pw"')).toEqual(['AUTH default||password 12']);
+    expect(read(">AUTH 'it\\'s' \"a \\\"b\\\" c\"")).toEqual(["AUTH 'it\\'s'||password 7"]);
+    // A broken quote: all after AUTH is secret.
+    expect(read('>AUTH "my secret')).toEqual(['AUTH||password 10']);
+    expect(read('>AUTH a b c')).toEqual(['AUTH||password 5']);
+  });
+
   it('Redis CONFIG SET of a password parameter and HELLO AUTH typed in line: all after the name is secret', () => {
     expect(read('>CONFIG SET requirepass hunter2', '<+OK')).toEqual(['CONFIG SET requirepass||password 7', undefined]);
     expect(read('>config set maxmemory 1mb masterauth hunter2 appendonly no')).toEqual(['config set maxmemory 1mb masterauth||password 21']);
