@@ -9,7 +9,7 @@
  * - A fragment that contradicts what is known (ends beyond the announced end, or announces a
  *   different end) counts as dropped; the datagram keeps waiting.
  * - A rebuilt payload may not exceed `MAX_DATAGRAM_PAYLOAD` bytes; fragments reaching past it are dropped.
- * - Memory: the bytes held (plus a fixed overhead per piece) across all datagrams stay under
+ * - Memory: the bytes held (plus a fixed overhead per piece and per datagram) across all datagrams stay under
  *   `maxBytes`; to make room, the oldest datagrams are discarded (their fragments count as dropped).
  * - Time: a datagram whose first fragment is older than `timeoutMicros` (capture time) is
  *   discarded when `expire` runs.
@@ -20,6 +20,8 @@ export const MAX_DATAGRAM_PAYLOAD = 65535;
 
 /** Bytes charged per stored piece on top of its payload, so tiny fragments cannot exhaust memory. */
 const PIECE_OVERHEAD = 64;
+/** Bytes charged per datagram waiting, so fragments that store nothing (empty, or dropped) cannot either. */
+const DATAGRAM_OVERHEAD = 128;
 
 /** Counters the reassembler updates (a subset of DecodeStats). */
 export interface FragmentCounters {
@@ -96,8 +98,9 @@ export class FragmentReassembler {
     }
     let dgram = this.pending.get(key);
     if (dgram === undefined) {
-      dgram = { created: ts, pieces: [], covered: 0, total: -1, charged: 0, fragments: 0, firstMeta: -1 };
+      dgram = { created: ts, pieces: [], covered: 0, total: -1, charged: DATAGRAM_OVERHEAD, fragments: 0, firstMeta: -1 };
       this.pending.set(key, dgram);
+      this.heldBytes += DATAGRAM_OVERHEAD;
     }
 
     // Consistency with the known end of the datagram.

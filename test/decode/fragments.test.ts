@@ -160,9 +160,9 @@ describe('IPv4 fragments', () => {
   });
 
   it('memory budget: the oldest pending datagrams are discarded', () => {
-    // Budget fits about two pending 80-byte fragments (80 + 64 overhead each).
+    // Budget fits two pending 80-byte fragments (80 + 64 per piece + 128 per datagram each).
     const frames = [1, 2, 3, 4].map((id) => frags4([[0, 80]], id)[0]);
-    const { decoder } = run(frames, 1000, { maxFragmentBytes: 300 });
+    const { decoder } = run(frames, 1000, { maxFragmentBytes: 600 });
     expect(decoder.stats).toMatchObject({ fragments: 4, fragmentsDropped: 2 });
   });
 });
@@ -235,5 +235,16 @@ describe('FragmentReassembler', () => {
     expect(r.pendingDatagrams).toBe(0);
     expect(r.pendingBytes).toBe(0);
     expect(c.fragmentsDropped).toBe(1);
+  });
+
+  it('empty fragments of many datagrams stay within the budget: each waiting datagram is charged', () => {
+    const c = counters();
+    const r = new FragmentReassembler(64 * 1024, 60e6, c);
+    for (let id = 0; id < 200_000; id++) r.add(`k${id}`, id, 0, bytes(0, 0), 0, 0, true, 0);
+    expect(r.pendingBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(r.pendingDatagrams).toBeLessThanOrEqual(512);
+    expect(r.pendingDatagrams).toBeGreaterThan(0);
+    r.flush();
+    expect(r.pendingBytes).toBe(0);
   });
 });
