@@ -66,11 +66,12 @@ const INFLATE: Record<string, Inflate> = { gzip: gunzipSync, deflate: inflateSyn
 const tooLarge = (err: unknown): boolean => (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
 
 /**
- * Undoes one content coding of `input`, producing at most `cap` bytes. A truncated input gives
- * what it holds. Over the cap, the longest input prefix whose output fits is found by bisection
- * (each try stops at the cap), so memory stays within the cap.
+ * Undoes one coding of `input` (`gzip`, `deflate`, `deflate-raw`, `br`), producing at most `cap`
+ * bytes (`cut` when it would make more). A truncated input gives what it holds. Over the cap, the
+ * longest input prefix whose output fits is found by bisection (each try stops at the cap), so
+ * memory stays within the cap. @throws the zlib error when `input` is not in that coding.
  */
-function inflateCapped(coding: string, input: Uint8Array, cap: number): { out: Uint8Array; cut: boolean } {
+export function inflateCapped(coding: string, input: Uint8Array, cap: number): { out: Uint8Array; cut: boolean } {
   const inflate = INFLATE[coding];
   const options = { finishFlush: FLUSH[coding], maxOutputLength: Math.max(1, cap) };
   try {

@@ -6,8 +6,8 @@
  * frames kept per flow (later ones are counted). A gap inside a payload cuts that frame only;
  * one that takes header bytes loses the framing: the direction stops there, with a note.
  */
-import { constants, inflateRawSync } from 'node:zlib';
 import type { Direction, Micros } from '../core/types.js';
+import { inflateCapped } from './httpBody.js';
 import { keepNote } from './notes.js';
 import type { StreamNote } from './types.js';
 import { formatCount } from '../core/count.js';
@@ -216,12 +216,14 @@ export class WebSocketConversation {
 const DEFLATE_TAIL = Uint8Array.of(0, 0, 0xff, 0xff);
 
 /**
- * A compressed (permessage-deflate) frame's payload inflated on its own, at most `maxLength`
- * bytes; undefined when it does not inflate alone (it uses the context of earlier messages).
+ * A compressed (permessage-deflate) frame's payload inflated on its own: at most `maxLength`
+ * bytes, `cut` when it inflates to more (its first `maxLength` bytes, about); undefined when it
+ * does not inflate alone (it uses the context of earlier messages).
  */
-export function inflateFrame(payload: Uint8Array, maxLength: number): Uint8Array | undefined {
+export function inflateFrame(payload: Uint8Array, maxLength: number): { bytes: Uint8Array; cut: boolean } | undefined {
   try {
-    return inflateRawSync(Buffer.concat([payload, DEFLATE_TAIL]), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxLength });
+    const { out, cut } = inflateCapped('deflate-raw', Buffer.concat([payload, DEFLATE_TAIL]), maxLength);
+    return { bytes: out, cut };
   } catch {
     return undefined;
   }

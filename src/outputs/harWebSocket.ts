@@ -124,14 +124,17 @@ export class WebSocketMessages {
     }
     let bytes = message.parts.length === 1 ? message.parts[0] : Buffer.concat(message.parts);
     let asSent = false;
+    let overCap = false;
     if (message.compressed) {
       const inflated = inflateFrame(bytes, this.maxBytes);
-      if (inflated) bytes = inflated;
+      if (inflated) bytes = inflated.bytes;
       else asSent = true;
+      // Inflated past the cap: over it, left out as a message too long would be.
+      overCap = inflated?.cut === true;
     }
     // Its wire bytes are charged already: what inflating added is charged now, or it is left out.
     const more = bytes.length - message.length;
-    if (this.messages.length >= MAX_FRAMES || (more > 0 && (this.charged + more > this.maxBytes || !this.budget.take(more)))) {
+    if (overCap || this.messages.length >= MAX_FRAMES || (more > 0 && (this.charged + more > this.maxBytes || !this.budget.take(more)))) {
       this.drop(message);
       this.leftOut++;
       return;

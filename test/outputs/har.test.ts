@@ -256,6 +256,19 @@ describe('HarOutput WebSocket messages', () => {
     expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket message left out/), expect.stringMatching(/^1 WebSocket message cut/)]);
   });
 
+  it('a compressed message that inflates past the cap is left out as over it, not kept as sent', () => {
+    const path = join(dir, 'ws-bomb.har');
+    const output = new HarOutput({ path, creatorVersion: '0', maxBodyBytes: 4096 });
+    const bomb = deflateRawSync(Buffer.alloc(100_000, 0x61), { finishFlush: 2 }).subarray(0, -4);
+    const flow = upgrade(new Flow(1)).send('s2c', concat(wsFrame(1, bomb, { rsv1: true }), wsFrame(1, 'ok')), 3);
+    for (const e of flow.end(4)) output.handle(e);
+    output.close();
+    expect((output as unknown as { budget: { used: number } }).budget.used).toBe(0);
+    const [entry] = (JSON.parse(readFileSync(path, 'utf8')) as Har).log.entries;
+    expect(entry._webSocketMessages.map((m: { data: string }) => m.data)).toEqual(['ok']);
+    expect(entry._flowspy.notes).toEqual([expect.stringMatching(/^1 WebSocket message left out/)]);
+  });
+
   it('charges a message\'s fragments as they arrive, never past the flow\'s cap, and gives them back', () => {
     const path = join(dir, 'ws-fragments.har');
     const output = new HarOutput({ path, creatorVersion: '0', maxBodyBytes: 12 });

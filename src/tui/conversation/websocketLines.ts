@@ -47,27 +47,29 @@ export function frameLines(frame: WebSocketFrame, key: string, side: Side, read:
 /** A payload's lines: a close frame's code and reason, text as sent, binary in hex (cut like a body; all of its first 64 KiB when `whole`). */
 function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean): ReturnType<BodyDecoder> {
   let payload = bytes;
+  let notes: string[] | undefined;
   if (frame.compressed) {
     const inflated = inflateFrame(bytes, MAX_INFLATED);
     if (!inflated) {
       const shown = bodyDisplay(bytes, 'application/octet-stream');
       return { all: shown.lines, hex: shown.hex, notes: ['compressed with the context of earlier messages: shown as sent'] };
     }
-    payload = inflated;
+    payload = inflated.bytes;
+    if (inflated.cut) notes = [`inflated only up to ${formatCount(payload.length)} bytes (cap ${formatCount(MAX_INFLATED)})`];
   }
   if (frame.opcode === Opcode.Close && payload.length >= 2) {
     const reason = payload.length > 2 ? `: ${bodyText(payload.subarray(2), 'text/plain').join(' ')}` : '';
-    return { all: [`${(payload[0] << 8) | payload[1]}${reason}`] };
+    return { all: [`${(payload[0] << 8) | payload[1]}${reason}`], notes };
   }
   if (frame.opcode === Opcode.Binary) {
-    if (payload.length <= SHORT_BINARY) return { all: [Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' ')] };
+    if (payload.length <= SHORT_BINARY) return { all: [Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' ')], notes };
     // Rows made only as far as shown (all of the first 64 KiB when expanded), the rest counted.
     const { lines, unmade, dumped } = hexBodyLines(payload, whole ? Infinity : BODY_LINES + 1, frame.compressed || !frame.complete ? payload.length : Math.max(payload.length, frame.payloadLength));
-    return { all: lines, unmade, hex: { bytes: dumped, firstLine: 0 } };
+    return { all: lines, unmade, hex: { bytes: dumped, firstLine: 0 }, notes };
   }
   // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log),
   // its lines made only as far as shown.
   const { lines, unmade } = bodyDisplay(payload, 'text/plain; charset=utf-8', whole ? Infinity : BODY_LINES);
-  return { all: lines, unmade };
+  return { all: lines, unmade, notes };
 }
 

@@ -89,6 +89,14 @@ describe('frameLines', () => {
     expect(two[1]).toBe('event note: compressed with the context of earlier messages: shown as sent');
   });
 
+  it('a compressed message that inflates past 1 MiB shows its first MiB and says it was capped', () => {
+    const bomb = deflateRawSync(Buffer.alloc(2 << 20, 0x61), { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
+    const [frame] = lines('s2c', [wsFrame(1, bomb, { rsv1: true, length64: bomb.length > 65535 })]);
+    expect(frame[0]).toBe(`server data: ws text, ${bomb.length.toLocaleString('en-US')} B, compressed`);
+    expect(frame[1]).toMatch(/^event note: inflated only up to 1,0\d\d,\d{3} bytes \(cap 1,048,576\)$/);
+    expect(frame[2]).toMatch(/^server data: a+/);
+  });
+
   it('a long binary payload is cut like a body: its first rows, then Enter shows its first 64 KiB', () => {
     const big = new Uint8Array(70_000).map((_, i) => i & 0xff);
     const [cut] = lines('s2c', [wsFrame(2, big, { length64: true })]);
