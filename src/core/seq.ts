@@ -22,8 +22,3 @@ export function seqDiff(b: number, a: number): number {
 export function seqLt(a: number, b: number): boolean {
   return seqDiff(b, a) > 0;
 }
-
-/** True when `a` comes before or equals `b` in sequence space. */
-export function seqLe(a: number, b: number): boolean {
-  return seqDiff(b, a) >= 0;
-}

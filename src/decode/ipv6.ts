@@ -5,9 +5,7 @@ import { DecodeError } from '../core/errors.js';
 export const IPV6_HOP_BY_HOP = 0;
 export const IPV6_ROUTING = 43;
 export const IPV6_FRAGMENT = 44;
-export const IPV6_ESP = 50;
 export const IPV6_AH = 51;
-export const IPV6_NO_NEXT = 59;
 export const IPV6_DEST_OPTS = 60;
 
 /** Fixed IPv6 header length. */

@@ -6,7 +6,6 @@ export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
-export const TCP_URG = 0x20;
 
 /**
  * One TCP segment, decoded from a frame (after IP defragmentation).

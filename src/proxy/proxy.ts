@@ -67,7 +67,6 @@ const EMPTY = Buffer.alloc(0);
  */
 const readTurns = new TurnBudget({ budgetMs: 4, releasePerTurn: 16 });
 
-/** The mutable counters a proxy shares with its connections. */
 /** The proxy's running totals (see {@link ProxyStats} for each field). */
 export interface ProxyTotals {
   accepted: number;
