@@ -15,7 +15,7 @@
  *   no flow record is read. `rows(top, h)` reads h records.
  * - setFilter / setSort: O(n log n), reading every record once.
  * The focus ({@link RowFocus}) stays on its flow across updates, inserts, removals and re-sorts;
- * when its flow leaves the view, the row that took its place is selected. Which flows match and
+ * when its flow leaves the view, the next row in the order is selected. Which flows match and
  * the text they show is {@link FlowMatcher}'s; the facts the columns fit, {@link ColumnFit}'s.
  */
 import type { Filter, MessagesOf } from './filter.js';

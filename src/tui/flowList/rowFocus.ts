@@ -82,14 +82,18 @@ export class RowFocus<Entry extends RowEntry> {
   }
 
   /**
-   * After the rows changed: the focus stays on its entry, else goes to row `oldFocus` (the row
-   * that took its place), clamped to the rows; when following, to the newest row.
+   * After the rows changed: the focus stays on its entry; an entry no longer shown (filtered out,
+   * evicted) gives it to the row that now stands where it stood in the order (the next one; the
+   * last row when it was past the end); with no entry focused, row `oldFocus`, clamped; when
+   * following, the newest row.
    */
   settle(oldFocus: number): void {
     this.pos = -1;
     const count = this.rows.length;
+    const focused = this.focused;
     if (count === 0) this.focused = undefined;
     else if (this.following.on) this.focused = this.rows.at(this.newestRow()) as Entry;
-    else if (this.focused === undefined || !this.focused.shown) this.focused = this.rows.at(clampRow(oldFocus, count)) as Entry;
+    else if (focused === undefined) this.focused = this.rows.at(clampRow(oldFocus, count)) as Entry;
+    else if (!focused.shown) this.focused = this.rows.at(clampRow(this.rows.lowerBound(focused), count)) as Entry;
   }
 }

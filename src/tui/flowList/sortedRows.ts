@@ -156,8 +156,8 @@ export class SortedRows {
     this.items = merged;
   }
 
-  /** First position whose entry is not before `entry`. */
-  private lowerBound(entry: RowEntry): number {
+  /** Where `entry` is or would be inserted: the first position whose entry is not before it (O(log n)). */
+  lowerBound(entry: RowEntry): number {
     let low = 0;
     let high = this.items.length;
     while (low < high) {

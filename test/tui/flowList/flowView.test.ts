@@ -191,6 +191,27 @@ describe('FlowView: filter updates', () => {
     expect(view.length).toBe(6);
   });
 
+  it('a filter that hides the selected flow selects the next match in the order, not the match at its row', () => {
+    const store = new FakeStore();
+    for (let i = 1; i <= 13; i++) store.add({ client: `10.0.0.${i % 3 === 0 ? 3 : 1}:1000` });
+    const view = new FlowView(store, store);
+    view.moveTo(9); // flow 10 (10.0.0.1)
+    view.setFilter(filter('10.0.0.3'));
+    expect(ids(view)).toEqual([3, 6, 9, 12]);
+    // Flow 12 comes after flow 10; row 9 of the old list is past the end of the new.
+    expect(view.focusedId).toBe(12);
+    view.setFilter(filter(''));
+    expect(view.focusedId).toBe(12);
+    view.moveTo(3); // flow 4
+    view.setFilter(filter('10.0.0.3'));
+    expect(view.focusedId).toBe(6);
+    // Past the last match: the last.
+    view.setFilter(filter(''));
+    view.moveTo(12); // flow 13
+    view.setFilter(filter('10.0.0.3'));
+    expect(view.focusedId).toBe(12);
+  });
+
   it('an unchanged flow update in arrival order changes nothing', () => {
     const store = five();
     const view = new FlowView(store, store);
