@@ -3,7 +3,7 @@
  *
  * Every object has `type`, `flow` (the flow id), `ts` (ISO 8601 UTC with microseconds, or
  * null if not representable) and `tsMicros` (microseconds since the epoch, as the engine gave
- * it). Then, by type:
+ * it; null past ±2^53, where a JSON reader would round it). Then, by type:
  *   flow-start  `client`, `server` ({addr, port}), `vlan` (number or null), `origin`, `sawHandshake`
  *   data        `dir` ("c2s" | "s2c"), `offset`, `length`, `data` (the bytes, base64)
  *   gap         `dir`, `offset`, `length`, `notCaptured` (the bytes were cut by the snap length, not lost)
@@ -17,7 +17,7 @@
  */
 import type { FlowEvent } from '../core/types.js';
 import { MessageTable } from '../messages/messageTable.js';
-import { formatIsoTimestamp } from '../render/time.js';
+import { exactMicros, formatIsoTimestamp } from '../render/time.js';
 import { asciiOnly, httpMessageToJson, tlsHelloToJson, webSocketFrameToJson } from './jsonMessages.js';
 import type { FlowOutput, TextSink } from './types.js';
 
@@ -68,7 +68,7 @@ const json = JSON.stringify;
  * that cost about 3 µs and 1.7 KB of garbage per line, which a million-flow scan paid twice per flow.
  */
 function headFields(event: FlowEvent): string {
-  return `{"type":"${event.type}","flow":${event.flowId},"ts":${json(formatIsoTimestamp(event.ts))},"tsMicros":${json(event.ts)}`;
+  return `{"type":"${event.type}","flow":${event.flowId},"ts":${json(formatIsoTimestamp(event.ts))},"tsMicros":${json(exactMicros(event.ts))}`;
 }
 
 function eventToJsonText(event: Exclude<FlowEvent, { type: 'data' }>): string {

@@ -9,7 +9,7 @@ import type { ClientHello, ServerHello } from '../messages/tls.js';
 import { cipherSuiteName, tlsVersionName } from '../messages/tlsNames.js';
 import type { HttpExchange, HttpMessage } from '../messages/types.js';
 import { opcodeName, type WebSocketFrame } from '../messages/websocket.js';
-import { formatIsoTimestamp } from '../render/time.js';
+import { exactMicros, formatIsoTimestamp } from '../render/time.js';
 
 const NON_ASCII = /[^\x20-\x7e]/g;
 
@@ -22,13 +22,13 @@ export function asciiOnly(json: string): string {
 
 /** The `http-request` or `http-response` line (no newline) of `message`, paired in `exchange`. */
 export function httpMessageToJson(flowId: number, message: HttpMessage, exchange: HttpExchange): string {
-  const head = { type: message.kind === 'request' ? 'http-request' : 'http-response', flow: flowId, ts: formatIsoTimestamp(message.firstTs), tsMicros: message.firstTs };
+  const head = { type: message.kind === 'request' ? 'http-request' : 'http-response', flow: flowId, ts: formatIsoTimestamp(message.firstTs), tsMicros: exactMicros(message.firstTs) };
   const start = message.kind === 'request'
     ? { method: message.method, target: message.target, version: message.version }
     : { status: message.status, reason: message.reason, version: message.version, interim: message !== exchange.response };
   return asciiOnly(JSON.stringify({
     ...head,
-    endTsMicros: message.lastTs,
+    endTsMicros: exactMicros(message.lastTs),
     dir: message.dir,
     offset: message.offset,
     exchange: exchange.index + 1,
@@ -47,7 +47,7 @@ export function httpMessageToJson(flowId: number, message: HttpMessage, exchange
 
 /** The `tls-hello` line (no newline) of a ClientHello or ServerHello read in direction `dir`. */
 export function tlsHelloToJson(flowId: number, hello: ClientHello | ServerHello, dir: Direction): string {
-  const head = { type: 'tls-hello', flow: flowId, ts: formatIsoTimestamp(hello.ts), tsMicros: hello.ts, dir, offset: hello.offset };
+  const head = { type: 'tls-hello', flow: flowId, ts: formatIsoTimestamp(hello.ts), tsMicros: exactMicros(hello.ts), dir, offset: hello.offset };
   if ('cipherSuites' in hello) {
     return asciiOnly(JSON.stringify({ ...head, hello: 'client', sni: hello.sni ?? null, alpn: hello.alpn, versions: hello.versions.map(tlsVersionName), cipherSuites: hello.cipherSuites.length }));
   }
@@ -57,7 +57,7 @@ export function tlsHelloToJson(flowId: number, hello: ClientHello | ServerHello,
 /** The `ws-frame` line (no newline) of a WebSocket frame once it is over. */
 export function webSocketFrameToJson(flowId: number, frame: WebSocketFrame): string {
   return JSON.stringify({
-    type: 'ws-frame', flow: flowId, ts: formatIsoTimestamp(frame.firstTs), tsMicros: frame.firstTs, endTsMicros: frame.lastTs,
+    type: 'ws-frame', flow: flowId, ts: formatIsoTimestamp(frame.firstTs), tsMicros: exactMicros(frame.firstTs), endTsMicros: exactMicros(frame.lastTs),
     dir: frame.dir, offset: frame.offset, opcode: opcodeName(frame.opcode), fin: frame.fin, compressed: frame.compressed,
     mask: frame.mask ? Buffer.from(frame.mask).toString('hex') : null, headBytes: frame.headerLength, payloadBytes: frame.payloadLength, complete: frame.complete,
   });

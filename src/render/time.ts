@@ -52,6 +52,14 @@ export function formatIsoTimestamp(micros: Micros): string | null {
 }
 
 /**
+ * Microseconds for JSON: the number when JSON readers get it exactly (within ±2^53), else null
+ * (a damaged capture's time in the year 586524 would be read rounded).
+ */
+export function exactMicros(micros: Micros): Micros | null {
+  return Math.abs(micros) <= Number.MAX_SAFE_INTEGER ? micros : null;
+}
+
+/**
  * `HH:MM:SS.uuuuuu` in the local time zone (TZ); `??:??:??.??????` for a non-finite or
  * out-of-range time. On another local day than `dayOf` (the flow's start), its date instead of
  * the microseconds, as wide or narrower: `11-15 00:00:01`.

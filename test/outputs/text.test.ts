@@ -330,6 +330,13 @@ describe('JsonOutput', () => {
     expect(end.handshake).toBe('syn-ack');
   });
 
+  it('a time JSON readers would round (a damaged capture\'s year 586524) is null, as ts is', () => {
+    const broken = 18446744073204130000;
+    const line = JSON.parse(eventToJson({ type: 'half-close', flowId: 1, dir: 'c2s', ts: broken }));
+    expect([line.ts, line.tsMicros]).toEqual([null, null]);
+    expect(JSON.parse(eventToJson({ type: 'half-close', flowId: 1, dir: 'c2s', ts: T0 })).tsMicros).toBe(T0);
+  });
+
   it('keeps lines pure ASCII (no raw controls, C1 or bidi characters) and round-trips', () => {
     const hostile = 'x\x1b[2J\u0085\u202e\u2028é😀"\\';
     const line = eventToJson({ type: 'note', flowId: 2, ts: T0, text: hostile });
