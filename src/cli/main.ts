@@ -19,7 +19,9 @@ import { runTuiCommand, wantsTui } from './tuiRun.js';
 import { EXIT_DAMAGED, EXIT_INTERRUPTED, EXIT_OUTPUT_FAILED } from './exitCodes.js';
 import { formatProxySummary, runProxy } from '../engine/proxyRun.js';
 import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdio.js';
-import { OutputClosedError, SpoolingTextWriter, stdoutSink, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
+import { stdoutSink } from '../outputs/byteSinks.js';
+import { SpoolingTextWriter } from '../outputs/spoolingTextWriter.js';
+import { OutputClosedError, stdoutWriteError, TextWriter } from '../outputs/textWriter.js';
 
 /**
  * Proxy mode, at shutdown: give up writing the spooled stdout text when its reader took nothing

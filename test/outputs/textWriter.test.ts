@@ -8,7 +8,8 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fdSink, SpoolingTextWriter, streamSink, type ByteSink } from '../../src/outputs/textWriter.js';
+import { fdSink, streamSink, type ByteSink } from '../../src/outputs/byteSinks.js';
+import { SpoolingTextWriter } from '../../src/outputs/spoolingTextWriter.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flowspy-textwriter-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
