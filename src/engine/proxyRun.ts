@@ -7,8 +7,9 @@
 import { countOf, formatCount } from '../core/count.js';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
+import { formatHostPort } from '../proxy/connectFailure.js';
 import { parseForwardSpec, parseHostPort } from '../proxy/forwardSpec.js';
-import { formatHostPort, RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
+import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
 
 /** What to relay (the `-L` specs) and whom to tell what happens. */

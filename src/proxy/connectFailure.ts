@@ -1,6 +1,7 @@
 /**
- * What a failed upstream connect means for the flow: one sockspy-like line naming the upstream,
- * what happened and Node's error code, kept as the detail of the flow's end.
+ * How the proxy words sockets: what a failed upstream connect means for the flow (one
+ * sockspy-like line naming the upstream, what happened and Node's error code, kept as the detail
+ * of the flow's end), other socket errors, and addresses.
  */
 import net from 'node:net';
 import { UPSTREAM_FAILED } from '../core/types.js';
@@ -35,4 +36,18 @@ const WHAT = new Map([
 /** `::ffff:1.2.3.4` → `1.2.3.4` (a dual-stack socket reports IPv4 peers mapped). */
 export function normalizeAddress(addr: string): string {
   return addr.startsWith('::ffff:') && net.isIPv4(addr.slice(7)) ? addr.slice(7) : addr;
+}
+
+/** `host:port`, with brackets around an IPv6 literal. */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** One line for a socket error, also for Node's AggregateError (happy eyeballs) whose message is empty. */
+export function describeError(err: Error & { code?: string; errors?: unknown[] }): string {
+  if (err.message) return err.message;
+  if (Array.isArray(err.errors) && err.errors.length > 0) {
+    return err.errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
+  }
+  return err.code ?? err.name;
 }

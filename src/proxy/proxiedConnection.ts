@@ -1,0 +1,271 @@
+/**
+ * The relay of one proxied flow ({@link ProxiedConnection}): an accepted client and its upstream
+ * socket, the bytes between them and the `FlowEvent`s that record them.
+ */
+import net from 'node:net';
+import { afterPeerCloseNote } from '../core/clock.js';
+import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
+import { describeError, formatHostPort, normalizeAddress, upstreamFailure } from './connectFailure.js';
+import type { ProxyTotals } from './proxy.js';
+import { resetSocket } from './resetSocket.js';
+import { TurnBudget } from './turnBudget.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One reading budget per process, shared by every proxy and connection: a loop turn relays for
+ * about 4 ms, then readers park, 16 of them resumed per turn.
+ */
+const readTurns = new TurnBudget({ budgetMs: 4, releasePerTurn: 16 });
+
+/**
+ * One accepted client and its upstream socket: the relay of one flow, as described on
+ * `RecordingProxy`. `start()` (once) connects to the upstream; every event goes to `emit`, the
+ * relayed bytes and failures are added to `counters`, and `onEnded` is called once, just after
+ * `flow-end` was emitted.
+ */
+export class ProxiedConnection {
+  private readonly upstream: net.Socket;
+  private readonly acceptedAt: Micros;
+  private started = false;
+  private connected = false;
+  private ended = false;
+  private endReason: FlowEndReason | undefined;
+  private endDetail: string | undefined;
+  private openSockets = 2;
+  private offsetC2S = 0;
+  private offsetS2C = 0;
+  /** When the server's FIN was forwarded; the client's bytes after it get a note (once). */
+  private serverFinAt: Micros | undefined;
+  private notedAfterServerFin = false;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private readonly whenEnded: Promise<void>;
+  private resolveEnded!: () => void;
+
+  constructor(
+    private readonly flowId: number,
+    private readonly client: net.Socket,
+    private readonly clientEnd: Endpoint,
+    private readonly proxyEnd: Endpoint,
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+    private readonly emit: FlowEventSink,
+    private readonly clock: () => Micros,
+    private readonly connectTimeoutMs: number,
+    private readonly counters: ProxyTotals,
+    private readonly onEnded: () => void,
+  ) {
+    this.acceptedAt = clock();
+    this.whenEnded = new Promise((resolve) => { this.resolveEnded = resolve; });
+    this.upstream = new net.Socket({ allowHalfOpen: true });
+  }
+
+  /** Connects to the upstream and sets up the relay; call once. */
+  start(): void {
+    const { client, upstream } = this;
+    client.setNoDelay(true);
+    client.on('error', (err) => this.onSocketError('client', err));
+    upstream.on('error', (err) => this.onSocketError('server', err));
+    client.on('close', () => this.onSocketClose());
+    upstream.on('close', () => this.onSocketClose());
+    upstream.once('connect', () => this.onConnected());
+    this.connectTimer = setTimeout(() => {
+      upstream.destroy(Object.assign(
+        new Error(`connect timed out after ${this.connectTimeoutMs} ms to ${formatHostPort(this.targetHost, this.targetPort)}`),
+        { code: 'ETIMEDOUT' },
+      ));
+    }, this.connectTimeoutMs);
+    upstream.connect({ host: this.targetHost, port: this.targetPort });
+  }
+
+  /** Bytes held in this connection's socket buffers. */
+  bufferedBytes(): number {
+    const { client, upstream } = this;
+    return client.writableLength + client.readableLength + upstream.writableLength + upstream.readableLength;
+  }
+
+  /** Ends the flow abruptly (proxy shutdown); resolves once `flow-end` was emitted. */
+  abort(detail: string): Promise<void> {
+    if (!this.ended) {
+      this.setEnd('error', detail);
+      // Reset rather than FIN: the peers must not mistake a cut conversation for a complete one.
+      resetSocket(this.client);
+      resetSocket(this.upstream);
+    }
+    return this.whenEnded;
+  }
+
+  private onConnected(): void {
+    clearTimeout(this.connectTimer);
+    this.connected = true;
+    const { client, upstream } = this;
+    upstream.setNoDelay(true);
+    const remoteAddr = upstream.remoteAddress;
+    const remotePort = upstream.remotePort;
+    this.emitStart(remoteAddr !== undefined && remotePort !== undefined
+      ? { addr: normalizeAddress(remoteAddr), port: remotePort }
+      : { addr: this.targetHost, port: this.targetPort });
+    if (client.destroyed) { // the client went away while we were connecting
+      upstream.destroy();
+      return;
+    }
+    this.relay(client, upstream, 'c2s');
+    this.relay(upstream, client, 's2c');
+    client.resume();
+  }
+
+  /**
+   * Forwards src → dst with backpressure, recording each chunk and the half-close. src reads
+   * only while dst has room and the loop turn has time left ({@link readTurns}).
+   */
+  private relay(src: net.Socket, dst: net.Socket, dir: Direction): void {
+    const counters = this.counters;
+    let waitingForDrain = false;
+    let parked = false;
+    const unpark = (): void => {
+      parked = false;
+      if (!waitingForDrain) src.resume();
+    };
+    src.on('data', (chunk: Buffer) => {
+      const length = chunk.length;
+      if (dir === 'c2s') {
+        counters.bytesC2S += length;
+        if (this.serverFinAt !== undefined && !this.notedAfterServerFin) this.noteAfterServerFin(length);
+      } else {
+        counters.bytesS2C += length;
+      }
+      this.emitData(dir, chunk);
+      if (dst.destroyed) return;
+      if (!dst.write(chunk)) {
+        waitingForDrain = true;
+        src.pause();
+      }
+      if (!parked && readTurns.spend()) {
+        parked = true;
+        src.pause();
+        readTurns.park(unpark);
+      }
+    });
+    dst.on('drain', () => {
+      waitingForDrain = false;
+      if (parked) return;
+      if (readTurns.exhausted) {
+        parked = true;
+        readTurns.park(unpark);
+      } else {
+        src.resume();
+      }
+    });
+    src.on('end', () => {
+      // libuv reports a reset that arrives with the last data as a plain end of stream (a hang-up
+      // after a partial read). An empty write asks the kernel which it was: it fails with
+      // ECONNRESET or EPIPE after a reset (the 'error' handler then forwards the reset) and
+      // succeeds after a FIN. It completes only after the writes queued before it, so with
+      // bytes still queued for `src` the FIN goes on at once (a reset then shows as their error)
+      // rather than waiting for a slow reader to take the other direction's backlog.
+      if (src.writable && src.writableLength === 0) src.write(EMPTY, (err) => { if (!err) this.forwardHalfClose(dst, dir); });
+      else this.forwardHalfClose(dst, dir);
+    });
+  }
+
+  /** Emits `chunk` as direction `dir`'s next bytes (its stream offset moves on). */
+  private emitData(dir: Direction, chunk: Buffer): void {
+    const offset = dir === 'c2s' ? this.offsetC2S : this.offsetS2C;
+    if (dir === 'c2s') this.offsetC2S += chunk.length;
+    else this.offsetS2C += chunk.length;
+    this.emit({ type: 'data', flowId: this.flowId, dir, offset, bytes: chunk, length: chunk.length, ts: this.clock(), fileOffset: -1 });
+  }
+
+  /**
+   * After a failed upstream connect: emits what the client sent while it was held (its socket's
+   * receive queue, and its FIN if one came), then resets it. One loop turn with a poll phase
+   * reads that queue; bytes sent later than that are refused by the reset.
+   */
+  private readWhatWentNowhere(): void {
+    const client = this.client;
+    client.on('data', (chunk: Buffer) => this.emitData('c2s', chunk));
+    client.on('end', () => this.emit({ type: 'half-close', flowId: this.flowId, dir: 'c2s', ts: this.clock() }));
+    client.resume();
+    setImmediate(() => setImmediate(() => resetSocket(client)));
+  }
+
+  /** Records that `dir`'s sender finished and passes the FIN on to `dst`. */
+  private forwardHalfClose(dst: net.Socket, dir: Direction): void {
+    const ts = this.clock();
+    if (dir === 's2c') this.serverFinAt = ts;
+    this.emit({ type: 'half-close', flowId: this.flowId, dir, ts });
+    if (!dst.destroyed) dst.end();
+  }
+
+  /**
+   * The client sent `length` bytes after the server's FIN: noted once, worded as the capture
+   * engine words it (R13). The server's bytes after the client's FIN are TCP's half-close: none.
+   */
+  private noteAfterServerFin(length: number): void {
+    this.notedAfterServerFin = true;
+    this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: afterPeerCloseNote('c2s', length, 'FIN', this.serverFinAt!) });
+  }
+
+  private onSocketError(side: 'client' | 'server', err: NodeJS.ErrnoException): void {
+    const other = side === 'client' ? this.upstream : this.client;
+    if (!this.connected && side === 'server') {
+      // The upstream connect failed: refused, unreachable, unresolvable or timed out.
+      clearTimeout(this.connectTimer);
+      this.counters.connectFailures++;
+      this.emitStart(this.proxyEnd);
+      this.setEnd('rst', upstreamFailure(err, formatHostPort(this.targetHost, this.targetPort)));
+      this.readWhatWentNowhere();
+      return;
+    }
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
+      if (this.setEnd('rst', `${side} reset the connection`)) this.counters.resets++;
+    } else {
+      this.setEnd('error', `${side}: ${describeError(err)}`);
+    }
+    resetSocket(other);
+  }
+
+  private onSocketClose(): void {
+    this.openSockets--;
+    if (this.openSockets > 0) {
+      // A socket can close without an error while the other still waits for its peer, e.g. the
+      // client vanished while we were connecting: nothing can reach it any more, so stop too.
+      // After a failed connect the client is being read, then reset (readWhatWentNowhere).
+      if (!this.connected && this.endReason === undefined) {
+        clearTimeout(this.connectTimer);
+        this.setEnd('error', 'closed before the upstream connected');
+        this.upstream.destroy();
+        this.client.destroy();
+      }
+      return;
+    }
+    clearTimeout(this.connectTimer);
+    if (!this.started) this.emitStart(this.proxyEnd);
+    this.ended = true;
+    const reason = this.endReason ?? 'fin';
+    this.emit({ type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason, detail: this.endDetail });
+    this.onEnded();
+    this.resolveEnded();
+  }
+
+  /** Records the first abnormal end; returns whether this call set it. */
+  private setEnd(reason: FlowEndReason, detail: string): boolean {
+    if (this.endReason !== undefined) return false;
+    this.endReason = reason;
+    this.endDetail = detail;
+    return true;
+  }
+
+  private emitStart(server: Endpoint): void {
+    if (this.started) return;
+    this.started = true;
+    this.emit({
+      type: 'flow-start',
+      flowId: this.flowId,
+      key: { client: this.clientEnd, server },
+      ts: this.acceptedAt,
+      origin: 'proxy',
+      sawHandshake: true,
+    });
+  }
+}
