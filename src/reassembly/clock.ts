@@ -1,6 +1,7 @@
 /**
  * The reassembler's clock (R12, R16, R18): the highest capture time fed, the activity list of
- * open flows (idle expiry, eviction, finish order) and the queue of flows lingering after a RST.
+ * open flows (idle expiry, eviction, finish order) and the queue of flows lingering after a RST
+ * or a close that crossed data (R11).
  * It orders flows; the core ends them (through the callbacks given here).
  */
 import type { Micros } from '../core/types.js';
@@ -23,7 +24,7 @@ export class FlowClock {
   /** Open flows in order of `touchedAt`, oldest first (linked through `older`/`newer`). */
   oldest: Flow | null = null;
   private newest: Flow | null = null;
-  /** Reset flows waiting for their linger deadline, in deadline order (ended ones are skipped). */
+  /** Flows waiting for their linger deadline (reset, or closing), in deadline order (ended ones are skipped). */
   private lingering: Flow[] = [];
   private lingeringHead = 0;
   /** `now` of the last idle scan, and the least advance of `now` that makes another scan worth it. */
@@ -65,9 +66,9 @@ export class FlowClock {
     this.append(flow);
   }
 
-  /** Queues a reset flow until its `reset.lingerDeadline` (deadlines come in increasing order). */
+  /** Queues a reset or closing flow until its linger deadline (deadlines come in increasing order). */
   addLingering(flow: Flow): void {
-    if (this.lingeringHead === this.lingering.length) this.nextLingerDeadline = flow.reset!.lingerDeadline;
+    if (this.lingeringHead === this.lingering.length) this.nextLingerDeadline = lingerDeadline(flow);
     this.lingering.push(flow);
   }
 
@@ -78,7 +79,7 @@ export class FlowClock {
     while (head < queue.length) {
       const flow = queue[head];
       if (!flow.ended) {
-        if (flow.reset!.lingerDeadline >= now) break;
+        if (lingerDeadline(flow) >= now) break;
         end(flow);
       }
       head++;
@@ -91,7 +92,7 @@ export class FlowClock {
       head = 0;
     }
     this.lingeringHead = head;
-    this.nextLingerDeadline = head < queue.length ? queue[head].reset!.lingerDeadline : Number.POSITIVE_INFINITY;
+    this.nextLingerDeadline = head < queue.length ? lingerDeadline(queue[head]) : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -129,4 +130,9 @@ export class FlowClock {
     this.nextLingerDeadline = Number.POSITIVE_INFINITY;
     return true;
   }
+}
+
+/** The linger deadline of a queued flow: its RST's, else its close's. */
+function lingerDeadline(flow: Flow): Micros {
+  return (flow.reset ?? flow.closing)!.lingerDeadline;
 }

@@ -13,7 +13,9 @@ import { formatCount } from '../core/count.js';
 
 /**
  * Ends the flow when nothing more can come: both directions half-closed (reason 'fin'), or,
- * after a RST, the side that did not reset has half-closed (reason 'rst').
+ * after a RST, the side that did not reset has half-closed (reason 'rst'). R11: when the client
+ * sent bytes past the server's FIN, the server's answer to them is a RST: the flow lingers
+ * until it comes (reason 'rst'), or both FINs are acknowledged, or the linger time is over.
  */
 export function endIfClosed(ctx: ReassemblyContext, flow: Flow, ts: Micros): void {
   if (flow.ended) return;
@@ -21,8 +23,30 @@ export function endIfClosed(ctx: ReassemblyContext, flow: Flow, ts: Micros): voi
   if (reset !== null) {
     if ((reset.by === flow.c2s ? flow.s2c : flow.c2s).halfClosed) endReset(ctx, flow);
   } else if (flow.c2s.halfClosed && flow.s2c.halfClosed) {
-    endFlow(ctx, flow, ts, 'fin');
+    if (flow.closing === null && ctx.rstLinger > 0 && sentPastServerClose(flow) && !finsAcked(flow)) {
+      flow.closing = { lingerDeadline: ctx.time.now + ctx.rstLinger };
+      ctx.time.addLingering(flow);
+    } else if (flow.closing === null || finsAcked(flow)) {
+      endFlow(ctx, flow, Math.max(ts, flow.lastSeen), 'fin');
+    }
   }
+}
+
+/** The client sent bytes at or past the server's FIN (R13): the server, closed, resets. */
+function sentPastServerClose(flow: Flow): boolean {
+  const c2s = flow.c2s;
+  return c2s.peerCloseOffset >= 0 && c2s.maxEnd > c2s.peerCloseOffset && flow.s2c.finOffset >= 0;
+}
+
+/** Each side acknowledged the other's FIN (the connection's last ACK was seen). */
+function finsAcked(flow: Flow): boolean {
+  return flow.c2s.peerAckOffset > flow.c2s.finOffset && flow.s2c.peerAckOffset > flow.s2c.finOffset;
+}
+
+/** Ends a flow whose linger time is over (the clock's callback): reason 'rst' after a RST, else 'fin' (R11). */
+export function endLingered(ctx: ReassemblyContext, flow: Flow): void {
+  if (flow.reset !== null) endReset(ctx, flow);
+  else endFlow(ctx, flow, flow.lastSeen, 'fin');
 }
 
 /**
@@ -57,9 +81,9 @@ function refused(flow: Flow): boolean {
   return flow.reset?.by === flow.s2c && flow.c2s.synSeen && !flow.s2c.synSeen && flow.c2s.maxEnd === 0 && flow.s2c.maxEnd === 0;
 }
 
-/** Ends an open flow for `reason`, or with reason 'rst' when it is lingering after a RST. */
+/** Ends an open flow for `reason`; a flow lingering after a RST or its close ends as it would have (see {@link endLingered}). */
 export function endOpenFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reason: FlowEndReason, detail: string): void {
-  if (flow.reset !== null) endReset(ctx, flow);
+  if (flow.reset !== null || flow.closing !== null) endLingered(ctx, flow);
   else endFlow(ctx, flow, ts, reason, detail);
 }
 

@@ -254,6 +254,8 @@ export class Flow implements BufferAccount {
   readonly guessedStart: Micros | null;
   /** The first RST of the flow, or null (no RST yet). */
   reset: ResetState | null;
+  /** Both sides closed after the client sent bytes past the server's FIN: waiting for its RST or final ACK (R11), or null. */
+  closing: LingerState | null;
   /** Neighbours in the activity list (oldest first), or null at its ends. */
   older: Flow | null;
   newer: Flow | null;
@@ -289,6 +291,7 @@ export class Flow implements BufferAccount {
     this.hash = hash;
     this.guessedStart = handshake ? null : ts;
     this.reset = null;
+    this.closing = null;
     this.older = null;
     this.newer = null;
     this.hashNext = null;
@@ -300,14 +303,17 @@ export class Flow implements BufferAccount {
   }
 }
 
+/** A flow waiting before it ends (R11, R12): the reassembler clock after which it ends, if still open. */
+export interface LingerState {
+  readonly lingerDeadline: Micros;
+}
+
 /** The first RST of a flow. */
-export interface ResetState {
+export interface ResetState extends LingerState {
   /** The direction whose sender reset the flow. */
   readonly by: DirectionState;
   /** Capture time of the RST. */
   readonly ts: Micros;
-  /** Reassembler clock after which the flow ends, if still open. */
-  readonly lingerDeadline: Micros;
 }
 
 /** 'client' or 'server': the sender of direction `dir`. */

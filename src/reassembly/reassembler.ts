@@ -23,7 +23,7 @@ import { CAPTURE_ENDED, type FlowEvent, type Micros } from '../core/types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../decode/types.js';
 import { clipsAtCloses } from './closeNotes.js';
 import { emitData, note, ReassemblyContext } from './context.js';
-import { endIfClosed, endOpenFlow, endReset, onReset } from './ending.js';
+import { endIfClosed, endLingered, endOpenFlow, onReset } from './ending.js';
 import type { Flow } from './flowState.js';
 import { isNewSynAfterClose, startFlow, synStartsNewConnection } from './flowStart.js';
 import { closedKey, flowMapKey, isFromClient } from './flowTable.js';
@@ -42,22 +42,23 @@ const OUT_OF_TIME_ORDER = 'capture out of time order: the handshake of this conn
  *
  * - `feed(segment, ts)`: one decoded segment with its capture time (the segment and its payload
  *   are only read during the call; what must wait is copied).
- * - `expireIdle(now)`: ends reset flows whose linger time is over (reason 'rst') and flows idle
- *   longer than the idle timeout (reason 'timeout'); cheap enough to call often.
+ * - `expireIdle(now)`: ends lingering flows whose linger time is over (reason 'rst', or 'fin'
+ *   after a close, R11) and flows idle longer than the idle timeout (reason 'timeout'); cheap
+ *   enough to call often.
  * - `finish(ts)`: ends every open flow (reason 'timeout', detail 'capture ended'; 'rst' for a flow
- *   lingering after a RST).
+ *   lingering after a RST, 'fin' for one lingering after its close).
  * - `stats`: live counters.
  */
 export class Reassembler {
   /** The state every rule shares. */
   private readonly ctx: ReassemblyContext;
-  /** Ends a flow lingering after a RST (the clock's callback). */
-  private readonly endReset: (flow: Flow) => void;
+  /** Ends a flow lingering after a RST or its close (the clock's callback). */
+  private readonly endLingered: (flow: Flow) => void;
 
   constructor(options: ReassemblerOptions) {
     const ctx = new ReassemblyContext(options);
     this.ctx = ctx;
-    this.endReset = (flow: Flow): void => endReset(ctx, flow);
+    this.endLingered = (flow: Flow): void => endLingered(ctx, flow);
     if (options.fastPath === false) {
       this.feed = (segment: TcpSegment, ts: Micros): void => this.feedAny(segment, ts, ctx.table.cached(segment));
     }
@@ -82,15 +83,16 @@ export class Reassembler {
    * the bytes that continue its direction's stream, which no close rule counts or clips (see
    * clipsAtCloses: the server's reply after the client's FIN takes this path); the flow has
    * nothing buffered, no R7 pending, and no touch of the activity list due; no
-   * lingering flow is due. What {@link feedAny} does for such a segment, without its general
-   * machinery: a small function, optimised early in a capture and rarely deoptimised.
+   * lingering flow is due, and the flow is not lingering after its close (R11: its last ACK ends
+   * it). What {@link feedAny} does for such a segment, without its general machinery: a small
+   * function, optimised early in a capture and rarely deoptimised.
    */
   private continueEstablished(flow: Flow, segment: TcpSegment, ts: Micros): boolean {
     const ctx = this.ctx;
     const time = ctx.time;
     const clock = ts > time.now ? ts : time.now;
     if (clock - flow.touchedAt >= time.activityStep) return false;
-    if (time.nextLingerDeadline < clock) return false;
+    if (time.nextLingerDeadline < clock || flow.closing !== null) return false;
     const c2s = flow.c2s;
     const s2c = flow.s2c;
     if (flow.bufferedBytes !== 0 || c2s.ackLossArmedAt >= 0 || s2c.ackLossArmedAt >= 0) return false;
@@ -137,7 +139,7 @@ export class Reassembler {
     const time = ctx.time;
     if (ts > time.now) time.now = ts;
     if (time.nextLingerDeadline < time.now) {
-      time.endLingering(time.now, this.endReset);
+      time.endLingering(time.now, this.endLingered);
       if (cached !== null && cached.ended) cached = null;
     }
     const table = ctx.table;
@@ -193,7 +195,7 @@ export class Reassembler {
    */
   expireIdle(now: Micros): void {
     const ctx = this.ctx;
-    ctx.time.endLingering(now, this.endReset);
+    ctx.time.endLingering(now, this.endLingered);
     ctx.time.endIdle(now, (flow) => endOpenFlow(ctx, flow, now, 'timeout', 'idle'));
     ctx.table.expireClosed(now, ctx.closedLinger);
   }
@@ -201,7 +203,8 @@ export class Reassembler {
   /**
    * Ends the open flows (buffers flushed with gaps), oldest first, at most `maxFlows` of them (a
    * caller with a screen to serve ends a scan's many flows in batches): reason 'rst' for flows
-   * lingering after a RST, else reason 'timeout', detail 'capture ended'. Returns true once no
+   * lingering after a RST, 'fin' for those lingering after their close, else reason 'timeout',
+   * detail 'capture ended'. Returns true once no
    * open flow is left. No packet may be fed after the first call.
    */
   finish(ts: Micros, maxFlows = Number.POSITIVE_INFINITY): boolean {

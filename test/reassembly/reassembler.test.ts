@@ -899,6 +899,51 @@ describe('closing', () => {
     expect(h.r.stats.notes).toBe(1);
   });
 
+  it('R11: the client closing too after sending past the server FIN: the server\'s RST still ends the flow (rst)', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake(), 10);
+    h.feed(c.s('', { flags: FIN_ACK }), 20);
+    h.feed(c.c('GET /2'), 30);
+    h.feed(c.c('', { flags: FIN_ACK }), 40);
+    expect(h.r.stats.openFlows).toBe(1);
+    h.feed(c.s('', { flags: RST_ACK, ack: c.cSeq(6) }), 50);
+    expect(shown(h.events).slice(1)).toEqual([
+      'half 1 s2c',
+      'note 1 c2s sent 6 bytes after the server closed (FIN at 00:00:00.000)',
+      'data 1 c2s 0 "GET /2"',
+      'half 1 c2s',
+      'end 1 rst (reset by server)',
+    ]);
+    expect(h.events[h.events.length - 1].ts).toBe(50);
+    checkContract(h.events);
+  });
+
+  it('R11: such a close ends as fin at the last ACK of both FINs, or at its linger time, or at the end', () => {
+    const acked = harness();
+    const c = new Conv();
+    acked.feed(c.handshake(), 10);
+    acked.feed(c.s('', { flags: FIN_ACK }), 20);
+    acked.feed(c.c('late'), 30);
+    acked.feed(c.c('', { flags: FIN_ACK }), 40);
+    acked.feed(c.s('', { ack: c.cSeq(5) }), 45); // the server half-closed only: it acks the client's FIN
+    expect(shown(acked.events).slice(-1)).toEqual(['end 1 fin']);
+    expect(acked.events[acked.events.length - 1].ts).toBe(45);
+    for (const ending of ['linger', 'finish'] as const) {
+      const h = harness({ rstLingerMicros: 100 });
+      const d = new Conv();
+      h.feed(d.handshake(), 10);
+      h.feed(d.s('', { flags: FIN_ACK }), 20);
+      h.feed(d.c('late'), 30);
+      h.feed(d.c('', { flags: FIN_ACK }), 40);
+      if (ending === 'linger') h.r.expireIdle(141);
+      else h.r.finish(60);
+      expect(shown(h.events).slice(-1)).toEqual(['end 1 fin']);
+      expect(h.events[h.events.length - 1].ts).toBe(40);
+      expect(h.r.stats.openFlows).toBe(0);
+    }
+  });
+
   it('data that crossed the peer FIN is noted by sequence even when captured before it, as in flight', () => {
     const h = harness();
     const c = new Conv();
