@@ -22,6 +22,18 @@ export function resolvePendingAck(ctx: ReassemblyContext, flow: Flow, d: Directi
 }
 
 /**
+ * R7 when no segment of grace will come (the capture ended, the flow went idle): an ack beyond
+ * a hole start, still in its grace, settles the hole now (at `ts`).
+ */
+export function settleArmedAcks(ctx: ReassemblyContext, flow: Flow, ts: Micros): void {
+  for (const d of [flow.c2s, flow.s2c]) {
+    if (d.ackLossArmedAt < 0) continue;
+    d.ackLossArmedAt = -1;
+    if (d.peerAckOffset > d.nextOffset) resolveByAck(ctx, flow, d, ts);
+  }
+}
+
+/**
  * R7: a segment just captured acknowledges beyond the hole start, so the hole will not be
  * filled: gap up to the highest ack or the next buffered byte (or the FIN), then deliver.
  */

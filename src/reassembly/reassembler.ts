@@ -27,7 +27,7 @@ import { endIfClosed, endLingered, endOpenFlow, onReset } from './ending.js';
 import type { Flow } from './flowState.js';
 import { isNewSynAfterClose, startFlow, synStartsNewConnection } from './flowStart.js';
 import { closedKey, flowMapKey, isFromClient } from './flowTable.js';
-import { enforceBounds, resolvePendingAck } from './gaps.js';
+import { enforceBounds, resolvePendingAck, settleArmedAcks } from './gaps.js';
 import type { ReassemblerOptions, ReassemblyStats } from './options.js';
 import { acceptData, setFin } from './placement.js';
 import { confirmStart, settleByAck, startAtSyn, startDirection, startMidStream } from './streamStart.js';
@@ -196,7 +196,7 @@ export class Reassembler {
   expireIdle(now: Micros): void {
     const ctx = this.ctx;
     ctx.time.endLingering(now, this.endLingered);
-    ctx.time.endIdle(now, (flow) => endOpenFlow(ctx, flow, now, 'timeout', 'idle'));
+    ctx.time.endIdle(now, (flow) => endQuiet(ctx, flow, now, 'idle'));
     ctx.table.expireClosed(now, ctx.closedLinger);
   }
 
@@ -211,7 +211,7 @@ export class Reassembler {
     const ctx = this.ctx;
     // Nothing arrives after the end: the flows it ends need no place in the closed table (R14).
     ctx.table.stopRemembering();
-    return ctx.time.endAll((flow) => endOpenFlow(ctx, flow, ts, 'timeout', CAPTURE_ENDED), maxFlows);
+    return ctx.time.endAll((flow) => endQuiet(ctx, flow, ts, CAPTURE_ENDED), maxFlows);
   }
 
   /** The general path's dispatch of one segment of `flow`: SYN, data, ack, FIN, RST in turn. */
@@ -267,4 +267,18 @@ export class Reassembler {
       onReset(ctx, flow, d, o, segment, ts);
     }
   }
+}
+
+/**
+ * Ends a flow no packet reaches any more (the capture ended, or it went idle: reason 'timeout',
+ * `detail`). An ack in R7's grace settles its hole first, at the flow's last packet: a FIN it
+ * delivers on both sides ends the flow as closed (R11), not as timed out.
+ */
+function endQuiet(ctx: ReassemblyContext, flow: Flow, ts: Micros, detail: string): void {
+  if (flow.reset === null && flow.closing === null && (flow.c2s.ackLossArmedAt >= 0 || flow.s2c.ackLossArmedAt >= 0)) {
+    settleArmedAcks(ctx, flow, flow.lastSeen);
+    endIfClosed(ctx, flow, flow.lastSeen);
+    if (flow.ended) return;
+  }
+  endOpenFlow(ctx, flow, ts, 'timeout', detail);
 }

@@ -523,6 +523,22 @@ describe('gaps', () => {
     expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "GET /1;"', 'gap 1 s2c 0 4', 'data 1 s2c 4 "body"', 'data 1 c2s 7 "GET /2;"']);
   });
 
+  it('(a) an ack of a FIN behind a hole, still in its grace when the capture ends: gap and FIN at that ack, then closed', () => {
+    for (const ending of ['finish', 'idle'] as const) {
+      const h = harness();
+      const c = new Conv();
+      h.feed(c.handshake(), 10);
+      h.feed(c.c('GET /5', { flags: FIN_ACK }), 20);
+      c.s('HTTP/1.1 200'); // never captured
+      h.feed(c.s('', { flags: FIN_ACK, ack: c.cSeq(7) }), 30);
+      h.feed(c.c('', { ack: c.sSeq(13) }), 40); // the client got all of it, and the FIN
+      if (ending === 'finish') h.r.finish(9_000_000);
+      else h.r.expireIdle(1e12);
+      expect(shown(h.events).slice(1)).toEqual(['data 1 c2s 0 "GET /5"', 'half 1 c2s', 'gap 1 s2c 0 12', 'half 1 s2c', 'end 1 fin']);
+      expect(h.events.slice(-3).map((e) => e.ts)).toEqual([40, 40, 40]);
+    }
+  });
+
   it('(a) grace: the missing bytes may arrive right after the ack', () => {
     const h = harness();
     const c = new Conv();
