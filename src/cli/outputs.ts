@@ -14,6 +14,9 @@ import { liveRamBudget } from '../store/payloadStore.js';
 import type { CliConfig } from './args.js';
 import { packageVersion } from './version.js';
 
+/** How long `--log` holds a partial line of a live source before writing it as it is. */
+const PARTIAL_LINE_MS = 200;
+
 /**
  * The outputs for `config`, text ones writing to `out`. When one cannot be opened, those already
  * opened are closed (a directory output's writer thread would keep the process alive) and the
@@ -40,9 +43,11 @@ export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
     for (const output of outputs) void Promise.resolve(output.close()).catch(() => undefined);
     throw err;
   }
+  const live = config.forwards.length > 0 || config.interface !== undefined;
   switch (config.textView) {
     case 'console': outputs.push(new ConsoleOutput(out, { hex: config.hex })); break;
-    case 'log': outputs.push(new LogOutput(out, { timestamps: config.timestamps, hex: config.hex })); break;
+    // Live (the proxy, an interface): a prompt waiting for its answer is shown, as sockspy shows it.
+    case 'log': outputs.push(new LogOutput(out, { timestamps: config.timestamps, hex: config.hex, ...(live ? { partialLineMs: PARTIAL_LINE_MS } : {}) })); break;
     case 'json': outputs.push(new JsonOutput(out)); break;
   }
   return outputs;

@@ -15,7 +15,9 @@
  * Data is split per direction by a `LineAssembler` (CR LF and LF end a line; lines longer than
  * the cap are cut and marked `\+`) and escaped, so data cannot forge a `=` line. A partial
  * line (no LF yet) is written when the other direction speaks, at a gap, a FIN or a note of
- * either direction, at the flow's end, or at `close()`, so the dialogue keeps its order.
+ * either direction, at the flow's end, or at `close()`, so the dialogue keeps its order; for a
+ * live source (`partialLineMs`) also once it waited that long with no more bytes, as sockspy
+ * shows a prompt (`login: `) while it waits for its answer (the rest then starts a new line).
  *
  * Several flows: while only one flow has ever been open at a time, lines carry no tag and the
  * output is exactly sockspy's. The first time a second flow opens while another is open, every
@@ -64,6 +66,11 @@ export interface LogOutputOptions {
    * when the chunk arrives) instead of text lines. Default false.
    */
   readonly hex?: boolean;
+  /**
+   * Live sources: a partial line held this many milliseconds (wall clock) with no more bytes
+   * of its flow is written as it is. Default: held until the dialogue moves on (files).
+   */
+  readonly partialLineMs?: number;
 }
 
 interface LogFlow {
@@ -73,6 +80,8 @@ interface LogFlow {
   readonly onLine: Record<Direction, LineHandler>;
   readonly lastDataTs: Record<Direction, Micros>;
   lastDir: Direction | undefined;
+  /** Wall-clock milliseconds of the data that left a partial line held (with `partialLineMs`). */
+  heldSince: number;
 }
 
 const SIGN: Record<Direction, string> = { c2s: '>', s2c: '<' };
@@ -98,11 +107,16 @@ export class LogOutput implements FlowOutput {
   private tagging = false;
   /** The text of the event being handled, reused from event to event. */
   private readonly text = new ByteText();
+  private readonly partialLineMs: number | undefined;
+  /** Flows holding a partial line, with `partialLineMs` (by id). */
+  private readonly holding = new Map<number, LogFlow>();
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly out: TextSink, options: LogOutputOptions = {}) {
     this.timestamps = options.timestamps ?? false;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.hex = options.hex ?? false;
+    this.partialLineMs = options.partialLineMs;
   }
 
   handle(event: FlowEvent): void {
@@ -130,6 +144,7 @@ export class LogOutput implements FlowOutput {
           break;
         }
         flow.lines[dir].push(event.bytes, flow.onLine[dir]);
+        if (this.partialLineMs !== undefined && flow.lines[dir].pendingBytes > 0) this.hold(id, flow);
         break;
       }
       case 'gap': {
@@ -159,14 +174,49 @@ export class LogOutput implements FlowOutput {
         // A flow open when the capture ended did not time out: it is what the TUI calls `open`.
         this.line(id, event.ts, `=${event.reason === 'timeout' && event.detail === CAPTURE_ENDED ? 'still open when the capture ended' : ended}`);
         this.flows.delete(id);
+        this.holding.delete(id);
         break;
       }
     }
     this.emit();
   }
 
+  /** Notes that `flow` holds a partial line since now, and makes sure the timer will look at it. */
+  private hold(id: number, flow: LogFlow): void {
+    flow.heldSince = Date.now();
+    this.holding.set(id, flow);
+    if (this.holdTimer === undefined) this.armHoldTimer(this.partialLineMs!);
+  }
+
+  private armHoldTimer(ms: number): void {
+    this.holdTimer = setTimeout(() => this.writeHeld(), ms);
+    this.holdTimer.unref?.();
+  }
+
+  /** Writes the partial lines held for `partialLineMs` or more; looks again for the others when their time comes. */
+  private writeHeld(): void {
+    this.holdTimer = undefined;
+    const now = Date.now();
+    const wait = this.partialLineMs!;
+    let next = Infinity;
+    for (const [id, flow] of this.holding) {
+      const due = flow.heldSince + wait;
+      if (due <= now) {
+        this.flushBoth(id, flow);
+        this.holding.delete(id);
+      } else {
+        next = Math.min(next, due);
+      }
+    }
+    if (next !== Infinity) this.armHoldTimer(next - now);
+    this.emit();
+  }
+
   /** Writes the partial lines still held (flows that never ended keep no other state to show). */
   close(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.holding.clear();
     for (const [id, flow] of this.flows) this.flushBoth(id, flow);
     this.flows.clear();
     this.emit();
@@ -182,6 +232,7 @@ export class LogOutput implements FlowOutput {
       },
       lastDataTs: { c2s: ts, s2c: ts },
       lastDir: undefined,
+      heldSince: 0,
     };
     if (!this.tagging && this.flows.size >= 1 && !this.flows.has(id)) {
       this.tagging = true;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Direction, FlowEvent, FlowKey } from '../../src/core/types.js';
 import { ConsoleOutput } from '../../src/outputs/console.js';
 import { eventToJson, JsonOutput } from '../../src/outputs/json.js';
@@ -84,6 +84,46 @@ describe('LogOutput (sockspy dialogue)', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('live (partialLineMs): a prompt waiting for its answer is written once it waited, the rest on a line of its own', () => {
+    vi.useFakeTimers();
+    try {
+      let text = '';
+      const output = new LogOutput((s) => (text += textOf(s)), { partialLineMs: 200 });
+      output.handle(start(1, T0));
+      output.handle(data(1, T0 + 1, 's2c', 0, '220 ready\r\nlog'));
+      vi.advanceTimersByTime(150);
+      output.handle(data(1, T0 + 2, 's2c', 13, 'in: ')); // more bytes: the line waits again
+      vi.advanceTimersByTime(150);
+      expect(text).toBe('=connect from 10.0.0.1:20000 to 10.0.0.2:80\n<220 ready\n');
+      vi.advanceTimersByTime(60);
+      expect(text.endsWith('<220 ready\n<login: \n')).toBe(true);
+      output.handle(data(1, T0 + 3, 's2c', 17, '(bob?)\r\n'));
+      output.handle(data(1, T0 + 4, 'c2s', 0, 'bob\r\n'));
+      void output.close();
+      expect(text.endsWith('<login: \n<(bob?)\n>bob\n')).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('without partialLineMs (a file) a partial line waits for the dialogue to move on, however long', () => {
+    vi.useFakeTimers();
+    try {
+      let text = '';
+      const output = new LogOutput((s) => (text += textOf(s)));
+      output.handle(start(1, T0));
+      output.handle(data(1, T0 + 1, 's2c', 0, 'login: '));
+      vi.advanceTimersByTime(60_000);
+      expect(text).not.toContain('login');
+      expect(vi.getTimerCount()).toBe(0);
+      void output.close();
+      expect(text).toContain('<login: \n');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('flushes a partial line when the other side speaks, keeps data from forging lines', async () => {
