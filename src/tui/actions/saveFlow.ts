@@ -12,8 +12,7 @@
  * tcpflow's suffixes (`demo-3c1`, `demo-3c2`, ...) free for all three; a stem the user typed is
  * written only when free.
  */
-import { mkdir, stat, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorLine, fileErrorReason, UserError } from '../../core/errors.js';
 import type { Direction } from '../../core/types.js';
@@ -59,7 +58,7 @@ export function flowFileNames(stem: string): Record<Direction | 'log', string> {
 const LOG_BATCH_BYTES = 1 << 16;
 
 /**
- * Writes flow `flowId` of `store` into `directory` (made when missing, but not its parent) under
+ * Writes flow `flowId` of `store` into `directory` (an existing one, as `w` and `b` write) under
  * `stem` (see the module comment) and returns the files written: the client's bytes, the
  * server's bytes (each only when that side sent something) and the dialogue, in that order. The
  * flow is saved as it was when the call started (a live flow's later bytes are not included).
@@ -67,24 +66,13 @@ const LOG_BATCH_BYTES = 1 << 16;
  * slice.
  * @throws UserError (a rejection) with one line a status bar can show, after removing the files
  *   this call created: `cannot write DIR/NAME: permission denied` (also no space, read-only file
- *   system, ...), `cannot create directory DIR: reason` (`no directory PARENT` for a missing
- *   parent), `cannot save flow 7: it is no longer held (evicted)`, `cannot save flow 7: REASON`
+ *   system, ...; `no such directory` for a missing one), `cannot save flow 7: it is no longer held (evicted)`, `cannot save flow 7: REASON`
  *   when the store cannot read its bytes back, `cannot write DIR/NAME: it exists, give another
  *   name` for a taken `exact` stem.
  */
 export async function saveFlow(store: SaveSource, flowId: number, directory: string, stem: string, options: SaveFlowOptions = {}): Promise<SavedFile[]> {
   const flow = store.getFlow(flowId);
   if (flow === undefined) throw evicted(flowId);
-  try {
-    await mkdir(directory);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EEXIST' || !(await isDirectory(directory))) {
-      // One missing level is made; a missing parent is more likely a typo than a wish.
-      const reasons = { EEXIST: 'a file is in the way', ENOTDIR: 'a file is in the way', ENOENT: `no directory ${dirname(directory)}` };
-      throw new UserError(`cannot create directory ${directory}: ${fileErrorReason(err, reasons)}`);
-    }
-  }
   const asOf = snapshotFlow(flow);
   const sides = (['c2s', 's2c'] as const).filter((dir) => extentOf(asOf, dir) > 0);
   const names = (index: number): string[] => {
@@ -214,11 +202,3 @@ export function flowFileSizes(flow: Pick<FlowRecord, 'extentC2s' | 'extentS2c' |
   return `${formatCount(flow.extentC2s)} + ${formatCount(flow.extentS2c)} B${holes > 0 ? `, ${humanBytes(holes)}B gaps` : ''}`;
 }
 
-/** Whether `path` is a directory (false when it cannot be looked at). */
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}

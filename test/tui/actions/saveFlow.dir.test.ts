@@ -2,7 +2,7 @@
  * The `s` key's stream files against what `-o` writes (DirectoryOutput, its writer thread needs
  * dist/): the same bytes as tcpflow's name for that side holds, for every flow of the demo.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ describe('saveFlow writes the files -o writes', () => {
 
   it('for each demo flow: each side\'s file holds the bytes of -o\'s file for that side', async () => {
     const written = readdirSync(join(tmp, 'o')).sort();
+    mkdirSync(join(tmp, 's'));
     const saved: string[] = [];
     for (const flow of store.flows()) {
       const files = await saveFlow(store, flow.id, join(tmp, 's'), `demo-${flow.id}`);
