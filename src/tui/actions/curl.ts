@@ -1,6 +1,6 @@
 /**
  * `y`: an HTTP request as a `curl` command line a user can paste into a shell: method (`-I` for a
- * HEAD), `--http1.0` for an HTTP/1.0 request, URL from the Host header (else the connection's
+ * HEAD; none for a POST with its body, curl's own method then), `--http1.0` for an HTTP/1.0 request, URL from the Host header (else the connection's
  * server) and the target (with `-g` when it holds curl's globbing characters `[]{}`; a target
  * that is no path, `*` or a CONNECT's, with `--request-target`),
  * every header but Host, Content-Length and Transfer-Encoding (an empty one as `Name;`), `--compressed` when Accept-Encoding
@@ -70,10 +70,18 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   const path = asIs ? '/' : target.startsWith('/') ? target : `/${target}`;
   const url = webUrl ? target : `${scheme}://${host}${path}`;
   const hasBody = body !== undefined && body.length > 0;
+  const payloadLength = Math.max(request.body.dataLength, body?.length ?? 0);
+  let comment = '';
+  let data: string[] = [];
+  if (payloadLength > MAX_INLINE_BODY) comment = `  # body of ${formatCount(payloadLength)} bytes left out`;
+  else if (hasBody && bodyFile !== undefined) data = ['--data-binary', quote(`@${bodyFile}`)];
+  else if (hasBody && !bodyFitsCommandLine(body)) comment = `  # body of ${formatCount(body.length)} bytes with a NUL byte left out`;
+  else if (hasBody) data = ['--data-raw', quoteBytes(body)];
   const words = ['curl'];
   // `-X HEAD` would make curl wait for the body its Content-Length announces: -I asks for the head only.
   if (method === 'HEAD' && !hasBody) words.push('-I');
-  else if (method !== 'GET' || hasBody) words.push('-X', quote(method));
+  // curl sends data as a POST by itself (and warns that `-X POST` is unnecessary then).
+  else if (method !== 'GET' ? !(method === 'POST' && data.length > 0) : hasBody) words.push('-X', quote(method));
   if (request.version === '1.0') words.push('--http1.0');
   if (asIs) words.push('--request-target', quote(target));
   // curl reads [ ] { } in a URL as globbing ranges and sets: -g sends the target as it was.
@@ -87,12 +95,7 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
     // `-H 'Name:'` (a value of blanks too) tells curl to leave the header out; `Name;` sends it empty.
     words.push('-H', quote(header.value.trim() === '' ? `${header.name};` : `${header.name}: ${header.value}`));
   }
-  const payloadLength = Math.max(request.body.dataLength, body?.length ?? 0);
-  let comment = '';
-  if (payloadLength > MAX_INLINE_BODY) comment = `  # body of ${formatCount(payloadLength)} bytes left out`;
-  else if (body && body.length > 0 && bodyFile !== undefined) words.push('--data-binary', quote(`@${bodyFile}`));
-  else if (body && body.length > 0 && !bodyFitsCommandLine(body)) comment = `  # body of ${formatCount(body.length)} bytes with a NUL byte left out`;
-  else if (body && body.length > 0) words.push('--data-raw', quoteBytes(body));
+  words.push(...data);
   return words.join(' ') + comment;
 }
 

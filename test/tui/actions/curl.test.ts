@@ -17,9 +17,9 @@ describe('curl command', () => {
     expect(curlCommand(get, undefined)).toBe("curl 'http://api.example.com/api/v2/chickens.json?x=1&y=2' -H 'Accept: */*' -H 'User-Agent: it'\\''s me'");
   });
 
-  it('a POST with a body; a body too long is left out with a comment', () => {
+  it('a POST with a body (curl\'s method for data: no -X POST); a body too long is left out with a comment, -X POST kept', () => {
     const post = request('POST', '/form', [['Host', 'h'], ['Content-Length', '7'], ['Content-Type', 'text/plain']]);
-    expect(curlCommand(post, Buffer.from('a=1 b=2'))).toBe("curl -X POST http://h/form -H 'Content-Type: text/plain' --data-raw 'a=1 b=2'");
+    expect(curlCommand(post, Buffer.from('a=1 b=2'))).toBe("curl http://h/form -H 'Content-Type: text/plain' --data-raw 'a=1 b=2'");
     expect(curlCommand(post, new Uint8Array(70_000))).toMatch(/^curl -X POST http:\/\/h\/form -H 'Content-Type: text\/plain'  # body of 70,000 bytes left out$/);
   });
 
@@ -40,7 +40,7 @@ describe('curl command', () => {
     expect(reads).toEqual([['c2s', 100, wire.length]]);
     expect(Buffer.from(body!)).toEqual(payload);
     // gzip's header holds NUL bytes: the body goes in a file.
-    expect(curlCommand(post, body, { bodyFile: 'b' })).toBe("curl -X POST http://h/up -H 'Content-Encoding: gzip' --data-binary @b");
+    expect(curlCommand(post, body, { bodyFile: 'b' })).toBe("curl http://h/up -H 'Content-Encoding: gzip' --data-binary @b");
   });
 
   it('a body longer than what is inlined is not read at all', () => {
@@ -90,7 +90,7 @@ describe('curl command: a body bash cannot quote', () => {
   it('a NUL byte: only a file keeps the body whole, so the body is sent as @file', () => {
     expect(bodyFitsCommandLine(body)).toBe(false);
     expect(bodyFitsCommandLine(Buffer.from('\x01\xff\n', 'latin1'))).toBe(true);
-    expect(curlCommand(post, body, { bodyFile: '/tmp/a dir/flowspy-1-1.body' })).toBe("curl -X POST http://h/q --data-binary '@/tmp/a dir/flowspy-1-1.body'");
+    expect(curlCommand(post, body, { bodyFile: '/tmp/a dir/flowspy-1-1.body' })).toBe("curl http://h/q --data-binary '@/tmp/a dir/flowspy-1-1.body'");
   });
 
   it('without a file for it, the body is left out and said so, never cut at the NUL', () => {
@@ -119,9 +119,10 @@ describe('curl command: requests curl would not send again as they were', () => 
     expect(curlCommand(connect, undefined, { server: '10.0.0.9:3128' })).toBe("curl -X CONNECT --request-target secure.example:443 http://10.0.0.9:3128/ -H 'Host: secure.example:443' -H 'User-Agent: u'");
   });
 
-  it('a captured body starting with @ is sent as it was, never as a local file curl would upload', () => {
+  it('a captured body starting with @ is sent as it was, never as a local file curl would upload; a PUT keeps its -X', () => {
     const post = request('POST', '/upload', [['Host', 'evil.example']]);
-    expect(curlCommand(post, Buffer.from('@/etc/passwd'))).toBe('curl -X POST http://evil.example/upload --data-raw @/etc/passwd');
+    expect(curlCommand(post, Buffer.from('@/etc/passwd'))).toBe('curl http://evil.example/upload --data-raw @/etc/passwd');
+    expect(curlCommand({ ...post, method: 'PUT' } as HttpRequest, Buffer.from('x'))).toBe('curl -X PUT http://evil.example/upload --data-raw x');
   });
 
   it('a URL target is the URL for http and https only: another scheme is sent as it was, to the Host', () => {
