@@ -65,8 +65,10 @@ const DIRECTORY_COLUMNS = 16;
 
 /** Columns a path keeps at least (all of it when shorter): `…/` and the name's end. */
 const PATH_COLUMNS = NAME_COLUMNS + 2;
-/** Columns a prefix keeps at least when cut to leave the path {@link PATH_COLUMNS}. */
+/** Columns a prefix keeps at least when cut to leave the path room. */
 const PREFIX_COLUMNS = 24;
+/** A name up to this many columns (with `…/` before it) is kept whole, the prefix cut for it if need be. */
+const WHOLE_NAME_COLUMNS = 24;
 
 /**
  * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here; the home directory
@@ -74,7 +76,8 @@ const PREFIX_COLUMNS = 24;
  * the middle, so that the name stays whole (`saved /tmp/rev…/me/demo-1-2.curl`); a name too long
  * for that is cut from its front (its end tells files apart), leaving the directory up to
  * {@link DIRECTORY_COLUMNS} columns and the name {@link NAME_COLUMNS} at least. A prefix too long
- * to leave the path {@link PATH_COLUMNS} is cut at its end (keeping its closing `: `), down to
+ * to leave the path `…/` and a name of up to {@link WHOLE_NAME_COLUMNS} columns, else
+ * {@link PATH_COLUMNS}, is cut at its end (keeping its closing `: `), down to
  * {@link PREFIX_COLUMNS}: without that, the row's cut would leave no path at all.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
@@ -82,16 +85,17 @@ export function messageWithPath(prefix: string, path: string, columns: number, e
   const name = escapeText(basename(absolute));
   const directory = escapeText(homeAsTilde(dirname(absolute)));
   const slash = directory.endsWith('/') ? '' : '/';
-  const pathColumns = Math.min(stringColumns(directory) + slash.length + stringColumns(name), PATH_COLUMNS);
-  if (stringColumns(prefix) + pathColumns > columns && columns - pathColumns >= PREFIX_COLUMNS) {
+  const least = stringColumns(ellipsis);
+  const nameAlone = least + slash.length + stringColumns(name);
+  const pathColumns = Math.min(stringColumns(directory) + slash.length + stringColumns(name), nameAlone <= WHOLE_NAME_COLUMNS ? Math.max(nameAlone, PATH_COLUMNS) : PATH_COLUMNS);
+  if (stringColumns(prefix) + pathColumns > columns && columns - PATH_COLUMNS >= PREFIX_COLUMNS) {
     const end = /:?\s*$/.exec(prefix)![0];
-    prefix = fitHead(prefix.slice(0, prefix.length - end.length), columns - pathColumns - stringColumns(end), ellipsis) + end;
+    prefix = fitHead(prefix.slice(0, prefix.length - end.length), Math.max(PREFIX_COLUMNS, columns - pathColumns) - stringColumns(end), ellipsis) + end;
   }
   const room = columns - stringColumns(prefix) - slash.length;
   const nameColumns = stringColumns(name);
   const directoryColumns = stringColumns(directory);
   if (directoryColumns + nameColumns <= room) return `${prefix}${directory}${slash}${name}`;
-  const least = stringColumns(ellipsis);
   if (least + nameColumns <= room) return `${prefix}${fitMiddle(directory, room - nameColumns, ellipsis)}${slash}${name}`;
   const kept = Math.max(least, Math.min(directoryColumns, DIRECTORY_COLUMNS, room - NAME_COLUMNS));
   const shownDirectory = fitMiddle(directory, kept, ellipsis);

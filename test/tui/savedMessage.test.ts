@@ -24,6 +24,12 @@ describe('messages naming a file written (s, y, w, b)', () => {
     expect(messageWithPath(prefix, '/tmp/a.csv', 30, '…').startsWith(prefix)).toBe(true);
   });
 
+  it('keep a short name whole, the prefix cut for it (down to 24 columns) rather than the name', () => {
+    const path = '/tmp/hA/proxy-19080-2-1.curl';
+    expect(messageWithPath('curl sent to clipboard (OSC 52), saved ', path, 60, '…')).toBe('curl sent to clipboard (OSC 52), sav… …/proxy-19080-2-1.curl');
+    expect(messageWithPath('curl sent to clipboard (OSC 52), saved ', path, 64, '…')).toBe('curl sent to clipboard (OSC 52), saved /…hA/proxy-19080-2-1.curl');
+  });
+
   it('fit the columns of a message: the directory cut in the middle first, then the name from its front, then the directory again', () => {
     const mail = '010.010.001.004.01470-074.053.140.153.00025-MAIL-001.eml';
     const saved = messageWithPath('saved mail 1, 14,545 bytes: ', `/tmp/statusfix/${mail}`, 79, '…');
