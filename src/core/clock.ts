@@ -1,5 +1,5 @@
 /** Capture times as notes show them, and the note both engines make about data after a close. */
-import { countOf } from './count.js';
+import { countOf, formatCount } from './count.js';
 import type { Direction, Micros } from './types.js';
 
 /** `HH:MM:SS.mmm` (UTC) of a timestamp in microseconds since the epoch; the number itself when it is no date. */
@@ -9,8 +9,9 @@ export function formatClock(ts: Micros): string {
 }
 
 /**
- * The note on bytes sent after the peer closed: `c2s sent 297 bytes after the server closed (FIN
- * at 00:00:01.221)`; the same words from the capture engine and the proxy (the TUI marks it).
+ * The note on bytes sent after the peer closed, told once at the first of them: `c2s sent 297+
+ * bytes after the server closed (FIN at 00:00:01.221)` (297 came first, more may follow); the
+ * same words from the capture engine and the proxy (the TUI marks it).
  * With `crossed` (their sender had not received the close yet: the two crossed in flight), `c2s:
  * 297 bytes were in flight when the server closed (FIN at …)`, which the TUI does not mark.
  */
@@ -19,5 +20,5 @@ export function afterPeerCloseNote(dir: Direction, count: number, close: 'FIN' |
   const what = close === 'FIN' ? 'closed' : 'reset the connection';
   const when = `the ${peer} ${what} (${close} at ${formatClock(closeTs)})`;
   const bytes = countOf(count, 'byte');
-  return crossed ? `${dir}: ${bytes} ${count === 1 ? 'was' : 'were'} in flight when ${when}` : `${dir} sent ${bytes} after ${when}`;
+  return crossed ? `${dir}: ${bytes} ${count === 1 ? 'was' : 'were'} in flight when ${when}` : `${dir} sent ${formatCount(count)}+ bytes after ${when}`;
 }

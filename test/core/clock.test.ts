@@ -9,8 +9,8 @@ describe('formatClock', () => {
 
 describe('afterPeerCloseNote', () => {
   it('counts bytes with grouped digits, one byte in the singular', () => {
-    expect(afterPeerCloseNote('c2s', 1500, 'FIN', 0)).toBe('c2s sent 1,500 bytes after the server closed (FIN at 00:00:00.000)');
-    expect(afterPeerCloseNote('c2s', 1, 'FIN', 0)).toBe('c2s sent 1 byte after the server closed (FIN at 00:00:00.000)');
+    expect(afterPeerCloseNote('c2s', 1500, 'FIN', 0)).toBe('c2s sent 1,500+ bytes after the server closed (FIN at 00:00:00.000)');
+    expect(afterPeerCloseNote('c2s', 1, 'FIN', 0)).toBe('c2s sent 1+ bytes after the server closed (FIN at 00:00:00.000)');
     expect(afterPeerCloseNote('s2c', 1, 'RST', 0, true)).toBe('s2c: 1 byte was in flight when the client reset the connection (RST at 00:00:00.000)');
   });
 });

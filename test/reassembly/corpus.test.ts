@@ -116,7 +116,7 @@ describe.skipIf(cannotRun(corpusMissingReason, 'reassembly corpus tests'))('reas
 
   it('a client writing after the server closed (TLS alert after the FIN)', async () => {
     const r = await run('zeek__tls_pop3-starttls.pcap');
-    expect(r.notes).toEqual([expect.stringMatching(/^c2s sent 37 bytes after the server closed \(FIN at \d\d:\d\d:\d\d\.\d{3}\)$/)]);
+    expect(r.notes).toEqual([expect.stringMatching(/^c2s sent 37\+ bytes after the server closed \(FIN at \d\d:\d\d:\d\d\.\d{3}\)$/)]);
   });
 
   it('evasion-style overlaps with different bytes and data after the server FIN', async () => {
@@ -126,7 +126,7 @@ describe.skipIf(cannotRun(corpusMissingReason, 'reassembly corpus tests'))('reas
     // The client's first bytes crossed the server's FIN (they do not ack it); those it sent once it had the FIN are noted apart.
     expect(r.notes.filter((n) => n.includes('the server closed'))).toEqual([
       expect.stringMatching(/^c2s: 1,440 bytes were in flight when the server closed \(FIN at /),
-      expect.stringMatching(/^c2s sent \d+ bytes after the server closed \(FIN at /),
+      expect.stringMatching(/^c2s sent \d+\+ bytes after the server closed \(FIN at /),
     ]);
   });
 

@@ -75,14 +75,14 @@ describe('text mode', () => {
 
   test('a gap ends a line and shows as an event; notes by time; closes and end at the end', () => {
     const s = new FakeSource().data('c2s', 'abc').gap('c2s', 1448).data('c2s', 'def\n');
-    s.note('c2s sent 4 bytes after the server closed (FIN at 00:00:00.000000)').note('conflicting retransmission');
+    s.note('c2s sent 4+ bytes after the server closed (FIN at 00:00:00.000000)').note('conflicting retransmission');
     s.data('s2c', 'bye\n').close('c2s').close('s2c').finish('fin');
     const lines = view(s).lines();
     expect(texts(lines).slice(1)).toEqual([
       '> abc',
       '= gap of 1,448 bytes (client)',
       '> def',
-      '= note: c2s sent 4 bytes after the server closed (FIN at 00:00:00.000000)',
+      '= note: c2s sent 4+ bytes after the server closed (FIN at 00:00:00.000000)',
       '= note: conflicting retransmission',
       '< bye',
       '= client closed its side (FIN)',
@@ -97,12 +97,12 @@ describe('text mode', () => {
 
   test('a timed FIN shows where it happened; a note about data after it comes before that data', () => {
     const s = new FakeSource().data('c2s', 'GET / HTTP/1.1\n').data('s2c', 'HTTP/1.1 200 OK\n').close('s2c', true);
-    s.note('c2s sent 15 bytes after the server closed', 10_000_000).data('c2s', 'GET /2 HTTP/1.1\n', 10_000_000).finish('rst');
+    s.note('c2s sent 15+ bytes after the server closed', 10_000_000).data('c2s', 'GET /2 HTTP/1.1\n', 10_000_000).finish('rst');
     expect(texts(view(s).lines()).slice(1)).toEqual([
       '> GET / HTTP/1.1',
       '< HTTP/1.1 200 OK',
       '= server closed its side (FIN)',
-      '= note: c2s sent 15 bytes after the server closed',
+      '= note: c2s sent 15+ bytes after the server closed',
       '> GET /2 HTTP/1.1',
       '= end: connection reset (RST)',
     ]);
@@ -407,8 +407,8 @@ describe('close notes', () => {
   test('data after a reset, or from the client after the server closed, is an alert; other notes are plain', () => {
     const s = new FakeSource(KEY).data('c2s', 'QUIT\r\n');
     s.note('RST carried 4 bytes').data('s2c', '221 bye\r\n');
-    s.note('c2s sent 5 bytes after the server closed (FIN at 12:00:00.002)').data('c2s', 'RSET\n');
-    s.note('s2c sent 5 bytes after the client reset the connection (RST at 12:00:00.003)').data('s2c', 'late\n');
+    s.note('c2s sent 5+ bytes after the server closed (FIN at 12:00:00.002)').data('c2s', 'RSET\n');
+    s.note('s2c sent 5+ bytes after the client reset the connection (RST at 12:00:00.003)').data('s2c', 'late\n');
     const notes = view(s).lines().filter((l) => l.kind === 'alert' || l.kind === 'note');
     expect(notes.filter((l) => !l.continued).map((l) => [l.kind, l.highlight])).toEqual([['note', false], ['alert', true], ['alert', true]]);
   });
