@@ -8,7 +8,7 @@ import { countOf, formatCount } from '../core/count.js';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
 import { formatHostPort } from '../proxy/connectFailure.js';
-import { parseForwardSpec, parseHostPort } from '../proxy/forwardSpec.js';
+import { hostPortProblem, parseForwardSpec, parseHostPort } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
 
@@ -97,6 +97,6 @@ export function noListener(number: number, listeners: number): string {
 /** `host:port` or `[v6]:port` → host and port, as an -L target. @throws UserError */
 function parseTarget(text: string): { host: string; port: number } {
   const target = parseHostPort(text);
-  if (target === undefined) throw new UserError(`bad target "${text}": expected host:port`);
+  if (target === undefined) throw new UserError(`bad target "${text}": ${hostPortProblem(text)}`);
   return target;
 }

@@ -78,6 +78,17 @@ export function parseHostPort(text: string): { host: string; port: number } | un
   return host === undefined || port === undefined ? undefined : { host, port };
 }
 
+/**
+ * Why `text` is not a target {@link parseHostPort} takes, in the words `-L` uses for the same
+ * fault: `port "99999" is not a number in 1..65535`, `bad host "a b"`, `expected host:port`.
+ */
+export function hostPortProblem(text: string): string {
+  const parts = splitOutsideBrackets(text);
+  if (parts === undefined || parts.length !== 2) return 'expected host:port';
+  if (parsePort(parts[1], 1) === undefined) return `port "${parts[1]}" is not a number in 1..65535`;
+  return parseHost(parts[0]) === undefined ? `bad host "${parts[0]}", expected host:port` : 'expected host:port';
+}
+
 /** Splits on `:` outside `[...]`; undefined when brackets do not balance or nest. */
 function splitOutsideBrackets(text: string): string[] | undefined {
   const parts: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { parseForwardSpec, parseHostPort } from '../../src/proxy/forwardSpec.js';
+import { hostPortProblem, parseForwardSpec, parseHostPort } from '../../src/proxy/forwardSpec.js';
 
 describe('parseForwardSpec', () => {
   const good: Array<[string, string, number, string, number]> = [
@@ -79,5 +79,13 @@ describe('parseHostPort (the r key\'s retarget)', () => {
     for (const text of ['[abc]:80', '[:::]:80', '999.1.1.1:80', '-foo:80', 'host:0', 'host:70000', '::1:80', 'host', 'a:b:c']) {
       expect(parseHostPort(text), text).toBeUndefined();
     }
+  });
+
+  it('says why in -L\'s words: the port, the host, or the shape', () => {
+    expect(hostPortProblem('127.0.0.1:99999')).toBe('port "99999" is not a number in 1..65535');
+    expect(hostPortProblem('host:0')).toBe('port "0" is not a number in 1..65535');
+    expect(hostPortProblem('-foo:80')).toBe('bad host "-foo", expected host:port');
+    expect(hostPortProblem('host')).toBe('expected host:port');
+    expect(hostPortProblem('a:b:c')).toBe('expected host:port');
   });
 });
