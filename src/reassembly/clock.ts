@@ -10,7 +10,7 @@ import type { Flow } from './flowState.js';
 /** Upper bound of the activity-list granularity (capture time); smaller for short idle timeouts. */
 const MAX_ACTIVITY_STEP = 1_000_000;
 
-/** Time, activity order and RST deadlines of one reassembler's open flows. */
+/** Time, activity order and linger deadlines (after a RST or a close) of one reassembler's open flows. */
 export class FlowClock {
   /** Highest capture time fed so far (capture timestamps may step back a little). */
   now: Micros = Number.NEGATIVE_INFINITY;

@@ -37,7 +37,7 @@ export class ReassemblyContext {
   readonly nextFlowId: () => number;
   readonly rstLinger: number;
   readonly maxOpenFlows: number;
-  /** Time, activity list and RST linger queue. */
+  /** Time, activity list and the queue of flows lingering after a RST or a close. */
   readonly time: FlowClock;
   /** Open and recently closed flows. */
   readonly table: FlowTable;

@@ -90,14 +90,17 @@ export function endOpenFlow(ctx: ReassemblyContext, flow: Flow, ts: Micros, reas
 /**
  * R18: ends the oldest flow of the activity list (the least recently active to within one
  * activity step), buffers flushed with gaps; it is not remembered as recently closed, so later
- * packets of it start a new (guessed) flow instead of being ignored.
+ * packets of it start a new (guessed) flow instead of being ignored, unless it was lingering
+ * after its close (R11: it ends 'fin' and stays remembered).
  */
 export function evictLeastActive(ctx: ReassemblyContext, ts: Micros): void {
   const victim = ctx.time.oldest;
   if (victim === null) return;
   ctx.counters.evictedFlows++;
+  // A flow lingering after its close (R11) was over: its late packets (the RST it waited for) stay late.
+  const closed = victim.closing !== null;
   endOpenFlow(ctx, victim, ts, 'evicted', `more than ${formatCount(ctx.maxOpenFlows)} open flows: the least recently active one ends`);
-  ctx.table.forgetClosed(closedKey(victim));
+  if (!closed) ctx.table.forgetClosed(closedKey(victim));
 }
 
 /** R9: flushes both directions with gaps, emits flow-end and forgets the flow (no-op once ended). */

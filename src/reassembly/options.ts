@@ -24,7 +24,8 @@ export interface ReassemblerOptions {
   maxRecentlyClosed?: number;
   /**
    * How long (capture time) a flow stays open after a RST so that the peer's data already in
-   * flight is still delivered. Default 1 s; 0 ends the flow at the RST.
+   * flight is still delivered, and after a close that crossed the client's data, for the RST
+   * answering it (R11). Default 1 s; 0 ends the flow at the RST, and at the close.
    */
   rstLingerMicros?: number;
   /**
@@ -84,7 +85,7 @@ export interface ReassemblyStats {
   readonly peakBufferedBytes: number;
   /** Times a buffer bound forced a skip ahead (a gap). */
   readonly bufferLimitSkips: number;
-  /** Flows ended because `maxOpenFlows` was reached (reason 'evicted', or 'rst' when lingering). */
+  /** Flows ended because `maxOpenFlows` was reached (reason 'evicted'; 'rst' or 'fin' when lingering after a RST or a close). */
   readonly evictedFlows: number;
   /** Segments handled whole by the fast path (part of `segments`). */
   readonly fastPathSegments: number;

@@ -46,7 +46,8 @@ const OUT_OF_TIME_ORDER = 'capture out of time order: the handshake of this conn
  *   after a close, R11) and flows idle longer than the idle timeout (reason 'timeout'); cheap
  *   enough to call often.
  * - `finish(ts)`: ends every open flow (reason 'timeout', detail 'capture ended'; 'rst' for a flow
- *   lingering after a RST, 'fin' for one lingering after its close).
+ *   lingering after a RST, 'fin' for one lingering after its close or whose FINs an R7 ack in
+ *   its grace delivers).
  * - `stats`: live counters.
  */
 export class Reassembler {
@@ -186,9 +187,10 @@ export class Reassembler {
   }
 
   /**
-   * Ends the reset flows whose linger time is over at `now` (reason 'rst'), then (reason
-   * 'timeout', detail 'idle') every flow without packets for longer than the idle timeout
-   * (measured on the highest capture time fed, so timestamps stepping back do not age flows).
+   * Ends the lingering flows whose linger time is over at `now` (reason 'rst' after a RST, 'fin'
+   * after a close, R11), then (reason 'timeout', detail 'idle'; 'fin' when an R7 ack in its grace
+   * delivers both FINs) every flow without packets for longer than the idle timeout (measured on
+   * the highest capture time fed, so timestamps stepping back do not age flows).
    * Cost: O(flows ended + flows touched within one `activityStep` of the cutoff), and the idle
    * scan runs only when `now` advanced by a quarter step (at most 250 ms) since the last one, so
    * a flow may end up to that much after its timeout. Call it as often as convenient.
@@ -203,8 +205,8 @@ export class Reassembler {
   /**
    * Ends the open flows (buffers flushed with gaps), oldest first, at most `maxFlows` of them (a
    * caller with a screen to serve ends a scan's many flows in batches): reason 'rst' for flows
-   * lingering after a RST, 'fin' for those lingering after their close, else reason 'timeout',
-   * detail 'capture ended'. Returns true once no
+   * lingering after a RST, 'fin' for those lingering after their close (or whose FINs an R7 ack
+   * in its grace delivers), else reason 'timeout', detail 'capture ended'. Returns true once no
    * open flow is left. No packet may be fed after the first call.
    */
   finish(ts: Micros, maxFlows = Number.POSITIVE_INFINITY): boolean {

@@ -935,6 +935,27 @@ describe('closing', () => {
     checkContract(h.events);
   });
 
+  it('R11: such a flow evicted at the cap ends fin and stays remembered: the RST it waited for is late', () => {
+    const h = harness({ maxOpenFlows: 1 });
+    const c = new Conv();
+    h.feed(c.handshake(), 10);
+    h.feed(c.s('', { flags: FIN_ACK }), 20);
+    h.feed(c.c('late'), 30);
+    h.feed(c.c('', { flags: FIN_ACK }), 40);
+    const other = new Conv(5000, 9000, { addr: '10.0.0.1', port: 2222 });
+    h.feed(other.syn(), 50); // over the cap: the closing flow is evicted
+    h.feed(c.s('', { flags: RST_ACK, ack: c.cSeq(5) }), 60);
+    expect(shown(h.events).filter((e) => e.startsWith('end ') || e.startsWith('start '))).toEqual([
+      'start 1 10.0.0.1:40000>10.0.0.2:80 hs',
+      'end 1 fin',
+      'start 2 10.0.0.1:2222>10.0.0.2:80 hs',
+    ]);
+    expect(h.r.stats.lateSegments).toBe(1);
+    expect(h.r.stats.evictedFlows).toBe(1);
+    h.r.finish(100);
+    checkContract(h.events);
+  });
+
   it('R11: such a close ends as fin at the last ACK of both FINs, or at its linger time, or at the end', () => {
     const acked = harness();
     const c = new Conv();
