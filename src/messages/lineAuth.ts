@@ -40,17 +40,21 @@ const IMAP_WORD = /\s+("(?:[^"\\]|\\.)*"|[^\s"{]+)/y;
 const LITERAL_END = /\s*\{(\d+)\+?\}\s*$/y;
 /** The SASL mechanisms (and FTP's `AUTH TLS`) an `AUTH` names; any other word is a Redis password. */
 const MECHANISM = /^(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2?|OAUTHBEARER|GSSAPI|GSS-SPNEGO|GS2-[\w-]+|NTLM|EXTERNAL|ANONYMOUS|SCRAM-[\w-]+|KERBEROS_V[45]|SKEY|OTP|SRP|TLS|SSL|TLS-[CP]|X-[\w-]+)$/i;
-/** One argument of a Redis command typed in line: a word, or a string in double or single quotes (with escapes). */
-const REDIS_ARG = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']\S*)`;
+/**
+ * One argument of a Redis command typed in line: a word without quotes, or a string in double or
+ * single quotes (with escapes). A quote inside a word starts a quoted part of that argument
+ * (`pass" word"` is one): such an argument is not taken here.
+ */
+const REDIS_ARG = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']+)`;
 /** `AUTH password` or `AUTH user password`; an `AUTH` whose words are not so (a broken quote) is all secret after `AUTH`. */
 const REDIS_AUTH = new RegExp(String.raw`^(AUTH(?:\s+${REDIS_ARG})?)\s+(${REDIS_ARG})\s*$`, 'i');
-const REDIS_AUTH_ANY = /^(AUTH)\s+(\S.*?)\s*$/i;
+const REDIS_AUTH_ANY = /^(AUTH)\s+(\S.*)$/i;
 /**
  * Redis commands typed in line that carry a password: `CONFIG SET requirepass pw` (and the other
  * password parameters, after any pairs before them) and `HELLO 3 AUTH user pw`. All that follows
  * the shown part is taken as secret, other pairs included.
  */
-const REDIS_INLINE_SECRET = /^((?:CONFIG\s+SET\s+(?:\S+\s+\S+\s+)*?(?:requirepass|masterauth|tls-key-file-pass|tls-client-key-file-pass))|(?:HELLO(?:\s+\S+)?\s+AUTH\s+\S+))\s+(\S.*?)\s*$/i;
+const REDIS_INLINE_SECRET = /^((?:CONFIG\s+SET\s+(?:\S+\s+\S+\s+)*?(?:requirepass|masterauth|tls-key-file-pass|tls-client-key-file-pass))|(?:HELLO(?:\s+\S+)?\s+AUTH\s+\S+))\s+(\S.*)$/i;
 /** A RESP array's header (`*3`: a command of three arguments) and a bulk string's (`$8`). */
 const RESP_ARRAY = /^\*(\d{1,4})$/;
 const RESP_BULK = /^\$(\d{1,9})$/;
@@ -170,10 +174,10 @@ export class LineAuthReader {
     const smtp = first === 0x61 ? SMTP_AUTH.exec(text) : null;
     if (first === 0x61 && !(smtp && MECHANISM.test(smtp[2]))) {
       const redis = REDIS_AUTH.exec(text) ?? REDIS_AUTH_ANY.exec(text);
-      if (redis) return { kind: 'secret', shown: redis[1], secret: 'password', secretBytes: Buffer.byteLength(unquoted(redis[2]), this.encoding) };
+      if (redis) return { kind: 'secret', shown: redis[1], secret: 'password', secretBytes: Buffer.byteLength(unquoted(redis[2].trimEnd()), this.encoding) };
     }
     const inline = first === 0x63 || first === 0x68 ? REDIS_INLINE_SECRET.exec(text) : null;
-    if (inline) return { kind: 'secret', shown: inline[1], secret: 'password', secretBytes: Buffer.byteLength(unquoted(inline[2]), this.encoding) };
+    if (inline) return { kind: 'secret', shown: inline[1], secret: 'password', secretBytes: Buffer.byteLength(unquoted(inline[2].trimEnd()), this.encoding) };
     const start = smtp ?? (second === 0x61 ? IMAP_AUTHENTICATE.exec(text) : null);
     if (start) {
       this.mechanism = start[2].toUpperCase();

@@ -103,6 +103,11 @@ describe('LineAuthReader', () => {
     // A broken quote: all after AUTH is secret.
     expect(read('>AUTH "my secret')).toEqual(['AUTH||password 10']);
     expect(read('>AUTH a b c')).toEqual(['AUTH||password 5']);
+    // A quote inside a word opens a quoted part of the same argument, as Redis reads it: all secret.
+    expect(read('>AUTH pass" word"')).toEqual(['AUTH||password 11']);
+    expect(read(">AUTH ab'cd ef'")).toEqual(['AUTH||password 9']);
+
+    expect(read(`>AUTH "x${' '.repeat(40)}y  `)).toEqual(['AUTH||password 43']);
   });
 
   it('Redis CONFIG SET of a password parameter and HELLO AUTH typed in line: all after the name is secret', () => {
