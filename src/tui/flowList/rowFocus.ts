@@ -10,6 +10,8 @@ import type { RowEntry, SortedRows } from './sortedRows.js';
 /** The focus of one list; the list says when its rows changed ({@link settle}). */
 export class RowFocus<Entry extends RowEntry> {
   private focused: Entry | undefined;
+  /** The focused entry's sort key when it was last focused or settled: where it stood, should it leave the rows with a new key. */
+  private focusedKey: number | string = 0;
   /** Index of the focused entry in the rows, or -1 when it must be searched again. */
   private pos = -1;
   private readonly window = new ListWindow();
@@ -46,7 +48,7 @@ export class RowFocus<Entry extends RowEntry> {
   moveTo(index: number): void {
     if (this.rows.length === 0) return;
     const at = clampRow(index, this.rows.length);
-    this.focused = this.rows.at(at) as Entry;
+    this.setFocus(this.rows.at(at) as Entry);
     this.pos = at;
     if (at !== this.newestRow()) this.following.on = false;
   }
@@ -77,8 +79,13 @@ export class RowFocus<Entry extends RowEntry> {
 
   /** Focuses `entry`, a shown one. */
   focus(entry: Entry): void {
-    this.focused = entry;
+    this.setFocus(entry);
     this.pos = -1;
+  }
+
+  private setFocus(entry: Entry | undefined): void {
+    this.focused = entry;
+    if (entry !== undefined) this.focusedKey = entry.key;
   }
 
   /**
@@ -91,9 +98,11 @@ export class RowFocus<Entry extends RowEntry> {
     this.pos = -1;
     const count = this.rows.length;
     const focused = this.focused;
-    if (count === 0) this.focused = undefined;
-    else if (this.following.on) this.focused = this.rows.at(this.newestRow()) as Entry;
-    else if (focused === undefined) this.focused = this.rows.at(clampRow(oldFocus, count)) as Entry;
-    else if (!focused.shown) this.focused = this.rows.at(clampRow(this.rows.lowerBound(focused), count)) as Entry;
+    if (count === 0) this.setFocus(undefined);
+    else if (this.following.on) this.setFocus(this.rows.at(this.newestRow()) as Entry);
+    else if (focused === undefined) this.setFocus(this.rows.at(clampRow(oldFocus, count)) as Entry);
+    // Where it stood: under the key it had then (a flow leaving a filter may have changed its key too).
+    else if (!focused.shown) this.setFocus(this.rows.at(clampRow(this.rows.lowerBound({ id: focused.id, key: this.focusedKey, shown: false }), count)) as Entry);
+    else this.focusedKey = focused.key;
   }
 }

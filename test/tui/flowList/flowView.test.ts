@@ -212,6 +212,20 @@ describe('FlowView: filter updates', () => {
     expect(view.focusedId).toBe(12);
   });
 
+  it('a flow that leaves the filter with a new sort key too hands the focus to the row where it stood', () => {
+    const store = five(); // bytes 30, 10, 50, 20, 40
+    const view = new FlowView(store, store);
+    view.setSort('bytes');
+    view.setFilter(filter('open'));
+    expect(ids(view)).toEqual([3, 5, 1, 4, 2]);
+    view.moveTo(2); // flow 1, 30 bytes
+    store.update(1, { bytesC2s: 1000, end: { ts: 9e6, reason: 'fin' } });
+    view.refresh();
+    expect(ids(view)).toEqual([3, 5, 4, 2]);
+    // Flow 4 (20 bytes) came after flow 1 (30); 1,000 bytes would have put it before flow 3.
+    expect(view.focusedId).toBe(4);
+  });
+
   it('an unchanged flow update in arrival order changes nothing', () => {
     const store = five();
     const view = new FlowView(store, store);
