@@ -915,13 +915,18 @@ describe('closing', () => {
     expect(h.r.stats.notes).toBe(1);
   });
 
+  /** R11's case: the server's FIN at 20, the client's `late` bytes at 30, then its FIN at 40. */
+  const closeAfterLateBytes = (h: ReturnType<typeof harness>, c: Conv, late: string): void => {
+    h.feed(c.handshake(), 10);
+    h.feed(c.s('', { flags: FIN_ACK }), 20);
+    h.feed(c.c(late), 30);
+    h.feed(c.c('', { flags: FIN_ACK }), 40);
+  };
+
   it('R11: the client closing too after sending past the server FIN: the server\'s RST still ends the flow (rst)', () => {
     const h = harness();
     const c = new Conv();
-    h.feed(c.handshake(), 10);
-    h.feed(c.s('', { flags: FIN_ACK }), 20);
-    h.feed(c.c('GET /2'), 30);
-    h.feed(c.c('', { flags: FIN_ACK }), 40);
+    closeAfterLateBytes(h, c, 'GET /2');
     expect(h.r.stats.openFlows).toBe(1);
     h.feed(c.s('', { flags: RST_ACK, ack: c.cSeq(6) }), 50);
     expect(shown(h.events).slice(1)).toEqual([
@@ -938,10 +943,7 @@ describe('closing', () => {
   it('R11: such a flow evicted at the cap ends fin and stays remembered: the RST it waited for is late', () => {
     const h = harness({ maxOpenFlows: 1 });
     const c = new Conv();
-    h.feed(c.handshake(), 10);
-    h.feed(c.s('', { flags: FIN_ACK }), 20);
-    h.feed(c.c('late'), 30);
-    h.feed(c.c('', { flags: FIN_ACK }), 40);
+    closeAfterLateBytes(h, c, 'late');
     const other = new Conv(5000, 9000, { addr: '10.0.0.1', port: 2222 });
     h.feed(other.syn(), 50); // over the cap: the closing flow is evicted
     h.feed(c.s('', { flags: RST_ACK, ack: c.cSeq(5) }), 60);
@@ -959,20 +961,13 @@ describe('closing', () => {
   it('R11: such a close ends as fin at the last ACK of both FINs, or at its linger time, or at the end', () => {
     const acked = harness();
     const c = new Conv();
-    acked.feed(c.handshake(), 10);
-    acked.feed(c.s('', { flags: FIN_ACK }), 20);
-    acked.feed(c.c('late'), 30);
-    acked.feed(c.c('', { flags: FIN_ACK }), 40);
+    closeAfterLateBytes(acked, c, 'late');
     acked.feed(c.s('', { ack: c.cSeq(5) }), 45); // the server half-closed only: it acks the client's FIN
     expect(shown(acked.events).slice(-1)).toEqual(['end 1 fin']);
     expect(acked.events[acked.events.length - 1].ts).toBe(45);
     for (const ending of ['linger', 'finish'] as const) {
       const h = harness({ rstLingerMicros: 100 });
-      const d = new Conv();
-      h.feed(d.handshake(), 10);
-      h.feed(d.s('', { flags: FIN_ACK }), 20);
-      h.feed(d.c('late'), 30);
-      h.feed(d.c('', { flags: FIN_ACK }), 40);
+      closeAfterLateBytes(h, new Conv(), 'late');
       if (ending === 'linger') h.r.expireIdle(141);
       else h.r.finish(60);
       expect(shown(h.events).slice(-1)).toEqual(['end 1 fin']);
