@@ -229,13 +229,18 @@ export class ActionKeys {
     this.track(`saving body of #${target.exchange + 1} ${target.role}`, actions.saveBody(flowId, target, place)).then((saved) => status.sayFitted((columns) => savedBodyMessage(target, saved, columns, ellipsis)), failed);
   }
 
-  /** `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). */
+  /**
+   * `w`, its prompt answered: the flows shown to a pcap file at `path` (nothing for ''). The
+   * name offered (`offered`, taken as it was, or a directory given) counts the flows shown now,
+   * not those shown when the prompt opened.
+   */
   writePcap(path: string, offered = ''): void {
     const { status } = this.scene;
     if (path === '') return;
     const ids = this.scene.shownFlowIds();
     if (ids.length === 0) return status.say('no flows shown');
-    path = answeredPath(path, offered || this.pcapName(ids.length));
+    const named = this.pcapName(ids.length);
+    path = answeredPath(path === offered ? named : path, named);
     const say = (head: string): void => status.sayFitted((columns) => messageWithPath(head, path, columns, this.scene.ellipsis));
     say(`writing ${countOf(ids.length, 'flow')} to `);
     this.track(`writing ${countOf(ids.length, 'flow')}`, this.scene.actions.writePcap(ids, path)).then(
