@@ -8,7 +8,7 @@ import { countOf, formatCount } from '../core/count.js';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
 import { formatHostPort } from '../proxy/connectFailure.js';
-import { hostPortProblem, parseForwardSpec, parseHostPort } from '../proxy/forwardSpec.js';
+import { hostPortProblem, parseForwardSpec, parseHostPort, type ForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
 
@@ -45,6 +45,7 @@ export async function runProxy(
   config: ProxyRunConfig, sink: FlowEventSink, finish: () => Promise<void>, stop: AbortSignal,
 ): Promise<readonly ProxyStats[]> {
   const specs = config.forwards.map(parseForwardSpec);
+  refuseSharedListens(specs, config.forwards);
   let nextId = 1;
   const nextFlowId = () => nextId++;
   const proxies = specs.map((spec) => new RecordingProxy({ spec, emit: sink, nextFlowId }));
@@ -92,6 +93,24 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
 /** What `r` says for listener `number` when there are `listeners`: `no listener 3: there is 1 listener`. */
 export function noListener(number: number, listeners: number): string {
   return `no listener ${number}: there ${listeners === 1 ? 'is' : 'are'} ${countOf(listeners, 'listener')}`;
+}
+
+/**
+ * Two `-L` that would listen on one port of one address (or of all addresses, `0.0.0.0`, `::`):
+ * refused before anything listens, rather than saying the first listens and the second cannot.
+ * @throws UserError naming both.
+ */
+function refuseSharedListens(specs: readonly ForwardSpec[], texts: readonly string[]): void {
+  const wildcard = (address: string): boolean => address === '0.0.0.0' || address === '::';
+  for (let i = 0; i < specs.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const [a, b] = [specs[j], specs[i]];
+      if (a.bindPort === 0 || a.bindPort !== b.bindPort) continue;
+      if (a.bindAddress === b.bindAddress || wildcard(a.bindAddress) || wildcard(b.bindAddress)) {
+        throw new UserError(`-L "${texts[i]}" would listen where -L "${texts[j]}" does (${formatHostPort(b.bindAddress, b.bindPort)}): give each its own port`);
+      }
+    }
+  }
 }
 
 /** `host:port` or `[v6]:port` → host and port, as an -L target. @throws UserError */
