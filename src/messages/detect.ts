@@ -33,9 +33,12 @@ const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND
 
 const LF = 0x0a;
 
-/** Bytes of text lines: printable ASCII, tab, CR, LF, ESC, and anything from 0x80 on (UTF-8). */
+/**
+ * Bytes of text lines: printable ASCII, tab, CR, LF, anything from 0x80 on (UTF-8), and the
+ * controls terminals take in text: ESC, BEL (which ends an OSC sequence), backspace, form feed.
+ */
 export function isTextByte(b: number): boolean {
-  return (b >= 0x20 && b !== 0x7f) || b === 0x09 || b === 0x0d || b === LF || b === 0x1b;
+  return (b >= 0x20 && b !== 0x7f) || b === 0x09 || b === 0x0d || b === LF || b === 0x1b || b === 0x07 || b === 0x08 || b === 0x0c;
 }
 
 /**

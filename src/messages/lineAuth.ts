@@ -318,7 +318,7 @@ function base64Bytes(text: string): Uint8Array | undefined {
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
-/** True when `bytes` read as text (see {@link isTextByte}): no NUL or other controls but tab, CR, LF, ESC. */
+/** True when `bytes` read as text (see {@link isTextByte}): no NUL, nor a control but those terminals take in text. */
 function isText(bytes: Uint8Array): boolean {
   for (const b of bytes) if (!isTextByte(b)) return false;
   return true;

@@ -655,6 +655,12 @@ describe('line protocols', () => {
     expect(shape(lines).slice(-2)).toEqual(['s2c 42+4 ok', 's2c 46+4 then (cut)']);
   });
 
+  it('a line with the controls terminals take in text (an OSC 52 ended by BEL, backspace, form feed) stays a line', () => {
+    const lines = play([['s2c', '\x1b]52;c;cHduZWQ=\x07 hi\r\n'], ['c2s', 'ab\x08c\x0c\r\n'], ['s2c', 'then\x00binary']]);
+    expect(shape(lines)).toEqual(['s2c 0+21 \x1b]52;c;cHduZWQ=\x07 hi', 'c2s 0+7 ab\x08c\x0c', 's2c 21+4 then (cut)']);
+    expect(lines.notes.map((n) => `${n.dir}@${n.offset}: ${n.text}`)).toEqual(['s2c@25: binary data: raw bytes from here']);
+  });
+
   it('tells a TLS record from a line that starts with 0x16 the same wherever the stream is cut', () => {
     const starttls: Step[] = [['s2c', '220 mx ESMTP\r\n'], ['c2s', 'STARTTLS\r\n'], ['s2c', '220 go ahead\r\n']];
     const outcome = (lines: LineConversation, binary: string[]) => ({ items: shape(lines), notes: lines.notes, raw: [lines.rawFrom('c2s'), lines.rawFrom('s2c')], binary });
