@@ -121,10 +121,12 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
   if (request && early.length > 0) {
     placed?.before(request.dir, request.offset, out);
     headBlock(request, side(request.dir), out);
+    // The blank line that ends the head was sent before the interim response came.
+    out.push({ side: side(request.dir), kind: 'data', text: '' });
     tagRole(out, from, 'request');
     early.forEach(interimBlock);
     const bodyFrom = out.length;
-    restBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out);
+    restBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out, true);
     placed?.upTo(request.dir, messageEnd(request), out);
     strayLines('client');
     tagRole(out, bodyFrom, 'request');
@@ -168,22 +170,25 @@ function headBlock(message: HttpMessage, side: Side, out: MessageLine[]): void {
   for (const header of message.headers) out.push({ side, kind: 'data', text: shownField(`${header.name}: ${header.value}`) });
 }
 
-/** What follows a message's head: its body and trailer fields, then where it was cut when it was. */
-function restBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
+/**
+ * What follows a message's head: its body and trailer fields, then where it was cut when it was.
+ * `separated`: the blank line before the body is shown already.
+ */
+function restBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[], separated = false): void {
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
-  if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out);
+  if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out, separated);
   // A chunked body's trailer fields, after it, as its header fields are shown.
   for (const field of message.body.trailers) out.push({ side, kind: 'data', text: shownField(`${field.name}: ${field.value}`) });
   if (cut) out.push(cut);
 }
 
 /**
- * A message's body: a blank line, its first lines (all when expanded), its about line: its size
+ * A message's body: a blank line (unless `separated`), its first lines (all when expanded), its about line: its size
  * (`so far` while it is still arriving), what was decoded, `cut` when some of it was lost (a gap,
  * the stream's end), `not all shown` when the read's or the decoding's budget stopped before its end.
  */
-function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  out.push({ side, kind: 'data', text: '' });
+function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[], separated = false): void {
+  if (!separated) out.push({ side, kind: 'data', text: '' });
   // Over once whole or cut (a gap, the stream's end): a body made while it arrived is made again then.
   const arriving = !message.complete && message.incomplete === undefined;
   if (!arriving || expanded.has(key)) cache.tails.delete(key);

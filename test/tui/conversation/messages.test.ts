@@ -80,6 +80,9 @@ describe('message lines', () => {
     expect(at('hello')).toBeLessThan(at('HTTP/1.1 200 OK'));
     expect(lines[at('hello')]).toMatchObject({ side: 'client', role: 'request' });
     expect(lines[at('HTTP/1.1 100 Continue')].role).toBeUndefined();
+    // The blank line that ends the request's head comes before the 100 Continue, as it was sent.
+    expect(lines[at('HTTP/1.1 100 Continue') - 1]).toMatchObject({ side: 'client', text: '' });
+    expect(lines.filter((l) => l.side === 'client' && l.text === '')).toHaveLength(1);
     // A 100 Continue after the whole request stays after it.
     const late = liveFlow(80);
     late.send('c2s', 'POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello', 10);
