@@ -134,7 +134,9 @@ async function runProxyCommand(config: CliConfig): Promise<number> {
     const onListening = (listen: string, target: string): void => {
       if (!config.quiet) process.stderr.write(`flowspy: listening on ${listen}, relaying to ${target}\n`);
     };
-    const stats = await runProxy({ forwards: config.forwards, onListening }, failSafe.sink, async () => {
+    // A problem the proxy goes on with is said at once, -q or not: connections may be lost.
+    const onProblem = (line: string): void => void process.stderr.write(`flowspy: ${line}\n`);
+    const stats = await runProxy({ forwards: config.forwards, onListening, onProblem }, failSafe.sink, async () => {
       finishing = true;
       try {
         await failSafe.close();

@@ -87,7 +87,10 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   // Without outputs (or a message feed) the store's sink is the only one: no fan-out per event.
   const sinks: FlowEventSink[] = [(event) => store.apply(event), ...feed.sinks, ...(outputs.length > 0 ? [failSafe.sink] : [])];
   const state: { counters?: SourceCounters; running: boolean; listeners: ProxyListeners; control?: ProxyControl } = { running: true, listeners: new ProxyListeners(config.forwards) };
-  const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close());
+  const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close(), (line) => {
+    problem = line;
+    app?.sourceChanged();
+  });
   const ended = run.ended.then(
     (result) => {
       state.running = false;
@@ -157,7 +160,7 @@ function checkedTerminal(options: TerminalOptions): CheckedTerminal {
   }
 }
 
-/** Starts the source in the background. */
+/** Starts the source in the background; `onProblem` hears a problem it goes on with (the proxy near the open-files limit). */
 function startSource(
   kind: TuiSource['kind'],
   config: CliConfig,
@@ -165,6 +168,7 @@ function startSource(
   state: { counters?: SourceCounters; listeners: ProxyListeners; control?: ProxyControl },
   signal: AbortSignal,
   finishOutputs: () => Promise<void>,
+  onProblem: (line: string) => void,
 ): RunningSource {
   let started: () => void = () => undefined;
   const startedPromise = new Promise<void>((resolve) => (started = resolve));
@@ -197,6 +201,7 @@ function startSource(
     {
       forwards: config.forwards,
       onCounters,
+      onProblem,
       onControl: (control) => (state.control = control),
       onListening: (listen, target) => {
         state.listeners.listening(listen, target);

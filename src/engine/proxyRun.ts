@@ -11,6 +11,7 @@ import { formatHostPort } from '../proxy/connectFailure.js';
 import { hostPortProblem, parseForwardSpec, parseHostPort, type ForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
+import { descriptors } from '../io/descriptors.js';
 
 /** What to relay (the `-L` specs) and whom to tell what happens. */
 export interface ProxyRunConfig {
@@ -21,6 +22,8 @@ export interface ProxyRunConfig {
   readonly onCounters?: (counters: SourceCounters) => void;
   /** Called once the proxies exist, with a handle to change their upstreams (the TUI's `r`). */
   readonly onControl?: (control: ProxyControl) => void;
+  /** Told (once) a problem the run goes on with: connections near the open-files limit. One line, ASCII. */
+  readonly onProblem?: (line: string) => void;
 }
 
 /** Changes where running proxies relay new connections; connections already open keep theirs. */
@@ -48,7 +51,9 @@ export async function runProxy(
   refuseSharedListens(specs, config.forwards);
   let nextId = 1;
   const nextFlowId = () => nextId++;
-  const proxies = specs.map((spec) => new RecordingProxy({ spec, emit: sink, nextFlowId }));
+  let proxies: RecordingProxy[] = [];
+  const onAccepted = descriptorWatch(() => proxies.reduce((open, proxy) => open + proxy.activeConnections, 0), config.onProblem);
+  proxies = specs.map((spec) => new RecordingProxy({ spec, emit: sink, nextFlowId, onAccepted }));
   config.onCounters?.(new ProxyCounters(proxies));
   config.onControl?.({
     listeners: proxies.length,
@@ -93,6 +98,27 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
 /** What `r` says for listener `number` when there are `listeners`: `no listener 3: there is 1 listener`. */
 export function noListener(number: number, listeners: number): string {
   return `no listener ${number}: there ${listeners === 1 ? 'is' : 'are'} ${countOf(listeners, 'listener')}`;
+}
+
+/** Descriptors kept for what is not a connection's: files (`-o`, `-w`, `--har`), libuv's, the spill file. */
+const DESCRIPTOR_RESERVE = 32;
+
+/**
+ * A check to run after each connection accepted: once the connections open (`open()`, two
+ * descriptors each) leave fewer than {@link DESCRIPTOR_RESERVE} descriptors free, `onProblem`
+ * hears it, once. libuv then closes the connections it cannot accept without telling Node, so
+ * this is the only word of them. Nothing to check where /proc cannot tell the limit.
+ */
+function descriptorWatch(open: () => number, onProblem: ((line: string) => void) | undefined): (() => void) | undefined {
+  const now = onProblem === undefined ? undefined : descriptors();
+  if (now === undefined || now.limit === Number.MAX_SAFE_INTEGER) return undefined;
+  const most = Math.max(1, Math.floor((now.limit - now.open - DESCRIPTOR_RESERVE) / 2));
+  let told = false;
+  return () => {
+    if (told || open() < most) return;
+    told = true;
+    onProblem!(`${countOf(open(), 'connection')} at once come near the open-files limit (ulimit -n ${now.limit}): more may be refused unseen; raise the limit`);
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
  * How many output files `-o DIR` may keep open, from the process's real descriptor limit and
  * the descriptors already in use (Linux /proc; fixed guesses elsewhere).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { descriptors } from '../io/descriptors.js';
 
 /** Descriptors kept free in capture mode: the writer thread's own, the capture file, libuv's. */
 const CAPTURE_RESERVE = 8;
@@ -11,20 +11,10 @@ const PROXY_SHARE = 1 / 8;
 /** More open files than this buys nothing (the least recently used ones are reopened on demand). */
 const MOST_FILES = 4096;
 
-/**
- * Descriptors this process may still open: the soft `RLIMIT_NOFILE` (`/proc/self/limits`) less
- * the descriptors open now (`/proc/self/fd`). Undefined where /proc cannot tell.
- */
+/** Descriptors this process may still open (see {@link descriptors}); undefined where /proc cannot tell. */
 function freeDescriptors(): number | undefined {
-  try {
-    const limits = readFileSync('/proc/self/limits', 'utf8');
-    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
-    if (soft === undefined) return undefined;
-    const limit = soft === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(soft);
-    return Math.max(0, limit - readdirSync('/proc/self/fd').length);
-  } catch {
-    return undefined;
-  }
+  const now = descriptors();
+  return now === undefined ? undefined : Math.max(0, now.limit - now.open);
 }
 
 /**

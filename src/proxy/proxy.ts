@@ -28,6 +28,8 @@ export interface RecordingProxyOptions {
   readonly clock?: () => Micros;
   /** Give up connecting to the upstream after this long (ms); default 10 000. */
   readonly connectTimeoutMs?: number;
+  /** Told after each connection accepted, once it counts in {@link RecordingProxy.activeConnections}. */
+  readonly onAccepted?: () => void;
 }
 
 /** Counters of a proxy, a snapshot taken when `stats` is read. */
@@ -103,6 +105,7 @@ export class RecordingProxy {
   private upstreamPort: number;
   private server: net.Server | undefined;
   private readonly live = new Set<ProxiedConnection>();
+  private readonly onAccepted: (() => void) | undefined;
   private readonly counters: ProxyTotals = { accepted: 0, connectFailures: 0, resets: 0, bytesC2S: 0, bytesS2C: 0 };
 
   constructor(options: RecordingProxyOptions) {
@@ -111,6 +114,7 @@ export class RecordingProxy {
     this.nextFlowId = options.nextFlowId;
     this.clock = options.clock ?? defaultProxyClock;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.onAccepted = options.onAccepted;
     this.upstreamHost = options.spec.targetHost;
     this.upstreamPort = options.spec.targetPort;
   }
@@ -213,6 +217,7 @@ export class RecordingProxy {
     );
     this.live.add(conn);
     conn.start();
+    this.onAccepted?.();
   }
 }
 

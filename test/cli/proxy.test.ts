@@ -191,4 +191,40 @@ describe('flowspy -L (proxy mode)', () => {
       await busy.close();
     }
   });
+
+  it('near the open-files limit (ulimit -n 96): says so once, on stderr, and keeps relaying', async () => {
+    const server = await startServer();
+    const child = spawn('bash', ['-c', `ulimit -n 96 && exec "${process.execPath}" "${bin}" -L 0:127.0.0.1:${server.port} --log`]);
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const sockets: net.Socket[] = [];
+    const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const m = pattern.exec(err);
+        if (m) return m;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`no ${pattern} in: ${err}`);
+    };
+    try {
+      const port = Number((await waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
+      // 30 connections hold 60 descriptors: within the limit, past the warning (about 22).
+      for (let i = 0; i < 30; i++) {
+        const socket = net.connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        sockets.push(socket);
+      }
+      await waitFor(/near the open-files limit/);
+      expect(err.split('\n')[1]).toMatch(/^flowspy: \d+ connections at once come near the open-files limit \(ulimit -n 96\): more may be refused unseen; raise the limit$/);
+      expect((await converse(port, ['still here\n'])).reply).toBe('got:still here\n');
+      expect(err.match(/near the open-files limit/g)).toHaveLength(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      child.kill('SIGINT');
+      await exit;
+      await server.close();
+    }
+  });
 });
