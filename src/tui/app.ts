@@ -202,6 +202,9 @@ export class TuiApp {
 
   private onKey(name: string, ch: string | undefined): void {
     if (this.quitting || this.mouse?.ownsKey(ch)) return;
+    // A Return typed before the screen took the terminal arrives as a line feed (the tty's
+    // CR-to-NL mapping was still on), as does ctrl-j: both are Enter.
+    if (name === 'linefeed') name = 'enter';
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
     // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
     // In a prompt the Esc cancels it and the key is dropped (a quick Esc y must not run y), so
