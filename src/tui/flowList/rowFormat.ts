@@ -153,10 +153,20 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
     const cutEnd = stringColumns(request + status) <= columns - stringColumns(ellipsis) ? pad(cut, columns) : undefined;
     // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
     // a long outcome (`→ (status line cut) (12 req)`) is cut at its end instead.
-    const least = Math.min(stringColumns(request), Math.max(MIN_SUMMARY_HEAD, stringColumns(METHOD.exec(request)?.[0] ?? '') + MIN_TARGET));
-    const requestHead = (): string => (stringColumns(request) <= least ? request : headFitting(request, least - stringColumns(ellipsis)) + ellipsis);
+    const method = stringColumns(METHOD.exec(request)?.[0] ?? '');
+    const least = Math.min(stringColumns(request), Math.max(MIN_SUMMARY_HEAD, method + MIN_TARGET));
+    // A long status in words (`→ (status line cut)`): the request cut to `least`, then as much of
+    // the outcome as fits, cut at its end, when its arrow and a few of its characters fit. A
+    // status code or word is never cut (`→ 20…` would read as another status): the row's end is.
+    const headed = (): string | undefined => {
+      if (!status.includes('(')) return undefined;
+      const head = stringColumns(request) <= least ? request : headFitting(request, least - stringColumns(ellipsis)) + ellipsis;
+      const room = columns - stringColumns(head) - stringColumns(ellipsis);
+      return room >= stringColumns(arrow) + 3 ? pad(head + headFitting(outcome, room).trimEnd() + ellipsis, columns) : undefined;
+    };
+    // In a narrow pane the status goes on beside the method and a character of the target.
     return cutEnd ?? keeping(outcome, Math.max(least, Math.ceil(columns / 2))) ?? keeping(status, least)
-      ?? pad(requestHead() + headFitting(outcome, columns - stringColumns(requestHead()) - stringColumns(ellipsis)).trimEnd() + ellipsis, columns);
+      ?? keeping(status, Math.min(stringColumns(request), method + 1)) ?? headed() ?? pad(cut, columns);
   }
   return pad(cut, columns);
 }

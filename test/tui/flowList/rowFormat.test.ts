@@ -311,3 +311,30 @@ describe('flow rows: a summary\'s mark and status as spans to colour', () => {
     expect(spans('! SMTP EHLO a → 250 ok', true, true, false).map((s) => s.style)).toEqual(['note', 'preview']);
   });
 });
+
+describe('summaries in a narrow pane (a split tmux window: 30 to 60 columns)', () => {
+  it('fill the row exactly, with one ellipsis at most, and a status whole or not at all', () => {
+    const store = new FakeStore();
+    store.add({ id: 3, client: '192.168.1.23:51002', server: '198.51.100.10:80', end: { ts: 1.5e6, reason: 'rst' }, notes: [{ ts: 1, text: 'x' }] });
+    store.add({ id: 5, client: '192.168.1.23:51010', server: '198.51.100.20:8080', end: { ts: 1.5e6, reason: 'rst' } });
+    store.add({ id: 6, client: '192.168.1.23:51011', server: '198.51.100.20:25', end: { ts: 1.5e6, reason: 'fin' } });
+    const texts: Record<number, [string, string]> = {
+      3: ['! #2 GET /api/status?again=1 → after-close', 'after-close'],
+      5: ['! GET /reports/2025/annual.csv → 200 (cut)', '200'],
+      6: ['SMTP EHLO laptop.example.com → 250 (5 cmds)', '250'],
+    };
+    for (let width = 30; width <= 60; width++) {
+      const rows = formatRows([...store.flows()], { ...options(store, width), preview: (f) => summary(texts[f.id][0]) });
+      for (const [i, row] of rows.entries()) {
+        const status = texts[[3, 5, 6][i]][1];
+        expect(stringColumns(row.text), `${width}: ${row.text}`).toBe(width);
+        const preview = row.text.slice(row.text.indexOf(' ', row.text.search(/reset|closed/)));
+        expect(preview.split('…').length, `${width}: ${row.text}`).toBeLessThanOrEqual(2);
+        if (preview.includes('→')) expect(preview.slice(preview.indexOf('→') + 2).startsWith(status), `${width}: ${row.text}`).toBe(true);
+      }
+    }
+    // From 38 columns on the HTTP status shows beside the method and the start of the target.
+    const at38 = formatRows([...store.flows()], { ...options(store, 38), preview: (f) => summary(texts[f.id][0]) });
+    expect(at38[1].text).toMatch(/! GET \/… → 200\s*$/);
+  });
+});
