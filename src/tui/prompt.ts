@@ -114,6 +114,13 @@ export class Prompt {
       return cp >= 0x20 && cp !== 0x7f;
     });
     if (kept.length === 0) return false;
+    // blessed hands a character beyond U+FFFF (an emoji) over as two keys, one per UTF-16 half:
+    // the second half joins the first, so that the cursor and Backspace take them as one.
+    const before = this.position > 0 ? this.chars[this.position - 1] : '';
+    if (isLowSurrogate(kept[0]) && before.length === 1 && isHighSurrogate(before)) {
+      this.chars[this.position - 1] = before + kept.shift()!;
+      if (kept.length === 0) return true;
+    }
     this.chars.splice(this.position, 0, ...kept);
     this.position += kept.length;
     return true;
@@ -170,4 +177,14 @@ export class Prompt {
     this.position = target;
     return 'edit';
   }
+}
+
+function isHighSurrogate(ch: string): boolean {
+  const unit = ch.charCodeAt(0);
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+function isLowSurrogate(ch: string): boolean {
+  const unit = ch.charCodeAt(0);
+  return ch.length === 1 && unit >= 0xdc00 && unit <= 0xdfff;
 }

@@ -8,6 +8,20 @@ function type(prompt: Prompt, text: string): void {
 }
 
 describe('Prompt', () => {
+  it('joins an emoji blessed hands over as two keys (its UTF-16 halves): Left and Backspace take it whole', () => {
+    const prompt = new Prompt('filter: ');
+    for (const unit of ['a', '\ud83d', '\ude00', 'b']) prompt.key(unit, unit);
+    expect([prompt.text, prompt.cursor]).toEqual(['a😀b', 3]);
+    prompt.key('left');
+    prompt.key('left');
+    prompt.key('S-x', 'X');
+    expect(prompt.text).toBe('aX😀b');
+    prompt.key('right');
+    prompt.key('backspace');
+    expect([prompt.text, prompt.cursor]).toEqual(['aXb', 2]);
+    expect(prompt.render(40).line).toBe('filter: aXb');
+  });
+
   it('recalls earlier answers with up and down, skipping the one already shown, and gives the typed text back', () => {
     const prompt = new Prompt('filter: ', ':80', ['host:a', ':80', 'status:lost']);
     type(prompt, ' x');
