@@ -25,7 +25,7 @@ export type Command =
   | 'search.start' | 'search.next' | 'search.previous'
   | 'filter.start' | 'sort.cycle' | 'follow.toggle' | 'pause.toggle' | 'screen.repaint'
   | 'flow.save' | 'request.copy' | 'body.save' | 'pcap.write' | 'proxy.retarget' | 'help' | 'quit' | 'quit.now' | 'suspend'
-  | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear'
+  | 'prompt.apply' | 'prompt.cancel' | 'prompt.backspace' | 'prompt.delete' | 'prompt.clear' | 'prompt.deleteWord'
   | 'prompt.left' | 'prompt.right' | 'prompt.home' | 'prompt.end' | 'prompt.older' | 'prompt.newer';
 
 /** One row of the keymap: these keys, in this context, run this command. */
@@ -96,6 +96,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'prompt', keys: ['backspace'], command: 'prompt.backspace', help: 'delete the character before the cursor' },
   { context: 'prompt', keys: ['delete'], command: 'prompt.delete', help: 'delete the character under the cursor' },
   { context: 'prompt', keys: ['C-u'], command: 'prompt.clear', help: 'clear the line', hint: 'clear' },
+  { context: 'prompt', keys: ['C-w'], command: 'prompt.deleteWord', help: 'delete the word before the cursor' },
   { context: 'prompt', keys: ['left'], command: 'prompt.left', help: 'cursor left' },
   { context: 'prompt', keys: ['right'], command: 'prompt.right', help: 'cursor right' },
   { context: 'prompt', keys: ['home', 'C-a'], command: 'prompt.home', help: 'cursor to the start' },

@@ -4,7 +4,7 @@
  * app feeds keys here and draws `render()` in the status row.
  *
  * Keys come from the keymap's `prompt` context (Enter applies, Esc cancels, Backspace, Del,
- * ctrl-u clears, ←/→, Home/End, ↑/↓ recall earlier answers of a prompt given a history); any
+ * ctrl-w deletes a word, ctrl-u clears, ←/→, Home/End, ↑/↓ recall earlier answers of a prompt given a history); any
  * other key that carries a character inserts it, except C0 controls and DEL. The text may hold anything else the user pasted (C1 controls, bidi
  * overrides, `{|}`): `render()` shows it only through `escapeText`, so none of it reaches the
  * terminal raw, and blessed tags must stay off in the widget that shows it.
@@ -82,6 +82,8 @@ export class Prompt {
         return this.removeAt(this.position - 1) ? (this.position--, 'edit') : 'ignored';
       case 'prompt.delete':
         return this.removeAt(this.position) ? 'edit' : 'ignored';
+      case 'prompt.deleteWord':
+        return this.deleteWordBefore();
       case 'prompt.clear':
         if (this.chars.length === 0) return 'ignored';
         this.chars = [];
@@ -102,6 +104,17 @@ export class Prompt {
       default:
         return ch !== undefined && this.insert(ch) ? 'edit' : 'ignored';
     }
+  }
+
+  /** ctrl-w, as in a shell: the blanks before the cursor, then the word before them. */
+  private deleteWordBefore(): PromptOutcome {
+    let from = this.position;
+    while (from > 0 && /\s/.test(this.chars[from - 1])) from--;
+    while (from > 0 && !/\s/.test(this.chars[from - 1])) from--;
+    if (from === this.position) return 'ignored';
+    this.chars.splice(from, this.position - from);
+    this.position = from;
+    return 'edit';
   }
 
   /**

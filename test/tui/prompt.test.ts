@@ -8,6 +8,15 @@ function type(prompt: Prompt, text: string): void {
 }
 
 describe('Prompt', () => {
+  it('ctrl-w deletes the word before the cursor and the blanks after it, as a shell does', () => {
+    const prompt = new Prompt('filter: ', 'method:POST  status:5xx');
+    expect(prompt.key('C-w')).toBe('edit');
+    expect(prompt.text).toBe('method:POST  ');
+    expect(prompt.key('C-w')).toBe('edit');
+    expect([prompt.text, prompt.cursor]).toEqual(['', 0]);
+    expect(prompt.key('C-w')).toBe('ignored');
+  });
+
   it('joins an emoji blessed hands over as two keys (its UTF-16 halves): Left and Backspace take it whole', () => {
     const prompt = new Prompt('filter: ');
     for (const unit of ['a', '\ud83d', '\ude00', 'b']) prompt.key(unit, unit);
