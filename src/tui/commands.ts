@@ -3,6 +3,7 @@
  * conversation, focus and zoom, follow and pause, prompts opened, help, quit). The keys and the
  * mouse come here once they are commands; the app redraws after.
  */
+import { escapeText } from '../render/escape.js';
 import type { ActionKeys } from './actionKeys.js';
 import type { AppState, Focus } from './appState.js';
 import type { ConversationPane } from './conversationPane.js';
@@ -243,14 +244,17 @@ export class Commands {
     state.focus = 'list';
   }
 
-  /** Esc: cancel a search, else drop the highlight, else back to a list that was zoomed, else unzoom, else back to the list. */
+  /**
+   * Esc: cancel a search, else drop the highlight, else back to a list that was zoomed, else
+   * unzoom, else back to the list, else (the list has the keys) clear its filter.
+   */
   private back(): void {
     const { state, conversation, list, exchanges, status } = this.scene;
     if (list.searchProgress?.busy === true) {
       const text = list.filter.text;
       list.setFilter(MATCH_ALL);
       exchanges.setFilter(MATCH_ALL);
-      status.say(`filter ${text} cancelled while it searched the flows (f then Up brings it back)`);
+      status.say(`filter ${escapeText(text)} cancelled while it searched the flows (f then Up brings it back)`);
     } else if (conversation.searching) {
       conversation.cancelSearch();
       this.scene.status.say('search cancelled');
@@ -262,6 +266,11 @@ export class Commands {
       state.zoom = 'none';
     } else if (state.focus === 'conversation') {
       this.backToList();
+    } else if (list.filter.text !== '') {
+      const text = list.filter.text;
+      list.setFilter(MATCH_ALL);
+      exchanges.setFilter(MATCH_ALL);
+      status.say(`filter ${escapeText(text)} cleared (f then Up brings it back)`);
     }
   }
 }

@@ -71,7 +71,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'global', keys: ['/'], command: 'search.start', help: 'search (lower case: any case; hex: 0d0a; list: whole rows)', hint: 'search' },
   { context: 'global', keys: ['n'], command: 'search.next', help: 'next match (past the last: round to the first)' },
   { context: 'global', keys: ['S-n'], command: 'search.previous', help: 'previous match (before the first: round to the last)' },
-  { context: 'global', keys: ['escape'], command: 'back', help: 'back (unzoom, leave the conversation, cancel a search or ~text)', hint: 'back' },
+  { context: 'global', keys: ['escape'], command: 'back', help: 'back: unzoom, leave the flow, stop a search, clear a filter', hint: 'back' },
   { context: 'global', keys: ['tab'], command: 'focus.next', help: 'move focus to the other pane', hint: 'focus' },
   { context: 'global', keys: ['z'], command: 'pane.zoom', help: 'zoom the focused pane to the whole screen', hint: 'zoom' },
   { context: 'global', keys: ['+'], command: 'list.grow', help: 'one more row for the list, one less for the conversation' },

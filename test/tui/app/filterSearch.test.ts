@@ -52,6 +52,16 @@ describe('a ~text filter while it searches, and once nothing matches', () => {
     app.dispose();
   });
 
+  it('Esc in the list clears a filter that is done (after unzoom and leaving the conversation)', async () => {
+    const { app, screen, status, filter } = await openApp();
+    await filter('smtp', '1/5 flows');
+    screen.press('Esc');
+    await screen.waitFor(() => status().includes('cleared'));
+    expect(status()).toContain('filter smtp cleared (f then Up brings it back)');
+    expect(status()).toContain(' 5 flows');
+    app.dispose();
+  });
+
   it('0 flows match: the conversation no longer shows (nor s saves) the flow that was open', async () => {
     const { app, screen, status, rows, filter } = await openApp();
     screen.press('Enter');
