@@ -137,7 +137,7 @@ function endpointParts(endpoint: { addr: string; port: number }): [string, strin
 function fitPreview(text: string, columns: number, ellipsis: string, arrow: string): string {
   if (stringColumns(text) <= columns) return pad(text, columns);
   if (columns <= 0) return '';
-  const cut = headFitting(text, columns - stringColumns(ellipsis)).trimEnd() + ellipsis;
+  const cut = headCut(text, columns - stringColumns(ellipsis)).trimEnd() + ellipsis;
   // A summary's outcome (` → 302 (3 req)`) is what the row is read for: when cutting the end
   // would hide its status, the request is cut instead. What follows the status stays too while
   // the request keeps half the column; else the status alone, while the request keeps a few.
@@ -148,7 +148,7 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
     const status = STATUS.exec(outcome)?.[0] ?? outcome;
     const keeping = (kept: string, least: number): string | undefined => {
       const room = columns - stringColumns(kept) - stringColumns(ellipsis);
-      return room >= least ? pad(headFitting(request, room) + ellipsis + kept, columns) : undefined;
+      return room >= least ? pad(headCut(request, room) + ellipsis + kept, columns) : undefined;
     };
     const cutEnd = stringColumns(request + status) <= columns - stringColumns(ellipsis) ? pad(cut, columns) : undefined;
     // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
@@ -160,9 +160,9 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
     // status code or word is never cut (`→ 20…` would read as another status): the row's end is.
     const headed = (): string | undefined => {
       if (!status.includes('(')) return undefined;
-      const head = stringColumns(request) <= least ? request : headFitting(request, least - stringColumns(ellipsis)) + ellipsis;
+      const head = stringColumns(request) <= least ? request : headCut(request, least - stringColumns(ellipsis)) + ellipsis;
       const room = columns - stringColumns(head) - stringColumns(ellipsis);
-      return room >= stringColumns(arrow) + 3 ? pad(head + headFitting(outcome, room).trimEnd() + ellipsis, columns) : undefined;
+      return room >= stringColumns(arrow) + 3 ? pad(head + headCut(outcome, room).trimEnd() + ellipsis, columns) : undefined;
     };
     // In a narrow pane the status goes on beside the method and a character of the target.
     return cutEnd ?? keeping(outcome, Math.max(least, Math.ceil(columns / 2))) ?? keeping(status, least)
@@ -191,6 +191,15 @@ function previewSpans(text: string, arrow: string, summary: boolean, replied: bo
   if (status === undefined || style === undefined) return [...spans, { text: rest, style: 'preview' }];
   const end = at + arrow.length + status.length;
   return [...spans, { text: rest.slice(0, at + arrow.length), style: 'preview' }, { text: status, style }, { text: rest.slice(end), style: 'preview' }];
+}
+
+/** An escape cut short at the end of a text (`\u{30`, `\x1`, `\`). */
+const PARTIAL_ESCAPE = /\\(?:u\{[0-9a-f]*|u|x[0-9a-f]?)?$/i;
+
+/** `text` cut to `columns`, never inside an escape: `\u{30` would read as another character. */
+function headCut(text: string, columns: number): string {
+  const head = headFitting(text, columns);
+  return head.length < text.length ? head.replace(PARTIAL_ESCAPE, '') : head;
 }
 
 /** The status of an outcome: ` → 302` of ` → 302 (3 req)`, ` → (no response)` whole. */

@@ -338,3 +338,16 @@ describe('summaries in a narrow pane (a split tmux window: 30 to 60 columns)', (
     expect(at38[1].text).toMatch(/! GET \/… → 200\s*$/);
   });
 });
+
+describe('a summary of escapes (CJK under LANG=C) cut short', () => {
+  it('is cut between escapes, never inside one (`\\u{30~` would read as another character)', () => {
+    const store = new FakeStore();
+    store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
+    const text = 'GET /\\u{30a2}\\u{30a4}\\u{30a6}\\u{30a8}\\x1b\\u{30aa} -> 200';
+    for (let width = 30; width <= 80; width++) {
+      const row = formatRows([...store.flows()], { ...options(store, width, false), preview: () => summary(text) })[0].text;
+      expect(stringColumns(row), row).toBe(width);
+      expect(row, `${width}`).not.toMatch(/\\(?:u\{[0-9a-f]*|u|x[0-9a-f]?)?~/);
+    }
+  });
+});
