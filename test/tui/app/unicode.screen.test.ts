@@ -67,8 +67,10 @@ describe('emoji', () => {
   it('are escaped, and every row keeps its columns across redraws', async () => {
     const screen = await openCapture(emoji, 2, { rows: 40 });
     const listed = listRows(screen);
-    expect(listed[1]).toMatch(/ GET \/\\u\{1f389\}(\\u\{1f389\})*\\?u?\{?1?f?3?8?9?… → 200$/);
-    expect(listed[1].length).toBe(80);
+    // Cut between two escapes, never inside one; the row padded to its width.
+    expect(listed[1]).toMatch(/ GET \/\\u\{1f389\}(\\u\{1f389\})*… → 200 *$/);
+    expect(listed[1].length).toBeLessThanOrEqual(80);
+    expect(listed[1].length).toBeGreaterThan(70);
     const body = ['<   "msg": "ok \\u{1f44d} done",', '<   "name": "東京都",', '<   "emoji": "\\u{1f389}\\u{1f389}\\u{1f389}",', '<   "flag": "\\u{1f1ef}\\u{1f1f5}",', '<   "family": "\\u{1f468}\\u{200d}\\u{1f469}",', '<   "love": "❤\\u{fe0f}"'];
     expect(conversationRows(screen).join('\n')).toContain(body.join('\n'));
     // To flow 2 (its long request line wraps) and back: rows are redrawn over each other.
