@@ -87,8 +87,9 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   // Without outputs (or a message feed) the store's sink is the only one: no fan-out per event.
   const sinks: FlowEventSink[] = [(event) => store.apply(event), ...feed.sinks, ...(outputs.length > 0 ? [failSafe.sink] : [])];
   const state: { counters?: SourceCounters; running: boolean; listeners: ProxyListeners; control?: ProxyControl } = { running: true, listeners: new ProxyListeners(config.forwards) };
+  // A problem the source goes on with does not hide one shown already (an output that failed).
   const run = startSource(kind, config, sinks, state, stop.signal, () => failSafe.close(), (line) => {
-    problem = line;
+    problem ??= line;
     app?.sourceChanged();
   });
   const ended = run.ended.then(

@@ -4,6 +4,7 @@
  * gone): then stops accepting, resets the connections still open, lets the outputs flush and
  * resolves with each listener's stats.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { countOf, formatCount } from '../core/count.js';
 import { UserError } from '../core/errors.js';
 import type { FlowEventSink } from '../core/types.js';
@@ -100,19 +101,23 @@ export function noListener(number: number, listeners: number): string {
   return `no listener ${number}: there ${listeners === 1 ? 'is' : 'are'} ${countOf(listeners, 'listener')}`;
 }
 
-/** Descriptors kept for what is not a connection's: files (`-o`, `-w`, `--har`), libuv's, the spill file. */
+/** Descriptors kept for what is not a connection's: libuv's, `-w`, `--har`, the spill file (`-o`'s share is apart). */
 const DESCRIPTOR_RESERVE = 32;
+/** The share of the free descriptors `-o` may keep open in proxy mode (see outputs/descriptorBudget.ts). */
+const FILES_SHARE = 1 / 8;
 
 /**
  * A check to run after each connection accepted: once the connections open (`open()`, two
- * descriptors each) leave fewer than {@link DESCRIPTOR_RESERVE} descriptors free, `onProblem`
+ * descriptors each) leave fewer than {@link DESCRIPTOR_RESERVE} descriptors free, beside `-o`'s
+ * share ({@link FILES_SHARE}, counted whether or not `-o` was given), `onProblem`
  * hears it, once. libuv then closes the connections it cannot accept without telling Node, so
  * this is the only word of them. Nothing to check where /proc cannot tell the limit.
  */
 function descriptorWatch(open: () => number, onProblem: ((line: string) => void) | undefined): (() => void) | undefined {
   const now = onProblem === undefined ? undefined : descriptors();
   if (now === undefined || now.limit === Number.MAX_SAFE_INTEGER) return undefined;
-  const most = Math.max(1, Math.floor((now.limit - now.open - DESCRIPTOR_RESERVE) / 2));
+  const free = now.limit - now.open;
+  const most = Math.max(1, Math.floor((free - Math.floor(free * FILES_SHARE) - DESCRIPTOR_RESERVE) / 2));
   let told = false;
   return () => {
     if (told || open() < most) return;
@@ -122,17 +127,20 @@ function descriptorWatch(open: () => number, onProblem: ((line: string) => void)
 }
 
 /**
- * Two `-L` that would listen on one port of one address (or of all addresses, `0.0.0.0`, `::`):
- * refused before anything listens, rather than saying the first listens and the second cannot.
+ * Two `-L` that would listen on one port of one address, or of all of an address family's
+ * (`0.0.0.0`: every IPv4 address; `::`, dual-stack: every address): refused before anything
+ * listens, rather than saying the first listens and the second cannot.
  * @throws UserError naming both.
  */
 function refuseSharedListens(specs: readonly ForwardSpec[], texts: readonly string[]): void {
-  const wildcard = (address: string): boolean => address === '0.0.0.0' || address === '::';
+  const everyAddress = (address: string): boolean => isIPv6(address) && /^[0:]+$/.test(address);
+  const clash = (a: string, b: string): boolean =>
+    a === b || everyAddress(a) || everyAddress(b) || (a === '0.0.0.0' && isIPv4(b)) || (b === '0.0.0.0' && isIPv4(a));
   for (let i = 0; i < specs.length; i++) {
     for (let j = 0; j < i; j++) {
       const [a, b] = [specs[j], specs[i]];
       if (a.bindPort === 0 || a.bindPort !== b.bindPort) continue;
-      if (a.bindAddress === b.bindAddress || wildcard(a.bindAddress) || wildcard(b.bindAddress)) {
+      if (clash(a.bindAddress, b.bindAddress)) {
         throw new UserError(`-L "${texts[i]}" would listen where -L "${texts[j]}" does (${formatHostPort(b.bindAddress, b.bindPort)}): give each its own port`);
       }
     }

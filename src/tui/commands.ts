@@ -246,7 +246,8 @@ export class Commands {
 
   /**
    * Esc: cancel a search, else drop the highlight, else back to a list that was zoomed, else
-   * unzoom, else back to the list, else (the list has the keys) clear its filter.
+   * unzoom, else back to the list, else (the list has the keys) drop a highlight left in the
+   * conversation, else clear the list's filter.
    */
   private back(): void {
     const { state, conversation, list, exchanges, status } = this.scene;
@@ -266,6 +267,8 @@ export class Commands {
       state.zoom = 'none';
     } else if (state.focus === 'conversation') {
       this.backToList();
+    } else if (conversation.clearSearch()) {
+      return;
     } else if (list.filter.text !== '') {
       const text = list.filter.text;
       list.setFilter(MATCH_ALL);

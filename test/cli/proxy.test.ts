@@ -210,7 +210,7 @@ describe('flowspy -L (proxy mode)', () => {
     };
     try {
       const port = Number((await waitFor(/listening on 127\.0\.0\.1:(\d+)/))[1]);
-      // 30 connections hold 60 descriptors: within the limit, past the warning (about 22).
+      // 30 connections hold 60 descriptors: within the limit, past the warning (about 17).
       for (let i = 0; i < 30; i++) {
         const socket = net.connect(port, '127.0.0.1');
         socket.on('error', () => undefined);

@@ -17,5 +17,7 @@ describe('two -L on one listening port', () => {
       '-L "19080:127.0.0.1:81" would listen where -L "19080:127.0.0.1:80" does (127.0.0.1:19080): give each its own port',
     );
     await expect(run('0.0.0.0:19080:h:80', '127.0.0.2:19080:h:81')).rejects.toThrow(/^-L "127\.0\.0\.2:19080:h:81" would listen where/);
+    // `::` (dual-stack) takes every address, `[::0]` too.
+    await expect(run('[::0]:19080:h:80', '127.0.0.1:19080:h:81')).rejects.toThrow(/would listen where/);
   });
 });

@@ -156,17 +156,19 @@ function fitPreview(text: string, columns: number, ellipsis: string, arrow: stri
     const method = stringColumns(METHOD.exec(request)?.[0] ?? '');
     const least = Math.min(stringColumns(request), Math.max(MIN_SUMMARY_HEAD, method + MIN_TARGET));
     // A long status in words (`→ (status line cut)`): the request cut to `least`, then as much of
-    // the outcome as fits, cut at its end, when its arrow and a few of its characters fit. A
-    // status code or word is never cut (`→ 20…` would read as another status): the row's end is.
+    // the outcome as fits, cut at its end, when its arrow and a few of its characters fit.
     const headed = (): string | undefined => {
       if (!status.includes('(')) return undefined;
       const head = stringColumns(request) <= least ? request : headCut(request, least - stringColumns(ellipsis)) + ellipsis;
       const room = columns - stringColumns(head) - stringColumns(ellipsis);
       return room >= stringColumns(arrow) + 3 ? pad(head + headCut(outcome, room).trimEnd() + ellipsis, columns) : undefined;
     };
-    // In a narrow pane the status goes on beside the method and a character of the target.
+    // In a narrow pane the status goes on beside the method and a character of the target. A
+    // status code or word is never cut (`→ 20…` would read as another one): else the request
+    // alone is shown.
     return cutEnd ?? keeping(outcome, Math.max(least, Math.ceil(columns / 2))) ?? keeping(status, least)
-      ?? keeping(status, Math.min(stringColumns(request), method + 1)) ?? headed() ?? pad(cut, columns);
+      ?? keeping(status, Math.min(stringColumns(request), method + 1)) ?? headed()
+      ?? pad(headCut(request, columns - stringColumns(ellipsis)).trimEnd() + ellipsis, columns);
   }
   return pad(cut, columns);
 }

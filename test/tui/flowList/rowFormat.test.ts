@@ -333,6 +333,15 @@ describe('summaries in a narrow pane (a split tmux window: 30 to 60 columns)', (
         if (preview.includes('→')) expect(preview.slice(preview.indexOf('→') + 2).startsWith(status), `${width}: ${row.text}`).toBe(true);
       }
     }
+    // A short request: still never a cut status (`→ 2…`), at any width.
+    const one = new FakeStore();
+    one.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
+    for (const [text, status] of [['GET /x → 200', '200'], ['POST /a → 200 (3 req)', '200'], ['! #13 GET / → 200', '200']]) {
+      for (let width = 20; width <= 60; width++) {
+        const row = formatRows([...one.flows()], { ...options(one, width), preview: () => summary(text) })[0].text;
+        if (row.includes('→')) expect(row.slice(row.indexOf('→') + 2).startsWith(status), `${width}: ${row}`).toBe(true);
+      }
+    }
     // From 38 columns on the HTTP status shows beside the method and the start of the target.
     const at38 = formatRows([...store.flows()], { ...options(store, 38), preview: (f) => summary(texts[f.id][0]) });
     expect(at38[1].text).toMatch(/! GET \/… → 200\s*$/);
