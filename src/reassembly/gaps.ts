@@ -16,9 +16,7 @@ import { confirmStart } from './streamStart.js';
  * right after the ack.)
  */
 export function resolvePendingAck(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts: Micros): void {
-  if (flow.segments <= d.ackLossArmedAt) return;
-  d.ackLossArmedAt = -1;
-  if (d.peerAckOffset > d.nextOffset) resolveByAck(ctx, flow, d, ts);
+  if (flow.segments > d.ackLossArmedAt) settleHole(ctx, flow, d, ts);
 }
 
 /**
@@ -26,11 +24,14 @@ export function resolvePendingAck(ctx: ReassemblyContext, flow: Flow, d: Directi
  * a hole start, still in its grace, settles the hole now (at `ts`).
  */
 export function settleArmedAcks(ctx: ReassemblyContext, flow: Flow, ts: Micros): void {
-  for (const d of [flow.c2s, flow.s2c]) {
-    if (d.ackLossArmedAt < 0) continue;
-    d.ackLossArmedAt = -1;
-    if (d.peerAckOffset > d.nextOffset) resolveByAck(ctx, flow, d, ts);
-  }
+  if (flow.c2s.ackLossArmedAt >= 0) settleHole(ctx, flow, flow.c2s, ts);
+  if (flow.s2c.ackLossArmedAt >= 0) settleHole(ctx, flow, flow.s2c, ts);
+}
+
+/** R7's grace is over for d: a hole its peer acknowledged beyond becomes a gap. */
+function settleHole(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts: Micros): void {
+  d.ackLossArmedAt = -1;
+  if (d.peerAckOffset > d.nextOffset) resolveByAck(ctx, flow, d, ts);
 }
 
 /**

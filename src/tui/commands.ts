@@ -251,11 +251,14 @@ export class Commands {
    */
   private back(): void {
     const { state, conversation, list, exchanges, status } = this.scene;
-    if (list.searchProgress?.busy === true) {
+    const dropFilter = (what: string): void => {
       const text = list.filter.text;
       list.setFilter(MATCH_ALL);
       exchanges.setFilter(MATCH_ALL);
-      status.say(`filter ${escapeText(text)} cancelled while it searched the flows (f then Up brings it back)`);
+      status.say(`filter ${escapeText(text)} ${what} (f then Up brings it back)`);
+    };
+    if (list.searchProgress?.busy === true) {
+      dropFilter('cancelled while it searched the flows');
     } else if (conversation.searching) {
       conversation.cancelSearch();
       this.scene.status.say('search cancelled');
@@ -270,10 +273,7 @@ export class Commands {
     } else if (conversation.clearSearch()) {
       return;
     } else if (list.filter.text !== '') {
-      const text = list.filter.text;
-      list.setFilter(MATCH_ALL);
-      exchanges.setFilter(MATCH_ALL);
-      status.say(`filter ${escapeText(text)} cleared (f then Up brings it back)`);
+      dropFilter('cleared');
     }
   }
 }

@@ -4,10 +4,11 @@
  * app feeds keys here and draws `render()` in the status row.
  *
  * Keys come from the keymap's `prompt` context (Enter applies, Esc cancels, Backspace, Del,
- * ctrl-w deletes a word, ctrl-u clears, ←/→, Home/End, ↑/↓ recall earlier answers of a prompt given a history); any
- * other key that carries a character inserts it, except C0 controls and DEL. The text may hold anything else the user pasted (C1 controls, bidi
- * overrides, `{|}`): `render()` shows it only through `escapeText`, so none of it reaches the
- * terminal raw, and blessed tags must stay off in the widget that shows it.
+ * ctrl-w deletes a word, ctrl-u clears, ←/→, Home/End, ↑/↓ recall earlier answers of a prompt
+ * given a history); any other key that carries a character inserts it, except C0 controls and
+ * DEL. The text may hold anything else the user pasted (C1 controls, bidi overrides, `{|}`):
+ * `render()` shows it only through `escapeText`, so none of it reaches the terminal raw, and
+ * blessed tags must stay off in the widget that shows it.
  */
 import { escapeText, MAX_MARKS_PER_BASE } from '../render/escape.js';
 import { dispatch } from './keymap.js';

@@ -1,11 +1,12 @@
 /**
  * `y`: an HTTP request as a `curl` command line a user can paste into a shell: method (`-I` for a
- * HEAD; none for a POST with its body, curl's own method then), `--http1.0` for an HTTP/1.0 request, URL from the Host header (else the connection's
- * server) and the target (with `-g` when it holds curl's globbing characters `[]{}`; a target
- * that is no path, `*` or a CONNECT's, with `--request-target`),
- * every header but Host, Content-Length and Transfer-Encoding (an empty one as `Name;`), `--compressed` when Accept-Encoding
- * names gzip, deflate or br (as browsers' "Copy as cURL": curl then decodes what it asked for),
- * and the body as sent (its Content-Encoding kept, as its header is). Every
+ * HEAD; `-X` only where curl's own, POST with a body and GET without, differs), `--http1.0` for
+ * an HTTP/1.0 request, URL from the Host header (else the connection's server) and the target
+ * (with `-g` when it holds curl's globbing characters `[]{}`; a target that is no path, `*` or a
+ * CONNECT's, with `--request-target`), every header but Host, Content-Length and
+ * Transfer-Encoding (an empty one as `Name;`), `--compressed` when Accept-Encoding names gzip,
+ * deflate or br (as browsers' "Copy as cURL": curl then decodes what it asked for), and the
+ * body as sent (its Content-Encoding kept, as its header is). Every
  * word is shell-quoted; one holding anything but printable ASCII is written in `$'...'` quoting
  * with `\xNN` escapes, so no control character (a pasted ESC, a newline) reaches the shell or
  * the terminal raw. The body goes in `--data-raw` (a body starting with `@` is not read as a
@@ -80,8 +81,8 @@ export function curlCommand(request: HttpRequest, body: Uint8Array | undefined, 
   const words = ['curl'];
   // `-X HEAD` would make curl wait for the body its Content-Length announces: -I asks for the head only.
   if (method === 'HEAD' && !hasBody) words.push('-I');
-  // curl sends data as a POST by itself (and warns that `-X POST` is unnecessary then).
-  else if (method !== 'GET' ? !(method === 'POST' && data.length > 0) : hasBody) words.push('-X', quote(method));
+  // curl's own method is POST with data, else GET (it warns that `-X POST` is unnecessary then).
+  else if (method !== (data.length > 0 ? 'POST' : 'GET')) words.push('-X', quote(method));
   if (request.version === '1.0') words.push('--http1.0');
   if (asIs) words.push('--request-target', quote(target));
   // curl reads [ ] { } in a URL as globbing ranges and sets: -g sends the target as it was.
