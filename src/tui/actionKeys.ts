@@ -209,9 +209,10 @@ export class ActionKeys {
     const { status, actions, ellipsis } = this.scene;
     const file = answeredPath(path, offered);
     const place: SavePlace = { directory: dirname(file), name: basename(file) === offered ? undefined : basename(file) };
+    // What is being saved is said by the status row's activity (see writingNow) until it is done.
     const failed = (error: unknown): void => status.sayError(error);
     if (what.kind === 'flow') {
-      status.say(`saving flow ${what.flowId}…`);
+      status.say('');
       this.track(`saving flow ${what.flowId}`, actions.saveFlow(what.flowId, place)).then(
         (saved) => status.sayFitted((columns) => savedFlowMessage(saved, columns, ellipsis)),
         failed,
@@ -220,12 +221,12 @@ export class ActionKeys {
     }
     if (what.kind === 'mail') {
       const { flowId, target } = what;
-      status.say(`saving mail ${target.number}…`);
+      status.say('');
       this.track(`saving mail ${target.number}`, actions.saveMail(flowId, target, place)).then((saved) => status.sayFitted((columns) => savedMailMessage(target, saved, columns, ellipsis)), failed);
       return;
     }
     const { flowId, target } = what;
-    status.say(`saving body of #${target.exchange + 1} ${target.role}…`);
+    status.say('');
     this.track(`saving body of #${target.exchange + 1} ${target.role}`, actions.saveBody(flowId, target, place)).then((saved) => status.sayFitted((columns) => savedBodyMessage(target, saved, columns, ellipsis)), failed);
   }
 
