@@ -64,24 +64,17 @@ const MARK = /\p{M}/u;
 /** Most combining marks shown on one base character (Vietnamese, Hebrew, Indic text need up to 3). */
 export const MAX_MARKS_PER_BASE = 3;
 
-/** Every code point from U+0080 on is escaped, printable or not, but those kept (see {@link setAsciiOnly}). */
+/** Every code point from U+0080 on is escaped, printable or not (see {@link setAsciiOnly}). */
 let asciiOnly = false;
-let keptInAscii: ReadonlySet<number> = new Set();
 
 /**
  * For a terminal that shows ASCII only (outside a UTF-8 locale, where a character would be drawn
- * `?`): `on` escapes every code point from U+0080 on as `\u{hex}` (what is bytes stays `\xNN`),
- * but those of `kept` (the TUI keeps `…`, its own cut mark inside texts of captured words, which
- * escaped would read as data); off (the default) again when that screen is gone.
+ * `?`): `on` escapes every code point from U+0080 on as `\u{hex}` (what is bytes stays `\xNN`);
+ * off (the default) again when that screen is gone. flowspy's own marks in a text (`…`, `→`)
+ * are put in the terminal's glyph set before the text is escaped (tui/glyphs.ts `inGlyphs`).
  */
-export function setAsciiOnly(on: boolean, kept = ''): void {
+export function setAsciiOnly(on: boolean): void {
   asciiOnly = on;
-  keptInAscii = new Set([...kept].map((ch) => ch.codePointAt(0)!));
-}
-
-/** Whether code point `cp` (>= U+0080) is escaped whatever it is, on an ASCII-only terminal. */
-function escapedInAscii(cp: number): boolean {
-  return asciiOnly && !keptInAscii.has(cp);
 }
 
 const CLASS_BASE = 1;
@@ -137,11 +130,11 @@ function markRoomAfter(cls: number, room: number): number {
  * True when code point `cp` may be shown as the character itself, given a base character to
  * carry it when it is a combining mark. See the module policy: general category C, Z (but the
  * ASCII space) and default-ignorable code points are not printable; on an ASCII-only terminal
- * ({@link setAsciiOnly}) nothing from U+0080 on is, but the code points kept.
+ * ({@link setAsciiOnly}) nothing from U+0080 on is.
  */
 export function isPrintableCodePoint(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
-  if (escapedInAscii(cp)) return false;
+  if (asciiOnly) return false;
   const cls = codePointClass(cp);
   return cls === CLASS_BASE || cls === CLASS_MARK;
 }
@@ -239,7 +232,7 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
       continue;
     }
     const cls = codePointClass(cp);
-    const inAscii = escapedInAscii(cp);
+    const inAscii = asciiOnly;
     const room = inAscii ? -1 : markRoomAfter(cls, markRoom);
     if (cls === CLASS_BYTES) {
       binarySigns++;
@@ -328,7 +321,7 @@ export function escapeText(text: string): string {
     }
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    if (c >= 0x80 && !escapedInAscii(cp)) {
+    if (c >= 0x80 && !asciiOnly) {
       const room = markRoomAfter(codePointClass(cp), markRoom);
       if (room >= 0) {
         markRoom = room;
