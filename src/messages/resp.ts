@@ -11,8 +11,11 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-/** The first characters of {@link RESP_AGGREGATE} and {@link RESP_SIMPLE} lines. */
-const AGGREGATE_TYPES = '*$%~>=!';
+/** The first characters of {@link RESP_AGGREGATE} lines: those of values holding values (array, map, set, push), and of bulk strings. */
+const CONTAINER_TYPES = '*%~>';
+const BULK_TYPES = '$=!';
+const AGGREGATE_TYPES = CONTAINER_TYPES + BULK_TYPES;
+/** The first characters of {@link RESP_SIMPLE} lines. */
 const SIMPLE_TYPES = ':_,#(';
 
 /**
@@ -85,7 +88,7 @@ export class RespValue {
   line(text: string): boolean {
     if (this.done || this.bulkLeftBytes > 0 || !(RESP_AGGREGATE.test(text) || RESP_SIMPLE.test(text) || /^[+-]/.test(text))) return false;
     // Arrays nested deeper than MAX_DEPTH are no reply a server sends: the value ends there, its memory bounded.
-    if (this.open.length >= MAX_DEPTH && /^[*%~>]/.test(text)) return false;
+    if (this.open.length >= MAX_DEPTH && CONTAINER_TYPES.includes(text[0])) return false;
     this.start(text);
     return true;
   }
@@ -133,7 +136,7 @@ export class RespValue {
     const kind = aggregate[1];
     const n = Number(aggregate[2]);
     if (n < 0) return this.finish('(nil)', '', 0);
-    if (kind === '$' || kind === '=' || kind === '!') {
+    if (BULK_TYPES.includes(kind)) {
       this.bulkType = kind;
       this.bulkLength = n;
       this.bulkHead = this.readStrings ? new Uint8Array(Math.min(n, MAX_TEXT)) : NO_BYTES;

@@ -103,8 +103,9 @@ export class PaneSearch {
       const found = messageView.find(this.query, backward, query === undefined);
       // The window moved to the match: the next frame must not take it back to the end.
       if (found) this.host.following.on = false;
-      const partly = messageView.readsPart ? { hint: 'bodies read in part: text mode searches all' } : {};
-      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: shownQuery(this.query), ...partly };
+      // Whether bodies were read in part is looked at (a walk over them) only when nothing was found.
+      const partly = (): { hint?: string } => (messageView.readsPart ? { hint: 'bodies read in part: text mode searches all' } : {});
+      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: shownQuery(this.query), ...partly() };
       return true;
     }
     const settings = this.host.settings();
