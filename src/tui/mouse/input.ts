@@ -22,8 +22,8 @@ export interface MouseEvent {
 /** Called with the reports of one read, in order (a trackpad sends many: one redraw for all). */
 export type MouseHandler = (events: readonly MouseEvent[]) => void;
 
-/** Characters a report is made of, after its `ESC [`. */
-const REPORT_CHARACTERS = /^[\d;<Mm]$/;
+/** Characters of a report that blessed hands over as keys (the `[` only when the read before ended with the ESC). */
+const REPORT_CHARACTERS = /^[\d;<Mm[]$/;
 
 /** Reads reports from `input` until disposed. */
 export class MouseInput {
@@ -97,7 +97,8 @@ export class MouseInput {
     }
     const typed = text.slice(headPiece, text.length - tailPiece);
     const tail = text.slice(text.length - tailPiece);
-    this.pieces = [reportCharacters(text.slice(0, headPiece)), reportCharacters(withoutEscapes(typed)), reportCharacters(tail)];
+    // blessed hands over no key for the ESC [ that begins a report.
+    this.pieces = [reportCharacters(text.slice(0, headPiece)), reportCharacters(withoutEscapes(typed)), reportCharacters(tail.replace(/^\x1b\[?/, ''))];
   }
 
   private replay(keys: string): void {

@@ -29,8 +29,13 @@ export const MOUSE_REPORTING_OFF = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l
 
 const ONE_REPORT = /\x1b\[<(\d+);(\d+);(\d+)([Mm])/;
 const REPORTS = new RegExp(ONE_REPORT.source, 'g');
-/** The start of a report at the end of a read: `ESC [ <` and digits so far. */
-const REPORT_START = /\x1b\[<[\d;]{0,15}$/;
+/**
+ * What may start a report at the end of a read: `ESC [ <` and digits so far, `ESC [`, or ESC
+ * alone (the Esc key too: it still acts, but the rest of a report that follows is no key).
+ */
+const REPORT_START = /\x1b(?:\[(?:<[\d;]{0,15})?)?$/;
+/** A report's start, or all of one, at the start of what a read left and the next read. */
+const REPORT_HEAD = /^\x1b\[<[\d;]*(?:[Mm]|$)/;
 
 /** Whether `text` holds a whole report (blessed's key reader then drops all of it). */
 export function holdsReport(text: string): boolean {
@@ -57,10 +62,11 @@ export class SgrReader {
 
   /** The reports in `chunk` (decoded as latin1: reports are ASCII), with what a previous read left. */
   read(chunk: string): SgrRead {
-    // The rest of a report begun in the last read: digits, `;`, then `M` or `m` (or still more to come).
-    const head = this.pending !== '' ? /^[\d;]*(?:[Mm]|$)/.exec(chunk) : null;
-    const continued = head !== null;
-    const text = continued ? this.pending + chunk : chunk;
+    // The rest of a report begun in the last read (or still more to come).
+    const joined = this.pending + chunk;
+    const head = this.pending !== '' ? REPORT_HEAD.exec(joined) : null;
+    const text = head !== null ? joined : chunk;
+    const headPiece = head !== null ? Math.max(0, head[0].length - this.pending.length) : 0;
     this.pending = '';
     const reports: MouseReport[] = [];
     for (const match of text.matchAll(REPORTS)) {
@@ -69,10 +75,10 @@ export class SgrReader {
     }
     const tail = REPORT_START.exec(text);
     if (tail) this.pending = tail[0];
-    const keys = (tail ? text.slice(0, tail.index) : text).replace(REPORTS, '');
+    // An ESC (or `ESC [`) ending the read may be the Esc key: it stays among the keys.
+    const keys = (tail && tail[0].length > 2 ? text.slice(0, tail.index) : text).replace(REPORTS, '');
     const tailPiece = tail ? Math.min(chunk.length, text.length - tail.index) : 0;
-    const headPiece = head ? Math.min(head[0].length, chunk.length - tailPiece) : 0;
-    return { reports, headPiece, tailPiece, keys };
+    return { reports, headPiece: Math.min(headPiece, chunk.length - tailPiece), tailPiece, keys };
   }
 }
 

@@ -223,6 +223,22 @@ describe('mouse', () => {
     await screen.waitFor((s) => conversationRows(s)[0] === before[8]);
     await quit(screen);
   });
+  it('a report split after its ESC [, or inside, types nothing into a prompt', async () => {
+    const screen = await openDemo();
+    screen.press('f');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter:'));
+    const pause = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 60));
+    screen.write('ab\x1b[');
+    await pause();
+    screen.write('<65;40;15Mc\x1b[<64;4');
+    await pause();
+    screen.write('0;15Md');
+    await screen.waitFor((s) => statusRow(s).includes('abcd'));
+    expect(statusRow(screen)).toMatch(/^filter: abcd\s*$/);
+    screen.press('Esc');
+    await screen.waitFor((s) => !statusRow(s).startsWith('filter:'));
+    await quit(screen);
+  });
 });
 
 describe.skipIf(cannotRun(missingTool('tmux'), 'tmux mouse test'))('mouse through tmux', () => {

@@ -41,6 +41,16 @@ describe('SgrReader', () => {
     expect(reader.read('m')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: 'm' });
   });
 
+  it('reads a report split right after its ESC, or its ESC [ (the Esc key, taken as typed, still acts)', () => {
+    const reader = new SgrReader();
+    reader.read('\x1b');
+    expect(reader.read('[<65;1;2Mq')).toMatchObject({ reports: [{ button: 'wheelDown', y: 1 }], headPiece: 9, tailPiece: 0, keys: 'q' });
+    reader.read('j\x1b[');
+    expect(reader.read('<64;1;2Mq')).toMatchObject({ reports: [{ button: 'wheelUp', y: 1 }], headPiece: 8, tailPiece: 0, keys: 'q' });
+    reader.read('\x1b');
+    expect(reader.read('[A')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: '[A' });
+  });
+
   it('says how many characters of a read are the end of a split report and the start of another', () => {
     const reader = new SgrReader();
     reader.read('\x1b[<0;1');
@@ -55,10 +65,10 @@ describe('SgrReader', () => {
     expect(reader.read(';1M')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: ';1M' });
   });
 
-  it('does not hold Esc or other escape sequences (keys) back', () => {
+  it('does not hold Esc or other escape sequences (keys) back, though an ESC or ESC [ ending a read may begin a report', () => {
     const reader = new SgrReader();
-    expect(reader.read('\x1b')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: '\x1b' });
-    expect(reader.read('\x1b[')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: '\x1b[' });
+    expect(reader.read('\x1b')).toEqual({ reports: [], headPiece: 0, tailPiece: 1, keys: '\x1b' });
+    expect(reader.read('\x1b[')).toEqual({ reports: [], headPiece: 0, tailPiece: 2, keys: '\x1b[' });
     expect(reader.read('\x1b[A\x1b[5~')).toEqual({ reports: [], headPiece: 0, tailPiece: 0, keys: '\x1b[A\x1b[5~' });
   });
 });
