@@ -87,7 +87,12 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('conversation', layout.conversation, conversation.paint(palette));
 
   // The status row is one row: a message is fitted into it (see statusLine), never spilt onto the hints.
-  const statusRow = state.prompt ? promptRow(state.prompt, width, layout.hints.height > 0, glyphs.ellipsis) : statusLine(statusInfo(scene), width, glyphs);
+  const hasHintRow = layout.hints.height > 0;
+  const statusRow = state.prompt
+    ? promptRow(state.prompt, width, hasHintRow, glyphs.ellipsis)
+    : state.helpTop !== undefined && !hasHintRow
+      ? ` ${fitHead(HELP_HINT_SHORT, width - 1, glyphs.ellipsis)}`
+      : statusLine(statusInfo(scene), width, glyphs);
   boxes.place('status', layout.status, statusRow);
   boxes.place('hints', layout.hints, ' ' + hints(scene, width - 1, unicode));
   const helpRows = layout.status.top;
@@ -164,10 +169,14 @@ function promptRow(prompt: PromptBar, width: number, hasHintRow: boolean, ellips
   return prompt.renderRow(promptWidth, ellipsis) + fitHead(said, width - promptWidth, ellipsis);
 }
 
+/** The hint row while the help is open; the status row's when there is no hint row (under HINT_ROW_MIN_HEIGHT rows). */
+const HELP_HINT = 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
+const HELP_HINT_SHORT = 'any other key closes the help  j/k PgDn PgUp g G scroll';
+
 function hints(scene: FrameScene, width: number, unicode: boolean): string {
   const { state } = scene;
   if (state.prompt?.purpose === 'quit') return 'y quit  any other key stays';
-  if (state.helpTop !== undefined) return 'j/k PgDn PgUp g G scroll  C-l repaint  any other key closes the help';
+  if (state.helpTop !== undefined) return HELP_HINT;
   if (state.prompt?.error !== undefined) return fitHead(`! ${state.prompt.error}`, width, scene.terminal.glyphs.ellipsis);
   if (state.prompt?.purpose === 'filter') {
     const words = `${FILTER_WORDS}  `;

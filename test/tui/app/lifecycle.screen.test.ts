@@ -49,7 +49,8 @@ describe('help and exit', () => {
     await screen.waitFor((s) => lines(s).some((line) => line.includes('Space')));
     const at = lines(screen).findIndex((line) => line.includes('Space'));
     expect(lines(screen).slice(at, at + 2)).toEqual(['   Space        down one page, as in', '                less']);
-    // Any key closes the help; at 12 rows there is no hint row for quit() to wait for.
+    // At 12 rows there is no hint row: the status row says how to leave the help.
+    expect(lines(screen)[11]).toBe(' any other key closes the help  j/k PgD…');
     screen.press('Esc');
     await screen.waitFor((s) => lines(s)[0].startsWith('  # '));
     screen.press('q');
