@@ -16,7 +16,8 @@ import { FlowView } from './flowList/flowView.js';
 import type { MessagesOf } from './flowList/filter.js';
 import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
-import { promptKey, type PromptScene } from './promptKeys.js';
+import { promptKey, promptPaste, type PromptScene } from './promptKeys.js';
+import { PasteInput } from './paste.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns, soleMessageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
@@ -86,6 +87,7 @@ export class TuiApp {
   private anchoredExchange: ListedExchange | undefined;
   private quitting = false;
   private readonly mouse: MouseInput | undefined;
+  private readonly paste: PasteInput;
 
   constructor(private readonly options: TuiOptions) {
     this.closed = new Promise((resolve) => (this.close = resolve));
@@ -143,7 +145,10 @@ export class TuiApp {
       movedOn: () => this.conversation.dropCountReport(),
     };
     if (options.follow) this.commands.setFollow(true);
-    this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => this.onKey(key?.full ?? ch ?? '', ch));
+    this.paste = new PasteInput(this.screen.program.input, (text) => this.onPaste(text));
+    this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => {
+      if (this.paste.typed) this.onKey(key?.full ?? ch ?? '', ch);
+    });
     this.screen.on('resize', () => this.scheduler.now());
     if (terminal.mouse) this.mouse = new MouseInput(this.screen.program.input, (events) => this.onMouse(events));
     this.poll = setInterval(() => this.pollSource(), COUNTER_POLL_MS);
@@ -174,6 +179,7 @@ export class TuiApp {
     this.list.dispose();
     this.exchanges.dispose();
     this.mouse?.dispose();
+    this.paste.dispose();
   }
 
   /** `interrupted`: ctrl-c, not `q` (the run then exits 130, as for a signal). */
@@ -242,6 +248,13 @@ export class TuiApp {
     }
     this.commands.run(command);
     if (!this.quitting) this.scheduler.now();
+  }
+
+  /** A paste (bracketed: see paste.ts) goes into the open prompt; elsewhere it runs no key. */
+  private onPaste(text: string): void {
+    if (this.quitting) return;
+    if (this.state.prompt && this.state.prompt.purpose !== 'quit') return promptPaste(this.promptScene, text);
+    if (text.trim() !== '') this.status.say('pasted text ignored: paste into a prompt (/ search, f filter)');
   }
 
   /** Applies the reports of one read (see mouseApply.ts), then redraws once if any acted. */

@@ -65,6 +65,13 @@ export function promptKey(scene: PromptScene, name: string, ch: string | undefin
   scene.scheduler.afterKeys();
 }
 
+/** Pasted `text` (its line ends already spaces) into the open prompt, at the cursor; redraws after the keys of this read. */
+export function promptPaste(scene: PromptScene, text: string): void {
+  const prompt = scene.state.prompt!;
+  if (prompt.insert(text)) prompt.error = undefined;
+  scene.scheduler.afterKeys();
+}
+
 /** `r`'s answer: relays new connections to `text` and says so; else the one-line reason it was refused, escaped. */
 function retarget(scene: PromptScene, text: string): string | undefined {
   try {

@@ -14,8 +14,9 @@
  * - keys: from stdin when it is a terminal, else from /dev/tty (`-r -`: the capture is on stdin).
  * - mouse: reporting of presses, releases and the wheel in the SGR form (1000 + 1006) is on
  *   unless `mouse: false`; the reports are read by `mouse/input.ts`, not blessed.
- * - restore: `restore()` destroys the screen (alternate screen left, cursor shown, keypad and
- *   every mouse mode off, raw mode off) and may then print one line. It is also run on an uncaught
+ * - paste: bracketed paste (2004) is on; the app reads pastes with `paste.ts`.
+ * - restore: `restore()` destroys the screen (alternate screen left, cursor shown, keypad,
+ *   bracketed paste and every mouse mode off, raw mode off) and may then print one line. It is also run on an uncaught
  *   error or unhandled rejection (then one line, exit 1), on SIGINT/SIGTERM/SIGHUP/SIGQUIT
  *   (then the caller's `onSignal`, or one line and exit 128+n) and at process exit.
  * - suspend: `suspend()` (ctrl-z) gives the terminal back and stops the process as the shell's
@@ -40,6 +41,7 @@ import { ignoreHangupsFromNow, releaseHungUpStdioAtExit } from '../io/hungUpStdi
 import { type Glyphs, glyphsFor } from './glyphs.js';
 import { type Palette, paletteFor } from './color.js';
 import { MOUSE_REPORTING_OFF, MOUSE_REPORTING_ON } from './mouse/sgr.js';
+import { PASTE_MODE_OFF, PASTE_MODE_ON } from './paste.js';
 import { terminalCaps, type TerminalCaps } from './terminfoCaps.js';
 
 /** The terminfo descriptions blessed ships, by file name under `blessed/usr/`. */
@@ -200,11 +202,9 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
   // (blessed's ACS: `·` sent as `^N~^O` reads as `~` in tmux's copy mode and capture-pane).
   if (unicode) (screen.tput as unknown as { brokenACS: boolean }).brokenACS = true;
   const mouse = options.mouse !== false;
-  if (mouse) {
-    // After what blessed has buffered (the alternate screen), so the modes come in order.
-    screen.program.flush();
-    screen.program.write(MOUSE_REPORTING_ON);
-  }
+  // After what blessed has buffered (the alternate screen), so the modes come in order.
+  screen.program.flush();
+  screen.program.write(modesOn(mouse));
 
   let restored = false;
   const restore = (line?: string): void => {
@@ -268,7 +268,7 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
     // What blessed buffered goes first; frames drawn while suspended go nowhere (the next frame after is whole).
     screen.program.flush();
     const ownWrite = Object.prototype.hasOwnProperty.call(output, 'write') ? output.write : undefined;
-    output.write((mouse ? MOUSE_REPORTING_OFF : '') + terminfo('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
+    output.write(modesOff(mouse) + terminfo('exit_attribute_mode', 'keypad_local', 'cursor_normal', 'exit_ca_mode'));
     output.write = (() => true) as typeof output.write;
     keys.setRawMode?.(false);
     // No reads of the terminal while it is not ours: one in the background stops the process (SIGTTIN).
@@ -284,7 +284,7 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
       if (restored) return;
       keys.resume?.();
       keys.setRawMode?.(true);
-      output.write(terminfo('enter_ca_mode', 'keypad_xmit', 'cursor_invisible') + (mouse ? MOUSE_REPORTING_ON : ''));
+      output.write(terminfo('enter_ca_mode', 'keypad_xmit', 'cursor_invisible') + modesOn(mouse));
       // A stopped job gets no SIGWINCH: the one a resize meanwhile would have sent (Node then reads the size again).
       process.kill(process.pid, 'SIGWINCH');
       resumed(stopped);
@@ -353,13 +353,13 @@ function keyInputFromTty(): ReadStream | undefined {
 }
 
 /**
- * Mouse modes off (blessed turns off only those it turned on itself), then blessed's destroy:
+ * Bracketed paste and the mouse modes off (blessed turns off only those it turned on itself), then blessed's destroy:
  * it leaves the alternate screen, shows the cursor, turns keypad and raw mode off. Should it
  * throw, the same is written from the terminfo strings directly.
  */
 function leaveScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream): void {
   try {
-    output.write(MOUSE_REPORTING_OFF);
+    output.write(modesOff(true));
   } catch {
     // The terminal is gone: nothing left to restore.
   }
@@ -374,6 +374,16 @@ function leaveScreen(screen: blessed.Widgets.Screen, output: NodeJS.WriteStream)
       // The terminal is gone: nothing left to restore.
     }
   }
+}
+
+/** The input modes flowspy sets: bracketed paste, and mouse reporting unless `mouse` is false. */
+function modesOn(mouse: boolean): string {
+  return PASTE_MODE_ON + (mouse ? MOUSE_REPORTING_ON : '');
+}
+
+/** Those modes off again (every mouse mode when `mouse`). */
+function modesOff(mouse: boolean): string {
+  return PASTE_MODE_OFF + (mouse ? MOUSE_REPORTING_OFF : '');
 }
 
 /** The terminfo strings blessed loaded for `screen`, joined in the order named (a missing one is empty). */

@@ -147,6 +147,24 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('not in the rows: Lunch (f ~text searches the bytes)'));
   });
 
+  it('takes a paste (bracketed) as text: into the filter prompt, line ends as spaces; in the list, as no keys', async () => {
+    const screen = await openDemo();
+    expect(screen.modes.bracketedPasteMode).toBe(true);
+    screen.press('f');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: '));
+    // Its line end does not apply the prompt, and its second line runs no command.
+    screen.write('\x1b[200~:25\r\nreset q\x1b[201~');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: :25 reset q'));
+    screen.press('C-u', ':25', 'Enter');
+    await screen.waitFor((s) => statusRow(s).includes('1/5 flows'));
+    // In the list a paste runs none of its keys (q would ask to quit, j move the selection).
+    screen.write('\x1b[200~jjq\x1b[201~');
+    await screen.waitFor((s) => statusRow(s).includes('pasted text ignored'));
+    expect(listRows(screen)).toHaveLength(1);
+    await quit(screen);
+    expect(screen.modes.bracketedPasteMode).toBe(false);
+  });
+
   it('/ says which match it is, and what matched where the row cuts it short', async () => {
     const screen = await openDemo();
     const rowOf = (id: number) => screen.text().findIndex((line) => line.startsWith(`  ${id} `));

@@ -101,6 +101,7 @@ export function expectRestored(screen: Screen): void {
   expect(screen.cursorHidden).toBe(false);
   expect(screen.modes.applicationCursorKeysMode).toBe(false);
   expect(screen.modes.mouseTrackingMode).toBe('none');
+  expect(screen.modes.bracketedPasteMode).toBe(false);
 }
 
 /**
