@@ -113,7 +113,7 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     bytes = data;
     if (!complete) cut = true;
   }
-  if (wire.length < asked) notes.push(`${formatCount(asked - wire.length)} of ${formatCount(asked)} wire bytes in gaps`);
+  if (wire.length < asked) notes.push(`${formatCount(asked - wire.length)} of ${formatCount(asked)} wire bytes from a capture gap on`);
   const decoded: string[] = [];
   const codings = headerTokens(message.headers, 'content-encoding').filter((c) => c !== 'identity');
   for (let k = codings.length - 1; k >= 0; k--) {

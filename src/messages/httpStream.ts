@@ -44,6 +44,8 @@ export interface HttpStreamHooks {
 
 /** The `incomplete.why` of a message whose head a capture gap cut (see {@link HttpStreamParser.gap}). */
 export const HEAD_IN_GAP = 'gap in the header';
+/** The `incomplete.why` of a message with a capture gap in its body of known length (or read until close): the parse goes on after it. */
+export const BODY_GAP = 'gap in the body';
 
 const enum State { Head, BodyLength, Chunked, Close, SkipLine, Raw, Ended }
 
@@ -179,7 +181,7 @@ export class HttpStreamParser {
       case State.BodyLength:
       case State.Close: {
         const take = this.state === State.Close ? rest : Math.min(rest, this.remaining);
-        this.markIncomplete(start, 'gap in the body');
+        this.markIncomplete(start, BODY_GAP);
         rest -= take;
         if (!this.takeBody(take, ts) || rest === 0) return;
         boundary = true;

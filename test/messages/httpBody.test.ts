@@ -100,7 +100,7 @@ describe('decodeBody', () => {
     const { response, wire } = respond('Content-Length: 10\r\n', enc.encode('0123456789'));
     const decoded = decodeBody(response, wire.subarray(0, 4));
     expect(text(decoded.bytes)).toBe('0123');
-    expect(decoded).toMatchObject({ cut: true, notes: ['6 of 10 wire bytes in gaps'] });
+    expect(decoded).toMatchObject({ cut: true, notes: ['6 of 10 wire bytes from a capture gap on'] });
   });
 });
 

@@ -162,7 +162,7 @@ describe('HarOutput bodies', () => {
     expect([f.response.content.size, f._flowspy.truncated]).toEqual([5000, true]);
     const kept = 3500 - (response.length - 5000); // five 700-byte pieces fit in 4000, the head among them
     expect(f.response.content.text).toBe('x'.repeat(kept));
-    expect(f._flowspy.notes).toContain(`response body: ${formatCount(5000 - kept)} of 5,000 wire bytes in gaps`);
+    expect(f._flowspy.notes).toContain(`response body: ${formatCount(5000 - kept)} of 5,000 wire bytes from a capture gap on`);
   });
 
   it('charges a body waiting for its partner to the budget, and gives it back with the entry', () => {

@@ -11,8 +11,9 @@ import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
 import { framingOf, headerValue } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
+import { BODY_GAP } from '../../messages/httpStream.js';
 import type { UpstreamFailure } from '../../messages/upstreamText.js';
-import type { ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StreamNote } from '../../messages/types.js';
+import type { ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StrayBytes, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, endsInLine, PREVIEW_READ_BYTES, pushBody, type BodyReader } from './bodyLines.js';
@@ -74,8 +75,14 @@ export function exchangeComplete(exchange: HttpExchange): boolean {
   return response !== undefined && response.complete && (request === undefined || request.complete) && exchange.interim.every((m) => m.complete);
 }
 
+/** How an exchange's lines read the flow's bytes: a reader that stops at a gap, and the chunks (gaps among them) when the store has them. */
+export interface FlowBytes {
+  readonly read: BodyReader;
+  readonly chunks: FlowChunks | undefined;
+}
+
 /** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
-export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: { read: BodyReader; chunks: FlowChunks | undefined }, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure): void {
+export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure): void {
   const { request, response } = exchange;
   const read = bytes.read;
   const t = exchangeTimings(exchange);
@@ -102,7 +109,7 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
   const placed = notes.length > 0 ? new NotePlacer(notes, side) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);
-    messageBlock(message, side(message.dir), read, expanded, cache, key, out);
+    messageBlock(message, side(message.dir), bytes, expanded, cache, key, out);
     placed?.upTo(message.dir, messageEnd(message), out);
   };
   const strayLines = (of: Side): void => {
@@ -126,7 +133,7 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
     tagRole(out, from, 'request');
     early.forEach(interimBlock);
     const bodyFrom = out.length;
-    restBlock(request, side(request.dir), read, expanded, cache, `${exchange.index}q`, out, true);
+    restBlock(request, side(request.dir), bytes, expanded, cache, `${exchange.index}q`, out, true);
     placed?.upTo(request.dir, messageEnd(request), out);
     strayLines('client');
     tagRole(out, bodyFrom, 'request');
@@ -158,9 +165,9 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
 const shownField = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
 
 /** A message's start line, headers, body and trailer fields, then where it was cut when it was. */
-function messageBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
+function messageBlock(message: HttpMessage, side: Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   headBlock(message, side, out);
-  restBlock(message, side, read, expanded, cache, key, out);
+  restBlock(message, side, bytes, expanded, cache, key, out);
 }
 
 /** A message's start line and header fields. */
@@ -174,12 +181,27 @@ function headBlock(message: HttpMessage, side: Side, out: MessageLine[]): void {
  * What follows a message's head: its body and trailer fields, then where it was cut when it was.
  * `separated`: the blank line before the body is shown already.
  */
-function restBlock(message: HttpMessage, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[], separated = false): void {
+function restBlock(message: HttpMessage, side: Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[], separated = false): void {
   const cut = message.incomplete && { side: 'event' as const, kind: 'note' as const, text: `message cut at ${formatCount(message.incomplete.offset)}: ${escapeText(message.incomplete.why)}`, of: side };
-  if (message.body.length > 0) bodyBlock(message, side, read, expanded, cache, key, out, separated);
+  if (message.body.length > 0) bodyBlock(message, side, bytes.read, expanded, cache, key, out, separated);
+  // The body's lines stop at a capture gap in it; what came after the gap is shown as the raw modes show it.
+  if (message.incomplete?.why === BODY_GAP && bytes.chunks) afterGapLines(message, message.incomplete.offset, side, bytes, expanded, key, out);
   // A chunked body's trailer fields, after it, as its header fields are shown.
   for (const field of message.body.trailers) out.push({ side, kind: 'data', text: shownField(`${field.name}: ${field.value}`) });
   if (cut) out.push(cut);
+}
+
+/**
+ * What came of a body after the capture gap at stream offset `gapAt` in it, when something did:
+ * the gap's row, then the bytes (and any later gap) as the raw modes show them.
+ */
+function afterGapLines(message: HttpMessage, gapAt: number, side: Side, bytes: FlowBytes, expanded: ReadonlySet<string>, key: string, out: MessageLine[]): void {
+  const chunks = bytes.chunks!;
+  const end = messageEnd(message);
+  const gap = chunks.chunk(chunks.chunkAt(message.dir, gapAt));
+  if (gap === undefined || gap.kind !== 'gap' || gap.offset + gap.length >= end) return;
+  const after: StrayBytes = { dir: message.dir, offset: gapAt, length: end - gapAt, received: 0, lastTs: message.lastTs };
+  pushStrayLines(after, side, bytes.read, chunks, false, expanded, `${key}g`, out);
 }
 
 /**

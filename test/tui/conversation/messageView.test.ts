@@ -279,12 +279,35 @@ describe('message view: parser notes shown with their unit, also when they arriv
     const texts = frame(view, flow);
     // The gap's note after the body it cut and the cut's line (in exchange #2), the resynchronisation's before the response it found (#4's).
     const gapNote = texts.indexOf('= gap of 76 bytes (server): looking for the next message start');
-    expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes in gaps)', '= message cut at 112: gap in the body']);
+    expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes from a capture gap on)', '= message cut at 112: gap in the body']);
     // The bytes after the gap are what came of #3's response, whose head the gap took.
     expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c → head lost, 20 B of the response received/);
     const resumed = texts.indexOf('= note (s2c at 208): resumed at this message start');
     expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d → 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
     expect(texts.at(-1)).toBe('= body: 5 bytes');
+  });
+
+  it('a gap inside a body of known length: with the chunk index, what came after the gap follows its row', () => {
+    const flow = liveFlow(KEY, 1000);
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhalf');
+    flow.gap('s2c', 20);
+    flow.send('s2c', 'the last twenty-six bytes.');
+    flow.send('c2s', request('/b'));
+    flow.send('s2c', response('next'));
+    const texts = (chunks: typeof flow.chunks | undefined): string[] => {
+      const view = new MessageView(FLOW, flow.messages, flow.read, chunks);
+      view.update(100, ALL, flow.stamp, HEAD);
+      return view.lines().map((line) => line.text);
+    };
+    const about = '= body: 50 bytes, cut (46 of 50 wire bytes from a capture gap on)';
+    const shown = texts(flow.chunks);
+    const at = shown.indexOf(about);
+    expect(shown.slice(at - 1, at + 4)).toEqual(['< half', about, '= gap of 20 bytes (server)', '< the last twenty-six bytes.', '= message cut at 43: gap in the body']);
+    expect(shown[at + 4]).toMatch(/^= #2 GET \/b → 200 OK/);
+    // Without the chunk index the body stops at the gap, which the about line says.
+    const alone = texts(undefined);
+    expect(alone.slice(alone.indexOf(about) - 1, alone.indexOf(about) + 2)).toEqual(['< half', about, '= message cut at 43: gap in the body']);
   });
 
   it('a note alone (nothing else changed) makes the exchange it belongs to again', () => {
