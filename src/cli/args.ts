@@ -73,6 +73,31 @@ Outputs (headless; several may be combined, one of -c/--log/--json at a time)
   --version      the version
 `;
 
+/** Short options that take a value, and those that do not (which may be joined: `-cq`). */
+const SHORT_WITH_VALUE = 'riLow';
+const SHORT_FLAGS = 'cDhqt';
+
+/**
+ * argv with the usual shorthands written out, up to `--`: `--har=FILE` as `--har FILE`, `-rFILE`
+ * as `-r FILE`, `-cq` as `-c -q`. Anything else is left as it is.
+ */
+function spelledOut(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = /^(--[a-z-]+)=(.*)$/s.exec(arg);
+    if (long) out.push(long[1], long[2]);
+    else if (/^-[a-zA-Z]./s.test(arg) && SHORT_WITH_VALUE.includes(arg[1])) out.push(arg.slice(0, 2), arg.slice(2));
+    else if (/^-[a-zA-Z]{2,}$/.test(arg) && [...arg.slice(1)].every((flag) => SHORT_FLAGS.includes(flag))) out.push(...[...arg.slice(1)].map((flag) => `-${flag}`));
+    else out.push(arg);
+  }
+  return out;
+}
+
 /** Parses argv (without node and script). Throws {@link UserError} (exit 2) on bad usage. */
 export function parseArgs(argv: readonly string[]): CliConfig {
   const config: CliConfig = { forwards: [], hex: false, timestamps: false, noTui: false, noMouse: false, quiet: false, help: false, version: false };
@@ -83,21 +108,27 @@ export function parseArgs(argv: readonly string[]): CliConfig {
     }
     config.textView = view;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+  const args = spelledOut(argv);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
     const value = (): string => {
-      const v = argv[++i];
+      const v = args[++i];
       if (v === undefined) throw new UserError(`${arg} needs a value (see flowspy --help)`);
       return v;
     };
+    // An option that names one thing, given twice, would have its first value silently dropped.
+    const once = (current: string | undefined): string => {
+      if (current === undefined) return value();
+      throw new UserError(arg === '-r' ? '-r given twice: flowspy reads one capture (merge them first: mergecap -w all.pcap a.pcap b.pcap)' : `${arg} given twice: give it once`);
+    };
     switch (arg) {
-      case '-r': config.readFile = value(); break;
-      case '-i': config.interface = value(); break;
+      case '-r': config.readFile = once(config.readFile); break;
+      case '-i': config.interface = once(config.interface); break;
       case '-D': config.listInterfaces = true; break;
       case '-L': config.forwards.push(value()); break;
-      case '-o': config.outputDir = value(); break;
-      case '-w': config.writePcap = value(); break;
-      case '--har': config.har = value(); break;
+      case '-o': config.outputDir = once(config.outputDir); break;
+      case '-w': config.writePcap = once(config.writePcap); break;
+      case '--har': config.har = once(config.har); break;
       case '-c': setText('console'); break;
       case '--log': setText('log'); break;
       case '--json': setText('json'); break;
@@ -108,7 +139,7 @@ export function parseArgs(argv: readonly string[]): CliConfig {
       case '-q': config.quiet = true; break;
       case '-h': case '--help': config.help = true; break;
       case '--version': config.version = true; break;
-      case '--': filterWords.push(...argv.slice(i + 1)); i = argv.length; break;
+      case '--': filterWords.push(...args.slice(i + 1)); i = args.length; break;
       default:
         if (arg.startsWith('-') && arg !== '-' && filterWords.length === 0) {
           throw new UserError(`unknown option ${arg} (see flowspy --help)`);

@@ -57,6 +57,17 @@ describe('parseArgs', () => {
     expect(parseArgs(['-r', 'f', '--hex', '--log', '-t'])).toMatchObject({ textView: 'log', hex: true, timestamps: true });
     expect(parseArgs(['-r', 'f', '--log']).hex).toBe(false);
   });
+  it('takes the usual shorthands: --har=FILE, -rFILE, -cq (not after --)', () => {
+    expect(parseArgs(['-rdemo.pcap', '--har=out.har', '-cqt'])).toMatchObject({ readFile: 'demo.pcap', har: 'out.har', textView: 'console', quiet: true, timestamps: true });
+    expect(parseArgs(['-ilo', '-o/tmp/x', 'port', '80'])).toMatchObject({ interface: 'lo', outputDir: '/tmp/x', filter: 'port 80' });
+    expect(() => parseArgs(['-r', 'f', '-cz'])).toThrow(/unknown option -cz/);
+    expect(parseArgs(['-r', 'f', '--', '-cq']).filter).toBe('-cq');
+  });
+  it('refuses an option that names one thing given twice, rather than drop the first', () => {
+    expect(() => parseArgs(['-r', 'a.pcap', '-r', 'b.pcap'])).toThrow(/^-r given twice: flowspy reads one capture \(merge them first: mergecap/);
+    expect(() => parseArgs(['-r', 'a', '-o', 'x', '-o', 'y'])).toThrow('-o given twice: give it once');
+    expect(() => parseArgs(['-r', 'a', '--har', 'x', '--har=y'])).toThrow('--har given twice: give it once');
+  });
   it('lets options stand after -- as filter words', () => {
     expect(parseArgs(['-r', 'f', '--', 'not', 'port', '22']).filter).toBe('not port 22');
   });
