@@ -414,7 +414,8 @@ function httpSummary(http: HttpConversation, websocket: WebSocketConversation | 
     : http.startLineCut(responseDir) ? '(status line cut)'
     : first.flags.includes('unanswered') && http.rawFrom(responseDir) !== undefined ? '(not HTTP)'
     : first.flags.includes('after-close') ? 'after-close'
-    : first.flags.includes('unanswered') ? '(no response)' : '…';
+    // No response yet, on a connection still open (or open when the capture ended).
+    : first.flags.includes('unanswered') ? '(no response)' : 'pending';
   const count = http.requestCount > 1 ? ` (${http.requestCount} req)` : '';
   const frames = websocket ? ` (WebSocket, ${countOf(websocket.frameCount, 'frame')})` : '';
   const number = first.index > 0 ? `#${first.index + 1} ` : '';

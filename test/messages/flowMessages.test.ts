@@ -140,11 +140,11 @@ describe('MessageTable', () => {
     table.apply(data(2, 'GET /two HTTP/1.1\r\n\r\n'));
     table.delete(2);
     table.apply(data(2, 'GET /lost HTTP/1.1\r\n\r\n', 21));
-    expect([table.get(1)?.summary(), table.get(2)]).toEqual(['GET /one → …', undefined]);
+    expect([table.get(1)?.summary(), table.get(2)]).toEqual(['GET /one → pending', undefined]);
     table.delete(1);
     table.apply(start(1));
     table.apply(data(1, 'GET /again HTTP/1.1\r\n\r\n'));
-    expect(table.get(1)?.summary()).toBe('GET /again → …');
+    expect(table.get(1)?.summary()).toBe('GET /again → pending');
     expect(heard).toEqual(['1 /one', '2 /two', '1 /again']);
   });
 });
@@ -375,7 +375,7 @@ describe('a request still waiting at the end', () => {
   it('when the capture stopped with the connection open it is pending (…), not flagged; when the connection closed, unanswered', () => {
     const waiting = (): Script => new Script().data('c2s', 'GET /slow HTTP/1.1\r\nHost: a\r\n\r\n');
     const stopped = run(waiting().end('timeout', CAPTURE_ENDED));
-    expect(stopped.summary()).toBe('GET /slow → …');
+    expect(stopped.summary()).toBe('GET /slow → pending');
     expect(stopped.http!.exchanges[0].flags).toEqual([]);
     const closed = run(waiting().end('fin'));
     expect(closed.summary()).toBe('! GET /slow → (no response)');
