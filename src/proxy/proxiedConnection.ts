@@ -203,7 +203,8 @@ export class ProxiedConnection {
    */
   private noteAfterServerFin(length: number): void {
     this.notedAfterServerFin = true;
-    this.emit({ type: 'note', flowId: this.flowId, ts: this.clock(), text: afterPeerCloseNote('c2s', length, 'FIN', this.serverFinAt!) });
+    const now = this.clock();
+    this.emit({ type: 'note', flowId: this.flowId, ts: now, text: afterPeerCloseNote('c2s', length, 'FIN', this.serverFinAt!, now) });
   }
 
   private onSocketError(side: 'client' | 'server', err: NodeJS.ErrnoException): void {

@@ -5,7 +5,7 @@
  * each direction's `RareState` (made on first use); emits notes through the callback given.
  */
 import { countOf, formatCount } from '../core/count.js';
-import { afterPeerCloseNote } from '../core/clock.js';
+import { afterPeerCloseNote, senderOf } from '../core/clock.js';
 import { seqLt } from '../core/seq.js';
 import type { Micros } from '../core/types.js';
 import { TCP_ACK, type TcpSegment } from '../decode/types.js';
@@ -136,7 +136,7 @@ export class CloseNoteRules {
     const notes = d.rareState();
     if (count <= 0 || notes.notedAfterPeerReset) return;
     notes.notedAfterPeerReset = true;
-    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, 'RST', notes.peerReset!.ts, inFlight));
+    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, 'RST', notes.peerReset!.ts, flow.lastSeen, inFlight));
   }
 
   /**
@@ -153,7 +153,7 @@ export class CloseNoteRules {
     if (inFlight ? notes.notedInFlight : notes.notedAfterPeerClose) return;
     if (inFlight) notes.notedInFlight = true;
     else notes.notedAfterPeerClose = true;
-    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, close.kind, close.ts, inFlight));
+    this.note(flow, flow.lastSeen, afterPeerCloseNote(d.dir, count, close.kind, close.ts, flow.lastSeen, inFlight));
   }
 
   /** R3: notes (once per direction) that `count` bytes of d came before its offset 0 and are dropped. */
@@ -162,7 +162,7 @@ export class CloseNoteRules {
     if (notes.notedBeforeStart) return;
     notes.notedBeforeStart = true;
     const why = d.synSeen ? 'before its SYN' : 'after its start was settled';
-    this.note(flow, ts, `${d.dir} sent ${countOf(count, 'byte')} before its stream offset 0 (${why}): dropped`);
+    this.note(flow, ts, `${senderOf(d.dir)} sent ${countOf(count, 'byte')} before its stream offset 0 (${why}): dropped`);
   }
 
   /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
@@ -173,6 +173,6 @@ export class CloseNoteRules {
     this.counters.bytesAfterOwnFin += count;
     if (notes.notedAfterOwnFin) return;
     notes.notedAfterOwnFin = true;
-    this.note(flow, ts, `${d.dir} sent ${countOf(count, 'byte')} after its own FIN (FIN at offset ${formatCount(d.finOffset)})`);
+    this.note(flow, ts, `${senderOf(d.dir)} sent ${countOf(count, 'byte')} after its own FIN (FIN at offset ${formatCount(d.finOffset)})`);
   }
 }

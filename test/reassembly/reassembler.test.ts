@@ -268,7 +268,7 @@ describe('flows, roles and offsets', () => {
     expect(shown(h.events)).toEqual([
       'start 1 10.0.0.1:40000>10.0.0.2:80 guess',
       'data 1 c2s 0 "second"',
-      'note 1 c2s sent 5 bytes before its stream offset 0 (after its start was settled): dropped',
+      'note 1 the client sent 5 bytes before its stream offset 0 (after its start was settled): dropped',
       'end 1 timeout (capture ended)',
     ]);
     expect(h.r.stats.unplaceableBytes).toBe(5);
@@ -906,7 +906,7 @@ describe('closing', () => {
       'data 1 c2s 0 "GET /1\r\n\r\n"',
       'data 1 s2c 0 "200 OK"',
       'half 1 s2c',
-      'note 1 c2s sent 38+ bytes after the server closed (FIN at 12:00:01.200)',
+      'note 1 the client sent 38+ bytes after the server closed (FIN 0.0 ms before)',
       'data 1 c2s 10 "GET /2 HTTP/1.1\r\nHost: example.org\r\n\r\n"',
       'data 1 c2s 48 "more"',
       'end 1 rst (reset by server)',
@@ -931,7 +931,7 @@ describe('closing', () => {
     h.feed(c.s('', { flags: RST_ACK, ack: c.cSeq(6) }), 50);
     expect(shown(h.events).slice(1)).toEqual([
       'half 1 s2c',
-      'note 1 c2s sent 6+ bytes after the server closed (FIN at 00:00:00.000)',
+      'note 1 the client sent 6+ bytes after the server closed (FIN 0.0 ms before)',
       'data 1 c2s 0 "GET /2"',
       'half 1 c2s',
       'end 1 rst (reset by server)',
@@ -988,7 +988,7 @@ describe('closing', () => {
       'data 1 c2s 0 "first"',
       'data 1 c2s 5 "second"',
       'half 1 s2c',
-      'note 1 c2s: 6 bytes were in flight when the server closed (FIN at 23:59:59.005)',
+      "note 1 the client's 6 bytes were in flight when the server closed (FIN 0.0 ms before)",
     ]);
   });
 
@@ -1002,8 +1002,8 @@ describe('closing', () => {
     h.feed(c.c('crossed', { ack: before }), t0 + 1); // does not ack the FIN: sent before it arrived
     h.feed(c.c('after'), t0 + 2); // acks the FIN: sent knowing the server had closed
     expect(shown(h.events).filter((e) => e.startsWith('note'))).toEqual([
-      'note 1 c2s: 7 bytes were in flight when the server closed (FIN at 12:00:01.200)',
-      'note 1 c2s sent 5+ bytes after the server closed (FIN at 12:00:01.200)',
+      "note 1 the client's 7 bytes were in flight when the server closed (FIN 0.0 ms before)",
+      'note 1 the client sent 5+ bytes after the server closed (FIN 0.0 ms before)',
     ]);
     expect(h.r.stats.bytesAfterPeerClose).toBe(12);
   });
@@ -1037,7 +1037,7 @@ describe('closing', () => {
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "done"',
       'half 1 c2s',
-      'note 1 c2s sent 6 bytes after its own FIN (FIN at offset 4)',
+      'note 1 the client sent 6 bytes after its own FIN (FIN at offset 4)',
     ]);
     expect(h.r.stats.bytesAfterOwnFin).toBe(6 + 7); // offsets 5..18
   });
@@ -1049,7 +1049,7 @@ describe('closing', () => {
     h.feed(c.c('x'.repeat(1200)));
     h.feed(c.c('', { at: 1200, flags: FIN_ACK }));
     h.feed(c.c('y'.repeat(1500), { at: 1201 }));
-    expect(shown(h.events).at(-1)).toBe('note 1 c2s sent 1,500 bytes after its own FIN (FIN at offset 1,200)');
+    expect(shown(h.events).at(-1)).toBe('note 1 the client sent 1,500 bytes after its own FIN (FIN at offset 1,200)');
   });
 
   it('a FIN whose sequence number lies inside delivered data: note the bytes beyond it, half-close now', () => {
@@ -1060,7 +1060,7 @@ describe('closing', () => {
     h.feed(c.c('', { at: 3, flags: FIN_ACK }));
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "abcdef"',
-      'note 1 c2s sent 3 bytes after its own FIN (FIN at offset 3)',
+      'note 1 the client sent 3 bytes after its own FIN (FIN at offset 3)',
       'half 1 c2s',
     ]);
   });
@@ -1075,7 +1075,7 @@ describe('closing', () => {
     h.r.finish(1e18);
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "upload"',
-      'note 1 c2s: 4 bytes were in flight when the server reset the connection (RST at 00:00:00.000)',
+      "note 1 the client's 4 bytes were in flight when the server reset the connection (RST 0.0 ms before)",
       'end 1 rst (reset by server)',
     ]);
   });
@@ -1138,7 +1138,7 @@ describe('RST linger', () => {
       'data 1 c2s 0 "request"',
       'half 1 c2s',
       'data 1 s2c 0 "late reply"',
-      'note 1 s2c: 5 bytes were in flight when the client reset the connection (RST at 12:00:00.004)',
+      "note 1 the server's 5 bytes were in flight when the client reset the connection (RST 1.0 ms before)",
       'data 1 s2c 10 "alert"',
       'half 1 s2c',
       'end 1 rst (reset by client)',
@@ -1159,7 +1159,7 @@ describe('RST linger', () => {
     h.r.finish(T0 + 10);
     expect(shown(h.events).slice(1)).toEqual([
       'data 1 c2s 0 "GET"',
-      'note 1 s2c: 8 bytes were in flight when the client reset the connection (RST at 12:00:00.000)',
+      "note 1 the server's 8 bytes were in flight when the client reset the connection (RST 0.0 ms before)",
       'data 1 s2c 0 "response"',
       'end 1 rst (reset by client)',
     ]);
@@ -1178,7 +1178,7 @@ describe('RST linger', () => {
     h.feed(b.synAck(), 121);
     expect(shown(h.events)).toEqual([
       'start 1 10.0.0.1:1111>10.0.0.2:80 hs',
-      expect.stringMatching(/^note 1 s2c: 9 bytes were in flight when the client reset/),
+      expect.stringMatching(/^note 1 the server's 9 bytes were in flight when the client reset/),
       'data 1 s2c 0 "in flight"',
       'start 2 10.0.0.1:2222>10.0.0.2:80 hs',
       'end 1 rst (reset by client)',

@@ -415,7 +415,7 @@ describe('the flow notes in the messages mode', () => {
     pane.show(3, 100, 200);
     const rows = screenText(pane);
     expect(pane.displayLabel).toBe('messages');
-    const note = rows.findIndex((row) => /^= note: c2s sent \d+\+ bytes after the server closed/.test(row));
+    const note = rows.findIndex((row) => /^= note: the client sent \d+\+ bytes after the server closed/.test(row));
     expect(note).toBeGreaterThan(0);
     expect(rows[note - 1]).toBe('= server closed its side (FIN)');
     expect(rows[note + 1]).toMatch(/^= #2 GET \/api\/status\?again=1 → /);

@@ -18,6 +18,7 @@ import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, endsInLine, PREVIEW_READ_BYTES, pushBody, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
+import { formatSpan } from '../../core/clock.js';
 import type { Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
 import { NotePlacer } from './messageNotes.js';
@@ -98,7 +99,7 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
   const nowhere = !response && upstream !== undefined;
   const status = response ? `${response.status} ${escapeText(response.reason)}` : nowhere ? `upstream ${escapeText(upstream.what)}` : serverStray ? `head lost, ${formatCount(serverStray.received)} B of the response received` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
-  const timing = [t.send >= 0 ? `send ${ms(t.send)}` : '', t.wait >= 0 ? `wait ${ms(t.wait)}` : '', t.receive >= 0 ? `receive ${ms(t.receive)}` : ''].filter(Boolean).join(', ');
+  const timing = [t.send >= 0 ? `send ${formatSpan(t.send)}` : '', t.wait >= 0 ? `wait ${formatSpan(t.wait)}` : '', t.receive >= 0 ? `receive ${formatSpan(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} ${arrow} ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
   const flags = exchange.flags.includes('after-close') ? exchange.flags.filter((f) => f !== 'unanswered') : exchange.flags;
   const lostHead = clientStray ? 'request' : serverStray ? 'response' : undefined;
@@ -263,10 +264,3 @@ function tailBlock(message: HttpMessage, side: Side, read: BodyReader, cache: Bo
   return true;
 }
 
-/** A timing of `value` milliseconds: `0.3 ms`, `25 ms`, from a second on in seconds (`2.16 s`, `12.3 s`, `3,600 s`), as the list's `2.2s` reads. */
-function ms(value: number): string {
-  if (value < 10) return `${value.toFixed(1)} ms`;
-  if (value < 999.5) return `${Math.round(value)} ms`;
-  const seconds = value / 1000;
-  return seconds < 9.995 ? `${seconds.toFixed(2)} s` : seconds < 99.95 ? `${seconds.toFixed(1)} s` : `${formatCount(Math.round(seconds))} s`;
-}

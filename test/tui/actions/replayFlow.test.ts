@@ -27,7 +27,7 @@ describe.each([
       expect(replayed, `flow ${id}`).toBe(run.log.get(id));
       expect(replayed.split('\n').length, `flow ${id}`).toBeGreaterThan(3);
     }
-    expect(run.log.get(3)).toContain('=note: c2s sent 297+ bytes after the server closed');
+    expect(run.log.get(3)).toContain('=note: the client sent 297+ bytes after the server closed');
   });
 
   it('keeps the timestamps (--log --timestamps): exactly, or within the store\'s 1 ms merge window', async () => {

@@ -45,7 +45,7 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
       '= note (s2c at 138): TLS from here',
       '= TLS after STARTTLS: 845 bytes from the client and 2,452 from the server (x: hex, m: text)',
       '= server closed its side (FIN)',
-      '= note: c2s sent 37+ bytes after the server closed (FIN at 17:05:54.912)',
+      '= note: the client sent 37+ bytes after the server closed (FIN 0.2 ms before)',
       '= client closed its side (FIN)',
       // tshark: frames 32-33, the server's RST answering the client's 37 bytes.
       '= end: connection reset (RST): reset by server',
