@@ -150,6 +150,11 @@ export class ChunkIndex {
     return true;
   }
 
+  /** The next bytes start a chunk of their own, however they continue the last one (something was placed after it). */
+  sealLast(): void {
+    this.lastCode = -1;
+  }
+
   /** Gives this index's blocks back to the arena; the index must not be used afterwards. */
   release(): void {
     this.arena.release(this.blocks);
@@ -177,18 +182,19 @@ export class ChunkIndex {
   /**
    * The last chunk of the run of data chunks of direction `dir` that continues chunk `from` (a data
    * chunk of `dir`): each begins where the one before ended, ends at or before stream offset `end`
-   * and arrives before time `before`. Returns `from` itself when the next chunk does not qualify.
+   * and comes before chunk `before`. Returns `from` itself when the next chunk does not qualify.
    */
   lastOfRun(from: number, dir: number, end: number, before: number): number {
     let i = from;
     let next = this.cell(from, 2) + this.cell(from, 3);
-    while (i + 1 < this.count) {
+    const stop = Math.min(this.count, before);
+    while (i + 1 < stop) {
       const block = this.blocks[(i + 1) >> BLOCK_SHIFT];
       const cells = this.arena.slab(block);
       const cell = this.arena.base(block) + ((i + 1) & (BLOCK_CHUNKS - 1)) * STRIDE;
       const code = cells[cell];
       const chunkEnd = cells[cell + 2] + cells[cell + 3];
-      if (code >> 2 !== dir || (code & 3) === KIND_GAP || cells[cell + 2] !== next || chunkEnd > end || cells[cell + 1] >= before) break;
+      if (code >> 2 !== dir || (code & 3) === KIND_GAP || cells[cell + 2] !== next || chunkEnd > end) break;
       next = chunkEnd;
       i++;
     }

@@ -55,14 +55,24 @@ export interface FlowRecord {
   /** When each side's FIN (half-close) came; undefined while that side is open. */
   readonly finTsC2s: Micros | undefined;
   readonly finTsS2c: Micros | undefined;
+  /** The chunks indexed when each side's FIN came: it goes before chunk `finChunk` (arrival order, whatever the clock did). */
+  readonly finChunkC2s: number;
+  readonly finChunkS2c: number;
   /** Set once the flow ended; `handshake` as its flow-end said (capture flows begun with a SYN). */
   readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined; handshake: HandshakeSeen | undefined } | undefined;
-  /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}). */
-  readonly notes: readonly { ts: Micros; text: string }[];
+  /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}); each goes before chunk `chunk` (the chunks indexed when it came). */
+  readonly notes: readonly StoredNote[];
   /** Notes received, those kept in {@link notes} and those past the cap. */
   readonly noteCount: number;
   /** Number of chunks in the index. */
   readonly chunkCount: number;
+}
+
+/** A note kept with its flow: when it came, its text, and the chunks indexed then (it goes before chunk `chunk`). */
+export interface StoredNote {
+  readonly ts: Micros;
+  readonly text: string;
+  readonly chunk: number;
 }
 
 /** Tuning for a {@link FlowStore}. */
@@ -90,9 +100,11 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
   gapBytes = 0;
   finTsC2s: Micros | undefined = undefined;
   finTsS2c: Micros | undefined = undefined;
+  finChunkC2s = 0;
+  finChunkS2c = 0;
   // Present from the start: open and ended flows have one object shape.
   end: FlowRecord['end'] = undefined;
-  readonly notes: { ts: Micros; text: string }[] = [];
+  readonly notes: StoredNote[] = [];
   noteCount = 0;
   prev: FlowEntry | undefined = undefined;
   next: FlowEntry | undefined = undefined;
@@ -211,13 +223,22 @@ export class FlowStore {
         // A gap's `where` says why its bytes are missing: 1, cut by the snap length; 0, never seen.
         if (event.length > 0) this.addChunk(entry, event.dir === 'c2s' ? 0 : 1, KIND_GAP, event.ts, event.offset, event.length, event.notCaptured ? 1 : 0);
         break;
+      // A FIN or note is placed among the chunks by arrival: the bytes after it start a chunk of their own.
       case 'half-close':
-        if (event.dir === 'c2s') entry.finTsC2s ??= event.ts;
-        else entry.finTsS2c ??= event.ts;
+        if (event.dir === 'c2s' ? entry.finTsC2s !== undefined : entry.finTsS2c !== undefined) break;
+        if (event.dir === 'c2s') {
+          entry.finTsC2s = event.ts;
+          entry.finChunkC2s = entry.count;
+        } else {
+          entry.finTsS2c = event.ts;
+          entry.finChunkS2c = entry.count;
+        }
+        entry.sealLast();
         break;
       case 'note':
-        if (entry.notes.length < MAX_NOTES_PER_FLOW) entry.notes.push({ ts: event.ts, text: event.text });
+        if (entry.notes.length < MAX_NOTES_PER_FLOW) entry.notes.push({ ts: event.ts, text: event.text, chunk: entry.count });
         entry.noteCount++;
+        entry.sealLast();
         break;
       case 'flow-end':
         if (entry.end === undefined) {

@@ -111,7 +111,7 @@ describe('FlowStore', () => {
     expect(decode(chunkBytes(s, 0))).toBe('GET / HTTP/1.1\r\n');
     expect(s.getChunk(1, 1)).toMatchObject({ dir: 's2c', kind: 'data', offset: 0, length: 17 });
     expect(s.getChunk(1, 2)).toMatchObject({ kind: 'gap', offset: 17, length: 100 });
-    expect(f.notes).toEqual([{ ts: 7000, text: 'hello' }]);
+    expect(f.notes).toEqual([{ ts: 7000, text: 'hello', chunk: 3 }]);
     expect(f.end).toEqual({ ts: 8000, reason: 'fin' });
   });
 

@@ -8,28 +8,26 @@
  *   replayed data event may cover several original ones and carries the first one's time. A sink
  *   that only counts some bytes (`skippable`) gets the chunks within them as one event, of any
  *   size, with the last one's time.
- * - Notes are placed by time: a note goes before the first chunk at or after its time (so a note and
- *   the data it is about, which share a timestamp, come note first, as the engine emits them).
- *   Only the notes the store kept are replayed (it keeps the first 100 of a flow).
- * - Half-closes are placed by their time, after the chunks of that time (data and FIN in one
- *   segment: the data first).
+ * - Notes and half-closes come where they arrived among the chunks (see `conversation/marks.ts`):
+ *   only the notes the store kept are replayed (it keeps the first 100 of a flow).
  * Everything else is exact: the flow-start, the data bytes at their stream offsets, each gap
  * with its offset, length and time, the flow-end with its reason and detail.
  */
 import type { DataEvent, Direction, FlowEvent, FlowEventSink } from '../../core/types.js';
 import type { FlowRecord, FlowStore } from '../../store/flowStore.js';
 import { KIND_GAP, type StoredChunks } from '../../store/chunkIndex.js';
+import { flowMarks, type Mark } from '../conversation/marks.js';
 
 /** What {@link replayFlow} reads of the store (the store satisfies it). */
 export type ReplaySource = Pick<FlowStore, 'getFlow' | 'chunksOf' | 'readInto'>;
 
 /** What a replay covers of a flow: the record's state at one time (see {@link snapshotFlow}). */
-export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'end' | 'lastTs'>;
+export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'finChunkC2s' | 'finChunkS2c' | 'end' | 'lastTs'>;
 
 /** A copy of the parts of `flow` that bound a replay, as they are now. */
 export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
-  const { chunkCount, extentC2s, extentS2c, finTsC2s, finTsS2c, end, lastTs } = flow;
-  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), finTsC2s, finTsS2c, end, lastTs };
+  const { chunkCount, extentC2s, extentS2c, finTsC2s, finTsS2c, finChunkC2s, finChunkS2c, end, lastTs } = flow;
+  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), finTsC2s, finTsS2c, finChunkC2s, finChunkS2c, end, lastTs };
 }
 
 /** Options of {@link replayFlow}. */
@@ -125,10 +123,9 @@ export class FlowReplay {
   private readonly pauseEvery: number;
   private readonly skippable: ((dir: Direction) => number) | undefined;
   private readonly state: FlowSnapshot;
-  /** Half-closes in time order; each goes after the chunks of its own time (a FIN after the data it came with). */
-  private readonly fins: { readonly dir: Direction; readonly ts: number }[] = [];
-  private fin = 0;
-  private note = 0;
+  /** The notes and half-closes, in their places among the chunks. */
+  private readonly marks: Mark[];
+  private mark = 0;
   /** The next chunk to replay (-1: the flow-start comes first). */
   private chunk = -1;
   /** Where the rest of a chunk cut into slices resumes (-1: the chunk is not started). */
@@ -151,9 +148,7 @@ export class FlowReplay {
     // Chunks, bytes, notes and closes that came after the snapshot are not replayed.
     const state = (this.state = options.asOf ?? snapshotFlow(flow));
     this.ended = state.end !== undefined;
-    if (state.finTsC2s !== undefined) this.fins.push({ dir: 'c2s', ts: state.finTsC2s });
-    if (state.finTsS2c !== undefined) this.fins.push({ dir: 's2c', ts: state.finTsS2c });
-    if (this.fins.length === 2 && this.fins[1].ts < this.fins[0].ts) this.fins.reverse();
+    this.marks = flowMarks(state);
     this.data = new StoredDataEvent(store, flow.id, (n) => (this.since += n));
   }
 
@@ -175,7 +170,7 @@ export class FlowReplay {
       const extent = d === 0 ? extentC2s : extentS2c;
       const end = Math.min(start + chunks.length(i), extent);
       if (this.sliceAt < 0) {
-        this.emitMarksBefore(ts);
+        this.emitMarksUpTo(i);
         if (end <= start) continue;
         if (chunks.kind(i) === KIND_GAP) {
           this.emit({ type: 'gap', flowId, dir, offset: start, length: end - start, ts });
@@ -183,7 +178,7 @@ export class FlowReplay {
           const skippable = this.skippable?.(dir) ?? 0;
           if (skippable > end - start) {
             // The sink only counts these bytes: the chunks after this one that it also only counts join it.
-            const last = chunks.lastOfRun(i, d, Math.min(start + skippable, extent), this.nextMarkTs());
+            const last = chunks.lastOfRun(i, d, Math.min(start + skippable, extent), this.nextMarkChunk());
             this.emitData(dir, start, (last === i ? end : chunks.offset(last) + chunks.length(last)) - start, chunks.ts(last));
             this.chunk = last;
           } else {
@@ -206,7 +201,7 @@ export class FlowReplay {
         return false;
       }
     }
-    this.emitMarksBefore(Infinity);
+    this.emitMarksUpTo(Infinity);
     const flowEnd = this.state.end;
     if (flowEnd !== undefined && this.chunk === chunkCount) {
       this.emit({ type: 'flow-end', flowId, ts: flowEnd.ts, reason: flowEnd.reason, detail: flowEnd.detail });
@@ -234,26 +229,18 @@ export class FlowReplay {
     this.bytes += length;
   }
 
-  /** The time of the next half-close or note (Infinity: none left). */
-  private nextMarkTs(): number {
-    const { fins, state } = this;
-    return Math.min(this.fin < fins.length ? fins[this.fin].ts : Infinity, this.note < state.notes.length ? state.notes[this.note].ts : Infinity);
+  /** The chunk the next half-close or note goes before (Infinity: none left). */
+  private nextMarkChunk(): number {
+    return this.mark < this.marks.length ? this.marks[this.mark].chunk : Infinity;
   }
 
-  /** Emits, in time order, the half-closes before `ts` and the notes at or before it. */
-  private emitMarksBefore(ts: number): void {
-    const { fins, flowId } = this;
-    const notes = this.state.notes;
-    for (;;) {
-      const finDue = this.fin < fins.length && fins[this.fin].ts < ts;
-      const noteDue = this.note < notes.length && notes[this.note].ts <= ts;
-      if (finDue && (!noteDue || fins[this.fin].ts <= notes[this.note].ts)) {
-        const fin = fins[this.fin++];
-        this.emit({ type: 'half-close', flowId, dir: fin.dir, ts: fin.ts });
-      } else if (noteDue) {
-        const note = notes[this.note++];
-        this.emit({ type: 'note', flowId, ts: note.ts, text: note.text });
-      } else return;
+  /** Emits, in their order, the half-closes and notes that go before chunk `chunk`. */
+  private emitMarksUpTo(chunk: number): void {
+    const { marks, flowId } = this;
+    while (this.mark < marks.length && marks[this.mark].chunk <= chunk) {
+      const mark = marks[this.mark++];
+      if (mark.kind === 'fin') this.emit({ type: 'half-close', flowId, dir: mark.dir, ts: mark.ts });
+      else this.emit({ type: 'note', flowId, ts: mark.ts, text: this.state.notes[mark.index].text });
     }
   }
 }

@@ -28,14 +28,16 @@ export interface ConversationFlow {
   readonly extentS2c: number;
   readonly closedC2s: boolean;
   readonly closedS2c: boolean;
-  /** When each side's FIN came, when known (placed between the chunks by time; else shown at the end). */
+  /** When each side's FIN came, when known (else shown at the end), and the chunk it goes before (see `marks.ts`). */
   readonly finTsC2s?: Micros | undefined;
   readonly finTsS2c?: Micros | undefined;
+  readonly finChunkC2s: number;
+  readonly finChunkS2c: number;
   readonly end:
     | { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined; readonly handshake?: HandshakeSeen | undefined }
     | undefined;
-  /** Notes in arrival order. */
-  readonly notes: readonly { readonly ts: Micros; readonly text: string }[];
+  /** Notes in arrival order, each with the chunk it goes before. */
+  readonly notes: readonly { readonly ts: Micros; readonly text: string; readonly chunk: number }[];
   readonly chunkCount: number;
 }
 

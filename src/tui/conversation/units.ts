@@ -66,7 +66,7 @@ export class UnitOrder {
     this.anchors = [];
     let previous = 0;
     for (const mark of marks) {
-      previous = Math.max(previous, this.firstChunkAfter(mark.ts, mark.kind === 'note'));
+      previous = Math.min(Math.max(previous, mark.chunk), this.chunkCount);
       this.anchors.push(previous);
     }
   }
@@ -247,16 +247,5 @@ export class UnitOrder {
     return note;
   }
 
-  /** Index of the first chunk with a time after `ts` (or at it, with `orAt`); chunk times grow with arrival. */
-  private firstChunkAfter(ts: number, orAt: boolean): number {
-    let low = 0;
-    let high = this.chunkCount;
-    while (low < high) {
-      const mid = Math.floor((low + high) / 2);
-      const chunk = this.source.getChunk(this.flowId, mid);
-      if (chunk && (chunk.ts < ts || (!orAt && chunk.ts === ts))) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
+
 }

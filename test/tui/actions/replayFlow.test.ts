@@ -94,6 +94,24 @@ describe('replayFlow', () => {
     expect(log).toContain('=gap of 1,000 bytes from server at offset 21\n<cd\n=note: c2s sent 5+ bytes');
   });
 
+  it('replays notes and half-closes where they came, when the capture clock steps back; a note splits the data around it', async () => {
+    const events: FlowEvent[] = [
+      start,
+      data('c2s', 0, 'GET /a HTTP/1.1\r\n\r\n', 1_010_000),
+      data('s2c', 0, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 1_020_000),
+      // The clock steps back a second (an NTP step during the capture).
+      data('c2s', 20, 'GET /b HTTP/1.1\r\n', 20_000),
+      { type: 'note', flowId: 1, ts: 20_000, text: 'between two pieces of one segment run' },
+      data('c2s', 37, '\r\n', 20_000),
+      { type: 'half-close', flowId: 1, dir: 'c2s', ts: 30_000 },
+      data('s2c', 38, 'HTTP/1.1 204 No Content\r\n\r\n', 40_000),
+      { type: 'half-close', flowId: 1, dir: 's2c', ts: 40_000 },
+      { type: 'flow-end', flowId: 1, ts: 40_000, reason: 'fin', detail: undefined },
+    ];
+    const store = storeOf(events);
+    expect(await replayed(store)).toEqual(events);
+  });
+
   it('cuts a big chunk into slices of at most sliceBytes, pausing between batches', async () => {
     const big = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
     const store = storeOf([start, { type: 'data', flowId: 1, dir: 's2c', offset: 0, bytes: big, length: big.length, ts: 1_100_000, fileOffset: -1 }]);

@@ -13,8 +13,10 @@ interface MutableFlow {
   closedS2c: boolean;
   finTsC2s?: number;
   finTsS2c?: number;
+  finChunkC2s: number;
+  finChunkS2c: number;
   end: { ts: number; reason: FlowEndReason; detail?: string; handshake?: HandshakeSeen } | undefined;
-  notes: { ts: number; text: string }[];
+  notes: { ts: number; text: string; chunk: number }[];
   chunkCount: number;
 }
 
@@ -69,6 +71,8 @@ export class FakeSource implements ConversationSource {
     extentS2c: 0,
     closedC2s: false,
     closedS2c: false,
+    finChunkC2s: 0,
+    finChunkS2c: 0,
     end: undefined,
     notes: [],
     chunkCount: 0,
@@ -124,15 +128,18 @@ export class FakeSource implements ConversationSource {
   }
 
   note(text: string, ts?: number): this {
-    this.flow.notes.push({ ts: this.nextTs(ts), text });
+    this.flow.notes.push({ ts: this.nextTs(ts), text, chunk: this.chunks.length });
     return this;
   }
 
-  /** A FIN from `dir`; with `timed`, its time is known (as the store knows it) and it is placed by time. */
+  /** A FIN from `dir`; with `timed`, its time is known (as the store knows it) and it is placed where it came. */
   close(dir: Direction, timed = false): this {
     if (dir === 'c2s') this.flow.closedC2s = true;
     else this.flow.closedS2c = true;
-    if (timed) this.flow[dir === 'c2s' ? 'finTsC2s' : 'finTsS2c'] = this.nextTs();
+    if (timed) {
+      this.flow[dir === 'c2s' ? 'finTsC2s' : 'finTsS2c'] = this.nextTs();
+      this.flow[dir === 'c2s' ? 'finChunkC2s' : 'finChunkS2c'] = this.chunks.length;
+    }
     return this;
   }
 
