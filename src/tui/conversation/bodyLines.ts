@@ -4,6 +4,7 @@
  * pretty-printed) or a hex dump, cut after {@link BODY_LINES} lines with a line saying how many
  * more (Enter shows them all), kept in a {@link BodyCache} from frame to frame.
  */
+import { prettyJsonLines } from '../../render/prettyJson.js';
 import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
@@ -254,11 +255,14 @@ export function hexBodyLines(bytes: Uint8Array, upTo = Infinity, total: BodySize
   return { lines, unmade: rows - made + (made < rows && rest > 0 ? 1 : 0), dumped };
 }
 
-/** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON pretty-printed when it parses (`pretty` then), else where each line made starts. */
+/** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON laid out when it parses (`pretty` then), else where each line made starts. */
 function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number; pretty?: true; starts?: number[] } {
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
-      const pretty = JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2).split('\n');
+      const text = Buffer.from(bytes).toString('utf8');
+      // Parsed only to know it is JSON: the lines keep its tokens as sent (see prettyJson.ts).
+      JSON.parse(text);
+      const pretty = prettyJsonLines(text);
       return { ...firstLines(pretty, upTo, (line) => withPlainBackslashes(escapeText(line))), pretty: true };
     } catch {
       // Not valid JSON: shown as text.
