@@ -4,6 +4,7 @@
  * version and cipher suite. Records may be split across segments; each direction buffers at most
  * {@link MAX_TLS_BUFFER} bytes from where TLS starts, then stops. Never throws on input.
  */
+import { headText } from './httpHead.js';
 import { formatCount } from '../core/count.js';
 import type { Direction, Micros } from '../core/types.js';
 import { isGrease } from './tlsNames.js';
@@ -115,7 +116,6 @@ class Reader {
   private need(n: number): void { if (this.pos + n > this.end) throw new RangeError('short'); }
 }
 
-const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
 /**
  * The TLS hellos of one flow. `clientDir` is the direction that sends the ClientHello. Feed each
@@ -246,7 +246,7 @@ function forExtensions(r: Reader, each: (type: number, data: Reader) => void): v
 function readAlpn(data: Reader): string[] {
   const list = data.sub(data.u16());
   const out: string[] = [];
-  while (list.left > 0) out.push(latin1(list.bytesOf(list.u8())));
+  while (list.left > 0) out.push(headText(list.bytesOf(list.u8())));
   return out;
 }
 
@@ -270,7 +270,8 @@ function readClientHello(r: Reader): Omit<ClientHello, 'offset' | 'ts'> {
       while (names.left > 0 && sni === undefined) {
         const kind = names.u8();
         const name = names.bytesOf(names.u16());
-        if (kind === 0) sni = latin1(name);
+        // As header text: UTF-8 when it is (views escape what is not printable), else Latin-1.
+        if (kind === 0) sni = headText(name);
       }
     } else if (type === 16) {
       alpn = readAlpn(data);

@@ -17,6 +17,16 @@ describe('TLS hellos', () => {
   const hello = records(clientHello('api.example.com', ['h2', 'http/1.1'], [0x0304, 0x0303]), 100);
   const answer = records(serverHello(0x0304, 0x1301));
 
+  it('reads a name that is UTF-8 as UTF-8 (views then escape its controls and bidi overrides), else as Latin-1', () => {
+    const name = (bytes: string): string | undefined => {
+      const hellos = new TlsHellos();
+      hellos.feed('c2s', 0, records(clientHello(bytes, ['h2'], [0x0304]), 100), 100);
+      return hellos.client?.sni;
+    };
+    expect(name('a\x1b]0;T\x07.\xe2\x80\xaeexample.com')).toBe('a\x1b]0;T\x07.\u202eexample.com');
+    expect(name('\xff\xfe')).toBe('\xff\xfe');
+  });
+
   it('reads SNI, ALPN and versions from a ClientHello split across records and segments', () => {
     const random = mulberry32(5);
     for (let round = 0; round < 200; round++) {
