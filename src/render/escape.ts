@@ -29,7 +29,9 @@
  *   outside the BMP (🌡, which some terminals draw two columns wide), variation selectors
  *   (U+FE0E/U+FE0F turn a text symbol into an emoji and back, and with it its width), the
  *   combining marks U+302A..U+302F (ideographic and Hangul tone marks) and U+3099..U+309A (kana
- *   voiced sound marks, as in decomposed Japanese). Terminals disagree with each other on these
+ *   voiced sound marks, as in decomposed Japanese), and the conjoining Hangul vowels and final
+ *   consonants U+1161..U+11FF and U+D7B0..U+D7FF (a terminal joins them into the syllable before,
+ *   zero columns, or draws them alone, one or two). Terminals disagree with each other on these
  *   widths (Unicode 9 made most emoji two columns wide, many terminals still draw one): a screen
  *   that guesses wrong shifts the rest of the row, and a later partial redraw leaves stale cells.
  * - combining marks (general category M) are shown only on a base character shown as itself
@@ -96,7 +98,7 @@ const ASCII_BINARY = Uint8Array.from({ length: 128 }, (_, b) => ((b < 0x20 && b 
 const bmpClass = new Uint8Array(0x10000);
 
 /** Characters whose width terminals disagree on (see the policy above). */
-const DISPUTED_WIDTH = /[\p{Emoji_Presentation}\p{Variation_Selector}\u302a-\u302f\u3099\u309a]|(?![\u0000-\uffff])\p{Extended_Pictographic}/u;
+const DISPUTED_WIDTH = /[\p{Emoji_Presentation}\p{Variation_Selector}\u302a-\u302f\u3099\u309a\u1161-\u11ff\ud7b0-\ud7ff]|(?![\u0000-\uffff])\p{Extended_Pictographic}/u;
 
 function classify(text: string): number {
   if (UNLIKELY_IN_TEXT.test(text)) return CLASS_BYTES;

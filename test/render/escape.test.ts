@@ -216,6 +216,10 @@ describe('characters of disputed width', () => {
     expect(isPrintableCodePoint(0x1f600)).toBe(false);
     expect(isPrintableCodePoint(0x20bb7)).toBe(true);
   });
+
+  it('escapes conjoining Hangul vowels and final consonants (drawn joined, alone, or not at all); keeps syllables and leading consonants', () => {
+    expect(esc('\u1100\u1161\u11a8 \ud7b0 각')).toBe('\u1100\\u{1161}\\u{11a8} \\u{d7b0} 각');
+  });
 });
 
 describe('isPrintableCodePoint', () => {
