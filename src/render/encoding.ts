@@ -5,8 +5,8 @@
  * UTF-8 goes through `escapeLine` on the bytes (an invalid byte shows as `\xNN`). Every other
  * encoding is decoded by iconv-lite (EBCDIC CP037, which iconv-lite lacks, by a table here) and
  * the resulting string goes through `escapeText`: controls, C1, bidi and other non-printable
- * code points become visible escapes; a byte sequence the encoding does not map shows as U+FFFD,
- * and a UTF-16LE odd last byte as `\xNN`.
+ * code points become visible escapes; a byte CP1252 leaves undefined, and a UTF-16LE odd last
+ * byte, shows as `\xNN`; a sequence Shift_JIS or UTF-16LE does not map shows as U+FFFD.
  */
 import iconv from 'iconv-lite';
 import { escapeLine, escapeText } from './escape.js';
@@ -59,7 +59,16 @@ export function decodeEscaped(bytes: Uint8Array, encoding: TextEncoding, start =
     const last = view[view.length - 1];
     return escapeText(iconv.decode(view.subarray(0, view.length - 1), encoding)) + `\\x${last.toString(16).padStart(2, '0')}`;
   }
-  return escapeText(iconv.decode(view, encoding));
+  const text = iconv.decode(view, encoding);
+  if (encoding !== 'cp1252' || !text.includes('\ufffd')) return escapeText(text);
+  // CP1252 maps each byte to one character: the five it leaves undefined show as their bytes.
+  let shown = '';
+  let from = 0;
+  for (let at = text.indexOf('\ufffd'); at >= 0; at = text.indexOf('\ufffd', at + 1)) {
+    shown += escapeText(text.slice(from, at)) + `\\x${view[at].toString(16).padStart(2, '0')}`;
+    from = at + 1;
+  }
+  return shown + escapeText(text.slice(from));
 }
 
 /**

@@ -39,6 +39,10 @@ describe('decodeEscaped', () => {
     expect(decodeEscaped(bytes, 'cp1252')).toBe('›€é{');
   });
 
+  test('CP1252: the five bytes it leaves undefined show as \\xNN, not U+FFFD', () => {
+    expect(decodeEscaped(new Uint8Array([0x9b, 0x32, 0x4a, 0x81, 0x9d, 0x5c, 0x8d, 0x8f, 0x90]), 'cp1252')).toBe('›2J\\x81\\x9d\\\\\\x8d\\x8f\\x90');
+  });
+
   test('UTF-16LE: bidi override escaped, an odd last byte shown as \\xNN', () => {
     const bytes = new Uint8Array([...Buffer.from('a\u202eb', 'utf16le'), 0x41]);
     expect(decodeEscaped(bytes, 'utf-16le')).toBe('a\\u{202e}b\\x41');
