@@ -34,6 +34,17 @@ export function isErrorReply(name: string, reply: string): boolean {
 }
 
 /**
+ * Whether `command` asks what the server supports, an error reply being an answer, not a failure:
+ * POP3's `CAPA` and bare `AUTH` (listing the mechanisms, RFC 1734; many servers say -ERR), and
+ * SMTP's `EHLO` (a client falls back to HELO, RFC 5321 3.2).
+ */
+export function isProbe(name: string, command: LineItem | undefined): boolean {
+  if (command === undefined) return false;
+  if (name === 'POP3') return /^(?:CAPA|AUTH)\s*$/i.test(command.text);
+  return name === 'SMTP' && /^EHLO\b/i.test(command.text);
+}
+
+/**
  * The 3-digit reply codes of `conversation` when its protocol `name` has them (SMTP, FTP), each
  * reply line's once (a multi-line reply's lines each); none for other protocols.
  */
@@ -105,7 +116,7 @@ export class ReplyTracker {
     }
     const answered = this.answered(text, name);
     if (answered !== undefined && answered === this.first) this.firstReply ??= line;
-    if (!this.failure && MAY_FAIL.test(text) && isErrorReply(name, text)) this.failure = { command: answered, reply: line };
+    if (!this.failure && MAY_FAIL.test(text) && isErrorReply(name, text) && !isProbe(name, answered)) this.failure = { command: answered, reply: line };
     return answered;
   }
 

@@ -6,6 +6,7 @@
 import { otherDirection, type Direction } from '../core/types.js';
 import type { LineItem } from './lineItem.js';
 import type { LineConversation } from './lines.js';
+import { isErrorReply, isProbe } from './lineReplies.js';
 
 /**
  * The protocol a line conversation looks like, from its first client and server lines:
@@ -18,6 +19,8 @@ export function lineProtocolName(conversation: LineConversation): string {
   const client = first(conversation.clientDir);
   const server = first(otherDirection(conversation.clientDir));
   if (/^(?:220|554)[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
+  // A 220 greeting without the word, then a command only SMTP has (FTP's AUTH is TLS or SSL).
+  if (/^220[ -]/.test(server) && /^(AUTH (?!TLS|SSL)|MAIL FROM:|STARTTLS\b)/i.test(client)) return 'SMTP';
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
   // A RESP array (`*2`) is how Redis clients send commands; its replies start `+OK` as POP3's do.
   if (/^\*\d+$/.test(client)) return 'Redis';
@@ -53,10 +56,21 @@ function replyStatus(reply: string, command: string, name: string): string {
   return reply.split(' ')[0].slice(0, 20);
 }
 
-/** Index of the conversation's first client line that is not blank (the command a summary names), -1 when none. */
+/**
+ * Index of the command a summary names, -1 when none: the conversation's first client line that
+ * is not blank, but after a probe the server said no to (POP3's bare `AUTH`, SMTP's `EHLO` before
+ * its `HELO`: see `isProbe`), the command after it.
+ */
 export function firstCommandAt(conversation: LineConversation): number {
-  const { items, clientDir } = conversation;
-  return items.findIndex((i) => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '');
+  const { items, clientDir, protocol } = conversation;
+  const isCommand = (i: LineItem): boolean => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '';
+  let at = items.findIndex(isCommand);
+  while (at >= 0 && isProbe(protocol, items[at]) && replyFollows(conversation, at) && isErrorReply(protocol, items[at + 1].text)) {
+    const next = items.findIndex((i, k) => k > at && isCommand(i));
+    if (next < 0) break;
+    at = next;
+  }
+  return at;
 }
 
 /** Whether item `at` (a client line) is answered in {@link lineSummary}: the item after it is the server's. */

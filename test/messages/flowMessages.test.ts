@@ -244,8 +244,8 @@ describe('FlowMessages', () => {
     const smtp = run(new Script().data('s2c', '220 mx ESMTP\r\n').data('c2s', 'EHLO laptop.example.com\r\n').data('s2c', '250-mx\r\n250 OK\r\n').end());
     expect([smtp.protocol, smtp.summary()]).toEqual(['lines', 'SMTP EHLO laptop.example.com → 250']);
     // A POP3 session whose first command fails says it went on.
-    const pop = run(new Script().data('s2c', '+OK POP3 ready\r\n').data('c2s', 'AUTH\r\n').data('s2c', '-ERR no\r\n').data('c2s', 'USER a\r\n').data('s2c', '+OK\r\n').data('c2s', 'PASS b\r\n').data('s2c', '+OK 3 messages\r\n').end());
-    expect(pop.summary()).toBe('! POP3 AUTH → -ERR (3 cmds)');
+    const pop = run(new Script().data('s2c', '+OK POP3 ready\r\n').data('c2s', 'AUTH PLAIN x\r\n').data('s2c', '-ERR no\r\n').data('c2s', 'USER a\r\n').data('s2c', '+OK\r\n').data('c2s', 'PASS b\r\n').data('s2c', '+OK 3 messages\r\n').end());
+    expect(pop.summary()).toBe('! POP3 AUTH PLAIN x → -ERR (3 cmds)');
     const tls = run(new Script().data('c2s', records(clientHello('api.example.com', ['h2'], [0x0304]))).data('s2c', records(serverHello(0x0304, 0x1301))).end());
     expect([tls.protocol, tls.summary(), tls.tls?.server?.cipherSuite]).toEqual(['tls', 'TLS api.example.com (offers h2)', 0x1301]);
   });

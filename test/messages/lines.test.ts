@@ -219,6 +219,23 @@ describe('line protocols', () => {
     expect(stat.items.some((item) => item.kind === 'block')).toBe(false);
   });
 
+  it('a probe the server said no to is neither the trouble nor the headline: POP3 bare AUTH, SMTP EHLO before HELO', () => {
+    const pop3 = play([['s2c', '+OK ready\r\n'], ['c2s', 'AUTH\r\n'], ['s2c', '-ERR say a mechanism\r\n'], ['c2s', 'AUTH PLAIN AGJvYgBwdw==\r\n'], ['s2c', '+OK in\r\n'], ['c2s', 'STAT\r\n'], ['s2c', '+OK 3 1000\r\n']]);
+    expect([pop3.failure, lineSummary(pop3)]).toEqual([undefined, 'POP3 AUTH PLAIN AGJvYgBwdw== → +OK (3 cmds)']);
+    const smtp = play([['s2c', '220 mx ESMTP\r\n'], ['c2s', 'EHLO a\r\n'], ['s2c', '502 no\r\n'], ['c2s', 'HELO a\r\n'], ['s2c', '250 hi\r\n']]);
+    expect([smtp.failure, lineSummary(smtp)]).toEqual([undefined, 'SMTP HELO a → 250 (2 cmds)']);
+    // Anything else the server said no to is the trouble.
+    expect(lineSummary(play([['s2c', '+OK ready\r\n'], ['c2s', 'AUTH PLAIN x\r\n'], ['s2c', '-ERR no\r\n']]))).toBe('! POP3 AUTH PLAIN x → -ERR');
+  });
+
+  it('names SMTP from a greeting without the word when the client goes on with a command only SMTP has, and FTP from AUTH TLS', () => {
+    const name = (server: string, client: string): string => lineProtocolName(play([['s2c', server], ['c2s', client]]));
+    expect(name('220 x\r\n', 'AUTH LOGIN\r\n')).toBe('SMTP');
+    expect(name('220 mx.example\r\n', 'MAIL FROM:<a@b>\r\n')).toBe('SMTP');
+    expect(name('220 x\r\n', 'AUTH TLS\r\n')).toBe('FTP');
+    expect(name('* OK ready\r\n', 'a1 LOGIN u p\r\n')).toBe('IMAP');
+  });
+
   it("keeps an IMAP server's literal as one block, by its length, whatever the cut; a client's stays lines", () => {
     const mail = 'Subject: hi\r\n.dot line\r\n)not the end\r\n\r\nbody\r\n';
     const steps: Step[] = [
