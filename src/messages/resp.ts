@@ -33,6 +33,9 @@ export function mayOpenRespValue(first: number, fromServer: boolean): boolean {
   return AGGREGATE_TYPES.includes(type) || (fromServer && SIMPLE_TYPES.includes(type));
 }
 
+const CR = 0x0d;
+const LF = 0x0a;
+
 /** Characters kept of a value's text (and of each array in it), and bytes of a bulk string; the rest is left out (`…`). */
 const MAX_TEXT = 2048;
 
@@ -93,17 +96,30 @@ export class RespValue {
     return true;
   }
 
-  /** Takes the next bytes of the bulk string under way (at most {@link bulkLeft} of them). */
-  bulk(bytes: Uint8Array): void {
-    const take = Math.min(bytes.length, this.bulkLeftBytes);
+  /**
+   * Takes the next bytes of the bulk string under way (at most {@link bulkLeft} of them); returns
+   * how many it took: fewer when the string's line end is not CRLF, where it then ends (the bytes
+   * from there are no part of it: Redis answers such a command with a protocol error).
+   */
+  bulk(bytes: Uint8Array): number {
+    let take = Math.min(bytes.length, this.bulkLeftBytes);
     // The string's own bytes, the first MAX_TEXT of them; its CRLF is left out.
     const read = this.bulkLength + 2 - this.bulkLeftBytes;
+    for (let k = Math.max(0, this.bulkLength - read); k < take; k++) {
+      if (bytes[k] === (read + k === this.bulkLength ? CR : LF)) continue;
+      take = k;
+      this.bulkLeftBytes = take;
+      break;
+    }
     const keep = Math.max(0, Math.min(take, this.bulkLength - read, this.bulkHead.length - this.bulkHeld));
     this.bulkHead.set(bytes.subarray(0, keep), this.bulkHeld);
     this.bulkHeld += keep;
     this.bulkLeftBytes -= take;
-    if (this.bulkLeftBytes > 0) return;
-    if (!this.readStrings) return this.finish('', '', this.bulkLength);
+    if (this.bulkLeftBytes > 0) return take;
+    if (!this.readStrings) {
+      this.finish('', '', this.bulkLength);
+      return take;
+    }
     const held = Buffer.from(this.bulkHead.buffer, 0, this.bulkHeld);
     this.bulkHead = NO_BYTES;
     this.bulkHeld = 0;
@@ -114,6 +130,7 @@ export class RespValue {
     const more = this.bulkLength > held.length ? '…' : '';
     if (this.bulkType === '!') this.finish(`-${escaped(text, !utf8)}${more}`, text, this.bulkLength);
     else this.finish(this.command && this.open.length === 1 ? word(text, !utf8, more) : quoted(text, !utf8, more), text, this.bulkLength);
+    return take;
   }
 
   /** `n` bytes of the bulk string under way were lost (a capture gap, less than {@link bulkLeft}): counted, not read; its text ends `…` where they began. */

@@ -39,8 +39,7 @@ export class RespItem {
 
   /** Bytes of the bulk string under way from `bytes[from]`, binary or not, arrived at `ts`. Returns where it stopped. */
   bulk(bytes: Uint8Array, from: number, ts: Micros): number {
-    const take = Math.min(this.value.bulkLeft, bytes.length - from);
-    this.value.bulk(bytes.subarray(from, from + take));
+    const take = this.value.bulk(bytes.subarray(from, from + Math.min(this.value.bulkLeft, bytes.length - from)));
     this.item.length += take;
     this.item.lastTs = ts;
     if (this.value.bulkLeft === 0) this.show();

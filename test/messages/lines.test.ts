@@ -430,6 +430,13 @@ describe('line protocols', () => {
     expect(hello.items[1].text).toBe('1) "server" 2) "redis"');
   });
 
+  it('ends a RESP bulk string whose line end is not CRLF there: the bytes after its count are shown, not dropped', () => {
+    for (const cuts of [(): number[] => [], (length: number): number[] => Array.from({ length: length - 1 }, (_, i) => i + 1)]) {
+      const lines = play([['c2s', '*3\r\n$3\r\nSET\r\n$2\r\nk1\r\n$2\r\nv1HIDDEN\x1b]0;X\x07\r\n' + resp('PING')]], cuts);
+      expect(lines.items.map((item) => item.text)).toEqual(['SET k1 v1', 'HIDDEN\x1b]0;X\x07', 'PING']);
+    }
+  });
+
   it('keeps a Redis command sent as a RESP array as one line, and each reply as one, whatever the cut', () => {
     const steps: Step[] = [
       ['c2s', resp('SET', 'greeting', 'hello world') + resp('GET', 'greeting')],
