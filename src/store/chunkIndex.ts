@@ -21,12 +21,12 @@ const MERGE_WINDOW_MICROS = 1000;
 
 /** Numbers per chunk: dir and kind packed, ts, offset, length, where, the other direction's end. */
 const STRIDE = 6;
-/** Chunks per block of the arena: 32. */
-const BLOCK_SHIFT = 5;
+/** Chunks per block of the arena: 8 (a flow of a few chunks, most of a scan's or a proxy's, takes one 384-byte block). */
+const BLOCK_SHIFT = 3;
 const BLOCK_CHUNKS = 1 << BLOCK_SHIFT;
 const BLOCK_CELLS = BLOCK_CHUNKS * STRIDE;
-/** Blocks per slab (a power of two). */
-const SLAB_SHIFT = 8;
+/** Blocks per slab (a power of two): 8,192 chunks a slab. */
+const SLAB_SHIFT = 10;
 const SLAB_BLOCKS = 1 << SLAB_SHIFT;
 /** Bytes of one slab of the arena. */
 const SLAB_BYTES = SLAB_BLOCKS * BLOCK_CELLS * Float64Array.BYTES_PER_ELEMENT;
@@ -83,7 +83,7 @@ export class ChunkIndex {
   /** Stream offset just past the last byte or gap indexed, per direction. */
   extentC2s = 0;
   extentS2c = 0;
-  /** Arena blocks holding chunks [32 k, 32 k + 32), in order. */
+  /** Arena blocks holding chunks [8 k, 8 k + 8), in order. */
   readonly blocks: number[] = [];
   // The last chunk's cells, repeated here with where they are: deciding whether new bytes extend
   // it reads this object only (on a big capture each other object is a cache miss per event).

@@ -176,7 +176,7 @@ export class FlowStore {
   }
 
   /**
-   * Bytes allocated for the chunk index (slabs of 256 blocks of 32 chunks): they grow with the
+   * Bytes allocated for the chunk index (slabs of 1,024 blocks of 8 chunks): they grow with the
    * chunks held at one time, not with the chunks seen, as evicted flows give their blocks back.
    */
   get indexBytes(): number {

@@ -171,7 +171,7 @@ describe('FlowStore', () => {
   });
 
   it('reads back every chunk of flows whose index storage was reused after evictions, and of a flow past 8192 chunks', () => {
-    // Chunks are stored in blocks of 32 carved from slabs of 8192: evicted flows give their
+    // Chunks are stored in blocks of 8 carved from slabs of 8192: evicted flows give their
     // blocks back and new flows get them with stale numbers in them.
     const s = makeStore({ maxChunks: 100 });
     const expected = new Map<number, { dir: string; ts: number; offset: number; length: number }[]>();
