@@ -11,6 +11,7 @@ import type { FlowEventSink } from '../core/types.js';
 import { formatHostPort } from '../proxy/connectFailure.js';
 import { hostPortProblem, parseForwardSpec, parseHostPort, type ForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
+import { loopsBack, type BoundListener } from '../proxy/selfLoop.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
 import { descriptors } from '../io/descriptors.js';
 
@@ -62,15 +63,17 @@ export async function runProxy(
       const proxy = proxies[index];
       if (proxy === undefined) throw new UserError(noListener(index + 1, proxies.length));
       const { host, port } = parseTarget(target);
+      if (loopsBack(host, port, bound)) throw new UserError(ownListener(host, port));
       proxy.setUpstream(host, port);
       return formatHostPort(host, port);
     },
   });
+  const bound: BoundListener[] = [];
   try {
-    for (const [i, proxy] of proxies.entries()) {
-      const bound = await proxy.listen();
-      config.onListening?.(formatHostPort(bound.address, bound.port), formatHostPort(specs[i].targetHost, specs[i].targetPort));
-    }
+    for (const proxy of proxies) bound.push(await proxy.listen());
+    const looping = specs.find((spec) => loopsBack(spec.targetHost, spec.targetPort, bound));
+    if (looping) throw new UserError(ownListener(looping.targetHost, looping.targetPort));
+    for (const [i, listener] of bound.entries()) config.onListening?.(formatHostPort(listener.address, listener.port), formatHostPort(specs[i].targetHost, specs[i].targetPort));
   } catch (err) {
     await Promise.all(proxies.map((p) => p.close().catch(() => undefined)));
     throw err;
@@ -94,6 +97,11 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
   if (failed) parts.push(`${formatCount(failed)} of them could not reach the upstream`);
   if (resets) parts.push(`${formatCount(resets)} reset`);
   return `flowspy: ${parts.join(', ')}; ${countOf(sum((s) => s.bytesC2S), 'byte')} client to server, ${countOf(sum((s) => s.bytesS2C), 'byte')} server to client`;
+}
+
+/** Why a target that is a listener of this proxy is refused. */
+function ownListener(host: string, port: number): string {
+  return `${formatHostPort(host, port)} is one of flowspy's own listeners: each connection relayed there would open another`;
 }
 
 /** What `r` says for listener `number` when there are `listeners`: `no listener 3: there is 1 listener`. */

@@ -22,7 +22,8 @@ export function upstreamFailure(err: ConnectError, target: string): string {
   const codes = [...new Set(tries.map((e) => e.code))];
   const code = codes.length === 1 ? codes[0] : undefined;
   const what = err.syscall === 'getaddrinfo' ? 'not resolved' : code === undefined ? undefined : WHAT.get(code);
-  if (what === undefined || code === undefined) return `${UPSTREAM_FAILED}${target} failed: ${err.message || codes.join(', ')}`;
+  // Node's message may end ` - Local (undefined:undefined)` (a connect that never got a local address): no news.
+  if (what === undefined || code === undefined) return `${UPSTREAM_FAILED}${target} failed: ${err.message.replace(/ - Local \(.*\)$/, '') || codes.join(', ')}`;
   return `${UPSTREAM_FAILED}${target} ${what}: ${code}`;
 }
 

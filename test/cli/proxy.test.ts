@@ -192,6 +192,12 @@ describe('flowspy -L (proxy mode)', () => {
     }
   });
 
+  it('a target that is its own listener: one line, exit 2, before any connection could loop', () => {
+    const r = spawnSync(process.execPath, [bin, '-L', '0.0.0.0:19471:localhost:19471', '--log'], { timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toBe("flowspy: localhost:19471 is one of flowspy's own listeners: each connection relayed there would open another\n");
+  });
+
   it('near the open-files limit (ulimit -n 96): says so once, on stderr, and keeps relaying', async () => {
     const server = await startServer();
     const child = spawn('bash', ['-c', `ulimit -n 96 && exec "${process.execPath}" "${bin}" -L 0:127.0.0.1:${server.port} --log`]);

@@ -11,6 +11,7 @@ describe('upstreamFailure', () => {
     expect(upstreamFailure(error('ENOTFOUND', { syscall: 'getaddrinfo' }), target)).toBe('upstream api.example:80 not resolved: ENOTFOUND');
     expect(upstreamFailure(error('EHOSTUNREACH'), target)).toBe('upstream api.example:80 unreachable: EHOSTUNREACH');
     expect(upstreamFailure(error('EACCES'), target)).toBe('upstream api.example:80 failed: connect EACCES 192.0.2.7:80');
+    expect(upstreamFailure(Object.assign(new Error('connect EMFILE 127.0.0.1:8080 - Local (undefined:undefined)'), { code: 'EMFILE', syscall: 'connect' }), target)).toBe('upstream api.example:80 failed: connect EMFILE 127.0.0.1:8080');
   });
 
   it('every address tried (happy eyeballs) must have failed alike to be named so', () => {
