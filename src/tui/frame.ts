@@ -140,6 +140,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
     // Arrows in the glyph set first: escaped first, an ASCII terminal's would be \u{2192}.
     source: escapeText(inGlyphs(source.label(), glyphs)),
     sourceShorter: source.shorterLabels?.().map((label) => escapeText(inGlyphs(label, glyphs))) ?? [],
+    sourceIsName: source.kind === 'file',
     recording: source.recording === undefined ? '' : escapeText(source.recording),
     counters: source.counters(),
     flows: list.total,

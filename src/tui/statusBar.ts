@@ -11,7 +11,7 @@ import { countOf, formatCount } from '../core/count.js';
 import type { SourceCounters } from '../engine/counters.js';
 import type { Glyphs } from './glyphs.js';
 import { humanBytes } from './flowList/units.js';
-import { fitHead, headFitting, stringColumns } from './width.js';
+import { fitHead, fitMiddle, headFitting, stringColumns } from './width.js';
 
 /** What the status row shows. */
 export interface StatusInfo {
@@ -22,6 +22,8 @@ export interface StatusInfo {
    * `:8933 → h:80, +2 more`, …, `3 listeners`; the longest that fits is shown.
    */
   readonly sourceShorter?: readonly string[];
+  /** `source` is a capture's name: when long it is cut in its middle before the counters give way. */
+  readonly sourceIsName?: boolean;
   /** Where the run also records (`rec -o out/`, escaped), '' or absent when it does not. */
   readonly recording?: string;
   readonly counters: SourceCounters | undefined;
@@ -59,6 +61,9 @@ interface Item {
  * display mode, which the conversation's title shows too); gaps and drops do not.
  */
 const GIVES_WAY_TO_SHORTER = 5;
+
+/** Columns a long source name is cut to, in turn, before other items give way. */
+const NAME_CUTS = [32, 24, 16];
 
 /**
  * Columns a message keeps whole on a status row `width` columns wide (beyond them it is cut):
@@ -128,11 +133,15 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     return list;
   };
   let kept = items;
+  const withSource = (text: string): Item[] => [{ text, keep: items[0].keep }, ...items.slice(1)];
   if (!fits(kept) && info.sourceShorter?.length) {
     // The source's forms, longest first, each with lesser items dropped: the first row that fits, else the shortest form.
     const forms = [info.source, ...info.sourceShorter];
-    const withSource = (text: string): Item[] => [{ text, keep: items[0].keep }, ...items.slice(1)];
     kept = forms.map((form) => dropUntil(withSource(form), fits, GIVES_WAY_TO_SHORTER)).find(fits) ?? withSource(forms[forms.length - 1]);
+  } else if (!fits(kept) && info.sourceIsName) {
+    // A long capture name is cut in its middle (its end tells captures apart) before the counters give way.
+    const cuts = NAME_CUTS.filter((columns) => stringColumns(info.source) > columns).map((columns) => fitMiddle(info.source, columns, glyphs.ellipsis));
+    kept = cuts.map(withSource).find(fits) ?? withSource(cuts.at(-1) ?? info.source);
   }
   kept = dropUntil(kept, fits);
   let line = ' ' + joined(kept);

@@ -146,11 +146,12 @@ describe('status row', () => {
     expect(statusLine({ ...live, counters: { ...COUNTERS, kernelDrops: 0, queueDrops: 0 } }, 80, UNICODE_GLYPHS)).toContain(' 0 drops · ');
   });
 
-  it('a gap count outranks the display mode: a long file name keeps it at 80 columns', () => {
-    const info = { ...INFO, source: 'zeek__http_1000-requests-one-dropped-response.pcap', counters: { ...COUNTERS, gaps: 1, kernelDrops: undefined, queueDrops: undefined }, flows: 1, shown: 1, display: 'messages' };
+  it('a long file name is cut in its middle before the counters give way; a gap count outranks the display mode', () => {
+    const info = { ...INFO, source: 'zeek__http_1000-requests-one-dropped-response.pcap', sourceIsName: true, counters: { ...COUNTERS, gaps: 1, kernelDrops: undefined, queueDrops: undefined }, flows: 1, shown: 1, display: 'messages' };
     const line = statusLine(info, 80, UNICODE_GLYPHS);
     expect(stringColumns(line)).toBe(80);
-    expect(line.trimEnd()).toBe(' zeek__http_1000-requests-one-dropped-response.pcap · 1 flow · 1 gap · ? help');
+    expect(line.trimEnd()).toBe(' zeek__h…ed-response.pcap · 1 flow · 82 pkts · 4.1kB · 1 gap · messages · ? help');
+    expect(statusLine(info, 60, UNICODE_GLYPHS).trimEnd()).toBe(' zeek_…ponse.pcap · 1 flow · 1 gap · messages · ? help');
   });
 
   it('a source too long for the row shows as many of its parts as fit, then +N more (the proxy\'s listeners)', () => {
