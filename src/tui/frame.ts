@@ -40,7 +40,7 @@ export interface FrameScene {
   readonly boxes: ScreenBoxes;
   readonly terminal: Pick<Terminal, 'palette' | 'glyphs' | 'unicode'>;
   readonly source: TuiSource;
-  readonly store: Pick<FlowStore, 'getFlow'>;
+  readonly store: Pick<FlowStore, 'getFlow' | 'evictedFlows'>;
   readonly list: FlowView;
   readonly exchanges: ExchangeMode;
   readonly conversation: ConversationPane;
@@ -145,6 +145,7 @@ function statusInfo(scene: FrameScene): StatusInfo {
     counters: source.counters(),
     flows: list.total,
     shown: list.length,
+    evicted: scene.store.evictedFlows,
     filter: shownQuery(list.filter.text),
     sort: list.sort === 'arrival' ? '' : list.sort,
     ...scene.exchanges.counts(),

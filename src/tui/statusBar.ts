@@ -30,6 +30,8 @@ export interface StatusInfo {
   /** Flows held, and shown after the filter (exchanges, with `noun` `exchange`). */
   readonly flows: number;
   readonly shown: number;
+  /** Flows the store let go to make room for newer ones (said beside the flows, not the exchanges). */
+  readonly evicted?: number;
   /** What the list's rows are: `flow` (default) or `exchange`. */
   readonly noun?: 'flow' | 'exchange';
   /** Active filter text (escaped), '' when none. */
@@ -90,6 +92,8 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
   if (info.paused && info.filter === '' && info.shown < info.flows) items.push({ text: `${plural(info.shown)} (+${formatCount(info.flows - info.shown)} new)`, keep: 8 });
   // A fraction is of several flows, whatever its figures (`0/1 flows`, `1/1` is no fraction).
   else items.push({ text: info.shown === info.flows ? plural(info.flows) : `${formatCount(info.shown)}/${formatCount(info.flows)} ${info.noun ?? 'flow'}s`, keep: 8 });
+  // Flows let go at the store's cap: without it the list reads as all there was.
+  if (info.evicted && info.noun !== 'exchange') items.push({ text: `${formatCount(info.evicted)} evicted`, keep: 7 });
   // A filter stays in sight, its text cut: without it a filtered list reads as the whole.
   if (info.filter !== '') items.push({ text: `filter ${info.filter}`, keep: 7, cut: 'filter x'.length });
   // `sorted by duration` said just now: `by duration` beside it would repeat it.

@@ -146,6 +146,11 @@ describe('status row', () => {
     expect(statusLine({ ...live, counters: { ...COUNTERS, kernelDrops: 0, queueDrops: 0 } }, 80, UNICODE_GLYPHS)).toContain(' 0 drops · ');
   });
 
+  it('says how many flows the store let go beside the flows held', () => {
+    const info = { ...INFO, counters: undefined, flows: 300_000, shown: 300_000, evicted: 40_000 };
+    expect(statusLine(info, 80, UNICODE_GLYPHS).trimEnd()).toBe(' demo.pcap · 300,000 flows · 40,000 evicted · text UTF-8 · ? help');
+  });
+
   it('a long file name is cut in its middle before the counters give way; a gap count outranks the display mode', () => {
     const info = { ...INFO, source: 'zeek__http_1000-requests-one-dropped-response.pcap', sourceIsName: true, counters: { ...COUNTERS, gaps: 1, kernelDrops: undefined, queueDrops: undefined }, flows: 1, shown: 1, display: 'messages' };
     const line = statusLine(info, 80, UNICODE_GLYPHS);
