@@ -36,6 +36,9 @@ import { tuiActions } from './tuiActions.js';
  */
 const TUI_MAX_FLOWS = 300_000;
 
+/** How long finishing the recordings after the screen closed may take before stderr says it is under way. */
+const FINISHING_SAID_MS = 2000;
+
 /** How long the screen waits for a source to prove it works before opening anyway (a FIFO with no writer yet). */
 const START_WAIT_MS = 300;
 
@@ -137,11 +140,14 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   app.dispose();
   terminal.restore();
   stop.abort();
+  // A big recording takes a while to finish once the screen is gone: said, rather than a silent terminal.
+  const finishing = recording && !config.quiet ? setTimeout(() => process.stderr.write(`flowspy: finishing ${recording.slice('rec '.length)}...\n`), FINISHING_SAID_MS) : undefined;
   let result: Awaited<typeof ended>;
   try {
     result = await ended;
   } finally {
     await failSafe.close().catch(() => undefined);
+    clearTimeout(finishing);
     store.dispose();
   }
   if (!config.quiet) process.stderr.write(result.summary + '\n');
