@@ -28,6 +28,8 @@ export class ConversationPane {
   private readonly messages: MessagesMode;
   /** Messages mode: undefined follows the flow (on when a protocol was recognised); `m`/`x` set it. */
   private messagesWanted: boolean | undefined = undefined;
+  /** The hex mode was entered from the messages mode with `x`: the next `x` goes back there. */
+  private hexFromMessages = false;
   /**
    * The flow the user reads (shown with bytes while the pane had the focus) and whether it is in
    * the messages mode: kept while that flow stays shown, so messages parsed later do not change
@@ -239,11 +241,23 @@ export class ConversationPane {
 
   /**
    * `x`: hex <-> text, or from the messages mode to hex at the first bytes of the message at the
-   * top. Like the other setting changes below, keeps the top line in place.
+   * top, and back to the messages mode (at the message at the top) by the next `x`. Like the
+   * other setting changes below, keeps the top line in place.
    */
   toggleHex(): void {
-    const fromMessages = this.messageView !== undefined;
-    if (fromMessages) return this.leaveMessages('hex');
+    if (this.messageView !== undefined) {
+      this.leaveMessages('hex');
+      this.hexFromMessages = true;
+      return;
+    }
+    if (this.settingsValue.mode === 'hex' && this.hexFromMessages && this.messages.offers(this.view?.flowId)) {
+      this.hexFromMessages = false;
+      this.wantMessages(true);
+      this.change({ mode: 'text' });
+      this.messages.openAt(this.view?.topPlace());
+      return;
+    }
+    this.hexFromMessages = false;
     this.wantMessages(false);
     this.change({ mode: toggleHex(this.settingsValue.mode) });
   }
@@ -252,6 +266,7 @@ export class ConversationPane {
    * and out of the messages mode, the message at the top stays at the top.
    */
   cycleMode(): void {
+    this.hexFromMessages = false;
     if (this.messageView) return this.leaveMessages('text');
     const next = nextMode(this.settingsValue.mode);
     if (next === 'text' && this.messages.offers(this.view?.flowId)) {

@@ -49,7 +49,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'flowList', keys: ['v'], command: 'view.toggle', help: 'list flows / HTTP exchanges (a row per request: flow#n)', hint: 'view',
     helpNote: 'exchanges: o sorts by arrival, duration, size, status, flow' },
 
-  { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'toggle text / hex', hint: 'hex' },
+  { context: 'conversation', keys: ['x'], command: 'mode.toggleHex', help: 'hex dump, and back (to the messages or text)', hint: 'hex' },
   { context: 'conversation', keys: ['m'], command: 'mode.cycle', help: 'cycle display modes: text, hex, escaped, messages', hint: 'mode' },
   { context: 'conversation', keys: [']'], command: 'turn.next', help: 'next exchange or command and reply (messages mode) or turn', hint: 'next' },
   { context: 'conversation', keys: ['['], command: 'turn.previous', help: 'start of this message or turn, then the one before' },

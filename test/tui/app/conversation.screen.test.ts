@@ -104,6 +104,18 @@ describe('conversation pane', () => {
     expect(plain.cell(2, y)).toMatchObject({ fg: 'default', bg: 'default', bold: true, inverse: true });
   });
 
+  it('x from the messages mode shows the hex dump, and x again the messages', async () => {
+    const screen = await openDemo();
+    screen.press('Enter');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·'));
+    screen.press('x');
+    await screen.waitFor((s) => statusRow(s).includes('· hex ·'));
+    screen.press('x');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·'));
+    expect(conversationRows(screen)[1]).toMatch(/^= #1 GET \/ → 200 OK/);
+    await quit(screen);
+  });
+
   it('x shows a hex dump, m cycles hex → escaped → messages → text', async () => {
     const screen = await openFlow1();
     screen.press('x');

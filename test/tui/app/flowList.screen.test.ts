@@ -66,7 +66,7 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('p pauses the updates of live captures and the proxy '));
     expect(statusRow(screen)).not.toMatch(/PAUSED/);
     screen.press('x');
-    await screen.waitFor((s) => statusRow(s).includes('x: toggle text / hex (conversation) '));
+    await screen.waitFor((s) => statusRow(s).includes('x: hex dump, and back (to the messages or text) (conversation)'));
     screen.press('Enter', 'o');
     await screen.waitFor((s) => statusRow(s).includes('o: sort by arrival, bytes, duration, address, newest first (flow list)'));
     screen.press(' ');
