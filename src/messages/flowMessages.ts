@@ -214,6 +214,13 @@ export class FlowMessages {
     return replyFollows(this.lines, firstCommandAt(this.lines)) || this.lines.firstReply !== undefined;
   }
 
+  /** The position in `http.exchanges` of the exchange {@link summary} names when it is not the first (the first flagged, else failed one), else undefined. */
+  summedExchange(): number | undefined {
+    const { flagged, failed } = this.firstTrouble();
+    const at = flagged >= 0 ? flagged : failed;
+    return at > 0 ? at : undefined;
+  }
+
   /** The first flagged and first failed exchange, scanned again only after the exchanges changed (summary runs per visible row and frame). */
   private firstTrouble(): Trouble {
     if (!this.http) return NO_TROUBLE;

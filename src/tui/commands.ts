@@ -232,7 +232,7 @@ export class Commands {
       if (id !== undefined && shown.rows.focused) this.scene.conversation.openExchange(id, shown.rows.focused.index);
       return;
     }
-    const exchange = id === undefined ? undefined : shown.rows.matchedExchange(id);
+    const exchange = id === undefined ? undefined : shown.rows.namedExchange(id);
     if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
   }
 

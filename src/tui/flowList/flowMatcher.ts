@@ -86,6 +86,15 @@ export class FlowMatcher {
     return matchedExchange(this.active, this.messages?.(id));
   }
 
+  /**
+   * The exchange of flow `id` its row names: the one the filter's message words point at, else
+   * the one its summary is of when not the first (`#2 GET … → after-close`); undefined for none.
+   */
+  namedExchange(id: number): number | undefined {
+    const messages = this.messages?.(id);
+    return matchedExchange(this.active, messages) ?? messages?.summedExchange();
+  }
+
   /** Whether flow `id`'s bytes answer the filter's `~text` words as wanted (true without such words; false until searched). */
   bytesMatch(id: number): boolean {
     return this.search === undefined || this.search.matches(id);

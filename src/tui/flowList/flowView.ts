@@ -103,6 +103,11 @@ export class FlowView {
     return this.matcher.matchedExchange(id);
   }
 
+  /** The exchange of flow `id` its row names (see {@link FlowMatcher.namedExchange}), if any: Enter opens the flow there. */
+  namedExchange(id: number): number | undefined {
+    return this.matcher.namedExchange(id);
+  }
+
   /** Whether flow `id`'s bytes answer the filter's `~text` words as wanted (true without such words; false until searched). */
   bytesMatch(id: number): boolean {
     return this.matcher.bytesMatch(id);

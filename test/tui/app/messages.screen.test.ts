@@ -32,6 +32,11 @@ describe('messages on the screen', () => {
     await screen.waitFor((s) => hintRow(s).startsWith(' Enter open'));
     screen.press('j', 'j', 'Enter');
     await screen.waitFor((s) => hintRow(s).startsWith(' x hex') && rowWith(s, ' #3 ') > 0);
+    // Enter opens the flow at the exchange its row names, the flagged #2; g goes to the top.
+    await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('= #2 GET /api/status?again=1')));
+    expect(rowWith(screen, '> GET /api/status HTTP/1.1')).toBeLessThan(0);
+    screen.press('g');
+    await screen.waitFor((s) => rowWith(s, '> GET /api/status HTTP/1.1') > 0);
     // e shapes the text and hex modes: not offered here, and said so when pressed.
     expect(hintRow(screen)).not.toMatch(/e enc/);
     screen.press('e');
