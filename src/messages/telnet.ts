@@ -5,6 +5,7 @@
  * second byte is data (0xFF); `CR NUL` is a carriage return, told to the line parser as `CR LF` (same length) so
  * that a line typed in character mode ends. Bounded, never throws.
  */
+import { formatCount } from '../core/count.js';
 
 /** Interpret As Command: the byte that starts every Telnet command. */
 const IAC = 0xff;
@@ -17,6 +18,8 @@ const NUL = 0x00;
 
 /** Bytes of a subnegotiation kept to name it; the rest is skipped. */
 const MAX_SUB_BYTES = 64;
+/** Bytes a subnegotiation may run without its IAC SE (real ones are far shorter); past them it is over, and the bytes after it are data. */
+const MAX_SUB_RUN = 1024;
 
 const VERBS: Record<number, string> = { 0xfb: 'WILL', 0xfc: 'WONT', 0xfd: 'DO', 0xfe: 'DONT' };
 const COMMANDS: Record<number, string> = { 0xef: 'EOR', 0xf1: 'NOP', 0xf2: 'DM', 0xf3: 'BRK', 0xf4: 'IP', 0xf5: 'AO', 0xf6: 'AYT', 0xf7: 'EC', 0xf8: 'EL', 0xf9: 'GA' };
@@ -50,6 +53,8 @@ export class TelnetReader {
   private verb = 0;
   private afterCr = false;
   private readonly sub: number[] = [];
+  /** Bytes of the subnegotiation under way so far. */
+  private subRun = 0;
 
   /** Forgets a command in progress (after a gap: the bytes after it are data until the next IAC). */
   reset(): void {
@@ -118,6 +123,7 @@ export class TelnetReader {
         if (b === SB) {
           this.state = State.Sub;
           this.sub.length = 0;
+          this.subRun = 0;
           return undefined;
         }
         this.state = State.Data;
@@ -128,7 +134,10 @@ export class TelnetReader {
       case State.Sub:
         if (b === IAC) this.state = State.SubIac;
         else if (this.sub.length < MAX_SUB_BYTES) this.sub.push(b);
-        return undefined;
+        // A subnegotiation that never ends would hide the rest of the stream.
+        if (++this.subRun < MAX_SUB_RUN || this.state !== State.Sub) return undefined;
+        this.state = State.Data;
+        return `${subnegotiationName(this.sub)} (no IAC SE in ${formatCount(MAX_SUB_RUN)} bytes)`;
       case State.SubIac:
         if (b === SE) {
           this.state = State.Data;

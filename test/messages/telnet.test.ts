@@ -66,6 +66,15 @@ describe('TelnetReader', () => {
     expect(split('\xff\xfa\x27\x01\xff\xf0').parts).toEqual(['[SB NEW-ENVIRON (1 byte)]']);
   });
 
+  it('ends a subnegotiation with no IAC SE after 1,024 bytes: what follows is data again', () => {
+    const text = `\xff\xfa\x1f${'x'.repeat(1023)}login: ${'y'.repeat(1000)}`;
+    for (const cuts of [[], [5, 700, 1030, 1500]]) {
+      const { parts, covered } = split(text, cuts);
+      expect(parts).toEqual(['[SB NAWS (63 bytes) (no IAC SE in 1,024 bytes)]', `login: ${'y'.repeat(1000)}`]);
+      expect(covered).toBe(bytes(text).length);
+    }
+  });
+
   it('tells a stream that opens with a negotiation', () => {
     expect(startsTelnet(bytes('\xff\xfd\x03'))).toBe(true);
     expect(startsTelnet(bytes('\xff\xfa\x18'))).toBe(true);

@@ -182,7 +182,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const placed = new NotePlacer(notes.of(index), side);
       placed.before(item.dir, item.offset, lines);
       if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
-      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut by a gap)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
+      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut short)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       const dataFlow = links.get(index)?.dataFlowId;
       if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
