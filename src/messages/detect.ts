@@ -2,7 +2,8 @@
  * Which protocol a flow speaks, from its first bytes (not from its ports): HTTP/1.x when a stream
  * starts with a request line or a status line, TLS from a handshake record (or, joined
  * mid-stream, from records of any kind lined up one after the other), a line protocol when
- * the first bytes are text up to a line end or a Telnet command, raw otherwise. Pure; never throws.
+ * the first bytes are text up to a line end or a Telnet command (or all text ending like a prompt,
+ * `login: `, when nothing more came), raw otherwise. Pure; never throws.
  */
 import type { Direction } from '../core/types.js';
 import { otherDirection } from '../core/types.js';
@@ -32,6 +33,8 @@ export const DETECT_BYTES = 1024;
 const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK|REPORT|SEARCH) /;
 
 const LF = 0x0a;
+/** How a prompt waiting for its answer ends (`login: `, `Password:`, `$ `, `> `, `# `, `? `). */
+const PROMPT_END = /[:>$#%?] ?$/;
 
 /**
  * Bytes of text lines: printable ASCII, tab, CR, LF, anything from 0x80 on (UTF-8), and the
@@ -81,5 +84,7 @@ export function detectProtocol(first: Uint8Array, dir: Direction, final: boolean
   while (text < n && isTextByte(head[text])) text++;
   if (text === n && lf < 0 && !last) return undefined;
   if (lf >= 0 && text > lf) return { protocol: 'lines', clientDir: 'c2s' };
+  // Or prompts with no line end (`login: `, `Password: `, `$ `), all the text there is.
+  if (lf < 0 && n > 0 && text === n && PROMPT_END.test(headText(head))) return { protocol: 'lines', clientDir: 'c2s' };
   return { protocol: 'raw', clientDir: 'c2s' };
 }

@@ -75,6 +75,12 @@ describe('TelnetReader', () => {
     }
   });
 
+  it('takes prompts with no line end (a login with no Telnet negotiation) as a line protocol once nothing more comes', () => {
+    expect(detectProtocol(bytes('login: '), 's2c', false)).toBeUndefined();
+    expect(detectProtocol(bytes('login: Password: $ '), 's2c', true)).toEqual({ protocol: 'lines', clientDir: 'c2s' });
+    expect(detectProtocol(bytes('READY'), 's2c', true)).toEqual({ protocol: 'raw', clientDir: 'c2s' });
+  });
+
   it('tells a stream that opens with a negotiation', () => {
     expect(startsTelnet(bytes('\xff\xfd\x03'))).toBe(true);
     expect(startsTelnet(bytes('\xff\xfa\x18'))).toBe(true);
