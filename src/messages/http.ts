@@ -35,7 +35,8 @@ export class HttpConversation implements HttpStreamHooks {
   tunnel = false;
   /** The tunnel is WebSocket (101 with `Upgrade: websocket`): its bytes are frames. */
   websocket = false;
-  private readonly parsers: Record<Direction, HttpStreamParser>;
+  /** Each direction's parser, until the flow is over: then what a view still asks of it (see {@link EndedParser}). */
+  private parsers: Record<Direction, DirectionParser>;
   /** Exchanges whose request has no final response yet, oldest first (from `pendingHead`). */
   private readonly pending: HttpExchange[] = [];
   private pendingHead = 0;
@@ -102,6 +103,8 @@ export class HttpConversation implements HttpStreamHooks {
     this.parsers.c2s.end(ts, byConnection);
     this.parsers.s2c.end(ts, byConnection);
     this.finished = true;
+    // Nothing more is parsed: the parsers (and their head buffers) go, a flow held for hours costs its messages only.
+    this.parsers = { c2s: new EndedParser(this.parsers.c2s), s2c: new EndedParser(this.parsers.s2c) };
     if (!stillOpen) for (let i = this.pendingHead; i < this.pending.length; i++) this.flag(this.pending[i], 'unanswered');
     this.pending.length = 0;
     this.pendingHead = 0;
@@ -275,4 +278,27 @@ export function exchangeTimings(exchange: HttpExchange): ExchangeTimings {
     wait: request && response ? ms(request.lastTs, response.firstTs) : -1,
     receive: response ? ms(response.firstTs, response.lastTs) : -1,
   };
+}
+
+/** What the conversation asks of a direction's parser. */
+type DirectionParser = Pick<HttpStreamParser, 'feed' | 'skip' | 'skippable' | 'gap' | 'end' | 'switchToRaw' | 'rawFrom' | 'startLineCut'>;
+
+/** A direction's parser once the flow is over: where it went raw and whether it ended in a start line; it takes nothing more. */
+class EndedParser implements DirectionParser {
+  readonly rawFrom: number | undefined;
+  readonly startLineCut: boolean;
+  readonly skippable = Infinity;
+
+  constructor(parser: DirectionParser) {
+    this.rawFrom = parser.rawFrom;
+    this.startLineCut = parser.startLineCut;
+  }
+
+  feed(): void {}
+  skip(): boolean {
+    return true;
+  }
+  gap(): void {}
+  end(): void {}
+  switchToRaw(): void {}
 }
