@@ -20,10 +20,14 @@ const CLOSE_BRACKET = 0x5d;
 const isBlank = (c: number): boolean => c === SPACE || c === TAB || c === LF || c === CR;
 const isPunctuation = (c: number): boolean => c === COMMA || c === COLON || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === QUOTE;
 
+/** Levels indented at most: deeper ones stay at this indent (a hostile body nested 100,000 deep would otherwise make lines of quadratic total size). */
+const MAX_INDENT_LEVELS = 16;
+
 /**
  * The lines of `text`, which must be valid JSON (check with `JSON.parse` first), indented by two
- * spaces a level as `JSON.stringify(value, null, 2)` lays them out (`"key": value`, an empty
- * object or array as `{}` or `[]`), each string, number and literal copied as it is in `text`.
+ * spaces a level (up to {@link MAX_INDENT_LEVELS}) as `JSON.stringify(value, null, 2)` lays them
+ * out (`"key": value`, an empty object or array as `{}` or `[]`), each string, number and
+ * literal copied as it is in `text`. Their total size is linear in `text`'s.
  */
 export function prettyJsonLines(text: string): string[] {
   const lines: string[] = [];
@@ -32,7 +36,7 @@ export function prettyJsonLines(text: string): string[] {
   const n = text.length;
   const breakLine = (): void => {
     lines.push(line);
-    line = '  '.repeat(depth);
+    line = INDENTS[Math.min(Math.max(depth, 0), MAX_INDENT_LEVELS)];
   };
   let i = 0;
   while (i < n) {
@@ -78,3 +82,5 @@ export function prettyJsonLines(text: string): string[] {
   lines.push(line);
   return lines;
 }
+
+const INDENTS = Array.from({ length: MAX_INDENT_LEVELS + 1 }, (_, level) => '  '.repeat(level));

@@ -27,4 +27,12 @@ describe('prettyJsonLines', () => {
       '}',
     ]);
   });
+
+  it('indents 16 levels at most: a body nested 100,000 deep makes lines of linear total size', () => {
+    const depth = 100_000;
+    const lines = prettyJsonLines('['.repeat(depth) + ']'.repeat(depth));
+    expect(lines).toHaveLength(2 * depth - 1);
+    expect(lines[40]).toBe(`${'  '.repeat(16)}[`);
+    expect(lines.reduce((total, line) => total + line.length, 0)).toBeLessThan(40 * depth * 2);
+  });
 });
