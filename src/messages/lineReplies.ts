@@ -34,14 +34,15 @@ export function isErrorReply(name: string, reply: string): boolean {
 }
 
 /**
- * Whether `command` asks what the server supports, an error reply being an answer, not a failure:
- * POP3's `CAPA` and bare `AUTH` (listing the mechanisms, RFC 1734; many servers say -ERR), and
- * SMTP's `EHLO` (a client falls back to HELO, RFC 5321 3.2).
+ * Whether `command`, answered `reply`, asked what the server supports, the error being an answer,
+ * not a failure: POP3's `CAPA` and bare `AUTH` (listing the mechanisms, RFC 1734; many servers
+ * say -ERR), and SMTP's `EHLO` answered 500, 502 or 504, not implemented (a client falls back to
+ * HELO, RFC 5321 3.2; a 554 refusal is a failure).
  */
-export function isProbe(name: string, command: LineItem | undefined): boolean {
+export function isProbe(name: string, command: LineItem | undefined, reply: string): boolean {
   if (command === undefined) return false;
   if (name === 'POP3') return /^(?:CAPA|AUTH)\s*$/i.test(command.text);
-  return name === 'SMTP' && /^EHLO\b/i.test(command.text);
+  return name === 'SMTP' && /^EHLO\b/i.test(command.text) && /^50[024]\b/.test(reply);
 }
 
 /**
@@ -116,7 +117,7 @@ export class ReplyTracker {
     }
     const answered = this.answered(text, name);
     if (answered !== undefined && answered === this.first) this.firstReply ??= line;
-    if (!this.failure && MAY_FAIL.test(text) && isErrorReply(name, text) && !isProbe(name, answered)) this.failure = { command: answered, reply: line };
+    if (!this.failure && MAY_FAIL.test(text) && isErrorReply(name, text) && !isProbe(name, answered, text)) this.failure = { command: answered, reply: line };
     return answered;
   }
 

@@ -19,9 +19,9 @@ export function lineProtocolName(conversation: LineConversation): string {
   const client = first(conversation.clientDir);
   const server = first(otherDirection(conversation.clientDir));
   if (/^(?:220|554)[ -].*\bE?SMTP\b/i.test(server) || /^(EHLO|HELO) /i.test(client)) return 'SMTP';
-  // A 220 greeting without the word, then a command only SMTP has (FTP's AUTH is TLS or SSL).
-  if (/^220[ -]/.test(server) && /^(AUTH (?!TLS|SSL)|MAIL FROM:|STARTTLS\b)/i.test(client)) return 'SMTP';
   if (/^220[ -]/.test(server) && (/\bFTP\b/i.test(server) || /^(USER|AUTH TLS|FEAT|SYST)\b/i.test(client))) return 'FTP';
+  // A 220 greeting without either word, then a command only SMTP has (FTP's AUTH names TLS, SSL, GSSAPI or KERBEROS_V4).
+  if (/^220[ -]/.test(server) && /^(AUTH (?!TLS|SSL|GSSAPI|KERBEROS)|MAIL FROM:|STARTTLS\b)/i.test(client)) return 'SMTP';
   // A RESP array (`*2`) is how Redis clients send commands; its replies start `+OK` as POP3's do.
   if (/^\*\d+$/.test(client)) return 'Redis';
   if (/^\+OK\b/.test(server) && !/^(PING|SET|GET)\b/i.test(client) && (greetedFirst(conversation) || POP3_COMMAND.test(client))) return 'POP3';
@@ -56,6 +56,9 @@ function replyStatus(reply: string, command: string, name: string): string {
   return reply.split(' ')[0].slice(0, 20);
 }
 
+/** Probes answered no that the summary's command is looked for past, at most. */
+const MAX_PROBES_SKIPPED = 4;
+
 /**
  * Index of the command a summary names, -1 when none: the conversation's first client line that
  * is not blank, but after a probe the server said no to (POP3's bare `AUTH`, SMTP's `EHLO` before
@@ -65,9 +68,11 @@ export function firstCommandAt(conversation: LineConversation): number {
   const { items, clientDir, protocol } = conversation;
   const isCommand = (i: LineItem): boolean => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '';
   let at = items.findIndex(isCommand);
-  while (at >= 0 && isProbe(protocol, items[at]) && replyFollows(conversation, at) && isErrorReply(protocol, items[at + 1].text)) {
-    const next = items.findIndex((i, k) => k > at && isCommand(i));
-    if (next < 0) break;
+  // A session has a probe or two: past a few, the summary names the one it is at (called per row and frame).
+  for (let skipped = 0; skipped < MAX_PROBES_SKIPPED && at >= 0 && replyFollows(conversation, at) && isErrorReply(protocol, items[at + 1].text) && isProbe(protocol, items[at], items[at + 1].text); skipped++) {
+    let next = at + 1;
+    while (next < items.length && !isCommand(items[next])) next++;
+    if (next === items.length) break;
     at = next;
   }
   return at;

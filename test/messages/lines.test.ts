@@ -224,8 +224,12 @@ describe('line protocols', () => {
     expect([pop3.failure, lineSummary(pop3)]).toEqual([undefined, 'POP3 AUTH PLAIN AGJvYgBwdw== → +OK (3 cmds)']);
     const smtp = play([['s2c', '220 mx ESMTP\r\n'], ['c2s', 'EHLO a\r\n'], ['s2c', '502 no\r\n'], ['c2s', 'HELO a\r\n'], ['s2c', '250 hi\r\n']]);
     expect([smtp.failure, lineSummary(smtp)]).toEqual([undefined, 'SMTP HELO a → 250 (2 cmds)']);
-    // Anything else the server said no to is the trouble.
+    // Anything else the server said no to is the trouble, an EHLO refused (not just not implemented) too.
     expect(lineSummary(play([['s2c', '+OK ready\r\n'], ['c2s', 'AUTH PLAIN x\r\n'], ['s2c', '-ERR no\r\n']]))).toBe('! POP3 AUTH PLAIN x → -ERR');
+    expect(lineSummary(play([['s2c', '220 mx ESMTP\r\n'], ['c2s', 'EHLO a\r\n'], ['s2c', '554 5.7.1 you are blocked\r\n'], ['c2s', 'QUIT\r\n'], ['s2c', '221 bye\r\n']]))).toBe('! SMTP EHLO a → 554 (2 cmds)');
+    // A session of nothing but probes is summed up by its fifth.
+    const probes = play([['s2c', '+OK\r\n'], ...Array.from({ length: 2000 }, (): Step[] => [['c2s', 'CAPA\r\n'], ['s2c', '-ERR\r\n']]).flat()]);
+    expect(lineSummary(probes)).toBe('POP3 CAPA → -ERR (2000 cmds)');
   });
 
   it('names SMTP from a greeting without the word when the client goes on with a command only SMTP has, and FTP from AUTH TLS', () => {
@@ -233,6 +237,8 @@ describe('line protocols', () => {
     expect(name('220 x\r\n', 'AUTH LOGIN\r\n')).toBe('SMTP');
     expect(name('220 mx.example\r\n', 'MAIL FROM:<a@b>\r\n')).toBe('SMTP');
     expect(name('220 x\r\n', 'AUTH TLS\r\n')).toBe('FTP');
+    expect(name('220 ProFTPD 1.3 Server (FTP) ready\r\n', 'AUTH GSSAPI\r\n')).toBe('FTP');
+    expect(name('220 x\r\n', 'AUTH KERBEROS_V4\r\n')).toBe('text');
     expect(name('* OK ready\r\n', 'a1 LOGIN u p\r\n')).toBe('IMAP');
   });
 
