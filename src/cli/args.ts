@@ -73,6 +73,8 @@ Outputs (headless; several may be combined, one of -c/--log/--json at a time)
   --version      the version
 `;
 
+/** Long options that take a value (also written `--har=FILE`). */
+const LONG_WITH_VALUE: readonly string[] = ['--har'];
 /** Short options that take a value, and those that do not (which may be joined: `-cq`). */
 const SHORT_WITH_VALUE = 'riLow';
 const SHORT_FLAGS = 'cDhqt';
@@ -80,6 +82,7 @@ const SHORT_FLAGS = 'cDhqt';
 /**
  * argv with the usual shorthands written out, up to `--`: `--har=FILE` as `--har FILE`, `-rFILE`
  * as `-r FILE`, `-cq` as `-c -q`. Anything else is left as it is.
+ * @throws UserError for `--flag=value` on an option that takes no value, or an empty value.
  */
 function spelledOut(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -90,6 +93,8 @@ function spelledOut(argv: readonly string[]): string[] {
       break;
     }
     const long = /^(--[a-z-]+)=(.*)$/s.exec(arg);
+    if (long && !LONG_WITH_VALUE.includes(long[1])) throw new UserError(`${long[1]} takes no value (see flowspy --help)`);
+    if (long && long[2] === '') throw new UserError(`${long[1]} needs a value (see flowspy --help)`);
     if (long) out.push(long[1], long[2]);
     else if (/^-[a-zA-Z]./s.test(arg) && SHORT_WITH_VALUE.includes(arg[1])) out.push(arg.slice(0, 2), arg.slice(2));
     else if (/^-[a-zA-Z]{2,}$/.test(arg) && [...arg.slice(1)].every((flag) => SHORT_FLAGS.includes(flag))) out.push(...[...arg.slice(1)].map((flag) => `-${flag}`));

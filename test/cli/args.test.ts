@@ -62,6 +62,8 @@ describe('parseArgs', () => {
     expect(parseArgs(['-ilo', '-o/tmp/x', 'port', '80'])).toMatchObject({ interface: 'lo', outputDir: '/tmp/x', filter: 'port 80' });
     expect(() => parseArgs(['-r', 'f', '-cz'])).toThrow(/unknown option -cz/);
     expect(parseArgs(['-r', 'f', '--', '-cq']).filter).toBe('-cq');
+    expect(() => parseArgs(['-r', 'f', '--json=1'])).toThrow('--json takes no value (see flowspy --help)');
+    expect(() => parseArgs(['-r', 'f', '--har='])).toThrow('--har needs a value (see flowspy --help)');
   });
   it('refuses an option that names one thing given twice, rather than drop the first', () => {
     expect(() => parseArgs(['-r', 'a.pcap', '-r', 'b.pcap'])).toThrow(/^-r given twice: flowspy reads one capture \(merge them first: mergecap/);
