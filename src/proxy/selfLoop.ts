@@ -24,12 +24,25 @@ function isLocal(host: string): boolean {
  * than `localhost` are not resolved (a name is looked up at each connect).
  */
 export function loopsBack(host: string, port: number, bound: readonly BoundListener[]): boolean {
-  const bare = host.replace(/^::ffff:(?=\d+\.)/i, '');
+  const bare = normalHost(host);
   return bound.some(
     (listener) =>
       listener.port === port &&
       (listener.address === bare ||
-        (bare === 'localhost' && (/^127\./.test(listener.address) || listener.address === '::1')) ||
+        // A connect to 0.0.0.0 or :: goes to this machine: to a loopback listener too (Linux).
+        ((bare === 'localhost' || isWildcard(bare)) && (/^127\./.test(listener.address) || listener.address === '::1')) ||
         (isWildcard(listener.address) && isLocal(bare))),
   );
+}
+
+/** `host` as the listener's address would be written: lower case, IPv4 in dotted quad (`127.1` is 127.0.0.1), not IPv4-mapped. */
+function normalHost(host: string): string {
+  const lower = host.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
+  if (!/^\d+(?:\.\d+){0,3}$/.test(lower)) return lower;
+  // inet_aton's forms: a.b.c.d, a.b.c (c 16 bits), a.b (b 24 bits), a (32 bits).
+  const parts = lower.split('.').map(Number);
+  const last = parts.pop()!;
+  if (parts.some((p) => p > 255) || last >= 2 ** (8 * (4 - parts.length))) return lower;
+  const value = parts.reduce((sum, p, i) => sum + p * 2 ** (8 * (3 - i)), 0) + last;
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
