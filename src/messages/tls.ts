@@ -116,7 +116,6 @@ class Reader {
   private need(n: number): void { if (this.pos + n > this.end) throw new RangeError('short'); }
 }
 
-
 /**
  * The TLS hellos of one flow. `clientDir` is the direction that sends the ClientHello. Feed each
  * direction from where TLS starts (offset 0, or after a STARTTLS); the first offset fed is taken

@@ -140,7 +140,8 @@ function statusInfo(scene: FrameScene): StatusInfo {
     // Arrows in the glyph set first: escaped first, an ASCII terminal's would be \u{2192}.
     source: escapeText(inGlyphs(source.label(), glyphs)),
     sourceShorter: source.shorterLabels?.().map((label) => escapeText(inGlyphs(label, glyphs))) ?? [],
-    sourceIsName: source.kind === 'file',
+    // A file's name alone (with a capture filter after it, the cut would take the name's end).
+    sourceIsName: source.kind === 'file' && !source.label().includes(' '),
     recording: source.recording === undefined ? '' : escapeText(source.recording),
     counters: source.counters(),
     flows: list.total,

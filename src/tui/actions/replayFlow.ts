@@ -68,7 +68,7 @@ const EVENT_WORK_BYTES = 256;
 
 /**
  * Emits flow `flowId` into `sink`: flow-start, its data and gap chunks in arrival order with the
- * notes placed by time, the half-close of each closed side, and the flow-end when it has ended
+ * notes and the half-close of each closed side where they came, and the flow-end when it has ended
  * (see the module comment for what is approximated). The flow is replayed as it was when the call
  * started (or at `options.asOf`): chunks and bytes added meanwhile, by a live source, are left
  * out. Data events are valid only during the sink call; `fileOffset` is -1. Their `bytes` are read

@@ -246,6 +246,4 @@ export class UnitOrder {
     while (note < this.anchors.length && this.anchors[note] < index) note++;
     return note;
   }
-
-
 }

@@ -77,7 +77,9 @@ describe('y copies the exchange chosen, not the first one in the window', () => 
   it('b with the exchange list focused: a body of the selected exchange, as y copies it', async () => {
     const { app, screen } = await open();
     const offered = (keys: string[]): Promise<string> => offeredBody(screen, keys);
-    expect(await offered(['v'])).toBe('#1 response');
+    // v focuses the exchange the flow's row names (its #2, unanswered); g goes to the first.
+    expect(await offered(['v'])).toBe('#2 request');
+    expect(await offered(['g'])).toBe('#1 response');
     expect(await offered(['j'])).toBe('#2 request');
     app.dispose();
   });
