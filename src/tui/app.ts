@@ -180,6 +180,7 @@ export class TuiApp {
     this.exchanges.dispose();
     this.mouse?.dispose();
     this.paste.dispose();
+    this.status.dispose();
   }
 
   /** `interrupted`: ctrl-c, not `q` (the run then exits 130, as for a signal). */

@@ -8,10 +8,14 @@ import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
 import { fitHead, fitMiddle, fitTail, stringColumns } from './width.js';
 
+/** How long a message stays on the status row with no key pressed. */
+const MESSAGE_MS = 15_000;
+
 /** The status message; `text` is '' when there is none. */
 export class StatusMessage {
   /** The message (escaped), '' when none. */
   text = '';
+  private expiry: NodeJS.Timeout | undefined;
 
   /**
    * `columns` gives the columns a message has now (see statusBar's `messageColumns`); `redraw`
@@ -25,10 +29,30 @@ export class StatusMessage {
     private readonly rowColumnsNow: () => number = columnsNow,
   ) {}
 
-  /** Sets the message to `text` (escaped already); '' clears it without a redraw. */
+  /**
+   * Sets the message to `text` (escaped already); '' clears it without a redraw. A message goes
+   * by itself after {@link MESSAGE_MS} (the row's live counters and news show again), or at the
+   * next key.
+   */
   say(text: string): void {
     this.text = text;
-    if (text !== '') this.redraw();
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+    if (text === '') return;
+    this.redraw();
+    this.expiry = setTimeout(() => {
+      this.expiry = undefined;
+      if (this.text !== text) return;
+      this.text = '';
+      this.redraw();
+    }, MESSAGE_MS);
+    this.expiry.unref();
+  }
+
+  /** Drops the pending expiry (the app is closing). */
+  dispose(): void {
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
   }
 
   /**
