@@ -89,6 +89,15 @@ export function liveFlow(key: FlowKey = KEY, step = 2000) {
       apply({ type: 'gap', flowId: FLOW, dir, offset: at[dir], length, ts });
       at[dir] += length;
     },
+    /** `dir`'s FIN. */
+    fin(dir: Direction) {
+      ts += step;
+      apply({ type: 'half-close', flowId: FLOW, dir, ts });
+    },
+    /** The capture's clock steps back `micros` (an NTP step): the next events are stamped earlier. */
+    stepBack(micros: number) {
+      ts -= micros;
+    },
     end() {
       ts += step;
       apply({ type: 'flow-end', flowId: FLOW, ts, reason: 'fin', detail: undefined });

@@ -38,6 +38,8 @@ export interface MessageLine {
   readonly item?: number;
   /** When what the line starts arrived (a message's first byte, a body's last), for the `t` prefix. */
   readonly ts?: Micros;
+  /** For a timed line (a FIN, a note: see timedLines.ts), the chunk it came before (see marks.ts). */
+  readonly chunk?: number;
   /** For an event line about one side's message (its body's size, a cut): that side (`d` hides it with the message). */
   readonly of?: Side;
   /** A line of a hex dump (a binary body or frame): the bytes it shows, which a narrow pane shows in narrower rows rather than wrapped. */

@@ -91,7 +91,7 @@ export class MessagesMode {
    */
   private edges(flowId: number, flow: ConversationFlow, messages: FlowMessages, settings: ConversationSettings): { head: MessageLine[]; tail: MessageLine[]; timed: MessageLine[] } {
     const events = (unit: UnitKey): MessageLine[] => renderUnit(this.source, flowId, flow, unit, settings).lines.map(asMessageLine);
-    const timed = flowMarks(flow).flatMap((mark) => markLines(flow, mark).map(asMessageLine));
+    const timed = flowMarks(flow).flatMap((mark) => markLines(flow, mark).map((line) => ({ ...asMessageLine(line), chunk: mark.chunk })));
     // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
     const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(messages.summary()) }] : [];
     return { head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...events(TAIL)], timed };

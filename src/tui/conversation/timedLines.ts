@@ -1,13 +1,14 @@
 /**
  * The flow's timed `=` lines (a side's FIN, the flow's notes: see marks.ts) placed among the
- * messages mode's units by time, as the raw modes place them among the chunks: a line goes
- * before the first unit that started after it, or inside the unit before, ahead of its first
- * line that came after it (a FIN between a request and its response). As in marks.ts, a FIN
- * (an `event` line) comes after the messages of its own time, a note before them. A line no unit came after
- * is left for the lines after the units (see {@link withTimedLines}). Units are found by binary search on their start times,
- * so a flow of many exchanges costs a few look-ups per line, never a walk of every unit.
+ * messages mode's units where they came, as the raw modes place them among the chunks: a line
+ * goes before the first unit that started at or after its chunk, or inside the unit before,
+ * ahead of its first message that did (a FIN between a request and its response). Without the
+ * chunk index (or a line's chunk), by time: a FIN (an `event` line) after the messages of its
+ * own time, a note before them. A line no unit came after is left for the lines after the units
+ * (see {@link withTimedLines}). Units are found by binary search on their starts, so a flow of
+ * many exchanges costs a few look-ups per line, never a walk of every unit.
  */
-import type { Micros } from '../../core/types.js';
+import type { Direction, Micros } from '../../core/types.js';
 import type { MessageLine, MessageUnits } from './messageLines.js';
 import type { FlowChunks } from './rawLines.js';
 
@@ -36,17 +37,30 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
     const chunk = start && chunks ? chunks.chunk(chunks.chunkAt(start.dir, start.offset)) : undefined;
     return chunk?.ts ?? linesOf(index).find((line) => line.ts !== undefined)?.ts;
   };
+  /** Index of the chunk holding a place of the flow, undefined past what was seen. */
+  const chunkOf = (place: { dir: Direction; offset: number } | undefined): number | undefined => {
+    const index = place && chunks ? chunks.chunkAt(place.dir, place.offset) : -1;
+    return index < 0 ? undefined : index;
+  };
   /** Per unit, the lines placed in it: before its line `at` (its length: after its last); sorted below, last place first. */
   const placed = new Map<number, { line: MessageLine; at: number }[]>();
   const rest: MessageLine[] = [];
   for (const line of timed) {
-    const ts = line.ts ?? Infinity;
-    // A note comes before the messages of its own time (it is about them), a FIN after them.
-    const later = line.kind === 'event' ? (at: Micros) => at > ts : (at: Micros) => at >= ts;
-    const after = firstStartedAfter(units.count, later, startOf);
-    const before = after - 1;
-    const inside = before >= 0 ? linesOf(before).findIndex((l) => l.ts !== undefined && later(l.ts)) : -1;
-    const [unit, at] = inside >= 0 ? [before, inside] : [after, 0];
+    let after: number;
+    let inside = -1;
+    const came = line.chunk;
+    if (came !== undefined && chunks) {
+      // Where it came among the chunks (the capture's clock may have stepped back): before the unit starting at or after its chunk.
+      after = firstStartedAfter(units.count, (at) => at >= came, (index) => chunkOf(units.starts(index)[0]));
+      if (after > 0) inside = linesOf(after - 1).findIndex((l) => (chunkOf(l.at) ?? -1) >= came);
+    } else {
+      const ts = line.ts ?? Infinity;
+      // A note comes before the messages of its own time (it is about them), a FIN after them.
+      const later = line.kind === 'event' ? (at: Micros) => at > ts : (at: Micros) => at >= ts;
+      after = firstStartedAfter(units.count, later, startOf);
+      if (after > 0) inside = linesOf(after - 1).findIndex((l) => l.ts !== undefined && later(l.ts));
+    }
+    const [unit, at] = inside >= 0 ? [after - 1, inside] : [after, 0];
     if (unit >= units.count) rest.push(line);
     else {
       const mine = placed.get(unit);
@@ -80,8 +94,8 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
   };
 }
 
-/** The first unit (of `count`) whose start time is `later`; `count` when none is. */
-function firstStartedAfter(count: number, later: (at: Micros) => boolean, startOf: (index: number) => Micros | undefined): number {
+/** The first unit (of `count`) whose start (a time, or a chunk index) is `later`; `count` when none is. */
+function firstStartedAfter(count: number, later: (at: number) => boolean, startOf: (index: number) => number | undefined): number {
   let low = 0;
   let high = count;
   while (low < high) {

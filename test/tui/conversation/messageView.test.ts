@@ -3,6 +3,8 @@ import type { Direction } from '../../../src/core/types.js';
 import { BODY_LINES } from '../../../src/tui/conversation/bodyLines.js';
 import { MAX_MESSAGE_LINES, messageLines, type MessageLine } from '../../../src/tui/conversation/messageLines.js';
 import { MessageView } from '../../../src/tui/conversation/messageView.js';
+import { flowMarks } from '../../../src/tui/conversation/marks.js';
+import { markLines } from '../../../src/tui/conversation/renderUnit.js';
 import { hexDumpLines } from '../../../src/render/hex.js';
 import { clientHello, records } from '../../messages/tlsBuild.js';
 import { FLOW, KEY, liveFlow } from '../../support/liveFlow.js';
@@ -308,6 +310,28 @@ describe('message view: parser notes shown with their unit, also when they arriv
     // Without the chunk index the body stops at the gap, which the about line says.
     const alone = texts(undefined);
     expect(alone.slice(alone.indexOf(about) - 1, alone.indexOf(about) + 2)).toEqual(['< half', about, '= message cut at 43: gap in the body']);
+  });
+
+  it('places a FIN where it came among the messages, when the capture clock stepped back before it (with the chunk index)', () => {
+    const flow = liveFlow(KEY, 1000);
+    flow.send('c2s', request('/a'));
+    flow.send('s2c', response('first'));
+    flow.stepBack(1_000_000);
+    flow.send('c2s', request('/b'));
+    flow.fin('c2s');
+    flow.send('s2c', response('second'));
+    flow.fin('s2c');
+    const record = flow.store.getFlow(FLOW)!;
+    // The FINs as the messages mode gives them to the view (messagesMode.ts), each with its chunk.
+    const timed = flowMarks(record).flatMap((mark) => markLines(record, mark).map(({ side, kind, text, ts }) => ({ side, kind, text, ts, chunk: mark.chunk })));
+    const view = new MessageView(FLOW, flow.messages, flow.read, flow.chunks);
+    view.update(100, ALL, flow.stamp, HEAD, [], undefined, timed);
+    const texts = view.lines().map((line) => line.text);
+    // The client's FIN came after its second request, before the response to it; the server's after that.
+    const second = texts.indexOf('> GET /b HTTP/1.1');
+    expect(texts.indexOf('= client closed its side (FIN)')).toBeGreaterThan(second);
+    expect(texts.indexOf('= client closed its side (FIN)')).toBeLessThan(texts.indexOf('< second'));
+    expect(texts.at(-1)).toBe('= server closed its side (FIN)');
   });
 
   it('a note alone (nothing else changed) makes the exchange it belongs to again', () => {
