@@ -101,7 +101,7 @@ export function formatProxySummary(stats: readonly ProxyStats[]): string {
 
 /** Why a target that is a listener of this proxy is refused. */
 function ownListener(host: string, port: number): string {
-  return `${formatHostPort(host, port)} is one of flowspy's own listeners: each connection relayed there would open another`;
+  return `${formatHostPort(host, port)} is flowspy's own listener: connections to it would loop`;
 }
 
 /** What `r` says for listener `number` when there are `listeners`: `no listener 3: there is 1 listener`. */
