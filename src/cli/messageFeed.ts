@@ -11,6 +11,11 @@ import { MessageBackfill } from '../tui/messageBackfill.js';
 
 /** Flows the message table may hold beyond the store's before it drops those the store let go. */
 const PRUNE_SLACK = 10_000;
+/**
+ * HTTP exchanges a live run's messages keep (about 1.75 KB each): past them the oldest flows go,
+ * until a tenth of them is free. A proxy left open in front of a busy service stays bounded.
+ */
+export const MAX_EXCHANGES_HELD = 200_000;
 
 /**
  * The feed of one run: its sinks go beside the store's; `sourceEnded` when the source ended (it
@@ -26,10 +31,11 @@ export interface MessageFeed {
 
 /**
  * The feed filling `table` for a source whose bytes `store` holds: parsed after the load when
- * `seekable` (a regular file), else as the events come. `onProgress` after each flow parsed late, with its id.
+ * `seekable` (a regular file), else as the events come, keeping at most about `maxExchanges`
+ * HTTP exchanges. `onProgress` after each flow parsed late, with its id.
  */
-export function messageFeed(store: FlowStore, table: MessageTable, seekable: boolean, onProgress: (flowId: number) => void): MessageFeed {
-  if (!seekable) return { sinks: [keepMessagesOfHeldFlows(table, store)], sourceEnded: async () => undefined, stop: () => undefined, activity: () => undefined };
+export function messageFeed(store: FlowStore, table: MessageTable, seekable: boolean, onProgress: (flowId: number) => void, maxExchanges = MAX_EXCHANGES_HELD): MessageFeed {
+  if (!seekable) return { sinks: [keepMessagesOfHeldFlows(table, store, maxExchanges)], sourceEnded: async () => undefined, stop: () => undefined, activity: () => undefined };
   const backfill = new MessageBackfill(store, table, onProgress);
   return {
     sinks: [],
@@ -42,11 +48,15 @@ export function messageFeed(store: FlowStore, table: MessageTable, seekable: boo
 /**
  * The message table's sink, forgetting the messages of flows the store let go: whenever the
  * table holds {@link PRUNE_SLACK} more flows than the store, one pass drops the gone ones
- * (amortised O(1) per flow).
+ * (amortised O(1) per flow). Past `maxExchanges` exchanges kept, the store lets its oldest flows
+ * go (and their messages with them) until a tenth of them is free.
  */
-function keepMessagesOfHeldFlows(messages: MessageTable, store: FlowStore): FlowEventSink {
+function keepMessagesOfHeldFlows(messages: MessageTable, store: FlowStore, maxExchanges: number): FlowEventSink {
   return (event) => {
     messages.apply(event);
+    if (messages.exchangesKept > maxExchanges) {
+      for (let id = store.evictOldest(); id !== undefined; id = messages.exchangesKept > maxExchanges * 0.9 ? store.evictOldest() : undefined) messages.delete(id);
+    }
     if (event.type !== 'flow-start' || messages.size <= store.size + PRUNE_SLACK) return;
     for (const flowId of [...messages.flowIds()]) if (store.getFlow(flowId) === undefined) messages.delete(flowId);
   };

@@ -29,6 +29,8 @@ export interface MessageListener {
   onTlsHello?(flowId: number, hello: ClientHello | ServerHello, dir: Direction): void;
   /** A WebSocket frame went by (whole, or cut: see `frame.complete`). */
   onWebSocketFrame?(flowId: number, frame: WebSocketFrame): void;
+  /** An HTTP exchange was kept (one more in `http.exchanges`). */
+  onExchangeKept?(): void;
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -281,7 +283,7 @@ export class FlowMessages {
     this.protocol = detection.protocol;
     this.clientDir = detection.clientDir;
     const { onHttpMessage } = this.listener;
-    if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream);
+    if (this.protocol === 'http') this.http = new HttpConversation(this.clientDir, onHttpMessage && ((m, e) => onHttpMessage(this.flowId, m, e)), this.midStream, this.listener.onExchangeKept);
     else if (this.protocol === 'tls') this.tls = new TlsHellos(this.clientDir, detection.midStream);
     else if (this.protocol === 'lines') {
       const onBinary: OnBinary = (dir, offset, tls, held, heldTs) => { if (tls) this.startTls(dir, offset, held, heldTs); };

@@ -56,7 +56,13 @@ export class HttpConversation implements HttpStreamHooks {
    * its exchange. `midStream`: the capture missed the connection's start, so each direction may
    * begin inside a message (bytes before the first start line are skipped).
    */
-  constructor(readonly requestDir: Direction = 'c2s', private readonly onMessageEnd?: (message: HttpMessage, exchange: HttpExchange) => void, midStream = false) {
+  constructor(
+    readonly requestDir: Direction = 'c2s',
+    private readonly onMessageEnd?: (message: HttpMessage, exchange: HttpExchange) => void,
+    midStream = false,
+    /** Told of each exchange kept (pushed on {@link exchanges}). */
+    private readonly onKept?: () => void,
+  ) {
     const requests = new HttpStreamParser(requestDir, true, this, midStream);
     const responses = new HttpStreamParser(otherDirection(requestDir), false, this, midStream);
     this.parsers = requestDir === 'c2s' ? { c2s: requests, s2c: responses } : { c2s: responses, s2c: requests };
@@ -225,7 +231,10 @@ export class HttpConversation implements HttpStreamHooks {
   private keep(exchange: HttpExchange): HttpExchange {
     this.exchangeCount++;
     this.changes++;
-    if (this.exchanges.length < MAX_EXCHANGES) this.exchanges.push(exchange);
+    if (this.exchanges.length < MAX_EXCHANGES) {
+      this.exchanges.push(exchange);
+      this.onKept?.();
+    }
     return exchange;
   }
 

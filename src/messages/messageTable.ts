@@ -26,8 +26,14 @@ export class MessageTable {
   private lastFlow: FlowMessages | undefined = undefined;
   private lastFlowId = -1;
 
+  /** HTTP exchanges kept by the flows held (what their messages' memory mostly follows). */
+  exchangesKept = 0;
+  private readonly listener: MessageListener;
+
   /** `listener` is told of each message as it is over (for --json), for every flow. */
-  constructor(private readonly listener: MessageListener = {}) {}
+  constructor(listener: MessageListener = {}) {
+    this.listener = { ...listener, onExchangeKept: () => this.exchangesKept++ };
+  }
 
   /** The sink: call with every event, in order (events of a flow not started here are ignored). */
   apply(event: FlowEvent): void {
@@ -102,6 +108,7 @@ export class MessageTable {
 
   /** Forgets a flow's messages (e.g. when the store evicts the flow). */
   delete(flowId: number): void {
+    this.exchangesKept -= this.byId.get(flowId)?.http?.exchanges.length ?? 0;
     if (flowId === this.lastFlowId) {
       this.lastFlowId = -1;
       this.lastFlow = undefined;

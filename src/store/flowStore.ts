@@ -390,6 +390,15 @@ export class FlowStore {
     }
   }
 
+  /**
+   * Lets go of the flow that ended first, else the open flow that started first (as the store does
+   * at its caps), to make room for a reader's own memory; returns its id, undefined when none is held.
+   */
+  evictOldest(): number | undefined {
+    const victim = this.ended.head ?? this.open.head;
+    return victim !== undefined && this.evictOne(undefined) ? victim.id : undefined;
+  }
+
   /** Evicts the flow that ended first, else the open flow that started first; never `keep`. */
   private evictOne(keep: FlowEntry | undefined): boolean {
     const victim = this.firstOtherThan(this.ended.head, keep) ?? this.firstOtherThan(this.open.head, keep);

@@ -31,6 +31,23 @@ describe('message feed of a TUI run', () => {
     store.dispose();
   });
 
+  it('past its cap of HTTP exchanges, a live feed lets the oldest flows go, messages and all', async () => {
+    const store = new FlowStore({});
+    const table = new MessageTable();
+    // The demo has 4 exchanges in flows 1, 3 and 5: a cap of 2 lets flow 1 (2 exchanges) go at flow 5's.
+    const feed = messageFeed(store, table, false, () => undefined, 2);
+    for (const event of await demoEvents()) {
+      store.apply(event);
+      for (const sink of feed.sinks) sink(event);
+    }
+    expect(table.exchangesKept).toBeLessThanOrEqual(2);
+    expect(store.getFlow(1)).toBeUndefined();
+    expect(table.get(1)).toBeUndefined();
+    expect(store.evictedFlows).toBeGreaterThan(0);
+    expect(table.get(5)?.http?.exchanges).toHaveLength(1);
+    store.dispose();
+  });
+
   it('a seekable capture file is parsed from the store once it is loaded', async () => {
     const store = new FlowStore({ sourceFile: DEMO });
     const table = new MessageTable();
