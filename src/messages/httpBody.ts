@@ -125,6 +125,12 @@ export function decodeBody(message: HttpMessageBase, wire: Uint8Array, maxDecode
     try {
       const first = coding === 'deflate' && !looksLikeZlib(bytes) ? 'deflate-raw' : coding;
       const { out, cut: capped } = inflateCapped(first, bytes, maxDecodedBytes);
+      if (capped && out.length === 0) {
+        // A brotli bomb's first bytes alone decode past the cap: nothing to show decoded.
+        notes.push(`${codings[k]} not decoded: its first bytes alone decode to over ${formatCount(maxDecodedBytes)} bytes (a decompression bomb?)`);
+        cut = true;
+        break;
+      }
       if (capped) limits.push(`cut at ${formatCount(out.length)} decoded bytes (cap ${formatCount(maxDecodedBytes)})`);
       bytes = out;
       cut ||= capped;

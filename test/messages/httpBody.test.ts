@@ -75,6 +75,15 @@ describe('decodeBody', () => {
     expect(decoded.notes.at(-1)).toBe(`cut at ${formatCount(decoded.bytes.length)} decoded bytes (cap ${formatCount(cap)})`);
   });
 
+  it('says a brotli bomb whose first bytes alone pass the cap is not decoded, and shows it as sent', () => {
+    const cap = 1024 * 1024;
+    const bomb = brotliCompressSync(Buffer.alloc(64 * cap));
+    const { response, wire } = respond(`Content-Encoding: br\r\nContent-Length: ${bomb.length}\r\n`, bomb);
+    const decoded = decodeBody(response, wire, cap);
+    expect([decoded.cut, decoded.decoded, decoded.bytes.length]).toEqual([true, [], bomb.length]);
+    expect(decoded.notes).toEqual([`br not decoded: its first bytes alone decode to over ${formatCount(cap)} bytes (a decompression bomb?)`]);
+  });
+
   it('decodes what there is of a body cut short', () => {
     const compressed = gzipSync(BODY);
     const half = compressed.subarray(0, compressed.length >> 1);
