@@ -13,8 +13,11 @@ export const PASTE_MODE_OFF = '\x1b[?2004l';
 
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
-/** A paste whose end marker never came is over once no key came for this long. */
-const PASTE_IDLE_MS = 500;
+/**
+ * A paste whose end marker never came is over once no key came for this long (or at an Esc typed
+ * alone): long enough for a paste stalled on a slow link to go on as text.
+ */
+const PASTE_IDLE_MS = 2000;
 /** What a paste keeps at most (a prompt's answer is a line, not a file). */
 const MAX_PASTE_CHARACTERS = 16 * 1024;
 
@@ -56,6 +59,8 @@ export class PasteKeys {
     // A stray end marker is no key either.
     if (sequence === PASTE_END) return { key: false, pasted: this.text !== undefined ? this.finish() : lost };
     if (this.text === undefined) return lost === undefined ? KEY : { key: true, pasted: lost };
+    // An Esc typed alone ends a paste whose end marker was lost (the way out before the idle time).
+    if (sequence === '\x1b') return { key: false, pasted: this.finish() };
     // Keys made of an escape sequence (an arrow in pasted text) have no character of their own: dropped.
     if (ch !== undefined && !sequence?.startsWith('\x1b') && this.text.length < MAX_PASTE_CHARACTERS) this.text += ch;
     return TAKEN;

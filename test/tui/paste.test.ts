@@ -20,9 +20,18 @@ describe('PasteKeys', () => {
     const paste = new PasteKeys(() => clock.now);
     feed(paste, [['\x1b[200~', undefined], ['x', 'x']]);
     expect(paste.pasting).toBe(true);
-    clock.now = 2000;
-    expect(paste.take('j', 'j')).toEqual({ key: true, pasted: 'x' });
+    clock.now = 1900;
+    expect(paste.take('y', 'y')).toEqual({ key: false });
+    clock.now = 4000;
+    expect(paste.take('j', 'j')).toEqual({ key: true, pasted: 'xy' });
     expect(paste.take('\x1b[201~', undefined)).toEqual({ key: false, pasted: undefined });
+  });
+
+  it('ends a paste at an Esc typed alone (its end marker lost), which runs nothing', () => {
+    const paste = new PasteKeys(() => 0);
+    feed(paste, [['\x1b[200~', undefined], ['a', 'a']]);
+    expect(paste.take('\x1b', '\x1b')).toEqual({ key: false, pasted: 'a' });
+    expect(paste.take('q', 'q')).toEqual({ key: true });
   });
 
   it('drops the characters of meta keys (ESC and a character) and keeps at most 16 KiB', () => {
