@@ -96,6 +96,7 @@ function spelledOut(argv: readonly string[]): string[] {
     if (long && !LONG_WITH_VALUE.includes(long[1])) throw new UserError(`${long[1]} takes no value (see flowspy --help)`);
     if (long && long[2] === '') throw new UserError(`${long[1]} needs a value (see flowspy --help)`);
     if (long) out.push(long[1], long[2]);
+    else if (/^-[a-zA-Z]=/.test(arg) && SHORT_WITH_VALUE.includes(arg[1])) throw new UserError(`${arg}: write ${arg.slice(0, 2)} ${arg.slice(3) || 'VALUE'} (no =)`);
     else if (/^-[a-zA-Z]./s.test(arg) && SHORT_WITH_VALUE.includes(arg[1])) out.push(arg.slice(0, 2), arg.slice(2));
     else if (/^-[a-zA-Z]{2,}$/.test(arg) && [...arg.slice(1)].every((flag) => SHORT_FLAGS.includes(flag))) out.push(...[...arg.slice(1)].map((flag) => `-${flag}`));
     else out.push(arg);
@@ -119,6 +120,8 @@ export function parseArgs(argv: readonly string[]): CliConfig {
     const value = (): string => {
       const v = args[++i];
       if (v === undefined) throw new UserError(`${arg} needs a value (see flowspy --help)`);
+      // `--har --no-tui` would write a file named --no-tui (`-r -` is stdin, a value).
+      if (/^--?[a-zA-Z]/.test(v)) throw new UserError(`${arg} needs a value, not the option ${v} (see flowspy --help)`);
       return v;
     };
     // An option that names one thing, given twice, would have its first value silently dropped.

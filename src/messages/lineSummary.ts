@@ -56,20 +56,20 @@ function replyStatus(reply: string, command: string, name: string): string {
   return reply.split(' ')[0].slice(0, 20);
 }
 
-/** Probes answered no that the summary's command is looked for past, at most. */
+/** Probes that the summary's command is looked for past, at most. */
 const MAX_PROBES_SKIPPED = 4;
 
 /**
  * Index of the command a summary names, -1 when none: the conversation's first client line that
- * is not blank, but after a probe the server said no to (POP3's bare `AUTH`, SMTP's `EHLO` before
- * its `HELO`: see `isProbe`), the command after it.
+ * is not blank, but after a probe (POP3's `CAPA` and bare `AUTH`, whatever the answer; SMTP's
+ * `EHLO` answered not implemented, before its `HELO`: see `isProbe`) the command after it.
  */
 export function firstCommandAt(conversation: LineConversation): number {
   const { items, clientDir, protocol } = conversation;
   const isCommand = (i: LineItem): boolean => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '';
   let at = items.findIndex(isCommand);
   // A session has a probe or two: past a few, the summary names the one it is at (called per row and frame).
-  for (let skipped = 0; skipped < MAX_PROBES_SKIPPED && at >= 0 && replyFollows(conversation, at) && isErrorReply(protocol, items[at + 1].text) && isProbe(protocol, items[at], items[at + 1].text); skipped++) {
+  for (let skipped = 0; skipped < MAX_PROBES_SKIPPED && at >= 0 && replyFollows(conversation, at) && isProbe(protocol, items[at], items[at + 1].text); skipped++) {
     let next = at + 1;
     while (next < items.length && !isCommand(items[next])) next++;
     if (next === items.length) break;

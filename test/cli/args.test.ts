@@ -64,6 +64,9 @@ describe('parseArgs', () => {
     expect(parseArgs(['-r', 'f', '--', '-cq']).filter).toBe('-cq');
     expect(() => parseArgs(['-r', 'f', '--json=1'])).toThrow('--json takes no value (see flowspy --help)');
     expect(() => parseArgs(['-r', 'f', '--har='])).toThrow('--har needs a value (see flowspy --help)');
+    expect(() => parseArgs(['-r', 'f', '--har', '--no-tui'])).toThrow('--har needs a value, not the option --no-tui (see flowspy --help)');
+    expect(() => parseArgs(['-L', '1:a:2', '-w=x'])).toThrow('-w=x: write -w x (no =)');
+    expect(parseArgs(['-r', '-', '--log']).readFile).toBe('-');
   });
   it('refuses an option that names one thing given twice, rather than drop the first', () => {
     expect(() => parseArgs(['-r', 'a.pcap', '-r', 'b.pcap'])).toThrow(/^-r given twice: flowspy reads one capture \(merge them first: mergecap/);

@@ -222,6 +222,9 @@ describe('line protocols', () => {
   it('a probe the server said no to is neither the trouble nor the headline: POP3 bare AUTH, SMTP EHLO before HELO', () => {
     const pop3 = play([['s2c', '+OK ready\r\n'], ['c2s', 'AUTH\r\n'], ['s2c', '-ERR say a mechanism\r\n'], ['c2s', 'AUTH PLAIN AGJvYgBwdw==\r\n'], ['s2c', '+OK in\r\n'], ['c2s', 'STAT\r\n'], ['s2c', '+OK 3 1000\r\n']]);
     expect([pop3.failure, lineSummary(pop3)]).toEqual([undefined, 'POP3 AUTH PLAIN AGJvYgBwdw== → +OK (3 cmds)']);
+    // A CAPA answered +OK is not the command named either (zeek pop3.pcap's mailbox session).
+    const capa = play([['s2c', '+OK ready\r\n'], ['c2s', 'CAPA\r\n'], ['s2c', '+OK\r\nUSER\r\n.\r\n'], ['c2s', 'AUTH\r\n'], ['s2c', '-ERR\r\n'], ['c2s', 'AUTH PLAIN x\r\n'], ['s2c', '+OK in\r\n']]);
+    expect(lineSummary(capa)).toBe('POP3 AUTH PLAIN x → +OK (3 cmds)');
     const smtp = play([['s2c', '220 mx ESMTP\r\n'], ['c2s', 'EHLO a\r\n'], ['s2c', '502 no\r\n'], ['c2s', 'HELO a\r\n'], ['s2c', '250 hi\r\n']]);
     expect([smtp.failure, lineSummary(smtp)]).toEqual([undefined, 'SMTP HELO a → 250 (2 cmds)']);
     // Anything else the server said no to is the trouble, an EHLO refused (not just not implemented) too.

@@ -94,7 +94,9 @@ export class MessagesMode {
     const timed = flowMarks(flow).flatMap((mark) => markLines(flow, mark).map((line) => ({ ...asMessageLine(line), chunk: mark.chunk })));
     // An FTP data connection says whose it is: `FTP data of #1: RETR rand.txt`.
     const dataOf: MessageLine[] = messages.dataChannel ? [{ side: 'event', kind: 'event', text: escapeText(messages.summary()) }] : [];
-    return { head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...events(TAIL)], timed };
+    // The flow's last lines (untimed FINs, the end) come after every chunk: a timed line goes before them, whatever the clock did.
+    const last = events(TAIL).map((line) => ({ ...line, chunk: flow.chunkCount }));
+    return { head: [...events(HEAD), ...dataOf], tail: [...encryptedLines(messages, flow), ...last], timed };
   }
 }
 

@@ -109,13 +109,16 @@ function firstStartedAfter(count: number, later: (at: number) => boolean, startO
 
 /**
  * `tail` (the lines after the units: a TLS byte count, the flow's end) with `timed` (the lines no
- * unit came after, in order) placed before its first line timed at or after theirs, else at its end.
+ * unit came after, in order) placed before its first line that came after theirs: by chunk when
+ * both have one (the flow's end lines have its chunk count), else by time; else at its end.
  */
 export function withTimedLines(tail: readonly MessageLine[], timed: readonly MessageLine[]): MessageLine[] {
   const out = [...tail];
   let from = 0;
+  const after = (l: MessageLine, line: MessageLine): boolean =>
+    l.chunk !== undefined && line.chunk !== undefined ? l.chunk >= line.chunk : l.ts !== undefined && line.ts !== undefined && l.ts >= line.ts;
   for (const line of timed) {
-    let at = out.findIndex((l, i) => i >= from && l.ts !== undefined && line.ts !== undefined && l.ts >= line.ts);
+    let at = out.findIndex((l, i) => i >= from && after(l, line));
     if (at < 0) at = out.length;
     out.splice(at, 0, line);
     from = at + 1;

@@ -76,4 +76,9 @@ describe('withTimedLines', () => {
     const tail: MessageLine[] = [{ side: 'event', kind: 'event', text: 'TLS: 10 bytes' }, { side: 'event', kind: 'event', text: 'end', ts: 60 }];
     expect(withTimedLines(tail, [fin(50), fin(70)]).map((l) => `${l.text}${l.ts ?? ''}`)).toEqual(['TLS: 10 bytes', 'client closed its side (FIN)50', 'end60', 'client closed its side (FIN)70']);
   });
+
+  it('puts a line placed by its chunk before the flow\'s end lines (the flow\'s chunk count), whatever their times', () => {
+    const tail: MessageLine[] = [{ side: 'event', kind: 'event', text: 'end', ts: 60, chunk: 9 }];
+    expect(withTimedLines(tail, [{ ...fin(70), chunk: 9 }]).map((l) => `${l.text}${l.ts ?? ''}`)).toEqual(['client closed its side (FIN)70', 'end60']);
+  });
 });
