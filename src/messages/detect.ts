@@ -24,6 +24,8 @@ export interface Detection {
   readonly telnet?: boolean;
   /** TLS joined after its hellos: the stream starts with records of another kind (application data...). */
   readonly midStream?: boolean;
+  /** A line protocol that opened with prompts (`login: `), whose lines may end where the other side answers. */
+  readonly prompts?: boolean;
 }
 
 /** Bytes looked at, at most: with no decision by then, the flow is raw. */
@@ -85,6 +87,6 @@ export function detectProtocol(first: Uint8Array, dir: Direction, final: boolean
   if (text === n && lf < 0 && !last) return undefined;
   if (lf >= 0 && text > lf) return { protocol: 'lines', clientDir: 'c2s' };
   // Or prompts with no line end (`login: `, `Password: `, `$ `), all the text there is.
-  if (lf < 0 && n > 0 && text === n && PROMPT_END.test(headText(head))) return { protocol: 'lines', clientDir: 'c2s' };
+  if (lf < 0 && n > 0 && text === n && PROMPT_END.test(headText(head))) return { protocol: 'lines', clientDir: 'c2s', prompts: true };
   return { protocol: 'raw', clientDir: 'c2s' };
 }

@@ -292,7 +292,7 @@ export class FlowMessages {
         const channel = channels.heard(this.flowId, key, lines, line);
         if (channel && this.announced.length < MAX_ANNOUNCED) this.announced.push(channel);
       });
-      const lines = new LineConversation(this.clientDir, { onBinary, telnet: detection.telnet, onLine });
+      const lines = new LineConversation(this.clientDir, { onBinary, telnet: detection.telnet, prompts: detection.prompts, onLine });
       this.lines = lines;
     }
   }

@@ -55,6 +55,8 @@ export interface LineOptions {
   readonly onLine?: (line: LineItem) => void;
   /** The conversation is Telnet (its first bytes were a Telnet command: see telnet.ts `startsTelnet`). */
   readonly telnet?: boolean;
+  /** The server prompts with no line end (`login: `), as Telnet does: a prompt ends where the command typed at it does. */
+  readonly prompts?: boolean;
 }
 
 /** The lines of one flow. */
@@ -75,6 +77,8 @@ export class LineConversation {
   readonly telnet: boolean;
   /** Each direction's Telnet reader, when the conversation is Telnet. */
   private readonly telnetReaders: Record<Direction, TelnetReader> | undefined;
+  /** The server's prompts have no line end (Telnet, or a login with no negotiation). */
+  private readonly prompts: boolean;
   private readonly onBinary: OnBinary | undefined;
   private readonly onLine: ((line: LineItem) => void) | undefined;
   /** Each direction's first kept line (its text is there once the line is complete). */
@@ -90,6 +94,7 @@ export class LineConversation {
     this.onBinary = options.onBinary;
     this.onLine = options.onLine;
     this.telnet = options.telnet === true;
+    this.prompts = this.telnet || options.prompts === true;
     this.telnetReaders = this.telnet ? { c2s: new TelnetReader(), s2c: new TelnetReader() } : undefined;
     this.auth = new LineAuthReader(clientDir);
     this.smtpData = new SmtpDataWatch(clientDir);
@@ -286,7 +291,7 @@ export class LineConversation {
       this.endLine(side, true);
       // A Telnet prompt (a server line with no line end yet) ends where the command typed at it does.
       const server = this.sides[dir === 'c2s' ? 's2c' : 'c2s'];
-      if (this.telnet && dir === this.clientDir && server.current) this.endLine(server, true);
+      if (this.prompts && dir === this.clientDir && server.current) this.endLine(server, true);
     }
     return end;
   }

@@ -240,6 +240,12 @@ describe('FlowMessages', () => {
     expect([flow.protocol, flow.summary()]).toEqual(['lines', 'lines: GET /bad.html → <html>']);
   });
 
+  it('a login with no Telnet negotiation: its prompts end where the answers typed at them do, the password by its size', () => {
+    const flow = run(new Script().data('s2c', 'login: ').data('c2s', 'bob\r\n').data('s2c', 'Password: ').data('c2s', 'secret1\r\n').data('s2c', '$ ').end());
+    expect(flow.lines?.items.map((item) => `${item.dir} ${item.text}`)).toEqual(['s2c login: ', 'c2s bob', 's2c Password: ', 'c2s secret1', 's2c $ ']);
+    expect(flow.lines?.items[3].auth).toMatchObject({ secret: 'password' });
+  });
+
   it('sums up a line protocol and TLS', () => {
     const smtp = run(new Script().data('s2c', '220 mx ESMTP\r\n').data('c2s', 'EHLO laptop.example.com\r\n').data('s2c', '250-mx\r\n250 OK\r\n').end());
     expect([smtp.protocol, smtp.summary()]).toEqual(['lines', 'SMTP EHLO laptop.example.com → 250']);

@@ -77,7 +77,7 @@ describe('TelnetReader', () => {
 
   it('takes prompts with no line end (a login with no Telnet negotiation) as a line protocol once nothing more comes', () => {
     expect(detectProtocol(bytes('login: '), 's2c', false)).toBeUndefined();
-    expect(detectProtocol(bytes('login: Password: $ '), 's2c', true)).toEqual({ protocol: 'lines', clientDir: 'c2s' });
+    expect(detectProtocol(bytes('login: Password: $ '), 's2c', true)).toEqual({ protocol: 'lines', clientDir: 'c2s', prompts: true });
     expect(detectProtocol(bytes('READY'), 's2c', true)).toEqual({ protocol: 'raw', clientDir: 'c2s' });
   });
 
