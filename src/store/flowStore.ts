@@ -58,6 +58,8 @@ export interface FlowRecord {
   /** The chunks indexed when each side's FIN came: it goes before chunk `finChunk` (arrival order, whatever the clock did). */
   readonly finChunkC2s: number;
   readonly finChunkS2c: number;
+  /** The side whose FIN came first (their order when both came before one chunk); undefined before any. */
+  readonly firstFin: Direction | undefined;
   /** Set once the flow ended; `handshake` as its flow-end said (capture flows begun with a SYN). */
   readonly end: { ts: Micros; reason: FlowEndReason; detail: string | undefined; handshake: HandshakeSeen | undefined } | undefined;
   /** The first notes, in arrival order (at most {@link MAX_NOTES_PER_FLOW}); each goes before chunk `chunk` (the chunks indexed when it came). */
@@ -102,6 +104,7 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
   finTsS2c: Micros | undefined = undefined;
   finChunkC2s = 0;
   finChunkS2c = 0;
+  firstFin: Direction | undefined = undefined;
   // Present from the start: open and ended flows have one object shape.
   end: FlowRecord['end'] = undefined;
   readonly notes: StoredNote[] = [];
@@ -226,6 +229,7 @@ export class FlowStore {
       // A FIN or note is placed among the chunks by arrival: the bytes after it start a chunk of their own.
       case 'half-close':
         if (event.dir === 'c2s' ? entry.finTsC2s !== undefined : entry.finTsS2c !== undefined) break;
+        entry.firstFin ??= event.dir;
         if (event.dir === 'c2s') {
           entry.finTsC2s = event.ts;
           entry.finChunkC2s = entry.count;

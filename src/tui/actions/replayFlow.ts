@@ -22,12 +22,12 @@ import { flowMarks, type Mark } from '../conversation/marks.js';
 export type ReplaySource = Pick<FlowStore, 'getFlow' | 'chunksOf' | 'readInto'>;
 
 /** What a replay covers of a flow: the record's state at one time (see {@link snapshotFlow}). */
-export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'finChunkC2s' | 'finChunkS2c' | 'end' | 'lastTs'>;
+export type FlowSnapshot = Pick<FlowRecord, 'chunkCount' | 'extentC2s' | 'extentS2c' | 'notes' | 'finTsC2s' | 'finTsS2c' | 'finChunkC2s' | 'finChunkS2c' | 'firstFin' | 'end' | 'lastTs'>;
 
 /** A copy of the parts of `flow` that bound a replay, as they are now. */
 export function snapshotFlow(flow: FlowRecord): FlowSnapshot {
-  const { chunkCount, extentC2s, extentS2c, finTsC2s, finTsS2c, finChunkC2s, finChunkS2c, end, lastTs } = flow;
-  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), finTsC2s, finTsS2c, finChunkC2s, finChunkS2c, end, lastTs };
+  const { chunkCount, extentC2s, extentS2c, finTsC2s, finTsS2c, finChunkC2s, finChunkS2c, firstFin, end, lastTs } = flow;
+  return { chunkCount, extentC2s, extentS2c, notes: flow.notes.slice(), finTsC2s, finTsS2c, finChunkC2s, finChunkS2c, firstFin, end, lastTs };
 }
 
 /** Options of {@link replayFlow}. */

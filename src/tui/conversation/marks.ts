@@ -13,7 +13,7 @@ export type Mark =
   | { readonly kind: 'fin'; readonly ts: Micros; readonly chunk: number; readonly dir: Direction };
 
 /** What the marks are made from. */
-export type MarkedFlow = Pick<ConversationFlow, 'notes' | 'finTsC2s' | 'finTsS2c' | 'finChunkC2s' | 'finChunkS2c'>;
+export type MarkedFlow = Pick<ConversationFlow, 'notes' | 'finTsC2s' | 'finTsS2c' | 'finChunkC2s' | 'finChunkS2c' | 'firstFin'>;
 
 /** Number of marks of `flow` (changes when a note or a timed FIN arrives). */
 export function markCount(flow: MarkedFlow): number {
@@ -29,7 +29,9 @@ export function flowMarks(flow: MarkedFlow): Mark[] {
   const fins: Mark[] = [];
   if (flow.finTsC2s !== undefined) fins.push({ kind: 'fin', ts: flow.finTsC2s, chunk: flow.finChunkC2s, dir: 'c2s' });
   if (flow.finTsS2c !== undefined) fins.push({ kind: 'fin', ts: flow.finTsS2c, chunk: flow.finChunkS2c, dir: 's2c' });
-  for (const fin of fins.sort((a, b) => a.chunk - b.chunk || a.ts - b.ts)) {
+  // Two FINs before one chunk: in the order they came.
+  const arrived = (fin: Mark): number => (fin.kind === 'fin' && fin.dir === flow.firstFin ? 0 : 1);
+  for (const fin of fins.sort((a, b) => a.chunk - b.chunk || arrived(a) - arrived(b))) {
     let at = marks.findIndex((mark) => mark.chunk > fin.chunk || (mark.chunk === fin.chunk && mark.kind === 'note' && mark.ts >= fin.ts));
     if (at < 0) at = marks.length;
     marks.splice(at, 0, fin);

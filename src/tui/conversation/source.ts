@@ -33,6 +33,8 @@ export interface ConversationFlow {
   readonly finTsS2c?: Micros | undefined;
   readonly finChunkC2s: number;
   readonly finChunkS2c: number;
+  /** The side whose FIN came first, when known. */
+  readonly firstFin?: Direction | undefined;
   readonly end:
     | { readonly ts: Micros; readonly reason: FlowEndReason; readonly detail?: string | undefined; readonly handshake?: HandshakeSeen | undefined }
     | undefined;

@@ -112,6 +112,17 @@ describe('replayFlow', () => {
     expect(await replayed(store)).toEqual(events);
   });
 
+  it('replays two half-closes that came together in the order they came, whatever their times', async () => {
+    const events: FlowEvent[] = [
+      start,
+      data('c2s', 0, 'GET / HTTP/1.1\r\n\r\n', 1_010_000),
+      { type: 'half-close', flowId: 1, dir: 's2c', ts: 1_050_000 },
+      { type: 'half-close', flowId: 1, dir: 'c2s', ts: 1_040_000 },
+      { type: 'flow-end', flowId: 1, ts: 1_060_000, reason: 'fin', detail: undefined },
+    ];
+    expect(await replayed(storeOf(events))).toEqual(events);
+  });
+
   it('cuts a big chunk into slices of at most sliceBytes, pausing between batches', async () => {
     const big = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
     const store = storeOf([start, { type: 'data', flowId: 1, dir: 's2c', offset: 0, bytes: big, length: big.length, ts: 1_100_000, fileOffset: -1 }]);

@@ -15,6 +15,7 @@ interface MutableFlow {
   finTsS2c?: number;
   finChunkC2s: number;
   finChunkS2c: number;
+  firstFin?: Direction;
   end: { ts: number; reason: FlowEndReason; detail?: string; handshake?: HandshakeSeen } | undefined;
   notes: { ts: number; text: string; chunk: number }[];
   chunkCount: number;
@@ -139,6 +140,7 @@ export class FakeSource implements ConversationSource {
     if (timed) {
       this.flow[dir === 'c2s' ? 'finTsC2s' : 'finTsS2c'] = this.nextTs();
       this.flow[dir === 'c2s' ? 'finChunkC2s' : 'finChunkS2c'] = this.chunks.length;
+      this.flow.firstFin ??= dir;
     }
     return this;
   }
