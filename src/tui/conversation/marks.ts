@@ -25,13 +25,14 @@ export function markCount(flow: MarkedFlow): number {
  * notes in their order and each FIN before the first note not older than it.
  */
 export function flowMarks(flow: MarkedFlow): Mark[] {
+  const c2s: Mark | undefined = flow.finTsC2s === undefined ? undefined : { kind: 'fin', ts: flow.finTsC2s, chunk: flow.finChunkC2s, dir: 'c2s' };
+  const s2c: Mark | undefined = flow.finTsS2c === undefined ? undefined : { kind: 'fin', ts: flow.finTsS2c, chunk: flow.finChunkS2c, dir: 's2c' };
+  // Two FINs before one chunk: in the order they came. (Plain code: a replay asks once per flow.)
+  const serverFirst = c2s !== undefined && s2c !== undefined && (s2c.chunk < c2s.chunk || (s2c.chunk === c2s.chunk && flow.firstFin === 's2c'));
+  const fins: Mark[] = serverFirst ? [s2c!, c2s!] : c2s && s2c ? [c2s, s2c] : c2s ? [c2s] : s2c ? [s2c] : [];
+  if (flow.notes.length === 0) return fins;
   const marks: Mark[] = flow.notes.map((note, index) => ({ kind: 'note', ts: note.ts, chunk: note.chunk, index }));
-  const fins: Mark[] = [];
-  if (flow.finTsC2s !== undefined) fins.push({ kind: 'fin', ts: flow.finTsC2s, chunk: flow.finChunkC2s, dir: 'c2s' });
-  if (flow.finTsS2c !== undefined) fins.push({ kind: 'fin', ts: flow.finTsS2c, chunk: flow.finChunkS2c, dir: 's2c' });
-  // Two FINs before one chunk: in the order they came.
-  const arrived = (fin: Mark): number => (fin.kind === 'fin' && fin.dir === flow.firstFin ? 0 : 1);
-  for (const fin of fins.sort((a, b) => a.chunk - b.chunk || arrived(a) - arrived(b))) {
+  for (const fin of fins) {
     let at = marks.findIndex((mark) => mark.chunk > fin.chunk || (mark.chunk === fin.chunk && mark.kind === 'note' && mark.ts >= fin.ts));
     if (at < 0) at = marks.length;
     marks.splice(at, 0, fin);
