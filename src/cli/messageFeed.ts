@@ -15,7 +15,7 @@ const PRUNE_SLACK = 10_000;
  * HTTP exchanges a live run's messages keep (about 1.75 KB each): past them the oldest flows go,
  * until a tenth of them is free. A proxy left open in front of a busy service stays bounded.
  */
-export const MAX_EXCHANGES_HELD = 200_000;
+const MAX_EXCHANGES_HELD = 200_000;
 
 /**
  * The feed of one run: its sinks go beside the store's; `sourceEnded` when the source ended (it

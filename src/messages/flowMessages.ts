@@ -191,10 +191,10 @@ export class FlowMessages {
       const request = this.http?.exchanges[0]?.request;
       return upstreamSummary(this.upstreamFailure, request && `${request.method} ${request.target.slice(0, 200)}`);
     }
-    const { flagged, failed } = this.firstTrouble();
+    const { flagged } = this.firstTrouble();
     let text = '';
     if (this.http || this.lines) {
-      const at = exchange ?? (flagged >= 0 ? flagged : Math.max(0, failed));
+      const at = exchange ?? this.summedExchange() ?? 0;
       // TLS after STARTTLS or inside a CONNECT tunnel follows what came before it.
       text = (this.http ? httpSummary(this.http, this.websocket, at) : lineSummary(this.lines!, lineText)) + (this.tls?.client ? ` | ${tlsSummary(this.tls)}` : '');
     } else if (this.tls) text = tlsSummary(this.tls);

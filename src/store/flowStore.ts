@@ -399,17 +399,16 @@ export class FlowStore {
    * at its caps), to make room for a reader's own memory; returns its id, undefined when none is held.
    */
   evictOldest(): number | undefined {
-    const victim = this.ended.head ?? this.open.head;
-    return victim !== undefined && this.evictOne(undefined) ? victim.id : undefined;
+    return this.evictOne(undefined)?.id;
   }
 
-  /** Evicts the flow that ended first, else the open flow that started first; never `keep`. */
-  private evictOne(keep: FlowEntry | undefined): boolean {
+  /** Evicts the flow that ended first, else the open flow that started first; never `keep`. Returns it, undefined when none could go. */
+  private evictOne(keep: FlowEntry | undefined): FlowEntry | undefined {
     const victim = this.firstOtherThan(this.ended.head, keep) ?? this.firstOtherThan(this.open.head, keep);
-    if (victim === undefined) return false;
+    if (victim === undefined) return undefined;
     this.remove(victim);
     this.evictedFlows++;
-    return true;
+    return victim;
   }
 
   private firstOtherThan(head: FlowEntry | undefined, keep: FlowEntry | undefined): FlowEntry | undefined {

@@ -136,12 +136,13 @@ function statusInfo(scene: FrameScene): StatusInfo {
   // The problem's full text was said once (see TuiApp): the row keeps its badge, `?` shows it whole.
   const message = said !== '' ? said : problem !== undefined ? problemBadge(problem, scene.terminal.glyphs.ellipsis) : '';
   const glyphs = scene.terminal.glyphs;
+  const label = source.label();
   return {
     // Arrows in the glyph set first: escaped first, an ASCII terminal's would be \u{2192}.
-    source: escapeText(inGlyphs(source.label(), glyphs)),
+    source: escapeText(inGlyphs(label, glyphs)),
     sourceShorter: source.shorterLabels?.().map((label) => escapeText(inGlyphs(label, glyphs))) ?? [],
     // A file's name alone (with a capture filter after it, the cut would take the name's end).
-    sourceIsName: source.kind === 'file' && !source.label().includes(' '),
+    sourceIsName: source.kind === 'file' && !label.includes(' '),
     recording: source.recording === undefined ? '' : escapeText(source.recording),
     counters: source.counters(),
     flows: list.total,

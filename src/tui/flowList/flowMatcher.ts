@@ -81,11 +81,6 @@ export class FlowMatcher {
     return shownQuery(inGlyphs(summary, this.glyphs));
   }
 
-  /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
-  matchedExchange(id: number): number | undefined {
-    return matchedExchange(this.active, this.messages?.(id));
-  }
-
   /**
    * The exchange of flow `id` its row names: the one the filter's message words point at, else
    * the one its summary is of when not the first (`#2 GET … → after-close`); undefined for none.

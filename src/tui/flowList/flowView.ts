@@ -98,11 +98,6 @@ export class FlowView {
     return this.matcher.preview(flow);
   }
 
-  /** The exchange of flow `id` the filter's message words point at (see `matchedExchange.ts`), if any. */
-  matchedExchange(id: number): number | undefined {
-    return this.matcher.matchedExchange(id);
-  }
-
   /** The exchange of flow `id` its row names (see {@link FlowMatcher.namedExchange}), if any: Enter opens the flow there. */
   namedExchange(id: number): number | undefined {
     return this.matcher.namedExchange(id);
