@@ -46,6 +46,14 @@ import { ByteText } from './byteText.js';
 
 const HEX = '0123456789abcdef';
 
+/** An escape of this module cut short at the end of a text (`\u{30`, `\x1`, `\`). */
+const PARTIAL_ESCAPE = /\\(?:u\{[0-9a-f]*|u|x[0-9a-f]?)?$/i;
+
+/** `text` (escaped) without an escape cut short at its end: `\u{30` would read as another character. */
+export function withoutPartialEscape(text: string): string {
+  return text.replace(PARTIAL_ESCAPE, '');
+}
+
 /** `\xNN` for every byte value. */
 const BYTE_ESCAPE: readonly string[] = Array.from({ length: 256 }, (_, b) => `\\x${HEX[b >> 4]}${HEX[b & 15]}`);
 
@@ -234,8 +242,7 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
       continue;
     }
     const cls = codePointClass(cp);
-    const inAscii = asciiOnly;
-    const room = inAscii ? -1 : markRoomAfter(cls, markRoom);
+    const room = asciiOnly ? -1 : markRoomAfter(cls, markRoom);
     if (cls === CLASS_BYTES) {
       binarySigns++;
       notText++;
@@ -244,7 +251,7 @@ export function escapeLineInto(out: ByteText, bytes: Uint8Array, start = 0, end 
       for (let k = 0; k < decodedLength; k++) buf[o++] = bytes[i + k];
       markRoom = room;
       decoded = true;
-    } else if (cls === CLASS_ESCAPE || (inAscii && cls !== CLASS_BYTES)) {
+    } else if (cls === CLASS_ESCAPE || (asciiOnly && cls !== CLASS_BYTES)) {
       o += buf.write(codePointEscape(cp), o, 'latin1');
       markRoom = 0;
       decoded = true;

@@ -194,9 +194,7 @@ function openChecked(options: TerminalOptions, env: NodeJS.ProcessEnv, output: N
     ownInput?.destroy();
     throw error;
   }
-  // Outside a UTF-8 locale a character would be drawn `?`: escaped, it stays readable. The
-  // ellipses that mark flowspy's own cuts in texts made of captured words (a Redis value's `…`)
-  // are kept: a cut shown as \u{2026} would read as data.
+  // Outside a UTF-8 locale a character would be drawn `?`: escaped, every captured one stays readable.
   setAsciiOnly(!unicode);
   // In a UTF-8 locale the characters are written as themselves, not through the line-drawing set
   // (blessed's ACS: `·` sent as `^N~^O` reads as `~` in tmux's copy mode and capture-pane).

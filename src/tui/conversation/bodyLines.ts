@@ -7,7 +7,7 @@
 import { prettyJsonLines } from '../../render/prettyJson.js';
 import type { Direction } from '../../core/types.js';
 import { decodeEscaped, type TextEncoding } from '../../render/encoding.js';
-import { escapeText, withPlainBackslashes } from '../../render/escape.js';
+import { escapeText, withoutPartialEscape, withPlainBackslashes } from '../../render/escape.js';
 import { joinAtTabStops } from './tabStops.js';
 import { HEX_BYTES_PER_LINE, hexDumpLines, type HexRow } from '../../render/hex.js';
 import { formatCount } from '../../core/count.js';
@@ -167,7 +167,7 @@ export function withinChars(lines: readonly string[], budget: number): string[] 
     let cut = line.slice(0, left);
     const last = cut.charCodeAt(cut.length - 1);
     if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-    out.push(cut.replace(/\\(x[0-9a-fA-F]?|u(\{[0-9a-fA-F]*)?)?$/, ''));
+    out.push(withoutPartialEscape(cut));
     break;
   }
   return out;

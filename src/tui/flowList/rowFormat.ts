@@ -19,7 +19,7 @@
  * arrow (after its state in a compact row).
  */
 import type { Micros } from '../../core/types.js';
-import { escapeText } from '../../render/escape.js';
+import { escapeText, withoutPartialEscape } from '../../render/escape.js';
 import { UNICODE_GLYPHS, type Glyphs } from '../glyphs.js';
 import { fitMiddle, headFitting, stringColumns } from '../width.js';
 import { flowDuration, flowState, type FlowState, type ListedFlow } from './source.js';
@@ -137,40 +137,40 @@ function endpointParts(endpoint: { addr: string; port: number }): [string, strin
 function fitPreview(text: string, columns: number, ellipsis: string, arrow: string): string {
   if (stringColumns(text) <= columns) return pad(text, columns);
   if (columns <= 0) return '';
-  const cut = headCut(text, columns - stringColumns(ellipsis)).trimEnd() + ellipsis;
+  const dots = stringColumns(ellipsis);
+  const cutEnd = (): string => pad(headCut(text, columns - dots).trimEnd() + ellipsis, columns);
   // A summary's outcome (` → 302 (3 req)`) is what the row is read for: when cutting the end
   // would hide its status, the request is cut instead. What follows the status stays too while
   // the request keeps half the column; else the status alone, while the request keeps a few.
   const at = text.lastIndexOf(arrow);
-  if (at > 0) {
-    const request = text.slice(0, at);
-    const outcome = text.slice(at);
-    const status = STATUS.exec(outcome)?.[0] ?? outcome;
-    const keeping = (kept: string, least: number): string | undefined => {
-      const room = columns - stringColumns(kept) - stringColumns(ellipsis);
-      return room >= least ? pad(headCut(request, room) + ellipsis + kept, columns) : undefined;
-    };
-    const cutEnd = stringColumns(request + status) <= columns - stringColumns(ellipsis) ? pad(cut, columns) : undefined;
-    // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
-    // a long outcome (`→ (status line cut) (12 req)`) is cut at its end instead.
-    const method = stringColumns(METHOD.exec(request)?.[0] ?? '');
-    const least = Math.min(stringColumns(request), Math.max(MIN_SUMMARY_HEAD, method + MIN_TARGET));
-    // A long status in words (`→ (status line cut)`): the request cut to `least`, then as much of
-    // the outcome as fits, cut at its end, when its arrow and a few of its characters fit.
-    const headed = (): string | undefined => {
-      if (!status.includes('(')) return undefined;
-      const head = stringColumns(request) <= least ? request : headCut(request, least - stringColumns(ellipsis)) + ellipsis;
-      const room = columns - stringColumns(head) - stringColumns(ellipsis);
-      return room >= stringColumns(arrow) + 3 ? pad(head + headCut(outcome, room).trimEnd() + ellipsis, columns) : undefined;
-    };
-    // In a narrow pane the status goes on beside the method and a character of the target. A
-    // status code or word is never cut (`→ 20…` would read as another one): else the request
-    // alone is shown.
-    return cutEnd ?? keeping(outcome, Math.max(least, Math.ceil(columns / 2))) ?? keeping(status, least)
-      ?? keeping(status, Math.min(stringColumns(request), method + 1)) ?? headed()
-      ?? pad(headCut(request, columns - stringColumns(ellipsis)).trimEnd() + ellipsis, columns);
-  }
-  return pad(cut, columns);
+  if (at <= 0) return cutEnd();
+  const request = text.slice(0, at);
+  const requestColumns = stringColumns(request);
+  const outcome = text.slice(at);
+  const status = STATUS.exec(outcome)?.[0] ?? outcome;
+  if (requestColumns + stringColumns(status) <= columns - dots) return cutEnd();
+  const keeping = (kept: string, least: number): string | undefined => {
+    const room = columns - stringColumns(kept) - dots;
+    return room >= least ? pad(headCut(request, room) + ellipsis + kept, columns) : undefined;
+  };
+  // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
+  // a long outcome (`→ (status line cut) (12 req)`) is cut at its end instead.
+  const method = stringColumns(METHOD.exec(request)?.[0] ?? '');
+  const least = Math.min(requestColumns, Math.max(MIN_SUMMARY_HEAD, method + MIN_TARGET));
+  // A long status in words (`→ (status line cut)`): the request cut to `least`, then as much of
+  // the outcome as fits, cut at its end, when its arrow and a few of its characters fit.
+  const headed = (): string | undefined => {
+    if (!status.includes('(')) return undefined;
+    const head = requestColumns <= least ? request : headCut(request, least - dots) + ellipsis;
+    const room = columns - stringColumns(head) - dots;
+    return room >= stringColumns(arrow) + 3 ? pad(head + headCut(outcome, room).trimEnd() + ellipsis, columns) : undefined;
+  };
+  // In a narrow pane the status goes on beside the method and a character of the target. A
+  // status code or word is never cut (`→ 20…` would read as another one): else the request
+  // alone is shown.
+  return keeping(outcome, Math.max(least, Math.ceil(columns / 2)))
+    ?? keeping(status, Math.min(requestColumns, method + 1)) ?? headed()
+    ?? pad(headCut(request, columns - dots).trimEnd() + ellipsis, columns);
 }
 
 /**
@@ -195,13 +195,10 @@ function previewSpans(text: string, arrow: string, summary: boolean, replied: bo
   return [...spans, { text: rest.slice(0, at + arrow.length), style: 'preview' }, { text: status, style }, { text: rest.slice(end), style: 'preview' }];
 }
 
-/** An escape cut short at the end of a text (`\u{30`, `\x1`, `\`). */
-const PARTIAL_ESCAPE = /\\(?:u\{[0-9a-f]*|u|x[0-9a-f]?)?$/i;
-
 /** `text` cut to `columns`, never inside an escape: `\u{30` would read as another character. */
 function headCut(text: string, columns: number): string {
   const head = headFitting(text, columns);
-  return head.length < text.length ? head.replace(PARTIAL_ESCAPE, '') : head;
+  return head.length < text.length ? withoutPartialEscape(head) : head;
 }
 
 /** The status of an outcome: ` → 302` of ` → 302 (3 req)`, ` → (no response)` whole. */
