@@ -1,8 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pcapFileName, answeredPath } from '../../src/tui/actionKeys.js';
+
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh directory, removed after the file's tests. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flowspy-w-'));
+  made.push(dir);
+  return dir;
+}
 
 describe('the name w offers', () => {
   it('carries the capture\'s base name and the number of flows; a taken one gets tcpflow\'s suffix', () => {
@@ -14,7 +24,7 @@ describe('the name w offers', () => {
 
 describe('where w writes', () => {
   it('a directory as the answer: the offered name inside it, not a refusal', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowspy-w-'));
+    const dir = tempDir();
     const offered = 'flowspy-20261202-090407-5-flows.pcap';
     expect(answeredPath(dir, offered)).toBe(join(dir, offered));
     expect(answeredPath(`${dir}/`, offered)).toBe(join(dir, offered));
@@ -24,7 +34,7 @@ describe('where w writes', () => {
   });
 
   it('a path stat cannot look at (through a file, too long) is left to the write to refuse, never thrown here', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowspy-w-'));
+    const dir = tempDir();
     const file = join(dir, 'plain');
     writeFileSync(file, '');
     const offered = 'flowspy-20261202-090407-5-flows.pcap';

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { existsSync } from 'node:fs';
 import { checkTerminal, fullScreenProblem, localeIsUtf8, openTerminal, TerminalError, terminfoFor, terminfoPath } from '../../src/tui/terminal.js';
 import { parseTerminfo, terminalCaps } from '../../src/tui/terminfoCaps.js';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noColorRequested, paletteFor } from '../../src/tui/color.js';
@@ -94,6 +94,7 @@ describe('terminal caps', () => {
 
   it('finds TERM under $TERMINFO, by first letter or its hex code; unknown names give undefined', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowspy-terminfo-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'v'));
     mkdirSync(join(dir, '64'));
     writeFileSync(join(dir, 'v', 'vtest'), terminfo({}, [10, 27, 34, 36]));
