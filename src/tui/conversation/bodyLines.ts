@@ -260,9 +260,12 @@ function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncodin
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
       const text = Buffer.from(bytes).toString('utf8');
+      // A byte order mark before the JSON (RFC 8259 lets a reader ignore it) stays, escaped, on the first line.
+      const bom = text.startsWith('\ufeff') ? '\ufeff' : '';
       // Parsed only to know it is JSON: the lines keep its tokens as sent (see prettyJson.ts).
-      JSON.parse(text);
-      const pretty = prettyJsonLines(text);
+      JSON.parse(text.slice(bom.length));
+      const pretty = prettyJsonLines(text.slice(bom.length));
+      pretty[0] = bom + pretty[0];
       return { ...firstLines(pretty, upTo, (line) => withPlainBackslashes(escapeText(line))), pretty: true };
     } catch {
       // Not valid JSON: shown as text.

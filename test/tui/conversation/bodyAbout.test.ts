@@ -8,7 +8,7 @@ import { messageLines } from '../../../src/tui/conversation/messageLines.js';
 import { liveFlow } from '../../support/liveFlow.js';
 
 /** The messages mode's lines (`marker text`) of an HTTP flow of `sends`. */
-function linesOf(sends: [dir: 'c2s' | 's2c', text: string][]): string[] {
+function linesOf(sends: [dir: 'c2s' | 's2c', text: string | Uint8Array][]): string[] {
   const flow = liveFlow();
   for (const [dir, text] of sends) flow.send(dir, text);
   flow.end();
@@ -29,6 +29,15 @@ describe('a body\'s about line', () => {
     const lines = linesOf([['c2s', 'GET /j HTTP/1.1\r\nHost: h\r\n\r\n'], ['s2c', `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`]]);
     expect(lines).toContain('<   "a": 1,');
     expect(lines).toContain(`= body: ${json.length} bytes, JSON pretty-printed`);
+  });
+
+  it('a JSON body after a byte order mark is laid out too, the mark shown escaped on its first line', () => {
+    const json = '\ufeff{"a":1}';
+    const size = Buffer.byteLength(json);
+    const lines = linesOf([['c2s', 'GET /j HTTP/1.1\r\nHost: h\r\n\r\n'], ['s2c', Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n${json}`)]]);
+    expect(lines).toContain(`= body: ${size} bytes, JSON pretty-printed`);
+    expect(lines).toContain('< \\u{feff}{');
+    expect(lines).toContain('<   "a": 1');
   });
 
   it('a request with both Content-Length and Transfer-Encoding gets an alert; one with either does not', () => {
