@@ -135,13 +135,14 @@ export function dispatch(context: KeyContext, key: string): Command | undefined 
 
 /**
  * What key `key` is for when it does nothing in pane `context` but works in the other pane:
- * `o: sort by … (flow list)`, from that binding's help; undefined otherwise.
+ * `o (flow list): sort by …`, from that binding's help (the pane first: a narrow status row cuts
+ * the end); undefined otherwise.
  */
 export function otherPaneUse(context: KeyContext, key: string, unicode: boolean): string | undefined {
   if ((context !== 'flowList' && context !== 'conversation') || dispatch(context, key) !== undefined) return undefined;
   const other: KeyContext = context === 'flowList' ? 'conversation' : 'flowList';
   const binding = KEYMAP.find((b) => b.context === other && b.keys.includes(key));
-  return binding && `${keyLabel(key, unicode)}: ${binding.help} (${other === 'flowList' ? 'flow list' : 'conversation'})`;
+  return binding && `${keyLabel(key, unicode)} (${other === 'flowList' ? 'flow list' : 'conversation'}): ${binding.help}`;
 }
 
 const NAMED: Record<string, string> = {

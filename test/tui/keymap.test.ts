@@ -64,8 +64,8 @@ describe('keymap', () => {
   });
 
   it('says what a key of the other pane is for, when it does nothing in this one', () => {
-    expect(otherPaneUse('conversation', 'o', true)).toBe('o: sort by arrival, bytes, duration, address, newest first (flow list)');
-    expect(otherPaneUse('flowList', 'x', true)).toBe('x: hex dump, and back (to the messages or text) (conversation)');
+    expect(otherPaneUse('conversation', 'o', true)).toBe('o (flow list): sort by arrival, bytes, duration, address, newest first');
+    expect(otherPaneUse('flowList', 'x', true)).toBe('x (conversation): hex dump, and back (to the messages or text)');
     // b acts in either pane (the exchange list's selection), as y does.
     expect(otherPaneUse('flowList', 'b', true)).toBeUndefined();
     expect(otherPaneUse('flowList', 'enter', true)).toBeUndefined();

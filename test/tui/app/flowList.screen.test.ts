@@ -66,9 +66,9 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('p pauses the updates of live captures and the proxy '));
     expect(statusRow(screen)).not.toMatch(/PAUSED/);
     screen.press('x');
-    await screen.waitFor((s) => statusRow(s).includes('x: hex dump, and back (to the messages or text) (conversation)'));
+    await screen.waitFor((s) => statusRow(s).includes('x (conversation): hex dump, and back (to the messages or text)'));
     screen.press('Enter', 'o');
-    await screen.waitFor((s) => statusRow(s).includes('o: sort by arrival, bytes, duration, address, newest first (flow list)'));
+    await screen.waitFor((s) => statusRow(s).includes('o (flow list): sort by arrival, bytes, duration, address, newest first'));
     screen.press(' ');
     await screen.waitFor((s) => statusRow(s).includes('· text ') || statusRow(s).includes('· messages ·'));
     await screen.waitFor((s) => !conversationRows(s)[0].startsWith('= 192.168.1.23:51000 → '));
