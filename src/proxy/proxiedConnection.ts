@@ -194,7 +194,11 @@ export class ProxiedConnection {
     const ts = this.clock();
     if (dir === 's2c') this.serverFinAt = ts;
     this.emit({ type: 'half-close', flowId: this.flowId, dir, ts });
-    if (!dst.destroyed) dst.end();
+    if (dst.destroyed) return;
+    // `dst`'s peer had closed its side: a reset it sent since meets no read. An empty write asks the
+    // kernel, as at an end of stream; its error goes to the 'error' handler, which records the reset.
+    if (dst.readableEnded) dst.write(EMPTY);
+    dst.end();
   }
 
   /**

@@ -101,6 +101,26 @@ describe('RecordingProxy: a reset in flight stays a reset', () => {
     expectResetsEveryTrial(seen, recorded, 'server', proxy, recorder);
   });
 
+  it('an upstream that closes its side, then resets before the client closes: the flow ends rst, not fin', async () => {
+    const { server, port: serverPort } = await startServer((s) => {
+      s.end('bye\n');
+      setTimeout(() => s.resetAndDestroy(), 100);
+    });
+    const recorder = new Recorder(false);
+    const { proxy, port } = await startProxy(serverPort, recorder);
+    cleanups.push(() => stopServer(server), () => proxy.close());
+    const client = await connect(port);
+    const clientPort = client.localPort!;
+    client.on('error', () => undefined);
+    client.on('data', () => undefined);
+    await new Promise((resolve) => client.once('end', resolve));
+    // The upstream's reset has come and gone unread by the proxy when the client closes its side.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    client.end();
+    expect(await endOf(recorder, 1, clientPort)).toBe('rst: server reset the connection');
+    expect(recorder.violations).toEqual([]);
+  });
+
   it('a clean close right after a burst is still recorded as fin, and forwarded as FIN', async () => {
     let serverSide: ((s: net.Socket) => void) | undefined;
     const { server, port: serverPort } = await startServer((s) => serverSide?.(s));
