@@ -53,6 +53,8 @@ interface FlowState {
   ipIdS: number;
   /** The SYN's time while its SYN-ACK and ACK are not written yet (the answer may be a reset). */
   synTs: Micros | undefined;
+  /** The ACK of the second FIN (its sender, its time), not written yet: the flow's end may be that side's reset instead. */
+  finAck: { dir: Direction; ts: Micros } | undefined;
 }
 
 /**
@@ -64,7 +66,8 @@ interface FlowState {
  * - `data`: the bytes cut into MSS-sized PSH-ACK segments at seq = ISN + 1 + offset (so a
  *   `gap` simply leaves a hole in sequence space, which Wireshark shows as not captured),
  *   then one ACK from the peer.
- * - `half-close`: FIN-ACK from the sender of that direction, ACKed by the peer.
+ * - `half-close`: FIN-ACK from the sender of that direction, ACKed by the peer (the second FIN's
+ *   ACK waits for the flow's next event: a reset from the peer ending the flow replaces it).
  * - `flow-end`: reason 'fin' adds nothing (FINs come from half-close events; missing ones are
  *   added); 'rst' and 'error' send RST-ACK, from the client when `detail` starts with
  *   "client", else from the server; 'timeout' and 'evicted' add nothing (no packet ended the
@@ -131,7 +134,12 @@ export class PcapOutput implements FlowOutput {
   /** Flushes and closes the writer (once), then throws the output's failure if it had one. Open flows just stop (after their handshake). */
   close(): void {
     try {
-      if (!this.failure) for (const flow of this.flows.values()) this.completeHandshake(flow, Infinity);
+      if (!this.failure) {
+        for (const flow of this.flows.values()) {
+          this.completeHandshake(flow, Infinity);
+          this.ackLastFin(flow, Infinity);
+        }
+      }
     } catch (err) {
       this.fail(err);
     }
@@ -176,6 +184,10 @@ export class PcapOutput implements FlowOutput {
       return;
     }
     this.completeHandshake(flow, event.ts);
+    if (flow.finAck !== undefined && event.type === 'flow-end' && (event.reason === 'rst' || event.reason === 'error') && resetSender(event.detail) === flow.finAck.dir) {
+      flow.finAck = undefined; // the peer answered the FIN with its reset
+    }
+    this.ackLastFin(flow, event.ts);
     switch (event.type) {
       case 'data': this.data(flow, event.ts, event.dir, event.offset, event.bytes); break;
       case 'gap': this.advance(flow, event.dir, event.offset + event.length); break;
@@ -184,9 +196,9 @@ export class PcapOutput implements FlowOutput {
         if (event.reason === 'fin') {
           this.fin(flow, event.ts, 'c2s');
           this.fin(flow, event.ts, 's2c');
+          this.ackLastFin(flow, event.ts);
         } else if (event.reason === 'rst' || event.reason === 'error') {
-          const fromClient = event.detail !== undefined && event.detail.startsWith('client');
-          this.segment(flow, event.ts, fromClient ? 'c2s' : 's2c', RST | ACK, undefined);
+          this.segment(flow, event.ts, resetSender(event.detail), RST | ACK, undefined);
         }
         this.flows.delete(event.flowId);
         break;
@@ -205,7 +217,7 @@ export class PcapOutput implements FlowOutput {
     const flow: FlowState = {
       clientAddr, serverAddr, clientPort: client.port, serverPort: server.port, vlan,
       mss: v6 ? this.mssIpv6 : this.mssIpv4, isnC, isnS,
-      endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1, synTs: undefined,
+      endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1, synTs: undefined, finAck: undefined,
     };
     this.flows.set(flowId, flow);
     if (!sawHandshake) return;
@@ -226,6 +238,14 @@ export class PcapOutput implements FlowOutput {
     this.raw(flow, ts, 'c2s', flow.isnC + 1, flow.isnS + 1, ACK, undefined, undefined);
   }
 
+  /** Writes the second FIN's ACK, if it waits, before the flow's packets at time `next` (in time order, as {@link completeHandshake}). */
+  private ackLastFin(flow: FlowState, next: Micros): void {
+    const finAck = flow.finAck;
+    if (finAck === undefined) return;
+    flow.finAck = undefined;
+    this.segment(flow, Math.max(finAck.ts, Math.min(this.lastTs, next)), finAck.dir, ACK, undefined);
+  }
+
   private data(flow: FlowState, ts: Micros, dir: Direction, offset: number, bytes: Uint8Array): void {
     const mss = flow.mss;
     for (let at = 0; at < bytes.length; at += mss) {
@@ -241,7 +261,9 @@ export class PcapOutput implements FlowOutput {
     this.segment(flow, ts, dir, FIN | ACK, undefined);
     if (dir === 'c2s') flow.finC = true;
     else flow.finS = true;
-    this.segment(flow, ts, dir === 'c2s' ? 's2c' : 'c2s', ACK, undefined);
+    const peer = dir === 'c2s' ? 's2c' : 'c2s';
+    if (flow.finC && flow.finS) flow.finAck = { dir: peer, ts };
+    else this.segment(flow, ts, peer, ACK, undefined);
   }
 
   private advance(flow: FlowState, dir: Direction, end: number): void {
@@ -304,6 +326,11 @@ export function openPcapFileOutput(path: string, options: PcapOutputOptions = {}
     throw new UserError(`cannot write ${path}: ${fileErrorReason(err, { ENOENT: 'no such directory' })}`);
   }
   return new PcapOutput(file, { ...options, name: path });
+}
+
+/** The side a reset ending a flow came from: the client when the end's detail says so, else the server. */
+function resetSender(detail: string | undefined): Direction {
+  return detail !== undefined && detail.startsWith('client') ? 'c2s' : 's2c';
 }
 
 /** The two addresses as frame addresses of one family (see {@link PcapOutput}). */

@@ -120,6 +120,23 @@ describe('PcapOutput', () => {
     expect(flow.end).toMatchObject({ reason: 'rst', detail: REFUSED });
   });
 
+  it('the last FIN is ACKed when the flow ends closed; a reset from the side that would ACK it replaces the ACK', () => {
+    const ended = (reason: 'fin' | 'rst', detail: string | undefined) => {
+      const path = writeEvents(`last-fin-${reason}.pcap`, [
+        { type: 'flow-start', flowId: 7, key: key('10.0.0.1', 40005, '10.0.0.2', 80), ts: 1_700_000_000_006_000, origin: 'proxy', sawHandshake: true },
+        { type: 'half-close', flowId: 7, dir: 's2c', ts: 1_700_000_000_006_100 },
+        { type: 'half-close', flowId: 7, dir: 'c2s', ts: 1_700_000_000_006_200 },
+        { type: 'flow-end', flowId: 7, ts: 1_700_000_000_006_300, reason, detail },
+      ]);
+      // After the handshake: who sent what (F FIN, A ACK, R RST).
+      const name = (f: { flags: number }) => (f.flags & 0x01 ? 'F' : f.flags & 0x04 ? 'R' : 'A');
+      return readPcap(readFileSync(path)).records.slice(3).map((r) => decodeTcpFrame(r.captured)).map((f) => `${f.srcPort === 80 ? 's' : 'c'}${name(f)}`);
+    };
+    expect(ended('fin', undefined)).toEqual(['sF', 'cA', 'cF', 'sA']);
+    expect(ended('rst', 'server reset the connection')).toEqual(['sF', 'cA', 'cF', 'sR']);
+    expect(ended('rst', 'client reset the connection')).toEqual(['sF', 'cA', 'cF', 'sA', 'cR']);
+  });
+
   it('a flow still open when the capture ended, or idle, ends with no packet: no reset is made up', async () => {
     const data = Buffer.from('MAIL FROM:<a@b>\r\n');
     const path = writeEvents('open.pcap', [
