@@ -85,6 +85,8 @@ export class TuiApp {
   private lastCounts = '';
   /** The exchange-list row the conversation below was last put at (see anchorSelectedExchange). */
   private anchoredExchange: ListedExchange | undefined;
+  /** The flow-list row (`flow#exchange` it names) the conversation below was last put at. */
+  private anchoredRow = '';
   private quitting = false;
   private readonly mouse: MouseInput | undefined;
   private readonly paste: PasteInput;
@@ -296,14 +298,25 @@ export class TuiApp {
   }
 
   /**
-   * With the exchange list in the list pane, the conversation below shows the selected exchange
-   * (messages mode) whenever the selection moved, by key, mouse, search or follow.
+   * While the list has the keys, the conversation below shows the selected exchange (the exchange
+   * list's row, or the one a flow row names: `! #2 GET … → after-close`, a filter's match) whenever
+   * the selection, or what its row names, changed, by key, mouse, search or follow.
    */
   private anchorSelectedExchange(): void {
+    if (this.state.focus !== 'list') return;
     const shown = shownList(this.list, this.exchanges);
-    const selected = this.state.focus === 'list' && shown.kind === 'exchanges' ? shown.rows.focused : undefined;
-    if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
-    if (this.state.focus === 'list') this.anchoredExchange = selected;
+    if (shown.kind === 'exchanges') {
+      const selected = shown.rows.focused;
+      if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
+      this.anchoredExchange = selected;
+      return;
+    }
+    const id = shown.rows.focusedId;
+    const named = id === undefined ? undefined : shown.rows.namedExchange(id);
+    const row = `${id}#${named}`;
+    if (row === this.anchoredRow) return;
+    this.anchoredRow = row;
+    if (id !== undefined && named !== undefined) this.conversation.openAt(id, named, true);
   }
 
   /** The flow the list's selection is on (the focused exchange's, in the exchange list). */

@@ -18,6 +18,32 @@ describe('a message filter word matching a later exchange of a keep-alive flow',
     app.dispose();
   });
 
+  it('a word every exchange matches keeps the flagged one the row names: host:shop leaves `! #2 … → after-close`', async () => {
+    const { app, screen } = await openDemoApp(demo.store, { cols: 120, rows: 24, env: { TERM: 'xterm-256color' }, messages: (id) => demo.messages.get(id) });
+    const rows = (): string[] => screen.text().map((line) => line.trimEnd());
+    screen.press('f', ...'host:shop', 'Enter');
+    await screen.waitFor(() => rows().some((line) => line.includes('2/5 flows')));
+    expect(rows()[2]).toMatch(/^ {2}3 .* ! #2 GET \/api\/status\?again\S* -> after-close$/);
+    app.dispose();
+  });
+
+  it('the conversation below the list shows a row\'s named exchange as the selection reaches it, before Enter', async () => {
+    const { app, screen } = await openDemoApp(demo.store, { cols: 120, rows: 24, env: { TERM: 'xterm-256color' }, messages: (id) => demo.messages.get(id) });
+    const rows = (): string[] => screen.text().map((line) => line.trimEnd());
+    const below = (title: string): string => rows()[rows().findIndex((line) => line.startsWith(title)) + 1];
+    const pane = (title: string): string[] => rows().slice(rows().findIndex((line) => line.startsWith(title)) + 1);
+    screen.press('j', 'j');
+    await screen.flush();
+    // The last page cannot put #2 at the top of so short a pane: it is in view, from its first line.
+    expect(pane(' #3 ')).toContainEqual(expect.stringMatching(/^= #2 GET \/api\/status\?again=1 -> no response/));
+    expect(pane(' #3 ')).not.toContainEqual(expect.stringMatching(/connected/));
+    // A row naming no exchange shows its flow from the start.
+    screen.press('k');
+    await screen.flush();
+    expect(below(' #2 ')).toMatch(/^= 192\.168\.1\.50:40222 -> 203\.0\.113\.25:25 connected/);
+    app.dispose();
+  });
+
   it('in a raw mode, Enter opens the flow at the matched request\'s first byte', async () => {
     const { app, screen } = await openDemoApp(demo.store, { cols: 120, rows: 24, env: { TERM: 'xterm-256color' }, messages: (id) => demo.messages.get(id) });
     const rows = (): string[] => screen.text().map((line) => line.trimEnd());
