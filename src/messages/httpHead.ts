@@ -144,6 +144,57 @@ export function parseHeaderLines(lines: readonly string[], from = 0): { headers:
   return { headers, malformed };
 }
 
+/**
+ * The lines of a head's text as sent (`text` as {@link headText} gives it): the start line and
+ * the field lines, each without its line end (LF, or CR LF), the blank line that ends the head
+ * left out; lines a capture cut short are kept as they are.
+ */
+export function headLines(text: string): string[] {
+  const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/**
+ * How a head's text (as {@link headText} gives it) breaks HTTP/1.1's syntax in ways servers
+ * reject or read differently, one phrase each (the first field concerned quoted): a space before
+ * a field's colon (RFC 9112 5.1: a server answers 400), a folded field line (5.2: rejected, or
+ * read as a space), a line without a colon, bare LF line ends and a CR inside a line (2.2). Empty
+ * for a well-formed head.
+ */
+export function headSyntaxProblems(text: string): string[] {
+  const problems: string[] = [];
+  const lines = text.split('\n');
+  // The last piece is what follows the last LF: the end of the text (or a line cut short), not a line.
+  const ended = lines.length - 1;
+  let bareLf = false;
+  let innerCr = false;
+  let spaceBeforeColon: string | undefined;
+  let folded: string | undefined;
+  let noColon: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    if (i < ended && !raw.endsWith('\r')) bareLf = true;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.includes('\r')) innerCr = true;
+    if (i === 0 || i === ended || line === '') continue;
+    if (line[0] === ' ' || line[0] === '\t') {
+      folded ??= line.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon < 0) noColon ??= line;
+    else if (/[ \t]$/.test(line.slice(0, colon))) spaceBeforeColon ??= line.slice(0, colon + 1);
+  }
+  const quoted = (text: string): string => `\`${text.length > 40 ? `${text.slice(0, 40)}…` : text}\``;
+  if (spaceBeforeColon !== undefined) problems.push(`whitespace before a field's colon: ${quoted(spaceBeforeColon)} (RFC 9112 5.1: a server answers 400)`);
+  if (folded !== undefined) problems.push(`a folded field line: ${quoted(folded)} (obsolete, RFC 9112 5.2: rejected, or read as a space)`);
+  if (noColon !== undefined) problems.push(`a field line without a colon: ${quoted(noColon)} (skipped)`);
+  if (bareLf) problems.push('lines ended by LF alone, not CR LF (RFC 9112 2.2)');
+  if (innerCr) problems.push('a CR inside a line (RFC 9112 2.2: invalid)');
+  return problems;
+}
+
 /** Whether header `h` is named `lower` (given in lower case), ignoring ASCII case. */
 function isNamed(h: HttpHeader, lower: string): boolean {
   const name = h.name;

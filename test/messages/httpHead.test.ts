@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { c2s, play } from './httpScript.js';
-import { framingOf, framingOfHead, headerValues, headText, parseHeaderLines } from '../../src/messages/httpHead.js';
+import { framingOf, framingOfHead, headerValues, headLines, headSyntaxProblems, headText, parseHeaderLines } from '../../src/messages/httpHead.js';
 
 /** The framing of a head's text read the long way: every field parsed, then framingOf. */
 const framingByFields = (text: string) => framingOf(parseHeaderLines(text.split('\n'), 1).headers);
@@ -76,5 +76,24 @@ describe('headText', () => {
     expect(headText(Uint8Array.of(0x58, 0x3a, 0x20, 0xe9))).toBe('X: é');
     // ISO-8859-1, not windows-1252: 0x80 is U+0080 (escaped when shown), not '€'.
     expect(headText(Uint8Array.of(0x80, 0xe9))).toBe('\u0080é');
+  });
+});
+
+describe('a head as sent', () => {
+  it('headLines: the start line and field lines without their line ends, the blank line left out', () => {
+    expect(headLines('GET / HTTP/1.1\r\nHost: a\r\n\r\n')).toEqual(['GET / HTTP/1.1', 'Host: a']);
+    expect(headLines('GET / HTTP/1.1\nX:  padded  \n  folded\n\n')).toEqual(['GET / HTTP/1.1', 'X:  padded  ', '  folded']);
+    // A head a capture cut: what came.
+    expect(headLines('GET / HTTP/1.1\r\nHo')).toEqual(['GET / HTTP/1.1', 'Ho']);
+  });
+
+  it('headSyntaxProblems: none for a well-formed head, each kind once, the first field concerned quoted', () => {
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nHost: a\r\nX-Tab:\tt\r\nNo-Space:x\r\n\r\n')).toEqual([]);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nUser-Agent : evil\r\nX\t: y\r\n\r\n')).toEqual(["whitespace before a field's colon: `User-Agent :` (RFC 9112 5.1: a server answers 400)"]);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nX-Folded: first\r\n  second part\r\n\r\n')).toEqual(['a folded field line: `second part` (obsolete, RFC 9112 5.2: rejected, or read as a space)']);
+    expect(headSyntaxProblems('GET / HTTP/1.1\nHost: a\n\n')).toEqual(['lines ended by LF alone, not CR LF (RFC 9112 2.2)']);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nHost: a\rb\r\nJunk\r\n\r\n')).toEqual(['a field line without a colon: `Junk` (skipped)', 'a CR inside a line (RFC 9112 2.2: invalid)']);
+    // A value's colon after a space is no problem; a head cut by the capture ends in no line end.
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nReferer: a : b\r\nHo')).toEqual([]);
   });
 });

@@ -72,6 +72,14 @@ export interface HexDump {
 export class BodyCache extends Map<string, ShownBody> {
   /** The bodies whose newest lines are shown while they arrive (see bodyTail.ts), by the same name. */
   readonly tails = new Map<string, TailState>();
+  /** The heads read as sent (see httpLines.ts), by their message's body name (a head never changes once parsed). */
+  readonly heads = new Map<string, HeadAsSent | undefined>();
+}
+
+/** A message's head as sent: its lines (see `headLines`), and how it breaks HTTP's syntax (see `headSyntaxProblems`). */
+export interface HeadAsSent {
+  readonly lines: readonly string[];
+  readonly problems: readonly string[];
 }
 
 /** The wire bytes of a body: `length` bytes of direction `dir` from stream offset `offset`. */

@@ -1,7 +1,8 @@
 /**
- * The messages mode's lines of an HTTP exchange: a timing line, alert lines for its flags, then
- * the request and the response (start line, header fields, body decoded as bodyLines.ts shows
- * it, trailer fields), interim responses where they came, stray bytes after a capture gap, and
+ * The messages mode's lines of an HTTP exchange: a timing line, alert lines for its flags and for
+ * heads that break HTTP's syntax, then the request and the response (start line and header
+ * fields as sent, body decoded as bodyLines.ts shows it, trailer fields), interim responses where
+ * they came, stray bytes after a capture gap, and
  * the parser's notes where they fall. Every string from the network goes through `render/`
  * escaping. Pure, apart from reading body bytes through `read`.
  */
@@ -9,14 +10,14 @@ import type { Direction } from '../../core/types.js';
 import type { BodyRole } from './bodyInView.js';
 import { exchangeTimings } from '../../messages/http.js';
 import { decodeBody } from '../../messages/httpBody.js';
-import { framingOf, headerValue } from '../../messages/httpHead.js';
+import { framingOf, headerValue, headLines, headSyntaxProblems, headText } from '../../messages/httpHead.js';
 import { messageEnd } from '../../messages/httpMessage.js';
 import { BODY_GAP } from '../../messages/httpStream.js';
 import type { UpstreamFailure } from '../../messages/upstreamText.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StrayBytes, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
-import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, endsInLine, PREVIEW_READ_BYTES, pushBody, type BodyReader } from './bodyLines.js';
+import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, endsInLine, PREVIEW_READ_BYTES, pushBody, type BodyReader, type HeadAsSent } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import { formatSpan } from '../../core/clock.js';
 import type { Side } from './lineText.js';
@@ -107,10 +108,18 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
     flag === 'lost' && lostHead ? `${lostHead} head lost in a capture gap: the bytes that came of it are shown` : flagText(flag, notHttp, nowhere ? upstream : undefined);
   for (const flag of flags) if (flag !== 'both-lengths') out.push({ side: 'event', kind: 'alert', text: `! ${alert(flag)}` });
   for (const message of [request, response]) if (message && bothLengths(message)) out.push({ side: 'event', kind: 'alert', text: `! ${message.kind} has both Content-Length and Transfer-Encoding: a request-smuggling sign (RFC 9112 6.3: Transfer-Encoding wins)`, of: side(message.dir) });
+  // Read once per message and view (the cache), as its body is.
+  const headOf = (message: HttpMessage, key: string): HeadAsSent | undefined => {
+    if (!cache.heads.has(key)) cache.heads.set(key, headAsSent(message, read));
+    return cache.heads.get(key);
+  };
+  for (const [message, key] of [[request, `${exchange.index}q`], [response, `${exchange.index}r`]] as const) {
+    for (const problem of (message && headOf(message, key)?.problems) || []) out.push({ side: 'event', kind: 'alert', text: `! ${message!.kind} head: ${escapeText(problem)}`, of: side(message!.dir) });
+  }
   const placed = notes.length > 0 ? new NotePlacer(notes, side) : undefined;
   const block = (message: HttpMessage, key: string): void => {
     placed?.before(message.dir, message.offset, out);
-    messageBlock(message, side(message.dir), bytes, expanded, cache, key, out);
+    messageBlock(message, headOf(message, key), side(message.dir), bytes, expanded, cache, key, out);
     placed?.upTo(message.dir, messageEnd(message), out);
   };
   const strayLines = (of: Side): void => {
@@ -128,7 +137,7 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
   const interimBlock = (interim: HttpResponse): void => block(interim, `${exchange.index}i${exchange.interim.indexOf(interim)}`);
   if (request && early.length > 0) {
     placed?.before(request.dir, request.offset, out);
-    headBlock(request, side(request.dir), out);
+    headBlock(request, headOf(request, `${exchange.index}q`), side(request.dir), out);
     // The blank line that ends the head was sent before the interim response came.
     out.push({ side: side(request.dir), kind: 'data', text: '' });
     tagRole(out, from, 'request');
@@ -166,16 +175,33 @@ function tagRole(out: MessageLine[], from: number, role: BodyRole): void {
 const shownField = (text: string): string => expandTabs(text, (piece) => withPlainBackslashes(escapeText(piece)));
 
 /** A message's start line, headers, body and trailer fields, then where it was cut when it was. */
-function messageBlock(message: HttpMessage, side: Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
-  headBlock(message, side, out);
+function messageBlock(message: HttpMessage, head: HeadAsSent | undefined, side: Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
+  headBlock(message, head, side, out);
   restBlock(message, side, bytes, expanded, cache, key, out);
 }
 
-/** A message's start line and header fields. */
-function headBlock(message: HttpMessage, side: Side, out: MessageLine[]): void {
+/** `message`'s head read as sent; undefined when its bytes cannot all be read (its parsed fields are shown then). */
+function headAsSent(message: HttpMessage, read: BodyReader): HeadAsSent | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = read(message.dir, message.offset, message.headLength);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < message.headLength) return undefined;
+  const text = headText(bytes);
+  return { lines: headLines(text), problems: headSyntaxProblems(text) };
+}
+
+/**
+ * A message's start line and header fields: its `head` lines as sent (a space before a colon, a
+ * folded line, a value's padding as they went), else as parsed.
+ */
+function headBlock(message: HttpMessage, head: HeadAsSent | undefined, side: Side, out: MessageLine[]): void {
   const start = message.kind === 'request' ? `${message.method} ${message.target} HTTP/${message.version}` : `HTTP/${message.version} ${message.status} ${message.reason}`;
-  out.push({ side, kind: 'data', text: shownField(start), ts: message.firstTs, at: { dir: message.dir, offset: message.offset } });
-  for (const header of message.headers) out.push({ side, kind: 'data', text: shownField(`${header.name}: ${header.value}`) });
+  const lines = head?.lines ?? [start, ...message.headers.map((header) => `${header.name}: ${header.value}`)];
+  out.push({ side, kind: 'data', text: shownField(lines[0]), ts: message.firstTs, at: { dir: message.dir, offset: message.offset } });
+  for (let i = 1; i < lines.length; i++) out.push({ side, kind: 'data', text: shownField(lines[i]) });
 }
 
 /**
