@@ -18,6 +18,7 @@ import { dispatch, otherPaneUse } from './keymap.js';
 import { screenLayout } from './layout.js';
 import { promptKey, promptPaste, type PromptScene } from './promptKeys.js';
 import { PasteInput } from './paste.js';
+import { EscapePairInput } from './escapePairs.js';
 import { RedrawScheduler } from './redraw.js';
 import { messageColumns, soleMessageColumns } from './statusBar.js';
 import { ScreenBoxes } from './boxes.js';
@@ -90,6 +91,7 @@ export class TuiApp {
   private quitting = false;
   private readonly mouse: MouseInput | undefined;
   private readonly paste: PasteInput;
+  private readonly escapePairs: EscapePairInput;
 
   constructor(private readonly options: TuiOptions) {
     this.closed = new Promise((resolve) => (this.close = resolve));
@@ -148,6 +150,8 @@ export class TuiApp {
     };
     if (options.follow) this.commands.setFollow(true);
     this.paste = new PasteInput(this.screen.program.input, (text) => this.onPaste(text));
+    // After the paste reader: its pairs reach the paste reader in their place, as keys.
+    this.escapePairs = new EscapePairInput(this.screen.program.input);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string } | undefined) => {
       if (this.paste.typed) this.onKey(key?.full ?? ch ?? '', ch);
     });
@@ -182,6 +186,7 @@ export class TuiApp {
     this.exchanges.dispose();
     this.mouse?.dispose();
     this.paste.dispose();
+    this.escapePairs.dispose();
     this.status.dispose();
   }
 
@@ -215,7 +220,8 @@ export class TuiApp {
     // CR-to-NL mapping was still on), as does ctrl-j: both are Enter.
     if (name === 'linefeed') name = 'enter';
     // Esc and a key typed within the terminal's escape time (tmux waits 500 ms by default) come
-    // as one Meta key; no key here is bound with Meta, so it is taken as typed: Esc, then the key.
+    // as one Meta key (with punctuation: see escapePairs.ts); no key here is bound with Meta, so it
+    // is taken as typed: Esc, then the key.
     // In a prompt the Esc cancels it and the key is dropped (a quick Esc y must not run y), so
     // one Esc always closes a prompt; Alt-Backspace (M-backspace) is an edit and does nothing.
     const meta = /^M-(.+)$/.exec(name);

@@ -36,3 +36,35 @@ describe('Esc in a prompt', () => {
     app.dispose();
   });
 });
+
+describe('Esc and a punctuation key in one read', () => {
+  it('Esc / in the conversation leaves the flow, then opens the search', async () => {
+    const { app, screen, status } = await openApp();
+    screen.press('Enter');
+    await screen.waitFor(() => screen.line(screen.rows - 1).startsWith(' x hex'));
+    screen.write('\x1b/');
+    await screen.waitFor(() => status().startsWith('/'));
+    expect(screen.line(screen.rows - 1)).not.toMatch(/^ x hex/);
+    app.dispose();
+  });
+
+  it('Esc ? in the list opens the help; keys after it in the read still come after', async () => {
+    const { app, screen } = await openApp();
+    screen.write('\x1b?');
+    await screen.waitFor(() => screen.text().join('\n').includes('flowspy keys'));
+    app.dispose();
+    const second = await openApp();
+    second.screen.write('\x1b/ab');
+    await second.screen.waitFor(() => second.status().startsWith('/ab'));
+    second.app.dispose();
+  });
+
+  it('in a prompt Esc / cancels it and drops the /', async () => {
+    const { app, screen, status } = await openApp();
+    screen.press('f', 'a');
+    await screen.waitFor(() => status().startsWith('filter: a'));
+    screen.write('\x1b/');
+    await screen.waitFor(() => status().includes('5 flows'));
+    app.dispose();
+  });
+});
