@@ -60,8 +60,15 @@ export function* replyCodes(conversation: LineConversation, name: string): Gener
 
 /** Commands kept waiting for their reply; past it the older half is dropped (a reply then blames a later one). */
 const MAX_PENDING = 256;
-/** A server line asking for more of the command under way: SASL `334` or `+` challenges, IMAP's `+` for a literal. */
 const CONTINUATION = /^(?:334|\+)(?:\s|$)/;
+
+/**
+ * True when `reply` (a server line of protocol `name`) asks for more of the command under way
+ * (SASL `334` or `+` challenges, IMAP's `+` for a literal): not the command's final reply.
+ */
+export function isContinuation(name: string, reply: string): boolean {
+  return name !== 'Redis' && CONTINUATION.test(reply);
+}
 /** A client line ending in an IMAP literal `{n}` or `{n+}`: the next line is part of the command. */
 const LITERAL_END = /\{\d+\+?\}$/;
 
@@ -111,7 +118,7 @@ export class ReplyTracker {
    */
   reply(line: LineItem, name: string): LineItem | undefined {
     const text = line.text;
-    if (CONTINUATION.test(text) && name !== 'Redis') {
+    if (isContinuation(name, text)) {
       this.continued = true;
       return undefined;
     }

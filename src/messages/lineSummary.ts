@@ -6,7 +6,7 @@
 import { otherDirection, type Direction } from '../core/types.js';
 import type { LineItem } from './lineItem.js';
 import type { LineConversation } from './lines.js';
-import { isErrorReply, isProbe } from './lineReplies.js';
+import { isContinuation, isErrorReply, isProbe } from './lineReplies.js';
 
 /**
  * The protocol a line conversation looks like, from its first client and server lines:
@@ -118,10 +118,19 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   const command = cut(items[at], items[at].text.slice(0, 60));
   const tag = /^\S+ /.exec(command)?.[0];
   let reply: LineItem | undefined;
-  for (let i = at + 1; i < items.length && items[i].dir !== clientDir; i++) {
+  // After a continuation (`+ `, `334`) the client's lines answer it: the command goes on.
+  let continued = false;
+  for (let i = at + 1; i < items.length; i++) {
     const r = items[i];
+    if (r.dir === clientDir) {
+      if (!continued) break;
+      continue;
+    }
+    if (r.kind !== 'line') continue;
+    continued = isContinuation(known, r.text);
+    if (continued) continue;
     // IMAP's reply is the tagged line (untagged `* ...` lines and a literal's rest come before it).
-    if (r.kind === 'line' && (known === 'IMAP' && tag !== undefined ? r.text.startsWith(tag) : tag === undefined || !r.text.startsWith('* '))) {
+    if (known === 'IMAP' && tag !== undefined ? r.text.startsWith(tag) : tag === undefined || !r.text.startsWith('* ')) {
       reply = r;
       break;
     }

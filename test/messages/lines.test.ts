@@ -770,6 +770,17 @@ describe('the command an error reply answers', () => {
       .toBe('! POP3 AUTH PLAIN → -ERR (2 cmds)');
   });
 
+  it('an AUTH that succeeds is summed up by its final reply, not its continuation', () => {
+    expect(summary(['s2c', '+OK POP3\r\n'], ['c2s', 'AUTH PLAIN\r\n'], ['s2c', '+ \r\n'], ['c2s', 'AGJvYgBwdw==\r\n'], ['s2c', '+OK 3 messages\r\n'], ['c2s', 'STAT\r\n']))
+      .toBe('POP3 AUTH PLAIN → +OK (3 cmds)');
+    expect(summary(['s2c', '* OK ready\r\n'], ['c2s', 'a1 AUTHENTICATE PLAIN\r\n'], ['s2c', '+ \r\n'], ['c2s', 'AGJvYgBwdw==\r\n'], ['s2c', '* CAPABILITY IMAP4rev1\r\na1 OK done\r\n']))
+      .toBe('IMAP a1 AUTHENTICATE PLAIN → OK (2 cmds)');
+    expect(summary(['s2c', '220 mx ESMTP\r\n'], ['c2s', 'AUTH LOGIN\r\n'], ['s2c', '334 VXNlcm5hbWU6\r\n'], ['c2s', 'Ym9i\r\n'], ['s2c', '334 UGFzc3dvcmQ6\r\n'], ['c2s', 'aHVudGVyMg==\r\n'], ['s2c', '235 ok\r\n']))
+      .toBe('SMTP AUTH LOGIN → 235 (3 cmds)');
+    // No final reply yet: the continuation is all there is to say.
+    expect(summary(['s2c', '+OK POP3\r\n'], ['c2s', 'AUTH PLAIN\r\n'], ['s2c', '+ \r\n'])).toBe('POP3 AUTH PLAIN → +');
+  });
+
   it('IMAP: a tagged reply answers the command of its tag; literals belong to their command', () => {
     expect(summary(['s2c', '* OK ready\r\n'], ['c2s', 'a1 SELECT INBOX\r\na2 FETCH 1 BODY[]\r\n'], ['s2c', 'a1 NO no such box\r\na2 BAD no box\r\n']))
       .toBe('! IMAP a1 SELECT INBOX → NO (2 cmds)');
