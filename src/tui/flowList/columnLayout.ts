@@ -26,7 +26,7 @@ export interface ColumnLayout {
   readonly preview: number;
   /** Bytes columns start with the ↑/↓ glyph. */
   readonly arrows: boolean;
-  /** State labels in full (`half-closed`, `timed out`) rather than short (`half`, `t/out`). */
+  /** State labels in full (`half-closed`, `timed out`) rather than short (`h-clos`, `t/out`). */
   readonly longStates: boolean;
   /** No client column, nor arrow: number, server, state, note mark and summary only. */
   readonly compact: boolean;

@@ -81,7 +81,7 @@ export interface RowOptions {
 const SHORT_STATES: Record<FlowState, string> = {
   open: 'open',
   'half-open': 'h-open',
-  'half-closed': 'half',
+  'half-closed': 'h-clos',
   closed: 'closed',
   reset: 'reset',
   refused: 'refused',

@@ -47,7 +47,7 @@ describe('flow rows: layout by width', () => {
     [80, true, [
       '123456 …00:54321 → …34:443    open    • GET /api/v2/chickens.json HTTP/1.1      ',
       '     7 […4]:5000 ? …0.0.2:25  t/out     220 mail.example ESMTP                  ',
-      '     8 …0.0.9:1  → …0.0.2:80  half                                              ',
+      '     8 …0.0.9:1  → …0.0.2:80  h-clos                                            ',
       '     9 …0.0.9:2  → …0.0.2:80  reset                                             ',
       '    10 …0.0.9:3  → …0.0.2:80  closed                                            ',
     ]],
@@ -130,7 +130,7 @@ describe('flow rows: flows the capture ended, flows the idle timeout ended', () 
     store.add({ id: 2, client: '10.0.0.9:2', server: '10.0.0.2:80', closedC2s: true, lastTs: 1_600_000, end: { ts: 9_000_000_000, reason: 'timeout', detail: CAPTURE_ENDED } });
     store.add({ id: 3, client: '10.0.0.9:3', server: '10.0.0.2:80', lastTs: 1_500_000, end: { ts: 31_500_000, reason: 'timeout', detail: 'idle' } });
     const rows = formatRows([...store.flows()], options(store, 120, true)).map((r) => r.text.trim().split(/ +/).slice(4, 8).join(' '));
-    expect(rows).toEqual(['open ↑0 ↓0 1.6s', 'half ↑0 ↓0 600ms', 't/out ↑0 ↓0 500ms']);
+    expect(rows).toEqual(['open ↑0 ↓0 1.6s', 'h-clos ↑0 ↓0 600ms', 't/out ↑0 ↓0 500ms']);
   });
 });
 
