@@ -34,7 +34,9 @@ export function droppedPairs(text: string): DroppedPair[] {
     // Every character before a sequence is a key of its own.
     reported += match.index;
     const pair = DROPPED_PAIR.exec(match[0]);
-    if (pair) pairs.push({ key: pair[1]!, after: reported });
+    // `ESC [` ending a read is more likely the start of an arrow key split by a slow link than Esc then `[`: left dropped.
+    const splitSequence = match[0] === '\x1b[' && match.index + 2 === rest.length;
+    if (pair && !splitSequence) pairs.push({ key: pair[1]!, after: reported });
     else if (!/^\x1b[^a-zA-Z0-9 \x7f\b\x1b]$/.test(match[0])) reported++;
     rest = rest.slice(match.index + match[0].length);
   }

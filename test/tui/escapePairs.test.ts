@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { droppedPairs } from '../../src/tui/escapePairs.js';
 
 describe('droppedPairs', () => {
-  it.each(['/', '?', '[', ']', '<', '>', '+', '-', '\t'])('finds Esc then %j, which blessed drops', (key) => {
+  it.each(['/', '?', ']', '<', '>', '+', '-', '\t'])('finds Esc then %j, which blessed drops', (key) => {
     expect(droppedPairs(`\x1b${key}`)).toEqual([{ key, after: 0 }]);
   });
 
@@ -20,6 +20,8 @@ describe('droppedPairs', () => {
     ['paste markers', '\x1b[200~text\x1b[201~'],
     ['a mouse report (blessed drops the read)', '\x1b[<0;10;5M\x1b/'],
     ['a function key', '\x1b[15~'],
+    // More likely an arrow key a slow link split after its ESC [ than Esc then [.
+    ['ESC [ ending a read', 'a\x1b['],
   ])('leaves %s alone', (_, text) => {
     expect(droppedPairs(text)).toEqual([]);
   });
