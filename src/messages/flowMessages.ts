@@ -76,6 +76,8 @@ export class FlowMessages {
   upstreamFailure: UpstreamFailure | undefined = undefined;
   /** {@link firstTrouble} of `http` as of its `changes` count `at`. */
   private trouble: Trouble & { at: number } = { flagged: -1, failed: -1, at: -1 };
+  /** {@link failedItem}'s item and its position, as last looked up. */
+  private failedAt: { item: LineItem; index: number } | undefined = undefined;
 
   /**
    * `listener` hears each message as it is over; `channels`, shared by the flows of a table, links
@@ -221,6 +223,20 @@ export class FlowMessages {
     const { flagged, failed } = this.firstTrouble();
     const at = flagged >= 0 ? flagged : failed;
     return at > 0 ? at : undefined;
+  }
+
+  /**
+   * The position in `lines.items` of the command whose error reply a line protocol's summary
+   * names (`! SMTP RCPT TO:<x@y.test> → 554`; the reply itself when no command came before it),
+   * when not the first item; else undefined.
+   */
+  failedItem(): number | undefined {
+    const failure = this.lines?.failure;
+    if (!failure) return undefined;
+    const item = failure.command ?? failure.reply;
+    // Looked up once per failure: the list asks for it every frame.
+    if (this.failedAt?.item !== item) this.failedAt = { item, index: this.lines!.items.indexOf(item) };
+    return this.failedAt.index > 0 ? this.failedAt.index : undefined;
   }
 
   /** The first flagged and first failed exchange, scanned again only after the exchanges changed (summary runs per visible row and frame). */

@@ -136,9 +136,11 @@ export class ConversationPane {
     if (exchange) this.view.showOffset(exchange.dir, exchange.offset);
   }
 
-  /** Where HTTP exchange `index` of `flowId` starts: its request's first byte (its response's without one). */
+  /** Where unit `index` of `flowId` starts: an HTTP exchange's request's first byte (its response's without one), a line item's. */
   private exchangeStart(flowId: number, index: number): { readonly dir: Direction; readonly offset: number } | undefined {
-    const exchange = this.messagesOf?.(flowId)?.http?.exchanges[index];
+    const messages = this.messagesOf?.(flowId);
+    if (!messages?.http) return messages?.lines?.items[index];
+    const exchange = messages.http.exchanges[index];
     return exchange?.request ?? exchange?.response;
   }
 

@@ -82,12 +82,14 @@ export class FlowMatcher {
   }
 
   /**
-   * The exchange of flow `id` its row names: the one the filter's message words point at, else
-   * the one its summary is of when not the first (`#2 GET … → after-close`); undefined for none.
+   * The unit of flow `id` its row names: the HTTP exchange the filter's message words point at,
+   * else the one its summary is of when not the first (`#2 GET … → after-close`), else the line
+   * protocol's command whose error reply it names (`! SMTP RCPT TO:<x@y.test> → 554`), as a
+   * position in `http.exchanges` or `lines.items`; undefined for none.
    */
   namedExchange(id: number): number | undefined {
     const messages = this.messages?.(id);
-    return matchedExchange(this.active, messages) ?? messages?.summedExchange();
+    return matchedExchange(this.active, messages) ?? messages?.summedExchange() ?? messages?.failedItem();
   }
 
   /** Whether flow `id`'s bytes answer the filter's `~text` words as wanted (true without such words; false until searched). */
