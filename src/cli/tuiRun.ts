@@ -81,8 +81,11 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   let problem: string | undefined;
   let app: TuiApp | undefined;
   const outputs = buildOutputs({ ...config, textView: undefined }, () => undefined);
+  // What the outputs that failed said: on the screen as it happens, and on stderr once it is gone.
+  const outputFailures: string[] = [];
   const failSafe = new FailSafeOutputs(outputs, (line) => {
     problem = line;
+    outputFailures.push(line);
     app?.sourceChanged();
   });
   const messages = new MessageTable();
@@ -152,6 +155,7 @@ export async function runTuiCommand(config: CliConfig): Promise<number> {
   }
   if (!config.quiet) process.stderr.write(result.summary + '\n');
   if (result.problem && result.code !== 0) process.stderr.write(`flowspy: ${escapeText(result.problem)}\n`);
+  for (const line of outputFailures) process.stderr.write(`flowspy: ${escapeText(line)}\n`);
   if (failSafe.failed) return EXIT_OUTPUT_FAILED;
   // A capture stopped early is interrupted for a signal or ctrl-c, and a choice for `q` (exit 0).
   if ((signalled || app.interrupted) && (result.code === 0 || result.code === EXIT_INTERRUPTED)) return EXIT_INTERRUPTED;

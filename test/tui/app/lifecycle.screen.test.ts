@@ -191,6 +191,17 @@ describe('a damaged capture', () => {
   });
 });
 
+describe('an output that fails while the screen is open', () => {
+  it('--har /dev/full: written at the end, it fails after q; stderr says why, exit 1', async () => {
+    const screen = openFlowspy(['-r', demoPcap, '--har', '/dev/full']);
+    await screen.waitFor((s) => statusRow(s).includes('5 flows'));
+    screen.press('q');
+    expect((await screen.waitForExit()).exitCode).toBe(1);
+    expectRestored(screen);
+    expect(lines(screen).join('\n')).toContain('flowspy: cannot write /dev/full: no space left on device');
+  });
+});
+
 describe('-r - with no pipe', () => {
   it('stdin is the terminal: one line and exit 2, never the keys read as a capture', async () => {
     const screen = openFlowspy(['-r', '-']);
