@@ -133,42 +133,45 @@ function endpointParts(endpoint: { addr: string; port: number }): [string, strin
   return [addr.includes(':') ? `[${addr}]` : addr, `:${endpoint.port}`];
 }
 
-/** The preview cut to `columns`, with an ellipsis where cut (see the comment inside for summaries). */
-function fitPreview(text: string, columns: number, ellipsis: string, arrow: string): string {
+/**
+ * The preview cut to `columns`, with an ellipsis where cut; a summary's (`arrow` given: see the
+ * comment inside) keeps its outcome.
+ */
+function fitPreview(text: string, columns: number, ellipsis: string, arrow: string | undefined): string {
   if (stringColumns(text) <= columns) return pad(text, columns);
   if (columns <= 0) return '';
   const dots = stringColumns(ellipsis);
   const cutEnd = (): string => pad(headCut(text, columns - dots).trimEnd() + ellipsis, columns);
-  // A summary's outcome (` → 302 (3 req)`) is what the row is read for: when cutting the end
-  // would hide its status, the request is cut instead. What follows the status stays too while
-  // the request keeps half the column; else the status alone, while the request keeps a few.
-  const at = text.lastIndexOf(arrow);
-  if (at <= 0) return cutEnd();
+  // A summary's outcome (` → 302 (3 req)`) is what the row is read for, so the request is cut
+  // instead. What follows the status (` (3 req)`, ` (cut short)`) is shown whole or not at all:
+  // a cut one (`(c…`) reads as nothing.
+  const at = arrow === undefined ? -1 : text.lastIndexOf(arrow);
+  if (arrow === undefined || at <= 0) return cutEnd();
   const request = text.slice(0, at);
   const requestColumns = stringColumns(request);
   const outcome = text.slice(at);
   const status = STATUS.exec(outcome)?.[0] ?? outcome;
-  if (requestColumns + stringColumns(status) <= columns - dots) return cutEnd();
   const keeping = (kept: string, least: number): string | undefined => {
+    if (requestColumns + stringColumns(kept) <= columns) return pad(request + kept, columns);
     const room = columns - stringColumns(kept) - dots;
     return room >= least ? pad(headCut(request, room) + ellipsis + kept, columns) : undefined;
   };
-  // The request keeps its method and a few columns of its target (`! POST /upload/…`) before
-  // a long outcome (`→ (status line cut) (12 req)`) is cut at its end instead.
+  // The request keeps its method and a few columns of its target (`! POST /upload/…`) beside
+  // the whole outcome; else the status alone.
   const method = stringColumns(METHOD.exec(request)?.[0] ?? '');
   const least = Math.min(requestColumns, Math.max(MIN_SUMMARY_HEAD, method + MIN_TARGET));
   // A long status in words (`→ (status line cut)`): the request cut to `least`, then as much of
-  // the outcome as fits, cut at its end, when its arrow and a few of its characters fit.
+  // the status as fits, cut at its end, when its arrow and a few of its characters fit.
   const headed = (): string | undefined => {
     if (!status.includes('(')) return undefined;
     const head = requestColumns <= least ? request : headCut(request, least - dots) + ellipsis;
     const room = columns - stringColumns(head) - dots;
-    return room >= stringColumns(arrow) + 3 ? pad(head + headCut(outcome, room).trimEnd() + ellipsis, columns) : undefined;
+    return room >= stringColumns(arrow) + 3 ? pad(head + headCut(status, room).trimEnd() + ellipsis, columns) : undefined;
   };
   // In a narrow pane the status goes on beside the method and a character of the target. A
   // status code or word is never cut (`→ 20…` would read as another one): else the request
   // alone is shown.
-  return keeping(outcome, Math.max(least, Math.ceil(columns / 2)))
+  return keeping(outcome, least)
     ?? keeping(status, Math.min(requestColumns, method + 1)) ?? headed()
     ?? pad(headCut(request, columns - dots).trimEnd() + ellipsis, columns);
 }
@@ -251,7 +254,7 @@ function formatRow(flow: ListedFlow, layout: ColumnLayout, options: RowOptions):
   const tail: RowSpan[] = [
     { text: flow.notes.length > 0 ? g.note : flow.gaps > 0 ? g.gap : ' ', style: 'note' },
     space,
-    ...previewSpans(fitPreview(preview.text, layout.preview, g.ellipsis, arrow), arrow, preview.summarized, preview.replied),
+    ...previewSpans(fitPreview(preview.text, layout.preview, g.ellipsis, preview.summarized ? arrow : undefined), arrow, preview.summarized, preview.replied),
   ];
   const up = layout.arrows ? g.up : '';
   const down = layout.arrows ? g.down : '';

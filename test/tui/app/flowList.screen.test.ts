@@ -19,14 +19,14 @@ describe('flow list', () => {
     expect(rows).toHaveLength(5);
     expect(rows.map((row) => /^ *(\d+) /.exec(row)?.[1])).toEqual(['1', '2', '3', '4', '5']);
     expect(rows[0]).toMatch(/ closed +GET \/ → 200 \(2 req\)$/);
-    expect(rows[1]).toMatch(/:25 +closed +SMTP EHLO laptop\.example\.com → 250 \(5 c…$/);
+    // A summary too long keeps its outcome whole (never `(5 c…`) and cuts its request.
+    expect(rows[1]).toMatch(/:25 +closed +SMTP EHLO laptop\.example… → 250 \(5 cmds\)$/);
     // The flagged exchange is summed up: #2 and its status (after-close).
-    expect(rows[2]).toMatch(/ reset +• ! #2 GET \/api\/status\?\S*… → after-close$/);
+    expect(rows[2]).toMatch(/ reset +• ! #2 GET \/api\/\S*… → after-close \(2 req\)$/);
     // The client and the server keep the end of their address (`…23` of 192.168.1.23).
     expect(rows[0]).toMatch(/^ +1 …23:51000 → …51\.100\.10:80 closed /);
     expect(rows[3]).toMatch(/^ +4 …3\]:50100 → \[…2::7\]:7777 +closed .*\\x00\\x00/);
-    // A summary cut at its end keeps its status.
-    expect(rows[4]).toMatch(/^ +5 …23:51010 → …100\.20:8080 +reset +! GET \/reports\/2025\/annual\.csv → 200 \(c…$/);
+    expect(rows[4]).toMatch(/^ +5 …23:51010 → …100\.20:8080 +reset +! GET \/reports\/2025\/a… → 200 \(cut short\)$/);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
 
     const status = statusRow(screen);
@@ -48,7 +48,7 @@ describe('flow list', () => {
     screen.press('j');
     await screen.waitFor(' #3 192.168.1.23:51002');
     expect(isInverse(screen, 3, '  3 …23:51002')).toBe(true);
-    expect(isInverse(screen, 3, ' ! #2 GET /api/status?agai… → after-close')).toBe(true);
+    expect(isInverse(screen, 3, ' ! #2 GET /api/sta… → after-close (2 req)')).toBe(true);
     screen.press('G');
     await screen.waitFor(' #5 ');
     expect(isInverse(screen, 5, 'GET /repo')).toBe(true);
@@ -113,19 +113,19 @@ describe('flow list', () => {
 
     await applyFilter(':25', '1/5 flows');
     expect(statusRow(screen)).toContain('filter :25');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 +closed +SMTP EHLO laptop\.example\.com → 250 \(5 c…$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .*:25 +closed +SMTP EHLO laptop\.example… → 250 \(5 cmds\)$/)]);
 
     await applyFilter('reset', '2/5 flows');
     expect(statusRow(screen)).toContain('filter reset');
     expect(listRows(screen).map((row) => row.trim().split(' ')[0])).toEqual(['3', '5']);
 
     await applyFilter('has:note', '1/5 flows');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! #2 GET \/api\/\S*… → after-close$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +3 .* • ! #2 GET \/api\/\S*… → after-close \(2 req\)$/)]);
 
     // "Lunch" is only in the body of the mail (flow 2), not in any preview.
     await applyFilter('~Lunch', '1/5 flows');
     expect(statusRow(screen)).toContain('filter ~Lunch');
-    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO laptop\.example\.com → 250 \(5 c…$/)]);
+    expect(listRows(screen)).toEqual([expect.stringMatching(/^ +2 .* SMTP EHLO laptop\.example… → 250 \(5 cmds\)$/)]);
 
     screen.press('f');
     await screen.waitFor((s) => statusRow(s).startsWith('filter: ~Lunch'));
@@ -175,7 +175,7 @@ describe('flow list', () => {
     await screen.waitFor((s) => statusRow(s).includes('match 3 of 3 '));
     screen.press('N');
     await screen.waitFor((s) => statusRow(s).includes('match 2 of 3 '));
-    // Row 3 shows `GET /api/status?agai… → after-close`: the status row says what matched.
+    // Row 3 shows `GET /api/sta… → after-close (2 req)`: the status row says what matched.
     screen.press('/', 'again=1', 'Enter');
     await screen.waitFor((s) => /match 1 of 1: .*\/api\/status\?again=1/.test(statusRow(s) + hintRow(s)));
     expect(isInverse(screen, rowOf(3), '  3 …23')).toBe(true);
@@ -190,8 +190,8 @@ describe('flow list', () => {
     screen.resize(120, 40);
     await screen.waitFor((s) => rowWith(s, ' #1 ') === 13 && hintRow(s).includes('q quit'));
     const wide = listRows(screen);
-    expect(wide[1]).toMatch(/^ +2 192\.168\.1\.50:40222 +→ 203\.0\.113\.25:25 +closed .* SMTP EHLO laptop\.example\.com → 250 \(5 cmd…$/);
-    expect(wide[4]).toContain('! GET /reports/2025/annual.csv → 200');
+    expect(wide[1]).toMatch(/^ +2 192\.168\.1\.50:40222 +→ 203\.0\.113\.25:25 +closed .* SMTP EHLO laptop\.example\.c… → 250 \(5 cmds\)$/);
+    expect(wide[4]).toContain('! GET /reports/2025/ann… → 200 (cut short)');
     expect(hintRow(screen)).toContain('? help  q quit');
     expect(screen.line(14)).toContain('connected (handshake seen)');
     expect(rowWith(screen, '< Content-Type: text/html; charset=utf-8')).toBeGreaterThan(14);
@@ -201,7 +201,7 @@ describe('flow list', () => {
     const narrow = listRows(screen);
     expect(narrow).toHaveLength(5);
     expect(narrow[0]).toMatch(/GET \/ → 200 \(2 req\)$/);
-    expect(narrow[1]).toMatch(/SMTP EHLO laptop\.example\.com → 250 \(5 c…$/);
+    expect(narrow[1]).toMatch(/SMTP EHLO laptop\.example… → 250 \(5 cmds\)$/);
     expect(screen.text().every((line) => line.length <= 80)).toBe(true);
     await quit(screen);
   });

@@ -105,7 +105,7 @@ describe('help and exit', () => {
 
   it('-r - reads the capture from stdin and the keys from the terminal', async () => {
     const screen = openShell(`cat demo/demo.pcap | exec "${process.execPath}" "${cli}" -r -`);
-    await screen.waitFor((s) => statusRow(s).startsWith(' stdin · 5 flows') && / SMTP EHLO laptop\.example\.com → 250 \(5 c…$/.test(listRows(s)[1] ?? ''));
+    await screen.waitFor((s) => statusRow(s).startsWith(' stdin · 5 flows') && / SMTP EHLO laptop\.example… → 250 \(5 cmds\)$/.test(listRows(s)[1] ?? ''));
     screen.press('j', 'Enter');
     await toRawText(screen);
     expect(lines(screen)).toContain('< 220 mail.example.org ESMTP Postfix (Debian/GNU)');
@@ -135,7 +135,7 @@ describe('help and exit', () => {
     try {
       await writer.write(readFileSync(demoPcap));
       // Still loading (the writer holds the pipe open), and the summaries are there.
-      await screen.waitFor((s) => / GET \/ → 200 \(2 re/.test(listRows(s)[0] ?? '') && / SMTP EHLO laptop\.example\.com → 250 \(5 c…$/.test(listRows(s)[1] ?? ''));
+      await screen.waitFor((s) => / GET \/ → 200 \(2 re/.test(listRows(s)[0] ?? '') && / SMTP EHLO laptop\.example… → 250 \(5 cmds\)$/.test(listRows(s)[1] ?? ''));
       expect(statusRow(screen)).toMatch(/^ stdin · 5 flows .*· loading/);
       screen.press('j', 'Enter');
       await screen.waitFor((s) => statusRow(s).includes('· messages ·'));

@@ -16,7 +16,7 @@ describe('messages on the screen', () => {
   it('the demo HTTP flow shows its two requests as messages; the flagged flow is marked', async () => {
     const screen = await openDemo();
     expect(listRows(screen)[0]).toMatch(/ GET \/ → 200 \(2 req\)$/);
-    expect(listRows(screen)[2]).toMatch(/ • ! #2 GET \/api\/\S*… → after-close$/);
+    expect(listRows(screen)[2]).toMatch(/ • ! #2 GET \/api\/\S*… → after-close \(2 req\)$/);
     screen.press('Enter', 'z');
     await screen.waitFor((s) => statusRow(s).includes('· messages ·') && rowWith(s, ' #1 192.168.1.23') === 0 && rowWith(s, '= #1 GET / → 200 OK') > 0);
     expect(conversationRows(screen)).toContain('> GET / HTTP/1.1');

@@ -249,19 +249,19 @@ describe('flow rows: the header names a shared address, never cut silently', () 
 });
 
 describe('flow rows: a summary cut to its width', () => {
-  it('keeps the outcome (→ status, count) and cuts the request; a long outcome cuts at the end', () => {
+  it('keeps the outcome (→ status, count) and cuts the request; a long status in words cuts at the end', () => {
     const store = new FakeStore();
     store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
     const row = (text: string): string => formatRows([...store.flows()], { ...options(store, 100), preview: () => summary(text) })[0].text;
     expect(row('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v → 302 (3 req)')).toMatch(/ GET \/site\S*… → 302 \(3 req\) *$/);
-    expect(row('POST /x → (lost in a capture gap) and more words here')).toMatch(/ POST \/x → \(lost in a [^…]*…$/);
+    expect(row('POST /x → (lost in a capture gap) and more words here')).toMatch(/ POST \/x → \(lost in a capture gap\) *$/);
     expect(row('GET / → 200')).toMatch(/ GET \/ → 200 *$/);
-    // At 60 columns (30 for the summary): what follows the status stays while the request keeps
-    // half the column; then the status alone; a short request with a long outcome is cut at the end.
+    // At 60 columns (30 for the summary): what follows the status stays whole while the request
+    // keeps its method and 8 columns of target; else the status alone, never a piece of what follows.
     const narrow = (text: string): string => formatRows([...store.flows()], { ...options(store, 60), preview: () => summary(text) })[0].text;
     expect(narrow('! GET /api/status?again=1 → 200 (2 req)')).toMatch(/ ! GET \/api\/stat… → 200 \(2 req\)$/);
     expect(narrow('! GET /site=126885/bnum=opera1/bins=1/opid=10030285/ve… → 302 (head lost)')).toMatch(/ ! GET \/site=126885\/bnum… → 302$/);
-    expect(narrow('GET /x → 200 (12 req) and more and more')).toMatch(/ GET \/x → 200 \(12 req\) and mor…$/);
+    expect(narrow('GET /x → 200 (12 req) and more and more')).toMatch(/ GET \/x → 200 +$/);
     expect(narrow('GET /a → (no response from the server at all)')).toMatch(/ GET \/a → \(no response from th…$/);
     // A long outcome: the request keeps its method and a few columns of target, the outcome is cut at its end.
     expect(narrow('! POST /upload/photos/2004/DSC07858.JPG → (head lost in a capture gap)')).toMatch(/ ! POST \/upload… → \(head lost… *$/);
@@ -269,6 +269,32 @@ describe('flow rows: a summary cut to its width', () => {
     // With ASCII glyphs the summary's arrow is `->` (FlowView.describe).
     const ascii = formatRows([...store.flows()], { ...options(store, 100, false), preview: () => summary('GET /site=126885/bnum=opera1/bins=1/opid=10030285/v -> 302 (3 req)') })[0].text;
     expect(ascii).toMatch(/ GET \/si\S*~ -> 302 \(3 req\) *$/);
+  });
+});
+
+describe('flow rows: what follows a summary\'s status', () => {
+  it('is shown whole or not at all, at any width (never `(5 c…`)', () => {
+    const store = new FakeStore();
+    store.add({ id: 1, client: '10.0.0.1:1000', server: '10.0.0.2:80' });
+    const cases: [string, RegExp][] = [
+      ['! GET /reports/2025/annual.csv → 200 (cut short)', / → 200(?: \(cut short\))? *$/],
+      ['SMTP EHLO laptop.example.com → 250 (5 cmds)', / → 250(?: \(5 cmds\))? *$/],
+      ['GET /site=126885/bnum=opera1/bins=1 → 302 (2 req)', / → 302(?: \(2 req\))? *$/],
+    ];
+    for (const [text, outcome] of cases) {
+      for (let width = 30; width <= 160; width++) {
+        const row = formatRows([...store.flows()], { ...options(store, width), preview: () => summary(text) })[0].text;
+        expect(stringColumns(row), `${width}: ${row}`).toBe(width);
+        if (row.includes('→')) expect(row, `${width}`).toMatch(outcome);
+      }
+    }
+    // The demo's rows at 80 columns (40 for the summary): the request cut, the outcome whole.
+    const at80 = (text: string): string => formatRows([...store.flows()], { ...options(store, 80), preview: () => summary(text) })[0].text;
+    expect(at80(cases[0][0])).toMatch(/ ! GET \/reports\/\S*… → 200 \(cut short\)$/);
+    expect(at80(cases[1][0])).toMatch(/ SMTP EHLO laptop\S*… → 250 \(5 cmds\)$/);
+    // A first line of captured bytes (no summary) is cut at its end, visibly, arrow or not.
+    const raw = formatRows([...store.flows()], { ...options(store, 80), preview: () => ({ text: `${cases[1][0]} and more`, summarized: false, replied: false }) })[0].text;
+    expect(raw).toMatch(/ SMTP EHLO laptop\.example\.com → 250 \(5 c…$/);
   });
 });
 
