@@ -10,7 +10,7 @@
  * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
  */
 import type { Glyphs } from '../glyphs.js';
-import { fitMiddle, headFitting, stringColumns } from '../width.js';
+import { fitMiddle, stringColumns } from '../width.js';
 import {
   exchangeAnnouncedSize, exchangeCut, exchangeDuration, exchangeFlagged, exchangeHeadLostPart, exchangeLabel, exchangeMethod, exchangeResponseHeadLost, exchangeSize, exchangeStatus, exchangeTarget, type ListedExchange,
 } from './exchangeFields.js';
@@ -107,27 +107,20 @@ function formatExchangeRow(listed: ListedExchange, columns: ExchangeColumns, opt
   return assemble(listed.flowId, selected, spans, options.width);
 }
 
-/** Columns a request's path keeps at least beside its host before the host is cut too. */
-const MIN_PATH = 8;
-
 /**
- * A request (`host/path?query`, escaped) in `columns`: whole when it fits; else host and path
- * whole and the query cut from its end (`host/path?a=1&b…`); else the host whole and the path
- * cut in its middle (its start says where, its end names the resource), `…` after it when a query
- * was dropped; else (a host leaving fewer than {@link MIN_PATH} columns) all of it cut in its middle.
+ * A request (`host/path?query`, escaped) in `columns`: whole when it fits; else the host whole and
+ * the rest cut in its middle (its start says where, its end tells requests apart:
+ * `host/s2/favi…=www.youtube.com`) while the rest keeps half the columns; else all of it cut in
+ * its middle. Its end is always kept.
  */
 export function fitRequest(request: string, columns: number, ellipsis: string): string {
   if (stringColumns(request) <= columns) return request;
-  const ellipsisColumns = stringColumns(ellipsis);
+  const slash = request.indexOf('/');
   const query = request.indexOf('?');
-  const base = query < 0 ? request : request.slice(0, query);
-  if (query >= 0 && stringColumns(base) + ellipsisColumns <= columns) return headFitting(request, columns - ellipsisColumns) + ellipsis;
-  const slash = base.indexOf('/');
-  const host = slash < 0 ? '' : base.slice(0, slash);
-  const path = base.slice(host.length);
-  const dropped = query >= 0 ? ellipsis : '';
-  const room = columns - stringColumns(host) - stringColumns(dropped);
-  if (slash >= 0 && room >= Math.min(MIN_PATH, stringColumns(path))) return host + fitMiddle(path, room, ellipsis) + dropped;
+  const host = slash < 0 || (query >= 0 && query < slash) ? '' : request.slice(0, slash);
+  const rest = request.slice(host.length);
+  const room = columns - stringColumns(host);
+  if (host !== '' && room >= Math.min(stringColumns(rest), Math.ceil(columns / 2))) return host + fitMiddle(rest, room, ellipsis);
   return fitMiddle(request, columns, ellipsis);
 }
 

@@ -20,7 +20,7 @@ const rows = (width: number, glyphs = UNICODE_GLYPHS) => formatExchangeRows(ROWS
 describe('exchange rows', () => {
   it('at 80 columns: number, mark, method, request cut in its middle, status, size, time', () => {
     expect(rows(80).map((row) => row.text)).toEqual([
-      '    12#1   GET  www.example.com/assets/j…th/app.bundle.min.js… 200    123k  1.5s',
+      '    12#1   GET  www.example.com/assets/js…undle.min.js?v=12345 200    123k  1.5s',
       '    12#2 ! POST www.example.com/api                            after-close      ',
       '1234#1000 ! -    (no request)                                   502       0 <.1m',
       '     3#1   GET  evil\\x1b[31m\\u{202e}/\\u{9b}31m                 -         -     -',
@@ -175,16 +175,26 @@ describe('exchange rows in narrow panes', () => {
 
 describe('fitRequest', () => {
   const chartbeat = 'ping.chartbeat.net/ping?h=example.co.il&p=%2F&u=abc&d=example.co.il&g=1234&n=1&f=00001&c=0&x=0&m=0&y=2210&o=1280&w=620&j=45&R=0&W=0&I=0&E=0&e=0&r=&b=2000&t=%D7%97%D7%93%D7%A9%D7%95%D7%AA&tz=-120&sn=1&_';
-  it('keeps host and path and cuts the query from its end', () => {
-    expect(fitRequest(chartbeat, 40, '…')).toBe('ping.chartbeat.net/ping?h=example.co.il…');
+  it('keeps the host whole and cuts the rest in its middle: the query\'s end stays', () => {
+    expect(fitRequest(chartbeat, 40, '…')).toBe('ping.chartbeat.net/ping?h…tz=-120&sn=1&_');
     expect(fitRequest('a.test/p?q=1', 40, '…')).toBe('a.test/p?q=1');
-    expect(fitRequest('a.test/path?q=1', 12, '…')).toBe('a.test/path…');
+    expect(fitRequest('a.test/path?q=1', 12, '…')).toBe('a.test/…?q=1');
+    expect(fitRequest('www.example.com/assets/js/vendor/app.bundle.min.js', 36, '…')).toBe('www.example.com/asset….bundle.min.js');
+    expect(fitRequest('www.example.com/assets/js/vendor/app.bundle.min.js?v=1', 36, '…')).toBe('www.example.com/asset…dle.min.js?v=1');
   });
 
-  it('then cuts the path in its middle beside the whole host, then all of it', () => {
-    expect(fitRequest('www.example.com/assets/js/vendor/app.bundle.min.js', 36, '…')).toBe('www.example.com/asset….bundle.min.js');
-    // A query dropped: `…` after the path too.
-    expect(fitRequest('www.example.com/assets/js/vendor/app.bundle.min.js?v=1', 36, '…')).toBe('www.example.com/asset…bundle.min.js…');
+  it('tells apart requests that differ only at the end of their query, at any width (favicons of pcapplusplus example2)', () => {
+    const domains = ['en.wikipedia.org', 'www.youtube.com', 'www.urbandictionary.com', 'www.internetslang.com', 'www.yelp.com', 'www.ynbarnyc.com'];
+    const requests = domains.map((d) => `s2.googleusercontent.com/s2/favicons?domain=${d}`);
+    for (let columns = 16; columns <= 60; columns++) {
+      const shown = requests.map((r) => fitRequest(r, columns, '…'));
+      for (const text of shown) expect(stringColumns(text), text).toBeLessThanOrEqual(columns);
+      expect(new Set(shown).size, `${columns}: ${shown.join(' | ')}`).toBe(requests.length);
+    }
+    expect(fitRequest(requests[1], 48, '…')).toBe('s2.googleusercontent.com/s2/fav…=www.youtube.com');
+  });
+
+  it('cuts all of it in its middle when the host leaves the rest less than half', () => {
     // A host that leaves too little for the path: all of it cut in its middle.
     expect(fitRequest('a-very-long-host-name.example.com/some/path', 20, '…')).toBe('a-very…com/some/path');
   });
