@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { escapeText } from '../render/escape.js';
-import { fitHead, fitMiddle, fitTail, stringColumns } from './width.js';
+import { fitMiddle, headFitting, stringColumns, tailFitting } from './width.js';
 
 /** How long a message stays on the status row with no key pressed. */
 const MESSAGE_MS = 15_000;
@@ -82,49 +82,47 @@ export class StatusMessage {
   }
 }
 
-/** Columns a file's name keeps at least. */
-const NAME_COLUMNS = 13;
-/** Columns a directory keeps, when there are, beside a name too long to be whole. */
-const DIRECTORY_COLUMNS = 16;
-
-/** Columns a path keeps at least (all of it when shorter): `…/` and the name's end. */
-const PATH_COLUMNS = NAME_COLUMNS + 2;
-/** Columns a prefix keeps at least when cut to leave the path room. */
-const PREFIX_COLUMNS = 24;
-/** A name up to this many columns (with `…/` before it) is kept whole, the prefix cut for it if need be. */
-const WHOLE_NAME_COLUMNS = 24;
+/** Columns a cut prefix keeps at least beside its ellipsis and closing `: ` (else it goes). */
+const PREFIX_COLUMNS = 4;
 
 /**
  * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here; the home directory
- * as `~`) in `columns` columns, for a file written. When it does not fit, the directory is cut in
- * the middle, so that the name stays whole (`saved /tmp/rev…/me/demo-1-2.curl`); a name too long
- * for that is cut from its front (its end tells files apart), leaving the directory up to
- * {@link DIRECTORY_COLUMNS} columns and the name {@link NAME_COLUMNS} at least. A prefix too long
- * to leave the path `…/` and a name of up to {@link WHOLE_NAME_COLUMNS} columns, else
- * {@link PATH_COLUMNS}, is cut at its end (keeping its closing `: `), down to
- * {@link PREFIX_COLUMNS}: without that, the row's cut would leave no path at all.
+ * as `~`) in `columns` columns, for a file written. The file's base name is kept whole whenever
+ * the row has room for it: the directory is cut in its middle first (down to `…`), then the
+ * prefix, in its middle, keeping its closing `: ` (`saved body of #1…stream ended): …/NAME`),
+ * then the prefix goes; only a name wider than `columns` alone is cut, in its middle.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
   const absolute = resolve(path);
   const name = escapeText(basename(absolute));
   const directory = escapeText(homeAsTilde(dirname(absolute)));
   const slash = directory.endsWith('/') ? '' : '/';
-  const least = stringColumns(ellipsis);
-  const nameAlone = least + slash.length + stringColumns(name);
-  const pathColumns = Math.min(stringColumns(directory) + slash.length + stringColumns(name), nameAlone <= WHOLE_NAME_COLUMNS ? Math.max(nameAlone, PATH_COLUMNS) : PATH_COLUMNS);
-  if (stringColumns(prefix) + pathColumns > columns && columns - PATH_COLUMNS >= PREFIX_COLUMNS) {
-    const end = /:?\s*$/.exec(prefix)![0];
-    prefix = fitHead(prefix.slice(0, prefix.length - end.length), Math.max(PREFIX_COLUMNS, columns - pathColumns) - stringColumns(end), ellipsis) + end;
-  }
-  const room = columns - stringColumns(prefix) - slash.length;
-  const nameColumns = stringColumns(name);
-  const directoryColumns = stringColumns(directory);
-  if (directoryColumns + nameColumns <= room) return `${prefix}${directory}${slash}${name}`;
-  if (least + nameColumns <= room) return `${prefix}${fitMiddle(directory, room - nameColumns, ellipsis)}${slash}${name}`;
-  const kept = Math.max(least, Math.min(directoryColumns, DIRECTORY_COLUMNS, room - NAME_COLUMNS));
-  const shownDirectory = fitMiddle(directory, kept, ellipsis);
-  return `${prefix}${shownDirectory}${slash}${fitTail(name, Math.max(NAME_COLUMNS, room - stringColumns(shownDirectory)), ellipsis)}`;
+  const directoryRoom = columns - stringColumns(prefix) - slash.length - stringColumns(name);
+  if (stringColumns(directory) <= directoryRoom) return `${prefix}${directory}${slash}${name}`;
+  if (stringColumns(ellipsis) <= directoryRoom) return `${prefix}${fitMiddle(directory, directoryRoom, ellipsis)}${slash}${name}`;
+  const shortPath = `${ellipsis}/${name}`;
+  const end = /:?\s*$/.exec(prefix)![0];
+  const prefixRoom = columns - stringColumns(shortPath) - stringColumns(end);
+  if (prefixRoom >= stringColumns(ellipsis) + PREFIX_COLUMNS) return `${cutPrefix(prefix.slice(0, prefix.length - end.length), prefixRoom, ellipsis)}${end}${shortPath}`;
+  if (stringColumns(shortPath) <= columns) return shortPath;
+  return fitMiddle(name, columns, ellipsis);
 }
+
+/**
+ * `text` cut in its middle to `columns`, its head (what was saved) keeping two thirds, its end
+ * (why) the rest; cut at its end when that rest would be under {@link PREFIX_TAIL_COLUMNS}.
+ */
+function cutPrefix(text: string, columns: number, ellipsis: string): string {
+  if (stringColumns(text) <= columns) return text;
+  const room = Math.max(0, columns - stringColumns(ellipsis));
+  const headColumns = Math.ceil((room * 2) / 3);
+  if (room - headColumns < PREFIX_TAIL_COLUMNS) return headFitting(text, room).trimEnd() + ellipsis;
+  const head = headFitting(text, headColumns).trimEnd();
+  return head + ellipsis + tailFitting(text, room - stringColumns(head)).trimStart();
+}
+
+/** Columns the end of a cut prefix keeps at least, else the prefix is cut at its end. */
+const PREFIX_TAIL_COLUMNS = 8;
 
 /** `path` with the home directory at its start written `~`. */
 function homeAsTilde(path: string): string {

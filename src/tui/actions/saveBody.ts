@@ -139,8 +139,8 @@ export function bodyTargetName(key: FlowKey, target: BodyTarget, index = 0): str
 
 /**
  * `saved body of #3 response, 12,345 bytes (gzip decoded): DIR/NAME` for the status bar, in
- * about `columns` columns (see messageWithPath: the directory is cut first, then the name
- * from its front); the notes (decoded, written as sent and why, incomplete and why) come first.
+ * about `columns` columns (see messageWithPath: the directory is cut first, then these words,
+ * the name kept whole); the notes (decoded, written as sent and why, incomplete and why) come first.
  */
 export function savedBodyMessage(target: BodyTarget, saved: SavedBody, columns: number, ellipsis: string): string {
   const notes = [

@@ -8,6 +8,7 @@ import { mailInView } from '../../../src/tui/conversation/bodyInView.js';
 import { mulberry32, randomInt } from '../../support/prng.js';
 import { keyTo, liveFlow } from '../../support/liveFlow.js';
 import { lazyTempDir } from '../../support/tempDir.js';
+import { fitMiddle } from '../../../src/tui/width.js';
 
 const tmp = lazyTempDir('flowspy-mail-');
 let dirCount = 0;
@@ -60,7 +61,8 @@ describe('saveMail', () => {
     // The DATA line's size is the file's.
     expect(mailLength(target.block)).toBe(MAIL.length);
     expect(savedMailMessage(target, saved, 200, '…')).toBe(`saved mail 1, ${MAIL.length} bytes: ${saved.path}`);
-    expect(savedMailMessage(target, saved, 40, '…')).toBe(`saved mail 1, ${MAIL.length} bytes: …/…${`${NAME}-MAIL-001.eml`.slice(-12)}`);
+    expect(savedMailMessage(target, saved, 72, '…')).toBe(`saved mail…: …/${NAME}-MAIL-001.eml`);
+    expect(savedMailMessage(target, saved, 40, '…')).toBe(fitMiddle(`${NAME}-MAIL-001.eml`, 40, '…'));
     expect(Math.abs(statSync(saved.path).mtimeMs - target.block.lastTs / 1000)).toBeLessThan(1);
   });
 

@@ -48,10 +48,11 @@ describe('b on the screen', () => {
     expect(readFileSync(join(cwd, css), 'utf8')).toMatch(/^body \{ font-family: sans-serif; margin: 0 auto; max-width: 48em; color: #222;/);
     expect(readdirSync(cwd).sort()).toEqual([html, css]);
 
-    // At 80 columns the message has the status row alone, the long name's end kept (a second save: `c1` added); the hints stay.
+    // At 80 columns the message has the status row alone and the long name stays whole (a second
+    // save: `c1`, what tells it from the first, kept), the words and directory giving way; the hints stay.
     screen.resize(80, 24);
     screen.press('b', 'Enter');
-    await screen.waitFor((s) => /^ saved body of #2 response, [\d,]+ bytes: \/tmp\S*\/…\S*-002-response\.css *$/.test(statusRow(s)));
+    await screen.waitFor((s) => statusRow(s) === ` …/${SERVER_SIDE}c1-HTTPBODY-002-response.css`.padEnd(80));
     expect(hintRow(screen)).toMatch(/^ x hex {2}m mode/);
     expect(readdirSync(cwd)).toHaveLength(3);
     await quit(screen);
