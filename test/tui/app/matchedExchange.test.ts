@@ -23,7 +23,7 @@ describe('a message filter word matching a later exchange of a keep-alive flow',
     const rows = (): string[] => screen.text().map((line) => line.trimEnd());
     screen.press('f', ...'host:shop', 'Enter');
     await screen.waitFor(() => rows().some((line) => line.includes('2/5 flows')));
-    expect(rows()[2]).toMatch(/^ {2}3 .* ! #2 GET \/api\/status\?again\S* -> after-close$/);
+    expect(rows()[2]).toMatch(/^ {2}3 .* ! #2 GET \/api\/\S* -> after-close \(2 req\)$/);
     app.dispose();
   });
 
