@@ -255,7 +255,9 @@ export class FlowMessages {
       this.firstOffset = item.offset;
     }
     if (item.dir !== this.firstDir) {
-      if (this.heldBytes > MAX_HELD_BYTES) this.decide(true);
+      // The other side answered text with no line end: a prompt (`login: `), told now, or its lines run together.
+      const answered = item.kind === 'data' && detectProtocol(this.firstBytes, this.firstDir!, true)?.prompts === true;
+      if (answered || this.heldBytes > MAX_HELD_BYTES) this.decide(true);
       return;
     }
     if (item.kind !== 'data' || item.offset !== this.firstOffset + this.firstBytes.length) return this.decide(true);

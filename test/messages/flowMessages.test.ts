@@ -244,6 +244,9 @@ describe('FlowMessages', () => {
     const flow = run(new Script().data('s2c', 'login: ').data('c2s', 'bob\r\n').data('s2c', 'Password: ').data('c2s', 'secret1\r\n').data('s2c', '$ ').end());
     expect(flow.lines?.items.map((item) => `${item.dir} ${item.text}`)).toEqual(['s2c login: ', 'c2s bob', 's2c Password: ', 'c2s secret1', 's2c $ ']);
     expect(flow.lines?.items[3].auth).toMatchObject({ secret: 'password' });
+    // Told at the first answer, not once a line end comes (a live session: `welcome` before the end).
+    const live = run(new Script().data('s2c', 'login: ').data('c2s', 'bob\r\n').data('s2c', 'Password: ').data('c2s', 'secret1\r\n').data('s2c', 'welcome bob\r\n$ ').end());
+    expect(live.lines?.items.map((item) => `${item.dir} ${item.text}`)).toEqual(['s2c login: ', 'c2s bob', 's2c Password: ', 'c2s secret1', 's2c welcome bob', 's2c $ ']);
   });
 
   it('sums up a line protocol and TLS', () => {
