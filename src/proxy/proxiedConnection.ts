@@ -11,6 +11,8 @@ import { resetSocket } from './resetSocket.js';
 import { TurnBudget } from './turnBudget.js';
 
 const EMPTY = Buffer.alloc(0);
+/** How long after bytes sent to a peer that had closed its side the proxy looks whether it reset (about a round trip, on a LAN). */
+const RESET_PROBE_MS = 100;
 
 /**
  * One reading budget per process, shared by every proxy and connection: a loop turn relays for
@@ -38,6 +40,8 @@ export class ProxiedConnection {
   /** When the server's FIN was forwarded; the client's bytes after it get a note (once). */
   private serverFinAt: Micros | undefined;
   private notedAfterServerFin = false;
+  /** The sockets a reset probe is due on (see probeForReset). */
+  private readonly probing = new Set<net.Socket>();
   private connectTimer: NodeJS.Timeout | undefined;
   private readonly whenEnded: Promise<void>;
   private resolveEnded!: () => void;
@@ -136,6 +140,7 @@ export class ProxiedConnection {
       }
       this.emitData(dir, chunk);
       if (dst.destroyed) return;
+      if (dst.readableEnded) this.probeForReset(dst);
       if (!dst.write(chunk)) {
         waitingForDrain = true;
         src.pause();
@@ -187,6 +192,21 @@ export class ProxiedConnection {
     client.on('end', () => this.emit({ type: 'half-close', flowId: this.flowId, dir: 'c2s', ts: this.clock() }));
     client.resume();
     setImmediate(() => setImmediate(() => resetSocket(client)));
+  }
+
+  /**
+   * Bytes went to `socket`, whose peer had closed its side: a peer that closed for good answers
+   * them with a reset, which no read sees. {@link RESET_PROBE_MS} later (once at a time) an empty
+   * write asks the kernel; after a reset it fails, and the 'error' handler records the reset and
+   * resets the other side, whose next bytes then fail as they would have without the proxy.
+   */
+  private probeForReset(socket: net.Socket): void {
+    if (this.probing.has(socket)) return;
+    this.probing.add(socket);
+    setTimeout(() => {
+      this.probing.delete(socket);
+      if (!socket.destroyed && socket.writable) socket.write(EMPTY);
+    }, RESET_PROBE_MS).unref();
   }
 
   /** Records that `dir`'s sender finished and passes the FIN on to `dst`. */

@@ -121,6 +121,29 @@ describe('RecordingProxy: a reset in flight stays a reset', () => {
     expect(recorder.violations).toEqual([]);
   });
 
+  it('an upstream that closed and resets at the client\'s next bytes: the flow ends rst at once, the client is reset', async () => {
+    const { server, port: serverPort } = await startServer((s) => {
+      s.end('220 bye now\r\n');
+      s.once('data', () => s.resetAndDestroy());
+    });
+    const recorder = new Recorder(false);
+    const { proxy, port } = await startProxy(serverPort, recorder);
+    cleanups.push(() => stopServer(server), () => proxy.close());
+    const client = await connect(port);
+    cleanups.push(() => client.destroy());
+    const clientPort = client.localPort!;
+    const clientError = new Promise<string>((resolve) => client.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message)));
+    client.on('data', () => undefined);
+    await new Promise((resolve) => client.once('end', resolve));
+    // The client neither closes nor sends again: the reset must be seen all the same.
+    client.write('QUIT after close\r\n');
+    expect(await endOf(recorder, 1, clientPort)).toBe('rst: server reset the connection');
+    // As without the proxy: the client's next bytes fail.
+    client.write('again\r\n');
+    expect(['ECONNRESET', 'EPIPE']).toContain(await clientError);
+    expect(recorder.violations).toEqual([]);
+  });
+
   it('a clean close right after a burst is still recorded as fin, and forwarded as FIN', async () => {
     let serverSide: ((s: net.Socket) => void) | undefined;
     const { server, port: serverPort } = await startServer((s) => serverSide?.(s));
