@@ -130,7 +130,7 @@ describe('RecordingProxy: a reset in flight stays a reset', () => {
     const { proxy, port } = await startProxy(serverPort, recorder);
     cleanups.push(() => stopServer(server), () => proxy.close());
     const client = await connect(port);
-    cleanups.push(() => client.destroy());
+    cleanups.push(() => void client.destroy());
     const clientPort = client.localPort!;
     const clientError = new Promise<string>((resolve) => client.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message)));
     client.on('data', () => undefined);
