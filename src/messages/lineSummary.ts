@@ -45,14 +45,17 @@ function greetedFirst(conversation: LineConversation): boolean {
 /**
  * The status a reply line gives: the code of `250-...`, `+OK`/`-ERR`, an IMAP tagged `OK`, else
  * its first word; a Redis reply other than `+`/`-` its value, up to 30 characters (`"hello
- * world"`, `(integer) 3`).
+ * world"`, `(integer) 3`); a protocol not recognised, `start` (the reply's first characters).
  */
-function replyStatus(reply: string, command: string, name: string): string {
+function replyStatus(reply: string, command: string, name: string, start: () => string): string {
   if (name === 'Redis' && !/^[+-]/.test(reply)) return reply.length > 30 ? `${reply.slice(0, 29)}…` : reply;
   const code = /^(\d{3})[ -]?/.exec(reply);
   if (code) return code[1];
-  const tag = /^(\S+) /.exec(command)?.[1];
+  // IMAP's tagged reply: the word after the command's tag (`a1 OK …` → OK).
+  const tag = name === 'IMAP' ? /^(\S+) /.exec(command)?.[1] : undefined;
   if (tag && reply.startsWith(`${tag} `)) return reply.slice(tag.length + 1).split(' ')[0];
+  // A protocol not recognised has no status word: the reply's start (an echo reads as itself).
+  if (name === 'text') return start();
   return reply.split(' ')[0].slice(0, 20);
 }
 
@@ -98,6 +101,8 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   // the flow list asks for it at every frame.
   const { items, clientDir } = conversation;
   const cut = (item: LineItem, text: string): string => shown(text === item.text ? item : { ...item, text });
+  // A reply of a protocol not recognised, by its start: cut before it is shown, so no escape is cut.
+  const replyStart = (item: LineItem): string => (item.text.length > 20 ? `${cut(item, item.text.slice(0, 19).trimEnd())}…` : shown(item));
   if (conversation.telnet) {
     const banner = items.find((i) => i.dir !== clientDir && i.kind === 'line' && i.text.trim() !== '');
     return `TELNET${banner ? ` ${cut(banner, banner.text.trim().slice(0, 60))}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;
@@ -112,7 +117,7 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     // No command: the server's first line (a greeting), or a reply after a capture gap took what it answered.
     const greeting = failure.reply === conversation.firstLine(otherDirection(clientDir));
     const failed = failure.command ? cut(failure.command, failure.command.text.slice(0, 60)) : greeting ? '(greeting)' : '(after a gap)';
-    return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed, known)}${more}`;
+    return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed, known, () => replyStart(failure.reply))}${more}`;
   }
   if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
   const command = cut(items[at], items[at].text.slice(0, 60));
@@ -136,5 +141,5 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     }
   }
   reply ??= replyFollows(conversation, at) ? items[at + 1] : conversation.firstReply;
-  return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command, known)}` : `${name} ${command}`) + more;
+  return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command, known, () => replyStart(reply!))}` : `${name} ${command}`) + more;
 }

@@ -238,6 +238,11 @@ describe('FlowMessages', () => {
   it('labels a line protocol it does not know as lines, not as a word of the data', () => {
     const flow = run(new Script().data('c2s', 'GET /bad.html\r\n').data('s2c', '<html>\r\n').fin('c2s').fin('s2c').end());
     expect([flow.protocol, flow.summary()]).toEqual(['lines', 'lines: GET /bad.html → <html>']);
+    // No word of a reply is taken for a status: an echo reads as itself, not `→ 500` or `→ world`.
+    const echo = run(new Script().data('c2s', 'abc 500 def\n').data('s2c', 'abc 500 def\n').data('c2s', 'hello world, again and again\n').data('s2c', 'hello world, again and again\n').end());
+    expect(echo.summary()).toBe('lines: abc 500 def → abc 500 def (2 cmds)');
+    const long = run(new Script().data('c2s', 'hello world, again and again\n').data('s2c', 'hello world, again and again\n').end());
+    expect(long.summary()).toBe('lines: hello world, again and again → hello world, again…');
   });
 
   it('a login with no Telnet negotiation: its prompts end where the answers typed at them do, the password by its size', () => {
