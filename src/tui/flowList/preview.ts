@@ -1,6 +1,7 @@
 /**
  * The preview of a flow: the first line of the side that spoke first (the client's request, or
- * the server's banner when it spoke first), as safe display text (`render/escape`). Computed
+ * the server's banner when it spoke first), or its first bytes when they are binary (a NUL comes
+ * before the first LF, which then ends nothing), as safe display text (`render/escape`). Computed
  * once per flow and cached; recomputed only while the line is still incomplete and the flow
  * got bytes since. Each computation reads at most {@link PREVIEW_BYTES} bytes and looks at most
  * {@link FIRST_CHUNKS} chunk index entries.
@@ -57,6 +58,8 @@ export class PreviewCache {
       return { text: '', bytesSeen: seen, complete: false };
     }
     let end = bytes.indexOf(0x0a);
+    // In binary bytes (a NUL before the LF) an LF is a byte like another (MySQL's greeting holds 0x0a before its version): no line end.
+    if (end >= 0 && bytes.subarray(0, end).includes(0)) end = -1;
     const sawLineEnd = end >= 0;
     if (!sawLineEnd) end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
@@ -74,3 +77,4 @@ export class PreviewCache {
     return undefined;
   }
 }
+

@@ -9,6 +9,8 @@ describe('PreviewCache', () => {
     ['hostile bytes escaped', [['c2s', '\x1b]0;pwned\x07\x1b[31m{bold}\u009b31m\u202eevil\n']], '\\x1b]0;pwned\\x07\\x1b[31m{bold}\\u{9b}31m\\u{202e}evil'],
     ['a coloured text line with a control byte as text', [['c2s', '\x1b[31mcafé\x01\x1b[0m\n']], '\\x1b[31mcafé\\x01\\x1b[0m'],
     ['binary bytes that decode as letters (right-to-left ones too) as \\xNN', [['s2c', new Uint8Array([0x17, 0x03, 0x03, 0x00, 0x50, 0xa9, 0xd8, 0xbf, 0x5c])]], '\\x17\\x03\\x03\\x00P\\xa9\\xd8\\xbf\\\\'],
+    // MySQL's greeting: its protocol version (10) is an LF, before the server's version; no line end in binary bytes.
+    ['binary bytes past an LF among them', [['s2c', new Uint8Array([0x4a, 0x00, 0x00, 0x00, 0x0a, 0x35, 0x2e, 0x35, 0x00])]], 'J\\x00\\x00\\x00\\n5.5\\x00'],
     ['a UTF-8 text line as text', [['c2s', 'NOTE 나랏 말 café\r\n']], 'NOTE 나랏 말 café'],
     ['nothing yet', [], ''],
   ])('shows %s', (_name, parts, expected) => {
