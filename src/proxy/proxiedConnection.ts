@@ -3,7 +3,7 @@
  * socket, the bytes between them and the `FlowEvent`s that record them.
  */
 import net from 'node:net';
-import { afterPeerCloseNote } from '../core/clock.js';
+import { afterPeerCloseNote, formatSpan } from '../core/clock.js';
 import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
 import { describeError, formatHostPort, normalizeAddress, upstreamFailure } from './connectFailure.js';
 import type { ProxyTotals } from './proxy.js';
@@ -11,6 +11,8 @@ import { resetSocket } from './resetSocket.js';
 import { TurnBudget } from './turnBudget.js';
 
 const EMPTY = Buffer.alloc(0);
+/** An upstream connect that took this long gets a note: the client's first bytes waited for it, and are stamped when relayed. */
+const SLOW_CONNECT_MICROS = 1_000_000;
 /** How long after bytes sent to a peer that had closed its side the proxy looks whether it reset (about a round trip, on a LAN). */
 const RESET_PROBE_MS = 100;
 
@@ -112,6 +114,11 @@ export class ProxiedConnection {
     if (client.destroyed) { // the client went away while we were connecting
       upstream.destroy();
       return;
+    }
+    const now = this.clock();
+    if (now - this.acceptedAt >= SLOW_CONNECT_MICROS) {
+      const took = formatSpan((now - this.acceptedAt) / 1000);
+      this.emit({ type: 'note', flowId: this.flowId, ts: now, text: `the upstream took ${took} to accept the connection: what the client sent meanwhile waited, and is stamped from now` });
     }
     this.relay(client, upstream, 'c2s');
     this.relay(upstream, client, 's2c');

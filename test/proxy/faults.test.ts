@@ -194,6 +194,27 @@ describe('RecordingProxy: half-closes do not wait for the other direction', () =
   });
 });
 
+describe('RecordingProxy: a slow upstream connect', () => {
+  it('one that took a second or more gets a note saying the client\'s bytes waited; a quick one none', async () => {
+    const { server, port: serverPort } = await startServer((s) => s.end('hi\r\n'));
+    cleanups.push(() => stopServer(server));
+    const notes = async (step: number): Promise<string[]> => {
+      // Each reading of the proxy's clock is `step` µs after the one before: the connect takes at least one step.
+      let now = 1_700_000_000_000_000;
+      const recorder = new Recorder(false);
+      const { proxy, port } = await startProxy(serverPort, recorder, { clock: () => (now += step) });
+      cleanups.push(() => proxy.close());
+      const client = await connect(port);
+      client.on('data', () => undefined);
+      client.end();
+      await recorder.waitForEnded(1);
+      return [...recorder.flows.values()][0].notes;
+    };
+    expect(await notes(2_000_000)).toEqual([expect.stringMatching(/^the upstream took \d+(\.\d+)? s to accept the connection: what the client sent meanwhile waited, and is stamped from now$/)]);
+    expect(await notes(1)).toEqual([]);
+  });
+});
+
 describe('RecordingProxy: a connection whose upstream never answered', () => {
   it('a client that resets before the upstream connects keeps its address in the flow', async () => {
     const hanging = await startHangingListener();

@@ -99,7 +99,7 @@ export class Recorder {
 export async function startProxy(
   targetPort: number,
   recorder: Recorder,
-  extra: { connectTimeoutMs?: number; targetHost?: string } = {},
+  extra: { connectTimeoutMs?: number; targetHost?: string; clock?: () => number } = {},
 ): Promise<{ proxy: RecordingProxy; port: number }> {
   let nextId = 1;
   const proxy = new RecordingProxy({
@@ -107,6 +107,7 @@ export async function startProxy(
     emit: recorder.sink,
     nextFlowId: () => nextId++,
     connectTimeoutMs: extra.connectTimeoutMs,
+    ...(extra.clock ? { clock: extra.clock } : {}),
   });
   const { port } = await proxy.listen();
   return { proxy, port };
