@@ -181,6 +181,9 @@ export function parseArgs(argv: readonly string[]): CliConfig {
   if (config.hex && config.textView !== 'console' && config.textView !== 'log') {
     throw new UserError('--hex goes with -c or --log');
   }
+  if (config.timestamps && config.textView !== 'log') {
+    throw new UserError('-t goes with --log (-c and --json give times already; in the screen, t)');
+  }
   return config;
 }
 

@@ -55,10 +55,15 @@ describe('parseArgs', () => {
   it('takes --hex with -c or --log', () => {
     expect(parseArgs(['-r', 'f', '-c', '--hex'])).toMatchObject({ textView: 'console', hex: true });
     expect(parseArgs(['-r', 'f', '--hex', '--log', '-t'])).toMatchObject({ textView: 'log', hex: true, timestamps: true });
+    // Elsewhere -t would do nothing: refused, as --hex is.
+    for (const other of [['-c'], ['--json'], ['-o', 'd'], []]) {
+      expect(() => parseArgs(['-r', 'f', '-t', ...other])).toThrow('-t goes with --log (-c and --json give times already; in the screen, t)');
+    }
     expect(parseArgs(['-r', 'f', '--log']).hex).toBe(false);
   });
   it('takes the usual shorthands: --har=FILE, -rFILE, -cq (not after --)', () => {
-    expect(parseArgs(['-rdemo.pcap', '--har=out.har', '-cqt'])).toMatchObject({ readFile: 'demo.pcap', har: 'out.har', textView: 'console', quiet: true, timestamps: true });
+    expect(parseArgs(['-rdemo.pcap', '--har=out.har', '-cq'])).toMatchObject({ readFile: 'demo.pcap', har: 'out.har', textView: 'console', quiet: true });
+    expect(parseArgs(['-rdemo.pcap', '--log', '-qt'])).toMatchObject({ textView: 'log', quiet: true, timestamps: true });
     expect(parseArgs(['-ilo', '-o/tmp/x', 'port', '80'])).toMatchObject({ interface: 'lo', outputDir: '/tmp/x', filter: 'port 80' });
     expect(() => parseArgs(['-r', 'f', '-cz'])).toThrow(/unknown option -cz/);
     expect(parseArgs(['-r', 'f', '--', '-cq']).filter).toBe('-cq');
