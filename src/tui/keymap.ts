@@ -44,7 +44,7 @@ export interface KeyBinding {
 
 /** Every key of the TUI. Order is the order of the help screen and of the hint row. */
 export const KEYMAP: readonly KeyBinding[] = [
-  { context: 'flowList', keys: ['enter'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: messages)', hint: 'open' },
+  { context: 'flowList', keys: ['enter', 'right'], command: 'flow.open', help: 'show the selected flow\'s conversation (an exchange: messages)', hint: 'open' },
   { context: 'flowList', keys: ['o'], command: 'sort.cycle', help: 'sort by arrival, bytes, duration, address, newest first', hint: 'sort' },
   { context: 'flowList', keys: ['v'], command: 'view.toggle', help: 'list flows / HTTP exchanges (a row per request: flow#n)', hint: 'view',
     helpNote: 'exchanges: o sorts by arrival, duration, size, status, flow' },
@@ -56,7 +56,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { context: 'conversation', keys: ['enter'], command: 'body.expand', help: 'messages mode: show a cut body in full', hint: 'more' },
   { context: 'conversation', keys: ['e'], command: 'encoding.cycle', help: 'cycle the text encoding (text and escaped modes)', hint: 'enc' },
   { context: 'conversation', keys: ['d'], command: 'direction.cycle', help: 'both directions / client only / server only', hint: 'dir' },
-  { context: 'conversation', keys: ['q'], command: 'conversation.leave', help: 'back to the flow list (q there quits)' },
+  { context: 'conversation', keys: ['q', 'left'], command: 'conversation.leave', help: 'back to the flow list (q there quits)' },
   { context: 'conversation', keys: ['t'], command: 'time.cycle', help: 'timestamps: absolute / relative / off', hint: 'time' },
 
   { context: 'global', keys: ['j', 'down'], command: 'move.down', help: 'down one row' },

@@ -55,6 +55,12 @@ describe('keymap', () => {
     expect(dispatch('flowList', 'C-u')).toBe('halfPage.up');
   });
 
+  it('Right opens the selected flow as Enter does, Left leaves the conversation as q does (a file manager\'s arrows)', () => {
+    expect(dispatch('flowList', 'right')).toBe(dispatch('flowList', 'enter'));
+    expect(dispatch('conversation', 'left')).toBe(dispatch('conversation', 'q'));
+    expect(dispatch('conversation', 'left')).toBe('conversation.leave');
+  });
+
   it('keeps pane keys in their pane', () => {
     expect(dispatch('flowList', 'x')).toBeUndefined();
     expect(dispatch('conversation', 'o')).toBeUndefined();
