@@ -17,7 +17,8 @@ import type { MessagesOf } from './flowList/filter.js';
 import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
-import { bodyFitsCommandLine, curlCommand, curlSavedMessage, requestPayload } from './actions/curl.js';
+import { bodyFitsCommandLine, curlCommand, curlSavedMessage, requestPayload, tidiedHeadComment } from './actions/curl.js';
+import { headSyntaxProblems, headText } from '../messages/httpHead.js';
 import { formatEndpoint } from '../render/endpoint.js';
 import { mailFileName } from './actions/bodyName.js';
 import { bodyTargetName, savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -140,6 +141,13 @@ export class ActionKeys {
       body = undefined;
     }
     const name = `${this.scene.actions.stem}-${flowId}-${exchange.index + 1}`;
+    // A head curl cannot send as it was (a space before a colon, a folded line) is said in the file.
+    let tidied = '';
+    try {
+      tidied = tidiedHeadComment(headSyntaxProblems(headText(this.scene.store.read(flowId, request.dir, request.offset, request.headLength))));
+    } catch {
+      tidied = '';
+    }
     // A body bash cannot quote goes to a file beside the command, which names it (@path).
     const bodyFile = body !== undefined && body.length > 0 && !bodyFitsCommandLine(body) ? body : undefined;
     const copy = (command: string): void => {
@@ -153,13 +161,13 @@ export class ActionKeys {
     const names = bodyFile === undefined ? [`${name}.curl`] : [`${name}.body`, `${name}.curl`];
     this.scene.actions
       .saveFiles(names, (paths) => {
-        if (inline !== undefined) return [inline + '\n'];
+        if (inline !== undefined) return [tidied + inline + '\n'];
         const command = curlCommand(request, body, { bodyFile: resolve(paths[0]), server });
         copy(command);
-        return [bodyFile!, command + '\n'];
+        return [bodyFile!, tidied + command + '\n'];
       })
       .then(
-        (paths) => status.sayFitted((columns) => curlSavedMessage(paths, columns, this.scene.ellipsis)),
+        (paths) => status.sayFitted((columns) => curlSavedMessage(paths, columns, this.scene.ellipsis, tidied !== '')),
         (error: unknown) => status.sayError(error),
       );
   }

@@ -21,6 +21,7 @@ import { dechunk, type StreamReader } from '../../messages/httpBody.js';
 import { headerValue } from '../../messages/httpHead.js';
 import type { HttpRequest } from '../../messages/types.js';
 import { formatCount } from '../../core/count.js';
+import { escapeText } from '../../render/escape.js';
 
 /** Most body bytes put on the command line; a longer body is left out and said so in a comment. */
 export const MAX_INLINE_BODY = 64 * 1024;
@@ -135,6 +136,18 @@ export function quoteBytes(bytes: Uint8Array): string {
  * the `.curl` file), in `columns` columns. It says "sent": flowspy cannot know whether the terminal
  * took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
  */
-export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string): string {
-  return messageWithPath('curl sent to clipboard (OSC 52), saved ', bracedPaths(paths, '.curl'), columns, ellipsis);
+export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string, tidied = false): string {
+  return messageWithPath(`curl sent to clipboard (OSC 52${tidied ? '; its head tidied: see the file' : ''}), saved `, bracedPaths(paths, '.curl'), columns, ellipsis);
+}
+
+/**
+ * Comment lines for a `.curl` file before the command when the request's head broke HTTP's
+ * syntax (`problems`, as `headSyntaxProblems` words them): curl sends its headers well formed,
+ * so the command does not send what the client did. '' when there is nothing to say.
+ */
+export function tidiedHeadComment(problems: readonly string[]): string {
+  if (problems.length === 0) return '';
+  const lines = problems.map((problem) => `#   ${problem}`);
+  // The problems quote field names as sent: escaped, so no control byte (a newline) reaches the shell or the terminal.
+  return [`# ! this request's head broke HTTP/1.1's syntax; curl sends it well formed, so not as it was:`, ...lines].map((line) => escapeText(line)).join('\n') + '\n';
 }
