@@ -156,13 +156,14 @@ export function headLines(text: string): string[] {
 }
 
 /**
- * How a head's text (as {@link headText} gives it) breaks HTTP/1.1's syntax in ways servers
- * reject or read differently, one phrase each (the first field concerned quoted): a space before
- * a field's colon (RFC 9112 5.1: a server answers 400), a folded field line (5.2: rejected, or
+ * How a head's text (as {@link headText} gives it) of a `kind` message breaks HTTP/1.1's syntax
+ * in ways recipients reject or read differently, one phrase each (the first field concerned
+ * quoted): a space before a field's colon (RFC 9112 5.1: a server answers 400 to a request, a
+ * proxy takes the space out of a response), a folded field line (5.2: rejected, or
  * read as a space), a line without a colon, bare LF line ends and a CR inside a line (2.2). Empty
  * for a well-formed head.
  */
-export function headSyntaxProblems(text: string): string[] {
+export function headSyntaxProblems(text: string, kind: 'request' | 'response'): string[] {
   const problems: string[] = [];
   const lines = text.split('\n');
   // The last piece is what follows the last LF: the end of the text (or a line cut short), not a line.
@@ -187,7 +188,7 @@ export function headSyntaxProblems(text: string): string[] {
     else if (/[ \t]$/.test(line.slice(0, colon))) spaceBeforeColon ??= line.slice(0, colon + 1);
   }
   const quoted = (text: string): string => `\`${text.length > 40 ? `${text.slice(0, 40)}…` : text}\``;
-  if (spaceBeforeColon !== undefined) problems.push(`whitespace before a field's colon: ${quoted(spaceBeforeColon)} (RFC 9112 5.1: a server answers 400)`);
+  if (spaceBeforeColon !== undefined) problems.push(`whitespace before a field's colon: ${quoted(spaceBeforeColon)} (RFC 9112 5.1: ${kind === 'request' ? 'a server answers 400' : 'a proxy takes it out'})`);
   if (folded !== undefined) problems.push(`a folded field line: ${quoted(folded)} (obsolete, RFC 9112 5.2: rejected, or read as a space)`);
   if (noColon !== undefined) problems.push(`a field line without a colon: ${quoted(noColon)} (skipped)`);
   if (bareLf) problems.push('lines ended by LF alone, not CR LF (RFC 9112 2.2)');

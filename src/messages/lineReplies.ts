@@ -60,6 +60,7 @@ export function* replyCodes(conversation: LineConversation, name: string): Gener
 
 /** Commands kept waiting for their reply; past it the older half is dropped (a reply then blames a later one). */
 const MAX_PENDING = 256;
+/** A server line asking for more of the command under way: SMTP's `334`, POP3's and IMAP's `+`. */
 const CONTINUATION = /^(?:334|\+)(?:\s|$)/;
 
 /**

@@ -59,6 +59,9 @@ function replyStatus(reply: string, command: string, name: string, start: () => 
   return reply.split(' ')[0].slice(0, 20);
 }
 
+/** Items looked at after the summary's command for its final reply (past continuations and the answers to them). */
+const MAX_REPLY_SEARCH = 64;
+
 /** Probes that the summary's command is looked for past, at most. */
 const MAX_PROBES_SKIPPED = 4;
 
@@ -125,7 +128,9 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   let reply: LineItem | undefined;
   // After a continuation (`+ `, `334`) the client's lines answer it: the command goes on.
   let continued = false;
-  for (let i = at + 1; i < items.length; i++) {
+  // Looked at past the command for its reply, at most (the list asks at every frame; a `+` and then silence must not make it walk a mail).
+  const last = Math.min(items.length, at + 1 + MAX_REPLY_SEARCH);
+  for (let i = at + 1; i < last; i++) {
     const r = items[i];
     if (r.dir === clientDir) {
       if (!continued) break;

@@ -42,8 +42,8 @@ export class ProxiedConnection {
   /** When the server's FIN was forwarded; the client's bytes after it get a note (once). */
   private serverFinAt: Micros | undefined;
   private notedAfterServerFin = false;
-  /** The sockets a reset probe is due on (see probeForReset). */
-  private readonly probing = new Set<net.Socket>();
+  /** The reset probes due (see probeForReset), by socket. */
+  private readonly probing = new Map<net.Socket, NodeJS.Timeout>();
   private connectTimer: NodeJS.Timeout | undefined;
   private readonly whenEnded: Promise<void>;
   private resolveEnded!: () => void;
@@ -209,11 +209,11 @@ export class ProxiedConnection {
    */
   private probeForReset(socket: net.Socket): void {
     if (this.probing.has(socket)) return;
-    this.probing.add(socket);
-    setTimeout(() => {
+    const timer = setTimeout(() => {
       this.probing.delete(socket);
       if (!socket.destroyed && socket.writable) socket.write(EMPTY);
-    }, RESET_PROBE_MS).unref();
+    }, RESET_PROBE_MS);
+    this.probing.set(socket, timer.unref());
   }
 
   /** Records that `dir`'s sender finished and passes the FIN on to `dst`. */
@@ -272,6 +272,8 @@ export class ProxiedConnection {
       return;
     }
     clearTimeout(this.connectTimer);
+    for (const timer of this.probing.values()) clearTimeout(timer);
+    this.probing.clear();
     if (!this.started) this.emitStart(this.proxyEnd);
     this.ended = true;
     const reason = this.endReason ?? 'fin';

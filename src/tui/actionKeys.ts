@@ -144,7 +144,7 @@ export class ActionKeys {
     // A head curl cannot send as it was (a space before a colon, a folded line) is said in the file.
     let tidied = '';
     try {
-      tidied = tidiedHeadComment(headSyntaxProblems(headText(this.scene.store.read(flowId, request.dir, request.offset, request.headLength))));
+      tidied = tidiedHeadComment(headSyntaxProblems(headText(this.scene.store.read(flowId, request.dir, request.offset, request.headLength)), 'request'));
     } catch {
       tidied = '';
     }

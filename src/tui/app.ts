@@ -315,10 +315,13 @@ export class TuiApp {
       const selected = shown.rows.focused;
       if (selected !== undefined && selected !== this.anchoredExchange) this.conversation.openAt(selected.flowId, selected.index, true);
       this.anchoredExchange = selected;
+      // Back in the flow list, its row puts the conversation at its unit again.
+      this.anchoredRow = '';
       return;
     }
+    this.anchoredExchange = undefined;
     const id = shown.rows.focusedId;
-    const named = id === undefined ? undefined : shown.rows.namedExchange(id);
+    const named = id === undefined ? undefined : shown.rows.namedUnit(id);
     const row = `${id}#${named}`;
     if (row === this.anchoredRow) return;
     this.anchoredRow = row;

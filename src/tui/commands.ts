@@ -232,8 +232,8 @@ export class Commands {
       if (id !== undefined && shown.rows.focused) this.scene.conversation.openExchange(id, shown.rows.focused.index);
       return;
     }
-    const exchange = id === undefined ? undefined : shown.rows.namedExchange(id);
-    if (id !== undefined && exchange !== undefined) this.scene.conversation.openAt(id, exchange);
+    const unit = id === undefined ? undefined : shown.rows.namedUnit(id);
+    if (id !== undefined && unit !== undefined) this.scene.conversation.openAt(id, unit);
   }
 
   /** The list takes the keys, zoomed as it was when the conversation took them. */

@@ -145,10 +145,10 @@ export class ConversationPane {
   }
 
   /**
-   * Enter on flow `flowId` while the filter's message words point at its HTTP exchange `exchange`
-   * (a position): the next frame showing that flow puts it at the top (in a raw mode, the
-   * request's first byte). Stops following unless `keepFollowing` (the exchange list's selection
-   * following new exchanges).
+   * Flow `flowId` shown at its unit `exchange` (an HTTP exchange, or a line protocol's item: a
+   * position), as a row names it or the exchange list selects it: the next frame showing that
+   * flow puts it at the top (in a raw mode, its first byte). Stops following unless
+   * `keepFollowing` (the list's selection following new flows and exchanges).
    */
   openAt(flowId: number, exchange: number, keepFollowing = false): void {
     this.exchangeAnchor = { flowId, exchange };

@@ -84,6 +84,8 @@ export class StatusMessage {
 
 /** Columns a cut prefix keeps at least beside its ellipsis and closing `: ` (else it goes). */
 const PREFIX_COLUMNS = 4;
+/** Columns the end of a cut prefix keeps at least, else the prefix is cut at its end. */
+const PREFIX_TAIL_COLUMNS = 8;
 
 /**
  * `prefix` (display-safe) and the absolute form of `path` (raw: escaped here; the home directory
@@ -121,8 +123,6 @@ function cutPrefix(text: string, columns: number, ellipsis: string): string {
   return head + ellipsis + tailFitting(text, room - stringColumns(head)).trimStart();
 }
 
-/** Columns the end of a cut prefix keeps at least, else the prefix is cut at its end. */
-const PREFIX_TAIL_COLUMNS = 8;
 
 /** `path` with the home directory at its start written `~`. */
 function homeAsTilde(path: string): string {

@@ -88,12 +88,13 @@ describe('a head as sent', () => {
   });
 
   it('headSyntaxProblems: none for a well-formed head, each kind once, the first field concerned quoted', () => {
-    expect(headSyntaxProblems('GET / HTTP/1.1\r\nHost: a\r\nX-Tab:\tt\r\nNo-Space:x\r\n\r\n')).toEqual([]);
-    expect(headSyntaxProblems('GET / HTTP/1.1\r\nUser-Agent : evil\r\nX\t: y\r\n\r\n')).toEqual(["whitespace before a field's colon: `User-Agent :` (RFC 9112 5.1: a server answers 400)"]);
-    expect(headSyntaxProblems('GET / HTTP/1.1\r\nX-Folded: first\r\n  second part\r\n\r\n')).toEqual(['a folded field line: `second part` (obsolete, RFC 9112 5.2: rejected, or read as a space)']);
-    expect(headSyntaxProblems('GET / HTTP/1.1\nHost: a\n\n')).toEqual(['lines ended by LF alone, not CR LF (RFC 9112 2.2)']);
-    expect(headSyntaxProblems('GET / HTTP/1.1\r\nHost: a\rb\r\nJunk\r\n\r\n')).toEqual(['a field line without a colon: `Junk` (skipped)', 'a CR inside a line (RFC 9112 2.2: invalid)']);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nHost: a\r\nX-Tab:\tt\r\nNo-Space:x\r\n\r\n', 'request')).toEqual([]);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nUser-Agent : evil\r\nX\t: y\r\n\r\n', 'request')).toEqual(["whitespace before a field's colon: `User-Agent :` (RFC 9112 5.1: a server answers 400)"]);
+    expect(headSyntaxProblems('HTTP/1.1 200 OK\r\nServer : x\r\n\r\n', 'response')).toEqual(["whitespace before a field's colon: `Server :` (RFC 9112 5.1: a proxy takes it out)"]);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nX-Folded: first\r\n  second part\r\n\r\n', 'request')).toEqual(['a folded field line: `second part` (obsolete, RFC 9112 5.2: rejected, or read as a space)']);
+    expect(headSyntaxProblems('GET / HTTP/1.1\nHost: a\n\n', 'request')).toEqual(['lines ended by LF alone, not CR LF (RFC 9112 2.2)']);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nHost: a\rb\r\nJunk\r\n\r\n', 'request')).toEqual(['a field line without a colon: `Junk` (skipped)', 'a CR inside a line (RFC 9112 2.2: invalid)']);
     // A value's colon after a space is no problem; a head cut by the capture ends in no line end.
-    expect(headSyntaxProblems('GET / HTTP/1.1\r\nReferer: a : b\r\nHo')).toEqual([]);
+    expect(headSyntaxProblems('GET / HTTP/1.1\r\nReferer: a : b\r\nHo', 'request')).toEqual([]);
   });
 });

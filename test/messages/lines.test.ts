@@ -779,6 +779,9 @@ describe('the command an error reply answers', () => {
       .toBe('SMTP AUTH LOGIN → 235 (3 cmds)');
     // No final reply yet: the continuation is all there is to say.
     expect(summary(['s2c', '+OK POP3\r\n'], ['c2s', 'AUTH PLAIN\r\n'], ['s2c', '+ \r\n'])).toBe('POP3 AUTH PLAIN → +');
+    // Nor is one looked for past 64 lines (the list asks at every frame): a continuation, then a long answer.
+    const answer = Array.from({ length: 100 }, (_, i): ['c2s', string] => ['c2s', `line ${i}\r\n`]);
+    expect(summary(['s2c', '220 mx ESMTP\r\n'], ['c2s', 'AUTH LOGIN\r\n'], ['s2c', '334 VXNlcm5hbWU6\r\n'], ...answer, ['s2c', '235 ok\r\n'])).toMatch(/^SMTP AUTH LOGIN → 334 /);
   });
 
   it('IMAP: a tagged reply answers the command of its tag; literals belong to their command', () => {

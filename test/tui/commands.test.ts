@@ -11,7 +11,7 @@ import { screenLayout } from '../../src/tui/layout.js';
 function commandsOn(state: AppState, said: string[] = []): Commands {
   const scene = {
     state,
-    list: { namedExchange: () => undefined },
+    list: { namedUnit: () => undefined },
     exchanges: { rows: undefined, on: false, focused: undefined },
     conversation: { searching: false, clearSearch: () => false, openAt: () => undefined },
     status: { say: (text: string) => said.push(text) },

@@ -190,7 +190,7 @@ function headAsSent(message: HttpMessage, read: BodyReader): HeadAsSent | undefi
   }
   if (bytes.length < message.headLength) return undefined;
   const text = headText(bytes);
-  return { lines: headLines(text), problems: headSyntaxProblems(text) };
+  return { lines: headLines(text), problems: headSyntaxProblems(text, message.kind) };
 }
 
 /**

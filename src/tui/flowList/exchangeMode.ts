@@ -51,7 +51,8 @@ export class ExchangeMode {
     if (messages === undefined) return 'v: no messages are parsed in this run';
     const view = new ExchangeView(this.deps.source, messages, (id) => flows.bytesMatch(id), this.deps.following, this.deps.onPending, flows.filter);
     const id = flows.focusedId;
-    if (id !== undefined) view.focusFlow(id, flows.namedExchange(id) ?? 0);
+    // An HTTP flow's named unit is an exchange (a line protocol's flow has no rows here).
+    if (id !== undefined) view.focusFlow(id, flows.namedUnit(id) ?? 0);
     this.view = view;
     return 'a row per exchange (v: flows)';
   }

@@ -87,7 +87,7 @@ export class FlowMatcher {
    * protocol's command whose error reply it names (`! SMTP RCPT TO:<x@y.test> → 554`), as a
    * position in `http.exchanges` or `lines.items`; undefined for none.
    */
-  namedExchange(id: number): number | undefined {
+  namedUnit(id: number): number | undefined {
     const messages = this.messages?.(id);
     return matchedExchange(this.active, messages) ?? messages?.summedExchange() ?? messages?.failedItem();
   }

@@ -98,9 +98,9 @@ export class FlowView {
     return this.matcher.preview(flow);
   }
 
-  /** The exchange of flow `id` its row names (see {@link FlowMatcher.namedExchange}), if any: Enter opens the flow there. */
-  namedExchange(id: number): number | undefined {
-    return this.matcher.namedExchange(id);
+  /** The unit (HTTP exchange, line item) of flow `id` its row names (see {@link FlowMatcher.namedUnit}), if any: Enter opens the flow there. */
+  namedUnit(id: number): number | undefined {
+    return this.matcher.namedUnit(id);
   }
 
   /** Whether flow `id`'s bytes answer the filter's `~text` words as wanted (true without such words; false until searched). */

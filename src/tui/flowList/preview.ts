@@ -77,4 +77,3 @@ export class PreviewCache {
     return undefined;
   }
 }
-
