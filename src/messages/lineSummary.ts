@@ -105,7 +105,7 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   const { items, clientDir } = conversation;
   const cut = (item: LineItem, text: string): string => shown(text === item.text ? item : { ...item, text });
   // A reply of a protocol not recognised, by its start: cut before it is shown, so no escape is cut.
-  const replyStart = (item: LineItem): string => (item.text.length > 20 ? `${cut(item, item.text.slice(0, 19).trimEnd())}…` : shown(item));
+  const replyStart = (item: LineItem): string => (item.text.length > 20 ? `${cut(item, item.text.slice(0, 19).trimEnd())}…` : cut(item, item.text.trimEnd()));
   if (conversation.telnet) {
     const banner = items.find((i) => i.dir !== clientDir && i.kind === 'line' && i.text.trim() !== '');
     return `TELNET${banner ? ` ${cut(banner, banner.text.trim().slice(0, 60))}` : ''}${conversation.clientLines > 0 ? ` (${conversation.clientLines} cmds)` : ''}`;

@@ -137,7 +137,8 @@ export function quoteBytes(bytes: Uint8Array): string {
  * took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
  */
 export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string, tidied = false): string {
-  return messageWithPath(`curl sent to clipboard (OSC 52${tidied ? '; its head tidied: see the file' : ''}), saved `, bracedPaths(paths, '.curl'), columns, ellipsis);
+  // A warning goes first: a cut keeps the words' start.
+  return messageWithPath(`${tidied ? '! head tidied (see the file), ' : ''}curl sent to clipboard (OSC 52), saved `, bracedPaths(paths, '.curl'), columns, ellipsis);
 }
 
 /**

@@ -140,16 +140,18 @@ export function bodyTargetName(key: FlowKey, target: BodyTarget, index = 0): str
 /**
  * `saved body of #3 response, 12,345 bytes (gzip decoded): DIR/NAME` for the status bar, in
  * about `columns` columns (see messageWithPath: the directory is cut first, then these words,
- * the name kept whole); the notes (decoded, written as sent and why, incomplete and why) come first.
+ * the name kept whole); the notes (decoded, written as sent and why, why incomplete) come first.
+ * An incomplete body's message starts `! incomplete, saved …`: a cut keeps the words' start.
  */
 export function savedBodyMessage(target: BodyTarget, saved: SavedBody, columns: number, ellipsis: string): string {
   const notes = [
     ...saved.decoded.map((coding) => `${coding} decoded`),
     ...(saved.asSent === undefined ? [] : [saved.asSent]),
-    ...(saved.incomplete === undefined ? [] : [`incomplete: ${saved.incomplete}`]),
+    ...(saved.incomplete === undefined ? [] : [saved.incomplete]),
   ];
   const how = saved.asSent === undefined ? '' : ' as sent';
-  const head = `saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes${notes.length ? ` (${notes.join('; ')})` : ''}: `;
+  const warning = saved.incomplete === undefined ? '' : '! incomplete, ';
+  const head = `${warning}saved body of #${target.exchange + 1} ${target.role}${how}, ${formatCount(saved.bytes)} bytes${notes.length ? ` (${notes.join('; ')})` : ''}: `;
   return messageWithPath(head, saved.path, columns, ellipsis);
 }
 

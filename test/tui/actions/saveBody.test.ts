@@ -116,11 +116,11 @@ describe('saveBody', () => {
     expect(statSync(saved.path).size).toBe(100_000);
     expect(saved.bytes).toBe(100_000);
     const name = basename(saved.path);
-    const head = 'saved body of #1 response, 100,000 bytes (gzip decoded; incomplete: decoded size cut at 100,000 bytes (a decompression bomb?)): ';
+    const head = '! incomplete, saved body of #1 response, 100,000 bytes (gzip decoded; decoded size cut at 100,000 bytes (a decompression bomb?)): ';
     expect(savedBodyMessage(target, saved, 260, '…')).toMatch(new RegExp(`^${head.replace(/[()?]/g, '\\$&')}/.*/${name}$`));
-    // On an 80-column row (79 for a message alone) the notes are cut to leave the name whole.
+    // On an 80-column row (79 for a message alone) the notes are cut to leave the name whole; the warning stays.
     const narrow = savedBodyMessage(target, saved, 79, '…');
-    expect(narrow).toBe(`saved bod…: …/${name}`);
+    expect(narrow).toBe(`! incompl…: …/${name}`);
     expect(stringColumns(narrow)).toBe(79);
   });
 
@@ -197,7 +197,7 @@ describe('saveBody', () => {
     expect(written.length).toBeGreaterThan(10_000);
     expect(written.equals(payload.subarray(0, written.length))).toBe(true);
     expect(saved.incomplete).toBe(`capture gap after 20,000 of ${wire.length.toLocaleString('en-US')} wire bytes`);
-    expect(savedBodyMessage(target, saved, 200, '…')).toMatch(/^saved body of #1 response, [\d,]+ bytes \(gzip decoded; incomplete: capture gap after 20,000 of [\d,]+ wire bytes\): \S+$/);
+    expect(savedBodyMessage(target, saved, 200, '…')).toMatch(/^! incomplete, saved body of #1 response, [\d,]+ bytes \(gzip decoded; capture gap after 20,000 of [\d,]+ wire bytes\): \S+$/);
   });
 
   it('a chunked body cut by a gap stops at the gap', async () => {

@@ -1,7 +1,7 @@
 /**
  * `y` on a request whose head broke HTTP's syntax (a space before a colon, bare LF line ends):
  * curl sends headers well formed, so the saved command comes after comment lines saying how the
- * request differed, escaped, and the status row says the head was tidied.
+ * request differed, escaped, and the status row says first that the head was tidied.
  */
 import { describe, expect, it } from 'vitest';
 import { TuiApp, type TuiActions, type TuiSource } from '../../../src/tui/app.js';
@@ -42,7 +42,7 @@ describe('y on a request whose head broke HTTP syntax', () => {
     expect(lines[1]).toBe("#   whitespace before a field's colon: `User-Agent\\x1b[31m :` (RFC 9112 5.1: a server answers 400)");
     expect(lines[2]).toBe('#   lines ended by LF alone, not CR LF (RFC 9112 2.2)');
     expect(lines[3]).toMatch(/^curl /);
-    expect(status).toContain('its head tidied: see the file');
+    expect(status).toContain('! head tidied (see the file), curl sent to clipboard');
   });
 
   it('a well-formed request: the command alone', async () => {
