@@ -53,8 +53,11 @@ interface FlowState {
   ipIdS: number;
   /** The SYN's time while its SYN-ACK and ACK are not written yet (the answer may be a reset). */
   synTs: Micros | undefined;
-  /** The ACK of the second FIN (its sender, its time), not written yet: the flow's end may be that side's reset instead. */
-  finAck: { dir: Direction; ts: Micros } | undefined;
+  /**
+   * An ACK from a side that had closed (its sender, its time): of the second FIN, or of bytes sent
+   * to it after its FIN; not written yet, as the flow's end may be that side's reset instead.
+   */
+  closedPeerAck: { dir: Direction; ts: Micros } | undefined;
 }
 
 /**
@@ -66,8 +69,9 @@ interface FlowState {
  * - `data`: the bytes cut into MSS-sized PSH-ACK segments at seq = ISN + 1 + offset (so a
  *   `gap` simply leaves a hole in sequence space, which Wireshark shows as not captured),
  *   then one ACK from the peer.
- * - `half-close`: FIN-ACK from the sender of that direction, ACKed by the peer (the second FIN's
- *   ACK waits for the flow's next event: a reset from the peer ending the flow replaces it).
+ * - `half-close`: FIN-ACK from the sender of that direction, ACKed by the peer. An ACK from a
+ *   side that had closed (of the second FIN, of bytes sent to it after its FIN) waits for the
+ *   flow's next event: a reset from that side ending the flow replaces it.
  * - `flow-end`: reason 'fin' adds nothing (FINs come from half-close events; missing ones are
  *   added); 'rst' and 'error' send RST-ACK, from the client when `detail` starts with
  *   "client", else from the server; 'timeout' and 'evicted' add nothing (no packet ended the
@@ -137,7 +141,7 @@ export class PcapOutput implements FlowOutput {
       if (!this.failure) {
         for (const flow of this.flows.values()) {
           this.completeHandshake(flow, Infinity);
-          this.ackLastFin(flow, Infinity);
+          this.writeClosedPeerAck(flow, Infinity);
         }
       }
     } catch (err) {
@@ -184,10 +188,10 @@ export class PcapOutput implements FlowOutput {
       return;
     }
     this.completeHandshake(flow, event.ts);
-    if (flow.finAck !== undefined && event.type === 'flow-end' && (event.reason === 'rst' || event.reason === 'error') && resetSender(event.detail) === flow.finAck.dir) {
-      flow.finAck = undefined; // the peer answered the FIN with its reset
+    if (flow.closedPeerAck !== undefined && event.type === 'flow-end' && (event.reason === 'rst' || event.reason === 'error') && resetSender(event.detail) === flow.closedPeerAck.dir) {
+      flow.closedPeerAck = undefined; // the side that closed answered with its reset
     }
-    this.ackLastFin(flow, event.ts);
+    this.writeClosedPeerAck(flow, event.ts);
     switch (event.type) {
       case 'data': this.data(flow, event.ts, event.dir, event.offset, event.bytes); break;
       case 'gap': this.advance(flow, event.dir, event.offset + event.length); break;
@@ -196,7 +200,7 @@ export class PcapOutput implements FlowOutput {
         if (event.reason === 'fin') {
           this.fin(flow, event.ts, 'c2s');
           this.fin(flow, event.ts, 's2c');
-          this.ackLastFin(flow, event.ts);
+          this.writeClosedPeerAck(flow, event.ts);
         } else if (event.reason === 'rst' || event.reason === 'error') {
           this.segment(flow, event.ts, resetSender(event.detail), RST | ACK, undefined);
         }
@@ -217,7 +221,7 @@ export class PcapOutput implements FlowOutput {
     const flow: FlowState = {
       clientAddr, serverAddr, clientPort: client.port, serverPort: server.port, vlan,
       mss: v6 ? this.mssIpv6 : this.mssIpv4, isnC, isnS,
-      endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1, synTs: undefined, finAck: undefined,
+      endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1, synTs: undefined, closedPeerAck: undefined,
     };
     this.flows.set(flowId, flow);
     if (!sawHandshake) return;
@@ -238,12 +242,12 @@ export class PcapOutput implements FlowOutput {
     this.raw(flow, ts, 'c2s', flow.isnC + 1, flow.isnS + 1, ACK, undefined, undefined);
   }
 
-  /** Writes the second FIN's ACK, if it waits, before the flow's packets at time `next` (in time order, as {@link completeHandshake}). */
-  private ackLastFin(flow: FlowState, next: Micros): void {
-    const finAck = flow.finAck;
-    if (finAck === undefined) return;
-    flow.finAck = undefined;
-    this.segment(flow, Math.max(finAck.ts, Math.min(this.lastTs, next)), finAck.dir, ACK, undefined);
+  /** Writes the ACK from a side that had closed, if it waits, before the flow's packets at time `next` (in time order, as {@link completeHandshake}). */
+  private writeClosedPeerAck(flow: FlowState, next: Micros): void {
+    const closedPeerAck = flow.closedPeerAck;
+    if (closedPeerAck === undefined) return;
+    flow.closedPeerAck = undefined;
+    this.segment(flow, Math.max(closedPeerAck.ts, Math.min(this.lastTs, next)), closedPeerAck.dir, ACK, undefined);
   }
 
   private data(flow: FlowState, ts: Micros, dir: Direction, offset: number, bytes: Uint8Array): void {
@@ -253,7 +257,10 @@ export class PcapOutput implements FlowOutput {
       this.segmentAt(flow, ts, dir, offset + at, PSH | ACK, piece);
     }
     this.advance(flow, dir, offset + bytes.length);
-    this.segment(flow, ts, dir === 'c2s' ? 's2c' : 'c2s', ACK, undefined); // the peer's ACK
+    // The peer's ACK; from a peer that had closed, it may have been a reset instead.
+    const peer = dir === 'c2s' ? 's2c' : 'c2s';
+    if (peer === 'c2s' ? flow.finC : flow.finS) flow.closedPeerAck = { dir: peer, ts };
+    else this.segment(flow, ts, peer, ACK, undefined);
   }
 
   private fin(flow: FlowState, ts: Micros, dir: Direction): void {
@@ -262,7 +269,7 @@ export class PcapOutput implements FlowOutput {
     if (dir === 'c2s') flow.finC = true;
     else flow.finS = true;
     const peer = dir === 'c2s' ? 's2c' : 'c2s';
-    if (flow.finC && flow.finS) flow.finAck = { dir: peer, ts };
+    if (flow.finC && flow.finS) flow.closedPeerAck = { dir: peer, ts };
     else this.segment(flow, ts, peer, ACK, undefined);
   }
 

@@ -137,6 +137,19 @@ describe('PcapOutput', () => {
     expect(ended('rst', 'client reset the connection')).toEqual(['sF', 'cA', 'cF', 'sA', 'cR']);
   });
 
+  it('bytes sent to a side that had closed: its ACK waits too, and its reset replaces it', () => {
+    const quit = Buffer.from('QUIT\r\n');
+    const path = writeEvents('after-fin-rst.pcap', [
+      { type: 'flow-start', flowId: 8, key: key('10.0.0.1', 40006, '10.0.0.2', 25), ts: 1_700_000_000_007_000, origin: 'proxy', sawHandshake: true },
+      { type: 'half-close', flowId: 8, dir: 's2c', ts: 1_700_000_000_007_100 },
+      { type: 'data', flowId: 8, dir: 'c2s', offset: 0, bytes: quit, length: quit.length, ts: 1_700_000_000_007_200, fileOffset: -1 },
+      { type: 'flow-end', flowId: 8, ts: 1_700_000_000_007_300, reason: 'rst', detail: 'server reset the connection' },
+    ]);
+    const name = (f: { flags: number; payload: Uint8Array }) => (f.flags & 0x01 ? 'F' : f.flags & 0x04 ? 'R' : f.payload.length > 0 ? 'D' : 'A');
+    const frames = readPcap(readFileSync(path)).records.slice(3).map((r) => decodeTcpFrame(r.captured));
+    expect(frames.map((f) => `${f.srcPort === 25 ? 's' : 'c'}${name(f)}`)).toEqual(['sF', 'cA', 'cD', 'sR']);
+  });
+
   it('a flow still open when the capture ended, or idle, ends with no packet: no reset is made up', async () => {
     const data = Buffer.from('MAIL FROM:<a@b>\r\n');
     const path = writeEvents('open.pcap', [
