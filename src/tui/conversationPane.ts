@@ -116,7 +116,8 @@ export class ConversationPane {
       return;
     }
     this.showMessages(flowId, width, height);
-    const exchange = this.exchangeAnchor?.flowId === flowId && !this.messageView ? this.exchangeStart(flowId, this.exchangeAnchor.exchange) : undefined;
+    const anchored = this.exchangeAnchor?.flowId === flowId ? this.exchangeAnchor.exchange : undefined;
+    const exchange = anchored !== undefined && !this.messageView ? this.exchangeStart(flowId, anchored) : undefined;
     this.exchangeAnchor = undefined;
     // Held once there is something to read: a flow opened before its first bytes takes the mode they bring.
     if (reading && this.held === undefined && (this.source.getFlow(flowId)?.chunkCount ?? 0) > 0) this.held = { flowId, messages: this.messageView !== undefined };
@@ -133,7 +134,8 @@ export class ConversationPane {
     this.view.highlight = this.search.highlight();
     // The raw view is made only while it is the one painted (leaving the messages mode places it first).
     if (!this.messageView) this.view.update();
-    if (exchange) this.view.showOffset(exchange.dir, exchange.offset);
+    if (exchange && anchored === 0) this.view.home();
+    else if (exchange) this.view.showOffset(exchange.dir, exchange.offset);
   }
 
   /** Where unit `index` of `flowId` starts: an HTTP exchange's request's first byte (its response's without one), a line item's. */
@@ -147,7 +149,8 @@ export class ConversationPane {
   /**
    * Flow `flowId` shown at its unit `exchange` (an HTTP exchange, or a line protocol's item: a
    * position), as a row names it or the exchange list selects it: the next frame showing that
-   * flow puts it at the top (in a raw mode, its first byte). Stops following unless
+   * flow puts it at the top (in a raw mode, its first byte; the first unit, the flow from its
+   * start). Stops following unless
    * `keepFollowing` (the list's selection following new flows and exchanges).
    */
   openAt(flowId: number, exchange: number, keepFollowing = false): void {

@@ -81,7 +81,9 @@ export class MessagesMode {
     const anchor = this.anchor;
     this.anchor = undefined;
     if (anchor) this.messageView.showOffset(anchor.dir!, anchor.offset!);
-    if (exchange !== undefined) this.messageView.showUnit(exchange);
+    // The first unit: the flow from its start, whose first lines say how it began.
+    if (exchange === 0) this.messageView.home();
+    else if (exchange !== undefined) this.messageView.showUnit(exchange);
   }
 
   /**

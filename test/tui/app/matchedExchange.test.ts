@@ -24,6 +24,9 @@ describe('a message filter word matching a later exchange of a keep-alive flow',
     screen.press('f', ...'host:shop', 'Enter');
     await screen.waitFor(() => rows().some((line) => line.includes('2/5 flows')));
     expect(rows()[2]).toMatch(/^ {2}3 .* ! #2 GET \/api\/\S* -> after-close \(2 req\)$/);
+    // Row 1 names its first exchange: the conversation below shows the flow from its start.
+    const below = rows()[rows().findIndex((line) => line.startsWith(' #1 ')) + 1];
+    expect(below).toMatch(/^= 192\.168\.1\.23:51000 -> 198\.51\.100\.10:80 connected/);
     app.dispose();
   });
 
