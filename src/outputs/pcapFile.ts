@@ -60,6 +60,9 @@ interface FlowState {
   closedPeerAck: { dir: Direction; ts: Micros } | undefined;
 }
 
+/** What a buffering writer holds is written out this long after the first packet it got, at the latest: the file can be read as it grows, and a crash loses at most that much. */
+const FLUSH_AFTER_MS = 1000;
+
 /**
  * A {@link FlowOutput} writing synthesized TCP packets to a {@link PacketWriter}.
  *
@@ -88,7 +91,7 @@ interface FlowState {
  * Timestamps are the events' own; frames of one flow are written in event order.
  *
  * The writer is flushed once at construction (a file that cannot take even the header says so at
- * once). The first write failure stops the output: it is thrown once by the `handle` that met it
+ * once), then {@link FLUSH_AFTER_MS} after it got packets (a timer that does not hold the process). The first write failure stops the output: it is thrown once by the `handle` that met it
  * (or by `close`) as a one-line `UserError`, given to the {@link onFailure} listener, and every
  * later event is ignored.
  */
@@ -104,6 +107,7 @@ export class PcapOutput implements FlowOutput {
   private closed = false;
   private failure: UserError | undefined;
   private failureListener: ((error: UserError) => void) | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   /** @param writer where frames go (copied during each call); flushed now, and closed by `close()`. */
   constructor(private readonly writer: PacketFile, options: PcapOutputOptions = {}) {
@@ -127,6 +131,18 @@ export class PcapOutput implements FlowOutput {
     } catch (err) {
       throw this.fail(err);
     }
+    if (this.flushTimer === undefined && this.writer.flush) this.flushTimer = setTimeout(() => this.flushNow(), FLUSH_AFTER_MS).unref();
+  }
+
+  /** Writes out what the writer holds (the timer's job); a failure stops the output, as in `handle`. */
+  private flushNow(): void {
+    this.flushTimer = undefined;
+    if (this.failure || this.closed) return;
+    try {
+      this.writer.flush?.();
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
   /** Registers the one listener told of the first write failure (at once if it already happened). */
@@ -137,6 +153,8 @@ export class PcapOutput implements FlowOutput {
 
   /** Flushes and closes the writer (once), then throws the output's failure if it had one. Open flows just stop (after their handshake). */
   close(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     try {
       if (!this.failure) {
         for (const flow of this.flows.values()) {

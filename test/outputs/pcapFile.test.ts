@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCapture } from '../../src/engine/captureRun.js';
 import { REFUSED, type Direction, type FlowEvent } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
@@ -135,6 +135,24 @@ describe('PcapOutput', () => {
     expect(ended('fin', undefined)).toEqual(['sF', 'cA', 'cF', 'sA']);
     expect(ended('rst', 'server reset the connection')).toEqual(['sF', 'cA', 'cF', 'sR']);
     expect(ended('rst', 'client reset the connection')).toEqual(['sF', 'cA', 'cF', 'sA', 'cR']);
+  });
+
+  it('a running output writes its packets out within a second, not only at its close', () => {
+    vi.useFakeTimers();
+    try {
+      const path = join(dir, 'flushed.pcap');
+      const out = openPcapFileOutput(path);
+      const hello = Buffer.from('hello');
+      out.handle({ type: 'flow-start', flowId: 9, key: key('10.0.0.1', 40007, '10.0.0.2', 80), ts: 1_700_000_000_008_000, origin: 'proxy', sawHandshake: true });
+      out.handle({ type: 'data', flowId: 9, dir: 'c2s', offset: 0, bytes: hello, length: hello.length, ts: 1_700_000_000_008_100, fileOffset: -1 });
+      // The file header alone until the timer: the packets wait in the writer's buffer.
+      expect(statSync(path).size).toBe(24);
+      vi.advanceTimersByTime(1000);
+      expect(readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured).payload.length)).toEqual([0, 0, 0, 5, 0]);
+      out.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('bytes sent to a side that had closed: its ACK waits too, and its reset replaces it', () => {
