@@ -108,10 +108,12 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   const notes: string[] = [];
   const field: HarFlowspyField = { flowId: flow.flowId, exchange: exchange.index + 1, flags: [...exchange.flags] };
   const t = exchangeTimings(exchange);
-  const timings = { blocked: -1, dns: -1, connect: -1, send: round(t.send), wait: round(t.wait), receive: round(t.receive), ssl: -1 };
+  // HAR 1.2 gives -1 to blocked, dns, connect and ssl alone: send, wait and receive not seen (no response) are 0.
+  const seen = (ms: number): number => Math.max(0, round(ms));
+  const timings = { blocked: -1, dns: -1, connect: -1, send: seen(t.send), wait: seen(t.wait), receive: seen(t.receive), ssl: -1 };
   const entry: HarEntry = {
     startedDateTime: harDate(request.firstTs),
-    time: round([timings.send, timings.wait, timings.receive].filter((v) => v >= 0).reduce((a, b) => a + b, 0)),
+    time: round(timings.send + timings.wait + timings.receive),
     request: harRequest(request, flow.server, bodies.request, field, notes),
     response: response ? harResponse(response, bodies.response, field, notes) : noResponse(),
     cache: {},
