@@ -66,16 +66,30 @@ const MAX_REPLY_SEARCH = 64;
 const MAX_PROBES_SKIPPED = 4;
 
 /**
+ * A Redis client's opening commands (a login, a protocol or database choice, a name, a ping, its
+ * command table), which every connection of a client library sends alike: they do not tell one
+ * connection from another.
+ */
+const REDIS_PREAMBLE = /^(?:AUTH|HELLO|SELECT|CLIENT|PING|COMMAND)\b/i;
+
+/** Whether `command`, answered `reply`, is a Redis opening command that went well: the summary names the one after it. */
+function isRedisPreamble(protocol: string, command: LineItem, reply: string): boolean {
+  return protocol === 'Redis' && REDIS_PREAMBLE.test(command.text) && !isErrorReply(protocol, reply);
+}
+
+/**
  * Index of the command a summary names, -1 when none: the conversation's first client line that
  * is not blank, but after a probe (POP3's `CAPA` and bare `AUTH`, whatever the answer; SMTP's
- * `EHLO` answered not implemented, before its `HELO`: see `isProbe`) the command after it.
+ * `EHLO` answered not implemented, before its `HELO`: see `isProbe`) or a Redis client's opening
+ * command that went well (`AUTH`, `HELLO`, `SELECT`...) the command after it.
  */
 export function firstCommandAt(conversation: LineConversation): number {
   const { items, clientDir, protocol } = conversation;
   const isCommand = (i: LineItem): boolean => i.dir === clientDir && i.kind === 'line' && i.text.trim() !== '';
   let at = items.findIndex(isCommand);
+  const skippable = (command: LineItem, reply: string): boolean => isProbe(protocol, command, reply) || isRedisPreamble(protocol, command, reply);
   // A session has a probe or two: past a few, the summary names the one it is at (called per row and frame).
-  for (let skipped = 0; skipped < MAX_PROBES_SKIPPED && at >= 0 && replyFollows(conversation, at) && isProbe(protocol, items[at], items[at + 1].text); skipped++) {
+  for (let skipped = 0; skipped < MAX_PROBES_SKIPPED && at >= 0 && replyFollows(conversation, at) && skippable(items[at], items[at + 1].text); skipped++) {
     let next = at + 1;
     while (next < items.length && !isCommand(items[next])) next++;
     if (next === items.length) break;

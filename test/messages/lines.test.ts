@@ -499,6 +499,11 @@ describe('line protocols', () => {
     expect(lineSummary(play([['c2s', resp('GET', 'greeting')], ['s2c', '$11\r\nhello world\r\n']]))).toBe('Redis GET greeting → "hello world"');
     expect(lineSummary(play([['c2s', resp('KEYS', '*')], ['s2c', `*3\r\n${['alpha', 'bravo', 'charlie'].map((k) => `$${k.length}\r\n${k}\r\n`).join('')}`]]))).toBe('Redis KEYS * → 1) "alpha" 2) "bravo" 3) "cha…');
     expect(lineSummary(play([['c2s', resp('INCR', 'n')], ['s2c', ':3\r\n']]))).toBe('Redis INCR n → (integer) 3');
+    // A client library's opening commands that went well are the same on every connection: the one after them is named.
+    expect(lineSummary(play([['c2s', resp('AUTH', 'secret')], ['s2c', '+OK\r\n'], ['c2s', resp('SELECT', '2')], ['s2c', '+OK\r\n'], ['c2s', resp('SET', 'k', 'v')], ['s2c', '+OK\r\n']]))).toBe('Redis SET k v → +OK (3 cmds)');
+    // One that failed is the story; a PING alone is named.
+    expect(lineSummary(play([['c2s', resp('AUTH', 'secret')], ['s2c', '-WRONGPASS invalid username-password pair\r\n'], ['c2s', resp('GET', 'k')], ['s2c', '-NOAUTH Authentication required.\r\n']]))).toMatch(/^! Redis AUTH \(password: 6 bytes\) → -WRONGPASS/);
+    expect(lineSummary(play([['c2s', resp('PING')], ['s2c', '+PONG\r\n']]))).toBe('Redis PING → +PONG');
     // An EXEC whose results hold an error fails; a string that reads `-ERR` does not.
     const exec = (reply: string) => lineSummary(play([['c2s', resp('MULTI') + resp('INCR', 's') + resp('EXEC')], ['s2c', `+OK\r\n+QUEUED\r\n${reply}`]]));
     expect(exec('*1\r\n-ERR value is not an integer or out of range\r\n')).toBe('! Redis EXEC → 1) -ERR value is not an integ… (3 cmds)');
