@@ -221,7 +221,7 @@ describe('m into and out of the messages mode: WebSocket frames and an SMTP DATA
     expect(top()).toBe('< \\x81\\x04two | > \\x81\\x84\\x01\\x02\\x03\\x04c{f\\x0e');
     pane.scroll(-1);
     intoMessages(pane); // the frame's first row (its note) on top
-    expect(top()).toBe('= note (s2c at 77): switched protocols (websocket) | < ws text, 4 B: one');
+    expect(top()).toBe('= note (server, at byte 77): switched protocols (websocket) | < ws text, 4 B: one');
     pane.scroll(-1);
     pane.cycleMode();
     expect(top()).toBe('> \\x81\\x86\\x01\\x02\\x03\\x04igohn\\x08 | < \\x81\\x04one');

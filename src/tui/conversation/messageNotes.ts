@@ -68,7 +68,8 @@ export class UnitNotes {
 }
 
 /**
- * A note's line (escaped): `note (s2c at 853): resumed at this message start`; a gap's as the raw
+ * A note's line (escaped): `note (server, at byte 853): resumed at this message start` (its
+ * side's stream offset); a gap's as the raw
  * modes say it, of its side (`side`), then what the parser did: `gap of 238 bytes (server): looking
  * for the next message start`.
  */
@@ -77,7 +78,7 @@ export function noteLine(note: StreamNote, side: (dir: Direction) => Side): Mess
     const of = side(note.dir);
     return { side: 'event', kind: 'gap', text: `${gapText(note.gap, of, false)}${note.text === '' ? '' : `: ${escapeText(note.text)}`}`, of };
   }
-  return { side: 'event', kind: 'note', text: `note (${note.dir} at ${formatCount(note.offset)}): ${escapeText(note.text)}` };
+  return { side: 'event', kind: 'note', text: `note (${side(note.dir)}, at byte ${formatCount(note.offset)}): ${escapeText(note.text)}` };
 }
 
 /** Pushes a unit's notes (those of {@link UnitNotes.of}) in place among its messages' lines, each once. */

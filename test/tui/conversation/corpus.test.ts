@@ -45,7 +45,7 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
     expect(texts.slice(gap, second).filter((t) => t.startsWith('< '))).toHaveLength(20);
     expect(texts.slice(gap, second).some((t) => /^= \.\.\. \d+ more lines \(Enter shows them\)$/.test(t))).toBe(true);
     const response = texts.indexOf('< HTTP/1.1 200 OK', second);
-    expect(texts[response - 1]).toBe('= note (s2c at 853): resumed at this message start');
+    expect(texts[response - 1]).toBe('= note (server, at byte 853): resumed at this message start');
   });
 
   it.each([

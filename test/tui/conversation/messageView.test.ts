@@ -107,8 +107,8 @@ describe('message view: rows made again after a change equal a new view of the f
     expect(now).toEqual(freshRows(flow, 60));
     expect(now.filter((r) => r.kind === 'note').map((r) => r.text)).toEqual([
       '= message cut at 44: gap in the body',
-      '= note (c2s at 122): switched protocols (websocket)',
-      '= note (s2c at 217): switched protocols (websocket)',
+      '= note (client, at byte 122): switched protocols (websocket)',
+      '= note (server, at byte 217): switched protocols (websocket)',
     ]);
     flow.end();
     const tail: MessageLine[] = [{ side: 'event', kind: 'event', text: 'end: FIN' }];
@@ -253,7 +253,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
     // Raw bytes, as the text mode shows them: cut at the width.
     expect(texts[first + 5]).toBe(`< ${'lost body '.repeat(20)}`.slice(0, 100));
     const second = texts.findIndex((t) => t.startsWith('= #2 GET /2'));
-    expect(texts.slice(second + 1, second + 5)).toEqual(['> GET /2 HTTP/1.1', '> Host: farm.example', '= note (s2c at 262): resumed at this message start', '< HTTP/1.1 200 OK']);
+    expect(texts.slice(second + 1, second + 5)).toEqual(['> GET /2 HTTP/1.1', '> Host: farm.example', '= note (server, at byte 262): resumed at this message start', '< HTTP/1.1 200 OK']);
     expect(texts.filter((t) => t.startsWith('= note') || t.startsWith('= gap'))).toHaveLength(2);
     expect(texts.at(-1)).toBe('= body: 5 bytes');
     // With the chunk index too, the gap is said once (by the parser's note), then the bytes.
@@ -284,7 +284,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
     expect(texts.slice(gapNote - 2, gapNote)).toEqual(['= body: 50 bytes, cut (46 of 50 wire bytes from a capture gap on)', '= message cut at 112: gap in the body']);
     // The bytes after the gap are what came of #3's response, whose head the gap took.
     expect(texts[gapNote + 1]).toMatch(/^= #3 GET \/c → head lost, 20 B of the response received/);
-    const resumed = texts.indexOf('= note (s2c at 208): resumed at this message start');
+    const resumed = texts.indexOf('= note (server, at byte 208): resumed at this message start');
     expect(texts.slice(resumed - 3, resumed + 2)).toEqual(['= #4 GET /d → 200 OK, 39 B / 69 B, send 0.0 ms, wait 2.0 ms, receive 0.0 ms', '> GET /d HTTP/1.1', '> Host: farm.example', texts[resumed], '< HTTP/1.1 200 OK']);
     expect(texts.at(-1)).toBe('= body: 5 bytes');
   });
@@ -345,7 +345,7 @@ describe('message view: parser notes shown with their unit, also when they arriv
     view.update(100, 20, `${flow.stamp} and a note`, HEAD);
     const texts = rows(view, flow, 100).map((r) => r.text);
     expect(texts).toEqual(freshRows(flow, 100).map((r) => r.text));
-    expect(texts.at(-1)).toBe('= note (s2c at 40): something odd here');
+    expect(texts.at(-1)).toBe('= note (server, at byte 40): something odd here');
     expect(texts.at(-2)).toMatch(/^= body: 4 bytes/);
   });
 

@@ -31,7 +31,7 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     flow.send('c2s', 'SEARCH /\x1b]0;pwned\x07 \x9b31m\r\nsecond line\n');
     flow.end();
     const texts = flow.texts();
-    expect(rawSection(texts.slice(texts.indexOf('event note: note (c2s at 27): not an HTTP request line: raw bytes from here')))).toEqual([
+    expect(rawSection(texts.slice(texts.indexOf('event note: note (client, at byte 27): not an HTTP request line: raw bytes from here')))).toEqual([
       'event event: raw bytes after the parser stopped (c2s from 27)',
       'client data: SEARCH /\\x1b]0;pwned\\x07 \\x9b31m',
       'client data: second line',
@@ -46,7 +46,7 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
     flow.end();
     const texts = flow.texts();
     expect(texts.filter((t) => !t.startsWith('event event: 10.'))).toEqual([
-      'event note: note (c2s at 0): the stream ended inside this request line: raw bytes from here',
+      'event note: note (client, at byte 0): the stream ended inside this request line: raw bytes from here',
       'event event: raw bytes after the parser stopped (c2s from 0)',
       'client data: GET /abc HT',
     ]);
