@@ -18,7 +18,7 @@ import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
 import { bodyFitsCommandLine, curlCommand, curlSavedMessage, requestPayload, tidiedHeadComment } from './actions/curl.js';
-import { headSyntaxProblems, headText } from '../messages/httpHead.js';
+import { headAsSent } from './conversation/httpLines.js';
 import { formatEndpoint } from '../render/endpoint.js';
 import { mailFileName } from './actions/bodyName.js';
 import { bodyTargetName, savedBodyMessage, type SavedBody } from './actions/saveBody.js';
@@ -142,12 +142,7 @@ export class ActionKeys {
     }
     const name = `${this.scene.actions.stem}-${flowId}-${exchange.index + 1}`;
     // A head curl cannot send as it was (a space before a colon, a folded line) is said in the file.
-    let tidied = '';
-    try {
-      tidied = tidiedHeadComment(headSyntaxProblems(headText(this.scene.store.read(flowId, request.dir, request.offset, request.headLength)), 'request'));
-    } catch {
-      tidied = '';
-    }
+    const tidied = tidiedHeadComment(headAsSent(request, (dir, offset, length) => this.scene.store.read(flowId, dir, offset, length))?.problems ?? []);
     // A body bash cannot quote goes to a file beside the command, which names it (@path).
     const bodyFile = body !== undefined && body.length > 0 && !bodyFitsCommandLine(body) ? body : undefined;
     const copy = (command: string): void => {

@@ -181,7 +181,7 @@ function messageBlock(message: HttpMessage, head: HeadAsSent | undefined, side: 
 }
 
 /** `message`'s head read as sent; undefined when its bytes cannot all be read (its parsed fields are shown then). */
-function headAsSent(message: HttpMessage, read: BodyReader): HeadAsSent | undefined {
+export function headAsSent(message: HttpMessage, read: BodyReader): HeadAsSent | undefined {
   let bytes: Uint8Array;
   try {
     bytes = read(message.dir, message.offset, message.headLength);
