@@ -1,6 +1,6 @@
 /** Time spans as the views show them, and the note both engines make about data after a close. */
 import { countOf, formatCount } from './count.js';
-import type { Direction, Micros } from './types.js';
+import { otherDirection, roleName, type Direction, type Micros } from './types.js';
 
 /**
  * A span of `ms` milliseconds: `0.3 ms`, `25 ms`, from a second on in seconds (`2.16 s`,
@@ -13,11 +13,6 @@ export function formatSpan(ms: number): string {
   return seconds < 9.995 ? `${seconds.toFixed(2)} s` : seconds < 99.95 ? `${seconds.toFixed(1)} s` : `${formatCount(Math.round(seconds))} s`;
 }
 
-/** `the client` (c2s) or `the server` (s2c): who sent direction `dir`'s bytes. */
-export function senderOf(dir: Direction): string {
-  return dir === 'c2s' ? 'the client' : 'the server';
-}
-
 /**
  * The note on bytes sent after the peer closed, told once at the first of them (at `ts`): `the
  * client sent 297+ bytes after the server closed (FIN 300 ms before)` (297 came first, more may
@@ -27,9 +22,10 @@ export function senderOf(dir: Direction): string {
  * client's 297 bytes were in flight when the server closed (FIN …)`, which the TUI does not mark.
  */
 export function afterPeerCloseNote(dir: Direction, count: number, close: 'FIN' | 'RST', closeTs: Micros, ts: Micros, crossed = false): string {
-  const peer = senderOf(dir === 'c2s' ? 's2c' : 'c2s');
+  const peer = `the ${roleName(otherDirection(dir))}`;
   const what = close === 'FIN' ? 'closed' : 'reset the connection';
   const when = `${peer} ${what} (${close} ${formatSpan(Math.max(0, ts - closeTs) / 1000)} before)`;
   const bytes = countOf(count, 'byte');
-  return crossed ? `${senderOf(dir)}'s ${bytes} ${count === 1 ? 'was' : 'were'} in flight when ${when}` : `${senderOf(dir)} sent ${formatCount(count)}+ bytes after ${when}`;
+  const sender = `the ${roleName(dir)}`;
+  return crossed ? `${sender}'s ${bytes} ${count === 1 ? 'was' : 'were'} in flight when ${when}` : `${sender} sent ${formatCount(count)}+ bytes after ${when}`;
 }

@@ -163,6 +163,11 @@ export function otherDirection(dir: Direction): Direction {
   return dir === 'c2s' ? 's2c' : 'c2s';
 }
 
+/** 'client' or 'server': the sender of direction `dir`. */
+export function roleName(dir: Direction): string {
+  return dir === 'c2s' ? 'client' : 'server';
+}
+
 /** The end of flow `key` that direction `dir` goes to: the server for `c2s`, the client for `s2c`. */
 export function receiverOf(key: FlowKey, dir: Direction): Endpoint {
   return dir === 'c2s' ? key.server : key.client;

@@ -5,9 +5,9 @@
  * each direction's `RareState` (made on first use); emits notes through the callback given.
  */
 import { countOf, formatCount } from '../core/count.js';
-import { afterPeerCloseNote, senderOf } from '../core/clock.js';
+import { afterPeerCloseNote } from '../core/clock.js';
 import { seqLt } from '../core/seq.js';
-import type { Micros } from '../core/types.js';
+import { roleName, type Micros } from '../core/types.js';
 import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { type DirectionState, type Flow, type PeerClose } from './flowState.js';
 
@@ -162,7 +162,7 @@ export class CloseNoteRules {
     if (notes.notedBeforeStart) return;
     notes.notedBeforeStart = true;
     const why = d.synSeen ? 'before its SYN' : 'after its start was settled';
-    this.note(flow, ts, `${senderOf(d.dir)} sent ${countOf(count, 'byte')} before its stream offset 0 (${why}): dropped`);
+    this.note(flow, ts, `the ${roleName(d.dir)} sent ${countOf(count, 'byte')} before its stream offset 0 (${why}): dropped`);
   }
 
   /** Counts `count` bytes of d beyond its own FIN (up to stream offset `countedEnd`); notes the first. */
@@ -173,6 +173,6 @@ export class CloseNoteRules {
     this.counters.bytesAfterOwnFin += count;
     if (notes.notedAfterOwnFin) return;
     notes.notedAfterOwnFin = true;
-    this.note(flow, ts, `${senderOf(d.dir)} sent ${countOf(count, 'byte')} after its own FIN (FIN at offset ${formatCount(d.finOffset)})`);
+    this.note(flow, ts, `the ${roleName(d.dir)} sent ${countOf(count, 'byte')} after its own FIN (FIN at offset ${formatCount(d.finOffset)})`);
   }
 }

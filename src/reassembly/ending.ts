@@ -4,10 +4,10 @@
  * with gaps, one `flow-end`, the flow forgotten by the table and the clock and remembered as
  * recently closed (R14).
  */
-import { REFUSED, type FlowEndReason, type HandshakeSeen, type Micros } from '../core/types.js';
+import { REFUSED, roleName, type FlowEndReason, type HandshakeSeen, type Micros } from '../core/types.js';
 import { TCP_ACK, type TcpSegment } from '../decode/types.js';
 import { drain, emitGap, type ReassemblyContext } from './context.js';
-import { roleName, type DirectionState, type Flow } from './flowState.js';
+import { type DirectionState, type Flow } from './flowState.js';
 import { closedKey } from './flowTable.js';
 import { formatCount } from '../core/count.js';
 

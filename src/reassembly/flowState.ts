@@ -315,8 +315,3 @@ export interface ResetState extends LingerState {
   /** Capture time of the RST. */
   readonly ts: Micros;
 }
-
-/** 'client' or 'server': the sender of direction `dir`. */
-export function roleName(dir: Direction): string {
-  return dir === 'c2s' ? 'client' : 'server';
-}
