@@ -11,7 +11,7 @@ import type { FlowEventSink } from '../core/types.js';
 import { formatHostPort } from '../proxy/connectFailure.js';
 import { hostPortProblem, parseForwardSpec, parseHostPort, type ForwardSpec } from '../proxy/forwardSpec.js';
 import { RecordingProxy, type ProxyStats } from '../proxy/proxy.js';
-import { loopsBack, type BoundListener } from '../proxy/selfLoop.js';
+import { isWildcard, loopsBack, type BoundListener } from '../proxy/selfLoop.js';
 import { ProxyCounters, type SourceCounters } from './counters.js';
 import { descriptors } from '../io/descriptors.js';
 
@@ -141,9 +141,9 @@ function descriptorWatch(open: () => number, onProblem: ((line: string) => void)
  * @throws UserError naming both.
  */
 function refuseSharedListens(specs: readonly ForwardSpec[], texts: readonly string[]): void {
-  const everyAddress = (address: string): boolean => isIPv6(address) && /^[0:]+$/.test(address);
-  const clash = (a: string, b: string): boolean =>
-    a === b || everyAddress(a) || everyAddress(b) || (a === '0.0.0.0' && isIPv4(b)) || (b === '0.0.0.0' && isIPv4(a));
+  // `::` (dual-stack) takes every address; `0.0.0.0` every IPv4 one.
+  const covers = (wide: string, other: string): boolean => isWildcard(wide) && (isIPv6(wide) || isIPv4(other));
+  const clash = (a: string, b: string): boolean => a === b || covers(a, b) || covers(b, a);
   for (let i = 0; i < specs.length; i++) {
     for (let j = 0; j < i; j++) {
       const [a, b] = [specs[j], specs[i]];

@@ -10,11 +10,17 @@ export interface BoundListener {
   readonly port: number;
 }
 
-const isWildcard = (address: string): boolean => address === '0.0.0.0' || /^[0:]+$/.test(address);
+/** Whether `address` (a literal) is every address: `0.0.0.0` (every IPv4 one) or `::` in any spelling. */
+export function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || (address.includes(':') && /^[0:]+$/.test(address));
+}
+
+/** A loopback address: 127.0.0.0/8 or `::1`. */
+const isLoopback = (address: string): boolean => /^127\./.test(address) || address === '::1';
 
 /** This machine's addresses (every interface's, loopback included), and what connects to one. */
 function isLocal(host: string): boolean {
-  if (host === 'localhost' || isWildcard(host) || /^127\./.test(host) || host === '::1') return true;
+  if (host === 'localhost' || isWildcard(host) || isLoopback(host)) return true;
   return Object.values(networkInterfaces()).some((addresses) => addresses?.some((a) => a.address === host));
 }
 
@@ -30,7 +36,7 @@ export function loopsBack(host: string, port: number, bound: readonly BoundListe
       listener.port === port &&
       (listener.address === bare ||
         // A connect to 0.0.0.0 or :: goes to this machine: to a loopback listener too (Linux).
-        ((bare === 'localhost' || isWildcard(bare)) && (/^127\./.test(listener.address) || listener.address === '::1')) ||
+        ((bare === 'localhost' || isWildcard(bare)) && isLoopback(listener.address)) ||
         (isWildcard(listener.address) && isLocal(bare))),
   );
 }
