@@ -72,7 +72,9 @@ export type WrapBreaks = 'cut' | 'words' | 'prose';
  * Combining marks stay with their base; a two-column character never straddles a cut; nor does
  * an escape of render/escape.ts (`\x9d`, `\u{70e}`, `\r`, `\\`) unless it is wider than a
  * piece. With `words` or `prose` a piece ends after its last space allowed by `breaks` when it
- * has one. Spaces that end the text and would begin a piece stay on the piece before, past the
+ * has one, unless the word after that space is wider than a piece anyway: it is then cut where
+ * the width ends (as Python's textwrap does), not moved to a row of its own that leaves a field's
+ * name alone (`Accept:`). Spaces that end the text and would begin a piece stay on the piece before, past the
  * width (the pane cuts them): as in Wireshark's follow view, trailing blanks never make a row
  * that looks like an empty line (which in HTTP or SMTP reads as the end of the headers).
  */
@@ -94,7 +96,7 @@ export function wrapRanges(text: string, columns: number, breaks: WrapBreaks = '
       const escape = escapeLength(text, i);
       if (escape <= width) size = w = escape;
     }
-    if (used + w > width && used > 0 && space > from) {
+    if (used + w > width && used > 0 && space > from && !wordWiderThan(text, space + 1, width)) {
       ranges.push([from, space + 1]);
       from = space + 1;
       used = afterSpace;
@@ -115,6 +117,18 @@ export function wrapRanges(text: string, columns: number, breaks: WrapBreaks = '
   if (ranges.length > 0 && isSpaces(text, from)) ranges[ranges.length - 1][1] = text.length;
   else ranges.push([from, text.length]);
   return ranges;
+}
+
+/** True when the word of `text` at `from` (up to a space or the end) takes more than `width` columns. */
+function wordWiderThan(text: string, from: number, width: number): boolean {
+  let columns = 0;
+  for (let i = from; i < text.length && columns <= width; ) {
+    const cp = text.codePointAt(i)!;
+    if (cp === SPACE) break;
+    columns += codePointColumns(cp);
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return columns > width;
 }
 
 /** True when `text` from `from` on is spaces only. */

@@ -40,11 +40,15 @@ describe('wrapRanges', () => {
 });
 
 describe('wrapRanges at spaces', () => {
-  it('words: after any space, a number too; a word is cut only when wider than a piece', () => {
+  it('words: after any space, a number too; a word wider than a piece is cut where the piece ends', () => {
     const search = '* SEARCH 1 22 333 4444 55555 RFC822.SIZE';
     expect(wrapRanges(search, 12, 'words').map(([a, b]) => search.slice(a, b))).toEqual(['* SEARCH 1 ', '22 333 4444 ', '55555 ', 'RFC822.SIZE']);
     const long = 'to x'.concat('y'.repeat(10));
-    expect(wrapRanges(long, 6, 'words').map(([a, b]) => long.slice(a, b))).toEqual(['to ', 'xyyyyy', 'yyyyy']);
+    expect(wrapRanges(long, 6, 'words').map(([a, b]) => long.slice(a, b))).toEqual(['to xyy', 'yyyyyy', 'yy']);
+    // A word that fits a piece of its own moves there; one wider than a piece is cut where the piece ends.
+    const field = 'Accept: ' + 'a,'.repeat(10);
+    expect(wrapRanges(field, 12, 'words').map(([a, b]) => field.slice(a, b))).toEqual(['Accept: a,a,', 'a,a,a,a,a,a,', 'a,a,']);
+    expect(wrapRanges('Host: farm.example', 12, 'words').map(([a, b]) => b - a)).toEqual([6, 12]);
   });
 
 
@@ -56,7 +60,7 @@ describe('wrapRanges at spaces', () => {
     const sizes = '#4 GET /x -> 200 OK, 660 B / 27,962 B, send 0.0 ms';
     expect(wrapRanges(sizes, 36, 'prose').map(([a, b]) => sizes.slice(a, b))).toEqual(['#4 GET /x -> 200 OK, 660 B / ', '27,962 B, send 0.0 ms']);
     expect(pieces.join('')).toBe(text);
-    expect(wrapRanges('a ' + 'x'.repeat(12), 5, 'prose').map(([a, b]) => b - a)).toEqual([2, 5, 5, 2]);
+    expect(wrapRanges('a ' + 'x'.repeat(12), 5, 'prose').map(([a, b]) => b - a)).toEqual([5, 5, 4]);
     // Cut: at the width.
     expect(wrapRanges(text, 40)[0]).toEqual([0, 40]);
   });

@@ -580,7 +580,8 @@ describe('message view: search over whole lines, across the rows they wrap to', 
   /** Two exchanges whose User-Agent line, one word wider than the pane, is cut at 60 columns inside "Firefox/133.0"; the second names it twice. */
   function wrappedFlow() {
     const flow = liveFlow(KEY, 1000);
-    const agent = (times: number) => `User-Agent: ${'a'.repeat(49)}${Array(times).fill(AGENT).join(' ')}`;
+    // The a's and the first agent make one word wider than a row: cut where rows end, the second inside the agent.
+    const agent = (times: number) => `User-Agent: ${'a'.repeat(95)}${Array(times).fill(AGENT).join(' ')}`;
     for (const [path, times] of [['/one', 1], ['/two', 2]] as const) {
       flow.send('c2s', `GET ${path} HTTP/1.1\r\nHost: farm.example\r\n${agent(times)}\r\n\r\n`);
       flow.send('s2c', response(`for ${path}`));
