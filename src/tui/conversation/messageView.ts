@@ -32,7 +32,7 @@ export class MessageView extends RowWindow {
   private readonly bodies = new BodyCache();
   /** The units the rows were last made from (see {@link update}). */
   private builtUnits: MessageUnits | undefined = undefined;
-  /** The timed `=` lines of the last update (FINs, notes), placed among the units by time. */
+  /** The timed `=` lines of the last update (FINs, notes), placed among the units where they came. */
   private timed: readonly MessageLine[] = [];
   private width = 80;
   private query = '';
@@ -62,7 +62,7 @@ export class MessageView extends RowWindow {
    * Size and content for this frame: `stamp` changes whenever the flow did; `head` and `tail`
    * are the connection's event lines (handshake; untimed FINs and end) shown around the messages; `style`
    * the times before the lines that have one, and the sides shown; `timed`, the lines placed among
-   * the messages by their time (timed FINs, notes: see timedLines.ts). Rows are made again only when
+   * the messages where they came (timed FINs, notes: see timedLines.ts). Rows are made again only when
    * the stamp, the width, the style or the expanded bodies changed.
    */
   update(width: number, height: number, stamp: string, head: readonly MessageLine[] = [], tail: readonly MessageLine[] = [], style = PLAIN_STYLE, timed: readonly MessageLine[] = []): void {

@@ -88,7 +88,7 @@ export class MessagesMode {
 
   /**
    * The lines before the messages (the flow's start; whose data an FTP data connection is), after
-   * them (TLS byte counts, the end), and among them by time (`timed`: each side's FIN and the
+   * them (TLS byte counts, the end), and among them where they came (`timed`: each side's FIN and the
    * flow's notes, worded as the raw modes word them).
    */
   private edges(flowId: number, flow: ConversationFlow, messages: FlowMessages, settings: ConversationSettings): { head: MessageLine[]; tail: MessageLine[]; timed: MessageLine[] } {

@@ -2,13 +2,12 @@
  * The flow's timed `=` lines (a side's FIN, the flow's notes: see marks.ts) placed among the
  * messages mode's units where they came, as the raw modes place them among the chunks: a line
  * goes before the first unit that started at or after its chunk, or inside the unit before,
- * ahead of its first message that did (a FIN between a request and its response). Without the
- * chunk index (or a line's chunk), by time: a FIN (an `event` line) after the messages of its
- * own time, a note before them. A line no unit came after is left for the lines after the units
+ * ahead of its first line that did (a FIN between a request and its response). A line no unit
+ * came after (or, without the chunk index, every line) is left for the lines after the units
  * (see {@link withTimedLines}). Units are found by binary search on their starts, so a flow of
  * many exchanges costs a few look-ups per line, never a walk of every unit.
  */
-import type { Direction, Micros } from '../../core/types.js';
+import type { Direction } from '../../core/types.js';
 import type { MessageLine, MessageUnits } from './messageLines.js';
 import type { FlowChunks } from './rawLines.js';
 
@@ -19,46 +18,31 @@ export interface PlacedLines {
 }
 
 /**
- * Places `timed` (each with its `ts`, in display order) in `units`. A unit's start time is its
- * first message's first chunk's (through `chunks`), else its first timed line's. A unit's
- * version counts the lines placed in it, so a unit gets its lines again when one comes.
+ * Places `timed` (each with its `chunk`, in display order) in `units`, by the chunks their
+ * starts and lines are in (through `chunks`). A unit's version counts the lines placed in it,
+ * so a unit gets its lines again when one comes.
  */
 export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine[], chunks: FlowChunks | undefined): PlacedLines {
-  if (timed.length === 0 || units.count === 0) return { units, rest: timed };
-  // A unit's lines are built once for the placing (they may read bodies), however many lines look.
-  const built = new Map<number, readonly MessageLine[]>();
-  const linesOf = (index: number): readonly MessageLine[] => {
-    let lines = built.get(index);
-    if (!lines) built.set(index, (lines = units.lines(index)));
-    return lines;
-  };
-  const startOf = (index: number): Micros | undefined => {
-    const start = units.starts(index)[0];
-    const chunk = start && chunks ? chunks.chunk(chunks.chunkAt(start.dir, start.offset)) : undefined;
-    return chunk?.ts ?? linesOf(index).find((line) => line.ts !== undefined)?.ts;
-  };
+  if (timed.length === 0 || units.count === 0 || chunks === undefined) return { units, rest: timed };
   /** Index of the chunk holding a place of the flow, undefined past what was seen. */
   const chunkOf = (place: { dir: Direction; offset: number } | undefined): number | undefined => {
-    const index = place && chunks ? chunks.chunkAt(place.dir, place.offset) : -1;
+    const index = place ? chunks.chunkAt(place.dir, place.offset) : -1;
     return index < 0 ? undefined : index;
   };
   /** Per unit, the lines placed in it: before its line `at` (its length: after its last); sorted below, last place first. */
   const placed = new Map<number, { line: MessageLine; at: number }[]>();
   const rest: MessageLine[] = [];
+  // A unit's lines are built once for the placing (they may read bodies), however many lines look.
+  const built = new Map<number, readonly MessageLine[]>();
   for (const line of timed) {
-    let after: number;
+    // Where it came among the chunks (the capture's clock may have stepped back): before the unit starting at or after its chunk.
+    const came = line.chunk ?? Infinity;
+    const after = firstStartedAfter(units.count, (at) => at >= came, (index) => chunkOf(units.starts(index)[0]));
     let inside = -1;
-    const came = line.chunk;
-    if (came !== undefined && chunks) {
-      // Where it came among the chunks (the capture's clock may have stepped back): before the unit starting at or after its chunk.
-      after = firstStartedAfter(units.count, (at) => at >= came, (index) => chunkOf(units.starts(index)[0]));
-      if (after > 0) inside = linesOf(after - 1).findIndex((l) => (chunkOf(l.at) ?? -1) >= came);
-    } else {
-      const ts = line.ts ?? Infinity;
-      // A note comes before the messages of its own time (it is about them), a FIN after them.
-      const later = line.kind === 'event' ? (at: Micros) => at > ts : (at: Micros) => at >= ts;
-      after = firstStartedAfter(units.count, later, startOf);
-      if (after > 0) inside = linesOf(after - 1).findIndex((l) => l.ts !== undefined && later(l.ts));
+    if (after > 0) {
+      let lines = built.get(after - 1);
+      if (!lines) built.set(after - 1, (lines = units.lines(after - 1)));
+      inside = lines.findIndex((l) => (chunkOf(l.at) ?? -1) >= came);
     }
     const [unit, at] = inside >= 0 ? [after - 1, inside] : [after, 0];
     if (unit >= units.count) rest.push(line);
@@ -94,7 +78,7 @@ export function placeTimedLines(units: MessageUnits, timed: readonly MessageLine
   };
 }
 
-/** The first unit (of `count`) whose start (a time, or a chunk index) is `later`; `count` when none is. */
+/** The first unit (of `count`) whose start (a chunk index) is `later`; `count` when none is. */
 function firstStartedAfter(count: number, later: (at: number) => boolean, startOf: (index: number) => number | undefined): number {
   let low = 0;
   let high = count;
@@ -109,14 +93,13 @@ function firstStartedAfter(count: number, later: (at: number) => boolean, startO
 
 /**
  * `tail` (the lines after the units: a TLS byte count, the flow's end) with `timed` (the lines no
- * unit came after, in order) placed before its first line that came after theirs: by chunk when
- * both have one (the flow's end lines have its chunk count), else by time; else at its end.
+ * unit came after, in order) placed before its first line that has a chunk at or after theirs
+ * (the flow's end lines have its chunk count); else at its end.
  */
 export function withTimedLines(tail: readonly MessageLine[], timed: readonly MessageLine[]): MessageLine[] {
   const out = [...tail];
   let from = 0;
-  const after = (l: MessageLine, line: MessageLine): boolean =>
-    l.chunk !== undefined && line.chunk !== undefined ? l.chunk >= line.chunk : l.ts !== undefined && line.ts !== undefined && l.ts >= line.ts;
+  const after = (l: MessageLine, line: MessageLine): boolean => l.chunk !== undefined && line.chunk !== undefined && l.chunk >= line.chunk;
   for (const line of timed) {
     let at = out.findIndex((l, i) => i >= from && after(l, line));
     if (at < 0) at = out.length;
