@@ -64,8 +64,8 @@ interface Item {
  */
 const GIVES_WAY_TO_SHORTER = 5;
 
-/** Columns a long source name is cut to, in turn, before other items give way. */
-const NAME_CUTS = [32, 24, 16];
+/** Fewest columns a long source name is cut to before other items give way. */
+const NAME_MIN_COLUMNS = 16;
 
 /**
  * Columns a message keeps whole on a status row `width` columns wide (beyond them it is cut):
@@ -143,9 +143,9 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     const forms = [info.source, ...info.sourceShorter];
     kept = forms.map((form) => dropUntil(withSource(form), fits, GIVES_WAY_TO_SHORTER)).find(fits) ?? withSource(forms[forms.length - 1]);
   } else if (!fits(kept) && info.sourceIsName) {
-    // A long capture name is cut in its middle (its end tells captures apart) before the counters give way.
-    const cuts = NAME_CUTS.filter((columns) => stringColumns(info.source) > columns).map((columns) => fitMiddle(info.source, columns, glyphs.ellipsis));
-    kept = cuts.map(withSource).find(fits) ?? withSource(cuts.at(-1) ?? info.source);
+    // A long capture name is cut in its middle (its end tells captures apart) to the room left, before the counters give way.
+    const room = width - 1 - (stringColumns(joined(kept)) - stringColumns(info.source));
+    kept = withSource(fitMiddle(info.source, Math.max(NAME_MIN_COLUMNS, room), glyphs.ellipsis));
   }
   kept = dropUntil(kept, fits);
   let line = ' ' + joined(kept);

@@ -151,12 +151,15 @@ describe('status row', () => {
     expect(statusLine(info, 80, UNICODE_GLYPHS).trimEnd()).toBe(' demo.pcap · 300,000 flows · 40,000 evicted · text UTF-8 · ? help');
   });
 
-  it('a long file name is cut in its middle before the counters give way; a gap count outranks the display mode', () => {
+  it('a long file name is cut in its middle to the room left before the counters give way; a gap count outranks the display mode', () => {
     const info = { ...INFO, source: 'zeek__http_1000-requests-one-dropped-response.pcap', sourceIsName: true, counters: { ...COUNTERS, gaps: 1, kernelDrops: undefined, queueDrops: undefined }, flows: 1, shown: 1, display: 'messages' };
     const line = statusLine(info, 80, UNICODE_GLYPHS);
     expect(stringColumns(line)).toBe(80);
     expect(line.trimEnd()).toBe(' zeek__h…ed-response.pcap · 1 flow · 82 pkts · 4.1kB · 1 gap · messages · ? help');
     expect(statusLine(info, 60, UNICODE_GLYPHS).trimEnd()).toBe(' zeek_…ponse.pcap · 1 flow · 1 gap · messages · ? help');
+    // The name takes all the room left: no blank after `? help` while it is cut.
+    for (const width of [78, 83, 90, 95]) expect(stringColumns(statusLine(info, width, UNICODE_GLYPHS).trimEnd())).toBe(width);
+    expect(statusLine(info, 90, UNICODE_GLYPHS).trimEnd()).toBe(' zeek__http_…-dropped-response.pcap · 1 flow · 82 pkts · 4.1kB · 1 gap · messages · ? help');
   });
 
   it('a source too long for the row shows as many of its parts as fit, then +N more (the proxy\'s listeners)', () => {
