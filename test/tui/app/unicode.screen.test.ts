@@ -77,12 +77,12 @@ describe('emoji', () => {
     screen.press('j');
     await screen.waitFor((s) => conversationRows(s).some((row) => row.endsWith(' HTTP/1.1') && row.includes('1f389')));
     expect(conversationRows(screen).filter((row) => row.includes('1f389') && !row.startsWith('<'))).toEqual([
-      // flowspy's own line wraps at spaces: the path goes whole to the next row.
-      '  /' + '\\u{1f389}'.repeat(8),
+      // flowspy's own line wraps at spaces, but the path, wider than a row, is cut where the row ends.
+      '= #1 GET /' + '\\u{1f389}'.repeat(7),
       '  ' + '\\u{1f389}'.repeat(8),
-      '  ' + '\\u{1f389}'.repeat(6) + ' → 200 OK, 124 B /',
-      // The request line wraps at its spaces too: `> GET` alone, then the path.
-      '  /' + '\\u{1f389}'.repeat(8),
+      '  ' + '\\u{1f389}'.repeat(7) + ' → 200 OK,',
+      // The request line too: `> GET /`, then the rest of the path.
+      '> GET /' + '\\u{1f389}'.repeat(8),
       '  ' + '\\u{1f389}'.repeat(8),
       '  ' + '\\u{1f389}'.repeat(6) + ' HTTP/1.1',
     ]);
