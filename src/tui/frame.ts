@@ -21,7 +21,7 @@ import type { ListedFlow } from './flowList/source.js';
 import { inGlyphs, type Glyphs } from './glyphs.js';
 import type { Following } from './following.js';
 import { hintLine, type Command } from './keymap.js';
-import { fittedHelpText } from './helpPane.js';
+import { fittedHelpText, scrollHelp } from './helpPane.js';
 import { problemBadge } from './problemBadge.js';
 import { fitHead, stringColumns } from './width.js';
 import type { PromptBar } from './promptBar.js';
@@ -96,7 +96,13 @@ export function drawFrame(scene: FrameScene): void {
   boxes.place('status', layout.status, statusRow);
   boxes.place('hints', layout.hints, ' ' + hints(scene, width - 1, unicode));
   const helpRows = layout.status.top;
-  const help = state.helpTop === undefined ? undefined : fittedHelpText(width, unicode, glyphs.ellipsis, scene.source.problem()).slice(state.helpTop, state.helpTop + helpRows).join('\n');
+  let help: string | undefined;
+  if (state.helpTop !== undefined) {
+    const lines = fittedHelpText(width, unicode, glyphs.ellipsis, scene.source.problem());
+    // A bigger window (or a wider one: fewer wrapped lines) has less to scroll: the help still fills it.
+    scrollHelp(state, 0, helpRows, lines.length);
+    help = lines.slice(state.helpTop, state.helpTop + helpRows).join('\n');
+  }
   boxes.place('help', { top: 0, height: helpRows }, help);
   screen.render();
 }
