@@ -4,8 +4,9 @@
  *
  * From {@link WIDE} columns every column is shown: the endpoints as wide as the widest listed
  * while the summary keeps about a quarter of the row, past that the server whole and the client
- * giving way. Narrower, the summary is what the row is read for: it gets at least
- * {@link summaryTarget} columns (40 at 80). To make that room the client is cut, down to the end
+ * giving way; states are spelled in full (`half-closed`) when the summary keeps 48 columns beside
+ * them. Narrower, states are short (`h-clos`) and the summary is what the row is read for: it
+ * gets at least {@link summaryTarget} columns (40 at 80). To make that room the client is cut, down to the end
  * of its address (`…23:51000`, which tells hosts apart), and when that is not enough the
  * duration goes, then both byte counts (the client whole again as far as the room allows), then
  * the summary gives up to a tenth of its columns when that makes the server whole (at 80
@@ -61,6 +62,13 @@ export function summaryTarget(width: number): number {
   return Math.min(40, Math.floor(width / 2));
 }
 
+/** State columns: labels in full (`half-closed`), or short (`h-clos`). */
+const LONG_STATE = 12;
+const SHORT_STATE = 7;
+
+/** Summary columns a wide row keeps at least beside states in full; with less, states are short. */
+const LONG_STATES_PREVIEW = 48;
+
 /** Columns the summary keeps at least in a wide row. */
 const MIN_PREVIEW = 12;
 
@@ -101,33 +109,38 @@ function fitEndpoints(spare: number, wantClient: number, wantServer: number): { 
  */
 export function columnLayout(width: number, numberColumns: number, widest?: EndpointColumns, sortedBy?: SortColumn): ColumnLayout {
   const number = Math.max(3, Math.min(10, numberColumns));
-  const [state, bytes] = width < 100 ? [7, 4] : width < 160 ? [7, 5] : [12, 5];
+  const bytes = width < 100 ? 4 : 5;
   const duration = 5;
   const { sharedClient, sharedServer } = widest ?? {};
   const wantClient = sharedClient !== undefined ? PORT_COLUMNS : Math.max(PORT_COLUMNS, widest?.client ?? DEFAULT_ENDPOINT);
   const wantServer = sharedServer !== undefined ? PORT_COLUMNS : Math.max(PORT_COLUMNS, widest?.server ?? DEFAULT_ENDPOINT);
-  const base = { number, state, arrows: bytes === 5, longStates: state === 12, sharedClient, sharedServer };
-  const layout = (columns: { client: number; server: number; bytes: number; duration: number }): ColumnLayout => {
+  const layout = (state: number, columns: { client: number; server: number; bytes: number; duration: number }): ColumnLayout => {
     const preview = width - number - fixedColumns(state, columns.bytes, columns.duration, columns.client > 0) - columns.client - columns.server;
-    return { ...base, ...columns, preview: Math.max(0, preview), compact: columns.client === 0 };
+    return { number, state, arrows: bytes === 5, longStates: state === LONG_STATE, sharedClient, sharedServer, ...columns, preview: Math.max(0, preview), compact: columns.client === 0 };
   };
   if (width >= WIDE) {
-    const room = width - number - fixedColumns(state, bytes, duration, true);
-    return layout({ ...fitEndpoints(room - Math.max(MIN_PREVIEW, Math.floor(width * MIN_PREVIEW_SHARE)), wantClient, wantServer), bytes, duration });
+    // States in full when the summary keeps room enough beside them (a scan's empty summaries, a wide terminal).
+    const wide = (state: number): ColumnLayout => {
+      const room = width - number - fixedColumns(state, bytes, duration, true);
+      return layout(state, { ...fitEndpoints(room - Math.max(MIN_PREVIEW, Math.floor(width * MIN_PREVIEW_SHARE)), wantClient, wantServer), bytes, duration });
+    };
+    const long = wide(LONG_STATE);
+    return long.preview >= LONG_STATES_PREVIEW ? long : wide(SHORT_STATE);
   }
+  const state = SHORT_STATE;
   const target = summaryTarget(width);
   // What stays of the bytes and duration once they gave way: the sort key's column.
   const kept = { bytes: sortedBy === 'bytes' ? bytes : 0, duration: sortedBy === 'duration' ? duration : 0 };
   for (const shown of [{ bytes, duration }, { bytes, duration: kept.duration }, kept]) {
     const client = Math.min(wantClient, width - number - fixedColumns(state, shown.bytes, shown.duration, true) - wantServer - target);
-    if (client >= Math.min(wantClient, MIN_CLIENT)) return layout({ client, server: wantServer, ...shown });
+    if (client >= Math.min(wantClient, MIN_CLIENT)) return layout(state, { client, server: wantServer, ...shown });
   }
   const withClient = width - number - fixedColumns(state, kept.bytes, kept.duration, true);
   // The summary lends up to a tenth of its target when that makes the server whole.
   const short = wantServer + Math.min(wantClient, MIN_CLIENT) - (withClient - target);
   const lent = short > 0 && short <= Math.floor(target / 10) ? short : 0;
-  const fitted = layout({ ...fitEndpoints(withClient - target + lent, wantClient, wantServer), ...kept });
+  const fitted = layout(state, { ...fitEndpoints(withClient - target + lent, wantClient, wantServer), ...kept });
   if (fitted.preview >= target - lent) return fitted;
   const withoutClient = width - number - fixedColumns(state, kept.bytes, kept.duration, false);
-  return layout({ ...fitEndpoints(withoutClient - target, 0, wantServer), ...kept });
+  return layout(state, { ...fitEndpoints(withoutClient - target, 0, wantServer), ...kept });
 }

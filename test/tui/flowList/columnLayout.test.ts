@@ -28,6 +28,15 @@ describe('flow list columns: wide rows show every column', () => {
   ])('at %i columns (%i digits, endpoints %o) as before', (width, digits, endpoints, expected) => {
     expect(columnLayout(width, digits, endpoints)).toMatchObject(expected);
   });
+
+  it('spells states in full from 120 columns when the summary keeps 48 columns beside them, else short', () => {
+    // A SYN scan from one host to one server: ports only, room to spare.
+    const scan = { client: 6, server: 13, sharedClient: '10.0.0.1' };
+    expect(columnLayout(120, 6, scan)).toMatchObject({ state: 12, longStates: true, preview: 57 });
+    expect(columnLayout(120, 3, DEMO)).toMatchObject({ state: 7, longStates: false, preview: 42 });
+    // Below 120 columns, short, whatever the room.
+    expect(columnLayout(119, 6, scan)).toMatchObject({ state: 7, longStates: false });
+  });
 });
 
 describe('flow list columns: narrower, the summary gets its room first', () => {
