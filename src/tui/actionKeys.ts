@@ -186,7 +186,13 @@ export class ActionKeys {
     const index = selected?.index ?? conversation.exchangeInView();
     const places = selected || conversation.flowId !== flowId ? [] : conversation.placesInView();
     const target = index === undefined ? bodyInView(http.exchanges, places) : bodyOfExchange(http.exchanges, index, places);
-    if (!target && index !== undefined) return void status.say(`b: exchange #${index + 1} has no body`);
+    if (!target && index !== undefined) {
+      // A message whose head a gap took: its bytes that came are shown, but where its body starts is not known.
+      const exchange = http.exchanges[index];
+      const headLost = exchange?.stray?.length ? (exchange.request ? 'response' : 'request') : undefined;
+      if (headLost) return void status.say(`b: #${index + 1}'s ${headLost} head was lost in a gap: no body to cut out (s saves the flow)`);
+      return void status.say(`b: exchange #${index + 1} has no body`);
+    }
     if (!target) return void status.say('b: no HTTP body in view: scroll to a message with one');
     this.offered = { kind: 'body', flowId: flowId!, target };
     return { label: `save body of #${target.exchange + 1} ${target.role}: `, name: bodyTargetName(key, target) };

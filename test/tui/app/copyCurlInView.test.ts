@@ -135,3 +135,23 @@ describe('y on a flow whose requests go from its recorded server to its client',
     app.dispose();
   });
 });
+
+describe('b on an exchange whose response head a gap took', () => {
+  it('says the head was lost and that s saves the bytes, not that the exchange has no body', async () => {
+    const flow = liveFlow();
+    flow.send('c2s', 'GET / HTTP/1.1\r\nHost: h.example\r\n\r\n');
+    flow.gap('s2c', 120);
+    flow.send('s2c', '<html>\n<p>the end of the page</p>\n</html>\n');
+    flow.end();
+    const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
+    const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions: {} as TuiActions, follow: false, messages: () => flow.messages });
+    const status = (): string => screen.line(screen.rows - 2);
+    await screen.waitFor(() => status().includes('1 flow'));
+    screen.press('Enter');
+    await screen.waitFor(() => screen.text().join('\n').includes('the end of the page'));
+    screen.press('b');
+    await screen.waitFor(() => status().includes(' b: '));
+    expect(status()).toContain("b: #1's response head was lost in a gap: no body to cut out (s saves the flow)");
+    app.dispose();
+  });
+});
