@@ -59,14 +59,15 @@ export function paintRow(row: FlowRow, palette: Palette, focused: boolean): stri
 }
 
 /**
- * A title row (list column titles, conversation title): `text` padded to `width`, inverse when
- * focused, else light on a dark bar: its own foreground too, since with 8 colours the bar is
+ * A title row (list column titles, conversation title): `text` padded to `width`. Focused, bold
+ * white on a blue bar (inverse without colours), so it never reads as the selected row (inverse)
+ * below it; else light on a dark bar: its own foreground too, since with 8 colours the bar is
  * black, and a light theme's default text is black.
  */
 export function paintTitle(text: string, width: number, focused: boolean, palette: Palette): string {
   const padded = text + ' '.repeat(Math.max(0, width - stringColumns(text)));
-  if (focused) return palette.inverse + palette.bold + padded + palette.noBold + palette.noInverse;
-  return palette.enabled ? palette.bg(236) + palette.fg(252) + padded + palette.reset : padded;
+  if (!palette.enabled) return focused ? palette.inverse + palette.bold + padded + palette.noBold + palette.noInverse : padded;
+  return (focused ? palette.bg(24) + palette.fg(231) + palette.bold : palette.bg(236) + palette.fg(252)) + padded + palette.reset;
 }
 
 /** Colour of a conversation line by what it is. */

@@ -237,11 +237,12 @@ describe('painting', () => {
     expect(paintLine(alert, 30, NO_COLOR).startsWith('\x1b[7m')).toBe(true);
   });
 
-  it('titles fill the width; the focused one is inverse', () => {
+  it('titles fill the width; the focused one is bold white on blue (inverse without colours), not like a selected row', () => {
     expect(paintTitle(' #1', 6, true, NO_COLOR)).toBe('\x1b[7m\x1b[1m #1   \x1b[22m\x1b[27m');
     expect(paintTitle(' #1', 6, false, NO_COLOR)).toBe(' #1   ');
     // Its own light foreground on the dark bar: with 8 colours the bar is black, as a light theme's text is.
     expect(paintTitle(' #1', 6, false, COLOR)).toBe(`${COLOR.bg(236)}${COLOR.fg(252)} #1   ${COLOR.reset}`);
+    expect(paintTitle(' #1', 6, true, COLOR)).toBe(`${COLOR.bg(24)}${COLOR.fg(231)}${COLOR.bold} #1   ${COLOR.reset}`);
     expect(COLOR.fg(252)).not.toBe('');
   });
 });
