@@ -21,8 +21,10 @@ describe('conversation pane', () => {
   it('Enter focuses the conversation: > and < lines, = events, the end line', async () => {
     const screen = await openFlow1();
     const title = rowWith(screen, ' #1 ');
-    expect(isInverse(screen, title, '#1 192.168.1.23:51000 → 198.51.100.10:80  closed  text UTF-8')).toBe(true);
-    expect(isInverse(screen, 0, 'summary')).toBe(false);
+    expect(screen.line(title)).toContain('#1 192.168.1.23:51000 → 198.51.100.10:80  closed  text UTF-8');
+    // The focused pane's title: bold white on blue; the other pane's light on a dark bar.
+    expect(screen.cell(1, title)).toMatchObject({ bold: true, bg: 24, inverse: false });
+    expect(screen.cell(1, 0)).toMatchObject({ bold: false, bg: 236, inverse: false });
     const rows = conversationRows(screen);
     expect(rows[0]).toBe('= 192.168.1.23:51000 → 198.51.100.10:80 connected (handshake seen)');
     expect(rows[1]).toBe('> GET / HTTP/1.1');
