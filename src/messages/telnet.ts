@@ -22,7 +22,8 @@ const MAX_SUB_BYTES = 64;
 const MAX_SUB_RUN = 1024;
 
 const VERBS: Record<number, string> = { 0xfb: 'WILL', 0xfc: 'WONT', 0xfd: 'DO', 0xfe: 'DONT' };
-const COMMANDS: Record<number, string> = { 0xef: 'EOR', 0xf1: 'NOP', 0xf2: 'DM', 0xf3: 'BRK', 0xf4: 'IP', 0xf5: 'AO', 0xf6: 'AYT', 0xf7: 'EC', 0xf8: 'EL', 0xf9: 'GA' };
+/** RFC 854's commands (and RFC 885's EOR); SE here is one outside a subnegotiation. */
+const COMMANDS: Record<number, string> = { 0xef: 'EOR', 0xf0: 'SE', 0xf1: 'NOP', 0xf2: 'DM', 0xf3: 'BRK', 0xf4: 'IP', 0xf5: 'AO', 0xf6: 'AYT', 0xf7: 'EC', 0xf8: 'EL', 0xf9: 'GA' };
 const OPTIONS: Record<number, string> = {
   0: 'BINARY', 1: 'ECHO', 3: 'SUPPRESS-GO-AHEAD', 5: 'STATUS', 6: 'TIMING-MARK', 24: 'TERMINAL-TYPE', 25: 'END-OF-RECORD',
   31: 'NAWS', 32: 'TERMINAL-SPEED', 33: 'TOGGLE-FLOW-CONTROL', 34: 'LINEMODE', 35: 'X-DISPLAY-LOCATION', 36: 'ENVIRON',

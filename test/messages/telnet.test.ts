@@ -60,6 +60,12 @@ describe('TelnetReader', () => {
     }
   });
 
+  it('names every RFC 854 command, an SE outside a subnegotiation too', () => {
+    const commands = '\xff\xf1\xff\xf2\xff\xf3\xff\xf4\xff\xf5\xff\xf6\xff\xf7\xff\xf8\xff\xf9\xff\xf0\xff\xfa\xff\xf0';
+    expect(split(commands).parts).toEqual(['[NOP, DM, BRK, IP, AO, AYT, EC, EL, GA, SE, SB]']);
+    expect(split('\xff\xfb\x01\xff\xfc\x01\xff\xfd\x01\xff\xfe\x01').parts).toEqual(['[WILL ECHO, WONT ECHO, DO ECHO, DONT ECHO]']);
+  });
+
   it('names unknown options and commands by number, and cuts a long subnegotiation', () => {
     expect(split('\xff\xfb\xc8\xff\xe0').parts).toEqual(['[WILL option 200, command 224]']);
     expect(split(`\xff\xfa\x22${'\x01'.repeat(100)}\xff\xf0`).parts).toEqual(['[SB LINEMODE (63 bytes)]']);
