@@ -330,6 +330,11 @@ export class FlowMessages {
     return (dir === tls.clientDir ? tls.client : tls.server) ? this.tlsFrom[dir] : undefined;
   }
 
+  /** Where direction `dir` turned to TLS, after STARTTLS ({@link startTlsAt}) or in a CONNECT tunnel ({@link tunnelTlsAt}); undefined when it did not. */
+  tlsAfterAt(dir: Direction): number | undefined {
+    return this.startTlsAt(dir) ?? this.tunnelTlsAt(dir);
+  }
+
   /** TLS from `offset` of `dir`; `held` are its first bytes, fed before the segment being fed (see OnBinary). */
   private startTls(dir: Direction, offset: number, held: Uint8Array, heldTs: Micros): void {
     this.tls ??= new TlsHellos(this.clientDir);

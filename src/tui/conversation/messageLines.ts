@@ -20,7 +20,7 @@ import type { HexRow } from '../../render/hex.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
 import { type LineKind, type Side, type WrapBreaks } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
-import { NotePlacer, noteLine, UnitNotes } from './messageNotes.js';
+import { NotePlacer, noteLine, shownNotes, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
 import { exchangeComplete, exchangeEnd, exchangeLines, exchangeVersion } from './httpLines.js';
 
@@ -138,7 +138,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const frame = frames[index - exchanges];
       return frame.dir === dir ? frameEnd(frame) : undefined;
     };
-    const notes = new UnitNotes(messages.notes(), end);
+    const notes = new UnitNotes(shownNotes(messages), end);
     return {
       count: exchanges + frames.length,
       version: (index) => withNotes(index < exchanges ? exchangeVersion(http.exchanges[index]) : frameVersion(frames[index - exchanges]), notes.of(index)),
@@ -169,7 +169,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
     };
   }
   const items = messages.lines?.items ?? [];
-  const notes = new UnitNotes(messages.notes(), (index, dir) => (items[index].dir === dir ? items[index].offset + items[index].length : undefined));
+  const notes = new UnitNotes(shownNotes(messages), (index, dir) => (items[index].dir === dir ? items[index].offset + items[index].length : undefined));
   // An FTP control connection's announcements, by item: the data connection each one opened.
   const links = new Map(messages.announced.map((channel) => [channel.announcement, channel]));
   return {

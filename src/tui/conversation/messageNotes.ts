@@ -8,6 +8,7 @@
  * Within its unit a note goes before the message it comes before, or after the one it is in.
  */
 import type { Direction } from '../../core/types.js';
+import type { FlowMessages } from '../../messages/flowMessages.js';
 import type { StreamNote } from '../../messages/types.js';
 import { escapeText } from '../../render/escape.js';
 import { formatCount } from '../../core/count.js';
@@ -65,6 +66,15 @@ export class UnitNotes {
     }
     return 0;
   }
+}
+
+/**
+ * The parsers' notes of `messages` that the messages mode shows: all but those where a direction
+ * turned to TLS (`TLS from here` after STARTTLS, `tunnel after CONNECT`), which the line after
+ * the hellos says once for both sides (`TLS after STARTTLS: 845 bytes from the client...`).
+ */
+export function shownNotes(messages: FlowMessages): StreamNote[] {
+  return messages.notes().filter((note) => note.gap !== undefined || note.offset !== messages.tlsAfterAt(note.dir));
 }
 
 /**

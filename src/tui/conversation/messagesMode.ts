@@ -125,8 +125,7 @@ function flowStamp(messages: FlowMessages, flow: ConversationFlow | undefined): 
  */
 function encryptedLines(messages: FlowMessages, flow: ConversationFlow): MessageLine[] {
   const serverDir = messages.clientDir === 'c2s' ? 's2c' : 'c2s';
-  const tlsAt = (dir: Direction) => (messages.protocol === 'lines' ? messages.startTlsAt(dir) : messages.protocol === 'http' ? messages.tunnelTlsAt(dir) : undefined);
-  const starts = [tlsAt(messages.clientDir), tlsAt(serverDir)];
+  const starts = [messages.tlsAfterAt(messages.clientDir), messages.tlsAfterAt(serverDir)];
   const after = starts.some((at) => at !== undefined);
   if (messages.protocol !== 'tls' && !after) return [];
   const extents = messages.clientDir === 'c2s' ? [flow.extentC2s, flow.extentS2c] : [flow.extentS2c, flow.extentC2s];

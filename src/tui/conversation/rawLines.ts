@@ -78,7 +78,7 @@ export class RawSection {
   push(messages: FlowMessages, expanded: ReadonlySet<string>, out: MessageLine[]): void {
     const starts = rawStarts(messages);
     // TLS after a STARTTLS or in a CONNECT tunnel is ciphertext: its hellos and byte counts are shown instead (messagesMode.ts).
-    const dirs = DIRECTIONS.filter((dir) => starts[dir] !== undefined && messages.startTlsAt(dir) === undefined && messages.tunnelTlsAt(dir) === undefined);
+    const dirs = DIRECTIONS.filter((dir) => starts[dir] !== undefined && messages.tlsAfterAt(dir) === undefined);
     if (dirs.length === 0) return;
     const side = (dir: Direction): Side => (dir === messages.clientDir ? 'client' : 'server');
     const whole = expanded.has(RAW_KEY);

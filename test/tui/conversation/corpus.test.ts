@@ -71,6 +71,8 @@ describe.skipIf(cannotRun(corpusMissingReason, 'messages mode corpus tests'))('m
     expect(hello).toBeGreaterThan(0);
     expect(texts.join('\n')).toContain('= TLS in the CONNECT tunnel: 3,423 bytes from the client and 55,425 from the\n  server (x: hex, m: text)');
     expect(texts.some((t) => t.includes('raw bytes after the parser stopped') || t.includes('\\x16\\x03'))).toBe(false);
+    // That line says where the tunnel went TLS: no note per side says it again.
+    expect(texts.some((t) => t.includes('tunnel after CONNECT'))).toBe(false);
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { MessageView } from '../../../src/tui/conversation/messageView.js';
 import { RAW_KEY, RAW_LINE_BYTES, RawSection } from '../../../src/tui/conversation/rawLines.js';
 import { FLOW, keyTo, liveFlow } from '../../support/liveFlow.js';
 import { mulberry32, randomInt } from '../../support/prng.js';
-import { clientHello, records } from '../../messages/tlsBuild.js';
+import { clientHello, records, serverHello } from '../../messages/tlsBuild.js';
 import { wsFrame } from '../../messages/wsBuild.js';
 
 /** A flow to `serverPort`, a direction's consecutive sends joined in one chunk; `lines` and `texts` are its messages mode's. */
@@ -244,5 +244,31 @@ describe('messages mode: the raw bytes after a parser stopped', () => {
       kept.push(flow.messages, new Set(), []);
     }
     expect(flow.bytesRead).toBe(sent);
+  });
+});
+
+describe('messages mode: where a side turned to TLS', () => {
+  const notes = (texts: string[]) => texts.filter((t) => t.startsWith('event note: '));
+
+  it('after STARTTLS: no note per side, as the line after the hellos says it once', () => {
+    const pop = flowTo(110);
+    pop.send('s2c', '+OK ready\r\n');
+    pop.send('c2s', 'STLS\r\n');
+    pop.send('s2c', '+OK begin TLS\r\n');
+    pop.send('c2s', records(clientHello('pop.example', [], [0x0303])));
+    pop.send('s2c', records(serverHello(0x0303, 0xc02f)));
+    expect([pop.messages.startTlsAt('c2s'), pop.messages.startTlsAt('s2c')]).toEqual([6, 26]);
+    const texts = pop.texts();
+    expect(texts.slice(-2).map((t) => t.split('  ')[0])).toEqual(['client data: TLS ClientHello', 'server data: TLS ServerHello']);
+    expect(notes(texts)).toEqual([]);
+  });
+
+  it('in a CONNECT tunnel: no note for a side whose TLS hello was read; the other keeps its note', () => {
+    const flow = flowTo(3128);
+    flow.send('c2s', 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n');
+    flow.send('s2c', 'HTTP/1.1 200 Connection established\r\n\r\n');
+    flow.send('c2s', records(clientHello('a.example', ['h2'], [0x0304])));
+    flow.send('s2c', 'not TLS\n');
+    expect(notes(flow.texts())).toEqual(['event note: note (server, at byte 39): tunnel after CONNECT']);
   });
 });
