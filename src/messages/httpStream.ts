@@ -182,6 +182,7 @@ export class HttpStreamParser {
       case State.Close: {
         const take = this.state === State.Close ? rest : Math.min(rest, this.remaining);
         this.markIncomplete(start, BODY_GAP);
+        if (this.message) this.message.body.gapBytes += take;
         rest -= take;
         if (!this.takeBody(take, ts) || rest === 0) return;
         boundary = true;
@@ -357,7 +358,7 @@ export class HttpStreamParser {
     const head = this.head;
     const text = head.text();
     const headLength = head.length;
-    const body: HttpBody = { framing: 'none', offset: head.offset + headLength, length: 0, dataLength: 0, chunks: 0, trailers: [] };
+    const body: HttpBody = { framing: 'none', offset: head.offset + headLength, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: [] };
     let message: HttpMessage;
     if (this.requests) {
       const line = head.startLine as RequestLine | undefined;

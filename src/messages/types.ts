@@ -40,6 +40,8 @@ export interface HttpBody {
   length: number;
   /** Payload bytes so far (chunk data only for chunked bodies; gaps included). */
   dataLength: number;
+  /** Bytes of `length` (and `dataLength`) that fell in capture gaps: a body of known length, or read until close, goes on after a gap. */
+  gapBytes: number;
   /** Number of chunks (chunked bodies; the last, empty chunk not counted). */
   chunks: number;
   /** Trailer fields of a chunked body. */

@@ -3,7 +3,9 @@
  * its own message layer over the events; the body bytes it needs are kept as they stream by
  * (harBodies.ts: at most {@link HarOptions.maxBodyBytes} wire bytes a body, all bodies within
  * {@link HarOptions.maxKeptBytes}), decoded when their message is over, and each exchange
- * becomes a serialised entry once both its messages are over (or its flow ended), appended to a
+ * becomes a serialised entry once both its messages are over (one a capture gap cut: once the
+ * next message of its direction is, as what came of it after the gap is known then; or its flow
+ * ended), appended to a
  * spill file (harSpill.ts) so that memory does not grow with the bodies written. At close the
  * entries are copied into the HAR file in the order their requests started. Exchanges without a request (a response whose
  * request was not seen, or was lost in a capture gap) are left out and counted. The exchange
@@ -49,6 +51,12 @@ interface Pending {
   readonly bodies: HarBodies;
   requestOver: boolean;
   responseOver: boolean;
+  /**
+   * Both over, one cut by a capture gap (or the end) in this direction: what came of it after
+   * the cut (its stray bytes) is known once the direction's next message starts, so the entry
+   * waits for that message's end, or the flow's.
+   */
+  waitsFor?: Direction;
 }
 
 interface FlowState {
@@ -58,6 +66,8 @@ interface FlowState {
   lastTs: Micros;
   readonly windows: Record<Direction, StreamWindow>;
   readonly open: Map<HttpExchange, Pending>;
+  /** Exchanges over but for what came after a gap cut one of their messages (see {@link Pending.waitsFor}); few. */
+  readonly waiting: Map<HttpExchange, Pending>;
   /** The exchange that switched to WebSocket, and the messages since. */
   websocket?: { readonly exchange: HttpExchange; readonly messages: WebSocketMessages };
 }
@@ -99,7 +109,7 @@ export class HarOutput implements FlowOutput {
     switch (event.type) {
       case 'flow-start': {
         const window = () => new StreamWindow(this.budget, this.maxBodyBytes + MAX_HEAD_BYTES);
-        this.flows.set(event.flowId, { key: event.key, lastTs: event.ts, windows: { c2s: window(), s2c: window() }, open: new Map() });
+        this.flows.set(event.flowId, { key: event.key, lastTs: event.ts, windows: { c2s: window(), s2c: window() }, open: new Map(), waiting: new Map() });
         this.table.apply(event);
         break;
       }
@@ -166,6 +176,7 @@ export class HarOutput implements FlowOutput {
   private messageOver(flowId: number, message: HttpMessage, exchange: HttpExchange): void {
     const state = this.flows.get(flowId);
     if (!state) return;
+    this.emitWaiting(flowId, state, message.dir, exchange);
     if (message.kind === 'response' && message !== exchange.response) return; // an interim 1xx: no body
     const read = (dir: Direction, offset: number, length: number): Uint8Array => state.windows[dir].read(offset, length);
     const decoded = message.body.length > 0 ? messageBody(read, message, this.maxBodyBytes) : undefined;
@@ -184,7 +195,18 @@ export class HarOutput implements FlowOutput {
     }
     if (pending.responseOver && (pending.requestOver || !exchange.request) && state.websocket?.exchange !== exchange) {
       state.open.delete(exchange);
-      this.emit(flowId, state, exchange, pending.bodies);
+      pending.waitsFor = [exchange.response, exchange.request].find((m) => m?.incomplete)?.dir;
+      if (pending.waitsFor === undefined) this.emit(flowId, state, exchange, pending.bodies);
+      else state.waiting.set(exchange, pending);
+    }
+  }
+
+  /** A message of `dir` is over: the exchanges that waited for it (see {@link Pending.waitsFor}), but `exchange`, become entries. */
+  private emitWaiting(flowId: number, state: FlowState, dir: Direction, exchange: HttpExchange): void {
+    for (const [waiting, pending] of state.waiting) {
+      if (pending.waitsFor !== dir || waiting === exchange) continue;
+      state.waiting.delete(waiting);
+      this.emit(flowId, state, waiting, pending.bodies);
     }
   }
 
@@ -218,7 +240,7 @@ export class HarOutput implements FlowOutput {
       const pending = state.open.get(websocket.exchange);
       if (pending) pending.bodies.webSocket = websocket.messages;
     }
-    for (const [exchange, pending] of state.open) this.emit(flowId, state, exchange, pending.bodies);
+    for (const [exchange, pending] of [...state.open, ...state.waiting]) this.emit(flowId, state, exchange, pending.bodies);
     state.windows.c2s.stop();
     state.windows.s2c.stop();
     this.flows.delete(flowId);

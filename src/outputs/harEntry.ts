@@ -3,10 +3,10 @@
  * the message layer's exchange and the bodies decoded for it. Pure.
  */
 import { formatCount } from '../core/count.js';
-import type { Endpoint, Micros } from '../core/types.js';
+import { otherDirection, type Direction, type Endpoint, type Micros } from '../core/types.js';
 import { exchangeTimings } from '../messages/http.js';
 import type { DecodedBody } from '../messages/httpBody.js';
-import type { ExchangeFlag, HttpExchange, HttpMessageBase, HttpRequest, HttpResponse } from '../messages/types.js';
+import type { ExchangeFlag, HttpExchange, HttpMessageBase, HttpRequest, HttpResponse, StrayBytes } from '../messages/types.js';
 import { bodyText, formPairs, queryString, requestCookies, requestUrl, responseCookies, type HarCookie, type HarNameValue } from './harFields.js';
 import { headerValue } from '../messages/httpHead.js';
 import type { HarWebSocketMessage } from './harWebSocket.js';
@@ -32,6 +32,8 @@ export interface HarContent {
   mimeType: string;
   text?: string;
   encoding?: 'base64';
+  /** Why the body is not all there, and how many of its bytes came (see {@link incompleteComment}). */
+  comment?: string;
 }
 
 /** The flowspy part of an entry: which flow and exchange, what went wrong. */
@@ -58,7 +60,7 @@ export interface HarEntry {
     cookies: HarCookie[];
     headers: HarNameValue[];
     queryString: HarNameValue[];
-    postData?: { mimeType: string; text: string; params?: HarNameValue[]; _encoding?: 'base64' };
+    postData?: { mimeType: string; text: string; params?: HarNameValue[]; _encoding?: 'base64'; comment?: string };
     headersSize: number;
     bodySize: number;
   };
@@ -114,8 +116,8 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   const entry: HarEntry = {
     startedDateTime: harDate(request.firstTs),
     time: round(timings.send + timings.wait + timings.receive),
-    request: harRequest(request, flow.server, bodies.request, field, notes),
-    response: response ? harResponse(response, bodies.response, field, notes) : noResponse(),
+    request: harRequest(request, strayOf(exchange, request.dir), flow.server, bodies.request, field, notes),
+    response: response ? harResponse(response, strayOf(exchange, response.dir), bodies.response, field, notes) : noResponse(strayOf(exchange, otherDirection(request.dir)), field),
     cache: {},
     timings,
     ...(isIp(flow.server.addr) ? { serverIPAddress: flow.server.addr } : {}),
@@ -136,7 +138,26 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   return entry;
 }
 
-function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['request'] {
+/** What came of `exchange`'s message in `dir` that no message holds (after a gap cut its head or body, or took its start). */
+function strayOf(exchange: HttpExchange, dir: Direction): StrayBytes | undefined {
+  return exchange.stray?.find((s) => s.dir === dir);
+}
+
+/**
+ * The body bytes of `message` that came, as `bodySize` counts them: its body's on the wire less
+ * those that fell in capture gaps, and those that came after a gap cut its head or body (`stray`).
+ */
+function bodyBytesCame(message: HttpMessageBase, stray: StrayBytes | undefined): number {
+  return message.body.length - message.body.gapBytes + (stray?.received ?? 0);
+}
+
+/** HAR's comment on a body not all seen: `body incomplete (gap in the body): 3,000 bytes came`. */
+function incompleteComment(why: string, came: number): string {
+  return `body incomplete (${why}): ${formatCount(came)} bytes came`;
+}
+
+function harRequest(request: HttpRequest, stray: StrayBytes | undefined, server: Endpoint, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['request'] {
+  const came = bodyBytesCame(request, stray);
   const out: HarEntry['request'] = {
     method: request.method,
     url: requestUrl(request.method, request.target, request.headers, server),
@@ -145,12 +166,13 @@ function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | 
     headers: harHeaders(request),
     queryString: queryString(request.target),
     headersSize: request.headLength,
-    bodySize: request.body.length,
+    bodySize: came,
   };
   if (request.body.length > 0) {
     const mimeType = mimeTypeOf(request);
-    const content = bodyContent(request, body, mimeType, field, notes, 'request');
+    const content = bodyContent(request, stray, body, mimeType, field, notes, 'request');
     const postData: NonNullable<HarEntry['request']['postData']> = { mimeType, text: content.text ?? '' };
+    if (content.comment) postData.comment = content.comment;
     if (content.encoding) postData._encoding = content.encoding;
     else if (/^application\/x-www-form-urlencoded/i.test(mimeType) && content.text !== undefined) postData.params = formPairs(content.text);
     out.postData = postData;
@@ -158,17 +180,17 @@ function harRequest(request: HttpRequest, server: Endpoint, body: DecodedBody | 
   return out;
 }
 
-function harResponse(response: HttpResponse, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['response'] {
+function harResponse(response: HttpResponse, stray: StrayBytes | undefined, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['response'] {
   return {
     status: response.status,
     statusText: response.reason,
     httpVersion: `HTTP/${response.version}`,
     cookies: responseCookies(response.headers, response.firstTs),
     headers: harHeaders(response),
-    content: bodyContent(response, body, mimeTypeOf(response), field, notes, 'response'),
+    content: bodyContent(response, stray, body, mimeTypeOf(response), field, notes, 'response'),
     redirectURL: headerValue(response.headers, 'location') ?? '',
     headersSize: response.headLength,
-    bodySize: response.body.length,
+    bodySize: bodyBytesCame(response, stray),
   };
 }
 
@@ -183,20 +205,34 @@ function harHeaders(message: HttpMessageBase): HarNameValue[] {
   return headers;
 }
 
-/** The response of a request never answered: status 0, as HAR writers do. */
-function noResponse(): HarEntry['response'] {
-  return { status: 0, statusText: '', httpVersion: '', cookies: [], headers: [], content: { size: 0, mimeType: 'x-unknown' }, redirectURL: '', headersSize: -1, bodySize: -1 };
+/**
+ * The response of a request never answered, or whose response's head a capture gap took: status
+ * 0, as HAR writers do; in the latter case the bytes of it that came (`stray`) as its body.
+ */
+function noResponse(stray: StrayBytes | undefined, field: HarFlowspyField): HarEntry['response'] {
+  const response: HarEntry['response'] = { status: 0, statusText: '', httpVersion: '', cookies: [], headers: [], content: { size: 0, mimeType: 'x-unknown' }, redirectURL: '', headersSize: -1, bodySize: -1 };
+  if (!stray) return response;
+  field.truncated = true;
+  response.bodySize = stray.received;
+  response.content = { size: stray.received, mimeType: 'x-unknown', comment: incompleteComment('head lost in a capture gap', stray.received) };
+  return response;
 }
 
 /**
- * A message's body as HAR content: decoded size, bytes saved by the content coding, and the
- * text (or base64) of what was kept; `field.truncated` when it is not whole.
+ * A message's body as HAR content: decoded size (of the bytes that came, when a gap cut it:
+ * see {@link bodyBytesCame}), bytes saved by the content coding, and the text (or base64) of
+ * what was kept; `field.truncated` and a comment when it is not whole.
  */
-function bodyContent(message: HttpMessageBase, body: DecodedBody | undefined, mimeType: string, field: HarFlowspyField, notes: string[], side: string): HarContent {
-  const payload = message.body.dataLength;
-  if (!body || payload === 0) return { size: payload, mimeType };
+function bodyContent(message: HttpMessageBase, stray: StrayBytes | undefined, body: DecodedBody | undefined, mimeType: string, field: HarFlowspyField, notes: string[], side: string): HarContent {
+  const payload = message.body.dataLength - message.body.gapBytes + (stray?.received ?? 0);
+  const content: HarContent = { size: payload, mimeType };
+  if (message.incomplete) {
+    field.truncated = true;
+    content.comment = incompleteComment(message.incomplete.why, bodyBytesCame(message, stray));
+  }
+  if (!body || payload === 0) return content;
   const coded = body.decoded.length > 0;
-  const content: HarContent = { size: coded ? body.bytes.length : payload, mimeType };
+  if (coded) content.size = body.bytes.length;
   if (coded && body.bytes.length >= payload) content.compression = body.bytes.length - payload;
   if (body.cut) {
     field.truncated = true;

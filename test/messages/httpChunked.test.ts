@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ChunkedReader, ChunkStep } from '../../src/messages/httpChunked.js';
 import type { HttpBody } from '../../src/messages/types.js';
 
-const newBody = (): HttpBody => ({ framing: 'chunked', offset: 0, length: 0, dataLength: 0, chunks: 0, trailers: [] });
+const newBody = (): HttpBody => ({ framing: 'chunked', offset: 0, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: [] });
 
 describe('chunked reader: the data it reads', () => {
   it('hands over every chunk\'s data, whatever the cuts, and only the data', () => {

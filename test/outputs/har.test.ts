@@ -332,6 +332,30 @@ describe('HarOutput exchanges', () => {
     expect(harOf(odd.end(2)).log.entries.map((e) => e.request.url)).toEqual(['http://198.51.100.10/p', 'http://198.51.100.10/http://a%5Eb%7Cc/x', 'http://198.51.100.10']);
   });
 
+  it('counts the body bytes that came of a response a capture gap cut, and says in a comment it is incomplete', () => {
+    const second = ['GET /2 HTTP/1.1\r\nHost: h\r\n\r\n', ok('', 'next')] as const;
+    // The head lost in a gap: 615 bytes of the response came after it, then the next response.
+    const lost = new Flow(1).send('c2s', 'GET /1 HTTP/1.1\r\nHost: h\r\n\r\n', 1).gap('s2c', 238, 2).send('s2c', 'x'.repeat(615), 3)
+      .send('c2s', second[0], 4).send('s2c', second[1], 5);
+    // The head cut by a gap after its start line: what came after the gap, before the next response.
+    const headCut = new Flow(2).send('c2s', 'GET /1 HTTP/1.1\r\nHost: h\r\n\r\n', 1).send('s2c', 'HTTP/1.1 200 OK\r\nContent-Ty', 2).gap('s2c', 40, 3)
+      .send('s2c', `${'y'.repeat(300)}\r\n`, 4).send('c2s', second[0], 5).send('s2c', second[1], 6);
+    // A gap in a body of known length: 3,000 of its 5,000 bytes came.
+    const bodyGap = new Flow(3).send('c2s', 'GET /1 HTTP/1.1\r\nHost: h\r\n\r\n', 1).send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n' + 'a'.repeat(1000), 2)
+      .gap('s2c', 2000, 3).send('s2c', 'b'.repeat(2000), 4).send('c2s', second[0], 5).send('s2c', second[1], 6);
+    const har = harOf([...lost.end(6), ...headCut.end(7), ...bodyGap.end(7)]);
+    expect(validate(har)).toEqual([]);
+    const cut = har.log.entries.filter((e) => e.request.url === 'http://h/1').map((e) => e.response);
+    expect(cut.map((r) => [r.status, r.bodySize, r.content.size, r.content.comment])).toEqual([
+      [0, 615, 615, 'body incomplete (head lost in a capture gap): 615 bytes came'],
+      [200, 302, 302, 'body incomplete (gap in the header): 302 bytes came'],
+      [200, 3000, 3000, 'body incomplete (gap in the body): 3,000 bytes came'],
+    ]);
+    expect(har.log.entries.filter((e) => e.request.url === 'http://h/1').every((e) => e._flowspy.truncated)).toBe(true);
+    const next = har.log.entries.filter((e) => e.request.url === 'http://h/2').map((e) => e.response);
+    expect(next.map((r) => [r.bodySize, r.content.size, r.content.comment])).toEqual(Array(3).fill([4, 4, undefined]));
+  });
+
   it('fuzz: mutated conversations cut anywhere, with gaps, never throw and stay well-formed', () => {
     const random = mulberry32(13);
     const c2s = enc('GET /a?x=1 HTTP/1.1\r\nHost: h\r\nCookie: a=b\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\nGET /c HTTP/1.1\r\n\r\n');

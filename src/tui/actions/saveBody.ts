@@ -219,7 +219,7 @@ export async function writeAll(handle: FileHandle, bytes: Uint8Array, position: 
 async function* payload(read: BodyRead, state: { incomplete: string | undefined }): AsyncGenerator<Uint8Array> {
   const { store, flow, message, wireLength } = read;
   const pieces: Uint8Array[] = [];
-  const scratch: HttpBody = { framing: 'chunked', offset: message.body.offset, length: 0, dataLength: 0, chunks: 0, trailers: [] };
+  const scratch: HttpBody = { framing: 'chunked', offset: message.body.offset, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: [] };
   const chunked = message.body.framing === 'chunked' ? new ChunkedReader(scratch, (bytes, from, to) => pieces.push(bytes.subarray(from, to))) : undefined;
   let offset = 0;
   while (offset < wireLength && chunked?.step !== ChunkStep.Done) {

@@ -19,7 +19,7 @@ export type WireReader = (offset: number, length: number) => Uint8Array;
 
 /** One body's walk; owned by the view's body cache while the body arrives. */
 export class ChunkWalk {
-  private readonly body: HttpBody = { framing: 'chunked', offset: 0, length: 0, dataLength: 0, chunks: 0, trailers: [] };
+  private readonly body: HttpBody = { framing: 'chunked', offset: 0, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: [] };
   private readonly reader = new ChunkedReader(this.body, (bytes, from, to) => this.keep(bytes.subarray(from, to)));
   private kept = new Uint8Array(2 * TAIL_KEEP_BYTES);
   private keptLength = 0;

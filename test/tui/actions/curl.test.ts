@@ -6,7 +6,7 @@ import type { HttpRequest } from '../../../src/messages/types.js';
 function request(method: string, target: string, headers: [string, string][]): HttpRequest {
   return {
     kind: 'request', method, target, dir: 'c2s', version: '1.1', headers: headers.map(([name, value]) => ({ name, value })),
-    offset: 0, headLength: 0, body: { framing: 'none', offset: 0, length: 0, dataLength: 0, chunks: 0, trailers: [] },
+    offset: 0, headLength: 0, body: { framing: 'none', offset: 0, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: [] },
     firstTs: 0, lastTs: 0, complete: true, incomplete: undefined, malformedHeaderLines: 0,
   } as HttpRequest;
 }

@@ -85,7 +85,7 @@ function bigResponse(framing: 'length' | 'chunked', length: number, byte: ((offs
   const message = {
     kind: 'response', dir: 's2c', version: '1.1', status: 200, reason: 'OK', offset: 0, headLength: 100, firstTs: 0, lastTs: 0,
     headers: [{ name: 'Content-Type', value: 'text/plain' }], complete: false, incomplete: undefined, malformedHeaderLines: 0,
-    body: { framing, offset: 100, length, dataLength: length, chunks: 1, trailers: [] },
+    body: { framing, offset: 100, length, dataLength: length, gapBytes: 0, chunks: 1, trailers: [] },
   } as HttpResponse;
   const counted = { bytes: 0 };
   const read: BodyReader = (_dir, offset, size) => {

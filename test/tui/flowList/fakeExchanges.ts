@@ -26,7 +26,7 @@ export function request(spec: ExchangeSpec): HttpRequest {
   return {
     kind: 'request', dir: 'c2s', version: '1.1', method: spec.method ?? 'GET', target: spec.target ?? '/', offset: 0, headLength: 10,
     headers: spec.host === undefined ? [] : [{ name: 'Host', value: spec.host }],
-    body: { framing: 'none', offset: 0, length: 0, dataLength: 0, chunks: 0, trailers: [] },
+    body: { framing: 'none', offset: 0, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: [] },
     firstTs: start, lastTs: start, complete: true, incomplete: undefined, malformedHeaderLines: 0,
   };
 }
@@ -35,7 +35,7 @@ export function response(spec: ExchangeSpec): HttpResponse {
   const end = spec.end ?? (spec.start ?? 0) + 1000;
   return {
     kind: 'response', dir: 's2c', version: '1.1', status: spec.status ?? 200, reason: 'OK', offset: 0, headLength: 10, headers: [],
-    body: { framing: 'length', offset: 0, length: spec.size ?? 0, dataLength: spec.size ?? 0, chunks: 0, trailers: [] },
+    body: { framing: 'length', offset: 0, length: spec.size ?? 0, dataLength: spec.size ?? 0, gapBytes: 0, chunks: 0, trailers: [] },
     firstTs: end, lastTs: end, complete: spec.growing !== true, incomplete: undefined, malformedHeaderLines: 0,
   };
 }
