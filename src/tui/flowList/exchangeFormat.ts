@@ -7,7 +7,8 @@
  * its head fell in a capture gap), time (tenths
  * below a millisecond, so a sort by duration reads). Exactly `width`
  * columns; every text is escaped (see `exchangeFields.ts`). Below
- * {@link MIN_REQUEST} request columns, the size and time columns go (a split tmux pane).
+ * {@link MIN_REQUEST} request columns (a pane narrower than about 60 columns: a split tmux
+ * pane), the size and time columns go and the request gets their room.
  */
 import type { Glyphs } from '../glyphs.js';
 import { fitMiddle, stringColumns } from '../width.js';
@@ -29,8 +30,12 @@ export interface ExchangeColumns {
   readonly time: number;
 }
 
-/** Below this many request columns with every column shown, the size and time columns go. */
-const MIN_REQUEST = 16;
+/**
+ * With every column shown, the request has at least this many columns; with fewer, the size and
+ * time columns go (below 60 columns with a `CONNECT` column and 5-digit numbers), so that the
+ * request is not cut to a stub beside them (`secur…gg.com:443 200 0 121ms`).
+ */
+const MIN_REQUEST = 26;
 /** The method column's narrowest and widest (`OPTIONS`, `CONNECT`; a longer method is cut). */
 const METHOD_MIN = 3;
 /** The size column: `76/48k` fits. */

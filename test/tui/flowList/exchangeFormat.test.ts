@@ -62,6 +62,43 @@ describe('exchange rows', () => {
   });
 });
 
+describe('exchange columns: size and time give way below about 60 columns', () => {
+  const connect = { flowId: 1, index: 0, exchange: exchange(0, { method: 'CONNECT', target: 'secure.newegg.com:443', start: 0, status: 200, end: 121_000 }) };
+  const requestAt = (width: number) => formatExchangeRows([connect], { width, glyphs: UNICODE_GLYPHS, focused: undefined, numberColumns: 3, methodColumns: 7 })[0].spans[6].text.trimEnd();
+
+  it.each([
+    [5, 3],
+    [5, 7],
+    [9, 4],
+  ])('numbers %i and methods %i wide: the columns fill the row, and the request gets the room size and time leave', (numberColumns, methodColumns) => {
+    const widths = Array.from({ length: 91 }, (_, i) => 30 + i);
+    const columns = widths.map((width) => exchangeColumns(width, numberColumns, methodColumns));
+    columns.forEach((c, i) => {
+      const outcome = c.size > 0 ? c.status + 1 + c.size + 1 + c.time : c.status;
+      expect(c.number + 3 + c.method + 1 + c.request + 1 + outcome).toBe(widths[i]);
+    });
+    // Shown from one width on, never dropped again; that width is about 60.
+    const first = columns.findIndex((c) => c.size > 0);
+    expect(columns.slice(first).every((c) => c.size === 7 && c.time === 5)).toBe(true);
+    expect(columns.slice(0, first).every((c) => c.size === 0 && c.time === 0)).toBe(true);
+    expect(widths[first]).toBeGreaterThanOrEqual(56);
+    expect(widths[first]).toBeLessThanOrEqual(64);
+    // Dropping them widens the request by their room less what the longest outcome needs more.
+    expect(columns[first - 1].request).toBe(columns[first].request - 1 + 7 + 1 + 5 + 1 - (11 - 3));
+    // Each column more goes to the request, on either side of that width.
+    widths.slice(1).forEach((_, i) => {
+      if (i + 1 !== first) expect(columns[i + 1].request).toBe(columns[i].request + 1);
+    });
+  });
+
+  it('a wider pane never cuts a CONNECT request that a narrower one shows whole (at 50 it was cut, at 45 less)', () => {
+    const whole = Array.from({ length: 50 }, (_, i) => 40 + i).filter((width) => requestAt(width) === 'secure.newegg.com:443');
+    expect(whole[0]).toBeLessThanOrEqual(50);
+    expect(whole).toEqual(Array.from({ length: 90 - whole[0] }, (_, i) => whole[0] + i));
+    expect(requestAt(50)).toBe('secure.newegg.com:443');
+  });
+});
+
 describe('exchange rows: cut bodies and short times', () => {
   it('a response whose body did not all arrive ends its size with the ellipsis; sub-millisecond times in tenths', () => {
     const cut = exchange(0, { host: 'h', start: 0, status: 200, end: 300, size: 76 });
