@@ -117,7 +117,7 @@ function drawFlowList(scene: FrameScene, width: number, layout: ScreenLayout, li
   const rows = formatRows(list.rows(list.top(layout.list.height), layout.list.height), options);
   const listText = rows.map((row) => paintRow(row, palette, listFocused)).join('\n');
   const searching = list.searchProgress?.busy === true;
-  scene.boxes.place('list', layout.list, listText || inGlyphs(emptyListText(list.total, source.running(), source.kind, searching, source.counters()), glyphs));
+  scene.boxes.place('list', layout.list, listText || inGlyphs(emptyListText(list.total, source.running(), source.kind, searching, source.counters(), { text: list.filter.text, width }), glyphs));
 }
 
 function flowRowOptions(list: FlowView, width: number, glyphs: Glyphs): RowOptions & { readonly numberColumns: number } {

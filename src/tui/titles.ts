@@ -5,6 +5,7 @@
 import { countOf, formatCount } from '../core/count.js';
 import { escapeText } from '../render/escape.js';
 import type { Endpoint, FlowKey } from '../core/types.js';
+import { noMatchText } from './flowList/noMatchText.js';
 import { fitEndpoint, humanBytes } from './flowList/units.js';
 import type { SearchProgress } from './flowList/contentSearch.js';
 import { flowState, type ListedFlow } from './flowList/source.js';
@@ -44,11 +45,19 @@ export type PacketsRead = Pick<SourceCounters, 'packets' | 'filtered' | 'flows'>
 /**
  * What the empty list says: why there is no row; `searching`: a `~text` filter is still reading
  * the flows; `read`: the packets so far, when no flow came of them (a capture filter that selects
- * UDP, say, or none of the file) says so rather than waiting in silence.
+ * UDP, say, or none of the file) says so rather than waiting in silence; `filter`: the filter as
+ * typed and the row's columns, for what a filter that matches no flow held says (see noMatchText).
  */
-export function emptyListText(flowsHeld: number, running: boolean, kind: 'file' | 'live' | 'proxy', searching: boolean, read?: PacketsRead): string {
+export function emptyListText(
+  flowsHeld: number,
+  running: boolean,
+  kind: 'file' | 'live' | 'proxy',
+  searching: boolean,
+  read?: PacketsRead,
+  filter: { readonly text: string; readonly width: number } = { text: '', width: Infinity },
+): string {
   if (flowsHeld > 0 && searching) return ' searching the flows: none has matched yet (f to change the filter)';
-  if (flowsHeld > 0) return ' no flow matches the filter (f to change it)';
+  if (flowsHeld > 0) return noMatchText('flow', filter.text, filter.width);
   if (running && kind === 'proxy') return ' waiting for connections…';
   const why = read === undefined || read.flows > 0 || read.packets === 0 ? '' : packetsWithoutFlows(read);
   if (running) return why ? ` waiting for flows… (${why})` : ' waiting for flows…';

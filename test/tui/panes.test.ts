@@ -138,6 +138,9 @@ describe('flow list find and titles on the demo', () => {
     expect(conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 40)).toBe(' #3 …1.23:51002 → …100.10:80  reset  te…');
     expect(conversationTitle(demo.store.getFlow(3), 'text UTF-8', UNICODE_GLYPHS, 30)).toBe(' #3 …3:51002 → …10:80  reset …');
     expect(emptyListText(5, false, 'file', false)).toContain('no flow matches the filter');
+    // A filter in tcpdump's words that matches nothing says how flowspy spells them, in the row's columns.
+    expect(emptyListText(5, false, 'file', false, undefined, { text: 'tcp port 80', width: 80 })).toBe(' no flow matches; words are ANDed: :80 for a port');
+    expect(emptyListText(5, false, 'file', false, undefined, { text: 'tcp port 80', width: 40 })).toBe(' no flow matches; words are ANDed');
     expect(emptyListText(5, false, 'file', true)).toBe(' searching the flows: none has matched yet (f to change the filter)');
     expect(emptyListText(0, true, 'proxy', false)).toContain('waiting for connections');
     expect(emptyListText(0, false, 'file', false)).toContain('no TCP flows');

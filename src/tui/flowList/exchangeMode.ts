@@ -15,6 +15,7 @@ import { ExchangeView, type ExchangeSource } from './exchangeView.js';
 import type { Filter, MessagesOf } from './filter.js';
 import { findNext, type RowFound } from './findRow.js';
 import type { FlowView } from './flowView.js';
+import { noMatchText } from './noMatchText.js';
 
 /** What the exchange list is built from. */
 export interface ExchangeModeDeps {
@@ -106,7 +107,7 @@ export class ExchangeMode {
     const title = paintTitle(exchangeHeaderRow(width, digits, view.widestMethod).text, width, focused, palette);
     const rows = formatExchangeRows(view.rows(view.top(height), height), { width, glyphs, focused: view.focused, numberColumns: digits, methodColumns: view.widestMethod });
     const text = rows.map((row) => paintRow(row, palette, focused)).join('\n');
-    const empty = view.total > 0 ? ' no exchange matches the filter (f to change it)' : busy ? ' no HTTP exchange yet…' : ' no HTTP exchange in these flows (v: flows)';
+    const empty = view.total > 0 ? noMatchText('exchange', view.filter.text, width) : busy ? ' no HTTP exchange yet…' : ' no HTTP exchange in these flows (v: flows)';
     return { title, rows: text || inGlyphs(empty, glyphs) };
   }
 

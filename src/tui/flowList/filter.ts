@@ -15,7 +15,8 @@
  * - any other word: found, ignoring case, in the preview as the row shows it (the summary of
  *   the messages, of the exchange the message words point at when there are some; else the
  *   escaped first line); a word like
- *   `name:value` with an unknown name is refused as a likely typo (quoted, it is found as text).
+ *   `name:value` with an unknown name is refused as a likely typo (quoted, it is found as text;
+ *   `port:80` is told to write `:80`); words of other tools' syntax are text (see `noMatchText.ts`).
  * `"two words"` is one word (also after `~`). `!` before a word (quoted or not) negates it:
  * `!reset`, `!:443`, `!~Cookie`; a leading `-` is text. `a|b` matches either word
  * (`:80|:443`, `status:4xx|status:5xx`, `!reset|timeout`), `~text` aside. `parseFilter` never throws: a mistake
@@ -181,6 +182,11 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
     return `unknown ${escapeText(text)}: has:note or has:gap`;
   }
   const unknownField = /^([a-z][a-z-]+):/i.exec(text);
+  if (unknownField?.[1].toLowerCase() === 'port') {
+    // tcpdump's and Wireshark's habit: short enough to read whole in a 60-column hint row.
+    const port = parsePort(text.slice(5)) ?? 80;
+    return `unknown filter word port:; write the port as :${port}`;
+  }
   if (unknownField && !looksLikeAddress(text)) {
     // The known words, and how to search the text (quoted, the word is text); 78 columns for `foo:bar`.
     return `unknown filter word ${escapeText(unknownField[1])}: (method: status: host: path: has:; "${escapeText(text)}" is text)`;

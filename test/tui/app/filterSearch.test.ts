@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TuiActions } from '../../../src/tui/app.js';
+import { MessageTable } from '../../../src/messages/messageTable.js';
+import { MessageBackfill } from '../../../src/tui/messageBackfill.js';
 import { openDemoApp } from './demoApp.js';
 import { useDemo } from '../../support/demo.js';
 
@@ -8,8 +10,8 @@ const saved: number[] = [];
 const ACTIONS = { saveFlow: async (id: number) => (saved.push(id), [`flow-${id}`]) } as unknown as TuiActions;
 
 /** The app on the demo, ASCII glyphs (no UTF-8 locale: the separator is `|`, the `~text` marker `~`). */
-async function openApp() {
-  const { app, screen, status } = await openDemoApp(demo.store, { cols: 100, rows: 24, env: { TERM: 'xterm-256color' }, actions: ACTIONS });
+async function openApp(messages?: MessageTable) {
+  const { app, screen, status } = await openDemoApp(demo.store, { cols: 100, rows: 24, env: { TERM: 'xterm-256color' }, actions: ACTIONS, ...(messages ? { messages: (id: number) => messages.get(id) } : {}) });
   const rows = (): string[] => screen.text().map((line) => line.trimEnd());
   /**
    * Types a filter; returns the first frame after Enter (the search's next frame comes at the
@@ -107,6 +109,24 @@ describe('a ~text filter carried into the conversation', () => {
     await screen.waitFor(() => rows().some((line) => line.startsWith(' #1 ')));
     screen.press('n');
     await screen.waitFor(() => status().includes('no search yet: press /'));
+    app.dispose();
+  });
+});
+
+describe('a filter in tcpdump or Wireshark words, which matches nothing', () => {
+  it('the empty list says how flowspy spells them, the exchange list too', async () => {
+    const table = new MessageTable();
+    await new MessageBackfill(demo.store, table, () => undefined).run();
+    const { app, screen, rows, filter } = await openApp(table);
+    await filter('GET or SMTP', '0/5 flows');
+    expect(rows()[1]).toBe(' no flow matches; words are ANDed: a|b for or');
+    await filter('ip.addr==198.51.100.10', '0/5 flows');
+    expect(rows()[1]).toBe(' no flow matches; words are ANDed: 10.0.0.2 for a host');
+    await filter('tcp port 80', '0/5 flows');
+    expect(rows()[1]).toBe(' no flow matches; words are ANDed: :80 for a port');
+    screen.press('v');
+    await screen.waitFor(() => rows()[1].startsWith(' no exchange'));
+    expect(rows()[1]).toBe(' no exchange matches; words are ANDed: :80 for a port');
     app.dispose();
   });
 });

@@ -165,6 +165,10 @@ describe('flow filter: parsing', () => {
     ['has:notes', 'unknown has:notes: has:note or has:gap'],
     ['metod:POST', 'unknown filter word metod: (method: status: host: path: has:; "metod:POST" is text)'],
     ['cafe:x', 'unknown filter word cafe: (method: status: host: path: has:; "cafe:x" is text)'],
+    ['port:80', 'unknown filter word port:; write the port as :80'],
+    ['PORT:8080', 'unknown filter word port:; write the port as :8080'],
+    ['!port:http', 'unknown filter word port:; write the port as :80'],
+    ['reset|port:443', 'unknown filter word port:; write the port as :443'],
     ['~', '~ needs text after it, e.g. ~HTTP/1.0 or ~"two words"'],
     ['~"unterminated', 'unterminated quote: add a closing "'],
     ['~bad\\q', 'bad escape in ~bad\\\\q: use \\r \\n \\t \\\\ \\" or \\xNN'],
@@ -193,6 +197,13 @@ describe('flow filter: parsing', () => {
     const result = parseFilter(text);
     expect(result).toEqual({ ok: false, error });
     if (!result.ok) expect(result.error).not.toMatch(/\n/);
+  });
+
+  it('port:80 (tcpdump, Wireshark) is refused whole within a 60-column hint row, quoted it is text', () => {
+    const result = parseFilter('port:65535');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(` ! ${result.error}`.length).toBeLessThanOrEqual(60);
+    expect(parsed('"port:80"').terms).toEqual([{ kind: 'text', lower: 'port:80' }]);
   });
 
   it.each([
