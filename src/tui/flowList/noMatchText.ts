@@ -14,8 +14,8 @@ const SPELLINGS: readonly { readonly spelling: string; readonly means: (word: st
   { spelling: '10.0.0.2 for a host', means: (word) => /^(host|net|src|dst|ip|ip6)$/.test(word) || /^(ip|ipv6)\./.test(word) },
 ];
 
-/** Words of another syntax that no spelling above fits; words are ANDed says it for them. */
-const AND_WORDS = /^(and|&&)$|==|&&/;
+/** Words of another syntax with no spelling above (`and`, `&&`, `http.host==x`): `words are ANDed` is what they get. */
+const AND_WORDS = /^and$|&&|==/;
 
 /**
  * ` no flow matches the filter (f to change it)` (`noun` `exchange`: ` no exchange matches…`);
