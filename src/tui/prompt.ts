@@ -147,7 +147,8 @@ export class Prompt {
    */
   render(width: number, ellipsis = '…'): PromptView {
     const label = headFitting(escapeText(this.label), Math.max(0, width - 1));
-    const room = Math.max(0, width - stringColumns(label) - 1);
+    // The cursor's cell, and when more than its character follows, a cell for the mark that says so.
+    const room = Math.max(0, width - stringColumns(label) - (this.chars.length - this.position > 1 ? 2 : 1));
     // Only the code points that can be seen are escaped, so a long paste costs no more per key.
     const from = Math.max(0, this.position - reach(room));
     const typed = escapeText(this.chars.slice(from, this.position).join(''));
@@ -157,7 +158,7 @@ export class Prompt {
     const rest = escapeText(this.chars.slice(this.position, this.position + reach(width - cursor)).join(''));
     let after = headFitting(rest, width - cursor);
     // The cursor's own cell is never the mark.
-    if ((this.position + reach(width - cursor) < this.chars.length || after.length < rest.length) && width - cursor > 2) {
+    if ((this.position + reach(width - cursor) < this.chars.length || after.length < rest.length) && width - cursor >= 2) {
       after = headFitting(rest, width - cursor - stringColumns(ellipsis)) + ellipsis;
     }
     return { line: label + before + after, cursor };

@@ -149,14 +149,14 @@ describe('Prompt render of a long text', () => {
 
   it.each([
     ['plain text, the cursor at the end', 'a'.repeat(1000), 0, 20, 'filter: …aaaaaaaaaa', 19],
-    ['the cursor inside: the text after it fills the row', 'a'.repeat(100) + 'b'.repeat(100), 100, 20, 'filter: …aaaaaaaaaab', 19],
+    ['the cursor inside: the text after it, cut, is marked', 'a'.repeat(100) + 'b'.repeat(100), 100, 20, 'filter: …aaaaaaaaab…', 18],
     ['wide characters before the cursor', '漢'.repeat(100), 0, 20, 'filter: …漢漢漢漢漢', 19],
     ['wide characters after the cursor', '漢'.repeat(100), 100, 20, 'filter: 漢漢漢漢漢…', 8],
     ['C1 controls, escaped, cut from the left', 'x' + '\u009b'.repeat(100), 0, 20, 'filter: …{9b}\\u{9b}', 19],
     ['bidi controls before the cursor', '\u202e'.repeat(100) + 'y', 1, 20, 'filter: …e}\\u{202e}y', 19],
     ['a letter with a hundred combining marks', 'e' + '\u0301'.repeat(100), 0, 20, 'filter: …01}\\u{301}', 19],
     ['marks with no letter', '\u0301'.repeat(100) + 'z', 0, 20, 'filter: …1}\\u{301}z', 19],
-    ['emoji each side of the cursor', '😀'.repeat(100), 50, 20, 'filter: …}\\u{1f600}\\', 19],
+    ['emoji each side of the cursor', '😀'.repeat(100), 50, 20, 'filter: …\\u{1f600}\\…', 18],
     ['no room for the label', 'a'.repeat(100), 50, 1, 'a', 0],
     ['room for the label only', 'a'.repeat(100), 50, 9, 'filter: a', 8],
   ])('%s', (_name, text, left, width, line, cursor) => {
