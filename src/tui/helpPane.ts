@@ -33,9 +33,30 @@ export function fittedHelpText(width: number, unicode: boolean, ellipsis: string
   if (fitted?.width !== width || fitted.unicode !== unicode || fitted.ellipsis !== ellipsis || fitted.problem !== problem) {
     const [title, blank, ...keys] = helpText(unicode);
     const lines = problem === undefined ? [title, blank, ...keys] : [title, blank, ` ! ${escapeText(problem)}`, blank, ...keys];
-    fitted = { width, unicode, ellipsis, problem, rows: lines.flatMap((line) => wrapHelpLine(line, width, ellipsis)) };
+    fitted = { width, unicode, ellipsis, problem, rows: joinedWhereWrapped(lines, width).flatMap((line) => wrapHelpLine(line, width, ellipsis)) };
   }
   return fitted.rows;
+}
+
+/** The spaces and keys before a help line's description (`   KEYS  `; spaces only for a note or a description's next line). */
+const LEAD = /^ +(?:\S+(?: \S+)* {2,})?/;
+
+/**
+ * `lines` with a key's description lines (the next lines, whose text starts under its
+ * description) joined into one when one of them is wider than `width`: wrapped as one text,
+ * they do not leave a short row after each of them.
+ */
+function joinedWhereWrapped(lines: readonly string[], width: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const lead = LEAD.exec(lines[i])?.[0] ?? '';
+    let end = i + 1;
+    while (lead.trim() !== '' && end < lines.length && (LEAD.exec(lines[end])?.[0] ?? '') === ' '.repeat(lead.length) && lines[end].length > lead.length) end++;
+    const group = lines.slice(i, end);
+    out.push(...(group.every((line) => stringColumns(line) <= width) ? group : [lead + group.map((line) => line.slice(lead.length).trim()).join(' ')]));
+    i = end - 1;
+  }
+  return out;
 }
 
 /** Columns a wrapped description keeps at least; with less room beside the keys it goes on under them. */
@@ -45,7 +66,7 @@ const MIN_DESCRIPTION_COLUMNS = 16;
 function wrapHelpLine(line: string, width: number, ellipsis: string): string[] {
   if (stringColumns(line) <= width) return [line];
   // The description starts past the keys and the two or more spaces after them.
-  const lead = /^ +(?:\S+(?: \S+)* {2,})?/.exec(line)?.[0] ?? '';
+  const lead = LEAD.exec(line)?.[0] ?? '';
   const leadColumns = stringColumns(lead);
   const indent = ' '.repeat(leadColumns + MIN_DESCRIPTION_COLUMNS <= width ? leadColumns : Math.min(4, leadColumns));
   const rows: string[] = [];

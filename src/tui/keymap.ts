@@ -190,7 +190,8 @@ export function helpLines(unicode: boolean): string[] {
     });
   }
   lines.push('', MOUSE_HEADING);
-  for (const [what, does] of MOUSE_HELP) lines.push(`  ${what.padEnd(width)}  ${does}`);
+  // A line without its own key is a note, indented as the keys' notes are.
+  for (const [what, does] of MOUSE_HELP) lines.push(what === '' ? `  ${''.padEnd(width)}    ${does}` : `  ${what.padEnd(width)}  ${does}`);
   const glyphs = glyphsFor(unicode);
   lines.push('', LEGEND_HEADING);
   for (const [mark, meaning] of legend(glyphs)) lines.push(`  ${mark.padEnd(width)}  ${meaning}`);

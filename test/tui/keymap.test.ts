@@ -121,7 +121,10 @@ describe('help screen', () => {
     // The mouse's part, between the keys and the legend, in the same columns.
     const mouse = all.slice(all.indexOf(MOUSE_HEADING) + 1, all.indexOf(LEGEND_HEADING) - 1);
     expect(mouse.map((line) => line.slice(0, column).trim())).toEqual(['wheel', 'click', 'click again', 'Shift-drag', '']);
-    expect(mouse.every((line) => line.slice(column, column + 2) === '  ' && line[column + 2] !== ' ')).toBe(true);
+    expect(mouse.slice(0, -1).every((line) => line.slice(column, column + 2) === '  ' && line[column + 2] !== ' ')).toBe(true);
+    // Its note (no key of its own) is indented as the keys' notes are, so it never reads as a description's next line.
+    expect(mouse.at(-1)!.slice(column, column + 4)).toBe('    ');
+    expect(mouse.at(-1)![column + 4]).not.toBe(' ');
     // The marks' legend uses the ASCII marks then.
     expect(all.find((line) => line.includes('note: data after'))).toMatch(/^ {2}\* +note: /);
     expect(all.find((line) => line.includes('which side'))).toMatch(/^ {2}\? +in place of >: /);
