@@ -189,8 +189,8 @@ export class ActionKeys {
     if (!target && index !== undefined) {
       // A message whose head a gap took: its bytes that came are shown, but where its body starts is not known.
       const exchange = http.exchanges[index];
-      const headLost = exchange?.stray?.length ? (exchange.request ? 'response' : 'request') : undefined;
-      if (headLost) return void status.say(`b: #${index + 1}'s ${headLost} head was lost in a gap: no body to cut out (s saves the flow)`);
+      const lost = exchange?.stray?.find((stray) => (stray.dir === http.requestDir ? !exchange.request : !exchange.response));
+      if (lost) return void status.say(`b: #${index + 1}'s ${lost.dir === http.requestDir ? 'request' : 'response'} head was lost in a gap: no body to cut out (s saves the flow)`);
       return void status.say(`b: exchange #${index + 1} has no body`);
     }
     if (!target) return void status.say('b: no HTTP body in view: scroll to a message with one');
