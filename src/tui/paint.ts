@@ -67,7 +67,8 @@ export function paintRow(row: FlowRow, palette: Palette, focused: boolean): stri
 export function paintTitle(text: string, width: number, focused: boolean, palette: Palette): string {
   const padded = text + ' '.repeat(Math.max(0, width - stringColumns(text)));
   if (!palette.enabled) return focused ? palette.inverse + palette.bold + padded + palette.noBold + palette.noInverse : padded;
-  return (focused ? palette.bg(24) + palette.fg(231) + palette.bold : palette.bg(236) + palette.fg(252)) + padded + palette.reset;
+  if (focused) return palette.bg(24) + palette.fg(231) + palette.bold + padded + palette.noBold + palette.reset;
+  return palette.bg(236) + palette.fg(252) + padded + palette.reset;
 }
 
 /** Colour of a conversation line by what it is. */

@@ -143,9 +143,17 @@ export function statusLine(info: StatusInfo, width: number, glyphs: Glyphs): str
     const forms = [info.source, ...info.sourceShorter];
     kept = forms.map((form) => dropUntil(withSource(form), fits, GIVES_WAY_TO_SHORTER)).find(fits) ?? withSource(forms[forms.length - 1]);
   } else if (!fits(kept) && info.sourceIsName) {
-    // A long capture name is cut in its middle (its end tells captures apart) to the room left, before the counters give way.
-    const room = width - 1 - (stringColumns(joined(kept)) - stringColumns(info.source));
-    kept = withSource(fitMiddle(info.source, Math.max(NAME_MIN_COLUMNS, room), glyphs.ellipsis));
+    // A long capture name is cut in its middle (its end tells captures apart) to the room left, before
+    // the counters give way; when some must, to the room they leave.
+    const cutName = (list: Item[], shown: string): Item[] => {
+      const room = width - 1 - (stringColumns(joined(list)) - stringColumns(shown));
+      const text = fitMiddle(info.source, Math.max(NAME_MIN_COLUMNS, room), glyphs.ellipsis);
+      return list.map((item) => (item.text === shown ? { ...item, text } : item));
+    };
+    kept = cutName(kept, info.source);
+    const cut = kept[0].text;
+    kept = dropUntil(kept, fits);
+    if (kept.some((item) => item.text === cut)) kept = cutName(kept, cut);
   }
   kept = dropUntil(kept, fits);
   let line = ' ' + joined(kept);

@@ -156,10 +156,13 @@ describe('status row', () => {
     const line = statusLine(info, 80, UNICODE_GLYPHS);
     expect(stringColumns(line)).toBe(80);
     expect(line.trimEnd()).toBe(' zeek__h…ed-response.pcap · 1 flow · 82 pkts · 4.1kB · 1 gap · messages · ? help');
-    expect(statusLine(info, 60, UNICODE_GLYPHS).trimEnd()).toBe(' zeek_…ponse.pcap · 1 flow · 1 gap · messages · ? help');
+    expect(statusLine(info, 60, UNICODE_GLYPHS).trimEnd()).toBe(' zeek__h…-response.pcap · 1 flow · 1 gap · messages · ? help');
     // The name takes all the room left: no blank after `? help` while it is cut.
     for (const width of [78, 83, 90, 95]) expect(stringColumns(statusLine(info, width, UNICODE_GLYPHS).trimEnd())).toBe(width);
     expect(statusLine(info, 90, UNICODE_GLYPHS).trimEnd()).toBe(' zeek__http_…-dropped-response.pcap · 1 flow · 82 pkts · 4.1kB · 1 gap · messages · ? help');
+    // When counters must give way too, the name takes the room they leave.
+    const busy = { ...info, flows: 1000, shown: 1000, counters: { ...COUNTERS, packets: 4_100, payloadBytes: 9_900_000, gaps: 3, kernelDrops: undefined, queueDrops: undefined }, display: 'text utf-8' };
+    for (const width of [60, 70, 80]) expect(stringColumns(statusLine(busy, width, UNICODE_GLYPHS).trimEnd())).toBe(width);
   });
 
   it('a source too long for the row shows as many of its parts as fit, then +N more (the proxy\'s listeners)', () => {
@@ -242,7 +245,7 @@ describe('painting', () => {
     expect(paintTitle(' #1', 6, false, NO_COLOR)).toBe(' #1   ');
     // Its own light foreground on the dark bar: with 8 colours the bar is black, as a light theme's text is.
     expect(paintTitle(' #1', 6, false, COLOR)).toBe(`${COLOR.bg(236)}${COLOR.fg(252)} #1   ${COLOR.reset}`);
-    expect(paintTitle(' #1', 6, true, COLOR)).toBe(`${COLOR.bg(24)}${COLOR.fg(231)}${COLOR.bold} #1   ${COLOR.reset}`);
+    expect(paintTitle(' #1', 6, true, COLOR)).toBe(`${COLOR.bg(24)}${COLOR.fg(231)}${COLOR.bold} #1   ${COLOR.noBold}${COLOR.reset}`);
     expect(COLOR.fg(252)).not.toBe('');
   });
 });
