@@ -11,8 +11,9 @@
  * digits of the biggest id, 3 to 10):
  * | width   | state           | bytes each way | duration |
  * | -99     | 7 `t/out`       | 4 `1.2k`       | 5 `3m04` |
- * | 100-159 | 7               | 5 `↑1.2k`      | 5        |
- * | 160-    | 12 `timed out`  | 5              | 5        |
+ * | 100-119 | 7               | 5 `↑1.2k`      | 5        |
+ * | 120-    | 12 `timed out`  | 5              | 5        |
+ * (from 120, states take 7 columns still when the summary would keep under 48 beside 12).
  * Endpoints keep the end of their address when cut; an address every flow shares is named once
  * in the header and its column shows ports only.
  * A mid-stream flow (no handshake seen: client and server are a guess) has `?` in place of the

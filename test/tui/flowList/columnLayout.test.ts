@@ -36,6 +36,10 @@ describe('flow list columns: wide rows show every column', () => {
     expect(columnLayout(120, 3, DEMO)).toMatchObject({ state: 7, longStates: false, preview: 42 });
     // Below 120 columns, short, whatever the room.
     expect(columnLayout(119, 6, scan)).toMatchObject({ state: 7, longStates: false });
+    // Wider, IPv6 endpoints: short until the summary keeps its 48 columns beside states in full.
+    const ipv6 = { client: 47, server: 47 };
+    expect(columnLayout(160, 3, ipv6)).toMatchObject({ state: 7, longStates: false });
+    expect(columnLayout(200, 3, ipv6)).toMatchObject({ state: 12, longStates: true });
   });
 });
 
