@@ -96,7 +96,7 @@ export function wrapRanges(text: string, columns: number, breaks: WrapBreaks = '
       const escape = escapeLength(text, i);
       if (escape <= width) size = w = escape;
     }
-    if (used + w > width && used > 0 && space > from && !wordWiderThan(text, space + 1, width)) {
+    if (used + w > width && used > 0 && space > from && !wordWiderThan(text, space + 1, width, breaks)) {
       ranges.push([from, space + 1]);
       from = space + 1;
       used = afterSpace;
@@ -119,12 +119,12 @@ export function wrapRanges(text: string, columns: number, breaks: WrapBreaks = '
   return ranges;
 }
 
-/** True when the word of `text` at `from` (up to a space or the end) takes more than `width` columns. */
-function wordWiderThan(text: string, from: number, width: number): boolean {
+/** True when the word of `text` at `from` (up to a space `breaks` allows, or the end) takes more than `width` columns. */
+function wordWiderThan(text: string, from: number, width: number, breaks: WrapBreaks): boolean {
   let columns = 0;
   for (let i = from; i < text.length && columns <= width; ) {
     const cp = text.codePointAt(i)!;
-    if (cp === SPACE) break;
+    if (cp === SPACE && (breaks === 'words' || !isDigit(text.charCodeAt(i - 1)))) break;
     columns += codePointColumns(cp);
     i += cp > 0xffff ? 2 : 1;
   }

@@ -61,6 +61,9 @@ describe('wrapRanges at spaces', () => {
     expect(wrapRanges(sizes, 36, 'prose').map(([a, b]) => sizes.slice(a, b))).toEqual(['#4 GET /x -> 200 OK, 660 B / ', '27,962 B, send 0.0 ms']);
     expect(pieces.join('')).toBe(text);
     expect(wrapRanges('a ' + 'x'.repeat(12), 5, 'prose').map(([a, b]) => b - a)).toEqual([5, 5, 4]);
+    // Numbers that stay with one another make one word: wider than a piece, it is cut in place.
+    const numbers = 'abc 12 34 56 78 90';
+    expect(wrapRanges(numbers, 8, 'prose').map(([a, b]) => numbers.slice(a, b))).toEqual(['abc 12 3', '4 56 78 ', '90']);
     // Cut: at the width.
     expect(wrapRanges(text, 40)[0]).toEqual([0, 40]);
   });
