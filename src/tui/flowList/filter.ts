@@ -95,7 +95,7 @@ function readsPreview(term: WordTerm): boolean {
 }
 
 /** A word as typed: its text (quotes removed), whether quoted, whether negated by a leading `!`. */
-interface Word {
+export interface Word {
   readonly text: string;
   readonly quoted: boolean;
   readonly negated: boolean;
@@ -105,9 +105,10 @@ const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\t';
 
 /**
  * Splits on spaces, keeping `"quoted words"` (quotes removed, `\"` kept for `~`) together; a
- * `!` that starts a word (outside quotes) negates it.
+ * `!` that starts a word (outside quotes) negates it. Returns what is wrong (a string) for a
+ * misplaced `!` or an unclosed quote.
  */
-function splitWords(input: string): Word[] | string {
+export function splitWords(input: string): Word[] | string {
   const words: Word[] = [];
   let i = 0;
   while (i < input.length) {
@@ -184,8 +185,7 @@ function parseOneWord({ text, quoted }: Word): WordTerm | string {
   const unknownField = /^([a-z][a-z-]+):/i.exec(text);
   if (unknownField?.[1].toLowerCase() === 'port') {
     // tcpdump's and Wireshark's habit: short enough to read whole in a 60-column hint row.
-    const port = parsePort(text.slice(5)) ?? 80;
-    return `unknown filter word port:; write the port as :${port}`;
+    return `unknown filter word port:; write the port as :${parsePort(text.slice(5)) ?? 'N'}`;
   }
   if (unknownField && !looksLikeAddress(text)) {
     // The known words, and how to search the text (quoted, the word is text); 78 columns for `foo:bar`.

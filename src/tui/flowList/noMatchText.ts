@@ -5,6 +5,7 @@
  * then the line says how flowspy spells those words instead of only that nothing matched.
  */
 import { stringColumns } from '../width.js';
+import { splitWords } from './filter.js';
 
 /** How flowspy spells what a word of another syntax means, and the words that ask for it. */
 const SPELLINGS: readonly { readonly spelling: string; readonly means: (word: string) => boolean }[] = [
@@ -24,11 +25,9 @@ const AND_WORDS = /^and$|&&|==/;
  * words ask for, as many whole as fit `width` columns.
  */
 export function noMatchText(noun: 'flow' | 'exchange', filterText: string, width: number): string {
-  const words = filterText
-    .replace(/"(\\"|[^"])*"?/g, ' ')
-    .toLowerCase()
-    .split(/[ \t]+/)
-    .filter((word) => word !== '' && !word.startsWith('~') && !word.startsWith('!~'));
+  const split = splitWords(filterText);
+  // Quoted words and `~text` are text to find, as meant; `!` is seen through.
+  const words = typeof split === 'string' ? [] : split.filter((word) => !word.quoted && !word.text.startsWith('~')).map((word) => word.text.toLowerCase());
   const asked = SPELLINGS.filter(({ means }) => words.some(means)).map(({ spelling }) => spelling);
   if (asked.length === 0 && !words.some((word) => AND_WORDS.test(word))) return ` no ${noun} matches the filter (f to change it)`;
   let line = ` no ${noun} matches; words are ANDed`;

@@ -14,6 +14,9 @@ describe('what an empty list says when the filter matches nothing', () => {
     ['GET && SMTP', ' no flow matches; words are ANDed'],
     ['http.request.method==GET', ' no flow matches; words are ANDed'],
     ['NOT reset OR Port 80', ' no flow matches; words are ANDed: a|b for or, !word for not, :80 for a port'],
+    // Read as the filter reads words: `!` is seen through; a word with quotes inside is text.
+    ['!host 1.2.3.4', ' no flow matches; words are ANDed: 10.0.0.2 for a host'],
+    ['x"y z"or', ' no flow matches the filter (f to change it)'],
   ])('%j, which parses, says how flowspy spells it: %j', (filter, text) => {
     expect(parseFilter(filter).ok).toBe(true);
     expect(noMatchText('flow', filter, 80)).toBe(text);
