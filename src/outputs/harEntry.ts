@@ -5,6 +5,7 @@
 import { formatCount } from '../core/count.js';
 import { otherDirection, type Direction, type Endpoint, type Micros } from '../core/types.js';
 import { exchangeTimings } from '../messages/http.js';
+import { HEAD_IN_GAP } from '../messages/httpStream.js';
 import type { DecodedBody } from '../messages/httpBody.js';
 import type { ExchangeFlag, HttpExchange, HttpMessageBase, HttpRequest, HttpResponse, StrayBytes } from '../messages/types.js';
 import { bodyText, formPairs, queryString, requestCookies, requestUrl, responseCookies, type HarCookie, type HarNameValue } from './harFields.js';
@@ -143,12 +144,25 @@ function strayOf(exchange: HttpExchange, dir: Direction): StrayBytes | undefined
   return exchange.stray?.find((s) => s.dir === dir);
 }
 
+/** Whether a capture gap cut `message`'s head: what came after it (its stray bytes) is head and body, the body's size unknown. */
+function headCut(message: HttpMessageBase): boolean {
+  return message.incomplete?.why === HEAD_IN_GAP;
+}
+
 /**
  * The body bytes of `message` that came, as `bodySize` counts them: its body's on the wire less
- * those that fell in capture gaps, and those that came after a gap cut its head or body (`stray`).
+ * those that fell in capture gaps, and those that came after a gap cut its body (`stray`); -1
+ * (unknown, as HAR says it) when a gap cut its head.
  */
 function bodyBytesCame(message: HttpMessageBase, stray: StrayBytes | undefined): number {
+  if (headCut(message)) return -1;
   return message.body.length - message.body.gapBytes + (stray?.received ?? 0);
+}
+
+/** HAR's comment on a message a capture gap cut: `body incomplete (gap in the body): 3,000 bytes came`; for a head, the bytes after the gap. */
+function cutComment(message: HttpMessageBase, stray: StrayBytes | undefined): string {
+  if (headCut(message)) return `head cut by a capture gap: ${formatCount(stray?.received ?? 0)} bytes came after it, head and body`;
+  return incompleteComment(message.incomplete!.why, bodyBytesCame(message, stray));
 }
 
 /** HAR's comment on a body not all seen: `body incomplete (gap in the body): 3,000 bytes came`. */
@@ -168,6 +182,10 @@ function harRequest(request: HttpRequest, stray: StrayBytes | undefined, server:
     headersSize: request.headLength,
     bodySize: came,
   };
+  if (request.incomplete) {
+    field.truncated = true;
+    if (request.body.length === 0) notes.push(`request: ${cutComment(request, stray)}`);
+  }
   if (request.body.length > 0) {
     const mimeType = mimeTypeOf(request);
     const content = bodyContent(request, stray, body, mimeType, field, notes, 'request');
@@ -224,11 +242,13 @@ function noResponse(stray: StrayBytes | undefined, field: HarFlowspyField): HarE
  * what was kept; `field.truncated` and a comment when it is not whole.
  */
 function bodyContent(message: HttpMessageBase, stray: StrayBytes | undefined, body: DecodedBody | undefined, mimeType: string, field: HarFlowspyField, notes: string[], side: string): HarContent {
-  const payload = message.body.dataLength - message.body.gapBytes + (stray?.received ?? 0);
+  // Bytes after a gap in a chunked body are wire bytes, chunk sizes and all: not counted as payload.
+  const strayPayload = headCut(message) || message.body.framing === 'chunked' ? 0 : (stray?.received ?? 0);
+  const payload = message.body.dataLength - message.body.gapBytes + strayPayload;
   const content: HarContent = { size: payload, mimeType };
   if (message.incomplete) {
     field.truncated = true;
-    content.comment = incompleteComment(message.incomplete.why, bodyBytesCame(message, stray));
+    content.comment = cutComment(message, stray);
   }
   if (!body || payload === 0) return content;
   const coded = body.decoded.length > 0;

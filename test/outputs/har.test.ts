@@ -348,12 +348,30 @@ describe('HarOutput exchanges', () => {
     const cut = har.log.entries.filter((e) => e.request.url === 'http://h/1').map((e) => e.response);
     expect(cut.map((r) => [r.status, r.bodySize, r.content.size, r.content.comment])).toEqual([
       [0, 615, 615, 'body incomplete (head lost in a capture gap): 615 bytes came'],
-      [200, 302, 302, 'body incomplete (gap in the header): 302 bytes came'],
+      // What came after a gap in the head is head and body: the body's size is not known.
+      [200, -1, 0, 'head cut by a capture gap: 302 bytes came after it, head and body'],
       [200, 3000, 3000, 'body incomplete (gap in the body): 3,000 bytes came'],
     ]);
     expect(har.log.entries.filter((e) => e.request.url === 'http://h/1').every((e) => e._flowspy.truncated)).toBe(true);
     const next = har.log.entries.filter((e) => e.request.url === 'http://h/2').map((e) => e.response);
     expect(next.map((r) => [r.bodySize, r.content.size, r.content.comment])).toEqual(Array(3).fill([4, 4, undefined]));
+  });
+
+  it('a request whose head a gap cut: body size unknown, said in the notes; a gap in a chunked body: its data that came, no framing', () => {
+    const request = new Flow(1).send('c2s', 'GET /r HTTP/1.1\r\nCookie: a', 1).gap('c2s', 50, 2).send('c2s', 'b\r\nHost: h\r\n\r\n', 3)
+      .send('s2c', 'HTTP/1.1 304 Not Modified\r\n\r\n', 4);
+    const chunked = new Flow(2).send('c2s', 'GET /c HTTP/1.1\r\nHost: h\r\n\r\n', 1)
+      .send('s2c', `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n${'a'.repeat(16)}`, 2).gap('s2c', 30, 3)
+      .send('s2c', `\r\n10\r\n${'b'.repeat(16)}\r\n0\r\n\r\n`, 4);
+    const har = harOf([...request.end(5), ...chunked.end(5)]);
+    expect(validate(har)).toEqual([]);
+    const cutRequest = har.log.entries.find((e) => e.request.url.endsWith('/r'))!;
+    expect(cutRequest.request.bodySize).toBe(-1);
+    expect(cutRequest._flowspy.truncated).toBe(true);
+    expect(cutRequest._flowspy.notes).toContainEqual(expect.stringMatching(/^request: head cut by a capture gap: [\d,]+ bytes came after it/));
+    const cutChunks = har.log.entries.find((e) => e.request.url.endsWith('/c'))!.response;
+    expect(cutChunks.content.size).toBe(16);
+    expect(cutChunks.content.comment).toMatch(/^body incomplete \(gap in the chunked body\)/);
   });
 
   it('fuzz: mutated conversations cut anywhere, with gaps, never throw and stay well-formed', () => {
