@@ -22,7 +22,7 @@
  */
 import { gapWords } from '../render/gapWords.js';
 import { countOf, formatCount } from '../core/count.js';
-import type { Direction, FlowEvent, FlowKey } from '../core/types.js';
+import { CAPTURE_ENDED, type Direction, type FlowEvent, type FlowKey } from '../core/types.js';
 import { escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
 import { hexDumpLines } from '../render/hex.js';
@@ -88,7 +88,9 @@ export class ConsoleOutput implements FlowOutput {
       case 'flow-end': {
         this.flows.delete(event.flowId);
         const detail = event.detail !== undefined ? ` (${escapeText(event.detail)})` : '';
-        this.out(`${head} end: ${event.reason}${detail}\n`);
+        // A flow open when the capture ended did not time out: `open`, as the TUI and --log say.
+        const ended = event.reason === 'timeout' && event.detail === CAPTURE_ENDED ? `open (${CAPTURE_ENDED})` : `${event.reason}${detail}`;
+        this.out(`${head} end: ${ended}\n`);
         return;
       }
     }

@@ -311,6 +311,12 @@ describe('ConsoleOutput', () => {
     );
   });
 
+  it('ends a flow open when the capture ended with `open (capture ended)`, not a timeout', async () => {
+    const events: FlowEvent[] = [start(1, T0), { type: 'flow-end', flowId: 1, ts: T0 + 1, reason: 'timeout', detail: 'capture ended' }, start(2, T0), { type: 'flow-end', flowId: 2, ts: T0 + 2, reason: 'timeout', detail: 'idle' }];
+    const lines = (await run((out) => new ConsoleOutput(out), events)).split('\n').filter((line) => line.includes(' end: '));
+    expect(lines.map((line) => line.slice(line.indexOf('#')))).toEqual(['#1 end: open (capture ended)', '#2 end: timeout (idle)']);
+  });
+
   it('shows hex dump lines with stream offsets in hex mode, VLAN and guessed direction', async () => {
     const events: FlowEvent[] = [
       start(7, T0, KEY2, false),
