@@ -3,7 +3,7 @@
  * `render/escape` (escaped text holds no ESC, so these are the only sequences in a pane).
  * Under NO_COLOR (https://no-color.org: set and not empty), or when the terminal's terminfo
  * has fewer than 8 colours (vt100), every colour is the empty string, so callers never branch on
- * it. Attributes that carry meaning without colour (inverse for the selection, bold) are not
+ * it. Attributes that carry meaning without colour (inverse for the selection, bold, underline for the current search match) are not
  * colours and stay, unless the terminfo lacks them. blessed reduces 256-colour codes to what the
  * terminal's terminfo offers, so callers may use palette indexes freely.
  */
@@ -32,6 +32,9 @@ export interface Palette {
   /** SGR inverse video on and off; '' when the terminal has no reverse. */
   readonly inverse: string;
   readonly noInverse: string;
+  /** SGR underline on and off; '' when the terminal has no underline. */
+  readonly underline: string;
+  readonly noUnderline: string;
   /** SGR that sets the foreground, or ''. */
   fg(color: Color): string;
   /** SGR that sets the background, or ''. */
@@ -58,16 +61,19 @@ function code(color: Color, base: number): string {
 export interface Attributes {
   readonly bold: boolean;
   readonly reverse: boolean;
+  readonly underline: boolean;
 }
 
-const ALL_ATTRIBUTES: Attributes = { bold: true, reverse: true };
+const ALL_ATTRIBUTES: Attributes = { bold: true, reverse: true, underline: true };
 
-function attributes(has: Attributes): Pick<Palette, 'bold' | 'noBold' | 'inverse' | 'noInverse'> {
+function attributes(has: Attributes): Pick<Palette, 'bold' | 'noBold' | 'inverse' | 'noInverse' | 'underline' | 'noUnderline'> {
   return {
     bold: has.bold ? '\x1b[1m' : '',
     noBold: has.bold ? '\x1b[22m' : '',
     inverse: has.reverse ? '\x1b[7m' : '',
     noInverse: has.reverse ? '\x1b[27m' : '',
+    underline: has.underline ? '\x1b[4m' : '',
+    noUnderline: has.underline ? '\x1b[24m' : '',
   };
 }
 

@@ -81,15 +81,20 @@ function lineColor(line: DisplayLine, palette: Palette): string {
 /**
  * One conversation row: coloured by side (client green, server cyan, events yellow, gaps
  * magenta); an alert (data after the peer closed) in bold white on red, padded to `width` so it
- * stands out as a bar; search matches in inverse video.
+ * stands out as a bar; search matches in inverse video, the current one also bold and
+ * underlined (attributes, not colours: they hold in tmux, on 8 or 16 colours and under NO_COLOR).
  */
 export function paintLine(line: DisplayLine, width: number, palette: Palette): string {
   const text = line.highlight ? line.text + ' '.repeat(Math.max(0, width - stringColumns(line.text))) : line.text;
   let body = '';
   let at = 0;
+  const current = line.current ?? [];
   for (const [from, to] of [...line.matches].sort((a, b) => a[0] - b[0])) {
     if (from < at || to <= from) continue;
-    body += text.slice(at, from) + palette.inverse + text.slice(from, to) + palette.noInverse;
+    const isCurrent = current.some(([a, b]) => a === from && b === to);
+    const on = palette.inverse + (isCurrent ? palette.bold + palette.underline : '');
+    const off = (isCurrent ? palette.noUnderline + palette.noBold : '') + palette.noInverse;
+    body += text.slice(at, from) + on + text.slice(from, to) + off;
     at = to;
   }
   body += text.slice(at);

@@ -17,12 +17,14 @@ export interface TerminalCaps {
   readonly addressable: boolean;
   readonly bold: boolean;
   readonly reverse: boolean;
+  readonly underline: boolean;
 }
 
 const MAX_COLORS = 13;
 const CURSOR_ADDRESS = 10;
 const ENTER_BOLD_MODE = 27;
 const ENTER_REVERSE_MODE = 34;
+const ENTER_UNDERLINE_MODE = 36;
 
 /** Reads a compiled terminfo entry (legacy 16-bit or ncurses 32-bit numbers); undefined if it is not one. */
 export function parseTerminfo(data: Uint8Array): TerminalCaps | undefined {
@@ -49,6 +51,7 @@ export function parseTerminfo(data: Uint8Array): TerminalCaps | undefined {
     addressable: hasString(CURSOR_ADDRESS),
     bold: hasString(ENTER_BOLD_MODE),
     reverse: hasString(ENTER_REVERSE_MODE),
+    underline: hasString(ENTER_UNDERLINE_MODE),
   };
 }
 

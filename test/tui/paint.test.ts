@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ScreenBoxes } from '../../src/tui/boxes.js';
 import { paletteFor } from '../../src/tui/color.js';
 import type { FlowRow } from '../../src/tui/flowList/rowFormat.js';
-import { paintRow } from '../../src/tui/paint.js';
+import { paintLine, paintRow } from '../../src/tui/paint.js';
 import { openInProcessScreen } from '../support/screenInProcess.js';
 
 /** The demo's flow 3 as the list shows it: a note mark, then the summary. */
@@ -70,5 +70,19 @@ describe('status colours', () => {
     expect(painted).toContain('\x1b[31m554\x1b[39;49m');
     expect(paintRow(statusRow(true), paletteFor({}), true)).not.toMatch(/\x1b\[3\dm/);
     expect(paintRow(statusRow(false), paletteFor({ NO_COLOR: '1' }), true)).toBe(statusRow(false).text);
+  });
+});
+
+describe('search matches in a conversation row', () => {
+  const line = { side: 'client', kind: 'data', text: '> a keep keep', highlight: false, continued: false, matches: [[4, 8], [9, 13]], current: [[9, 13]] } as const;
+
+  it('the current match is bold and underlined as well as inverse, the others inverse only, also under NO_COLOR; without those attributes, inverse', () => {
+    for (const env of [{}, { NO_COLOR: '1' }]) {
+      const painted = paintLine(line, 80, paletteFor(env));
+      expect(painted).toContain('a \x1b[7mkeep\x1b[27m \x1b[7m\x1b[1m\x1b[4mkeep\x1b[24m\x1b[22m\x1b[27m');
+    }
+    // A terminal without underline or bold: inverse as the others.
+    const bare = paintLine(line, 80, paletteFor({}, { colors: 8, bold: false, reverse: true, underline: false }));
+    expect(bare).toBe('\x1b[32m> a \x1b[7mkeep\x1b[27m \x1b[7mkeep\x1b[27m\x1b[39;49m');
   });
 });

@@ -25,6 +25,10 @@ function runSearch(pane: ConversationPane): string {
   return 'busy';
 }
 
+/** How the current search match is painted (inverse, bold, underlined), and back. */
+const CURRENT = '\x1b[7m\x1b[1m\x1b[4m';
+const NOT_CURRENT = '\x1b[24m\x1b[22m\x1b[27m';
+
 describe('conversation pane on the demo', () => {
   it('shows a flow, finds text from the window down, n goes on, Esc clears the highlight', () => {
     const pane = new ConversationPane(demo.store);
@@ -34,7 +38,7 @@ describe('conversation pane on the demo', () => {
     expect(pane.startSearch('Server:', false)).toBe(true);
     expect(runSearch(pane)).toBe('found');
     expect(window()).toMatch(/^< Server: nginx[^]*text\/html/);
-    expect(pane.paint(PLAIN)).toContain('\x1b[7mServer:\x1b[27m');
+    expect(pane.paint(PLAIN)).toContain(`${CURRENT}Server:${NOT_CURRENT}`);
     expect(pane.startSearch(undefined, false)).toBe(true);
     expect(runSearch(pane)).toBe('found');
     expect(window()).toMatch(/^< Server: nginx[^]*text\/css/);
@@ -64,7 +68,7 @@ describe('conversation pane on the demo', () => {
     pane.startSearch('0d0a', false);
     expect(runSearch(pane)).toBe('found');
     pane.show(2, 80, 8);
-    expect(pane.paint(PLAIN)).toContain('\x1b[7m0d\x1b[27m');
+    expect(pane.paint(PLAIN)).toContain(`${CURRENT}0d${NOT_CURRENT}`);
     pane.cycleMode();
     pane.show(2, 80, 8);
     expect(pane.displayLabel).toBe('escaped UTF-8');
@@ -339,18 +343,18 @@ describe('/ finds what the conversation shows: escapes typed as shown', () => {
     expect(pane.displayLabel).toBe('messages');
     expect(pane.startSearch('\\x1b]0', false)).toBe(true);
     expect(runSearch(pane)).toBe('found');
-    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain('\x1b[7m\\x1b]0\x1b[27m;pwned');
+    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain(`${CURRENT}\\x1b]0${NOT_CURRENT};pwned`);
     pane.cycleMode(); // messages → text
     shown();
     expect(pane.startSearch('\\x1b]0', false)).toBe(true);
     expect(runSearch(pane)).toBe('found');
-    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain('\x1b[7m\\x1b]0\x1b[27m;pwned');
+    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain(`${CURRENT}\\x1b]0${NOT_CURRENT};pwned`);
     pane.cycleMode();
     pane.cycleMode(); // text → hex → escaped
     shown();
     expect(pane.startSearch('\\r\\n\\r\\n', false)).toBe(true);
     expect(runSearch(pane)).toBe('found');
-    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain('Host: a\x1b[7m\\r\\n\\r\\n\x1b[27m');
+    expect(shown().find((row) => row.includes('\x1b[7m'))).toContain(`Host: a${CURRENT}\\r\\n\\r\\n${NOT_CURRENT}`);
   });
 });
 
@@ -374,7 +378,7 @@ describe('hex past 4 GiB at 80 columns', () => {
     expect(runSearch(pane)).toBe('found');
     pane.show(FLOW, 80, 6);
     const marked = pane.paint(PLAIN).split('\n').find((row) => row.includes('\x1b[7m'))!;
-    expect(marked.replace(/\x1b\[27m\x1b\[7m/g, '')).toContain('\x1b[7m68\x1b[27m \x1b[7m65\x1b[27m');
+    expect(marked.replaceAll(NOT_CURRENT + CURRENT, '')).toContain(`${CURRENT}68${NOT_CURRENT} ${CURRENT}65${NOT_CURRENT}`);
   });
 });
 

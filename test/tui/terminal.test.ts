@@ -60,11 +60,11 @@ describe('palette', () => {
   });
 
   it('has no colour on a terminal below 8 colours, and only the attributes it has', () => {
-    const mono = paletteFor({}, { colors: 0, bold: true, reverse: true });
-    expect([mono.enabled, mono.fg('cyan'), mono.bg(236), mono.inverse, mono.bold]).toEqual([false, '', '', '\x1b[7m', '\x1b[1m']);
-    const bare = paletteFor({}, { colors: 0, bold: false, reverse: false });
-    expect([bare.inverse, bare.noInverse, bare.bold, bare.noBold]).toEqual(['', '', '', '']);
-    expect(paletteFor({}, { colors: 8, bold: true, reverse: true }).fg('cyan')).toBe('\x1b[36m');
+    const mono = paletteFor({}, { colors: 0, bold: true, reverse: true, underline: true });
+    expect([mono.enabled, mono.fg('cyan'), mono.bg(236), mono.inverse, mono.bold, mono.underline]).toEqual([false, '', '', '\x1b[7m', '\x1b[1m', '\x1b[4m']);
+    const bare = paletteFor({}, { colors: 0, bold: false, reverse: false, underline: false });
+    expect([bare.inverse, bare.noInverse, bare.bold, bare.noBold, bare.underline, bare.noUnderline]).toEqual(['', '', '', '', '', '']);
+    expect(paletteFor({}, { colors: 8, bold: true, reverse: true, underline: true }).fg('cyan')).toBe('\x1b[36m');
   });
 });
 
@@ -86,9 +86,9 @@ function terminfo(numbers: Record<number, number>, strings: readonly number[], w
 
 describe('terminal caps', () => {
   it('reads colours, cursor addressing and attributes from both formats', () => {
-    expect(parseTerminfo(terminfo({ 13: 256 }, [10, 27, 34], true))).toEqual({ colors: 256, addressable: true, bold: true, reverse: true });
-    expect(parseTerminfo(terminfo({ 13: 8 }, [10, 36]))).toEqual({ colors: 8, addressable: true, bold: false, reverse: false });
-    expect(parseTerminfo(terminfo({}, []))).toEqual({ colors: 0, addressable: false, bold: false, reverse: false });
+    expect(parseTerminfo(terminfo({ 13: 256 }, [10, 27, 34], true))).toEqual({ colors: 256, addressable: true, bold: true, reverse: true, underline: false });
+    expect(parseTerminfo(terminfo({ 13: 8 }, [10, 36]))).toEqual({ colors: 8, addressable: true, bold: false, reverse: false, underline: true });
+    expect(parseTerminfo(terminfo({}, []))).toEqual({ colors: 0, addressable: false, bold: false, reverse: false, underline: false });
     expect(parseTerminfo(Buffer.from('not terminfo at all'))).toBeUndefined();
   });
 
@@ -111,7 +111,7 @@ describe('terminal caps', () => {
 
   it.skipIf(!existsSync('/lib/terminfo/d/dumb') && !existsSync('/usr/share/terminfo/d/dumb'))('the system dumb and vt100', () => {
     expect(terminalCaps({ TERM: 'dumb' })).toMatchObject({ colors: 0, addressable: false });
-    expect(terminalCaps({ TERM: 'vt100' })).toMatchObject({ colors: 0, addressable: true, reverse: true, bold: true });
+    expect(terminalCaps({ TERM: 'vt100' })).toMatchObject({ colors: 0, addressable: true, reverse: true, bold: true, underline: true });
   });
 });
 
@@ -140,7 +140,7 @@ describe('openTerminal', () => {
   it('decides on the terminfo the caller read (read once per start), not on a second read', () => {
     const output = { isTTY: true, write: () => true } as unknown as NodeJS.WriteStream;
     const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
-    const caps = { colors: 0, addressable: false, bold: false, reverse: false };
+    const caps = { colors: 0, addressable: false, bold: false, reverse: false, underline: false };
     expect(() => openTerminal({ output, env, caps, guardProcess: false })).toThrow(/^TERM=no-such-terminal cannot move the cursor/);
     expect(fullScreenProblem(env, caps)).toMatch(/cannot move the cursor/);
     expect(fullScreenProblem(env)).toBeUndefined();
@@ -152,7 +152,7 @@ describe('checkTerminal', () => {
     const written: unknown[] = [];
     const output = { isTTY: true, write: (data: unknown) => written.push(data) } as unknown as NodeJS.WriteStream;
     const env = { TERM: 'no-such-terminal', TERMINFO: '/nonexistent', HOME: '/nonexistent' };
-    const caps = { colors: 256, addressable: true, bold: true, reverse: true };
+    const caps = { colors: 256, addressable: true, bold: true, reverse: true, underline: true };
     expect(() => checkTerminal({ output, env, caps: { ...caps, addressable: false } })).toThrow(TerminalError);
     // Keys from a given input: no /dev/tty to look for (the runner may have no terminal).
     const input = {} as NodeJS.ReadStream;

@@ -22,25 +22,42 @@ export interface DisplayLine {
   readonly continued: boolean;
   /** Search matches to paint, as `[from, to)` indexes into `text`. */
   readonly matches: readonly (readonly [number, number])[];
+  /** Those of `matches` that are the current match (the one the search moved to last): painted apart. */
+  readonly current?: readonly (readonly [number, number])[];
   /** For data rows: direction and stream offset of the line's first byte. */
   readonly dir?: Direction;
   readonly offset?: number;
 }
 
-/** Row `index` of `wrapped` (a unit of `flow`) as shown with `settings`, `highlight`'s matches marked. */
-export function displayRow(flow: ConversationFlow, wrapped: WrappedUnit, index: number, settings: ConversationSettings, highlight: Highlight | undefined): DisplayLine {
+/**
+ * Row `index` of `wrapped` (a unit of `flow`) as shown with `settings`, `highlight`'s matches
+ * marked; `current`: the ranges of the current match by line of the unit (see currentMatches).
+ */
+export function displayRow(
+  flow: ConversationFlow,
+  wrapped: WrappedUnit,
+  index: number,
+  settings: ConversationSettings,
+  highlight: Highlight | undefined,
+  current: ReadonlyMap<number, readonly (readonly [number, number])[]> = new Map(),
+): DisplayLine {
   const [lineIndex, from, to] = wrapped.rows[index];
   const line = wrapped.lines[lineIndex];
   const continued = index > 0 && wrapped.rows[index - 1][0] === lineIndex;
   const mode = settings.timestamps;
   const time = mode === 'off' ? '' : (continued ? ' '.repeat(timestampColumns(mode)) : timestampText(mode, line.ts, flow.startTs)) + ' ';
   const prefix = `${time}${continued ? " " : markerOf(line.side)} `;
-  const matches: [number, number][] = [];
-  for (const [start, end] of lineMatches(line, highlight, settings.mode)) {
-    const a = Math.max(start, from);
-    const b = Math.min(end, to);
-    if (a < b) matches.push([prefix.length + a - from, prefix.length + b - from]);
-  }
+  const inRow = (ranges: readonly (readonly [number, number])[]): [number, number][] => {
+    const out: [number, number][] = [];
+    for (const [start, end] of ranges) {
+      const a = Math.max(start, from);
+      const b = Math.min(end, to);
+      if (a < b) out.push([prefix.length + a - from, prefix.length + b - from]);
+    }
+    return out;
+  };
+  const matches = inRow(lineMatches(line, highlight, settings.mode));
+  const currentRanges = current.get(lineIndex);
   return {
     side: line.side,
     kind: line.kind,
@@ -48,6 +65,7 @@ export function displayRow(flow: ConversationFlow, wrapped: WrappedUnit, index: 
     highlight: line.kind === 'alert',
     continued,
     matches,
+    ...(currentRanges ? { current: inRow(currentRanges) } : {}),
     dir: line.dir,
     offset: line.offset,
   };

@@ -6,6 +6,18 @@ import type { Direction } from '../../core/types.js';
 import type { LogicalLine } from './lineText.js';
 import type { DisplayMode } from './settings.js';
 import { textMatches } from '../textMatch.js';
+import { sameUnit, type UnitKey } from './units.js';
+
+/**
+ * The match the search moved to last, marked apart from the others: bytes of `dir` from
+ * `offset`, or with `unit` an `=` row's text (a head or tail line by its number, `offset`; in
+ * another unit, its first line that matches), as a SearchMatch says.
+ */
+export interface CurrentMatch {
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly unit?: UnitKey;
+}
 
 /**
  * What to highlight: occurrences of a display string (`ignoreCase`: ASCII letters of either
@@ -15,6 +27,7 @@ export interface Highlight {
   readonly text?: string;
   readonly ignoreCase?: boolean;
   readonly bytes?: { readonly dir: Direction; readonly offset: number; readonly length: number };
+  readonly current?: CurrentMatch;
 }
 
 /** Highlight ranges in a logical line's text, as `[from, to)` indexes into `line.text`. */
@@ -44,3 +57,45 @@ export function lineMatches(line: LogicalLine, highlight: Highlight | undefined,
   return textMatches(line.text, highlight.text, highlight.ignoreCase === true);
 }
 
+
+/**
+ * Of the highlight ranges of unit `unit`'s `lines` (see {@link lineMatches}), those of the
+ * current match, by line index: in hex mode all of a data line's (the bytes marked are the
+ * match's); in the text modes the occurrence in the line holding the match's first byte nearest
+ * `column(line, offset)`, where that byte shows; for an `=` row matched, its first occurrence.
+ */
+export function currentMatches(
+  lines: readonly LogicalLine[],
+  unit: UnitKey,
+  highlight: Highlight | undefined,
+  mode: DisplayMode,
+  column: (line: LogicalLine, offset: number) => number,
+): Map<number, [number, number][]> {
+  const found = new Map<number, [number, number][]>();
+  const current = highlight?.current;
+  if (!current) return found;
+  if (current.unit) {
+    if (!sameUnit(current.unit, unit)) return found;
+    const numbered = unit.kind === 'head' || unit.kind === 'tail';
+    for (let i = numbered ? current.offset : 0; i < (numbered ? current.offset + 1 : lines.length); i++) {
+      const first = lines[i] && lineMatches(lines[i], highlight, mode)[0];
+      if (first) return found.set(i, [first]);
+    }
+    return found;
+  }
+  lines.forEach((line, i) => {
+    if (line.kind !== 'data' || line.dir !== current.dir || line.offset === undefined) return;
+    if (mode === 'hex') {
+      const ranges = lineMatches(line, highlight, mode);
+      if (ranges.length > 0) found.set(i, ranges);
+      return;
+    }
+    if (current.offset < line.offset || current.offset >= line.offset + (line.length ?? 0)) return;
+    const ranges = lineMatches(line, highlight, mode);
+    const at = ranges.length > 0 ? column(line, current.offset) : 0;
+    let best = ranges[0];
+    for (const range of ranges) if (Math.abs(range[0] - at) < Math.abs(best[0] - at)) best = range;
+    if (best) found.set(i, [best]);
+  });
+  return found;
+}

@@ -130,10 +130,10 @@ export class MessageView extends RowWindow {
 
   /**
    * The window's rows, prefixed with their time (`t`) and their side's marker; the search query
-   * highlighted, also where a line's wrap splits it over two rows.
+   * highlighted, also where a line's wrap splits it over two rows, the match found last apart.
    */
   lines(): DisplayLine[] {
-    return rowDisplayLines(this.windowRows(), this.style, this.query === '' ? '' : shownQuery(this.query));
+    return rowDisplayLines(this.windowRows(), this.style, this.query === '' ? '' : shownQuery(this.query), this.currentMatch());
   }
 
   /**

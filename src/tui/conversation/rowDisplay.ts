@@ -31,9 +31,9 @@ export function rowTextColumns(width: number, mode: TimestampMode): number {
 /**
  * `rows` (consecutive, top to bottom) as display lines with `style`'s prefix; every match of
  * `needle` (as shown: see shownQuery; '' for none) in a row's line marked where it shows in
- * the row.
+ * the row, the one at `current.at` of `current.line` (the match found last) as the current one.
  */
-export function rowDisplayLines(rows: readonly Row[], style: RowStyle, needle: string): DisplayLine[] {
+export function rowDisplayLines(rows: readonly Row[], style: RowStyle, needle: string, current?: { readonly line: MessageLine; readonly at: number }): DisplayLine[] {
   const { mode, startTs } = style;
   const blank = mode === 'off' ? '' : ' '.repeat(timestampColumns(mode) + 1);
   let found: { line: MessageLine; at: number[] } | undefined;
@@ -41,11 +41,14 @@ export function rowDisplayLines(rows: readonly Row[], style: RowStyle, needle: s
     const time = mode === 'off' || row.continued || row.line.ts === undefined ? blank : `${timestampText(mode, row.line.ts, startTs)} `;
     const text = `${time}${row.continued && row.dump === undefined ? ' ' : markerOf(row.line.side)} ${row.text}`;
     const matches: [number, number][] = [];
+    const shift = time.length + 2;
+    const shifted = (ranges: [number, number][]): [number, number][] => ranges.map(([from, to]) => [from + shift, to + shift]);
     if (needle !== '') {
       if (found?.line !== row.line) found = { line: row.line, at: matchesIn(row.line.text, needle) };
-      const shift = time.length + 2;
-      for (const [from, to] of rowMatches(row, found.at, needle.length)) matches.push([from + shift, to + shift]);
+      matches.push(...shifted(rowMatches(row, found.at, needle.length)));
     }
-    return { side: row.line.side, kind: row.line.kind, text, highlight: row.line.kind === 'alert', continued: row.continued, matches };
+    const shown = { side: row.line.side, kind: row.line.kind, text, highlight: row.line.kind === 'alert', continued: row.continued, matches };
+    const marked = needle !== '' && current?.line === row.line ? shifted(rowMatches(row, [current.at], needle.length)) : [];
+    return marked.length > 0 ? { ...shown, current: marked } : shown;
   });
 }

@@ -83,16 +83,17 @@ function hexDigits(query: string, settings: ConversationSettings): string | unde
 /**
  * What the view should paint for a search: in hex mode the current match's bytes (and, for a text
  * query, its occurrences in the `=` rows); otherwise every occurrence of the query as it is
- * displayed (escaped like the data), with smart case. `typed`: the query read as bytes in the
+ * displayed (escaped like the data), with smart case; `match` as the current one. `typed`: the query read as bytes in the
  * settings' encoding, when the caller keeps it (see queryBytes).
  */
 export function highlightFor(query: string, settings: ConversationSettings, match: SearchMatch | undefined, typed = query.length > 0 ? queryBytes(query, settings.encoding) : undefined): Highlight | undefined {
-  const text = typed && { text: typed.shown, ignoreCase: !typed.cased };
+  const current = match && { current: match };
+  const text = typed && { text: typed.shown, ignoreCase: !typed.cased, ...current };
   if (settings.mode !== 'hex') return text;
   if (!match) return undefined;
   const bytes = { dir: match.dir, offset: match.offset, length: match.length };
   // A text query is searched in the `=` rows too: their text is marked as in the text modes.
-  return isHexQuery(query, settings) ? { bytes } : { bytes, ...text };
+  return isHexQuery(query, settings) ? { bytes, current: match } : { bytes, ...text };
 }
 
 interface Cursor {

@@ -8,7 +8,8 @@
 import type { Direction } from '../../core/types.js';
 import { displayRow, goneRow, readErrorRow, type DisplayLine } from './displayRow.js';
 import type { LogicalLine } from './lineText.js';
-import { lineMatches, type Highlight } from './highlight.js';
+import { currentMatches, lineMatches, type Highlight } from './highlight.js';
+import { decodeEscaped } from '../../render/encoding.js';
 import { DEFAULT_SETTINGS, type ConversationSettings } from './settings.js';
 import type { ConversationSource } from './source.js';
 import { HEAD, SPAN_BYTES, TAIL, sameUnit, type UnitKey, type UnitOrder } from './units.js';
@@ -105,7 +106,8 @@ export class ConversationView {
       let row = this.position.row;
       while (unit && out.length < this.heightValue) {
         const wrapped = this.units.wrapped(flow, unit);
-        for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(displayRow(flow, wrapped, i, this.settingsValue, this.highlight));
+        const current = currentMatches(wrapped.lines, unit, this.highlight, this.settingsValue.mode, (line, offset) => this.columnOf(line, offset));
+        for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(displayRow(flow, wrapped, i, this.settingsValue, this.highlight, current));
         unit = order.next(unit);
         row = 0;
       }
@@ -113,6 +115,11 @@ export class ConversationView {
     } catch (error) {
       return [this.source.getFlow(this.flowId) ? readErrorRow(error) : goneRow()];
     }
+  }
+
+  /** Where stream `offset` shows in data line `line`'s text: the length of its bytes before it as shown. */
+  private columnOf(line: LogicalLine, offset: number): number {
+    return decodeEscaped(this.source.read(this.flowId, line.dir!, line.offset!, offset - line.offset!), this.settingsValue.encoding).length;
   }
 
   private guarded(action: () => void): void {

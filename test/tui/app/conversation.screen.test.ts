@@ -254,4 +254,42 @@ describe('conversation pane', () => {
     expect(screen.line(row('00000020'))).toContain('6c 65 0d 0a 55 73 65 72');
     expect([1, 2, 3, 4].map((k) => marked(row('00000020'), k))).toEqual([false, true, true, false]);
   });
+
+  it('the current match stands apart (bold and underlined) from the other matches on screen, in the messages, text and hex modes', async () => {
+    const screen = await openDemo();
+    screen.press('Enter', 'z');
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·'));
+    /** Whether each cell of `text` at its first place on row `y` is underlined; undefined when not there. */
+    const underlined = (y: number, text: string): boolean | undefined => {
+      const x = screen.line(y).indexOf(text);
+      if (y < 0 || x < 0) return undefined;
+      return [...text].every((_, i) => screen.cell(x + i, y).underline && screen.cell(x + i, y).bold && screen.cell(x + i, y).inverse);
+    };
+    const accept = (row: string): number => rowWith(screen, row);
+    screen.press('/', 'accept', 'Enter');
+    await screen.waitFor((s) => statusRow(s).includes('match 1 of 6'));
+    // The request's three Accept headers are on screen, all inverse; only the first is the current match.
+    expect(accept('> Accept-Language')).toBeGreaterThan(accept('> Accept: '));
+    expect(['> Accept: ', '> Accept-Language', '> Accept-Encoding'].map((row) => isInverse(screen, accept(row), 'Accept'))).toEqual([true, true, true]);
+    expect(['> Accept: ', '> Accept-Language', '> Accept-Encoding'].map((row) => underlined(accept(row), 'Accept'))).toEqual([true, false, false]);
+    screen.press('n');
+    await screen.waitFor((s) => statusRow(s).includes('match 2 of 6') && underlined(accept('> Accept-Language'), 'Accept') === true);
+    expect(underlined(accept('> Accept-Encoding'), 'Accept')).toBe(false);
+
+    screen.press('m');
+    await screen.waitFor((s) => statusRow(s).includes('· text '));
+    screen.press('/', 'accept', 'Enter');
+    await screen.waitFor((s) => /match \d of 6/.test(statusRow(s)) && accept('> Accept-Encoding') > 0 && underlined(accept('> Accept-Language'), 'Accept') !== undefined);
+    const marks = ['> Accept: ', '> Accept-Language', '> Accept-Encoding'].map((row) => underlined(accept(row), 'Accept'));
+    expect(marks.filter((mark) => mark === true)).toHaveLength(1);
+    expect(['> Accept: ', '> Accept-Language', '> Accept-Encoding'].map((row) => isInverse(screen, accept(row), 'Accept'))).toEqual([true, true, true]);
+
+    // Hex marks only the current match's bytes (in both columns): each of them is underlined.
+    screen.press('x', 'n');
+    const cells = (s: EmulatedScreen, attribute: 'inverse' | 'underline'): number =>
+      s.text().reduce((sum, line, y) => sum + (/^[<>] /.test(line) ? [...line].filter((_, x) => s.cell(x, y)[attribute]).length : 0), 0);
+    await screen.waitFor((s) => statusRow(s).includes('· hex ·') && cells(s, 'underline') > 0);
+    expect(cells(screen, 'underline')).toBe(cells(screen, 'inverse'));
+    expect(cells(screen, 'underline')).toBeGreaterThanOrEqual(3 * 6);
+  });
 });

@@ -23,4 +23,15 @@ describe('row display', () => {
     expect(rowDisplayLines(all, PLAIN_STYLE, 'EFG').map((line) => line.matches)).toEqual([[], []]);
     expect(rowDisplayLines(all, PLAIN_STYLE, 'efg').map((line) => line.matches)).toEqual([[[6, 8]], [[2, 3]]]);
   });
+
+  it('marks the current match apart, on each row it shows in; the other matches of its line are not', () => {
+    const rows = rowsOf([[client('ab ab ab')]], 4, []);
+    const all = Array.from({ length: rows.count }, (_, index) => rows.row(index));
+    const shown = rowDisplayLines(all, PLAIN_STYLE, 'b a', { line: all[0].line, at: 4 });
+    expect(shown.map((line) => [line.text, line.matches, line.current])).toEqual([
+      ['> ab ', [[3, 5]], undefined],
+      ['  ab ', [[2, 3], [3, 5]], [[3, 5]]],
+      ['  ab', [[2, 3]], [[2, 3]]],
+    ]);
+  });
 });

@@ -150,9 +150,9 @@ describe('search', () => {
 
 test('highlightFor: escaped text in text modes, the match bytes in hex', () => {
   const match = { dir: 'c2s' as const, offset: 4, length: 2, chunk: 0 };
-  expect(highlightFor('a\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'a\\\\b', ignoreCase: true });
-  expect(highlightFor('A\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'A\\\\b', ignoreCase: false });
-  expect(highlightFor('0d0a', { ...DEFAULT_SETTINGS, mode: 'hex' }, match)).toEqual({ bytes: { dir: 'c2s', offset: 4, length: 2 } });
+  expect(highlightFor('a\\b', DEFAULT_SETTINGS, match)).toEqual({ text: 'a\\\\b', ignoreCase: true, current: match });
+  expect(highlightFor('A\\b', DEFAULT_SETTINGS, undefined)).toEqual({ text: 'A\\\\b', ignoreCase: false });
+  expect(highlightFor('0d0a', { ...DEFAULT_SETTINGS, mode: 'hex' }, match)).toEqual({ bytes: { dir: 'c2s', offset: 4, length: 2 }, current: match });
   expect(highlightFor('', DEFAULT_SETTINGS, undefined)).toBeUndefined();
 });
 
@@ -304,8 +304,9 @@ describe('the = rows of the raw modes (gaps, notes, the start and the end)', () 
     const top = view.lines()[0];
     expect(top.text).toBe('= gap of 392,464 bytes (server)');
     expect(top.matches).toEqual([[2, 5]]);
+    expect(top.current).toEqual([[2, 5]]);
     // A hex query is bytes only: no row is searched, none marked.
-    expect(highlightFor('67 61 70', hex, gap)).toEqual({ bytes: { dir: gap.dir, offset: gap.offset, length: 0 } });
+    expect(highlightFor('67 61 70', hex, gap)).toEqual({ bytes: { dir: gap.dir, offset: gap.offset, length: 0 }, current: gap });
   });
 });
 

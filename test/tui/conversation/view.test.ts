@@ -360,6 +360,32 @@ describe('position', () => {
     expect(texts(rows)).toEqual(['> abc needle d', '  ef needle']);
     expect(rows.map((r) => r.matches)).toEqual([[[6, 12]], [[5, 11]]]);
   });
+
+  test('marks the current match apart: the occurrence at its bytes, also past escapes that widen the text before it', () => {
+    const s = new FakeSource().data('c2s', 'needle \x01\t needle needle\n');
+    const v = view(s);
+    // The bytes: `needle \x01\t needle needle`: the second needle starts at byte 10, shown at column 14 of the text.
+    v.highlight = { text: 'needle', current: { dir: 'c2s', offset: 10 } };
+    const [row] = dataRows(v.lines());
+    expect(row.text).toBe('> needle \\x01\\t needle needle');
+    expect(row.matches).toEqual([[2, 8], [16, 22], [23, 29]]);
+    expect(row.current).toEqual([[16, 22]]);
+    v.highlight = { text: 'needle', current: { dir: 's2c', offset: 10 } };
+    expect(dataRows(v.lines())[0].current).toBeUndefined();
+  });
+
+  test('in hex mode the current match is the bytes marked; an `=` row matched is current in its own unit only', () => {
+    const s = new FakeSource(KEY).data('c2s', 'GET / HTTP/1.1\r\n').finish('rst', 'reset by server');
+    const v = view(s, { mode: 'hex' });
+    v.highlight = { bytes: { dir: 'c2s', offset: 6, length: 4 }, text: 'reset', current: { dir: 'c2s', offset: 6 } };
+    const lines = v.lines();
+    const tail = lines.at(-1)!;
+    expect(dataRows(lines)[0].current).toEqual(dataRows(lines)[0].matches);
+    expect(dataRows(lines)[0].matches).toHaveLength(8);
+    expect([tail.text, tail.matches.length, tail.current]).toEqual(['= end: connection reset (RST): reset by server', 2, undefined]);
+    v.highlight = { text: 'reset', current: { dir: 'c2s', offset: 0, unit: { kind: 'tail' } } };
+    expect(v.lines().at(-1)!.current).toEqual([tail.matches[0]]);
+  });
 });
 
 describe('the end line', () => {
