@@ -10,8 +10,9 @@ import type { MessageLine, MessageUnits } from './messageLines.js';
 import type { MessageRows } from './messageRows.js';
 import { matchAfter, matchBefore, matchesIn, matchNumber, type Match } from './rowSearch.js';
 import { cutBodiesIn, type CutBody } from './unitRows.js';
+import { MAX_COUNTED } from './matchCount.js';
 
-/** Cut bodies a search (and a match count) looks into, each read and decoded in full. */
+/** Cut bodies a search (`/`, `n`, `N`: each a key's work) looks into, each read and decoded in full. The count reads them all, between keys. */
 export const MAX_BODIES_SEARCHED = 32;
 
 /** What the search reads and changes of a messages view. */
@@ -77,27 +78,35 @@ export class CutBodySearch {
 
   /**
    * `match 3 of 17`: where `match` stands among every match of `needle` in the rows and in the
-   * cut bodies (in the order `n` goes, which shows a cut body's matches in full). Past
-   * {@link MAX_BODIES_SEARCHED} cut bodies the rest are not counted: `17+`, and the match's
-   * number a floor (`match 5+ of 17+`) when one of them comes before it; `+` too when a body goes on past what the messages mode
-   * reads of it (1 MiB), which is not counted. `rowsKey` changes whenever the rows were made
-   * from other lines (the counts kept per body are dropped then).
+   * cut bodies (in the order `n` goes, which shows a cut body's matches in full); undefined
+   * when `deadline` (a `performance.now()` time) came before every cut body was read: call again,
+   * the bodies read are kept (at least one is read per call). Once {@link MAX_COUNTED} matches
+   * are counted the rest of the bodies are not read: `10,000+`, and the match's number a floor
+   * (`match 40+ of 10,000+`) when one of them comes before it. `+` too when a body goes on past
+   * what the messages mode reads of it (1 MiB), or units lie past the rows' line cap: neither is
+   * counted. `rowsKey` changes whenever the rows were made from other lines (the counts kept per
+   * body are dropped then).
    */
-  matchCount(needle: string, match: Match, rowsKey: string): string {
+  matchCount(needle: string, match: Match, rowsKey: string, deadline = Infinity): string | undefined {
     const { rows, expanded, bodies } = this.view;
     let { number, total } = matchNumber(rows, needle, match);
-    let unread = [...expanded].some((key) => bodies.get(key)?.unread === true);
-    const cut = cutBodiesIn(rows, 0, rows.count, MAX_BODIES_SEARCHED + 1, expanded);
-    for (const body of cut.slice(0, MAX_BODIES_SEARCHED)) {
+    let more = [...expanded].some((key) => bodies.get(key)?.unread === true) || rows.unitCount < this.view.units().count;
+    let numbered = true;
+    let read = 0;
+    const counted = this.countedFor(needle, rowsKey);
+    for (const body of cutBodiesIn(rows, 0, rows.count, Infinity, expanded)) {
+      if (total >= MAX_COUNTED) {
+        more = true;
+        numbered = body.row > match.row;
+        break;
+      }
+      if (!counted.has(body.key) && read++ > 0 && performance.now() > deadline) return undefined;
       const hidden = this.hiddenMatches(needle, body, rowsKey);
       total += hidden.count;
-      unread ||= hidden.unread;
+      more ||= hidden.unread;
       if (body.row < match.row) number += hidden.count;
     }
-    const numbered = cut.length <= MAX_BODIES_SEARCHED || cut[MAX_BODIES_SEARCHED].row > match.row;
-    const of = `${formatCount(total)}${unread || cut.length > MAX_BODIES_SEARCHED ? '+' : ''}`;
-    // Past the bodies counted, the match's number is a floor: `match 40+ of 70+`.
-    return `match ${formatCount(number)}${numbered ? '' : '+'} of ${of}`;
+    return `match ${formatCount(number)}${numbered ? '' : '+'} of ${formatCount(total)}${more ? '+' : ''}`;
   }
 
   /** Shows `body` in full; returns how many rows its unit grew by, undefined when the unit is no longer shown (past the line cap). */
@@ -118,14 +127,19 @@ export class CutBodySearch {
     this.view.remakeUnit(body.unit);
   }
 
-  /** Matches of `needle` in the lines a cut body does not show, and whether it goes on past what is read of it whole (kept per body while the rows and the query stay). */
-  private hiddenMatches(needle: string, body: CutBody, rowsKey: string): { count: number; unread: boolean } {
+  /** The hidden matches counted per body for `needle` while the rows stay made from the same lines (`rowsKey`). */
+  private countedFor(needle: string, rowsKey: string): Map<string, { count: number; unread: boolean }> {
     const key = `${needle}\0${rowsKey}`;
     if (key !== this.hiddenFor) {
       this.hiddenFor = key;
       this.hidden.clear();
     }
-    const known = this.hidden.get(body.key);
+    return this.hidden;
+  }
+
+  /** Matches of `needle` in the lines a cut body does not show, and whether it goes on past what is read of it whole (kept per body while the rows and the query stay). */
+  private hiddenMatches(needle: string, body: CutBody, rowsKey: string): { count: number; unread: boolean } {
+    const known = this.countedFor(needle, rowsKey).get(body.key);
     if (known !== undefined) return known;
     const { rows, expanded, bodies } = this.view;
     const units = this.view.units();

@@ -219,11 +219,12 @@ export class MessageView extends RowWindow {
 
   /**
    * `match 3 of 17`: where the match found last stands among every match of the query in the
-   * rows and in the cut bodies (see CutBodySearch.matchCount), or '' when there is none.
+   * rows and in the cut bodies (see CutBodySearch.matchCount), or '' when there is none;
+   * undefined when `deadline` (a `performance.now()` time) came first: call again to go on.
    */
-  matchCount(): string {
+  matchCount(deadline = Infinity): string | undefined {
     const match = this.currentMatch();
-    return match ? this.search.matchCount(shownQuery(this.query), match, `${this.stamp}\0${this.style.filter}`) : '';
+    return match ? this.search.matchCount(shownQuery(this.query), match, `${this.stamp}\0${this.style.filter}`, deadline) : '';
   }
 
   /** The match found last, if the rows still hold it where it was. */

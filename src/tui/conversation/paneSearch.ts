@@ -18,6 +18,9 @@ import type { ConversationView, DisplayLine, Highlight } from './view.js';
 /** Bytes scanned per search step (one step per event-loop turn). */
 const SEARCH_STEP_BYTES = 8 << 20;
 
+/** Time a step of the messages mode's count may take (it reads cut bodies whole), in ms: keys wait no longer. */
+const MESSAGE_COUNT_STEP_MS = 20;
+
 /** What a search step did, for the status row. */
 export type SearchOutcome =
   | { readonly kind: 'found'; readonly wrapped?: 'top' | 'bottom'; readonly count?: string }
@@ -56,6 +59,8 @@ export class PaneSearch {
   private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
+  /** A messages-mode match whose outcome waits for its count (made in steps: see MessageView.matchCount). */
+  private messageCount: FoundOutcome | undefined;
   /** The query as bytes, read again only when it or the encoding changed (the pane asks for the highlight at every frame). */
   private readonly typed = new QueryBytesMemo();
 
@@ -68,7 +73,7 @@ export class PaneSearch {
 
   /** True while the matches of the search shown are being counted (call {@link step}). */
   get counting(): boolean {
-    return this.countPending !== undefined;
+    return this.countPending !== undefined || this.messageCount !== undefined;
   }
 
   /** The raw modes' highlight of the query and its last match under the current settings (undefined without a query). */
@@ -105,7 +110,8 @@ export class PaneSearch {
       if (found) this.host.following.on = false;
       // Whether bodies were read in part is looked at (a walk over them) only when nothing was found.
       const partly = (): { hint?: string } => (messageView.readsPart ? { hint: 'bodies read in part: text mode searches all' } : {});
-      this.messageOutcome = found ? { ...foundOutcome(messageView.wrapped, backward), count: messageView.matchCount() } : { kind: 'not-found', query: shownQuery(this.query), ...partly() };
+      this.messageOutcome = found ? foundOutcome(messageView.wrapped, backward) : { kind: 'not-found', query: shownQuery(this.query), ...partly() };
+      this.messageCount = undefined;
       return true;
     }
     const settings = this.host.settings();
@@ -123,7 +129,14 @@ export class PaneSearch {
   step(): SearchOutcome {
     const pending = this.messageOutcome;
     this.messageOutcome = undefined;
+    if (pending?.kind === 'found') {
+      // Counted in this step when it can be; else the match is said at once, its count once made.
+      this.messageCount = pending;
+      const counted = this.messageCountStep();
+      return counted.kind === 'counting' ? pending : counted;
+    }
     if (pending) return pending;
+    if (this.messageCount) return this.messageCountStep();
     if (this.countPending && !this.search) return this.countStep();
     const search = this.search;
     const view = this.host.view();
@@ -148,11 +161,13 @@ export class PaneSearch {
     this.search?.cancel();
     this.search = undefined;
     this.countPending = undefined;
+    this.messageCount = undefined;
   }
 
   /** The count being made is not to be reported (the user moved on); it is kept for `n`. */
   dropCountReport(): void {
     this.countPending = undefined;
+    this.messageCount = undefined;
   }
 
   /** Drops the query and the raw modes' highlight; false when there was no query. */
@@ -187,6 +202,16 @@ export class PaneSearch {
     if (this.counter?.key === key) this.counter.counter.grow();
     else this.counter = { key, counter: new MatchCounter(source, flowId, pattern, directionsOf(s), this.rowSettings(s)) };
     this.countPending = { match, outcome };
+  }
+
+  /** One step of the messages mode's count; when done (or the mode left), the found outcome again with its count. */
+  private messageCountStep(): SearchOutcome {
+    const outcome = this.messageCount!;
+    const view = this.host.messageView();
+    const count = view?.matchCount(performance.now() + MESSAGE_COUNT_STEP_MS);
+    if (view && count === undefined) return { kind: 'counting' };
+    this.messageCount = undefined;
+    return count ? { ...outcome, count } : outcome;
   }
 
   /** One step of counting; when done, the found outcome again with its count. */

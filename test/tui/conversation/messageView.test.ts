@@ -511,11 +511,34 @@ describe('message view: following, and the window when rows are added', () => {
     expect(view.lines()[0].text).toBe('< needle hidden');
   });
 
-  it('a match past more cut bodies than are counted has a floor for its number: match 34+ of 34+', () => {
+  it('counts the matches of every cut body, in steps no longer than asked: 40 bodies, not the 32 a search looks into', () => {
     const view = hiddenNeedles(40);
     expect(view.find('needle', true)).toBe(true);
-    // 40 cut bodies before it, 32 of them counted, and the exchange's own line: at least the 34th of 34.
-    expect(view.matchCount()).toBe('match 34+ of 34+');
+    // 40 hidden needles and the last request's two lines. A deadline already past: one body is
+    // read per call, and the count goes on where it stopped.
+    let calls = 1;
+    while (view.matchCount(0) === undefined) calls++;
+    expect(calls).toBe(40);
+    expect(view.matchCount(0)).toBe('match 42 of 42');
+    expect(view.matchCount()).toBe('match 42 of 42');
+  });
+
+  it('stops counting past 10,000 matches, as the raw modes do: the total and a number after bodies not read are floors', () => {
+    const flow = liveFlow(KEY, 1000);
+    for (let i = 0; i < 12; i++) {
+      flow.send('c2s', request(`/${i}`));
+      flow.send('s2c', response(lines(40, 'first') + '\nneedle\n'.repeat(1000)));
+    }
+    flow.send('c2s', request('/needle'));
+    flow.send('s2c', response('ok'));
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    view.update(80, 6, flow.stamp, HEAD);
+    view.end();
+    expect(view.find('needle', true)).toBe(true);
+    expect(view.matchCount()).toBe('match 10,002+ of 10,002+');
+    view.home();
+    expect(view.find('needle', false)).toBe(true);
+    expect(view.matchCount()).toBe('match 1 of 10,002+');
   });
 
   it('a body longer than the messages mode reads (1 MiB) makes the count a floor: 1+', () => {
