@@ -73,10 +73,12 @@ export class MessageView extends RowWindow {
     if (this.follow) this.releaseTails();
     else this.holdTail();
     const key = `${stamp}|${this.width}|${style.mode}|${style.filter}|${this.expanded.size}`;
+    const rows = this.rows;
+    // The row the reader put at the top stays there (see RowWindow.anchor), as far as the window allows.
+    let top = (this.anchor && rows.rowOfPlace(this.anchor)) ?? this.top;
     if (key !== this.builtFor) {
       this.builtFor = key;
-      const rows = this.rows;
-      const place = rows.placeOf(this.top);
+      const place = this.anchor ?? rows.placeOf(this.top);
       // A new side filter remakes every row: the unit at the top stays there.
       const unitAtTop = this.unitAtTop();
       const keep = rows.setFilter(style.filter) ? unitAtTop : undefined;
@@ -88,10 +90,9 @@ export class MessageView extends RowWindow {
       rows.setHead(head);
       rows.setTail([...trailerLines(this.messages, units, rows.unitCount, this.raw, this.expanded), ...withTimedLines(tail, rest)]);
       if (keep !== undefined) this.showUnit(keep);
-      else if (place !== undefined) this.top = rows.rowOfPlace(place) ?? this.top;
+      top = keep !== undefined ? this.top : (place && rows.rowOfPlace(place)) ?? this.top;
     }
-    if (this.follow) this.top = this.lastTop();
-    this.top = Math.max(0, Math.min(this.top, this.lastTop()));
+    this.placeTop(this.follow ? this.lastTop() : top);
   }
 
   /**
@@ -113,6 +114,7 @@ export class MessageView extends RowWindow {
     for (let index = rows.unitStart(unit) ?? rows.count; index < rows.unitEnd(unit); index++) {
       const row = rows.row(index);
       if (!row.continued && row.line.bodyLine === line.bodyLine && row.line.role === line.role && row.line.side === line.side) {
+        this.anchor = undefined;
         this.top = Math.max(0, index - at);
         return;
       }

@@ -4,7 +4,7 @@
  * jump aimed at (the reader's row when the last page could not put it at the top). Which unit
  * and which messages it shows. Pure: no terminal.
  */
-import { MessageRows, type Row } from './messageRows.js';
+import { MessageRows, type Row, type RowPlace } from './messageRows.js';
 import type { ViewPlace } from './bodyInView.js';
 import { firstAbove } from './unitRows.js';
 
@@ -21,20 +21,29 @@ export class RowWindow {
    * the top (see {@link exchangeInWindow}).
    */
   private jumped: { readonly row: number; readonly top: number } | undefined = undefined;
+  /**
+   * The row the reader put at the top while the window shows earlier ones, being too big for the
+   * rows from it on (see {@link placeTop}): going back to a smaller size shows it at the top
+   * again, as less and vim do. Any move drops it.
+   */
+  protected anchor: RowPlace | undefined = undefined;
 
   /** Moves the window by `rows` (negative: up, which stops following), within the rows. */
   scroll(rows: number): void {
+    this.anchor = undefined;
     this.top = Math.max(0, Math.min(this.lastTop(), this.top + rows));
     if (rows < 0) this.follow = false;
   }
   /** The first rows in view (`g`); stops following. */
   home(): void {
+    this.anchor = undefined;
     this.top = 0;
     this.jumped = undefined;
     this.follow = false;
   }
   /** The last rows in view (`G`). */
   end(): void {
+    this.anchor = undefined;
     this.top = this.lastTop();
     const rows = this.windowRows();
     let last = rows.length - 1;
@@ -74,6 +83,7 @@ export class RowWindow {
     const top = Math.max(0, Math.min(row, this.lastTop()));
     const reader = this.readerRow();
     this.jumped = { row, top };
+    this.anchor = undefined;
     if (top === this.top) return row !== reader;
     this.top = top;
     this.follow = false;
@@ -125,6 +135,16 @@ export class RowWindow {
     const rows: Row[] = [];
     for (let index = this.top; index < Math.min(this.rows.count, this.top + this.height); index++) rows.push(this.rows.row(index));
     return rows;
+  }
+
+  /**
+   * Puts `top` (the reader's, or the anchor's row) at the top, as far as the last page allows;
+   * when it does not, keeps it as the {@link anchor}.
+   */
+  protected placeTop(top: number): void {
+    const placed = Math.max(0, Math.min(top, this.lastTop()));
+    this.anchor = placed === top ? undefined : this.rows.placeOf(top);
+    this.top = placed;
   }
 
   /** The top that shows the last rows. */

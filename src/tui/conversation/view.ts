@@ -45,6 +45,12 @@ export class ConversationView {
    * rounding of each mode's rows: 16 bytes a hex row, a long escaped line).
    */
   private placed: { readonly dir: Direction; readonly offset: number; readonly position: ConversationPosition } | undefined;
+  /**
+   * The top the reader put there, while a window bigger than the rows after it shows earlier
+   * ones (see {@link resize}): going back to a smaller size shows it at the top again. Any move
+   * drops it.
+   */
+  private sizeAnchor: { unit: UnitKey; dir?: Direction; offset?: number } | undefined;
 
   constructor(
     readonly source: ConversationSource,
@@ -76,18 +82,27 @@ export class ConversationView {
   /** Changes settings, keeping the first visible data byte (or unit) at the top. */
   setSettings(change: Partial<ConversationSettings>): void {
     const top = this.topAnchor();
+    this.sizeAnchor = undefined;
     this.settingsValue = { ...this.settingsValue, ...change };
     this.units.configure(this.settingsValue, this.widthValue);
     this.relocate(top);
   }
 
-  /** New pane size; keeps the top line. */
+  /**
+   * New pane size; keeps the top line: the one the reader put at the top, also when a bigger
+   * size showed earlier rows to fill the window, until the reader moves (as less and vim do).
+   */
   resize(width: number, height: number): void {
-    const top = this.topAnchor();
+    const top = this.sizeAnchor ?? this.topAnchor();
     this.widthValue = Math.max(1, Math.floor(width));
     this.heightValue = Math.max(1, Math.floor(height));
     this.units.configure(this.settingsValue, this.widthValue);
     this.relocate(top);
+    // Rows from the anchor on no longer fill the window: the last page is shown, the anchor kept.
+    this.sizeAnchor = undefined;
+    this.guarded(() => {
+      if (this.atEnd()) this.sizeAnchor = top;
+    });
   }
 
   /** The flow changed (new chunks, notes, end): follows the end when `follow` is on. */
@@ -136,6 +151,7 @@ export class ConversationView {
    * every move, a store error leaves the position as it was (`lines()` then shows the error).
    */
   scrollBy(rows: number): void {
+    this.sizeAnchor = undefined;
     this.guarded(() => this.scrollUnguarded(rows));
   }
 
@@ -157,11 +173,13 @@ export class ConversationView {
 
   /** To the first row. */
   home(): void {
+    this.sizeAnchor = undefined;
     this.position = { unit: HEAD, row: 0 };
   }
 
   /** To the last page: walks back from the tail only as far as one window. */
   end(): void {
+    this.sizeAnchor = undefined;
     this.guarded(() => this.endUnguarded());
   }
 
@@ -199,6 +217,7 @@ export class ConversationView {
   /** Puts the first row of the unit `find` picks at the top (kept within the last page); true when the window moved. */
   private moveTo(find: (order: UnitOrder) => UnitKey | undefined): boolean {
     const before = this.position;
+    this.sizeAnchor = undefined;
     this.guarded(() => {
       const walk = this.walk();
       const unit = walk && find(walk.order);
@@ -211,6 +230,7 @@ export class ConversationView {
 
   /** Puts `unit` (an `=` row a search matched) at the top, or the last page when it is on it. */
   showUnit(unit: UnitKey): void {
+    this.sizeAnchor = undefined;
     this.guarded(() => {
       const walk = this.walk();
       if (!walk) return;
@@ -221,6 +241,7 @@ export class ConversationView {
 
   /** Puts the line holding `offset` of direction `dir` (a search match) at the top. */
   showOffset(dir: Direction, offset: number): void {
+    this.sizeAnchor = undefined;
     this.guarded(() => this.showOffsetUnguarded(dir, offset));
   }
 

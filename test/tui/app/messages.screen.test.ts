@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { EmulatedScreen } from '../../support/screenEmulator.js';
 import { collectPcap } from '../../../src/capture/pcapWriter.js';
 import { TcpConversation } from '../../../src/synth/tcpScript.js';
 import { clientHello, records, serverHello } from '../../messages/tlsBuild.js';
@@ -59,6 +60,35 @@ describe('messages on the screen', () => {
     await screen.waitFor((s) => rowWith(s, '= ! sent after the server closed or said it would (Connection: close): no answer') > 0);
     const alert = rowWith(screen, '= ! sent after the server closed');
     expect(screen.cell(2, alert)).toMatchObject({ bg: 1, bold: true });
+    await quit(screen);
+  });
+
+  it('a resize there and back shows the rows the reader saw: a bigger window\'s earlier rows do not move the top row', async () => {
+    const screen = await openDemo();
+    screen.press('j', 'j', 'Enter');
+    const top = '= server closed its side (FIN)';
+    await screen.waitFor((s) => statusRow(s).includes('· messages ·') && conversationRows(s)[0] === top);
+    const seen = conversationRows(screen);
+    expect(seen.some((row) => row.startsWith('= #2 GET /api/status?again=1'))).toBe(true);
+    expect(seen).toContain('= end: connection reset (RST): reset by server');
+    screen.resize(120, 40);
+    // Taller than the rows from the top on: earlier ones fill the window.
+    await screen.waitFor((s) => s.cols === 120 && rowWith(s, '< Date: Thu, 01 Jan 2026') > 0 && hintRow(s).includes('z zoom'));
+    expect(conversationRows(screen)[0]).not.toBe(top);
+    screen.resize(80, 24);
+    const narrow = (s: EmulatedScreen): boolean => s.cols === 80 && hintRow(s).trimEnd().endsWith('Tab focus') && rowWith(s, ' #3 ') === 8;
+    await screen.waitFor(narrow);
+    expect(conversationRows(screen)).toEqual(seen);
+    // A move at the bigger size is the reader's: it is kept when going back.
+    screen.resize(120, 40);
+    await screen.waitFor((s) => s.cols === 120 && rowWith(s, '< Date: Thu, 01 Jan 2026') > 0 && hintRow(s).includes('z zoom'));
+    const big = conversationRows(screen)[0];
+    screen.press('k');
+    await screen.waitFor((s) => conversationRows(s)[0] !== big);
+    const moved = conversationRows(screen)[0];
+    screen.resize(80, 24);
+    await screen.waitFor(narrow);
+    expect(conversationRows(screen)[0]).toBe(moved);
     await quit(screen);
   });
 

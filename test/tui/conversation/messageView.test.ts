@@ -908,3 +908,35 @@ describe('message view: the time prefix (t) at 80 columns', () => {
     expect(text).not.toContain('|AAAAAAAA|');
   });
 });
+
+describe('message view: resizing there and back', () => {
+  it('keeps the row the reader put at the top, though a bigger window showed earlier rows; a move made meanwhile is kept instead', () => {
+    const flow = liveFlow(KEY, 1000);
+    for (const path of ['/one', '/two', '/three']) {
+      flow.send('c2s', request(path));
+      flow.send('s2c', response(lines(3, path)));
+    }
+    const view = new MessageView(FLOW, flow.messages, flow.read);
+    const frame = (width: number, height: number) => view.update(width, height, flow.stamp, HEAD);
+    const top = () => view.lines()[0].text;
+    frame(80, 8);
+    view.end();
+    view.scroll(-3);
+    frame(80, 8);
+    const put = top();
+    frame(120, 30);
+    expect(top()).not.toBe(put);
+    frame(80, 8);
+    expect(top()).toBe(put);
+    // Taller only (the rows are not made again), then back.
+    frame(80, 30);
+    frame(80, 8);
+    expect(top()).toBe(put);
+    frame(120, 30);
+    view.scroll(-1);
+    frame(120, 30);
+    const moved = top();
+    frame(80, 8);
+    expect(top()).toBe(moved);
+  });
+});

@@ -516,3 +516,30 @@ function restoreTz(saved: string | undefined): void {
   if (saved === undefined) delete process.env.TZ;
   else process.env.TZ = saved;
 }
+
+describe('resizing there and back', () => {
+  test('keeps the row the reader put at the top, an `=` row too, though a bigger window showed earlier rows', () => {
+    const lines = (tag: string, count: number) => Array.from({ length: count }, (_, i) => `${tag} ${i}\n`).join('');
+    const s = new FakeSource(KEY).data('c2s', lines('ask', 12)).note('the client waited').data('s2c', lines('answer', 8));
+    const v = view(s, {}, 80, 6);
+    const top = () => v.lines()[0].text;
+    v.scrollBy(13);
+    expect(top()).toBe('= note: the client waited');
+    expect(v.atEnd()).toBe(false);
+    v.resize(80, 20);
+    expect(top()).toBe('> ask 1');
+    v.resize(80, 6);
+    expect(top()).toBe('= note: the client waited');
+    // A data row too, across a width that wraps it, and a move made at the bigger size is kept.
+    v.scrollBy(2);
+    const before = top();
+    v.resize(30, 20);
+    v.resize(80, 6);
+    expect(top()).toBe(before);
+    v.resize(80, 20);
+    v.scrollBy(-1);
+    const moved = top();
+    v.resize(80, 6);
+    expect(top()).toBe(moved);
+  });
+});
