@@ -3,9 +3,10 @@
  * `render/escape` (escaped text holds no ESC, so these are the only sequences in a pane).
  * Under NO_COLOR (https://no-color.org: set and not empty), or when the terminal's terminfo
  * has fewer than 8 colours (vt100), every colour is the empty string, so callers never branch on
- * it. Attributes that carry meaning without colour (inverse for the selection, bold, underline for the current search match) are not
- * colours and stay, unless the terminfo lacks them. blessed reduces 256-colour codes to what the
- * terminal's terminfo offers, so callers may use palette indexes freely.
+ * it. Attributes that carry meaning without colour (inverse for the selection, bold, underline
+ * for the current search match) are not colours and stay, unless the terminfo lacks them.
+ * blessed reduces 256-colour codes to what the terminal's terminfo offers, so callers may use
+ * palette indexes freely.
  */
 
 /** A basic colour name (SGR 30-37 / 40-47) or a 256-colour palette index. */

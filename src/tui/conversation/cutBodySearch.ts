@@ -12,7 +12,10 @@ import { matchAfter, matchBefore, matchesIn, matchNumber, type Match } from './r
 import { cutBodiesIn, type CutBody } from './unitRows.js';
 import { MAX_COUNTED } from './matchCount.js';
 
-/** Cut bodies a search (`/`, `n`, `N`: each a key's work) looks into, each read and decoded in full. The count reads them all, between keys. */
+/**
+ * Cut bodies a search (`/`, `n`, `N`: each a key's work) looks into, each read and decoded in
+ * full. The count (see CutBodySearch.matchCount) reads them all, in steps between keys.
+ */
 export const MAX_BODIES_SEARCHED = 32;
 
 /** What the search reads and changes of a messages view. */

@@ -1,6 +1,7 @@
 /**
  * Search highlights on logical lines: every occurrence of a display string (text modes), or the
- * hex and ASCII cells of a byte range (hex mode, the `hexdump -C` layout of `render/hex`).
+ * hex and ASCII cells of a byte range (hex mode, the `hexdump -C` layout of `render/hex`); and
+ * which of them is the current match, the one the search moved to last.
  */
 import type { Direction } from '../../core/types.js';
 import type { LogicalLine } from './lineText.js';
@@ -56,7 +57,6 @@ export function lineMatches(line: LogicalLine, highlight: Highlight | undefined,
   if (!highlight.text) return ranges;
   return textMatches(line.text, highlight.text, highlight.ignoreCase === true);
 }
-
 
 /**
  * Of the highlight ranges of unit `unit`'s `lines` (see {@link lineMatches}), those of the
