@@ -358,6 +358,30 @@ describe('/ finds what the conversation shows: escapes typed as shown', () => {
   });
 });
 
+describe('the messages mode\'s match count', () => {
+  it('comes after the match, in steps of its own; a search begun meanwhile in another mode is not held up by it', () => {
+    const flow = liveFlow();
+    for (let i = 0; i < 3; i++) {
+      flow.send('c2s', `GET /${i} HTTP/1.1\r\nHost: a\r\n\r\n`);
+      flow.send('s2c', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    }
+    flow.end();
+    const pane = new ConversationPane(flow.store, () => flow.messages);
+    pane.show(FLOW, 80, 8);
+    expect(pane.displayLabel).toBe('messages');
+    expect(pane.startSearch('Host', false)).toBe(true);
+    // The match at once (the key's frame), then its count, which may read bodies whole.
+    expect([pane.searchStep(), pane.counting]).toEqual([{ kind: 'found' }, true]);
+    pane.cycleMode(); // messages → text, the count not made yet
+    pane.show(FLOW, 80, 8);
+    expect(pane.startSearch('200', false)).toBe(true);
+    expect(pane.searching).toBe(true);
+    expect(runSearch(pane)).toBe('found');
+    expect(pane.paint(PLAIN)).toContain(`< HTTP/1.1 ${CURRENT}200${NOT_CURRENT} OK`);
+    expect(pane.searchStep()).toEqual({ kind: 'found', count: 'match 1 of 3' });
+  });
+});
+
 describe('hex past 4 GiB at 80 columns', () => {
   it('keeps 16 bytes a row (one space after the 9-digit offset), and a byte search marks its pairs', () => {
     const flow = liveFlow();

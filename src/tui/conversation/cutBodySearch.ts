@@ -36,6 +36,8 @@ export class CutBodySearch {
   private preview: ShownBody | undefined;
   private hiddenFor = '';
   private readonly hidden = new Map<string, { count: number; unread: boolean }>();
+  /** The rows' matches for the count being made (see rowMatches). */
+  private rowsCounted: { readonly key: string; readonly line: MessageLine; readonly number: number; readonly total: number } | undefined;
 
   constructor(private readonly view: SearchedView) {}
 
@@ -92,7 +94,7 @@ export class CutBodySearch {
    */
   matchCount(needle: string, match: Match, rowsKey: string, deadline = Infinity): string | undefined {
     const { rows, expanded, bodies } = this.view;
-    let { number, total } = matchNumber(rows, needle, match);
+    let { number, total } = this.rowMatches(needle, match, rowsKey);
     let more = [...expanded].some((key) => bodies.get(key)?.unread === true) || rows.unitCount < this.view.units().count;
     let numbered = true;
     let read = 0;
@@ -110,6 +112,14 @@ export class CutBodySearch {
       if (body.row < match.row) number += hidden.count;
     }
     return `match ${formatCount(number)}${numbered ? '' : '+'} of ${formatCount(total)}${more ? '+' : ''}`;
+  }
+
+  /** The rows' own matches (see matchNumber: a walk over every line), kept while the rows, the query and the match stay, for the count's next steps. */
+  private rowMatches(needle: string, match: Match, rowsKey: string): { readonly number: number; readonly total: number } {
+    const { rows, expanded } = this.view;
+    const key = [needle, rowsKey, expanded.size, rows.count, match.row, match.at].join('\0');
+    if (this.rowsCounted?.key !== key || this.rowsCounted.line !== match.line) this.rowsCounted = { key, line: match.line, ...matchNumber(rows, needle, match) };
+    return this.rowsCounted;
   }
 
   /** Shows `body` in full; returns how many rows its unit grew by, undefined when the unit is no longer shown (past the line cap). */

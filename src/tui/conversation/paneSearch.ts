@@ -97,6 +97,9 @@ export class PaneSearch {
   start(query: string | undefined, backward: boolean, bytes?: BytePattern): boolean {
     const view = this.host.view();
     if (!view) return false;
+    // A count still being made is of the search before: not reported.
+    this.countPending = undefined;
+    this.messageCount = undefined;
     if (query !== undefined) {
       this.query = query;
       this.given = bytes;
@@ -111,7 +114,6 @@ export class PaneSearch {
       // Whether bodies were read in part is looked at (a walk over them) only when nothing was found.
       const partly = (): { hint?: string } => (messageView.readsPart ? { hint: 'bodies read in part: text mode searches all' } : {});
       this.messageOutcome = found ? foundOutcome(messageView.wrapped, backward) : { kind: 'not-found', query: shownQuery(this.query), ...partly() };
-      this.messageCount = undefined;
       return true;
     }
     const settings = this.host.settings();
@@ -129,14 +131,10 @@ export class PaneSearch {
   step(): SearchOutcome {
     const pending = this.messageOutcome;
     this.messageOutcome = undefined;
-    if (pending?.kind === 'found') {
-      // Counted in this step when it can be; else the match is said at once, its count once made.
-      this.messageCount = pending;
-      const counted = this.messageCountStep();
-      return counted.kind === 'counting' ? pending : counted;
-    }
+    // The match is said (and drawn) at once; its count, which may read bodies whole, in the next steps.
+    if (pending?.kind === 'found') this.messageCount = pending;
     if (pending) return pending;
-    if (this.messageCount) return this.messageCountStep();
+    if (this.messageCount && !this.search) return this.messageCountStep();
     if (this.countPending && !this.search) return this.countStep();
     const search = this.search;
     const view = this.host.view();
