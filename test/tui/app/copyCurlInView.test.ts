@@ -137,22 +137,30 @@ describe('y on a flow whose requests go from its recorded server to its client',
 });
 
 describe('b on an exchange a capture gap cut', () => {
+  /** What `b` says on the flow, once its conversation shows `shown`. */
+  async function bSays(flow: ReturnType<typeof liveFlow>, shown: string): Promise<string> {
+    const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
+    const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions: {} as TuiActions, follow: false, messages: () => flow.messages });
+    try {
+      const status = (): string => screen.line(screen.rows - 2);
+      await screen.waitFor(() => status().includes('1 flow'));
+      screen.press('Enter');
+      await screen.waitFor(() => screen.text().join('\n').includes(shown));
+      screen.press('b');
+      await screen.waitFor(() => status().includes(' b: '));
+      return status();
+    } finally {
+      app.dispose();
+    }
+  }
+
   it('says the head was lost and that s saves the bytes, not that the exchange has no body', async () => {
     const flow = liveFlow();
     flow.send('c2s', 'GET / HTTP/1.1\r\nHost: h.example\r\n\r\n');
     flow.gap('s2c', 120);
     flow.send('s2c', '<html>\n<p>the end of the page</p>\n</html>\n');
     flow.end();
-    const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
-    const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions: {} as TuiActions, follow: false, messages: () => flow.messages });
-    const status = (): string => screen.line(screen.rows - 2);
-    await screen.waitFor(() => status().includes('1 flow'));
-    screen.press('Enter');
-    await screen.waitFor(() => screen.text().join('\n').includes('the end of the page'));
-    screen.press('b');
-    await screen.waitFor(() => status().includes(' b: '));
-    expect(status()).toContain("b: #1's response head was lost in a gap: no body to cut out (s saves the flow)");
-    app.dispose();
+    expect(await bSays(flow, 'the end of the page')).toContain("b: #1's response head was lost in a gap: no body to cut out (s saves the flow)");
   });
 
   it('a request whose head a gap cut, answered whole without a body: the exchange has no body', async () => {
@@ -162,15 +170,6 @@ describe('b on an exchange a capture gap cut', () => {
     flow.send('c2s', 'b\r\nHost: h.example\r\n\r\n');
     flow.send('s2c', 'HTTP/1.1 304 Not Modified\r\n\r\n');
     flow.end();
-    const { terminal, screen } = openInProcessScreen({ cols: 100, rows: 24 });
-    const app = new TuiApp({ terminal, store: flow.store, source: FILE, actions: {} as TuiActions, follow: false, messages: () => flow.messages });
-    const status = (): string => screen.line(screen.rows - 2);
-    await screen.waitFor(() => status().includes('1 flow'));
-    screen.press('Enter');
-    await screen.waitFor(() => screen.text().join('\n').includes('304 Not Modified'));
-    screen.press('b');
-    await screen.waitFor(() => status().includes(' b: '));
-    expect(status()).toContain('b: exchange #1 has no body');
-    app.dispose();
+    expect(await bSays(flow, '304 Not Modified')).toContain('b: exchange #1 has no body');
   });
 });
