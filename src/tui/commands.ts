@@ -124,9 +124,8 @@ export class Commands {
         state.prompt = new PromptBar('filter', 'filter: ', list.filter.text, state.histories.filter);
         return;
       case 'sort.cycle':
-        // A new order is looked at from its top: the biggest, the longest, the newest flow.
-        status.say(`sorted by ${rows.cycleSort()}`);
-        return rows.moveTo(0);
+        // The selection stays on its flow (or exchange), as htop and mitmproxy keep it: g shows the new order's top.
+        return status.say(`sorted by ${rows.cycleSort()}`);
       case 'follow.toggle':
         if (source.kind === 'file' && !source.running()) return status.say('F follows live captures and the proxy; G goes to the end');
         return this.setFollow(!this.scene.following.on);
