@@ -17,7 +17,7 @@ import type { MessagesOf } from './flowList/filter.js';
 import type { ConversationPane } from './conversationPane.js';
 import { bodyInView, bodyOfExchange, mailInView, type BodyTarget, type MailTarget } from './conversation/bodyInView.js';
 import { messageWithPath, type StatusMessage } from './statusMessage.js';
-import { bodyFitsCommandLine, curlCommand, curlSavedMessage, requestPayload, tidiedHeadComment } from './actions/curl.js';
+import { bodyFitsCommandLine, curlCommand, curlSavedMessage, MAX_INLINE_BODY, requestPayload, tidiedHeadComment } from './actions/curl.js';
 import { headAsSent } from './conversation/httpLines.js';
 import { formatEndpoint } from '../render/endpoint.js';
 import { mailFileName } from './actions/bodyName.js';
@@ -162,7 +162,7 @@ export class ActionKeys {
         return [bodyFile!, tidied + command + '\n'];
       })
       .then(
-        (paths) => status.sayFitted((columns) => curlSavedMessage(paths, columns, this.scene.ellipsis, tidied !== '')),
+        (paths) => status.sayFitted((columns) => curlSavedMessage(paths, columns, this.scene.ellipsis, tidied !== '', request.body.dataLength > MAX_INLINE_BODY ? request.body.dataLength : undefined)),
         (error: unknown) => status.sayError(error),
       );
   }

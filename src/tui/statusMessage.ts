@@ -84,6 +84,8 @@ export class StatusMessage {
 
 /** Columns a cut prefix keeps at least beside its ellipsis and closing `: ` (else it goes). */
 const PREFIX_COLUMNS = 4;
+/** Columns a name keeps at least, cut in its middle, beside a warning kept whole. */
+const NAME_BESIDE_WARNING = 8;
 /** Columns the end of a cut prefix keeps at least, else the prefix is cut at its end. */
 const PREFIX_TAIL_COLUMNS = 8;
 
@@ -92,7 +94,9 @@ const PREFIX_TAIL_COLUMNS = 8;
  * as `~`) in `columns` columns, for a file written. The file's base name is kept whole whenever
  * the row has room for it: the directory is cut in its middle first (down to `…`), then the
  * prefix, in its middle, keeping its closing `: ` (`saved body of #1…stream ended): …/NAME`),
- * then the prefix goes; only a name wider than `columns` alone is cut, in its middle.
+ * then the prefix goes; only a name wider than `columns` alone is cut, in its middle. A prefix
+ * that starts with a warning (`! incomplete, saved …`) keeps the warning, up to its first `, `,
+ * whole rather than cut, the name then cut in its middle if it must.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
   const absolute = resolve(path);
@@ -105,6 +109,11 @@ export function messageWithPath(prefix: string, path: string, columns: number, e
   const shortPath = `${ellipsis}/${name}`;
   const end = /:?\s*$/.exec(prefix)![0];
   const prefixRoom = columns - stringColumns(shortPath) - stringColumns(end);
+  const warning = /^! .*?(?=, |$)/.exec(prefix)?.[0];
+  if (warning !== undefined && prefixRoom < stringColumns(warning)) {
+    const nameRoom = columns - stringColumns(warning) - stringColumns(end) - stringColumns(`${ellipsis}/`);
+    if (nameRoom >= NAME_BESIDE_WARNING) return `${warning}${end}${ellipsis}/${fitMiddle(name, nameRoom, ellipsis)}`;
+  }
   if (prefixRoom >= stringColumns(ellipsis) + PREFIX_COLUMNS) return `${cutPrefix(prefix.slice(0, prefix.length - end.length), prefixRoom, ellipsis)}${end}${shortPath}`;
   if (stringColumns(shortPath) <= columns) return shortPath;
   return fitMiddle(name, columns, ellipsis);

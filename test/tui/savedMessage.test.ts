@@ -68,6 +68,13 @@ describe('the status line after y (curl)', () => {
     expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 70, '…')).toBe('curl sent to clipboard (OSC 52), saved /tmp/r/demo-12-3.curl');
     expect(curlSavedMessage(['/tmp/r/demo-12-3.body', '/tmp/r/demo-12-3.curl'], 70, '…')).toBe('curl sent to clipboard (OSC 52), saved /tmp/r/demo-12-3{.body,.curl}');
   });
+
+  it('leads with what the command leaves out: a body too long for it, a tidied head', () => {
+    expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 200, '…', false, 2_000_000)).toBe('! body of 2,000,000 bytes left out (b saves it), curl sent to clipboard (OSC 52), saved /tmp/r/demo-12-3.curl');
+    expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 200, '…', true, 70_000)).toMatch(/^! head tidied \(see the file\), body of 70,000 bytes left out \(b saves it\), curl sent/);
+    // Cut to a row, the warning's start stays.
+    expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 60, '…', false, 2_000_000)).toMatch(/^! body of 2,000,000 bytes left out/);
+  });
 });
 
 describe('StatusMessage.sayFitted', () => {

@@ -134,11 +134,13 @@ export function quoteBytes(bytes: Uint8Array): string {
 /**
  * What `y` says once its files are written (`paths`: a `.body` file first when there is one, then
  * the `.curl` file), in `columns` columns. It says "sent": flowspy cannot know whether the terminal
- * took the OSC 52 sequence (tmux drops it unless `set-clipboard on`).
+ * took the OSC 52 sequence (tmux drops it unless `set-clipboard on`). Warnings lead: `tidied`, the
+ * head was not sent as it was; `bodyLeftOut`, the length of a body too long to put in the command.
  */
-export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string, tidied = false): string {
-  // A warning goes first: a cut keeps the words' start.
-  return messageWithPath(`${tidied ? '! head tidied (see the file), ' : ''}curl sent to clipboard (OSC 52), saved `, bracedPaths(paths, '.curl'), columns, ellipsis);
+export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string, tidied = false, bodyLeftOut?: number): string {
+  // Warnings go first: a cut keeps the words' start.
+  const warnings = [tidied ? 'head tidied (see the file)' : '', bodyLeftOut === undefined ? '' : `body of ${formatCount(bodyLeftOut)} bytes left out (b saves it)`].filter(Boolean);
+  return messageWithPath(`${warnings.length ? `! ${warnings.join(', ')}, ` : ''}curl sent to clipboard (OSC 52), saved `, bracedPaths(paths, '.curl'), columns, ellipsis);
 }
 
 /**

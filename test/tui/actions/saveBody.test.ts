@@ -118,9 +118,10 @@ describe('saveBody', () => {
     const name = basename(saved.path);
     const head = '! incomplete, saved body of #1 response, 100,000 bytes (gzip decoded; decoded size cut at 100,000 bytes (a decompression bomb?)): ';
     expect(savedBodyMessage(target, saved, 260, '…')).toMatch(new RegExp(`^${head.replace(/[()?]/g, '\\$&')}/.*/${name}$`));
-    // On an 80-column row (79 for a message alone) the notes are cut to leave the name whole; the warning stays.
+    // On an 80-column row (79 for a message alone) the notes go; the warning stays whole, the name cut in its middle.
     const narrow = savedBodyMessage(target, saved, 79, '…');
-    expect(narrow).toBe(`! incompl…: …/${name}`);
+    expect(narrow).toBe('! incomplete: …/010.000.000.002.0008…10.000.000.001.40000-HTTPBODY-001-response');
+    expect(name).toBe('010.000.000.002.00080-010.000.000.001.40000-HTTPBODY-001-response');
     expect(stringColumns(narrow)).toBe(79);
   });
 
