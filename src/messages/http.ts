@@ -8,7 +8,7 @@ import { otherDirection } from '../core/types.js';
 import { announcesClose, framingOfHead, requestBodyPlan, responseBodyPlan, type BodyPlan, type Framing } from './httpHead.js';
 import { HEAD_IN_GAP, HttpStreamParser, type HttpStreamHooks } from './httpStream.js';
 import { keepNote } from './notes.js';
-import type { ExchangeFlag, HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
+import type { ArrivingHead, ExchangeFlag, HttpExchange, HttpMessage, HttpRequest, HttpResponse, StrayBytes, StreamNote } from './types.js';
 
 /** Exchanges kept per conversation (about a kilobyte each); later ones are parsed and counted, not kept. */
 export const MAX_EXCHANGES = 10_000;
@@ -128,6 +128,17 @@ export class HttpConversation implements HttpStreamHooks {
   /** Direction `dir` ended inside a start line (its bytes from {@link rawFrom} are that line's). */
   startLineCut(dir: Direction): boolean {
     return this.parsers[dir].startLineCut;
+  }
+
+  /**
+   * The head of direction `dir` still arriving (see {@link HttpStreamParser.arriving}), and for
+   * a response the exchange it will answer (the oldest waiting; none: a new one), else undefined.
+   */
+  arriving(dir: Direction): (ArrivingHead & { readonly exchange: HttpExchange | undefined }) | undefined {
+    const head = this.parsers[dir].arriving;
+    if (head === undefined) return undefined;
+    const waiting = dir !== this.requestDir && this.pendingHead < this.pending.length ? this.pending[this.pendingHead] : undefined;
+    return { ...head, exchange: waiting };
   }
 
   /** The parsers' hook: a head was parsed; returns its body's framing. */
@@ -290,13 +301,14 @@ export function exchangeTimings(exchange: HttpExchange): ExchangeTimings {
 }
 
 /** What the conversation asks of a direction's parser. */
-type DirectionParser = Pick<HttpStreamParser, 'feed' | 'skip' | 'skippable' | 'gap' | 'end' | 'switchToRaw' | 'rawFrom' | 'startLineCut'>;
+type DirectionParser = Pick<HttpStreamParser, 'feed' | 'skip' | 'skippable' | 'gap' | 'end' | 'switchToRaw' | 'rawFrom' | 'startLineCut' | 'arriving'>;
 
 /** A direction's parser once the flow is over: where it went raw and whether it ended in a start line; it takes nothing more. */
 class EndedParser implements DirectionParser {
   readonly rawFrom: number | undefined;
   readonly startLineCut: boolean;
   readonly skippable = Infinity;
+  readonly arriving = undefined;
 
   constructor(parser: DirectionParser) {
     this.rawFrom = parser.rawFrom;

@@ -10,7 +10,7 @@ import type { BodyPlan, RequestLine, StatusLine } from './httpHead.js';
 import { ChunkedReader, ChunkStep } from './httpChunked.js';
 import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
 import { messageEnd, RequestMessage, ResponseMessage } from './httpMessage.js';
-import type { HttpBody, HttpMessage, StrayBytes, StreamNote } from './types.js';
+import type { ArrivingHead, HttpBody, HttpMessage, StrayBytes, StreamNote } from './types.js';
 import { formatCount } from '../core/count.js';
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
@@ -94,6 +94,16 @@ export class HttpStreamParser {
   /** True once the direction is raw bytes (a tunnel, or after something unparseable) or ended. */
   get done(): boolean {
     return this.state === State.Raw || this.state === State.Ended;
+  }
+
+  /**
+   * The head being read, when some of its bytes came but not its end (not while looking for a
+   * message start after a gap, nor once the direction ended); else undefined.
+   */
+  get arriving(): ArrivingHead | undefined {
+    const head = this.head;
+    if (this.state !== State.Head || this.tentative || !head.started) return undefined;
+    return { dir: this.dir, offset: head.offset, length: head.length, ts: head.ts };
   }
 
   /** The bytes at stream offset `offset`, arrived at `ts`. Valid only during the call (copied when kept). */

@@ -78,12 +78,8 @@ export class LineText {
     }
   }
 
-  /**
-   * The line ended: its kept text without the line end (CR LF or LF), decoded as UTF-8 when the
-   * bytes are, else Latin-1 (`notUtf8`); and `tail`, the line's last bytes with its line end
-   * (Latin-1) when the line was longer than its kept text, else ''. Empties this for the next line.
-   */
-  take(): { text: string; notUtf8: boolean; tail: string } {
+  /** The line's kept text so far, decoded as {@link take} decodes it (a line end or a last CR left out); nothing is emptied. */
+  peek(): { text: string; notUtf8: boolean } {
     let text = this.latin1;
     let n = text.length;
     if (n > 0 && text.charCodeAt(n - 1) === LF) n--;
@@ -96,6 +92,16 @@ export class LineText {
       notUtf8 = decoded === text;
       text = decoded;
     }
+    return { text, notUtf8 };
+  }
+
+  /**
+   * The line ended: its kept text without the line end (CR LF or LF), decoded as UTF-8 when the
+   * bytes are, else Latin-1 (`notUtf8`); and `tail`, the line's last bytes with its line end
+   * (Latin-1) when the line was longer than its kept text, else ''. Empties this for the next line.
+   */
+  take(): { text: string; notUtf8: boolean; tail: string } {
+    const { text, notUtf8 } = this.peek();
     const tail = this.tail;
     this.latin1 = '';
     this.ascii = true;

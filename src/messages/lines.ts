@@ -219,6 +219,17 @@ export class LineConversation {
     return this.raw[dir];
   }
 
+  /**
+   * The text so far of `item` when it is a kept line still under way (its last line end not
+   * come yet, as a prompt waits: `Password:`), decoded as its text will be; else undefined (its
+   * `text` is there once it ends). Not for a Redis value read over several lines.
+   */
+  textSoFar(item: LineItem): { text: string; notUtf8: boolean } | undefined {
+    const side = this.sides[item.dir];
+    if (item.kind !== 'line' || side.current !== item || !side.kept || side.resp !== undefined) return undefined;
+    return side.text.peek();
+  }
+
   /** The items paired as turns: each client item opens a turn, the server items after it are its replies. */
   turns(): LineTurn[] {
     const out: { command: LineItem | undefined; replies: LineItem[] }[] = [];

@@ -114,6 +114,17 @@ export interface StrayBytes {
   readonly lastTs: Micros;
 }
 
+/**
+ * A message head still arriving on a connection still open: `length` bytes of `dir` from stream
+ * offset `offset` so far (the first at `ts`), not yet a whole head (no blank line after them).
+ */
+export interface ArrivingHead {
+  readonly dir: Direction;
+  readonly offset: number;
+  readonly length: number;
+  readonly ts: Micros;
+}
+
 /** A request and its response, paired in order. Either side may be missing (see `flags`). */
 export interface HttpExchange {
   /** Position in the flow's list of exchanges. */

@@ -2,9 +2,9 @@
  * The messages mode's lines of an HTTP exchange: a timing line, alert lines for its flags and for
  * heads that break HTTP's syntax, then the request and the response (start line and header
  * fields as sent, body decoded as bodyLines.ts shows it, trailer fields), interim responses where
- * they came, stray bytes after a capture gap, and
- * the parser's notes where they fall. Every string from the network goes through `render/`
- * escaping. Pure, apart from reading body bytes through `read`.
+ * they came, a response head still arriving (its bytes so far), stray bytes after a capture gap,
+ * and the parser's notes where they fall. Every string from the network goes through `render/`
+ * escaping. Pure, apart from reading bytes through `read`.
  */
 import type { Direction } from '../../core/types.js';
 import type { BodyRole } from './bodyInView.js';
@@ -14,7 +14,7 @@ import { framingOf, headerValue, headLines, headSyntaxProblems, headText } from 
 import { messageEnd } from '../../messages/httpMessage.js';
 import { BODY_GAP } from '../../messages/httpStream.js';
 import type { UpstreamFailure } from '../../messages/upstreamText.js';
-import type { ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StrayBytes, StreamNote } from '../../messages/types.js';
+import type { ArrivingHead, ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StrayBytes, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
 import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, endsInLine, PREVIEW_READ_BYTES, pushBody, type BodyReader, type HeadAsSent } from './bodyLines.js';
@@ -83,8 +83,11 @@ export interface FlowBytes {
   readonly chunks: FlowChunks | undefined;
 }
 
-/** An exchange's lines, each of its `notes` before the message it comes before, or after the one it is in. */
-export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure): void {
+/**
+ * An exchange's lines, each of its `notes` before the message it comes before, or after the one it
+ * is in; `arriving`, the head of its response still arriving, where the response will be.
+ */
+export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure, arriving?: ArrivingHead): void {
   const { request, response } = exchange;
   const read = bytes.read;
   const t = exchangeTimings(exchange);
@@ -98,7 +101,7 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
   const given = exchange.flags.some((f) => f === 'unanswered' || f === 'after-close' || f === 'lost');
   // Through the proxy, to an upstream it could not reach: the request went nowhere.
   const nowhere = !response && upstream !== undefined;
-  const status = response ? `${response.status} ${escapeText(response.reason)}` : nowhere ? `upstream ${escapeText(upstream.what)}` : serverStray ? `head lost, ${formatCount(serverStray.received)} B of the response received` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : 'no response yet';
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : nowhere ? `upstream ${escapeText(upstream.what)}` : serverStray ? `head lost, ${formatCount(serverStray.received)} B of the response received` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : arriving ? 'response arriving' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${formatSpan(t.send)}` : '', t.wait >= 0 ? `wait ${formatSpan(t.wait)}` : '', t.receive >= 0 ? `receive ${formatSpan(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} ${arrow} ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });
@@ -155,9 +158,29 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
   exchange.interim.filter((m) => !early.includes(m)).forEach(interimBlock);
   const responseFrom = out.length;
   if (response) block(response, `${exchange.index}r`);
+  else if (arriving) {
+    placed?.before(arriving.dir, arriving.offset, out);
+    arrivingHeadLines(arriving, 'response', side(arriving.dir), read, out);
+  }
   strayLines('server');
   placed?.rest(out);
   tagRole(out, responseFrom, 'response');
+}
+
+/**
+ * A `kind` message's head still arriving on an open connection: a line saying so
+ * (`request head arriving: 41 bytes so far`), then its bytes so far as its head's lines are shown
+ * (escaped); nothing more when they cannot be read. Once whole, the head is the message's.
+ */
+export function arrivingHeadLines(head: ArrivingHead, kind: 'request' | 'response', side: Side, read: BodyReader, out: MessageLine[]): void {
+  out.push({ side: 'event', kind: 'event', text: `${kind} head arriving: ${formatCount(head.length)} bytes so far`, ts: head.ts, of: side });
+  let bytes: Uint8Array;
+  try {
+    bytes = read(head.dir, head.offset, head.length);
+  } catch {
+    return;
+  }
+  headLines(headText(bytes)).forEach((line, i) => out.push({ side, kind: 'data', text: shownField(line), ...(i === 0 ? { at: { dir: head.dir, offset: head.offset } } : {}) }));
 }
 
 /** True when `message` has both a Content-Length and a Transfer-Encoding field (the parser follows the latter, as RFC 9112 6.3 says). */

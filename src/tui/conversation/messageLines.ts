@@ -2,11 +2,12 @@
  * The messages display mode's lines: a flow's parsed messages (see `messages/`) as units. HTTP:
  * the exchanges (httpLines.ts), then the WebSocket frames after a switch (websocketLines.ts).
  * Line protocols: command and reply lines, SMTP's DATA body and a POP3 mail or IMAP literal as
- * its size and its first lines (all of them when expanded). TLS: the hellos. After them, the
- * bytes a parser gave up on (rawLines.ts). Every string from the network goes through `render/`
- * escaping. Pure, apart from reading body bytes through `read`.
+ * its size and its first lines (all of them when expanded), a line under way its text so far.
+ * TLS: the hellos. After them, a request head still arriving, then the bytes a parser gave up on
+ * (rawLines.ts). Every string from the network goes through `render/` escaping. Pure, apart from
+ * reading body bytes through `read`.
  */
-import type { Direction, Micros } from '../../core/types.js';
+import { otherDirection, type Direction, type Micros } from '../../core/types.js';
 import type { BodyRole } from './bodyInView.js';
 import type { FlowMessages } from '../../messages/flowMessages.js';
 import { mailLength, type LineItem } from '../../messages/lineItem.js';
@@ -22,7 +23,7 @@ import { type LineKind, type Side, type WrapBreaks } from './lineText.js';
 import { frameEnd, frameLines, frameVersion } from './websocketLines.js';
 import { NotePlacer, noteLine, shownNotes, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
-import { exchangeComplete, exchangeEnd, exchangeLines, exchangeVersion } from './httpLines.js';
+import { arrivingHeadLines, exchangeComplete, exchangeEnd, exchangeLines, exchangeVersion } from './httpLines.js';
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -139,15 +140,18 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       return frame.dir === dir ? frameEnd(frame) : undefined;
     };
     const notes = new UnitNotes(shownNotes(messages), end);
+    // A response head still arriving is shown in the exchange it will answer.
+    const answer = http.arriving(otherDirection(http.requestDir));
+    const arriving = (index: number) => (answer?.exchange !== undefined && answer.exchange === http.exchanges[index] ? answer : undefined);
     return {
       count: exchanges + frames.length,
-      version: (index) => withNotes(index < exchanges ? exchangeVersion(http.exchanges[index]) : frameVersion(frames[index - exchanges]), notes.of(index)),
+      version: (index) => withNotes(index < exchanges ? `${exchangeVersion(http.exchanges[index])}|${arriving(index)?.length ?? ''}` : frameVersion(frames[index - exchanges]), notes.of(index)),
       settled: (index) => (index < exchanges ? exchangeComplete(http.exchanges[index]) : frames[index - exchanges].complete),
       stop: () => true,
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
-          exchangeLines(http.exchanges[index], notes.of(index), side, { read, chunks }, expanded, bodies, lines, serverRaw, arrow, messages.upstreamFailure);
+          exchangeLines(http.exchanges[index], notes.of(index), side, { read, chunks }, expanded, bodies, lines, serverRaw, arrow, messages.upstreamFailure, arriving(index));
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
@@ -183,8 +187,12 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       const lines: MessageLine[] = [];
       const placed = new NotePlacer(notes.of(index), side);
       placed.before(item.dir, item.offset, lines);
-      if (item.kind === 'line') lines.push({ side: side(item.dir), kind: 'data', text: lineText(item), ts: item.firstTs });
-      else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut short)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
+      if (item.kind === 'line') {
+        // A line still under way (a prompt waiting for its answer) shows its text so far.
+        const sofar = messages.lines?.textSoFar(item);
+        const shown = sofar ? { ...item, text: sofar.text, notUtf8: sofar.notUtf8 || undefined } : item;
+        lines.push({ side: side(item.dir), kind: 'data', text: lineText(shown), ts: item.firstTs });
+      } else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut short)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
       const dataFlow = links.get(index)?.dataFlowId;
       if (dataFlow !== undefined) lines.push({ side: 'event', kind: 'event', text: `data connection: #${dataFlow}` });
@@ -216,6 +224,12 @@ export function trailerLines(messages: FlowMessages, units: MessageUnits, shown:
   if (tls?.server) out.push({ side: side(tls.clientDir === 'c2s' ? 's2c' : 'c2s'), kind: 'data', text: `TLS ServerHello  ${escapeText(serverChoice(tls.server, tls.client))}`, ts: tls.server.ts, breaks: 'prose' });
   if (shown < units.count) out.push({ side: 'event', kind: 'note', text: 'more messages than shown here: m shows the raw bytes' });
   for (const note of units.notesAfter(shown)) out.push(noteLine(note, side));
+  // A head still arriving that no exchange shown holds yet: a request's (a response's with no request waiting).
+  const http = messages.http;
+  for (const dir of http ? [http.requestDir, otherDirection(http.requestDir)] : []) {
+    const head = http!.arriving(dir);
+    if (head && head.exchange === undefined) arrivingHeadLines(head, dir === http!.requestDir ? 'request' : 'response', side(dir), raw.read, out);
+  }
   raw.push(messages, expanded, out);
   return out;
 }

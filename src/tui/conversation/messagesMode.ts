@@ -115,7 +115,8 @@ function flowStamp(messages: FlowMessages, flow: ConversationFlow | undefined): 
   // An FTP control connection's data connections open (and get linked) after its own lines.
   const linked = messages.announced.reduce((n, channel) => n + (channel.dataFlowId === undefined ? 0 : 1), 0);
   const parsed = `${messages.http?.exchangeCount ?? ''}|${messages.http?.responseCount ?? ''}|${progress}|${messages.lines?.items.length ?? ''}|${messages.tls?.client ? 1 : 0}${messages.tls?.server ? 1 : 0}|${raw.c2s},${raw.s2c}|${linked}|${messages.summary()}`;
-  return flow ? `${flow.chunkCount}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
+  // The extents too: bytes joined to the last chunk (a head or a line still arriving) change no count.
+  return flow ? `${flow.chunkCount}|${flow.extentC2s},${flow.extentS2c}|${flow.notes.length}|${flow.end?.ts ?? ''}|${flow.closedC2s}|${flow.closedS2c}|${parsed}` : parsed;
 }
 
 /**

@@ -68,8 +68,8 @@ export class RawSection {
   private shown: Shown | undefined = undefined;
   private walk: ChunkWalk | undefined = undefined;
 
-  /** `chunks`: without them, each direction's bytes in turn (client's first), up to its first gap. */
-  constructor(private readonly read: BodyReader, private readonly chunks?: FlowChunks) {}
+  /** `read` reads the flow's bytes (the trailer's other lines read with it too); `chunks`: without them, each direction's bytes in turn (client's first), up to its first gap. */
+  constructor(readonly read: BodyReader, private readonly chunks?: FlowChunks) {}
 
   /**
    * Pushes to `out` the section for `messages`: a line saying where the parsers stopped, then the
