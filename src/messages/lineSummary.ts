@@ -160,5 +160,8 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     }
   }
   reply ??= replyFollows(conversation, at) ? items[at + 1] : conversation.firstReply;
+  // A reply still under way (a prompt waiting for its answer) reads as far as it came.
+  const sofar = reply?.text === '' ? conversation.textSoFar(reply) : undefined;
+  if (sofar) reply = { ...reply!, text: sofar.text, notUtf8: sofar.notUtf8 || undefined };
   return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command, known, () => replyStart(reply!))}` : `${name} ${command}`) + more;
 }

@@ -254,6 +254,11 @@ describe('FlowMessages', () => {
     expect(live.lines?.items.map((item) => `${item.dir} ${item.text}`)).toEqual(['s2c login: ', 'c2s bob', 's2c Password: ', 'c2s secret1', 's2c welcome bob', 's2c $ ']);
   });
 
+  it('sums up a prompt still waiting for its answer (no line end yet) by its text so far', () => {
+    const waiting = run(new Script().data('s2c', 'login:\n').data('c2s', 'bob\n').data('s2c', 'Password:').events);
+    expect(waiting.summary()).toBe('lines: bob → Password:');
+  });
+
   it('sums up a line protocol and TLS', () => {
     const smtp = run(new Script().data('s2c', '220 mx ESMTP\r\n').data('c2s', 'EHLO laptop.example.com\r\n').data('s2c', '250-mx\r\n250 OK\r\n').end());
     expect([smtp.protocol, smtp.summary()]).toEqual(['lines', 'SMTP EHLO laptop.example.com → 250']);
