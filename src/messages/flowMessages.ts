@@ -436,7 +436,10 @@ function responseTrouble(flags: readonly ExchangeFlag[]): string {
 /** `GET /api/v2/chickens.json → 301 (3 req)`: exchange `at` (the first, else `#n ` before it), and the number of requests when more than one. */
 function httpSummary(http: HttpConversation, websocket: WebSocketConversation | undefined, at: number): string {
   const first = http.exchanges[at] ?? http.exchanges[0];
-  if (!first) return http.startLineCut(http.requestDir) ? 'HTTP: request line cut' : `HTTP${stoppedWhy(http)}`;
+  if (!first) {
+    if (http.startLineCut(http.requestDir)) return 'HTTP: request line cut';
+    return http.arriving(http.requestDir) ? 'HTTP: request head arriving' : `HTTP${stoppedWhy(http)}`;
+  }
   const responseDir = otherDirection(http.requestDir);
   const request = first.request ? `${first.request.method} ${first.request.target.slice(0, 200)}` : '(no request)';
   const response = first.response

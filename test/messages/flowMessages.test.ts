@@ -254,6 +254,12 @@ describe('FlowMessages', () => {
     expect(live.lines?.items.map((item) => `${item.dir} ${item.text}`)).toEqual(['s2c login: ', 'c2s bob', 's2c Password: ', 'c2s secret1', 's2c welcome bob', 's2c $ ']);
   });
 
+  it('sums up a first request head still arriving as such, then as its exchange', () => {
+    const script = new Script().data('c2s', 'GET /partial HTTP/1.1\r\nHost: x\r\nX-Slow: 1');
+    expect(run(script.events).summary()).toBe('HTTP: request head arriving');
+    expect(run(script.data('c2s', '\r\n\r\n').events).summary()).toBe('GET /partial → pending');
+  });
+
   it('sums up a prompt still waiting for its answer (no line end yet) by its text so far', () => {
     const waiting = run(new Script().data('s2c', 'login:\n').data('c2s', 'bob\n').data('s2c', 'Password:').events);
     expect(waiting.summary()).toBe('lines: bob → Password:');
