@@ -109,7 +109,7 @@ export function messageWithPath(prefix: string, path: string, columns: number, e
   const shortPath = `${ellipsis}/${name}`;
   const end = /:?\s*$/.exec(prefix)![0];
   const prefixRoom = columns - stringColumns(shortPath) - stringColumns(end);
-  const warning = /^! .*?(?=, |$)/.exec(prefix)?.[0];
+  const warning = /^! .*?(?=, |$)/.exec(prefix.slice(0, prefix.length - end.length))?.[0];
   if (warning !== undefined && prefixRoom < stringColumns(warning)) {
     const nameRoom = columns - stringColumns(warning) - stringColumns(end) - stringColumns(`${ellipsis}/`);
     if (nameRoom >= NAME_BESIDE_WARNING) return `${warning}${end}${ellipsis}/${fitMiddle(name, nameRoom, ellipsis)}`;

@@ -24,6 +24,8 @@ describe('messages naming a file written (s, y, w, b)', () => {
     const path = '/tmp/hA/proxy-19080-2-1.curl';
     expect(messageWithPath('curl sent to clipboard (OSC 52), saved ', path, 60, '…')).toBe('curl sent to clipboard (…C 52), saved …/proxy-19080-2-1.curl');
     expect(messageWithPath('curl sent to clipboard (OSC 52), saved ', path, 64, '…')).toBe('curl sent to clipboard (OSC 52), saved /…hA/proxy-19080-2-1.curl');
+    // A warning with no `, ` after it keeps its one closing `: `.
+    expect(messageWithPath('! cannot decode the body: ', '/tmp/a-very-long-name-for-the-body-of-this-response.bin', 60, '…')).toBe('! cannot decode the body: …/a-very-lon…-of-this-response.bin');
     const mail = '010.010.001.004.01470-074.053.140.153.00025-MAIL-001.eml';
     expect(messageWithPath('saved mail 1, 14,545 bytes: ', `/tmp/statusfix/${mail}`, 79, '…')).toBe(`saved mail 1, 14,5…: …/${mail}`);
     const text80 = messageWithPath('curl sent to clipboard (OSC 52), saved ', `${DEEP}/demo-1-2.curl`, messageColumns(80), '…');
