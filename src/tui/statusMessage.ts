@@ -86,6 +86,8 @@ export class StatusMessage {
 const PREFIX_COLUMNS = 4;
 /** Columns a name keeps at least, cut in its middle, beside a warning kept whole. */
 const NAME_BESIDE_WARNING = 8;
+/** Columns the words after a warning keep at least when cut (else they go, the warning and the name stay). */
+const REST_BESIDE_WARNING = 16;
 /** Columns the end of a cut prefix keeps at least, else the prefix is cut at its end. */
 const PREFIX_TAIL_COLUMNS = 8;
 
@@ -96,7 +98,8 @@ const PREFIX_TAIL_COLUMNS = 8;
  * prefix, in its middle, keeping its closing `: ` (`saved body of #1…stream ended): …/NAME`),
  * then the prefix goes; only a name wider than `columns` alone is cut, in its middle. A prefix
  * that starts with a warning (`! incomplete, saved …`) keeps the warning, up to its first `, `,
- * whole rather than cut, the name then cut in its middle if it must.
+ * whole rather than cut, the name then cut in its middle if it must; the words after the warning
+ * are cut in their middle, or left out when under 16 columns would remain of them.
  */
 export function messageWithPath(prefix: string, path: string, columns: number, ellipsis: string): string {
   const absolute = resolve(path);
@@ -109,12 +112,19 @@ export function messageWithPath(prefix: string, path: string, columns: number, e
   const shortPath = `${ellipsis}/${name}`;
   const end = /:?\s*$/.exec(prefix)![0];
   const prefixRoom = columns - stringColumns(shortPath) - stringColumns(end);
-  const warning = /^! .*?(?=, |$)/.exec(prefix.slice(0, prefix.length - end.length))?.[0];
+  const words = prefix.slice(0, prefix.length - end.length);
+  const warning = /^! .*?(?=, |$)/.exec(words)?.[0];
   if (warning !== undefined && prefixRoom < stringColumns(warning)) {
     const nameRoom = columns - stringColumns(warning) - stringColumns(end) - stringColumns(`${ellipsis}/`);
     if (nameRoom >= NAME_BESIDE_WARNING) return `${warning}${end}${ellipsis}/${fitMiddle(name, nameRoom, ellipsis)}`;
+  } else if (warning !== undefined) {
+    // The warning whole, then what the rest of the words can keep (cut in its middle), or none of them.
+    const rest = words.slice(warning.length);
+    const restRoom = prefixRoom - stringColumns(warning);
+    const shown = stringColumns(rest) <= restRoom ? rest : restRoom >= REST_BESIDE_WARNING ? cutPrefix(rest, restRoom, ellipsis) : '';
+    return `${warning}${shown}${end}${shortPath}`;
   }
-  if (prefixRoom >= stringColumns(ellipsis) + PREFIX_COLUMNS) return `${cutPrefix(prefix.slice(0, prefix.length - end.length), prefixRoom, ellipsis)}${end}${shortPath}`;
+  if (prefixRoom >= stringColumns(ellipsis) + PREFIX_COLUMNS) return `${cutPrefix(words, prefixRoom, ellipsis)}${end}${shortPath}`;
   if (stringColumns(shortPath) <= columns) return shortPath;
   return fitMiddle(name, columns, ellipsis);
 }
