@@ -10,11 +10,12 @@ import { displayRow, goneRow, readErrorRow, type DisplayLine } from './displayRo
 import type { LogicalLine } from './lineText.js';
 import { currentMatches, lineMatches, type Highlight } from './highlight.js';
 import { decodeEscaped } from '../../render/encoding.js';
-import { DEFAULT_SETTINGS, type ConversationSettings } from './settings.js';
+import { DEFAULT_SETTINGS, type ConversationSettings, type DisplayMode } from './settings.js';
 import type { ConversationSource } from './source.js';
 import { HEAD, SPAN_BYTES, TAIL, sameUnit, type UnitKey, type UnitOrder } from './units.js';
 import { lastPage, rowOfOffset, rowsFollow, scrolledBy, type ConversationPosition, type UnitWalk } from './unitWalk.js';
 import { WrappedUnits } from './wrappedUnits.js';
+import type { WrappedUnit } from './unitCache.js';
 
 export type { DisplayLine } from './displayRow.js';
 export type { ConversationPosition } from './unitWalk.js';
@@ -51,6 +52,8 @@ export class ConversationView {
    * drops it.
    */
   private sizeAnchor: { unit: UnitKey; dir?: Direction; offset?: number } | undefined;
+  /** The current match's ranges by wrapped unit, for the highlight and mode they were found for. */
+  private readonly currents = new WeakMap<WrappedUnit, { highlight: Highlight | undefined; mode: DisplayMode; ranges: ReadonlyMap<number, [number, number][]> }>();
 
   constructor(
     readonly source: ConversationSource,
@@ -121,7 +124,7 @@ export class ConversationView {
       let row = this.position.row;
       while (unit && out.length < this.heightValue) {
         const wrapped = this.units.wrapped(flow, unit);
-        const current = currentMatches(wrapped.lines, unit, this.highlight, this.settingsValue.mode, (line, offset) => this.columnOf(line, offset));
+        const current = this.currentIn(wrapped, unit);
         for (let i = Math.max(0, row); i < wrapped.rows.length && out.length < this.heightValue; i++) out.push(displayRow(flow, wrapped, i, this.settingsValue, this.highlight, current));
         unit = order.next(unit);
         row = 0;
@@ -130,6 +133,20 @@ export class ConversationView {
     } catch (error) {
       return [this.source.getFlow(this.flowId) ? readErrorRow(error) : goneRow()];
     }
+  }
+
+  /**
+   * The current match's ranges in `wrapped` (see {@link currentMatches}), found once per unit and
+   * highlight rather than at every frame (finding them reads the store).
+   */
+  private currentIn(wrapped: WrappedUnit, unit: UnitKey): ReadonlyMap<number, [number, number][]> {
+    const { highlight } = this;
+    const mode = this.settingsValue.mode;
+    const known = this.currents.get(wrapped);
+    if (known && known.highlight === highlight && known.mode === mode) return known.ranges;
+    const ranges = currentMatches(wrapped.lines, unit, highlight, mode, (line, offset) => this.columnOf(line, offset));
+    this.currents.set(wrapped, { highlight, mode, ranges });
+    return ranges;
   }
 
   /** Where stream `offset` shows in data line `line`'s text: the length of its bytes before it as shown. */
