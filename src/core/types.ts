@@ -29,6 +29,11 @@ export type FlowEndReason = 'fin' | 'rst' | 'timeout' | 'error' | 'evicted';
 /** The detail of the 'timeout' end of a flow still open when its capture ended (a file's end, a stop). */
 export const CAPTURE_ENDED = 'capture ended';
 
+/** True for the end of a flow still open when its capture ended: no timeout of the flow's own (the TUI says `open`). */
+export function endedWithCapture(end: { readonly reason: FlowEndReason; readonly detail?: string | undefined } | undefined): boolean {
+  return end?.reason === 'timeout' && end.detail === CAPTURE_ENDED;
+}
+
 /** The detail of the 'rst' end of a connection refused: the server answered the client's SYN with a reset. */
 export const REFUSED = 'refused: the server answered the SYN with a reset';
 

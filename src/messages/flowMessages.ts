@@ -8,7 +8,7 @@
  * list's one-line preview.
  */
 import { countOf } from '../core/count.js';
-import { CAPTURE_ENDED, otherDirection, type DataEvent, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
+import { endedWithCapture, otherDirection, type DataEvent, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { DETECT_BYTES, detectProtocol, type Detection, type Protocol } from './detect.js';
 import { HttpConversation } from './http.js';
 import { channelCommand, type DataChannel, type DataChannels } from './ftpData.js';
@@ -117,7 +117,7 @@ export class FlowMessages {
       case 'flow-end':
         if (this.protocol === 'undecided') this.decide(true);
         // A flow still open when the capture stopped (or evicted) was not cut by its connection.
-        this.http?.finish(event.ts, event.reason === 'fin' || event.reason === 'rst' || event.reason === 'error', event.reason === 'timeout' && event.detail === CAPTURE_ENDED);
+        this.http?.finish(event.ts, event.reason === 'fin' || event.reason === 'rst' || event.reason === 'error', endedWithCapture(event));
         this.websocket?.end('c2s');
         this.websocket?.end('s2c');
         this.lines?.end('c2s');

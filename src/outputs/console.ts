@@ -22,7 +22,7 @@
  */
 import { gapWords } from '../render/gapWords.js';
 import { countOf, formatCount } from '../core/count.js';
-import { CAPTURE_ENDED, type Direction, type FlowEvent, type FlowKey } from '../core/types.js';
+import { CAPTURE_ENDED, endedWithCapture, type Direction, type FlowEvent, type FlowKey } from '../core/types.js';
 import { escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
 import { hexDumpLines } from '../render/hex.js';
@@ -89,7 +89,7 @@ export class ConsoleOutput implements FlowOutput {
         this.flows.delete(event.flowId);
         const detail = event.detail !== undefined ? ` (${escapeText(event.detail)})` : '';
         // A flow open when the capture ended did not time out: `open`, as the TUI and --log say.
-        const ended = event.reason === 'timeout' && event.detail === CAPTURE_ENDED ? `open (${CAPTURE_ENDED})` : `${event.reason}${detail}`;
+        const ended = endedWithCapture(event) ? `open (${CAPTURE_ENDED})` : `${event.reason}${detail}`;
         this.out(`${head} end: ${ended}\n`);
         return;
       }

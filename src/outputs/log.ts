@@ -46,7 +46,7 @@
  */
 import { countOf, formatCount } from '../core/count.js';
 import { gapWords } from '../render/gapWords.js';
-import { CAPTURE_ENDED, otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
+import { endedWithCapture, otherDirection, type Direction, type FlowEndReason, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { ByteText } from '../render/byteText.js';
 import { escapeLineInto, escapeText } from '../render/escape.js';
 import { formatEndpoint } from '../render/endpoint.js';
@@ -172,7 +172,7 @@ export class LogOutput implements FlowOutput {
         const detail = event.detail !== undefined ? `: ${escapeText(event.detail)}` : '';
         const ended = `${END_TEXT[event.reason] ?? `connection ended (${escapeText(String(event.reason))})`}${detail}`;
         // A flow open when the capture ended did not time out: it is what the TUI calls `open`.
-        this.line(id, event.ts, `=${event.reason === 'timeout' && event.detail === CAPTURE_ENDED ? 'still open when the capture ended' : ended}`);
+        this.line(id, event.ts, `=${endedWithCapture(event) ? 'still open when the capture ended' : ended}`);
         this.flows.delete(id);
         this.holding.delete(id);
         break;

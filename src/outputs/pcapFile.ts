@@ -5,7 +5,7 @@
  * Meant for proxied flows (which have no packets of their own); works for any event stream.
  */
 import { fileErrorReason, UserError } from '../core/errors.js';
-import { REFUSED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
+import { otherDirection, REFUSED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
 import { buildTcpFrame, type TcpFrameSpec } from '../capture/frames.js';
 import { PcapFileWriter, type PacketWriter } from '../capture/pcapWriter.js';
 import type { FlowOutput } from './types.js';
@@ -276,7 +276,7 @@ export class PcapOutput implements FlowOutput {
     }
     this.advance(flow, dir, offset + bytes.length);
     // The peer's ACK; from a peer that had closed, it may have been a reset instead.
-    const peer = dir === 'c2s' ? 's2c' : 'c2s';
+    const peer = otherDirection(dir);
     if (peer === 'c2s' ? flow.finC : flow.finS) flow.closedPeerAck = { dir: peer, ts };
     else this.segment(flow, ts, peer, ACK, undefined);
   }
@@ -286,7 +286,7 @@ export class PcapOutput implements FlowOutput {
     this.segment(flow, ts, dir, FIN | ACK, undefined);
     if (dir === 'c2s') flow.finC = true;
     else flow.finS = true;
-    const peer = dir === 'c2s' ? 's2c' : 'c2s';
+    const peer = otherDirection(dir);
     if (flow.finC && flow.finS) flow.closedPeerAck = { dir: peer, ts };
     else this.segment(flow, ts, peer, ACK, undefined);
   }

@@ -3,7 +3,7 @@
  * that unit's bytes (and, in text mode, at most `2 * LINE_CAP + 1` bytes before it to find where
  * its first line starts; see `streamLines.ts`). Every text it returns is escaped.
  */
-import { CAPTURE_ENDED, REFUSED, upstreamFailed, type Direction, type HandshakeSeen } from '../../core/types.js';
+import { endedWithCapture, REFUSED, upstreamFailed, type Direction, type HandshakeSeen } from '../../core/types.js';
 import { decodeEscaped } from '../../render/encoding.js';
 import { formatEndpoint } from '../../render/endpoint.js';
 import { escapeText } from '../../render/escape.js';
@@ -150,7 +150,7 @@ function tailLines(flow: ConversationFlow): LogicalLine[] {
   if (flow.closedC2s && flow.finTsC2s === undefined) lines.push(event('event', finText('c2s'), undefined));
   if (flow.closedS2c && flow.finTsS2c === undefined) lines.push(event('event', finText('s2c'), undefined));
   const end = flow.end;
-  if (end?.reason === 'timeout' && end.detail === CAPTURE_ENDED) {
+  if (end !== undefined && endedWithCapture(end)) {
     lines.push(event('event', 'still open when the capture ended', end.ts));
   } else if (end) {
     const detail = end.detail ? `: ${escapeText(end.detail)}` : '';

@@ -3,7 +3,7 @@
  * interfaces structurally), so the list model is tested with a fake and never imports the store.
  * The list only reads: records are the store's own objects, never copied or changed here.
  */
-import { CAPTURE_ENDED, REFUSED, upstreamFailed, UPSTREAM_FAILED, type Direction, type FlowEndReason, type FlowKey, type HandshakeSeen, type Micros } from '../../core/types.js';
+import { endedWithCapture, REFUSED, upstreamFailed, UPSTREAM_FAILED, type Direction, type FlowEndReason, type FlowKey, type HandshakeSeen, type Micros } from '../../core/types.js';
 
 /** The fields of a flow record the list shows, sorts and filters on. */
 export interface ListedFlow {
@@ -75,7 +75,7 @@ export type FlowState = 'open' | 'half-open' | 'half-closed' | 'closed' | 'reset
  */
 export function flowState(flow: ListedFlow): FlowState {
   const end = flow.end;
-  if (end !== undefined && !endedWithCapture(flow)) {
+  if (end !== undefined && !endedWithCapture(flow.end)) {
     if (end.reason === 'rst') return end.detail === REFUSED ? 'refused' : upstreamFailed(end) ? 'failed' : 'reset';
     if (end.reason === 'timeout' || end.reason === 'evicted') return 'timeout';
     return 'closed';
@@ -96,6 +96,3 @@ export function flowDuration(flow: ListedFlow, now: Micros): Micros {
   return Math.max(0, until - flow.startTs);
 }
 
-function endedWithCapture(flow: ListedFlow): boolean {
-  return flow.end?.reason === 'timeout' && flow.end.detail === CAPTURE_ENDED;
-}
