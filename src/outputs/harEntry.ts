@@ -171,7 +171,6 @@ function incompleteComment(why: string, came: number): string {
 }
 
 function harRequest(request: HttpRequest, stray: StrayBytes | undefined, server: Endpoint, body: DecodedBody | undefined, field: HarFlowspyField, notes: string[]): HarEntry['request'] {
-  const came = bodyBytesCame(request, stray);
   const out: HarEntry['request'] = {
     method: request.method,
     url: requestUrl(request.method, request.target, request.headers, server),
@@ -180,11 +179,12 @@ function harRequest(request: HttpRequest, stray: StrayBytes | undefined, server:
     headers: harHeaders(request),
     queryString: queryString(request.target),
     headersSize: request.headLength,
-    bodySize: came,
+    bodySize: bodyBytesCame(request, stray),
   };
-  if (request.incomplete) {
+  // A cut request with a body says so in its postData (bodyContent); without one, in the notes.
+  if (request.incomplete && request.body.length === 0) {
     field.truncated = true;
-    if (request.body.length === 0) notes.push(`request: ${cutComment(request, stray)}`);
+    notes.push(`request: ${cutComment(request, stray)}`);
   }
   if (request.body.length > 0) {
     const mimeType = mimeTypeOf(request);

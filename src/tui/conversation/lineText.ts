@@ -108,7 +108,7 @@ export function wrapRanges(text: string, columns: number, breaks: WrapBreaks = '
       used = 0;
     }
     used += w;
-    if (cp === SPACE && breaks !== 'cut' && (breaks === 'words' || !isDigit(text.charCodeAt(i - 1)))) {
+    if (breaksAfter(text, i, breaks)) {
       space = i;
       afterSpace = 0;
     } else afterSpace += w;
@@ -119,12 +119,17 @@ export function wrapRanges(text: string, columns: number, breaks: WrapBreaks = '
   return ranges;
 }
 
+/** True when `breaks` lets a piece end after `text[i]`: a space (in prose, not one after a digit); never with `cut`. */
+function breaksAfter(text: string, i: number, breaks: WrapBreaks): boolean {
+  return text.charCodeAt(i) === SPACE && breaks !== 'cut' && (breaks === 'words' || !isDigit(text.charCodeAt(i - 1)));
+}
+
 /** True when the word of `text` at `from` (up to a space `breaks` allows, or the end) takes more than `width` columns. */
 function wordWiderThan(text: string, from: number, width: number, breaks: WrapBreaks): boolean {
   let columns = 0;
   for (let i = from; i < text.length && columns <= width; ) {
     const cp = text.codePointAt(i)!;
-    if (cp === SPACE && (breaks === 'words' || !isDigit(text.charCodeAt(i - 1)))) break;
+    if (breaksAfter(text, i, breaks)) break;
     columns += codePointColumns(cp);
     i += cp > 0xffff ? 2 : 1;
   }
