@@ -31,6 +31,7 @@ const SLAB_BLOCKS = 1 << SLAB_SHIFT;
 /** Bytes of one slab of the arena. */
 const SLAB_BYTES = SLAB_BLOCKS * BLOCK_CELLS * Float64Array.BYTES_PER_ELEMENT;
 const EMPTY_CELLS = new Float64Array(0);
+const NO_GAPS: number[] = [];
 
 /**
  * Cells for the chunk indexes of every flow: fixed blocks of {@link BLOCK_CHUNKS} chunks carved
@@ -83,6 +84,10 @@ export class ChunkIndex {
   /** Stream offset just past the last byte or gap indexed, per direction. */
   extentC2s = 0;
   extentS2c = 0;
+  /** The gap chunks, in order (one shared empty array until the first). */
+  private gapChunks: number[] = NO_GAPS;
+  /** Direction of the last data chunk (-1: none yet): a data chunk of the other one starts a turn. */
+  lastDataDir = -1;
   /** Arena blocks holding chunks [8 k, 8 k + 8), in order. */
   readonly blocks: number[] = [];
   // The last chunk's cells, repeated here with where they are: deciding whether new bytes extend
@@ -108,6 +113,9 @@ export class ChunkIndex {
     const cell = this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE;
     this.count = i + 1;
     const code = dir * 4 + kind;
+    if (kind !== KIND_GAP) this.lastDataDir = dir;
+    else if (this.gapChunks === NO_GAPS) this.gapChunks = [i];
+    else this.gapChunks.push(i);
     cells[cell] = code;
     cells[cell + 1] = ts;
     cells[cell + 2] = offset;
@@ -160,6 +168,7 @@ export class ChunkIndex {
     this.arena.release(this.blocks);
     this.blocks.length = 0;
     this.count = 0;
+    this.gapChunks = NO_GAPS;
   }
 
   /**
@@ -183,22 +192,34 @@ export class ChunkIndex {
    * The last chunk of the run of data chunks of direction `dir` that continues chunk `from` (a data
    * chunk of `dir`): each begins where the one before ended, ends at or before stream offset `end`
    * and comes before chunk `before`. Returns `from` itself when the next chunk does not qualify.
+   * O(log count): a chunk of the other direction in between would have moved that direction's
+   * end, and a gap of this one is found in {@link gapChunks}.
    */
   lastOfRun(from: number, dir: number, end: number, before: number): number {
-    let i = from;
-    let next = this.cell(from, 2) + this.cell(from, 3);
-    const stop = Math.min(this.count, before);
-    while (i + 1 < stop) {
-      const block = this.blocks[(i + 1) >> BLOCK_SHIFT];
-      const cells = this.arena.slab(block);
-      const cell = this.arena.base(block) + ((i + 1) & (BLOCK_CHUNKS - 1)) * STRIDE;
-      const code = cells[cell];
-      const chunkEnd = cells[cell + 2] + cells[cell + 3];
-      if (code >> 2 !== dir || (code & 3) === KIND_GAP || cells[cell + 2] !== next || chunkEnd > end) break;
-      next = chunkEnd;
-      i++;
+    let high = Math.min(this.count, before, this.nextGapChunk(from)) - 1;
+    const other = 1 - dir;
+    const otherEnd = this.endAfter(from, other);
+    let low = from; // qualifies; the answer lies in [low, high]
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if (this.endAfter(mid, dir) <= end && this.endAfter(mid, other) === otherEnd) low = mid;
+      else high = mid - 1;
     }
-    return i;
+    return low;
+  }
+
+  /** The first gap chunk after chunk `from` (the chunk count when none). */
+  private nextGapChunk(from: number): number {
+    const gaps = this.gapChunks;
+    if (gaps.length === 0 || gaps[gaps.length - 1] <= from) return this.count;
+    let low = 0;
+    let high = gaps.length - 1;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (gaps[mid] > from) high = mid;
+      else low = mid + 1;
+    }
+    return gaps[low];
   }
 
   /** The end of direction `dir`'s stream once chunk `i` was indexed. */

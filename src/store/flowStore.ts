@@ -276,7 +276,10 @@ export class FlowStore {
       const kind = inFile ? KIND_FILE : KIND_LOG;
       const where = inFile ? fileOffset : this.payload.append(event.bytes);
       const offset = event.offset;
-      if (!entry.extendLast(d, kind, ts, offset, length, where)) this.addChunk(entry, d, kind, ts, offset, length, where);
+      if (!entry.extendLast(d, kind, ts, offset, length, where)) {
+        if (inFile && entry.lastDataDir !== d) this.source!.keepTurnStart(fileOffset, event.bytes);
+        this.addChunk(entry, d, kind, ts, offset, length, where);
+      }
     }
     if (entry.journalPos < this.journal.fence) this.journal.record(entry);
   }

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { copyBytes } from '../io/copyBytes.js';
 import { readFully } from '../io/files.js';
 import { SpillWriter } from './spillWriter.js';
+import { TurnPrefixes } from './turnPrefixes.js';
 
 /**
  * Written blocks kept for reuse, so that the blocks of a burst the disk lagged behind are filled
@@ -223,10 +224,12 @@ const SMALL_WINDOW_BYTES = 2 * 1024;
  * served from a window read in one call. The window starts at {@link SMALL_WINDOW_BYTES} and
  * doubles, up to {@link READ_AHEAD_BYTES}, each time a read goes on just past it (reading a flow
  * packet by packet would otherwise cost one system call per packet); a read elsewhere starts it
- * small again. Reads of half the big window or more go to the file directly.
+ * small again. Reads of half the big window or more go to the file directly. A read at the start
+ * of a turn kept by {@link keepTurnStart} costs no system call.
  */
 export class SourceFile {
   private fd: number;
+  private readonly turnPrefixes = new TurnPrefixes();
   private readonly window = new Uint8Array(READ_AHEAD_BYTES);
   private windowStart = 0;
   private windowLength = 0;
@@ -238,8 +241,17 @@ export class SourceFile {
     this.fd = openSync(path, 'r');
   }
 
+  /**
+   * Keeps in memory the first bytes of `payload`, the bytes at file position `position` where a
+   * side of a conversation starts a turn (a message head begins there), while a budget lasts.
+   */
+  keepTurnStart(position: number, payload: Uint8Array): void {
+    this.turnPrefixes.keep(position, payload);
+  }
+
   /** Copies `length` bytes at `position` of the file into `into[at...]`; throws at an I/O error or the file's end. */
   readInto(position: number, into: Uint8Array, at: number, length: number): void {
+    if (this.turnPrefixes.copy(position, into, at, length)) return;
     if (length >= READ_AHEAD_BYTES / 2) {
       readFully(this.fd, into, at, length, position);
       return;

@@ -136,11 +136,30 @@ describe('FlowStore', () => {
       expect(s.copiedBytes).toBe(0);
       expect(decode(chunkBytes(s, 0))).toBe('HELLO');
       expect(decode(chunkBytes(s, 1))).toBe('WORLD');
-      // Bytes in the file are indexed from length and fileOffset alone: `bytes` is never read.
-      const unread = { ...data(1, 's2c', 0, 'yyyy', 0, 9), get bytes(): Uint8Array { throw new Error('bytes read'); } };
+      // Bytes in the file are indexed from length and fileOffset alone: `bytes` is not read but where a turn starts.
+      const unread = { ...data(1, 'c2s', 10, 'yyyy', 0, 9), get bytes(): Uint8Array { throw new Error('bytes read'); } };
       s.apply(unread as FlowEvent);
-      expect(s.getFlow(1)?.bytesS2c).toBe(4);
+      expect(s.getFlow(1)?.bytesC2s).toBe(14);
       expect(decode(chunkBytes(s, 2))).toBe('yyyy');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the first bytes of each turn of a file-backed flow in memory: reading them costs no file read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowspy-test-'));
+    try {
+      const file = join(dir, 'src.bin');
+      writeFileSync(file, 'GET / HTTP/1.1\r\n\r\nHTTP/1.1 200 OK\r\n\r\nbodyGET /2');
+      const s = makeStore({ sourceFile: file });
+      s.apply(start(1));
+      s.apply(data(1, 'c2s', 0, 'GET / HTTP/1.1\r\n\r\n', 0, 0));
+      s.apply(data(1, 's2c', 0, 'HTTP/1.1 200 OK\r\n\r\n', 5000, 18));
+      s.apply(data(1, 's2c', 19, 'body', 10_000, 37));
+      s.apply(data(1, 'c2s', 18, 'GET /2', 15_000, 41));
+      // The file changes under the store: the turns' starts are read from memory, the rest from the file.
+      writeFileSync(file, 'x'.repeat(47));
+      expect([0, 1, 2, 3].map((i) => decode(chunkBytes(s, i)))).toEqual(['GET / HTTP/1.1\r\n\r\n', 'HTTP/1.1 200 OK\r\n\r\n', 'xxxx', 'GET /2']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -134,6 +134,40 @@ describe('FlowStore: reading by stream position', () => {
     }
   });
 
+  it('lastOfRun() ends a run of one direction\'s data chunks where a walk along them does: at a gap, the other direction, `before` or the limit', () => {
+    /** The run as a walk finds it, chunk after chunk. */
+    const walked = (all: { dir: Direction; kind: string; offset: number; length: number }[], from: number, end: number, before: number): number => {
+      let i = from;
+      while (i + 1 < Math.min(all.length, before)) {
+        const next = all[i + 1];
+        if (next.dir !== all[from].dir || next.kind === 'gap' || next.offset !== all[i].offset + all[i].length || next.offset + next.length > end) break;
+        i++;
+      }
+      return i;
+    };
+    for (let seed = 200; seed <= 240; seed++) {
+      const { store } = randomFlow(seed);
+      const random = mulberry32(seed * 31);
+      try {
+        const chunks = store.chunksOf(1)!;
+        const all = Array.from({ length: store.getFlow(1)!.chunkCount }, (_, i) => store.getChunk(1, i)!);
+        const wrong: string[] = [];
+        for (const chunk of all.filter((c) => c.kind === 'data')) {
+          for (let q = 0; q < 8; q++) {
+            const end = q === 0 ? Infinity : chunk.offset + chunk.length + randomInt(random, 0, 3000);
+            const before = q < 4 ? Infinity : chunk.index + randomInt(random, 1, 12);
+            const got = chunks.lastOfRun(chunk.index, chunk.dir === 'c2s' ? 0 : 1, end, before);
+            const want = walked(all, chunk.index, end, before);
+            if (got !== want) wrong.push(`seed ${seed} chunk ${chunk.index} end ${end} before ${before}: ${got}, walk ${want}`);
+          }
+        }
+        expect(wrong).toEqual([]);
+      } finally {
+        store.dispose();
+      }
+    }
+  });
+
   it('readInto() fills the given range of a buffer and returns the count; a gap stops it', () => {
     const store = new FlowStore();
     try {
