@@ -34,6 +34,15 @@ const EMPTY_CELLS = new Float64Array(0);
 const NO_GAPS: number[] = [];
 
 /**
+ * `value` (a whole number) as a small integer when it is one: a number read from a Float64Array
+ * is a heap number, and so is every sum made from it, each one an allocation, and an object
+ * field that takes one keeps every later value in a heap number of its own.
+ */
+function small(value: number): number {
+  return value === (value | 0) ? value | 0 : value;
+}
+
+/**
  * Cells for the chunk indexes of every flow: fixed blocks of {@link BLOCK_CHUNKS} chunks carved
  * from large Float64Array slabs. An index grows by one block at a time, never by copying, and the
  * blocks of an evicted flow are reused.
@@ -243,15 +252,15 @@ export class ChunkIndex {
   }
 
   offset(i: number): number {
-    return this.cell(i, 2);
+    return small(this.cell(i, 2));
   }
 
   length(i: number): number {
-    return this.cell(i, 3);
+    return small(this.cell(i, 3));
   }
 
   where(i: number): number {
-    return this.cell(i, 4);
+    return small(this.cell(i, 4));
   }
 
   private cell(i: number, field: number): number {

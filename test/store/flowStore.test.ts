@@ -165,6 +165,16 @@ describe('FlowStore', () => {
     }
   });
 
+  it('keeps stream offsets past 2 and 4 GiB exact', () => {
+    const s = makeStore();
+    s.apply(start(1));
+    for (const offset of [2 ** 31 - 2, 2 ** 31 + 7, 2 ** 32 + 5]) s.apply({ type: 'gap', flowId: 1, dir: 'c2s', offset: offset - 1000, length: 1000, ts: offset });
+    s.apply(data(1, 'c2s', 2 ** 32 + 5, 'tail', 2 ** 40));
+    expect(s.getChunk(1, 3)).toEqual({ index: 3, dir: 'c2s', kind: 'data', ts: 2 ** 40, offset: 2 ** 32 + 5, length: 4 });
+    expect(decode(s.read(1, 'c2s', 2 ** 32 + 6, 10))).toBe('ail');
+    expect(s.chunkAt(1, 'c2s', 2 ** 31 + 6)).toBe(1);
+  });
+
   it('evicts the oldest closed flows at the flow cap', () => {
     const s = makeStore({ maxFlows: 3 });
     s.apply(start(1));
