@@ -15,6 +15,10 @@ export const MAX_EXCHANGES = 10_000;
 /** Requests waiting for a response, at most: a client this far ahead is not waiting for answers. */
 export const MAX_PENDING = 1_000;
 
+/** What an exchange starts with (most keep them): arrays shared by all, replaced when something is added. */
+const NO_INTERIM: readonly HttpResponse[] = Object.freeze([]);
+const NO_FLAGS: readonly ExchangeFlag[] = Object.freeze([]);
+
 /**
  * Feed it a flow's bytes as they arrive, per direction, with gaps and ends; read `exchanges`.
  * `requestDir` is the direction carrying requests (c2s, unless the flow's direction was guessed
@@ -181,7 +185,7 @@ export class HttpConversation implements HttpStreamHooks {
   private onRequest(message: HttpMessage, headText: string): BodyPlan {
     const request = message as HttpRequest;
     this.requestCount++;
-    const exchange = this.keep({ index: this.exchangeCount, request, response: undefined, interim: [], flags: [] });
+    const exchange = this.keep({ index: this.exchangeCount, request, response: undefined, interim: NO_INTERIM, flags: NO_FLAGS });
     if (this.serverClosing) this.flag(exchange, 'after-close');
     this.wait(exchange);
     this.current[request.dir] = exchange;
@@ -196,8 +200,8 @@ export class HttpConversation implements HttpStreamHooks {
     const waiting = this.pendingHead < this.pending.length ? this.pending[this.pendingHead] : undefined;
     if (response.status >= 100 && response.status < 200 && response.status !== 101) {
       let exchange = waiting;
-      if (exchange) exchange.interim.push(response);
-      else exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
+      if (exchange) exchange.interim = [...exchange.interim, response];
+      else exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: NO_INTERIM, flags: ['no-request'] });
       this.current[response.dir] = exchange;
       return { kind: 'none' };
     }
@@ -206,10 +210,9 @@ export class HttpConversation implements HttpStreamHooks {
       this.advance();
       exchange.response = response;
       this.changes++;
-      const afterClose = exchange.flags.indexOf('after-close');
-      if (afterClose >= 0) exchange.flags.splice(afterClose, 1);
+      if (exchange.flags.includes('after-close')) exchange.flags = exchange.flags.filter((flag) => flag !== 'after-close');
     } else {
-      exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: [], flags: ['no-request'] });
+      exchange = this.keep({ index: this.exchangeCount, request: undefined, response, interim: NO_INTERIM, flags: ['no-request'] });
     }
     this.current[response.dir] = exchange;
     const framing = framingOfHead(headText);
@@ -226,7 +229,7 @@ export class HttpConversation implements HttpStreamHooks {
 
   /** A request fell in a gap: an exchange without it takes its place, so the responses after it pair right. */
   private requestLost(): void {
-    this.lost = this.keep({ index: this.exchangeCount, request: undefined, response: undefined, interim: [], flags: ['lost'] });
+    this.lost = this.keep({ index: this.exchangeCount, request: undefined, response: undefined, interim: NO_INTERIM, flags: ['lost'] });
     this.wait(this.lost);
   }
 
@@ -256,7 +259,7 @@ export class HttpConversation implements HttpStreamHooks {
 
   /** Adds `flag` to `exchange`'s flags. */
   private flag(exchange: HttpExchange, flag: ExchangeFlag): void {
-    exchange.flags.push(flag);
+    exchange.flags = [...exchange.flags, flag];
     this.changes++;
   }
 
@@ -307,12 +310,16 @@ type DirectionParser = Pick<HttpStreamParser, 'feed' | 'skip' | 'skippable' | 'g
 class EndedParser implements DirectionParser {
   readonly rawFrom: number | undefined;
   readonly startLineCut: boolean;
-  readonly skippable = Infinity;
   readonly arriving = undefined;
 
   constructor(parser: DirectionParser) {
     this.rawFrom = parser.rawFrom;
     this.startLineCut = parser.startLineCut;
+  }
+
+  /** Every byte: nothing is parsed any more (a getter, not a field: a field would box Infinity in every parser). */
+  get skippable(): number {
+    return Infinity;
   }
 
   feed(): void {}

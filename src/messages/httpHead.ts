@@ -108,13 +108,25 @@ function versionPrefixValid(line: Uint8Array, from: number, length: number, requ
 /** The request line of `line` (no LF; a trailing CR is ignored), or undefined when it is not one. */
 export function parseRequestLine(line: string): RequestLine | undefined {
   const m = /^([A-Z0-9_-]{1,24}) ([^ \r\n\0]+) HTTP\/(1\.\d)\r?$/.exec(line);
-  return m ? { method: m[1], target: m[2], version: m[3] } : undefined;
+  return m ? { method: shared(m[1]), target: m[2], version: shared(m[3]) } : undefined;
 }
 
 /** The status line of `line` (no LF; a trailing CR is ignored), or undefined when it is not one. */
 export function parseStatusLine(line: string): StatusLine | undefined {
   const m = /^HTTP\/(1\.\d) (\d{3})(?:[ \t]([^\r]*))?\r?$/.exec(line);
-  return m ? { version: m[1], status: Number(m[2]), reason: m[3] ?? '' } : undefined;
+  return m ? { version: shared(m[1]), status: Number(m[2]), reason: m[3] === undefined ? '' : shared(m[3]) } : undefined;
+}
+
+/** `text`, as one string shared by every message when it is a common version, method or reason (a message keeps it). */
+function shared(text: string): string {
+  switch (text) {
+    case '1.1': return '1.1';
+    case '1.0': return '1.0';
+    case 'GET': return 'GET';
+    case 'POST': return 'POST';
+    case 'OK': return 'OK';
+    default: return text;
+  }
 }
 
 /**

@@ -6,12 +6,15 @@
  * direction into raw bytes, with a note saying where and why.
  */
 import type { Direction, Micros } from '../core/types.js';
-import type { BodyPlan, RequestLine, StatusLine } from './httpHead.js';
+import type { BodyPlan, HttpHeader, RequestLine, StatusLine } from './httpHead.js';
 import { ChunkedReader, ChunkStep } from './httpChunked.js';
 import { HeadReader, HeadStep, MAX_HEAD_BYTES } from './httpHeadReader.js';
 import { messageEnd, RequestMessage, ResponseMessage } from './httpMessage.js';
 import type { ArrivingHead, HttpBody, HttpMessage, StrayBytes, StreamNote } from './types.js';
 import { formatCount } from '../core/count.js';
+
+/** The trailers of a body that has none (most): one array shared by them all. */
+const NO_TRAILERS: readonly HttpHeader[] = Object.freeze([]);
 
 export { MAX_HEAD_BYTES } from './httpHeadReader.js';
 
@@ -368,7 +371,7 @@ export class HttpStreamParser {
     const head = this.head;
     const text = head.text();
     const headLength = head.length;
-    const body: HttpBody = { framing: 'none', offset: head.offset + headLength, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: [] };
+    const body: HttpBody = { framing: 'none', offset: head.offset + headLength, length: 0, dataLength: 0, gapBytes: 0, chunks: 0, trailers: NO_TRAILERS };
     let message: HttpMessage;
     if (this.requests) {
       const line = head.startLine as RequestLine | undefined;

@@ -45,7 +45,7 @@ export interface HttpBody {
   /** Number of chunks (chunked bodies; the last, empty chunk not counted). */
   chunks: number;
   /** Trailer fields of a chunked body. */
-  trailers: HttpHeader[];
+  trailers: readonly HttpHeader[];
 }
 
 /** What requests and responses share. */
@@ -133,8 +133,8 @@ export interface HttpExchange {
   /** The final response (not 1xx, except 101). */
   response: HttpResponse | undefined;
   /** Interim responses (100 Continue, 103 Early Hints...) before the final one. */
-  readonly interim: HttpResponse[];
-  readonly flags: ExchangeFlag[];
+  interim: readonly HttpResponse[];
+  flags: readonly ExchangeFlag[];
   /**
    * What arrived of its messages that no message holds (see {@link StrayBytes}): of a message
    * lost in a gap (`lost`: a response whose head was lost, its body received), or the rest of
