@@ -19,7 +19,10 @@ export const KIND_GAP = 2;
 /** Contiguous data of one direction arriving within this many microseconds joins the last chunk. */
 const MERGE_WINDOW_MICROS = 1000;
 
-/** Numbers per chunk: dir and kind packed, ts, offset, length, where, the other direction's end. */
+/**
+ * Numbers per chunk: a code (the gap chunks up to this one × 8 + dir × 4 + kind), ts, offset,
+ * length, where, the other direction's end.
+ */
 const STRIDE = 6;
 /** Chunks per block of the arena: 8 (a flow of a few chunks, most of a scan's or a proxy's, takes one 384-byte block). */
 const BLOCK_SHIFT = 3;
@@ -31,7 +34,6 @@ const SLAB_BLOCKS = 1 << SLAB_SHIFT;
 /** Bytes of one slab of the arena. */
 const SLAB_BYTES = SLAB_BLOCKS * BLOCK_CELLS * Float64Array.BYTES_PER_ELEMENT;
 const EMPTY_CELLS = new Float64Array(0);
-const NO_GAPS: number[] = [];
 
 /**
  * `value` (a whole number) as a small integer when it is one: a number read from a Float64Array
@@ -93,10 +95,6 @@ export class ChunkIndex {
   /** Stream offset just past the last byte or gap indexed, per direction. */
   extentC2s = 0;
   extentS2c = 0;
-  /** The gap chunks, in order (one shared empty array until the first). */
-  private gapChunks: number[] = NO_GAPS;
-  /** Direction of the last data chunk (-1: none yet): a data chunk of the other one starts a turn. */
-  lastDataDir = -1;
   /** Arena blocks holding chunks [8 k, 8 k + 8), in order. */
   readonly blocks: number[] = [];
   // The last chunk's cells, repeated here with where they are: deciding whether new bytes extend
@@ -122,10 +120,8 @@ export class ChunkIndex {
     const cell = this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE;
     this.count = i + 1;
     const code = dir * 4 + kind;
-    if (kind !== KIND_GAP) this.lastDataDir = dir;
-    else if (this.gapChunks === NO_GAPS) this.gapChunks = [i];
-    else this.gapChunks.push(i);
-    cells[cell] = code;
+    const gaps = (i === 0 ? 0 : this.lastSlab[this.lastCell] >> 3) + (kind === KIND_GAP ? 1 : 0);
+    cells[cell] = gaps * 8 + code;
     cells[cell + 1] = ts;
     cells[cell + 2] = offset;
     cells[cell + 3] = length;
@@ -177,7 +173,6 @@ export class ChunkIndex {
     this.arena.release(this.blocks);
     this.blocks.length = 0;
     this.count = 0;
-    this.gapChunks = NO_GAPS;
   }
 
   /**
@@ -202,33 +197,25 @@ export class ChunkIndex {
    * chunk of `dir`): each begins where the one before ended, ends at or before stream offset `end`
    * and comes before chunk `before`. Returns `from` itself when the next chunk does not qualify.
    * O(log count): a chunk of the other direction in between would have moved that direction's
-   * end, and a gap of this one is found in {@link gapChunks}.
+   * end, a gap would have moved the count of gaps.
    */
   lastOfRun(from: number, dir: number, end: number, before: number): number {
-    let high = Math.min(this.count, before, this.nextGapChunk(from)) - 1;
+    let high = Math.min(this.count, before) - 1;
     const other = 1 - dir;
     const otherEnd = this.endAfter(from, other);
+    const gaps = this.cell(from, 0) >> 3;
     let low = from; // qualifies; the answer lies in [low, high]
     while (low < high) {
       const mid = (low + high + 1) >>> 1;
-      if (this.endAfter(mid, dir) <= end && this.endAfter(mid, other) === otherEnd) low = mid;
+      if (this.endAfter(mid, dir) <= end && this.endAfter(mid, other) === otherEnd && this.cell(mid, 0) >> 3 === gaps) low = mid;
       else high = mid - 1;
     }
     return low;
   }
 
-  /** The first gap chunk after chunk `from` (the chunk count when none). */
-  private nextGapChunk(from: number): number {
-    const gaps = this.gapChunks;
-    if (gaps.length === 0 || gaps[gaps.length - 1] <= from) return this.count;
-    let low = 0;
-    let high = gaps.length - 1;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (gaps[mid] > from) high = mid;
-      else low = mid + 1;
-    }
-    return gaps[low];
+  /** The direction of the last chunk (-1: no chunk yet). */
+  lastDir(): number {
+    return this.count === 0 ? -1 : (this.lastSlab[this.lastCell] >> 2) & 1;
   }
 
   /** The end of direction `dir`'s stream once chunk `i` was indexed. */
@@ -236,11 +223,11 @@ export class ChunkIndex {
     const block = this.blocks[i >> BLOCK_SHIFT];
     const cells = this.arena.slab(block);
     const cell = this.arena.base(block) + (i & (BLOCK_CHUNKS - 1)) * STRIDE;
-    return cells[cell] >> 2 === dir ? cells[cell + 2] + cells[cell + 3] : cells[cell + 5];
+    return ((cells[cell] >> 2) & 1) === dir ? cells[cell + 2] + cells[cell + 3] : cells[cell + 5];
   }
 
   dir(i: number): number {
-    return this.cell(i, 0) >> 2;
+    return (this.cell(i, 0) >> 2) & 1;
   }
 
   kind(i: number): number {

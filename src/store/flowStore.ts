@@ -277,7 +277,8 @@ export class FlowStore {
       const where = inFile ? fileOffset : this.payload.append(event.bytes);
       const offset = event.offset;
       if (!entry.extendLast(d, kind, ts, offset, length, where)) {
-        if (inFile && entry.lastDataDir !== d) this.source!.keepTurnStart(fileOffset, event.bytes);
+        // A side starts sending after the other (or first): message heads begin there.
+        if (inFile && entry.lastDir() !== d) this.source!.keepTurnStart(fileOffset, event.bytes);
         this.addChunk(entry, d, kind, ts, offset, length, where);
       }
     }
