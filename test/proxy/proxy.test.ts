@@ -208,7 +208,8 @@ describe('RecordingProxy relay', () => {
       const result = await outcome(client);
       expect(['ECONNRESET', 'end', 'close']).toContain(result);
       expect(result).toBe('ECONNRESET'); // a reset, not a polite FIN
-      expect(Date.now() - started).toBeLessThan(1000);
+      // At once: well before the 10 s connect timeout (a bound loose enough for a loaded machine).
+      expect(Date.now() - started).toBeLessThan(5000);
     }
     await recorder.waitForEnded(3);
     for (const flow of recorder.flows.values()) {
