@@ -65,6 +65,8 @@ export class FlowMessages {
   private firstDir: Direction | undefined = undefined;
   private firstOffset = 0;
   private firstBytes = NO_BYTES;
+  /** Whether `firstBytes` end like a prompt (`login: `), told for the `firstBytes` it names (read again only when they grow). */
+  private prompt: { of: Uint8Array; prompts: boolean } = { of: NO_BYTES, prompts: false };
   private heldBytes = 0;
   private ended = false;
   private key: FlowKey | undefined = undefined;
@@ -256,7 +258,7 @@ export class FlowMessages {
     }
     if (item.dir !== this.firstDir) {
       // The other side answered text with no line end: a prompt (`login: `), told now, or its lines run together.
-      const answered = item.kind === 'data' && detectProtocol(this.firstBytes, this.firstDir!, true)?.prompts === true;
+      const answered = item.kind === 'data' && this.endsLikePrompt();
       if (answered || this.heldBytes > MAX_HELD_BYTES) this.decide(true);
       return;
     }
@@ -266,6 +268,12 @@ export class FlowMessages {
     joined.set(item.bytes.subarray(0, joined.length - this.firstBytes.length), this.firstBytes.length);
     this.firstBytes = joined;
     this.decide(joined.length >= DETECT_BYTES || this.heldBytes > MAX_HELD_BYTES);
+  }
+
+  /** Whether the first direction's bytes so far, taken as all there is, open a prompt: detected once per `firstBytes`. */
+  private endsLikePrompt(): boolean {
+    if (this.prompt.of !== this.firstBytes) this.prompt = { of: this.firstBytes, prompts: detectProtocol(this.firstBytes, this.firstDir!, true)?.prompts === true };
+    return this.prompt.prompts;
   }
 
   /** The flow's first data, nothing held: decided at once when its bytes tell (the usual case), else held. */
