@@ -137,7 +137,13 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     return `! ${name} ${failed} → ${replyStatus(shown(failure.reply), failed, known, () => replyStart(failure.reply))}${more}`;
   }
   if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
-  const command = cut(items[at], items[at].text.slice(0, 60));
+  // An item still under way (a prompt waiting for its answer, a Redis value arriving) reads as far as it came.
+  const arrived = (item: LineItem): LineItem => {
+    const sofar = item.complete ? undefined : conversation.textSoFar(item);
+    return sofar ? { ...item, text: sofar.text, notUtf8: sofar.notUtf8 || undefined } : item;
+  };
+  const commandItem = arrived(items[at]);
+  const command = cut(commandItem, commandItem.text.slice(0, 60));
   const tag = /^\S+ /.exec(command)?.[0];
   let reply: LineItem | undefined;
   // After a continuation (`+ `, `334`) the client's lines answer it: the command goes on.
@@ -160,8 +166,6 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     }
   }
   reply ??= replyFollows(conversation, at) ? items[at + 1] : conversation.firstReply;
-  // A reply still under way (a prompt waiting for its answer) reads as far as it came.
-  const sofar = reply?.text === '' ? conversation.textSoFar(reply) : undefined;
-  if (sofar) reply = { ...reply!, text: sofar.text, notUtf8: sofar.notUtf8 || undefined };
+  if (reply) reply = arrived(reply);
   return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command, known, () => replyStart(reply!))}` : `${name} ${command}`) + more;
 }

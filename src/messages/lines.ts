@@ -222,11 +222,14 @@ export class LineConversation {
   /**
    * The text so far of `item` when it is a kept line still under way (its last line end not
    * come yet, as a prompt waits: `Password:`), decoded as its text will be; else undefined (its
-   * `text` is there once it ends). Not for a Redis value read over several lines.
+   * `text` is there once it ends). A Redis value read over several lines: its text so far, the
+   * bytes of a string under way included (`GET "hel"…`).
    */
   textSoFar(item: LineItem): { text: string; notUtf8: boolean } | undefined {
     const side = this.sides[item.dir];
-    if (item.kind !== 'line' || side.current !== item || !side.kept || side.resp !== undefined) return undefined;
+    if (item.kind !== 'line' || !side.kept) return undefined;
+    if (side.resp !== undefined) return side.resp.item === item ? { text: side.resp.textSoFar(), notUtf8: false } : undefined;
+    if (side.current !== item) return undefined;
     return side.text.peek();
   }
 

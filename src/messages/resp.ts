@@ -120,17 +120,23 @@ export class RespValue {
       this.finish('', '', this.bulkLength);
       return take;
     }
-    const held = Buffer.from(this.bulkHead.buffer, 0, this.bulkHeld);
+    const { shown, text } = this.bulkText();
     this.bulkHead = NO_BYTES;
     this.bulkHeld = 0;
+    this.finish(shown, text, this.bulkLength);
+    return take;
+  }
+
+  /** The bulk string's bytes held so far: as shown (`…` after when more of it came or will come), and as sent (one character each). */
+  private bulkText(): { shown: string; text: string } {
+    const held = Buffer.from(this.bulkHead.buffer, 0, this.bulkHeld);
     const utf8 = isUtf8(held);
     let text = held.toString(utf8 ? 'utf8' : 'latin1');
     // A verbatim string's format (`txt:`) is not its text.
     if (this.bulkType === '=') text = text.slice(text.indexOf(':') + 1);
     const more = this.bulkLength > held.length ? '…' : '';
-    if (this.bulkType === '!') this.finish(`-${escaped(text, !utf8)}${more}`, text, this.bulkLength);
-    else this.finish(this.command && this.open.length === 1 ? word(text, !utf8, more) : quoted(text, !utf8, more), text, this.bulkLength);
-    return take;
+    if (this.bulkType === '!') return { shown: `-${escaped(text, !utf8)}${more}`, text };
+    return { shown: this.command && this.open.length === 1 ? word(text, !utf8, more) : quoted(text, !utf8, more), text };
   }
 
   /** `n` bytes of the bulk string under way were lost (a capture gap, less than {@link bulkLeft}): counted, not read; its text ends `…` where they began. */
@@ -144,6 +150,29 @@ export class RespValue {
     if (this.whole !== undefined) return this.whole;
     const top = this.open[0];
     return top === undefined || top.count === 0 ? this.first : top.text;
+  }
+
+  /**
+   * The value's text as far as it came: {@link text}, and the part of an element under way (a bulk
+   * string's bytes so far, `…` after them; a command's password as `(password: …)`), in the
+   * arrays it opens: `1) "a" 2) "hel"…`. Built anew at each call.
+   */
+  textSoFar(): string {
+    if (this.whole !== undefined || !this.readStrings) return this.text();
+    let sofar = '';
+    if (this.bulkLeftBytes > 0 && this.bulkHeld > 0) {
+      const { shown, text } = this.bulkText();
+      const top = this.open[0];
+      const secret = this.command && this.open.length === 1 ? secretOf(this.said, text, top.count + top.left) : false;
+      sofar = secret === false ? shown : `${secret}(password: …)`;
+    }
+    for (let depth = this.open.length - 1; depth >= 0; depth--) {
+      const array = this.open[depth];
+      const numbered = depth === 0 && !this.command ? `${array.count + 1}) ${sofar}` : sofar;
+      const element = sofar === '' ? '' : `${array.count === 0 ? '' : depth > 0 ? ', ' : ' '}${numbered}`;
+      sofar = depth > 0 ? `[${array.text}${element}` : array.text + element;
+    }
+    return sofar === '' ? this.first : cut(sofar);
   }
 
   /** An element's first line: an aggregate opens, a simple value is whole at once. */

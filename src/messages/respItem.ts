@@ -46,6 +46,11 @@ export class RespItem {
     return from + take;
   }
 
+  /** The value's text as far as it came, the bytes of a string under way included (see `RespValue.textSoFar`). */
+  textSoFar(): string {
+    return this.value.textSoFar();
+  }
+
   /** `lost` bytes at the next offset were never seen: counted into the bulk string under way when they lie inside it (true), else false. */
   gap(lost: number, ts: Micros): boolean {
     if (this.value.bulkLeft <= lost) return false;

@@ -439,6 +439,35 @@ describe('line protocols', () => {
     expect(hello.items[1].text).toBe('1) "server" 2) "redis"');
   });
 
+  it('shows a RESP value arriving in pieces as far as it came, a password by its size alone', () => {
+    const lines = new LineConversation('c2s');
+    const offsets = { c2s: 0, s2c: 0 };
+    const seen: string[] = [];
+    const feed = (dir: Direction, text: string): void => {
+      lines.feed(dir, offsets[dir], Buffer.from(text, 'latin1'), 1);
+      offsets[dir] += text.length;
+      const last = lines.items[lines.items.length - 1];
+      seen.push(`${lines.textSoFar(last)?.text ?? last.text} | ${lineSummary(lines)}`);
+    };
+    for (const piece of ['*3\r\n$3\r\nSET\r\n$3\r\nke', 'y\r\n$5\r\nhel', 'lo\r\n']) feed('c2s', piece);
+    for (const piece of ['$11\r\nhel', 'lo wo', 'rld\r\n']) feed('s2c', piece);
+    for (const piece of ['*2\r\n$4\r\nAUTH\r\n$6\r\nsec', 'ret\r\n']) feed('c2s', piece);
+    for (const piece of ['*2\r\n*2\r\n$2\r\nb', 'b\r\n$1\r\nc\r\n$3\r\nd', 'ef\r\n']) feed('s2c', piece);
+    expect(seen).toEqual([
+      'SET ke… | Redis SET ke…',
+      'SET key hel… | Redis SET key hel…',
+      'SET key hello | Redis SET key hello',
+      '"hel"… | Redis SET key hello → "hel"…',
+      '"hello wo"… | Redis SET key hello → "hello wo"…',
+      '"hello world" | Redis SET key hello → "hello world"',
+      'AUTH (password: …) | Redis SET key hello → "hello world" (2 cmds)',
+      'AUTH (password: 6 bytes) | Redis SET key hello → "hello world" (2 cmds)',
+      '1) ["b"… | Redis SET key hello → "hello world" (2 cmds)',
+      '1) ["bb", "c"] 2) "d"… | Redis SET key hello → "hello world" (2 cmds)',
+      '1) ["bb", "c"] 2) "def" | Redis SET key hello → "hello world" (2 cmds)',
+    ]);
+  });
+
   it('ends a RESP bulk string whose line end is not CRLF there: the bytes after its count are shown, not dropped', () => {
     for (const cuts of [(): number[] => [], (length: number): number[] => Array.from({ length: length - 1 }, (_, i) => i + 1)]) {
       const lines = play([['c2s', '*3\r\n$3\r\nSET\r\n$2\r\nk1\r\n$2\r\nv1HIDDEN\x1b]0;X\x07\r\n' + resp('PING')]], cuts);
