@@ -95,14 +95,20 @@ export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, l
   ctx.sink(notCaptured ? { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts, notCaptured } : { type: 'gap', flowId: flow.id, dir: d.dir, offset, length, ts });
 }
 
-/** R5: delivers the buffered pieces of d that now continue the stream, then checks d's FIN (R11: half-close). */
-export function drain(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts: Micros): void {
+/**
+ * R5: delivers the buffered pieces of d that now continue the stream, then checks d's FIN (R11:
+ * half-close). A piece is stamped when it became contiguous: its own arrival, or `since` (the
+ * arrival of the bytes that filled the hole before it) or a piece before it, whichever is latest.
+ */
+export function drain(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts: Micros, since: Micros = -Infinity): void {
   if (d.tentativeUntil >= 0) return;
   const buffer = d.buffer;
+  let at = since;
   while (!buffer.isEmpty && buffer.firstOffset() === d.nextOffset) {
     const piece = buffer.shift()!;
-    if (piece.bytes === null) emitGap(ctx, flow, d, piece.end - piece.offset, piece.ts, true);
-    else emitData(ctx, flow, d, piece.bytes, 0, piece.bytes.length, piece.ts, piece.fileOffset);
+    at = Math.max(at, piece.ts);
+    if (piece.bytes === null) emitGap(ctx, flow, d, piece.end - piece.offset, at, true);
+    else emitData(ctx, flow, d, piece.bytes, 0, piece.bytes.length, at, piece.fileOffset);
   }
   if (buffer.isEmpty) d.releaseEmptyBuffer();
   if (d.finOffset >= 0 && !d.halfClosed && d.nextOffset >= d.finOffset) {

@@ -60,7 +60,8 @@ export function acceptData(
     if (end > missingStart) counters.truncatedBytes += end - missingStart;
     placePiece(ctx, flow, d, Math.max(capturedEnd, start), end, null, start, -1, ts);
   }
-  drain(ctx, flow, d, ts);
+  // What the segment's bytes made contiguous became so at its arrival.
+  drain(ctx, flow, d, ts, ts);
   if (!d.buffer.isEmpty) ctx.bufferedFlows.add(flow);
 }
 

@@ -405,9 +405,10 @@ describe('out of order, duplicates, overlaps', () => {
     expect(r.stats.bufferedBytes).toBeGreaterThanOrEqual(5);
     second.payload.fill(0x21); // the decoder reuses its buffers: the buffered copy must not change
     r.feed(first, 3);
+    // R5: 'world' is stamped when the hole before it filled (3), not at its arrival (2): times never run backwards.
     expect(data).toEqual([
       [0, 'hello ', 100, 3],
-      [6, 'world', 200, 2],
+      [6, 'world', 200, 3],
     ]);
     expect(r.stats.bufferedBytes).toBe(0);
   });
@@ -1471,5 +1472,18 @@ describe('gap timestamps', () => {
     h.feed(c.c('c'.repeat(40), { at: 60 }), 9_000);
     const stamps = h.events.filter((e) => e.type === 'data' || e.type === 'gap').map((e) => `${e.type}@${e.ts}`);
     expect(stamps).toEqual(['data@2000', 'gap@3000', 'data@3000', 'data@9000']);
+  });
+
+  it('bytes delivered after a gap are stamped no earlier than the bytes before them (R5)', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake(), 1_000);
+    h.feed(c.c('a'.repeat(10)), 2_000);
+    // 10 bytes lost; the last piece arrives before the one before it, both wait until the end.
+    h.feed(c.c('c'.repeat(40), { at: 60 }), 3_000);
+    h.feed(c.c('b'.repeat(40), { at: 20 }), 4_000);
+    h.r.finish(9_000);
+    const stamps = h.events.filter((e) => e.type === 'data' || e.type === 'gap').map((e) => `${e.type}@${e.ts}`);
+    expect(stamps).toEqual(['data@2000', 'gap@4000', 'data@4000', 'data@4000']);
   });
 });

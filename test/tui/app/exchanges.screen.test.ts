@@ -24,7 +24,7 @@ describe('exchange list on the screen', () => {
     screen.press('v');
     await screen.waitFor((s) => lines(s)[0].startsWith('flow#       request (exchanges)'));
     expect(listRows(screen)).toEqual([
-      '  1#1   GET shop.example/                                      200     936  25ms',
+      '  1#1   GET shop.example/                                      200     936  26ms',
       '  1#2   GET shop.example/style.css                             200     227  20ms',
       '  3#1   GET shop.example/api/status                            200      49  18ms',
       '  3#2 ! GET shop.example/api/status?again=1                    after-close',
@@ -37,7 +37,7 @@ describe('exchange list on the screen', () => {
 
     screen.press('o');
     await screen.waitFor((s) => statusRow(s).includes('sorted by duration'));
-    expect(listRows(screen)[0]).toMatch(/^ {2}1#1 .* 25ms$/);
+    expect(listRows(screen)[0]).toMatch(/^ {2}1#1 .* 26ms$/);
     screen.press('o', 'o', 'o', 'o');
     await screen.waitFor((s) => statusRow(s).includes('sorted by arrival'));
 
