@@ -23,22 +23,20 @@ const PARTIAL_LINE_MS = 200;
  * error is thrown. In proxy mode (no `-r`, no `-i`) the directory output keeps only a small share
  * of the free descriptors open, leaving the rest for the proxy's sockets; for a live capture it
  * may hold as much waiting for the disk as the store holds in RAM. `--har` reports the
- * exchanges it left out on stderr when it closes (unless `-q`).
+ * exchanges it left out, `-o` the big gaps its files hold as sparse holes, on stderr when they close (unless `-q`).
  */
 export function buildOutputs(config: CliConfig, out: TextSink): FlowOutput[] {
   const outputs: FlowOutput[] = [];
+  const report = config.quiet ? undefined : (line: string) => void process.stderr.write(`flowspy: ${escapeText(line)}\n`);
   try {
     if (config.outputDir !== undefined) {
       const proxy = config.forwards.length > 0;
       // A live capture cannot be asked to wait: a burst the disk does not take at once waits in RAM, as the store's does.
       const live = config.interface !== undefined ? { maxPendingBytes: liveRamBudget() } : {};
-      outputs.push(new DirectoryOutput({ dir: config.outputDir, maxOpenFiles: outputFileBudget(proxy ? 'proxy' : 'capture'), ...live }));
+      outputs.push(new DirectoryOutput({ dir: config.outputDir, maxOpenFiles: outputFileBudget(proxy ? 'proxy' : 'capture'), ...live, ...(report ? { report } : {}) }));
     }
     if (config.writePcap !== undefined) outputs.push(openPcapFileOutput(config.writePcap));
-    if (config.har !== undefined) {
-      const report = config.quiet ? undefined : (line: string) => void process.stderr.write(`flowspy: ${escapeText(line)}\n`);
-      outputs.push(new HarOutput({ path: config.har, creatorVersion: packageVersion(), ...(report ? { report } : {}) }));
-    }
+    if (config.har !== undefined) outputs.push(new HarOutput({ path: config.har, creatorVersion: packageVersion(), ...(report ? { report } : {}) }));
   } catch (err) {
     for (const output of outputs) void Promise.resolve(output.close()).catch(() => undefined);
     throw err;

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CompactFlowKey } from '../core/compactKey.js';
+import { formatCount } from '../core/count.js';
 import { errorLine, fileErrorReason, UserError } from '../core/errors.js';
 import type { Direction, FlowEvent, FlowKey, Micros } from '../core/types.js';
 import { copyBytes } from '../io/copyBytes.js';
@@ -34,7 +35,12 @@ export interface DirectoryOutputOptions {
   readonly maxPendingBytes?: number;
   /** Set each file's access and modification time to its flow's start, as tcpflow does. Default true. */
   readonly setFileTimes?: boolean;
+  /** Told once, after a successful close, when files hold gaps of {@link SPARSE_REPORT_BYTES} or more as sparse holes. */
+  readonly report?: (line: string) => void;
 }
+
+/** A gap this long is reported as a sparse hole: tcpflow's default for a jump that starts a new file (its `-m`). */
+const SPARSE_REPORT_BYTES = 16 << 20;
 
 /** One direction's file, as the main thread sees it. */
 interface DirectionFile {
@@ -50,6 +56,8 @@ interface DirectionFile {
   streamEnd: number;
   /** End of the bytes written (or buffered). */
   dataEnd: number;
+  /** The file holds a gap of {@link SPARSE_REPORT_BYTES} or more. */
+  sparse: boolean;
 }
 
 /**
@@ -72,7 +80,7 @@ class FlowFiles extends CompactFlowKey {
 function directionFile(flow: FlowFiles, dir: Direction): DirectionFile {
   const existing = flow[dir];
   if (existing !== null) return existing;
-  const file: DirectionFile = { flow, dir, id: -1, slot: -1, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0 };
+  const file: DirectionFile = { flow, dir, id: -1, slot: -1, bufferPos: 0, bufferLength: 0, streamEnd: 0, dataEnd: 0, sparse: false };
   flow[dir] = file;
   return file;
 }
@@ -132,6 +140,9 @@ export class DirectoryOutput implements FlowOutput {
   private pendingBytes = 0;
   private filesCreated = 0;
   private peakOpen = 0;
+  /** Files holding a gap of {@link SPARSE_REPORT_BYTES} or more, and the bytes of such gaps. */
+  private sparseFiles = 0;
+  private sparseBytes = 0;
   private error: UserError | undefined;
   private closing: Promise<void> | undefined;
   private backlogWaiters: (() => void)[] = [];
@@ -140,7 +151,7 @@ export class DirectoryOutput implements FlowOutput {
   /** Settles when the writer reported its end batch done, or when the thread is gone (it died). */
   private readonly done: Promise<void>;
 
-  constructor(options: DirectoryOutputOptions) {
+  constructor(private readonly options: DirectoryOutputOptions) {
     this.bufferBytes = Math.max(1, options.bufferBytes ?? 64 * 1024);
     this.maxBuffers = Math.max(1, options.maxBuffers ?? 512);
     this.maxInflightSlots = Math.max(2, Math.ceil((options.maxPendingBytes ?? 32 << 20) / this.bufferBytes));
@@ -211,6 +222,11 @@ export class DirectoryOutput implements FlowOutput {
         const file = directionFile(flow, event.dir);
         if (file.id < 0) this.create(file);
         file.streamEnd = Math.max(file.streamEnd, event.offset + event.length);
+        if (event.length >= SPARSE_REPORT_BYTES) {
+          if (!file.sparse) this.sparseFiles++;
+          file.sparse = true;
+          this.sparseBytes += event.length;
+        }
         return;
       }
       case 'flow-end': {
@@ -255,6 +271,10 @@ export class DirectoryOutput implements FlowOutput {
       this.closing = this.done.then(async () => {
         await this.worker.terminate();
         if (this.error) throw this.error;
+        if (this.sparseFiles > 0) {
+          const files = this.sparseFiles === 1 ? '1 file holds' : `${formatCount(this.sparseFiles)} files hold`;
+          this.options.report?.(`-o: ${files} ${formatCount(this.sparseBytes)} bytes of capture gaps as sparse holes, read as zeros (tcpflow starts a new c1, c2… file at a jump over 16 MiB)`);
+        }
       });
     }
     return this.closing;

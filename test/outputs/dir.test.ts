@@ -66,6 +66,23 @@ describe('DirectoryOutput', async () => {
     expect(s2c.subarray(3).every((b) => b === 0)).toBe(true);
   });
 
+  it('tells once, at close, of the big gaps its files hold as sparse holes', async () => {
+    const reports: string[] = [];
+    const out = new DirectoryOutput({ dir, report: (line) => reports.push(line) });
+    const big = 16 << 20;
+    for (const e of [start(1), data(1, 'c2s', 0, 'a'), gap(1, 'c2s', 1, big), data(1, 'c2s', big + 1, 'b'), gap(1, 'c2s', big + 2, big), gap(1, 's2c', 0, 1000), end(1)]) out.handle(e);
+    for (const e of [start(2, { ...KEY, client: { addr: '10.0.0.3', port: 20000 } }), gap(2, 's2c', 0, 3 * big), end(2)]) out.handle(e);
+    await out.close();
+    expect(statSync(join(dir, C2S)).size).toBe(2 * big + 2);
+    expect(reports).toEqual(['-o: 2 files hold 83,886,080 bytes of capture gaps as sparse holes, read as zeros (tcpflow starts a new c1, c2… file at a jump over 16 MiB)']);
+    // Smaller gaps are not told.
+    const quiet: string[] = [];
+    const small = new DirectoryOutput({ dir: join(dir, 'small'), report: (line) => quiet.push(line) });
+    for (const e of [start(1), data(1, 'c2s', 0, 'a'), gap(1, 'c2s', 1, big - 1), end(1)]) small.handle(e);
+    await small.close();
+    expect(quiet).toEqual([]);
+  });
+
   it('writes a file for a direction that only had a gap (data start missed)', async () => {
     const out = new DirectoryOutput({ dir });
     out.handle(start(1));
