@@ -76,18 +76,22 @@ export function emitData(
 ): void {
   const offset = d.advance(length);
   ctx.counters.payloadBytes += length;
+  if (!d.buffer.isEmpty) d.buffer.deliveredTs = ts;
   ctx.sink(ctx.dataEvent.refill(flow.id, d.dir, offset, length, ts, fileOffset, source, start));
 }
 
 /**
  * Declares `length` bytes lost at d's next offset (nothing when `length` <= 0). The gap is
  * stamped no later than the arrival of the first bytes still buffered after it (a gap found
- * late, at a buffer bound, an ack or the end, must not carry a time after the data it precedes).
+ * late, at a buffer bound, an ack or the end, must not carry a time after the data it precedes),
+ * nor earlier than the event before it (R5).
  * `notCaptured`: the bytes are the part of a segment the capture's snap length cut off (R10).
  */
 export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, length: number, declaredAt: Micros, notCaptured = false): void {
   if (length <= 0) return;
-  const ts = Math.min(declaredAt, d.buffer.firstTs());
+  const buffer = d.buffer;
+  const ts = Math.max(Math.min(declaredAt, buffer.firstTs()), buffer.deliveredTs);
+  if (!buffer.isEmpty) buffer.deliveredTs = ts;
   const offset = d.advance(length);
   d.lastGapEnd = d.nextOffset;
   ctx.counters.gaps++;
@@ -97,13 +101,13 @@ export function emitGap(ctx: ReassemblyContext, flow: Flow, d: DirectionState, l
 
 /**
  * R5: delivers the buffered pieces of d that now continue the stream, then checks d's FIN (R11:
- * half-close). A piece is stamped when it became contiguous: its own arrival, or `since` (the
- * arrival of the bytes that filled the hole before it) or a piece before it, whichever is latest.
+ * half-close). A piece is stamped when it became contiguous: at its own arrival, or at the event
+ * before it when that is later (the bytes that filled the hole, a piece before it).
  */
-export function drain(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts: Micros, since: Micros = -Infinity): void {
+export function drain(ctx: ReassemblyContext, flow: Flow, d: DirectionState, ts: Micros): void {
   if (d.tentativeUntil >= 0) return;
   const buffer = d.buffer;
-  let at = since;
+  let at = buffer.deliveredTs;
   while (!buffer.isEmpty && buffer.firstOffset() === d.nextOffset) {
     const piece = buffer.shift()!;
     at = Math.max(at, piece.ts);

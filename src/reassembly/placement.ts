@@ -60,8 +60,7 @@ export function acceptData(
     if (end > missingStart) counters.truncatedBytes += end - missingStart;
     placePiece(ctx, flow, d, Math.max(capturedEnd, start), end, null, start, -1, ts);
   }
-  // What the segment's bytes made contiguous became so at its arrival.
-  drain(ctx, flow, d, ts, ts);
+  drain(ctx, flow, d, ts);
   if (!d.buffer.isEmpty) ctx.bufferedFlows.add(flow);
 }
 

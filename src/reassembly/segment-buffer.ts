@@ -50,6 +50,8 @@ export class SegmentBuffer {
   private pieces: BufferedPiece[] = [];
   private head = 0;
   private costBytes = 0;
+  /** Stamp of the last event of the direction emitted while pieces waited here (R5: what follows is stamped no earlier), or -Infinity. */
+  deliveredTs: Micros = -Infinity;
 
   /** Every change of this buffer's cost is also charged to `account` and to `owner`. */
   constructor(

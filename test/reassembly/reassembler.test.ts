@@ -1486,4 +1486,16 @@ describe('gap timestamps', () => {
     const stamps = h.events.filter((e) => e.type === 'data' || e.type === 'gap').map((e) => `${e.type}@${e.ts}`);
     expect(stamps).toEqual(['data@2000', 'gap@4000', 'data@4000', 'data@4000']);
   });
+
+  it('a gap found later is stamped no earlier than the bytes before it that came after what it precedes (R5)', () => {
+    const h = harness();
+    const c = new Conv();
+    h.feed(c.handshake(), 1_000);
+    // The bytes after the hole arrive first, those before it next; the hole is declared at the end.
+    h.feed(c.c('c'.repeat(40), { at: 20 }), 3_000);
+    h.feed(c.c('a'.repeat(10), { at: 0 }), 5_000);
+    h.r.finish(9_000);
+    const stamps = h.events.filter((e) => e.type === 'data' || e.type === 'gap').map((e) => `${e.type}@${e.ts}`);
+    expect(stamps).toEqual(['data@5000', 'gap@5000', 'data@5000']);
+  });
 });
