@@ -75,10 +75,11 @@ export class MessageView extends RowWindow {
     const key = `${stamp}|${this.width}|${style.mode}|${style.filter}|${this.expanded.size}`;
     const rows = this.rows;
     // The row the reader put at the top stays there (see RowWindow.anchor), as far as the window allows.
-    let top = (this.anchor && rows.rowOfPlace(this.anchor)) ?? this.top;
+    const anchor = this.anchorPlace();
+    let top = (anchor && rows.rowOfPlace(anchor)) ?? this.top;
     if (key !== this.builtFor) {
       this.builtFor = key;
-      const place = this.anchor ?? rows.placeOf(this.top);
+      const place = anchor ?? rows.placeOf(this.top);
       // A new side filter remakes every row: the unit at the top stays there.
       const unitAtTop = this.unitAtTop();
       const keep = rows.setFilter(style.filter) ? unitAtTop : undefined;
@@ -114,7 +115,6 @@ export class MessageView extends RowWindow {
     for (let index = rows.unitStart(unit) ?? rows.count; index < rows.unitEnd(unit); index++) {
       const row = rows.row(index);
       if (!row.continued && row.line.bodyLine === line.bodyLine && row.line.role === line.role && row.line.side === line.side) {
-        this.anchor = undefined;
         this.top = Math.max(0, index - at);
         return;
       }

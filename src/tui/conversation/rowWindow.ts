@@ -23,27 +23,24 @@ export class RowWindow {
   private jumped: { readonly row: number; readonly top: number } | undefined = undefined;
   /**
    * The row the reader put at the top while the window shows earlier ones, being too big for the
-   * rows from it on (see {@link placeTop}): going back to a smaller size shows it at the top
-   * again, as less and vim do. Any move drops it.
+   * rows from it on (see {@link placeTop}), and the top that left: while the top stays there,
+   * going back to a smaller size shows it at the top again, as less and vim do.
    */
-  protected anchor: RowPlace | undefined = undefined;
+  private anchor: { readonly place: RowPlace; readonly top: number } | undefined = undefined;
 
   /** Moves the window by `rows` (negative: up, which stops following), within the rows. */
   scroll(rows: number): void {
-    this.anchor = undefined;
     this.top = Math.max(0, Math.min(this.lastTop(), this.top + rows));
     if (rows < 0) this.follow = false;
   }
   /** The first rows in view (`g`); stops following. */
   home(): void {
-    this.anchor = undefined;
     this.top = 0;
     this.jumped = undefined;
     this.follow = false;
   }
   /** The last rows in view (`G`). */
   end(): void {
-    this.anchor = undefined;
     this.top = this.lastTop();
     const rows = this.windowRows();
     let last = rows.length - 1;
@@ -83,7 +80,6 @@ export class RowWindow {
     const top = Math.max(0, Math.min(row, this.lastTop()));
     const reader = this.readerRow();
     this.jumped = { row, top };
-    this.anchor = undefined;
     if (top === this.top) return row !== reader;
     this.top = top;
     this.follow = false;
@@ -137,13 +133,19 @@ export class RowWindow {
     return rows;
   }
 
+  /** The row the reader put at the top (see {@link anchor}), while the top is where that left it. */
+  protected anchorPlace(): RowPlace | undefined {
+    return this.anchor?.top === this.top ? this.anchor.place : undefined;
+  }
+
   /**
    * Puts `top` (the reader's, or the anchor's row) at the top, as far as the last page allows;
    * when it does not, keeps it as the {@link anchor}.
    */
   protected placeTop(top: number): void {
     const placed = Math.max(0, Math.min(top, this.lastTop()));
-    this.anchor = placed === top ? undefined : this.rows.placeOf(top);
+    const place = placed === top ? undefined : this.rows.placeOf(top);
+    this.anchor = place && { place, top: placed };
     this.top = placed;
   }
 

@@ -8,12 +8,17 @@ import type { Direction } from '../../core/types.js';
 import type { LogicalLine } from './lineText.js';
 import type { ConversationFlow } from './source.js';
 import type { WrappedUnit } from './unitCache.js';
-import { HEAD, TAIL, type UnitKey, type UnitOrder } from './units.js';
+import { HEAD, TAIL, sameUnit, type UnitKey, type UnitOrder } from './units.js';
 
 /** Where the window starts: a unit and a row of its wrapped rendering. */
 export interface ConversationPosition {
   readonly unit: UnitKey;
   readonly row: number;
+}
+
+/** True when `a` and `b` are the same row of the same unit. */
+export function samePosition(a: ConversationPosition, b: ConversationPosition): boolean {
+  return a.row === b.row && sameUnit(a.unit, b.unit);
 }
 
 /** One flow's units as the window walks them: their order and each one's wrapped rendering. */

@@ -13,7 +13,7 @@ import { decodeEscaped } from '../../render/encoding.js';
 import { DEFAULT_SETTINGS, type ConversationSettings, type DisplayMode } from './settings.js';
 import type { ConversationSource } from './source.js';
 import { HEAD, SPAN_BYTES, TAIL, sameUnit, type UnitKey, type UnitOrder } from './units.js';
-import { lastPage, rowOfOffset, rowsFollow, scrolledBy, type ConversationPosition, type UnitWalk } from './unitWalk.js';
+import { lastPage, rowOfOffset, rowsFollow, samePosition, scrolledBy, type ConversationPosition, type UnitWalk } from './unitWalk.js';
 import { WrappedUnits } from './wrappedUnits.js';
 import type { WrappedUnit } from './unitCache.js';
 
@@ -27,6 +27,9 @@ export interface ConversationViewOptions {
 }
 
 export type { Highlight } from './highlight.js';
+
+/** A top to keep: a unit, and the stream place at its top row when it shows data. */
+type TopAnchor = { unit: UnitKey; dir?: Direction; offset?: number };
 
 /**
  * One flow in a pane. The owner calls `update()` when the store changed, `resize()` on resize;
@@ -48,10 +51,10 @@ export class ConversationView {
   private placed: { readonly dir: Direction; readonly offset: number; readonly position: ConversationPosition } | undefined;
   /**
    * The top the reader put there, while a window bigger than the rows after it shows earlier
-   * ones (see {@link resize}): going back to a smaller size shows it at the top again. Any move
-   * drops it.
+   * ones (see {@link resize}), and the position that left: while the window stays there, going
+   * back to a smaller size shows it at the top again.
    */
-  private sizeAnchor: { unit: UnitKey; dir?: Direction; offset?: number } | undefined;
+  private sizeAnchor: { readonly top: TopAnchor; readonly position: ConversationPosition } | undefined;
   /** The current match's ranges by wrapped unit, for the highlight and mode they were found for. */
   private readonly currents = new WeakMap<WrappedUnit, { highlight: Highlight | undefined; mode: DisplayMode; ranges: ReadonlyMap<number, [number, number][]> }>();
 
@@ -85,7 +88,6 @@ export class ConversationView {
   /** Changes settings, keeping the first visible data byte (or unit) at the top. */
   setSettings(change: Partial<ConversationSettings>): void {
     const top = this.topAnchor();
-    this.sizeAnchor = undefined;
     this.settingsValue = { ...this.settingsValue, ...change };
     this.units.configure(this.settingsValue, this.widthValue);
     this.relocate(top);
@@ -96,7 +98,8 @@ export class ConversationView {
    * size showed earlier rows to fill the window, until the reader moves (as less and vim do).
    */
   resize(width: number, height: number): void {
-    const top = this.sizeAnchor ?? this.topAnchor();
+    const anchor = this.sizeAnchor;
+    const top = anchor && samePosition(anchor.position, this.position) ? anchor.top : this.topAnchor();
     this.widthValue = Math.max(1, Math.floor(width));
     this.heightValue = Math.max(1, Math.floor(height));
     this.units.configure(this.settingsValue, this.widthValue);
@@ -104,7 +107,7 @@ export class ConversationView {
     // Rows from the anchor on no longer fill the window: the last page is shown, the anchor kept.
     this.sizeAnchor = undefined;
     this.guarded(() => {
-      if (this.atEnd()) this.sizeAnchor = top;
+      if (this.atEnd()) this.sizeAnchor = { top, position: this.position };
     });
   }
 
@@ -168,7 +171,6 @@ export class ConversationView {
    * every move, a store error leaves the position as it was (`lines()` then shows the error).
    */
   scrollBy(rows: number): void {
-    this.sizeAnchor = undefined;
     this.guarded(() => this.scrollUnguarded(rows));
   }
 
@@ -190,13 +192,11 @@ export class ConversationView {
 
   /** To the first row. */
   home(): void {
-    this.sizeAnchor = undefined;
     this.position = { unit: HEAD, row: 0 };
   }
 
   /** To the last page: walks back from the tail only as far as one window. */
   end(): void {
-    this.sizeAnchor = undefined;
     this.guarded(() => this.endUnguarded());
   }
 
@@ -234,7 +234,6 @@ export class ConversationView {
   /** Puts the first row of the unit `find` picks at the top (kept within the last page); true when the window moved. */
   private moveTo(find: (order: UnitOrder) => UnitKey | undefined): boolean {
     const before = this.position;
-    this.sizeAnchor = undefined;
     this.guarded(() => {
       const walk = this.walk();
       const unit = walk && find(walk.order);
@@ -242,12 +241,11 @@ export class ConversationView {
       this.position = { unit, row: 0 };
       if (!this.fillsWindow(walk)) this.end();
     });
-    return !(sameUnit(before.unit, this.position.unit) && before.row === this.position.row);
+    return !samePosition(before, this.position);
   }
 
   /** Puts `unit` (an `=` row a search matched) at the top, or the last page when it is on it. */
   showUnit(unit: UnitKey): void {
-    this.sizeAnchor = undefined;
     this.guarded(() => {
       const walk = this.walk();
       if (!walk) return;
@@ -258,7 +256,6 @@ export class ConversationView {
 
   /** Puts the line holding `offset` of direction `dir` (a search match) at the top. */
   showOffset(dir: Direction, offset: number): void {
-    this.sizeAnchor = undefined;
     this.guarded(() => this.showOffsetUnguarded(dir, offset));
   }
 
@@ -308,7 +305,7 @@ export class ConversationView {
    */
   topPlace(): { dir: Direction; offset: number } | undefined {
     const placed = this.placed;
-    if (placed && sameUnit(placed.position.unit, this.position.unit) && placed.position.row === this.position.row) return { dir: placed.dir, offset: placed.offset };
+    if (placed && samePosition(placed.position, this.position)) return { dir: placed.dir, offset: placed.offset };
     const walk = this.walk();
     if (!walk) return undefined;
     try {
@@ -335,15 +332,15 @@ export class ConversationView {
   }
 
   /** The top place (or unit), to keep in place across a change of settings or width. */
-  private topAnchor(): { unit: UnitKey; dir?: Direction; offset?: number } {
+  private topAnchor(): TopAnchor {
     return { unit: this.position.unit, ...this.topPlace() };
   }
 
-  private relocate(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
+  private relocate(anchor: TopAnchor): void {
     this.guarded(() => this.relocateUnguarded(anchor));
   }
 
-  private relocateUnguarded(anchor: { unit: UnitKey; dir?: Direction; offset?: number }): void {
+  private relocateUnguarded(anchor: TopAnchor): void {
     const walk = this.walk();
     if (!walk) return;
     const order = walk.order;

@@ -528,6 +528,8 @@ describe('resizing there and back', () => {
     expect(v.atEnd()).toBe(false);
     v.resize(80, 20);
     expect(top()).toBe('> ask 1');
+    // A move that leaves the window where it is keeps it.
+    v.end();
     v.resize(80, 6);
     expect(top()).toBe('= note: the client waited');
     // A data row too, across a width that wraps it, and a move made at the bigger size is kept.
