@@ -60,9 +60,8 @@ export function lineMatches(line: LogicalLine, highlight: Highlight | undefined,
 
 /**
  * Of the highlight ranges of unit `unit`'s `lines` (see {@link lineMatches}), those of the
- * current match, by line index: in hex mode all of a data line's (the bytes marked are the
- * match's); in the text modes the occurrence in the line holding the match's first byte nearest
- * `column(line, offset)`, where that byte shows; for an `=` row matched, its first occurrence.
+ * current match, by line index: a data line's as {@link currentInLine} says; for an `=` row
+ * matched, its first occurrence.
  */
 export function currentMatches(
   lines: readonly LogicalLine[],
@@ -84,18 +83,26 @@ export function currentMatches(
     return found;
   }
   lines.forEach((line, i) => {
-    if (line.kind !== 'data' || line.dir !== current.dir || line.offset === undefined) return;
-    if (mode === 'hex') {
-      const ranges = lineMatches(line, highlight, mode);
-      if (ranges.length > 0) found.set(i, ranges);
-      return;
-    }
-    if (current.offset < line.offset || current.offset >= line.offset + (line.length ?? 0)) return;
-    const ranges = lineMatches(line, highlight, mode);
-    const at = ranges.length > 0 ? column(line, current.offset) : 0;
-    let best = ranges[0];
-    for (const range of ranges) if (Math.abs(range[0] - at) < Math.abs(best[0] - at)) best = range;
-    if (best) found.set(i, [best]);
+    const ranges = currentInLine(line, highlight, mode, column);
+    if (ranges.length > 0) found.set(i, ranges);
   });
   return found;
+}
+
+/**
+ * The ranges of the current match's bytes in data line `line`: in hex mode all of its highlight
+ * ranges (the bytes marked are the match's); in the text modes, when the line holds the match's
+ * first byte, the occurrence nearest `column(line, offset)`, where that byte shows. None for an
+ * `=` row matched.
+ */
+export function currentInLine(line: LogicalLine, highlight: Highlight | undefined, mode: DisplayMode, column: (line: LogicalLine, offset: number) => number): [number, number][] {
+  const current = highlight?.current;
+  if (!current || current.unit || line.kind !== 'data' || line.dir !== current.dir || line.offset === undefined) return [];
+  if (mode !== 'hex' && (current.offset < line.offset || current.offset >= line.offset + (line.length ?? 0))) return [];
+  const ranges = lineMatches(line, highlight, mode);
+  if (mode === 'hex' || ranges.length === 0) return ranges;
+  const at = column(line, current.offset);
+  let best = ranges[0];
+  for (const range of ranges) if (Math.abs(range[0] - at) < Math.abs(best[0] - at)) best = range;
+  return [best];
 }

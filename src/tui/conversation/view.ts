@@ -8,7 +8,7 @@
 import type { Direction } from '../../core/types.js';
 import { displayRow, goneRow, readErrorRow, type DisplayLine } from './displayRow.js';
 import type { LogicalLine } from './lineText.js';
-import { currentMatches, lineMatches, type Highlight } from './highlight.js';
+import { currentInLine, currentMatches, type Highlight } from './highlight.js';
 import { decodeEscaped } from '../../render/encoding.js';
 import { DEFAULT_SETTINGS, type ConversationSettings, type DisplayMode } from './settings.js';
 import type { ConversationSource } from './source.js';
@@ -273,17 +273,14 @@ export class ConversationView {
     this.placed = { dir, offset, position: this.position };
   }
 
-  /** Index in `line.text` of the highlight nearest stream `offset` (0 when none). */
+  /**
+   * Index in `line.text` where stream `offset` shows: the current match's first range when the
+   * match starts there (the one `lines()` marks); else, as a place kept across a mode change, the
+   * offset's share of the text (see {@link topPlace}).
+   */
   private matchColumn(line: LogicalLine, offset: number): number {
-    const ranges = lineMatches(line, this.highlight, this.settingsValue.mode);
-    if (this.highlight?.bytes) return ranges[0]?.[0] ?? 0;
-    // Text modes: the occurrence nearest the line's share of the offset.
-    const share = (offset - line.offset!) / Math.max(1, line.length ?? 1);
-    const guess = share * line.text.length;
-    // No match in the line (a place kept across a mode change): the row holding the offset's share of the text.
-    let best = ranges[0]?.[0] ?? Math.floor(guess);
-    for (const [from] of ranges) if (Math.abs(from - guess) < Math.abs(best - guess)) best = from;
-    return best;
+    const ranges = this.highlight?.current?.offset === offset ? currentInLine(line, this.highlight, this.settingsValue.mode, (l, at) => this.columnOf(l, at)) : [];
+    return ranges[0]?.[0] ?? Math.floor(((offset - line.offset!) / Math.max(1, line.length ?? 1)) * line.text.length);
   }
 
   /** The flow's units to walk, or undefined when the store no longer holds the flow. */

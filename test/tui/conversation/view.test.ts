@@ -374,6 +374,15 @@ describe('position', () => {
     expect(dataRows(v.lines())[0].current).toBeUndefined();
   });
 
+  test('a match is shown at the row of the occurrence marked current, on a line whose escapes widen it', () => {
+    // Bytes: `abc`, 40 controls (4 columns each), `abc` at byte 43 (column 163), then 100 dots: its share of the text is nearer the first `abc`.
+    const s = new FakeSource().data('c2s', `abc${'\x01'.repeat(40)}abc${'.'.repeat(100)}\n`);
+    const v = view(s, {}, 40, 3);
+    v.highlight = { text: 'abc', current: { dir: 'c2s', offset: 43 } };
+    v.showOffset('c2s', 43);
+    expect(v.lines()[0].current).toHaveLength(1);
+  });
+
   test('in hex mode the current match is the bytes marked; an `=` row matched is current in its own unit only', () => {
     const s = new FakeSource(KEY).data('c2s', 'GET / HTTP/1.1\r\n').finish('rst', 'reset by server');
     const v = view(s, { mode: 'hex' });
