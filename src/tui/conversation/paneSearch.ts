@@ -55,12 +55,10 @@ export class PaneSearch {
   private search: ConversationSearch | undefined;
   /** The count of the last byte search's matches, with what it counted (see startCount). */
   private counter: { readonly key: string; readonly counter: MatchCounter } | undefined;
-  /** A match found whose outcome waits for its count. */
-  private countPending: { readonly match: SearchMatch; readonly outcome: FoundOutcome } | undefined;
+  /** The next step of the count of a match found whose outcome waits for it (see countStep, messageCountStep). */
+  private countPending: (() => SearchOutcome) | undefined;
   /** A messages-mode search is answered at once; its outcome waits for the next step. */
   private messageOutcome: SearchOutcome | undefined;
-  /** A messages-mode match whose outcome waits for its count (made in steps: see MessageView.matchCount). */
-  private messageCount: FoundOutcome | undefined;
   /** The query as bytes, read again only when it or the encoding changed (the pane asks for the highlight at every frame). */
   private readonly typed = new QueryBytesMemo();
 
@@ -73,7 +71,7 @@ export class PaneSearch {
 
   /** True while the matches of the search shown are being counted (call {@link step}). */
   get counting(): boolean {
-    return this.countPending !== undefined || this.messageCount !== undefined;
+    return this.countPending !== undefined;
   }
 
   /** The raw modes' highlight of the query and its last match under the current settings (undefined without a query). */
@@ -99,7 +97,6 @@ export class PaneSearch {
     if (!view) return false;
     // A count still being made is of the search before: not reported.
     this.countPending = undefined;
-    this.messageCount = undefined;
     if (query !== undefined) {
       this.query = query;
       this.given = bytes;
@@ -132,10 +129,9 @@ export class PaneSearch {
     const pending = this.messageOutcome;
     this.messageOutcome = undefined;
     // The match is said (and drawn) at once; its count, which may read bodies whole, in the next steps.
-    if (pending?.kind === 'found') this.messageCount = pending;
+    if (pending?.kind === 'found') this.countPending = () => this.messageCountStep(pending);
     if (pending) return pending;
-    if (this.messageCount && !this.search) return this.messageCountStep();
-    if (this.countPending && !this.search) return this.countStep();
+    if (this.countPending && !this.search) return this.countPending();
     const search = this.search;
     const view = this.host.view();
     if (!search || !view) return { kind: 'not-found', query: shownQuery(this.query) };
@@ -159,13 +155,11 @@ export class PaneSearch {
     this.search?.cancel();
     this.search = undefined;
     this.countPending = undefined;
-    this.messageCount = undefined;
   }
 
   /** The count being made is not to be reported (the user moved on); it is kept for `n`. */
   dropCountReport(): void {
     this.countPending = undefined;
-    this.messageCount = undefined;
   }
 
   /** Drops the query and the raw modes' highlight; false when there was no query. */
@@ -199,26 +193,24 @@ export class PaneSearch {
     const key = [flowId, s.mode, s.encoding, s.filter, this.query, this.given ? 'given' : ''].join('\n');
     if (this.counter?.key === key) this.counter.counter.grow();
     else this.counter = { key, counter: new MatchCounter(source, flowId, pattern, directionsOf(s), this.rowSettings(s)) };
-    this.countPending = { match, outcome };
+    this.countPending = () => this.countStep(match, outcome);
   }
 
   /** One step of the messages mode's count; when done (or the mode left), the found outcome again with its count. */
-  private messageCountStep(): SearchOutcome {
-    const outcome = this.messageCount!;
+  private messageCountStep(outcome: FoundOutcome): SearchOutcome {
     const view = this.host.messageView();
     const count = view?.matchCount(performance.now() + MESSAGE_COUNT_STEP_MS);
     if (view && count === undefined) return { kind: 'counting' };
-    this.messageCount = undefined;
+    this.countPending = undefined;
     return count ? { ...outcome, count } : outcome;
   }
 
   /** One step of counting; when done, the found outcome again with its count. */
-  private countStep(): SearchOutcome {
-    const pending = this.countPending!;
+  private countStep(match: SearchMatch, outcome: FoundOutcome): SearchOutcome {
     const counter = this.counter!.counter;
     if (!counter.step(SEARCH_STEP_BYTES)) return { kind: 'counting' };
     this.countPending = undefined;
-    return { ...pending.outcome, count: counter.describe(pending.match) };
+    return { ...outcome, count: counter.describe(match) };
   }
 
   /**
