@@ -138,11 +138,7 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
   }
   if (at < 0) return items.length > 0 ? `${name} ${cut(items[0], items[0].text.slice(0, 60))}` : name;
   // An item still under way (a prompt waiting for its answer, a Redis value arriving) reads as far as it came.
-  const arrived = (item: LineItem): LineItem => {
-    const sofar = item.complete ? undefined : conversation.textSoFar(item);
-    return sofar ? { ...item, text: sofar.text, notUtf8: sofar.notUtf8 || undefined } : item;
-  };
-  const commandItem = arrived(items[at]);
+  const commandItem = conversation.shownSoFar(items[at]);
   const command = cut(commandItem, commandItem.text.slice(0, 60));
   const tag = /^\S+ /.exec(command)?.[0];
   let reply: LineItem | undefined;
@@ -166,6 +162,6 @@ export function lineSummary(conversation: LineConversation, shown: (item: LineIt
     }
   }
   reply ??= replyFollows(conversation, at) ? items[at + 1] : conversation.firstReply;
-  if (reply) reply = arrived(reply);
+  if (reply) reply = conversation.shownSoFar(reply);
   return (reply ? `${name} ${command} → ${replyStatus(shown(reply), command, known, () => replyStart(reply!))}` : `${name} ${command}`) + more;
 }

@@ -56,6 +56,8 @@ export class LineText {
   private ascii = true;
   /** The last bytes (Latin-1, its line end included) of a line longer than its kept text: where an IMAP literal's `{N}` is. */
   private tail = '';
+  /** The last {@link peek} and the `latin1` it decoded: asked again for the same bytes (the flow list asks at every frame), not decoded again. */
+  private peeked: { readonly latin1: string; readonly text: string; readonly notUtf8: boolean } = { latin1: '', text: '', notUtf8: false };
 
   /** The line's kept text so far, as Latin-1 (a line end included once it came). */
   get sofar(): string {
@@ -79,7 +81,8 @@ export class LineText {
   }
 
   /** The line's kept text so far, decoded as {@link take} decodes it (a line end or a last CR left out); nothing is emptied. */
-  peek(): { text: string; notUtf8: boolean } {
+  peek(): { readonly text: string; readonly notUtf8: boolean } {
+    if (this.peeked.latin1 === this.latin1) return this.peeked;
     let text = this.latin1;
     let n = text.length;
     if (n > 0 && text.charCodeAt(n - 1) === LF) n--;
@@ -92,7 +95,8 @@ export class LineText {
       notUtf8 = decoded === text;
       text = decoded;
     }
-    return { text, notUtf8 };
+    this.peeked = { latin1: this.latin1, text, notUtf8 };
+    return this.peeked;
   }
 
   /**

@@ -220,17 +220,18 @@ export class LineConversation {
   }
 
   /**
-   * The text so far of `item` when it is a kept line still under way (its last line end not
-   * come yet, as a prompt waits: `Password:`), decoded as its text will be; else undefined (its
-   * `text` is there once it ends). A Redis value read over several lines: its text so far, the
-   * bytes of a string under way included (`GET "hel"…`).
+   * `item` as shown now: when it is a kept line still under way (its last line end not come yet,
+   * as a prompt waits: `Password:`), a copy holding its text so far, decoded as its text will be;
+   * a Redis value read over several lines likewise, the bytes of a string under way included
+   * (`GET "hel"…`); else `item` (its `text` is there once it ends).
    */
-  textSoFar(item: LineItem): { text: string; notUtf8: boolean } | undefined {
+  shownSoFar(item: LineItem): LineItem {
     const side = this.sides[item.dir];
-    if (item.kind !== 'line' || !side.kept) return undefined;
-    if (side.resp !== undefined) return side.resp.item === item ? { text: side.resp.textSoFar(), notUtf8: false } : undefined;
-    if (side.current !== item) return undefined;
-    return side.text.peek();
+    if (item.kind !== 'line' || !side.kept) return item;
+    if (side.resp !== undefined) return side.resp.item === item ? { ...item, text: side.resp.textSoFar() } : item;
+    if (side.current !== item) return item;
+    const { text, notUtf8 } = side.text.peek();
+    return { ...item, text, notUtf8: notUtf8 || undefined };
   }
 
   /** The items paired as turns: each client item opens a turn, the server items after it are its replies. */

@@ -263,6 +263,8 @@ describe('FlowMessages', () => {
   it('sums up a prompt still waiting for its answer (no line end yet) by its text so far', () => {
     const waiting = run(new Script().data('s2c', 'login:\n').data('c2s', 'bob\n').data('s2c', 'Password:').events);
     expect(waiting.summary()).toBe('lines: bob → Password:');
+    const accented = run(new Script().data('s2c', 'login:\n').data('c2s', 'bob\n').data('s2c', 'Contrase\u00f1a:').events);
+    expect(accented.summary()).toBe('lines: bob → Contrase\u00f1a:');
   });
 
   it('sums up a line protocol and TLS', () => {

@@ -447,7 +447,7 @@ describe('line protocols', () => {
       lines.feed(dir, offsets[dir], Buffer.from(text, 'latin1'), 1);
       offsets[dir] += text.length;
       const last = lines.items[lines.items.length - 1];
-      seen.push(`${lines.textSoFar(last)?.text ?? last.text} | ${lineSummary(lines)}`);
+      seen.push(`${lines.shownSoFar(last).text} | ${lineSummary(lines)}`);
     };
     for (const piece of ['*3\r\n$3\r\nSET\r\n$3\r\nke', 'y\r\n$5\r\nhel', 'lo\r\n']) feed('c2s', piece);
     for (const piece of ['$11\r\nhel', 'lo wo', 'rld\r\n']) feed('s2c', piece);

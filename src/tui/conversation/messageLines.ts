@@ -189,8 +189,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       placed.before(item.dir, item.offset, lines);
       if (item.kind === 'line') {
         // A line still under way (a prompt waiting for its answer) shows its text so far.
-        const sofar = messages.lines?.textSoFar(item);
-        const shown = sofar ? { ...item, text: sofar.text, notUtf8: sofar.notUtf8 || undefined } : item;
+        const shown = messages.lines?.shownSoFar(item) ?? item;
         lines.push({ side: side(item.dir), kind: 'data', text: lineText(shown), ts: item.firstTs });
       } else if (item.kind === 'telnet') lines.push({ side: side(item.dir), kind: 'note', text: `telnet ${item.text === '' ? '(a command cut short)' : escapeText(item.text)}`, ts: item.firstTs, breaks: 'prose' });
       else blockLines(item, side(item.dir), read, expanded, bodies, `b${index}`, lines);
