@@ -6,7 +6,10 @@
 /** Which way bytes travel: client to server, or server to client. */
 export type Direction = 'c2s' | 's2c';
 
-/** One side of a TCP connection. `addr` is a dotted IPv4 or RFC 5952 IPv6 string. */
+/**
+ * One side of a TCP connection. `addr` is a dotted IPv4 or RFC 5952 IPv6 string; a proxied flow's
+ * server is its upstream as configured, which may be a host name.
+ */
 export interface Endpoint {
   readonly addr: string;
   readonly port: number;
@@ -71,6 +74,19 @@ export interface FlowStartEvent {
   readonly ts: Micros;
   readonly origin: FlowOrigin;
   readonly sawHandshake: boolean;
+  /**
+   * The server has not accepted the connection yet (a proxied client, its upstream connect under
+   * way): a `connected` event follows when it does, else the flow ends with the failure. The
+   * client's bytes meanwhile are `data` stamped when they came. Absent otherwise.
+   */
+  readonly connecting?: true;
+}
+
+/** The server of a flow that started `connecting` accepted the connection: bytes go through from now on. */
+export interface ConnectedEvent {
+  readonly type: 'connected';
+  readonly flowId: number;
+  readonly ts: Micros;
 }
 
 /**
@@ -151,6 +167,7 @@ export interface FlowEndEvent {
 /** Everything an engine tells the model. */
 export type FlowEvent =
   | FlowStartEvent
+  | ConnectedEvent
   | DataEvent
   | GapEvent
   | HalfCloseEvent

@@ -17,7 +17,7 @@ import { LineConversation, type OnBinary } from './lines.js';
 import { firstCommandAt, lineSummary, replyFollows } from './lineSummary.js';
 import { TlsHellos, tlsRecordStart, type ClientHello, type ServerHello } from './tls.js';
 import { tlsSummary } from './tlsText.js';
-import { upstreamFailureOf, upstreamSummary, type UpstreamFailure } from './upstreamText.js';
+import { connectingSummary, upstreamFailureOf, upstreamSummary, type UpstreamFailure } from './upstreamText.js';
 import { WebSocketConversation, type WebSocketFrame } from './websocket.js';
 import type { ExchangeFlag, HttpExchange, HttpMessage, StreamNote } from './types.js';
 
@@ -62,6 +62,8 @@ export class FlowMessages {
   private held: Held[] = [];
   /** The flow started without a handshake (told by its flow-start): streams may begin inside a message. */
   private midStream = false;
+  /** Its server (a proxy's upstream) has not accepted yet: the summary says so. */
+  private connecting = false;
   private firstDir: Direction | undefined = undefined;
   private firstOffset = 0;
   private firstBytes = NO_BYTES;
@@ -92,10 +94,14 @@ export class FlowMessages {
     return this.ended;
   }
 
-  /** The flow's start (what its `flow-start` tells): `midStream` when no handshake was seen. */
-  start(key: FlowKey, midStream: boolean): void {
+  /**
+   * The flow's start (what its `flow-start` tells): `midStream` when no handshake was seen,
+   * `connecting` while its server (a proxy's upstream) has not accepted.
+   */
+  start(key: FlowKey, midStream: boolean, connecting = false): void {
     this.key = key;
     this.midStream = midStream;
+    this.connecting = connecting;
   }
 
   /** Applies one event of this flow (events of other flows are the caller's mistake and are ignored). */
@@ -103,7 +109,10 @@ export class FlowMessages {
     if (event.flowId !== this.flowId || this.ended) return;
     switch (event.type) {
       case 'flow-start':
-        this.start(event.key, !event.sawHandshake);
+        this.start(event.key, !event.sawHandshake, event.connecting === true);
+        break;
+      case 'connected':
+        this.connecting = false;
         break;
       case 'data':
         this.applyData(event);
@@ -127,6 +136,7 @@ export class FlowMessages {
         this.tls?.end('c2s');
         this.tls?.end('s2c');
         this.upstreamFailure = upstreamFailureOf(event);
+        this.connecting = false;
         // A request the proxy could not pass on was answered by no one: its outcome is the upstream's.
         for (const exchange of this.http?.exchanges ?? []) if (this.upstreamFailure && !exchange.response) exchange.upstream = this.upstreamFailure.what;
         this.ended = true;
@@ -184,16 +194,18 @@ export class FlowMessages {
    * {@link flags}), `! ` before it, and the first flagged exchange is the one summed up, numbered
    * past the first: `! #2 GET /again → after-close (2 req)`; when none is, the first with an error
    * status (400 or more), numbered too: `#3 GET /y → 500 (3 req)`. A proxied flow whose upstream
-   * could not be reached: `! upstream nohost.invalid:80 not resolved (GET /data.json)`. With `exchange` (a position in
+   * could not be reached: `! upstream nohost.invalid:80 not resolved (GET /data.json)`; one whose
+   * upstream has not accepted yet: `upstream 10.0.0.2:80 connecting (GET /x)`. With `exchange` (a position in
    * `http.exchanges`: a filter's match), that exchange instead: `#2 GET /nope → 404 (2 req)`.
    * `lineText`: a line's text as the view shows it (see `lineSummary`).
    */
   summary(exchange?: number, lineText?: (item: LineItem) => string): string {
     if (this.dataChannel) return ftpDataSummary(this.dataChannel);
-    if (this.upstreamFailure) {
-      // The upstream was never reached: that is the story, not the request's missing answer.
+    if (this.upstreamFailure || this.connecting) {
+      // The upstream was not reached (yet): that is the story, not the request's missing answer.
       const request = this.http?.exchanges[0]?.request;
-      return upstreamSummary(this.upstreamFailure, request && `${request.method} ${request.target.slice(0, 200)}`);
+      const what = request && `${request.method} ${request.target.slice(0, 200)}`;
+      return this.upstreamFailure ? upstreamSummary(this.upstreamFailure, what) : connectingSummary(this.key!.server, what);
     }
     const { flagged } = this.firstTrouble();
     let text = '';

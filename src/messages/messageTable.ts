@@ -2,12 +2,12 @@
  * The messages of every flow, kept beside the store: a FlowEventSink that gives each flow its
  * {@link FlowMessages} and routes the flow's events to it. A flow gets them at its first event
  * after `flow-start` (until then only its start is kept, and a flow that ends with nothing else
- * is forgotten, unless its end is an upstream failure), so that a scan of a million data-less
+ * is forgotten), or at once when it starts `connecting` (its summary tells of its upstream), so that a scan of a million data-less
  * connections costs little. Memory follows the flows held: the owner deletes a flow's messages
  * when the store lets the flow go.
  */
 import { CompactFlowKey } from '../core/compactKey.js';
-import { upstreamFailed, type DataEvent, type Direction, type FlowEvent, type FlowKey } from '../core/types.js';
+import { type DataEvent, type Direction, type FlowEvent, type FlowKey } from '../core/types.js';
 import { DataChannels } from './ftpData.js';
 import { FlowMessages, type MessageListener } from './flowMessages.js';
 
@@ -49,14 +49,17 @@ export class MessageTable {
       const dataChannel = this.channels.claim(event.key.server, event.flowId);
       if (dataChannel !== undefined) {
         this.create(event.flowId, event.key, !event.sawHandshake).dataChannel = dataChannel;
+      } else if (event.connecting) {
+        // Its summary tells of the upstream at once, and of the failure if it comes to that.
+        this.create(event.flowId, event.key, !event.sawHandshake, true);
       } else {
         this.started.set(event.flowId, new CompactFlowKey(event.key));
         if (!event.sawHandshake) this.startedMidStream.add(event.flowId);
       }
       return;
     }
-    // A flow ending with nothing else is forgotten, but for a proxied one whose upstream failed: its summary says so.
-    if (event.type === 'flow-end' && this.started.has(event.flowId) && !upstreamFailed(event)) {
+    // A flow ending with nothing else is forgotten.
+    if (event.type === 'flow-end' && this.started.has(event.flowId)) {
       this.delete(event.flowId);
       return;
     }
@@ -83,9 +86,9 @@ export class MessageTable {
     return this.create(flowId, key.flowKey(), midStream);
   }
 
-  private create(flowId: number, key: FlowKey, midStream: boolean): FlowMessages {
+  private create(flowId: number, key: FlowKey, midStream: boolean, connecting = false): FlowMessages {
     const flow = new FlowMessages(flowId, this.listener, this.channels);
-    flow.start(key, midStream);
+    flow.start(key, midStream, connecting);
     this.byId.set(flowId, flow);
     return flow;
   }

@@ -1,9 +1,10 @@
 /**
- * A proxied flow whose upstream could not be reached (flowspy reset its client: the flow's end
- * detail starts with {@link UPSTREAM_FAILED}, as `upstream 127.0.0.1:9 refused: ECONNREFUSED`),
- * in words for the flow list and the messages mode, in place of a capture's explanations.
+ * A proxied flow whose upstream is still connecting, or could not be reached (flowspy reset its
+ * client: the flow's end detail starts with {@link UPSTREAM_FAILED}, as `upstream 127.0.0.1:9
+ * refused: ECONNREFUSED`), in words for the flow list and the messages mode, in place of a
+ * capture's explanations.
  */
-import { UPSTREAM_FAILED, upstreamFailed, type FlowEndReason } from '../core/types.js';
+import { UPSTREAM_FAILED, upstreamFailed, type Endpoint, type FlowEndReason } from '../core/types.js';
 
 /** The parts of an upstream failure: `target` (`host:port` as configured) and `what` happened (`refused`, `not resolved`...). */
 export interface UpstreamFailure {
@@ -27,4 +28,10 @@ export function upstreamFailureOf(end: { readonly reason: FlowEndReason; readonl
 /** The flow list's summary: `! upstream nohost.invalid:80 not resolved`, with the request that went nowhere: `(GET /data.json)`. */
 export function upstreamSummary(failure: UpstreamFailure, request?: string): string {
   return `! upstream ${failure.target} ${failure.what}${request ? ` (${request})` : ''}`;
+}
+
+/** The flow list's summary while the upstream `server` has not accepted: `upstream 10.0.0.2:80 connecting`, with the request waiting: `(GET /x)`. */
+export function connectingSummary(server: Endpoint, request?: string): string {
+  const target = server.addr.includes(':') ? `[${server.addr}]:${server.port}` : `${server.addr}:${server.port}`;
+  return `upstream ${target} connecting${request ? ` (${request})` : ''}`;
 }

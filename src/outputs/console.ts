@@ -12,7 +12,7 @@
  *
  *   12:00:00.000200 #1 010.000.000.002.00080-010.000.000.001.20000: gap of 1,420 bytes at offset 8,528
  *   12:00:00.000300 #1 010.000.000.001.20000-010.000.000.002.00080: FIN (client closed)
- *   12:00:00.000400 #1 note: data after peer FIN
+ *   12:00:00.000400 #1 note: data after peer FIN  (a proxied flow also has `#1 connected (the server accepted)`)
  *   12:00:00.000500 #1 end: fin
  *
  * Each data event is rendered on its own (a line split across two events shows as two lines).
@@ -76,6 +76,9 @@ export class ConsoleOutput implements FlowOutput {
         this.out(text);
         return;
       }
+      case 'connected':
+        this.out(`${head} connected (the server accepted)\n`);
+        return;
       case 'gap':
         this.out(`${head} ${this.name(event.flowId, event.dir)}: ${gapWords(countOf(event.length, 'byte'), event.notCaptured)} at offset ${formatCount(event.offset)}\n`);
         return;

@@ -4,7 +4,9 @@
  * Every object has `type`, `flow` (the flow id), `ts` (ISO 8601 UTC with microseconds, or
  * null if not representable) and `tsMicros` (microseconds since the epoch, as the engine gave
  * it; null past ±2^53, where a JSON reader would round it). Then, by type:
- *   flow-start  `client`, `server` ({addr, port}), `vlan` (number or null), `origin`, `sawHandshake`
+ *   flow-start  `client`, `server` ({addr, port}), `vlan` (number or null), `origin`, `sawHandshake`,
+ *               `connecting` (true: a proxied client whose upstream connect is under way)
+ *   connected   nothing more (the upstream of a flow started `connecting` accepted)
  *   data        `dir` ("c2s" | "s2c"), `offset`, `length`, `data` (the bytes, base64)
  *   gap         `dir`, `offset`, `length`, `notCaptured` (the bytes were cut by the snap length, not lost)
  *   half-close  `dir`
@@ -76,8 +78,10 @@ function eventToJsonText(event: Exclude<FlowEvent, { type: 'data' }>): string {
   switch (event.type) {
     case 'flow-start': {
       const { client, server, vlan } = event.key;
-      return `${head},"client":{"addr":${json(client.addr)},"port":${client.port}},"server":{"addr":${json(server.addr)},"port":${server.port}},"vlan":${json(vlan ?? null)},"origin":${json(event.origin)},"sawHandshake":${event.sawHandshake}}`;
+      return `${head},"client":{"addr":${json(client.addr)},"port":${client.port}},"server":{"addr":${json(server.addr)},"port":${server.port}},"vlan":${json(vlan ?? null)},"origin":${json(event.origin)},"sawHandshake":${event.sawHandshake},"connecting":${event.connecting === true}}`;
     }
+    case 'connected':
+      return `${head}}`;
     case 'gap':
       return `${head},"dir":"${event.dir}","offset":${event.offset},"length":${event.length},"notCaptured":${event.notCaptured === true}}`;
     case 'half-close':

@@ -5,13 +5,13 @@
 import net from 'node:net';
 import { afterPeerCloseNote, formatSpan } from '../core/clock.js';
 import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
-import { describeError, formatHostPort, normalizeAddress, upstreamFailure } from './connectFailure.js';
+import { describeError, formatHostPort, upstreamFailure } from './connectFailure.js';
 import type { ProxyTotals } from './proxy.js';
 import { resetSocket } from './resetSocket.js';
 import { TurnBudget } from './turnBudget.js';
 
 const EMPTY = Buffer.alloc(0);
-/** An upstream connect that took this long gets a note: the client's first bytes waited for it, and are stamped when relayed. */
+/** An upstream connect that took this long gets a note: the client's bytes meanwhile waited in flowspy. */
 const SLOW_CONNECT_MICROS = 1_000_000;
 /** How long after bytes sent to a peer that had closed its side the proxy looks whether it reset (about a round trip, on a LAN). */
 const RESET_PROBE_MS = 100;
@@ -31,7 +31,6 @@ const readTurns = new TurnBudget({ budgetMs: 4, releasePerTurn: 16 });
 export class ProxiedConnection {
   private readonly upstream: net.Socket;
   private readonly acceptedAt: Micros;
-  private started = false;
   private connected = false;
   private ended = false;
   private endReason: FlowEndReason | undefined;
@@ -52,7 +51,6 @@ export class ProxiedConnection {
     private readonly flowId: number,
     private readonly client: net.Socket,
     private readonly clientEnd: Endpoint,
-    private readonly proxyEnd: Endpoint,
     private readonly targetHost: string,
     private readonly targetPort: number,
     private readonly emit: FlowEventSink,
@@ -66,9 +64,22 @@ export class ProxiedConnection {
     this.upstream = new net.Socket({ allowHalfOpen: true });
   }
 
-  /** Connects to the upstream and sets up the relay; call once. */
+  /**
+   * Emits `flow-start` (connecting), connects to the upstream and sets up the relay; call once.
+   * The client is read at once: its bytes are recorded when they come and wait in the upstream
+   * socket's queue (backpressure holds the rest) until the upstream accepts.
+   */
   start(): void {
     const { client, upstream } = this;
+    this.emit({
+      type: 'flow-start',
+      flowId: this.flowId,
+      key: { client: this.clientEnd, server: { addr: this.targetHost, port: this.targetPort } },
+      ts: this.acceptedAt,
+      origin: 'proxy',
+      sawHandshake: true,
+      connecting: true,
+    });
     client.setNoDelay(true);
     client.on('error', (err) => this.onSocketError('client', err));
     upstream.on('error', (err) => this.onSocketError('server', err));
@@ -82,6 +93,9 @@ export class ProxiedConnection {
       ));
     }, this.connectTimeoutMs);
     upstream.connect({ host: this.targetHost, port: this.targetPort });
+    this.relay(client, upstream, 'c2s');
+    this.relay(upstream, client, 's2c');
+    client.resume();
   }
 
   /** Bytes held in this connection's socket buffers. */
@@ -104,25 +118,13 @@ export class ProxiedConnection {
   private onConnected(): void {
     clearTimeout(this.connectTimer);
     this.connected = true;
-    const { client, upstream } = this;
-    upstream.setNoDelay(true);
-    const remoteAddr = upstream.remoteAddress;
-    const remotePort = upstream.remotePort;
-    this.emitStart(remoteAddr !== undefined && remotePort !== undefined
-      ? { addr: normalizeAddress(remoteAddr), port: remotePort }
-      : { addr: this.targetHost, port: this.targetPort });
-    if (client.destroyed) { // the client went away while we were connecting
-      upstream.destroy();
-      return;
-    }
+    this.upstream.setNoDelay(true);
     const now = this.clock();
+    this.emit({ type: 'connected', flowId: this.flowId, ts: now });
     if (now - this.acceptedAt >= SLOW_CONNECT_MICROS) {
       const took = formatSpan((now - this.acceptedAt) / 1000);
-      this.emit({ type: 'note', flowId: this.flowId, ts: now, text: `the upstream took ${took} to accept the connection: what the client sent meanwhile waited, and is stamped from now` });
+      this.emit({ type: 'note', flowId: this.flowId, ts: now, text: `the upstream took ${took} to accept the connection: the client's bytes waited in flowspy until then` });
     }
-    this.relay(client, upstream, 'c2s');
-    this.relay(upstream, client, 's2c');
-    client.resume();
   }
 
   /**
@@ -139,14 +141,11 @@ export class ProxiedConnection {
     };
     src.on('data', (chunk: Buffer) => {
       const length = chunk.length;
-      if (dir === 'c2s') {
-        counters.bytesC2S += length;
-        if (this.serverFinAt !== undefined && !this.notedAfterServerFin) this.noteAfterServerFin(length);
-      } else {
-        counters.bytesS2C += length;
-      }
+      if (dir === 'c2s' && this.serverFinAt !== undefined && !this.notedAfterServerFin) this.noteAfterServerFin(length);
       this.emitData(dir, chunk);
-      if (dst.destroyed) return;
+      if (dst.destroyed) return; // after a failed upstream connect, the client's bytes go nowhere
+      if (dir === 'c2s') counters.bytesC2S += length;
+      else counters.bytesS2C += length;
       if (dst.readableEnded) this.probeForReset(dst);
       if (!dst.write(chunk)) {
         waitingForDrain = true;
@@ -189,14 +188,12 @@ export class ProxiedConnection {
   }
 
   /**
-   * After a failed upstream connect: emits what the client sent while it was held (its socket's
-   * receive queue, and its FIN if one came), then resets it. One loop turn with a poll phase
-   * reads that queue; bytes sent later than that are refused by the reset.
+   * After a failed upstream connect: the client's bytes still in its socket's receive queue (and
+   * its FIN if one came) are recorded by the relay, then it is reset. One loop turn with a poll
+   * phase reads that queue; bytes sent later than that are refused by the reset.
    */
   private readWhatWentNowhere(): void {
     const client = this.client;
-    client.on('data', (chunk: Buffer) => this.emitData('c2s', chunk));
-    client.on('end', () => this.emit({ type: 'half-close', flowId: this.flowId, dir: 'c2s', ts: this.clock() }));
     client.resume();
     setImmediate(() => setImmediate(() => resetSocket(client)));
   }
@@ -244,7 +241,8 @@ export class ProxiedConnection {
       // The upstream connect failed: refused, unreachable, unresolvable or timed out.
       clearTimeout(this.connectTimer);
       this.counters.connectFailures++;
-      this.emitStart(this.proxyEnd);
+      // What the client sent was counted as relayed when queued for the upstream: it never left.
+      this.counters.bytesC2S -= this.offsetC2S;
       this.setEnd('rst', upstreamFailure(err, formatHostPort(this.targetHost, this.targetPort)));
       this.readWhatWentNowhere();
       return;
@@ -274,7 +272,6 @@ export class ProxiedConnection {
     clearTimeout(this.connectTimer);
     for (const timer of this.probing.values()) clearTimeout(timer);
     this.probing.clear();
-    if (!this.started) this.emitStart(this.proxyEnd);
     this.ended = true;
     const reason = this.endReason ?? 'fin';
     this.emit({ type: 'flow-end', flowId: this.flowId, ts: this.clock(), reason, detail: this.endDetail });
@@ -288,18 +285,5 @@ export class ProxiedConnection {
     this.endReason = reason;
     this.endDetail = detail;
     return true;
-  }
-
-  private emitStart(server: Endpoint): void {
-    if (this.started) return;
-    this.started = true;
-    this.emit({
-      type: 'flow-start',
-      flowId: this.flowId,
-      key: { client: this.clientEnd, server },
-      ts: this.acceptedAt,
-      origin: 'proxy',
-      sawHandshake: true,
-    });
   }
 }

@@ -73,13 +73,12 @@ export interface ProxyTotals {
  * A recording TCP proxy (like `ssh -L`, or sockspy).
  *
  * Each accepted client is one flow:
- * - the client is held (not read) until the upstream connection is established, then
- *   `flow-start` is emitted with key client = the client's address:port and server = the
- *   upstream's actual remote address:port, `sawHandshake: true`, origin 'proxy', ts = the time
- *   the client was accepted. Both ends are taken when the client is accepted (a client that
- *   resets later keeps its address). When the connect failed (or the client left first), server =
- *   the address:port the client connected to: the proxy's own end, whose handshake with the
- *   client is the only one that happened;
+ * - when the client is accepted, `flow-start` is emitted with key client = the client's
+ *   address:port (a client that resets later keeps it) and server = the upstream host:port as
+ *   configured (what the user asked for, also when it could not be reached), `sawHandshake: true`,
+ *   `connecting: true`, origin 'proxy', and the upstream connect begins; `connected` follows
+ *   once the upstream accepted. The client is read from the start: its bytes are `data` stamped
+ *   when they came, and wait in flowspy until the upstream accepts;
  * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
@@ -206,12 +205,11 @@ export class RecordingProxy {
   }
 
   private accept(client: net.Socket): void {
-    // Read both ends now: after a reset the socket no longer knows its peer.
+    // Read the client's end now: after a reset the socket no longer knows its peer.
     const clientEnd = endpointOf(client.remoteAddress, client.remotePort);
-    const proxyEnd = endpointOf(client.localAddress, client.localPort);
     this.counters.accepted++;
     const conn = new ProxiedConnection(
-      this.nextFlowId(), client, clientEnd, proxyEnd, this.upstreamHost, this.upstreamPort,
+      this.nextFlowId(), client, clientEnd, this.upstreamHost, this.upstreamPort,
       this.emit, this.clock, this.connectTimeoutMs, this.counters,
       () => this.live.delete(conn),
     );

@@ -39,6 +39,8 @@ export interface FlowRecord {
   readonly key: FlowKey;
   readonly origin: FlowOrigin;
   readonly sawHandshake: boolean;
+  /** True from a `connecting` flow-start until its `connected` event: still true for a flow that ended without one. */
+  readonly connecting: boolean;
   readonly startTs: Micros;
   /** Time of the flow's last event before its end (data, gap, half-close, note), or of its last packet when its end tells (a capture's trailing ACKs). */
   readonly lastTs: Micros;
@@ -105,6 +107,7 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
   finChunkC2s = 0;
   finChunkS2c = 0;
   firstFin: Direction | undefined = undefined;
+  connecting: boolean;
   // Present from the start: open and ended flows have one object shape.
   end: FlowRecord['end'] = undefined;
   readonly notes: StoredNote[] = [];
@@ -118,11 +121,13 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
     readonly key: FlowKey,
     readonly origin: FlowOrigin,
     readonly sawHandshake: boolean,
+    connecting: boolean,
     readonly startTs: Micros,
     arena: ChunkArena,
   ) {
     super(arena);
     this.lastTs = startTs;
+    this.connecting = connecting;
   }
 
   get chunkCount(): number {
@@ -210,7 +215,7 @@ export class FlowStore {
         previous.journalPos = -2; // every record of the old entry is stale now
       }
       this.makeRoomForFlow();
-      const entry = new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.ts, this.arena);
+      const entry = new FlowEntry(event.flowId, event.key, event.origin, event.sawHandshake, event.connecting === true, event.ts, this.arena);
       this.byId.set(event.flowId, entry);
       this.open.push(entry);
       this.touch(entry);
@@ -220,6 +225,9 @@ export class FlowStore {
     if (!entry) return; // evicted, or an engine bug; nothing to attach to
     if (event.type !== 'flow-end') entry.lastTs = event.ts;
     switch (event.type) {
+      case 'connected':
+        entry.connecting = false;
+        break;
       case 'gap':
         entry.gaps++;
         entry.gapBytes += event.length;

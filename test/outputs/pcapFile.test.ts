@@ -181,17 +181,36 @@ describe('PcapOutput', () => {
     expect(flow.end).toMatchObject({ reason: 'timeout', detail: 'capture ended' });
   });
 
-  it('a proxied client whose upstream failed: its handshake with the proxy, its bytes, the proxy\'s reset', () => {
+  it('a proxied client whose upstream timed out: its SYN only, the bytes that went nowhere left out; a refused one: SYN, RST', () => {
     const hello = Buffer.from('GET / HTTP/1.0\r\n\r\n');
     const path = writeEvents('upstream-failed.pcap', [
-      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '127.0.0.1', 8080), ts: 1_700_000_000_004_000, origin: 'proxy', sawHandshake: true },
-      { type: 'data', flowId: 5, dir: 'c2s', offset: 0, bytes: hello, length: hello.length, ts: 1_700_000_000_304_000, fileOffset: -1 },
-      { type: 'flow-end', flowId: 5, ts: 1_700_000_000_304_000, reason: 'rst', detail: 'upstream 10.255.255.1:80 timed out: ETIMEDOUT' },
+      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '10.255.255.1', 80), ts: 1_700_000_000_004_000, origin: 'proxy', sawHandshake: true, connecting: true },
+      { type: 'data', flowId: 5, dir: 'c2s', offset: 0, bytes: hello, length: hello.length, ts: 1_700_000_000_005_000, fileOffset: -1 },
+      { type: 'half-close', flowId: 5, dir: 'c2s', ts: 1_700_000_000_006_000 },
+      { type: 'flow-end', flowId: 5, ts: 1_700_000_010_004_000, reason: 'rst', detail: 'upstream 10.255.255.1:80 timed out: ETIMEDOUT' },
+      { type: 'flow-start', flowId: 6, key: key('127.0.0.1', 40004, '127.0.0.1', 9), ts: 1_700_000_011_000_000, origin: 'proxy', sawHandshake: true, connecting: true },
+      { type: 'data', flowId: 6, dir: 'c2s', offset: 0, bytes: hello, length: hello.length, ts: 1_700_000_011_000_100, fileOffset: -1 },
+      { type: 'flow-end', flowId: 6, ts: 1_700_000_011_000_200, reason: 'rst', detail: 'upstream 127.0.0.1:9 refused: ECONNREFUSED' },
     ]);
     const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
-    expect(frames.map((f) => `${f.srcPort} > ${f.dstPort} ${f.flags.toString(16)}`)).toEqual([
-      '40003 > 8080 2', '8080 > 40003 12', '40003 > 8080 10', '40003 > 8080 18', '8080 > 40003 10', '8080 > 40003 14',
+    expect(frames.map((f) => `${f.srcPort} > ${f.dstPort} ${f.flags.toString(16)}`)).toEqual(['40003 > 80 2', '40004 > 9 2', '9 > 40004 14']);
+  });
+
+  it('a proxied client whose upstream took its time: its bytes and FIN written after the SYN-ACK, when they were relayed', () => {
+    const hello = Buffer.from('GET / HTTP/1.0\r\n\r\n');
+    const path = writeEvents('upstream-slow.pcap', [
+      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '127.0.0.1', 8080), ts: 1_700_000_000_000_000, origin: 'proxy', sawHandshake: true, connecting: true },
+      { type: 'data', flowId: 5, dir: 'c2s', offset: 0, bytes: hello, length: hello.length, ts: 1_700_000_000_100_000, fileOffset: -1 },
+      { type: 'half-close', flowId: 5, dir: 'c2s', ts: 1_700_000_000_200_000 },
+      { type: 'connected', flowId: 5, ts: 1_700_000_002_000_000 },
+      { type: 'flow-end', flowId: 5, ts: 1_700_000_002_100_000, reason: 'rst', detail: 'server reset the connection' },
     ]);
+    const records = readPcap(readFileSync(path)).records;
+    const frames = records.map((r) => decodeTcpFrame(r.captured));
+    expect(frames.map((f) => `${f.srcPort} > ${f.dstPort} ${f.flags.toString(16)}`)).toEqual([
+      '40003 > 8080 2', '8080 > 40003 12', '40003 > 8080 10', '40003 > 8080 18', '8080 > 40003 10', '40003 > 8080 11', '8080 > 40003 10', '8080 > 40003 14',
+    ]);
+    expect(records.map((r) => r.tsSeconds)).toEqual([1_700_000_000, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002]);
   });
 
   it('a SYN-ACK waits for the flow\'s next event; the file stays in time order', () => {

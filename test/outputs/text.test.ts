@@ -357,7 +357,7 @@ describe('JsonOutput', () => {
     expect(lines.length).toBe(HTTP.length);
     expect(lines[0]).toBe(
       '{"type":"flow-start","flow":1,"ts":"2020-01-02T03:04:05.000000Z","tsMicros":' + T0 +
-        ',"client":{"addr":"10.0.0.1","port":20000},"server":{"addr":"10.0.0.2","port":80},"vlan":null,"origin":"capture","sawHandshake":true}',
+        ',"client":{"addr":"10.0.0.1","port":20000},"server":{"addr":"10.0.0.2","port":80},"vlan":null,"origin":"capture","sawHandshake":true,"connecting":false}',
     );
     expect(lines[1]).toBe(
       '{"type":"data","flow":1,"ts":"2020-01-02T03:04:05.000100Z","tsMicros":' + (T0 + 100) +

@@ -210,7 +210,7 @@ describe('RecordingProxy: a slow upstream connect', () => {
       await recorder.waitForEnded(1);
       return [...recorder.flows.values()][0].notes;
     };
-    expect(await notes(2_000_000)).toEqual([expect.stringMatching(/^the upstream took \d+(\.\d+)? s to accept the connection: what the client sent meanwhile waited, and is stamped from now$/)]);
+    expect(await notes(2_000_000)).toEqual([expect.stringMatching(/^the upstream took \d+(\.\d+)? s to accept the connection: the client's bytes waited in flowspy until then$/)]);
     expect(await notes(1)).toEqual([]);
   });
 });
@@ -235,7 +235,27 @@ describe('RecordingProxy: a connection whose upstream never answered', () => {
     expect(recorder.violations).toEqual([]);
   });
 
-  it('-w for a refused upstream: the client\'s handshake with the proxy, then the proxy\'s reset', async () => {
+  it('is listed when accepted, connecting to the upstream asked for, its bytes stamped when they came', async () => {
+    const hanging = await startHangingListener();
+    const recorder = new Recorder();
+    const { proxy, port } = await startProxy(hanging.port, recorder, { connectTimeoutMs: 600 });
+    cleanups.push(() => hanging.close(), () => proxy.close());
+    const client = await connect(port);
+    client.on('error', () => undefined);
+    client.write('GET /x HTTP/1.0\r\n\r\n');
+    for (let i = 0; i < 100 && recorder.flows.size === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [, flow] = [...recorder.flows][0];
+    expect(flow.start).toMatchObject({ connecting: true, key: { server: { addr: '127.0.0.1', port: hanging.port } } });
+    expect(flow.order).toEqual(['start', 'data:c2s']); // before the connect timed out
+    await recorder.waitForEnded(1);
+    expect(flow.order).toEqual(['start', 'data:c2s', 'end:rst']);
+    expect(flow.end?.detail).toBe(`upstream 127.0.0.1:${hanging.port} timed out: ETIMEDOUT`);
+    expect(flow.end!.ts - flow.firstTs.c2s!).toBeGreaterThan(300_000); // the bytes' time is when they came, not the end's
+    expect(recorder.violations).toEqual([]);
+  });
+
+  it('-w for a refused upstream: the client\'s SYN to it, answered by its reset', async () => {
     const refused = await closedPort();
     const recorder = new Recorder();
     const path = join(work, 'refused.pcap');
@@ -258,16 +278,14 @@ describe('RecordingProxy: a connection whose upstream never answered', () => {
       output.close();
     }
     const [, flow] = recorder.flowByClientPort(clientPort);
-    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: refused });
     expect(flow.end?.detail).toBe(`upstream 127.0.0.1:${refused} refused: ECONNREFUSED`);
     const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
     const FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, ACK: 0x10 };
     const names = (flags: number) => Object.entries(FLAG).filter(([, bit]) => flags & bit).map(([name]) => name).join('|');
     expect(frames.map((f) => `${f.src}:${f.srcPort} > ${f.dst}:${f.dstPort} ${names(f.flags)}`)).toEqual([
-      `127.0.0.1:${clientPort} > 127.0.0.1:${port} SYN`,
-      `127.0.0.1:${port} > 127.0.0.1:${clientPort} SYN|ACK`,
-      `127.0.0.1:${clientPort} > 127.0.0.1:${port} ACK`,
-      `127.0.0.1:${port} > 127.0.0.1:${clientPort} RST|ACK`,
+      `127.0.0.1:${clientPort} > 127.0.0.1:${refused} SYN`,
+      `127.0.0.1:${refused} > 127.0.0.1:${clientPort} RST|ACK`,
     ]);
   });
 });

@@ -14,13 +14,15 @@ export interface RecordedFlow {
   order: string[];
   notes: string[];
   bytes: Record<Direction, number>;
+  /** Each direction's first data event's time. */
+  firstTs: Partial<Record<Direction, number>>;
   chunks: Record<Direction, Buffer[]>;
   hash: Record<Direction, Hash>;
 }
 
 /**
- * A FlowEventSink that checks the event contract as it goes (flow-start first, offsets tiling
- * each direction, exactly one flow-end, nothing after it) and keeps copies (or only hashes).
+ * A FlowEventSink that checks the event contract as it goes (flow-start first, `connected` once
+ * and only after a `connecting` start, offsets tiling each direction, exactly one flow-end, nothing after it) and keeps copies (or only hashes).
  */
 export class Recorder {
   readonly flows = new Map<number, RecordedFlow>();
@@ -34,7 +36,7 @@ export class Recorder {
     if (event.type === 'flow-start') {
       if (flow !== undefined) this.violations.push(`second flow-start for ${event.flowId}`);
       flow = {
-        start: event, order: [], notes: [], bytes: { c2s: 0, s2c: 0 }, chunks: { c2s: [], s2c: [] },
+        start: event, order: [], notes: [], bytes: { c2s: 0, s2c: 0 }, firstTs: {}, chunks: { c2s: [], s2c: [] },
         hash: { c2s: createHash('sha256'), s2c: createHash('sha256') },
       };
       this.flows.set(event.flowId, flow);
@@ -49,6 +51,7 @@ export class Recorder {
           this.violations.push(`flow ${event.flowId} ${event.dir}: offset ${event.offset}, expected ${flow.bytes[event.dir]}`);
         }
         flow.bytes[event.dir] += event.bytes.length;
+        flow.firstTs[event.dir] ??= event.ts;
         if (this.keepBytes) flow.chunks[event.dir].push(Buffer.from(event.bytes));
         else flow.hash[event.dir].update(event.bytes);
         const tag = `data:${event.dir}`;
@@ -59,6 +62,10 @@ export class Recorder {
       case 'note': flow.notes.push(event.text); flow.order.push('note'); break;
       case 'flow-end': flow.end = event; flow.order.push(`end:${event.reason}`); break;
       case 'flow-start': flow.order.push('start'); break;
+      case 'connected':
+        if (flow.start?.connecting !== true || flow.order.includes('connected')) this.violations.push(`unexpected connected for ${event.flowId}`);
+        flow.order.push('connected');
+        break;
       default: this.violations.push(`unexpected event ${event.type}`);
     }
     if (event.type === 'flow-end') for (const w of this.waiters.splice(0)) w();

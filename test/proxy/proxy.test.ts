@@ -105,7 +105,7 @@ describe('RecordingProxy relay', () => {
     expect(recorder.bytesOf(flowId, 'c2s').equals(Buffer.concat(serverSaw))).toBe(true);
     expect(recorder.bytesOf(flowId, 'c2s').equals(request)).toBe(true);
     expect(recorder.bytesOf(flowId, 's2c').equals(response)).toBe(true);
-    expect(flow.order).toEqual(['start', 'data:c2s', 'data:s2c', 'half-close:s2c', 'half-close:c2s', 'end:fin']);
+    expect(flow.order).toEqual(['start', 'connected', 'data:c2s', 'data:s2c', 'half-close:s2c', 'half-close:c2s', 'end:fin']);
     expect(recorder.violations).toEqual([]);
   });
 
@@ -131,7 +131,7 @@ describe('RecordingProxy relay', () => {
     await recorder.waitForEnded(1);
     const [flowId, flow] = recorder.flowByClientPort(clientPort);
     // The server's reply after the client's FIN is TCP's half-close: no note.
-    expect(flow.order).toEqual(['start', 'data:c2s', 'half-close:c2s', 'data:s2c', 'half-close:s2c', 'end:fin']);
+    expect(flow.order).toEqual(['start', 'connected', 'data:c2s', 'half-close:c2s', 'data:s2c', 'half-close:s2c', 'end:fin']);
     expect(recorder.bytesOf(flowId, 's2c').equals(all)).toBe(true);
     expect(recorder.violations).toEqual([]);
   });
@@ -153,7 +153,7 @@ describe('RecordingProxy relay', () => {
     expect((await serverGot!).equals(payload)).toBe(true);
     await recorder.waitForEnded(1);
     const [, flow] = recorder.flowByClientPort(clientPort);
-    expect(flow.order).toEqual(['start', 'data:s2c', 'half-close:s2c', 'note', 'data:c2s', 'half-close:c2s', 'end:fin']);
+    expect(flow.order).toEqual(['start', 'connected', 'data:s2c', 'half-close:s2c', 'note', 'data:c2s', 'half-close:c2s', 'end:fin']);
     expect(flow.notes).toEqual([expect.stringMatching(/^the client sent [\d,]+\+ bytes after the server closed \(FIN [\d.,]+ m?s before\)$/)]);
     expect(flow.end?.reason).toBe('fin');
   });
@@ -213,8 +213,8 @@ describe('RecordingProxy relay', () => {
     }
     await recorder.waitForEnded(3);
     for (const flow of recorder.flows.values()) {
-      // The client's connection to the proxy (the only handshake), reset by the proxy, saying why.
-      expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+      // The upstream the client asked for is the server, never connected; the proxy reset the client, saying why.
+      expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: refused });
       expect(flow.end).toMatchObject({ reason: 'rst', detail: `upstream 127.0.0.1:${refused} refused: ECONNREFUSED` });
       expect(flow.order).toEqual(['start', 'end:rst']);
     }
@@ -240,7 +240,7 @@ describe('RecordingProxy relay', () => {
     const [, flow] = [...recorder.flows][0];
     expect(flow.end?.reason).toBe('rst');
     expect(flow.end?.detail).toMatch(/^upstream no-such-host\.invalid:80 not resolved: (ENOTFOUND|EAI_AGAIN)$/);
-    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+    expect(flow.start?.key.server).toEqual({ addr: 'no-such-host.invalid', port: 80 });
   });
 
   it.skipIf(cannotRun(hasPython3 ? undefined : 'python3 is not installed', 'the hanging-connect test'))('times out a connect that hangs (listener with a full accept queue), resets the client', async () => {
@@ -278,7 +278,7 @@ describe('RecordingProxy relay', () => {
     await recorder.waitForEnded(1);
     const [, flow] = [...recorder.flows][0];
     expect(flow.end).toMatchObject({ reason: 'rst', detail: `upstream 127.0.0.1:${helperPort} timed out: ETIMEDOUT` });
-    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port });
+    expect(flow.start?.key.server).toEqual({ addr: '127.0.0.1', port: helperPort });
     expect(Buffer.concat(flow.chunks.c2s).toString()).toBe('GET / HTTP/1.0\r\n\r\n');
     expect(flow.order).toEqual(['start', 'data:c2s', 'end:rst']);
     expect(proxy.stats.bytesC2S).toBe(0); // read, never relayed
@@ -352,7 +352,7 @@ describe('RecordingProxy relay', () => {
     client.end();
     await new Promise<void>((resolve) => client.once('close', () => resolve()));
     for (let i = 0; i < 50 && events.at(-1)?.type !== 'flow-end'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(events.map((e) => e.type)).toEqual(['flow-start', 'data', 'half-close', 'half-close', 'flow-end']);
+    expect(events.map((e) => e.type)).toEqual(['flow-start', 'connected', 'data', 'half-close', 'half-close', 'flow-end']);
     expect(events.every((e) => e.flowId === 42)).toBe(true);
     const ts = events.map((e) => e.ts);
     expect(ts[0]).toBe(1_000_010); // accept time

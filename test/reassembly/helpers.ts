@@ -287,6 +287,8 @@ export function show(event: FlowEvent): string {
       return `half ${event.flowId} ${event.dir}`;
     case 'note':
       return `note ${event.flowId} ${event.text}`;
+    case 'connected':
+      return `connected ${event.flowId}`;
     case 'flow-end':
       return `end ${event.flowId} ${event.reason}${event.detail === undefined ? '' : ` (${event.detail})`}`;
   }

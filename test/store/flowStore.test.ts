@@ -298,3 +298,16 @@ describe('SourceFile', () => {
     }
   });
 });
+
+describe('FlowStore: a flow whose server has not accepted yet', () => {
+  it('is connecting from its flow-start until its connected event, which counts as a change', () => {
+    const store = makeStore();
+    store.apply({ type: 'flow-start', flowId: 1, key, ts: 0, origin: 'proxy', sawHandshake: true, connecting: true });
+    store.apply(start(2));
+    expect([store.getFlow(1)!.connecting, store.getFlow(2)!.connecting]).toEqual([true, false]);
+    const changes = store.watchChanges();
+    store.apply({ type: 'connected', flowId: 1, ts: 5 });
+    expect(store.getFlow(1)!.connecting).toBe(false);
+    expect(changes.take()).toEqual([1]);
+  });
+});

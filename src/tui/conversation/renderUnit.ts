@@ -126,6 +126,7 @@ function headText(flow: ConversationFlow, arrow: string): string {
   if (flow.end?.detail === REFUSED) return `${ends}connection refused`;
   // The proxy's client connected to flowspy, which could not reach the upstream (the end line says why).
   if (upstreamFailed(flow.end)) return `${ends}connected to flowspy; upstream not reached`;
+  if (flow.connecting === true && flow.end === undefined) return `${ends}connected to flowspy; connecting to the upstream`;
   // Relayed by flowspy: no handshake was captured, flowspy made both connections.
   if (flow.origin === 'proxy') return `${ends}connected through flowspy`;
   // A captured flow still open without a byte: whether its handshake completed is told at its end.

@@ -22,6 +22,8 @@ export interface ConversationFlow {
   readonly sawHandshake: boolean;
   /** Which engine made the flow (a proxy's client always completed its handshake with flowspy). */
   readonly origin?: FlowOrigin;
+  /** Its server (a proxied flow's upstream) has not accepted the connection yet, or never did. */
+  readonly connecting?: boolean;
   readonly startTs: Micros;
   /** Stream offset just past the last byte or gap seen, per direction. */
   readonly extentC2s: number;

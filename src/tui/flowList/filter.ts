@@ -59,7 +59,7 @@ export interface Filter {
 /** The result of `parseFilter`: a filter, or a one-line message saying what is wrong. */
 export type FilterParse = { readonly ok: true; readonly filter: Filter } | { readonly ok: false; readonly error: string };
 
-const STATES: readonly FlowState[] = ['open', 'half-open', 'half-closed', 'closed', 'reset', 'refused', 'failed', 'timeout'];
+const STATES: readonly FlowState[] = ['connecting', 'open', 'half-open', 'half-closed', 'closed', 'reset', 'refused', 'failed', 'timeout'];
 
 
 /** The filter that keeps every flow. */

@@ -80,6 +80,7 @@ export interface RowOptions {
 }
 
 const SHORT_STATES: Record<FlowState, string> = {
+  connecting: 'connect',
   open: 'open',
   'half-open': 'h-open',
   'half-closed': 'h-clos',
@@ -91,6 +92,7 @@ const SHORT_STATES: Record<FlowState, string> = {
 };
 
 const LONG_STATES: Record<FlowState, string> = {
+  connecting: 'connecting',
   open: 'open',
   'half-open': 'half-open',
   'half-closed': 'half-closed',

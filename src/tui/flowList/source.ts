@@ -10,6 +10,8 @@ export interface ListedFlow {
   readonly id: number;
   readonly key: FlowKey;
   readonly sawHandshake: boolean;
+  /** Its server (a proxied flow's upstream) has not accepted the connection yet, or never did. */
+  readonly connecting: boolean;
   readonly startTs: Micros;
   readonly lastTs: Micros;
   readonly bytesC2s: number;
@@ -63,13 +65,14 @@ export interface ByteSource {
 }
 
 /** How a flow stands, as the list shows and filters it. */
-export type FlowState = 'open' | 'half-open' | 'half-closed' | 'closed' | 'reset' | 'refused' | 'failed' | 'timeout';
+export type FlowState = 'connecting' | 'open' | 'half-open' | 'half-closed' | 'closed' | 'reset' | 'refused' | 'failed' | 'timeout';
 
 /**
  * The state of a flow: `refused` (the server, or the proxy's upstream, answered the SYN with a
  * reset: {@link REFUSED}), `failed` (the proxy reset its client: the upstream could not be
  * reached, {@link UPSTREAM_FAILED}), `reset` (ended by RST otherwise), `timeout` (ended by the idle timeout, evicted while open, or a SYN
- * never answered), `closed` (ended by FIN or another error), `half-closed` (one side sent FIN),
+ * never answered), `closed` (ended by FIN or another error), `connecting` (not ended, its server,
+ * a proxied flow's upstream, has not accepted yet), `half-closed` (one side sent FIN),
  * `half-open` (still open when the capture ended, its handshake never completed and no byte
  * sent), else `open` (also a flow still open when the capture ended: that end is no timeout of the flow's).
  */
@@ -80,6 +83,7 @@ export function flowState(flow: ListedFlow): FlowState {
     if (end.reason === 'timeout' || end.reason === 'evicted') return 'timeout';
     return 'closed';
   }
+  if (flow.connecting && end === undefined) return 'connecting';
   if (flow.closedC2s || flow.closedS2c) return 'half-closed';
   const handshake = end?.handshake;
   return handshake === 'syn' || handshake === 'syn-ack' ? 'half-open' : 'open';

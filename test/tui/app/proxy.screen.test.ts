@@ -121,11 +121,18 @@ describe('proxy mode', () => {
     await new Promise((resolve) => client.on('error', resolve).on('close', resolve));
     await screen.waitFor((s) => conversationRows(s).some((row) => row.startsWith('= end:')));
     // The row names the upstream failure (the client sent nothing: its messages hold only that).
-    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 :\\d+ → :${listen} +failed .*! upstream 127\\.0\\.0\\.1:${closed} refused`))]);
+    // Its server is the upstream asked for, not flowspy's listener.
+    expect(listRows(screen)).toEqual([expect.stringMatching(new RegExp(`^ +1 :\\d+ → :${closed} +failed .*! upstream 127\\.0\\.0\\.1:${closed} refused`))]);
     expect(conversationRows(screen)).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^= 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${listen} connected to flowspy; upstream not reached$`)),
+      expect.stringMatching(new RegExp(`^= 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${closed} connected to flowspy; upstream not reached$`)),
       `= end: connection reset (RST): upstream 127.0.0.1:${closed} refused: ECONNREFUSED`,
     ]));
+    screen.press('f');
+    await screen.waitFor((s) => statusRow(s).startsWith('filter: '));
+    screen.press('C-u', `:${closed}`, 'Enter');
+    await screen.waitFor((s) => statusRow(s).includes(`filter :${closed}`));
+    expect(statusRow(screen)).toContain(' 1 flow ');
+    expect(listRows(screen)).toHaveLength(1);
     screen.press('q');
     await screen.waitFor((s) => statusRow(s).startsWith('stop the proxy and quit? (y/n)'));
     screen.press('y');

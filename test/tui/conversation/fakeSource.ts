@@ -6,6 +6,7 @@ interface MutableFlow {
   key?: FlowKey;
   sawHandshake: boolean;
   origin?: FlowOrigin;
+  connecting?: boolean;
   startTs: number;
   extentC2s: number;
   extentS2c: number;

@@ -419,6 +419,13 @@ describe('the connection line', () => {
     expect(texts(view(failed).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected to flowspy; upstream not reached');
   });
 
+  test('a proxied client whose upstream has not accepted yet is connecting to it', () => {
+    const waiting = new FakeSource(KEY).data('c2s', 'GET / HTTP/1.0\r\n\r\n');
+    waiting.flow.origin = 'proxy';
+    waiting.flow.connecting = true;
+    expect(texts(view(waiting).lines())[0]).toBe('= 10.0.0.1:5000 → 10.0.0.2:80 connected to flowspy; connecting to the upstream');
+  });
+
   test('a proxied flow was connected through flowspy: no handshake was captured', () => {
     const proxied = new FakeSource(KEY).data('c2s', 'hi\n').finish('fin');
     proxied.flow.origin = 'proxy';

@@ -10,6 +10,7 @@ export interface FakeFlow {
   id: number;
   key: { client: { addr: string; port: number }; server: { addr: string; port: number } };
   sawHandshake: boolean;
+  connecting: boolean;
   startTs: number;
   lastTs: number;
   bytesC2s: number;
@@ -107,6 +108,7 @@ export class FakeStore implements FlowSource, ByteSource {
       id,
       key: { client: { addr: ca, port: cp }, server: { addr: sa, port: sp } },
       sawHandshake: true,
+      connecting: false,
       startTs: 1_000_000,
       lastTs: 1_000_000,
       bytesC2s: 0,

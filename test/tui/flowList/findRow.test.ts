@@ -49,7 +49,7 @@ describe('list find', () => {
 describe('the text a list find searches', () => {
   it('holds the endpoints as the rows show them: an IPv6 address in brackets, escaped', () => {
     const flow = (client: string, server: string): ListedFlow => ({
-      id: 1, key: { client: { addr: client, port: 50100 }, server: { addr: server, port: 7777 } }, sawHandshake: true, startTs: 0, lastTs: 0,
+      id: 1, key: { client: { addr: client, port: 50100 }, server: { addr: server, port: 7777 } }, sawHandshake: true, connecting: false, startTs: 0, lastTs: 0,
       bytesC2s: 0, bytesS2c: 0, closedC2s: false, closedS2c: false, end: undefined, notes: [], gaps: 0, chunkCount: 0,
     });
     const v6 = searchedRowText(flow('2001:db8:1::23', '2001:db8:2::7'), 'GET /');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFilter, type Filter } from '../../../src/tui/flowList/filter.js';
 import { FlowView, SMALL_BATCH } from '../../../src/tui/flowList/flowView.js';
+import { flowState } from '../../../src/tui/flowList/source.js';
 import { FakeStore } from './fakeStore.js';
 import { MessageTable } from '../../../src/messages/messageTable.js';
 
@@ -396,12 +397,31 @@ describe('FlowView: a proxied flow whose upstream could not be reached', () => {
     const store = new FakeStore();
     const table = new MessageTable();
     for (const detail of ['upstream 127.0.0.1:9 refused: ECONNREFUSED', 'reset by server']) {
-      const flow = store.add({ client: `10.0.0.1:${store.size + 1}`, server: '127.0.0.1:8080', end: { ts: 1, reason: 'rst', detail } });
-      table.apply({ type: 'flow-start', flowId: flow.id, key: flow.key, ts: 0, origin: 'proxy', sawHandshake: true });
+      const flow = store.add({ client: `10.0.0.1:${store.size + 1}`, server: '127.0.0.1:9', end: { ts: 1, reason: 'rst', detail } });
+      table.apply({ type: 'flow-start', flowId: flow.id, key: flow.key, ts: 0, origin: 'proxy', sawHandshake: true, connecting: true });
+      if (detail === 'reset by server') table.apply({ type: 'connected', flowId: flow.id, ts: 0 });
       table.apply({ type: 'flow-end', flowId: flow.id, ts: 1, reason: 'rst', detail });
     }
     const view = new FlowView(store, store, undefined, (id) => table.get(id));
     const [failed, reset] = view.rows(0, 2);
     expect([view.describe(failed), view.describe(reset)]).toEqual(['! upstream 127.0.0.1:9 refused', '']);
+  });
+});
+
+describe('FlowView: a proxied flow whose upstream has not accepted yet', () => {
+  it('is listed at once, its state and summary saying it connects to the upstream, and the request waiting', () => {
+    const store = new FakeStore();
+    const table = new MessageTable();
+    const flow = store.add({ client: '10.0.0.1:40000', server: '10.255.255.1:80', connecting: true });
+    table.apply({ type: 'flow-start', flowId: flow.id, key: flow.key, ts: 0, origin: 'proxy', sawHandshake: true, connecting: true });
+    const view = new FlowView(store, store, undefined, (id) => table.get(id));
+    const [row] = view.rows(0, 1);
+    expect([flowState(row), view.describe(row)]).toEqual(['connecting', 'upstream 10.255.255.1:80 connecting']);
+    const request = new TextEncoder().encode('GET /x HTTP/1.1\r\nHost: a\r\n\r\n');
+    table.apply({ type: 'data', flowId: flow.id, dir: 'c2s', offset: 0, bytes: request, length: request.length, ts: 1, fileOffset: -1 });
+    expect(view.describe(row)).toBe('upstream 10.255.255.1:80 connecting (GET /x)');
+    table.apply({ type: 'connected', flowId: flow.id, ts: 2 });
+    flow.connecting = false;
+    expect([flowState(row), view.describe(row)]).toEqual(['open', 'GET /x → pending']);
   });
 });
