@@ -40,6 +40,9 @@ export function endedWithCapture(end: { readonly reason: FlowEndReason; readonly
 /** The detail of the 'rst' end of a connection refused: the server answered the client's SYN with a reset. */
 export const REFUSED = 'refused: the server answered the SYN with a reset';
 
+/** The detail of the 'rst' end of a proxied flow still open when its proxy closed: flowspy reset both sides. */
+export const PROXY_CLOSED = 'proxy closed';
+
 /**
  * How the detail of the 'rst' end of a proxied connection starts when flowspy reset the client
  * because the upstream could not be reached, e.g. `upstream 127.0.0.1:9 refused: ECONNREFUSED`.

@@ -17,7 +17,7 @@ import { closeSync, openSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileErrorReason, UserError } from '../core/errors.js';
 import { writeFully } from '../io/files.js';
-import { receiverOf, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
+import { PROXY_CLOSED, receiverOf, type Direction, type FlowEvent, type FlowKey, type Micros } from '../core/types.js';
 import { messageBody, type DecodedBody } from '../messages/httpBody.js';
 import { MAX_HEAD_BYTES } from '../messages/httpHeadReader.js';
 import { messageEnd } from '../messages/httpMessage.js';
@@ -68,6 +68,8 @@ interface FlowState {
   readonly open: Map<HttpExchange, Pending>;
   /** Exchanges over but for what came after a gap cut one of their messages (see {@link Pending.waitsFor}); few. */
   readonly waiting: Map<HttpExchange, Pending>;
+  /** What ended the flow, when it was flowspy's closing the proxy ({@link PROXY_CLOSED}): the `_error` of the exchanges it cut. */
+  cutBy?: string;
   /** The exchange that switched to WebSocket, and the messages since. */
   websocket?: { readonly exchange: HttpExchange; readonly messages: WebSocketMessages };
 }
@@ -128,6 +130,7 @@ export class HarOutput implements FlowOutput {
       }
       case 'flow-end':
         this.table.apply(event);
+        if (flow && event.detail === PROXY_CLOSED) flow.cutBy = PROXY_CLOSED;
         this.finishFlow(event.flowId);
         break;
       default:
@@ -240,7 +243,8 @@ export class HarOutput implements FlowOutput {
       const pending = state.open.get(websocket.exchange);
       if (pending) pending.bodies.webSocket = websocket.messages;
     }
-    for (const [exchange, pending] of [...state.open, ...state.waiting]) this.emit(flowId, state, exchange, pending.bodies);
+    for (const [exchange, pending] of state.open) this.emit(flowId, state, exchange, pending.bodies, state.cutBy);
+    for (const [exchange, pending] of state.waiting) this.emit(flowId, state, exchange, pending.bodies);
     state.windows.c2s.stop();
     state.windows.s2c.stop();
     this.flows.delete(flowId);
@@ -250,10 +254,10 @@ export class HarOutput implements FlowOutput {
   }
 
   /** Makes the entry of `exchange` (none without a request) and gives its bodies' budget back. */
-  private emit(flowId: number, state: FlowState, exchange: HttpExchange, bodies: HarBodies): void {
+  private emit(flowId: number, state: FlowState, exchange: HttpExchange, bodies: HarBodies, cutBy?: string): void {
     this.budget.give((bodies.request?.bytes.length ?? 0) + (bodies.response?.bytes.length ?? 0) + (bodies.webSocket?.charged ?? 0));
     const server = receiverOf(state.key, this.table.get(flowId)?.http?.requestDir ?? 'c2s');
-    const entry = harEntry({ flowId, server }, exchange, bodies, (addr) => isIP(addr) !== 0);
+    const entry = harEntry({ flowId, server, cutBy }, exchange, bodies, (addr) => isIP(addr) !== 0);
     if (!entry) return;
     try {
       this.spill.add(exchange.request!.firstTs, flowId, exchange.index, JSON.stringify(entry));

@@ -16,6 +16,8 @@ import type { HarWebSocketMessage } from './harWebSocket.js';
 export interface HarFlowInfo {
   readonly flowId: number;
   readonly server: Endpoint;
+  /** What cut the connection under this exchange before it was over (`proxy closed`): its `_error`. */
+  readonly cutBy?: string;
 }
 
 /** The bodies of an exchange as decoded (undefined: a message without a body, or none kept). */
@@ -81,7 +83,7 @@ export interface HarEntry {
   serverIPAddress?: string;
   connection: string;
   _flowspy: HarFlowspyField;
-  /** Why the request got no response, in Chrome's field for a failed request: `upstream refused` (through the proxy). */
+  /** Why the request got no (whole) response, in Chrome's field for a failed request: `upstream refused`, `proxy closed` (through the proxy). */
   _error?: string;
   /** Chrome's field for the messages of a WebSocket connection. */
   _webSocketMessages?: HarWebSocketMessage[];
@@ -127,6 +129,7 @@ export function harEntry(flow: HarFlowInfo, exchange: HttpExchange, bodies: HarB
   };
   if (exchange.interim.length > 0) field.interim = exchange.interim.map((r) => r.status);
   if (exchange.upstream !== undefined) entry._error = `upstream ${exchange.upstream}`;
+  else if (flow.cutBy !== undefined) entry._error = flow.cutBy;
   if (request.incomplete) notes.push(`request cut at ${formatCount(request.incomplete.offset)}: ${request.incomplete.why}`);
   if (response?.incomplete) notes.push(`response cut at ${formatCount(response.incomplete.offset)}: ${response.incomplete.why}`);
   if (bodies.webSocket) {

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { afterPeerCloseNote, formatSpan } from '../core/clock.js';
-import type { Direction, Endpoint, FlowEndReason, FlowEventSink, Micros } from '../core/types.js';
+import { PROXY_CLOSED, type Direction, type Endpoint, type FlowEndReason, type FlowEventSink, type Micros } from '../core/types.js';
 import { describeError, formatHostPort, upstreamFailure } from './connectFailure.js';
 import type { ProxyTotals } from './proxy.js';
 import { resetSocket } from './resetSocket.js';
@@ -104,10 +104,10 @@ export class ProxiedConnection {
     return client.writableLength + client.readableLength + upstream.writableLength + upstream.readableLength;
   }
 
-  /** Ends the flow abruptly (proxy shutdown); resolves once `flow-end` was emitted. */
-  abort(detail: string): Promise<void> {
+  /** Resets both sides at the proxy's close: the flow ends 'rst', {@link PROXY_CLOSED}; resolves once `flow-end` was emitted. */
+  abort(): Promise<void> {
     if (!this.ended) {
-      this.setEnd('error', detail);
+      this.setEnd('rst', PROXY_CLOSED);
       // Reset rather than FIN: the peers must not mistake a cut conversation for a complete one.
       resetSocket(this.client);
       resetSocket(this.upstream);

@@ -167,7 +167,7 @@ export class RecordingProxy {
   /**
    * Stops accepting. Connections still open are given `graceMs` (default 0) to finish on their
    * own; the ones left after that are reset (both sockets, RST) and their flows
-   * end with reason 'error', detail 'proxy closed'. Resolves when the listening socket is closed
+   * end with reason 'rst', detail `PROXY_CLOSED` ('proxy closed'). Resolves when the listening socket is closed
    * and every flow has emitted its `flow-end`. Safe to call more than once.
    */
   async close(options: { graceMs?: number } = {}): Promise<void> {
@@ -182,7 +182,7 @@ export class RecordingProxy {
         await new Promise((resolve) => setTimeout(resolve, Math.min(20, graceMs)));
       }
     }
-    const ending = [...this.live].map((conn) => conn.abort('proxy closed'));
+    const ending = [...this.live].map((conn) => conn.abort());
     await Promise.all(ending);
     await closed;
   }

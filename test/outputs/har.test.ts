@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCount } from '../../src/core/count.js';
-import type { Direction, FlowEvent } from '../../src/core/types.js';
+import { PROXY_CLOSED, type Direction, type FlowEvent } from '../../src/core/types.js';
 import { runCapture } from '../../src/engine/captureRun.js';
 import { HarOutput, type HarOptions } from '../../src/outputs/har.js';
 import { repoRoot } from '../support/corpus.js';
@@ -74,6 +74,16 @@ describe('HarOutput through the proxy', () => {
     expect(entry._flowspy.flags).toEqual(['unanswered']);
     const [answered] = harOf(new Flow(2).send('c2s', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', 1).send('s2c', ok('', 'hi'), 2).end(3)).log.entries;
     expect(answered._error).toBeUndefined();
+  });
+
+  it('says the proxy closed what it cut when it quit (_error), not of what was over before', () => {
+    const flow = new Flow(1).send('c2s', 'GET /a HTTP/1.1\r\nHost: a\r\n\r\n', 1).send('s2c', ok('', 'hi'), 2)
+      .send('c2s', 'POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789', 3);
+    flow.events.push({ type: 'flow-end', flowId: 1, ts: Date.UTC(2026, 0, 1) * 1000 + 4000, reason: 'rst', detail: PROXY_CLOSED });
+    const [done, cut] = harOf(flow.events).log.entries;
+    expect(done._error).toBeUndefined();
+    expect(cut._error).toBe('proxy closed');
+    expect(cut._flowspy.flags).toEqual(['cut-short', 'unanswered']);
   });
 });
 

@@ -359,7 +359,7 @@ describe('RecordingProxy relay', () => {
     expect([...ts].sort((x, y) => x - y)).toEqual(ts);
   });
 
-  it('close() stops accepting and ends live flows with reason error', async () => {
+  it('close() stops accepting and resets live flows: reason rst, proxy closed', async () => {
     const { recorder, proxy, port } = await setup(() => undefined); // server never answers
     const client = await connect(port);
     const clientPort = client.localPort!;
@@ -371,7 +371,7 @@ describe('RecordingProxy relay', () => {
     expect(await result).toBe('ECONNRESET');
     expect(recorder.endedCount()).toBe(1);
     const [, flow] = [...recorder.flows][0];
-    expect(flow.end).toMatchObject({ reason: 'error', detail: 'proxy closed' });
+    expect(flow.end).toMatchObject({ reason: 'rst', detail: 'proxy closed' });
     expect(proxy.stats.active).toBe(0);
     const refused = await new Promise<string>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
