@@ -90,6 +90,8 @@ export interface ConnectedEvent {
   readonly type: 'connected';
   readonly flowId: number;
   readonly ts: Micros;
+  /** The address connected to: the flow's server as an IP address (its key may name it by host name). */
+  readonly server: Endpoint;
 }
 
 /**

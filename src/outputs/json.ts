@@ -6,7 +6,7 @@
  * it; null past ±2^53, where a JSON reader would round it). Then, by type:
  *   flow-start  `client`, `server` ({addr, port}), `vlan` (number or null), `origin`, `sawHandshake`,
  *               `connecting` (true: a proxied client whose upstream connect is under way)
- *   connected   nothing more (the upstream of a flow started `connecting` accepted)
+ *   connected   `server` ({addr, port}: the address connected to; the upstream of a flow started `connecting` accepted)
  *   data        `dir` ("c2s" | "s2c"), `offset`, `length`, `data` (the bytes, base64)
  *   gap         `dir`, `offset`, `length`, `notCaptured` (the bytes were cut by the snap length, not lost)
  *   half-close  `dir`
@@ -81,7 +81,7 @@ function eventToJsonText(event: Exclude<FlowEvent, { type: 'data' }>): string {
       return `${head},"client":{"addr":${json(client.addr)},"port":${client.port}},"server":{"addr":${json(server.addr)},"port":${server.port}},"vlan":${json(vlan ?? null)},"origin":${json(event.origin)},"sawHandshake":${event.sawHandshake},"connecting":${event.connecting === true}}`;
     }
     case 'connected':
-      return `${head}}`;
+      return `${head},"server":{"addr":${json(event.server.addr)},"port":${event.server.port}}}`;
     case 'gap':
       return `${head},"dir":"${event.dir}","offset":${event.offset},"length":${event.length},"notCaptured":${event.notCaptured === true}}`;
     case 'half-close':

@@ -5,7 +5,7 @@
  * Meant for proxied flows (which have no packets of their own); works for any event stream.
  */
 import { fileErrorReason, UserError } from '../core/errors.js';
-import { otherDirection, REFUSED, type Direction, type FlowEvent, type Micros } from '../core/types.js';
+import { otherDirection, REFUSED, type Direction, type FlowEvent, type FlowStartEvent, type Micros } from '../core/types.js';
 import { buildTcpFrame, type TcpFrameSpec } from '../capture/frames.js';
 import { PcapFileWriter, type PacketWriter } from '../capture/pcapWriter.js';
 import { upstreamFailureOf } from '../messages/upstreamText.js';
@@ -59,15 +59,16 @@ interface FlowState {
    * to it after its FIN; not written yet, as the flow's end may be that side's reset instead.
    */
   closedPeerAck: { dir: Direction; ts: Micros } | undefined;
-  /**
-   * A flow started `connecting`, while its server has not accepted: the client's bytes (copies)
-   * and FIN so far, written when it accepts. Bounded by the proxy's backpressure.
-   */
-  held: HeldEvent[] | undefined;
 }
 
-/** Client bytes or a FIN held while the server has not accepted. */
-type HeldEvent = { readonly dir: Direction; readonly offset: number; readonly bytes: Uint8Array | undefined };
+/**
+ * A flow started `connecting` whose server has not accepted yet: its start, and the client's bytes
+ * (copies) and FIN so far, written when it accepts. Bounded by the proxy's backpressure.
+ */
+interface ConnectingFlow {
+  readonly start: FlowStartEvent;
+  readonly held: { readonly dir: Direction; readonly offset: number; readonly bytes: Uint8Array | undefined }[];
+}
 
 /** What a buffering writer holds is written out this long after the first packet it got, at the latest: the file can be read as it grows, and a crash loses at most that much. */
 const FLUSH_AFTER_MS = 1000;
@@ -78,11 +79,11 @@ const FLUSH_AFTER_MS = 1000;
  * - `flow-start`: SYN (with MSS option), SYN-ACK, ACK when `sawHandshake`; nothing otherwise.
  *   The SYN-ACK and ACK (at the SYN's time) wait for the flow's next event: a `flow-end` with
  *   detail {@link REFUSED} gets a RST-ACK answering the SYN instead.
- * - A flow started `connecting` (a proxied client, its upstream not there yet): after the SYN,
- *   its events wait for `connected`, which writes the SYN-ACK and ACK, then the client's bytes
- *   and FIN at that time (when they were relayed). Ended before that, it gets a RST-ACK answering
- *   the SYN when the upstream refused, else nothing more: the bytes that went nowhere are not
- *   written, and no upstream packet is made up.
+ * - A flow started `connecting` (a proxied client, its upstream not there yet) waits for
+ *   `connected`: then its SYN (at its start's time, to the address connected to), the SYN-ACK and
+ *   ACK, and the client's bytes and FIN at that time (when they were relayed). Ended before that,
+ *   it gets its SYN, and a RST-ACK answering it when the upstream refused: the bytes that went
+ *   nowhere are not written, and no upstream packet is made up.
  * - `data`: the bytes cut into MSS-sized PSH-ACK segments at seq = ISN + 1 + offset (so a
  *   `gap` simply leaves a hole in sequence space, which Wireshark shows as not captured),
  *   then one ACK from the peer.
@@ -97,8 +98,8 @@ const FLUSH_AFTER_MS = 1000;
  *
  * Addresses: when client and server are of different families (a proxy accepting IPv4 and
  * connecting over IPv6), the IPv4 side is written IPv4-mapped (`::ffff:a.b.c.d`); an address
- * that is not an IP literal (a proxy's upstream given by name) is written as 0.0.0.0 (or :: for
- * IPv6 flows). Initial sequence numbers derive from the flow id.
+ * that is not an IP literal (the upstream of a proxied flow that never connected, given by name)
+ * is written as 0.0.0.0 (or :: for IPv6 flows). Initial sequence numbers derive from the flow id.
  * Timestamps are the events' own; frames of one flow are written in event order.
  *
  * The writer is flushed once at construction (a file that cannot take even the header says so at
@@ -108,6 +109,7 @@ const FLUSH_AFTER_MS = 1000;
  */
 export class PcapOutput implements FlowOutput {
   private readonly flows = new Map<number, FlowState>();
+  private readonly connecting = new Map<number, ConnectingFlow>();
   private readonly frame: Uint8Array;
   /** Time of the last packet written. */
   private lastTs: Micros = 0;
@@ -169,7 +171,6 @@ export class PcapOutput implements FlowOutput {
     try {
       if (!this.failure) {
         for (const flow of this.flows.values()) {
-          if (flow.held !== undefined) continue; // its server never accepted
           this.completeHandshake(flow, Infinity);
           this.writeClosedPeerAck(flow, Infinity);
         }
@@ -178,6 +179,7 @@ export class PcapOutput implements FlowOutput {
       this.fail(err);
     }
     this.flows.clear();
+    this.connecting.clear();
     if (this.closed) return;
     this.closed = true;
     if (!this.failure) {
@@ -205,16 +207,18 @@ export class PcapOutput implements FlowOutput {
 
   private write(event: FlowEvent): void {
     if (event.type === 'flow-start') {
-      this.start(event.flowId, event.ts, event.key.client, event.key.server, event.key.vlan, event.sawHandshake, event.connecting === true);
+      if (event.connecting) this.connecting.set(event.flowId, { start: event, held: [] });
+      else this.start(event.flowId, event.ts, event.key.client, event.key.server, event.key.vlan, event.sawHandshake);
+      return;
+    }
+    if (event.type === 'note') return;
+    const connecting = this.connecting.get(event.flowId);
+    if (connecting !== undefined) {
+      this.holdOrConnect(event.flowId, connecting, event);
       return;
     }
     const flow = this.flows.get(event.flowId);
     if (flow === undefined) return; // events of a flow that started before this output
-    if (event.type === 'note') return;
-    if (flow.held !== undefined) {
-      this.holdOrConnect(event.flowId, flow, event);
-      return;
-    }
     if (event.type === 'flow-end' && event.detail === REFUSED && flow.synTs !== undefined) {
       // The SYN was answered by a reset: no handshake.
       this.raw(flow, event.ts, 's2c', 0, flow.isnC + 1, RST | ACK, undefined, undefined);
@@ -244,31 +248,36 @@ export class PcapOutput implements FlowOutput {
   }
 
   /** An event of a flow whose server has not accepted yet (see the class comment). */
-  private holdOrConnect(flowId: number, flow: FlowState, event: Exclude<FlowEvent, { type: 'flow-start' | 'note' }>): void {
-    const held = flow.held!;
+  private holdOrConnect(flowId: number, connecting: ConnectingFlow, event: Exclude<FlowEvent, { type: 'flow-start' | 'note' }>): void {
+    const { start: { ts, key }, held } = connecting;
     switch (event.type) {
       case 'data': held.push({ dir: event.dir, offset: event.offset, bytes: new Uint8Array(event.bytes) }); return;
       case 'half-close': held.push({ dir: event.dir, offset: 0, bytes: undefined }); return;
       case 'gap': return;
-      case 'connected':
-        flow.held = undefined;
+      case 'connected': {
+        this.connecting.delete(flowId);
+        const flow = this.start(flowId, ts, key.client, event.server, key.vlan, true);
         this.answerSyn(flow, event.ts);
         for (const h of held) {
           if (h.bytes === undefined) this.fin(flow, event.ts, h.dir);
           else this.data(flow, event.ts, h.dir, h.offset, h.bytes);
         }
         return;
-      case 'flow-end':
+      }
+      case 'flow-end': {
+        this.connecting.delete(flowId);
+        const flow = this.start(flowId, ts, key.client, key.server, key.vlan, true);
         if (upstreamFailureOf(event)?.what === 'refused') this.raw(flow, event.ts, 's2c', 0, flow.isnC + 1, RST | ACK, undefined, undefined);
         this.flows.delete(flowId);
+      }
     }
   }
 
   private start(
     flowId: number, ts: Micros,
     client: { addr: string; port: number }, server: { addr: string; port: number },
-    vlan: number | undefined, sawHandshake: boolean, connecting: boolean,
-  ): void {
+    vlan: number | undefined, sawHandshake: boolean,
+  ): FlowState {
     const [clientAddr, serverAddr] = frameAddresses(client.addr, server.addr);
     const v6 = clientAddr.includes(':');
     const isnC = mix32(flowId * 2 + 1);
@@ -277,12 +286,12 @@ export class PcapOutput implements FlowOutput {
       clientAddr, serverAddr, clientPort: client.port, serverPort: server.port, vlan,
       mss: v6 ? this.mssIpv6 : this.mssIpv4, isnC, isnS,
       endC: 0, endS: 0, finC: false, finS: false, ipIdC: 1, ipIdS: 1, synTs: undefined, closedPeerAck: undefined,
-      held: connecting ? [] : undefined,
     };
     this.flows.set(flowId, flow);
-    if (!sawHandshake) return;
+    if (!sawHandshake) return flow;
     this.raw(flow, ts, 'c2s', isnC, 0, SYN, undefined, flow.mss);
     flow.synTs = ts;
+    return flow;
   }
 
   /**

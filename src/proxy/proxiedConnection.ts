@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { afterPeerCloseNote, formatSpan } from '../core/clock.js';
 import { PROXY_CLOSED, type Direction, type Endpoint, type FlowEndReason, type FlowEventSink, type Micros } from '../core/types.js';
-import { describeError, formatHostPort, upstreamFailure } from './connectFailure.js';
+import { describeError, formatHostPort, normalizeAddress, upstreamFailure } from './connectFailure.js';
 import type { ProxyTotals } from './proxy.js';
 import { resetSocket } from './resetSocket.js';
 import { TurnBudget } from './turnBudget.js';
@@ -118,9 +118,13 @@ export class ProxiedConnection {
   private onConnected(): void {
     clearTimeout(this.connectTimer);
     this.connected = true;
-    this.upstream.setNoDelay(true);
+    const { upstream } = this;
+    upstream.setNoDelay(true);
     const now = this.clock();
-    this.emit({ type: 'connected', flowId: this.flowId, ts: now });
+    const server = upstream.remoteAddress !== undefined && upstream.remotePort !== undefined
+      ? { addr: normalizeAddress(upstream.remoteAddress), port: upstream.remotePort }
+      : { addr: this.targetHost, port: this.targetPort };
+    this.emit({ type: 'connected', flowId: this.flowId, ts: now, server });
     if (now - this.acceptedAt >= SLOW_CONNECT_MICROS) {
       const took = formatSpan((now - this.acceptedAt) / 1000);
       this.emit({ type: 'note', flowId: this.flowId, ts: now, text: `the upstream took ${took} to accept the connection: the client's bytes waited in flowspy until then` });

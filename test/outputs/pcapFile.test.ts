@@ -202,7 +202,7 @@ describe('PcapOutput', () => {
       { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, '127.0.0.1', 8080), ts: 1_700_000_000_000_000, origin: 'proxy', sawHandshake: true, connecting: true },
       { type: 'data', flowId: 5, dir: 'c2s', offset: 0, bytes: hello, length: hello.length, ts: 1_700_000_000_100_000, fileOffset: -1 },
       { type: 'half-close', flowId: 5, dir: 'c2s', ts: 1_700_000_000_200_000 },
-      { type: 'connected', flowId: 5, ts: 1_700_000_002_000_000 },
+      { type: 'connected', flowId: 5, ts: 1_700_000_002_000_000, server: { addr: '127.0.0.1', port: 8080 } },
       { type: 'flow-end', flowId: 5, ts: 1_700_000_002_100_000, reason: 'rst', detail: 'server reset the connection' },
     ]);
     const records = readPcap(readFileSync(path)).records;
@@ -211,6 +211,17 @@ describe('PcapOutput', () => {
       '40003 > 8080 2', '8080 > 40003 12', '40003 > 8080 10', '40003 > 8080 18', '8080 > 40003 10', '40003 > 8080 11', '8080 > 40003 10', '8080 > 40003 14',
     ]);
     expect(records.map((r) => r.tsSeconds)).toEqual([1_700_000_000, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002, 1_700_000_002]);
+  });
+
+  it('a proxied flow whose upstream is named by host: written to the address connected to', () => {
+    const path = writeEvents('upstream-named.pcap', [
+      { type: 'flow-start', flowId: 5, key: key('127.0.0.1', 40003, 'localhost', 8080), ts: 1_700_000_000_000_000, origin: 'proxy', sawHandshake: true, connecting: true },
+      { type: 'connected', flowId: 5, ts: 1_700_000_000_001_000, server: { addr: '127.0.0.1', port: 8080 } },
+      { type: 'flow-end', flowId: 5, ts: 1_700_000_000_002_000, reason: 'fin', detail: undefined },
+    ]);
+    const frames = readPcap(readFileSync(path)).records.map((r) => decodeTcpFrame(r.captured));
+    expect(frames.length).toBeGreaterThan(3);
+    expect(new Set(frames.map((f) => `${f.src}>${f.dst}`))).toEqual(new Set(['127.0.0.1>127.0.0.1']));
   });
 
   it('a SYN-ACK waits for the flow\'s next event; the file stays in time order', () => {

@@ -306,7 +306,7 @@ describe('FlowStore: a flow whose server has not accepted yet', () => {
     store.apply(start(2));
     expect([store.getFlow(1)!.connecting, store.getFlow(2)!.connecting]).toEqual([true, false]);
     const changes = store.watchChanges();
-    store.apply({ type: 'connected', flowId: 1, ts: 5 });
+    store.apply({ type: 'connected', flowId: 1, ts: 5, server: key.server });
     expect(store.getFlow(1)!.connecting).toBe(false);
     expect(changes.take()).toEqual([1]);
   });

@@ -399,7 +399,7 @@ describe('FlowView: a proxied flow whose upstream could not be reached', () => {
     for (const detail of ['upstream 127.0.0.1:9 refused: ECONNREFUSED', 'reset by server']) {
       const flow = store.add({ client: `10.0.0.1:${store.size + 1}`, server: '127.0.0.1:9', end: { ts: 1, reason: 'rst', detail } });
       table.apply({ type: 'flow-start', flowId: flow.id, key: flow.key, ts: 0, origin: 'proxy', sawHandshake: true, connecting: true });
-      if (detail === 'reset by server') table.apply({ type: 'connected', flowId: flow.id, ts: 0 });
+      if (detail === 'reset by server') table.apply({ type: 'connected', flowId: flow.id, ts: 0, server: flow.key.server });
       table.apply({ type: 'flow-end', flowId: flow.id, ts: 1, reason: 'rst', detail });
     }
     const view = new FlowView(store, store, undefined, (id) => table.get(id));
@@ -420,7 +420,7 @@ describe('FlowView: a proxied flow whose upstream has not accepted yet', () => {
     const request = new TextEncoder().encode('GET /x HTTP/1.1\r\nHost: a\r\n\r\n');
     table.apply({ type: 'data', flowId: flow.id, dir: 'c2s', offset: 0, bytes: request, length: request.length, ts: 1, fileOffset: -1 });
     expect(view.describe(row)).toBe('upstream 10.255.255.1:80 connecting (GET /x)');
-    table.apply({ type: 'connected', flowId: flow.id, ts: 2 });
+    table.apply({ type: 'connected', flowId: flow.id, ts: 2, server: flow.key.server });
     flow.connecting = false;
     expect([flowState(row), view.describe(row)]).toEqual(['open', 'GET /x → pending']);
   });
