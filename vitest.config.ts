@@ -44,6 +44,7 @@ const system = [
   'test/tui/app/exchanges.screen.test.ts',
   'test/tui/app/mouse.screen.test.ts',
   'test/tui/app/suspend.screen.test.ts',
+  'test/tui/app/smallScreen.screen.test.ts',
 ];
 const corpus = ['test/corpus/**/*.test.ts', 'test/**/corpus.test.ts', 'test/**/*.differential.test.ts'];
 

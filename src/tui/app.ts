@@ -292,7 +292,7 @@ export class TuiApp {
   }
 
   private layout(): ReturnType<typeof screenLayout> {
-    return screenLayout(Number(this.screen.height) || 24, this.state.zoom, this.state.listShift);
+    return screenLayout(Number(this.screen.height) || 24, this.state.zoom, this.state.listShift, this.state.focus);
   }
 
   /** One frame (see frame.ts); then the search steps go on if the list's `~text` is running. */

@@ -212,6 +212,7 @@ export class Commands {
   private resizeList(by: number, layout: ScreenLayout): void {
     const { state, status } = this.scene;
     if (state.zoom !== 'none') return status.say('+ and - share the rows between the panes: z unzooms first');
+    if (layout.listHeader.height === 0 || layout.conversationTitle.height === 0) return status.say('the screen is too short for both panes');
     const rowsLeft = layout.list.height + layout.conversation.height;
     const share = listRows(rowsLeft, 0);
     const rows = listRows(rowsLeft, layout.list.height - share + by);

@@ -39,6 +39,29 @@ describe('screen layout', () => {
       for (const band of Object.values(l)) expect(band.height).toBeGreaterThanOrEqual(0);
     }
   });
+
+  it('a short screen keeps a row for each pane, or shows the focused one alone, and the status row', () => {
+    const heights = (rows: number, focus: 'list' | 'conversation') => {
+      const l = screenLayout(rows, 'none', 0, focus);
+      return [l.listHeader, l.list, l.conversationTitle, l.conversation, l.status].map((b) => b.height);
+    };
+    expect(heights(7, 'conversation')).toEqual([1, 3, 1, 1, 1]);
+    expect(heights(6, 'conversation')).toEqual([1, 2, 1, 1, 1]);
+    expect(heights(5, 'list')).toEqual([1, 1, 1, 1, 1]);
+    expect(heights(4, 'conversation')).toEqual([0, 0, 1, 2, 1]);
+    expect(heights(4, 'list')).toEqual([1, 2, 0, 0, 1]);
+    expect(heights(3, 'conversation')).toEqual([0, 0, 1, 1, 1]);
+    expect(heights(2, 'conversation')).toEqual([0, 0, 0, 1, 1]);
+    expect(screenLayout(2, 'conversation').conversation).toEqual({ top: 0, height: 1 });
+    expect(heights(1, 'list')).toEqual([0, 0, 0, 0, 1]);
+    for (let rows = 1; rows <= 24; rows++) {
+      for (const focus of ['list', 'conversation'] as const) {
+        const l = screenLayout(rows, 'none', 5, focus);
+        const used = [l.listHeader, l.list, l.conversationTitle, l.conversation, l.status, l.hints].reduce((sum, b) => sum + b.height, 0);
+        expect(used).toBe(rows);
+      }
+    }
+  });
 });
 
 const COUNTERS: SourceCounters = {
