@@ -56,6 +56,11 @@ export interface ShownBody {
   readonly unread: boolean;
   /** Cut, its last line was shortened to keep within {@link PREVIEW_CHARS}. */
   readonly shortened: boolean;
+  /**
+   * A body made whole for the count (see {@link BodyCache.counted}): makes its line `index`, one
+   * of the `more` lines after `lines` (`lines.length <= index < lines.length + more`).
+   */
+  readonly makeLine: ((index: number) => string) | undefined;
 }
 
 /** The bytes of the hex dump among a body's lines: 16 a line from line `firstLine` on. */
@@ -74,6 +79,11 @@ export class BodyCache extends Map<string, ShownBody> {
   readonly tails = new Map<string, TailState>();
   /** The heads read as sent (see httpLines.ts), by their message's body name (a head never changes once parsed). */
   readonly heads = new Map<string, HeadAsSent | undefined>();
+  /**
+   * Expanded bodies made for the search's count, by the same name: read and decoded whole, their
+   * lines after the first {@link BODY_LINES} left to `makeLine`, so the count makes them in slices.
+   */
+  readonly counted = new Set<string>();
 }
 
 /** A message's head as sent: its lines (see `headLines`), and how it breaks HTTP's syntax (see `headSyntaxProblems`). */
@@ -92,13 +102,13 @@ export interface BodyPart {
 }
 
 /**
- * What `decode` makes of a body's bytes read (`asked`: how many were asked for): its lines (when
- * not `whole`, at least the first {@link BODY_LINES}; `unmade` counts those after them it did not
- * make), for its about line what was done and noted, whether the bytes it made lines of end
+ * What `decode` makes of a body's bytes read (`asked`: how many were asked for): its lines (at
+ * least the first `upTo`; `unmade` counts those after them it did not make, `line` makes one of
+ * them by its index among all), for its about line what was done and noted, whether the bytes it made lines of end
  * inside a line (see {@link endsInLine}), and, when the lines show the wire bytes as sent (no
  * coding undone), where each of `all` starts among them (`starts`: a mode change keeps the line).
  */
-export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number) => { all: readonly string[]; unmade?: number; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean; hex?: HexDump; starts?: readonly number[] };
+export type BodyDecoder = (bytes: Uint8Array, whole: boolean, asked: number, upTo: number) => { all: readonly string[]; unmade?: number; line?: (index: number) => string; done?: readonly string[]; notes?: readonly string[]; lastLineCut?: boolean; hex?: HexDump; starts?: readonly number[] };
 
 /** True when `bytes` end inside a line: not empty, the last byte no LF. */
 export function endsInLine(bytes: Uint8Array): boolean {
@@ -113,16 +123,17 @@ export function endsInLine(bytes: Uint8Array): boolean {
  */
 export function pushBody(part: BodyPart, side: Side, key: string, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], decode: BodyDecoder): { body: ShownBody; unread: boolean; wireRead: number } {
   const whole = expanded.has(key);
+  const counted = whole && cache.counted.has(key);
   const wireRead = Math.min(part.length, whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES);
   let body = cache.get(key);
-  if (body === undefined || body.wireRead !== wireRead || body.complete !== part.complete || body.whole !== whole) {
-    body = showBody(part, read, wireRead, whole, decode);
+  if (body === undefined || body.wireRead !== wireRead || body.complete !== part.complete || body.whole !== whole || (body.makeLine !== undefined) !== counted) {
+    body = showBody(part, read, wireRead, whole, decode, counted);
     cache.set(key, body);
   }
   const starts = body.starts;
   body.lines.forEach((text, i) => out.push({ side, kind: 'data', text, bodyLine: i, ...hexRowOf(body.hex, i), ...(starts?.[i] === undefined ? {} : { at: { dir: part.dir, offset: part.offset + starts[i] } }) }));
   const unread = part.length > wireRead;
-  if (body.more > 0 || (unread && !whole) || body.shortened) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
+  if (!whole && (body.more > 0 || unread || body.shortened)) out.push({ side: 'event', kind: 'note', expand: key, text: moreText(body, unread), of: side });
   return { body, unread, wireRead };
 }
 
@@ -144,16 +155,24 @@ function moreText(body: ShownBody, unread: boolean): string {
   return body.lastLineCut ? '... the line above is not shown in full (Enter shows more)' : '... the body goes on (Enter shows more)';
 }
 
-/** Reads `wireRead` bytes of a body and decodes them for display, keeping every line when `whole`, else the first {@link BODY_LINES}. */
-function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder): ShownBody {
+/**
+ * Reads `wireRead` bytes of a body and decodes them for display, keeping every line when `whole`,
+ * else the first {@link BODY_LINES}; `counted` (whole): the lines after those left to `makeLine`.
+ */
+function showBody(part: BodyPart, read: BodyReader, wireRead: number, whole: boolean, decode: BodyDecoder, counted = false): ShownBody {
   const complete = part.complete;
   try {
-    const { all, unmade = 0, done = [], notes = [], lastLineCut = false, hex, starts } = decode(read(part.dir, part.offset, wireRead), whole, wireRead);
+    const bytes = read(part.dir, part.offset, wireRead);
+    const { all, unmade = 0, line, done = [], notes = [], lastLineCut = false, hex, starts } = decode(bytes, whole, wireRead, whole && !counted ? Infinity : BODY_LINES);
     const lines = whole ? all : withinChars(all.slice(0, BODY_LINES), PREVIEW_CHARS);
     const shortened = !whole && lines.length > 0 && lines[lines.length - 1] !== all[lines.length - 1];
-    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut: lastLineCut || shortened, hex, starts, unread: wireRead < part.length, shortened };
+    // A decoder that cannot make one line alone makes them all, once, when the first is asked for.
+    let every: readonly string[] | undefined;
+    const makeLine = !counted ? undefined : (line ?? ((index: number) => (every ??= decode(bytes, true, wireRead, Infinity).all)[index]));
+    return { lines, more: all.length - lines.length + unmade, whole, done, notes, error: undefined, wireRead, complete, lastLineCut: lastLineCut || shortened, hex, starts, unread: wireRead < part.length, shortened, makeLine };
   } catch (error) {
-    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined, starts: undefined, unread: wireRead < part.length, shortened: false };
+    const makeLine = counted ? () => '' : undefined;
+    return { lines: [], more: 0, whole, done: [], notes: [], error: escapeText(error instanceof Error ? error.message : String(error)), wireRead, complete, lastLineCut: false, hex: undefined, starts: undefined, unread: wireRead < part.length, shortened: false, makeLine };
   }
 }
 
@@ -233,7 +252,7 @@ export type BodySize = number | 'more';
  * only its first bytes (a binary body's label and hex dump say it, not what was read). `starts`:
  * where each line made starts in `bytes` (none for pretty-printed JSON, whose lines are not the bytes').
  */
-export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; hex: HexDump | undefined; pretty?: true; starts?: number[] } {
+export function bodyDisplay(bytes: Uint8Array, contentType: string, upTo = Infinity, total: BodySize = bytes.length): { lines: string[]; unmade: number; line?: (index: number) => string; hex: HexDump | undefined; pretty?: true; starts?: number[] } {
   // An empty body is no binary one, whatever its type (a chunked body of only its last chunk): no lines.
   if (bytes.length === 0 && total === 0) return { lines: [], unmade: 0, hex: undefined };
   const encoding = charsetOf(contentType);
@@ -264,7 +283,7 @@ export function hexBodyLines(bytes: Uint8Array, upTo = Infinity, total: BodySize
 }
 
 /** A text body's first `upTo` lines in `encoding`, escaped, and how many more it has; JSON laid out when it parses (`pretty` then), else where each line made starts. */
-function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number; pretty?: true; starts?: number[] } {
+function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncoding, upTo: number): { lines: string[]; unmade: number; line: (index: number) => string; pretty?: true; starts?: number[] } {
   if (/json/i.test(contentType) && encoding === 'utf-8') {
     try {
       const text = Buffer.from(bytes).toString('utf8');
@@ -284,12 +303,12 @@ function textLines(bytes: Uint8Array, contentType: string, encoding: TextEncodin
   return { ...made, starts: ranges.slice(0, made.lines.length).map(([from]) => from) };
 }
 
-/** The first `upTo` of `items` made into lines by `make`, and how many were left unmade. */
-export function firstLines<T>(items: readonly T[], upTo: number, make: (item: T) => string): { lines: string[]; unmade: number } {
+/** The first `upTo` of `items` made into lines by `make`, how many were left unmade, and `line`, which makes the line of item `index`. */
+export function firstLines<T>(items: readonly T[], upTo: number, make: (item: T) => string): { lines: string[]; unmade: number; line: (index: number) => string } {
   const made = Math.min(items.length, Math.max(0, upTo));
   const lines: string[] = [];
   for (let i = 0; i < made; i++) lines.push(make(items[i]));
-  return { lines, unmade: items.length - made };
+  return { lines, unmade: items.length - made, line: (index) => make(items[index]) };
 }
 
 const TAB = 0x09;

@@ -30,12 +30,28 @@ export interface SearchedView {
   remakeUnit(index: number): void;
 }
 
+/** A cut body's hidden matches being counted: its lines not made yet are made and searched in slices. */
+interface BodyCount {
+  readonly key: string;
+  /** Matches so far: the whole body's lines made, those of the lines made since, less those shown cut. */
+  matches: number;
+  readonly unread: boolean;
+  /** The next line to make, and the end of the lines. */
+  next: number;
+  readonly end: number;
+  readonly makeLine: (index: number) => string;
+}
+
 /** The search of one messages view; keeps the hidden matches counted per body. */
 export class CutBodySearch {
   /** The body's preview while {@link showWhole} tries it in full. */
   private preview: ShownBody | undefined;
   private hiddenFor = '';
   private readonly hidden = new Map<string, { count: number; unread: boolean }>();
+  /** The body whose hidden matches are being counted (see hiddenMatches). */
+  private counting: BodyCount | undefined;
+  /** Milliseconds the last body's count took to begin (its read and decoding): another is begun in a call only when they are left. */
+  private startCost = 0;
   /** The rows' matches for the count being made (see rowMatches). */
   private rowsCounted: { readonly key: string; readonly line: MessageLine; readonly number: number; readonly total: number } | undefined;
 
@@ -85,7 +101,9 @@ export class CutBodySearch {
    * `match 3 of 17`: where `match` stands among every match of `needle` in the rows and in the
    * cut bodies (in the order `n` goes, which shows a cut body's matches in full); undefined
    * when `deadline` (a `performance.now()` time) came before every cut body was read: call again,
-   * the bodies read are kept (at least one is read per call). Once {@link MAX_COUNTED} matches
+   * the bodies read are kept, and the lines of one read in part (at least one line of a body is
+   * made per call, after the read and decoding of its bytes; another body is read only when the
+   * time the last read took is left). Once {@link MAX_COUNTED} matches
    * are counted the rest of the bodies are not read: `10,000+`, and the match's number a floor
    * (`match 40+ of 10,000+`) when one of them comes before it. `+` too when a body goes on past
    * what the messages mode reads of it (1 MiB), or units lie past the rows' line cap: neither is
@@ -105,8 +123,9 @@ export class CutBodySearch {
         numbered = body.row > match.row;
         break;
       }
-      if (!counted.has(body.key) && read++ > 0 && performance.now() > deadline) return undefined;
-      const hidden = this.hiddenMatches(needle, body, rowsKey);
+      if (!counted.has(body.key) && read++ > 0 && performance.now() + this.startCost > deadline) return undefined;
+      const hidden = this.hiddenMatches(needle, body, rowsKey, deadline);
+      if (hidden === undefined) return undefined;
       total += hidden.count;
       more ||= hidden.unread;
       if (body.row < match.row) number += hidden.count;
@@ -146,27 +165,56 @@ export class CutBodySearch {
     if (key !== this.hiddenFor) {
       this.hiddenFor = key;
       this.hidden.clear();
+      this.counting = undefined;
     }
     return this.hidden;
   }
 
-  /** Matches of `needle` in the lines a cut body does not show, and whether it goes on past what is read of it whole (kept per body while the rows and the query stay). */
-  private hiddenMatches(needle: string, body: CutBody, rowsKey: string): { count: number; unread: boolean } {
+  /**
+   * Matches of `needle` in the lines a cut body does not show, and whether it goes on past what is
+   * read of it whole (kept per body while the rows and the query stay); undefined when `deadline`
+   * came before its lines were all made (at least one is made per call): call again to go on.
+   */
+  private hiddenMatches(needle: string, body: CutBody, rowsKey: string, deadline: number): { count: number; unread: boolean } | undefined {
     const known = this.countedFor(needle, rowsKey).get(body.key);
     if (known !== undefined) return known;
+    if (this.counting?.key !== body.key) {
+      const start = performance.now();
+      this.counting = this.startCount(needle, body);
+      this.startCost = performance.now() - start;
+    }
+    const count = this.counting;
+    while (count.next < count.end) {
+      count.matches += matchesIn(count.makeLine(count.next++), needle).length;
+      if (count.next < count.end && performance.now() > deadline) return undefined;
+    }
+    this.counting = undefined;
+    const hidden = { count: Math.max(0, count.matches), unread: count.unread };
+    this.hidden.set(body.key, hidden);
+    return hidden;
+  }
+
+  /**
+   * The count of `body`'s hidden matches begun: its unit's lines with the body cut and made whole
+   * (its first lines only: see BodyCache.counted), the difference searched; the cut body is shown again.
+   */
+  private startCount(needle: string, body: CutBody): BodyCount {
     const { rows, expanded, bodies } = this.view;
     const units = this.view.units();
     const count = (lines: readonly MessageLine[]): number => lines.reduce((sum, line) => sum + matchesIn(line.text, needle).length, 0);
     const shown = count(units.lines(body.unit));
     const preview = bodies.get(body.key);
     expanded.add(body.key);
+    bodies.counted.add(body.key);
     const whole = count(units.lines(body.unit));
-    const unread = bodies.get(body.key)?.unread === true;
+    const made = bodies.get(body.key);
     expanded.delete(body.key);
+    bodies.counted.delete(body.key);
     if (preview !== undefined) bodies.set(body.key, preview);
+    else bodies.delete(body.key);
     // The "more lines" row goes when the body is whole: a match in it is not one of the body's.
-    const hidden = { count: Math.max(0, whole - shown + matchesIn(rows.row(body.row).line.text, needle).length), unread };
-    this.hidden.set(body.key, hidden);
-    return hidden;
+    const matches = whole - shown + matchesIn(rows.row(body.row).line.text, needle).length;
+    const next = made?.lines.length ?? 0;
+    return { key: body.key, matches, unread: made?.unread === true, next, end: next + (made?.more ?? 0), makeLine: made?.makeLine ?? (() => '') };
   }
 }

@@ -17,7 +17,7 @@ import type { UpstreamFailure } from '../../messages/upstreamText.js';
 import type { ArrivingHead, ExchangeFlag, HttpExchange, HttpMessage, HttpResponse, StrayBytes, StreamNote } from '../../messages/types.js';
 import { escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
-import { BODY_LINES, BODY_READ_BYTES, BodyCache, bodyDisplay, endsInLine, PREVIEW_READ_BYTES, pushBody, type BodyReader, type HeadAsSent } from './bodyLines.js';
+import { BODY_READ_BYTES, BodyCache, bodyDisplay, endsInLine, PREVIEW_READ_BYTES, pushBody, type BodyReader, type HeadAsSent } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import { formatSpan } from '../../core/clock.js';
 import type { Side } from './lineText.js';
@@ -268,7 +268,7 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
   const part = { dir: message.dir, offset: message.body.offset, length: message.body.length, complete: !arriving };
   // Not all shown for a display's budget (not a loss): Enter reads up to BODY_READ_BYTES.
   const notAll = `not all shown: Enter reads ${message.body.length <= BODY_READ_BYTES ? 'the rest' : 'more'}`;
-  const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked) => {
+  const { body, unread, wireRead } = pushBody(part, side, key, read, expanded, cache, out, (wire, whole, asked, upTo) => {
     const budget = whole ? BODY_READ_BYTES : PREVIEW_READ_BYTES;
     const decoded = decodeBody(message, wire, budget, asked);
     // "cut" is for what was lost (a gap, the stream's end inside the message), never for a read's budget.
@@ -277,11 +277,11 @@ function bodyBlock(message: HttpMessage, side: Side, read: BodyReader, expanded:
     const limit = capped ? [whole ? `decoded only up to ${formatCount(budget)} bytes: b saves it all` : notAll] : [];
     // Of a body not all read, the size is the payload's when it is not content coded, else unknown.
     const total = decoded.decoded.length === 0 ? Math.max(message.body.dataLength, decoded.bytes.length) : capped || wire.length < message.body.length ? 'more' : decoded.bytes.length;
-    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', whole ? Infinity : BODY_LINES, total);
+    const shown = bodyDisplay(decoded.bytes, headerValue(message.headers, 'content-type') ?? '', upTo, total);
     const notes = [...decoded.notes.slice(0, decoded.notes.length - decoded.limits.length).map(escapeText), ...limit];
     // The lines are the wire bytes when no framing or coding was undone: they keep their place across a mode change.
     const asSent = message.body.framing !== 'chunked' && decoded.decoded.length === 0;
-    return { all: shown.lines, unmade: shown.unmade, done: shown.pretty ? [...done, 'JSON pretty-printed'] : done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex, starts: asSent ? shown.starts : undefined };
+    return { all: shown.lines, unmade: shown.unmade, line: shown.line, done: shown.pretty ? [...done, 'JSON pretty-printed'] : done, notes, lastLineCut: endsInLine(decoded.bytes), hex: shown.hex, starts: asSent ? shown.starts : undefined };
   });
   const about = [`${formatCount(message.body.dataLength)} bytes${arriving ? ' so far' : ''}`, ...body.done].join(', ');
   // Shown in full (Enter), a body stops at BODY_READ_BYTES: `b` writes all of it.

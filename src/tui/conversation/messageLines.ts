@@ -15,7 +15,7 @@ import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { StreamNote } from '../../messages/types.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
-import { BODY_LINES, BodyCache, decodeText, endsInLine, firstLines, pushBody, splitLines, type BodyReader } from './bodyLines.js';
+import { BodyCache, decodeText, endsInLine, firstLines, pushBody, splitLines, type BodyReader } from './bodyLines.js';
 import { countOf, formatCount } from '../../core/count.js';
 import type { HexRow } from '../../render/hex.js';
 import { undoDotStuffing } from '../../messages/dotStuffing.js';
@@ -256,14 +256,14 @@ export function messageLines(messages: FlowMessages, read: BodyReader, expanded:
 function blockLines(block: LineItem, side: Side, read: BodyReader, expanded: ReadonlySet<string>, cache: BodyCache, key: string, out: MessageLine[]): void {
   const what = block.literal ? 'literal' : side === 'client' ? 'DATA body' : 'mail';
   out.push({ side: 'event', kind: 'event', text: `${what}: ${formatCount(mailLength(block))} bytes${block.complete ? '' : ' (unfinished)'}`, ts: block.firstTs, of: side });
-  const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, whole, asked) => {
+  const { body, unread, wireRead } = pushBody(block, side, key, read, expanded, cache, out, (bytes, _whole, asked, upTo) => {
     const mail = block.literal ? bytes : undoDotStuffing(bytes, true);
     const ranges = splitLines(mail, 'utf-8');
     // The final "." line is left out; a read a capture gap stopped has not reached it.
     if (!block.literal && block.complete && asked === block.length && bytes.length === asked && ranges.length > 0) ranges.pop();
     const cut = bytes.length < asked ? [`${formatCount(asked - bytes.length)} bytes from a capture gap on not shown: m shows the raw bytes`] : [];
-    const { lines, unmade } = firstLines(ranges, whole ? Infinity : BODY_LINES, ([from, to]) => decodeText(mail, 'utf-8', from, to));
-    return { all: lines, unmade, notes: cut, lastLineCut: endsInLine(bytes) };
+    const { lines, unmade, line } = firstLines(ranges, upTo, ([from, to]) => decodeText(mail, 'utf-8', from, to));
+    return { all: lines, unmade, line, notes: cut, lastLineCut: endsInLine(bytes) };
   });
   for (const note of body.notes) out.push({ side: 'event', kind: 'note', text: note, of: side });
   if (body.error !== undefined) out.push({ side: 'event', kind: 'event', text: `body unreadable: ${body.error}`, of: side });

@@ -5,7 +5,7 @@
  * unmasked, inflated when compressed (permessage-deflate) and that can be done frame by frame.
  */
 import { inflateFrame, opcodeName, Opcode, unmask, type WebSocketFrame } from '../../messages/websocket.js';
-import { BODY_LINES, bodyDisplay, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyDecoder, type BodyReader } from './bodyLines.js';
+import { bodyDisplay, bodyText, hexBodyLines, pushBody, type BodyCache, type BodyDecoder, type BodyReader } from './bodyLines.js';
 import { formatCount } from '../../core/count.js';
 import { type Side } from './lineText.js';
 import type { MessageLine } from './messageLines.js';
@@ -35,7 +35,7 @@ export function frameLines(frame: WebSocketFrame, key: string, side: Side, read:
   }
   const payload: MessageLine[] = [];
   const part = { dir: frame.dir, offset: frame.offset + frame.headerLength, length: frame.payloadLength, complete: frame.complete };
-  const { body, unread } = pushBody(part, side, key, read, expanded, cache, payload, (bytes, whole) => payloadLines(frame, unmask(Uint8Array.from(bytes), frame.mask), whole));
+  const { body, unread } = pushBody(part, side, key, read, expanded, cache, payload, (bytes, _whole, _asked, upTo) => payloadLines(frame, unmask(Uint8Array.from(bytes), frame.mask), upTo));
   const notes = body.error !== undefined ? [`unreadable: ${body.error}`] : body.notes;
   const inline = body.lines.length === 1 && body.more === 0 && !unread && notes.length === 0 && payload.length === 1;
   out.push({ side, kind: 'data', text: `${name}, ${about}${inline ? `: ${body.lines[0]}` : ''}`, ts: frame.firstTs });
@@ -44,8 +44,8 @@ export function frameLines(frame: WebSocketFrame, key: string, side: Side, read:
   out.push(...payload);
 }
 
-/** A payload's lines: a close frame's code and reason, text as sent, binary in hex (cut like a body; all of its first 64 KiB when `whole`). */
-function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean): ReturnType<BodyDecoder> {
+/** A payload's lines: a close frame's code and reason, text as sent, binary in hex (cut like a body: the first `upTo` lines made, of its first 64 KiB). */
+function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, upTo: number): ReturnType<BodyDecoder> {
   let payload = bytes;
   let notes: string[] | undefined;
   if (frame.compressed) {
@@ -64,12 +64,12 @@ function payloadLines(frame: WebSocketFrame, bytes: Uint8Array, whole: boolean):
   if (frame.opcode === Opcode.Binary) {
     if (payload.length <= SHORT_BINARY) return { all: [Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' ')], notes };
     // Rows made only as far as shown (all of the first 64 KiB when expanded), the rest counted.
-    const { lines, unmade, dumped } = hexBodyLines(payload, whole ? Infinity : BODY_LINES + 1, frame.compressed || !frame.complete ? payload.length : Math.max(payload.length, frame.payloadLength));
+    const { lines, unmade, dumped } = hexBodyLines(payload, upTo + 1, frame.compressed || !frame.complete ? payload.length : Math.max(payload.length, frame.payloadLength));
     return { all: lines, unmade, hex: { bytes: dumped, firstLine: 0 }, notes };
   }
   // Text as sent (a JSON message on one line stays one line: a stream of them reads as a log),
   // its lines made only as far as shown.
-  const { lines, unmade } = bodyDisplay(payload, 'text/plain; charset=utf-8', whole ? Infinity : BODY_LINES);
-  return { all: lines, unmade, notes };
+  const { lines, unmade, line } = bodyDisplay(payload, 'text/plain; charset=utf-8', upTo);
+  return { all: lines, unmade, line, notes };
 }
 

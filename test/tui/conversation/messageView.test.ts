@@ -514,13 +514,41 @@ describe('message view: following, and the window when rows are added', () => {
   it('counts the matches of every cut body, in steps no longer than asked: 40 bodies, not the 32 a search looks into', () => {
     const view = hiddenNeedles(40);
     expect(view.find('needle', true)).toBe(true);
-    // 40 hidden needles and the last request's two lines. A deadline already past: one body is
-    // read per call, and the count goes on where it stopped.
+    // 40 hidden needles and the last request's two lines. A deadline already past: a body's 41
+    // lines are read and its first 20 made in one call, then one line is made per call, and the
+    // count goes on where it stopped.
     let calls = 1;
     while (view.matchCount(0) === undefined) calls++;
-    expect(calls).toBe(40);
+    expect(calls).toBe(40 * 21);
     expect(view.matchCount(0)).toBe('match 42 of 42');
     expect(view.matchCount()).toBe('match 42 of 42');
+  });
+
+  it('counts a cut body in steps as in one call: text made line by line, a hex dump made whole at its first line', () => {
+    const flow = liveFlow(KEY, 1000);
+    const binary = Buffer.alloc(4096, 0);
+    for (let at = 0; at < binary.length; at += 256) binary.write('needle', at + 3, 'latin1');
+    flow.send('c2s', request('/text'));
+    flow.send('s2c', response(lines(300, 'first') + '\nneedle'.repeat(50)));
+    flow.send('c2s', request('/blob'));
+    flow.send('s2c', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${binary.length}\r\n\r\n`), binary]).toString('latin1'));
+    flow.send('c2s', request('/needle'));
+    flow.send('s2c', response('ok'));
+    const view = (): MessageView => {
+      const made = new MessageView(FLOW, flow.messages, flow.read);
+      made.update(80, 6, flow.stamp, HEAD);
+      made.end();
+      expect(made.find('needle', true)).toBe(true);
+      return made;
+    };
+    const stepped = view();
+    let calls = 1;
+    while (stepped.matchCount(0) === undefined) calls++;
+    // A line a call, after the first 20 of each body made with its read: the text's 350, the hex dump's 257 (its title line and 256 rows).
+    expect(calls).toBe(350 - 20 + (257 - 20));
+    expect(stepped.matchCount(0)).toBe(view().matchCount());
+    // 50 in the text, 16 in the dump's text column, 2 of the last exchange (its summary and request line).
+    expect(stepped.matchCount(0)).toBe('match 68 of 68');
   });
 
   it('stops counting past 10,000 matches, as the raw modes do: the total and a number after bodies not read are floors', () => {
