@@ -8,14 +8,14 @@ import { Commands, type CommandScene } from '../../src/tui/commands.js';
 import type { Command } from '../../src/tui/keymap.js';
 import { screenLayout } from '../../src/tui/layout.js';
 
-function commandsOn(state: AppState, said: string[] = []): Commands {
+function commandsOn(state: AppState, said: string[] = [], rows = 24): Commands {
   const scene = {
     state,
     list: { namedUnit: () => undefined },
     exchanges: { rows: undefined, on: false, focused: undefined },
     conversation: { searching: false, clearSearch: () => false, openAt: () => undefined },
     status: { say: (text: string) => said.push(text) },
-    layout: () => screenLayout(24, state.zoom, state.listShift),
+    layout: () => screenLayout(rows, state.zoom, state.listShift, state.focus),
     focusedFlowId: () => 1,
   };
   return new Commands(scene as unknown as CommandScene);
@@ -84,5 +84,13 @@ describe('+ and - share the rows between the list and the conversation', () => {
     const said: string[] = [];
     expect(listHeight(['pane.zoom', 'list.grow', 'pane.zoom'], said)).toBe(7);
     expect(said).toEqual(['+ and - share the rows between the panes: z unzooms first']);
+  });
+
+  it('on a screen too short for both panes (4 rows: the focused one alone), they say so', () => {
+    const state = initialAppState();
+    const said: string[] = [];
+    commandsOn(state, said, 4).run('list.grow');
+    expect(state.listShift).toBe(0);
+    expect(said).toEqual(['the screen is too short for both panes']);
   });
 });
