@@ -18,8 +18,11 @@ import type { ConversationView, DisplayLine, Highlight } from './view.js';
 /** Bytes scanned per search step (one step per event-loop turn). */
 const SEARCH_STEP_BYTES = 8 << 20;
 
-/** Time a step of the messages mode's count may take (it reads cut bodies whole), in ms: keys wait no longer. */
-const MESSAGE_COUNT_STEP_MS = 20;
+/** Time a step of the count may take, in ms (looked at between slices of bytes or lines): keys wait about no longer. */
+const COUNT_STEP_MS = 20;
+
+/** Bytes the raw modes' count scans between two looks at the time. */
+const COUNT_SLICE_BYTES = 1 << 20;
 
 /** What a search step did, for the status row. */
 export type SearchOutcome =
@@ -199,16 +202,17 @@ export class PaneSearch {
   /** One step of the messages mode's count; when done (or the mode left), the found outcome again with its count. */
   private messageCountStep(outcome: FoundOutcome): SearchOutcome {
     const view = this.host.messageView();
-    const count = view?.matchCount(performance.now() + MESSAGE_COUNT_STEP_MS);
+    const count = view?.matchCount(performance.now() + COUNT_STEP_MS);
     if (view && count === undefined) return { kind: 'counting' };
     this.countPending = undefined;
     return count ? { ...outcome, count } : outcome;
   }
 
-  /** One step of counting; when done, the found outcome again with its count. */
+  /** One step of counting (slices until {@link COUNT_STEP_MS} passed); when done, the found outcome again with its count. */
   private countStep(match: SearchMatch, outcome: FoundOutcome): SearchOutcome {
     const counter = this.counter!.counter;
-    if (!counter.step(SEARCH_STEP_BYTES)) return { kind: 'counting' };
+    const deadline = performance.now() + COUNT_STEP_MS;
+    while (!counter.step(COUNT_SLICE_BYTES)) if (performance.now() > deadline) return { kind: 'counting' };
     this.countPending = undefined;
     return { ...outcome, count: counter.describe(match) };
   }

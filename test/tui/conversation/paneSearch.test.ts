@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { PaneSearch, type SearchOutcome } from '../../../src/tui/conversation/paneSearch.js';
 import { DEFAULT_SETTINGS } from '../../../src/tui/conversation/settings.js';
 import { ConversationView } from '../../../src/tui/conversation/view.js';
@@ -35,6 +35,23 @@ describe('PaneSearch', () => {
     expect(following.on).toBe(false);
     expect(view!.highlight).toBeDefined();
     expect(search.highlight()).toBeDefined();
+  });
+
+  test('the raw modes count in steps of a slice once the time of a step is up: 6 MiB, 6 steps', () => {
+    const source = new FakeSource(KEY).data('c2s', 'GET /one HTTP/1.1\r\n\r\n').data('s2c', `HTTP/1.1 200 OK\r\n\r\n${'two six\n'.repeat(6 * 131_072)}one\n`);
+    const view = new ConversationView(source, FLOW_ID, DEFAULT_SETTINGS, 80, 10);
+    const search = new PaneSearch({ source, following: { on: true }, view: () => view, messageView: () => undefined, settings: () => DEFAULT_SETTINGS });
+    expect(search.start('one', false)).toBe(true);
+    // A clock 30 ms on at each look: every step's time is up after its first slice.
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (now += 30));
+    try {
+      const outcomes = stepsUntilDone(search);
+      expect(outcomes.filter((outcome) => outcome.kind === 'counting')).toHaveLength(6);
+      expect(outcomes.at(-1)).toMatchObject({ kind: 'found', count: 'match 1 of 2' });
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   test('clear drops the query and the highlight once', () => {
