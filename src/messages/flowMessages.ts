@@ -34,6 +34,8 @@ export interface MessageListener {
 }
 
 const NO_BYTES = new Uint8Array(0);
+/** No prompt told yet (shared: most flows never ask). */
+const NO_PROMPT = Object.freeze({ of: NO_BYTES, prompts: false });
 
 /** Data connections an FTP control connection keeps track of; later ones are still linked from their side. */
 const MAX_ANNOUNCED = 1000;
@@ -68,7 +70,7 @@ export class FlowMessages {
   private firstOffset = 0;
   private firstBytes = NO_BYTES;
   /** Whether `firstBytes` end like a prompt (`login: `), told for the `firstBytes` it names (read again only when they grow). */
-  private prompt: { of: Uint8Array; prompts: boolean } = { of: NO_BYTES, prompts: false };
+  private prompt: { readonly of: Uint8Array; readonly prompts: boolean } = NO_PROMPT;
   private heldBytes = 0;
   private ended = false;
   private key: FlowKey | undefined = undefined;

@@ -201,13 +201,19 @@ export class ChunkIndex {
    */
   lastOfRun(from: number, dir: number, end: number, before: number): number {
     let high = Math.min(this.count, before) - 1;
-    const other = 1 - dir;
-    const otherEnd = this.endAfter(from, other);
+    const otherEnd = this.endAfter(from, 1 - dir);
     const gaps = this.cell(from, 0) >> 3;
     let low = from; // qualifies; the answer lies in [low, high]
     while (low < high) {
       const mid = (low + high + 1) >>> 1;
-      if (this.endAfter(mid, dir) <= end && this.endAfter(mid, other) === otherEnd && this.cell(mid, 0) >> 3 === gaps) low = mid;
+      const block = this.blocks[mid >> BLOCK_SHIFT];
+      const cells = this.arena.slab(block);
+      const cell = this.arena.base(block) + (mid & (BLOCK_CHUNKS - 1)) * STRIDE;
+      const code = cells[cell];
+      const ownEnd = cells[cell + 2] + cells[cell + 3];
+      // A chunk of `dir` ends there and stored the other direction's end; one of the other direction, the reverse.
+      const mine = ((code >> 2) & 1) === dir;
+      if ((mine ? ownEnd : cells[cell + 5]) <= end && (mine ? cells[cell + 5] : ownEnd) === otherEnd && code >> 3 === gaps) low = mid;
       else high = mid - 1;
     }
     return low;
