@@ -91,6 +91,11 @@ export class FlowMessages {
    */
   constructor(readonly flowId: number, private readonly listener: MessageListener = {}, private readonly channels?: DataChannels) {}
 
+  /** True while a proxied flow's upstream has not accepted (from a `connecting` start to `connected` or the end). */
+  get awaitingUpstream(): boolean {
+    return this.connecting;
+  }
+
   /** True once the flow's end was applied: its messages change no more. */
   get isOver(): boolean {
     return this.ended;

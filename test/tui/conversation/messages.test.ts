@@ -13,7 +13,7 @@ const demo = useDemo();
 const reader = (id: number) => (dir: 'c2s' | 's2c', offset: number, length: number) => demo.store.read(id, dir, offset, length);
 
 /** Flow 1 fed by hand as a live source feeds it: `send` appends bytes to a side at time `ts` and returns that side's new length. */
-function liveFlow(serverPort: number) {
+function liveFlow(serverPort: number, connecting = false) {
   const live = new FlowStore();
   const table = new MessageTable();
   const apply = (event: Parameters<FlowStore['apply']>[0]) => {
@@ -21,14 +21,14 @@ function liveFlow(serverPort: number) {
     table.apply(event);
   };
   const key = { client: { addr: '10.0.0.1', port: 1000 }, server: { addr: '10.0.0.2', port: serverPort } };
-  apply({ type: 'flow-start', flowId: 1, key, ts: 1, origin: 'proxy', sawHandshake: true });
+  apply({ type: 'flow-start', flowId: 1, key, ts: 1, origin: 'proxy', sawHandshake: true, ...(connecting ? { connecting } : {}) });
   const sent = { c2s: 0, s2c: 0 };
   const send = (dir: 'c2s' | 's2c', text: string | Uint8Array, ts = 2): number => {
     const b = typeof text === 'string' ? Buffer.from(text) : text;
     apply({ type: 'data', flowId: 1, dir, offset: sent[dir], bytes: b, length: b.length, ts, fileOffset: -1 });
     return (sent[dir] += b.length);
   };
-  return { live, table, send };
+  return { live, table, send, apply };
 }
 
 describe('message lines', () => {
@@ -52,6 +52,16 @@ describe('message lines', () => {
     expect(first()).toMatch(/^#1 GET \/slow → no response yet, /);
     table.apply({ type: 'flow-end', flowId: 1, ts: 3, reason: 'fin', detail: undefined });
     expect(first()).toMatch(/^#1 GET \/slow → no response, /);
+    live.dispose();
+  });
+
+  it('a request waiting for the proxy to reach its upstream says so, then waits for its response', () => {
+    const { live, table, send, apply } = liveFlow(8080, true);
+    send('c2s', 'GET /data.json HTTP/1.1\r\nHost: x\r\n\r\n');
+    const units = () => messageLines(table.get(1)!, (dir, offset, length) => live.read(1, dir, offset, length), new Set());
+    expect(units()[0].text).toMatch(/^#1 GET \/data\.json → upstream connecting, /);
+    apply({ type: 'connected', flowId: 1, ts: 3, server: { addr: '10.0.0.2', port: 8080 } });
+    expect(units()[0].text).toMatch(/^#1 GET \/data\.json → no response yet, /);
     live.dispose();
   });
 
