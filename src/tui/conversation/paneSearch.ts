@@ -8,7 +8,7 @@ import { shownQuery } from '../textMatch.js';
 import type { Following } from '../following.js';
 import type { BytePattern } from '../byteMatcher.js';
 import { MatchCounter } from './matchCount.js';
-import { QueryBytesMemo } from './queryBytes.js';
+import { QueryBytesMemo, type QueryBytes } from './queryBytes.js';
 import type { MessageView } from './messageView.js';
 import { ConversationSearch, hexPairsHint, highlightFor, isHexQuery, searchPattern, type SearchMatch, type SearchStart } from './search.js';
 import type { ConversationSettings } from './settings.js';
@@ -64,6 +64,8 @@ export class PaneSearch {
   private messageOutcome: SearchOutcome | undefined;
   /** The query as bytes, read again only when it or the encoding changed (the pane asks for the highlight at every frame). */
   private readonly typed = new QueryBytesMemo();
+  /** The highlight last made, and what it was made of (see highlight). */
+  private shown: { readonly query: string; readonly mode: string; readonly typed: QueryBytes; readonly match: SearchMatch | undefined; readonly highlight: Highlight | undefined } | undefined;
 
   constructor(private readonly host: SearchHost) {}
 
@@ -81,7 +83,13 @@ export class PaneSearch {
   highlight(): Highlight | undefined {
     if (this.query === '') return undefined;
     const settings = this.host.settings();
-    return highlightFor(this.query, settings, this.lastMatch, this.typed.get(this.query, settings.encoding));
+    const typed = this.typed.get(this.query, settings.encoding);
+    // The same object while nothing it is made of changed: the view keeps the current match's ranges per highlight.
+    const last = this.shown;
+    if (last?.query === this.query && last.mode === settings.mode && last.typed === typed && last.match === this.lastMatch) return last.highlight;
+    const highlight = highlightFor(this.query, settings, this.lastMatch, typed);
+    this.shown = { query: this.query, mode: settings.mode, typed, match: this.lastMatch, highlight };
+    return highlight;
   }
 
   /** Another flow is shown: the last match (a position in the old one) is gone; the query stays. */

@@ -37,6 +37,18 @@ describe('PaneSearch', () => {
     expect(search.highlight()).toBeDefined();
   });
 
+  test('the highlight is one object while its search and match stay, so the view keeps what it found for it', () => {
+    const { search } = setup();
+    search.start('one', false);
+    stepsUntilDone(search);
+    const first = search.highlight();
+    expect(search.highlight()).toBe(first);
+    search.start(undefined, false); // n: the next match
+    stepsUntilDone(search);
+    expect(search.highlight()).not.toBe(first);
+    expect(search.highlight()).toBe(search.highlight());
+  });
+
   test('the raw modes count in steps of a slice once the time of a step is up: 6 MiB, 6 steps', () => {
     const source = new FakeSource(KEY).data('c2s', 'GET /one HTTP/1.1\r\n\r\n').data('s2c', `HTTP/1.1 200 OK\r\n\r\n${'two six\n'.repeat(6 * 131_072)}one\n`);
     const view = new ConversationView(source, FLOW_ID, DEFAULT_SETTINGS, 80, 10);
