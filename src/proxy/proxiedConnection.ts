@@ -24,7 +24,7 @@ const readTurns = new TurnBudget({ budgetMs: 4, releasePerTurn: 16 });
 
 /**
  * One accepted client and its upstream socket: the relay of one flow, as described on
- * `RecordingProxy`. `start()` (once) connects to the upstream; every event goes to `emit`, the
+ * `RecordingProxy`. `start()` (once) emits `flow-start` and connects to the upstream; every event goes to `emit`, the
  * relayed bytes and failures are added to `counters`, and `onEnded` is called once, just after
  * `flow-end` was emitted.
  */
@@ -118,6 +118,7 @@ export class ProxiedConnection {
   private onConnected(): void {
     clearTimeout(this.connectTimer);
     this.connected = true;
+    this.counters.bytesC2S += this.offsetC2S; // what was queued while connecting goes out now
     const { upstream } = this;
     upstream.setNoDelay(true);
     const now = this.clock();
@@ -148,8 +149,9 @@ export class ProxiedConnection {
       if (dir === 'c2s' && this.serverFinAt !== undefined && !this.notedAfterServerFin) this.noteAfterServerFin(length);
       this.emitData(dir, chunk);
       if (dst.destroyed) return; // after a failed upstream connect, the client's bytes go nowhere
-      if (dir === 'c2s') counters.bytesC2S += length;
-      else counters.bytesS2C += length;
+      // The client's bytes queued while the upstream connects are counted once it accepted.
+      if (dir === 's2c') counters.bytesS2C += length;
+      else if (this.connected) counters.bytesC2S += length;
       if (dst.readableEnded) this.probeForReset(dst);
       if (!dst.write(chunk)) {
         waitingForDrain = true;
@@ -245,8 +247,6 @@ export class ProxiedConnection {
       // The upstream connect failed: refused, unreachable, unresolvable or timed out.
       clearTimeout(this.connectTimer);
       this.counters.connectFailures++;
-      // What the client sent was counted as relayed when queued for the upstream: it never left.
-      this.counters.bytesC2S -= this.offsetC2S;
       this.setEnd('rst', upstreamFailure(err, formatHostPort(this.targetHost, this.targetPort)));
       this.readWhatWentNowhere();
       return;

@@ -77,8 +77,9 @@ export interface ProxyTotals {
  *   address:port (a client that resets later keeps it) and server = the upstream host:port as
  *   configured (what the user asked for, also when it could not be reached), `sawHandshake: true`,
  *   `connecting: true`, origin 'proxy', and the upstream connect begins; `connected` follows
- *   once the upstream accepted. The client is read from the start: its bytes are `data` stamped
- *   when they came, and wait in flowspy until the upstream accepts;
+ *   once the upstream accepted, with the address connected to (the name resolved). The client
+ *   is read from the start: its bytes are `data` stamped when they came, and wait in flowspy
+ *   until the upstream accepts (counted as relayed then);
  * - every chunk relayed emits `data` (stream offset per direction, counted from 0) before it is
  *   written on; nothing ever waits for recording;
  * - a shutdown (FIN) from either side emits `half-close` for that direction and is forwarded as
@@ -88,8 +89,8 @@ export interface ProxyTotals {
  * - a reset (ECONNRESET or EPIPE) on one side resets the other (`resetAndDestroy`) and the flow
  *   ends with 'rst'; any other socket error also resets the other side and ends with 'error';
  * - when the upstream connect fails (refused, unreachable, name not resolving, connect timeout),
- *   the bytes the client sent meanwhile are read and emitted as `data` (they went nowhere; they
- *   are not counted as relayed), then the client is reset and the flow ends 'rst' with the
+ *   the client's bytes still queued are read and emitted as `data` too (none of them went
+ *   anywhere or is counted as relayed), then the client is reset and the flow ends 'rst' with the
  *   failure as detail (see `upstreamFailure`: `upstream 127.0.0.1:9 refused: ECONNREFUSED`);
  *   the proxy keeps serving.
  * There is no idle timeout. Name resolution happens per connect (by `net.connect`).

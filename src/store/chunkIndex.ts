@@ -197,7 +197,8 @@ export class ChunkIndex {
    * chunk of `dir`): each begins where the one before ended, ends at or before stream offset `end`
    * and comes before chunk `before`. Returns `from` itself when the next chunk does not qualify.
    * O(log count): a chunk of the other direction in between would have moved that direction's
-   * end, a gap would have moved the count of gaps.
+   * end, a gap would have moved the count of gaps. That chunks of one direction with no gap
+   * between them are contiguous is not checked: it is the engines' contract (see the module comment).
    */
   lastOfRun(from: number, dir: number, end: number, before: number): number {
     let high = Math.min(this.count, before) - 1;

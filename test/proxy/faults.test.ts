@@ -226,8 +226,11 @@ describe('RecordingProxy: a connection whose upstream never answered', () => {
     client.on('error', () => undefined);
     for (let i = 0; i < 1000 && proxy.stats.accepted === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(proxy.stats.accepted).toBe(1);
+    client.write('GET /x HTTP/1.0\r\n\r\n');
+    for (let i = 0; i < 200 && ![...recorder.flows.values()][0]?.order.includes('data:c2s'); i++) await new Promise((resolve) => setTimeout(resolve, 5));
     client.resetAndDestroy();
     await recorder.waitForEnded(1);
+    expect(proxy.stats.bytesC2S).toBe(0); // recorded, never relayed: the upstream never accepted
     const [, flow] = [...recorder.flows][0];
     expect(flow.start?.key.client).toEqual({ addr: '127.0.0.1', port: clientPort });
     // Ended by the client's reset, or by the connect timeout when that came first (a held client is not read).
