@@ -85,9 +85,10 @@ export interface FlowBytes {
 
 /**
  * An exchange's lines, each of its `notes` before the message it comes before, or after the one it
- * is in; `arriving`, the head of its response still arriving, where the response will be.
+ * is in; `arriving`, the head of its response still arriving, where the response will be;
+ * `upstream`, through the proxy, the upstream it could not reach, or `connecting` while it waits for it.
  */
-export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure, arriving?: ArrivingHead): void {
+export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote[], side: (dir: Direction) => Side, bytes: FlowBytes, expanded: ReadonlySet<string>, cache: BodyCache, out: MessageLine[], serverRaw: boolean, arrow: string, upstream?: UpstreamFailure | 'connecting', arriving?: ArrivingHead): void {
   const { request, response } = exchange;
   const read = bytes.read;
   const t = exchangeTimings(exchange);
@@ -100,8 +101,8 @@ export function exchangeLines(exchange: HttpExchange, notes: readonly StreamNote
   // A request not yet answered on a connection still open is waited for, as the list's `→ …` says.
   const given = exchange.flags.some((f) => f === 'unanswered' || f === 'after-close' || f === 'lost');
   // Through the proxy, to an upstream it could not reach: the request went nowhere.
-  const nowhere = !response && upstream !== undefined;
-  const status = response ? `${response.status} ${escapeText(response.reason)}` : nowhere ? `upstream ${escapeText(upstream.what)}` : serverStray ? `head lost, ${formatCount(serverStray.received)} B of the response received` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : arriving ? 'response arriving' : 'no response yet';
+  const nowhere = !response && upstream !== undefined && upstream !== 'connecting';
+  const status = response ? `${response.status} ${escapeText(response.reason)}` : nowhere ? `upstream ${escapeText(upstream.what)}` : upstream === 'connecting' ? 'upstream connecting' : serverStray ? `head lost, ${formatCount(serverStray.received)} B of the response received` : notHttp ? 'bytes that are not HTTP' : given ? 'no response' : arriving ? 'response arriving' : 'no response yet';
   const sizes = [request, response].map((m) => (m ? `${formatCount(m.headLength + m.body.length)} B` : '-')).join(' / ');
   const timing = [t.send >= 0 ? `send ${formatSpan(t.send)}` : '', t.wait >= 0 ? `wait ${formatSpan(t.wait)}` : '', t.receive >= 0 ? `receive ${formatSpan(t.receive)}` : ''].filter(Boolean).join(', ');
   out.push({ side: 'event', kind: 'event', text: `#${exchange.index + 1} ${head} ${arrow} ${status}, ${sizes}${timing ? `, ${timing}` : ''}`, ts: (request ?? response)?.firstTs });

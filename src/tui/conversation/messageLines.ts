@@ -13,7 +13,6 @@ import type { FlowMessages } from '../../messages/flowMessages.js';
 import { mailLength, type LineItem } from '../../messages/lineItem.js';
 import { clientOffer, serverChoice } from '../../messages/tlsText.js';
 import type { StreamNote } from '../../messages/types.js';
-import type { UpstreamFailure } from '../../messages/upstreamText.js';
 import { escapeLine, escapeText, withPlainBackslashes } from '../../render/escape.js';
 import { expandTabs } from './tabStops.js';
 import { BodyCache, decodeText, endsInLine, firstLines, pushBody, splitLines, type BodyReader } from './bodyLines.js';
@@ -26,8 +25,6 @@ import { NotePlacer, noteLine, shownNotes, UnitNotes } from './messageNotes.js';
 import { RawSection, type FlowChunks } from './rawLines.js';
 import { arrivingHeadLines, exchangeComplete, exchangeEnd, exchangeLines, exchangeVersion } from './httpLines.js';
 
-/** What a request waiting for the proxy to reach its upstream is told: `→ upstream connecting`. */
-const CONNECTING: UpstreamFailure = { detail: '', target: '', what: 'connecting' };
 
 /** One line of the messages mode, before wrapping. `expand` names a cut body (Enter shows it all). */
 export interface MessageLine {
@@ -155,7 +152,7 @@ export function messageUnits(messages: FlowMessages, read: BodyReader, expanded:
       lines: (index) => {
         const lines: MessageLine[] = [];
         if (index < exchanges) {
-          exchangeLines(http.exchanges[index], notes.of(index), side, { read, chunks }, expanded, bodies, lines, serverRaw, arrow, messages.upstreamFailure ?? (messages.awaitingUpstream ? CONNECTING : undefined), arriving(index));
+          exchangeLines(http.exchanges[index], notes.of(index), side, { read, chunks }, expanded, bodies, lines, serverRaw, arrow, messages.upstreamFailure ?? (messages.awaitingUpstream ? 'connecting' : undefined), arriving(index));
           return lines.map((line) => ({ ...line, exchange: index }));
         }
         const frame = frames[index - exchanges];
