@@ -73,10 +73,12 @@ describe('the status line after y (curl)', () => {
 
   it('leads with what the command leaves out: a body too long for it, a tidied head', () => {
     expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 200, '…', false, 2_000_000)).toBe('! body of 2,000,000 bytes left out (b saves it), curl sent to clipboard (OSC 52), saved /tmp/r/demo-12-3.curl');
-    expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 200, '…', true, 70_000)).toMatch(/^! head tidied \(see the file\), body of 70,000 bytes left out \(b saves it\), curl sent/);
+    expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 200, '…', true, 70_000)).toMatch(/^! head tidied \(see the file\); body of 70,000 bytes left out \(b saves it\), curl sent/);
     // Cut to a row, the warning stays whole; the words after it go first.
     expect(curlSavedMessage(['/tmp/r/demo-12-3.curl'], 60, '…', false, 2_000_000)).toMatch(/^! body of 2,000,000 bytes left out \(b saves it\) /);
     expect(curlSavedMessage(['/tmp/h7/proxy-18460-1-1c1.curl'], 79, '…', false, 2_000_000)).toBe('! body of 2,000,000 bytes left out (b saves it) …/proxy-18460-1-1c1.curl');
+    // Both warnings stay whole, the words after them giving way first.
+    expect(curlSavedMessage(['/tmp/h7/flow-1.body', '/tmp/h7/flow-1.curl'], 100, '…', true, 5_000_000)).toBe('! head tidied (see the file); body of 5,000,000 bytes left out (b saves it) …/flow-1{.body,.curl}');
   });
 });
 

@@ -138,9 +138,9 @@ export function quoteBytes(bytes: Uint8Array): string {
  * head was not sent as it was; `bodyLeftOut`, the length of a body too long to put in the command.
  */
 export function curlSavedMessage(paths: readonly string[], columns: number, ellipsis: string, tidied = false, bodyLeftOut?: number): string {
-  // Warnings go first: a cut keeps the words' start.
+  // Warnings go first, joined by `; `: the row keeps a warning whole up to its first `, `.
   const warnings = [tidied ? 'head tidied (see the file)' : '', bodyLeftOut === undefined ? '' : `body of ${formatCount(bodyLeftOut)} bytes left out (b saves it)`].filter(Boolean);
-  return messageWithPath(`${warnings.length ? `! ${warnings.join(', ')}, ` : ''}curl sent to clipboard (OSC 52), saved `, bracedPaths(paths, '.curl'), columns, ellipsis);
+  return messageWithPath(`${warnings.length ? `! ${warnings.join('; ')}, ` : ''}curl sent to clipboard (OSC 52), saved `, bracedPaths(paths, '.curl'), columns, ellipsis);
 }
 
 /**
