@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { noColorRequested, paletteFor } from '../../src/tui/color.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS, glyphsFor, type Glyphs } from '../../src/tui/glyphs.js';
 import { codePointColumns } from '../../src/tui/width.js';
+import { cannotRun } from '../support/requirements.js';
 
 describe('terminfoFor', () => {
   it.each([
@@ -109,7 +110,8 @@ describe('terminal caps', () => {
     expect(fullScreenProblem({ ...env, TERM: 'no-such-terminal' })).toBeUndefined();
   });
 
-  it.skipIf(!existsSync('/lib/terminfo/d/dumb') && !existsSync('/usr/share/terminfo/d/dumb'))('the system dumb and vt100', () => {
+  const noTerminfo = !existsSync('/lib/terminfo/d/dumb') && !existsSync('/usr/share/terminfo/d/dumb') ? 'no system terminfo (Debian: ncurses-base)' : undefined;
+  it.skipIf(cannotRun(noTerminfo, 'the system dumb and vt100'))('the system dumb and vt100', () => {
     expect(terminalCaps({ TERM: 'dumb' })).toMatchObject({ colors: 0, addressable: false });
     expect(terminalCaps({ TERM: 'vt100' })).toMatchObject({ colors: 0, addressable: true, reverse: true, bold: true, underline: true });
   });
