@@ -60,8 +60,8 @@ interface Pending {
 }
 
 interface FlowState {
-  /** The flow's key: its server is the client when the message layer found the requests going s2c. */
-  readonly key: FlowKey;
+  /** The flow's key: its server is the client when the message layer found the requests going s2c; a proxied flow's server is the address connected to, once known. */
+  key: FlowKey;
   /** Time of the flow's last event. */
   lastTs: Micros;
   readonly windows: Record<Direction, StreamWindow>;
@@ -128,6 +128,11 @@ export class HarOutput implements FlowOutput {
         this.stopWhereNotHttp(event.flowId, state, event.dir);
         break;
       }
+      case 'connected':
+        // The upstream by its address (the key may name it by host name): serverIPAddress.
+        if (flow) flow.key = { ...flow.key, server: event.server };
+        this.table.apply(event);
+        break;
       case 'flow-end':
         this.table.apply(event);
         if (flow && event.detail === PROXY_CLOSED) flow.cutBy = PROXY_CLOSED;

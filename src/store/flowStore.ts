@@ -9,7 +9,7 @@
  * ({@link FlowStore.flows}), learn what changed once per frame from a {@link ChangeCursor}, and
  * read bytes by stream position ({@link FlowStore.chunkAt}, {@link FlowStore.read}).
  */
-import type { DataEvent, Direction, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, HandshakeSeen, Micros } from '../core/types.js';
+import type { DataEvent, Direction, Endpoint, FlowEndReason, FlowEvent, FlowKey, FlowOrigin, HandshakeSeen, Micros } from '../core/types.js';
 import { ChangeJournal, type ChangeCursor, type JournalEntry } from './changeJournal.js';
 import { ChunkArena, ChunkIndex, KIND_FILE, KIND_GAP, KIND_LOG, type StoredChunks } from './chunkIndex.js';
 import { LinkedQueue, type Linked } from './linkedQueue.js';
@@ -41,6 +41,8 @@ export interface FlowRecord {
   readonly sawHandshake: boolean;
   /** True from a `connecting` flow-start until its `connected` event: still true for a flow that ended without one. */
   readonly connecting: boolean;
+  /** The address a flow that started `connecting` was connected to (its `connected` event's), else undefined. */
+  readonly connectedTo?: Endpoint | undefined;
   readonly startTs: Micros;
   /** Time of the flow's last event before its end (data, gap, half-close, note), or of its last packet when its end tells (a capture's trailing ACKs). */
   readonly lastTs: Micros;
@@ -107,7 +109,8 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
   finChunkC2s = 0;
   finChunkS2c = 0;
   firstFin: Direction | undefined = undefined;
-  connecting: boolean;
+  /** `connecting` until the server accepted, then the address connected to; undefined for a flow that did not start connecting. */
+  upstream: 'connecting' | Endpoint | undefined;
   // Present from the start: open and ended flows have one object shape.
   end: FlowRecord['end'] = undefined;
   readonly notes: StoredNote[] = [];
@@ -127,7 +130,15 @@ class FlowEntry extends ChunkIndex implements FlowRecord, Linked<FlowEntry>, Jou
   ) {
     super(arena);
     this.lastTs = startTs;
-    this.connecting = connecting;
+    this.upstream = connecting ? 'connecting' : undefined;
+  }
+
+  get connecting(): boolean {
+    return this.upstream === 'connecting';
+  }
+
+  get connectedTo(): Endpoint | undefined {
+    return this.upstream === 'connecting' ? undefined : this.upstream;
   }
 
   get chunkCount(): number {
@@ -226,7 +237,7 @@ export class FlowStore {
     if (event.type !== 'flow-end') entry.lastTs = event.ts;
     switch (event.type) {
       case 'connected':
-        entry.connecting = false;
+        entry.upstream = event.server;
         break;
       case 'gap':
         entry.gaps++;

@@ -327,6 +327,13 @@ describe('HarOutput exchanges', () => {
     expect([e.request.url, e.serverIPAddress, e.response.content.text]).toEqual(['http://192.0.2.1:50001/x', '192.0.2.1', 'y']);
   });
 
+  it('a proxied upstream named by host: serverIPAddress is the address connected to', () => {
+    const flow = new Flow(1, 0, { addr: 'localhost', port: 8080 });
+    flow.events.push({ type: 'connected', flowId: 1, ts: flow.events[0].ts, server: { addr: '127.0.0.1', port: 8080 } });
+    const [e] = harOf(flow.send('c2s', 'GET /x HTTP/1.1\r\nHost: app\r\n\r\n', 1).send('s2c', ok('', 'y'), 2).end(3)).log.entries;
+    expect([e.request.url, e.serverIPAddress]).toEqual(['http://app/x', '127.0.0.1']);
+  });
+
   it('orders entries by the time their request started, across flows', () => {
     const late = new Flow(1, 0).send('c2s', 'GET /late HTTP/1.1\r\nHost: a\r\n\r\n', 50).send('s2c', ok('', ''), 60);
     const early = new Flow(2, 0).send('c2s', 'GET /early HTTP/1.1\r\nHost: a\r\n\r\n', 10).send('s2c', ok('', ''), 70);

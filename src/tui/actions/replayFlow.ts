@@ -10,8 +10,9 @@
  *   size, with the last one's time.
  * - Notes and half-closes come where they arrived among the chunks (see `conversation/marks.ts`):
  *   only the notes the store kept are replayed (it keeps the first 100 of a flow).
- * - A proxied flow whose upstream accepted is replayed as if it had at once (no `connecting`);
- *   one whose upstream never did starts `connecting`, with no `connected`.
+ * - A proxied flow whose upstream accepted is replayed as if it had at once: `connecting`, then
+ *   `connected` (with the address connected to) at its start's time; one whose upstream never
+ *   did starts `connecting`, with no `connected`.
  * Everything else is exact: the flow-start, the data bytes at their stream offsets, each gap
  * with its offset, length and time, the flow-end with its reason and detail.
  */
@@ -160,7 +161,9 @@ export class FlowReplay {
     const { chunks, flowId, flow } = this;
     if (this.chunk < 0) {
       const start = { type: 'flow-start', flowId, key: flow.key, ts: flow.startTs, origin: flow.origin, sawHandshake: flow.sawHandshake } as const;
-      this.emit(flow.connecting ? { ...start, connecting: true } : start);
+      const connectedTo = flow.connectedTo;
+      this.emit(flow.connecting || connectedTo ? { ...start, connecting: true } : start);
+      if (connectedTo) this.emit({ type: 'connected', flowId, ts: flow.startTs, server: connectedTo });
       this.chunk = 0;
     }
     const { chunkCount, extentC2s, extentS2c } = this.state;

@@ -203,6 +203,15 @@ describe('replayFlow', () => {
     expect(out).toEqual(['c2s 0+4', 's2c 0+10']);
   });
 
+  it('a proxied flow that connected replays connecting, then connected with the address; one that never did, connecting alone', async () => {
+    const named = { ...key, server: { addr: 'localhost', port: 8080 } };
+    const proxied = (flowId: number): FlowEvent => ({ type: 'flow-start', flowId, key: named, ts: 1_000_000, origin: 'proxy', sawHandshake: true, connecting: true });
+    const store = storeOf([proxied(1), { type: 'connected', flowId: 1, ts: 1_200_000, server: { addr: '127.0.0.1', port: 8080 } }, proxied(2)]);
+    const starts = async (flowId: number) => (await replayed(store, flowId)).filter((e) => e.type !== 'data').map((e) => (e.type === 'connected' ? `connected ${e.server.addr} @${e.ts}` : e.type === 'flow-start' ? `start${e.connecting ? ' connecting' : ''}` : e.type));
+    expect(await starts(1)).toEqual(['start connecting', 'connected 127.0.0.1 @1000000']);
+    expect(await starts(2)).toEqual(['start connecting']);
+  });
+
   it('rejects with one line when the flow is not held, or is evicted during the replay', async () => {
     const store = storeOf([start, { type: 'data', flowId: 1, dir: 'c2s', offset: 0, bytes: new Uint8Array(10_000), length: 10_000, ts: 1_100_000, fileOffset: -1 }], { maxFlows: 1 });
     await expect(replayFlow(store, 9, () => undefined)).rejects.toThrow(/^flow 9 is no longer held \(evicted\)$/);
