@@ -19,13 +19,17 @@ export class TurnPrefixes {
   /** Where each prefix is: slab number × {@link SLAB_BYTES} + its place in the slab. */
   private readonly byPosition = new Map<number, number>();
   private used = SLAB_BYTES;
+  private kept = 0;
+
   /** Bytes kept so far (with their length fields). */
-  bytes = 0;
+  get bytes(): number {
+    return this.kept;
+  }
 
   /** Keeps the first bytes of `payload`, which lies at file position `position` (nothing once the budget is spent). */
   keep(position: number, payload: Uint8Array): void {
     const length = Math.min(payload.length, MAX_PREFIX_BYTES);
-    if (this.bytes + length + 2 > BUDGET_BYTES || this.byPosition.has(position)) return;
+    if (this.kept + length + 2 > BUDGET_BYTES || this.byPosition.has(position)) return;
     if (this.used + length + 2 > SLAB_BYTES) {
       this.slabs.push(new Uint8Array(SLAB_BYTES));
       this.used = 0;
@@ -36,7 +40,7 @@ export class TurnPrefixes {
     slab.set(length === payload.length ? payload : payload.subarray(0, length), this.used + 2);
     this.byPosition.set(position, (this.slabs.length - 1) * SLAB_BYTES + this.used);
     this.used += length + 2;
-    this.bytes += length + 2;
+    this.kept += length + 2;
   }
 
   /** Copies `length` bytes at file position `position` into `into[at...]` when a prefix kept there holds them; false otherwise. */
